@@ -1,0 +1,4 @@
+import { stepHandler } from '../../shared/runtime/lambda.js';
+import { analyzeStep } from '../../shared/steps/analyze.js';
+
+export const handler = await stepHandler(analyzeStep);

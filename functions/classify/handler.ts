@@ -1,0 +1,4 @@
+import { stepHandler } from '../../shared/runtime/lambda.js';
+import { classifyStep } from '../../shared/steps/classify.js';
+
+export const handler = await stepHandler(classifyStep);

@@ -1,0 +1,38 @@
+import middy from '@middy/core';
+import { Webhooks } from '@octokit/webhooks';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { loadConfig } from '../../shared/config.js';
+import { handleGithubWebhook } from '../../shared/ingest/github-webhook.js';
+import { createGitHub, createIncidents, createWebhookSecret, createWorkflowStarter } from '../../shared/runtime/deps.js';
+import { logger } from '../../shared/runtime/lambda.js';
+import { ConfigError, errorMessage } from '../../shared/errors.js';
+
+const config = loadConfig(process.env);
+const secret = await createWebhookSecret(config);
+if (!secret) throw new ConfigError('missing environment variable GITHUB_WEBHOOK_SECRET_ARN');
+const deps = {
+  webhooks: new Webhooks({ secret }),
+  maxBodyBytes: config.MAX_WEBHOOK_BYTES,
+  incidents: createIncidents(config),
+  workflow: createWorkflowStarter(config),
+  github: await createGitHub(config),
+  clock: () => new Date(),
+  logger,
+};
+
+async function ingest(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
+  try {
+    const response = await handleGithubWebhook(
+      { headers: event.headers ?? {}, body: event.body, isBase64Encoded: event.isBase64Encoded },
+      deps,
+    );
+    return { statusCode: response.statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify(response.body) };
+  } catch (error) {
+    // GitHub shows the response to repository admins: never leak internals, but keep them in the log.
+    logger.error('webhook handling failed', { error: errorMessage(error) });
+    return { statusCode: 500, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: 'internal error; the delivery can be retried' }) };
+  }
+}
+
+export const handler = middy(ingest).use(injectLambdaContext(logger));

@@ -1,0 +1,4 @@
+import { stepHandler } from '../../shared/runtime/lambda.js';
+import { remediateStep } from '../../shared/steps/remediate.js';
+
+export const handler = await stepHandler(remediateStep);

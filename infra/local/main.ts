@@ -1,0 +1,33 @@
+import { resolve } from 'node:path';
+import { startLocalRuntime } from './runtime.js';
+
+/** `npm start`: the local runtime on PORT (default 3000), data under GUARD_DATA_DIR (default .guard-data). */
+const port = Number(process.env.PORT ?? 3000);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`invalid PORT ${process.env.PORT}: expected 0-65535`);
+  process.exit(2);
+}
+const dataDir = resolve(process.env.GUARD_DATA_DIR ?? '.guard-data');
+
+try {
+  const runtime = await startLocalRuntime({ dataDir, port, host: process.env.HOST ?? '127.0.0.1', log: (line) => console.log(line) });
+  const github = runtime.env.GITHUB_TOKEN
+    ? `GitHub API at ${runtime.env.GITHUB_API_URL ?? 'https://api.github.com'}`
+    : 'no GITHUB_TOKEN: job logs from events/recorded-runs.json, comments to the outbox';
+  console.log(`Pipeline Guard (local) listening on ${runtime.url}`);
+  console.log(`  POST ${runtime.url}/webhooks/github   (secret: ${process.env.GITHUB_WEBHOOK_SECRET ? 'from GITHUB_WEBHOOK_SECRET' : runtime.webhookSecret})`);
+  console.log(`  POST ${runtime.url}/events/cloudwatch`);
+  console.log(`  GET  ${runtime.url}/incidents   ${runtime.url}/incidents/{id}   ${runtime.url}/healthz`);
+  console.log(`  data: ${dataDir}   outbox: ${runtime.outboxPath}`);
+  console.log(`  ${github}`);
+  const stop = async () => {
+    console.log('stopping…');
+    await runtime.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+} catch (error) {
+  console.error(`could not start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}

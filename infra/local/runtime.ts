@@ -1,0 +1,294 @@
+import { randomUUID } from 'node:crypto';
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { ConditionalCheckFailedException, DynamoDBClient, UpdateItemCommand, type UpdateItemCommandInput } from '@aws-sdk/client-dynamodb';
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { createOutbox } from '../../shared/adapters/outbox.js';
+import { loadConfig } from '../../shared/config.js';
+import { alarmEventSchema, alarmTriggerFromEvent } from '../../shared/domain/trigger.js';
+import { createIncidents, createWorkflowStarter } from '../../shared/runtime/deps.js';
+import { createDocumentClient } from '../../shared/stores/dynamo.js';
+import { startEmbeddedDynamo } from './embedded-dynamo.js';
+import { type ExecutionRecord, type ExecutionRegistry, type LocalTask, startLocalWorkflow } from './local-workflow.js';
+
+const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+const ACCOUNT = '000000000000';
+
+/** The Lambda functions the local runtime loads, by ASL state name; the same handler exports deployed to AWS. */
+const STEP_FUNCTIONS = {
+  Classify: 'classify',
+  KnowledgeLookup: 'knowledge-lookup',
+  Analyze: 'analyze',
+  Remediate: 'remediate',
+  Notify: 'notify',
+} as const;
+
+type LambdaHandler = (event: unknown, context: unknown) => Promise<unknown>;
+
+export interface LocalRuntimeOptions {
+  /** Where tables, the outbox and recorded comments are kept (survives restarts). */
+  dataDir: string;
+  /** 0 picks a free port. */
+  port?: number;
+  host?: string;
+  /** Environment for the handlers; defaults to process.env. Same variable names as in AWS. */
+  env?: Record<string, string | undefined>;
+  /** Milliseconds between retries of a failed step (AWS uses the ASL's seconds-long backoff). */
+  retryDelayMs?: number;
+  log?: (line: string) => void;
+}
+
+export interface LocalRuntime {
+  url: string;
+  port: number;
+  outboxPath: string;
+  webhookSecret: string;
+  env: Record<string, string>;
+  incidents: ReturnType<typeof createIncidents>;
+  /** Resolves when every started workflow execution has finished. */
+  idle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+let generation = 0;
+
+function lambdaContext(functionName: string) {
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:${ACCOUNT}:function:${functionName}`,
+    memoryLimitInMB: '1024',
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => 300_000,
+    done() {},
+    fail() {},
+    succeed() {},
+  };
+}
+
+/** Imports a function's handler module with the current environment (a fresh module instance per runtime). */
+async function importHandler(name: string, instance: number): Promise<LambdaHandler> {
+  const url = `${pathToFileURL(join(root, 'functions', name, 'handler.ts')).href}?runtime=${instance}`;
+  const module = (await import(url)) as { handler: LambdaHandler };
+  return module.handler;
+}
+
+async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    // Stop buffering past the limit; the handler still answers 413 from the size alone.
+    if (size > limit) return null;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+function send(res: ServerResponse, status: number, body: unknown) {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(`${JSON.stringify(body, null, 2)}\n`);
+}
+
+/**
+ * Starts the embedded stack: dynalite with the three tables, the ASL run in-process with the real handlers,
+ * an outbox for SNS, and an HTTP server with the API Gateway routes plus local inspection endpoints.
+ */
+export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
+  const log = options.log ?? (() => {});
+  const source = options.env ?? process.env;
+  const dataDir = resolve(options.dataDir);
+  const region = source.AWS_REGION ?? 'us-east-1';
+  const stateMachineArn = `arn:aws:states:${region}:${ACCOUNT}:stateMachine:incident-pipeline`;
+  const tableNames = {
+    incidents: source.INCIDENTS_TABLE ?? 'incidents',
+    baselines: source.BASELINES_TABLE ?? 'baselines',
+    experiments: source.EXPERIMENTS_TABLE ?? 'experiments',
+  };
+  const dynamo = await startEmbeddedDynamo({ path: join(dataDir, 'dynamodb'), tableNames, region });
+
+  const outboxPath = join(dataDir, 'outbox.jsonl');
+  const webhookSecret = source.GITHUB_WEBHOOK_SECRET ?? 'pipeline-guard-local-secret';
+  const env: Record<string, string> = {
+    ...(Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined)) as Record<string, string>),
+    AWS_REGION: region,
+    AWS_ACCESS_KEY_ID: source.AWS_ACCESS_KEY_ID ?? 'local',
+    AWS_SECRET_ACCESS_KEY: source.AWS_SECRET_ACCESS_KEY ?? 'local',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    INCIDENTS_TABLE: tableNames.incidents,
+    BASELINES_TABLE: tableNames.baselines,
+    EXPERIMENTS_TABLE: tableNames.experiments,
+    DYNAMODB_ENDPOINT: dynamo.endpoint,
+    STATE_MACHINE_ARN: stateMachineArn,
+    OUTBOX_PATH: outboxPath,
+    GITHUB_WEBHOOK_SECRET: webhookSecret,
+    POWERTOOLS_LOG_LEVEL: source.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+  };
+  if (!env.GITHUB_TOKEN) env.RECORDED_RUNS_FILE = source.RECORDED_RUNS_FILE ?? join(root, 'events', 'recorded-runs.json');
+  delete env.ESCALATION_TOPIC_ARN;
+
+  const config = loadConfig(env);
+  const documents = createDocumentClient({ region, endpoint: dynamo.endpoint });
+  const rawDynamo = new DynamoDBClient({ region, endpoint: dynamo.endpoint });
+  const incidents = createIncidents(config);
+  const outbox = createOutbox(outboxPath, { echo: log });
+
+  const registry: ExecutionRegistry = {
+    async claim(record: ExecutionRecord) {
+      try {
+        await documents.send(new PutCommand({
+          TableName: tableNames.incidents,
+          Item: { pk: `EXECUTION#${record.name}`, sk: 'EXECUTION', ...record },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }));
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false;
+        throw error;
+      }
+    },
+    async finish(name, status, error) {
+      await documents.send(new UpdateCommand({
+        TableName: tableNames.incidents,
+        Key: { pk: `EXECUTION#${name}`, sk: 'EXECUTION' },
+        UpdateExpression: 'SET #status = :status, stoppedAt = :at, #error = :error',
+        ExpressionAttributeNames: { '#status': 'status', '#error': 'error' },
+        ExpressionAttributeValues: { ':status': status, ':at': new Date().toISOString(), ':error': error },
+      }));
+    },
+  };
+
+  // Handlers read process.env at cold start, exactly as in Lambda.
+  Object.assign(process.env, env);
+  generation += 1;
+  const tasks: Record<string, LocalTask> = {};
+  for (const [state, fn] of Object.entries(STEP_FUNCTIONS)) {
+    const handler = await importHandler(fn, generation);
+    tasks[state] = (input) => handler(input, lambdaContext(fn));
+  }
+  // The two service integrations of the fallback path, against the local stand-ins.
+  tasks.EscalateFallback = async (input) => {
+    const params = input as { Subject?: string; Message?: string; MessageAttributes?: Record<string, { StringValue?: string }> };
+    const entry = await outbox.write({
+      kind: 'escalation',
+      subject: params.Subject,
+      message: params.Message,
+      attributes: Object.fromEntries(Object.entries(params.MessageAttributes ?? {}).map(([k, v]) => [k, v.StringValue])),
+    });
+    return { MessageId: entry.id };
+  };
+  tasks.RecordFallback = async (input) => {
+    await rawDynamo.send(new UpdateItemCommand(input as UpdateItemCommandInput));
+    return {};
+  };
+
+  const workflow = await startLocalWorkflow({
+    aslPath: join(root, 'statemachines', 'incident-pipeline.asl.json'),
+    substitutions: {
+      ...Object.fromEntries(
+        Object.entries(STEP_FUNCTIONS).map(([state, fn]) => [`${state}FunctionArn`, `arn:aws:lambda:${region}:${ACCOUNT}:function:${fn}`]),
+      ),
+      EscalationTopicArn: `arn:aws:sns:${region}:${ACCOUNT}:escalations`,
+      IncidentsTableName: tableNames.incidents,
+    },
+    stateMachineArn,
+    tasks,
+    registry,
+    retryDelayMs: options.retryDelayMs ?? 250,
+    onEvent: log,
+  });
+  env.SFN_ENDPOINT = workflow.endpoint;
+  process.env.SFN_ENDPOINT = workflow.endpoint;
+  const starter = createWorkflowStarter(loadConfig(env));
+  const ingest = await importHandler('ingest-github', generation);
+  const recordOutcome = await importHandler('record-outcome', generation);
+
+  async function route(req: IncomingMessage, res: ServerResponse) {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const path = url.pathname.replace(/\/+$/, '') || '/';
+    if (path === '/healthz' && req.method === 'GET') return send(res, 200, { ok: true });
+    if (path === '/webhooks/github') {
+      if (req.method !== 'POST') return send(res, 405, { message: 'use POST' });
+      const body = await readBody(req, config.MAX_WEBHOOK_BYTES);
+      if (body === null) return send(res, 413, { message: `body is over the ${config.MAX_WEBHOOK_BYTES}-byte limit` });
+      const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : v]));
+      // API Gateway REST proxy event shape; base64 keeps the raw bytes the signature was computed over.
+      const result = (await ingest(
+        { resource: '/webhooks/github', path, httpMethod: 'POST', headers, body: body.toString('base64'), isBase64Encoded: true, requestContext: { requestId: randomUUID() } },
+        lambdaContext('ingest-github'),
+      )) as { statusCode: number; body: string };
+      res.writeHead(result.statusCode, { 'content-type': 'application/json' });
+      return res.end(`${result.body}\n`);
+    }
+    if (path === '/events/cloudwatch') {
+      if (req.method !== 'POST') return send(res, 405, { message: 'use POST' });
+      const body = await readBody(req, config.MAX_WEBHOOK_BYTES);
+      if (body === null) return send(res, 413, { message: `body is over the ${config.MAX_WEBHOOK_BYTES}-byte limit` });
+      let json: unknown;
+      try {
+        json = JSON.parse(body.toString('utf8'));
+      } catch {
+        return send(res, 400, { message: 'body is not valid JSON' });
+      }
+      const parsed = alarmEventSchema.safeParse(json);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        return send(res, 400, { message: `not a CloudWatch Alarm State Change event: ${issue?.path.join('.') || '(root)'}: ${issue?.message}` });
+      }
+      const state = parsed.data.detail.state.value;
+      if (state === 'ALARM') {
+        // What the EventBridge rule does in AWS: wrap the event and start the state machine.
+        const trigger = alarmTriggerFromEvent(parsed.data);
+        const started = await starter.start(trigger.incidentId, { trigger });
+        return send(res, 202, { incidentId: trigger.incidentId, duplicate: started.alreadyStarted });
+      }
+      if (state === 'OK') return send(res, 200, await recordOutcome(parsed.data, lambdaContext('record-outcome')));
+      return send(res, 202, { ignored: `alarm state ${state} is not acted on` });
+    }
+    if (path === '/incidents' && req.method === 'GET') {
+      const limit = Math.min(Math.max(Number(url.searchParams.get('limit') ?? 50) || 50, 1), 500);
+      return send(res, 200, await incidents.listRecent(limit));
+    }
+    const match = /^\/incidents\/([A-Za-z0-9_-]{1,80})$/.exec(path);
+    if (match && req.method === 'GET') {
+      const incident = await incidents.get(match[1] as string);
+      return incident ? send(res, 200, incident) : send(res, 404, { message: `incident ${match[1]} not found` });
+    }
+    return send(res, 404, { message: `no route for ${req.method} ${path}` });
+  }
+
+  const server: Server = createServer((req, res) => {
+    route(req, res).catch((error: unknown) => {
+      log(`request failed: ${error instanceof Error ? error.stack : String(error)}`);
+      if (!res.headersSent) send(res, 500, { message: 'internal error' });
+      else res.end();
+    });
+  });
+  await new Promise<void>((ok, fail) => {
+    server.once('error', fail);
+    server.listen(options.port ?? 3000, options.host ?? '127.0.0.1', () => ok());
+  });
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://${options.host ?? '127.0.0.1'}:${port}`,
+    port,
+    outboxPath,
+    webhookSecret,
+    env,
+    incidents,
+    idle: () => workflow.idle(),
+    async close() {
+      await new Promise<void>((ok) => server.close(() => ok()));
+      await workflow.close();
+      rawDynamo.destroy();
+      documents.destroy();
+      await dynamo.close();
+    },
+  };
+}

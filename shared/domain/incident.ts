@@ -1,0 +1,182 @@
+import type { Category, LogLine } from '../logs/types.js';
+
+export type IncidentSource = 'github' | 'cloudwatch';
+
+/** Lifecycle: received → classified → analyzed → remediated → notified; resolved after a recovery. */
+export type IncidentStatus = 'received' | 'classified' | 'analyzed' | 'remediated' | 'notified' | 'resolved';
+
+/** The remediation allow-list. Nothing outside it is ever executed, whatever an analyzer proposes. */
+export const REMEDIATION_ACTIONS = [
+  'comment_only',
+  'rerun_failed_jobs',
+  'open_fix_pr',
+  'run_runbook',
+  'escalate',
+] as const;
+export type RemediationAction = (typeof REMEDIATION_ACTIONS)[number];
+
+export interface JobFailureSummary {
+  jobId: number;
+  jobName: string;
+  /** Link to the job's log page on GitHub. */
+  url: string | null;
+  category: Category;
+  fingerprint: string;
+  /** Where the lines came from: the job log, or check-run annotations when the log was unavailable. */
+  logSource: 'job_log' | 'annotations' | 'check_run_output' | 'unavailable';
+  failures: Array<{ rule: string; category: Category; startLine: number; endLine: number; lines: LogLine[] }>;
+}
+
+export interface AlarmDetails {
+  name: string;
+  arn: string;
+  account: string;
+  region: string;
+  state: string;
+  previousState: string | null;
+  reason: string;
+  stateChangedAt: string;
+  metric: string | null;
+  namespace: string | null;
+  threshold: number | null;
+}
+
+export interface AnalysisSummary {
+  provider: string;
+  model: string | null;
+  rootCause: string;
+  fix: string[];
+  confidence: number;
+  proposedAction: RemediationAction;
+  rationale: string;
+  evidence: string[];
+  latencyMs: number;
+  /** Set when the configured provider failed and the offline analyzer stood in. */
+  fallbackReason?: string;
+}
+
+export interface KnowledgeMatch {
+  incidentId: string;
+  fingerprint: string;
+  createdAt: string;
+  status: IncidentStatus;
+  action: RemediationAction | null;
+  /** Whether the incident recovered after that action (null while unknown). */
+  recovered: boolean | null;
+  timeToRecoverySeconds: number | null;
+}
+
+export interface KnowledgeSummary {
+  matches: KnowledgeMatch[];
+  seenBefore: number;
+  /** e.g. `{ rerun_failed_jobs: { attempts: 4, successes: 3 } }` */
+  actionOutcomes: Partial<Record<RemediationAction, { attempts: number; successes: number }>>;
+  summary: string;
+}
+
+export interface Decision {
+  action: RemediationAction;
+  reason: string;
+  applied: boolean;
+  result: string | null;
+  dryRun: boolean;
+  decidedAt: string;
+}
+
+export interface NotificationRecord {
+  channel: 'github_comment' | 'sns';
+  target: string;
+  outcome: 'created' | 'updated' | 'unchanged' | 'published' | 'skipped' | 'failed';
+  detail: string | null;
+  at: string;
+}
+
+export interface StageError {
+  stage: string;
+  error: string;
+  at: string;
+}
+
+export interface HistoryEntry {
+  at: string;
+  event: string;
+  detail?: string;
+}
+
+export interface Incident {
+  id: string;
+  source: IncidentSource;
+  status: IncidentStatus;
+  repository: string | null;
+  repositoryId: number | null;
+  branch: string | null;
+  headSha: string | null;
+  workflowName: string | null;
+  workflowId: number | null;
+  runId: number | null;
+  runAttempt: number | null;
+  runUrl: string | null;
+  pullRequest: number | null;
+  installationId: number | null;
+  alarm: AlarmDetails | null;
+  category: Category | null;
+  fingerprint: string | null;
+  template: string | null;
+  failureLines: LogLine[];
+  jobs: JobFailureSummary[];
+  evidence: LogLine | null;
+  knowledge: KnowledgeSummary | null;
+  analysis: AnalysisSummary | null;
+  decision: Decision | null;
+  notifications: NotificationRecord[];
+  stageErrors: StageError[];
+  history: HistoryEntry[];
+  createdAt: string;
+  updatedAt: string;
+  /** When the failure happened (run completion, alarm state change); time to recovery counts from here. */
+  failedAt: string;
+  resolvedAt: string | null;
+  timeToRecoverySeconds: number | null;
+  resolvedBy: string | null;
+}
+
+export function newIncident(
+  fields: Pick<Incident, 'id' | 'source'> & Partial<Incident>,
+  now: Date,
+): Incident {
+  const at = now.toISOString();
+  return {
+    status: 'received',
+    repository: null,
+    repositoryId: null,
+    branch: null,
+    headSha: null,
+    workflowName: null,
+    workflowId: null,
+    runId: null,
+    runAttempt: null,
+    runUrl: null,
+    pullRequest: null,
+    installationId: null,
+    alarm: null,
+    category: null,
+    fingerprint: null,
+    template: null,
+    failureLines: [],
+    jobs: [],
+    evidence: null,
+    knowledge: null,
+    analysis: null,
+    decision: null,
+    notifications: [],
+    stageErrors: [],
+    history: [{ at, event: 'received' }],
+    createdAt: at,
+    updatedAt: at,
+    failedAt: at,
+    resolvedAt: null,
+    timeToRecoverySeconds: null,
+    resolvedBy: null,
+    ...fields,
+  };
+}

@@ -1,0 +1,113 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+
+/**
+ * The workflow's input. Kept small (Step Functions state is capped at 256 KB): stages load and store the
+ * incident itself in the incidents table by `incidentId`.
+ */
+export const githubTriggerSchema = z.object({
+  source: z.literal('github'),
+  incidentId: z.string().min(1).max(80),
+  deliveryId: z.string().max(100).nullable(),
+  repository: z.object({
+    id: z.number().int(),
+    fullName: z.string().min(3).max(200),
+    owner: z.string().min(1).max(100),
+    name: z.string().min(1).max(100),
+    defaultBranch: z.string().max(255).nullable(),
+  }),
+  installationId: z.number().int().nullable(),
+  workflowRun: z.object({
+    id: z.number().int(),
+    attempt: z.number().int().positive(),
+    name: z.string().max(300).nullable(),
+    workflowId: z.number().int().nullable(),
+    headSha: z.string().max(64),
+    headBranch: z.string().max(255).nullable(),
+    event: z.string().max(100).nullable(),
+    conclusion: z.string().max(50),
+    htmlUrl: z.string().max(500).nullable(),
+    createdAt: z.string().max(40).nullable(),
+    updatedAt: z.string().max(40).nullable(),
+  }),
+  pullRequests: z.array(z.number().int().positive()).max(50),
+  sender: z.string().max(100).nullable(),
+});
+export type GithubTrigger = z.infer<typeof githubTriggerSchema>;
+
+/**
+ * A CloudWatch alarm state change as EventBridge delivers it. The EventBridge rule wraps the event as
+ * `{ trigger: { source: 'cloudwatch', incidentId: 'cw-<event id>', event } }` (see infra/), and the local
+ * runtime builds the same shape with {@link alarmTriggerFromEvent}.
+ */
+export const alarmEventSchema = z.object({
+  id: z.string().min(1).max(100),
+  'detail-type': z.literal('CloudWatch Alarm State Change'),
+  source: z.string().max(100),
+  account: z.string().max(20),
+  time: z.string().max(40),
+  region: z.string().max(40),
+  resources: z.array(z.string().max(2048)).max(10),
+  detail: z.object({
+    alarmName: z.string().min(1).max(255),
+    state: z.object({
+      value: z.string().max(40),
+      reason: z.string().max(4000).default(''),
+      reasonData: z.string().max(16000).optional(),
+      timestamp: z.string().max(40),
+    }),
+    previousState: z
+      .object({ value: z.string().max(40), reason: z.string().max(4000).optional(), timestamp: z.string().max(40).optional() })
+      .optional(),
+    configuration: z
+      .object({
+        description: z.string().max(2000).nullable().optional(),
+        metrics: z.array(z.unknown()).max(20).optional(),
+      })
+      .passthrough()
+      .optional(),
+  }).passthrough(),
+});
+export type AlarmEvent = z.infer<typeof alarmEventSchema>;
+
+export const alarmTriggerSchema = z.object({
+  source: z.literal('cloudwatch'),
+  incidentId: z.string().min(1).max(80),
+  event: alarmEventSchema,
+});
+export type AlarmTrigger = z.infer<typeof alarmTriggerSchema>;
+
+export const triggerSchema = z.discriminatedUnion('source', [githubTriggerSchema, alarmTriggerSchema]);
+export type Trigger = z.infer<typeof triggerSchema>;
+
+/**
+ * Incident id (and Step Functions execution name) for a GitHub run attempt. Deterministic, so a redelivered
+ * webhook maps to the same execution; within the 80-character execution-name limit.
+ */
+export function githubIncidentId(repositoryId: number, runId: number, runAttempt: number): string {
+  return `gh-${repositoryId}-${runId}-${runAttempt}`;
+}
+
+/** Incident id for an alarm state change: the EventBridge event id, which a redelivery keeps. */
+export function alarmIncidentId(eventId: string): string {
+  return `cw-${eventId.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 77)}`;
+}
+
+/** Mirrors the EventBridge rule's input transformer for the local runtime. */
+export function alarmTriggerFromEvent(event: AlarmEvent): AlarmTrigger {
+  return { source: 'cloudwatch', incidentId: alarmIncidentId(event.id), event };
+}
+
+/** Scope key used to find the open incidents a recovery resolves. */
+export function githubScope(repositoryFullName: string, branch: string | null, workflowId: number | null): string {
+  return `github:${repositoryFullName.toLowerCase()}:${branch ?? '-'}:${workflowId ?? '-'}`;
+}
+
+export function alarmScope(alarmArn: string): string {
+  return `alarm:${alarmArn}`;
+}
+
+/** Short stable hash for keys built from untrusted text. */
+export function shortHash(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 16);
+}

@@ -1,0 +1,70 @@
+/**
+ * Named errors. The state machine's `Retry`/`Catch` match on `error.name` (Lambda reports it as the
+ * errorType), so the names here are part of the contract with `statemachines/incident-pipeline.asl.json`.
+ */
+
+/** A transient failure worth retrying with backoff (throttling, 5xx, timeouts). */
+export class RetryableError extends Error {
+  override name: string = 'RetryableError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** GitHub answered 5xx, rate-limited us, or the network failed. */
+export class GitHubUnavailableError extends RetryableError {
+  override name = 'GitHubUnavailableError';
+}
+
+/** The LLM provider throttled or failed transiently. */
+export class AnalyzerUnavailableError extends RetryableError {
+  override name = 'AnalyzerUnavailableError';
+}
+
+/** The LLM provider refused for a reason retries will not fix (access denied, model not enabled, bad request). */
+export class AnalyzerConfigurationError extends Error {
+  override name = 'AnalyzerConfigurationError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** Input that failed validation. Never retried. */
+export class ValidationError extends Error {
+  override name = 'ValidationError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** A required environment variable is missing or malformed; raised at cold start. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+  constructor(message: string) {
+    super(message);
+  }
+}
+
+/** Redaction could not run; the excerpt must be withheld rather than sent raw. */
+export class RedactionError extends Error {
+  override name = 'RedactionError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** A record the step needs does not exist. */
+export class NotFoundError extends Error {
+  override name = 'NotFoundError';
+  constructor(message: string) {
+    super(message);
+  }
+}
+
+/** Error names the state machine retries. Kept here so tests can compare them with the ASL file. */
+export const RETRYABLE_ERROR_NAMES = ['RetryableError', 'GitHubUnavailableError', 'AnalyzerUnavailableError'] as const;
+
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return String(error);
+}

@@ -1,0 +1,87 @@
+import { createReadStream } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { z } from 'zod';
+import type { Outbox } from '../adapters/outbox.js';
+import type { CommentOutcome, GitHubPort } from '../ports.js';
+
+const manifestSchema = z.record(
+  z.string(),
+  z.array(z.object({ id: z.number().int(), name: z.string(), log: z.string(), url: z.string().nullable().default(null) })),
+);
+
+interface StoredComment {
+  id: number;
+  body: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/**
+ * GitHub stand-in for the local runtime when no token is configured: job logs come from a manifest of
+ * recorded runs (`events/recorded-runs.json`, keyed by run id, with a `default` entry), comments and re-runs
+ * go to the outbox. Comments keep create-once/update-in-place semantics in a small JSON file.
+ */
+export function createRecordedGitHub(options: { manifestPath: string; commentsPath: string; outbox: Outbox }): GitHubPort {
+  const baseDir = dirname(options.manifestPath);
+  let manifest: z.infer<typeof manifestSchema> | undefined;
+  async function runs() {
+    manifest ??= manifestSchema.parse(JSON.parse(await readFile(options.manifestPath, 'utf8')));
+    return manifest;
+  }
+  async function jobsOf(runId: number) {
+    const all = await runs();
+    return all[String(runId)] ?? all.default ?? [];
+  }
+  async function loadComments(): Promise<Record<string, StoredComment>> {
+    try {
+      return JSON.parse(await readFile(options.commentsPath, 'utf8')) as Record<string, StoredComment>;
+    } catch {
+      return {};
+    }
+  }
+
+  return {
+    async listFailedJobs(_repo, runId) {
+      return (await jobsOf(runId)).map((job) => ({ id: job.id, name: job.name, htmlUrl: job.url, conclusion: 'failure', checkRunId: job.id }));
+    },
+    async openJobLog(_repo, jobId) {
+      const all = Object.values(await runs()).flat();
+      const job = all.find((candidate) => candidate.id === jobId);
+      if (!job) return null;
+      return createReadStream(resolve(baseDir, job.log));
+    },
+    async listAnnotations() {
+      return [];
+    },
+    async findPullRequestsForCommit() {
+      return [];
+    },
+    async upsertComment(repo, issueNumber, _marker, body) {
+      const comments = await loadComments();
+      const key = `${repo.owner}/${repo.repo}#${issueNumber}`;
+      const now = new Date().toISOString();
+      const existing = comments[key];
+      let outcome: CommentOutcome;
+      if (existing && existing.body === body) {
+        outcome = 'unchanged';
+      } else if (existing) {
+        comments[key] = { ...existing, body, updatedAt: now };
+        outcome = 'updated';
+      } else {
+        comments[key] = { id: Object.keys(comments).length + 1, body, createdAt: now, updatedAt: now };
+        outcome = 'created';
+      }
+      if (outcome !== 'unchanged') {
+        await mkdir(dirname(options.commentsPath), { recursive: true });
+        await writeFile(options.commentsPath, JSON.stringify(comments, null, 2));
+        await options.outbox.write({ kind: 'github_comment', target: key, outcome, body });
+      }
+      const stored = comments[key] as StoredComment;
+      return { outcome, commentId: stored.id, url: null };
+    },
+    async rerunFailedJobs(repo, runId) {
+      await options.outbox.write({ kind: 'github_rerun', target: `${repo.owner}/${repo.repo}`, runId });
+    },
+  };
+}

@@ -1,0 +1,47 @@
+import type { Incident, KnowledgeMatch, KnowledgeSummary, RemediationAction } from '../domain/incident.js';
+
+const ACTION_WORDS: Record<RemediationAction, string> = {
+  comment_only: 'a comment',
+  rerun_failed_jobs: 're-running the failed jobs',
+  open_fix_pr: 'a fix PR',
+  run_runbook: 'the runbook',
+  escalate: 'escalation',
+};
+
+function toMatch(incident: Incident): KnowledgeMatch {
+  return {
+    incidentId: incident.id,
+    fingerprint: incident.fingerprint ?? '',
+    createdAt: incident.createdAt,
+    status: incident.status,
+    action: incident.decision?.applied ? incident.decision.action : null,
+    recovered: incident.status === 'resolved' ? true : null,
+    timeToRecoverySeconds: incident.timeToRecoverySeconds ?? null,
+  };
+}
+
+/**
+ * Summarizes earlier incidents with the same fingerprint: how often it was seen, which actions were applied,
+ * and how often the incident recovered afterwards.
+ */
+export function summarizeHistory(current: Pick<Incident, 'id'>, earlier: Incident[]): KnowledgeSummary {
+  const matches = earlier.filter((incident) => incident.id !== current.id).map(toMatch);
+  const actionOutcomes: KnowledgeSummary['actionOutcomes'] = {};
+  for (const match of matches) {
+    if (!match.action) continue;
+    const counts = (actionOutcomes[match.action] ??= { attempts: 0, successes: 0 });
+    counts.attempts += 1;
+    if (match.recovered) counts.successes += 1;
+  }
+  const recovered = matches.filter((m) => m.recovered).length;
+  const parts: string[] = [];
+  if (matches.length === 0) {
+    parts.push('First time this failure has been seen.');
+  } else {
+    parts.push(`Seen ${matches.length} time${matches.length === 1 ? '' : 's'} before; recovered ${recovered} time${recovered === 1 ? '' : 's'}.`);
+    for (const [action, counts] of Object.entries(actionOutcomes)) {
+      parts.push(`${ACTION_WORDS[action as RemediationAction]} fixed it ${counts.successes} of ${counts.attempts} time${counts.attempts === 1 ? '' : 's'}.`);
+    }
+  }
+  return { matches: matches.slice(0, 10), seenBefore: matches.length, actionOutcomes, summary: parts.join(' ') };
+}

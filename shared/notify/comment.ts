@@ -1,0 +1,100 @@
+import type { Incident } from '../domain/incident.js';
+import { codeBlock, escapeMarkdown, link } from './markdown.js';
+
+/** Hidden marker that identifies the bot's comment (together with the bot's login). */
+export const COMMENT_MARKER = '<!-- pipeline-guard:incident-comment -->';
+/** GitHub rejects comment bodies over 65,536 characters; stay clear of it. */
+export const MAX_COMMENT_CHARS = 60_000;
+
+const ACTION_TEXT: Record<string, string> = {
+  comment_only: 'No automatic action: the fix needs a code or configuration change.',
+  rerun_failed_jobs: 'Re-ran the failed jobs.',
+  open_fix_pr: 'Proposed a fix pull request.',
+  run_runbook: 'Started the runbook.',
+  escalate: 'Escalated to the on-call team.',
+};
+
+function jobLineUrl(jobUrl: string | null, line: number): string | null {
+  return jobUrl ? `${jobUrl}#step:0:${line}` : null;
+}
+
+function renderJobs(incident: Incident): string[] {
+  const out: string[] = [];
+  const jobs = incident.jobs.length > 0 ? incident.jobs : [];
+  if (jobs.length === 0 && incident.failureLines.length > 0) {
+    out.push(codeBlock(incident.failureLines.map((l) => `${String(l.line).padStart(5)} | ${l.text}`)));
+  }
+  for (const job of jobs.slice(0, 8)) {
+    const failure = job.failures[0];
+    out.push(`#### ${link(`Job ${job.jobName}`, job.url)} — \`${job.category}\``);
+    if (!failure) {
+      out.push(job.logSource === 'unavailable' ? '_The job log is no longer available._' : '_No failure lines found in this job log._');
+      continue;
+    }
+    const where = link(`lines ${failure.startLine}–${failure.endLine}`, jobLineUrl(job.url, failure.startLine));
+    out.push(`Failure at ${where} (rule \`${failure.rule}\`${job.logSource === 'annotations' ? ', from check annotations' : ''}):`);
+    out.push(codeBlock(failure.lines.map((l) => `${String(l.line).padStart(5)} | ${l.text}`)));
+    if (job.failures.length > 1) out.push(`_${job.failures.length - 1} more failure(s) in this job._`);
+  }
+  return out;
+}
+
+/**
+ * The pull-request comment for an incident. Everything from logs or the analyzer is escaped or fenced; the
+ * result is kept under GitHub's size limit.
+ */
+export function renderComment(incident: Incident): string {
+  const analysis = incident.analysis;
+  const resolved = incident.status === 'resolved';
+  const parts: string[] = [COMMENT_MARKER];
+  const title = resolved ? '### ✅ Pipeline Guard: fixed' : '### ❌ Pipeline Guard: workflow failed';
+  parts.push(title);
+  const run = incident.runId ? link(`run ${incident.runId} (attempt ${incident.runAttempt ?? 1})`, incident.runUrl) : 'this run';
+  parts.push(
+    `**${escapeMarkdown(incident.workflowName ?? 'Workflow')}** failed in ${run} — category \`${incident.category ?? 'unknown'}\`.`,
+  );
+  if (resolved && incident.resolvedBy) {
+    parts.push(`> Fixed in ${escapeMarkdown(incident.resolvedBy)} after ${formatDuration(incident.timeToRecoverySeconds)}.`);
+  }
+  parts.push(...renderJobs(incident));
+  if (analysis) {
+    parts.push(`**Root cause** (${escapeMarkdown(analysis.provider)}, confidence ${analysis.confidence.toFixed(2)}): ${escapeMarkdown(analysis.rootCause)}`);
+    if (analysis.fix.length > 0) {
+      parts.push('**Suggested fix**');
+      parts.push(analysis.fix.slice(0, 10).map((step, i) => `${i + 1}. ${escapeMarkdown(step)}`).join('\n'));
+    }
+  }
+  if (incident.decision) {
+    const action = ACTION_TEXT[incident.decision.action] ?? escapeMarkdown(incident.decision.action);
+    const prefix = incident.decision.dryRun ? '(dry run) ' : '';
+    parts.push(`**Action:** ${prefix}${action} ${escapeMarkdown(incident.decision.reason)}`);
+  }
+  if (incident.knowledge && incident.knowledge.seenBefore > 0) {
+    parts.push(`**History:** ${escapeMarkdown(incident.knowledge.summary)}`);
+  }
+  if (incident.stageErrors.length > 0) {
+    parts.push(`_Some analysis steps failed (${incident.stageErrors.map((e) => escapeMarkdown(e.stage)).join(', ')}); a human has been notified._`);
+  }
+  parts.push(`<sub>Incident \`${incident.id}\` · fingerprint \`${(incident.fingerprint ?? 'none').slice(0, 16)}\`</sub>`);
+  return truncateComment(parts.join('\n\n'));
+}
+
+export function truncateComment(body: string): string {
+  if (body.length <= MAX_COMMENT_CHARS) return body;
+  const note = '\n\n_…comment truncated to stay within GitHub limits._';
+  // Room for the note and for a closing fence of the longest possible length.
+  const reserve = note.length + 64;
+  let cut = body.slice(0, MAX_COMMENT_CHARS - reserve);
+  // An odd number of fences means we cut inside a code block: close it so the rest does not render as code.
+  const fences = cut.match(/^`{3,}/gm) ?? [];
+  const open = fences[fences.length - 1];
+  if (fences.length % 2 === 1 && open) cut += `\n${open.slice(0, 60)}`;
+  return cut + note;
+}
+
+export function formatDuration(seconds: number | null): string {
+  if (seconds === null || !Number.isFinite(seconds)) return 'an unknown time';
+  if (seconds < 90) return `${Math.round(seconds)} s`;
+  if (seconds < 5400) return `${Math.round(seconds / 60)} min`;
+  return `${(seconds / 3600).toFixed(1)} h`;
+}

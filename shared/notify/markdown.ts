@@ -1,0 +1,34 @@
+/**
+ * Escaping for text we do not control (log lines, analyzer output, branch names) before it is rendered as
+ * GitHub-flavoured Markdown: a log must not be able to inject links, images, mentions, HTML or headings.
+ */
+
+const MARKDOWN_SPECIALS = /[\\`*_{}[\]()<>#+\-.!|~]/g;
+
+/** Escapes inline text so it renders literally. Mentions and issue references are defused. */
+export function escapeMarkdown(text: string): string {
+  return text
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g, '')
+    .replace(/\r?\n/g, ' ')
+    .replace(MARKDOWN_SPECIALS, (ch) => `\\${ch}`)
+    .replace(/&/g, '&amp;')
+    .replace(/@(?=[A-Za-z0-9])/g, '@\u200b')
+    .replace(/https?:\/\//gi, (scheme) => scheme.replace('://', ':\u200b//'));
+}
+
+/**
+ * A fenced code block whose fence is longer than any backtick run inside, so the content cannot close it.
+ * Inside a fence nothing is rendered as Markdown or HTML.
+ */
+export function codeBlock(lines: string[], language = 'text'): string {
+  const body = lines.join('\n').replace(/[\u202a-\u202e\u2066-\u2069]/g, '');
+  const longestRun = Math.max(2, ...(body.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longestRun + 1);
+  return `${fence}${language}\n${body}\n${fence}`;
+}
+
+/** A link whose URL we built ourselves from a trusted base; the label is escaped. */
+export function link(label: string, url: string | null): string {
+  if (!url || !/^https:\/\/[^\s()<>]+$/.test(url)) return escapeMarkdown(label);
+  return `[${escapeMarkdown(label)}](${url})`;
+}

@@ -1,0 +1,18 @@
+import middy from '@middy/core';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { loadConfig } from '../config.js';
+import type { StepDeps } from '../steps/deps.js';
+import { createStepDeps } from './deps.js';
+
+/** One logger per process; Powertools reads POWERTOOLS_SERVICE_NAME and POWERTOOLS_LOG_LEVEL. */
+export const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'pipeline-guard' });
+
+/**
+ * Wraps a pure step `(input, deps) => result` as a Lambda handler: config and adapters are built once at cold
+ * start; errors propagate with their names so the state machine's Retry/Catch can match them.
+ */
+export async function stepHandler<R>(step: (input: unknown, deps: StepDeps) => Promise<R>) {
+  const deps = await createStepDeps(loadConfig(process.env), logger);
+  return middy(async (event: unknown) => step(event, deps)).use(injectLambdaContext(logger));
+}

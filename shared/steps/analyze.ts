@@ -1,0 +1,87 @@
+import type { AnalysisSummary, Incident } from '../domain/incident.js';
+import { AnalyzerUnavailableError, NotFoundError, errorMessage } from '../errors.js';
+import type { AnalysisInput, AnalysisResult } from '../ports.js';
+import type { StepDeps } from './deps.js';
+import { type AnalyzeResult, parseState } from './state.js';
+
+/** The analyzer's view of an incident: only redacted excerpts and metadata, never raw logs. */
+export function analysisInputFor(incident: Incident): AnalysisInput {
+  return {
+    incidentId: incident.id,
+    source: incident.source,
+    repository: incident.repository,
+    workflowName: incident.workflowName,
+    branch: incident.branch,
+    category: incident.category,
+    failureLines: incident.failureLines,
+    jobs: incident.jobs.map((job) => ({
+      name: job.jobName,
+      category: job.category,
+      rules: job.failures.map((f) => f.rule),
+      lines: job.failures.flatMap((f) => f.lines),
+    })),
+    alarm: incident.alarm,
+    knowledge: incident.knowledge,
+  };
+}
+
+export function toSummary(result: AnalysisResult, latencyMs: number, fallbackReason?: string): AnalysisSummary {
+  return {
+    provider: result.provider,
+    model: result.model,
+    rootCause: result.rootCause,
+    fix: result.fix,
+    confidence: result.confidence,
+    proposedAction: result.proposedAction,
+    rationale: result.rationale,
+    evidence: result.evidence,
+    latencyMs,
+    ...(fallbackReason ? { fallbackReason } : {}),
+  };
+}
+
+/**
+ * Runs the configured analyzer, falling back to the deterministic one when it fails for a reason retries
+ * cannot fix. Transient provider errors propagate so the state machine retries them with backoff.
+ */
+export async function runAnalysis(incident: Incident, deps: StepDeps): Promise<AnalysisSummary> {
+  const input = analysisInputFor(incident);
+  const started = Date.now();
+  try {
+    const result = await deps.analyzer.analyze(input);
+    return toSummary(result, Date.now() - started);
+  } catch (error) {
+    if (error instanceof AnalyzerUnavailableError) throw error;
+    deps.logger.warn('analyzer failed; using the offline analyzer', { error: errorMessage(error) });
+    const result = await deps.fallbackAnalyzer.analyze(input);
+    return toSummary(result, Date.now() - started, errorMessage(error).slice(0, 300));
+  }
+}
+
+/** Analyze stage: root cause, fix, confidence and a proposed action, stored on the incident. */
+export async function analyzeStep(input: unknown, deps: StepDeps): Promise<AnalyzeResult> {
+  const { trigger } = parseState(input);
+  const incident = await deps.incidents.get(trigger.incidentId);
+  if (!incident) throw new NotFoundError(`incident ${trigger.incidentId} not found`);
+  const analysis = await runAnalysis(incident, deps);
+  const updated = await deps.incidents.update(
+    incident.id,
+    incident.status === 'resolved' ? { analysis } : { analysis, status: 'analyzed' },
+    {
+      history: [
+        {
+          at: deps.clock().toISOString(),
+          event: 'analyzed',
+          detail: `${analysis.provider}: ${analysis.proposedAction} (confidence ${analysis.confidence.toFixed(2)})`,
+        },
+      ],
+    },
+  );
+  return {
+    incidentId: incident.id,
+    incidentStatus: updated.status,
+    proposedAction: analysis.proposedAction,
+    confidence: analysis.confidence,
+    provider: analysis.provider,
+  };
+}

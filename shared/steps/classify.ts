@@ -1,0 +1,227 @@
+import type { AlarmDetails, Incident, JobFailureSummary } from '../domain/incident.js';
+import { githubIncidentFields, githubIncidentScope } from '../domain/github-incident.js';
+import { newIncident } from '../domain/incident.js';
+import {
+  type AlarmTrigger,
+  type GithubTrigger,
+  alarmScope,
+} from '../domain/trigger.js';
+import { analyzeLog, fingerprintOf, redactSecrets } from '../logs/index.js';
+import type { Category, LogAnalysis, LogLine } from '../logs/types.js';
+import type { RepoRef } from '../ports.js';
+import type { StepDeps } from './deps.js';
+import { type ClassifyResult, parseState } from './state.js';
+
+/** A run can have hundreds of jobs; analysing the first failed ones is enough to explain it. */
+const MAX_JOBS_ANALYZED = 8;
+/** Failure lines kept on the incident: enough for a comment and a prompt, far below DynamoDB's 400 KB. */
+const MAX_FAILURE_LINES = 25;
+const MAX_LINE_CHARS = 500;
+
+function clip(lines: LogLine[]): LogLine[] {
+  return lines.slice(0, MAX_FAILURE_LINES).map(({ line, text }) => ({ line, text: text.slice(0, MAX_LINE_CHARS) }));
+}
+
+/** Category for a run that failed before any job produced a log. */
+function categoryForConclusion(conclusion: string): Category {
+  if (conclusion === 'timed_out') return 'timeout';
+  if (conclusion === 'startup_failure') return 'configuration';
+  return 'unknown';
+}
+
+function summarizeJob(
+  job: { id: number; name: string; htmlUrl: string | null },
+  analysis: LogAnalysis,
+  logSource: JobFailureSummary['logSource'],
+): JobFailureSummary {
+  return {
+    jobId: job.id,
+    jobName: job.name.slice(0, 200),
+    url: job.htmlUrl,
+    category: analysis.category,
+    fingerprint: analysis.fingerprint,
+    logSource,
+    failures: analysis.failures.slice(0, 5).map((failure) => ({
+      rule: failure.rule,
+      category: failure.category,
+      startLine: failure.startLine,
+      endLine: failure.endLine,
+      lines: clip(failure.lines),
+    })),
+  };
+}
+
+async function analyzeGithubJobs(trigger: GithubTrigger, deps: StepDeps): Promise<JobFailureSummary[]> {
+  const github = deps.github;
+  if (!github) return [];
+  const repo: RepoRef = { owner: trigger.repository.owner, repo: trigger.repository.name };
+  const jobs = (await github.listFailedJobs(repo, trigger.workflowRun.id, trigger.workflowRun.attempt)).slice(
+    0,
+    MAX_JOBS_ANALYZED,
+  );
+  const summaries: JobFailureSummary[] = [];
+  for (const job of jobs) {
+    const log = await github.openJobLog(repo, job.id);
+    if (log) {
+      const analysis = await analyzeLog(log, { maxBytes: deps.config.MAX_LOG_BYTES });
+      summaries.push(summarizeJob(job, analysis, 'job_log'));
+      continue;
+    }
+    // Logs expire (410) or are not yet available (404): the check run's annotations still say what failed.
+    const annotations = await github.listAnnotations(repo, job.checkRunId);
+    const text = annotations.map((a) => `${a.level}: ${a.path}${a.startLine ? `:${a.startLine}` : ''} ${a.message}`).join('\n');
+    const analysis = await analyzeLog(text, { maxBytes: deps.config.MAX_LOG_BYTES });
+    summaries.push(summarizeJob(job, analysis, annotations.length ? 'annotations' : 'unavailable'));
+  }
+  // The job whose best failure ranks highest explains the run best.
+  return summaries.sort((a, b) => Number(b.failures.length > 0) - Number(a.failures.length > 0));
+}
+
+async function resolvePullRequest(trigger: GithubTrigger, deps: StepDeps): Promise<number | null> {
+  if (trigger.pullRequests.length > 0) return trigger.pullRequests[0] ?? null;
+  if (!deps.github) return null;
+  try {
+    const prs = await deps.github.findPullRequestsForCommit(
+      { owner: trigger.repository.owner, repo: trigger.repository.name },
+      trigger.workflowRun.headSha,
+    );
+    return prs[0] ?? null;
+  } catch (error) {
+    // Fork PRs and pushes to the default branch have no PR; an incident without one is notified by SNS.
+    deps.logger.warn('pull request lookup failed', { error: String(error) });
+    return null;
+  }
+}
+
+function firstMetric(trigger: AlarmTrigger): { metric: string | null; namespace: string | null } {
+  const metrics = trigger.event.detail.configuration?.metrics ?? [];
+  for (const entry of metrics) {
+    const stat = (entry as { metricStat?: { metric?: { name?: unknown; namespace?: unknown } } }).metricStat;
+    if (stat?.metric && typeof stat.metric.name === 'string') {
+      return { metric: stat.metric.name, namespace: typeof stat.metric.namespace === 'string' ? stat.metric.namespace : null };
+    }
+  }
+  return { metric: null, namespace: null };
+}
+
+/** The threshold is only in the human-readable reason ("… greater than the threshold (80.0)"). */
+function thresholdFromReason(reason: string): number | null {
+  const match = /threshold \((-?\d+(?:\.\d+)?)\)/.exec(reason);
+  return match?.[1] ? Number(match[1]) : null;
+}
+
+export function alarmDetails(trigger: AlarmTrigger): AlarmDetails {
+  const { event } = trigger;
+  const { metric, namespace } = firstMetric(trigger);
+  return {
+    name: event.detail.alarmName,
+    arn: event.resources[0] ?? `arn:aws:cloudwatch:${event.region}:${event.account}:alarm:${event.detail.alarmName}`,
+    account: event.account,
+    region: event.region,
+    state: event.detail.state.value,
+    previousState: event.detail.previousState?.value ?? null,
+    reason: safeRedact(event.detail.state.reason),
+    stateChangedAt: event.detail.state.timestamp,
+    metric,
+    namespace,
+    threshold: thresholdFromReason(event.detail.state.reason),
+  };
+}
+
+export function alarmIncidentFields(trigger: AlarmTrigger): Pick<Incident, 'id' | 'source'> & Partial<Incident> {
+  const alarm = alarmDetails(trigger);
+  const changed = Date.parse(alarm.stateChangedAt);
+  return {
+    id: trigger.incidentId,
+    source: 'cloudwatch',
+    alarm,
+    ...(Number.isNaN(changed) ? {} : { failedAt: new Date(changed).toISOString() }),
+  };
+}
+
+export function alarmIncidentScope(trigger: AlarmTrigger): string {
+  return alarmScope(alarmDetails(trigger).arn);
+}
+
+/** Redaction fails closed: if it cannot run, the text is withheld. */
+function safeRedact(text: string): string {
+  try {
+    return redactSecrets(text);
+  } catch {
+    return '[withheld: redaction unavailable]';
+  }
+}
+
+function alarmCategory(alarm: AlarmDetails): Category {
+  const text = `${alarm.name} ${alarm.metric ?? ''}`.toLowerCase();
+  if (/memory|oom/.test(text)) return 'out_of_memory';
+  if (/latency|duration|timeout/.test(text)) return 'timeout';
+  if (/network|dns|connection/.test(text)) return 'network';
+  return 'infrastructure';
+}
+
+/**
+ * Classify stage: gathers the failure's evidence (job logs, or alarm details), extracts the failure lines,
+ * assigns a category and fingerprint, and stores the incident.
+ */
+export async function classifyStep(input: unknown, deps: StepDeps): Promise<ClassifyResult> {
+  const { trigger } = parseState(input);
+  const now = deps.clock();
+
+  if (trigger.source === 'cloudwatch') {
+    const fields = alarmIncidentFields(trigger);
+    const alarm = fields.alarm as AlarmDetails;
+    const reasonLine = { line: 1, text: `${alarm.name}: ${alarm.reason}`.slice(0, MAX_LINE_CHARS) };
+    const { fingerprint, template } = fingerprintOf(`alarm ${alarm.name} ${alarm.namespace ?? ''} ${alarm.metric ?? ''}`);
+    await deps.incidents.create(newIncident(fields, now), alarmIncidentScope(trigger));
+    const category = alarmCategory(alarm);
+    await deps.incidents.update(
+      trigger.incidentId,
+      { status: 'classified', category, fingerprint, template, failureLines: [reasonLine], evidence: reasonLine },
+      { history: [{ at: now.toISOString(), event: 'classified', detail: `alarm ${alarm.state}` }] },
+    );
+    return { incidentId: trigger.incidentId, category, fingerprint, failureCount: 1, jobCount: 0 };
+  }
+
+  await deps.incidents.create(newIncident(githubIncidentFields(trigger), now), githubIncidentScope(trigger));
+  const jobs = await analyzeGithubJobs(trigger, deps);
+  const primary = jobs.find((job) => job.failures.length > 0) ?? jobs[0];
+  const top = primary?.failures[0];
+  const category: Category = top?.category ?? primary?.category ?? categoryForConclusion(trigger.workflowRun.conclusion);
+  const failureLines = top ? clip(top.lines) : [];
+  const fingerprint = primary?.fingerprint ?? fingerprintOf(`${trigger.workflowRun.name ?? ''} ${trigger.workflowRun.conclusion}`).fingerprint;
+  const template = top ? fingerprintOf(top.lines.map((l) => l.text).join('\n')).template : null;
+  const pullRequest = await resolvePullRequest(trigger, deps);
+
+  await deps.incidents.update(
+    trigger.incidentId,
+    {
+      status: 'classified',
+      category,
+      fingerprint,
+      template,
+      failureLines,
+      evidence: failureLines[0] ?? null,
+      jobs,
+      pullRequest,
+    },
+    {
+      history: [
+        {
+          at: deps.clock().toISOString(),
+          event: 'classified',
+          detail: deps.github
+            ? `${jobs.length} failed job(s) analysed`
+            : 'no GitHub access configured: logs not downloaded',
+        },
+      ],
+    },
+  );
+  return {
+    incidentId: trigger.incidentId,
+    category,
+    fingerprint,
+    failureCount: jobs.reduce((sum, job) => sum + job.failures.length, 0),
+    jobCount: jobs.length,
+  };
+}

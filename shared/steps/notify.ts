@@ -1,0 +1,100 @@
+import type { Incident, NotificationRecord, StageError } from '../domain/incident.js';
+import { newIncident } from '../domain/incident.js';
+import { errorMessage } from '../errors.js';
+import { COMMENT_MARKER, renderComment } from '../notify/comment.js';
+import { renderEscalation } from '../notify/escalation.js';
+import type { StepDeps } from './deps.js';
+import { githubIncidentFields, githubIncidentScope } from '../domain/github-incident.js';
+import { alarmIncidentFields, alarmIncidentScope } from './classify.js';
+import { type NotifyResult, type PipelineState, describeCaught, parseState } from './state.js';
+
+function stageErrorsOf(state: PipelineState, at: string): StageError[] {
+  const errors: StageError[] = [];
+  const caught = {
+    classify: state.classifyError,
+    knowledge: state.knowledgeError,
+    remediate: state.remediateError,
+  } as const;
+  for (const [stage, error] of Object.entries(caught)) {
+    const text = describeCaught(error);
+    if (text) errors.push({ stage, error: text, at });
+  }
+  return errors;
+}
+
+/** The incident as far as the earlier stages got; created from the trigger if classify never stored it. */
+async function loadOrCreate(state: PipelineState, deps: StepDeps): Promise<Incident> {
+  const existing = await deps.incidents.get(state.trigger.incidentId);
+  if (existing) return existing;
+  const { trigger } = state;
+  const now = deps.clock();
+  if (trigger.source === 'github') {
+    await deps.incidents.create(newIncident(githubIncidentFields(trigger), now), githubIncidentScope(trigger));
+  } else {
+    await deps.incidents.create(newIncident(alarmIncidentFields(trigger), now), alarmIncidentScope(trigger));
+  }
+  return (await deps.incidents.get(trigger.incidentId)) as Incident;
+}
+
+/**
+ * Notify stage: one PR comment per pull request (created once, then updated in place) and an SNS escalation
+ * when a human is needed — the decision says so, a stage failed, or there is no PR to comment on.
+ */
+export async function notifyStep(input: unknown, deps: StepDeps): Promise<NotifyResult> {
+  const state = parseState(input);
+  const at = () => deps.clock().toISOString();
+  let incident = await loadOrCreate(state, deps);
+  const newErrors = stageErrorsOf(state, at()).filter(
+    (error) => !incident.stageErrors.some((known) => known.stage === error.stage && known.error === error.error),
+  );
+  if (newErrors.length > 0) incident = await deps.incidents.update(incident.id, {}, { stageErrors: newErrors });
+
+  const notifications: NotificationRecord[] = [];
+  let commented = false;
+  if (incident.source === 'github' && incident.pullRequest && incident.repository) {
+    if (deps.github) {
+      const [owner, repo] = incident.repository.split('/') as [string, string];
+      const body = renderComment(incident);
+      const result = await deps.github.upsertComment({ owner, repo }, incident.pullRequest, COMMENT_MARKER, body);
+      notifications.push({
+        channel: 'github_comment',
+        target: `${incident.repository}#${incident.pullRequest}`,
+        outcome: result.outcome,
+        detail: result.url,
+        at: at(),
+      });
+      commented = true;
+    } else {
+      notifications.push({
+        channel: 'github_comment',
+        target: `${incident.repository}#${incident.pullRequest}`,
+        outcome: 'skipped',
+        detail: 'no GitHub credentials configured',
+        at: at(),
+      });
+    }
+  }
+
+  const reasons: string[] = [];
+  if (incident.decision?.action === 'escalate') reasons.push(incident.decision.reason);
+  if (incident.stageErrors.length > 0) reasons.push('a pipeline stage failed while handling this incident');
+  if (!incident.decision && incident.stageErrors.length === 0) reasons.push('the incident could not be remediated');
+  if (incident.source === 'github' && !commented) reasons.push('there is no pull request to comment on');
+  if (reasons.length > 0 && incident.status !== 'resolved') {
+    try {
+      const published = await deps.escalations.publish(renderEscalation(incident, reasons.join('; ')));
+      notifications.push({ channel: 'sns', target: 'escalation-topic', outcome: 'published', detail: published.messageId, at: at() });
+    } catch (error) {
+      // The state machine retries this step; the PR comment above is idempotent, so a retry cannot duplicate it.
+      deps.logger.error('escalation publish failed', { error: errorMessage(error) });
+      throw error;
+    }
+  }
+
+  const updated = await deps.incidents.update(
+    incident.id,
+    incident.status === 'resolved' ? {} : { status: 'notified' },
+    { notifications, history: [{ at: at(), event: 'notified', detail: notifications.map((n) => `${n.channel}:${n.outcome}`).join(', ') || 'nothing to send' }] },
+  );
+  return { incidentId: updated.id, status: updated.status, notifications: updated.notifications.length };
+}

@@ -1,0 +1,76 @@
+import type { Incident } from '../domain/incident.js';
+import { type AlarmEvent, alarmEventSchema, alarmScope } from '../domain/trigger.js';
+import { ValidationError, errorMessage } from '../errors.js';
+import { COMMENT_MARKER, renderComment } from '../notify/comment.js';
+import type { StepDeps } from './deps.js';
+
+/** Open incidents resolved by one recovery event; bounded so a noisy scope cannot fan out without limit. */
+const MAX_RESOLVED_PER_EVENT = 25;
+
+export interface RecoveryResult {
+  resolved: string[];
+}
+
+type OutcomeDeps = Pick<StepDeps, 'incidents' | 'clock' | 'github' | 'logger'>;
+
+async function resolveIncident(incident: Incident, resolvedBy: string, at: Date, deps: OutcomeDeps, extra: Partial<Incident> = {}) {
+  const since = Date.parse(incident.failedAt ?? incident.createdAt);
+  const seconds = Math.max(0, Math.round((at.getTime() - (Number.isNaN(since) ? at.getTime() : since)) / 1000));
+  const updated = await deps.incidents.update(
+    incident.id,
+    { ...extra, status: 'resolved', resolvedAt: at.toISOString(), timeToRecoverySeconds: seconds, resolvedBy },
+    { history: [{ at: at.toISOString(), event: 'resolved', detail: resolvedBy }] },
+  );
+  if (updated.source === 'github' && updated.pullRequest && updated.repository && deps.github) {
+    const [owner, repo] = updated.repository.split('/') as [string, string];
+    try {
+      const result = await deps.github.upsertComment({ owner, repo }, updated.pullRequest, COMMENT_MARKER, renderComment(updated));
+      await deps.incidents.update(updated.id, {}, {
+        notifications: [{ channel: 'github_comment', target: `${updated.repository}#${updated.pullRequest}`, outcome: result.outcome, detail: 'recovery', at: at.toISOString() }],
+      });
+    } catch (error) {
+      // The recovery itself is recorded; a stale comment is not worth failing the webhook for.
+      deps.logger.warn('could not update the PR comment after recovery', { error: errorMessage(error) });
+    }
+  }
+  return updated;
+}
+
+/**
+ * A successful run of the same workflow on the same branch resolves that scope's open incidents and records
+ * the time to recovery.
+ */
+export async function recordWorkflowRecovery(
+  recovery: { scope: string; runId: number; runUrl: string | null; completedAt: Date },
+  deps: OutcomeDeps,
+): Promise<RecoveryResult> {
+  const open = await deps.incidents.listOpenInScope(recovery.scope, MAX_RESOLVED_PER_EVENT);
+  const resolved: string[] = [];
+  for (const incident of open) {
+    if (incident.runId === recovery.runId) continue;
+    await resolveIncident(incident, `run ${recovery.runId}`, recovery.completedAt, deps);
+    resolved.push(incident.id);
+  }
+  return { resolved };
+}
+
+/** The alarm returned to OK: store the state change on its open incidents and resolve them. */
+export async function recordAlarmRecovery(event: unknown, deps: OutcomeDeps): Promise<RecoveryResult> {
+  const parsed = alarmEventSchema.safeParse(event);
+  if (!parsed.success) throw new ValidationError(`not a CloudWatch alarm state change: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  const alarmEvent: AlarmEvent = parsed.data;
+  const arn = alarmEvent.resources[0] ?? `arn:aws:cloudwatch:${alarmEvent.region}:${alarmEvent.account}:alarm:${alarmEvent.detail.alarmName}`;
+  const at = new Date(alarmEvent.detail.state.timestamp);
+  const when = Number.isNaN(at.getTime()) ? deps.clock() : at;
+  const open = await deps.incidents.listOpenInScope(alarmScope(arn), MAX_RESOLVED_PER_EVENT);
+  const resolved: string[] = [];
+  for (const incident of open) {
+    const alarm = incident.alarm
+      ? { ...incident.alarm, state: alarmEvent.detail.state.value, previousState: alarmEvent.detail.previousState?.value ?? incident.alarm.state, stateChangedAt: alarmEvent.detail.state.timestamp }
+      : null;
+    const runbook = incident.decision?.action === 'run_runbook' && incident.decision.applied;
+    await resolveIncident(incident, `alarm ${alarmEvent.detail.state.value}${runbook ? ' after the runbook' : ''}`, when, deps, alarm ? { alarm } : {});
+    resolved.push(incident.id);
+  }
+  return { resolved };
+}

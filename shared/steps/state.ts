@@ -1,0 +1,84 @@
+import { z } from 'zod';
+import { ValidationError } from '../errors.js';
+import { type Trigger, triggerSchema } from '../domain/trigger.js';
+
+/** The error object Step Functions puts at a Catch's ResultPath. */
+export interface CaughtError {
+  Error?: string;
+  Cause?: string;
+}
+
+/**
+ * The execution state as it flows through the ASL: the trigger plus each stage's small result at its
+ * ResultPath (`$.classify`, `$.knowledge`, …) or the caught error (`$.classifyError`, …).
+ */
+export interface PipelineState {
+  trigger: Trigger;
+  classify?: ClassifyResult;
+  knowledge?: KnowledgeResult;
+  analysis?: AnalyzeResult;
+  remediation?: RemediateResult;
+  classifyError?: CaughtError;
+  knowledgeError?: CaughtError;
+  analyzeError?: CaughtError;
+  remediateError?: CaughtError;
+}
+
+export interface ClassifyResult {
+  incidentId: string;
+  category: string;
+  fingerprint: string | null;
+  failureCount: number;
+  jobCount: number;
+}
+
+export interface KnowledgeResult {
+  incidentId: string;
+  seenBefore: number;
+}
+
+export interface AnalyzeResult {
+  incidentId: string;
+  incidentStatus: string;
+  proposedAction: string;
+  confidence: number;
+  provider: string;
+}
+
+export interface RemediateResult {
+  incidentId: string;
+  action: string;
+  applied: boolean;
+}
+
+export interface NotifyResult {
+  incidentId: string;
+  status: string;
+  notifications: number;
+}
+
+const stateEnvelope = z.object({ trigger: triggerSchema }).passthrough();
+
+/** Validates the execution state at a step's edge; a bad trigger is a ValidationError (never retried). */
+export function parseState(input: unknown): PipelineState {
+  const result = stateEnvelope.safeParse(input);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new ValidationError(`invalid pipeline state at ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`);
+  }
+  return result.data as unknown as PipelineState;
+}
+
+export function describeCaught(error: CaughtError | undefined): string | null {
+  if (!error) return null;
+  let cause = error.Cause ?? '';
+  try {
+    const parsed = JSON.parse(cause) as { errorMessage?: string };
+    if (parsed && typeof parsed.errorMessage === 'string') cause = parsed.errorMessage;
+  } catch {
+    // Cause is plain text when the error did not come from a Lambda.
+  }
+  return `${error.Error ?? 'Error'}: ${cause}`.slice(0, 500);
+}
+
+export type { Trigger };

@@ -1,0 +1,189 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import type { HistoryEntry, Incident, NotificationRecord, StageError } from '../domain/incident.js';
+import { INCIDENT_INDEXES } from './tables.js';
+
+const INCIDENT_SK = 'INCIDENT';
+/** DynamoDB items are capped at 400 KB; lists that grow with every event are bounded well below that. */
+const MAX_APPENDED_ENTRIES = 200;
+
+export function incidentKey(id: string): { pk: string; sk: string } {
+  return { pk: `INCIDENT#${id}`, sk: INCIDENT_SK };
+}
+
+/** Index attributes derived from the incident. GSI key attributes must be absent rather than null. */
+function indexAttributes(incident: Pick<Incident, 'createdAt' | 'fingerprint'>, scope: string | null) {
+  return {
+    kind: 'incident',
+    month: incident.createdAt.slice(0, 7),
+    ...(scope ? { scope } : {}),
+    ...(incident.fingerprint ? { fingerprint: incident.fingerprint } : {}),
+  };
+}
+
+export interface AppendLists {
+  history?: HistoryEntry[];
+  notifications?: NotificationRecord[];
+  stageErrors?: StageError[];
+}
+
+export interface IncidentStore {
+  /** Creates the incident unless one with the same id exists. Returns false for a duplicate. */
+  create(incident: Incident, scope: string | null): Promise<boolean>;
+  get(id: string): Promise<Incident | null>;
+  /** Sets the given fields and appends to the audit lists in one atomic update; returns the new incident. */
+  update(id: string, fields: Partial<Omit<Incident, 'id' | 'createdAt'>>, append?: AppendLists): Promise<Incident>;
+  /** Newest first. */
+  listRecent(limit: number): Promise<Incident[]>;
+  /** Incidents of one scope (repository+branch+workflow, or alarm) that are not resolved, newest first. */
+  listOpenInScope(scope: string, limit: number): Promise<Incident[]>;
+  /** Earlier incidents with the same fingerprint, newest first. */
+  listByFingerprint(fingerprint: string, limit: number): Promise<Incident[]>;
+}
+
+const STRIP = new Set(['pk', 'sk', 'kind', 'month', 'scope', 'expiresAt']);
+
+function fromItem(item: Record<string, unknown>): Incident {
+  // An absent fingerprint is stored as a missing attribute (GSI keys cannot be NULL).
+  const incident: Record<string, unknown> = { fingerprint: null };
+  for (const [key, value] of Object.entries(item)) if (!STRIP.has(key)) incident[key] = value;
+  return incident as unknown as Incident;
+}
+
+export function createIncidentStore(options: {
+  client: DynamoDBDocumentClient;
+  tableName: string;
+  ttlDays: number;
+  clock?: () => Date;
+}): IncidentStore {
+  const { client, tableName } = options;
+  const clock = options.clock ?? (() => new Date());
+  const ttlSeconds = options.ttlDays * 86_400;
+
+  async function queryIndex(
+    index: { name: string; partitionKey: string },
+    value: string,
+    limit: number,
+    filterOpen: boolean,
+  ): Promise<Incident[]> {
+    const results: Incident[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    // Bounded pages: a lookup must not turn into a table scan when a scope has thousands of resolved incidents.
+    for (let page = 0; page < 5 && results.length < limit; page += 1) {
+      const response = await client.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: index.name,
+          KeyConditionExpression: '#key = :value',
+          ExpressionAttributeNames: { '#key': index.partitionKey, ...(filterOpen ? { '#status': 'status' } : {}) },
+          ExpressionAttributeValues: { ':value': value, ...(filterOpen ? { ':resolved': 'resolved' } : {}) },
+          ...(filterOpen ? { FilterExpression: '#status <> :resolved' } : {}),
+          ScanIndexForward: false,
+          Limit: Math.max(limit, 25),
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of response.Items ?? []) results.push(fromItem(item));
+      startKey = response.LastEvaluatedKey;
+      if (!startKey) break;
+    }
+    return results.slice(0, limit);
+  }
+
+  return {
+    async create(incident, scope) {
+      const { fingerprint: _indexKey, ...fields } = incident;
+      try {
+        await client.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: {
+              ...incidentKey(incident.id),
+              ...fields,
+              ...indexAttributes(incident, scope),
+              expiresAt: Math.floor(clock().getTime() / 1000) + ttlSeconds,
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false;
+        throw error;
+      }
+    },
+
+    async get(id) {
+      const response = await client.send(new GetCommand({ TableName: tableName, Key: incidentKey(id), ConsistentRead: true }));
+      return response.Item ? fromItem(response.Item) : null;
+    },
+
+    async update(id, fields, append = {}) {
+      const names: Record<string, string> = {};
+      const values: Record<string, unknown> = {};
+      const sets: string[] = [];
+      const removes: string[] = [];
+      const all: Record<string, unknown> = { ...fields, updatedAt: clock().toISOString() };
+      let n = 0;
+      for (const [key, value] of Object.entries(all)) {
+        if (value === undefined) continue;
+        const name = `#f${n}`;
+        names[name] = key;
+        if (key === 'fingerprint' && value === null) {
+          removes.push(name);
+        } else {
+          values[`:v${n}`] = value;
+          sets.push(`${name} = :v${n}`);
+        }
+        n += 1;
+      }
+      for (const [key, entries] of Object.entries(append) as Array<[string, unknown[] | undefined]>) {
+        if (!entries || entries.length === 0) continue;
+        const name = `#a${n}`;
+        names[name] = key;
+        values[`:a${n}`] = entries.slice(-MAX_APPENDED_ENTRIES);
+        values[':empty'] = [];
+        sets.push(`${name} = list_append(if_not_exists(${name}, :empty), :a${n})`);
+        n += 1;
+      }
+      const expression = `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`;
+      const response = await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: incidentKey(id),
+          UpdateExpression: expression,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ConditionExpression: 'attribute_exists(pk)',
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return fromItem(response.Attributes ?? {});
+    },
+
+    async listRecent(limit) {
+      const results: Incident[] = [];
+      const cursor = clock();
+      // Month partitions, newest first, for at most a year back.
+      for (let back = 0; back < 13 && results.length < limit; back += 1) {
+        const month = new Date(Date.UTC(cursor.getUTCFullYear(), cursor.getUTCMonth() - back, 1)).toISOString().slice(0, 7);
+        results.push(...(await queryIndex(INCIDENT_INDEXES.byMonth, month, limit - results.length, false)));
+      }
+      return results;
+    },
+
+    listOpenInScope(scope, limit) {
+      return queryIndex(INCIDENT_INDEXES.byScope, scope, limit, true);
+    },
+
+    listByFingerprint(fingerprint, limit) {
+      return queryIndex(INCIDENT_INDEXES.byFingerprint, fingerprint, limit, false);
+    },
+  };
+}

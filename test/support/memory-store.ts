@@ -1,0 +1,40 @@
+import type { Incident } from '../../shared/domain/incident.js';
+import type { AppendLists, IncidentStore } from '../../shared/stores/incident-store.js';
+
+/** In-memory IncidentStore for unit tests; same semantics as the DynamoDB one (conditional create, appends). */
+export function createMemoryStore(clock: () => Date = () => new Date()): IncidentStore & { items: Map<string, { incident: Incident; scope: string | null }> } {
+  const items = new Map<string, { incident: Incident; scope: string | null }>();
+  const byNewest = (a: Incident, b: Incident) => b.createdAt.localeCompare(a.createdAt);
+  return {
+    items,
+    async create(incident, scope) {
+      if (items.has(incident.id)) return false;
+      items.set(incident.id, { incident: structuredClone(incident), scope });
+      return true;
+    },
+    async get(id) {
+      const item = items.get(id);
+      return item ? structuredClone(item.incident) : null;
+    },
+    async update(id, fields, append: AppendLists = {}) {
+      const item = items.get(id);
+      if (!item) throw new Error(`ConditionalCheckFailed: ${id}`);
+      const next = { ...item.incident, ...structuredClone(fields), updatedAt: clock().toISOString() } as Incident;
+      for (const [key, entries] of Object.entries(append)) {
+        if (!entries?.length) continue;
+        (next as unknown as Record<string, unknown[]>)[key] = [...((next as unknown as Record<string, unknown[]>)[key] ?? []), ...entries];
+      }
+      item.incident = next;
+      return structuredClone(next);
+    },
+    async listRecent(limit) {
+      return [...items.values()].map((i) => i.incident).sort(byNewest).slice(0, limit);
+    },
+    async listOpenInScope(scope, limit) {
+      return [...items.values()].filter((i) => i.scope === scope && i.incident.status !== 'resolved').map((i) => i.incident).sort(byNewest).slice(0, limit);
+    },
+    async listByFingerprint(fingerprint, limit) {
+      return [...items.values()].map((i) => i.incident).filter((i) => i.fingerprint === fingerprint).sort(byNewest).slice(0, limit);
+    },
+  };
+}

@@ -1,0 +1,59 @@
+import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createSfnStarter } from '../../../shared/adapters/sfn.js';
+import { createSnsPublisher } from '../../../shared/adapters/sns.js';
+
+const sfn = mockClient(SFNClient);
+const sns = mockClient(SNSClient);
+const ARN = 'arn:aws:states:us-east-1:123456789012:stateMachine:incident-pipeline';
+
+afterEach(() => {
+  sfn.reset();
+  sns.reset();
+});
+
+describe('createSfnStarter', () => {
+  it('starts an execution with the deterministic name and the JSON input', async () => {
+    sfn.on(StartExecutionCommand).resolves({ executionArn: `${ARN}:gh-1-2-1`, startDate: new Date() });
+
+    const result = await createSfnStarter(new SFNClient({}), ARN).start('gh-1-2-1', { trigger: { source: 'github' } });
+
+    expect(result).toEqual({ executionId: `${ARN}:gh-1-2-1`, alreadyStarted: false });
+    expect(sfn.commandCalls(StartExecutionCommand)[0]?.args[0].input).toEqual({
+      stateMachineArn: ARN, name: 'gh-1-2-1', input: '{"trigger":{"source":"github"}}',
+    });
+  });
+
+  it('reports a redelivery instead of failing when the name was used', async () => {
+    sfn.on(StartExecutionCommand).rejects(new ExecutionAlreadyExists({ message: 'Execution Already Exists', $metadata: {} }));
+
+    const result = await createSfnStarter(new SFNClient({}), ARN).start('gh-1-2-1', {});
+
+    expect(result.alreadyStarted).toBe(true);
+    expect(result.executionId).toBe('arn:aws:states:us-east-1:123456789012:execution:incident-pipeline:gh-1-2-1');
+  });
+
+  it('lets other errors through for the caller to answer 5xx and GitHub to redeliver', async () => {
+    sfn.on(StartExecutionCommand).rejects(new Error('throttled'));
+
+    await expect(createSfnStarter(new SFNClient({}), ARN).start('x', {})).rejects.toThrow('throttled');
+  });
+});
+
+describe('createSnsPublisher', () => {
+  it('publishes with filterable message attributes', async () => {
+    sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
+
+    const result = await createSnsPublisher(new SNSClient({}), 'arn:aws:sns:us-east-1:1:t').publish({
+      subject: 'CI failed', message: 'body', attributes: { severity: 'high', repository: 'o/r' },
+    });
+
+    expect(result.messageId).toBe('m-1');
+    expect(sns.commandCalls(PublishCommand)[0]?.args[0].input).toEqual({
+      TopicArn: 'arn:aws:sns:us-east-1:1:t', Subject: 'CI failed', Message: 'body',
+      MessageAttributes: { severity: { DataType: 'String', StringValue: 'high' }, repository: { DataType: 'String', StringValue: 'o/r' } },
+    });
+  });
+});

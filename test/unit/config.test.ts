@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig, requireConfig } from '../../shared/config.js';
+
+describe('loadConfig', () => {
+  it('applies documented defaults', () => {
+    const config = loadConfig({});
+
+    expect(config).toMatchObject({
+      INCIDENTS_TABLE: 'incidents', GITHUB_API_URL: 'https://api.github.com', MAX_WEBHOOK_BYTES: 1_048_576,
+      AUTO_RERUN_MAX: 1, RERUN_MIN_CONFIDENCE: 0.6, DRY_RUN: false,
+    });
+  });
+
+  it('names the variable that is malformed', () => {
+    expect(() => loadConfig({ GITHUB_API_URL: 'not a url' })).toThrow(/GITHUB_API_URL/);
+    expect(() => loadConfig({ MAX_WEBHOOK_BYTES: '-5' })).toThrow(/MAX_WEBHOOK_BYTES/);
+    expect(() => loadConfig({ DRY_RUN: 'maybe' })).toThrow(/DRY_RUN/);
+  });
+
+  it('names the variable a function needs but is missing', () => {
+    expect(() => requireConfig(loadConfig({}), 'STATE_MACHINE_ARN')).toThrow('missing environment variable STATE_MACHINE_ARN');
+    expect(requireConfig(loadConfig({ STATE_MACHINE_ARN: 'arn' }), 'STATE_MACHINE_ARN').STATE_MACHINE_ARN).toBe('arn');
+  });
+});

@@ -1,0 +1,152 @@
+import { createHmac } from 'node:crypto';
+import { Webhooks } from '@octokit/webhooks';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { newIncident } from '../../../shared/domain/incident.js';
+import { handleGithubWebhook, type IngestDeps } from '../../../shared/ingest/github-webhook.js';
+import { githubIncidentScope } from '../../../shared/domain/github-incident.js';
+import { silentLogger } from '../../../shared/steps/deps.js';
+import { loadWebhook } from '../../../infra/local/replay.js';
+import { createMemoryStore } from '../../support/memory-store.js';
+
+const SECRET = 'unit-test-secret';
+
+function sign(body: string, secret = SECRET) {
+  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+}
+
+function request(name: string, mutate?: (body: Record<string, any>) => void) {
+  const event = structuredClone(loadWebhook(name));
+  mutate?.(event.body);
+  const body = JSON.stringify(event.body);
+  return { headers: { ...event.headers, 'X-Hub-Signature-256': sign(body) }, body, isBase64Encoded: false };
+}
+
+describe('handleGithubWebhook', () => {
+  let deps: IngestDeps & { started: Array<{ name: string; input: unknown }> };
+  let store: ReturnType<typeof createMemoryStore>;
+
+  beforeEach(() => {
+    store = createMemoryStore();
+    const started: Array<{ name: string; input: unknown }> = [];
+    deps = {
+      webhooks: new Webhooks({ secret: SECRET }),
+      maxBodyBytes: 1_048_576,
+      incidents: store,
+      github: null,
+      clock: () => new Date('2026-11-20T10:00:00Z'),
+      logger: silentLogger,
+      started,
+      workflow: {
+        async start(name, input) {
+          const alreadyStarted = started.some((s) => s.name === name);
+          if (!alreadyStarted) started.push({ name, input });
+          return { executionId: `exec:${name}`, alreadyStarted };
+        },
+      },
+    };
+  });
+
+  it('starts one execution named after repository, run and attempt for a failed run', async () => {
+    const response = await handleGithubWebhook(request('workflow_run-failure'), deps);
+
+    expect(response).toEqual({ statusCode: 202, body: { incidentId: 'gh-714523861-11862439017-1', duplicate: false } });
+    expect(deps.started).toHaveLength(1);
+    expect(deps.started[0]?.name).toBe('gh-714523861-11862439017-1');
+    expect(deps.started[0]?.input).toMatchObject({ trigger: { source: 'github', pullRequests: [1287], workflowRun: { conclusion: 'failure' } } });
+    expect((await store.get('gh-714523861-11862439017-1'))?.status).toBe('received');
+  });
+
+  it('creates nothing new when GitHub redelivers the same failure', async () => {
+    await handleGithubWebhook(request('workflow_run-failure'), deps);
+
+    const again = await handleGithubWebhook(request('workflow_run-failure'), deps);
+
+    expect(again.body).toEqual({ incidentId: 'gh-714523861-11862439017-1', duplicate: true });
+    expect(deps.started).toHaveLength(1);
+    expect(store.items.size).toBe(1);
+  });
+
+  it('treats a re-run attempt as a new incident', async () => {
+    const response = await handleGithubWebhook(request('workflow_run-failure', (b) => (b.workflow_run.run_attempt = 2)), deps);
+
+    expect(response.body.incidentId).toBe('gh-714523861-11862439017-2');
+  });
+
+  it('verifies a base64-encoded body on its raw bytes', async () => {
+    const plain = request('workflow_run-failure');
+
+    const response = await handleGithubWebhook({ ...plain, body: Buffer.from(plain.body).toString('base64'), isBase64Encoded: true }, deps);
+
+    expect(response.statusCode).toBe(202);
+  });
+
+  it.each([
+    ['missing signature', (r: ReturnType<typeof request>) => ({ ...r, headers: { ...r.headers, 'X-Hub-Signature-256': undefined } }), 401, /missing X-Hub-Signature-256/],
+    ['wrong secret', (r: ReturnType<typeof request>) => ({ ...r, headers: { ...r.headers, 'X-Hub-Signature-256': sign(r.body, 'other') } }), 401, /does not match/],
+    ['tampered body', (r: ReturnType<typeof request>) => ({ ...r, body: r.body.replace('failure', 'success') }), 401, /does not match/],
+  ])('refuses a delivery with a %s', async (_label, mutate, status, message) => {
+    const response = await handleGithubWebhook(mutate(request('workflow_run-failure')), deps);
+
+    expect(response.statusCode).toBe(status);
+    expect(String(response.body.message)).toMatch(message);
+    expect(deps.started).toHaveLength(0);
+  });
+
+  it('answers 400 with a reason for malformed JSON that is correctly signed', async () => {
+    const body = '{"action": "completed", ';
+    const response = await handleGithubWebhook({ headers: { 'x-github-event': 'workflow_run', 'x-hub-signature-256': sign(body) }, body, isBase64Encoded: false }, deps);
+
+    expect(response).toEqual({ statusCode: 400, body: { message: 'body is not valid JSON' } });
+  });
+
+  it('answers 400 naming the field when the payload has the wrong shape', async () => {
+    const response = await handleGithubWebhook(request('workflow_run-failure', (b) => (b.workflow_run.head_sha = 'not a sha')), deps);
+
+    expect(response.statusCode).toBe(400);
+    expect(response.body.message).toMatch(/workflow_run\.head_sha/);
+  });
+
+  it('answers 413 for a body over the cap before checking anything else', async () => {
+    const response = await handleGithubWebhook({ headers: {}, body: 'x'.repeat(2048), isBase64Encoded: false }, { ...deps, maxBodyBytes: 1024 });
+
+    expect(response.statusCode).toBe(413);
+    expect(response.body.message).toMatch(/over the 1024-byte limit/);
+  });
+
+  it('answers ping with 200 and ignores other events and actions with 202 and a reason', async () => {
+    expect((await handleGithubWebhook(request('ping'), deps)).statusCode).toBe(200);
+    const inProgress = await handleGithubWebhook(request('workflow_run-in_progress'), deps);
+    expect(inProgress).toEqual({ statusCode: 202, body: { ignored: 'workflow_run action in_progress is not acted on' } });
+    const push = request('ping');
+    const ignored = await handleGithubWebhook({ ...push, headers: { ...push.headers, 'x-github-event': 'push' } }, deps);
+    expect(ignored).toEqual({ statusCode: 202, body: { ignored: 'event push is not handled' } });
+    const cancelled = await handleGithubWebhook(request('workflow_run-failure', (b) => (b.workflow_run.conclusion = 'cancelled')), deps);
+    expect(cancelled.body).toEqual({ ignored: 'workflow_run conclusion cancelled is not acted on' });
+    expect(deps.started).toHaveLength(0);
+  });
+
+  it('resolves open incidents of the same workflow and branch when a later run succeeds', async () => {
+    await handleGithubWebhook(request('workflow_run-failure'), deps);
+    const other = newIncident({ id: 'gh-other', source: 'github', createdAt: '2026-11-20T09:00:00Z' }, new Date('2026-11-20T09:00:00Z'));
+    await store.create(other, 'github:acme-shop/checkout-service:main:61835520');
+
+    const response = await handleGithubWebhook(request('workflow_run-success'), deps);
+
+    expect(response).toEqual({ statusCode: 202, body: { resolved: ['gh-714523861-11862439017-1'] } });
+    const resolved = await store.get('gh-714523861-11862439017-1');
+    expect(resolved).toMatchObject({ status: 'resolved', resolvedBy: 'run 11862977305' });
+    // From the failed run's completion (09:19:47) to the green run's (09:46:30).
+    expect(resolved?.timeToRecoverySeconds).toBe(26 * 60 + 43);
+    expect((await store.get('gh-other'))?.status).toBe('received');
+  });
+
+  it('files the incident under its repository, branch and workflow scope', async () => {
+    await handleGithubWebhook(request('workflow_run-failure'), deps);
+    const scope = githubIncidentScope({
+      source: 'github', incidentId: 'x', deliveryId: null, installationId: null, pullRequests: [], sender: null,
+      repository: { id: 1, fullName: 'acme-shop/checkout-service', owner: 'acme-shop', name: 'checkout-service', defaultBranch: 'main' },
+      workflowRun: { id: 1, attempt: 1, name: 'CI', workflowId: 61835520, headSha: 'abc', headBranch: 'feature/tax-rounding', event: null, conclusion: 'failure', htmlUrl: null, createdAt: null, updatedAt: null },
+    });
+    expect(store.items.get('gh-714523861-11862439017-1')?.scope).toBe(scope);
+  });
+});

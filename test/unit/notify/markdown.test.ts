@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { newIncident } from '../../../shared/domain/incident.js';
+import { COMMENT_MARKER, MAX_COMMENT_CHARS, renderComment, truncateComment } from '../../../shared/notify/comment.js';
+import { codeBlock, escapeMarkdown, link } from '../../../shared/notify/markdown.js';
+
+describe('escapeMarkdown', () => {
+  it.each([
+    ['a link', '[click](https://evil.example/x)', /^\\\[click\\\]\\\(https:\u200b\/\/evil\\\.example\/x\\\)$/],
+    ['an image', '![x](https://evil.example/p.png)', /^\\!\\\[x\\\]/],
+    ['a mention', 'ping @octocat and @org/team', /@\u200boctocat and @\u200borg\/team/],
+    ['html', '<img src=x onerror=alert(1)>', /^\\<img src=x onerror=alert\\\(1\\\)\\>$/],
+    ['a heading on a new line', 'ok\n# Approved', /^ok \\# Approved$/],
+    ['bidi overrides', 'a\u202Eb', /^ab$/],
+  ])('defuses %s', (_label, text, expected) => {
+    expect(escapeMarkdown(text)).toMatch(expected);
+  });
+});
+
+describe('codeBlock', () => {
+  it('uses a fence longer than any backtick run in the content', () => {
+    const block = codeBlock(['```', 'end of fence? ````']);
+
+    expect(block.startsWith('`````text\n')).toBe(true);
+    expect(block.endsWith('\n`````')).toBe(true);
+  });
+});
+
+describe('link', () => {
+  it('links only https URLs we built and escapes the label', () => {
+    expect(link('Job [x]', 'https://github.com/o/r/actions/runs/1')).toBe('[Job \\[x\\]](https://github.com/o/r/actions/runs/1)');
+    expect(link('Job', 'javascript:alert(1)')).toBe('Job');
+  });
+});
+
+describe('renderComment', () => {
+  const base = newIncident(
+    {
+      id: 'gh-1-2-1', source: 'github', workflowName: 'CI', runId: 2, runAttempt: 1, category: 'test_failure',
+      runUrl: 'https://github.com/o/r/actions/runs/2',
+      failureLines: [{ line: 42, text: 'FAIL src/cart.test.ts > applies @admin [discount](https://x.io)' }],
+      analysis: {
+        provider: 'offline', model: null, rootCause: 'The test <b>expects</b> 10', fix: ['Fix `round()`'], confidence: 0.7,
+        proposedAction: 'comment_only', rationale: 'code', evidence: [], latencyMs: 1,
+      },
+    },
+    new Date('2026-11-20T10:00:00Z'),
+  );
+
+  it('starts with the hidden marker and fences log text', () => {
+    const body = renderComment(base);
+
+    expect(body.startsWith(COMMENT_MARKER)).toBe(true);
+    expect(body).toContain('```text\n   42 | FAIL src/cart.test.ts > applies @admin [discount](https://x.io)\n```');
+    expect(body).toContain('The test \\<b\\>expects\\</b\\> 10');
+    expect(body).not.toContain('<b>');
+  });
+
+  it('stays under the size limit and closes an open fence when truncated', () => {
+    const huge = renderComment({ ...base, failureLines: Array.from({ length: 2000 }, (_, i) => ({ line: i + 1, text: 'x'.repeat(100) })) });
+
+    expect(huge.length).toBeLessThanOrEqual(MAX_COMMENT_CHARS);
+    expect(huge).toMatch(/comment truncated/);
+    expect((huge.match(/^`{3,}/gm) ?? []).length % 2).toBe(0);
+    expect(truncateComment('short')).toBe('short');
+  });
+});
