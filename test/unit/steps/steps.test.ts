@@ -1,0 +1,164 @@
+import { describe, expect, it } from 'vitest';
+import { newIncident } from '../../../shared/domain/incident.js';
+import { githubIncidentFields, githubIncidentScope } from '../../../shared/domain/github-incident.js';
+import { AnalyzerConfigurationError, AnalyzerUnavailableError } from '../../../shared/errors.js';
+import { triggerFromWorkflowRun } from '../../../shared/ingest/github-webhook.js';
+import { analyzeStep } from '../../../shared/steps/analyze.js';
+import { knowledgeLookupStep } from '../../../shared/steps/knowledge-lookup.js';
+import { notifyStep } from '../../../shared/steps/notify.js';
+import { remediateStep } from '../../../shared/steps/remediate.js';
+import { loadWebhook } from '../../../infra/local/replay.js';
+import { createFakeGitHub, scriptedAnalyzer, stepDeps } from '../../support/fakes.js';
+
+function githubTrigger(mutate?: (body: Record<string, any>) => void) {
+  const event = structuredClone(loadWebhook('workflow_run-failure'));
+  mutate?.(event.body);
+  return triggerFromWorkflowRun(event.body as never, 'delivery-1');
+}
+
+async function seed(deps: ReturnType<typeof stepDeps>['deps'], trigger = githubTrigger(), fields: Record<string, unknown> = {}) {
+  await deps.incidents.create(
+    newIncident({ ...githubIncidentFields(trigger), category: 'network', fingerprint: 'fp-1', failureLines: [{ line: 7, text: 'npm ERR! network ETIMEDOUT' }], ...fields }, deps.clock()),
+    githubIncidentScope(trigger),
+  );
+  return trigger;
+}
+
+describe('analyzeStep', () => {
+  it('stores the analyzer result and returns a small summary for the Choice state', async () => {
+    const { deps } = stepDeps({ analyzer: scriptedAnalyzer({ proposedAction: 'rerun_failed_jobs', confidence: 0.8 }) });
+    const trigger = await seed(deps);
+
+    const result = await analyzeStep({ trigger }, deps);
+
+    expect(result).toEqual({ incidentId: trigger.incidentId, incidentStatus: 'analyzed', proposedAction: 'rerun_failed_jobs', confidence: 0.8, provider: 'scripted' });
+    expect((await deps.incidents.get(trigger.incidentId))?.analysis?.rootCause).toBe('scripted root cause');
+  });
+
+  it('lets a transient provider error through so the state machine retries it', async () => {
+    const { deps } = stepDeps({ analyzer: scriptedAnalyzer(new AnalyzerUnavailableError('throttled')) });
+    const trigger = await seed(deps);
+
+    await expect(analyzeStep({ trigger }, deps)).rejects.toMatchObject({ name: 'AnalyzerUnavailableError' });
+  });
+
+  it('falls back to the offline analyzer on a configuration error and says why', async () => {
+    const { deps } = stepDeps({ analyzer: scriptedAnalyzer(new AnalyzerConfigurationError('model not enabled')) });
+    const trigger = await seed(deps);
+
+    await analyzeStep({ trigger }, deps);
+
+    const analysis = (await deps.incidents.get(trigger.incidentId))?.analysis;
+    expect(analysis).toMatchObject({ provider: 'scripted', rootCause: 'offline root cause', fallbackReason: 'AnalyzerConfigurationError: model not enabled' });
+  });
+});
+
+describe('knowledgeLookupStep', () => {
+  it('reports how earlier incidents with the same fingerprint ended', async () => {
+    const { deps } = stepDeps();
+    const trigger = await seed(deps);
+    const earlier = githubTrigger((b) => (b.workflow_run.id = 1));
+    await seed(deps, earlier);
+    await deps.incidents.update(earlier.incidentId, {
+      status: 'resolved',
+      decision: { action: 'rerun_failed_jobs', reason: 'flaky', applied: true, result: 'ok', dryRun: false, decidedAt: '2026-11-19T00:00:00Z' },
+    });
+
+    const result = await knowledgeLookupStep({ trigger }, deps);
+
+    expect(result).toEqual({ incidentId: trigger.incidentId, seenBefore: 1 });
+    const knowledge = (await deps.incidents.get(trigger.incidentId))?.knowledge;
+    expect(knowledge?.actionOutcomes).toEqual({ rerun_failed_jobs: { attempts: 1, successes: 1 } });
+    expect(knowledge?.summary).toBe('Seen 1 time before; recovered 1 time. re-running the failed jobs fixed it 1 of 1 time.');
+  });
+});
+
+describe('remediateStep', () => {
+  it('re-runs the failed jobs once when policy allows it, and records the decision', async () => {
+    const github = createFakeGitHub();
+    const { deps } = stepDeps({ github: github.port, analyzer: scriptedAnalyzer({ proposedAction: 'rerun_failed_jobs', confidence: 0.8 }) });
+    const trigger = await seed(deps);
+    await analyzeStep({ trigger }, deps);
+
+    const result = await remediateStep({ trigger }, deps);
+
+    expect(result).toEqual({ incidentId: trigger.incidentId, action: 'rerun_failed_jobs', applied: true });
+    expect(github.calls.filter((c) => c.method === 'rerunFailedJobs').map((c) => c.args)).toEqual([[{ owner: 'acme-shop', repo: 'checkout-service' }, 11862439017]]);
+    expect((await deps.incidents.get(trigger.incidentId))?.decision).toMatchObject({ action: 'rerun_failed_jobs', applied: true, dryRun: false });
+  });
+
+  it('applies nothing in dry-run mode but records what it would have done', async () => {
+    const github = createFakeGitHub();
+    const { deps } = stepDeps({ env: { DRY_RUN: 'true' }, github: github.port, analyzer: scriptedAnalyzer({ proposedAction: 'rerun_failed_jobs', confidence: 0.8 }) });
+    const trigger = await seed(deps);
+    await analyzeStep({ trigger }, deps);
+
+    const result = await remediateStep({ trigger }, deps);
+
+    expect(result.applied).toBe(false);
+    expect(github.calls.some((c) => c.method === 'rerunFailedJobs')).toBe(false);
+    expect((await deps.incidents.get(trigger.incidentId))?.decision).toMatchObject({ dryRun: true, result: 'dry run: nothing applied' });
+  });
+
+  it('uses the offline analysis when the analyze stage failed', async () => {
+    const { deps } = stepDeps();
+    const trigger = await seed(deps);
+
+    await remediateStep({ trigger, analyzeError: { Error: 'AnalyzerUnavailableError', Cause: '{"errorMessage":"throttled"}' } }, deps);
+
+    const incident = await deps.incidents.get(trigger.incidentId);
+    expect(incident?.analysis).toMatchObject({ rootCause: 'offline root cause', fallbackReason: 'AnalyzerUnavailableError: throttled' });
+    expect(incident?.stageErrors.map((e) => e.stage)).toEqual(['analyze']);
+    expect(incident?.decision).not.toBeNull();
+  });
+});
+
+describe('notifyStep', () => {
+  it('comments on the pull request once and updates the same comment later', async () => {
+    const github = createFakeGitHub();
+    const { deps, published } = stepDeps({ github: github.port });
+    const trigger = await seed(deps);
+    await analyzeStep({ trigger }, deps);
+    await remediateStep({ trigger }, deps);
+
+    await notifyStep({ trigger }, deps);
+    await deps.incidents.update(trigger.incidentId, { category: 'test_failure' });
+    const second = await notifyStep({ trigger }, deps);
+
+    const upserts = github.calls.filter((c) => c.method === 'upsertComment');
+    expect(upserts).toHaveLength(2);
+    expect(github.comments.size).toBe(1);
+    const incident = await deps.incidents.get(trigger.incidentId);
+    expect(incident?.notifications.map((n) => n.outcome)).toEqual(['created', 'updated']);
+    expect(second.status).toBe('notified');
+    expect(published).toHaveLength(0);
+  });
+
+  it('escalates through SNS when there is no pull request', async () => {
+    const github = createFakeGitHub();
+    const { deps, published } = stepDeps({ github: github.port });
+    const trigger = await seed(deps, githubTrigger((b) => (b.workflow_run.pull_requests = [])));
+    await analyzeStep({ trigger }, deps);
+    await remediateStep({ trigger }, deps);
+
+    await notifyStep({ trigger }, deps);
+
+    expect(github.calls.some((c) => c.method === 'upsertComment')).toBe(false);
+    expect(published).toHaveLength(1);
+    expect(published[0]?.message).toMatch(/there is no pull request to comment on/);
+    expect(published[0]?.attributes).toMatchObject({ repository: 'acme-shop/checkout-service', source: 'github' });
+  });
+
+  it('still records and escalates an incident whose classify stage failed before storing anything', async () => {
+    const { deps, published } = stepDeps();
+    const trigger = githubTrigger();
+
+    const result = await notifyStep({ trigger, classifyError: { Error: 'GitHubUnavailableError', Cause: '{"errorMessage":"GitHub answered 502"}' } }, deps);
+
+    expect(result.status).toBe('notified');
+    const incident = await deps.incidents.get(trigger.incidentId);
+    expect(incident?.stageErrors).toEqual([{ stage: 'classify', error: 'GitHubUnavailableError: GitHub answered 502', at: '2026-11-20T10:00:00.000Z' }]);
+    expect(published).toHaveLength(1);
+    expect(published[0]?.attributes.severity).toBe('high');
+  });
+});
