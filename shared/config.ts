@@ -32,6 +32,10 @@ const configSchema = z.object({
   GITHUB_TOKEN_SECRET_ARN: z.string().min(1).optional(),
   GITHUB_WEBHOOK_SECRET: z.string().min(1).optional(),
   GITHUB_WEBHOOK_SECRET_ARN: z.string().min(1).optional(),
+  /** Retries per GitHub request inside one step; the state machine's Retry adds backoff across attempts. */
+  GITHUB_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
+  /** Minimum spacing of GitHub writes from one process (GitHub asks for about 1 s between content writes). */
+  GITHUB_WRITE_INTERVAL_MS: z.coerce.number().int().min(0).default(1000),
   /** The login the bot comments as; discovered with `GET /user` when unset. */
   GITHUB_BOT_LOGIN: z.string().min(1).optional(),
   /** Local runtime without a token: manifest of recorded runs whose job logs replace the API (events/recorded-runs.json). */
@@ -40,6 +44,9 @@ const configSchema = z.object({
   ANALYZER: z.enum(['offline', 'bedrock']).optional(),
   BEDROCK_MODEL_ID: z.string().min(1).optional(),
   BEDROCK_REGION: z.string().min(1).optional(),
+  /** Optional Bedrock Guardrail applied to every analysis call. */
+  BEDROCK_GUARDRAIL_ID: z.string().min(1).optional(),
+  BEDROCK_GUARDRAIL_VERSION: z.string().min(1).default('DRAFT'),
   LLM_MAX_TOKENS: positiveInt(1024),
   LLM_TEMPERATURE: z.coerce.number().min(0).max(1).default(0),
 

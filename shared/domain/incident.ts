@@ -53,6 +53,11 @@ export interface AnalysisSummary {
   latencyMs: number;
   /** Set when the configured provider failed and the offline analyzer stood in. */
   fallbackReason?: string;
+  /** Model token usage (cost accounting), when a model was called. */
+  usage?: { inputTokens: number; outputTokens: number };
+  promptVersion?: string;
+  /** What validation changed in a model's answer (evidence dropped, confidence capped, …). */
+  adjustments?: string[];
 }
 
 export interface KnowledgeMatch {

@@ -7,12 +7,17 @@ export const COMMENT_MARKER = '<!-- pipeline-guard:incident-comment -->';
 export const MAX_COMMENT_CHARS = 60_000;
 
 const ACTION_TEXT: Record<string, string> = {
-  comment_only: 'No automatic action: the fix needs a code or configuration change.',
-  rerun_failed_jobs: 'Re-ran the failed jobs.',
-  open_fix_pr: 'Proposed a fix pull request.',
-  run_runbook: 'Started the runbook.',
-  escalate: 'Escalated to the on-call team.',
+  comment_only: 'No automatic action —',
+  rerun_failed_jobs: 'Re-ran the failed jobs —',
+  open_fix_pr: 'Proposed a fix pull request —',
+  run_runbook: 'Started the runbook —',
+  escalate: 'Escalated to the on-call team —',
 };
+
+/** Failure lines come most-telling first; a reader wants them in log order. */
+function inLogOrder(lines: Array<{ line: number; text: string }>): string[] {
+  return [...lines].sort((a, b) => a.line - b.line).map((l) => `${String(l.line).padStart(5)} | ${l.text}`);
+}
 
 function jobLineUrl(jobUrl: string | null, line: number): string | null {
   return jobUrl ? `${jobUrl}#step:0:${line}` : null;
@@ -22,7 +27,7 @@ function renderJobs(incident: Incident): string[] {
   const out: string[] = [];
   const jobs = incident.jobs.length > 0 ? incident.jobs : [];
   if (jobs.length === 0 && incident.failureLines.length > 0) {
-    out.push(codeBlock(incident.failureLines.map((l) => `${String(l.line).padStart(5)} | ${l.text}`)));
+    out.push(codeBlock(inLogOrder(incident.failureLines)));
   }
   for (const job of jobs.slice(0, 8)) {
     const failure = job.failures[0];
@@ -33,7 +38,7 @@ function renderJobs(incident: Incident): string[] {
     }
     const where = link(`lines ${failure.startLine}–${failure.endLine}`, jobLineUrl(job.url, failure.startLine));
     out.push(`Failure at ${where} (rule \`${failure.rule}\`${job.logSource === 'annotations' ? ', from check annotations' : ''}):`);
-    out.push(codeBlock(failure.lines.map((l) => `${String(l.line).padStart(5)} | ${l.text}`)));
+    out.push(codeBlock(inLogOrder(failure.lines)));
     if (job.failures.length > 1) out.push(`_${job.failures.length - 1} more failure(s) in this job._`);
   }
   return out;

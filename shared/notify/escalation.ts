@@ -38,7 +38,7 @@ export function renderEscalation(incident: Incident, why: string): EscalationMes
   }
   if (incident.failureLines.length > 0) {
     lines.push('Failure lines:');
-    for (const line of incident.failureLines.slice(0, 15)) lines.push(`  ${String(line.line).padStart(5)} | ${line.text}`);
+    for (const line of [...incident.failureLines].sort((a, b) => a.line - b.line).slice(0, 15)) lines.push(`  ${String(line.line).padStart(5)} | ${line.text}`);
     lines.push('');
   }
   if (incident.decision) lines.push(`What was tried: ${incident.decision.action} — ${incident.decision.reason}${incident.decision.result ? ` (${incident.decision.result})` : ''}`);

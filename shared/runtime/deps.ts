@@ -25,7 +25,15 @@ async function secretValue(config: Config, plain: 'GITHUB_TOKEN' | 'GITHUB_WEBHO
   if (config[plain]) return config[plain];
   const arn = config[arnKey];
   if (!arn) return undefined;
-  const value = await getSecret(arn, { maxAge: 300 });
+  let value: unknown;
+  try {
+    value = await getSecret(arn, { maxAge: 300 });
+  } catch (error) {
+    // A secret created without a value has no AWSCURRENT version yet: say what to do, not just what failed.
+    throw new ConfigError(
+      `secret ${arnKey} has no value yet (${error instanceof Error ? error.name : 'error'}): put the value into the secret (see README, "Deploying")`,
+    );
+  }
   if (typeof value !== 'string' || value.trim() === '') {
     throw new ConfigError(`secret ${arnKey} is empty: put the value into the secret (see README, "Deploying")`);
   }
@@ -39,6 +47,8 @@ export async function createGitHub(config: Config): Promise<GitHubPort | null> {
       token,
       baseUrl: config.GITHUB_API_URL,
       maxLogBytes: config.MAX_LOG_BYTES,
+      retries: config.GITHUB_RETRIES,
+      writeIntervalMs: config.GITHUB_WRITE_INTERVAL_MS,
       ...(config.GITHUB_BOT_LOGIN ? { botLogin: config.GITHUB_BOT_LOGIN } : {}),
     });
   }
@@ -76,10 +86,12 @@ export function createAnalyzers(config: Config): { analyzer: Analyzer; fallbackA
   if (!wantsBedrock) return { analyzer: offline, fallbackAnalyzer: offline };
   const { BEDROCK_MODEL_ID } = requireConfig(config, 'BEDROCK_MODEL_ID');
   const bedrock = createBedrockAnalyzer({
-    client: new BedrockRuntimeClient({ region: config.BEDROCK_REGION ?? config.AWS_REGION }),
+    // The state machine's Retry owns backoff; one SDK retry covers a dropped connection without stacking delays.
+    client: new BedrockRuntimeClient({ region: config.BEDROCK_REGION ?? config.AWS_REGION, maxAttempts: 2 }),
     modelId: BEDROCK_MODEL_ID,
     maxTokens: config.LLM_MAX_TOKENS,
     temperature: config.LLM_TEMPERATURE,
+    ...(config.BEDROCK_GUARDRAIL_ID ? { guardrail: { id: config.BEDROCK_GUARDRAIL_ID, version: config.BEDROCK_GUARDRAIL_VERSION } } : {}),
   });
   return { analyzer: bedrock, fallbackAnalyzer: offline };
 }
@@ -92,15 +104,29 @@ export function createIncidents(config: Config, clock: () => Date = () => new Da
   return createIncidentStore({ client, tableName: config.INCIDENTS_TABLE, ttlDays: config.INCIDENT_TTL_DAYS, clock });
 }
 
-/** Dependencies of the pipeline steps (classify … notify, record-outcome). */
-export async function createStepDeps(config: Config, logger: StepLogger): Promise<StepDeps> {
+/** Stands in for the publisher in functions that are not given a topic; using it is a wiring bug. */
+const noEscalations: EscalationPublisher = {
+  publish() {
+    return Promise.reject(new ConfigError('missing environment variable ESCALATION_TOPIC_ARN'));
+  },
+};
+
+/**
+ * Dependencies of the pipeline steps. Only the notify function publishes escalations, so only it requires the
+ * topic (and fails at cold start without it); the others are not granted it.
+ */
+export async function createStepDeps(
+  config: Config,
+  logger: StepLogger,
+  options: { publishesEscalations?: boolean } = {},
+): Promise<StepDeps> {
   const clock = () => new Date();
   return {
     config,
     incidents: createIncidents(config, clock),
     github: await createGitHub(config),
     ...createAnalyzers(config),
-    escalations: createEscalations(config),
+    escalations: options.publishesEscalations ? createEscalations(config) : noEscalations,
     clock,
     logger,
   };

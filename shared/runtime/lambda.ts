@@ -12,7 +12,10 @@ export const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_N
  * Wraps a pure step `(input, deps) => result` as a Lambda handler: config and adapters are built once at cold
  * start; errors propagate with their names so the state machine's Retry/Catch can match them.
  */
-export async function stepHandler<R>(step: (input: unknown, deps: StepDeps) => Promise<R>) {
-  const deps = await createStepDeps(loadConfig(process.env), logger);
+export async function stepHandler<R>(
+  step: (input: unknown, deps: StepDeps) => Promise<R>,
+  options: { publishesEscalations?: boolean } = {},
+) {
+  const deps = await createStepDeps(loadConfig(process.env), logger, options);
   return middy(async (event: unknown) => step(event, deps)).use(injectLambdaContext(logger));
 }

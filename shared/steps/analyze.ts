@@ -1,6 +1,7 @@
+import { type AnalysisOutcome, analyzeWithFallback, withFallback } from '../analysis/index.js';
 import type { AnalysisSummary, Incident } from '../domain/incident.js';
-import { AnalyzerUnavailableError, NotFoundError, errorMessage } from '../errors.js';
-import type { AnalysisInput, AnalysisResult } from '../ports.js';
+import { NotFoundError } from '../errors.js';
+import type { AnalysisInput } from '../ports.js';
 import type { StepDeps } from './deps.js';
 import { type AnalyzeResult, parseState } from './state.js';
 
@@ -25,7 +26,7 @@ export function analysisInputFor(incident: Incident): AnalysisInput {
   };
 }
 
-export function toSummary(result: AnalysisResult, latencyMs: number, fallbackReason?: string): AnalysisSummary {
+export function toSummary(result: AnalysisOutcome, latencyMs: number): AnalysisSummary {
   return {
     provider: result.provider,
     model: result.model,
@@ -35,8 +36,11 @@ export function toSummary(result: AnalysisResult, latencyMs: number, fallbackRea
     proposedAction: result.proposedAction,
     rationale: result.rationale,
     evidence: result.evidence,
-    latencyMs,
-    ...(fallbackReason ? { fallbackReason } : {}),
+    latencyMs: result.latencyMs ?? latencyMs,
+    ...(result.fallbackReason ? { fallbackReason: result.fallbackReason } : {}),
+    ...(result.usage ? { usage: { inputTokens: result.usage.inputTokens, outputTokens: result.usage.outputTokens } } : {}),
+    ...(result.promptVersion ? { promptVersion: result.promptVersion } : {}),
+    ...(result.adjustments?.length ? { adjustments: result.adjustments } : {}),
   };
 }
 
@@ -45,17 +49,17 @@ export function toSummary(result: AnalysisResult, latencyMs: number, fallbackRea
  * cannot fix. Transient provider errors propagate so the state machine retries them with backoff.
  */
 export async function runAnalysis(incident: Incident, deps: StepDeps): Promise<AnalysisSummary> {
-  const input = analysisInputFor(incident);
   const started = Date.now();
-  try {
-    const result = await deps.analyzer.analyze(input);
-    return toSummary(result, Date.now() - started);
-  } catch (error) {
-    if (error instanceof AnalyzerUnavailableError) throw error;
-    deps.logger.warn('analyzer failed; using the offline analyzer', { error: errorMessage(error) });
-    const result = await deps.fallbackAnalyzer.analyze(input);
-    return toSummary(result, Date.now() - started, errorMessage(error).slice(0, 300));
-  }
+  const analyzer = withFallback(deps.analyzer, deps.fallbackAnalyzer, (reason) =>
+    deps.logger.warn('analyzer failed; using the offline analyzer', { reason }),
+  );
+  return toSummary(await analyzer.analyze(analysisInputFor(incident)), Date.now() - started);
+}
+
+/** The analysis when the analyze stage itself failed (its Catch leads to remediate): offline, with the reason. */
+export async function runFallbackAnalysis(incident: Incident, deps: StepDeps, reason: string): Promise<AnalysisSummary> {
+  const started = Date.now();
+  return toSummary(await analyzeWithFallback(deps.fallbackAnalyzer, analysisInputFor(incident), reason), Date.now() - started);
 }
 
 /** Analyze stage: root cause, fix, confidence and a proposed action, stored on the incident. */

@@ -2,7 +2,7 @@ import type { Decision, Incident } from '../domain/incident.js';
 import { NotFoundError, errorMessage } from '../errors.js';
 import { decideRemediation } from '../policy/decide.js';
 import type { StepDeps } from './deps.js';
-import { runAnalysis } from './analyze.js';
+import { runFallbackAnalysis } from './analyze.js';
 import { type RemediateResult, describeCaught, parseState } from './state.js';
 
 /**
@@ -18,8 +18,7 @@ export async function remediateStep(input: unknown, deps: StepDeps): Promise<Rem
 
   const analyzeFailure = describeCaught(state.analyzeError);
   if (!incident.analysis || analyzeFailure) {
-    const fallbackDeps = { ...deps, analyzer: deps.fallbackAnalyzer };
-    const analysis = { ...(await runAnalysis(incident, fallbackDeps)), fallbackReason: analyzeFailure ?? 'no analysis stored' };
+    const analysis = await runFallbackAnalysis(incident, deps, analyzeFailure ?? 'no analysis stored');
     incident = await deps.incidents.update(incident.id, { analysis }, {
       stageErrors: analyzeFailure ? [{ stage: 'analyze', error: analyzeFailure, at: now() }] : [],
       history: [{ at: now(), event: 'analyzed', detail: 'offline analysis used after the analyze stage failed' }],

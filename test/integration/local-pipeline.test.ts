@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Incident } from '../../shared/domain/incident.js';
+import { cleanLine } from '../../shared/logs/index.js';
 import { EVENTS_DIR, deliverAlarm, deliverWebhook, loadAlarmEvent, loadWebhook } from '../../infra/local/replay.js';
 import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.js';
 
@@ -55,7 +56,7 @@ describe('local runtime: GitHub failure → incident → PR comment', () => {
     const first = incident.failureLines[0];
     expect(first).toBeDefined();
     // The line number points into the raw job log, and that line holds the reported text.
-    expect(log[(first?.line ?? 0) - 1]).toContain(first?.text.trim().slice(0, 40));
+    expect(cleanLine(log[(first?.line ?? 0) - 1] ?? '')).toContain(first?.text.trim().slice(0, 40));
     expect(incident.failureLines.map((l) => l.text).join('\n')).toMatch(/●|FAIL|Expected|toBe/);
     expect(incident.analysis).toMatchObject({ provider: 'offline' });
     expect(incident.analysis?.rootCause.length).toBeGreaterThan(10);

@@ -49,7 +49,7 @@ describe('analyzeStep', () => {
     await analyzeStep({ trigger }, deps);
 
     const analysis = (await deps.incidents.get(trigger.incidentId))?.analysis;
-    expect(analysis).toMatchObject({ provider: 'scripted', rootCause: 'offline root cause', fallbackReason: 'AnalyzerConfigurationError: model not enabled' });
+    expect(analysis).toMatchObject({ provider: 'scripted', rootCause: 'offline root cause', fallbackReason: 'scripted analyzer failed: AnalyzerConfigurationError: model not enabled' });
   });
 });
 

@@ -1,0 +1,160 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Duration, Validations } from 'aws-cdk-lib';
+import { type IGrantable, type IPrincipal, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import type { Config } from '../../shared/config.js';
+import type { GuardTable, TableAccess } from './guard-table.js';
+
+/** The project root, resolved from this module so synth and tests work from any working directory. */
+export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** Every Lambda of Pipeline Guard: one folder under functions/ each, entry `handler.ts`, export `handler`. */
+export type FunctionName =
+  | 'ingest-github'
+  | 'classify'
+  | 'knowledge-lookup'
+  | 'analyze'
+  | 'remediate'
+  | 'notify'
+  | 'record-outcome';
+
+/**
+ * Environment keys a function may be given: exactly the ones `loadConfig` reads (shared/config.ts), so a renamed
+ * setting breaks the build here instead of failing at cold start. AWS_REGION is reserved by Lambda.
+ */
+export type EnvKey = Exclude<keyof Config, 'AWS_REGION'>;
+
+/** Which secret-ARN setting a secret fills. */
+export type SecretEnvKey = 'GITHUB_TOKEN_SECRET_ARN' | 'GITHUB_WEBHOOK_SECRET_ARN';
+
+/**
+ * ESM bundles have no `require`; CommonJS dependencies bundled into them (Powertools, parts of the SDK) call it for
+ * Node built-ins and fail in Lambda with "Dynamic require of util is not supported" without this shim.
+ */
+export const CREATE_REQUIRE_BANNER =
+  "import { createRequire as __guardCreateRequire } from 'node:module'; const require = __guardCreateRequire(import.meta.url);";
+
+export interface GuardFunctionProps {
+  /** The folder under functions/. */
+  readonly name: FunctionName;
+  readonly description: string;
+  readonly logRetention: RetentionDays;
+  /** @default 256 */
+  readonly memorySize?: number;
+  /** Keep below the Task's TimeoutSeconds in the ASL, so Lambda's own timeout error reaches Retry/Catch. @default 30 s */
+  readonly timeout?: Duration;
+  /** Settings that are not a table or a secret (those go through {@link GuardFunction.useTable}/{@link GuardFunction.useSecret}). */
+  readonly environment?: Partial<Record<EnvKey, string>>;
+  /** Where failed asynchronous invocations land (EventBridge-triggered functions). */
+  readonly deadLetterQueue?: IQueue;
+}
+
+/**
+ * The house construct for Pipeline Guard's Lambdas: Node.js 22 on arm64, bundled by the local esbuild as minified
+ * ESM with source maps, X-Ray active, its own log group with a retention, and its own role that can write only to
+ * that log group (no AWSLambdaBasicExecutionRole managed policy). Permissions and the settings that name the
+ * resource are granted together through {@link useTable} and {@link useSecret}, so they cannot drift apart.
+ */
+export class GuardFunction extends Construct implements IGrantable {
+  readonly function: NodejsFunction;
+  readonly role: Role;
+  readonly logGroup: LogGroup;
+  readonly name: FunctionName;
+
+  constructor(scope: Construct, id: string, props: GuardFunctionProps) {
+    super(scope, id);
+    this.name = props.name;
+
+    this.logGroup = new LogGroup(this, 'Logs', { retention: props.logRetention });
+    this.role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Pipeline Guard ${props.name} function`,
+    });
+    this.logGroup.grantWrite(this.role);
+
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: join(PROJECT_ROOT, 'functions', props.name, 'handler.ts'),
+      handler: 'handler',
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
+      description: props.description,
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize ?? 256,
+      timeout: props.timeout ?? Duration.seconds(30),
+      tracing: Tracing.ACTIVE,
+      role: this.role,
+      logGroup: this.logGroup,
+      ...(props.deadLetterQueue ? { deadLetterQueue: props.deadLetterQueue } : {}),
+      environment: {
+        POWERTOOLS_SERVICE_NAME: 'pipeline-guard',
+        // Stack traces in the logs point at the TypeScript sources instead of the minified bundle.
+        NODE_OPTIONS: '--enable-source-maps',
+        ...definedOnly(props.environment ?? {}),
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node22',
+        minify: true,
+        sourceMap: true,
+        // Prefer packages' ESM builds so tree shaking works and top-level await in the handlers is legal.
+        mainFields: ['module', 'main'],
+        banner: CREATE_REQUIRE_BANNER,
+        // Ship the SDK versions the code was tested with (Bedrock Converse, lib-dynamodb) instead of whatever
+        // the runtime happens to include.
+        bundleAwsSDK: true,
+        forceDockerBundling: false,
+      },
+    });
+
+    // Lambda, X-Ray and CloudWatch facts, not oversights, shared by every function.
+    Validations.of(this).acknowledge(
+      {
+        id: 'AwsSolutions-L1',
+        reason:
+          'Node.js 22 is the runtime the project builds and tests on (TOOLCHAIN: node ^22 from npm, vitest 5); the runtime moves together with the dev toolchain, not ahead of it.',
+      },
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'xray:PutTraceSegments and xray:PutTelemetryRecords, added by active tracing, support no resource-level permissions; it is the only statement on "*".',
+      },
+    );
+  }
+
+  get grantPrincipal(): IPrincipal {
+    return this.role;
+  }
+
+  get functionArn(): string {
+    return this.function.functionArn;
+  }
+
+  /** Sets one setting from shared/config.ts. */
+  setEnv(key: EnvKey, value: string): this {
+    this.function.addEnvironment(key, value);
+    return this;
+  }
+
+  /** Grants item access to a table and sets the `<NAME>_TABLE` variable `loadConfig` reads, in one call. */
+  useTable(table: GuardTable, access: TableAccess): this {
+    table.grantData(this, access);
+    return this.setEnv(table.envKey, table.tableName);
+  }
+
+  /** Grants read access to a secret and sets the `*_SECRET_ARN` variable that names it, in one call. */
+  useSecret(key: SecretEnvKey, secret: ISecret): this {
+    secret.grantRead(this);
+    return this.setEnv(key, secret.secretArn);
+  }
+}
+
+function definedOnly(environment: Partial<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(environment).filter((entry): entry is [string, string] => entry[1] !== undefined));
+}

@@ -1,0 +1,559 @@
+/**
+ * Pipeline Guard's AWS stack: webhook API, alarm rules, the incident pipeline state machine, its functions,
+ * tables, escalation topic, secrets and alarms.
+ *
+ * ## Configuration (CDK context: `npx cdk deploy -c key=value`, or the "context" block of cdk.json)
+ *
+ * | key                | default                   | effect                                                                                    |
+ * |--------------------|---------------------------|-------------------------------------------------------------------------------------------|
+ * | alertEmail         | (none)                    | subscribes this address to the escalation topic (confirm the e-mail AWS sends)            |
+ * | bedrockModelId     | (none → offline analyzer) | Bedrock model or cross-Region inference profile id (`anthropic.…`, `us.anthropic.…`); sets ANALYZER=bedrock and grants InvokeModel on that model only |
+ * | bedrockRegion      | the stack's region        | region the analyzer calls Bedrock in                                                      |
+ * | githubApiUrl       | https://api.github.com    | GitHub REST base URL; `https://<host>/api/v3` for GitHub Enterprise Server                |
+ * | githubBotLogin     | (discovered via GET /user)| login the bot comments as, used to find its own PR comment                               |
+ * | logRetentionDays   | 30                        | retention of every log group (a CloudWatch Logs retention value: 1, 3, 5, 7, 14, 30, 60, 90, …) |
+ * | dryRun             | false                     | remediation plans but applies nothing (no re-runs)                                       |
+ * | autoRerunMax       | 1                         | automatic re-runs per workflow run                                                        |
+ * | rerunMinConfidence | 0.6                       | minimum analysis confidence (0–1) before an automatic re-run                             |
+ * | maxWebhookBytes    | 1048576                   | webhook bodies above this get 413 (at most 5242880: Lambda's 6 MB request limit includes the event envelope) |
+ * | maxLogBytes        | 209715200                 | bytes of one job log read by classify                                                    |
+ * | llmMaxTokens       | 1024                      | output token cap for the LLM analyzer                                                    |
+ * | llmTemperature     | 0                         | LLM temperature (0–1)                                                                      |
+ * | alarmNamePrefix    | (all alarms)              | only CloudWatch alarms whose name starts with this prefix start the pipeline             |
+ *
+ * Without `alarmNamePrefix`, every alarm in the account and region is handled except this stack's own alarms
+ * (named `<stack name>-…`), so a failing pipeline cannot feed itself.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import {
+  AccessLogFormat,
+  EndpointType,
+  LambdaIntegration,
+  LogGroupLogDestination,
+  MethodLoggingLevel,
+  RestApi,
+} from 'aws-cdk-lib/aws-apigateway';
+import { Alarm, ComparisonOperator, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { Match, Rule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction, SfnStateMachine } from 'aws-cdk-lib/aws-events-targets';
+import { type IGrantable, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { CfnSecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
+import type { Construct } from 'constructs';
+import { TABLES, type TableDefinition } from '../shared/stores/tables.js';
+import { AlarmTriggerInput } from './constructs/alarm-trigger-input.js';
+import { type FunctionName, GuardFunction, type GuardFunctionProps, PROJECT_ROOT } from './constructs/guard-function.js';
+import { GuardTable } from './constructs/guard-table.js';
+
+/** The pipeline definition; resolved from the module so synth and tests work from any directory. */
+export const ASL_PATH = join(PROJECT_ROOT, 'statemachines', 'incident-pipeline.asl.json');
+
+/** Settings read from CDK context; see the table at the top of this file. */
+export interface GuardSettings {
+  readonly alertEmail?: string;
+  readonly bedrockModelId?: string;
+  readonly bedrockRegion?: string;
+  readonly githubApiUrl: string;
+  readonly githubBotLogin?: string;
+  readonly logRetentionDays: RetentionDays;
+  readonly dryRun: boolean;
+  readonly autoRerunMax: number;
+  readonly rerunMinConfidence: number;
+  readonly maxWebhookBytes: number;
+  readonly maxLogBytes: number;
+  readonly llmMaxTokens: number;
+  readonly llmTemperature: number;
+  readonly alarmNamePrefix?: string;
+}
+
+/** Lambda's synchronous request limit is 6 MB including the API Gateway event envelope around the body. */
+const MAX_WEBHOOK_BYTES_LIMIT = 5 * 1024 * 1024;
+
+/** Geography prefixes of Bedrock's system-defined cross-Region inference profiles (`us.anthropic.…`). */
+const INFERENCE_PROFILE_PREFIX = /^(us|us-gov|eu|apac|jp|au|ca|global)\.(.+)$/;
+
+class SettingsError extends Error {
+  override name = 'SettingsError';
+}
+
+/**
+ * Reads and validates the context values once. `-c key=value` always yields strings while cdk.json may hold
+ * numbers or booleans, so both are accepted; a bad value fails synth with the key's name.
+ */
+export function readSettings(scope: Construct): GuardSettings {
+  const raw = (key: string): string | undefined => {
+    const value: unknown = scope.node.tryGetContext(key);
+    if (value === undefined || value === null || value === '') return undefined;
+    if (typeof value === 'string') return value.trim() === '' ? undefined : value.trim();
+    if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+    throw new SettingsError(`context value ${key} must be a string, number or boolean`);
+  };
+  const number = (key: string, fallback: number, check: (n: number) => boolean, expected: string): number => {
+    const value = raw(key);
+    if (value === undefined) return fallback;
+    const parsed = Number(value);
+    if (!Number.isFinite(parsed) || !check(parsed)) throw new SettingsError(`context value ${key} must be ${expected}, got "${value}"`);
+    return parsed;
+  };
+  const boolean = (key: string, fallback: boolean): boolean => {
+    const value = raw(key)?.toLowerCase();
+    if (value === undefined) return fallback;
+    if (value === 'true' || value === '1' || value === 'yes') return true;
+    if (value === 'false' || value === '0' || value === 'no') return false;
+    throw new SettingsError(`context value ${key} must be true or false, got "${value}"`);
+  };
+  const positiveInt = (n: number) => Number.isInteger(n) && n > 0;
+
+  const alertEmail = raw('alertEmail');
+  if (alertEmail !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(alertEmail)) {
+    throw new SettingsError(`context value alertEmail must be an e-mail address, got "${alertEmail}"`);
+  }
+  const githubApiUrl = raw('githubApiUrl') ?? 'https://api.github.com';
+  if (!URL.canParse(githubApiUrl) || new URL(githubApiUrl).protocol !== 'https:') {
+    throw new SettingsError(`context value githubApiUrl must be an https URL, got "${githubApiUrl}"`);
+  }
+  const bedrockModelId = raw('bedrockModelId');
+  if (bedrockModelId?.startsWith('arn:')) {
+    throw new SettingsError(
+      'context value bedrockModelId must be a model id or a cross-Region inference profile id (e.g. us.anthropic.…), not an ARN',
+    );
+  }
+  const retentionValues = Object.values(RetentionDays).filter((v): v is RetentionDays => typeof v === 'number');
+  const logRetentionDays = number(
+    'logRetentionDays',
+    RetentionDays.ONE_MONTH,
+    (n) => retentionValues.includes(n as RetentionDays),
+    `a CloudWatch Logs retention (${retentionValues.join(', ')})`,
+  ) as RetentionDays;
+
+  const optional = <K extends string, V>(key: K, value: V | undefined) => (value === undefined ? {} : ({ [key]: value } as Record<K, V>));
+  return {
+    ...optional('alertEmail', alertEmail),
+    ...optional('bedrockModelId', bedrockModelId),
+    ...optional('bedrockRegion', raw('bedrockRegion')),
+    githubApiUrl,
+    ...optional('githubBotLogin', raw('githubBotLogin')),
+    logRetentionDays,
+    dryRun: boolean('dryRun', false),
+    autoRerunMax: number('autoRerunMax', 1, (n) => Number.isInteger(n) && n >= 0, 'a whole number ≥ 0'),
+    rerunMinConfidence: number('rerunMinConfidence', 0.6, (n) => n >= 0 && n <= 1, 'between 0 and 1'),
+    maxWebhookBytes: number(
+      'maxWebhookBytes',
+      1_048_576,
+      (n) => positiveInt(n) && n <= MAX_WEBHOOK_BYTES_LIMIT,
+      `a whole number between 1 and ${MAX_WEBHOOK_BYTES_LIMIT}`,
+    ),
+    maxLogBytes: number('maxLogBytes', 200 * 1024 * 1024, positiveInt, 'a positive whole number'),
+    llmMaxTokens: number('llmMaxTokens', 1024, positiveInt, 'a positive whole number'),
+    llmTemperature: number('llmTemperature', 0, (n) => n >= 0 && n <= 1, 'between 0 and 1'),
+    ...optional('alarmNamePrefix', raw('alarmNamePrefix')),
+  };
+}
+
+/**
+ * IAM resources for calling one Bedrock model. A plain model id needs its foundation-model ARN in the Bedrock
+ * region. A cross-Region inference profile (`us.…`) needs the profile ARN plus the foundation model in every
+ * destination Region the profile may route to; those Regions are AWS's to change, so the model ARN takes a Region
+ * wildcard and a `bedrock:InferenceProfileArn` condition limits it to calls made through this one profile.
+ */
+export function bedrockInvokeStatements(modelId: string, region: string, account: string, partition: string): PolicyStatement[] {
+  const actions = ['bedrock:InvokeModel'];
+  const profile = INFERENCE_PROFILE_PREFIX.exec(modelId);
+  if (!profile) {
+    return [new PolicyStatement({ actions, resources: [`arn:${partition}:bedrock:${region}::foundation-model/${modelId}`] })];
+  }
+  const profileArn = `arn:${partition}:bedrock:${region}:${account}:inference-profile/${modelId}`;
+  return [
+    new PolicyStatement({ actions, resources: [profileArn] }),
+    new PolicyStatement({
+      actions,
+      resources: [`arn:${partition}:bedrock:*::foundation-model/${profile[2]}`],
+      conditions: { StringEquals: { 'bedrock:InferenceProfileArn': profileArn } },
+    }),
+  ];
+}
+
+export class PipelineGuardStack extends Stack {
+  readonly settings: GuardSettings;
+  readonly tables: Record<TableDefinition['logicalName'], GuardTable>;
+  readonly functions: Record<FunctionName, GuardFunction>;
+  readonly stateMachine: StateMachine;
+  readonly api: RestApi;
+  readonly topic: Topic;
+
+  constructor(scope: Construct, id: string, props: StackProps = {}) {
+    super(scope, id, props);
+    const settings = readSettings(this);
+    this.settings = settings;
+    const retention = settings.logRetentionDays;
+
+    // ---- Tables: built from the same definitions the local runtime creates.
+    const tables = Object.fromEntries(
+      TABLES.map((definition) => [definition.logicalName, new GuardTable(this, `${pascal(definition.logicalName)}Table`, { definition })]),
+    ) as Record<TableDefinition['logicalName'], GuardTable>;
+    this.tables = tables;
+    const { incidents, baselines, experiments } = tables;
+
+    // ---- Escalation topic. A customer-managed key because CloudWatch alarms cannot publish to a topic encrypted
+    // with the AWS-managed aws/sns key (its key policy cannot name cloudwatch.amazonaws.com).
+    const topicKey = new Key(this, 'EscalationTopicKey', {
+      description: 'Pipeline Guard escalation topic encryption',
+      enableKeyRotation: true,
+    });
+    topicKey.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'AllowCloudWatchAlarmsToPublish',
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+      }),
+    );
+    const topic = new Topic(this, 'EscalationTopic', {
+      displayName: 'Pipeline Guard escalations',
+      masterKey: topicKey,
+      enforceSSL: true,
+    });
+    this.topic = topic;
+    // Topic.grantPublish would add kms:GenerateDataKey*; SNS only needs the plain data key to encrypt a message.
+    const grantPublish = (grantee: IGrantable) => {
+      grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ actions: ['sns:Publish'], resources: [topic.topicArn] }));
+      grantee.grantPrincipal.addToPrincipalPolicy(
+        new PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [topicKey.keyArn] }),
+      );
+    };
+    if (settings.alertEmail) topic.addSubscription(new EmailSubscription(settings.alertEmail));
+
+    // ---- Secrets.
+    // The webhook secret is generated: the operator copies it into GitHub's webhook settings (README, "Deploying"),
+    // and a strong random value is exactly what that field wants.
+    const webhookSecret = new Secret(this, 'GitHubWebhookSecret', {
+      description: 'Pipeline Guard: GitHub webhook secret. Generated; paste the value into the webhook settings in GitHub.',
+      generateSecretString: { passwordLength: 48, excludePunctuation: true },
+    });
+    // The token secret is created empty: a generated value would look like a real token and fail only later, as a
+    // 401 from GitHub. Empty (no AWSCURRENT version), the functions that read it fail at cold start with a Secrets
+    // Manager error naming this secret until the operator runs put-secret-value.
+    // CDK's Secret always generates a value when given none, so the generator is removed from the template.
+    const tokenSecret = new Secret(this, 'GitHubTokenSecret', {
+      description: 'Pipeline Guard: GitHub token (plain text) for logs, re-runs and PR comments. Created empty; put the token in.',
+    });
+    (tokenSecret.node.defaultChild as CfnSecret).addPropertyDeletionOverride('GenerateSecretString');
+    for (const secret of [webhookSecret, tokenSecret]) {
+      Validations.of(secret).acknowledge({
+        id: 'AwsSolutions-SMG4',
+        reason:
+          'GitHub issues these credentials (webhook secret set in the repository settings, token from a GitHub App or PAT); Secrets Manager rotation cannot change them in GitHub, so they are rotated there and put here.',
+      });
+    }
+
+    // ---- Functions.
+    const fn = (id: string, props: Omit<GuardFunctionProps, 'logRetention'>) =>
+      new GuardFunction(this, id, { ...props, logRetention: retention });
+    const github = { GITHUB_API_URL: settings.githubApiUrl };
+    const botLogin: { GITHUB_BOT_LOGIN?: string } = settings.githubBotLogin ? { GITHUB_BOT_LOGIN: settings.githubBotLogin } : {};
+
+    const classify = fn('Classify', {
+      name: 'classify',
+      description: 'Downloads failed job logs, finds the failure lines, classifies and fingerprints the incident',
+      memorySize: 1024,
+      timeout: Duration.minutes(5),
+      environment: { ...github, MAX_LOG_BYTES: String(settings.maxLogBytes) },
+    })
+      .useTable(incidents, 'readWrite')
+      .useTable(baselines, 'readWrite')
+      .useSecret('GITHUB_TOKEN_SECRET_ARN', tokenSecret);
+
+    const knowledgeLookup = fn('KnowledgeLookup', {
+      name: 'knowledge-lookup',
+      description: 'Finds earlier incidents with the same fingerprint and what fixed them',
+      timeout: Duration.seconds(30),
+    })
+      .useTable(incidents, 'readWrite')
+      .useTable(experiments, 'read');
+
+    const analyzeEnvironment = settings.bedrockModelId
+      ? {
+          ANALYZER: 'bedrock',
+          BEDROCK_MODEL_ID: settings.bedrockModelId,
+          BEDROCK_REGION: settings.bedrockRegion ?? this.region,
+          LLM_MAX_TOKENS: String(settings.llmMaxTokens),
+          LLM_TEMPERATURE: String(settings.llmTemperature),
+        }
+      : { ANALYZER: 'offline' };
+    const analyze = fn('Analyze', {
+      name: 'analyze',
+      description: 'Root cause, fix and confidence from Bedrock or the offline analyzer',
+      memorySize: 512,
+      // Below the Analyze task's 300 s so Lambda's timeout surfaces as a retryable task error.
+      timeout: Duration.minutes(3),
+      environment: analyzeEnvironment,
+    }).useTable(incidents, 'readWrite');
+    if (settings.bedrockModelId) {
+      const bedrockRegion = settings.bedrockRegion ?? this.region;
+      for (const statement of bedrockInvokeStatements(settings.bedrockModelId, bedrockRegion, this.account, this.partition)) {
+        analyze.role.addToPrincipalPolicy(statement);
+      }
+      const profile = INFERENCE_PROFILE_PREFIX.exec(settings.bedrockModelId);
+      if (profile) {
+        Validations.of(analyze).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:bedrock:*::foundation-model/${profile[2]}]`,
+          reason:
+            'A cross-Region inference profile routes to this one model in destination Regions that AWS manages; the Region wildcard is limited by a bedrock:InferenceProfileArn condition to calls through the configured profile.',
+        });
+      }
+    }
+
+    const remediate = fn('Remediate', {
+      name: 'remediate',
+      description: 'Decides between comment-only, re-running failed jobs and escalation, and applies the plan',
+      timeout: Duration.seconds(60),
+      environment: {
+        ...github,
+        AUTO_RERUN_MAX: String(settings.autoRerunMax),
+        RERUN_MIN_CONFIDENCE: String(settings.rerunMinConfidence),
+        DRY_RUN: String(settings.dryRun),
+      },
+    })
+      .useTable(incidents, 'readWrite')
+      .useSecret('GITHUB_TOKEN_SECRET_ARN', tokenSecret);
+
+    const notify = fn('Notify', {
+      name: 'notify',
+      description: 'Creates or updates the PR comment and publishes escalations',
+      timeout: Duration.seconds(60),
+      environment: { ...github, ...botLogin, ESCALATION_TOPIC_ARN: topic.topicArn },
+    })
+      .useTable(incidents, 'readWrite')
+      .useSecret('GITHUB_TOKEN_SECRET_ARN', tokenSecret);
+    grantPublish(notify);
+
+    // ---- State machine: the ASL file is the definition (the local runtime runs the same file).
+    const pipelineFunctions = [classify, knowledgeLookup, analyze, remediate, notify];
+    const pipelineLogs = new LogGroup(this, 'PipelineLogs', {
+      // The /aws/vendedlogs/ prefix keeps Step Functions log delivery from growing the account's CloudWatch Logs
+      // resource policy, which has a 5120-character limit.
+      logGroupName: `/aws/vendedlogs/states/${this.stackName}-incident-pipeline`,
+      retention,
+    });
+    const stateMachine = new StateMachine(this, 'IncidentPipeline', {
+      stateMachineType: StateMachineType.STANDARD,
+      comment: 'Pipeline Guard incident pipeline (statemachines/incident-pipeline.asl.json)',
+      // Inline (fromString, not fromFile) so the definition is in the template, where tests and reviewers see it.
+      definitionBody: DefinitionBody.fromString(readFileSync(ASL_PATH, 'utf8')),
+      definitionSubstitutions: {
+        ClassifyFunctionArn: classify.functionArn,
+        KnowledgeLookupFunctionArn: knowledgeLookup.functionArn,
+        AnalyzeFunctionArn: analyze.functionArn,
+        RemediateFunctionArn: remediate.functionArn,
+        NotifyFunctionArn: notify.functionArn,
+        EscalationTopicArn: topic.topicArn,
+        IncidentsTableName: incidents.tableName,
+      },
+      tracingEnabled: true,
+      // Every state transition is logged, without the state data: inputs and outputs carry log excerpts, PR text
+      // and alarm reasons, which stay in the incidents table and the execution history (same account, 90 days)
+      // rather than being copied into a second store with its own readers.
+      logs: { destination: pipelineLogs, level: LogLevel.ALL, includeExecutionData: false },
+    });
+    this.stateMachine = stateMachine;
+    // CDK cannot infer permissions from a string definition: exactly what the ASL calls, nothing more. The Task
+    // resources are the unqualified function ARNs, so no `:*` version/alias wildcard is needed.
+    stateMachine.addToRolePolicy(
+      new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: pipelineFunctions.map((f) => f.functionArn) }),
+    );
+    grantPublish(stateMachine);
+    stateMachine.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:UpdateItem'], resources: [incidents.table.tableArn] }));
+    Validations.of(stateMachine).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Added by CDK for logging and tracing: the CloudWatch Logs vended-delivery actions (logs:CreateLogDelivery, …) and xray:PutTraceSegments support no resource-level permissions.',
+    });
+
+    // ---- Webhook ingest and API.
+    const ingest = fn('IngestGitHub', {
+      name: 'ingest-github',
+      description: 'Verifies GitHub webhooks, deduplicates and starts one pipeline execution per failed run',
+      // GitHub gives up on a delivery after 10 s; answering later is pointless.
+      timeout: Duration.seconds(10),
+      environment: { ...github, ...botLogin, MAX_WEBHOOK_BYTES: String(settings.maxWebhookBytes) },
+    })
+      .useTable(incidents, 'readWrite')
+      .useSecret('GITHUB_WEBHOOK_SECRET_ARN', webhookSecret)
+      .useSecret('GITHUB_TOKEN_SECRET_ARN', tokenSecret)
+      .setEnv('STATE_MACHINE_ARN', stateMachine.stateMachineArn);
+    stateMachine.grantStartExecution(ingest);
+
+    const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention });
+    const api = new RestApi(this, 'WebhookApi', {
+      restApiName: `${this.stackName}-webhooks`,
+      description: 'Pipeline Guard: GitHub webhook receiver',
+      endpointTypes: [EndpointType.REGIONAL],
+      // Access and execution logging need the account-level API Gateway CloudWatch role. It is a per-region
+      // account setting, so it is retained when the stack goes: other APIs may rely on it.
+      cloudWatchRole: true,
+      cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
+      deployOptions: {
+        stageName: 'v1',
+        // GitHub sends a handful of deliveries per workflow run; this bounds what a flood of forged requests
+        // (rejected by the HMAC check, but still invocations) can cost.
+        throttlingRateLimit: 25,
+        throttlingBurstLimit: 50,
+        accessLogDestination: new LogGroupLogDestination(accessLogs),
+        accessLogFormat: AccessLogFormat.jsonWithStandardFields({
+          caller: false,
+          httpMethod: true,
+          ip: true,
+          protocol: true,
+          requestTime: true,
+          resourcePath: true,
+          responseLength: true,
+          status: true,
+          user: false,
+        }),
+        // Errors only, never request data: webhook bodies are untrusted and can carry secrets from PR text.
+        loggingLevel: MethodLoggingLevel.ERROR,
+        dataTraceEnabled: false,
+        metricsEnabled: true,
+        tracingEnabled: true,
+      },
+    });
+    this.api = api;
+    const githubWebhook = api.root.addResource('webhooks').addResource('github');
+    const webhookMethod = githubWebhook.addMethod('POST', new LambdaIntegration(ingest.function, { proxy: true, allowTestInvoke: false }));
+    const githubAuth =
+      'GitHub cannot send IAM, Cognito or token credentials with a webhook; each delivery is authenticated by its X-Hub-Signature-256 HMAC, verified in the ingest function on the raw body before anything is parsed or stored.';
+    Validations.of(webhookMethod).acknowledge(
+      { id: 'AwsSolutions-APIG4', reason: githubAuth },
+      { id: 'AwsSolutions-COG4', reason: githubAuth },
+    );
+    Validations.of(api).acknowledge(
+      {
+        id: 'AwsSolutions-APIG2',
+        reason:
+          'Validation happens in the ingest function, which must answer a missing signature with 401 and a bad body with 400/413 and a one-line reason; a gateway validator would answer 400 first and hide those.',
+      },
+      {
+        id: 'AwsSolutions-APIG3',
+        reason:
+          'One POST route authenticated by HMAC and throttled at the stage; a WAF web ACL would add a fixed monthly cost without adding a check the signature does not already make. Attach one if your account policy requires it.',
+      },
+      {
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+        reason:
+          "The account-level API Gateway logging role needs exactly this AWS-maintained policy (logs:CreateLogGroup/PutLogEvents for API Gateway's own log groups); it is what enables the access and error logs.",
+      },
+    );
+
+    // ---- Alarms → pipeline (ALARM) and → outcome recorder (OK).
+    const eventsDlq = new Queue(this, 'EventsDeadLetterQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(eventsDlq).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'This queue is itself the dead-letter queue of the alarm rules and of record-outcome; an alarm on its depth pages the operator.',
+    });
+    const recordOutcome = fn('RecordOutcome', {
+      name: 'record-outcome',
+      description: 'Records an alarm returning to OK on its open incidents (time to recovery, outcome)',
+      timeout: Duration.seconds(30),
+      deadLetterQueue: eventsDlq,
+    })
+      .useTable(incidents, 'readWrite')
+      .useTable(experiments, 'readWrite')
+      .useTable(baselines, 'readWrite');
+
+    // This stack's alarms are named `<stack>-…` and kept out of the pipeline so a failing pipeline cannot feed itself.
+    const ownAlarmPrefix = `${this.stackName}-`;
+    const alarmNameFilter = settings.alarmNamePrefix
+      ? Match.prefix(settings.alarmNamePrefix)
+      : Match.anythingButPrefix(ownAlarmPrefix);
+    const alarmStateRule = (id: string, state: 'ALARM' | 'OK', description: string) =>
+      new Rule(this, id, {
+        description,
+        eventPattern: {
+          source: ['aws.cloudwatch'],
+          detailType: ['CloudWatch Alarm State Change'],
+          detail: { state: { value: [state] }, alarmName: alarmNameFilter },
+        },
+      });
+    // A delivery that fails this long is stale as an incident; after that it waits in the DLQ, which alarms.
+    const delivery = { deadLetterQueue: eventsDlq, retryAttempts: 20, maxEventAge: Duration.hours(2) };
+    alarmStateRule('AlarmRaisedRule', 'ALARM', 'Pipeline Guard: a CloudWatch alarm went to ALARM; start the incident pipeline').addTarget(
+      new SfnStateMachine(stateMachine, { input: new AlarmTriggerInput(), ...delivery }),
+    );
+    alarmStateRule('AlarmRecoveredRule', 'OK', 'Pipeline Guard: a CloudWatch alarm returned to OK; record the recovery').addTarget(
+      new LambdaFunction(recordOutcome.function, delivery),
+    );
+
+    // ---- Operational alarms → the escalation topic.
+    const alarm = (id: string, name: string, metric: IMetric, description: string) => {
+      const created = new Alarm(this, id, {
+        alarmName: `${ownAlarmPrefix}${name}`,
+        alarmDescription: description,
+        metric,
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
+      created.addAlarmAction(new SnsAction(topic));
+      return created;
+    };
+    const fiveMinutes = { period: Duration.minutes(5), statistic: 'Sum' };
+    alarm(
+      'FailedExecutionsAlarm',
+      'pipeline-failed-executions',
+      stateMachine.metricFailed(fiveMinutes),
+      'An incident pipeline execution failed even after its fallback path: an incident may be unrecorded or un-notified.',
+    );
+    alarm(
+      'WebhookServerErrorsAlarm',
+      'webhook-5xx',
+      api.metricServerError(fiveMinutes),
+      'The webhook API answered 5xx: GitHub deliveries are failing (GitHub shows them under Recent Deliveries for redelivery).',
+    );
+    alarm(
+      'EventsDeadLetterAlarm',
+      'events-dead-letters',
+      eventsDlq.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
+      'Alarm events could not be delivered to the pipeline or the outcome recorder; they wait in the dead-letter queue.',
+    );
+
+    // ---- Outputs.
+    const output = (id: string, value: string, description: string) => new CfnOutput(this, id, { value, description });
+    output('WebhookUrl', api.urlForPath('/webhooks/github'), 'Payload URL for the GitHub webhook (content type application/json)');
+    output('StateMachineArn', stateMachine.stateMachineArn, 'Incident pipeline state machine');
+    output('EscalationTopicArn', topic.topicArn, 'SNS topic for escalations; subscribe more endpoints here');
+    output('GitHubWebhookSecretArn', webhookSecret.secretArn, 'Generated webhook secret: read it and paste it into the GitHub webhook');
+    output('GitHubTokenSecretArn', tokenSecret.secretArn, 'Empty until you put a GitHub token into it');
+    for (const table of Object.values(tables)) {
+      output(`${pascal(table.definition.logicalName)}TableName`, table.tableName, `DynamoDB table ${table.definition.logicalName}`);
+    }
+    output('EventsDeadLetterQueueUrl', eventsDlq.queueUrl, 'Alarm events that could not be delivered');
+
+    this.functions = {
+      'ingest-github': ingest,
+      classify,
+      'knowledge-lookup': knowledgeLookup,
+      analyze,
+      remediate,
+      notify,
+      'record-outcome': recordOutcome,
+    };
+  }
+}
+
+function pascal(name: string): string {
+  return name.replace(/(^|-)([a-z])/g, (_match, _dash: string, letter: string) => letter.toUpperCase());
+}

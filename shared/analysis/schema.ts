@@ -1,0 +1,97 @@
+import { z } from 'zod';
+import { REMEDIATION_ACTIONS } from '../domain/incident.js';
+import type { AnalysisInput, AnalysisResult, Analyzer } from '../ports.js';
+
+/** Bounds on what an analyzer may return. They keep incidents, PR comments and Step Functions state small. */
+export const ANALYSIS_LIMITS = {
+  rootCauseChars: 2000,
+  rationaleChars: 2000,
+  fixSteps: 10,
+  fixStepChars: 500,
+  evidenceItems: 10,
+  evidenceChars: 1000,
+} as const;
+
+/**
+ * The analysis a model must produce, as zod. It is the single source of the Bedrock tool's input schema
+ * (through {@link analysisToolInputSchema}) and of what {@link validateAnalysis} accepts, so the model is told
+ * exactly the rules it is checked against. Provider and model are added by the adapter, never by the model.
+ */
+export const analysisResultSchema = z.object({
+  rootCause: z
+    .string()
+    .min(1)
+    .max(ANALYSIS_LIMITS.rootCauseChars)
+    .describe('One or two sentences naming the most likely root cause, citing the failing test, file or command.'),
+  fix: z
+    .array(z.string().min(1).max(ANALYSIS_LIMITS.fixStepChars))
+    .min(1)
+    .max(ANALYSIS_LIMITS.fixSteps)
+    .describe('Concrete steps a developer can follow to fix the failure, most important first.'),
+  confidence: z
+    .number()
+    .min(0)
+    .max(1)
+    .describe('How sure you are of the root cause, from 0 to 1. Use 0.5 or less without a clear error line.'),
+  proposedAction: z
+    .enum(REMEDIATION_ACTIONS)
+    .describe(
+      'comment_only: explain on the PR; rerun_failed_jobs: transient failure a re-run should fix; ' +
+        'open_fix_pr: a small, certain code change; run_runbook: a known operational fix; escalate: a human must look.',
+    ),
+  rationale: z
+    .string()
+    .max(ANALYSIS_LIMITS.rationaleChars)
+    .describe('Why this action and this confidence, in one or two sentences.'),
+  evidence: z
+    .array(z.string().max(ANALYSIS_LIMITS.evidenceChars))
+    .max(ANALYSIS_LIMITS.evidenceItems)
+    .describe('Log lines copied exactly from the failure log that support the root cause, without the L<n>| prefix.'),
+});
+
+export type ModelAnalysis = z.infer<typeof analysisResultSchema>;
+
+/**
+ * JSON Schema for the Bedrock tool's `inputSchema.json`. `$schema` is dropped: the Converse API passes the
+ * object to the model provider, and not every provider accepts the meta-schema keyword.
+ */
+export function analysisToolInputSchema(): { [key: string]: JsonValue } {
+  const { $schema: _ignored, ...schema } = z.toJSONSchema(analysisResultSchema) as { [key: string]: JsonValue };
+  return schema;
+}
+
+/** Plain JSON, which is what the SDK's document type accepts. */
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
+export interface TokenUsage {
+  inputTokens: number;
+  outputTokens: number;
+}
+
+/**
+ * What the analyzers in this module return: the {@link AnalysisResult} of the port plus accounting the analyze
+ * step stores on the incident (cost, latency, why a fallback was used, what validation changed).
+ */
+export interface AnalysisOutcome extends AnalysisResult {
+  /** Token usage summed over every model call made for this analysis (repairs included). */
+  usage?: TokenUsage;
+  /** Wall-clock time of the analysis, model calls and repairs included. */
+  latencyMs?: number;
+  /** Version of the prompt template, when a model was prompted. */
+  promptVersion?: string;
+  /** Model calls made (1, or 2 after a repair). */
+  attempts?: number;
+  /** What validation changed in the model's answer (evidence dropped, confidence capped, text cut). */
+  adjustments?: string[];
+  /** Set when the primary provider failed and the fallback produced this result. One line. */
+  fallbackReason?: string;
+  /** The failed primary's spend, so cost accounting still sees tokens paid for an unusable answer. */
+  failedAttempt?: { provider: string; model: string | null; usage?: TokenUsage; latencyMs?: number };
+}
+
+/** An {@link Analyzer} of this module: same port, richer result. Assignable wherever an `Analyzer` is expected. */
+export interface OutcomeAnalyzer extends Analyzer {
+  /** The model id for model-backed analyzers, null for the offline one. */
+  readonly model: string | null;
+  analyze(input: AnalysisInput): Promise<AnalysisOutcome>;
+}

@@ -1,0 +1,60 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { analyzeLog, type LogAnalysis, type LogSource } from '../../logs/index.js';
+import { intOption, parseArgs, UsageError } from '../args.js';
+import type { CliIO } from '../io.js';
+import type { Command } from './types.js';
+
+/** Opens `path` as a stream (`-` is stdin) after checking it is a readable file, with a one-line reason if not. */
+export async function openLog(path: string, io: CliIO): Promise<LogSource> {
+  if (path === '-') return io.stdin;
+  let info;
+  try {
+    info = await stat(path);
+  } catch {
+    throw new UsageError(`cannot read ${path}: no such file`);
+  }
+  if (!info.isFile()) throw new UsageError(`cannot read ${path}: not a regular file`);
+  return createReadStream(path, { highWaterMark: 1 << 20 });
+}
+
+function render(analysis: LogAnalysis, source: string): string {
+  const out: string[] = [];
+  const n = analysis.failures.length;
+  out.push(
+    `${source}: ${analysis.lineCount} lines, ${analysis.bytesRead} bytes${analysis.truncated ? ' (truncated)' : ''}`,
+    `category: ${analysis.category}   fingerprint: ${analysis.fingerprint}   ${n} failure${n === 1 ? '' : 's'}`,
+  );
+  if (analysis.evidence) out.push(`evidence: line ${analysis.evidence.line}: ${analysis.evidence.text.trim()}`);
+  analysis.failures.forEach((f, i) => {
+    const range = f.startLine === f.endLine ? `line ${f.startLine}` : `lines ${f.startLine}-${f.endLine}`;
+    const seen = f.occurrences ? `, seen ${f.occurrences}×` : '';
+    out.push('', `#${i + 1} ${f.category} · ${f.rule} · ${range} · fingerprint ${f.fingerprint} · score ${f.score}${seen}`);
+    const shown = [...f.lines].sort((a, b) => a.line - b.line).slice(0, 20);
+    const width = String(f.endLine).length;
+    for (const l of shown) out.push(`  ${String(l.line).padStart(width)} | ${l.text}`);
+    if (f.lines.length > shown.length) out.push(`  … ${f.lines.length - shown.length} more lines`);
+  });
+  if (n === 0) out.push('', 'no failure lines recognised');
+  return out.join('\n');
+}
+
+export const analyzeCommand: Command = {
+  name: 'analyze',
+  summary: 'find the lines that explain a failed CI log',
+  usage: 'guard analyze <log-file | -> [--json] [--max-failures N] [--context N] [--max-bytes N]',
+  async run(argv, io) {
+    const args = parseArgs(argv, { flags: ['json'], values: ['max-failures', 'context', 'max-bytes'] });
+    if (args.positionals.length !== 1) throw new UsageError('analyze needs exactly one log file (or - for stdin)');
+    const path = args.positionals[0] ?? '-';
+    const maxBytes = args.values.has('max-bytes') ? intOption(args, 'max-bytes', 0) : undefined;
+    const source = await openLog(path, io);
+    const analysis = await analyzeLog(source, {
+      maxFailures: intOption(args, 'max-failures', 10),
+      contextLines: intOption(args, 'context', 3),
+      ...(maxBytes === undefined ? {} : { maxBytes }),
+    });
+    io.out(args.flags.has('json') ? JSON.stringify(analysis, null, 2) : render(analysis, path === '-' ? 'stdin' : path));
+    return 0;
+  },
+};

@@ -1,0 +1,8 @@
+import { analyzeCommand } from './analyze.js';
+import { extractCommand } from './extract.js';
+import type { Command } from './types.js';
+
+export type { Command } from './types.js';
+
+/** The `guard` command table. Add a subcommand by appending its {@link Command} here. */
+export const COMMANDS: readonly Command[] = [analyzeCommand, extractCommand];

@@ -1,0 +1,518 @@
+/**
+ * The GitHub REST adapter behind `GitHubPort`: github.com or GitHub Enterprise Server (`GITHUB_API_URL`).
+ *
+ * Octokit core with two plugins: `plugin-retry` repeats 5xx/network failures with backoff, `plugin-throttling`
+ * paces writes and waits out rate limits (honouring `retry-after`). Both are bounded; what is left over surfaces
+ * as `GitHubUnavailableError`, which the state machine retries, or `GitHubRequestError`, which it does not.
+ *
+ * Non-idempotent writes (creating a comment, re-running jobs) are never repeated blindly: automatic retries are
+ * off for them, and after an ambiguous failure (a 5xx or a dropped connection, where GitHub may have applied the
+ * write before failing) the client looks at GitHub's state before trying again.
+ */
+import { Octokit } from '@octokit/core';
+import { retry } from '@octokit/plugin-retry';
+import { throttling, type ThrottlingOptions } from '@octokit/plugin-throttling';
+import type { z } from 'zod';
+import { ConfigError, GitHubUnavailableError, ValidationError } from '../errors.js';
+import type { CheckAnnotation, CommentOutcome, FailedJob, GitHubPort, RepoRef } from '../ports.js';
+import { fitCommentBody, MAX_MARKER_CHARS } from './comment-limit.js';
+import { GitHubRequestError, oneLine, toGitHubError } from './errors.js';
+import { cappedStream } from './log-stream.js';
+import { createPacer } from './pacer.js';
+import { nextPageQuery } from './pagination.js';
+import {
+  annotationsPageSchema,
+  type Comment,
+  commentSchema,
+  commentsPageSchema,
+  jobsPageSchema,
+  pullsPageSchema,
+  userSchema,
+  workflowRunSchema,
+} from './schemas.js';
+
+export { GitHubRequestError } from './errors.js';
+export { GITHUB_COMMENT_MAX_CHARS } from './comment-limit.js';
+
+export interface GitHubClientOptions {
+  token: string;
+  /** `GITHUB_API_URL`; default https://api.github.com; GHES e.g. https://ghe.example.com/api/v3 */
+  baseUrl?: string;
+  /** The login the bot comments as; else discovered once with `GET /user` and cached. */
+  botLogin?: string;
+  /** Injected for tests; defaults to the global fetch. */
+  fetch?: typeof fetch;
+  userAgent?: string;
+  /** A job log stream stops after this many bytes. Default 64 MiB. */
+  maxLogBytes?: number;
+  /** Automatic retries per request (5xx, network, rate limits). Default 3. */
+  retries?: number;
+  /**
+   * Unit of every wait, in ms: retry backoff is (n+1)² units, rate-limit waits are `retry-after` seconds × this.
+   * Default 1000 (seconds, as GitHub means them); tests shrink it to keep waits tiny.
+   */
+  retryBaseDelayMs?: number;
+  /** A rate limit asking us to wait longer than this (seconds) fails fast instead; the state machine backs off. Default 60. */
+  maxRateLimitWaitSeconds?: number;
+  /** Per-attempt limit on waiting for GitHub's answer (and for log data to keep flowing). Default 30 000. */
+  requestTimeoutMs?: number;
+  /**
+   * Minimum spacing of writes from this client, GitHub's best-practice 1 s by default; writes that notify people
+   * (a new comment) get three times this. Tests set 0.
+   */
+  writeIntervalMs?: number;
+}
+
+export const DEFAULT_GITHUB_API_URL = 'https://api.github.com';
+export const DEFAULT_MAX_LOG_BYTES = 64 * 1024 * 1024;
+
+/** Conclusions that make a job worth analysing; `success`, `skipped` and `neutral` are not failures. */
+const FAILED_CONCLUSIONS = new Set(['failure', 'timed_out', 'cancelled', 'startup_failure']);
+
+/** Page bounds (100 items a page): enough for any real run or PR, and a hard stop for a runaway listing. */
+const MAX_JOB_PAGES = 10;
+const MAX_ANNOTATION_PAGES = 5;
+const MAX_PULL_PAGES = 3;
+const MAX_COMMENT_PAGES = 30;
+
+/** Pins the REST API version so a GitHub-side default change cannot silently alter response shapes. */
+const API_HEADERS = { 'x-github-api-version': '2022-11-28' } as const;
+
+/** Statuses the retry plugin must leave alone: client errors are final, and 429 is the throttling plugin's job. */
+const DO_NOT_RETRY = [400, 401, 403, 404, 409, 410, 422, 429, 451];
+
+type OctokitResult = Awaited<ReturnType<Octokit['request']>>;
+type ThrottleGroup = NonNullable<ThrottlingOptions['write']>;
+type UpsertResult = { outcome: CommentOutcome; commentId: number; url: string | null };
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function normalizeBaseUrl(raw: string | undefined): string {
+  const value = raw ?? DEFAULT_GITHUB_API_URL;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`GITHUB_API_URL is not a URL: ${oneLine(value, 100)}`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new ConfigError(`GITHUB_API_URL must be an http(s) URL, got ${url.protocol}`);
+  }
+  if (url.search || url.hash) throw new ConfigError('GITHUB_API_URL must not have a query or fragment');
+  return url.toString().replace(/\/+$/, '');
+}
+
+/**
+ * Octokit plugin giving every attempt (not the whole retried call) its own deadline. Registered before the retry
+ * plugin, so it sits inside it and a timed-out attempt is retried like any network failure. The timer is cleared
+ * once the answer arrives, so a streamed body is not cut off by it.
+ */
+function attemptTimeout(timeoutMs: number) {
+  return function attemptTimeoutPlugin(octokit: Octokit): Record<string, never> {
+    octokit.hook.wrap('request', async (request, options) => {
+      const controller = new AbortController();
+      const timer = setTimeout(
+        () => controller.abort(new DOMException(`no answer within ${timeoutMs} ms`, 'TimeoutError')),
+        timeoutMs,
+      );
+      timer.unref();
+      // before-after-hook hands every hook the same options object and ignores options passed inward, so the
+      // signal has to be set on it. A fresh `request` object keeps it off Octokit's shared request defaults.
+      options.request = { ...options.request, signal: controller.signal };
+      try {
+        return await request(options);
+      } finally {
+        clearTimeout(timer);
+      }
+    });
+    return {};
+  };
+}
+
+function parseBody<T>(schema: z.ZodType<T>, response: OctokitResult, what: string): T {
+  const result = schema.safeParse(response.data);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
+  throw new GitHubRequestError(
+    `GitHub answered with an unexpected body: ${what}: ${where}${oneLine(issue?.message ?? 'invalid')}`,
+    response.status,
+    { cause: result.error },
+  );
+}
+
+function sameLogin(a: string | undefined, b: string): boolean {
+  // GitHub logins are case-insensitive.
+  return a !== undefined && a.toLowerCase() === b.toLowerCase();
+}
+
+function sameBody(a: string | null | undefined, b: string): boolean {
+  return (a ?? '').replace(/\r\n/g, '\n') === b.replace(/\r\n/g, '\n');
+}
+
+async function* emptyLog(): AsyncGenerator<Uint8Array, void, undefined> {}
+
+/**
+ * Builds the GitHub adapter. Construct it once per process (cold start) and reuse it: the bot login is cached
+ * and writes are paced per client.
+ */
+export function createGitHubClient(options: GitHubClientOptions): GitHubPort {
+  const token = options.token.trim();
+  if (token === '') throw new ConfigError('GITHUB_TOKEN is empty: the GitHub client needs a token');
+  const baseUrl = normalizeBaseUrl(options.baseUrl);
+  const retries = Math.max(0, Math.floor(options.retries ?? 3));
+  const unitMs = Math.max(0, options.retryBaseDelayMs ?? 1000);
+  const maxWaitSeconds = options.maxRateLimitWaitSeconds ?? 60;
+  const timeoutMs = options.requestTimeoutMs ?? 30_000;
+  const maxLogBytes = options.maxLogBytes ?? DEFAULT_MAX_LOG_BYTES;
+  const writeIntervalMs = Math.max(0, options.writeIntervalMs ?? 1000);
+  const userAgent = options.userAgent ?? 'pipeline-guard';
+  const fetchImpl = options.fetch ?? globalThis.fetch;
+
+  /** Last line of defence: no text we build may carry the token, whatever a lower layer put in a message. */
+  // (A token too short to be real would scrub ordinary words, so those are left alone.)
+  const scrub = (text: string): string => (token.length >= 8 ? text.split(token).join('[REDACTED]') : text);
+
+  // Retry only while the wait stays short: an hour-long primary-limit reset belongs to the state machine's backoff.
+  const onLimit = (retryAfter: number, _options: unknown, _octokit: unknown, retryCount: number): boolean =>
+    retryCount < retries && retryAfter <= maxWaitSeconds;
+
+  const GuardOctokit = Octokit.plugin(attemptTimeout(timeoutMs), retry, throttling);
+  const octokit = new GuardOctokit({
+    auth: token,
+    baseUrl,
+    userAgent,
+    request: options.fetch ? { fetch: options.fetch } : {},
+    retry: { retries, retryAfterBaseValue: unitMs, doNotRetry: DO_NOT_RETRY },
+    throttle: {
+      onRateLimit: onLimit,
+      onSecondaryRateLimit: onLimit,
+      retryAfterBaseValue: unitMs,
+      write: createPacer(writeIntervalMs) as unknown as ThrottleGroup,
+      notifications: createPacer(writeIntervalMs * 3) as unknown as ThrottleGroup,
+      search: createPacer(writeIntervalMs * 2) as unknown as ThrottleGroup,
+    },
+  });
+
+  async function call(what: string, route: string, params: Record<string, unknown>): Promise<OctokitResult> {
+    try {
+      return await octokit.request(route, { ...params, headers: API_HEADERS });
+    } catch (error) {
+      throw toGitHubError(error, what, scrub);
+    }
+  }
+
+  /** Pages of a listing, parsed, lazily: callers that find what they need stop fetching. */
+  async function* pages<T>(
+    what: string,
+    route: string,
+    params: Record<string, unknown>,
+    schema: z.ZodType<T>,
+    maxPages: number,
+  ): AsyncGenerator<T, void, undefined> {
+    let query: Record<string, string> = {};
+    for (let page = 1; page <= maxPages; page += 1) {
+      const response = await call(what, route, { ...params, per_page: 100, ...query });
+      yield parseBody(schema, response, what);
+      const next = nextPageQuery(response.headers.link);
+      if (!next) return;
+      query = next;
+    }
+  }
+
+  let loginLookup: Promise<string> | undefined;
+  function botLogin(): Promise<string> {
+    if (options.botLogin) return Promise.resolve(options.botLogin);
+    loginLookup ??= (async () => {
+      const what = 'discover the bot login (GET /user)';
+      try {
+        return parseBody(userSchema, await call(what, 'GET /user', {}), what).login;
+      } catch (error) {
+        if (error instanceof GitHubRequestError) {
+          throw new GitHubRequestError(
+            `${error.message}; set GITHUB_BOT_LOGIN (GitHub App and Actions tokens cannot read /user)`,
+            error.status,
+            { cause: error },
+          );
+        }
+        throw error;
+      }
+    })().catch((error: unknown) => {
+      // Do not cache a failure: the next call (e.g. the state machine's retry) asks again.
+      loginLookup = undefined;
+      throw error;
+    });
+    return loginLookup;
+  }
+
+  async function findBotComment(
+    repo: RepoRef,
+    issueNumber: number,
+    marker: string,
+    login: string,
+  ): Promise<Comment | undefined> {
+    const what = `list comments of #${issueNumber} in ${repo.owner}/${repo.repo}`;
+    const route = 'GET /repos/{owner}/{repo}/issues/{issue_number}/comments';
+    const params = { owner: repo.owner, repo: repo.repo, issue_number: issueNumber };
+    for await (const page of pages(what, route, params, commentsPageSchema, MAX_COMMENT_PAGES)) {
+      // The author check matters: anyone can paste our marker into their own comment, and we must not adopt it.
+      const found = page.find((comment) => comment.body?.includes(marker) && sameLogin(comment.user?.login, login));
+      if (found) return found;
+    }
+    return undefined;
+  }
+
+  /** Brings an existing bot comment to `text`. Null when it was deleted between listing and editing. */
+  async function updateComment(repo: RepoRef, existing: Comment, text: string): Promise<UpsertResult | null> {
+    if (sameBody(existing.body, text)) {
+      return { outcome: 'unchanged', commentId: existing.id, url: existing.html_url ?? null };
+    }
+    const what = `update comment ${existing.id} in ${repo.owner}/${repo.repo}`;
+    try {
+      // PATCH with the full body is idempotent, so the retry plugin may repeat it freely.
+      const response = await call(what, 'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', {
+        owner: repo.owner,
+        repo: repo.repo,
+        comment_id: existing.id,
+        body: text,
+      });
+      const comment = parseBody(commentSchema, response, what);
+      return { outcome: 'updated', commentId: comment.id, url: comment.html_url ?? null };
+    } catch (error) {
+      if (error instanceof GitHubRequestError && error.status === 404) return null;
+      throw error;
+    }
+  }
+
+  async function createComment(
+    repo: RepoRef,
+    issueNumber: number,
+    marker: string,
+    text: string,
+    login: string,
+  ): Promise<UpsertResult> {
+    const what = `comment on #${issueNumber} in ${repo.owner}/${repo.repo}`;
+    let lastError: unknown;
+    for (let attempt = 0; attempt <= retries; attempt += 1) {
+      if (attempt > 0) {
+        await sleep(unitMs * attempt * attempt);
+        // The failed POST may have been applied before GitHub answered: look before posting a second comment.
+        const found = await findBotComment(repo, issueNumber, marker, login);
+        if (found) {
+          const result = await updateComment(repo, found, text);
+          if (result) return result.outcome === 'unchanged' ? { ...result, outcome: 'created' } : result;
+        }
+      }
+      try {
+        const response = await call(what, 'POST /repos/{owner}/{repo}/issues/{issue_number}/comments', {
+          owner: repo.owner,
+          repo: repo.repo,
+          issue_number: issueNumber,
+          body: text,
+          // No blind retries: a 502 after GitHub stored the comment would otherwise post it twice.
+          request: { retries: 0 },
+        });
+        const comment = parseBody(commentSchema, response, what);
+        return { outcome: 'created', commentId: comment.id, url: comment.html_url ?? null };
+      } catch (error) {
+        if (!(error instanceof GitHubUnavailableError)) throw error;
+        lastError = error;
+      }
+    }
+    throw lastError;
+  }
+
+  async function readRun(repo: RepoRef, runId: number) {
+    const what = `read run ${runId} in ${repo.owner}/${repo.repo}`;
+    const response = await call(what, 'GET /repos/{owner}/{repo}/actions/runs/{run_id}', {
+      owner: repo.owner,
+      repo: repo.repo,
+      run_id: runId,
+    });
+    return parseBody(workflowRunSchema, response, what);
+  }
+
+  /** Follows the logs endpoint's redirect to storage and streams from there. */
+  async function openStorage(location: URL, what: string): Promise<AsyncIterable<Uint8Array> | null> {
+    if (location.protocol !== 'https:' && location.protocol !== 'http:') {
+      throw new GitHubRequestError(`GitHub redirected to an unsupported scheme: ${what}`, 302);
+    }
+    // Names the host only: the query string of a pre-signed URL is a credential.
+    const where = `${what} (storage ${location.host})`;
+    const controller = new AbortController();
+    const timer = setTimeout(
+      () => controller.abort(new DOMException(`no answer within ${timeoutMs} ms`, 'TimeoutError')),
+      timeoutMs,
+    );
+    timer.unref();
+    let response: Response;
+    try {
+      // Deliberately no Authorization header: the URL is pre-signed, and the token must never reach storage hosts.
+      response = await fetchImpl(location, {
+        headers: { 'user-agent': userAgent },
+        redirect: 'follow',
+        signal: controller.signal,
+      });
+    } catch (error) {
+      throw new GitHubUnavailableError(`GitHub log storage unreachable: ${where}`, { cause: error });
+    } finally {
+      clearTimeout(timer);
+    }
+    if (response.ok) {
+      return response.body
+        ? cappedStream(response.body, { maxBytes: maxLogBytes, idleTimeoutMs: timeoutMs, what: where })
+        : emptyLog();
+    }
+    await response.body?.cancel().catch(() => undefined);
+    if (response.status === 404 || response.status === 410) return null;
+    // 403 here is an expired signature (the URL lives about a minute); a retry fetches a fresh one.
+    if (response.status >= 500 || response.status === 403 || response.status === 408 || response.status === 429) {
+      throw new GitHubUnavailableError(`GitHub log storage failed (${response.status}): ${where}`);
+    }
+    throw new GitHubRequestError(`GitHub log storage refused (${response.status}): ${where}`, response.status);
+  }
+
+  return {
+    async listFailedJobs(repo, runId, attempt) {
+      const what = `list jobs of run ${runId} attempt ${attempt} in ${repo.owner}/${repo.repo}`;
+      const route = 'GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}/jobs';
+      const params = { owner: repo.owner, repo: repo.repo, run_id: runId, attempt_number: attempt };
+      const failed: FailedJob[] = [];
+      for await (const page of pages(what, route, params, jobsPageSchema, MAX_JOB_PAGES)) {
+        for (const job of page.jobs) {
+          if (!job.conclusion || !FAILED_CONCLUSIONS.has(job.conclusion)) continue;
+          // On GitHub Actions a job *is* a check run: same id, which the annotations endpoint takes.
+          failed.push({
+            id: job.id,
+            name: job.name,
+            htmlUrl: job.html_url ?? null,
+            conclusion: job.conclusion,
+            checkRunId: job.id,
+          });
+        }
+      }
+      return failed;
+    },
+
+    /**
+     * The stream is lazy: iterate it to the end or break out (either releases the connection); a stream that is
+     * never iterated holds its connection until it is garbage-collected.
+     */
+    async openJobLog(repo, jobId) {
+      const what = `download log of job ${jobId} in ${repo.owner}/${repo.repo}`;
+      let response: OctokitResult;
+      try {
+        response = await octokit.request('GET /repos/{owner}/{repo}/actions/jobs/{job_id}/logs', {
+          owner: repo.owner,
+          repo: repo.repo,
+          job_id: jobId,
+          headers: API_HEADERS,
+          // Take the 302 ourselves: fetch keeps the Authorization header on a same-origin redirect (GHES can serve
+          // logs from its own host), and the token must not travel with a pre-signed URL. Leave any body unread.
+          request: { redirect: 'manual', parseSuccessResponseBody: false },
+        });
+      } catch (error) {
+        const mapped = toGitHubError(error, what, scrub);
+        // Logs expire (90 days by default) or were deleted: not an error, the caller falls back to annotations.
+        if (mapped instanceof GitHubRequestError && (mapped.status === 404 || mapped.status === 410)) return null;
+        throw mapped;
+      }
+      const body = response.data as ReadableStream<Uint8Array> | null | undefined;
+      if (response.status >= 300 && response.status < 400) {
+        await body?.cancel().catch(() => undefined);
+        const location = response.headers.location;
+        if (!location) throw new GitHubUnavailableError(`GitHub redirected without a location: ${what}`);
+        return openStorage(new URL(location, response.url), what);
+      }
+      // Some servers answer with the log itself; stream it the same way.
+      return body ? cappedStream(body, { maxBytes: maxLogBytes, idleTimeoutMs: timeoutMs, what }) : emptyLog();
+    },
+
+    async listAnnotations(repo, checkRunId) {
+      const what = `list annotations of check run ${checkRunId} in ${repo.owner}/${repo.repo}`;
+      const route = 'GET /repos/{owner}/{repo}/check-runs/{check_run_id}/annotations';
+      const params = { owner: repo.owner, repo: repo.repo, check_run_id: checkRunId };
+      const annotations: CheckAnnotation[] = [];
+      for await (const page of pages(what, route, params, annotationsPageSchema, MAX_ANNOTATION_PAGES)) {
+        for (const annotation of page) {
+          annotations.push({
+            path: annotation.path ?? '',
+            startLine: annotation.start_line ?? null,
+            level: annotation.annotation_level ?? 'notice',
+            message: annotation.message ?? '',
+          });
+        }
+      }
+      return annotations;
+    },
+
+    async findPullRequestsForCommit(repo, sha) {
+      const what = `list pull requests of commit ${sha} in ${repo.owner}/${repo.repo}`;
+      const route = 'GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls';
+      const params = { owner: repo.owner, repo: repo.repo, commit_sha: sha };
+      const numbers: number[] = [];
+      try {
+        for await (const page of pages(what, route, params, pullsPageSchema, MAX_PULL_PAGES)) {
+          for (const pull of page) {
+            // The endpoint also lists merged PRs that contain the commit and open PRs built on top of it; only
+            // an open PR whose head is this commit is the one the failed run belongs to.
+            if (pull.state === 'open' && pull.head?.sha.toLowerCase() === sha.toLowerCase()) numbers.push(pull.number);
+          }
+        }
+      } catch (error) {
+        // 422 "No commit found for SHA": a commit GitHub does not know has no pull requests.
+        if (error instanceof GitHubRequestError && error.status === 422) return [];
+        throw error;
+      }
+      return [...new Set(numbers)];
+    },
+
+    async upsertComment(repo, issueNumber, marker, body) {
+      if (marker.trim() === '') throw new ValidationError('upsertComment: the marker must not be empty');
+      if (marker.length > MAX_MARKER_CHARS) {
+        throw new ValidationError(`upsertComment: the marker is longer than ${MAX_MARKER_CHARS} characters`);
+      }
+      const text = fitCommentBody(body, marker);
+      const login = await botLogin();
+      const existing = await findBotComment(repo, issueNumber, marker, login);
+      if (existing) {
+        const result = await updateComment(repo, existing, text);
+        if (result) return result;
+      }
+      return createComment(repo, issueNumber, marker, text, login);
+    },
+
+    async rerunFailedJobs(repo, runId) {
+      const what = `re-run failed jobs of run ${runId} in ${repo.owner}/${repo.repo}`;
+      const before = await readRun(repo, runId);
+      // A run that is not completed is already being re-run (possibly by an earlier try of this very step);
+      // GitHub would refuse a second re-run, and we must not queue one after it finishes.
+      if (before.status && before.status !== 'completed') return;
+      let lastError: unknown;
+      for (let attempt = 0; attempt <= retries; attempt += 1) {
+        if (attempt > 0) {
+          await sleep(unitMs * attempt * attempt);
+          // The failed POST may have been applied: a new attempt number or a run no longer completed says so.
+          const now = await readRun(repo, runId);
+          const advanced = (now.run_attempt ?? 0) > (before.run_attempt ?? 0);
+          if (advanced || (now.status && now.status !== 'completed')) return;
+        }
+        try {
+          await call(what, 'POST /repos/{owner}/{repo}/actions/runs/{run_id}/rerun-failed-jobs', {
+            owner: repo.owner,
+            repo: repo.repo,
+            run_id: runId,
+            request: { retries: 0 },
+          });
+          return;
+        } catch (error) {
+          if (!(error instanceof GitHubUnavailableError)) throw error;
+          lastError = error;
+        }
+      }
+      throw lastError;
+    },
+  };
+}

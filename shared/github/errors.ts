@@ -1,0 +1,83 @@
+/**
+ * How GitHub failures are reported to the rest of Pipeline Guard.
+ *
+ * Two outcomes only, because the state machine decides on `error.name`:
+ * - `GitHubUnavailableError` (shared/errors.ts): 5xx, 408, 429, rate limits, timeouts, network failures. The
+ *   client has already spent its own bounded retries; the ASL `Retry` backs off and tries the step again.
+ * - `GitHubRequestError` (here): GitHub understood the request and refused it (401, 403, 404, 422, …).
+ *   Retrying cannot help, so the step goes straight to its `Catch` fallback.
+ */
+import { GitHubUnavailableError } from '../errors.js';
+
+/** GitHub refused a request for a reason retries will not fix (bad credentials, missing permission, invalid input). */
+export class GitHubRequestError extends Error {
+  override name = 'GitHubRequestError';
+  /** HTTP status GitHub answered with (the status of the unexpected answer when its body was malformed). */
+  readonly status: number;
+  constructor(message: string, status: number, options?: { cause?: unknown }) {
+    super(message, options);
+    this.status = status;
+  }
+}
+
+/** Shape of an `@octokit/request-error` RequestError, read structurally so we never depend on its class identity. */
+interface HttpErrorLike {
+  status: number;
+  message: string;
+  response?: { headers?: Record<string, string | number | undefined>; data?: unknown };
+}
+
+function isHttpErrorLike(error: unknown): error is HttpErrorLike {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    typeof (error as { status?: unknown }).status === 'number' &&
+    typeof (error as { message?: unknown }).message === 'string'
+  );
+}
+
+/**
+ * GitHub signals rate limiting on 403 as well as 429: primary limits set `x-ratelimit-remaining: 0`, secondary
+ * limits send `retry-after` and/or a message mentioning the secondary rate limit. Those are transient, unlike a
+ * 403 for a missing permission.
+ */
+export function isRateLimited(error: HttpErrorLike): boolean {
+  if (error.status === 429) return true;
+  if (error.status !== 403) return false;
+  const headers = error.response?.headers ?? {};
+  if (headers['retry-after'] !== undefined) return true;
+  if (String(headers['x-ratelimit-remaining']) === '0') return true;
+  return /rate limit/i.test(error.message);
+}
+
+/** One line, bounded: GitHub error bodies can carry documentation links and multi-line validation details. */
+export function oneLine(text: string, max = 300): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+
+/**
+ * Maps whatever a GitHub call threw to one of the two named errors. `what` describes the call without secrets
+ * (e.g. "list jobs of run 42 attempt 1 in octo/repo"); `scrub` removes the token from any text as a last line of
+ * defence, since network errors can quote request details.
+ */
+export function toGitHubError(error: unknown, what: string, scrub: (text: string) => string): Error {
+  if (error instanceof GitHubUnavailableError || error instanceof GitHubRequestError) return error;
+  if (isHttpErrorLike(error)) {
+    const detail = scrub(oneLine(error.message));
+    const transient =
+      error.status >= 500 || error.status === 408 || error.status === 0 || isRateLimited(error);
+    if (transient) {
+      const reason = isRateLimited(error) ? 'rate limited' : `failed (${error.status})`;
+      return new GitHubUnavailableError(`GitHub ${reason}: ${what}: ${detail}`, { cause: error });
+    }
+    return new GitHubRequestError(`GitHub refused (${error.status}): ${what}: ${detail}`, error.status, {
+      cause: error,
+    });
+  }
+  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
+    // Octokit already turns fetch's network TypeErrors into status-500 errors; timeouts and aborts arrive raw.
+    return new GitHubUnavailableError(`GitHub unreachable: ${what}: ${scrub(oneLine(error.message))}`, { cause: error });
+  }
+  return error instanceof Error ? error : new Error(scrub(String(error)));
+}

@@ -1,0 +1,51 @@
+/**
+ * The few fields Pipeline Guard reads from GitHub REST responses. Parsing them (rather than casting) turns an
+ * unexpected answer — an HTML error page from a proxy, a GHES version with a different shape — into a clear
+ * error naming the call, instead of `undefined` travelling into the incident.
+ */
+import { z } from 'zod';
+
+export const jobsPageSchema = z.object({
+  jobs: z.array(
+    z.object({
+      id: z.number().int(),
+      name: z.string(),
+      html_url: z.string().nullish(),
+      conclusion: z.string().nullish(),
+    }),
+  ),
+});
+
+export const annotationsPageSchema = z.array(
+  z.object({
+    path: z.string().nullish(),
+    start_line: z.number().int().nullish(),
+    annotation_level: z.string().nullish(),
+    message: z.string().nullish(),
+  }),
+);
+
+export const pullsPageSchema = z.array(
+  z.object({
+    number: z.number().int(),
+    state: z.string(),
+    head: z.object({ sha: z.string() }).nullish(),
+  }),
+);
+
+export const commentSchema = z.object({
+  id: z.number().int(),
+  body: z.string().nullish(),
+  html_url: z.string().nullish(),
+  user: z.object({ login: z.string() }).nullish(),
+});
+export type Comment = z.infer<typeof commentSchema>;
+
+export const commentsPageSchema = z.array(commentSchema);
+
+export const userSchema = z.object({ login: z.string().min(1) });
+
+export const workflowRunSchema = z.object({
+  status: z.string().nullish(),
+  run_attempt: z.number().int().nullish(),
+});

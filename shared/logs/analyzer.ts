@@ -1,0 +1,502 @@
+/**
+ * The streaming failure extractor. Lines go through {@link LogScanner.push} one at a time; the scanner keeps a
+ * fixed-size ring of recent lines (for context and look-back), the block being built, and a bounded set of
+ * candidate blocks, so memory stays flat however long the log is.
+ *
+ * Ranking: a block's score is its rule's weight, raised when it sits in the step/command that the CI system
+ * reported as failed (`The command "x" exited with 1`, `##[error]Process completed with exit code 1`), lowered
+ * when its step succeeded or it comes after the job had already ended. Ties go to the earlier block: the first
+ * cause beats its cascade.
+ */
+import { refineCategory } from './categories.js';
+import { fingerprintOf, normalizeLine } from './fingerprint.js';
+import { redactLines, redactSecrets, WITHHELD_TEXT } from './redact.js';
+import {
+  CASCADE_RULES,
+  FAILURE_LIST_END_RE,
+  FAILURE_LIST_ITEM_RULE,
+  FAILURE_LIST_RE,
+  GENERIC_RULES,
+  GENERIC_CONT,
+  matchExitMarker,
+  NOISE_RE,
+  PREFILTER_RE,
+  PREFILTER_START_RE,
+  RULES,
+  SECTION_START_RE,
+  type Rule,
+} from './rules.js';
+import type { AnalyzeLogOptions, Category, Failure, LogAnalysis, LogLine } from './types.js';
+
+interface Section {
+  readonly id: number;
+  readonly title: string;
+  status: 'open' | 'failed' | 'passed';
+  /** 0 for the first step that failed, 1 for the second, … */
+  failIndex: number;
+  /** Blocks found in this section that are more than boilerplate. */
+  findings: number;
+  lastFinding: Block | null;
+}
+
+interface Block {
+  rule: Rule;
+  headLine: number;
+  headText: string;
+  startLine: number;
+  endLine: number;
+  indent: number;
+  lines: LogLine[];
+  lineCount: number;
+  blankRun: number;
+  before: LogLine[];
+  after: LogLine[];
+  afterWanted: number;
+  section: Section;
+  afterJobEnd: boolean;
+  annotated: boolean;
+  key: string;
+  repeats: Array<{ startLine: number; endLine: number }>;
+  occurrences: number;
+}
+
+const RING_SIZE = 256;
+const MAX_STORED_LINES = 40;
+const MAX_TEXT = 500;
+const MAX_BLOCKS = 200;
+const DEFAULT_MAX_LINES = 150;
+const FALLBACK_RULE: Rule = { id: 'generic.step-output', category: 'unknown', weight: 20, re: /$^/, extend: 'line', refine: true };
+const TRAVIS_NOISE_RE = /^(?:travis_(?:time|fold):|section_(?:start|end):|\$ |##\[(?:group|endgroup|section|command)\]|\[Pipeline\]|Removing intermediate|Step \d+\/\d+ :)/;
+const NON_BLANK_RE = /\S/;
+
+function indentOf(text: string): number {
+  let i = 0;
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && c !== 9) break;
+    i++;
+  }
+  return i;
+}
+
+/**
+ * Copies a line for long-term storage, cut to MAX_TEXT. Lines are slices of the decoded chunk (up to 1 MB each);
+ * keeping a slice would keep its whole chunk alive, so the text is re-materialised as a string of its own.
+ */
+function clip(text: string): string {
+  const cut = text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}…` : text;
+  return ` ${cut}`.slice(1);
+}
+
+/** Result of {@link LogScanner.finish} before redaction: ranked blocks and what the caller needs to build output. */
+export interface RankedBlock {
+  block: Block;
+  score: number;
+  category: Category;
+}
+
+/** Incremental analyzer. Feed every line in order with {@link push}, then call {@link finish}. */
+export class LogScanner {
+  private readonly ringLine = new Int32Array(RING_SIZE);
+  private readonly ringText: string[] = new Array<string>(RING_SIZE).fill('');
+  private open: Block | null = null;
+  private blocks: Block[] = [];
+  private readonly byKey = new Map<string, Block>();
+  private awaiting: Block[] = [];
+  private section: Section;
+  private sectionCount = 0;
+  private failedCount = 0;
+  private jobEnded = false;
+  private inFailureList = false;
+  private listItemPending = false;
+  private lastLine = 0;
+  private readonly contextLines: number;
+
+  constructor(options: AnalyzeLogOptions = {}) {
+    this.contextLines = Math.max(0, options.contextLines ?? 3);
+    this.section = this.newSection('');
+  }
+
+  /** Processes line `line` (1-based, consecutive) with cleaned text `text`. */
+  push(line: number, text: string): void {
+    this.lastLine = line;
+    const slot = line % RING_SIZE;
+    this.ringLine[slot] = line;
+    this.ringText[slot] = text;
+    if (this.awaiting.length > 0) this.feedAfter(line, text);
+
+    if (!NON_BLANK_RE.test(text)) {
+      const open = this.open;
+      if (open && ++open.blankRun > (open.rule.gap ?? 1)) this.closeOpen();
+      return;
+    }
+
+    const marker = matchExitMarker(text);
+    if (marker) {
+      this.closeOpen();
+      this.onExit(line, marker.code, marker.jobEnd);
+      return;
+    }
+    if (SECTION_START_RE.test(text)) {
+      this.closeOpen();
+      this.inFailureList = false;
+      this.section = this.newSection(text);
+      return;
+    }
+
+    const open = this.open;
+    if (open) {
+      if (this.continues(open, text)) {
+        this.append(open, line, text);
+        return;
+      }
+      this.closeOpen();
+    }
+
+    const itemPending = this.listItemPending;
+    this.listItemPending = false;
+    if (!PREFILTER_START_RE.test(text) && !PREFILTER_RE.test(text)) {
+      if (itemPending) this.openBlock(FAILURE_LIST_ITEM_RULE, line, text, false);
+      return;
+    }
+    if (this.inFailureList && FAILURE_LIST_END_RE.test(text)) this.inFailureList = false;
+    else if (FAILURE_LIST_RE.test(text)) {
+      this.inFailureList = true;
+      this.listItemPending = true;
+      return;
+    }
+
+    let body = text;
+    let annotated = false;
+    if (text.startsWith('##[error]')) {
+      body = text.slice(9);
+      annotated = true;
+    }
+    const rule = this.match(body, annotated ? text : null) ?? (itemPending ? FAILURE_LIST_ITEM_RULE : null);
+    if (rule) this.openBlock(rule, line, text, annotated);
+  }
+
+  private match(body: string, annotatedText: string | null): Rule | null {
+    if (NOISE_RE.test(body)) return null;
+    for (const rule of RULES) {
+      if (rule.inFailureList && !this.inFailureList) continue;
+      if (rule.re.test(body)) return rule;
+    }
+    for (const rule of CASCADE_RULES) if (rule.re.test(body)) return rule;
+    for (const rule of GENERIC_RULES) {
+      if (rule.id === 'gha.error-annotation') {
+        if (annotatedText !== null && rule.re.test(annotatedText)) return rule;
+        continue;
+      }
+      if (rule.re.test(body)) return rule;
+    }
+    return null;
+  }
+
+  private continues(open: Block, text: string): boolean {
+    const rule = open.rule;
+    if (open.lineCount >= (rule.maxLines ?? DEFAULT_MAX_LINES)) return false;
+    switch (rule.extend ?? 'indent') {
+      case 'line':
+        return rule.re.test(text) && !NOISE_RE.test(text);
+      case 'paragraph':
+        return true;
+      case 'until':
+        if (rule.end?.test(text)) return false;
+        return !rule.re.test(text);
+      case 'indent': {
+        if (indentOf(text) > open.indent) return true;
+        if (GENERIC_CONT.test(text)) return true;
+        return rule.cont?.test(text) ?? false;
+      }
+    }
+  }
+
+  private openBlock(rule: Rule, line: number, text: string, annotated: boolean): void {
+    let startLine = line;
+    if (rule.lookback) {
+      const { re, lines, inclusive } = rule.lookback;
+      const limit = Math.min(lines, RING_SIZE - 1, line - 1);
+      for (let k = 1; k <= limit; k++) {
+        const t = this.ringAt(line - k);
+        if (t === null) break;
+        if (re.test(t)) {
+          startLine = inclusive ? line - k : line - k + 1;
+          break;
+        }
+        if (lines === 1 || (t !== '' && matchExitMarker(t))) break;
+      }
+    }
+    const block: Block = {
+      rule,
+      headLine: line,
+      headText: clip(text),
+      startLine,
+      endLine: line,
+      indent: indentOf(text),
+      lines: [],
+      lineCount: 0,
+      blankRun: 0,
+      before: [],
+      after: [],
+      afterWanted: 0,
+      section: this.section,
+      afterJobEnd: this.jobEnded,
+      annotated,
+      key: '',
+      repeats: [],
+      occurrences: 1,
+    };
+    for (let l = startLine; l < line; l++) {
+      const t = this.ringAt(l);
+      if (t !== null && NON_BLANK_RE.test(t)) this.store(block, l, t);
+    }
+    for (let l = Math.max(1, startLine - this.contextLines); l < startLine; l++) {
+      const t = this.ringAt(l);
+      if (t !== null) block.before.push({ line: l, text: clip(t) });
+    }
+    this.store(block, line, text);
+    this.open = block;
+  }
+
+  private store(block: Block, line: number, text: string): void {
+    block.lineCount++;
+    block.endLine = line;
+    if (block.lines.length < MAX_STORED_LINES) block.lines.push({ line, text: clip(text) });
+  }
+
+  private append(block: Block, line: number, text: string): void {
+    block.blankRun = 0;
+    this.store(block, line, text);
+  }
+
+  private ringAt(line: number): string | null {
+    if (line < 1 || line > this.lastLine || this.lastLine - line >= RING_SIZE) return null;
+    const slot = line % RING_SIZE;
+    return this.ringLine[slot] === line ? (this.ringText[slot] ?? '') : null;
+  }
+
+  private closeOpen(): void {
+    const block = this.open;
+    if (!block) return;
+    this.open = null;
+    if (block.rule.headNext) {
+      const next = block.lines[1];
+      if (!next) return;
+      block.lines.shift();
+      block.lineCount--;
+      block.startLine = next.line;
+      block.headLine = next.line;
+      block.headText = next.text;
+    }
+    block.key = `${block.rule.id}\u0000${normalizeLine(block.headText)}`;
+    const isCascade = block.rule.weight < 20;
+    if (!isCascade) {
+      block.section.findings++;
+      block.section.lastFinding = block;
+    }
+    const existing = this.byKey.get(block.key);
+    if (existing) {
+      existing.occurrences++;
+      if (existing.repeats.length < 20) existing.repeats.push({ startLine: block.startLine, endLine: block.endLine });
+      return;
+    }
+    this.byKey.set(block.key, block);
+    this.blocks.push(block);
+    for (let l = block.endLine + 1; l <= this.lastLine && block.after.length < this.contextLines; l++) {
+      const t = this.ringAt(l);
+      if (t !== null) block.after.push({ line: l, text: clip(t) });
+    }
+    block.afterWanted = this.contextLines - block.after.length;
+    if (block.afterWanted > 0) this.awaiting.push(block);
+    if (this.blocks.length > MAX_BLOCKS * 2) this.prune();
+  }
+
+  private feedAfter(line: number, text: string): void {
+    let kept = 0;
+    for (const block of this.awaiting) {
+      if (line > block.endLine) {
+        block.after.push({ line, text: clip(text) });
+        block.afterWanted--;
+      }
+      if (block.afterWanted > 0) this.awaiting[kept++] = block;
+    }
+    this.awaiting.length = kept;
+  }
+
+  /** Keeps the MAX_BLOCKS most promising candidates; earlier blocks win ties (first cause over cascade). */
+  private prune(): void {
+    const ranked = this.blocks.map((block) => ({ block, score: this.score(block) }));
+    ranked.sort((a, b) => b.score - a.score || a.block.startLine - b.block.startLine);
+    const kept = new Set(ranked.slice(0, MAX_BLOCKS).map((r) => r.block));
+    for (const { block } of ranked.slice(MAX_BLOCKS)) this.byKey.delete(block.key);
+    this.blocks = this.blocks.filter((b) => kept.has(b));
+    this.awaiting = this.awaiting.filter((b) => kept.has(b));
+  }
+
+  private newSection(title: string): Section {
+    return { id: this.sectionCount++, title: title.slice(0, 300), status: 'open', failIndex: 0, findings: 0, lastFinding: null };
+  }
+
+  private onExit(line: number, code: number | null, jobEnd: boolean): void {
+    const failed = code === null || code !== 0;
+    if (jobEnd) {
+      if (failed && this.failedCount === 0) {
+        // GitLab/Jenkins report the failure once for the whole job: blame the last step that printed something.
+        const target = this.section.findings > 0 ? this.section : this.lastSectionWithFindings();
+        this.markFailed(target ?? this.section, line);
+      }
+      this.jobEnded = true;
+      return;
+    }
+    if (!failed) {
+      if (this.section.status === 'open') this.section.status = 'passed';
+      return;
+    }
+    this.markFailed(this.section, line);
+  }
+
+  private lastSectionWithFindings(): Section | null {
+    for (let i = this.blocks.length - 1; i >= 0; i--) {
+      const block = this.blocks[i];
+      if (block && block.rule.weight >= 40) return block.section;
+    }
+    return null;
+  }
+
+  private markFailed(section: Section, line: number): void {
+    if (section.status === 'failed') return;
+    section.status = 'failed';
+    section.failIndex = this.failedCount++;
+    if (section.findings === 0 && section === this.section) this.addFallback(line);
+  }
+
+  /** The failing step printed nothing a rule knows: its last output lines are the best explanation there is. */
+  private addFallback(markerLine: number): void {
+    const picked: number[] = [];
+    for (let l = markerLine - 1; l >= 1 && markerLine - l < RING_SIZE && picked.length < 5; l--) {
+      const t = this.ringAt(l);
+      if (t === null) break;
+      if (SECTION_START_RE.test(t)) break;
+      if (!NON_BLANK_RE.test(t) || TRAVIS_NOISE_RE.test(t)) continue;
+      if (CASCADE_RULES.some((r) => r.re.test(t))) {
+        // Whatever followed the cascade (`info Visit https://yarnpkg.com/…`) is noise; the cause is above it.
+        picked.length = 0;
+        continue;
+      }
+      picked.push(l);
+    }
+    if (picked.length === 0) return;
+    picked.reverse();
+    const first = picked[0] ?? markerLine;
+    this.openBlock(FALLBACK_RULE, first, this.ringAt(first) ?? '', false);
+    const block = this.open;
+    if (!block) return;
+    for (const l of picked.slice(1)) this.append(block, l, this.ringAt(l) ?? '');
+    this.closeOpen();
+  }
+
+  private score(block: Block): number {
+    let score = block.rule.weight;
+    if (block.annotated) score += 5;
+    if (this.failedCount > 0) {
+      const status = block.section.status;
+      if (status === 'failed') score += 30 - Math.min(block.section.failIndex, 2) * 6;
+      else if (status === 'passed') score -= 40;
+      else score -= 20;
+    }
+    if (block.afterJobEnd) score -= 30;
+    return score;
+  }
+
+  /** Ends the scan and ranks the candidates (best first). */
+  finish(): { ranked: RankedBlock[]; tail: LogLine[] } {
+    this.closeOpen();
+    const ranked = this.blocks.map((block) => ({
+      block,
+      score: this.score(block),
+      category: block.rule.refine
+        ? refineCategory(block.lines.map((l) => l.text).slice(0, 6).join('\n'), block.rule.category, block.section.title)
+        : block.rule.category,
+    }));
+    ranked.sort((a, b) => b.score - a.score || a.block.startLine - b.block.startLine);
+    const tail: LogLine[] = [];
+    for (let l = this.lastLine; l >= 1 && this.lastLine - l < RING_SIZE && tail.length < 5; l--) {
+      const t = this.ringAt(l);
+      if (t !== null && NON_BLANK_RE.test(t)) tail.unshift({ line: l, text: clip(t) });
+    }
+    const specific = ranked.filter((r) => r.block.rule.weight >= 20);
+    return { ranked: specific.length > 0 ? specific : ranked, tail };
+  }
+}
+
+function redactLogLines(lines: readonly LogLine[], redact: (text: string) => string): LogLine[] {
+  const texts = redactLines(
+    lines.map((l) => l.text),
+    redact,
+  );
+  return lines.map((l, i) => ({ line: l.line, text: texts[i] ?? WITHHELD_TEXT }));
+}
+
+/** Builds the public {@link Failure} for a ranked block: redacted lines and context, fingerprint of the redacted text. */
+export function toFailure(rankedBlock: RankedBlock, redact: (text: string) => string = redactSecrets): Failure {
+  const { block, score, category } = rankedBlock;
+  const head = block.lines.find((l) => l.line === block.headLine) ?? { line: block.headLine, text: block.headText };
+  const ordered = [head, ...block.lines.filter((l) => l.line !== block.headLine)];
+  const redacted = redactLogLines([...ordered, ...block.before, ...block.after], redact);
+  const lines = redacted.slice(0, ordered.length);
+  const context = redacted.slice(ordered.length).sort((a, b) => a.line - b.line);
+  const withheld = lines.some((l) => l.text === WITHHELD_TEXT);
+  const { fingerprint, template } = fingerprintOf(
+    withheld ? `${block.rule.id}\n${normalizeLine(block.headText)}` : lines.slice(0, 4).map((l) => l.text).join('\n'),
+  );
+  const failure: Failure = {
+    rule: block.rule.id,
+    category,
+    startLine: block.startLine,
+    endLine: block.endLine,
+    lines,
+    context,
+    score,
+    fingerprint,
+    template: withheld ? WITHHELD_TEXT : template,
+  };
+  if (block.occurrences > 1) {
+    failure.occurrences = block.occurrences;
+    failure.repeats = block.repeats.map((r) => ({ ...r }));
+  }
+  return failure;
+}
+
+/** Assembles the {@link LogAnalysis} from a finished scan. */
+export function buildAnalysis(
+  scan: { ranked: RankedBlock[]; tail: LogLine[] },
+  meta: { lineCount: number; bytesRead: number; truncated: boolean },
+  options: AnalyzeLogOptions = {},
+  redact: (text: string) => string = redactSecrets,
+): LogAnalysis {
+  const maxFailures = Math.max(1, options.maxFailures ?? 10);
+  const failures = scan.ranked.slice(0, maxFailures).map((r) => toFailure(r, redact));
+  const top = failures[0];
+  if (top) {
+    return {
+      failures,
+      category: top.category,
+      evidence: top.lines[0] ?? null,
+      fingerprint: top.fingerprint,
+      template: top.template,
+      ...meta,
+    };
+  }
+  const tail = redactLogLines(scan.tail, redact);
+  const withheld = tail.some((l) => l.text === WITHHELD_TEXT);
+  const { fingerprint, template } = fingerprintOf(tail.map((l) => l.text).join('\n'));
+  return {
+    failures: [],
+    category: 'unknown',
+    evidence: null,
+    fingerprint,
+    template: withheld ? WITHHELD_TEXT : template,
+    ...meta,
+  };
+}

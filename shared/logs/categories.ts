@@ -1,0 +1,52 @@
+/**
+ * The failure taxonomy (fixed; see `CATEGORIES` in `types.ts` and README "Failure categories"):
+ *
+ * | category        | meaning                                                                  |
+ * |-----------------|--------------------------------------------------------------------------|
+ * | test_failure    | a test ran and failed (assertion, test error, crashed test process)      |
+ * | compilation     | the code does not build: compiler, type checker, linker, bundler         |
+ * | lint            | a linter, formatter or style check rejected the code                     |
+ * | dependency      | packages could not be resolved, downloaded or installed                  |
+ * | infrastructure  | the runner or platform failed: disk full, runner lost, rate limits       |
+ * | timeout         | a job, step or test hit its time limit, or the run was cancelled         |
+ * | out_of_memory   | the process or container ran out of memory (OOM kill, exit 137, heap)    |
+ * | network         | DNS, TCP, TLS or HTTP errors reaching another service                    |
+ * | security_scan   | a vulnerability, secret or licence scanner failed the build              |
+ * | configuration   | the pipeline itself is wrong: missing input/secret, bad path, bad YAML   |
+ * | unknown         | none of the above could be decided from the log                          |
+ */
+import type { Category } from './types.js';
+
+const REFINEMENTS: ReadonlyArray<readonly [RegExp, Category]> = [
+  [/out of memory|OutOfMemory|\bOOM\b|heap limit|Cannot allocate memory|MemoryError|exit code 137|std::bad_alloc/i, 'out_of_memory'],
+  [/\btimed? ?out\b|\btimeout\b|TimeoutError|timetrap|deadline exceeded|took longer than|operation was canceled/i, 'timeout'],
+  [/No space left|ENOSPC|disk quota|rate limit|too many requests|\b429\b|runner .* lost|shutdown signal/i, 'infrastructure'],
+  [/could not resolve host|name resolution|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|connection (?:refused|reset|timed out)|network is unreachable|SSL|TLS|certificate|socket hang up|Could not (?:create )?connect(?:ion)? to|Failed to connect|\b50[234]\b|unable to access|Net::\w+Timeout/i, 'network'],
+  [/vulnerab|\bCVE-\d|GHSA-|leaks? found|security/i, 'security_scan'],
+  [/could not resolve (?:dependencies|all|[\w.-]+:)|not found in (?:the )?registry|No matching distribution|ModuleNotFoundError|No module named|Cannot find module|cannot find package|E404|ETARGET|ERESOLVE|PackagesNotFound|Could not find gem|version solving failed|unable to locate package|dependency|dependencies|requirements could not be resolved|NU\d{4}/i, 'dependency'],
+  [/syntax ?error|undefined reference|cannot find symbol|compil|error TS\d+|error CS\d+|type error|is not assignable|undeclared|not declared in this scope|unresolved (?:reference|import)/i, 'compilation'],
+  [/lint|style|format(?:ting|ter)|prettier|rubocop|flake8|pylint|eslint|stylelint|shellcheck/i, 'lint'],
+  [/assert|expected .* (?:to|but)|expected:|but (?:was|got)|test(?:s|case)? (?:failed|failure)|\bspec\b|\bFAIL\b/i, 'test_failure'],
+  [/command not found|not recognized as an internal|No such file or directory|Permission denied|Input required|Invalid workflow|missing (?:required )?(?:env|environment|variable|secret|input)|invalid (?:config|configuration|yaml)|Bad credentials|Unauthorized|Forbidden|Authentication failed/i, 'configuration'],
+];
+
+// What the failing command or step was doing, when the failure text itself is generic.
+const SECTION_HINTS: ReadonlyArray<readonly [RegExp, Category]> = [
+  [/\b(?:lint|eslint|stylelint|rubocop|flake8|pylint|ruff|golangci|shellcheck|prettier|black|gofmt|clippy|checkstyle|perlcritic|markdownlint|vale|spell)/i, 'lint'],
+  [/\b(?:audit|trivy|snyk|grype|gitleaks|trufflehog|bandit|codeql|semgrep|safety|osv-scanner)\b/i, 'security_scan'],
+  [/\b(?:test|tests|spec|pytest|jest|vitest|mocha|karma|rspec|phpunit|ctest|go test|cargo test|mvn .*verify|gradle.* (?:test|check)|mix test|tox|nox)\b/i, 'test_failure'],
+  [/\b(?:install|restore|bundle|pip|conda|npm ci|yarn(?: install)?$|pnpm i|composer|apt(?:-get)?|brew|go mod|dependencies|deps)\b/i, 'dependency'],
+  [/\b(?:build|compile|tsc|make|cmake|msbuild|javac|cargo build|go build|webpack|vite build|gradle|mvn|sbt|xcodebuild)\b/i, 'compilation'],
+  [/\b(?:docker|deploy|terraform|helm|kubectl|cdk|sam|serverless)\b/i, 'infrastructure'],
+];
+
+/**
+ * Decides the category of a generic failure from its own text first, then from the failing step's title
+ * (`$ npm run lint`, `Run pytest`). Returns `fallback` when neither says anything.
+ */
+export function refineCategory(text: string, fallback: Category, sectionTitle = ''): Category {
+  for (const [re, category] of REFINEMENTS) if (re.test(text)) return category;
+  if (fallback !== 'unknown') return fallback;
+  for (const [re, category] of SECTION_HINTS) if (re.test(sectionTitle)) return category;
+  return fallback;
+}

@@ -1,0 +1,57 @@
+/**
+ * Failure fingerprints: the same failure seen in another run, on another commit or another runner must hash the
+ * same, so everything that varies between runs is masked before hashing. The masked text (the template) is kept
+ * too, for similarity search in the knowledge base.
+ */
+import { createHash } from 'node:crypto';
+import { stripAnsi } from './reader.js';
+
+// Order matters: specific shapes (timestamps, UUIDs, paths) are masked before the generic number rule eats them.
+const MASKS: ReadonlyArray<readonly [RegExp, string]> = [
+  // ISO / RFC 3339 / common log timestamps and clock times.
+  [/\b\d{4}-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d(?:[.,]\d+)?)?(?:Z|[+-]\d\d:?\d\d)?/g, '<ts>'],
+  [/\b\d{4}[-/]\d\d[-/]\d\d\b/g, '<date>'],
+  [/\b\d{1,2}:\d\d:\d\d(?:[.,]\d+)?\b/g, '<time>'],
+  [/\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun),? \d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]* \d{4}\b/g, '<date>'],
+  [/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, '<uuid>'],
+  // Temporary directories differ per run: /tmp/tmp.x1Y2, /var/folders/ab/xyz/T/…, C:\Users\x\AppData\Local\Temp\…
+  [/(?:\/private)?\/var\/folders\/[^\s/]+\/[^\s/]+\/T\/[^\s/:'")\]]*/g, '<tmp>'],
+  [/\/tmp\/[^\s/:'")\]]*/g, '<tmp>'],
+  [/[A-Za-z]:\\Users\\[^\\\s]+\\AppData\\Local\\Temp\\[^\s\\:'")\]]*/gi, '<tmp>'],
+  [/\b(?:go-build|tmp|temp)[-_.]?(?=[0-9A-Za-z]*\d)[0-9A-Za-z]{4,}\b/g, '<tmp>'],
+  // Checkout roots differ by CI system and runner OS; the path inside the repository is what identifies the file.
+  [/(?:\/home\/runner\/work|\/Users\/runner\/work|[A-Za-z]:\\a|\/__w)\/[^/\s]+\/[^/\s]+\//g, '<ws>/'],
+  [/(?:\/home\/travis\/build|\/Users\/travis\/build|\/builds|\/var\/lib\/jenkins\/workspace|\/home\/circleci)\/(?:[^/\s]+\/){1,2}/g, '<ws>/'],
+  [/\/home\/[^/\s]+\//g, '~/'],
+  // Hex digests and commit SHAs (need a digit so words like "deadbeef"-looking English survive only if unlikely).
+  [/\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{7,64}\b/gi, '<hex>'],
+  [/\b0x[0-9a-f]+\b/gi, '<hex>'],
+  // Durations, sizes and then any remaining number (line:col, counts, ports, PIDs).
+  [/\b\d+(?:\.\d+)?\s?(?:ms|s|sec|secs|seconds?|m|min|minutes?|h|hours?|µs|us|ns)\b/g, '<dur>'],
+  [/\b\d+(?:\.\d+)?\s?(?:[KMGT]i?B|bytes?)\b/g, '<size>'],
+  [/\d+(?:[.,]\d+)*/g, '<n>'],
+];
+
+/** Masks the run-specific parts of one line (see {@link MASKS}) and collapses whitespace. */
+export function normalizeLine(text: string): string {
+  let out = stripAnsi(text);
+  for (const [re, token] of MASKS) out = out.replace(re, token);
+  return out.replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * Computes a stable fingerprint for a failure text (one line or several, `\n`-separated). Blank lines are ignored
+ * and at most the first 8 lines count, so a longer or shorter stack tail does not change the identity.
+ *
+ * @returns `fingerprint`: 16 hex characters of SHA-256 over the template; `template`: the normalized text.
+ */
+export function fingerprintOf(text: string): { fingerprint: string; template: string } {
+  const template = text
+    .split('\n')
+    .map(normalizeLine)
+    .filter((l) => l !== '')
+    .slice(0, 8)
+    .join('\n');
+  const fingerprint = createHash('sha256').update(template).digest('hex').slice(0, 16);
+  return { fingerprint, template };
+}

@@ -1,0 +1,29 @@
+/**
+ * Log intelligence: find the lines that explain a CI failure, classify them, fingerprint them, redact secrets.
+ * See `types.ts` for the contract and `rules.ts` for the rule table.
+ */
+import { buildAnalysis, LogScanner } from './analyzer.js';
+import { forEachLine } from './reader.js';
+import type { AnalyzeLogOptions, LogAnalysis, LogSource } from './types.js';
+
+export * from './types.js';
+export { refineCategory } from './categories.js';
+export { fingerprintOf, normalizeLine } from './fingerprint.js';
+export { cleanLine, forEachLine, LineSplitter, readLines, stripAnsi, type LineSink } from './reader.js';
+export { redactLines, redactSecrets, SECRET_PATTERNS, WITHHELD_TEXT, type SecretPattern } from './redact.js';
+export { RULES, CASCADE_RULES, type Rule, type ExtendMode } from './rules.js';
+export { LogScanner } from './analyzer.js';
+export { predictionLines } from './predict.js';
+
+/**
+ * Reads a CI job log (whole or streamed) and returns every distinct failure found, most likely root cause first,
+ * with its category, fingerprint and redacted excerpt. Memory stays bounded whatever the log size.
+ *
+ * @param source the log: a string, bytes, or an async byte/string stream (fetch body, `fs.createReadStream`).
+ * @param options `maxBytes` to stop early, `contextLines` around each block, `maxFailures` to return.
+ */
+export async function analyzeLog(source: LogSource, options: AnalyzeLogOptions = {}): Promise<LogAnalysis> {
+  const scanner = new LogScanner(options);
+  const meta = await forEachLine(source, (line, text) => scanner.push(line, text), options.maxBytes);
+  return buildAnalysis(scanner.finish(), meta, options);
+}

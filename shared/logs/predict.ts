@@ -1,0 +1,48 @@
+/**
+ * Turns an analysis into the line list the scorer (`../shared/datasets/score.py`) and the `guard extract`
+ * command expect: the root cause's headline first, then its whole block, then neighbouring failures of the same
+ * kind (the other failed tests of the same report), which a reader would read as one failure report.
+ */
+import type { LogAnalysis } from './types.js';
+
+/** Gap in lines under which two blocks of the same rule count as one report. */
+const ADJACENT_GAP = 12;
+
+/**
+ * Lines that explain the failure, most likely cause first (at most `maxLines`).
+ */
+export function predictionLines(analysis: LogAnalysis, maxLines = 400): number[] {
+  const top = analysis.failures[0];
+  if (!top) return [];
+  const out: number[] = [];
+  const seen = new Set<number>();
+  const add = (line: number): void => {
+    if (out.length < maxLines && !seen.has(line)) {
+      seen.add(line);
+      out.push(line);
+    }
+  };
+  const head = top.lines[0]?.line ?? top.startLine;
+  add(head);
+  const ranges = [{ startLine: top.startLine, endLine: top.endLine }];
+  const sameRule = analysis.failures
+    .filter((f) => f.rule === top.rule)
+    .flatMap((f) => [{ startLine: f.startLine, endLine: f.endLine }, ...(f.repeats ?? [])]);
+  sameRule.sort((a, b) => a.startLine - b.startLine);
+  let end = top.endLine;
+  for (const r of sameRule) {
+    if (r.startLine > end && r.startLine - end <= ADJACENT_GAP) {
+      ranges.push(r);
+      end = r.endLine;
+    }
+  }
+  let start = top.startLine;
+  for (const r of [...sameRule].reverse()) {
+    if (r.endLine < start && start - r.endLine <= ADJACENT_GAP) {
+      ranges.push(r);
+      start = r.startLine;
+    }
+  }
+  for (const r of ranges) for (let l = r.startLine; l <= r.endLine; l++) add(l);
+  return out;
+}

@@ -1,0 +1,195 @@
+/**
+ * Streaming line reader for CI job logs.
+ *
+ * Line numbering convention (shared with `../shared/datasets/score.py` and the GitHub UI): line N is the N-th
+ * `\n`-separated line of the raw bytes, 1-based. A `\r` never starts a line: `\r\n` endings lose the `\r`, and a
+ * lone `\r` (a progress bar rewriting itself) keeps only the last non-empty segment as the line's text.
+ *
+ * The reader holds one decoded chunk and one partial line at a time, so memory does not depend on the log size.
+ */
+import type { LogLine, LogSource } from './types.js';
+
+// CSI sequences (colours, cursor moves, erase-line), two-byte escapes and bare ESC bytes. Some CI systems also
+// leave SGR remnants such as `[0m` behind after a stripped ESC, so those go too.
+const ANSI_RE = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-Z\\-_]|\x1b|\[[0-9;]{0,12}m/g;
+// GitHub Actions prefixes every line with an ISO-8601 timestamp (`2024-05-01T10:11:12.1234567Z `).
+const GHA_TS_RE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z ?/;
+
+/** Removes ANSI escape sequences (and stray SGR remnants) from a string. */
+export function stripAnsi(text: string): string {
+  return text.indexOf('\x1b') === -1 && text.indexOf('[') === -1 ? text : text.replace(ANSI_RE, '');
+}
+
+/**
+ * Turns one raw line (without its `\n`) into display text: drops the `\r` of `\r\n`, keeps the last visible
+ * segment of `\r` progress rewrites, strips ANSI codes, a leading BOM and the GitHub Actions timestamp.
+ */
+export function cleanLine(raw: string): string {
+  let text = raw;
+  if (text.length > 0 && text.charCodeAt(text.length - 1) === 13) text = text.slice(0, -1);
+  if (text.indexOf('\r') !== -1) {
+    const parts = text.split('\r');
+    text = '';
+    for (let i = parts.length - 1; i >= 0; i--) {
+      const seg = parts[i] ?? '';
+      if (stripAnsi(seg).trim() !== '') {
+        text = seg;
+        break;
+      }
+    }
+  }
+  if (text.indexOf('\x1b') !== -1 || text.indexOf('[') !== -1) text = text.replace(ANSI_RE, '');
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const c0 = text.charCodeAt(0);
+  if (c0 >= 48 && c0 <= 57 && text.length > 20 && text.charCodeAt(10) === 84 /* T */) {
+    text = text.replace(GHA_TS_RE, '');
+  }
+  return text;
+}
+
+/** Receives every line as it is read. `text` is already cleaned with {@link cleanLine}. */
+export type LineSink = (line: number, text: string) => void;
+
+/**
+ * Incremental splitter: feed it chunks in order, it calls `sink` once per completed line. Chunks may split a
+ * UTF-8 sequence or a `\r\n` pair anywhere; the streaming decoder and the pending partial line take care of that.
+ */
+export class LineSplitter {
+  private readonly decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
+  private partial = '';
+  private lineNo = 0;
+  /** Bytes consumed so far. */
+  bytes = 0;
+
+  constructor(private readonly sink: LineSink) {}
+
+  /** Number of lines emitted so far. */
+  get lines(): number {
+    return this.lineNo;
+  }
+
+  push(chunk: Uint8Array | string): void {
+    let text: string;
+    if (typeof chunk === 'string') {
+      this.bytes += Buffer.byteLength(chunk);
+      text = chunk;
+    } else {
+      this.bytes += chunk.byteLength;
+      // Decode in small slices: a decoded string over ~128 KB goes straight to V8's large-object space, which
+      // only a full GC frees, and a 1 GB log then inflates peak RSS by tens of megabytes.
+      for (let at = 0; at < chunk.byteLength; at += DECODE_SLICE) {
+        this.consume(this.decoder.decode(chunk.subarray(at, at + DECODE_SLICE), { stream: true }));
+      }
+      return;
+    }
+    this.consume(text);
+  }
+
+  /** Flushes the decoder and emits the last line (a file ending in `\n` has a final empty line, as in `split`). */
+  end(): void {
+    const rest = this.decoder.decode();
+    if (rest) this.consume(rest);
+    this.sink(++this.lineNo, cleanLine(this.partial));
+    this.partial = '';
+  }
+
+  private consume(text: string): void {
+    let start = 0;
+    let nl = text.indexOf('\n');
+    if (nl === -1) {
+      const joined = this.partial ? this.partial + text : text;
+      this.partial = joined.length > MAX_LINE_CHARS ? joined.slice(-MAX_LINE_CHARS) : joined;
+      return;
+    }
+    const sink = this.sink;
+    if (this.partial) {
+      sink(++this.lineNo, cleanLine(this.partial + text.slice(0, nl)));
+      this.partial = '';
+      start = nl + 1;
+      nl = text.indexOf('\n', start);
+    }
+    while (nl !== -1) {
+      sink(++this.lineNo, cleanLine(text.slice(start, nl)));
+      start = nl + 1;
+      nl = text.indexOf('\n', start);
+    }
+    // A runaway line without newlines must not grow without bound: keep its tail only.
+    const rest = text.slice(start);
+    this.partial = rest.length > MAX_LINE_CHARS ? rest.slice(-MAX_LINE_CHARS) : rest;
+  }
+}
+
+/** Bytes decoded at a time (see {@link LineSplitter.push}). */
+const DECODE_SLICE = 16 * 1024;
+
+/** Longest partial line kept while waiting for its `\n`; minified bundles and base64 blobs exceed this. */
+const MAX_LINE_CHARS = 1 << 20;
+
+/**
+ * Feeds a {@link LogSource} into `sink` line by line, stopping after `maxBytes` (the chunk that crosses the limit
+ * is cut so no more than `maxBytes` are decoded). Returns the bytes read and whether the limit cut the log short.
+ */
+export async function forEachLine(
+  source: LogSource,
+  sink: LineSink,
+  maxBytes = Number.POSITIVE_INFINITY,
+): Promise<{ bytesRead: number; lineCount: number; truncated: boolean }> {
+  const splitter = new LineSplitter(sink);
+  let truncated = false;
+  const feed = (chunk: Uint8Array | string): boolean => {
+    const room = maxBytes - splitter.bytes;
+    if (room <= 0) {
+      truncated = true;
+      return false;
+    }
+    const size = typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength;
+    if (size > room) {
+      const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      splitter.push(bytes.subarray(0, room));
+      truncated = true;
+      return false;
+    }
+    splitter.push(chunk);
+    return true;
+  };
+  if (typeof source === 'string' || source instanceof Uint8Array) {
+    // Big in-memory inputs are still fed in slices so the per-chunk cost stays flat.
+    const step = 1 << 20;
+    for (let i = 0; i < source.length; i += step) {
+      const piece = typeof source === 'string' ? source.slice(i, i + step) : source.subarray(i, i + step);
+      if (!feed(piece)) break;
+    }
+  } else {
+    for await (const chunk of source) {
+      if (!feed(chunk)) break;
+    }
+  }
+  splitter.end();
+  return { bytesRead: splitter.bytes, lineCount: splitter.lines, truncated };
+}
+
+/** Async iterator over the cleaned lines of a log, for callers that want lines rather than an analysis. */
+export async function* readLines(source: LogSource, options: { maxBytes?: number } = {}): AsyncGenerator<LogLine> {
+  let batch: LogLine[] = [];
+  const pending: LogLine[][] = [];
+  const splitter = new LineSplitter((line, text) => {
+    batch.push({ line, text });
+    if (batch.length >= 1024) {
+      pending.push(batch);
+      batch = [];
+    }
+  });
+  const maxBytes = options.maxBytes ?? Number.POSITIVE_INFINITY;
+  const chunks: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string> =
+    typeof source === 'string' || source instanceof Uint8Array ? [source] : source;
+  for await (const chunk of chunks) {
+    const room = maxBytes - splitter.bytes;
+    if (room <= 0) break;
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    splitter.push(bytes.byteLength > room ? bytes.subarray(0, room) : bytes);
+    while (pending.length > 0) yield* pending.shift() ?? [];
+  }
+  splitter.end();
+  pending.push(batch);
+  while (pending.length > 0) yield* pending.shift() ?? [];
+}

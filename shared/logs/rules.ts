@@ -1,0 +1,363 @@
+/**
+ * The failure-line rule table. Each rule recognises the first line of a failure block ("headline") emitted by
+ * one toolchain and says how far the block extends. Rules are tried in order and the first match wins, so
+ * specific toolchain rules come before the generic fallbacks at the end.
+ *
+ * Weights rank blocks: 80–95 a specific, self-explaining failure (an assertion, a compiler error, OOM); 50–75 a
+ * recognisable failure that usually needs its context; 20–45 generic error wording; below 20 the cascade that
+ * follows every failure (`npm ERR! code ELIFECYCLE`, `make: *** Error 2`), reported only when nothing better exists.
+ */
+import type { Category } from './types.js';
+
+/**
+ * How a block grows after its headline.
+ * - `line`: the headline alone; consecutive hits of the same rule (a list of lint errors) join one block.
+ * - `indent`: lines indented deeper than the headline, stack frames, code frames and `cont` matches.
+ * - `until`: every following line until `end` matches or the rule's own headline repeats.
+ * - `paragraph`: every following line until a blank line.
+ */
+export type ExtendMode = 'line' | 'indent' | 'until' | 'paragraph';
+
+export interface Rule {
+  /** Stable id, `<toolchain>.<kind>`. */
+  readonly id: string;
+  readonly category: Category;
+  readonly weight: number;
+  /** Matches the headline (cleaned text: no ANSI, no CI timestamp). */
+  readonly re: RegExp;
+  readonly extend?: ExtendMode;
+  /** Extra continuation lines for `indent` mode. */
+  readonly cont?: RegExp;
+  /** Terminator for `until` mode (the terminating line is not part of the block). */
+  readonly end?: RegExp;
+  /** Blank lines tolerated inside the block (default 1). */
+  readonly gap?: number;
+  /** Upper bound on block length in lines. */
+  readonly maxLines?: number;
+  /** Pull earlier lines into the block: search back up to `lines` lines for `re` and start after it (or at it). */
+  readonly lookback?: { readonly re: RegExp; readonly lines: number; readonly inclusive: boolean };
+  /** Only active inside a failure list opened by a heading such as `3 failing` or `There were 2 failures:`. */
+  readonly inFailureList?: boolean;
+  /** Refine the category from the matched text (generic rules). */
+  readonly refine?: boolean;
+  /** The headline only announces the failure (`rake aborted!`): the block starts at the line after it. */
+  readonly headNext?: boolean;
+}
+
+const STACK_CONT =
+  /^\s*(?:at\s|\.\.\.\s*\d+\s+(?:more|common frames)|Caused by:|Suppressed:|File "|from\s\S+:\d+|#\d+\s|goroutine\s\d+|created by\s|\[C\]:|stack traceback:|\S+\.(?:rb|ex|exs|erl|lua|py|go|rs|js|ts):\d+:in\s)/;
+const TEST_FRAME_END = /^(?:[=_-]{3,}.*[=_-]{3,}|\s*(?:Tests?|Test Suites|Snapshots|Time|Ran|Finished in|Randomized with seed)\b.*)$/;
+
+export const RULES: readonly Rule[] = [
+  // ── infrastructure: these explain everything after them, so they outrank test and build output ──────────
+  { id: 'infra.oom', category: 'out_of_memory', weight: 95, extend: 'line',
+    re: /JavaScript heap out of memory|java\.lang\.OutOfMemoryError|\bOOMKilled\b|Out of memory: Kill(?:ed)? process|\bCannot allocate memory\b|std::bad_alloc|runtime: out of memory|fatal error: out of memory|\bMemoryError\b|exit code 137\b|exited with (?:code )?137\b|signal: killed|internal compiler error: Killed|Killed signal terminated program|memory allocation of \d+ bytes failed|The runner has received a shutdown signal.*memory/i },
+  { id: 'infra.killed', category: 'out_of_memory', weight: 80, extend: 'line', re: /^\s*(?:\S+: line \d+:\s+\d+ )?Killed(?:\s+.*)?$/ },
+  { id: 'infra.disk-full', category: 'infrastructure', weight: 95, extend: 'line',
+    re: /No space left on device|\bENOSPC\b|[Dd]isk quota exceeded|not enough (?:free )?(?:disk )?space on the disk|System\.IO\.IOException: There is not enough space/ },
+  { id: 'infra.runner-lost', category: 'infrastructure', weight: 92, extend: 'line',
+    re: /The runner has received a shutdown signal|lost communication with the server|The hosted runner: .* lost communication|Runner .* (?:did not respond|is offline)|ERROR: Job failed \(system failure\)|The job was not acquired by Runner|No hosted parallelism has been purchased|exceeded the maximum (?:number of )?concurrent jobs/i },
+  { id: 'infra.timeout', category: 'timeout', weight: 90, extend: 'line',
+    re: /has exceeded the maximum execution time|The job running on runner .* exceeded|No output has been received in the last \d+ ?m|execution took longer than|Job's log exceeded limit|The operation was canceled|The run was canceled|Canceling since a higher priority|job timed out|build timed out|Build timed out|Terminated due to timeout|timeout: the monitored command dumped core|Cancelling the job/i },
+  { id: 'infra.rate-limit', category: 'infrastructure', weight: 90, extend: 'line',
+    re: /API rate limit exceeded|secondary rate limit|\b429 Too Many Requests|toomanyrequests|You have reached your (?:unauthenticated )?pull rate limit|rate limit(?:ed| exceeded)/i },
+  { id: 'infra.service-container', category: 'infrastructure', weight: 85, extend: 'line',
+    re: /Failed to initialize container|service container .* (?:failed|unhealthy)|container .* is unhealthy|health ?check (?:failed|timed out)|Error response from daemon:/i },
+
+  // ── security scanners ─────────────────────────────────────────────────────────────────────────────────────
+  { id: 'security.vulnerability', category: 'security_scan', weight: 80, extend: 'indent',
+    re: /\b(?:high|critical) severity vulnerabilit|✗ (?:Critical|High|Medium|Low) severity vulnerability|Total: \d+ \(.*(?:CRITICAL|HIGH): [1-9]|\bleaks? found: [1-9]|>> Issue: \[B\d+|Security (?:vulnerabilities|issues) (?:found|detected)|^\s*[│|]\s*(?:CVE-\d{4}-\d{4,}|GHSA-[\w-]{14})\b/i },
+
+  // ── test runners ──────────────────────────────────────────────────────────────────────────────────────────
+  { id: 'pytest.failed', category: 'test_failure', weight: 88, extend: 'until', maxLines: 400, gap: 99,
+    re: /^_{3,} (?:\[doctest\] )?\S.* _{3,}$/, end: /^(?:[=]{3,}.*[=]{3,}|-{3,} (?:Captured|generated| ?\S.* logs? ).* -{3,}|[=_]{20,})$/ },
+  { id: 'pytest.summary', category: 'test_failure', weight: 55, extend: 'line', re: /^(?:FAILED|ERROR) \S+::\S+/ },
+  { id: 'pytest.error-line', category: 'test_failure', weight: 50, extend: 'line', re: /^E {2,}\S/ },
+  { id: 'unittest.failed', category: 'test_failure', weight: 86, extend: 'until', maxLines: 300, gap: 99,
+    re: /^(?:FAIL|ERROR): \S+ \(\S+\)/, end: /^(?:={20,}|-{20,}\s*$|Ran \d+ tests?)/ },
+  { id: 'python.traceback', category: 'unknown', weight: 72, extend: 'indent', refine: true, maxLines: 300,
+    re: /^\s*Traceback \(most recent call last\):/, cont: /^(?:\s|[\w.]*(?:Error|Exception|Exit|Interrupt)\b|During handling|The above exception)/ },
+  { id: 'jest.failed', category: 'test_failure', weight: 88, extend: 'until', maxLines: 300, gap: 99,
+    lookback: { re: /^\s*FAIL\s+\S/, lines: 2, inclusive: true },
+    re: /^\s*● (?!Console\b)\S.*$/, end: /^\s*(?:● \S|(?:PASS|FAIL)\s+\S|Test Suites:|Tests:|Summary of all failing tests)/ },
+  { id: 'vitest.failed', category: 'test_failure', weight: 88, extend: 'until', maxLines: 300, gap: 99,
+    re: /^\s*FAIL {1,2}\S+ > \S.*/, end: /^\s*(?:FAIL {1,2}\S+ > |⎯{3,}|Test Files |Tests )/ },
+  { id: 'test.cross-mark', category: 'test_failure', weight: 62, extend: 'indent',
+    re: /^\s*(?:×|✕|✗|✘|✖)\s+\S(?!.*\bproblems?\b)/ },
+  { id: 'mocha.failed', category: 'test_failure', weight: 84, extend: 'until', maxLines: 300, gap: 99, inFailureList: true,
+    re: /^(?:nl)?\s*\d+\) \S/, end: /^(?:nl)?\s*(?:\d+\) \S|\d+ (?:passing|failing|pending)\b|npm ERR!|error Command failed|FAILURES!|ERRORS!|--$|Finished in|Failed examples:|\d+ examples?,|Tests: \d+|Randomized with seed|Process finished|\[\d\d:\d\d:\d\d\])/ },
+  { id: 'tap.not-ok', category: 'test_failure', weight: 78, extend: 'indent', re: /^\s*not ok \d+/, cont: /^\s*(?:---|\.\.\.|operator:|expected:|actual:|at:|stack:)/ },
+  { id: 'go.test-failed', category: 'test_failure', weight: 88, extend: 'indent', maxLines: 300, re: /^\s*--- FAIL: \S+/, cont: /^\s*(?:Error Trace:|Error:|Messages:|Test:)/ },
+  { id: 'go.panic', category: 'test_failure', weight: 84, extend: 'indent', maxLines: 200, re: /^panic: /, cont: /^(?:goroutine |\S+\(.*\)$|\[signal )/ },
+  { id: 'go.pkg-failed', category: 'test_failure', weight: 30, extend: 'line', re: /^(?:FAIL\s+\S+\s+(?:[\d.]+s|\[build failed\]|\[setup failed\])|FAIL)$/ },
+  { id: 'cargo.test-output', category: 'test_failure', weight: 88, extend: 'until', maxLines: 200, gap: 99,
+    re: /^---- \S+ stdout ----$/, end: /^(?:---- \S+ stdout ----|failures:$|test result:)/ },
+  { id: 'rust.panic', category: 'unknown', weight: 82, extend: 'indent', refine: true, maxLines: 120,
+    re: /^\s*thread '.*' panicked at/, cont: /^(?:note: |stack backtrace:|\s+\d+: |expected success|\S.*', \S+\.rs:\d+:\d+$)/ },
+  { id: 'cargo.test-failed', category: 'test_failure', weight: 55, extend: 'line', re: /^test \S+ \.\.\. FAILED$/ },
+  { id: 'surefire.failed', category: 'test_failure', weight: 88, extend: 'indent', maxLines: 200,
+    re: /^\[?(?:ERROR|INFO)?\]?\s*\S+(?:\(\S+\))?\s+Time elapsed: [\d.,]+ s(?:ec)?\s+<<< (?:FAILURE|ERROR)!/,
+    cont: /^(?:\w+(?:\.\w+)+(?:Error|Exception|Failure)|org\.|java\.|junit\.|expected:|\tat )/ },
+  { id: 'surefire.summary', category: 'test_failure', weight: 70, extend: 'line',
+    re: /^(?:\[ERROR\]\s+)?\s*(?:\w+\.)*\w+[.#:]\w+:\d+\s+(?:expected|Expected|\w+(?:Error|Exception))|^(?:\[ERROR\] )?(?:Failed tests|Tests in error):\s*(?:\S.*)?$/ },
+  { id: 'maven.tests-run-failed', category: 'test_failure', weight: 45, extend: 'line', re: /^\[ERROR\] Tests run: .*(?:Failures: [1-9]|Errors: [1-9])/ },
+  { id: 'gradle.test-failed', category: 'test_failure', weight: 88, extend: 'indent', maxLines: 200,
+    re: /^\s*\S+ > .+ (?:FAILED|\*\*\* FAILED \*\*\*)$/ },
+  { id: 'scalatest.failed', category: 'test_failure', weight: 88, extend: 'indent', maxLines: 200,
+    re: /^(?:\[info\] )?\s*- .* \*\*\* FAILED \*\*\*/, cont: /^\[info\] {3,}\S/ },
+  { id: 'junit.failed', category: 'test_failure', weight: 80, extend: 'indent', maxLines: 200,
+    re: /^\s*(?:Test|Tests?) (?:\S+ )?failed: \S|^\d+\) \w+\(\S+\)$|^\[ERROR\] \S+\.\w+\s+(?:Time elapsed|»)/ },
+  { id: 'exunit.failed', category: 'test_failure', weight: 88, extend: 'indent', maxLines: 200, gap: 2,
+    re: /^\s*\d+\) (?:test|doctest|property) .+ \(\S+\)$/ },
+  { id: 'minitest.failed', category: 'test_failure', weight: 86, extend: 'until', maxLines: 120, gap: 1,
+    re: /^\s*(?:\d+\) )?(?:Failure|Error):\s*$|^\s*\d+\) (?:Failure|Error):\s*\S/, end: /^(?:\d+ (?:runs|tests), |bin\/rails test |Finished in|\s*\d+\) (?:Failure|Error):|(?:Failure|Error):\s*$|rails test )/ },
+  { id: 'rspec.failed', category: 'test_failure', weight: 86, extend: 'until', maxLines: 200, gap: 99, inFailureList: true,
+    re: /^\s+\d+\) \S/, end: /^(?:\s+\d+\) \S|Finished in|Failed examples:|\d+ examples?,|Randomized with seed)/ },
+  { id: 'rspec.rerun', category: 'test_failure', weight: 45, extend: 'line', re: /^rspec \.\/\S+:\d+ # / },
+  { id: 'phpunit.failed', category: 'test_failure', weight: 86, extend: 'until', maxLines: 300, gap: 99, inFailureList: true,
+    re: /^\d+\) [\w\\]+(?:::|->)\w+/, end: /^(?:\d+\) [\w\\]+(?:::|->)\w+|--$|FAILURES!|ERRORS!|Tests: \d+|There (?:was|were) \d+)/ },
+  { id: 'php.test-failed', category: 'test_failure', weight: 80, extend: 'line',
+    re: /^FAIL .*\[\S+\.phpt\]/, lookback: { re: /^={4,}DIFF={4,}$/, lines: 200, inclusive: false } },
+  { id: 'dotnet.test-failed', category: 'test_failure', weight: 88, extend: 'indent', maxLines: 200,
+    re: /^\s*(?:Failed|X) \S+ \[(?:< ?)?\d+(?:\.\d+)? ?m?s\]$|^\s*Failed \S+\.\S+$/, cont: /^\s*(?:Error Message:|Stack Trace:|Assert\.|Expected|Actual|But was)/ },
+  { id: 'xctest.failed', category: 'test_failure', weight: 84, extend: 'indent',
+    re: /XCT(?:Assert\w*|Fail) failed|: error: -\[\S+ \S+\] : |^\s*✗ \S|Test Case '.*' failed/ },
+  { id: 'karma.failed', category: 'test_failure', weight: 80, extend: 'indent',
+    re: /^(?:Headless)?(?:Chrome|Firefox|Safari|Edge|PhantomJS|Electron|Mobile Safari|IE)[\w .]* \([^)]*\)(?: .+)? (?:FAILED|ERROR)$/, cont: /^\s+\S/ },
+  { id: 'pester.failed', category: 'test_failure', weight: 82, extend: 'indent', gap: 1, maxLines: 100,
+    re: /^\s*\[-\] \S/, cont: /^(?:Expected|Actual|But was|at [\w<>-]+, |\s+at )/ },
+  { id: 'testthat.failed', category: 'test_failure', weight: 84, extend: 'indent', maxLines: 100,
+    re: /^\s*(?:── |══ )?\d+\. (?:Failure|Error)(?: \(|: )/ },
+  { id: 'r.tests-failed', category: 'test_failure', weight: 86, extend: 'until', maxLines: 80,
+    lookback: { re: /^\s*Running ‘[^’]+’/, lines: 3, inclusive: true },
+    re: /^Running the tests in .* failed\.$/, end: /^\s*(?:Execution halted|\* checking|\* DONE)/ },
+  { id: 'perl.test-failed', category: 'test_failure', weight: 80, extend: 'indent',
+    re: /^\s*#\s+Failed test\b|^\S+\.t \.+ ?(?:Dubious|Failed \d+)|^Failed \d+\/\d+ test programs/ },
+  { id: 'erlang.ct-failed', category: 'test_failure', weight: 75, extend: 'paragraph',
+    re: /^\S+:\S+ failed on line \d+$|^%%%.*FAILED|\*\*\* FAILED .*test case/ },
+  { id: 'test.result-table', category: 'test_failure', weight: 55, extend: 'line', re: /^\S+\s{2,}(?:ERROR|FAIL|FAILED)$/ },
+  { id: 'bats.failed', category: 'test_failure', weight: 78, extend: 'indent', re: /^not ok \d+ / },
+
+  // ── compilers and type checkers ───────────────────────────────────────────────────────────────────────────
+  { id: 'tsc.error', category: 'compilation', weight: 86, extend: 'indent',
+    re: /^\S+\.(?:[cm]?tsx?|vue)(?:\(\d+,\d+\)|:\d+:\d+)(?: - |: ?)error TS\d+:|\berror TS\d{3,5}:/ },
+  { id: 'javac.error', category: 'compilation', weight: 84, extend: 'indent',
+    re: /^(?:\[ERROR\] )?\S+\.(?:java|kt|scala|groovy)(?::\[?\d+(?:,\d+\]?)?)?:? (?:error:|\[?\d+,\d+\] )|^e: (?:file:\/\/)?\S+\.kts?:/ },
+  { id: 'maven.compilation', category: 'compilation', weight: 60, extend: 'line', re: /^\[ERROR\] COMPILATION ERROR/ },
+  { id: 'scalac.error', category: 'compilation', weight: 82, extend: 'indent',
+    re: /^\[error\] \S+\.(?:scala|java):\d+(?::\d+)?: /, cont: /^\[error\] (?!\S+\.(?:scala|java):\d+)/ },
+  { id: 'dotnet.build-error', category: 'compilation', weight: 82, extend: 'line', refine: true,
+    re: /: (?:fatal )?error (?:CS|MSB|NU|NETSDK|FS|BC|CA|IDE|AD)\d{4}:/ },
+  { id: 'cc.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 60,
+    re: /^(?:In file included from )?\S+?:\d+(?::\d+)?:\s+(?:fatal error|error)\b:?/,
+    cont: /^\s*(?:\^|~|\||\d+ \||[\w./-]+:\d+(?::\d+)?: note:|note:|In file included|from \S+:\d+)/ },
+  { id: 'go.build-error', category: 'compilation', weight: 80, extend: 'line',
+    re: /^(?:\.\.?\/)?[\w./-]+\.go:\d+:\d+: (?!warning)\S|^can't load package: |^# \S+\n?$(?!x)/ },
+  { id: 'rustc.error', category: 'compilation', weight: 82, extend: 'indent', maxLines: 80,
+    re: /^error(?:\[E\d{4}\])?: (?!could not compile|aborting due to|build failed|test failed|Process didn't)/,
+    cont: /^\s*(?:-->|\||\d+\s*\||= (?:note|help)|\.\.\.|\^)|^(?:note|help): |^(?:process didn't exit|--- std(?:out|err))/ },
+  { id: 'linker.error', category: 'compilation', weight: 78, extend: 'line',
+    re: /undefined reference to [`']|Undefined symbols? for architecture|ld: (?:symbol|library) .* not found|ld: cannot find -l|unresolved external symbol|multiple definition of [`']/ },
+  { id: 'linker.exit', category: 'compilation', weight: 40, extend: 'line', re: /collect2(?:\.exe)?: (?:error: )?ld returned \d+ exit status|clang: error: linker command failed/ },
+  { id: 'cmake.error', category: 'configuration', weight: 86, extend: 'indent', maxLines: 60, gap: 1,
+    re: /^CMake Error\b/, cont: /^(?:Call Stack \(most recent call first\):|\s)/ },
+  { id: 'configure.error', category: 'configuration', weight: 80, extend: 'line', re: /^configure: error: / },
+  { id: 'make.no-rule', category: 'configuration', weight: 70, extend: 'line', re: /No rule to make target|No targets specified and no makefile found|Makefile:\d+: \*\*\* / },
+  { id: 'ghc.error', category: 'compilation', weight: 82, extend: 'indent', re: /^\S+\.hs:\d+:\d+(?:-\d+)?: error:/ },
+  { id: 'elixir.compile', category: 'compilation', weight: 82, extend: 'indent', re: /^== Compilation error|^\*\* \((?:CompileError|SyntaxError|TokenMissingError)\)/ },
+  { id: 'swift.error', category: 'compilation', weight: 82, extend: 'indent', re: /^\S+\.(?:swift|m|mm|h):\d+:\d+: error: / },
+  { id: 'webpack.error', category: 'compilation', weight: 78, extend: 'indent', re: /^ERROR in \S|^Module (?:not found|build failed)|^\s*\[vite\]: Rollup failed|^✘ \[ERROR\] / },
+  { id: 'python.syntax', category: 'compilation', weight: 70, extend: 'line', re: /^\s*(?:SyntaxError|IndentationError|TabError): / },
+
+  // ── linters and formatters ────────────────────────────────────────────────────────────────────────────────
+  { id: 'eslint.error', category: 'lint', weight: 80, extend: 'line',
+    re: /^\s+\d+:\d+\s+(?:error|✖)\s+\S/, lookback: { re: /^(?:\/|[A-Za-z]:\\|\.{0,2}\/?[\w@.-]+\/)?[\w@./\\-]+\.\w+$/, lines: 1, inclusive: true } },
+  { id: 'lint.pep8-style', category: 'lint', weight: 78, extend: 'line',
+    re: /^\S+\.(?:py|pyi):\d+:\d+: [A-Z]{1,3}\d{2,4}\b|^\S+\.\w+:\d+:\d+: [CWERF]: |^\S+:\d+:\d+: [CRWEF]\d{4}: / },
+  { id: 'mypy.error', category: 'compilation', weight: 80, extend: 'line', re: /^\S+\.pyi?:\d+(?::\d+)?: error: / },
+  { id: 'shellcheck', category: 'lint', weight: 78, extend: 'indent', re: /^In \S+ line \d+:$|\bSC\d{4}(?: \(\w+\))?:/ },
+  { id: 'golangci.issue', category: 'lint', weight: 74, extend: 'indent', re: /^\S+\.go:\d+(?::\d+)?: .* \((?:\w+(?:-\w+)*)\)$/ },
+  { id: 'markdownlint', category: 'lint', weight: 76, extend: 'line', re: /^\S+\.(?:md|markdown):? ?\d+(?::\d+)?:? (?:error )?MD\d{3}\b/ },
+  { id: 'perlcritic', category: 'lint', weight: 76, extend: 'line', re: /\(Severity: \d\)$/ },
+  { id: 'prettier.check', category: 'lint', weight: 74, extend: 'line',
+    re: /Code style issues (?:found|were found)|^\[warn\] \S+\.\w+$|^would reformat \S|^Oh no! .* would be reformatted|^Diff in \S+ at line \d+:|^\S+ needs? formatting/ },
+  { id: 'lint.position', category: 'lint', weight: 70, extend: 'line',
+    re: /^\s+\d+:\d+\s+(?:⚠\s+)?[A-Z]\w*(?: \S+)* .*\(?[\w@/-]+\)?$/, lookback: { re: /^(?:\/|[A-Za-z]:\\|\.{0,2}\/?[\w@.-]+\/)?[\w@./\\-]+\.\w+$/, lines: 1, inclusive: true } },
+  { id: 'phpstan.error', category: 'lint', weight: 78, extend: 'until', maxLines: 200, gap: 1,
+    re: /^\s*Line\s{2,}\S+\.php\s*$/, end: /^\s*\[(?:ERROR|OK)\]/ },
+  { id: 'lint.problems', category: 'lint', weight: 40, extend: 'line', re: /^✖ \d+ problems? \(\d+ errors?|^\d+ (?:problems?|offenses?|errors?) (?:found|detected)/ },
+  { id: 'lint.file-line', category: 'lint', weight: 32, extend: 'line', re: /^[\w./-]+\.\w{1,10}:\d+(?::\d+)?: ?[A-Z]?[a-z]+/ },
+  { id: 'yaml.parse', category: 'configuration', weight: 68, extend: 'line',
+    re: /found character that cannot start any token|did not find expected (?:key|'[^']+'|node content)|mapping values are not allowed|while (?:parsing|scanning) a/ },
+
+  // ── package managers and dependency resolution ────────────────────────────────────────────────────────────
+  { id: 'npm.error', category: 'dependency', weight: 80, extend: 'indent', refine: true,
+    re: /^npm (?:ERR!|error) (?:code (?:E404|ETARGET|ERESOLVE|EINTEGRITY|ENOTFOUND|EAI_AGAIN|ECONNRESET|ETIMEDOUT|ECONNREFUSED|E401|E403|EBADENGINE|ENOENT|EACCES|ENOVERSIONS)\b|404 |notarget |ERESOLVE )/,
+    cont: /^npm (?:ERR!|error) (?!code ELIFECYCLE|errno|A complete log|Exit status|\s*$)/ },
+  { id: 'yarn.error', category: 'dependency', weight: 80, extend: 'line', refine: true,
+    re: /^error (?:An unexpected error occurred|Couldn't find (?:any versions|package)|Package .* not found|.*: The engine "\w+" is incompatible|Received invalid response from npm|.* not found in the registry)/ },
+  { id: 'pnpm.error', category: 'dependency', weight: 78, extend: 'line', refine: true, re: /\bERR_PNPM_(?!RECURSIVE_RUN_FIRST_FAIL)\w+/ },
+  { id: 'pip.resolve', category: 'dependency', weight: 86, extend: 'line', refine: true,
+    re: /Could not find a version that satisfies the requirement|No matching distribution found for|ResolutionImpossible|Cannot install .* because these package versions have conflicting dependencies|Failed building wheel for|subprocess-exited-with-error|Could not build wheels for|pip's dependency resolver/ },
+  { id: 'python.module-missing', category: 'dependency', weight: 74, extend: 'line', re: /^\s*(?:ModuleNotFoundError|ImportError): / },
+  { id: 'conda.resolve', category: 'dependency', weight: 86, extend: 'indent', gap: 1,
+    re: /^(?:PackagesNotFoundError|UnsatisfiableError|ResolvePackageNotFound|PackageNotFoundError|LibMambaUnsatisfiableError)\b/, cont: /^\s+- / },
+  { id: 'bundler.error', category: 'dependency', weight: 82, extend: 'indent', refine: true,
+    re: /Could not find gem '|Bundler could not find compatible versions|Gem::Ext::BuildError|An error occurred while installing \S+|Could not find \S+ in (?:any of the sources|locally installed gems)|Your bundle is locked to|Bundler::GemNotFound|Gem::MissingSpecError/ },
+  { id: 'composer.resolve', category: 'dependency', weight: 84, extend: 'until', maxLines: 80, gap: 1,
+    re: /Your requirements could not be resolved to an installable set of packages|^\s*Problem \d+$|^\s*- (?:The requested package|Root composer\.json requires) /, end: /^\S(?!.*Problem)/ },
+  { id: 'maven.resolve', category: 'dependency', weight: 84, extend: 'line', refine: true,
+    re: /Could not resolve dependencies for project|Could not find artifact|Could not transfer artifact|Failed to read artifact descriptor|Non-resolvable (?:parent POM|import POM)|Could not resolve all (?:files|dependencies|artifacts) for configuration|Could not resolve [\w.-]+:[\w.-]+:|Could not find [\w.-]+:[\w.-]+:[\w.-]+\.?$|Plugin .* or one of its dependencies could not be resolved/ },
+  { id: 'go.module', category: 'dependency', weight: 78, extend: 'line', refine: true,
+    re: /^go: (?:.*: )?(?:reading|verifying|downloading|finding|unknown revision|module \S+ found|cannot find module|missing go\.sum entry|\S+@\S+: invalid version)|cannot find package ".*" in any of|no required module provides package|missing go\.sum entry/ },
+  { id: 'cargo.resolve', category: 'dependency', weight: 78, extend: 'indent', refine: true,
+    re: /failed to select a version for|no matching package named|failed to (?:download|fetch|load source for|get) `|failed to get `\S+` as a dependency|error: failed to (?:parse manifest|run custom build command)/ },
+  { id: 'apt.error', category: 'dependency', weight: 80, extend: 'line', refine: true,
+    re: /^E: (?:Unable to locate package|Package .* has no installation candidate|Failed to fetch|Unable to fetch|Could not get lock|The repository .* (?:does not have a Release file|is not signed)|Unable to correct problems|Version '.*' for '.*' was not found|Some index files failed)|^W: Failed to fetch/ },
+  { id: 'dotnet.restore', category: 'dependency', weight: 78, extend: 'line', re: /\berror NU\d{4}:|Unable to find package |Failed to restore / },
+  { id: 'node.module-missing', category: 'dependency', weight: 72, extend: 'indent', re: /\bCannot find module '|Error: Cannot find package '|ERR_MODULE_NOT_FOUND/ },
+  { id: 'docker.pull', category: 'dependency', weight: 82, extend: 'line', refine: true,
+    re: /pull access denied for|manifest (?:for \S+ )?unknown|repository does not exist or may require|failed to resolve source metadata for|not found: manifest unknown|Error: No such image:/ },
+  { id: 'docker.build', category: 'compilation', weight: 52, extend: 'indent', refine: true,
+    re: /^(?:#\d+ )?ERROR: (?:failed to solve|process "|executor failed running)|^ERROR \[[\w ./-]*\d+\/\d+\] |^The command '.*' returned a non-zero code: \d+|^failed to solve: / },
+
+  // ── network, TLS, auth and configuration ──────────────────────────────────────────────────────────────────
+  { id: 'network.error', category: 'network', weight: 74, extend: 'indent', maxLines: 60,
+    re: /Could not resolve host|getaddrinfo (?:ENOTFOUND|EAI_AGAIN)|Temporary failure in name resolution|Name or service not known|nodename nor servname provided|Connection refused|ECONNREFUSED|ECONNRESET|ETIMEDOUT|Connection timed out|Network is unreachable|No route to host|SSL certificate problem|certificate verify failed|x509: certificate|unable to get local issuer certificate|TLS handshake (?:timeout|failed)|socket hang up|Could not create connection to|Failed to connect to|Connection reset by peer|\b(?:502 Bad Gateway|503 Service Unavailable|504 Gateway Time-?out)\b|Read timed out|SSLError|Net::(?:ReadTimeout|OpenTimeout)|Could not connect to|unable to access '.*':/i },
+  { id: 'config.missing-input', category: 'configuration', weight: 86, extend: 'line',
+    re: /Input required and not supplied|Unable to resolve action|Invalid workflow file|Unrecognized named-value|Unexpected value '|Required property is missing|Can't find 'action\.ya?ml'|is not a valid (?:event|runner)/ },
+  { id: 'auth.error', category: 'configuration', weight: 72, extend: 'line',
+    re: /Bad credentials|\b401 Unauthorized\b|\b403 Forbidden\b|Authentication failed|Permission to \S+ denied|Resource not accessible by integration|HttpError: Not Found|could not read Username|terminal prompts disabled|denied: requested access to the resource is denied|unauthorized: /i },
+  { id: 'shell.command-not-found', category: 'configuration', weight: 74, extend: 'line', re: /: (?:command not found|not found)$|is not recognized as an internal or external command|: No such file or directory$|: Permission denied$/ },
+  { id: 'git.fatal', category: 'configuration', weight: 70, extend: 'line', refine: true, re: /^fatal: |^error: pathspec |^error: (?:failed to push|Your local changes)|^! \[rejected\]/ },
+  { id: 'ruby.exception', category: 'unknown', weight: 72, extend: 'indent', refine: true,
+    re: /^\S+\.rb:\d+:in [`'].*': .+ \([A-Z]\w*(?:::\w+)*\)$/, cont: /^(?:\s|\S+\.rb:\d+:in |\(See full trace|Tasks: )/ },
+  { id: 'rake.aborted', category: 'unknown', weight: 74, extend: 'until', refine: true, headNext: true, maxLines: 60, gap: 0,
+    re: /^rake aborted!$/, end: /^(?:\(See full trace|Tasks: TOP)/ },
+  { id: 'php.fatal', category: 'unknown', weight: 80, extend: 'indent', refine: true,
+    re: /^(?:PHP )?(?:Fatal error|Parse error|Catchable fatal error|Uncaught \w+):\s/ },
+  { id: 'elisp.error', category: 'unknown', weight: 72, extend: 'indent', refine: true, maxLines: 80,
+    re: /^\s*(?:signal\((?:error|file-error|[\w-]+-error) |Debugger entered--Lisp error: )/ },
+  { id: 'elixir.exception', category: 'unknown', weight: 72, extend: 'indent', refine: true, re: /^\*\* \([\w.]+\) / },
+  { id: 'java.exception', category: 'unknown', weight: 74, extend: 'indent', refine: true, maxLines: 200,
+    re: /^Exception in thread "|^\S+Exception: .* at \S+\.java:\d+|^(?:\[\w+\] )?(?:[a-z_]\w*\.)+[A-Z]\w*(?:Exception|Error)(?::\s|$)/, cont: /^\s*(?:at |\.\.\. \d+ more|Caused by:)|^\[\w+\]\s+at / },
+  { id: 'segfault', category: 'unknown', weight: 78, extend: 'indent', re: /Segmentation fault|core dumped|\bSIGSEGV\b|\bSIGABRT\b|Bus error|Abort trap|Illegal instruction/ },
+  { id: 'lua.error', category: 'unknown', weight: 70, extend: 'indent', refine: true, gap: 1,
+    re: /^(?:\S+: )?(?:\[string "[^"]*"\]|\S+\.lua):\d+: /, cont: /^(?:stack traceback:|\s)/ },
+  { id: 'node.exception', category: 'unknown', weight: 62, extend: 'indent', refine: true, maxLines: 100,
+    re: /^\s*(?:Uncaught |Unhandled(?:PromiseRejection)? ?(?:exception|rejection|Error)?:? ?)?(?:TypeError|ReferenceError|SyntaxError|RangeError|AssertionError(?: \[ERR_ASSERTION\])?|Error \[[A-Z_]+\]|\w+Error(?: \[\w+\])?)(?::|$)/ },
+];
+
+/** Generic wording, tried after the cascade rules so `error Command failed` stays boilerplate. */
+export const GENERIC_RULES: readonly Rule[] = [
+  { id: 'powershell.error', category: 'unknown', weight: 50, extend: 'indent', refine: true,
+    re: /^(?!\s)(?:\S.*)?(?:failed with exit code \d+|Exception calling ".*")/, cont: /^(?:At (?:line:)?\S*:?\d+ char:\d+|\+ |\s)/ },
+
+  // ── CI annotations and generic wording (fallbacks) ────────────────────────────────────────────────────────
+  { id: 'gha.error-annotation', category: 'unknown', weight: 55, extend: 'line', refine: true,
+    re: /^(?:##\[error\]|::error\b[^:]*::)(?!Process completed with exit code|The process '.*' failed with exit code|Error: The process .* failed with exit code|.*exited with code)/ },
+  { id: 'timeout.generic', category: 'timeout', weight: 56, extend: 'indent',
+    re: /\btimed out after \d+|Timed out waiting for|exceeded the timeout of|\btimeout of \d+\s?m?s exceeded|\bTimeoutError\b|timetrap_timeout|deadline exceeded|\btest timed out\b/i },
+  { id: 'generic.exception', category: 'unknown', weight: 48, extend: 'indent', refine: true, maxLines: 100,
+    re: /^\s*(?:[\w$]+[.:]{1,2})*[A-Z]\w*(?:Error|Exception|Failure|Fault)(?::\s|$)/ },
+  { id: 'generic.error', category: 'unknown', weight: 40, extend: 'indent', refine: true,
+    re: /^\s*(?:\[(?:ERROR|error|Error|FATAL|fatal|Fatal|ERR)\]|(?:ERROR|Error|error|FATAL|Fatal|fatal|ERR|CRITICAL|Failure|FAILURE|FAIL|Failed|FAILED|fail)\s*[:!|]|(?:ERROR|FATAL|FAIL|FAILED)\b)\s*\S/ },
+  { id: 'generic.failed', category: 'unknown', weight: 28, extend: 'indent', refine: true,
+    re: /(?<![\w./-])(?:failed|FAILED|Failed|failure|FAILURE|FAIL|aborted|exceeded|could not|Could not|couldn't|cannot|Cannot|unable to|Unable to|not found|broken|is not defined|does not exist|undefined method)\b/ },
+  { id: 'generic.error-word', category: 'unknown', weight: 22, extend: 'indent', refine: true,
+    re: /\b(?:error|ERROR|Error|errors|fatal|FATAL|exception|Exception|panic)\b/ },
+];
+
+/**
+ * Lines that look like failures but are not: warnings, zero counts, echoed flags, app logs at info level, and
+ * jest's `FAIL <file>` suite header (the `●` block below it pulls the header in by look-back).
+ */
+export const NOISE_RE =
+  /^\s*(?:npm WARN|npm notice|warning:|WARNING:|\[warn\]|\[WARNING\]|\[WARN\]|Warning:|W: |##\[warning\]|::warning|DEPRECATION|deprecated)|\b(?:0|no|zero|without) (?:errors?|failures?|failed)\b|\b(?:errors?|failures?|failed):?\s*0\b|^\S*\d\d:\d\d:\d\d\S* \[(?:info|debug|notice)\]|found \d+ vulnerabilit|npm audit fix|-Werror|error_reporting|ignore[_-]?errors?|\bon-?error\b|errorprone|--fail-fast|allow_failures|fail_fast|continue-on-error|\bset -e\b|^\s*\+ |^\s*> |^\s*FAIL\s+\S+\.(?:[cm]?[jt]sx?|vue|svelte)(?:\s+\(.*\))?\s*$/i;
+
+/**
+ * Boilerplate that follows every failure. Never a root cause while anything more specific exists, and dropped
+ * from the result when it is (see issue: "Drop boilerplate that follows every failure").
+ */
+export const CASCADE_RULES: readonly Rule[] = [
+  { id: 'cascade.npm', category: 'unknown', weight: 12, extend: 'line',
+    re: /^npm (?:ERR!|error) |^error Command failed with exit code \d+|^ERR_PNPM_RECURSIVE_RUN_FIRST_FAIL|^\s*ELIFECYCLE\s/ },
+  { id: 'cascade.make', category: 'unknown', weight: 10, extend: 'line', re: /^(?:g?make|mingw32-make|ninja)(?:\[\d+\])?: \*\*\* |^ninja: build stopped|^make(?:\[\d+\])?: \*\*\* Waiting/ },
+  { id: 'cascade.build-failed', category: 'unknown', weight: 14, extend: 'line',
+    re: /^(?:FAILURE: Build failed with an exception|BUILD FAILED|\[ERROR\] BUILD FAILURE|\*\* (?:BUILD|TEST|ARCHIVE) FAILED \*\*|Build FAILED\.|error: could not compile|error: aborting due to|error: build failed|error: test failed|Error: Process completed with exit code|Tests? failed\.?$|Testing failed:|Command failed with status)/ },
+  { id: 'cascade.summary', category: 'test_failure', weight: 16, extend: 'line',
+    re: /^(?:\s*(?:FAILED|Failed):\s+\d+ Tests?|\s*\[ERROR\] Found \d+ errors?|FAILED \S+$|Tests?:\s+\d+ failed|Test Suites: \d+ failed|FAILURES!|ERRORS!|Tests run: \d+, Failures: [1-9]|\d+ (?:examples?|tests?|runs?), \d+ (?:failures?|errors?)|[=]+ .*\b\d+ failed\b.* [=]+$|test result: FAILED|\d+ failing$)/ },
+  { id: 'cascade.maven-goal', category: 'unknown', weight: 30, extend: 'line', refine: true, re: /^\[ERROR\] Failed to execute goal / },
+  { id: 'cascade.gradle-wrong', category: 'unknown', weight: 32, extend: 'indent', refine: true, re: /^\* What went wrong:$/, cont: /^(?!\* Try:)\S/ },
+];
+
+/** Section boundaries and exit markers of the CI systems we read. */
+export const SECTION_START_RE =
+  /^(?:\$ \S|##\[group\]Run |##\[section\]Starting: |\[Pipeline\] (?:sh|bat|powershell|pwsh)\b|~~~ \S|section_start:\d+:)/;
+
+export interface ExitMarker {
+  /** Exit code when the marker states it; `null` for "failed" without a code. */
+  code: number | null;
+  /** True for markers that end the whole job (Travis "Done. Your build exited with 1."). */
+  jobEnd: boolean;
+}
+
+const EXIT_MARKERS: ReadonlyArray<readonly [RegExp, boolean]> = [
+  [/^The command ".*" (?:failed and )?exited with (\d+)/, false],
+  [/^The command ".*" failed(?: \d+ times)?/, false],
+  [/^##\[error\](?:Process completed with exit code (\d+)|.* (?:exited|failed) with (?:exit )?code '?(\d+))/, false],
+  [/^(?:Error: )?Process completed with exit code (\d+)/, false],
+  [/^ERROR: Job failed: (?:exit code (\d+)|.*)/, true],
+  [/^ERROR: script returned exit code (\d+)/, false],
+  [/^🚨 Error: The command exited with status (-?\d+)/, false],
+  [/^Exited with code (?:exit status )?(\d+)/, false],
+  [/^Done\. Your build exited with (\d+)/, true],
+  [/^Finished: (FAILURE|ABORTED)/, true],
+];
+
+/** Recognises a line that ends a command/step with an exit status. */
+export function matchExitMarker(text: string): ExitMarker | null {
+  const c = text.charCodeAt(0);
+  // Cheap gate: every marker starts with one of T # P E D F 🚨(\ud83d).
+  if (c !== 84 && c !== 35 && c !== 80 && c !== 69 && c !== 68 && c !== 70 && c !== 0xd83d) return null;
+  for (const [re, jobEnd] of EXIT_MARKERS) {
+    const m = re.exec(text);
+    if (!m) continue;
+    const raw = m[1] ?? m[2];
+    const code = raw === undefined ? null : raw === 'FAILURE' || raw === 'ABORTED' ? 1 : Number(raw);
+    return { code, jobEnd };
+  }
+  return null;
+}
+
+/** Headings that open a numbered failure list (mocha `3 failing`, PHPUnit `There were 2 failures:`, RSpec `Failures:`). */
+export const FAILURE_LIST_RE =
+  /^(?:nl)?\s*(?:\d+ failing$|There (?:was|were) \d+ (?:failures?|errors?)|Failures:\s*$|Errors:\s*$|Failed tests:\s*$|Failing tests:\s*$)/;
+
+/** First entry of an unnumbered failure list (vim's `Failures:` report): the paragraph under the heading. */
+export const FAILURE_LIST_ITEM_RULE: Rule = {
+  id: 'test.failure-list', category: 'test_failure', weight: 78, extend: 'paragraph', gap: 0, maxLines: 120, re: /\S/,
+};
+
+/** Ends a failure list. */
+export const FAILURE_LIST_END_RE =
+  /^(?:FAILURES!|ERRORS!|OK \(|Tests: \d+|Finished in |\d+ examples?, |Randomized with seed|Failed examples:|Executed \d+|npm ERR!|error Command failed|The command |##\[error\]|Process completed)/;
+
+/** Extension of the generic stack/code-frame continuation used by every `indent` rule. */
+export const GENERIC_CONT = STACK_CONT;
+/** Lines that close `until` blocks of test frameworks regardless of the rule (suite summaries). */
+export const TEST_FRAME_END_RE = TEST_FRAME_END;
+
+/**
+ * Keyword pre-filter: a line that matches neither of these cannot start a block, so the rule table is skipped for
+ * the ~95 % of lines that are ordinary output. The keyword alternation is anchored at word starts except for the
+ * few stems that appear inside identifiers (`TypeError`, `testFailed`): most positions then fail on `\b` at once,
+ * which more than doubles throughput (this regex dominated the analyzer's CPU profile). Unit tests check that
+ * every rule's sample headline passes.
+ */
+export const PREFILTER_RE =
+  /err|fail|exception|\b(?:fatal|forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported)|no (?:such|space)|can(?:not|'t|cel)|could ?n[o']t|un(?:able|defined|resolved|authori|healthy|recognized|expected|satisf)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|leaks? found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|too ?many|exited with|exit code)|[✗✖×✕✘●⎯]|\[-\]/i;
+
+/** Line shapes that start a block without any keyword (pytest headers, numbered failures, lint positions). */
+export const PREFILTER_START_RE =
+  /^(?:_{3,} |E {2}|[\w./\\-]+\.\w+[:(]\d+|\s+\d+:\d+\s|(?:nl)?\s*\d+\) |\s*-{3} FAIL|-{4} |\*\* |In \S+ line \d+|rspec |e: |\s*#\s+Failed|\s*Line\s{2,}|\s*\[-\])/;

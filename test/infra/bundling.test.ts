@@ -1,0 +1,79 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../infra/app.js';
+import { CREATE_REQUIRE_BANNER, PROJECT_ROOT } from '../../infra/constructs/guard-function.js';
+import { FUNCTION_NAMES, functionLogicalId } from './support.js';
+
+const handlersExist = FUNCTION_NAMES.every((name) => existsSync(join(PROJECT_ROOT, 'functions', name, 'handler.ts')));
+const outdir = mkdtempSync(join(tmpdir(), 'guard-bundle-'));
+afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+/**
+ * The real thing, once: the app as `cdk synth` builds it, with every function bundled by the local esbuild and
+ * cdk-nag on. The other infra tests skip bundling to stay fast.
+ */
+describe.skipIf(!handlersExist)('real bundling', () => {
+  // Asset metadata (each bundle's directory in the assembly) is written only when this is on, as under the CLI.
+  const { app, stack } = buildApp({ outdir, context: { 'aws:cdk:enable-asset-metadata': true } });
+  const assembly = app.synth();
+  const template = assembly.getStackByName(stack.stackName).template as {
+    Resources: Record<string, { Metadata?: Record<string, string>; Properties: { Environment: { Variables: Record<string, unknown> } } }>;
+  };
+  const bundleOf = (name: (typeof FUNCTION_NAMES)[number]) => {
+    const resource = template.Resources[functionLogicalId(stack, stack.functions[name])];
+    return { path: join(outdir, resource?.Metadata?.['aws:asset:path'] ?? 'missing', 'index.mjs'), variables: resource?.Properties.Environment.Variables ?? {} };
+  };
+
+  it.each(FUNCTION_NAMES)('%s: one minified ESM file with a source map and the createRequire banner', (name) => {
+    const { path } = bundleOf(name);
+    expect(existsSync(path)).toBe(true);
+    expect(existsSync(`${path}.map`)).toBe(true);
+    const code = readFileSync(path, 'utf8');
+    expect(code.startsWith(CREATE_REQUIRE_BANNER)).toBe(true);
+    expect(code).toMatch(/\/\/# sourceMappingURL=index\.mjs\.map\s*$/);
+    expect(code.split('\n').length).toBeLessThan(code.length / 200);
+  });
+
+  /**
+   * Imports each bundle on Node 22 the way Lambda does (ESM, top-level await, bundled CommonJS that calls require)
+   * with exactly the environment the stack gives that function, so a setting the code needs at cold start but
+   * the stack does not set fails here rather than in AWS. Resource references become stand-in names; secrets are
+   * the exception (reading Secrets Manager needs AWS): the webhook secret is passed in plain, as the local runtime
+   * does, and the token secret is left out (the functions then run without GitHub). Nothing touches the network.
+   */
+  it.each(FUNCTION_NAMES)('%s: cold-starts with the environment the stack gives it', (name) => {
+    const { path, variables } = bundleOf(name);
+    const env: Record<string, string> = {
+      PATH: process.env.PATH ?? '',
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+      AWS_EC2_METADATA_DISABLED: 'true',
+      POWERTOOLS_LOG_LEVEL: 'SILENT',
+    };
+    for (const [key, value] of Object.entries(variables)) {
+      if (key === 'GITHUB_WEBHOOK_SECRET_ARN') env.GITHUB_WEBHOOK_SECRET = 'bundling-test-secret';
+      else if (key === 'GITHUB_TOKEN_SECRET_ARN') continue;
+      else if (typeof value === 'string') env[key] = value;
+      else if (key.endsWith('_TABLE')) env[key] = key.toLowerCase();
+      else if (key.endsWith('_ARN')) env[key] = `arn:aws:states:us-east-1:123456789012:stateMachine:${key.toLowerCase()}`;
+      else env[key] = 'us-east-1';
+    }
+    const script = `const m = await import(${JSON.stringify(pathToFileURL(path).href)});
+if (typeof m.handler !== 'function') { console.error('no handler export'); process.exit(2); }
+console.log('handler loaded');`;
+    const result = spawnSync(process.execPath, ['--enable-source-maps', '--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      timeout: 30_000,
+      env,
+    });
+    const firstError = result.stderr.split('\n').find((line) => /Error/.test(line)) ?? result.stderr.trim();
+    expect(firstError, `${name} failed at cold start`).toBe('');
+    expect(result.stdout.trim()).toBe('handler loaded');
+    expect(result.status).toBe(0);
+  });
+});

@@ -1,0 +1,125 @@
+import { App } from 'aws-cdk-lib';
+import { describe, expect, it } from 'vitest';
+import { bedrockInvokeStatements, readSettings } from '../../infra/stack.js';
+import { actionsOf, functionLogicalId, functionStatements, resourcesOf, synth } from './support.js';
+
+const settingsFrom = (context: Record<string, unknown>) => readSettings(new App({ context }));
+
+describe('CDK context settings', () => {
+  it('has documented defaults', () => {
+    expect(settingsFrom({})).toEqual({
+      githubApiUrl: 'https://api.github.com',
+      logRetentionDays: 30,
+      dryRun: false,
+      autoRerunMax: 1,
+      rerunMinConfidence: 0.6,
+      maxWebhookBytes: 1_048_576,
+      maxLogBytes: 209_715_200,
+      llmMaxTokens: 1024,
+      llmTemperature: 0,
+    });
+  });
+
+  it('accepts -c strings as well as cdk.json numbers and booleans', () => {
+    expect(settingsFrom({ dryRun: 'true', autoRerunMax: '0', logRetentionDays: '90' })).toMatchObject({
+      dryRun: true,
+      autoRerunMax: 0,
+      logRetentionDays: 90,
+    });
+    expect(settingsFrom({ dryRun: true, autoRerunMax: 3, logRetentionDays: 7 })).toMatchObject({
+      dryRun: true,
+      autoRerunMax: 3,
+      logRetentionDays: 7,
+    });
+  });
+
+  it.each([
+    [{ logRetentionDays: '31' }, /logRetentionDays/],
+    [{ autoRerunMax: '-1' }, /autoRerunMax/],
+    [{ dryRun: 'maybe' }, /dryRun/],
+    [{ maxWebhookBytes: String(10 * 1024 * 1024) }, /maxWebhookBytes/],
+    [{ githubApiUrl: 'http://github.example.com/api/v3' }, /githubApiUrl must be an https URL/],
+    [{ alertEmail: 'not-an-address' }, /alertEmail/],
+    [{ rerunMinConfidence: '1.5' }, /rerunMinConfidence/],
+    [{ bedrockModelId: 'arn:aws:bedrock:us-east-1::foundation-model/x' }, /bedrockModelId/],
+  ])('rejects %o naming the key', (context, message) => {
+    expect(() => settingsFrom(context)).toThrow(message);
+  });
+
+  it('passes the settings into the functions that read them', () => {
+    const synthesized = synth({
+      githubApiUrl: 'https://ghes.example.com/api/v3',
+      githubBotLogin: 'guard-bot',
+      dryRun: 'true',
+      autoRerunMax: '2',
+      maxWebhookBytes: '2097152',
+      logRetentionDays: '14',
+    });
+    const { stack, template } = synthesized;
+    const env = (name: keyof typeof stack.functions) =>
+      template.toJSON().Resources[functionLogicalId(stack, stack.functions[name])].Properties.Environment.Variables;
+    expect(env('remediate')).toMatchObject({ DRY_RUN: 'true', AUTO_RERUN_MAX: '2', GITHUB_API_URL: 'https://ghes.example.com/api/v3' });
+    expect(env('ingest-github')).toMatchObject({ MAX_WEBHOOK_BYTES: '2097152', GITHUB_BOT_LOGIN: 'guard-bot' });
+    expect(env('notify')).toMatchObject({ GITHUB_BOT_LOGIN: 'guard-bot' });
+    expect(env('classify').GITHUB_BOT_LOGIN).toBeUndefined();
+    const retentions = Object.values(template.findResources('AWS::Logs::LogGroup')).map((g) => g.Properties.RetentionInDays);
+    expect(new Set(retentions)).toEqual(new Set([14]));
+  });
+});
+
+describe('alertEmail', () => {
+  it('subscribes the address to the escalation topic only when given', () => {
+    const { template } = synth({ alertEmail: 'oncall@example.com' });
+    template.resourceCountIs('AWS::SNS::Subscription', 1);
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@example.com' });
+    synth().template.resourceCountIs('AWS::SNS::Subscription', 0);
+  });
+});
+
+describe('bedrockModelId', () => {
+  it('switches analyze to Bedrock and grants InvokeModel on that foundation model only', () => {
+    const synthesized = synth({ bedrockModelId: 'anthropic.claude-3-5-haiku-20241022-v1:0', bedrockRegion: 'eu-central-1' });
+    const { stack, template } = synthesized;
+    const variables = template.toJSON().Resources[functionLogicalId(stack, stack.functions.analyze)].Properties.Environment.Variables;
+    expect(variables).toMatchObject({
+      ANALYZER: 'bedrock',
+      BEDROCK_MODEL_ID: 'anthropic.claude-3-5-haiku-20241022-v1:0',
+      BEDROCK_REGION: 'eu-central-1',
+      LLM_MAX_TOKENS: '1024',
+      LLM_TEMPERATURE: '0',
+    });
+    const bedrock = functionStatements(synthesized, 'analyze').filter((s) => actionsOf(s).some((a) => a.startsWith('bedrock:')));
+    expect(bedrock).toHaveLength(1);
+    expect(actionsOf(bedrock[0]!)).toEqual(['bedrock:InvokeModel']);
+    expect(JSON.stringify(resourcesOf(bedrock[0]!))).toBe(
+      JSON.stringify([{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':bedrock:eu-central-1::foundation-model/anthropic.claude-3-5-haiku-20241022-v1:0']] }]),
+    );
+    for (const other of ['classify', 'notify', 'remediate', 'ingest-github'] as const) {
+      expect(functionStatements(synthesized, other).flatMap(actionsOf).some((a) => a.startsWith('bedrock:')), other).toBe(false);
+    }
+  });
+
+  it('grants a cross-Region inference profile and its model only through that profile', () => {
+    const statements = bedrockInvokeStatements('us.anthropic.claude-sonnet-4-v1:0', 'us-east-1', '123456789012', 'aws').map((s) =>
+      s.toStatementJson(),
+    );
+    expect(statements).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 'bedrock:InvokeModel',
+        Resource: 'arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-sonnet-4-v1:0',
+      },
+      {
+        Effect: 'Allow',
+        Action: 'bedrock:InvokeModel',
+        Resource: 'arn:aws:bedrock:*::foundation-model/anthropic.claude-sonnet-4-v1:0',
+        Condition: {
+          StringEquals: {
+            'bedrock:InferenceProfileArn': 'arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-sonnet-4-v1:0',
+          },
+        },
+      },
+    ]);
+    expect(bedrockInvokeStatements('amazon.nova-pro-v1:0', 'us-east-1', '1', 'aws')).toHaveLength(1);
+  });
+});

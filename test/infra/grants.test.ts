@@ -1,0 +1,180 @@
+import type { CfnRole } from 'aws-cdk-lib/aws-iam';
+import { describe, expect, it } from 'vitest';
+import type { FunctionName } from '../../infra/constructs/guard-function.js';
+import type { TableDefinition } from '../../shared/stores/tables.js';
+import {
+  actionsOf,
+  allows,
+  FUNCTION_NAMES,
+  functionLogicalId,
+  functionStatements,
+  getAtt,
+  ref,
+  resourcesOf,
+  roleStatements,
+  synth,
+} from './support.js';
+
+type TableName = TableDefinition['logicalName'];
+type Access = 'none' | 'read' | 'readWrite';
+
+/** The access matrix of the design: anything not listed here must not be granted. */
+const TABLE_ACCESS: Record<FunctionName, Record<TableName, Access>> = {
+  'ingest-github': { incidents: 'readWrite', baselines: 'none', experiments: 'none' },
+  classify: { incidents: 'readWrite', baselines: 'readWrite', experiments: 'none' },
+  'knowledge-lookup': { incidents: 'readWrite', baselines: 'none', experiments: 'read' },
+  analyze: { incidents: 'readWrite', baselines: 'none', experiments: 'none' },
+  remediate: { incidents: 'readWrite', baselines: 'none', experiments: 'none' },
+  notify: { incidents: 'readWrite', baselines: 'none', experiments: 'none' },
+  'record-outcome': { incidents: 'readWrite', baselines: 'readWrite', experiments: 'readWrite' },
+};
+
+/** Exactly the settings each function reads, beyond POWERTOOLS_SERVICE_NAME and NODE_OPTIONS. */
+const ENVIRONMENT: Record<FunctionName, string[]> = {
+  'ingest-github': [
+    'INCIDENTS_TABLE',
+    'STATE_MACHINE_ARN',
+    'GITHUB_WEBHOOK_SECRET_ARN',
+    'MAX_WEBHOOK_BYTES',
+    'GITHUB_API_URL',
+    'GITHUB_TOKEN_SECRET_ARN',
+  ],
+  classify: ['INCIDENTS_TABLE', 'BASELINES_TABLE', 'GITHUB_API_URL', 'GITHUB_TOKEN_SECRET_ARN', 'MAX_LOG_BYTES'],
+  'knowledge-lookup': ['INCIDENTS_TABLE', 'EXPERIMENTS_TABLE'],
+  analyze: ['INCIDENTS_TABLE', 'ANALYZER'],
+  remediate: ['INCIDENTS_TABLE', 'GITHUB_API_URL', 'GITHUB_TOKEN_SECRET_ARN', 'AUTO_RERUN_MAX', 'RERUN_MIN_CONFIDENCE', 'DRY_RUN'],
+  notify: ['INCIDENTS_TABLE', 'ESCALATION_TOPIC_ARN', 'GITHUB_API_URL', 'GITHUB_TOKEN_SECRET_ARN'],
+  'record-outcome': ['INCIDENTS_TABLE', 'EXPERIMENTS_TABLE', 'BASELINES_TABLE'],
+};
+
+describe('least-privilege grants', () => {
+  const synthesized = synth();
+  const { stack, template } = synthesized;
+  const resources = template.toJSON().Resources as Record<string, { Type: string; Properties: Record<string, any> }>;
+  const tableArn = (name: TableName) => getAtt(stack.getLogicalId(stack.tables[name].table.node.defaultChild as never));
+  const topicRef = ref(stack.getLogicalId(stack.topic.node.defaultChild as never));
+  const stateMachineRef = ref(stack.getLogicalId(stack.stateMachine.node.defaultChild as never));
+  const secretRef = (description: string) => {
+    const [id] = Object.entries(resources).find(
+      ([, r]) => r.Type === 'AWS::SecretsManager::Secret' && String(r.Properties.Description).includes(description),
+    ) ?? [''];
+    return ref(id);
+  };
+  const tokenSecret = secretRef('GitHub token');
+  const webhookSecret = secretRef('webhook secret');
+
+  it('puts no dynamodb, sns, states, lambda, secretsmanager or bedrock action on "*" anywhere', () => {
+    const allStatements = Object.values(resources)
+      .filter((r) => r.Type === 'AWS::IAM::Policy')
+      .flatMap((r) => r.Properties.PolicyDocument.Statement as Array<Parameters<typeof actionsOf>[0]>);
+    for (const statement of allStatements) {
+      const scoped = actionsOf(statement).filter((a) => /^(dynamodb|sns|states|lambda|secretsmanager|bedrock|sqs|kms):/.test(a));
+      if (scoped.length === 0) continue;
+      expect(resourcesOf(statement), scoped.join(',')).not.toContain('*');
+      for (const action of actionsOf(statement)) expect(action, 'wildcard action').not.toContain('*');
+    }
+  });
+
+  it('allows "*" resources only for X-Ray and Step Functions log delivery', () => {
+    const allStatements = Object.values(resources)
+      .filter((r) => r.Type === 'AWS::IAM::Policy')
+      .flatMap((r) => r.Properties.PolicyDocument.Statement as Array<Parameters<typeof actionsOf>[0]>);
+    for (const statement of allStatements.filter((s) => resourcesOf(s).includes('*'))) {
+      for (const action of actionsOf(statement)) expect(action).toMatch(/^(xray:|logs:(Create|Get|Update|Delete|List)LogDeliver|logs:(PutResourcePolicy|DescribeResourcePolicies|DescribeLogGroups)$)/);
+    }
+  });
+
+  describe.each(FUNCTION_NAMES)('%s', (name) => {
+    const statements = functionStatements(synthesized, name);
+
+    it('gets exactly its tables, at exactly its access level', () => {
+      for (const [table, access] of Object.entries(TABLE_ACCESS[name]) as Array<[TableName, Access]>) {
+        expect(allows(statements, 'dynamodb:GetItem', tableArn(table)), `${table} read`).toBe(access !== 'none');
+        expect(allows(statements, 'dynamodb:Query', tableArn(table)), `${table} query`).toBe(access !== 'none');
+        expect(allows(statements, 'dynamodb:PutItem', tableArn(table)), `${table} put`).toBe(access === 'readWrite');
+        expect(allows(statements, 'dynamodb:UpdateItem', tableArn(table)), `${table} update`).toBe(access === 'readWrite');
+      }
+    });
+
+    it('never gets table-level administration (DeleteTable, streams, backups)', () => {
+      const actions = statements.flatMap(actionsOf);
+      expect(actions.filter((a) => a.startsWith('dynamodb:') && !/Item$|Query$|Scan$/.test(a))).toEqual([]);
+    });
+
+    it('has exactly the environment it needs, pointing at the resources it is granted', () => {
+      const variables = resources[functionLogicalId(stack, stack.functions[name])]?.Properties.Environment.Variables as Record<string, unknown>;
+      const own = Object.keys(variables).filter((k) => k !== 'POWERTOOLS_SERVICE_NAME' && k !== 'NODE_OPTIONS');
+      expect(own.sort()).toEqual([...ENVIRONMENT[name]].sort());
+      for (const [table, access] of Object.entries(TABLE_ACCESS[name]) as Array<[TableName, Access]>) {
+        const key = `${table.toUpperCase()}_TABLE`;
+        if (access === 'none') expect(variables[key], key).toBeUndefined();
+        else expect(variables[key], key).toEqual(ref(stack.getLogicalId(stack.tables[table].table.node.defaultChild as never)));
+      }
+      if (variables.GITHUB_TOKEN_SECRET_ARN) {
+        expect(variables.GITHUB_TOKEN_SECRET_ARN).toEqual(tokenSecret);
+        expect(allows(statements, 'secretsmanager:GetSecretValue', tokenSecret)).toBe(true);
+      } else {
+        expect(allows(statements, 'secretsmanager:GetSecretValue', tokenSecret)).toBe(false);
+      }
+    });
+  });
+
+  it('lets ingest start executions of the pipeline and read both secrets', () => {
+    const statements = functionStatements(synthesized, 'ingest-github');
+    expect(allows(statements, 'states:StartExecution', stateMachineRef)).toBe(true);
+    expect(allows(statements, 'secretsmanager:GetSecretValue', webhookSecret)).toBe(true);
+    expect(allows(statements, 'secretsmanager:GetSecretValue', tokenSecret)).toBe(true);
+    expect(allows(statements, 'sns:Publish')).toBe(false);
+  });
+
+  it('lets only ingest read the webhook secret and start executions', () => {
+    for (const name of FUNCTION_NAMES.filter((n) => n !== 'ingest-github')) {
+      const statements = functionStatements(synthesized, name);
+      expect(allows(statements, 'secretsmanager:GetSecretValue', webhookSecret), name).toBe(false);
+      expect(allows(statements, 'states:StartExecution'), name).toBe(false);
+    }
+  });
+
+  it('lets only notify (and the state machine fallback) publish escalations', () => {
+    expect(allows(functionStatements(synthesized, 'notify'), 'sns:Publish', topicRef)).toBe(true);
+    expect(allows(functionStatements(synthesized, 'notify'), 'kms:GenerateDataKey')).toBe(true);
+    for (const name of FUNCTION_NAMES.filter((n) => n !== 'notify')) {
+      expect(allows(functionStatements(synthesized, name), 'sns:Publish'), name).toBe(false);
+    }
+  });
+
+  it('gives analyze no Bedrock access when no model is configured (offline analyzer)', () => {
+    const statements = functionStatements(synthesized, 'analyze');
+    expect(statements.flatMap(actionsOf).some((a) => a.startsWith('bedrock:'))).toBe(false);
+    expect(allows(statements, 'sns:Publish')).toBe(false);
+    expect(allows(statements, 'secretsmanager:GetSecretValue')).toBe(false);
+    const variables = resources[functionLogicalId(stack, stack.functions.analyze)]?.Properties.Environment.Variables;
+    expect(variables.ANALYZER).toBe('offline');
+    expect(variables.BEDROCK_MODEL_ID).toBeUndefined();
+  });
+
+  it('lets each function write only its own log group', () => {
+    for (const name of FUNCTION_NAMES) {
+      const logWrites = functionStatements(synthesized, name).filter((s) => actionsOf(s).includes('logs:PutLogEvents'));
+      expect(logWrites.flatMap(resourcesOf), name).toEqual([
+        getAtt(stack.getLogicalId(stack.functions[name].logGroup.node.defaultChild as never)),
+      ]);
+    }
+  });
+
+  it('lets the EventBridge role only start the pipeline', () => {
+    const eventRoles = Object.entries(resources).filter(
+      ([, r]) =>
+        r.Type === 'AWS::IAM::Role' &&
+        JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes('events.amazonaws.com'),
+    );
+    expect(eventRoles).toHaveLength(1);
+    const statements = roleStatements(template, eventRoles[0]?.[0] ?? '');
+    expect(statements).toEqual([{ Effect: 'Allow', Action: 'states:StartExecution', Resource: stateMachineRef }]);
+  });
+
+  it('keeps the pipeline role away from the webhook secret and the token', () => {
+    const statements = roleStatements(template, stack.getLogicalId(stack.stateMachine.role.node.defaultChild as CfnRole));
+    expect(statements.flatMap(actionsOf).some((a) => a.startsWith('secretsmanager:'))).toBe(false);
+  });
+});

@@ -1,0 +1,243 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { CfnTable } from 'aws-cdk-lib/aws-dynamodb';
+import { describe, expect, it } from 'vitest';
+import { TABLES } from '../../shared/stores/tables.js';
+import { FUNCTION_NAMES, functionLogicalId, synth } from './support.js';
+
+describe('PipelineGuard stack resources', () => {
+  const synthesized = synth();
+  const { stack, template } = synthesized;
+
+  describe('tables', () => {
+    it('creates exactly the tables in shared/stores/tables.ts', () => {
+      template.resourceCountIs('AWS::DynamoDB::Table', TABLES.length);
+    });
+
+    it.each(TABLES.map((definition) => [definition.logicalName, definition] as const))(
+      '%s: keys, GSIs, on-demand, PITR, TTL, encryption, retained',
+      (logicalName, definition) => {
+        const logicalId = stack.getLogicalId(stack.tables[logicalName].table.node.defaultChild as CfnTable);
+        const resource = template.toJSON().Resources[logicalId];
+        expect(resource.DeletionPolicy).toBe('Retain');
+        expect(resource.UpdateReplacePolicy).toBe('Retain');
+        const properties = resource.Properties;
+        expect(properties.KeySchema).toEqual([
+          { AttributeName: definition.partitionKey, KeyType: 'HASH' },
+          { AttributeName: definition.sortKey, KeyType: 'RANGE' },
+        ]);
+        expect(properties.BillingMode).toBe('PAY_PER_REQUEST');
+        expect(properties.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+        expect(properties.TimeToLiveSpecification).toEqual({ AttributeName: definition.ttlAttribute, Enabled: true });
+        expect(properties.SSESpecification).toEqual({ SSEEnabled: true });
+        const indexes = (properties.GlobalSecondaryIndexes ?? []) as Array<Record<string, unknown>>;
+        expect(indexes).toEqual(
+          definition.indexes.map((index) => ({
+            IndexName: index.name,
+            KeySchema: [
+              { AttributeName: index.partitionKey, KeyType: 'HASH' },
+              { AttributeName: index.sortKey, KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'ALL' },
+          })),
+        );
+      },
+    );
+
+    it('declares the incidents GSIs', () => {
+      const incidents = TABLES.find((t) => t.logicalName === 'incidents');
+      expect(incidents?.indexes.map((i) => i.name)).toEqual(['byScope', 'byFingerprint', 'byMonth']);
+    });
+  });
+
+  describe('functions', () => {
+    it('creates the seven functions and no others', () => {
+      template.resourceCountIs('AWS::Lambda::Function', FUNCTION_NAMES.length);
+      expect(Object.keys(stack.functions).sort()).toEqual([...FUNCTION_NAMES].sort());
+    });
+
+    it.each(FUNCTION_NAMES)('%s: nodejs22.x, arm64, X-Ray, own log group with retention, service name', (name) => {
+      const fn = stack.functions[name];
+      const resource = template.toJSON().Resources[functionLogicalId(stack, fn)];
+      const properties = resource.Properties;
+      expect(properties.Runtime).toBe('nodejs22.x');
+      expect(properties.Architectures).toEqual(['arm64']);
+      expect(properties.Handler).toBe('index.handler');
+      expect(properties.TracingConfig).toEqual({ Mode: 'Active' });
+      expect(properties.Environment.Variables.POWERTOOLS_SERVICE_NAME).toBe('pipeline-guard');
+      expect(properties.Environment.Variables.NODE_OPTIONS).toBe('--enable-source-maps');
+      const logGroupId = stack.getLogicalId(fn.logGroup.node.defaultChild as never);
+      expect(properties.LoggingConfig).toEqual({ LogGroup: { Ref: logGroupId } });
+      expect(template.toJSON().Resources[logGroupId].Properties.RetentionInDays).toBe(30);
+    });
+
+    it('no function role carries an AWS managed policy', () => {
+      for (const name of FUNCTION_NAMES) {
+        const roleId = stack.getLogicalId(stack.functions[name].role.node.defaultChild as never);
+        expect(template.toJSON().Resources[roleId].Properties.ManagedPolicyArns, name).toBeUndefined();
+      }
+    });
+
+    it('gives classify 1024 MB and 5 minutes', () => {
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Description: Match.stringLikeRegexp('^Downloads failed job logs'),
+        MemorySize: 1024,
+        Timeout: 300,
+      });
+    });
+
+    it('answers GitHub within its 10 s delivery timeout', () => {
+      const ingest = template.toJSON().Resources[functionLogicalId(stack, stack.functions['ingest-github'])];
+      expect(ingest.Properties.Timeout).toBeLessThanOrEqual(10);
+    });
+  });
+
+  describe('state machine', () => {
+    it('is a Standard state machine with X-Ray and ALL-level logging to a vended-logs group', () => {
+      template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
+      template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+        StateMachineType: 'STANDARD',
+        TracingConfiguration: { Enabled: true },
+        LoggingConfiguration: {
+          Level: 'ALL',
+          IncludeExecutionData: false,
+          Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: Match.anyValue() } }],
+        },
+      });
+      template.hasResourceProperties('AWS::Logs::LogGroup', {
+        LogGroupName: '/aws/vendedlogs/states/PipelineGuard-incident-pipeline',
+        RetentionInDays: 30,
+      });
+    });
+  });
+
+  describe('webhook API', () => {
+    it('routes POST /webhooks/github to the ingest function through a Lambda proxy, with no authorizer', () => {
+      template.hasResourceProperties('AWS::ApiGateway::Resource', { PathPart: 'webhooks' });
+      template.hasResourceProperties('AWS::ApiGateway::Resource', { PathPart: 'github' });
+      template.resourceCountIs('AWS::ApiGateway::Method', 1);
+      template.hasResourceProperties('AWS::ApiGateway::Method', {
+        HttpMethod: 'POST',
+        AuthorizationType: 'NONE',
+        Integration: {
+          Type: 'AWS_PROXY',
+          IntegrationHttpMethod: 'POST',
+          Uri: Match.objectLike({
+            'Fn::Join': Match.arrayWith([
+              Match.arrayWith([{ 'Fn::GetAtt': [functionLogicalId(stack, stack.functions['ingest-github']), 'Arn'] }]),
+            ]),
+          }),
+        },
+      });
+    });
+
+    it('throttles the stage, logs access and errors (never bodies), and traces', () => {
+      template.hasResourceProperties('AWS::ApiGateway::Stage', {
+        StageName: 'v1',
+        TracingEnabled: true,
+        AccessLogSetting: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('requestId') },
+        MethodSettings: [
+          Match.objectLike({
+            ThrottlingRateLimit: 25,
+            ThrottlingBurstLimit: 50,
+            LoggingLevel: 'ERROR',
+            DataTraceEnabled: false,
+          }),
+        ],
+      });
+    });
+
+    it('lets only API Gateway invoke the ingest function, without the test-invoke permission', () => {
+      const permissions = Object.values(template.findResources('AWS::Lambda::Permission')).filter(
+        (p) => p.Properties.Principal === 'apigateway.amazonaws.com',
+      );
+      expect(permissions).toHaveLength(1);
+    });
+  });
+
+  describe('escalation topic and secrets', () => {
+    it('encrypts the topic with a rotated customer key CloudWatch alarms may use, and enforces TLS', () => {
+      template.hasResourceProperties('AWS::KMS::Key', {
+        EnableKeyRotation: true,
+        KeyPolicy: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Principal: { Service: 'cloudwatch.amazonaws.com' },
+              Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+            }),
+          ]),
+        },
+      });
+      template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+      template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        },
+      });
+    });
+
+    it('has no e-mail subscription without alertEmail', () => {
+      template.resourceCountIs('AWS::SNS::Subscription', 0);
+    });
+
+    it('generates the webhook secret and leaves the token secret empty', () => {
+      const secrets = Object.values(template.findResources('AWS::SecretsManager::Secret')).map((s) => s.Properties);
+      expect(secrets).toHaveLength(2);
+      const webhook = secrets.find((s) => String(s.Description).includes('webhook secret'));
+      const token = secrets.find((s) => String(s.Description).includes('GitHub token'));
+      expect(webhook?.GenerateSecretString).toEqual({ ExcludePunctuation: true, PasswordLength: 48 });
+      expect(token).toBeDefined();
+      expect(token?.GenerateSecretString).toBeUndefined();
+      expect(token?.SecretString).toBeUndefined();
+    });
+  });
+
+  describe('alarms', () => {
+    it('alarms on failed executions into the escalation topic', () => {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: 'PipelineGuard-pipeline-failed-executions',
+        Namespace: 'AWS/States',
+        MetricName: 'ExecutionsFailed',
+        Statistic: 'Sum',
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+        Dimensions: [{ Name: 'StateMachineArn', Value: { Ref: Match.stringLikeRegexp('^IncidentPipeline') } }],
+        AlarmActions: [{ Ref: Match.stringLikeRegexp('^EscalationTopic') }],
+      });
+    });
+
+    it('alarms on webhook 5xx and on undelivered alarm events', () => {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: 'PipelineGuard-webhook-5xx',
+        Namespace: 'AWS/ApiGateway',
+        MetricName: '5XXError',
+        AlarmActions: [{ Ref: Match.stringLikeRegexp('^EscalationTopic') }],
+      });
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: 'PipelineGuard-events-dead-letters',
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        AlarmActions: [{ Ref: Match.stringLikeRegexp('^EscalationTopic') }],
+      });
+    });
+  });
+
+  it('outputs the webhook URL, state machine, topic, secrets and table names', () => {
+    const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
+    for (const key of [
+      'WebhookUrl',
+      'StateMachineArn',
+      'EscalationTopicArn',
+      'GitHubWebhookSecretArn',
+      'GitHubTokenSecretArn',
+      'IncidentsTableName',
+      'BaselinesTableName',
+      'ExperimentsTableName',
+    ]) {
+      expect(outputs[key], key).toBeDefined();
+    }
+    expect(JSON.stringify(outputs.WebhookUrl?.Value)).toContain('/webhooks/github');
+  });
+});

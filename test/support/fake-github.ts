@@ -1,0 +1,299 @@
+/**
+ * A small fake of the GitHub REST API on 127.0.0.1 for the client tests: real HTTP, real headers, Link
+ * pagination, the logs redirect to a separate "storage" path, and injectable faults. It records every request so
+ * tests can assert exactly what the client sent.
+ */
+import { once } from 'node:events';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export const FAKE_TOKEN = 'ghp_fakeTokenForTests0123456789';
+export const BOT_LOGIN = 'pipeline-guard[bot]';
+
+export interface RecordedRequest {
+  method: string;
+  /** Path and query as received, including any GHES prefix. */
+  path: string;
+  /** Path without the API prefix and without the query, for matching. */
+  route: string;
+  query: URLSearchParams;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+export interface FakeJob {
+  id: number;
+  name: string;
+  conclusion: string | null;
+}
+
+export interface FakeComment {
+  id: number;
+  body: string;
+  user: { login: string };
+}
+
+export interface FakePull {
+  number: number;
+  state: 'open' | 'closed';
+  head: { sha: string };
+}
+
+export interface FakeAnnotation {
+  path: string;
+  start_line: number;
+  annotation_level: string;
+  message: string;
+}
+
+/** How the storage host serves a log: a status (expired), a body, or a custom writer for streaming tests. */
+export type FakeLog = { status: 404 | 410 } | { content: string | Buffer } | { stream: (res: ServerResponse) => Promise<void> };
+
+interface Reply {
+  status: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+}
+
+export interface Fault {
+  method: string;
+  /** Matched against the route (path without prefix and query). */
+  route: RegExp;
+  /** How many matching requests get the fault; default 1. `Infinity` for a persistent fault. */
+  times?: number;
+  /** 'reply' answers with `reply`; 'drop' destroys the connection (a network failure); 'hang' never answers. */
+  kind?: 'reply' | 'drop' | 'hang';
+  reply?: Reply;
+  /** Apply the request to the fake's state first, then fail: GitHub stored the write but the answer was lost. */
+  afterApplying?: boolean;
+}
+
+interface ActiveFault extends Fault {
+  remaining: number;
+}
+
+function json(status: number, body: unknown, headers: Record<string, string> = {}): Reply {
+  return { status, body, headers };
+}
+
+const NOT_FOUND = json(404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' });
+
+export class FakeGitHub {
+  readonly requests: RecordedRequest[] = [];
+  readonly jobs = new Map<string, FakeJob[]>();
+  readonly logs = new Map<number, FakeLog>();
+  readonly annotations = new Map<number, FakeAnnotation[]>();
+  readonly commitPulls = new Map<string, FakePull[]>();
+  readonly comments = new Map<number, FakeComment[]>();
+  readonly runs = new Map<number, { status: string; run_attempt: number }>();
+  login = BOT_LOGIN;
+  /** When set, GET /user answers this status (App and Actions tokens cannot read /user). */
+  userStatus: number | null = null;
+  private nextCommentId = 1000;
+  private readonly faults: ActiveFault[] = [];
+
+  private constructor(
+    private readonly server: Server,
+    readonly origin: string,
+    readonly prefix: string,
+  ) {}
+
+  /** The base URL the client is configured with (origin + prefix, e.g. `/api/v3` for GHES). */
+  get baseUrl(): string {
+    return `${this.origin}${this.prefix}`;
+  }
+
+  static async start(options: { prefix?: string } = {}): Promise<FakeGitHub> {
+    const holder: { fake?: FakeGitHub } = {};
+    const server = createServer((req, res) => {
+      void holder.fake?.handle(req, res);
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as AddressInfo;
+    const fake = new FakeGitHub(server, `http://127.0.0.1:${port}`, options.prefix ?? '');
+    holder.fake = fake;
+    return fake;
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  fail(fault: Fault): void {
+    this.faults.push({ ...fault, remaining: fault.times ?? 1 });
+  }
+
+  /** Requests to the API (not to the storage host), as "METHOD /path?query". */
+  apiCalls(): string[] {
+    return this.requests.filter((r) => !r.route.startsWith('/storage/')).map((r) => `${r.method} ${r.path}`);
+  }
+
+  addComment(issueNumber: number, login: string, body: string): FakeComment {
+    const comment = { id: this.nextCommentId++, body, user: { login } };
+    this.comments.set(issueNumber, [...(this.comments.get(issueNumber) ?? []), comment]);
+    return comment;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const url = new URL(req.url ?? '/', this.origin);
+    const isStorage = url.pathname.startsWith('/storage/');
+    const route = isStorage || !url.pathname.startsWith(this.prefix) ? url.pathname : url.pathname.slice(this.prefix.length);
+    const recorded: RecordedRequest = {
+      method: req.method ?? 'GET',
+      path: `${url.pathname}${url.search}`,
+      route,
+      query: url.searchParams,
+      headers: req.headers,
+      body: Buffer.concat(chunks).toString('utf8'),
+    };
+    this.requests.push(recorded);
+
+    const fault = this.faults.find((f) => f.remaining > 0 && f.method === recorded.method && f.route.test(route));
+    if (fault) {
+      fault.remaining -= 1;
+      if (fault.afterApplying) await this.route(recorded, url, res, true);
+      if (fault.kind === 'drop') {
+        req.socket.destroy();
+        return;
+      }
+      if (fault.kind === 'hang') return;
+      this.send(res, fault.reply ?? json(500, { message: 'Server Error' }));
+      return;
+    }
+    await this.route(recorded, url, res, false);
+  }
+
+  private send(res: ServerResponse, reply: Reply): void {
+    const headers: Record<string, string> = { ...reply.headers };
+    let payload = '';
+    if (reply.body !== undefined) {
+      payload = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
+      headers['content-type'] ??= 'application/json; charset=utf-8';
+    }
+    res.writeHead(reply.status, headers);
+    res.end(payload);
+  }
+
+  /** Serves one request; with `silent`, only applies its effect (the fault answers instead). */
+  private async route(req: RecordedRequest, url: URL, res: ServerResponse, silent: boolean): Promise<void> {
+    const reply = (r: Reply): void => {
+      if (!silent) this.send(res, r);
+    };
+
+    if (req.route.startsWith('/storage/')) {
+      const id = Number(req.route.split('/')[3]);
+      const log = this.logs.get(id);
+      if (silent) return;
+      if (!log || 'status' in log) return reply(json(log?.status ?? 404, '<Error>BlobNotFound</Error>'));
+      if ('content' in log) {
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        res.end(log.content);
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      await log.stream(res);
+      return;
+    }
+
+    if (!url.pathname.startsWith(this.prefix)) return reply(NOT_FOUND);
+    if (req.headers.authorization !== `token ${FAKE_TOKEN}`) {
+      return reply(json(401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' }));
+    }
+
+    const match = (pattern: RegExp): string[] | null => {
+      const m = pattern.exec(req.route);
+      return m ? m.slice(1) : null;
+    };
+    let m: string[] | null;
+
+    if (req.method === 'GET' && req.route === '/user') {
+      return reply(this.userStatus ? json(this.userStatus, { message: 'Resource not accessible by integration' }) : json(200, { login: this.login }));
+    }
+    if (req.method === 'GET' && (m = match(/^\/repos\/[^/]+\/[^/]+\/actions\/runs\/(\d+)\/attempts\/(\d+)\/jobs$/))) {
+      const all = this.jobs.get(`${m[0]}/${m[1]}`);
+      if (!all) return reply(NOT_FOUND);
+      const page = this.paginate(req, url, all);
+      return reply(json(200, { total_count: all.length, jobs: page.items.map((j) => ({ ...j, html_url: `https://github.com/o/r/actions/runs/${m?.[0]}/job/${j.id}` })) }, page.headers));
+    }
+    if (req.method === 'GET' && (m = match(/^\/repos\/[^/]+\/[^/]+\/actions\/jobs\/(\d+)\/logs$/))) {
+      const log = this.logs.get(Number(m[0]));
+      if (!log) return reply(NOT_FOUND);
+      if ('status' in log) return reply(json(log.status, { message: log.status === 410 ? 'Gone' : 'Not Found' }));
+      return reply({ status: 302, headers: { location: `${this.origin}/storage/job-logs/${m[0]}?sig=presigned-secret` } });
+    }
+    if (req.method === 'GET' && (m = match(/^\/repos\/[^/]+\/[^/]+\/check-runs\/(\d+)\/annotations$/))) {
+      const page = this.paginate(req, url, this.annotations.get(Number(m[0])) ?? []);
+      return reply(json(200, page.items, page.headers));
+    }
+    if (req.method === 'GET' && (m = match(/^\/repos\/[^/]+\/[^/]+\/commits\/([0-9a-f]+)\/pulls$/))) {
+      const pulls = this.commitPulls.get(m[0] ?? '');
+      if (!pulls) return reply(json(422, { message: `No commit found for SHA: ${m[0]}` }));
+      const page = this.paginate(req, url, pulls);
+      return reply(json(200, page.items, page.headers));
+    }
+    if ((m = match(/^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/))) {
+      const issue = Number(m[2]);
+      if (req.method === 'GET') {
+        const page = this.paginate(req, url, this.comments.get(issue) ?? []);
+        return reply(json(200, page.items.map((c) => this.commentJson(c, m)), page.headers));
+      }
+      if (req.method === 'POST') {
+        const body = (JSON.parse(req.body) as { body: string }).body;
+        if (body.length > 65_536) return reply(json(422, { message: 'Validation Failed', errors: [{ message: 'Body is too long (maximum is 65536 characters)' }] }));
+        const comment = this.addComment(issue, this.login, body);
+        return reply(json(201, this.commentJson(comment, m)));
+      }
+    }
+    if (req.method === 'PATCH' && (m = match(/^\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)$/))) {
+      const id = Number(m[2]);
+      for (const list of this.comments.values()) {
+        const comment = list.find((c) => c.id === id);
+        if (!comment) continue;
+        if (comment.user.login !== this.login) return reply(json(403, { message: 'Must have admin rights to Repository.' }));
+        comment.body = (JSON.parse(req.body) as { body: string }).body;
+        return reply(json(200, this.commentJson(comment, m)));
+      }
+      return reply(NOT_FOUND);
+    }
+    if ((m = match(/^\/repos\/[^/]+\/[^/]+\/actions\/runs\/(\d+)(\/rerun-failed-jobs)?$/))) {
+      const run = this.runs.get(Number(m[0]));
+      if (!run) return reply(NOT_FOUND);
+      if (req.method === 'GET' && !m[1]) return reply(json(200, { id: Number(m[0]), ...run }));
+      if (req.method === 'POST' && m[1]) {
+        if (run.status !== 'completed') return reply(json(403, { message: 'This workflow is already running' }));
+        run.run_attempt += 1;
+        run.status = 'queued';
+        return reply(json(201, {}));
+      }
+    }
+    return reply(NOT_FOUND);
+  }
+
+  private commentJson(comment: FakeComment, m: string[] | null): Record<string, unknown> {
+    return { ...comment, html_url: `https://github.com/${m?.[0]}/${m?.[1]}/pull/1#issuecomment-${comment.id}` };
+  }
+
+  /** GitHub-style pagination: `per_page` (max 100, default 30), `page`, and a Link header with absolute URLs. */
+  private paginate<T>(req: RecordedRequest, url: URL, all: T[]): { items: T[]; headers: Record<string, string> } {
+    const perPage = Math.min(100, Number(req.query.get('per_page') ?? 30));
+    const page = Number(req.query.get('page') ?? 1);
+    const last = Math.max(1, Math.ceil(all.length / perPage));
+    const linkTo = (n: number): string => {
+      const next = new URL(url);
+      next.searchParams.set('per_page', String(perPage));
+      next.searchParams.set('page', String(n));
+      return next.toString();
+    };
+    const links: string[] = [];
+    if (page < last) links.push(`<${linkTo(page + 1)}>; rel="next"`, `<${linkTo(last)}>; rel="last"`);
+    if (page > 1) links.push(`<${linkTo(1)}>; rel="first"`, `<${linkTo(page - 1)}>; rel="prev"`);
+    return {
+      items: all.slice((page - 1) * perPage, page * perPage),
+      headers: links.length > 0 ? { link: links.join(', ') } : {},
+    };
+  }
+}

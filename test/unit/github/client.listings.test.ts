@@ -1,0 +1,371 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { GitHubUnavailableError } from '../../../shared/errors.js';
+import { createGitHubClient, GitHubRequestError, type GitHubClientOptions } from '../../../shared/github/client.js';
+import { BOT_LOGIN, FAKE_TOKEN, FakeGitHub, type FakeJob } from '../../support/fake-github.js';
+
+const repo = { owner: 'octo', repo: 'app' };
+const jobsPath = '/repos/octo/app/actions/runs/42/attempts/1/jobs';
+
+function clientFor(fake: FakeGitHub, overrides: Partial<GitHubClientOptions> = {}) {
+  return createGitHubClient({
+    token: FAKE_TOKEN,
+    baseUrl: fake.baseUrl,
+    botLogin: BOT_LOGIN,
+    retries: 2,
+    retryBaseDelayMs: 1,
+    writeIntervalMs: 0,
+    ...overrides,
+  });
+}
+
+async function rejection(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected the promise to reject');
+}
+
+function jobs(count: number, conclusionOf: (i: number) => string | null): FakeJob[] {
+  return Array.from({ length: count }, (_, i) => ({ id: 5000 + i, name: `job ${i}`, conclusion: conclusionOf(i) }));
+}
+
+describe('GitHub client: listings', () => {
+  let fake: FakeGitHub;
+
+  beforeEach(async () => {
+    fake = await FakeGitHub.start();
+  });
+
+  afterEach(async () => {
+    await fake.close();
+  });
+
+  it('lists the failed jobs of a run attempt across pages, keeping only failing conclusions', async () => {
+    // Prepare
+    const conclusions = ['success', 'failure', 'timed_out', 'cancelled', 'startup_failure', 'skipped', null];
+    fake.jobs.set('42/1', jobs(150, (i) => conclusions[i % conclusions.length] ?? null));
+    const client = clientFor(fake);
+
+    // Act
+    const failed = await client.listFailedJobs(repo, 42, 1);
+
+    // Assert
+    expect(fake.apiCalls()).toEqual([`GET ${jobsPath}?per_page=100`, `GET ${jobsPath}?per_page=100&page=2`]);
+    expect(failed.map((j) => j.conclusion)).not.toContain('success');
+    expect(new Set(failed.map((j) => j.conclusion))).toEqual(new Set(['failure', 'timed_out', 'cancelled', 'startup_failure']));
+    expect(failed).toHaveLength(86);
+    expect(failed[0]).toEqual({
+      id: 5001,
+      name: 'job 1',
+      htmlUrl: 'https://github.com/o/r/actions/runs/42/job/5001',
+      conclusion: 'failure',
+      checkRunId: 5001,
+    });
+  });
+
+  it('sends the token, a user agent and the pinned API version', async () => {
+    // Prepare
+    fake.jobs.set('42/1', []);
+    const client = clientFor(fake, { userAgent: 'guard-test/1.0' });
+
+    // Act
+    await client.listFailedJobs(repo, 42, 1);
+
+    // Assert
+    const [request] = fake.requests;
+    expect(request?.headers.authorization).toBe(`token ${FAKE_TOKEN}`);
+    expect(request?.headers['user-agent']).toMatch(/^guard-test\/1\.0 /);
+    expect(request?.headers['x-github-api-version']).toBe('2022-11-28');
+  });
+
+  it('stops paginating at its page bound', async () => {
+    // Prepare
+    fake.jobs.set('42/1', jobs(1_250, () => 'failure'));
+    const client = clientFor(fake);
+
+    // Act
+    const failed = await client.listFailedJobs(repo, 42, 1);
+
+    // Assert
+    expect(fake.apiCalls()).toHaveLength(10);
+    expect(failed).toHaveLength(1_000);
+  });
+
+  it('lists check-run annotations', async () => {
+    // Prepare
+    fake.annotations.set(777, [
+      { path: 'src/a.test.ts', start_line: 12, annotation_level: 'failure', message: 'expected 1 to be 2' },
+      { path: '.github', start_line: 1, annotation_level: 'warning', message: 'Node 16 is deprecated' },
+    ]);
+    const client = clientFor(fake);
+
+    // Act
+    const annotations = await client.listAnnotations(repo, 777);
+
+    // Assert
+    expect(fake.apiCalls()).toEqual(['GET /repos/octo/app/check-runs/777/annotations?per_page=100']);
+    expect(annotations).toEqual([
+      { path: 'src/a.test.ts', startLine: 12, level: 'failure', message: 'expected 1 to be 2' },
+      { path: '.github', startLine: 1, level: 'warning', message: 'Node 16 is deprecated' },
+    ]);
+  });
+
+  it('finds the open pull requests whose head is the commit', async () => {
+    // Prepare
+    const sha = 'abc123def4567890abc123def4567890abc123de';
+    fake.commitPulls.set(sha, [
+      { number: 7, state: 'open', head: { sha } },
+      { number: 3, state: 'closed', head: { sha } },
+      { number: 9, state: 'open', head: { sha: 'fff123def4567890abc123def4567890abc123de' } },
+    ]);
+    const client = clientFor(fake);
+
+    // Act
+    const numbers = await client.findPullRequestsForCommit(repo, sha);
+
+    // Assert
+    expect(fake.apiCalls()).toEqual([`GET /repos/octo/app/commits/${sha}/pulls?per_page=100`]);
+    expect(numbers).toEqual([7]);
+  });
+
+  it('answers no pull requests for a commit GitHub does not know (422)', async () => {
+    // Prepare
+    const client = clientFor(fake);
+
+    // Act
+    const numbers = await client.findPullRequestsForCommit(repo, 'deadbeef');
+
+    // Assert
+    expect(numbers).toEqual([]);
+  });
+
+  it('works against GitHub Enterprise Server with a path prefix, including pagination', async () => {
+    // Prepare
+    await fake.close();
+    fake = await FakeGitHub.start({ prefix: '/api/v3' });
+    fake.jobs.set('42/1', jobs(101, (i) => (i === 100 ? 'failure' : 'success')));
+    const client = clientFor(fake, { baseUrl: `${fake.baseUrl}/` });
+
+    // Act
+    const failed = await client.listFailedJobs(repo, 42, 1);
+
+    // Assert
+    expect(fake.apiCalls()).toEqual([
+      `GET /api/v3${jobsPath}?per_page=100`,
+      `GET /api/v3${jobsPath}?per_page=100&page=2`,
+    ]);
+    expect(failed.map((j) => j.id)).toEqual([5100]);
+  });
+});
+
+describe('GitHub client: failures and retries', () => {
+  let fake: FakeGitHub;
+
+  beforeEach(async () => {
+    fake = await FakeGitHub.start();
+    fake.jobs.set('42/1', jobs(2, (i) => (i === 0 ? 'failure' : 'success')));
+  });
+
+  afterEach(async () => {
+    await fake.close();
+  });
+
+  it('retries a 5xx and then succeeds', async () => {
+    // Prepare
+    fake.fail({ method: 'GET', route: /\/jobs$/, reply: { status: 502, body: { message: 'Bad Gateway' } } });
+    const client = clientFor(fake);
+
+    // Act
+    const failed = await client.listFailedJobs(repo, 42, 1);
+
+    // Assert
+    expect(fake.apiCalls()).toEqual([`GET ${jobsPath}?per_page=100`, `GET ${jobsPath}?per_page=100`]);
+    expect(failed.map((j) => j.id)).toEqual([5000]);
+  });
+
+  it('retries a dropped connection and then succeeds', async () => {
+    // Prepare
+    fake.fail({ method: 'GET', route: /\/jobs$/, kind: 'drop' });
+    const client = clientFor(fake);
+
+    // Act
+    const failed = await client.listFailedJobs(repo, 42, 1);
+
+    // Assert
+    expect(fake.apiCalls()).toHaveLength(2);
+    expect(failed).toHaveLength(1);
+  });
+
+  it('gives up on a persistent 5xx after its bounded retries with GitHubUnavailableError', async () => {
+    // Prepare
+    fake.fail({ method: 'GET', route: /\/jobs$/, times: Infinity, reply: { status: 503, body: { message: 'Service Unavailable' } } });
+    const client = clientFor(fake, { retries: 2 });
+
+    // Act
+    const error = await rejection(client.listFailedJobs(repo, 42, 1));
+
+    // Assert
+    expect(fake.apiCalls()).toHaveLength(3);
+    expect(error).toBeInstanceOf(GitHubUnavailableError);
+    expect(error.name).toBe('GitHubUnavailableError');
+    expect(error.message).toContain('list jobs of run 42 attempt 1 in octo/app');
+    expect(error.cause).toMatchObject({ status: 503 });
+  });
+
+  it('waits out a secondary rate limit (403 with retry-after) and then succeeds', async () => {
+    // Prepare
+    fake.fail({
+      method: 'GET',
+      route: /\/jobs$/,
+      reply: {
+        status: 403,
+        headers: { 'retry-after': '1' },
+        body: { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.' },
+      },
+    });
+    const client = clientFor(fake);
+
+    // Act
+    const failed = await client.listFailedJobs(repo, 42, 1);
+
+    // Assert
+    expect(fake.apiCalls()).toEqual([`GET ${jobsPath}?per_page=100`, `GET ${jobsPath}?per_page=100`]);
+    expect(failed).toHaveLength(1);
+  });
+
+  it('reports a persistent secondary rate limit as GitHubUnavailableError', async () => {
+    // Prepare
+    fake.fail({
+      method: 'GET',
+      route: /\/jobs$/,
+      times: Infinity,
+      reply: { status: 429, headers: { 'retry-after': '1' }, body: { message: 'You have exceeded a secondary rate limit.' } },
+    });
+    const client = clientFor(fake, { retries: 1 });
+
+    // Act
+    const error = await rejection(client.listFailedJobs(repo, 42, 1));
+
+    // Assert
+    expect(fake.apiCalls()).toHaveLength(2);
+    expect(error).toBeInstanceOf(GitHubUnavailableError);
+    expect(error.message).toContain('rate limited');
+  });
+
+  it('waits out a primary rate limit that resets soon', async () => {
+    // Prepare
+    fake.fail({
+      method: 'GET',
+      route: /\/jobs$/,
+      reply: {
+        status: 403,
+        headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(Math.floor(Date.now() / 1000)) },
+        body: { message: 'API rate limit exceeded for installation ID 1.' },
+      },
+    });
+    const client = clientFor(fake);
+
+    // Act
+    const failed = await client.listFailedJobs(repo, 42, 1);
+
+    // Assert
+    expect(fake.apiCalls()).toHaveLength(2);
+    expect(failed).toHaveLength(1);
+  });
+
+  it('fails fast when the primary rate limit resets too far ahead, leaving the backoff to the state machine', async () => {
+    // Prepare
+    fake.fail({
+      method: 'GET',
+      route: /\/jobs$/,
+      reply: {
+        status: 403,
+        headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 3_600) },
+        body: { message: 'API rate limit exceeded for installation ID 1.' },
+      },
+    });
+    const client = clientFor(fake);
+
+    // Act
+    const error = await rejection(client.listFailedJobs(repo, 42, 1));
+
+    // Assert
+    expect(fake.apiCalls()).toHaveLength(1);
+    expect(error).toBeInstanceOf(GitHubUnavailableError);
+  });
+
+  it('does not retry a 403 for a missing permission and names it GitHubRequestError', async () => {
+    // Prepare
+    fake.fail({ method: 'GET', route: /\/jobs$/, reply: { status: 403, body: { message: 'Resource not accessible by integration' } } });
+    const client = clientFor(fake);
+
+    // Act
+    const error = await rejection(client.listFailedJobs(repo, 42, 1));
+
+    // Assert
+    expect(fake.apiCalls()).toHaveLength(1);
+    expect(error).toBeInstanceOf(GitHubRequestError);
+    expect(error).toMatchObject({ name: 'GitHubRequestError', status: 403 });
+    expect(error.message).toBe(
+      'GitHub refused (403): list jobs of run 42 attempt 1 in octo/app: Resource not accessible by integration',
+    );
+  });
+
+  it('reports bad credentials once, without the token anywhere in the error', async () => {
+    // Prepare
+    const wrongToken = 'ghp_wrongTokenThatMustNotLeak123';
+    const client = clientFor(fake, { token: wrongToken });
+
+    // Act
+    const error = await rejection(client.listFailedJobs(repo, 42, 1));
+
+    // Assert
+    expect(fake.apiCalls()).toHaveLength(1);
+    expect(error).toMatchObject({ name: 'GitHubRequestError', status: 401 });
+    expect(error.message).not.toContain(wrongToken);
+    expect(error.stack ?? '').not.toContain(wrongToken);
+    const cause = error.cause as { request?: { headers?: Record<string, string> } };
+    expect(cause.request?.headers?.authorization).toBe('token [REDACTED]');
+  });
+
+  it('scrubs the token even when GitHub quotes it back in a message', async () => {
+    // Prepare
+    fake.fail({ method: 'GET', route: /\/jobs$/, reply: { status: 422, body: { message: `token ${FAKE_TOKEN} is not valid here` } } });
+    const client = clientFor(fake);
+
+    // Act
+    const error = await rejection(client.listFailedJobs(repo, 42, 1));
+
+    // Assert
+    expect(error).toMatchObject({ name: 'GitHubRequestError', status: 422 });
+    expect(error.message).toContain('token [REDACTED] is not valid here');
+    expect(error.message).not.toContain(FAKE_TOKEN);
+  });
+
+  it('rejects a body that is not shaped like the API answer as GitHubRequestError', async () => {
+    // Prepare
+    fake.fail({ method: 'GET', route: /\/jobs$/, reply: { status: 200, body: { unexpected: true } } });
+    const client = clientFor(fake);
+
+    // Act
+    const error = await rejection(client.listFailedJobs(repo, 42, 1));
+
+    // Assert
+    expect(error).toMatchObject({ name: 'GitHubRequestError', status: 200 });
+    expect(error.message).toContain('unexpected body');
+  });
+});
+
+describe('GitHub client: configuration', () => {
+  it('refuses an empty token and a malformed base URL with the variable name', () => {
+    // Prepare
+    const base = { retries: 0 };
+
+    // Act / Assert
+    expect(() => createGitHubClient({ ...base, token: ' ' })).toThrow(/GITHUB_TOKEN/);
+    expect(() => createGitHubClient({ ...base, token: 't', baseUrl: 'not a url' })).toThrow(/GITHUB_API_URL/);
+    expect(() => createGitHubClient({ ...base, token: 't', baseUrl: 'ftp://ghe.example.com' })).toThrow(/GITHUB_API_URL/);
+  });
+});

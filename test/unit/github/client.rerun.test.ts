@@ -1,0 +1,117 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { GitHubUnavailableError } from '../../../shared/errors.js';
+import { createGitHubClient, GitHubRequestError } from '../../../shared/github/client.js';
+import { BOT_LOGIN, FAKE_TOKEN, FakeGitHub } from '../../support/fake-github.js';
+
+const repo = { owner: 'octo', repo: 'app' };
+const runPath = '/repos/octo/app/actions/runs/42';
+
+async function rejection(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected the promise to reject');
+}
+
+describe('GitHub client: rerunFailedJobs', () => {
+  let fake: FakeGitHub;
+  let client: ReturnType<typeof createGitHubClient>;
+
+  beforeEach(async () => {
+    fake = await FakeGitHub.start();
+    fake.runs.set(42, { status: 'completed', run_attempt: 1 });
+    client = createGitHubClient({
+      token: FAKE_TOKEN,
+      baseUrl: fake.baseUrl,
+      botLogin: BOT_LOGIN,
+      retries: 2,
+      retryBaseDelayMs: 1,
+      writeIntervalMs: 0,
+    });
+  });
+
+  afterEach(async () => {
+    await fake.close();
+  });
+
+  it('re-runs the failed jobs of a completed run', async () => {
+    // Act
+    await client.rerunFailedJobs(repo, 42);
+
+    // Assert
+    expect(fake.apiCalls()).toEqual([`GET ${runPath}`, `POST ${runPath}/rerun-failed-jobs`]);
+    expect(fake.runs.get(42)).toEqual({ status: 'queued', run_attempt: 2 });
+  });
+
+  it('does nothing while the run is already being re-run (e.g. by an earlier try of the same step)', async () => {
+    // Prepare
+    fake.runs.set(42, { status: 'in_progress', run_attempt: 2 });
+
+    // Act
+    await client.rerunFailedJobs(repo, 42);
+
+    // Assert
+    expect(fake.apiCalls()).toEqual([`GET ${runPath}`]);
+  });
+
+  it('does not re-run twice when GitHub applied the re-run but answered 502', async () => {
+    // Prepare
+    fake.fail({ method: 'POST', route: /\/rerun-failed-jobs$/, afterApplying: true, reply: { status: 502, body: { message: 'Bad Gateway' } } });
+
+    // Act
+    await client.rerunFailedJobs(repo, 42);
+
+    // Assert
+    expect(fake.apiCalls()).toEqual([`GET ${runPath}`, `POST ${runPath}/rerun-failed-jobs`, `GET ${runPath}`]);
+    expect(fake.runs.get(42)?.run_attempt).toBe(2);
+  });
+
+  it('re-runs after a 5xx that did not apply, once checked', async () => {
+    // Prepare
+    fake.fail({ method: 'POST', route: /\/rerun-failed-jobs$/, reply: { status: 500, body: { message: 'Server Error' } } });
+
+    // Act
+    await client.rerunFailedJobs(repo, 42);
+
+    // Assert
+    expect(fake.apiCalls()).toEqual([
+      `GET ${runPath}`,
+      `POST ${runPath}/rerun-failed-jobs`,
+      `GET ${runPath}`,
+      `POST ${runPath}/rerun-failed-jobs`,
+    ]);
+    expect(fake.runs.get(42)?.run_attempt).toBe(2);
+  });
+
+  it('gives up with GitHubUnavailableError after bounded attempts', async () => {
+    // Prepare
+    fake.fail({ method: 'POST', route: /\/rerun-failed-jobs$/, times: Infinity, reply: { status: 503, body: { message: 'busy' } } });
+
+    // Act
+    const error = await rejection(client.rerunFailedJobs(repo, 42));
+
+    // Assert
+    expect(error).toBeInstanceOf(GitHubUnavailableError);
+    expect(fake.apiCalls().filter((c) => c.startsWith('POST'))).toHaveLength(3);
+    expect(fake.runs.get(42)?.run_attempt).toBe(1);
+  });
+
+  it('reports a refusal as GitHubRequestError without retrying', async () => {
+    // Prepare
+    fake.fail({
+      method: 'POST',
+      route: /\/rerun-failed-jobs$/,
+      reply: { status: 403, body: { message: 'Unable to re-run this workflow run because it was created over a month ago' } },
+    });
+
+    // Act
+    const error = await rejection(client.rerunFailedJobs(repo, 42));
+
+    // Assert
+    expect(error).toBeInstanceOf(GitHubRequestError);
+    expect(error).toMatchObject({ status: 403 });
+    expect(fake.apiCalls()).toEqual([`GET ${runPath}`, `POST ${runPath}/rerun-failed-jobs`]);
+  });
+});

@@ -1,0 +1,137 @@
+import { describe, expect, it } from 'vitest';
+import { cleanLine, forEachLine, LineSplitter, readLines } from '../../../shared/logs/index.js';
+
+async function collect(source: Parameters<typeof forEachLine>[0], maxBytes?: number) {
+  const lines: Array<[number, string]> = [];
+  const meta = await forEachLine(source, (line, text) => lines.push([line, text]), maxBytes);
+  return { lines, meta };
+}
+
+async function* chunked(bytes: Uint8Array, sizes: number[]): AsyncGenerator<Uint8Array> {
+  let offset = 0;
+  let i = 0;
+  while (offset < bytes.length) {
+    const size = sizes[i++ % sizes.length] ?? 1;
+    yield bytes.subarray(offset, offset + size);
+    offset += size;
+  }
+}
+
+describe('line numbering convention', () => {
+  it('numbers \\n-separated lines from 1, like split(b"\\n")', async () => {
+    // Prepare
+    const log = 'a\nb\n\nc';
+    // Act
+    const { lines, meta } = await collect(log);
+    // Assert
+    expect(lines).toEqual([[1, 'a'], [2, 'b'], [3, ''], [4, 'c']]);
+    expect(meta.lineCount).toBe(4);
+  });
+
+  it('counts the empty line after a trailing newline', async () => {
+    const { lines } = await collect('x\n');
+    expect(lines).toEqual([[1, 'x'], [2, '']]);
+  });
+
+  it('drops the \\r of \\r\\n line endings', async () => {
+    const { lines } = await collect('one\r\ntwo\r\n');
+    expect(lines.map(([, t]) => t)).toEqual(['one', 'two', '']);
+  });
+
+  it('does not start a line at a lone \\r and keeps the last progress segment', async () => {
+    // Prepare
+    const log = 'Downloading 10%\rDownloading 55%\rDownloading 100%\nnext';
+    // Act
+    const { lines } = await collect(log);
+    // Assert
+    expect(lines).toEqual([[1, 'Downloading 100%'], [2, 'next']]);
+  });
+
+  it('keeps the last non-empty segment when a rewrite ends with an erase sequence', () => {
+    expect(cleanLine('Progress 3/3\r\x1b[0K')).toBe('Progress 3/3');
+  });
+
+  it('strips a leading BOM, ANSI colours and GitHub Actions timestamps', async () => {
+    // Prepare
+    const log = '\ufeff2024-05-14T09:31:02.1234567Z \x1b[31;1mError:\x1b[0m boom\n2024-05-14T09:31:02Z plain';
+    // Act
+    const { lines } = await collect(log);
+    // Assert
+    expect(lines).toEqual([[1, 'Error: boom'], [2, 'plain']]);
+  });
+
+  it('removes SGR remnants left behind without their ESC byte', () => {
+    expect(cleanLine('[1m[31mFAILED[0m test_x')).toBe('FAILED test_x');
+  });
+});
+
+describe('streaming', () => {
+  it('gives the same lines whatever the chunk boundaries (mid UTF-8, mid \\r\\n)', async () => {
+    // Prepare
+    const text = 'héllo wörld ✓ 🚀\r\nline two\r\n\x1b[32mgreen\x1b[0m ✗ fail\rrewritten\nlast ünïcode';
+    const bytes = new TextEncoder().encode(text);
+    const whole = await collect(text);
+    // Act
+    const results = [];
+    for (const sizes of [[1], [2, 3], [5, 1, 7], [4]]) results.push(await collect(chunked(bytes, sizes)));
+    // Assert
+    for (const result of results) expect(result.lines).toEqual(whole.lines);
+    expect(whole.lines[0]?.[1]).toBe('héllo wörld ✓ 🚀');
+  });
+
+  it('streams a generated multi-megabyte log split at awkward boundaries with exact line numbers', async () => {
+    // Prepare
+    const parts: string[] = [];
+    for (let i = 1; i <= 60_000; i++) parts.push(i % 1000 === 0 ? `ERROR ünïcode ✗ line ${i}\r` : `line ${i} progress 1%\rline ${i} ok`);
+    const bytes = new TextEncoder().encode(parts.join('\r\n'));
+    const seen: number[] = [];
+    let errors = 0;
+    // Act
+    const meta = await forEachLine(chunked(bytes, [4093, 1, 8191, 2]), (line, text) => {
+      if (text.startsWith('ERROR')) {
+        errors++;
+        seen.push(line);
+      } else if (text !== `line ${line} ok`) {
+        throw new Error(`line ${line} decoded as ${JSON.stringify(text)}`);
+      }
+    });
+    // Assert
+    expect(meta.lineCount).toBe(60_000);
+    expect(meta.bytesRead).toBe(bytes.length);
+    expect(errors).toBe(60);
+    expect(seen[0]).toBe(1000);
+  });
+
+  it('stops at maxBytes and reports truncation', async () => {
+    const { lines, meta } = await collect('aaaa\nbbbb\ncccc\n', 7);
+    expect(meta.truncated).toBe(true);
+    expect(meta.bytesRead).toBe(7);
+    expect(lines).toEqual([[1, 'aaaa'], [2, 'bb']]);
+  });
+
+  it('accepts string chunks from an async iterable', async () => {
+    async function* strings() {
+      yield 'first li';
+      yield 'ne\nsecond\n';
+    }
+    const { lines } = await collect(strings());
+    expect(lines.map(([, t]) => t)).toEqual(['first line', 'second', '']);
+  });
+
+  it('exposes lines as an async iterator', async () => {
+    const out = [];
+    for await (const l of readLines(new TextEncoder().encode('a\r\nb'))) out.push(l);
+    expect(out).toEqual([{ line: 1, text: 'a' }, { line: 2, text: 'b' }]);
+  });
+
+  it('keeps a runaway line without newlines bounded', () => {
+    let last = '';
+    const splitter = new LineSplitter((_line, text) => {
+      last = text;
+    });
+    for (let i = 0; i < 40; i++) splitter.push('x'.repeat(64 * 1024));
+    splitter.end();
+    expect(last.length).toBeLessThanOrEqual(1 << 20);
+    expect(splitter.lines).toBe(1);
+  });
+});
