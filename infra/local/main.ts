@@ -9,13 +9,15 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 }
 const dataDir = resolve(process.env.GUARD_DATA_DIR ?? '.guard-data');
 
+const secretFromEnv = Boolean(process.env.GITHUB_WEBHOOK_SECRET);
+
 try {
   const runtime = await startLocalRuntime({ dataDir, port, host: process.env.HOST ?? '127.0.0.1', log: (line) => console.log(line) });
   const github = runtime.env.GITHUB_TOKEN
     ? `GitHub API at ${runtime.env.GITHUB_API_URL ?? 'https://api.github.com'}`
     : 'no GITHUB_TOKEN: job logs from events/recorded-runs.json, comments to the outbox';
   console.log(`Pipeline Guard (local) listening on ${runtime.url}`);
-  console.log(`  POST ${runtime.url}/webhooks/github   (secret: ${process.env.GITHUB_WEBHOOK_SECRET ? 'from GITHUB_WEBHOOK_SECRET' : runtime.webhookSecret})`);
+  console.log(`  POST ${runtime.url}/webhooks/github   (secret: ${secretFromEnv ? 'from GITHUB_WEBHOOK_SECRET' : runtime.webhookSecret})`);
   console.log(`  POST ${runtime.url}/events/cloudwatch`);
   console.log(`  GET  ${runtime.url}/incidents   ${runtime.url}/incidents/{id}   ${runtime.url}/healthz`);
   console.log(`  data: ${dataDir}   outbox: ${runtime.outboxPath}`);
