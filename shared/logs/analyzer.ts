@@ -68,6 +68,7 @@ const DEFAULT_MAX_LINES = 150;
 const FALLBACK_RULE: Rule = { id: 'generic.step-output', category: 'unknown', weight: 20, re: /$^/, extend: 'line', refine: true };
 const TRAVIS_NOISE_RE = /^(?:travis_(?:time|fold):|section_(?:start|end):|\$ |##\[(?:group|endgroup|section|command)\]|\[Pipeline\]|Removing intermediate|Step \d+\/\d+ :)/;
 const NON_BLANK_RE = /\S/;
+const OOM_RULE = RULES.find((r) => r.id === 'infra.oom');
 
 function indentOf(text: string): number {
   let i = 0;
@@ -134,6 +135,11 @@ export class LogScanner {
     const marker = matchExitMarker(text);
     if (marker) {
       this.closeOpen();
+      // Exit 137 is SIGKILL, in CI nearly always the OOM killer: the marker is itself the evidence.
+      if (marker.code === 137 && OOM_RULE) {
+        this.openBlock(OOM_RULE, line, text, text.startsWith('##[error]'));
+        this.closeOpen();
+      }
       this.onExit(line, marker.code, marker.jobEnd);
       return;
     }
@@ -177,11 +183,12 @@ export class LogScanner {
   }
 
   private match(body: string, annotatedText: string | null): Rule | null {
-    if (NOISE_RE.test(body)) return null;
     for (const rule of RULES) {
       if (rule.inFailureList && !this.inFailureList) continue;
       if (rule.re.test(body)) return rule;
     }
+    // Noise only vetoes the loose wording rules; a toolchain headline such as `not ok 6 no errors` stands.
+    if (NOISE_RE.test(body)) return null;
     for (const rule of CASCADE_RULES) if (rule.re.test(body)) return rule;
     for (const rule of GENERIC_RULES) {
       if (rule.id === 'gha.error-annotation') {

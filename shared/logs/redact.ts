@@ -54,7 +54,7 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
   { id: 'databricks-token', re: /\bdapi[0-9a-f]{32}\b/g },
   { id: 'authorization-basic', re: /\b(Authorization:\s*Basic\s+)[A-Za-z0-9+/=]{8,}/gi, keep: 1 },
   { id: 'bearer-token', re: /\b((?:Authorization:\s*)?(?:Bearer|token)\s+)[A-Za-z0-9._~+/-]{16,}=*/gi, keep: 1 },
-  { id: 'url-password', re: /\b([a-z][a-z0-9+.-]{1,20}:\/\/[^\s:@/]{1,128}:)[^\s@/]{1,256}@/gi, keep: 1 },
+  { id: 'url-password', re: /\b([a-z][a-z0-9+.-]{1,20}:\/\/[^\s:@/]{1,128}:)[^\s@/]{1,256}(?=@)/gi, keep: 1 },
   {
     id: 'key-value-secret',
     re: /\b([A-Za-z0-9_.-]{0,40}(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credentials?|auth[_-]?key)[A-Za-z0-9_.-]{0,40}["']?\s{0,4}[:=]\s{0,4}["']?)(?!\[REDACTED)[^\s"'`&,;<>]{4,}/gi,
@@ -83,6 +83,8 @@ export function redactSecrets(text: string): string {
       out = out.replace(re, (match: string, ...groups: unknown[]) => {
         let kept = '';
         for (let i = 0; i < (keep ?? 0); i++) kept += typeof groups[i] === 'string' ? (groups[i] as string) : '';
+        // A value an earlier, more specific pattern already replaced keeps its more telling label.
+        if (match.startsWith('[REDACTED:', kept.length)) return match;
         return replacement(id, match, kept);
       });
     }

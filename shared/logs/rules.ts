@@ -46,7 +46,6 @@ export interface Rule {
 
 const STACK_CONT =
   /^\s*(?:at\s|\.\.\.\s*\d+\s+(?:more|common frames)|Caused by:|Suppressed:|File "|from\s\S+:\d+|#\d+\s|goroutine\s\d+|created by\s|\[C\]:|stack traceback:|\S+\.(?:rb|ex|exs|erl|lua|py|go|rs|js|ts):\d+:in\s)/;
-const TEST_FRAME_END = /^(?:[=_-]{3,}.*[=_-]{3,}|\s*(?:Tests?|Test Suites|Snapshots|Time|Ran|Finished in|Randomized with seed)\b.*)$/;
 
 export const RULES: readonly Rule[] = [
   // ── infrastructure: these explain everything after them, so they outrank test and build output ──────────
@@ -54,7 +53,7 @@ export const RULES: readonly Rule[] = [
     re: /JavaScript heap out of memory|java\.lang\.OutOfMemoryError|\bOOMKilled\b|Out of memory: Kill(?:ed)? process|\bCannot allocate memory\b|std::bad_alloc|runtime: out of memory|fatal error: out of memory|\bMemoryError\b|exit code 137\b|exited with (?:code )?137\b|signal: killed|internal compiler error: Killed|Killed signal terminated program|memory allocation of \d+ bytes failed|The runner has received a shutdown signal.*memory/i },
   { id: 'infra.killed', category: 'out_of_memory', weight: 80, extend: 'line', re: /^\s*(?:\S+: line \d+:\s+\d+ )?Killed(?:\s+.*)?$/ },
   { id: 'infra.disk-full', category: 'infrastructure', weight: 95, extend: 'line',
-    re: /No space left on device|\bENOSPC\b|[Dd]isk quota exceeded|not enough (?:free )?(?:disk )?space on the disk|System\.IO\.IOException: There is not enough space/ },
+    re: /No space left on device|\bENOSPC\b|[Dd]isk quota exceeded|not enough (?:free )?(?:disk )?space on the disk|System\.IO\.IOException: There is not enough space/i },
   { id: 'infra.runner-lost', category: 'infrastructure', weight: 92, extend: 'line',
     re: /The runner has received a shutdown signal|lost communication with the server|The hosted runner: .* lost communication|Runner .* (?:did not respond|is offline)|ERROR: Job failed \(system failure\)|The job was not acquired by Runner|No hosted parallelism has been purchased|exceeded the maximum (?:number of )?concurrent jobs/i },
   { id: 'infra.timeout', category: 'timeout', weight: 90, extend: 'line',
@@ -84,8 +83,6 @@ export const RULES: readonly Rule[] = [
     re: /^\s*FAIL {1,2}\S+ > \S.*/, end: /^\s*(?:FAIL {1,2}\S+ > |⎯{3,}|Test Files |Tests )/ },
   { id: 'test.cross-mark', category: 'test_failure', weight: 62, extend: 'indent',
     re: /^\s*(?:×|✕|✗|✘|✖)\s+\S(?!.*\bproblems?\b)/ },
-  { id: 'mocha.failed', category: 'test_failure', weight: 84, extend: 'until', maxLines: 300, gap: 99, inFailureList: true,
-    re: /^(?:nl)?\s*\d+\) \S/, end: /^(?:nl)?\s*(?:\d+\) \S|\d+ (?:passing|failing|pending)\b|npm ERR!|error Command failed|FAILURES!|ERRORS!|--$|Finished in|Failed examples:|\d+ examples?,|Tests: \d+|Randomized with seed|Process finished|\[\d\d:\d\d:\d\d\])/ },
   { id: 'tap.not-ok', category: 'test_failure', weight: 78, extend: 'indent', re: /^\s*not ok \d+/, cont: /^\s*(?:---|\.\.\.|operator:|expected:|actual:|at:|stack:)/ },
   { id: 'go.test-failed', category: 'test_failure', weight: 88, extend: 'indent', maxLines: 300, re: /^\s*--- FAIL: \S+/, cont: /^\s*(?:Error Trace:|Error:|Messages:|Test:)/ },
   { id: 'go.panic', category: 'test_failure', weight: 84, extend: 'indent', maxLines: 200, re: /^panic: /, cont: /^(?:goroutine |\S+\(.*\)$|\[signal )/ },
@@ -111,11 +108,11 @@ export const RULES: readonly Rule[] = [
     re: /^\s*\d+\) (?:test|doctest|property) .+ \(\S+\)$/ },
   { id: 'minitest.failed', category: 'test_failure', weight: 86, extend: 'until', maxLines: 120, gap: 1,
     re: /^\s*(?:\d+\) )?(?:Failure|Error):\s*$|^\s*\d+\) (?:Failure|Error):\s*\S/, end: /^(?:\d+ (?:runs|tests), |bin\/rails test |Finished in|\s*\d+\) (?:Failure|Error):|(?:Failure|Error):\s*$|rails test )/ },
-  { id: 'rspec.failed', category: 'test_failure', weight: 86, extend: 'until', maxLines: 200, gap: 99, inFailureList: true,
-    re: /^\s+\d+\) \S/, end: /^(?:\s+\d+\) \S|Finished in|Failed examples:|\d+ examples?,|Randomized with seed)/ },
   { id: 'rspec.rerun', category: 'test_failure', weight: 45, extend: 'line', re: /^rspec \.\/\S+:\d+ # / },
   { id: 'phpunit.failed', category: 'test_failure', weight: 86, extend: 'until', maxLines: 300, gap: 99, inFailureList: true,
     re: /^\d+\) [\w\\]+(?:::|->)\w+/, end: /^(?:\d+\) [\w\\]+(?:::|->)\w+|--$|FAILURES!|ERRORS!|Tests: \d+|There (?:was|were) \d+)/ },
+  { id: 'test.numbered-failure', category: 'test_failure', weight: 84, extend: 'until', maxLines: 300, gap: 99, inFailureList: true,
+    re: /^(?:nl)?\s*\d+\) \S/, end: /^(?:nl)?\s*(?:\d+\) \S|\d+ (?:passing|failing|pending)\b|npm ERR!|error Command failed|FAILURES!|ERRORS!|--$|Finished in|Failed examples:|\d+ examples?,|Tests: \d+|Randomized with seed|Process finished|\[\d\d:\d\d:\d\d\])/ },
   { id: 'php.test-failed', category: 'test_failure', weight: 80, extend: 'line',
     re: /^FAIL .*\[\S+\.phpt\]/, lookback: { re: /^={4,}DIFF={4,}$/, lines: 200, inclusive: false } },
   { id: 'dotnet.test-failed', category: 'test_failure', weight: 88, extend: 'indent', maxLines: 200,
@@ -135,14 +132,14 @@ export const RULES: readonly Rule[] = [
     re: /^\s*#\s+Failed test\b|^\S+\.t \.+ ?(?:Dubious|Failed \d+)|^Failed \d+\/\d+ test programs/ },
   { id: 'erlang.ct-failed', category: 'test_failure', weight: 75, extend: 'paragraph',
     re: /^\S+:\S+ failed on line \d+$|^%%%.*FAILED|\*\*\* FAILED .*test case/ },
-  { id: 'test.result-table', category: 'test_failure', weight: 55, extend: 'line', re: /^\S+\s{2,}(?:ERROR|FAIL|FAILED)$/ },
+  { id: 'test.result-table', category: 'test_failure', weight: 55, extend: 'line', re: /^\S+\s{2,}(?:ERROR|FAIL|FAILED)$|^test\w* FAILED$/ },
   { id: 'bats.failed', category: 'test_failure', weight: 78, extend: 'indent', re: /^not ok \d+ / },
 
   // ── compilers and type checkers ───────────────────────────────────────────────────────────────────────────
   { id: 'tsc.error', category: 'compilation', weight: 86, extend: 'indent',
     re: /^\S+\.(?:[cm]?tsx?|vue)(?:\(\d+,\d+\)|:\d+:\d+)(?: - |: ?)error TS\d+:|\berror TS\d{3,5}:/ },
   { id: 'javac.error', category: 'compilation', weight: 84, extend: 'indent',
-    re: /^(?:\[ERROR\] )?\S+\.(?:java|kt|scala|groovy)(?::\[?\d+(?:,\d+\]?)?)?:? (?:error:|\[?\d+,\d+\] )|^e: (?:file:\/\/)?\S+\.kts?:/ },
+    re: /^(?:\[ERROR\] )?\S+\.(?:java|kt|scala|groovy)(?::\[\d+,\d+\] \S|:\d+: error: )|^e: (?:file:\/\/)?\S+\.kts?:/ },
   { id: 'maven.compilation', category: 'compilation', weight: 60, extend: 'line', re: /^\[ERROR\] COMPILATION ERROR/ },
   { id: 'scalac.error', category: 'compilation', weight: 82, extend: 'indent',
     re: /^\[error\] \S+\.(?:scala|java):\d+(?::\d+)?: /, cont: /^\[error\] (?!\S+\.(?:scala|java):\d+)/ },
@@ -152,7 +149,7 @@ export const RULES: readonly Rule[] = [
     re: /^(?:In file included from )?\S+?:\d+(?::\d+)?:\s+(?:fatal error|error)\b:?/,
     cont: /^\s*(?:\^|~|\||\d+ \||[\w./-]+:\d+(?::\d+)?: note:|note:|In file included|from \S+:\d+)/ },
   { id: 'go.build-error', category: 'compilation', weight: 80, extend: 'line',
-    re: /^(?:\.\.?\/)?[\w./-]+\.go:\d+:\d+: (?!warning)\S|^can't load package: |^# \S+\n?$(?!x)/ },
+    re: /^(?:\.\.?\/)?[\w./-]+\.go:\d+:\d+: (?!warning)\S|^can't load package: / },
   { id: 'rustc.error', category: 'compilation', weight: 82, extend: 'indent', maxLines: 80,
     re: /^error(?:\[E\d{4}\])?: (?!could not compile|aborting due to|build failed|test failed|Process didn't)/,
     cont: /^\s*(?:-->|\||\d+\s*\||= (?:note|help)|\.\.\.|\^)|^(?:note|help): |^(?:process didn't exit|--- std(?:out|err))/ },
@@ -185,7 +182,7 @@ export const RULES: readonly Rule[] = [
     re: /^\s+\d+:\d+\s+(?:⚠\s+)?[A-Z]\w*(?: \S+)* .*\(?[\w@/-]+\)?$/, lookback: { re: /^(?:\/|[A-Za-z]:\\|\.{0,2}\/?[\w@.-]+\/)?[\w@./\\-]+\.\w+$/, lines: 1, inclusive: true } },
   { id: 'phpstan.error', category: 'lint', weight: 78, extend: 'until', maxLines: 200, gap: 1,
     re: /^\s*Line\s{2,}\S+\.php\s*$/, end: /^\s*\[(?:ERROR|OK)\]/ },
-  { id: 'lint.problems', category: 'lint', weight: 40, extend: 'line', re: /^✖ \d+ problems? \(\d+ errors?|^\d+ (?:problems?|offenses?|errors?) (?:found|detected)/ },
+  { id: 'lint.problems', category: 'lint', weight: 40, extend: 'line', re: /^✖ \d+ problems? \([1-9]\d* errors?|^[1-9]\d* (?:problems?|offenses?|errors?) (?:found|detected)/ },
   { id: 'lint.file-line', category: 'lint', weight: 32, extend: 'line', re: /^[\w./-]+\.\w{1,10}:\d+(?::\d+)?: ?[A-Z]?[a-z]+/ },
   { id: 'yaml.parse', category: 'configuration', weight: 68, extend: 'line',
     re: /found character that cannot start any token|did not find expected (?:key|'[^']+'|node content)|mapping values are not allowed|while (?:parsing|scanning) a/ },
@@ -273,7 +270,7 @@ export const GENERIC_RULES: readonly Rule[] = [
  * jest's `FAIL <file>` suite header (the `●` block below it pulls the header in by look-back).
  */
 export const NOISE_RE =
-  /^\s*(?:npm WARN|npm notice|warning:|WARNING:|\[warn\]|\[WARNING\]|\[WARN\]|Warning:|W: |##\[warning\]|::warning|DEPRECATION|deprecated)|\b(?:0|no|zero|without) (?:errors?|failures?|failed)\b|\b(?:errors?|failures?|failed):?\s*0\b|^\S*\d\d:\d\d:\d\d\S* \[(?:info|debug|notice)\]|found \d+ vulnerabilit|npm audit fix|-Werror|error_reporting|ignore[_-]?errors?|\bon-?error\b|errorprone|--fail-fast|allow_failures|fail_fast|continue-on-error|\bset -e\b|^\s*\+ |^\s*> |^\s*FAIL\s+\S+\.(?:[cm]?[jt]sx?|vue|svelte)(?:\s+\(.*\))?\s*$/i;
+  /^\s*(?:npm WARN|npm notice|warning:|WARNING:|\[warn\]|\[WARNING\]|\[WARN\]|Warning:|W: |##\[warning\]|::warning|DEPRECATION|deprecated)|\b(?:0|no|zero|without) (?:errors?|failures?|failed)\b|\b(?:errors?|failures?|failed):?\s*0\b|^\S*\d\d:\d\d:\d\d\S* \[(?:info|debug|notice)\]|found \d+ vulnerabilit|npm audit fix|-Werror|error_reporting|ignore[_-]?errors?|\bon-?error\b|errorprone|--fail-fast|allow_failures|fail_fast|continue-on-error|\bset -e\b|^\s*\+ |^\s*> |^\s*⎯{3,}|^\s*FAIL\s+\S+\.(?:[cm]?[jt]sx?|vue|svelte)(?:\s+\(.*\))?\s*$/i;
 
 /**
  * Boilerplate that follows every failure. Never a root cause while anything more specific exists, and dropped
@@ -286,7 +283,7 @@ export const CASCADE_RULES: readonly Rule[] = [
   { id: 'cascade.build-failed', category: 'unknown', weight: 14, extend: 'line',
     re: /^(?:FAILURE: Build failed with an exception|BUILD FAILED|\[ERROR\] BUILD FAILURE|\*\* (?:BUILD|TEST|ARCHIVE) FAILED \*\*|Build FAILED\.|error: could not compile|error: aborting due to|error: build failed|error: test failed|Error: Process completed with exit code|Tests? failed\.?$|Testing failed:|Command failed with status)/ },
   { id: 'cascade.summary', category: 'test_failure', weight: 16, extend: 'line',
-    re: /^(?:\s*(?:FAILED|Failed):\s+\d+ Tests?|\s*\[ERROR\] Found \d+ errors?|FAILED \S+$|Tests?:\s+\d+ failed|Test Suites: \d+ failed|FAILURES!|ERRORS!|Tests run: \d+, Failures: [1-9]|\d+ (?:examples?|tests?|runs?), \d+ (?:failures?|errors?)|[=]+ .*\b\d+ failed\b.* [=]+$|test result: FAILED|\d+ failing$)/ },
+    re: /^(?:\s*❯ \S+ \(\d+ tests? \| \d+ failed\)|\s*Test Files\s+\d+ failed|\s*(?:FAILED|Failed):\s+\d+ Tests?|\s*\[ERROR\] Found \d+ errors?|FAILED \S+$|Tests?:\s+\d+ failed|Test Suites: \d+ failed|FAILURES!|ERRORS!|Tests run: \d+, Failures: [1-9]|\d+ (?:examples?|tests?|runs?), \d+ (?:failures?|errors?)|[=]+ .*\b\d+ failed\b.* [=]+$|test result: FAILED|\d+ failing$)/ },
   { id: 'cascade.maven-goal', category: 'unknown', weight: 30, extend: 'line', refine: true, re: /^\[ERROR\] Failed to execute goal / },
   { id: 'cascade.gradle-wrong', category: 'unknown', weight: 32, extend: 'indent', refine: true, re: /^\* What went wrong:$/, cont: /^(?!\* Try:)\S/ },
 ];
@@ -345,8 +342,6 @@ export const FAILURE_LIST_END_RE =
 
 /** Extension of the generic stack/code-frame continuation used by every `indent` rule. */
 export const GENERIC_CONT = STACK_CONT;
-/** Lines that close `until` blocks of test frameworks regardless of the rule (suite summaries). */
-export const TEST_FRAME_END_RE = TEST_FRAME_END;
 
 /**
  * Keyword pre-filter: a line that matches neither of these cannot start a block, so the rule table is skipped for
@@ -356,7 +351,7 @@ export const TEST_FRAME_END_RE = TEST_FRAME_END;
  * every rule's sample headline passes.
  */
 export const PREFILTER_RE =
-  /err|fail|exception|\b(?:fatal|forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported)|no (?:such|space)|can(?:not|'t|cel)|could ?n[o']t|un(?:able|defined|resolved|authori|healthy|recognized|expected|satisf)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|leaks? found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|too ?many|exited with|exit code)|[✗✖×✕✘●⎯]|\[-\]/i;
+  /err|fail|exception|\b(?:fatal|forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported)|no (?:such|space)|can(?:not|'t|cel)|could ?n[o']t|un(?:able|defined|resolved|authori|healthy|recognized|expected|satisf)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|leaks? found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|too ?many|exited with|exit code)|[✗✖×✕✘●⎯]|\[-\]/i;
 
 /** Line shapes that start a block without any keyword (pytest headers, numbered failures, lint positions). */
 export const PREFILTER_START_RE =

@@ -1,0 +1,162 @@
+import { createReadStream, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { buildAnalysis } from '../../../shared/logs/analyzer.js';
+import { analyzeLog, LogScanner, predictionLines, WITHHELD_TEXT } from '../../../shared/logs/index.js';
+import { RedactionError } from '../../../shared/errors.js';
+
+const EVENTS = resolve(dirname(fileURLToPath(import.meta.url)), '../../../events/logs');
+
+describe('GitHub Actions sample job log', () => {
+  it('finds the failing jest test as the root cause, with line numbers of the raw file', async () => {
+    // Prepare
+    const path = resolve(EVENTS, 'github-actions-jest-failure.log');
+    const raw = readFileSync(path);
+    // Act
+    const analysis = await analyzeLog(createReadStream(path));
+    // Assert
+    const top = analysis.failures[0];
+    expect(analysis.category).toBe('test_failure');
+    expect(top?.rule).toBe('jest.failed');
+    expect(top?.lines[0]?.text.trim()).toBe('● Invoice totals › applies the discount before tax');
+    const rawLines = raw.toString('utf8').split('\n');
+    expect(rawLines[(top?.lines[0]?.line ?? 0) - 1]).toContain('Invoice totals › applies the discount before tax');
+    expect(analysis.lineCount).toBe(rawLines.length);
+    expect(analysis.bytesRead).toBe(raw.length);
+    expect(analysis.failures.some((f) => f.lines.some((l) => l.text.includes('Process completed')))).toBe(false);
+  });
+});
+
+describe('ranking', () => {
+  it('prefers the step the CI system reported as failed over noise in steps that passed', async () => {
+    // Prepare
+    const log = [
+      '$ ./setup.sh',
+      'error: optional plugin cache missing, continuing',
+      'The command "./setup.sh" exited with 0.',
+      '$ make test',
+      'src/parse.c:10:5: error: expected \';\' before \'}\' token',
+      'make: *** [Makefile:12: parse.o] Error 1',
+      'The command "make test" exited with 2.',
+      'Done. Your build exited with 1.',
+    ].join('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('cc.error');
+    expect(analysis.failures[0]?.startLine).toBe(5);
+    expect(analysis.failures.map((f) => f.rule)).not.toContain('cascade.make');
+  });
+
+  it('puts the first cause before its cascade', async () => {
+    const log = [
+      '##[group]Run npm run build',
+      "src/a.ts(1,7): error TS2304: Cannot find name 'foo'.",
+      "src/b.ts(9,1): error TS2304: Cannot find name 'bar'.",
+      'npm ERR! code ELIFECYCLE',
+      'npm ERR! errno 2',
+      '##[error]Process completed with exit code 2.',
+    ].join('\n');
+    const analysis = await analyzeLog(log);
+    expect(analysis.failures[0]?.startLine).toBe(2);
+    expect(analysis.failures.every((f) => !f.rule.startsWith('cascade.'))).toBe(true);
+  });
+
+  it('falls back to the last output of the failing command when no rule knows it', async () => {
+    // Prepare
+    const log = ['$ ./check-links', 'checking 120 links', 'README.md:88 dead link https://example.invalid', 'travis_time:end:0a1b', 'The command "./check-links" exited with 1.'].join('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('generic.step-output');
+    expect(analysis.failures[0]?.lines.map((l) => l.line)).toEqual([2, 3]);
+  });
+
+  it('returns boilerplate only when nothing more specific exists', async () => {
+    const analysis = await analyzeLog('npm ERR! code ELIFECYCLE\nnpm ERR! errno 1\n');
+    expect(analysis.failures[0]?.rule).toBe('cascade.npm');
+  });
+
+  it('blames the last step with findings when only the job reports failure (GitLab)', async () => {
+    const log = [
+      '$ pip install -r requirements.txt',
+      'ERROR: No matching distribution found for nonexistent-pkg==1.0',
+      '$ echo cleanup',
+      'cleanup',
+      'ERROR: Job failed: exit code 1',
+    ].join('\n');
+    const analysis = await analyzeLog(log);
+    expect(analysis.failures[0]?.rule).toBe('pip.resolve');
+    expect(analysis.category).toBe('dependency');
+  });
+});
+
+describe('options and shape', () => {
+  const many = Array.from({ length: 30 }, (_, i) => `--- FAIL: TestCase${String.fromCharCode(65 + (i % 26))}${i} (0.00s)\n    x_test.go:${i + 1}: want ${i}`).join('\n');
+
+  it('limits failures to maxFailures and collapses repeats', async () => {
+    const analysis = await analyzeLog(many, { maxFailures: 5 });
+    expect(analysis.failures).toHaveLength(5);
+    const repeated = await analyzeLog('E: Unable to locate package foo\nx\nE: Unable to locate package foo\n');
+    expect(repeated.failures).toHaveLength(1);
+    expect(repeated.failures[0]?.occurrences).toBe(2);
+    expect(repeated.failures[0]?.repeats).toEqual([{ startLine: 3, endLine: 3 }]);
+  });
+
+  it('returns contextLines of context around each block', async () => {
+    const log = ['one', 'two', 'three', 'E: Unable to locate package foo', 'four', 'five'].join('\n');
+    const analysis = await analyzeLog(log, { contextLines: 1 });
+    expect(analysis.failures[0]?.context).toEqual([
+      { line: 3, text: 'three' },
+      { line: 5, text: 'four' },
+    ]);
+  });
+
+  it('stops at maxBytes', async () => {
+    const analysis = await analyzeLog('ok\n'.repeat(100) + 'E: Unable to locate package foo\n', { maxBytes: 30 });
+    expect(analysis.truncated).toBe(true);
+    expect(analysis.failures).toEqual([]);
+  });
+
+  it('lists the prediction lines: headline first, then the block and adjacent failures of the same kind', async () => {
+    const analysis = await analyzeLog(many, { maxFailures: 50 });
+    const lines = predictionLines(analysis);
+    expect(lines[0]).toBe(1);
+    expect(lines).toHaveLength(60);
+  });
+
+  it('withholds text when redaction fails instead of returning it raw', () => {
+    // Prepare
+    const scanner = new LogScanner();
+    ['$ deploy', 'fatal: Authentication failed for https://x:hunter2@git.example.com/', 'The command "deploy" exited with 128.'].forEach((t, i) => scanner.push(i + 1, t));
+    const failing = (): string => {
+      throw new RedactionError('engine down');
+    };
+    // Act
+    const analysis = buildAnalysis(scanner.finish(), { lineCount: 3, bytesRead: 100, truncated: false }, {}, failing);
+    // Assert
+    expect(analysis.failures[0]?.lines[0]?.text).toBe(WITHHELD_TEXT);
+    expect(analysis.template).toBe(WITHHELD_TEXT);
+    expect(JSON.stringify(analysis)).not.toContain('hunter2');
+  });
+});
+
+describe('bounded memory', () => {
+  it('keeps a bounded candidate set on a long log with many distinct failures', async () => {
+    // Prepare
+    async function* huge() {
+      for (let chunk = 0; chunk < 50; chunk++) {
+        let text = '';
+        for (let i = 0; i < 400; i++) text += `E: Unable to locate package pkg-${chunk}-${i}-${'x'.repeat(i % 7)}\nfiller line ${i}\n`;
+        yield text;
+      }
+    }
+    // Act
+    const analysis = await analyzeLog(huge(), { maxFailures: 1000 });
+    // Assert
+    expect(analysis.lineCount).toBe(40_001);
+    expect(analysis.failures.length).toBeLessThanOrEqual(200);
+    expect(analysis.failures[0]?.startLine).toBe(1);
+  });
+});

@@ -1,0 +1,96 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { CliIO } from '../../../shared/cli/io.js';
+import { main } from '../../../shared/cli/main.js';
+
+const SAMPLE = resolve(dirname(fileURLToPath(import.meta.url)), '../../../events/logs/github-actions-jest-failure.log');
+
+function capture(stdinText = ''): CliIO & { stdout: string[]; stderr: string[] } {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  async function* stdin() {
+    yield Buffer.from(stdinText);
+  }
+  return { stdout, stderr, out: (t) => stdout.push(t), err: (t) => stderr.push(t), stdin: stdin() };
+}
+
+describe('guard CLI', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'guard-cli-'));
+  });
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('prints help with the command table', async () => {
+    const io = capture();
+    expect(await main(['--help'], io)).toBe(0);
+    expect(io.stdout.join('\n')).toMatch(/analyze .*\n.*extract/);
+  });
+
+  it('rejects an unknown command with one line and a non-zero status', async () => {
+    const io = capture();
+    expect(await main(['frobnicate'], io)).toBe(2);
+    expect(io.stderr).toEqual(['guard: unknown command "frobnicate" (try guard --help)']);
+  });
+
+  it('reports a missing file on one line', async () => {
+    const io = capture();
+    expect(await main(['analyze', join(dir, 'nope.log')], io)).toBe(2);
+    expect(io.stderr).toHaveLength(1);
+    expect(io.stderr[0]).toMatch(/^guard analyze: cannot read .*nope\.log: no such file$/);
+  });
+
+  it('rejects unknown options', async () => {
+    const io = capture();
+    expect(await main(['analyze', SAMPLE, '--colour'], io)).toBe(2);
+    expect(io.stderr[0]).toBe('guard analyze: unknown option --colour');
+  });
+
+  it('prints a readable report with line numbers, text, category and fingerprint', async () => {
+    // Act
+    const io = capture();
+    const code = await main(['analyze', SAMPLE], io);
+    // Assert
+    const text = io.stdout.join('\n');
+    expect(code).toBe(0);
+    expect(text).toContain('category: test_failure');
+    expect(text).toMatch(/#1 test_failure · jest\.failed · lines \d+-\d+ · fingerprint [0-9a-f]{16}/);
+    expect(text).toMatch(/\s77 \| +● Invoice totals › applies the discount before tax/);
+  });
+
+  it('prints the structured result with --json, reading stdin for -', async () => {
+    const io = capture(readFileSync(SAMPLE, 'utf8'));
+    expect(await main(['analyze', '-', '--json'], io)).toBe(0);
+    const parsed = JSON.parse(io.stdout.join('\n')) as { category: string; failures: unknown[]; fingerprint: string };
+    expect(parsed.category).toBe('test_failure');
+    expect(parsed.failures.length).toBeGreaterThan(0);
+    expect(parsed.fingerprint).toMatch(/^[0-9a-f]{16}$/);
+  });
+
+  it('extracts predictions for a corpus in the scorer format', async () => {
+    // Prepare
+    writeFileSync(join(dir, 'a.log'), '$ go test ./...\n--- FAIL: TestX (0.00s)\n    x_test.go:9: boom\nFAIL\n');
+    writeFileSync(join(dir, 'labels.jsonl'), `${JSON.stringify({ id: 'a', log_file: 'a.log', label_line_numbers: [2] })}\n${JSON.stringify({ id: 'b', log_file: 'missing.log' })}\n`);
+    const out = join(dir, 'out', 'pred.jsonl');
+    // Act
+    const io = capture();
+    const code = await main(['extract', '--corpus', dir, '--out', out], io);
+    // Assert
+    expect(code).toBe(0);
+    const rows = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: string; lines: number[]; category: string });
+    expect(rows[0]).toEqual({ id: 'a', lines: [2, 3], category: 'test_failure' });
+    expect(rows[1]).toEqual({ id: 'b', lines: [], category: 'unknown' });
+    expect(io.stderr[0]).toMatch(/2 logs .* \(1 unreadable\)$/);
+  });
+
+  it('requires --corpus and --out for extract', async () => {
+    const io = capture();
+    expect(await main(['extract', '--corpus', dir], io)).toBe(2);
+    expect(io.stderr).toEqual(['guard extract: extract needs --corpus <dir> and --out <file>']);
+  });
+});

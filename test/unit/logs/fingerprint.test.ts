@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeLog, fingerprintOf, normalizeLine } from '../../../shared/logs/index.js';
+
+describe('normalizeLine', () => {
+  it.each([
+    ['2024-05-14T09:31:02.1234567Z FAIL src/a.test.ts (5.112 s)', '<ts> FAIL src/a.test.ts (<dur>)'],
+    ['at f (/home/runner/work/app/app/src/a.ts:43:27)', 'at f (<ws>/src/a.ts:<n>:<n>)'],
+    ['at f (/Users/runner/work/app/app/src/a.ts:9:1)', 'at f (<ws>/src/a.ts:<n>:<n>)'],
+    ['cannot open /tmp/tmp.Xy12ab/out', 'cannot open <tmp>/out'],
+    ['ENOENT /var/folders/bb/n7t3rs15/T/dkwnjrjb/file.txt', 'ENOENT <tmp>/file.txt'],
+    ['request 123e4567-e89b-12d3-a456-426614174000 failed', 'request <uuid> failed'],
+    ['HEAD is now at 8c1f2e7 Merge', 'HEAD is now at <hex> Merge'],
+    ['killed pid 4242 after 12ms', 'killed pid <n> after <dur>'],
+  ])('masks %s', (input, expected) => {
+    expect(normalizeLine(input)).toBe(expected);
+  });
+});
+
+describe('fingerprint stability', () => {
+  const run = (ts: string, sha: string, tmp: string, ms: number, line: number, col: number, root: string): string =>
+    [
+      `${ts} ##[group]Run npm test`,
+      `${ts} ##[endgroup]`,
+      `${ts}  FAIL  src/cart.test.ts (${ms / 1000} s)`,
+      `${ts}   ● Cart › adds tax`,
+      `${ts}     Expected: 107`,
+      `${ts}     Received: 100`,
+      `${ts}       at Object.<anonymous> (${root}/src/cart.test.ts:${line}:${col})`,
+      `${ts}     snapshot written to ${tmp}/snap-${sha}.txt in ${ms}ms`,
+      `${ts} ##[error]Process completed with exit code 1.`,
+    ].join('\n');
+
+  it('gives the same fingerprint for the same failure in another run, commit and runner', async () => {
+    // Prepare
+    const a = run('2024-05-14T09:31:02.1234567Z', '8c1f2e7d9a4b', '/tmp/tmp.AbC123', 5112, 14, 23, '/home/runner/work/shop/shop');
+    const b = run('2024-06-01T22:10:59.0000001Z', 'f00dbabe1234', '/tmp/tmp.zz9Q87', 7020, 15, 9, '/Users/runner/work/shop/shop');
+    // Act
+    const [fa, fb] = await Promise.all([analyzeLog(a), analyzeLog(b)]);
+    // Assert
+    expect(fa.failures[0]?.rule).toBe('jest.failed');
+    expect(fa.fingerprint).toBe(fb.fingerprint);
+    expect(fa.template).toBe(fb.template);
+  });
+
+  it('gives different fingerprints for different failures', async () => {
+    // Prepare
+    const a = run('2024-05-14T09:31:02Z', 'abc1234', '/tmp/x1', 10, 1, 1, '/w');
+    const b = a.replace('Cart › adds tax', 'Cart › removes items');
+    const c = 'src/index.ts(3,7): error TS2322: Type \'string\' is not assignable to type \'number\'.';
+    // Act
+    const [fa, fb, fc] = await Promise.all([analyzeLog(a), analyzeLog(b), analyzeLog(c)]);
+    // Assert
+    expect(new Set([fa.fingerprint, fb.fingerprint, fc.fingerprint]).size).toBe(3);
+  });
+
+  it('ignores blank lines and lines past the eighth', () => {
+    const base = ['Error: boom', '', 'at a (x.js:1:1)'];
+    expect(fingerprintOf(base.join('\n')).fingerprint).toBe(fingerprintOf(base.filter(Boolean).join('\n')).fingerprint);
+    const long = Array.from({ length: 8 }, (_, i) => `frame ${String.fromCharCode(97 + i)}`);
+    expect(fingerprintOf([...long, 'tail one'].join('\n')).fingerprint).toBe(fingerprintOf([...long, 'tail two'].join('\n')).fingerprint);
+  });
+
+  it('returns 16 hex characters and the template', () => {
+    const { fingerprint, template } = fingerprintOf('Error at 10:22:33 in /tmp/tmp.q1w2e3/x');
+    expect(fingerprint).toMatch(/^[0-9a-f]{16}$/);
+    expect(template).toBe('Error at <time> in <tmp>/x');
+  });
+
+  it('fingerprints the log tail when no rule matched', async () => {
+    const a = await analyzeLog('all good\nnothing to see\n');
+    const b = await analyzeLog('all good\nnothing to see\n');
+    expect(a.failures).toEqual([]);
+    expect(a.category).toBe('unknown');
+    expect(a.fingerprint).toBe(b.fingerprint);
+    expect(a.template).toBe('all good\nnothing to see');
+  });
+});

@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest';
+import { RedactionError } from '../../../shared/errors.js';
+import { analyzeLog, redactLines, redactSecrets, SECRET_PATTERNS, WITHHELD_TEXT } from '../../../shared/logs/index.js';
+
+// Built from parts so the repository itself does not carry strings that look like live credentials.
+const rep = (c: string, n: number): string => c.repeat(n);
+const A36 = 'aB3dE5gH7jK9mN1pQ3sT5vW7yZ9bC2dF4hJ6k'.slice(0, 36);
+
+interface FormatCase {
+  name: string;
+  text: string;
+  secret: string;
+  kind: string;
+}
+
+const FORMATS: FormatCase[] = [
+  { name: 'GitHub PAT (ghp_)', kind: 'github-token', secret: `ghp_${A36}`, text: 'using token X for push' },
+  { name: 'GitHub OAuth (gho_)', kind: 'github-token', secret: `gho_${A36}`, text: 'oauth=X' },
+  { name: 'GitHub user-to-server (ghu_)', kind: 'github-token', secret: `ghu_${A36}`, text: 'X' },
+  { name: 'GitHub server-to-server (ghs_)', kind: 'github-token', secret: `ghs_${A36}`, text: 'https://x-access-token:X@github.com' },
+  { name: 'GitHub refresh (ghr_)', kind: 'github-token', secret: `ghr_${A36}`, text: 'refresh X' },
+  { name: 'GitHub fine-grained PAT', kind: 'github-pat', secret: `github_pat_11${rep('A', 20)}_${rep('b', 59)}`, text: 'GH_TOKEN=X' },
+  { name: 'GitLab PAT', kind: 'gitlab-token', secret: `glpat-${rep('x1', 10)}`, text: 'PRIVATE-TOKEN: X' },
+  { name: 'AWS access key id', kind: 'aws-access-key-id', secret: `AKIA${rep('Q', 12)}7ABC`, text: 'aws_access_key_id = X' },
+  { name: 'AWS secret access key', kind: 'aws-secret-access-key', secret: `${rep('wJalrXUtnFEMI/K7MDENG', 2).slice(0, 40)}`, text: 'aws_secret_access_key=X' },
+  { name: 'AWS session token', kind: 'aws-session-token', secret: `IQoJb3JpZ2luX2VjE${rep('Ab', 20)}`, text: 'AWS_SESSION_TOKEN=X' },
+  { name: 'JWT', kind: 'jwt', secret: `eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.${rep('dBjftJeZ4CVP', 3)}`, text: 'id_token X' },
+  { name: 'Slack bot token', kind: 'slack-token', secret: `xoxb-${rep('1', 12)}-${rep('2', 12)}-${rep('aZ', 12)}`, text: 'SLACK=X' },
+  { name: 'Slack webhook', kind: 'slack-webhook', secret: `https://hooks.slack.com/services/T0000/B0000/${rep('XyZ', 8)}`, text: 'posting to X' },
+  { name: 'Stripe secret key', kind: 'stripe-key', secret: `sk_live_${rep('4eC39HqLyjWDarjtT1zdp7dc', 1)}`, text: 'stripe X' },
+  { name: 'Google API key', kind: 'google-api-key', secret: `AIza${rep('Sy', 17)}A`, text: 'key=X' },
+  { name: 'Google OAuth token', kind: 'google-oauth-token', secret: `ya29.${rep('a0AfH6', 6)}`, text: 'Authorization X' },
+  { name: 'Azure storage account key', kind: 'azure-storage-key', secret: `${rep('Zm9vYmFy', 8)}==`, text: 'DefaultEndpointsProtocol=https;AccountName=acme;AccountKey=X;EndpointSuffix=core.windows.net' },
+  { name: 'Azure SAS signature', kind: 'azure-sas-signature', secret: `${rep('abcd', 8)}%3D`, text: 'https://acme.blob.core.windows.net/c/f?sv=2022-11-02&sig=X' },
+  { name: 'npm token', kind: 'npm-token', secret: `npm_${A36}`, text: 'NODE_AUTH_TOKEN X' },
+  { name: 'npmrc auth', kind: 'npmrc-auth', secret: `${rep('s3cr3t', 4)}`, text: '//registry.npmjs.org/:_authToken=X' },
+  { name: 'PyPI token', kind: 'pypi-token', secret: `pypi-AgEIcHlwaS5vcmc${rep('Cj', 30)}`, text: 'twine upload -p X' },
+  { name: 'Docker Hub token', kind: 'docker-hub-token', secret: `dckr_pat_${rep('Qw', 14)}`, text: 'docker login -p X' },
+  { name: 'OpenAI key', kind: 'openai-key', secret: `sk-proj-${rep('Ab1', 16)}`, text: 'OPENAI X' },
+  { name: 'SendGrid key', kind: 'sendgrid-key', secret: `SG.${rep('ab', 11)}.${rep('cd', 22)}`, text: 'mail X' },
+  { name: 'Hugging Face token', kind: 'huggingface-token', secret: `hf_${rep('aB', 17)}`, text: 'HF X' },
+  { name: 'Bearer header', kind: 'bearer-token', secret: `${rep('opaque-token-', 2)}42`, text: 'Authorization: Bearer X' },
+  { name: 'Basic auth header', kind: 'authorization-basic', secret: 'dXNlcjpwYXNzd29yZA==', text: 'Authorization: Basic X' },
+  { name: 'password in URL', kind: 'url-password', secret: 'hunter2pass', text: 'git clone https://deploy:X@git.example.com/r.git' },
+  { name: 'key=value password', kind: 'key-value-secret', secret: 'correct-horse-battery', text: 'DB_PASSWORD=X ./migrate' },
+  { name: 'key: value api key', kind: 'key-value-secret', secret: 'zx81spectrum', text: 'api_key: "X"' },
+  { name: 'client secret', kind: 'key-value-secret', secret: 'notSoSecretValue9', text: '--client-secret=X' },
+];
+
+describe('redactSecrets per format', () => {
+  it('covers at least 25 formats', () => {
+    expect(FORMATS.length).toBeGreaterThanOrEqual(25);
+    expect(SECRET_PATTERNS.length).toBeGreaterThanOrEqual(25);
+  });
+
+  for (const f of FORMATS) {
+    it(`redacts ${f.name}`, () => {
+      // Prepare
+      const text = f.text.replace('X', f.secret);
+      // Act
+      const out = redactSecrets(text);
+      // Assert
+      expect(out).not.toContain(f.secret);
+      expect(out).toContain(`[REDACTED:${f.kind}]`);
+    });
+  }
+
+  it('redacts a private key block across lines and keeps the line count', () => {
+    // Prepare
+    const body = rep('MIIEvQIBADANBgkqhkiG9w0BAQEFAASC', 2);
+    const text = ['before', '-----BEGIN RSA PRIVATE KEY-----', body, body, '-----END RSA PRIVATE KEY-----', 'after'].join('\n');
+    // Act
+    const out = redactSecrets(text);
+    // Assert
+    expect(out).not.toContain(body);
+    expect(out.split('\n')).toHaveLength(6);
+    expect(out.split('\n')[0]).toBe('before');
+    expect(out.split('\n')[5]).toBe('after');
+  });
+
+  it('redacts an unterminated private key to the end of the text', () => {
+    const out = redactSecrets('-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n');
+    expect(out).not.toContain('b3BlbnNzaC1rZXktdjEAAAAA');
+  });
+
+  it('is robust to ANSI colour codes in the middle of a token', () => {
+    // Prepare
+    const token = `ghp_${A36}`;
+    const coloured = `token ${token.slice(0, 10)}\x1b[31m${token.slice(10, 20)}\x1b[0m${token.slice(20)} end`;
+    // Act
+    const out = redactSecrets(coloured);
+    // Assert
+    expect(out).toBe('token [REDACTED:github-token] end');
+  });
+
+  it('leaves ordinary log text alone', () => {
+    const text = 'FAIL src/a.test.ts > adds 1 + 2 (expected 3, got 4) in 12ms at commit 8c1f2e7';
+    expect(redactSecrets(text)).toBe(text);
+  });
+
+  it('throws RedactionError when it cannot run', () => {
+    expect(() => redactSecrets(42 as unknown as string)).toThrow(RedactionError);
+  });
+});
+
+describe('fail closed', () => {
+  it('withholds every line when the redactor fails', () => {
+    // Prepare
+    const failing = (): string => {
+      throw new RedactionError('engine down');
+    };
+    // Act
+    const out = redactLines(['secret=abc12345', 'plain'], failing);
+    // Assert
+    expect(out).toEqual([WITHHELD_TEXT, WITHHELD_TEXT]);
+  });
+
+  it('withholds when the redactor changes the number of lines', () => {
+    expect(redactLines(['a', 'b'], () => 'a')).toEqual([WITHHELD_TEXT, WITHHELD_TEXT]);
+  });
+
+  it('redacts failure lines, context and evidence in analyses', async () => {
+    // Prepare
+    const token = `ghp_${A36}`;
+    const log = [
+      '##[group]Run ./deploy.sh',
+      `curl -H "Authorization: token ${token}" https://api.github.com/repos/acme/app`,
+      `fatal: unable to access 'https://x:${token}@github.com/acme/app.git/': Could not resolve host: github.com`,
+      `debug GITHUB_TOKEN=${token}`,
+      '##[error]Process completed with exit code 128.',
+    ].join('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures.length).toBeGreaterThan(0);
+    expect(JSON.stringify(analysis)).not.toContain(token);
+    expect(analysis.evidence?.text).toContain('[REDACTED');
+  });
+});

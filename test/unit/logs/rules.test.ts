@@ -1,0 +1,517 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeLog, type Category } from '../../../shared/logs/index.js';
+import { PREFILTER_RE, PREFILTER_START_RE } from '../../../shared/logs/rules.js';
+
+interface Case {
+  name: string;
+  log: string;
+  rule: string;
+  category: Category;
+  /** Text of the most telling line (index 0 of the top failure). */
+  head: string;
+  /** Lines (1-based) that must be inside the top failure's block. */
+  covers?: number[];
+}
+
+const lines = (...l: string[]): string => l.join('\n');
+
+// Real-shaped excerpts, each wrapped the way CI prints them (a command, its output, the exit marker).
+const CASES: Case[] = [
+  {
+    name: 'pytest assertion',
+    rule: 'pytest.failed',
+    category: 'test_failure',
+    head: '__________________________________ test_total __________________________________',
+    covers: [4, 9, 11],
+    log: lines(
+      '$ pytest -q',
+      '..F.                                                                     [100%]',
+      '=================================== FAILURES ===================================',
+      '__________________________________ test_total __________________________________',
+      '',
+      '    def test_total():',
+      '>       assert total([1, 2]) == 4',
+      'E       assert 3 == 4',
+      'E        +  where 3 = total([1, 2])',
+      '',
+      'tests/test_cart.py:12: AssertionError',
+      '=========================== short test summary info ============================',
+      'FAILED tests/test_cart.py::test_total - assert 3 == 4',
+      '========================= 1 failed, 3 passed in 0.12s =========================',
+      'The command "pytest -q" exited with 1.',
+    ),
+  },
+  {
+    name: 'python unittest',
+    rule: 'unittest.failed',
+    category: 'test_failure',
+    head: 'FAIL: test_parse (tests.test_config.ConfigTest)',
+    log: lines(
+      '======================================================================',
+      'FAIL: test_parse (tests.test_config.ConfigTest)',
+      '----------------------------------------------------------------------',
+      'Traceback (most recent call last):',
+      '  File "/home/runner/work/app/app/tests/test_config.py", line 14, in test_parse',
+      "    self.assertEqual(cfg['port'], 8080)",
+      'AssertionError: 80 != 8080',
+      '',
+      '----------------------------------------------------------------------',
+      'Ran 12 tests in 0.031s',
+      'FAILED (failures=1)',
+    ),
+  },
+  {
+    name: 'python traceback',
+    rule: 'python.traceback',
+    category: 'dependency',
+    head: 'Traceback (most recent call last):',
+    covers: [4],
+    log: lines(
+      '$ python manage.py migrate',
+      'Traceback (most recent call last):',
+      '  File "manage.py", line 8, in <module>',
+      "ModuleNotFoundError: No module named 'django'",
+      'The command "python manage.py migrate" exited with 1.',
+    ),
+  },
+  {
+    name: 'jest',
+    rule: 'jest.failed',
+    category: 'test_failure',
+    head: '● Cart › adds tax',
+    covers: [1, 6],
+    log: lines(
+      'FAIL src/cart.test.ts (5.1 s)',
+      '  ● Cart › adds tax',
+      '',
+      '    expect(received).toBe(expected) // Object.is equality',
+      '',
+      '    Expected: 107',
+      '    Received: 100',
+      '',
+      '      at Object.<anonymous> (src/cart.test.ts:14:23)',
+      '',
+      'Test Suites: 1 failed, 3 passed, 4 total',
+    ),
+  },
+  {
+    name: 'vitest',
+    rule: 'vitest.failed',
+    category: 'test_failure',
+    head: 'FAIL  src/sum.test.ts > sum > adds',
+    log: lines(
+      ' ❯ src/sum.test.ts (2 tests | 1 failed) 4ms',
+      '⎯⎯⎯⎯⎯⎯⎯ Failed Tests 1 ⎯⎯⎯⎯⎯⎯⎯',
+      '',
+      ' FAIL  src/sum.test.ts > sum > adds',
+      'AssertionError: expected 3 to be 4 // Object.is equality',
+      ' ❯ src/sum.test.ts:5:17',
+      '',
+      '⎯⎯⎯⎯⎯⎯⎯⎯⎯⎯⎯⎯⎯⎯⎯⎯⎯⎯⎯⎯⎯⎯⎯⎯⎯⎯⎯⎯⎯⎯⎯⎯[1/1]⎯',
+      ' Test Files  1 failed (1)',
+    ),
+  },
+  {
+    name: 'mocha',
+    rule: 'test.numbered-failure',
+    category: 'test_failure',
+    head: '1) parser',
+    covers: [7],
+    log: lines(
+      '  parser',
+      '    ✓ parses numbers',
+      '',
+      '  1 passing (12ms)',
+      '  1 failing',
+      '',
+      '  1) parser',
+      '       parses strings:',
+      "     AssertionError: expected 'a' to equal 'b'",
+      '      at Context.<anonymous> (test/parser.test.js:9:20)',
+      '',
+      'npm ERR! Test failed.  See above for more details.',
+    ),
+  },
+  {
+    name: 'go test',
+    rule: 'go.test-failed',
+    category: 'test_failure',
+    head: '--- FAIL: TestSum (0.00s)',
+    covers: [3],
+    log: lines(
+      '=== RUN   TestSum',
+      '--- FAIL: TestSum (0.00s)',
+      '    sum_test.go:12: got 3, want 4',
+      'FAIL',
+      'FAIL\tgithub.com/acme/calc\t0.004s',
+    ),
+  },
+  {
+    name: 'go build',
+    rule: 'go.build-error',
+    category: 'compilation',
+    head: './main.go:14:2: undefined: fmt.Printn',
+    log: lines('# github.com/acme/tool', './main.go:14:2: undefined: fmt.Printn', '##[error]Process completed with exit code 1.'),
+  },
+  {
+    name: 'cargo test',
+    rule: 'cargo.test-output',
+    category: 'test_failure',
+    head: '---- tests::adds stdout ----',
+    log: lines(
+      'running 2 tests',
+      'test tests::adds ... FAILED',
+      '',
+      'failures:',
+      '',
+      '---- tests::adds stdout ----',
+      "thread 'tests::adds' panicked at src/lib.rs:10:9:",
+      'assertion `left == right` failed',
+      '  left: 3',
+      ' right: 4',
+      '',
+      'failures:',
+      '    tests::adds',
+    ),
+  },
+  {
+    name: 'rustc',
+    rule: 'rustc.error',
+    category: 'compilation',
+    head: 'error[E0308]: mismatched types',
+    covers: [3],
+    log: lines(
+      '   Compiling calc v0.1.0 (/home/runner/work/calc/calc)',
+      'error[E0308]: mismatched types',
+      ' --> src/main.rs:4:18',
+      '  |',
+      '4 |     let x: u32 = "three";',
+      '  |            ---   ^^^^^^^ expected `u32`, found `&str`',
+      '',
+      'error: could not compile `calc` (bin "calc") due to 1 previous error',
+    ),
+  },
+  {
+    name: 'maven surefire',
+    rule: 'surefire.failed',
+    category: 'test_failure',
+    head: '[ERROR] testAdd(com.acme.CalcTest)  Time elapsed: 0.012 s  <<< FAILURE!',
+    log: lines(
+      '[INFO] Running com.acme.CalcTest',
+      '[ERROR] Tests run: 3, Failures: 1, Errors: 0, Skipped: 0, Time elapsed: 0.05 s <<< FAILURE! - in com.acme.CalcTest',
+      '[ERROR] testAdd(com.acme.CalcTest)  Time elapsed: 0.012 s  <<< FAILURE!',
+      'org.opentest4j.AssertionFailedError: expected: <4> but was: <3>',
+      '\tat com.acme.CalcTest.testAdd(CalcTest.java:14)',
+      '[ERROR] Failed to execute goal org.apache.maven.plugins:maven-surefire-plugin:3.2.5:test (default-test) on project calc',
+    ),
+  },
+  {
+    name: 'gradle test',
+    rule: 'gradle.test-failed',
+    category: 'test_failure',
+    head: 'CalcTest > adds() FAILED',
+    log: lines(
+      '> Task :test',
+      '',
+      'CalcTest > adds() FAILED',
+      '    org.opentest4j.AssertionFailedError at CalcTest.java:12',
+      '',
+      '3 tests completed, 1 failed',
+      '',
+      'FAILURE: Build failed with an exception.',
+    ),
+  },
+  {
+    name: 'rspec',
+    rule: 'test.numbered-failure',
+    category: 'test_failure',
+    head: '1) Cart#total sums items',
+    log: lines(
+      'Failures:',
+      '',
+      '  1) Cart#total sums items',
+      '     Failure/Error: expect(cart.total).to eq(4)',
+      '',
+      '       expected: 4',
+      '            got: 3',
+      '     # ./spec/cart_spec.rb:8:in `block (3 levels) in <top (required)>\'',
+      '',
+      'Finished in 0.01 seconds (files took 0.1 seconds to load)',
+    ),
+  },
+  {
+    name: 'phpunit',
+    rule: 'phpunit.failed',
+    category: 'test_failure',
+    head: '1) App\\Tests\\CartTest::testTotal',
+    log: lines(
+      'There was 1 failure:',
+      '',
+      '1) App\\Tests\\CartTest::testTotal',
+      'Failed asserting that 3 matches expected 4.',
+      '',
+      '/home/runner/work/app/app/tests/CartTest.php:14',
+      '',
+      'FAILURES!',
+      'Tests: 5, Assertions: 9, Failures: 1.',
+    ),
+  },
+  {
+    name: '.NET test',
+    rule: 'dotnet.test-failed',
+    category: 'test_failure',
+    head: 'Failed Calc.Tests.AddTests.Adds [12 ms]',
+    log: lines(
+      '  Failed Calc.Tests.AddTests.Adds [12 ms]',
+      '  Error Message:',
+      '   Assert.Equal() Failure',
+      '  Stack Trace:',
+      '     at Calc.Tests.AddTests.Adds() in /src/AddTests.cs:line 9',
+      'Failed!  - Failed:     1, Passed:    11, Skipped:     0, Total:    12',
+    ),
+  },
+  {
+    name: 'tsc',
+    rule: 'tsc.error',
+    category: 'compilation',
+    head: "src/index.ts(3,7): error TS2322: Type 'string' is not assignable to type 'number'.",
+    log: lines('> tsc -p .', '', "src/index.ts(3,7): error TS2322: Type 'string' is not assignable to type 'number'.", 'Error: Process completed with exit code 2.'),
+  },
+  {
+    name: 'javac',
+    rule: 'javac.error',
+    category: 'compilation',
+    head: '[ERROR] /home/runner/work/app/app/src/main/java/App.java:[12,9] cannot find symbol',
+    log: lines(
+      '[ERROR] COMPILATION ERROR : ',
+      '[ERROR] /home/runner/work/app/app/src/main/java/App.java:[12,9] cannot find symbol',
+      '  symbol:   method prnt(java.lang.String)',
+      '[INFO] 1 error',
+    ),
+  },
+  {
+    name: 'gcc',
+    rule: 'cc.error',
+    category: 'compilation',
+    head: "src/main.c:10:5: error: 'y' undeclared (first use in this function)",
+    log: lines(
+      'gcc -O2 -c src/main.c -o main.o',
+      "src/main.c:10:5: error: 'y' undeclared (first use in this function)",
+      '   10 |     y = 3;',
+      '      |     ^',
+      'make: *** [Makefile:4: main.o] Error 1',
+    ),
+  },
+  {
+    name: 'linker',
+    rule: 'linker.error',
+    category: 'compilation',
+    head: "main.c:(.text+0x1d): undefined reference to `compute'",
+    log: lines("/usr/bin/ld: main.o: in function `main':", "main.c:(.text+0x1d): undefined reference to `compute'", 'collect2: error: ld returned 1 exit status'),
+  },
+  {
+    name: 'eslint',
+    rule: 'eslint.error',
+    category: 'lint',
+    head: "  12:7  error  'unused' is assigned a value but never used  no-unused-vars",
+    covers: [2],
+    log: lines(
+      '> eslint .',
+      '/home/runner/work/app/app/src/util.js',
+      "  12:7  error  'unused' is assigned a value but never used  no-unused-vars",
+      '',
+      '✖ 1 problem (1 error, 0 warnings)',
+    ),
+  },
+  {
+    name: 'flake8',
+    rule: 'lint.pep8-style',
+    category: 'lint',
+    head: "app/models.py:3:1: F401 'os' imported but unused",
+    log: lines('$ flake8 app', "app/models.py:3:1: F401 'os' imported but unused", 'The command "flake8 app" exited with 1.'),
+  },
+  {
+    name: 'shellcheck',
+    rule: 'shellcheck',
+    category: 'lint',
+    head: 'In deploy.sh line 4:',
+    log: lines('In deploy.sh line 4:', 'rm -rf $DIR/*', '       ^--^ SC2086 (info): Double quote to prevent globbing and word splitting.'),
+  },
+  {
+    name: 'npm registry 404',
+    rule: 'npm.error',
+    category: 'dependency',
+    head: 'npm ERR! code E404',
+    log: lines(
+      'npm ERR! code E404',
+      "npm ERR! 404 Not Found - GET https://registry.npmjs.org/left-padd - Not found",
+      'npm ERR! A complete log of this run can be found in: /home/runner/.npm/_logs/debug.log',
+    ),
+  },
+  {
+    name: 'pip resolution',
+    rule: 'pip.resolve',
+    category: 'dependency',
+    head: 'ERROR: Could not find a version that satisfies the requirement torch==9.9 (from versions: 2.2.0, 2.3.0)',
+    log: lines(
+      'Collecting torch==9.9',
+      'ERROR: Could not find a version that satisfies the requirement torch==9.9 (from versions: 2.2.0, 2.3.0)',
+      'ERROR: No matching distribution found for torch==9.9',
+    ),
+  },
+  {
+    name: 'bundler',
+    rule: 'bundler.error',
+    category: 'dependency',
+    head: "Could not find gem 'rails (= 9.0.0)' in locally installed gems.",
+    log: lines('$ bundle install', "Could not find gem 'rails (= 9.0.0)' in locally installed gems.", 'The command "bundle install" exited with 7.'),
+  },
+  {
+    name: 'apt',
+    rule: 'apt.error',
+    category: 'dependency',
+    head: 'E: Unable to locate package libfoo-dev',
+    log: lines('Reading package lists...', 'E: Unable to locate package libfoo-dev'),
+  },
+  {
+    name: 'docker build',
+    rule: 'docker.build',
+    category: 'compilation',
+    head: 'ERROR: failed to solve: process "/bin/sh -c npm run build" did not complete successfully: exit code: 2',
+    log: lines('#12 [build 5/6] RUN npm run build', '#12 DONE 0.1s', 'ERROR: failed to solve: process "/bin/sh -c npm run build" did not complete successfully: exit code: 2'),
+  },
+  {
+    name: 'OOM',
+    rule: 'infra.oom',
+    category: 'out_of_memory',
+    head: 'FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory',
+    log: lines('<--- Last few GCs --->', 'FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory', ' 1: 0xb7a940 node::Abort() [node]'),
+  },
+  {
+    name: 'exit 137',
+    rule: 'infra.oom',
+    category: 'out_of_memory',
+    head: 'Error: Process completed with exit code 137.',
+    log: lines('Running webpack...', 'Error: Process completed with exit code 137.'),
+  },
+  {
+    name: 'disk full',
+    rule: 'infra.disk-full',
+    category: 'infrastructure',
+    head: 'write /var/lib/docker/tmp/layer: no space left on device',
+    log: lines('Extracting layer', 'write /var/lib/docker/tmp/layer: no space left on device'),
+  },
+  {
+    name: 'DNS',
+    rule: 'network.error',
+    category: 'network',
+    head: "fatal: unable to access 'https://github.com/acme/lib.git/': Could not resolve host: github.com",
+    log: lines('Cloning into lib...', "fatal: unable to access 'https://github.com/acme/lib.git/': Could not resolve host: github.com"),
+  },
+  {
+    name: 'TLS',
+    rule: 'network.error',
+    category: 'network',
+    head: 'curl: (60) SSL certificate problem: unable to get local issuer certificate',
+    log: lines('$ curl -fsSL https://example.internal/install.sh', 'curl: (60) SSL certificate problem: unable to get local issuer certificate'),
+  },
+  {
+    name: 'rate limit',
+    rule: 'infra.rate-limit',
+    category: 'infrastructure',
+    head: 'Error: API rate limit exceeded for installation ID 4242.',
+    log: lines('Fetching releases', 'Error: API rate limit exceeded for installation ID 4242.'),
+  },
+  {
+    name: 'job timeout',
+    rule: 'infra.timeout',
+    category: 'timeout',
+    head: '##[error]The job running on runner GitHub Actions 12 has exceeded the maximum execution time of 360 minutes.',
+    log: lines('Running soak test', '##[error]The job running on runner GitHub Actions 12 has exceeded the maximum execution time of 360 minutes.'),
+  },
+  {
+    name: 'cancellation',
+    rule: 'infra.timeout',
+    category: 'timeout',
+    head: '##[error]The operation was canceled.',
+    log: lines('Running e2e', '##[error]The operation was canceled.'),
+  },
+  {
+    name: 'runner lost',
+    rule: 'infra.runner-lost',
+    category: 'infrastructure',
+    head: '##[error]The runner has received a shutdown signal. This can happen when the runner service is stopped, or a manually started runner is canceled.',
+    log: lines('Building', '##[error]The runner has received a shutdown signal. This can happen when the runner service is stopped, or a manually started runner is canceled.'),
+  },
+  {
+    name: 'service container',
+    rule: 'infra.service-container',
+    category: 'infrastructure',
+    head: '##[error]Failed to initialize container postgres:16',
+    log: lines('Starting postgres service container', '##[error]Failed to initialize container postgres:16'),
+  },
+  {
+    name: 'security scanner',
+    rule: 'security.vulnerability',
+    category: 'security_scan',
+    head: 'Total: 3 (UNKNOWN: 0, LOW: 1, MEDIUM: 1, HIGH: 0, CRITICAL: 1)',
+    log: lines('app:latest (alpine 3.19.1)', '', 'Total: 3 (UNKNOWN: 0, LOW: 1, MEDIUM: 1, HIGH: 0, CRITICAL: 1)'),
+  },
+  {
+    name: 'missing action input',
+    rule: 'config.missing-input',
+    category: 'configuration',
+    head: '##[error]Input required and not supplied: token',
+    log: lines('Run acme/deploy-action@v2', '##[error]Input required and not supplied: token'),
+  },
+  {
+    name: 'command not found',
+    rule: 'shell.command-not-found',
+    category: 'configuration',
+    head: '/home/runner/work/_temp/1c2d.sh: line 1: pnpm: command not found',
+    log: lines('##[group]Run pnpm install', 'pnpm install', '##[endgroup]', '/home/runner/work/_temp/1c2d.sh: line 1: pnpm: command not found', '##[error]Process completed with exit code 127.'),
+  },
+  {
+    name: 'java exception',
+    rule: 'java.exception',
+    category: 'unknown',
+    head: 'Exception in thread "main" java.lang.IllegalStateException: no config',
+    covers: [3],
+    log: lines('$ java -jar app.jar', 'Exception in thread "main" java.lang.IllegalStateException: no config', '\tat com.acme.Main.main(Main.java:7)', 'The command "java -jar app.jar" exited with 1.'),
+  },
+];
+
+describe('rule families', () => {
+  for (const c of CASES) {
+    it(`recognises ${c.name}`, async () => {
+      // Act
+      const analysis = await analyzeLog(c.log);
+      // Assert
+      const top = analysis.failures[0];
+      expect(top?.rule).toBe(c.rule);
+      expect(top?.category).toBe(c.category);
+      expect(top?.lines[0]?.text.trim()).toBe(c.head.trim());
+      for (const line of c.covers ?? []) {
+        expect(top?.startLine).toBeLessThanOrEqual(line);
+        expect(top?.endLine).toBeGreaterThanOrEqual(line);
+      }
+      expect(analysis.category).toBe(c.category);
+      expect(analysis.evidence?.text.trim()).toBe(c.head.trim());
+    });
+  }
+});
+
+describe('keyword pre-filter', () => {
+  it('lets every sample headline through to the rule table', () => {
+    for (const c of CASES) {
+      const head = c.head.replace(/^##\[error\]/, '');
+      expect(PREFILTER_RE.test(head) || PREFILTER_START_RE.test(head), c.name).toBe(true);
+    }
+  });
+
+  it('skips ordinary output', () => {
+    for (const line of ['Compiling 65 files (.ex)', 'added 612 packages in 9s', 'HEAD is now at 8c1f2e7 Merge', '  ✓ parses numbers (3 ms)']) {
+      expect(PREFILTER_RE.test(line) || PREFILTER_START_RE.test(line), line).toBe(false);
+    }
+  });
+});
