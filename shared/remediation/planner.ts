@@ -1,0 +1,138 @@
+import type { KnowledgeSummary, RemediationAction } from '../domain/incident.js';
+import type { Category } from '../logs/types.js';
+import { AUTOMATIC_ACTIONS, type AutomaticAction, type RepositoryPolicy, type Severity } from './policy.js';
+import type { RunbookMapping } from './runbooks.js';
+
+/** Live counters the guards need; read from the guard store before planning. */
+export interface GuardState {
+  /** The kill-switch label is on the repository (labels only writers can set). */
+  killSwitchLabelSet: boolean;
+  automaticActionsLastHour: number;
+  automaticActionsLastDay: number;
+  /** Outcomes of this repository's automatic actions within the breaker's window. */
+  recentOutcomes: { attempts: number; failures: number };
+  /** Automatic re-runs already requested for this workflow and head SHA. */
+  rerunsForCommit: number;
+}
+
+export interface PlanInput {
+  source: 'github' | 'cloudwatch';
+  repository: string | null;
+  category: Category | null;
+  severity: Severity;
+  failureLineCount: number;
+  /** Stages that failed before planning; a degraded incident always goes to a human. */
+  stageErrors: string[];
+  analysis: { proposedAction: RemediationAction; confidence: number; rationale: string; hasPatch: boolean };
+  knowledge: KnowledgeSummary | null;
+  /** The A/B variant the incident was assigned to, when its action is one of the allow-list. */
+  variant: { experimentId: string; variant: string; action: RemediationAction } | null;
+  policy: RepositoryPolicy;
+  guards: GuardState;
+  capabilities: { github: boolean; pullRequest: boolean; runbook: RunbookMapping | null };
+}
+
+export interface RemediationPlan {
+  /** What will be done. */
+  action: RemediationAction;
+  /** What was proposed (by the analysis or the experiment variant). */
+  proposed: RemediationAction;
+  /** Why, one line per guard that decided something, in the order they were checked. */
+  reasons: string[];
+  requiresApproval: boolean;
+  /** Recorded but not applied. */
+  dryRun: boolean;
+  experiment: { experimentId: string; variant: string } | null;
+}
+
+function isAutomatic(action: RemediationAction): action is AutomaticAction {
+  return (AUTOMATIC_ACTIONS as readonly string[]).includes(action);
+}
+
+const fmt = (n: number) => n.toFixed(2);
+
+/** Where a blocked automatic action goes: a human for alarms and exhausted re-runs, else an explanation. */
+function fallbackFor(input: PlanInput): RemediationAction {
+  return input.source === 'cloudwatch' || !input.capabilities.pullRequest ? 'escalate' : 'comment_only';
+}
+
+/** The first guard that blocks an automatic action, with its reason; null when every guard passes. */
+function blockedBy(action: AutomaticAction, input: PlanInput): { reason: string; to: RemediationAction } | null {
+  const { policy, guards, analysis } = input;
+  const rule = policy.actions[action];
+  if (action === 'run_runbook' && input.source !== 'cloudwatch') return { reason: 'runbooks only answer alarms', to: fallbackFor(input) };
+  if (action !== 'run_runbook' && input.source !== 'github') return { reason: `${action} only applies to GitHub runs`, to: 'escalate' };
+  if (action === 'run_runbook' && !input.capabilities.runbook) return { reason: 'no runbook is allow-listed for this alarm', to: 'escalate' };
+  if (action !== 'run_runbook' && !input.capabilities.github) return { reason: `${action} needs GitHub credentials, none configured`, to: fallbackFor(input) };
+  if (action === 'open_fix_pr' && !analysis.hasPatch) return { reason: 'a fix PR needs a patch, and the analysis has none that passed validation', to: fallbackFor(input) };
+  if (!rule.allowed) return { reason: `${action} is not allowed by this repository's policy`, to: fallbackFor(input) };
+  if (analysis.confidence < rule.minConfidence) {
+    return { reason: `confidence ${fmt(analysis.confidence)} is below the ${fmt(rule.minConfidence)} needed for ${action}`, to: fallbackFor(input) };
+  }
+  if (policy.killSwitch) return { reason: 'the kill switch is on in the configuration: no automatic actions', to: fallbackFor(input) };
+  if (guards.killSwitchLabelSet) return { reason: `the repository has the "${policy.killSwitchLabel}" label: no automatic actions`, to: fallbackFor(input) };
+  const { attempts, failures } = guards.recentOutcomes;
+  const breaker = policy.circuitBreaker;
+  if (attempts >= breaker.minSamples && failures / attempts > breaker.maxFailureRate) {
+    return {
+      reason: `circuit breaker open: ${failures} of the last ${attempts} automatic actions failed (limit ${fmt(breaker.maxFailureRate)})`,
+      to: fallbackFor(input),
+    };
+  }
+  if (guards.automaticActionsLastHour >= policy.rateLimits.perHour) {
+    return { reason: `rate limit: ${guards.automaticActionsLastHour} automatic actions in the last hour (limit ${policy.rateLimits.perHour})`, to: fallbackFor(input) };
+  }
+  if (guards.automaticActionsLastDay >= policy.rateLimits.perDay) {
+    return { reason: `rate limit: ${guards.automaticActionsLastDay} automatic actions today (limit ${policy.rateLimits.perDay})`, to: fallbackFor(input) };
+  }
+  if (action === 'rerun_failed_jobs' && guards.rerunsForCommit >= policy.autoRerunMax) {
+    return { reason: `failed again after ${guards.rerunsForCommit} automatic re-run(s) of this commit (limit ${policy.autoRerunMax}): needs a human`, to: 'escalate' };
+  }
+  return null;
+}
+
+function needsApproval(action: RemediationAction, input: PlanInput): boolean {
+  return input.policy.requireApproval.some(
+    (rule) =>
+      (rule.actions as readonly string[]).includes(action) &&
+      (!rule.categories || (input.category !== null && rule.categories.includes(input.category))) &&
+      (!rule.severities || rule.severities.includes(input.severity)),
+  );
+}
+
+/**
+ * The remediation planner: pure, so every guard is table-tested. The analysis (or an experiment variant) only
+ * proposes; the policy, the guards and the capabilities decide, and nothing outside the allow-list can result.
+ */
+export function planRemediation(input: PlanInput): RemediationPlan {
+  const proposed = input.variant?.action ?? input.analysis.proposedAction;
+  const reasons: string[] = [];
+  if (input.variant) reasons.push(`experiment ${input.variant.experimentId}: variant ${input.variant.variant} proposes ${input.variant.action}`);
+  const experiment = input.variant ? { experimentId: input.variant.experimentId, variant: input.variant.variant } : null;
+  const done = (action: RemediationAction, reason: string): RemediationPlan => {
+    reasons.push(reason);
+    const requiresApproval = isAutomatic(action) && needsApproval(action, input);
+    if (requiresApproval) reasons.push(`${action} needs approval from someone with write access (policy)`);
+    if (input.policy.dryRun && isAutomatic(action)) reasons.push('dry run: the plan is recorded, nothing is applied');
+    return { action, proposed, reasons, requiresApproval, dryRun: input.policy.dryRun && isAutomatic(action), experiment };
+  };
+
+  if (input.stageErrors.length > 0) return done('escalate', `a pipeline stage failed (${input.stageErrors.join('; ')}): a human should look`);
+  if (input.failureLineCount === 0 && (input.category === null || input.category === 'unknown') && input.source === 'github') {
+    return done('escalate', 'no failure lines could be found in the logs');
+  }
+  if (proposed === 'escalate') return done('escalate', `the analysis asks for a human: ${input.analysis.rationale}`.slice(0, 300));
+  if (proposed === 'comment_only') {
+    return input.source === 'cloudwatch' || !input.capabilities.pullRequest
+      ? done('escalate', 'no automatic fix proposed and no pull request to explain it on: a human should look')
+      : done('comment_only', 'a code or configuration change is needed; explained on the pull request');
+  }
+  const blocked = blockedBy(proposed, input);
+  if (blocked) return done(blocked.to, `${proposed} proposed, not taken: ${blocked.reason}`);
+  const why: Record<AutomaticAction, string> = {
+    rerun_failed_jobs: `re-run the failed jobs: the ${input.category ?? 'unknown'} failure looks transient (confidence ${fmt(input.analysis.confidence)})`,
+    open_fix_pr: `open a fix PR for review from the analysis patch (confidence ${fmt(input.analysis.confidence)})`,
+    run_runbook: `run the allow-listed runbook ${input.capabilities.runbook?.document ?? ''} for this alarm (confidence ${fmt(input.analysis.confidence)})`,
+  };
+  return done(proposed, why[proposed]);
+}

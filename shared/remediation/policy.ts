@@ -1,0 +1,149 @@
+import { z } from 'zod';
+import { REMEDIATION_ACTIONS } from '../domain/incident.js';
+import { ValidationError } from '../errors.js';
+import { CATEGORIES } from '../logs/types.js';
+
+/** Actions that change something outside Pipeline Guard and therefore pass every guard. */
+export const AUTOMATIC_ACTIONS = ['rerun_failed_jobs', 'open_fix_pr', 'run_runbook'] as const;
+export type AutomaticAction = (typeof AUTOMATIC_ACTIONS)[number];
+
+export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+const actionRule = z
+  .object({
+    allowed: z.boolean(),
+    /** The analysis confidence this action needs (0..1). */
+    minConfidence: z.number().min(0).max(1),
+  })
+  .strict();
+
+const approvalRule = z
+  .object({
+    actions: z.array(z.enum(AUTOMATIC_ACTIONS)).min(1).max(3),
+    categories: z.array(z.enum(CATEGORIES)).max(CATEGORIES.length).optional(),
+    severities: z.array(z.enum(SEVERITIES)).max(SEVERITIES.length).optional(),
+  })
+  .strict();
+
+const repositoryPolicy = z
+  .object({
+    /** Plan and record, apply nothing. */
+    dryRun: z.boolean(),
+    /** Stops every automatic action for the repository. */
+    killSwitch: z.boolean(),
+    /** A repository label (set by someone with write access) that has the same effect as `killSwitch`. */
+    killSwitchLabel: z.string().min(1).max(50),
+    actions: z
+      .object({
+        rerun_failed_jobs: actionRule,
+        open_fix_pr: actionRule,
+        run_runbook: actionRule,
+      })
+      .strict(),
+    /** Automatic re-runs per workflow run (all attempts of one head SHA and workflow together). */
+    autoRerunMax: z.number().int().min(0).max(5),
+    rateLimits: z.object({ perHour: z.number().int().min(0).max(1000), perDay: z.number().int().min(0).max(10_000) }).strict(),
+    circuitBreaker: z
+      .object({
+        /** Failure rate of recent automatic actions above which the breaker opens. */
+        maxFailureRate: z.number().min(0).max(1),
+        /** Hours of automatic-action outcomes considered (counted in hourly buckets). */
+        windowHours: z.number().int().min(1).max(168),
+        /** Fewer outcomes than this never open the breaker: one failure is not a trend. */
+        minSamples: z.number().int().min(1).max(100),
+      })
+      .strict(),
+    /** Actions that wait for `/guard approve` from a user with write access. */
+    requireApproval: z.array(approvalRule).max(20),
+    /** How long an approval request waits before it escalates. */
+    approvalTimeoutMinutes: z.number().int().min(1).max(7 * 24 * 60),
+  })
+  .strict();
+
+export type RepositoryPolicy = z.infer<typeof repositoryPolicy>;
+
+/**
+ * Safe defaults: re-runs are cheap and reversible; fix PRs are only opened at high confidence and always need
+ * review anyway; runbooks touch production, so they wait for a human approval unless a repository opts out.
+ */
+export const DEFAULT_POLICY: RepositoryPolicy = {
+  dryRun: false,
+  killSwitch: false,
+  killSwitchLabel: 'guard:pause',
+  actions: {
+    rerun_failed_jobs: { allowed: true, minConfidence: 0.6 },
+    open_fix_pr: { allowed: true, minConfidence: 0.9 },
+    run_runbook: { allowed: true, minConfidence: 0.8 },
+  },
+  autoRerunMax: 1,
+  rateLimits: { perHour: 10, perDay: 50 },
+  circuitBreaker: { maxFailureRate: 0.5, windowHours: 24, minSamples: 4 },
+  requireApproval: [{ actions: ['run_runbook'], severities: ['high', 'critical'] }],
+  approvalTimeoutMinutes: 240,
+};
+
+const partialRepositoryPolicy = repositoryPolicy
+  .extend({
+    actions: z
+      .object({ rerun_failed_jobs: actionRule.partial(), open_fix_pr: actionRule.partial(), run_runbook: actionRule.partial() })
+      .partial()
+      .strict(),
+    rateLimits: repositoryPolicy.shape.rateLimits.partial(),
+    circuitBreaker: repositoryPolicy.shape.circuitBreaker.partial(),
+  })
+  .partial();
+
+/** The policy file: defaults for every repository, then overrides per `owner/name` (case-insensitive). */
+export const policyFileSchema = z
+  .object({
+    defaults: partialRepositoryPolicy.optional(),
+    repositories: z.record(z.string().regex(/^[\w.-]+\/[\w.-]+$/), partialRepositoryPolicy).optional(),
+  })
+  .strict();
+export type PolicyFile = z.infer<typeof policyFileSchema>;
+type PartialPolicy = z.infer<typeof partialRepositoryPolicy>;
+
+function merge(base: RepositoryPolicy, override: PartialPolicy | undefined): RepositoryPolicy {
+  if (!override) return base;
+  const actions = { ...base.actions };
+  for (const action of AUTOMATIC_ACTIONS) actions[action] = { ...base.actions[action], ...override.actions?.[action] };
+  return {
+    ...base,
+    ...override,
+    actions,
+    rateLimits: { ...base.rateLimits, ...override.rateLimits },
+    circuitBreaker: { ...base.circuitBreaker, ...override.circuitBreaker },
+  } as RepositoryPolicy;
+}
+
+/** Parses a policy file's JSON text; a bad file fails with the path of the first problem. */
+export function parsePolicyFile(text: string): PolicyFile {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new ValidationError('policy file is not valid JSON');
+  }
+  const result = policyFileSchema.safeParse(json);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new ValidationError(`policy file: ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`);
+  }
+  return result.data;
+}
+
+/**
+ * The effective policy for a repository (null for alarms): built-in defaults, then the file's defaults, then
+ * the repository's overrides; the global dry-run flag can only make it stricter.
+ */
+export function policyFor(file: PolicyFile, repository: string | null, globalDryRun: boolean): RepositoryPolicy {
+  let policy = merge(DEFAULT_POLICY, file.defaults);
+  if (repository) {
+    const key = Object.keys(file.repositories ?? {}).find((name) => name.toLowerCase() === repository.toLowerCase());
+    if (key) policy = merge(policy, file.repositories?.[key]);
+  }
+  return globalDryRun ? { ...policy, dryRun: true } : policy;
+}
+
+export { REMEDIATION_ACTIONS };

@@ -1,0 +1,105 @@
+import { GetAutomationExecutionCommand, SSMClient, StartAutomationExecutionCommand } from '@aws-sdk/client-ssm';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { AlarmDetails } from '../../../shared/domain/incident.js';
+import { DEFAULT_POLICY, parsePolicyFile, policyFor } from '../../../shared/remediation/policy.js';
+import { createSsmRunbookRunner, followRunbook } from '../../../shared/remediation/runbook-runner.js';
+import { automationClientToken, parseRunbookMappings, runbookFor, runbookParameters } from '../../../shared/remediation/runbooks.js';
+
+const ssm = mockClient(SSMClient);
+afterEach(() => ssm.reset());
+
+const alarm: AlarmDetails = {
+  name: 'checkout-api-5xx-rate', arn: 'arn:aws:cloudwatch:us-east-1:1:alarm:checkout-api-5xx-rate', account: '123456789012', region: 'us-east-1',
+  state: 'ALARM', previousState: 'OK', reason: 'Threshold Crossed', stateChangedAt: '2026-11-20T10:03:12.000+0000', metric: '5XXError', namespace: 'AWS/ApiGateway', threshold: 25,
+};
+
+describe('policy file', () => {
+  it('layers built-in defaults, file defaults and repository overrides', () => {
+    const file = parsePolicyFile(JSON.stringify({
+      defaults: { rateLimits: { perHour: 3 } },
+      repositories: { 'Acme/App': { actions: { open_fix_pr: { allowed: false } }, dryRun: true } },
+    }));
+
+    const policy = policyFor(file, 'acme/app', false);
+
+    expect(policy.rateLimits).toEqual({ perHour: 3, perDay: DEFAULT_POLICY.rateLimits.perDay });
+    expect(policy.actions.open_fix_pr).toEqual({ allowed: false, minConfidence: 0.9 });
+    expect(policy.actions.rerun_failed_jobs).toEqual(DEFAULT_POLICY.actions.rerun_failed_jobs);
+    expect(policy.dryRun).toBe(true);
+    expect(policyFor(file, 'other/repo', false).dryRun).toBe(false);
+    expect(policyFor(file, 'other/repo', true).dryRun).toBe(true);
+  });
+
+  it('rejects unknown keys and bad values with their path', () => {
+    expect(() => parsePolicyFile('{"defaults": {"autoMerge": true}}')).toThrow(/policy file: defaults/);
+    expect(() => parsePolicyFile('{"defaults": {"actions": {"rerun_failed_jobs": {"minConfidence": 2}}}}')).toThrow(/defaults\.actions\.rerun_failed_jobs\.minConfidence/);
+    expect(() => parsePolicyFile('{"defaults": {"actions": {"merge": {"allowed": true}}}}')).toThrow(/policy file/);
+    expect(() => parsePolicyFile('not json')).toThrow('policy file is not valid JSON');
+  });
+});
+
+describe('runbook mappings', () => {
+  const mappings = parseRunbookMappings(JSON.stringify([
+    { alarmNamePrefix: 'checkout-', document: 'Restart-Checkout', parameters: { Service: ['checkout'] } },
+    { alarmNamePrefix: 'checkout-api-', document: 'AWS-RestartECSService', parameters: { AlarmName: ['{{alarm.name}}'], Region: ['{{ alarm.region }}'], Other: ['{{secret}}'] }, severity: 'medium' },
+  ]));
+
+  it('picks the longest matching prefix and fills only the documented placeholders', () => {
+    const mapping = runbookFor(alarm, mappings);
+
+    expect(mapping?.document).toBe('AWS-RestartECSService');
+    expect(runbookParameters(mapping!, alarm)).toEqual({ AlarmName: ['checkout-api-5xx-rate'], Region: ['us-east-1'], Other: ['{{secret}}'] });
+    expect(runbookFor({ name: 'billing-errors' }, mappings)).toBeNull();
+  });
+
+  it('refuses documents and parameters outside the expected shape', () => {
+    expect(() => parseRunbookMappings('[{"alarmNamePrefix":"a","document":"bad doc; rm -rf"}]')).toThrow(/document/);
+  });
+
+  it('derives a stable UUID-shaped idempotency token per incident', () => {
+    expect(automationClientToken('cw-1')).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-a[0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(automationClientToken('cw-1')).toBe(automationClientToken('cw-1'));
+    expect(automationClientToken('cw-2')).not.toBe(automationClientToken('cw-1'));
+  });
+});
+
+describe('SSM runbook runner', () => {
+  it('starts the allow-listed document with the idempotency token and follows it to the end', async () => {
+    ssm.on(StartAutomationExecutionCommand).resolves({ AutomationExecutionId: 'exec-1' });
+    ssm.on(GetAutomationExecutionCommand)
+      .resolvesOnce({ AutomationExecution: { AutomationExecutionStatus: 'InProgress' } })
+      .resolves({ AutomationExecution: { AutomationExecutionStatus: 'Success' } });
+    const runner = createSsmRunbookRunner(new SSMClient({}));
+
+    const { executionId } = await runner.start({ document: 'AWS-RestartECSService', parameters: { Service: ['checkout'] }, clientToken: automationClientToken('cw-1') });
+    const final = await followRunbook(runner, executionId, { pollMs: 5000, timeoutMs: 60_000, sleep: async () => {} });
+
+    expect(final).toEqual({ executionId: 'exec-1', status: 'Success', failureMessage: null });
+    expect(ssm.commandCalls(StartAutomationExecutionCommand)[0]?.args[0].input).toEqual({
+      DocumentName: 'AWS-RestartECSService', Parameters: { Service: ['checkout'] }, ClientToken: automationClientToken('cw-1'),
+    });
+    expect(ssm.commandCalls(GetAutomationExecutionCommand)).toHaveLength(2);
+  });
+
+  it('reports a runbook still running at the deadline instead of waiting past it', async () => {
+    ssm.on(GetAutomationExecutionCommand).resolves({ AutomationExecution: { AutomationExecutionStatus: 'InProgress' } });
+    let clock = 0;
+
+    const final = await followRunbook(createSsmRunbookRunner(new SSMClient({})), 'exec-2', {
+      pollMs: 10_000, timeoutMs: 30_000, now: () => clock, sleep: async (ms) => { clock += ms; },
+    });
+
+    expect(final.status).toBe('InProgress (still running when Pipeline Guard stopped waiting)');
+    // Polled at 0, 10, 20 and 30 s; the next poll would fall after the 30 s deadline.
+    expect(ssm.commandCalls(GetAutomationExecutionCommand)).toHaveLength(4);
+  });
+
+  it('reports failure with SSM\'s message', async () => {
+    ssm.on(GetAutomationExecutionCommand).resolves({ AutomationExecution: { AutomationExecutionStatus: 'Failed', FailureMessage: 'Step restart failed' } });
+
+    const final = await followRunbook(createSsmRunbookRunner(new SSMClient({})), 'exec-3', { pollMs: 1, timeoutMs: 10 });
+
+    expect(final).toEqual({ executionId: 'exec-3', status: 'Failed', failureMessage: 'Step restart failed' });
+  });
+});
