@@ -1,0 +1,112 @@
+/**
+ * Live counters behind the remediation guards, in the incidents table: automatic actions per scope per hour and
+ * per day (rate limits), and outcomes of automatic actions per hour (circuit breaker). Every write is a single
+ * atomic `ADD`, conditional where a limit applies; no read-modify-write, no transactions.
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, type BatchGetCommandOutput, type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+
+/** Buckets outlive the longest window they serve (a day, a week of breaker history); TTL then removes them. */
+const BUCKET_TTL_SECONDS = 8 * 86_400;
+
+export interface GuardCounters {
+  automaticActionsLastHour: number;
+  automaticActionsLastDay: number;
+  recentOutcomes: { attempts: number; failures: number };
+}
+
+export interface GuardStore {
+  read(scope: string, breakerWindowHours: number): Promise<GuardCounters>;
+  /**
+   * Takes one automatic-action slot in the current hour and day, unless either is full. Returns false when a
+   * limit is reached (another execution may have taken the last slot since `read`).
+   */
+  reserve(scope: string, limits: { perHour: number; perDay: number }): Promise<boolean>;
+  /** Counts the outcome of an automatic action for the circuit breaker. */
+  recordOutcome(scope: string, succeeded: boolean): Promise<void>;
+}
+
+const hourKey = (at: Date) => at.toISOString().slice(0, 13).replace(/[-T]/g, '');
+const dayKey = (at: Date) => at.toISOString().slice(0, 10).replace(/-/g, '');
+
+export function createGuardStore(options: { client: DynamoDBDocumentClient; tableName: string; clock?: () => Date }): GuardStore {
+  const { client, tableName } = options;
+  const clock = options.clock ?? (() => new Date());
+  const key = (scope: string, sk: string) => ({ pk: `GUARD#${scope}`, sk });
+  const expiresAt = () => Math.floor(clock().getTime() / 1000) + BUCKET_TTL_SECONDS;
+
+  async function increment(scope: string, sk: string, limit: number | null, add: Record<string, number>) {
+    const names: Record<string, string> = { '#expiresAt': 'expiresAt' };
+    const values: Record<string, unknown> = { ':expiresAt': expiresAt() };
+    const adds = Object.entries(add).map(([field, value], i) => {
+      names[`#c${i}`] = field;
+      values[`:v${i}`] = value;
+      return `#c${i} :v${i}`;
+    });
+    if (limit !== null) values[':limit'] = limit;
+    await client.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: key(scope, sk),
+        UpdateExpression: `ADD ${adds.join(', ')} SET #expiresAt = :expiresAt`,
+        ...(limit !== null ? { ConditionExpression: 'attribute_not_exists(#c0) OR #c0 < :limit' } : {}),
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }),
+    );
+  }
+
+  return {
+    async read(scope, breakerWindowHours) {
+      const now = clock();
+      const hours = Array.from({ length: breakerWindowHours }, (_, i) => hourKey(new Date(now.getTime() - i * 3_600_000)));
+      const keys = [key(scope, `ACTIONS#H#${hourKey(now)}`), key(scope, `ACTIONS#D#${dayKey(now)}`), ...hours.map((h) => key(scope, `OUTCOMES#H#${h}`))];
+      const items = new Map<string, Record<string, unknown>>();
+      // BatchGet takes 100 keys per call; the breaker window is at most a week (168 hours).
+      for (let i = 0; i < keys.length; i += 100) {
+        let request: Record<string, { Keys: Array<Record<string, unknown>> }> | undefined = { [tableName]: { Keys: keys.slice(i, i + 100) } };
+        for (let attempt = 0; request && attempt < 5; attempt += 1) {
+          const response: BatchGetCommandOutput = await client.send(new BatchGetCommand({ RequestItems: request }));
+          for (const item of response.Responses?.[tableName] ?? []) items.set(String(item.sk), item);
+          const unprocessed: Array<Record<string, unknown>> | undefined = response.UnprocessedKeys?.[tableName]?.Keys;
+          request = unprocessed && unprocessed.length > 0 ? { [tableName]: { Keys: unprocessed } } : undefined;
+        }
+      }
+      const count = (sk: string, field: string) => Number(items.get(sk)?.[field] ?? 0);
+      let attempts = 0;
+      let failures = 0;
+      for (const h of hours) {
+        attempts += count(`OUTCOMES#H#${h}`, 'attempts');
+        failures += count(`OUTCOMES#H#${h}`, 'failures');
+      }
+      return {
+        automaticActionsLastHour: count(`ACTIONS#H#${hourKey(now)}`, 'count'),
+        automaticActionsLastDay: count(`ACTIONS#D#${dayKey(now)}`, 'count'),
+        recentOutcomes: { attempts, failures },
+      };
+    },
+
+    async reserve(scope, limits) {
+      const now = clock();
+      try {
+        await increment(scope, `ACTIONS#H#${hourKey(now)}`, limits.perHour, { count: 1 });
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false;
+        throw error;
+      }
+      try {
+        await increment(scope, `ACTIONS#D#${dayKey(now)}`, limits.perDay, { count: 1 });
+        return true;
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        // Give the hour slot back so a full day does not also eat into the next hours' budget.
+        await increment(scope, `ACTIONS#H#${hourKey(now)}`, null, { count: -1 });
+        return false;
+      }
+    },
+
+    async recordOutcome(scope, succeeded) {
+      await increment(scope, `OUTCOMES#H#${hourKey(clock())}`, null, { attempts: 1, failures: succeeded ? 0 : 1 });
+    },
+  };
+}

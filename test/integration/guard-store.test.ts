@@ -1,0 +1,63 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type EmbeddedDynamo, startEmbeddedDynamo } from '../../infra/local/embedded-dynamo.js';
+import { createGuardStore } from '../../shared/remediation/guard-store.js';
+import { createDocumentClient } from '../../shared/stores/dynamo.js';
+
+/** Guard counters against the embedded DynamoDB-compatible server: atomic under concurrency. */
+let dynamo: EmbeddedDynamo;
+let dir: string;
+let now = new Date('2026-11-22T10:15:00Z');
+const tableNames = { incidents: 'incidents', baselines: 'baselines', experiments: 'experiments' };
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'guard-store-'));
+  dynamo = await startEmbeddedDynamo({ path: dir, tableNames, region: 'us-east-1' });
+});
+
+afterAll(async () => {
+  await dynamo?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+function store() {
+  return createGuardStore({ client: createDocumentClient({ region: 'us-east-1', endpoint: dynamo.endpoint }), tableName: 'incidents', clock: () => now });
+}
+
+describe('guard store', () => {
+  it('grants exactly the hourly limit under 30 concurrent reservations', async () => {
+    const guards = store();
+
+    const results = await Promise.all(Array.from({ length: 30 }, () => guards.reserve('acme/app', { perHour: 10, perDay: 100 })));
+
+    expect(results.filter(Boolean)).toHaveLength(10);
+    expect(await guards.read('acme/app', 24)).toMatchObject({ automaticActionsLastHour: 10, automaticActionsLastDay: 10 });
+  });
+
+  it('starts a fresh hourly budget next hour but keeps counting the day', async () => {
+    const guards = store();
+    now = new Date('2026-11-22T11:05:00Z');
+
+    const granted = await guards.reserve('acme/app', { perHour: 10, perDay: 12 });
+    const afterDayFull = [await guards.reserve('acme/app', { perHour: 10, perDay: 12 }), await guards.reserve('acme/app', { perHour: 10, perDay: 12 })];
+
+    expect(granted).toBe(true);
+    expect(afterDayFull).toEqual([true, false]);
+    // The refused reservation gave its hour slot back.
+    expect(await guards.read('acme/app', 24)).toMatchObject({ automaticActionsLastHour: 2, automaticActionsLastDay: 12 });
+  });
+
+  it('sums action outcomes over the breaker window only', async () => {
+    const guards = store();
+    now = new Date('2026-11-20T09:00:00Z');
+    await guards.recordOutcome('acme/lib', false);
+    now = new Date('2026-11-22T09:00:00Z');
+    await Promise.all([guards.recordOutcome('acme/lib', true), guards.recordOutcome('acme/lib', false), guards.recordOutcome('acme/lib', false)]);
+    now = new Date('2026-11-22T12:00:00Z');
+
+    expect((await guards.read('acme/lib', 24)).recentOutcomes).toEqual({ attempts: 3, failures: 2 });
+    expect((await guards.read('acme/lib', 168)).recentOutcomes).toEqual({ attempts: 4, failures: 3 });
+  });
+});
