@@ -10,7 +10,8 @@
  * | bedrockModelId     | (none → offline analyzer) | Bedrock model or cross-Region inference profile id (`anthropic.…`, `us.anthropic.…`); sets ANALYZER=bedrock and grants InvokeModel on that model only |
  * | bedrockRegion      | the stack's region        | region the analyzer calls Bedrock in                                                      |
  * | githubApiUrl       | https://api.github.com    | GitHub REST base URL; `https://<host>/api/v3` for GitHub Enterprise Server                |
- * | githubBotLogin     | (discovered via GET /user)| login the bot comments as, used to find its own PR comment                               |
+ * | githubBotLogin     | (discovered)              | login the bot comments as, used to find its own PR comment (GET /user; an App: `<slug>[bot]` from GET /app) |
+ * | githubAppId        | (none → token)            | act as this GitHub App: creates an empty private-key secret instead of the token secret  |
  * | logRetentionDays   | 30                        | retention of every log group (a CloudWatch Logs retention value: 1, 3, 5, 7, 14, 30, 60, 90, …) |
  * | dryRun             | false                     | remediation plans but applies nothing (no re-runs)                                       |
  * | autoRerunMax       | 1                         | automatic re-runs per workflow run                                                        |
@@ -19,6 +20,9 @@
  * | maxLogBytes        | 209715200                 | bytes of one job log read by classify                                                    |
  * | llmMaxTokens       | 1024                      | output token cap for the LLM analyzer                                                    |
  * | llmTemperature     | 0                         | LLM temperature (0–1)                                                                      |
+ * | llmInputTokenBudget | 8000                     | estimated input tokens per model call (3000–1000000): how much log and knowledge is sent |
+ * | bedrockGuardrailId | (none)                    | Bedrock Guardrail id or ARN applied to every analysis call (needs bedrockModelId); grants ApplyGuardrail on it |
+ * | bedrockGuardrailVersion | DRAFT                | guardrail version: DRAFT or a version number                                              |
  * | alarmNamePrefix    | (all alarms)              | only CloudWatch alarms whose name starts with this prefix start the pipeline             |
  *
  * Without `alarmNamePrefix`, every alarm in the account and region is handled except this stack's own alarms
@@ -29,6 +33,7 @@ import { join } from 'node:path';
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import {
   AccessLogFormat,
+  AuthorizationType,
   EndpointType,
   LambdaIntegration,
   LogGroupLogDestination,
@@ -63,6 +68,8 @@ export interface GuardSettings {
   readonly bedrockRegion?: string;
   readonly githubApiUrl: string;
   readonly githubBotLogin?: string;
+  /** Authenticate as this GitHub App (installation tokens) instead of with a token. */
+  readonly githubAppId?: number;
   readonly logRetentionDays: RetentionDays;
   readonly dryRun: boolean;
   readonly autoRerunMax: number;
@@ -71,6 +78,8 @@ export interface GuardSettings {
   readonly maxLogBytes: number;
   readonly llmMaxTokens: number;
   readonly llmTemperature: number;
+  readonly llmInputTokenBudget: number;
+  readonly bedrockGuardrail?: { readonly id: string; readonly version: string };
   readonly alarmNamePrefix?: string;
 }
 
@@ -79,6 +88,19 @@ const MAX_WEBHOOK_BYTES_LIMIT = 5 * 1024 * 1024;
 
 /** Geography prefixes of Bedrock's system-defined cross-Region inference profiles (`us.anthropic.…`). */
 const INFERENCE_PROFILE_PREFIX = /^(us|us-gov|eu|apac|jp|au|ca|global)\.(.+)$/;
+
+/** A guardrail id (`abc123def456`) or its ARN; both are accepted by Converse's `guardrailIdentifier`. */
+const GUARDRAIL_ID = /^[a-z0-9]{1,64}$/;
+const GUARDRAIL_ARN = /^arn:aws[\w-]*:bedrock:[a-z0-9-]+:\d{12}:guardrail\/[a-z0-9]{1,64}$/;
+
+/**
+ * `bedrock:ApplyGuardrail` on the one guardrail the analyzer uses: Converse with a `guardrailConfig` needs it in
+ * addition to `InvokeModel`. An id is resolved to its ARN in the Bedrock region of this account.
+ */
+export function bedrockGuardrailStatement(guardrailId: string, region: string, account: string, partition: string): PolicyStatement {
+  const arn = GUARDRAIL_ARN.test(guardrailId) ? guardrailId : `arn:${partition}:bedrock:${region}:${account}:guardrail/${guardrailId}`;
+  return new PolicyStatement({ actions: ['bedrock:ApplyGuardrail'], resources: [arn] });
+}
 
 class SettingsError extends Error {
   override name = 'SettingsError';
@@ -126,6 +148,20 @@ export function readSettings(scope: Construct): GuardSettings {
       'context value bedrockModelId must be a model id or a cross-Region inference profile id (e.g. us.anthropic.…), not an ARN',
     );
   }
+  const guardrailId = raw('bedrockGuardrailId');
+  const guardrailVersion = raw('bedrockGuardrailVersion');
+  if (guardrailId !== undefined && !GUARDRAIL_ID.test(guardrailId) && !GUARDRAIL_ARN.test(guardrailId)) {
+    throw new SettingsError(`context value bedrockGuardrailId must be a guardrail id or ARN, got "${guardrailId}"`);
+  }
+  if (guardrailVersion !== undefined && !/^(DRAFT|[1-9]\d{0,7})$/.test(guardrailVersion)) {
+    throw new SettingsError(`context value bedrockGuardrailVersion must be DRAFT or a version number, got "${guardrailVersion}"`);
+  }
+  if (guardrailVersion !== undefined && guardrailId === undefined) {
+    throw new SettingsError('context value bedrockGuardrailVersion needs bedrockGuardrailId');
+  }
+  if (guardrailId !== undefined && bedrockModelId === undefined) {
+    throw new SettingsError('context value bedrockGuardrailId needs bedrockModelId: guardrails apply to Bedrock calls only');
+  }
   const retentionValues = Object.values(RetentionDays).filter((v): v is RetentionDays => typeof v === 'number');
   const logRetentionDays = number(
     'logRetentionDays',
@@ -141,6 +177,10 @@ export function readSettings(scope: Construct): GuardSettings {
     ...optional('bedrockRegion', raw('bedrockRegion')),
     githubApiUrl,
     ...optional('githubBotLogin', raw('githubBotLogin')),
+    ...optional(
+      'githubAppId',
+      raw('githubAppId') === undefined ? undefined : number('githubAppId', 0, positiveInt, 'a positive whole number (the App ID from the App settings)'),
+    ),
     logRetentionDays,
     dryRun: boolean('dryRun', false),
     autoRerunMax: number('autoRerunMax', 1, (n) => Number.isInteger(n) && n >= 0, 'a whole number ≥ 0'),
@@ -154,6 +194,13 @@ export function readSettings(scope: Construct): GuardSettings {
     maxLogBytes: number('maxLogBytes', 200 * 1024 * 1024, positiveInt, 'a positive whole number'),
     llmMaxTokens: number('llmMaxTokens', 1024, positiveInt, 'a positive whole number'),
     llmTemperature: number('llmTemperature', 0, (n) => n >= 0 && n <= 1, 'between 0 and 1'),
+    llmInputTokenBudget: number(
+      'llmInputTokenBudget',
+      8000,
+      (n) => Number.isInteger(n) && n >= 3000 && n <= 1_000_000,
+      'a whole number between 3000 and 1000000',
+    ),
+    ...optional('bedrockGuardrail', guardrailId === undefined ? undefined : { id: guardrailId, version: guardrailVersion ?? 'DRAFT' }),
     ...optional('alarmNamePrefix', raw('alarmNamePrefix')),
   };
 }
@@ -238,15 +285,20 @@ export class PipelineGuardStack extends Stack {
       description: 'Pipeline Guard: GitHub webhook secret. Generated; paste the value into the webhook settings in GitHub.',
       generateSecretString: { passwordLength: 48, excludePunctuation: true },
     });
-    // The token secret is created empty: a generated value would look like a real token and fail only later, as a
-    // 401 from GitHub. Empty (no AWSCURRENT version), the functions that read it fail at cold start with a Secrets
-    // Manager error naming this secret until the operator runs put-secret-value.
-    // CDK's Secret always generates a value when given none, so the generator is removed from the template.
-    const tokenSecret = new Secret(this, 'GitHubTokenSecret', {
-      description: 'Pipeline Guard: GitHub token (plain text) for logs, re-runs and PR comments. Created empty; put the token in.',
-    });
-    (tokenSecret.node.defaultChild as CfnSecret).addPropertyDeletionOverride('GenerateSecretString');
-    for (const secret of [webhookSecret, tokenSecret]) {
+    // The GitHub credential is created empty: a token secret, or with `githubAppId` the App's private key. A
+    // generated value would look real and fail only later, as a 401 from GitHub. Empty (no AWSCURRENT version), the
+    // functions that read it fail at cold start with a message naming the secret until the operator runs
+    // put-secret-value. CDK's Secret always generates a value when given none, so the generator is removed.
+    const credentialSecret = settings.githubAppId
+      ? new Secret(this, 'GitHubAppPrivateKeySecret', {
+          description: `Pipeline Guard: GitHub App ${settings.githubAppId} private key (PEM, plain text). Created empty; put the key in.`,
+        })
+      : new Secret(this, 'GitHubTokenSecret', {
+          description: 'Pipeline Guard: GitHub token (plain text) for logs, re-runs and PR comments. Created empty; put the token in.',
+        });
+    (credentialSecret.node.defaultChild as CfnSecret).addPropertyDeletionOverride('GenerateSecretString');
+    const credentialKey = settings.githubAppId ? 'GITHUB_APP_PRIVATE_KEY_SECRET_ARN' : 'GITHUB_TOKEN_SECRET_ARN';
+    for (const secret of [webhookSecret, credentialSecret]) {
       Validations.of(secret).acknowledge({
         id: 'AwsSolutions-SMG4',
         reason:
@@ -257,7 +309,10 @@ export class PipelineGuardStack extends Stack {
     // ---- Functions.
     const fn = (id: string, props: Omit<GuardFunctionProps, 'logRetention'>) =>
       new GuardFunction(this, id, { ...props, logRetention: retention });
-    const github = { GITHUB_API_URL: settings.githubApiUrl };
+    const github: { GITHUB_API_URL: string; GITHUB_APP_ID?: string } = {
+      GITHUB_API_URL: settings.githubApiUrl,
+      ...(settings.githubAppId ? { GITHUB_APP_ID: String(settings.githubAppId) } : {}),
+    };
     const botLogin: { GITHUB_BOT_LOGIN?: string } = settings.githubBotLogin ? { GITHUB_BOT_LOGIN: settings.githubBotLogin } : {};
 
     const classify = fn('Classify', {
@@ -269,7 +324,7 @@ export class PipelineGuardStack extends Stack {
     })
       .useTable(incidents, 'readWrite')
       .useTable(baselines, 'readWrite')
-      .useSecret('GITHUB_TOKEN_SECRET_ARN', tokenSecret);
+      .useSecret(credentialKey, credentialSecret);
 
     const knowledgeLookup = fn('KnowledgeLookup', {
       name: 'knowledge-lookup',
@@ -277,7 +332,9 @@ export class PipelineGuardStack extends Stack {
       timeout: Duration.seconds(30),
     })
       .useTable(incidents, 'readWrite')
-      .useTable(experiments, 'read');
+      // Experiment assignment counts attempts (ADD) and the repository metrics count incidents.
+      .useTable(experiments, 'readWrite')
+      .useTable(baselines, 'readWrite');
 
     const analyzeEnvironment = settings.bedrockModelId
       ? {
@@ -286,6 +343,10 @@ export class PipelineGuardStack extends Stack {
           BEDROCK_REGION: settings.bedrockRegion ?? this.region,
           LLM_MAX_TOKENS: String(settings.llmMaxTokens),
           LLM_TEMPERATURE: String(settings.llmTemperature),
+          LLM_INPUT_TOKEN_BUDGET: String(settings.llmInputTokenBudget),
+          ...(settings.bedrockGuardrail
+            ? { BEDROCK_GUARDRAIL_ID: settings.bedrockGuardrail.id, BEDROCK_GUARDRAIL_VERSION: settings.bedrockGuardrail.version }
+            : {}),
         }
       : { ANALYZER: 'offline' };
     const analyze = fn('Analyze', {
@@ -300,6 +361,9 @@ export class PipelineGuardStack extends Stack {
       const bedrockRegion = settings.bedrockRegion ?? this.region;
       for (const statement of bedrockInvokeStatements(settings.bedrockModelId, bedrockRegion, this.account, this.partition)) {
         analyze.role.addToPrincipalPolicy(statement);
+      }
+      if (settings.bedrockGuardrail) {
+        analyze.role.addToPrincipalPolicy(bedrockGuardrailStatement(settings.bedrockGuardrail.id, bedrockRegion, this.account, this.partition));
       }
       const profile = INFERENCE_PROFILE_PREFIX.exec(settings.bedrockModelId);
       if (profile) {
@@ -317,13 +381,15 @@ export class PipelineGuardStack extends Stack {
       timeout: Duration.seconds(60),
       environment: {
         ...github,
+        // The bot login tells our own re-runs apart (their triggering actor) from a person's.
+        ...botLogin,
         AUTO_RERUN_MAX: String(settings.autoRerunMax),
         RERUN_MIN_CONFIDENCE: String(settings.rerunMinConfidence),
         DRY_RUN: String(settings.dryRun),
       },
     })
       .useTable(incidents, 'readWrite')
-      .useSecret('GITHUB_TOKEN_SECRET_ARN', tokenSecret);
+      .useSecret(credentialKey, credentialSecret);
 
     const notify = fn('Notify', {
       name: 'notify',
@@ -332,7 +398,7 @@ export class PipelineGuardStack extends Stack {
       environment: { ...github, ...botLogin, ESCALATION_TOPIC_ARN: topic.topicArn },
     })
       .useTable(incidents, 'readWrite')
-      .useSecret('GITHUB_TOKEN_SECRET_ARN', tokenSecret);
+      .useSecret(credentialKey, credentialSecret);
     grantPublish(notify);
 
     // ---- State machine: the ASL file is the definition (the local runtime runs the same file).
@@ -386,8 +452,11 @@ export class PipelineGuardStack extends Stack {
       environment: { ...github, ...botLogin, MAX_WEBHOOK_BYTES: String(settings.maxWebhookBytes) },
     })
       .useTable(incidents, 'readWrite')
+      // A recovery or a /guard feedback comment updates knowledge, experiment and repository counters.
+      .useTable(experiments, 'readWrite')
+      .useTable(baselines, 'readWrite')
       .useSecret('GITHUB_WEBHOOK_SECRET_ARN', webhookSecret)
-      .useSecret('GITHUB_TOKEN_SECRET_ARN', tokenSecret)
+      .useSecret(credentialKey, credentialSecret)
       .setEnv('STATE_MACHINE_ARN', stateMachine.stateMachineArn);
     stateMachine.grantStartExecution(ingest);
 
@@ -434,6 +503,23 @@ export class PipelineGuardStack extends Stack {
       { id: 'AwsSolutions-APIG4', reason: githubAuth },
       { id: 'AwsSolutions-COG4', reason: githubAuth },
     );
+
+    // ---- Adaptive quality gate: CI calls it with SigV4-signed requests (IAM auth); see README "Quality gates".
+    const evaluateGate = fn('EvaluateGate', {
+      name: 'evaluate-gate',
+      description: 'Judges a build\'s coverage and vulnerability counts against the rolling default-branch baseline',
+      timeout: Duration.seconds(10),
+    }).useTable(baselines, 'readWrite');
+    const gateMethod = api.root
+      .addResource('gates')
+      .addResource('evaluate')
+      .addMethod('POST', new LambdaIntegration(evaluateGate.function, { proxy: true, allowTestInvoke: false }), {
+        authorizationType: AuthorizationType.IAM,
+      });
+    Validations.of(gateMethod).acknowledge({
+      id: 'AwsSolutions-COG4',
+      reason: 'Callers are CI jobs with AWS credentials (GitHub OIDC role), authorized by IAM (execute-api:Invoke on this method); there are no end users to put in a Cognito pool.',
+    });
     Validations.of(api).acknowledge(
       {
         id: 'AwsSolutions-APIG2',
@@ -533,10 +619,16 @@ export class PipelineGuardStack extends Stack {
     // ---- Outputs.
     const output = (id: string, value: string, description: string) => new CfnOutput(this, id, { value, description });
     output('WebhookUrl', api.urlForPath('/webhooks/github'), 'Payload URL for the GitHub webhook (content type application/json)');
+    output('GateUrl', api.urlForPath('/gates/evaluate'), 'Quality gate endpoint (POST, IAM-signed); grant callers execute-api:Invoke on it');
+    output('GateInvokeArn', api.arnForExecuteApi('POST', '/gates/evaluate', 'v1'), 'Resource for the execute-api:Invoke permission of CI roles that call the gate');
     output('StateMachineArn', stateMachine.stateMachineArn, 'Incident pipeline state machine');
     output('EscalationTopicArn', topic.topicArn, 'SNS topic for escalations; subscribe more endpoints here');
     output('GitHubWebhookSecretArn', webhookSecret.secretArn, 'Generated webhook secret: read it and paste it into the GitHub webhook');
-    output('GitHubTokenSecretArn', tokenSecret.secretArn, 'Empty until you put a GitHub token into it');
+    if (settings.githubAppId) {
+      output('GitHubAppPrivateKeySecretArn', credentialSecret.secretArn, 'Empty until you put the GitHub App private key (.pem) into it');
+    } else {
+      output('GitHubTokenSecretArn', credentialSecret.secretArn, 'Empty until you put a GitHub token into it');
+    }
     for (const table of Object.values(tables)) {
       output(`${pascal(table.definition.logicalName)}TableName`, table.tableName, `DynamoDB table ${table.definition.logicalName}`);
     }
@@ -550,6 +642,7 @@ export class PipelineGuardStack extends Stack {
       remediate,
       notify,
       'record-outcome': recordOutcome,
+      'evaluate-gate': evaluateGate,
     };
   }
 }

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { DEFAULT_INPUT_TOKEN_BUDGET, MIN_INPUT_TOKEN_BUDGET } from './analysis/prompt.js';
+import { type PriceOverrides, parsePriceOverrides } from './analysis/pricing.js';
 import { ConfigError } from './errors.js';
 
 const booleanFlag = z
@@ -7,6 +9,19 @@ const booleanFlag = z
   .transform((value) => value === 'true' || value === '1' || value === 'yes');
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+/** Gate settings of one repository; anything omitted falls back to the global DELTA_* values. */
+const gateRepositoriesSchema = z.record(
+  z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'keys must be owner/repo'),
+  z
+    .object({
+      defaultBranch: z.string().min(1).max(255).optional(),
+      DELTA_COVERAGE: z.number().positive().optional(),
+      DELTA_VULN_HIGH: z.number().positive().optional(),
+      DELTA_VULN_CRITICAL: z.number().positive().optional(),
+    })
+    .strict(),
+);
 
 /**
  * Every environment variable Pipeline Guard reads, in one place. Values are validated once at cold start;
@@ -30,18 +45,32 @@ const configSchema = z.object({
   GITHUB_API_URL: z.url().default('https://api.github.com'),
   GITHUB_TOKEN: z.string().min(1).optional(),
   GITHUB_TOKEN_SECRET_ARN: z.string().min(1).optional(),
+  /** GitHub App id: with a private key, the functions act as the App's installations instead of with a token. */
+  GITHUB_APP_ID: z.coerce.number().int().positive().optional(),
+  /** The App's private key (PEM; literal `\n` accepted). AWS: `GITHUB_APP_PRIVATE_KEY_SECRET_ARN` instead. */
+  GITHUB_APP_PRIVATE_KEY: z.string().min(1).optional(),
+  GITHUB_APP_PRIVATE_KEY_SECRET_ARN: z.string().min(1).optional(),
   GITHUB_WEBHOOK_SECRET: z.string().min(1).optional(),
   GITHUB_WEBHOOK_SECRET_ARN: z.string().min(1).optional(),
   /** Retries per GitHub request inside one step; the state machine's Retry adds backoff across attempts. */
   GITHUB_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
   /** Minimum spacing of GitHub writes from one process (GitHub asks for about 1 s between content writes). */
   GITHUB_WRITE_INTERVAL_MS: z.coerce.number().int().min(0).default(1000),
-  /** The login the bot comments as; discovered with `GET /user` when unset. */
+  /**
+   * Content-creating GitHub requests (comments, comment edits, re-runs) per identity, across all executions
+   * (counted in the incidents table). GitHub's secondary limits are about 80 a minute and 500 an hour.
+   */
+  GITHUB_WRITES_PER_MINUTE: positiveInt(20),
+  GITHUB_WRITES_PER_HOUR: positiveInt(300),
+  /** Re-runs per identity per minute, within the write budget: paces automatic re-runs across executions. */
+  GITHUB_RERUNS_PER_MINUTE: positiveInt(5),
+  /** The login the bot comments as; discovered with `GET /user` (token) or `GET /app` (App: `<slug>[bot]`) when unset. */
   GITHUB_BOT_LOGIN: z.string().min(1).optional(),
   /** Local runtime without a token: manifest of recorded runs whose job logs replace the API (events/recorded-runs.json). */
   RECORDED_RUNS_FILE: z.string().min(1).optional(),
 
-  ANALYZER: z.enum(['offline', 'bedrock']).optional(),
+  /** Analysis provider; unset: bedrock with BEDROCK_MODEL_ID, else openai with LLM_BASE_URL, else offline. */
+  ANALYZER: z.enum(['offline', 'bedrock', 'openai']).optional(),
   BEDROCK_MODEL_ID: z.string().min(1).optional(),
   BEDROCK_REGION: z.string().min(1).optional(),
   /** Optional Bedrock Guardrail applied to every analysis call. */
@@ -49,17 +78,68 @@ const configSchema = z.object({
   BEDROCK_GUARDRAIL_VERSION: z.string().min(1).default('DRAFT'),
   LLM_MAX_TOKENS: positiveInt(1024),
   LLM_TEMPERATURE: z.coerce.number().min(0).max(1).default(0),
+  /** OpenAI-compatible chat endpoint up to the version, e.g. http://127.0.0.1:11434/v1 (Ollama), with its model. */
+  LLM_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  LLM_MODEL: z.string().min(1).optional(),
+  LLM_API_KEY: z.string().min(1).optional(),
+  /** Per-request timeout of the OpenAI-compatible endpoint (local models on a CPU are slow). */
+  LLM_TIMEOUT_MS: z.coerce.number().int().min(1000).max(170_000).default(60_000),
+  /** Input tokens per model call (estimated conservatively): system prompt, schema and packed log. */
+  LLM_INPUT_TOKEN_BUDGET: z.coerce.number().int().min(MIN_INPUT_TOKEN_BUDGET).max(1_000_000).default(DEFAULT_INPUT_TOKEN_BUDGET),
+  /** Price overrides for cost accounting, USD per 1M tokens: {"<model id>":{"input":0.8,"output":4}}. */
+  LLM_PRICES_JSON: z
+    .string()
+    .optional()
+    .transform((json, context): PriceOverrides => {
+      if (json === undefined || json.trim() === '') return {};
+      try {
+        return parsePriceOverrides(json);
+      } catch (error) {
+        context.addIssue({ code: 'custom', message: error instanceof Error ? error.message : 'invalid' });
+        return z.NEVER;
+      }
+    }),
 
   /** Webhook bodies larger than this are refused with 413 (GitHub caps payloads at 25 MB; ours are ~30 KB). */
   MAX_WEBHOOK_BYTES: positiveInt(1_048_576),
   /** Bytes of one job log read before the rest is skipped; the analyzer streams, so this bounds time, not memory. */
   MAX_LOG_BYTES: positiveInt(200 * 1024 * 1024),
-  /** Automatic re-runs per workflow run (all attempts together). */
+  /**
+   * Automatic re-runs per (workflow, head commit), across runs and attempts, persisted in the incidents table. A
+   * failure of a re-run we started is never re-run again automatically.
+   */
   AUTO_RERUN_MAX: z.coerce.number().int().min(0).default(1),
   /** Minimum analysis confidence before an automatic re-run. */
   RERUN_MIN_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.6),
   DRY_RUN: booleanFlag,
   INCIDENT_TTL_DAYS: positiveInt(400),
+
+  /** Local runtime only: bearer token for `POST /gates/evaluate` and the experiments API (AWS uses IAM). */
+  GATE_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
+  /** Quality gate: allowed coverage drop (percentage points) against the rolling baseline. */
+  DELTA_COVERAGE: z.coerce.number().positive().default(5.0),
+  /** Quality gate: new high-severity vulnerabilities that fail the gate. */
+  DELTA_VULN_HIGH: z.coerce.number().positive().default(3),
+  /** Quality gate: new critical vulnerabilities that fail the gate. */
+  DELTA_VULN_CRITICAL: z.coerce.number().positive().default(1),
+  /** Accepted default-branch runs averaged into the baseline. */
+  BASELINE_RUNS: z.coerce.number().int().min(1).max(100).default(10),
+  /** Per-repository gate settings as JSON: `{"owner/repo": {"defaultBranch": "main", "DELTA_COVERAGE": 2}}`. */
+  GATE_REPOSITORIES: z
+    .string()
+    .max(20_000)
+    .optional()
+    .transform((text, ctx) => {
+      if (!text) return {};
+      try {
+        const parsed = gateRepositoriesSchema.safeParse(JSON.parse(text));
+        if (parsed.success) return parsed.data;
+        ctx.addIssue({ code: 'custom', message: parsed.error.issues[0]?.message ?? 'invalid' });
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'not valid JSON' });
+      }
+      return z.NEVER;
+    }),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -16,6 +16,14 @@ export class GitHubUnavailableError extends RetryableError {
   override name = 'GitHubUnavailableError';
 }
 
+/**
+ * The shared GitHub write budget (content-creating requests across all executions, kept in DynamoDB) is spent
+ * for now. Retryable: the state machine backs off and the next window has room again.
+ */
+export class WriteBudgetExhaustedError extends RetryableError {
+  override name = 'WriteBudgetExhaustedError';
+}
+
 /** The LLM provider throttled or failed transiently. */
 export class AnalyzerUnavailableError extends RetryableError {
   override name = 'AnalyzerUnavailableError';
@@ -62,7 +70,12 @@ export class NotFoundError extends Error {
 }
 
 /** Error names the state machine retries. Kept here so tests can compare them with the ASL file. */
-export const RETRYABLE_ERROR_NAMES = ['RetryableError', 'GitHubUnavailableError', 'AnalyzerUnavailableError'] as const;
+export const RETRYABLE_ERROR_NAMES = [
+  'RetryableError',
+  'GitHubUnavailableError',
+  'WriteBudgetExhaustedError',
+  'AnalyzerUnavailableError',
+] as const;
 
 export function errorMessage(error: unknown): string {
   if (error instanceof Error) return `${error.name}: ${error.message}`;

@@ -51,8 +51,74 @@ export interface GitHubPort {
     marker: string,
     body: string,
   ): Promise<{ outcome: CommentOutcome; commentId: number; url: string | null }>;
-  /** Re-runs the failed jobs of a run (POST .../rerun-failed-jobs). */
-  rerunFailedJobs(repo: RepoRef, runId: number): Promise<void>;
+  /**
+   * Re-runs the failed jobs of a run (POST .../rerun-failed-jobs). With `expectedAttempt` (the attempt that failed),
+   * a run that has already moved past it — re-run by an earlier try of the same step, or by a person — is left
+   * alone, so retries and redeliveries cannot queue a second re-run.
+   */
+  rerunFailedJobs(repo: RepoRef, runId: number, options?: { expectedAttempt?: number }): Promise<RerunOutcome>;
+  /** The login this client acts as (`<app-slug>[bot]` for a GitHub App); PR comments and re-runs carry it. */
+  botLogin(): Promise<string>;
+  /**
+   * A user's role on the repository (GET /repos/{owner}/{repo}/collaborators/{username}/permission): `none` for
+   * someone who is not a collaborator. Feedback commands and reactions count only from `write` and above.
+   */
+  repositoryPermission(repo: RepoRef, username: string): Promise<'admin' | 'maintain' | 'write' | 'triage' | 'read' | 'none'>;
+}
+
+/** `requested`: GitHub accepted our re-run. `already_rerun`: the run was already past the expected attempt or running. */
+export type RerunOutcome = 'requested' | 'already_rerun';
+
+/**
+ * GitHub access per App installation. With a token every installation shares one client; as a GitHub App each
+ * installation (the webhook's `installation.id`) gets its own installation token. Null when no GitHub access is
+ * configured, or when an App is configured and the event names no installation: steps then degrade, never fail.
+ */
+export interface GitHubClients {
+  forInstallation(installationId: number | null): GitHubPort | null;
+}
+
+/** Kinds of content-creating GitHub requests the shared write budget counts. */
+export type GitHubWriteKind = 'comment' | 'rerun';
+
+/**
+ * A write budget shared by every concurrent execution (state in DynamoDB, not in process memory), keeping
+ * content-creating requests under GitHub's secondary rate limits. `acquire` takes one unit or throws
+ * `WriteBudgetExhaustedError` (retryable: the state machine backs off).
+ */
+export interface WriteLimiter {
+  acquire(kind: GitHubWriteKind): Promise<void>;
+}
+
+/** Identifies the commit a workflow's automatic re-runs are counted for. */
+export interface RerunKey {
+  repositoryId: number;
+  /** Workflow id for Actions runs. */
+  workflowId: number;
+  headSha: string;
+}
+
+export interface RerunClaim {
+  granted: boolean;
+  /** Automatic re-runs claimed for the key, including this one when granted. */
+  count: number;
+}
+
+/**
+ * Persisted cap on automatic re-runs per (workflow, head SHA). `claim` is one conditional write: concurrent
+ * executions cannot both take the last slot, and a claim by the same incident (a Step Functions retry) is
+ * granted again without counting twice.
+ */
+export interface RerunLedger {
+  claim(key: RerunKey, claim: { incidentId: string; runId: number; nextAttempt: number; max: number }): Promise<RerunClaim>;
+  /**
+   * Re-runs claimed so far, whether run `runId` attempt `attempt` is one we started, and whether `incidentId`
+   * already holds a claim (a retried step must not count its own claim against itself).
+   */
+  lookup(
+    key: RerunKey,
+    run: { runId: number; attempt: number; incidentId: string },
+  ): Promise<{ count: number; ownAttempt: boolean; claimedByIncident: boolean }>;
 }
 
 export interface EscalationMessage {

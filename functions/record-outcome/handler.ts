@@ -1,12 +1,18 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { loadConfig } from '../../shared/config.js';
-import { createGitHub, createIncidents } from '../../shared/runtime/deps.js';
+import { createGitHub, createIncidents, createLearningDeps } from '../../shared/runtime/deps.js';
 import { logger } from '../../shared/runtime/lambda.js';
 import { recordAlarmRecovery } from '../../shared/steps/record-outcome.js';
 
 const config = loadConfig(process.env);
-const deps = { incidents: createIncidents(config), github: await createGitHub(config), clock: () => new Date(), logger };
+const deps = {
+  incidents: createIncidents(config),
+  github: await createGitHub(config),
+  clock: () => new Date(),
+  logger,
+  learning: createLearningDeps(config, logger),
+};
 
 /** EventBridge: a CloudWatch alarm returned to OK. */
 export const handler = middy(async (event: unknown) => recordAlarmRecovery(event, deps)).use(injectLambdaContext(logger));

@@ -22,7 +22,8 @@ export type FunctionName =
   | 'analyze'
   | 'remediate'
   | 'notify'
-  | 'record-outcome';
+  | 'record-outcome'
+  | 'evaluate-gate';
 
 /**
  * Environment keys a function may be given: exactly the ones `loadConfig` reads (shared/config.ts), so a renamed
@@ -31,7 +32,7 @@ export type FunctionName =
 export type EnvKey = Exclude<keyof Config, 'AWS_REGION'>;
 
 /** Which secret-ARN setting a secret fills. */
-export type SecretEnvKey = 'GITHUB_TOKEN_SECRET_ARN' | 'GITHUB_WEBHOOK_SECRET_ARN';
+export type SecretEnvKey = 'GITHUB_TOKEN_SECRET_ARN' | 'GITHUB_WEBHOOK_SECRET_ARN' | 'GITHUB_APP_PRIVATE_KEY_SECRET_ARN';
 
 /**
  * ESM bundles have no `require`; CommonJS dependencies bundled into them (Powertools, parts of the SDK) call it for

@@ -13,13 +13,16 @@ const secretFromEnv = Boolean(process.env.GITHUB_WEBHOOK_SECRET);
 
 try {
   const runtime = await startLocalRuntime({ dataDir, port, host: process.env.HOST ?? '127.0.0.1', log: (line) => console.log(line) });
-  const github = runtime.env.GITHUB_TOKEN
-    ? `GitHub API at ${runtime.env.GITHUB_API_URL ?? 'https://api.github.com'}`
-    : 'no GITHUB_TOKEN: job logs from events/recorded-runs.json, comments to the outbox';
+  const github = runtime.env.GITHUB_TOKEN || runtime.env.GITHUB_APP_ID
+    ? `GitHub API at ${runtime.env.GITHUB_API_URL ?? 'https://api.github.com'} (${runtime.env.GITHUB_APP_ID ? `GitHub App ${runtime.env.GITHUB_APP_ID}` : 'token'})`
+    : 'no GITHUB_TOKEN or GITHUB_APP_ID: job logs from events/recorded-runs.json, comments to the outbox';
   console.log(`Pipeline Guard (local) listening on ${runtime.url}`);
   console.log(`  POST ${runtime.url}/webhooks/github   (secret: ${secretFromEnv ? 'from GITHUB_WEBHOOK_SECRET' : runtime.webhookSecret})`);
   console.log(`  POST ${runtime.url}/events/cloudwatch`);
   console.log(`  GET  ${runtime.url}/incidents   ${runtime.url}/incidents/{id}   ${runtime.url}/healthz`);
+  console.log(`  POST ${runtime.url}/gates/evaluate   ${runtime.url}/experiments   (bearer: ${process.env.GATE_TOKEN ? 'from GATE_TOKEN' : runtime.gateToken})`);
+  console.log(`  GET  ${runtime.url}/experiments/{id}   ${runtime.url}/metrics/{owner}/{repo}   ${runtime.url}/knowledge?q=…`);
+  console.log(`  guard kb / guard experiments against these tables: DYNAMODB_ENDPOINT=${runtime.env.DYNAMODB_ENDPOINT}`);
   console.log(`  data: ${dataDir}   outbox: ${runtime.outboxPath}`);
   console.log(`  ${github}`);
   const stop = async () => {

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -10,7 +10,9 @@ import { loadConfig } from '../../shared/config.js';
 import { alarmEventSchema, alarmTriggerFromEvent } from '../../shared/domain/trigger.js';
 import { createIncidents, createWorkflowStarter } from '../../shared/runtime/deps.js';
 import { createDocumentClient } from '../../shared/stores/dynamo.js';
+import { type Learning, createLearning } from '../../shared/knowledge/learning.js';
 import { startEmbeddedDynamo } from './embedded-dynamo.js';
+import { createLearningApi } from './learning-api.js';
 import { type ExecutionRecord, type ExecutionRegistry, type LocalTask, startLocalWorkflow } from './local-workflow.js';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -47,6 +49,10 @@ export interface LocalRuntime {
   webhookSecret: string;
   env: Record<string, string>;
   incidents: ReturnType<typeof createIncidents>;
+  /** Bearer token of `POST /gates/evaluate` and the experiments API (GATE_TOKEN, or generated at start). */
+  gateToken: string;
+  /** Knowledge base, experiments and baselines over the embedded tables. */
+  learning: Learning;
   /** Resolves when every started workflow execution has finished. */
   idle(): Promise<void>;
   close(): Promise<void>;
@@ -129,7 +135,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     GITHUB_WEBHOOK_SECRET: webhookSecret,
     POWERTOOLS_LOG_LEVEL: source.POWERTOOLS_LOG_LEVEL ?? 'WARN',
   };
-  if (!env.GITHUB_TOKEN) env.RECORDED_RUNS_FILE = source.RECORDED_RUNS_FILE ?? join(root, 'events', 'recorded-runs.json');
+  if (!env.GITHUB_TOKEN && !env.GITHUB_APP_ID) env.RECORDED_RUNS_FILE = source.RECORDED_RUNS_FILE ?? join(root, 'events', 'recorded-runs.json');
   delete env.ESCALATION_TOPIC_ARN;
 
   const config = loadConfig(env);
@@ -207,6 +213,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const starter = createWorkflowStarter(loadConfig(env));
   const ingest = await importHandler('ingest-github', generation);
   const recordOutcome = await importHandler('record-outcome', generation);
+  const gateToken = source.GATE_TOKEN ?? randomBytes(24).toString('base64url');
+  const learning = createLearning({
+    client: documents,
+    tables: { incidents: tableNames.incidents, experiments: tableNames.experiments, baselines: tableNames.baselines },
+    clock: () => new Date(),
+    logger: { info() {}, warn: log, error: log },
+  });
+  const learningApi = createLearningApi({ learning, gateToken, evaluateGate: await importHandler('evaluate-gate', generation), context: lambdaContext });
 
   async function route(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -259,6 +273,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       const incident = await incidents.get(match[1] as string);
       return incident ? send(res, 200, incident) : send(res, 404, { message: `incident ${match[1]} not found` });
     }
+    const learned = await learningApi(req, path, url);
+    if (learned) return send(res, learned.status, learned.body);
     return send(res, 404, { message: `no route for ${req.method} ${path}` });
   }
 
@@ -282,6 +298,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     webhookSecret,
     env,
     incidents,
+    gateToken,
+    learning,
     idle: () => workflow.idle(),
     async close() {
       await new Promise<void>((ok) => server.close(() => ok()));

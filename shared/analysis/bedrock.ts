@@ -7,11 +7,10 @@ import {
   type Message,
 } from '@aws-sdk/client-bedrock-runtime';
 import { AnalyzerConfigurationError, AnalyzerUnavailableError } from '../errors.js';
-import { AnalyzerOutputError } from './errors.js';
-import { ANALYSIS_TOOL_NAME, buildPrompt } from './prompt.js';
-import { analysisToolInputSchema, type OutcomeAnalyzer, type TokenUsage } from './schema.js';
+import { type ModelConversation, type ModelDialect, type ModelTurn, analyzeWithModel } from './model-loop.js';
+import { ANALYSIS_TOOL_NAME } from './prompt.js';
+import { analysisToolInputSchema, type OutcomeAnalyzer } from './schema.js';
 import { oneLine } from './text.js';
-import { validateAnalysis } from './validate.js';
 
 export interface BedrockAnalyzerOptions {
   /** Built once by the composition root (module scope) and reused across warm invocations. */
@@ -21,18 +20,17 @@ export interface BedrockAnalyzerOptions {
   maxTokens: number;
   temperature: number;
   guardrail?: { id: string; version: string };
-  /** User message budget in characters (see `buildPrompt`). */
+  /** Input budget per call in estimated tokens (see `buildPrompt`; default 8000). */
+  inputTokenBudget?: number;
+  /** An additional cap on the user message in characters. */
   promptBudgetChars?: number;
   /** Monotonic milliseconds, for latency (default `performance.now`). */
   now?: () => number;
 }
 
-/** The first call plus one repair. More would double the cost of a bad incident for little gain. */
-const MAX_ATTEMPTS = 2;
-
 const TOOL_DESCRIPTION =
   'Record the analysis of a CI failure or alarm: root cause, fix steps, confidence, one proposed action from ' +
-  'the allow-list, rationale and verbatim evidence lines from the log.';
+  'the allow-list, rationale, verbatim evidence lines from the log and optionally a small patch.';
 
 /** Transient on Bedrock's side: worth the state machine's Retry with backoff. */
 const RETRYABLE_EXCEPTIONS = new Set([
@@ -136,8 +134,8 @@ function toolUseOf(content: ContentBlock[]): { toolUseId: string | undefined; in
 /**
  * An {@link Analyzer} on Amazon Bedrock's Converse API. Structured output comes from tool use: one tool whose
  * input schema is generated from the zod result schema, forced with `toolChoice`, so the answer is JSON the
- * validator can check rather than prose to parse. A truncated or invalid answer gets one repair call; after
- * that {@link AnalyzerOutputError} tells the analyze step to use the fallback.
+ * validator can check rather than prose to parse. The repair and validation loop is shared with the other
+ * providers ({@link analyzeWithModel}); this adapter only speaks Converse.
  */
 export function createBedrockAnalyzer(options: BedrockAnalyzerOptions): OutcomeAnalyzer {
   const { client, modelId, maxTokens, temperature, guardrail } = options;
@@ -164,40 +162,39 @@ export function createBedrockAnalyzer(options: BedrockAnalyzerOptions): OutcomeA
     }
   };
 
-  return {
+  const dialect: ModelDialect = {
     provider: 'bedrock',
+    label: 'Bedrock',
     model: modelId,
-    async analyze(input) {
-      const started = now();
-      const elapsed = () => Math.max(0, Math.round(now() - started));
-      const prompt = buildPrompt(input, options.promptBudgetChars === undefined ? {} : { maxChars: options.promptBudgetChars });
-      const usage: TokenUsage = { inputTokens: 0, outputTokens: 0 };
-      const firstTurn: Message = { role: 'user', content: [{ text: prompt.user }] };
-      let messages: Message[] = [firstTurn];
-      let problem = 'no answer';
-
-      for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
-        const response = await send(request(prompt.system, messages));
-        usage.inputTokens += response.usage?.inputTokens ?? 0;
-        usage.outputTokens += response.usage?.outputTokens ?? 0;
-        const stopReason = response.stopReason;
-
-        if (stopReason === 'guardrail_intervened' || stopReason === 'content_filtered') {
-          // The guardrail will judge the same input the same way; asking again only costs tokens.
-          throw new AnalyzerOutputError(`Bedrock stopped the answer (${stopReason}) for model ${modelId}`, { usage, latencyMs: elapsed() });
-        }
-        if (stopReason === 'model_context_window_exceeded') {
-          throw new AnalyzerConfigurationError(
-            `the prompt exceeded the context window of model ${modelId}: lower the prompt budget or choose a larger model`,
-          );
-        }
-
-        const reply = response.output?.message;
-        const content = reply?.content ?? [];
-        if (stopReason === 'max_tokens') {
+    maxTokens,
+    start(prompt): ModelConversation {
+      let messages: Message[] = [{ role: 'user', content: [{ text: prompt.user }] }];
+      let content: ContentBlock[] = [];
+      let toolUseId: string | undefined;
+      return {
+        async send(): Promise<ModelTurn> {
+          const response = await send(request(prompt.system, messages));
+          const usage = { inputTokens: response.usage?.inputTokens ?? 0, outputTokens: response.usage?.outputTokens ?? 0 };
+          const stopReason = response.stopReason;
+          content = response.output?.message?.content ?? [];
+          toolUseId = undefined;
+          if (stopReason === 'guardrail_intervened' || stopReason === 'content_filtered') {
+            return { usage, result: { kind: 'refused', detail: stopReason } };
+          }
+          if (stopReason === 'model_context_window_exceeded') {
+            throw new AnalyzerConfigurationError(
+              `the prompt exceeded the context window of model ${modelId}: lower LLM_INPUT_TOKEN_BUDGET or choose a larger model`,
+            );
+          }
+          if (stopReason === 'max_tokens') return { usage, result: { kind: 'truncated' } };
+          const toolUse = toolUseOf(content);
+          if (!toolUse) return { usage, result: { kind: 'no_answer', detail: `the model did not call ${ANALYSIS_TOOL_NAME}` } };
+          toolUseId = toolUse.toolUseId;
+          return { usage, result: { kind: 'answer', arguments: toolUse.input } };
+        },
+        retryAfterTruncation() {
           // A cut-off tool call cannot be echoed back as a turn (its JSON is incomplete), so the repair starts the
           // conversation again and asks for a shorter answer.
-          problem = `the answer was cut off at the ${maxTokens}-token output limit`;
           messages = [
             {
               role: 'user',
@@ -206,17 +203,13 @@ export function createBedrockAnalyzer(options: BedrockAnalyzerOptions): OutcomeA
                 {
                   text:
                     `Your previous answer was cut off at the output token limit. Call ${ANALYSIS_TOOL_NAME} again and be brief: ` +
-                    'a one-sentence root cause, at most three short fix steps, at most three evidence lines.',
+                    'a one-sentence root cause, at most three short fix steps, at most three evidence lines, no patch.',
                 },
               ],
             },
           ];
-          continue;
-        }
-
-        const toolUse = toolUseOf(content);
-        if (!toolUse) {
-          problem = `the model did not call ${ANALYSIS_TOOL_NAME}`;
+        },
+        retryAfterNoAnswer() {
           // Any other tool call in the reply must still be answered with a tool result, or the next request is
           // rejected as a malformed conversation.
           const otherCalls: ContentBlock[] = content.flatMap((block) =>
@@ -226,18 +219,11 @@ export function createBedrockAnalyzer(options: BedrockAnalyzerOptions): OutcomeA
           );
           messages = [
             ...messages,
-            ...(reply && content.length > 0 ? [{ role: 'assistant' as const, content }] : []),
+            ...(content.length > 0 ? [{ role: 'assistant' as const, content }] : []),
             { role: 'user', content: [...otherCalls, { text: `Answer only by calling the ${ANALYSIS_TOOL_NAME} tool.` }] },
           ];
-          continue;
-        }
-
-        try {
-          const result = validateAnalysis(toolUse.input, input, 'bedrock', modelId);
-          return { ...result, usage, latencyMs: elapsed(), promptVersion: prompt.version, attempts: attempt };
-        } catch (error) {
-          if (!(error instanceof AnalyzerOutputError)) throw error;
-          problem = error.message;
+        },
+        retryAfterInvalid(problem) {
           // The tool call must be answered with a tool result; an error status plus the validation message is
           // the conventional way to ask a model to correct its arguments.
           messages = [
@@ -248,7 +234,7 @@ export function createBedrockAnalyzer(options: BedrockAnalyzerOptions): OutcomeA
               content: [
                 {
                   toolResult: {
-                    toolUseId: toolUse.toolUseId,
+                    toolUseId,
                     status: 'error',
                     content: [{ text: `${problem}. Call ${ANALYSIS_TOOL_NAME} again with a corrected analysis.` }],
                   },
@@ -256,12 +242,20 @@ export function createBedrockAnalyzer(options: BedrockAnalyzerOptions): OutcomeA
               ],
             },
           ];
-        }
-      }
-      throw new AnalyzerOutputError(
-        `Bedrock model ${modelId} gave no usable analysis after ${MAX_ATTEMPTS} attempts: ${oneLine(problem, 300)}`,
-        { usage, latencyMs: elapsed() },
-      );
+        },
+      };
+    },
+  };
+
+  return {
+    provider: 'bedrock',
+    model: modelId,
+    analyze(input) {
+      return analyzeWithModel(dialect, input, {
+        now,
+        ...(options.inputTokenBudget === undefined ? {} : { maxInputTokens: options.inputTokenBudget }),
+        ...(options.promptBudgetChars === undefined ? {} : { maxChars: options.promptBudgetChars }),
+      });
     },
   };
 }

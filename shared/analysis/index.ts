@@ -1,6 +1,7 @@
 /**
- * The analyze stage's providers: the offline analyzer, Bedrock (Converse + forced tool use), the fallback
- * wrapper, the prompt builder and the validator that applies policy to whatever a model returns.
+ * The analyze stage's providers: the offline analyzer, Bedrock (Converse + forced tool use), any
+ * OpenAI-compatible endpoint, the fallback wrapper, the prompt builder, the validator that applies policy to
+ * whatever a model returns, patch checks, cost accounting and the `--explain` helper.
  */
 export {
   analysisResultSchema,
@@ -16,6 +17,50 @@ export { AnalyzerOutputError } from './errors.js';
 export { createOfflineAnalyzer, analyzeOffline, type OfflineAnalyzerOptions } from './offline.js';
 export { createBedrockAnalyzer, mapBedrockError, type BedrockAnalyzerOptions } from './bedrock.js';
 export {
+  createOpenAICompatibleAnalyzer,
+  mapOpenAIStatus,
+  mapOpenAINetworkError,
+  parseContentAnswer,
+  type OpenAICompatibleAnalyzerOptions,
+  type StructuredOutputMode,
+} from './openai.js';
+export {
+  analyzeWithModel,
+  MAX_MODEL_ATTEMPTS,
+  type ModelConversation,
+  type ModelDialect,
+  type ModelTurn,
+  type TurnResult,
+} from './model-loop.js';
+export {
+  createConfiguredAnalyzers,
+  selectedAnalyzer,
+  type AnalyzerKind,
+  type ConfiguredAnalyzers,
+  type ProviderDeps,
+} from './providers.js';
+export { checkPatch, forbiddenPathReason, PATCH_LIMITS, type AcceptedPatch, type PatchCheck } from './patch.js';
+export {
+  costOf,
+  priceFor,
+  usdFor,
+  parsePriceOverrides,
+  priceOverridesSchema,
+  DEFAULT_PRICE_RULES,
+  type AnalysisCost,
+  type ModelPrice,
+  type PriceOverrides,
+} from './pricing.js';
+export { estimateTokens, CHARS_PER_TOKEN_PROSE } from './tokens.js';
+export {
+  explainLog,
+  formatExplanation,
+  analysisInputFromLog,
+  type Explanation,
+  type ExplainOptions,
+  type ExplainSource,
+} from './explain.js';
+export {
   withFallback,
   analyzeWithFallback,
   fallbackReason,
@@ -27,7 +72,9 @@ export {
   neutralizeUntrusted,
   ANALYSIS_TOOL_NAME,
   PROMPT_VERSION,
-  DEFAULT_PROMPT_BUDGET_CHARS,
+  DEFAULT_INPUT_TOKEN_BUDGET,
+  MIN_INPUT_TOKEN_BUDGET,
+  PROVIDER_OVERHEAD_TOKENS,
   MAX_PROMPT_LINE_CHARS,
   type Prompt,
   type PromptOptions,

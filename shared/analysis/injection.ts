@@ -19,9 +19,21 @@ const INSTRUCTION_PATTERNS: RegExp[] = [
   /\b(as an ai|language model)\b/,
 ];
 
-/** Normalizes the way injections hide: invisible characters, full-width letters, case and spacing. */
+/**
+ * Unicode "tag" characters (U+E0020–U+E007E) mirror printable ASCII and render as nothing: text spelled in
+ * them ("ASCII smuggling") is invisible to a reviewer but readable by a model. For detection they are decoded
+ * back to ASCII, so a hidden instruction is seen; the prompt itself removes them (`cleanText`).
+ */
+function decodeTagCharacters(text: string): string {
+  // A hidden run is set off by spaces so it reads as words of its own next to the visible text.
+  return text.replace(/(?:\uDB40[\uDC20-\uDC7E])+/g, (run) =>
+    ` ${run.replace(/\uDB40([\uDC20-\uDC7E])/g, (_, low: string) => String.fromCharCode(low.charCodeAt(0) - 0xdc00))} `,
+  );
+}
+
+/** Normalizes the way injections hide: tag characters, invisible characters, full-width letters, case and spacing. */
 function normalize(text: string): string {
-  return stripInvisible(text.normalize('NFKC')).toLowerCase().replace(/\s+/g, ' ');
+  return stripInvisible(decodeTagCharacters(text).normalize('NFKC')).toLowerCase().replace(/\s+/g, ' ');
 }
 
 export function looksLikeInstruction(text: string): boolean {

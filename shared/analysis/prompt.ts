@@ -1,22 +1,35 @@
 import type { AnalysisInput } from '../ports.js';
 import type { LogLine } from '../logs/types.js';
 import { REMEDIATION_ACTIONS } from '../domain/incident.js';
+import { analysisToolInputSchema } from './schema.js';
 import { cleanText, oneLine, truncate } from './text.js';
+import { estimateTokens } from './tokens.js';
 
 /**
  * Version of the template below. Stored with every analysis so a change in answers can be traced to a change
  * in the prompt; bump it whenever the system text, the layout or the packing rules change.
+ * v2: token budget instead of a character budget; failed job names and earlier incidents in the data; patches.
  */
-export const PROMPT_VERSION = 'analysis-v1';
+export const PROMPT_VERSION = 'analysis-v2';
 
 /** The one tool the model is forced to call; its input is the analysis. */
 export const ANALYSIS_TOOL_NAME = 'record_analysis';
 
 /**
- * Default size of the user message. At roughly 4 characters per token this is about 6k tokens, which with the
- * system prompt and the tool schema (about 1k tokens) stays under the 8k-token input budget per incident.
+ * Default input budget per model call, in estimated tokens ({@link estimateTokens}): system prompt, tool schema,
+ * provider overhead and the user message together. 8k keeps a Sonnet-class call around three US cents (README,
+ * "LLM analysis") and fits every supported model's context window with room for the answer.
  */
-export const DEFAULT_PROMPT_BUDGET_CHARS = 24_000;
+export const DEFAULT_INPUT_TOKEN_BUDGET = 8000;
+
+/**
+ * Tokens a provider adds around our text: Anthropic documents a tool-use system prompt of 313–346 tokens for
+ * Claude models when a tool is forced, plus per-message framing. Other providers add less; 500 covers all.
+ */
+export const PROVIDER_OVERHEAD_TOKENS = 500;
+
+/** Below this the request cannot hold the system prompt, the tool schema and a few log lines. */
+export const MIN_INPUT_TOKEN_BUDGET = 3000;
 
 /** Long lines (minified bundles, base64 blobs) are cut: the first 500 characters carry the error. */
 export const MAX_PROMPT_LINE_CHARS = 500;
@@ -24,11 +37,23 @@ export const MAX_PROMPT_LINE_CHARS = 500;
 const MAX_NAME_CHARS = 200;
 const MAX_REASON_CHARS = 1000;
 const MAX_KNOWLEDGE_CHARS = 1000;
-/** Below this the prompt cannot hold its own scaffolding plus a few lines. */
+/** Job names listed in the metadata; a 200-job matrix would otherwise crowd out the log. */
+const MAX_JOB_NAMES = 20;
+const MAX_JOB_NAME_CHARS = 80;
+/** Earlier incidents listed as knowledge hits, newest first. */
+const MAX_KNOWLEDGE_MATCHES = 5;
+/** Room kept for the "N more lines omitted" note at the end of the log block. */
+const OMITTED_NOTE_RESERVE = { tokens: 20, chars: 80 };
+/** An explicit character cap below this cannot hold the scaffolding plus a few lines. */
 const MIN_BUDGET_CHARS = 2000;
 
 export interface PromptOptions {
-  /** Upper bound on the user message length in characters (default {@link DEFAULT_PROMPT_BUDGET_CHARS}). */
+  /**
+   * Budget for the whole request input in estimated tokens: system prompt, tool schema, provider overhead and
+   * the user message (default {@link DEFAULT_INPUT_TOKEN_BUDGET}, at least {@link MIN_INPUT_TOKEN_BUDGET}).
+   */
+  maxInputTokens?: number;
+  /** An additional cap on the user message in characters (none by default). */
   maxChars?: number;
 }
 
@@ -39,6 +64,10 @@ export interface Prompt {
   /** Failure lines that made it into the prompt, and those left out to respect the budget. */
   includedLines: number;
   omittedLines: number;
+  /** Estimated input tokens of the request: system, tool schema, overhead and user message. */
+  estimatedInputTokens: number;
+  /** How much of the knowledge from earlier incidents fit: all of it, the summary without the list, or none. */
+  knowledge: 'full' | 'summary' | 'none';
 }
 
 const ACTION_GUIDE: Record<(typeof REMEDIATION_ACTIONS)[number], string> = {
@@ -65,6 +94,9 @@ const SYSTEM_PROMPT = [
   '  not evidence of a root cause.',
   '- Confidence is your probability that the root cause is right: above 0.8 only when an error line names it',
   '  directly; 0.5 or less when the log is ambiguous or missing.',
+  '- A patch is optional and only useful with open_fix_pr: a small unified diff with paths relative to the',
+  '  repository root. Never touch .github/workflows, .github/actions, credentials, keys or secrets files, or',
+  '  anything outside the repository; such a patch is discarded.',
   '',
   `Answer only by calling the ${ANALYSIS_TOOL_NAME} tool, once. Keep the root cause to one or two sentences and`,
   'the fix to at most five concrete steps.',
@@ -96,7 +128,44 @@ function fence(tag: string, lines: string[]): string {
   return [`<untrusted_${tag}>`, ...lines, `</untrusted_${tag}>`].join('\n');
 }
 
+/** What is left of the budget, in estimated tokens and in characters; every row costs one more for its line break. */
+class Budget {
+  constructor(
+    private tokens: number,
+    private chars: number,
+  ) {}
+
+  fits(text: string): boolean {
+    return estimateTokens(text) + 1 <= this.tokens && text.length + 1 <= this.chars;
+  }
+
+  take(text: string): void {
+    this.tokens -= estimateTokens(text) + 1;
+    this.chars -= text.length + 1;
+  }
+
+  reserve(tokens: number, chars: number): void {
+    this.tokens -= tokens;
+    this.chars -= chars;
+  }
+
+  release(text: string): void {
+    this.tokens += estimateTokens(text) + 1;
+    this.chars += text.length + 1;
+  }
+}
+
+function jobList(input: AnalysisInput): string | null {
+  if (input.jobs.length === 0) return null;
+  const names = input.jobs
+    .slice(0, MAX_JOB_NAMES)
+    .map((job) => `${oneLine(neutralizeUntrusted(job.name), MAX_JOB_NAME_CHARS)} (${job.category})`);
+  const more = input.jobs.length - names.length;
+  return `${names.join('; ')}${more > 0 ? `; and ${more} more` : ''}`;
+}
+
 function metadataSection(input: AnalysisInput): string {
+  const jobs = jobList(input);
   return [
     'Repository metadata (data):',
     fence('metadata', [
@@ -104,6 +173,7 @@ function metadataSection(input: AnalysisInput): string {
       field('repository', input.repository),
       field('workflow', input.workflowName),
       field('branch', input.branch),
+      ...(jobs ? [`failed jobs: ${jobs}`] : []),
     ]),
   ].join('\n');
 }
@@ -125,11 +195,21 @@ function alarmSection(input: AnalysisInput): string | null {
   ].join('\n');
 }
 
-function knowledgeSection(input: AnalysisInput): string | null {
+function describeMatch(match: NonNullable<AnalysisInput['knowledge']>['matches'][number]): string {
+  const outcome = match.recovered === null ? 'outcome unknown' : match.recovered ? 'recovered' : 'did not recover';
+  const ttr = match.timeToRecoverySeconds === null ? '' : ` after ${Math.round(match.timeToRecoverySeconds / 60)} min`;
+  return `- ${oneLine(neutralizeUntrusted(match.incidentId), MAX_NAME_CHARS)} on ${match.createdAt.slice(0, 10)}: action ${match.action ?? 'none'}, ${outcome}${ttr}`;
+}
+
+/**
+ * Knowledge from earlier incidents, in decreasing detail: `full` lists the most recent matches, `summary` only
+ * the counts and summary. Counts and outcomes come from our own tables and are numbers or enum values, so they
+ * sit outside the fence; the summary and incident ids can quote earlier logs and repository names, so they are
+ * fenced like any other untrusted text.
+ */
+function knowledgeSection(input: AnalysisInput, detail: 'full' | 'summary'): string | null {
   const knowledge = input.knowledge;
   if (!knowledge || (knowledge.seenBefore === 0 && knowledge.matches.length === 0 && !knowledge.summary)) return null;
-  // Counts and outcomes come from our own tables and are numbers or enum values, so they sit outside the fence;
-  // the summary can quote earlier logs, so it is fenced like any other log text.
   const outcomes = Object.entries(knowledge.actionOutcomes)
     .filter((entry): entry is [string, { attempts: number; successes: number }] => entry[1] !== undefined)
     .map(([action, { attempts, successes }]) => `${action}: ${successes} of ${attempts} recovered`);
@@ -137,7 +217,11 @@ function knowledgeSection(input: AnalysisInput): string | null {
     `Knowledge from earlier incidents with the same or a similar fingerprint: seen ${knowledge.seenBefore} time(s) before.`,
     outcomes.length > 0 ? `Past actions: ${outcomes.join('; ')}.` : 'Past actions: none recorded.',
   ];
-  if (knowledge.summary) lines.push(fence('knowledge', [oneLine(neutralizeUntrusted(knowledge.summary), MAX_KNOWLEDGE_CHARS)]));
+  const fenced = [
+    ...(knowledge.summary ? [oneLine(neutralizeUntrusted(knowledge.summary), MAX_KNOWLEDGE_CHARS)] : []),
+    ...(detail === 'full' ? knowledge.matches.slice(0, MAX_KNOWLEDGE_MATCHES).map(describeMatch) : []),
+  ];
+  if (fenced.length > 0) lines.push(fence('knowledge', fenced));
   return lines.join('\n');
 }
 
@@ -145,13 +229,12 @@ function knowledgeSection(input: AnalysisInput): string | null {
  * Packs failure lines under the remaining budget: the incident's failure lines first (the most likely root
  * cause leads), then each job's lines not shown yet, under a header naming the job, its category and the rules
  * that matched. Packing stops at the first line that does not fit, so what is shown is always a prefix in
- * priority order; the first failure line is always shown.
+ * priority order; the first failure line is always shown (its room was reserved by the caller).
  */
-function logSection(input: AnalysisInput, budget: number): { text: string; included: number; omitted: number } {
+function logSection(input: AnalysisInput, budget: Budget): { text: string; included: number; omitted: number } {
   const seen = new Set<string>();
   const key = (line: LogLine) => `${line.line}\u0000${line.text}`;
   const rows: string[] = [];
-  let used = 0;
   let included = 0;
   let omitted = 0;
   let full = false;
@@ -161,13 +244,13 @@ function logSection(input: AnalysisInput, budget: number): { text: string; inclu
       if (isLine) omitted += 1;
       return;
     }
-    if (!force && used + row.length + 1 > budget) {
+    if (!force && !budget.fits(row)) {
       full = true;
       if (isLine) omitted += 1;
       return;
     }
     rows.push(row);
-    used += row.length + 1;
+    budget.take(row);
     if (isLine) included += 1;
   };
 
@@ -193,13 +276,35 @@ function logSection(input: AnalysisInput, budget: number): { text: string; inclu
   return { text: fence('log', rows), included, omitted };
 }
 
+let fixedRequestTokens: number | undefined;
+
+/** System prompt, tool schema and provider overhead: the same for every request, so computed once. */
+function requestOverheadTokens(): number {
+  fixedRequestTokens ??=
+    estimateTokens(SYSTEM_PROMPT) + estimateTokens(JSON.stringify(analysisToolInputSchema())) + PROVIDER_OVERHEAD_TOKENS;
+  return fixedRequestTokens;
+}
+
+/** The row that must appear whatever the budget: the most likely root cause. */
+function firstFailureRow(input: AnalysisInput): string | null {
+  const first = input.failureLines[0] ?? input.jobs.find((job) => job.lines.length > 0)?.lines[0];
+  return first ? renderLogLine(first) : null;
+}
+
 /**
  * Builds the analysis prompt. The system prompt is fixed and trusted; every piece of text that came from a
- * log, a repository or an alarm is fenced in `<untrusted_...>` tags with tag-like sequences defused, and the
- * user message is kept within `maxChars` by dropping lower-priority failure lines, never the first one.
+ * log, a repository or an alarm is fenced in `<untrusted_...>` tags with tag-like sequences defused.
+ *
+ * The request is packed under `maxInputTokens` (estimated conservatively, see `tokens.ts`) in priority order:
+ * the first failure line (always), repository metadata (repository, workflow, branch, failed job names; all
+ * bounded), the alarm, knowledge from earlier incidents (with the list of matches if it fits, else the summary
+ * alone, else nothing), then the remaining failure lines in rank order and the other jobs' lines.
  */
 export function buildPrompt(input: AnalysisInput, options: PromptOptions = {}): Prompt {
-  const maxChars = Math.max(MIN_BUDGET_CHARS, options.maxChars ?? DEFAULT_PROMPT_BUDGET_CHARS);
+  const maxInputTokens = Math.max(MIN_INPUT_TOKEN_BUDGET, options.maxInputTokens ?? DEFAULT_INPUT_TOKEN_BUDGET);
+  const maxChars = options.maxChars === undefined ? Number.POSITIVE_INFINITY : Math.max(MIN_BUDGET_CHARS, options.maxChars);
+  const budget = new Budget(maxInputTokens - requestOverheadTokens(), maxChars);
+
   const intro = [
     `Analyze this ${input.source === 'cloudwatch' ? 'CloudWatch alarm' : 'CI failure'}.`,
     `Detected category: ${input.category ?? 'not determined'}.`,
@@ -209,11 +314,37 @@ export function buildPrompt(input: AnalysisInput, options: PromptOptions = {}): 
     `Call the ${ANALYSIS_TOOL_NAME} tool once with your analysis.`,
     'Quote evidence lines exactly as they appear after the "L<number>| " prefix.',
   ].join(' ');
-  const head = [intro, metadataSection(input), alarmSection(input), knowledgeSection(input)].filter(
-    (part): part is string => part !== null,
-  );
-  const fixedChars = head.join('\n\n').length + closing.length + 2 * '\n\n'.length + 'Failure log (data):\n'.length;
-  const log = logSection(input, Math.max(0, maxChars - fixedChars - '<untrusted_log>\n\n</untrusted_log>'.length - 80));
-  const user = [...head, `Failure log (data):\n${log.text}`, closing].join('\n\n');
-  return { system: SYSTEM_PROMPT, user, version: PROMPT_VERSION, includedLines: log.included, omittedLines: log.omitted };
+  const scaffolding = [intro, closing, 'Failure log (data):', '<untrusted_log>', '# failure lines, most likely root cause first', '</untrusted_log>'];
+  for (const text of scaffolding) budget.take(`${text}\n`);
+  budget.reserve(OMITTED_NOTE_RESERVE.tokens, OMITTED_NOTE_RESERVE.chars);
+
+  // The first failure line's room is held back while the optional sections are placed, then given back to the
+  // log section, which always shows that line.
+  const first = firstFailureRow(input);
+  if (first) budget.take(first);
+  const head = [metadataSection(input), alarmSection(input)].filter((part): part is string => part !== null);
+  for (const part of head) budget.take(`${part}\n`);
+  let knowledge: Prompt['knowledge'] = 'none';
+  for (const detail of ['full', 'summary'] as const) {
+    const section = knowledgeSection(input, detail);
+    if (section !== null && budget.fits(`${section}\n`)) {
+      head.push(section);
+      budget.take(`${section}\n`);
+      knowledge = detail;
+      break;
+    }
+  }
+  if (first) budget.release(first);
+
+  const log = logSection(input, budget);
+  const user = [intro, ...head, `Failure log (data):\n${log.text}`, closing].join('\n\n');
+  return {
+    system: SYSTEM_PROMPT,
+    user,
+    version: PROMPT_VERSION,
+    includedLines: log.included,
+    omittedLines: log.omitted,
+    estimatedInputTokens: requestOverheadTokens() + estimateTokens(user),
+    knowledge,
+  };
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { REMEDIATION_ACTIONS } from '../domain/incident.js';
 import type { AnalysisInput, AnalysisResult, Analyzer } from '../ports.js';
+import { type AcceptedPatch, PATCH_LIMITS } from './patch.js';
 
 /** Bounds on what an analyzer may return. They keep incidents, PR comments and Step Functions state small. */
 export const ANALYSIS_LIMITS = {
@@ -10,6 +11,7 @@ export const ANALYSIS_LIMITS = {
   fixStepChars: 500,
   evidenceItems: 10,
   evidenceChars: 1000,
+  preventionChars: 1000,
 } as const;
 
 /**
@@ -28,6 +30,11 @@ export const analysisResultSchema = z.object({
     .min(1)
     .max(ANALYSIS_LIMITS.fixSteps)
     .describe('Concrete steps a developer can follow to fix the failure, most important first.'),
+  prevention: z
+    .string()
+    .max(ANALYSIS_LIMITS.preventionChars)
+    .optional()
+    .describe('Optional: how to keep this failure from happening again (a test, a pin, a retry policy), one or two sentences.'),
   confidence: z
     .number()
     .min(0)
@@ -47,6 +54,15 @@ export const analysisResultSchema = z.object({
     .array(z.string().max(ANALYSIS_LIMITS.evidenceChars))
     .max(ANALYSIS_LIMITS.evidenceItems)
     .describe('Log lines copied exactly from the failure log that support the root cause, without the L<n>| prefix.'),
+  patch: z
+    .string()
+    .max(PATCH_LIMITS.maxBytes)
+    .optional()
+    .describe(
+      `Optional, only with open_fix_pr: a unified diff (git diff format) of at most ${PATCH_LIMITS.maxFiles} files, paths ` +
+        'relative to the repository root. Patches touching .github/workflows, .github/actions, credentials or secrets ' +
+        'files, or paths outside the repository are discarded.',
+    ),
 });
 
 export type ModelAnalysis = z.infer<typeof analysisResultSchema>;
@@ -83,8 +99,14 @@ export interface AnalysisOutcome extends AnalysisResult {
   attempts?: number;
   /** What validation changed in the model's answer (evidence dropped, confidence capped, text cut). */
   adjustments?: string[];
+  /** How to keep the failure from recurring, when the analyzer said. */
+  prevention?: string;
+  /** A patch the model proposed that passed {@link checkPatch}; discarded ones are noted in `adjustments`. */
+  patch?: AcceptedPatch;
   /** Set when the primary provider failed and the fallback produced this result. One line. */
   fallbackReason?: string;
+  /** Estimated input tokens of the first request (see `tokens.ts`); the provider's count is in `usage`. */
+  estimatedInputTokens?: number;
   /** The failed primary's spend, so cost accounting still sees tokens paid for an unusable answer. */
   failedAttempt?: { provider: string; model: string | null; usage?: TokenUsage; latencyMs?: number };
 }

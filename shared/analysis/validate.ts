@@ -4,6 +4,7 @@ import type { AnalysisInput, AnalysisResult } from '../ports.js';
 import { AnalyzerOutputError } from './errors.js';
 import { findInstructionLikeText, looksLikeInstruction } from './injection.js';
 import { renderLogText } from './prompt.js';
+import { type AcceptedPatch, checkPatch } from './patch.js';
 import { ANALYSIS_LIMITS } from './schema.js';
 import { cleanText, oneLine, truncate } from './text.js';
 
@@ -47,12 +48,28 @@ const modelOutputSchema = z.object({
     z.enum(REMEDIATION_ACTIONS, { error: `must be one of ${REMEDIATION_ACTIONS.join(', ')}` }),
   ),
   rationale: z.string().default(''),
+  prevention: z.string().nullish(),
   evidence: stringList.default([]),
+  // Not strict: a malformed patch is discarded and noted rather than costing a repair call, since the rest of
+  // the analysis can still be right.
+  patch: z.unknown().optional(),
 });
 
 export interface ValidatedAnalysis extends AnalysisResult {
   /** What policy changed in the answer, one line each (empty when the answer was taken as is). */
   adjustments: string[];
+  /** How to keep the failure from recurring, when the model said (cleaned and cut). */
+  prevention?: string;
+  /** The proposed patch, when there was one and it passed {@link checkPatch}. */
+  patch?: AcceptedPatch;
+}
+
+/** The model's `patch` field: absent, accepted, or discarded with a reason for `adjustments`. */
+function reviewPatch(value: unknown): { patch?: AcceptedPatch; note?: string } {
+  if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) return {};
+  if (typeof value !== 'string') return { note: 'patch discarded: expected a unified diff as text' };
+  const check = checkPatch(value);
+  return check.ok ? { patch: check.patch } : { note: `patch discarded: ${oneLine(check.reason, 200)}` };
 }
 
 function collapse(text: string): string {
@@ -116,7 +133,8 @@ function reject(message: string): never {
  * {@link ANALYSIS_LIMITS} and cleaned of control and invisible characters; evidence that is not a verbatim log
  * line, or that reads like an instruction to the model, dropped (a quote is mapped to the full original line);
  * confidence capped at {@link NO_EVIDENCE_CONFIDENCE_CAP} when no evidence remains and at
- * {@link INJECTION_CONFIDENCE_CAP} when the input contains instruction-like text.
+ * {@link INJECTION_CONFIDENCE_CAP} when the input contains instruction-like text; a `patch` that fails
+ * {@link checkPatch} (workflow, action, credential or out-of-tree paths, binary, oversized) discarded.
  */
 export function validateAnalysis(
   raw: unknown,
@@ -180,6 +198,13 @@ export function validateAnalysis(
   if (evidence.length === 0) cap(NO_EVIDENCE_CONFIDENCE_CAP, 'no verbatim evidence');
   if (findInstructionLikeText(input).length > 0) cap(INJECTION_CONFIDENCE_CAP, 'the input contains text that tries to instruct the model');
 
+  const preventionText = cleanText(answer.prevention ?? '').trim();
+  const prevention = truncate(preventionText, ANALYSIS_LIMITS.preventionChars);
+  if (prevention !== preventionText) adjustments.push(`prevention cut to ${ANALYSIS_LIMITS.preventionChars} characters`);
+
+  const proposedPatch = reviewPatch(answer.patch);
+  if (proposedPatch.note) adjustments.push(proposedPatch.note);
+
   const rationaleText = cleanText(answer.rationale).trim();
   const rationale = truncate(rationaleText, ANALYSIS_LIMITS.rationaleChars);
   if (rationale !== rationaleText) adjustments.push(`rationale cut to ${ANALYSIS_LIMITS.rationaleChars} characters`);
@@ -194,5 +219,7 @@ export function validateAnalysis(
     provider,
     model,
     adjustments,
+    ...(prevention ? { prevention } : {}),
+    ...(proposedPatch.patch ? { patch: proposedPatch.patch } : {}),
   };
 }

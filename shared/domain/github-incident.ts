@@ -1,5 +1,5 @@
 import type { Incident } from './incident.js';
-import { type GithubTrigger, githubScope } from './trigger.js';
+import { type GithubCheckTrigger, type GithubTrigger, githubCheckScope, githubScope } from './trigger.js';
 
 /** The incident fields a GitHub trigger determines on its own, before any log is read. */
 export function githubIncidentFields(trigger: GithubTrigger): Pick<Incident, 'id' | 'source'> & Partial<Incident> {
@@ -25,4 +25,33 @@ export function githubIncidentFields(trigger: GithubTrigger): Pick<Incident, 'id
 
 export function githubIncidentScope(trigger: GithubTrigger): string {
   return githubScope(trigger.repository.fullName, trigger.workflowRun.headBranch, trigger.workflowRun.workflowId);
+}
+
+/**
+ * The incident fields of a failed check run from another CI system. It is a GitHub incident (one PR comment,
+ * the same notifications) whose "workflow" is the check's name; there is no Actions run to re-run.
+ */
+export function githubCheckIncidentFields(trigger: GithubCheckTrigger): Pick<Incident, 'id' | 'source'> & Partial<Incident> {
+  const check = trigger.checkRun;
+  return {
+    id: trigger.incidentId,
+    source: 'github',
+    repository: trigger.repository.fullName,
+    repositoryId: trigger.repository.id,
+    branch: check.headBranch,
+    headSha: check.headSha,
+    workflowName: `${check.app.name}: ${check.name}`.slice(0, 300),
+    runUrl: check.htmlUrl,
+    pullRequest: trigger.pullRequests[0] ?? null,
+    installationId: trigger.installationId,
+    checkRun: { id: check.id, name: check.name, appSlug: check.app.slug, appName: check.app.name, detailsUrl: check.detailsUrl },
+    ...(check.completedAt && !Number.isNaN(Date.parse(check.completedAt))
+      ? { failedAt: new Date(check.completedAt).toISOString() }
+      : {}),
+  };
+}
+
+export function githubCheckIncidentScope(trigger: GithubCheckTrigger): string {
+  const check = trigger.checkRun;
+  return githubCheckScope(trigger.repository.fullName, check.headBranch, check.app.slug, check.name);
 }

@@ -41,6 +41,16 @@ export interface AlarmDetails {
   threshold: number | null;
 }
 
+export interface CheckRunDetails {
+  id: number;
+  name: string;
+  /** The CI system's GitHub App (slug and display name). */
+  appSlug: string;
+  appName: string;
+  /** The CI system's own page for the build, when it gave one. */
+  detailsUrl: string | null;
+}
+
 export interface AnalysisSummary {
   provider: string;
   model: string | null;
@@ -49,6 +59,8 @@ export interface AnalysisSummary {
   confidence: number;
   proposedAction: RemediationAction;
   rationale: string;
+  /** How to keep the failure from recurring, when the analyzer said. */
+  prevention?: string;
   evidence: string[];
   latencyMs: number;
   /** Set when the configured provider failed and the offline analyzer stood in. */
@@ -58,6 +70,13 @@ export interface AnalysisSummary {
   promptVersion?: string;
   /** What validation changed in a model's answer (evidence dropped, confidence capped, …). */
   adjustments?: string[];
+  /**
+   * Cost accounting, on every analysis: tokens of every model call (a failed primary's included), estimated USD
+   * from the price table (null for a model without a price, 0 when no model was called) and wall-clock latency.
+   */
+  cost?: { inputTokens: number; outputTokens: number; estimatedUsd: number | null; latencyMs: number };
+  /** A model-proposed unified diff that passed patch validation (≤ 20 KB, ≤ 10 files); for a later fix PR. */
+  patch?: { diff: string; files: string[] };
 }
 
 export interface KnowledgeMatch {
@@ -71,12 +90,60 @@ export interface KnowledgeMatch {
   timeToRecoverySeconds: number | null;
 }
 
+/** A knowledge-base entry found for an incident: the same fingerprint (`exact`) or a similar template. */
+export interface KnowledgeEntryMatch {
+  fingerprint: string;
+  source: 'curated' | 'learned' | 'imported';
+  match: 'exact' | 'similar';
+  /** Jaccard similarity of the templates (1 for an exact match). */
+  score: number;
+  title: string;
+  category: Category;
+  fix: string[];
+  prevention: string | null;
+  action: RemediationAction;
+  attempts: number;
+  successes: number;
+  /** 95 % Wilson lower bound of the action's success rate. */
+  confidence: number;
+  seen: number;
+  lastSeen: string | null;
+}
+
+/** What knowledge suggests doing, and why (an experiment's variant, a promoted policy, or measured outcomes). */
+export interface KnowledgeRecommendation {
+  action: RemediationAction;
+  source: 'experiment' | 'policy' | 'knowledge';
+  detail: string;
+  params?: Record<string, string>;
+}
+
 export interface KnowledgeSummary {
   matches: KnowledgeMatch[];
   seenBefore: number;
   /** e.g. `{ rerun_failed_jobs: { attempts: 4, successes: 3 } }` */
   actionOutcomes: Partial<Record<RemediationAction, { attempts: number; successes: number }>>;
   summary: string;
+  /** Knowledge-base entries, exact first, then the top similar ones with their scores. */
+  entries?: KnowledgeEntryMatch[];
+  recommendation?: KnowledgeRecommendation | null;
+}
+
+/** An incident's A/B assignment, recorded once at knowledge lookup. */
+export interface ExperimentAssignment {
+  experimentId: string;
+  variant: string;
+  action: RemediationAction;
+  params: Record<string, string>;
+  /** The stable key the variant was derived from (repository|workflow|sha, or the incident id). */
+  key: string;
+  assignedAt: string;
+}
+
+/** Why classify marked an incident flaky: tests that failed and passed on the same commit before. */
+export interface FlakyMark {
+  tests: Array<{ test: string; flakes: number; lastSha: string; lastAt: string }>;
+  detail: string;
 }
 
 export interface Decision {
@@ -123,6 +190,8 @@ export interface Incident {
   runUrl: string | null;
   pullRequest: number | null;
   installationId: number | null;
+  /** Set when the failure is a check run of another CI system (CircleCI, Buildkite, …) rather than an Actions run. */
+  checkRun?: CheckRunDetails | null;
   alarm: AlarmDetails | null;
   category: Category | null;
   fingerprint: string | null;
@@ -143,6 +212,13 @@ export interface Incident {
   resolvedAt: string | null;
   timeToRecoverySeconds: number | null;
   resolvedBy: string | null;
+  /** Set by knowledge lookup when a running experiment covers this incident. */
+  experiment?: ExperimentAssignment | null;
+  /** Set by classify when the failing tests or jobs have flaky evidence. */
+  flaky?: FlakyMark | null;
+  /** Human feedback from users with write access (`/guard feedback up|down`), counted with `ADD`. */
+  feedbackUp?: number;
+  feedbackDown?: number;
 }
 
 export function newIncident(
@@ -163,6 +239,7 @@ export function newIncident(
     runUrl: null,
     pullRequest: null,
     installationId: null,
+    checkRun: null,
     alarm: null,
     category: null,
     fingerprint: null,

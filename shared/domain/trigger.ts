@@ -5,17 +5,19 @@ import { z } from 'zod';
  * The workflow's input. Kept small (Step Functions state is capped at 256 KB): stages load and store the
  * incident itself in the incidents table by `incidentId`.
  */
+const repositorySchema = z.object({
+  id: z.number().int(),
+  fullName: z.string().min(3).max(200),
+  owner: z.string().min(1).max(100),
+  name: z.string().min(1).max(100),
+  defaultBranch: z.string().max(255).nullable(),
+});
+
 export const githubTriggerSchema = z.object({
   source: z.literal('github'),
   incidentId: z.string().min(1).max(80),
   deliveryId: z.string().max(100).nullable(),
-  repository: z.object({
-    id: z.number().int(),
-    fullName: z.string().min(3).max(200),
-    owner: z.string().min(1).max(100),
-    name: z.string().min(1).max(100),
-    defaultBranch: z.string().max(255).nullable(),
-  }),
+  repository: repositorySchema,
   installationId: z.number().int().nullable(),
   workflowRun: z.object({
     id: z.number().int(),
@@ -32,8 +34,48 @@ export const githubTriggerSchema = z.object({
   }),
   pullRequests: z.array(z.number().int().positive()).max(50),
   sender: z.string().max(100).nullable(),
+  /**
+   * Who started this run attempt (`workflow_run.triggering_actor`): for a re-run, whoever asked for it. When it is
+   * our own bot, the failure is our automatic re-run's and is not re-run again.
+   */
+  triggeringActor: z.string().max(100).nullable().default(null),
 });
 export type GithubTrigger = z.infer<typeof githubTriggerSchema>;
+
+/**
+ * GitHub's check runs carry at most 65,535 characters each of summary and text; the trigger travels in Step
+ * Functions state (256 KB), so ingest keeps a bounded part of them (see `boundCheckOutput`).
+ */
+export const MAX_CHECK_SUMMARY_CHARS = 8_000;
+export const MAX_CHECK_TEXT_CHARS = 48_000;
+
+/** A failed check run from another CI system (CircleCI, Buildkite, …): its output text stands in for a job log. */
+export const githubCheckTriggerSchema = z.object({
+  source: z.literal('github_check'),
+  incidentId: z.string().min(1).max(80),
+  deliveryId: z.string().max(100).nullable(),
+  repository: repositorySchema,
+  installationId: z.number().int().nullable(),
+  checkRun: z.object({
+    id: z.number().int(),
+    name: z.string().min(1).max(300),
+    app: z.object({ slug: z.string().max(100), name: z.string().max(200) }),
+    headSha: z.string().max(64),
+    headBranch: z.string().max(255).nullable(),
+    conclusion: z.string().max(50),
+    htmlUrl: z.string().max(500).nullable(),
+    detailsUrl: z.string().max(2000).nullable(),
+    completedAt: z.string().max(40).nullable(),
+    output: z.object({
+      title: z.string().max(1000).nullable(),
+      summary: z.string().max(MAX_CHECK_SUMMARY_CHARS + 200).nullable(),
+      text: z.string().max(MAX_CHECK_TEXT_CHARS + 200).nullable(),
+    }),
+  }),
+  pullRequests: z.array(z.number().int().positive()).max(50),
+  sender: z.string().max(100).nullable(),
+});
+export type GithubCheckTrigger = z.infer<typeof githubCheckTriggerSchema>;
 
 /**
  * A CloudWatch alarm state change as EventBridge delivers it. The EventBridge rule wraps the event as
@@ -77,7 +119,7 @@ export const alarmTriggerSchema = z.object({
 });
 export type AlarmTrigger = z.infer<typeof alarmTriggerSchema>;
 
-export const triggerSchema = z.discriminatedUnion('source', [githubTriggerSchema, alarmTriggerSchema]);
+export const triggerSchema = z.discriminatedUnion('source', [githubTriggerSchema, githubCheckTriggerSchema, alarmTriggerSchema]);
 export type Trigger = z.infer<typeof triggerSchema>;
 
 /**
@@ -86,6 +128,11 @@ export type Trigger = z.infer<typeof triggerSchema>;
  */
 export function githubIncidentId(repositoryId: number, runId: number, runAttempt: number): string {
   return `gh-${repositoryId}-${runId}-${runAttempt}`;
+}
+
+/** Incident id for a failed check run of another CI system; a re-requested check is a new check run id. */
+export function githubCheckIncidentId(repositoryId: number, checkRunId: number): string {
+  return `ghc-${repositoryId}-${checkRunId}`;
 }
 
 /** Incident id for an alarm state change: the EventBridge event id, which a redelivery keeps. */
@@ -101,6 +148,14 @@ export function alarmTriggerFromEvent(event: AlarmEvent): AlarmTrigger {
 /** Scope key used to find the open incidents a recovery resolves. */
 export function githubScope(repositoryFullName: string, branch: string | null, workflowId: number | null): string {
   return `github:${repositoryFullName.toLowerCase()}:${branch ?? '-'}:${workflowId ?? '-'}`;
+}
+
+/**
+ * Scope of a check run from another CI system: the same check (app and name) on the same branch. Names are
+ * free text from the payload, so they are hashed into the key.
+ */
+export function githubCheckScope(repositoryFullName: string, branch: string | null, appSlug: string, checkName: string): string {
+  return `github-check:${repositoryFullName.toLowerCase()}:${branch ?? '-'}:${shortHash(`${appSlug}\n${checkName}`)}`;
 }
 
 export function alarmScope(alarmArn: string): string {

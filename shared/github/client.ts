@@ -5,16 +5,23 @@
  * paces writes and waits out rate limits (honouring `retry-after`). Both are bounded; what is left over surfaces
  * as `GitHubUnavailableError`, which the state machine retries, or `GitHubRequestError`, which it does not.
  *
+ * It authenticates with a token or as one GitHub App installation (`@octokit/auth-app`: a JWT from the App key is
+ * exchanged for an installation token, cached until shortly before it expires; see `clients.ts` for the factory
+ * that picks the installation of each incident). Content-creating requests first take a unit from the shared
+ * write budget (`writeLimiter`, DynamoDB), which throws the retryable `WriteBudgetExhaustedError` when spent.
+ *
  * Non-idempotent writes (creating a comment, re-running jobs) are never repeated blindly: automatic retries are
  * off for them, and after an ambiguous failure (a 5xx or a dropped connection, where GitHub may have applied the
  * write before failing) the client looks at GitHub's state before trying again.
  */
+import { createAppAuth } from '@octokit/auth-app';
 import { Octokit } from '@octokit/core';
 import { retry } from '@octokit/plugin-retry';
 import { throttling, type ThrottlingOptions } from '@octokit/plugin-throttling';
 import type { z } from 'zod';
 import { ConfigError, GitHubUnavailableError, ValidationError } from '../errors.js';
-import type { CheckAnnotation, CommentOutcome, FailedJob, GitHubPort, RepoRef } from '../ports.js';
+import type { CheckAnnotation, CommentOutcome, FailedJob, GitHubPort, RepoRef, WriteLimiter } from '../ports.js';
+import { createInstallationTokenCache, type GitHubAppCredentials, type InstallationTokenCache } from './app-auth.js';
 import { fitCommentBody, MAX_MARKER_CHARS } from './comment-limit.js';
 import { GitHubRequestError, oneLine, toGitHubError } from './errors.js';
 import { cappedStream } from './log-stream.js';
@@ -27,6 +34,7 @@ import {
   commentsPageSchema,
   jobsPageSchema,
   pullsPageSchema,
+  appSchema,
   userSchema,
   workflowRunSchema,
 } from './schemas.js';
@@ -34,12 +42,27 @@ import {
 export { GitHubRequestError } from './errors.js';
 export { GITHUB_COMMENT_MAX_CHARS } from './comment-limit.js';
 
+/** A GitHub App installation to act as: the App's id and key, and the installation from the webhook payload. */
+export interface GitHubAppInstallationAuth extends GitHubAppCredentials {
+  installationId: number;
+  /** Installation tokens, shared by the clients of one process; default: one cache per client. */
+  tokenCache?: InstallationTokenCache;
+}
+
 export interface GitHubClientOptions {
-  token: string;
+  /** A token (PAT, fine-grained or Actions). Exactly one of `token` and `app`. */
+  token?: string;
+  /** Act as a GitHub App installation: installation tokens are fetched with a JWT and cached until they expire. */
+  app?: GitHubAppInstallationAuth;
   /** `GITHUB_API_URL`; default https://api.github.com; GHES e.g. https://ghe.example.com/api/v3 */
   baseUrl?: string;
-  /** The login the bot comments as; else discovered once with `GET /user` and cached. */
+  /**
+   * The login the bot comments as; else discovered once and cached: `GET /user` with a token, `GET /app` (with the
+   * App's JWT) for an App, whose bot is `<app-slug>[bot]` (installation tokens cannot read /user).
+   */
   botLogin?: string;
+  /** Shared budget for content-creating requests (comments, re-runs) across executions; none in unit tests. */
+  writeLimiter?: WriteLimiter;
   /** Injected for tests; defaults to the global fetch. */
   fetch?: typeof fetch;
   userAgent?: string;
@@ -159,8 +182,14 @@ async function* emptyLog(): AsyncGenerator<Uint8Array, void, undefined> {}
  * and writes are paced per client.
  */
 export function createGitHubClient(options: GitHubClientOptions): GitHubPort {
-  const token = options.token.trim();
-  if (token === '') throw new ConfigError('GITHUB_TOKEN is empty: the GitHub client needs a token');
+  const token = options.token?.trim() ?? '';
+  const app = options.app;
+  if (app && token) throw new ConfigError('configure either a GitHub token or a GitHub App, not both');
+  if (!app && token === '') throw new ConfigError('GITHUB_TOKEN is empty: the GitHub client needs a token or a GitHub App');
+  if (app && !(Number.isInteger(app.installationId) && app.installationId > 0)) {
+    throw new ConfigError(`GitHub App installation id must be a positive integer, got ${String(app.installationId)}`);
+  }
+  const limiter = options.writeLimiter;
   const baseUrl = normalizeBaseUrl(options.baseUrl);
   const retries = Math.max(0, Math.floor(options.retries ?? 3));
   const unitMs = Math.max(0, options.retryBaseDelayMs ?? 1000);
@@ -171,9 +200,15 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubPort {
   const userAgent = options.userAgent ?? 'pipeline-guard';
   const fetchImpl = options.fetch ?? globalThis.fetch;
 
-  /** Last line of defence: no text we build may carry the token, whatever a lower layer put in a message. */
-  // (A token too short to be real would scrub ordinary words, so those are left alone.)
-  const scrub = (text: string): string => (token.length >= 8 ? text.split(token).join('[REDACTED]') : text);
+  /**
+   * Last line of defence: no text we build may carry a credential, whatever a lower layer put in a message. The
+   * configured token by value (a token too short to be real would scrub ordinary words, so those are left alone),
+   * and by shape GitHub's token prefixes and JWTs, which covers the installation tokens an App fetches at run time.
+   */
+  const scrub = (text: string): string =>
+    (token.length >= 8 ? text.split(token).join('[REDACTED]') : text)
+      .replace(/\b(?:gh[pousr]_[A-Za-z0-9]{16,}|github_pat_[A-Za-z0-9_]{20,})/g, '[REDACTED]')
+      .replace(/\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/g, '[REDACTED]');
 
   // Retry only while the wait stays short: an hour-long primary-limit reset belongs to the state machine's backoff.
   const onLimit = (retryAfter: number, _options: unknown, _octokit: unknown, retryCount: number): boolean =>
@@ -181,7 +216,17 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubPort {
 
   const GuardOctokit = Octokit.plugin(attemptTimeout(timeoutMs), retry, throttling);
   const octokit = new GuardOctokit({
-    auth: token,
+    ...(app
+      ? {
+          authStrategy: createAppAuth,
+          auth: {
+            appId: app.appId,
+            privateKey: app.privateKey,
+            installationId: app.installationId,
+            cache: app.tokenCache ?? createInstallationTokenCache(),
+          },
+        }
+      : { auth: token }),
     baseUrl,
     userAgent,
     request: options.fetch ? { fetch: options.fetch } : {},
@@ -226,6 +271,11 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubPort {
   function botLogin(): Promise<string> {
     if (options.botLogin) return Promise.resolve(options.botLogin);
     loginLookup ??= (async () => {
+      if (app) {
+        // auth-app signs /app requests with the App's JWT; the bot user of an App is always `<slug>[bot]`.
+        const what = 'discover the App bot login (GET /app)';
+        return `${parseBody(appSchema, await call(what, 'GET /app', {}), what).slug}[bot]`;
+      }
       const what = 'discover the bot login (GET /user)';
       try {
         return parseBody(userSchema, await call(what, 'GET /user', {}), what).login;
@@ -270,6 +320,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubPort {
       return { outcome: 'unchanged', commentId: existing.id, url: existing.html_url ?? null };
     }
     const what = `update comment ${existing.id} in ${repo.owner}/${repo.repo}`;
+    await limiter?.acquire('comment');
     try {
       // PATCH with the full body is idempotent, so the retry plugin may repeat it freely.
       const response = await call(what, 'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', {
@@ -305,6 +356,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubPort {
           if (result) return result.outcome === 'unchanged' ? { ...result, outcome: 'created' } : result;
         }
       }
+      await limiter?.acquire('comment');
       try {
         const response = await call(what, 'POST /repos/{owner}/{repo}/issues/{issue_number}/comments', {
           owner: repo.owner,
@@ -484,12 +536,16 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubPort {
       return createComment(repo, issueNumber, marker, text, login);
     },
 
-    async rerunFailedJobs(repo, runId) {
+    async rerunFailedJobs(repo, runId, rerunOptions = {}) {
       const what = `re-run failed jobs of run ${runId} in ${repo.owner}/${repo.repo}`;
       const before = await readRun(repo, runId);
       // A run that is not completed is already being re-run (possibly by an earlier try of this very step);
       // GitHub would refuse a second re-run, and we must not queue one after it finishes.
-      if (before.status && before.status !== 'completed') return;
+      if (before.status && before.status !== 'completed') return 'already_rerun';
+      // A completed run past the attempt that failed was re-run already (by an earlier try of this step whose
+      // re-run has finished by now, or by a person): re-running it again would be a second re-run.
+      const expected = rerunOptions.expectedAttempt;
+      if (expected !== undefined && (before.run_attempt ?? expected) > expected) return 'already_rerun';
       let lastError: unknown;
       for (let attempt = 0; attempt <= retries; attempt += 1) {
         if (attempt > 0) {
@@ -497,8 +553,9 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubPort {
           // The failed POST may have been applied: a new attempt number or a run no longer completed says so.
           const now = await readRun(repo, runId);
           const advanced = (now.run_attempt ?? 0) > (before.run_attempt ?? 0);
-          if (advanced || (now.status && now.status !== 'completed')) return;
+          if (advanced || (now.status && now.status !== 'completed')) return 'already_rerun';
         }
+        await limiter?.acquire('rerun');
         try {
           await call(what, 'POST /repos/{owner}/{repo}/actions/runs/{run_id}/rerun-failed-jobs', {
             owner: repo.owner,
@@ -506,13 +563,35 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubPort {
             run_id: runId,
             request: { retries: 0 },
           });
-          return;
+          return 'requested';
         } catch (error) {
           if (!(error instanceof GitHubUnavailableError)) throw error;
           lastError = error;
         }
       }
       throw lastError;
+    },
+
+    botLogin,
+
+    async repositoryPermission(repo, username) {
+      const what = `read the permission of ${username} on ${repo.owner}/${repo.repo}`;
+      try {
+        const response = await call(what, 'GET /repos/{owner}/{repo}/collaborators/{username}/permission', {
+          owner: repo.owner,
+          repo: repo.repo,
+          username,
+        });
+        const body = (response.data ?? {}) as { role_name?: unknown; permission?: unknown };
+        const roles = ['admin', 'maintain', 'write', 'triage', 'read', 'none'] as const;
+        const known = (value: unknown) => roles.find((role) => role === value);
+        // role_name distinguishes maintain/triage, which `permission` folds into write/read; anything else is no access.
+        return known(body.role_name) ?? known(body.permission) ?? 'none';
+      } catch (error) {
+        // 404: not a collaborator (or the user does not exist) — no permission, not a failure.
+        if (error instanceof GitHubRequestError && error.status === 404) return 'none';
+        throw error;
+      }
     },
   };
 }

@@ -8,7 +8,8 @@
  * `group.key(id).schedule(jobOptions, task, ...args)` on them, so this small pacer stands in for a Bottleneck
  * group: one per client, with the spacing as an option (tests set it to 0).
  *
- * This paces one process only; pacing across concurrent executions needs shared state (issue 4's limiter).
+ * This paces one process only; across concurrent executions the shared write budget in DynamoDB
+ * (`shared/stores/write-limiter.ts`) bounds content-creating requests.
  */
 
 type Task = (...args: unknown[]) => unknown;

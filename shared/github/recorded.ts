@@ -22,7 +22,7 @@ interface StoredComment {
  * recorded runs (`events/recorded-runs.json`, keyed by run id, with a `default` entry), comments and re-runs
  * go to the outbox. Comments keep create-once/update-in-place semantics in a small JSON file.
  */
-export function createRecordedGitHub(options: { manifestPath: string; commentsPath: string; outbox: Outbox }): GitHubPort {
+export function createRecordedGitHub(options: { manifestPath: string; commentsPath: string; outbox: Outbox; botLogin?: string }): GitHubPort {
   const baseDir = dirname(options.manifestPath);
   let manifest: z.infer<typeof manifestSchema> | undefined;
   async function runs() {
@@ -80,8 +80,17 @@ export function createRecordedGitHub(options: { manifestPath: string; commentsPa
       const stored = comments[key] as StoredComment;
       return { outcome, commentId: stored.id, url: null };
     },
-    async rerunFailedJobs(repo, runId) {
-      await options.outbox.write({ kind: 'github_rerun', target: `${repo.owner}/${repo.repo}`, runId });
+    async rerunFailedJobs(repo, runId, rerunOptions = {}) {
+      // Recorded runs never advance, so the outbox entry is the whole effect; the ledger keeps it to one per commit.
+      await options.outbox.write({ kind: 'github_rerun', target: `${repo.owner}/${repo.repo}`, runId, expectedAttempt: rerunOptions.expectedAttempt ?? null });
+      return 'requested';
+    },
+    async botLogin() {
+      return options.botLogin ?? 'pipeline-guard[bot]';
+    },
+    async repositoryPermission(repo, username) {
+      // No collaborator list is recorded: the account that owns the repository administers it, nobody else writes.
+      return username.toLowerCase() === repo.owner.toLowerCase() ? 'admin' : 'read';
     },
   };
 }

@@ -45,6 +45,9 @@ export const commentsPageSchema = z.array(commentSchema);
 
 export const userSchema = z.object({ login: z.string().min(1) });
 
+/** `GET /app`: the slug names the App's bot user, `<slug>[bot]`. */
+export const appSchema = z.object({ slug: z.string().min(1).max(100).regex(/^[a-z0-9-]+$/i) });
+
 export const workflowRunSchema = z.object({
   status: z.string().nullish(),
   run_attempt: z.number().int().nullish(),

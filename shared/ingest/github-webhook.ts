@@ -1,9 +1,21 @@
 import type { Webhooks } from '@octokit/webhooks';
 import { z } from 'zod';
 import { newIncident } from '../domain/incident.js';
-import { type GithubTrigger, githubIncidentId } from '../domain/trigger.js';
-import type { Clock, GitHubPort, WorkflowStarter } from '../ports.js';
-import { githubIncidentFields, githubIncidentScope } from '../domain/github-incident.js';
+import {
+  type GithubCheckTrigger,
+  type GithubTrigger,
+  MAX_CHECK_SUMMARY_CHARS,
+  MAX_CHECK_TEXT_CHARS,
+  githubCheckIncidentId,
+  githubIncidentId,
+} from '../domain/trigger.js';
+import type { Clock, GitHubClients, WorkflowStarter } from '../ports.js';
+import {
+  githubCheckIncidentFields,
+  githubCheckIncidentScope,
+  githubIncidentFields,
+  githubIncidentScope,
+} from '../domain/github-incident.js';
 import type { StepLogger } from '../steps/deps.js';
 import { recordWorkflowRecovery } from '../steps/record-outcome.js';
 import type { IncidentStore } from '../stores/incident-store.js';
@@ -26,12 +38,26 @@ export interface IngestDeps {
   maxBodyBytes: number;
   incidents: IncidentStore;
   workflow: WorkflowStarter;
-  github: GitHubPort | null;
+  /** For the recovery comment update; the client is the one of the delivery's App installation. */
+  github: GitHubClients;
   clock: Clock;
   logger: StepLogger;
 }
 
 const FAILED_CONCLUSIONS = new Set(['failure', 'timed_out', 'startup_failure']);
+/** Check-run conclusions from other CI systems that mean "the build failed" (not cancelled, skipped or neutral). */
+const FAILED_CHECK_CONCLUSIONS = new Set(['failure', 'timed_out']);
+/** GitHub Actions' own check runs duplicate the workflow_run events they belong to. */
+const ACTIONS_APP_SLUG = 'github-actions';
+
+const actorSchema = z.object({ login: z.string().max(100) }).nullable().optional();
+const repositoryPayload = z.object({
+  id: z.number().int().positive(),
+  name: z.string().min(1).max(100),
+  full_name: z.string().min(3).max(200),
+  owner: z.object({ login: z.string().min(1).max(100) }),
+  default_branch: z.string().max(255).nullable().optional(),
+});
 
 const workflowRunPayload = z.object({
   action: z.string().max(50),
@@ -48,19 +74,47 @@ const workflowRunPayload = z.object({
     html_url: z.string().max(500).nullable().optional(),
     created_at: z.string().max(40).nullable().optional(),
     updated_at: z.string().max(40).nullable().optional(),
+    // Empty for a pull request from a fork: classify then finds the PR by the head commit.
     pull_requests: z.array(z.object({ number: z.number().int().positive() }).passthrough()).max(100).default([]),
+    triggering_actor: actorSchema,
   }),
-  repository: z.object({
-    id: z.number().int().positive(),
-    name: z.string().min(1).max(100),
-    full_name: z.string().min(3).max(200),
-    owner: z.object({ login: z.string().min(1).max(100) }),
-    default_branch: z.string().max(255).nullable().optional(),
-  }),
+  repository: repositoryPayload,
   installation: z.object({ id: z.number().int() }).nullable().optional(),
-  sender: z.object({ login: z.string().max(100) }).nullable().optional(),
+  sender: actorSchema,
 });
 type WorkflowRunPayload = z.infer<typeof workflowRunPayload>;
+
+/** GitHub caps check-run summary and text at 65,535 characters each; anything longer is not GitHub's payload. */
+const CHECK_OUTPUT_MAX = 65_535;
+const checkRunPayload = z.object({
+  action: z.string().max(50),
+  check_run: z.object({
+    id: z.number().int().positive(),
+    name: z.string().min(1).max(300),
+    head_sha: z.string().regex(/^[0-9a-f]{7,64}$/i),
+    status: z.string().max(50).nullable().optional(),
+    conclusion: z.string().max(50).nullable().optional(),
+    html_url: z.string().max(500).nullable().optional(),
+    details_url: z.string().max(2000).nullable().optional(),
+    completed_at: z.string().max(40).nullable().optional(),
+    output: z
+      .object({
+        title: z.string().max(1000).nullable().optional(),
+        summary: z.string().max(CHECK_OUTPUT_MAX).nullable().optional(),
+        text: z.string().max(CHECK_OUTPUT_MAX).nullable().optional(),
+      })
+      .nullable()
+      .optional(),
+    app: z.object({ slug: z.string().max(100), name: z.string().max(200) }).nullable().optional(),
+    check_suite: z.object({ head_branch: z.string().max(255).nullable().optional() }).nullable().optional(),
+    // Empty for forks, as for workflow runs.
+    pull_requests: z.array(z.object({ number: z.number().int().positive() }).passthrough()).max(100).default([]),
+  }),
+  repository: repositoryPayload,
+  installation: z.object({ id: z.number().int() }).nullable().optional(),
+  sender: actorSchema,
+});
+type CheckRunPayload = z.infer<typeof checkRunPayload>;
 
 function header(headers: WebhookRequest['headers'], name: string): string | undefined {
   const wanted = name.toLowerCase();
@@ -100,7 +154,65 @@ export function triggerFromWorkflowRun(payload: WorkflowRunPayload, deliveryId: 
     },
     pullRequests: run.pull_requests.map((pr) => pr.number).slice(0, 50),
     sender: payload.sender?.login ?? null,
+    triggeringActor: run.triggering_actor?.login ?? null,
   };
+}
+
+/**
+ * Keeps the start and, mostly, the end of a long text: CI systems print the failure last, and the trigger must
+ * stay far below Step Functions' 256 KB state limit.
+ */
+export function keepEnds(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const head = Math.floor(max / 4);
+  const tail = max - head;
+  return `${text.slice(0, head)}\n[… ${text.length - max} characters omitted …]\n${text.slice(text.length - tail)}`;
+}
+
+export function triggerFromCheckRun(payload: CheckRunPayload, deliveryId: string | null): GithubCheckTrigger {
+  const check = payload.check_run;
+  const output = check.output ?? {};
+  return {
+    source: 'github_check',
+    incidentId: githubCheckIncidentId(payload.repository.id, check.id),
+    deliveryId,
+    repository: {
+      id: payload.repository.id,
+      fullName: payload.repository.full_name,
+      owner: payload.repository.owner.login,
+      name: payload.repository.name,
+      defaultBranch: payload.repository.default_branch ?? null,
+    },
+    installationId: payload.installation?.id ?? null,
+    checkRun: {
+      id: check.id,
+      name: check.name,
+      app: { slug: check.app?.slug ?? 'unknown', name: check.app?.name ?? 'CI' },
+      headSha: check.head_sha,
+      headBranch: check.check_suite?.head_branch ?? null,
+      conclusion: check.conclusion ?? 'unknown',
+      htmlUrl: check.html_url ?? null,
+      detailsUrl: check.details_url ?? null,
+      completedAt: check.completed_at ?? null,
+      output: {
+        title: output.title ?? null,
+        summary: output.summary ? keepEnds(output.summary, MAX_CHECK_SUMMARY_CHARS) : null,
+        text: output.text ? keepEnds(output.text, MAX_CHECK_TEXT_CHARS) : null,
+      },
+    },
+    pullRequests: check.pull_requests.map((pr) => pr.number).slice(0, 50),
+    sender: payload.sender?.login ?? null,
+  };
+}
+
+function completedAtOf(value: string | null | undefined, clock: Clock): Date {
+  const parsed = new Date(value ?? clock().toISOString());
+  return Number.isNaN(parsed.getTime()) ? clock() : parsed;
+}
+
+function invalid(event: string, error: z.ZodError): WebhookResponse {
+  const issue = error.issues[0];
+  return refuse(400, `invalid ${event} payload at ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`);
 }
 
 /**
@@ -135,13 +247,16 @@ export async function handleGithubWebhook(request: WebhookRequest, deps: IngestD
   }
 
   if (event === 'ping') return reply(200, { ok: true });
+  if (event === 'check_run') return handleCheckRun(payload, deliveryId, deps);
+  if (event === 'workflow_job') {
+    // One incident per run attempt: the workflow_run `completed` event names every failed job of the attempt, and
+    // acting on each job as well would analyse and comment twice. Subscribing to it is harmless.
+    return reply(202, { ignored: 'workflow_job events are not acted on: the workflow_run completed event covers its jobs' });
+  }
   if (event !== 'workflow_run') return reply(202, { ignored: `event ${event.slice(0, 50)} is not handled` });
 
   const parsed = workflowRunPayload.safeParse(payload);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return refuse(400, `invalid workflow_run payload at ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`);
-  }
+  if (!parsed.success) return invalid('workflow_run', parsed.error);
   const run = parsed.data.workflow_run;
   if (parsed.data.action !== 'completed') {
     return reply(202, { ignored: `workflow_run action ${parsed.data.action} is not acted on` });
@@ -149,13 +264,14 @@ export async function handleGithubWebhook(request: WebhookRequest, deps: IngestD
   const trigger = triggerFromWorkflowRun(parsed.data, deliveryId);
 
   if (run.conclusion === 'success') {
-    const completedAt = new Date(run.updated_at ?? deps.clock().toISOString());
     const { resolved } = await recordWorkflowRecovery(
       {
         scope: githubIncidentScope(trigger),
         runId: run.id,
-        runUrl: run.html_url ?? null,
-        completedAt: Number.isNaN(completedAt.getTime()) ? deps.clock() : completedAt,
+        runAttempt: run.run_attempt,
+        resolvedBy: run.run_attempt > 1 ? `run ${run.id} (attempt ${run.run_attempt})` : `run ${run.id}`,
+        installationId: trigger.installationId,
+        completedAt: completedAtOf(run.updated_at, deps.clock),
       },
       deps,
     );
@@ -166,9 +282,51 @@ export async function handleGithubWebhook(request: WebhookRequest, deps: IngestD
   }
 
   // The durable write comes first so the incident exists even if starting the workflow fails and GitHub redelivers.
+  // A failed re-run attempt (ours or a person's) is a new incident too: it is recorded and notified, and the
+  // remediation policy, not ingest, refuses to re-run it again (see shared/policy/decide.ts).
   const created = await deps.incidents.create(newIncident(githubIncidentFields(trigger), deps.clock()), githubIncidentScope(trigger));
   const execution = await deps.workflow.start(trigger.incidentId, { trigger });
   const duplicate = !created || execution.alreadyStarted;
-  deps.logger.info('workflow_run failure accepted', { incidentId: trigger.incidentId, duplicate });
+  deps.logger.info('workflow_run failure accepted', { incidentId: trigger.incidentId, duplicate, attempt: run.run_attempt });
+  return reply(202, { incidentId: trigger.incidentId, duplicate });
+}
+
+/**
+ * `check_run` from another CI system (CircleCI, Buildkite, …): a completed failure becomes an incident whose
+ * evidence is the check's output text; a success of the same check on the same branch resolves its incidents.
+ */
+async function handleCheckRun(payload: unknown, deliveryId: string | null, deps: IngestDeps): Promise<WebhookResponse> {
+  const parsed = checkRunPayload.safeParse(payload);
+  if (!parsed.success) return invalid('check_run', parsed.error);
+  const check = parsed.data.check_run;
+  if (parsed.data.action !== 'completed') return reply(202, { ignored: `check_run action ${parsed.data.action} is not acted on` });
+  if (check.app?.slug === ACTIONS_APP_SLUG) {
+    return reply(202, { ignored: 'check runs of GitHub Actions are handled through their workflow_run event' });
+  }
+  const trigger = triggerFromCheckRun(parsed.data, deliveryId);
+
+  if (check.conclusion === 'success') {
+    const { resolved } = await recordWorkflowRecovery(
+      {
+        scope: githubCheckIncidentScope(trigger),
+        runId: null,
+        resolvedBy: `check run ${check.id}`,
+        installationId: trigger.installationId,
+        completedAt: completedAtOf(check.completed_at, deps.clock),
+      },
+      deps,
+    );
+    return reply(202, { resolved });
+  }
+  if (!check.conclusion || !FAILED_CHECK_CONCLUSIONS.has(check.conclusion)) {
+    return reply(202, { ignored: `check_run conclusion ${check.conclusion ?? 'none'} is not acted on` });
+  }
+  const created = await deps.incidents.create(
+    newIncident(githubCheckIncidentFields(trigger), deps.clock()),
+    githubCheckIncidentScope(trigger),
+  );
+  const execution = await deps.workflow.start(trigger.incidentId, { trigger });
+  const duplicate = !created || execution.alreadyStarted;
+  deps.logger.info('check_run failure accepted', { incidentId: trigger.incidentId, duplicate, app: trigger.checkRun.app.slug });
   return reply(202, { incidentId: trigger.incidentId, duplicate });
 }

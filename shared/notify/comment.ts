@@ -54,7 +54,12 @@ export function renderComment(incident: Incident): string {
   const parts: string[] = [COMMENT_MARKER];
   const title = resolved ? '### ✅ Pipeline Guard: fixed' : '### ❌ Pipeline Guard: workflow failed';
   parts.push(title);
-  const run = incident.runId ? link(`run ${incident.runId} (attempt ${incident.runAttempt ?? 1})`, incident.runUrl) : 'this run';
+  // A check run of another CI system has no Actions run: link the check on GitHub and the CI system's own page.
+  const run = incident.checkRun
+    ? `${link(`check run ${incident.checkRun.id}`, incident.runUrl)}${incident.checkRun.detailsUrl ? ` (${link(`details in ${incident.checkRun.appName}`, incident.checkRun.detailsUrl)})` : ''}`
+    : incident.runId
+      ? link(`run ${incident.runId} (attempt ${incident.runAttempt ?? 1})`, incident.runUrl)
+      : 'this run';
   parts.push(
     `**${escapeMarkdown(incident.workflowName ?? 'Workflow')}** failed in ${run} — category \`${incident.category ?? 'unknown'}\`.`,
   );

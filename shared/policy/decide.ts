@@ -2,7 +2,10 @@ import type { AnalysisSummary, IncidentSource, RemediationAction } from '../doma
 import type { Category } from '../logs/types.js';
 
 export interface RemediationPolicy {
-  /** Automatic re-runs allowed per workflow run (a run attempt above this is not re-run again). */
+  /**
+   * Automatic re-runs allowed per (workflow, head SHA); a run attempt above this is not re-run again either,
+   * whoever started it.
+   */
   autoRerunMax: number;
   rerunMinConfidence: number;
   dryRun: boolean;
@@ -17,6 +20,15 @@ export interface PolicyInput {
   /** Stages that failed before remediation; a degraded incident always goes to a human. */
   stageErrors: string[];
   githubAvailable: boolean;
+  /**
+   * Whether the failure can be re-run through GitHub at all: an Actions run with a known workflow and commit.
+   * Check runs of other CI systems are re-run in that system.
+   */
+  rerunSupported: boolean;
+  /** The failed attempt is one our own automatic re-run started (ledger attempt, or our bot as triggering actor). */
+  ownRerun: boolean;
+  /** Automatic re-runs already made for this workflow and head commit (from the persisted ledger). */
+  automaticRerunsForCommit: number;
 }
 
 export interface PolicyDecision {
@@ -62,11 +74,33 @@ function decideAction(input: PolicyInput, policy: RemediationPolicy): PolicyDeci
           execute: true,
         };
       }
+      if (!input.rerunSupported) {
+        return {
+          action: 'comment_only',
+          reason: 're-run proposed, but this check comes from another CI system: re-run it there',
+          execute: true,
+        };
+      }
+      if (input.ownRerun) {
+        // Never chain automatic re-runs: the event our own re-run causes must not trigger another one.
+        return {
+          action: 'escalate',
+          reason: 'failed again after our automatic re-run: the failure repeats, a human should look',
+          execute: true,
+        };
+      }
       const attempt = input.runAttempt ?? 1;
       if (attempt > policy.autoRerunMax) {
         return {
           action: 'escalate',
           reason: `failed again after ${attempt - 1} automatic re-run(s) (limit ${policy.autoRerunMax}): needs a human`,
+          execute: true,
+        };
+      }
+      if (input.automaticRerunsForCommit >= policy.autoRerunMax) {
+        return {
+          action: 'escalate',
+          reason: `this workflow was already re-run automatically ${input.automaticRerunsForCommit} time(s) for this commit (limit ${policy.autoRerunMax}): needs a human`,
           execute: true,
         };
       }

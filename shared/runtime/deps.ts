@@ -1,27 +1,34 @@
 import { dirname, join } from 'node:path';
-import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { createOutbox } from '../adapters/outbox.js';
 import { createSfnStarter } from '../adapters/sfn.js';
 import { createSnsPublisher } from '../adapters/sns.js';
-import { createBedrockAnalyzer, createOfflineAnalyzer } from '../analysis/index.js';
+import { createConfiguredAnalyzers } from '../analysis/providers.js';
 import { type Config, requireConfig } from '../config.js';
 import { ConfigError } from '../errors.js';
-import { createGitHubClient } from '../github/client.js';
+import { normalizePrivateKey } from '../github/app-auth.js';
+import { type GitHubAuth, createGitHubClients, staticGitHubClients } from '../github/clients.js';
 import { createRecordedGitHub } from '../github/recorded.js';
-import type { Analyzer, EscalationPublisher, GitHubPort, WorkflowStarter } from '../ports.js';
+import type { Analyzer, EscalationPublisher, GitHubClients, RerunLedger, WorkflowStarter } from '../ports.js';
 import type { StepDeps, StepLogger } from '../steps/deps.js';
 import { createDocumentClient } from '../stores/dynamo.js';
 import { createIncidentStore } from '../stores/incident-store.js';
+import { type Learning, createLearning } from '../knowledge/learning.js';
+import { createDynamoRerunLedger } from '../stores/rerun-ledger.js';
+import { createDynamoWriteLimiter } from '../stores/write-limiter.js';
 
 /**
  * The composition root. Every adapter is chosen here from configuration: AWS services by default, the
  * embedded local parts when the local runtime sets their endpoints/paths. Handlers call this once at cold start.
  */
 
-async function secretValue(config: Config, plain: 'GITHUB_TOKEN' | 'GITHUB_WEBHOOK_SECRET', arnKey: 'GITHUB_TOKEN_SECRET_ARN' | 'GITHUB_WEBHOOK_SECRET_ARN') {
+async function secretValue(
+  config: Config,
+  plain: 'GITHUB_TOKEN' | 'GITHUB_WEBHOOK_SECRET' | 'GITHUB_APP_PRIVATE_KEY',
+  arnKey: 'GITHUB_TOKEN_SECRET_ARN' | 'GITHUB_WEBHOOK_SECRET_ARN' | 'GITHUB_APP_PRIVATE_KEY_SECRET_ARN',
+) {
   if (config[plain]) return config[plain];
   const arn = config[arnKey];
   if (!arn) return undefined;
@@ -40,26 +47,73 @@ async function secretValue(config: Config, plain: 'GITHUB_TOKEN' | 'GITHUB_WEBHO
   return value.trim();
 }
 
-export async function createGitHub(config: Config): Promise<GitHubPort | null> {
+/** Token or GitHub App, from configuration; undefined when neither is configured. Both at once is a mistake. */
+async function githubAuth(config: Config): Promise<GitHubAuth | undefined> {
+  const wantsApp = config.GITHUB_APP_ID !== undefined;
+  const hasKey = Boolean(config.GITHUB_APP_PRIVATE_KEY || config.GITHUB_APP_PRIVATE_KEY_SECRET_ARN);
+  if (hasKey && !wantsApp) throw new ConfigError('missing environment variable GITHUB_APP_ID (a GitHub App private key is configured)');
+  if (wantsApp && (config.GITHUB_TOKEN || config.GITHUB_TOKEN_SECRET_ARN)) {
+    throw new ConfigError('GITHUB_APP_ID and GITHUB_TOKEN (or GITHUB_TOKEN_SECRET_ARN) are both set: configure one way to authenticate');
+  }
+  if (wantsApp) {
+    const key = await secretValue(config, 'GITHUB_APP_PRIVATE_KEY', 'GITHUB_APP_PRIVATE_KEY_SECRET_ARN');
+    if (!key) throw new ConfigError('missing environment variable GITHUB_APP_PRIVATE_KEY_SECRET_ARN (or GITHUB_APP_PRIVATE_KEY)');
+    const setting = config.GITHUB_APP_PRIVATE_KEY ? 'GITHUB_APP_PRIVATE_KEY' : 'GITHUB_APP_PRIVATE_KEY_SECRET_ARN';
+    return { kind: 'app', appId: config.GITHUB_APP_ID as number, privateKey: normalizePrivateKey(key, setting) };
+  }
   const token = await secretValue(config, 'GITHUB_TOKEN', 'GITHUB_TOKEN_SECRET_ARN');
-  if (token) {
-    return createGitHubClient({
-      token,
-      baseUrl: config.GITHUB_API_URL,
-      maxLogBytes: config.MAX_LOG_BYTES,
-      retries: config.GITHUB_RETRIES,
-      writeIntervalMs: config.GITHUB_WRITE_INTERVAL_MS,
-      ...(config.GITHUB_BOT_LOGIN ? { botLogin: config.GITHUB_BOT_LOGIN } : {}),
+  return token ? { kind: 'token', token } : undefined;
+}
+
+/**
+ * GitHub access by installation: the REST client (token or GitHub App) with the shared write budget in the
+ * incidents table; else, in the local runtime without credentials, the recorded stand-in; else no access.
+ */
+export async function createGitHub(config: Config): Promise<GitHubClients> {
+  const auth = await githubAuth(config);
+  if (auth) {
+    const documents = createDocumentClient({
+      region: config.AWS_REGION,
+      ...(config.DYNAMODB_ENDPOINT ? { endpoint: config.DYNAMODB_ENDPOINT } : {}),
+    });
+    const budgets = {
+      writesPerMinute: config.GITHUB_WRITES_PER_MINUTE,
+      writesPerHour: config.GITHUB_WRITES_PER_HOUR,
+      rerunsPerMinute: config.GITHUB_RERUNS_PER_MINUTE,
+    };
+    return createGitHubClients({
+      auth,
+      client: {
+        baseUrl: config.GITHUB_API_URL,
+        maxLogBytes: config.MAX_LOG_BYTES,
+        retries: config.GITHUB_RETRIES,
+        writeIntervalMs: config.GITHUB_WRITE_INTERVAL_MS,
+        ...(config.GITHUB_BOT_LOGIN ? { botLogin: config.GITHUB_BOT_LOGIN } : {}),
+      },
+      writeLimiter: (identity) =>
+        createDynamoWriteLimiter({ client: documents, tableName: config.INCIDENTS_TABLE, identity, budgets }),
     });
   }
   if (config.RECORDED_RUNS_FILE && config.OUTBOX_PATH) {
-    return createRecordedGitHub({
-      manifestPath: config.RECORDED_RUNS_FILE,
-      commentsPath: join(dirname(config.OUTBOX_PATH), 'github-comments.json'),
-      outbox: createOutbox(config.OUTBOX_PATH, { echo: (line) => console.log(line) }),
-    });
+    return staticGitHubClients(
+      createRecordedGitHub({
+        manifestPath: config.RECORDED_RUNS_FILE,
+        commentsPath: join(dirname(config.OUTBOX_PATH), 'github-comments.json'),
+        outbox: createOutbox(config.OUTBOX_PATH, { echo: (line) => console.log(line) }),
+        ...(config.GITHUB_BOT_LOGIN ? { botLogin: config.GITHUB_BOT_LOGIN } : {}),
+      }),
+    );
   }
-  return null;
+  return staticGitHubClients(null);
+}
+
+/** The persisted cap on automatic re-runs per (workflow, head SHA), in the incidents table. */
+export function createRerunLedger(config: Config): RerunLedger {
+  const client = createDocumentClient({
+    region: config.AWS_REGION,
+    ...(config.DYNAMODB_ENDPOINT ? { endpoint: config.DYNAMODB_ENDPOINT } : {}),
+  });
+  return createDynamoRerunLedger({ client, tableName: config.INCIDENTS_TABLE });
 }
 
 export function createWebhookSecret(config: Config): Promise<string | undefined> {
@@ -80,20 +134,10 @@ export function createWorkflowStarter(config: Config): WorkflowStarter {
   return createSfnStarter(client, STATE_MACHINE_ARN);
 }
 
+/** The configured analyzer and the offline one that ends every fallback chain (see `shared/analysis/providers.ts`). */
 export function createAnalyzers(config: Config): { analyzer: Analyzer; fallbackAnalyzer: Analyzer } {
-  const offline = createOfflineAnalyzer();
-  const wantsBedrock = config.ANALYZER === 'bedrock' || (config.ANALYZER === undefined && config.BEDROCK_MODEL_ID);
-  if (!wantsBedrock) return { analyzer: offline, fallbackAnalyzer: offline };
-  const { BEDROCK_MODEL_ID } = requireConfig(config, 'BEDROCK_MODEL_ID');
-  const bedrock = createBedrockAnalyzer({
-    // The state machine's Retry owns backoff; one SDK retry covers a dropped connection without stacking delays.
-    client: new BedrockRuntimeClient({ region: config.BEDROCK_REGION ?? config.AWS_REGION, maxAttempts: 2 }),
-    modelId: BEDROCK_MODEL_ID,
-    maxTokens: config.LLM_MAX_TOKENS,
-    temperature: config.LLM_TEMPERATURE,
-    ...(config.BEDROCK_GUARDRAIL_ID ? { guardrail: { id: config.BEDROCK_GUARDRAIL_ID, version: config.BEDROCK_GUARDRAIL_VERSION } } : {}),
-  });
-  return { analyzer: bedrock, fallbackAnalyzer: offline };
+  const { analyzer, fallbackAnalyzer } = createConfiguredAnalyzers(config);
+  return { analyzer, fallbackAnalyzer };
 }
 
 export function createIncidents(config: Config, clock: () => Date = () => new Date()) {
@@ -102,6 +146,23 @@ export function createIncidents(config: Config, clock: () => Date = () => new Da
     ...(config.DYNAMODB_ENDPOINT ? { endpoint: config.DYNAMODB_ENDPOINT } : {}),
   });
   return createIncidentStore({ client, tableName: config.INCIDENTS_TABLE, ttlDays: config.INCIDENT_TTL_DAYS, clock });
+}
+
+/**
+ * Knowledge base, experiments and baselines over one document client. Every function that records outcomes or
+ * looks up knowledge builds it once at cold start.
+ */
+export function createLearningDeps(config: Config, logger: StepLogger, clock: () => Date = () => new Date()): Learning {
+  const client = createDocumentClient({
+    region: config.AWS_REGION,
+    ...(config.DYNAMODB_ENDPOINT ? { endpoint: config.DYNAMODB_ENDPOINT } : {}),
+  });
+  return createLearning({
+    client,
+    tables: { incidents: config.INCIDENTS_TABLE, experiments: config.EXPERIMENTS_TABLE, baselines: config.BASELINES_TABLE },
+    clock,
+    logger,
+  });
 }
 
 /** Stands in for the publisher in functions that are not given a topic; using it is a wiring bug. */
@@ -125,9 +186,11 @@ export async function createStepDeps(
     config,
     incidents: createIncidents(config, clock),
     github: await createGitHub(config),
+    reruns: createRerunLedger(config),
     ...createAnalyzers(config),
     escalations: options.publishesEscalations ? createEscalations(config) : noEscalations,
     clock,
     logger,
+    learning: createLearningDeps(config, logger, clock),
   };
 }

@@ -1,4 +1,4 @@
-import { type AnalysisOutcome, analyzeWithFallback, withFallback } from '../analysis/index.js';
+import { type AnalysisOutcome, type PriceOverrides, analyzeWithFallback, costOf, withFallback } from '../analysis/index.js';
 import type { AnalysisSummary, Incident } from '../domain/incident.js';
 import { NotFoundError } from '../errors.js';
 import type { AnalysisInput } from '../ports.js';
@@ -26,7 +26,11 @@ export function analysisInputFor(incident: Incident): AnalysisInput {
   };
 }
 
-export function toSummary(result: AnalysisOutcome, latencyMs: number): AnalysisSummary {
+/**
+ * The analysis as stored on the incident. `latencyMs` is the caller's wall-clock time for the whole analysis
+ * (fallback included), which is what the cost accounting reports; `prices` are the `LLM_PRICES_JSON` overrides.
+ */
+export function toSummary(result: AnalysisOutcome, latencyMs: number, prices: PriceOverrides = {}): AnalysisSummary {
   return {
     provider: result.provider,
     model: result.model,
@@ -35,12 +39,15 @@ export function toSummary(result: AnalysisOutcome, latencyMs: number): AnalysisS
     confidence: result.confidence,
     proposedAction: result.proposedAction,
     rationale: result.rationale,
+    ...(result.prevention ? { prevention: result.prevention } : {}),
     evidence: result.evidence,
     latencyMs: result.latencyMs ?? latencyMs,
     ...(result.fallbackReason ? { fallbackReason: result.fallbackReason } : {}),
     ...(result.usage ? { usage: { inputTokens: result.usage.inputTokens, outputTokens: result.usage.outputTokens } } : {}),
     ...(result.promptVersion ? { promptVersion: result.promptVersion } : {}),
     ...(result.adjustments?.length ? { adjustments: result.adjustments } : {}),
+    cost: costOf(result, latencyMs, prices),
+    ...(result.patch ? { patch: { diff: result.patch.diff, files: result.patch.files } } : {}),
   };
 }
 
@@ -53,13 +60,17 @@ export async function runAnalysis(incident: Incident, deps: StepDeps): Promise<A
   const analyzer = withFallback(deps.analyzer, deps.fallbackAnalyzer, (reason) =>
     deps.logger.warn('analyzer failed; using the offline analyzer', { reason }),
   );
-  return toSummary(await analyzer.analyze(analysisInputFor(incident)), Date.now() - started);
+  return toSummary(await analyzer.analyze(analysisInputFor(incident)), Date.now() - started, deps.config.LLM_PRICES_JSON);
 }
 
 /** The analysis when the analyze stage itself failed (its Catch leads to remediate): offline, with the reason. */
 export async function runFallbackAnalysis(incident: Incident, deps: StepDeps, reason: string): Promise<AnalysisSummary> {
   const started = Date.now();
-  return toSummary(await analyzeWithFallback(deps.fallbackAnalyzer, analysisInputFor(incident), reason), Date.now() - started);
+  return toSummary(
+    await analyzeWithFallback(deps.fallbackAnalyzer, analysisInputFor(incident), reason),
+    Date.now() - started,
+    deps.config.LLM_PRICES_JSON,
+  );
 }
 
 /** Analyze stage: root cause, fix, confidence and a proposed action, stored on the incident. */
@@ -78,6 +89,9 @@ export async function analyzeStep(input: unknown, deps: StepDeps): Promise<Analy
           event: 'analyzed',
           detail: `${analysis.provider}: ${analysis.proposedAction} (confidence ${analysis.confidence.toFixed(2)})`,
         },
+        // A provider that is misconfigured (access denied, model not enabled, bad request) is not retried; the
+        // reason is kept in the history as well as on the analysis so it shows wherever the incident is read.
+        ...(analysis.fallbackReason ? [{ at: deps.clock().toISOString(), event: 'analyzer_fallback', detail: analysis.fallbackReason }] : []),
       ],
     },
   );

@@ -1,14 +1,21 @@
 import type { AlarmDetails, Incident, JobFailureSummary } from '../domain/incident.js';
-import { githubIncidentFields, githubIncidentScope } from '../domain/github-incident.js';
+import {
+  githubCheckIncidentFields,
+  githubCheckIncidentScope,
+  githubIncidentFields,
+  githubIncidentScope,
+} from '../domain/github-incident.js';
 import { newIncident } from '../domain/incident.js';
 import {
   type AlarmTrigger,
+  type GithubCheckTrigger,
   type GithubTrigger,
   alarmScope,
 } from '../domain/trigger.js';
 import { analyzeLog, fingerprintOf, redactSecrets } from '../logs/index.js';
 import type { Category, LogAnalysis, LogLine } from '../logs/types.js';
-import type { RepoRef } from '../ports.js';
+import type { GitHubPort, RepoRef } from '../ports.js';
+import { assessFlakiness } from '../baselines/flaky.js';
 import type { StepDeps } from './deps.js';
 import { type ClassifyResult, parseState } from './state.js';
 
@@ -51,8 +58,7 @@ function summarizeJob(
   };
 }
 
-async function analyzeGithubJobs(trigger: GithubTrigger, deps: StepDeps): Promise<JobFailureSummary[]> {
-  const github = deps.github;
+async function analyzeGithubJobs(trigger: GithubTrigger, github: GitHubPort | null, deps: StepDeps): Promise<JobFailureSummary[]> {
   if (!github) return [];
   const repo: RepoRef = { owner: trigger.repository.owner, repo: trigger.repository.name };
   const jobs = (await github.listFailedJobs(repo, trigger.workflowRun.id, trigger.workflowRun.attempt)).slice(
@@ -77,14 +83,18 @@ async function analyzeGithubJobs(trigger: GithubTrigger, deps: StepDeps): Promis
   return summaries.sort((a, b) => Number(b.failures.length > 0) - Number(a.failures.length > 0));
 }
 
-async function resolvePullRequest(trigger: GithubTrigger, deps: StepDeps): Promise<number | null> {
+async function resolvePullRequest(
+  trigger: { pullRequests: number[]; repository: GithubTrigger['repository'] },
+  headSha: string,
+  github: GitHubPort | null,
+  deps: StepDeps,
+): Promise<number | null> {
   if (trigger.pullRequests.length > 0) return trigger.pullRequests[0] ?? null;
-  if (!deps.github) return null;
+  if (!github) return null;
   try {
-    const prs = await deps.github.findPullRequestsForCommit(
-      { owner: trigger.repository.owner, repo: trigger.repository.name },
-      trigger.workflowRun.headSha,
-    );
+    // A pull request from a fork has an empty `pull_requests` list in the payload; the base repository still
+    // knows it by its head commit.
+    const prs = await github.findPullRequestsForCommit({ owner: trigger.repository.owner, repo: trigger.repository.name }, headSha);
     return prs[0] ?? null;
   } catch (error) {
     // Fork PRs and pushes to the default branch have no PR; an incident without one is notified by SNS.
@@ -160,6 +170,15 @@ function alarmCategory(alarm: AlarmDetails): Category {
   return 'infrastructure';
 }
 
+/** Flaky evidence from the baselines (shared/baselines/flaky.ts); never a reason to fail classification. */
+async function flakyMark(deps: StepDeps, incident: Parameters<typeof assessFlakiness>[1]) {
+  if (!deps.learning) return null;
+  return assessFlakiness(deps.learning.baselines, incident, deps.clock()).catch((error: unknown) => {
+    deps.logger.warn('flaky evidence unavailable', { error: String(error) });
+    return null;
+  });
+}
+
 /**
  * Classify stage: gathers the failure's evidence (job logs, or alarm details), extracts the failure lines,
  * assigns a category and fingerprint, and stores the incident.
@@ -183,15 +202,19 @@ export async function classifyStep(input: unknown, deps: StepDeps): Promise<Clas
     return { incidentId: trigger.incidentId, category, fingerprint, failureCount: 1, jobCount: 0 };
   }
 
+  if (trigger.source === 'github_check') return classifyCheckRun(trigger, deps);
+
+  const github = deps.github.forInstallation(trigger.installationId);
   await deps.incidents.create(newIncident(githubIncidentFields(trigger), now), githubIncidentScope(trigger));
-  const jobs = await analyzeGithubJobs(trigger, deps);
+  const jobs = await analyzeGithubJobs(trigger, github, deps);
   const primary = jobs.find((job) => job.failures.length > 0) ?? jobs[0];
   const top = primary?.failures[0];
   const category: Category = top?.category ?? primary?.category ?? categoryForConclusion(trigger.workflowRun.conclusion);
   const failureLines = top ? clip(top.lines) : [];
   const fingerprint = primary?.fingerprint ?? fingerprintOf(`${trigger.workflowRun.name ?? ''} ${trigger.workflowRun.conclusion}`).fingerprint;
   const template = top ? fingerprintOf(top.lines.map((l) => l.text).join('\n')).template : null;
-  const pullRequest = await resolvePullRequest(trigger, deps);
+  const pullRequest = await resolvePullRequest(trigger, trigger.workflowRun.headSha, github, deps);
+  const flaky = await flakyMark(deps, { repository: trigger.repository.fullName, headSha: trigger.workflowRun.headSha, workflowName: trigger.workflowRun.name, jobs });
 
   await deps.incidents.update(
     trigger.incidentId,
@@ -204,13 +227,14 @@ export async function classifyStep(input: unknown, deps: StepDeps): Promise<Clas
       evidence: failureLines[0] ?? null,
       jobs,
       pullRequest,
+      ...(flaky ? { flaky } : {}),
     },
     {
       history: [
         {
           at: deps.clock().toISOString(),
           event: 'classified',
-          detail: deps.github
+          detail: github
             ? `${jobs.length} failed job(s) analysed`
             : 'no GitHub access configured: logs not downloaded',
         },
@@ -224,4 +248,47 @@ export async function classifyStep(input: unknown, deps: StepDeps): Promise<Clas
     failureCount: jobs.reduce((sum, job) => sum + job.failures.length, 0),
     jobCount: jobs.length,
   };
+}
+
+/** The evidence of a check run from another CI system: its output, as that system reported it to GitHub. */
+export function checkRunOutputText(trigger: GithubCheckTrigger): string {
+  const { title, summary, text } = trigger.checkRun.output;
+  return [title, summary, text].filter((part): part is string => Boolean(part && part.trim())).join('\n');
+}
+
+/**
+ * A failed check run of another CI system: no job log to download, so its output text (title, summary, text)
+ * is analysed like one, and the result is stored as a single "job" named after the check.
+ */
+async function classifyCheckRun(trigger: GithubCheckTrigger, deps: StepDeps): Promise<ClassifyResult> {
+  const check = trigger.checkRun;
+  const github = deps.github.forInstallation(trigger.installationId);
+  await deps.incidents.create(newIncident(githubCheckIncidentFields(trigger), deps.clock()), githubCheckIncidentScope(trigger));
+  const text = checkRunOutputText(trigger);
+  const analysis = await analyzeLog(text, { maxBytes: deps.config.MAX_LOG_BYTES });
+  const job = summarizeJob(
+    { id: check.id, name: check.name, htmlUrl: check.htmlUrl },
+    analysis,
+    text ? 'check_run_output' : 'unavailable',
+  );
+  const top = job.failures[0];
+  const category: Category = top?.category ?? (check.conclusion === 'timed_out' ? 'timeout' : job.category);
+  const failureLines = top ? clip(top.lines) : [];
+  const fingerprint = job.failures.length > 0 ? job.fingerprint : fingerprintOf(`${check.app.slug} ${check.name} ${check.conclusion}`).fingerprint;
+  const template = top ? fingerprintOf(top.lines.map((l) => l.text).join('\n')).template : null;
+  const pullRequest = await resolvePullRequest(trigger, check.headSha, github, deps);
+  await deps.incidents.update(
+    trigger.incidentId,
+    { status: 'classified', category, fingerprint, template, failureLines, evidence: failureLines[0] ?? null, jobs: [job], pullRequest },
+    {
+      history: [
+        {
+          at: deps.clock().toISOString(),
+          event: 'classified',
+          detail: `check run output of ${check.app.slug} analysed (${text.length} characters)`,
+        },
+      ],
+    },
+  );
+  return { incidentId: trigger.incidentId, category, fingerprint, failureCount: job.failures.length, jobCount: 1 };
 }

@@ -1,6 +1,7 @@
 import type { Config } from '../config.js';
-import type { Analyzer, Clock, EscalationPublisher, GitHubPort } from '../ports.js';
+import type { Analyzer, Clock, EscalationPublisher, GitHubClients, RerunLedger } from '../ports.js';
 import type { IncidentStore } from '../stores/incident-store.js';
+import type { Learning } from '../knowledge/learning.js';
 
 /** Minimal structured logger; Powertools' Logger satisfies it, tests pass a silent one. */
 export interface StepLogger {
@@ -13,14 +14,24 @@ export interface StepLogger {
 export interface StepDeps {
   config: Config;
   incidents: IncidentStore;
-  /** GitHub access; null when no credentials are configured (the step then degrades, never fails). */
-  github: GitHubPort | null;
+  /**
+   * GitHub access for an incident's App installation (`github.forInstallation(incident.installationId)`); null
+   * from it when no credentials are configured (the step then degrades, never fails).
+   */
+  github: GitHubClients;
+  /** Automatic re-runs claimed per (workflow, head SHA), shared by all executions. */
+  reruns: RerunLedger;
   analyzer: Analyzer;
   /** Deterministic analyzer used when the configured provider failed. */
   fallbackAnalyzer: Analyzer;
   escalations: EscalationPublisher;
   clock: Clock;
   logger: StepLogger;
+  /**
+   * Knowledge base, experiments and baselines (shared/knowledge/learning.ts). Optional so a step test without
+   * tables still runs; knowledge lookup then reports the incident history only.
+   */
+  learning?: Learning;
 }
 
 export const silentLogger: StepLogger = { info() {}, warn() {}, error() {} };

@@ -1,12 +1,17 @@
-import { NotFoundError } from '../errors.js';
+import { NotFoundError, errorMessage } from '../errors.js';
 import { summarizeHistory } from '../knowledge/history.js';
+import { previousAttemptId } from '../knowledge/learning.js';
 import type { StepDeps } from './deps.js';
 import { type KnowledgeResult, parseState } from './state.js';
 
 /** Earlier incidents examined per lookup: bounds the DynamoDB reads whatever the history size. */
 const MAX_EARLIER_INCIDENTS = 50;
 
-/** Knowledge stage: what happened the previous times this failure was seen, and what fixed it. */
+/**
+ * Knowledge stage: what happened the previous times this failure was seen and what fixed it (incident history,
+ * then the knowledge base: exact fingerprint, then similar templates), the incident's experiment variant, and a
+ * recommendation. The result goes on the incident, where the analyzer and the PR comment read it.
+ */
 export async function knowledgeLookupStep(input: unknown, deps: StepDeps): Promise<KnowledgeResult> {
   const { trigger } = parseState(input);
   const incident = await deps.incidents.get(trigger.incidentId);
@@ -14,9 +19,25 @@ export async function knowledgeLookupStep(input: unknown, deps: StepDeps): Promi
   const earlier = incident.fingerprint
     ? await deps.incidents.listByFingerprint(incident.fingerprint, MAX_EARLIER_INCIDENTS + 1)
     : [];
-  const knowledge = summarizeHistory(incident, earlier);
-  await deps.incidents.update(incident.id, { knowledge }, {
-    history: [{ at: deps.clock().toISOString(), event: 'knowledge', detail: knowledge.summary }],
+  let knowledge = summarizeHistory(incident, earlier);
+  let experiment = incident.experiment ?? null;
+  const learning = deps.learning;
+  if (learning) {
+    // A failed attempt after our automatic re-run is that re-run's outcome: it did not fix the failure.
+    const previousId = previousAttemptId(incident);
+    const previous = previousId ? await deps.incidents.get(previousId) : null;
+    if (previous && (await learning.onRemediationFailed(previous))) {
+      deps.logger.info('re-run did not fix the failure', { incidentId: previous.id });
+    }
+    try {
+      ({ knowledge, experiment } = await learning.lookup(incident, knowledge));
+    } catch (error) {
+      // The history is still worth passing on; the knowledge base is an addition, never a reason to fail the stage.
+      deps.logger.warn('knowledge base lookup failed; using incident history only', { error: errorMessage(error) });
+    }
+  }
+  await deps.incidents.update(incident.id, { knowledge, ...(experiment ? { experiment } : {}) }, {
+    history: [{ at: deps.clock().toISOString(), event: 'knowledge', detail: knowledge.summary.slice(0, 500) }],
   });
   return { incidentId: incident.id, seenBefore: knowledge.seenBefore };
 }

@@ -4,7 +4,12 @@ import { errorMessage } from '../errors.js';
 import { COMMENT_MARKER, renderComment } from '../notify/comment.js';
 import { renderEscalation } from '../notify/escalation.js';
 import type { StepDeps } from './deps.js';
-import { githubIncidentFields, githubIncidentScope } from '../domain/github-incident.js';
+import {
+  githubCheckIncidentFields,
+  githubCheckIncidentScope,
+  githubIncidentFields,
+  githubIncidentScope,
+} from '../domain/github-incident.js';
 import { alarmIncidentFields, alarmIncidentScope } from './classify.js';
 import { type NotifyResult, type PipelineState, describeCaught, parseState } from './state.js';
 
@@ -30,6 +35,8 @@ async function loadOrCreate(state: PipelineState, deps: StepDeps): Promise<Incid
   const now = deps.clock();
   if (trigger.source === 'github') {
     await deps.incidents.create(newIncident(githubIncidentFields(trigger), now), githubIncidentScope(trigger));
+  } else if (trigger.source === 'github_check') {
+    await deps.incidents.create(newIncident(githubCheckIncidentFields(trigger), now), githubCheckIncidentScope(trigger));
   } else {
     await deps.incidents.create(newIncident(alarmIncidentFields(trigger), now), alarmIncidentScope(trigger));
   }
@@ -51,11 +58,12 @@ export async function notifyStep(input: unknown, deps: StepDeps): Promise<Notify
 
   const notifications: NotificationRecord[] = [];
   let commented = false;
+  const github = deps.github.forInstallation(incident.installationId);
   if (incident.source === 'github' && incident.pullRequest && incident.repository) {
-    if (deps.github) {
+    if (github) {
       const [owner, repo] = incident.repository.split('/') as [string, string];
       const body = renderComment(incident);
-      const result = await deps.github.upsertComment({ owner, repo }, incident.pullRequest, COMMENT_MARKER, body);
+      const result = await github.upsertComment({ owner, repo }, incident.pullRequest, COMMENT_MARKER, body);
       notifications.push({
         channel: 'github_comment',
         target: `${incident.repository}#${incident.pullRequest}`,

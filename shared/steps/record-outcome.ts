@@ -11,9 +11,16 @@ export interface RecoveryResult {
   resolved: string[];
 }
 
-type OutcomeDeps = Pick<StepDeps, 'incidents' | 'clock' | 'github' | 'logger'>;
+type OutcomeDeps = Pick<StepDeps, 'incidents' | 'clock' | 'github' | 'logger'> & Partial<Pick<StepDeps, 'learning'>>;
 
-async function resolveIncident(incident: Incident, resolvedBy: string, at: Date, deps: OutcomeDeps, extra: Partial<Incident> = {}) {
+async function resolveIncident(
+  incident: Incident,
+  resolvedBy: string,
+  at: Date,
+  deps: OutcomeDeps,
+  extra: Partial<Incident> = {},
+  options: { updateComment?: boolean } = {},
+) {
   const since = Date.parse(incident.failedAt ?? incident.createdAt);
   const seconds = Math.max(0, Math.round((at.getTime() - (Number.isNaN(since) ? at.getTime() : since)) / 1000));
   const updated = await deps.incidents.update(
@@ -21,10 +28,17 @@ async function resolveIncident(incident: Incident, resolvedBy: string, at: Date,
     { ...extra, status: 'resolved', resolvedAt: at.toISOString(), timeToRecoverySeconds: seconds, resolvedBy },
     { history: [{ at: at.toISOString(), event: 'resolved', detail: resolvedBy }] },
   );
-  if (updated.source === 'github' && updated.pullRequest && updated.repository && deps.github) {
+  if (deps.learning) {
+    // Knowledge, experiment and metrics counters; claimed once per incident, so a redelivery counts nothing twice.
+    await deps.learning.onResolved(updated).catch((error: unknown) => {
+      deps.logger.warn('could not record the outcome for learning', { incidentId: updated.id, error: errorMessage(error) });
+    });
+  }
+  const github = deps.github.forInstallation(updated.installationId);
+  if ((options.updateComment ?? true) && updated.source === 'github' && updated.pullRequest && updated.repository && github) {
     const [owner, repo] = updated.repository.split('/') as [string, string];
     try {
-      const result = await deps.github.upsertComment({ owner, repo }, updated.pullRequest, COMMENT_MARKER, renderComment(updated));
+      const result = await github.upsertComment({ owner, repo }, updated.pullRequest, COMMENT_MARKER, renderComment(updated));
       await deps.incidents.update(updated.id, {}, {
         notifications: [{ channel: 'github_comment', target: `${updated.repository}#${updated.pullRequest}`, outcome: result.outcome, detail: 'recovery', at: at.toISOString() }],
       });
@@ -36,19 +50,37 @@ async function resolveIncident(incident: Incident, resolvedBy: string, at: Date,
   return updated;
 }
 
+export interface WorkflowRecovery {
+  /** Scope of the incidents a success resolves: repository + branch + workflow, or + check name for other CI. */
+  scope: string;
+  /** The successful Actions run (null for a check run of another CI system). */
+  runId: number | null;
+  runAttempt?: number;
+  /** How the comment and the record name the recovery, e.g. "run 42" or "check run 7". */
+  resolvedBy: string;
+  /** The delivery's App installation, whose client updates the PR comment. */
+  installationId: number | null;
+  completedAt: Date;
+}
+
 /**
- * A successful run of the same workflow on the same branch resolves that scope's open incidents and records
- * the time to recovery.
+ * A successful run of the same workflow (or check) on the same branch resolves that scope's open incidents and
+ * records the time to recovery. A successful re-run attempt resolves the failed earlier attempts of its own run.
+ * The PR comment is updated once per pull request, from the newest incident, so an older incident resolved in
+ * the same pass cannot overwrite what the comment says about the latest failure.
  */
-export async function recordWorkflowRecovery(
-  recovery: { scope: string; runId: number; runUrl: string | null; completedAt: Date },
-  deps: OutcomeDeps,
-): Promise<RecoveryResult> {
+export async function recordWorkflowRecovery(recovery: WorkflowRecovery, deps: OutcomeDeps): Promise<RecoveryResult> {
   const open = await deps.incidents.listOpenInScope(recovery.scope, MAX_RESOLVED_PER_EVENT);
   const resolved: string[] = [];
+  const commented = new Set<string>();
+  // listOpenInScope is newest first, so the first incident seen for a PR is the one its comment shows.
   for (const incident of open) {
-    if (incident.runId === recovery.runId) continue;
-    await resolveIncident(incident, `run ${recovery.runId}`, recovery.completedAt, deps);
+    const sameRun = recovery.runId !== null && incident.runId === recovery.runId;
+    if (sameRun && (incident.runAttempt ?? 1) >= (recovery.runAttempt ?? 1)) continue;
+    const pr = incident.pullRequest ? `${incident.repository}#${incident.pullRequest}` : null;
+    const updateComment = pr !== null && !commented.has(pr);
+    if (pr) commented.add(pr);
+    await resolveIncident(incident, recovery.resolvedBy, recovery.completedAt, deps, {}, { updateComment });
     resolved.push(incident.id);
   }
   return { resolved };

@@ -17,6 +17,7 @@ describe('CDK context settings', () => {
       maxLogBytes: 209_715_200,
       llmMaxTokens: 1024,
       llmTemperature: 0,
+      llmInputTokenBudget: 8000,
     });
   });
 

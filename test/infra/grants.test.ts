@@ -20,13 +20,14 @@ type Access = 'none' | 'read' | 'readWrite';
 
 /** The access matrix of the design: anything not listed here must not be granted. */
 const TABLE_ACCESS: Record<FunctionName, Record<TableName, Access>> = {
-  'ingest-github': { incidents: 'readWrite', baselines: 'none', experiments: 'none' },
+  'ingest-github': { incidents: 'readWrite', baselines: 'readWrite', experiments: 'readWrite' },
   classify: { incidents: 'readWrite', baselines: 'readWrite', experiments: 'none' },
-  'knowledge-lookup': { incidents: 'readWrite', baselines: 'none', experiments: 'read' },
+  'knowledge-lookup': { incidents: 'readWrite', baselines: 'readWrite', experiments: 'readWrite' },
   analyze: { incidents: 'readWrite', baselines: 'none', experiments: 'none' },
   remediate: { incidents: 'readWrite', baselines: 'none', experiments: 'none' },
   notify: { incidents: 'readWrite', baselines: 'none', experiments: 'none' },
   'record-outcome': { incidents: 'readWrite', baselines: 'readWrite', experiments: 'readWrite' },
+  'evaluate-gate': { incidents: 'none', baselines: 'readWrite', experiments: 'none' },
 };
 
 /** Exactly the settings each function reads, beyond POWERTOOLS_SERVICE_NAME and NODE_OPTIONS. */
@@ -38,13 +39,16 @@ const ENVIRONMENT: Record<FunctionName, string[]> = {
     'MAX_WEBHOOK_BYTES',
     'GITHUB_API_URL',
     'GITHUB_TOKEN_SECRET_ARN',
+    'EXPERIMENTS_TABLE',
+    'BASELINES_TABLE',
   ],
   classify: ['INCIDENTS_TABLE', 'BASELINES_TABLE', 'GITHUB_API_URL', 'GITHUB_TOKEN_SECRET_ARN', 'MAX_LOG_BYTES'],
-  'knowledge-lookup': ['INCIDENTS_TABLE', 'EXPERIMENTS_TABLE'],
+  'knowledge-lookup': ['INCIDENTS_TABLE', 'EXPERIMENTS_TABLE', 'BASELINES_TABLE'],
   analyze: ['INCIDENTS_TABLE', 'ANALYZER'],
   remediate: ['INCIDENTS_TABLE', 'GITHUB_API_URL', 'GITHUB_TOKEN_SECRET_ARN', 'AUTO_RERUN_MAX', 'RERUN_MIN_CONFIDENCE', 'DRY_RUN'],
   notify: ['INCIDENTS_TABLE', 'ESCALATION_TOPIC_ARN', 'GITHUB_API_URL', 'GITHUB_TOKEN_SECRET_ARN'],
   'record-outcome': ['INCIDENTS_TABLE', 'EXPERIMENTS_TABLE', 'BASELINES_TABLE'],
+  'evaluate-gate': ['BASELINES_TABLE'],
 };
 
 describe('least-privilege grants', () => {

@@ -39,6 +39,7 @@ describe('cdk-nag AwsSolutions', () => {
         alertEmail: 'oncall@example.com',
         bedrockModelId: 'eu.anthropic.claude-3-7-sonnet-20250219-v1:0',
         bedrockRegion: 'eu-west-1',
+        bedrockGuardrailId: 'gr4x9k2mz1ab',
         githubBotLogin: 'guard-bot',
         alarmNamePrefix: 'prod-',
       },

@@ -45,7 +45,7 @@ describe('PipelineGuard stack resources', () => {
 
     it('declares the incidents GSIs', () => {
       const incidents = TABLES.find((t) => t.logicalName === 'incidents');
-      expect(incidents?.indexes.map((i) => i.name)).toEqual(['byScope', 'byFingerprint', 'byMonth']);
+      expect(incidents?.indexes.map((i) => i.name)).toEqual(['byScope', 'byFingerprint', 'byMonth', 'byKnowledgeCategory']);
     });
   });
 
@@ -114,7 +114,7 @@ describe('PipelineGuard stack resources', () => {
     it('routes POST /webhooks/github to the ingest function through a Lambda proxy, with no authorizer', () => {
       template.hasResourceProperties('AWS::ApiGateway::Resource', { PathPart: 'webhooks' });
       template.hasResourceProperties('AWS::ApiGateway::Resource', { PathPart: 'github' });
-      template.resourceCountIs('AWS::ApiGateway::Method', 1);
+      template.resourceCountIs('AWS::ApiGateway::Method', 2);
       template.hasResourceProperties('AWS::ApiGateway::Method', {
         HttpMethod: 'POST',
         AuthorizationType: 'NONE',
@@ -146,11 +146,28 @@ describe('PipelineGuard stack resources', () => {
       });
     });
 
-    it('lets only API Gateway invoke the ingest function, without the test-invoke permission', () => {
+    it('lets only API Gateway invoke the ingest and gate functions, without the test-invoke permission', () => {
       const permissions = Object.values(template.findResources('AWS::Lambda::Permission')).filter(
         (p) => p.Properties.Principal === 'apigateway.amazonaws.com',
       );
-      expect(permissions).toHaveLength(1);
+      expect(permissions).toHaveLength(2);
+    });
+
+    it('routes POST /gates/evaluate to the gate function with IAM authorization', () => {
+      template.hasResourceProperties('AWS::ApiGateway::Resource', { PathPart: 'gates' });
+      template.hasResourceProperties('AWS::ApiGateway::Resource', { PathPart: 'evaluate' });
+      template.hasResourceProperties('AWS::ApiGateway::Method', {
+        HttpMethod: 'POST',
+        AuthorizationType: 'AWS_IAM',
+        Integration: {
+          Type: 'AWS_PROXY',
+          Uri: Match.objectLike({
+            'Fn::Join': Match.arrayWith([
+              Match.arrayWith([{ 'Fn::GetAtt': [functionLogicalId(stack, stack.functions['evaluate-gate']), 'Arn'] }]),
+            ]),
+          }),
+        },
+      });
     });
   });
 

@@ -15,6 +15,7 @@ export const FUNCTION_NAMES: FunctionName[] = [
   'remediate',
   'notify',
   'record-outcome',
+  'evaluate-gate',
 ];
 
 export interface Synthesized {

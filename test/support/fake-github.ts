@@ -3,6 +3,7 @@
  * pagination, the logs redirect to a separate "storage" path, and injectable faults. It records every request so
  * tests can assert exactly what the client sent.
  */
+import { type KeyObject, verify as verifySignature } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -78,6 +79,13 @@ function json(status: number, body: unknown, headers: Record<string, string> = {
 
 const NOT_FOUND = json(404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' });
 
+/** A GitHub App the fake knows: JWTs signed by its key get `GET /app` and installation tokens. */
+export interface FakeApp {
+  id: number;
+  slug: string;
+  publicKey: KeyObject;
+}
+
 export class FakeGitHub {
   readonly requests: RecordedRequest[] = [];
   readonly jobs = new Map<string, FakeJob[]>();
@@ -89,6 +97,14 @@ export class FakeGitHub {
   login = BOT_LOGIN;
   /** When set, GET /user answers this status (App and Actions tokens cannot read /user). */
   userStatus: number | null = null;
+  /** The GitHub App whose JWTs are accepted; unset: App routes answer 401 like for an unknown App. */
+  app: FakeApp | null = null;
+  /** Installation tokens issued, by token, with the installation they act for. */
+  readonly installationTokens = new Map<string, { installationId: number; expiresAt: string }>();
+  /** Lifetime of issued installation tokens (GitHub: one hour). */
+  tokenLifetimeMs = 3_600_000;
+  /** Workflow runs re-run through the API, in order (run id and the attempt the re-run created). */
+  readonly reruns: Array<{ runId: number; attempt: number; installationId: number | null }> = [];
   private nextCommentId = 1000;
   private readonly faults: ActiveFault[] = [];
 
@@ -200,7 +216,9 @@ export class FakeGitHub {
     }
 
     if (!url.pathname.startsWith(this.prefix)) return reply(NOT_FOUND);
-    if (req.headers.authorization !== `token ${FAKE_TOKEN}`) {
+    const appRoute = /^\/app(\/|$)/.test(req.route);
+    if (appRoute) return reply(this.appRoute(req));
+    if (req.headers.authorization !== `token ${FAKE_TOKEN}` && this.installationOf(req) === null) {
       return reply(json(401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' }));
     }
 
@@ -267,10 +285,49 @@ export class FakeGitHub {
         if (run.status !== 'completed') return reply(json(403, { message: 'This workflow is already running' }));
         run.run_attempt += 1;
         run.status = 'queued';
+        this.reruns.push({ runId: Number(m[0]), attempt: run.run_attempt, installationId: this.installationOf(req) });
         return reply(json(201, {}));
       }
     }
     return reply(NOT_FOUND);
+  }
+
+  /** The installation a request acted for (by its installation token), or null for the plain token. */
+  installationOf(req: RecordedRequest): number | null {
+    const token = /^token (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
+    const issued = token ? this.installationTokens.get(token) : undefined;
+    if (!issued || Date.parse(issued.expiresAt) <= Date.now()) return null;
+    return issued.installationId;
+  }
+
+  /** Verifies an App JWT (RS256 over header.payload, `iss` = app id, not expired) as GitHub does. */
+  private verifyJwt(req: RecordedRequest): boolean {
+    const jwt = /^bearer (\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+    if (!jwt || !this.app) return false;
+    const [header, payload, signature] = jwt.split('.');
+    if (!header || !payload || !signature) return false;
+    const valid = verifySignature('RSA-SHA256', Buffer.from(`${header}.${payload}`), this.app.publicKey, Buffer.from(signature, 'base64url'));
+    if (!valid) return false;
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { iss?: unknown; exp?: number; iat?: number };
+    const now = Math.floor(Date.now() / 1000);
+    return String(claims.iss) === String(this.app.id) && (claims.exp ?? 0) > now && (claims.iat ?? Infinity) <= now + 60;
+  }
+
+  private appRoute(req: RecordedRequest): Reply {
+    if (!this.verifyJwt(req)) {
+      return json(401, { message: 'A JSON web token could not be decoded', documentation_url: 'https://docs.github.com/rest' });
+    }
+    const app = this.app as FakeApp;
+    if (req.method === 'GET' && req.route === '/app') return json(200, { id: app.id, slug: app.slug, name: app.slug });
+    const m = /^\/app\/installations\/(\d+)\/access_tokens$/.exec(req.route);
+    if (req.method === 'POST' && m) {
+      const installationId = Number(m[1]);
+      const token = `ghs_fakeInstallation${installationId}x${this.installationTokens.size + 1}abcdef`;
+      const expiresAt = new Date(Date.now() + this.tokenLifetimeMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
+      this.installationTokens.set(token, { installationId, expiresAt });
+      return json(201, { token, expires_at: expiresAt, permissions: { actions: 'write', issues: 'write', checks: 'read', pull_requests: 'read', metadata: 'read' }, repository_selection: 'all' });
+    }
+    return NOT_FOUND;
   }
 
   private commentJson(comment: FakeComment, m: string[] | null): Record<string, unknown> {

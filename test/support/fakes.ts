@@ -1,6 +1,7 @@
 import type { Config } from '../../shared/config.js';
 import { loadConfig } from '../../shared/config.js';
-import type { AnalysisResult, Analyzer, EscalationMessage, GitHubPort } from '../../shared/ports.js';
+import { staticGitHubClients } from '../../shared/github/clients.js';
+import type { AnalysisResult, Analyzer, EscalationMessage, GitHubPort, RerunKey, RerunLedger } from '../../shared/ports.js';
 import { type StepDeps, silentLogger } from '../../shared/steps/deps.js';
 import { createMemoryStore } from './memory-store.js';
 
@@ -8,6 +9,7 @@ import { createMemoryStore } from './memory-store.js';
 export function createFakeGitHub() {
   const calls: Array<{ method: string; args: unknown[] }> = [];
   const comments = new Map<string, string>();
+  const permissions = new Map<string, 'admin' | 'maintain' | 'write' | 'triage' | 'read' | 'none'>();
   const port: GitHubPort = {
     async listFailedJobs(...args) {
       calls.push({ method: 'listFailedJobs', args });
@@ -34,9 +36,44 @@ export function createFakeGitHub() {
     },
     async rerunFailedJobs(...args) {
       calls.push({ method: 'rerunFailedJobs', args });
+      return 'requested';
+    },
+    async botLogin() {
+      return 'pipeline-guard[bot]';
+    },
+    async repositoryPermission(repo, username) {
+      calls.push({ method: 'repositoryPermission', args: [repo, username] });
+      return permissions.get(username) ?? 'none';
     },
   };
-  return { port, calls, comments };
+  return { port, calls, comments, permissions };
+}
+
+/** In-memory RerunLedger with the DynamoDB one's semantics (idempotent per incident, capped per key). */
+export function createMemoryRerunLedger(): RerunLedger & { items: Map<string, { claims: Set<string>; attempts: Set<string> }> } {
+  const items = new Map<string, { claims: Set<string>; attempts: Set<string> }>();
+  const keyOf = (key: RerunKey) => `${key.repositoryId}#${key.workflowId}#${key.headSha.toLowerCase()}`;
+  return {
+    items,
+    async claim(key, claim) {
+      const item = items.get(keyOf(key)) ?? { claims: new Set<string>(), attempts: new Set<string>() };
+      const granted = claim.max > 0 && (item.claims.has(claim.incidentId) || item.claims.size < claim.max);
+      if (granted) {
+        item.claims.add(claim.incidentId);
+        item.attempts.add(`${claim.runId}#${claim.nextAttempt}`);
+        items.set(keyOf(key), item);
+      }
+      return { granted, count: item.claims.size };
+    },
+    async lookup(key, run) {
+      const item = items.get(keyOf(key));
+      return {
+        count: item?.claims.size ?? 0,
+        ownAttempt: item?.attempts.has(`${run.runId}#${run.attempt}`) ?? false,
+        claimedByIncident: item?.claims.has(run.incidentId) ?? false,
+      };
+    },
+  };
 }
 
 export function scriptedAnalyzer(result: Partial<AnalysisResult> | Error): Analyzer {
@@ -52,14 +89,18 @@ export function scriptedAnalyzer(result: Partial<AnalysisResult> | Error): Analy
   };
 }
 
-export function stepDeps(overrides: Partial<StepDeps> & { env?: Record<string, string> } = {}) {
+/** Step dependencies for unit tests; `github` is one port for every installation (or none). */
+export function stepDeps(
+  overrides: Omit<Partial<StepDeps>, 'github'> & { github?: GitHubPort | null; env?: Record<string, string> } = {},
+) {
   const published: EscalationMessage[] = [];
   const clock = () => new Date('2026-11-20T10:00:00Z');
   const config: Config = loadConfig(overrides.env ?? {});
+  const { github = null, env: _env, ...rest } = overrides;
   const deps: StepDeps = {
     config,
     incidents: createMemoryStore(clock),
-    github: null,
+    reruns: createMemoryRerunLedger(),
     analyzer: scriptedAnalyzer({}),
     fallbackAnalyzer: { ...scriptedAnalyzer({ rootCause: 'offline root cause', confidence: 0.5 }), provider: 'offline-fake' },
     escalations: {
@@ -70,7 +111,8 @@ export function stepDeps(overrides: Partial<StepDeps> & { env?: Record<string, s
     },
     clock,
     logger: silentLogger,
-    ...overrides,
+    ...rest,
+    github: staticGitHubClients(github),
   };
   return { deps, published };
 }

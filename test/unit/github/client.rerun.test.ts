@@ -38,11 +38,53 @@ describe('GitHub client: rerunFailedJobs', () => {
 
   it('re-runs the failed jobs of a completed run', async () => {
     // Act
-    await client.rerunFailedJobs(repo, 42);
+    const outcome = await client.rerunFailedJobs(repo, 42);
 
     // Assert
+    expect(outcome).toBe('requested');
     expect(fake.apiCalls()).toEqual([`GET ${runPath}`, `POST ${runPath}/rerun-failed-jobs`]);
     expect(fake.runs.get(42)).toEqual({ status: 'queued', run_attempt: 2 });
+  });
+
+  it('does not re-run a completed run that is already past the expected attempt (a retried step whose re-run finished)', async () => {
+    // Prepare: our first try re-ran attempt 1, and attempt 2 has already completed by the time the step is retried.
+    fake.runs.set(42, { status: 'completed', run_attempt: 2 });
+
+    // Act
+    const outcome = await client.rerunFailedJobs(repo, 42, { expectedAttempt: 1 });
+
+    // Assert
+    expect(outcome).toBe('already_rerun');
+    expect(fake.apiCalls()).toEqual([`GET ${runPath}`]);
+  });
+
+  it('re-runs the expected attempt when it is still the latest', async () => {
+    // Prepare
+    fake.runs.set(42, { status: 'completed', run_attempt: 2 });
+
+    // Act
+    const outcome = await client.rerunFailedJobs(repo, 42, { expectedAttempt: 2 });
+
+    // Assert
+    expect(outcome).toBe('requested');
+    expect(fake.reruns).toEqual([{ runId: 42, attempt: 3, installationId: null }]);
+  });
+
+  it('waits out a secondary rate limit (403 with retry-after) on the re-run, which GitHub did not apply, and re-runs once', async () => {
+    // Prepare
+    fake.fail({
+      method: 'POST',
+      route: /\/rerun-failed-jobs$/,
+      reply: { status: 403, headers: { 'retry-after': '1' }, body: { message: 'You have exceeded a secondary rate limit.' } },
+    });
+
+    // Act
+    const outcome = await client.rerunFailedJobs(repo, 42, { expectedAttempt: 1 });
+
+    // Assert
+    expect(outcome).toBe('requested');
+    expect(fake.reruns).toHaveLength(1);
+    expect(fake.apiCalls().filter((c) => c.startsWith('POST'))).toHaveLength(2);
   });
 
   it('does nothing while the run is already being re-run (e.g. by an earlier try of the same step)', async () => {

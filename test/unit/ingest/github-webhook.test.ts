@@ -4,6 +4,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { newIncident } from '../../../shared/domain/incident.js';
 import { handleGithubWebhook, type IngestDeps } from '../../../shared/ingest/github-webhook.js';
 import { githubIncidentScope } from '../../../shared/domain/github-incident.js';
+import { staticGitHubClients } from '../../../shared/github/clients.js';
 import { silentLogger } from '../../../shared/steps/deps.js';
 import { loadWebhook } from '../../../infra/local/replay.js';
 import { createMemoryStore } from '../../support/memory-store.js';
@@ -32,7 +33,7 @@ describe('handleGithubWebhook', () => {
       webhooks: new Webhooks({ secret: SECRET }),
       maxBodyBytes: 1_048_576,
       incidents: store,
-      github: null,
+      github: staticGitHubClients(null),
       clock: () => new Date('2026-11-20T10:00:00Z'),
       logger: silentLogger,
       started,
@@ -143,7 +144,7 @@ describe('handleGithubWebhook', () => {
   it('files the incident under its repository, branch and workflow scope', async () => {
     await handleGithubWebhook(request('workflow_run-failure'), deps);
     const scope = githubIncidentScope({
-      source: 'github', incidentId: 'x', deliveryId: null, installationId: null, pullRequests: [], sender: null,
+      source: 'github', incidentId: 'x', deliveryId: null, installationId: null, pullRequests: [], sender: null, triggeringActor: null,
       repository: { id: 1, fullName: 'acme-shop/checkout-service', owner: 'acme-shop', name: 'checkout-service', defaultBranch: 'main' },
       workflowRun: { id: 1, attempt: 1, name: 'CI', workflowId: 61835520, headSha: 'abc', headBranch: 'feature/tax-rounding', event: null, conclusion: 'failure', htmlUrl: null, createdAt: null, updatedAt: null },
     });

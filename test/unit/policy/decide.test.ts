@@ -15,7 +15,7 @@ function analysis(overrides: Partial<AnalysisSummary> = {}): AnalysisSummary {
 function input(overrides: Partial<PolicyInput> = {}): PolicyInput {
   return {
     source: 'github', category: 'network', analysis: analysis(), runAttempt: 1, failureLineCount: 3,
-    stageErrors: [], githubAvailable: true, ...overrides,
+    stageErrors: [], githubAvailable: true, rerunSupported: true, ownRerun: false, automaticRerunsForCommit: 0, ...overrides,
   };
 }
 
@@ -32,6 +32,11 @@ describe('decideRemediation', () => {
     ['a failed stage escalates whatever the proposal', input({ stageErrors: ['GitHubUnavailableError: 502'] }), 'escalate', true, /stage failed/],
     ['no failure lines and no category escalates', input({ category: 'unknown', failureLineCount: 0 }), 'escalate', true, /no failure lines/],
     ['the analysis asking for a human escalates', input({ analysis: analysis({ proposedAction: 'escalate', rationale: 'secret leaked' }) }), 'escalate', true, /secret leaked/],
+    ['a failure of our own automatic re-run is never re-run again', input({ ownRerun: true, runAttempt: 2 }), 'escalate', true, /after our automatic re-run/],
+    ['our own re-run stays final even when more re-runs are allowed', input({ ownRerun: true, runAttempt: 2, automaticRerunsForCommit: 1 }), 'escalate', true, /after our automatic re-run/],
+    ['the commit already had its automatic re-run (another run of the workflow)', input({ automaticRerunsForCommit: 1 }), 'escalate', true, /already re-run automatically 1 time\(s\) for this commit \(limit 1\)/],
+    ['a check run of another CI system is not re-run through GitHub', input({ rerunSupported: false }), 'comment_only', true, /another CI system/],
+    ['low confidence wins over an unsupported re-run', input({ rerunSupported: false, analysis: analysis({ confidence: 0.3 }) }), 'comment_only', true, /below the/],
   ])('%s', (_name, given, action, execute, reason) => {
     const decision = decideRemediation(given, policy);
 
@@ -50,5 +55,7 @@ describe('decideRemediation', () => {
   it('allows as many automatic re-runs as configured', () => {
     expect(decideRemediation(input({ runAttempt: 3 }), { ...policy, autoRerunMax: 3 }).action).toBe('rerun_failed_jobs');
     expect(decideRemediation(input({ runAttempt: 1 }), { ...policy, autoRerunMax: 0 }).action).toBe('escalate');
+    expect(decideRemediation(input({ automaticRerunsForCommit: 2 }), { ...policy, autoRerunMax: 3 }).action).toBe('rerun_failed_jobs');
+    expect(decideRemediation(input({ automaticRerunsForCommit: 3 }), { ...policy, autoRerunMax: 3 }).action).toBe('escalate');
   });
 });

@@ -1,0 +1,45 @@
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { evaluateGateRequest } from '../../shared/baselines/evaluate.js';
+import { loadConfig } from '../../shared/config.js';
+import { ValidationError, errorMessage } from '../../shared/errors.js';
+import { createLearningDeps } from '../../shared/runtime/deps.js';
+import { logger } from '../../shared/runtime/lambda.js';
+
+/** Gate requests are a few metrics and test names; anything bigger is refused before parsing. */
+const MAX_BODY_BYTES = 256 * 1024;
+
+const config = loadConfig(process.env);
+const { baselines } = createLearningDeps(config, logger);
+const deps = { baselines, config, clock: () => new Date() };
+
+const reply = (statusCode: number, body: unknown): APIGatewayProxyResult => ({
+  statusCode,
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
+
+/**
+ * `POST /gates/evaluate` (API Gateway, IAM-authorized; locally behind a bearer token). Pass and fail are both 200
+ * with `decision`, so a CI step can print the reasons before failing; 4xx means the request itself was wrong.
+ */
+async function evaluate(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
+  const raw = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : (event.body ?? '');
+  if (Buffer.byteLength(raw) > MAX_BODY_BYTES) return reply(413, { message: `body is over the ${MAX_BODY_BYTES}-byte limit` });
+  let body: unknown;
+  try {
+    body = JSON.parse(raw);
+  } catch {
+    return reply(400, { message: 'body is not valid JSON' });
+  }
+  try {
+    return reply(200, await evaluateGateRequest(body, deps));
+  } catch (error) {
+    if (error instanceof ValidationError) return reply(400, { message: error.message });
+    logger.error('gate evaluation failed', { error: errorMessage(error) });
+    return reply(500, { message: 'internal error; retry the request' });
+  }
+}
+
+export const handler = middy(evaluate).use(injectLambdaContext(logger));

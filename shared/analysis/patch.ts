@@ -1,0 +1,154 @@
+/**
+ * Checks a model's proposed patch before it is stored. A patch is the most dangerous thing a model can return:
+ * the remediate stage may later open a pull request from it, and a reviewer skimming a "fix" PR can miss a
+ * changed workflow or a planted key. So anything that could change what CI runs, leak or plant credentials,
+ * escape the repository, or hide its content is discarded, whole, with the reason noted on the incident.
+ */
+
+/** Bounds on an accepted patch: a fix worth proposing automatically is small. */
+export const PATCH_LIMITS = {
+  /** UTF-8 bytes of the whole diff. Also keeps the incident item and the Step Functions payloads small. */
+  maxBytes: 20 * 1024,
+  maxFiles: 10,
+} as const;
+
+export interface AcceptedPatch {
+  /** The unified diff exactly as the model wrote it (line endings normalized to `\n`). */
+  diff: string;
+  /** Repository-relative paths the diff touches (old and new names of renames), in order of appearance. */
+  files: string[];
+}
+
+export type PatchCheck = { ok: true; patch: AcceptedPatch } | { ok: false; reason: string };
+
+/** Directories whose files change what runs in CI or with which permissions (compared case-insensitively). */
+const PROTECTED_DIRECTORIES = ['.github/workflows/', '.github/actions/', '.git/'];
+
+/** File names (the last path segment) that hold or configure credentials. */
+const CREDENTIAL_FILE_NAMES: RegExp[] = [
+  /^\.env($|\.)/i, // .env, .env.local, .env.production
+  /\.pem$/i,
+  /\.key$/i,
+  /^id_(rsa|dsa|ecdsa|ed25519)/i,
+  /^\.npmrc$/i,
+  /^\.pypirc$/i,
+  /^\.netrc$/i,
+  /^credentials/i,
+  /^secrets?([._-]|$)/i,
+  /\.(p12|pfx|jks|keystore)$/i,
+];
+
+/** Characters that hide or reorder text for a reviewer (bidi controls, zero-width, tag block) or control it. */
+const HIDDEN_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]|\uDB40[\uDC00-\uDC7F]/;
+
+/** `"a/odd name"` → `a/odd name`: git quotes paths with unusual characters and escapes them C-style. */
+function unquote(path: string): string {
+  if (!(path.startsWith('"') && path.endsWith('"') && path.length >= 2)) return path;
+  return path.slice(1, -1).replace(/\\(["\\tn]|[0-7]{3})/g, (_, escape: string) => {
+    if (escape === 't') return '\t';
+    if (escape === 'n') return '\n';
+    if (/^[0-7]{3}$/.test(escape)) return String.fromCharCode(Number.parseInt(escape, 8));
+    return escape;
+  });
+}
+
+/** The path named by a `---`/`+++` header: timestamp dropped, quotes removed. Null for `/dev/null`. */
+function headerPath(rest: string): string | null {
+  const withoutTimestamp = rest.startsWith('"') ? rest.slice(0, rest.indexOf('"', 1) + 1) || rest : rest.split('\t')[0]!;
+  const path = unquote(withoutTimestamp.trim());
+  return path === '/dev/null' ? null : path;
+}
+
+/** Removes git's `a/` / `b/` prefix when the diff uses it. */
+function stripPrefix(path: string, prefix: 'a/' | 'b/'): string {
+  return path.startsWith(prefix) ? path.slice(2) : path;
+}
+
+/** Why `path` must not be patched, or null when it may be. */
+export function forbiddenPathReason(path: string): string | null {
+  if (path.trim() === '') return 'an empty path';
+  if (HIDDEN_CHARACTERS.test(path)) return `a path with control or invisible characters`;
+  if (path.includes('\\')) return `a path with backslashes (${path})`;
+  if (path.startsWith('/') || /^[A-Za-z]:/.test(path) || path.startsWith('~')) return `an absolute path (${path})`;
+  const segments = path.split('/');
+  if (segments.some((segment) => segment === '..')) return `a path outside the repository (${path})`;
+  const normalized = segments.filter((segment) => segment !== '' && segment !== '.').join('/');
+  const lower = `${normalized.toLowerCase()}/`;
+  for (const directory of PROTECTED_DIRECTORIES) {
+    if (lower.startsWith(directory)) return `a file under ${directory} (${normalized})`;
+  }
+  const name = segments[segments.length - 1] ?? '';
+  if (CREDENTIAL_FILE_NAMES.some((pattern) => pattern.test(name))) return `a secrets or credentials file (${normalized})`;
+  return null;
+}
+
+/**
+ * Validates a unified diff (`diff -u` or `git diff` format) and returns it with the paths it touches, or the
+ * reason it was discarded. Paths come from every header that names one: `diff --git`, `---`/`+++`,
+ * `rename from/to` and `copy from/to`. Discarded: empty or hunk-less diffs, binary patches, symlinks and
+ * submodules (they point outside the tree), more than {@link PATCH_LIMITS} allow, hidden characters anywhere
+ * in the diff, and any path that {@link forbiddenPathReason} rejects.
+ */
+export function checkPatch(raw: string): PatchCheck {
+  const diff = raw.replace(/\r\n?/g, '\n');
+  const bytes = Buffer.byteLength(diff, 'utf8');
+  if (diff.trim() === '') return { ok: false, reason: 'the patch is empty' };
+  if (bytes > PATCH_LIMITS.maxBytes) return { ok: false, reason: `the patch is ${bytes} bytes, over the ${PATCH_LIMITS.maxBytes}-byte limit` };
+  if (HIDDEN_CHARACTERS.test(diff)) {
+    return { ok: false, reason: 'the patch contains control or invisible characters (bidi overrides, zero-width or tag characters)' };
+  }
+
+  const files: string[] = [];
+  const add = (path: string | null): string | null => {
+    if (path === null) return null;
+    const reason = forbiddenPathReason(path);
+    if (reason) return reason;
+    if (!files.includes(path)) files.push(path);
+    return null;
+  };
+  let hunks = 0;
+  // Lines still expected in the current hunk. Inside a hunk a removed line "-- x" reads "--- x", so headers are
+  // only recognised between hunks, exactly as `git apply` does.
+  let oldLeft = 0;
+  let newLeft = 0;
+  for (const line of diff.split('\n')) {
+    if (oldLeft > 0 || newLeft > 0) {
+      if (line.startsWith(' ') || line === '') {
+        oldLeft -= 1;
+        newLeft -= 1;
+      } else if (line.startsWith('-')) oldLeft -= 1;
+      else if (line.startsWith('+')) newLeft -= 1;
+      else if (!line.startsWith('\\')) return { ok: false, reason: `malformed hunk line: ${line.slice(0, 80)}` };
+      if (oldLeft < 0 || newLeft < 0) return { ok: false, reason: 'a hunk has more lines than its header says' };
+      continue;
+    }
+    let reason: string | null = null;
+    const hunk = /^@@ -\d+(?:,(\d+))? \+\d+(?:,(\d+))? @@/.exec(line);
+    if (hunk) {
+      hunks += 1;
+      oldLeft = hunk[1] === undefined ? 1 : Number(hunk[1]);
+      newLeft = hunk[2] === undefined ? 1 : Number(hunk[2]);
+    } else if (line.startsWith('GIT binary patch') || /^Binary files .* differ$/.test(line)) {
+      return { ok: false, reason: 'binary patches are not accepted' };
+    } else if (/^(new file mode|old mode|new mode|deleted file mode) (120000|160000)\b/.test(line) || /^index \S+ (120000|160000)\b/.test(line)) {
+      return { ok: false, reason: 'the patch creates or changes a symlink or submodule' };
+    } else if (line.startsWith('diff --git ')) {
+      const match = /^diff --git ("(?:[^"\\]|\\.)*"|\S+) ("(?:[^"\\]|\\.)*"|\S+)$/.exec(line);
+      if (!match) return { ok: false, reason: `unreadable diff header: ${line.slice(0, 120)}` };
+      reason = add(stripPrefix(unquote(match[1]!), 'a/')) ?? add(stripPrefix(unquote(match[2]!), 'b/'));
+    } else if (line.startsWith('--- ') || line.startsWith('+++ ')) {
+      const path = headerPath(line.slice(4));
+      reason = add(path === null ? null : stripPrefix(path, line.startsWith('-') ? 'a/' : 'b/'));
+    } else if (/^(rename|copy) (from|to) /.test(line)) {
+      reason = add(unquote(line.replace(/^(rename|copy) (from|to) /, '')));
+    }
+    if (reason) return { ok: false, reason: `the patch touches ${reason}` };
+  }
+  if (oldLeft > 0 || newLeft > 0) return { ok: false, reason: 'the last hunk is cut off (fewer lines than its header says)' };
+  if (files.length === 0) return { ok: false, reason: 'no file headers (---/+++ or diff --git) were found' };
+  if (hunks === 0 && !/^(rename|copy) from /m.test(diff)) return { ok: false, reason: 'no hunks (@@ … @@) were found' };
+  if (files.length > PATCH_LIMITS.maxFiles) {
+    return { ok: false, reason: `the patch touches ${files.length} files, over the limit of ${PATCH_LIMITS.maxFiles}` };
+  }
+  return { ok: true, patch: { diff, files } };
+}

@@ -1,0 +1,114 @@
+import { z } from 'zod';
+import type { Config } from '../config.js';
+import { ValidationError } from '../errors.js';
+import type { Clock } from '../ports.js';
+import { type Baseline, DEFAULT_THRESHOLDS, type GateDecision, type GateThresholds, baselineFrom, evaluateGate } from './gate.js';
+import type { BaselineStore } from './store.js';
+
+/** Test names per request: enough for a real suite's failures, bounded for the 256 KB-ish body. */
+const MAX_TESTS = 500;
+
+const metricValue = z.number().finite().min(0).max(1e9);
+const testName = z.string().min(1).max(300);
+
+export const gateRequestSchema = z
+  .object({
+    repository: z.string().regex(/^[\w.-]{1,100}\/[\w.-]{1,100}$/, 'must be owner/repo'),
+    branch: z.string().min(1).max(255),
+    sha: z.string().regex(/^[0-9a-f]{7,64}$/i, 'must be a commit SHA'),
+    metrics: z
+      .object({
+        coverage_pct: z.number().finite().min(0).max(100).optional(),
+        vuln_high: z.number().int().min(0).max(1e6).optional(),
+        vuln_critical: z.number().int().min(0).max(1e6).optional(),
+        duration_seconds: metricValue.optional(),
+      })
+      // Other numeric metrics are stored with the run (for later gates) but not judged.
+      .catchall(metricValue)
+      .refine((m) => Object.keys(m).length <= 50, 'at most 50 metrics'),
+    /** Per-test results of this run; a test that fails and passes on one commit becomes flaky evidence. */
+    tests: z
+      .object({ passed: z.array(testName).max(MAX_TESTS).default([]), failed: z.array(testName).max(MAX_TESTS).default([]) })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export type GateRequest = z.infer<typeof gateRequestSchema>;
+
+export function parseGateRequest(body: unknown): GateRequest {
+  const parsed = gateRequestSchema.safeParse(body);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ValidationError(`invalid gate request at ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`);
+  }
+  return parsed.data;
+}
+
+/** Global DELTA_* settings, overridden per repository by GATE_REPOSITORIES. */
+export function gateSettings(config: Pick<Config, 'DELTA_COVERAGE' | 'DELTA_VULN_HIGH' | 'DELTA_VULN_CRITICAL' | 'GATE_REPOSITORIES'>, repository: string) {
+  const own = config.GATE_REPOSITORIES[repository] ?? {};
+  const thresholds: GateThresholds = {
+    DELTA_COVERAGE: own.DELTA_COVERAGE ?? config.DELTA_COVERAGE ?? DEFAULT_THRESHOLDS.DELTA_COVERAGE,
+    DELTA_VULN_HIGH: own.DELTA_VULN_HIGH ?? config.DELTA_VULN_HIGH ?? DEFAULT_THRESHOLDS.DELTA_VULN_HIGH,
+    DELTA_VULN_CRITICAL: own.DELTA_VULN_CRITICAL ?? config.DELTA_VULN_CRITICAL ?? DEFAULT_THRESHOLDS.DELTA_VULN_CRITICAL,
+  };
+  return { thresholds, defaultBranch: own.defaultBranch ?? 'main' };
+}
+
+export interface GateResponse extends GateDecision {
+  repository: string;
+  branch: string;
+  sha: string;
+  baseline: Baseline & { branch: string };
+  thresholds: GateThresholds;
+  /** Whether this run was added to the baseline (a passing run on the default branch). */
+  accepted: boolean;
+  flaky: string[];
+}
+
+/**
+ * Evaluates a gate request against the default branch's rolling baseline (mean of the last N accepted runs).
+ * The baseline advances only with passing runs on the default branch — a run that fails the gate, or any run on
+ * another branch, never moves it — and the default branch comes from configuration, not from the request, so a
+ * pull-request job cannot make its own numbers the baseline.
+ */
+export async function evaluateGateRequest(
+  body: unknown,
+  deps: { baselines: BaselineStore; config: Pick<Config, 'DELTA_COVERAGE' | 'DELTA_VULN_HIGH' | 'DELTA_VULN_CRITICAL' | 'GATE_REPOSITORIES' | 'BASELINE_RUNS'>; clock: Clock },
+): Promise<GateResponse> {
+  const request = parseGateRequest(body);
+  const { thresholds, defaultBranch } = gateSettings(deps.config, request.repository);
+  const at = deps.clock();
+  const [runs, state] = await Promise.all([
+    deps.baselines.recentRuns(request.repository, defaultBranch, deps.config.BASELINE_RUNS),
+    deps.baselines.gateState(request.repository, request.branch),
+  ]);
+  const baseline = baselineFrom(runs);
+  const metrics = Object.fromEntries(Object.entries(request.metrics).filter(([, v]) => v !== undefined)) as Record<string, number>;
+  const decision = evaluateGate({ baseline, metrics, thresholds, previous: state?.decision ?? null });
+  await deps.baselines.saveGateState(request.repository, request.branch, { decision: decision.decision, sha: request.sha, at: at.toISOString(), reasons: decision.reasons });
+  const accepted =
+    decision.decision === 'pass' && request.branch === defaultBranch
+      ? await deps.baselines.acceptRun(request.repository, defaultBranch, { sha: request.sha, at: at.toISOString(), metrics })
+      : false;
+  const results = [
+    ...(request.tests?.failed ?? []).map((test) => ({ test, passed: false })),
+    ...(request.tests?.passed ?? []).map((test) => ({ test, passed: true })),
+  ];
+  const flaky = results.length > 0 ? await deps.baselines.recordTestResults(request.repository, request.sha, results, at) : [];
+  return {
+    repository: request.repository,
+    branch: request.branch,
+    sha: request.sha,
+    ...decision,
+    baseline: { ...baseline, means: roundAll(baseline.means), branch: defaultBranch },
+    thresholds,
+    accepted,
+    flaky,
+  };
+}
+
+function roundAll(values: Baseline['means']): Baseline['means'] {
+  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, Math.round((v as number) * 100) / 100]));
+}

@@ -1,0 +1,40 @@
+import type { FlakyMark, Incident } from '../domain/incident.js';
+import type { BaselineStore } from './store.js';
+
+/**
+ * Flaky evidence: a test (or, without per-test results, a job) that failed and then passed on the same commit.
+ * Sources: per-test results reported to `POST /gates/evaluate`, and a failed run whose re-run attempt passed.
+ */
+
+/** Evidence names for an incident's failed jobs (`job:<workflow>/<job>`), so they never collide with test names. */
+export function jobEvidenceNames(incident: Pick<Incident, 'workflowName' | 'jobs'>): string[] {
+  return incident.jobs.slice(0, 20).map((job) => `job:${incident.workflowName ?? 'workflow'}/${job.jobName}`);
+}
+
+/**
+ * Records this failure's jobs as failed on its commit and returns the flaky mark when any of them has failed and
+ * passed on one commit before. Called by classify; the evidence goes on the incident.
+ */
+export async function assessFlakiness(
+  baselines: BaselineStore,
+  incident: Pick<Incident, 'repository' | 'headSha' | 'workflowName' | 'jobs'>,
+  at: Date,
+): Promise<FlakyMark | null> {
+  if (!incident.repository || !incident.headSha || incident.jobs.length === 0) return null;
+  const names = jobEvidenceNames(incident);
+  await baselines.recordTestResults(incident.repository, incident.headSha, names.map((test) => ({ test, passed: false })), at);
+  const evidence = await baselines.flakyEvidence(incident.repository, names);
+  if (evidence.length === 0) return null;
+  const detail = evidence
+    .map((e) => `${e.test.replace(/^job:/, '')} failed and passed on the same commit ${e.flakes} time${e.flakes === 1 ? '' : 's'} (last ${e.lastSha.slice(0, 7)})`)
+    .join('; ');
+  return { tests: evidence, detail };
+}
+
+/**
+ * A re-run attempt of the same run passed: same commit, so each job that failed before now has a pass on that
+ * commit. `resolvedBy` names the resolving run (`run 42 (attempt 2)`).
+ */
+export function resolvedBySameCommitRerun(incident: Pick<Incident, 'runId' | 'resolvedBy'>): boolean {
+  return incident.runId !== null && (incident.resolvedBy ?? '').startsWith(`run ${incident.runId} (attempt `);
+}

@@ -1,0 +1,214 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { GateDecision, GateMetrics } from './gate.js';
+
+/**
+ * Layout in the baselines table (all keys carry the repository as `owner/name`):
+ * - `BASELINE#<repo>#<branch>` / `RUN#<time>#<sha>`: accepted default-branch runs; the newest N are the baseline;
+ *   `SHA#<sha>` in the same partition makes accepting one commit idempotent;
+ * - `GATE#<repo>#<branch>` / `STATE`: the last decision, for hysteresis;
+ * - `METRICS#<repo>` / `TOTAL`: per-repository counters (`ADD` only);
+ * - `TESTS#<repo>#<sha>` / `<test>`: pass/fail counts of one test on one commit (flaky evidence);
+ * - `FLAKY#<repo>` / `<test>`: how often a test failed and passed on the same commit, with the latest evidence.
+ */
+export interface AcceptedRun {
+  sha: string;
+  at: string;
+  metrics: GateMetrics;
+}
+
+export interface GateState {
+  decision: 'pass' | 'fail';
+  sha: string;
+  at: string;
+}
+
+export interface RepositoryMetrics {
+  repository: string;
+  incidents: number;
+  resolved: number;
+  ttrSecondsTotal: number;
+  autoFixAttempts: number;
+  autoFixSuccesses: number;
+  actionsTaken: number;
+  falsePositives: number;
+  flaky: number;
+}
+
+export type MetricCounter = Exclude<keyof RepositoryMetrics, 'repository'>;
+
+export interface FlakyEvidence {
+  test: string;
+  /** Commits on which the test both failed and passed. */
+  flakes: number;
+  lastSha: string;
+  lastAt: string;
+}
+
+export interface BaselineStore {
+  /** Newest first, at most `limit`. */
+  recentRuns(repository: string, branch: string, limit: number): Promise<AcceptedRun[]>;
+  /** Adds a run to the baseline unless this commit was accepted already. Returns false for a repeat. */
+  acceptRun(repository: string, branch: string, run: AcceptedRun): Promise<boolean>;
+  gateState(repository: string, branch: string): Promise<GateState | null>;
+  saveGateState(repository: string, branch: string, state: GateState & { reasons: string[] }): Promise<void>;
+  addMetrics(repository: string, deltas: Partial<Record<MetricCounter, number>>): Promise<void>;
+  metrics(repository: string): Promise<RepositoryMetrics>;
+  /**
+   * Records test results of one commit. A test that has both failed and passed on the same commit is flaky: the
+   * first time that happens for a (commit, test) it is counted once on the test's roll-up. Returns the tests that
+   * became flaky with this call.
+   */
+  recordTestResults(repository: string, sha: string, results: ReadonlyArray<{ test: string; passed: boolean }>, at: Date): Promise<string[]>;
+  /** Flaky roll-ups for these tests (the ones with evidence). */
+  flakyEvidence(repository: string, tests: readonly string[]): Promise<FlakyEvidence[]>;
+}
+
+const MAX_TEST_NAME = 300;
+
+export function createBaselineStore(options: { client: DynamoDBDocumentClient; tableName: string }): BaselineStore {
+  const { client, tableName } = options;
+  const runsPk = (repository: string, branch: string) => `BASELINE#${repository}#${branch}`;
+  const gateKey = (repository: string, branch: string) => ({ pk: `GATE#${repository}#${branch}`, sk: 'STATE' });
+  const metricsKey = (repository: string) => ({ pk: `METRICS#${repository}`, sk: 'TOTAL' });
+
+  return {
+    async recentRuns(repository, branch, limit) {
+      const response = await client.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': runsPk(repository, branch), ':prefix': 'RUN#' },
+          ScanIndexForward: false,
+          Limit: limit,
+        }),
+      );
+      return (response.Items ?? []).map((item) => ({ sha: String(item.sha), at: String(item.at), metrics: (item.metrics ?? {}) as GateMetrics }));
+    },
+
+    async acceptRun(repository, branch, run) {
+      try {
+        await client.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: { pk: runsPk(repository, branch), sk: `SHA#${run.sha}`, at: run.at },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false;
+        throw error;
+      }
+      await client.send(new PutCommand({ TableName: tableName, Item: { pk: runsPk(repository, branch), sk: `RUN#${run.at}#${run.sha}`, ...run } }));
+      return true;
+    },
+
+    async gateState(repository, branch) {
+      const response = await client.send(new GetCommand({ TableName: tableName, Key: gateKey(repository, branch), ConsistentRead: true }));
+      const item = response.Item;
+      return item ? { decision: item.decision === 'fail' ? 'fail' : 'pass', sha: String(item.sha), at: String(item.at) } : null;
+    },
+
+    async saveGateState(repository, branch, state) {
+      await client.send(new PutCommand({ TableName: tableName, Item: { ...gateKey(repository, branch), ...state, reasons: state.reasons.slice(0, 10) } }));
+    },
+
+    async addMetrics(repository, deltas) {
+      const entries = Object.entries(deltas).filter(([, v]) => typeof v === 'number' && v !== 0);
+      if (entries.length === 0) return;
+      const names: Record<string, string> = {};
+      const values: Record<string, unknown> = { ':repository': repository };
+      const adds = entries.map(([key, value], i) => {
+        names[`#m${i}`] = key;
+        values[`:m${i}`] = value;
+        return `#m${i} :m${i}`;
+      });
+      await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: metricsKey(repository),
+          UpdateExpression: `ADD ${adds.join(', ')} SET repository = :repository`,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      );
+    },
+
+    async metrics(repository) {
+      const response = await client.send(new GetCommand({ TableName: tableName, Key: metricsKey(repository) }));
+      const item = response.Item ?? {};
+      const n = (key: string) => (typeof item[key] === 'number' ? (item[key] as number) : 0);
+      return {
+        repository,
+        incidents: n('incidents'),
+        resolved: n('resolved'),
+        ttrSecondsTotal: n('ttrSecondsTotal'),
+        autoFixAttempts: n('autoFixAttempts'),
+        autoFixSuccesses: n('autoFixSuccesses'),
+        actionsTaken: n('actionsTaken'),
+        falsePositives: n('falsePositives'),
+        flaky: n('flaky'),
+      };
+    },
+
+    async recordTestResults(repository, sha, results, at) {
+      const becameFlaky: string[] = [];
+      for (const { test, passed } of results) {
+        const name = test.slice(0, MAX_TEST_NAME);
+        const response = await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { pk: `TESTS#${repository}#${sha}`, sk: name },
+            UpdateExpression: 'ADD #counter :one',
+            ExpressionAttributeNames: { '#counter': passed ? 'passes' : 'fails' },
+            ExpressionAttributeValues: { ':one': 1 },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        const item = response.Attributes ?? {};
+        if (!(Number(item.passes ?? 0) > 0 && Number(item.fails ?? 0) > 0) || item.flaggedAt) continue;
+        // Count each (commit, test) once, whichever of two concurrent reports sees both outcomes first.
+        try {
+          await client.send(
+            new UpdateCommand({
+              TableName: tableName,
+              Key: { pk: `TESTS#${repository}#${sha}`, sk: name },
+              UpdateExpression: 'SET flaggedAt = :at',
+              ConditionExpression: 'attribute_not_exists(flaggedAt)',
+              ExpressionAttributeValues: { ':at': at.toISOString() },
+            }),
+          );
+        } catch (error) {
+          if (error instanceof ConditionalCheckFailedException) continue;
+          throw error;
+        }
+        await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { pk: `FLAKY#${repository}`, sk: name },
+            UpdateExpression: 'ADD flakes :one SET lastSha = :sha, lastAt = :at, test = :test',
+            ExpressionAttributeValues: { ':one': 1, ':sha': sha, ':at': at.toISOString(), ':test': name },
+          }),
+        );
+        becameFlaky.push(name);
+      }
+      return becameFlaky;
+    },
+
+    async flakyEvidence(repository, tests) {
+      const names = [...new Set(tests.map((t) => t.slice(0, MAX_TEST_NAME)))].slice(0, 100);
+      if (names.length === 0) return [];
+      const response = await client.send(
+        new BatchGetCommand({ RequestItems: { [tableName]: { Keys: names.map((sk) => ({ pk: `FLAKY#${repository}`, sk })) } } }),
+      );
+      return (response.Responses?.[tableName] ?? []).map((item) => ({
+        test: String(item.test ?? item.sk),
+        flakes: Number(item.flakes ?? 0),
+        lastSha: String(item.lastSha ?? ''),
+        lastAt: String(item.lastAt ?? ''),
+      }));
+    },
+  };
+}
+
+export type { GateDecision };

@@ -1,0 +1,87 @@
+import { readFile } from 'node:fs/promises';
+import { experimentReport, promoteExperiment, renderExperimentReport } from '../../experiments/report.js';
+import { UsageError, parseArgs } from '../args.js';
+import type { CliIO } from '../io.js';
+import { type LearningFactory, learningFromEnv } from './kb.js';
+import type { Command } from './types.js';
+
+const MAX_DEFINITION_BYTES = 64 * 1024;
+
+async function readDefinition(path: string, io: CliIO): Promise<unknown> {
+  let text: string;
+  try {
+    text = path === '-' ? await readAll(io.stdin) : await readFile(path, 'utf8');
+  } catch {
+    throw new UsageError(`cannot read ${path}`);
+  }
+  if (Buffer.byteLength(text) > MAX_DEFINITION_BYTES) throw new UsageError(`the definition is larger than ${MAX_DEFINITION_BYTES} bytes`);
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new UsageError(`${path} is not valid JSON`);
+  }
+}
+
+async function readAll(stream: AsyncIterable<Uint8Array | string>): Promise<string> {
+  let text = '';
+  for await (const chunk of stream) {
+    text += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+    if (text.length > MAX_DEFINITION_BYTES) break;
+  }
+  return text;
+}
+
+/** `guard experiments …`: define, inspect, stop and promote A/B experiments. */
+export function createExperimentsCommand(factory: LearningFactory = learningFromEnv, clock: () => Date = () => new Date()): Command {
+  return {
+    name: 'experiments',
+    summary: 'A/B experiments on remediation strategies: create, show, list, stop, promote',
+    usage: [
+      'guard experiments create <definition.json | ->',
+      '       guard experiments show <id> [--json]',
+      '       guard experiments list',
+      '       guard experiments stop <id>',
+      '       guard experiments promote <id> [--variant NAME]',
+    ].join('\n'),
+    async run(argv: readonly string[], io: CliIO) {
+      const [sub, ...rest] = argv;
+      const args = parseArgs(rest, { values: ['variant'], flags: ['json'] });
+      const id = args.positionals[0];
+      const { experiments } = await factory();
+      switch (sub) {
+        case 'create': {
+          if (!id) throw new UsageError('experiments create needs a definition file (or - for stdin)');
+          const experiment = await experiments.create(await readDefinition(id, io), clock());
+          io.out(`created experiment ${experiment.id} with variants ${experiment.variants.map((v) => `${v.name} (${v.action}, weight ${v.weight})`).join(', ')}`);
+          return 0;
+        }
+        case 'show': {
+          if (!id) throw new UsageError('experiments show needs an id');
+          const report = await experimentReport(experiments, id);
+          io.out(args.flags.has('json') ? JSON.stringify(report, null, 2) : renderExperimentReport(report));
+          return 0;
+        }
+        case 'list': {
+          for (const e of await experiments.list()) io.out(`${e.id.padEnd(30)}  ${e.status.padEnd(8)}  ${e.variants.map((v) => v.name).join(' vs ')}`);
+          return 0;
+        }
+        case 'stop': {
+          if (!id) throw new UsageError('experiments stop needs an id');
+          const experiment = await experiments.stop(id, clock());
+          io.out(`experiment ${experiment.id} is ${experiment.status}`);
+          return 0;
+        }
+        case 'promote': {
+          if (!id) throw new UsageError('experiments promote needs an id');
+          const report = await promoteExperiment(experiments, id, args.values.get('variant'), clock());
+          io.out(`promoted ${report.experiment.promotedVariant} of ${id} to the default policy`);
+          return 0;
+        }
+        default:
+          throw new UsageError('experiments needs a subcommand: create, show, list, stop or promote');
+      }
+    },
+  };
+}
+
+export const experimentsCommand = createExperimentsCommand();

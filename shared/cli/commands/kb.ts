@@ -1,0 +1,134 @@
+import { readFile, stat } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { ACTION_PHRASES, type KnowledgeEntry, entryConfidence } from '../../knowledge/entry.js';
+import { importRows, parseImportFile } from '../../knowledge/import.js';
+import type { Learning } from '../../knowledge/learning.js';
+import { listEntries, searchEntries } from '../../knowledge/search.js';
+import { CATEGORIES, type Category } from '../../logs/types.js';
+import { UsageError, intOption, parseArgs } from '../args.js';
+import type { CliIO } from '../io.js';
+import type { Command } from './types.js';
+
+/** Import files above this are refused: 100k rows of a few hundred bytes each fit with room to spare. */
+const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
+/** Below this many rows a progress bar is noise. */
+const PROGRESS_MIN_ROWS = 200;
+
+export type LearningFactory = () => Promise<Learning>;
+
+/**
+ * Tables from the same configuration the functions read (INCIDENTS_TABLE, DYNAMODB_ENDPOINT, AWS credentials).
+ * Imported lazily so `guard analyze` does not load the AWS SDK.
+ */
+export const learningFromEnv: LearningFactory = async () => {
+  const [{ loadConfig }, { createDocumentClient }, { createLearning }, { silentLogger }] = await Promise.all([
+    import('../../config.js'),
+    import('../../stores/dynamo.js'),
+    import('../../knowledge/learning.js'),
+    import('../../steps/deps.js'),
+  ]);
+  const config = loadConfig(process.env);
+  const client = createDocumentClient({ region: config.AWS_REGION, ...(config.DYNAMODB_ENDPOINT ? { endpoint: config.DYNAMODB_ENDPOINT } : {}) });
+  return createLearning({
+    client,
+    tables: { incidents: config.INCIDENTS_TABLE, experiments: config.EXPERIMENTS_TABLE, baselines: config.BASELINES_TABLE },
+    clock: () => new Date(),
+    logger: silentLogger,
+  });
+};
+
+function row(entry: KnowledgeEntry): string {
+  const confidence = entry.attempts > 0 ? `${ACTION_PHRASES[entry.action]} ${entry.successes}/${entry.attempts} (≥${entryConfidence(entry).toFixed(2)})` : `${ACTION_PHRASES[entry.action]} (no outcomes yet)`;
+  return `${entry.fingerprint}  ${entry.source.padEnd(8)}  ${entry.category.padEnd(14)}  seen ${String(entry.seen).padStart(4)}  ${confidence}  ${entry.title.slice(0, 80)}`;
+}
+
+function categoryOption(value: string | undefined): Category | undefined {
+  if (value === undefined) return undefined;
+  if (!(CATEGORIES as readonly string[]).includes(value)) throw new UsageError(`--category must be one of ${CATEGORIES.join(', ')}`);
+  return value as Category;
+}
+
+/** A one-line progress bar on stderr, redrawn in place; only on a terminal. */
+function progressBar(stream: NodeJS.WriteStream) {
+  let last = -1;
+  return (done: number, total: number) => {
+    const percent = Math.floor((done / total) * 100);
+    if (percent === last && done !== total) return;
+    last = percent;
+    const width = 30;
+    const filled = Math.round((done / total) * width);
+    stream.write(`\r[${'#'.repeat(filled)}${' '.repeat(width - filled)}] ${String(percent).padStart(3)}%  ${done}/${total} rows`);
+    if (done === total) stream.write('\n');
+  };
+}
+
+async function runImport(path: string, args: ReturnType<typeof parseArgs>, io: CliIO, learning: Learning): Promise<number> {
+  let info;
+  try {
+    info = await stat(path);
+  } catch {
+    throw new UsageError(`cannot read ${path}: no such file`);
+  }
+  if (!info.isFile()) throw new UsageError(`cannot read ${path}: not a regular file`);
+  if (info.size > MAX_IMPORT_BYTES) throw new UsageError(`${path} is larger than ${MAX_IMPORT_BYTES} bytes; split it`);
+  const format = args.values.get('format') ?? (extname(path).toLowerCase() === '.json' ? 'json' : 'csv');
+  if (format !== 'csv' && format !== 'json') throw new UsageError('--format must be csv or json');
+  const rows = parseImportFile(await readFile(path, 'utf8'), format);
+  const tty = process.stderr.isTTY === true && !args.flags.has('quiet');
+  const summary = await importRows(learning.knowledge, rows, {
+    ...(tty && rows.length >= PROGRESS_MIN_ROWS ? { onProgress: progressBar(process.stderr) } : {}),
+  });
+  io.out(`imported ${summary.imported} of ${summary.rows} rows (${summary.duplicates} already imported, ${summary.invalid.length} invalid)`);
+  for (const bad of summary.invalid.slice(0, 20)) io.err(`row ${bad.row}: ${bad.reason}`);
+  return summary.invalid.length > 0 ? 1 : 0;
+}
+
+/** `guard kb …`: the knowledge base from the command line. */
+export function createKbCommand(factory: LearningFactory = learningFromEnv): Command {
+  return {
+    name: 'kb',
+    summary: 'knowledge base: import, export, list and search entries',
+    usage: [
+      'guard kb import <file.csv|file.json> [--format csv|json] [--quiet]',
+      '       guard kb export [--category C]            (JSON array on stdout)',
+      '       guard kb list [--category C] [--limit N]',
+      '       guard kb search <text> [--category C] [--limit N] [--json]',
+    ].join('\n'),
+    async run(argv: readonly string[], io: CliIO) {
+      const [sub, ...rest] = argv;
+      const args = parseArgs(rest, { values: ['format', 'category', 'limit'], flags: ['json', 'quiet'] });
+      const category = categoryOption(args.values.get('category'));
+      const limit = intOption(args, 'limit', 50);
+      switch (sub) {
+        case 'import': {
+          if (args.positionals.length !== 1) throw new UsageError('kb import needs exactly one file');
+          return runImport(args.positionals[0] as string, args, io, await factory());
+        }
+        case 'export': {
+          io.out(JSON.stringify(await listEntries((await factory()).knowledge, category), null, 2));
+          return 0;
+        }
+        case 'list': {
+          const entries = (await listEntries((await factory()).knowledge, category)).slice(0, limit);
+          if (args.flags.has('json')) io.out(JSON.stringify(entries, null, 2));
+          else for (const entry of entries) io.out(row(entry));
+          return 0;
+        }
+        case 'search': {
+          const text = args.positionals.join(' ').trim();
+          if (!text) throw new UsageError('kb search needs some text');
+          if (text.length > 1_000) throw new UsageError('search text is longer than 1000 characters');
+          const results = searchEntries(await listEntries((await factory()).knowledge, category), text, limit);
+          if (args.flags.has('json')) io.out(JSON.stringify(results, null, 2));
+          else if (results.length === 0) io.out('no matching entries');
+          else for (const { entry, score } of results) io.out(`${score.toFixed(2)}  ${row(entry)}`);
+          return 0;
+        }
+        default:
+          throw new UsageError(`kb needs a subcommand: import, export, list or search`);
+      }
+    },
+  };
+}
+
+export const kbCommand = createKbCommand();

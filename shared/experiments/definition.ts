@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { REMEDIATION_ACTIONS } from '../domain/incident.js';
+import { CATEGORIES } from '../logs/types.js';
+
+const slug = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'lower-case letters, digits, "-" and "_", at most 63 characters');
+
+export const variantSchema = z
+  .object({
+    name: slug,
+    /** The remediation the variant applies; always inside the allow-list. */
+    action: z.enum(REMEDIATION_ACTIONS),
+    /** Share of traffic (relative weight; the weights need not add up to 100). */
+    weight: z.number().positive().max(1_000),
+    /** Variant settings the remediation or analysis stage reads (e.g. `{ debugLogging: "true" }`, a prompt version). */
+    params: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,39}$/), z.string().max(200)).refine((p) => Object.keys(p).length <= 10, 'at most 10 params').default({}),
+  })
+  .strict();
+
+export const metricSchema = z.discriminatedUnion('kind', [
+  /** The incident resolved (next green run, alarm OK) within `minutes` of the failure. */
+  z.object({ kind: z.literal('recovered_within'), minutes: z.number().int().positive().max(7 * 24 * 60) }).strict(),
+  /** A user with write access gave positive feedback. */
+  z.object({ kind: z.literal('positive_feedback') }).strict(),
+]);
+
+export const experimentInputSchema = z
+  .object({
+    id: slug,
+    description: z.string().max(500).default(''),
+    /** The experiment applies to incidents of these categories … */
+    categories: z.array(z.enum(CATEGORIES)).max(CATEGORIES.length).default([]),
+    /** … or with these fingerprints. Both empty: every incident. */
+    fingerprints: z.array(z.string().regex(/^[0-9a-f]{8,64}$/)).max(100).default([]),
+    variants: z.array(variantSchema).min(2).max(4).refine((vs) => new Set(vs.map((v) => v.name)).size === vs.length, 'variant names must be unique'),
+    metric: metricSchema,
+    /** Attempts every variant needs before the stopping rule may declare a winner. */
+    minSamplePerVariant: z.number().int().min(5).max(100_000).default(30),
+    /** Two-sided confidence of the intervals the stopping rule compares. */
+    confidence: z.number().min(0.8).max(0.999).default(0.95),
+    /**
+     * Attempts per variant after which the experiment stops without a winner (the difference, if any, is too small
+     * to matter). Defaults to 10 × the minimum sample.
+     */
+    maxSamplePerVariant: z.number().int().positive().max(1_000_000).optional(),
+  })
+  .strict();
+
+export type ExperimentInput = z.input<typeof experimentInputSchema>;
+export type ExperimentVariant = z.infer<typeof variantSchema>;
+export type ExperimentMetric = z.infer<typeof metricSchema>;
+
+export type ExperimentStatus = 'running' | 'stopped' | 'promoted';
+
+export interface Experiment extends Omit<z.infer<typeof experimentInputSchema>, 'maxSamplePerVariant'> {
+  maxSamplePerVariant: number;
+  status: ExperimentStatus;
+  createdAt: string;
+  /** Set when a variant was promoted to the default policy. */
+  promotedVariant: string | null;
+  promotedAt: string | null;
+}
+
+export interface VariantCounters {
+  name: string;
+  attempts: number;
+  successes: number;
+}

@@ -1,0 +1,54 @@
+import { ValidationError } from '../errors.js';
+import type { Experiment } from './definition.js';
+import { type ExperimentDecision, type VariantResult, decideExperiment, variantResults } from './stats.js';
+import { type ExperimentStore, ExperimentNotFoundError } from './store.js';
+
+export interface ExperimentReport {
+  experiment: Experiment;
+  results: VariantResult[];
+  decision: ExperimentDecision;
+}
+
+/** Definition, per-variant results with intervals, and the stopping rule's decision: what `show` prints. */
+export async function experimentReport(store: ExperimentStore, id: string): Promise<ExperimentReport> {
+  const experiment = await store.get(id);
+  if (!experiment) throw new ExperimentNotFoundError(`experiment ${id} does not exist`);
+  const results = variantResults(experiment, await store.counters(id));
+  return { experiment, results, decision: decideExperiment(experiment, results) };
+}
+
+/**
+ * Promotes a variant to the default policy. Without an explicit variant only the stopping rule's winner can be
+ * promoted; naming one overrides the rule (a human decision, recorded on the experiment).
+ */
+export async function promoteExperiment(store: ExperimentStore, id: string, variant: string | undefined, at: Date): Promise<ExperimentReport> {
+  const report = await experimentReport(store, id);
+  const chosen = variant ?? report.decision.winner;
+  if (!chosen) throw new ValidationError(`experiment ${id} has no winner yet (${report.decision.reason}); name a variant to promote it anyway`);
+  const experiment = await store.promote(id, chosen, at);
+  return { ...report, experiment };
+}
+
+function pct(value: number): string {
+  return `${(value * 100).toFixed(1)}%`;
+}
+
+/** The table `guard experiments show` prints. */
+export function renderExperimentReport(report: ExperimentReport): string {
+  const { experiment, results, decision } = report;
+  const metric = experiment.metric.kind === 'recovered_within' ? `recovered within ${experiment.metric.minutes} min` : 'positive feedback';
+  const scope = [...experiment.categories, ...experiment.fingerprints].join(', ') || 'all incidents';
+  const rows = results.map((r) => [r.name, r.action, String(r.attempts), String(r.successes), pct(r.rate), `[${pct(r.lower)}, ${pct(r.upper)}]`]);
+  const header = ['variant', 'action', 'attempts', 'successes', 'rate', `${pct(experiment.confidence)} interval`];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  return [
+    `experiment ${experiment.id} (${experiment.status}${experiment.promotedVariant ? `: ${experiment.promotedVariant} promoted` : ''})`,
+    `applies to: ${scope}; success: ${metric}; minimum sample ${experiment.minSamplePerVariant} per variant`,
+    '',
+    line(header),
+    ...rows.map(line),
+    '',
+    `decision: ${decision.state}${decision.winner ? ` → ${decision.winner}` : ''} — ${decision.reason}`,
+  ].join('\n');
+}

@@ -1,0 +1,70 @@
+import { type Interval, wilsonInterval } from '../knowledge/confidence.js';
+import type { Experiment, VariantCounters } from './definition.js';
+
+export interface VariantResult extends Interval {
+  name: string;
+  action: string;
+  attempts: number;
+  successes: number;
+}
+
+export type DecisionState = 'collecting' | 'continue' | 'winner' | 'no_difference';
+
+export interface ExperimentDecision {
+  state: DecisionState;
+  winner: string | null;
+  reason: string;
+}
+
+export function variantResults(experiment: Pick<Experiment, 'variants' | 'confidence'>, counters: readonly VariantCounters[]): VariantResult[] {
+  return experiment.variants.map((variant) => {
+    const counter = counters.find((c) => c.name === variant.name);
+    const attempts = Math.max(0, counter?.attempts ?? 0);
+    // Successes are recorded after attempts; a reader can catch the two between writes, so clamp.
+    const successes = Math.min(attempts, Math.max(0, counter?.successes ?? 0));
+    return { name: variant.name, action: variant.action, attempts, successes, ...wilsonInterval(successes, attempts, experiment.confidence) };
+  });
+}
+
+/**
+ * The stopping rule (README, "A/B experiments"):
+ *
+ * 1. Until every variant has `minSamplePerVariant` attempts, keep collecting — whatever the intervals say, so an
+ *    early streak cannot end the experiment (the "peeking" problem).
+ * 2. After that, a variant wins when the lower bound of its Wilson interval (at the experiment's confidence) is
+ *    above the upper bound of every other variant's interval: the intervals have separated.
+ * 3. When every variant reached `maxSamplePerVariant` without separation, stop with "no difference": either arm
+ *    is fine, and the experiment should not run forever.
+ * 4. Otherwise continue.
+ *
+ * Non-overlapping intervals are a conservative test (stricter than a two-proportion z-test at the same level),
+ * which keeps the false-winner rate below the nominal one even though the rule is checked after every outcome.
+ */
+export function decideExperiment(
+  experiment: Pick<Experiment, 'variants' | 'confidence' | 'minSamplePerVariant' | 'maxSamplePerVariant'>,
+  results: readonly VariantResult[],
+): ExperimentDecision {
+  const short = results.filter((r) => r.attempts < experiment.minSamplePerVariant);
+  if (short.length > 0) {
+    const need = short.map((r) => `${r.name} ${r.attempts}/${experiment.minSamplePerVariant}`).join(', ');
+    return { state: 'collecting', winner: null, reason: `collecting the minimum sample (${need})` };
+  }
+  const ranked = [...results].sort((a, b) => b.rate - a.rate || b.lower - a.lower);
+  const [best, ...others] = ranked;
+  if (best && others.every((other) => best.lower > other.upper)) {
+    const runnerUp = others[0];
+    return {
+      state: 'winner',
+      winner: best.name,
+      reason: `${best.name} wins: its ${pct(experiment.confidence)} interval [${pct(best.lower)}, ${pct(best.upper)}] is above ${runnerUp ? `${runnerUp.name}'s [${pct(runnerUp.lower)}, ${pct(runnerUp.upper)}]` : 'the others'}`,
+    };
+  }
+  if (results.every((r) => r.attempts >= experiment.maxSamplePerVariant)) {
+    return { state: 'no_difference', winner: null, reason: `no variant separated after ${experiment.maxSamplePerVariant} attempts each` };
+  }
+  return { state: 'continue', winner: null, reason: `intervals still overlap at ${pct(experiment.confidence)} confidence` };
+}
+
+function pct(value: number): string {
+  return `${(value * 100).toFixed(1)}%`;
+}

@@ -1,0 +1,61 @@
+/**
+ * `GitHubClients`: the GitHub client for an incident's App installation.
+ *
+ * With a token there is one client for everything. As a GitHub App, each installation (the `installation.id` of
+ * the webhook, carried on the trigger and the incident) gets its own client with its own installation token; the
+ * tokens share one expiry-aware cache, and clients are kept per process so a warm Lambda reuses both.
+ */
+import type { GitHubClients, GitHubPort, WriteLimiter } from '../ports.js';
+import { createInstallationTokenCache, type GitHubAppCredentials, type InstallationTokenCache } from './app-auth.js';
+import { createGitHubClient, type GitHubClientOptions } from './client.js';
+
+export type GitHubAuth = { kind: 'token'; token: string } | ({ kind: 'app' } & GitHubAppCredentials);
+
+export interface GitHubClientsOptions {
+  auth: GitHubAuth;
+  /** Everything else a client takes (base URL, retries, pacing, bot login, fetch for tests). */
+  client?: Omit<GitHubClientOptions, 'token' | 'app' | 'writeLimiter'>;
+  /** The shared write budget of one identity (`token` or `installation-<id>`); GitHub counts limits per identity. */
+  writeLimiter?: (identity: string) => WriteLimiter;
+  /** Installation tokens; injectable so tests control expiry. */
+  tokenCache?: InstallationTokenCache;
+  /** Clients kept per process; the oldest is dropped beyond this. */
+  maxInstallations?: number;
+}
+
+/** One client for every installation (a token, the recorded stand-in, a test fake) or none at all. */
+export function staticGitHubClients(port: GitHubPort | null): GitHubClients {
+  return { forInstallation: () => port };
+}
+
+export function createGitHubClients(options: GitHubClientsOptions): GitHubClients {
+  const { auth } = options;
+  const base = options.client ?? {};
+  if (auth.kind === 'token') {
+    const client = createGitHubClient({
+      ...base,
+      token: auth.token,
+      ...(options.writeLimiter ? { writeLimiter: options.writeLimiter('token') } : {}),
+    });
+    return staticGitHubClients(client);
+  }
+  const tokenCache = options.tokenCache ?? createInstallationTokenCache();
+  const maxInstallations = options.maxInstallations ?? 100;
+  const clients = new Map<number, GitHubPort>();
+  return {
+    forInstallation(installationId) {
+      // A delivery from a repository webhook (not the App's) names no installation: without one there is no token.
+      if (installationId === null || !Number.isInteger(installationId) || installationId <= 0) return null;
+      const cached = clients.get(installationId);
+      if (cached) return cached;
+      const client = createGitHubClient({
+        ...base,
+        app: { appId: auth.appId, privateKey: auth.privateKey, installationId, tokenCache },
+        ...(options.writeLimiter ? { writeLimiter: options.writeLimiter(`installation-${installationId}`) } : {}),
+      });
+      clients.set(installationId, client);
+      while (clients.size > maxInstallations) clients.delete(clients.keys().next().value as number);
+      return client;
+    },
+  };
+}

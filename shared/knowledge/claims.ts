@@ -1,0 +1,44 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { incidentKey } from '../stores/incident-store.js';
+
+/**
+ * Once-only markers on the incident item. Without transactions (dynalite has none) an outcome that updates several
+ * items is made idempotent by first claiming it on the incident with a conditional write: the first delivery wins
+ * and applies its `ADD`s, a redelivery or a retried step finds the marker and applies nothing. If the process dies
+ * between the claim and the counters, that one outcome is lost rather than counted twice — undercounting by one is
+ * the safer error for a confidence score.
+ */
+export type ClaimName =
+  | 'kbSeenAt'
+  | 'outcomeAt'
+  | 'experimentAssignedAt'
+  | 'experimentFeedbackAt'
+  | 'falsePositiveAt'
+  | 'metricsCountedAt'
+  | 'flakyCountedAt';
+
+export async function claimOnce(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  incidentId: string,
+  claim: ClaimName,
+  at: Date,
+): Promise<boolean> {
+  try {
+    await client.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: incidentKey(incidentId),
+        UpdateExpression: 'SET #claim = :at',
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#claim)',
+        ExpressionAttributeNames: { '#claim': claim },
+        ExpressionAttributeValues: { ':at': at.toISOString() },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
+}

@@ -1,0 +1,228 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { PutCommand, UpdateCommand, GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { jobEvidenceNames, resolvedBySameCommitRerun } from '../baselines/flaky.js';
+import { type BaselineStore, createBaselineStore } from '../baselines/store.js';
+import type { ExperimentAssignment, Incident, KnowledgeSummary, RemediationAction } from '../domain/incident.js';
+import { githubIncidentId } from '../domain/trigger.js';
+import { assignVariant, experimentApplies, incidentAssignmentKey } from '../experiments/assign.js';
+import { type ExperimentStore, createExperimentStore } from '../experiments/store.js';
+import type { Clock } from '../ports.js';
+import type { StepLogger } from '../steps/deps.js';
+import { incidentKey } from '../stores/incident-store.js';
+import { type ClaimName, claimOnce } from './claims.js';
+import { curatedForCategory } from './curated.js';
+import type { EntryDescription } from './store.js';
+import { matchEntries, recommend, withEntries } from './lookup.js';
+import { type KnowledgeStore, MAX_CANDIDATES, createKnowledgeStore } from './store.js';
+
+/** Actions that change something; a thumbs-down on one of them is a false positive. */
+const AUTOMATIC_ACTIONS: ReadonlySet<RemediationAction> = new Set(['rerun_failed_jobs', 'open_fix_pr', 'run_runbook']);
+
+export type FeedbackVote = 'up' | 'down';
+
+export interface FeedbackResult {
+  /** False when this user had already given the same vote. */
+  counted: boolean;
+  previous: FeedbackVote | null;
+}
+
+/**
+ * The learning loop: knowledge lookup reads from it, and outcome events (recovery, a failed re-run, human feedback)
+ * write to it. Each outcome is claimed once on the incident item, then applied with `ADD` to the knowledge entry,
+ * the experiment variant and the repository metrics — no transactions, no read-modify-write.
+ */
+export interface Learning {
+  knowledge: KnowledgeStore;
+  experiments: ExperimentStore;
+  baselines: BaselineStore;
+  /** Adds knowledge-base entries, an experiment assignment and a recommendation to the history summary. */
+  lookup(incident: Incident, history: KnowledgeSummary): Promise<{ knowledge: KnowledgeSummary; experiment: ExperimentAssignment | null }>;
+  /** The incident recovered (next green run, re-run passed, alarm OK). */
+  onResolved(incident: Incident): Promise<void>;
+  /** The incident's automatic re-run failed again (the next attempt of the same run failed). */
+  onRemediationFailed(incident: Incident): Promise<boolean>;
+  /** A user with write access voted; one vote per user and incident, a changed vote moves the counters. */
+  onFeedback(incident: Incident, vote: FeedbackVote, user: string, comment: string | null): Promise<FeedbackResult>;
+  /** Remembers the newest incident of a pull request, so `/guard feedback` on the PR finds it. */
+  latestIncidentForPullRequest(repository: string, pullRequest: number): Promise<string | null>;
+}
+
+export interface LearningOptions {
+  client: DynamoDBDocumentClient;
+  tables: { incidents: string; experiments: string; baselines: string };
+  clock: Clock;
+  logger: StepLogger;
+}
+
+function description(incident: Incident, action: RemediationAction | undefined, withFix: boolean): EntryDescription {
+  return {
+    template: incident.template ?? incident.failureLines.map((l) => l.text).join('\n'),
+    category: incident.category ?? 'unknown',
+    title: (incident.failureLines[0]?.text ?? incident.workflowName ?? incident.alarm?.name ?? 'failure').trim(),
+    ...(withFix && incident.analysis ? { fix: incident.analysis.fix } : {}),
+    ...(action ? { action } : {}),
+    source: 'learned',
+  };
+}
+
+/** The action an outcome is credited to: the one applied, else "a manual fix" (comment only). */
+function creditedAction(incident: Incident): RemediationAction {
+  return incident.decision?.applied ? incident.decision.action : 'comment_only';
+}
+
+export function createLearning(options: LearningOptions): Learning {
+  const { client, tables, clock, logger } = options;
+  const knowledge = createKnowledgeStore({ client, tableName: tables.incidents });
+  const experiments = createExperimentStore({ client, tableName: tables.experiments });
+  const baselines = createBaselineStore({ client, tableName: tables.baselines });
+  const claim = (incidentId: string, name: ClaimName) => claimOnce(client, tables.incidents, incidentId, name, clock());
+  const pullKey = (repository: string, pullRequest: number) => ({ pk: `PULL#${repository}#${pullRequest}`, sk: 'LATEST' });
+
+  async function assignExperiment(incident: Incident): Promise<ExperimentAssignment | null> {
+    if (incident.experiment) return incident.experiment;
+    const running = (await experiments.list()).filter((e) => experimentApplies(e, incident.category, incident.fingerprint));
+    // Oldest first: an incident joins at most one experiment, so overlapping experiments do not contaminate each other.
+    const experiment = running.sort((a, b) => a.createdAt.localeCompare(b.createdAt))[0];
+    if (!experiment) return null;
+    const key = incidentAssignmentKey(incident);
+    const variant = assignVariant(experiment, key);
+    const assignment: ExperimentAssignment = {
+      experimentId: experiment.id,
+      variant: variant.name,
+      action: variant.action,
+      params: variant.params,
+      key,
+      assignedAt: clock().toISOString(),
+    };
+    if (await claim(incident.id, 'experimentAssignedAt')) await experiments.recordAttempt(experiment.id, variant.name);
+    return assignment;
+  }
+
+  return {
+    knowledge,
+    experiments,
+    baselines,
+
+    async lookup(incident, history) {
+      const category = incident.category ?? 'unknown';
+      // Bounded reads: one GetItem (exact), one Query page (≤ 50 candidates), one Query of experiment definitions,
+      // one BatchGet of promoted policies — whatever the size of the knowledge base.
+      const [exact, stored] = await Promise.all([
+        incident.fingerprint ? knowledge.get(incident.fingerprint) : Promise.resolve(null),
+        knowledge.listByCategory(category, MAX_CANDIDATES),
+      ]);
+      const entries = matchEntries(incident, exact, [...stored, ...curatedForCategory(incident.category)]);
+      const experiment = await assignExperiment(incident);
+      const policy = experiment ? null : await experiments.policyFor(incident.category, incident.fingerprint);
+      const recommendation = recommend(entries, experiment, policy);
+
+      if (await claim(incident.id, 'kbSeenAt')) {
+        if (incident.fingerprint) await knowledge.recordSeen(incident.fingerprint, description(incident, undefined, false), clock());
+        if (incident.repository) await baselines.addMetrics(incident.repository, { incidents: 1, ...(incident.flaky ? { flaky: 1 } : {}) });
+      }
+      if (incident.repository && incident.pullRequest) {
+        await client.send(
+          new PutCommand({
+            TableName: tables.incidents,
+            Item: { ...pullKey(incident.repository, incident.pullRequest), incidentId: incident.id, createdAt: incident.createdAt },
+          }),
+        );
+      }
+      return { knowledge: withEntries(history, entries, exact, recommendation), experiment };
+    },
+
+    async onResolved(incident) {
+      if (!(await claim(incident.id, 'outcomeAt'))) return;
+      const action = creditedAction(incident);
+      const at = clock();
+      if (incident.fingerprint) await knowledge.recordOutcome(incident.fingerprint, description(incident, action, true), action, true, at);
+      const ttr = incident.timeToRecoverySeconds ?? 0;
+      if (incident.repository) {
+        const automatic = incident.decision?.applied === true && incident.decision.action === 'rerun_failed_jobs';
+        await baselines.addMetrics(incident.repository, {
+          resolved: 1,
+          ttrSecondsTotal: ttr,
+          ...(automatic ? { autoFixAttempts: 1, autoFixSuccesses: 1 } : {}),
+          ...(incident.decision?.applied && AUTOMATIC_ACTIONS.has(incident.decision.action) ? { actionsTaken: 1 } : {}),
+        });
+      }
+      if (incident.repository && incident.headSha && resolvedBySameCommitRerun(incident)) {
+        // Failed, then passed on the same commit: flaky evidence for each job that failed.
+        const names = jobEvidenceNames(incident);
+        await baselines.recordTestResults(incident.repository, incident.headSha, names.map((test) => ({ test, passed: true })), at);
+      }
+      const assignment = incident.experiment;
+      if (assignment) {
+        const experiment = await experiments.get(assignment.experimentId);
+        if (experiment?.metric.kind === 'recovered_within' && ttr <= experiment.metric.minutes * 60) {
+          await experiments.recordSuccess(assignment.experimentId, assignment.variant);
+        }
+      }
+    },
+
+    async onRemediationFailed(incident) {
+      if (!(incident.decision?.applied && incident.decision.action === 'rerun_failed_jobs')) return false;
+      if (!(await claim(incident.id, 'outcomeAt'))) return false;
+      if (incident.fingerprint) {
+        await knowledge.recordOutcome(incident.fingerprint, description(incident, 'rerun_failed_jobs', false), 'rerun_failed_jobs', false, clock());
+      }
+      if (incident.repository) await baselines.addMetrics(incident.repository, { autoFixAttempts: 1, actionsTaken: 1 });
+      return true;
+    },
+
+    async onFeedback(incident, vote, user, comment) {
+      let previous: FeedbackVote | null = null;
+      try {
+        const response = await client.send(
+          new PutCommand({
+            TableName: tables.incidents,
+            Item: { ...incidentKey(incident.id), sk: `FEEDBACK#${user.toLowerCase()}`, vote, user, comment, at: clock().toISOString() },
+            ConditionExpression: 'attribute_not_exists(pk) OR vote <> :vote',
+            ExpressionAttributeValues: { ':vote': vote },
+            ReturnValues: 'ALL_OLD',
+          }),
+        );
+        const old = response.Attributes?.vote;
+        previous = old === 'up' || old === 'down' ? old : null;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return { counted: false, previous: vote };
+        throw error;
+      }
+      const up = (vote === 'up' ? 1 : 0) - (previous === 'up' ? 1 : 0);
+      const down = (vote === 'down' ? 1 : 0) - (previous === 'down' ? 1 : 0);
+      await client.send(
+        new UpdateCommand({
+          TableName: tables.incidents,
+          Key: incidentKey(incident.id),
+          UpdateExpression: 'ADD feedbackUp :up, feedbackDown :down',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':up': up, ':down': down },
+        }),
+      );
+      if (incident.fingerprint) await knowledge.recordFeedback(incident.fingerprint, up, down);
+      const decision = incident.decision;
+      if (vote === 'down' && incident.repository && decision?.applied && AUTOMATIC_ACTIONS.has(decision.action) && (await claim(incident.id, 'falsePositiveAt'))) {
+        await baselines.addMetrics(incident.repository, { falsePositives: 1 });
+      }
+      if (vote === 'up' && incident.experiment) {
+        const experiment = await experiments.get(incident.experiment.experimentId);
+        if (experiment?.metric.kind === 'positive_feedback' && (await claim(incident.id, 'experimentFeedbackAt'))) {
+          await experiments.recordSuccess(incident.experiment.experimentId, incident.experiment.variant);
+        }
+      }
+      logger.info('feedback recorded', { incidentId: incident.id, vote, previous });
+      return { counted: true, previous };
+    },
+
+    async latestIncidentForPullRequest(repository, pullRequest) {
+      const response = await client.send(new GetCommand({ TableName: tables.incidents, Key: pullKey(repository, pullRequest) }));
+      return typeof response.Item?.incidentId === 'string' ? response.Item.incidentId : null;
+    },
+  };
+}
+
+/** The incident of the attempt before this one (`gh-<repo>-<run>-<attempt − 1>`), for re-run outcomes. */
+export function previousAttemptId(incident: Pick<Incident, 'source' | 'repositoryId' | 'runId' | 'runAttempt'>): string | null {
+  if (incident.source !== 'github' || !incident.repositoryId || !incident.runId || !incident.runAttempt || incident.runAttempt < 2) return null;
+  return githubIncidentId(incident.repositoryId, incident.runId, incident.runAttempt - 1);
+}

@@ -1,0 +1,233 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { REMEDIATION_ACTIONS, type RemediationAction } from '../domain/incident.js';
+import { CATEGORIES, type Category } from '../logs/types.js';
+import { INCIDENT_INDEXES } from '../stores/tables.js';
+import { type ActionStats, ENTRY_LIMITS, type KnowledgeEntry, type KnowledgeSource, bestAction } from './entry.js';
+
+/**
+ * Knowledge entries live in the incidents table (DESIGN: "knowledge entries live here too") as `KB#<fingerprint>` /
+ * `ENTRY`. Counters are only ever changed with `ADD`; descriptive fields are written with `if_not_exists` so a
+ * learned fix never overwrites a curated or imported one.
+ */
+const ENTRY_SK = 'ENTRY';
+/** Candidates read per similarity lookup: one GSI page, whatever the size of the knowledge base. */
+export const MAX_CANDIDATES = 50;
+
+export function entryKey(fingerprint: string) {
+  return { pk: `KB#${fingerprint}`, sk: ENTRY_SK };
+}
+
+const attemptsAttr = (action: RemediationAction) => `attempts_${action}`;
+const successesAttr = (action: RemediationAction) => `successes_${action}`;
+
+function num(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) ? value : 0;
+}
+
+export function fromEntryItem(item: Record<string, unknown>): KnowledgeEntry {
+  const actions: KnowledgeEntry['actions'] = {};
+  for (const action of REMEDIATION_ACTIONS) {
+    const attempts = num(item[attemptsAttr(action)]);
+    if (attempts > 0) actions[action] = { attempts, successes: Math.min(attempts, num(item[successesAttr(action)])) };
+  }
+  const fallback = (REMEDIATION_ACTIONS as readonly string[]).includes(item.action as string) ? (item.action as RemediationAction) : 'comment_only';
+  const best = bestAction(actions, fallback);
+  const category = (CATEGORIES as readonly string[]).includes(item.category as string) ? (item.category as Category) : 'unknown';
+  return {
+    fingerprint: String(item.kbFingerprint ?? ''),
+    source: (item.source as KnowledgeSource) ?? 'learned',
+    template: String(item.template ?? ''),
+    category,
+    title: String(item.title ?? ''),
+    fix: Array.isArray(item.fix) ? (item.fix as unknown[]).map(String) : [],
+    prevention: typeof item.prevention === 'string' ? item.prevention : null,
+    action: best.action,
+    attempts: best.attempts,
+    successes: best.successes,
+    actions,
+    seen: num(item.seen),
+    feedbackUp: num(item.feedbackUp),
+    feedbackDown: num(item.feedbackDown),
+    lastSeen: typeof item.kbLastSeen === 'string' ? item.kbLastSeen : null,
+    tags: Array.isArray(item.tags) ? (item.tags as unknown[]).map(String) : [],
+  };
+}
+
+/** Descriptive fields of a new entry; written only where absent. */
+export interface EntryDescription {
+  template: string;
+  category: Category;
+  title?: string;
+  fix?: string[];
+  prevention?: string | null;
+  action?: RemediationAction;
+  source: KnowledgeSource;
+  tags?: string[];
+}
+
+export interface KnowledgeStore {
+  get(fingerprint: string): Promise<KnowledgeEntry | null>;
+  /** Entries of one category, most recently seen first, at most `limit` (one query page). */
+  listByCategory(category: Category, limit?: number): Promise<KnowledgeEntry[]>;
+  /** Every category, newest first per category; bounded by `limitPerCategory`. */
+  listAll(limitPerCategory?: number): Promise<KnowledgeEntry[]>;
+  /** Counts one more sighting, creating the entry (source `learned`) if it is new. */
+  recordSeen(fingerprint: string, description: EntryDescription, at: Date): Promise<void>;
+  /** One outcome of `action` against this failure: `ADD attempts 1` and `ADD successes 1` if it worked. */
+  recordOutcome(fingerprint: string, description: EntryDescription, action: RemediationAction, success: boolean, at: Date): Promise<void>;
+  recordFeedback(fingerprint: string, up: number, down: number): Promise<void>;
+  /**
+   * Adds imported history once: `importId` (a hash of the source row) is claimed with a conditional put, so
+   * importing the same file twice counts nothing twice. Returns false for an already-imported row.
+   */
+  importOutcome(fingerprint: string, description: EntryDescription, importId: string, outcome: { action: RemediationAction; success: boolean | null }, at: Date): Promise<boolean>;
+}
+
+export function createKnowledgeStore(options: { client: DynamoDBDocumentClient; tableName: string }): KnowledgeStore {
+  const { client, tableName } = options;
+
+  /**
+   * SET clauses that fill descriptive fields only where absent (plus the GSI keys). An absent fix is left out
+   * entirely, so the first fix that worked can still fill it later with `if_not_exists`.
+   */
+  function describe(description: EntryDescription, fingerprint: string, at: Date, names: Record<string, string>, values: Record<string, unknown>, seenNow: boolean): string[] {
+    const fix = (description.fix ?? []).slice(0, ENTRY_LIMITS.fixSteps).map((step) => step.slice(0, ENTRY_LIMITS.fixStep));
+    const fields: Record<string, unknown> = {
+      kbFingerprint: fingerprint,
+      kind: 'knowledge',
+      template: description.template.slice(0, ENTRY_LIMITS.template),
+      category: description.category,
+      kbCategory: description.category,
+      source: description.source,
+      title: (description.title ?? description.template.split('\n')[0] ?? '').slice(0, ENTRY_LIMITS.title),
+      ...(fix.length > 0 ? { fix } : {}),
+      ...(description.prevention ? { prevention: description.prevention.slice(0, ENTRY_LIMITS.prevention) } : {}),
+      action: description.action ?? 'comment_only',
+      tags: (description.tags ?? []).slice(0, ENTRY_LIMITS.tags).map((tag) => tag.slice(0, ENTRY_LIMITS.tag)),
+      createdAt: at.toISOString(),
+      ...(seenNow ? {} : { kbLastSeen: at.toISOString() }),
+    };
+    const sets: string[] = [];
+    let n = 0;
+    for (const [key, value] of Object.entries(fields)) {
+      names[`#d${n}`] = key;
+      values[`:d${n}`] = value;
+      sets.push(`#d${n} = if_not_exists(#d${n}, :d${n})`);
+      n += 1;
+    }
+    if (seenNow) {
+      names['#lastSeen'] = 'kbLastSeen';
+      values[':lastSeen'] = at.toISOString();
+      sets.push('#lastSeen = :lastSeen');
+    }
+    return sets;
+  }
+
+  async function update(fingerprint: string, sets: string[], adds: string[], names: Record<string, string>, values: Record<string, unknown>, condition?: string) {
+    const expression = [sets.length ? `SET ${sets.join(', ')}` : '', adds.length ? `ADD ${adds.join(', ')}` : ''].filter(Boolean).join(' ');
+    await client.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: entryKey(fingerprint),
+        UpdateExpression: expression,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+        ...(condition ? { ConditionExpression: condition } : {}),
+      }),
+    );
+  }
+
+  function outcomeAdds(action: RemediationAction, success: boolean, names: Record<string, string>, values: Record<string, unknown>): string[] {
+    names['#att'] = attemptsAttr(action);
+    names['#suc'] = successesAttr(action);
+    values[':one'] = 1;
+    values[':success'] = success ? 1 : 0;
+    return ['#att :one', '#suc :success'];
+  }
+
+  return {
+    async get(fingerprint) {
+      const response = await client.send(new GetCommand({ TableName: tableName, Key: entryKey(fingerprint) }));
+      return response.Item ? fromEntryItem(response.Item) : null;
+    },
+
+    async listByCategory(category, limit = MAX_CANDIDATES) {
+      const response = await client.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: INCIDENT_INDEXES.byKnowledgeCategory.name,
+          KeyConditionExpression: '#category = :category',
+          ExpressionAttributeNames: { '#category': INCIDENT_INDEXES.byKnowledgeCategory.partitionKey },
+          ExpressionAttributeValues: { ':category': category },
+          ScanIndexForward: false,
+          Limit: Math.min(Math.max(limit, 1), 500),
+        }),
+      );
+      return (response.Items ?? []).map(fromEntryItem);
+    },
+
+    async listAll(limitPerCategory = 200) {
+      const all: KnowledgeEntry[] = [];
+      for (const category of CATEGORIES) all.push(...(await this.listByCategory(category, limitPerCategory)));
+      return all;
+    },
+
+    async recordSeen(fingerprint, description, at) {
+      const names: Record<string, string> = { '#seen': 'seen' };
+      const values: Record<string, unknown> = { ':one': 1 };
+      const sets = describe({ ...description, fix: [] }, fingerprint, at, names, values, true);
+      await update(fingerprint, sets, ['#seen :one'], names, values);
+    },
+
+    async recordOutcome(fingerprint, description, action, success, at) {
+      const names: Record<string, string> = {};
+      const values: Record<string, unknown> = {};
+      // Only a fix that worked is worth remembering as the entry's fix.
+      const sets = describe(success ? description : { ...description, fix: [] }, fingerprint, at, names, values, false);
+      await update(fingerprint, sets, outcomeAdds(action, success, names, values), names, values);
+    },
+
+    async recordFeedback(fingerprint, up, down) {
+      if (up === 0 && down === 0) return;
+      try {
+        await update(
+          fingerprint,
+          [],
+          ['#up :up', '#down :down'],
+          { '#up': 'feedbackUp', '#down': 'feedbackDown' },
+          { ':up': up, ':down': down },
+          'attribute_exists(pk)',
+        );
+      } catch (error) {
+        // Feedback on a failure that never reached knowledge lookup has no entry to attach to.
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+    },
+
+    async importOutcome(fingerprint, description, importId, outcome, at) {
+      try {
+        await client.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: { pk: `KB#${fingerprint}`, sk: `IMPORT#${importId}`, kind: 'knowledge-import', importedAt: at.toISOString() },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false;
+        throw error;
+      }
+      const names: Record<string, string> = { '#seen': 'seen' };
+      const values: Record<string, unknown> = {};
+      const sets = describe(description, fingerprint, at, names, values, true);
+      const adds = outcome.success === null ? [] : outcomeAdds(outcome.action, outcome.success, names, values);
+      values[':one'] = 1;
+      adds.push('#seen :one');
+      await update(fingerprint, sets, adds, names, values);
+      return true;
+    },
+  };
+}
+
+export type { ActionStats };

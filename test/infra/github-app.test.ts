@@ -1,0 +1,54 @@
+import { App } from 'aws-cdk-lib';
+import { describe, expect, it } from 'vitest';
+import { ASL_PATH, readSettings } from '../../infra/stack.js';
+import { allows, FUNCTION_NAMES, functionLogicalId, functionStatements, readJson, ref, synth } from './support.js';
+
+/** `-c githubAppId=…`: the functions act as the App's installations, with the App key in Secrets Manager. */
+const GITHUB_FUNCTIONS = ['ingest-github', 'classify', 'remediate', 'notify'] as const;
+
+describe('GitHub App deployment (githubAppId)', () => {
+  const synthesized = synth({ githubAppId: '1048576', githubBotLogin: 'pipeline-guard[bot]' });
+  const { stack, template } = synthesized;
+  const resources = template.toJSON().Resources as Record<string, { Type: string; Properties: Record<string, any> }>;
+  const secrets = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::SecretsManager::Secret');
+  const [keyId, keySecret] = secrets.find(([, r]) => String(r.Properties.Description).includes('App 1048576 private key')) ?? [];
+  const env = (name: (typeof FUNCTION_NAMES)[number]) =>
+    resources[functionLogicalId(stack, stack.functions[name])]?.Properties.Environment.Variables as Record<string, unknown>;
+
+  it('creates an empty private-key secret and no token secret', () => {
+    expect(keySecret).toBeDefined();
+    expect(keySecret?.Properties.GenerateSecretString).toBeUndefined();
+    expect(secrets.some(([, r]) => String(r.Properties.Description).includes('GitHub token'))).toBe(false);
+    template.hasOutput('GitHubAppPrivateKeySecretArn', { Value: ref(keyId ?? '') });
+  });
+
+  it('gives exactly the functions that call GitHub the App id and read access to the key', () => {
+    for (const name of FUNCTION_NAMES) {
+      const variables = env(name);
+      const statements = functionStatements(synthesized, name);
+      const callsGitHub = (GITHUB_FUNCTIONS as readonly string[]).includes(name);
+      expect(variables.GITHUB_APP_ID, name).toBe(callsGitHub ? '1048576' : undefined);
+      expect(variables.GITHUB_APP_PRIVATE_KEY_SECRET_ARN, name).toEqual(callsGitHub ? ref(keyId ?? '') : undefined);
+      expect(variables.GITHUB_TOKEN_SECRET_ARN, name).toBeUndefined();
+      expect(allows(statements, 'secretsmanager:GetSecretValue', ref(keyId ?? '')), name).toBe(callsGitHub);
+    }
+  });
+
+  it('tells remediate the bot login, so it can tell its own re-runs from a person’s', () => {
+    expect(env('remediate').GITHUB_BOT_LOGIN).toBe('pipeline-guard[bot]');
+  });
+
+  it.each([['0'], ['-3'], ['abc'], ['1.5']])('rejects githubAppId=%s naming the key', (value) => {
+    expect(() => readSettings(new App({ context: { githubAppId: value } }))).toThrow(/githubAppId must be a positive whole number/);
+  });
+});
+
+describe('write budget in the state machine', () => {
+  it('backs off and retries Remediate and Notify when the shared GitHub write budget is spent', () => {
+    const asl = readJson<{ States: Record<string, { Retry?: Array<{ ErrorEquals: string[] }> }> }>(ASL_PATH);
+    for (const state of ['Remediate', 'Notify']) {
+      const retried = (asl.States[state]?.Retry ?? []).flatMap((r) => r.ErrorEquals);
+      expect(retried, state).toContain('WriteBudgetExhaustedError');
+    }
+  });
+});

@@ -1,0 +1,86 @@
+import { App } from 'aws-cdk-lib';
+import { describe, expect, it } from 'vitest';
+import { bedrockGuardrailStatement, readSettings } from '../../infra/stack.js';
+import { actionsOf, functionLogicalId, functionStatements, resourcesOf, synth } from './support.js';
+
+const settingsFrom = (context: Record<string, unknown>) => readSettings(new App({ context }));
+const MODEL = 'us.anthropic.claude-3-5-haiku-20241022-v1:0';
+
+function analyzeEnvironment(synthesized: ReturnType<typeof synth>): Record<string, string> {
+  const { stack, template } = synthesized;
+  return template.toJSON().Resources[functionLogicalId(stack, stack.functions.analyze)].Properties.Environment.Variables;
+}
+
+describe('llmInputTokenBudget', () => {
+  it('defaults to 8000 and reaches the analyze function with a model', () => {
+    // Prepare
+    const context = { bedrockModelId: MODEL, llmInputTokenBudget: '12000' };
+
+    // Act
+    const synthesized = synth(context);
+
+    // Assert
+    expect(settingsFrom({}).llmInputTokenBudget).toBe(8000);
+    expect(analyzeEnvironment(synthesized)).toMatchObject({ LLM_INPUT_TOKEN_BUDGET: '12000' });
+    expect(analyzeEnvironment(synth({ bedrockModelId: MODEL }))).toMatchObject({ LLM_INPUT_TOKEN_BUDGET: '8000' });
+  });
+
+  it.each(['2999', '8000.5', 'lots', '1000001'])('rejects %s naming the key', (value) => {
+    expect(() => settingsFrom({ llmInputTokenBudget: value })).toThrow(/llmInputTokenBudget must be a whole number between 3000 and 1000000/);
+  });
+});
+
+describe('bedrockGuardrailId / bedrockGuardrailVersion', () => {
+  it('passes the guardrail to analyze and grants ApplyGuardrail on that guardrail only', () => {
+    // Prepare
+    const context = { bedrockModelId: MODEL, bedrockRegion: 'us-west-2', bedrockGuardrailId: 'gr4x9k2mz1ab', bedrockGuardrailVersion: '3' };
+
+    // Act
+    const synthesized = synth(context);
+
+    // Assert
+    expect(analyzeEnvironment(synthesized)).toMatchObject({ BEDROCK_GUARDRAIL_ID: 'gr4x9k2mz1ab', BEDROCK_GUARDRAIL_VERSION: '3' });
+    const guardrail = functionStatements(synthesized, 'analyze').filter((s) => actionsOf(s).includes('bedrock:ApplyGuardrail'));
+    expect(guardrail).toHaveLength(1);
+    expect(actionsOf(guardrail[0]!)).toEqual(['bedrock:ApplyGuardrail']);
+    expect(JSON.stringify(resourcesOf(guardrail[0]!))).toBe(
+      JSON.stringify([
+        { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':bedrock:us-west-2:', { Ref: 'AWS::AccountId' }, ':guardrail/gr4x9k2mz1ab']] },
+      ]),
+    );
+    for (const other of ['classify', 'notify', 'remediate', 'ingest-github', 'knowledge-lookup', 'record-outcome'] as const) {
+      expect(functionStatements(synthesized, other).flatMap(actionsOf), other).not.toContain('bedrock:ApplyGuardrail');
+    }
+  });
+
+  it('defaults the version to DRAFT and sets nothing without a guardrail', () => {
+    // Act
+    const withGuardrail = analyzeEnvironment(synth({ bedrockModelId: MODEL, bedrockGuardrailId: 'gr4x9k2mz1ab' }));
+    const withoutSynth = synth({ bedrockModelId: MODEL });
+
+    // Assert
+    expect(withGuardrail).toMatchObject({ BEDROCK_GUARDRAIL_ID: 'gr4x9k2mz1ab', BEDROCK_GUARDRAIL_VERSION: 'DRAFT' });
+    expect(analyzeEnvironment(withoutSynth).BEDROCK_GUARDRAIL_ID).toBeUndefined();
+    expect(functionStatements(withoutSynth, 'analyze').flatMap(actionsOf)).not.toContain('bedrock:ApplyGuardrail');
+  });
+
+  it('uses a guardrail ARN as given', () => {
+    // Prepare
+    const arn = 'arn:aws:bedrock:eu-west-1:123456789012:guardrail/gr4x9k2mz1ab';
+
+    // Act
+    const statement = bedrockGuardrailStatement(arn, 'us-east-1', '999999999999', 'aws').toStatementJson();
+
+    // Assert
+    expect(statement).toEqual({ Effect: 'Allow', Action: 'bedrock:ApplyGuardrail', Resource: arn });
+  });
+
+  it.each([
+    [{ bedrockModelId: MODEL, bedrockGuardrailId: 'has spaces' }, /bedrockGuardrailId must be a guardrail id or ARN/],
+    [{ bedrockModelId: MODEL, bedrockGuardrailId: 'gr1', bedrockGuardrailVersion: 'latest' }, /bedrockGuardrailVersion must be DRAFT or a version number/],
+    [{ bedrockModelId: MODEL, bedrockGuardrailVersion: '2' }, /bedrockGuardrailVersion needs bedrockGuardrailId/],
+    [{ bedrockGuardrailId: 'gr1' }, /bedrockGuardrailId needs bedrockModelId/],
+  ])('rejects %o naming the key', (context, message) => {
+    expect(() => settingsFrom(context)).toThrow(message);
+  });
+});

@@ -1,0 +1,192 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Incident } from '../../shared/domain/incident.js';
+import { deliverWebhook, loadWebhook } from '../../infra/local/replay.js';
+import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.js';
+import { TEST_APP_ID, TEST_APP_SLUG, testAppKeys } from '../support/app-keys.js';
+import { FakeGitHub } from '../support/fake-github.js';
+
+/**
+ * The local runtime acting as a GitHub App against a GitHub Enterprise-style REST API: installation tokens from
+ * the App key, one living PR comment across failures, re-runs and recovery, and at most one automatic re-run per
+ * (workflow, head SHA) however the webhooks arrive.
+ */
+const SECRET = 'app-secret';
+const INSTALLATION = 51234987;
+const PR = 1287;
+const RUN = 11862439017;
+const PUSH_RUN = 11862439999;
+const BOT = `${TEST_APP_SLUG}[bot]`;
+const NETWORK_LOG = [
+  '2026-11-20T09:15:01.1000000Z ##[group]Run npm ci',
+  '2026-11-20T09:16:12.2000000Z npm ERR! code ETIMEDOUT',
+  '2026-11-20T09:16:12.2000000Z npm ERR! syscall connect',
+  '2026-11-20T09:16:12.2000000Z npm ERR! network request to https://registry.npmjs.org/@acme%2fmoney failed, reason: connect ETIMEDOUT 104.16.2.35:443',
+  '2026-11-20T09:16:12.3000000Z ##[error]Process completed with exit code 1.',
+  '',
+].join('\n');
+
+let github: FakeGitHub;
+let runtime: LocalRuntime;
+let dataDir: string;
+
+async function incident(id: string): Promise<Incident> {
+  return (await (await fetch(`${runtime.url}/incidents/${id}`)).json()) as Incident;
+}
+
+async function deliver(name: string, mutate?: (body: Record<string, any>) => void) {
+  const webhook = structuredClone(loadWebhook(name));
+  mutate?.(webhook.body);
+  const response = await deliverWebhook(runtime.url, webhook, SECRET);
+  await runtime.idle();
+  return response;
+}
+
+const commentPosts = () => github.requests.filter((r) => r.method === 'POST' && r.route.endsWith(`/issues/${PR}/comments`));
+const commentEdits = () => github.requests.filter((r) => r.method === 'PATCH' && r.route.includes('/issues/comments/'));
+const prComments = () => github.comments.get(PR) ?? [];
+
+beforeAll(async () => {
+  github = await FakeGitHub.start({ prefix: '/api/v3' });
+  github.app = { id: TEST_APP_ID, slug: TEST_APP_SLUG, publicKey: testAppKeys().publicKey };
+  github.login = BOT;
+  github.userStatus = 403;
+  github.runs.set(RUN, { status: 'completed', run_attempt: 1 });
+  github.runs.set(PUSH_RUN, { status: 'completed', run_attempt: 1 });
+  for (const [key, id] of [[`${RUN}/1`, 501], [`${RUN}/2`, 502], [`${PUSH_RUN}/1`, 503]] as const) {
+    github.jobs.set(key, [{ id, name: 'test (node 22)', conclusion: 'failure' }]);
+    github.logs.set(id, { content: NETWORK_LOG });
+  }
+  dataDir = await mkdtemp(join(tmpdir(), 'guard-app-'));
+  // Handlers read process.env at cold start: a token from the outer environment must not win over the App.
+  delete process.env.GITHUB_TOKEN;
+  delete process.env.GITHUB_TOKEN_SECRET_ARN;
+  runtime = await startLocalRuntime({
+    dataDir,
+    port: 0,
+    retryDelayMs: 0,
+    env: {
+      ...process.env,
+      GITHUB_APP_ID: String(TEST_APP_ID),
+      GITHUB_APP_PRIVATE_KEY: testAppKeys().privateKey,
+      GITHUB_API_URL: github.baseUrl,
+      GITHUB_RETRIES: '0',
+      GITHUB_WRITE_INTERVAL_MS: '0',
+      GITHUB_WEBHOOK_SECRET: SECRET,
+      // The offline analyzer proposes a re-run for a network failure; the threshold keeps this test about GitHub.
+      RERUN_MIN_CONFIDENCE: '0.3',
+      POWERTOOLS_LOG_LEVEL: 'SILENT',
+    },
+  });
+});
+
+afterAll(async () => {
+  await runtime?.close();
+  await github?.close();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('local runtime as a GitHub App', () => {
+  it('re-runs once per commit, keeps one PR comment through failures and recovery, and acts as the installation', async () => {
+    // Act 1: a transient failure on the PR.
+    await deliver('workflow_run-failure');
+
+    // Assert 1: one re-run, one comment.
+    const first = await incident(`gh-714523861-${RUN}-1`);
+    expect(first.decision).toMatchObject({ action: 'rerun_failed_jobs', applied: true });
+    expect(github.reruns).toEqual([{ runId: RUN, attempt: 2, installationId: INSTALLATION }]);
+    expect(commentPosts()).toHaveLength(1);
+    expect(prComments()).toHaveLength(1);
+    expect(prComments()[0]?.user.login).toBe(BOT);
+
+    // Act 2: GitHub redelivers the same failure; then our re-run (attempt 2) fails too.
+    github.runs.set(RUN, { status: 'completed', run_attempt: 2 });
+    const redelivered = await deliver('workflow_run-failure');
+    await deliver('workflow_run-rerun-failure');
+
+    // Assert 2: nothing re-run again, the same comment now tells about attempt 2.
+    expect(redelivered.body).toEqual({ incidentId: `gh-714523861-${RUN}-1`, duplicate: true });
+    const second = await incident(`gh-714523861-${RUN}-2`);
+    expect(second.decision).toMatchObject({ action: 'escalate' });
+    expect(second.decision?.reason).toMatch(/after our automatic re-run/);
+    expect(github.reruns).toHaveLength(1);
+    expect(prComments()).toHaveLength(1);
+    expect(prComments()[0]?.body).toMatch(/attempt 2/);
+
+    // Act 3: the push run of the same commit fails the same way.
+    await deliver('workflow_run-failure', (b) => {
+      b.workflow_run.id = PUSH_RUN;
+      b.workflow_run.event = 'push';
+      b.workflow_run.updated_at = '2026-11-20T09:30:00Z';
+    });
+
+    // Assert 3: the commit had its automatic re-run already.
+    const push = await incident(`gh-714523861-${PUSH_RUN}-1`);
+    expect(push.decision?.reason).toMatch(/already re-run automatically 1 time/);
+    expect(github.reruns).toHaveLength(1);
+
+    // Act 4: a green run on the branch.
+    const editsBefore = commentEdits().length;
+    const green = await deliver('workflow_run-success');
+
+    // Assert 4: every open incident of the workflow resolved; the one comment updated once more.
+    expect((green.body.resolved as string[]).sort()).toEqual(
+      [`gh-714523861-${PUSH_RUN}-1`, `gh-714523861-${RUN}-1`, `gh-714523861-${RUN}-2`].sort(),
+    );
+    expect((await incident(`gh-714523861-${RUN}-1`)).status).toBe('resolved');
+    expect(commentEdits().length).toBe(editsBefore + 1);
+    expect(commentPosts()).toHaveLength(1);
+    expect(prComments()).toHaveLength(1);
+    expect(prComments()[0]?.body).toMatch(/Fixed in run 11862977305/);
+
+    // Assert (throughout): every repository call acted for the webhook's installation, never with /user.
+    const repoCalls = github.requests.filter((r) => r.route.startsWith('/repos/'));
+    expect(repoCalls.length).toBeGreaterThan(0);
+    expect(repoCalls.every((r) => github.installationOf(r) === INSTALLATION)).toBe(true);
+    expect(github.requests.some((r) => r.route === '/user')).toBe(false);
+  });
+
+  it('counts content writes in the shared budget in the incidents table', async () => {
+    // Act
+    const documents = DynamoDBDocumentClient.from(
+      new DynamoDBClient({ region: 'us-east-1', endpoint: runtime.env.DYNAMODB_ENDPOINT, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
+    );
+    const scan = await documents.send(new ScanCommand({ TableName: runtime.env.INCIDENTS_TABLE }));
+    documents.destroy();
+
+    // Assert: one unit per comment write and per re-run, across all the executions above.
+    const used = (scan.Items ?? [])
+      .filter((item) => String(item.pk) === `GHLIMIT#installation-${INSTALLATION}#writes#3600`)
+      .reduce((sum, item) => sum + Number(item.used), 0);
+    expect(used).toBe(commentPosts().length + commentEdits().length + github.reruns.length);
+    const ledger = (scan.Items ?? []).find((item) => String(item.pk).startsWith('RERUN#714523861#61835520#'));
+    expect(ledger?.claims).toEqual(new Set([`gh-714523861-${RUN}-1`]));
+  });
+
+  it('turns a failed CircleCI check into an incident on the same PR comment, and resolves it when the check passes', async () => {
+    // Act
+    const failed = await deliver('check_run-circleci-failure');
+
+    // Assert
+    const check = await incident('ghc-714523861-33219875501');
+    expect(failed.body).toEqual({ incidentId: 'ghc-714523861-33219875501', duplicate: false });
+    expect(check).toMatchObject({ status: 'notified', category: 'network', pullRequest: PR });
+    expect(check.jobs[0]?.logSource).toBe('check_run_output');
+    expect(check.decision?.action).not.toBe('rerun_failed_jobs');
+    expect(prComments()).toHaveLength(1);
+    expect(prComments()[0]?.body).toMatch(/CircleCI Checks/);
+
+    // Act
+    const passed = await deliver('check_run-circleci-success');
+
+    // Assert
+    expect(passed.body).toEqual({ resolved: ['ghc-714523861-33219875501'] });
+    expect(prComments()).toHaveLength(1);
+    expect(prComments()[0]?.body).toMatch(/Fixed in check run 33220411877/);
+    expect(github.reruns).toHaveLength(1);
+  });
+});

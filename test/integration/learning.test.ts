@@ -1,0 +1,183 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Incident } from '../../shared/domain/incident.js';
+import type { ExperimentReport } from '../../shared/experiments/report.js';
+import { type RecordedWebhook, deliverWebhook, loadWebhook } from '../../infra/local/replay.js';
+import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.js';
+
+/**
+ * The learning loop through the local runtime: knowledge that remembers outcomes, experiment counters under
+ * concurrent outcome events, and the quality gate over HTTP with its bearer token.
+ */
+let runtime: LocalRuntime;
+let dataDir: string;
+const SECRET = 'learning-it-secret';
+const TOKEN = 'learning-it-gate-token-0123456789';
+const REPOSITORY_ID = 714523861;
+
+/** A recorded workflow_run delivery with another run id, branch, SHA and delivery id. */
+function variantOf(name: 'workflow_run-failure' | 'workflow_run-success', changes: { runId: number; branch?: string; sha?: string }): RecordedWebhook {
+  const webhook = structuredClone(loadWebhook(name));
+  const run = webhook.body.workflow_run as Record<string, unknown>;
+  run.id = changes.runId;
+  if (changes.branch) {
+    run.head_branch = changes.branch;
+    // No pull request: these incidents are notified by SNS, which keeps the outbox out of the picture.
+    run.pull_requests = [];
+  }
+  if (changes.sha) run.head_sha = changes.sha;
+  webhook.headers['x-github-delivery'] = `delivery-${name}-${changes.runId}`;
+  return webhook;
+}
+
+async function api<T>(method: string, path: string, body?: unknown, token: string | null = TOKEN): Promise<{ status: number; body: T }> {
+  const response = await fetch(`${runtime.url}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  return { status: response.status, body: (await response.json()) as T };
+}
+
+async function incident(id: string): Promise<Incident> {
+  const found = await runtime.incidents.get(id);
+  if (!found) throw new Error(`incident ${id} missing`);
+  return found;
+}
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'guard-learning-'));
+  runtime = await startLocalRuntime({
+    dataDir,
+    port: 0,
+    retryDelayMs: 0,
+    env: { ...process.env, GITHUB_TOKEN: undefined, GITHUB_WEBHOOK_SECRET: SECRET, GATE_TOKEN: TOKEN, POWERTOOLS_LOG_LEVEL: 'SILENT' },
+  });
+});
+
+afterAll(async () => {
+  await runtime?.close();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('knowledge: a second occurrence finds the first with its outcome', () => {
+  it('reports the earlier incident, its recovery and the learned entry', async () => {
+    // Arrange: a failure, then the green run that resolves it
+    await deliverWebhook(runtime.url, loadWebhook('workflow_run-failure'), SECRET);
+    await runtime.idle();
+    const recovery = await deliverWebhook(runtime.url, loadWebhook('workflow_run-success'), SECRET);
+    const firstId = `gh-${REPOSITORY_ID}-11862439017-1`;
+    expect(recovery.body.resolved).toEqual([firstId]);
+
+    // Act: the same failure again, in a later run on another commit
+    const again = variantOf('workflow_run-failure', { runId: 11863000001, sha: '1111111aaaaaaaa2222222bbbbbbbb3333333ccc' });
+    await deliverWebhook(runtime.url, again, SECRET);
+    await runtime.idle();
+
+    // Assert
+    const first = await incident(firstId);
+    const second = await incident(`gh-${REPOSITORY_ID}-11863000001-1`);
+    expect(second.fingerprint).toBe(first.fingerprint);
+    expect(second.knowledge?.matches).toEqual([expect.objectContaining({ incidentId: firstId, status: 'resolved', recovered: true })]);
+    expect(second.knowledge?.summary).toContain('Seen 1 time before; recovered 1 time.');
+    const exact = second.knowledge?.entries?.find((e) => e.match === 'exact' && e.source === 'learned');
+    expect(exact).toMatchObject({ fingerprint: first.fingerprint, attempts: 1, successes: 1, seen: 1 });
+    expect(exact?.confidence).toBeCloseTo(0.207, 3);
+    const metrics = await api<Record<string, number | null>>('GET', '/metrics/acme-shop/checkout-service', undefined, null);
+    expect(metrics.body).toMatchObject({ incidents: 2, resolved: 1 });
+    expect(metrics.body.meanTimeToRecoverySeconds).toBeGreaterThan(0);
+  });
+});
+
+describe('experiments: counters stay exact under concurrent outcome events', () => {
+  const ID = 'triage-strategy';
+
+  it('refuses to create an experiment without the bearer token', async () => {
+    const response = await api('POST', '/experiments', { id: 'x' }, null);
+
+    expect(response.status).toBe(401);
+  });
+
+  it('assigns 50 concurrent failures and counts 50 concurrent (and redelivered) recoveries exactly once', async () => {
+    // Arrange: an experiment over every incident, then 50 failures on 50 branches, all at once
+    const created = await api<{ id: string }>('POST', '/experiments', {
+      id: ID,
+      variants: [
+        { name: 'comment', action: 'comment_only', weight: 1 },
+        { name: 'escalate', action: 'escalate', weight: 1 },
+      ],
+      metric: { kind: 'recovered_within', minutes: 1440 },
+      minSamplePerVariant: 5,
+    });
+    expect(created.status).toBe(201);
+    const runs = Array.from({ length: 50 }, (_, i) => ({ failure: 12000000000 + i, success: 12100000000 + i, branch: `load/${i}` }));
+    await Promise.all(runs.map((r) => deliverWebhook(runtime.url, variantOf('workflow_run-failure', { runId: r.failure, branch: r.branch }), SECRET)));
+    await runtime.idle();
+
+    // Act: each branch goes green, and every success is delivered twice, concurrently
+    const deliveries = runs.flatMap((r) => {
+      const success = variantOf('workflow_run-success', { runId: r.success, branch: r.branch });
+      return [success, structuredClone(success)];
+    });
+    const responses = await Promise.all(deliveries.map((d) => deliverWebhook(runtime.url, d, SECRET)));
+
+    // Assert
+    expect(responses.every((r) => r.status === 202)).toBe(true);
+    const incidents = await Promise.all(runs.map((r) => incident(`gh-${REPOSITORY_ID}-${r.failure}-1`)));
+    expect(incidents.every((i) => i.status === 'resolved' && i.experiment?.experimentId === ID)).toBe(true);
+    const assigned = { comment: 0, escalate: 0 } as Record<string, number>;
+    for (const i of incidents) assigned[i.experiment?.variant ?? '']! += 1;
+    const report = await api<ExperimentReport>('GET', `/experiments/${ID}`, undefined, null);
+    const byName = Object.fromEntries(report.body.results.map((r) => [r.name, r]));
+    expect(byName.comment).toMatchObject({ attempts: assigned.comment, successes: assigned.comment });
+    expect(byName.escalate).toMatchObject({ attempts: assigned.escalate, successes: assigned.escalate });
+    expect(assigned.comment! + assigned.escalate!).toBe(50);
+    expect(report.body.decision.state).toMatch(/continue|collecting/);
+  });
+});
+
+describe('quality gate: POST /gates/evaluate', () => {
+  const evaluate = (branch: string, sha: string, metrics: Record<string, number>, token: string | null = TOKEN) =>
+    api<{ decision: string; reasons: string[]; accepted: boolean; baseline: { runs: number; means: Record<string, number> } }>(
+      'POST',
+      '/gates/evaluate',
+      { repository: 'acme-shop/checkout-service', branch, sha, metrics },
+      token,
+    );
+
+  it('needs the bearer token and a valid body', async () => {
+    expect((await evaluate('main', 'aaaaaaa', { coverage_pct: 80 }, null)).status).toBe(401);
+    expect((await evaluate('main', 'aaaaaaa', { coverage_pct: 80 }, 'wrong-token-wrong-token')).status).toBe(401);
+    const bad = await api<{ message: string }>('POST', '/gates/evaluate', { repository: 'acme-shop/checkout-service', branch: 'main', sha: 'zz', metrics: {} });
+    expect(bad.status).toBe(400);
+    expect(bad.body.message).toContain('sha');
+  });
+
+  it('builds the baseline from passing default-branch runs and judges branches against it', async () => {
+    // Arrange: three accepted runs on main (coverage 80/82/81 → mean 81)
+    for (const [sha, coverage] of [['a000001', 80], ['a000002', 82], ['a000003', 81]] as const) {
+      const response = await evaluate('main', sha, { coverage_pct: coverage, vuln_high: 2, vuln_critical: 0 });
+      expect(response.body).toMatchObject({ decision: 'pass', accepted: true });
+    }
+
+    // Act
+    const dropped = await evaluate('feature/x', 'b000001', { coverage_pct: 75.5, vuln_high: 2, vuln_critical: 0 });
+    const stillLow = await evaluate('feature/x', 'b000002', { coverage_pct: 76.5, vuln_high: 2, vuln_critical: 0 });
+    const recovered = await evaluate('feature/x', 'b000003', { coverage_pct: 79, vuln_high: 2, vuln_critical: 0 });
+    const critical = await evaluate('feature/y', 'c000001', { coverage_pct: 81, vuln_high: 2, vuln_critical: 1 });
+    const failingMain = await evaluate('main', 'a000004', { coverage_pct: 60, vuln_high: 2, vuln_critical: 0 });
+    const after = await evaluate('feature/z', 'd000001', { coverage_pct: 81 });
+
+    // Assert
+    expect(dropped.body.decision).toBe('fail');
+    expect(dropped.body.reasons[0]).toContain('coverage dropped by 5.5 points (baseline 81');
+    expect(stillLow.body.decision).toBe('fail'); // 4.5 points: under 5, but not under 4 while recovering (hysteresis)
+    expect(recovered.body.decision).toBe('pass');
+    expect(critical.body.decision).toBe('fail');
+    expect(critical.body.reasons.join(' ')).toContain('critical vulnerabilities rose by 1');
+    expect(failingMain.body).toMatchObject({ decision: 'fail', accepted: false });
+    expect(after.body.baseline).toMatchObject({ runs: 3, means: { coverage_pct: 81 } });
+  });
+});

@@ -1,0 +1,173 @@
+import { describe, expect, it } from 'vitest';
+import { PATCH_LIMITS, checkPatch, validateAnalysis } from '../../../shared/analysis/index.js';
+import { testFailureInput } from './fixtures.js';
+
+function gitDiff(path: string, options: { from?: string; body?: string[] } = {}): string {
+  const from = options.from ?? path;
+  const body = options.body ?? [' export function total(items) {', '-  return applyDiscount(applyDiscount(sum(items)));', '+  return applyDiscount(sum(items));'];
+  const oldLines = body.filter((line) => !line.startsWith('+')).length;
+  const newLines = body.filter((line) => !line.startsWith('-')).length;
+  return [
+    `diff --git a/${from} b/${path}`,
+    'index 3b18e51..a9c2f3d 100644',
+    `--- a/${from}`,
+    `+++ b/${path}`,
+    `@@ -1,${oldLines} +1,${newLines} @@`,
+    ...body,
+    '',
+  ].join('\n');
+}
+
+const answer = {
+  rootCause: 'applyDiscount is applied twice.',
+  fix: ['Remove the second applyDiscount call.'],
+  confidence: 0.8,
+  proposedAction: 'open_fix_pr',
+  rationale: 'The assertion shows the discount twice.',
+  evidence: ['AssertionError: expected 90 to be 81 // Object.is equality'],
+};
+
+describe('checkPatch', () => {
+  it('accepts a small git diff and lists the files it touches', () => {
+    // Act
+    const result = checkPatch(gitDiff('src/cart.ts') + gitDiff('src/cart.test.ts'));
+
+    // Assert
+    expect(result).toEqual({ ok: true, patch: { diff: expect.stringContaining('+++ b/src/cart.ts'), files: ['src/cart.ts', 'src/cart.test.ts'] } });
+  });
+
+  it('accepts a plain diff -u with timestamps, a new file and CRLF line endings', () => {
+    // Prepare
+    const diff = [
+      '--- src/util.ts\t2026-11-20 10:00:00.000000000 +0000',
+      '+++ src/util.ts\t2026-11-20 10:05:00.000000000 +0000',
+      '@@ -1 +1 @@',
+      '-export const x = 1;',
+      '+export const x = 2;',
+      '--- /dev/null',
+      '+++ b/docs/notes.md',
+      '@@ -0,0 +1,2 @@',
+      '+# Notes',
+      '+Fixed the discount.',
+    ].join('\r\n');
+
+    // Act
+    const result = checkPatch(diff);
+
+    // Assert
+    expect(result.ok && result.patch.files).toEqual(['src/util.ts', 'docs/notes.md']);
+    expect(result.ok && result.patch.diff.includes('\r')).toBe(false);
+  });
+
+  it('reads a removed "-- comment" line inside a hunk as content, not as a header', () => {
+    // Prepare
+    const diff = gitDiff('db/schema.sql', { body: [' CREATE TABLE a (id int);', '--- .env drop this comment', '+-- keep'] });
+
+    // Act
+    const result = checkPatch(diff);
+
+    // Assert
+    expect(result).toMatchObject({ ok: true, patch: { files: ['db/schema.sql'] } });
+  });
+
+  it.each([
+    ['.github/workflows/ci.yml', /under \.github\/workflows\//],
+    ['.GitHub/Workflows/release.yml', /under \.github\/workflows\//],
+    ['.github/actions/setup/action.yml', /under \.github\/actions\//],
+    ['.git/hooks/pre-commit', /under \.git\//],
+    ['.env', /secrets or credentials file/],
+    ['config/.env.production', /secrets or credentials file/],
+    ['certs/server.pem', /secrets or credentials file/],
+    ['tls/private.key', /secrets or credentials file/],
+    ['deploy/id_rsa', /secrets or credentials file/],
+    ['home/.ssh/id_ed25519.pub', /secrets or credentials file/],
+    ['.npmrc', /secrets or credentials file/],
+    ['packages/api/.pypirc', /secrets or credentials file/],
+    ['aws/credentials', /secrets or credentials file/],
+    ['k8s/secrets.yaml', /secrets or credentials file/],
+    ['/etc/passwd', /absolute path/],
+    ['~/.bashrc', /absolute path/],
+    ['C:/Windows/system.ini', /absolute path/],
+    ['../other-repo/src/index.ts', /outside the repository/],
+    ['src/../../etc/hosts', /outside the repository/],
+    ['src\\..\\..\\x.ts', /backslashes/],
+    ['src/ca\u202Ert.ts', /control or invisible characters/],
+  ])('discards a patch touching %s', (path, reason) => {
+    // Act
+    const result = checkPatch(gitDiff(path));
+
+    // Assert
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.reason).toMatch(reason);
+  });
+
+  it('discards a rename into a protected directory even when the hunk headers look harmless', () => {
+    // Prepare
+    const diff = [
+      'diff --git a/scripts/build.yml b/scripts/build.yml',
+      'similarity index 100%',
+      'rename from scripts/build.yml',
+      'rename to .github/workflows/build.yml',
+      '',
+    ].join('\n');
+
+    // Act
+    const result = checkPatch(diff);
+
+    // Assert
+    expect(!result.ok && result.reason).toMatch(/\.github\/workflows\//);
+  });
+
+  it.each([
+    ['a binary patch', `${gitDiff('src/a.ts')}diff --git a/logo.png b/logo.png\nGIT binary patch\nliteral 12\nzcmV\n`, /binary/],
+    ['a binary file change', 'diff --git a/logo.png b/logo.png\nBinary files a/logo.png and b/logo.png differ\n', /binary/],
+    ['a symlink', 'diff --git a/link b/link\nnew file mode 120000\n--- /dev/null\n+++ b/link\n@@ -0,0 +1 @@\n+/etc/shadow\n', /symlink or submodule/],
+    ['hidden characters in the content', gitDiff('src/a.ts', { body: [' a', '-b', '+c\u200B'] }), /invisible characters/],
+    ['no hunks', 'diff --git a/src/a.ts b/src/a.ts\n--- a/src/a.ts\n+++ b/src/a.ts\n', /no hunks/],
+    ['no headers', 'just some text\n', /no file headers/],
+    ['an empty patch', '   \n', /empty/],
+    ['a cut-off hunk', '--- a/src/a.ts\n+++ b/src/a.ts\n@@ -1,3 +1,3 @@\n a\n', /cut off/],
+  ])('discards %s', (_label, diff, reason) => {
+    // Act
+    const result = checkPatch(diff);
+
+    // Assert
+    expect(!result.ok && result.reason).toMatch(reason);
+  });
+
+  it(`discards patches over ${PATCH_LIMITS.maxBytes} bytes or ${PATCH_LIMITS.maxFiles} files`, () => {
+    // Prepare
+    const big = gitDiff('src/big.ts', { body: [' a', ...Array.from({ length: 1 }, () => `-${'x'.repeat(PATCH_LIMITS.maxBytes)}`), '+y'] });
+    const many = Array.from({ length: PATCH_LIMITS.maxFiles + 1 }, (_, index) => gitDiff(`src/file-${index}.ts`)).join('');
+
+    // Act / Assert
+    expect(checkPatch(big)).toMatchObject({ ok: false, reason: expect.stringMatching(/bytes, over the 20480-byte limit/) });
+    expect(checkPatch(many)).toMatchObject({ ok: false, reason: 'the patch touches 11 files, over the limit of 10' });
+  });
+});
+
+describe('validateAnalysis with a patch', () => {
+  it('keeps a safe patch', () => {
+    // Act
+    const result = validateAnalysis({ ...answer, patch: gitDiff('src/cart.ts') }, testFailureInput(), 'bedrock', 'm');
+
+    // Assert
+    expect(result.patch).toEqual({ diff: gitDiff('src/cart.ts'), files: ['src/cart.ts'] });
+    expect(result.adjustments).toEqual([]);
+  });
+
+  it('discards an unsafe or malformed patch, notes why, and keeps the rest of the analysis', () => {
+    // Act
+    const workflow = validateAnalysis({ ...answer, patch: gitDiff('.github/workflows/ci.yml') }, testFailureInput(), 'bedrock', 'm');
+    const notText = validateAnalysis({ ...answer, patch: { files: ['a'] } }, testFailureInput(), 'bedrock', 'm');
+    const empty = validateAnalysis({ ...answer, patch: null }, testFailureInput(), 'bedrock', 'm');
+
+    // Assert
+    expect(workflow.patch).toBeUndefined();
+    expect(workflow.adjustments).toContain('patch discarded: the patch touches a file under .github/workflows/ (.github/workflows/ci.yml)');
+    expect(workflow.rootCause).toBe(answer.rootCause);
+    expect(notText.adjustments).toContain('patch discarded: expected a unified diff as text');
+    expect(empty.patch).toBeUndefined();
+    expect(empty.adjustments).toEqual([]);
+  });
+});

@@ -1,0 +1,205 @@
+import { createHmac } from 'node:crypto';
+import { Webhooks } from '@octokit/webhooks';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { MAX_CHECK_TEXT_CHARS } from '../../../shared/domain/trigger.js';
+import { staticGitHubClients } from '../../../shared/github/clients.js';
+import { handleGithubWebhook, type IngestDeps, keepEnds } from '../../../shared/ingest/github-webhook.js';
+import { silentLogger } from '../../../shared/steps/deps.js';
+import { loadWebhook } from '../../../infra/local/replay.js';
+import { createFakeGitHub } from '../../support/fakes.js';
+import { createMemoryStore } from '../../support/memory-store.js';
+
+/** Ingest of the events issue 4 added: check runs of other CI systems, workflow_job, re-run attempts, forks. */
+const SECRET = 'unit-test-secret';
+
+function request(name: string, mutate?: (body: Record<string, any>) => void) {
+  const event = structuredClone(loadWebhook(name));
+  mutate?.(event.body);
+  const body = JSON.stringify(event.body);
+  const signature = `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`;
+  return { headers: { ...event.headers, 'X-Hub-Signature-256': signature }, body, isBase64Encoded: false };
+}
+
+describe('handleGithubWebhook: check runs, jobs, re-runs and forks', () => {
+  let deps: IngestDeps;
+  let started: Array<{ name: string; input: any }>;
+  let store: ReturnType<typeof createMemoryStore>;
+  let github: ReturnType<typeof createFakeGitHub>;
+
+  beforeEach(() => {
+    store = createMemoryStore();
+    started = [];
+    github = createFakeGitHub();
+    deps = {
+      webhooks: new Webhooks({ secret: SECRET }),
+      maxBodyBytes: 1_048_576,
+      incidents: store,
+      github: staticGitHubClients(github.port),
+      clock: () => new Date('2026-11-20T11:00:00Z'),
+      logger: silentLogger,
+      workflow: {
+        async start(name, input) {
+          const alreadyStarted = started.some((s) => s.name === name);
+          if (!alreadyStarted) started.push({ name, input });
+          return { executionId: `exec:${name}`, alreadyStarted };
+        },
+      },
+    };
+  });
+
+  it('turns a failed CircleCI check run into an incident whose trigger carries the check output', async () => {
+    // Act
+    const response = await handleGithubWebhook(request('check_run-circleci-failure'), deps);
+
+    // Assert
+    expect(response).toEqual({ statusCode: 202, body: { incidentId: 'ghc-714523861-33219875501', duplicate: false } });
+    expect(started[0]?.input.trigger).toMatchObject({
+      source: 'github_check',
+      installationId: 51234987,
+      pullRequests: [1287],
+      checkRun: { name: 'ci/circleci: build-and-test', app: { slug: 'circleci-checks' }, headBranch: 'feature/tax-rounding', conclusion: 'failure' },
+    });
+    expect(started[0]?.input.trigger.checkRun.output.text).toContain('npm ERR! code ETIMEDOUT');
+    expect(await store.get('ghc-714523861-33219875501')).toMatchObject({ status: 'received', checkRun: { appSlug: 'circleci-checks' } });
+  });
+
+  it('starts nothing new when the check run failure is redelivered', async () => {
+    // Prepare
+    await handleGithubWebhook(request('check_run-circleci-failure'), deps);
+
+    // Act
+    const again = await handleGithubWebhook(request('check_run-circleci-failure'), deps);
+
+    // Assert
+    expect(again.body).toEqual({ incidentId: 'ghc-714523861-33219875501', duplicate: true });
+    expect(started).toHaveLength(1);
+  });
+
+  it('ignores check runs of GitHub Actions (their workflow_run covers them) and unfinished or neutral ones', async () => {
+    // Act
+    const actions = await handleGithubWebhook(
+      request('check_run-circleci-failure', (b) => (b.check_run.app = { slug: 'github-actions', name: 'GitHub Actions' })),
+      deps,
+    );
+    const created = await handleGithubWebhook(request('check_run-circleci-failure', (b) => (b.action = 'created')), deps);
+    const neutral = await handleGithubWebhook(request('check_run-circleci-failure', (b) => (b.check_run.conclusion = 'neutral')), deps);
+
+    // Assert
+    expect(actions).toEqual({ statusCode: 202, body: { ignored: 'check runs of GitHub Actions are handled through their workflow_run event' } });
+    expect(created.body).toEqual({ ignored: 'check_run action created is not acted on' });
+    expect(neutral.body).toEqual({ ignored: 'check_run conclusion neutral is not acted on' });
+    expect(started).toHaveLength(0);
+  });
+
+  it('resolves the check’s open incident when the same check later passes on the same branch, and updates the comment', async () => {
+    // Prepare
+    await handleGithubWebhook(request('check_run-circleci-failure'), deps);
+    await store.update('ghc-714523861-33219875501', { pullRequest: 1287 });
+    await handleGithubWebhook(request('workflow_run-failure'), deps);
+
+    // Act
+    const response = await handleGithubWebhook(request('check_run-circleci-success'), deps);
+
+    // Assert
+    expect(response.body).toEqual({ resolved: ['ghc-714523861-33219875501'] });
+    expect(await store.get('ghc-714523861-33219875501')).toMatchObject({ status: 'resolved', resolvedBy: 'check run 33220411877' });
+    expect((await store.get('gh-714523861-11862439017-1'))?.status).toBe('received');
+    expect(github.calls.filter((c) => c.method === 'upsertComment').map((c) => c.args[1])).toEqual([1287]);
+  });
+
+  it('does not resolve a check incident from a different check name', async () => {
+    // Prepare
+    await handleGithubWebhook(request('check_run-circleci-failure'), deps);
+
+    // Act
+    const response = await handleGithubWebhook(request('check_run-circleci-success', (b) => (b.check_run.name = 'ci/circleci: lint')), deps);
+
+    // Assert
+    expect(response.body).toEqual({ resolved: [] });
+  });
+
+  it('answers 400 naming the field for a malformed check run', async () => {
+    // Act
+    const response = await handleGithubWebhook(request('check_run-circleci-failure', (b) => (b.check_run.head_sha = 'zzz')), deps);
+
+    // Assert
+    expect(response.statusCode).toBe(400);
+    expect(response.body.message).toMatch(/invalid check_run payload at check_run\.head_sha/);
+  });
+
+  it('keeps the check output bounded, with the end of a long text (where CI prints the failure)', async () => {
+    // Prepare
+    const long = `${'progress line\n'.repeat(4_000)}FATAL: the real failure`;
+
+    // Act
+    await handleGithubWebhook(request('check_run-circleci-failure', (b) => (b.check_run.output.text = long)), deps);
+
+    // Assert
+    const text: string = started[0]?.input.trigger.checkRun.output.text;
+    expect(text.length).toBeLessThanOrEqual(MAX_CHECK_TEXT_CHARS + 100);
+    expect(text.endsWith('FATAL: the real failure')).toBe(true);
+    expect(text).toMatch(/characters omitted/);
+    expect(keepEnds('short', 10)).toBe('short');
+  });
+
+  it('accepts workflow_job deliveries with 202 and says why they are not acted on', async () => {
+    // Act
+    const response = await handleGithubWebhook(request('workflow_job-failure'), deps);
+
+    // Assert
+    expect(response).toEqual({
+      statusCode: 202,
+      body: { ignored: 'workflow_job events are not acted on: the workflow_run completed event covers its jobs' },
+    });
+    expect(started).toHaveLength(0);
+  });
+
+  it('records the failure of our own re-run as its own incident, carrying who triggered it', async () => {
+    // Act
+    const response = await handleGithubWebhook(request('workflow_run-rerun-failure'), deps);
+
+    // Assert
+    expect(response.body).toEqual({ incidentId: 'gh-714523861-11862439017-2', duplicate: false });
+    expect(started[0]?.input.trigger).toMatchObject({ workflowRun: { attempt: 2 }, triggeringActor: 'pipeline-guard[bot]' });
+  });
+
+  it('lets a successful re-run attempt resolve the failed earlier attempt of the same run', async () => {
+    // Prepare
+    await handleGithubWebhook(request('workflow_run-failure'), deps);
+
+    // Act
+    const response = await handleGithubWebhook(
+      request('workflow_run-rerun-failure', (b) => (b.workflow_run.conclusion = 'success')),
+      deps,
+    );
+
+    // Assert
+    expect(response.body).toEqual({ resolved: ['gh-714523861-11862439017-1'] });
+    expect((await store.get('gh-714523861-11862439017-1'))?.resolvedBy).toBe('run 11862439017 (attempt 2)');
+  });
+
+  it('updates the PR comment once, from the newest incident, when a green run resolves several', async () => {
+    // Prepare: two failed runs on the same PR, then a green one.
+    await handleGithubWebhook(request('workflow_run-failure'), deps);
+    deps.clock = () => new Date('2026-11-20T11:05:00Z');
+    await handleGithubWebhook(request('workflow_run-failure', (b) => (b.workflow_run.id = 11862500000)), deps);
+
+    // Act
+    const response = await handleGithubWebhook(request('workflow_run-success'), deps);
+
+    // Assert
+    expect(response.body).toEqual({ resolved: ['gh-714523861-11862500000-1', 'gh-714523861-11862439017-1'] });
+    const comments = github.calls.filter((c) => c.method === 'upsertComment');
+    expect(comments).toHaveLength(1);
+    expect(String(comments[0]?.args[3])).toMatch(/run 11862500000/);
+  });
+
+  it('accepts a fork PR failure whose payload lists no pull request', async () => {
+    // Act
+    const response = await handleGithubWebhook(request('workflow_run-fork-failure'), deps);
+
+    // Assert
+    expect(response.body).toEqual({ incidentId: 'gh-714523861-11863120458-1', duplicate: false });
+    expect(started[0]?.input.trigger).toMatchObject({ pullRequests: [], workflowRun: { headBranch: 'fix/currency-typo' } });
+  });
+});

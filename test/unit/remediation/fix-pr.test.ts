@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { buildFixFiles, fixBranchName } from '../../../shared/remediation/fix-pr.js';
+
+const files: Record<string, string> = {
+  'src/tax.ts': 'export function total(amount: number) {\n  return Math.round(amount * 1.19);\n}\n',
+  'README.md': '# app\n',
+};
+const read = async (path: string) => files[path] ?? null;
+
+const fix = [
+  'diff --git a/src/tax.ts b/src/tax.ts',
+  '--- a/src/tax.ts',
+  '+++ b/src/tax.ts',
+  '@@ -1,3 +1,3 @@',
+  ' export function total(amount: number) {',
+  '-  return Math.round(amount * 1.19);',
+  '+  return Math.round(amount * 1.19 * 100) / 100;',
+  ' }',
+  '',
+].join('\n');
+
+describe('buildFixFiles', () => {
+  it('applies the patch to the files at the failing commit', async () => {
+    expect(await buildFixFiles(fix, read)).toEqual([
+      { path: 'src/tax.ts', content: 'export function total(amount: number) {\n  return Math.round(amount * 1.19 * 100) / 100;\n}\n' },
+    ]);
+  });
+
+  it('creates and deletes files', async () => {
+    const patch = [
+      '--- /dev/null', '+++ b/src/new.ts', '@@ -0,0 +1 @@', '+export const x = 1;',
+      '--- a/README.md', '+++ /dev/null', '@@ -1 +0,0 @@', '-# app', '',
+    ].join('\n');
+
+    expect(await buildFixFiles(patch, read)).toEqual([
+      { path: 'src/new.ts', content: 'export const x = 1;\n' },
+      { path: 'README.md', content: null },
+    ]);
+  });
+
+  it.each([
+    ['a workflow file', fix.replaceAll('src/tax.ts', '.github/workflows/ci.yml'), /\.github\/workflows/],
+    ['a secrets file', fix.replaceAll('src/tax.ts', '.env'), /secrets or credentials/],
+    ['a path outside the repository', fix.replaceAll('src/tax.ts', '../other/tax.ts'), /outside the repository/],
+    ['a patch that does not apply', fix.replace('amount * 1.19);', 'amount * 2);'), /does not apply cleanly to src\/tax\.ts/],
+    ['a file that does not exist', fix.replaceAll('src/tax.ts', 'src/missing.ts'), /does not exist/],
+  ])('refuses %s', async (_label, patch, reason) => {
+    await expect(buildFixFiles(patch, read)).rejects.toMatchObject({ name: 'PatchRefusedError', message: expect.stringMatching(reason) });
+  });
+
+  it('names the branch after the incident', () => {
+    expect(fixBranchName('gh-1-2-1')).toBe('guard/fix-gh-1-2-1');
+  });
+});

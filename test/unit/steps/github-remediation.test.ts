@@ -1,0 +1,267 @@
+import { describe, expect, it } from 'vitest';
+import type { AnalysisSummary } from '../../../shared/domain/incident.js';
+import { newIncident } from '../../../shared/domain/incident.js';
+import {
+  githubCheckIncidentFields,
+  githubCheckIncidentScope,
+  githubIncidentFields,
+  githubIncidentScope,
+} from '../../../shared/domain/github-incident.js';
+import type { GithubCheckTrigger, GithubTrigger } from '../../../shared/domain/trigger.js';
+import { triggerFromCheckRun, triggerFromWorkflowRun } from '../../../shared/ingest/github-webhook.js';
+import type { GitHubClients, GitHubPort, RerunLedger } from '../../../shared/ports.js';
+import { classifyStep } from '../../../shared/steps/classify.js';
+import { notifyStep } from '../../../shared/steps/notify.js';
+import { remediateStep } from '../../../shared/steps/remediate.js';
+import { loadWebhook } from '../../../infra/local/replay.js';
+import { createFakeGitHub, createMemoryRerunLedger, stepDeps } from '../../support/fakes.js';
+
+const FLAKY: AnalysisSummary = {
+  provider: 'scripted', model: null, rootCause: 'the npm registry timed out', fix: ['re-run'], confidence: 0.8,
+  proposedAction: 'rerun_failed_jobs', rationale: 'network errors are usually transient', evidence: [], latencyMs: 1,
+};
+
+function runTrigger(name = 'workflow_run-failure', mutate?: (body: Record<string, any>) => void): GithubTrigger {
+  const event = structuredClone(loadWebhook(name));
+  mutate?.(event.body);
+  return triggerFromWorkflowRun(event.body as never, event.headers['x-github-delivery'] ?? null);
+}
+
+function checkTrigger(mutate?: (body: Record<string, any>) => void): GithubCheckTrigger {
+  const event = structuredClone(loadWebhook('check_run-circleci-failure'));
+  mutate?.(event.body);
+  return triggerFromCheckRun(event.body as never, event.headers['x-github-delivery'] ?? null);
+}
+
+/** An incident as far as analyze gets it: classified, with an analysis proposing a re-run. */
+async function seedAnalyzed(deps: ReturnType<typeof stepDeps>['deps'], trigger: GithubTrigger, analysis = FLAKY) {
+  await deps.incidents.create(
+    newIncident(
+      { ...githubIncidentFields(trigger), status: 'analyzed', category: 'network', fingerprint: 'fp-net', analysis, failureLines: [{ line: 3, text: 'npm ERR! code ETIMEDOUT' }] },
+      deps.clock(),
+    ),
+    githubIncidentScope(trigger),
+  );
+}
+
+function reruns(github: ReturnType<typeof createFakeGitHub>) {
+  return github.calls.filter((c) => c.method === 'rerunFailedJobs');
+}
+
+describe('remediateStep: automatic re-runs', () => {
+  it('claims the commit’s re-run and passes the failed attempt to GitHub', async () => {
+    // Prepare
+    const github = createFakeGitHub();
+    const { deps } = stepDeps({ github: github.port });
+    const trigger = runTrigger();
+    await seedAnalyzed(deps, trigger);
+
+    // Act
+    const result = await remediateStep({ trigger }, deps);
+
+    // Assert
+    expect(result).toEqual({ incidentId: trigger.incidentId, action: 'rerun_failed_jobs', applied: true });
+    expect(reruns(github).map((c) => c.args)).toEqual([[{ owner: 'acme-shop', repo: 'checkout-service' }, 11862439017, { expectedAttempt: 1 }]]);
+    const decision = (await deps.incidents.get(trigger.incidentId))?.decision;
+    expect(decision?.result).toBe('re-run of run 11862439017 requested (automatic re-run 1 of 1 for this commit)');
+  });
+
+  it('completes its own re-run when the state machine retries the step, without counting it twice', async () => {
+    // Prepare
+    const github = createFakeGitHub();
+    const { deps } = stepDeps({ github: github.port });
+    const trigger = runTrigger();
+    await seedAnalyzed(deps, trigger);
+    await remediateStep({ trigger }, deps);
+
+    // Act
+    const again = await remediateStep({ trigger }, deps);
+
+    // Assert: GitHub is asked again with the same expected attempt, which the client turns into a no-op.
+    expect(again.action).toBe('rerun_failed_jobs');
+    expect(reruns(github)).toHaveLength(2);
+    expect(reruns(github).every((c) => (c.args[2] as { expectedAttempt: number }).expectedAttempt === 1)).toBe(true);
+    expect((await deps.reruns.lookup({ repositoryId: 714523861, workflowId: 61835520, headSha: trigger.workflowRun.headSha }, { runId: 1, attempt: 1, incidentId: 'x' })).count).toBe(1);
+  });
+
+  it('never re-runs the failure of the attempt its own re-run started (bot as triggering actor)', async () => {
+    // Prepare: attempt 1 was re-run by us; attempt 2 failed again.
+    const github = createFakeGitHub();
+    const { deps } = stepDeps({ github: github.port, reruns: createMemoryRerunLedger() });
+    const first = runTrigger();
+    await seedAnalyzed(deps, first);
+    const second = runTrigger('workflow_run-rerun-failure');
+    await seedAnalyzed(deps, second);
+
+    // Act
+    const result = await remediateStep({ trigger: second }, deps);
+
+    // Assert
+    expect(second.triggeringActor).toBe('pipeline-guard[bot]');
+    expect(result).toEqual({ incidentId: 'gh-714523861-11862439017-2', action: 'escalate', applied: true });
+    expect(reruns(github)).toHaveLength(0);
+    expect((await deps.incidents.get(second.incidentId))?.decision?.reason).toMatch(/after our automatic re-run/);
+    const previous = await deps.incidents.get(first.incidentId);
+    expect(previous?.history.at(-1)).toMatchObject({ event: 'rerun_failed', detail: 'the automatic re-run failed again (incident gh-714523861-11862439017-2)' });
+  });
+
+  it('recognises its own re-run from the ledger even when GitHub names a person as the actor', async () => {
+    // Prepare
+    const github = createFakeGitHub();
+    const { deps } = stepDeps({ github: github.port });
+    const first = runTrigger();
+    await seedAnalyzed(deps, first);
+    await remediateStep({ trigger: first }, deps);
+    const second = runTrigger('workflow_run-rerun-failure', (b) => {
+      b.workflow_run.triggering_actor = { login: 'dana-dev', type: 'User' };
+    });
+    await seedAnalyzed(deps, second);
+
+    // Act
+    const result = await remediateStep({ trigger: second }, deps);
+
+    // Assert
+    expect(result.action).toBe('escalate');
+    expect(reruns(github)).toHaveLength(1);
+  });
+
+  it('does not re-run another run of the same workflow on the same commit once the commit had its re-run', async () => {
+    // Prepare: the push and the pull_request run of one commit both fail.
+    const github = createFakeGitHub();
+    const { deps } = stepDeps({ github: github.port });
+    const pullRequestRun = runTrigger();
+    const pushRun = runTrigger('workflow_run-failure', (b) => {
+      b.workflow_run.id = 11862439999;
+      b.workflow_run.event = 'push';
+    });
+    await seedAnalyzed(deps, pullRequestRun);
+    await seedAnalyzed(deps, pushRun);
+    await remediateStep({ trigger: pullRequestRun }, deps);
+
+    // Act
+    const result = await remediateStep({ trigger: pushRun }, deps);
+
+    // Assert
+    expect(result.action).toBe('escalate');
+    expect((await deps.incidents.get(pushRun.incidentId))?.decision?.reason).toMatch(/already re-run automatically 1 time/);
+    expect(reruns(github)).toHaveLength(1);
+  });
+
+  it('escalates when a concurrent execution takes the last slot between the policy and the claim', async () => {
+    // Prepare: the lookup still sees a free slot, the conditional claim does not.
+    const github = createFakeGitHub();
+    const racing: RerunLedger = {
+      async lookup() {
+        return { count: 0, ownAttempt: false, claimedByIncident: false };
+      },
+      async claim() {
+        return { granted: false, count: 1 };
+      },
+    };
+    const { deps } = stepDeps({ github: github.port, reruns: racing });
+    const trigger = runTrigger();
+    await seedAnalyzed(deps, trigger);
+
+    // Act
+    const result = await remediateStep({ trigger }, deps);
+
+    // Assert
+    expect(result).toEqual({ incidentId: trigger.incidentId, action: 'escalate', applied: true });
+    expect(reruns(github)).toHaveLength(0);
+    expect((await deps.incidents.get(trigger.incidentId))?.decision?.reason).toMatch(/another execution already used the automatic re-run/);
+  });
+
+  it('only comments on a check run from another CI system, whatever the analysis proposes', async () => {
+    // Prepare
+    const github = createFakeGitHub();
+    const { deps } = stepDeps({ github: github.port });
+    const trigger = checkTrigger();
+    await deps.incidents.create(
+      newIncident({ ...githubCheckIncidentFields(trigger), status: 'analyzed', category: 'network', analysis: FLAKY, failureLines: [{ line: 1, text: 'npm ERR! code ETIMEDOUT' }] }, deps.clock()),
+      githubCheckIncidentScope(trigger),
+    );
+
+    // Act
+    const result = await remediateStep({ trigger }, deps);
+
+    // Assert
+    expect(result.action).toBe('comment_only');
+    expect(reruns(github)).toHaveLength(0);
+  });
+});
+
+describe('classifyStep: check runs and forks', () => {
+  it('analyses a CircleCI check run from its output text, without downloading any log', async () => {
+    // Prepare
+    const github = createFakeGitHub();
+    const { deps } = stepDeps({ github: github.port });
+    const trigger = checkTrigger();
+
+    // Act
+    const result = await classifyStep({ trigger }, deps);
+
+    // Assert
+    expect(result).toMatchObject({ incidentId: 'ghc-714523861-33219875501', category: 'network', jobCount: 1 });
+    const incident = await deps.incidents.get(trigger.incidentId);
+    expect(incident).toMatchObject({
+      source: 'github',
+      workflowName: 'CircleCI Checks: ci/circleci: build-and-test',
+      pullRequest: 1287,
+      runId: null,
+      checkRun: { id: 33219875501, appSlug: 'circleci-checks', detailsUrl: expect.stringContaining('app.circleci.com') },
+    });
+    expect(incident?.jobs[0]).toMatchObject({ jobId: 33219875501, logSource: 'check_run_output', category: 'network' });
+    expect(incident?.failureLines[0]?.text).toBe('npm ERR! code ETIMEDOUT');
+    expect(github.calls.map((c) => c.method)).toEqual([]);
+  });
+
+  it('finds the pull request of a fork through the head commit', async () => {
+    // Prepare
+    const github = createFakeGitHub();
+    const port: GitHubPort = {
+      ...github.port,
+      async findPullRequestsForCommit(...args) {
+        github.calls.push({ method: 'findPullRequestsForCommit', args });
+        return [1290];
+      },
+    };
+    const { deps } = stepDeps({ github: port });
+    const trigger = runTrigger('workflow_run-fork-failure');
+
+    // Act
+    await classifyStep({ trigger }, deps);
+
+    // Assert
+    expect(trigger.pullRequests).toEqual([]);
+    expect(github.calls.find((c) => c.method === 'findPullRequestsForCommit')?.args).toEqual([
+      { owner: 'acme-shop', repo: 'checkout-service' },
+      '5d1e9a7c3b2f4e6d8a0c1b3e5f7a9c2d4e6b8f0a',
+    ]);
+    expect((await deps.incidents.get(trigger.incidentId))?.pullRequest).toBe(1290);
+  });
+});
+
+describe('notifyStep: per-installation client', () => {
+  it('comments with the client of the incident’s App installation', async () => {
+    // Prepare
+    const github = createFakeGitHub();
+    const asked: Array<number | null> = [];
+    const clients: GitHubClients = {
+      forInstallation(id) {
+        asked.push(id);
+        return id === 51234987 ? github.port : null;
+      },
+    };
+    const { deps } = stepDeps();
+    deps.github = clients;
+    const trigger = runTrigger();
+    await seedAnalyzed(deps, trigger);
+
+    // Act
+    await notifyStep({ trigger }, deps);
+
+    // Assert
+    expect(asked).toEqual([51234987]);
+    expect(github.calls.filter((c) => c.method === 'upsertComment')).toHaveLength(1);
+  });
+});

@@ -1,0 +1,172 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type EmbeddedDynamo, startEmbeddedDynamo } from '../../../infra/local/embedded-dynamo.js';
+import { WriteBudgetExhaustedError } from '../../../shared/errors.js';
+import { createDocumentClient } from '../../../shared/stores/dynamo.js';
+import { createDynamoRerunLedger, rerunLedgerKey } from '../../../shared/stores/rerun-ledger.js';
+import { createDynamoWriteLimiter } from '../../../shared/stores/write-limiter.js';
+
+/** The limiter and the re-run ledger against dynalite: the same conditional writes DynamoDB evaluates. */
+const TABLE = 'incidents';
+let dynamo: EmbeddedDynamo;
+let dir: string;
+let client: ReturnType<typeof createDocumentClient>;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'guard-state-'));
+  dynamo = await startEmbeddedDynamo({ path: dir, tableNames: { incidents: TABLE }, region: 'us-east-1' });
+  process.env.AWS_ACCESS_KEY_ID ??= 'local';
+  process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
+  client = createDocumentClient({ region: 'us-east-1', endpoint: dynamo.endpoint });
+});
+
+afterAll(async () => {
+  client?.destroy();
+  await dynamo?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function rejection(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected the promise to reject');
+}
+
+describe('write limiter (DynamoDB)', () => {
+  const at = (iso: string) => () => new Date(iso);
+
+  it('grants writes up to the per-minute budget, then throws a retryable named error', async () => {
+    // Prepare
+    const limiter = createDynamoWriteLimiter({
+      client, tableName: TABLE, identity: 'installation-1',
+      budgets: { writesPerMinute: 3, writesPerHour: 100, rerunsPerMinute: 10 }, clock: at('2026-11-20T10:00:10Z'),
+    });
+    for (let i = 0; i < 3; i += 1) await limiter.acquire('comment');
+
+    // Act
+    const error = await rejection(limiter.acquire('comment'));
+
+    // Assert
+    expect(error).toBeInstanceOf(WriteBudgetExhaustedError);
+    expect(error.name).toBe('WriteBudgetExhaustedError');
+    expect(error.message).toMatch(/3 writes per minute already used; room again in 50 s/);
+  });
+
+  it('shares the budget between limiters of different processes with the same identity, not across identities', async () => {
+    // Prepare
+    const budgets = { writesPerMinute: 2, writesPerHour: 100, rerunsPerMinute: 10 };
+    const clock = at('2026-11-20T11:00:00Z');
+    const first = createDynamoWriteLimiter({ client, tableName: TABLE, identity: 'installation-2', budgets, clock });
+    const second = createDynamoWriteLimiter({ client, tableName: TABLE, identity: 'installation-2', budgets, clock });
+    const other = createDynamoWriteLimiter({ client, tableName: TABLE, identity: 'installation-3', budgets, clock });
+
+    // Act: five concurrent writes for one identity
+    const results = await Promise.allSettled([first, second, first, second, first].map((l) => l.acquire('comment')));
+
+    // Assert
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(2);
+    await expect(other.acquire('comment')).resolves.toBeUndefined();
+  });
+
+  it('starts a fresh window each minute and caps the hour too', async () => {
+    // Prepare
+    let now = new Date('2026-11-20T12:00:30Z');
+    const limiter = createDynamoWriteLimiter({
+      client, tableName: TABLE, identity: 'installation-4',
+      budgets: { writesPerMinute: 1, writesPerHour: 2, rerunsPerMinute: 10 }, clock: () => now,
+    });
+    await limiter.acquire('comment');
+    now = new Date('2026-11-20T12:01:05Z');
+    await limiter.acquire('comment');
+    now = new Date('2026-11-20T12:02:05Z');
+
+    // Act
+    const error = await rejection(limiter.acquire('comment'));
+
+    // Assert
+    expect(error.message).toMatch(/2 writes per hour/);
+  });
+
+  it('paces re-runs with their own, smaller budget', async () => {
+    // Prepare
+    const limiter = createDynamoWriteLimiter({
+      client, tableName: TABLE, identity: 'installation-5',
+      budgets: { writesPerMinute: 10, writesPerHour: 100, rerunsPerMinute: 1 }, clock: at('2026-11-20T13:00:00Z'),
+    });
+    await limiter.acquire('rerun');
+
+    // Act
+    const error = await rejection(limiter.acquire('rerun'));
+
+    // Assert
+    expect(error.message).toMatch(/1 reruns per minute/);
+    await expect(limiter.acquire('comment')).resolves.toBeUndefined();
+  });
+});
+
+describe('re-run ledger (DynamoDB)', () => {
+  const key = { repositoryId: 714523861, workflowId: 61835520, headSha: 'ABCDEF1234567' };
+  const ledger = () => createDynamoRerunLedger({ client, tableName: TABLE, clock: () => new Date('2026-11-20T10:00:00Z') });
+
+  it('grants one claim per (workflow, SHA) at the default cap, even to concurrent executions', async () => {
+    // Prepare
+    const claims = ['gh-1-100-1', 'gh-1-101-1', 'gh-1-102-1'].map((incidentId, i) =>
+      ledger().claim(key, { incidentId, runId: 100 + i, nextAttempt: 2, max: 1 }),
+    );
+
+    // Act
+    const results = await Promise.all(claims);
+
+    // Assert
+    expect(results.filter((r) => r.granted)).toHaveLength(1);
+    expect(results.every((r) => r.count === 1)).toBe(true);
+  });
+
+  it('grants the same incident again (a Step Functions retry) without counting it twice', async () => {
+    // Prepare
+    const own = { ...key, headSha: 'beef000000001' };
+    await ledger().claim(own, { incidentId: 'gh-1-200-1', runId: 200, nextAttempt: 2, max: 1 });
+
+    // Act
+    const again = await ledger().claim(own, { incidentId: 'gh-1-200-1', runId: 200, nextAttempt: 2, max: 1 });
+
+    // Assert
+    expect(again).toEqual({ granted: true, count: 1 });
+    const item = await client.send(new GetCommand({ TableName: TABLE, Key: rerunLedgerKey(own) }));
+    expect(item.Item?.claims).toEqual(new Set(['gh-1-200-1']));
+    expect(item.Item?.expiresAt).toBe(Math.floor(Date.parse('2026-11-20T10:00:00Z') / 1000) + 30 * 86_400);
+  });
+
+  it('remembers which run attempt our re-run created', async () => {
+    // Prepare
+    const own = { ...key, headSha: 'beef000000002' };
+    await ledger().claim(own, { incidentId: 'gh-1-300-1', runId: 300, nextAttempt: 2, max: 2 });
+
+    // Act
+    const ours = await ledger().lookup(own, { runId: 300, attempt: 2, incidentId: 'gh-1-300-2' });
+    const someoneElses = await ledger().lookup(own, { runId: 300, attempt: 3, incidentId: 'gh-1-300-3' });
+    const claimer = await ledger().lookup(own, { runId: 300, attempt: 1, incidentId: 'gh-1-300-1' });
+
+    // Assert
+    expect(ours).toEqual({ count: 1, ownAttempt: true, claimedByIncident: false });
+    expect(someoneElses).toEqual({ count: 1, ownAttempt: false, claimedByIncident: false });
+    expect(claimer).toEqual({ count: 1, ownAttempt: false, claimedByIncident: true });
+    expect(await ledger().lookup({ ...key, headSha: 'beef000000003' }, { runId: 1, attempt: 1, incidentId: 'x' })).toEqual({
+      count: 0, ownAttempt: false, claimedByIncident: false,
+    });
+  });
+
+  it('grants nothing when automatic re-runs are off', async () => {
+    // Act
+    const result = await ledger().claim({ ...key, headSha: 'beef000000004' }, { incidentId: 'gh-1-400-1', runId: 400, nextAttempt: 2, max: 0 });
+
+    // Assert
+    expect(result).toEqual({ granted: false, count: 0 });
+  });
+});
