@@ -59,6 +59,16 @@ export interface GitHubPort {
   rerunFailedJobs(repo: RepoRef, runId: number, options?: { expectedAttempt?: number }): Promise<RerunOutcome>;
   /** The login this client acts as (`<app-slug>[bot]` for a GitHub App); PR comments and re-runs carry it. */
   botLogin(): Promise<string>;
+  /** Names of the labels on an issue or pull request (the kill-switch label is one of them). */
+  listIssueLabels(repo: RepoRef, issueNumber: number): Promise<string[]>;
+  /** A text file's content at a commit; null when it does not exist. */
+  readFile(repo: RepoRef, path: string, ref: string): Promise<string | null>;
+  /**
+   * Commits `files` on top of `baseSha` to `branch` through the Git Data API and opens a pull request into
+   * `baseBranch` with `labels`. Idempotent: an existing PR from `branch` is returned instead of a second one.
+   * Never merges.
+   */
+  createFixPullRequest(repo: RepoRef, request: FixPullRequest): Promise<{ number: number; url: string | null; outcome: 'created' | 'existing' }>;
   /**
    * A user's role on the repository (GET /repos/{owner}/{repo}/collaborators/{username}/permission): `none` for
    * someone who is not a collaborator. Feedback commands and reactions count only from `write` and above.
@@ -74,6 +84,18 @@ export type RerunOutcome = 'requested' | 'already_rerun';
  * installation (the webhook's `installation.id`) gets its own installation token. Null when no GitHub access is
  * configured, or when an App is configured and the event names no installation: steps then degrade, never fail.
  */
+export interface FixPullRequest {
+  baseBranch: string;
+  baseSha: string;
+  branch: string;
+  title: string;
+  body: string;
+  labels: string[];
+  commitMessage: string;
+  /** New content per path; null deletes the file. */
+  files: Array<{ path: string; content: string | null }>;
+}
+
 export interface GitHubClients {
   forInstallation(installationId: number | null): GitHubPort | null;
 }

@@ -20,7 +20,7 @@ import { retry } from '@octokit/plugin-retry';
 import { throttling, type ThrottlingOptions } from '@octokit/plugin-throttling';
 import type { z } from 'zod';
 import { ConfigError, GitHubUnavailableError, ValidationError } from '../errors.js';
-import type { CheckAnnotation, CommentOutcome, FailedJob, GitHubPort, RepoRef, WriteLimiter } from '../ports.js';
+import type { CheckAnnotation, CommentOutcome, FailedJob, FixPullRequest, GitHubPort, RepoRef, WriteLimiter } from '../ports.js';
 import { createInstallationTokenCache, type GitHubAppCredentials, type InstallationTokenCache } from './app-auth.js';
 import { fitCommentBody, MAX_MARKER_CHARS } from './comment-limit.js';
 import { GitHubRequestError, oneLine, toGitHubError } from './errors.js';
@@ -37,6 +37,12 @@ import {
   appSchema,
   userSchema,
   workflowRunSchema,
+  fileContentSchema,
+  gitCommitSchema,
+  gitObjectSchema,
+  labelsPageSchema,
+  pullRequestListSchema,
+  pullRequestSchema,
 } from './schemas.js';
 
 export { GitHubRequestError } from './errors.js';
@@ -573,6 +579,94 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubPort {
     },
 
     botLogin,
+
+    async listIssueLabels(repo, issueNumber) {
+      const what = `list labels of #${issueNumber} in ${repo.owner}/${repo.repo}`;
+      const response = await call(what, 'GET /repos/{owner}/{repo}/issues/{issue_number}/labels', {
+        owner: repo.owner,
+        repo: repo.repo,
+        issue_number: issueNumber,
+        per_page: 100,
+      });
+      return parseBody(labelsPageSchema, response, what).map((label) => label.name);
+    },
+
+    async readFile(repo, path, ref) {
+      const what = `read ${path} at ${ref.slice(0, 12)} in ${repo.owner}/${repo.repo}`;
+      try {
+        const response = await call(what, 'GET /repos/{owner}/{repo}/contents/{path}', { owner: repo.owner, repo: repo.repo, path, ref });
+        const file = parseBody(fileContentSchema, response, what);
+        if (file.type !== 'file') return null;
+        // The contents API omits the content of files over 1 MB; a fix PR never needs to rewrite one.
+        if (file.encoding !== 'base64' || file.content === undefined) throw new GitHubRequestError(`${what}: file too large to patch`, 413);
+        return Buffer.from(file.content, 'base64').toString('utf8');
+      } catch (error) {
+        if (error instanceof GitHubRequestError && error.status === 404) return null;
+        throw error;
+      }
+    },
+
+    async createFixPullRequest(repo, request: FixPullRequest) {
+      const base = { owner: repo.owner, repo: repo.repo };
+      const find = async () => {
+        const what = `look for a pull request from ${request.branch}`;
+        const response = await call(what, 'GET /repos/{owner}/{repo}/pulls', { ...base, head: `${repo.owner}:${request.branch}`, state: 'all', per_page: 10 });
+        return parseBody(pullRequestListSchema, response, what)[0];
+      };
+      // A retry of this step after the PR was opened must return it, not open a second one.
+      const existing = await find();
+      if (existing) return { number: existing.number, url: existing.html_url ?? null, outcome: 'existing' as const };
+
+      const commitWhat = `read commit ${request.baseSha.slice(0, 12)}`;
+      const baseCommit = parseBody(gitCommitSchema, await call(commitWhat, 'GET /repos/{owner}/{repo}/git/commits/{commit_sha}', { ...base, commit_sha: request.baseSha }), commitWhat);
+      await limiter?.acquire('comment');
+      const treeWhat = 'create the fix tree';
+      const tree = parseBody(gitObjectSchema, await call(treeWhat, 'POST /repos/{owner}/{repo}/git/trees', {
+        ...base,
+        base_tree: baseCommit.tree.sha,
+        tree: request.files.map((file) =>
+          file.content === null
+            ? { path: file.path, mode: '100644', type: 'blob', sha: null }
+            : { path: file.path, mode: '100644', type: 'blob', content: file.content },
+        ),
+      }), treeWhat);
+      const commitCreateWhat = 'create the fix commit';
+      const commit = parseBody(gitObjectSchema, await call(commitCreateWhat, 'POST /repos/{owner}/{repo}/git/commits', {
+        ...base,
+        message: request.commitMessage,
+        tree: tree.sha,
+        parents: [request.baseSha],
+      }), commitCreateWhat);
+      const refWhat = `create branch ${request.branch}`;
+      try {
+        await call(refWhat, 'POST /repos/{owner}/{repo}/git/refs', { ...base, ref: `refs/heads/${request.branch}`, sha: commit.sha });
+      } catch (error) {
+        // 422: the branch exists from an earlier try whose PR was never opened. It is ours (guard/fix-<incident>).
+        if (!(error instanceof GitHubRequestError && error.status === 422)) throw error;
+        await call(refWhat, 'PATCH /repos/{owner}/{repo}/git/refs/{ref}', { ...base, ref: `heads/${request.branch}`, sha: commit.sha, force: true });
+      }
+      const prWhat = `open the fix pull request from ${request.branch}`;
+      let pull: z.infer<typeof pullRequestSchema>;
+      try {
+        pull = parseBody(pullRequestSchema, await call(prWhat, 'POST /repos/{owner}/{repo}/pulls', {
+          ...base,
+          title: request.title,
+          head: request.branch,
+          base: request.baseBranch,
+          body: request.body,
+          maintainer_can_modify: true,
+          request: { retries: 0 },
+        }), prWhat);
+      } catch (error) {
+        // An ambiguous failure may still have opened it: look before reporting failure.
+        const opened = await find();
+        if (!opened) throw error;
+        pull = opened;
+      }
+      const labelWhat = `label #${pull.number}`;
+      await call(labelWhat, 'POST /repos/{owner}/{repo}/issues/{issue_number}/labels', { ...base, issue_number: pull.number, labels: request.labels });
+      return { number: pull.number, url: pull.html_url ?? null, outcome: 'created' as const };
+    },
 
     async repositoryPermission(repo, username) {
       const what = `read the permission of ${username} on ${repo.owner}/${repo.repo}`;

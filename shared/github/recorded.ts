@@ -88,6 +88,17 @@ export function createRecordedGitHub(options: { manifestPath: string; commentsPa
     async botLogin() {
       return options.botLogin ?? 'pipeline-guard[bot]';
     },
+    async listIssueLabels() {
+      return [];
+    },
+    async readFile() {
+      // No repository contents are recorded, so a fix PR cannot be built from a patch here: it is refused and escalated.
+      return null;
+    },
+    async createFixPullRequest(repo, request) {
+      const entry = await options.outbox.write({ kind: 'github_fix_pr', target: `${repo.owner}/${repo.repo}`, ...request });
+      return { number: 1, url: null, outcome: 'created', outboxId: entry.id } as { number: number; url: null; outcome: 'created' };
+    },
     async repositoryPermission(repo, username) {
       // No collaborator list is recorded: the account that owns the repository administers it, nobody else writes.
       return username.toLowerCase() === repo.owner.toLowerCase() ? 'admin' : 'read';

@@ -52,3 +52,15 @@ export const workflowRunSchema = z.object({
   status: z.string().nullish(),
   run_attempt: z.number().int().nullish(),
 });
+
+export const labelsPageSchema = z.array(z.object({ name: z.string().max(100) }).passthrough()).max(100);
+
+/** `GET /contents/{path}` for a file: base64 content (files over 1 MB come without it). */
+export const fileContentSchema = z
+  .object({ type: z.string(), encoding: z.string().optional(), content: z.string().optional(), size: z.number().int().nonnegative() })
+  .passthrough();
+
+export const gitObjectSchema = z.object({ sha: z.string().regex(/^[0-9a-f]{40,64}$/) }).passthrough();
+export const gitCommitSchema = z.object({ sha: z.string(), tree: z.object({ sha: z.string() }) }).passthrough();
+export const pullRequestSchema = z.object({ number: z.number().int().positive(), html_url: z.string().nullable().optional() }).passthrough();
+export const pullRequestListSchema = z.array(pullRequestSchema).max(100);

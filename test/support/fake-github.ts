@@ -105,6 +105,14 @@ export class FakeGitHub {
   tokenLifetimeMs = 3_600_000;
   /** Workflow runs re-run through the API, in order (run id and the attempt the re-run created). */
   readonly reruns: Array<{ runId: number; attempt: number; installationId: number | null }> = [];
+  /** Repository files by `path@sha`, served by the contents API. */
+  readonly files = new Map<string, string>();
+  readonly issueLabels = new Map<number, string[]>();
+  readonly permissions = new Map<string, string>();
+  readonly refs = new Map<string, string>();
+  readonly pulls: Array<{ number: number; head: string; base: string; title: string; body: string; html_url: string }> = [];
+  readonly gitObjects = new Map<string, Record<string, unknown>>();
+  private nextSha = 1;
   private nextCommentId = 1000;
   private readonly faults: ActiveFault[] = [];
 
@@ -287,6 +295,54 @@ export class FakeGitHub {
         run.status = 'queued';
         this.reruns.push({ runId: Number(m[0]), attempt: run.run_attempt, installationId: this.installationOf(req) });
         return reply(json(201, {}));
+      }
+    }
+
+    if (req.method === 'GET' && (m = match(/^\/repos\/[^/]+\/[^/]+\/issues\/(\d+)\/labels$/))) {
+      return reply(json(200, (this.issueLabels.get(Number(m[0])) ?? []).map((name) => ({ name }))));
+    }
+    if (req.method === 'POST' && (m = match(/^\/repos\/[^/]+\/[^/]+\/issues\/(\d+)\/labels$/))) {
+      const labels = (JSON.parse(req.body) as { labels: string[] }).labels;
+      this.issueLabels.set(Number(m[0]), [...(this.issueLabels.get(Number(m[0])) ?? []), ...labels]);
+      return reply(json(200, labels.map((name) => ({ name }))));
+    }
+    if (req.method === 'GET' && (m = match(/^\/repos\/[^/]+\/[^/]+\/collaborators\/([^/]+)\/permission$/))) {
+      const permission = this.permissions.get(decodeURIComponent(m[0] ?? '')) ?? 'none';
+      return reply(permission === 'none' ? NOT_FOUND : json(200, { permission, role_name: permission }));
+    }
+    if (req.method === 'GET' && (m = match(/^\/repos\/[^/]+\/[^/]+\/contents\/(.+)$/))) {
+      const content = this.files.get(`${decodeURIComponent(m[0] ?? '')}@${url.searchParams.get('ref')}`);
+      if (content === undefined) return reply(NOT_FOUND);
+      return reply(json(200, { type: 'file', encoding: 'base64', size: content.length, content: Buffer.from(content).toString('base64') }));
+    }
+    if (req.method === 'GET' && (m = match(/^\/repos\/[^/]+\/[^/]+\/git\/commits\/([0-9a-f]+)$/))) {
+      return reply(json(200, { sha: m[0], tree: { sha: `${'t'.repeat(0)}${(m[0] ?? '').slice(0, 40).padEnd(40, '0')}` } }));
+    }
+    if (req.method === 'POST' && (m = match(/^\/repos\/[^/]+\/[^/]+\/git\/(trees|commits)$/))) {
+      const sha = (this.nextSha++).toString(16).padStart(40, 'a');
+      this.gitObjects.set(sha, { kind: m[0], ...(JSON.parse(req.body) as Record<string, unknown>) });
+      return reply(json(201, { sha }));
+    }
+    if (req.method === 'POST' && match(/^\/repos\/[^/]+\/[^/]+\/git\/refs$/)) {
+      const { ref, sha } = JSON.parse(req.body) as { ref: string; sha: string };
+      if (this.refs.has(ref)) return reply(json(422, { message: 'Reference already exists' }));
+      this.refs.set(ref, sha);
+      return reply(json(201, { ref, object: { sha } }));
+    }
+    if (req.method === 'PATCH' && (m = match(/^\/repos\/[^/]+\/[^/]+\/git\/refs\/(.+)$/))) {
+      this.refs.set(`refs/${decodeURIComponent(m[0] ?? '')}`, (JSON.parse(req.body) as { sha: string }).sha);
+      return reply(json(200, {}));
+    }
+    if ((m = match(/^\/repos\/([^/]+)\/([^/]+)\/pulls$/))) {
+      if (req.method === 'GET') {
+        const head = url.searchParams.get('head')?.split(':')[1];
+        return reply(json(200, this.pulls.filter((p) => !head || p.head === head)));
+      }
+      if (req.method === 'POST') {
+        const body = JSON.parse(req.body) as { title: string; head: string; base: string; body: string };
+        const pull = { number: 5000 + this.pulls.length, ...body, html_url: `https://github.com/${m[0]}/${m[1]}/pull/${5000 + this.pulls.length}` };
+        this.pulls.push(pull);
+        return reply(json(201, pull));
       }
     }
     return reply(NOT_FOUND);

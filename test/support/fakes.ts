@@ -10,6 +10,8 @@ export function createFakeGitHub() {
   const calls: Array<{ method: string; args: unknown[] }> = [];
   const comments = new Map<string, string>();
   const permissions = new Map<string, 'admin' | 'maintain' | 'write' | 'triage' | 'read' | 'none'>();
+  const labels = new Set<string>();
+  const files = new Map<string, string>();
   const port: GitHubPort = {
     async listFailedJobs(...args) {
       calls.push({ method: 'listFailedJobs', args });
@@ -41,12 +43,24 @@ export function createFakeGitHub() {
     async botLogin() {
       return 'pipeline-guard[bot]';
     },
+    async listIssueLabels(...args) {
+      calls.push({ method: 'listIssueLabels', args });
+      return [...labels];
+    },
+    async readFile(repo, path, ref) {
+      calls.push({ method: 'readFile', args: [repo, path, ref] });
+      return files.get(path) ?? null;
+    },
+    async createFixPullRequest(repo, request) {
+      calls.push({ method: 'createFixPullRequest', args: [repo, request] });
+      return { number: 4242, url: 'https://github.com/acme-shop/checkout-service/pull/4242', outcome: 'created' };
+    },
     async repositoryPermission(repo, username) {
       calls.push({ method: 'repositoryPermission', args: [repo, username] });
       return permissions.get(username) ?? 'none';
     },
   };
-  return { port, calls, comments, permissions };
+  return { port, calls, comments, permissions, labels, files };
 }
 
 /** In-memory RerunLedger with the DynamoDB one's semantics (idempotent per incident, capped per key). */

@@ -1,0 +1,78 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createGitHubClient } from '../../../shared/github/client.js';
+import { BOT_LOGIN, FAKE_TOKEN, FakeGitHub } from '../../support/fake-github.js';
+
+const repo = { owner: 'octo', repo: 'app' };
+const BASE = '9f2c4e1ab37d5c6e8f901b2a3c4d5e6f7a8b9c0d';
+const request = {
+  baseBranch: 'feature/tax', baseSha: BASE, branch: 'guard/fix-gh-1-2-1', title: 'Fix tax rounding', body: 'why',
+  labels: ['autofix', 'needs-review'], commitMessage: 'Fix tax rounding\n\nProposed by Pipeline Guard for incident gh-1-2-1.',
+  files: [{ path: 'src/tax.ts', content: 'export const rate = 0.19;\n' }, { path: 'src/old.ts', content: null }],
+};
+
+describe('GitHub client: fix pull requests', () => {
+  let fake: FakeGitHub;
+  let client: ReturnType<typeof createGitHubClient>;
+
+  beforeEach(async () => {
+    fake = await FakeGitHub.start();
+    client = createGitHubClient({ token: FAKE_TOKEN, baseUrl: fake.baseUrl, botLogin: BOT_LOGIN, retries: 1, retryBaseDelayMs: 1, writeIntervalMs: 0 });
+  });
+
+  afterEach(async () => {
+    await fake.close();
+  });
+
+  it('commits through the Git Data API, opens one labelled PR and never merges', async () => {
+    const result = await client.createFixPullRequest(repo, request);
+
+    expect(result).toEqual({ number: 5000, url: 'https://github.com/octo/app/pull/5000', outcome: 'created' });
+    expect(fake.apiCalls()).toEqual([
+      'GET /repos/octo/app/pulls?head=octo%3Aguard%2Ffix-gh-1-2-1&state=all&per_page=10',
+      `GET /repos/octo/app/git/commits/${BASE}`,
+      'POST /repos/octo/app/git/trees',
+      'POST /repos/octo/app/git/commits',
+      'POST /repos/octo/app/git/refs',
+      'POST /repos/octo/app/pulls',
+      'POST /repos/octo/app/issues/5000/labels',
+    ]);
+    const tree = [...fake.gitObjects.values()].find((o) => o.kind === 'trees');
+    expect(tree?.tree).toEqual([
+      { path: 'src/tax.ts', mode: '100644', type: 'blob', content: 'export const rate = 0.19;\n' },
+      { path: 'src/old.ts', mode: '100644', type: 'blob', sha: null },
+    ]);
+    const commit = [...fake.gitObjects.values()].find((o) => o.kind === 'commits');
+    expect(commit?.parents).toEqual([BASE]);
+    expect(fake.pulls[0]).toMatchObject({ head: 'guard/fix-gh-1-2-1', base: 'feature/tax', title: 'Fix tax rounding' });
+    expect(fake.issueLabels.get(5000)).toEqual(['autofix', 'needs-review']);
+    expect(fake.requests.some((r) => /merge/.test(r.route) || r.method === 'PUT')).toBe(false);
+  });
+
+  it('returns the existing PR when a retried step asks again', async () => {
+    await client.createFixPullRequest(repo, request);
+
+    const again = await client.createFixPullRequest(repo, request);
+
+    expect(again.outcome).toBe('existing');
+    expect(fake.pulls).toHaveLength(1);
+    expect(fake.requests.filter((r) => r.method === 'POST' && r.route.endsWith('/pulls'))).toHaveLength(1);
+  });
+
+  it('moves its own branch when an earlier try created it but never opened the PR', async () => {
+    fake.refs.set('refs/heads/guard/fix-gh-1-2-1', 'f'.repeat(40));
+
+    const result = await client.createFixPullRequest(repo, request);
+
+    expect(result.outcome).toBe('created');
+    expect(fake.apiCalls()).toContain('PATCH /repos/octo/app/git/refs/heads%2Fguard%2Ffix-gh-1-2-1');
+  });
+
+  it('reads files at a commit, and null for a missing one; lists labels', async () => {
+    fake.files.set(`src/tax.ts@${BASE}`, 'export const rate = 0.2;\n');
+    fake.issueLabels.set(7, ['bug', 'guard:pause']);
+
+    expect(await client.readFile(repo, 'src/tax.ts', BASE)).toBe('export const rate = 0.2;\n');
+    expect(await client.readFile(repo, 'src/none.ts', BASE)).toBeNull();
+    expect(await client.listIssueLabels(repo, 7)).toEqual(['bug', 'guard:pause']);
+  });
+});
