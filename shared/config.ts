@@ -112,6 +112,14 @@ const configSchema = z.object({
   /** Minimum analysis confidence before an automatic re-run. */
   RERUN_MIN_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.6),
   DRY_RUN: booleanFlag,
+  /** Remediation policy file (JSON, see README "Remediation policy"); POLICY_JSON holds the same inline. */
+  POLICY_FILE: z.string().min(1).optional(),
+  POLICY_JSON: z.string().min(2).max(65_536).optional(),
+  /** Alarm → Systems Manager Automation document allow-list (JSON array, see README "Runbooks"). */
+  RUNBOOKS_JSON: z.string().min(2).max(65_536).optional(),
+  /** How long the remediate step follows a runbook before reporting it still running. */
+  RUNBOOK_WAIT_SECONDS: z.coerce.number().int().min(0).max(840).default(300),
+  RUNBOOK_POLL_SECONDS: z.coerce.number().int().min(1).max(300).default(15),
   INCIDENT_TTL_DAYS: positiveInt(400),
 
   /** Local runtime only: bearer token for `POST /gates/evaluate` and the experiments API (AWS uses IAM). */

@@ -3,7 +3,7 @@ import type { Category, LogLine } from '../logs/types.js';
 export type IncidentSource = 'github' | 'cloudwatch';
 
 /** Lifecycle: received → classified → analyzed → remediated → notified; resolved after a recovery. */
-export type IncidentStatus = 'received' | 'classified' | 'analyzed' | 'remediated' | 'notified' | 'resolved';
+export type IncidentStatus = 'received' | 'classified' | 'analyzed' | 'awaiting_approval' | 'remediated' | 'notified' | 'resolved';
 
 /** The remediation allow-list. Nothing outside it is ever executed, whatever an analyzer proposes. */
 export const REMEDIATION_ACTIONS = [
@@ -169,6 +169,37 @@ export interface StageError {
   at: string;
 }
 
+/** One entry of the append-only audit trail of remediation: who did what, when, with what result. */
+export interface AuditEntry {
+  at: string;
+  /** `pipeline-guard`, or the GitHub login of the person who approved or rejected. */
+  actor: string;
+  action: RemediationAction;
+  status: 'planned' | 'awaiting_approval' | 'approved' | 'rejected' | 'applied' | 'skipped' | 'failed';
+  detail: string;
+}
+
+/** A remediation plan as stored on the incident (see shared/remediation/planner.ts). */
+export interface StoredPlan {
+  action: RemediationAction;
+  proposed: RemediationAction;
+  reasons: string[];
+  requiresApproval: boolean;
+  dryRun: boolean;
+  experiment: { experimentId: string; variant: string } | null;
+  plannedAt: string;
+}
+
+export interface ApprovalState {
+  status: 'pending' | 'approved' | 'rejected' | 'timed_out';
+  /** Step Functions task token; only while pending. */
+  taskToken: string | null;
+  requestedAt: string;
+  decidedAt: string | null;
+  decidedBy: string | null;
+  reason: string | null;
+}
+
 export interface HistoryEntry {
   at: string;
   event: string;
@@ -202,6 +233,10 @@ export interface Incident {
   knowledge: KnowledgeSummary | null;
   analysis: AnalysisSummary | null;
   decision: Decision | null;
+  plan?: StoredPlan | null;
+  approval?: ApprovalState | null;
+  /** Append-only remediation audit trail. */
+  audit?: AuditEntry[];
   notifications: NotificationRecord[];
   stageErrors: StageError[];
   history: HistoryEntry[];

@@ -283,7 +283,7 @@ export async function handleGithubWebhook(request: WebhookRequest, deps: IngestD
 
   // The durable write comes first so the incident exists even if starting the workflow fails and GitHub redelivers.
   // A failed re-run attempt (ours or a person's) is a new incident too: it is recorded and notified, and the
-  // remediation policy, not ingest, refuses to re-run it again (see shared/policy/decide.ts).
+  // remediation policy, not ingest, refuses to re-run it again (see shared/remediation/planner.ts).
   const created = await deps.incidents.create(newIncident(githubIncidentFields(trigger), deps.clock()), githubIncidentScope(trigger));
   const execution = await deps.workflow.start(trigger.incidentId, { trigger });
   const duplicate = !created || execution.alreadyStarted;

@@ -13,6 +13,8 @@ export interface GuardState {
   recentOutcomes: { attempts: number; failures: number };
   /** Automatic re-runs already requested for this workflow and head SHA. */
   rerunsForCommit: number;
+  /** The failed attempt is one our own automatic re-run started: re-runs are never chained. */
+  ownRerun: boolean;
 }
 
 export interface PlanInput {
@@ -29,7 +31,8 @@ export interface PlanInput {
   variant: { experimentId: string; variant: string; action: RemediationAction } | null;
   policy: RepositoryPolicy;
   guards: GuardState;
-  capabilities: { github: boolean; pullRequest: boolean; runbook: RunbookMapping | null };
+  /** `rerun`: the failure is a GitHub Actions run (a check from another CI system is re-run there). */
+  capabilities: { github: boolean; pullRequest: boolean; rerun: boolean; runbook: RunbookMapping | null };
 }
 
 export interface RemediationPlan {
@@ -63,6 +66,12 @@ function blockedBy(action: AutomaticAction, input: PlanInput): { reason: string;
   if (action === 'run_runbook' && input.source !== 'cloudwatch') return { reason: 'runbooks only answer alarms', to: fallbackFor(input) };
   if (action !== 'run_runbook' && input.source !== 'github') return { reason: `${action} only applies to GitHub runs`, to: 'escalate' };
   if (action === 'run_runbook' && !input.capabilities.runbook) return { reason: 'no runbook is allow-listed for this alarm', to: 'escalate' };
+  if (action === 'rerun_failed_jobs' && !input.capabilities.rerun) {
+    return { reason: 'this check comes from another CI system: re-run it there', to: fallbackFor(input) };
+  }
+  if (action === 'rerun_failed_jobs' && guards.ownRerun) {
+    return { reason: 'it failed again after our automatic re-run: the failure repeats, a human should look', to: 'escalate' };
+  }
   if (action !== 'run_runbook' && !input.capabilities.github) return { reason: `${action} needs GitHub credentials, none configured`, to: fallbackFor(input) };
   if (action === 'open_fix_pr' && !analysis.hasPatch) return { reason: 'a fix PR needs a patch, and the analysis has none that passed validation', to: fallbackFor(input) };
   if (!rule.allowed) return { reason: `${action} is not allowed by this repository's policy`, to: fallbackFor(input) };
@@ -86,7 +95,10 @@ function blockedBy(action: AutomaticAction, input: PlanInput): { reason: string;
     return { reason: `rate limit: ${guards.automaticActionsLastDay} automatic actions today (limit ${policy.rateLimits.perDay})`, to: fallbackFor(input) };
   }
   if (action === 'rerun_failed_jobs' && guards.rerunsForCommit >= policy.autoRerunMax) {
-    return { reason: `failed again after ${guards.rerunsForCommit} automatic re-run(s) of this commit (limit ${policy.autoRerunMax}): needs a human`, to: 'escalate' };
+    return {
+      reason: `this workflow was already re-run automatically ${guards.rerunsForCommit} time(s) for this commit (limit ${policy.autoRerunMax}): needs a human`,
+      to: 'escalate',
+    };
   }
   return null;
 }

@@ -137,13 +137,27 @@ export function parsePolicyFile(text: string): PolicyFile {
  * The effective policy for a repository (null for alarms): built-in defaults, then the file's defaults, then
  * the repository's overrides; the global dry-run flag can only make it stricter.
  */
-export function policyFor(file: PolicyFile, repository: string | null, globalDryRun: boolean): RepositoryPolicy {
-  let policy = merge(DEFAULT_POLICY, file.defaults);
+export function policyFor(
+  file: PolicyFile,
+  repository: string | null,
+  globalDryRun: boolean,
+  base: RepositoryPolicy = DEFAULT_POLICY,
+): RepositoryPolicy {
+  let policy = merge(base, file.defaults);
   if (repository) {
     const key = Object.keys(file.repositories ?? {}).find((name) => name.toLowerCase() === repository.toLowerCase());
     if (key) policy = merge(policy, file.repositories?.[key]);
   }
   return globalDryRun ? { ...policy, dryRun: true } : policy;
+}
+
+/** The built-in defaults with the deployment-wide settings (AUTO_RERUN_MAX, RERUN_MIN_CONFIDENCE) applied. */
+export function basePolicy(settings: { autoRerunMax: number; rerunMinConfidence: number }): RepositoryPolicy {
+  return {
+    ...DEFAULT_POLICY,
+    autoRerunMax: settings.autoRerunMax,
+    actions: { ...DEFAULT_POLICY.actions, rerun_failed_jobs: { allowed: true, minConfidence: settings.rerunMinConfidence } },
+  };
 }
 
 export { REMEDIATION_ACTIONS };

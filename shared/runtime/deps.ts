@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
@@ -12,7 +14,11 @@ import { normalizePrivateKey } from '../github/app-auth.js';
 import { type GitHubAuth, createGitHubClients, staticGitHubClients } from '../github/clients.js';
 import { createRecordedGitHub } from '../github/recorded.js';
 import type { Analyzer, EscalationPublisher, GitHubClients, RerunLedger, WorkflowStarter } from '../ports.js';
-import type { StepDeps, StepLogger } from '../steps/deps.js';
+import { createGuardStore } from '../remediation/guard-store.js';
+import { parsePolicyFile } from '../remediation/policy.js';
+import { createOutboxRunbookRunner, createSsmRunbookRunner } from '../remediation/runbook-runner.js';
+import { parseRunbookMappings } from '../remediation/runbooks.js';
+import type { RemediationDeps, StepDeps, StepLogger } from '../steps/deps.js';
 import { createDocumentClient } from '../stores/dynamo.js';
 import { createIncidentStore } from '../stores/incident-store.js';
 import { type Learning, createLearning } from '../knowledge/learning.js';
@@ -165,6 +171,41 @@ export function createLearningDeps(config: Config, logger: StepLogger, clock: ()
   });
 }
 
+/**
+ * The remediation policy file, runbook allow-list, guard counters and runbook runner. A bad policy or runbook
+ * file fails at cold start with the variable's name rather than at the first incident.
+ */
+export function createRemediationDeps(config: Config, clock: () => Date = () => new Date()): RemediationDeps {
+  const client = createDocumentClient({
+    region: config.AWS_REGION,
+    ...(config.DYNAMODB_ENDPOINT ? { endpoint: config.DYNAMODB_ENDPOINT } : {}),
+  });
+  let policyText: string | undefined = config.POLICY_JSON;
+  if (config.POLICY_FILE) {
+    try {
+      policyText = readFileSync(config.POLICY_FILE, 'utf8');
+    } catch (error) {
+      throw new ConfigError(`POLICY_FILE ${config.POLICY_FILE} cannot be read: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  const named = <T>(name: string, read: () => T): T => {
+    try {
+      return read();
+    } catch (error) {
+      throw new ConfigError(`invalid environment variable ${name}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
+  const runner = config.OUTBOX_PATH
+    ? createOutboxRunbookRunner(createOutbox(config.OUTBOX_PATH, { echo: (line) => console.log(line) }))
+    : createSsmRunbookRunner(new SSMClient({ region: config.AWS_REGION }));
+  return {
+    policyFile: policyText ? named(config.POLICY_FILE ? 'POLICY_FILE' : 'POLICY_JSON', () => parsePolicyFile(policyText as string)) : {},
+    runbooks: named('RUNBOOKS_JSON', () => parseRunbookMappings(config.RUNBOOKS_JSON)),
+    guards: createGuardStore({ client, tableName: config.INCIDENTS_TABLE, clock }),
+    runner,
+  };
+}
+
 /** Stands in for the publisher in functions that are not given a topic; using it is a wiring bug. */
 const noEscalations: EscalationPublisher = {
   publish() {
@@ -192,5 +233,6 @@ export async function createStepDeps(
     clock,
     logger,
     learning: createLearningDeps(config, logger, clock),
+    remediation: createRemediationDeps(config, clock),
   };
 }

@@ -2,6 +2,19 @@ import type { Config } from '../config.js';
 import type { Analyzer, Clock, EscalationPublisher, GitHubClients, RerunLedger } from '../ports.js';
 import type { IncidentStore } from '../stores/incident-store.js';
 import type { Learning } from '../knowledge/learning.js';
+import type { GuardStore } from '../remediation/guard-store.js';
+import type { PolicyFile } from '../remediation/policy.js';
+import type { RunbookRunner } from '../remediation/runbook-runner.js';
+import type { RunbookMapping } from '../remediation/runbooks.js';
+
+/** What the remediate stage needs beyond the common ports. */
+export interface RemediationDeps {
+  policyFile: PolicyFile;
+  /** The runbook allow-list: alarm name prefix → Automation document. */
+  runbooks: RunbookMapping[];
+  guards: GuardStore;
+  runner: RunbookRunner;
+}
 
 /** Minimal structured logger; Powertools' Logger satisfies it, tests pass a silent one. */
 export interface StepLogger {
@@ -32,6 +45,7 @@ export interface StepDeps {
    * tables still runs; knowledge lookup then reports the incident history only.
    */
   learning?: Learning;
+  remediation: RemediationDeps;
 }
 
 export const silentLogger: StepLogger = { info() {}, warn() {}, error() {} };

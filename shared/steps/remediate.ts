@@ -1,7 +1,10 @@
-import type { Decision, Incident } from '../domain/incident.js';
+import type { Incident, StoredPlan } from '../domain/incident.js';
 import { githubIncidentId } from '../domain/trigger.js';
 import { NotFoundError, errorMessage } from '../errors.js';
-import { type PolicyDecision, decideRemediation } from '../policy/decide.js';
+import { applyPlan, failedOutcome, recordDecision } from '../remediation/apply.js';
+import { type RemediationPlan, planRemediation } from '../remediation/planner.js';
+import { type RepositoryPolicy, type Severity, basePolicy, policyFor } from '../remediation/policy.js';
+import { type RunbookMapping, runbookFor, runbookSeverity } from '../remediation/runbooks.js';
 import type { GitHubPort, RerunKey } from '../ports.js';
 import type { StepDeps } from './deps.js';
 import { runFallbackAnalysis } from './analyze.js';
@@ -48,10 +51,36 @@ async function noteFailedRerun(incident: Incident, deps: StepDeps): Promise<void
   });
 }
 
+/** Severity used by approval rules: alarms by their runbook mapping, security failures high, the rest medium. */
+function severityOf(incident: Incident, runbook: RunbookMapping | null): Severity {
+  if (incident.source === 'cloudwatch') return runbookSeverity(runbook);
+  return incident.category === 'security_scan' ? 'high' : 'medium';
+}
+
+function scopeOf(incident: Incident): string {
+  return incident.repository ? incident.repository.toLowerCase() : `alarm:${incident.alarm?.name ?? incident.id}`;
+}
+
+async function labelsOf(incident: Incident, github: GitHubPort | null, deps: StepDeps): Promise<string[]> {
+  if (!github || !incident.repository || !incident.pullRequest) return [];
+  const [owner, repo] = incident.repository.split('/') as [string, string];
+  try {
+    return await github.listIssueLabels({ owner, repo }, incident.pullRequest);
+  } catch (error) {
+    // Unknown labels must not block the pipeline, but they must not let actions through either: treat as paused.
+    deps.logger.warn('could not read pull request labels; treating the kill switch as set', { error: errorMessage(error) });
+    return ['(labels unavailable)'];
+  }
+}
+
+function toStoredPlan(plan: RemediationPlan, at: string): StoredPlan {
+  return { ...plan, plannedAt: at };
+}
+
 /**
- * Remediate stage: applies the policy to the analysis, executes the allowed action and records the decision.
- * When the analyze stage failed (its Catch leads here) the offline analysis stands in, so the incident still
- * gets a root cause and a decision.
+ * Remediate stage: plans (pure planner over the analysis, policy, guard counters and capabilities), then either
+ * waits for approval or applies the plan. When resumed after an approval (`$.approval`), it applies the stored
+ * plan as the approver. When the analyze stage failed (its Catch leads here) the offline analysis stands in.
  */
 export async function remediateStep(input: unknown, deps: StepDeps): Promise<RemediateResult> {
   const state = parseState(input);
@@ -70,6 +99,21 @@ export async function remediateStep(input: unknown, deps: StepDeps): Promise<Rem
   const analysis = incident.analysis!;
   const github = deps.github.forInstallation(incident.installationId);
   const rerunKey = rerunKeyOf(incident);
+  const policy = policyFor(
+    deps.remediation.policyFile,
+    incident.repository,
+    deps.config.DRY_RUN,
+    basePolicy({ autoRerunMax: deps.config.AUTO_RERUN_MAX, rerunMinConfidence: deps.config.RERUN_MIN_CONFIDENCE }),
+  );
+  const scope = scopeOf(incident);
+
+  const approval = state.approval;
+  if (approval && incident.plan) {
+    const plan: RemediationPlan = { ...incident.plan, requiresApproval: false };
+    const approver = typeof approval.approvedBy === 'string' ? approval.approvedBy.slice(0, 100) : 'an approver';
+    return apply(incident, plan, policy, github, rerunKey, scope, approver, deps);
+  }
+
   // The ledger and the bot login only matter when a re-run is on the table; other incidents skip the lookups.
   const wantsRerun = analysis.proposedAction === 'rerun_failed_jobs' && rerunKey !== null && incident.runId !== null;
   const ledger =
@@ -77,95 +121,79 @@ export async function remediateStep(input: unknown, deps: StepDeps): Promise<Rem
       ? await deps.reruns.lookup(rerunKey, { runId: incident.runId as number, attempt: incident.runAttempt ?? 1, incidentId: incident.id })
       : { count: 0, ownAttempt: false, claimedByIncident: false };
   const ownRerun = wantsRerun && (await startedByUs(state, incident, ledger.ownAttempt, github, deps));
-  if (ownRerun) await noteFailedRerun(incident, deps);
-
-  const policy = {
-    autoRerunMax: deps.config.AUTO_RERUN_MAX,
-    rerunMinConfidence: deps.config.RERUN_MIN_CONFIDENCE,
-    dryRun: deps.config.DRY_RUN,
-  };
-  const planned = decideRemediation(
-    {
-      source: incident.source,
-      category: incident.category,
-      analysis,
-      runAttempt: incident.runAttempt,
-      failureLineCount: incident.failureLines.length,
-      stageErrors: incident.stageErrors.filter((e) => e.stage === 'classify').map((e) => e.error),
-      githubAvailable: github !== null,
-      rerunSupported: rerunKey !== null,
-      ownRerun,
-      // A retry of this step after its claim was written must not see its own claim as someone else's re-run.
-      automaticRerunsForCommit: ledger.count - (ledger.claimedByIncident ? 1 : 0),
-    },
-    policy,
-  );
-
-  let applied = false;
-  let result: string | null = null;
-  if (!planned.execute) {
-    result = 'dry run: nothing applied';
-  } else if (planned.action === 'rerun_failed_jobs' && incident.repository && incident.runId && github && rerunKey) {
-    const [owner, repo] = incident.repository.split('/') as [string, string];
-    const attempt = incident.runAttempt ?? 1;
-    // The conditional claim is the authority: the policy read the ledger, but a concurrent execution for the same
-    // commit may have taken the last slot since. The same incident (a retry of this step) is granted again.
-    const claim = await deps.reruns.claim(rerunKey, {
-      incidentId: incident.id,
-      runId: incident.runId,
-      nextAttempt: attempt + 1,
-      max: policy.autoRerunMax,
-    });
-    if (!claim.granted) {
-      const escalation: PolicyDecision = {
-        action: 'escalate',
-        reason: `another execution already used the automatic re-run for this commit (${claim.count} of ${policy.autoRerunMax}): needs a human`,
-        execute: true,
-      };
-      await recordDecision(incident, escalation, true, 'escalation is published by the notify stage', deps);
-      return { incidentId: incident.id, action: escalation.action, applied: true };
-    }
-    try {
-      const outcome = await github.rerunFailedJobs({ owner, repo }, incident.runId, { expectedAttempt: attempt });
-      applied = true;
-      result =
-        outcome === 'requested'
-          ? `re-run of run ${incident.runId} requested (automatic re-run ${claim.count} of ${policy.autoRerunMax} for this commit)`
-          : `run ${incident.runId} was already re-run past attempt ${attempt}; no second re-run requested`;
-    } catch (error) {
-      result = `re-run failed: ${errorMessage(error)}`.slice(0, 300);
-      throw error;
-    } finally {
-      await recordDecision(incident, planned, applied, result, deps);
-    }
-    return { incidentId: incident.id, action: planned.action, applied };
-  } else {
-    applied = true;
-    result = planned.action === 'escalate' ? 'escalation is published by the notify stage' : 'explained in the notification';
+  if (ownRerun) {
+    await noteFailedRerun(incident, deps);
+    await deps.remediation.guards.recordOutcome(scope, false);
   }
-  await recordDecision(incident, planned, applied, result, deps);
-  return { incidentId: incident.id, action: planned.action, applied };
+
+  const runbook = incident.alarm ? runbookFor(incident.alarm, deps.remediation.runbooks) : null;
+  const [counters, labels] = await Promise.all([
+    deps.remediation.guards.read(scope, policy.circuitBreaker.windowHours),
+    labelsOf(incident, github, deps),
+  ]);
+  const plan = planRemediation({
+    source: incident.source,
+    repository: incident.repository,
+    category: incident.category,
+    severity: severityOf(incident, runbook),
+    failureLineCount: incident.failureLines.length,
+    stageErrors: incident.stageErrors.filter((e) => e.stage === 'classify').map((e) => e.error),
+    analysis: { proposedAction: analysis.proposedAction, confidence: analysis.confidence, rationale: analysis.rationale, hasPatch: Boolean(analysis.patch) },
+    knowledge: incident.knowledge,
+    variant: null,
+    policy,
+    guards: {
+      ...counters,
+      killSwitchLabelSet: labels.some((label) => label.toLowerCase() === policy.killSwitchLabel.toLowerCase() || label === '(labels unavailable)'),
+      // A retry of this step after its claim was written must not see its own claim as someone else's re-run.
+      rerunsForCommit: ledger.count - (ledger.claimedByIncident ? 1 : 0),
+      ownRerun,
+    },
+    capabilities: { github: github !== null, pullRequest: incident.pullRequest !== null, rerun: rerunKey !== null, runbook },
+  });
+
+  const at = now();
+  if (plan.requiresApproval && !plan.dryRun) {
+    await deps.incidents.update(
+      incident.id,
+      { plan: toStoredPlan(plan, at), status: incident.status === 'resolved' ? 'resolved' : 'awaiting_approval' },
+      {
+        audit: [{ at, actor: 'pipeline-guard', action: plan.action, status: 'awaiting_approval', detail: plan.reasons.join('; ').slice(0, 1000) }],
+        history: [{ at, event: 'awaiting_approval', detail: `${plan.action}: ${plan.reasons.join('; ')}`.slice(0, 1000) }],
+      },
+    );
+    return {
+      incidentId: incident.id,
+      action: plan.action,
+      applied: false,
+      awaitingApproval: true,
+      approvalTimeoutSeconds: policy.approvalTimeoutMinutes * 60,
+    };
+  }
+  incident = await deps.incidents.update(incident.id, { plan: toStoredPlan(plan, at) }, {
+    audit: [{ at, actor: 'pipeline-guard', action: plan.action, status: 'planned', detail: plan.reasons.join('; ').slice(0, 1000) }],
+  });
+  return apply(incident, plan, policy, github, rerunKey, scope, 'pipeline-guard', deps);
 }
 
-async function recordDecision(
+async function apply(
   incident: Incident,
-  planned: { action: Decision['action']; reason: string; execute: boolean },
-  applied: boolean,
-  result: string | null,
+  plan: RemediationPlan,
+  policy: RepositoryPolicy,
+  github: GitHubPort | null,
+  rerunKey: RerunKey | null,
+  scope: string,
+  actor: string,
   deps: StepDeps,
-): Promise<void> {
-  const at = deps.clock().toISOString();
-  const decision: Decision = {
-    action: planned.action,
-    reason: planned.reason,
-    applied,
-    result,
-    dryRun: !planned.execute,
-    decidedAt: at,
-  };
-  await deps.incidents.update(
-    incident.id,
-    incident.status === 'resolved' ? { decision } : { decision, status: 'remediated' },
-    { history: [{ at, event: `decision:${planned.action}`, detail: `${planned.reason}${result ? ` — ${result}` : ''}` }] },
-  );
+): Promise<RemediateResult> {
+  let outcome;
+  try {
+    outcome = await applyPlan({ incident, plan, policy, github, rerunKey, scope, actor }, deps);
+  } catch (error) {
+    // Record the failed attempt, then let the state machine retry (transient) or catch it (anything else).
+    await recordDecision(incident, failedOutcome(plan, error), plan.dryRun, actor, deps, 'failed');
+    throw error;
+  }
+  await recordDecision(incident, outcome, plan.dryRun, actor, deps);
+  return { incidentId: incident.id, action: outcome.action, applied: outcome.applied, awaitingApproval: false };
 }

@@ -22,6 +22,10 @@ export interface PipelineState {
   knowledgeError?: CaughtError;
   analyzeError?: CaughtError;
   remediateError?: CaughtError;
+  /** Set when the execution resumed after `/guard approve` (the task token's success output). */
+  approval?: { approvedBy?: unknown };
+  /** Set when the approval was rejected or timed out (the AwaitApproval Catch). */
+  approvalError?: CaughtError;
 }
 
 export interface ClassifyResult {
@@ -49,6 +53,9 @@ export interface RemediateResult {
   incidentId: string;
   action: string;
   applied: boolean;
+  /** The Choice after Remediate sends the execution to wait for `/guard approve` when true. */
+  awaitingApproval: boolean;
+  approvalTimeoutSeconds?: number;
 }
 
 export interface NotifyResult {

@@ -6,7 +6,7 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import type { HistoryEntry, Incident, NotificationRecord, StageError } from '../domain/incident.js';
+import type { AuditEntry, HistoryEntry, Incident, NotificationRecord, StageError } from '../domain/incident.js';
 import { INCIDENT_INDEXES } from './tables.js';
 
 const INCIDENT_SK = 'INCIDENT';
@@ -31,6 +31,7 @@ export interface AppendLists {
   history?: HistoryEntry[];
   notifications?: NotificationRecord[];
   stageErrors?: StageError[];
+  audit?: AuditEntry[];
 }
 
 export interface IncidentStore {

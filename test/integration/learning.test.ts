@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,6 +6,9 @@ import type { Incident } from '../../shared/domain/incident.js';
 import type { ExperimentReport } from '../../shared/experiments/report.js';
 import { type RecordedWebhook, deliverWebhook, loadWebhook } from '../../infra/local/replay.js';
 import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.js';
+import { createExperimentsCommand } from '../../shared/cli/commands/experiments.js';
+import { createKbCommand } from '../../shared/cli/commands/kb.js';
+import type { CliIO } from '../../shared/cli/io.js';
 
 /**
  * The learning loop through the local runtime: knowledge that remembers outcomes, experiment counters under
@@ -88,6 +91,40 @@ describe('knowledge: a second occurrence finds the first with its outcome', () =
     const metrics = await api<Record<string, number | null>>('GET', '/metrics/acme-shop/checkout-service', undefined, null);
     expect(metrics.body).toMatchObject({ incidents: 2, resolved: 1 });
     expect(metrics.body.meanTimeToRecoverySeconds).toBeGreaterThan(0);
+  });
+});
+
+describe('feedback: /guard feedback from users with write access', () => {
+  const comment = (login: string, body: string, id: number): RecordedWebhook => ({
+    headers: { 'content-type': 'application/json', 'x-github-event': 'issue_comment', 'x-github-delivery': `comment-${id}` },
+    body: {
+      action: 'created',
+      issue: { number: 1287, pull_request: { url: 'https://api.github.com/repos/acme-shop/checkout-service/pulls/1287' } },
+      comment: { id, body, user: { login, type: 'User' } },
+      repository: { full_name: 'acme-shop/checkout-service', name: 'checkout-service', owner: { login: 'acme-shop' } },
+    },
+  });
+
+  it('counts one vote per user on the newest incident of the pull request, and ignores readers', async () => {
+    // Act
+    const vote = await deliverWebhook(runtime.url, comment('acme-shop', 'Thanks.\n/guard feedback up found it', 1), SECRET);
+    const again = await deliverWebhook(runtime.url, comment('acme-shop', '/guard feedback up', 2), SECRET);
+    const reader = await deliverWebhook(runtime.url, comment('drive-by', '/guard feedback down', 3), SECRET);
+    const chatter = await deliverWebhook(runtime.url, comment('acme-shop', 'looks good', 4), SECRET);
+
+    // Assert
+    const newest = `gh-${REPOSITORY_ID}-11863000001-1`;
+    expect(vote.body).toEqual({ incidentId: newest, vote: 'up', counted: true });
+    expect(again.body).toEqual({ incidentId: newest, vote: 'up', counted: false });
+    expect(reader.body.ignored).toBe('drive-by has read access; feedback needs write access');
+    expect(chatter.body.ignored).toBe('no /guard command');
+    expect(await incident(newest)).toMatchObject({ feedbackUp: 1, feedbackDown: 0 });
+  });
+
+  it('refuses a forged comment', async () => {
+    const forged = await deliverWebhook(runtime.url, comment('acme-shop', '/guard feedback down', 5), 'not-the-secret');
+
+    expect(forged.status).toBe(401);
   });
 });
 
@@ -179,5 +216,54 @@ describe('quality gate: POST /gates/evaluate', () => {
     expect(critical.body.reasons.join(' ')).toContain('critical vulnerabilities rose by 1');
     expect(failingMain.body).toMatchObject({ decision: 'fail', accepted: false });
     expect(after.body.baseline).toMatchObject({ runs: 3, means: { coverage_pct: 81 } });
+  });
+});
+
+describe('guard kb and guard experiments against the runtime\'s tables', () => {
+  function capture(): CliIO & { lines: string[]; errors: string[] } {
+    const lines: string[] = [];
+    const errors: string[] = [];
+    return { lines, errors, out: (t) => lines.push(t), err: (t) => errors.push(t), stdin: (async function* () {})() };
+  }
+
+  it('imports a CSV once, reports bad rows, and finds the entries by text', async () => {
+    // Arrange
+    const file = join(dataDir, 'history.csv');
+    await writeFile(
+      file,
+      [
+        'timestamp,title,description,service,severity,resolution_time,solution,tags,success',
+        '2026-10-01T10:00:00Z,Integration tests time out,"Error: Timeout of 5000ms exceeded, waiting for postgres",orders,high,30,"Re-ran the job; raised the pool size",timeout,true',
+        '2026-10-02T10:00:00Z,Integration tests time out,"Error: Timeout of 5000ms exceeded, waiting for postgres",orders,high,25,Re-ran the job,timeout,false',
+        '2026-10-03T10:00:00Z,,missing title,orders,low,,,,maybe',
+      ].join('\n'),
+    );
+    const kb = createKbCommand(async () => runtime.learning);
+
+    // Act
+    const io = capture();
+    const code = await kb.run(['import', file, '--quiet'], io);
+    const repeat = capture();
+    await kb.run(['import', file, '--quiet'], repeat);
+    const search = capture();
+    await kb.run(['search', 'postgres', 'timeout'], search);
+
+    // Assert
+    expect(code).toBe(1);
+    expect(io.lines).toEqual(['imported 2 of 3 rows (0 already imported, 1 invalid)']);
+    expect(io.errors[0]).toMatch(/^row 3: title/);
+    expect(repeat.lines).toEqual(['imported 0 of 3 rows (2 already imported, 1 invalid)']);
+    expect(search.lines[0]).toMatch(/imported\s+timeout .* re-running the failed jobs 1\/2 .*Integration tests time out/);
+  });
+
+  it('shows an experiment\'s table and decision', async () => {
+    const io = capture();
+
+    const code = await createExperimentsCommand(async () => runtime.learning).run(['show', 'triage-strategy'], io);
+
+    expect(code).toBe(0);
+    expect(io.lines[0]).toContain('experiment triage-strategy (running)');
+    expect(io.lines[0]).toContain('variant');
+    expect(io.lines[0]).toMatch(/decision: (continue|collecting)/);
   });
 });

@@ -2,7 +2,9 @@ import type { Config } from '../../shared/config.js';
 import { loadConfig } from '../../shared/config.js';
 import { staticGitHubClients } from '../../shared/github/clients.js';
 import type { AnalysisResult, Analyzer, EscalationMessage, GitHubPort, RerunKey, RerunLedger } from '../../shared/ports.js';
-import { type StepDeps, silentLogger } from '../../shared/steps/deps.js';
+import type { GuardCounters, GuardStore } from '../../shared/remediation/guard-store.js';
+import type { RunbookRequest, RunbookRunner } from '../../shared/remediation/runbook-runner.js';
+import { type RemediationDeps, type StepDeps, silentLogger } from '../../shared/steps/deps.js';
 import { createMemoryStore } from './memory-store.js';
 
 /** A GitHubPort that records calls and keeps one comment per PR, for step unit tests. */
@@ -103,6 +105,55 @@ export function scriptedAnalyzer(result: Partial<AnalysisResult> | Error): Analy
   };
 }
 
+/** In-memory GuardStore with the DynamoDB one's semantics (limits checked at reservation). */
+export function createMemoryGuardStore(initial: Partial<GuardCounters> = {}): GuardStore & { reserved: number; outcomes: boolean[] } {
+  const counters: GuardCounters = {
+    automaticActionsLastHour: 0,
+    automaticActionsLastDay: 0,
+    recentOutcomes: { attempts: 0, failures: 0 },
+    ...initial,
+  };
+  const store = {
+    reserved: 0,
+    outcomes: [] as boolean[],
+    async read() {
+      return structuredClone(counters);
+    },
+    async reserve(_scope: string, limits: { perHour: number; perDay: number }) {
+      if (counters.automaticActionsLastHour >= limits.perHour || counters.automaticActionsLastDay >= limits.perDay) return false;
+      counters.automaticActionsLastHour += 1;
+      counters.automaticActionsLastDay += 1;
+      store.reserved += 1;
+      return true;
+    },
+    async recordOutcome(_scope: string, succeeded: boolean) {
+      store.outcomes.push(succeeded);
+      counters.recentOutcomes.attempts += 1;
+      if (!succeeded) counters.recentOutcomes.failures += 1;
+    },
+  };
+  return store;
+}
+
+/** A RunbookRunner that records starts and answers a scripted final status. */
+export function createScriptedRunbookRunner(finalStatus = 'Success'): RunbookRunner & { started: RunbookRequest[] } {
+  const started: RunbookRequest[] = [];
+  return {
+    started,
+    async start(request) {
+      started.push(request);
+      return { executionId: `exec-${started.length}` };
+    },
+    async status(executionId) {
+      return { executionId, status: finalStatus, failureMessage: finalStatus === 'Success' ? null : 'step failed' };
+    },
+  };
+}
+
+export function remediationDeps(overrides: Partial<RemediationDeps> = {}): RemediationDeps {
+  return { policyFile: {}, runbooks: [], guards: createMemoryGuardStore(), runner: createScriptedRunbookRunner(), ...overrides };
+}
+
 /** Step dependencies for unit tests; `github` is one port for every installation (or none). */
 export function stepDeps(
   overrides: Omit<Partial<StepDeps>, 'github'> & { github?: GitHubPort | null; env?: Record<string, string> } = {},
@@ -125,6 +176,7 @@ export function stepDeps(
     },
     clock,
     logger: silentLogger,
+    remediation: remediationDeps(),
     ...rest,
     github: staticGitHubClients(github),
   };

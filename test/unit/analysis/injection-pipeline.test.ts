@@ -196,7 +196,7 @@ describe('prompt-injection corpus through the pipeline', () => {
     const comment = renderComment(incident);
 
     // Assert: nothing was done on GitHub (no re-run, no pull request, no merge; the comment is notify's job).
-    const readOnly = new Set(['listFailedJobs', 'openJobLog', 'listAnnotations', 'findPullRequestsForCommit', 'repositoryPermission', 'botLogin']);
+    const readOnly = new Set(['listFailedJobs', 'openJobLog', 'listAnnotations', 'findPullRequestsForCommit', 'repositoryPermission', 'botLogin', 'listIssueLabels', 'readFile']);
     expect(github.calls.filter((call) => !readOnly.has(call.method))).toEqual([]);
     expect(['comment_only', 'escalate']).toContain(incident.decision?.action);
 

@@ -14,8 +14,8 @@ function input(overrides: Partial<PlanInput> = {}, policy: Partial<RepositoryPol
     knowledge: null,
     variant: null,
     policy: { ...DEFAULT_POLICY, ...policy },
-    guards: { killSwitchLabelSet: false, automaticActionsLastHour: 0, automaticActionsLastDay: 0, recentOutcomes: { attempts: 0, failures: 0 }, rerunsForCommit: 0 },
-    capabilities: { github: true, pullRequest: true, runbook: null },
+    guards: { killSwitchLabelSet: false, automaticActionsLastHour: 0, automaticActionsLastDay: 0, recentOutcomes: { attempts: 0, failures: 0 }, rerunsForCommit: 0, ownRerun: false },
+    capabilities: { github: true, pullRequest: true, rerun: true, runbook: null },
     ...overrides,
   };
 }
@@ -24,7 +24,7 @@ const alarm = (overrides: Partial<PlanInput> = {}, policy: Partial<RepositoryPol
   input({
     source: 'cloudwatch', repository: null, category: 'infrastructure', severity: 'medium',
     analysis: { proposedAction: 'run_runbook', confidence: 0.85, rationale: 'known alarm', hasPatch: false },
-    capabilities: { github: false, pullRequest: false, runbook: { alarmNamePrefix: 'api-', document: 'Restart-Api', parameters: {}, severity: 'medium', description: '' } },
+    capabilities: { github: false, pullRequest: false, rerun: false, runbook: { alarmNamePrefix: 'api-', document: 'Restart-Api', parameters: {}, severity: 'medium', description: '' } },
     ...overrides,
   }, policy);
 
@@ -34,7 +34,7 @@ describe('planRemediation', () => {
   it.each<[string, PlanInput, string, RegExp]>([
     ['a confident transient failure is re-run', input(), 'rerun_failed_jobs', /re-run the failed jobs/],
     ['confidence below the re-run threshold only comments', input({ analysis: { proposedAction: 'rerun_failed_jobs', confidence: 0.55, rationale: '', hasPatch: false } }), 'comment_only', /0\.55 is below the 0\.60/],
-    ['a re-run already spent on this commit escalates', input({ guards: guards({ rerunsForCommit: 1 }) }), 'escalate', /after 1 automatic re-run/],
+    ['a re-run already spent on this commit escalates', input({ guards: guards({ rerunsForCommit: 1 }) }), 'escalate', /already re-run automatically 1 time\(s\) for this commit \(limit 1\)/],
     ['the configured kill switch stops automatic actions', input({}, { killSwitch: true }), 'comment_only', /kill switch is on/],
     ['the kill-switch label stops automatic actions', input({ guards: guards({ killSwitchLabelSet: true }) }), 'comment_only', /"guard:pause" label/],
     ['an open circuit breaker stops automatic actions', input({ guards: guards({ recentOutcomes: { attempts: 6, failures: 4 } }) }), 'comment_only', /circuit breaker open: 4 of the last 6/],
@@ -42,18 +42,20 @@ describe('planRemediation', () => {
     ['the hourly rate limit', input({ guards: guards({ automaticActionsLastHour: 10 }) }), 'comment_only', /10 automatic actions in the last hour \(limit 10\)/],
     ['the daily rate limit', input({ guards: guards({ automaticActionsLastDay: 50 }) }), 'comment_only', /50 automatic actions today/],
     ['an action the repository does not allow', input({}, { actions: { ...DEFAULT_POLICY.actions, rerun_failed_jobs: { allowed: false, minConfidence: 0.6 } } }), 'comment_only', /not allowed by this repository's policy/],
-    ['no GitHub credentials', input({ capabilities: { github: false, pullRequest: true, runbook: null } }), 'comment_only', /needs GitHub credentials/],
+    ['no GitHub credentials', input({ capabilities: { github: false, pullRequest: true, rerun: true, runbook: null } }), 'comment_only', /needs GitHub credentials/],
     ['a fix PR with a validated patch at high confidence', input({ category: 'lint', analysis: { proposedAction: 'open_fix_pr', confidence: 0.93, rationale: '', hasPatch: true } }), 'open_fix_pr', /open a fix PR/],
     ['a fix PR below 0.9', input({ analysis: { proposedAction: 'open_fix_pr', confidence: 0.85, rationale: '', hasPatch: true } }), 'comment_only', /0\.85 is below the 0\.90/],
     ['a fix PR without a patch', input({ analysis: { proposedAction: 'open_fix_pr', confidence: 0.95, rationale: '', hasPatch: false } }), 'comment_only', /needs a patch/],
     ['a runbook proposed for a CI run', input({ analysis: { proposedAction: 'run_runbook', confidence: 0.95, rationale: '', hasPatch: false } }), 'comment_only', /runbooks only answer alarms/],
     ['a re-run proposed for an alarm', alarm({ analysis: { proposedAction: 'rerun_failed_jobs', confidence: 0.95, rationale: '', hasPatch: false } }), 'escalate', /only applies to GitHub runs/],
     ['an alarm with its mapped runbook', alarm(), 'run_runbook', /allow-listed runbook Restart-Api/],
-    ['an alarm without a mapped runbook', alarm({ capabilities: { github: false, pullRequest: false, runbook: null } }), 'escalate', /no runbook is allow-listed/],
+    ['an alarm without a mapped runbook', alarm({ capabilities: { github: false, pullRequest: false, rerun: false, runbook: null } }), 'escalate', /no runbook is allow-listed/],
     ['a runbook below 0.8 escalates', alarm({ analysis: { proposedAction: 'run_runbook', confidence: 0.7, rationale: '', hasPatch: false } }), 'escalate', /below the 0\.80/],
+    ['a check from another CI is not re-run here', input({ capabilities: { github: true, pullRequest: true, rerun: false, runbook: null } }), 'comment_only', /another CI system/],
+    ['our own re-run failing again escalates', input({ guards: guards({ ownRerun: true }) }), 'escalate', /failed again after our automatic re-run/],
     ['a failed stage escalates whatever was proposed', input({ stageErrors: ['classify: GitHubUnavailableError'] }), 'escalate', /pipeline stage failed/],
     ['no failure lines at all escalates', input({ failureLineCount: 0, category: 'unknown' }), 'escalate', /no failure lines/],
-    ['comment-only without a PR escalates', input({ capabilities: { github: true, pullRequest: false, runbook: null }, analysis: { proposedAction: 'comment_only', confidence: 0.7, rationale: '', hasPatch: false } }), 'escalate', /no pull request/],
+    ['comment-only without a PR escalates', input({ capabilities: { github: true, pullRequest: false, rerun: true, runbook: null }, analysis: { proposedAction: 'comment_only', confidence: 0.7, rationale: '', hasPatch: false } }), 'escalate', /no pull request/],
   ])('%s', (_name, given, action, reason) => {
     const plan = planRemediation(given);
 

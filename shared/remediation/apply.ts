@@ -1,0 +1,166 @@
+import type { AuditEntry, Decision, Incident, RemediationAction } from '../domain/incident.js';
+import { errorMessage } from '../errors.js';
+import type { GitHubPort, RerunKey } from '../ports.js';
+import type { StepDeps } from '../steps/deps.js';
+import { PatchRefusedError, FIX_PR_LABELS, buildFixFiles, fixBranchName, fixPrBody } from './fix-pr.js';
+import type { RemediationPlan } from './planner.js';
+import type { RepositoryPolicy } from './policy.js';
+import { followRunbook, succeeded } from './runbook-runner.js';
+import { automationClientToken, runbookFor, runbookParameters } from './runbooks.js';
+
+export interface ApplyContext {
+  incident: Incident;
+  plan: RemediationPlan;
+  policy: RepositoryPolicy;
+  github: GitHubPort | null;
+  rerunKey: RerunKey | null;
+  /** Guard-counter scope: the repository, or the alarm. */
+  scope: string;
+  /** `pipeline-guard`, or the login of whoever approved the plan. */
+  actor: string;
+}
+
+export interface ApplyResult {
+  action: RemediationAction;
+  applied: boolean;
+  result: string;
+  reason: string;
+}
+
+/**
+ * Executes a plan. Each automatic action first takes a slot from the shared rate limit (the planner read the
+ * counters, but another execution may have used the last slot since), and each step is appended to the audit
+ * trail. An action that cannot be carried out becomes an escalation with the reason, never a silent no-op.
+ */
+export async function applyPlan(context: ApplyContext, deps: StepDeps): Promise<ApplyResult> {
+  const { incident, plan, policy } = context;
+  const reason = plan.reasons.join('; ');
+  if (plan.dryRun) return { action: plan.action, applied: false, result: 'dry run: nothing applied', reason };
+  if (plan.action === 'comment_only') return { action: plan.action, applied: true, result: 'explained in the notification', reason };
+  if (plan.action === 'escalate') return { action: plan.action, applied: true, result: 'escalation is published by the notify stage', reason };
+
+  const escalate = (why: string): ApplyResult => ({
+    action: 'escalate',
+    applied: true,
+    result: 'escalation is published by the notify stage',
+    reason: `${plan.action} planned, not applied: ${why}`,
+  });
+  if (!(await deps.remediation.guards.reserve(context.scope, policy.rateLimits))) {
+    return escalate('the rate limit was reached by another execution meanwhile');
+  }
+
+  switch (plan.action) {
+    case 'rerun_failed_jobs':
+      return rerun(context, deps, reason, escalate);
+    case 'open_fix_pr':
+      return openFixPr(context, deps, reason, escalate);
+    case 'run_runbook':
+      return runRunbook(context, deps, reason, escalate);
+  }
+}
+
+async function rerun(
+  { incident, policy, github, rerunKey }: ApplyContext,
+  deps: StepDeps,
+  reason: string,
+  escalate: (why: string) => ApplyResult,
+): Promise<ApplyResult> {
+  if (!github || !rerunKey || !incident.repository || !incident.runId) return escalate('the run cannot be re-run from here');
+  const [owner, repo] = incident.repository.split('/') as [string, string];
+  const attempt = incident.runAttempt ?? 1;
+  // The conditional claim is the authority: a concurrent execution for the same commit may have taken the last
+  // slot since the planner read the ledger. The same incident (a retry of this step) is granted again.
+  const claim = await deps.reruns.claim(rerunKey, { incidentId: incident.id, runId: incident.runId, nextAttempt: attempt + 1, max: policy.autoRerunMax });
+  if (!claim.granted) {
+    return escalate(`another execution already used the automatic re-run for this commit (${claim.count} of ${policy.autoRerunMax}): needs a human`);
+  }
+  const outcome = await github.rerunFailedJobs({ owner, repo }, incident.runId, { expectedAttempt: attempt });
+  return {
+    action: 'rerun_failed_jobs',
+    applied: true,
+    reason,
+    result:
+      outcome === 'requested'
+        ? `re-run of run ${incident.runId} requested (automatic re-run ${claim.count} of ${policy.autoRerunMax} for this commit)`
+        : `run ${incident.runId} was already re-run past attempt ${attempt}; no second re-run requested`,
+  };
+}
+
+async function openFixPr(
+  { incident, github }: ApplyContext,
+  deps: StepDeps,
+  reason: string,
+  escalate: (why: string) => ApplyResult,
+): Promise<ApplyResult> {
+  const patch = incident.analysis?.patch?.diff;
+  if (!github || !patch || !incident.repository || !incident.headSha || !incident.branch) return escalate('no patch, branch or GitHub access');
+  const [owner, repo] = incident.repository.split('/') as [string, string];
+  try {
+    const files = await buildFixFiles(patch, (path) => github.readFile({ owner, repo }, path, incident.headSha as string));
+    const title = `Pipeline Guard: fix ${incident.category ?? 'CI'} failure in ${incident.workflowName ?? 'CI'}`.slice(0, 200);
+    const pull = await github.createFixPullRequest({ owner, repo }, {
+      baseBranch: incident.branch,
+      baseSha: incident.headSha,
+      branch: fixBranchName(incident.id),
+      title,
+      body: fixPrBody(incident),
+      labels: [...FIX_PR_LABELS],
+      commitMessage: `${title}\n\nProposed by Pipeline Guard for incident ${incident.id}. Review before merging.`,
+      files,
+    });
+    return { action: 'open_fix_pr', applied: true, reason, result: `fix PR #${pull.number} ${pull.outcome === 'existing' ? 'already open' : 'opened'} for review${pull.url ? `: ${pull.url}` : ''}` };
+  } catch (error) {
+    if (error instanceof PatchRefusedError) return escalate(error.message);
+    throw error;
+  }
+}
+
+async function runRunbook(
+  { incident, scope }: ApplyContext,
+  deps: StepDeps,
+  reason: string,
+  escalate: (why: string) => ApplyResult,
+): Promise<ApplyResult> {
+  const mapping = incident.alarm ? runbookFor(incident.alarm, deps.remediation.runbooks) : null;
+  if (!mapping || !incident.alarm) return escalate('no runbook is allow-listed for this alarm');
+  const { executionId } = await deps.remediation.runner.start({
+    document: mapping.document,
+    ...(mapping.documentVersion ? { documentVersion: mapping.documentVersion } : {}),
+    parameters: runbookParameters(mapping, incident.alarm),
+    clientToken: automationClientToken(incident.id),
+  });
+  const final = await followRunbook(deps.remediation.runner, executionId, {
+    pollMs: deps.config.RUNBOOK_POLL_SECONDS * 1000,
+    timeoutMs: deps.config.RUNBOOK_WAIT_SECONDS * 1000,
+  });
+  const ok = succeeded(final.status);
+  if (!final.status.includes('still running')) await deps.remediation.guards.recordOutcome(scope, ok);
+  const summary = `runbook ${mapping.document} (${executionId}) finished: ${final.status}${final.failureMessage ? ` — ${final.failureMessage}` : ''}`;
+  if (!ok) return { ...escalate(summary), result: summary };
+  return { action: 'run_runbook', applied: true, reason, result: summary };
+}
+
+/** Stores the decision and appends the audit entry and history line in one update. */
+export async function recordDecision(
+  incident: Incident,
+  outcome: ApplyResult,
+  dryRun: boolean,
+  actor: string,
+  deps: StepDeps,
+  status: AuditEntry['status'] = outcome.applied ? 'applied' : 'skipped',
+): Promise<Incident> {
+  const at = deps.clock().toISOString();
+  const decision: Decision = { action: outcome.action, reason: outcome.reason, applied: outcome.applied, result: outcome.result, dryRun, decidedAt: at };
+  return deps.incidents.update(
+    incident.id,
+    incident.status === 'resolved' ? { decision } : { decision, status: 'remediated' },
+    {
+      audit: [{ at, actor, action: outcome.action, status, detail: `${outcome.reason} — ${outcome.result}`.slice(0, 1000) }],
+      history: [{ at, event: `decision:${outcome.action}`, detail: `${outcome.reason} — ${outcome.result}`.slice(0, 1000) }],
+    },
+  );
+}
+
+export function failedOutcome(plan: RemediationPlan, error: unknown): ApplyResult {
+  return { action: plan.action, applied: false, reason: plan.reasons.join('; '), result: `failed: ${errorMessage(error)}`.slice(0, 300) };
+}

@@ -1,0 +1,146 @@
+import { describe, expect, it } from 'vitest';
+import type { AnalysisSummary } from '../../../shared/domain/incident.js';
+import { newIncident } from '../../../shared/domain/incident.js';
+import { githubIncidentFields, githubIncidentScope } from '../../../shared/domain/github-incident.js';
+import { alarmTriggerFromEvent, alarmEventSchema } from '../../../shared/domain/trigger.js';
+import { triggerFromWorkflowRun } from '../../../shared/ingest/github-webhook.js';
+import { parseRunbookMappings } from '../../../shared/remediation/runbooks.js';
+import { analyzeStep } from '../../../shared/steps/analyze.js';
+import { classifyStep } from '../../../shared/steps/classify.js';
+import { remediateStep } from '../../../shared/steps/remediate.js';
+import { loadAlarmEvent, loadWebhook } from '../../../infra/local/replay.js';
+import { createFakeGitHub, createMemoryGuardStore, createScriptedRunbookRunner, remediationDeps, scriptedAnalyzer, stepDeps } from '../../support/fakes.js';
+
+const PATCH = ['--- a/src/tax.ts', '+++ b/src/tax.ts', '@@ -1 +1 @@', '-export const rate = 0.2;', '+export const rate = 0.19;', ''].join('\n');
+
+function analysis(overrides: Partial<AnalysisSummary>): AnalysisSummary {
+  return {
+    provider: 'scripted', model: null, rootCause: 'the tax rate constant is wrong', fix: ['use 0.19'], confidence: 0.95,
+    proposedAction: 'open_fix_pr', rationale: 'one-line fix', evidence: ['Expected: 107.1'], latencyMs: 1, ...overrides,
+  };
+}
+
+async function githubIncident(deps: ReturnType<typeof stepDeps>['deps'], fields: Partial<AnalysisSummary>) {
+  const trigger = triggerFromWorkflowRun(structuredClone(loadWebhook('workflow_run-failure')).body as never, 'd-1');
+  await deps.incidents.create(
+    newIncident({ ...githubIncidentFields(trigger), category: 'test_failure', fingerprint: 'fp', failureLines: [{ line: 77, text: '● Invoice totals' }], analysis: analysis(fields) }, deps.clock()),
+    githubIncidentScope(trigger),
+  );
+  return trigger;
+}
+
+describe('remediate: plan, then apply', () => {
+  it('opens a labelled fix PR from the validated patch at the failing commit', async () => {
+    const github = createFakeGitHub();
+    github.files.set('src/tax.ts', 'export const rate = 0.2;\n');
+    const { deps } = stepDeps({ github: github.port });
+    const trigger = await githubIncident(deps, { patch: { diff: PATCH, files: ['src/tax.ts'] } });
+
+    const result = await remediateStep({ trigger }, deps);
+
+    expect(result).toMatchObject({ action: 'open_fix_pr', applied: true });
+    const [, request] = github.calls.find((c) => c.method === 'createFixPullRequest')?.args as [unknown, Record<string, any>];
+    expect(request).toMatchObject({
+      baseBranch: 'feature/tax-rounding', baseSha: '9f2c4e1ab37d5c6e8f901b2a3c4d5e6f7a8b9c0d', branch: `guard/fix-${trigger.incidentId}`,
+      labels: ['autofix', 'needs-review'], files: [{ path: 'src/tax.ts', content: 'export const rate = 0.19;\n' }],
+    });
+    expect(request.body).toContain('never merged by Pipeline Guard');
+    const incident = await deps.incidents.get(trigger.incidentId);
+    expect(incident?.decision?.result).toMatch(/fix PR #4242 opened for review/);
+    expect(incident?.audit?.map((a) => [a.status, a.action])).toEqual([['planned', 'open_fix_pr'], ['applied', 'open_fix_pr']]);
+  });
+
+  it('escalates instead of committing a patch that no longer applies', async () => {
+    const github = createFakeGitHub();
+    github.files.set('src/tax.ts', 'export const rate = 0.25;\n');
+    const { deps } = stepDeps({ github: github.port });
+    const trigger = await githubIncident(deps, { patch: { diff: PATCH, files: ['src/tax.ts'] } });
+
+    const result = await remediateStep({ trigger }, deps);
+
+    expect(result.action).toBe('escalate');
+    expect(github.calls.some((c) => c.method === 'createFixPullRequest')).toBe(false);
+    expect((await deps.incidents.get(trigger.incidentId))?.decision?.reason).toMatch(/does not apply cleanly to src\/tax\.ts/);
+  });
+
+  it('takes no automatic action while the kill-switch label is on the pull request', async () => {
+    const github = createFakeGitHub();
+    github.labels.add('guard:pause');
+    const { deps } = stepDeps({ github: github.port });
+    const trigger = await githubIncident(deps, { proposedAction: 'rerun_failed_jobs', confidence: 0.9 });
+
+    const result = await remediateStep({ trigger }, deps);
+
+    expect(result.action).toBe('comment_only');
+    expect(github.calls.some((c) => c.method === 'rerunFailedJobs')).toBe(false);
+  });
+
+  it('escalates when the rate limit fills between planning and applying', async () => {
+    const github = createFakeGitHub();
+    const guards = createMemoryGuardStore();
+    guards.reserve = async () => false;
+    const { deps } = stepDeps({ github: github.port, remediation: remediationDeps({ guards }) });
+    const trigger = await githubIncident(deps, { proposedAction: 'rerun_failed_jobs', confidence: 0.9 });
+
+    const result = await remediateStep({ trigger }, deps);
+
+    expect(result.action).toBe('escalate');
+    expect((await deps.incidents.get(trigger.incidentId))?.decision?.reason).toMatch(/rate limit was reached by another execution/);
+  });
+
+  it('waits for approval where the policy asks for it, then applies as the approver', async () => {
+    const github = createFakeGitHub();
+    const policyFile = { defaults: { requireApproval: [{ actions: ['rerun_failed_jobs' as const] }] } };
+    const { deps } = stepDeps({ github: github.port, remediation: remediationDeps({ policyFile }) });
+    const trigger = await githubIncident(deps, { proposedAction: 'rerun_failed_jobs', confidence: 0.9 });
+
+    const waiting = await remediateStep({ trigger }, deps);
+    const pending = await deps.incidents.get(trigger.incidentId);
+    const resumed = await remediateStep({ trigger, approval: { approvedBy: 'dana-dev' } }, deps);
+
+    expect(waiting).toMatchObject({ action: 'rerun_failed_jobs', applied: false, awaitingApproval: true, approvalTimeoutSeconds: 240 * 60 });
+    expect(pending?.status).toBe('awaiting_approval');
+    expect(resumed).toMatchObject({ action: 'rerun_failed_jobs', applied: true });
+    expect(github.calls.filter((c) => c.method === 'rerunFailedJobs')).toHaveLength(1);
+    const audit = (await deps.incidents.get(trigger.incidentId))?.audit ?? [];
+    expect(audit.map((a) => [a.actor, a.status])).toEqual([['pipeline-guard', 'awaiting_approval'], ['dana-dev', 'applied']]);
+  });
+});
+
+describe('remediate: alarm runbooks', () => {
+  const runbooks = parseRunbookMappings(JSON.stringify([
+    { alarmNamePrefix: 'checkout-api-', document: 'Restart-Checkout-Api', parameters: { Alarm: ['{{alarm.name}}'] }, severity: 'medium' },
+  ]));
+
+  async function alarmIncident(deps: ReturnType<typeof stepDeps>['deps']) {
+    const trigger = alarmTriggerFromEvent(alarmEventSchema.parse(loadAlarmEvent('alarm-state-alarm')));
+    await classifyStep({ trigger }, deps);
+    return trigger;
+  }
+
+  it('starts the mapped runbook, follows it to success and records the outcome for the breaker', async () => {
+    const runner = createScriptedRunbookRunner('Success');
+    const guards = createMemoryGuardStore();
+    const { deps } = stepDeps({ analyzer: scriptedAnalyzer({ proposedAction: 'run_runbook', confidence: 0.85 }), remediation: remediationDeps({ runbooks, runner, guards }) });
+    const trigger = await alarmIncident(deps);
+    await analyzeStep({ trigger }, deps);
+
+    const result = await remediateStep({ trigger }, deps);
+
+    expect(result).toMatchObject({ action: 'run_runbook', applied: true });
+    expect(runner.started).toEqual([expect.objectContaining({ document: 'Restart-Checkout-Api', parameters: { Alarm: ['checkout-api-5xx-rate'] } })]);
+    expect(guards.outcomes).toEqual([true]);
+  });
+
+  it('escalates when the runbook fails', async () => {
+    const runner = createScriptedRunbookRunner('Failed');
+    const { deps } = stepDeps({ analyzer: scriptedAnalyzer({ proposedAction: 'run_runbook', confidence: 0.85 }), remediation: remediationDeps({ runbooks, runner }) });
+    const trigger = await alarmIncident(deps);
+    await analyzeStep({ trigger }, deps);
+
+    const result = await remediateStep({ trigger }, deps);
+
+    expect(result.action).toBe('escalate');
+    expect((await deps.incidents.get(trigger.incidentId))?.decision?.result).toMatch(/Restart-Checkout-Api \(exec-1\) finished: Failed — step failed/);
+  });
+});
