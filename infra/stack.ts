@@ -57,6 +57,8 @@ import { TABLES, type TableDefinition } from '../shared/stores/tables.js';
 import { AlarmTriggerInput } from './constructs/alarm-trigger-input.js';
 import { type FunctionName, GuardFunction, type GuardFunctionProps, PROJECT_ROOT } from './constructs/guard-function.js';
 import { GuardTable } from './constructs/guard-table.js';
+import { parsePolicyFile } from '../shared/remediation/policy.js';
+import { parseRunbookMappings } from '../shared/remediation/runbooks.js';
 
 /** The pipeline definition; resolved from the module so synth and tests work from any directory. */
 export const ASL_PATH = join(PROJECT_ROOT, 'statemachines', 'incident-pipeline.asl.json');
@@ -81,6 +83,13 @@ export interface GuardSettings {
   readonly llmInputTokenBudget: number;
   readonly bedrockGuardrail?: { readonly id: string; readonly version: string };
   readonly alarmNamePrefix?: string;
+  /** The remediation policy file's JSON, validated at synth (context `policyFile`). */
+  readonly policyJson?: string;
+  /** The runbook allow-list's JSON, validated at synth (context `runbooksFile`), and the documents it names. */
+  readonly runbooks?: { readonly json: string; readonly documents: string[] };
+  /** Role the Automation documents assume (their AutomationAssumeRole); remediate may pass only this role. */
+  readonly runbookRoleArn?: string;
+  readonly runbookWaitSeconds: number;
 }
 
 /** Lambda's synchronous request limit is 6 MB including the API Gateway event envelope around the body. */
@@ -134,6 +143,27 @@ export function readSettings(scope: Construct): GuardSettings {
   };
   const positiveInt = (n: number) => Number.isInteger(n) && n > 0;
 
+  // Lambda caps all environment variables of a function at 4 KB together; a policy file must leave room for the rest.
+  const jsonFile = (key: string, validate: (text: string) => unknown): string | undefined => {
+    const path = raw(key);
+    if (path === undefined) return undefined;
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch (error) {
+      throw new SettingsError(`context value ${key}: cannot read ${path} (${error instanceof Error ? error.message : String(error)})`);
+    }
+    try {
+      validate(text);
+    } catch (error) {
+      throw new SettingsError(`context value ${key}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    const compact = JSON.stringify(JSON.parse(text));
+    if (Buffer.byteLength(compact) > 2048) throw new SettingsError(`context value ${key}: ${path} is over 2 KB as compact JSON; Lambda environment variables share 4 KB`);
+    return compact;
+  };
+  const runbooksFrom = (json: string | undefined) =>
+    json === undefined ? undefined : { json, documents: [...new Set(parseRunbookMappings(json).map((m) => m.document))] };
   const alertEmail = raw('alertEmail');
   if (alertEmail !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(alertEmail)) {
     throw new SettingsError(`context value alertEmail must be an e-mail address, got "${alertEmail}"`);
@@ -202,6 +232,10 @@ export function readSettings(scope: Construct): GuardSettings {
     ),
     ...optional('bedrockGuardrail', guardrailId === undefined ? undefined : { id: guardrailId, version: guardrailVersion ?? 'DRAFT' }),
     ...optional('alarmNamePrefix', raw('alarmNamePrefix')),
+    ...optional('policyJson', jsonFile('policyFile', (text) => parsePolicyFile(text))),
+    ...optional('runbooks', runbooksFrom(jsonFile('runbooksFile', (text) => parseRunbookMappings(text)))),
+    ...optional('runbookRoleArn', raw('runbookRoleArn')),
+    runbookWaitSeconds: number('runbookWaitSeconds', 300, (n) => Number.isInteger(n) && n >= 0 && n <= 780, 'a whole number of seconds between 0 and 780'),
   };
 }
 
@@ -377,8 +411,9 @@ export class PipelineGuardStack extends Stack {
 
     const remediate = fn('Remediate', {
       name: 'remediate',
-      description: 'Decides between comment-only, re-running failed jobs and escalation, and applies the plan',
-      timeout: Duration.seconds(60),
+      description: 'Plans the remediation under the policy, waits for approval or applies it (re-run, fix PR, runbook, escalation)',
+      // It follows a runbook for up to runbookWaitSeconds; the Remediate task allows 900 s.
+      timeout: Duration.seconds(settings.runbookWaitSeconds + 90),
       environment: {
         ...github,
         // The bot login tells our own re-runs apart (their triggering actor) from a person's.
@@ -386,10 +421,47 @@ export class PipelineGuardStack extends Stack {
         AUTO_RERUN_MAX: String(settings.autoRerunMax),
         RERUN_MIN_CONFIDENCE: String(settings.rerunMinConfidence),
         DRY_RUN: String(settings.dryRun),
+        RUNBOOK_WAIT_SECONDS: String(settings.runbookWaitSeconds),
+        ...(settings.policyJson ? { POLICY_JSON: settings.policyJson } : {}),
+        ...(settings.runbooks ? { RUNBOOKS_JSON: settings.runbooks.json } : {}),
       },
     })
       .useTable(incidents, 'readWrite')
       .useSecret(credentialKey, credentialSecret);
+    if (settings.runbooks && settings.runbooks.documents.length > 0) {
+      // Only the allow-listed documents can be started; AWS-owned documents have no account in their ARN.
+      remediate.role.addToPrincipalPolicy(
+        new PolicyStatement({
+          actions: ['ssm:StartAutomationExecution'],
+          resources: settings.runbooks.documents.flatMap((document) => [
+            `arn:${this.partition}:ssm:${this.region}:${this.account}:automation-definition/${document}:*`,
+            `arn:${this.partition}:ssm:${this.region}::automation-definition/${document}:*`,
+          ]),
+        }),
+      );
+      remediate.role.addToPrincipalPolicy(
+        new PolicyStatement({
+          actions: ['ssm:GetAutomationExecution'],
+          resources: [`arn:${this.partition}:ssm:${this.region}:${this.account}:automation-execution/*`],
+        }),
+      );
+      if (settings.runbookRoleArn) {
+        remediate.role.addToPrincipalPolicy(
+          new PolicyStatement({
+            actions: ['iam:PassRole'],
+            resources: [settings.runbookRoleArn],
+            conditions: { StringEquals: { 'iam:PassedToService': 'ssm.amazonaws.com' } },
+          }),
+        );
+      }
+      const reason =
+        'Automation definitions are versioned (:*) and execution ids are generated by SSM at start; both wildcards stay inside the allow-listed documents and this account.';
+      for (const document of settings.runbooks.documents) {
+        Validations.of(remediate).acknowledge({ id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ssm:<AWS::Region>:<AWS::AccountId>:automation-definition/${document}:*]`, reason });
+        Validations.of(remediate).acknowledge({ id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ssm:<AWS::Region>::automation-definition/${document}:*]`, reason });
+      }
+      Validations.of(remediate).acknowledge({ id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ssm:<AWS::Region>:<AWS::AccountId>:automation-execution/*]', reason });
+    }
 
     const notify = fn('Notify', {
       name: 'notify',
@@ -459,6 +531,8 @@ export class PipelineGuardStack extends Stack {
       .useSecret(credentialKey, credentialSecret)
       .setEnv('STATE_MACHINE_ARN', stateMachine.stateMachineArn);
     stateMachine.grantStartExecution(ingest);
+    // `/guard approve|reject` resumes an execution waiting on its approval task token.
+    stateMachine.grantTaskResponse(ingest);
 
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention });
     const api = new RestApi(this, 'WebhookApi', {

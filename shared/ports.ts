@@ -155,6 +155,13 @@ export interface EscalationPublisher {
   publish(message: EscalationMessage): Promise<{ messageId: string }>;
 }
 
+/** Resumes an execution waiting on a task token (the approval step). */
+export interface TaskTokenControl {
+  succeed(taskToken: string, output: Record<string, unknown>): Promise<void>;
+  /** `error` is the name the state machine's Catch sees (e.g. `ApprovalRejected`). */
+  fail(taskToken: string, error: string, cause: string): Promise<void>;
+}
+
 export interface WorkflowStarter {
   /**
    * Starts one workflow execution. `name` is deterministic for a failure, so a second start with the same

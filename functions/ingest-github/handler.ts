@@ -4,8 +4,8 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { loadConfig } from '../../shared/config.js';
 import { handleGithubWebhook } from '../../shared/ingest/github-webhook.js';
-import { createGitHub, createIncidents, createLearningDeps, createWebhookSecret, createWorkflowStarter } from '../../shared/runtime/deps.js';
-import { handleFeedbackWebhook } from '../../shared/knowledge/feedback.js';
+import { handleIssueCommentWebhook } from '../../shared/ingest/comment-commands.js';
+import { createGitHub, createIncidents, createLearningDeps, createTaskControl, createWebhookSecret, createWorkflowStarter } from '../../shared/runtime/deps.js';
 import { logger } from '../../shared/runtime/lambda.js';
 import { ConfigError, errorMessage } from '../../shared/errors.js';
 
@@ -22,14 +22,16 @@ const deps = {
   logger,
   // Read by recordWorkflowRecovery (it receives these deps): a recovery updates knowledge, experiments and metrics.
   learning: createLearningDeps(config, logger),
+  // `/guard approve|reject` resumes the execution waiting for approval.
+  tasks: createTaskControl(config),
 };
 
 async function ingest(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
   try {
     const request = { headers: event.headers ?? {}, body: event.body, isBase64Encoded: event.isBase64Encoded };
-    // `/guard feedback` comments go to the learning loop, which verifies the signature the same way.
+    // `/guard …` commands in PR comments (approve, reject, feedback) have their own handler; both verify the same way.
     const kind = Object.entries(request.headers).find(([key]) => key.toLowerCase() === 'x-github-event')?.[1];
-    const response = kind === 'issue_comment' ? await handleFeedbackWebhook(request, deps) : await handleGithubWebhook(request, deps);
+    const response = kind === 'issue_comment' ? await handleIssueCommentWebhook(request, deps) : await handleGithubWebhook(request, deps);
     return { statusCode: response.statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify(response.body) };
   } catch (error) {
     // GitHub shows the response to repository admins: never leak internals, but keep them in the log.

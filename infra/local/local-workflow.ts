@@ -40,6 +40,11 @@ export async function startLocalWorkflow(options: {
   stateMachineArn: string;
   tasks: Record<string, LocalTask>;
   registry: ExecutionRegistry;
+  /**
+   * `.waitForTaskToken` states: the task runs, then the state waits until SendTaskSuccess/SendTaskFailure with the
+   * token the task received (`$$.Task.Token`, passed in its input as `taskToken`), or until its timeout.
+   */
+  tokenTasks?: Record<string, LocalTask>;
   /** Delay per retry in ms (the ASL's backoff is seconds to minutes; locally that only slows things down). */
   retryDelayMs: number;
   onEvent?: (line: string) => void;
@@ -47,16 +52,51 @@ export async function startLocalWorkflow(options: {
   const definition = JSON.parse(substitute(readFileSync(options.aslPath, 'utf8'), options.substitutions));
   const machine = new StateMachine(definition, { validationOptions: { checkArn: false } });
   const running = new Set<Promise<unknown>>();
+  const aborts = new Map<string, () => void>();
+  /** Executions parked on a task token: they wait for a human, so `idle()` does not wait for them. */
+  const parked = new Set<string>();
+  const waiters = new Map<string, { execution: string; resolve: (output: unknown) => void; reject: (error: Error) => void }>();
+
+  function tokenIn(value: unknown): string | null {
+    if (!value || typeof value !== 'object') return null;
+    for (const [key, inner] of Object.entries(value)) {
+      if (key === 'taskToken' && typeof inner === 'string') return inner;
+      const found = tokenIn(inner);
+      if (found) return found;
+    }
+    return null;
+  }
+
+  const tasks: Record<string, LocalTask> = { ...options.tasks };
+  for (const [state, task] of Object.entries(options.tokenTasks ?? {})) {
+    tasks[state] = async (input) => {
+      const token = tokenIn(input);
+      if (!token) throw new Error(`state ${state} received no taskToken`);
+      const execution = token.split('#')[0] ?? token;
+      const waiting = new Promise<unknown>((resolve, reject) => waiters.set(token, { execution, resolve, reject }));
+      await task(input);
+      parked.add(execution);
+      try {
+        return await waiting;
+      } finally {
+        parked.delete(execution);
+        waiters.delete(token);
+      }
+    };
+  }
   const retryIntervalOverrides = Object.fromEntries(Object.keys(definition.States).map((name) => [name, options.retryDelayMs]));
 
   function run(name: string, executionArn: string, input: unknown) {
     const execution = machine.run(input as never, {
-      overrides: { taskResourceLocalHandlers: options.tasks as never, retryIntervalOverrides },
+      overrides: { taskResourceLocalHandlers: tasks as never, retryIntervalOverrides },
       context: {
+        // One token per execution is enough: the pipeline has one wait state.
+        Task: { Token: `${name}#${crypto.randomUUID()}` },
         Execution: { Id: executionArn, Name: name, StartTime: new Date().toISOString(), Input: input as never, RoleArn: 'arn:aws:iam::000000000000:role/local' },
         StateMachine: { Id: options.stateMachineArn, Name: 'incident-pipeline' },
       },
     });
+    aborts.set(name, execution.abort);
     const done = execution.result
       .then(() => options.registry.finish(name, 'SUCCEEDED', null))
       .catch(async (error: unknown) => {
@@ -64,8 +104,32 @@ export async function startLocalWorkflow(options: {
         options.onEvent?.(`execution ${name} failed: ${message}`);
         await options.registry.finish(name, 'FAILED', message);
       })
-      .finally(() => running.delete(done));
+      .finally(() => {
+        running.delete(done);
+        aborts.delete(name);
+        parked.delete(name);
+        // A wait that ended by timeout leaves its waiter behind; the token is dead with the execution.
+        for (const [token, waiter] of waiters) if (waiter.execution === name) waiters.delete(token);
+      });
     running.add(done);
+  }
+
+  function settleTask(target: string, body: { taskToken?: string; output?: string; error?: string; cause?: string }) {
+    const waiter = body.taskToken ? waiters.get(body.taskToken) : undefined;
+    if (!waiter) return { status: 400, body: { __type: 'TaskDoesNotExist', message: 'Task does not exist anymore' } };
+    if (target.endsWith('SendTaskSuccess')) {
+      let output: unknown;
+      try {
+        output = JSON.parse(body.output ?? '{}');
+      } catch {
+        return { status: 400, body: { __type: 'InvalidOutput', message: 'output is not JSON' } };
+      }
+      waiter.resolve(output);
+    } else {
+      waiter.reject(Object.assign(new Error(body.cause ?? ''), { name: body.error ?? 'States.TaskFailed' }));
+    }
+    waiters.delete(body.taskToken as string);
+    return { status: 200, body: {} };
   }
 
   async function startExecution(body: { stateMachineArn?: string; name?: string; input?: string }) {
@@ -93,14 +157,13 @@ export async function startLocalWorkflow(options: {
       void (async () => {
         const target = String(req.headers['x-amz-target'] ?? '');
         let result: { status: number; body: Record<string, unknown> };
-        if (target !== 'AWSStepFunctions.StartExecution') {
-          result = { status: 400, body: { __type: 'UnknownOperationException', message: `${target} is not supported locally` } };
-        } else {
-          try {
-            result = await startExecution(JSON.parse(Buffer.concat(chunks).toString('utf8')));
-          } catch (error) {
-            result = { status: 500, body: { __type: 'InternalFailure', message: String(error) } };
-          }
+        try {
+          const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+          if (target === 'AWSStepFunctions.StartExecution') result = await startExecution(body);
+          else if (target === 'AWSStepFunctions.SendTaskSuccess' || target === 'AWSStepFunctions.SendTaskFailure') result = settleTask(target, body);
+          else result = { status: 400, body: { __type: 'UnknownOperationException', message: `${target} is not supported locally` } };
+        } catch (error) {
+          result = { status: 500, body: { __type: 'InternalFailure', message: String(error) } };
         }
         res.writeHead(result.status, {
           'content-type': 'application/x-amz-json-1.0',
@@ -115,12 +178,20 @@ export async function startLocalWorkflow(options: {
 
   return {
     endpoint: `http://127.0.0.1:${port}`,
-    /** Resolves when every running execution has finished. */
+    /** Resolves when every execution has finished or is parked waiting for a human (a task token). */
     async idle() {
-      while (running.size > 0) await Promise.allSettled([...running]);
+      while (running.size > parked.size) await new Promise((resolve) => setTimeout(resolve, 5));
+    },
+    /** Executions currently waiting on a task token. */
+    waiting(): number {
+      return parked.size;
     },
     async close() {
       await this.idle();
+      // Executions still waiting for a human stop with the runtime (they would not survive a restart either);
+      // the incident keeps its pending approval on record.
+      for (const name of parked) aborts.get(name)?.();
+      while (running.size > 0) await Promise.allSettled([...running]);
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };

@@ -24,6 +24,7 @@ const STEP_FUNCTIONS = {
   KnowledgeLookup: 'knowledge-lookup',
   Analyze: 'analyze',
   Remediate: 'remediate',
+  ApplyApproved: 'remediate',
   Notify: 'notify',
 } as const;
 
@@ -193,6 +194,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     return {};
   };
 
+  // AwaitApproval is `lambda:invoke.waitForTaskToken` on notify: the function gets the `Payload`, the state then waits.
+  const notify = await importHandler('notify', generation);
+  const tokenTasks: Record<string, LocalTask> = {
+    AwaitApproval: (input) => notify((input as { Payload?: unknown }).Payload, lambdaContext('notify')),
+  };
   const workflow = await startLocalWorkflow({
     aslPath: join(root, 'statemachines', 'incident-pipeline.asl.json'),
     substitutions: {
@@ -204,6 +210,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     },
     stateMachineArn,
     tasks,
+    tokenTasks,
     registry,
     retryDelayMs: options.retryDelayMs ?? 250,
     onEvent: log,

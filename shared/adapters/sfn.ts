@@ -1,5 +1,5 @@
-import { ExecutionAlreadyExists, type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import type { WorkflowStarter } from '../ports.js';
+import { ExecutionAlreadyExists, type SFNClient, SendTaskFailureCommand, SendTaskSuccessCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import type { TaskTokenControl, WorkflowStarter } from '../ports.js';
 
 /**
  * Starts Step Functions executions by name. For a Standard workflow a second start with the same name is
@@ -20,6 +20,19 @@ export function createSfnStarter(client: SFNClient, stateMachineArn: string): Wo
         }
         throw error;
       }
+    },
+  };
+}
+
+/** SendTaskSuccess / SendTaskFailure for executions waiting on a task token. */
+export function createSfnTaskControl(client: SFNClient): TaskTokenControl {
+  return {
+    async succeed(taskToken, output) {
+      await client.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
+    },
+    async fail(taskToken, error, cause) {
+      // Step Functions limits error to 256 and cause to 32,768 characters.
+      await client.send(new SendTaskFailureCommand({ taskToken, error: error.slice(0, 256), cause: cause.slice(0, 32_768) }));
     },
   };
 }

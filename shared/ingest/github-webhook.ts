@@ -1,4 +1,3 @@
-import type { Webhooks } from '@octokit/webhooks';
 import { z } from 'zod';
 import { newIncident } from '../domain/incident.js';
 import {
@@ -19,23 +18,11 @@ import {
 import type { StepLogger } from '../steps/deps.js';
 import { recordWorkflowRecovery } from '../steps/record-outcome.js';
 import type { IncidentStore } from '../stores/incident-store.js';
+import { type VerifyDeps, type WebhookRequest, type WebhookResponse, refuse, reply, verifyDelivery } from './verify.js';
 
-/** A transport-neutral webhook request: what API Gateway and the local server both provide. */
-export interface WebhookRequest {
-  headers: Record<string, string | undefined>;
-  body: string | null;
-  isBase64Encoded: boolean;
-}
+export type { WebhookRequest, WebhookResponse } from './verify.js';
 
-export interface WebhookResponse {
-  statusCode: number;
-  body: Record<string, unknown>;
-}
-
-export interface IngestDeps {
-  /** Built once per process from the webhook secret; verifies `X-Hub-Signature-256`. */
-  webhooks: Pick<Webhooks, 'verify'>;
-  maxBodyBytes: number;
+export interface IngestDeps extends VerifyDeps {
   incidents: IncidentStore;
   workflow: WorkflowStarter;
   /** For the recovery comment update; the client is the one of the delivery's App installation. */
@@ -115,15 +102,6 @@ const checkRunPayload = z.object({
   sender: actorSchema,
 });
 type CheckRunPayload = z.infer<typeof checkRunPayload>;
-
-function header(headers: WebhookRequest['headers'], name: string): string | undefined {
-  const wanted = name.toLowerCase();
-  for (const [key, value] of Object.entries(headers)) if (key.toLowerCase() === wanted) return value;
-  return undefined;
-}
-
-const reply = (statusCode: number, body: Record<string, unknown>): WebhookResponse => ({ statusCode, body });
-const refuse = (statusCode: number, message: string): WebhookResponse => reply(statusCode, { message });
 
 export function triggerFromWorkflowRun(payload: WorkflowRunPayload, deliveryId: string | null): GithubTrigger {
   const run = payload.workflow_run;
@@ -220,31 +198,9 @@ function invalid(event: string, error: z.ZodError): WebhookResponse {
  * becomes one incident and one workflow execution named after it, so a redelivery starts nothing new.
  */
 export async function handleGithubWebhook(request: WebhookRequest, deps: IngestDeps): Promise<WebhookResponse> {
-  const raw = request.body ?? '';
-  const bytes = request.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
-  if (bytes.length > deps.maxBodyBytes) {
-    return refuse(413, `body is ${bytes.length} bytes, over the ${deps.maxBodyBytes}-byte limit`);
-  }
-  const signature = header(request.headers, 'x-hub-signature-256');
-  if (!signature) return refuse(401, 'missing X-Hub-Signature-256 header');
-  const payloadText = bytes.toString('utf8');
-  let valid = false;
-  try {
-    valid = await deps.webhooks.verify(payloadText, signature);
-  } catch {
-    valid = false;
-  }
-  if (!valid) return refuse(401, 'X-Hub-Signature-256 does not match the body');
-
-  const event = header(request.headers, 'x-github-event');
-  if (!event) return refuse(400, 'missing X-GitHub-Event header');
-  const deliveryId = header(request.headers, 'x-github-delivery')?.slice(0, 100) ?? null;
-  let payload: unknown;
-  try {
-    payload = JSON.parse(payloadText);
-  } catch {
-    return refuse(400, 'body is not valid JSON');
-  }
+  const delivery = await verifyDelivery(request, deps);
+  if (!delivery.ok) return delivery.response;
+  const { event, deliveryId, payload } = delivery;
 
   if (event === 'ping') return reply(200, { ok: true });
   if (event === 'check_run') return handleCheckRun(payload, deliveryId, deps);

@@ -6,6 +6,12 @@ export const COMMENT_MARKER = '<!-- pipeline-guard:incident-comment -->';
 /** GitHub rejects comment bodies over 65,536 characters; stay clear of it. */
 export const MAX_COMMENT_CHARS = 60_000;
 
+const PROPOSAL_TEXT: Record<string, string> = {
+  rerun_failed_jobs: 'Re-run the failed jobs',
+  open_fix_pr: 'Open a fix pull request for review',
+  run_runbook: 'Run the allow-listed runbook',
+};
+
 const ACTION_TEXT: Record<string, string> = {
   comment_only: 'No automatic action —',
   rerun_failed_jobs: 'Re-ran the failed jobs —',
@@ -74,7 +80,12 @@ export function renderComment(incident: Incident): string {
       parts.push(analysis.fix.slice(0, 10).map((step, i) => `${i + 1}. ${escapeMarkdown(step)}`).join('\n'));
     }
   }
-  if (incident.decision) {
+  if (incident.approval?.status === 'pending' && incident.plan) {
+    parts.push(
+      `**Proposed:** ${PROPOSAL_TEXT[incident.plan.action] ?? escapeMarkdown(incident.plan.action)} — waiting for approval. ` +
+        `${escapeMarkdown(incident.plan.reasons.join('; '))}\n\nSomeone with write access can reply \`/guard approve\` or \`/guard reject <reason>\`.`,
+    );
+  } else if (incident.decision) {
     const action = ACTION_TEXT[incident.decision.action] ?? escapeMarkdown(incident.decision.action);
     const prefix = incident.decision.dryRun ? '(dry run) ' : '';
     parts.push(`**Action:** ${prefix}${action} ${escapeMarkdown(incident.decision.reason)}`);

@@ -75,7 +75,8 @@ function blockedBy(action: AutomaticAction, input: PlanInput): { reason: string;
   if (action !== 'run_runbook' && !input.capabilities.github) return { reason: `${action} needs GitHub credentials, none configured`, to: fallbackFor(input) };
   if (action === 'open_fix_pr' && !analysis.hasPatch) return { reason: 'a fix PR needs a patch, and the analysis has none that passed validation', to: fallbackFor(input) };
   if (!rule.allowed) return { reason: `${action} is not allowed by this repository's policy`, to: fallbackFor(input) };
-  if (analysis.confidence < rule.minConfidence) {
+  const operatorMapped = action === 'run_runbook' && input.capabilities.runbook !== null;
+  if (!operatorMapped && analysis.confidence < rule.minConfidence) {
     return { reason: `confidence ${fmt(analysis.confidence)} is below the ${fmt(rule.minConfidence)} needed for ${action}`, to: fallbackFor(input) };
   }
   if (policy.killSwitch) return { reason: 'the kill switch is on in the configuration: no automatic actions', to: fallbackFor(input) };
@@ -117,12 +118,22 @@ function needsApproval(action: RemediationAction, input: PlanInput): boolean {
  * proposes; the policy, the guards and the capabilities decide, and nothing outside the allow-list can result.
  */
 export function planRemediation(input: PlanInput): RemediationPlan {
-  const proposed = input.variant?.action ?? input.analysis.proposedAction;
   const reasons: string[] = [];
+  // A runbook mapping is the operator's standing decision for that alarm: it is proposed whatever the analysis
+  // says, and the confidence gate does not apply (the other guards and approval rules do).
+  const mapped = input.source === 'cloudwatch' && input.capabilities.runbook !== null;
+  if (mapped) reasons.push(`the alarm is mapped to runbook ${input.capabilities.runbook?.document}`);
+  const proposed = mapped ? 'run_runbook' : (input.variant?.action ?? input.analysis.proposedAction);
   if (input.variant) reasons.push(`experiment ${input.variant.experimentId}: variant ${input.variant.variant} proposes ${input.variant.action}`);
   const experiment = input.variant ? { experimentId: input.variant.experimentId, variant: input.variant.variant } : null;
-  const done = (action: RemediationAction, reason: string): RemediationPlan => {
+  const done = (chosen: RemediationAction, reason: string): RemediationPlan => {
     reasons.push(reason);
+    let action = chosen;
+    // A comment that admits it does not know is not an answer: a human should look.
+    if (action === 'comment_only' && input.analysis.confidence < input.policy.escalateBelowConfidence) {
+      action = 'escalate';
+      reasons.push(`confidence ${fmt(input.analysis.confidence)} is below ${fmt(input.policy.escalateBelowConfidence)}: escalated rather than only explained`);
+    }
     const requiresApproval = isAutomatic(action) && needsApproval(action, input);
     if (requiresApproval) reasons.push(`${action} needs approval from someone with write access (policy)`);
     if (input.policy.dryRun && isAutomatic(action)) reasons.push('dry run: the plan is recorded, nothing is applied');

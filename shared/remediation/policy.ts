@@ -41,6 +41,8 @@ const repositoryPolicy = z
         run_runbook: actionRule,
       })
       .strict(),
+    /** Below this analysis confidence, an incident that would only get a comment is escalated to a human. */
+    escalateBelowConfidence: z.number().min(0).max(1),
     /** Automatic re-runs per workflow run (all attempts of one head SHA and workflow together). */
     autoRerunMax: z.number().int().min(0).max(5),
     rateLimits: z.object({ perHour: z.number().int().min(0).max(1000), perDay: z.number().int().min(0).max(10_000) }).strict(),
@@ -76,6 +78,7 @@ export const DEFAULT_POLICY: RepositoryPolicy = {
     open_fix_pr: { allowed: true, minConfidence: 0.9 },
     run_runbook: { allowed: true, minConfidence: 0.8 },
   },
+  escalateBelowConfidence: 0.4,
   autoRerunMax: 1,
   rateLimits: { perHour: 10, perDay: 50 },
   circuitBreaker: { maxFailureRate: 0.5, windowHours: 24, minSamples: 4 },

@@ -5,7 +5,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { createOutbox } from '../adapters/outbox.js';
-import { createSfnStarter } from '../adapters/sfn.js';
+import { createSfnStarter, createSfnTaskControl } from '../adapters/sfn.js';
 import { createSnsPublisher } from '../adapters/sns.js';
 import { createConfiguredAnalyzers } from '../analysis/providers.js';
 import { type Config, requireConfig } from '../config.js';
@@ -13,7 +13,7 @@ import { ConfigError } from '../errors.js';
 import { normalizePrivateKey } from '../github/app-auth.js';
 import { type GitHubAuth, createGitHubClients, staticGitHubClients } from '../github/clients.js';
 import { createRecordedGitHub } from '../github/recorded.js';
-import type { Analyzer, EscalationPublisher, GitHubClients, RerunLedger, WorkflowStarter } from '../ports.js';
+import type { Analyzer, EscalationPublisher, GitHubClients, RerunLedger, TaskTokenControl, WorkflowStarter } from '../ports.js';
 import { createGuardStore } from '../remediation/guard-store.js';
 import { parsePolicyFile } from '../remediation/policy.js';
 import { createOutboxRunbookRunner, createSsmRunbookRunner } from '../remediation/runbook-runner.js';
@@ -134,10 +134,18 @@ export function createEscalations(config: Config): EscalationPublisher {
   throw new ConfigError('missing environment variable ESCALATION_TOPIC_ARN');
 }
 
+function sfnClient(config: Config): SFNClient {
+  return new SFNClient({ region: config.AWS_REGION, ...(config.SFN_ENDPOINT ? { endpoint: config.SFN_ENDPOINT } : {}) });
+}
+
 export function createWorkflowStarter(config: Config): WorkflowStarter {
   const { STATE_MACHINE_ARN } = requireConfig(config, 'STATE_MACHINE_ARN');
-  const client = new SFNClient({ region: config.AWS_REGION, ...(config.SFN_ENDPOINT ? { endpoint: config.SFN_ENDPOINT } : {}) });
-  return createSfnStarter(client, STATE_MACHINE_ARN);
+  return createSfnStarter(sfnClient(config), STATE_MACHINE_ARN);
+}
+
+/** Resumes executions waiting for approval (SendTaskSuccess / SendTaskFailure). */
+export function createTaskControl(config: Config): TaskTokenControl {
+  return createSfnTaskControl(sfnClient(config));
 }
 
 /** The configured analyzer and the offline one that ends every fallback chain (see `shared/analysis/providers.ts`). */

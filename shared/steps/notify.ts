@@ -43,14 +43,83 @@ async function loadOrCreate(state: PipelineState, deps: StepDeps): Promise<Incid
   return (await deps.incidents.get(trigger.incidentId)) as Incident;
 }
 
+const ACTION_WORDS: Record<string, string> = {
+  rerun_failed_jobs: 're-run the failed jobs',
+  open_fix_pr: 'open a fix pull request for review',
+  run_runbook: 'run the allow-listed runbook',
+};
+
+/** How the approval wait ended, from the AwaitApproval Catch (`ApprovalRejected`, `States.Timeout`, …). */
+async function recordApprovalOutcome(state: PipelineState, incident: Incident, deps: StepDeps): Promise<Incident> {
+  const caught = state.approvalError;
+  if (!caught || !incident.plan) return incident;
+  const at = deps.clock().toISOString();
+  const previous = incident.approval;
+  const timedOut = caught.Error === 'States.Timeout';
+  const rejected = caught.Error === 'ApprovalRejected';
+  const who = previous?.decidedBy ?? null;
+  const reason = timedOut
+    ? `nobody approved "${ACTION_WORDS[incident.plan.action] ?? incident.plan.action}" in time: a human should look`
+    : rejected
+      ? `${who ?? 'a maintainer'} rejected "${ACTION_WORDS[incident.plan.action] ?? incident.plan.action}"${previous?.reason ? `: ${previous.reason}` : ''}`
+      : `the approval step failed (${describeCaught(caught)}): a human should look`;
+  return deps.incidents.update(
+    incident.id,
+    {
+      approval: {
+        status: timedOut ? 'timed_out' : rejected ? 'rejected' : (previous?.status ?? 'pending'),
+        taskToken: null,
+        requestedAt: previous?.requestedAt ?? at,
+        decidedAt: previous?.decidedAt ?? at,
+        decidedBy: who,
+        reason: previous?.reason ?? null,
+      },
+      decision: { action: rejected ? 'comment_only' : 'escalate', reason, applied: false, result: 'nothing applied', dryRun: false, decidedAt: at },
+    },
+    { audit: [{ at, actor: who ?? 'pipeline-guard', action: incident.plan.action, status: rejected ? 'rejected' : 'skipped', detail: reason }] },
+  );
+}
+
+/**
+ * Approval request (the AwaitApproval task): stores the task token and tells humans what is proposed — on the
+ * pull request, or by e-mail for alarms and runs without one. The execution then waits for the token.
+ */
+async function requestApproval(state: PipelineState, taskToken: string, deps: StepDeps): Promise<NotifyResult> {
+  const at = deps.clock().toISOString();
+  let incident = await loadOrCreate(state, deps);
+  incident = await deps.incidents.update(incident.id, {
+    status: 'awaiting_approval',
+    approval: { status: 'pending', taskToken, requestedAt: at, decidedAt: null, decidedBy: null, reason: null },
+  });
+  const notifications: NotificationRecord[] = [];
+  const github = deps.github.forInstallation(incident.installationId);
+  if (incident.pullRequest && incident.repository && github) {
+    const [owner, repo] = incident.repository.split('/') as [string, string];
+    const result = await github.upsertComment({ owner, repo }, incident.pullRequest, COMMENT_MARKER, renderComment(incident));
+    notifications.push({ channel: 'github_comment', target: `${incident.repository}#${incident.pullRequest}`, outcome: result.outcome, detail: 'approval request', at });
+  } else {
+    const action = incident.plan ? ACTION_WORDS[incident.plan.action] ?? incident.plan.action : 'act';
+    const how =
+      `Pipeline Guard proposes to ${action}. To approve: aws stepfunctions send-task-success --task-token '${taskToken}' --task-output '{"approvedBy":"<your name>"}'` +
+      ` — to reject: aws stepfunctions send-task-failure --task-token '${taskToken}' --error ApprovalRejected --cause '<reason>'`;
+    const published = await deps.escalations.publish(renderEscalation(incident, how));
+    notifications.push({ channel: 'sns', target: 'escalation-topic', outcome: 'published', detail: published.messageId, at });
+  }
+  await deps.incidents.update(incident.id, {}, { notifications, history: [{ at, event: 'approval_requested', detail: notifications.map((n) => `${n.channel}:${n.outcome}`).join(', ') }] });
+  return { incidentId: incident.id, status: 'awaiting_approval', notifications: notifications.length };
+}
+
 /**
  * Notify stage: one PR comment per pull request (created once, then updated in place) and an SNS escalation
  * when a human is needed — the decision says so, a stage failed, or there is no PR to comment on.
  */
 export async function notifyStep(input: unknown, deps: StepDeps): Promise<NotifyResult> {
   const state = parseState(input);
+  const taskToken = (input as { approvalRequest?: { taskToken?: unknown } }).approvalRequest?.taskToken;
+  if (typeof taskToken === 'string' && taskToken.length > 0 && taskToken.length <= 4096) return requestApproval(state, taskToken, deps);
   const at = () => deps.clock().toISOString();
   let incident = await loadOrCreate(state, deps);
+  incident = await recordApprovalOutcome(state, incident, deps);
   const newErrors = stageErrorsOf(state, at()).filter(
     (error) => !incident.stageErrors.some((known) => known.stage === error.stage && known.error === error.error),
   );

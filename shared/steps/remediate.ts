@@ -140,7 +140,10 @@ export async function remediateStep(input: unknown, deps: StepDeps): Promise<Rem
     stageErrors: incident.stageErrors.filter((e) => e.stage === 'classify').map((e) => e.error),
     analysis: { proposedAction: analysis.proposedAction, confidence: analysis.confidence, rationale: analysis.rationale, hasPatch: Boolean(analysis.patch) },
     knowledge: incident.knowledge,
-    variant: null,
+    // An A/B variant chooses among allow-listed actions only; the guards still apply to what it chooses.
+    variant: incident.experiment
+      ? { experimentId: incident.experiment.experimentId, variant: incident.experiment.variant, action: incident.experiment.action }
+      : null,
     policy,
     guards: {
       ...counters,

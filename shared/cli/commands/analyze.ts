@@ -42,9 +42,12 @@ function render(analysis: LogAnalysis, source: string): string {
 export const analyzeCommand: Command = {
   name: 'analyze',
   summary: 'find the lines that explain a failed CI log',
-  usage: 'guard analyze <log-file | -> [--json] [--max-failures N] [--context N] [--max-bytes N]',
+  usage:
+    'guard analyze <log-file | -> [--json] [--explain] [--max-failures N] [--context N] [--max-bytes N]\n' +
+    '  --explain  also run the configured analyzer (ANALYZER, BEDROCK_MODEL_ID or LLM_BASE_URL; offline by default)\n' +
+    '             and print root cause, fix, confidence, proposed action, tokens and estimated cost',
   async run(argv, io) {
-    const args = parseArgs(argv, { flags: ['json'], values: ['max-failures', 'context', 'max-bytes'] });
+    const args = parseArgs(argv, { flags: ['json', 'explain'], values: ['max-failures', 'context', 'max-bytes'] });
     if (args.positionals.length !== 1) throw new UsageError('analyze needs exactly one log file (or - for stdin)');
     const path = args.positionals[0] ?? '-';
     const maxBytes = args.values.has('max-bytes') ? intOption(args, 'max-bytes', 0) : undefined;
@@ -54,7 +57,18 @@ export const analyzeCommand: Command = {
       contextLines: intOption(args, 'context', 3),
       ...(maxBytes === undefined ? {} : { maxBytes }),
     });
-    io.out(args.flags.has('json') ? JSON.stringify(analysis, null, 2) : render(analysis, path === '-' ? 'stdin' : path));
+    if (!args.flags.has('explain')) {
+      io.out(args.flags.has('json') ? JSON.stringify(analysis, null, 2) : render(analysis, path === '-' ? 'stdin' : path));
+      return 0;
+    }
+    // Loaded only for --explain: the model clients are not needed to read a log.
+    const [{ explainLog, formatExplanation }, { loadConfig }] = await Promise.all([import('../../analysis/index.js'), import('../../config.js')]);
+    const explanation = await explainLog(analysis, { config: loadConfig(process.env) });
+    io.out(
+      args.flags.has('json')
+        ? JSON.stringify({ analysis, explanation }, null, 2)
+        : `${render(analysis, path === '-' ? 'stdin' : path)}\n\n${formatExplanation(explanation)}`,
+    );
     return 0;
   },
 };

@@ -32,6 +32,23 @@ describe('guard CLI', () => {
     expect(io.stdout.join('\n')).toMatch(/analyze .*\n.*extract/);
   });
 
+  it('explains a log with the configured analyzer (offline without a model)', async () => {
+    const io = capture();
+    const saved = { ANALYZER: process.env.ANALYZER, BEDROCK_MODEL_ID: process.env.BEDROCK_MODEL_ID, LLM_BASE_URL: process.env.LLM_BASE_URL };
+    delete process.env.ANALYZER;
+    delete process.env.BEDROCK_MODEL_ID;
+    delete process.env.LLM_BASE_URL;
+    try {
+      expect(await main(['analyze', '--explain', SAMPLE], io)).toBe(0);
+    } finally {
+      for (const [key, value] of Object.entries(saved)) if (value !== undefined) process.env[key] = value;
+    }
+    const text = io.stdout.join('\n');
+    expect(text).toMatch(/analysis by offline \(configured: offline\)/);
+    expect(text).toMatch(/root cause: .*Invoice totals/);
+    expect(text).toMatch(/tokens: none \(no model was called\) · cost \$0/);
+  });
+
   it('rejects an unknown command with one line and a non-zero status', async () => {
     const io = capture();
     expect(await main(['frobnicate'], io)).toBe(2);

@@ -1,0 +1,57 @@
+import type { Webhooks } from '@octokit/webhooks';
+
+/** A transport-neutral webhook request: what API Gateway and the local server both provide. */
+export interface WebhookRequest {
+  headers: Record<string, string | undefined>;
+  body: string | null;
+  isBase64Encoded: boolean;
+}
+
+export interface WebhookResponse {
+  statusCode: number;
+  body: Record<string, unknown>;
+}
+
+export interface VerifyDeps {
+  /** Built once per process from the webhook secret; verifies `X-Hub-Signature-256`. */
+  webhooks: Pick<Webhooks, 'verify'>;
+  maxBodyBytes: number;
+}
+
+export type VerifiedDelivery =
+  | { ok: true; event: string; deliveryId: string | null; payload: unknown }
+  | { ok: false; response: WebhookResponse };
+
+export function header(headers: WebhookRequest['headers'], name: string): string | undefined {
+  const wanted = name.toLowerCase();
+  for (const [key, value] of Object.entries(headers)) if (key.toLowerCase() === wanted) return value;
+  return undefined;
+}
+
+export const reply = (statusCode: number, body: Record<string, unknown>): WebhookResponse => ({ statusCode, body });
+export const refuse = (statusCode: number, message: string): WebhookResponse => reply(statusCode, { message });
+
+/**
+ * The checks every delivery passes before anything reads it: size cap, HMAC over the raw (base64-decoded)
+ * bytes, the event header, then JSON. Each failure is a 4xx with a one-line reason.
+ */
+export async function verifyDelivery(request: WebhookRequest, deps: VerifyDeps): Promise<VerifiedDelivery> {
+  const raw = request.body ?? '';
+  const bytes = request.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
+  const fail = (response: WebhookResponse): VerifiedDelivery => ({ ok: false, response });
+  if (bytes.length > deps.maxBodyBytes) return fail(refuse(413, `body is ${bytes.length} bytes, over the ${deps.maxBodyBytes}-byte limit`));
+  const signature = header(request.headers, 'x-hub-signature-256');
+  if (!signature) return fail(refuse(401, 'missing X-Hub-Signature-256 header'));
+  const text = bytes.toString('utf8');
+  const valid = await deps.webhooks.verify(text, signature).catch(() => false);
+  if (!valid) return fail(refuse(401, 'X-Hub-Signature-256 does not match the body'));
+  const event = header(request.headers, 'x-github-event');
+  if (!event) return fail(refuse(400, 'missing X-GitHub-Event header'));
+  let payload: unknown;
+  try {
+    payload = JSON.parse(text);
+  } catch {
+    return fail(refuse(400, 'body is not valid JSON'));
+  }
+  return { ok: true, event, deliveryId: header(request.headers, 'x-github-delivery')?.slice(0, 100) ?? null, payload };
+}

@@ -1,0 +1,39 @@
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { actionsOf, allows, functionStatements, resourcesOf, synth } from './support.js';
+
+const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/remediation/${name}`, import.meta.url));
+
+describe('remediation settings', () => {
+  it('validates the policy and runbook files at synth and hands them to remediate', () => {
+    const synthesized = synth({ policyFile: fixture('policy.json'), runbooksFile: fixture('runbooks.json'), runbookRoleArn: 'arn:aws:iam::123456789012:role/automation' });
+    const remediate = Object.values(synthesized.template.findResources('AWS::Lambda::Function')).find((r) =>
+      String((r as { Properties: { Description?: string } }).Properties.Description).startsWith('Plans the remediation'),
+    ) as { Properties: { Environment: { Variables: Record<string, string> }; Timeout: number } };
+
+    expect(JSON.parse(remediate.Properties.Environment.Variables.POLICY_JSON ?? '{}')).toMatchObject({ defaults: { rateLimits: { perHour: 5 } } });
+    expect(JSON.parse(remediate.Properties.Environment.Variables.RUNBOOKS_JSON ?? '[]')[0].document).toBe('Restart-Checkout-Api');
+    expect(remediate.Properties.Timeout).toBe(390);
+    const statements = functionStatements(synthesized, 'remediate');
+    const start = statements.find((s) => actionsOf(s).includes('ssm:StartAutomationExecution'));
+    expect(JSON.stringify(resourcesOf(start!))).toContain('automation-definition/Restart-Checkout-Api:*');
+    expect(allows(statements, 'iam:PassRole', 'arn:aws:iam::123456789012:role/automation')).toBe(true);
+  });
+
+  it('grants no SSM or PassRole without a runbook allow-list', () => {
+    const statements = functionStatements(synth(), 'remediate');
+
+    expect(statements.some((s) => actionsOf(s).some((a) => a.startsWith('ssm:') || a === 'iam:PassRole'))).toBe(false);
+  });
+
+  it('lets ingest resume executions waiting for approval, and only ingest', () => {
+    const synthesized = synth();
+
+    expect(functionStatements(synthesized, 'ingest-github').some((s) => actionsOf(s).includes('states:SendTaskSuccess'))).toBe(true);
+    expect(functionStatements(synthesized, 'notify').some((s) => actionsOf(s).includes('states:SendTaskSuccess'))).toBe(false);
+  });
+
+  it('fails synth with the key name for an invalid policy file', () => {
+    expect(() => synth({ policyFile: fixture('runbooks.json') })).toThrow(/context value policyFile: policy file/);
+  });
+});

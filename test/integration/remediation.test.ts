@@ -1,0 +1,139 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Incident } from '../../shared/domain/incident.js';
+import { type RecordedWebhook, deliverAlarm, deliverWebhook, loadAlarmEvent, loadWebhook } from '../../infra/local/replay.js';
+import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.js';
+
+/**
+ * Guarded self-healing through the local runtime (recorded GitHub, outbox, local runbook runner): re-run once,
+ * escalate when unsure, wait for `/guard approve` from a writer, run an alarm's mapped runbook.
+ */
+const SECRET = 'remediation-secret';
+const FLAKY_RUN = 11870000001;
+const UNKNOWN_RUN = 11870000002;
+let runtime: LocalRuntime;
+let dataDir: string;
+
+const policy = {
+  repositories: { 'acme-shop/payments': { requireApproval: [{ actions: ['rerun_failed_jobs'] }] } },
+};
+const runbooks = [{ alarmNamePrefix: 'checkout-api-', document: 'Restart-Checkout-Api', parameters: { Alarm: ['{{alarm.name}}'] }, severity: 'medium' }];
+
+function failure(runId: number, mutate?: (body: Record<string, any>) => void): RecordedWebhook {
+  const webhook = structuredClone(loadWebhook('workflow_run-failure'));
+  const body = webhook.body as Record<string, any>;
+  body.workflow_run.id = runId;
+  mutate?.(body);
+  return webhook;
+}
+
+function comment(login: string, text: string, id: number): RecordedWebhook {
+  const repo = loadWebhook('workflow_run-failure').body.repository as Record<string, any>;
+  return {
+    headers: { 'content-type': 'application/json', 'x-github-event': 'issue_comment', 'x-github-delivery': `approval-${id}` },
+    body: {
+      action: 'created',
+      issue: { number: 1287, pull_request: { url: 'https://api.github.com/repos/acme-shop/payments/pulls/1287' } },
+      comment: { id, body: text, user: { login, type: 'User' } },
+      repository: { ...repo, name: 'payments', full_name: 'acme-shop/payments' },
+    },
+  };
+}
+
+async function incident(id: string): Promise<Incident> {
+  return (await (await fetch(`${runtime.url}/incidents/${id}`)).json()) as Incident;
+}
+
+async function outbox(kind: string): Promise<Array<Record<string, any>>> {
+  const text = await readFile(runtime.outboxPath, 'utf8').catch(() => '');
+  return text.split('\n').filter(Boolean).map((line) => JSON.parse(line)).filter((entry) => entry.kind === kind);
+}
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'guard-remediation-'));
+  runtime = await startLocalRuntime({
+    dataDir,
+    port: 0,
+    retryDelayMs: 0,
+    env: {
+      ...process.env, GITHUB_TOKEN: undefined, GITHUB_WEBHOOK_SECRET: SECRET, POWERTOOLS_LOG_LEVEL: 'SILENT',
+      POLICY_JSON: JSON.stringify(policy), RUNBOOKS_JSON: JSON.stringify(runbooks),
+    },
+  });
+});
+
+afterAll(async () => {
+  await runtime?.close();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('local runtime: guarded remediation', () => {
+  it('re-runs a confident flaky failure once, and escalates when the re-run fails too', async () => {
+    const first = await deliverWebhook(runtime.url, failure(FLAKY_RUN), SECRET);
+    await runtime.idle();
+    const second = await deliverWebhook(runtime.url, failure(FLAKY_RUN, (b) => (b.workflow_run.run_attempt = 2)), SECRET);
+    await runtime.idle();
+
+    const rerun = await incident(String(first.body.incidentId));
+    const again = await incident(String(second.body.incidentId));
+    expect(rerun).toMatchObject({ category: 'network', decision: { action: 'rerun_failed_jobs', applied: true } });
+    expect(rerun.audit?.map((a) => a.status)).toEqual(['planned', 'applied']);
+    expect(again.decision?.action).toBe('escalate');
+    expect(await outbox('github_rerun')).toHaveLength(1);
+  });
+
+  it('escalates a failure it cannot explain instead of acting', async () => {
+    const response = await deliverWebhook(runtime.url, failure(UNKNOWN_RUN), SECRET);
+    await runtime.idle();
+
+    const unsure = await incident(String(response.body.incidentId));
+    expect(unsure.category).toBe('unknown');
+    expect(unsure.decision?.action).toBe('escalate');
+    expect((await outbox('escalation')).some((e) => String(e.message).includes(unsure.id))).toBe(true);
+  });
+
+  it('waits for approval, refuses /guard approve from a reader and resumes for a writer', async () => {
+    const payments = (b: Record<string, any>) => {
+      b.repository.id = 800000001;
+      b.repository.name = 'payments';
+      b.repository.full_name = 'acme-shop/payments';
+    };
+    const response = await deliverWebhook(runtime.url, failure(FLAKY_RUN, payments), SECRET);
+    await runtime.idle();
+    const id = String(response.body.incidentId);
+    const waiting = await incident(id);
+
+    const refused = await deliverWebhook(runtime.url, comment('drive-by', '/guard approve', 1), SECRET);
+    const approved = await deliverWebhook(runtime.url, comment('acme-shop', 'Looks flaky.\n/guard approve', 2), SECRET);
+    await runtime.idle();
+    const done = await incident(id);
+    const late = await deliverWebhook(runtime.url, comment('acme-shop', '/guard reject too late', 3), SECRET);
+
+    expect(waiting).toMatchObject({ status: 'awaiting_approval', approval: { status: 'pending' }, plan: { action: 'rerun_failed_jobs', requiresApproval: true } });
+    const pendingComment = (await outbox('github_comment')).filter((c) => c.target === 'acme-shop/payments#1287')[0];
+    expect(pendingComment?.body).toMatch(/waiting for approval[\s\S]*\/guard approve/);
+    expect(refused.body).toEqual({ ignored: 'drive-by has read access; /guard approve needs write access' });
+    expect(approved).toEqual({ status: 202, body: { incidentId: id, decision: 'approve' } });
+    expect(done).toMatchObject({ status: 'notified', approval: { status: 'approved', decidedBy: 'acme-shop' }, decision: { action: 'rerun_failed_jobs', applied: true } });
+    expect(done.audit?.map((a) => [a.actor, a.status])).toEqual([
+      ['pipeline-guard', 'awaiting_approval'], ['acme-shop', 'approved'], ['acme-shop', 'applied'],
+    ]);
+    expect(late.status).toBe(409);
+    expect((await outbox('github_rerun')).filter((r) => r.target === 'acme-shop/payments')).toHaveLength(1);
+  });
+
+  it('runs the alarm\'s mapped runbook and resolves the incident when the alarm returns to OK', async () => {
+    const fired = await deliverAlarm(runtime.url, loadAlarmEvent('alarm-state-alarm'));
+    await runtime.idle();
+    const ok = await deliverAlarm(runtime.url, loadAlarmEvent('alarm-state-ok'));
+
+    const id = String(fired.body.incidentId);
+    expect(await outbox('runbook')).toEqual([expect.objectContaining({ document: 'Restart-Checkout-Api', parameters: { Alarm: ['checkout-api-5xx-rate'] } })]);
+    expect(ok.body).toEqual({ resolved: [id] });
+    const resolved = await incident(id);
+    expect(resolved).toMatchObject({ status: 'resolved', decision: { action: 'run_runbook', applied: true } });
+    expect(resolved.resolvedBy).toBe('alarm OK after the runbook');
+  });
+});
