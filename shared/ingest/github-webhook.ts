@@ -15,6 +15,8 @@ import {
   githubIncidentFields,
   githubIncidentScope,
 } from '../domain/github-incident.js';
+import type { Learning } from '../knowledge/learning.js';
+import type { GuardStore } from '../remediation/guard-store.js';
 import type { StepLogger } from '../steps/deps.js';
 import { recordWorkflowRecovery } from '../steps/record-outcome.js';
 import type { IncidentStore } from '../stores/incident-store.js';
@@ -29,6 +31,10 @@ export interface IngestDeps extends VerifyDeps {
   github: GitHubClients;
   clock: Clock;
   logger: StepLogger;
+  /** A recovery updates knowledge, experiment and repository counters. */
+  learning?: Learning;
+  /** A recovery after an automatic action counts as its success for the circuit breaker. */
+  guards?: GuardStore;
 }
 
 const FAILED_CONCLUSIONS = new Set(['failure', 'timed_out', 'startup_failure']);

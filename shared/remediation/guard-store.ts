@@ -9,6 +9,11 @@ import { BatchGetCommand, type BatchGetCommandOutput, type DynamoDBDocumentClien
 /** Buckets outlive the longest window they serve (a day, a week of breaker history); TTL then removes them. */
 const BUCKET_TTL_SECONDS = 8 * 86_400;
 
+/** The scope guard counters are kept per: the repository, or the alarm. */
+export function guardScope(incident: { repository: string | null; alarm: { name: string } | null; id: string }): string {
+  return incident.repository ? incident.repository.toLowerCase() : `alarm:${incident.alarm?.name ?? incident.id}`;
+}
+
 export interface GuardCounters {
   automaticActionsLastHour: number;
   automaticActionsLastDay: number;

@@ -14,7 +14,7 @@ import { normalizePrivateKey } from '../github/app-auth.js';
 import { type GitHubAuth, createGitHubClients, staticGitHubClients } from '../github/clients.js';
 import { createRecordedGitHub } from '../github/recorded.js';
 import type { Analyzer, EscalationPublisher, GitHubClients, RerunLedger, TaskTokenControl, WorkflowStarter } from '../ports.js';
-import { createGuardStore } from '../remediation/guard-store.js';
+import { type GuardStore, createGuardStore } from '../remediation/guard-store.js';
 import { parsePolicyFile } from '../remediation/policy.js';
 import { createOutboxRunbookRunner, createSsmRunbookRunner } from '../remediation/runbook-runner.js';
 import { parseRunbookMappings } from '../remediation/runbooks.js';
@@ -179,15 +179,20 @@ export function createLearningDeps(config: Config, logger: StepLogger, clock: ()
   });
 }
 
+/** Rate-limit and circuit-breaker counters (in the incidents table). */
+export function createGuards(config: Config, clock: () => Date = () => new Date()): GuardStore {
+  const client = createDocumentClient({
+    region: config.AWS_REGION,
+    ...(config.DYNAMODB_ENDPOINT ? { endpoint: config.DYNAMODB_ENDPOINT } : {}),
+  });
+  return createGuardStore({ client, tableName: config.INCIDENTS_TABLE, clock });
+}
+
 /**
  * The remediation policy file, runbook allow-list, guard counters and runbook runner. A bad policy or runbook
  * file fails at cold start with the variable's name rather than at the first incident.
  */
 export function createRemediationDeps(config: Config, clock: () => Date = () => new Date()): RemediationDeps {
-  const client = createDocumentClient({
-    region: config.AWS_REGION,
-    ...(config.DYNAMODB_ENDPOINT ? { endpoint: config.DYNAMODB_ENDPOINT } : {}),
-  });
   let policyText: string | undefined = config.POLICY_JSON;
   if (config.POLICY_FILE) {
     try {
@@ -209,7 +214,7 @@ export function createRemediationDeps(config: Config, clock: () => Date = () => 
   return {
     policyFile: policyText ? named(config.POLICY_FILE ? 'POLICY_FILE' : 'POLICY_JSON', () => parsePolicyFile(policyText as string)) : {},
     runbooks: named('RUNBOOKS_JSON', () => parseRunbookMappings(config.RUNBOOKS_JSON)),
-    guards: createGuardStore({ client, tableName: config.INCIDENTS_TABLE, clock }),
+    guards: createGuards(config, clock),
     runner,
   };
 }

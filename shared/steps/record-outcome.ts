@@ -2,6 +2,7 @@ import type { Incident } from '../domain/incident.js';
 import { type AlarmEvent, alarmEventSchema, alarmScope } from '../domain/trigger.js';
 import { ValidationError, errorMessage } from '../errors.js';
 import { COMMENT_MARKER, renderComment } from '../notify/comment.js';
+import { type GuardStore, guardScope } from '../remediation/guard-store.js';
 import type { StepDeps } from './deps.js';
 
 /** Open incidents resolved by one recovery event; bounded so a noisy scope cannot fan out without limit. */
@@ -11,7 +12,8 @@ export interface RecoveryResult {
   resolved: string[];
 }
 
-type OutcomeDeps = Pick<StepDeps, 'incidents' | 'clock' | 'github' | 'logger'> & Partial<Pick<StepDeps, 'learning'>>;
+type OutcomeDeps = Pick<StepDeps, 'incidents' | 'clock' | 'github' | 'logger'> &
+  Partial<Pick<StepDeps, 'learning'>> & { guards?: GuardStore };
 
 async function resolveIncident(
   incident: Incident,
@@ -28,6 +30,13 @@ async function resolveIncident(
     { ...extra, status: 'resolved', resolvedAt: at.toISOString(), timeToRecoverySeconds: seconds, resolvedBy },
     { history: [{ at: at.toISOString(), event: 'resolved', detail: resolvedBy }] },
   );
+  // The circuit breaker counts automatic actions that led to recovery (runbooks are counted when they finish).
+  const action = updated.decision?.applied ? updated.decision.action : null;
+  if (deps.guards && (action === 'rerun_failed_jobs' || action === 'open_fix_pr')) {
+    await deps.guards.recordOutcome(guardScope(updated), true).catch((error: unknown) => {
+      deps.logger.warn('could not record the action outcome for the circuit breaker', { incidentId: updated.id, error: errorMessage(error) });
+    });
+  }
   if (deps.learning) {
     // Knowledge, experiment and metrics counters; claimed once per incident, so a redelivery counts nothing twice.
     await deps.learning.onResolved(updated).catch((error: unknown) => {

@@ -2,6 +2,7 @@ import type { Incident, StoredPlan } from '../domain/incident.js';
 import { githubIncidentId } from '../domain/trigger.js';
 import { NotFoundError, errorMessage } from '../errors.js';
 import { applyPlan, failedOutcome, recordDecision } from '../remediation/apply.js';
+import { guardScope } from '../remediation/guard-store.js';
 import { type RemediationPlan, planRemediation } from '../remediation/planner.js';
 import { type RepositoryPolicy, type Severity, basePolicy, policyFor } from '../remediation/policy.js';
 import { type RunbookMapping, runbookFor, runbookSeverity } from '../remediation/runbooks.js';
@@ -57,10 +58,6 @@ function severityOf(incident: Incident, runbook: RunbookMapping | null): Severit
   return incident.category === 'security_scan' ? 'high' : 'medium';
 }
 
-function scopeOf(incident: Incident): string {
-  return incident.repository ? incident.repository.toLowerCase() : `alarm:${incident.alarm?.name ?? incident.id}`;
-}
-
 async function labelsOf(incident: Incident, github: GitHubPort | null, deps: StepDeps): Promise<string[]> {
   if (!github || !incident.repository || !incident.pullRequest) return [];
   const [owner, repo] = incident.repository.split('/') as [string, string];
@@ -105,7 +102,7 @@ export async function remediateStep(input: unknown, deps: StepDeps): Promise<Rem
     deps.config.DRY_RUN,
     basePolicy({ autoRerunMax: deps.config.AUTO_RERUN_MAX, rerunMinConfidence: deps.config.RERUN_MIN_CONFIDENCE }),
   );
-  const scope = scopeOf(incident);
+  const scope = guardScope(incident);
 
   const approval = state.approval;
   if (approval && incident.plan) {

@@ -1,0 +1,137 @@
+import { createHmac } from 'node:crypto';
+import { Webhooks } from '@octokit/webhooks';
+import { describe, expect, it } from 'vitest';
+import { newIncident } from '../../../shared/domain/incident.js';
+import { type CommentCommandDeps, handleIssueCommentWebhook, parseApprovalCommand } from '../../../shared/ingest/comment-commands.js';
+import { staticGitHubClients } from '../../../shared/github/clients.js';
+import type { Learning } from '../../../shared/knowledge/learning.js';
+import { silentLogger } from '../../../shared/steps/deps.js';
+import { notifyStep } from '../../../shared/steps/notify.js';
+import { triggerFromWorkflowRun } from '../../../shared/ingest/github-webhook.js';
+import { githubIncidentFields, githubIncidentScope } from '../../../shared/domain/github-incident.js';
+import { loadWebhook } from '../../../infra/local/replay.js';
+import { createMemoryStore } from '../../support/memory-store.js';
+import { createFakeGitHub, stepDeps } from '../../support/fakes.js';
+
+const SECRET = 'comment-secret';
+const INCIDENT = 'gh-714523861-11862439017-1';
+
+function delivery(login: string, body: string) {
+  const payload = JSON.stringify({
+    action: 'created',
+    issue: { number: 1287, pull_request: { url: 'x' } },
+    comment: { id: 1, body, user: { login, type: 'User' } },
+    repository: { full_name: 'acme-shop/checkout-service', name: 'checkout-service', owner: { login: 'acme-shop' } },
+  });
+  const signature = `sha256=${createHmac('sha256', SECRET).update(payload).digest('hex')}`;
+  return { headers: { 'x-github-event': 'issue_comment', 'x-hub-signature-256': signature }, body: payload, isBase64Encoded: false };
+}
+
+async function setup(taskError?: Error) {
+  const github = createFakeGitHub();
+  github.permissions.set('maintainer', 'maintain');
+  github.permissions.set('reader', 'read');
+  const incidents = createMemoryStore();
+  const trigger = triggerFromWorkflowRun(structuredClone(loadWebhook('workflow_run-failure')).body as never, 'd');
+  await incidents.create(
+    newIncident({
+      ...githubIncidentFields(trigger),
+      plan: { action: 'rerun_failed_jobs', proposed: 'rerun_failed_jobs', reasons: ['policy'], requiresApproval: true, dryRun: false, experiment: null, plannedAt: '2026-11-20T10:00:00Z' },
+      approval: { status: 'pending', taskToken: 'token-1', requestedAt: '2026-11-20T10:00:00Z', decidedAt: null, decidedBy: null, reason: null },
+    }, new Date('2026-11-20T10:00:00Z')),
+    githubIncidentScope(trigger),
+  );
+  const tasks: Array<[string, ...unknown[]]> = [];
+  const deps: CommentCommandDeps = {
+    webhooks: new Webhooks({ secret: SECRET }),
+    maxBodyBytes: 1_048_576,
+    incidents,
+    github: staticGitHubClients(github.port),
+    clock: () => new Date('2026-11-20T10:05:00Z'),
+    logger: silentLogger,
+    learning: { latestIncidentForPullRequest: async () => INCIDENT } as unknown as Learning,
+    tasks: {
+      async succeed(token, output) {
+        if (taskError) throw taskError;
+        tasks.push(['succeed', token, output]);
+      },
+      async fail(token, error, cause) {
+        if (taskError) throw taskError;
+        tasks.push(['fail', token, error, cause]);
+      },
+    },
+  };
+  return { deps, tasks, incidents };
+}
+
+describe('/guard approve and reject', () => {
+  it('parses the first command line of a comment', () => {
+    expect(parseApprovalCommand('LGTM\n/guard approve')).toEqual({ decision: 'approve', reason: null });
+    expect(parseApprovalCommand('/guard reject  not flaky, a real bug\u0007')).toEqual({ decision: 'reject', reason: 'not flaky, a real bug' });
+    expect(parseApprovalCommand('please /guard approve')).toBeNull();
+  });
+
+  it('resumes the waiting execution for a user with write access and records who decided', async () => {
+    const { deps, tasks, incidents } = await setup();
+
+    const response = await handleIssueCommentWebhook(delivery('maintainer', '/guard approve'), deps);
+
+    expect(response).toEqual({ statusCode: 202, body: { incidentId: INCIDENT, decision: 'approve' } });
+    expect(tasks).toEqual([['succeed', 'token-1', { approvedBy: 'maintainer' }]]);
+    const incident = await incidents.get(INCIDENT);
+    expect(incident?.approval).toMatchObject({ status: 'approved', decidedBy: 'maintainer', taskToken: null });
+    expect(incident?.audit).toEqual([expect.objectContaining({ actor: 'maintainer', status: 'approved', action: 'rerun_failed_jobs' })]);
+  });
+
+  it('sends the rejection reason as the task failure', async () => {
+    const { deps, tasks } = await setup();
+
+    await handleIssueCommentWebhook(delivery('maintainer', '/guard reject it is a real bug'), deps);
+
+    expect(tasks).toEqual([['fail', 'token-1', 'ApprovalRejected', 'it is a real bug']]);
+  });
+
+  it('refuses a user without write access and changes nothing', async () => {
+    const { deps, tasks, incidents } = await setup();
+
+    const response = await handleIssueCommentWebhook(delivery('reader', '/guard approve'), deps);
+
+    expect(response.body).toEqual({ ignored: 'reader has read access; /guard approve needs write access' });
+    expect(tasks).toEqual([]);
+    expect((await incidents.get(INCIDENT))?.approval?.status).toBe('pending');
+  });
+
+  it('answers 409 when the token was already used or expired', async () => {
+    const { deps } = await setup(Object.assign(new Error('Task Timed Out'), { name: 'TaskTimedOut' }));
+
+    const response = await handleIssueCommentWebhook(delivery('maintainer', '/guard approve'), deps);
+
+    expect(response.statusCode).toBe(409);
+  });
+
+  it('refuses a forged comment before reading it', async () => {
+    const { deps, tasks } = await setup();
+    const forged = { ...delivery('maintainer', '/guard approve'), body: delivery('maintainer', '/guard approve').body.replace('maintainer', 'attacker') };
+
+    expect((await handleIssueCommentWebhook(forged, deps)).statusCode).toBe(401);
+    expect(tasks).toEqual([]);
+  });
+});
+
+describe('notify after the approval wait', () => {
+  it('escalates when nobody approved in time', async () => {
+    const { deps, published } = stepDeps({ github: createFakeGitHub().port });
+    const { incidents } = await setup();
+    const incident = await incidents.get(INCIDENT);
+    await deps.incidents.create(incident!, null);
+    const trigger = triggerFromWorkflowRun(structuredClone(loadWebhook('workflow_run-failure')).body as never, 'd');
+
+    await notifyStep({ trigger, approvalError: { Error: 'States.Timeout', Cause: '' } }, deps);
+
+    const after = await deps.incidents.get(INCIDENT);
+    expect(after?.approval?.status).toBe('timed_out');
+    expect(after?.decision).toMatchObject({ action: 'escalate', applied: false });
+    expect(after?.decision?.reason).toMatch(/nobody approved "re-run the failed jobs" in time/);
+    expect(published).toHaveLength(1);
+  });
+});
