@@ -116,6 +116,9 @@ export interface KnowledgeRecommendation {
   source: 'experiment' | 'policy' | 'knowledge';
   detail: string;
   params?: Record<string, string>;
+  /** The experiment and variant behind an `experiment` or promoted `policy` recommendation. */
+  experimentId?: string;
+  variant?: string;
 }
 
 export interface KnowledgeSummary {

@@ -72,7 +72,14 @@ export function recommend(
     return { action: experiment.action, source: 'experiment', detail: `experiment ${experiment.experimentId}, variant ${experiment.variant}`, params: experiment.params };
   }
   if (policy) {
-    return { action: policy.action, source: 'policy', detail: `promoted from experiment ${policy.experimentId} (variant ${policy.variant}) for ${policy.scope.toLowerCase()}`, params: policy.params };
+    return {
+      action: policy.action,
+      source: 'policy',
+      detail: `promoted from experiment ${policy.experimentId} (variant ${policy.variant}) for ${policy.scope.toLowerCase()}`,
+      params: policy.params,
+      experimentId: policy.experimentId,
+      variant: policy.variant,
+    };
   }
   const proven = entries.find((e) => e.attempts >= RECOMMEND_MIN_ATTEMPTS && e.confidence >= RECOMMEND_MIN_CONFIDENCE);
   if (proven) {

@@ -27,8 +27,11 @@ export interface PlanInput {
   stageErrors: string[];
   analysis: { proposedAction: RemediationAction; confidence: number; rationale: string; hasPatch: boolean };
   knowledge: KnowledgeSummary | null;
-  /** The A/B variant the incident was assigned to, when its action is one of the allow-list. */
-  variant: { experimentId: string; variant: string; action: RemediationAction } | null;
+  /**
+   * The A/B variant the incident was assigned to, or a winner promoted from an earlier experiment to the default
+   * policy for this kind of failure. It replaces the analysis's proposal; it does not bypass any guard.
+   */
+  variant: { experimentId: string; variant: string; action: RemediationAction; promoted?: boolean } | null;
   policy: RepositoryPolicy;
   guards: GuardState;
   /** `rerun`: the failure is a GitHub Actions run (a check from another CI system is re-run there). */
@@ -124,8 +127,11 @@ export function planRemediation(input: PlanInput): RemediationPlan {
   const mapped = input.source === 'cloudwatch' && input.capabilities.runbook !== null;
   if (mapped) reasons.push(`the alarm is mapped to runbook ${input.capabilities.runbook?.document}`);
   const proposed = mapped ? 'run_runbook' : (input.variant?.action ?? input.analysis.proposedAction);
-  if (input.variant) reasons.push(`experiment ${input.variant.experimentId}: variant ${input.variant.variant} proposes ${input.variant.action}`);
-  const experiment = input.variant ? { experimentId: input.variant.experimentId, variant: input.variant.variant } : null;
+  if (input.variant) {
+    const { experimentId, variant, action, promoted } = input.variant;
+    reasons.push(promoted ? `promoted policy (experiment ${experimentId}, variant ${variant}) proposes ${action}` : `experiment ${experimentId}: variant ${variant} proposes ${action}`);
+  }
+  const experiment = input.variant && !input.variant.promoted ? { experimentId: input.variant.experimentId, variant: input.variant.variant } : null;
   const done = (chosen: RemediationAction, reason: string): RemediationPlan => {
     reasons.push(reason);
     let action = chosen;

@@ -3,7 +3,7 @@ import { githubIncidentId } from '../domain/trigger.js';
 import { NotFoundError, errorMessage } from '../errors.js';
 import { applyPlan, failedOutcome, recordDecision } from '../remediation/apply.js';
 import { guardScope } from '../remediation/guard-store.js';
-import { type RemediationPlan, planRemediation } from '../remediation/planner.js';
+import { type PlanInput, type RemediationPlan, planRemediation } from '../remediation/planner.js';
 import { type RepositoryPolicy, type Severity, basePolicy, policyFor } from '../remediation/policy.js';
 import { type RunbookMapping, runbookFor, runbookSeverity } from '../remediation/runbooks.js';
 import type { GitHubPort, RerunKey } from '../ports.js';
@@ -68,6 +68,17 @@ async function labelsOf(incident: Incident, github: GitHubPort | null, deps: Ste
     deps.logger.warn('could not read pull request labels; treating the kill switch as set', { error: errorMessage(error) });
     return ['(labels unavailable)'];
   }
+}
+
+function variantOf(incident: Incident): PlanInput['variant'] {
+  if (incident.experiment) {
+    return { experimentId: incident.experiment.experimentId, variant: incident.experiment.variant, action: incident.experiment.action };
+  }
+  const recommendation = incident.knowledge?.recommendation;
+  if (recommendation?.source === 'policy' && recommendation.experimentId && recommendation.variant) {
+    return { experimentId: recommendation.experimentId, variant: recommendation.variant, action: recommendation.action, promoted: true };
+  }
+  return null;
 }
 
 function toStoredPlan(plan: RemediationPlan, at: string): StoredPlan {
@@ -137,10 +148,8 @@ export async function remediateStep(input: unknown, deps: StepDeps): Promise<Rem
     stageErrors: incident.stageErrors.filter((e) => e.stage === 'classify').map((e) => e.error),
     analysis: { proposedAction: analysis.proposedAction, confidence: analysis.confidence, rationale: analysis.rationale, hasPatch: Boolean(analysis.patch) },
     knowledge: incident.knowledge,
-    // An A/B variant chooses among allow-listed actions only; the guards still apply to what it chooses.
-    variant: incident.experiment
-      ? { experimentId: incident.experiment.experimentId, variant: incident.experiment.variant, action: incident.experiment.action }
-      : null,
+    // An A/B variant (or a promoted winner) chooses among allow-listed actions only; the guards still apply.
+    variant: variantOf(incident),
     policy,
     guards: {
       ...counters,

@@ -87,3 +87,17 @@ describe('planRemediation', () => {
     expect(guarded.action).toBe('comment_only');
   });
 });
+
+describe('planRemediation with a promoted policy', () => {
+  it('takes the promoted winner as the proposal, labelled as such and not as an experiment', () => {
+    const plan = planRemediation(
+      input({
+        variant: { experimentId: 'exp-7', variant: 'rerun', action: 'rerun_failed_jobs', promoted: true },
+        analysis: { proposedAction: 'comment_only', confidence: 0.7, rationale: '', hasPatch: false },
+      }),
+    );
+
+    expect(plan).toMatchObject({ action: 'rerun_failed_jobs', experiment: null });
+    expect(plan.reasons[0]).toBe('promoted policy (experiment exp-7, variant rerun) proposes rerun_failed_jobs');
+  });
+});
