@@ -164,6 +164,8 @@ export interface NotificationRecord {
   outcome: 'created' | 'updated' | 'unchanged' | 'published' | 'skipped' | 'failed';
   detail: string | null;
   at: string;
+  /** The bot's PR comment, so its 👍/👎 reactions can be read later. */
+  commentId?: number;
 }
 
 export interface StageError {

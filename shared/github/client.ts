@@ -41,6 +41,7 @@ import {
   gitCommitSchema,
   gitObjectSchema,
   labelsPageSchema,
+  reactionsPageSchema,
   pullRequestListSchema,
   pullRequestSchema,
 } from './schemas.js';
@@ -579,6 +580,17 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubPort {
     },
 
     botLogin,
+
+    async listCommentReactions(repo, commentId) {
+      const what = `list reactions on comment ${commentId} in ${repo.owner}/${repo.repo}`;
+      const response = await call(what, 'GET /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions', {
+        owner: repo.owner,
+        repo: repo.repo,
+        comment_id: commentId,
+        per_page: 100,
+      });
+      return parseBody(reactionsPageSchema, response, what).map((r) => ({ user: r.user?.login ?? '', content: r.content, userType: r.user?.type ?? null }));
+    },
 
     async listIssueLabels(repo, issueNumber) {
       const what = `list labels of #${issueNumber} in ${repo.owner}/${repo.repo}`;

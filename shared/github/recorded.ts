@@ -88,6 +88,10 @@ export function createRecordedGitHub(options: { manifestPath: string; commentsPa
     async botLogin() {
       return options.botLogin ?? 'pipeline-guard[bot]';
     },
+    async listCommentReactions() {
+      // Nobody can react to a comment in the outbox.
+      return [];
+    },
     async listIssueLabels() {
       return [];
     },

@@ -64,3 +64,7 @@ export const gitObjectSchema = z.object({ sha: z.string().regex(/^[0-9a-f]{40,64
 export const gitCommitSchema = z.object({ sha: z.string(), tree: z.object({ sha: z.string() }) }).passthrough();
 export const pullRequestSchema = z.object({ number: z.number().int().positive(), html_url: z.string().nullable().optional() }).passthrough();
 export const pullRequestListSchema = z.array(pullRequestSchema).max(100);
+
+export const reactionsPageSchema = z
+  .array(z.object({ content: z.string().max(20), user: z.object({ login: z.string().max(100), type: z.string().max(50).optional() }).nullable().optional() }).passthrough())
+  .max(100);

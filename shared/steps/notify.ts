@@ -1,6 +1,7 @@
 import type { Incident, NotificationRecord, StageError } from '../domain/incident.js';
 import { newIncident } from '../domain/incident.js';
 import { errorMessage } from '../errors.js';
+import { collectReactionFeedback } from '../knowledge/reactions.js';
 import { COMMENT_MARKER, renderComment } from '../notify/comment.js';
 import { renderEscalation } from '../notify/escalation.js';
 import type { StepDeps } from './deps.js';
@@ -96,7 +97,7 @@ async function requestApproval(state: PipelineState, taskToken: string, deps: St
   if (incident.pullRequest && incident.repository && github) {
     const [owner, repo] = incident.repository.split('/') as [string, string];
     const result = await github.upsertComment({ owner, repo }, incident.pullRequest, COMMENT_MARKER, renderComment(incident));
-    notifications.push({ channel: 'github_comment', target: `${incident.repository}#${incident.pullRequest}`, outcome: result.outcome, detail: 'approval request', at });
+    notifications.push({ channel: 'github_comment', target: `${incident.repository}#${incident.pullRequest}`, outcome: result.outcome, detail: 'approval request', at, commentId: result.commentId });
   } else {
     const action = incident.plan ? ACTION_WORDS[incident.plan.action] ?? incident.plan.action : 'act';
     const how =
@@ -131,6 +132,7 @@ export async function notifyStep(input: unknown, deps: StepDeps): Promise<Notify
   if (incident.source === 'github' && incident.pullRequest && incident.repository) {
     if (github) {
       const [owner, repo] = incident.repository.split('/') as [string, string];
+      await collectReactionFeedback(incident, github, deps);
       const body = renderComment(incident);
       const result = await github.upsertComment({ owner, repo }, incident.pullRequest, COMMENT_MARKER, body);
       notifications.push({
@@ -139,6 +141,7 @@ export async function notifyStep(input: unknown, deps: StepDeps): Promise<Notify
         outcome: result.outcome,
         detail: result.url,
         at: at(),
+        commentId: result.commentId,
       });
       commented = true;
     } else {

@@ -1,6 +1,7 @@
 import type { Incident } from '../domain/incident.js';
 import { type AlarmEvent, alarmEventSchema, alarmScope } from '../domain/trigger.js';
 import { ValidationError, errorMessage } from '../errors.js';
+import { collectReactionFeedback } from '../knowledge/reactions.js';
 import { COMMENT_MARKER, renderComment } from '../notify/comment.js';
 import { type GuardStore, guardScope } from '../remediation/guard-store.js';
 import type { StepDeps } from './deps.js';
@@ -44,12 +45,14 @@ async function resolveIncident(
     });
   }
   const github = deps.github.forInstallation(updated.installationId);
+  // Reactions left on the comment while the incident was open are feedback on it.
+  await collectReactionFeedback(updated, github, deps);
   if ((options.updateComment ?? true) && updated.source === 'github' && updated.pullRequest && updated.repository && github) {
     const [owner, repo] = updated.repository.split('/') as [string, string];
     try {
       const result = await github.upsertComment({ owner, repo }, updated.pullRequest, COMMENT_MARKER, renderComment(updated));
       await deps.incidents.update(updated.id, {}, {
-        notifications: [{ channel: 'github_comment', target: `${updated.repository}#${updated.pullRequest}`, outcome: result.outcome, detail: 'recovery', at: at.toISOString() }],
+        notifications: [{ channel: 'github_comment', target: `${updated.repository}#${updated.pullRequest}`, outcome: result.outcome, detail: 'recovery', at: at.toISOString(), commentId: result.commentId }],
       });
     } catch (error) {
       // The recovery itself is recorded; a stale comment is not worth failing the webhook for.

@@ -108,6 +108,7 @@ export class FakeGitHub {
   /** Repository files by `path@sha`, served by the contents API. */
   readonly files = new Map<string, string>();
   readonly issueLabels = new Map<number, string[]>();
+  readonly reactions = new Map<number, Array<{ content: string; user: { login: string; type: string } }>>();
   readonly permissions = new Map<string, string>();
   readonly refs = new Map<string, string>();
   readonly pulls: Array<{ number: number; head: string; base: string; title: string; body: string; html_url: string }> = [];
@@ -298,6 +299,9 @@ export class FakeGitHub {
       }
     }
 
+    if (req.method === 'GET' && (m = match(/^\/repos\/[^/]+\/[^/]+\/issues\/comments\/(\d+)\/reactions$/))) {
+      return reply(json(200, this.reactions.get(Number(m[0])) ?? []));
+    }
     if (req.method === 'GET' && (m = match(/^\/repos\/[^/]+\/[^/]+\/issues\/(\d+)\/labels$/))) {
       return reply(json(200, (this.issueLabels.get(Number(m[0])) ?? []).map((name) => ({ name }))));
     }

@@ -13,6 +13,7 @@ export function createFakeGitHub() {
   const comments = new Map<string, string>();
   const permissions = new Map<string, 'admin' | 'maintain' | 'write' | 'triage' | 'read' | 'none'>();
   const labels = new Set<string>();
+  const reactions: Array<{ user: string; content: string; userType: string | null }> = [];
   const files = new Map<string, string>();
   const port: GitHubPort = {
     async listFailedJobs(...args) {
@@ -45,6 +46,10 @@ export function createFakeGitHub() {
     async botLogin() {
       return 'pipeline-guard[bot]';
     },
+    async listCommentReactions(...args) {
+      calls.push({ method: 'listCommentReactions', args });
+      return [...reactions];
+    },
     async listIssueLabels(...args) {
       calls.push({ method: 'listIssueLabels', args });
       return [...labels];
@@ -62,7 +67,7 @@ export function createFakeGitHub() {
       return permissions.get(username) ?? 'none';
     },
   };
-  return { port, calls, comments, permissions, labels, files };
+  return { port, calls, comments, permissions, labels, files, reactions };
 }
 
 /** In-memory RerunLedger with the DynamoDB one's semantics (idempotent per incident, capped per key). */

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { newIncident } from '../../../shared/domain/incident.js';
+import type { Learning } from '../../../shared/knowledge/learning.js';
+import { botCommentId, collectReactionFeedback } from '../../../shared/knowledge/reactions.js';
+import { silentLogger } from '../../../shared/steps/deps.js';
+import { createFakeGitHub } from '../../support/fakes.js';
+
+function incident(withComment = true) {
+  return newIncident(
+    {
+      id: 'gh-1-2-1',
+      source: 'github',
+      repository: 'acme/app',
+      pullRequest: 7,
+      notifications: withComment ? [{ channel: 'github_comment', target: 'acme/app#7', outcome: 'created', detail: null, at: '2026-11-20T10:00:00Z', commentId: 99 }] : [],
+    },
+    new Date('2026-11-20T10:00:00Z'),
+  );
+}
+
+function learning() {
+  const votes: Array<[string, string]> = [];
+  return {
+    votes,
+    learning: { async onFeedback(_incident: unknown, vote: string, user: string) { votes.push([user, vote]); return { counted: true }; } } as unknown as Learning,
+  };
+}
+
+describe('reaction feedback', () => {
+  it('counts 👍/👎 from users with write access only, once per user, ignoring bots and mixed votes', async () => {
+    const github = createFakeGitHub();
+    github.permissions.set('maya', 'write');
+    github.permissions.set('lee', 'admin');
+    github.permissions.set('sam', 'maintain');
+    github.permissions.set('drive-by', 'read');
+    github.reactions.push(
+      { user: 'maya', content: '+1', userType: 'User' },
+      { user: 'lee', content: '-1', userType: 'User' },
+      { user: 'drive-by', content: '-1', userType: 'User' },
+      { user: 'sam', content: '+1', userType: 'User' },
+      { user: 'sam', content: '-1', userType: 'User' },
+      { user: 'maya', content: 'heart', userType: 'User' },
+      { user: 'renovate[bot]', content: '+1', userType: 'Bot' },
+    );
+    const { votes, learning: learn } = learning();
+
+    const counted = await collectReactionFeedback(incident(), github.port, { learning: learn, logger: silentLogger });
+
+    expect(counted).toBe(2);
+    expect(votes).toEqual([['maya', 'up'], ['lee', 'down']]);
+    expect(github.calls.find((c) => c.method === 'listCommentReactions')?.args).toEqual([{ owner: 'acme', repo: 'app' }, 99]);
+  });
+
+  it('does nothing before the bot has commented', async () => {
+    const github = createFakeGitHub();
+    const { votes, learning: learn } = learning();
+
+    expect(botCommentId(incident(false))).toBeNull();
+    expect(await collectReactionFeedback(incident(false), github.port, { learning: learn, logger: silentLogger })).toBe(0);
+    expect(votes).toEqual([]);
+  });
+
+  it('logs instead of failing when reactions cannot be read', async () => {
+    const github = createFakeGitHub();
+    github.port.listCommentReactions = async () => {
+      throw new Error('GitHub is down');
+    };
+    const { learning: learn } = learning();
+
+    expect(await collectReactionFeedback(incident(), github.port, { learning: learn, logger: silentLogger })).toBe(0);
+  });
+});
