@@ -3,6 +3,7 @@
  * pagination, the logs redirect to a separate "storage" path, and injectable faults. It records every request so
  * tests can assert exactly what the client sent.
  */
+import { createGitHubClient, type GitHubClientOptions } from '../../shared/github/client.js';
 import { type KeyObject, verify as verifySignature } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -413,4 +414,27 @@ export class FakeGitHub {
       headers: links.length > 0 ? { link: links.join(', ') } : {},
     };
   }
+}
+
+/** A client of the fake with test-speed retries and pacing. */
+export function clientFor(fake: FakeGitHub, overrides: Partial<GitHubClientOptions> = {}) {
+  return createGitHubClient({
+    token: FAKE_TOKEN,
+    baseUrl: fake.baseUrl,
+    botLogin: BOT_LOGIN,
+    retries: 2,
+    retryBaseDelayMs: 1,
+    writeIntervalMs: 0,
+    ...overrides,
+  });
+}
+
+/** The error a promise rejects with; fails the test if it resolves. */
+export async function rejection(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected the promise to reject');
 }

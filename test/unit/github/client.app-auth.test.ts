@@ -6,21 +6,12 @@ import { GitHubRequestError } from '../../../shared/github/client.js';
 import { createGitHubClients, staticGitHubClients } from '../../../shared/github/clients.js';
 import type { GitHubClients, GitHubPort, WriteLimiter } from '../../../shared/ports.js';
 import { TEST_APP_ID, TEST_APP_SLUG, testAppKeys } from '../../support/app-keys.js';
-import { FAKE_TOKEN, FakeGitHub } from '../../support/fake-github.js';
+import { FAKE_TOKEN, FakeGitHub, rejection } from '../../support/fake-github.js';
 
 const repo = { owner: 'octo', repo: 'app' };
 const MARKER = '<!-- pipeline-guard:incident-comment -->';
 const INSTALLATION = 51234987;
 const BOT = `${TEST_APP_SLUG}[bot]`;
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected the promise to reject');
-}
 
 function appClients(fake: FakeGitHub, overrides: Partial<Parameters<typeof createGitHubClients>[0]> = {}): GitHubClients {
   return createGitHubClients({

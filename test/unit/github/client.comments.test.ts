@@ -1,37 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GitHubUnavailableError } from '../../../shared/errors.js';
-import {
-  createGitHubClient,
-  GITHUB_COMMENT_MAX_CHARS,
-  GitHubRequestError,
-  type GitHubClientOptions,
-} from '../../../shared/github/client.js';
-import { BOT_LOGIN, FAKE_TOKEN, FakeGitHub } from '../../support/fake-github.js';
+import { GITHUB_COMMENT_MAX_CHARS, GitHubRequestError } from '../../../shared/github/client.js';
+import { BOT_LOGIN, FAKE_TOKEN, FakeGitHub, clientFor, rejection } from '../../support/fake-github.js';
 
 const repo = { owner: 'octo', repo: 'app' };
 const MARKER = '<!-- pipeline-guard:run=42 -->';
 const commentsPath = '/repos/octo/app/issues/7/comments';
-
-function clientFor(fake: FakeGitHub, overrides: Partial<GitHubClientOptions> = {}) {
-  return createGitHubClient({
-    token: FAKE_TOKEN,
-    baseUrl: fake.baseUrl,
-    botLogin: BOT_LOGIN,
-    retries: 2,
-    retryBaseDelayMs: 1,
-    writeIntervalMs: 0,
-    ...overrides,
-  });
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected the promise to reject');
-}
 
 function posted(fake: FakeGitHub): string[] {
   return fake.requests.filter((r) => r.method !== 'GET').map((r) => (JSON.parse(r.body) as { body: string }).body);

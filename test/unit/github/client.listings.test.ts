@@ -1,31 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GitHubUnavailableError } from '../../../shared/errors.js';
-import { createGitHubClient, GitHubRequestError, type GitHubClientOptions } from '../../../shared/github/client.js';
-import { BOT_LOGIN, FAKE_TOKEN, FakeGitHub, type FakeJob } from '../../support/fake-github.js';
+import { createGitHubClient, GitHubRequestError } from '../../../shared/github/client.js';
+import { BOT_LOGIN, FAKE_TOKEN, FakeGitHub, type FakeJob, clientFor, rejection } from '../../support/fake-github.js';
 
 const repo = { owner: 'octo', repo: 'app' };
 const jobsPath = '/repos/octo/app/actions/runs/42/attempts/1/jobs';
-
-function clientFor(fake: FakeGitHub, overrides: Partial<GitHubClientOptions> = {}) {
-  return createGitHubClient({
-    token: FAKE_TOKEN,
-    baseUrl: fake.baseUrl,
-    botLogin: BOT_LOGIN,
-    retries: 2,
-    retryBaseDelayMs: 1,
-    writeIntervalMs: 0,
-    ...overrides,
-  });
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected the promise to reject');
-}
 
 function jobs(count: number, conclusionOf: (i: number) => string | null): FakeJob[] {
   return Array.from({ length: count }, (_, i) => ({ id: 5000 + i, name: `job ${i}`, conclusion: conclusionOf(i) }));

@@ -1,24 +1,12 @@
 import type { ServerResponse } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GitHubUnavailableError } from '../../../shared/errors.js';
-import { createGitHubClient, GitHubRequestError, type GitHubClientOptions } from '../../../shared/github/client.js';
+import { GitHubRequestError } from '../../../shared/github/client.js';
 import type { GitHubPort } from '../../../shared/ports.js';
-import { BOT_LOGIN, FAKE_TOKEN, FakeGitHub } from '../../support/fake-github.js';
+import { BOT_LOGIN, FAKE_TOKEN, FakeGitHub, clientFor, rejection } from '../../support/fake-github.js';
 
 const repo = { owner: 'octo', repo: 'app' };
 const MiB = 1024 * 1024;
-
-function clientFor(fake: FakeGitHub, overrides: Partial<GitHubClientOptions> = {}) {
-  return createGitHubClient({
-    token: FAKE_TOKEN,
-    baseUrl: fake.baseUrl,
-    botLogin: BOT_LOGIN,
-    retries: 2,
-    retryBaseDelayMs: 1,
-    writeIntervalMs: 0,
-    ...overrides,
-  });
-}
 
 async function openLog(client: GitHubPort, jobId: number): Promise<AsyncIterable<Uint8Array>> {
   const log = await client.openJobLog(repo, jobId);
@@ -30,15 +18,6 @@ async function readAll(log: AsyncIterable<Uint8Array>): Promise<{ text: string; 
   const chunks: Uint8Array[] = [];
   for await (const chunk of log) chunks.push(chunk);
   return { text: Buffer.concat(chunks).toString('utf8'), chunks: chunks.map((c) => c.byteLength) };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected the promise to reject');
 }
 
 /** Resolves when the response can take more data or the client went away; leaves no listeners behind. */

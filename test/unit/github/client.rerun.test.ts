@@ -1,19 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GitHubUnavailableError } from '../../../shared/errors.js';
 import { createGitHubClient, GitHubRequestError } from '../../../shared/github/client.js';
-import { BOT_LOGIN, FAKE_TOKEN, FakeGitHub } from '../../support/fake-github.js';
+import { BOT_LOGIN, FAKE_TOKEN, FakeGitHub, rejection } from '../../support/fake-github.js';
 
 const repo = { owner: 'octo', repo: 'app' };
 const runPath = '/repos/octo/app/actions/runs/42';
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected the promise to reject');
-}
 
 describe('GitHub client: rerunFailedJobs', () => {
   let fake: FakeGitHub;
