@@ -65,6 +65,8 @@ const MAX_STORED_LINES = 40;
 const MAX_TEXT = 500;
 const MAX_BLOCKS = 200;
 const DEFAULT_MAX_LINES = 150;
+/** Wording of a step that reports its own failure without a recognised format ("Version mismatch …"). */
+const COMPLAINT_RE = /\b(?:error|fail(?:ed|ure)?|mismatch|invalid|missing|not found|denied|unable|cannot|can't|refused|exception|abort(?:ed)?|fatal|expected|incorrect|wrong|forbidden)\b/i;
 const FALLBACK_RULE: Rule = { id: 'generic.step-output', category: 'unknown', weight: 20, re: /$^/, extend: 'line', refine: true };
 const TRAVIS_NOISE_RE = /^(?:travis_(?:time|fold):|section_(?:start|end):|\$ |##\[(?:group|endgroup|section|command)\]|\[Pipeline\]|Removing intermediate|Step \d+\/\d+ :)/;
 const NON_BLANK_RE = /\S/;
@@ -400,6 +402,16 @@ export class LogScanner {
     const block = this.open;
     if (!block) return;
     for (const l of picked.slice(1)) this.append(block, l, this.ringAt(l) ?? '');
+    // The step's own words for what went wrong, when it has some, explain it better than its first output line.
+    for (let i = picked.length - 1; i >= 1; i--) {
+      const l = picked[i] as number;
+      const text = this.ringAt(l) ?? '';
+      if (COMPLAINT_RE.test(text)) {
+        block.headLine = l;
+        block.headText = text;
+        break;
+      }
+    }
     this.closeOpen();
   }
 

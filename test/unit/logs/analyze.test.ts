@@ -70,6 +70,15 @@ describe('ranking', () => {
     const analysis = await analyzeLog(log);
     // Assert
     expect(analysis.failures[0]?.rule).toBe('generic.step-output');
+    // Both output lines, the one that reports the problem first.
+    expect(analysis.failures[0]?.lines.map((l) => l.line)).toEqual([3, 2]);
+  });
+
+  it('keeps the first output line first when the step does not say what went wrong', async () => {
+    const log = ['$ ./deploy.sh', 'uploading bundle', 'waiting for rollout', 'travis_time:end:0a1b', 'The command "./deploy.sh" exited with 1.'].join('\n');
+
+    const analysis = await analyzeLog(log);
+
     expect(analysis.failures[0]?.lines.map((l) => l.line)).toEqual([2, 3]);
   });
 
