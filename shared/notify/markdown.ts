@@ -3,13 +3,14 @@
  * GitHub-flavoured Markdown: a log must not be able to inject links, images, mentions, HTML or headings.
  */
 
-const MARKDOWN_SPECIALS = /[\\`*_{}[\]()<>#+\-.!|~]/g;
+const MARKDOWN_SPECIALS = /[\\`*_{}[\]()<>#+\-.!|~=]/g;
 
 /** Escapes inline text so it renders literally. Mentions and issue references are defused. */
 export function escapeMarkdown(text: string): string {
   return text
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g, '')
-    .replace(/\r?\n/g, ' ')
+    // CommonMark ends a line at \r as well as \n: either could start a heading or a code block.
+    .replace(/\r\n?|\n/g, ' ')
     .replace(MARKDOWN_SPECIALS, (ch) => `\\${ch}`)
     .replace(/&/g, '&amp;')
     .replace(/@(?=[A-Za-z0-9])/g, '@\u200b')

@@ -45,7 +45,7 @@ export async function applyPlan(context: ApplyContext, deps: StepDeps): Promise<
     result: 'escalation is published by the notify stage',
     reason: `${plan.action} planned, not applied: ${why}`,
   });
-  if (!(await deps.remediation.guards.reserve(context.scope, policy.rateLimits))) {
+  if (!(await deps.remediation.guards.reserve(context.scope, policy.rateLimits, incident.id))) {
     return escalate('the rate limit was reached by another execution meanwhile');
   }
 
@@ -134,7 +134,7 @@ async function runRunbook(
     timeoutMs: deps.config.RUNBOOK_WAIT_SECONDS * 1000,
   });
   const ok = succeeded(final.status);
-  if (!final.status.includes('still running')) await deps.remediation.guards.recordOutcome(scope, ok);
+  if (!final.status.includes('still running')) await deps.remediation.guards.recordOutcome(scope, ok, `runbook:${incident.id}`);
   const summary = `runbook ${mapping.document} (${executionId}) finished: ${final.status}${final.failureMessage ? ` — ${final.failureMessage}` : ''}`;
   if (!ok) return { ...escalate(summary), result: summary };
   return { action: 'run_runbook', applied: true, reason, result: summary };

@@ -1,7 +1,7 @@
 import { applyPatch, parsePatch } from 'diff';
 import { checkPatch } from '../analysis/patch.js';
 import type { Incident } from '../domain/incident.js';
-import { codeBlock, escapeMarkdown } from '../notify/markdown.js';
+import { codeBlock, escapeMarkdown, link } from '../notify/markdown.js';
 
 /** A patch that cannot become a fix PR (unsafe path, does not apply). Not retried: the incident is escalated. */
 export class PatchRefusedError extends Error {
@@ -58,7 +58,7 @@ export async function buildFixFiles(patch: string, readFile: (path: string) => P
 export function fixPrBody(incident: Incident): string {
   const analysis = incident.analysis;
   const lines = [
-    `Pipeline Guard proposes this change for the failure in ${incident.runUrl ? `[run ${incident.runId}](${incident.runUrl})` : `run ${incident.runId}`}` +
+    `Pipeline Guard proposes this change for the failure in ${link(`run ${incident.runId}`, incident.runUrl)}` +
       `${incident.pullRequest ? ` on #${incident.pullRequest}` : ''}.`,
     '',
     `**Root cause** (${escapeMarkdown(analysis?.provider ?? 'unknown')}, confidence ${(analysis?.confidence ?? 0).toFixed(2)}): ${escapeMarkdown(analysis?.rootCause ?? '')}`,

@@ -4,7 +4,7 @@
  * atomic `ADD`, conditional where a limit applies; no read-modify-write, no transactions.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, type BatchGetCommandOutput, type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type BatchGetCommandOutput, DeleteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 
 /** Buckets outlive the longest window they serve (a day, a week of breaker history); TTL then removes them. */
 const BUCKET_TTL_SECONDS = 8 * 86_400;
@@ -24,11 +24,12 @@ export interface GuardStore {
   read(scope: string, breakerWindowHours: number): Promise<GuardCounters>;
   /**
    * Takes one automatic-action slot in the current hour and day, unless either is full. Returns false when a
-   * limit is reached (another execution may have taken the last slot since `read`).
+   * limit is reached (another execution may have taken the last slot since `read`). Idempotent per `claim`
+   * (e.g. the incident): a retried step holds its slot already and takes no second one.
    */
-  reserve(scope: string, limits: { perHour: number; perDay: number }): Promise<boolean>;
-  /** Counts the outcome of an automatic action for the circuit breaker. */
-  recordOutcome(scope: string, succeeded: boolean): Promise<void>;
+  reserve(scope: string, limits: { perHour: number; perDay: number }, claim: string): Promise<boolean>;
+  /** Counts the outcome of an automatic action for the circuit breaker, once per `claim`. */
+  recordOutcome(scope: string, succeeded: boolean, claim: string): Promise<void>;
 }
 
 const hourKey = (at: Date) => at.toISOString().slice(0, 13).replace(/[-T]/g, '');
@@ -61,6 +62,23 @@ export function createGuardStore(options: { client: DynamoDBDocumentClient; tabl
     );
   }
 
+  /** A marker item per claim: the first writer wins, so retries and redeliveries count nothing twice. */
+  async function claimOnce(scope: string, claim: string): Promise<boolean> {
+    try {
+      await client.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: { ...key(scope, `CLAIM#${claim}`), expiresAt: expiresAt() },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
   return {
     async read(scope, breakerWindowHours) {
       const now = clock();
@@ -91,11 +109,14 @@ export function createGuardStore(options: { client: DynamoDBDocumentClient; tabl
       };
     },
 
-    async reserve(scope, limits) {
+    async reserve(scope, limits, claim) {
+      if (!(await claimOnce(scope, `slot:${claim}`))) return true;
+      const release = () => client.send(new DeleteCommand({ TableName: tableName, Key: key(scope, `CLAIM#slot:${claim}`) }));
       const now = clock();
       try {
         await increment(scope, `ACTIONS#H#${hourKey(now)}`, limits.perHour, { count: 1 });
       } catch (error) {
+        await release();
         if (error instanceof ConditionalCheckFailedException) return false;
         throw error;
       }
@@ -106,11 +127,13 @@ export function createGuardStore(options: { client: DynamoDBDocumentClient; tabl
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
         // Give the hour slot back so a full day does not also eat into the next hours' budget.
         await increment(scope, `ACTIONS#H#${hourKey(now)}`, null, { count: -1 });
+        await release();
         return false;
       }
     },
 
-    async recordOutcome(scope, succeeded) {
+    async recordOutcome(scope, succeeded, claim) {
+      if (!(await claimOnce(scope, `outcome:${claim}`))) return;
       await increment(scope, `OUTCOMES#H#${hourKey(clock())}`, null, { attempts: 1, failures: succeeded ? 0 : 1 });
     },
   };

@@ -19,6 +19,7 @@ function stageErrorsOf(state: PipelineState, at: string): StageError[] {
   const caught = {
     classify: state.classifyError,
     knowledge: state.knowledgeError,
+    analyze: state.analyzeError,
     remediate: state.remediateError,
   } as const;
   for (const [stage, error] of Object.entries(caught)) {
@@ -75,7 +76,8 @@ async function recordApprovalOutcome(state: PipelineState, incident: Incident, d
         decidedBy: who,
         reason: previous?.reason ?? null,
       },
-      decision: { action: rejected ? 'comment_only' : 'escalate', reason, applied: false, result: 'nothing applied', dryRun: false, decidedAt: at },
+      // Without a pull request nobody else would hear of the rejection: tell the on-call list.
+      decision: { action: rejected && incident.pullRequest ? 'comment_only' : 'escalate', reason, applied: false, result: 'nothing applied', dryRun: false, decidedAt: at },
     },
     { audit: [{ at, actor: who ?? 'pipeline-guard', action: incident.plan.action, status: rejected ? 'rejected' : 'skipped', detail: reason }] },
   );

@@ -34,7 +34,7 @@ async function resolveIncident(
   // The circuit breaker counts automatic actions that led to recovery (runbooks are counted when they finish).
   const action = updated.decision?.applied ? updated.decision.action : null;
   if (deps.guards && (action === 'rerun_failed_jobs' || action === 'open_fix_pr')) {
-    await deps.guards.recordOutcome(guardScope(updated), true).catch((error: unknown) => {
+    await deps.guards.recordOutcome(guardScope(updated), true, `recovered:${updated.id}`).catch((error: unknown) => {
       deps.logger.warn('could not record the action outcome for the circuit breaker', { incidentId: updated.id, error: errorMessage(error) });
     });
   }

@@ -97,7 +97,9 @@ export async function remediateStep(input: unknown, deps: StepDeps): Promise<Rem
   const now = () => deps.clock().toISOString();
 
   const analyzeFailure = describeCaught(state.analyzeError);
-  if (!incident.analysis || analyzeFailure) {
+  // On resume after approval (and on retries) the fallback analysis is already stored: do not redo it.
+  const fallbackStored = incident.stageErrors.some((e) => e.stage === 'analyze');
+  if (!incident.analysis || (analyzeFailure && !fallbackStored && !state.approval)) {
     const analysis = await runFallbackAnalysis(incident, deps, analyzeFailure ?? 'no analysis stored');
     incident = await deps.incidents.update(incident.id, { analysis }, {
       stageErrors: analyzeFailure ? [{ stage: 'analyze', error: analyzeFailure, at: now() }] : [],
@@ -123,15 +125,18 @@ export async function remediateStep(input: unknown, deps: StepDeps): Promise<Rem
   }
 
   // The ledger and the bot login only matter when a re-run is on the table; other incidents skip the lookups.
-  const wantsRerun = analysis.proposedAction === 'rerun_failed_jobs' && rerunKey !== null && incident.runId !== null;
+  const variant = variantOf(incident);
+  const wantsRerun = (variant?.action ?? analysis.proposedAction) === 'rerun_failed_jobs' && rerunKey !== null && incident.runId !== null;
+  // A later attempt may be our own re-run failing again: that matters for the breaker whatever is proposed now.
+  const laterAttempt = rerunKey !== null && incident.runId !== null && (incident.runAttempt ?? 1) > 1;
   const ledger =
-    wantsRerun && rerunKey
+    (wantsRerun || laterAttempt) && rerunKey
       ? await deps.reruns.lookup(rerunKey, { runId: incident.runId as number, attempt: incident.runAttempt ?? 1, incidentId: incident.id })
       : { count: 0, ownAttempt: false, claimedByIncident: false };
-  const ownRerun = wantsRerun && (await startedByUs(state, incident, ledger.ownAttempt, github, deps));
+  const ownRerun = (wantsRerun || laterAttempt) && (await startedByUs(state, incident, ledger.ownAttempt, github, deps));
   if (ownRerun) {
     await noteFailedRerun(incident, deps);
-    await deps.remediation.guards.recordOutcome(scope, false);
+    await deps.remediation.guards.recordOutcome(scope, false, `rerun-failed:${incident.id}`);
   }
 
   const runbook = incident.alarm ? runbookFor(incident.alarm, deps.remediation.runbooks) : null;
@@ -149,7 +154,7 @@ export async function remediateStep(input: unknown, deps: StepDeps): Promise<Rem
     analysis: { proposedAction: analysis.proposedAction, confidence: analysis.confidence, rationale: analysis.rationale, hasPatch: Boolean(analysis.patch) },
     knowledge: incident.knowledge,
     // An A/B variant (or a promoted winner) chooses among allow-listed actions only; the guards still apply.
-    variant: variantOf(incident),
+    variant,
     policy,
     guards: {
       ...counters,

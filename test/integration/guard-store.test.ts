@@ -30,7 +30,7 @@ describe('guard store', () => {
   it('grants exactly the hourly limit under 30 concurrent reservations', async () => {
     const guards = store();
 
-    const results = await Promise.all(Array.from({ length: 30 }, () => guards.reserve('acme/app', { perHour: 10, perDay: 100 })));
+    const results = await Promise.all(Array.from({ length: 30 }, (_, i) => guards.reserve('acme/app', { perHour: 10, perDay: 100 }, `incident-${i}`)));
 
     expect(results.filter(Boolean)).toHaveLength(10);
     expect(await guards.read('acme/app', 24)).toMatchObject({ automaticActionsLastHour: 10, automaticActionsLastDay: 10 });
@@ -40,8 +40,8 @@ describe('guard store', () => {
     const guards = store();
     now = new Date('2026-11-22T11:05:00Z');
 
-    const granted = await guards.reserve('acme/app', { perHour: 10, perDay: 12 });
-    const afterDayFull = [await guards.reserve('acme/app', { perHour: 10, perDay: 12 }), await guards.reserve('acme/app', { perHour: 10, perDay: 12 })];
+    const granted = await guards.reserve('acme/app', { perHour: 10, perDay: 12 }, 'b-1');
+    const afterDayFull = [await guards.reserve('acme/app', { perHour: 10, perDay: 12 }, 'b-2'), await guards.reserve('acme/app', { perHour: 10, perDay: 12 }, 'b-3')];
 
     expect(granted).toBe(true);
     expect(afterDayFull).toEqual([true, false]);
@@ -49,12 +49,22 @@ describe('guard store', () => {
     expect(await guards.read('acme/app', 24)).toMatchObject({ automaticActionsLastHour: 2, automaticActionsLastDay: 12 });
   });
 
-  it('sums action outcomes over the breaker window only', async () => {
+  it('takes one slot per claim however often a retried step asks', async () => {
+    const guards = store();
+    now = new Date('2026-11-22T15:00:00Z');
+
+    const results = await Promise.all([1, 2, 3].map(() => guards.reserve('acme/retry', { perHour: 10, perDay: 100 }, 'incident-x')));
+
+    expect(results).toEqual([true, true, true]);
+    expect((await guards.read('acme/retry', 24)).automaticActionsLastHour).toBe(1);
+  });
+
+  it('sums action outcomes over the breaker window only, once per claim', async () => {
     const guards = store();
     now = new Date('2026-11-20T09:00:00Z');
-    await guards.recordOutcome('acme/lib', false);
+    await guards.recordOutcome('acme/lib', false, 'c-0');
     now = new Date('2026-11-22T09:00:00Z');
-    await Promise.all([guards.recordOutcome('acme/lib', true), guards.recordOutcome('acme/lib', false), guards.recordOutcome('acme/lib', false)]);
+    await Promise.all([guards.recordOutcome('acme/lib', true, 'c-1'), guards.recordOutcome('acme/lib', false, 'c-2'), guards.recordOutcome('acme/lib', false, 'c-3'), guards.recordOutcome('acme/lib', false, 'c-3')]);
     now = new Date('2026-11-22T12:00:00Z');
 
     expect((await guards.read('acme/lib', 24)).recentOutcomes).toEqual({ attempts: 3, failures: 2 });

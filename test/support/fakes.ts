@@ -124,14 +124,19 @@ export function createMemoryGuardStore(initial: Partial<GuardCounters> = {}): Gu
     async read() {
       return structuredClone(counters);
     },
-    async reserve(_scope: string, limits: { perHour: number; perDay: number }) {
+    claims: new Set<string>(),
+    async reserve(_scope: string, limits: { perHour: number; perDay: number }, claim: string) {
+      if (store.claims.has(`slot:${claim}`)) return true;
       if (counters.automaticActionsLastHour >= limits.perHour || counters.automaticActionsLastDay >= limits.perDay) return false;
       counters.automaticActionsLastHour += 1;
       counters.automaticActionsLastDay += 1;
       store.reserved += 1;
+      store.claims.add(`slot:${claim}`);
       return true;
     },
-    async recordOutcome(_scope: string, succeeded: boolean) {
+    async recordOutcome(_scope: string, succeeded: boolean, claim: string) {
+      if (store.claims.has(`outcome:${claim}`)) return;
+      store.claims.add(`outcome:${claim}`);
       store.outcomes.push(succeeded);
       counters.recentOutcomes.attempts += 1;
       if (!succeeded) counters.recentOutcomes.failures += 1;

@@ -8,7 +8,8 @@ describe('escapeMarkdown', () => {
     ['a link', '[click](https://evil.example/x)', /^\\\[click\\\]\\\(https:\u200b\/\/evil\\\.example\/x\\\)$/],
     ['an image', '![x](https://evil.example/p.png)', /^\\!\\\[x\\\]/],
     ['a mention', 'ping @octocat and @org/team', /@\u200boctocat and @\u200borg\/team/],
-    ['html', '<img src=x onerror=alert(1)>', /^\\<img src=x onerror=alert\\\(1\\\)\\>$/],
+    ['html', '<img src=x onerror=alert(1)>', /^\\<img src\\=x onerror\\=alert\\\(1\\\)\\>$/],
+    ['a setext heading after a lone carriage return', 'Approved\r=====', /^Approved \\=\\=\\=\\=\\=$/],
     ['a heading on a new line', 'ok\n# Approved', /^ok \\# Approved$/],
     ['bidi overrides', 'a\u202Eb', /^ab$/],
   ])('defuses %s', (_label, text, expected) => {
