@@ -9,6 +9,8 @@ export function githubIncidentFields(trigger: GithubTrigger): Pick<Incident, 'id
     repository: trigger.repository.fullName,
     repositoryId: trigger.repository.id,
     branch: trigger.workflowRun.headBranch,
+    // A fork's code is untrusted: nothing may be committed on top of it in this repository.
+    fromFork: trigger.workflowRun.headRepositoryId !== null && trigger.workflowRun.headRepositoryId !== trigger.repository.id,
     headSha: trigger.workflowRun.headSha,
     workflowName: trigger.workflowRun.name,
     workflowId: trigger.workflowRun.workflowId,

@@ -239,6 +239,8 @@ export interface Incident {
   analysis: AnalysisSummary | null;
   decision: Decision | null;
   plan?: StoredPlan | null;
+  /** The failing commit comes from a fork (a pull request from another repository). */
+  fromFork?: boolean;
   approval?: ApprovalState | null;
   /** Append-only remediation audit trail. */
   audit?: AuditEntry[];

@@ -26,6 +26,8 @@ export const githubTriggerSchema = z.object({
     workflowId: z.number().int().nullable(),
     headSha: z.string().max(64),
     headBranch: z.string().max(255).nullable(),
+    /** The repository the head commit lives in; another id than the repository's means a fork's pull request. */
+    headRepositoryId: z.number().int().nullable().default(null),
     event: z.string().max(100).nullable(),
     conclusion: z.string().max(50),
     htmlUrl: z.string().max(500).nullable(),

@@ -35,7 +35,8 @@ export interface PlanInput {
   policy: RepositoryPolicy;
   guards: GuardState;
   /** `rerun`: the failure is a GitHub Actions run (a check from another CI system is re-run there). */
-  capabilities: { github: boolean; pullRequest: boolean; rerun: boolean; runbook: RunbookMapping | null };
+  /** `fixPr`: a commit may be built on the failing commit (false for a fork's code, which is untrusted). */
+  capabilities: { github: boolean; pullRequest: boolean; rerun: boolean; fixPr?: boolean; runbook: RunbookMapping | null };
 }
 
 export interface RemediationPlan {
@@ -76,6 +77,9 @@ function blockedBy(action: AutomaticAction, input: PlanInput): { reason: string;
     return { reason: 'it failed again after our automatic re-run: the failure repeats, a human should look', to: 'escalate' };
   }
   if (action !== 'run_runbook' && !input.capabilities.github) return { reason: `${action} needs GitHub credentials, none configured`, to: fallbackFor(input) };
+  if (action === 'open_fix_pr' && input.capabilities.fixPr === false) {
+    return { reason: 'the failing commit comes from a fork: no fix is committed on top of untrusted code', to: fallbackFor(input) };
+  }
   if (action === 'open_fix_pr' && !analysis.hasPatch) return { reason: 'a fix PR needs a patch, and the analysis has none that passed validation', to: fallbackFor(input) };
   if (!rule.allowed) return { reason: `${action} is not allowed by this repository's policy`, to: fallbackFor(input) };
   const operatorMapped = action === 'run_runbook' && input.capabilities.runbook !== null;

@@ -163,7 +163,7 @@ export async function remediateStep(input: unknown, deps: StepDeps): Promise<Rem
       rerunsForCommit: ledger.count - (ledger.claimedByIncident ? 1 : 0),
       ownRerun,
     },
-    capabilities: { github: github !== null, pullRequest: incident.pullRequest !== null, rerun: rerunKey !== null, runbook },
+    capabilities: { github: github !== null, pullRequest: incident.pullRequest !== null, rerun: rerunKey !== null, fixPr: incident.fromFork !== true, runbook },
   });
 
   const at = now();

@@ -3,7 +3,8 @@ import { Webhooks } from '@octokit/webhooks';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { MAX_CHECK_TEXT_CHARS } from '../../../shared/domain/trigger.js';
 import { staticGitHubClients } from '../../../shared/github/clients.js';
-import { handleGithubWebhook, type IngestDeps, keepEnds } from '../../../shared/ingest/github-webhook.js';
+import { handleGithubWebhook, type IngestDeps, keepEnds, triggerFromWorkflowRun } from '../../../shared/ingest/github-webhook.js';
+import { githubIncidentFields } from '../../../shared/domain/github-incident.js';
 import { silentLogger } from '../../../shared/steps/deps.js';
 import { loadWebhook } from '../../../infra/local/replay.js';
 import { createFakeGitHub } from '../../support/fakes.js';
@@ -201,5 +202,15 @@ describe('handleGithubWebhook: check runs, jobs, re-runs and forks', () => {
     // Assert
     expect(response.body).toEqual({ incidentId: 'gh-714523861-11863120458-1', duplicate: false });
     expect(started[0]?.input.trigger).toMatchObject({ pullRequests: [], workflowRun: { headBranch: 'fix/currency-typo' } });
+  });
+});
+
+describe('fork pull requests', () => {
+  it('marks an incident whose head commit lives in a fork, so no fix is committed on top of it', () => {
+    const fork = githubIncidentFields(triggerFromWorkflowRun(loadWebhook('workflow_run-fork-failure').body as never, 'd'));
+    const own = githubIncidentFields(triggerFromWorkflowRun(loadWebhook('workflow_run-failure').body as never, 'd'));
+
+    expect(fork.fromFork).toBe(true);
+    expect(own.fromFork).toBe(false);
   });
 });

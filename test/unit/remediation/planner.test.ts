@@ -44,6 +44,7 @@ describe('planRemediation', () => {
     ['an action the repository does not allow', input({}, { actions: { ...DEFAULT_POLICY.actions, rerun_failed_jobs: { allowed: false, minConfidence: 0.6 } } }), 'comment_only', /not allowed by this repository's policy/],
     ['no GitHub credentials', input({ capabilities: { github: false, pullRequest: true, rerun: true, runbook: null } }), 'comment_only', /needs GitHub credentials/],
     ['a fix PR with a validated patch at high confidence', input({ category: 'lint', analysis: { proposedAction: 'open_fix_pr', confidence: 0.93, rationale: '', hasPatch: true } }), 'open_fix_pr', /open a fix PR/],
+    ['no fix PR on a fork\'s code', input({ category: 'lint', analysis: { proposedAction: 'open_fix_pr', confidence: 0.95, rationale: '', hasPatch: true }, capabilities: { github: true, pullRequest: true, rerun: true, fixPr: false, runbook: null } }), 'comment_only', /comes from a fork/],
     ['a fix PR below 0.9', input({ analysis: { proposedAction: 'open_fix_pr', confidence: 0.85, rationale: '', hasPatch: true } }), 'comment_only', /0\.85 is below the 0\.90/],
     ['a fix PR without a patch', input({ analysis: { proposedAction: 'open_fix_pr', confidence: 0.95, rationale: '', hasPatch: false } }), 'comment_only', /needs a patch/],
     ['a runbook proposed for a CI run', input({ analysis: { proposedAction: 'run_runbook', confidence: 0.95, rationale: '', hasPatch: false } }), 'comment_only', /runbooks only answer alarms/],
