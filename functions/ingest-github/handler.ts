@@ -5,7 +5,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { loadConfig } from '../../shared/config.js';
 import { handleGithubWebhook } from '../../shared/ingest/github-webhook.js';
 import { handleIssueCommentWebhook } from '../../shared/ingest/comment-commands.js';
-import { createGitHub, createIncidents, createGuards, createLearningDeps, createTaskControl, createWebhookSecret, createWorkflowStarter } from '../../shared/runtime/deps.js';
+import { createApprovals, createGitHub, createIncidents, createGuards, createLearningDeps, createTaskControl, createWebhookSecret, createWorkflowStarter } from '../../shared/runtime/deps.js';
 import { logger } from '../../shared/runtime/lambda.js';
 import { ConfigError, errorMessage } from '../../shared/errors.js';
 
@@ -26,6 +26,7 @@ const deps = {
   guards: createGuards(config),
   // `/guard approve|reject` resumes the execution waiting for approval.
   tasks: createTaskControl(config),
+  approvals: createApprovals(config),
 };
 
 async function ingest(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {

@@ -1,12 +1,15 @@
 import type { AuditEntry } from '../domain/incident.js';
 import { type FeedbackDeps, applyFeedback, issueCommentPayload, parseFeedbackCommand } from '../knowledge/feedback.js';
 import type { GitHubClients, TaskTokenControl } from '../ports.js';
+import type { ApprovalIndex } from '../remediation/approvals.js';
 import type { StepLogger } from '../steps/deps.js';
 import { type VerifyDeps, type WebhookRequest, type WebhookResponse, refuse, reply, verifyDelivery } from './verify.js';
 
 /** Roles that may approve, reject or give feedback: the ones that could have made the change themselves. */
 const WRITE_ROLES = new Set(['admin', 'maintain', 'write']);
 const APPROVAL_COMMAND = /^\s*\/guard\s+(approve|reject)(?:[ \t]+([^\r\n]*))?\s*$/im;
+/** Incident ids as Pipeline Guard builds them (`gh-…`, `ghc-…`, `cw-…`). */
+const INCIDENT_ID = /^(?:gh|ghc|cw)-[A-Za-z0-9_-]{1,77}$/;
 const MAX_REASON = 500;
 /** Step Functions' answers for a task token that was used or has expired. */
 const STALE_TOKEN_ERRORS = new Set(['TaskTimedOut', 'InvalidToken', 'TaskDoesNotExist']);
@@ -14,15 +17,26 @@ const STALE_TOKEN_ERRORS = new Set(['TaskTimedOut', 'InvalidToken', 'TaskDoesNot
 export interface CommentCommandDeps extends VerifyDeps, FeedbackDeps {
   github: GitHubClients;
   tasks: TaskTokenControl;
+  approvals: ApprovalIndex;
   logger: StepLogger;
 }
 
-/** Parses the first `/guard approve` or `/guard reject [reason]` line of a comment. */
-export function parseApprovalCommand(body: string): { decision: 'approve' | 'reject'; reason: string | null } | null {
+export interface ApprovalCommand {
+  decision: 'approve' | 'reject';
+  /** Which proposal, when several wait on the same pull request. */
+  incidentId: string | null;
+  reason: string | null;
+}
+
+/** Parses the first `/guard approve [incident]` or `/guard reject [incident] [reason]` line of a comment. */
+export function parseApprovalCommand(body: string): ApprovalCommand | null {
   const match = APPROVAL_COMMAND.exec(body.slice(0, 65_536));
   if (!match) return null;
-  const reason = (match[2] ?? '').replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, MAX_REASON);
-  return { decision: match[1] === 'approve' ? 'approve' : 'reject', reason: reason || null };
+  const words = (match[2] ?? '').replace(/[\u0000-\u001f\u007f]/g, '').trim();
+  const first = words.split(/\s+/)[0] ?? '';
+  const incidentId = INCIDENT_ID.test(first) ? first : null;
+  const reason = (incidentId ? words.slice(first.length) : words).trim().slice(0, MAX_REASON);
+  return { decision: match[1] === 'approve' ? 'approve' : 'reject', incidentId, reason: reason || null };
 }
 
 /**
@@ -57,26 +71,41 @@ export async function handleIssueCommentWebhook(request: WebhookRequest, deps: C
     return ignore(`${login} has ${permission} access; ${approval ? `/guard ${approval.decision}` : 'feedback'} needs write access`);
   }
   if (feedback) return applyFeedback(payload, feedback, deps);
-  return applyApproval(payload.repository.full_name, payload.issue.number, login, approval!, deps);
+  return applyApproval(payload.repository.full_name, payload.issue.number, login, approval as ApprovalCommand, deps);
 }
 
-/** Resumes the execution waiting for approval on that pull request, recording who decided and why. */
+/**
+ * Resumes the execution waiting for approval on that pull request, recording who decided and why. With several
+ * proposals waiting on one pull request the command must name the incident; taking it off the pending set is
+ * atomic, so of two concurrent commands exactly one decides.
+ */
 async function applyApproval(
   repository: string,
   pullRequest: number,
   login: string,
-  command: { decision: 'approve' | 'reject'; reason: string | null },
+  command: ApprovalCommand,
   deps: CommentCommandDeps,
 ): Promise<WebhookResponse> {
-  const incidentId = await deps.learning.latestIncidentForPullRequest(repository, pullRequest);
-  const incident = incidentId ? await deps.incidents.get(incidentId) : null;
-  const pending = incident?.approval;
-  if (!incident || !pending || pending.status !== 'pending' || !pending.taskToken || !incident.plan) {
-    return reply(409, { message: `nothing is waiting for approval on ${repository}#${pullRequest}` });
+  const pending = await deps.approvals.pending(repository, pullRequest);
+  if (pending.length === 0) return reply(409, { message: `nothing is waiting for approval on ${repository}#${pullRequest}` });
+  if (command.incidentId && !pending.includes(command.incidentId)) {
+    return reply(409, { message: `${command.incidentId} is not waiting for approval; waiting: ${pending.join(', ')}` });
+  }
+  if (!command.incidentId && pending.length > 1) {
+    return reply(409, { message: `several proposals wait on ${repository}#${pullRequest}: reply /guard ${command.decision} <incident> with one of ${pending.join(', ')}` });
+  }
+  const incidentId = command.incidentId ?? (pending[0] as string);
+  const incident = await deps.incidents.get(incidentId);
+  const approval = incident?.approval;
+  if (!incident || !approval || approval.status !== 'pending' || !approval.taskToken || !incident.plan) {
+    await deps.approvals.take(repository, pullRequest, incidentId);
+    return reply(409, { message: `${incidentId} is not waiting for approval` });
+  }
+  if (!(await deps.approvals.take(repository, pullRequest, incidentId))) {
+    return reply(409, { message: `the approval of ${incidentId} was already decided` });
   }
   const at = deps.clock().toISOString();
   const approved = command.decision === 'approve';
-  // Recorded before resuming, so the steps that run next see who decided; the token is spent either way.
   const entry: AuditEntry = {
     at,
     actor: login,
@@ -84,19 +113,25 @@ async function applyApproval(
     status: approved ? 'approved' : 'rejected',
     detail: approved ? `approved by ${login}` : `rejected by ${login}${command.reason ? `: ${command.reason}` : ''}`,
   };
+  // Recorded before resuming, so the steps that run next see who decided; the token is spent either way.
   await deps.incidents.update(
     incident.id,
-    { approval: { ...pending, status: approved ? 'approved' : 'rejected', taskToken: null, decidedAt: at, decidedBy: login, reason: command.reason } },
+    { approval: { ...approval, status: approved ? 'approved' : 'rejected', taskToken: null, decidedAt: at, decidedBy: login, reason: command.reason } },
     { audit: [entry], history: [{ at, event: approved ? 'approved' : 'rejected', detail: entry.detail }] },
   );
   try {
-    if (approved) await deps.tasks.succeed(pending.taskToken, { approvedBy: login });
-    else await deps.tasks.fail(pending.taskToken, 'ApprovalRejected', command.reason ?? `rejected by ${login}`);
+    if (approved) await deps.tasks.succeed(approval.taskToken, { approvedBy: login });
+    else await deps.tasks.fail(approval.taskToken, 'ApprovalRejected', command.reason ?? `rejected by ${login}`);
   } catch (error) {
-    // Another command (or the timeout) used the token first: the execution has already moved on.
+    // The timeout (or another path) used the token first: the execution has already moved on.
     if (error instanceof Error && STALE_TOKEN_ERRORS.has(error.name)) {
-      return reply(409, { message: `the approval for ${repository}#${pullRequest} was already decided or has expired` });
+      return reply(409, { message: `the approval of ${incidentId} has expired` });
     }
+    // A transient failure: put the proposal back so the same command can be repeated.
+    await deps.incidents.update(incident.id, { approval }, {
+      history: [{ at: deps.clock().toISOString(), event: 'approval_retry', detail: 'resuming the execution failed; the proposal still waits' }],
+    });
+    await deps.approvals.add(repository, pullRequest, incidentId);
     throw error;
   }
   deps.logger.info('approval decided', { incidentId: incident.id, decision: command.decision, by: login });

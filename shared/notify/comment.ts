@@ -83,7 +83,7 @@ export function renderComment(incident: Incident): string {
   if (incident.approval?.status === 'pending' && incident.plan) {
     parts.push(
       `**Proposed:** ${PROPOSAL_TEXT[incident.plan.action] ?? escapeMarkdown(incident.plan.action)} — waiting for approval. ` +
-        `${escapeMarkdown(incident.plan.reasons.join('; '))}\n\nSomeone with write access can reply \`/guard approve\` or \`/guard reject <reason>\`.`,
+        `${escapeMarkdown(incident.plan.reasons.join('; '))}\n\nSomeone with write access can reply \`/guard approve ${incident.id}\` or \`/guard reject ${incident.id} <reason>\` (the id may be left out while this is the only proposal waiting).`,
     );
   } else if (incident.decision) {
     const action = ACTION_TEXT[incident.decision.action] ?? escapeMarkdown(incident.decision.action);

@@ -34,6 +34,11 @@ export interface PlanInput {
   variant: { experimentId: string; variant: string; action: RemediationAction; promoted?: boolean } | null;
   policy: RepositoryPolicy;
   guards: GuardState;
+  /**
+   * Set when re-planning after `/guard approve`: the approved action is the proposal and needs no further
+   * approval or confidence, but every other guard (kill switch, breaker, rate limits, dry run) is checked again.
+   */
+  approved?: { action: RemediationAction; by: string } | null;
   /** `rerun`: the failure is a GitHub Actions run (a check from another CI system is re-run there). */
   /** `fixPr`: a commit may be built on the failing commit (false for a fork's code, which is untrusted). */
   capabilities: { github: boolean; pullRequest: boolean; rerun: boolean; fixPr?: boolean; runbook: RunbookMapping | null };
@@ -83,7 +88,7 @@ function blockedBy(action: AutomaticAction, input: PlanInput): { reason: string;
   if (action === 'open_fix_pr' && !analysis.hasPatch) return { reason: 'a fix PR needs a patch, and the analysis has none that passed validation', to: fallbackFor(input) };
   if (!rule.allowed) return { reason: `${action} is not allowed by this repository's policy`, to: fallbackFor(input) };
   const operatorMapped = action === 'run_runbook' && input.capabilities.runbook !== null;
-  if (!operatorMapped && analysis.confidence < rule.minConfidence) {
+  if (!operatorMapped && !input.approved && analysis.confidence < rule.minConfidence) {
     return { reason: `confidence ${fmt(analysis.confidence)} is below the ${fmt(rule.minConfidence)} needed for ${action}`, to: fallbackFor(input) };
   }
   if (policy.killSwitch) return { reason: 'the kill switch is on in the configuration: no automatic actions', to: fallbackFor(input) };
@@ -130,7 +135,8 @@ export function planRemediation(input: PlanInput): RemediationPlan {
   // says, and the confidence gate does not apply (the other guards and approval rules do).
   const mapped = input.source === 'cloudwatch' && input.capabilities.runbook !== null;
   if (mapped) reasons.push(`the alarm is mapped to runbook ${input.capabilities.runbook?.document}`);
-  const proposed = mapped ? 'run_runbook' : (input.variant?.action ?? input.analysis.proposedAction);
+  if (input.approved) reasons.push(`approved by ${input.approved.by}`);
+  const proposed = input.approved?.action ?? (mapped ? 'run_runbook' : (input.variant?.action ?? input.analysis.proposedAction));
   if (input.variant) {
     const { experimentId, variant, action, promoted } = input.variant;
     reasons.push(promoted ? `promoted policy (experiment ${experimentId}, variant ${variant}) proposes ${action}` : `experiment ${experimentId}: variant ${variant} proposes ${action}`);
@@ -144,7 +150,7 @@ export function planRemediation(input: PlanInput): RemediationPlan {
       action = 'escalate';
       reasons.push(`confidence ${fmt(input.analysis.confidence)} is below ${fmt(input.policy.escalateBelowConfidence)}: escalated rather than only explained`);
     }
-    const requiresApproval = isAutomatic(action) && needsApproval(action, input);
+    const requiresApproval = isAutomatic(action) && !input.approved && needsApproval(action, input);
     if (requiresApproval) reasons.push(`${action} needs approval from someone with write access (policy)`);
     if (input.policy.dryRun && isAutomatic(action)) reasons.push('dry run: the plan is recorded, nothing is applied');
     return { action, proposed, reasons, requiresApproval, dryRun: input.policy.dryRun && isAutomatic(action), experiment };

@@ -14,6 +14,7 @@ import { normalizePrivateKey } from '../github/app-auth.js';
 import { type GitHubAuth, createGitHubClients, staticGitHubClients } from '../github/clients.js';
 import { createRecordedGitHub } from '../github/recorded.js';
 import type { Analyzer, EscalationPublisher, GitHubClients, RerunLedger, TaskTokenControl, WorkflowStarter } from '../ports.js';
+import { type ApprovalIndex, createApprovalIndex } from '../remediation/approvals.js';
 import { type GuardStore, createGuardStore } from '../remediation/guard-store.js';
 import { parsePolicyFile } from '../remediation/policy.js';
 import { createOutboxRunbookRunner, createSsmRunbookRunner } from '../remediation/runbook-runner.js';
@@ -188,6 +189,15 @@ export function createGuards(config: Config, clock: () => Date = () => new Date(
   return createGuardStore({ client, tableName: config.INCIDENTS_TABLE, clock });
 }
 
+/** Pending `/guard approve` proposals per pull request (in the incidents table). */
+export function createApprovals(config: Config, clock: () => Date = () => new Date()): ApprovalIndex {
+  const client = createDocumentClient({
+    region: config.AWS_REGION,
+    ...(config.DYNAMODB_ENDPOINT ? { endpoint: config.DYNAMODB_ENDPOINT } : {}),
+  });
+  return createApprovalIndex({ client, tableName: config.INCIDENTS_TABLE, clock });
+}
+
 /**
  * The remediation policy file, runbook allow-list, guard counters and runbook runner. A bad policy or runbook
  * file fails at cold start with the variable's name rather than at the first incident.
@@ -215,6 +225,7 @@ export function createRemediationDeps(config: Config, clock: () => Date = () => 
     policyFile: policyText ? named(config.POLICY_FILE ? 'POLICY_FILE' : 'POLICY_JSON', () => parsePolicyFile(policyText as string)) : {},
     runbooks: named('RUNBOOKS_JSON', () => parseRunbookMappings(config.RUNBOOKS_JSON)),
     guards: createGuards(config, clock),
+    approvals: createApprovals(config, clock),
     runner,
   };
 }

@@ -2,6 +2,7 @@ import type { Config } from '../config.js';
 import type { Analyzer, Clock, EscalationPublisher, GitHubClients, RerunLedger } from '../ports.js';
 import type { IncidentStore } from '../stores/incident-store.js';
 import type { Learning } from '../knowledge/learning.js';
+import type { ApprovalIndex } from '../remediation/approvals.js';
 import type { GuardStore } from '../remediation/guard-store.js';
 import type { PolicyFile } from '../remediation/policy.js';
 import type { RunbookRunner } from '../remediation/runbook-runner.js';
@@ -13,6 +14,8 @@ export interface RemediationDeps {
   /** The runbook allow-list: alarm name prefix → Automation document. */
   runbooks: RunbookMapping[];
   guards: GuardStore;
+  /** Proposals waiting for `/guard approve` per pull request. */
+  approvals: ApprovalIndex;
   runner: RunbookRunner;
 }
 

@@ -58,6 +58,8 @@ async function recordApprovalOutcome(state: PipelineState, incident: Incident, d
   const at = deps.clock().toISOString();
   const previous = incident.approval;
   const timedOut = caught.Error === 'States.Timeout';
+  // The wait is over whatever ended it: the proposal no longer takes /guard commands.
+  if (incident.repository && incident.pullRequest) await deps.remediation.approvals.take(incident.repository, incident.pullRequest, incident.id);
   const rejected = caught.Error === 'ApprovalRejected';
   const who = previous?.decidedBy ?? null;
   const reason = timedOut
@@ -94,6 +96,7 @@ async function requestApproval(state: PipelineState, taskToken: string, deps: St
     status: 'awaiting_approval',
     approval: { status: 'pending', taskToken, requestedAt: at, decidedAt: null, decidedBy: null, reason: null },
   });
+  if (incident.repository && incident.pullRequest) await deps.remediation.approvals.add(incident.repository, incident.pullRequest, incident.id);
   const notifications: NotificationRecord[] = [];
   const github = deps.github.forInstallation(incident.installationId);
   if (incident.pullRequest && incident.repository && github) {

@@ -117,11 +117,13 @@ export async function remediateStep(input: unknown, deps: StepDeps): Promise<Rem
   );
   const scope = guardScope(incident);
 
-  const approval = state.approval;
-  if (approval && incident.plan) {
-    const plan: RemediationPlan = { ...incident.plan, requiresApproval: false };
-    const approver = typeof approval.approvedBy === 'string' ? approval.approvedBy.slice(0, 100) : 'an approver';
-    return apply(incident, plan, policy, github, rerunKey, scope, approver, deps);
+  const approval = state.approval && incident.plan ? state.approval : null;
+  const approver = approval && typeof approval.approvedBy === 'string' ? approval.approvedBy.slice(0, 100) : 'an approver';
+  if (approval && incident.status === 'resolved') {
+    // It recovered while the proposal waited: nothing left to do, and nothing should be done.
+    const outcome = { action: 'comment_only' as const, applied: false, reason: `approved by ${approver}, but the incident recovered meanwhile`, result: 'nothing applied' };
+    await recordDecision(incident, outcome, false, approver, deps, 'skipped');
+    return { incidentId: incident.id, action: outcome.action, applied: false, awaitingApproval: false };
   }
 
   // The ledger and the bot login only matter when a re-run is on the table; other incidents skip the lookups.
@@ -164,6 +166,8 @@ export async function remediateStep(input: unknown, deps: StepDeps): Promise<Rem
       ownRerun,
     },
     capabilities: { github: github !== null, pullRequest: incident.pullRequest !== null, rerun: rerunKey !== null, fixPr: incident.fromFork !== true, runbook },
+    // After /guard approve the approved action is re-planned: guards may have changed while it waited.
+    approved: approval && incident.plan ? { action: incident.plan.action, by: approver } : null,
   });
 
   const at = now();
@@ -184,10 +188,13 @@ export async function remediateStep(input: unknown, deps: StepDeps): Promise<Rem
       approvalTimeoutSeconds: policy.approvalTimeoutMinutes * 60,
     };
   }
-  incident = await deps.incidents.update(incident.id, { plan: toStoredPlan(plan, at) }, {
-    audit: [{ at, actor: 'pipeline-guard', action: plan.action, status: 'planned', detail: plan.reasons.join('; ').slice(0, 1000) }],
-  });
-  return apply(incident, plan, policy, github, rerunKey, scope, 'pipeline-guard', deps);
+  const actor = approval ? approver : 'pipeline-guard';
+  if (!approval) {
+    incident = await deps.incidents.update(incident.id, { plan: toStoredPlan(plan, at) }, {
+      audit: [{ at, actor, action: plan.action, status: 'planned', detail: plan.reasons.join('; ').slice(0, 1000) }],
+    });
+  }
+  return apply(incident, plan, policy, github, rerunKey, scope, actor, deps);
 }
 
 async function apply(

@@ -2,6 +2,7 @@ import type { Config } from '../../shared/config.js';
 import { loadConfig } from '../../shared/config.js';
 import { staticGitHubClients } from '../../shared/github/clients.js';
 import type { AnalysisResult, Analyzer, EscalationMessage, GitHubPort, RerunKey, RerunLedger } from '../../shared/ports.js';
+import type { ApprovalIndex } from '../../shared/remediation/approvals.js';
 import type { GuardCounters, GuardStore } from '../../shared/remediation/guard-store.js';
 import type { RunbookRequest, RunbookRunner } from '../../shared/remediation/runbook-runner.js';
 import { type RemediationDeps, type StepDeps, silentLogger } from '../../shared/steps/deps.js';
@@ -160,8 +161,33 @@ export function createScriptedRunbookRunner(finalStatus = 'Success'): RunbookRun
   };
 }
 
+/** In-memory ApprovalIndex with the DynamoDB one's semantics (take succeeds once). */
+export function createMemoryApprovalIndex(): ApprovalIndex & { sets: Map<string, Set<string>> } {
+  const sets = new Map<string, Set<string>>();
+  const keyOf = (repository: string, pullRequest: number) => `${repository.toLowerCase()}#${pullRequest}`;
+  return {
+    sets,
+    async add(repository, pullRequest, incidentId) {
+      sets.set(keyOf(repository, pullRequest), (sets.get(keyOf(repository, pullRequest)) ?? new Set()).add(incidentId));
+    },
+    async pending(repository, pullRequest) {
+      return [...(sets.get(keyOf(repository, pullRequest)) ?? [])].sort();
+    },
+    async take(repository, pullRequest, incidentId) {
+      return sets.get(keyOf(repository, pullRequest))?.delete(incidentId) ?? false;
+    },
+  };
+}
+
 export function remediationDeps(overrides: Partial<RemediationDeps> = {}): RemediationDeps {
-  return { policyFile: {}, runbooks: [], guards: createMemoryGuardStore(), runner: createScriptedRunbookRunner(), ...overrides };
+  return {
+    policyFile: {},
+    runbooks: [],
+    guards: createMemoryGuardStore(),
+    approvals: createMemoryApprovalIndex(),
+    runner: createScriptedRunbookRunner(),
+    ...overrides,
+  };
 }
 
 /** Step dependencies for unit tests; `github` is one port for every installation (or none). */

@@ -11,7 +11,7 @@ import { triggerFromWorkflowRun } from '../../../shared/ingest/github-webhook.js
 import { githubIncidentFields, githubIncidentScope } from '../../../shared/domain/github-incident.js';
 import { loadWebhook } from '../../../infra/local/replay.js';
 import { createMemoryStore } from '../../support/memory-store.js';
-import { createFakeGitHub, stepDeps } from '../../support/fakes.js';
+import { createFakeGitHub, createMemoryApprovalIndex, stepDeps } from '../../support/fakes.js';
 
 const SECRET = 'comment-secret';
 const INCIDENT = 'gh-714523861-11862439017-1';
@@ -42,6 +42,8 @@ async function setup(taskError?: Error) {
     githubIncidentScope(trigger),
   );
   const tasks: Array<[string, ...unknown[]]> = [];
+  const approvals = createMemoryApprovalIndex();
+  await approvals.add('acme-shop/checkout-service', 1287, INCIDENT);
   const deps: CommentCommandDeps = {
     webhooks: new Webhooks({ secret: SECRET }),
     maxBodyBytes: 1_048_576,
@@ -50,6 +52,7 @@ async function setup(taskError?: Error) {
     clock: () => new Date('2026-11-20T10:05:00Z'),
     logger: silentLogger,
     learning: { latestIncidentForPullRequest: async () => INCIDENT } as unknown as Learning,
+    approvals,
     tasks: {
       async succeed(token, output) {
         if (taskError) throw taskError;
@@ -61,13 +64,14 @@ async function setup(taskError?: Error) {
       },
     },
   };
-  return { deps, tasks, incidents };
+  return { deps, tasks, incidents, approvals };
 }
 
 describe('/guard approve and reject', () => {
   it('parses the first command line of a comment', () => {
-    expect(parseApprovalCommand('LGTM\n/guard approve')).toEqual({ decision: 'approve', reason: null });
-    expect(parseApprovalCommand('/guard reject  not flaky, a real bug\u0007')).toEqual({ decision: 'reject', reason: 'not flaky, a real bug' });
+    expect(parseApprovalCommand('LGTM\n/guard approve')).toEqual({ decision: 'approve', incidentId: null, reason: null });
+    expect(parseApprovalCommand('/guard reject  not flaky, a real bug\u0007')).toEqual({ decision: 'reject', incidentId: null, reason: 'not flaky, a real bug' });
+    expect(parseApprovalCommand('/guard reject gh-1-2-1 flaky')).toEqual({ decision: 'reject', incidentId: 'gh-1-2-1', reason: 'flaky' });
     expect(parseApprovalCommand('please /guard approve')).toBeNull();
   });
 
@@ -99,6 +103,41 @@ describe('/guard approve and reject', () => {
     expect(response.body).toEqual({ ignored: 'reader has read access; /guard approve needs write access' });
     expect(tasks).toEqual([]);
     expect((await incidents.get(INCIDENT))?.approval?.status).toBe('pending');
+  });
+
+  it('asks which proposal when several wait on the pull request, and takes the named one', async () => {
+    const { deps, tasks, approvals } = await setup();
+    await approvals.add('acme-shop/checkout-service', 1287, 'gh-714523861-999-1');
+
+    const ambiguous = await handleIssueCommentWebhook(delivery('maintainer', '/guard approve'), deps);
+    const named = await handleIssueCommentWebhook(delivery('maintainer', `/guard approve ${INCIDENT}`), deps);
+
+    expect(ambiguous.statusCode).toBe(409);
+    expect(ambiguous.body.message).toMatch(/several proposals wait .* gh-714523861-11862439017-1, gh-714523861-999-1/);
+    expect(named.body).toEqual({ incidentId: INCIDENT, decision: 'approve' });
+    expect(tasks).toHaveLength(1);
+    expect(await approvals.pending('acme-shop/checkout-service', 1287)).toEqual(['gh-714523861-999-1']);
+  });
+
+  it('lets only one of two concurrent commands decide', async () => {
+    const { deps, tasks } = await setup();
+
+    const results = await Promise.all([
+      handleIssueCommentWebhook(delivery('maintainer', '/guard approve'), deps),
+      handleIssueCommentWebhook(delivery('maintainer', '/guard reject no'), deps),
+    ]);
+
+    expect(results.map((r) => r.statusCode).sort()).toEqual([202, 409]);
+    expect(tasks).toHaveLength(1);
+  });
+
+  it('puts the proposal back when resuming fails for a transient reason', async () => {
+    const { deps, approvals, incidents } = await setup(Object.assign(new Error('throttled'), { name: 'ThrottlingException' }));
+
+    await expect(handleIssueCommentWebhook(delivery('maintainer', '/guard approve'), deps)).rejects.toThrow('throttled');
+
+    expect(await approvals.pending('acme-shop/checkout-service', 1287)).toEqual([INCIDENT]);
+    expect((await incidents.get(INCIDENT))?.approval).toMatchObject({ status: 'pending', taskToken: 'token-1' });
   });
 
   it('answers 409 when the token was already used or expired', async () => {

@@ -107,6 +107,37 @@ describe('remediate: plan, then apply', () => {
   });
 });
 
+describe('remediate: resuming after approval', () => {
+  it('checks the guards again: a kill switch set while the proposal waited stops it', async () => {
+    const github = createFakeGitHub();
+    const policyFile = { defaults: { requireApproval: [{ actions: ['rerun_failed_jobs' as const] }] } };
+    const { deps } = stepDeps({ github: github.port, remediation: remediationDeps({ policyFile }) });
+    const trigger = await githubIncident(deps, { proposedAction: 'rerun_failed_jobs', confidence: 0.9 });
+    await remediateStep({ trigger }, deps);
+    github.labels.add('guard:pause');
+
+    const resumed = await remediateStep({ trigger, approval: { approvedBy: 'dana-dev' } }, deps);
+
+    expect(resumed.action).toBe('comment_only');
+    expect(github.calls.some((c) => c.method === 'rerunFailedJobs')).toBe(false);
+    expect((await deps.incidents.get(trigger.incidentId))?.decision?.reason).toMatch(/approved by dana-dev.*guard:pause/);
+  });
+
+  it('applies nothing when the incident recovered while waiting', async () => {
+    const github = createFakeGitHub();
+    const policyFile = { defaults: { requireApproval: [{ actions: ['rerun_failed_jobs' as const] }] } };
+    const { deps } = stepDeps({ github: github.port, remediation: remediationDeps({ policyFile }) });
+    const trigger = await githubIncident(deps, { proposedAction: 'rerun_failed_jobs', confidence: 0.9 });
+    await remediateStep({ trigger }, deps);
+    await deps.incidents.update(trigger.incidentId, { status: 'resolved' });
+
+    const resumed = await remediateStep({ trigger, approval: { approvedBy: 'dana-dev' } }, deps);
+
+    expect(resumed).toMatchObject({ action: 'comment_only', applied: false });
+    expect(github.calls.some((c) => c.method === 'rerunFailedJobs')).toBe(false);
+  });
+});
+
 describe('remediate: alarm runbooks', () => {
   const runbooks = parseRunbookMappings(JSON.stringify([
     { alarmNamePrefix: 'checkout-api-', document: 'Restart-Checkout-Api', parameters: { Alarm: ['{{alarm.name}}'] }, severity: 'medium' },
