@@ -92,6 +92,9 @@ export interface GuardSettings {
   readonly runbookWaitSeconds: number;
 }
 
+/** Room for the policy and runbook files in the remediate function's environment (Lambda: 4 KB in all). */
+const REMEDIATION_FILES_MAX_BYTES = 2800;
+
 /** Lambda's synchronous request limit is 6 MB including the API Gateway event envelope around the body. */
 const MAX_WEBHOOK_BYTES_LIMIT = 5 * 1024 * 1024;
 
@@ -158,12 +161,20 @@ export function readSettings(scope: Construct): GuardSettings {
     } catch (error) {
       throw new SettingsError(`context value ${key}: ${error instanceof Error ? error.message : String(error)}`);
     }
-    const compact = JSON.stringify(JSON.parse(text));
-    if (Buffer.byteLength(compact) > 2048) throw new SettingsError(`context value ${key}: ${path} is over 2 KB as compact JSON; Lambda environment variables share 4 KB`);
-    return compact;
+    return JSON.stringify(JSON.parse(text));
   };
   const runbooksFrom = (json: string | undefined) =>
     json === undefined ? undefined : { json, documents: [...new Set(parseRunbookMappings(json).map((m) => m.document))] };
+  const policyJson = jsonFile('policyFile', (text) => parsePolicyFile(text));
+  const runbooksJson = jsonFile('runbooksFile', (text) => parseRunbookMappings(text));
+  // Both go into the remediate function's environment, which Lambda caps at 4 KB with every other variable
+  // (about 1 KB of table names, ARNs and settings once resolved).
+  const sharedBytes = Buffer.byteLength(policyJson ?? '') + Buffer.byteLength(runbooksJson ?? '');
+  if (sharedBytes > REMEDIATION_FILES_MAX_BYTES) {
+    throw new SettingsError(
+      `context values policyFile and runbooksFile: ${sharedBytes} bytes of compact JSON together, over the ${REMEDIATION_FILES_MAX_BYTES} that fit in the remediate function's 4 KB environment`,
+    );
+  }
   const alertEmail = raw('alertEmail');
   if (alertEmail !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(alertEmail)) {
     throw new SettingsError(`context value alertEmail must be an e-mail address, got "${alertEmail}"`);
@@ -232,8 +243,8 @@ export function readSettings(scope: Construct): GuardSettings {
     ),
     ...optional('bedrockGuardrail', guardrailId === undefined ? undefined : { id: guardrailId, version: guardrailVersion ?? 'DRAFT' }),
     ...optional('alarmNamePrefix', raw('alarmNamePrefix')),
-    ...optional('policyJson', jsonFile('policyFile', (text) => parsePolicyFile(text))),
-    ...optional('runbooks', runbooksFrom(jsonFile('runbooksFile', (text) => parseRunbookMappings(text)))),
+    ...optional('policyJson', policyJson),
+    ...optional('runbooks', runbooksFrom(runbooksJson)),
     ...optional('runbookRoleArn', raw('runbookRoleArn')),
     runbookWaitSeconds: number('runbookWaitSeconds', 300, (n) => Number.isInteger(n) && n >= 0 && n <= 780, 'a whole number of seconds between 0 and 780'),
   };

@@ -7,6 +7,7 @@ import { ConditionalCheckFailedException, DynamoDBClient, UpdateItemCommand, typ
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createOutbox } from '../../shared/adapters/outbox.js';
 import { loadConfig } from '../../shared/config.js';
+import type { Incident } from '../../shared/domain/incident.js';
 import { alarmEventSchema, alarmTriggerFromEvent } from '../../shared/domain/trigger.js';
 import { createIncidents, createWorkflowStarter } from '../../shared/runtime/deps.js';
 import { createDocumentClient } from '../../shared/stores/dynamo.js';
@@ -95,6 +96,11 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | n
     chunks.push(chunk);
   }
   return Buffer.concat(chunks);
+}
+
+/** Incidents as the API shows them: a pending approval's task token is a credential and stays in the table. */
+function forDisplay(incident: Incident): Incident {
+  return incident.approval?.taskToken ? { ...incident, approval: { ...incident.approval, taskToken: '[hidden]' } } : incident;
 }
 
 function send(res: ServerResponse, status: number, body: unknown) {
@@ -273,12 +279,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     }
     if (path === '/incidents' && req.method === 'GET') {
       const limit = Math.min(Math.max(Number(url.searchParams.get('limit') ?? 50) || 50, 1), 500);
-      return send(res, 200, await incidents.listRecent(limit));
+      return send(res, 200, (await incidents.listRecent(limit)).map(forDisplay));
     }
     const match = /^\/incidents\/([A-Za-z0-9_-]{1,80})$/.exec(path);
     if (match && req.method === 'GET') {
       const incident = await incidents.get(match[1] as string);
-      return incident ? send(res, 200, incident) : send(res, 404, { message: `incident ${match[1]} not found` });
+      return incident ? send(res, 200, forDisplay(incident)) : send(res, 404, { message: `incident ${match[1]} not found` });
     }
     const learned = await learningApi(req, path, url);
     if (learned) return send(res, learned.status, learned.body);

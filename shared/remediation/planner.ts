@@ -5,7 +5,7 @@ import type { RunbookMapping } from './runbooks.js';
 
 /** Live counters the guards need; read from the guard store before planning. */
 export interface GuardState {
-  /** The kill-switch label is on the repository (labels only writers can set). */
+  /** The kill-switch label is on the failing pull request (labels only people with triage/write access can set). */
   killSwitchLabelSet: boolean;
   automaticActionsLastHour: number;
   automaticActionsLastDay: number;

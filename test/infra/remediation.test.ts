@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { actionsOf, allows, functionStatements, resourcesOf, synth } from './support.js';
@@ -35,5 +38,15 @@ describe('remediation settings', () => {
 
   it('fails synth with the key name for an invalid policy file', () => {
     expect(() => synth({ policyFile: fixture('runbooks.json') })).toThrow(/context value policyFile: policy file/);
+  });
+});
+
+describe('remediation files and the Lambda environment limit', () => {
+  it('fails synth when the two files would not fit in the remediate environment', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'guard-policy-'));
+    const repositories = Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`acme-shop/service-${i}`, { dryRun: true, killSwitch: false }]));
+    writeFileSync(join(dir, 'big.json'), JSON.stringify({ repositories }));
+
+    expect(() => synth({ policyFile: join(dir, 'big.json') })).toThrow(/over the 2800 that fit in the remediate function's 4 KB environment/);
   });
 });

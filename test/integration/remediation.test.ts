@@ -111,7 +111,7 @@ describe('local runtime: guarded remediation', () => {
     const done = await incident(id);
     const late = await deliverWebhook(runtime.url, comment('acme-shop', '/guard reject too late', 3), SECRET);
 
-    expect(waiting).toMatchObject({ status: 'awaiting_approval', approval: { status: 'pending' }, plan: { action: 'rerun_failed_jobs', requiresApproval: true } });
+    expect(waiting).toMatchObject({ status: 'awaiting_approval', approval: { status: 'pending', taskToken: '[hidden]' }, plan: { action: 'rerun_failed_jobs', requiresApproval: true } });
     const pendingComment = (await outbox('github_comment')).filter((c) => c.target === 'acme-shop/payments#1287')[0];
     expect(pendingComment?.body).toMatch(/waiting for approval[\s\S]*\/guard approve/);
     expect(refused.body).toEqual({ ignored: 'drive-by has read access; /guard approve needs write access' });
