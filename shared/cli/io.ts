@@ -1,3 +1,7 @@
+import type { Stats } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { UsageError } from './args.js';
+
 /** Console output for the CLI, injectable so tests can capture it. */
 export interface CliIO {
   out: (text: string) => void;
@@ -10,3 +14,16 @@ export const processIO: CliIO = {
   err: (text) => process.stderr.write(`${text}\n`),
   stdin: process.stdin,
 };
+
+/** Checks that `path` is a readable regular file, failing with a one-line reason; returns its stats. */
+export async function regularFile(path: string): Promise<Stats> {
+  let info: Stats;
+  try {
+    info = await stat(path);
+  } catch {
+    throw new UsageError(`cannot read ${path}: no such file`);
+  }
+  if (!info.isFile()) throw new UsageError(`cannot read ${path}: not a regular file`);
+  return info;
+}
+

@@ -110,19 +110,24 @@ const checkRunPayload = z.object({
 });
 type CheckRunPayload = z.infer<typeof checkRunPayload>;
 
+/** The repository as the trigger carries it, from either payload shape. */
+function repositoryOf(payload: Pick<WorkflowRunPayload, 'repository'>): GithubTrigger['repository'] {
+  return {
+    id: payload.repository.id,
+    fullName: payload.repository.full_name,
+    owner: payload.repository.owner.login,
+    name: payload.repository.name,
+    defaultBranch: payload.repository.default_branch ?? null,
+  };
+}
+
 export function triggerFromWorkflowRun(payload: WorkflowRunPayload, deliveryId: string | null): GithubTrigger {
   const run = payload.workflow_run;
   return {
     source: 'github',
     incidentId: githubIncidentId(payload.repository.id, run.id, run.run_attempt),
     deliveryId,
-    repository: {
-      id: payload.repository.id,
-      fullName: payload.repository.full_name,
-      owner: payload.repository.owner.login,
-      name: payload.repository.name,
-      defaultBranch: payload.repository.default_branch ?? null,
-    },
+    repository: repositoryOf(payload),
     installationId: payload.installation?.id ?? null,
     workflowRun: {
       id: run.id,
@@ -162,13 +167,7 @@ export function triggerFromCheckRun(payload: CheckRunPayload, deliveryId: string
     source: 'github_check',
     incidentId: githubCheckIncidentId(payload.repository.id, check.id),
     deliveryId,
-    repository: {
-      id: payload.repository.id,
-      fullName: payload.repository.full_name,
-      owner: payload.repository.owner.login,
-      name: payload.repository.name,
-      defaultBranch: payload.repository.default_branch ?? null,
-    },
+    repository: repositoryOf(payload),
     installationId: payload.installation?.id ?? null,
     checkRun: {
       id: check.id,

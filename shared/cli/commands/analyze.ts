@@ -1,20 +1,13 @@
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { analyzeLog, type LogAnalysis, type LogSource } from '../../logs/index.js';
 import { intOption, parseArgs, UsageError } from '../args.js';
-import type { CliIO } from '../io.js';
+import { type CliIO, regularFile } from '../io.js';
 import type { Command } from './types.js';
 
 /** Opens `path` as a stream (`-` is stdin) after checking it is a readable file, with a one-line reason if not. */
 export async function openLog(path: string, io: CliIO): Promise<LogSource> {
   if (path === '-') return io.stdin;
-  let info;
-  try {
-    info = await stat(path);
-  } catch {
-    throw new UsageError(`cannot read ${path}: no such file`);
-  }
-  if (!info.isFile()) throw new UsageError(`cannot read ${path}: not a regular file`);
+  await regularFile(path);
   return createReadStream(path, { highWaterMark: 1 << 20 });
 }
 

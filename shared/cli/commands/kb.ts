@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { ACTION_PHRASES, type KnowledgeEntry, entryConfidence } from '../../knowledge/entry.js';
 import { importRows, parseImportFile } from '../../knowledge/import.js';
@@ -6,7 +6,7 @@ import type { Learning } from '../../knowledge/learning.js';
 import { listEntries, searchEntries } from '../../knowledge/search.js';
 import { CATEGORIES, type Category } from '../../logs/types.js';
 import { UsageError, intOption, parseArgs } from '../args.js';
-import type { CliIO } from '../io.js';
+import { type CliIO, regularFile } from '../io.js';
 import type { Command } from './types.js';
 
 /** Import files above this are refused: 100k rows of a few hundred bytes each fit with room to spare. */
@@ -63,13 +63,7 @@ function progressBar(stream: NodeJS.WriteStream) {
 }
 
 async function runImport(path: string, args: ReturnType<typeof parseArgs>, io: CliIO, learning: Learning): Promise<number> {
-  let info;
-  try {
-    info = await stat(path);
-  } catch {
-    throw new UsageError(`cannot read ${path}: no such file`);
-  }
-  if (!info.isFile()) throw new UsageError(`cannot read ${path}: not a regular file`);
+  const info = await regularFile(path);
   if (info.size > MAX_IMPORT_BYTES) throw new UsageError(`${path} is larger than ${MAX_IMPORT_BYTES} bytes; split it`);
   const format = args.values.get('format') ?? (extname(path).toLowerCase() === '.json' ? 'json' : 'csv');
   if (format !== 'csv' && format !== 'json') throw new UsageError('--format must be csv or json');
