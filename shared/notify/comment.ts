@@ -54,11 +54,16 @@ function renderJobs(incident: Incident): string[] {
  * The pull-request comment for an incident. Everything from logs or the analyzer is escaped or fenced; the
  * result is kept under GitHub's size limit.
  */
-export function renderComment(incident: Incident): string {
+export function renderComment(incident: Incident, others: Incident[] = []): string {
   const analysis = incident.analysis;
   const resolved = incident.status === 'resolved';
+  const stillFailing = others.filter((other) => other.id !== incident.id && other.status !== 'resolved').slice(0, 5);
   const parts: string[] = [COMMENT_MARKER];
-  const title = resolved ? '### ✅ Pipeline Guard: fixed' : '### ❌ Pipeline Guard: workflow failed';
+  const title = !resolved
+    ? '### ❌ Pipeline Guard: workflow failed'
+    : stillFailing.length > 0
+      ? `### ⚠️ Pipeline Guard: fixed, ${stillFailing.length} other failure${stillFailing.length === 1 ? '' : 's'} still open`
+      : '### ✅ Pipeline Guard: fixed';
   parts.push(title);
   // A check run of another CI system has no Actions run: link the check on GitHub and the CI system's own page.
   const run = incident.checkRun
@@ -96,8 +101,25 @@ export function renderComment(incident: Incident): string {
   if (incident.stageErrors.length > 0) {
     parts.push(`_Some analysis steps failed (${incident.stageErrors.map((e) => escapeMarkdown(e.stage)).join(', ')}); a human has been notified._`);
   }
+  if (stillFailing.length > 0) parts.push('---', '#### Also failing on this pull request', ...stillFailing.map(renderOther));
   parts.push(`<sub>Incident \`${incident.id}\` · fingerprint \`${(incident.fingerprint ?? 'none').slice(0, 16)}\`</sub>`);
   return truncateComment(parts.join('\n\n'));
+}
+
+/** Another open incident of the same pull request, in brief: one comment speaks for the whole PR. */
+function renderOther(other: Incident): string {
+  const run = other.runId ? link(`run ${other.runId}`, other.runUrl) : 'a run';
+  const lines = [...other.failureLines].sort((a, b) => a.line - b.line).slice(0, 8);
+  const action = other.approval?.status === 'pending' && other.plan
+    ? `waiting for approval: reply \`/guard approve ${other.id}\``
+    : other.decision
+      ? escapeMarkdown(`${other.decision.action}: ${other.decision.reason}`)
+      : 'being analysed';
+  return [
+    `**${escapeMarkdown(other.workflowName ?? 'Workflow')}** failed in ${run} — \`${other.category ?? 'unknown'}\` — ${action}`,
+    ...(lines.length > 0 ? [codeBlock(lines.map((l) => `${String(l.line).padStart(5)} | ${l.text}`))] : []),
+    `<sub>Incident \`${other.id}\`</sub>`,
+  ].join('\n\n');
 }
 
 export function truncateComment(body: string): string {

@@ -227,6 +227,8 @@ export async function classifyStep(input: unknown, deps: StepDeps): Promise<Clas
       evidence: failureLines[0] ?? null,
       jobs,
       pullRequest,
+      // Stored with the pull request so the incident is indexed under it (one comment covers the PR's incidents).
+      repository: trigger.repository.fullName,
       ...(flaky ? { flaky } : {}),
     },
     {
@@ -279,7 +281,7 @@ async function classifyCheckRun(trigger: GithubCheckTrigger, deps: StepDeps): Pr
   const pullRequest = await resolvePullRequest(trigger, check.headSha, github, deps);
   await deps.incidents.update(
     trigger.incidentId,
-    { status: 'classified', category, fingerprint, template, failureLines, evidence: failureLines[0] ?? null, jobs: [job], pullRequest },
+    { status: 'classified', category, fingerprint, template, failureLines, evidence: failureLines[0] ?? null, jobs: [job], pullRequest, repository: trigger.repository.fullName },
     {
       history: [
         {

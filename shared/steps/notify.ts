@@ -2,7 +2,8 @@ import type { Incident, NotificationRecord, StageError } from '../domain/inciden
 import { newIncident } from '../domain/incident.js';
 import { errorMessage } from '../errors.js';
 import { collectReactionFeedback } from '../knowledge/reactions.js';
-import { COMMENT_MARKER, renderComment } from '../notify/comment.js';
+import { COMMENT_MARKER } from '../notify/comment.js';
+import { pullRequestComment } from '../notify/pull-request.js';
 import { renderEscalation } from '../notify/escalation.js';
 import type { StepDeps } from './deps.js';
 import {
@@ -101,7 +102,7 @@ async function requestApproval(state: PipelineState, taskToken: string, deps: St
   const github = deps.github.forInstallation(incident.installationId);
   if (incident.pullRequest && incident.repository && github) {
     const [owner, repo] = incident.repository.split('/') as [string, string];
-    const result = await github.upsertComment({ owner, repo }, incident.pullRequest, COMMENT_MARKER, renderComment(incident));
+    const result = await github.upsertComment({ owner, repo }, incident.pullRequest, COMMENT_MARKER, await pullRequestComment(incident, deps.incidents, deps.logger));
     notifications.push({ channel: 'github_comment', target: `${incident.repository}#${incident.pullRequest}`, outcome: result.outcome, detail: 'approval request', at, commentId: result.commentId });
   } else {
     const action = incident.plan ? ACTION_WORDS[incident.plan.action] ?? incident.plan.action : 'act';
@@ -138,7 +139,7 @@ export async function notifyStep(input: unknown, deps: StepDeps): Promise<Notify
     if (github) {
       const [owner, repo] = incident.repository.split('/') as [string, string];
       await collectReactionFeedback(incident, github, deps);
-      const body = renderComment(incident);
+      const body = await pullRequestComment(incident, deps.incidents, deps.logger);
       const result = await github.upsertComment({ owner, repo }, incident.pullRequest, COMMENT_MARKER, body);
       notifications.push({
         channel: 'github_comment',

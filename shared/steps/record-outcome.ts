@@ -2,7 +2,8 @@ import type { Incident } from '../domain/incident.js';
 import { type AlarmEvent, alarmEventSchema, alarmScope } from '../domain/trigger.js';
 import { ValidationError, errorMessage } from '../errors.js';
 import { collectReactionFeedback } from '../knowledge/reactions.js';
-import { COMMENT_MARKER, renderComment } from '../notify/comment.js';
+import { COMMENT_MARKER } from '../notify/comment.js';
+import { pullRequestComment } from '../notify/pull-request.js';
 import { type GuardStore, guardScope } from '../remediation/guard-store.js';
 import type { StepDeps } from './deps.js';
 
@@ -50,7 +51,7 @@ async function resolveIncident(
   if ((options.updateComment ?? true) && updated.source === 'github' && updated.pullRequest && updated.repository && github) {
     const [owner, repo] = updated.repository.split('/') as [string, string];
     try {
-      const result = await github.upsertComment({ owner, repo }, updated.pullRequest, COMMENT_MARKER, renderComment(updated));
+      const result = await github.upsertComment({ owner, repo }, updated.pullRequest, COMMENT_MARKER, await pullRequestComment(updated, deps.incidents, deps.logger));
       await deps.incidents.update(updated.id, {}, {
         notifications: [{ channel: 'github_comment', target: `${updated.repository}#${updated.pullRequest}`, outcome: result.outcome, detail: 'recovery', at: at.toISOString(), commentId: result.commentId }],
       });

@@ -18,12 +18,18 @@ export function incidentKey(id: string): { pk: string; sk: string } {
 }
 
 /** Index attributes derived from the incident. GSI key attributes must be absent rather than null. */
-function indexAttributes(incident: Pick<Incident, 'createdAt' | 'fingerprint'>, scope: string | null) {
+export function pullKeyOf(repository: string | null | undefined, pullRequest: number | null | undefined): string | null {
+  return repository && pullRequest ? `${repository.toLowerCase()}#${pullRequest}` : null;
+}
+
+function indexAttributes(incident: Pick<Incident, 'createdAt' | 'fingerprint' | 'repository' | 'pullRequest'>, scope: string | null) {
+  const pullKey = pullKeyOf(incident.repository, incident.pullRequest);
   return {
     kind: 'incident',
     month: incident.createdAt.slice(0, 7),
     ...(scope ? { scope } : {}),
     ...(incident.fingerprint ? { fingerprint: incident.fingerprint } : {}),
+    ...(pullKey ? { pullKey } : {}),
   };
 }
 
@@ -46,9 +52,11 @@ export interface IncidentStore {
   listOpenInScope(scope: string, limit: number): Promise<Incident[]>;
   /** Earlier incidents with the same fingerprint, newest first. */
   listByFingerprint(fingerprint: string, limit: number): Promise<Incident[]>;
+  /** Incidents of one pull request, newest first. */
+  listByPullRequest(repository: string, pullRequest: number, limit: number): Promise<Incident[]>;
 }
 
-const STRIP = new Set(['pk', 'sk', 'kind', 'month', 'scope', 'expiresAt']);
+const STRIP = new Set(['pk', 'sk', 'kind', 'month', 'scope', 'expiresAt', 'pullKey']);
 
 function fromItem(item: Record<string, unknown>): Incident {
   // An absent fingerprint is stored as a missing attribute (GSI keys cannot be NULL).
@@ -131,6 +139,9 @@ export function createIncidentStore(options: {
       const sets: string[] = [];
       const removes: string[] = [];
       const all: Record<string, unknown> = { ...fields, updatedAt: clock().toISOString() };
+      // The pull request is often found after the incident is created (by the head commit): index it then.
+      const pullKey = pullKeyOf(fields.repository, fields.pullRequest);
+      if (pullKey) all.pullKey = pullKey;
       let n = 0;
       for (const [key, value] of Object.entries(all)) {
         if (value === undefined) continue;
@@ -185,6 +196,10 @@ export function createIncidentStore(options: {
 
     listByFingerprint(fingerprint, limit) {
       return queryIndex(INCIDENT_INDEXES.byFingerprint, fingerprint, limit, false);
+    },
+
+    listByPullRequest(repository, pullRequest, limit) {
+      return queryIndex(INCIDENT_INDEXES.byPullRequest, pullKeyOf(repository, pullRequest) as string, limit, false);
     },
   };
 }

@@ -24,6 +24,8 @@ export const INCIDENT_INDEXES = {
   byFingerprint: { name: 'byFingerprint', partitionKey: 'fingerprint', sortKey: 'createdAt' },
   /** All incidents newest first (partitioned by month so no partition grows without bound). */
   byMonth: { name: 'byMonth', partitionKey: 'month', sortKey: 'createdAt' },
+  /** Incidents of one pull request (`owner/repo#number`), newest first: one PR comment covers them all. */
+  byPullRequest: { name: 'byPullRequest', partitionKey: 'pullKey', sortKey: 'createdAt' },
   /**
    * Knowledge-base entries (items `KB#<fingerprint>`) of one category, most recently seen first: the bounded
    * candidate set of a similarity lookup. Own attribute names, so entries never show up as incidents.

@@ -45,7 +45,7 @@ describe('PipelineGuard stack resources', () => {
 
     it('declares the incidents GSIs', () => {
       const incidents = TABLES.find((t) => t.logicalName === 'incidents');
-      expect(incidents?.indexes.map((i) => i.name)).toEqual(['byScope', 'byFingerprint', 'byMonth', 'byKnowledgeCategory']);
+      expect(incidents?.indexes.map((i) => i.name)).toEqual(['byScope', 'byFingerprint', 'byMonth', 'byPullRequest', 'byKnowledgeCategory']);
     });
   });
 

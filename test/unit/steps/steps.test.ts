@@ -162,3 +162,31 @@ describe('notifyStep', () => {
     expect(published[0]?.attributes.severity).toBe('high');
   });
 });
+
+describe('one comment for the whole pull request', () => {
+  it('keeps another workflow\'s open failure visible when the comment is updated for a new one, and after one recovers', async () => {
+    const github = createFakeGitHub();
+    const { deps } = stepDeps({ github: github.port });
+    const lint = githubTrigger((b) => {
+      b.workflow_run.id = 500;
+      b.workflow_run.name = 'Lint';
+      b.workflow_run.workflow_id = 777;
+    });
+    await seed(deps, lint, { workflowName: 'Lint', category: 'lint', failureLines: [{ line: 12, text: 'src/a.ts:3:1 error no-unused-vars' }] });
+    await deps.incidents.update(lint.incidentId, { repository: 'acme-shop/checkout-service', pullRequest: 1287 });
+    const tests = await seed(deps);
+    await deps.incidents.update(tests.incidentId, { repository: 'acme-shop/checkout-service', pullRequest: 1287 });
+
+    await notifyStep({ trigger: tests }, deps);
+    const both = github.comments.get('acme-shop/checkout-service#1287') ?? '';
+    await deps.incidents.update(tests.incidentId, { status: 'resolved', resolvedBy: 'run 9' });
+    await notifyStep({ trigger: tests }, deps);
+    const afterFix = github.comments.get('acme-shop/checkout-service#1287') ?? '';
+
+    expect(both).toContain('#### Also failing on this pull request');
+    expect(both).toContain('src/a.ts:3:1 error no-unused-vars');
+    expect(both).toContain(lint.incidentId);
+    expect(afterFix).toMatch(/### ⚠️ Pipeline Guard: fixed, 1 other failure still open/);
+    expect(github.comments.size).toBe(1);
+  });
+});

@@ -1,0 +1,23 @@
+import type { Incident } from '../domain/incident.js';
+import type { StepLogger } from '../steps/deps.js';
+import type { IncidentStore } from '../stores/incident-store.js';
+import { renderComment } from './comment.js';
+
+/** Incidents of one pull request read for its comment; more would not fit in a readable comment anyway. */
+const MAX_PULL_REQUEST_INCIDENTS = 10;
+
+/**
+ * The one comment of a pull request, for `incident` and the PR's other open incidents (another workflow, another
+ * CI system), so that updating it for one failure never hides another. If the list cannot be read the comment
+ * still goes out, about this incident alone.
+ */
+export async function pullRequestComment(incident: Incident, incidents: IncidentStore, logger: StepLogger): Promise<string> {
+  if (!incident.repository || !incident.pullRequest) return renderComment(incident);
+  try {
+    const all = await incidents.listByPullRequest(incident.repository, incident.pullRequest, MAX_PULL_REQUEST_INCIDENTS);
+    return renderComment(incident, all.filter((other) => other.id !== incident.id));
+  } catch (error) {
+    logger.warn('could not list the pull request incidents; commenting on this one only', { incidentId: incident.id, error: String(error) });
+    return renderComment(incident);
+  }
+}
