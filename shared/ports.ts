@@ -100,6 +100,11 @@ export interface FixPullRequest {
 
 export interface GitHubClients {
   forInstallation(installationId: number | null): GitHubPort | null;
+  /**
+   * The App installation covering a repository, for deliveries that name none (a repository webhook rather than
+   * the App's). Null with a token (no installations) or when the App is not installed there.
+   */
+  installationFor?(repo: RepoRef): Promise<number | null>;
 }
 
 /** Kinds of content-creating GitHub requests the shared write budget counts. */

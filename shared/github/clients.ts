@@ -5,6 +5,8 @@
  * the webhook, carried on the trigger and the incident) gets its own client with its own installation token; the
  * tokens share one expiry-aware cache, and clients are kept per process so a warm Lambda reuses both.
  */
+import { createAppAuth } from '@octokit/auth-app';
+import { Octokit } from '@octokit/core';
 import type { GitHubClients, GitHubPort, WriteLimiter } from '../ports.js';
 import { createInstallationTokenCache, type GitHubAppCredentials, type InstallationTokenCache } from './app-auth.js';
 import { createGitHubClient, type GitHubClientOptions } from './client.js';
@@ -42,7 +44,33 @@ export function createGitHubClients(options: GitHubClientsOptions): GitHubClient
   const tokenCache = options.tokenCache ?? createInstallationTokenCache();
   const maxInstallations = options.maxInstallations ?? 100;
   const clients = new Map<number, GitHubPort>();
+  // Signed with the App's JWT: auth-app authenticates GET /repos/{owner}/{repo}/installation as the App itself.
+  const appOctokit = new Octokit({
+    authStrategy: createAppAuth,
+    auth: { appId: auth.appId, privateKey: auth.privateKey },
+    ...(base.baseUrl ? { baseUrl: base.baseUrl.replace(/\/+$/, '') } : {}),
+    ...(base.fetch ? { request: { fetch: base.fetch } } : {}),
+  });
+  const installations = new Map<string, number | null>();
   return {
+    async installationFor(repo) {
+      const key = `${repo.owner}/${repo.repo}`.toLowerCase();
+      if (installations.has(key)) return installations.get(key) ?? null;
+      try {
+        const response = await appOctokit.request('GET /repos/{owner}/{repo}/installation', { owner: repo.owner, repo: repo.repo });
+        const id = (response.data as { id?: unknown }).id;
+        const installationId = typeof id === 'number' && Number.isInteger(id) && id > 0 ? id : null;
+        installations.set(key, installationId);
+        return installationId;
+      } catch (error) {
+        // 404: the App is not installed on that repository; remembered so every delivery does not ask again.
+        if ((error as { status?: number }).status === 404) {
+          installations.set(key, null);
+          return null;
+        }
+        throw error;
+      }
+    },
     forInstallation(installationId) {
       // A delivery from a repository webhook (not the App's) names no installation: without one there is no token.
       if (installationId === null || !Number.isInteger(installationId) || installationId <= 0) return null;

@@ -110,6 +110,24 @@ const checkRunPayload = z.object({
 });
 type CheckRunPayload = z.infer<typeof checkRunPayload>;
 
+/**
+ * A repository webhook (rather than the App's) names no installation; as an App, look it up so the incident can
+ * still read logs and comment. A failed lookup leaves it unset: the incident is then escalated by SNS only.
+ */
+async function withInstallation<T extends { installationId: number | null; repository: { owner: string; name: string } }>(
+  trigger: T,
+  deps: IngestDeps,
+): Promise<T> {
+  if (trigger.installationId !== null || !deps.github.installationFor) return trigger;
+  try {
+    const installationId = await deps.github.installationFor({ owner: trigger.repository.owner, repo: trigger.repository.name });
+    return installationId ? { ...trigger, installationId } : trigger;
+  } catch (error) {
+    deps.logger.warn('could not look up the App installation of the repository', { error: String(error) });
+    return trigger;
+  }
+}
+
 /** The repository as the trigger carries it, from either payload shape. */
 function repositoryOf(payload: Pick<WorkflowRunPayload, 'repository'>): GithubTrigger['repository'] {
   return {
@@ -224,7 +242,7 @@ export async function handleGithubWebhook(request: WebhookRequest, deps: IngestD
   if (parsed.data.action !== 'completed') {
     return reply(202, { ignored: `workflow_run action ${parsed.data.action} is not acted on` });
   }
-  const trigger = triggerFromWorkflowRun(parsed.data, deliveryId);
+  const trigger = await withInstallation(triggerFromWorkflowRun(parsed.data, deliveryId), deps);
 
   if (run.conclusion === 'success') {
     const { resolved } = await recordWorkflowRecovery(
@@ -266,7 +284,7 @@ async function handleCheckRun(payload: unknown, deliveryId: string | null, deps:
   if (check.app?.slug === ACTIONS_APP_SLUG) {
     return reply(202, { ignored: 'check runs of GitHub Actions are handled through their workflow_run event' });
   }
-  const trigger = triggerFromCheckRun(parsed.data, deliveryId);
+  const trigger = await withInstallation(triggerFromCheckRun(parsed.data, deliveryId), deps);
 
   if (check.conclusion === 'success') {
     const { resolved } = await recordWorkflowRecovery(

@@ -109,6 +109,8 @@ export class FakeGitHub {
   /** Repository files by `path@sha`, served by the contents API. */
   readonly files = new Map<string, string>();
   readonly issueLabels = new Map<number, string[]>();
+  /** `owner/repo` (lower case) → the App installation that covers it. */
+  readonly repositoryInstallations = new Map<string, number>();
   readonly reactions = new Map<number, Array<{ content: string; user: { login: string; type: string } }>>();
   readonly permissions = new Map<string, string>();
   readonly refs = new Map<string, string>();
@@ -226,7 +228,7 @@ export class FakeGitHub {
     }
 
     if (!url.pathname.startsWith(this.prefix)) return reply(NOT_FOUND);
-    const appRoute = /^\/app(\/|$)/.test(req.route);
+    const appRoute = /^\/app(\/|$)/.test(req.route) || /^\/repos\/[^/]+\/[^/]+\/installation$/.test(req.route);
     if (appRoute) return reply(this.appRoute(req));
     if (req.headers.authorization !== `token ${FAKE_TOKEN}` && this.installationOf(req) === null) {
       return reply(json(401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' }));
@@ -380,6 +382,11 @@ export class FakeGitHub {
     }
     const app = this.app as FakeApp;
     if (req.method === 'GET' && req.route === '/app') return json(200, { id: app.id, slug: app.slug, name: app.slug });
+    const repoInstallation = /^\/repos\/([^/]+)\/([^/]+)\/installation$/.exec(req.route);
+    if (req.method === 'GET' && repoInstallation) {
+      const id = this.repositoryInstallations.get(`${repoInstallation[1]}/${repoInstallation[2]}`.toLowerCase());
+      return id ? json(200, { id, app_id: app.id }) : NOT_FOUND;
+    }
     const m = /^\/app\/installations\/(\d+)\/access_tokens$/.exec(req.route);
     if (req.method === 'POST' && m) {
       const installationId = Number(m[1]);

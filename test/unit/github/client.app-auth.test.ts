@@ -153,6 +153,21 @@ describe('GitHub App authentication', () => {
     expect(token.forInstallation(INSTALLATION)).toBe(token.forInstallation(null));
     expect(staticGitHubClients(null).forInstallation(INSTALLATION)).toBeNull();
   });
+
+  it('looks up the installation of a repository with the App JWT, once, for deliveries that name none', async () => {
+    fake.repositoryInstallations.set('octo/app', INSTALLATION);
+    const app = appClients(fake);
+
+    const found = [await app.installationFor?.(repo), await app.installationFor?.(repo)];
+    const missing = await app.installationFor?.({ owner: 'octo', repo: 'elsewhere' });
+
+    expect(found).toEqual([INSTALLATION, INSTALLATION]);
+    expect(missing).toBeNull();
+    expect(fake.apiCalls().filter((c) => c.endsWith('/installation'))).toEqual([
+      'GET /api/v3/repos/octo/app/installation',
+      'GET /api/v3/repos/octo/elsewhere/installation',
+    ]);
+  });
 });
 
 describe('shared write budget in the client', () => {

@@ -67,6 +67,16 @@ describe('handleGithubWebhook', () => {
     expect(store.items.size).toBe(1);
   });
 
+  it('looks up the App installation when a repository webhook names none', async () => {
+    const asked: unknown[] = [];
+    deps.github = { forInstallation: () => null, installationFor: async (repo) => (asked.push(repo), 51234987) };
+
+    await handleGithubWebhook(request('workflow_run-failure', (b) => delete b.installation), deps);
+
+    expect(asked).toEqual([{ owner: 'acme-shop', repo: 'checkout-service' }]);
+    expect(deps.started[0]?.input).toMatchObject({ trigger: { installationId: 51234987 } });
+  });
+
   it('treats a re-run attempt as a new incident', async () => {
     const response = await handleGithubWebhook(request('workflow_run-failure', (b) => (b.workflow_run.run_attempt = 2)), deps);
 
