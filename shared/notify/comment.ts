@@ -98,6 +98,19 @@ export function renderComment(incident: Incident, others: Incident[] = []): stri
   if (incident.knowledge && incident.knowledge.seenBefore > 0) {
     parts.push(`**History:** ${escapeMarkdown(incident.knowledge.summary)}`);
   }
+  const known = (incident.knowledge?.entries ?? []).slice(0, 3);
+  if (known.length > 0) {
+    parts.push(
+      '**Known failures like this one**',
+      known
+        .map((entry) => {
+          const record = entry.attempts > 0 ? `; ${entry.action.replace(/_/g, ' ')} worked ${entry.successes} of ${entry.attempts} times` : '';
+          const how = entry.match === 'exact' ? 'same failure' : `${Math.round(entry.score * 100)}% similar`;
+          return `- ${escapeMarkdown(entry.title.slice(0, 160))} (${how}, ${entry.source}${escapeMarkdown(record)}): ${escapeMarkdown(entry.fix[0] ?? '')}`;
+        })
+        .join('\n'),
+    );
+  }
   if (incident.stageErrors.length > 0) {
     parts.push(`_Some analysis steps failed (${incident.stageErrors.map((e) => escapeMarkdown(e.stage)).join(', ')}); a human has been notified._`);
   }

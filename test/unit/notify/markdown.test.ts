@@ -65,3 +65,27 @@ describe('renderComment', () => {
     expect(truncateComment('short')).toBe('short');
   });
 });
+
+describe('renderComment: knowledge', () => {
+  it('lists known similar failures with their record, escaped', () => {
+    const incident = newIncident(
+      {
+        id: 'gh-1-2-1', source: 'github', category: 'dependency',
+        knowledge: {
+          matches: [], seenBefore: 0, actionOutcomes: {}, summary: 'First time this failure has been seen.',
+          entries: [{
+            fingerprint: 'f', source: 'curated', match: 'similar', score: 0.62, title: 'npm ERR! ETARGET [pkg](https://x.io)', category: 'dependency',
+            fix: ['Pin the version that exists'], prevention: null, action: 'comment_only', attempts: 7, successes: 6, confidence: 0.49, seen: 7, lastSeen: null,
+          }],
+        },
+      },
+      new Date('2026-11-20T10:00:00Z'),
+    );
+
+    const body = renderComment(incident);
+
+    expect(body).toContain('**Known failures like this one**');
+    expect(body).toContain('62% similar, curated; comment only worked 6 of 7 times');
+    expect(body).not.toContain('](https://x.io)');
+  });
+});
