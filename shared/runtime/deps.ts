@@ -26,6 +26,11 @@ import { type Learning, createLearning } from '../knowledge/learning.js';
 import { createDynamoRerunLedger } from '../stores/rerun-ledger.js';
 import { createDynamoWriteLimiter } from '../stores/write-limiter.js';
 
+/** A DynamoDB document client for the configured tables (the embedded server locally, via DYNAMODB_ENDPOINT). */
+export function documentClientFor(config: Config) {
+  return createDocumentClient({ region: config.AWS_REGION, ...(config.DYNAMODB_ENDPOINT ? { endpoint: config.DYNAMODB_ENDPOINT } : {}) });
+}
+
 /**
  * The composition root. Every adapter is chosen here from configuration: AWS services by default, the
  * embedded local parts when the local runtime sets their endpoints/paths. Handlers call this once at cold start.
@@ -79,10 +84,7 @@ async function githubAuth(config: Config): Promise<GitHubAuth | undefined> {
 export async function createGitHub(config: Config): Promise<GitHubClients> {
   const auth = await githubAuth(config);
   if (auth) {
-    const documents = createDocumentClient({
-      region: config.AWS_REGION,
-      ...(config.DYNAMODB_ENDPOINT ? { endpoint: config.DYNAMODB_ENDPOINT } : {}),
-    });
+    const documents = documentClientFor(config);
     const budgets = {
       writesPerMinute: config.GITHUB_WRITES_PER_MINUTE,
       writesPerHour: config.GITHUB_WRITES_PER_HOUR,
@@ -116,10 +118,7 @@ export async function createGitHub(config: Config): Promise<GitHubClients> {
 
 /** The persisted cap on automatic re-runs per (workflow, head SHA), in the incidents table. */
 export function createRerunLedger(config: Config): RerunLedger {
-  const client = createDocumentClient({
-    region: config.AWS_REGION,
-    ...(config.DYNAMODB_ENDPOINT ? { endpoint: config.DYNAMODB_ENDPOINT } : {}),
-  });
+  const client = documentClientFor(config);
   return createDynamoRerunLedger({ client, tableName: config.INCIDENTS_TABLE });
 }
 
@@ -156,10 +155,7 @@ export function createAnalyzers(config: Config): { analyzer: Analyzer; fallbackA
 }
 
 export function createIncidents(config: Config, clock: () => Date = () => new Date()) {
-  const client = createDocumentClient({
-    region: config.AWS_REGION,
-    ...(config.DYNAMODB_ENDPOINT ? { endpoint: config.DYNAMODB_ENDPOINT } : {}),
-  });
+  const client = documentClientFor(config);
   return createIncidentStore({ client, tableName: config.INCIDENTS_TABLE, ttlDays: config.INCIDENT_TTL_DAYS, clock });
 }
 
@@ -168,10 +164,7 @@ export function createIncidents(config: Config, clock: () => Date = () => new Da
  * looks up knowledge builds it once at cold start.
  */
 export function createLearningDeps(config: Config, logger: StepLogger, clock: () => Date = () => new Date()): Learning {
-  const client = createDocumentClient({
-    region: config.AWS_REGION,
-    ...(config.DYNAMODB_ENDPOINT ? { endpoint: config.DYNAMODB_ENDPOINT } : {}),
-  });
+  const client = documentClientFor(config);
   return createLearning({
     client,
     tables: { incidents: config.INCIDENTS_TABLE, experiments: config.EXPERIMENTS_TABLE, baselines: config.BASELINES_TABLE },
@@ -182,19 +175,13 @@ export function createLearningDeps(config: Config, logger: StepLogger, clock: ()
 
 /** Rate-limit and circuit-breaker counters (in the incidents table). */
 export function createGuards(config: Config, clock: () => Date = () => new Date()): GuardStore {
-  const client = createDocumentClient({
-    region: config.AWS_REGION,
-    ...(config.DYNAMODB_ENDPOINT ? { endpoint: config.DYNAMODB_ENDPOINT } : {}),
-  });
+  const client = documentClientFor(config);
   return createGuardStore({ client, tableName: config.INCIDENTS_TABLE, clock });
 }
 
 /** Pending `/guard approve` proposals per pull request (in the incidents table). */
 export function createApprovals(config: Config, clock: () => Date = () => new Date()): ApprovalIndex {
-  const client = createDocumentClient({
-    region: config.AWS_REGION,
-    ...(config.DYNAMODB_ENDPOINT ? { endpoint: config.DYNAMODB_ENDPOINT } : {}),
-  });
+  const client = documentClientFor(config);
   return createApprovalIndex({ client, tableName: config.INCIDENTS_TABLE, clock });
 }
 

@@ -4,6 +4,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSfnStarter } from '../../../shared/adapters/sfn.js';
 import { createSnsPublisher } from '../../../shared/adapters/sns.js';
+import { createDocumentClient } from '../../../shared/stores/dynamo.js';
 
 const sfn = mockClient(SFNClient);
 const sns = mockClient(SNSClient);
@@ -55,5 +56,15 @@ describe('createSnsPublisher', () => {
       TopicArn: 'arn:aws:sns:us-east-1:1:t', Subject: 'CI failed', Message: 'body',
       MessageAttributes: { severity: { DataType: 'String', StringValue: 'high' }, repository: { DataType: 'String', StringValue: 'o/r' } },
     });
+  });
+});
+
+describe('createDocumentClient', () => {
+  it('needs no AWS credentials for the embedded server on this machine, and uses the normal chain elsewhere', async () => {
+    const local = createDocumentClient({ region: 'us-east-1', endpoint: 'http://127.0.0.1:8000' });
+    const remote = createDocumentClient({ region: 'us-east-1', endpoint: 'https://dynamodb.eu-west-1.amazonaws.com' });
+
+    expect(await local.config.credentials()).toMatchObject({ accessKeyId: 'local', secretAccessKey: 'local' });
+    expect(await remote.config.credentials()).toMatchObject({ accessKeyId: 'test' });
   });
 });
