@@ -1,8 +1,8 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Incident } from '../../shared/domain/incident.js';
-import { deliverAlarm, deliverWebhook, loadAlarmEvent, loadWebhook } from './replay.js';
+import { deliverAlarm, deliverWebhook, loadAlarmEvent, loadWebhook, fetchIncident, readOutbox } from './replay.js';
 import { startLocalRuntime } from './runtime.js';
 
 /**
@@ -21,16 +21,8 @@ function check(ok: boolean, what: string) {
   console.log(`${ok ? '  ✔' : '  ✘'} ${what}`);
   if (!ok) failed = true;
 }
-async function incident(id: string): Promise<Incident> {
-  return (await (await fetch(`${runtime.url}/incidents/${id}`)).json()) as Incident;
-}
-async function outbox(): Promise<Array<Record<string, unknown>>> {
-  try {
-    return (await readFile(runtime.outboxPath, 'utf8')).trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
-  } catch {
-    return [];
-  }
-}
+const incident = (id: string) => fetchIncident(runtime.url, id);
+const outbox = () => readOutbox(runtime.outboxPath);
 function indent(text: string, prefix = '    │ ') {
   return text.split('\n').map((line) => prefix + line).join('\n');
 }

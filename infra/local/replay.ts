@@ -1,7 +1,9 @@
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Incident } from '../../shared/domain/incident.js';
 
 export const EVENTS_DIR = resolve(fileURLToPath(new URL('../../events', import.meta.url)));
 
@@ -41,4 +43,15 @@ export async function deliverAlarm(baseUrl: string, event: Record<string, unknow
     body: JSON.stringify(event),
   });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+/** Reads an incident through the local API (or a deployed one's equivalent route). */
+export async function fetchIncident(baseUrl: string, id: string): Promise<Incident> {
+  return (await (await fetch(`${baseUrl}/incidents/${id}`)).json()) as Incident;
+}
+
+/** The local runtime's outbox (SNS stand-in, and GitHub without a token): one JSON object per line, oldest first. */
+export async function readOutbox(path: string): Promise<Array<Record<string, any>>> {
+  const text = await readFile(path, 'utf8').catch(() => '');
+  return text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, any>);
 }

@@ -184,12 +184,16 @@ export interface AuditEntry {
   detail: string;
 }
 
-/** A remediation plan as stored on the incident (see shared/remediation/planner.ts). */
+/** A remediation plan as the planner makes it and the incident stores it (see shared/remediation/planner.ts). */
 export interface StoredPlan {
+  /** What will be done. */
   action: RemediationAction;
+  /** What was proposed (by the analysis, an experiment variant or a promoted policy). */
   proposed: RemediationAction;
+  /** Why, one line per guard that decided something, in the order they were checked. */
   reasons: string[];
   requiresApproval: boolean;
+  /** Recorded but not applied. */
   dryRun: boolean;
   experiment: { experimentId: string; variant: string } | null;
   plannedAt: string;

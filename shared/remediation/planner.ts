@@ -1,4 +1,4 @@
-import type { KnowledgeSummary, RemediationAction } from '../domain/incident.js';
+import type { KnowledgeSummary, RemediationAction, StoredPlan } from '../domain/incident.js';
 import type { Category } from '../logs/types.js';
 import { AUTOMATIC_ACTIONS, type AutomaticAction, type RepositoryPolicy, type Severity } from './policy.js';
 import type { RunbookMapping } from './runbooks.js';
@@ -44,18 +44,8 @@ export interface PlanInput {
   capabilities: { github: boolean; pullRequest: boolean; rerun: boolean; fixPr?: boolean; runbook: RunbookMapping | null };
 }
 
-export interface RemediationPlan {
-  /** What will be done. */
-  action: RemediationAction;
-  /** What was proposed (by the analysis or the experiment variant). */
-  proposed: RemediationAction;
-  /** Why, one line per guard that decided something, in the order they were checked. */
-  reasons: string[];
-  requiresApproval: boolean;
-  /** Recorded but not applied. */
-  dryRun: boolean;
-  experiment: { experimentId: string; variant: string } | null;
-}
+/** The planner's output; the incident stores it with the time it was planned. */
+export type RemediationPlan = Omit<StoredPlan, 'plannedAt'>;
 
 function isAutomatic(action: RemediationAction): action is AutomaticAction {
   return (AUTOMATIC_ACTIONS as readonly string[]).includes(action);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Incident } from '../../shared/domain/incident.js';
 import { cleanLine } from '../../shared/logs/index.js';
-import { EVENTS_DIR, deliverWebhook, loadWebhook } from '../../infra/local/replay.js';
+import { EVENTS_DIR, deliverWebhook, loadWebhook, fetchIncident, readOutbox } from '../../infra/local/replay.js';
 import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.js';
 import { BOT_LOGIN, FAKE_TOKEN, FakeGitHub } from '../support/fake-github.js';
 
@@ -20,17 +20,9 @@ let runtime: LocalRuntime;
 let dataDir: string;
 let sampleLog: string;
 
-async function incident(id: string): Promise<Incident> {
-  return (await (await fetch(`${runtime.url}/incidents/${id}`)).json()) as Incident;
-}
+const incident = (id: string) => fetchIncident(runtime.url, id);
 
-async function outbox(): Promise<Array<Record<string, any>>> {
-  try {
-    return (await readFile(runtime.outboxPath, 'utf8')).trim().split('\n').filter(Boolean).map((line) => JSON.parse(line));
-  } catch {
-    return [];
-  }
-}
+const outbox = () => readOutbox(runtime.outboxPath);
 
 beforeAll(async () => {
   github = await FakeGitHub.start({ prefix: '/api/v3' });

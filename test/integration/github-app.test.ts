@@ -5,7 +5,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Incident } from '../../shared/domain/incident.js';
-import { deliverWebhook, loadWebhook } from '../../infra/local/replay.js';
+import { deliverWebhook, loadWebhook, fetchIncident } from '../../infra/local/replay.js';
 import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.js';
 import { TEST_APP_ID, TEST_APP_SLUG, testAppKeys } from '../support/app-keys.js';
 import { FakeGitHub } from '../support/fake-github.js';
@@ -34,9 +34,7 @@ let github: FakeGitHub;
 let runtime: LocalRuntime;
 let dataDir: string;
 
-async function incident(id: string): Promise<Incident> {
-  return (await (await fetch(`${runtime.url}/incidents/${id}`)).json()) as Incident;
-}
+const incident = (id: string) => fetchIncident(runtime.url, id);
 
 async function deliver(name: string, mutate?: (body: Record<string, any>) => void) {
   const webhook = structuredClone(loadWebhook(name));

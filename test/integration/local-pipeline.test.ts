@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Incident } from '../../shared/domain/incident.js';
 import { cleanLine } from '../../shared/logs/index.js';
-import { EVENTS_DIR, deliverAlarm, deliverWebhook, loadAlarmEvent, loadWebhook } from '../../infra/local/replay.js';
+import { EVENTS_DIR, deliverAlarm, deliverWebhook, loadAlarmEvent, loadWebhook, readOutbox } from '../../infra/local/replay.js';
 import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.js';
 
 /**
@@ -20,13 +20,7 @@ async function getJson<T>(path: string): Promise<{ status: number; body: T }> {
   return { status: response.status, body: (await response.json()) as T };
 }
 
-async function outbox(): Promise<Array<Record<string, any>>> {
-  try {
-    return (await readFile(runtime.outboxPath, 'utf8')).trim().split('\n').filter(Boolean).map((line) => JSON.parse(line));
-  } catch {
-    return [];
-  }
-}
+const outbox = () => readOutbox(runtime.outboxPath);
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'guard-it-'));

@@ -1,9 +1,9 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Incident } from '../../shared/domain/incident.js';
-import { type RecordedWebhook, deliverAlarm, deliverWebhook, loadAlarmEvent, loadWebhook } from '../../infra/local/replay.js';
+import { type RecordedWebhook, deliverAlarm, deliverWebhook, loadAlarmEvent, loadWebhook, fetchIncident, readOutbox } from '../../infra/local/replay.js';
 import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.js';
 
 /**
@@ -42,14 +42,9 @@ function comment(login: string, text: string, id: number): RecordedWebhook {
   };
 }
 
-async function incident(id: string): Promise<Incident> {
-  return (await (await fetch(`${runtime.url}/incidents/${id}`)).json()) as Incident;
-}
+const incident = (id: string) => fetchIncident(runtime.url, id);
 
-async function outbox(kind: string): Promise<Array<Record<string, any>>> {
-  const text = await readFile(runtime.outboxPath, 'utf8').catch(() => '');
-  return text.split('\n').filter(Boolean).map((line) => JSON.parse(line)).filter((entry) => entry.kind === kind);
-}
+const outbox = async (kind: string) => (await readOutbox(runtime.outboxPath)).filter((entry) => entry.kind === kind);
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'guard-remediation-'));

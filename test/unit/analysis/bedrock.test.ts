@@ -22,7 +22,7 @@ import {
 } from '../../../shared/analysis/index.js';
 import { AnalyzerConfigurationError, AnalyzerUnavailableError, RETRYABLE_ERROR_NAMES } from '../../../shared/errors.js';
 import { REMEDIATION_ACTIONS } from '../../../shared/domain/incident.js';
-import { githubInput, lines, testFailureInput } from './fixtures.js';
+import { githubInput, goodModelAnswer, lines, testFailureInput } from './fixtures.js';
 
 const MODEL = 'anthropic.claude-3-5-haiku-20241022-v1:0';
 const bedrock = mockClient(BedrockRuntimeClient);
@@ -53,14 +53,7 @@ function toolAnswer(input: Record<string, unknown>, id = 'tool-1'): Partial<Conv
   };
 }
 
-const good = {
-  rootCause: 'applyDiscount applies the 10% discount twice, so the total is 81 instead of 90.',
-  fix: ['Remove the second call to applyDiscount in src/cart.ts.', 'Run npx vitest run src/cart.test.ts.'],
-  confidence: 0.85,
-  proposedAction: 'comment_only',
-  rationale: 'The assertion names the expected and actual totals.',
-  evidence: ['AssertionError: expected 90 to be 81 // Object.is equality'],
-};
+const good = goodModelAnswer;
 
 function sentInputs(): ConverseCommandInput[] {
   return bedrock.commandCalls(ConverseCommand).map((call) => call.args[0].input);

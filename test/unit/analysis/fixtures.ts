@@ -76,3 +76,13 @@ export function testFailureInput(knowledgeSummary: KnowledgeSummary | null = nul
     { rules: ['vitest.failed'], knowledge: knowledgeSummary },
   );
 }
+
+/** A valid model answer for testFailureInput(): its evidence line is verbatim in the input. */
+export const goodModelAnswer = {
+  rootCause: 'applyDiscount applies the 10% discount twice, so the total is 81 instead of 90.',
+  fix: ['Remove the second call to applyDiscount in src/cart.ts.', 'Run npx vitest run src/cart.test.ts.'],
+  confidence: 0.85,
+  proposedAction: 'comment_only',
+  rationale: 'The assertion names the expected and actual totals.',
+  evidence: ['AssertionError: expected 90 to be 81 // Object.is equality'],
+};

@@ -12,18 +12,11 @@ import {
 } from '../../../shared/analysis/index.js';
 import { AnalyzerConfigurationError, AnalyzerUnavailableError, RETRYABLE_ERROR_NAMES } from '../../../shared/errors.js';
 import { type Reply, contentReply, errorReply, fetchMock, toolCallReply } from './fetch-mock.js';
-import { testFailureInput } from './fixtures.js';
+import { goodModelAnswer, testFailureInput } from './fixtures.js';
 
 const BASE = 'http://127.0.0.1:11434/v1';
 
-const good = {
-  rootCause: 'applyDiscount applies the 10% discount twice, so the total is 81 instead of 90.',
-  fix: ['Remove the second call to applyDiscount in src/cart.ts.', 'Run npx vitest run src/cart.test.ts.'],
-  confidence: 0.85,
-  proposedAction: 'comment_only',
-  rationale: 'The assertion names the expected and actual totals.',
-  evidence: ['AssertionError: expected 90 to be 81 // Object.is equality'],
-};
+const good = goodModelAnswer;
 
 function analyzer(replies: Reply[], extra: Partial<OpenAICompatibleAnalyzerOptions> = {}) {
   const mock = fetchMock(...replies);

@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createGitHubClient } from '../../../shared/github/client.js';
-import { BOT_LOGIN, FAKE_TOKEN, FakeGitHub } from '../../support/fake-github.js';
+import { FakeGitHub, clientFor } from '../../support/fake-github.js';
 
 const repo = { owner: 'octo', repo: 'app' };
 const BASE = '9f2c4e1ab37d5c6e8f901b2a3c4d5e6f7a8b9c0d';
@@ -12,11 +11,11 @@ const request = {
 
 describe('GitHub client: fix pull requests', () => {
   let fake: FakeGitHub;
-  let client: ReturnType<typeof createGitHubClient>;
+  let client: ReturnType<typeof clientFor>;
 
   beforeEach(async () => {
     fake = await FakeGitHub.start();
-    client = createGitHubClient({ token: FAKE_TOKEN, baseUrl: fake.baseUrl, botLogin: BOT_LOGIN, retries: 1, retryBaseDelayMs: 1, writeIntervalMs: 0 });
+    client = clientFor(fake, { retries: 1 });
   });
 
   afterEach(async () => {

@@ -1,26 +1,19 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GitHubUnavailableError } from '../../../shared/errors.js';
-import { createGitHubClient, GitHubRequestError } from '../../../shared/github/client.js';
-import { BOT_LOGIN, FAKE_TOKEN, FakeGitHub, rejection } from '../../support/fake-github.js';
+import { GitHubRequestError } from '../../../shared/github/client.js';
+import { FakeGitHub, clientFor, rejection } from '../../support/fake-github.js';
 
 const repo = { owner: 'octo', repo: 'app' };
 const runPath = '/repos/octo/app/actions/runs/42';
 
 describe('GitHub client: rerunFailedJobs', () => {
   let fake: FakeGitHub;
-  let client: ReturnType<typeof createGitHubClient>;
+  let client: ReturnType<typeof clientFor>;
 
   beforeEach(async () => {
     fake = await FakeGitHub.start();
     fake.runs.set(42, { status: 'completed', run_attempt: 1 });
-    client = createGitHubClient({
-      token: FAKE_TOKEN,
-      baseUrl: fake.baseUrl,
-      botLogin: BOT_LOGIN,
-      retries: 2,
-      retryBaseDelayMs: 1,
-      writeIntervalMs: 0,
-    });
+    client = clientFor(fake);
   });
 
   afterEach(async () => {
