@@ -11,6 +11,7 @@ import type { Incident } from '../../shared/domain/incident.js';
 import { alarmEventSchema, alarmTriggerFromEvent } from '../../shared/domain/trigger.js';
 import { createIncidents, createWorkflowStarter } from '../../shared/runtime/deps.js';
 import { createDocumentClient } from '../../shared/stores/dynamo.js';
+import { firstIssue } from '../../shared/validation.js';
 import { type Learning, createLearning } from '../../shared/knowledge/learning.js';
 import { startEmbeddedDynamo } from './embedded-dynamo.js';
 import { createLearningApi } from './learning-api.js';
@@ -263,10 +264,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         return send(res, 400, { message: 'body is not valid JSON' });
       }
       const parsed = alarmEventSchema.safeParse(json);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        return send(res, 400, { message: `not a CloudWatch Alarm State Change event: ${issue?.path.join('.') || '(root)'}: ${issue?.message}` });
-      }
+      if (!parsed.success) return send(res, 400, { message: `not a CloudWatch Alarm State Change event: ${firstIssue(parsed.error)}` });
       const state = parsed.data.detail.state.value;
       if (state === 'ALARM') {
         // What the EventBridge rule does in AWS: wrap the event and start the state machine.

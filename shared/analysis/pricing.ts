@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { firstIssue } from '../validation.js';
 import type { AnalysisOutcome, TokenUsage } from './schema.js';
 
 /**
@@ -76,10 +77,7 @@ export function parsePriceOverrides(json: string): PriceOverrides {
     throw new Error('must be JSON: {"<model id>": {"input": <USD per 1M tokens>, "output": <USD per 1M tokens>}}');
   }
   const parsed = priceOverridesSchema.safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`);
-  }
+  if (!parsed.success) throw new Error(firstIssue(parsed.error));
   return parsed.data;
 }
 

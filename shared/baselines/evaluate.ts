@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { firstIssue } from '../validation.js';
 import type { Config } from '../config.js';
 import { ValidationError } from '../errors.js';
 import type { Clock } from '../ports.js';
@@ -39,8 +40,7 @@ export type GateRequest = z.infer<typeof gateRequestSchema>;
 export function parseGateRequest(body: unknown): GateRequest {
   const parsed = gateRequestSchema.safeParse(body);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new ValidationError(`invalid gate request at ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`);
+    throw new ValidationError(`invalid gate request at ${firstIssue(parsed.error)}`);
   }
   return parsed.data;
 }

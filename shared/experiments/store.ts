@@ -1,4 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { firstIssue } from '../validation.js';
 import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { RemediationAction } from '../domain/incident.js';
 import { ValidationError } from '../errors.js';
@@ -53,8 +54,7 @@ export interface ExperimentStore {
 export function parseExperimentInput(input: unknown): ReturnType<typeof experimentInputSchema.parse> {
   const parsed = experimentInputSchema.safeParse(input);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new ValidationError(`invalid experiment at ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`);
+    throw new ValidationError(`invalid experiment at ${firstIssue(parsed.error)}`);
   }
   return parsed.data;
 }

@@ -1,4 +1,5 @@
 import type { AuditEntry } from '../domain/incident.js';
+import { firstIssue } from '../validation.js';
 import { type FeedbackDeps, applyFeedback, issueCommentPayload, parseFeedbackCommand } from '../knowledge/feedback.js';
 import type { GitHubClients, TaskTokenControl } from '../ports.js';
 import type { ApprovalIndex } from '../remediation/approvals.js';
@@ -50,8 +51,7 @@ export async function handleIssueCommentWebhook(request: WebhookRequest, deps: C
   if (delivery.event !== 'issue_comment') return refuse(400, `expected an issue_comment event, got ${delivery.event.slice(0, 50)}`);
   const parsed = issueCommentPayload.safeParse(delivery.payload);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return refuse(400, `invalid issue_comment payload at ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`);
+    return refuse(400, `invalid issue_comment payload at ${firstIssue(parsed.error)}`);
   }
   const payload = parsed.data;
   const ignore = (reason: string) => reply(202, { ignored: reason });

@@ -20,6 +20,7 @@ import type { GuardStore } from '../remediation/guard-store.js';
 import type { StepLogger } from '../steps/deps.js';
 import { recordWorkflowRecovery } from '../steps/record-outcome.js';
 import type { IncidentStore } from '../stores/incident-store.js';
+import { firstIssue } from '../validation.js';
 import { type VerifyDeps, type WebhookRequest, type WebhookResponse, refuse, reply, verifyDelivery } from './verify.js';
 
 export type { WebhookRequest, WebhookResponse } from './verify.js';
@@ -214,8 +215,7 @@ function completedAtOf(value: string | null | undefined, clock: Clock): Date {
 }
 
 function invalid(event: string, error: z.ZodError): WebhookResponse {
-  const issue = error.issues[0];
-  return refuse(400, `invalid ${event} payload at ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`);
+  return refuse(400, `invalid ${event} payload at ${firstIssue(error)}`);
 }
 
 /**

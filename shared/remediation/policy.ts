@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { REMEDIATION_ACTIONS } from '../domain/incident.js';
-import { ValidationError } from '../errors.js';
 import { CATEGORIES } from '../logs/types.js';
+import { parseJsonDocument } from '../validation.js';
 
 /** Actions that change something outside Pipeline Guard and therefore pass every guard. */
 export const AUTOMATIC_ACTIONS = ['rerun_failed_jobs', 'open_fix_pr', 'run_runbook'] as const;
@@ -122,18 +122,7 @@ function merge(base: RepositoryPolicy, override: PartialPolicy | undefined): Rep
 
 /** Parses a policy file's JSON text; a bad file fails with the path of the first problem. */
 export function parsePolicyFile(text: string): PolicyFile {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new ValidationError('policy file is not valid JSON');
-  }
-  const result = policyFileSchema.safeParse(json);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    throw new ValidationError(`policy file: ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`);
-  }
-  return result.data;
+  return parseJsonDocument(policyFileSchema, text, 'policy file');
 }
 
 /**

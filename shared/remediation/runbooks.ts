@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { AlarmDetails } from '../domain/incident.js';
-import { ValidationError } from '../errors.js';
 import { SEVERITIES, type Severity } from './policy.js';
+import { parseJsonDocument } from '../validation.js';
 
 /**
  * The runbook allow-list: which Systems Manager Automation document an alarm may start, with which
@@ -27,18 +27,7 @@ export type RunbookMapping = z.infer<typeof mappingSchema>;
 
 export function parseRunbookMappings(text: string | undefined): RunbookMapping[] {
   if (!text) return [];
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new ValidationError('runbook mappings are not valid JSON');
-  }
-  const result = runbookMappingsSchema.safeParse(json);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    throw new ValidationError(`runbook mappings: ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`);
-  }
-  return result.data;
+  return parseJsonDocument(runbookMappingsSchema, text, 'runbook mapping file');
 }
 
 /** The mapping for an alarm, by longest name prefix; null when the alarm has no runbook. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { firstIssue } from '../validation.js';
 import { ValidationError } from '../errors.js';
 import { type Trigger, triggerSchema } from '../domain/trigger.js';
 
@@ -70,8 +71,7 @@ const stateEnvelope = z.object({ trigger: triggerSchema }).passthrough();
 export function parseState(input: unknown): PipelineState {
   const result = stateEnvelope.safeParse(input);
   if (!result.success) {
-    const issue = result.error.issues[0];
-    throw new ValidationError(`invalid pipeline state at ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`);
+    throw new ValidationError(`invalid pipeline state at ${firstIssue(result.error)}`);
   }
   return result.data as unknown as PipelineState;
 }
