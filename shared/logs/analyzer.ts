@@ -4,9 +4,14 @@
  * candidate blocks, so memory stays flat however long the log is.
  *
  * Ranking: a block's score is its rule's weight, raised when it sits in the step/command that the CI system
- * reported as failed (`The command "x" exited with 1`, `##[error]Process completed with exit code 1`), lowered
- * when its step succeeded or it comes after the job had already ended. Ties go to the earlier block: the first
- * cause beats its cascade.
+ * reported as failed (`The command "x" exited with 1`, `##[error]Process completed with exit code 1`, or the jobs
+ * API's step conclusion), lowered when its step succeeded, when it belongs to the job's set-up or post-job
+ * clean-up, when it comes after the job had already ended, and when a green run of the same job printed the same
+ * line (the baseline). Ties go to the earlier block: the first cause beats its cascade.
+ *
+ * Steps: GitHub Actions logs mark each step with `##[group]Run …` (and post steps with `Post job cleanup.`);
+ * `gh run view --log` names the step in a column of its own; Travis/GitLab-style logs mark commands with `$ …`.
+ * With the jobs API's `steps[]`, a section is mapped to the step whose start time it falls after.
  */
 import { refineCategory } from './categories.js';
 import { fingerprintOf, normalizeLine } from './fingerprint.js';
@@ -24,13 +29,20 @@ import {
   PREFILTER_START_RE,
   RULES,
   SECTION_START_RE,
+  WRAPPER_RE,
   type Rule,
 } from './rules.js';
-import type { AnalyzeLogOptions, Category, Failure, LogAnalysis, LogLine } from './types.js';
+import { ghCliStepOf, timestampOf } from './reader.js';
+import type { AnalyzeLogOptions, BaselineLookup, Category, Failure, JobStep, LogAnalysis, LogLine, StepRef } from './types.js';
+
+/** `step`: the job's own commands; `setup`: the runner preparing the job; `post`: clean-up after the steps. */
+type SectionKind = 'setup' | 'step' | 'post';
 
 interface Section {
   readonly id: number;
   readonly title: string;
+  readonly kind: SectionKind;
+  readonly step: StepRef | null;
   status: 'open' | 'failed' | 'passed';
   /** 0 for the first step that failed, 1 for the second, … */
   failIndex: number;
@@ -58,7 +70,18 @@ interface Block {
   key: string;
   repeats: Array<{ startLine: number; endLine: number }>;
   occurrences: number;
+  /** Rank (index in `rule.pick`) of the best line picked so far; Infinity while none. */
+  pickRank: number;
+  pickLine: number;
+  pickText: string;
+  inBaseline: boolean;
+  /** The head only reports an exit status or a wrapped command's failure: boilerplate whatever its rule. */
+  wrapper: boolean;
 }
+
+/** Weight of a block whose head is a wrapper line (see {@link WRAPPER_RE}): with the cascade, below every cause. */
+const WRAPPER_WEIGHT = 13;
+const EXIT_STATUS_EVIDENCE: ReadonlySet<Category> = new Set(['out_of_memory', 'timeout', 'infrastructure']);
 
 const RING_SIZE = 256;
 const MAX_STORED_LINES = 40;
@@ -70,6 +93,13 @@ const COMPLAINT_RE = /\b(?:error|fail(?:ed|ure)?|mismatch|invalid|missing|not fo
 const FALLBACK_RULE: Rule = { id: 'generic.step-output', category: 'unknown', weight: 20, re: /$^/, extend: 'line', refine: true };
 const TRAVIS_NOISE_RE = /^(?:travis_(?:time|fold):|section_(?:start|end):|\$ |##\[(?:group|endgroup|section|command)\]|\[Pipeline\]|Removing intermediate|Step \d+\/\d+ :)/;
 const NON_BLANK_RE = /\S/;
+/** Warnings never explain a failure on their own; `error: … [-Werror]` is still an error. */
+const WARNING_RE = /^\s*(?:\[WARNING\]|\[WARN\]|WARNING:|WARN(?:ING)?\s|[Ww]arning:|##\[warning\]|::warning|npm WARN|W: |warn )/;
+/** GitHub Actions step boundaries (in a job log; `$ …` lines there are echoed commands, not steps). */
+const GHA_STEP_RE = /^##\[group\]Run /;
+const GHA_POST_RE = /^(?:Post job cleanup\.|Cleaning up orphan processes)$/;
+const SETUP_STEP_RE = /^(?:Set up job|Set up runner|Initialize containers?)$/i;
+const POST_STEP_RE = /^(?:Post |Complete job$|Stop containers$)/i;
 const OOM_RULE = RULES.find((r) => r.id === 'infra.oom');
 
 function indentOf(text: string): number {
@@ -110,19 +140,29 @@ export class LogScanner {
   private sectionCount = 0;
   private failedCount = 0;
   private jobEnded = false;
+  private firstFailed: Section | null = null;
   private inFailureList = false;
   private listItemPending = false;
   private lastLine = 0;
   private readonly contextLines: number;
+  /** GitHub Actions job log: steps start at `##[group]Run`, not at `$ `. */
+  private gha = false;
+  /** `gh run view --log` format: the step is the second column of every line. */
+  private ghCliStep: string | null = null;
+  private readonly steps: readonly JobStep[];
+  private readonly baseline: BaselineLookup | null;
 
   constructor(options: AnalyzeLogOptions = {}) {
     this.contextLines = Math.max(0, options.contextLines ?? 3);
-    this.section = this.newSection('');
+    this.steps = options.steps ?? [];
+    this.baseline = options.baseline ?? null;
+    this.section = this.newSection('', 'step', null);
   }
 
-  /** Processes line `line` (1-based, consecutive) with cleaned text `text`. */
-  push(line: number, text: string): void {
+  /** Processes line `line` (1-based, consecutive) with cleaned text `text`; `raw` is the line before cleaning. */
+  push(line: number, text: string, raw: string = text): void {
     this.lastLine = line;
+    if (line === 1 || this.ghCliStep !== null) this.trackGhCliStep(line, raw);
     const slot = line % RING_SIZE;
     this.ringLine[slot] = line;
     this.ringText[slot] = text;
@@ -145,10 +185,19 @@ export class LogScanner {
       this.onExit(line, marker.code, marker.jobEnd);
       return;
     }
-    if (SECTION_START_RE.test(text)) {
-      this.closeOpen();
-      this.inFailureList = false;
-      this.section = this.newSection(text);
+    if (text.charCodeAt(0) === 35 /* # */ && text.startsWith('##[')) {
+      if (!this.gha) this.startGha();
+      if (this.ghCliStep === null && GHA_STEP_RE.test(text)) {
+        this.startSection(text.slice(9), 'step', raw);
+        return;
+      }
+    } else if (this.gha) {
+      if (this.ghCliStep === null && GHA_POST_RE.test(text)) {
+        this.startSection(text, 'post', raw);
+        return;
+      }
+    } else if (SECTION_START_RE.test(text)) {
+      this.startSection(text, 'step', raw);
       return;
     }
 
@@ -167,6 +216,7 @@ export class LogScanner {
       if (itemPending) this.openBlock(FAILURE_LIST_ITEM_RULE, line, text, false);
       return;
     }
+    if (WARNING_RE.test(text)) return;
     if (this.inFailureList && FAILURE_LIST_END_RE.test(text)) this.inFailureList = false;
     else if (FAILURE_LIST_RE.test(text)) {
       this.inFailureList = true;
@@ -182,6 +232,63 @@ export class LogScanner {
     }
     const rule = this.match(body, annotated ? text : null) ?? (itemPending ? FAILURE_LIST_ITEM_RULE : null);
     if (rule) this.openBlock(rule, line, text, annotated);
+  }
+
+  /** `gh run view --log`: a new value in the step column starts a section. */
+  private trackGhCliStep(line: number, raw: string): void {
+    const step = ghCliStepOf(raw);
+    if (step === null) return;
+    if (line === 1 || this.ghCliStep === null) {
+      this.startGha();
+      this.ghCliStep = step;
+      this.section = this.newSection(step, kindOfStepName(step), { number: null, name: step });
+      return;
+    }
+    if (step !== this.ghCliStep) {
+      this.ghCliStep = step;
+      this.startSection(step, kindOfStepName(step), raw);
+    }
+  }
+
+  /** The first GitHub Actions marker: what came before it is the runner's job set-up. */
+  private startGha(): void {
+    this.gha = true;
+    if (this.section.id === 0 && this.section.findings === 0 && this.blocks.length === 0 && this.ghCliStep === null) {
+      this.section = this.newSection('Set up job', 'setup', { number: this.steps.length > 0 ? 1 : null, name: 'Set up job' });
+    }
+  }
+
+  private startSection(title: string, kind: SectionKind, raw: string): void {
+    this.closeOpen();
+    this.inFailureList = false;
+    const previous = this.section;
+    // A GitHub Actions job only moves to its next step when the previous one passed (or may fail).
+    if (this.gha && previous.status === 'open' && this.failedCount === 0) previous.status = 'passed';
+    const apiStep = this.steps.length > 0 ? this.stepAt(raw) : null;
+    if (apiStep) {
+      const apiKind = kindOfStepName(apiStep.name);
+      this.section = this.newSection(title, apiKind === 'step' ? kind : apiKind, { number: apiStep.number, name: apiStep.name });
+      if (apiStep.conclusion === 'success' || apiStep.conclusion === 'skipped') this.section.status = 'passed';
+      else if (apiStep.conclusion === 'failure' && this.section.kind === 'step') this.markFailed(this.section, 0, false);
+      return;
+    }
+    const name = this.ghCliStep ?? (kind === 'post' ? 'Post job cleanup' : title.slice(0, 200));
+    this.section = this.newSection(title, kind, this.gha ? { number: null, name } : null);
+  }
+
+  /** The jobs API step running at the raw line's timestamp (the last step started at or before it). */
+  private stepAt(raw: string): JobStep | null {
+    const ts = timestampOf(raw);
+    if (!ts) return null;
+    const at = Math.floor(Date.parse(ts) / 1000) * 1000;
+    if (Number.isNaN(at)) return null;
+    let best: JobStep | null = null;
+    for (const step of this.steps) {
+      if (!step.startedAt) continue;
+      const started = Date.parse(step.startedAt);
+      if (!Number.isNaN(started) && started <= at && (!best || step.number > best.number)) best = step;
+    }
+    return best;
   }
 
   private match(body: string, annotatedText: string | null): Rule | null {
@@ -255,6 +362,11 @@ export class LogScanner {
       key: '',
       repeats: [],
       occurrences: 1,
+      pickRank: Number.POSITIVE_INFINITY,
+      pickLine: 0,
+      pickText: '',
+      inBaseline: false,
+      wrapper: false,
     };
     for (let l = startLine; l < line; l++) {
       const t = this.ringAt(l);
@@ -272,6 +384,22 @@ export class LogScanner {
     block.lineCount++;
     block.endLine = line;
     if (block.lines.length < MAX_STORED_LINES) block.lines.push({ line, text: clip(text) });
+    const pick = block.rule.pick;
+    if (pick && line > block.headLine && block.pickRank > 0) this.considerPick(block, pick, line, text);
+  }
+
+  private considerPick(block: Block, pick: NonNullable<Rule['pick']>, line: number, text: string): void {
+    const limit = Math.min(block.pickRank, pick.length - 1);
+    for (let rank = 0; rank <= limit; rank++) {
+      const p = pick[rank];
+      if (!p || (p.outdented && indentOf(text) > block.indent) || !p.re.test(text)) continue;
+      if (rank < block.pickRank || p.last) {
+        block.pickRank = rank;
+        block.pickLine = line;
+        block.pickText = clip(text);
+      }
+      return;
+    }
   }
 
   private append(block: Block, line: number, text: string): void {
@@ -298,8 +426,23 @@ export class LogScanner {
       block.headLine = next.line;
       block.headText = next.text;
     }
-    block.key = `${block.rule.id}\u0000${normalizeLine(block.headText)}`;
-    const isCascade = block.rule.weight < 20;
+    // Two failures are the same when their headline and their explaining line both match (two go tests failing
+    // with the same message are still two failures; thirty identical tracebacks are one).
+    let key = `${block.rule.id}\u0000${normalizeLine(block.headText)}`;
+    if (block.pickRank !== Number.POSITIVE_INFINITY) {
+      block.headLine = block.pickLine;
+      block.headText = block.pickText;
+      if (!block.lines.some((l) => l.line === block.pickLine)) block.lines.push({ line: block.pickLine, text: block.pickText });
+    }
+    const template = normalizeLine(block.headText);
+    if (block.pickRank !== Number.POSITIVE_INFINITY) key += `\u0000${template}`;
+    block.key = key;
+    if (this.baseline) block.inBaseline = this.baseline.has(template);
+    // An exit status is boilerplate, except where the status itself is the evidence (137: the OOM killer).
+    block.wrapper = block.rule.weight >= 20 && !EXIT_STATUS_EVIDENCE.has(block.rule.category) && WRAPPER_RE.test(block.headText);
+    // An action or problem matcher reporting an error fails its step even without an exit-code line.
+    if (this.gha && block.annotated && this.failedCount === 0 && block.section.kind === 'step') this.markFailed(block.section, block.headLine, false);
+    const isCascade = block.rule.weight < 20 || block.wrapper;
     if (!isCascade) {
       block.section.findings++;
       block.section.lastFinding = block;
@@ -343,8 +486,8 @@ export class LogScanner {
     this.awaiting = this.awaiting.filter((b) => kept.has(b));
   }
 
-  private newSection(title: string): Section {
-    return { id: this.sectionCount++, title: title.slice(0, 300), status: 'open', failIndex: 0, findings: 0, lastFinding: null };
+  private newSection(title: string, kind: SectionKind, step: StepRef | null): Section {
+    return { id: this.sectionCount++, title: title.slice(0, 300), kind, step, status: 'open', failIndex: 0, findings: 0, lastFinding: null };
   }
 
   private onExit(line: number, code: number | null, jobEnd: boolean): void {
@@ -368,16 +511,17 @@ export class LogScanner {
   private lastSectionWithFindings(): Section | null {
     for (let i = this.blocks.length - 1; i >= 0; i--) {
       const block = this.blocks[i];
-      if (block && block.rule.weight >= 40) return block.section;
+      if (block && block.rule.weight >= 40 && !block.wrapper) return block.section;
     }
     return null;
   }
 
-  private markFailed(section: Section, line: number): void {
+  private markFailed(section: Section, line: number, explainFromOutput = true): void {
     if (section.status === 'failed') return;
     section.status = 'failed';
     section.failIndex = this.failedCount++;
-    if (section.findings === 0 && section === this.section) this.addFallback(line);
+    if (this.firstFailed === null) this.firstFailed = section;
+    if (explainFromOutput && section.findings === 0 && section === this.section) this.addFallback(line);
   }
 
   /** The failing step printed nothing a rule knows: its last output lines are the best explanation there is. */
@@ -416,9 +560,12 @@ export class LogScanner {
   }
 
   private score(block: Block): number {
-    let score = block.rule.weight;
+    let score = block.wrapper ? WRAPPER_WEIGHT : block.rule.weight;
     if (block.annotated) score += 5;
-    if (this.failedCount > 0) {
+    if (block.inBaseline) score -= 35;
+    // Set-up and clean-up output (checkout, caches, docker clean-up) explains a failure only when nothing else does.
+    if (block.section.kind !== 'step') score -= 45;
+    else if (this.failedCount > 0) {
       const status = block.section.status;
       if (status === 'failed') score += 30 - Math.min(block.section.failIndex, 2) * 6;
       else if (status === 'passed') score -= 40;
@@ -429,14 +576,12 @@ export class LogScanner {
   }
 
   /** Ends the scan and ranks the candidates (best first). */
-  finish(): { ranked: RankedBlock[]; tail: LogLine[] } {
+  finish(): { ranked: RankedBlock[]; tail: LogLine[]; failedStep: StepRef | null } {
     this.closeOpen();
     const ranked = this.blocks.map((block) => ({
       block,
       score: this.score(block),
-      category: block.rule.refine
-        ? refineCategory(block.lines.map((l) => l.text).slice(0, 6).join('\n'), block.rule.category, block.section.title)
-        : block.rule.category,
+      category: categoryOf(block),
     }));
     ranked.sort((a, b) => b.score - a.score || a.block.startLine - b.block.startLine);
     const tail: LogLine[] = [];
@@ -444,9 +589,27 @@ export class LogScanner {
       const t = this.ringAt(l);
       if (t !== null && NON_BLANK_RE.test(t)) tail.unshift({ line: l, text: clip(t) });
     }
-    const specific = ranked.filter((r) => r.block.rule.weight >= 20);
-    return { ranked: specific.length > 0 ? specific : ranked, tail };
+    const specific = ranked.filter((r) => r.block.rule.weight >= 20 && !r.block.wrapper);
+    const failedStep = this.firstFailed?.step ?? null;
+    return { ranked: specific.length > 0 ? specific : ranked, tail, failedStep };
   }
+}
+
+function kindOfStepName(name: string): SectionKind {
+  if (SETUP_STEP_RE.test(name)) return 'setup';
+  if (POST_STEP_RE.test(name)) return 'post';
+  return 'step';
+}
+
+/**
+ * The category follows the evidence line: the picked head (a traceback's exception, a pytest `E` line) decides
+ * first, then the rest of the block, then the step's title.
+ */
+function categoryOf(block: Block): Category {
+  if (!block.rule.refine) return block.rule.category;
+  const own = refineCategory(block.headText, 'unknown');
+  if (own !== 'unknown') return own;
+  return refineCategory(block.lines.map((l) => l.text).slice(0, 6).join('\n'), block.rule.category, block.section.title);
 }
 
 function redactLogLines(lines: readonly LogLine[], redact: (text: string) => string): LogLine[] {
@@ -480,6 +643,8 @@ export function toFailure(rankedBlock: RankedBlock, redact: (text: string) => st
     fingerprint,
     template: withheld ? WITHHELD_TEXT : template,
   };
+  if (block.section.step) failure.step = { ...block.section.step };
+  if (block.inBaseline) failure.inBaseline = true;
   if (block.occurrences > 1) {
     failure.occurrences = block.occurrences;
     failure.repeats = block.repeats.map((r) => ({ ...r }));
@@ -489,7 +654,7 @@ export function toFailure(rankedBlock: RankedBlock, redact: (text: string) => st
 
 /** Assembles the {@link LogAnalysis} from a finished scan. */
 export function buildAnalysis(
-  scan: { ranked: RankedBlock[]; tail: LogLine[] },
+  scan: { ranked: RankedBlock[]; tail: LogLine[]; failedStep: StepRef | null },
   meta: { lineCount: number; bytesRead: number; truncated: boolean },
   options: AnalyzeLogOptions = {},
   redact: (text: string) => string = redactSecrets,
@@ -505,6 +670,7 @@ export function buildAnalysis(
       fingerprint: top.fingerprint,
       template: top.template,
       ...meta,
+      step: top.step ?? scan.failedStep,
     };
   }
   const tail = redactLogLines(scan.tail, redact);
@@ -517,5 +683,6 @@ export function buildAnalysis(
     fingerprint,
     template: withheld ? WITHHELD_TEXT : template,
     ...meta,
+    step: scan.failedStep,
   };
 }

@@ -24,6 +24,6 @@ export { predictionLines } from './predict.js';
  */
 export async function analyzeLog(source: LogSource, options: AnalyzeLogOptions = {}): Promise<LogAnalysis> {
   const scanner = new LogScanner(options);
-  const meta = await forEachLine(source, (line, text) => scanner.push(line, text), options.maxBytes);
+  const meta = await forEachLine(source, (line, text, raw) => scanner.push(line, text, raw), options.maxBytes);
   return buildAnalysis(scanner.finish(), meta, options);
 }

@@ -10,10 +10,32 @@
 import type { LogLine, LogSource } from './types.js';
 
 // CSI sequences (colours, cursor moves, erase-line), two-byte escapes and bare ESC bytes. Some CI systems also
-// leave SGR remnants such as `[0m` behind after a stripped ESC, so those go too.
-const ANSI_RE = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-Z\\-_]|\x1b|\[[0-9;]{0,12}m/g;
+// leave SGR remnants such as `[0m` behind after a stripped ESC, and tools that escape control bytes print the ESC
+// as a literal `^[` (`^[[31m`), so those go too.
+const ANSI_RE = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-Z\\-_]|\x1b|\^\[\[[0-9;]{0,12}[A-Za-z]|\[[0-9;]{0,12}m/g;
 // GitHub Actions prefixes every line with an ISO-8601 timestamp (`2024-05-01T10:11:12.1234567Z `).
 const GHA_TS_RE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z ?/;
+// `gh run view --log` puts the job and the step name in front of the timestamp, tab-separated.
+const GH_CLI_PREFIX_RE = /^([^\t]{1,200})\t([^\t]{0,200})\t(?=\d{4}-\d\d-\d\dT\d\d:)/;
+
+/**
+ * The step name of a `gh run view --log` line (`job<TAB>step<TAB>timestamp text`), or null for any other format.
+ * The job log from the REST API has no such column; there the `##[group]Run …` headers mark the steps.
+ */
+export function ghCliStepOf(raw: string): string | null {
+  const tab = raw.indexOf('\t');
+  if (tab <= 0 || tab > 200) return null;
+  const m = GH_CLI_PREFIX_RE.exec(raw);
+  return m ? (m[2] ?? '') : null;
+}
+
+/** The GitHub Actions timestamp at the start of a raw line (after a `gh run view` prefix), or null. */
+export function timestampOf(raw: string): string | null {
+  const m = GH_CLI_PREFIX_RE.exec(raw);
+  const rest = m ? raw.slice(m[0].length) : raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
+  const ts = GHA_TS_RE.exec(rest);
+  return ts ? ts[0].trimEnd() : null;
+}
 
 /** Removes ANSI escape sequences (and stray SGR remnants) from a string. */
 export function stripAnsi(text: string): string {
@@ -40,6 +62,11 @@ export function cleanLine(raw: string): string {
   }
   if (text.indexOf('\x1b') !== -1 || text.indexOf('[') !== -1) text = text.replace(ANSI_RE, '');
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const tab = text.indexOf('\t');
+  if (tab > 0 && tab <= 200) {
+    const m = GH_CLI_PREFIX_RE.exec(text);
+    if (m) text = text.slice(m[0].length);
+  }
   const c0 = text.charCodeAt(0);
   if (c0 >= 48 && c0 <= 57 && text.length > 20 && text.charCodeAt(10) === 84 /* T */) {
     text = text.replace(GHA_TS_RE, '');
@@ -47,8 +74,11 @@ export function cleanLine(raw: string): string {
   return text;
 }
 
-/** Receives every line as it is read. `text` is already cleaned with {@link cleanLine}. */
-export type LineSink = (line: number, text: string) => void;
+/**
+ * Receives every line as it is read. `text` is already cleaned with {@link cleanLine}; `raw` is the line as read
+ * (without its `\n`), for the few callers that need what cleaning removes (timestamps, a `gh run view` step column).
+ */
+export type LineSink = (line: number, text: string, raw: string) => void;
 
 /**
  * Incremental splitter: feed it chunks in order, it calls `sink` once per completed line. Chunks may split a
@@ -89,7 +119,7 @@ export class LineSplitter {
   end(): void {
     const rest = this.decoder.decode();
     if (rest) this.consume(rest);
-    this.sink(++this.lineNo, cleanLine(this.partial));
+    this.sink(++this.lineNo, cleanLine(this.partial), this.partial);
     this.partial = '';
   }
 
@@ -103,13 +133,15 @@ export class LineSplitter {
     }
     const sink = this.sink;
     if (this.partial) {
-      sink(++this.lineNo, cleanLine(this.partial + text.slice(0, nl)));
+      const raw = this.partial + text.slice(0, nl);
+      sink(++this.lineNo, cleanLine(raw), raw);
       this.partial = '';
       start = nl + 1;
       nl = text.indexOf('\n', start);
     }
     while (nl !== -1) {
-      sink(++this.lineNo, cleanLine(text.slice(start, nl)));
+      const raw = text.slice(start, nl);
+      sink(++this.lineNo, cleanLine(raw), raw);
       start = nl + 1;
       nl = text.indexOf('\n', start);
     }

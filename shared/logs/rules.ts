@@ -42,7 +42,17 @@ export interface Rule {
   readonly refine?: boolean;
   /** The headline only announces the failure (`rake aborted!`): the block starts at the line after it. */
   readonly headNext?: boolean;
+  /**
+   * The line that says *why* sits inside the block, not at its top (a traceback ends with its exception, a pytest
+   * section header is followed by its `E   ` lines): the first pattern with a match in the block names the line
+   * shown first. `last` takes its last match instead of its first; `outdented` only accepts lines indented no
+   * deeper than the headline.
+   */
+  readonly pick?: ReadonlyArray<{ readonly re: RegExp; readonly last?: boolean; readonly outdented?: boolean }>;
 }
+
+/** The exception line of a Python traceback: `ValueError: …`, `torch.OutOfMemoryError: …`, `KeyboardInterrupt`. */
+const PY_EXCEPTION_RE = /^\s*(?:[A-Za-z_]\w*\.)*(?:[A-Z]\w*(?:Error|Exception|Exit|Interrupt|Iteration|Warning|Failure)|[A-Z][A-Za-z]+)(?::\s.*)?$/;
 
 const STACK_CONT =
   /^\s*(?:at\s|\.\.\.\s*\d+\s+(?:more|common frames)|Caused by:|Suppressed:|File "|from\s\S+:\d+|#\d+\s|goroutine\s\d+|created by\s|\[C\]:|stack traceback:|\S+\.(?:rb|ex|exs|erl|lua|py|go|rs|js|ts):\d+:in\s)/;
@@ -50,7 +60,7 @@ const STACK_CONT =
 export const RULES: readonly Rule[] = [
   // ── infrastructure: these explain everything after them, so they outrank test and build output ──────────
   { id: 'infra.oom', category: 'out_of_memory', weight: 95, extend: 'line',
-    re: /JavaScript heap out of memory|java\.lang\.OutOfMemoryError|\bOOMKilled\b|Out of memory: Kill(?:ed)? process|\bCannot allocate memory\b|std::bad_alloc|runtime: out of memory|fatal error: out of memory|\bMemoryError\b|exit code 137\b|exited with (?:code )?137\b|signal: killed|internal compiler error: Killed|Killed signal terminated program|memory allocation of \d+ bytes failed|The runner has received a shutdown signal.*memory/i },
+    re: /JavaScript heap out of memory|java\.lang\.OutOfMemoryError|CUDA out of memory|CUDA error: out of memory|(?<!\w)(?:\w+\.)*OutOfMemoryError\b|CUBLAS_STATUS_ALLOC_FAILED|hipErrorOutOfMemory|ResourceExhaustedError|OOM when allocating|\bOOMKilled\b|Out of memory: Kill(?:ed)? process|\bCannot allocate memory\b|std::bad_alloc|runtime: out of memory|fatal error: out of memory|\bMemoryError\b|exit code 137\b|exited with (?:code )?137\b|signal: killed|internal compiler error: Killed|Killed signal terminated program|memory allocation of \d+ bytes failed|The runner has received a shutdown signal.*memory/i },
   { id: 'infra.killed', category: 'out_of_memory', weight: 80, extend: 'line', re: /^\s*(?:\S+: line \d+:\s+\d+ )?Killed(?:\s+.*)?$/ },
   { id: 'infra.disk-full', category: 'infrastructure', weight: 95, extend: 'line',
     re: /No space left on device|\bENOSPC\b|[Dd]isk quota exceeded|not enough (?:free )?(?:disk )?space on the disk|System\.IO\.IOException: There is not enough space/i },
@@ -69,13 +79,16 @@ export const RULES: readonly Rule[] = [
 
   // ── test runners ──────────────────────────────────────────────────────────────────────────────────────────
   { id: 'pytest.failed', category: 'test_failure', weight: 88, extend: 'until', maxLines: 400, gap: 99,
+    pick: [{ re: /^E {2,}\S/ }, { re: /^[\w./-]+\.py:\d+: (?!in )\w/, last: true }, { re: /\S/ }],
     re: /^_{3,} (?:\[doctest\] )?\S.* _{3,}$/, end: /^(?:[=]{3,}.*[=]{3,}|-{3,} (?:Captured|generated| ?\S.* logs? ).* -{3,}|[=_]{20,})$/ },
   { id: 'pytest.summary', category: 'test_failure', weight: 55, extend: 'line', re: /^(?:FAILED|ERROR) \S+::\S+/ },
   { id: 'pytest.error-line', category: 'test_failure', weight: 50, extend: 'line', re: /^E {2,}\S/ },
   { id: 'unittest.failed', category: 'test_failure', weight: 86, extend: 'until', maxLines: 300, gap: 99,
     re: /^(?:FAIL|ERROR): \S+ \(\S+\)/, end: /^(?:={20,}|-{20,}\s*$|Ran \d+ tests?)/ },
-  { id: 'python.traceback', category: 'unknown', weight: 72, extend: 'indent', refine: true, maxLines: 300,
-    re: /^\s*Traceback \(most recent call last\):/, cont: /^(?:\s|[\w.]*(?:Error|Exception|Exit|Interrupt)\b|During handling|The above exception)/ },
+  { id: 'python.traceback', category: 'unknown', weight: 80, extend: 'indent', refine: true, maxLines: 300,
+    re: /^\s*Traceback \(most recent call last\):/,
+    cont: /^(?:\s|(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Exit|Interrupt|Iteration|Warning)\b|(?:[A-Za-z_]\w*\.)*[A-Z]\w*: \S|During handling|The above exception)/,
+    pick: [{ re: PY_EXCEPTION_RE, last: true, outdented: true }] },
   { id: 'jest.failed', category: 'test_failure', weight: 88, extend: 'until', maxLines: 300, gap: 99,
     lookback: { re: /^\s*FAIL\s+\S/, lines: 2, inclusive: true },
     re: /^\s*● (?!Console\b)\S.*$/, end: /^\s*(?:● \S|(?:PASS|FAIL)\s+\S|Test Suites:|Tests:|Summary of all failing tests)/ },
@@ -84,9 +97,14 @@ export const RULES: readonly Rule[] = [
   { id: 'test.cross-mark', category: 'test_failure', weight: 62, extend: 'indent',
     re: /^\s*(?:×|✕|✗|✘|✖)\s+\S(?!.*\bproblems?\b)/ },
   { id: 'tap.not-ok', category: 'test_failure', weight: 78, extend: 'indent', re: /^\s*not ok \d+/, cont: /^\s*(?:---|\.\.\.|operator:|expected:|actual:|at:|stack:)/ },
-  { id: 'go.test-failed', category: 'test_failure', weight: 88, extend: 'indent', maxLines: 300, re: /^\s*--- FAIL: \S+/, cont: /^\s*(?:Error Trace:|Error:|Messages:|Test:)/ },
+  { id: 'go.test-failed', category: 'test_failure', weight: 88, extend: 'indent', maxLines: 300, re: /^\s*--- FAIL: \S+/, cont: /^\s*(?:Error Trace:|Error:|Messages:|Test:)/,
+    pick: [{ re: /^\s+(?:[\w.-]+\.go:\d+: \S|Error:\s+\S)/ }, { re: /^\s+--- FAIL: \S+/, last: true }] },
   { id: 'go.panic', category: 'test_failure', weight: 84, extend: 'indent', maxLines: 200, re: /^panic: /, cont: /^(?:goroutine |\S+\(.*\)$|\[signal )/ },
   { id: 'go.pkg-failed', category: 'test_failure', weight: 30, extend: 'line', re: /^(?:FAIL\s+\S+\s+(?:[\d.]+s|\[build failed\]|\[setup failed\])|FAIL)$/ },
+  { id: 'nextest.failed', category: 'test_failure', weight: 86, extend: 'until', maxLines: 400, gap: 99,
+    re: /^\s*(?:FAIL|SIGSEGV|SIGABRT|SIGKILL|TIMEOUT|LEAK-FAIL) \[\s*[\d.]+m?s\] (?:\(\s*\d+\/\d+\) )?\S/,
+    end: /^\s*(?:(?:PASS|FAIL|SKIP|SIGSEGV|SIGABRT|SIGKILL|TIMEOUT|LEAK|START|SLOW|RETRY|TRY \d+ \w+) \[|Summary \[|Cancelling due to)/,
+    pick: [{ re: /^\s*error(?:\[E\d{4}\])?: (?!test failed|aborting)/ }, { re: /^\s*thread '.*' panicked at/ }] },
   { id: 'cargo.test-output', category: 'test_failure', weight: 88, extend: 'until', maxLines: 200, gap: 99,
     re: /^---- \S+ stdout ----$/, end: /^(?:---- \S+ stdout ----|failures:$|test result:)/ },
   { id: 'rust.panic', category: 'unknown', weight: 82, extend: 'indent', refine: true, maxLines: 120,
@@ -99,6 +117,7 @@ export const RULES: readonly Rule[] = [
     re: /^(?:\[ERROR\]\s+)?\s*(?:\w+\.)*\w+[.#:]\w+:\d+\s+(?:expected|Expected|\w+(?:Error|Exception))|^(?:\[ERROR\] )?(?:Failed tests|Tests in error):\s*(?:\S.*)?$/ },
   { id: 'maven.tests-run-failed', category: 'test_failure', weight: 45, extend: 'line', re: /^\[ERROR\] Tests run: .*(?:Failures: [1-9]|Errors: [1-9])/ },
   { id: 'gradle.test-failed', category: 'test_failure', weight: 88, extend: 'indent', maxLines: 200,
+    pick: [{ re: /^\s+(?:[\w$]+\.)*[A-Z][\w$]*(?:Error|Exception|Failure)\b/ }],
     re: /^\s*\S+ > .+ (?:FAILED|\*\*\* FAILED \*\*\*)$/ },
   { id: 'scalatest.failed', category: 'test_failure', weight: 88, extend: 'indent', maxLines: 200,
     re: /^(?:\[info\] )?\s*- .* \*\*\* FAILED \*\*\*/, cont: /^\[info\] {3,}\S/ },
@@ -112,6 +131,7 @@ export const RULES: readonly Rule[] = [
   { id: 'phpunit.failed', category: 'test_failure', weight: 86, extend: 'until', maxLines: 300, gap: 99, inFailureList: true,
     re: /^\d+\) [\w\\]+(?:::|->)\w+/, end: /^(?:\d+\) [\w\\]+(?:::|->)\w+|--$|FAILURES!|ERRORS!|Tests: \d+|There (?:was|were) \d+)/ },
   { id: 'test.numbered-failure', category: 'test_failure', weight: 84, extend: 'until', maxLines: 300, gap: 99, inFailureList: true,
+    pick: [{ re: /^\s*(?:(?:[\w.]+)?(?:Error|Exception)(?: \[\w+\])?: |expected |Expected\b)/ }],
     re: /^(?:nl)?\s*\d+\) \S/, end: /^(?:nl)?\s*(?:\d+\) \S|\d+ (?:passing|failing|pending)\b|npm ERR!|error Command failed|FAILURES!|ERRORS!|--$|Finished in|Failed examples:|\d+ examples?,|Tests: \d+|Randomized with seed|Process finished|\[\d\d:\d\d:\d\d\])/ },
   { id: 'php.test-failed', category: 'test_failure', weight: 80, extend: 'line',
     re: /^FAIL .*\[\S+\.phpt\]/, lookback: { re: /^={4,}DIFF={4,}$/, lines: 200, inclusive: false } },
@@ -153,6 +173,10 @@ export const RULES: readonly Rule[] = [
   { id: 'rustc.error', category: 'compilation', weight: 82, extend: 'indent', maxLines: 80,
     re: /^error(?:\[E\d{4}\])?: (?!could not compile|aborting due to|build failed|test failed|Process didn't)/,
     cont: /^\s*(?:-->|\||\d+\s*\||= (?:note|help)|\.\.\.|\^)|^(?:note|help): |^(?:process didn't exit|--- std(?:out|err))/ },
+  { id: 'msvc.error', category: 'compilation', weight: 84, extend: 'line',
+    re: /\(\d+(?:,\d+)?\)\s?: (?:fatal )?error (?:C|LNK|RC)\d{4}:|^\S.*?: (?:fatal )?error (?:C|LNK)\d{4}:|\bLINK : fatal error LNK\d{4}/ },
+  { id: 'git.conflict-marker', category: 'compilation', weight: 90, extend: 'line',
+    re: /\b(?:merge )?conflict marker(?:s)? (?:encountered|in file)|encountered diff marker|version control conflict marker|^\s*(?:<{7}|>{7}) \S+$/i },
   { id: 'linker.error', category: 'compilation', weight: 78, extend: 'line',
     re: /undefined reference to [`']|Undefined symbols? for architecture|ld: (?:symbol|library) .* not found|ld: cannot find -l|unresolved external symbol|multiple definition of [`']/ },
   { id: 'linker.exit', category: 'compilation', weight: 40, extend: 'line', re: /collect2(?:\.exe)?: (?:error: )?ld returned \d+ exit status|clang: error: linker command failed/ },
@@ -195,7 +219,7 @@ export const RULES: readonly Rule[] = [
     re: /^error (?:An unexpected error occurred|Couldn't find (?:any versions|package)|Package .* not found|.*: The engine "\w+" is incompatible|Received invalid response from npm|.* not found in the registry)/ },
   { id: 'pnpm.error', category: 'dependency', weight: 78, extend: 'line', refine: true, re: /\bERR_PNPM_(?!RECURSIVE_RUN_FIRST_FAIL)\w+/ },
   { id: 'pip.resolve', category: 'dependency', weight: 86, extend: 'line', refine: true,
-    re: /Could not find a version that satisfies the requirement|No matching distribution found for|ResolutionImpossible|Cannot install .* because these package versions have conflicting dependencies|Failed building wheel for|subprocess-exited-with-error|Could not build wheels for|pip's dependency resolver/ },
+    re: /Could not find a version that satisfies the requirement|No matching distribution found for|ResolutionImpossible|Cannot install .* because these package versions have conflicting dependencies|Failed building wheel for|Could not build wheels for|pip's dependency resolver/ },
   { id: 'python.module-missing', category: 'dependency', weight: 74, extend: 'line', re: /^\s*(?:ModuleNotFoundError|ImportError): / },
   { id: 'conda.resolve', category: 'dependency', weight: 86, extend: 'indent', gap: 1,
     re: /^(?:PackagesNotFoundError|UnsatisfiableError|ResolvePackageNotFound|PackageNotFoundError|LibMambaUnsatisfiableError)\b/, cont: /^\s+- / },
@@ -220,9 +244,11 @@ export const RULES: readonly Rule[] = [
 
   // ── network, TLS, auth and configuration ──────────────────────────────────────────────────────────────────
   { id: 'network.error', category: 'network', weight: 74, extend: 'indent', maxLines: 60,
-    re: /Could not resolve host|getaddrinfo (?:ENOTFOUND|EAI_AGAIN)|Temporary failure in name resolution|Name or service not known|nodename nor servname provided|Connection refused|ECONNREFUSED|ECONNRESET|ETIMEDOUT|Connection timed out|Network is unreachable|No route to host|SSL certificate problem|certificate verify failed|x509: certificate|unable to get local issuer certificate|TLS handshake (?:timeout|failed)|socket hang up|Could not create connection to|Failed to connect to|Connection reset by peer|\b(?:502 Bad Gateway|503 Service Unavailable|504 Gateway Time-?out)\b|Read timed out|SSLError|Net::(?:ReadTimeout|OpenTimeout)|Could not connect to|unable to access '.*':/i },
+    re: /Could not resolve host|getaddrinfo (?:ENOTFOUND|EAI_AGAIN)|Max retries exceeded with url|NewConnectionError|ConnectTimeoutError|RemoteDisconnected|Connection aborted|EOF occurred in violation of protocol|\bE(?:HOSTUNREACH|NETUNREACH)\b|Temporary failure in name resolution|Name or service not known|nodename nor servname provided|Connection refused|ECONNREFUSED|ECONNRESET|ETIMEDOUT|Connection timed out|Network is unreachable|No route to host|SSL certificate problem|certificate verify failed|x509: certificate|unable to get local issuer certificate|TLS handshake (?:timeout|failed)|socket hang up|Could not create connection to|Failed to connect to|Connection reset by peer|\b(?:502 Bad Gateway|503 Service Unavailable|504 Gateway Time-?out)\b|Read timed out|SSLError|Net::(?:ReadTimeout|OpenTimeout)|Could not connect to|unable to access '.*':/i },
   { id: 'config.missing-input', category: 'configuration', weight: 86, extend: 'line',
     re: /Input required and not supplied|Unable to resolve action|Invalid workflow file|Unrecognized named-value|Unexpected value '|Required property is missing|Can't find 'action\.ya?ml'|is not a valid (?:event|runner)/ },
+  { id: 'cloud.credentials', category: 'configuration', weight: 84, extend: 'line',
+    re: /\bAccessDenied(?:Exception)?\b|is not authorized to perform|\bExpiredToken(?:Exception)?\b|InvalidClientTokenId|UnrecognizedClientException|security token included in the request is (?:invalid|expired)|Unable to locate credentials|Could not load credentials from any providers|NoCredentialProviders|\bAuthorizationFailed\b|does not have (?:authorization|permission) to perform|\bPERMISSION_DENIED\b|Not authorized to perform sts:AssumeRole|Credentials could not be loaded|Resource not accessible by (?:integration|personal access token)|Bad credentials|Permission denied \(publickey\)|\binvalid_grant\b|request signature we calculated does not match/ },
   { id: 'auth.error', category: 'configuration', weight: 72, extend: 'line',
     re: /Bad credentials|\b401 Unauthorized\b|\b403 Forbidden\b|Authentication failed|Permission to \S+ denied|Resource not accessible by integration|HttpError: Not Found|could not read Username|terminal prompts disabled|denied: requested access to the resource is denied|unauthorized: /i },
   { id: 'shell.command-not-found', category: 'configuration', weight: 74, extend: 'line', re: /: (?:command not found|not found)$|is not recognized as an internal or external command|: No such file or directory$|: Permission denied$/ },
@@ -287,6 +313,13 @@ export const CASCADE_RULES: readonly Rule[] = [
   { id: 'cascade.maven-goal', category: 'unknown', weight: 30, extend: 'line', refine: true, re: /^\[ERROR\] Failed to execute goal / },
   { id: 'cascade.gradle-wrong', category: 'unknown', weight: 32, extend: 'indent', refine: true, re: /^\* What went wrong:$/, cont: /^(?!\* Try:)\S/ },
 ];
+
+/**
+ * Lines that say *that* a command failed, never *why*: package-manager and task-runner wrappers, exit statuses,
+ * a subprocess error re-raised by its caller. Whatever rule matched such a line, it ranks as boilerplate.
+ */
+export const WRAPPER_RE =
+  /\[?ELIFECYCLE\]?\s|\bCommand failed with exit code \d+|\bfailed with exit code:? \d+|\bexited with (?:exit )?(?:code|status) \d+|returned non-zero exit status -?\d+|returned a non-zero code: \d+|^(?:Error: )?Process completed with exit code|^error: Recipe `[^`]*` failed|^error: test run failed|subprocess-exited-with-error|InvocationError for command|Command exited with non-zero status|ERR_PNPM_RECURSIVE_RUN_FIRST_FAIL|^FAILED: (?:\[code=\d+\] )?\S|^error: script "[^"]*" exited|^Error: Command failed:|did not run successfully\.?$|^\s*note: This error originates from a subprocess|^ERROR: script returned exit code/;
 
 /** Section boundaries and exit markers of the CI systems we read. */
 export const SECTION_START_RE =

@@ -43,10 +43,35 @@ export interface Failure {
   fingerprint: string;
   /** Normalized text (numbers, hashes, paths, durations masked) for similarity search. */
   template: string;
+  /** The job step the failure was printed in, when the log or the jobs API marks steps. */
+  step?: StepRef;
+  /** True when the failure's first line also appears in a green run of the same job (see {@link LogBaseline}). */
+  inBaseline?: boolean;
   /** How many times the same failure (same rule and normalized headline) occurred, when more than once. */
   occurrences?: number;
   /** Line ranges of the repeated occurrences (at most 20), when {@link occurrences} is set. */
   repeats?: Array<{ startLine: number; endLine: number }>;
+}
+
+/** A step of a job: its number (from the jobs API or a `gh run view` log) and name. */
+export interface StepRef {
+  number: number | null;
+  name: string;
+}
+
+/** One entry of the jobs API's `steps[]` (GET /repos/{owner}/{repo}/actions/jobs/{job_id}). */
+export interface JobStep {
+  number: number;
+  name: string;
+  /** `success`, `failure`, `cancelled`, `skipped`, or null while running. */
+  conclusion: string | null;
+  startedAt: string | null;
+  completedAt: string | null;
+}
+
+/** Templates of the lines a green run of the same job printed; lines found here are rarely a failure's cause. */
+export interface BaselineLookup {
+  has(text: string): boolean;
 }
 
 export interface LogAnalysis {
@@ -63,6 +88,8 @@ export interface LogAnalysis {
   bytesRead: number;
   /** True when reading stopped at `maxBytes`. */
   truncated: boolean;
+  /** The step that failed (the step of the top failure, else the first step marked failed), when steps are known. */
+  step?: StepRef | null;
 }
 
 export interface AnalyzeLogOptions {
@@ -72,6 +99,10 @@ export interface AnalyzeLogOptions {
   contextLines?: number;
   /** Maximum failures returned (default 10). */
   maxFailures?: number;
+  /** The job's steps from the jobs API: map log lines to steps by time and take each step's conclusion. */
+  steps?: readonly JobStep[];
+  /** A green run's line templates: failures whose first line is among them are ranked below new ones. */
+  baseline?: BaselineLookup;
 }
 
 /** Anything the engine can read: a whole string, a Buffer, or a byte/string stream (e.g. a fetch body or fs stream). */

@@ -100,7 +100,7 @@ describe('guard CLI', () => {
     // Assert
     expect(code).toBe(0);
     const rows = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: string; lines: number[]; category: string });
-    expect(rows[0]).toEqual({ id: 'a', lines: [2, 3], category: 'test_failure' });
+    expect(rows[0]).toEqual({ id: 'a', lines: [3, 2], category: 'test_failure' });
     expect(rows[1]).toEqual({ id: 'b', lines: [], category: 'unknown' });
     expect(io.stderr[0]).toMatch(/2 logs .* \(1 unreadable\)$/);
   });
