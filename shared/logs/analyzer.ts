@@ -33,7 +33,8 @@ import {
   type Rule,
 } from './rules.js';
 import { ghCliStepOf, timestampOf } from './reader.js';
-import type { AnalyzeLogOptions, BaselineLookup, Category, Failure, JobStep, LogAnalysis, LogLine, StepRef } from './types.js';
+import { confidenceOf } from './confidence.js';
+import type { AnalyzeLogOptions, BaselineLookup, Category, Failure, JobStep, LogAnalysis, LogLine, RankingSignals, StepRef } from './types.js';
 
 /** `step`: the job's own commands; `setup`: the runner preparing the job; `post`: clean-up after the steps. */
 type SectionKind = 'setup' | 'step' | 'post';
@@ -122,6 +123,14 @@ function clip(text: string): string {
 }
 
 /** Result of {@link LogScanner.finish} before redaction: ranked blocks and what the caller needs to build output. */
+export interface ScanResult {
+  ranked: RankedBlock[];
+  tail: LogLine[];
+  failedStep: StepRef | null;
+  signals: RankingSignals | null;
+}
+
+
 export interface RankedBlock {
   block: Block;
   score: number;
@@ -576,7 +585,7 @@ export class LogScanner {
   }
 
   /** Ends the scan and ranks the candidates (best first). */
-  finish(): { ranked: RankedBlock[]; tail: LogLine[]; failedStep: StepRef | null } {
+  finish(): ScanResult {
     this.closeOpen();
     const ranked = this.blocks.map((block) => ({
       block,
@@ -591,7 +600,22 @@ export class LogScanner {
     }
     const specific = ranked.filter((r) => r.block.rule.weight >= 20 && !r.block.wrapper);
     const failedStep = this.firstFailed?.step ?? null;
-    return { ranked: specific.length > 0 ? specific : ranked, tail, failedStep };
+    const kept = specific.length > 0 ? specific : ranked;
+    return { ranked: kept, tail, failedStep, signals: kept[0] ? this.signalsOf(kept) : null };
+  }
+
+  private signalsOf(ranked: readonly RankedBlock[]): RankingSignals {
+    const top = ranked[0] as RankedBlock;
+    const block = top.block;
+    const rival = ranked.find((r) => r.block.rule.id !== block.rule.id || r.category !== top.category);
+    return {
+      ruleWeight: block.wrapper ? WRAPPER_WEIGHT : block.rule.weight,
+      step: this.failedCount === 0 ? 'unknown' : block.section.status === 'failed' ? 'failed' : 'other',
+      baseline: this.baseline ? (block.inBaseline ? 'seen' : 'new') : 'none',
+      margin: rival ? top.score - rival.score : 100,
+      candidates: ranked.length,
+      specificCategory: top.category !== 'unknown' && (!block.rule.refine || block.rule.category !== 'unknown' || refineCategory(block.headText, 'unknown') !== 'unknown'),
+    };
   }
 }
 
@@ -654,7 +678,7 @@ export function toFailure(rankedBlock: RankedBlock, redact: (text: string) => st
 
 /** Assembles the {@link LogAnalysis} from a finished scan. */
 export function buildAnalysis(
-  scan: { ranked: RankedBlock[]; tail: LogLine[]; failedStep: StepRef | null },
+  scan: ScanResult,
   meta: { lineCount: number; bytesRead: number; truncated: boolean },
   options: AnalyzeLogOptions = {},
   redact: (text: string) => string = redactSecrets,
@@ -671,6 +695,7 @@ export function buildAnalysis(
       template: top.template,
       ...meta,
       step: top.step ?? scan.failedStep,
+      ...(scan.signals ? { signals: scan.signals, confidence: confidenceOf(scan.signals) } : {}),
     };
   }
   const tail = redactLogLines(scan.tail, redact);
@@ -684,5 +709,6 @@ export function buildAnalysis(
     template: withheld ? WITHHELD_TEXT : template,
     ...meta,
     step: scan.failedStep,
+    confidence: 0,
   };
 }

@@ -13,6 +13,7 @@ export { cleanLine, forEachLine, LineSplitter, readLines, stripAnsi, type LineSi
 export { redactLines, redactSecrets, SECRET_PATTERNS, WITHHELD_TEXT, type SecretPattern } from './redact.js';
 export { RULES, CASCADE_RULES, type Rule, type ExtendMode } from './rules.js';
 export { LogScanner } from './analyzer.js';
+export { LogBaseline, MAX_BASELINE_TEMPLATES, templateHash } from './baseline.js';
 export { predictionLines } from './predict.js';
 
 /**

@@ -90,6 +90,26 @@ export interface LogAnalysis {
   truncated: boolean;
   /** The step that failed (the step of the top failure, else the first step marked failed), when steps are known. */
   step?: StepRef | null;
+  /** What the ranking of the top failure rests on; {@link LogAnalysis.confidence} is computed from it. */
+  signals?: RankingSignals;
+  /** Calibrated probability (0–1) that the first failure line is the one that explains the failure. */
+  confidence?: number;
+}
+
+/** The evidence behind the top failure, each independent of the others. */
+export interface RankingSignals {
+  /** Weight of the top failure's rule (80–95 a self-explaining failure … 20 generic step output). */
+  ruleWeight: number;
+  /** Whether the top failure sits in the step the CI system reported as failed. */
+  step: 'failed' | 'other' | 'unknown';
+  /** Whether the top failure is new compared with a green run of the job. */
+  baseline: 'new' | 'seen' | 'none';
+  /** Score lead over the best failure of another kind (0 when it is alone). */
+  margin: number;
+  /** Distinct failures found. */
+  candidates: number;
+  /** Whether the category comes from the rule or the line itself rather than a guess from generic wording. */
+  specificCategory: boolean;
 }
 
 export interface AnalyzeLogOptions {

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { analyzeLog, type LogAnalysis, type LogSource } from '../../logs/index.js';
+import { analyzeLog, LogBaseline, type LogAnalysis, type LogSource } from '../../logs/index.js';
 import { intOption, parseArgs, UsageError } from '../args.js';
 import { type CliIO, regularFile } from '../io.js';
 import type { Command } from './types.js';
@@ -36,16 +36,21 @@ export const analyzeCommand: Command = {
   name: 'analyze',
   summary: 'find the lines that explain a failed CI log',
   usage:
-    'guard analyze <log-file | -> [--json] [--explain] [--max-failures N] [--context N] [--max-bytes N]\n' +
+    'guard analyze <log-file | -> [--baseline GREEN.log] [--json] [--explain] [--max-failures N] [--context N] [--max-bytes N]\n' +
+    '  --baseline  the log of a green run of the same job: lines it also printed rank below new ones\n' +
     '  --explain  also run the configured analyzer (ANALYZER, BEDROCK_MODEL_ID or LLM_BASE_URL; offline by default)\n' +
     '             and print root cause, fix, confidence, proposed action, tokens and estimated cost',
   async run(argv, io) {
-    const args = parseArgs(argv, { flags: ['json', 'explain'], values: ['max-failures', 'context', 'max-bytes'] });
+    const args = parseArgs(argv, { flags: ['json', 'explain'], values: ['max-failures', 'context', 'max-bytes', 'baseline'] });
     if (args.positionals.length !== 1) throw new UsageError('analyze needs exactly one log file (or - for stdin)');
     const path = args.positionals[0] ?? '-';
     const maxBytes = args.values.has('max-bytes') ? intOption(args, 'max-bytes', 0) : undefined;
+    const baselinePath = args.values.get('baseline');
+    if (baselinePath === '-' && path === '-') throw new UsageError('the log and --baseline cannot both be stdin');
+    const baseline = baselinePath ? await LogBaseline.fromLog(await openLog(baselinePath, io)) : undefined;
     const source = await openLog(path, io);
     const analysis = await analyzeLog(source, {
+      ...(baseline ? { baseline } : {}),
       maxFailures: intOption(args, 'max-failures', 10),
       contextLines: intOption(args, 'context', 3),
       ...(maxBytes === undefined ? {} : { maxBytes }),

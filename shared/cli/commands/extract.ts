@@ -2,14 +2,18 @@ import { createReadStream } from 'node:fs';
 import { mkdir, open, readFile, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
-import { analyzeLog, predictionLines } from '../../logs/index.js';
+import { analyzeLog, LogBaseline, predictionLines } from '../../logs/index.js';
 import { intOption, parseArgs, UsageError } from '../args.js';
 import type { Command } from './types.js';
 
-const LabelSchema = z.object({ id: z.string().min(1), log_file: z.string().min(1) });
+const LabelSchema = z.object({ id: z.string().min(1), log_file: z.string().min(1), pass_log_file: z.string().min(1).nullish() });
+type CorpusRow = z.infer<typeof LabelSchema>;
 
-/** Reads `<corpus>/labels.jsonl`; only `id` and `log_file` are used (labels must not leak into predictions). */
-async function readCorpus(dir: string): Promise<Array<z.infer<typeof LabelSchema>>> {
+/**
+ * Reads `<corpus>/labels.jsonl`; only `id`, `log_file` and `pass_log_file` (a green run of the same job, used as
+ * the baseline) are read, so labels cannot leak into predictions.
+ */
+async function readCorpus(dir: string): Promise<CorpusRow[]> {
   const path = resolve(dir, 'labels.jsonl');
   let text: string;
   try {
@@ -17,7 +21,7 @@ async function readCorpus(dir: string): Promise<Array<z.infer<typeof LabelSchema
   } catch {
     throw new UsageError(`cannot read ${path}: no such file`);
   }
-  const rows: Array<z.infer<typeof LabelSchema>> = [];
+  const rows: CorpusRow[] = [];
   text.split('\n').forEach((line, i) => {
     if (!line.trim()) return;
     let parsed: unknown;
@@ -28,17 +32,30 @@ async function readCorpus(dir: string): Promise<Array<z.infer<typeof LabelSchema
     }
     const result = LabelSchema.safeParse(parsed);
     if (!result.success) throw new UsageError(`${path}:${i + 1}: needs string fields "id" and "log_file"`);
-    rows.push({ id: result.data.id, log_file: result.data.log_file });
+    rows.push({ id: result.data.id, log_file: result.data.log_file, pass_log_file: result.data.pass_log_file ?? null });
   });
   return rows;
+}
+
+/** The green run's baseline, or none when its log cannot be read (the failure is still analysed). */
+async function readBaseline(path: string): Promise<LogBaseline | null> {
+  try {
+    await stat(path);
+    return await LogBaseline.fromLog(createReadStream(path, { highWaterMark: 1 << 20 }));
+  } catch {
+    return null;
+  }
 }
 
 export const extractCommand: Command = {
   name: 'extract',
   summary: 'predict failure lines for every log of a labelled corpus (scorer input)',
-  usage: 'guard extract --corpus <dir> --out <predictions.jsonl> [--max-lines N]',
+  usage:
+    'guard extract --corpus <dir> --out <predictions.jsonl> [--max-lines N] [--no-baseline]\n' +
+    '  a label record with pass_log_file (a green run of the same job) uses that log as the baseline unless --no-baseline',
   async run(argv, io) {
-    const args = parseArgs(argv, { values: ['corpus', 'out', 'max-lines'] });
+    const args = parseArgs(argv, { values: ['corpus', 'out', 'max-lines'], flags: ['no-baseline'] });
+    const useBaseline = !args.flags.has('no-baseline');
     const corpus = args.values.get('corpus');
     const out = args.values.get('out');
     if (!corpus || !out) throw new UsageError('extract needs --corpus <dir> and --out <file>');
@@ -55,7 +72,11 @@ export const extractCommand: Command = {
         let record: { id: string; lines: number[]; category: string };
         try {
           await stat(logPath);
-          const analysis = await analyzeLog(createReadStream(logPath, { highWaterMark: 1 << 20 }), { maxFailures: 50 });
+          const baseline = useBaseline && row.pass_log_file ? await readBaseline(resolve(corpus, row.pass_log_file)) : null;
+          const analysis = await analyzeLog(createReadStream(logPath, { highWaterMark: 1 << 20 }), {
+            maxFailures: 50,
+            ...(baseline ? { baseline } : {}),
+          });
           record = { id: row.id, lines: predictionLines(analysis, maxLines), category: analysis.category };
         } catch {
           missing++;
