@@ -609,12 +609,15 @@ export class LogScanner {
     const block = top.block;
     const rival = ranked.find((r) => r.block.rule.id !== block.rule.id || r.category !== top.category);
     return {
+      rule: block.rule.id,
       ruleWeight: block.wrapper ? WRAPPER_WEIGHT : block.rule.weight,
       step: this.failedCount === 0 ? 'unknown' : block.section.status === 'failed' ? 'failed' : 'other',
       baseline: this.baseline ? (block.inBaseline ? 'seen' : 'new') : 'none',
       margin: rival ? top.score - rival.score : 100,
       candidates: ranked.length,
       specificCategory: top.category !== 'unknown' && (!block.rule.refine || block.rule.category !== 'unknown' || refineCategory(block.headText, 'unknown') !== 'unknown'),
+      lastInStep: block.section.lastFinding === block,
+      generic: GENERIC_RULES.includes(block.rule) || block.rule === FALLBACK_RULE || block.rule === FAILURE_LIST_ITEM_RULE,
     };
   }
 }

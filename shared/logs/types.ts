@@ -98,6 +98,8 @@ export interface LogAnalysis {
 
 /** The evidence behind the top failure, each independent of the others. */
 export interface RankingSignals {
+  /** The top failure's rule. */
+  rule: string;
   /** Weight of the top failure's rule (80–95 a self-explaining failure … 20 generic step output). */
   ruleWeight: number;
   /** Whether the top failure sits in the step the CI system reported as failed. */
@@ -110,6 +112,10 @@ export interface RankingSignals {
   candidates: number;
   /** Whether the category comes from the rule or the line itself rather than a guess from generic wording. */
   specificCategory: boolean;
+  /** Whether the top failure is the last one its step printed before failing (the cause tends to end a step). */
+  lastInStep: boolean;
+  /** Whether only generic wording matched (`error:`, `failed`), no toolchain's own format. */
+  generic: boolean;
 }
 
 export interface AnalyzeLogOptions {

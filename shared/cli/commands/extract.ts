@@ -69,7 +69,7 @@ export const extractCommand: Command = {
     try {
       for (const row of rows) {
         const logPath = resolve(corpus, row.log_file);
-        let record: { id: string; lines: number[]; category: string };
+        let record: { id: string; lines: number[]; category: string; confidence: number };
         try {
           await stat(logPath);
           const baseline = useBaseline && row.pass_log_file ? await readBaseline(resolve(corpus, row.pass_log_file)) : null;
@@ -77,10 +77,10 @@ export const extractCommand: Command = {
             maxFailures: 50,
             ...(baseline ? { baseline } : {}),
           });
-          record = { id: row.id, lines: predictionLines(analysis, maxLines), category: analysis.category };
+          record = { id: row.id, lines: predictionLines(analysis, maxLines), category: analysis.category, confidence: analysis.confidence ?? 0 };
         } catch {
           missing++;
-          record = { id: row.id, lines: [], category: 'unknown' };
+          record = { id: row.id, lines: [], category: 'unknown', confidence: 0 };
         }
         await handle.write(`${JSON.stringify(record)}\n`);
       }

@@ -99,9 +99,11 @@ describe('guard CLI', () => {
     const code = await main(['extract', '--corpus', dir, '--out', out], io);
     // Assert
     expect(code).toBe(0);
-    const rows = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: string; lines: number[]; category: string });
-    expect(rows[0]).toEqual({ id: 'a', lines: [3, 2], category: 'test_failure' });
-    expect(rows[1]).toEqual({ id: 'b', lines: [], category: 'unknown' });
+    const rows = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: string; lines: number[]; category: string; confidence: number });
+    expect(rows[0]).toMatchObject({ id: 'a', lines: [3, 2], category: 'test_failure' });
+    expect(rows[0]?.confidence).toBeGreaterThan(0.5);
+    expect(rows[0]?.confidence).toBeLessThanOrEqual(1);
+    expect(rows[1]).toEqual({ id: 'b', lines: [], category: 'unknown', confidence: 0 });
     expect(io.stderr[0]).toMatch(/2 logs .* \(1 unreadable\)$/);
   });
 
