@@ -394,7 +394,7 @@ export class LogScanner {
     block.endLine = line;
     if (block.lines.length < MAX_STORED_LINES) block.lines.push({ line, text: clip(text) });
     const pick = block.rule.pick;
-    if (pick && line > block.headLine && block.pickRank > 0) this.considerPick(block, pick, line, text);
+    if (pick && line > block.headLine && (block.pickRank > 0 || pick[0]?.last)) this.considerPick(block, pick, line, text);
   }
 
   private considerPick(block: Block, pick: NonNullable<Rule['pick']>, line: number, text: string): void {

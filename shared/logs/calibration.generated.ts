@@ -3,8 +3,8 @@
  * Features, in order: bias, rule weight ≥ 85, rule weight 75–84, rule weight 50–74, in the failed step, in another step, new against the green run, also in the green run, lead over the next kind (0–60 points), the only kind found, category from the line itself, single candidate, last finding of its step, generic wording only, rule's measured reliability.
  */
 export const CALIBRATION = {
-  weights: [-1.657,0.823,-0.394,-0.707,0.479,-0.132,0.976,0,1.311,-0.827,0.488,-0.578,-0.344,-0.522,2.765],
-  baseRate: 0.823,
+  weights: [-1.588,0.798,-0.435,-0.681,0.287,-0.159,0.733,0,1.248,-0.807,0.594,-0.603,-0.272,-0.469,2.803],
+  baseRate: 0.821,
   shrink: 8,
   minLogsPerRule: 4,
   /** rule → [top-line hits, logs it led] on the development sets */

@@ -15,6 +15,8 @@ export { RULES, CASCADE_RULES, type Rule, type ExtendMode } from './rules.js';
 export { LogScanner } from './analyzer.js';
 export { LogBaseline, MAX_BASELINE_TEMPLATES, templateHash } from './baseline.js';
 export { predictionLines } from './predict.js';
+export { diagnose, DETERMINED_CONFIDENCE, type Diagnosis } from './diagnosis.js';
+export { confidenceOf } from './confidence.js';
 
 /**
  * Reads a CI job log (whole or streamed) and returns every distinct failure found, most likely root cause first,

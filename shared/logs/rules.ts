@@ -87,7 +87,7 @@ export const RULES: readonly Rule[] = [
     re: /^(?:FAIL|ERROR): \S+ \(\S+\)/, end: /^(?:={20,}|-{20,}\s*$|Ran \d+ tests?)/ },
   { id: 'python.traceback', category: 'unknown', weight: 80, extend: 'indent', refine: true, maxLines: 300,
     re: /^\s*Traceback \(most recent call last\):/,
-    cont: /^(?:\s|(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Exit|Interrupt|Iteration|Warning)\b|(?:[A-Za-z_]\w*\.)*[A-Z]\w*: \S|During handling|The above exception)/,
+    cont: /^(?:\s|(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Exit|Interrupt|Iteration|Warning)\b|(?:[A-Za-z_]\w*\.)*[A-Z]\w*: \S|During handling|The above exception|Traceback \(most recent call last\):)/,
     pick: [{ re: PY_EXCEPTION_RE, last: true, outdented: true }] },
   { id: 'jest.failed', category: 'test_failure', weight: 88, extend: 'until', maxLines: 300, gap: 99,
     lookback: { re: /^\s*FAIL\s+\S/, lines: 2, inclusive: true },

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { analyzeLog, LogBaseline, type LogAnalysis, type LogSource } from '../../logs/index.js';
+import { analyzeLog, diagnose, LogBaseline, type Diagnosis, type LogAnalysis, type LogSource } from '../../logs/index.js';
 import { intOption, parseArgs, UsageError } from '../args.js';
 import { type CliIO, regularFile } from '../io.js';
 import type { Command } from './types.js';
@@ -11,13 +11,28 @@ export async function openLog(path: string, io: CliIO): Promise<LogSource> {
   return createReadStream(path, { highWaterMark: 1 << 20 });
 }
 
-function render(analysis: LogAnalysis, source: string): string {
+/** What `guard analyze --json` prints and the classify stage stores: the analysis and its diagnosis. */
+export function analysisReport(analysis: LogAnalysis, diagnosis: Diagnosis) {
+  return {
+    ...analysis,
+    step: diagnosis.step,
+    confidence: diagnosis.confidence,
+    determined: diagnosis.determined,
+    rootCause: diagnosis.rootCause,
+    fix: diagnosis.fix,
+  };
+}
+
+function render(analysis: LogAnalysis, diagnosis: Diagnosis, source: string): string {
   const out: string[] = [];
   const n = analysis.failures.length;
   out.push(
     `${source}: ${analysis.lineCount} lines, ${analysis.bytesRead} bytes${analysis.truncated ? ' (truncated)' : ''}`,
-    `category: ${analysis.category}   fingerprint: ${analysis.fingerprint}   ${n} failure${n === 1 ? '' : 's'}`,
+    `category: ${analysis.category}   confidence: ${diagnosis.confidence}   fingerprint: ${analysis.fingerprint}   ${n} failure${n === 1 ? '' : 's'}`,
   );
+  if (diagnosis.step) out.push(`step: ${diagnosis.step.number !== null ? `${diagnosis.step.number} ` : ''}${diagnosis.step.name}`);
+  out.push(`root cause: ${diagnosis.rootCause}`);
+  for (const step of diagnosis.fix) out.push(`fix: ${step}`);
   if (analysis.evidence) out.push(`evidence: line ${analysis.evidence.line}: ${analysis.evidence.text.trim()}`);
   analysis.failures.forEach((f, i) => {
     const range = f.startLine === f.endLine ? `line ${f.startLine}` : `lines ${f.startLine}-${f.endLine}`;
@@ -55,8 +70,10 @@ export const analyzeCommand: Command = {
       contextLines: intOption(args, 'context', 3),
       ...(maxBytes === undefined ? {} : { maxBytes }),
     });
+    const diagnosis = diagnose(analysis);
+    const sourceName = path === '-' ? 'stdin' : path;
     if (!args.flags.has('explain')) {
-      io.out(args.flags.has('json') ? JSON.stringify(analysis, null, 2) : render(analysis, path === '-' ? 'stdin' : path));
+      io.out(args.flags.has('json') ? JSON.stringify(analysisReport(analysis, diagnosis), null, 2) : render(analysis, diagnosis, sourceName));
       return 0;
     }
     // Loaded only for --explain: the model clients are not needed to read a log.
@@ -64,8 +81,8 @@ export const analyzeCommand: Command = {
     const explanation = await explainLog(analysis, { config: loadConfig(process.env) });
     io.out(
       args.flags.has('json')
-        ? JSON.stringify({ analysis, explanation }, null, 2)
-        : `${render(analysis, path === '-' ? 'stdin' : path)}\n\n${formatExplanation(explanation)}`,
+        ? JSON.stringify({ analysis: analysisReport(analysis, diagnosis), explanation }, null, 2)
+        : `${render(analysis, diagnosis, sourceName)}\n\n${formatExplanation(explanation)}`,
     );
     return 0;
   },

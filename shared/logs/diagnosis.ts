@@ -1,0 +1,281 @@
+/**
+ * The root cause in one sentence, written from the evidence alone (no model): what failed (the exception and
+ * its message, the test, the command), where (file:line, step, job), and the likely reason the matched rule
+ * stands for, with a fix specific to that rule. When the evidence is weak it says so — "not determined" and the
+ * best candidates — instead of dressing a guess up.
+ *
+ * Input is an analysis whose lines are already redacted; every quote is cut to one short line.
+ */
+import type { Category, Failure, LogAnalysis, LogLine, StepRef } from './types.js';
+
+export interface Diagnosis {
+  /** False when the evidence is too weak to name a cause (low confidence or nothing recognised). */
+  determined: boolean;
+  rootCause: string;
+  fix: string[];
+  /** The best candidate lines (first line of each of the top failures), for a reader to judge. */
+  candidates: LogLine[];
+  confidence: number;
+  step: StepRef | null;
+}
+
+/** Below this calibrated confidence the first line is wrong often enough that naming it a cause misleads. */
+export const DETERMINED_CONFIDENCE = 0.5;
+const QUOTE_CHARS = 200;
+const MAX_CANDIDATES = 3;
+
+function quote(text: string, max = QUOTE_CHARS): string {
+  const flat = text.replace(/\s+/g, ' ').trim().replace(/`/g, "'");
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+/** Strips the markers CI and test runners put in front of the telling text (`##[error]`, pytest's `E   `). */
+function bare(text: string): string {
+  return text.replace(/^##\[error\]/, '').replace(/^\s*E {2,}/, '').trim();
+}
+
+interface Facts {
+  file: string | null;
+  line: number | null;
+  exception: { type: string; message: string } | null;
+  test: string | null;
+  module: string | null;
+  conflictMarker: boolean;
+}
+
+const PY_FRAME_RE = /^\s*File "([^"]+)", line (\d+)/;
+const FILE_LINE_RE = /((?:[\w.@+-]+[\\/])*[\w.@+-]+\.[A-Za-z]{1,6})(?:[:(](\d+)(?:[:,]\d+)?\)?)/;
+const EXCEPTION_RE = /^(?:[A-Za-z_][\w]*\.)*([A-Z]\w*(?:Error|Exception|Exit|Interrupt|Iteration|Warning|Failure|Fault))(?:: (.*))?$/;
+const CONFLICT_RE = /^\s*(?:[<>]{7}|={7})(?:\s|$)|conflict marker|diff marker/i;
+
+function testName(failure: Failure): string | null {
+  const texts = [...failure.lines, ...failure.context].map((l) => l.text);
+  for (const text of texts) {
+    const m =
+      /^_{3,} (?:ERROR collecting )?(\S.*?) _{3,}$/.exec(text) ??
+      /(?:^|\s)(?:FAILED|ERROR) (\S+::\S+)/.exec(text) ??
+      /--- FAIL: (\S+)/.exec(text) ??
+      /^\s*● (.+?)\s*$/.exec(text) ??
+      /^\s*FAIL\s+\S+ > (.+?)\s*$/.exec(text) ??
+      /^\s*(\S+ > .+?) (?:FAILED|\*\*\* FAILED \*\*\*)$/.exec(text) ??
+      /^---- (\S+) stdout ----$/.exec(text) ??
+      /^test (\S+) \.\.\. FAILED$/.exec(text) ??
+      /^\s*(?:FAIL|SIGSEGV|SIGABRT|TIMEOUT) \[\s*[\d.]+m?s\] (?:\(\s*\d+\/\d+\) )?(.+?)\s*$/.exec(text) ??
+      /^\s*not ok \d+ (?:- )?(.+)$/.exec(text) ??
+      /^\s*\d+\) (.+?):?$/.exec(text);
+    if (m?.[1]) return quote(m[1], 160);
+  }
+  return null;
+}
+
+function factsOf(failure: Failure): Facts {
+  const head = bare(failure.lines[0]?.text ?? '');
+  const all = failure.lines.map((l) => l.text);
+  let file: string | null = null;
+  let line: number | null = null;
+  // The deepest Python frame names where the exception was raised.
+  for (const text of all) {
+    const frame = PY_FRAME_RE.exec(text);
+    if (frame?.[1] && !/site-packages|dist-packages|^<|lib\/python\d/.test(frame[1])) {
+      file = frame[1];
+      line = Number(frame[2]);
+    }
+  }
+  if (!file) {
+    for (const text of [head, ...all]) {
+      const m = FILE_LINE_RE.exec(text.replace(/https?:\/\/\S+/g, ''));
+      if (m?.[1] && m[2] && !/^\d+\.\d+/.test(m[1])) {
+        file = m[1];
+        line = Number(m[2]);
+        break;
+      }
+    }
+  }
+  const exceptionMatch = EXCEPTION_RE.exec(head);
+  const module = /No module named ['"]?([\w.-]+)['"]?/.exec(head)?.[1] ?? /Cannot find (?:module|package) ['"]([^'"]+)['"]/.exec(head)?.[1] ?? null;
+  return {
+    file: file ? file.replace(/^(?:\/home\/runner\/work|\/__w|\/github\/workspace)\/[^/]+\/[^/]+\//, '') : null,
+    line,
+    exception: exceptionMatch?.[1] ? { type: exceptionMatch[1], message: quote(exceptionMatch[2] ?? '', 160) } : null,
+    test: testName(failure),
+    module,
+    conflictMarker: all.some((text) => CONFLICT_RE.test(text)),
+  };
+}
+
+function at(facts: Facts): string {
+  if (!facts.file) return '';
+  return ` in \`${facts.file}${facts.line ? `:${facts.line}` : ''}\``;
+}
+
+function whereRun(step: StepRef | null, job: string | null): string {
+  const parts: string[] = [];
+  if (step) parts.push(`step ${step.number !== null ? `${step.number} ` : ''}"${quote(step.name, 80)}"`);
+  if (job) parts.push(`job "${quote(job, 80)}"`);
+  return parts.length ? ` (${parts.join(' of ')})` : '';
+}
+
+const FAMILY_FIX: Readonly<Record<Category, readonly string[]>> = {
+  test_failure: ['Run the failing test locally and compare expected and actual values with the change under test.', 'Fix the code, or update the test if the new behaviour is intended.'],
+  compilation: ['Fix the reported error at that location; check recent changes to the types, signatures or imports used there.'],
+  lint: ["Fix the reported violation or run the linter's auto-fix, and commit the result."],
+  dependency: ['Check that the package exists at the requested version and is reachable from CI; regenerate the lockfile if the manifest changed.'],
+  infrastructure: ['Re-run the failed jobs; if it repeats, check the runner (disk, agent) and the service status page.'],
+  timeout: ['Compare the step duration with earlier green runs to find what hung; look for waits without a timeout.'],
+  out_of_memory: ['Lower parallelism or the working-set size, or raise the memory limit / use a larger runner.'],
+  network: ['Re-run the failed jobs; if it repeats, check the remote service and add retries or a cache for the download.'],
+  security_scan: ['Read the advisory, upgrade or replace the affected dependency, or record a reviewed suppression.'],
+  configuration: ['Check the workflow, its inputs, secrets and permissions against the last green run.'],
+  unknown: ['Read the candidate lines below in the log of the failed step and compare with the last green run.'],
+};
+
+/** A test block's assertion (jest's `Expected:`, an `AssertionError`, go's `got … want …`) below its title line. */
+const ASSERTION_RE = /^\s*(?:E\s+)?(?:expect\(|Expected\b|expected\b|AssertionError|assert\b|\w*(?:Error|Exception):|panicked at|.*\bgot\b.*\bwant\b|.*\bwant\b.*\bgot\b)/;
+
+function assertionOf(failure: Failure): string | null {
+  const body = failure.lines.slice(1);
+  const expected = body.find((l) => /^\s*Expected\b.*\S.*:/.test(l.text) || /^\s*Expected: /.test(l.text));
+  for (const l of expected ? [expected] : body) {
+    if (!ASSERTION_RE.test(l.text)) continue;
+    const received = failure.lines.find((r) => r.line > l.line && r.line <= l.line + 3 && /^\s*(?:Received|Actual|but was|got)\b/i.test(r.text));
+    return quote(received ? `${bare(l.text)} ${bare(received.text)}` : bare(l.text), 160);
+  }
+  return null;
+}
+
+/** The head without its own `file:line:col:` prefix when the sentence names the location already. */
+function message(head: string, facts: Facts): string {
+  if (!facts.file) return head;
+  const at = head.indexOf(facts.file);
+  if (at < 0 || at > 3) return head;
+  return head.slice(at + facts.file.length).replace(/^(?:[:(]\d+(?:[:,]\d+)?\)?)+:?\s*/, '') || head;
+}
+
+/** Rule-specific sentence and fix; null when the rule has nothing more specific than its category. */
+function specific(failure: Failure, facts: Facts): { what: string; fix: string[] } | null {
+  const full = quote(bare(failure.lines[0]?.text ?? ''));
+  const head = message(full, facts);
+  if (facts.conflictMarker) {
+    return {
+      what: `a merge-conflict marker was committed${at(facts)}`,
+      fix: [`Resolve the conflict${facts.file ? ` in \`${facts.file}\`` : ''}: remove the \`<<<<<<<\`, \`=======\` and \`>>>>>>>\` lines, keep the intended code, and commit.`],
+    };
+  }
+  if (failure.category === 'out_of_memory') {
+    if (/CUDA|GPU|cuBLAS|hipError|OOM when allocating|ResourceExhausted/i.test(head)) {
+      return {
+        what: `the GPU ran out of memory${at(facts)}: \`${head}\``,
+        fix: ['Lower the batch size or model size for this runner, or free GPU memory between tests (e.g. `torch.cuda.empty_cache()`), or run on a GPU with more memory.'],
+      };
+    }
+    if (/heap|JavaScript heap|OutOfMemoryError: Java heap/i.test(head)) {
+      return {
+        what: `the process ran out of heap memory: \`${head}\``,
+        fix: ['Raise the heap limit (`NODE_OPTIONS=--max-old-space-size=…`, `-Xmx…`) or reduce what the step loads at once.'],
+      };
+    }
+    return {
+      what: /137|Killed|OOMKilled|signal: killed/i.test(head) ? `the process was killed by the out-of-memory killer (\`${head}\`)` : `the process ran out of memory: \`${head}\``,
+      fix: ['Lower parallelism (test workers, build threads) or use a runner with more memory; check the change for unbounded memory use.'],
+    };
+  }
+  if (facts.module && failure.category === 'dependency') {
+    return {
+      what: `the module \`${quote(facts.module, 100)}\` could not be imported${at(facts)}`,
+      fix: [`Add \`${quote(facts.module, 100)}\` to the project's dependencies (and the lockfile), or fix the import if it was renamed.`],
+    };
+  }
+  if (failure.rule === 'cloud.credentials' || (failure.category === 'configuration' && /credential|AccessDenied|not authorized|Bad credentials|Resource not accessible/i.test(head))) {
+    return {
+      what: `the job's credentials were refused: \`${head}\``,
+      fix: [
+        'Check the role or token the job uses: its permissions for this action, its trust policy (OIDC subject, audience) and whether it expired.',
+        'For a pull request from a fork, secrets and write permissions are not available: run the step only on trusted events.',
+      ],
+    };
+  }
+  if (facts.exception && !['test_failure'].includes(failure.category)) {
+    return {
+      what: `\`${facts.exception.type}${facts.exception.message ? `: ${facts.exception.message}` : ''}\` was raised${at(facts)}`,
+      fix: [...FAMILY_FIX[failure.category]],
+    };
+  }
+  if (failure.category === 'test_failure') {
+    const reason = facts.exception
+      ? `${facts.exception.type}${facts.exception.message ? `: ${facts.exception.message}` : ''}`
+      : facts.test && full.includes(facts.test)
+        ? (assertionOf(failure) ?? head)
+        : head;
+    const collecting = failure.lines.some((l) => /^_{3,} ERROR collecting /.test(l.text)) || /^_{3,} ERROR collecting /.test(failure.context[0]?.text ?? '');
+    if (collecting && facts.test) {
+      return { what: `collecting the tests of \`${facts.test}\` failed${at(facts)}: \`${quote(reason, 160)}\``, fix: [...FAMILY_FIX.test_failure] };
+    }
+    return {
+      what: facts.test ? `test \`${facts.test}\` failed${at(facts)}: \`${quote(reason, 160)}\`` : `a test failed${at(facts)}: \`${quote(reason, 160)}\``,
+      fix: [...FAMILY_FIX.test_failure],
+    };
+  }
+  if (failure.category === 'compilation') {
+    return { what: `the code does not compile${at(facts)}: \`${head}\``, fix: [...FAMILY_FIX.compilation] };
+  }
+  if (failure.category === 'lint') return { what: `a lint check failed${at(facts)}: \`${head}\``, fix: [...FAMILY_FIX.lint] };
+  if (failure.category === 'dependency') return { what: `dependencies could not be installed: \`${head}\``, fix: [...FAMILY_FIX.dependency] };
+  if (failure.category === 'network') return { what: `a network request failed: \`${head}\``, fix: [...FAMILY_FIX.network] };
+  if (failure.category === 'timeout') return { what: `the job or a step hit its time limit or was cancelled: \`${head}\``, fix: [...FAMILY_FIX.timeout] };
+  if (failure.category === 'infrastructure') return { what: `the runner or CI platform failed: \`${head}\``, fix: [...FAMILY_FIX.infrastructure] };
+  if (failure.category === 'security_scan') return { what: `a security scan reported findings: \`${head}\``, fix: [...FAMILY_FIX.security_scan] };
+  if (failure.category === 'configuration') return { what: `the pipeline configuration is wrong: \`${head}\``, fix: [...FAMILY_FIX.configuration] };
+  return null;
+}
+
+function capitalised(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/**
+ * The diagnosis of one job's analysis. `job` names the job for the sentence; the step comes from the analysis.
+ */
+export function diagnose(analysis: LogAnalysis, context: { job?: string | null } = {}): Diagnosis {
+  const top = analysis.failures[0];
+  const step = top?.step ?? analysis.step ?? null;
+  const job = context.job ?? null;
+  const confidence = analysis.confidence ?? 0;
+  const candidates = analysis.failures
+    .slice(0, MAX_CANDIDATES)
+    .map((f) => f.lines[0])
+    .filter((l): l is LogLine => l !== undefined)
+    .map((l) => ({ line: l.line, text: quote(l.text) }));
+  if (!top) {
+    return {
+      determined: false,
+      rootCause: `Root cause not determined: no line of the log${whereRun(step, job)} matched a known failure format.`,
+      fix: [...FAMILY_FIX.unknown],
+      candidates,
+      confidence: 0,
+      step,
+    };
+  }
+  const facts = factsOf(top);
+  const found = specific(top, facts);
+  if (!found || confidence < DETERMINED_CONFIDENCE) {
+    const best = candidates[0];
+    return {
+      determined: false,
+      rootCause:
+        `Root cause not determined${whereRun(step, job)}: the evidence is weak` +
+        (best ? `; the most likely line is ${best.line}: \`${best.text}\`.` : '.'),
+      fix: [...FAMILY_FIX.unknown],
+      candidates,
+      confidence,
+      step,
+    };
+  }
+  return {
+    determined: true,
+    rootCause: `${capitalised(found.what)}${whereRun(step, job)}.`,
+    fix: found.fix,
+    candidates,
+    confidence,
+    step,
+  };
+}

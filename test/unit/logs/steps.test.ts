@@ -1,0 +1,286 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeLog, diagnose, LogBaseline, type JobStep } from '../../../shared/logs/index.js';
+
+/** GitHub Actions job-log lines: every line carries the runner's timestamp. */
+function gha(start: string, ...lines: string[]): string {
+  const base = Date.parse(start);
+  return lines.map((text, i) => `${new Date(base + i * 100).toISOString().replace('Z', '0000Z')} ${text}`).join('\n');
+}
+
+const SETUP = [
+  'Current runner version: \'2.319.1\'',
+  '##[group]Operating System',
+  'Ubuntu',
+  '##[endgroup]',
+  '##[group]Runner Image',
+  'Image: ubuntu-22.04',
+  '##[endgroup]',
+  "##[error]Unable to fetch optional tool cache index, continuing",
+];
+const CHECKOUT = ['##[group]Run actions/checkout@v4', 'with:', '  repository: acme/app', '##[endgroup]', 'Syncing repository: acme/app'];
+const POST = [
+  'Post job cleanup.',
+  '[command]/usr/bin/git version',
+  'Error response from daemon: No such container: 4f1e2d',
+  'Cleaning up orphan processes',
+];
+
+describe('GitHub Actions steps', () => {
+  const log = gha(
+    '2024-05-01T10:00:00Z',
+    ...SETUP,
+    ...CHECKOUT,
+    '##[group]Run npm run lint',
+    'npm run lint',
+    '##[endgroup]',
+    'ERROR: option --legacy is deprecated and will be removed',
+    '##[group]Run python -m pytest',
+    'python -m pytest',
+    '##[endgroup]',
+    'Traceback (most recent call last):',
+    '  File "/home/runner/work/app/app/tests/conftest.py", line 3, in <module>',
+    '    import requests',
+    "ModuleNotFoundError: No module named 'requests'",
+    '##[error]Process completed with exit code 1.',
+    ...POST,
+  );
+
+  it("leads with the failed step's explaining line, not set-up, earlier steps or post-job clean-up", async () => {
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    const top = analysis.failures[0];
+    expect(top?.lines[0]?.text).toBe("ModuleNotFoundError: No module named 'requests'");
+    expect(top?.category).toBe('dependency');
+    expect(top?.step).toEqual({ number: null, name: 'Run python -m pytest' });
+    expect(analysis.step).toEqual({ number: null, name: 'Run python -m pytest' });
+    const others = analysis.failures.slice(1).map((f) => f.lines[0]?.text ?? '');
+    expect(others.some((t) => t.startsWith('ERROR: option --legacy'))).toBe(true);
+    expect(others.some((t) => t.startsWith('Error response from daemon'))).toBe(true);
+    for (const other of analysis.failures.slice(1)) expect(other.score).toBeLessThan(top?.score ?? 0);
+  });
+
+  it("maps sections to the jobs API's steps by time and takes their numbers and conclusions", async () => {
+    // Prepare
+    const steps: JobStep[] = [
+      { number: 1, name: 'Set up job', conclusion: 'success', startedAt: '2024-05-01T10:00:00Z', completedAt: '2024-05-01T10:00:00Z' },
+      { number: 2, name: 'Check out', conclusion: 'success', startedAt: '2024-05-01T10:00:00Z', completedAt: '2024-05-01T10:00:01Z' },
+      { number: 3, name: 'Lint', conclusion: 'success', startedAt: '2024-05-01T10:00:01Z', completedAt: '2024-05-01T10:00:01Z' },
+      { number: 4, name: 'Unit tests', conclusion: 'failure', startedAt: '2024-05-01T10:00:01Z', completedAt: '2024-05-01T10:00:02Z' },
+      { number: 7, name: 'Post Check out', conclusion: 'success', startedAt: '2024-05-01T10:00:02Z', completedAt: '2024-05-01T10:00:02Z' },
+    ];
+    // Act
+    const analysis = await analyzeLog(log, { steps });
+    // Assert
+    expect(analysis.failures[0]?.step).toEqual({ number: 4, name: 'Unit tests' });
+    expect(analysis.step).toEqual({ number: 4, name: 'Unit tests' });
+  });
+
+  it('reads the step column of `gh run view --log` output', async () => {
+    // Prepare
+    const lines = [
+      ['Set up job', 'Current runner version: 2.319.1'],
+      ['Run tests', '##[group]Run go test ./...'],
+      ['Run tests', '--- FAIL: TestParse (0.00s)'],
+      ['Run tests', '    parse_test.go:14: got "a", want "b"'],
+      ['Run tests', 'FAIL'],
+      ['Run tests', '##[error]Process completed with exit code 1.'],
+      ['Post Run actions/checkout@v4', 'Post job cleanup.'],
+    ];
+    const log = lines.map(([step, text], i) => `build\t${step}\t2024-05-01T10:00:0${i}.0000000Z ${text}`).join('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.lines[0]?.text).toBe('    parse_test.go:14: got "a", want "b"');
+    expect(analysis.failures[0]?.step).toEqual({ number: null, name: 'Run tests' });
+  });
+
+  it('treats `$ …` lines inside a GitHub Actions step as echoed commands, not new steps', async () => {
+    // Prepare: pnpm echoes the next package's command after jest failed; the step is still the one that failed.
+    const log = gha(
+      '2024-05-01T10:00:00Z',
+      ...SETUP,
+      '##[group]Run pnpm run test',
+      '##[endgroup]',
+      'FAIL test/config/get.ts (17.8 s)',
+      '  ● config get › reads npm options',
+      '',
+      '    expect(received).toBe(expected) // Object.is equality',
+      '',
+      '    Expected: "https://registry.example.com"',
+      '    Received: "https://registry.example.com/"',
+      '',
+      '$ cross-env NODE_OPTIONS=--experimental-vm-modules jest',
+      '[ELIFECYCLE] Command failed with exit code 1.',
+      '##[error]Process completed with exit code 1.',
+    );
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.lines[0]?.text).toBe('  ● config get › reads npm options');
+    expect(analysis.failures[0]?.rule).toBe('jest.failed');
+  });
+
+  it('reports the failing step when only an action annotation marks it', async () => {
+    // Prepare
+    const log = gha('2024-05-01T10:00:00Z', ...SETUP, '##[group]Run actions/setup-node@v4', '##[endgroup]', '##[error]Input required and not supplied: node-version', ...POST);
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.lines[0]?.text).toBe('##[error]Input required and not supplied: node-version');
+    expect(analysis.step?.name).toBe('Run actions/setup-node@v4');
+  });
+});
+
+describe('the line that explains, not the header or the wrapper', () => {
+  it.each([
+    {
+      name: 'chained Python exceptions end with the last exception',
+      lines: [
+        'Traceback (most recent call last):',
+        '  File "app/db.py", line 10, in connect',
+        '    raise KeyError("db")',
+        "KeyError: 'db'",
+        '',
+        'During handling of the above exception, another exception occurred:',
+        '',
+        'Traceback (most recent call last):',
+        '  File "app/main.py", line 4, in <module>',
+        '    connect()',
+        'RuntimeError: database is not configured',
+        'Error: Process completed with exit code 1.',
+      ],
+      head: 'RuntimeError: database is not configured',
+      category: 'unknown',
+    },
+    {
+      name: 'a CUDA out-of-memory error is out of memory',
+      lines: [
+        'Traceback (most recent call last):',
+        '  File "train.py", line 88, in <module>',
+        '    loss.backward()',
+        'torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB. GPU 0 has a total capacity of 14.75 GiB',
+        'Error: Process completed with exit code 1.',
+      ],
+      head: 'torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB. GPU 0 has a total capacity of 14.75 GiB',
+      category: 'out_of_memory',
+    },
+    {
+      name: "MSVC's error below ninja's FAILED line",
+      lines: [
+        'FAILED: [code=2] src/CMakeFiles/core.dir/parser.cpp.obj',
+        'C:\\PROGRA~1\\MICROS~2\\2022\\cl.exe /nologo /TP -Isrc /c src/parser.cpp',
+        'D:\\a\\app\\app\\src\\parser.cpp(42): error C2143: syntax error: missing \';\' before \'}\'',
+        'ninja: build stopped: subcommand failed.',
+        'Error: Process completed with exit code 1.',
+      ],
+      head: "D:\\a\\app\\app\\src\\parser.cpp(42): error C2143: syntax error: missing ';' before '}'",
+      category: 'compilation',
+    },
+    {
+      name: 'cloud credentials refused',
+      lines: [
+        'Run aws s3 sync dist s3://acme-site',
+        'An error occurred (AccessDenied) when calling the PutObject operation: User: arn:aws:sts::123456789012:assumed-role/ci/gh is not authorized to perform: s3:PutObject',
+        'Error: Process completed with exit code 1.',
+      ],
+      head: 'An error occurred (AccessDenied) when calling the PutObject operation: User: arn:aws:sts::123456789012:assumed-role/ci/gh is not authorized to perform: s3:PutObject',
+      category: 'configuration',
+    },
+    {
+      name: 'a nextest failure shows the compiler error, not "test run failed"',
+      lines: [
+        '        FAIL [   9.875s] (396/396) tests-build::macros compile_fail_full',
+        '  stdout ───',
+        '    test tests/fail/macros_type_mismatch.rs [should fail to compile] ... mismatch',
+        '    error[E0308]: mismatched types',
+        '     --> tests/fail/macros_type_mismatch.rs:5:5',
+        '     Summary [   9.876s] 396 tests run: 395 passed, 1 failed, 1 skipped',
+        'error: test run failed',
+        'Error: Process completed with exit code 100.',
+      ],
+      head: '    error[E0308]: mismatched types',
+      category: 'test_failure',
+    },
+    {
+      name: "a just recipe's wrapper line never leads",
+      lines: ['cargo clippy -- -D warnings', 'error: unused variable: `x`', '  --> src/lib.rs:3:9', "error: Recipe `lint` failed on line 12 with exit code 101", 'Error: Process completed with exit code 101.'],
+      head: 'error: unused variable: `x`',
+      category: 'compilation',
+    },
+  ])('$name', async ({ lines, head, category }) => {
+    // Act
+    const analysis = await analyzeLog(lines.join('\n'));
+    // Assert
+    expect(analysis.failures[0]?.lines[0]?.text).toBe(head);
+    expect(analysis.category).toBe(category);
+  });
+
+  it('ranks the green run’s noise below what is new (baseline)', async () => {
+    // Prepare: a tool prints the same ERROR on every run, green or red; the new failure is a go test.
+    const noise = 'ERROR: pkg-config not found, falling back to defaults';
+    const failing = ['$ make test', noise, 'ok   example.com/a 0.01s', '--- FAIL: TestSum (0.00s)', '    sum_test.go:9: got 3, want 4', 'FAIL', 'The command "make test" exited with 2.'].join('\n');
+    const green = ['$ make test', noise, 'ok   example.com/a 0.01s', 'ok   example.com/b 0.02s'].join('\n');
+    // Act
+    const baseline = await LogBaseline.fromLog(green);
+    const withBaseline = await analyzeLog(failing, { baseline });
+    // Assert
+    expect(baseline.size).toBeGreaterThan(0);
+    expect(withBaseline.failures[0]?.lines[0]?.text).toBe('    sum_test.go:9: got 3, want 4');
+    const noisy = withBaseline.failures.find((f) => f.lines[0]?.text === noise);
+    expect(noisy?.inBaseline).toBe(true);
+    expect(withBaseline.signals?.baseline).toBe('new');
+    expect(new LogBaseline(baseline.toJSON()).toJSON()).toEqual(baseline.toJSON());
+  });
+});
+
+describe('diagnosis', () => {
+  it('names a committed merge-conflict marker, with file and line', async () => {
+    // Prepare
+    const log = gha(
+      '2024-05-01T10:00:00Z',
+      ...SETUP,
+      '##[group]Run python -m pytest test/test_ops.py',
+      '##[endgroup]',
+      'Traceback (most recent call last):',
+      '  File "/home/runner/work/proj/proj/test/test_ops.py", line 49',
+      '    <<<<<<< HEAD',
+      '    ^^',
+      'SyntaxError: invalid syntax',
+      '##[error]Process completed with exit code 1.',
+    );
+    // Act
+    const analysis = await analyzeLog(log);
+    const diagnosis = diagnose(analysis, { job: 'test (3.12)' });
+    // Assert
+    expect(analysis.category).toBe('compilation');
+    expect(diagnosis.determined).toBe(true);
+    expect(diagnosis.rootCause).toBe(
+      'A merge-conflict marker was committed in `test/test_ops.py:49` (step "Run python -m pytest test/test_ops.py" of job "test (3.12)").',
+    );
+    expect(diagnosis.fix[0]).toContain('Resolve the conflict in `test/test_ops.py`');
+  });
+
+  it('quotes the exception, not the traceback header', async () => {
+    // Prepare
+    const log = ['Traceback (most recent call last):', '  File "app/main.py", line 4, in <module>', '    main()', 'ValueError: invalid literal for int() with base 10: \'x\'', 'The command "python app/main.py" exited with 1.'].join('\n');
+    // Act
+    const diagnosis = diagnose(await analyzeLog(log));
+    // Assert
+    expect(diagnosis.rootCause).toBe("`ValueError: invalid literal for int() with base 10: 'x'` was raised in `app/main.py:4`.".replace(/^./, (c) => c.toUpperCase()));
+    expect(diagnosis.rootCause).not.toContain('Traceback');
+  });
+
+  it('says "not determined" and lists candidates when the evidence is weak', async () => {
+    // Prepare: nothing but generic wording, and two rival lines.
+    const log = ['$ ./deploy.sh', 'warming caches', 'could not reach the mirror, trying the next one', 'release notes are missing', 'The command "./deploy.sh" exited with 1.'].join('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    const diagnosis = diagnose(analysis);
+    // Assert
+    expect(analysis.confidence).toBeLessThan(0.5);
+    expect(diagnosis.determined).toBe(false);
+    expect(diagnosis.rootCause).toMatch(/^Root cause not determined: the evidence is weak; the most likely line is \d+: `.+`\.$/);
+    expect(diagnosis.candidates.length).toBeGreaterThan(0);
+  });
+});
