@@ -3,7 +3,7 @@
  * local one; `shared/runtime/deps.ts` (AWS) and `infra/local/` (embedded runtime) choose between them.
  */
 import type { AlarmDetails, KnowledgeSummary, RemediationAction } from './domain/incident.js';
-import type { Category, LogLine } from './logs/types.js';
+import type { Category, JobStep, LogLine } from './logs/types.js';
 
 export interface RepoRef {
   owner: string;
@@ -18,6 +18,8 @@ export interface FailedJob {
   conclusion: string | null;
   /** The job's check-run id (equal to the job id on GitHub Actions); used for annotations. */
   checkRunId: number;
+  /** The job's steps (number, name, conclusion, times) from the jobs API; empty when it lists none. */
+  steps: JobStep[];
 }
 
 export interface CheckAnnotation {
@@ -32,6 +34,10 @@ export type CommentOutcome = 'created' | 'updated' | 'unchanged';
 export interface GitHubPort {
   /** Jobs of one run attempt that did not succeed (failure, timed_out, cancelled, startup_failure). */
   listFailedJobs(repo: RepoRef, runId: number, attempt: number): Promise<FailedJob[]>;
+  /** Jobs of one run attempt that succeeded: a green run's logs are the baseline of its failing twins. */
+  listSucceededJobs(repo: RepoRef, runId: number, attempt: number): Promise<FailedJob[]>;
+  /** The newest successful run of a workflow on a branch (`GET …/workflows/{id}/runs?status=success`), or null. */
+  latestSuccessfulRun(repo: RepoRef, workflowId: number, branch: string): Promise<{ id: number; attempt: number } | null>;
   /**
    * Opens a job's log as a byte stream (the API answers with a redirect to storage; it is followed).
    * Resolves to null when the log is gone or not available (404, 410).
@@ -186,8 +192,17 @@ export interface AnalysisInput {
   branch: string | null;
   category: Category | null;
   failureLines: LogLine[];
-  /** Per job: name and the failure lines with their rule names. */
-  jobs: Array<{ name: string; category: Category; rules: string[]; lines: LogLine[] }>;
+  /**
+   * Per job: name, the failure lines with their rule names and, when the log engine could write one, its
+   * deterministic diagnosis (root-cause sentence, rule-specific fix, calibrated confidence).
+   */
+  jobs: Array<{
+    name: string;
+    category: Category;
+    rules: string[];
+    lines: LogLine[];
+    diagnosis?: { determined: boolean; rootCause: string; fix: string[]; confidence: number } | null;
+  }>;
   alarm: AlarmDetails | null;
   knowledge: KnowledgeSummary | null;
 }

@@ -278,6 +278,12 @@ function planFor(category: Category, tool: string | null, facts: Facts, job: str
   }
 }
 
+/** The diagnosis' rule-specific steps first, then the category's own (a reproduce command), without repeats. */
+function mergeFix(specific: readonly string[], general: readonly string[], determined: boolean): string[] {
+  const steps = determined ? [...specific, ...general.filter((step) => step.startsWith('Reproduce locally'))] : [...specific, ...general];
+  return [...new Set(steps)].slice(0, 6);
+}
+
 function rate(stats: { attempts: number; successes: number } | undefined): { rate: number; attempts: number; successes: number } | null {
   if (!stats || stats.attempts <= 0) return null;
   const successes = Math.min(stats.successes, stats.attempts);
@@ -361,11 +367,18 @@ export function analyzeOffline(input: AnalysisInput): AnalysisOutcome {
   const jobName = job ? oneLine(job.name, 120) : null;
   const plan = planFor(category, tool, facts, jobName);
 
+  // The log engine's diagnosis of the job: a sentence written from the evidence and a confidence calibrated on
+  // real logs. A sentence that quotes text aimed at automation is not repeated.
+  const diagnosis = job?.diagnosis && !looksLikeInstruction(job.diagnosis.rootCause) ? job.diagnosis : null;
+
   const factors: string[] = [];
   let confidence: number;
   if (!firstLine) {
     confidence = 0.15;
     factors.push('no failure lines');
+  } else if (diagnosis) {
+    confidence = diagnosis.confidence;
+    factors.push(diagnosis.determined ? `log evidence${rule ? ` (rule ${rule})` : ''}, calibrated` : 'weak log evidence, calibrated');
   } else if (category === 'unknown') {
     confidence = 0.25;
     factors.push('no recognized pattern');
@@ -388,10 +401,13 @@ export function analyzeOffline(input: AnalysisInput): AnalysisOutcome {
 
   let action = plan.action;
   let actionReason = plan.actionReason;
-  let fix = plan.fix;
+  let fix = diagnosis ? mergeFix(diagnosis.fix, plan.fix, diagnosis.determined) : plan.fix;
   if (!firstLine) {
     action = 'escalate';
     actionReason = 'no failure lines could be extracted, so nothing supports an automatic action';
+  } else if (diagnosis && !diagnosis.determined && category === 'unknown') {
+    action = 'escalate';
+    actionReason = 'the root cause could not be determined from the log, so a human should read it';
   }
   const reruns = rate(input.knowledge?.actionOutcomes.rerun_failed_jobs);
   if (firstLine && reruns && !NEVER_RERUN.has(category)) {
@@ -412,9 +428,11 @@ export function analyzeOffline(input: AnalysisInput): AnalysisOutcome {
 
   const quote = firstLine ? oneLine(firstLine.text, QUOTE_CHARS) : null;
   const inJob = jobName ? ` in job "${jobName}"` : '';
-  const rootCause = quote
-    ? `${plan.summary}${inJob}; the first failure line (log line ${firstLine?.line}) is: "${quote}".`
-    : `The run failed${inJob}, but no failure lines could be extracted from the log.`;
+  const rootCause = diagnosis
+    ? diagnosis.rootCause
+    : quote
+      ? `${plan.summary}${inJob}; the first failure line (log line ${firstLine?.line}) is: "${quote}".`
+      : `The run failed${inJob}, but no failure lines could be extracted from the log.`;
   const evidence = [...new Set(honest.map((line) => line.text).filter((text) => text.trim() !== ''))].slice(0, EVIDENCE_LINES);
   const confidenceValue = round(confidence);
   const kind = CODE_CATEGORIES.has(category) ? 'code failure' : FLAKY_CATEGORIES.has(category) ? 'likely transient failure' : `${category} failure`;

@@ -9,7 +9,9 @@ import type { GateDecision, GateMetrics } from './gate.js';
  * - `GATE#<repo>#<branch>` / `STATE`: the last decision, for hysteresis;
  * - `METRICS#<repo>` / `TOTAL`: per-repository counters (`ADD` only);
  * - `TESTS#<repo>#<sha>` / `<test>`: pass/fail counts of one test on one commit (flaky evidence);
- * - `FLAKY#<repo>` / `<test>`: how often a test failed and passed on the same commit, with the latest evidence.
+ * - `FLAKY#<repo>` / `<test>`: how often a test failed and passed on the same commit, with the latest evidence;
+ * - `JOBLOG#<repo>#<workflow>` / `JOB#<job name>`: the line templates of a green run of that job (its normal
+ *   noise, see shared/logs/baseline.ts), with the run they came from.
  */
 export interface AcceptedRun {
   sha: string;
@@ -45,7 +47,17 @@ export interface FlakyEvidence {
   lastAt: string;
 }
 
+/** A green run's line-template hashes for one job (see `LogBaseline`), and where they came from. */
+export interface JobLogBaseline {
+  hashes: string[];
+  runId: number;
+  at: string;
+}
+
 export interface BaselineStore {
+  /** The stored green-run templates of a job, or null. */
+  jobLogBaseline(repository: string, workflow: string, job: string): Promise<JobLogBaseline | null>;
+  saveJobLogBaseline(repository: string, workflow: string, job: string, baseline: JobLogBaseline): Promise<void>;
   /** Newest first, at most `limit`. */
   recentRuns(repository: string, branch: string, limit: number): Promise<AcceptedRun[]>;
   /** Adds a run to the baseline unless this commit was accepted already. Returns false for a repeat. */
@@ -72,7 +84,29 @@ export function createBaselineStore(options: { client: DynamoDBDocumentClient; t
   const gateKey = (repository: string, branch: string) => ({ pk: `GATE#${repository}#${branch}`, sk: 'STATE' });
   const metricsKey = (repository: string) => ({ pk: `METRICS#${repository}`, sk: 'TOTAL' });
 
+  const jobLogKey = (repository: string, workflow: string, job: string) => ({
+    pk: `JOBLOG#${repository}#${workflow.slice(0, 300)}`,
+    sk: `JOB#${job.slice(0, 300)}`,
+  });
+
   return {
+    async jobLogBaseline(repository, workflow, job) {
+      const response = await client.send(new GetCommand({ TableName: tableName, Key: jobLogKey(repository, workflow, job) }));
+      const item = response.Item;
+      if (!item || typeof item.templates !== 'string') return null;
+      return { hashes: item.templates === '' ? [] : item.templates.split(' '), runId: Number(item.runId ?? 0), at: String(item.at ?? '') };
+    },
+
+    async saveJobLogBaseline(repository, workflow, job, baseline) {
+      // One space-separated string: 4,000 hashes take ≈ 52 KB, far below DynamoDB's 400 KB item limit.
+      await client.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: { ...jobLogKey(repository, workflow, job), templates: baseline.hashes.join(' '), runId: baseline.runId, at: baseline.at },
+        }),
+      );
+    },
+
     async recentRuns(repository, branch, limit) {
       const response = await client.send(
         new QueryCommand({

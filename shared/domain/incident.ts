@@ -1,4 +1,4 @@
-import type { Category, LogLine } from '../logs/types.js';
+import type { Category, LogLine, StepRef } from '../logs/types.js';
 
 export type IncidentSource = 'github' | 'cloudwatch';
 
@@ -25,6 +25,14 @@ export interface JobFailureSummary {
   /** Where the lines came from: the job log, or check-run annotations when the log was unavailable. */
   logSource: 'job_log' | 'annotations' | 'check_run_output' | 'unavailable';
   failures: Array<{ rule: string; category: Category; startLine: number; endLine: number; lines: LogLine[] }>;
+  /** The step that failed (number from the jobs API, name, first log line), when the log or the API marks steps. */
+  step?: StepRef | null;
+  /** Calibrated confidence that the first failure line explains the failure (see shared/logs/confidence.ts). */
+  confidence?: number;
+  /** The deterministic root-cause sentence and rule-specific fix (see shared/logs/diagnosis.ts). */
+  diagnosis?: { determined: boolean; rootCause: string; fix: string[] };
+  /** Whether a green run of the same job was compared (its normal noise ranked below new lines). */
+  baseline?: boolean;
 }
 
 export interface AlarmDetails {

@@ -33,6 +33,7 @@ import {
   commentSchema,
   commentsPageSchema,
   jobsPageSchema,
+  workflowRunsPageSchema,
   pullsPageSchema,
   appSchema,
   userSchema,
@@ -383,6 +384,34 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubPort {
     throw lastError;
   }
 
+  async function listJobs(repo: RepoRef, runId: number, attempt: number, keep: (conclusion: string) => boolean): Promise<FailedJob[]> {
+    const what = `list jobs of run ${runId} attempt ${attempt} in ${repo.owner}/${repo.repo}`;
+    const route = 'GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}/jobs';
+    const params = { owner: repo.owner, repo: repo.repo, run_id: runId, attempt_number: attempt };
+    const kept: FailedJob[] = [];
+    for await (const page of pages(what, route, params, jobsPageSchema, MAX_JOB_PAGES)) {
+      for (const job of page.jobs) {
+        if (!job.conclusion || !keep(job.conclusion)) continue;
+        // On GitHub Actions a job *is* a check run: same id, which the annotations endpoint takes.
+        kept.push({
+          id: job.id,
+          name: job.name,
+          htmlUrl: job.html_url ?? null,
+          conclusion: job.conclusion,
+          checkRunId: job.id,
+          steps: (job.steps ?? []).map((step) => ({
+            number: step.number,
+            name: step.name,
+            conclusion: step.conclusion ?? null,
+            startedAt: step.started_at ?? null,
+            completedAt: step.completed_at ?? null,
+          })),
+        });
+      }
+    }
+    return kept;
+  }
+
   async function readRun(repo: RepoRef, runId: number) {
     const what = `read run ${runId} in ${repo.owner}/${repo.repo}`;
     const response = await call(what, 'GET /repos/{owner}/{repo}/actions/runs/{run_id}', {
@@ -435,24 +464,26 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubPort {
 
   return {
     async listFailedJobs(repo, runId, attempt) {
-      const what = `list jobs of run ${runId} attempt ${attempt} in ${repo.owner}/${repo.repo}`;
-      const route = 'GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}/jobs';
-      const params = { owner: repo.owner, repo: repo.repo, run_id: runId, attempt_number: attempt };
-      const failed: FailedJob[] = [];
-      for await (const page of pages(what, route, params, jobsPageSchema, MAX_JOB_PAGES)) {
-        for (const job of page.jobs) {
-          if (!job.conclusion || !FAILED_CONCLUSIONS.has(job.conclusion)) continue;
-          // On GitHub Actions a job *is* a check run: same id, which the annotations endpoint takes.
-          failed.push({
-            id: job.id,
-            name: job.name,
-            htmlUrl: job.html_url ?? null,
-            conclusion: job.conclusion,
-            checkRunId: job.id,
-          });
-        }
-      }
-      return failed;
+      return listJobs(repo, runId, attempt, (conclusion) => FAILED_CONCLUSIONS.has(conclusion));
+    },
+
+    async listSucceededJobs(repo, runId, attempt) {
+      return listJobs(repo, runId, attempt, (conclusion) => conclusion === 'success');
+    },
+
+    async latestSuccessfulRun(repo, workflowId, branch) {
+      const what = `find the latest successful run of workflow ${workflowId} on ${branch} in ${repo.owner}/${repo.repo}`;
+      const response = await call(what, 'GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs', {
+        owner: repo.owner,
+        repo: repo.repo,
+        workflow_id: workflowId,
+        branch,
+        status: 'success',
+        exclude_pull_requests: true,
+        per_page: 1,
+      });
+      const run = parseBody(workflowRunsPageSchema, response, what).workflow_runs[0];
+      return run ? { id: run.id, attempt: run.run_attempt ?? 1 } : null;
     },
 
     /**

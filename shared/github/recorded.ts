@@ -5,9 +5,31 @@ import { z } from 'zod';
 import type { Outbox } from '../adapters/outbox.js';
 import type { CommentOutcome, GitHubPort } from '../ports.js';
 
+const recordedStepSchema = z.object({
+  number: z.number().int(),
+  name: z.string(),
+  conclusion: z.string().nullable().default(null),
+  startedAt: z.string().nullable().default(null),
+  completedAt: z.string().nullable().default(null),
+});
+
+/**
+ * Run id → its jobs. A job's `conclusion` defaults to `failure`; a run whose jobs all succeeded is a green run
+ * (the newest one of a workflow is the baseline of its failing twins).
+ */
 const manifestSchema = z.record(
   z.string(),
-  z.array(z.object({ id: z.number().int(), name: z.string(), log: z.string(), url: z.string().nullable().default(null) })),
+  z.array(
+    z.object({
+      id: z.number().int(),
+      name: z.string(),
+      log: z.string(),
+      url: z.string().nullable().default(null),
+      conclusion: z.string().default('failure'),
+      workflowId: z.number().int().optional(),
+      steps: z.array(recordedStepSchema).default([]),
+    }),
+  ),
 );
 
 interface StoredComment {
@@ -43,7 +65,21 @@ export function createRecordedGitHub(options: { manifestPath: string; commentsPa
 
   return {
     async listFailedJobs(_repo, runId) {
-      return (await jobsOf(runId)).map((job) => ({ id: job.id, name: job.name, htmlUrl: job.url, conclusion: 'failure', checkRunId: job.id }));
+      return (await jobsOf(runId))
+        .filter((job) => job.conclusion !== 'success')
+        .map((job) => ({ id: job.id, name: job.name, htmlUrl: job.url, conclusion: job.conclusion, checkRunId: job.id, steps: job.steps }));
+    },
+    async listSucceededJobs(_repo, runId) {
+      return (await jobsOf(runId))
+        .filter((job) => job.conclusion === 'success')
+        .map((job) => ({ id: job.id, name: job.name, htmlUrl: job.url, conclusion: job.conclusion, checkRunId: job.id, steps: job.steps }));
+    },
+    async latestSuccessfulRun(_repo, workflowId) {
+      const green = Object.entries(await runs())
+        .filter(([id, jobs]) => /^\d+$/.test(id) && jobs.length > 0 && jobs.every((job) => job.conclusion === 'success' && (job.workflowId ?? workflowId) === workflowId))
+        .map(([id]) => Number(id))
+        .sort((a, b) => b - a);
+      return green[0] === undefined ? null : { id: green[0], attempt: 1 };
     },
     async openJobLog(_repo, jobId) {
       const all = Object.values(await runs()).flat();

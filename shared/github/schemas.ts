@@ -5,6 +5,15 @@
  */
 import { z } from 'zod';
 
+/** A job's step as the jobs API lists it; old GHES versions and queued jobs may omit times. */
+const jobStepSchema = z.object({
+  number: z.number().int(),
+  name: z.string().max(500),
+  conclusion: z.string().nullish(),
+  started_at: z.string().nullish(),
+  completed_at: z.string().nullish(),
+});
+
 export const jobsPageSchema = z.object({
   jobs: z.array(
     z.object({
@@ -12,8 +21,14 @@ export const jobsPageSchema = z.object({
       name: z.string(),
       html_url: z.string().nullish(),
       conclusion: z.string().nullish(),
+      steps: z.array(jobStepSchema).max(1000).nullish(),
     }),
   ),
+});
+
+/** `GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs`: only the newest run is read. */
+export const workflowRunsPageSchema = z.object({
+  workflow_runs: z.array(z.object({ id: z.number().int(), run_attempt: z.number().int().positive().nullish(), conclusion: z.string().nullish() })),
 });
 
 export const annotationsPageSchema = z.array(

@@ -78,6 +78,8 @@ interface Block {
   inBaseline: boolean;
   /** The head only reports an exit status or a wrapped command's failure: boilerplate whatever its rule. */
   wrapper: boolean;
+  /** The last line added (not clipped: only compared, never kept beyond the next line). */
+  lastText: string;
 }
 
 /** Weight of a block whose head is a wrapper line (see {@link WRAPPER_RE}): with the cascade, below every cause. */
@@ -269,6 +271,7 @@ export class LogScanner {
 
   private startSection(title: string, kind: SectionKind, raw: string): void {
     this.closeOpen();
+    const startLine = this.lastLine;
     this.inFailureList = false;
     const previous = this.section;
     // A GitHub Actions job only moves to its next step when the previous one passed (or may fail).
@@ -276,13 +279,13 @@ export class LogScanner {
     const apiStep = this.steps.length > 0 ? this.stepAt(raw) : null;
     if (apiStep) {
       const apiKind = kindOfStepName(apiStep.name);
-      this.section = this.newSection(title, apiKind === 'step' ? kind : apiKind, { number: apiStep.number, name: apiStep.name });
+      this.section = this.newSection(title, apiKind === 'step' ? kind : apiKind, { number: apiStep.number, name: apiStep.name, startLine });
       if (apiStep.conclusion === 'success' || apiStep.conclusion === 'skipped') this.section.status = 'passed';
       else if (apiStep.conclusion === 'failure' && this.section.kind === 'step') this.markFailed(this.section, 0, false);
       return;
     }
     const name = this.ghCliStep ?? (kind === 'post' ? 'Post job cleanup' : title.slice(0, 200));
-    this.section = this.newSection(title, kind, this.gha ? { number: null, name } : null);
+    this.section = this.newSection(title, kind, this.gha ? { number: null, name, startLine } : null);
   }
 
   /** The jobs API step running at the raw line's timestamp (the last step started at or before it). */
@@ -332,6 +335,7 @@ export class LogScanner {
       case 'indent': {
         if (indentOf(text) > open.indent) return true;
         if (GENERIC_CONT.test(text)) return true;
+        if (rule.contAfter?.re.test(text) && rule.contAfter.prev.test(open.lastText)) return true;
         return rule.cont?.test(text) ?? false;
       }
     }
@@ -376,6 +380,7 @@ export class LogScanner {
       pickText: '',
       inBaseline: false,
       wrapper: false,
+      lastText: '',
     };
     for (let l = startLine; l < line; l++) {
       const t = this.ringAt(l);
@@ -392,6 +397,7 @@ export class LogScanner {
   private store(block: Block, line: number, text: string): void {
     block.lineCount++;
     block.endLine = line;
+    block.lastText = text;
     if (block.lines.length < MAX_STORED_LINES) block.lines.push({ line, text: clip(text) });
     const pick = block.rule.pick;
     if (pick && line > block.headLine && (block.pickRank > 0 || pick[0]?.last)) this.considerPick(block, pick, line, text);

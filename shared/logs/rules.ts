@@ -28,6 +28,8 @@ export interface Rule {
   readonly extend?: ExtendMode;
   /** Extra continuation lines for `indent` mode. */
   readonly cont?: RegExp;
+  /** A continuation that only counts right after a line matching `prev` (blank lines between are allowed). */
+  readonly contAfter?: { readonly prev: RegExp; readonly re: RegExp };
   /** Terminator for `until` mode (the terminating line is not part of the block). */
   readonly end?: RegExp;
   /** Blank lines tolerated inside the block (default 1). */
@@ -87,7 +89,9 @@ export const RULES: readonly Rule[] = [
     re: /^(?:FAIL|ERROR): \S+ \(\S+\)/, end: /^(?:={20,}|-{20,}\s*$|Ran \d+ tests?)/ },
   { id: 'python.traceback', category: 'unknown', weight: 80, extend: 'indent', refine: true, maxLines: 300,
     re: /^\s*Traceback \(most recent call last\):/,
-    cont: /^(?:\s|(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Exit|Interrupt|Iteration|Warning)\b|(?:[A-Za-z_]\w*\.)*[A-Z]\w*: \S|During handling|The above exception|Traceback \(most recent call last\):)/,
+    cont: /^(?:\s|(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Exit|Interrupt|Iteration|Warning)\b|(?:[A-Za-z_]\w*\.)*[A-Z]\w*: \S|During handling|The above exception)/,
+    // A chained exception's next traceback belongs to the same failure; two unrelated tracebacks do not.
+    contAfter: { prev: /^\s*(?:During handling of the above exception|The above exception was the direct cause)/, re: /^\s*Traceback \(most recent call last\):/ },
     pick: [{ re: PY_EXCEPTION_RE, last: true, outdented: true }] },
   { id: 'jest.failed', category: 'test_failure', weight: 88, extend: 'until', maxLines: 300, gap: 99,
     lookback: { re: /^\s*FAIL\s+\S/, lines: 2, inclusive: true },

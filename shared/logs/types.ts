@@ -57,6 +57,8 @@ export interface Failure {
 export interface StepRef {
   number: number | null;
   name: string;
+  /** The log line the step's output starts at, when known: GitHub's `#step:N:M` links count lines from it. */
+  startLine?: number;
 }
 
 /** One entry of the jobs API's `steps[]` (GET /repos/{owner}/{repo}/actions/jobs/{job_id}). */

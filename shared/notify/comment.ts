@@ -1,5 +1,6 @@
 import type { Incident } from '../domain/incident.js';
-import { codeBlock, escapeMarkdown, link } from './markdown.js';
+import type { JobFailureSummary } from '../domain/incident.js';
+import { codeBlock, escapeMarkdown, link, sentenceWithCode } from './markdown.js';
 
 /** Hidden marker that identifies the bot's comment (together with the bot's login). */
 export const COMMENT_MARKER = '<!-- pipeline-guard:incident-comment -->';
@@ -25,8 +26,14 @@ function inLogOrder(lines: Array<{ line: number; text: string }>): string[] {
   return [...lines].sort((a, b) => a.line - b.line).map((l) => `${String(l.line).padStart(5)} | ${l.text}`);
 }
 
-function jobLineUrl(jobUrl: string | null, line: number): string | null {
-  return jobUrl ? `${jobUrl}#step:0:${line}` : null;
+/**
+ * GitHub's job page anchors a line as `#step:<step number>:<line within the step>`; without a step number from the
+ * jobs API the link opens the job at its failing step's top instead of pointing at a wrong line.
+ */
+function jobLineUrl(jobUrl: string | null, step: JobFailureSummary['step'], line: number): string | null {
+  if (!jobUrl) return null;
+  if (!step || step.number === null || step.startLine === undefined || line < step.startLine) return jobUrl;
+  return `${jobUrl}#step:${step.number}:${line - step.startLine + 1}`;
 }
 
 function renderJobs(incident: Incident): string[] {
@@ -38,11 +45,12 @@ function renderJobs(incident: Incident): string[] {
   for (const job of jobs.slice(0, 8)) {
     const failure = job.failures[0];
     out.push(`#### ${link(`Job ${job.jobName}`, job.url)} — \`${job.category}\``);
+    if (job.diagnosis) out.push(`**${job.diagnosis.determined ? 'Why' : 'Not determined'}:** ${sentenceWithCode(job.diagnosis.rootCause)}`);
     if (!failure) {
       out.push(job.logSource === 'unavailable' ? '_The job log is no longer available._' : '_No failure lines found in this job log._');
       continue;
     }
-    const where = link(`lines ${failure.startLine}–${failure.endLine}`, jobLineUrl(job.url, failure.startLine));
+    const where = link(`lines ${failure.startLine}–${failure.endLine}`, jobLineUrl(job.url, job.step ?? null, failure.startLine));
     out.push(`Failure at ${where} (rule \`${failure.rule}\`${job.logSource === 'annotations' ? ', from check annotations' : ''}):`);
     out.push(codeBlock(inLogOrder(failure.lines)));
     if (job.failures.length > 1) out.push(`_${job.failures.length - 1} more failure(s) in this job._`);

@@ -28,6 +28,29 @@ export function codeBlock(lines: string[], language = 'text'): string {
   return `${fence}${language}\n${body}\n${fence}`;
 }
 
+/**
+ * Inline code for untrusted text: a code span whose backtick fence is longer than any run inside, with line
+ * breaks and bidi controls removed. Inside a code span nothing renders (no links, mentions or HTML).
+ */
+export function inlineCode(text: string): string {
+  const body = text.replace(/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, ' ');
+  const longestRun = Math.max(0, ...(body.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longestRun + 1);
+  const pad = body.startsWith('`') || body.endsWith('`') || body.startsWith(' ') ? ' ' : '';
+  return `${fence}${pad}${body}${pad}${fence}`;
+}
+
+/**
+ * A sentence of ours that quotes untrusted text between single backticks (as the log engine's diagnosis does):
+ * the quotes render as code, everything else is escaped.
+ */
+export function sentenceWithCode(text: string): string {
+  return text
+    .split(/`([^`]*)`/)
+    .map((part, i) => (i % 2 === 1 ? inlineCode(part) : escapeMarkdown(part)))
+    .join('');
+}
+
 /** A link whose URL we built ourselves from a trusted base; the label is escaped. */
 export function link(label: string, url: string | null): string {
   if (!url || !/^https:\/\/[^\s()<>]+$/.test(url)) return escapeMarkdown(label);

@@ -20,6 +20,7 @@ export function analysisInputFor(incident: Incident): AnalysisInput {
       category: job.category,
       rules: job.failures.map((f) => f.rule),
       lines: job.failures.flatMap((f) => f.lines),
+      diagnosis: job.diagnosis ? { ...job.diagnosis, confidence: job.confidence ?? 0 } : null,
     })),
     alarm: incident.alarm,
     knowledge: incident.knowledge,

@@ -12,10 +12,11 @@ import {
   type GithubTrigger,
   alarmScope,
 } from '../domain/trigger.js';
-import { analyzeLog, fingerprintOf, redactSecrets } from '../logs/index.js';
+import { analyzeLog, diagnose, fingerprintOf, redactSecrets } from '../logs/index.js';
 import type { Category, LogAnalysis, LogLine } from '../logs/types.js';
-import type { GitHubPort, RepoRef } from '../ports.js';
+import type { FailedJob, GitHubPort, RepoRef } from '../ports.js';
 import { assessFlakiness } from '../baselines/flaky.js';
+import { baselineForJob } from '../baselines/job-logs.js';
 import type { StepDeps } from './deps.js';
 import { type ClassifyResult, parseState } from './state.js';
 
@@ -40,7 +41,9 @@ function summarizeJob(
   job: { id: number; name: string; htmlUrl: string | null },
   analysis: LogAnalysis,
   logSource: JobFailureSummary['logSource'],
+  withBaseline = false,
 ): JobFailureSummary {
+  const diagnosis = diagnose(analysis, { job: job.name });
   return {
     jobId: job.id,
     jobName: job.name.slice(0, 200),
@@ -55,7 +58,28 @@ function summarizeJob(
       endLine: failure.endLine,
       lines: clip(failure.lines),
     })),
+    step: diagnosis.step,
+    confidence: diagnosis.confidence,
+    diagnosis: { determined: diagnosis.determined, rootCause: diagnosis.rootCause, fix: diagnosis.fix },
+    baseline: withBaseline,
   };
+}
+
+/** The green run's baseline of a failed job; null without the learning tables or when none can be had. */
+async function greenBaseline(trigger: GithubTrigger, job: FailedJob, github: GitHubPort, deps: StepDeps) {
+  if (!deps.learning) return null;
+  const workflowId = trigger.workflowRun.workflowId;
+  return baselineForJob(
+    {
+      repo: { owner: trigger.repository.owner, repo: trigger.repository.name },
+      repository: trigger.repository.fullName,
+      workflowId,
+      workflow: workflowId !== null ? String(workflowId) : (trigger.workflowRun.name ?? 'workflow'),
+      job: job.name,
+      branch: trigger.repository.defaultBranch ?? trigger.workflowRun.headBranch,
+    },
+    { github, store: deps.learning.baselines, clock: deps.clock, logger: deps.logger, maxBytes: deps.config.MAX_LOG_BYTES },
+  );
 }
 
 async function analyzeGithubJobs(trigger: GithubTrigger, github: GitHubPort | null, deps: StepDeps): Promise<JobFailureSummary[]> {
@@ -67,10 +91,16 @@ async function analyzeGithubJobs(trigger: GithubTrigger, github: GitHubPort | nu
   );
   const summaries: JobFailureSummary[] = [];
   for (const job of jobs) {
+    // The baseline first: the failing log's stream is read as soon as it is opened.
+    const baseline = await greenBaseline(trigger, job, github, deps);
     const log = await github.openJobLog(repo, job.id);
     if (log) {
-      const analysis = await analyzeLog(log, { maxBytes: deps.config.MAX_LOG_BYTES });
-      summaries.push(summarizeJob(job, analysis, 'job_log'));
+      const analysis = await analyzeLog(log, {
+        maxBytes: deps.config.MAX_LOG_BYTES,
+        steps: job.steps,
+        ...(baseline ? { baseline } : {}),
+      });
+      summaries.push(summarizeJob(job, analysis, 'job_log', baseline !== null));
       continue;
     }
     // Logs expire (410) or are not yet available (404): the check run's annotations still say what failed.

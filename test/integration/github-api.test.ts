@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Incident } from '../../shared/domain/incident.js';
-import { cleanLine } from '../../shared/logs/index.js';
+import { analyzeLog, cleanLine } from '../../shared/logs/index.js';
 import { EVENTS_DIR, deliverWebhook, loadWebhook, fetchIncident, readOutbox } from '../../infra/local/replay.js';
 import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.js';
 import { BOT_LOGIN, FAKE_TOKEN, FakeGitHub } from '../support/fake-github.js';
@@ -76,6 +76,67 @@ describe('local runtime against the GitHub REST API', () => {
     expect(comments[0]?.body).toMatch(/Fixed in run 11862977305/);
     expect(github.requests.filter((r) => r.method === 'POST' && r.route.endsWith('/comments'))).toHaveLength(1);
     expect(github.requests.filter((r) => r.method === 'PATCH')).toHaveLength(1);
+  });
+
+  it("compares a failure with the workflow's latest green run: a line the green run printed too does not lead", async () => {
+    // Prepare: the green run of the same job on the default branch prints the same handled traceback as the failure.
+    const WORKFLOW = 61835520;
+    const noise = [
+      'Traceback (most recent call last):',
+      '  File "plugins/loader.py", line 12, in load',
+      'ImportError: optional plugin acme_fast_json is not installed, using json',
+    ];
+    const at = (i: number) => `2026-11-20T09:15:${String(i).padStart(2, '0')}.0000000Z`;
+    const stamp = (lines: string[]) => lines.map((text, i) => `${at(i)} ${text}`).join('\n');
+    const green = stamp(['##[group]Run pytest', ...noise, '12 passed in 3.1s']);
+    const failing = stamp([
+      '##[group]Run pytest',
+      ...noise,
+      'Traceback (most recent call last):',
+      '  File "app/totals.py", line 40, in total',
+      'ZeroDivisionError: division by zero',
+      '##[error]Process completed with exit code 1.',
+    ]);
+    github.workflowRuns.set(WORKFLOW, [{ id: 555, run_attempt: 1, head_branch: 'main', conclusion: 'success' }]);
+    github.jobs.set('555/1', [{ id: 9001, name: 'unit', conclusion: 'success' }]);
+    github.logs.set(9001, { content: green });
+    const steps = [
+      { name: 'Set up job', status: 'completed', conclusion: 'success', number: 1, started_at: '2026-11-20T09:14:58Z', completed_at: '2026-11-20T09:14:59Z' },
+      { name: 'Unit tests', status: 'completed', conclusion: 'failure', number: 2, started_at: '2026-11-20T09:15:00Z', completed_at: '2026-11-20T09:15:06Z' },
+    ];
+    github.jobs.set('888/1', [{ id: 9002, name: 'unit', conclusion: 'failure', steps }]);
+    github.logs.set(9002, { content: failing });
+    const webhook = structuredClone(loadWebhook('workflow_run-failure'));
+    (webhook.body.workflow_run as Record<string, unknown>).id = 888;
+    const withoutBaseline = await analyzeLog(failing);
+
+    // Act
+    await deliverWebhook(runtime.url, webhook, SECRET);
+    await runtime.idle();
+
+    // Assert
+    expect(withoutBaseline.failures[0]?.lines[0]?.text).toBe(noise[2]);
+    const stored = await incident('gh-714523861-888-1');
+    const job = stored.jobs[0];
+    expect(job?.baseline).toBe(true);
+    expect(job?.failures[0]?.lines[0]?.text).toBe('ZeroDivisionError: division by zero');
+    expect(job?.step).toMatchObject({ number: 2, name: 'Unit tests' });
+    expect(job?.diagnosis?.rootCause).toBe('A test failed in `app/totals.py:40`: `ZeroDivisionError: division by zero` (step 2 "Unit tests" of job "unit").');
+    expect(github.apiCalls()).toContain(`GET /api/v3/repos/acme-shop/checkout-service/actions/workflows/${WORKFLOW}/runs?branch=main&status=success&exclude_pull_requests=true&per_page=1`);
+    const comment = github.comments.get(1287)?.at(-1)?.body ?? '';
+    expect(comment).toContain('**Why:** A test failed in `app/totals.py:40`: `ZeroDivisionError: division by zero`');
+    expect(comment).toContain('/job/9002#step:2:5)');
+
+    // A second failure of the same job reuses the stored baseline instead of downloading the green log again.
+    const downloads = () => github.apiCalls().filter((call) => call.endsWith('/actions/jobs/9001/logs')).length;
+    expect(downloads()).toBe(1);
+    (webhook.body.workflow_run as Record<string, unknown>).id = 889;
+    github.jobs.set('889/1', [{ id: 9003, name: 'unit', conclusion: 'failure', steps }]);
+    github.logs.set(9003, { content: failing });
+    await deliverWebhook(runtime.url, webhook, SECRET);
+    await runtime.idle();
+    expect((await incident('gh-714523861-889-1')).jobs[0]?.failures[0]?.lines[0]?.text).toBe('ZeroDivisionError: division by zero');
+    expect(downloads()).toBe(1);
   });
 
   it('still ends with a recorded, notified incident when GitHub keeps failing', async () => {

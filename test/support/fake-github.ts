@@ -27,6 +27,7 @@ export interface FakeJob {
   id: number;
   name: string;
   conclusion: string | null;
+  steps?: Array<{ name: string; status: string; conclusion: string | null; number: number; started_at: string | null; completed_at: string | null }>;
 }
 
 export interface FakeComment {
@@ -95,6 +96,8 @@ export class FakeGitHub {
   readonly commitPulls = new Map<string, FakePull[]>();
   readonly comments = new Map<number, FakeComment[]>();
   readonly runs = new Map<number, { status: string; run_attempt: number }>();
+  /** Workflow id → its runs, newest first, for `GET …/actions/workflows/{id}/runs` (filtered by branch and status). */
+  readonly workflowRuns = new Map<number, Array<{ id: number; run_attempt: number; head_branch: string; conclusion: string }>>();
   login = BOT_LOGIN;
   /** When set, GET /user answers this status (App and Actions tokens cannot read /user). */
   userStatus: number | null = null;
@@ -248,6 +251,15 @@ export class FakeGitHub {
       if (!all) return reply(NOT_FOUND);
       const page = this.paginate(req, url, all);
       return reply(json(200, { total_count: all.length, jobs: page.items.map((j) => ({ ...j, html_url: `https://github.com/o/r/actions/runs/${m?.[0]}/job/${j.id}` })) }, page.headers));
+    }
+    if (req.method === 'GET' && (m = match(/^\/repos\/[^/]+\/[^/]+\/actions\/workflows\/(\d+)\/runs$/))) {
+      const branch = url.searchParams.get('branch');
+      const status = url.searchParams.get('status');
+      const runs = (this.workflowRuns.get(Number(m[0])) ?? []).filter(
+        (run) => (!branch || run.head_branch === branch) && (!status || run.conclusion === status),
+      );
+      const page = this.paginate(req, url, runs);
+      return reply(json(200, { total_count: runs.length, workflow_runs: page.items }, page.headers));
     }
     if (req.method === 'GET' && (m = match(/^\/repos\/[^/]+\/[^/]+\/actions\/jobs\/(\d+)\/logs$/))) {
       const log = this.logs.get(Number(m[0]));

@@ -21,6 +21,14 @@ export function createFakeGitHub() {
       calls.push({ method: 'listFailedJobs', args });
       return [];
     },
+    async listSucceededJobs(...args) {
+      calls.push({ method: 'listSucceededJobs', args });
+      return [];
+    },
+    async latestSuccessfulRun(...args) {
+      calls.push({ method: 'latestSuccessfulRun', args });
+      return null;
+    },
     async openJobLog(...args) {
       calls.push({ method: 'openJobLog', args });
       return null;

@@ -41,7 +41,47 @@ describe('GitHub client: listings', () => {
       htmlUrl: 'https://github.com/o/r/actions/runs/42/job/5001',
       conclusion: 'failure',
       checkRunId: 5001,
+      steps: [],
     });
+  });
+
+  it("keeps each job's steps as the jobs API lists them, and lists a green run's succeeded jobs", async () => {
+    // Prepare: the step fields of GitHub's documented job object (GET /repos/{owner}/{repo}/actions/jobs/{job_id}).
+    const steps = [
+      { name: 'Set up job', status: 'completed', conclusion: 'success', number: 1, started_at: '2020-01-20T09:42:40.000-08:00', completed_at: '2020-01-20T09:42:41.000-08:00' },
+      { name: 'Run tests', status: 'completed', conclusion: 'failure', number: 3, started_at: '2020-01-20T09:42:43.000-08:00', completed_at: '2020-01-20T09:42:59.000-08:00' },
+    ];
+    fake.jobs.set('42/1', [
+      { id: 7001, name: 'test', conclusion: 'failure', steps },
+      { id: 7002, name: 'lint', conclusion: 'success' },
+    ]);
+    const client = clientFor(fake);
+    // Act
+    const failed = await client.listFailedJobs(repo, 42, 1);
+    const green = await client.listSucceededJobs(repo, 42, 1);
+    // Assert
+    expect(failed[0]?.steps).toEqual([
+      { number: 1, name: 'Set up job', conclusion: 'success', startedAt: '2020-01-20T09:42:40.000-08:00', completedAt: '2020-01-20T09:42:41.000-08:00' },
+      { number: 3, name: 'Run tests', conclusion: 'failure', startedAt: '2020-01-20T09:42:43.000-08:00', completedAt: '2020-01-20T09:42:59.000-08:00' },
+    ]);
+    expect(green.map((j) => j.name)).toEqual(['lint']);
+  });
+
+  it("finds a workflow's newest successful run on a branch", async () => {
+    // Prepare
+    fake.workflowRuns.set(161335, [
+      { id: 903, run_attempt: 1, head_branch: 'feature', conclusion: 'success' },
+      { id: 902, run_attempt: 2, head_branch: 'main', conclusion: 'success' },
+      { id: 901, run_attempt: 1, head_branch: 'main', conclusion: 'failure' },
+    ]);
+    const client = clientFor(fake);
+    // Act
+    const found = await client.latestSuccessfulRun(repo, 161335, 'main');
+    const none = await client.latestSuccessfulRun(repo, 161335, 'release');
+    // Assert
+    expect(found).toEqual({ id: 902, attempt: 2 });
+    expect(none).toBeNull();
+    expect(fake.apiCalls()[0]).toBe('GET /repos/octo/app/actions/workflows/161335/runs?branch=main&status=success&exclude_pull_requests=true&per_page=1');
   });
 
   it('sends the token, a user agent and the pinned API version', async () => {

@@ -52,8 +52,8 @@ describe('GitHub Actions steps', () => {
     const top = analysis.failures[0];
     expect(top?.lines[0]?.text).toBe("ModuleNotFoundError: No module named 'requests'");
     expect(top?.category).toBe('dependency');
-    expect(top?.step).toEqual({ number: null, name: 'Run python -m pytest' });
-    expect(analysis.step).toEqual({ number: null, name: 'Run python -m pytest' });
+    expect(top?.step).toEqual({ number: null, name: 'Run python -m pytest', startLine: 18 });
+    expect(analysis.step).toEqual(top?.step);
     const others = analysis.failures.slice(1).map((f) => f.lines[0]?.text ?? '');
     expect(others.some((t) => t.startsWith('ERROR: option --legacy'))).toBe(true);
     expect(others.some((t) => t.startsWith('Error response from daemon'))).toBe(true);
@@ -72,8 +72,8 @@ describe('GitHub Actions steps', () => {
     // Act
     const analysis = await analyzeLog(log, { steps });
     // Assert
-    expect(analysis.failures[0]?.step).toEqual({ number: 4, name: 'Unit tests' });
-    expect(analysis.step).toEqual({ number: 4, name: 'Unit tests' });
+    expect(analysis.failures[0]?.step).toEqual({ number: 4, name: 'Unit tests', startLine: 18 });
+    expect(analysis.step).toEqual(analysis.failures[0]?.step);
   });
 
   it('reads the step column of `gh run view --log` output', async () => {
@@ -92,7 +92,7 @@ describe('GitHub Actions steps', () => {
     const analysis = await analyzeLog(log);
     // Assert
     expect(analysis.failures[0]?.lines[0]?.text).toBe('    parse_test.go:14: got "a", want "b"');
-    expect(analysis.failures[0]?.step).toEqual({ number: null, name: 'Run tests' });
+    expect(analysis.failures[0]?.step).toEqual({ number: null, name: 'Run tests', startLine: 2 });
   });
 
   it('treats `$ …` lines inside a GitHub Actions step as echoed commands, not new steps', async () => {
