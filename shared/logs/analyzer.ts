@@ -203,7 +203,9 @@ export class LogScanner {
         return;
       }
     } else if (this.gha) {
-      if (this.ghCliStep === null && GHA_POST_RE.test(text)) {
+      const c0 = text.charCodeAt(0);
+      // Cheap gate: the post-job markers start with P or C.
+      if ((c0 === 80 || c0 === 67) && this.ghCliStep === null && GHA_POST_RE.test(text)) {
         this.startSection(text, 'post', raw);
         return;
       }
@@ -443,15 +445,16 @@ export class LogScanner {
     }
     // Two failures are the same when their headline and their explaining line both match (two go tests failing
     // with the same message are still two failures; thirty identical tracebacks are one).
-    let key = `${block.rule.id}\u0000${normalizeLine(block.headText)}`;
-    if (block.pickRank !== Number.POSITIVE_INFINITY) {
+    const picked = block.pickRank !== Number.POSITIVE_INFINITY;
+    // The headline's numbers (durations, counts) differ between repeats of one failure; its words do not.
+    let key = `${block.rule.id}\u0000${picked ? block.headText.replace(/\d+/g, '0') : ''}`;
+    if (picked) {
       block.headLine = block.pickLine;
       block.headText = block.pickText;
       if (!block.lines.some((l) => l.line === block.pickLine)) block.lines.push({ line: block.pickLine, text: block.pickText });
     }
     const template = normalizeLine(block.headText);
-    if (block.pickRank !== Number.POSITIVE_INFINITY) key += `\u0000${template}`;
-    block.key = key;
+    block.key = `${key}\u0000${template}`;
     if (this.baseline) block.inBaseline = this.baseline.has(template);
     // An exit status is boilerplate, except where the status itself is the evidence (137: the OOM killer).
     block.wrapper = block.rule.weight >= 20 && !EXIT_STATUS_EVIDENCE.has(block.rule.category) && WRAPPER_RE.test(block.headText);

@@ -42,6 +42,12 @@ export function stripAnsi(text: string): string {
   return text.indexOf('\x1b') === -1 && text.indexOf('[') === -1 ? text : text.replace(ANSI_RE, '');
 }
 
+/** {@link cleanLine} for a `gh run view --log` line: the job and step columns go too. */
+export function cleanGhCliLine(raw: string): string {
+  const m = GH_CLI_PREFIX_RE.exec(raw);
+  return cleanLine(m ? raw.slice(m[0].length) : raw);
+}
+
 /**
  * Turns one raw line (without its `\n`) into display text: drops the `\r` of `\r\n`, keeps the last visible
  * segment of `\r` progress rewrites, strips ANSI codes, a leading BOM and the GitHub Actions timestamp.
@@ -62,11 +68,6 @@ export function cleanLine(raw: string): string {
   }
   if (text.indexOf('\x1b') !== -1 || text.indexOf('[') !== -1) text = text.replace(ANSI_RE, '');
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const tab = text.indexOf('\t');
-  if (tab > 0 && tab <= 200) {
-    const m = GH_CLI_PREFIX_RE.exec(text);
-    if (m) text = text.slice(m[0].length);
-  }
   const c0 = text.charCodeAt(0);
   if (c0 >= 48 && c0 <= 57 && text.length > 20 && text.charCodeAt(10) === 84 /* T */) {
     text = text.replace(GHA_TS_RE, '');
@@ -88,6 +89,8 @@ export class LineSplitter {
   private readonly decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
   private partial = '';
   private lineNo = 0;
+  /** Decided on the first line: `gh run view --log` output prefixes every line with its job and step. */
+  private clean: (raw: string) => string = cleanLine;
   /** Bytes consumed so far. */
   bytes = 0;
 
@@ -119,8 +122,13 @@ export class LineSplitter {
   end(): void {
     const rest = this.decoder.decode();
     if (rest) this.consume(rest);
-    this.sink(++this.lineNo, cleanLine(this.partial), this.partial);
+    this.emit(this.partial);
     this.partial = '';
+  }
+
+  private emit(raw: string): void {
+    if (this.lineNo === 0 && ghCliStepOf(raw) !== null) this.clean = cleanGhCliLine;
+    this.sink(++this.lineNo, this.clean(raw), raw);
   }
 
   private consume(text: string): void {
@@ -133,15 +141,20 @@ export class LineSplitter {
     }
     const sink = this.sink;
     if (this.partial) {
-      const raw = this.partial + text.slice(0, nl);
-      sink(++this.lineNo, cleanLine(raw), raw);
+      this.emit(this.partial + text.slice(0, nl));
       this.partial = '';
       start = nl + 1;
       nl = text.indexOf('\n', start);
     }
+    if (this.lineNo === 0 && nl !== -1) {
+      this.emit(text.slice(start, nl));
+      start = nl + 1;
+      nl = text.indexOf('\n', start);
+    }
+    const clean = this.clean;
     while (nl !== -1) {
       const raw = text.slice(start, nl);
-      sink(++this.lineNo, cleanLine(raw), raw);
+      sink(++this.lineNo, clean(raw), raw);
       start = nl + 1;
       nl = text.indexOf('\n', start);
     }

@@ -62,7 +62,10 @@ const STACK_CONT =
 export const RULES: readonly Rule[] = [
   // ── infrastructure: these explain everything after them, so they outrank test and build output ──────────
   { id: 'infra.oom', category: 'out_of_memory', weight: 95, extend: 'line',
-    re: /JavaScript heap out of memory|java\.lang\.OutOfMemoryError|CUDA out of memory|CUDA error: out of memory|(?<!\w)(?:\w+\.)*OutOfMemoryError\b|CUBLAS_STATUS_ALLOC_FAILED|hipErrorOutOfMemory|ResourceExhaustedError|OOM when allocating|\bOOMKilled\b|Out of memory: Kill(?:ed)? process|\bCannot allocate memory\b|std::bad_alloc|runtime: out of memory|fatal error: out of memory|\bMemoryError\b|exit code 137\b|exited with (?:code )?137\b|signal: killed|internal compiler error: Killed|Killed signal terminated program|memory allocation of \d+ bytes failed|The runner has received a shutdown signal.*memory/i },
+    re: /JavaScript heap out of memory|java\.lang\.OutOfMemoryError|\bOOMKilled\b|Out of memory: Kill(?:ed)? process|\bCannot allocate memory\b|std::bad_alloc|runtime: out of memory|fatal error: out of memory|\bMemoryError\b|exit code 137\b|exited with (?:code )?137\b|signal: killed|internal compiler error: Killed|Killed signal terminated program|memory allocation of \d+ bytes failed|The runner has received a shutdown signal.*memory/i },
+  // GPU frameworks' own wording, case-sensitive (a case-insensitive alternation costs every candidate line).
+  { id: 'infra.gpu-oom', category: 'out_of_memory', weight: 95, extend: 'line',
+    re: /CUDA out of memory|CUDA error: out of memory|(?<![A-Za-z0-9_])OutOfMemoryError\b|CUBLAS_STATUS_ALLOC_FAILED|hipErrorOutOfMemory|ResourceExhaustedError|OOM when allocating/ },
   { id: 'infra.killed', category: 'out_of_memory', weight: 80, extend: 'line', re: /^\s*(?:\S+: line \d+:\s+\d+ )?Killed(?:\s+.*)?$/ },
   { id: 'infra.disk-full', category: 'infrastructure', weight: 95, extend: 'line',
     re: /No space left on device|\bENOSPC\b|[Dd]isk quota exceeded|not enough (?:free )?(?:disk )?space on the disk|System\.IO\.IOException: There is not enough space/i },
@@ -188,7 +191,7 @@ export const RULES: readonly Rule[] = [
     re: /^error(?:\[E\d{4}\])?: (?!could not compile|aborting due to|build failed|test failed|Process didn't)/,
     cont: /^\s*(?:-->|\||\d+\s*\||= (?:note|help)|\.\.\.|\^)|^(?:note|help): |^(?:process didn't exit|--- std(?:out|err))/ },
   { id: 'msvc.error', category: 'compilation', weight: 84, extend: 'line',
-    re: /\(\d+(?:,\d+)?\)\s?: (?:fatal )?error (?:C|LNK|RC)\d{4}:|^\S.*?: (?:fatal )?error (?:C|LNK)\d{4}:|\bLINK : fatal error LNK\d{4}/ },
+    re: /: (?:fatal )?error (?:C|LNK|RC)\d{4}:/ },
   { id: 'git.conflict-marker', category: 'compilation', weight: 90, extend: 'line',
     re: /\b(?:merge )?conflict marker(?:s)? (?:encountered|in file)|encountered diff marker|version control conflict marker|^\s*(?:<{7}|>{7}) \S+$/i },
   { id: 'linker.error', category: 'compilation', weight: 78, extend: 'line',
@@ -258,7 +261,10 @@ export const RULES: readonly Rule[] = [
 
   // ── network, TLS, auth and configuration ──────────────────────────────────────────────────────────────────
   { id: 'network.error', category: 'network', weight: 74, extend: 'indent', maxLines: 60,
-    re: /Could not resolve host|getaddrinfo (?:ENOTFOUND|EAI_AGAIN)|Max retries exceeded with url|NewConnectionError|ConnectTimeoutError|RemoteDisconnected|Connection aborted|EOF occurred in violation of protocol|\bE(?:HOSTUNREACH|NETUNREACH)\b|Temporary failure in name resolution|Name or service not known|nodename nor servname provided|Connection refused|ECONNREFUSED|ECONNRESET|ETIMEDOUT|Connection timed out|Network is unreachable|No route to host|SSL certificate problem|certificate verify failed|x509: certificate|unable to get local issuer certificate|TLS handshake (?:timeout|failed)|socket hang up|Could not create connection to|Failed to connect to|Connection reset by peer|\b(?:502 Bad Gateway|503 Service Unavailable|504 Gateway Time-?out)\b|Read timed out|SSLError|Net::(?:ReadTimeout|OpenTimeout)|Could not connect to|unable to access '.*':/i },
+    re: /Could not resolve host|getaddrinfo (?:ENOTFOUND|EAI_AGAIN)|Temporary failure in name resolution|Name or service not known|nodename nor servname provided|Connection refused|ECONNREFUSED|ECONNRESET|ETIMEDOUT|Connection timed out|Network is unreachable|No route to host|SSL certificate problem|certificate verify failed|x509: certificate|unable to get local issuer certificate|TLS handshake (?:timeout|failed)|socket hang up|Could not create connection to|Failed to connect to|Connection reset by peer|\b(?:502 Bad Gateway|503 Service Unavailable|504 Gateway Time-?out)\b|Read timed out|SSLError|Net::(?:ReadTimeout|OpenTimeout)|Could not connect to|unable to access '.*':/i },
+  // Python HTTP clients' (urllib3/requests) exception names, case-sensitive.
+  { id: 'network.python-client', category: 'network', weight: 74, extend: 'indent', maxLines: 60,
+    re: /Max retries exceeded with url|NewConnectionError|ConnectTimeoutError|RemoteDisconnected|Connection aborted|EOF occurred in violation of protocol|\bE(?:HOSTUNREACH|NETUNREACH)\b/ },
   { id: 'config.missing-input', category: 'configuration', weight: 86, extend: 'line',
     re: /Input required and not supplied|Unable to resolve action|Invalid workflow file|Unrecognized named-value|Unexpected value '|Required property is missing|Can't find 'action\.ya?ml'|is not a valid (?:event|runner)/ },
   { id: 'cloud.credentials', category: 'configuration', weight: 84, extend: 'line',
