@@ -300,12 +300,18 @@ export class PipelineGuardStack extends Stack {
       description: 'Pipeline Guard escalation topic encryption',
       enableKeyRotation: true,
     });
+    // Only this account's alarms in this region may use CloudWatch's access (confused-deputy protection).
+    const fromOwnAlarms = {
+      StringEquals: { 'aws:SourceAccount': this.account },
+      ArnLike: { 'aws:SourceArn': `arn:${this.partition}:cloudwatch:${this.region}:${this.account}:alarm:*` },
+    };
     topicKey.addToResourcePolicy(
       new PolicyStatement({
         sid: 'AllowCloudWatchAlarmsToPublish',
         principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'],
+        conditions: fromOwnAlarms,
       }),
     );
     const topic = new Topic(this, 'EscalationTopic', {
@@ -314,6 +320,17 @@ export class PipelineGuardStack extends Stack {
       enforceSSL: true,
     });
     this.topic = topic;
+    // enforceSSL creates the topic policy with only its TLS deny: without this allow, the stack's own alarms (failed
+    // executions, webhook errors, dead letters) could not publish and would page nobody.
+    topic.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'AllowOwnCloudWatchAlarmsToPublish',
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [topic.topicArn],
+        conditions: fromOwnAlarms,
+      }),
+    );
     // Topic.grantPublish would add kms:GenerateDataKey*; SNS only needs the plain data key to encrypt a message.
     const grantPublish = (grantee: IGrantable) => {
       grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ actions: ['sns:Publish'], resources: [topic.topicArn] }));

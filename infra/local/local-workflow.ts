@@ -100,7 +100,9 @@ export async function startLocalWorkflow(options: {
     const done = execution.result
       .then(() => options.registry.finish(name, 'SUCCEEDED', null))
       .catch(async (error: unknown) => {
-        const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        // The interpreter wraps a Fail state's error: report the state's Error name, as Step Functions does.
+        const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+        const message = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
         options.onEvent?.(`execution ${name} failed: ${message}`);
         await options.registry.finish(name, 'FAILED', message);
       })

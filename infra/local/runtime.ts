@@ -196,10 +196,19 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     });
     return { MessageId: entry.id };
   };
-  tasks.RecordFallback = async (input) => {
-    await rawDynamo.send(new UpdateItemCommand(input as UpdateItemCommandInput));
+  // Step Functions names a service integration's errors `<Service>.<error>` (DynamoDB.ConditionalCheckFailedException);
+  // the ASL's Retry/Catch match those names, so the local stand-in reports them the same way.
+  const dynamoUpdate: LocalTask = async (input) => {
+    try {
+      await rawDynamo.send(new UpdateItemCommand(input as UpdateItemCommandInput));
+    } catch (error) {
+      if (error instanceof Error) throw Object.assign(new Error(error.message, { cause: error }), { name: `DynamoDB.${error.name}` });
+      throw error;
+    }
     return {};
   };
+  tasks.RecordFallback = dynamoUpdate;
+  tasks.RecordNotifyFailed = dynamoUpdate;
 
   // AwaitApproval is `lambda:invoke.waitForTaskToken` on notify: the function gets the `Payload`, the state then waits.
   const notify = await importHandler('notify', generation);

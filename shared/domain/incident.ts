@@ -249,6 +249,14 @@ export interface Incident {
   /** Append-only remediation audit trail. */
   audit?: AuditEntry[];
   notifications: NotificationRecord[];
+  /** Set by the state machine when Notify failed and the SNS fallback reached the operator instead. */
+  notifiedByFallback?: boolean;
+  /**
+   * Set by the state machine when every notification path failed (Notify and the SNS fallback): nobody was told.
+   * The execution fails (the failed-executions alarm fires) and the reconciler re-drives the incident.
+   */
+  notifyFailed?: boolean;
+  notifyFailedAt?: string;
   stageErrors: StageError[];
   history: HistoryEntry[];
   createdAt: string;

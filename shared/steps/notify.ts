@@ -177,9 +177,11 @@ export async function notifyStep(input: unknown, deps: StepDeps): Promise<Notify
     }
   }
 
+  // A re-driven execution that got through clears the earlier "nobody was told" mark.
+  const cleared = incident.notifyFailed ? { notifyFailed: false } : {};
   const updated = await deps.incidents.update(
     incident.id,
-    incident.status === 'resolved' ? {} : { status: 'notified' },
+    incident.status === 'resolved' ? cleared : { ...cleared, status: 'notified' },
     { notifications, history: [{ at: at(), event: 'notified', detail: notifications.map((n) => `${n.channel}:${n.outcome}`).join(', ') || 'nothing to send' }] },
   );
   return { incidentId: updated.id, status: updated.status, notifications: updated.notifications.length };

@@ -194,6 +194,35 @@ describe('PipelineGuard stack resources', () => {
       });
     });
 
+    it("lets this account's CloudWatch alarms (and only those) publish to the topic and use its key", () => {
+      const ownAlarms = {
+        StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+        ArnLike: {
+          'aws:SourceArn': {
+            'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudwatch:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':alarm:*']],
+          },
+        },
+      };
+      template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Effect: 'Allow',
+              Principal: { Service: 'cloudwatch.amazonaws.com' },
+              Action: 'sns:Publish',
+              Resource: { Ref: Match.stringLikeRegexp('^EscalationTopic') },
+              Condition: ownAlarms,
+            }),
+          ]),
+        },
+      });
+      template.hasResourceProperties('AWS::KMS::Key', {
+        KeyPolicy: {
+          Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Condition: ownAlarms })]),
+        },
+      });
+    });
+
     it('has no e-mail subscription without alertEmail', () => {
       template.resourceCountIs('AWS::SNS::Subscription', 0);
     });
