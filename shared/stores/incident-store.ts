@@ -6,7 +6,7 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import type { AuditEntry, HistoryEntry, Incident, NotificationRecord, StageError } from '../domain/incident.js';
+import { type AuditEntry, type HistoryEntry, type Incident, type NotificationRecord, STATUS_MAY_LEAVE, type StageError } from '../domain/incident.js';
 import { INCIDENT_INDEXES } from './tables.js';
 
 const INCIDENT_SK = 'INCIDENT';
@@ -44,7 +44,11 @@ export interface IncidentStore {
   /** Creates the incident unless one with the same id exists. Returns false for a duplicate. */
   create(incident: Incident, scope: string | null): Promise<boolean>;
   get(id: string): Promise<Incident | null>;
-  /** Sets the given fields and appends to the audit lists in one atomic update; returns the new incident. */
+  /**
+   * Sets the given fields and appends to the audit lists in one atomic update; returns the new incident. A status
+   * is set only when the incident's current status may move to it (`STATUS_MAY_LEAVE`); otherwise the other
+   * fields are still written and the status stays (a late stage never moves a resolved incident back).
+   */
   update(id: string, fields: Partial<Omit<Incident, 'id' | 'createdAt'>>, append?: AppendLists): Promise<Incident>;
   /** Newest first. */
   listRecent(limit: number): Promise<Incident[]>;
@@ -105,6 +109,61 @@ export function createIncidentStore(options: {
     return results.slice(0, limit);
   }
 
+  async function conditionalUpdate(id: string, fields: Partial<Omit<Incident, 'id' | 'createdAt'>>, append: AppendLists): Promise<Incident> {
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {};
+    const sets: string[] = [];
+    const removes: string[] = [];
+    const all: Record<string, unknown> = { ...fields, updatedAt: clock().toISOString() };
+    // The pull request is often found after the incident is created (by the head commit): index it then.
+    const pullKey = pullKeyOf(fields.repository, fields.pullRequest);
+    if (pullKey) all.pullKey = pullKey;
+    let n = 0;
+    for (const [key, value] of Object.entries(all)) {
+      if (value === undefined) continue;
+      const name = `#f${n}`;
+      names[name] = key;
+      if (key === 'fingerprint' && value === null) {
+        removes.push(name);
+      } else {
+        values[`:v${n}`] = value;
+        sets.push(`${name} = :v${n}`);
+      }
+      n += 1;
+    }
+    for (const [key, entries] of Object.entries(append) as Array<[string, unknown[] | undefined]>) {
+      if (!entries || entries.length === 0) continue;
+      const name = `#a${n}`;
+      names[name] = key;
+      values[`:a${n}`] = entries.slice(-MAX_APPENDED_ENTRIES);
+      values[':empty'] = [];
+      sets.push(`${name} = list_append(if_not_exists(${name}, :empty), :a${n})`);
+      n += 1;
+    }
+    const expression = `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`;
+    let condition = 'attribute_exists(pk)';
+    if (fields.status !== undefined) {
+      const from = STATUS_MAY_LEAVE[fields.status];
+      names['#current'] = 'status';
+      from.forEach((status, i) => {
+        values[`:from${i}`] = status;
+      });
+      condition += ` AND (attribute_not_exists(#current) OR #current IN (${from.map((_, i) => `:from${i}`).join(', ')}))`;
+    }
+    const response = await client.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: incidentKey(id),
+        UpdateExpression: expression,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+        ConditionExpression: condition,
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return fromItem(response.Attributes ?? {});
+  }
+
   return {
     async create(incident, scope) {
       const { fingerprint: _indexKey, ...fields } = incident;
@@ -134,49 +193,14 @@ export function createIncidentStore(options: {
     },
 
     async update(id, fields, append = {}) {
-      const names: Record<string, string> = {};
-      const values: Record<string, unknown> = {};
-      const sets: string[] = [];
-      const removes: string[] = [];
-      const all: Record<string, unknown> = { ...fields, updatedAt: clock().toISOString() };
-      // The pull request is often found after the incident is created (by the head commit): index it then.
-      const pullKey = pullKeyOf(fields.repository, fields.pullRequest);
-      if (pullKey) all.pullKey = pullKey;
-      let n = 0;
-      for (const [key, value] of Object.entries(all)) {
-        if (value === undefined) continue;
-        const name = `#f${n}`;
-        names[name] = key;
-        if (key === 'fingerprint' && value === null) {
-          removes.push(name);
-        } else {
-          values[`:v${n}`] = value;
-          sets.push(`${name} = :v${n}`);
-        }
-        n += 1;
+      try {
+        return await conditionalUpdate(id, fields, append);
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException) || fields.status === undefined) throw error;
+        // The status may not move there (or the incident is gone: then this write fails on existence as before).
+        const { status: _kept, ...rest } = fields;
+        return conditionalUpdate(id, rest, append);
       }
-      for (const [key, entries] of Object.entries(append) as Array<[string, unknown[] | undefined]>) {
-        if (!entries || entries.length === 0) continue;
-        const name = `#a${n}`;
-        names[name] = key;
-        values[`:a${n}`] = entries.slice(-MAX_APPENDED_ENTRIES);
-        values[':empty'] = [];
-        sets.push(`${name} = list_append(if_not_exists(${name}, :empty), :a${n})`);
-        n += 1;
-      }
-      const expression = `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`;
-      const response = await client.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: incidentKey(id),
-          UpdateExpression: expression,
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-          ConditionExpression: 'attribute_exists(pk)',
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return fromItem(response.Attributes ?? {});
     },
 
     async listRecent(limit) {

@@ -1,4 +1,4 @@
-import type { Incident } from '../../shared/domain/incident.js';
+import { type Incident, mayMoveTo } from '../../shared/domain/incident.js';
 import type { AppendLists, IncidentStore } from '../../shared/stores/incident-store.js';
 
 /** In-memory IncidentStore for unit tests; same semantics as the DynamoDB one (conditional create, appends). */
@@ -19,7 +19,10 @@ export function createMemoryStore(clock: () => Date = () => new Date()): Inciden
     async update(id, fields, append: AppendLists = {}) {
       const item = items.get(id);
       if (!item) throw new Error(`ConditionalCheckFailed: ${id}`);
-      const next = { ...item.incident, ...structuredClone(fields), updatedAt: clock().toISOString() } as Incident;
+      // Status only moves forward, as the DynamoDB store's condition enforces.
+      const { status, ...rest } = fields;
+      const moves = status !== undefined && mayMoveTo(item.incident.status, status);
+      const next = { ...item.incident, ...structuredClone(rest), ...(moves ? { status } : {}), updatedAt: clock().toISOString() } as Incident;
       for (const [key, entries] of Object.entries(append)) {
         if (!entries?.length) continue;
         (next as unknown as Record<string, unknown[]>)[key] = [...((next as unknown as Record<string, unknown[]>)[key] ?? []), ...entries];
