@@ -42,7 +42,7 @@ import {
 } from 'aws-cdk-lib/aws-apigateway';
 import { Alarm, ComparisonOperator, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import { Match, Rule } from 'aws-cdk-lib/aws-events';
+import { Match, Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction, SfnStateMachine } from 'aws-cdk-lib/aws-events-targets';
 import { type IGrantable, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
@@ -51,7 +51,7 @@ import { CfnSecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
-import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
+import { type CfnStateMachine, DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { TABLES, type TableDefinition } from '../shared/stores/tables.js';
 import { AlarmTriggerInput } from './constructs/alarm-trigger-input.js';
@@ -559,6 +559,8 @@ export class PipelineGuardStack extends Stack {
       .useSecret(credentialKey, credentialSecret)
       .setEnv('STATE_MACHINE_ARN', stateMachine.stateMachineArn);
     stateMachine.grantStartExecution(ingest);
+    // A redelivery of a stalled incident looks at its execution and re-drives it (shared/reconcile/redrive.ts).
+    stateMachine.grantExecution(ingest, 'states:DescribeExecution');
     // `/guard approve|reject` resumes an execution waiting on its approval task token.
     stateMachine.grantTaskResponse(ingest);
 
@@ -684,6 +686,33 @@ export class PipelineGuardStack extends Stack {
       new LambdaFunction(recordOutcome.function, delivery),
     );
 
+    // ---- Reconciler: re-drives unfinished incidents whose execution is not running (a throttled StartExecution,
+    // an ingest that timed out after the durable write, a failed execution). GitHub never redelivers on its own.
+    const reconciler = fn('Reconcile', {
+      name: 'reconcile',
+      description: 'Re-drives incidents left unfinished whose pipeline execution is not running (bounded per run)',
+      timeout: Duration.seconds(60),
+      environment: { RECONCILE_AFTER_MINUTES: '10', RECONCILE_MAX_PER_RUN: '25', RECONCILE_MAX_ATTEMPTS: '3', RECONCILE_LOOKBACK_HOURS: '48' },
+    })
+      .useTable(incidents, 'readWrite')
+      .setEnv('STATE_MACHINE_ARN', stateMachine.stateMachineArn);
+    stateMachine.grantStartExecution(reconciler);
+    stateMachine.grantExecution(reconciler, 'states:DescribeExecution');
+    // grantExecution scopes DescribeExecution to this state machine's executions (`execution:<name>:*`); the name
+    // is only known at deploy time, so cdk-nag sees a wildcard.
+    const smLogicalId = this.resolve(this.getLogicalId(stateMachine.node.defaultChild as CfnStateMachine)) as string;
+    const executionsWildcard = `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${smLogicalId}"}]}]}:*]`;
+    for (const grantee of [ingest, reconciler]) {
+      Validations.of(grantee).acknowledge({
+        id: executionsWildcard,
+        reason: 'DescribeExecution on the executions of this one state machine; execution names are per incident and attempt, so they cannot be listed ahead.',
+      });
+    }
+    new Rule(this, 'ReconcileSchedule', {
+      description: 'Pipeline Guard: re-drive unfinished incidents every 5 minutes',
+      schedule: Schedule.rate(Duration.minutes(5)),
+    }).addTarget(new LambdaFunction(reconciler.function, { retryAttempts: 2, maxEventAge: Duration.minutes(10) }));
+
     // ---- Operational alarms → the escalation topic.
     const alarm = (id: string, name: string, metric: IMetric, description: string) => {
       const created = new Alarm(this, id, {
@@ -745,6 +774,7 @@ export class PipelineGuardStack extends Stack {
       notify,
       'record-outcome': recordOutcome,
       'evaluate-gate': evaluateGate,
+      reconcile: reconciler,
     };
   }
 }

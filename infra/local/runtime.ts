@@ -4,8 +4,10 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ConditionalCheckFailedException, DynamoDBClient, UpdateItemCommand, type UpdateItemCommandInput } from '@aws-sdk/client-dynamodb';
-import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { createLogMetrics } from '../../shared/adapters/metrics.js';
 import { createOutbox } from '../../shared/adapters/outbox.js';
+import { type ReconcileResult, reconcile } from '../../shared/reconcile/redrive.js';
 import { loadConfig } from '../../shared/config.js';
 import type { Incident } from '../../shared/domain/incident.js';
 import { alarmEventSchema, alarmTriggerFromEvent } from '../../shared/domain/trigger.js';
@@ -56,6 +58,10 @@ export interface LocalRuntime {
   gateToken: string;
   /** Knowledge base, experiments and baselines over the embedded tables. */
   learning: Learning;
+  /** Executions recorded as running at start (cut off by a crash) that were restarted from their first state. */
+  resumed: string[];
+  /** One reconciler run now (the runtime also runs it every RECONCILE_INTERVAL_SECONDS). */
+  reconcile(): Promise<ReconcileResult>;
   /** Resolves when every started workflow execution has finished. */
   idle(): Promise<void>;
   close(): Promise<void>;
@@ -166,6 +172,28 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         throw error;
       }
     },
+    async get(name) {
+      const response = await documents.send(new GetCommand({ TableName: tableNames.incidents, Key: { pk: `EXECUTION#${name}`, sk: 'EXECUTION' }, ConsistentRead: true }));
+      return (response.Item as ExecutionRecord | undefined) ?? null;
+    },
+    async running() {
+      const records: ExecutionRecord[] = [];
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await documents.send(
+          new ScanCommand({
+            TableName: tableNames.incidents,
+            FilterExpression: 'begins_with(pk, :prefix) AND #status = :running',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':prefix': 'EXECUTION#', ':running': 'RUNNING' },
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        records.push(...((page.Items ?? []) as ExecutionRecord[]));
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+      return records;
+    },
     async finish(name, status, error) {
       await documents.send(new UpdateCommand({
         TableName: tableNames.incidents,
@@ -234,6 +262,22 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   env.SFN_ENDPOINT = workflow.endpoint;
   process.env.SFN_ENDPOINT = workflow.endpoint;
   const starter = createWorkflowStarter(loadConfig(env));
+  // Executions cut off by a crash restart from their first state (stages are idempotent; see local-workflow.ts).
+  const resumed = await workflow.resumeRunning();
+  if (resumed.length > 0) log(`resumed ${resumed.length} execution(s) that were running when the runtime stopped`);
+  // The same reconciler the scheduled Lambda runs in AWS, on a timer.
+  const reconcileDeps = { incidents, workflow: starter, clock: () => new Date(), logger: { info() {}, warn: log, error: log }, metrics: createLogMetrics(log) };
+  const reconcileOptions = {
+    afterMinutes: config.RECONCILE_AFTER_MINUTES,
+    maxPerRun: config.RECONCILE_MAX_PER_RUN,
+    maxAttempts: config.RECONCILE_MAX_ATTEMPTS,
+    lookbackHours: config.RECONCILE_LOOKBACK_HOURS,
+  };
+  const runReconciler = () => reconcile(reconcileDeps, reconcileOptions);
+  const reconcileTimer = setInterval(() => {
+    runReconciler().catch((error: unknown) => log(`reconciler run failed: ${error instanceof Error ? error.message : String(error)}`));
+  }, config.RECONCILE_INTERVAL_SECONDS * 1000);
+  reconcileTimer.unref();
   const ingest = await importHandler('ingest-github', generation);
   const recordOutcome = await importHandler('record-outcome', generation);
   const gateToken = source.GATE_TOKEN ?? randomBytes(24).toString('base64url');
@@ -320,8 +364,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     incidents,
     gateToken,
     learning,
+    resumed,
+    reconcile: runReconciler,
     idle: () => workflow.idle(),
     async close() {
+      clearInterval(reconcileTimer);
       await new Promise<void>((ok) => server.close(() => ok()));
       await workflow.close();
       rawDynamo.destroy();

@@ -278,6 +278,8 @@ export interface Incident {
    */
   notifyFailed?: boolean;
   notifyFailedAt?: string;
+  /** Re-drives by the reconciler: execution `<id>` is attempt 0, `<id>-a<n>` attempt n (see shared/reconcile). */
+  executionAttempt?: number;
   stageErrors: StageError[];
   history: HistoryEntry[];
   createdAt: string;

@@ -37,11 +37,11 @@ async function loadOrCreate(state: PipelineState, deps: StepDeps): Promise<Incid
   const { trigger } = state;
   const now = deps.clock();
   if (trigger.source === 'github') {
-    await deps.incidents.create(newIncident(githubIncidentFields(trigger), now), githubIncidentScope(trigger));
+    await deps.incidents.create(newIncident(githubIncidentFields(trigger), now), githubIncidentScope(trigger), trigger);
   } else if (trigger.source === 'github_check') {
-    await deps.incidents.create(newIncident(githubCheckIncidentFields(trigger), now), githubCheckIncidentScope(trigger));
+    await deps.incidents.create(newIncident(githubCheckIncidentFields(trigger), now), githubCheckIncidentScope(trigger), trigger);
   } else {
-    await deps.incidents.create(newIncident(alarmIncidentFields(trigger), now), alarmIncidentScope(trigger));
+    await deps.incidents.create(newIncident(alarmIncidentFields(trigger), now), alarmIncidentScope(trigger), trigger);
   }
   return (await deps.incidents.get(trigger.incidentId)) as Incident;
 }

@@ -41,8 +41,20 @@ export interface AppendLists {
 }
 
 export interface IncidentStore {
-  /** Creates the incident unless one with the same id exists. Returns false for a duplicate. */
-  create(incident: Incident, scope: string | null): Promise<boolean>;
+  /**
+   * Creates the incident unless one with the same id exists. Returns false for a duplicate. The pipeline input
+   * (`{ trigger }`) is kept with it, so a reconciler can start an execution that never started.
+   */
+  create(incident: Incident, scope: string | null, trigger?: unknown): Promise<boolean>;
+  /** The trigger the incident was created from (null for incidents created before triggers were kept). */
+  triggerOf(id: string): Promise<unknown | null>;
+  /**
+   * Takes execution attempt `next` (the reconciler's re-drive) when the incident is still at `next - 1`: one
+   * conditional write, so two reconcilers or a reconciler and a redelivery cannot both start it.
+   */
+  claimAttempt(id: string, next: number): Promise<boolean>;
+  /** Unfinished incidents (not notified, not resolved) created after `createdAfter` and untouched since `updatedBefore`, oldest first. */
+  listUnfinished(options: { createdAfter: Date; updatedBefore: Date; limit: number }): Promise<Incident[]>;
   get(id: string): Promise<Incident | null>;
   /**
    * Sets the given fields and appends to the audit lists in one atomic update; returns the new incident. A status
@@ -60,7 +72,7 @@ export interface IncidentStore {
   listByPullRequest(repository: string, pullRequest: number, limit: number): Promise<Incident[]>;
 }
 
-const STRIP = new Set(['pk', 'sk', 'kind', 'month', 'scope', 'expiresAt', 'pullKey']);
+const STRIP = new Set(['pk', 'sk', 'kind', 'month', 'scope', 'expiresAt', 'pullKey', 'trigger']);
 
 function fromItem(item: Record<string, unknown>): Incident {
   // An absent fingerprint is stored as a missing attribute (GSI keys cannot be NULL).
@@ -165,7 +177,7 @@ export function createIncidentStore(options: {
   }
 
   return {
-    async create(incident, scope) {
+    async create(incident, scope, trigger) {
       const { fingerprint: _indexKey, ...fields } = incident;
       try {
         await client.send(
@@ -175,6 +187,7 @@ export function createIncidentStore(options: {
               ...incidentKey(incident.id),
               ...fields,
               ...indexAttributes(incident, scope),
+              ...(trigger === undefined ? {} : { trigger }),
               expiresAt: Math.floor(clock().getTime() / 1000) + ttlSeconds,
             },
             ConditionExpression: 'attribute_not_exists(pk)',
@@ -185,6 +198,66 @@ export function createIncidentStore(options: {
         if (error instanceof ConditionalCheckFailedException) return false;
         throw error;
       }
+    },
+
+    async triggerOf(id) {
+      const response = await client.send(
+        new GetCommand({ TableName: tableName, Key: incidentKey(id), ConsistentRead: true, ProjectionExpression: '#t', ExpressionAttributeNames: { '#t': 'trigger' } }),
+      );
+      return response.Item?.trigger ?? null;
+    },
+
+    async claimAttempt(id, next) {
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: incidentKey(id),
+            UpdateExpression: 'SET executionAttempt = :next, updatedAt = :now',
+            ConditionExpression: 'attribute_exists(pk) AND (executionAttempt = :current OR (attribute_not_exists(executionAttempt) AND :current = :zero))',
+            ExpressionAttributeValues: { ':next': next, ':current': next - 1, ':zero': 0, ':now': clock().toISOString() },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false;
+        throw error;
+      }
+    },
+
+    async listUnfinished({ createdAfter, updatedBefore, limit }) {
+      const results: Incident[] = [];
+      // Month partitions from the oldest in the window to now; bounded pages per month.
+      const months: string[] = [];
+      for (let at = new Date(Date.UTC(createdAfter.getUTCFullYear(), createdAfter.getUTCMonth(), 1)); at <= clock(); at = new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth() + 1, 1))) {
+        months.push(at.toISOString().slice(0, 7));
+      }
+      for (const month of months) {
+        let startKey: Record<string, unknown> | undefined;
+        for (let page = 0; page < 10 && results.length < limit; page += 1) {
+          const response = await client.send(
+            new QueryCommand({
+              TableName: tableName,
+              IndexName: INCIDENT_INDEXES.byMonth.name,
+              KeyConditionExpression: '#month = :month AND #createdAt > :after',
+              FilterExpression: 'NOT (#status IN (:notified, :resolved)) AND #updatedAt < :before',
+              ExpressionAttributeNames: { '#month': 'month', '#createdAt': 'createdAt', '#status': 'status', '#updatedAt': 'updatedAt' },
+              ExpressionAttributeValues: {
+                ':month': month,
+                ':after': createdAfter.toISOString(),
+                ':notified': 'notified',
+                ':resolved': 'resolved',
+                ':before': updatedBefore.toISOString(),
+              },
+              ExclusiveStartKey: startKey,
+            }),
+          );
+          for (const item of response.Items ?? []) results.push(fromItem(item));
+          startKey = response.LastEvaluatedKey;
+          if (!startKey) break;
+        }
+      }
+      return results.slice(0, limit);
     },
 
     async get(id) {

@@ -25,7 +25,8 @@ function applyInputTransformer(transformer: { InputPathsMap: Record<string, stri
 
 describe('CloudWatch alarm rules', () => {
   const { stack, template } = synth();
-  const rules = Object.values(template.findResources('AWS::Events::Rule')).map((r) => r.Properties);
+  // Alarm rules match events; the reconciler's rule is a schedule (test/infra/reliability.test.ts).
+  const rules = Object.values(template.findResources('AWS::Events::Rule')).map((r) => r.Properties).filter((r) => r.EventPattern);
   const raised = rules.find((r) => r.EventPattern.detail.state.value[0] === 'ALARM');
   const recovered = rules.find((r) => r.EventPattern.detail.state.value[0] === 'OK');
 
@@ -84,7 +85,7 @@ describe('CloudWatch alarm rules', () => {
 
   it('narrows both rules to alarmNamePrefix when it is given', () => {
     const narrowed = synth({ alarmNamePrefix: 'prod-' }).template;
-    const patterns = Object.values(narrowed.findResources('AWS::Events::Rule')).map((r) => r.Properties.EventPattern);
+    const patterns = Object.values(narrowed.findResources('AWS::Events::Rule')).map((r) => r.Properties.EventPattern).filter(Boolean);
     expect(patterns).toHaveLength(2);
     for (const pattern of patterns) expect(pattern.detail.alarmName).toEqual([{ prefix: 'prod-' }]);
   });

@@ -28,6 +28,7 @@ const TABLE_ACCESS: Record<FunctionName, Record<TableName, Access>> = {
   notify: { incidents: 'readWrite', baselines: 'none', experiments: 'none' },
   'record-outcome': { incidents: 'readWrite', baselines: 'readWrite', experiments: 'readWrite' },
   'evaluate-gate': { incidents: 'none', baselines: 'readWrite', experiments: 'none' },
+  reconcile: { incidents: 'readWrite', baselines: 'none', experiments: 'none' },
 };
 
 /** Exactly the settings each function reads, beyond POWERTOOLS_SERVICE_NAME and NODE_OPTIONS. */
@@ -49,6 +50,7 @@ const ENVIRONMENT: Record<FunctionName, string[]> = {
   notify: ['INCIDENTS_TABLE', 'ESCALATION_TOPIC_ARN', 'GITHUB_API_URL', 'GITHUB_TOKEN_SECRET_ARN'],
   'record-outcome': ['INCIDENTS_TABLE', 'EXPERIMENTS_TABLE', 'BASELINES_TABLE'],
   'evaluate-gate': ['BASELINES_TABLE'],
+  reconcile: ['INCIDENTS_TABLE', 'STATE_MACHINE_ARN', 'RECONCILE_AFTER_MINUTES', 'RECONCILE_MAX_PER_RUN', 'RECONCILE_MAX_ATTEMPTS', 'RECONCILE_LOOKBACK_HOURS'],
 };
 
 describe('least-privilege grants', () => {
@@ -131,11 +133,11 @@ describe('least-privilege grants', () => {
     expect(allows(statements, 'sns:Publish')).toBe(false);
   });
 
-  it('lets only ingest read the webhook secret and start executions', () => {
+  it('lets only ingest read the webhook secret, and only ingest and the reconciler start executions', () => {
     for (const name of FUNCTION_NAMES.filter((n) => n !== 'ingest-github')) {
       const statements = functionStatements(synthesized, name);
       expect(allows(statements, 'secretsmanager:GetSecretValue', webhookSecret), name).toBe(false);
-      expect(allows(statements, 'states:StartExecution'), name).toBe(false);
+      if (name !== 'reconcile') expect(allows(statements, 'states:StartExecution'), name).toBe(false);
     }
   });
 

@@ -16,6 +16,7 @@ export const FUNCTION_NAMES: FunctionName[] = [
   'notify',
   'record-outcome',
   'evaluate-gate',
+  'reconcile',
 ];
 
 export interface Synthesized {
