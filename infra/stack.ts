@@ -43,7 +43,7 @@ import {
 import { Alarm, ComparisonOperator, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Match, Rule, Schedule } from 'aws-cdk-lib/aws-events';
-import { LambdaFunction, SfnStateMachine } from 'aws-cdk-lib/aws-events-targets';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { type IGrantable, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -54,7 +54,6 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { type CfnStateMachine, DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { TABLES, type TableDefinition } from '../shared/stores/tables.js';
-import { AlarmTriggerInput } from './constructs/alarm-trigger-input.js';
 import { type FunctionName, GuardFunction, type GuardFunctionProps, PROJECT_ROOT } from './constructs/guard-function.js';
 import { GuardTable } from './constructs/guard-table.js';
 import { parsePolicyFile } from '../shared/remediation/policy.js';
@@ -679,8 +678,21 @@ export class PipelineGuardStack extends Stack {
       });
     // A delivery that fails this long is stale as an incident; after that it waits in the DLQ, which alarms.
     const delivery = { deadLetterQueue: eventsDlq, retryAttempts: 20, maxEventAge: Duration.hours(2) };
+    // Alarms enter through code, as locally: a Step Functions target cannot name executions, so a redelivered
+    // ALARM would start a second pipeline. ingest-alarm names the execution after the alarm ARN and state change time.
+    const ingestAlarm = fn('IngestAlarm', {
+      name: 'ingest-alarm',
+      description: 'Records an alarm entering ALARM and starts one pipeline execution named after the state change',
+      timeout: Duration.seconds(30),
+      deadLetterQueue: eventsDlq,
+      environment: { RECONCILE_MAX_ATTEMPTS: '3' },
+    })
+      .useTable(incidents, 'readWrite')
+      .setEnv('STATE_MACHINE_ARN', stateMachine.stateMachineArn);
+    stateMachine.grantStartExecution(ingestAlarm);
+    stateMachine.grantExecution(ingestAlarm, 'states:DescribeExecution');
     alarmStateRule('AlarmRaisedRule', 'ALARM', 'Pipeline Guard: a CloudWatch alarm went to ALARM; start the incident pipeline').addTarget(
-      new SfnStateMachine(stateMachine, { input: new AlarmTriggerInput(), ...delivery }),
+      new LambdaFunction(ingestAlarm.function, delivery),
     );
     alarmStateRule('AlarmRecoveredRule', 'OK', 'Pipeline Guard: a CloudWatch alarm returned to OK; record the recovery').addTarget(
       new LambdaFunction(recordOutcome.function, delivery),
@@ -702,7 +714,7 @@ export class PipelineGuardStack extends Stack {
     // is only known at deploy time, so cdk-nag sees a wildcard.
     const smLogicalId = this.resolve(this.getLogicalId(stateMachine.node.defaultChild as CfnStateMachine)) as string;
     const executionsWildcard = `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${smLogicalId}"}]}]}:*]`;
-    for (const grantee of [ingest, reconciler]) {
+    for (const grantee of [ingest, reconciler, ingestAlarm]) {
       Validations.of(grantee).acknowledge({
         id: executionsWildcard,
         reason: 'DescribeExecution on the executions of this one state machine; execution names are per incident and attempt, so they cannot be listed ahead.',
@@ -775,6 +787,7 @@ export class PipelineGuardStack extends Stack {
       'record-outcome': recordOutcome,
       'evaluate-gate': evaluateGate,
       reconcile: reconciler,
+      'ingest-alarm': ingestAlarm,
     };
   }
 }

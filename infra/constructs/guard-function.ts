@@ -24,7 +24,8 @@ export type FunctionName =
   | 'notify'
   | 'record-outcome'
   | 'evaluate-gate'
-  | 'reconcile';
+  | 'reconcile'
+  | 'ingest-alarm';
 
 /**
  * Environment keys a function may be given: exactly the ones `loadConfig` reads (shared/config.ts), so a renamed

@@ -10,7 +10,7 @@ import { createOutbox } from '../../shared/adapters/outbox.js';
 import { type ReconcileResult, reconcile } from '../../shared/reconcile/redrive.js';
 import { loadConfig } from '../../shared/config.js';
 import type { Incident } from '../../shared/domain/incident.js';
-import { alarmEventSchema, alarmTriggerFromEvent } from '../../shared/domain/trigger.js';
+import { alarmEventSchema } from '../../shared/domain/trigger.js';
 import { createIncidents, createWorkflowStarter } from '../../shared/runtime/deps.js';
 import { createDocumentClient } from '../../shared/stores/dynamo.js';
 import { firstIssue } from '../../shared/validation.js';
@@ -280,6 +280,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   reconcileTimer.unref();
   const ingest = await importHandler('ingest-github', generation);
   const recordOutcome = await importHandler('record-outcome', generation);
+  const ingestAlarm = await importHandler('ingest-alarm', generation);
   const gateToken = source.GATE_TOKEN ?? randomBytes(24).toString('base64url');
   const learning = createLearning({
     client: documents,
@@ -319,12 +320,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       const parsed = alarmEventSchema.safeParse(json);
       if (!parsed.success) return send(res, 400, { message: `not a CloudWatch Alarm State Change event: ${firstIssue(parsed.error)}` });
       const state = parsed.data.detail.state.value;
-      if (state === 'ALARM') {
-        // What the EventBridge rule does in AWS: wrap the event and start the state machine.
-        const trigger = alarmTriggerFromEvent(parsed.data);
-        const started = await starter.start(trigger.incidentId, { trigger });
-        return send(res, 202, { incidentId: trigger.incidentId, duplicate: started.alreadyStarted });
-      }
+      // The same handler exports the EventBridge rules invoke in AWS: ingest-alarm for ALARM, record-outcome for OK.
+      if (state === 'ALARM') return send(res, 202, await ingestAlarm(parsed.data, lambdaContext('ingest-alarm')));
       if (state === 'OK') return send(res, 200, await recordOutcome(parsed.data, lambdaContext('record-outcome')));
       return send(res, 202, { ignored: `alarm state ${state} is not acted on` });
     }

@@ -17,6 +17,7 @@ export const FUNCTION_NAMES: FunctionName[] = [
   'record-outcome',
   'evaluate-gate',
   'reconcile',
+  'ingest-alarm',
 ];
 
 export interface Synthesized {
