@@ -40,7 +40,7 @@ import {
   MethodLoggingLevel,
   RestApi,
 } from 'aws-cdk-lib/aws-apigateway';
-import { Alarm, ComparisonOperator, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, type CfnAlarm, ComparisonOperator, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Match, Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
@@ -93,6 +93,10 @@ export interface GuardSettings {
 
 /** Room for the policy and runbook files in the remediate function's environment (Lambda: 4 KB in all). */
 const REMEDIATION_FILES_MAX_BYTES = 2800;
+
+/** Webhook API stage throttling (requests per second, burst). */
+export const WEBHOOK_RATE_LIMIT = 500;
+export const WEBHOOK_BURST_LIMIT = 1000;
 
 /** Lambda's synchronous request limit is 6 MB including the API Gateway event envelope around the body. */
 const MAX_WEBHOOK_BYTES_LIMIT = 5 * 1024 * 1024;
@@ -574,10 +578,12 @@ export class PipelineGuardStack extends Stack {
       cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
       deployOptions: {
         stageName: 'v1',
-        // GitHub sends a handful of deliveries per workflow run; this bounds what a flood of forged requests
-        // (rejected by the HMAC check, but still invocations) can cost.
-        throttlingRateLimit: 25,
-        throttlingBurstLimit: 50,
+        // Sized for an organization-wide install: GitHub sends several deliveries per workflow run (requested,
+        // in_progress, completed, plus check runs and jobs), and a busy org's push storm reaches hundreds a second.
+        // GitHub does not retry a 429, so the limit must sit above real traffic; it still bounds what a flood of
+        // forged requests (rejected by the HMAC check, but still invocations) can cost, and 4xx/429 alarm below.
+        throttlingRateLimit: WEBHOOK_RATE_LIMIT,
+        throttlingBurstLimit: WEBHOOK_BURST_LIMIT,
         accessLogDestination: new LogGroupLogDestination(accessLogs),
         accessLogFormat: AccessLogFormat.jsonWithStandardFields({
           caller: false,
@@ -752,6 +758,15 @@ export class PipelineGuardStack extends Stack {
       api.metricServerError(fiveMinutes),
       'The webhook API answered 5xx: GitHub deliveries are failing (GitHub shows them under Recent Deliveries for redelivery).',
     );
+    // 429s (throttled) and other 4xx (bad signatures, rejected payloads) are deliveries GitHub will not retry:
+    // a sustained rate means lost failures or a misconfigured webhook secret.
+    const webhook4xx = alarm(
+      'WebhookClientErrorsAlarm',
+      'webhook-4xx',
+      api.metricClientError(fiveMinutes),
+      'The webhook API answered 4xx (throttled 429, bad signature 401, rejected payload): GitHub does not retry these deliveries.',
+    );
+    (webhook4xx.node.defaultChild as CfnAlarm).threshold = 25;
     alarm(
       'EventsDeadLetterAlarm',
       'events-dead-letters',

@@ -13,7 +13,7 @@ import type { Incident } from '../../shared/domain/incident.js';
 import { alarmEventSchema } from '../../shared/domain/trigger.js';
 import { createIncidents, createWorkflowStarter } from '../../shared/runtime/deps.js';
 import { createDocumentClient } from '../../shared/stores/dynamo.js';
-import { firstIssue } from '../../shared/validation.js';
+import { MAX_JSON_DEPTH, firstIssue, jsonNestsDeeperThan } from '../../shared/validation.js';
 import { type Learning, createLearning } from '../../shared/knowledge/learning.js';
 import { startEmbeddedDynamo } from './embedded-dynamo.js';
 import { createLearningApi } from './learning-api.js';
@@ -291,7 +291,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const learningApi = createLearningApi({ learning, gateToken, evaluateGate: await importHandler('evaluate-gate', generation), context: lambdaContext });
 
   async function route(req: IncomingMessage, res: ServerResponse) {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    // `//x` parses as a protocol-relative URL with host "x" and `//` throws: take the path as given, never a host.
+    const url = URL.parse(`http://localhost${(req.url ?? '/').startsWith('/') ? '' : '/'}${req.url ?? '/'}`);
+    if (!url) return send(res, 400, { message: 'malformed request target' });
     const path = url.pathname.replace(/\/+$/, '') || '/';
     if (path === '/healthz' && req.method === 'GET') return send(res, 200, { ok: true });
     if (path === '/webhooks/github') {
@@ -311,9 +313,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       if (req.method !== 'POST') return send(res, 405, { message: 'use POST' });
       const body = await readBody(req, config.MAX_WEBHOOK_BYTES);
       if (body === null) return send(res, 413, { message: `body is over the ${config.MAX_WEBHOOK_BYTES}-byte limit` });
+      const text = body.toString('utf8');
+      if (jsonNestsDeeperThan(text)) return send(res, 400, { message: `body nests deeper than ${MAX_JSON_DEPTH} levels` });
       let json: unknown;
       try {
-        json = JSON.parse(body.toString('utf8'));
+        json = JSON.parse(text);
       } catch {
         return send(res, 400, { message: 'body is not valid JSON' });
       }

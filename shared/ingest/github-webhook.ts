@@ -103,7 +103,8 @@ const checkRunPayload = z.object({
       })
       .nullable()
       .optional(),
-    app: z.object({ slug: z.string().max(100), name: z.string().max(200) }).nullable().optional(),
+    // GHES and older API versions send the app without a slug (octokit's examples): the check is still a CI result.
+    app: z.object({ slug: z.string().max(100).nullable().optional(), name: z.string().max(200).nullable().optional() }).passthrough().nullable().optional(),
     check_suite: z.object({ head_branch: z.string().max(255).nullable().optional() }).nullable().optional(),
     // Empty for forks, as for workflow runs.
     pull_requests: z.array(z.object({ number: z.number().int().positive() }).passthrough()).max(100).default([]),
@@ -298,7 +299,7 @@ async function handleCheckRun(payload: unknown, deliveryId: string | null, deps:
   if (!parsed.success) return invalid('check_run', parsed.error);
   const check = parsed.data.check_run;
   if (parsed.data.action !== 'completed') return reply(202, { ignored: `check_run action ${parsed.data.action} is not acted on` });
-  if (check.app?.slug === ACTIONS_APP_SLUG) {
+  if (check.app?.slug === ACTIONS_APP_SLUG || (!check.app?.slug && check.app?.name === 'GitHub Actions')) {
     return reply(202, { ignored: 'check runs of GitHub Actions are handled through their workflow_run event' });
   }
   const trigger = await withInstallation(triggerFromCheckRun(parsed.data, deliveryId), deps);

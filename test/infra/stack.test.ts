@@ -130,15 +130,16 @@ describe('PipelineGuard stack resources', () => {
       });
     });
 
-    it('throttles the stage, logs access and errors (never bodies), and traces', () => {
+    it('throttles the stage above org-wide webhook traffic, logs access and errors (never bodies), and traces', () => {
       template.hasResourceProperties('AWS::ApiGateway::Stage', {
         StageName: 'v1',
         TracingEnabled: true,
         AccessLogSetting: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('requestId') },
         MethodSettings: [
           Match.objectLike({
-            ThrottlingRateLimit: 25,
-            ThrottlingBurstLimit: 50,
+            // GitHub does not retry a 429: an org-wide install sends hundreds of deliveries a second in a push storm.
+            ThrottlingRateLimit: 500,
+            ThrottlingBurstLimit: 1000,
             LoggingLevel: 'ERROR',
             DataTraceEnabled: false,
           }),
@@ -250,6 +251,17 @@ describe('PipelineGuard stack resources', () => {
         ComparisonOperator: 'GreaterThanOrEqualToThreshold',
         TreatMissingData: 'notBreaching',
         Dimensions: [{ Name: 'StateMachineArn', Value: { Ref: Match.stringLikeRegexp('^IncidentPipeline') } }],
+        AlarmActions: [{ Ref: Match.stringLikeRegexp('^EscalationTopic') }],
+      });
+    });
+
+    it('alarms on webhook 4xx (429 throttling included) into the escalation topic', () => {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: 'PipelineGuard-webhook-4xx',
+        Namespace: 'AWS/ApiGateway',
+        MetricName: '4XXError',
+        Statistic: 'Sum',
+        Threshold: 25,
         AlarmActions: [{ Ref: Match.stringLikeRegexp('^EscalationTopic') }],
       });
     });
