@@ -163,7 +163,9 @@ export async function notifyStep(input: unknown, deps: StepDeps): Promise<Notify
 
   const reasons: string[] = [];
   if (incident.decision?.action === 'escalate') reasons.push(incident.decision.reason);
-  if (incident.stageErrors.length > 0) reasons.push('a pipeline stage failed while handling this incident');
+  // A failed knowledge lookup is skipped with a note (the stage error is recorded and shown), never an escalation
+  // by itself: in a burst, 829 lookup timeouts became 829 pages.
+  if (incident.stageErrors.some((error) => error.stage !== 'knowledge')) reasons.push('a pipeline stage failed while handling this incident');
   if (!incident.decision && incident.stageErrors.length === 0) reasons.push('the incident could not be remediated');
   if (incident.source === 'github' && !commented) reasons.push('there is no pull request to comment on');
   if (reasons.length > 0 && incident.status !== 'resolved') {
