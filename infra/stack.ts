@@ -40,10 +40,10 @@ import {
   MethodLoggingLevel,
   RestApi,
 } from 'aws-cdk-lib/aws-apigateway';
-import { Alarm, ComparisonOperator, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, type CfnAlarm, ComparisonOperator, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import { Match, Rule } from 'aws-cdk-lib/aws-events';
-import { LambdaFunction, SfnStateMachine } from 'aws-cdk-lib/aws-events-targets';
+import { Match, Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { type IGrantable, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -51,10 +51,9 @@ import { CfnSecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
-import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
+import { type CfnStateMachine, DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { TABLES, type TableDefinition } from '../shared/stores/tables.js';
-import { AlarmTriggerInput } from './constructs/alarm-trigger-input.js';
 import { type FunctionName, GuardFunction, type GuardFunctionProps, PROJECT_ROOT } from './constructs/guard-function.js';
 import { GuardTable } from './constructs/guard-table.js';
 import { parsePolicyFile } from '../shared/remediation/policy.js';
@@ -94,6 +93,10 @@ export interface GuardSettings {
 
 /** Room for the policy and runbook files in the remediate function's environment (Lambda: 4 KB in all). */
 const REMEDIATION_FILES_MAX_BYTES = 2800;
+
+/** Webhook API stage throttling (requests per second, burst). */
+export const WEBHOOK_RATE_LIMIT = 500;
+export const WEBHOOK_BURST_LIMIT = 1000;
 
 /** Lambda's synchronous request limit is 6 MB including the API Gateway event envelope around the body. */
 const MAX_WEBHOOK_BYTES_LIMIT = 5 * 1024 * 1024;
@@ -300,12 +303,18 @@ export class PipelineGuardStack extends Stack {
       description: 'Pipeline Guard escalation topic encryption',
       enableKeyRotation: true,
     });
+    // Only this account's alarms in this region may use CloudWatch's access (confused-deputy protection).
+    const fromOwnAlarms = {
+      StringEquals: { 'aws:SourceAccount': this.account },
+      ArnLike: { 'aws:SourceArn': `arn:${this.partition}:cloudwatch:${this.region}:${this.account}:alarm:*` },
+    };
     topicKey.addToResourcePolicy(
       new PolicyStatement({
         sid: 'AllowCloudWatchAlarmsToPublish',
         principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'],
+        conditions: fromOwnAlarms,
       }),
     );
     const topic = new Topic(this, 'EscalationTopic', {
@@ -314,6 +323,17 @@ export class PipelineGuardStack extends Stack {
       enforceSSL: true,
     });
     this.topic = topic;
+    // enforceSSL creates the topic policy with only its TLS deny: without this allow, the stack's own alarms (failed
+    // executions, webhook errors, dead letters) could not publish and would page nobody.
+    topic.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'AllowOwnCloudWatchAlarmsToPublish',
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [topic.topicArn],
+        conditions: fromOwnAlarms,
+      }),
+    );
     // Topic.grantPublish would add kms:GenerateDataKey*; SNS only needs the plain data key to encrypt a message.
     const grantPublish = (grantee: IGrantable) => {
       grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ actions: ['sns:Publish'], resources: [topic.topicArn] }));
@@ -542,6 +562,8 @@ export class PipelineGuardStack extends Stack {
       .useSecret(credentialKey, credentialSecret)
       .setEnv('STATE_MACHINE_ARN', stateMachine.stateMachineArn);
     stateMachine.grantStartExecution(ingest);
+    // A redelivery of a stalled incident looks at its execution and re-drives it (shared/reconcile/redrive.ts).
+    stateMachine.grantExecution(ingest, 'states:DescribeExecution');
     // `/guard approve|reject` resumes an execution waiting on its approval task token.
     stateMachine.grantTaskResponse(ingest);
 
@@ -556,10 +578,12 @@ export class PipelineGuardStack extends Stack {
       cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
       deployOptions: {
         stageName: 'v1',
-        // GitHub sends a handful of deliveries per workflow run; this bounds what a flood of forged requests
-        // (rejected by the HMAC check, but still invocations) can cost.
-        throttlingRateLimit: 25,
-        throttlingBurstLimit: 50,
+        // Sized for an organization-wide install: GitHub sends several deliveries per workflow run (requested,
+        // in_progress, completed, plus check runs and jobs), and a busy org's push storm reaches hundreds a second.
+        // GitHub does not retry a 429, so the limit must sit above real traffic; it still bounds what a flood of
+        // forged requests (rejected by the HMAC check, but still invocations) can cost, and 4xx/429 alarm below.
+        throttlingRateLimit: WEBHOOK_RATE_LIMIT,
+        throttlingBurstLimit: WEBHOOK_BURST_LIMIT,
         accessLogDestination: new LogGroupLogDestination(accessLogs),
         accessLogFormat: AccessLogFormat.jsonWithStandardFields({
           caller: false,
@@ -660,12 +684,52 @@ export class PipelineGuardStack extends Stack {
       });
     // A delivery that fails this long is stale as an incident; after that it waits in the DLQ, which alarms.
     const delivery = { deadLetterQueue: eventsDlq, retryAttempts: 20, maxEventAge: Duration.hours(2) };
+    // Alarms enter through code, as locally: a Step Functions target cannot name executions, so a redelivered
+    // ALARM would start a second pipeline. ingest-alarm names the execution after the alarm ARN and state change time.
+    const ingestAlarm = fn('IngestAlarm', {
+      name: 'ingest-alarm',
+      description: 'Records an alarm entering ALARM and starts one pipeline execution named after the state change',
+      timeout: Duration.seconds(30),
+      deadLetterQueue: eventsDlq,
+      environment: { RECONCILE_MAX_ATTEMPTS: '3' },
+    })
+      .useTable(incidents, 'readWrite')
+      .setEnv('STATE_MACHINE_ARN', stateMachine.stateMachineArn);
+    stateMachine.grantStartExecution(ingestAlarm);
+    stateMachine.grantExecution(ingestAlarm, 'states:DescribeExecution');
     alarmStateRule('AlarmRaisedRule', 'ALARM', 'Pipeline Guard: a CloudWatch alarm went to ALARM; start the incident pipeline').addTarget(
-      new SfnStateMachine(stateMachine, { input: new AlarmTriggerInput(), ...delivery }),
+      new LambdaFunction(ingestAlarm.function, delivery),
     );
     alarmStateRule('AlarmRecoveredRule', 'OK', 'Pipeline Guard: a CloudWatch alarm returned to OK; record the recovery').addTarget(
       new LambdaFunction(recordOutcome.function, delivery),
     );
+
+    // ---- Reconciler: re-drives unfinished incidents whose execution is not running (a throttled StartExecution,
+    // an ingest that timed out after the durable write, a failed execution). GitHub never redelivers on its own.
+    const reconciler = fn('Reconcile', {
+      name: 'reconcile',
+      description: 'Re-drives incidents left unfinished whose pipeline execution is not running (bounded per run)',
+      timeout: Duration.seconds(60),
+      environment: { RECONCILE_AFTER_MINUTES: '10', RECONCILE_MAX_PER_RUN: '25', RECONCILE_MAX_ATTEMPTS: '3', RECONCILE_LOOKBACK_HOURS: '48' },
+    })
+      .useTable(incidents, 'readWrite')
+      .setEnv('STATE_MACHINE_ARN', stateMachine.stateMachineArn);
+    stateMachine.grantStartExecution(reconciler);
+    stateMachine.grantExecution(reconciler, 'states:DescribeExecution');
+    // grantExecution scopes DescribeExecution to this state machine's executions (`execution:<name>:*`); the name
+    // is only known at deploy time, so cdk-nag sees a wildcard.
+    const smLogicalId = this.resolve(this.getLogicalId(stateMachine.node.defaultChild as CfnStateMachine)) as string;
+    const executionsWildcard = `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${smLogicalId}"}]}]}:*]`;
+    for (const grantee of [ingest, reconciler, ingestAlarm]) {
+      Validations.of(grantee).acknowledge({
+        id: executionsWildcard,
+        reason: 'DescribeExecution on the executions of this one state machine; execution names are per incident and attempt, so they cannot be listed ahead.',
+      });
+    }
+    new Rule(this, 'ReconcileSchedule', {
+      description: 'Pipeline Guard: re-drive unfinished incidents every 5 minutes',
+      schedule: Schedule.rate(Duration.minutes(5)),
+    }).addTarget(new LambdaFunction(reconciler.function, { retryAttempts: 2, maxEventAge: Duration.minutes(10) }));
 
     // ---- Operational alarms → the escalation topic.
     const alarm = (id: string, name: string, metric: IMetric, description: string) => {
@@ -694,6 +758,15 @@ export class PipelineGuardStack extends Stack {
       api.metricServerError(fiveMinutes),
       'The webhook API answered 5xx: GitHub deliveries are failing (GitHub shows them under Recent Deliveries for redelivery).',
     );
+    // 429s (throttled) and other 4xx (bad signatures, rejected payloads) are deliveries GitHub will not retry:
+    // a sustained rate means lost failures or a misconfigured webhook secret.
+    const webhook4xx = alarm(
+      'WebhookClientErrorsAlarm',
+      'webhook-4xx',
+      api.metricClientError(fiveMinutes),
+      'The webhook API answered 4xx (throttled 429, bad signature 401, rejected payload): GitHub does not retry these deliveries.',
+    );
+    (webhook4xx.node.defaultChild as CfnAlarm).threshold = 25;
     alarm(
       'EventsDeadLetterAlarm',
       'events-dead-letters',
@@ -728,6 +801,8 @@ export class PipelineGuardStack extends Stack {
       notify,
       'record-outcome': recordOutcome,
       'evaluate-gate': evaluateGate,
+      reconcile: reconciler,
+      'ingest-alarm': ingestAlarm,
     };
   }
 }

@@ -36,6 +36,16 @@ const configSchema = z.object({
   AWS_REGION: z.string().min(1).default('us-east-1'),
 
   STATE_MACHINE_ARN: z.string().min(1).optional(),
+  /** Reconciler: incidents neither notified nor resolved and untouched this long, whose execution is not running, are re-driven. */
+  RECONCILE_AFTER_MINUTES: z.coerce.number().int().min(1).max(1440).default(10),
+  /** Reconciler: re-drives per run (the rest wait for the next run). */
+  RECONCILE_MAX_PER_RUN: z.coerce.number().int().min(1).max(1000).default(25),
+  /** Reconciler: re-drives per incident; after that the failed-executions alarm is the last word. */
+  RECONCILE_MAX_ATTEMPTS: z.coerce.number().int().min(0).max(20).default(3),
+  /** Reconciler: how far back it looks for unfinished incidents. */
+  RECONCILE_LOOKBACK_HOURS: z.coerce.number().int().min(1).max(24 * 14).default(48),
+  /** Local runtime only: seconds between reconciler runs (AWS: the EventBridge schedule, every 5 minutes). */
+  RECONCILE_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
   /** Local runtime only: the embedded Step Functions endpoint that runs the same ASL in-process. */
   SFN_ENDPOINT: z.url().optional(),
   ESCALATION_TOPIC_ARN: z.string().min(1).optional(),

@@ -77,6 +77,32 @@ export const RETRYABLE_ERROR_NAMES = [
   'AnalyzerUnavailableError',
 ] as const;
 
+/** AWS SDK v3 error names that mean "try again later" whatever the service (throttling, capacity, 5xx). */
+const TRANSIENT_AWS_ERRORS = new Set([
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'Throttling',
+  'RequestLimitExceeded',
+  'TooManyRequestsException',
+  'InternalServerError',
+  'InternalServerErrorException',
+  'ServiceUnavailable',
+  'ServiceUnavailableException',
+  'TransactionConflictException',
+  'TimeoutError',
+]);
+
+/**
+ * True for an AWS SDK error worth retrying (the SDK marks them `$retryable` or `$fault: 'server'`). Steps let them
+ * escape as {@link RetryableError} so the state machine retries them instead of catching them into a degraded
+ * incident (a DynamoDB throttle used to end the pipeline early).
+ */
+export function isTransientAwsError(error: unknown): boolean {
+  if (!(error instanceof Error) || error instanceof RetryableError) return false;
+  const sdk = error as Error & { $retryable?: unknown; $fault?: unknown };
+  return Boolean(sdk.$retryable) || sdk.$fault === 'server' || TRANSIENT_AWS_ERRORS.has(error.name);
+}
+
 export function errorMessage(error: unknown): string {
   if (error instanceof Error) return `${error.name}: ${error.message}`;
   return String(error);

@@ -175,12 +175,21 @@ export interface TaskTokenControl {
   fail(taskToken: string, error: string, cause: string): Promise<void>;
 }
 
+export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED' | 'PENDING_REDRIVE';
+
 export interface WorkflowStarter {
   /**
    * Starts one workflow execution. `name` is deterministic for a failure, so a second start with the same
    * name starts nothing and reports `alreadyStarted`.
    */
   start(name: string, input: unknown): Promise<{ executionId: string; alreadyStarted: boolean }>;
+  /** The execution of this name (DescribeExecution): its status and input; null when it never started. */
+  describe(name: string): Promise<{ status: ExecutionStatus; input: unknown } | null>;
+}
+
+/** Counters for operations (CloudWatch metrics in AWS through the embedded metric format, a log line locally). */
+export interface Metrics {
+  count(name: string, value: number, dimensions?: Record<string, string>): void;
 }
 
 /** What an analyzer sees. Every text field is already redacted. */

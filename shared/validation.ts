@@ -22,3 +22,31 @@ export function parseJsonDocument<S extends z.ZodType>(schema: S, text: string, 
   if (!result.success) throw new ValidationError(`${label}: ${firstIssue(result.error)}`);
   return result.data;
 }
+
+/** Deepest nesting an event body may have; real CloudWatch and GitHub events stay under 15. */
+export const MAX_JSON_DEPTH = 64;
+
+/**
+ * Whether JSON text nests deeper than `max` arrays/objects, counted on the raw text before parsing: a deeply
+ * nested body (thousands of `[`) parses, then overflows the stack in whatever walks it (a validator, a logger,
+ * JSON.stringify) and turned into a 500. Brackets inside strings do not count.
+ */
+export function jsonNestsDeeperThan(text: string, max = MAX_JSON_DEPTH): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i += 1;
+      else if (c === 34) inString = false;
+    } else if (c === 34) {
+      inString = true;
+    } else if (c === 91 || c === 123) {
+      depth += 1;
+      if (depth > max) return true;
+    } else if (c === 93 || c === 125) {
+      depth -= 1;
+    }
+  }
+  return false;
+}

@@ -27,6 +27,8 @@ const deps = {
   // `/guard approve|reject` resumes the execution waiting for approval.
   tasks: createTaskControl(config),
   approvals: createApprovals(config),
+  // A redelivery of a stalled incident re-drives it, within the reconciler's bound.
+  maxRedrives: config.RECONCILE_MAX_ATTEMPTS,
 };
 
 async function ingest(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {

@@ -23,7 +23,9 @@ export type FunctionName =
   | 'remediate'
   | 'notify'
   | 'record-outcome'
-  | 'evaluate-gate';
+  | 'evaluate-gate'
+  | 'reconcile'
+  | 'ingest-alarm';
 
 /**
  * Environment keys a function may be given: exactly the ones `loadConfig` reads (shared/config.ts), so a renamed

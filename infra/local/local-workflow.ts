@@ -9,16 +9,21 @@ export type LocalTask = (input: unknown) => Promise<unknown>;
 export interface ExecutionRecord {
   name: string;
   executionArn: string;
-  status: 'RUNNING' | 'SUCCEEDED' | 'FAILED';
+  status: 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED';
   startedAt: string;
   stoppedAt: string | null;
   error: string | null;
+  /** The execution input as JSON: a resumed execution starts again from it. */
+  input: string;
 }
 
 export interface ExecutionRegistry {
   /** Records a new execution name; false when the name was used before (Step Functions' ExecutionAlreadyExists). */
   claim(record: ExecutionRecord): Promise<boolean>;
-  finish(name: string, status: 'SUCCEEDED' | 'FAILED', error: string | null): Promise<void>;
+  finish(name: string, status: 'SUCCEEDED' | 'FAILED' | 'ABORTED', error: string | null): Promise<void>;
+  get(name: string): Promise<ExecutionRecord | null>;
+  /** Executions recorded as running: after a crash, the ones that were cut off. */
+  running(): Promise<ExecutionRecord[]>;
 }
 
 /** Fills `${Name}` placeholders exactly as CDK's definitionSubstitutions does; an unknown one is an error. */
@@ -52,6 +57,7 @@ export async function startLocalWorkflow(options: {
   const definition = JSON.parse(substitute(readFileSync(options.aslPath, 'utf8'), options.substitutions));
   const machine = new StateMachine(definition, { validationOptions: { checkArn: false } });
   const running = new Set<Promise<unknown>>();
+  let stopping = false;
   const aborts = new Map<string, () => void>();
   /** Executions parked on a task token: they wait for a human, so `idle()` does not wait for them. */
   const parked = new Set<string>();
@@ -100,7 +106,11 @@ export async function startLocalWorkflow(options: {
     const done = execution.result
       .then(() => options.registry.finish(name, 'SUCCEEDED', null))
       .catch(async (error: unknown) => {
-        const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        // Stopped with the runtime (a parked approval at shutdown): it stays RUNNING on record, so the next start resumes it.
+        if (stopping && error instanceof Error && error.name === 'ExecutionAbortedError') return;
+        // The interpreter wraps a Fail state's error: report the state's Error name, as Step Functions does.
+        const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+        const message = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
         options.onEvent?.(`execution ${name} failed: ${message}`);
         await options.registry.finish(name, 'FAILED', message);
       })
@@ -138,16 +148,34 @@ export async function startLocalWorkflow(options: {
     }
     const name = body.name ?? crypto.randomUUID();
     const executionArn = `${options.stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
-    const claimed = await options.registry.claim({ name, executionArn, status: 'RUNNING', startedAt: new Date().toISOString(), stoppedAt: null, error: null });
-    if (!claimed) return { status: 400, body: { __type: 'ExecutionAlreadyExists', message: `Execution Already Exists: '${executionArn}'` } };
     let input: unknown;
     try {
       input = JSON.parse(body.input ?? '{}');
     } catch {
       return { status: 400, body: { __type: 'InvalidExecutionInput', message: 'input is not JSON' } };
     }
+    // Recorded (with its input) before it runs and before the caller hears 200: a crash after this point is
+    // resumed at the next start, so an accepted delivery is never lost.
+    const claimed = await options.registry.claim({
+      name, executionArn, status: 'RUNNING', startedAt: new Date().toISOString(), stoppedAt: null, error: null, input: body.input ?? '{}',
+    });
+    if (!claimed) return { status: 400, body: { __type: 'ExecutionAlreadyExists', message: `Execution Already Exists: '${executionArn}'` } };
     run(name, executionArn, input);
     return { status: 200, body: { executionArn, startDate: Date.now() / 1000 } };
+  }
+
+  async function describeExecution(body: { executionArn?: string }) {
+    const name = String(body.executionArn ?? '').split(':').at(-1) ?? '';
+    const record = name ? await options.registry.get(name) : null;
+    if (!record || record.executionArn !== body.executionArn) {
+      return { status: 400, body: { __type: 'ExecutionDoesNotExist', message: `Execution Does Not Exist: '${body.executionArn}'` } };
+    }
+    // A record that says RUNNING but has no run in this process was cut off by a crash and not resumed (yet).
+    const status = record.status === 'RUNNING' && !aborts.has(name) ? 'ABORTED' : record.status;
+    return {
+      status: 200,
+      body: { executionArn: record.executionArn, stateMachineArn: options.stateMachineArn, name, status, startDate: Date.parse(record.startedAt) / 1000, input: record.input },
+    };
   }
 
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
@@ -160,6 +188,7 @@ export async function startLocalWorkflow(options: {
         try {
           const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
           if (target === 'AWSStepFunctions.StartExecution') result = await startExecution(body);
+          else if (target === 'AWSStepFunctions.DescribeExecution') result = await describeExecution(body);
           else if (target === 'AWSStepFunctions.SendTaskSuccess' || target === 'AWSStepFunctions.SendTaskFailure') result = settleTask(target, body);
           else result = { status: 400, body: { __type: 'UnknownOperationException', message: `${target} is not supported locally` } };
         } catch (error) {
@@ -182,12 +211,35 @@ export async function startLocalWorkflow(options: {
     async idle() {
       while (running.size > parked.size) await new Promise((resolve) => setTimeout(resolve, 5));
     },
+    /**
+     * Restarts every execution recorded as running: after a crash (kill -9) they were cut off mid-way. Each starts
+     * again from the first state with its recorded input; every stage is idempotent (conditional writes, the
+     * comment slot, the re-run ledger), so running a stage a second time changes nothing it already did.
+     */
+    async resumeRunning(): Promise<string[]> {
+      const records = await options.registry.running();
+      const resumed: string[] = [];
+      for (const record of records) {
+        if (aborts.has(record.name)) continue;
+        let input: unknown;
+        try {
+          input = JSON.parse(record.input);
+        } catch {
+          await options.registry.finish(record.name, 'FAILED', 'recorded input is not JSON; cannot resume');
+          continue;
+        }
+        run(record.name, record.executionArn, input);
+        resumed.push(record.name);
+      }
+      return resumed;
+    },
     /** Executions currently waiting on a task token. */
     waiting(): number {
       return parked.size;
     },
     async close() {
       await this.idle();
+      stopping = true;
       // Executions still waiting for a human stop with the runtime (they would not survive a restart either);
       // the incident keeps its pending approval on record.
       for (const name of parked) aborts.get(name)?.();

@@ -4,14 +4,16 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ConditionalCheckFailedException, DynamoDBClient, UpdateItemCommand, type UpdateItemCommandInput } from '@aws-sdk/client-dynamodb';
-import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { createLogMetrics } from '../../shared/adapters/metrics.js';
 import { createOutbox } from '../../shared/adapters/outbox.js';
+import { type ReconcileResult, reconcile } from '../../shared/reconcile/redrive.js';
 import { loadConfig } from '../../shared/config.js';
 import type { Incident } from '../../shared/domain/incident.js';
-import { alarmEventSchema, alarmTriggerFromEvent } from '../../shared/domain/trigger.js';
+import { alarmEventSchema } from '../../shared/domain/trigger.js';
 import { createIncidents, createWorkflowStarter } from '../../shared/runtime/deps.js';
 import { createDocumentClient } from '../../shared/stores/dynamo.js';
-import { firstIssue } from '../../shared/validation.js';
+import { MAX_JSON_DEPTH, firstIssue, jsonNestsDeeperThan } from '../../shared/validation.js';
 import { type Learning, createLearning } from '../../shared/knowledge/learning.js';
 import { startEmbeddedDynamo } from './embedded-dynamo.js';
 import { createLearningApi } from './learning-api.js';
@@ -56,6 +58,10 @@ export interface LocalRuntime {
   gateToken: string;
   /** Knowledge base, experiments and baselines over the embedded tables. */
   learning: Learning;
+  /** Executions recorded as running at start (cut off by a crash) that were restarted from their first state. */
+  resumed: string[];
+  /** One reconciler run now (the runtime also runs it every RECONCILE_INTERVAL_SECONDS). */
+  reconcile(): Promise<ReconcileResult>;
   /** Resolves when every started workflow execution has finished. */
   idle(): Promise<void>;
   close(): Promise<void>;
@@ -166,6 +172,28 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         throw error;
       }
     },
+    async get(name) {
+      const response = await documents.send(new GetCommand({ TableName: tableNames.incidents, Key: { pk: `EXECUTION#${name}`, sk: 'EXECUTION' }, ConsistentRead: true }));
+      return (response.Item as ExecutionRecord | undefined) ?? null;
+    },
+    async running() {
+      const records: ExecutionRecord[] = [];
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await documents.send(
+          new ScanCommand({
+            TableName: tableNames.incidents,
+            FilterExpression: 'begins_with(pk, :prefix) AND #status = :running',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':prefix': 'EXECUTION#', ':running': 'RUNNING' },
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        records.push(...((page.Items ?? []) as ExecutionRecord[]));
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+      return records;
+    },
     async finish(name, status, error) {
       await documents.send(new UpdateCommand({
         TableName: tableNames.incidents,
@@ -196,10 +224,19 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     });
     return { MessageId: entry.id };
   };
-  tasks.RecordFallback = async (input) => {
-    await rawDynamo.send(new UpdateItemCommand(input as UpdateItemCommandInput));
+  // Step Functions names a service integration's errors `<Service>.<error>` (DynamoDB.ConditionalCheckFailedException);
+  // the ASL's Retry/Catch match those names, so the local stand-in reports them the same way.
+  const dynamoUpdate: LocalTask = async (input) => {
+    try {
+      await rawDynamo.send(new UpdateItemCommand(input as UpdateItemCommandInput));
+    } catch (error) {
+      if (error instanceof Error) throw Object.assign(new Error(error.message, { cause: error }), { name: `DynamoDB.${error.name}` });
+      throw error;
+    }
     return {};
   };
+  tasks.RecordFallback = dynamoUpdate;
+  tasks.RecordNotifyFailed = dynamoUpdate;
 
   // AwaitApproval is `lambda:invoke.waitForTaskToken` on notify: the function gets the `Payload`, the state then waits.
   const notify = await importHandler('notify', generation);
@@ -225,8 +262,25 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   env.SFN_ENDPOINT = workflow.endpoint;
   process.env.SFN_ENDPOINT = workflow.endpoint;
   const starter = createWorkflowStarter(loadConfig(env));
+  // Executions cut off by a crash restart from their first state (stages are idempotent; see local-workflow.ts).
+  const resumed = await workflow.resumeRunning();
+  if (resumed.length > 0) log(`resumed ${resumed.length} execution(s) that were running when the runtime stopped`);
+  // The same reconciler the scheduled Lambda runs in AWS, on a timer.
+  const reconcileDeps = { incidents, workflow: starter, clock: () => new Date(), logger: { info() {}, warn: log, error: log }, metrics: createLogMetrics(log) };
+  const reconcileOptions = {
+    afterMinutes: config.RECONCILE_AFTER_MINUTES,
+    maxPerRun: config.RECONCILE_MAX_PER_RUN,
+    maxAttempts: config.RECONCILE_MAX_ATTEMPTS,
+    lookbackHours: config.RECONCILE_LOOKBACK_HOURS,
+  };
+  const runReconciler = () => reconcile(reconcileDeps, reconcileOptions);
+  const reconcileTimer = setInterval(() => {
+    runReconciler().catch((error: unknown) => log(`reconciler run failed: ${error instanceof Error ? error.message : String(error)}`));
+  }, config.RECONCILE_INTERVAL_SECONDS * 1000);
+  reconcileTimer.unref();
   const ingest = await importHandler('ingest-github', generation);
   const recordOutcome = await importHandler('record-outcome', generation);
+  const ingestAlarm = await importHandler('ingest-alarm', generation);
   const gateToken = source.GATE_TOKEN ?? randomBytes(24).toString('base64url');
   const learning = createLearning({
     client: documents,
@@ -237,7 +291,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const learningApi = createLearningApi({ learning, gateToken, evaluateGate: await importHandler('evaluate-gate', generation), context: lambdaContext });
 
   async function route(req: IncomingMessage, res: ServerResponse) {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    // `//x` parses as a protocol-relative URL with host "x" and `//` throws: take the path as given, never a host.
+    const url = URL.parse(`http://localhost${(req.url ?? '/').startsWith('/') ? '' : '/'}${req.url ?? '/'}`);
+    if (!url) return send(res, 400, { message: 'malformed request target' });
     const path = url.pathname.replace(/\/+$/, '') || '/';
     if (path === '/healthz' && req.method === 'GET') return send(res, 200, { ok: true });
     if (path === '/webhooks/github') {
@@ -257,21 +313,19 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       if (req.method !== 'POST') return send(res, 405, { message: 'use POST' });
       const body = await readBody(req, config.MAX_WEBHOOK_BYTES);
       if (body === null) return send(res, 413, { message: `body is over the ${config.MAX_WEBHOOK_BYTES}-byte limit` });
+      const text = body.toString('utf8');
+      if (jsonNestsDeeperThan(text)) return send(res, 400, { message: `body nests deeper than ${MAX_JSON_DEPTH} levels` });
       let json: unknown;
       try {
-        json = JSON.parse(body.toString('utf8'));
+        json = JSON.parse(text);
       } catch {
         return send(res, 400, { message: 'body is not valid JSON' });
       }
       const parsed = alarmEventSchema.safeParse(json);
       if (!parsed.success) return send(res, 400, { message: `not a CloudWatch Alarm State Change event: ${firstIssue(parsed.error)}` });
       const state = parsed.data.detail.state.value;
-      if (state === 'ALARM') {
-        // What the EventBridge rule does in AWS: wrap the event and start the state machine.
-        const trigger = alarmTriggerFromEvent(parsed.data);
-        const started = await starter.start(trigger.incidentId, { trigger });
-        return send(res, 202, { incidentId: trigger.incidentId, duplicate: started.alreadyStarted });
-      }
+      // The same handler exports the EventBridge rules invoke in AWS: ingest-alarm for ALARM, record-outcome for OK.
+      if (state === 'ALARM') return send(res, 202, await ingestAlarm(parsed.data, lambdaContext('ingest-alarm')));
       if (state === 'OK') return send(res, 200, await recordOutcome(parsed.data, lambdaContext('record-outcome')));
       return send(res, 202, { ignored: `alarm state ${state} is not acted on` });
     }
@@ -311,8 +365,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     incidents,
     gateToken,
     learning,
+    resumed,
+    reconcile: runReconciler,
     idle: () => workflow.idle(),
     async close() {
+      clearInterval(reconcileTimer);
       await new Promise<void>((ok) => server.close(() => ok()));
       await workflow.close();
       rawDynamo.destroy();

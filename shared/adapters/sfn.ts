@@ -1,5 +1,13 @@
-import { ExecutionAlreadyExists, type SFNClient, SendTaskFailureCommand, SendTaskSuccessCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import type { TaskTokenControl, WorkflowStarter } from '../ports.js';
+import {
+  DescribeExecutionCommand,
+  ExecutionAlreadyExists,
+  ExecutionDoesNotExist,
+  type SFNClient,
+  SendTaskFailureCommand,
+  SendTaskSuccessCommand,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
+import type { ExecutionStatus, TaskTokenControl, WorkflowStarter } from '../ports.js';
 
 /**
  * Starts Step Functions executions by name. For a Standard workflow a second start with the same name is
@@ -7,7 +15,23 @@ import type { TaskTokenControl, WorkflowStarter } from '../ports.js';
  * nothing new runs.
  */
 export function createSfnStarter(client: SFNClient, stateMachineArn: string): WorkflowStarter {
+  const executionArn = (name: string) => `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
   return {
+    async describe(name) {
+      try {
+        const response = await client.send(new DescribeExecutionCommand({ executionArn: executionArn(name) }));
+        let input: unknown = null;
+        try {
+          input = JSON.parse(response.input ?? 'null');
+        } catch {
+          // Input is always JSON we wrote; an unreadable one is treated as absent (the incident keeps the trigger).
+        }
+        return { status: (response.status ?? 'RUNNING') as ExecutionStatus, input };
+      } catch (error) {
+        if (error instanceof ExecutionDoesNotExist) return null;
+        throw error;
+      }
+    },
     async start(name, input) {
       try {
         const response = await client.send(
@@ -16,7 +40,7 @@ export function createSfnStarter(client: SFNClient, stateMachineArn: string): Wo
         return { executionId: response.executionArn ?? name, alreadyStarted: false };
       } catch (error) {
         if (error instanceof ExecutionAlreadyExists) {
-          return { executionId: `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`, alreadyStarted: true };
+          return { executionId: executionArn(name), alreadyStarted: true };
         }
         throw error;
       }

@@ -5,6 +5,27 @@ export type IncidentSource = 'github' | 'cloudwatch';
 /** Lifecycle: received → classified → analyzed → remediated → notified; resolved after a recovery. */
 export type IncidentStatus = 'received' | 'classified' | 'analyzed' | 'awaiting_approval' | 'remediated' | 'notified' | 'resolved';
 
+/**
+ * The states an incident may leave for each status: status only moves forward. A stage that finishes late (a
+ * retry, a re-driven or resumed execution, a slow log download) never moves an incident back, and nothing leaves
+ * `resolved`. The incident store conditions every status update on this table, so the rule holds under races
+ * that a read-then-write in the step could not see.
+ */
+export const STATUS_MAY_LEAVE: Readonly<Record<IncidentStatus, readonly IncidentStatus[]>> = {
+  received: ['received'],
+  classified: ['received', 'classified'],
+  analyzed: ['received', 'classified', 'analyzed'],
+  awaiting_approval: ['received', 'classified', 'analyzed', 'awaiting_approval'],
+  remediated: ['received', 'classified', 'analyzed', 'awaiting_approval', 'remediated'],
+  notified: ['received', 'classified', 'analyzed', 'awaiting_approval', 'remediated', 'notified'],
+  resolved: ['received', 'classified', 'analyzed', 'awaiting_approval', 'remediated', 'notified'],
+};
+
+/** Whether an incident in `from` may be set to `to` (see {@link STATUS_MAY_LEAVE}). */
+export function mayMoveTo(from: IncidentStatus | undefined, to: IncidentStatus): boolean {
+  return from === undefined || STATUS_MAY_LEAVE[to].includes(from);
+}
+
 /** The remediation allow-list. Nothing outside it is ever executed, whatever an analyzer proposes. */
 export const REMEDIATION_ACTIONS = [
   'comment_only',
@@ -257,6 +278,16 @@ export interface Incident {
   /** Append-only remediation audit trail. */
   audit?: AuditEntry[];
   notifications: NotificationRecord[];
+  /** Set by the state machine when Notify failed and the SNS fallback reached the operator instead. */
+  notifiedByFallback?: boolean;
+  /**
+   * Set by the state machine when every notification path failed (Notify and the SNS fallback): nobody was told.
+   * The execution fails (the failed-executions alarm fires) and the reconciler re-drives the incident.
+   */
+  notifyFailed?: boolean;
+  notifyFailedAt?: string;
+  /** Re-drives by the reconciler: execution `<id>` is attempt 0, `<id>-a<n>` attempt n (see shared/reconcile). */
+  executionAttempt?: number;
   stageErrors: StageError[];
   history: HistoryEntry[];
   createdAt: string;

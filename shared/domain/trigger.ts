@@ -80,9 +80,9 @@ export const githubCheckTriggerSchema = z.object({
 export type GithubCheckTrigger = z.infer<typeof githubCheckTriggerSchema>;
 
 /**
- * A CloudWatch alarm state change as EventBridge delivers it. The EventBridge rule wraps the event as
- * `{ trigger: { source: 'cloudwatch', incidentId: 'cw-<event id>', event } }` (see infra/), and the local
- * runtime builds the same shape with {@link alarmTriggerFromEvent}.
+ * A CloudWatch alarm state change as EventBridge delivers it. The alarm ingest code wraps the event as
+ * `{ trigger: { source: 'cloudwatch', incidentId: 'cw-<hash of alarm ARN and state change time>', event } }`, built by
+ * {@link alarmTriggerFromEvent} in the alarm ingest code (the ingest-alarm Lambda, and the local runtime).
  */
 export const alarmEventSchema = z.object({
   id: z.string().min(1).max(100),
@@ -137,14 +137,23 @@ export function githubCheckIncidentId(repositoryId: number, checkRunId: number):
   return `ghc-${repositoryId}-${checkRunId}`;
 }
 
-/** Incident id for an alarm state change: the EventBridge event id, which a redelivery keeps. */
-export function alarmIncidentId(eventId: string): string {
-  return `cw-${eventId.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 77)}`;
+/** The alarm's ARN from the event (EventBridge puts it in `resources`), or built from account, region and name. */
+export function alarmArnOf(event: AlarmEvent): string {
+  return event.resources[0] ?? `arn:aws:cloudwatch:${event.region}:${event.account}:alarm:${event.detail.alarmName}`;
 }
 
-/** Mirrors the EventBridge rule's input transformer for the local runtime. */
+/**
+ * Incident id (and execution name) for an alarm state change: a hash of the alarm ARN and the time of the state
+ * change. The same transition delivered twice (an EventBridge retry, a replay) maps to the same execution in AWS
+ * as locally; the next transition of the same alarm is a new incident.
+ */
+export function alarmIncidentId(alarmArn: string, stateChangedAt: string): string {
+  return `cw-${createHash('sha256').update(`${alarmArn}\n${stateChangedAt}`).digest('hex').slice(0, 40)}`;
+}
+
+/** The pipeline trigger of an alarm event, built by the alarm ingest code in AWS and locally. */
 export function alarmTriggerFromEvent(event: AlarmEvent): AlarmTrigger {
-  return { source: 'cloudwatch', incidentId: alarmIncidentId(event.id), event };
+  return { source: 'cloudwatch', incidentId: alarmIncidentId(alarmArnOf(event), event.detail.state.timestamp), event };
 }
 
 /** Scope key used to find the open incidents a recovery resolves. */

@@ -18,6 +18,7 @@ import {
 import type { Learning } from '../knowledge/learning.js';
 import type { GuardStore } from '../remediation/guard-store.js';
 import type { StepLogger } from '../steps/deps.js';
+import { redriveIncident } from '../reconcile/redrive.js';
 import { recordWorkflowRecovery } from '../steps/record-outcome.js';
 import type { IncidentStore } from '../stores/incident-store.js';
 import { firstIssue } from '../validation.js';
@@ -36,6 +37,8 @@ export interface IngestDeps extends VerifyDeps {
   learning?: Learning;
   /** A recovery after an automatic action counts as its success for the circuit breaker. */
   guards?: GuardStore;
+  /** Re-drives per incident (RECONCILE_MAX_ATTEMPTS) when a redelivery finds it stalled. */
+  maxRedrives?: number;
 }
 
 const FAILED_CONCLUSIONS = new Set(['failure', 'timed_out', 'startup_failure']);
@@ -100,7 +103,8 @@ const checkRunPayload = z.object({
       })
       .nullable()
       .optional(),
-    app: z.object({ slug: z.string().max(100), name: z.string().max(200) }).nullable().optional(),
+    // GHES and older API versions send the app without a slug (octokit's examples): the check is still a CI result.
+    app: z.object({ slug: z.string().max(100).nullable().optional(), name: z.string().max(200).nullable().optional() }).passthrough().nullable().optional(),
     check_suite: z.object({ head_branch: z.string().max(255).nullable().optional() }).nullable().optional(),
     // Empty for forks, as for workflow runs.
     pull_requests: z.array(z.object({ number: z.number().int().positive() }).passthrough()).max(100).default([]),
@@ -265,11 +269,25 @@ export async function handleGithubWebhook(request: WebhookRequest, deps: IngestD
   // The durable write comes first so the incident exists even if starting the workflow fails and GitHub redelivers.
   // A failed re-run attempt (ours or a person's) is a new incident too: it is recorded and notified, and the
   // remediation policy, not ingest, refuses to re-run it again (see shared/remediation/planner.ts).
-  const created = await deps.incidents.create(newIncident(githubIncidentFields(trigger), deps.clock()), githubIncidentScope(trigger));
+  const created = await deps.incidents.create(newIncident(githubIncidentFields(trigger), deps.clock()), githubIncidentScope(trigger), trigger);
   const execution = await deps.workflow.start(trigger.incidentId, { trigger });
   const duplicate = !created || execution.alreadyStarted;
   deps.logger.info('workflow_run failure accepted', { incidentId: trigger.incidentId, duplicate, attempt: run.run_attempt });
-  return reply(202, { incidentId: trigger.incidentId, duplicate });
+  return acceptDelivery(trigger.incidentId, duplicate, deps);
+}
+
+/**
+ * The answer to an accepted failure. A redelivery of one whose incident is unfinished and whose execution is no
+ * longer running (it failed, or was lost in a crash) re-drives it instead of only answering "duplicate".
+ */
+async function acceptDelivery(incidentId: string, duplicate: boolean, deps: IngestDeps): Promise<WebhookResponse> {
+  if (!duplicate) return reply(202, { incidentId, duplicate });
+  const incident = await deps.incidents.get(incidentId);
+  if (!incident) return reply(202, { incidentId, duplicate });
+  const outcome = await redriveIncident(incident, deps, { maxAttempts: deps.maxRedrives ?? 3 });
+  if (outcome.action !== 'started') return reply(202, { incidentId, duplicate });
+  deps.logger.info('redelivery re-drove a stalled incident', { incidentId, execution: outcome.execution });
+  return reply(202, { incidentId, duplicate, redriven: outcome.execution });
 }
 
 /**
@@ -281,7 +299,7 @@ async function handleCheckRun(payload: unknown, deliveryId: string | null, deps:
   if (!parsed.success) return invalid('check_run', parsed.error);
   const check = parsed.data.check_run;
   if (parsed.data.action !== 'completed') return reply(202, { ignored: `check_run action ${parsed.data.action} is not acted on` });
-  if (check.app?.slug === ACTIONS_APP_SLUG) {
+  if (check.app?.slug === ACTIONS_APP_SLUG || (!check.app?.slug && check.app?.name === 'GitHub Actions')) {
     return reply(202, { ignored: 'check runs of GitHub Actions are handled through their workflow_run event' });
   }
   const trigger = await withInstallation(triggerFromCheckRun(parsed.data, deliveryId), deps);
@@ -305,9 +323,10 @@ async function handleCheckRun(payload: unknown, deliveryId: string | null, deps:
   const created = await deps.incidents.create(
     newIncident(githubCheckIncidentFields(trigger), deps.clock()),
     githubCheckIncidentScope(trigger),
+    trigger,
   );
   const execution = await deps.workflow.start(trigger.incidentId, { trigger });
   const duplicate = !created || execution.alreadyStarted;
   deps.logger.info('check_run failure accepted', { incidentId: trigger.incidentId, duplicate, app: trigger.checkRun.app.slug });
-  return reply(202, { incidentId: trigger.incidentId, duplicate });
+  return acceptDelivery(trigger.incidentId, duplicate, deps);
 }

@@ -1,3 +1,4 @@
+import { MAX_JSON_DEPTH, jsonNestsDeeperThan } from '../validation.js';
 import type { Webhooks } from '@octokit/webhooks';
 
 /** A transport-neutral webhook request: what API Gateway and the local server both provide. */
@@ -47,6 +48,7 @@ export async function verifyDelivery(request: WebhookRequest, deps: VerifyDeps):
   if (!valid) return fail(refuse(401, 'X-Hub-Signature-256 does not match the body'));
   const event = header(request.headers, 'x-github-event');
   if (!event) return fail(refuse(400, 'missing X-GitHub-Event header'));
+  if (jsonNestsDeeperThan(text)) return fail(refuse(400, `body nests deeper than ${MAX_JSON_DEPTH} levels`));
   let payload: unknown;
   try {
     payload = JSON.parse(text);

@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -12,7 +11,9 @@ import { type Config, requireConfig } from '../config.js';
 import { ConfigError } from '../errors.js';
 import { normalizePrivateKey } from '../github/app-auth.js';
 import { type GitHubAuth, createGitHubClients, staticGitHubClients } from '../github/clients.js';
+import { withCommentSlots } from '../github/comment-slot.js';
 import { createRecordedGitHub } from '../github/recorded.js';
+import { createDynamoCommentSlots } from '../stores/comment-slots.js';
 import type { Analyzer, EscalationPublisher, GitHubClients, RerunLedger, TaskTokenControl, WorkflowStarter } from '../ports.js';
 import { type ApprovalIndex, createApprovalIndex } from '../remediation/approvals.js';
 import { type GuardStore, createGuardStore } from '../remediation/guard-store.js';
@@ -82,9 +83,15 @@ async function githubAuth(config: Config): Promise<GitHubAuth | undefined> {
  * incidents table; else, in the local runtime without credentials, the recorded stand-in; else no access.
  */
 export async function createGitHub(config: Config): Promise<GitHubClients> {
+  const documents = documentClientFor(config);
+  // Every client claims the pull request's comment slot before creating a comment (one comment per PR).
+  const slots = createDynamoCommentSlots({ client: documents, tableName: config.INCIDENTS_TABLE });
+  return withCommentSlots(await createGitHubAccess(config, documents), slots);
+}
+
+async function createGitHubAccess(config: Config, documents: ReturnType<typeof documentClientFor>): Promise<GitHubClients> {
   const auth = await githubAuth(config);
   if (auth) {
-    const documents = documentClientFor(config);
     const budgets = {
       writesPerMinute: config.GITHUB_WRITES_PER_MINUTE,
       writesPerHour: config.GITHUB_WRITES_PER_HOUR,
@@ -107,7 +114,7 @@ export async function createGitHub(config: Config): Promise<GitHubClients> {
     return staticGitHubClients(
       createRecordedGitHub({
         manifestPath: config.RECORDED_RUNS_FILE,
-        commentsPath: join(dirname(config.OUTBOX_PATH), 'github-comments.json'),
+        comments: { client: documents, tableName: config.INCIDENTS_TABLE },
         outbox: createOutbox(config.OUTBOX_PATH, { echo: (line) => console.log(line) }),
         ...(config.GITHUB_BOT_LOGIN ? { botLogin: config.GITHUB_BOT_LOGIN } : {}),
       }),

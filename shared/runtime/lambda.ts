@@ -2,6 +2,7 @@ import middy from '@middy/core';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { loadConfig } from '../config.js';
+import { RetryableError, isTransientAwsError } from '../errors.js';
 import type { StepDeps } from '../steps/deps.js';
 import { createStepDeps } from './deps.js';
 
@@ -17,5 +18,13 @@ export async function stepHandler<R>(
   options: { publishesEscalations?: boolean } = {},
 ) {
   const deps = await createStepDeps(loadConfig(process.env), logger, options);
-  return middy(async (event: unknown) => step(event, deps)).use(injectLambdaContext(logger));
+  return middy(async (event: unknown) => {
+    try {
+      return await step(event, deps);
+    } catch (error) {
+      // A throttled or failing AWS call is transient: give it the name the ASL retries.
+      if (isTransientAwsError(error)) throw new RetryableError(`transient AWS error: ${(error as Error).name}: ${(error as Error).message}`, { cause: error });
+      throw error;
+    }
+  }).use(injectLambdaContext(logger));
 }

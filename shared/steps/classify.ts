@@ -222,7 +222,7 @@ export async function classifyStep(input: unknown, deps: StepDeps): Promise<Clas
     const alarm = fields.alarm as AlarmDetails;
     const reasonLine = { line: 1, text: `${alarm.name}: ${alarm.reason}`.slice(0, MAX_LINE_CHARS) };
     const { fingerprint, template } = fingerprintOf(`alarm ${alarm.name} ${alarm.namespace ?? ''} ${alarm.metric ?? ''}`);
-    await deps.incidents.create(newIncident(fields, now), alarmIncidentScope(trigger));
+    await deps.incidents.create(newIncident(fields, now), alarmIncidentScope(trigger), trigger);
     const category = alarmCategory(alarm);
     await deps.incidents.update(
       trigger.incidentId,
@@ -235,7 +235,7 @@ export async function classifyStep(input: unknown, deps: StepDeps): Promise<Clas
   if (trigger.source === 'github_check') return classifyCheckRun(trigger, deps);
 
   const github = deps.github.forInstallation(trigger.installationId);
-  await deps.incidents.create(newIncident(githubIncidentFields(trigger), now), githubIncidentScope(trigger));
+  await deps.incidents.create(newIncident(githubIncidentFields(trigger), now), githubIncidentScope(trigger), trigger);
   const jobs = await analyzeGithubJobs(trigger, github, deps);
   const primary = jobs.find((job) => job.failures.length > 0) ?? jobs[0];
   const top = primary?.failures[0];
@@ -295,7 +295,7 @@ export function checkRunOutputText(trigger: GithubCheckTrigger): string {
 async function classifyCheckRun(trigger: GithubCheckTrigger, deps: StepDeps): Promise<ClassifyResult> {
   const check = trigger.checkRun;
   const github = deps.github.forInstallation(trigger.installationId);
-  await deps.incidents.create(newIncident(githubCheckIncidentFields(trigger), deps.clock()), githubCheckIncidentScope(trigger));
+  await deps.incidents.create(newIncident(githubCheckIncidentFields(trigger), deps.clock()), githubCheckIncidentScope(trigger), trigger);
   const text = checkRunOutputText(trigger);
   const analysis = await analyzeLog(text, { maxBytes: deps.config.MAX_LOG_BYTES });
   const job = summarizeJob(

@@ -37,11 +37,11 @@ async function loadOrCreate(state: PipelineState, deps: StepDeps): Promise<Incid
   const { trigger } = state;
   const now = deps.clock();
   if (trigger.source === 'github') {
-    await deps.incidents.create(newIncident(githubIncidentFields(trigger), now), githubIncidentScope(trigger));
+    await deps.incidents.create(newIncident(githubIncidentFields(trigger), now), githubIncidentScope(trigger), trigger);
   } else if (trigger.source === 'github_check') {
-    await deps.incidents.create(newIncident(githubCheckIncidentFields(trigger), now), githubCheckIncidentScope(trigger));
+    await deps.incidents.create(newIncident(githubCheckIncidentFields(trigger), now), githubCheckIncidentScope(trigger), trigger);
   } else {
-    await deps.incidents.create(newIncident(alarmIncidentFields(trigger), now), alarmIncidentScope(trigger));
+    await deps.incidents.create(newIncident(alarmIncidentFields(trigger), now), alarmIncidentScope(trigger), trigger);
   }
   return (await deps.incidents.get(trigger.incidentId)) as Incident;
 }
@@ -163,7 +163,9 @@ export async function notifyStep(input: unknown, deps: StepDeps): Promise<Notify
 
   const reasons: string[] = [];
   if (incident.decision?.action === 'escalate') reasons.push(incident.decision.reason);
-  if (incident.stageErrors.length > 0) reasons.push('a pipeline stage failed while handling this incident');
+  // A failed knowledge lookup is skipped with a note (the stage error is recorded and shown), never an escalation
+  // by itself: in a burst, 829 lookup timeouts became 829 pages.
+  if (incident.stageErrors.some((error) => error.stage !== 'knowledge')) reasons.push('a pipeline stage failed while handling this incident');
   if (!incident.decision && incident.stageErrors.length === 0) reasons.push('the incident could not be remediated');
   if (incident.source === 'github' && !commented) reasons.push('there is no pull request to comment on');
   if (reasons.length > 0 && incident.status !== 'resolved') {
@@ -177,9 +179,11 @@ export async function notifyStep(input: unknown, deps: StepDeps): Promise<Notify
     }
   }
 
+  // A re-driven execution that got through clears the earlier "nobody was told" mark.
+  const cleared = incident.notifyFailed ? { notifyFailed: false } : {};
   const updated = await deps.incidents.update(
     incident.id,
-    incident.status === 'resolved' ? {} : { status: 'notified' },
+    incident.status === 'resolved' ? cleared : { ...cleared, status: 'notified' },
     { notifications, history: [{ at: at(), event: 'notified', detail: notifications.map((n) => `${n.channel}:${n.outcome}`).join(', ') || 'nothing to send' }] },
   );
   return { incidentId: updated.id, status: updated.status, notifications: updated.notifications.length };

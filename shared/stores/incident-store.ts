@@ -6,7 +6,7 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import type { AuditEntry, HistoryEntry, Incident, NotificationRecord, StageError } from '../domain/incident.js';
+import { type AuditEntry, type HistoryEntry, type Incident, type NotificationRecord, STATUS_MAY_LEAVE, type StageError } from '../domain/incident.js';
 import { INCIDENT_INDEXES } from './tables.js';
 
 const INCIDENT_SK = 'INCIDENT';
@@ -41,10 +41,26 @@ export interface AppendLists {
 }
 
 export interface IncidentStore {
-  /** Creates the incident unless one with the same id exists. Returns false for a duplicate. */
-  create(incident: Incident, scope: string | null): Promise<boolean>;
+  /**
+   * Creates the incident unless one with the same id exists. Returns false for a duplicate. The pipeline input
+   * (`{ trigger }`) is kept with it, so a reconciler can start an execution that never started.
+   */
+  create(incident: Incident, scope: string | null, trigger?: unknown): Promise<boolean>;
+  /** The trigger the incident was created from (null for incidents created before triggers were kept). */
+  triggerOf(id: string): Promise<unknown | null>;
+  /**
+   * Takes execution attempt `next` (the reconciler's re-drive) when the incident is still at `next - 1`: one
+   * conditional write, so two reconcilers or a reconciler and a redelivery cannot both start it.
+   */
+  claimAttempt(id: string, next: number): Promise<boolean>;
+  /** Unfinished incidents (not notified, not resolved) created after `createdAfter` and untouched since `updatedBefore`, oldest first. */
+  listUnfinished(options: { createdAfter: Date; updatedBefore: Date; limit: number }): Promise<Incident[]>;
   get(id: string): Promise<Incident | null>;
-  /** Sets the given fields and appends to the audit lists in one atomic update; returns the new incident. */
+  /**
+   * Sets the given fields and appends to the audit lists in one atomic update; returns the new incident. A status
+   * is set only when the incident's current status may move to it (`STATUS_MAY_LEAVE`); otherwise the other
+   * fields are still written and the status stays (a late stage never moves a resolved incident back).
+   */
   update(id: string, fields: Partial<Omit<Incident, 'id' | 'createdAt'>>, append?: AppendLists): Promise<Incident>;
   /** Newest first. */
   listRecent(limit: number): Promise<Incident[]>;
@@ -56,7 +72,7 @@ export interface IncidentStore {
   listByPullRequest(repository: string, pullRequest: number, limit: number): Promise<Incident[]>;
 }
 
-const STRIP = new Set(['pk', 'sk', 'kind', 'month', 'scope', 'expiresAt', 'pullKey']);
+const STRIP = new Set(['pk', 'sk', 'kind', 'month', 'scope', 'expiresAt', 'pullKey', 'trigger']);
 
 function fromItem(item: Record<string, unknown>): Incident {
   // An absent fingerprint is stored as a missing attribute (GSI keys cannot be NULL).
@@ -105,8 +121,63 @@ export function createIncidentStore(options: {
     return results.slice(0, limit);
   }
 
+  async function conditionalUpdate(id: string, fields: Partial<Omit<Incident, 'id' | 'createdAt'>>, append: AppendLists): Promise<Incident> {
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {};
+    const sets: string[] = [];
+    const removes: string[] = [];
+    const all: Record<string, unknown> = { ...fields, updatedAt: clock().toISOString() };
+    // The pull request is often found after the incident is created (by the head commit): index it then.
+    const pullKey = pullKeyOf(fields.repository, fields.pullRequest);
+    if (pullKey) all.pullKey = pullKey;
+    let n = 0;
+    for (const [key, value] of Object.entries(all)) {
+      if (value === undefined) continue;
+      const name = `#f${n}`;
+      names[name] = key;
+      if (key === 'fingerprint' && value === null) {
+        removes.push(name);
+      } else {
+        values[`:v${n}`] = value;
+        sets.push(`${name} = :v${n}`);
+      }
+      n += 1;
+    }
+    for (const [key, entries] of Object.entries(append) as Array<[string, unknown[] | undefined]>) {
+      if (!entries || entries.length === 0) continue;
+      const name = `#a${n}`;
+      names[name] = key;
+      values[`:a${n}`] = entries.slice(-MAX_APPENDED_ENTRIES);
+      values[':empty'] = [];
+      sets.push(`${name} = list_append(if_not_exists(${name}, :empty), :a${n})`);
+      n += 1;
+    }
+    const expression = `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`;
+    let condition = 'attribute_exists(pk)';
+    if (fields.status !== undefined) {
+      const from = STATUS_MAY_LEAVE[fields.status];
+      names['#current'] = 'status';
+      from.forEach((status, i) => {
+        values[`:from${i}`] = status;
+      });
+      condition += ` AND (attribute_not_exists(#current) OR #current IN (${from.map((_, i) => `:from${i}`).join(', ')}))`;
+    }
+    const response = await client.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: incidentKey(id),
+        UpdateExpression: expression,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+        ConditionExpression: condition,
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return fromItem(response.Attributes ?? {});
+  }
+
   return {
-    async create(incident, scope) {
+    async create(incident, scope, trigger) {
       const { fingerprint: _indexKey, ...fields } = incident;
       try {
         await client.send(
@@ -116,6 +187,7 @@ export function createIncidentStore(options: {
               ...incidentKey(incident.id),
               ...fields,
               ...indexAttributes(incident, scope),
+              ...(trigger === undefined ? {} : { trigger }),
               expiresAt: Math.floor(clock().getTime() / 1000) + ttlSeconds,
             },
             ConditionExpression: 'attribute_not_exists(pk)',
@@ -128,55 +200,80 @@ export function createIncidentStore(options: {
       }
     },
 
+    async triggerOf(id) {
+      const response = await client.send(
+        new GetCommand({ TableName: tableName, Key: incidentKey(id), ConsistentRead: true, ProjectionExpression: '#t', ExpressionAttributeNames: { '#t': 'trigger' } }),
+      );
+      return response.Item?.trigger ?? null;
+    },
+
+    async claimAttempt(id, next) {
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: incidentKey(id),
+            UpdateExpression: 'SET executionAttempt = :next, updatedAt = :now',
+            ConditionExpression: 'attribute_exists(pk) AND (executionAttempt = :current OR (attribute_not_exists(executionAttempt) AND :current = :zero))',
+            ExpressionAttributeValues: { ':next': next, ':current': next - 1, ':zero': 0, ':now': clock().toISOString() },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false;
+        throw error;
+      }
+    },
+
+    async listUnfinished({ createdAfter, updatedBefore, limit }) {
+      const results: Incident[] = [];
+      // Month partitions from the oldest in the window to now; bounded pages per month.
+      const months: string[] = [];
+      for (let at = new Date(Date.UTC(createdAfter.getUTCFullYear(), createdAfter.getUTCMonth(), 1)); at <= clock(); at = new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth() + 1, 1))) {
+        months.push(at.toISOString().slice(0, 7));
+      }
+      for (const month of months) {
+        let startKey: Record<string, unknown> | undefined;
+        for (let page = 0; page < 10 && results.length < limit; page += 1) {
+          const response = await client.send(
+            new QueryCommand({
+              TableName: tableName,
+              IndexName: INCIDENT_INDEXES.byMonth.name,
+              KeyConditionExpression: '#month = :month AND #createdAt > :after',
+              FilterExpression: 'NOT (#status IN (:notified, :resolved)) AND #updatedAt < :before',
+              ExpressionAttributeNames: { '#month': 'month', '#createdAt': 'createdAt', '#status': 'status', '#updatedAt': 'updatedAt' },
+              ExpressionAttributeValues: {
+                ':month': month,
+                ':after': createdAfter.toISOString(),
+                ':notified': 'notified',
+                ':resolved': 'resolved',
+                ':before': updatedBefore.toISOString(),
+              },
+              ExclusiveStartKey: startKey,
+            }),
+          );
+          for (const item of response.Items ?? []) results.push(fromItem(item));
+          startKey = response.LastEvaluatedKey;
+          if (!startKey) break;
+        }
+      }
+      return results.slice(0, limit);
+    },
+
     async get(id) {
       const response = await client.send(new GetCommand({ TableName: tableName, Key: incidentKey(id), ConsistentRead: true }));
       return response.Item ? fromItem(response.Item) : null;
     },
 
     async update(id, fields, append = {}) {
-      const names: Record<string, string> = {};
-      const values: Record<string, unknown> = {};
-      const sets: string[] = [];
-      const removes: string[] = [];
-      const all: Record<string, unknown> = { ...fields, updatedAt: clock().toISOString() };
-      // The pull request is often found after the incident is created (by the head commit): index it then.
-      const pullKey = pullKeyOf(fields.repository, fields.pullRequest);
-      if (pullKey) all.pullKey = pullKey;
-      let n = 0;
-      for (const [key, value] of Object.entries(all)) {
-        if (value === undefined) continue;
-        const name = `#f${n}`;
-        names[name] = key;
-        if (key === 'fingerprint' && value === null) {
-          removes.push(name);
-        } else {
-          values[`:v${n}`] = value;
-          sets.push(`${name} = :v${n}`);
-        }
-        n += 1;
+      try {
+        return await conditionalUpdate(id, fields, append);
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException) || fields.status === undefined) throw error;
+        // The status may not move there (or the incident is gone: then this write fails on existence as before).
+        const { status: _kept, ...rest } = fields;
+        return conditionalUpdate(id, rest, append);
       }
-      for (const [key, entries] of Object.entries(append) as Array<[string, unknown[] | undefined]>) {
-        if (!entries || entries.length === 0) continue;
-        const name = `#a${n}`;
-        names[name] = key;
-        values[`:a${n}`] = entries.slice(-MAX_APPENDED_ENTRIES);
-        values[':empty'] = [];
-        sets.push(`${name} = list_append(if_not_exists(${name}, :empty), :a${n})`);
-        n += 1;
-      }
-      const expression = `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`;
-      const response = await client.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: incidentKey(id),
-          UpdateExpression: expression,
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-          ConditionExpression: 'attribute_exists(pk)',
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return fromItem(response.Attributes ?? {});
     },
 
     async listRecent(limit) {

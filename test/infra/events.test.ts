@@ -1,31 +1,15 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AlarmTriggerInput } from '../../infra/constructs/alarm-trigger-input.js';
 import { PROJECT_ROOT } from '../../infra/constructs/guard-function.js';
 import { type AlarmEvent, alarmTriggerFromEvent, alarmTriggerSchema } from '../../shared/domain/trigger.js';
 import { functionLogicalId, readJson, synth } from './support.js';
 
 const alarmEvent = readJson<AlarmEvent>(join(PROJECT_ROOT, 'events', 'cloudwatch', 'alarm-state-alarm.json'));
 
-/**
- * What EventBridge does with an InputTransformer: `<key>` from InputPathsMap, and the reserved
- * `<aws.events.event.json>` replaced by the whole event as JSON.
- */
-function applyInputTransformer(transformer: { InputPathsMap: Record<string, string>; InputTemplate: string }, event: AlarmEvent): unknown {
-  let text = transformer.InputTemplate.split('<aws.events.event.json>').join(JSON.stringify(event));
-  for (const [key, path] of Object.entries(transformer.InputPathsMap)) {
-    const value = path
-      .replace(/^\$\./, '')
-      .split('.')
-      .reduce<unknown>((node, part) => (node as Record<string, unknown>)[part], event);
-    text = text.split(`<${key}>`).join(String(value));
-  }
-  return JSON.parse(text);
-}
-
 describe('CloudWatch alarm rules', () => {
   const { stack, template } = synth();
-  const rules = Object.values(template.findResources('AWS::Events::Rule')).map((r) => r.Properties);
+  // Alarm rules match events; the reconciler's rule is a schedule (test/infra/reliability.test.ts).
+  const rules = Object.values(template.findResources('AWS::Events::Rule')).map((r) => r.Properties).filter((r) => r.EventPattern);
   const raised = rules.find((r) => r.EventPattern.detail.state.value[0] === 'ALARM');
   const recovered = rules.find((r) => r.EventPattern.detail.state.value[0] === 'OK');
 
@@ -48,21 +32,30 @@ describe('CloudWatch alarm rules', () => {
     for (const name of ownAlarms) expect(name.startsWith('PipelineGuard-'), name).toBe(true);
   });
 
-  it('starts the pipeline with the trigger shape the workflow validates', () => {
+  it('sends ALARM transitions, whole, to ingest-alarm, which names the execution (no Step Functions target)', () => {
     const target = raised?.Targets[0];
-    expect(target.Arn).toEqual({ Ref: stack.getLogicalId(stack.stateMachine.node.defaultChild as never) });
-    expect(target.InputTransformer).toEqual({
-      InputPathsMap: { id: '$.id' },
-      InputTemplate: '{"trigger":{"source":"cloudwatch","incidentId":"cw-<id>","event":<aws.events.event.json>}}',
-    });
-    expect(target.InputTransformer.InputTemplate).toBe(AlarmTriggerInput.INPUT_TEMPLATE);
+    expect(target.Arn).toEqual({ 'Fn::GetAtt': [functionLogicalId(stack, stack.functions['ingest-alarm']), 'Arn'] });
+    expect(target.Input).toBeUndefined();
+    expect(target.InputTransformer).toBeUndefined();
+    const targets = rules.flatMap((r) => r.Targets as Array<{ Arn: unknown }>);
+    expect(JSON.stringify(targets)).not.toContain(stack.getLogicalId(stack.stateMachine.node.defaultChild as never));
   });
 
-  it('produces, for a real alarm event, exactly what the local runtime builds', () => {
-    const input = applyInputTransformer(raised?.Targets[0].InputTransformer, alarmEvent) as { trigger: unknown };
-    expect(alarmTriggerSchema.parse(input.trigger)).toEqual(alarmTriggerSchema.parse(alarmTriggerFromEvent(alarmEvent)));
-    expect(input.trigger).toEqual(JSON.parse(JSON.stringify(alarmTriggerFromEvent(alarmEvent))));
-    expect((input.trigger as { event: AlarmEvent }).event.detail.alarmName).toBe(alarmEvent.detail.alarmName);
+  it('names the execution from the alarm ARN and state change time: a redelivery maps to the same one', () => {
+    const redelivered = { ...structuredClone(alarmEvent), id: 'another-eventbridge-id' };
+    const next = structuredClone(alarmEvent);
+    next.detail.state.timestamp = '2030-01-01T00:00:00.000+0000';
+    const name = alarmTriggerFromEvent(alarmEvent).incidentId;
+    expect(name).toMatch(/^cw-[0-9a-f]{40}$/);
+    expect(alarmTriggerFromEvent(redelivered).incidentId).toBe(name);
+    expect(alarmTriggerFromEvent(next).incidentId).not.toBe(name);
+    expect(alarmTriggerSchema.parse(alarmTriggerFromEvent(alarmEvent)).event.detail.alarmName).toBe(alarmEvent.detail.alarmName);
+  });
+
+  it('lets ingest-alarm start and describe executions, with the events dead-letter queue for failed invocations', () => {
+    const fnProps = template.toJSON().Resources[functionLogicalId(stack, stack.functions['ingest-alarm'])].Properties;
+    expect(fnProps.DeadLetterConfig.TargetArn['Fn::GetAtt'][0]).toMatch(/^EventsDeadLetterQueue/);
+    expect(fnProps.Environment.Variables.STATE_MACHINE_ARN).toEqual({ Ref: stack.getLogicalId(stack.stateMachine.node.defaultChild as never) });
   });
 
   it('sends OK transitions, whole, to record-outcome', () => {
@@ -84,7 +77,7 @@ describe('CloudWatch alarm rules', () => {
 
   it('narrows both rules to alarmNamePrefix when it is given', () => {
     const narrowed = synth({ alarmNamePrefix: 'prod-' }).template;
-    const patterns = Object.values(narrowed.findResources('AWS::Events::Rule')).map((r) => r.Properties.EventPattern);
+    const patterns = Object.values(narrowed.findResources('AWS::Events::Rule')).map((r) => r.Properties.EventPattern).filter(Boolean);
     expect(patterns).toHaveLength(2);
     for (const pattern of patterns) expect(pattern.detail.alarmName).toEqual([{ prefix: 'prod-' }]);
   });

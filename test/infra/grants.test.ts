@@ -28,6 +28,8 @@ const TABLE_ACCESS: Record<FunctionName, Record<TableName, Access>> = {
   notify: { incidents: 'readWrite', baselines: 'none', experiments: 'none' },
   'record-outcome': { incidents: 'readWrite', baselines: 'readWrite', experiments: 'readWrite' },
   'evaluate-gate': { incidents: 'none', baselines: 'readWrite', experiments: 'none' },
+  reconcile: { incidents: 'readWrite', baselines: 'none', experiments: 'none' },
+  'ingest-alarm': { incidents: 'readWrite', baselines: 'none', experiments: 'none' },
 };
 
 /** Exactly the settings each function reads, beyond POWERTOOLS_SERVICE_NAME and NODE_OPTIONS. */
@@ -49,6 +51,8 @@ const ENVIRONMENT: Record<FunctionName, string[]> = {
   notify: ['INCIDENTS_TABLE', 'ESCALATION_TOPIC_ARN', 'GITHUB_API_URL', 'GITHUB_TOKEN_SECRET_ARN'],
   'record-outcome': ['INCIDENTS_TABLE', 'EXPERIMENTS_TABLE', 'BASELINES_TABLE'],
   'evaluate-gate': ['BASELINES_TABLE'],
+  reconcile: ['INCIDENTS_TABLE', 'STATE_MACHINE_ARN', 'RECONCILE_AFTER_MINUTES', 'RECONCILE_MAX_PER_RUN', 'RECONCILE_MAX_ATTEMPTS', 'RECONCILE_LOOKBACK_HOURS'],
+  'ingest-alarm': ['INCIDENTS_TABLE', 'STATE_MACHINE_ARN', 'RECONCILE_MAX_ATTEMPTS'],
 };
 
 describe('least-privilege grants', () => {
@@ -131,11 +135,11 @@ describe('least-privilege grants', () => {
     expect(allows(statements, 'sns:Publish')).toBe(false);
   });
 
-  it('lets only ingest read the webhook secret and start executions', () => {
+  it('lets only ingest read the webhook secret, and only the two ingest functions and the reconciler start executions', () => {
     for (const name of FUNCTION_NAMES.filter((n) => n !== 'ingest-github')) {
       const statements = functionStatements(synthesized, name);
       expect(allows(statements, 'secretsmanager:GetSecretValue', webhookSecret), name).toBe(false);
-      expect(allows(statements, 'states:StartExecution'), name).toBe(false);
+      if (name !== 'reconcile' && name !== 'ingest-alarm') expect(allows(statements, 'states:StartExecution'), name).toBe(false);
     }
   });
 
@@ -166,15 +170,16 @@ describe('least-privilege grants', () => {
     }
   });
 
-  it('lets the EventBridge role only start the pipeline', () => {
-    const eventRoles = Object.entries(resources).filter(
-      ([, r]) =>
-        r.Type === 'AWS::IAM::Role' &&
-        JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes('events.amazonaws.com'),
+  it('gives EventBridge no role: the alarm rules invoke functions through their resource policies, scoped to the rule', () => {
+    const eventRoles = Object.values(resources).filter(
+      (r) => r.Type === 'AWS::IAM::Role' && JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes('events.amazonaws.com'),
     );
-    expect(eventRoles).toHaveLength(1);
-    const statements = roleStatements(template, eventRoles[0]?.[0] ?? '');
-    expect(statements).toEqual([{ Effect: 'Allow', Action: 'states:StartExecution', Resource: stateMachineRef }]);
+    expect(eventRoles).toHaveLength(0);
+    const ingestAlarm = getAtt(functionLogicalId(stack, stack.functions['ingest-alarm']));
+    const permission = Object.values(resources).find(
+      (r) => r.Type === 'AWS::Lambda::Permission' && JSON.stringify(r.Properties.FunctionName) === JSON.stringify(ingestAlarm),
+    );
+    expect(permission?.Properties).toMatchObject({ Action: 'lambda:InvokeFunction', Principal: 'events.amazonaws.com', SourceArn: { 'Fn::GetAtt': [expect.stringMatching(/^AlarmRaisedRule/), 'Arn'] } });
   });
 
   it('keeps the pipeline role away from the webhook secret and the token', () => {

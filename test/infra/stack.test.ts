@@ -130,15 +130,16 @@ describe('PipelineGuard stack resources', () => {
       });
     });
 
-    it('throttles the stage, logs access and errors (never bodies), and traces', () => {
+    it('throttles the stage above org-wide webhook traffic, logs access and errors (never bodies), and traces', () => {
       template.hasResourceProperties('AWS::ApiGateway::Stage', {
         StageName: 'v1',
         TracingEnabled: true,
         AccessLogSetting: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('requestId') },
         MethodSettings: [
           Match.objectLike({
-            ThrottlingRateLimit: 25,
-            ThrottlingBurstLimit: 50,
+            // GitHub does not retry a 429: an org-wide install sends hundreds of deliveries a second in a push storm.
+            ThrottlingRateLimit: 500,
+            ThrottlingBurstLimit: 1000,
             LoggingLevel: 'ERROR',
             DataTraceEnabled: false,
           }),
@@ -194,6 +195,35 @@ describe('PipelineGuard stack resources', () => {
       });
     });
 
+    it("lets this account's CloudWatch alarms (and only those) publish to the topic and use its key", () => {
+      const ownAlarms = {
+        StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+        ArnLike: {
+          'aws:SourceArn': {
+            'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudwatch:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':alarm:*']],
+          },
+        },
+      };
+      template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Effect: 'Allow',
+              Principal: { Service: 'cloudwatch.amazonaws.com' },
+              Action: 'sns:Publish',
+              Resource: { Ref: Match.stringLikeRegexp('^EscalationTopic') },
+              Condition: ownAlarms,
+            }),
+          ]),
+        },
+      });
+      template.hasResourceProperties('AWS::KMS::Key', {
+        KeyPolicy: {
+          Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Condition: ownAlarms })]),
+        },
+      });
+    });
+
     it('has no e-mail subscription without alertEmail', () => {
       template.resourceCountIs('AWS::SNS::Subscription', 0);
     });
@@ -221,6 +251,17 @@ describe('PipelineGuard stack resources', () => {
         ComparisonOperator: 'GreaterThanOrEqualToThreshold',
         TreatMissingData: 'notBreaching',
         Dimensions: [{ Name: 'StateMachineArn', Value: { Ref: Match.stringLikeRegexp('^IncidentPipeline') } }],
+        AlarmActions: [{ Ref: Match.stringLikeRegexp('^EscalationTopic') }],
+      });
+    });
+
+    it('alarms on webhook 4xx (429 throttling included) into the escalation topic', () => {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: 'PipelineGuard-webhook-4xx',
+        Namespace: 'AWS/ApiGateway',
+        MetricName: '4XXError',
+        Statistic: 'Sum',
+        Threshold: 25,
         AlarmActions: [{ Ref: Match.stringLikeRegexp('^EscalationTopic') }],
       });
     });

@@ -16,6 +16,8 @@ export const FUNCTION_NAMES: FunctionName[] = [
   'notify',
   'record-outcome',
   'evaluate-gate',
+  'reconcile',
+  'ingest-alarm',
 ];
 
 export interface Synthesized {

@@ -120,6 +120,10 @@ describe('local runtime: CloudWatch alarm → escalation → recovery', () => {
 
     const again = await deliverAlarm(runtime.url, loadAlarmEvent('alarm-state-alarm'));
     expect(again.body).toEqual({ incidentId: id, duplicate: true });
+    // EventBridge gives a redelivered or replayed event a new id: the state change names the execution, not the event.
+    const replayed = await deliverAlarm(runtime.url, { ...loadAlarmEvent('alarm-state-alarm'), id: '11111111-2222-3333-4444-555555555555' });
+    expect(replayed.body).toEqual({ incidentId: id, duplicate: true });
+    expect((await outbox()).filter((e) => e.kind === 'escalation' && String(e.subject).includes('checkout-api-5xx-rate'))).toHaveLength(1);
 
     const ok = await deliverAlarm(runtime.url, loadAlarmEvent('alarm-state-ok'));
     expect(ok).toEqual({ status: 200, body: { resolved: [id] } });

@@ -1,16 +1,32 @@
-import type { Incident } from '../../shared/domain/incident.js';
+import { type Incident, mayMoveTo } from '../../shared/domain/incident.js';
 import type { AppendLists, IncidentStore } from '../../shared/stores/incident-store.js';
 
 /** In-memory IncidentStore for unit tests; same semantics as the DynamoDB one (conditional create, appends). */
-export function createMemoryStore(clock: () => Date = () => new Date()): IncidentStore & { items: Map<string, { incident: Incident; scope: string | null }> } {
-  const items = new Map<string, { incident: Incident; scope: string | null }>();
+export function createMemoryStore(clock: () => Date = () => new Date()): IncidentStore & { items: Map<string, { incident: Incident; scope: string | null; trigger?: unknown }> } {
+  const items = new Map<string, { incident: Incident; scope: string | null; trigger?: unknown }>();
   const byNewest = (a: Incident, b: Incident) => b.createdAt.localeCompare(a.createdAt);
   return {
     items,
-    async create(incident, scope) {
+    async create(incident, scope, trigger) {
       if (items.has(incident.id)) return false;
-      items.set(incident.id, { incident: structuredClone(incident), scope });
+      items.set(incident.id, { incident: structuredClone(incident), scope, trigger: structuredClone(trigger) });
       return true;
+    },
+    async triggerOf(id) {
+      return structuredClone(items.get(id)?.trigger ?? null);
+    },
+    async claimAttempt(id, next) {
+      const item = items.get(id);
+      if (!item || (item.incident.executionAttempt ?? 0) !== next - 1) return false;
+      item.incident = { ...item.incident, executionAttempt: next, updatedAt: clock().toISOString() };
+      return true;
+    },
+    async listUnfinished({ createdAfter, updatedBefore, limit }) {
+      return [...items.values()]
+        .map((i) => i.incident)
+        .filter((i) => i.status !== 'notified' && i.status !== 'resolved' && i.createdAt > createdAfter.toISOString() && i.updatedAt < updatedBefore.toISOString())
+        .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
+        .slice(0, limit);
     },
     async get(id) {
       const item = items.get(id);
@@ -19,7 +35,10 @@ export function createMemoryStore(clock: () => Date = () => new Date()): Inciden
     async update(id, fields, append: AppendLists = {}) {
       const item = items.get(id);
       if (!item) throw new Error(`ConditionalCheckFailed: ${id}`);
-      const next = { ...item.incident, ...structuredClone(fields), updatedAt: clock().toISOString() } as Incident;
+      // Status only moves forward, as the DynamoDB store's condition enforces.
+      const { status, ...rest } = fields;
+      const moves = status !== undefined && mayMoveTo(item.incident.status, status);
+      const next = { ...item.incident, ...structuredClone(rest), ...(moves ? { status } : {}), updatedAt: clock().toISOString() } as Incident;
       for (const [key, entries] of Object.entries(append)) {
         if (!entries?.length) continue;
         (next as unknown as Record<string, unknown[]>)[key] = [...((next as unknown as Record<string, unknown[]>)[key] ?? []), ...entries];

@@ -43,6 +43,10 @@ describe('handleGithubWebhook', () => {
           if (!alreadyStarted) started.push({ name, input });
           return { executionId: `exec:${name}`, alreadyStarted };
         },
+        async describe(name) {
+          const execution = started.find((s) => s.name === name);
+          return execution ? { status: 'RUNNING', input: execution.input } : null;
+        },
       },
     };
   });

@@ -134,6 +134,32 @@ describe('notifyStep', () => {
     expect(published).toHaveLength(0);
   });
 
+  it('does not escalate a commented incident only because the knowledge lookup failed, but records the note', async () => {
+    const github = createFakeGitHub();
+    const { deps, published } = stepDeps({ github: github.port });
+    const trigger = await seed(deps);
+    await analyzeStep({ trigger }, deps);
+    await remediateStep({ trigger }, deps);
+
+    await notifyStep({ trigger, knowledgeError: { Error: 'States.Timeout', Cause: 'lookup timed out' } }, deps);
+
+    expect(published).toHaveLength(0);
+    expect((await deps.incidents.get(trigger.incidentId))?.stageErrors).toEqual([expect.objectContaining({ stage: 'knowledge', error: 'States.Timeout: lookup timed out' })]);
+    expect(github.comments.size).toBe(1);
+  });
+
+  it('still escalates when another stage failed', async () => {
+    const github = createFakeGitHub();
+    const { deps, published } = stepDeps({ github: github.port });
+    const trigger = await seed(deps);
+    await analyzeStep({ trigger }, deps);
+    await remediateStep({ trigger }, deps);
+
+    await notifyStep({ trigger, analyzeError: { Error: 'AnalyzerUnavailableError', Cause: 'down' } }, deps);
+
+    expect(published).toHaveLength(1);
+  });
+
   it('escalates through SNS when there is no pull request', async () => {
     const github = createFakeGitHub();
     const { deps, published } = stepDeps({ github: github.port });

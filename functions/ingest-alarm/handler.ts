@@ -1,0 +1,18 @@
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { loadConfig } from '../../shared/config.js';
+import { ingestAlarmEvent } from '../../shared/ingest/alarm-event.js';
+import { createIncidents, createWorkflowStarter } from '../../shared/runtime/deps.js';
+import { logger } from '../../shared/runtime/lambda.js';
+
+const config = loadConfig(process.env);
+const deps = {
+  incidents: createIncidents(config),
+  workflow: createWorkflowStarter(config),
+  clock: () => new Date(),
+  logger,
+  maxRedrives: config.RECONCILE_MAX_ATTEMPTS,
+};
+
+/** EventBridge: a CloudWatch alarm went to ALARM. Starts one execution per state change (named, so deduplicated). */
+export const handler = middy(async (event: unknown) => ingestAlarmEvent(event, deps)).use(injectLambdaContext(logger));

@@ -1,0 +1,268 @@
+/**
+ * `npm run chaos`: the reliability suite against the local runtime, with figures.
+ *
+ *   burst  N distinct signed failures (each its own pull request) at concurrency C, plus a redelivery of every
+ *          tenth: accepted / notified / duplicated comments / lost / fallback e-mails.
+ *   crash  a `npm start` child process killed with SIGKILL after half of a burst was accepted, restarted on the
+ *          same GUARD_DATA_DIR: how many accepted incidents are notified, and how long after the restart.
+ *   fuzz   hostile requests (odd targets, deep and broken JSON, random bytes, unsigned and mis-signed webhooks,
+ *          malformed alarm events): how many answers were ≥ 500.
+ *
+ * Reproducible: the fuzz round is seeded (CHAOS_SEED), sizes come from CHAOS_BURST, CHAOS_CRASH, CHAOS_FUZZ.
+ * Exits non-zero when anything was lost or duplicated, the crash test misses its 2 minutes, or any answer was ≥ 500.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type RecordedWebhook, loadWebhook, readOutbox, signWebhook } from '../infra/local/replay.js';
+import { startLocalRuntime } from '../infra/local/runtime.js';
+
+const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
+const SECRET = 'chaos-secret';
+const BURST = Number(process.env.CHAOS_BURST ?? 1000);
+const CRASH = Number(process.env.CHAOS_CRASH ?? 200);
+const FUZZ = Number(process.env.CHAOS_FUZZ ?? 5000);
+const CONCURRENCY = Number(process.env.CHAOS_CONCURRENCY ?? 20);
+const SEED = Number(process.env.CHAOS_SEED ?? 12);
+const env = { ...process.env, GITHUB_TOKEN: undefined, GITHUB_APP_ID: undefined, GITHUB_WEBHOOK_SECRET: SECRET, POWERTOOLS_LOG_LEVEL: 'SILENT' };
+
+/** The sample failure as run `runId` on pull request `pr`: a distinct incident with its own comment. */
+function failure(runId: number, pr: number): RecordedWebhook {
+  const webhook = structuredClone(loadWebhook('workflow_run-failure'));
+  const run = webhook.body.workflow_run as Record<string, unknown>;
+  run.id = runId;
+  run.workflow_id = runId;
+  run.pull_requests = [{ number: pr, head: { ref: 'x', sha: run.head_sha }, base: { ref: 'main', sha: run.head_sha } }];
+  webhook.headers['x-github-delivery'] = `chaos-${runId}`;
+  return webhook;
+}
+
+async function post(baseUrl: string, webhook: RecordedWebhook) {
+  const signed = signWebhook(webhook, SECRET);
+  const response = await fetch(`${baseUrl}/webhooks/github`, { method: 'POST', headers: signed.headers, body: signed.body });
+  return { status: response.status, body: (await response.json()) as { incidentId?: string; duplicate?: boolean } };
+}
+
+async function pool<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < items.length) await work(items[next++] as T);
+    }),
+  );
+}
+
+async function burst() {
+  const dataDir = await mkdtemp(join(tmpdir(), 'guard-chaos-burst-'));
+  const runtime = await startLocalRuntime({ dataDir, port: 0, retryDelayMs: 50, env });
+  const started = Date.now();
+  const accepted = new Set<string>();
+  let duplicates = 0;
+  let errors = 0;
+  try {
+    const deliveries = Array.from({ length: BURST }, (_, i) => failure(800_000 + i, 10_000 + i));
+    // GitHub's redelivery of every tenth delivery, mixed into the burst.
+    const redeliveries = deliveries.filter((_, i) => i % 10 === 0);
+    await pool([...deliveries, ...redeliveries], CONCURRENCY, async (webhook) => {
+      const response = await post(runtime.url, webhook);
+      if (response.status !== 202) errors += 1;
+      else if (response.body.duplicate) duplicates += 1;
+      else accepted.add(String(response.body.incidentId));
+    });
+    await runtime.idle();
+    let notified = 0;
+    for (const id of accepted) if ((await runtime.incidents.get(id))?.status === 'notified') notified += 1;
+    const outbox = await readOutbox(runtime.outboxPath);
+    const created = new Map<string, number>();
+    for (const entry of outbox) if (entry.kind === 'github_comment' && entry.outcome === 'created') created.set(entry.target, (created.get(entry.target) ?? 0) + 1);
+    const duplicated = [...created.values()].reduce((sum, n) => sum + Math.max(0, n - 1), 0);
+    const fallbackMails = outbox.filter((e) => e.kind === 'escalation' && String(e.subject).includes('could not notify')).length;
+    const result = {
+      sent: BURST, redelivered: redeliveries.length, accepted: accepted.size, answeredDuplicate: duplicates, errors, notified,
+      commentsCreated: [...created.values()].reduce((a, b) => a + b, 0), duplicated, lost: accepted.size - notified, fallbackMails,
+      seconds: Math.round((Date.now() - started) / 100) / 10,
+    };
+    console.log(`burst: ${JSON.stringify(result)}`);
+    return result.lost === 0 && result.duplicated === 0 && result.errors === 0 && result.fallbackMails === 0 && result.accepted === BURST;
+  } finally {
+    await runtime.close();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** Starts `npm start`'s entry point as a child process; resolves with its URL once it listens. */
+function startChild(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
+  return new Promise((resolveStart, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'infra', 'local', 'main.ts')], {
+      cwd: root,
+      env: { ...env, GUARD_DATA_DIR: dataDir, PORT: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /listening on (http:\/\/\S+)/.exec(output);
+      if (match) {
+        child.stdout?.off('data', onData);
+        child.stdout?.resume();
+        resolveStart({ child, url: match[1] as string });
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('exit', (code) => reject(new Error(`runtime exited with ${code} before listening:\n${output}`)));
+  });
+}
+
+async function crash() {
+  const dataDir = await mkdtemp(join(tmpdir(), 'guard-chaos-crash-'));
+  const accepted = new Set<string>();
+  const killAfter = Math.ceil(CRASH / 2);
+  let first: ChildProcess | undefined;
+  let second: ChildProcess | undefined;
+  try {
+    const started = await startChild(dataDir);
+    first = started.child;
+    const deliveries = Array.from({ length: CRASH }, (_, i) => failure(900_000 + i, 20_000 + i));
+    let killed = false;
+    await pool(deliveries, CONCURRENCY, async (webhook) => {
+      if (killed) return;
+      try {
+        const response = await post(started.url, webhook);
+        if (response.status === 202 && !response.body.duplicate) accepted.add(String(response.body.incidentId));
+      } catch {
+        // The connection died with the process: not accepted, GitHub would redeliver.
+      }
+      if (!killed && accepted.size >= killAfter) {
+        killed = true;
+        first?.kill('SIGKILL');
+      }
+    });
+    await new Promise((resolveExit) => (first?.exitCode !== null || first?.signalCode ? resolveExit(null) : first?.once('exit', resolveExit)));
+    const restartedAt = Date.now();
+    const restarted = await startChild(dataDir);
+    second = restarted.child;
+    const pending = new Set(accepted);
+    const deadline = restartedAt + 120_000;
+    while (pending.size > 0 && Date.now() < deadline) {
+      for (const id of [...pending]) {
+        const incident = (await (await fetch(`${restarted.url}/incidents/${id}`)).json()) as { status?: string };
+        if (incident.status === 'notified') pending.delete(id);
+      }
+      if (pending.size > 0) await new Promise((r) => setTimeout(r, 500));
+    }
+    const result = { sent: CRASH, acceptedBeforeKill: accepted.size, notifiedAfterRestart: accepted.size - pending.size, lost: pending.size, secondsAfterRestart: Math.round((Date.now() - restartedAt) / 100) / 10 };
+    console.log(`crash: ${JSON.stringify(result)}`);
+    return pending.size === 0;
+  } finally {
+    first?.kill('SIGKILL');
+    second?.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 500));
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** Deterministic pseudo-random numbers (mulberry32), so a fuzz round can be replayed with the same CHAOS_SEED. */
+function random(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function raw(port: number, method: string, path: string, headers: Record<string, string>, body?: Buffer | string): Promise<number> {
+  return new Promise((resolveStatus) => {
+    const req = httpRequest({ host: '127.0.0.1', port, method, path, headers }, (res) => {
+      res.resume();
+      res.on('end', () => resolveStatus(res.statusCode ?? 0));
+    });
+    req.on('error', () => resolveStatus(0));
+    req.end(body);
+  });
+}
+
+async function fuzz() {
+  const dataDir = await mkdtemp(join(tmpdir(), 'guard-chaos-fuzz-'));
+  const runtime = await startLocalRuntime({ dataDir, port: 0, retryDelayMs: 0, env });
+  const next = random(SEED);
+  const pick = <T>(items: T[]): T => items[Math.floor(next() * items.length)] as T;
+  const bytes = (n: number) => Buffer.from(Array.from({ length: n }, () => Math.floor(next() * 256)));
+  const alarm = JSON.parse(JSON.stringify((await import('../events/cloudwatch/alarm-state-alarm.json', { with: { type: 'json' } })).default)) as Record<string, any>;
+  const deep = (n: number) => `${'['.repeat(n)}${']'.repeat(n)}`;
+  const statuses = new Map<number, number>();
+  const over500: string[] = [];
+  try {
+    const cases = Array.from({ length: FUZZ }, (_, i) => i);
+    await pool(cases, CONCURRENCY, async (i) => {
+      const kind = pick(['path', 'deep', 'bytes', 'unsigned', 'missigned', 'alarm', 'signed-junk', 'method']);
+      let method = 'POST';
+      let path = '/webhooks/github';
+      let body: string | Buffer | undefined;
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      if (kind === 'path') {
+        method = pick(['GET', 'POST', 'DELETE']);
+        path = pick(['//', '///', '//incidents', '/%', '/%ff%fe', '/incidents/%00', `/incidents/${'x'.repeat(Math.floor(next() * 3000))}`, '/..%2f..', '/metrics/a/b/c', '/knowledge?q=%ff', '/experiments/%zz', '/gates/evaluate']);
+      } else if (kind === 'deep') {
+        path = pick(['/events/cloudwatch', '/webhooks/github']);
+        body = deep(1000 + Math.floor(next() * 100_000));
+      } else if (kind === 'bytes') {
+        path = pick(['/events/cloudwatch', '/webhooks/github', '/gates/evaluate', '/experiments']);
+        body = bytes(Math.floor(next() * 4096));
+      } else if (kind === 'unsigned') {
+        body = JSON.stringify({ action: 'completed', workflow_run: { id: i } });
+        headers['x-github-event'] = 'workflow_run';
+      } else if (kind === 'missigned') {
+        body = JSON.stringify(loadWebhook('workflow_run-failure').body);
+        headers['x-github-event'] = 'workflow_run';
+        headers['x-hub-signature-256'] = `sha256=${bytes(32).toString('hex')}`;
+      } else if (kind === 'alarm') {
+        path = '/events/cloudwatch';
+        const event = structuredClone(alarm);
+        const mutation = pick(['state', 'detail', 'resources', 'timestamp', 'name', 'extra']);
+        if (mutation === 'state') event.detail.state.value = pick(['ALARM', 'OK', 'INSUFFICIENT_DATA', 42, null, 'x'.repeat(100)]);
+        if (mutation === 'detail') event.detail = pick([null, [], 'x', { alarmName: '' }]);
+        if (mutation === 'resources') event.resources = pick([null, [1, 2], ['x'.repeat(5000)]]);
+        if (mutation === 'timestamp') event.detail.state.timestamp = pick(['', 'not a date', `${i}`]);
+        if (mutation === 'name') event.detail.alarmName = pick(['', 'a'.repeat(300), '\u0000', `fuzz-${i}`]);
+        if (mutation === 'extra') event.detail.configuration = { metrics: Array.from({ length: 30 }, () => ({})) };
+        body = JSON.stringify(event);
+      } else if (kind === 'signed-junk') {
+        const payload = pick([{}, { action: 'completed' }, { workflow_run: null }, { check_run: { app: {} } }, [], 'x', { action: 'completed', workflow_run: { id: -1 } }]);
+        const webhook = { headers: { 'x-github-event': pick(['workflow_run', 'check_run', 'issue_comment', 'workflow_job', 'ping', 'zz']) }, body: payload as Record<string, unknown> };
+        const signed = signWebhook(webhook as RecordedWebhook, SECRET);
+        Object.assign(headers, signed.headers);
+        body = signed.body;
+      } else {
+        method = pick(['PUT', 'PATCH', 'OPTIONS', 'GET']);
+        path = pick(['/webhooks/github', '/events/cloudwatch', '/incidents', '/healthz']);
+      }
+      const status = await raw(runtime.port, method, path, headers, body);
+      statuses.set(status, (statuses.get(status) ?? 0) + 1);
+      if (status >= 500 || status === 0) over500.push(`${kind} ${method} ${path} → ${status}`);
+    });
+    await runtime.idle();
+    const result = { requests: FUZZ, seed: SEED, atLeast500: over500.length, statuses: Object.fromEntries([...statuses].sort()) };
+    console.log(`fuzz: ${JSON.stringify(result)}`);
+    for (const line of over500.slice(0, 10)) console.log(`  ${line}`);
+    return over500.length === 0;
+  } finally {
+    await runtime.close();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+const only = process.argv.slice(2);
+const suites = { burst, crash, fuzz };
+let ok = true;
+for (const [name, suite] of Object.entries(suites)) {
+  if (only.length > 0 && !only.includes(name)) continue;
+  ok = (await suite()) && ok;
+}
+process.exit(ok ? 0 : 1);

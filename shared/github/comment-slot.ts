@@ -1,0 +1,68 @@
+import { GitHubUnavailableError } from '../errors.js';
+import type { GitHubClients, GitHubPort } from '../ports.js';
+import { type CommentSlots, commentSlotKey } from '../stores/comment-slots.js';
+
+export interface CommentSlotOptions {
+  /** How long a writer that lost the claim waits in-process for the winner's comment id before giving up (retryable). */
+  waitMs?: number;
+  pollMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/**
+ * One PR comment under concurrency: `upsertComment` claims the pull request's comment slot before it may create
+ * a comment. The winner creates (or finds) the comment and records its id; a loser waits until the id is recorded
+ * and then updates that comment (the port finds it by marker and author). Waiting too long throws a retryable
+ * error, so the state machine backs off instead of posting a second comment.
+ */
+export function withCommentSlot(port: GitHubPort, slots: CommentSlots, options: CommentSlotOptions = {}): GitHubPort {
+  const waitMs = options.waitMs ?? 15_000;
+  const pollMs = options.pollMs ?? 250;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  return {
+    ...port,
+    async upsertComment(repo, issueNumber, marker, body) {
+      const key = commentSlotKey(repo.owner, repo.repo, issueNumber);
+      const deadline = Date.now() + waitMs;
+      for (;;) {
+        const known = await slots.read(key);
+        // The comment exists: updating it in place cannot create a second one.
+        if (known?.commentId) return port.upsertComment(repo, issueNumber, marker, body);
+        const claim = await slots.claim(key);
+        if (claim.won) {
+          try {
+            const result = await port.upsertComment(repo, issueNumber, marker, body);
+            await slots.record(key, claim.holder, result.commentId);
+            return result;
+          } catch (error) {
+            await slots.release(key, claim.holder);
+            throw error;
+          }
+        }
+        if (claim.slot.commentId) return port.upsertComment(repo, issueNumber, marker, body);
+        if (Date.now() >= deadline) {
+          throw new GitHubUnavailableError(`another execution is creating the comment on ${key}; retry to update it`);
+        }
+        await sleep(pollMs);
+      }
+    },
+  };
+}
+
+/** Every installation's client with the comment slot. */
+export function withCommentSlots(clients: GitHubClients, slots: CommentSlots, options: CommentSlotOptions = {}): GitHubClients {
+  const wrapped = new WeakMap<GitHubPort, GitHubPort>();
+  return {
+    ...clients,
+    forInstallation(installationId) {
+      const port = clients.forInstallation(installationId);
+      if (!port) return null;
+      let slotted = wrapped.get(port);
+      if (!slotted) {
+        slotted = withCommentSlot(port, slots, options);
+        wrapped.set(port, slotted);
+      }
+      return slotted;
+    },
+  };
+}

@@ -1,0 +1,43 @@
+import { newIncident } from '../domain/incident.js';
+import { alarmEventSchema, alarmTriggerFromEvent } from '../domain/trigger.js';
+import { ValidationError } from '../errors.js';
+import { redriveIncident } from '../reconcile/redrive.js';
+import type { Clock, WorkflowStarter } from '../ports.js';
+import type { StepLogger } from '../steps/deps.js';
+import { alarmIncidentFields, alarmIncidentScope } from '../steps/classify.js';
+import type { IncidentStore } from '../stores/incident-store.js';
+import { firstIssue } from '../validation.js';
+
+export interface AlarmIngestDeps {
+  incidents: IncidentStore;
+  workflow: WorkflowStarter;
+  clock: Clock;
+  logger: StepLogger;
+  maxRedrives: number;
+}
+
+export type AlarmIngestResult = { incidentId: string; duplicate: boolean; redriven?: string } | { ignored: string };
+
+/**
+ * A CloudWatch alarm entering ALARM, as EventBridge delivers it: the incident is written first (with its trigger,
+ * so the reconciler can re-drive it), then one execution named after the alarm ARN and state change time
+ * (`alarmIncidentId`). A redelivered event starts nothing new, in AWS as locally (an EventBridge → Step Functions
+ * target cannot name executions, so every redelivery used to start a second pipeline and a second escalation).
+ */
+export async function ingestAlarmEvent(event: unknown, deps: AlarmIngestDeps): Promise<AlarmIngestResult> {
+  const parsed = alarmEventSchema.safeParse(event);
+  if (!parsed.success) throw new ValidationError(`not a CloudWatch Alarm State Change event: ${firstIssue(parsed.error)}`);
+  const state = parsed.data.detail.state.value;
+  if (state !== 'ALARM') return { ignored: `alarm state ${state.slice(0, 40)} does not start the pipeline` };
+  const trigger = alarmTriggerFromEvent(parsed.data);
+  const created = await deps.incidents.create(newIncident(alarmIncidentFields(trigger), deps.clock()), alarmIncidentScope(trigger), trigger);
+  const started = await deps.workflow.start(trigger.incidentId, { trigger });
+  const duplicate = !created || started.alreadyStarted;
+  deps.logger.info('alarm accepted', { incidentId: trigger.incidentId, duplicate, alarm: parsed.data.detail.alarmName });
+  if (!duplicate) return { incidentId: trigger.incidentId, duplicate };
+  const incident = await deps.incidents.get(trigger.incidentId);
+  const outcome = incident ? await redriveIncident(incident, deps, { maxAttempts: deps.maxRedrives }) : null;
+  return outcome?.action === 'started'
+    ? { incidentId: trigger.incidentId, duplicate, redriven: outcome.execution }
+    : { incidentId: trigger.incidentId, duplicate };
+}

@@ -1,0 +1,120 @@
+/**
+ * Re-driving unfinished incidents: the same code runs as the scheduled `reconcile` Lambda (EventBridge schedule),
+ * as the local runtime's timer, and for a redelivered webhook whose incident stalled.
+ *
+ * An incident is unfinished while it is neither notified nor resolved. When its current execution is not running
+ * (it never started because StartExecution was throttled or ingest timed out, or it failed, timed out or was
+ * aborted) a new execution is started for it. Attempt 0 is named after the incident; attempt n is `<id>-a<n>`,
+ * taken with a conditional write on the incident, so two reconcilers (or a reconciler and a redelivery) cannot both
+ * start one, and a repeated run is idempotent. Stages are idempotent, so a re-drive runs the pipeline from the start.
+ */
+import { errorMessage } from '../errors.js';
+import type { Incident } from '../domain/incident.js';
+import type { Clock, Metrics, WorkflowStarter } from '../ports.js';
+import type { StepLogger } from '../steps/deps.js';
+import type { IncidentStore } from '../stores/incident-store.js';
+
+/** Step Functions execution names are at most 80 characters. */
+const MAX_EXECUTION_NAME = 80;
+
+export function executionNameFor(incidentId: string, attempt: number): string {
+  if (attempt === 0) return incidentId;
+  const suffix = `-a${attempt}`;
+  return `${incidentId.slice(0, MAX_EXECUTION_NAME - suffix.length)}${suffix}`;
+}
+
+export interface RedriveDeps {
+  incidents: IncidentStore;
+  workflow: WorkflowStarter;
+  clock: Clock;
+  logger: StepLogger;
+}
+
+export type RedriveOutcome =
+  | { action: 'running'; execution: string }
+  | { action: 'started'; execution: string; attempt: number }
+  | { action: 'exhausted'; execution: string }
+  | { action: 'no_input' }
+  | { action: 'claimed_elsewhere' }
+  | { action: 'finished' };
+
+/** Re-drives one incident if it is unfinished and its execution is not running. */
+export async function redriveIncident(incident: Incident, deps: RedriveDeps, options: { maxAttempts: number }): Promise<RedriveOutcome> {
+  if (incident.status === 'notified' || incident.status === 'resolved') return { action: 'finished' };
+  const attempt = incident.executionAttempt ?? 0;
+  const current = executionNameFor(incident.id, attempt);
+  const execution = await deps.workflow.describe(current);
+  if (execution?.status === 'RUNNING' || execution?.status === 'PENDING_REDRIVE') return { action: 'running', execution: current };
+  const input = (execution?.input as { trigger?: unknown } | null)?.trigger
+    ? execution?.input
+    : await deps.incidents.triggerOf(incident.id).then((trigger) => (trigger ? { trigger } : null));
+  if (!input) {
+    deps.logger.warn('unfinished incident has no recorded trigger to re-drive it with', { incidentId: incident.id });
+    return { action: 'no_input' };
+  }
+  if (!execution) {
+    // The first start never happened; starting it under its own name is idempotent.
+    const started = await deps.workflow.start(current, input);
+    return started.alreadyStarted ? { action: 'running', execution: current } : { action: 'started', execution: current, attempt };
+  }
+  if (attempt >= options.maxAttempts) return { action: 'exhausted', execution: current };
+  const next = attempt + 1;
+  if (!(await deps.incidents.claimAttempt(incident.id, next))) return { action: 'claimed_elsewhere' };
+  const name = executionNameFor(incident.id, next);
+  await deps.workflow.start(name, input);
+  await deps.incidents.update(incident.id, {}, {
+    history: [{ at: deps.clock().toISOString(), event: 'redriven', detail: `${current} ended ${execution.status}; started ${name}` }],
+  });
+  return { action: 'started', execution: name, attempt: next };
+}
+
+export interface ReconcileOptions {
+  /** Incidents untouched for this long are candidates. */
+  afterMinutes: number;
+  /** Re-drives per run; the rest wait for the next run. */
+  maxPerRun: number;
+  /** Re-drives per incident, after which it is left to the failed-executions alarm. */
+  maxAttempts: number;
+  /** How far back to look; older unfinished incidents are stale. */
+  lookbackHours: number;
+}
+
+export interface ReconcileResult {
+  examined: number;
+  redriven: string[];
+  running: number;
+  exhausted: string[];
+  failed: string[];
+}
+
+/** One reconciler run: bounded, idempotent, reports what it re-drove as a metric. */
+export async function reconcile(deps: RedriveDeps & { metrics: Metrics }, options: ReconcileOptions): Promise<ReconcileResult> {
+  const now = deps.clock();
+  const candidates = await deps.incidents.listUnfinished({
+    createdAfter: new Date(now.getTime() - options.lookbackHours * 3_600_000),
+    updatedBefore: new Date(now.getTime() - options.afterMinutes * 60_000),
+    // Candidates whose execution is still running cost a describe each: look at a few more than we may re-drive.
+    limit: options.maxPerRun * 4,
+  });
+  const result: ReconcileResult = { examined: 0, redriven: [], running: 0, exhausted: [], failed: [] };
+  for (const incident of candidates) {
+    if (result.redriven.length >= options.maxPerRun) break;
+    result.examined += 1;
+    try {
+      const outcome = await redriveIncident(incident, deps, { maxAttempts: options.maxAttempts });
+      if (outcome.action === 'started') result.redriven.push(outcome.execution);
+      else if (outcome.action === 'running') result.running += 1;
+      else if (outcome.action === 'exhausted') result.exhausted.push(incident.id);
+    } catch (error) {
+      // One incident's failure (a throttled StartExecution) must not stop the others; the next run retries it.
+      result.failed.push(incident.id);
+      deps.logger.warn('re-drive failed', { incidentId: incident.id, error: errorMessage(error) });
+    }
+  }
+  deps.metrics.count('IncidentsRedriven', result.redriven.length);
+  deps.metrics.count('IncidentsRedriveExhausted', result.exhausted.length);
+  if (result.redriven.length > 0 || result.exhausted.length > 0) {
+    deps.logger.info('reconciler run', { ...result });
+  }
+  return result;
+}

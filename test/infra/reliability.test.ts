@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { actionsOf, allows, functionLogicalId, functionStatements, getAtt, ref, resourcesOf, synth } from './support.js';
+
+describe('reliability: reconciler', () => {
+  const synthesized = synth();
+  const { stack, template } = synthesized;
+  const resources = template.toJSON().Resources as Record<string, { Type: string; Properties: Record<string, any> }>;
+  const reconcilerArn = getAtt(functionLogicalId(stack, stack.functions.reconcile));
+  const stateMachineRef = ref(stack.getLogicalId(stack.stateMachine.node.defaultChild as never));
+
+  it('runs the reconcile function on an EventBridge schedule every 5 minutes', () => {
+    const schedules = Object.values(resources).filter((r) => r.Type === 'AWS::Events::Rule' && r.Properties.ScheduleExpression);
+    expect(schedules).toHaveLength(1);
+    const rule = schedules[0]?.Properties;
+    expect(rule?.ScheduleExpression).toBe('rate(5 minutes)');
+    expect(rule?.State).toBe('ENABLED');
+    expect(rule?.Targets).toEqual([expect.objectContaining({ Arn: reconcilerArn, RetryPolicy: expect.objectContaining({ MaximumRetryAttempts: 2 }) })]);
+    const permission = Object.values(resources).find(
+      (r) => r.Type === 'AWS::Lambda::Permission' && JSON.stringify(r.Properties.FunctionName) === JSON.stringify(reconcilerArn),
+    );
+    expect(permission?.Properties).toMatchObject({ Action: 'lambda:InvokeFunction', Principal: 'events.amazonaws.com' });
+  });
+
+  it('may start and describe executions of the pipeline only, and read/write incidents; nothing else', () => {
+    const statements = functionStatements(synthesized, 'reconcile');
+    expect(allows(statements, 'states:StartExecution', stateMachineRef)).toBe(true);
+    const describe = statements.filter((s) => actionsOf(s).includes('states:DescribeExecution'));
+    expect(describe).toHaveLength(1);
+    expect(JSON.stringify(resourcesOf(describe[0] as never))).toContain(':execution:');
+    const actions = new Set(statements.flatMap(actionsOf));
+    for (const action of actions) expect(action, action).toMatch(/^(states:(StartExecution|DescribeExecution)|dynamodb:|logs:|xray:Put)/);
+    expect(allows(statements, 'sns:Publish')).toBe(false);
+    expect(allows(statements, 'secretsmanager:GetSecretValue')).toBe(false);
+  });
+
+  it('is bounded: per-run and per-incident limits are set', () => {
+    const variables = resources[functionLogicalId(stack, stack.functions.reconcile)]?.Properties.Environment.Variables;
+    expect(variables).toMatchObject({ RECONCILE_AFTER_MINUTES: '10', RECONCILE_MAX_PER_RUN: '25', RECONCILE_MAX_ATTEMPTS: '3', STATE_MACHINE_ARN: stateMachineRef });
+  });
+
+  it('lets ingest describe executions too (a redelivery re-drives a stalled incident)', () => {
+    expect(functionStatements(synthesized, 'ingest-github').some((s) => actionsOf(s).includes('states:DescribeExecution'))).toBe(true);
+  });
+});

@@ -1,0 +1,103 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startEmbeddedDynamo } from '../../infra/local/embedded-dynamo.js';
+import { deliverWebhook, loadWebhook, readOutbox } from '../../infra/local/replay.js';
+import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.js';
+import { githubIncidentFields, githubIncidentScope } from '../../shared/domain/github-incident.js';
+import { newIncident } from '../../shared/domain/incident.js';
+import { triggerFromWorkflowRun } from '../../shared/ingest/github-webhook.js';
+import { createDocumentClient } from '../../shared/stores/dynamo.js';
+import { createIncidentStore } from '../../shared/stores/incident-store.js';
+
+/**
+ * What a crash leaves behind, written into the embedded tables the way the runtime writes them, then a start on the
+ * same data directory: resumed executions, a redelivery that re-drives, and the reconciler.
+ */
+const SECRET = 'crash-secret';
+const env = { ...process.env, GITHUB_TOKEN: undefined, GITHUB_WEBHOOK_SECRET: SECRET, POWERTOOLS_LOG_LEVEL: 'SILENT', RECONCILE_AFTER_MINUTES: '1' };
+const tableNames = { incidents: 'incidents', baselines: 'baselines', experiments: 'experiments' };
+const ARN = 'arn:aws:states:us-east-1:000000000000:execution:incident-pipeline';
+let dataDir: string;
+let runtime: LocalRuntime | undefined;
+
+afterEach(async () => {
+  await runtime?.close();
+  runtime = undefined;
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+function trigger(runId: number) {
+  const event = structuredClone(loadWebhook('workflow_run-failure'));
+  (event.body.workflow_run as Record<string, unknown>).id = runId;
+  return { event, trigger: triggerFromWorkflowRun(event.body as never, `delivery-${runId}`) };
+}
+
+/** Writes incidents and execution records into the data directory, as a runtime killed mid-way leaves them. */
+async function leftBehind(items: Array<{ runId: number; execution: 'RUNNING' | 'FAILED' | null; updatedMinutesAgo?: number }>) {
+  dataDir = await mkdtemp(join(tmpdir(), 'guard-crash-'));
+  const dynamo = await startEmbeddedDynamo({ path: join(dataDir, 'dynamodb'), tableNames, region: 'us-east-1' });
+  const client = createDocumentClient({ region: 'us-east-1', endpoint: dynamo.endpoint });
+  try {
+    for (const item of items) {
+      const { trigger: t } = trigger(item.runId);
+      const at = new Date(Date.now() - (item.updatedMinutesAgo ?? 0) * 60_000);
+      await createIncidentStore({ client, tableName: 'incidents', ttlDays: 30, clock: () => at }).create(newIncident(githubIncidentFields(t), at), githubIncidentScope(t), t);
+      if (item.execution) {
+        await client.send(new PutCommand({
+          TableName: 'incidents',
+          Item: { pk: `EXECUTION#${t.incidentId}`, sk: 'EXECUTION', name: t.incidentId, executionArn: `${ARN}:${t.incidentId}`, status: item.execution, startedAt: at.toISOString(), stoppedAt: null, error: null, input: JSON.stringify({ trigger: t }) },
+        }));
+      }
+    }
+  } finally {
+    client.destroy();
+    await dynamo.close();
+  }
+}
+
+describe('local runtime after a crash', () => {
+  it('resumes every execution recorded as running and notifies each incident once', async () => {
+    await leftBehind([{ runId: 501, execution: 'RUNNING' }, { runId: 502, execution: 'RUNNING' }, { runId: 503, execution: 'RUNNING' }]);
+
+    runtime = await startLocalRuntime({ dataDir, port: 0, retryDelayMs: 0, env });
+    await runtime.idle();
+
+    expect(runtime.resumed.sort()).toEqual(['gh-714523861-501-1', 'gh-714523861-502-1', 'gh-714523861-503-1']);
+    for (const id of runtime.resumed) expect((await runtime.incidents.get(id))?.status).toBe('notified');
+    // The three runs share one pull request: one comment, updated by the others.
+    const comments = (await readOutbox(runtime.outboxPath)).filter((e) => e.kind === 'github_comment');
+    expect(comments.filter((c) => c.outcome === 'created')).toHaveLength(1);
+  });
+
+  it('re-drives a redelivered failure whose execution failed, instead of answering only "duplicate"', async () => {
+    await leftBehind([{ runId: 601, execution: 'FAILED' }]);
+    runtime = await startLocalRuntime({ dataDir, port: 0, retryDelayMs: 0, env });
+
+    const redelivered = await deliverWebhook(runtime.url, trigger(601).event, SECRET);
+    await runtime.idle();
+    const again = await deliverWebhook(runtime.url, trigger(601).event, SECRET);
+    await runtime.idle();
+
+    expect(redelivered.body).toEqual({ incidentId: 'gh-714523861-601-1', duplicate: true, redriven: 'gh-714523861-601-1-a1' });
+    const incident = await runtime.incidents.get('gh-714523861-601-1');
+    expect(incident).toMatchObject({ status: 'notified', executionAttempt: 1 });
+    expect(again.body).toEqual({ incidentId: 'gh-714523861-601-1', duplicate: true });
+  });
+
+  it('reconciler: starts an accepted incident whose execution never started, once, and leaves fresh ones alone', async () => {
+    await leftBehind([{ runId: 701, execution: null, updatedMinutesAgo: 5 }, { runId: 702, execution: null, updatedMinutesAgo: 0 }]);
+    runtime = await startLocalRuntime({ dataDir, port: 0, retryDelayMs: 0, env });
+
+    const first = await runtime.reconcile();
+    await runtime.idle();
+    const second = await runtime.reconcile();
+
+    expect(first.redriven).toEqual(['gh-714523861-701-1']);
+    expect((await runtime.incidents.get('gh-714523861-701-1'))?.status).toBe('notified');
+    expect((await runtime.incidents.get('gh-714523861-702-1'))?.status).toBe('received');
+    expect(second.redriven).toEqual([]);
+  });
+});

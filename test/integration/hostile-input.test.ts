@@ -1,0 +1,53 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.js';
+
+/** Hostile input against the local runtime's HTTP front door: a 4xx, never a 500. */
+let runtime: LocalRuntime;
+let dataDir: string;
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'guard-hostile-'));
+  runtime = await startLocalRuntime({ dataDir, port: 0, retryDelayMs: 0, env: { ...process.env, GITHUB_TOKEN: undefined, GITHUB_WEBHOOK_SECRET: 'x', POWERTOOLS_LOG_LEVEL: 'SILENT' } });
+});
+
+afterAll(async () => {
+  await runtime?.close();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+/** A raw request: fetch would normalise `//` away. */
+function raw(method: string, path: string, body?: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: '127.0.0.1', port: runtime.port, method, path, headers: body ? { 'content-type': 'application/json' } : {} }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+describe('front door: hostile input', () => {
+  it('answers 4xx to deeply nested JSON on /events/cloudwatch', async () => {
+    expect(await raw('POST', '/events/cloudwatch', `${'['.repeat(100_000)}${']'.repeat(100_000)}`)).toBe(400);
+    expect(await raw('POST', '/events/cloudwatch', `{"a":${'{"a":'.repeat(5000)}1${'}'.repeat(5001)}`)).toBe(400);
+  });
+
+  it('answers 4xx to odd request targets', async () => {
+    for (const path of ['//', '///x', '//incidents', '/%', '/incidents/%ff', '/..', '/incidents/' + 'a'.repeat(5000)]) {
+      const status = await raw('GET', path);
+      expect(status, path).toBeGreaterThanOrEqual(400);
+      expect(status, path).toBeLessThan(500);
+    }
+  });
+
+  it('answers 4xx to unsigned or malformed webhooks', async () => {
+    expect(await raw('POST', '/webhooks/github', '{"a":1}')).toBe(401);
+    expect(await raw('POST', '/webhooks/github', '\u0000\u0001')).toBe(401);
+    expect(await raw('POST', '/events/cloudwatch', '{"detail-type":"CloudWatch Alarm State Change"}')).toBe(400);
+  });
+});

@@ -1,0 +1,135 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type EmbeddedDynamo, startEmbeddedDynamo } from '../../infra/local/embedded-dynamo.js';
+import { loadWebhook } from '../../infra/local/replay.js';
+import { githubIncidentFields, githubIncidentScope } from '../../shared/domain/github-incident.js';
+import { type IncidentStatus, STATUS_MAY_LEAVE, newIncident } from '../../shared/domain/incident.js';
+import { triggerFromWorkflowRun } from '../../shared/ingest/github-webhook.js';
+import { analyzeStep } from '../../shared/steps/analyze.js';
+import { classifyStep } from '../../shared/steps/classify.js';
+import { notifyStep } from '../../shared/steps/notify.js';
+import { recordWorkflowRecovery } from '../../shared/steps/record-outcome.js';
+import { remediateStep } from '../../shared/steps/remediate.js';
+import { createDocumentClient } from '../../shared/stores/dynamo.js';
+import { type IncidentStore, createIncidentStore } from '../../shared/stores/incident-store.js';
+import { createFakeGitHub, stepDeps } from '../support/fakes.js';
+
+/**
+ * Status only moves forward, against the embedded DynamoDB-compatible server: a green run that resolves the incident
+ * while a stage is working (between the stage's read and its write) is never overwritten by that stage.
+ */
+let dynamo: EmbeddedDynamo;
+let dir: string;
+let run = 0;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'guard-status-'));
+  dynamo = await startEmbeddedDynamo({ path: dir, tableNames: { incidents: 'incidents', baselines: 'baselines', experiments: 'experiments' }, region: 'us-east-1' });
+});
+
+afterAll(async () => {
+  await dynamo?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+function dynamoStore(): IncidentStore {
+  return createIncidentStore({ client: createDocumentClient({ region: 'us-east-1', endpoint: dynamo.endpoint }), tableName: 'incidents', ttlDays: 30 });
+}
+
+function freshTrigger() {
+  const event = structuredClone(loadWebhook('workflow_run-failure'));
+  run += 1;
+  (event.body.workflow_run as Record<string, unknown>).id = 900_000 + run;
+  (event.body.workflow_run as Record<string, unknown>).workflow_id = 700_000 + run;
+  return triggerFromWorkflowRun(event.body as never, `delivery-${run}`);
+}
+
+/**
+ * The real store, except that the first status write of the stage is preceded by the recovery: the stage has read
+ * the incident before the green run arrived and writes after it.
+ */
+function withRecoveryBeforeFirstStatusWrite(store: IncidentStore, recover: (id: string) => Promise<void>): IncidentStore {
+  let interleaved = false;
+  return {
+    ...store,
+    async update(id, fields, append) {
+      if (!interleaved && fields.status !== undefined && fields.status !== 'resolved') {
+        interleaved = true;
+        await recover(id);
+      }
+      return store.update(id, fields, append);
+    },
+  };
+}
+
+type Stage = 'classify' | 'analyze' | 'remediate' | 'notify';
+const STAGES: Array<{ stage: Stage; startsAt: IncidentStatus; wrote: (i: Record<string, unknown>) => unknown }> = [
+  { stage: 'classify', startsAt: 'received', wrote: (i) => i.category },
+  { stage: 'analyze', startsAt: 'classified', wrote: (i) => i.analysis },
+  { stage: 'remediate', startsAt: 'analyzed', wrote: (i) => i.decision ?? i.plan },
+  { stage: 'notify', startsAt: 'remediated', wrote: (i) => (i.history as Array<{ event: string }>).find((h) => h.event === 'notified') },
+];
+
+describe('status moves only forward (DynamoDB condition on the states a status may leave)', () => {
+  it.each(STAGES)('a recovery during $stage leaves the incident resolved, with the stage\'s result recorded', async ({ stage, startsAt, wrote }) => {
+    const store = dynamoStore();
+    const github = createFakeGitHub();
+    const trigger = freshTrigger();
+    const scope = githubIncidentScope(trigger);
+    await store.create(newIncident({ ...githubIncidentFields(trigger), status: startsAt, category: 'test_failure', fingerprint: `fp-${run}` }, new Date()), scope);
+    const recover = async () => {
+      const { resolved } = await recordWorkflowRecovery(
+        { scope, runId: trigger.workflowRun.id + 1, resolvedBy: 'green run', installationId: null, completedAt: new Date() },
+        { incidents: store, clock: () => new Date(), github: { forInstallation: () => github.port }, logger: { info() {}, warn() {}, error() {} } },
+      );
+      expect(resolved).toEqual([trigger.incidentId]);
+    };
+    const { deps } = stepDeps({ github: github.port, incidents: withRecoveryBeforeFirstStatusWrite(store, recover) });
+    const steps = { classify: classifyStep, analyze: analyzeStep, remediate: remediateStep, notify: notifyStep };
+
+    await steps[stage]({ trigger }, deps);
+
+    const incident = (await store.get(trigger.incidentId)) as unknown as Record<string, unknown>;
+    expect(incident.status).toBe('resolved');
+    expect(incident.resolvedBy).toBe('green run');
+    expect(wrote(incident)).toBeTruthy();
+  });
+
+  it('moves forward through every stage when nothing interferes, and never back', async () => {
+    const store = dynamoStore();
+    const trigger = freshTrigger();
+    await store.create(newIncident(githubIncidentFields(trigger), new Date()), githubIncidentScope(trigger));
+    const order: IncidentStatus[] = ['classified', 'analyzed', 'awaiting_approval', 'remediated', 'notified'];
+    for (const status of order) expect((await store.update(trigger.incidentId, { status })).status).toBe(status);
+    // A late classify (a retried or re-driven stage) records its fields but keeps the status.
+    const late = await store.update(trigger.incidentId, { status: 'classified', category: 'lint' });
+    expect(late).toMatchObject({ status: 'notified', category: 'lint' });
+  });
+
+  it('never leaves resolved, whichever status a late write asks for', async () => {
+    const store = dynamoStore();
+    const trigger = freshTrigger();
+    await store.create(newIncident({ ...githubIncidentFields(trigger), status: 'resolved' }, new Date()), githubIncidentScope(trigger));
+    for (const status of Object.keys(STATUS_MAY_LEAVE) as IncidentStatus[]) {
+      expect((await store.update(trigger.incidentId, { status })).status).toBe('resolved');
+    }
+  });
+
+  it('keeps resolved under 20 concurrent late stage writes racing the recovery', async () => {
+    const store = dynamoStore();
+    const trigger = freshTrigger();
+    await store.create(newIncident({ ...githubIncidentFields(trigger), status: 'analyzed' }, new Date()), githubIncidentScope(trigger));
+    const late: IncidentStatus[] = ['classified', 'analyzed', 'remediated', 'notified'];
+    await Promise.all([
+      store.update(trigger.incidentId, { status: 'resolved', resolvedBy: 'green run' }),
+      ...Array.from({ length: 20 }, (_, i) => store.update(trigger.incidentId, { status: late[i % late.length] as IncidentStatus })),
+    ]);
+    expect((await store.get(trigger.incidentId))?.status).toBe('resolved');
+  });
+
+  it('still fails for an incident that does not exist', async () => {
+    await expect(dynamoStore().update('gh-0-0-0', { status: 'notified' })).rejects.toMatchObject({ name: 'ConditionalCheckFailedException' });
+  });
+});

@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { newIncident } from '../../../shared/domain/incident.js';
+import type { ExecutionStatus, WorkflowStarter } from '../../../shared/ports.js';
+import { executionNameFor, reconcile } from '../../../shared/reconcile/redrive.js';
+import { silentLogger } from '../../../shared/steps/deps.js';
+import { createMemoryStore } from '../../support/memory-store.js';
+
+const NOW = new Date('2026-11-20T12:00:00Z');
+const options = { afterMinutes: 10, maxPerRun: 2, maxAttempts: 2, lookbackHours: 48 };
+
+function fakeWorkflow(executions: Record<string, ExecutionStatus>) {
+  const started: string[] = [];
+  const workflow: WorkflowStarter = {
+    async start(name) {
+      const alreadyStarted = name in executions;
+      if (!alreadyStarted) {
+        executions[name] = 'RUNNING';
+        started.push(name);
+      }
+      return { executionId: name, alreadyStarted };
+    },
+    async describe(name) {
+      const status = executions[name];
+      return status ? { status, input: { trigger: { incidentId: name } } } : null;
+    },
+  };
+  return { workflow, started };
+}
+
+async function seed(store: ReturnType<typeof createMemoryStore>, id: string, minutesAgo: number, fields: Record<string, unknown> = {}) {
+  const at = new Date(NOW.getTime() - minutesAgo * 60_000);
+  await store.create({ ...newIncident({ id, source: 'github' }, at), ...fields }, null, { source: 'github', incidentId: id });
+}
+
+function deps(store: ReturnType<typeof createMemoryStore>, workflow: WorkflowStarter) {
+  const counts: Record<string, number> = {};
+  return { counts, deps: { incidents: store, workflow, clock: () => NOW, logger: silentLogger, metrics: { count: (name: string, value: number) => void (counts[name] = value) } } };
+}
+
+describe('reconciler', () => {
+  it('names attempts within the 80-character execution-name limit', () => {
+    expect(executionNameFor('gh-1-2-1', 0)).toBe('gh-1-2-1');
+    expect(executionNameFor('gh-1-2-1', 2)).toBe('gh-1-2-1-a2');
+    expect(executionNameFor(`cw-${'x'.repeat(77)}`, 3)).toHaveLength(80);
+  });
+
+  it('re-drives stalled incidents (never started, failed), skips running and finished ones, and counts them', async () => {
+    const store = createMemoryStore(() => NOW);
+    await seed(store, 'never-started', 30);
+    await seed(store, 'failed', 30);
+    await seed(store, 'running', 30);
+    await seed(store, 'done', 30, { status: 'notified' });
+    await seed(store, 'fresh', 1);
+    const { workflow, started } = fakeWorkflow({ failed: 'FAILED', running: 'RUNNING', done: 'SUCCEEDED' });
+    const { deps: d, counts } = deps(store, workflow);
+
+    const result = await reconcile(d, { ...options, maxPerRun: 10 });
+
+    expect(started.sort()).toEqual(['failed-a1', 'never-started']);
+    expect(result).toMatchObject({ running: 1, exhausted: [], failed: [] });
+    expect(counts.IncidentsRedriven).toBe(2);
+    expect((await store.get('failed'))?.executionAttempt).toBe(1);
+  });
+
+  it('is bounded per run and idempotent: a second run starts nothing new while the re-drives run', async () => {
+    const store = createMemoryStore(() => NOW);
+    for (const id of ['a', 'b', 'c']) await seed(store, id, 60);
+    const { workflow, started } = fakeWorkflow({ a: 'FAILED', b: 'FAILED', c: 'FAILED' });
+    const { deps: d } = deps(store, workflow);
+
+    const first = await reconcile(d, options);
+    const second = await reconcile(d, options);
+
+    expect(first.redriven).toHaveLength(2);
+    expect(second.redriven).toEqual(['c-a1']);
+    expect(started).toHaveLength(3);
+  });
+
+  it('stops after maxAttempts re-drives of one incident and reports it', async () => {
+    const store = createMemoryStore(() => NOW);
+    await seed(store, 'stubborn', 60, { executionAttempt: 2 });
+    const { workflow, started } = fakeWorkflow({ 'stubborn-a2': 'FAILED' });
+    const { deps: d, counts } = deps(store, workflow);
+
+    const result = await reconcile(d, options);
+
+    expect(started).toEqual([]);
+    expect(result.exhausted).toEqual(['stubborn']);
+    expect(counts.IncidentsRedriveExhausted).toBe(1);
+  });
+
+  it('keeps going when one re-drive fails', async () => {
+    const store = createMemoryStore(() => NOW);
+    await seed(store, 'x', 60);
+    await seed(store, 'y', 50);
+    const { workflow, started } = fakeWorkflow({});
+    const throttled: WorkflowStarter = {
+      ...workflow,
+      async start(name, input) {
+        if (name === 'x') throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+        return workflow.start(name, input);
+      },
+    };
+    const { deps: d } = deps(store, throttled);
+
+    const result = await reconcile(d, options);
+
+    expect(result.failed).toEqual(['x']);
+    expect(started).toEqual(['y']);
+  });
+});
