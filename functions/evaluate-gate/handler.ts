@@ -5,13 +5,13 @@ import { evaluateGateRequest } from '../../shared/baselines/evaluate.js';
 import { loadConfig } from '../../shared/config.js';
 import { ValidationError, errorMessage } from '../../shared/errors.js';
 import { createLearningDeps } from '../../shared/runtime/deps.js';
-import { logger } from '../../shared/runtime/lambda.js';
+import { logger, safeLogger } from '../../shared/runtime/lambda.js';
 
 /** Gate requests are a few metrics and test names; anything bigger is refused before parsing. */
 const MAX_BODY_BYTES = 256 * 1024;
 
 const config = loadConfig(process.env);
-const { baselines } = createLearningDeps(config, logger);
+const { baselines } = createLearningDeps(config, safeLogger);
 const deps = { baselines, config, clock: () => new Date() };
 
 const reply = (statusCode: number, body: unknown): APIGatewayProxyResult => ({
@@ -37,7 +37,7 @@ async function evaluate(event: APIGatewayProxyEvent): Promise<APIGatewayProxyRes
     return reply(200, await evaluateGateRequest(body, deps));
   } catch (error) {
     if (error instanceof ValidationError) return reply(400, { message: error.message });
-    logger.error('gate evaluation failed', { error: errorMessage(error) });
+    safeLogger.error('gate evaluation failed', { error: errorMessage(error) });
     return reply(500, { message: 'internal error; retry the request' });
   }
 }

@@ -1,3 +1,4 @@
+import { redactingLogger } from '../../shared/runtime/redacting-logger.js';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -232,7 +233,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     client: documents,
     tables: { incidents: tableNames.incidents, experiments: tableNames.experiments, baselines: tableNames.baselines },
     clock: () => new Date(),
-    logger: { info() {}, warn: log, error: log },
+    logger: redactingLogger({ info() {}, warn: log, error: log }),
   });
   const learningApi = createLearningApi({ learning, gateToken, evaluateGate: await importHandler('evaluate-gate', generation), context: lambdaContext });
 

@@ -20,6 +20,7 @@ import type { GuardStore } from '../remediation/guard-store.js';
 import type { StepLogger } from '../steps/deps.js';
 import { recordWorkflowRecovery } from '../steps/record-outcome.js';
 import type { IncidentStore } from '../stores/incident-store.js';
+import { redactOrWithhold } from '../logs/redact.js';
 import { firstIssue } from '../validation.js';
 import { type VerifyDeps, type WebhookRequest, type WebhookResponse, refuse, reply, verifyDelivery } from './verify.js';
 
@@ -198,10 +199,12 @@ export function triggerFromCheckRun(payload: CheckRunPayload, deliveryId: string
       htmlUrl: check.html_url ?? null,
       detailsUrl: check.details_url ?? null,
       completedAt: check.completed_at ?? null,
+      // Redacted here, before the text becomes the Step Functions execution input (kept in its history for 90
+      // days) or reaches any later stage; redacted before it is cut, so a cut cannot leave half a token behind.
       output: {
-        title: output.title ?? null,
-        summary: output.summary ? keepEnds(output.summary, MAX_CHECK_SUMMARY_CHARS) : null,
-        text: output.text ? keepEnds(output.text, MAX_CHECK_TEXT_CHARS) : null,
+        title: output.title ? redactOrWithhold(output.title) : null,
+        summary: output.summary ? keepEnds(redactOrWithhold(output.summary), MAX_CHECK_SUMMARY_CHARS) : null,
+        text: output.text ? keepEnds(redactOrWithhold(output.text), MAX_CHECK_TEXT_CHARS) : null,
       },
     },
     pullRequests: check.pull_requests.map((pr) => pr.number).slice(0, 50),

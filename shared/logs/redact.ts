@@ -324,6 +324,27 @@ export function redactSecrets(text: string): string {
 /** Text shown instead of an excerpt whose redaction failed. */
 export const WITHHELD_TEXT = '[withheld: secret redaction failed]';
 
+/** {@link redactSecrets}, failing closed: if redaction cannot run, the text is withheld rather than passed on. */
+export function redactOrWithhold(text: string): string {
+  try {
+    return redactSecrets(text);
+  } catch {
+    return WITHHELD_TEXT;
+  }
+}
+
+/**
+ * Redacts every string inside a JSON-like value (log fields, error details); other values are kept. Depth and
+ * size are bounded so a hostile object cannot make logging expensive.
+ */
+export function redactDeep(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return redactOrWithhold(value);
+  if (value instanceof Error) return redactOrWithhold(`${value.name}: ${value.message}`);
+  if (depth >= 6 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.slice(0, 200).map((item) => redactDeep(item, depth + 1));
+  return Object.fromEntries(Object.entries(value as Record<string, unknown>).slice(0, 200).map(([key, item]) => [key, redactDeep(item, depth + 1)]));
+}
+
 /**
  * Redacts several lines together (a private key spans lines) and returns them in the same order. If redaction
  * fails, every line is replaced by {@link WITHHELD_TEXT}: fail closed, never pass raw text on.

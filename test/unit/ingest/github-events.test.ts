@@ -143,6 +143,28 @@ describe('handleGithubWebhook: check runs, jobs, re-runs and forks', () => {
     expect(keepEnds('short', 10)).toBe('short');
   });
 
+  it('redacts the check output before it becomes the execution input', async () => {
+    // Prepare: built from parts so the repository carries no live-looking token.
+    const token = ['gh', 'p_', 'Zq8Yw7Xv6Ut5Sr4Qp3On2Ml1Kj0Ih9Gf8Ed'].join('');
+    const password = 'Sup3r-s3cret!';
+
+    // Act
+    await handleGithubWebhook(
+      request('check_run-circleci-failure', (b) => {
+        b.check_run.output.title = `push failed for ${token}`;
+        b.check_run.output.summary = `sshpass -p '${password}' ssh deploy@host`;
+        b.check_run.output.text = `curl -u ci:${password} https://nexus.example.com\nError: 401`;
+      }),
+      deps,
+    );
+
+    // Assert
+    const input = JSON.stringify(started[0]?.input);
+    expect(input).not.toContain(token);
+    expect(input).not.toContain(password);
+    expect(input).toContain('[REDACTED:github-token]');
+  });
+
   it('accepts workflow_job deliveries with 202 and says why they are not acted on', async () => {
     // Act
     const response = await handleGithubWebhook(request('workflow_job-failure'), deps);
