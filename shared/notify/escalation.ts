@@ -29,7 +29,10 @@ export function renderEscalation(incident: Incident, why: string): EscalationMes
   lines.push(`${untrusted(what)}.`);
   lines.push(`Why you are getting this: ${untrusted(why)}`);
   lines.push('');
-  if (incident.analysis) {
+  if (incident.analysis?.injection) {
+    lines.push('The log contained text aimed at automated tools (AI assistants, bots): the analysis model\'s answer is not shown and no automatic action was taken on it.');
+    lines.push('');
+  } else if (incident.analysis) {
     lines.push(`Root cause (${incident.analysis.provider}, confidence ${incident.analysis.confidence.toFixed(2)}): ${untrusted(incident.analysis.rootCause)}`);
     if (incident.analysis.fix.length > 0) {
       lines.push('Suggested fix:');
