@@ -251,6 +251,8 @@ export interface Incident {
   plan?: StoredPlan | null;
   /** The failing commit comes from a fork (a pull request from another repository). */
   fromFork?: boolean;
+  /** The repository id the failing commit lives in (null when unknown); differs from `repositoryId` for a fork. */
+  headRepositoryId?: number | null;
   approval?: ApprovalState | null;
   /** Append-only remediation audit trail. */
   audit?: AuditEntry[];
