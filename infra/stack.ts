@@ -306,6 +306,12 @@ export class PipelineGuardStack extends Stack {
         principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'],
+        // Only this account's alarms: without a source condition any account's CloudWatch could use the key
+        // (the confused-deputy problem).
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': this.account },
+          ArnLike: { 'aws:SourceArn': `arn:${this.partition}:cloudwatch:${this.region}:${this.account}:alarm:*` },
+        },
       }),
     );
     const topic = new Topic(this, 'EscalationTopic', {
@@ -437,7 +443,7 @@ export class PipelineGuardStack extends Stack {
         ...(settings.runbooks ? { RUNBOOKS_JSON: settings.runbooks.json } : {}),
       },
     })
-      .useTable(incidents, 'readWrite')
+      .useTable(incidents, 'readWriteDelete')
       .useSecret(credentialKey, credentialSecret);
     if (settings.runbooks && settings.runbooks.documents.length > 0) {
       // Only the allow-listed documents can be started; AWS-owned documents have no account in their ARN.
