@@ -2,6 +2,7 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { evaluateGateRequest } from '../../shared/baselines/evaluate.js';
+import { gateCallerOf, gateRefusal } from '../../shared/baselines/gate-access.js';
 import { loadConfig } from '../../shared/config.js';
 import { ValidationError, errorMessage } from '../../shared/errors.js';
 import { createLearningDeps } from '../../shared/runtime/deps.js';
@@ -33,6 +34,10 @@ async function evaluate(event: APIGatewayProxyEvent): Promise<APIGatewayProxyRes
   } catch {
     return reply(400, { message: 'body is not valid JSON' });
   }
+  // The repository in the body is a claim; the caller's identity decides whether it may move that baseline.
+  const repository = typeof (body as { repository?: unknown })?.repository === 'string' ? (body as { repository: string }).repository : '';
+  const refusal = repository ? gateRefusal(config.GATE_CALLERS, gateCallerOf(event), repository) : null;
+  if (refusal) return reply(403, { message: `forbidden: ${refusal}` });
   try {
     return reply(200, await evaluateGateRequest(body, deps));
   } catch (error) {
