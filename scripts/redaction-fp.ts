@@ -7,11 +7,15 @@
  * the number of lines redacted and the rate over all lines. `--show N` prints N redacted lines per rule (before
  * and after) for inspection; `--reviewed` subtracts the lines listed in `REVIEWED_TRUE_POSITIVES` below.
  *
+ * The same logs measure the prompt-injection detector's false positives: lines of real CI output that it takes
+ * for text aimed at automated tools (each one withholds the model's answer for its incident).
+ *
  * Options: `--root <dir>` (default `../shared/datasets`), `--show N` (default 3).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { instructionSignals, looksLikeInstruction } from '../shared/analysis/injection.js';
 import { redactSecrets, SECRET_FORMAT_COUNT, SECRET_PATTERNS, stripAnsi } from '../shared/logs/index.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -61,6 +65,7 @@ function main(): number {
   let allLines = 0;
   let allHits = 0;
   let allReviewed = 0;
+  let allInstructionLike = 0;
   for (const set of SETS) {
     const setDir = join(datasets, set);
     if (!existsSync(join(setDir, 'labels.jsonl'))) {
@@ -71,6 +76,7 @@ function main(): number {
     let lines = 0;
     let hits = 0;
     let reviewed = 0;
+    const instructionLike: Hit[] = [];
     const started = Date.now();
     for (const file of logFiles(setDir)) {
       const raw = readFileSync(join(setDir, file), 'utf8').replace(/\r/g, '');
@@ -81,6 +87,9 @@ function main(): number {
       for (let i = 0; i < before.length; i++) {
         const b = before[i] ?? '';
         const a = after[i] ?? '';
+        if (looksLikeInstruction(b.slice(0, 2000))) {
+          instructionLike.push({ where: `${set}:${file}:${i + 1}`, before: b.slice(0, 200), after: instructionSignals(b.slice(0, 2000)).join(',') });
+        }
         if (!a.includes('[REDACTED:')) continue;
         const where = `${set}:${file}:${i + 1}`;
         if (REVIEWED_TRUE_POSITIVES.some((r) => file.includes(r.file) && r.text.test(b))) {
@@ -105,6 +114,9 @@ function main(): number {
       console.log(`  ${rule}: ${list.length} line(s)`);
       for (const hit of list.slice(0, show)) console.log(`    ${hit.where}\n      - ${hit.before}\n      + ${hit.after}`);
     }
+    console.log(`  injection detector: ${instructionLike.length} line(s) of ordinary CI output flagged (${((100 * instructionLike.length) / Math.max(1, lines)).toFixed(4)} %)`);
+    for (const hit of instructionLike.slice(0, show)) console.log(`    ${hit.where} [${hit.after}]\n      ${hit.before}`);
+    allInstructionLike += instructionLike.length;
     allLines += lines;
     allHits += hits;
     allReviewed += reviewed;
@@ -114,6 +126,7 @@ function main(): number {
       `false-positive rate ${((100 * allHits) / Math.max(1, allLines)).toFixed(4)} % of lines, ` +
       `${((100 * allHits) / Math.max(1, allHits + allReviewed)).toFixed(1)} % of redacted lines`,
   );
+  console.log(`injection detector: ${allInstructionLike} of ${allLines} lines flagged (${((100 * allInstructionLike) / Math.max(1, allLines)).toFixed(4)} %)`);
   return 0;
 }
 

@@ -36,7 +36,9 @@ const SIGNALS: readonly Signal[] = [
   {
     id: 'override',
     weight: 2,
-    re: /\b(?:ignore|ignoring|disregard|forget|override|overrule|bypass|skip|drop|discard|abandon|set aside|throw out|pay no (?:attention|heed) to|stop following|do not follow|don't follow|no longer follow)\b.{0,50}\b(?:instructions?|prompts?|rules?|directions?|directives?|guidelines?|guardrails?|polic(?:y|ies)|constraints?|restrictions?|system message|(?:the )?(?:above|previous|prior|earlier|preceding|original|initial)(?: (?:text|context|content|messages?|guidance|orders?|commands?|steps?))?)\b/,
+    // The object needs a determiner or a time word ("the rules", "all previous instructions", "everything above"):
+    // "SKIP … preceding_basic.phpt" or "'ByPass' execution policy" in a test log are not overrides.
+    re: /\b(?:ignore|ignoring|disregard|forget|override|overrule|bypass|skip|drop|discard|abandon|set aside|throw out|pay no (?:attention|heed) to|stop following|do not follow|don't follow|no longer follow)\b.{0,30}(?:\b(?:the|all|any|your|my|these|those|every|each|previous|prior|earlier|preceding|above|original|initial|system|safety|security)\s+(?:[a-z-]+\s+){0,2}?(?:instructions?|prompts?|rules?|directions?|directives?|guidelines?|guidance|guardrails?|polic(?:y|ies)|constraints?|restrictions?|system messages?|context|orders?)\b|\b(?:everything|anything|all) (?:above|before|earlier|previously|you were told)\b|\bwhat you (?:were|have been) (?:told|given|asked|instructed)\b)/,
   },
   { id: 'fake-system', weight: 2, re: /\b(?:system|developer|admin|operator|root)\s*(?:prompt|message|override|instructions?|directive|notice|mode)\b(?:\s*[:=>-]|\s+(?:update|override|says|authori[sz]es|follows|changed))/ },
   { id: 'system-mention', weight: 1, re: /\b(?:system|developer)\s*(?:prompt|message|override|instructions?|directive)\b/ },
@@ -45,7 +47,7 @@ const SIGNALS: readonly Signal[] = [
     weight: 2,
     re: /(?:<\|?\s*\/?\s*(?:system|assistant|user|im_start|im_end|endoftext|eot_id|start_header_id)\s*\|?>|\[\/?inst\]|<<\/?sys>>|^\s*#{2,}\s*(?:system|assistant|instruction)\b|^\s*(?:assistant|ai|system|human|user)\s*:|<\/?(?:system|assistant|instructions?)>)/,
   },
-  { id: 'role-change', weight: 2, re: /\b(?:you are now|you're now|you are no longer|from now on|new (?:instructions?|rules?|task|role|persona|objective)|your (?:new |real |actual |true )?(?:task|job|role|goal|objective|instructions?) (?:is|are|now)|act as (?:an?|the)|pretend (?:to be|you are)|roleplay as|jailbreak|developer mode|dan mode)\b/ },
+  { id: 'role-change', weight: 2, re: /\b(?:you are now|you're now|you are no longer|from now on|new (?:instructions?|rules?|task|role|persona|objective)|your (?:new |real |actual |true )?(?:task|job|role|goal|objective|instructions?) (?:is|are|now)|act as (?:an?|the)|pretend (?:to be|you are)|roleplay as|jailbreak mode|developer mode|dan mode)\b/ },
   { id: 'allow-list-terms', weight: 2, re: /\b(?:open_fix_pr|rerun_failed_jobs|run_runbook|comment_only|proposed_?action|proposedaction)\b/ },
   { id: 'confidence-demand', weight: 2, re: /\bconfidence\b.{0,25}(?:\b1(?:\.0+)?\b|100\s*%|maximum|max\b|highest|certain)|\b(?:maximum|max|full|highest|total|100\s*%)\s+confidence\b|\b(?:set|make|give|report|use|put)\b.{0,20}\bconfidence\s+(?:to|at|as|of)\b/ },
   // Approval and merge: the guard never merges, so any request for it is aimed at automation or a hurried human.
