@@ -54,6 +54,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { type CfnStateMachine, DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { TABLES, type TableDefinition } from '../shared/stores/tables.js';
+import { gateCallersSchema } from '../shared/baselines/gate-access.js';
 import { type FunctionName, GuardFunction, type GuardFunctionProps, PROJECT_ROOT } from './constructs/guard-function.js';
 import { GuardTable } from './constructs/guard-table.js';
 import { parsePolicyFile } from '../shared/remediation/policy.js';
@@ -84,6 +85,8 @@ export interface GuardSettings {
   readonly alarmNamePrefix?: string;
   /** The remediation policy file's JSON, validated at synth (context `policyFile`). */
   readonly policyJson?: string;
+  /** Which IAM callers may use the quality gate for which repositories (context `gateCallersFile`), validated at synth. */
+  readonly gateCallersJson?: string;
   /** The runbook allow-list's JSON, validated at synth (context `runbooksFile`), and the documents it names. */
   readonly runbooks?: { readonly json: string; readonly documents: string[] };
   /** Role the Automation documents assume (their AutomationAssumeRole); remediate may pass only this role. */
@@ -170,6 +173,7 @@ export function readSettings(scope: Construct): GuardSettings {
     json === undefined ? undefined : { json, documents: [...new Set(parseRunbookMappings(json).map((m) => m.document))] };
   const policyJson = jsonFile('policyFile', (text) => parsePolicyFile(text));
   const runbooksJson = jsonFile('runbooksFile', (text) => parseRunbookMappings(text));
+  const gateCallersJson = jsonFile('gateCallersFile', (text) => gateCallersSchema.parse(JSON.parse(text)));
   // Both go into the remediate function's environment, which Lambda caps at 4 KB with every other variable
   // (about 1 KB of table names, ARNs and settings once resolved).
   const sharedBytes = Buffer.byteLength(policyJson ?? '') + Buffer.byteLength(runbooksJson ?? '');
@@ -247,6 +251,7 @@ export function readSettings(scope: Construct): GuardSettings {
     ...optional('bedrockGuardrail', guardrailId === undefined ? undefined : { id: guardrailId, version: guardrailVersion ?? 'DRAFT' }),
     ...optional('alarmNamePrefix', raw('alarmNamePrefix')),
     ...optional('policyJson', policyJson),
+    ...optional('gateCallersJson', gateCallersJson),
     ...optional('runbooks', runbooksFrom(runbooksJson)),
     ...optional('runbookRoleArn', raw('runbookRoleArn')),
     runbookWaitSeconds: number('runbookWaitSeconds', 300, (n) => Number.isInteger(n) && n >= 0 && n <= 780, 'a whole number of seconds between 0 and 780'),
@@ -314,6 +319,8 @@ export class PipelineGuardStack extends Stack {
         principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'],
+        // Only this account's alarms: without a source condition any account's CloudWatch could use the key
+        // (the confused-deputy problem).
         conditions: fromOwnAlarms,
       }),
     );
@@ -457,7 +464,7 @@ export class PipelineGuardStack extends Stack {
         ...(settings.runbooks ? { RUNBOOKS_JSON: settings.runbooks.json } : {}),
       },
     })
-      .useTable(incidents, 'readWrite')
+      .useTable(incidents, 'readWriteDelete')
       .useSecret(credentialKey, credentialSecret);
     if (settings.runbooks && settings.runbooks.documents.length > 0) {
       // Only the allow-listed documents can be started; AWS-owned documents have no account in their ARN.
@@ -618,6 +625,8 @@ export class PipelineGuardStack extends Stack {
       name: 'evaluate-gate',
       description: 'Judges a build\'s coverage and vulnerability counts against the rolling default-branch baseline',
       timeout: Duration.seconds(10),
+      // Without it nobody may use the gate: the repository in a request is checked against the caller's identity.
+      environment: settings.gateCallersJson ? { GATE_CALLERS: settings.gateCallersJson } : {},
     }).useTable(baselines, 'readWrite');
     const gateMethod = api.root
       .addResource('gates')

@@ -1,3 +1,4 @@
+import { gateCallersSchema } from './baselines/gate-access.js';
 import { z } from 'zod';
 import { DEFAULT_INPUT_TOKEN_BUDGET, MIN_INPUT_TOKEN_BUDGET } from './analysis/prompt.js';
 import { type PriceOverrides, parsePriceOverrides } from './analysis/pricing.js';
@@ -142,6 +143,25 @@ const configSchema = z.object({
   DELTA_VULN_CRITICAL: z.coerce.number().positive().default(1),
   /** Accepted default-branch runs averaged into the baseline. */
   BASELINE_RUNS: z.coerce.number().int().min(1).max(100).default(10),
+  /**
+   * Which caller may use the gate for which repositories, as JSON: `{"arn:aws:sts::123456789012:assumed-role/ci-acme-*":
+   * ["acme/app"]}`. Unset: nobody (the local runtime lets its GATE_TOKEN holder use every repository).
+   */
+  GATE_CALLERS: z
+    .string()
+    .max(20_000)
+    .optional()
+    .transform((text, ctx) => {
+      if (!text) return {};
+      try {
+        const parsed = gateCallersSchema.safeParse(JSON.parse(text));
+        if (parsed.success) return parsed.data;
+        ctx.addIssue({ code: 'custom', message: parsed.error.issues[0]?.message ?? 'invalid' });
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'not valid JSON' });
+      }
+      return z.NEVER;
+    }),
   /** Per-repository gate settings as JSON: `{"owner/repo": {"defaultBranch": "main", "DELTA_COVERAGE": 2}}`. */
   GATE_REPOSITORIES: z
     .string()

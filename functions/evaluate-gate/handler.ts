@@ -2,16 +2,17 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { evaluateGateRequest } from '../../shared/baselines/evaluate.js';
+import { gateCallerOf, gateRefusal } from '../../shared/baselines/gate-access.js';
 import { loadConfig } from '../../shared/config.js';
 import { ValidationError, errorMessage } from '../../shared/errors.js';
 import { createLearningDeps } from '../../shared/runtime/deps.js';
-import { logger } from '../../shared/runtime/lambda.js';
+import { logger, safeLogger } from '../../shared/runtime/lambda.js';
 
 /** Gate requests are a few metrics and test names; anything bigger is refused before parsing. */
 const MAX_BODY_BYTES = 256 * 1024;
 
 const config = loadConfig(process.env);
-const { baselines } = createLearningDeps(config, logger);
+const { baselines } = createLearningDeps(config, safeLogger);
 const deps = { baselines, config, clock: () => new Date() };
 
 const reply = (statusCode: number, body: unknown): APIGatewayProxyResult => ({
@@ -33,11 +34,15 @@ async function evaluate(event: APIGatewayProxyEvent): Promise<APIGatewayProxyRes
   } catch {
     return reply(400, { message: 'body is not valid JSON' });
   }
+  // The repository in the body is a claim; the caller's identity decides whether it may move that baseline.
+  const repository = typeof (body as { repository?: unknown })?.repository === 'string' ? (body as { repository: string }).repository : '';
+  const refusal = repository ? gateRefusal(config.GATE_CALLERS, gateCallerOf(event), repository) : null;
+  if (refusal) return reply(403, { message: `forbidden: ${refusal}` });
   try {
     return reply(200, await evaluateGateRequest(body, deps));
   } catch (error) {
     if (error instanceof ValidationError) return reply(400, { message: error.message });
-    logger.error('gate evaluation failed', { error: errorMessage(error) });
+    safeLogger.error('gate evaluation failed', { error: errorMessage(error) });
     return reply(500, { message: 'internal error; retry the request' });
   }
 }

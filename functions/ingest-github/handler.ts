@@ -6,7 +6,7 @@ import { loadConfig } from '../../shared/config.js';
 import { handleGithubWebhook } from '../../shared/ingest/github-webhook.js';
 import { handleIssueCommentWebhook } from '../../shared/ingest/comment-commands.js';
 import { createApprovals, createGitHub, createIncidents, createGuards, createLearningDeps, createTaskControl, createWebhookSecret, createWorkflowStarter } from '../../shared/runtime/deps.js';
-import { logger } from '../../shared/runtime/lambda.js';
+import { logger, safeLogger } from '../../shared/runtime/lambda.js';
 import { ConfigError, errorMessage } from '../../shared/errors.js';
 
 const config = loadConfig(process.env);
@@ -19,9 +19,9 @@ const deps = {
   workflow: createWorkflowStarter(config),
   github: await createGitHub(config),
   clock: () => new Date(),
-  logger,
+  logger: safeLogger,
   // Read by recordWorkflowRecovery (it receives these deps): a recovery updates knowledge, experiments and metrics.
-  learning: createLearningDeps(config, logger),
+  learning: createLearningDeps(config, safeLogger),
   // A recovery after an automatic action counts as its success for the circuit breaker.
   guards: createGuards(config),
   // `/guard approve|reject` resumes the execution waiting for approval.
@@ -40,7 +40,7 @@ async function ingest(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResul
     return { statusCode: response.statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify(response.body) };
   } catch (error) {
     // GitHub shows the response to repository admins: never leak internals, but keep them in the log.
-    logger.error('webhook handling failed', { error: errorMessage(error) });
+    safeLogger.error('webhook handling failed', { error: errorMessage(error) });
     return { statusCode: 500, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: 'internal error; the delivery can be retried' }) };
   }
 }

@@ -2,7 +2,7 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { loadConfig } from '../../shared/config.js';
 import { createGitHub, createGuards, createIncidents, createLearningDeps } from '../../shared/runtime/deps.js';
-import { logger } from '../../shared/runtime/lambda.js';
+import { logger, safeLogger } from '../../shared/runtime/lambda.js';
 import { recordAlarmRecovery } from '../../shared/steps/record-outcome.js';
 
 const config = loadConfig(process.env);
@@ -10,8 +10,8 @@ const deps = {
   incidents: createIncidents(config),
   github: await createGitHub(config),
   clock: () => new Date(),
-  logger,
-  learning: createLearningDeps(config, logger),
+  logger: safeLogger,
+  learning: createLearningDeps(config, safeLogger),
   // A recovery after an automatic action counts as its success for the circuit breaker.
   guards: createGuards(config),
 };

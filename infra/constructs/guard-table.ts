@@ -8,16 +8,22 @@ import type { TableDefinition } from '../../shared/stores/tables.js';
 /** The environment variable that carries a table's name, e.g. `INCIDENTS_TABLE`; checked against the config schema. */
 export type TableEnvKey = `${Uppercase<TableDefinition['logicalName']>}_TABLE` & keyof Config;
 
-export type TableAccess = 'read' | 'readWrite';
+/** `readWriteDelete` is for the one store that deletes (the guard store releases a rate-limit claim). */
+export type TableAccess = 'read' | 'readWrite' | 'readWriteDelete';
 
 /**
- * Item-level actions only: no DescribeTable, no stream or backup actions, nothing on `*`. The handlers use
- * conditional puts and atomic `ADD` updates (the local runtime has no transactions), so these are all they call.
+ * Item-level actions the stores actually send, nothing else: no Scan (every read is a key or index query), no
+ * BatchWriteItem or ConditionCheckItem (conditional puts and atomic `ADD` updates; the local runtime has no
+ * transactions), DeleteItem only where a store deletes, no DescribeTable, stream or backup actions, nothing on `*`.
+ * An internet-facing function that could scan or bulk-delete a table would turn one bug into a data loss.
  */
-const READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:ConditionCheckItem'];
-const WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
-/** Global secondary indexes are read-only by nature. */
-const INDEX_ACTIONS = ['dynamodb:Query', 'dynamodb:Scan'];
+export const TABLE_ACTIONS: Record<TableAccess, readonly string[]> = {
+  read: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'],
+  readWrite: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+  readWriteDelete: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+};
+/** Global secondary indexes are only queried. */
+const INDEX_ACTIONS = ['dynamodb:Query'];
 
 export interface GuardTableProps {
   /** One entry of `TABLES` in shared/stores/tables.ts: the same layout the local runtime creates. */
@@ -72,7 +78,7 @@ export class GuardTable extends Construct {
 
   /** Item-level access to this table (and read access to its indexes), nothing else. */
   grantData(grantee: IGrantable, access: TableAccess): void {
-    const actions = access === 'readWrite' ? [...READ_ACTIONS, ...WRITE_ACTIONS] : READ_ACTIONS;
+    const actions = [...TABLE_ACTIONS[access]];
     const policy = grantee.grantPrincipal;
     policy.addToPrincipalPolicy(new PolicyStatement({ actions, resources: [this.table.tableArn] }));
     const indexArns = this.indexArns;

@@ -1,3 +1,4 @@
+import { LOCAL_GATE_CALLER } from '../../shared/baselines/gate-access.js';
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { repositoryReport } from '../../shared/baselines/metrics.js';
@@ -62,7 +63,7 @@ export function createLearningApi(options: { learning: Learning; gateToken: stri
         if (!body.ok) return body.reply;
         // The API Gateway proxy event the Lambda receives; the handler re-parses and validates the body.
         const result = (await options.evaluateGate(
-          { resource: '/gates/evaluate', path, httpMethod: 'POST', headers: {}, body: JSON.stringify(body.value), isBase64Encoded: false, requestContext: { requestId: randomUUID() } },
+          { resource: '/gates/evaluate', path, httpMethod: 'POST', headers: {}, body: JSON.stringify(body.value), isBase64Encoded: false, requestContext: { requestId: randomUUID(), identity: { userArn: LOCAL_GATE_CALLER } } },
           options.context('evaluate-gate'),
         )) as { statusCode: number; body: string };
         return { status: result.statusCode, body: JSON.parse(result.body) };

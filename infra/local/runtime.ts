@@ -1,3 +1,5 @@
+import { LOCAL_GATE_CALLER } from '../../shared/baselines/gate-access.js';
+import { redactingLogger } from '../../shared/runtime/redacting-logger.js';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -148,6 +150,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     OUTBOX_PATH: outboxPath,
     GITHUB_WEBHOOK_SECRET: webhookSecret,
     POWERTOOLS_LOG_LEVEL: source.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+    // Locally the GATE_TOKEN holder is the operator: every repository, unless GATE_CALLERS narrows it.
+    GATE_CALLERS: source.GATE_CALLERS ?? JSON.stringify({ [LOCAL_GATE_CALLER]: ['*'] }),
   };
   if (!env.GITHUB_TOKEN && !env.GITHUB_APP_ID) env.RECORDED_RUNS_FILE = source.RECORDED_RUNS_FILE ?? join(root, 'events', 'recorded-runs.json');
   delete env.ESCALATION_TOPIC_ARN;
@@ -286,7 +290,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     client: documents,
     tables: { incidents: tableNames.incidents, experiments: tableNames.experiments, baselines: tableNames.baselines },
     clock: () => new Date(),
-    logger: { info() {}, warn: log, error: log },
+    logger: redactingLogger({ info() {}, warn: log, error: log }),
   });
   const learningApi = createLearningApi({ learning, gateToken, evaluateGate: await importHandler('evaluate-gate', generation), context: lambdaContext });
 

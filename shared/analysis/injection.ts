@@ -2,22 +2,90 @@ import type { AnalysisInput } from '../ports.js';
 import { stripInvisible } from './text.js';
 
 /**
- * Heuristics for text that addresses the model rather than describing a failure. They are a second line of
- * defence behind the prompt's fences and the action allow-list: a model that obeys an injected line can still
- * only pick an allowed action, and these patterns keep such a line from counting as evidence and keep the
- * confidence of the answer below the automatic-action thresholds. False positives only lower confidence.
+ * Detection of text written to steer an automated reader (the analysis model, a reviewer bot) rather than to
+ * describe a failure. It is one line of defence among several: the prompt fences untrusted text, the action
+ * allow-list and the planner bound what any answer can do, and a detection here withholds the model's text from
+ * the comment and keeps the model from triggering any action.
+ *
+ * Rewording beats a list of phrases, so the detector scores what a line *does* rather than what it says:
+ * - **strong** signals are enough alone: overriding instructions, a fake chat turn or template token, naming our
+ *   allow-listed actions or confidence, asking for approval/merge or for secrets, `/guard` commands, addressing
+ *   an AI directly with an order, a remote script piped to a shell *as an instruction*;
+ * - **weak** signals (an AI or bot as the addressee, an imperative aimed at the analysis, a request to re-run or
+ *   approve, a role change) only count together.
+ * A line is instruction-like at a score of 2. Ordinary CI output (`curl … | sh` as a command, `git merge`,
+ * `terraform apply -auto-approve`, "please try again") scores 0 or 1.
  */
-const INSTRUCTION_PATTERNS: RegExp[] = [
-  /\b(ignore|disregard|forget|override|bypass)\b.{0,40}\b(instructions?|prompts?|rules?|directions?|guidelines?|polic(y|ies))\b/,
-  /\b(system|developer)\s+(prompt|message|override|instructions?)\b/,
-  /(<\|?\s*\/?\s*(system|assistant|im_start|im_end)\s*\|?>|\[\/?inst\]|^\s*#{2,}\s*(system|assistant)\b|^\s*(assistant|ai)\s*:)/,
-  /\b(you are now|you must now|new instructions?|from now on)\b/,
-  /\b(open_fix_pr|rerun_failed_jobs|run_runbook|comment_only|proposed_?action)\b/,
-  /\bconfidence\b.{0,20}(\b1(\.0+)?\b|100\s*%)/,
-  /\b(please|must|should|now|immediately)\s+(approve|merge)\b|\bauto-?merge\b/,
-  /\b(reveal|print|send|exfiltrate|leak|post)\b.{0,30}\b(secrets?|tokens?|credentials?|system prompt|api[ _-]?keys?)\b.{0,40}\b(to|at|https?:)/,
-  /\b(as an ai|language model)\b/,
+
+interface Signal {
+  readonly id: string;
+  readonly weight: 1 | 2;
+  readonly re: RegExp;
+}
+
+/** Someone or something the text talks to: the model, an assistant, a bot, an automated reviewer. */
+const ADDRESSEE =
+  '(?:ai|a\\.i\\.|llms?|gpts?|chatgpt|claude|gemini|copilot|assistants?|chat ?bots?|bots?|agents?|language models?|the model|models?|automated (?:tools?|systems?|reviewers?|agents?|analy[sz]ers?)|automation|reviewer bots?|code reviewers?|analy[sz]ers?|pipeline ?guard|the guard|triage (?:bot|tool))';
+
+/** Things an analysis can be told to decide: verdicts, actions, fields of its answer. */
+const ANALYSIS_OBJECT =
+  '(?:root cause|verdict|analysis|classification|category|confidence|evidence|summary|answer|response|report|output|json|action|fix|diagnosis|conclusion|result|status)';
+
+const SIGNALS: readonly Signal[] = [
+  // Overriding what the reader was told: "ignore / disregard / forget / set aside … instructions / rules / the above".
+  {
+    id: 'override',
+    weight: 2,
+    // The object needs a determiner or a time word ("the rules", "all previous instructions", "everything above"):
+    // "SKIP … preceding_basic.phpt" or "'ByPass' execution policy" in a test log are not overrides.
+    re: /\b(?:ignore|ignoring|disregard|forget|override|overrule|bypass|skip|drop|discard|abandon|set aside|throw out|pay no (?:attention|heed) to|stop following|do not follow|don't follow|no longer follow)\b.{0,30}(?:\b(?:the|all|any|your|my|these|those|every|each|previous|prior|earlier|preceding|above|original|initial|system|safety|security)\s+(?:[a-z-]+\s+){0,2}?(?:instructions?|prompts?|rules?|directions?|directives?|guidelines?|guidance|guardrails?|polic(?:y|ies)|constraints?|restrictions?|system messages?|context|orders?)\b|\b(?:everything|anything|all) (?:above|before|earlier|previously|you were told)\b|\bwhat you (?:were|have been) (?:told|given|asked|instructed)\b)/,
+  },
+  { id: 'fake-system', weight: 2, re: /\b(?:system|developer|admin|operator|root)\s*(?:prompt|message|override|instructions?|directive|notice|mode)\b(?:\s*[:=>-]|\s+(?:update|override|says|authori[sz]es|follows|changed))/ },
+  { id: 'system-mention', weight: 1, re: /\b(?:system|developer)\s*(?:prompt|message|override|instructions?|directive)\b/ },
+  {
+    id: 'chat-template',
+    weight: 2,
+    re: /(?:<\|?\s*\/?\s*(?:system|assistant|user|im_start|im_end|endoftext|eot_id|start_header_id)\s*\|?>|\[\/?inst\]|<<\/?sys>>|^\s*#{2,}\s*(?:system|assistant|instruction)\b|^\s*(?:assistant|ai|system|human|user)\s*:|<\/?(?:system|assistant|instructions?)>)/,
+  },
+  { id: 'role-change', weight: 2, re: /\b(?:you are now|you're now|you are no longer|from now on|new (?:instructions?|rules?|task|role|persona|objective)|your (?:new |real |actual |true )?(?:task|job|role|goal|objective|instructions?) (?:is|are|now)|act as (?:an?|the)|pretend (?:to be|you are)|roleplay as|jailbreak mode|developer mode|dan mode)\b/ },
+  { id: 'allow-list-terms', weight: 2, re: /\b(?:open_fix_pr|rerun_failed_jobs|run_runbook|comment_only|proposed_?action|proposedaction)\b/ },
+  { id: 'confidence-demand', weight: 2, re: /\bconfidence\b.{0,25}(?:\b1(?:\.0+)?\b|100\s*%|maximum|max\b|highest|certain)|\b(?:maximum|max|full|highest|total|100\s*%)\s+confidence\b|\b(?:set|make|give|report|use|put)\b.{0,20}\bconfidence\s+(?:to|at|as|of)\b/ },
+  // Approval and merge: the guard never merges, so any request for it is aimed at automation or a hurried human.
+  {
+    id: 'approval-request',
+    weight: 2,
+    re: /\b(?:approve|approving|merge|merging|accept|land|ship)\b.{0,40}\b(?:this|the|these|it|pr|pull requests?|changes?|branch|commits?|deployment|release)\b.{0,40}\b(?:now|immediately|right away|asap|without (?:review|approval|checks?|waiting)|automatically|no (?:review|approval)|is (?:safe|approved|fine)|pre-?approved)\b|\b(?:approval|review|sign-?off)\s+(?:is\s+)?(?:not|no longer)\s+(?:needed|required|necessary)\b|\bno (?:human )?(?:review|approval) (?:is )?(?:needed|required|necessary)\b|\bwithout (?:human |any )?(?:review|approval)\b|\bpre-?approved\b|\bauto-?merge\b|\bapprove (?:and|&) merge\b|\bskip (?:the )?(?:code )?(?:review|approval)\b|\btreat\b.{0,30}\bas (?:approved|reviewed|pre-?approved)\b|\b(?:must|should|go ahead and|just)\s+(?:approve|merge)\b/,
+  },
+  { id: 'approve-imperative', weight: 1, re: /\b(?:please|now|kindly)\s+(?:approve|merge)\b/ },
+  { id: 'guard-command', weight: 2, re: /(?:^|\s)\/guard\s+(?:approve|reject|rerun|run|merge)\b/ },
+  // Secrets: asking the reader to print, send or include credentials.
+  {
+    id: 'credential-request',
+    weight: 2,
+    re: /\b(?:reveal|print|send|post|show|output|echo|include|paste|upload|exfiltrate|leak|share|dump|cat|list|read out|expose|forward|email|e-mail)\b.{0,30}\b(?:the|your|all|every|any|our|its|this|these)\s+(?:[\w-]+\s+){0,3}?(?:(?:secrets?|tokens?|credentials?|passwords?|api[ _-]?keys?|private keys?|ssh keys?|env(?:ironment)? (?:variables?|vars)|github_token|aws_secret\w*|system prompt|prompt|instructions)\b|\.env\b)/,
+  },
+  // A remote script piped to a shell, phrased as something for the reader to do.
+  {
+    id: 'pipe-to-shell-instruction',
+    weight: 2,
+    re: /\b(?:run|execute|paste|type|just|please|simply|you (?:must|should|need to)|to fix (?:it|this)|fix(?:es)? (?:it|this) by|the fix is to)\b.{0,60}(?:\b(?:curl|wget|iwr|invoke-webrequest|fetch)\b[^|\n]{0,200}\|\s*(?:sudo\s+)?(?:sh|bash|zsh|dash|python3?|node|perl|ruby|iex|pwsh|powershell)\b|\bbash\s+<\(\s*curl|\beval\s+"?\$\(\s*(?:curl|wget))/,
+  },
+  { id: 'direct-address', weight: 2, re: new RegExp(`\\b(?:note to|attention|dear|hey|hi|hello|message for|instructions? for|to (?:the|any|all))\\s+(?:the |any |all )?${ADDRESSEE}\\b|\\bif you are (?:an? )?${ADDRESSEE}\\b|\\b(?:any|all|every|each)\\s+${ADDRESSEE}\\s+(?:reading|processing|analy[sz]ing|parsing|seeing|reviewing)\\b|\\b(?:as an ai|as a language model)\\b`) },
+  { id: 'addressee', weight: 1, re: new RegExp(`\\b${ADDRESSEE}\\b.{0,60}\\b(?:must|should|shall|need to|needs to|have to|has to|are (?:required|instructed|told)|will now|is to)\\b|\\b(?:you|your)\\b.{0,40}\\b(?:must|should|shall|need to|have to)\\b`) },
+  {
+    id: 'steer-analysis',
+    weight: 1,
+    re: new RegExp(
+      `\\b(?:respond|reply|answer|output|return|say|write|report|state|conclude|declare|classify|label|mark|treat|consider|tell (?:them|the user|everyone))\\b.{0,30}\\b(?:only|with|that|as|this)\\b.{0,40}\\b(?:${ANALYSIS_OBJECT}|flaky|transient|infrastructure|passed|green|success(?:ful)?|not a (?:bug|failure)|safe)\\b`,
+    ),
+  },
+  { id: 'action-demand', weight: 1, re: /\b(?:re-?run|retry|restart|re-?trigger|rebuild|deploy|revert|force-?push|push)\b.{0,30}\b(?:this|the|it|all)\b.{0,30}\b(?:jobs?|workflows?|builds?|pipelines?|runs?|branch|main|master|production|prod)\b.{0,40}\b(?:automatically|immediately|now|right away|forever|without)\b/ },
+  { id: 'remote-script', weight: 1, re: /\b(?:curl|wget|iwr|invoke-webrequest)\b[^|\n]{0,200}\|\s*(?:sudo\s+)?(?:sh|bash|zsh|python3?|node|iex|pwsh|powershell)\b|\bbash\s+<\(\s*curl|\beval\s+"?\$\(\s*(?:curl|wget)/ },
+  { id: 'fence-tag', weight: 1, re: /<\/?untrusted_\w+>/ },
+  { id: 'exfil-markup', weight: 1, re: /!\[[^\]]*\]\(\s*https?:\/\/|<img\b[^>]*\bsrc=|\bonerror\s*=|<!--.*(?:system|instruction|assistant|ai\b)/ },
 ];
+
+const THRESHOLD = 2;
 
 /**
  * Unicode "tag" characters (U+E0020–U+E007E) mirror printable ASCII and render as nothing: text spelled in
@@ -31,14 +99,44 @@ function decodeTagCharacters(text: string): string {
   );
 }
 
-/** Normalizes the way injections hide: tag characters, invisible characters, full-width letters, case and spacing. */
-function normalize(text: string): string {
-  return stripInvisible(decodeTagCharacters(text).normalize('NFKC')).toLowerCase().replace(/\s+/g, ' ');
+/** Digits and symbols that stand in for letters ("1gn0re prev1ous 1nstruct10ns"). */
+const LEET: Record<string, string> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '@': 'a', $: 's' };
+
+/**
+ * Normalizes the ways injections hide: tag characters, invisible characters, full-width letters, case, spacing,
+ * separators inside words (`i-g-n-o-r-e`, `ig_nore`), identifiers written as words (`ignore-all-previous-
+ * instructions` in a branch name), and reversed text behind a bidi override.
+ */
+function normalize(text: string): string[] {
+  const base = stripInvisible(decodeTagCharacters(text).normalize('NFKC')).toLowerCase();
+  const spaced = base.replace(/[_/]+|(?<=[a-z])-(?=[a-z])/g, ' ').replace(/\s+/g, ' ');
+  const forms = [base.replace(/\s+/g, ' '), spaced];
+  // Letters spelled out one by one: "i g n o r e" or "i.g.n.o.r.e".
+  if (/\b(?:[a-z][ .\-*]){4,}[a-z]\b/.test(spaced)) forms.push(spaced.replace(/\b((?:[a-z][ .\-*]){4,}[a-z])\b/g, (run) => run.replace(/[ .\-*]/g, '')));
+  if (/[013457@$]/.test(spaced) && /[a-z][013457@$]|[013457@$][a-z]/.test(spaced)) {
+    forms.push(spaced.replace(/[a-z0-9@$]+/g, (word) => (/[a-z]/.test(word) ? word.replace(/[013457@$]/g, (c) => LEET[c] ?? c) : word)));
+  }
+  // Text behind a right-to-left override is stored reversed.
+  if (/[\u202e\u2067]/.test(text)) forms.push([...spaced].reverse().join(''));
+  return forms;
 }
 
+/** The signals found in `text` (ids), strongest first; empty for ordinary text. */
+export function instructionSignals(text: string): string[] {
+  const found = new Set<string>();
+  for (const form of normalize(text)) {
+    for (const signal of SIGNALS) if (signal.re.test(form)) found.add(signal.id);
+  }
+  return SIGNALS.filter((signal) => found.has(signal.id)).map((signal) => signal.id);
+}
+
+function score(signals: readonly string[]): number {
+  return signals.reduce((sum, id) => sum + (SIGNALS.find((signal) => signal.id === id)?.weight ?? 0), 0);
+}
+
+/** Whether `text` reads as an instruction to an automated reader rather than as CI output. */
 export function looksLikeInstruction(text: string): boolean {
-  const normalized = normalize(text);
-  return INSTRUCTION_PATTERNS.some((pattern) => pattern.test(normalized));
+  return score(instructionSignals(text)) >= THRESHOLD;
 }
 
 /** Every piece of untrusted text in the input that looks like it was written to steer the model. */
@@ -54,4 +152,16 @@ export function findInstructionLikeText(input: AnalysisInput): string[] {
     input.knowledge?.summary,
   ].filter((text): text is string => typeof text === 'string' && text.length > 0);
   return [...new Set(texts.filter(looksLikeInstruction))];
+}
+
+/**
+ * Signals in a model's own answer that it was steered: it asks for approval or a merge, repeats a `/guard`
+ * command, asks for secrets, or tells the reader to pipe a download into a shell. An honest analysis of a CI
+ * failure does none of these, so one is enough (no second signal needed, unlike log lines).
+ */
+export function unsafeAnswerSignals(texts: readonly string[]): string[] {
+  const strong = new Set(['approval-request', 'guard-command', 'credential-request', 'pipe-to-shell-instruction', 'remote-script', 'override', 'role-change', 'chat-template', 'direct-address', 'exfil-markup']);
+  const found = new Set<string>();
+  for (const text of texts) for (const id of instructionSignals(text)) if (strong.has(id)) found.add(id);
+  return [...found];
 }

@@ -10,6 +10,8 @@ export const PATCH_LIMITS = {
   /** UTF-8 bytes of the whole diff. Also keeps the incident item and the Step Functions payloads small. */
   maxBytes: 20 * 1024,
   maxFiles: 10,
+  /** Added plus removed lines: a reviewer reads every one before approving. */
+  maxChangedLines: 200,
 } as const;
 
 export interface AcceptedPatch {
@@ -64,6 +66,61 @@ function stripPrefix(path: string, prefix: 'a/' | 'b/'): string {
   return path.startsWith(prefix) ? path.slice(2) : path;
 }
 
+/**
+ * Files that run at build, install or CI time with the repository's credentials, or that decide which code is
+ * fetched: a patch to one of them acts on the next push without anyone running the changed code on purpose.
+ * Each entry says why, for the comment.
+ */
+const BUILD_AND_MANIFEST_FILES: Array<{ re: RegExp; why: string }> = [
+  { re: /^(?:package\.json|npm-shrinkwrap\.json|bunfig\.toml|deno\.jsonc?)$/i, why: 'a package manifest: its scripts, bin and dependencies run on install' },
+  { re: /^(?:package-lock\.json|yarn\.lock|pnpm-lock\.yaml|bun\.lockb?|gemfile\.lock|poetry\.lock|pipfile\.lock|uv\.lock|pdm\.lock|cargo\.lock|go\.sum|composer\.lock|packages\.lock\.json|podfile\.lock|mix\.lock|pubspec\.lock|flake\.lock)$/i, why: 'a lockfile: it decides which dependency code is fetched' },
+  { re: /^(?:setup\.py|setup\.cfg|pyproject\.toml|pipfile|requirements[\w.-]*\.(?:txt|in)|constraints[\w.-]*\.txt|manifest\.in|noxfile\.py|tox\.ini|conanfile\.(?:py|txt))$/i, why: 'a Python build or dependency file: build hooks run on install' },
+  { re: /^(?:gemfile|[\w.-]+\.gemspec|rakefile|go\.mod|go\.work|cargo\.toml|build\.rs|composer\.json|podfile|[\w.-]+\.podspec|package\.swift|pubspec\.yaml|mix\.exs|rebar\.config|stack\.yaml|[\w.-]+\.cabal|dune-project|[\w.-]+\.opam|cpanfile|makefile\.pl|build\.pl|project\.clj|deps\.edn|build\.sbt|[\w.-]+\.csproj|[\w.-]+\.fsproj|[\w.-]+\.vbproj|[\w.-]+\.props|[\w.-]+\.targets|nuget\.config|directory\.build\.\w+)$/i, why: 'a build manifest: it declares dependencies or build steps' },
+  { re: /^(?:pom\.xml|build\.gradle(?:\.kts)?|settings\.gradle(?:\.kts)?|gradle\.properties|gradlew(?:\.bat)?|gradle-wrapper\.(?:properties|jar)|mvnw(?:\.cmd)?|maven-wrapper\.properties|build\.xml|ivy\.xml)$/i, why: 'a Gradle or Maven build file: build steps run in CI' },
+  { re: /^(?:(?:gnu)?makefile|[\w.-]+\.mk|cmakelists\.txt|[\w.-]+\.cmake|meson\.build|build\.ninja|justfile|taskfile\.ya?ml|sconstruct|wscript|build(?:\.bazel)?|workspace(?:\.bazel)?|module\.bazel|[\w.-]+\.bzl)$/i, why: 'a build script: Makefiles, CMake, Bazel and the like run arbitrary commands' },
+  { re: /^(?:dockerfile|containerfile)(?:\.[\w.-]+)?$|\.dockerfile$|^(?:docker-)?compose(?:\.[\w.-]+)?\.ya?ml$|^\.dockerignore$/i, why: 'a container build file' },
+  { re: /\.(?:sh|bash|zsh|ksh|fish|ps1|psm1|bat|cmd|command)$/i, why: 'a shell script' },
+  { re: /^(?:\.gitlab-ci\.ya?ml|\.travis\.ya?ml|jenkinsfile|azure-pipelines\.ya?ml|bitbucket-pipelines\.ya?ml|appveyor\.ya?ml|\.drone\.ya?ml|cloudbuild\.ya?ml|buildspec\.ya?ml|codemagic\.ya?ml|\.woodpecker\.ya?ml|vercel\.json|netlify\.toml|renovate\.json5?|\.renovaterc(?:\.json)?|dependabot\.ya?ml)$/i, why: 'CI configuration' },
+  { re: /^(?:\.pre-commit-config\.ya?ml|\.pre-commit-hooks\.ya?ml|lefthook(?:-local)?\.ya?ml|\.huskyrc(?:\.\w+)?|\.lintstagedrc(?:\.\w+)?|lint-staged\.config\.\w+)$/i, why: 'a git hook configuration' },
+  { re: /^(?:\.npmrc|\.yarnrc(?:\.yml)?|\.pnpmfile\.cjs|pnpm-workspace\.yaml|\.pypirc|pip\.conf|pip\.ini|\.condarc|\.gemrc|\.bazelrc|\.netrc|\.gitattributes|\.gitmodules|\.gitconfig|\.envrc|\.tool-versions|\.nvmrc|\.node-version|\.python-version|\.ruby-version)$/i, why: 'a package manager, toolchain or git configuration file' },
+  { re: /^(?:[\w.-]+\.config\.(?:js|cjs|mjs|ts|cts|mts)|\.babelrc(?:\.\w+)?|babel\.config\.json|\.eslintrc(?:\.\w+)?|conftest\.py|jest\.setup\.\w+|vitest\.setup\.\w+|global-setup\.\w+|\.mocharc(?:\.\w+)?|tsconfig(?:\.[\w-]+)?\.json|jsconfig\.json)$/i, why: 'a tool configuration that runs code at build or test start-up' },
+];
+
+/** Directories whose files run in CI, as git hooks or as tooling (compared case-insensitively, at any depth). */
+const BUILD_DIRECTORIES: Array<{ re: RegExp; why: string }> = [
+  { re: /(?:^|\/)\.(?:github|circleci|buildkite|gitlab|azure-pipelines|husky|githooks|devcontainer|vscode|idea|cargo|mvn|gradle|yarn|bundle|teamcity)\//i, why: 'CI, hook or tool configuration' },
+  { re: /(?:^|\/)(?:ci|\.ci|scripts|script|bin|tools|hooks|githooks|buildsrc|gradle)\//i, why: 'a scripts, tools or build directory' },
+];
+
+/**
+ * What a fix PR may touch: source code, tests, their fixtures and documentation, by extension. Everything else
+ * is refused (deny by default), so a format nobody thought of is refused too.
+ */
+const ALLOWED_EXTENSIONS = new Set([
+  'ts', 'tsx', 'mts', 'cts', 'js', 'jsx', 'mjs', 'cjs', 'vue', 'svelte', 'astro', 'css', 'scss', 'sass', 'less', 'html', 'htm',
+  'py', 'pyi', 'rb', 'go', 'rs', 'java', 'kt', 'scala', 'groovy', 'clj', 'cljs', 'cs', 'fs', 'vb', 'swift', 'm', 'mm',
+  'c', 'h', 'cc', 'cpp', 'cxx', 'hpp', 'hh', 'hxx', 'php', 'pl', 'pm', 'lua', 'ex', 'exs', 'erl', 'hrl', 'hs', 'ml', 'mli',
+  'dart', 'r', 'jl', 'elm', 'zig', 'nim', 'sql', 'graphql', 'gql', 'proto',
+  'md', 'mdx', 'rst', 'txt', 'adoc',
+]);
+/** Data files are allowed only as test fixtures: elsewhere a YAML or JSON file is often configuration. */
+const FIXTURE_EXTENSIONS = new Set(['json', 'yaml', 'yml', 'xml', 'csv', 'snap', 'toml', 'ini']);
+const TEST_DIRECTORY = /(?:^|\/)(?:tests?|__tests__|specs?|fixtures?|__fixtures__|__snapshots__|testdata|test-data)\//i;
+
+/** Why `path` is not a source, test or documentation file a fix PR may change; null when it is. */
+export function notAllowListedReason(path: string): string | null {
+  const segments = path.split('/').filter((segment) => segment !== '' && segment !== '.');
+  const normalized = segments.join('/');
+  const name = segments[segments.length - 1] ?? '';
+  for (const { re, why } of BUILD_AND_MANIFEST_FILES) if (re.test(name)) return `${normalized} (${why})`;
+  for (const { re, why } of BUILD_DIRECTORIES) if (re.test(normalized)) return `${normalized} (in ${why})`;
+  const dot = name.lastIndexOf('.');
+  const extension = dot > 0 ? name.slice(dot + 1).toLowerCase() : '';
+  if (ALLOWED_EXTENSIONS.has(extension)) return null;
+  if (FIXTURE_EXTENSIONS.has(extension) && TEST_DIRECTORY.test(normalized)) return null;
+  return `${normalized} (not a source, test or documentation file: fix PRs may only change those)`;
+}
+
 /** Why `path` must not be patched, or null when it may be. */
 export function forbiddenPathReason(path: string): string | null {
   if (path.trim() === '') return 'an empty path';
@@ -107,6 +164,7 @@ export function checkPatch(raw: string): PatchCheck {
     return null;
   };
   let hunks = 0;
+  let changed = 0;
   // Lines still expected in the current hunk. Inside a hunk a removed line "-- x" reads "--- x", so headers are
   // only recognised between hunks, exactly as `git apply` does.
   let oldLeft = 0;
@@ -116,8 +174,13 @@ export function checkPatch(raw: string): PatchCheck {
       if (line.startsWith(' ') || line === '') {
         oldLeft -= 1;
         newLeft -= 1;
-      } else if (line.startsWith('-')) oldLeft -= 1;
-      else if (line.startsWith('+')) newLeft -= 1;
+      } else if (line.startsWith('-')) {
+        oldLeft -= 1;
+        changed += 1;
+      } else if (line.startsWith('+')) {
+        newLeft -= 1;
+        changed += 1;
+      }
       else if (!line.startsWith('\\')) return { ok: false, reason: `malformed hunk line: ${line.slice(0, 80)}` };
       if (oldLeft < 0 || newLeft < 0) return { ok: false, reason: 'a hunk has more lines than its header says' };
       continue;
@@ -132,6 +195,8 @@ export function checkPatch(raw: string): PatchCheck {
       return { ok: false, reason: 'binary patches are not accepted' };
     } else if (/^(new file mode|old mode|new mode|deleted file mode) (120000|160000)\b/.test(line) || /^index \S+ (120000|160000)\b/.test(line)) {
       return { ok: false, reason: 'the patch creates or changes a symlink or submodule' };
+    } else if (/^(new file mode|new mode) 100755\b/.test(line) || /^index \S+ 100755\b/.test(line)) {
+      return { ok: false, reason: 'the patch makes a file executable' };
     } else if (line.startsWith('diff --git ')) {
       const match = /^diff --git ("(?:[^"\\]|\\.)*"|\S+) ("(?:[^"\\]|\\.)*"|\S+)$/.exec(line);
       if (!match) return { ok: false, reason: `unreadable diff header: ${line.slice(0, 120)}` };
@@ -147,6 +212,14 @@ export function checkPatch(raw: string): PatchCheck {
   if (oldLeft > 0 || newLeft > 0) return { ok: false, reason: 'the last hunk is cut off (fewer lines than its header says)' };
   if (files.length === 0) return { ok: false, reason: 'no file headers (---/+++ or diff --git) were found' };
   if (hunks === 0 && !/^(rename|copy) from /m.test(diff)) return { ok: false, reason: 'no hunks (@@ … @@) were found' };
+  // Checked last so a structural problem (binary, symlink, protected directory) is reported as such.
+  for (const file of files) {
+    const notAllowed = notAllowListedReason(file);
+    if (notAllowed) return { ok: false, reason: `the patch touches a file outside the fix-PR allow-list: ${notAllowed}` };
+  }
+  if (changed > PATCH_LIMITS.maxChangedLines) {
+    return { ok: false, reason: `the patch changes ${changed} lines, over the limit of ${PATCH_LIMITS.maxChangedLines}: fix PRs are small` };
+  }
   if (files.length > PATCH_LIMITS.maxFiles) {
     return { ok: false, reason: `the patch touches ${files.length} files, over the limit of ${PATCH_LIMITS.maxFiles}` };
   }

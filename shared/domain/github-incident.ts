@@ -1,5 +1,7 @@
 import type { Incident } from './incident.js';
-import { type GithubCheckTrigger, type GithubTrigger, githubCheckScope, githubScope } from './trigger.js';
+import { type GithubCheckTrigger, type GithubTrigger, githubCheckScope, githubScope, isFork } from './trigger.js';
+
+const headOf = (repositoryId: number, headRepositoryId: number | null) => ({ repositoryId, headRepositoryId });
 
 /** The incident fields a GitHub trigger determines on its own, before any log is read. */
 export function githubIncidentFields(trigger: GithubTrigger): Pick<Incident, 'id' | 'source'> & Partial<Incident> {
@@ -9,8 +11,9 @@ export function githubIncidentFields(trigger: GithubTrigger): Pick<Incident, 'id
     repository: trigger.repository.fullName,
     repositoryId: trigger.repository.id,
     branch: trigger.workflowRun.headBranch,
-    // A fork's code is untrusted: nothing may be committed on top of it in this repository.
-    fromFork: trigger.workflowRun.headRepositoryId !== null && trigger.workflowRun.headRepositoryId !== trigger.repository.id,
+    // A fork's code is untrusted: nothing may be committed on top of it in this repository. Unknown counts as a fork.
+    fromFork: isFork(headOf(trigger.repository.id, trigger.workflowRun.headRepositoryId)),
+    headRepositoryId: trigger.workflowRun.headRepositoryId,
     headSha: trigger.workflowRun.headSha,
     workflowName: trigger.workflowRun.name,
     workflowId: trigger.workflowRun.workflowId,
@@ -26,7 +29,12 @@ export function githubIncidentFields(trigger: GithubTrigger): Pick<Incident, 'id
 }
 
 export function githubIncidentScope(trigger: GithubTrigger): string {
-  return githubScope(trigger.repository.fullName, trigger.workflowRun.headBranch, trigger.workflowRun.workflowId);
+  return githubScope(
+    trigger.repository.fullName,
+    trigger.workflowRun.headBranch,
+    trigger.workflowRun.workflowId,
+    headOf(trigger.repository.id, trigger.workflowRun.headRepositoryId),
+  );
 }
 
 /**
@@ -42,6 +50,8 @@ export function githubCheckIncidentFields(trigger: GithubCheckTrigger): Pick<Inc
     repositoryId: trigger.repository.id,
     branch: check.headBranch,
     headSha: check.headSha,
+    fromFork: isFork(headOf(trigger.repository.id, check.headRepositoryId)),
+    headRepositoryId: check.headRepositoryId,
     workflowName: `${check.app.name}: ${check.name}`.slice(0, 300),
     runUrl: check.htmlUrl,
     pullRequest: trigger.pullRequests[0] ?? null,
@@ -55,5 +65,5 @@ export function githubCheckIncidentFields(trigger: GithubCheckTrigger): Pick<Inc
 
 export function githubCheckIncidentScope(trigger: GithubCheckTrigger): string {
   const check = trigger.checkRun;
-  return githubCheckScope(trigger.repository.fullName, check.headBranch, check.app.slug, check.name);
+  return githubCheckScope(trigger.repository.fullName, check.headBranch, check.app.slug, check.name, headOf(trigger.repository.id, check.headRepositoryId));
 }

@@ -106,6 +106,12 @@ export interface AnalysisSummary {
   cost?: { inputTokens: number; outputTokens: number; estimatedUsd: number | null; latencyMs: number };
   /** A model-proposed unified diff that passed patch validation (≤ 20 KB, ≤ 10 files); for a later fix PR. */
   patch?: { diff: string; files: string[] };
+  /**
+   * Set when the log held text aimed at automated tools (`logLines`: how many lines) or the answer itself reads
+   * as steered (`answerSignals`: which signals). The answer's text is then never published and its proposal
+   * never acted on; only signal names are stored here, never the injected text.
+   */
+  injection?: { logLines: number; answerSignals: string[] };
 }
 
 export interface KnowledgeMatch {
@@ -274,6 +280,8 @@ export interface Incident {
   plan?: StoredPlan | null;
   /** The failing commit comes from a fork (a pull request from another repository). */
   fromFork?: boolean;
+  /** The repository id the failing commit lives in (null when unknown); differs from `repositoryId` for a fork. */
+  headRepositoryId?: number | null;
   approval?: ApprovalState | null;
   /** Append-only remediation audit trail. */
   audit?: AuditEntry[];

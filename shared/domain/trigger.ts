@@ -64,6 +64,12 @@ export const githubCheckTriggerSchema = z.object({
     app: z.object({ slug: z.string().max(100), name: z.string().max(200) }),
     headSha: z.string().max(64),
     headBranch: z.string().max(255).nullable(),
+    /**
+     * The repository the checked commit lives in: the head repository of a matching pull request of this
+     * repository, this repository for a push to one of its branches, null when unknown (GitHub reports a fork's
+     * check suite with no branch and no pull requests) — and unknown counts as a fork.
+     */
+    headRepositoryId: z.number().int().nullable().default(null),
     conclusion: z.string().max(50),
     htmlUrl: z.string().max(500).nullable(),
     detailsUrl: z.string().max(2000).nullable(),
@@ -156,17 +162,43 @@ export function alarmTriggerFromEvent(event: AlarmEvent): AlarmTrigger {
   return { source: 'cloudwatch', incidentId: alarmIncidentId(alarmArnOf(event), event.detail.state.timestamp), event };
 }
 
+/**
+ * Whose code a run or check ran: this repository's own (`null` head means unknown, which is treated as a fork).
+ * Part of the recovery key, so a fork's branch called `main` and the repository's `main` never resolve each other.
+ */
+export interface HeadRepository {
+  repositoryId: number;
+  headRepositoryId: number | null;
+}
+
+/** The scope segment for a fork's code; empty for the repository's own, so existing keys stay as they were. */
+function forkSegment(head: HeadRepository | undefined): string {
+  if (!head || head.headRepositoryId === head.repositoryId) return '';
+  return `fork-${head.headRepositoryId ?? 'unknown'}:`;
+}
+
+/** Whether the code comes from somewhere other than this repository (unknown counts as a fork). */
+export function isFork(head: HeadRepository): boolean {
+  return head.headRepositoryId !== head.repositoryId;
+}
+
 /** Scope key used to find the open incidents a recovery resolves. */
-export function githubScope(repositoryFullName: string, branch: string | null, workflowId: number | null): string {
-  return `github:${repositoryFullName.toLowerCase()}:${branch ?? '-'}:${workflowId ?? '-'}`;
+export function githubScope(repositoryFullName: string, branch: string | null, workflowId: number | null, head?: HeadRepository): string {
+  return `github:${repositoryFullName.toLowerCase()}:${forkSegment(head)}${branch ?? '-'}:${workflowId ?? '-'}`;
 }
 
 /**
  * Scope of a check run from another CI system: the same check (app and name) on the same branch. Names are
  * free text from the payload, so they are hashed into the key.
  */
-export function githubCheckScope(repositoryFullName: string, branch: string | null, appSlug: string, checkName: string): string {
-  return `github-check:${repositoryFullName.toLowerCase()}:${branch ?? '-'}:${shortHash(`${appSlug}\n${checkName}`)}`;
+export function githubCheckScope(
+  repositoryFullName: string,
+  branch: string | null,
+  appSlug: string,
+  checkName: string,
+  head?: HeadRepository,
+): string {
+  return `github-check:${repositoryFullName.toLowerCase()}:${forkSegment(head)}${branch ?? '-'}:${shortHash(`${appSlug}\n${checkName}`)}`;
 }
 
 export function alarmScope(alarmArn: string): string {

@@ -21,6 +21,7 @@ import type { StepLogger } from '../steps/deps.js';
 import { redriveIncident } from '../reconcile/redrive.js';
 import { recordWorkflowRecovery } from '../steps/record-outcome.js';
 import type { IncidentStore } from '../stores/incident-store.js';
+import { redactOrWithhold } from '../logs/redact.js';
 import { firstIssue } from '../validation.js';
 import { type VerifyDeps, type WebhookRequest, type WebhookResponse, refuse, reply, verifyDelivery } from './verify.js';
 
@@ -48,6 +49,24 @@ const FAILED_CHECK_CONCLUSIONS = new Set(['failure', 'timed_out']);
 const ACTIONS_APP_SLUG = 'github-actions';
 
 const actorSchema = z.object({ login: z.string().max(100) }).nullable().optional();
+/**
+ * A pull request as `workflow_run`/`check_run` list it. GitHub matches them by head branch or SHA, so the list can
+ * name pull requests of other repositories (a fork's PR into its own upstream, an unrelated PR sharing a branch
+ * name): only those whose base is the event's repository are kept (see {@link ownPullRequests}).
+ */
+const pullRequestRef = z
+  .object({
+    number: z.number().int().positive(),
+    head: z.object({ repo: z.object({ id: z.number().int() }).passthrough().nullable().optional() }).passthrough().nullable().optional(),
+    base: z.object({ repo: z.object({ id: z.number().int() }).passthrough().nullable().optional() }).passthrough().nullable().optional(),
+  })
+  .passthrough();
+type PullRequestRef = z.infer<typeof pullRequestRef>;
+
+/** The pull requests whose base is `repositoryId`; the rest belong to other repositories and are never commented on. */
+export function ownPullRequests(pulls: readonly PullRequestRef[], repositoryId: number): PullRequestRef[] {
+  return pulls.filter((pr) => pr.base?.repo?.id === repositoryId);
+}
 const repositoryPayload = z.object({
   id: z.number().int().positive(),
   name: z.string().min(1).max(100),
@@ -73,7 +92,7 @@ const workflowRunPayload = z.object({
     created_at: z.string().max(40).nullable().optional(),
     updated_at: z.string().max(40).nullable().optional(),
     // Empty for a pull request from a fork: classify then finds the PR by the head commit.
-    pull_requests: z.array(z.object({ number: z.number().int().positive() }).passthrough()).max(100).default([]),
+    pull_requests: z.array(pullRequestRef).max(100).default([]),
     triggering_actor: actorSchema,
   }),
   repository: repositoryPayload,
@@ -105,9 +124,9 @@ const checkRunPayload = z.object({
       .optional(),
     // GHES and older API versions send the app without a slug (octokit's examples): the check is still a CI result.
     app: z.object({ slug: z.string().max(100).nullable().optional(), name: z.string().max(200).nullable().optional() }).passthrough().nullable().optional(),
+    // GitHub reports a fork's check suite with a null head branch and no pull requests.
     check_suite: z.object({ head_branch: z.string().max(255).nullable().optional() }).nullable().optional(),
-    // Empty for forks, as for workflow runs.
-    pull_requests: z.array(z.object({ number: z.number().int().positive() }).passthrough()).max(100).default([]),
+    pull_requests: z.array(pullRequestRef).max(100).default([]),
   }),
   repository: repositoryPayload,
   installation: z.object({ id: z.number().int() }).nullable().optional(),
@@ -166,7 +185,7 @@ export function triggerFromWorkflowRun(payload: WorkflowRunPayload, deliveryId: 
       createdAt: run.created_at ?? null,
       updatedAt: run.updated_at ?? null,
     },
-    pullRequests: run.pull_requests.map((pr) => pr.number).slice(0, 50),
+    pullRequests: ownPullRequests(run.pull_requests, payload.repository.id).map((pr) => pr.number).slice(0, 50),
     sender: payload.sender?.login ?? null,
     triggeringActor: run.triggering_actor?.login ?? null,
   };
@@ -183,9 +202,21 @@ export function keepEnds(text: string, max: number): string {
   return `${text.slice(0, head)}\n[… ${text.length - max} characters omitted …]\n${text.slice(text.length - tail)}`;
 }
 
+/**
+ * The repository whose code a check run checked: a matching pull request of this repository names its head
+ * repository; without one, a check suite with a head branch is a push to this repository (the Checks API only
+ * sees pushes to the repository itself); a suite without a head branch is a fork's, and stays unknown.
+ */
+function checkHeadRepositoryId(payload: CheckRunPayload, own: PullRequestRef[]): number | null {
+  const fromPull = own.find((pr) => typeof pr.head?.repo?.id === 'number')?.head?.repo?.id;
+  if (fromPull !== undefined) return fromPull;
+  return payload.check_run.check_suite?.head_branch ? payload.repository.id : null;
+}
+
 export function triggerFromCheckRun(payload: CheckRunPayload, deliveryId: string | null): GithubCheckTrigger {
   const check = payload.check_run;
   const output = check.output ?? {};
+  const own = ownPullRequests(check.pull_requests, payload.repository.id);
   return {
     source: 'github_check',
     incidentId: githubCheckIncidentId(payload.repository.id, check.id),
@@ -198,17 +229,20 @@ export function triggerFromCheckRun(payload: CheckRunPayload, deliveryId: string
       app: { slug: check.app?.slug ?? 'unknown', name: check.app?.name ?? 'CI' },
       headSha: check.head_sha,
       headBranch: check.check_suite?.head_branch ?? null,
+      headRepositoryId: checkHeadRepositoryId(payload, own),
       conclusion: check.conclusion ?? 'unknown',
       htmlUrl: check.html_url ?? null,
       detailsUrl: check.details_url ?? null,
       completedAt: check.completed_at ?? null,
+      // Redacted here, before the text becomes the Step Functions execution input (kept in its history for 90
+      // days) or reaches any later stage; redacted before it is cut, so a cut cannot leave half a token behind.
       output: {
-        title: output.title ?? null,
-        summary: output.summary ? keepEnds(output.summary, MAX_CHECK_SUMMARY_CHARS) : null,
-        text: output.text ? keepEnds(output.text, MAX_CHECK_TEXT_CHARS) : null,
+        title: output.title ? redactOrWithhold(output.title) : null,
+        summary: output.summary ? keepEnds(redactOrWithhold(output.summary), MAX_CHECK_SUMMARY_CHARS) : null,
+        text: output.text ? keepEnds(redactOrWithhold(output.text), MAX_CHECK_TEXT_CHARS) : null,
       },
     },
-    pullRequests: check.pull_requests.map((pr) => pr.number).slice(0, 50),
+    pullRequests: own.map((pr) => pr.number).slice(0, 50),
     sender: payload.sender?.login ?? null,
   };
 }

@@ -4,13 +4,27 @@
  */
 import { buildAnalysis, LogScanner } from './analyzer.js';
 import { forEachLine } from './reader.js';
+import { createPrivateKeyLineFilter } from './redact.js';
 import type { AnalyzeLogOptions, LogAnalysis, LogSource } from './types.js';
 
 export * from './types.js';
 export { refineCategory } from './categories.js';
 export { fingerprintOf, normalizeLine } from './fingerprint.js';
 export { cleanLine, forEachLine, LineSplitter, readLines, stripAnsi, type LineSink } from './reader.js';
-export { redactLines, redactSecrets, SECRET_PATTERNS, WITHHELD_TEXT, type SecretPattern } from './redact.js';
+export {
+  createPrivateKeyLineFilter,
+  looksLikeSecretValue,
+  PRIVATE_KEY_LINE,
+  redactDeep,
+  redactLines,
+  redactOrWithhold,
+  redactSecrets,
+  SECRET_FORMAT_COUNT,
+  SECRET_PATTERNS,
+  shannonEntropy,
+  WITHHELD_TEXT,
+  type SecretPattern,
+} from './redact.js';
 export { RULES, CASCADE_RULES, type Rule, type ExtendMode } from './rules.js';
 export { LogScanner } from './analyzer.js';
 export { LogBaseline, MAX_BASELINE_TEMPLATES, templateHash } from './baseline.js';
@@ -27,6 +41,9 @@ export { confidenceOf } from './confidence.js';
  */
 export async function analyzeLog(source: LogSource, options: AnalyzeLogOptions = {}): Promise<LogAnalysis> {
   const scanner = new LogScanner(options);
-  const meta = await forEachLine(source, (line, text, raw) => scanner.push(line, text, raw), options.maxBytes);
+  // The scanner keeps a window of lines, so an excerpt can start inside a private key far below its BEGIN line:
+  // key bodies are blanked as they stream past, whatever the distance.
+  const privateKeyFilter = createPrivateKeyLineFilter();
+  const meta = await forEachLine(source, (line, text, raw) => scanner.push(line, privateKeyFilter(text), raw), options.maxBytes);
   return buildAnalysis(scanner.finish(), meta, options);
 }

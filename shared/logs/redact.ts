@@ -1,66 +1,288 @@
 /**
- * Secret redaction for every excerpt that leaves the classify stage (LLM prompt, PR comment, incident table).
+ * Secret redaction for every text that leaves the first stage that sees it (ingest, classify, the CLI): the
+ * incident table, the Step Functions input, the LLM prompt, PR comments, e-mails and logs.
  *
- * ANSI codes are stripped first: a coloured log can split a token with escape codes (`ghp_ab\x1b[0mcd…`), which
- * would otherwise slip past every pattern. Patterns are anchored on fixed prefixes or bounded character classes
- * so they run in linear time on hostile input.
+ * Two layers:
+ * - **Formats**: tokens with a recognisable shape (fixed prefix, fixed length, checksum-like tail). These are
+ *   redacted wherever they appear, whatever surrounds them.
+ * - **Generic rules**: a value after a secret-sounding key (`password=`, `api_key:`), a CLI flag (`--password x`,
+ *   `mysql -pX`, `curl -u user:pass`, `sshpass -p x`) or an `Authorization:`-style header. The value must look
+ *   like a secret ({@link looksLikeSecretValue}: not a placeholder or variable, enough entropy for its length),
+ *   which keeps compiler output such as `Unexpected token: punc` intact.
+ *
+ * ANSI codes and invisible characters are stripped first: a coloured log can split a token with escape codes
+ * (`ghp_ab\x1b[0mcd…`) or zero-width spaces, which would otherwise slip past every pattern. Patterns are
+ * anchored on fixed prefixes or bounded character classes so they run in linear time on hostile input.
  */
 import { RedactionError } from '../errors.js';
 import { stripAnsi } from './reader.js';
 
-/** One redaction pattern. `keep` is the number of leading capture groups kept verbatim (the key name, a prefix). */
+/** One redaction pattern. */
 export interface SecretPattern {
   readonly id: string;
   readonly re: RegExp;
+  /** Leading capture groups kept verbatim (the key name, a prefix such as `Authorization: Bearer `). */
   readonly keep?: number;
+  /** Called with the would-be secret (the match without its kept prefix); false leaves the match alone. */
+  readonly accept?: (secret: string) => boolean;
+  /** `format`: a token shape; `generic`: a value recognised by the key, flag or header in front of it. */
+  readonly kind?: 'format' | 'generic';
 }
 
-/** The supported secret formats, most specific first (a GitHub token inside `token=` is labelled as GitHub). */
+/** Zero-width and direction characters: they can split a token without changing how it reads. */
+const INVISIBLE = /[\u00AD\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]|\uDB40[\uDC00-\uDC7F]/g;
+
+/** Shannon entropy of `text` in bits per character. */
+export function shannonEntropy(text: string): number {
+  if (text.length === 0) return 0;
+  const counts = new Map<string, number>();
+  for (const char of text) counts.set(char, (counts.get(char) ?? 0) + 1);
+  let bits = 0;
+  for (const count of counts.values()) {
+    const p = count / text.length;
+    bits -= p * Math.log2(p);
+  }
+  return bits;
+}
+
+/**
+ * Values that stand for a secret rather than being one: masks CI systems print (`***`, `[secure]`), variable
+ * references (`$DB_PASS`, `${{ secrets.X }}`, `%PASS%`), template markers (`<password>`), and words such as
+ * `null`, `required` or `stdin`.
+ */
+const PLACEHOLDER =
+  /^(?:\*+|x{3,}|\.{3,}|#+|-+|\[(?:secure|masked|hidden|filtered|redacted)[^\]]*\]?|\$\{?\{?\s*[A-Za-z_][\w.]*\s*\}?\}?|%[A-Za-z_]\w*%|<[^>]*>|\{\{[^}]*\}\}|(?:null|none|nil|undefined|true|false|yes|no|empty|required|optional|string|value|secret|password|token|stdin|changeme|example|default|env|file|prompt)\b.*)$/i;
+
+/**
+ * Whether a value found after a secret-sounding key or flag looks like a real secret: not a placeholder, at
+ * least `minLength` characters, and (for values that are not clearly random) enough entropy for its length.
+ * A lowercase word ("expected", "punc") is English, not a credential, unless the key said "password".
+ */
+export function looksLikeSecretValue(raw: string, options: { minLength?: number; passwordKey?: boolean } = {}): boolean {
+  const value = raw.replace(/^["'`]+|["'`,;)\]}]+$/g, '');
+  const minLength = options.minLength ?? (options.passwordKey ? 4 : 8);
+  if (value.length < minLength) return false;
+  if (PLACEHOLDER.test(value) || value.startsWith('[REDACTED')) return false;
+  if (/^-/.test(value)) return false; // the next flag, not a value
+  if (/^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(value)) return false; // the name of the variable that holds it
+  if (/^\d{1,5}$/.test(value)) return false; // a port, a count, a timeout
+  if (/^(?:https?|file):\/\//i.test(value) && !/:[^/@\s]+@/.test(value)) return false; // a URL without credentials
+  if (/^[\w.-]+\.(?:txt|json|ya?ml|pem|key|crt|cfg|conf|ini|env|properties|xml|toml|js|ts|py)$/i.test(value)) return false; // a file name
+  if (/^(?:\/|\.\.?\/)[\w./-]*$/.test(value)) return false; // a path
+  if (/^[A-Za-z_$][\w$]*(?:[.:#][A-Za-z_$][\w$]*)+$/.test(value) && value.includes('.')) return false; // qualified names: `org.acme.TokenTest#run`
+  if (/^\d{1,4}[:./-]\d{1,2}(?:[:./-]\d{1,4})*$/.test(value)) return false; // a time, date or version: `09:35:05.550`
+  if (/^[\w./-]+\.[a-z]{1,5}:\d+(?::\d+)?$/.test(value)) return false; // a source position: `filter.go:59`
+  // After a password key any other value is taken: short, wordy passwords are still passwords.
+  if (options.passwordKey) return true;
+  if (/^[a-z]+(?:[_-][a-z]+)*$/.test(value)) return false; // words and identifiers: `expected`, `not-set`, `my_func`
+  if (/^[A-Z][a-z]+(?:[A-Z][a-z]+)*$/.test(value)) return false; // CamelCase identifiers: `TokenKind`
+  if (/[()]/.test(value) || /;$/.test(value)) return false; // code: `frames.nextToken()`
+  const classes = [/[a-z]/, /[A-Z]/, /\d/, /[^A-Za-z0-9]/].filter((re) => re.test(value)).length;
+  const entropy = shannonEntropy(value);
+  // Random tokens of n characters approach log2(n) bits per character; identifiers and sentences stay far below.
+  const needed = Math.min(3.5, Math.log2(value.length) * 0.8);
+  return entropy >= needed && classes >= 2;
+}
+
+const secretValue = (secret: string): boolean => looksLikeSecretValue(secret);
+const passwordValue = (secret: string): boolean => looksLikeSecretValue(secret, { passwordKey: true });
+const highEntropy = (min: number) => (secret: string): boolean => shannonEntropy(secret) >= min;
+
+/** Base64 line of a PEM/OpenSSH body: 40–100 base64 characters, mixed case and digits, nothing else. */
+const PEM_BODY_LINE = /^\s*[A-Za-z0-9+/]{40,100}={0,2}\s*$/;
+
+function isPemBodyLine(line: string): boolean {
+  return PEM_BODY_LINE.test(line) && /[a-z]/.test(line) && /[A-Z]/.test(line) && /\d/.test(line) && shannonEntropy(line.trim()) >= 4.5;
+}
+
+/** The secret formats, most specific first (a GitHub token inside `token=` is labelled as GitHub). */
 export const SECRET_PATTERNS: readonly SecretPattern[] = [
+  // Private keys: the whole block, and (when the BEGIN line is elsewhere, e.g. a context excerpt) body lines.
   { id: 'private-key', re: /-----BEGIN[A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----[\s\S]*?(?:-----END[A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----|$)/g },
+  { id: 'putty-private-key', re: /(PuTTY-User-Key-File-\d:[^\n]*\n(?:[^\n]*\n){0,4}?Private-Lines:[^\S\n]*\d+\n)(?:[A-Za-z0-9+/=]+\n?){1,40}/g, keep: 1 },
+  { id: 'private-key', re: /^[^\S\n]*[A-Za-z0-9+/]{40,100}={0,2}[^\S\n]*$/gm, accept: isPemBodyLine },
+  { id: 'private-key', re: /-----END[A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----/g },
+  { id: 'age-secret-key', re: /\bAGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}\b/g },
+  // Source control and CI.
   { id: 'github-token', re: /\bgh[pousr]_[A-Za-z0-9]{30,255}\b/g },
   { id: 'github-pat', re: /\bgithub_pat_[A-Za-z0-9_]{22,255}\b/g },
-  { id: 'gitlab-token', re: /\bgl(?:pat|rt|dt|ptt|cbt|imt|oas|soat|ft|agent)-[A-Za-z0-9_-]{20,}\b/g },
+  { id: 'gitlab-token', re: /\bgl(?:pat|rt|dt|ptt|cbt|imt|oas|soat|ft|ffct|agent|wt)-[A-Za-z0-9_-]{20,}\b/g },
+  { id: 'gitlab-runner-registration', re: /\bGR1348941[A-Za-z0-9_-]{20,}\b/g },
+  { id: 'bitbucket-app-password', re: /\bATBB[A-Za-z0-9_=.-]{28,}\b/g },
+  { id: 'atlassian-token', re: /\bAT(?:ATT|CTT)[A-Za-z0-9_=.-]{20,}/g },
+  { id: 'buildkite-token', re: /\bbkua_[a-f0-9]{40}\b/g },
+  { id: 'circleci-token', re: /\bCCIPAT_[A-Za-z0-9]{20,}_[a-f0-9]{40}\b/g },
+  { id: 'sonar-token', re: /\bsq[pau]_[a-f0-9]{40}\b/g },
+  { id: 'linear-key', re: /\blin_(?:api|oauth)_[A-Za-z0-9]{40}\b/g },
+  // Clouds.
   { id: 'aws-access-key-id', re: /\b(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|APKA)[A-Z0-9]{16}\b/g },
   {
     id: 'aws-secret-access-key',
-    re: /\b((?:aws_?)?secret_?access_?key(?:_id)?["']?\s*[:=]\s*["']?)[A-Za-z0-9/+=]{40}\b/gi,
+    re: /\b((?:aws_?)?secret_?access_?key(?:_id)?["']?[^\S\n]*[:=][^\S\n]*["']?)[A-Za-z0-9/+=]{40}\b/gi,
     keep: 1,
   },
-  { id: 'aws-session-token', re: /\b(aws_?session_?token["']?\s*[:=]\s*["']?)[A-Za-z0-9/+=]{16,}/gi, keep: 1 },
-  { id: 'jwt', re: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g },
-  { id: 'slack-token', re: /\bxox[abposre]-[A-Za-z0-9-]{10,}/g },
-  { id: 'slack-webhook', re: /https:\/\/hooks\.slack\.com\/(?:services|workflows)\/[A-Za-z0-9/_-]{20,}/g },
-  { id: 'stripe-key', re: /\b(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{16,}/g },
-  { id: 'stripe-webhook-secret', re: /\bwhsec_[A-Za-z0-9]{24,}/g },
+  { id: 'aws-session-token', re: /\b(aws_?session_?token["']?[^\S\n]*[:=][^\S\n]*["']?)[A-Za-z0-9/+=]{16,}/gi, keep: 1 },
+  { id: 'aws-bedrock-key', re: /\bABSK[A-Za-z0-9+/]{100,}={0,2}/g },
   { id: 'google-api-key', re: /\bAIza[0-9A-Za-z_-]{35}/g },
   { id: 'google-oauth-secret', re: /\bGOCSPX-[A-Za-z0-9_-]{20,}/g },
   { id: 'google-oauth-token', re: /\bya29\.[0-9A-Za-z_-]{20,}/g },
+  { id: 'google-refresh-token', re: /\b1\/\/0[A-Za-z0-9_-]{40,}/g },
+  { id: 'firebase-fcm-key', re: /\bAAAA[A-Za-z0-9_-]{7}:[A-Za-z0-9_-]{140}/g },
+  { id: 'aws-presigned-signature', re: /([?&]X-Amz-(?:Signature|Security-Token)=)[A-Za-z0-9%/+=]{16,}/g, keep: 1 },
   { id: 'azure-storage-key', re: /\b(AccountKey=)[A-Za-z0-9+/=]{20,}/gi, keep: 1 },
   { id: 'azure-sas-signature', re: /([?&]sig=)[A-Za-z0-9%+/=]{16,}/gi, keep: 1 },
   { id: 'azure-connection-secret', re: /\b(SharedAccessKey=)[A-Za-z0-9+/=]{16,}/gi, keep: 1 },
   { id: 'azure-client-secret', re: /\b[A-Za-z0-9_~.-]{3}\dQ~[A-Za-z0-9_~.-]{31,34}\b/g },
+  { id: 'alibaba-access-key-id', re: /\bLTAI[A-Za-z0-9]{12,20}\b/g },
+  { id: 'tencent-secret-id', re: /\bAKID[A-Za-z0-9]{32}\b/g },
+  { id: 'digitalocean-token', re: /\bdo[opr]_v1_[a-f0-9]{64}\b/g },
+  { id: 'heroku-key', re: /\bHRKU-[A-Za-z0-9_-]{20,}/g },
+  { id: 'flyio-token', re: /\b(?:fo1|fm[12][ar]?)_[A-Za-z0-9_+/=-]{40,}/g },
+  { id: 'netlify-token', re: /\bnfp_[A-Za-z0-9]{36}\b/g },
+  { id: 'supabase-key', re: /\b(?:sbp|sb_secret)_[A-Za-z0-9_-]{32,}\b/g },
+  { id: 'cloudflare-origin-ca-key', re: /\bv1\.0-[a-f0-9]{24}-[a-f0-9]{146}\b/g },
+  { id: 'terraform-cloud-token', re: /\b[A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_=-]{60,}/g },
+  { id: 'pulumi-token', re: /\bpul-[a-f0-9]{40}\b/g },
+  { id: 'doppler-token', re: /\bdp\.(?:pt|st|sa|ct|scim|audit)\.[A-Za-z0-9]{40,44}\b/g },
+  { id: 'planetscale-token', re: /\bpscale_(?:tkn|oauth|pw)_[A-Za-z0-9_.-]{32,64}\b/g },
+  { id: 'vault-token', re: /\bhv[sbr]\.[A-Za-z0-9_-]{24,}/g },
+  { id: 'databricks-token', re: /\bdapi[0-9a-f]{32}(?:-\d)?\b/g },
+  { id: 'dynatrace-token', re: /\bdt0c01\.[A-Z0-9]{24}\.[A-Z0-9]{64}\b/g },
+  { id: 'newrelic-key', re: /\bNR(?:AK|JS|II)-[A-Za-z0-9]{19,32}\b/g },
+  { id: 'sentry-token', re: /\bsntry[su]_[A-Za-z0-9+/=_]{40,}/g },
+  { id: 'sentry-dsn', re: /(https:\/\/)[a-f0-9]{32}(?=@[a-z0-9.-]*sentry\.io)/g, keep: 1 },
+  { id: 'grafana-token', re: /\b(?:glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}|glc_[A-Za-z0-9+/]{32,}={0,2})/g },
+  { id: 'onepassword-service-token', re: /\bops_eyJ[A-Za-z0-9+/=_-]{100,}/g },
+  { id: 'prefect-key', re: /\bpnu_[A-Za-z0-9]{36}\b/g },
+  // Package registries and artifact stores.
   { id: 'npm-token', re: /\bnpm_[A-Za-z0-9]{36}\b/g },
-  { id: 'npmrc-auth', re: /(:_(?:authToken|auth|password)\s*=\s*)\S+/g, keep: 1 },
+  { id: 'npmrc-auth', re: /(:_(?:authToken|auth|password)[^\S\n]*=[^\S\n]*)\S+/g, keep: 1 },
   { id: 'pypi-token', re: /\bpypi-[A-Za-z0-9_-]{50,}/g },
+  { id: 'rubygems-key', re: /\brubygems_[a-f0-9]{48}\b/g },
+  { id: 'nuget-key', re: /\boy2[a-z0-9]{43}\b/g },
   { id: 'docker-hub-token', re: /\bdckr_pat_[A-Za-z0-9_-]{20,}/g },
-  { id: 'openai-key', re: /\bsk-(?:proj-|ant-(?:api\d\d-)?)?[A-Za-z0-9_-]{32,}/g },
-  { id: 'huggingface-token', re: /\bhf_[A-Za-z0-9]{30,}\b/g },
+  { id: 'artifactory-key', re: /\bAKCp[A-Za-z0-9]{10,}\b/g },
+  { id: 'artifactory-reference-token', re: /\bcmVmdGtuOjAxOj[A-Za-z0-9]{40,}/g },
+  // AI providers.
+  { id: 'anthropic-key', re: /\bsk-ant-(?:api\d\d-|admin\d\d-)?[A-Za-z0-9_-]{32,}/g },
+  { id: 'openai-key', re: /\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{32,}/g },
+  { id: 'huggingface-token', re: /\b(?:hf|api_org)_[A-Za-z0-9]{30,}\b/g },
+  { id: 'groq-key', re: /\bgsk_[A-Za-z0-9]{40,}\b/g },
+  { id: 'perplexity-key', re: /\bpplx-[A-Za-z0-9]{40,}\b/g },
+  { id: 'xai-key', re: /\bxai-[A-Za-z0-9]{60,}\b/g },
+  { id: 'replicate-token', re: /\br8_[A-Za-z0-9]{37}\b/g },
+  { id: 'pinecone-key', re: /\bpcsk_[A-Za-z0-9_]{40,}/g },
+  { id: 'langsmith-key', re: /\blsv2_(?:pt|sk)_[a-f0-9]{32}_[a-f0-9]{10}\b/g },
+  // ElevenLabs and others issue `sk_` + hex (Stripe's `sk_live_`/`sk_test_` is matched below).
+  { id: 'sk-hex-key', re: /\bsk_[a-f0-9]{32,}\b/g },
+  // Chat and collaboration.
+  { id: 'slack-token', re: /\bxox[abposre]-[A-Za-z0-9-]{10,}/g },
+  { id: 'slack-app-token', re: /\bxapp-\d-[A-Z0-9]+-\d+-[a-f0-9]{32,}/g },
+  { id: 'slack-webhook', re: /https:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/[A-Za-z0-9/_-]{20,}/g },
+  { id: 'discord-webhook', re: /https:\/\/(?:(?:ptb|canary)\.)?discord(?:app)?\.com\/api\/(?:v\d+\/)?webhooks\/\d+\/[A-Za-z0-9_-]{40,}/g },
+  { id: 'discord-bot-token', re: /\b[MNO][A-Za-z\d_-]{23,27}\.[A-Za-z\d_-]{6}\.[A-Za-z\d_-]{27,40}\b/g, accept: highEntropy(4) },
+  { id: 'telegram-bot-token', re: /(?<![0-9])\d{8,10}:[A-Za-z0-9_-]{35}(?![A-Za-z0-9_-])/g, accept: highEntropy(3.5) },
+  { id: 'teams-webhook', re: /https:\/\/[a-z0-9-]+\.webhook\.office\.com\/webhookb2\/[A-Za-z0-9@/_-]{40,}/g },
+  { id: 'notion-token', re: /\b(?:secret_[A-Za-z0-9]{43}|ntn_\d{11}[A-Za-z0-9]{35})\b/g },
+  { id: 'airtable-token', re: /\bpat[A-Za-z0-9]{14}\.[a-f0-9]{64}\b/g },
+  { id: 'figma-token', re: /\bfigd_[A-Za-z0-9_-]{40}\b/g },
+  { id: 'asana-token', re: /\b[012]\/\d{13,16}(?:\/\d{13,16})?:[A-Za-z0-9]{32}\b/g },
+  { id: 'postman-key', re: /\bPMAK-[a-f0-9]{24}-[a-f0-9]{34}\b/g },
+  { id: 'contentful-token', re: /\bCFPAT-[A-Za-z0-9_-]{43}\b/g },
+  { id: 'mapbox-token', re: /\bsk\.eyJ[A-Za-z0-9_-]{50,}\.[A-Za-z0-9_-]{20,}/g },
+  { id: 'dropbox-token', re: /\bsl\.[A-Za-z0-9_-]{130,}/g },
+  // Payments and mail.
+  { id: 'stripe-key', re: /\b(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{16,}/g },
+  { id: 'stripe-webhook-secret', re: /\bwhsec_[A-Za-z0-9]{24,}/g },
+  { id: 'square-token', re: /\b(?:sq0atp-[A-Za-z0-9_-]{22}|sq0csp-[A-Za-z0-9_-]{43}|EAAA[A-Za-z0-9_-]{60})\b/g },
+  { id: 'shopify-token', re: /\bshp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}\b/g },
+  { id: 'shippo-token', re: /\bshippo_(?:live|test)_[a-f0-9]{40}\b/g },
+  { id: 'easypost-key', re: /\bEZ[AT]K[a-f0-9]{54}\b/g },
+  { id: 'flutterwave-key', re: /\bFLWSECK(?:_TEST)?-[a-h0-9]{32}-X\b/g },
+  { id: 'facebook-token', re: /\bEAA[A-Za-z0-9]{90,}/g },
   { id: 'sendgrid-key', re: /\bSG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}/g },
+  { id: 'brevo-key', re: /\bxkeysib-[a-f0-9]{64}-[A-Za-z0-9]{16}\b/g },
+  { id: 'mailchimp-key', re: /\b[0-9a-f]{32}-us\d{1,2}\b/g },
   { id: 'twilio-key', re: /\bSK[0-9a-f]{32}\b/g },
   { id: 'mailgun-key', re: /\bkey-[0-9a-f]{32}\b/g },
-  { id: 'shopify-token', re: /\bshp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}\b/g },
-  { id: 'vault-token', re: /\bhv[sbr]\.[A-Za-z0-9_-]{24,}/g },
-  { id: 'databricks-token', re: /\bdapi[0-9a-f]{32}\b/g },
-  { id: 'authorization-basic', re: /\b(Authorization:\s*Basic\s+)[A-Za-z0-9+/=]{8,}/gi, keep: 1 },
-  { id: 'bearer-token', re: /\b((?:Authorization:\s*)?(?:Bearer|token)\s+)[A-Za-z0-9._~+/-]{16,}=*/gi, keep: 1 },
-  { id: 'url-password', re: /\b([a-z][a-z0-9+.-]{1,20}:\/\/[^\s:@/]{1,128}:)[^\s@/]{1,256}(?=@)/gi, keep: 1 },
+  // Tokens that carry their own structure.
+  { id: 'jwt', re: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g },
+  // Credentials in URLs, configuration files and headers.
+  { id: 'url-password', re: /\b([a-z][a-z0-9+.-]{1,20}:\/\/[^\s:@/]{0,128}:)[^\s@/]{3,256}(?=@)/gi, keep: 1 },
+  { id: 'url-token-user', re: /\b([a-z][a-z0-9+.-]{1,20}:\/\/)([A-Za-z0-9_-]{20,128})(?=@)/gi, keep: 1, accept: highEntropy(3.5) },
+  { id: 'netrc-password', re: /(\bmachine[^\S\n]+\S+[^\S\n]+login[^\S\n]+\S+[^\S\n]+password[^\S\n]+)\S+/gi, keep: 1 },
+  { id: 'docker-config-auth', re: /("auth"[^\S\n]*:[^\S\n]*")[A-Za-z0-9+/]{12,}={0,2}(?=")/g, keep: 1 },
+  { id: 'kubeconfig-secret', re: /(\b(?:client-key-data|token|id-token|refresh-token)[^\S\n]*:[^\S\n]*["']?)[A-Za-z0-9+/._-]{20,}={0,2}/g, keep: 1, accept: highEntropy(3.5) },
+  { id: 'authorization-basic', re: /\b(Authorization:[^\S\n]*Basic[^\S\n]+)[A-Za-z0-9+/=]{8,}/gi, keep: 1 },
+  { id: 'bearer-token', re: /\b((?:Authorization:[^\S\n]*)?(?:Bearer|token)[^\S\n]+)[A-Za-z0-9._~+/-]{16,}=*/gi, keep: 1 },
+  // Generic rules: the key, flag or header says a secret follows; the value must look like one.
   {
     id: 'key-value-secret',
-    re: /\b([A-Za-z0-9_.-]{0,40}(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credentials?|auth[_-]?key)[A-Za-z0-9_.-]{0,40}["']?\s{0,4}[:=]\s{0,4}["']?)(?!\[REDACTED)[^\s"'`&,;<>]{4,}/gi,
+    kind: 'generic',
+    re: /\b([A-Za-z0-9_.-]{0,40}(?:password|passwd|pwd|passphrase)[A-Za-z0-9_.-]{0,40}["']?[^\S\n]{0,4}[:=][^\S\n]{0,4}["']?)(?!\[REDACTED)(?:'[^'\n]{1,200}'|"[^"\n]{1,200}"|[^\s"'`&,;<>]{4,200})/gi,
+    keep: 1,
+    accept: passwordValue,
+  },
+  {
+    id: 'key-value-secret',
+    kind: 'generic',
+    re: /\b([A-Za-z0-9_.-]{0,40}(?:secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credentials?|auth[_-]?key|signing[_-]?key|encryption[_-]?key|client[_-]?key|session[_-]?key|master[_-]?key|webhook[_-]?url)[A-Za-z0-9_.-]{0,40}["']?[^\S\n]{0,4}[:=][^\S\n]{0,4}["']?)(?!\[REDACTED)[^\s"'`&,;<>]{6,400}/gi,
+    keep: 1,
+    accept: secretValue,
+  },
+  {
+    id: 'authorization-header',
+    kind: 'generic',
+    re: /\b((?:Proxy-)?Authorization[^\S\n]*[:=][^\S\n]*["']?(?:[A-Za-z][\w-]{1,20}[^\S\n]+)?)[^\s"',;]{8,}/gi,
+    keep: 1,
+    accept: secretValue,
+  },
+  {
+    id: 'sshpass-password',
+    kind: 'generic',
+    re: /(\bsshpass[^\S\n]+(?:-\w[^\S\n]+)*-p[^\S\n]*)(?:'[^'\n]{1,200}'|"[^"\n]{1,200}"|[^\s'"]{1,200})/g,
     keep: 1,
   },
+  {
+    id: 'cli-user-password',
+    kind: 'generic',
+    re: /((?:^|[^\S\n])(?:-u|--user|--proxy-user)[^\S\n]*["']?[\w.@-]{1,100}:)(?:'[^'\n]{1,200}'|"[^"\n]{1,200}"|[^\s'"]{1,200})/g,
+    keep: 1,
+    accept: passwordValue,
+  },
+  {
+    id: 'mysql-password',
+    kind: 'generic',
+    re: /(\b(?:mysql|mysqldump|mysqladmin|mysqlimport|mysqlsh|mariadb|mariadb-dump)\b[^\n]{0,200}?[^\S\n]-p)(?:'[^'\n]{1,200}'|"[^"\n]{1,200}"|[^\s'"]{1,200})/g,
+    keep: 1,
+    accept: (secret) => looksLikeSecretValue(secret, { passwordKey: true, minLength: 1 }),
+  },
+  {
+    id: 'cli-password-flag',
+    kind: 'generic',
+    re: /((?:^|[^\S\n])--?(?:password|passwd|pass|pwd|[a-z]+-password|storepass|keypass)(?:[^\S\n]+|=|[^\S\n]*:[^\S\n]*))(?:'[^'\n]{1,200}'|"[^"\n]{1,200}"|[^\s'"]{1,200})/gi,
+    keep: 1,
+    accept: passwordValue,
+  },
+  {
+    id: 'cli-secret-flag',
+    kind: 'generic',
+    re: /((?:^|[^\S\n])--?(?:token|auth-token|access-token|api-key|apikey|secret|client-secret|secret-key|access-key|[a-z]+-token)(?:[^\S\n]+|=|[^\S\n]*:[^\S\n]*))(?:'[^'\n]{1,200}'|"[^"\n]{1,200}"|[^\s'"]{1,200})/gi,
+    keep: 1,
+    accept: secretValue,
+  },
+  {
+    id: 'cli-short-password',
+    kind: 'generic',
+    // `-p<value>` glued to the flag (the MySQL convention) on other clients, or `-p value` after a login command.
+    re: /(\b(?:docker|podman|helm|oras|twine|psql|mongo|mongosh|redis-cli|sqlcmd|ftp|lftp|smbclient)\b[^\n]{0,120}?[^\S\n](?:-p|-a)[^\S\n]+)(?:'[^'\n]{1,200}'|"[^"\n]{1,200}"|[^\s'"]{1,200})/g,
+    keep: 1,
+    accept: secretValue,
+  },
 ];
+
+/** Number of distinct token formats recognised by shape (the generic rules come on top). */
+export const SECRET_FORMAT_COUNT = new Set(SECRET_PATTERNS.filter((p) => p.kind !== 'generic').map((p) => p.id)).size;
 
 function replacement(id: string, match: string, kept: string): string {
   // Keep line breaks so a redacted multi-line block still lines up with its line numbers.
@@ -69,7 +291,8 @@ function replacement(id: string, match: string, kept: string): string {
 }
 
 /**
- * Replaces every secret found in `text` with `[REDACTED:<kind>]`. ANSI escape codes are removed first.
+ * Replaces every secret found in `text` with `[REDACTED:<kind>]`. ANSI escape codes and invisible characters
+ * are removed first.
  *
  * @throws RedactionError when the input is not a string or a pattern fails; callers must then withhold the
  * text instead of sending it on unredacted.
@@ -77,14 +300,18 @@ function replacement(id: string, match: string, kept: string): string {
 export function redactSecrets(text: string): string {
   if (typeof text !== 'string') throw new RedactionError(`cannot redact a ${typeof text}`);
   try {
-    let out = stripAnsi(text);
-    for (const { id, re, keep } of SECRET_PATTERNS) {
+    let out = stripAnsi(text).replace(INVISIBLE, '');
+    for (const { id, re, keep, accept } of SECRET_PATTERNS) {
       re.lastIndex = 0;
       out = out.replace(re, (match: string, ...groups: unknown[]) => {
         let kept = '';
         for (let i = 0; i < (keep ?? 0); i++) kept += typeof groups[i] === 'string' ? (groups[i] as string) : '';
-        // A value an earlier, more specific pattern already replaced keeps its more telling label.
-        if (match.startsWith('[REDACTED:', kept.length)) return match;
+        // A value an earlier, more specific pattern already replaced keeps its more telling label, and the
+        // `:` inside a marker is not the start of a `user:password` pair.
+        if (match.startsWith('[REDACTED:', kept.length) || match.slice(kept.length).includes('[REDACTED:')) return match;
+        const open = kept.lastIndexOf('[REDACTED:');
+        if (open >= 0 && !kept.includes(']', open)) return match;
+        if (accept && !accept(match.slice(kept.length))) return match;
         return replacement(id, match, kept);
       });
     }
@@ -96,6 +323,27 @@ export function redactSecrets(text: string): string {
 
 /** Text shown instead of an excerpt whose redaction failed. */
 export const WITHHELD_TEXT = '[withheld: secret redaction failed]';
+
+/** {@link redactSecrets}, failing closed: if redaction cannot run, the text is withheld rather than passed on. */
+export function redactOrWithhold(text: string): string {
+  try {
+    return redactSecrets(text);
+  } catch {
+    return WITHHELD_TEXT;
+  }
+}
+
+/**
+ * Redacts every string inside a JSON-like value (log fields, error details); other values are kept. Depth and
+ * size are bounded so a hostile object cannot make logging expensive.
+ */
+export function redactDeep(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return redactOrWithhold(value);
+  if (value instanceof Error) return redactOrWithhold(`${value.name}: ${value.message}`);
+  if (depth >= 6 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.slice(0, 200).map((item) => redactDeep(item, depth + 1));
+  return Object.fromEntries(Object.entries(value as Record<string, unknown>).slice(0, 200).map(([key, item]) => [key, redactDeep(item, depth + 1)]));
+}
 
 /**
  * Redacts several lines together (a private key spans lines) and returns them in the same order. If redaction
@@ -109,4 +357,26 @@ export function redactLines(texts: readonly string[], redact: (text: string) => 
   } catch {
     return texts.map(() => WITHHELD_TEXT);
   }
+}
+
+/** The text a line inside a private-key block is replaced with when lines are redacted one at a time. */
+export const PRIVATE_KEY_LINE = '[REDACTED:private-key]';
+
+/**
+ * Redaction for a stream of lines seen one at a time (the log scanner keeps only a window of them, so a key
+ * block's BEGIN line may be far from the lines an excerpt shows). It remembers whether the stream is inside a
+ * `-----BEGIN … PRIVATE KEY-----` block and replaces every line up to the END line, however long the block.
+ * Other lines pass unchanged: excerpts are redacted again, as a whole, when they are built.
+ */
+export function createPrivateKeyLineFilter(): (text: string) => string {
+  let inside = false;
+  return (text: string): string => {
+    if (!inside) {
+      if (!/-----BEGIN[A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----/.test(text)) return text;
+      inside = !/-----END[A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----/.test(text.slice(text.indexOf('-----BEGIN') + 10));
+      return redactSecrets(text);
+    }
+    if (/-----END[A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----/.test(text)) inside = false;
+    return PRIVATE_KEY_LINE;
+  };
 }

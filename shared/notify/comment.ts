@@ -21,6 +21,10 @@ const ACTION_TEXT: Record<string, string> = {
   escalate: 'Escalated to the on-call team —',
 };
 
+/** Said instead of the model's answer when the log tried to steer automated tools. */
+export const INJECTION_NOTICE =
+  '**Note:** the log contained text aimed at automated tools (AI assistants, bots). The analysis model\'s answer is not shown and no automatic action was taken on it; the failure lines above are what the log rules found.';
+
 /** Failure lines come most-telling first; a reader wants them in log order. */
 function inLogOrder(lines: Array<{ line: number; text: string }>): string[] {
   return [...lines].sort((a, b) => a.line - b.line).map((l) => `${String(l.line).padStart(5)} | ${l.text}`);
@@ -86,7 +90,10 @@ export function renderComment(incident: Incident, others: Incident[] = []): stri
     parts.push(`> Fixed in ${escapeMarkdown(incident.resolvedBy)} after ${formatDuration(incident.timeToRecoverySeconds)}.`);
   }
   parts.push(...renderJobs(incident));
-  if (analysis) {
+  if (analysis?.injection) {
+    // Only the deterministic analysis (category, rule, failure lines) is shown: no model free text at all.
+    parts.push(INJECTION_NOTICE);
+  } else if (analysis) {
     parts.push(`**Root cause** (${escapeMarkdown(analysis.provider)}, confidence ${analysis.confidence.toFixed(2)}): ${escapeMarkdown(analysis.rootCause)}`);
     if (analysis.fix.length > 0) {
       parts.push('**Suggested fix**');
@@ -96,7 +103,7 @@ export function renderComment(incident: Incident, others: Incident[] = []): stri
   if (incident.approval?.status === 'pending' && incident.plan) {
     parts.push(
       `**Proposed:** ${PROPOSAL_TEXT[incident.plan.action] ?? escapeMarkdown(incident.plan.action)} — waiting for approval. ` +
-        `${escapeMarkdown(incident.plan.reasons.join('; '))}\n\nSomeone with write access can reply \`/guard approve ${incident.id}\` or \`/guard reject ${incident.id} <reason>\` (the id may be left out while this is the only proposal waiting).`,
+        `${escapeMarkdown(incident.plan.reasons.join('; '))}${renderProposedDiff(incident)}\n\nSomeone with write access can reply \`/guard approve ${incident.id}\` or \`/guard reject ${incident.id} <reason>\` (the id may be left out while this is the only proposal waiting).`,
     );
   } else if (incident.decision) {
     const action = ACTION_TEXT[incident.decision.action] ?? escapeMarkdown(incident.decision.action);
@@ -125,6 +132,13 @@ export function renderComment(incident: Incident, others: Incident[] = []): stri
   if (stillFailing.length > 0) parts.push('---', '#### Also failing on this pull request', ...stillFailing.map(renderOther));
   parts.push(`<sub>Incident \`${incident.id}\` · fingerprint \`${(incident.fingerprint ?? 'none').slice(0, 16)}\`</sub>`);
   return truncateComment(parts.join('\n\n'));
+}
+
+/** A fix PR waits for approval: the approver sees exactly the change that would be committed. */
+function renderProposedDiff(incident: Incident): string {
+  const patch = incident.plan?.action === 'open_fix_pr' ? incident.analysis?.patch : undefined;
+  if (!patch) return '';
+  return `\n\nThe change that would be committed (${patch.files.length} file${patch.files.length === 1 ? '' : 's'}: ${patch.files.map((f) => `\`${f.replace(/`/g, '')}\``).join(', ')}):\n\n${codeBlock(patch.diff.split('\n'), 'diff')}`;
 }
 
 /** Another open incident of the same pull request, in brief: one comment speaks for the whole PR. */

@@ -25,7 +25,24 @@ export interface PlanInput {
   failureLineCount: number;
   /** Stages that failed before planning; a degraded incident always goes to a human. */
   stageErrors: string[];
-  analysis: { proposedAction: RemediationAction; confidence: number; rationale: string; hasPatch: boolean };
+  analysis: {
+    proposedAction: RemediationAction;
+    confidence: number;
+    rationale: string;
+    hasPatch: boolean;
+    /** Why the analysis patch was discarded, when it was (shown as the reason a fix PR is not opened). */
+    patchRefusal?: string;
+    /**
+     * The log contained text aimed at automated tools, or the model's answer reads as steered: its proposal is
+     * not acted on and its text is not repeated.
+     */
+    injection?: boolean;
+  };
+  /**
+   * What the deterministic classification says, independent of any model: the category from the log rules and
+   * whether the baselines hold flaky evidence for the failing tests or jobs. A model's proposal must agree.
+   */
+  evidence?: { flaky: boolean };
   knowledge: KnowledgeSummary | null;
   /**
    * The A/B variant the incident was assigned to, or a winner promoted from an earlier experiment to the default
@@ -47,6 +64,11 @@ export interface PlanInput {
 /** The planner's output; the incident stores it with the time it was planned. */
 export type RemediationPlan = Omit<StoredPlan, 'plannedAt'>;
 
+/** Categories whose failures a re-run can plausibly fix: the cause is outside the code. */
+export const TRANSIENT_CATEGORIES: readonly Category[] = ['network', 'infrastructure', 'timeout'];
+/** Categories a code change can fix: a fix PR for a network outage is never the answer. */
+export const CODE_CATEGORIES: readonly Category[] = ['test_failure', 'compilation', 'lint'];
+
 function isAutomatic(action: RemediationAction): action is AutomaticAction {
   return (AUTOMATIC_ACTIONS as readonly string[]).includes(action);
 }
@@ -58,10 +80,33 @@ function fallbackFor(input: PlanInput): RemediationAction {
   return input.source === 'cloudwatch' || !input.capabilities.pullRequest ? 'escalate' : 'comment_only';
 }
 
+/**
+ * Why the analysis alone may not take `action`: an action needs evidence outside the model. A re-run needs a
+ * transient category from the log rules or flaky history; a fix PR needs a failure a code change can fix; a
+ * runbook needs the operator's mapping (checked in {@link blockedBy}). Null when the evidence agrees.
+ */
+function disagreement(action: AutomaticAction, input: PlanInput): string | null {
+  const category = input.category ?? 'unknown';
+  if (action === 'rerun_failed_jobs' && !TRANSIENT_CATEGORIES.includes(category) && !input.evidence?.flaky) {
+    return `the log rules classify the failure as ${category} and there is no flaky history: a re-run needs a network, infrastructure or timeout failure, or flaky evidence`;
+  }
+  if (action === 'open_fix_pr' && !CODE_CATEGORIES.includes(category)) {
+    return `the log rules classify the failure as ${category}: a fix PR only answers test, compilation or lint failures`;
+  }
+  return null;
+}
+
 /** The first guard that blocks an automatic action, with its reason; null when every guard passes. */
-function blockedBy(action: AutomaticAction, input: PlanInput): { reason: string; to: RemediationAction } | null {
+function blockedBy(action: AutomaticAction, input: PlanInput, fromAnalysis: boolean): { reason: string; to: RemediationAction } | null {
   const { policy, guards, analysis } = input;
   const rule = policy.actions[action];
+  if (fromAnalysis && !input.approved && analysis.injection) {
+    return { reason: 'the log contained text aimed at automated tools, so the analysis proposal is not acted on', to: fallbackFor(input) };
+  }
+  if (fromAnalysis && !input.approved) {
+    const why = disagreement(action, input);
+    if (why) return { reason: why, to: fallbackFor(input) };
+  }
   if (action === 'run_runbook' && input.source !== 'cloudwatch') return { reason: 'runbooks only answer alarms', to: fallbackFor(input) };
   if (action !== 'run_runbook' && input.source !== 'github') return { reason: `${action} only applies to GitHub runs`, to: 'escalate' };
   if (action === 'run_runbook' && !input.capabilities.runbook) return { reason: 'no runbook is allow-listed for this alarm', to: 'escalate' };
@@ -75,8 +120,15 @@ function blockedBy(action: AutomaticAction, input: PlanInput): { reason: string;
   if (action === 'open_fix_pr' && input.capabilities.fixPr === false) {
     return { reason: 'the failing commit comes from a fork: no fix is committed on top of untrusted code', to: fallbackFor(input) };
   }
-  if (action === 'open_fix_pr' && !analysis.hasPatch) return { reason: 'a fix PR needs a patch, and the analysis has none that passed validation', to: fallbackFor(input) };
   if (!rule.allowed) return { reason: `${action} is not allowed by this repository's policy`, to: fallbackFor(input) };
+  if (action === 'open_fix_pr' && !analysis.hasPatch) {
+    return {
+      reason: analysis.patchRefusal
+        ? `the proposed patch was refused: ${analysis.patchRefusal}`
+        : 'a fix PR needs a patch, and the analysis has none that passed validation',
+      to: fallbackFor(input),
+    };
+  }
   const operatorMapped = action === 'run_runbook' && input.capabilities.runbook !== null;
   if (!operatorMapped && !input.approved && analysis.confidence < rule.minConfidence) {
     return { reason: `confidence ${fmt(analysis.confidence)} is below the ${fmt(rule.minConfidence)} needed for ${action}`, to: fallbackFor(input) };
@@ -140,8 +192,16 @@ export function planRemediation(input: PlanInput): RemediationPlan {
       action = 'escalate';
       reasons.push(`confidence ${fmt(input.analysis.confidence)} is below ${fmt(input.policy.escalateBelowConfidence)}: escalated rather than only explained`);
     }
-    const requiresApproval = isAutomatic(action) && !input.approved && needsApproval(action, input);
-    if (requiresApproval) reasons.push(`${action} needs approval from someone with write access (policy)`);
+    // A fix PR puts generated code in a branch of the repository: a human always looks at the diff first.
+    const alwaysApproved = action === 'open_fix_pr';
+    const requiresApproval = isAutomatic(action) && !input.approved && (alwaysApproved || needsApproval(action, input));
+    if (requiresApproval) {
+      reasons.push(
+        alwaysApproved
+          ? 'a fix PR always waits for `/guard approve` from someone with write access, who sees the diff first'
+          : `${action} needs approval from someone with write access (policy)`,
+      );
+    }
     if (input.policy.dryRun && isAutomatic(action)) reasons.push('dry run: the plan is recorded, nothing is applied');
     return { action, proposed, reasons, requiresApproval, dryRun: input.policy.dryRun && isAutomatic(action), experiment };
   };
@@ -150,13 +210,17 @@ export function planRemediation(input: PlanInput): RemediationPlan {
   if (input.failureLineCount === 0 && (input.category === null || input.category === 'unknown') && input.source === 'github') {
     return done('escalate', 'no failure lines could be found in the logs');
   }
-  if (proposed === 'escalate') return done('escalate', `the analysis asks for a human: ${input.analysis.rationale}`.slice(0, 300));
+  if (proposed === 'escalate') {
+    // A steered answer's rationale is the attacker's text: it is not repeated.
+    return done('escalate', input.analysis.injection ? 'the analysis asks for a human' : `the analysis asks for a human: ${input.analysis.rationale}`.slice(0, 300));
+  }
   if (proposed === 'comment_only') {
     return input.source === 'cloudwatch' || !input.capabilities.pullRequest
       ? done('escalate', 'no automatic fix proposed and no pull request to explain it on: a human should look')
       : done('comment_only', 'a code or configuration change is needed; explained on the pull request');
   }
-  const blocked = blockedBy(proposed, input);
+  const fromAnalysis = !mapped && !input.variant && !input.approved;
+  const blocked = blockedBy(proposed, input, fromAnalysis);
   if (blocked) return done(blocked.to, `${proposed} proposed, not taken: ${blocked.reason}`);
   const why: Record<AutomaticAction, string> = {
     rerun_failed_jobs: `re-run the failed jobs: the ${input.category ?? 'unknown'} failure looks transient (confidence ${fmt(input.analysis.confidence)})`,

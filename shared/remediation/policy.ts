@@ -66,8 +66,9 @@ const repositoryPolicy = z
 export type RepositoryPolicy = z.infer<typeof repositoryPolicy>;
 
 /**
- * Safe defaults: re-runs are cheap and reversible; fix PRs are only opened at high confidence and always need
- * review anyway; runbooks touch production, so they wait for a human approval unless a repository opts out.
+ * Safe defaults: re-runs are cheap and reversible; fix PRs are off (a repository opts in, and even then each one
+ * waits for `/guard approve`: it puts generated code in a branch of the repository, whose push workflows run with
+ * its secrets); runbooks touch production, so they wait for a human approval unless a repository opts out.
  */
 export const DEFAULT_POLICY: RepositoryPolicy = {
   dryRun: false,
@@ -75,7 +76,7 @@ export const DEFAULT_POLICY: RepositoryPolicy = {
   killSwitchLabel: 'guard:pause',
   actions: {
     rerun_failed_jobs: { allowed: true, minConfidence: 0.6 },
-    open_fix_pr: { allowed: true, minConfidence: 0.9 },
+    open_fix_pr: { allowed: false, minConfidence: 0.9 },
     run_runbook: { allowed: true, minConfidence: 0.8 },
   },
   escalateBelowConfidence: 0.4,

@@ -5,9 +5,12 @@ import { loadConfig } from '../config.js';
 import { RetryableError, isTransientAwsError } from '../errors.js';
 import type { StepDeps } from '../steps/deps.js';
 import { createStepDeps } from './deps.js';
+import { redactingLogger } from './redacting-logger.js';
 
 /** One logger per process; Powertools reads POWERTOOLS_SERVICE_NAME and POWERTOOLS_LOG_LEVEL. */
 export const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'pipeline-guard' });
+/** What handlers and steps log through: the same logger, with secrets redacted from every field. */
+export const safeLogger = redactingLogger(logger);
 
 /**
  * Wraps a pure step `(input, deps) => result` as a Lambda handler: config and adapters are built once at cold
@@ -17,7 +20,7 @@ export async function stepHandler<R>(
   step: (input: unknown, deps: StepDeps) => Promise<R>,
   options: { publishesEscalations?: boolean } = {},
 ) {
-  const deps = await createStepDeps(loadConfig(process.env), logger, options);
+  const deps = await createStepDeps(loadConfig(process.env), safeLogger, options);
   return middy(async (event: unknown) => {
     try {
       return await step(event, deps);

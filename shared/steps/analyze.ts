@@ -1,4 +1,5 @@
 import { type AnalysisOutcome, type PriceOverrides, analyzeWithFallback, costOf, withFallback } from '../analysis/index.js';
+import { findInstructionLikeText, unsafeAnswerSignals } from '../analysis/injection.js';
 import type { AnalysisSummary, Incident } from '../domain/incident.js';
 import { NotFoundError } from '../errors.js';
 import type { AnalysisInput } from '../ports.js';
@@ -53,6 +54,21 @@ export function toSummary(result: AnalysisOutcome, latencyMs: number, prices: Pr
 }
 
 /**
+ * Whether the analysis must be treated as steered: instruction-like text in what the analyzer was shown, or an
+ * answer that asks for approval, a merge, secrets or a piped download. Null when neither.
+ */
+export function injectionOf(input: AnalysisInput, result: AnalysisOutcome): AnalysisSummary['injection'] | null {
+  const logLines = findInstructionLikeText(input).length;
+  const answerSignals = unsafeAnswerSignals([result.rootCause, result.rationale, result.prevention ?? '', ...result.fix]);
+  return logLines > 0 || answerSignals.length > 0 ? { logLines, answerSignals } : null;
+}
+
+function withInjection(summary: AnalysisSummary, input: AnalysisInput, result: AnalysisOutcome): AnalysisSummary {
+  const injection = injectionOf(input, result);
+  return injection ? { ...summary, injection } : summary;
+}
+
+/**
  * Runs the configured analyzer, falling back to the deterministic one when it fails for a reason retries
  * cannot fix. Transient provider errors propagate so the state machine retries them with backoff.
  */
@@ -61,17 +77,17 @@ export async function runAnalysis(incident: Incident, deps: StepDeps): Promise<A
   const analyzer = withFallback(deps.analyzer, deps.fallbackAnalyzer, (reason) =>
     deps.logger.warn('analyzer failed; using the offline analyzer', { reason }),
   );
-  return toSummary(await analyzer.analyze(analysisInputFor(incident)), Date.now() - started, deps.config.LLM_PRICES_JSON);
+  const input = analysisInputFor(incident);
+  const result = await analyzer.analyze(input);
+  return withInjection(toSummary(result, Date.now() - started, deps.config.LLM_PRICES_JSON), input, result);
 }
 
 /** The analysis when the analyze stage itself failed (its Catch leads to remediate): offline, with the reason. */
 export async function runFallbackAnalysis(incident: Incident, deps: StepDeps, reason: string): Promise<AnalysisSummary> {
   const started = Date.now();
-  return toSummary(
-    await analyzeWithFallback(deps.fallbackAnalyzer, analysisInputFor(incident), reason),
-    Date.now() - started,
-    deps.config.LLM_PRICES_JSON,
-  );
+  const input = analysisInputFor(incident);
+  const result = await analyzeWithFallback(deps.fallbackAnalyzer, input, reason);
+  return withInjection(toSummary(result, Date.now() - started, deps.config.LLM_PRICES_JSON), input, result);
 }
 
 /** Analyze stage: root cause, fix, confidence and a proposed action, stored on the incident. */

@@ -1,4 +1,4 @@
-import type { Incident, StoredPlan } from '../domain/incident.js';
+import type { AnalysisSummary, Incident, StoredPlan } from '../domain/incident.js';
 import { githubIncidentId } from '../domain/trigger.js';
 import { NotFoundError, errorMessage } from '../errors.js';
 import { applyPlan, failedOutcome, recordDecision } from '../remediation/apply.js';
@@ -81,6 +81,12 @@ function variantOf(incident: Incident): PlanInput['variant'] {
   return null;
 }
 
+/** The reason validation discarded the analysis patch, for the comment that says why no fix PR was opened. */
+function patchRefusalOf(analysis: AnalysisSummary): { patchRefusal?: string } {
+  const note = analysis.adjustments?.find((line) => line.startsWith('patch discarded: '));
+  return note ? { patchRefusal: note.slice('patch discarded: '.length) } : {};
+}
+
 function toStoredPlan(plan: RemediationPlan, at: string): StoredPlan {
   return { ...plan, plannedAt: at };
 }
@@ -153,7 +159,15 @@ export async function remediateStep(input: unknown, deps: StepDeps): Promise<Rem
     severity: severityOf(incident, runbook),
     failureLineCount: incident.failureLines.length,
     stageErrors: incident.stageErrors.filter((e) => e.stage === 'classify').map((e) => e.error),
-    analysis: { proposedAction: analysis.proposedAction, confidence: analysis.confidence, rationale: analysis.rationale, hasPatch: Boolean(analysis.patch) },
+    analysis: {
+      proposedAction: analysis.proposedAction,
+      confidence: analysis.confidence,
+      rationale: analysis.rationale,
+      hasPatch: Boolean(analysis.patch),
+      injection: Boolean(analysis.injection),
+      ...patchRefusalOf(analysis),
+    },
+    evidence: { flaky: Boolean(incident.flaky) },
     knowledge: incident.knowledge,
     // An A/B variant (or a promoted winner) chooses among allow-listed actions only; the guards still apply.
     variant,
@@ -165,7 +179,8 @@ export async function remediateStep(input: unknown, deps: StepDeps): Promise<Rem
       rerunsForCommit: ledger.count - (ledger.claimedByIncident ? 1 : 0),
       ownRerun,
     },
-    capabilities: { github: github !== null, pullRequest: incident.pullRequest !== null, rerun: rerunKey !== null, fixPr: incident.fromFork !== true, runbook },
+    // Deny by default: only a commit known to live in this repository may get a fix committed on top of it.
+    capabilities: { github: github !== null, pullRequest: incident.pullRequest !== null, rerun: rerunKey !== null, fixPr: incident.fromFork === false, runbook },
     // After /guard approve the approved action is re-planned: guards may have changed while it waited.
     approved: approval && incident.plan ? { action: incident.plan.action, by: approver } : null,
   });

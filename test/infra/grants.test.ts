@@ -16,7 +16,7 @@ import {
 } from './support.js';
 
 type TableName = TableDefinition['logicalName'];
-type Access = 'none' | 'read' | 'readWrite';
+type Access = 'none' | 'read' | 'readWrite' | 'readWriteDelete';
 
 /** The access matrix of the design: anything not listed here must not be granted. */
 const TABLE_ACCESS: Record<FunctionName, Record<TableName, Access>> = {
@@ -24,7 +24,8 @@ const TABLE_ACCESS: Record<FunctionName, Record<TableName, Access>> = {
   classify: { incidents: 'readWrite', baselines: 'readWrite', experiments: 'none' },
   'knowledge-lookup': { incidents: 'readWrite', baselines: 'readWrite', experiments: 'readWrite' },
   analyze: { incidents: 'readWrite', baselines: 'none', experiments: 'none' },
-  remediate: { incidents: 'readWrite', baselines: 'none', experiments: 'none' },
+  // The guard store deletes a rate-limit claim it could not complete: the only DeleteItem in the stack.
+  remediate: { incidents: 'readWriteDelete', baselines: 'none', experiments: 'none' },
   notify: { incidents: 'readWrite', baselines: 'none', experiments: 'none' },
   'record-outcome': { incidents: 'readWrite', baselines: 'readWrite', experiments: 'readWrite' },
   'evaluate-gate': { incidents: 'none', baselines: 'readWrite', experiments: 'none' },
@@ -99,9 +100,29 @@ describe('least-privilege grants', () => {
       for (const [table, access] of Object.entries(TABLE_ACCESS[name]) as Array<[TableName, Access]>) {
         expect(allows(statements, 'dynamodb:GetItem', tableArn(table)), `${table} read`).toBe(access !== 'none');
         expect(allows(statements, 'dynamodb:Query', tableArn(table)), `${table} query`).toBe(access !== 'none');
-        expect(allows(statements, 'dynamodb:PutItem', tableArn(table)), `${table} put`).toBe(access === 'readWrite');
-        expect(allows(statements, 'dynamodb:UpdateItem', tableArn(table)), `${table} update`).toBe(access === 'readWrite');
+        expect(allows(statements, 'dynamodb:PutItem', tableArn(table)), `${table} put`).toBe(access.startsWith('readWrite'));
+        expect(allows(statements, 'dynamodb:UpdateItem', tableArn(table)), `${table} update`).toBe(access.startsWith('readWrite'));
       }
+    });
+
+    it('gets exactly the DynamoDB actions its stores send: no Scan or BatchWriteItem, DeleteItem only where used', () => {
+      const expected: Record<Access, string[]> = {
+        none: [],
+        read: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'],
+        readWrite: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+        readWriteDelete: ['dynamodb:BatchGetItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+      };
+      for (const [table, access] of Object.entries(TABLE_ACCESS[name]) as Array<[TableName, Access]>) {
+        const onTable = statements
+          .filter((st) => resourcesOf(st).some((r) => JSON.stringify(r) === JSON.stringify(tableArn(table))))
+          .flatMap(actionsOf)
+          .filter((a) => a.startsWith('dynamodb:'));
+        expect([...new Set(onTable)].sort(), `${name} on ${table}`).toEqual(expected[access]);
+      }
+      const everywhere = statements.flatMap(actionsOf);
+      expect(everywhere).not.toContain('dynamodb:Scan');
+      expect(everywhere).not.toContain('dynamodb:BatchWriteItem');
+      expect(everywhere).not.toContain('dynamodb:ConditionCheckItem');
     });
 
     it('never gets table-level administration (DeleteTable, streams, backups)', () => {
@@ -167,6 +188,23 @@ describe('least-privilege grants', () => {
       expect(logWrites.flatMap(resourcesOf), name).toEqual([
         getAtt(stack.getLogicalId(stack.functions[name].logGroup.node.defaultChild as never)),
       ]);
+    }
+  });
+
+  it('gives AWS services key and topic access only from this account (aws:SourceAccount / aws:SourceArn)', () => {
+    const servicePolicies = Object.values(resources).flatMap((r) => {
+      if (r.Type === 'AWS::KMS::Key') return r.Properties.KeyPolicy.Statement as Array<Record<string, any>>;
+      if (r.Type === 'AWS::SNS::TopicPolicy') return r.Properties.PolicyDocument.Statement as Array<Record<string, any>>;
+      return [];
+    });
+    const forServices = servicePolicies.filter((st) => st.Effect === 'Allow' && st.Principal?.Service);
+    expect(forServices.length).toBeGreaterThan(0);
+    for (const statement of forServices) {
+      const conditionKeys = Object.values(statement.Condition ?? {}).flatMap((c) => Object.keys(c as object));
+      expect(conditionKeys, JSON.stringify(statement.Principal)).toEqual(expect.arrayContaining(['aws:SourceAccount', 'aws:SourceArn']));
+    }
+    for (const [id, r] of Object.entries(resources).filter(([, r]) => r.Type === 'AWS::Lambda::Permission')) {
+      if (String(r.Properties.Principal).endsWith('.amazonaws.com')) expect(r.Properties.SourceArn ?? r.Properties.SourceAccount, id).toBeDefined();
     }
   });
 

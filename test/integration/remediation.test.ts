@@ -94,6 +94,9 @@ describe('local runtime: guarded remediation', () => {
       b.repository.id = 800000001;
       b.repository.name = 'payments';
       b.repository.full_name = 'acme-shop/payments';
+      // As GitHub sends it: the run's commit and its pull request belong to the same repository.
+      b.workflow_run.head_repository.id = 800000001;
+      for (const pr of b.workflow_run.pull_requests) pr.base.repo.id = pr.head.repo.id = 800000001;
     };
     const response = await deliverWebhook(runtime.url, failure(FLAKY_RUN, payments), SECRET);
     await runtime.idle();

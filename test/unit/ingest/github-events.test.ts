@@ -147,6 +147,83 @@ describe('handleGithubWebhook: check runs, jobs, re-runs and forks', () => {
     expect(keepEnds('short', 10)).toBe('short');
   });
 
+  it('redacts the check output before it becomes the execution input', async () => {
+    // Prepare: built from parts so the repository carries no live-looking token.
+    const token = ['gh', 'p_', 'Zq8Yw7Xv6Ut5Sr4Qp3On2Ml1Kj0Ih9Gf8Ed'].join('');
+    const password = 'Sup3r-s3cret!';
+
+    // Act
+    await handleGithubWebhook(
+      request('check_run-circleci-failure', (b) => {
+        b.check_run.output.title = `push failed for ${token}`;
+        b.check_run.output.summary = `sshpass -p '${password}' ssh deploy@host`;
+        b.check_run.output.text = `curl -u ci:${password} https://nexus.example.com\nError: 401`;
+      }),
+      deps,
+    );
+
+    // Assert
+    const input = JSON.stringify(started[0]?.input);
+    expect(input).not.toContain(token);
+    expect(input).not.toContain(password);
+    expect(input).toContain('[REDACTED:github-token]');
+  });
+
+  it('records that a check run without a head branch (a fork, says GitHub) is untrusted code, under its own scope', async () => {
+    // Act
+    await handleGithubWebhook(
+      request('check_run-circleci-failure', (b) => {
+        b.check_run.check_suite.head_branch = null;
+        b.check_run.pull_requests = [];
+      }),
+      deps,
+    );
+
+    // Assert
+    const incident = store.items.get('ghc-714523861-33219875501');
+    expect(incident?.incident).toMatchObject({ fromFork: true, headRepositoryId: null, pullRequest: null });
+    expect(incident?.scope).toMatch(/:fork-unknown:/);
+  });
+
+  it('takes the head repository of a check run from its pull request', async () => {
+    // Act
+    await handleGithubWebhook(request('check_run-circleci-failure'), deps);
+
+    // Assert
+    expect(store.items.get('ghc-714523861-33219875501')?.incident).toMatchObject({ fromFork: false, headRepositoryId: 714523861, pullRequest: 1287 });
+  });
+
+  it('keeps only pull requests whose base is this repository', async () => {
+    // Prepare: GitHub lists PRs that merely share the head branch, including another repository's.
+    const unrelated = { number: 99, head: { ref: 'feature/tax-rounding', repo: { id: 714523861 } }, base: { ref: 'main', repo: { id: 555 } } };
+
+    // Act
+    await handleGithubWebhook(request('workflow_run-failure', (b) => (b.workflow_run.pull_requests = [unrelated])), deps);
+
+    // Assert
+    expect(started[0]?.input.trigger.pullRequests).toEqual([]);
+    expect(store.items.get('gh-714523861-11862439017-1')?.incident.pullRequest).toBeNull();
+  });
+
+  it("never lets a fork's branch called main and the repository's main resolve each other", async () => {
+    // Prepare: a failure on the repository's own main.
+    await handleGithubWebhook(request('workflow_run-failure', (b) => (b.workflow_run.head_branch = 'main')), deps);
+
+    // Act: a fork's run on its branch also called main succeeds.
+    const response = await handleGithubWebhook(
+      request('workflow_run-success', (b) => {
+        b.workflow_run.head_branch = 'main';
+        b.workflow_run.head_repository = { id: 829371044, full_name: 'mallory/checkout-service' };
+        b.workflow_run.pull_requests = [];
+      }),
+      deps,
+    );
+
+    // Assert
+    expect(response.body).toEqual({ resolved: [] });
+    expect(store.items.get('gh-714523861-11862439017-1')?.incident.status).toBe('received');
+  });
+
   it('accepts workflow_job deliveries with 202 and says why they are not acted on', async () => {
     // Act
     const response = await handleGithubWebhook(request('workflow_job-failure'), deps);

@@ -160,7 +160,7 @@ describe('handleGithubWebhook', () => {
     const scope = githubIncidentScope({
       source: 'github', incidentId: 'x', deliveryId: null, installationId: null, pullRequests: [], sender: null, triggeringActor: null,
       repository: { id: 1, fullName: 'acme-shop/checkout-service', owner: 'acme-shop', name: 'checkout-service', defaultBranch: 'main' },
-      workflowRun: { id: 1, attempt: 1, name: 'CI', workflowId: 61835520, headSha: 'abc', headBranch: 'feature/tax-rounding', headRepositoryId: null, event: null, conclusion: 'failure', htmlUrl: null, createdAt: null, updatedAt: null },
+      workflowRun: { id: 1, attempt: 1, name: 'CI', workflowId: 61835520, headSha: 'abc', headBranch: 'feature/tax-rounding', headRepositoryId: 1, event: null, conclusion: 'failure', htmlUrl: null, createdAt: null, updatedAt: null },
     });
     expect(store.items.get('gh-714523861-11862439017-1')?.scope).toBe(scope);
   });

