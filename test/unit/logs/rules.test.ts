@@ -48,7 +48,8 @@ const CASES: Case[] = [
     name: 'python unittest',
     rule: 'unittest.failed',
     category: 'test_failure',
-    head: 'FAIL: test_parse (tests.test_config.ConfigTest)',
+    head: 'AssertionError: 80 != 8080',
+    headline: 'FAIL: test_parse (tests.test_config.ConfigTest)',
     log: lines(
       '======================================================================',
       'FAIL: test_parse (tests.test_config.ConfigTest)',

@@ -154,6 +154,26 @@ describe('the line that explains, not the header or the wrapper', () => {
       category: 'unknown',
     },
     {
+      name: "unittest's failure header is followed by its exception",
+      lines: [
+        '======================================================================',
+        'FAIL: test_add_broadcast (__main__.TestBinaryOps)',
+        '----------------------------------------------------------------------',
+        'Traceback (most recent call last):',
+        '  File "/var/lib/jenkins/workspace/test/test_binary_ops.py", line 311, in test_add_broadcast',
+        '    self.assertEqual(actual, expected)',
+        'AssertionError: Tensor-likes are not close!',
+        '',
+        '----------------------------------------------------------------------',
+        'Ran 412 tests in 18.204s',
+        '',
+        'FAILED (failures=1)',
+        'Error: Process completed with exit code 1.',
+      ],
+      head: 'AssertionError: Tensor-likes are not close!',
+      category: 'test_failure',
+    },
+    {
       name: 'a CUDA out-of-memory error is out of memory',
       lines: [
         'Traceback (most recent call last):',
