@@ -15,6 +15,7 @@ import type { LogLine, LogSource } from './types.js';
 const ANSI_RE = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-Z\\-_]|\x1b|\^\[\[[0-9;]{0,12}[A-Za-z]|\[[0-9;]{0,12}m/g;
 // GitHub Actions prefixes every line with an ISO-8601 timestamp (`2024-05-01T10:11:12.1234567Z `).
 const GHA_TS_RE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z ?/;
+const BUILDKIT_PREFIX_RE = /^#\d+ \d+\.\d+ /;
 // `gh run view --log` puts the job and the step name in front of the timestamp, tab-separated.
 const GH_CLI_PREFIX_RE = /^([^\t]{1,200})\t([^\t]{0,200})\t(?=\d{4}-\d\d-\d\dT\d\d:)/;
 
@@ -71,6 +72,13 @@ export function cleanLine(raw: string): string {
   const c0 = text.charCodeAt(0);
   if (c0 >= 48 && c0 <= 57 && text.length > 20 && text.charCodeAt(10) === 84 /* T */) {
     text = text.replace(GHA_TS_RE, '');
+  }
+  // BuildKit's plain progress (`docker buildx build`) prefixes a build step's output with `#<step> <seconds> `:
+  // without it, the tools' own lines (`npm ERR! …`, `error: …`) are read as they would be outside Docker.
+  const d0 = text.charCodeAt(0);
+  if (d0 === 35 /* # */) {
+    const d1 = text.charCodeAt(1);
+    if (d1 >= 48 && d1 <= 57) text = text.replace(BUILDKIT_PREFIX_RE, '');
   }
   return text;
 }

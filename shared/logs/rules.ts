@@ -122,7 +122,8 @@ export const RULES: readonly Rule[] = [
   { id: 'cargo.test-failed', category: 'test_failure', weight: 55, extend: 'line', re: /^test \S+ \.\.\. FAILED$/ },
   { id: 'surefire.failed', category: 'test_failure', weight: 88, extend: 'indent', maxLines: 200,
     re: /^\[?(?:ERROR|INFO)?\]?\s*\S+(?:\(\S+\))?\s+Time elapsed: [\d.,]+ s(?:ec)?\s+<<< (?:FAILURE|ERROR)!/,
-    cont: /^(?:\w+(?:\.\w+)+(?:Error|Exception|Failure)|org\.|java\.|junit\.|expected:|\tat )/ },
+    cont: /^(?:\w+(?:\.\w+)+(?:Error|Exception|Failure)|org\.|java\.|junit\.|expected:|\tat )/,
+    pick: [{ re: /^\s*(?:[\w$]+\.)+[A-Z][\w$]*(?:Error|Exception|Failure)\b/ }] },
   { id: 'surefire.summary', category: 'test_failure', weight: 70, extend: 'line',
     re: /^(?:\[ERROR\]\s+)?\s*(?:\w+\.)*\w+[.#:]\w+:\d+\s+(?:expected|Expected|\w+(?:Error|Exception))|^(?:\[ERROR\] )?(?:Failed tests|Tests in error):\s*(?:\S.*)?$/ },
   { id: 'maven.tests-run-failed', category: 'test_failure', weight: 45, extend: 'line', re: /^\[ERROR\] Tests run: .*(?:Failures: [1-9]|Errors: [1-9])/ },
@@ -249,7 +250,8 @@ export const RULES: readonly Rule[] = [
   { id: 'maven.resolve', category: 'dependency', weight: 84, extend: 'line', refine: true,
     re: /Could not resolve dependencies for project|Could not find artifact|Could not transfer artifact|Failed to read artifact descriptor|Non-resolvable (?:parent POM|import POM)|Could not resolve all (?:files|dependencies|artifacts) for configuration|Could not resolve [\w.-]+:[\w.-]+:|Could not find [\w.-]+:[\w.-]+:[\w.-]+\.?$|Plugin .* or one of its dependencies could not be resolved/ },
   { id: 'go.module', category: 'dependency', weight: 78, extend: 'line', refine: true,
-    re: /^go: (?:.*: )?(?:reading|verifying|downloading|finding|unknown revision|module \S+ found|cannot find module|missing go\.sum entry|\S+@\S+: invalid version)|cannot find package ".*" in any of|no required module provides package|missing go\.sum entry/ },
+    // `go: downloading x v1` and `go: finding module for package x` are progress; an error names module@version.
+    re: /^go: (?:\S+@\S+: (?:reading|verifying|downloading|finding|unknown revision|invalid version)|module \S+ found|cannot find module|missing go\.sum entry|updates to go\.mod needed)|cannot find package ".*" in any of|no required module provides package|missing go\.sum entry/ },
   { id: 'cargo.resolve', category: 'dependency', weight: 78, extend: 'indent', refine: true,
     re: /failed to select a version for|no matching package named|failed to (?:download|fetch|load source for|get) `|failed to get `\S+` as a dependency|error: failed to (?:parse manifest|run custom build command)/ },
   { id: 'apt.error', category: 'dependency', weight: 80, extend: 'line', refine: true,
@@ -341,7 +343,7 @@ export const CASCADE_RULES: readonly Rule[] = [
  * a subprocess error re-raised by its caller. Whatever rule matched such a line, it ranks as boilerplate.
  */
 export const WRAPPER_RE =
-  /\[?ELIFECYCLE\]?\s|\bCommand failed with exit code \d+|\bfailed with exit code:? \d+|\bexited with (?:exit )?(?:code|status) \d+|returned non-zero exit status -?\d+|returned a non-zero code: \d+|^(?:Error: )?Process completed with exit code|^error: Recipe `[^`]*` failed|^error: test run failed|subprocess-exited-with-error|InvocationError for command|Command exited with non-zero status|ERR_PNPM_RECURSIVE_RUN_FIRST_FAIL|^FAILED: (?:\[code=\d+\] )?\S|^error: script "[^"]*" exited|^Error: Command failed:|did not run successfully\.?$|^\s*note: This error originates from a subprocess|^ERROR: script returned exit code/;
+  /\[?ELIFECYCLE\]?\s|\bCommand failed with exit code \d+|\bfailed with exit code:? \d+|\bexited with (?:exit )?(?:code|status) \d+|returned non-zero exit status -?\d+|returned a non-zero code: \d+|^(?:Error: )?Process completed with exit code|^error: Recipe `[^`]*` failed|^error: test run failed|subprocess-exited-with-error|InvocationError for command|Command exited with non-zero status|ERR_PNPM_RECURSIVE_RUN_FIRST_FAIL|^FAILED: (?:\[code=\d+\] )?\S|^error: script "[^"]*" exited|^Error: Command failed:|did not run successfully\.?$|did not complete successfully: exit code: \d+|^\s*note: This error originates from a subprocess|^ERROR: script returned exit code/;
 
 /** Section boundaries and exit markers of the CI systems we read. */
 export const SECTION_START_RE =
@@ -406,7 +408,7 @@ export const GENERIC_CONT = STACK_CONT;
  * every rule's sample headline passes.
  */
 export const PREFILTER_RE =
-  /err|fail|exception|\b(?:fatal|forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported)|no (?:such|space)|can(?:not|'t|cel)|could ?n[o']t|un(?:able|defined|resolved|authori|healthy|recognized|expected|satisf)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|leaks? found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|too ?many|exited with|exit code)|[✗✖×✕✘●⎯]|\[-\]/i;
+  /err|fail|exception|\b(?:fatal|forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported)|no (?:such|space)|can(?:not|'t|cel)|could ?n[o']t|un(?:able|defined|resolved|authori|healthy|recognized|expected|satisf|known revision)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|leaks? found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|too ?many|exited with|exit code)|[✗✖×✕✘●⎯]|\[-\]/i;
 
 /** Line shapes that start a block without any keyword (pytest headers, numbered failures, lint positions). */
 export const PREFILTER_START_RE =

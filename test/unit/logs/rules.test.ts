@@ -202,7 +202,8 @@ const CASES: Case[] = [
     name: 'maven surefire',
     rule: 'surefire.failed',
     category: 'test_failure',
-    head: '[ERROR] testAdd(com.acme.CalcTest)  Time elapsed: 0.012 s  <<< FAILURE!',
+    head: 'org.opentest4j.AssertionFailedError: expected: <4> but was: <3>',
+    headline: '[ERROR] testAdd(com.acme.CalcTest)  Time elapsed: 0.012 s  <<< FAILURE!',
     log: lines(
       '[INFO] Running com.acme.CalcTest',
       '[ERROR] Tests run: 3, Failures: 1, Errors: 0, Skipped: 0, Time elapsed: 0.05 s <<< FAILURE! - in com.acme.CalcTest',

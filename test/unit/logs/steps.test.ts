@@ -223,6 +223,19 @@ describe('the line that explains, not the header or the wrapper', () => {
       category: 'test_failure',
     },
     {
+      name: "a tool's error inside a BuildKit build step, not buildx's summary",
+      lines: [
+        '#12 [build 4/6] RUN npm ci',
+        '#12 1.204 npm ERR! code ERESOLVE',
+        '#12 1.205 npm ERR! ERESOLVE unable to resolve dependency tree',
+        '#12 ERROR: process "/bin/sh -c npm ci" did not complete successfully: exit code: 1',
+        'ERROR: failed to solve: process "/bin/sh -c npm ci" did not complete successfully: exit code: 1',
+        '##[error]buildx failed with: ERROR: failed to solve: process "/bin/sh -c npm ci" did not complete successfully: exit code: 1',
+      ],
+      head: 'npm ERR! code ERESOLVE',
+      category: 'dependency',
+    },
+    {
       name: "a just recipe's wrapper line never leads",
       lines: ['cargo clippy -- -D warnings', 'error: unused variable: `x`', '  --> src/lib.rs:3:9', "error: Recipe `lint` failed on line 12 with exit code 101", 'Error: Process completed with exit code 101.'],
       head: 'error: unused variable: `x`',
@@ -234,6 +247,16 @@ describe('the line that explains, not the header or the wrapper', () => {
     // Assert
     expect(analysis.failures[0]?.lines[0]?.text).toBe(head);
     expect(analysis.category).toBe(category);
+  });
+
+  it("does not mistake go's module download progress for an error", async () => {
+    // Act
+    const analysis = await analyzeLog(['go: downloading github.com/pkg/errors v0.8.1', 'go: finding module for package github.com/x/errors', 'ok  example.com/a 0.1s'].join('\n'));
+    const failing = await analyzeLog('go: github.com/acme/lib@v1.4.0: reading github.com/acme/lib/go.mod at revision v1.4.0: unknown revision v1.4.0');
+    // Assert
+    expect(analysis.failures.filter((f) => f.rule === 'go.module')).toEqual([]);
+    expect(failing.failures[0]?.rule).toBe('go.module');
+    expect(failing.category).toBe('dependency');
   });
 
   it('ranks the green run’s noise below what is new (baseline)', async () => {
