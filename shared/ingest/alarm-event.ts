@@ -1,5 +1,6 @@
 import { newIncident } from '../domain/incident.js';
-import { alarmEventSchema, alarmTriggerFromEvent } from '../domain/trigger.js';
+import { type AlarmEvent, alarmEventSchema, alarmTriggerFromEvent } from '../domain/trigger.js';
+import { redactDeep, redactOrWithhold } from '../logs/redact.js';
 import { ValidationError } from '../errors.js';
 import { redriveIncident } from '../reconcile/redrive.js';
 import type { Clock, WorkflowStarter } from '../ports.js';
@@ -16,6 +17,30 @@ export interface AlarmIngestDeps {
   maxRedrives: number;
 }
 
+/**
+ * The alarm's free text (reasons, reason data, description) can quote whatever the alarmed system logged. It is
+ * redacted here, before it becomes the execution input that Step Functions keeps in its history for 90 days.
+ */
+export function redactAlarmText(event: AlarmEvent): AlarmEvent {
+  const { detail } = event;
+  const configuration = detail.configuration;
+  return {
+    ...event,
+    detail: {
+      ...detail,
+      state: {
+        ...detail.state,
+        reason: redactOrWithhold(detail.state.reason),
+        ...(detail.state.reasonData === undefined ? {} : { reasonData: redactOrWithhold(detail.state.reasonData) }),
+      },
+      ...(detail.previousState
+        ? { previousState: { ...detail.previousState, ...(detail.previousState.reason === undefined ? {} : { reason: redactOrWithhold(detail.previousState.reason) }) } }
+        : {}),
+      ...(configuration ? { configuration: redactDeep(configuration) as typeof configuration } : {}),
+    },
+  };
+}
+
 export type AlarmIngestResult = { incidentId: string; duplicate: boolean; redriven?: string } | { ignored: string };
 
 /**
@@ -29,7 +54,7 @@ export async function ingestAlarmEvent(event: unknown, deps: AlarmIngestDeps): P
   if (!parsed.success) throw new ValidationError(`not a CloudWatch Alarm State Change event: ${firstIssue(parsed.error)}`);
   const state = parsed.data.detail.state.value;
   if (state !== 'ALARM') return { ignored: `alarm state ${state.slice(0, 40)} does not start the pipeline` };
-  const trigger = alarmTriggerFromEvent(parsed.data);
+  const trigger = alarmTriggerFromEvent(redactAlarmText(parsed.data));
   const created = await deps.incidents.create(newIncident(alarmIncidentFields(trigger), deps.clock()), alarmIncidentScope(trigger), trigger);
   const started = await deps.workflow.start(trigger.incidentId, { trigger });
   const duplicate = !created || started.alreadyStarted;

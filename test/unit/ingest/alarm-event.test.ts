@@ -1,0 +1,33 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ingestAlarmEvent } from '../../../shared/ingest/alarm-event.js';
+import { silentLogger } from '../../../shared/steps/deps.js';
+import { createMemoryStore } from '../../support/memory-store.js';
+
+const EVENT = JSON.parse(readFileSync(join(import.meta.dirname, '../../../events/cloudwatch/alarm-state-alarm.json'), 'utf8')) as Record<string, any>;
+
+describe('alarm ingest', () => {
+  it('redacts the alarm text before it becomes the execution input', async () => {
+    // Prepare: a reason that quotes a token the alarmed service logged.
+    const token = `ghp_${'A1b2C3d4E5f6G7h8I9j0'.repeat(2).slice(0, 36)}`;
+    const event = structuredClone(EVENT);
+    event.detail.state.reason = `Threshold Crossed: 1 datapoint [5.0] after deploy with GITHUB_TOKEN=${token}`;
+    event.detail.state.reasonData = JSON.stringify({ note: `token ${token}` });
+    const started: unknown[] = [];
+    const deps = {
+      incidents: createMemoryStore(),
+      workflow: { async start(_name: string, input: unknown) { started.push(input); return { alreadyStarted: false, executionId: 'arn' }; } },
+      clock: () => new Date('2026-11-20T10:00:00Z'),
+      logger: silentLogger,
+      maxRedrives: 3,
+    };
+    // Act
+    const result = await ingestAlarmEvent(event, deps as never);
+    // Assert
+    expect(result).toMatchObject({ duplicate: false });
+    expect(started).toHaveLength(1);
+    expect(JSON.stringify(started[0])).not.toContain(token);
+    expect(JSON.stringify(started[0])).toContain('Threshold Crossed: 1 datapoint [5.0]');
+  });
+});
