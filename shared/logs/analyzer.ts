@@ -627,6 +627,7 @@ export class LogScanner {
       specificCategory: top.category !== 'unknown' && (!block.rule.refine || block.rule.category !== 'unknown' || refineCategory(block.headText, 'unknown') !== 'unknown'),
       lastInStep: block.section.lastFinding === block,
       generic: GENERIC_RULES.includes(block.rule) || block.rule === FALLBACK_RULE || block.rule === FAILURE_LIST_ITEM_RULE,
+      picked: block.pickRank !== Number.POSITIVE_INFINITY,
     };
   }
 }

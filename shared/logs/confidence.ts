@@ -25,6 +25,7 @@ export const FEATURE_NAMES = [
   'single candidate',
   'last finding of its step',
   'generic wording only',
+  'explaining line found inside a structured block',
   "rule's measured reliability",
 ] as const;
 
@@ -53,6 +54,7 @@ export function confidenceFeatures(signals: RankingSignals, reliability: number)
     signals.candidates === 1 ? 1 : 0,
     signals.lastInStep ? 1 : 0,
     signals.generic ? 1 : 0,
+    signals.picked ? 1 : 0,
     reliability,
   ];
 }

@@ -118,6 +118,8 @@ export interface RankingSignals {
   lastInStep: boolean;
   /** Whether only generic wording matched (`error:`, `failed`), no toolchain's own format. */
   generic: boolean;
+  /** Whether the rule found its explaining line inside a structured block (a traceback's exception, an `E` line). */
+  picked: boolean;
 }
 
 export interface AnalyzeLogOptions {
