@@ -94,7 +94,9 @@ export function renderComment(incident: Incident, others: Incident[] = []): stri
     // Only the deterministic analysis (category, rule, failure lines) is shown: no model free text at all.
     parts.push(INJECTION_NOTICE);
   } else if (analysis) {
-    parts.push(`**Root cause** (${escapeMarkdown(analysis.provider)}, confidence ${analysis.confidence.toFixed(2)}): ${escapeMarkdown(analysis.rootCause)}`);
+    // The offline analyzer's root cause is the job's diagnosis, already shown as its "Why:" line.
+    const said = incident.jobs.some((job) => job.diagnosis?.rootCause === analysis.rootCause);
+    if (!said) parts.push(`**Root cause** (${escapeMarkdown(analysis.provider)}, confidence ${analysis.confidence.toFixed(2)}): ${escapeMarkdown(analysis.rootCause)}`);
     if (analysis.fix.length > 0) {
       parts.push('**Suggested fix**');
       parts.push(analysis.fix.slice(0, 10).map((step, i) => `${i + 1}. ${escapeMarkdown(step)}`).join('\n'));
