@@ -28,6 +28,25 @@ const gateRepositoriesSchema = z.record(
  * Every environment variable Pipeline Guard reads, in one place. Values are validated once at cold start;
  * a function that needs an optional one asks for it with {@link requireConfig} so the error names it.
  */
+/** A setting holding a JSON document checked by `schema`; unset means an empty document. */
+function jsonSetting<T extends z.ZodType<Record<string, unknown>>>(schema: T) {
+  return z
+    .string()
+    .max(20_000)
+    .optional()
+    .transform((text, ctx): z.infer<T> => {
+      if (!text) return {} as z.infer<T>;
+      try {
+        const parsed = schema.safeParse(JSON.parse(text));
+        if (parsed.success) return parsed.data;
+        ctx.addIssue({ code: 'custom', message: parsed.error.issues[0]?.message ?? 'invalid' });
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'not valid JSON' });
+      }
+      return z.NEVER;
+    });
+}
+
 const configSchema = z.object({
   INCIDENTS_TABLE: z.string().min(1).default('incidents'),
   BASELINES_TABLE: z.string().min(1).default('baselines'),
@@ -147,37 +166,9 @@ const configSchema = z.object({
    * Which caller may use the gate for which repositories, as JSON: `{"arn:aws:sts::123456789012:assumed-role/ci-acme-*":
    * ["acme/app"]}`. Unset: nobody (the local runtime lets its GATE_TOKEN holder use every repository).
    */
-  GATE_CALLERS: z
-    .string()
-    .max(20_000)
-    .optional()
-    .transform((text, ctx) => {
-      if (!text) return {};
-      try {
-        const parsed = gateCallersSchema.safeParse(JSON.parse(text));
-        if (parsed.success) return parsed.data;
-        ctx.addIssue({ code: 'custom', message: parsed.error.issues[0]?.message ?? 'invalid' });
-      } catch {
-        ctx.addIssue({ code: 'custom', message: 'not valid JSON' });
-      }
-      return z.NEVER;
-    }),
+  GATE_CALLERS: jsonSetting(gateCallersSchema),
   /** Per-repository gate settings as JSON: `{"owner/repo": {"defaultBranch": "main", "DELTA_COVERAGE": 2}}`. */
-  GATE_REPOSITORIES: z
-    .string()
-    .max(20_000)
-    .optional()
-    .transform((text, ctx) => {
-      if (!text) return {};
-      try {
-        const parsed = gateRepositoriesSchema.safeParse(JSON.parse(text));
-        if (parsed.success) return parsed.data;
-        ctx.addIssue({ code: 'custom', message: parsed.error.issues[0]?.message ?? 'invalid' });
-      } catch {
-        ctx.addIssue({ code: 'custom', message: 'not valid JSON' });
-      }
-      return z.NEVER;
-    }),
+  GATE_REPOSITORIES: jsonSetting(gateRepositoriesSchema),
 });
 
 export type Config = z.infer<typeof configSchema>;

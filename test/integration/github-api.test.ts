@@ -1,12 +1,12 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Incident } from '../../shared/domain/incident.js';
 import { analyzeLog, cleanLine } from '../../shared/logs/index.js';
-import { EVENTS_DIR, deliverWebhook, loadWebhook, fetchIncident, readOutbox } from '../../infra/local/replay.js';
-import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.js';
-import { BOT_LOGIN, FAKE_TOKEN, FakeGitHub } from '../support/fake-github.js';
+import { EVENTS_DIR, deliverWebhook, loadWebhook } from '../../infra/local/replay.js';
+import type { LocalRuntime } from '../../infra/local/runtime.js';
+import { FakeGitHub } from '../support/fake-github.js';
+import { type Harness, startHarness } from '../support/harness.js';
 
 /**
  * The local runtime with a GitHub token: logs are downloaded from, and comments posted to, the API at
@@ -16,41 +16,26 @@ const SECRET = 'api-secret';
 const RUN = 11862439017;
 const JOB = 33216540871;
 let github: FakeGitHub;
+let harness: Harness;
 let runtime: LocalRuntime;
-let dataDir: string;
 let sampleLog: string;
 
-const incident = (id: string) => fetchIncident(runtime.url, id);
+const incident = (id: string) => harness.incident(id);
 
-const outbox = () => readOutbox(runtime.outboxPath);
+const outbox = () => harness.outbox();
 
 beforeAll(async () => {
   github = await FakeGitHub.start({ prefix: '/api/v3' });
   sampleLog = await readFile(join(EVENTS_DIR, 'logs', 'github-actions-jest-failure.log'), 'utf8');
   github.jobs.set(`${RUN}/1`, [{ id: JOB, name: 'test (node 22)', conclusion: 'failure' }]);
   github.logs.set(JOB, { content: sampleLog });
-  dataDir = await mkdtemp(join(tmpdir(), 'guard-api-'));
-  runtime = await startLocalRuntime({
-    dataDir,
-    port: 0,
-    retryDelayMs: 0,
-    env: {
-      ...process.env,
-      GITHUB_TOKEN: FAKE_TOKEN,
-      GITHUB_API_URL: github.baseUrl,
-      GITHUB_BOT_LOGIN: BOT_LOGIN,
-      GITHUB_RETRIES: '0',
-      GITHUB_WRITE_INTERVAL_MS: '0',
-      GITHUB_WEBHOOK_SECRET: SECRET,
-      POWERTOOLS_LOG_LEVEL: 'SILENT',
-    },
-  });
+  harness = await startHarness({ name: 'guard-api', secret: SECRET, github });
+  runtime = harness.runtime;
 });
 
 afterAll(async () => {
-  await runtime?.close();
+  await harness?.close();
   await github?.close();
-  await rm(dataDir, { recursive: true, force: true });
 });
 
 describe('local runtime against the GitHub REST API', () => {

@@ -1,10 +1,10 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EVENTS_DIR, type RecordedWebhook, deliverWebhook, fetchIncident, loadWebhook, readOutbox } from '../../infra/local/replay.js';
-import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.js';
-import { BOT_LOGIN, FAKE_TOKEN, FakeGitHub } from '../support/fake-github.js';
+import { EVENTS_DIR, type RecordedWebhook, deliverWebhook, loadWebhook } from '../../infra/local/replay.js';
+import type { LocalRuntime } from '../../infra/local/runtime.js';
+import { FakeGitHub } from '../support/fake-github.js';
+import { type Harness, startHarness } from '../support/harness.js';
 import { FakeModel, type ModelAnswer } from '../support/fake-model.js';
 
 /**
@@ -17,8 +17,8 @@ const SHA = '9f2c4e1ab37d5c6e8f901b2a3c4d5e6f7a8b9c0d';
 const PR = 1287;
 let github: FakeGitHub;
 let model: FakeModel;
+let harness: Harness;
 let runtime: LocalRuntime;
-let dataDir: string;
 let jestLog: string;
 
 /** Worded around the old phrase list: no "ignore previous instructions", no "please approve", no "auto-merge". */
@@ -103,7 +103,7 @@ function approval(login: string, text: string, id: number, repo: string): Record
   };
 }
 
-const incident = (id: string) => fetchIncident(runtime.url, id);
+const incident = (id: string) => harness.incident(id);
 const withInjection = () => jestLog.replace(/^(.*Received: .*108.*)$/m, (line) => `${line}\n${line.slice(0, 29)}${EVASIVE}`);
 const commentsOn = (pr: number) => (github.comments.get(pr) ?? []).map((c) => c.body).join('\n---\n');
 
@@ -114,20 +114,11 @@ beforeAll(async () => {
   github.permissions.set('dana-dev', 'write');
   github.files.set(`src/invoices/tax.ts@${SHA}`, 'export const rate = 0.2;\n');
   github.files.set(`Makefile@${SHA}`, 'test:\n');
-  dataDir = await mkdtemp(join(tmpdir(), 'guard-security-'));
-  runtime = await startLocalRuntime({
-    dataDir,
-    port: 0,
-    retryDelayMs: 0,
+  harness = await startHarness({
+    name: 'guard-security',
+    secret: SECRET,
+    github,
     env: {
-      ...process.env,
-      GITHUB_TOKEN: FAKE_TOKEN,
-      GITHUB_API_URL: github.baseUrl,
-      GITHUB_BOT_LOGIN: BOT_LOGIN,
-      GITHUB_RETRIES: '0',
-      GITHUB_WRITE_INTERVAL_MS: '0',
-      GITHUB_WEBHOOK_SECRET: SECRET,
-      POWERTOOLS_LOG_LEVEL: 'SILENT',
       ANALYZER: 'openai',
       LLM_BASE_URL: model.baseUrl,
       LLM_MODEL: 'obedient',
@@ -136,13 +127,13 @@ beforeAll(async () => {
       POLICY_JSON: JSON.stringify({ repositories: { 'acme-shop/fixes-on': { actions: { open_fix_pr: { allowed: true } } } } }),
     },
   });
+  runtime = harness.runtime;
 });
 
 afterAll(async () => {
-  await runtime?.close();
+  await harness?.close();
   await github?.close();
   await model?.close();
-  await rm(dataDir, { recursive: true, force: true });
 });
 
 describe('an evasive injection with an obedient model', () => {
@@ -285,6 +276,6 @@ describe('forks', () => {
     expect((await incident(String(response.body.incidentId))).pullRequest).toBeNull();
     expect(github.comments.get(4321)).toBeUndefined();
     expect(github.requests.some((r) => r.route.includes('/issues/4321/'))).toBe(false);
-    expect((await readOutbox(runtime.outboxPath)).some((e) => e.kind === 'escalation' && String(e.message).includes(String(response.body.incidentId)))).toBe(true);
+    expect((await harness.outbox()).some((e) => e.kind === 'escalation' && String(e.message).includes(String(response.body.incidentId)))).toBe(true);
   });
 });

@@ -1,0 +1,61 @@
+/**
+ * The one local-runtime harness for integration tests: a scratch data directory and the embedded runtime on a free
+ * port with test-friendly settings (no retry delays, silent logs), optionally against a fake GitHub REST server in
+ * token mode. Tests add only what their scenario needs (`env`) instead of copying the set-up.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Incident } from '../../shared/domain/incident.js';
+import { fetchIncident, readOutbox } from '../../infra/local/replay.js';
+import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.js';
+import { BOT_LOGIN, FAKE_TOKEN, type FakeGitHub } from './fake-github.js';
+
+export interface Harness {
+  runtime: LocalRuntime;
+  dataDir: string;
+  incident(id: string): Promise<Incident>;
+  outbox(): Promise<Array<Record<string, any>>>;
+  /** Stops the runtime and deletes the data directory (fakes passed in are the caller's to close). */
+  close(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  /** Webhook secret the runtime verifies deliveries with. */
+  secret: string;
+  /** Token mode against this fake GitHub (logs downloaded from it, comments posted to it). */
+  github?: FakeGitHub;
+  /** Extra or overriding settings for this scenario. */
+  env?: Record<string, string | undefined>;
+  /** Prefix of the scratch directory, for reading leftovers when a test fails. */
+  name?: string;
+}
+
+export async function startHarness(options: HarnessOptions): Promise<Harness> {
+  const dataDir = await mkdtemp(join(tmpdir(), `${options.name ?? 'guard-it'}-`));
+  const github = options.github
+    ? {
+        GITHUB_TOKEN: FAKE_TOKEN,
+        GITHUB_API_URL: options.github.baseUrl,
+        GITHUB_BOT_LOGIN: BOT_LOGIN,
+        GITHUB_RETRIES: '0',
+        GITHUB_WRITE_INTERVAL_MS: '0',
+      }
+    : {};
+  const runtime = await startLocalRuntime({
+    dataDir,
+    port: 0,
+    retryDelayMs: 0,
+    env: { ...process.env, ...github, GITHUB_WEBHOOK_SECRET: options.secret, POWERTOOLS_LOG_LEVEL: 'SILENT', ...options.env },
+  });
+  return {
+    runtime,
+    dataDir,
+    incident: (id) => fetchIncident(runtime.url, id),
+    outbox: () => readOutbox(runtime.outboxPath),
+    async close() {
+      await runtime.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
