@@ -86,7 +86,8 @@ export const RULES: readonly Rule[] = [
   { id: 'pytest.failed', category: 'test_failure', weight: 88, extend: 'until', maxLines: 400, gap: 99,
     pick: [{ re: /^E {2,}\S/ }, { re: /^[\w./-]+\.py:\d+: (?!in )\w/, last: true }, { re: /\S/ }],
     re: /^_{3,} (?:\[doctest\] )?\S.* _{3,}$/, end: /^(?:[=]{3,}.*[=]{3,}|-{3,} (?:Captured|generated| ?\S.* logs? ).* -{3,}|[=_]{20,})$/ },
-  { id: 'pytest.summary', category: 'test_failure', weight: 55, extend: 'line', re: /^(?:FAILED|ERROR) \S+::\S+/ },
+  // Some pytest plugins put the duration first: `FAILED [0.0041s] test/x.py::T::t - Error: …`.
+  { id: 'pytest.summary', category: 'test_failure', weight: 55, extend: 'line', re: /^(?:FAILED|ERROR) (?:\[[\d.]+m?s\] )?\S+::\S+/ },
   { id: 'pytest.error-line', category: 'test_failure', weight: 50, extend: 'line', re: /^E {2,}\S/ },
   // The dashes right under the header open the traceback; the next header's `====` or `Ran N tests` ends it.
   { id: 'unittest.failed', category: 'test_failure', weight: 86, extend: 'until', maxLines: 300, gap: 99,
@@ -176,6 +177,9 @@ export const RULES: readonly Rule[] = [
     re: /^\[error\] \S+\.(?:scala|java):\d+(?::\d+)?: /, cont: /^\[error\] (?!\S+\.(?:scala|java):\d+)/ },
   { id: 'dotnet.build-error', category: 'compilation', weight: 82, extend: 'line', refine: true,
     re: /: (?:fatal )?error (?:CS|MSB|NU|NETSDK|FS|BC|CA|IDE|AD)\d{4}:/ },
+  // nvcc and EDG front ends: `kernel.cu(42): error: identifier "x" is undefined`.
+  { id: 'nvcc.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 40,
+    re: /^\S+\.(?:cu|cuh|c|cc|cpp|cxx|h|hpp)\(\d+\): (?:catastrophic )?error\b/ },
   { id: 'cc.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 60,
     re: /^(?:In file included from )?\S+?:\d+(?::\d+)?:\s+(?:fatal error|error)\b:?/,
     cont: /^\s*(?:\^|~|\||\d+ \||[\w./-]+:\d+(?::\d+)?: note:|note:|In file included|from \S+:\d+)/ },
@@ -213,6 +217,9 @@ export const RULES: readonly Rule[] = [
   // ── linters and formatters ────────────────────────────────────────────────────────────────────────────────
   { id: 'eslint.error', category: 'lint', weight: 80, extend: 'line',
     re: /^\s+\d+:\d+\s+(?:error|✖)\s+\S/, lookback: { re: /^(?:\/|[A-Za-z]:\\|\.{0,2}\/?[\w@.-]+\/)?[\w@./\\-]+\.\w+$/, lines: 1, inclusive: true } },
+  // lintrunner: `>>> Lint for path:` then `  Error (MYPY) [attr-defined]` and the message below it.
+  { id: 'lintrunner.error', category: 'lint', weight: 78, extend: 'indent', maxLines: 40,
+    re: /^\s*Error \([A-Z][A-Z0-9_-]*\) \S/, lookback: { re: /^>>> Lint for \S+:$/, lines: 3, inclusive: true } },
   { id: 'lint.pep8-style', category: 'lint', weight: 78, extend: 'line',
     re: /^\S+\.(?:py|pyi):\d+:\d+: [A-Z]{1,3}\d{2,4}\b|^\S+\.\w+:\d+:\d+: [CWERF]: |^\S+:\d+:\d+: [CRWEF]\d{4}: / },
   { id: 'mypy.error', category: 'compilation', weight: 80, extend: 'line', re: /^\S+\.pyi?:\d+(?::\d+)?: error: / },
@@ -343,7 +350,7 @@ export const CASCADE_RULES: readonly Rule[] = [
  * a subprocess error re-raised by its caller. Whatever rule matched such a line, it ranks as boilerplate.
  */
 export const WRAPPER_RE =
-  /\[?ELIFECYCLE\]?\s|\bCommand failed with exit code \d+|\bfailed with exit code:? \d+|\bexited with (?:exit )?(?:code|status) \d+|returned non-zero exit status -?\d+|returned a non-zero code: \d+|^(?:Error: )?Process completed with exit code|^error: Recipe `[^`]*` failed|^error: test run failed|subprocess-exited-with-error|InvocationError for command|Command exited with non-zero status|ERR_PNPM_RECURSIVE_RUN_FIRST_FAIL|^FAILED: (?:\[code=\d+\] )?\S|^error: script "[^"]*" exited|^Error: Command failed:|did not run successfully\.?$|did not complete successfully: exit code: \d+|^\s*note: This error originates from a subprocess|^ERROR: script returned exit code/;
+  /\[?ELIFECYCLE\]?\s|\bCommand failed with exit code \d+|\bfailed with exit code:? \d+|\bexited with (?:exit )?(?:code|status) \d+|returned non-zero exit status -?\d+|returned a non-zero code: \d+|^(?:Error: )?Process completed with exit code|^error: Recipe `[^`]*` failed|^error: test run failed|subprocess-exited-with-error|InvocationError for command|Command exited with non-zero status|ERR_PNPM_RECURSIVE_RUN_FIRST_FAIL|^FAILED: (?:\[code=\d+\] )?\S|^error: script "[^"]*" exited|^Error: Command failed:|did not run successfully\.?$|^(?:\w+\.)*\w*Error: [\w/.-]+ failed!?$|did not complete successfully: exit code: \d+|^\s*note: This error originates from a subprocess|^ERROR: script returned exit code/;
 
 /** Section boundaries and exit markers of the CI systems we read. */
 export const SECTION_START_RE =
