@@ -100,6 +100,7 @@ const NON_BLANK_RE = /\S/;
 const WARNING_RE = /^\s*(?:\[WARNING\]|\[WARN\]|WARNING:|WARN(?:ING)?\s|[Ww]arning:|##\[warning\]|::warning|npm WARN|W: |warn )/;
 /** GitHub Actions step boundaries (in a job log; `$ …` lines there are echoed commands, not steps). */
 const GHA_STEP_RE = /^##\[group\]Run /;
+const MAX_STEP_HEADER_LINES = 200;
 const GHA_POST_RE = /^(?:Post job cleanup\.|Cleaning up orphan processes)$/;
 const SETUP_STEP_RE = /^(?:Set up job|Set up runner|Initialize containers?)$/i;
 const POST_STEP_RE = /^(?:Post |Complete job$|Stop containers$)/i;
@@ -158,6 +159,11 @@ export class LogScanner {
   private readonly contextLines: number;
   /** GitHub Actions job log: steps start at `##[group]Run`, not at `$ `. */
   private gha = false;
+  /**
+   * Lines still to skip of a `##[group]Run …` header, where GitHub echoes the step's script, shell and env (its
+   * source, not its output) until `##[endgroup]`; bounded so a header that never closes cannot hide the step.
+   */
+  private stepHeaderLeft = 0;
   /** `gh run view --log` format: the step is the second column of every line. */
   private ghCliStep: string | null = null;
   private readonly steps: readonly JobStep[];
@@ -198,10 +204,20 @@ export class LogScanner {
     }
     if (text.charCodeAt(0) === 35 /* # */ && text.startsWith('##[')) {
       if (!this.gha) this.startGha();
-      if (this.ghCliStep === null && GHA_STEP_RE.test(text)) {
-        this.startSection(text.slice(9), 'step', raw);
+      if (GHA_STEP_RE.test(text)) {
+        if (this.ghCliStep === null) this.startSection(text.slice(9), 'step', raw);
+        this.stepHeaderLeft = MAX_STEP_HEADER_LINES;
         return;
       }
+      if (this.stepHeaderLeft > 0) {
+        // `##[endgroup]` closes the header; any other marker means the header was cut short.
+        this.stepHeaderLeft = 0;
+        if (text.startsWith('##[endgroup]')) return;
+      }
+    } else if (this.stepHeaderLeft > 0) {
+      // The step's header echoes its script, shell and env: the step's source, not its output.
+      this.stepHeaderLeft--;
+      return;
     } else if (this.gha) {
       const c0 = text.charCodeAt(0);
       // Cheap gate: the post-job markers start with P or C.

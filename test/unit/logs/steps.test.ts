@@ -81,6 +81,8 @@ describe('GitHub Actions steps', () => {
     const lines = [
       ['Set up job', 'Current runner version: 2.319.1'],
       ['Run tests', '##[group]Run go test ./...'],
+      ['Run tests', 'go test ./... || { echo "FAIL: see above"; exit 1; }'],
+      ['Run tests', '##[endgroup]'],
       ['Run tests', '--- FAIL: TestParse (0.00s)'],
       ['Run tests', '    parse_test.go:14: got "a", want "b"'],
       ['Run tests', 'FAIL'],
@@ -119,6 +121,30 @@ describe('GitHub Actions steps', () => {
     // Assert
     expect(analysis.failures[0]?.lines[0]?.text).toBe('  ● config get › reads npm options');
     expect(analysis.failures[0]?.rule).toBe('jest.failed');
+  });
+
+  it("ignores the step's echoed script between `##[group]Run` and `##[endgroup]`", async () => {
+    // Prepare: the script mentions errors; its output is a single complaint.
+    const log = gha(
+      '2024-05-01T10:00:00Z',
+      ...SETUP,
+      '##[group]Run ./deploy.sh || { echo "ERROR: deploy failed, rolling back"; exit 1; }',
+      './deploy.sh || { echo "ERROR: deploy failed, rolling back"; exit 1; }',
+      'shell: /usr/bin/bash -e {0}',
+      'env:',
+      '  FAIL_FAST: true',
+      '##[endgroup]',
+      'Uploading release assets',
+      'curl: (22) The requested URL returned error: 403',
+      '##[error]Process completed with exit code 1.',
+    );
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    const header = { first: SETUP.length + 1, last: SETUP.length + 6 };
+    const lines = analysis.failures.flatMap((f) => f.lines.map((l) => l.line));
+    expect(lines.filter((line) => line >= header.first && line <= header.last)).toEqual([]);
+    expect(analysis.failures[0]?.lines[0]?.text).toBe('curl: (22) The requested URL returned error: 403');
   });
 
   it('reports the failing step when only an action annotation marks it', async () => {
