@@ -202,29 +202,8 @@ export class LogScanner {
       this.onExit(line, marker.code, marker.jobEnd);
       return;
     }
-    if (text.charCodeAt(0) === 35 /* # */ && text.startsWith('##[')) {
-      if (!this.gha) this.startGha();
-      if (GHA_STEP_RE.test(text)) {
-        if (this.ghCliStep === null) this.startSection(text.slice(9), 'step', raw);
-        this.stepHeaderLeft = MAX_STEP_HEADER_LINES;
-        return;
-      }
-      if (this.stepHeaderLeft > 0) {
-        // `##[endgroup]` closes the header; any other marker means the header was cut short.
-        this.stepHeaderLeft = 0;
-        if (text.startsWith('##[endgroup]')) return;
-      }
-    } else if (this.stepHeaderLeft > 0) {
-      // The step's header echoes its script, shell and env: the step's source, not its output.
-      this.stepHeaderLeft--;
-      return;
-    } else if (this.gha) {
-      const c0 = text.charCodeAt(0);
-      // Cheap gate: the post-job markers start with P or C.
-      if ((c0 === 80 || c0 === 67) && this.ghCliStep === null && GHA_POST_RE.test(text)) {
-        this.startSection(text, 'post', raw);
-        return;
-      }
+    if (this.gha || this.stepHeaderLeft > 0 || text.charCodeAt(0) === 35 /* # */) {
+      if (this.githubActionsMarker(text, raw)) return;
     } else if (SECTION_START_RE.test(text)) {
       this.startSection(text, 'step', raw);
       return;
@@ -261,6 +240,41 @@ export class LogScanner {
     }
     const rule = this.match(body, annotated ? text : null) ?? (itemPending ? FAILURE_LIST_ITEM_RULE : null);
     if (rule) this.openBlock(rule, line, text, annotated);
+  }
+
+  /**
+   * GitHub Actions structure: `##[group]Run …` starts a step (and its echoed script, skipped up to `##[endgroup]`),
+   * `Post job cleanup.` a post step. Returns true when the line was structure, not output. Kept out of
+   * {@link push}, which runs once per line and must stay small enough to be optimised.
+   */
+  private githubActionsMarker(text: string, raw: string): boolean {
+    if (text.charCodeAt(0) === 35 /* # */ && text.startsWith('##[')) {
+      if (!this.gha) this.startGha();
+      if (GHA_STEP_RE.test(text)) {
+        if (this.ghCliStep === null) this.startSection(text.slice(9), 'step', raw);
+        this.stepHeaderLeft = MAX_STEP_HEADER_LINES;
+        return true;
+      }
+      if (this.stepHeaderLeft > 0) {
+        // `##[endgroup]` closes the header; any other marker means the header was cut short.
+        this.stepHeaderLeft = 0;
+        return text.startsWith('##[endgroup]');
+      }
+      return false;
+    }
+    if (this.stepHeaderLeft > 0) {
+      // The step's header echoes its script, shell and env: the step's source, not its output.
+      this.stepHeaderLeft--;
+      return true;
+    }
+    if (!this.gha) return SECTION_START_RE.test(text) ? (this.startSection(text, 'step', raw), true) : false;
+    const c0 = text.charCodeAt(0);
+    // Cheap gate: the post-job markers start with P or C.
+    if ((c0 === 80 || c0 === 67) && this.ghCliStep === null && GHA_POST_RE.test(text)) {
+      this.startSection(text, 'post', raw);
+      return true;
+    }
+    return false;
   }
 
   /** `gh run view --log`: a new value in the step column starts a section. */

@@ -12,7 +12,8 @@ import type { LogLine, LogSource } from './types.js';
 // CSI sequences (colours, cursor moves, erase-line), two-byte escapes and bare ESC bytes. Some CI systems also
 // leave SGR remnants such as `[0m` behind after a stripped ESC, and tools that escape control bytes print the ESC
 // as a literal `^[` (`^[[31m`), so those go too.
-const ANSI_RE = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-Z\\-_]|\x1b|\^\[\[[0-9;]{0,12}[A-Za-z]|\[[0-9;]{0,12}m/g;
+const ANSI_RE = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-Z\\-_]|\x1b|\[[0-9;]{0,12}m/g;
+const CARET_ANSI_RE = /\^\[\[[0-9;]{0,12}[A-Za-z]/g;
 // GitHub Actions prefixes every line with an ISO-8601 timestamp (`2024-05-01T10:11:12.1234567Z `).
 const GHA_TS_RE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z ?/;
 const BUILDKIT_PREFIX_RE = /^#\d+ \d+\.\d+ /;
@@ -54,33 +55,41 @@ export function cleanGhCliLine(raw: string): string {
  * segment of `\r` progress rewrites, strips ANSI codes, a leading BOM and the GitHub Actions timestamp.
  */
 export function cleanLine(raw: string): string {
+  // Kept small so V8 inlines it into the splitter's loop (it runs once per line); rare cases live in helpers.
   let text = raw;
   if (text.length > 0 && text.charCodeAt(text.length - 1) === 13) text = text.slice(0, -1);
-  if (text.indexOf('\r') !== -1) {
-    const parts = text.split('\r');
-    text = '';
-    for (let i = parts.length - 1; i >= 0; i--) {
-      const seg = parts[i] ?? '';
-      if (stripAnsi(seg).trim() !== '') {
-        text = seg;
-        break;
-      }
-    }
-  }
-  if (text.indexOf('\x1b') !== -1 || text.indexOf('[') !== -1) text = text.replace(ANSI_RE, '');
+  if (text.indexOf('\r') !== -1) text = lastVisibleSegment(text);
+  if (text.indexOf('\x1b') !== -1 || text.indexOf('[') !== -1) text = stripCodes(text);
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const c0 = text.charCodeAt(0);
   if (c0 >= 48 && c0 <= 57 && text.length > 20 && text.charCodeAt(10) === 84 /* T */) {
     text = text.replace(GHA_TS_RE, '');
   }
-  // BuildKit's plain progress (`docker buildx build`) prefixes a build step's output with `#<step> <seconds> `:
-  // without it, the tools' own lines (`npm ERR! …`, `error: …`) are read as they would be outside Docker.
-  const d0 = text.charCodeAt(0);
-  if (d0 === 35 /* # */) {
-    const d1 = text.charCodeAt(1);
-    if (d1 >= 48 && d1 <= 57) text = text.replace(BUILDKIT_PREFIX_RE, '');
+  return text.charCodeAt(0) === 35 /* # */ ? stripBuildKitPrefix(text) : text;
+}
+
+/** A `\r` progress rewrite shows its last non-empty segment. */
+function lastVisibleSegment(text: string): string {
+  const parts = text.split('\r');
+  for (let i = parts.length - 1; i >= 0; i--) {
+    const seg = parts[i] ?? '';
+    if (stripAnsi(seg).trim() !== '') return seg;
   }
-  return text;
+  return '';
+}
+
+function stripCodes(text: string): string {
+  const plain = text.indexOf('^[') !== -1 ? text.replace(CARET_ANSI_RE, '') : text;
+  return plain.replace(ANSI_RE, '');
+}
+
+/**
+ * BuildKit's plain progress (`docker buildx build`) prefixes a build step's output with `#<step> <seconds> `:
+ * without it, the tools' own lines (`npm ERR! …`, `error: …`) are read as they would be outside Docker.
+ */
+function stripBuildKitPrefix(text: string): string {
+  const d1 = text.charCodeAt(1);
+  return d1 >= 48 && d1 <= 57 ? text.replace(BUILDKIT_PREFIX_RE, '') : text;
 }
 
 /**
@@ -98,7 +107,7 @@ export class LineSplitter {
   private partial = '';
   private lineNo = 0;
   /** Decided on the first line: `gh run view --log` output prefixes every line with its job and step. */
-  private clean: (raw: string) => string = cleanLine;
+  private ghCli = false;
   /** Bytes consumed so far. */
   bytes = 0;
 
@@ -135,8 +144,8 @@ export class LineSplitter {
   }
 
   private emit(raw: string): void {
-    if (this.lineNo === 0 && ghCliStepOf(raw) !== null) this.clean = cleanGhCliLine;
-    this.sink(++this.lineNo, this.clean(raw), raw);
+    if (this.lineNo === 0 && ghCliStepOf(raw) !== null) this.ghCli = true;
+    this.sink(++this.lineNo, this.ghCli ? cleanGhCliLine(raw) : cleanLine(raw), raw);
   }
 
   private consume(text: string): void {
@@ -159,12 +168,21 @@ export class LineSplitter {
       start = nl + 1;
       nl = text.indexOf('\n', start);
     }
-    const clean = this.clean;
-    while (nl !== -1) {
-      const raw = text.slice(start, nl);
-      sink(++this.lineNo, clean(raw), raw);
-      start = nl + 1;
-      nl = text.indexOf('\n', start);
+    // Two loops so the common one calls cleanLine directly (V8 inlines it; a branch per line costs ~10 %).
+    if (this.ghCli) {
+      while (nl !== -1) {
+        const raw = text.slice(start, nl);
+        sink(++this.lineNo, cleanGhCliLine(raw), raw);
+        start = nl + 1;
+        nl = text.indexOf('\n', start);
+      }
+    } else {
+      while (nl !== -1) {
+        const raw = text.slice(start, nl);
+        sink(++this.lineNo, cleanLine(raw), raw);
+        start = nl + 1;
+        nl = text.indexOf('\n', start);
+      }
     }
     // A runaway line without newlines must not grow without bound: keep its tail only.
     const rest = text.slice(start);

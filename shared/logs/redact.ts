@@ -372,7 +372,8 @@ export function createPrivateKeyLineFilter(): (text: string) => string {
   let inside = false;
   return (text: string): string => {
     if (!inside) {
-      if (!/-----BEGIN[A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----/.test(text)) return text;
+      // Every log line passes here: a plain substring search first, the pattern only when it can match.
+      if (text.indexOf('-----BEGIN') === -1 || !/-----BEGIN[A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----/.test(text)) return text;
       inside = !/-----END[A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----/.test(text.slice(text.indexOf('-----BEGIN') + 10));
       return redactSecrets(text);
     }
