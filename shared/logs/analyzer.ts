@@ -100,6 +100,7 @@ const NON_BLANK_RE = /\S/;
 const WARNING_RE = /^\s*(?:\[WARNING\]|\[WARN\]|WARNING:|WARN(?:ING)?\s|[Ww]arning:|##\[warning\]|::warning|npm WARN|W: |warn )/;
 /** GitHub Actions step boundaries (in a job log; `$ …` lines there are echoed commands, not steps). */
 const GHA_STEP_RE = /^##\[group\]Run /;
+/** Below RING_SIZE, so a header that turns out to be output can be read again from the ring. */
 const MAX_STEP_HEADER_LINES = 200;
 const GHA_POST_RE = /^(?:Post job cleanup\.|Cleaning up orphan processes)$/;
 const SETUP_STEP_RE = /^(?:Set up job|Set up runner|Initialize containers?)$/i;
@@ -164,6 +165,7 @@ export class LogScanner {
    * source, not its output) until `##[endgroup]`; bounded so a header that never closes cannot hide the step.
    */
   private stepHeaderLeft = 0;
+  private stepHeaderFrom = 0;
   /** `gh run view --log` format: the step is the second column of every line. */
   private ghCliStep: string | null = null;
   private readonly steps: readonly JobStep[];
@@ -184,7 +186,31 @@ export class LogScanner {
     this.ringLine[slot] = line;
     this.ringText[slot] = text;
     if (this.awaiting.length > 0) this.feedAfter(line, text);
+    if (this.stepHeaderLeft > 0 && this.inStepHeader(line, text)) return;
+    this.scan(line, text, raw);
+  }
 
+  /**
+   * Inside a `##[group]Run …` header GitHub echoes the step's script, shell and env — its source, not its output —
+   * until `##[endgroup]`. A header that ends any other way (another marker, 200 lines) was output after all (a log
+   * written by hand, a runner that does not close the group): its lines are read again from the ring.
+   */
+  private inStepHeader(line: number, text: string): boolean {
+    if (text.startsWith('##[endgroup]')) {
+      this.stepHeaderLeft = 0;
+      return true;
+    }
+    if (!text.startsWith('##[') && --this.stepHeaderLeft > 0) return true;
+    this.stepHeaderLeft = 0;
+    for (let l = this.stepHeaderFrom; l < line; l++) {
+      const t = this.ringAt(l);
+      if (t !== null) this.scan(l, t, t);
+    }
+    return false;
+  }
+
+  /** Everything {@link push} does with a line besides remembering it. */
+  private scan(line: number, text: string, raw: string): void {
     if (!NON_BLANK_RE.test(text)) {
       const open = this.open;
       if (open && ++open.blankRun > (open.rule.gap ?? 1)) this.closeOpen();
@@ -202,8 +228,8 @@ export class LogScanner {
       this.onExit(line, marker.code, marker.jobEnd);
       return;
     }
-    if (this.gha || this.stepHeaderLeft > 0 || text.charCodeAt(0) === 35 /* # */) {
-      if (this.githubActionsMarker(text, raw)) return;
+    if (this.gha || text.charCodeAt(0) === 35 /* # */) {
+      if (this.githubActionsMarker(line, text, raw)) return;
     } else if (SECTION_START_RE.test(text)) {
       this.startSection(text, 'step', raw);
       return;
@@ -247,25 +273,16 @@ export class LogScanner {
    * `Post job cleanup.` a post step. Returns true when the line was structure, not output. Kept out of
    * {@link push}, which runs once per line and must stay small enough to be optimised.
    */
-  private githubActionsMarker(text: string, raw: string): boolean {
+  private githubActionsMarker(line: number, text: string, raw: string): boolean {
     if (text.charCodeAt(0) === 35 /* # */ && text.startsWith('##[')) {
       if (!this.gha) this.startGha();
       if (GHA_STEP_RE.test(text)) {
         if (this.ghCliStep === null) this.startSection(text.slice(9), 'step', raw);
         this.stepHeaderLeft = MAX_STEP_HEADER_LINES;
+        this.stepHeaderFrom = line + 1;
         return true;
       }
-      if (this.stepHeaderLeft > 0) {
-        // `##[endgroup]` closes the header; any other marker means the header was cut short.
-        this.stepHeaderLeft = 0;
-        return text.startsWith('##[endgroup]');
-      }
       return false;
-    }
-    if (this.stepHeaderLeft > 0) {
-      // The step's header echoes its script, shell and env: the step's source, not its output.
-      this.stepHeaderLeft--;
-      return true;
     }
     if (!this.gha) return SECTION_START_RE.test(text) ? (this.startSection(text, 'step', raw), true) : false;
     const c0 = text.charCodeAt(0);

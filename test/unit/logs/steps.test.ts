@@ -147,6 +147,15 @@ describe('GitHub Actions steps', () => {
     expect(analysis.failures[0]?.lines[0]?.text).toBe('curl: (22) The requested URL returned error: 403');
   });
 
+  it('reads a group that never closes as output (a hand-written or truncated log)', async () => {
+    // Prepare
+    const log = gha('2024-05-01T10:00:00Z', '##[group]Run ./scripts/release-check.sh', 'Checking version...', 'Version mismatch between manifest and tag.', '##[error]Process completed with exit code 3.');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.lines.map((l) => l.text)).toContain('Version mismatch between manifest and tag.');
+  });
+
   it('reports the failing step when only an action annotation marks it', async () => {
     // Prepare
     const log = gha('2024-05-01T10:00:00Z', ...SETUP, '##[group]Run actions/setup-node@v4', '##[endgroup]', '##[error]Input required and not supplied: node-version', ...POST);
