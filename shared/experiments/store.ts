@@ -5,6 +5,7 @@ import type { RemediationAction } from '../domain/incident.js';
 import { ValidationError } from '../errors.js';
 import type { Category } from '../logs/types.js';
 import { type Experiment, type ExperimentInput, type VariantCounters, experimentInputSchema } from './definition.js';
+import { type VariantParams, storedParams } from './params.js';
 
 /**
  * Layout in the experiments table:
@@ -29,7 +30,7 @@ export class ExperimentStateError extends Error {
 
 export interface PolicyOverride {
   action: RemediationAction;
-  params: Record<string, string>;
+  params: VariantParams;
   experimentId: string;
   variant: string;
   promotedAt: string;
@@ -201,7 +202,7 @@ export function createExperimentStore(options: { client: DynamoDBDocumentClient;
       const items = response.Responses?.[tableName] ?? [];
       for (const scope of scopes) {
         const item = items.find((i) => i.sk === scope);
-        if (item) return { action: item.action, params: item.params ?? {}, experimentId: item.experimentId, variant: item.variant, promotedAt: item.promotedAt, scope } as PolicyOverride;
+        if (item) return { action: item.action, params: storedParams(item.params), experimentId: item.experimentId, variant: item.variant, promotedAt: item.promotedAt, scope } as PolicyOverride;
       }
       return null;
     },

@@ -6,6 +6,7 @@ import type { ExperimentAssignment, Incident, KnowledgeSummary, RemediationActio
 import { githubIncidentId } from '../domain/trigger.js';
 import { assignVariant, experimentApplies, incidentAssignmentKey } from '../experiments/assign.js';
 import { type ExperimentStore, createExperimentStore } from '../experiments/store.js';
+import { storedParams } from '../experiments/params.js';
 import type { Clock } from '../ports.js';
 import type { StepLogger } from '../steps/deps.js';
 import { incidentKey } from '../stores/incident-store.js';
@@ -90,7 +91,7 @@ export function createLearning(options: LearningOptions): Learning {
       experimentId: experiment.id,
       variant: variant.name,
       action: variant.action,
-      params: variant.params,
+      params: storedParams(variant.params),
       key,
       assignedAt: clock().toISOString(),
     };
