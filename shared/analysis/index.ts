@@ -36,6 +36,7 @@ export {
   createConfiguredAnalyzers,
   selectedAnalyzer,
   type AnalyzerKind,
+  type AnalyzerOverrides,
   type ConfiguredAnalyzers,
   type ProviderDeps,
 } from './providers.js';
