@@ -23,6 +23,10 @@
  * | llmInputTokenBudget | 8000                     | estimated input tokens per model call (3000–1000000): how much log and knowledge is sent |
  * | bedrockGuardrailId | (none)                    | Bedrock Guardrail id or ARN applied to every analysis call (needs bedrockModelId); grants ApplyGuardrail on it |
  * | bedrockGuardrailVersion | DRAFT                | guardrail version: DRAFT or a version number                                              |
+ * | llmBaseUrl         | (none)                    | OpenAI-compatible endpoint (https, up to the version, e.g. `https://llm.internal/v1`) with `llmModel`; sets ANALYZER=openai (not with bedrockModelId) |
+ * | llmModel           | (none)                    | the OpenAI-compatible endpoint's model                                                    |
+ * | llmPricesFile      | (none)                    | JSON file of model prices for cost accounting, USD per 1M tokens (`{"<model>":{"input":0.8,"output":4}}`) → LLM_PRICES_JSON |
+ * | experimentModelIds | (none)                    | comma-separated models experiment arms may choose (`params.model`) → LLM_EXPERIMENT_MODELS; with Bedrock, grants InvokeModel on each |
  * | alarmNamePrefix    | (all alarms)              | only CloudWatch alarms whose name starts with this prefix start the pipeline             |
  *
  * Without `alarmNamePrefix`, every alarm in the account and region is handled except this stack's own alarms
@@ -58,6 +62,7 @@ import { gateCallersSchema } from '../shared/baselines/gate-access.js';
 import { type FunctionName, GuardFunction, type GuardFunctionProps, PROJECT_ROOT } from './constructs/guard-function.js';
 import { GuardTable } from './constructs/guard-table.js';
 import { parsePolicyFile } from '../shared/remediation/policy.js';
+import { parsePriceOverrides } from '../shared/analysis/pricing.js';
 import { parseRunbookMappings } from '../shared/remediation/runbooks.js';
 
 /** The pipeline definition; resolved from the module so synth and tests work from any directory. */
@@ -82,6 +87,12 @@ export interface GuardSettings {
   readonly llmTemperature: number;
   readonly llmInputTokenBudget: number;
   readonly bedrockGuardrail?: { readonly id: string; readonly version: string };
+  /** The OpenAI-compatible analyzer (context `llmBaseUrl` + `llmModel`). */
+  readonly openai?: { readonly baseUrl: string; readonly model: string };
+  /** Model prices for cost accounting (context `llmPricesFile`), validated at synth. */
+  readonly llmPricesJson?: string;
+  /** Models experiment arms may choose (context `experimentModelIds`). */
+  readonly experimentModelIds: string[];
   readonly alarmNamePrefix?: string;
   /** The remediation policy file's JSON, validated at synth (context `policyFile`). */
   readonly policyJson?: string;
@@ -106,6 +117,8 @@ const MAX_WEBHOOK_BYTES_LIMIT = 5 * 1024 * 1024;
 
 /** Geography prefixes of Bedrock's system-defined cross-Region inference profiles (`us.anthropic.…`). */
 const INFERENCE_PROFILE_PREFIX = /^(us|us-gov|eu|apac|jp|au|ca|global)\.(.+)$/;
+/** What an experiment arm's `params.model` accepts (shared/experiments/params.ts); ARNs are not model ids here. */
+const EXPERIMENT_MODEL_ID = /^[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,199}$/;
 
 /** A guardrail id (`abc123def456`) or its ARN; both are accepted by Converse's `guardrailIdentifier`. */
 const GUARDRAIL_ID = /^[a-z0-9]{1,64}$/;
@@ -210,6 +223,25 @@ export function readSettings(scope: Construct): GuardSettings {
   if (guardrailId !== undefined && bedrockModelId === undefined) {
     throw new SettingsError('context value bedrockGuardrailId needs bedrockModelId: guardrails apply to Bedrock calls only');
   }
+  const llmBaseUrl = raw('llmBaseUrl');
+  const llmModel = raw('llmModel');
+  if ((llmBaseUrl === undefined) !== (llmModel === undefined)) {
+    throw new SettingsError('context values llmBaseUrl and llmModel go together: the OpenAI-compatible analyzer needs both');
+  }
+  if (llmBaseUrl !== undefined && (!URL.canParse(llmBaseUrl) || new URL(llmBaseUrl).protocol !== 'https:')) {
+    throw new SettingsError(`context value llmBaseUrl must be an https URL, got "${llmBaseUrl}"`);
+  }
+  if (llmBaseUrl !== undefined && bedrockModelId !== undefined) {
+    throw new SettingsError('context values llmBaseUrl and bedrockModelId exclude each other: choose one analyzer');
+  }
+  const llmPricesJson = jsonFile('llmPricesFile', (text) => parsePriceOverrides(text));
+  const experimentModelIds = (raw('experimentModelIds') ?? '').split(',').map((model) => model.trim()).filter((model) => model.length > 0);
+  for (const model of experimentModelIds) {
+    if (!EXPERIMENT_MODEL_ID.test(model)) throw new SettingsError(`context value experimentModelIds: "${model}" is not a model id`);
+  }
+  if (experimentModelIds.length > 0 && bedrockModelId === undefined && llmBaseUrl === undefined) {
+    throw new SettingsError('context value experimentModelIds needs bedrockModelId or llmBaseUrl: the offline analyzer has no model to vary');
+  }
   const retentionValues = Object.values(RetentionDays).filter((v): v is RetentionDays => typeof v === 'number');
   const logRetentionDays = number(
     'logRetentionDays',
@@ -249,6 +281,9 @@ export function readSettings(scope: Construct): GuardSettings {
       'a whole number between 3000 and 1000000',
     ),
     ...optional('bedrockGuardrail', guardrailId === undefined ? undefined : { id: guardrailId, version: guardrailVersion ?? 'DRAFT' }),
+    ...optional('openai', llmBaseUrl === undefined || llmModel === undefined ? undefined : { baseUrl: llmBaseUrl, model: llmModel }),
+    ...optional('llmPricesJson', llmPricesJson),
+    experimentModelIds,
     ...optional('alarmNamePrefix', raw('alarmNamePrefix')),
     ...optional('policyJson', policyJson),
     ...optional('gateCallersJson', gateCallersJson),
@@ -408,14 +443,21 @@ export class PipelineGuardStack extends Stack {
       .useTable(experiments, 'readWrite')
       .useTable(baselines, 'readWrite');
 
-    const analyzeEnvironment = settings.bedrockModelId
+    const modelSettings = {
+      LLM_MAX_TOKENS: String(settings.llmMaxTokens),
+      LLM_TEMPERATURE: String(settings.llmTemperature),
+      LLM_INPUT_TOKEN_BUDGET: String(settings.llmInputTokenBudget),
+      ...(settings.llmPricesJson ? { LLM_PRICES_JSON: settings.llmPricesJson } : {}),
+      ...(settings.experimentModelIds.length > 0 ? { LLM_EXPERIMENT_MODELS: settings.experimentModelIds.join(',') } : {}),
+    };
+    const analyzeEnvironment = settings.openai
+      ? { ANALYZER: 'openai', LLM_BASE_URL: settings.openai.baseUrl, LLM_MODEL: settings.openai.model, ...modelSettings }
+      : settings.bedrockModelId
       ? {
           ANALYZER: 'bedrock',
           BEDROCK_MODEL_ID: settings.bedrockModelId,
           BEDROCK_REGION: settings.bedrockRegion ?? this.region,
-          LLM_MAX_TOKENS: String(settings.llmMaxTokens),
-          LLM_TEMPERATURE: String(settings.llmTemperature),
-          LLM_INPUT_TOKEN_BUDGET: String(settings.llmInputTokenBudget),
+          ...modelSettings,
           ...(settings.bedrockGuardrail
             ? { BEDROCK_GUARDRAIL_ID: settings.bedrockGuardrail.id, BEDROCK_GUARDRAIL_VERSION: settings.bedrockGuardrail.version }
             : {}),
@@ -428,17 +470,22 @@ export class PipelineGuardStack extends Stack {
       // Below the Analyze task's 300 s so Lambda's timeout surfaces as a retryable task error.
       timeout: Duration.minutes(3),
       environment: analyzeEnvironment,
-    }).useTable(incidents, 'readWrite');
+    })
+      .useTable(incidents, 'readWrite')
+      // Each analysed incident in an experiment charges its arm's cost counters (ADD).
+      .useTable(experiments, 'readWrite');
     if (settings.bedrockModelId) {
       const bedrockRegion = settings.bedrockRegion ?? this.region;
-      for (const statement of bedrockInvokeStatements(settings.bedrockModelId, bedrockRegion, this.account, this.partition)) {
-        analyze.role.addToPrincipalPolicy(statement);
+      for (const modelId of [...new Set([settings.bedrockModelId, ...settings.experimentModelIds])]) {
+        for (const statement of bedrockInvokeStatements(modelId, bedrockRegion, this.account, this.partition)) {
+          analyze.role.addToPrincipalPolicy(statement);
+        }
       }
       if (settings.bedrockGuardrail) {
         analyze.role.addToPrincipalPolicy(bedrockGuardrailStatement(settings.bedrockGuardrail.id, bedrockRegion, this.account, this.partition));
       }
-      const profile = INFERENCE_PROFILE_PREFIX.exec(settings.bedrockModelId);
-      if (profile) {
+      for (const profile of [settings.bedrockModelId, ...settings.experimentModelIds].map((id) => INFERENCE_PROFILE_PREFIX.exec(id))) {
+        if (!profile) continue;
         Validations.of(analyze).acknowledge({
           id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:bedrock:*::foundation-model/${profile[2]}]`,
           reason:

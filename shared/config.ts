@@ -116,6 +116,16 @@ const configSchema = z.object({
   LLM_TIMEOUT_MS: z.coerce.number().int().min(1000).max(170_000).default(60_000),
   /** Input tokens per model call (estimated conservatively): system prompt, schema and packed log. */
   LLM_INPUT_TOKEN_BUDGET: z.coerce.number().int().min(MIN_INPUT_TOKEN_BUDGET).max(1_000_000).default(DEFAULT_INPUT_TOKEN_BUDGET),
+  /**
+   * Models an experiment arm may choose (`params.model`), comma-separated, besides BEDROCK_MODEL_ID / LLM_MODEL. An
+   * arm naming another model is analysed with the configured one and the analysis says so: in AWS the analyze
+   * function may only invoke the models granted to it (CDK context `experimentModelIds`).
+   */
+  LLM_EXPERIMENT_MODELS: z
+    .string()
+    .max(4000)
+    .optional()
+    .transform((text) => (text ?? '').split(',').map((model) => model.trim()).filter((model) => model.length > 0)),
   /** Price overrides for cost accounting, USD per 1M tokens: {"<model id>":{"input":0.8,"output":4}}. */
   LLM_PRICES_JSON: z
     .string()

@@ -60,9 +60,10 @@ export interface GitHubPort {
   /**
    * Re-runs the failed jobs of a run (POST .../rerun-failed-jobs). With `expectedAttempt` (the attempt that failed),
    * a run that has already moved past it — re-run by an earlier try of the same step, or by a person — is left
-   * alone, so retries and redeliveries cannot queue a second re-run.
+   * alone, so retries and redeliveries cannot queue a second re-run. `enableDebugLogging` sends GitHub's
+   * `enable_debug_logging: true` (runner diagnostic and step debug logs for the re-run).
    */
-  rerunFailedJobs(repo: RepoRef, runId: number, options?: { expectedAttempt?: number }): Promise<RerunOutcome>;
+  rerunFailedJobs(repo: RepoRef, runId: number, options?: RerunOptions): Promise<RerunOutcome>;
   /** The login this client acts as (`<app-slug>[bot]` for a GitHub App); PR comments and re-runs carry it. */
   botLogin(): Promise<string>;
   /** Reactions on an issue comment (bounded to the first 100): who reacted with what (`+1`, `-1`, …). */
@@ -82,6 +83,11 @@ export interface GitHubPort {
    * someone who is not a collaborator. Feedback commands and reactions count only from `write` and above.
    */
   repositoryPermission(repo: RepoRef, username: string): Promise<'admin' | 'maintain' | 'write' | 'triage' | 'read' | 'none'>;
+}
+
+export interface RerunOptions {
+  expectedAttempt?: number;
+  enableDebugLogging?: boolean;
 }
 
 /** `requested`: GitHub accepted our re-run. `already_rerun`: the run was already past the expected attempt or running. */

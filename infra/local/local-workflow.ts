@@ -52,6 +52,11 @@ export async function startLocalWorkflow(options: {
   tokenTasks?: Record<string, LocalTask>;
   /** Delay per retry in ms (the ASL's backoff is seconds to minutes; locally that only slows things down). */
   retryDelayMs: number;
+  /**
+   * Milliseconds every Wait state waits instead of its SecondsPath (tests); unset, a Wait waits as long as in AWS,
+   * so an experiment arm's `delaySeconds` means the same under `npm start`.
+   */
+  waitDelayMs?: number;
   onEvent?: (line: string) => void;
 }) {
   const definition = JSON.parse(substitute(readFileSync(options.aslPath, 'utf8'), options.substitutions));
@@ -91,10 +96,18 @@ export async function startLocalWorkflow(options: {
     };
   }
   const retryIntervalOverrides = Object.fromEntries(Object.keys(definition.States).map((name) => [name, options.retryDelayMs]));
+  const waitTimeOverrides =
+    options.waitDelayMs === undefined
+      ? {}
+      : Object.fromEntries(
+          Object.entries(definition.States as Record<string, { Type?: string }>)
+            .filter(([, state]) => state.Type === 'Wait')
+            .map(([name]) => [name, options.waitDelayMs as number]),
+        );
 
   function run(name: string, executionArn: string, input: unknown) {
     const execution = machine.run(input as never, {
-      overrides: { taskResourceLocalHandlers: tasks as never, retryIntervalOverrides },
+      overrides: { taskResourceLocalHandlers: tasks as never, retryIntervalOverrides, waitTimeOverrides },
       context: {
         // One token per execution is enough: the pipeline has one wait state.
         Task: { Token: `${name}#${crypto.randomUUID()}` },

@@ -31,6 +31,7 @@ const STEP_FUNCTIONS = {
   Analyze: 'analyze',
   Remediate: 'remediate',
   ApplyApproved: 'remediate',
+  ApplyAfterDelay: 'remediate',
   Notify: 'notify',
 } as const;
 
@@ -46,6 +47,8 @@ export interface LocalRuntimeOptions {
   env?: Record<string, string | undefined>;
   /** Milliseconds between retries of a failed step (AWS uses the ASL's seconds-long backoff). */
   retryDelayMs?: number;
+  /** Milliseconds each Wait state waits instead of its seconds (tests); unset: as long as in AWS. */
+  waitDelayMs?: number;
   log?: (line: string) => void;
 }
 
@@ -261,6 +264,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     tokenTasks,
     registry,
     retryDelayMs: options.retryDelayMs ?? 250,
+    ...(options.waitDelayMs === undefined ? {} : { waitDelayMs: options.waitDelayMs }),
     onEvent: log,
   });
   env.SFN_ENDPOINT = workflow.endpoint;

@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-bedrock-runtime';
 import { AnalyzerConfigurationError, AnalyzerUnavailableError } from '../errors.js';
 import { type ModelConversation, type ModelDialect, type ModelTurn, analyzeWithModel } from './model-loop.js';
-import { ANALYSIS_TOOL_NAME } from './prompt.js';
+import { ANALYSIS_TOOL_NAME, type PromptVersion } from './prompt.js';
 import { analysisToolInputSchema, type OutcomeAnalyzer } from './schema.js';
 import { oneLine } from './text.js';
 
@@ -22,6 +22,8 @@ export interface BedrockAnalyzerOptions {
   guardrail?: { id: string; version: string };
   /** Input budget per call in estimated tokens (see `buildPrompt`; default 8000). */
   inputTokenBudget?: number;
+  /** Prompt template (default: the current one); an experiment arm may choose another. */
+  promptVersion?: PromptVersion;
   /** An additional cap on the user message in characters. */
   promptBudgetChars?: number;
   /** Monotonic milliseconds, for latency (default `performance.now`). */
@@ -255,6 +257,7 @@ export function createBedrockAnalyzer(options: BedrockAnalyzerOptions): OutcomeA
         now,
         ...(options.inputTokenBudget === undefined ? {} : { maxInputTokens: options.inputTokenBudget }),
         ...(options.promptBudgetChars === undefined ? {} : { maxChars: options.promptBudgetChars }),
+        ...(options.promptVersion === undefined ? {} : { promptVersion: options.promptVersion }),
       });
     },
   };

@@ -36,6 +36,7 @@ export {
   createConfiguredAnalyzers,
   selectedAnalyzer,
   type AnalyzerKind,
+  type AnalyzerOverrides,
   type ConfiguredAnalyzers,
   type ProviderDeps,
 } from './providers.js';
@@ -72,6 +73,8 @@ export {
   neutralizeUntrusted,
   ANALYSIS_TOOL_NAME,
   PROMPT_VERSION,
+  PROMPT_VERSIONS,
+  type PromptVersion,
   DEFAULT_INPUT_TOKEN_BUDGET,
   MIN_INPUT_TOKEN_BUDGET,
   PROVIDER_OVERHEAD_TOKENS,

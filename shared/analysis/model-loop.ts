@@ -1,6 +1,6 @@
 import type { AnalysisInput } from '../ports.js';
 import { AnalyzerOutputError } from './errors.js';
-import { type Prompt, buildPrompt } from './prompt.js';
+import { type Prompt, type PromptVersion, buildPrompt } from './prompt.js';
 import type { AnalysisOutcome, TokenUsage } from './schema.js';
 import { oneLine } from './text.js';
 import { validateAnalysis } from './validate.js';
@@ -58,6 +58,8 @@ export interface ModelLoopOptions {
   maxInputTokens?: number;
   /** Optional extra cap on the user message in characters. */
   maxChars?: number;
+  /** The prompt template (default: the current one). */
+  promptVersion?: PromptVersion;
   /** Monotonic milliseconds, for latency. */
   now: () => number;
 }
@@ -74,6 +76,7 @@ export async function analyzeWithModel(dialect: ModelDialect, input: AnalysisInp
   const prompt = buildPrompt(input, {
     ...(options.maxInputTokens === undefined ? {} : { maxInputTokens: options.maxInputTokens }),
     ...(options.maxChars === undefined ? {} : { maxChars: options.maxChars }),
+    ...(options.promptVersion === undefined ? {} : { version: options.promptVersion }),
   });
   const usage: TokenUsage = { inputTokens: 0, outputTokens: 0 };
   const conversation = dialect.start(prompt);

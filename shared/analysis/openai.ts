@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { AnalyzerConfigurationError, AnalyzerUnavailableError } from '../errors.js';
 import { AnalyzerOutputError } from './errors.js';
 import { type ModelConversation, type ModelDialect, type ModelTurn, type TurnResult, analyzeWithModel } from './model-loop.js';
-import { ANALYSIS_TOOL_NAME, type Prompt } from './prompt.js';
+import { ANALYSIS_TOOL_NAME, type Prompt, type PromptVersion } from './prompt.js';
 import { analysisToolInputSchema, type OutcomeAnalyzer } from './schema.js';
 import { oneLine } from './text.js';
 import { estimateTokens } from './tokens.js';
@@ -27,6 +27,8 @@ export interface OpenAICompatibleAnalyzerOptions {
   timeoutMs?: number;
   /** Input budget per call in estimated tokens (see `buildPrompt`; default 8000). */
   inputTokenBudget?: number;
+  /** Prompt template (default: the current one); an experiment arm may choose another. */
+  promptVersion?: PromptVersion;
   /** The HTTP client; the global `fetch` by default. Tests pass a mock, so no test touches the network. */
   fetch?: typeof fetch;
   /** Monotonic milliseconds, for latency (default `performance.now`). */
@@ -385,6 +387,7 @@ export function createOpenAICompatibleAnalyzer(options: OpenAICompatibleAnalyzer
       return analyzeWithModel(dialect, input, {
         now,
         ...(options.inputTokenBudget === undefined ? {} : { maxInputTokens: options.inputTokenBudget }),
+        ...(options.promptVersion === undefined ? {} : { promptVersion: options.promptVersion }),
       });
     },
   };

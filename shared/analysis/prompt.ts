@@ -12,6 +12,14 @@ import { estimateTokens } from './tokens.js';
  */
 export const PROMPT_VERSION = 'analysis-v2';
 
+/**
+ * Templates an experiment arm may choose (`promptVersion`). `analysis-v2-brief` has the same data and security
+ * rules but asks for a one-sentence root cause, at most three fix steps and no prevention note: fewer output
+ * tokens, which is what a team testing a cheaper configuration wants to measure against the full answer.
+ */
+export const PROMPT_VERSIONS = ['analysis-v2', 'analysis-v2-brief'] as const;
+export type PromptVersion = (typeof PROMPT_VERSIONS)[number];
+
 /** The one tool the model is forced to call; its input is the analysis. */
 export const ANALYSIS_TOOL_NAME = 'record_analysis';
 
@@ -55,6 +63,8 @@ export interface PromptOptions {
   maxInputTokens?: number;
   /** An additional cap on the user message in characters (none by default). */
   maxChars?: number;
+  /** The template (default {@link PROMPT_VERSION}). */
+  version?: PromptVersion;
 }
 
 export interface Prompt {
@@ -79,7 +89,7 @@ const ACTION_GUIDE: Record<(typeof REMEDIATION_ACTIONS)[number], string> = {
   escalate: 'a human must look: security findings, alarms without a known fix, or no usable error line',
 };
 
-const SYSTEM_PROMPT = [
+const SECURITY_RULES = [
   'You are Pipeline Guard, a CI/CD failure analyst. You explain why a GitHub Actions run failed or a CloudWatch',
   'alarm fired, and propose one remediation from a fixed list. You never execute anything yourself.',
   '',
@@ -98,9 +108,20 @@ const SYSTEM_PROMPT = [
   '  repository root. Never touch .github/workflows, .github/actions, credentials, keys or secrets files, or',
   '  anything outside the repository; such a patch is discarded.',
   '',
-  `Answer only by calling the ${ANALYSIS_TOOL_NAME} tool, once. Keep the root cause to one or two sentences and`,
-  'the fix to at most five concrete steps.',
-].join('\n');
+];
+
+const SYSTEM_PROMPTS: Record<PromptVersion, string> = {
+  'analysis-v2': [
+    ...SECURITY_RULES,
+    `Answer only by calling the ${ANALYSIS_TOOL_NAME} tool, once. Keep the root cause to one or two sentences and`,
+    'the fix to at most five concrete steps.',
+  ].join('\n'),
+  'analysis-v2-brief': [
+    ...SECURITY_RULES,
+    `Answer only by calling the ${ANALYSIS_TOOL_NAME} tool, once, and be brief: a one-sentence root cause, at most`,
+    'three short fix steps, at most three evidence lines, a one-sentence rationale and no prevention note.',
+  ].join('\n'),
+};
 
 /**
  * Makes untrusted text safe to place inside the prompt's data fences: control and invisible characters are
@@ -276,13 +297,16 @@ function logSection(input: AnalysisInput, budget: Budget): { text: string; inclu
   return { text: fence('log', rows), included, omitted };
 }
 
-let fixedRequestTokens: number | undefined;
+const fixedRequestTokens = new Map<PromptVersion, number>();
 
-/** System prompt, tool schema and provider overhead: the same for every request, so computed once. */
-function requestOverheadTokens(): number {
-  fixedRequestTokens ??=
-    estimateTokens(SYSTEM_PROMPT) + estimateTokens(JSON.stringify(analysisToolInputSchema())) + PROVIDER_OVERHEAD_TOKENS;
-  return fixedRequestTokens;
+/** System prompt, tool schema and provider overhead: the same for every request of a version, so computed once. */
+function requestOverheadTokens(version: PromptVersion): number {
+  let tokens = fixedRequestTokens.get(version);
+  if (tokens === undefined) {
+    tokens = estimateTokens(SYSTEM_PROMPTS[version]) + estimateTokens(JSON.stringify(analysisToolInputSchema())) + PROVIDER_OVERHEAD_TOKENS;
+    fixedRequestTokens.set(version, tokens);
+  }
+  return tokens;
 }
 
 /** The row that must appear whatever the budget: the most likely root cause. */
@@ -303,7 +327,8 @@ function firstFailureRow(input: AnalysisInput): string | null {
 export function buildPrompt(input: AnalysisInput, options: PromptOptions = {}): Prompt {
   const maxInputTokens = Math.max(MIN_INPUT_TOKEN_BUDGET, options.maxInputTokens ?? DEFAULT_INPUT_TOKEN_BUDGET);
   const maxChars = options.maxChars === undefined ? Number.POSITIVE_INFINITY : Math.max(MIN_BUDGET_CHARS, options.maxChars);
-  const budget = new Budget(maxInputTokens - requestOverheadTokens(), maxChars);
+  const version = options.version ?? PROMPT_VERSION;
+  const budget = new Budget(maxInputTokens - requestOverheadTokens(version), maxChars);
 
   const intro = [
     `Analyze this ${input.source === 'cloudwatch' ? 'CloudWatch alarm' : 'CI failure'}.`,
@@ -339,12 +364,12 @@ export function buildPrompt(input: AnalysisInput, options: PromptOptions = {}): 
   const log = logSection(input, budget);
   const user = [intro, ...head, `Failure log (data):\n${log.text}`, closing].join('\n\n');
   return {
-    system: SYSTEM_PROMPT,
+    system: SYSTEM_PROMPTS[version],
     user,
-    version: PROMPT_VERSION,
+    version,
     includedLines: log.included,
     omittedLines: log.omitted,
-    estimatedInputTokens: requestOverheadTokens() + estimateTokens(user),
+    estimatedInputTokens: requestOverheadTokens(version) + estimateTokens(user),
     knowledge,
   };
 }

@@ -1,4 +1,5 @@
 import type { Category, LogLine, StepRef } from '../logs/types.js';
+import type { VariantParams } from '../experiments/params.js';
 
 export type IncidentSource = 'github' | 'cloudwatch';
 
@@ -150,7 +151,7 @@ export interface KnowledgeRecommendation {
   action: RemediationAction;
   source: 'experiment' | 'policy' | 'knowledge';
   detail: string;
-  params?: Record<string, string>;
+  params?: VariantParams;
   /** The experiment and variant behind an `experiment` or promoted `policy` recommendation. */
   experimentId?: string;
   variant?: string;
@@ -172,7 +173,7 @@ export interface ExperimentAssignment {
   experimentId: string;
   variant: string;
   action: RemediationAction;
-  params: Record<string, string>;
+  params: VariantParams;
   /** The stable key the variant was derived from (repository|workflow|sha, or the incident id). */
   key: string;
   assignedAt: string;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { REMEDIATION_ACTIONS } from '../domain/incident.js';
 import { CATEGORIES } from '../logs/types.js';
+import { ACTION_PARAMS, type VariantParam, armSignature, describeParams, variantParamsSchema } from './params.js';
 
 const slug = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'lower-case letters, digits, "-" and "_", at most 63 characters');
 
@@ -11,10 +12,17 @@ export const variantSchema = z
     action: z.enum(REMEDIATION_ACTIONS),
     /** Share of traffic (relative weight; the weights need not add up to 100). */
     weight: z.number().positive().max(1_000),
-    /** Variant settings the remediation or analysis stage reads (e.g. `{ debugLogging: "true" }`, a prompt version). */
-    params: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,39}$/), z.string().max(200)).refine((p) => Object.keys(p).length <= 10, 'at most 10 params').default({}),
+    /** What the arm changes, read by the stage that acts (see `params.ts` and README "A/B experiments"). */
+    params: variantParamsSchema.default({}),
   })
-  .strict();
+  .strict()
+  .superRefine((variant, context) => {
+    for (const [key, action] of Object.entries(ACTION_PARAMS)) {
+      if (variant.params[key as VariantParam] !== undefined && variant.action !== action) {
+        context.addIssue({ code: 'custom', path: ['params', key], message: `only applies to ${action} variants, not ${variant.action}` });
+      }
+    }
+  });
 
 export const metricSchema = z.discriminatedUnion('kind', [
   /** The incident resolved (next green run, alarm OK) within `minutes` of the failure. */
@@ -31,7 +39,27 @@ export const experimentInputSchema = z
     categories: z.array(z.enum(CATEGORIES)).max(CATEGORIES.length).default([]),
     /** … or with these fingerprints. Both empty: every incident. */
     fingerprints: z.array(z.string().regex(/^[0-9a-f]{8,64}$/)).max(100).default([]),
-    variants: z.array(variantSchema).min(2).max(4).refine((vs) => new Set(vs.map((v) => v.name)).size === vs.length, 'variant names must be unique'),
+    variants: z
+      .array(variantSchema)
+      .min(2)
+      .max(4)
+      .refine((vs) => new Set(vs.map((v) => v.name)).size === vs.length, 'variant names must be unique')
+      .superRefine((vs, context) => {
+        // Two arms with the same treatment measure noise: whatever the table shows, it cannot be the strategy.
+        const seen = new Map<string, string>();
+        for (const variant of vs) {
+          const signature = armSignature(variant);
+          const twin = seen.get(signature);
+          if (twin !== undefined) {
+            context.addIssue({
+              code: 'custom',
+              message: `variants ${twin} and ${variant.name} are identical (${variant.action}, ${describeParams(variant.params)}): the arms of an experiment must differ in action or parameters`,
+            });
+            return;
+          }
+          seen.set(signature, variant.name);
+        }
+      }),
     metric: metricSchema,
     /** Attempts every variant needs before the stopping rule may declare a winner. */
     minSamplePerVariant: z.number().int().min(5).max(100_000).default(30),
@@ -60,8 +88,22 @@ export interface Experiment extends Omit<z.infer<typeof experimentInputSchema>, 
   promotedAt: string | null;
 }
 
-export interface VariantCounters {
-  name: string;
-  attempts: number;
-  successes: number;
-}
+/**
+ * Per-variant counters, each changed only with `ADD`: assignments and successes (the metric), analyses with
+ * their tokens and cost in micro-dollars (plus analyses by a model without a price), recoveries with their total
+ * time to recovery.
+ */
+export const VARIANT_COUNTERS = [
+  'attempts',
+  'successes',
+  'analyses',
+  'inputTokens',
+  'outputTokens',
+  'costMicroUsd',
+  'unpricedAnalyses',
+  'recoveries',
+  'ttrSecondsTotal',
+] as const;
+export type VariantCounterName = (typeof VARIANT_COUNTERS)[number];
+
+export type VariantCounters = { name: string } & Partial<Record<VariantCounterName, number>> & { attempts: number; successes: number };

@@ -33,13 +33,35 @@ function pct(value: number): string {
   return `${(value * 100).toFixed(1)}%`;
 }
 
+/** Estimated analysis USD per analysed incident, with the number of analyses; `unpriced` when a model has no price. */
+function usd(result: VariantResult): string {
+  if (result.analyses === 0) return '-';
+  if (result.costPerIncidentUsd === null) return `unpriced (${result.analyses})`;
+  return `$${result.costPerIncidentUsd.toFixed(4)} (${result.analyses})`;
+}
+
+function formatDuration(seconds: number): string {
+  if (seconds < 90) return `${seconds} s`;
+  if (seconds < 5400) return `${Math.round(seconds / 60)} min`;
+  return `${(seconds / 3600).toFixed(1)} h`;
+}
+
 /** The table `guard experiments show` prints. */
 export function renderExperimentReport(report: ExperimentReport): string {
   const { experiment, results, decision } = report;
   const metric = experiment.metric.kind === 'recovered_within' ? `recovered within ${experiment.metric.minutes} min` : 'positive feedback';
   const scope = [...experiment.categories, ...experiment.fingerprints].join(', ') || 'all incidents';
-  const rows = results.map((r) => [r.name, r.action, String(r.attempts), String(r.successes), pct(r.rate), `[${pct(r.lower)}, ${pct(r.upper)}]`]);
-  const header = ['variant', 'action', 'attempts', 'successes', 'rate', `${pct(experiment.confidence)} interval`];
+  const rows = results.map((r) => [
+    r.name,
+    r.action,
+    String(r.attempts),
+    String(r.successes),
+    pct(r.rate),
+    `[${pct(r.lower)}, ${pct(r.upper)}]`,
+    usd(r),
+    r.meanTimeToRecoverySeconds === null ? '-' : formatDuration(r.meanTimeToRecoverySeconds),
+  ]);
+  const header = ['variant', 'action', 'attempts', 'successes', 'rate', `${pct(experiment.confidence)} interval`, 'cost/incident', 'mean TTR'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
   return [
@@ -48,6 +70,8 @@ export function renderExperimentReport(report: ExperimentReport): string {
     '',
     line(header),
     ...rows.map(line),
+    '',
+    ...results.map((r) => `${r.name}: ${r.params}`),
     '',
     `decision: ${decision.state}${decision.winner ? ` → ${decision.winner}` : ''} — ${decision.reason}`,
   ].join('\n');

@@ -1,11 +1,23 @@
 import { type Interval, wilsonInterval } from '../knowledge/confidence.js';
-import type { Experiment, VariantCounters } from './definition.js';
+import type { Experiment, VariantCounterName, VariantCounters } from './definition.js';
+import { describeParams, storedParams } from './params.js';
 
 export interface VariantResult extends Interval {
   name: string;
   action: string;
+  /** The arm's parameters, as `key=value, …` (or `defaults`). */
+  params: string;
   attempts: number;
   successes: number;
+  /** Analyses charged to the arm, their tokens, and the estimated USD per analysed incident (null: none yet, or a model without a price). */
+  analyses: number;
+  inputTokens: number;
+  outputTokens: number;
+  costPerIncidentUsd: number | null;
+  totalCostUsd: number | null;
+  /** Recoveries of the arm's incidents (any time) and their mean time to recovery in seconds (null: none yet). */
+  recoveries: number;
+  meanTimeToRecoverySeconds: number | null;
 }
 
 export type DecisionState = 'collecting' | 'continue' | 'winner' | 'no_difference';
@@ -22,7 +34,26 @@ export function variantResults(experiment: Pick<Experiment, 'variants' | 'confid
     const attempts = Math.max(0, counter?.attempts ?? 0);
     // Successes are recorded after attempts; a reader can catch the two between writes, so clamp.
     const successes = Math.min(attempts, Math.max(0, counter?.successes ?? 0));
-    return { name: variant.name, action: variant.action, attempts, successes, ...wilsonInterval(successes, attempts, experiment.confidence) };
+    const count = (name: VariantCounterName) => Math.max(0, Number(counter?.[name] ?? 0));
+    const analyses = count('analyses');
+    const priced = analyses > 0 && count('unpricedAnalyses') === 0;
+    const totalCostUsd = priced ? count('costMicroUsd') / 1_000_000 : null;
+    const recoveries = count('recoveries');
+    return {
+      name: variant.name,
+      action: variant.action,
+      params: describeParams(storedParams(variant.params)),
+      attempts,
+      successes,
+      ...wilsonInterval(successes, attempts, experiment.confidence),
+      analyses,
+      inputTokens: count('inputTokens'),
+      outputTokens: count('outputTokens'),
+      costPerIncidentUsd: totalCostUsd === null ? null : Math.round((totalCostUsd / analyses) * 1_000_000) / 1_000_000,
+      totalCostUsd,
+      recoveries,
+      meanTimeToRecoverySeconds: recoveries > 0 ? Math.round(count('ttrSecondsTotal') / recoveries) : null,
+    };
   });
 }
 

@@ -4,7 +4,8 @@ import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, t
 import type { RemediationAction } from '../domain/incident.js';
 import { ValidationError } from '../errors.js';
 import type { Category } from '../logs/types.js';
-import { type Experiment, type ExperimentInput, type VariantCounters, experimentInputSchema } from './definition.js';
+import { type Experiment, type ExperimentInput, VARIANT_COUNTERS, type VariantCounterName, type VariantCounters, experimentInputSchema } from './definition.js';
+import { type VariantParams, storedParams } from './params.js';
 
 /**
  * Layout in the experiments table:
@@ -29,7 +30,7 @@ export class ExperimentStateError extends Error {
 
 export interface PolicyOverride {
   action: RemediationAction;
-  params: Record<string, string>;
+  params: VariantParams;
   experimentId: string;
   variant: string;
   promotedAt: string;
@@ -43,6 +44,8 @@ export interface ExperimentStore {
   counters(id: string): Promise<VariantCounters[]>;
   recordAttempt(id: string, variant: string): Promise<void>;
   recordSuccess(id: string, variant: string): Promise<void>;
+  /** Adds to a variant's cost and time counters (one `ADD` per call; the caller claims the event once). */
+  addCounters(id: string, variant: string, values: Partial<Record<VariantCounterName, number>>): Promise<void>;
   /** Ends the experiment with `variant` as the default policy for what it covered. Only from `running`/`stopped`. */
   promote(id: string, variant: string, at: Date): Promise<Experiment>;
   stop(id: string, at: Date): Promise<Experiment>;
@@ -166,13 +169,26 @@ export function createExperimentStore(options: { client: DynamoDBDocumentClient;
       );
       return (response.Items ?? []).map((item) => ({
         name: String(item.variant),
-        attempts: Number(item.attempts ?? 0),
-        successes: Number(item.successes ?? 0),
+        ...(Object.fromEntries(VARIANT_COUNTERS.map((counter) => [counter, Number(item[counter] ?? 0)])) as Record<VariantCounterName, number>),
       }));
     },
 
     recordAttempt: (id, variant) => add(id, variant, 'attempts'),
     recordSuccess: (id, variant) => add(id, variant, 'successes'),
+
+    async addCounters(id, variant, values) {
+      const entries = Object.entries(values).filter(([name, value]) => (VARIANT_COUNTERS as readonly string[]).includes(name) && Number.isFinite(value));
+      if (entries.length === 0) return;
+      await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: variantKey(id, variant),
+          UpdateExpression: `ADD ${entries.map((_, i) => `#c${i} :v${i}`).join(', ')} SET experimentId = :id, variant = :variant`,
+          ExpressionAttributeNames: Object.fromEntries(entries.map(([name], i) => [`#c${i}`, name])),
+          ExpressionAttributeValues: { ...Object.fromEntries(entries.map(([, value], i) => [`:v${i}`, value])), ':id': id, ':variant': variant },
+        }),
+      );
+    },
 
     async promote(id, variantName, at) {
       const experiment = await get(id);
@@ -201,7 +217,7 @@ export function createExperimentStore(options: { client: DynamoDBDocumentClient;
       const items = response.Responses?.[tableName] ?? [];
       for (const scope of scopes) {
         const item = items.find((i) => i.sk === scope);
-        if (item) return { action: item.action, params: item.params ?? {}, experimentId: item.experimentId, variant: item.variant, promotedAt: item.promotedAt, scope } as PolicyOverride;
+        if (item) return { action: item.action, params: storedParams(item.params), experimentId: item.experimentId, variant: item.variant, promotedAt: item.promotedAt, scope } as PolicyOverride;
       }
       return null;
     },

@@ -599,6 +599,8 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubPort {
             owner: repo.owner,
             repo: repo.repo,
             run_id: runId,
+            // Sent only when asked for: false is GitHub's default, and an absent field keeps the request as before.
+            ...(rerunOptions.enableDebugLogging ? { enable_debug_logging: true } : {}),
             request: { retries: 0 },
           });
           return 'requested';

@@ -141,7 +141,7 @@ export function createRecordedGitHub(options: {
     },
     async rerunFailedJobs(repo, runId, rerunOptions = {}) {
       // Recorded runs never advance, so the outbox entry is the whole effect; the ledger keeps it to one per commit.
-      await options.outbox.write({ kind: 'github_rerun', target: `${repo.owner}/${repo.repo}`, runId, expectedAttempt: rerunOptions.expectedAttempt ?? null });
+      await options.outbox.write({ kind: 'github_rerun', target: `${repo.owner}/${repo.repo}`, runId, expectedAttempt: rerunOptions.expectedAttempt ?? null, enableDebugLogging: rerunOptions.enableDebugLogging === true });
       return 'requested';
     },
     async botLogin() {

@@ -14,6 +14,7 @@ export type ClaimName =
   | 'outcomeAt'
   | 'experimentAssignedAt'
   | 'experimentFeedbackAt'
+  | 'experimentCostAt'
   | 'falsePositiveAt'
   | 'metricsCountedAt'
   | 'flakyCountedAt';

@@ -6,6 +6,7 @@ import type { ExperimentAssignment, Incident, KnowledgeSummary, RemediationActio
 import { githubIncidentId } from '../domain/trigger.js';
 import { assignVariant, experimentApplies, incidentAssignmentKey } from '../experiments/assign.js';
 import { type ExperimentStore, createExperimentStore } from '../experiments/store.js';
+import { storedParams } from '../experiments/params.js';
 import type { Clock } from '../ports.js';
 import type { StepLogger } from '../steps/deps.js';
 import { incidentKey } from '../stores/incident-store.js';
@@ -39,6 +40,8 @@ export interface Learning {
   lookup(incident: Incident, history: KnowledgeSummary): Promise<{ knowledge: KnowledgeSummary; experiment: ExperimentAssignment | null }>;
   /** The incident recovered (next green run, re-run passed, alarm OK). */
   onResolved(incident: Incident): Promise<void>;
+  /** The incident was analysed: its experiment arm is charged the analysis's tokens and cost, once. */
+  onAnalyzed(incident: Incident): Promise<void>;
   /** The incident's automatic re-run failed again (the next attempt of the same run failed). */
   onRemediationFailed(incident: Incident): Promise<boolean>;
   /** A user with write access voted; one vote per user and incident, a changed vote moves the counters. */
@@ -90,7 +93,7 @@ export function createLearning(options: LearningOptions): Learning {
       experimentId: experiment.id,
       variant: variant.name,
       action: variant.action,
-      params: variant.params,
+      params: storedParams(variant.params),
       key,
       assignedAt: clock().toISOString(),
     };
@@ -153,11 +156,26 @@ export function createLearning(options: LearningOptions): Learning {
       }
       const assignment = incident.experiment;
       if (assignment) {
+        // Time to recovery per arm, whatever the metric: "recovered, but slower" is part of the result.
+        await experiments.addCounters(assignment.experimentId, assignment.variant, { recoveries: 1, ttrSecondsTotal: Math.max(0, Math.round(ttr)) });
         const experiment = await experiments.get(assignment.experimentId);
         if (experiment?.metric.kind === 'recovered_within' && ttr <= experiment.metric.minutes * 60) {
           await experiments.recordSuccess(assignment.experimentId, assignment.variant);
         }
       }
+    },
+
+    async onAnalyzed(incident) {
+      const assignment = incident.experiment;
+      const cost = incident.analysis?.cost;
+      if (!assignment || !cost || !(await claim(incident.id, 'experimentCostAt'))) return;
+      await experiments.addCounters(assignment.experimentId, assignment.variant, {
+        analyses: 1,
+        inputTokens: cost.inputTokens,
+        outputTokens: cost.outputTokens,
+        // Whole micro-dollars keep the ADDs exact; a model without a price is counted apart, never as free.
+        ...(cost.estimatedUsd === null ? { unpricedAnalyses: 1 } : { costMicroUsd: Math.round(cost.estimatedUsd * 1_000_000) }),
+      });
     },
 
     async onRemediationFailed(incident) {

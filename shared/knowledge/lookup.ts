@@ -6,6 +6,7 @@ import type {
   RemediationAction,
 } from '../domain/incident.js';
 import { ACTION_PHRASES, type KnowledgeEntry, entryConfidence } from './entry.js';
+import type { VariantParams } from '../experiments/params.js';
 import { SIMILARITY_THRESHOLD, SIMILARITY_TOP_K, topSimilar } from './similarity.js';
 
 /** An entry's measured outcomes make it the recommendation only with this much evidence. */
@@ -65,8 +66,8 @@ export function matchEntries(
 /** Experiment variant, then a promoted policy, then an entry whose action has proven itself. */
 export function recommend(
   entries: readonly KnowledgeEntryMatch[],
-  experiment: { experimentId: string; variant: string; action: RemediationAction; params: Record<string, string> } | null,
-  policy: { action: RemediationAction; experimentId: string; variant: string; params: Record<string, string>; scope: string } | null,
+  experiment: { experimentId: string; variant: string; action: RemediationAction; params: VariantParams } | null,
+  policy: { action: RemediationAction; experimentId: string; variant: string; params: VariantParams; scope: string } | null,
 ): KnowledgeRecommendation | null {
   if (experiment) {
     return { action: experiment.action, source: 'experiment', detail: `experiment ${experiment.experimentId}, variant ${experiment.variant}`, params: experiment.params };

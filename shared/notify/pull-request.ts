@@ -1,7 +1,9 @@
 import type { Incident } from '../domain/incident.js';
 import type { StepLogger } from '../steps/deps.js';
 import type { IncidentStore } from '../stores/incident-store.js';
+import { variantParamsOf } from '../remediation/variant.js';
 import { renderComment } from './comment.js';
+import { renderShortComment } from './short-comment.js';
 
 /** Incidents of one pull request read for its comment; more would not fit in a readable comment anyway. */
 const MAX_PULL_REQUEST_INCIDENTS = 10;
@@ -12,12 +14,15 @@ const MAX_PULL_REQUEST_INCIDENTS = 10;
  * still goes out, about this incident alone.
  */
 export async function pullRequestComment(incident: Incident, incidents: IncidentStore, logger: StepLogger): Promise<string> {
-  if (!incident.repository || !incident.pullRequest) return renderComment(incident);
+  // An experiment arm may ask for the short comment; a proposal waiting for approval always shows in full.
+  const short = variantParamsOf(incident).commentDetail === 'short' && incident.approval?.status !== 'pending';
+  const render = short ? renderShortComment : renderComment;
+  if (!incident.repository || !incident.pullRequest) return render(incident);
   try {
     const all = await incidents.listByPullRequest(incident.repository, incident.pullRequest, MAX_PULL_REQUEST_INCIDENTS);
-    return renderComment(incident, all.filter((other) => other.id !== incident.id));
+    return render(incident, all.filter((other) => other.id !== incident.id));
   } catch (error) {
     logger.warn('could not list the pull request incidents; commenting on this one only', { incidentId: incident.id, error: String(error) });
-    return renderComment(incident);
+    return render(incident);
   }
 }

@@ -18,6 +18,8 @@ export interface ApplyContext {
   scope: string;
   /** `pipeline-guard`, or the login of whoever approved the plan. */
   actor: string;
+  /** How a re-run is requested (an experiment arm's `enableDebugLogging`). */
+  rerunOptions?: { enableDebugLogging?: boolean };
 }
 
 export interface ApplyResult {
@@ -60,7 +62,7 @@ export async function applyPlan(context: ApplyContext, deps: StepDeps): Promise<
 }
 
 async function rerun(
-  { incident, policy, github, rerunKey }: ApplyContext,
+  { incident, policy, github, rerunKey, rerunOptions }: ApplyContext,
   deps: StepDeps,
   reason: string,
   escalate: (why: string) => ApplyResult,
@@ -74,14 +76,15 @@ async function rerun(
   if (!claim.granted) {
     return escalate(`another execution already used the automatic re-run for this commit (${claim.count} of ${policy.autoRerunMax}): needs a human`);
   }
-  const outcome = await github.rerunFailedJobs({ owner, repo }, incident.runId, { expectedAttempt: attempt });
+  const debug = rerunOptions?.enableDebugLogging === true;
+  const outcome = await github.rerunFailedJobs({ owner, repo }, incident.runId, { expectedAttempt: attempt, ...(debug ? { enableDebugLogging: true } : {}) });
   return {
     action: 'rerun_failed_jobs',
     applied: true,
     reason,
     result:
       outcome === 'requested'
-        ? `re-run of run ${incident.runId} requested (automatic re-run ${claim.count} of ${policy.autoRerunMax} for this commit)`
+        ? `re-run of run ${incident.runId} requested${debug ? ' with debug logging' : ''} (automatic re-run ${claim.count} of ${policy.autoRerunMax} for this commit)`
         : `run ${incident.runId} was already re-run past attempt ${attempt}; no second re-run requested`,
   };
 }

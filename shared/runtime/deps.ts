@@ -156,9 +156,9 @@ export function createTaskControl(config: Config): TaskTokenControl {
 }
 
 /** The configured analyzer and the offline one that ends every fallback chain (see `shared/analysis/providers.ts`). */
-export function createAnalyzers(config: Config): { analyzer: Analyzer; fallbackAnalyzer: Analyzer } {
-  const { analyzer, fallbackAnalyzer } = createConfiguredAnalyzers(config);
-  return { analyzer, fallbackAnalyzer };
+export function createAnalyzers(config: Config): Pick<StepDeps, 'analyzer' | 'fallbackAnalyzer' | 'analyzerFor'> {
+  const { analyzer, fallbackAnalyzer, analyzerFor } = createConfiguredAnalyzers(config);
+  return { analyzer, fallbackAnalyzer, analyzerFor };
 }
 
 export function createIncidents(config: Config, clock: () => Date = () => new Date()) {

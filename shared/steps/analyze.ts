@@ -3,6 +3,10 @@ import { findInstructionLikeText, unsafeAnswerSignals } from '../analysis/inject
 import type { AnalysisSummary, Incident } from '../domain/incident.js';
 import { NotFoundError } from '../errors.js';
 import type { AnalysisInput } from '../ports.js';
+import type { AnalyzerOverrides } from '../analysis/providers.js';
+import { ANALYSIS_PARAMS } from '../experiments/params.js';
+import { variantParamsOf } from '../remediation/variant.js';
+import type { Analyzer } from '../ports.js';
 import type { StepDeps } from './deps.js';
 import { type AnalyzeResult, parseState } from './state.js';
 
@@ -69,17 +73,44 @@ function withInjection(summary: AnalysisSummary, input: AnalysisInput, result: A
 }
 
 /**
- * Runs the configured analyzer, falling back to the deterministic one when it fails for a reason retries
- * cannot fix. Transient provider errors propagate so the state machine retries them with backoff.
+ * The analyzer for an incident's experiment arm: the configured provider with the arm's model, prompt template
+ * and input budget. A model outside the configured one and LLM_EXPERIMENT_MODELS is not called (in AWS the
+ * function may not invoke it); what was not applied is said in `notes`, which end up in the analysis's adjustments.
+ */
+export function armAnalyzer(incident: Incident, deps: StepDeps): { analyzer: Analyzer; notes: string[] } {
+  const params = variantParamsOf(incident);
+  const overrides: AnalyzerOverrides = {};
+  const notes: string[] = [];
+  if (params.model !== undefined) {
+    const configured = deps.config.BEDROCK_MODEL_ID ?? deps.config.LLM_MODEL;
+    if (params.model === configured || deps.config.LLM_EXPERIMENT_MODELS.includes(params.model)) overrides.model = params.model;
+    else notes.push(`variant model ${params.model} not used: it is not listed in LLM_EXPERIMENT_MODELS`);
+  }
+  if (params.promptVersion !== undefined) overrides.promptVersion = params.promptVersion;
+  if (params.inputTokenBudget !== undefined) overrides.inputTokenBudget = params.inputTokenBudget;
+  if (Object.keys(overrides).length === 0) return { analyzer: deps.analyzer, notes };
+  const analyzer = deps.analyzerFor?.(overrides) ?? null;
+  if (!analyzer) {
+    const asked = ANALYSIS_PARAMS.filter((key) => params[key] !== undefined).join(', ');
+    return { analyzer: deps.analyzer, notes: [...notes, `variant ${asked} not applied: the ${deps.analyzer.provider} analyzer takes no model settings`] };
+  }
+  return { analyzer, notes };
+}
+
+/**
+ * Runs the configured analyzer (with the experiment arm's settings), falling back to the deterministic one when
+ * it fails for a reason retries cannot fix. Transient provider errors propagate so the state machine retries them.
  */
 export async function runAnalysis(incident: Incident, deps: StepDeps): Promise<AnalysisSummary> {
   const started = Date.now();
-  const analyzer = withFallback(deps.analyzer, deps.fallbackAnalyzer, (reason) =>
+  const arm = armAnalyzer(incident, deps);
+  const analyzer = withFallback(arm.analyzer, deps.fallbackAnalyzer, (reason) =>
     deps.logger.warn('analyzer failed; using the offline analyzer', { reason }),
   );
   const input = analysisInputFor(incident);
   const result = await analyzer.analyze(input);
-  return withInjection(toSummary(result, Date.now() - started, deps.config.LLM_PRICES_JSON), input, result);
+  const summary = withInjection(toSummary(result, Date.now() - started, deps.config.LLM_PRICES_JSON), input, result);
+  return arm.notes.length > 0 ? { ...summary, adjustments: [...(summary.adjustments ?? []), ...arm.notes] } : summary;
 }
 
 /** The analysis when the analyze stage itself failed (its Catch leads to remediate): offline, with the reason. */
@@ -112,6 +143,13 @@ export async function analyzeStep(input: unknown, deps: StepDeps): Promise<Analy
       ],
     },
   );
+  // Per-arm cost: counted once per incident (a retried step cannot count it twice); a failure here must not lose
+  // the analysis, so it is logged and the experiment undercounts by one.
+  try {
+    await deps.learning?.onAnalyzed(updated);
+  } catch (error) {
+    deps.logger.warn('could not count the analysis cost for the experiment', { incidentId: incident.id, error: String(error) });
+  }
   return {
     incidentId: incident.id,
     incidentStatus: updated.status,

@@ -1,3 +1,4 @@
+import type { AnalyzerOverrides } from '../analysis/providers.js';
 import type { Config } from '../config.js';
 import type { Analyzer, Clock, EscalationPublisher, GitHubClients, RerunLedger } from '../ports.js';
 import type { IncidentStore } from '../stores/incident-store.js';
@@ -40,6 +41,11 @@ export interface StepDeps {
   analyzer: Analyzer;
   /** Deterministic analyzer used when the configured provider failed. */
   fallbackAnalyzer: Analyzer;
+  /**
+   * The configured provider with an experiment arm's model, prompt template or input budget; null (or absent)
+   * when the provider takes none of them (the offline analyzer).
+   */
+  analyzerFor?: (overrides: AnalyzerOverrides) => Analyzer | null;
   escalations: EscalationPublisher;
   clock: Clock;
   logger: StepLogger;

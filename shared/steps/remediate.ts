@@ -6,6 +6,8 @@ import { guardScope } from '../remediation/guard-store.js';
 import { type PlanInput, type RemediationPlan, planRemediation } from '../remediation/planner.js';
 import { type RepositoryPolicy, type Severity, basePolicy, policyFor } from '../remediation/policy.js';
 import { type RunbookMapping, runbookFor, runbookSeverity } from '../remediation/runbooks.js';
+import { policyForVariant, variantParamsNote, variantParamsOf } from '../remediation/variant.js';
+import type { VariantParams } from '../experiments/params.js';
 import type { GitHubPort, RerunKey } from '../ports.js';
 import type { StepDeps } from './deps.js';
 import { runFallbackAnalysis } from './analyze.js';
@@ -95,6 +97,10 @@ function toStoredPlan(plan: RemediationPlan, at: string): StoredPlan {
  * Remediate stage: plans (pure planner over the analysis, policy, guard counters and capabilities), then either
  * waits for approval or applies the plan. When resumed after an approval (`$.approval`), it applies the stored
  * plan as the approver. When the analyze stage failed (its Catch leads here) the offline analysis stands in.
+ *
+ * An experiment arm with `delaySeconds` makes a planned re-run wait: the step stores the plan and returns
+ * `awaitingDelay`, the state machine's Wait state holds the execution (no Lambda runs meanwhile), and this step
+ * runs again with that result at `$.remediation`: it re-plans with fresh guard counters and applies.
  */
 export async function remediateStep(input: unknown, deps: StepDeps): Promise<RemediateResult> {
   const state = parseState(input);
@@ -121,7 +127,10 @@ export async function remediateStep(input: unknown, deps: StepDeps): Promise<Rem
     deps.config.DRY_RUN,
     basePolicy({ autoRerunMax: deps.config.AUTO_RERUN_MAX, rerunMinConfidence: deps.config.RERUN_MIN_CONFIDENCE }),
   );
+  const params = variantParamsOf(incident);
+  const variantPolicy = policyForVariant(policy, params);
   const scope = guardScope(incident);
+  const afterDelay = state.remediation?.awaitingDelay === true;
 
   const approval = state.approval && incident.plan ? state.approval : null;
   const approver = approval && typeof approval.approvedBy === 'string' ? approval.approvedBy.slice(0, 100) : 'an approver';
@@ -129,7 +138,13 @@ export async function remediateStep(input: unknown, deps: StepDeps): Promise<Rem
     // It recovered while the proposal waited: nothing left to do, and nothing should be done.
     const outcome = { action: 'comment_only' as const, applied: false, reason: `approved by ${approver}, but the incident recovered meanwhile`, result: 'nothing applied' };
     await recordDecision(incident, outcome, false, approver, deps, 'skipped');
-    return { incidentId: incident.id, action: outcome.action, applied: false, awaitingApproval: false };
+    return { incidentId: incident.id, action: outcome.action, applied: false, awaitingApproval: false, awaitingDelay: false };
+  }
+  if (afterDelay && incident.status === 'resolved') {
+    // It recovered during the wait (a person re-ran it, a new commit went green): the re-run is no longer needed.
+    const outcome = { action: 'comment_only' as const, applied: false, reason: 'the incident recovered while the re-run waited', result: 'nothing applied' };
+    await recordDecision(incident, outcome, false, 'pipeline-guard', deps, 'skipped');
+    return { incidentId: incident.id, action: outcome.action, applied: false, awaitingApproval: false, awaitingDelay: false };
   }
 
   // The ledger and the bot login only matter when a re-run is on the table; other incidents skip the lookups.
@@ -152,7 +167,7 @@ export async function remediateStep(input: unknown, deps: StepDeps): Promise<Rem
     deps.remediation.guards.read(scope, policy.circuitBreaker.windowHours),
     labelsOf(incident, github, deps),
   ]);
-  const plan = planRemediation({
+  const planned = planRemediation({
     source: incident.source,
     repository: incident.repository,
     category: incident.category,
@@ -171,7 +186,7 @@ export async function remediateStep(input: unknown, deps: StepDeps): Promise<Rem
     knowledge: incident.knowledge,
     // An A/B variant (or a promoted winner) chooses among allow-listed actions only; the guards still apply.
     variant,
-    policy,
+    policy: variantPolicy.policy,
     guards: {
       ...counters,
       killSwitchLabelSet: labels.some((label) => label.toLowerCase() === policy.killSwitchLabel.toLowerCase() || label === '(labels unavailable)'),
@@ -184,6 +199,11 @@ export async function remediateStep(input: unknown, deps: StepDeps): Promise<Rem
     // After /guard approve the approved action is re-planned: guards may have changed while it waited.
     approved: approval && incident.plan ? { action: incident.plan.action, by: approver } : null,
   });
+  const paramsNote = variantParamsNote(params);
+  const plan: RemediationPlan = {
+    ...planned,
+    reasons: [...(paramsNote ? [paramsNote] : []), ...variantPolicy.notes, ...planned.reasons],
+  };
 
   const at = now();
   if (plan.requiresApproval && !plan.dryRun) {
@@ -200,22 +220,33 @@ export async function remediateStep(input: unknown, deps: StepDeps): Promise<Rem
       action: plan.action,
       applied: false,
       awaitingApproval: true,
+      awaitingDelay: false,
       approvalTimeoutSeconds: policy.approvalTimeoutMinutes * 60,
     };
   }
+  const delaySeconds = params.delaySeconds ?? 0;
+  if (!approval && !afterDelay && delaySeconds > 0 && plan.action === 'rerun_failed_jobs' && !plan.dryRun) {
+    const reasons = [...plan.reasons, `the re-run waits ${delaySeconds} s (variant parameter delaySeconds); the guards are checked again after the wait`];
+    await deps.incidents.update(incident.id, { plan: toStoredPlan({ ...plan, reasons }, at) }, {
+      audit: [{ at, actor: 'pipeline-guard', action: plan.action, status: 'planned', detail: reasons.join('; ').slice(0, 1000) }],
+      history: [{ at, event: 'rerun_delayed', detail: `re-run in ${delaySeconds} s` }],
+    });
+    return { incidentId: incident.id, action: plan.action, applied: false, awaitingApproval: false, awaitingDelay: true, delaySeconds };
+  }
   const actor = approval ? approver : 'pipeline-guard';
-  if (!approval) {
+  if (!approval && !afterDelay) {
     incident = await deps.incidents.update(incident.id, { plan: toStoredPlan(plan, at) }, {
       audit: [{ at, actor, action: plan.action, status: 'planned', detail: plan.reasons.join('; ').slice(0, 1000) }],
     });
   }
-  return apply(incident, plan, policy, github, rerunKey, scope, actor, deps);
+  return apply(incident, plan, variantPolicy.policy, params, github, rerunKey, scope, actor, deps);
 }
 
 async function apply(
   incident: Incident,
   plan: RemediationPlan,
   policy: RepositoryPolicy,
+  params: VariantParams,
   github: GitHubPort | null,
   rerunKey: RerunKey | null,
   scope: string,
@@ -224,12 +255,13 @@ async function apply(
 ): Promise<RemediateResult> {
   let outcome;
   try {
-    outcome = await applyPlan({ incident, plan, policy, github, rerunKey, scope, actor }, deps);
+    const rerunOptions = params.enableDebugLogging ? { enableDebugLogging: true } : {};
+    outcome = await applyPlan({ incident, plan, policy, github, rerunKey, scope, actor, rerunOptions }, deps);
   } catch (error) {
     // Record the failed attempt, then let the state machine retry (transient) or catch it (anything else).
     await recordDecision(incident, failedOutcome(plan, error), plan.dryRun, actor, deps, 'failed');
     throw error;
   }
   await recordDecision(incident, outcome, plan.dryRun, actor, deps);
-  return { incidentId: incident.id, action: outcome.action, applied: outcome.applied, awaitingApproval: false };
+  return { incidentId: incident.id, action: outcome.action, applied: outcome.applied, awaitingApproval: false, awaitingDelay: false };
 }

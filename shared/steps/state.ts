@@ -57,6 +57,9 @@ export interface RemediateResult {
   /** The Choice after Remediate sends the execution to wait for `/guard approve` when true. */
   awaitingApproval: boolean;
   approvalTimeoutSeconds?: number;
+  /** A planned re-run waits `delaySeconds` (an experiment arm's parameter) in a Wait state, then remediate runs again. */
+  awaitingDelay: boolean;
+  delaySeconds?: number;
 }
 
 export interface NotifyResult {

@@ -18,6 +18,7 @@ describe('CDK context settings', () => {
       llmMaxTokens: 1024,
       llmTemperature: 0,
       llmInputTokenBudget: 8000,
+      experimentModelIds: [],
       runbookWaitSeconds: 300,
     });
   });

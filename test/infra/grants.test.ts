@@ -23,7 +23,8 @@ const TABLE_ACCESS: Record<FunctionName, Record<TableName, Access>> = {
   'ingest-github': { incidents: 'readWrite', baselines: 'readWrite', experiments: 'readWrite' },
   classify: { incidents: 'readWrite', baselines: 'readWrite', experiments: 'none' },
   'knowledge-lookup': { incidents: 'readWrite', baselines: 'readWrite', experiments: 'readWrite' },
-  analyze: { incidents: 'readWrite', baselines: 'none', experiments: 'none' },
+  // An analysed incident in an experiment charges its arm's cost counters.
+  analyze: { incidents: 'readWrite', baselines: 'none', experiments: 'readWrite' },
   // The guard store deletes a rate-limit claim it could not complete: the only DeleteItem in the stack.
   remediate: { incidents: 'readWriteDelete', baselines: 'none', experiments: 'none' },
   notify: { incidents: 'readWrite', baselines: 'none', experiments: 'none' },
@@ -47,7 +48,7 @@ const ENVIRONMENT: Record<FunctionName, string[]> = {
   ],
   classify: ['INCIDENTS_TABLE', 'BASELINES_TABLE', 'GITHUB_API_URL', 'GITHUB_TOKEN_SECRET_ARN', 'MAX_LOG_BYTES'],
   'knowledge-lookup': ['INCIDENTS_TABLE', 'EXPERIMENTS_TABLE', 'BASELINES_TABLE'],
-  analyze: ['INCIDENTS_TABLE', 'ANALYZER'],
+  analyze: ['INCIDENTS_TABLE', 'EXPERIMENTS_TABLE', 'ANALYZER'],
   remediate: ['INCIDENTS_TABLE', 'GITHUB_API_URL', 'GITHUB_TOKEN_SECRET_ARN', 'AUTO_RERUN_MAX', 'RERUN_MIN_CONFIDENCE', 'DRY_RUN', 'RUNBOOK_WAIT_SECONDS'],
   notify: ['INCIDENTS_TABLE', 'ESCALATION_TOPIC_ARN', 'GITHUB_API_URL', 'GITHUB_TOKEN_SECRET_ARN'],
   'record-outcome': ['INCIDENTS_TABLE', 'EXPERIMENTS_TABLE', 'BASELINES_TABLE'],

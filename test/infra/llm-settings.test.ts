@@ -84,3 +84,47 @@ describe('bedrockGuardrailId / bedrockGuardrailVersion', () => {
     expect(() => settingsFrom(context)).toThrow(message);
   });
 });
+
+describe('llmBaseUrl / llmModel / llmPricesFile / experimentModelIds (settings that could not be set in AWS)', () => {
+  it('deploys the OpenAI-compatible analyzer with its prices and the experiment models, and grants no Bedrock', async () => {
+    // Prepare
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const prices = join(mkdtempSync(join(tmpdir(), 'guard-prices-')), 'prices.json');
+    writeFileSync(prices, JSON.stringify({ 'llama3.1:8b': { input: 0.1, output: 0.2 } }));
+
+    // Act
+    const synthesized = synth({ llmBaseUrl: 'https://llm.internal/v1', llmModel: 'llama3.1:70b', llmPricesFile: prices, experimentModelIds: 'llama3.1:8b, qwen2.5:7b' });
+
+    // Assert
+    expect(analyzeEnvironment(synthesized)).toMatchObject({
+      ANALYZER: 'openai',
+      LLM_BASE_URL: 'https://llm.internal/v1',
+      LLM_MODEL: 'llama3.1:70b',
+      LLM_PRICES_JSON: '{"llama3.1:8b":{"input":0.1,"output":0.2}}',
+      LLM_EXPERIMENT_MODELS: 'llama3.1:8b,qwen2.5:7b',
+    });
+    expect(functionStatements(synthesized, 'analyze').flatMap(actionsOf)).not.toContain('bedrock:InvokeModel');
+  });
+
+  it('grants InvokeModel on each Bedrock experiment model as well as the configured one', () => {
+    const synthesized = synth({ bedrockModelId: MODEL, experimentModelIds: 'amazon.nova-micro-v1:0' });
+
+    const invoke = functionStatements(synthesized, 'analyze').filter((s) => actionsOf(s).includes('bedrock:InvokeModel'));
+    expect(JSON.stringify(invoke.map(resourcesOf))).toContain('foundation-model/amazon.nova-micro-v1:0');
+    expect(JSON.stringify(invoke.map(resourcesOf))).toContain('inference-profile/us.anthropic.claude-3-5-haiku-20241022-v1:0');
+    expect(analyzeEnvironment(synthesized)).toMatchObject({ ANALYZER: 'bedrock', LLM_EXPERIMENT_MODELS: 'amazon.nova-micro-v1:0' });
+  });
+
+  it.each([
+    [{ llmBaseUrl: 'https://llm.internal/v1' }, /llmBaseUrl and llmModel go together/],
+    [{ llmBaseUrl: 'http://llm.internal/v1', llmModel: 'm' }, /llmBaseUrl must be an https URL/],
+    [{ llmBaseUrl: 'https://llm.internal/v1', llmModel: 'm', bedrockModelId: MODEL }, /exclude each other/],
+    [{ experimentModelIds: 'amazon.nova-micro-v1:0' }, /experimentModelIds needs bedrockModelId or llmBaseUrl/],
+    [{ bedrockModelId: MODEL, experimentModelIds: 'has space' }, /is not a model id/],
+    [{ llmPricesFile: '/nonexistent/prices.json' }, /llmPricesFile: cannot read/],
+  ])('refuses %j naming the key', (context, message) => {
+    expect(() => settingsFrom(context)).toThrow(message);
+  });
+});

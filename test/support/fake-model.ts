@@ -20,6 +20,10 @@ export interface ModelAnswer {
 export class FakeModel {
   /** The prompts received (the user message text), in order. */
   readonly prompts: string[] = [];
+  /** The `model` of each request, in the same order as `prompts`. */
+  readonly models: string[] = [];
+  /** The system prompt of each request, in the same order as `prompts`. */
+  readonly systems: string[] = [];
   /** What the model answers, given the prompt it was sent. */
   answer: (prompt: string) => ModelAnswer = () => ({ rootCause: 'unknown', fix: ['look at the log'], confidence: 0.3, proposedAction: 'escalate' });
 
@@ -39,12 +43,14 @@ export class FakeModel {
           res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'not found' } }));
           return;
         }
-        const request = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { messages?: Array<{ role: string; content?: unknown }> };
+        const request = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { model?: unknown; messages?: Array<{ role: string; content?: unknown }> };
         const prompt = (request.messages ?? [])
           .filter((m) => m.role === 'user')
           .map((m) => (typeof m.content === 'string' ? m.content : JSON.stringify(m.content)))
           .join('\n');
         fake.prompts.push(prompt);
+        fake.models.push(String(request.model));
+        fake.systems.push((request.messages ?? []).filter((m) => m.role === 'system').map((m) => String(m.content)).join('\n'));
         const answer = fake.answer(prompt);
         res.writeHead(200, { 'content-type': 'application/json' }).end(
           JSON.stringify({

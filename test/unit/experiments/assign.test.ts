@@ -7,7 +7,7 @@ const experiment = parseExperimentInput({
   categories: ['network'],
   variants: [
     { name: 'rerun', action: 'rerun_failed_jobs', weight: 50 },
-    { name: 'debug', action: 'rerun_failed_jobs', weight: 50, params: { debugLogging: 'true' } },
+    { name: 'debug', action: 'rerun_failed_jobs', weight: 50, params: { enableDebugLogging: true } },
   ],
   metric: { kind: 'recovered_within', minutes: 30 },
 });

@@ -10,7 +10,7 @@ const experiment: Experiment = {
   fingerprints: [],
   variants: [
     { name: 'rerun', action: 'rerun_failed_jobs', weight: 1, params: {} },
-    { name: 'debug', action: 'rerun_failed_jobs', weight: 1, params: { debugLogging: 'true' } },
+    { name: 'debug', action: 'rerun_failed_jobs', weight: 1, params: { enableDebugLogging: true } },
   ],
   metric: { kind: 'recovered_within', minutes: 30 },
   minSamplePerVariant: 30,

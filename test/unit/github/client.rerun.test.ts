@@ -30,6 +30,19 @@ describe('GitHub client: rerunFailedJobs', () => {
     expect(fake.runs.get(42)).toEqual({ status: 'queued', run_attempt: 2 });
   });
 
+  it('asks GitHub for debug logging only when told to (enable_debug_logging in the body)', async () => {
+    // Act
+    await client.rerunFailedJobs(repo, 42, { expectedAttempt: 1, enableDebugLogging: true });
+    fake.runs.set(42, { status: 'completed', run_attempt: 2 });
+    await client.rerunFailedJobs(repo, 42, { expectedAttempt: 2 });
+
+    // Assert
+    const bodies = fake.requests.filter((r) => r.method === 'POST' && r.route.endsWith('/rerun-failed-jobs')).map((r) => (r.body ? JSON.parse(r.body) : {}));
+    expect(bodies).toHaveLength(2);
+    expect(bodies[0]).toEqual({ enable_debug_logging: true });
+    expect(bodies[1]).not.toHaveProperty('enable_debug_logging');
+  });
+
   it('does not re-run a completed run that is already past the expected attempt (a retried step whose re-run finished)', async () => {
     // Prepare: our first try re-ran attempt 1, and attempt 2 has already completed by the time the step is retried.
     fake.runs.set(42, { status: 'completed', run_attempt: 2 });

@@ -58,7 +58,7 @@ describe('recommend', () => {
   const entry = matchEntries({ fingerprint: strong.fingerprint, template: strong.template }, strong, [])[0];
 
   it('follows the experiment first, then a promoted policy, then proven knowledge', () => {
-    const experiment = { experimentId: 'rerun-vs-debug', variant: 'debug', action: 'rerun_failed_jobs' as const, params: { debugLogging: 'true' } };
+    const experiment = { experimentId: 'rerun-vs-debug', variant: 'debug', action: 'rerun_failed_jobs' as const, params: { enableDebugLogging: true } };
     const policy = { action: 'comment_only' as const, experimentId: 'old', variant: 'b', params: {}, scope: 'CATEGORY#network' };
 
     expect(recommend(entry ? [entry] : [], experiment, policy)?.source).toBe('experiment');

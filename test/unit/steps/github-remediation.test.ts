@@ -60,7 +60,7 @@ describe('remediateStep: automatic re-runs', () => {
     const result = await remediateStep({ trigger }, deps);
 
     // Assert
-    expect(result).toEqual({ incidentId: trigger.incidentId, action: 'rerun_failed_jobs', applied: true, awaitingApproval: false });
+    expect(result).toEqual({ incidentId: trigger.incidentId, action: 'rerun_failed_jobs', applied: true, awaitingApproval: false, awaitingDelay: false });
     expect(reruns(github).map((c) => c.args)).toEqual([[{ owner: 'acme-shop', repo: 'checkout-service' }, 11862439017, { expectedAttempt: 1 }]]);
     const decision = (await deps.incidents.get(trigger.incidentId))?.decision;
     expect(decision?.result).toBe('re-run of run 11862439017 requested (automatic re-run 1 of 1 for this commit)');
@@ -98,7 +98,7 @@ describe('remediateStep: automatic re-runs', () => {
 
     // Assert
     expect(second.triggeringActor).toBe('pipeline-guard[bot]');
-    expect(result).toEqual({ incidentId: 'gh-714523861-11862439017-2', action: 'escalate', applied: true, awaitingApproval: false });
+    expect(result).toEqual({ incidentId: 'gh-714523861-11862439017-2', action: 'escalate', applied: true, awaitingApproval: false, awaitingDelay: false });
     expect(reruns(github)).toHaveLength(0);
     expect((await deps.incidents.get(second.incidentId))?.decision?.reason).toMatch(/after our automatic re-run/);
     const previous = await deps.incidents.get(first.incidentId);
@@ -166,7 +166,7 @@ describe('remediateStep: automatic re-runs', () => {
     const result = await remediateStep({ trigger }, deps);
 
     // Assert
-    expect(result).toEqual({ incidentId: trigger.incidentId, action: 'escalate', applied: true, awaitingApproval: false });
+    expect(result).toEqual({ incidentId: trigger.incidentId, action: 'escalate', applied: true, awaitingApproval: false, awaitingDelay: false });
     expect(reruns(github)).toHaveLength(0);
     expect((await deps.incidents.get(trigger.incidentId))?.decision?.reason).toMatch(/another execution already used the automatic re-run/);
   });

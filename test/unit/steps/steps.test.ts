@@ -82,7 +82,7 @@ describe('remediateStep', () => {
 
     const result = await remediateStep({ trigger }, deps);
 
-    expect(result).toEqual({ incidentId: trigger.incidentId, action: 'rerun_failed_jobs', applied: true, awaitingApproval: false });
+    expect(result).toEqual({ incidentId: trigger.incidentId, action: 'rerun_failed_jobs', applied: true, awaitingApproval: false, awaitingDelay: false });
     expect(github.calls.filter((c) => c.method === 'rerunFailedJobs').map((c) => c.args)).toEqual([[{ owner: 'acme-shop', repo: 'checkout-service' }, 11862439017, { expectedAttempt: 1 }]]);
     expect((await deps.incidents.get(trigger.incidentId))?.decision).toMatchObject({ action: 'rerun_failed_jobs', applied: true, dryRun: false });
   });

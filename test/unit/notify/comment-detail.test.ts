@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { newIncident } from '../../../shared/domain/incident.js';
+import type { Incident } from '../../../shared/domain/incident.js';
+import { pullRequestComment } from '../../../shared/notify/pull-request.js';
+import { silentLogger } from '../../../shared/steps/deps.js';
+import { createMemoryStore } from '../../support/memory-store.js';
+
+/** An experiment arm's `commentDetail` decides which comment the pull request gets. */
+function incident(commentDetail?: 'short' | 'full', pending = false): Incident {
+  const base = newIncident(
+    {
+      id: 'gh-1-2-1', source: 'github', repository: null, pullRequest: null, workflowName: 'CI', runId: 2, runAttempt: 1, category: 'network',
+      failureLines: [{ line: 8, text: 'npm error code ECONNRESET' }],
+      analysis: { provider: 'openai', model: 'm', rootCause: 'The registry reset the connection.', fix: ['Re-run the job.'], confidence: 0.9, proposedAction: 'rerun_failed_jobs', rationale: 'transient', evidence: [], latencyMs: 1 },
+    } as never,
+    new Date('2026-11-20T10:00:00Z'),
+  );
+  return {
+    ...base,
+    experiment: { experimentId: 'detail', variant: 'arm', action: 'comment_only', params: commentDetail ? { commentDetail } : {}, key: 'k', assignedAt: '2026-11-20T10:00:00Z' },
+    ...(pending ? { approval: { status: 'pending', taskToken: 't', requestedAt: 'x', decidedAt: null, decidedBy: null, reason: null }, plan: { action: 'rerun_failed_jobs', proposed: 'rerun_failed_jobs', reasons: ['policy'], requiresApproval: true, dryRun: false, experiment: null, plannedAt: 'x' } } : {}),
+  } as Incident;
+}
+
+describe('comment detail per experiment arm', () => {
+  const store = createMemoryStore(() => new Date());
+
+  it('leaves the log excerpt and fix steps out of the short comment only', async () => {
+    const short = await pullRequestComment(incident('short'), store, silentLogger);
+    const full = await pullRequestComment(incident(), store, silentLogger);
+
+    expect(short).toContain('registry reset the connection');
+    expect(short).not.toContain('npm error code ECONNRESET');
+    expect(short).not.toContain('Suggested fix');
+    expect(full).toContain('npm error code ECONNRESET');
+    expect(full).toContain('Suggested fix');
+    expect(short.length).toBeLessThan(full.length);
+  });
+
+  it('shows a proposal waiting for approval in full, whatever the arm says', async () => {
+    const comment = await pullRequestComment(incident('short', true), store, silentLogger);
+
+    expect(comment).toContain('waiting for approval');
+  });
+});

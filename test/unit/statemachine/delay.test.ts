@@ -1,0 +1,98 @@
+import { readFileSync } from 'node:fs';
+import { StateMachine } from 'aws-local-stepfunctions';
+import { describe, expect, it } from 'vitest';
+import { substitute } from '../../../infra/local/local-workflow.js';
+import { ASL_PATH } from '../../../infra/stack.js';
+
+/**
+ * The pipeline's ASL run by the interpreter with stand-in tasks: an experiment arm's `delaySeconds` holds the
+ * execution in a Wait state between planning a re-run and applying it (no sleeping Lambda).
+ */
+const definition = JSON.parse(
+  substitute(readFileSync(ASL_PATH, 'utf8'), {
+    ClassifyFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:classify',
+    KnowledgeLookupFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:knowledge-lookup',
+    AnalyzeFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:analyze',
+    RemediateFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:remediate',
+    NotifyFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:notify',
+    EscalationTopicArn: 'arn:aws:sns:us-east-1:000000000000:escalations',
+    IncidentsTableName: 'incidents',
+  }),
+);
+const machine = new StateMachine(definition, { validationOptions: { checkArn: false } });
+const input = { trigger: { source: 'github', incidentId: 'gh-1-2-1' } };
+type Handler = (input: unknown) => Promise<unknown>;
+
+async function run(overrides: Record<string, Handler>, waitMs?: number) {
+  const calls: Array<{ state: string; input: unknown }> = [];
+  const ok: Handler = async () => ({});
+  const handlers: Record<string, Handler> = {
+    Classify: ok,
+    KnowledgeLookup: ok,
+    Analyze: async () => ({ incidentStatus: 'analyzed' }),
+    Remediate: async () => ({ awaitingApproval: false, awaitingDelay: false }),
+    ApplyAfterDelay: async () => ({ awaitingApproval: false, awaitingDelay: false, applied: true }),
+    Notify: ok,
+    ...overrides,
+  };
+  const execution = machine.run(input as never, {
+    overrides: {
+      taskResourceLocalHandlers: Object.fromEntries(
+        Object.entries(handlers).map(([state, handler]) => [state, async (value: unknown) => (calls.push({ state, input: value }), handler(value))]),
+      ) as never,
+      retryIntervalOverrides: Object.fromEntries(Object.keys(definition.States).map((name) => [name, 0])),
+      ...(waitMs === undefined ? {} : { waitTimeOverrides: { WaitBeforeRerun: waitMs } }),
+    },
+    context: {
+      Execution: { Id: 'arn:aws:states:us-east-1:000000000000:execution:incident-pipeline:gh-1-2-1', Name: 'gh-1-2-1', StartTime: '2026-01-01T00:00:00.000Z', Input: input as never, RoleArn: 'arn:aws:iam::000000000000:role/test' },
+      StateMachine: { Id: 'arn:aws:states:us-east-1:000000000000:stateMachine:incident-pipeline', Name: 'incident-pipeline' },
+    },
+  });
+  const started = performance.now();
+  const output = await execution.result;
+  return { calls, states: calls.map((c) => c.state), output, elapsedMs: performance.now() - started };
+}
+
+describe('incident pipeline: a delayed re-run', () => {
+  it('waits the seconds the remediate step returned, then applies in ApplyAfterDelay and notifies', async () => {
+    // Act: no override, so the Wait state really waits its SecondsPath
+    const { states, calls, elapsedMs } = await run({ Remediate: async () => ({ awaitingApproval: false, awaitingDelay: true, delaySeconds: 1 }) });
+
+    // Assert
+    expect(states).toEqual(['Classify', 'KnowledgeLookup', 'Analyze', 'Remediate', 'ApplyAfterDelay', 'Notify']);
+    expect(elapsedMs).toBeGreaterThanOrEqual(950);
+    // The second remediate call sees the first one's result, which is how it knows the wait is over.
+    expect(calls.find((c) => c.state === 'ApplyAfterDelay')?.input).toMatchObject({ remediation: { awaitingDelay: true, delaySeconds: 1 } });
+  });
+
+  it('goes straight to Notify when nothing waits (and when an older remediate result has no awaitingDelay)', async () => {
+    const plain = await run({});
+    const older = await run({ Remediate: async () => ({ awaitingApproval: false }) });
+
+    expect(plain.states).toEqual(['Classify', 'KnowledgeLookup', 'Analyze', 'Remediate', 'Notify']);
+    expect(older.states).toEqual(['Classify', 'KnowledgeLookup', 'Analyze', 'Remediate', 'Notify']);
+  });
+
+  it('still notifies when the delayed apply fails, with the error at $.remediateError', async () => {
+    // Act
+    const { states, calls } = await run(
+      {
+        Remediate: async () => ({ awaitingApproval: false, awaitingDelay: true, delaySeconds: 30 }),
+        ApplyAfterDelay: async () => Promise.reject(Object.assign(new Error('boom'), { name: 'ValidationError' })),
+      },
+      0,
+    );
+
+    // Assert
+    expect(states.slice(-2)).toEqual(['ApplyAfterDelay', 'Notify']);
+    expect(calls.at(-1)?.input).toMatchObject({ remediateError: { Error: 'ValidationError' } });
+  });
+
+  it('reads the wait from the remediate result and retries the delayed apply like the other remediate tasks', () => {
+    const states = definition.States as Record<string, Record<string, unknown>>;
+    expect(states.WaitBeforeRerun).toMatchObject({ Type: 'Wait', SecondsPath: '$.remediation.delaySeconds', Next: 'ApplyAfterDelay' });
+    expect(states.ApplyAfterDelay).toMatchObject({ Type: 'Task', ResultPath: '$.remediation', Next: 'Notify' });
+    expect(states.ApplyAfterDelay?.Retry).toEqual(states.ApplyApproved?.Retry);
+    expect(states.ApplyAfterDelay?.Catch).toEqual(states.ApplyApproved?.Catch);
+  });
+});
