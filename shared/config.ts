@@ -133,6 +133,12 @@ const configSchema = z.object({
   RUNBOOK_POLL_SECONDS: z.coerce.number().int().min(1).max(300).default(15),
   INCIDENT_TTL_DAYS: positiveInt(400),
 
+  /**
+   * The dashboard's origin (`https://<distribution>.cloudfront.net`): the read API answers browsers from it (CORS).
+   * Unset: no browser origin may read the API (the CLI and automation are not browsers).
+   */
+  DASHBOARD_ORIGIN: z.url({ protocol: /^https?$/ }).optional(),
+
   /** Local runtime only: bearer token for `POST /gates/evaluate` and the experiments API (AWS uses IAM). */
   GATE_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
   /** Quality gate: allowed coverage drop (percentage points) against the rolling baseline. */

@@ -11,7 +11,6 @@ import { createLogMetrics } from '../../shared/adapters/metrics.js';
 import { createOutbox } from '../../shared/adapters/outbox.js';
 import { type ReconcileResult, reconcile } from '../../shared/reconcile/redrive.js';
 import { loadConfig } from '../../shared/config.js';
-import type { Incident } from '../../shared/domain/incident.js';
 import { alarmEventSchema } from '../../shared/domain/trigger.js';
 import { createIncidents, createWorkflowStarter } from '../../shared/runtime/deps.js';
 import { createDocumentClient } from '../../shared/stores/dynamo.js';
@@ -105,11 +104,6 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | n
     chunks.push(chunk);
   }
   return Buffer.concat(chunks);
-}
-
-/** Incidents as the API shows them: a pending approval's task token is a credential and stays in the table. */
-function forDisplay(incident: Incident): Incident {
-  return incident.approval?.taskToken ? { ...incident, approval: { ...incident.approval, taskToken: '[hidden]' } } : incident;
 }
 
 function send(res: ServerResponse, status: number, body: unknown) {
@@ -292,6 +286,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     clock: () => new Date(),
     logger: redactingLogger({ info() {}, warn: log, error: log }),
   });
+  const readApi = await importHandler('read-api', generation);
   const learningApi = createLearningApi({ learning, gateToken, evaluateGate: await importHandler('evaluate-gate', generation), context: lambdaContext });
 
   async function route(req: IncomingMessage, res: ServerResponse) {
@@ -333,14 +328,17 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       if (state === 'OK') return send(res, 200, await recordOutcome(parsed.data, lambdaContext('record-outcome')));
       return send(res, 202, { ignored: `alarm state ${state} is not acted on` });
     }
-    if (path === '/incidents' && req.method === 'GET') {
-      const limit = Math.min(Math.max(Number(url.searchParams.get('limit') ?? 50) || 50, 1), 500);
-      return send(res, 200, (await incidents.listRecent(limit)).map(forDisplay));
-    }
-    const match = /^\/incidents\/([A-Za-z0-9_-]{1,80})$/.exec(path);
-    if (match && req.method === 'GET') {
-      const incident = await incidents.get(match[1] as string);
-      return incident ? send(res, 200, forDisplay(incident)) : send(res, 404, { message: `incident ${match[1]} not found` });
+    if (req.method === 'GET' || req.method === 'HEAD') {
+      // API Gateway's REST proxy event for the read-api Lambda: the same handler export answers in AWS.
+      const query = Object.fromEntries(url.searchParams.entries());
+      const result = (await readApi(
+        { resource: '/{proxy+}', path, httpMethod: 'GET', headers: {}, queryStringParameters: Object.keys(query).length ? query : null, body: null, isBase64Encoded: false, requestContext: { requestId: randomUUID() } },
+        lambdaContext('read-api'),
+      )) as { statusCode: number; body: string; headers?: Record<string, string> };
+      if (result.statusCode !== 404 || !result.body.includes('"no route for')) {
+        res.writeHead(result.statusCode, { ...result.headers, 'content-type': 'application/json' });
+        return res.end(req.method === 'HEAD' ? undefined : `${result.body}\n`);
+      }
     }
     const learned = await learningApi(req, path, url);
     if (learned) return send(res, learned.status, learned.body);

@@ -19,6 +19,7 @@ describe('CDK context settings', () => {
       llmTemperature: 0,
       llmInputTokenBudget: 8000,
       runbookWaitSeconds: 300,
+      dashboard: false,
     });
   });
 
