@@ -50,6 +50,8 @@ const configSchema = z.object({
   /** Local runtime only: the embedded Step Functions endpoint that runs the same ASL in-process. */
   SFN_ENDPOINT: z.url().optional(),
   ESCALATION_TOPIC_ARN: z.string().min(1).optional(),
+  /** Local runtime only: EMF metric records are appended here (served as Prometheus text) instead of written to stdout. */
+  METRICS_EMF_PATH: z.string().min(1).optional(),
   /** Local runtime only: notifications are appended here instead of published to SNS. */
   OUTBOX_PATH: z.string().min(1).optional(),
 

@@ -7,12 +7,12 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ConditionalCheckFailedException, DynamoDBClient, UpdateItemCommand, type UpdateItemCommandInput } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { createLogMetrics } from '../../shared/adapters/metrics.js';
+import { createEmfFileReader } from '../../shared/adapters/prometheus.js';
 import { createOutbox } from '../../shared/adapters/outbox.js';
 import { type ReconcileResult, reconcile } from '../../shared/reconcile/redrive.js';
 import { loadConfig } from '../../shared/config.js';
 import { alarmEventSchema } from '../../shared/domain/trigger.js';
-import { createIncidents, createWorkflowStarter } from '../../shared/runtime/deps.js';
+import { createIncidents, createMetrics, createWorkflowStarter } from '../../shared/runtime/deps.js';
 import { createDocumentClient } from '../../shared/stores/dynamo.js';
 import { MAX_JSON_DEPTH, firstIssue, jsonNestsDeeperThan } from '../../shared/validation.js';
 import { type Learning, createLearning } from '../../shared/knowledge/learning.js';
@@ -129,6 +129,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const dynamo = await startEmbeddedDynamo({ path: join(dataDir, 'dynamodb'), tableNames, region });
 
   const outboxPath = join(dataDir, 'outbox.jsonl');
+  // Every function's EMF records, as CloudWatch would get them from stdout; GET /metrics/prometheus sums them.
+  const metricsPath = join(dataDir, 'metrics.emf.jsonl');
   const webhookSecret = source.GITHUB_WEBHOOK_SECRET ?? 'pipeline-guard-local-secret';
   const env: Record<string, string> = {
     ...(Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined)) as Record<string, string>),
@@ -142,6 +144,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     DYNAMODB_ENDPOINT: dynamo.endpoint,
     STATE_MACHINE_ARN: stateMachineArn,
     OUTBOX_PATH: outboxPath,
+    METRICS_EMF_PATH: metricsPath,
     GITHUB_WEBHOOK_SECRET: webhookSecret,
     POWERTOOLS_LOG_LEVEL: source.POWERTOOLS_LOG_LEVEL ?? 'WARN',
     // Locally the GATE_TOKEN holder is the operator: every repository, unless GATE_CALLERS narrows it.
@@ -264,7 +267,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const resumed = await workflow.resumeRunning();
   if (resumed.length > 0) log(`resumed ${resumed.length} execution(s) that were running when the runtime stopped`);
   // The same reconciler the scheduled Lambda runs in AWS, on a timer.
-  const reconcileDeps = { incidents, workflow: starter, clock: () => new Date(), logger: { info() {}, warn: log, error: log }, metrics: createLogMetrics(log) };
+  const reconcileDeps = { incidents, workflow: starter, clock: () => new Date(), logger: { info() {}, warn: log, error: log }, metrics: createMetrics(config) };
   const reconcileOptions = {
     afterMinutes: config.RECONCILE_AFTER_MINUTES,
     maxPerRun: config.RECONCILE_MAX_PER_RUN,
@@ -287,6 +290,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     logger: redactingLogger({ info() {}, warn: log, error: log }),
   });
   const readApi = await importHandler('read-api', generation);
+  const scrapeMetrics = createEmfFileReader(metricsPath);
   const learningApi = createLearningApi({ learning, gateToken, evaluateGate: await importHandler('evaluate-gate', generation), context: lambdaContext });
 
   async function route(req: IncomingMessage, res: ServerResponse) {
@@ -327,6 +331,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       if (state === 'ALARM') return send(res, 202, await ingestAlarm(parsed.data, lambdaContext('ingest-alarm')));
       if (state === 'OK') return send(res, 200, await recordOutcome(parsed.data, lambdaContext('record-outcome')));
       return send(res, 202, { ignored: `alarm state ${state} is not acted on` });
+    }
+    if (path === '/metrics/prometheus' && req.method === 'GET') {
+      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
+      return res.end(await scrapeMetrics());
     }
     if (req.method === 'GET' || req.method === 'HEAD') {
       // API Gateway's REST proxy event for the read-api Lambda: the same handler export answers in AWS.

@@ -329,7 +329,7 @@ export function createIncidentStore(options: {
 
     async search(filter, limit, after) {
       const items: Incident[] = [];
-      const names: Record<string, string> = { '#month': 'month', '#createdAt': 'createdAt' };
+      const names: Record<string, string> = { '#month': 'month', ...(filter.since ? { '#createdAt': 'createdAt' } : {}) };
       const values: Record<string, unknown> = {};
       const conditions: string[] = [];
       const equal = (attribute: string, value: string | undefined) => {
