@@ -3,6 +3,7 @@ import { redactingLogger } from '../../shared/runtime/redacting-logger.js';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ConditionalCheckFailedException, DynamoDBClient, UpdateItemCommand, type UpdateItemCommandInput } from '@aws-sdk/client-dynamodb';
@@ -104,6 +105,33 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | n
     chunks.push(chunk);
   }
   return Buffer.concat(chunks);
+}
+
+/** The dashboard's build output (`npm run build:web`, run by `npm start` and `npm test` first). */
+const DASHBOARD_DIST = join(root, 'infra', 'dashboard', 'dist');
+/** Only the flat files the build writes; no slashes, so nothing outside the build directory can be named. */
+const DASHBOARD_FILE = /^\/[\w-]+\.(?:js|css|map|html)$/;
+const CONTENT_TYPES: Record<string, string> = { js: 'text/javascript', css: 'text/css', map: 'application/json', html: 'text/html' };
+
+async function serveDashboard(res: ServerResponse, path: string) {
+  // Locally the API is this server and nobody signs in; in AWS the stack writes its own config.json.
+  if (path === '/config.json') return send(res, 200, { apiBase: '', auth: null });
+  const file = path === '/' ? 'index.html' : path.slice(1);
+  let body: Buffer;
+  try {
+    body = await readFile(join(DASHBOARD_DIST, file));
+  } catch {
+    if (path === '/') return send(res, 503, { message: 'the dashboard is not built: run "npm run build:web" (npm start does it first)' });
+    return send(res, 404, { message: `no route for GET ${path}` });
+  }
+  const type = CONTENT_TYPES[file.split('.').pop() ?? ''] ?? 'application/octet-stream';
+  res.writeHead(200, {
+    'content-type': `${type}; charset=utf-8`,
+    'content-security-policy': "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'",
+    'x-content-type-options': 'nosniff',
+    'cache-control': 'no-cache',
+  });
+  return res.end(body);
 }
 
 function send(res: ServerResponse, status: number, body: unknown) {
@@ -332,6 +360,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       if (state === 'OK') return send(res, 200, await recordOutcome(parsed.data, lambdaContext('record-outcome')));
       return send(res, 202, { ignored: `alarm state ${state} is not acted on` });
     }
+    // The request target as sent (URL parsing turns `/..` and `//` into `/`): odd targets stay 4xx, not the dashboard.
+    const target = (req.url ?? '').split('?')[0];
+    if (req.method === 'GET' && target === path && (path === '/' || path === '/config.json' || DASHBOARD_FILE.test(path))) return serveDashboard(res, path);
     if (path === '/metrics/prometheus' && req.method === 'GET') {
       res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
       return res.end(await scrapeMetrics());
