@@ -3,7 +3,8 @@ import { redactingLogger } from '../../shared/runtime/redacting-logger.js';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { RUNTIME_FILE, type RuntimeInfo } from '../../shared/cli/local-runtime.js';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ConditionalCheckFailedException, DynamoDBClient, UpdateItemCommand, type UpdateItemCommandInput } from '@aws-sdk/client-dynamodb';
@@ -396,9 +397,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     server.listen(options.port ?? 3000, options.host ?? '127.0.0.1', () => ok());
   });
   const { port } = server.address() as AddressInfo;
+  const url = `http://${options.host ?? '127.0.0.1'}:${port}`;
+  // How `guard kb`, `guard experiments` and `guard incidents` find this runtime with no variables set.
+  const runtimeFile = join(dataDir, RUNTIME_FILE);
+  const info: RuntimeInfo = { url, pid: process.pid, dynamodbEndpoint: dynamo.endpoint, region, tables: tableNames };
+  await writeFile(runtimeFile, `${JSON.stringify(info, null, 2)}\n`);
 
   return {
-    url: `http://${options.host ?? '127.0.0.1'}:${port}`,
+    url,
     port,
     outboxPath,
     webhookSecret,
@@ -411,6 +417,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     idle: () => workflow.idle(),
     async close() {
       clearInterval(reconcileTimer);
+      await rm(runtimeFile, { force: true });
       await new Promise<void>((ok) => server.close(() => ok()));
       await workflow.close();
       rawDynamo.destroy();
