@@ -28,6 +28,8 @@
  * | llmPricesFile      | (none)                    | JSON file of model prices for cost accounting, USD per 1M tokens (`{"<model>":{"input":0.8,"output":4}}`) → LLM_PRICES_JSON |
  * | experimentModelIds | (none)                    | comma-separated models experiment arms may choose (`params.model`) → LLM_EXPERIMENT_MODELS; with Bedrock, grants InvokeModel on each |
  * | alarmNamePrefix    | (all alarms)              | only CloudWatch alarms whose name starts with this prefix start the pipeline             |
+ * | dashboard          | false                     | deploys the web dashboard: S3 + CloudFront (origin access control), a Cognito user pool, and the read API again with a Cognito authorizer (needs `npm run build:web` first) |
+ * | dashboardDomainPrefix | pipeline-guard-<account> | Cognito hosted sign-in domain prefix (globally unique in the region)                   |
  *
  * Without `alarmNamePrefix`, every alarm in the account and region is handled except this stack's own alarms
  * (named `<stack name>-…`), so a failing pipeline cannot feed itself.
@@ -41,7 +43,9 @@ import {
   EndpointType,
   LambdaIntegration,
   LogGroupLogDestination,
+  type Method,
   MethodLoggingLevel,
+  type MethodOptions,
   RestApi,
 } from 'aws-cdk-lib/aws-apigateway';
 import { Alarm, type CfnAlarm, ComparisonOperator, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
@@ -61,6 +65,8 @@ import { TABLES, type TableDefinition } from '../shared/stores/tables.js';
 import { gateCallersSchema } from '../shared/baselines/gate-access.js';
 import { type FunctionName, GuardFunction, type GuardFunctionProps, PROJECT_ROOT } from './constructs/guard-function.js';
 import { GuardTable } from './constructs/guard-table.js';
+import { DashboardSite } from './constructs/dashboard-site.js';
+import { OperationsDashboard } from './constructs/operations-dashboard.js';
 import { parsePolicyFile } from '../shared/remediation/policy.js';
 import { parsePriceOverrides } from '../shared/analysis/pricing.js';
 import { parseRunbookMappings } from '../shared/remediation/runbooks.js';
@@ -103,7 +109,13 @@ export interface GuardSettings {
   /** Role the Automation documents assume (their AutomationAssumeRole); remediate may pass only this role. */
   readonly runbookRoleArn?: string;
   readonly runbookWaitSeconds: number;
+  /** Deploy the web dashboard (S3 + CloudFront + Cognito) and its Cognito-authorized read API. */
+  readonly dashboard: boolean;
+  readonly dashboardDomainPrefix?: string;
 }
+
+/** The read API's routes, the same in AWS and in the local runtime (shared/api/read-api.ts). */
+export const READ_ROUTES = ['/incidents', '/incidents/{id}', '/metrics', '/metrics/{owner}/{repo}', '/experiments', '/experiments/{id}', '/knowledge'] as const;
 
 /** Room for the policy and runbook files in the remediate function's environment (Lambda: 4 KB in all). */
 const REMEDIATION_FILES_MAX_BYTES = 2800;
@@ -242,6 +254,10 @@ export function readSettings(scope: Construct): GuardSettings {
   if (experimentModelIds.length > 0 && bedrockModelId === undefined && llmBaseUrl === undefined) {
     throw new SettingsError('context value experimentModelIds needs bedrockModelId or llmBaseUrl: the offline analyzer has no model to vary');
   }
+  const dashboardDomainPrefix = raw('dashboardDomainPrefix');
+  if (dashboardDomainPrefix !== undefined && !/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(dashboardDomainPrefix)) {
+    throw new SettingsError(`context value dashboardDomainPrefix must be lower-case letters, digits and hyphens, got "${dashboardDomainPrefix}"`);
+  }
   const retentionValues = Object.values(RetentionDays).filter((v): v is RetentionDays => typeof v === 'number');
   const logRetentionDays = number(
     'logRetentionDays',
@@ -289,6 +305,8 @@ export function readSettings(scope: Construct): GuardSettings {
     ...optional('gateCallersJson', gateCallersJson),
     ...optional('runbooks', runbooksFrom(runbooksJson)),
     ...optional('runbookRoleArn', raw('runbookRoleArn')),
+    dashboard: boolean('dashboard', false),
+    ...optional('dashboardDomainPrefix', dashboardDomainPrefix),
     runbookWaitSeconds: number('runbookWaitSeconds', 300, (n) => Number.isInteger(n) && n >= 0 && n <= 780, 'a whole number of seconds between 0 and 780'),
   };
 }
@@ -323,6 +341,10 @@ export class PipelineGuardStack extends Stack {
   readonly stateMachine: StateMachine;
   readonly api: RestApi;
   readonly topic: Topic;
+  /** With `-c dashboard=true`: the site and the Cognito-authorized API it reads. */
+  readonly dashboardSite?: DashboardSite;
+  readonly dashboardApi?: RestApi;
+  readonly operationsDashboard: OperationsDashboard;
 
   constructor(scope: Construct, id: string, props: StackProps = {}) {
     super(scope, id, props);
@@ -703,6 +725,76 @@ export class PipelineGuardStack extends Stack {
       },
     );
 
+    // ---- Read API: incidents, metrics, experiments, knowledge (shared/api/read-api.ts). IAM-signed for the CLI and
+    // automation on this API; with the dashboard, the same function again behind a Cognito authorizer.
+    const dashboardSite = settings.dashboard
+      ? new DashboardSite(this, 'DashboardSite', { domainPrefix: settings.dashboardDomainPrefix ?? `pipeline-guard-${this.account}` })
+      : undefined;
+    const readApi = fn('ReadApi', {
+      name: 'read-api',
+      description: 'Read API: incidents with their timelines, metrics, experiments and knowledge search',
+      memorySize: 512,
+      // API Gateway gives up after 29 s.
+      timeout: Duration.seconds(29),
+      environment: dashboardSite ? { DASHBOARD_ORIGIN: dashboardSite.url } : {},
+    })
+      .useTable(incidents, 'read')
+      .useTable(baselines, 'read')
+      .useTable(experiments, 'read');
+    const readIntegration = new LambdaIntegration(readApi.function, { proxy: true, allowTestInvoke: false });
+    const addReadRoutes = (target: RestApi, options: MethodOptions) => {
+      const methods: Method[] = [];
+      for (const route of READ_ROUTES) {
+        const resource = target.root.resourceForPath(route);
+        methods.push(resource.addMethod('GET', readIntegration, options));
+      }
+      return methods;
+    };
+    for (const method of addReadRoutes(api, { authorizationType: AuthorizationType.IAM })) {
+      Validations.of(method).acknowledge({
+        id: 'AwsSolutions-COG4',
+        reason: 'The CLI and automation sign requests with AWS credentials (IAM, execute-api:Invoke); people use the dashboard API, which has the Cognito authorizer.',
+      });
+    }
+    if (dashboardSite) {
+      const dashboardLogs = new LogGroup(this, 'DashboardApiAccessLogs', { retention });
+      const dashboardApi = new RestApi(this, 'DashboardApi', {
+        restApiName: `${this.stackName}-dashboard`,
+        description: 'Pipeline Guard: read API for the dashboard (Cognito user pool authorizer)',
+        endpointTypes: [EndpointType.REGIONAL],
+        cloudWatchRole: false,
+        defaultCorsPreflightOptions: { allowOrigins: [dashboardSite.url], allowMethods: ['GET', 'OPTIONS'], allowHeaders: ['Authorization'], maxAge: Duration.hours(1) },
+        deployOptions: {
+          stageName: 'v1',
+          throttlingRateLimit: 50,
+          throttlingBurstLimit: 100,
+          accessLogDestination: new LogGroupLogDestination(dashboardLogs),
+          accessLogFormat: AccessLogFormat.jsonWithStandardFields({
+            caller: false, httpMethod: true, ip: true, protocol: true, requestTime: true, resourcePath: true, responseLength: true, status: true, user: true,
+          }),
+          loggingLevel: MethodLoggingLevel.ERROR,
+          dataTraceEnabled: false,
+          metricsEnabled: true,
+          tracingEnabled: true,
+        },
+      });
+      // The logging role is the account-level setting the webhook API created above.
+      dashboardApi.node.addDependency(api);
+      addReadRoutes(dashboardApi, dashboardSite.methodOptions);
+      const preflight = 'CORS preflight (OPTIONS) cannot carry credentials by the browser\'s rules; it returns only the CORS headers, never data.';
+      for (const method of dashboardApi.methods.filter((m) => m.httpMethod === 'OPTIONS')) {
+        Validations.of(method).acknowledge({ id: 'AwsSolutions-APIG4', reason: preflight }, { id: 'AwsSolutions-COG4', reason: preflight });
+      }
+      Validations.of(dashboardApi).acknowledge(
+        { id: 'AwsSolutions-APIG2', reason: 'Read-only GET routes; the read-api function validates every query parameter with zod and answers 400 with the reason.' },
+        { id: 'AwsSolutions-APIG3', reason: 'Every data route needs a Cognito token and the stage is throttled; attach a WAF web ACL if your account policy requires it.' },
+      );
+      dashboardSite.publish(dashboardApi);
+      this.dashboardSite = dashboardSite;
+      this.dashboardApi = dashboardApi;
+      new CfnOutput(this, 'DashboardApiUrl', { value: dashboardApi.url, description: 'Read API for the dashboard (Cognito ID token in Authorization)' });
+    }
+
     // ---- Alarms → pipeline (ALARM) and → outcome recorder (OK).
     const eventsDlq = new Queue(this, 'EventsDeadLetterQueue', {
       encryption: QueueEncryption.SQS_MANAGED,
@@ -830,11 +922,15 @@ export class PipelineGuardStack extends Stack {
       'Alarm events could not be delivered to the pipeline or the outcome recorder; they wait in the dead-letter queue.',
     );
 
+    this.operationsDashboard = new OperationsDashboard(this, 'Operations', { stateMachine });
+
     // ---- Outputs.
     const output = (id: string, value: string, description: string) => new CfnOutput(this, id, { value, description });
     output('WebhookUrl', api.urlForPath('/webhooks/github'), 'Payload URL for the GitHub webhook (content type application/json)');
     output('GateUrl', api.urlForPath('/gates/evaluate'), 'Quality gate endpoint (POST, IAM-signed); grant callers execute-api:Invoke on it');
     output('GateInvokeArn', api.arnForExecuteApi('POST', '/gates/evaluate', 'v1'), 'Resource for the execute-api:Invoke permission of CI roles that call the gate');
+    output('ApiUrl', api.url, 'Read API for the CLI (GUARD_API_URL; SigV4-signed, grant execute-api:Invoke on GET routes)');
+    output('OperationsDashboardName', this.operationsDashboard.dashboard.dashboardName, 'CloudWatch dashboard of the business metrics');
     output('StateMachineArn', stateMachine.stateMachineArn, 'Incident pipeline state machine');
     output('EscalationTopicArn', topic.topicArn, 'SNS topic for escalations; subscribe more endpoints here');
     output('GitHubWebhookSecretArn', webhookSecret.secretArn, 'Generated webhook secret: read it and paste it into the GitHub webhook');
@@ -859,6 +955,7 @@ export class PipelineGuardStack extends Stack {
       'evaluate-gate': evaluateGate,
       reconcile: reconciler,
       'ingest-alarm': ingestAlarm,
+      'read-api': readApi,
     };
   }
 }

@@ -69,6 +69,8 @@ const configSchema = z.object({
   /** Local runtime only: the embedded Step Functions endpoint that runs the same ASL in-process. */
   SFN_ENDPOINT: z.url().optional(),
   ESCALATION_TOPIC_ARN: z.string().min(1).optional(),
+  /** Local runtime only: EMF metric records are appended here (served as Prometheus text) instead of written to stdout. */
+  METRICS_EMF_PATH: z.string().min(1).optional(),
   /** Local runtime only: notifications are appended here instead of published to SNS. */
   OUTBOX_PATH: z.string().min(1).optional(),
 
@@ -161,6 +163,12 @@ const configSchema = z.object({
   RUNBOOK_WAIT_SECONDS: z.coerce.number().int().min(0).max(840).default(300),
   RUNBOOK_POLL_SECONDS: z.coerce.number().int().min(1).max(300).default(15),
   INCIDENT_TTL_DAYS: positiveInt(400),
+
+  /**
+   * The dashboard's origin (`https://<distribution>.cloudfront.net`): the read API answers browsers from it (CORS).
+   * Unset: no browser origin may read the API (the CLI and automation are not browsers).
+   */
+  DASHBOARD_ORIGIN: z.url({ protocol: /^https?$/ }).optional(),
 
   /** Local runtime only: bearer token for `POST /gates/evaluate` and the experiments API (AWS uses IAM). */
   GATE_TOKEN: z.string().min(16, 'at least 16 characters').optional(),

@@ -193,9 +193,16 @@ export interface WorkflowStarter {
   describe(name: string): Promise<{ status: ExecutionStatus; input: unknown } | null>;
 }
 
-/** Counters for operations (CloudWatch metrics in AWS through the embedded metric format, a log line locally). */
+export type MetricUnit = 'Count' | 'Seconds' | 'None';
+
+/**
+ * Business and operations metrics: CloudWatch metrics through the embedded metric format (Powertools Metrics) in
+ * AWS; locally the same EMF records, also served as Prometheus text at `GET /metrics/prometheus`.
+ */
 export interface Metrics {
   count(name: string, value: number, dimensions?: Record<string, string>): void;
+  /** A measured value: a duration, tokens, a cost. */
+  measure(name: string, unit: MetricUnit, value: number, dimensions?: Record<string, string>): void;
 }
 
 /** What an analyzer sees. Every text field is already redacted. */

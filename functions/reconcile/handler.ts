@@ -1,9 +1,8 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { createEmfMetrics } from '../../shared/adapters/metrics.js';
 import { loadConfig } from '../../shared/config.js';
 import { reconcile } from '../../shared/reconcile/redrive.js';
-import { createIncidents, createWorkflowStarter } from '../../shared/runtime/deps.js';
+import { createIncidents, createMetrics, createWorkflowStarter } from '../../shared/runtime/deps.js';
 import { logger } from '../../shared/runtime/lambda.js';
 
 const config = loadConfig(process.env);
@@ -12,7 +11,7 @@ const deps = {
   workflow: createWorkflowStarter(config),
   clock: () => new Date(),
   logger,
-  metrics: createEmfMetrics('PipelineGuard'),
+  metrics: createMetrics(config),
 };
 const options = {
   afterMinutes: config.RECONCILE_AFTER_MINUTES,

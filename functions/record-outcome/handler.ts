@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { loadConfig } from '../../shared/config.js';
-import { createGitHub, createGuards, createIncidents, createLearningDeps } from '../../shared/runtime/deps.js';
+import { createGitHub, createGuards, createIncidents, createLearningDeps, createMetrics } from '../../shared/runtime/deps.js';
 import { logger, safeLogger } from '../../shared/runtime/lambda.js';
 import { recordAlarmRecovery } from '../../shared/steps/record-outcome.js';
 
@@ -12,6 +12,8 @@ const deps = {
   clock: () => new Date(),
   logger: safeLogger,
   learning: createLearningDeps(config, safeLogger),
+  // Time to recovery, per resolved incident.
+  metrics: createMetrics(config),
   // A recovery after an automatic action counts as its success for the circuit breaker.
   guards: createGuards(config),
 };

@@ -25,7 +25,8 @@ export type FunctionName =
   | 'record-outcome'
   | 'evaluate-gate'
   | 'reconcile'
-  | 'ingest-alarm';
+  | 'ingest-alarm'
+  | 'read-api';
 
 /**
  * Environment keys a function may be given: exactly the ones `loadConfig` reads (shared/config.ts), so a renamed

@@ -1,12 +1,10 @@
 import { LOCAL_GATE_CALLER } from '../../shared/baselines/gate-access.js';
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { repositoryReport } from '../../shared/baselines/metrics.js';
 import { ValidationError } from '../../shared/errors.js';
-import { experimentReport, promoteExperiment } from '../../shared/experiments/report.js';
+import { promoteExperiment } from '../../shared/experiments/report.js';
 import { ExperimentExistsError, ExperimentNotFoundError, ExperimentStateError } from '../../shared/experiments/store.js';
 import type { Learning } from '../../shared/knowledge/learning.js';
-import { listEntries, searchEntries } from '../../shared/knowledge/search.js';
 
 /** Experiment definitions and gate requests are small; refuse anything larger before parsing. */
 const MAX_BODY_BYTES = 256 * 1024;
@@ -43,9 +41,9 @@ async function readJson(req: IncomingMessage): Promise<{ ok: true; value: unknow
 }
 
 /**
- * Local routes of the learning features: the quality gate (same handler as the `evaluate-gate` Lambda), the
- * experiments API, repository metrics and knowledge search. Writes need `Authorization: Bearer <GATE_TOKEN>`.
- * Returns null for paths it does not own.
+ * Local routes that write: the quality gate (same handler as the `evaluate-gate` Lambda) and the experiments API
+ * (create, stop, promote). They need `Authorization: Bearer <GATE_TOKEN>`. Reads (`GET /experiments…`, metrics,
+ * knowledge) are the read-api handler's. Returns null for paths it does not own.
  */
 export function createLearningApi(options: { learning: Learning; gateToken: string; evaluateGate: LambdaHandler; context: (name: string) => unknown; clock?: () => Date }) {
   const clock = options.clock ?? (() => new Date());
@@ -69,7 +67,6 @@ export function createLearningApi(options: { learning: Learning; gateToken: stri
         return { status: result.statusCode, body: JSON.parse(result.body) };
       }
       if (path === '/experiments') {
-        if (method === 'GET') return { status: 200, body: await learning.experiments.list() };
         if (method !== 'POST') return { status: 405, body: { message: 'use GET or POST' } };
         if (!authorized()) return unauthorized;
         const body = await readJson(req);
@@ -79,22 +76,13 @@ export function createLearningApi(options: { learning: Learning; gateToken: stri
       const experiment = /^\/experiments\/([a-z0-9][a-z0-9_-]{0,62})(?:\/(promote|stop))?$/.exec(path);
       if (experiment) {
         const [, id, action] = experiment as unknown as [string, string, string | undefined];
-        if (!action) return method === 'GET' ? { status: 200, body: await experimentReport(learning.experiments, id) } : { status: 405, body: { message: 'use GET' } };
+        if (!action) return { status: 405, body: { message: 'use GET' } };
         if (method !== 'POST') return { status: 405, body: { message: 'use POST' } };
         if (!authorized()) return unauthorized;
         if (action === 'stop') return { status: 200, body: await learning.experiments.stop(id, clock()) };
         const body = await readJson(req);
         const variant = body.ok && body.value && typeof (body.value as { variant?: unknown }).variant === 'string' ? (body.value as { variant: string }).variant : undefined;
         return { status: 200, body: await promoteExperiment(learning.experiments, id, variant, clock()) };
-      }
-      const metrics = /^\/metrics\/([\w.-]{1,100})\/([\w.-]{1,100})$/.exec(path);
-      if (metrics && method === 'GET') {
-        return { status: 200, body: repositoryReport(await learning.baselines.metrics(`${metrics[1]}/${metrics[2]}`)) };
-      }
-      if (path === '/knowledge' && method === 'GET') {
-        const q = (url.searchParams.get('q') ?? '').slice(0, 1_000);
-        const entries = await listEntries(learning.knowledge);
-        return { status: 200, body: q ? searchEntries(entries, q, 20) : entries.slice(0, 200) };
       }
       return null;
     } catch (error) {

@@ -19,10 +19,11 @@ try {
   console.log(`Pipeline Guard (local) listening on ${runtime.url}`);
   console.log(`  POST ${runtime.url}/webhooks/github   (secret: ${secretFromEnv ? 'from GITHUB_WEBHOOK_SECRET' : runtime.webhookSecret})`);
   console.log(`  POST ${runtime.url}/events/cloudwatch`);
-  console.log(`  GET  ${runtime.url}/incidents   ${runtime.url}/incidents/{id}   ${runtime.url}/healthz`);
+  console.log(`  dashboard: ${runtime.url}/`);
+  console.log(`  GET  ${runtime.url}/incidents?status=&repository=&category=&source=&since=   ${runtime.url}/incidents/{id}   ${runtime.url}/healthz`);
   console.log(`  POST ${runtime.url}/gates/evaluate   ${runtime.url}/experiments   (bearer: ${process.env.GATE_TOKEN ? 'from GATE_TOKEN' : runtime.gateToken})`);
-  console.log(`  GET  ${runtime.url}/experiments/{id}   ${runtime.url}/metrics/{owner}/{repo}   ${runtime.url}/knowledge?q=…`);
-  console.log(`  guard kb / guard experiments against these tables: DYNAMODB_ENDPOINT=${runtime.env.DYNAMODB_ENDPOINT}`);
+  console.log(`  GET  ${runtime.url}/experiments[/{id}]   ${runtime.url}/metrics[/{owner}/{repo}]   ${runtime.url}/metrics/prometheus   ${runtime.url}/knowledge?q=…`);
+  console.log('  guard incidents / kb / experiments find this runtime by themselves (run them from this directory, or set GUARD_DATA_DIR)');
   console.log(`  data: ${dataDir}   outbox: ${runtime.outboxPath}`);
   console.log(`  ${github}`);
   const stop = async () => {

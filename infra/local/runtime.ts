@@ -3,17 +3,18 @@ import { redactingLogger } from '../../shared/runtime/redacting-logger.js';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { RUNTIME_FILE, type RuntimeInfo } from '../../shared/cli/local-runtime.js';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ConditionalCheckFailedException, DynamoDBClient, UpdateItemCommand, type UpdateItemCommandInput } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { createLogMetrics } from '../../shared/adapters/metrics.js';
+import { createEmfFileReader } from '../../shared/adapters/prometheus.js';
 import { createOutbox } from '../../shared/adapters/outbox.js';
 import { type ReconcileResult, reconcile } from '../../shared/reconcile/redrive.js';
 import { loadConfig } from '../../shared/config.js';
-import type { Incident } from '../../shared/domain/incident.js';
 import { alarmEventSchema } from '../../shared/domain/trigger.js';
-import { createIncidents, createWorkflowStarter } from '../../shared/runtime/deps.js';
+import { createIncidents, createMetrics, createWorkflowStarter } from '../../shared/runtime/deps.js';
 import { createDocumentClient } from '../../shared/stores/dynamo.js';
 import { MAX_JSON_DEPTH, firstIssue, jsonNestsDeeperThan } from '../../shared/validation.js';
 import { type Learning, createLearning } from '../../shared/knowledge/learning.js';
@@ -110,9 +111,31 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | n
   return Buffer.concat(chunks);
 }
 
-/** Incidents as the API shows them: a pending approval's task token is a credential and stays in the table. */
-function forDisplay(incident: Incident): Incident {
-  return incident.approval?.taskToken ? { ...incident, approval: { ...incident.approval, taskToken: '[hidden]' } } : incident;
+/** The dashboard's build output (`npm run build:web`, run by `npm start` and `npm test` first). */
+const DASHBOARD_DIST = join(root, 'infra', 'dashboard', 'dist');
+/** Only the flat files the build writes; no slashes, so nothing outside the build directory can be named. */
+const DASHBOARD_FILE = /^\/[\w-]+\.(?:js|css|map|html)$/;
+const CONTENT_TYPES: Record<string, string> = { js: 'text/javascript', css: 'text/css', map: 'application/json', html: 'text/html' };
+
+async function serveDashboard(res: ServerResponse, path: string) {
+  // Locally the API is this server and nobody signs in; in AWS the stack writes its own config.json.
+  if (path === '/config.json') return send(res, 200, { apiBase: '', auth: null });
+  const file = path === '/' ? 'index.html' : path.slice(1);
+  let body: Buffer;
+  try {
+    body = await readFile(join(DASHBOARD_DIST, file));
+  } catch {
+    if (path === '/') return send(res, 503, { message: 'the dashboard is not built: run "npm run build:web" (npm start does it first)' });
+    return send(res, 404, { message: `no route for GET ${path}` });
+  }
+  const type = CONTENT_TYPES[file.split('.').pop() ?? ''] ?? 'application/octet-stream';
+  res.writeHead(200, {
+    'content-type': `${type}; charset=utf-8`,
+    'content-security-policy': "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'",
+    'x-content-type-options': 'nosniff',
+    'cache-control': 'no-cache',
+  });
+  return res.end(body);
 }
 
 function send(res: ServerResponse, status: number, body: unknown) {
@@ -138,6 +161,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const dynamo = await startEmbeddedDynamo({ path: join(dataDir, 'dynamodb'), tableNames, region });
 
   const outboxPath = join(dataDir, 'outbox.jsonl');
+  // Every function's EMF records, as CloudWatch would get them from stdout; GET /metrics/prometheus sums them.
+  const metricsPath = join(dataDir, 'metrics.emf.jsonl');
   const webhookSecret = source.GITHUB_WEBHOOK_SECRET ?? 'pipeline-guard-local-secret';
   const env: Record<string, string> = {
     ...(Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined)) as Record<string, string>),
@@ -151,6 +176,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     DYNAMODB_ENDPOINT: dynamo.endpoint,
     STATE_MACHINE_ARN: stateMachineArn,
     OUTBOX_PATH: outboxPath,
+    METRICS_EMF_PATH: metricsPath,
     GITHUB_WEBHOOK_SECRET: webhookSecret,
     POWERTOOLS_LOG_LEVEL: source.POWERTOOLS_LOG_LEVEL ?? 'WARN',
     // Locally the GATE_TOKEN holder is the operator: every repository, unless GATE_CALLERS narrows it.
@@ -274,7 +300,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const resumed = await workflow.resumeRunning();
   if (resumed.length > 0) log(`resumed ${resumed.length} execution(s) that were running when the runtime stopped`);
   // The same reconciler the scheduled Lambda runs in AWS, on a timer.
-  const reconcileDeps = { incidents, workflow: starter, clock: () => new Date(), logger: { info() {}, warn: log, error: log }, metrics: createLogMetrics(log) };
+  const reconcileDeps = { incidents, workflow: starter, clock: () => new Date(), logger: { info() {}, warn: log, error: log }, metrics: createMetrics(config) };
   const reconcileOptions = {
     afterMinutes: config.RECONCILE_AFTER_MINUTES,
     maxPerRun: config.RECONCILE_MAX_PER_RUN,
@@ -296,6 +322,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     clock: () => new Date(),
     logger: redactingLogger({ info() {}, warn: log, error: log }),
   });
+  const readApi = await importHandler('read-api', generation);
+  const scrapeMetrics = createEmfFileReader(metricsPath);
   const learningApi = createLearningApi({ learning, gateToken, evaluateGate: await importHandler('evaluate-gate', generation), context: lambdaContext });
 
   async function route(req: IncomingMessage, res: ServerResponse) {
@@ -337,14 +365,24 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       if (state === 'OK') return send(res, 200, await recordOutcome(parsed.data, lambdaContext('record-outcome')));
       return send(res, 202, { ignored: `alarm state ${state} is not acted on` });
     }
-    if (path === '/incidents' && req.method === 'GET') {
-      const limit = Math.min(Math.max(Number(url.searchParams.get('limit') ?? 50) || 50, 1), 500);
-      return send(res, 200, (await incidents.listRecent(limit)).map(forDisplay));
+    // The request target as sent (URL parsing turns `/..` and `//` into `/`): odd targets stay 4xx, not the dashboard.
+    const target = (req.url ?? '').split('?')[0];
+    if (req.method === 'GET' && target === path && (path === '/' || path === '/config.json' || DASHBOARD_FILE.test(path))) return serveDashboard(res, path);
+    if (path === '/metrics/prometheus' && req.method === 'GET') {
+      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
+      return res.end(await scrapeMetrics());
     }
-    const match = /^\/incidents\/([A-Za-z0-9_-]{1,80})$/.exec(path);
-    if (match && req.method === 'GET') {
-      const incident = await incidents.get(match[1] as string);
-      return incident ? send(res, 200, forDisplay(incident)) : send(res, 404, { message: `incident ${match[1]} not found` });
+    if (req.method === 'GET' || req.method === 'HEAD') {
+      // API Gateway's REST proxy event for the read-api Lambda: the same handler export answers in AWS.
+      const query = Object.fromEntries(url.searchParams.entries());
+      const result = (await readApi(
+        { resource: '/{proxy+}', path, httpMethod: 'GET', headers: {}, queryStringParameters: Object.keys(query).length ? query : null, body: null, isBase64Encoded: false, requestContext: { requestId: randomUUID() } },
+        lambdaContext('read-api'),
+      )) as { statusCode: number; body: string; headers?: Record<string, string> };
+      if (result.statusCode !== 404 || !result.body.includes('"no route for')) {
+        res.writeHead(result.statusCode, { ...result.headers, 'content-type': 'application/json' });
+        return res.end(req.method === 'HEAD' ? undefined : `${result.body}\n`);
+      }
     }
     const learned = await learningApi(req, path, url);
     if (learned) return send(res, learned.status, learned.body);
@@ -363,9 +401,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     server.listen(options.port ?? 3000, options.host ?? '127.0.0.1', () => ok());
   });
   const { port } = server.address() as AddressInfo;
+  const url = `http://${options.host ?? '127.0.0.1'}:${port}`;
+  // How `guard kb`, `guard experiments` and `guard incidents` find this runtime with no variables set.
+  const runtimeFile = join(dataDir, RUNTIME_FILE);
+  const info: RuntimeInfo = { url, pid: process.pid, dynamodbEndpoint: dynamo.endpoint, region, tables: tableNames };
+  await writeFile(runtimeFile, `${JSON.stringify(info, null, 2)}\n`);
 
   return {
-    url: `http://${options.host ?? '127.0.0.1'}:${port}`,
+    url,
     port,
     outboxPath,
     webhookSecret,
@@ -378,6 +421,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     idle: () => workflow.idle(),
     async close() {
       clearInterval(reconcileTimer);
+      await rm(runtimeFile, { force: true });
       await new Promise<void>((ok) => server.close(() => ok()));
       await workflow.close();
       rawDynamo.destroy();

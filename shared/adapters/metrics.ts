@@ -1,31 +1,48 @@
-import type { Metrics } from '../ports.js';
+import { appendFileSync } from 'node:fs';
+import { Metrics as PowertoolsMetrics, MetricUnit as PowertoolsUnit } from '@aws-lambda-powertools/metrics';
+import type { MetricUnit, Metrics } from '../ports.js';
+import { METRICS_NAMESPACE } from './metric-names.js';
+
+const UNITS: Record<MetricUnit, (typeof PowertoolsUnit)[keyof typeof PowertoolsUnit]> = { Count: PowertoolsUnit.Count, Seconds: PowertoolsUnit.Seconds, None: PowertoolsUnit.NoUnit };
+
+/** One EMF record: what CloudWatch reads from a Lambda's stdout, and what the local runtime turns into Prometheus text. */
+export interface EmfRecord {
+  _aws: { Timestamp: number; CloudWatchMetrics: Array<{ Namespace: string; Dimensions: string[][]; Metrics: Array<{ Name: string; Unit?: string }> }> };
+  [key: string]: unknown;
+}
 
 /**
- * CloudWatch metrics through the embedded metric format: one structured log line per count, which Lambda's log
- * delivery turns into a metric without an API call (and without a PutMetricData grant).
+ * Powertools Metrics, one EMF record per data point. Each point is serialized and cleared at once, because its
+ * dimensions (category, action kind) differ from the next one's and Powertools keeps one dimension set per flush;
+ * that also means nothing is lost when a step throws before a handler-level flush. `write` receives the JSON line:
+ * stdout in Lambda (CloudWatch extracts the metrics, no PutMetricData call or grant), a file locally.
  */
-export function createEmfMetrics(namespace: string, write: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): Metrics {
+export function createEmfMetrics(options: { namespace?: string; serviceName?: string; write?: (line: string) => void } = {}): Metrics {
+  const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const metrics = new PowertoolsMetrics({ namespace: options.namespace ?? METRICS_NAMESPACE, serviceName: options.serviceName ?? 'pipeline-guard' });
+  const emit = (name: string, unit: MetricUnit, value: number, dimensions: Record<string, string>) => {
+    if (!Number.isFinite(value)) return;
+    for (const [key, dimension] of Object.entries(dimensions)) if (dimension) metrics.addDimension(key, dimension);
+    metrics.addMetric(name, UNITS[unit], value);
+    const record = metrics.serializeMetrics();
+    metrics.clearMetrics();
+    metrics.clearDimensions();
+    write(JSON.stringify(record));
+  };
   return {
     count(name, value, dimensions = {}) {
-      write(
-        JSON.stringify({
-          _aws: {
-            Timestamp: Date.now(),
-            CloudWatchMetrics: [{ Namespace: namespace, Dimensions: [Object.keys(dimensions)], Metrics: [{ Name: name, Unit: 'Count' }] }],
-          },
-          ...dimensions,
-          [name]: value,
-        }),
-      );
+      emit(name, 'Count', value, dimensions);
+    },
+    measure(name, unit, value, dimensions = {}) {
+      emit(name, unit, value, dimensions);
     },
   };
 }
 
-/** Local runtime: counts as log lines, only when something happened. */
-export function createLogMetrics(log: (line: string) => void): Metrics {
-  return {
-    count(name, value) {
-      if (value > 0) log(`metric ${name} ${value}`);
-    },
-  };
+/** The local runtime's EMF sink: records appended to a JSON-lines file that `GET /metrics/prometheus` reads. */
+export function emfFileWriter(path: string): (line: string) => void {
+  return (line) => appendFileSync(path, `${line}\n`);
 }
+
+/** Metrics for code paths that have nowhere to send them (unit tests of unrelated steps). */
+export const noMetrics: Metrics = { count() {}, measure() {} };

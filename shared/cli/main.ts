@@ -5,6 +5,7 @@
 import { pathToFileURL } from 'node:url';
 import { errorMessage } from '../errors.js';
 import { UsageError } from './args.js';
+import { explainReachError } from './local-runtime.js';
 import { COMMANDS, type Command } from './commands/index.js';
 import { processIO, type CliIO } from './io.js';
 
@@ -43,7 +44,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO, comma
       io.err(`guard ${name}: ${error.message}`);
       return 2;
     }
-    io.err(`guard ${name}: ${errorMessage(error).split('\n')[0]}`);
+    io.err(`guard ${name}: ${explainReachError(error) ?? errorMessage(error).split('\n')[0]}`);
     return 1;
   }
 }

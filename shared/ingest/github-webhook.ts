@@ -8,7 +8,7 @@ import {
   githubCheckIncidentId,
   githubIncidentId,
 } from '../domain/trigger.js';
-import type { Clock, GitHubClients, WorkflowStarter } from '../ports.js';
+import type { Clock, GitHubClients, Metrics, WorkflowStarter } from '../ports.js';
 import {
   githubCheckIncidentFields,
   githubCheckIncidentScope,
@@ -36,6 +36,8 @@ export interface IngestDeps extends VerifyDeps {
   logger: StepLogger;
   /** A recovery updates knowledge, experiment and repository counters. */
   learning?: Learning;
+  /** Time to recovery of the incidents a green run resolves (the handler always passes it). */
+  metrics?: Metrics;
   /** A recovery after an automatic action counts as its success for the circuit breaker. */
   guards?: GuardStore;
   /** Re-drives per incident (RECONCILE_MAX_ATTEMPTS) when a redelivery finds it stalled. */

@@ -3,6 +3,7 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
+import { createEmfMetrics, emfFileWriter } from '../adapters/metrics.js';
 import { createOutbox } from '../adapters/outbox.js';
 import { createSfnStarter, createSfnTaskControl } from '../adapters/sfn.js';
 import { createSnsPublisher } from '../adapters/sns.js';
@@ -14,7 +15,7 @@ import { type GitHubAuth, createGitHubClients, staticGitHubClients } from '../gi
 import { withCommentSlots } from '../github/comment-slot.js';
 import { createRecordedGitHub } from '../github/recorded.js';
 import { createDynamoCommentSlots } from '../stores/comment-slots.js';
-import type { Analyzer, EscalationPublisher, GitHubClients, RerunLedger, TaskTokenControl, WorkflowStarter } from '../ports.js';
+import type { Analyzer, EscalationPublisher, GitHubClients, Metrics, RerunLedger, TaskTokenControl, WorkflowStarter } from '../ports.js';
 import { type ApprovalIndex, createApprovalIndex } from '../remediation/approvals.js';
 import { type GuardStore, createGuardStore } from '../remediation/guard-store.js';
 import { parsePolicyFile } from '../remediation/policy.js';
@@ -161,6 +162,11 @@ export function createAnalyzers(config: Config): Pick<StepDeps, 'analyzer' | 'fa
   return { analyzer, fallbackAnalyzer, analyzerFor };
 }
 
+/** Business metrics as EMF: stdout in Lambda (CloudWatch extracts them), the local runtime's file when it sets one. */
+export function createMetrics(config: Config): Metrics {
+  return createEmfMetrics(config.METRICS_EMF_PATH ? { write: emfFileWriter(config.METRICS_EMF_PATH) } : {});
+}
+
 export function createIncidents(config: Config, clock: () => Date = () => new Date()) {
   const client = documentClientFor(config);
   return createIncidentStore({ client, tableName: config.INCIDENTS_TABLE, ttlDays: config.INCIDENT_TTL_DAYS, clock });
@@ -252,5 +258,6 @@ export async function createStepDeps(
     logger,
     learning: createLearningDeps(config, logger, clock),
     remediation: createRemediationDeps(config, clock),
+    metrics: createMetrics(config),
   };
 }

@@ -1,3 +1,4 @@
+import { METRIC } from '../adapters/metric-names.js';
 import { type AnalysisOutcome, type PriceOverrides, analyzeWithFallback, costOf, withFallback } from '../analysis/index.js';
 import { findInstructionLikeText, unsafeAnswerSignals } from '../analysis/injection.js';
 import type { AnalysisSummary, Incident } from '../domain/incident.js';
@@ -127,6 +128,12 @@ export async function analyzeStep(input: unknown, deps: StepDeps): Promise<Analy
   const incident = await deps.incidents.get(trigger.incidentId);
   if (!incident) throw new NotFoundError(`incident ${trigger.incidentId} not found`);
   const analysis = await runAnalysis(incident, deps);
+  if (analysis.cost) {
+    const provider = { provider: analysis.provider };
+    deps.metrics.count(METRIC.llmInputTokens, analysis.cost.inputTokens, provider);
+    deps.metrics.count(METRIC.llmOutputTokens, analysis.cost.outputTokens, provider);
+    if (analysis.cost.estimatedUsd !== null) deps.metrics.measure(METRIC.llmCostUsd, 'None', analysis.cost.estimatedUsd, provider);
+  }
   const updated = await deps.incidents.update(
     incident.id,
     incident.status === 'resolved' ? { analysis } : { analysis, status: 'analyzed' },

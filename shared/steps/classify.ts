@@ -1,3 +1,4 @@
+import { METRIC } from '../adapters/metric-names.js';
 import type { AlarmDetails, Incident, JobFailureSummary } from '../domain/incident.js';
 import {
   githubCheckIncidentFields,
@@ -215,6 +216,13 @@ async function flakyMark(deps: StepDeps, incident: Parameters<typeof assessFlaki
  */
 export async function classifyStep(input: unknown, deps: StepDeps): Promise<ClassifyResult> {
   const { trigger } = parseState(input);
+  const result = await classifyTrigger(trigger, deps);
+  // Counted once the incident is stored; a retried classify counts again (EMF metrics are at least once).
+  deps.metrics.count(METRIC.incidents, 1, { source: trigger.source === 'cloudwatch' ? 'cloudwatch' : 'github', category: result.category });
+  return result;
+}
+
+async function classifyTrigger(trigger: ReturnType<typeof parseState>['trigger'], deps: StepDeps): Promise<ClassifyResult> {
   const now = deps.clock();
 
   if (trigger.source === 'cloudwatch') {

@@ -1,6 +1,6 @@
 import type { AnalyzerOverrides } from '../analysis/providers.js';
 import type { Config } from '../config.js';
-import type { Analyzer, Clock, EscalationPublisher, GitHubClients, RerunLedger } from '../ports.js';
+import type { Analyzer, Clock, EscalationPublisher, GitHubClients, Metrics, RerunLedger } from '../ports.js';
 import type { IncidentStore } from '../stores/incident-store.js';
 import type { Learning } from '../knowledge/learning.js';
 import type { ApprovalIndex } from '../remediation/approvals.js';
@@ -55,6 +55,8 @@ export interface StepDeps {
    */
   learning?: Learning;
   remediation: RemediationDeps;
+  /** Business metrics (EMF in AWS; locally also Prometheus text). */
+  metrics: Metrics;
 }
 
 export const silentLogger: StepLogger = { info() {}, warn() {}, error() {} };

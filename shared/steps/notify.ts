@@ -1,3 +1,4 @@
+import { recordNotifyMetrics } from './notify-metrics.js';
 import type { Incident, NotificationRecord, StageError } from '../domain/incident.js';
 import { newIncident } from '../domain/incident.js';
 import { errorMessage } from '../errors.js';
@@ -186,5 +187,6 @@ export async function notifyStep(input: unknown, deps: StepDeps): Promise<Notify
     incident.status === 'resolved' ? cleared : { ...cleared, status: 'notified' },
     { notifications, history: [{ at: at(), event: 'notified', detail: notifications.map((n) => `${n.channel}:${n.outcome}`).join(', ') || 'nothing to send' }] },
   );
+  recordNotifyMetrics(incident, updated, notifications, deps.metrics);
   return { incidentId: updated.id, status: updated.status, notifications: updated.notifications.length };
 }

@@ -1,3 +1,4 @@
+import { METRIC } from '../adapters/metric-names.js';
 import type { Incident } from '../domain/incident.js';
 import { type AlarmEvent, alarmEventSchema, alarmScope } from '../domain/trigger.js';
 import { ValidationError, errorMessage } from '../errors.js';
@@ -15,7 +16,7 @@ export interface RecoveryResult {
 }
 
 type OutcomeDeps = Pick<StepDeps, 'incidents' | 'clock' | 'github' | 'logger'> &
-  Partial<Pick<StepDeps, 'learning'>> & { guards?: GuardStore };
+  Partial<Pick<StepDeps, 'learning' | 'metrics'>> & { guards?: GuardStore };
 
 async function resolveIncident(
   incident: Incident,
@@ -32,6 +33,7 @@ async function resolveIncident(
     { ...extra, status: 'resolved', resolvedAt: at.toISOString(), timeToRecoverySeconds: seconds, resolvedBy },
     { history: [{ at: at.toISOString(), event: 'resolved', detail: resolvedBy }] },
   );
+  if (incident.status !== 'resolved') deps.metrics?.measure(METRIC.timeToRecovery, 'Seconds', seconds, { source: incident.source });
   // The circuit breaker counts automatic actions that led to recovery (runbooks are counted when they finish).
   const action = updated.decision?.applied ? updated.decision.action : null;
   if (deps.guards && (action === 'rerun_failed_jobs' || action === 'open_fix_pr')) {

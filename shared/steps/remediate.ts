@@ -1,3 +1,4 @@
+import { METRIC } from '../adapters/metric-names.js';
 import type { AnalysisSummary, Incident, StoredPlan } from '../domain/incident.js';
 import { githubIncidentId } from '../domain/trigger.js';
 import { NotFoundError, errorMessage } from '../errors.js';
@@ -12,6 +13,9 @@ import type { GitHubPort, RerunKey } from '../ports.js';
 import type { StepDeps } from './deps.js';
 import { runFallbackAnalysis } from './analyze.js';
 import { type PipelineState, type RemediateResult, describeCaught, parseState } from './state.js';
+
+/** Actions that change something outside the guard: what "actions attempted/succeeded" count. */
+const AUTOMATIC_KINDS: ReadonlySet<string> = new Set(['rerun_failed_jobs', 'open_fix_pr', 'run_runbook']);
 
 /** The (workflow, head SHA) automatic re-runs are counted for; null when the incident is not an Actions run. */
 export function rerunKeyOf(incident: Incident): RerunKey | null {
@@ -258,10 +262,15 @@ async function apply(
     const rerunOptions = params.enableDebugLogging ? { enableDebugLogging: true } : {};
     outcome = await applyPlan({ incident, plan, policy, github, rerunKey, scope, actor, rerunOptions }, deps);
   } catch (error) {
+    if (AUTOMATIC_KINDS.has(plan.action) && !plan.dryRun) deps.metrics.count(METRIC.actionsAttempted, 1, { kind: plan.action });
     // Record the failed attempt, then let the state machine retry (transient) or catch it (anything else).
     await recordDecision(incident, failedOutcome(plan, error), plan.dryRun, actor, deps, 'failed');
     throw error;
   }
   await recordDecision(incident, outcome, plan.dryRun, actor, deps);
+  if (AUTOMATIC_KINDS.has(plan.action) && !plan.dryRun) {
+    deps.metrics.count(METRIC.actionsAttempted, 1, { kind: plan.action });
+    if (outcome.applied) deps.metrics.count(METRIC.actionsSucceeded, 1, { kind: plan.action });
+  }
   return { incidentId: incident.id, action: outcome.action, applied: outcome.applied, awaitingApproval: false, awaitingDelay: false };
 }

@@ -6,10 +6,23 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import { type AuditEntry, type HistoryEntry, type Incident, type NotificationRecord, STATUS_MAY_LEAVE, type StageError } from '../domain/incident.js';
+import {
+  type AuditEntry,
+  type HistoryEntry,
+  type Incident,
+  type IncidentSource,
+  type IncidentStatus,
+  type NotificationRecord,
+  STATUS_MAY_LEAVE,
+  type StageError,
+} from '../domain/incident.js';
 import { INCIDENT_INDEXES } from './tables.js';
 
 const INCIDENT_SK = 'INCIDENT';
+/** Index pages one `search` call reads at most, so a selective filter cannot turn a request into a table scan. */
+const SEARCH_MAX_PAGES = 20;
+/** How far back `search` looks when no `since` is given: the incidents' default TTL is about 13 months. */
+const SEARCH_MAX_MONTHS = 14;
 /** DynamoDB items are capped at 400 KB; lists that grow with every event are bounded well below that. */
 const MAX_APPENDED_ENTRIES = 200;
 
@@ -40,6 +53,28 @@ export interface AppendLists {
   audit?: AuditEntry[];
 }
 
+/** Filters of {@link IncidentStore.search}; every one optional, all given ones must match. */
+export interface IncidentFilter {
+  status?: IncidentStatus;
+  repository?: string;
+  category?: string;
+  source?: IncidentSource;
+  /** Created at or after this instant. */
+  since?: Date;
+}
+
+/** Where the next page starts: the index key of the last incident returned (exclusive). */
+export interface IncidentCursor {
+  id: string;
+  createdAt: string;
+}
+
+export interface IncidentPage {
+  items: Incident[];
+  /** Null when there is nothing older to read. */
+  next: IncidentCursor | null;
+}
+
 export interface IncidentStore {
   /**
    * Creates the incident unless one with the same id exists. Returns false for a duplicate. The pipeline input
@@ -64,6 +99,11 @@ export interface IncidentStore {
   update(id: string, fields: Partial<Omit<Incident, 'id' | 'createdAt'>>, append?: AppendLists): Promise<Incident>;
   /** Newest first. */
   listRecent(limit: number): Promise<Incident[]>;
+  /**
+   * Newest first, filtered, one page of at most `limit` from `after` (exclusive). Reads a bounded number of index
+   * pages per call: a page may hold fewer than `limit` items and still have a `next` cursor.
+   */
+  search(filter: IncidentFilter, limit: number, after?: IncidentCursor | null): Promise<IncidentPage>;
   /** Incidents of one scope (repository+branch+workflow, or alarm) that are not resolved, newest first. */
   listOpenInScope(scope: string, limit: number): Promise<Incident[]>;
   /** Earlier incidents with the same fingerprint, newest first. */
@@ -285,6 +325,61 @@ export function createIncidentStore(options: {
         results.push(...(await queryIndex(INCIDENT_INDEXES.byMonth, month, limit - results.length, false)));
       }
       return results;
+    },
+
+    async search(filter, limit, after) {
+      const items: Incident[] = [];
+      const names: Record<string, string> = { '#month': 'month', ...(filter.since ? { '#createdAt': 'createdAt' } : {}) };
+      const values: Record<string, unknown> = {};
+      const conditions: string[] = [];
+      const equal = (attribute: string, value: string | undefined) => {
+        if (value === undefined) return;
+        names[`#${attribute}`] = attribute;
+        values[`:${attribute}`] = value;
+        conditions.push(`#${attribute} = :${attribute}`);
+      };
+      equal('status', filter.status);
+      equal('repository', filter.repository);
+      equal('category', filter.category);
+      equal('source', filter.source);
+      const since = filter.since?.toISOString();
+      const start = after ? new Date(after.createdAt) : clock();
+      const oldest = filter.since ?? new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() - SEARCH_MAX_MONTHS, 1));
+      let pages = 0;
+      let month = new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth(), 1));
+      let startKey: Record<string, unknown> | undefined = after
+        ? { ...incidentKey(after.id), month: after.createdAt.slice(0, 7), createdAt: after.createdAt }
+        : undefined;
+      let last: Incident | null = null;
+      while (month.getTime() >= Date.UTC(oldest.getUTCFullYear(), oldest.getUTCMonth(), 1)) {
+        const monthKey = month.toISOString().slice(0, 7);
+        do {
+          if (pages >= SEARCH_MAX_PAGES) return { items, next: last ? { id: last.id, createdAt: last.createdAt } : after ?? null };
+          pages += 1;
+          const response = await client.send(
+            new QueryCommand({
+              TableName: tableName,
+              IndexName: INCIDENT_INDEXES.byMonth.name,
+              KeyConditionExpression: since ? '#month = :month AND #createdAt >= :since' : '#month = :month',
+              ExpressionAttributeNames: names,
+              ExpressionAttributeValues: { ...values, ':month': monthKey, ...(since ? { ':since': since } : {}) },
+              ...(conditions.length ? { FilterExpression: conditions.join(' AND ') } : {}),
+              ScanIndexForward: false,
+              Limit: Math.max(limit, 25),
+              ExclusiveStartKey: startKey,
+            }),
+          );
+          for (const item of response.Items ?? []) {
+            last = fromItem(item);
+            items.push(last);
+            // Stop exactly at the item handed out last: the cursor is that item's key, not the page's end.
+            if (items.length === limit) return { items, next: { id: last.id, createdAt: last.createdAt } };
+          }
+          startKey = response.LastEvaluatedKey;
+        } while (startKey);
+        month = new Date(Date.UTC(month.getUTCFullYear(), month.getUTCMonth() - 1, 1));
+      }
+      return { items, next: null };
     },
 
     listOpenInScope(scope, limit) {

@@ -20,6 +20,7 @@ describe('CDK context settings', () => {
       llmInputTokenBudget: 8000,
       experimentModelIds: [],
       runbookWaitSeconds: 300,
+      dashboard: false,
     });
   });
 

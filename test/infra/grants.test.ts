@@ -32,6 +32,7 @@ const TABLE_ACCESS: Record<FunctionName, Record<TableName, Access>> = {
   'evaluate-gate': { incidents: 'none', baselines: 'readWrite', experiments: 'none' },
   reconcile: { incidents: 'readWrite', baselines: 'none', experiments: 'none' },
   'ingest-alarm': { incidents: 'readWrite', baselines: 'none', experiments: 'none' },
+  'read-api': { incidents: 'read', baselines: 'read', experiments: 'read' },
 };
 
 /** Exactly the settings each function reads, beyond POWERTOOLS_SERVICE_NAME and NODE_OPTIONS. */
@@ -55,6 +56,7 @@ const ENVIRONMENT: Record<FunctionName, string[]> = {
   'evaluate-gate': ['BASELINES_TABLE'],
   reconcile: ['INCIDENTS_TABLE', 'STATE_MACHINE_ARN', 'RECONCILE_AFTER_MINUTES', 'RECONCILE_MAX_PER_RUN', 'RECONCILE_MAX_ATTEMPTS', 'RECONCILE_LOOKBACK_HOURS'],
   'ingest-alarm': ['INCIDENTS_TABLE', 'STATE_MACHINE_ARN', 'RECONCILE_MAX_ATTEMPTS'],
+  'read-api': ['INCIDENTS_TABLE', 'BASELINES_TABLE', 'EXPERIMENTS_TABLE'],
 };
 
 describe('least-privilege grants', () => {

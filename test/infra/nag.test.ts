@@ -44,6 +44,7 @@ describe('cdk-nag AwsSolutions', () => {
         alarmNamePrefix: 'prod-',
       },
     ],
+    ['the dashboard site', { dashboard: 'true' }],
   ])('reports no unacknowledged finding with %s', (_label, context) => {
     const { run, report } = synthWithNag(context);
     expect(run).not.toThrow();

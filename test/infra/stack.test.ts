@@ -3,6 +3,7 @@ import { CfnTable } from 'aws-cdk-lib/aws-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { TABLES } from '../../shared/stores/tables.js';
 import { FUNCTION_NAMES, functionLogicalId, synth } from './support.js';
+import { READ_ROUTES } from '../../infra/stack.js';
 
 describe('PipelineGuard stack resources', () => {
   const synthesized = synth();
@@ -114,7 +115,8 @@ describe('PipelineGuard stack resources', () => {
     it('routes POST /webhooks/github to the ingest function through a Lambda proxy, with no authorizer', () => {
       template.hasResourceProperties('AWS::ApiGateway::Resource', { PathPart: 'webhooks' });
       template.hasResourceProperties('AWS::ApiGateway::Resource', { PathPart: 'github' });
-      template.resourceCountIs('AWS::ApiGateway::Method', 2);
+      // The webhook, the gate, and the read routes (asserted in 'read API' below).
+      template.resourceCountIs('AWS::ApiGateway::Method', 2 + READ_ROUTES.length);
       template.hasResourceProperties('AWS::ApiGateway::Method', {
         HttpMethod: 'POST',
         AuthorizationType: 'NONE',
@@ -147,11 +149,13 @@ describe('PipelineGuard stack resources', () => {
       });
     });
 
-    it('lets only API Gateway invoke the ingest and gate functions, without the test-invoke permission', () => {
+    it('lets only API Gateway invoke the ingest, gate and read functions, without the test-invoke permission', () => {
       const permissions = Object.values(template.findResources('AWS::Lambda::Permission')).filter(
         (p) => p.Properties.Principal === 'apigateway.amazonaws.com',
       );
-      expect(permissions).toHaveLength(2);
+      // One per method: webhook, gate and each read route; none for the console's test-invoke (`test-invoke-stage`).
+      expect(permissions).toHaveLength(2 + READ_ROUTES.length);
+      expect(JSON.stringify(permissions)).not.toContain('test-invoke-stage');
     });
 
     it('routes POST /gates/evaluate to the gate function with IAM authorization', () => {

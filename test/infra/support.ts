@@ -18,6 +18,7 @@ export const FUNCTION_NAMES: FunctionName[] = [
   'evaluate-gate',
   'reconcile',
   'ingest-alarm',
+  'read-api',
 ];
 
 export interface Synthesized {

@@ -1,3 +1,4 @@
+import { noMetrics } from '../../shared/adapters/metrics.js';
 import type { Config } from '../../shared/config.js';
 import { loadConfig } from '../../shared/config.js';
 import { staticGitHubClients } from '../../shared/github/clients.js';
@@ -221,6 +222,7 @@ export function stepDeps(
     clock,
     logger: silentLogger,
     remediation: remediationDeps(),
+    metrics: noMetrics,
     ...rest,
     github: staticGitHubClients(github),
   };

@@ -49,6 +49,23 @@ export function createMemoryStore(clock: () => Date = () => new Date()): Inciden
     async listRecent(limit) {
       return [...items.values()].map((i) => i.incident).sort(byNewest).slice(0, limit);
     },
+    async search(filter, limit, after) {
+      const matching = [...items.values()]
+        .map((i) => i.incident)
+        .filter(
+          (i) =>
+            (filter.status === undefined || i.status === filter.status) &&
+            (filter.repository === undefined || i.repository === filter.repository) &&
+            (filter.category === undefined || i.category === filter.category) &&
+            (filter.source === undefined || i.source === filter.source) &&
+            (filter.since === undefined || i.createdAt >= filter.since.toISOString()) &&
+            (!after || i.createdAt < after.createdAt || (i.createdAt === after.createdAt && i.id < after.id)),
+        )
+        .sort((a, b) => byNewest(a, b) || b.id.localeCompare(a.id));
+      const page = matching.slice(0, limit);
+      const last = page.at(-1);
+      return { items: structuredClone(page), next: matching.length > limit && last ? { id: last.id, createdAt: last.createdAt } : null };
+    },
     async listOpenInScope(scope, limit) {
       return [...items.values()].filter((i) => i.scope === scope && i.incident.status !== 'resolved').map((i) => i.incident).sort(byNewest).slice(0, limit);
     },

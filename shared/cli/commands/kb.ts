@@ -17,17 +17,30 @@ const PROGRESS_MIN_ROWS = 200;
 export type LearningFactory = () => Promise<Learning>;
 
 /**
- * Tables from the same configuration the functions read (INCIDENTS_TABLE, DYNAMODB_ENDPOINT, AWS credentials).
- * Imported lazily so `guard analyze` does not load the AWS SDK.
+ * Tables from the same configuration the functions read (INCIDENTS_TABLE, DYNAMODB_ENDPOINT, AWS credentials). With
+ * no DYNAMODB_ENDPOINT, a local runtime running from this directory (`npm start`, found through the file it writes
+ * in its data directory) is used. Imported lazily so `guard analyze` does not load the AWS SDK.
  */
 export const learningFromEnv: LearningFactory = async () => {
-  const [{ loadConfig }, { createDocumentClient }, { createLearning }, { silentLogger }] = await Promise.all([
+  const [{ loadConfig }, { createDocumentClient }, { createLearning }, { silentLogger }, { findLocalRuntime }] = await Promise.all([
     import('../../config.js'),
     import('../../stores/dynamo.js'),
     import('../../knowledge/learning.js'),
     import('../../steps/deps.js'),
+    import('../local-runtime.js'),
   ]);
-  const config = loadConfig(process.env);
+  const local = process.env.DYNAMODB_ENDPOINT ? null : findLocalRuntime(process.env);
+  const env = local
+    ? {
+        ...process.env,
+        DYNAMODB_ENDPOINT: local.dynamodbEndpoint,
+        AWS_REGION: local.region,
+        INCIDENTS_TABLE: local.tables.incidents,
+        BASELINES_TABLE: local.tables.baselines,
+        EXPERIMENTS_TABLE: local.tables.experiments,
+      }
+    : process.env;
+  const config = loadConfig(env);
   const client = createDocumentClient({ region: config.AWS_REGION, ...(config.DYNAMODB_ENDPOINT ? { endpoint: config.DYNAMODB_ENDPOINT } : {}) });
   return createLearning({
     client,

@@ -34,7 +34,7 @@ async function seed(store: ReturnType<typeof createMemoryStore>, id: string, min
 
 function deps(store: ReturnType<typeof createMemoryStore>, workflow: WorkflowStarter) {
   const counts: Record<string, number> = {};
-  return { counts, deps: { incidents: store, workflow, clock: () => NOW, logger: silentLogger, metrics: { count: (name: string, value: number) => void (counts[name] = value) } } };
+  return { counts, deps: { incidents: store, workflow, clock: () => NOW, logger: silentLogger, metrics: { count: (name: string, value: number) => void (counts[name] = value), measure() {} } } };
 }
 
 describe('reconciler', () => {

@@ -1,0 +1,37 @@
+import { type AuthConfig, idToken } from './auth.js';
+
+/** `config.json` next to index.html: locally served by the runtime, in AWS written by the stack's deployment. */
+interface SiteConfig {
+  apiBase: string;
+  auth: AuthConfig | null;
+}
+
+export class ApiError extends Error {
+  override name = 'ApiError';
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+  }
+}
+
+let config: Promise<SiteConfig> | null = null;
+
+function siteConfig(): Promise<SiteConfig> {
+  config ??= fetch('./config.json')
+    .then((r) => (r.ok ? (r.json() as Promise<SiteConfig>) : { apiBase: '', auth: null }))
+    .catch(() => ({ apiBase: '', auth: null }));
+  return config;
+}
+
+/** GET from the read API; the response body and headers (the next-page cursor is a header). */
+export async function apiGet<T>(path: string, query: Record<string, string | undefined> = {}): Promise<{ body: T; headers: Headers }> {
+  const { apiBase, auth } = await siteConfig();
+  const params = new URLSearchParams(Object.entries(query).filter((e): e is [string, string] => Boolean(e[1])));
+  const url = `${apiBase.replace(/\/$/, '')}${path}${params.size ? `?${params}` : ''}`;
+  const response = await fetch(url, { headers: auth ? { authorization: await idToken(auth) } : {} });
+  const body = (await response.json().catch(() => null)) as (T & { message?: string }) | null;
+  if (!response.ok) throw new ApiError(body?.message ?? `${response.status} ${response.statusText}`, response.status);
+  return { body: body as T, headers: response.headers };
+}

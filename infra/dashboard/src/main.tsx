@@ -1,0 +1,511 @@
+import { render } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { apiGet } from './api.js';
+import { BarChart, IntervalBar, LineChart } from './charts.js';
+import { CATEGORIES as CATEGORY_LIST } from '../../../shared/logs/types.js';
+import type { Experiment, ExperimentReport, Incident, JobFailureSummary, KnowledgeEntry, MetricsSummary, TimelineEntry } from './types.js';
+
+const STATUSES = ['received', 'classified', 'analyzed', 'awaiting_approval', 'remediated', 'notified', 'resolved'];
+const SOURCES = ['github', 'cloudwatch'];
+/** Live refresh of lists and the open incident. */
+const REFRESH_MS = 5_000;
+
+/** Hash routes keep the site a set of static files: S3 and the local runtime serve only `/`. */
+function useRoute(): string {
+  const [hash, setHash] = useState(location.hash || '#/');
+  useEffect(() => {
+    const update = () => setHash(location.hash || '#/');
+    addEventListener('hashchange', update);
+    return () => removeEventListener('hashchange', update);
+  }, []);
+  return hash.slice(1);
+}
+
+/** Loads `load()` now and again whenever `deps` change (and every REFRESH_MS when `live`). */
+function useData<T>(load: () => Promise<T>, deps: unknown[], live = false): { data: T | null; error: string | null } {
+  const [state, setState] = useState<{ data: T | null; error: string | null }>({ data: null, error: null });
+  useEffect(() => {
+    let active = true;
+    const run = () =>
+      load().then(
+        (data) => active && setState({ data, error: null }),
+        (error: unknown) => active && setState((s) => ({ data: s.data, error: error instanceof Error ? error.message : String(error) })),
+      );
+    void run();
+    const timer = live ? setInterval(run, REFRESH_MS) : undefined;
+    return () => {
+      active = false;
+      if (timer) clearInterval(timer);
+    };
+  }, deps);
+  return state;
+}
+
+const when = (iso: string | null | undefined) => (iso ? new Date(iso).toLocaleString() : '—');
+const duration = (seconds: number | null | undefined) =>
+  seconds === null || seconds === undefined ? '—' : seconds < 120 ? `${seconds} s` : seconds < 7200 ? `${Math.round(seconds / 60)} min` : `${(seconds / 3600).toFixed(1)} h`;
+const pct = (rate: number | null | undefined) => (rate === null || rate === undefined ? '—' : `${(rate * 100).toFixed(1)}%`);
+
+function Status({ status }: { status: string }) {
+  return <span class={`status status-${status}`}>{status.replace('_', ' ')}</span>;
+}
+
+function Problem({ error }: { error: string | null }) {
+  return error ? <p class="problem" role="alert">{error}</p> : null;
+}
+
+function Select({ label, value, options, onChange }: { label: string; value: string; options: string[]; onChange: (v: string) => void }) {
+  return (
+    <label>
+      {label}
+      <select name={label} value={value} onChange={(e) => onChange((e.target as HTMLSelectElement).value)}>
+        <option value="">any</option>
+        {options.map((o) => (
+          <option key={o} value={o}>
+            {o}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+function title(incident: Incident): string {
+  if (incident.alarm) return incident.alarm.name;
+  return [incident.repository, incident.workflowName, incident.branch && `on ${incident.branch}`].filter(Boolean).join(' · ') || incident.id;
+}
+
+function IncidentsPage() {
+  const [filters, setFilters] = useState({ status: '', source: '', category: '', repository: '' });
+  const [search, setSearch] = useState('');
+  const [live, setLive] = useState(true);
+  const [older, setOlder] = useState<{ items: Incident[]; cursor: string | null }>({ items: [], cursor: null });
+  const query = { ...filters, repository: /^[\w.-]+\/[\w.-]+$/.test(filters.repository) ? filters.repository : '', limit: '50' };
+  const { data, error } = useData(() => apiGet<Incident[]>('/incidents', query), [JSON.stringify(query)], live);
+  const first = data?.body ?? [];
+  const cursor = older.cursor ?? data?.headers.get('x-next-cursor') ?? null;
+  useEffect(() => setOlder({ items: [], cursor: null }), [JSON.stringify(query)]);
+  const more = async () => {
+    if (!cursor) return;
+    const page = await apiGet<Incident[]>('/incidents', { ...query, cursor });
+    setOlder({ items: [...older.items, ...page.body], cursor: page.headers.get('x-next-cursor') ?? '' });
+  };
+  const needle = search.trim().toLowerCase();
+  const rows = [...first, ...older.items.filter((o) => !first.some((f) => f.id === o.id))].filter(
+    (i) => !needle || [i.id, title(i), i.category, i.status, i.analysis?.rootCause, ...i.failureLines.map((l) => l.text)].join('\n').toLowerCase().includes(needle),
+  );
+  const set = (key: keyof typeof filters) => (value: string) => setFilters({ ...filters, [key]: value });
+  return (
+    <section>
+      <h1>Incidents</h1>
+      <form class="filters" onSubmit={(e) => e.preventDefault()}>
+        <Select label="status" value={filters.status} options={STATUSES} onChange={set('status')} />
+        <Select label="source" value={filters.source} options={SOURCES} onChange={set('source')} />
+        <Select label="category" value={filters.category} options={[...CATEGORY_LIST]} onChange={set('category')} />
+        <label>
+          repository
+          <input name="repository" placeholder="owner/repo" value={filters.repository} onInput={(e) => set('repository')((e.target as HTMLInputElement).value)} />
+        </label>
+        <label>
+          search
+          <input name="search" type="search" placeholder="text in the failure, root cause, id…" value={search} onInput={(e) => setSearch((e.target as HTMLInputElement).value)} />
+        </label>
+        <label class="check">
+          <input type="checkbox" checked={live} onChange={(e) => setLive((e.target as HTMLInputElement).checked)} /> live
+        </label>
+      </form>
+      <Problem error={error} />
+      <table class="incidents">
+        <thead>
+          <tr>
+            <th>created</th>
+            <th>incident</th>
+            <th>category</th>
+            <th>status</th>
+            <th>action</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((i) => (
+            <tr key={i.id} data-incident={i.id}>
+              <td>{when(i.createdAt)}</td>
+              <td>
+                <a href={`#/incidents/${i.id}`}>{title(i)}</a>
+                <div class="muted">{i.failureLines[0]?.text ?? i.id}</div>
+              </td>
+              <td>{i.category ?? '—'}</td>
+              <td>
+                <Status status={i.status} />
+              </td>
+              <td>{i.decision ? `${i.decision.action}${i.decision.applied ? '' : ' (not applied)'}` : '—'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {data && rows.length === 0 ? <p class="muted">No incidents match.</p> : null}
+      {cursor ? (
+        <button type="button" onClick={() => void more()}>
+          older incidents
+        </button>
+      ) : null}
+    </section>
+  );
+}
+
+function stepLink(job: JobFailureSummary, line: number): string | null {
+  if (!job.url) return null;
+  const step = job.step;
+  if (step?.number && step.startLine) return `${job.url}#step:${step.number}:${line - step.startLine + 1}`;
+  return job.url;
+}
+
+function FailureLines({ incident }: { incident: Incident }) {
+  if (incident.jobs.length === 0) {
+    return (
+      <pre class="lines" data-section="failure-lines">
+        {incident.failureLines.map((l) => `${String(l.line).padStart(5)}  ${l.text}`).join('\n') || 'no failure lines'}
+      </pre>
+    );
+  }
+  return (
+    <div data-section="failure-lines">
+      {incident.jobs.map((job) => (
+        <article key={job.jobId} class="job">
+          <h3>
+            {job.url ? <a href={job.url}>{job.jobName}</a> : job.jobName}
+            {job.step ? <span class="muted" data-step> · step {job.step.number === null ? '' : `${job.step.number} `}“{job.step.name}”</span> : null}
+            <span class="muted"> · {job.category}</span>
+          </h3>
+          {job.diagnosis ? (
+            <p class="diagnosis" data-section="diagnosis">
+              <strong>{job.diagnosis.determined ? 'Diagnosis' : 'Diagnosis (not determined)'}:</strong> {job.diagnosis.rootCause}
+              {job.diagnosis.fix.length ? <ul>{job.diagnosis.fix.map((f) => <li key={f}>{f}</li>)}</ul> : null}
+            </p>
+          ) : null}
+          {job.failures.map((failure) => (
+            <pre key={`${failure.rule}-${failure.startLine}`} class="lines">
+              {failure.lines.map((l) => {
+                const href = stepLink(job, l.line);
+                return (
+                  <div key={l.line}>
+                    {href ? <a href={href}>{String(l.line).padStart(5)}</a> : String(l.line).padStart(5)}  {l.text}
+                  </div>
+                );
+              })}
+            </pre>
+          ))}
+        </article>
+      ))}
+    </div>
+  );
+}
+
+function IncidentPage({ id }: { id: string }) {
+  const { data, error } = useData(() => apiGet<Incident & { timeline: TimelineEntry[] }>(`/incidents/${encodeURIComponent(id)}`), [id], true);
+  const incident = data?.body;
+  if (!incident) return <Problem error={error ?? null} />;
+  const analysis = incident.analysis;
+  const verdict = incident.flaky
+    ? `flaky: ${incident.flaky.detail}`
+    : analysis?.injection
+      ? 'the log tried to steer the analyzer: its answer is withheld'
+      : analysis
+        ? `${analysis.proposedAction} with confidence ${analysis.confidence.toFixed(2)}`
+        : 'not analyzed yet';
+  return (
+    <section>
+      <p>
+        <a href="#/">← incidents</a>
+      </p>
+      <h1>
+        {title(incident)} <Status status={incident.status} />
+      </h1>
+      <dl class="facts">
+        <dt>incident</dt>
+        <dd>{incident.id}</dd>
+        <dt>source</dt>
+        <dd>{incident.source}</dd>
+        <dt>category</dt>
+        <dd>{incident.category ?? '—'}</dd>
+        <dt>failed</dt>
+        <dd>{when(incident.failedAt)}</dd>
+        {incident.runUrl ? (
+          <>
+            <dt>run</dt>
+            <dd>
+              <a href={incident.runUrl}>{incident.runUrl}</a>
+            </dd>
+          </>
+        ) : null}
+        {incident.pullRequest ? (
+          <>
+            <dt>pull request</dt>
+            <dd>#{incident.pullRequest}</dd>
+          </>
+        ) : null}
+        <dt>recovered</dt>
+        <dd>{incident.resolvedAt ? `${when(incident.resolvedAt)} (${duration(incident.timeToRecoverySeconds)})` : 'not yet'}</dd>
+      </dl>
+      <h2>Failure lines</h2>
+      <FailureLines incident={incident} />
+      <h2>Analysis</h2>
+      {analysis ? (
+        <div data-section="analysis">
+          <p>{analysis.rootCause}</p>
+          {analysis.fix.length ? <ol>{analysis.fix.map((f) => <li key={f}>{f}</li>)}</ol> : null}
+          <p class="muted">
+            {analysis.provider}
+            {analysis.model ? ` · ${analysis.model}` : ''} · confidence {analysis.confidence.toFixed(2)}
+            {analysis.cost ? ` · ${analysis.cost.inputTokens + analysis.cost.outputTokens} tokens` : ''}
+            {analysis.fallbackReason ? ` · fallback: ${analysis.fallbackReason}` : ''}
+          </p>
+        </div>
+      ) : (
+        <p class="muted">not analyzed yet</p>
+      )}
+      <h2>Verdict and decision</h2>
+      <p data-section="verdict">{verdict}</p>
+      <p data-section="decision">
+        {incident.decision
+          ? `${incident.decision.action}${incident.decision.dryRun ? ' (dry run)' : incident.decision.applied ? ' — applied' : ' — not applied'}: ${incident.decision.reason}${incident.decision.result ? ` → ${incident.decision.result}` : ''}`
+          : incident.plan
+            ? `planned ${incident.plan.action}${incident.plan.requiresApproval ? ' (needs approval)' : ''}`
+            : 'no decision yet'}
+      </p>
+      <p data-section="approval">
+        Approval: {incident.approval ? `${incident.approval.status}${incident.approval.decidedBy ? ` by ${incident.approval.decidedBy}` : ''}${incident.approval.reason ? ` (${incident.approval.reason})` : ''}` : 'not needed'}
+      </p>
+      <h2>Timeline</h2>
+      <table class="timeline" data-section="timeline">
+        <tbody>
+          {incident.timeline.map((entry, i) => (
+            <tr key={i} class={`kind-${entry.kind}`}>
+              <td>{when(entry.at)}</td>
+              <td>{entry.kind}</td>
+              <td>
+                {entry.title}
+                {entry.actor && entry.actor !== 'pipeline-guard' ? <span class="muted"> · {entry.actor}</span> : null}
+                {entry.detail ? <div class="muted">{entry.detail}</div> : null}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+function MetricsPage() {
+  const [days, setDays] = useState('14');
+  const { data, error } = useData(() => apiGet<MetricsSummary>('/metrics', { days }), [days], true);
+  const m = data?.body;
+  if (!m) return <Problem error={error} />;
+  const labels = m.days.map((d) => d.day);
+  const categories = Object.keys(m.byCategory).sort();
+  return (
+    <section>
+      <h1>Metrics</h1>
+      <label>
+        window
+        <select value={days} onChange={(e) => setDays((e.target as HTMLSelectElement).value)}>
+          {['7', '14', '30', '90'].map((d) => (
+            <option key={d} value={d}>
+              {d} days
+            </option>
+          ))}
+        </select>
+      </label>
+      <div class="cards">
+        <div>
+          <b>{m.incidents}</b> incidents{m.truncated ? ' (first 5000)' : ''}
+        </div>
+        <div>
+          <b>{duration(m.medianTimeToFirstCommentSeconds)}</b> median to first comment
+        </div>
+        <div>
+          <b>{duration(m.medianTimeToRecoverySeconds)}</b> median to recovery
+        </div>
+        <div>
+          <b>{pct(m.automaticActionSuccessRate)}</b> automatic actions that worked
+        </div>
+        <div>
+          <b>{pct(m.flakyRate)}</b> flaky
+        </div>
+        <div>
+          <b>{m.escalations}</b> escalations
+        </div>
+        <div>
+          <b>${m.costUsd.toFixed(4)}</b> LLM cost ({m.inputTokens + m.outputTokens} tokens)
+        </div>
+      </div>
+      <div class="charts">
+        <BarChart title="Incidents per day by category" labels={labels} series={categories.map((c) => ({ label: c, values: m.days.map((d) => d.byCategory[c] ?? 0) }))} />
+        <LineChart
+          title="Time to first comment and to recovery (median, s)"
+          labels={labels}
+          series={[
+            { label: 'first comment', values: m.days.map((d) => d.medianTimeToFirstCommentSeconds) },
+            { label: 'recovery', values: m.days.map((d) => d.medianTimeToRecoverySeconds) },
+          ]}
+        />
+        <BarChart
+          title="Automatic actions: succeeded and not"
+          labels={labels}
+          series={[
+            { label: 'succeeded', values: m.days.map((d) => d.automaticSuccesses) },
+            { label: 'not (yet)', values: m.days.map((d) => d.automaticActions - d.automaticSuccesses) },
+          ]}
+        />
+        <BarChart
+          title="Flaky incidents and escalations"
+          labels={labels}
+          series={[
+            { label: 'flaky', values: m.days.map((d) => d.flaky) },
+            { label: 'escalations', values: m.days.map((d) => d.escalations) },
+          ]}
+        />
+        <BarChart
+          title="LLM tokens per day"
+          labels={labels}
+          series={[
+            { label: 'input', values: m.days.map((d) => d.inputTokens) },
+            { label: 'output', values: m.days.map((d) => d.outputTokens) },
+          ]}
+        />
+        <LineChart title="LLM cost per day (USD)" labels={labels} series={[{ label: 'USD', values: m.days.map((d) => d.costUsd) }]} format={(n) => n.toFixed(3)} />
+      </div>
+    </section>
+  );
+}
+
+function ExperimentsPage({ id }: { id: string | null }) {
+  const list = useData(() => apiGet<Experiment[]>('/experiments'), []);
+  const report = useData(() => (id ? apiGet<ExperimentReport>(`/experiments/${encodeURIComponent(id)}`) : Promise.resolve(null)), [id]);
+  const r = report.data?.body;
+  return (
+    <section>
+      <h1>Experiments</h1>
+      <Problem error={list.error ?? report.error} />
+      <ul>
+        {(list.data?.body ?? []).map((e) => (
+          <li key={e.id}>
+            <a href={`#/experiments/${e.id}`}>{e.id}</a> <span class="muted">{e.status} · {e.variants.map((v) => v.name).join(' vs ')}</span>
+          </li>
+        ))}
+      </ul>
+      {list.data && list.data.body.length === 0 ? <p class="muted">No experiments. Create one with guard experiments create.</p> : null}
+      {r ? (
+        <article>
+          <h2>{r.experiment.id}</h2>
+          <table>
+            <thead>
+              <tr>
+                <th>variant</th>
+                <th>action</th>
+                <th>successes / attempts</th>
+                <th>rate</th>
+                <th>{pct(r.experiment.confidence)} interval</th>
+              </tr>
+            </thead>
+            <tbody>
+              {r.results.map((v) => (
+                <tr key={v.name}>
+                  <td>{v.name}</td>
+                  <td>{v.action}</td>
+                  <td>
+                    {v.successes} / {v.attempts}
+                  </td>
+                  <td>{pct(v.rate)}</td>
+                  <td>
+                    <IntervalBar rate={v.rate} lower={v.lower} upper={v.upper} /> {pct(v.lower)} – {pct(v.upper)}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <p>
+            Decision: {r.decision.state}
+            {r.decision.winner ? ` → ${r.decision.winner}` : ''} — {r.decision.reason}
+          </p>
+        </article>
+      ) : null}
+    </section>
+  );
+}
+
+function KnowledgePage() {
+  const [q, setQ] = useState('');
+  const [submitted, setSubmitted] = useState('');
+  const { data, error } = useData(
+    () => apiGet<Array<KnowledgeEntry | { entry: KnowledgeEntry; score: number }>>('/knowledge', { q: submitted || undefined, limit: '50' }),
+    [submitted],
+  );
+  const rows = (data?.body ?? []).map((r) => ('entry' in r ? r : { entry: r, score: null }));
+  return (
+    <section>
+      <h1>Knowledge</h1>
+      <form
+        class="filters"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setSubmitted(q.trim());
+        }}
+      >
+        <input name="q" type="search" placeholder="npm ERESOLVE, OOMKilled, flaky test…" value={q} onInput={(e) => setQ((e.target as HTMLInputElement).value)} />
+        <button type="submit">search</button>
+      </form>
+      <Problem error={error} />
+      {rows.map(({ entry, score }) => (
+        <article key={entry.fingerprint} class="entry">
+          <h3>
+            {entry.title} <span class="muted">· {entry.category} · {entry.source}{score !== null ? ` · score ${score.toFixed(2)}` : ''}</span>
+          </h3>
+          <ul>{entry.fix.map((f) => <li key={f}>{f}</li>)}</ul>
+          <p class="muted">
+            seen {entry.seen} · {entry.action}: {entry.successes}/{entry.attempts}
+          </p>
+        </article>
+      ))}
+    </section>
+  );
+}
+
+function App() {
+  const route = useRoute();
+  const incident = /^\/incidents\/([A-Za-z0-9_-]+)$/.exec(route);
+  const experiment = /^\/experiments(?:\/([a-z0-9_-]+))?$/.exec(route);
+  const page = incident ? (
+    <IncidentPage id={incident[1] as string} />
+  ) : route === '/metrics' ? (
+    <MetricsPage />
+  ) : experiment ? (
+    <ExperimentsPage id={experiment[1] ?? null} />
+  ) : route === '/knowledge' ? (
+    <KnowledgePage />
+  ) : (
+    <IncidentsPage />
+  );
+  const nav = [
+    ['#/', 'Incidents'],
+    ['#/metrics', 'Metrics'],
+    ['#/experiments', 'Experiments'],
+    ['#/knowledge', 'Knowledge'],
+  ];
+  return (
+    <>
+      <header>
+        <strong>Pipeline Guard</strong>
+        <nav>
+          {nav.map(([href, label]) => (
+            <a key={href} href={href} class={`#${route}` === href || (href !== '#/' && `#${route}`.startsWith(href as string)) ? 'active' : ''}>
+              {label}
+            </a>
+          ))}
+        </nav>
+      </header>
+      <main>{page}</main>
+    </>
+  );
+}
+
+render(<App />, document.getElementById('app') as HTMLElement);

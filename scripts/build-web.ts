@@ -1,0 +1,36 @@
+/**
+ * `npm run build:web`: bundles the dashboard (infra/dashboard) with esbuild into infra/dashboard/dist — the files
+ * `npm start` serves at `/` and the stack uploads to S3 with `-c dashboard=true`. Type-checks it first.
+ */
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const site = join(root, 'infra', 'dashboard');
+const dist = join(site, 'dist');
+
+const started = Date.now();
+if (!process.argv.includes('--no-check')) {
+  execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(site, 'tsconfig.json')], { stdio: 'inherit' });
+}
+rmSync(dist, { recursive: true, force: true });
+mkdirSync(dist, { recursive: true });
+const result = await build({
+  entryPoints: { app: join(site, 'src', 'main.tsx'), 'app-style': join(site, 'src', 'app.css') },
+  bundle: true,
+  format: 'esm',
+  target: ['chrome120', 'firefox120', 'safari17'],
+  jsx: 'automatic',
+  jsxImportSource: 'preact',
+  minify: true,
+  sourcemap: true,
+  outdir: dist,
+  metafile: true,
+  logLevel: 'warning',
+});
+copyFileSync(join(site, 'index.html'), join(dist, 'index.html'));
+const bytes = Object.values(result.metafile.outputs).reduce((n, o) => n + o.bytes, 0);
+console.log(`dashboard built in ${Date.now() - started} ms: ${dist} (${Math.round(bytes / 1024)} KB with source maps)`);

@@ -1,0 +1,29 @@
+/**
+ * Business metrics every stage emits (CloudWatch namespace {@link METRICS_NAMESPACE} through the embedded metric
+ * format; `pipeline_guard_<snake_case>` in the local runtime's Prometheus text). The CloudWatch dashboard in the
+ * stack charts exactly these names.
+ */
+export const METRICS_NAMESPACE = 'PipelineGuard';
+
+export const METRIC = {
+  /** Classify: one per incident, dimensions source and category. */
+  incidents: 'Incidents',
+  /** Notify: seconds from the failure to the first PR comment or escalation that reached someone. */
+  timeToFirstComment: 'TimeToFirstComment',
+  /** Outcome recording: seconds from the failure to recovery. */
+  timeToRecovery: 'TimeToRecovery',
+  /** Remediate: automatic actions started / reported done, dimension kind (the action). */
+  actionsAttempted: 'ActionsAttempted',
+  actionsSucceeded: 'ActionsSucceeded',
+  /** Notify: escalations published to on-call. */
+  escalations: 'Escalations',
+  /** Analyze: model tokens and estimated cost, dimension provider. */
+  llmInputTokens: 'LlmInputTokens',
+  llmOutputTokens: 'LlmOutputTokens',
+  llmCostUsd: 'LlmCostUsd',
+  /** Reconciler: incidents re-driven, and those past their re-drive budget. */
+  redriven: 'IncidentsRedriven',
+  redriveExhausted: 'IncidentsRedriveExhausted',
+} as const;
+
+export type MetricName = (typeof METRIC)[keyof typeof METRIC];

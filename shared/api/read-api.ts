@@ -1,0 +1,162 @@
+import { z } from 'zod';
+import { repositoryReport } from '../baselines/metrics.js';
+import type { Incident, IncidentSource, IncidentStatus } from '../domain/incident.js';
+import { ValidationError } from '../errors.js';
+import { experimentReport } from '../experiments/report.js';
+import { ExperimentNotFoundError } from '../experiments/store.js';
+import type { Learning } from '../knowledge/learning.js';
+import { listEntries, searchEntries } from '../knowledge/search.js';
+import { CATEGORIES } from '../logs/types.js';
+import type { Clock } from '../ports.js';
+import type { IncidentCursor, IncidentStore } from '../stores/incident-store.js';
+import { type MetricsSummary, summarizeIncidents } from './summary.js';
+import { type TimelineEntry, incidentTimeline } from './timeline.js';
+
+/** A read request as both edges see it: API Gateway's proxy event locally rebuilt by the runtime, or in Lambda. */
+export interface ReadRequest {
+  method: string;
+  path: string;
+  query: Readonly<Record<string, string | undefined>>;
+}
+
+export interface ReadReply {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface ReadApiDeps {
+  incidents: IncidentStore;
+  learning: Pick<Learning, 'experiments' | 'baselines' | 'knowledge'>;
+  clock: Clock;
+}
+
+const STATUSES = ['received', 'classified', 'analyzed', 'awaiting_approval', 'remediated', 'notified', 'resolved'] as const satisfies readonly IncidentStatus[];
+const SOURCES = ['github', 'cloudwatch'] as const satisfies readonly IncidentSource[];
+/** Incidents one `GET /metrics` reads at most: enough for a busy month, bounded for a Lambda's memory and time. */
+const SUMMARY_MAX_INCIDENTS = 5_000;
+
+const cursorSchema = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,80}$/), createdAt: z.iso.datetime() }).strict();
+
+/** Cursors are opaque to callers: base64url of the last item's index key. */
+export function encodeCursor(cursor: IncidentCursor): string {
+  return Buffer.from(JSON.stringify({ id: cursor.id, createdAt: cursor.createdAt })).toString('base64url');
+}
+
+export function decodeCursor(text: string): IncidentCursor {
+  let json: unknown;
+  try {
+    json = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+  } catch {
+    throw new ValidationError('cursor is not one this API returned');
+  }
+  const parsed = cursorSchema.safeParse(json);
+  if (!parsed.success) throw new ValidationError('cursor is not one this API returned');
+  return parsed.data;
+}
+
+/** Query parameters of `GET /incidents`; unknown ones are refused so a misspelt filter is not silently ignored. */
+const listQuerySchema = z
+  .object({
+    status: z.enum(STATUSES).optional(),
+    repository: z.string().regex(/^[\w.-]{1,100}\/[\w.-]{1,100}$/, 'must be owner/repo').optional(),
+    category: z.enum([...CATEGORIES, 'unclassified'] as [string, ...string[]]).optional(),
+    source: z.enum(SOURCES).optional(),
+    since: z.union([z.iso.datetime({ offset: true }), z.iso.date()]).optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(50),
+    cursor: z.string().max(400).optional(),
+  })
+  .strict();
+
+const metricsQuerySchema = z.object({ days: z.coerce.number().int().min(1).max(90).default(14) }).strict();
+const knowledgeQuerySchema = z.object({ q: z.string().max(1_000).optional(), limit: z.coerce.number().int().min(1).max(200).optional() }).strict();
+
+function parse<T extends z.ZodType>(schema: T, query: ReadRequest['query']): z.infer<T> {
+  const present = Object.fromEntries(Object.entries(query).filter(([, v]) => v !== undefined && v !== ''));
+  const result = schema.safeParse(present);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  if (issue?.code === 'unrecognized_keys') throw new ValidationError(`unknown query parameter ${issue.keys.join(', ')}`);
+  throw new ValidationError(`query parameter ${issue?.path.join('.') || '?'}: ${issue?.message ?? 'invalid'}`);
+}
+
+/** Incidents as the API shows them: a pending approval's task token is a credential and stays in the table. */
+export function forDisplay(incident: Incident): Incident {
+  return incident.approval?.taskToken ? { ...incident, approval: { ...incident.approval, taskToken: '[hidden]' } } : incident;
+}
+
+export type IncidentDetail = Incident & { timeline: TimelineEntry[] };
+
+/** The whole window for `GET /metrics`, read page by page through the month index. */
+async function summaryOf(incidents: IncidentStore, days: number, now: Date): Promise<MetricsSummary> {
+  const from = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - (days - 1)));
+  const items: Incident[] = [];
+  let cursor: IncidentCursor | null = null;
+  do {
+    const page = await incidents.search({ since: from }, 500, cursor);
+    items.push(...page.items);
+    cursor = page.next;
+  } while (cursor && items.length < SUMMARY_MAX_INCIDENTS);
+  return summarizeIncidents(items, { from, to: now, truncated: cursor !== null });
+}
+
+const ok = (body: unknown, headers?: Record<string, string>): ReadReply => ({ status: 200, body, ...(headers ? { headers } : {}) });
+
+/**
+ * The read side of Pipeline Guard: incidents with their timelines, metrics, experiments and knowledge. One module
+ * for both edges — the `read-api` Lambda behind API Gateway (IAM for the CLI, Cognito for the dashboard) and the
+ * local runtime's HTTP server — so the routes cannot drift. Resolves to null for a path it does not own.
+ */
+export function createReadApi(deps: ReadApiDeps) {
+  return async function read(request: ReadRequest): Promise<ReadReply | null> {
+    const { path } = request;
+    const owned = /^\/(incidents|metrics|experiments|knowledge)(\/|$)/.test(path);
+    if (!owned) return null;
+    if (request.method !== 'GET' && request.method !== 'HEAD') return null;
+    try {
+      if (path === '/incidents') {
+        const query = parse(listQuerySchema, request.query);
+        const page = await deps.incidents.search(
+          {
+            ...(query.status ? { status: query.status } : {}),
+            ...(query.repository ? { repository: query.repository } : {}),
+            ...(query.category ? { category: query.category } : {}),
+            ...(query.source ? { source: query.source } : {}),
+            ...(query.since ? { since: new Date(query.since) } : {}),
+          },
+          query.limit,
+          query.cursor ? decodeCursor(query.cursor) : null,
+        );
+        // The body stays the array it has always been; the next page is a header, as GitHub's API does it.
+        const next = page.next ? encodeCursor(page.next) : null;
+        return ok(page.items.map(forDisplay), next ? { 'x-next-cursor': next, 'access-control-expose-headers': 'x-next-cursor' } : undefined);
+      }
+      const incident = /^\/incidents\/([A-Za-z0-9_-]{1,80})$/.exec(path);
+      if (incident) {
+        const found = await deps.incidents.get(incident[1] as string);
+        if (!found) return { status: 404, body: { message: `incident ${incident[1]} not found` } };
+        const detail: IncidentDetail = { ...forDisplay(found), timeline: incidentTimeline(found) };
+        return ok(detail);
+      }
+      if (path === '/metrics') {
+        const { days } = parse(metricsQuerySchema, request.query);
+        return ok(await summaryOf(deps.incidents, days, deps.clock()));
+      }
+      const repository = /^\/metrics\/([\w.-]{1,100})\/([\w.-]{1,100})$/.exec(path);
+      if (repository) return ok(repositoryReport(await deps.learning.baselines.metrics(`${repository[1]}/${repository[2]}`)));
+      if (path === '/experiments') return ok(await deps.learning.experiments.list());
+      const experiment = /^\/experiments\/([a-z0-9][a-z0-9_-]{0,62})$/.exec(path);
+      if (experiment) return ok(await experimentReport(deps.learning.experiments, experiment[1] as string));
+      if (path === '/knowledge') {
+        const { q, limit } = parse(knowledgeQuerySchema, request.query);
+        const entries = await listEntries(deps.learning.knowledge);
+        return ok(q ? searchEntries(entries, q, limit ?? 20) : entries.slice(0, limit ?? 200));
+      }
+      return null;
+    } catch (error) {
+      if (error instanceof ValidationError) return { status: 400, body: { message: error.message } };
+      if (error instanceof ExperimentNotFoundError) return { status: 404, body: { message: error.message } };
+      throw error;
+    }
+  };
+}

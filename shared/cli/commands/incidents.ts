@@ -1,0 +1,116 @@
+import type { IncidentDetail } from '../../api/read-api.js';
+import type { Incident } from '../../domain/incident.js';
+import { UsageError, intOption, parseArgs } from '../args.js';
+import type { CliIO } from '../io.js';
+import { NothingToReachError, findLocalRuntime } from '../local-runtime.js';
+import type { Command } from './types.js';
+
+/** GET a read-API path; resolves to the status and parsed body. */
+export type ApiGet = (path: string, query: Record<string, string>) => Promise<{ status: number; body: unknown }>;
+
+/** Signs with SigV4 for execute-api (the API's IAM authorization), credentials from the default AWS chain. */
+async function signedGet(base: URL, path: string, query: Record<string, string>) {
+  const [{ SignatureV4 }, { Hash }, { defaultProvider }] = await Promise.all([
+    import('@smithy/signature-v4'),
+    import('@smithy/hash-node'),
+    import('@aws-sdk/credential-provider-node'),
+  ]);
+  // https://<id>.execute-api.<region>.amazonaws.com/<stage>/: the region is in the host name.
+  const region = /\.execute-api\.([a-z0-9-]+)\.amazonaws\.com$/.exec(base.hostname)?.[1] ?? process.env.AWS_REGION ?? 'us-east-1';
+  const signer = new SignatureV4({ service: 'execute-api', region, credentials: defaultProvider(), sha256: Hash.bind(null, 'sha256') });
+  const fullPath = `${base.pathname.replace(/\/$/, '')}${path}`;
+  const signed = await signer.sign({ method: 'GET', protocol: base.protocol, hostname: base.hostname, path: fullPath, query, headers: { host: base.host } });
+  const url = new URL(fullPath, base);
+  for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
+  return fetch(url, { headers: signed.headers as Record<string, string> });
+}
+
+/**
+ * The read API the user means: GUARD_API_URL (a deployed stack's ApiUrl output, signed with SigV4), else the local
+ * runtime running from this directory.
+ */
+export const apiFromEnv = (env: Record<string, string | undefined> = process.env): ApiGet => async (path, query) => {
+  let response: Response;
+  if (env.GUARD_API_URL) {
+    if (!URL.canParse(env.GUARD_API_URL)) throw new UsageError(`GUARD_API_URL is not a URL: ${env.GUARD_API_URL}`);
+    response = await signedGet(new URL(env.GUARD_API_URL), path, query);
+  } else {
+    const local = findLocalRuntime(env);
+    if (!local) throw new NothingToReachError('no Pipeline Guard API to ask: start the local runtime with "npm start" (in this directory, or set GUARD_DATA_DIR), or set GUARD_API_URL to the stack\'s ApiUrl output');
+    const url = new URL(path, local.url);
+    for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
+    response = await fetch(url);
+  }
+  const body: unknown = await response.json().catch(() => null);
+  if (response.status === 403) throw new NothingToReachError(`the API refused the request (403): the AWS identity needs execute-api:Invoke on the read routes`);
+  return { status: response.status, body };
+};
+
+const FILTERS = ['status', 'repository', 'category', 'source', 'since'] as const;
+
+function row(i: Incident): string {
+  const what = i.alarm?.name ?? [i.repository, i.workflowName, i.branch].filter(Boolean).join(' ');
+  return `${i.createdAt.slice(0, 19).replace('T', ' ')}  ${i.id.padEnd(34)}  ${i.status.padEnd(17)}  ${(i.category ?? '-').padEnd(14)}  ${what}`;
+}
+
+function render(detail: IncidentDetail): string {
+  const lines = [`${detail.id}  ${detail.status}  ${detail.category ?? '-'}  ${detail.runUrl ?? detail.alarm?.name ?? ''}`];
+  for (const job of detail.jobs) {
+    lines.push('', `job ${job.jobName}${job.step ? ` · step "${job.step.name}"` : ''}${job.url ? ` · ${job.url}` : ''}`);
+    if (job.diagnosis) lines.push(`  diagnosis: ${job.diagnosis.rootCause}`);
+    for (const failure of job.failures) for (const l of failure.lines) lines.push(`  ${String(l.line).padStart(6)}  ${l.text}`);
+  }
+  if (detail.analysis) lines.push('', `analysis (${detail.analysis.provider}, confidence ${detail.analysis.confidence.toFixed(2)}): ${detail.analysis.rootCause}`);
+  if (detail.decision) lines.push(`decision: ${detail.decision.action}${detail.decision.applied ? ' (applied)' : ''} — ${detail.decision.reason}`);
+  if (detail.approval) lines.push(`approval: ${detail.approval.status}${detail.approval.decidedBy ? ` by ${detail.approval.decidedBy}` : ''}`);
+  lines.push('', 'timeline:');
+  for (const e of detail.timeline) lines.push(`  ${e.at.slice(0, 19).replace('T', ' ')}  ${e.kind.padEnd(12)}  ${e.title}${e.detail ? ` — ${e.detail}` : ''}`);
+  return lines.join('\n');
+}
+
+/** `guard incidents …`: what the guard did, from the read API (local runtime or AWS). */
+export function createIncidentsCommand(api: () => ApiGet = () => apiFromEnv()): Command {
+  return {
+    name: 'incidents',
+    summary: 'incidents from the read API (the local runtime, or GUARD_API_URL signed with AWS credentials): list, show',
+    usage: [
+      'guard incidents [list] [--status S] [--repository owner/repo] [--category C] [--source github|cloudwatch] [--since ISO] [--limit N] [--json]',
+      '       guard incidents show <id> [--json]',
+    ].join('\n'),
+    async run(argv: readonly string[], io: CliIO) {
+      const [first, ...rest] = argv;
+      const sub = first === undefined || first.startsWith('-') ? 'list' : first;
+      const args = parseArgs(first === sub ? rest : argv, { values: [...FILTERS, 'limit'], flags: ['json'] });
+      const get = api();
+      const fail = (status: number, body: unknown) => {
+        throw new Error(`the API answered ${status}: ${(body as { message?: string } | null)?.message ?? 'no reason given'}`);
+      };
+      if (sub === 'list') {
+        const query: Record<string, string> = { limit: String(intOption(args, 'limit', 50)) };
+        for (const f of FILTERS) {
+          const value = args.values.get(f);
+          if (value) query[f] = value;
+        }
+        const { status, body } = await get('/incidents', query);
+        if (status !== 200) fail(status, body);
+        const incidents = body as Incident[];
+        if (args.flags.has('json')) io.out(JSON.stringify(incidents, null, 2));
+        else if (incidents.length === 0) io.out('no incidents match');
+        else for (const incident of incidents) io.out(row(incident));
+        return 0;
+      }
+      if (sub === 'show') {
+        const id = args.positionals[0];
+        if (!id || !/^[A-Za-z0-9_-]{1,80}$/.test(id)) throw new UsageError('incidents show needs an incident id');
+        const { status, body } = await get(`/incidents/${id}`, {});
+        if (status === 404) throw new UsageError(`incident ${id} not found`);
+        if (status !== 200) fail(status, body);
+        io.out(args.flags.has('json') ? JSON.stringify(body, null, 2) : render(body as IncidentDetail));
+        return 0;
+      }
+      throw new UsageError('incidents needs a subcommand: list or show');
+    },
+  };
+}
+
+export const incidentsCommand = createIncidentsCommand();

@@ -1,0 +1,102 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { READ_ROUTES } from '../../infra/stack.js';
+import { METRIC } from '../../shared/adapters/metric-names.js';
+import { functionLogicalId, synth } from './support.js';
+
+type Resources = Record<string, { Type: string; Properties: Record<string, any>; DependsOn?: unknown }>;
+
+/** Full path of an AWS::ApiGateway::Resource, resolved through its parents. */
+function pathsOf(resources: Resources): Map<string, string> {
+  const paths = new Map<string, string>();
+  const resolve = (id: string): string => {
+    const known = paths.get(id);
+    if (known) return known;
+    const r = resources[id];
+    const parent = r?.Properties.ParentId;
+    const parentPath = parent?.Ref ? resolve(parent.Ref as string) : '';
+    const path = `${parentPath}/${r?.Properties.PathPart as string}`;
+    paths.set(id, path);
+    return path;
+  };
+  for (const [id, r] of Object.entries(resources)) if (r.Type === 'AWS::ApiGateway::Resource') resolve(id);
+  return paths;
+}
+
+function getMethods(resources: Resources, apiLogicalId: string) {
+  const paths = pathsOf(resources);
+  return Object.values(resources)
+    .filter((r) => r.Type === 'AWS::ApiGateway::Method' && r.Properties.HttpMethod === 'GET' && r.Properties.RestApiId?.Ref === apiLogicalId)
+    .map((r) => ({ path: paths.get(r.Properties.ResourceId?.Ref as string) ?? '/', auth: r.Properties.AuthorizationType as string, method: r }));
+}
+
+describe('read API in AWS', () => {
+  const { stack, template } = synth();
+  const resources = template.toJSON().Resources as Resources;
+  const apiId = stack.getLogicalId(stack.api.node.defaultChild as never);
+
+  it('serves every read route on the API with IAM (SigV4) authorization, through the read-api function', () => {
+    const methods = getMethods(resources, apiId);
+    expect(methods.map((m) => m.path).sort()).toEqual([...READ_ROUTES].sort());
+    const readFn = functionLogicalId(stack, stack.functions['read-api']);
+    for (const m of methods) {
+      expect(m.auth, m.path).toBe('AWS_IAM');
+      expect(JSON.stringify(m.method.Properties.Integration), m.path).toContain(readFn);
+    }
+  });
+
+  it('keeps the gate IAM-authorized and the webhook HMAC-only', () => {
+    template.hasResourceProperties('AWS::ApiGateway::Method', { HttpMethod: 'POST', AuthorizationType: 'AWS_IAM' });
+    template.hasResourceProperties('AWS::ApiGateway::Method', { HttpMethod: 'POST', AuthorizationType: 'NONE' });
+  });
+
+  it('has no dashboard site, user pool or second API unless asked for', () => {
+    template.resourceCountIs('AWS::Cognito::UserPool', 0);
+    template.resourceCountIs('AWS::CloudFront::Distribution', 0);
+    template.resourceCountIs('AWS::ApiGateway::RestApi', 1);
+  });
+
+  it('has a CloudWatch dashboard charting the business metrics the stages emit', () => {
+    const dashboards = Object.values(resources).filter((r) => r.Type === 'AWS::CloudWatch::Dashboard');
+    expect(dashboards).toHaveLength(1);
+    const body = JSON.stringify(dashboards[0]?.Properties.DashboardBody);
+    for (const name of Object.values(METRIC)) expect(body, name).toContain(name);
+    expect(body).toContain('PipelineGuard');
+  });
+});
+
+describe('dashboard site (-c dashboard=true)', () => {
+  const { stack, template } = synth({ dashboard: 'true', dashboardDomainPrefix: 'guard-test' });
+  const resources = template.toJSON().Resources as Resources;
+
+  it('adds a user pool without self sign-up, MFA required, and a PKCE client without a secret', () => {
+    template.hasResourceProperties('AWS::Cognito::UserPool', { MfaConfiguration: 'ON', AdminCreateUserConfig: { AllowAdminCreateUserOnly: true } });
+    template.hasResourceProperties('AWS::Cognito::UserPoolClient', { GenerateSecret: false, AllowedOAuthFlows: ['code'] });
+    template.hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: 'guard-test' });
+  });
+
+  it('serves the same read routes on a second API with the Cognito user pool authorizer', () => {
+    const dashboardApi = stack.getLogicalId(stack.dashboardApi?.node.defaultChild as never);
+    template.hasResourceProperties('AWS::ApiGateway::Authorizer', { Type: 'COGNITO_USER_POOLS', RestApiId: { Ref: dashboardApi } });
+    const methods = getMethods(resources, dashboardApi);
+    expect(methods.map((m) => m.path).sort()).toEqual([...READ_ROUTES].sort());
+    for (const m of methods) expect(m.auth, m.path).toBe('COGNITO_USER_POOLS');
+  });
+
+  it('puts the static site on a private bucket behind CloudFront with origin access control', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+    });
+    template.hasResourceProperties('AWS::CloudFront::OriginAccessControl', { OriginAccessControlConfig: Match.objectLike({ OriginAccessControlOriginType: 's3', SigningBehavior: 'always' }) });
+    template.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({ DefaultRootObject: 'index.html', Origins: [Match.objectLike({ OriginAccessControlId: Match.anyValue() })] }),
+    });
+    const policy = Object.values(resources).find((r) => r.Type === 'AWS::S3::BucketPolicy' && JSON.stringify(r.Properties).includes('cloudfront.amazonaws.com'));
+    expect(JSON.stringify(policy?.Properties)).toContain('AWS:SourceArn');
+  });
+
+  it('lets the browser read the API only from the dashboard origin', () => {
+    const readFn = resources[functionLogicalId(stack, stack.functions['read-api'])];
+    expect(JSON.stringify(readFn?.Properties.Environment.Variables.DASHBOARD_ORIGIN)).toContain('DomainName');
+  });
+});

@@ -1,0 +1,94 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deliverWebhook, loadWebhook } from '../../infra/local/replay.js';
+import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.js';
+import { RUNTIME_FILE } from '../../shared/cli/local-runtime.js';
+
+const run = promisify(execFile);
+const ROOT = join(import.meta.dirname, '..', '..');
+const SECRET = 'cli-reach-secret';
+const FAILURE_ID = 'gh-714523861-11862439017-1';
+
+let runtime: LocalRuntime;
+let dataDir: string;
+let emptyDir: string;
+
+/**
+ * `guard` as a user runs it: a separate process with only GUARD_DATA_DIR (or nothing) set, no DYNAMODB_ENDPOINT,
+ * no table names and no AWS credentials.
+ */
+async function guard(args: string[], dir: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '/tmp',
+    GUARD_DATA_DIR: dir,
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_CONFIG_FILE: join(dir, 'no-aws-config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(dir, 'no-aws-credentials'),
+  };
+  try {
+    const { stdout, stderr } = await run(process.execPath, [join(ROOT, 'bin', 'guard.js'), ...args], { env, cwd: ROOT, timeout: 60_000 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'guard-cli-'));
+  emptyDir = await mkdtemp(join(tmpdir(), 'guard-cli-none-'));
+  runtime = await startLocalRuntime({
+    dataDir,
+    port: 0,
+    retryDelayMs: 0,
+    env: { ...process.env, GITHUB_TOKEN: undefined, GITHUB_WEBHOOK_SECRET: SECRET, POWERTOOLS_LOG_LEVEL: 'SILENT' },
+  });
+  await deliverWebhook(runtime.url, loadWebhook('workflow_run-failure'), SECRET);
+  await runtime.idle();
+}, 60_000);
+
+afterAll(async () => {
+  await runtime?.close();
+  await rm(dataDir, { recursive: true, force: true });
+  await rm(emptyDir, { recursive: true, force: true });
+});
+
+describe('the CLI finds the running local runtime by itself', () => {
+  it('the runtime says where it is in its data directory', async () => {
+    const info = JSON.parse(await readFile(join(dataDir, RUNTIME_FILE), 'utf8')) as { url: string; pid: number };
+    expect(info).toMatchObject({ url: runtime.url, pid: process.pid });
+  });
+
+  it('guard kb list reads the runtime tables with no variables', async () => {
+    const result = await guard(['kb', 'list', '--limit', '3'], dataDir);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout.trim().split('\n')).toHaveLength(3);
+  });
+
+  it('guard incidents list and show read the runtime API', async () => {
+    const list = await guard(['incidents', 'list', '--status', 'notified'], dataDir);
+    expect(list.code).toBe(0);
+    expect(list.stdout).toContain(FAILURE_ID);
+
+    const show = await guard(['incidents', 'show', FAILURE_ID], dataDir);
+    expect(show.code).toBe(0);
+    expect(show.stdout).toContain('timeline:');
+    expect(show.stdout).toContain('Expected: 107.1');
+  });
+
+  it('says in one line what to start or set when nothing runs, never an SDK class name', async () => {
+    for (const args of [['kb', 'list'], ['experiments', 'list'], ['incidents', 'list']]) {
+      const result = await guard(args, emptyDir);
+      expect(result.code, args.join(' ')).toBe(1);
+      expect(result.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
+      expect(result.stderr).toContain('npm start');
+      expect(result.stderr).not.toMatch(/CredentialsProviderError|ProviderError|Exception|    at /);
+    }
+  });
+});

@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import { createReadApi, decodeCursor, encodeCursor } from '../../../shared/api/read-api.js';
+import { incidentTimeline } from '../../../shared/api/timeline.js';
+import { summarizeIncidents } from '../../../shared/api/summary.js';
+import { type Incident, newIncident } from '../../../shared/domain/incident.js';
+import type { Learning } from '../../../shared/knowledge/learning.js';
+import { createMemoryStore } from '../../support/memory-store.js';
+
+const NOW = new Date('2026-11-20T12:00:00Z');
+const at = (minutes: number) => new Date(NOW.getTime() - minutes * 60_000);
+
+async function seeded() {
+  const incidents = createMemoryStore(() => NOW);
+  const make = (id: string, minutesAgo: number, fields: Partial<Incident>) => incidents.create(newIncident({ id, source: 'github', repository: 'acme/app', ...fields }, at(minutesAgo)), null);
+  await make('a', 50, { status: 'resolved', category: 'network' });
+  await make('b', 40, { status: 'notified', category: 'test_failure' });
+  await make('c', 30, { status: 'notified', category: 'network', repository: 'acme/other' });
+  await make('d', 20, { source: 'cloudwatch', status: 'notified', category: 'infrastructure', repository: null });
+  await make('e', 10, { status: 'received' });
+  const learning = {} as Pick<Learning, 'experiments' | 'baselines' | 'knowledge'>;
+  return { incidents, read: createReadApi({ incidents, learning, clock: () => NOW }) };
+}
+
+const get = (path: string, query: Record<string, string> = {}) => ({ method: 'GET', path, query });
+const ids = (body: unknown) => (body as Incident[]).map((i) => i.id);
+
+describe('GET /incidents', () => {
+  it('applies every filter instead of ignoring it', async () => {
+    const { read } = await seeded();
+
+    expect(ids((await read(get('/incidents', { status: 'notified' })))?.body)).toEqual(['d', 'c', 'b']);
+    expect(ids((await read(get('/incidents', { status: 'notified', category: 'network' })))?.body)).toEqual(['c']);
+    expect(ids((await read(get('/incidents', { repository: 'acme/app' })))?.body)).toEqual(['e', 'b', 'a']);
+    expect(ids((await read(get('/incidents', { source: 'cloudwatch' })))?.body)).toEqual(['d']);
+    expect(ids((await read(get('/incidents', { since: at(25).toISOString() })))?.body)).toEqual(['e', 'd']);
+  });
+
+  it('pages with an opaque cursor until every incident was seen once', async () => {
+    const { read } = await seeded();
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < 10; page += 1) {
+      const reply = await read(get('/incidents', { limit: '2', ...(cursor ? { cursor } : {}) }));
+      seen.push(...ids(reply?.body));
+      cursor = reply?.headers?.['x-next-cursor'];
+      if (!cursor) break;
+    }
+    expect(seen).toEqual(['e', 'd', 'c', 'b', 'a']);
+  });
+
+  it('refuses unknown parameters, bad values and forged cursors with 400 and a reason', async () => {
+    const { read } = await seeded();
+
+    expect(await read(get('/incidents', { stauts: 'resolved' }))).toEqual({ status: 400, body: { message: 'unknown query parameter stauts' } });
+    expect((await read(get('/incidents', { status: 'done' })))?.status).toBe(400);
+    expect((await read(get('/incidents', { limit: '0' })))?.status).toBe(400);
+    expect(await read(get('/incidents', { cursor: 'bm90LWpzb24' }))).toEqual({ status: 400, body: { message: 'cursor is not one this API returned' } });
+    expect(decodeCursor(encodeCursor({ id: 'x', createdAt: NOW.toISOString() }))).toEqual({ id: 'x', createdAt: NOW.toISOString() });
+  });
+
+  it('leaves paths it does not own and writes to the other routes', async () => {
+    const { read } = await seeded();
+
+    expect(await read(get('/webhooks/github'))).toBeNull();
+    expect(await read({ method: 'POST', path: '/experiments', query: {} })).toBeNull();
+  });
+});
+
+describe('GET /incidents/{id}', () => {
+  it('returns the incident with its timeline and hides a pending approval token', async () => {
+    const { incidents, read } = await seeded();
+    await incidents.update('b', {
+      approval: { status: 'pending', taskToken: 'secret-token', requestedAt: at(35).toISOString(), decidedAt: null, decidedBy: null, reason: null },
+      decision: { action: 'rerun_failed_jobs', reason: 'transient', applied: true, result: 'requested', dryRun: false, decidedAt: at(38).toISOString() },
+    }, {
+      notifications: [{ channel: 'github_comment', target: 'acme/app#1', outcome: 'created', detail: null, at: at(37).toISOString() }],
+      audit: [{ at: at(39).toISOString(), actor: 'pipeline-guard', action: 'rerun_failed_jobs', status: 'planned', detail: 'plan' }],
+    });
+
+    const reply = await read(get('/incidents/b'));
+
+    const body = reply?.body as Incident & { timeline: Array<{ kind: string; at: string }> };
+    expect(body.approval?.taskToken).toBe('[hidden]');
+    expect(JSON.stringify(body)).not.toContain('secret-token');
+    expect(body.timeline.map((e) => e.kind)).toEqual(['stage', 'action', 'decision', 'notification', 'approval']);
+    expect(body.timeline.map((e) => e.at)).toEqual([...body.timeline.map((e) => e.at)].sort());
+    expect((await read(get('/incidents/nope')))?.status).toBe(404);
+  });
+});
+
+describe('GET /metrics', () => {
+  it('sums a window of incidents per day and in total', async () => {
+    const { read } = await seeded();
+
+    const body = (await read(get('/metrics', { days: '7' })))?.body as ReturnType<typeof summarizeIncidents>;
+
+    expect(body.incidents).toBe(5);
+    expect(body.days).toHaveLength(7);
+    expect(body.days.at(-1)).toMatchObject({ day: '2026-11-20', incidents: 5, byCategory: { network: 2, test_failure: 1, infrastructure: 1, unclassified: 1 } });
+    expect(body.bySource).toEqual({ github: 4, cloudwatch: 1 });
+  });
+
+  it('measures time to first comment and recovery as medians, and the automatic action success rate', () => {
+    const base = newIncident({ id: 'x', source: 'github' }, at(60));
+    const resolved: Incident = {
+      ...base,
+      status: 'resolved',
+      timeToRecoverySeconds: 600,
+      decision: { action: 'rerun_failed_jobs', reason: '', applied: true, result: null, dryRun: false, decidedAt: at(59).toISOString() },
+      notifications: [{ channel: 'github_comment', target: 't', outcome: 'created', detail: null, at: at(58).toISOString() }],
+    };
+    const failed: Incident = { ...resolved, id: 'y', status: 'notified', timeToRecoverySeconds: null, notifications: [] };
+
+    const summary = summarizeIncidents([resolved, failed], { from: at(60 * 24), to: NOW });
+
+    expect(summary.medianTimeToFirstCommentSeconds).toBe(120);
+    expect(summary.medianTimeToRecoverySeconds).toBe(600);
+    expect(summary.automaticActionSuccessRate).toBe(0.5);
+    expect(incidentTimeline(resolved).map((e) => e.kind)).toEqual(['stage', 'decision', 'notification']);
+  });
+});
