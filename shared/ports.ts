@@ -164,6 +164,41 @@ export interface EscalationMessage {
   attributes: Record<string, string>;
 }
 
+/** One occurrence of a problem that needs a human, as the escalation policy sees it (shared/notify/escalation-policy.ts). */
+export interface EscalationOccurrence {
+  /** The problem: `gh:<repo>:<fingerprint>` for CI failures, `alarm:<arn>` for alarms. */
+  key: string;
+  incidentId: string;
+  at: Date;
+  /** One escalation per problem within this many minutes; later occurrences are counted on it. */
+  windowMinutes: number;
+  /** False for occurrences that may only add to an open escalation (a person's re-run): they never page by themselves. */
+  mayOpen: boolean;
+  /** What the problem is, in a few words (kept on the item for operators reading the table). */
+  label: string;
+}
+
+/** The escalation ledger's answer: whether this occurrence pages, and the counts the message shows. */
+export interface EscalationTally {
+  send: boolean;
+  /** Occurrences in the current window (1 for the one that opened it). */
+  windowCount: number;
+  /** Occurrences since the problem was first seen (within the item's 30-day TTL). */
+  total: number;
+  firstSeen: string | null;
+  windowStart: string | null;
+  /** When the previous escalation of this problem went out (null for the first one). */
+  previousSentAt: string | null;
+}
+
+/**
+ * One open escalation per problem and window, shared by every execution (conditional writes in DynamoDB; the
+ * same adapter runs against the embedded server locally).
+ */
+export interface EscalationLedger {
+  record(occurrence: EscalationOccurrence): Promise<EscalationTally>;
+}
+
 export interface EscalationPublisher {
   publish(message: EscalationMessage): Promise<{ messageId: string }>;
 }

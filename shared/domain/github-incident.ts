@@ -21,6 +21,7 @@ export function githubIncidentFields(trigger: GithubTrigger): Pick<Incident, 'id
     runAttempt: trigger.workflowRun.attempt,
     runUrl: trigger.workflowRun.htmlUrl,
     pullRequest: trigger.pullRequests[0] ?? null,
+    runEvent: trigger.workflowRun.event,
     installationId: trigger.installationId,
     ...(trigger.workflowRun.updatedAt && !Number.isNaN(Date.parse(trigger.workflowRun.updatedAt))
       ? { failedAt: new Date(trigger.workflowRun.updatedAt).toISOString() }

@@ -264,6 +264,8 @@ export interface Incident {
   runAttempt: number | null;
   runUrl: string | null;
   pullRequest: number | null;
+  /** What started the run (`pull_request`, `push`, `schedule`, `workflow_dispatch`, …), when GitHub said. */
+  runEvent?: string | null;
   installationId: number | null;
   /** Set when the failure is a check run of another CI system (CircleCI, Buildkite, …) rather than an Actions run. */
   checkRun?: CheckRunDetails | null;

@@ -1,6 +1,6 @@
 import type { Incident } from '../domain/incident.js';
 import { redactOrWithhold } from '../logs/redact.js';
-import type { EscalationMessage } from '../ports.js';
+import type { EscalationMessage, EscalationTally } from '../ports.js';
 import { defang } from './defang.js';
 
 /** Text from a log or a model, as it may appear in an e-mail: redacted once more and with no live link. */
@@ -20,7 +20,7 @@ function severityOf(incident: Incident): string {
 }
 
 /** An escalation that reads well as an email: summary first, then the evidence, links and what was tried. */
-export function renderEscalation(incident: Incident, why: string): EscalationMessage {
+export function renderEscalation(incident: Incident, why: string, tally?: EscalationTally): EscalationMessage {
   const lines: string[] = [];
   const what =
     incident.source === 'cloudwatch'
@@ -28,6 +28,9 @@ export function renderEscalation(incident: Incident, why: string): EscalationMes
       : `${incident.workflowName ?? 'A workflow'} failed in ${incident.repository ?? 'a repository'}${incident.branch ? ` on ${incident.branch}` : ''}`;
   lines.push(`${untrusted(what)}.`);
   lines.push(`Why you are getting this: ${untrusted(why)}`);
+  if (tally && tally.total > 1 && tally.firstSeen) {
+    lines.push(`Seen ${tally.total} times since ${tally.firstSeen}${tally.previousSentAt ? `; the last escalation of this problem went out at ${tally.previousSentAt}` : ''}.`);
+  }
   lines.push('');
   if (incident.analysis?.injection) {
     lines.push('The log contained text aimed at automated tools (AI assistants, bots): the analysis model\'s answer is not shown and no automatic action was taken on it.');

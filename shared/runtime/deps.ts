@@ -14,7 +14,7 @@ import { type GitHubAuth, createGitHubClients, staticGitHubClients } from '../gi
 import { withCommentSlots } from '../github/comment-slot.js';
 import { createRecordedGitHub } from '../github/recorded.js';
 import { createDynamoCommentSlots } from '../stores/comment-slots.js';
-import type { Analyzer, EscalationPublisher, GitHubClients, RerunLedger, TaskTokenControl, WorkflowStarter } from '../ports.js';
+import type { Analyzer, EscalationLedger, EscalationPublisher, GitHubClients, RerunLedger, TaskTokenControl, WorkflowStarter } from '../ports.js';
 import { type ApprovalIndex, createApprovalIndex } from '../remediation/approvals.js';
 import { type GuardStore, createGuardStore } from '../remediation/guard-store.js';
 import { parsePolicyFile } from '../remediation/policy.js';
@@ -24,6 +24,7 @@ import type { RemediationDeps, StepDeps, StepLogger } from '../steps/deps.js';
 import { createDocumentClient } from '../stores/dynamo.js';
 import { createIncidentStore } from '../stores/incident-store.js';
 import { type Learning, createLearning } from '../knowledge/learning.js';
+import { createDynamoEscalationLedger } from '../stores/escalation-ledger.js';
 import { createDynamoRerunLedger } from '../stores/rerun-ledger.js';
 import { createDynamoWriteLimiter } from '../stores/write-limiter.js';
 
@@ -127,6 +128,11 @@ async function createGitHubAccess(config: Config, documents: ReturnType<typeof d
 export function createRerunLedger(config: Config): RerunLedger {
   const client = documentClientFor(config);
   return createDynamoRerunLedger({ client, tableName: config.INCIDENTS_TABLE });
+}
+
+/** One open escalation per problem and window, in the incidents table (the embedded server locally). */
+export function createEscalationLedger(config: Config): EscalationLedger {
+  return createDynamoEscalationLedger({ client: documentClientFor(config), tableName: config.INCIDENTS_TABLE });
 }
 
 export function createWebhookSecret(config: Config): Promise<string | undefined> {
@@ -248,6 +254,7 @@ export async function createStepDeps(
     reruns: createRerunLedger(config),
     ...createAnalyzers(config),
     escalations: options.publishesEscalations ? createEscalations(config) : noEscalations,
+    escalationLedger: createEscalationLedger(config),
     clock,
     logger,
     learning: createLearningDeps(config, logger, clock),

@@ -1,5 +1,5 @@
 import type { Config } from '../config.js';
-import type { Analyzer, Clock, EscalationPublisher, GitHubClients, RerunLedger } from '../ports.js';
+import type { Analyzer, Clock, EscalationLedger, EscalationPublisher, GitHubClients, RerunLedger } from '../ports.js';
 import type { IncidentStore } from '../stores/incident-store.js';
 import type { Learning } from '../knowledge/learning.js';
 import type { ApprovalIndex } from '../remediation/approvals.js';
@@ -41,6 +41,8 @@ export interface StepDeps {
   /** Deterministic analyzer used when the configured provider failed. */
   fallbackAnalyzer: Analyzer;
   escalations: EscalationPublisher;
+  /** One open escalation per problem and window (counts of repeats), shared by all executions. */
+  escalationLedger: EscalationLedger;
   clock: Clock;
   logger: StepLogger;
   /**
