@@ -23,10 +23,13 @@
  * | llmInputTokenBudget | 8000                     | estimated input tokens per model call (3000–1000000): how much log and knowledge is sent |
  * | bedrockGuardrailId | (none)                    | Bedrock Guardrail id or ARN applied to every analysis call (needs bedrockModelId); grants ApplyGuardrail on it |
  * | bedrockGuardrailVersion | DRAFT                | guardrail version: DRAFT or a version number                                              |
- * | alarmNamePrefix    | (all alarms)              | only CloudWatch alarms whose name starts with this prefix start the pipeline             |
+ * | alarmNamePrefix    | (none)                    | CloudWatch alarms whose name starts with this prefix start the pipeline                  |
+ * | alarmScopeTag      | pipeline-guard=enabled    | alarms with this tag (tag propagation on) start the pipeline; all others are ignored      |
+ * | alarmIncludeAutoscaling | false                | also handle target-tracking autoscaling alarms                                           |
  *
- * Without `alarmNamePrefix`, every alarm in the account and region is handled except this stack's own alarms
- * (named `<stack name>-…`), so a failing pipeline cannot feed itself.
+ * Alarm scope is opt-in: an alarm starts the pipeline when its name has the prefix or it carries the tag. The
+ * EventBridge rules still leave out this stack's own alarms (named `<stack name>-…`), so a failing pipeline
+ * cannot feed itself; ingest-alarm applies the rest of the scope in code, as the local runtime does.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -83,6 +86,10 @@ export interface GuardSettings {
   readonly llmInputTokenBudget: number;
   readonly bedrockGuardrail?: { readonly id: string; readonly version: string };
   readonly alarmNamePrefix?: string;
+  /** `key=value` tag that opts an alarm in (EventBridge `alarmTags`; needs tag propagation on the alarm). */
+  readonly alarmScopeTag: string;
+  /** Target-tracking autoscaling alarms start the pipeline too (they are ignored by default). */
+  readonly alarmIncludeAutoscaling: boolean;
   /** The remediation policy file's JSON, validated at synth (context `policyFile`). */
   readonly policyJson?: string;
   /** Which IAM callers may use the quality gate for which repositories (context `gateCallersFile`), validated at synth. */
@@ -122,6 +129,13 @@ export function bedrockGuardrailStatement(guardrailId: string, region: string, a
 
 class SettingsError extends Error {
   override name = 'SettingsError';
+}
+
+/** The opt-in alarm tag, `key=value` or `key`; the same default as ALARM_SCOPE_TAG locally. */
+function alarmScopeTag(value: string | undefined): string {
+  if (value === undefined) return 'pipeline-guard=enabled';
+  if (!/^[^=\s]{1,128}(=[^\s]{0,256})?$/.test(value)) throw new SettingsError(`context value alarmScopeTag must be key=value or key, got "${value}"`);
+  return value;
 }
 
 /**
@@ -250,6 +264,8 @@ export function readSettings(scope: Construct): GuardSettings {
     ),
     ...optional('bedrockGuardrail', guardrailId === undefined ? undefined : { id: guardrailId, version: guardrailVersion ?? 'DRAFT' }),
     ...optional('alarmNamePrefix', raw('alarmNamePrefix')),
+    alarmScopeTag: alarmScopeTag(raw('alarmScopeTag')),
+    alarmIncludeAutoscaling: boolean('alarmIncludeAutoscaling', false),
     ...optional('policyJson', policyJson),
     ...optional('gateCallersJson', gateCallersJson),
     ...optional('runbooks', runbooksFrom(runbooksJson)),
@@ -700,7 +716,14 @@ export class PipelineGuardStack extends Stack {
       description: 'Records an alarm entering ALARM and starts one pipeline execution named after the state change',
       timeout: Duration.seconds(30),
       deadLetterQueue: eventsDlq,
-      environment: { RECONCILE_MAX_ATTEMPTS: '3' },
+      // The scope is applied in code (the same in both runtimes): a prefix or the opt-in tag; autoscaling, muted
+      // and suppressed alarms are left alone.
+      environment: {
+        RECONCILE_MAX_ATTEMPTS: '3',
+        ALARM_SCOPE_TAG: settings.alarmScopeTag,
+        ALARM_INCLUDE_AUTOSCALING: String(settings.alarmIncludeAutoscaling),
+        ...(settings.alarmNamePrefix ? { ALARM_NAME_PREFIXES: settings.alarmNamePrefix } : {}),
+      },
     })
       .useTable(incidents, 'readWrite')
       .setEnv('STATE_MACHINE_ARN', stateMachine.stateMachineArn);

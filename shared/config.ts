@@ -50,6 +50,19 @@ const configSchema = z.object({
   /** Local runtime only: the embedded Step Functions endpoint that runs the same ASL in-process. */
   SFN_ENDPOINT: z.url().optional(),
   ESCALATION_TOPIC_ARN: z.string().min(1).optional(),
+  /**
+   * Alarm scope (opt-in): alarms whose name starts with one of these comma-separated prefixes start the pipeline,
+   * as do alarms carrying ALARM_SCOPE_TAG; every other alarm is ignored.
+   */
+  ALARM_NAME_PREFIXES: z
+    .string()
+    .max(2000)
+    .optional()
+    .transform((value) => (value ?? '').split(',').map((p) => p.trim()).filter((p) => p.length > 0)),
+  /** `key=value` (or `key` for any value): an alarm with this tag (EventBridge `alarmTags`) is in scope. */
+  ALARM_SCOPE_TAG: z.string().min(1).max(400).regex(/^[^=]+(=.*)?$/).default('pipeline-guard=enabled'),
+  /** Target-tracking autoscaling alarms flip all day by design; they are ignored unless this is true. */
+  ALARM_INCLUDE_AUTOSCALING: booleanFlag,
   /** Local runtime only: notifications are appended here instead of published to SNS. */
   OUTBOX_PATH: z.string().min(1).optional(),
 

@@ -68,6 +68,24 @@ export interface AlarmDetails {
   metric: string | null;
   namespace: string | null;
   threshold: number | null;
+  /** What kind of alarm it is: one metric, a metric-math expression, an anomaly band, or a composite of alarms. */
+  kind?: 'metric' | 'math' | 'anomaly' | 'composite';
+  /** The alarm's description, as its owner wrote it. */
+  description?: string | null;
+  /** Metric-math and anomaly alarms: the expression the alarm evaluates (`e1 = SUM(METRICS())`). */
+  expression?: string | null;
+  /** The metrics the alarm reads (`AWS/EC2 NetworkIn InstanceId=i-0abc Maximum/300s`), the evaluated one first. */
+  inputs?: string[];
+  /** Composite alarms: the rule, and the child alarms that fired (from reasonData.triggeringAlarms). */
+  rule?: string | null;
+  children?: string[];
+  /** Anomaly alarms: the expected band at the breaching datapoint (reasonData recentLower/UpperThresholds). */
+  band?: { lower: number; upper: number } | null;
+  /** The datapoints that breached (reasonData.recentDatapoints), newest last. */
+  datapoints?: number[];
+  /** Seconds per datapoint and statistic, from reasonData. */
+  period?: number | null;
+  statistic?: string | null;
 }
 
 export interface CheckRunDetails {

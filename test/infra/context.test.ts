@@ -19,6 +19,8 @@ describe('CDK context settings', () => {
       llmTemperature: 0,
       llmInputTokenBudget: 8000,
       runbookWaitSeconds: 300,
+      alarmScopeTag: 'pipeline-guard=enabled',
+      alarmIncludeAutoscaling: false,
     });
   });
 
