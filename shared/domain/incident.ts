@@ -141,6 +141,9 @@ export interface KnowledgeMatch {
   /** Whether the incident recovered after that action (null while unknown). */
   recovered: boolean | null;
   timeToRecoverySeconds: number | null;
+  /** Where that failure happened: the PR comment says when the same failure is also on the base branch. */
+  branch?: string | null;
+  runUrl?: string | null;
 }
 
 /** A knowledge-base entry found for an incident: the same fingerprint (`exact`) or a similar template. */
@@ -282,6 +285,8 @@ export interface Incident {
   runAttempt: number | null;
   runUrl: string | null;
   pullRequest: number | null;
+  /** The repository's default branch (the usual base of its pull requests), when the event said. */
+  defaultBranch?: string | null;
   /** What started the run (`pull_request`, `push`, `schedule`, `workflow_dispatch`, …), when GitHub said. */
   runEvent?: string | null;
   installationId: number | null;
