@@ -47,12 +47,13 @@ import { Alarm, type CfnAlarm, ComparisonOperator, TreatMissingData, type IMetri
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Match, Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { type IGrantable, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Effect, type IGrantable, ManagedPolicy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { CfnSecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { CfnMicrosoftTeamsChannelConfiguration, LoggingLevel, SlackChannelConfiguration } from 'aws-cdk-lib/aws-chatbot';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { type CfnStateMachine, DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
@@ -99,6 +100,11 @@ export interface GuardSettings {
   /** Role the Automation documents assume (their AutomationAssumeRole); remediate may pass only this role. */
   readonly runbookRoleArn?: string;
   readonly runbookWaitSeconds: number;
+  /** Chat channels fed by the escalation topic (context slackWorkspaceId/slackChannelId, teamsTeamId/teamsChannelId/teamsTenantId). */
+  readonly chat?: {
+    readonly slack?: { readonly workspaceId: string; readonly channelId: string };
+    readonly teams?: { readonly teamId: string; readonly channelId: string; readonly tenantId: string };
+  };
 }
 
 /** Room for the policy and runbook files in the remediate function's environment (Lambda: 4 KB in all). */
@@ -129,6 +135,26 @@ export function bedrockGuardrailStatement(guardrailId: string, region: string, a
 
 class SettingsError extends Error {
   override name = 'SettingsError';
+}
+
+/** Chat channel ids from context: each chat system needs all of its ids, or none. */
+function chatSettings(raw: (key: string) => string | undefined): GuardSettings['chat'] {
+  const group = (keys: string[], pattern: RegExp, what: string) => {
+    const values = keys.map((key) => raw(key));
+    if (values.every((v) => v === undefined)) return undefined;
+    keys.forEach((key, i) => {
+      if (values[i] === undefined) throw new SettingsError(`context value ${key} is missing: ${keys.join(', ')} go together`);
+      if (!pattern.test(values[i] as string)) throw new SettingsError(`context value ${key} must be ${what}, got "${values[i]}"`);
+    });
+    return values as string[];
+  };
+  const slack = group(['slackWorkspaceId', 'slackChannelId'], /^[A-Z0-9]{1,255}$/, 'a Slack id (letters and digits, e.g. T012ABCDEFG)');
+  const teams = group(['teamsTeamId', 'teamsChannelId', 'teamsTenantId'], /^[\w:@.%-]{1,255}$/, 'a Microsoft Teams id (from the chat applications console)');
+  if (!slack && !teams) return undefined;
+  return {
+    ...(slack ? { slack: { workspaceId: slack[0] as string, channelId: slack[1] as string } } : {}),
+    ...(teams ? { teams: { teamId: teams[0] as string, channelId: teams[1] as string, tenantId: teams[2] as string } } : {}),
+  };
 }
 
 /** The opt-in alarm tag, `key=value` or `key`; the same default as ALARM_SCOPE_TAG locally. */
@@ -270,6 +296,7 @@ export function readSettings(scope: Construct): GuardSettings {
     ...optional('gateCallersJson', gateCallersJson),
     ...optional('runbooks', runbooksFrom(runbooksJson)),
     ...optional('runbookRoleArn', raw('runbookRoleArn')),
+    ...optional('chat', chatSettings(raw)),
     runbookWaitSeconds: number('runbookWaitSeconds', 300, (n) => Number.isInteger(n) && n >= 0 && n <= 780, 'a whole number of seconds between 0 and 780'),
   };
 }
@@ -365,6 +392,7 @@ export class PipelineGuardStack extends Stack {
       );
     };
     if (settings.alertEmail) topic.addSubscription(new EmailSubscription(settings.alertEmail));
+    if (settings.chat) this.addChatChannels(settings.chat, topic);
 
     // ---- Secrets.
     // The webhook secret is generated: the operator copies it into GitHub's webhook settings (README, "Deploying"),
@@ -836,6 +864,46 @@ export class PipelineGuardStack extends Stack {
       reconcile: reconciler,
       'ingest-alarm': ingestAlarm,
     };
+  }
+
+  /**
+   * Slack and Microsoft Teams through Amazon Q Developer in chat applications (AWS Chatbot), subscribed to the
+   * escalation topic. Notify publishes each escalation per protocol: e-mail gets text, Chatbot the custom
+   * notification JSON. The channel role has no permissions and the guardrail denies everything: the channels
+   * receive notifications and nobody can run AWS commands from chat through them.
+   */
+  private addChatChannels(chat: NonNullable<GuardSettings['chat']>, topic: Topic): void {
+    const role = new Role(this, 'ChatChannelRole', {
+      assumedBy: new ServicePrincipal('chatbot.amazonaws.com'),
+      description: 'Pipeline Guard chat channels: notifications only, no permissions',
+    });
+    const guardrail = new ManagedPolicy(this, 'ChatNoActionsGuardrail', {
+      description: 'Pipeline Guard chat channels may not act on AWS',
+      statements: [new PolicyStatement({ effect: Effect.DENY, actions: ['*'], resources: ['*'] })],
+    });
+    if (chat.slack) {
+      new SlackChannelConfiguration(this, 'SlackChannel', {
+        slackChannelConfigurationName: `${this.stackName}-escalations`.slice(0, 128),
+        slackWorkspaceId: chat.slack.workspaceId,
+        slackChannelId: chat.slack.channelId,
+        notificationTopics: [topic],
+        role,
+        guardrailPolicies: [guardrail],
+        loggingLevel: LoggingLevel.ERROR,
+      });
+    }
+    if (chat.teams) {
+      new CfnMicrosoftTeamsChannelConfiguration(this, 'TeamsChannel', {
+        configurationName: `${this.stackName}-escalations`.slice(0, 128),
+        teamId: chat.teams.teamId,
+        teamsChannelId: chat.teams.channelId,
+        teamsTenantId: chat.teams.tenantId,
+        iamRoleArn: role.roleArn,
+        snsTopicArns: [topic.topicArn],
+        guardrailPolicies: [guardrail.managedPolicyArn],
+        loggingLevel: 'ERROR',
+      });
+    }
   }
 }
 

@@ -63,6 +63,9 @@ const configSchema = z.object({
   ALARM_SCOPE_TAG: z.string().min(1).max(400).regex(/^[^=]+(=.*)?$/).default('pipeline-guard=enabled'),
   /** Target-tracking autoscaling alarms flip all day by design; they are ignored unless this is true. */
   ALARM_INCLUDE_AUTOSCALING: booleanFlag,
+  /** An incoming webhook (Slack, Mattermost, Teams Workflows) that gets every escalation beside SNS/the outbox. */
+  CHAT_WEBHOOK_URL: z.url().refine((url) => url.startsWith('https://') || /^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(url), 'must be https (or http on loopback)').optional(),
+  CHAT_WEBHOOK_FORMAT: z.enum(['slack', 'mattermost', 'teams']).default('slack'),
   /** Local runtime only: notifications are appended here instead of published to SNS. */
   OUTBOX_PATH: z.string().min(1).optional(),
 

@@ -160,8 +160,22 @@ export interface EscalationMessage {
   subject: string;
   /** Plain text, reads well as an email: summary first, then links and what was tried. */
   message: string;
-  /** Message attributes subscribers can filter on: severity, repository, category, source. */
+  /**
+   * Message attributes subscribers can filter on: severity, source, category; repository and branch for CI
+   * failures; alarm, account and region for alarms.
+   */
   attributes: Record<string, string>;
+  /** The same escalation for chat (Amazon Q Developer in chat applications custom notification; webhooks). */
+  chat?: ChatNotification;
+}
+
+/** An Amazon Q Developer in chat applications (AWS Chatbot) custom notification, version 1.0. */
+export interface ChatNotification {
+  version: '1.0';
+  source: 'custom';
+  id?: string;
+  content: { textType: 'client-markdown'; title: string; description: string; nextSteps?: string[]; keywords?: string[] };
+  metadata?: { threadId?: string; summary?: string };
 }
 
 /** One occurrence of a problem that needs a human, as the escalation policy sees it (shared/notify/escalation-policy.ts). */

@@ -6,6 +6,7 @@ import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { createOutbox } from '../adapters/outbox.js';
 import { createSfnStarter, createSfnTaskControl } from '../adapters/sfn.js';
 import { createSnsPublisher } from '../adapters/sns.js';
+import { createChatWebhook, withChatWebhook } from '../adapters/chat-webhook.js';
 import { createConfiguredAnalyzers } from '../analysis/providers.js';
 import { type Config, requireConfig } from '../config.js';
 import { ConfigError } from '../errors.js';
@@ -139,12 +140,17 @@ export function createWebhookSecret(config: Config): Promise<string | undefined>
   return secretValue(config, 'GITHUB_WEBHOOK_SECRET', 'GITHUB_WEBHOOK_SECRET_ARN');
 }
 
-export function createEscalations(config: Config): EscalationPublisher {
-  if (config.ESCALATION_TOPIC_ARN) {
-    return createSnsPublisher(new SNSClient({ region: config.AWS_REGION }), config.ESCALATION_TOPIC_ARN);
-  }
-  if (config.OUTBOX_PATH) return createOutbox(config.OUTBOX_PATH, { echo: (line) => console.log(line) }).publisher;
-  throw new ConfigError('missing environment variable ESCALATION_TOPIC_ARN');
+export function createEscalations(config: Config, logger?: StepLogger): EscalationPublisher {
+  const primary = config.ESCALATION_TOPIC_ARN
+    ? createSnsPublisher(new SNSClient({ region: config.AWS_REGION }), config.ESCALATION_TOPIC_ARN)
+    : config.OUTBOX_PATH
+      ? createOutbox(config.OUTBOX_PATH, { echo: (line) => console.log(line) }).publisher
+      : null;
+  if (!primary) throw new ConfigError('missing environment variable ESCALATION_TOPIC_ARN');
+  if (!config.CHAT_WEBHOOK_URL) return primary;
+  return withChatWebhook(primary, createChatWebhook({ url: config.CHAT_WEBHOOK_URL, format: config.CHAT_WEBHOOK_FORMAT }), (error) =>
+    logger?.warn('chat webhook failed; the escalation went out by SNS/outbox', { error: error instanceof Error ? error.message : String(error) }),
+  );
 }
 
 function sfnClient(config: Config): SFNClient {
@@ -253,7 +259,7 @@ export async function createStepDeps(
     github: await createGitHub(config),
     reruns: createRerunLedger(config),
     ...createAnalyzers(config),
-    escalations: options.publishesEscalations ? createEscalations(config) : noEscalations,
+    escalations: options.publishesEscalations ? createEscalations(config, logger) : noEscalations,
     escalationLedger: createEscalationLedger(config),
     clock,
     logger,
