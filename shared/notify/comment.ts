@@ -240,7 +240,9 @@ function renderOpen(incident: Incident, attempts: Incident[]): string[] {
   const analysis = incident.analysis;
   if (incident.approval?.status === 'pending' && incident.plan) {
     parts.push(
-      `**Proposed:** ${PROPOSAL_TEXT[incident.plan.action] ?? escapeMarkdown(incident.plan.action)} — waiting for approval.${renderProposedDiff(incident)}\n\n` +
+      `**Proposed:** ${PROPOSAL_TEXT[incident.plan.action] ?? escapeMarkdown(incident.plan.action)} — waiting for approval. ` +
+        `${incident.plan.action === 'open_fix_pr' ? 'A fix pull request always waits for approval from someone with write access, who sees the change first.' : 'This repository\'s policy asks for a person\'s approval first.'}` +
+        `${renderProposedDiff(incident)}\n\n` +
         `Someone with write access can reply \`/guard approve ${incident.id}\` or \`/guard reject ${incident.id} <reason>\` (the id may be left out while this is the only proposal waiting).`,
     );
   } else {

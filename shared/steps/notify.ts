@@ -187,7 +187,9 @@ export async function notifyStep(input: unknown, deps: StepDeps): Promise<Notify
   const guardDegraded = incident.stageErrors.some((error) => error.stage !== 'knowledge');
   if (guardDegraded) reasons.push('a pipeline stage failed while handling this incident');
   if (!incident.decision && incident.stageErrors.length === 0) reasons.push('the incident could not be remediated');
-  if (incident.source === 'github' && !commented) reasons.push('there is no pull request to comment on');
+  // A re-run the guard just started needs nobody yet: its result decides (our failed re-run escalates then).
+  const rerunUnderWay = incident.decision?.action === 'rerun_failed_jobs' && incident.decision.applied && !incident.decision.dryRun && !/already re-run/.test(incident.decision.result ?? '');
+  if (incident.source === 'github' && !commented && !rerunUnderWay) reasons.push('there is no pull request to comment on');
   const policy = policyFor(deps.remediation.policyFile, incident.repository, false).escalation;
   const unanswered = incident.approval?.status === 'timed_out';
   const route = routeEscalation({ incident, reasons, guardDegraded, unanswered, commented, ownRerun: await isOwnRerun(incident, deps), policy });
