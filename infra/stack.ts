@@ -27,12 +27,15 @@
  * | llmModel           | (none)                    | the OpenAI-compatible endpoint's model                                                    |
  * | llmPricesFile      | (none)                    | JSON file of model prices for cost accounting, USD per 1M tokens (`{"<model>":{"input":0.8,"output":4}}`) → LLM_PRICES_JSON |
  * | experimentModelIds | (none)                    | comma-separated models experiment arms may choose (`params.model`) → LLM_EXPERIMENT_MODELS; with Bedrock, grants InvokeModel on each |
- * | alarmNamePrefix    | (all alarms)              | only CloudWatch alarms whose name starts with this prefix start the pipeline             |
+ * | alarmNamePrefix    | (none)                    | CloudWatch alarms whose name starts with this prefix start the pipeline                  |
+ * | alarmScopeTag      | pipeline-guard=enabled    | alarms with this tag (tag propagation on) start the pipeline; all others are ignored      |
+ * | alarmIncludeAutoscaling | false                | also handle target-tracking autoscaling alarms                                           |
  * | dashboard          | false                     | deploys the web dashboard: S3 + CloudFront (origin access control), a Cognito user pool, and the read API again with a Cognito authorizer (needs `npm run build:web` first) |
  * | dashboardDomainPrefix | pipeline-guard-<account> | Cognito hosted sign-in domain prefix (globally unique in the region)                   |
  *
- * Without `alarmNamePrefix`, every alarm in the account and region is handled except this stack's own alarms
- * (named `<stack name>-…`), so a failing pipeline cannot feed itself.
+ * Alarm scope is opt-in: an alarm starts the pipeline when its name has the prefix or it carries the tag. The
+ * EventBridge rules still leave out this stack's own alarms (named `<stack name>-…`), so a failing pipeline
+ * cannot feed itself; ingest-alarm applies the rest of the scope in code, as the local runtime does.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -52,12 +55,13 @@ import { Alarm, type CfnAlarm, ComparisonOperator, TreatMissingData, type IMetri
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Match, Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { type IGrantable, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Effect, type IGrantable, ManagedPolicy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { CfnSecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { CfnMicrosoftTeamsChannelConfiguration, LoggingLevel, SlackChannelConfiguration } from 'aws-cdk-lib/aws-chatbot';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { type CfnStateMachine, DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
@@ -100,6 +104,10 @@ export interface GuardSettings {
   /** Models experiment arms may choose (context `experimentModelIds`). */
   readonly experimentModelIds: string[];
   readonly alarmNamePrefix?: string;
+  /** `key=value` tag that opts an alarm in (EventBridge `alarmTags`; needs tag propagation on the alarm). */
+  readonly alarmScopeTag: string;
+  /** Target-tracking autoscaling alarms start the pipeline too (they are ignored by default). */
+  readonly alarmIncludeAutoscaling: boolean;
   /** The remediation policy file's JSON, validated at synth (context `policyFile`). */
   readonly policyJson?: string;
   /** Which IAM callers may use the quality gate for which repositories (context `gateCallersFile`), validated at synth. */
@@ -112,6 +120,11 @@ export interface GuardSettings {
   /** Deploy the web dashboard (S3 + CloudFront + Cognito) and its Cognito-authorized read API. */
   readonly dashboard: boolean;
   readonly dashboardDomainPrefix?: string;
+  /** Chat channels fed by the escalation topic (context slackWorkspaceId/slackChannelId, teamsTeamId/teamsChannelId/teamsTenantId). */
+  readonly chat?: {
+    readonly slack?: { readonly workspaceId: string; readonly channelId: string };
+    readonly teams?: { readonly teamId: string; readonly channelId: string; readonly tenantId: string };
+  };
 }
 
 /** The read API's routes, the same in AWS and in the local runtime (shared/api/read-api.ts). */
@@ -147,6 +160,33 @@ export function bedrockGuardrailStatement(guardrailId: string, region: string, a
 
 class SettingsError extends Error {
   override name = 'SettingsError';
+}
+
+/** Chat channel ids from context: each chat system needs all of its ids, or none. */
+function chatSettings(raw: (key: string) => string | undefined): GuardSettings['chat'] {
+  const group = (keys: string[], pattern: RegExp, what: string) => {
+    const values = keys.map((key) => raw(key));
+    if (values.every((v) => v === undefined)) return undefined;
+    keys.forEach((key, i) => {
+      if (values[i] === undefined) throw new SettingsError(`context value ${key} is missing: ${keys.join(', ')} go together`);
+      if (!pattern.test(values[i] as string)) throw new SettingsError(`context value ${key} must be ${what}, got "${values[i]}"`);
+    });
+    return values as string[];
+  };
+  const slack = group(['slackWorkspaceId', 'slackChannelId'], /^[A-Z0-9]{1,255}$/, 'a Slack id (letters and digits, e.g. T012ABCDEFG)');
+  const teams = group(['teamsTeamId', 'teamsChannelId', 'teamsTenantId'], /^[\w:@.%-]{1,255}$/, 'a Microsoft Teams id (from the chat applications console)');
+  if (!slack && !teams) return undefined;
+  return {
+    ...(slack ? { slack: { workspaceId: slack[0] as string, channelId: slack[1] as string } } : {}),
+    ...(teams ? { teams: { teamId: teams[0] as string, channelId: teams[1] as string, tenantId: teams[2] as string } } : {}),
+  };
+}
+
+/** The opt-in alarm tag, `key=value` or `key`; the same default as ALARM_SCOPE_TAG locally. */
+function alarmScopeTag(value: string | undefined): string {
+  if (value === undefined) return 'pipeline-guard=enabled';
+  if (!/^[^=\s]{1,128}(=[^\s]{0,256})?$/.test(value)) throw new SettingsError(`context value alarmScopeTag must be key=value or key, got "${value}"`);
+  return value;
 }
 
 /**
@@ -301,12 +341,15 @@ export function readSettings(scope: Construct): GuardSettings {
     ...optional('llmPricesJson', llmPricesJson),
     experimentModelIds,
     ...optional('alarmNamePrefix', raw('alarmNamePrefix')),
+    alarmScopeTag: alarmScopeTag(raw('alarmScopeTag')),
+    alarmIncludeAutoscaling: boolean('alarmIncludeAutoscaling', false),
     ...optional('policyJson', policyJson),
     ...optional('gateCallersJson', gateCallersJson),
     ...optional('runbooks', runbooksFrom(runbooksJson)),
     ...optional('runbookRoleArn', raw('runbookRoleArn')),
     dashboard: boolean('dashboard', false),
     ...optional('dashboardDomainPrefix', dashboardDomainPrefix),
+    ...optional('chat', chatSettings(raw)),
     runbookWaitSeconds: number('runbookWaitSeconds', 300, (n) => Number.isInteger(n) && n >= 0 && n <= 780, 'a whole number of seconds between 0 and 780'),
   };
 }
@@ -406,6 +449,7 @@ export class PipelineGuardStack extends Stack {
       );
     };
     if (settings.alertEmail) topic.addSubscription(new EmailSubscription(settings.alertEmail));
+    if (settings.chat) this.addChatChannels(settings.chat, topic);
 
     // ---- Secrets.
     // The webhook secret is generated: the operator copies it into GitHub's webhook settings (README, "Deploying"),
@@ -839,7 +883,14 @@ export class PipelineGuardStack extends Stack {
       description: 'Records an alarm entering ALARM and starts one pipeline execution named after the state change',
       timeout: Duration.seconds(30),
       deadLetterQueue: eventsDlq,
-      environment: { RECONCILE_MAX_ATTEMPTS: '3' },
+      // The scope is applied in code (the same in both runtimes): a prefix or the opt-in tag; autoscaling, muted
+      // and suppressed alarms are left alone.
+      environment: {
+        RECONCILE_MAX_ATTEMPTS: '3',
+        ALARM_SCOPE_TAG: settings.alarmScopeTag,
+        ALARM_INCLUDE_AUTOSCALING: String(settings.alarmIncludeAutoscaling),
+        ...(settings.alarmNamePrefix ? { ALARM_NAME_PREFIXES: settings.alarmNamePrefix } : {}),
+      },
     })
       .useTable(incidents, 'readWrite')
       .setEnv('STATE_MACHINE_ARN', stateMachine.stateMachineArn);
@@ -957,6 +1008,46 @@ export class PipelineGuardStack extends Stack {
       'ingest-alarm': ingestAlarm,
       'read-api': readApi,
     };
+  }
+
+  /**
+   * Slack and Microsoft Teams through Amazon Q Developer in chat applications (AWS Chatbot), subscribed to the
+   * escalation topic. Notify publishes each escalation per protocol: e-mail gets text, Chatbot the custom
+   * notification JSON. The channel role has no permissions and the guardrail denies everything: the channels
+   * receive notifications and nobody can run AWS commands from chat through them.
+   */
+  private addChatChannels(chat: NonNullable<GuardSettings['chat']>, topic: Topic): void {
+    const role = new Role(this, 'ChatChannelRole', {
+      assumedBy: new ServicePrincipal('chatbot.amazonaws.com'),
+      description: 'Pipeline Guard chat channels: notifications only, no permissions',
+    });
+    const guardrail = new ManagedPolicy(this, 'ChatNoActionsGuardrail', {
+      description: 'Pipeline Guard chat channels may not act on AWS',
+      statements: [new PolicyStatement({ effect: Effect.DENY, actions: ['*'], resources: ['*'] })],
+    });
+    if (chat.slack) {
+      new SlackChannelConfiguration(this, 'SlackChannel', {
+        slackChannelConfigurationName: `${this.stackName}-escalations`.slice(0, 128),
+        slackWorkspaceId: chat.slack.workspaceId,
+        slackChannelId: chat.slack.channelId,
+        notificationTopics: [topic],
+        role,
+        guardrailPolicies: [guardrail],
+        loggingLevel: LoggingLevel.ERROR,
+      });
+    }
+    if (chat.teams) {
+      new CfnMicrosoftTeamsChannelConfiguration(this, 'TeamsChannel', {
+        configurationName: `${this.stackName}-escalations`.slice(0, 128),
+        teamId: chat.teams.teamId,
+        teamsChannelId: chat.teams.channelId,
+        teamsTenantId: chat.teams.tenantId,
+        iamRoleArn: role.roleArn,
+        snsTopicArns: [topic.topicArn],
+        guardrailPolicies: [guardrail.managedPolicyArn],
+        loggingLevel: 'ERROR',
+      });
+    }
   }
 }
 

@@ -71,6 +71,22 @@ const configSchema = z.object({
   ESCALATION_TOPIC_ARN: z.string().min(1).optional(),
   /** Local runtime only: EMF metric records are appended here (served as Prometheus text) instead of written to stdout. */
   METRICS_EMF_PATH: z.string().min(1).optional(),
+  /**
+   * Alarm scope (opt-in): alarms whose name starts with one of these comma-separated prefixes start the pipeline,
+   * as do alarms carrying ALARM_SCOPE_TAG; every other alarm is ignored.
+   */
+  ALARM_NAME_PREFIXES: z
+    .string()
+    .max(2000)
+    .optional()
+    .transform((value) => (value ?? '').split(',').map((p) => p.trim()).filter((p) => p.length > 0)),
+  /** `key=value` (or `key` for any value): an alarm with this tag (EventBridge `alarmTags`) is in scope. */
+  ALARM_SCOPE_TAG: z.string().min(1).max(400).regex(/^[^=]+(=.*)?$/).default('pipeline-guard=enabled'),
+  /** Target-tracking autoscaling alarms flip all day by design; they are ignored unless this is true. */
+  ALARM_INCLUDE_AUTOSCALING: booleanFlag,
+  /** An incoming webhook (Slack, Mattermost, Teams Workflows) that gets every escalation beside SNS/the outbox. */
+  CHAT_WEBHOOK_URL: z.url().refine((url) => url.startsWith('https://') || /^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(url), 'must be https (or http on loopback)').optional(),
+  CHAT_WEBHOOK_FORMAT: z.enum(['slack', 'mattermost', 'teams']).default('slack'),
   /** Local runtime only: notifications are appended here instead of published to SNS. */
   OUTBOX_PATH: z.string().min(1).optional(),
 

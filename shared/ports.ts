@@ -166,8 +166,57 @@ export interface EscalationMessage {
   subject: string;
   /** Plain text, reads well as an email: summary first, then links and what was tried. */
   message: string;
-  /** Message attributes subscribers can filter on: severity, repository, category, source. */
+  /**
+   * Message attributes subscribers can filter on: severity, source, category; repository and branch for CI
+   * failures; alarm, account and region for alarms.
+   */
   attributes: Record<string, string>;
+  /** The same escalation for chat (Amazon Q Developer in chat applications custom notification; webhooks). */
+  chat?: ChatNotification;
+}
+
+/** An Amazon Q Developer in chat applications (AWS Chatbot) custom notification, version 1.0. */
+export interface ChatNotification {
+  version: '1.0';
+  source: 'custom';
+  id?: string;
+  content: { textType: 'client-markdown'; title: string; description: string; nextSteps?: string[]; keywords?: string[] };
+  metadata?: { threadId?: string; summary?: string };
+}
+
+/** One occurrence of a problem that needs a human, as the escalation policy sees it (shared/notify/escalation-policy.ts). */
+export interface EscalationOccurrence {
+  /** The problem: `gh:<repo>:<fingerprint>` for CI failures, `alarm:<arn>` for alarms. */
+  key: string;
+  incidentId: string;
+  at: Date;
+  /** One escalation per problem within this many minutes; later occurrences are counted on it. */
+  windowMinutes: number;
+  /** False for occurrences that may only add to an open escalation (a person's re-run): they never page by themselves. */
+  mayOpen: boolean;
+  /** What the problem is, in a few words (kept on the item for operators reading the table). */
+  label: string;
+}
+
+/** The escalation ledger's answer: whether this occurrence pages, and the counts the message shows. */
+export interface EscalationTally {
+  send: boolean;
+  /** Occurrences in the current window (1 for the one that opened it). */
+  windowCount: number;
+  /** Occurrences since the problem was first seen (within the item's 30-day TTL). */
+  total: number;
+  firstSeen: string | null;
+  windowStart: string | null;
+  /** When the previous escalation of this problem went out (null for the first one). */
+  previousSentAt: string | null;
+}
+
+/**
+ * One open escalation per problem and window, shared by every execution (conditional writes in DynamoDB; the
+ * same adapter runs against the embedded server locally).
+ */
+export interface EscalationLedger {
+  record(occurrence: EscalationOccurrence): Promise<EscalationTally>;
 }
 
 export interface EscalationPublisher {

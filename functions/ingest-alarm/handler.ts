@@ -2,6 +2,7 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { loadConfig } from '../../shared/config.js';
 import { ingestAlarmEvent } from '../../shared/ingest/alarm-event.js';
+import { alarmScopeFromConfig } from '../../shared/ingest/alarm-scope.js';
 import { createIncidents, createWorkflowStarter } from '../../shared/runtime/deps.js';
 import { logger } from '../../shared/runtime/lambda.js';
 
@@ -12,6 +13,7 @@ const deps = {
   clock: () => new Date(),
   logger,
   maxRedrives: config.RECONCILE_MAX_ATTEMPTS,
+  scope: alarmScopeFromConfig(config),
 };
 
 /** EventBridge: a CloudWatch alarm went to ALARM. Starts one execution per state change (named, so deduplicated). */

@@ -21,6 +21,8 @@ export function githubIncidentFields(trigger: GithubTrigger): Pick<Incident, 'id
     runAttempt: trigger.workflowRun.attempt,
     runUrl: trigger.workflowRun.htmlUrl,
     pullRequest: trigger.pullRequests[0] ?? null,
+    runEvent: trigger.workflowRun.event,
+    defaultBranch: trigger.repository.defaultBranch,
     installationId: trigger.installationId,
     ...(trigger.workflowRun.updatedAt && !Number.isNaN(Date.parse(trigger.workflowRun.updatedAt))
       ? { failedAt: new Date(trigger.workflowRun.updatedAt).toISOString() }
@@ -55,6 +57,7 @@ export function githubCheckIncidentFields(trigger: GithubCheckTrigger): Pick<Inc
     workflowName: `${check.app.name}: ${check.name}`.slice(0, 300),
     runUrl: check.htmlUrl,
     pullRequest: trigger.pullRequests[0] ?? null,
+    defaultBranch: trigger.repository.defaultBranch,
     installationId: trigger.installationId,
     checkRun: { id: check.id, name: check.name, appSlug: check.app.slug, appName: check.app.name, detailsUrl: check.detailsUrl },
     ...(check.completedAt && !Number.isNaN(Date.parse(check.completedAt))

@@ -69,6 +69,24 @@ export interface AlarmDetails {
   metric: string | null;
   namespace: string | null;
   threshold: number | null;
+  /** What kind of alarm it is: one metric, a metric-math expression, an anomaly band, or a composite of alarms. */
+  kind?: 'metric' | 'math' | 'anomaly' | 'composite';
+  /** The alarm's description, as its owner wrote it. */
+  description?: string | null;
+  /** Metric-math and anomaly alarms: the expression the alarm evaluates (`e1 = SUM(METRICS())`). */
+  expression?: string | null;
+  /** The metrics the alarm reads (`AWS/EC2 NetworkIn InstanceId=i-0abc Maximum/300s`), the evaluated one first. */
+  inputs?: string[];
+  /** Composite alarms: the rule, and the child alarms that fired (from reasonData.triggeringAlarms). */
+  rule?: string | null;
+  children?: string[];
+  /** Anomaly alarms: the expected band at the breaching datapoint (reasonData recentLower/UpperThresholds). */
+  band?: { lower: number; upper: number } | null;
+  /** The datapoints that breached (reasonData.recentDatapoints), newest last. */
+  datapoints?: number[];
+  /** Seconds per datapoint and statistic, from reasonData. */
+  period?: number | null;
+  statistic?: string | null;
 }
 
 export interface CheckRunDetails {
@@ -124,6 +142,9 @@ export interface KnowledgeMatch {
   /** Whether the incident recovered after that action (null while unknown). */
   recovered: boolean | null;
   timeToRecoverySeconds: number | null;
+  /** Where that failure happened: the PR comment says when the same failure is also on the base branch. */
+  branch?: string | null;
+  runUrl?: string | null;
 }
 
 /** A knowledge-base entry found for an incident: the same fingerprint (`exact`) or a similar template. */
@@ -265,6 +286,10 @@ export interface Incident {
   runAttempt: number | null;
   runUrl: string | null;
   pullRequest: number | null;
+  /** The repository's default branch (the usual base of its pull requests), when the event said. */
+  defaultBranch?: string | null;
+  /** What started the run (`pull_request`, `push`, `schedule`, `workflow_dispatch`, …), when GitHub said. */
+  runEvent?: string | null;
   installationId: number | null;
   /** Set when the failure is a check run of another CI system (CircleCI, Buildkite, …) rather than an Actions run. */
   checkRun?: CheckRunDetails | null;

@@ -105,7 +105,16 @@ export const alarmEventSchema = z.object({
       reason: z.string().max(4000).default(''),
       reasonData: z.string().max(16000).optional(),
       timestamp: z.string().max(40),
+      /** Composite alarms: CloudWatch itself holds the actions back (`Alarm`, `WaitPeriod`, `ExtensionPeriod`). */
+      actionsSuppressedBy: z.string().max(40).optional(),
+      actionsSuppressedReason: z.string().max(1024).optional(),
     }),
+    /** Present while an alarm mute rule mutes the alarm's actions. */
+    muteDetail: z
+      .object({ mutedByArn: z.string().max(2048).optional(), muteWindowStart: z.string().max(40).optional(), muteWindowEnd: z.string().max(40).optional() })
+      .optional(),
+    /** The alarm's tags, when tag propagation is on for it: the opt-in scope tag is read from here. */
+    alarmTags: z.record(z.string().max(128), z.string().max(256)).optional(),
     previousState: z
       .object({ value: z.string().max(40), reason: z.string().max(4000).optional(), timestamp: z.string().max(40).optional() })
       .optional(),

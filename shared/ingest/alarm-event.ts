@@ -8,6 +8,7 @@ import type { StepLogger } from '../steps/deps.js';
 import { alarmIncidentFields, alarmIncidentScope } from '../steps/classify.js';
 import type { IncidentStore } from '../stores/incident-store.js';
 import { firstIssue } from '../validation.js';
+import { type AlarmScope, alarmOutOfScope } from './alarm-scope.js';
 
 export interface AlarmIngestDeps {
   incidents: IncidentStore;
@@ -15,6 +16,8 @@ export interface AlarmIngestDeps {
   clock: Clock;
   logger: StepLogger;
   maxRedrives: number;
+  /** Which alarms start the pipeline (opt-in; see alarm-scope.ts). */
+  scope: AlarmScope;
 }
 
 /**
@@ -54,6 +57,12 @@ export async function ingestAlarmEvent(event: unknown, deps: AlarmIngestDeps): P
   if (!parsed.success) throw new ValidationError(`not a CloudWatch Alarm State Change event: ${firstIssue(parsed.error)}`);
   const state = parsed.data.detail.state.value;
   if (state !== 'ALARM') return { ignored: `alarm state ${state.slice(0, 40)} does not start the pipeline` };
+  // Muted, suppressed, autoscaling and not-opted-in alarms create nothing: no incident, no page.
+  const outOfScope = alarmOutOfScope(parsed.data, deps.scope);
+  if (outOfScope) {
+    deps.logger.info('alarm ignored', { alarm: parsed.data.detail.alarmName, reason: outOfScope });
+    return { ignored: outOfScope };
+  }
   const trigger = alarmTriggerFromEvent(redactAlarmText(parsed.data));
   const created = await deps.incidents.create(newIncident(alarmIncidentFields(trigger), deps.clock()), alarmIncidentScope(trigger), trigger);
   const started = await deps.workflow.start(trigger.incidentId, { trigger });

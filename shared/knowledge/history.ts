@@ -17,6 +17,8 @@ function toMatch(incident: Incident): KnowledgeMatch {
     action: incident.decision?.applied ? incident.decision.action : null,
     recovered: incident.status === 'resolved' ? true : null,
     timeToRecoverySeconds: incident.timeToRecoverySeconds ?? null,
+    branch: incident.branch,
+    runUrl: incident.runUrl,
   };
 }
 

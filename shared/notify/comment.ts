@@ -1,6 +1,8 @@
 import type { Incident } from '../domain/incident.js';
 import type { JobFailureSummary } from '../domain/incident.js';
-import { codeBlock, escapeMarkdown, link, sentenceWithCode } from './markdown.js';
+import { resolvedBySameCommitRerun } from '../baselines/flaky.js';
+import type { Category } from '../logs/types.js';
+import { codeBlock, escapeMarkdown, inlineCode, link, sentenceWithCode } from './markdown.js';
 
 /** Hidden marker that identifies the bot's comment (together with the bot's login). */
 export const COMMENT_MARKER = '<!-- pipeline-guard:incident-comment -->';
@@ -13,17 +15,27 @@ const PROPOSAL_TEXT: Record<string, string> = {
   run_runbook: 'Run the allow-listed runbook',
 };
 
-const ACTION_TEXT: Record<string, string> = {
-  comment_only: 'No automatic action —',
-  rerun_failed_jobs: 'Re-ran the failed jobs —',
-  open_fix_pr: 'Proposed a fix pull request —',
-  run_runbook: 'Started the runbook —',
-  escalate: 'Escalated to the on-call team —',
-};
-
 /** Said instead of the model's answer when the log tried to steer automated tools. */
 export const INJECTION_NOTICE =
-  '**Note:** the log contained text aimed at automated tools (AI assistants, bots). The analysis model\'s answer is not shown and no automatic action was taken on it; the failure lines above are what the log rules found.';
+  '**Note:** the log contained text aimed at automated tools (AI assistants, bots). The analysis model\'s answer is not shown and no automatic action was taken on it; the failure lines are what the log rules found.';
+
+/** What failed, in plain words, per category (the first line of the comment). */
+const WHAT_FAILED: Record<Category, string> = {
+  test_failure: 'a test failed',
+  compilation: 'the code does not build',
+  lint: 'a lint check failed',
+  dependency: 'dependencies could not be installed',
+  infrastructure: 'the CI runner or platform failed',
+  timeout: 'a job hit its time limit',
+  out_of_memory: 'a job ran out of memory',
+  network: 'a network request failed',
+  security_scan: 'a security scan failed',
+  configuration: 'the pipeline configuration is wrong',
+  unknown: 'a job failed',
+};
+
+/** Categories a change to the code can cause: with a determined diagnosis, the verdict is "caused by this change". */
+const CODE_CATEGORIES: readonly Category[] = ['test_failure', 'compilation', 'lint', 'security_scan'];
 
 /** Failure lines come most-telling first; a reader wants them in log order. */
 function inLogOrder(lines: Array<{ line: number; text: string }>): string[] {
@@ -40,99 +52,259 @@ function jobLineUrl(jobUrl: string | null, step: JobFailureSummary['step'], line
   return `${jobUrl}#step:${step.number}:${line - step.startLine + 1}`;
 }
 
+/**
+ * A `<details>` block: GitHub renders Markdown inside it when blank lines surround the content. The summary is
+ * raw HTML, where Markdown escapes would show as backslashes, so it takes plain text and escapes it as HTML.
+ */
+function details(summary: string, body: string[]): string {
+  return `<details><summary>${htmlText(summary)}</summary>\n\n${body.join('\n\n')}\n\n</details>`;
+}
+
+/** Text for raw HTML: entities for the characters HTML gives meaning to, mentions and links defused. */
+function htmlText(text: string): string {
+  return text
+    .replace(/[\u0000-\u001f\u007f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g, ' ')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/@(?=[A-Za-z0-9])/g, '@\u200b')
+    .replace(/https?:\/\//gi, (scheme) => scheme.replace('://', ':\u200b//'));
+}
+
+function workflowLabel(incident: Incident): string {
+  // An empty workflow name (GitHub sends "" for some dynamic workflows) must not render as `****`.
+  return incident.workflowName && incident.workflowName.trim() !== '' ? incident.workflowName : 'the workflow';
+}
+
+function primaryJob(incident: Incident): JobFailureSummary | undefined {
+  return incident.jobs.find((job) => job.failures.length > 0) ?? incident.jobs[0];
+}
+
+/** The first line: what failed, in plain words ("A test failed in `test (node 22)` (CI)"). */
+function headline(incident: Incident): string {
+  const job = primaryJob(incident);
+  const what = WHAT_FAILED[job?.category ?? incident.category ?? 'unknown'];
+  const where = job ? ` in ${inlineCode(job.jobName)}` : '';
+  const workflow = job ? ` (${escapeMarkdown(workflowLabel(incident))})` : ` in ${escapeMarkdown(workflowLabel(incident))}`;
+  return `${what.charAt(0).toUpperCase()}${what.slice(1)}${where}${workflow}`;
+}
+
+export type Verdict = 'flaky' | 'likely_flaky' | 'base_branch' | 'this_change' | 'not_determined';
+
+/**
+ * Whether this change caused the failure: flaky when the same commit passed on a re-run (or the baselines hold
+ * flaky evidence for these tests), also failing on the base branch when the same fingerprint failed there,
+ * caused by this change when the log rules determined a code failure, else not determined.
+ */
+export function verdictOf(incident: Incident): Verdict {
+  if (incident.status === 'resolved' && resolvedBySameCommitRerun(incident)) return 'flaky';
+  if (incident.flaky && incident.flaky.tests.length > 0) return 'likely_flaky';
+  const base = incident.defaultBranch;
+  if (base && incident.branch !== base && (incident.knowledge?.matches ?? []).some((m) => m.branch === base && m.incidentId !== incident.id)) {
+    return 'base_branch';
+  }
+  const job = primaryJob(incident);
+  if (job?.diagnosis?.determined && CODE_CATEGORIES.includes(job.category)) return 'this_change';
+  return 'not_determined';
+}
+
+function verdictLine(incident: Incident): string {
+  const verdict = verdictOf(incident);
+  const text: Record<Verdict, string> = {
+    flaky: 'flaky — it passed when the same commit was re-run.',
+    likely_flaky: `probably flaky — ${escapeMarkdown(incident.flaky?.detail ?? 'these tests failed and passed on the same commit before')}.`,
+    base_branch: (() => {
+      const match = incident.knowledge?.matches.find((m) => m.branch === incident.defaultBranch);
+      return `also failing on the base branch ${inlineCode(incident.defaultBranch ?? '')}${match?.runUrl ? ` (${link('that run', match.runUrl)})` : ''}: probably not caused by this change.`;
+    })(),
+    this_change: 'caused by this change — the log shows a failure in the code under test, not in the CI system.',
+    not_determined: 'not determined — the log does not show clearly why; a human should look.',
+  };
+  return `**Verdict:** ${text[verdict]}`;
+}
+
+/** `https://github.com/o/r/actions/runs/1/attempts/2` for the re-run we started. */
+function attemptUrl(incident: Incident, attempt: number): string | null {
+  return incident.runUrl ? `${incident.runUrl.replace(/\/attempts\/\d+$/, '')}/attempts/${attempt}` : null;
+}
+
+/** The action line, from what actually happened (the applied decision's result), in plain words with links. */
+function actionLine(incident: Incident): string | null {
+  const decision = incident.decision;
+  if (!decision) return null;
+  const result = decision.result ?? '';
+  if (decision.dryRun) {
+    const would = decision.action === 'rerun_failed_jobs' ? 're-run the failed jobs' : decision.action === 'open_fix_pr' ? 'open a fix pull request' : 'act';
+    return `**Action:** dry run — the guard would ${would}; nothing was done.`;
+  }
+  if (incident.status === 'resolved') {
+    return decision.action === 'rerun_failed_jobs' && decision.applied
+      ? '**Action:** the guard re-ran the failed jobs, and the re-run passed.'
+      : null;
+  }
+  switch (decision.action) {
+    case 'rerun_failed_jobs': {
+      if (!decision.applied) return '**Action:** a re-run was planned but not started.';
+      if (/already re-run/.test(result)) return '**Action:** none — the run had already been re-run.';
+      const next = (incident.runAttempt ?? 1) + 1;
+      return `**Action:** re-running the failed jobs (${link(`attempt ${next}`, attemptUrl(incident, next))}); this comment is updated with the result.`;
+    }
+    case 'open_fix_pr': {
+      const pr = /fix PR #(\d+)[^:]*(?::\s*(https:\/\/\S+))?/.exec(result);
+      return pr ? `**Action:** opened a fix pull request for review: ${link(`#${pr[1]}`, pr[2] ?? null)}.` : '**Action:** a fix pull request was planned but not opened.';
+    }
+    case 'comment_only':
+      return '**Action:** nothing automatic — the fix is a change to the code (see below).';
+    case 'escalate': {
+      if (incident.approval?.status === 'timed_out') return '**Action:** nobody approved the proposed fix in time; on-call has been asked to look.';
+      if (incident.approval?.status === 'rejected') return `**Action:** ${escapeMarkdown(incident.approval.decidedBy ?? 'a maintainer')} rejected the proposed fix; nothing was done.`;
+      if ((incident.runAttempt ?? 1) > 1 && /re-run/.test(decision.reason)) return '**Action:** it failed again after a re-run, so it is not a one-off; a human needs to look.';
+      if (/^open_fix_pr planned, not applied/.test(decision.reason)) return '**Action:** the guard tried to prepare a fix pull request but could not; a human needs to look.';
+      return '**Action:** nothing automatic — the guard cannot fix this safely; a human needs to look.';
+    }
+    default:
+      return null;
+  }
+}
+
 function renderJobs(incident: Incident): string[] {
   const out: string[] = [];
-  const jobs = incident.jobs.length > 0 ? incident.jobs : [];
-  if (jobs.length === 0 && incident.failureLines.length > 0) {
-    out.push(codeBlock(inLogOrder(incident.failureLines)));
-  }
+  const jobs = incident.jobs;
+  if (jobs.length === 0 && incident.failureLines.length > 0) out.push(details('Failure lines', [codeBlock(inLogOrder(incident.failureLines))]));
   for (const job of jobs.slice(0, 8)) {
     const failure = job.failures[0];
-    out.push(`#### ${link(`Job ${job.jobName}`, job.url)} — \`${job.category}\``);
     if (job.diagnosis) out.push(`**${job.diagnosis.determined ? 'Why' : 'Not determined'}:** ${sentenceWithCode(job.diagnosis.rootCause)}`);
     if (!failure) {
-      out.push(job.logSource === 'unavailable' ? '_The job log is no longer available._' : '_No failure lines found in this job log._');
+      out.push(`${link(`Job ${job.jobName}`, job.url)}: ${job.logSource === 'unavailable' ? '_the job log is no longer available._' : '_no failure lines found in the job log._'}`);
       continue;
     }
-    const where = link(`lines ${failure.startLine}–${failure.endLine}`, jobLineUrl(job.url, job.step ?? null, failure.startLine));
-    out.push(`Failure at ${where} (rule \`${failure.rule}\`${job.logSource === 'annotations' ? ', from check annotations' : ''}):`);
-    out.push(codeBlock(inLogOrder(failure.lines)));
-    if (job.failures.length > 1) out.push(`_${job.failures.length - 1} more failure(s) in this job._`);
+    const step = job.step && job.step.number !== null && job.step.startLine !== undefined ? job.step : null;
+    const where = step
+      ? `lines ${failure.startLine - step.startLine! + 1}–${failure.endLine - step.startLine! + 1} of step ${step.number}${step.name ? ` (${step.name})` : ''}`
+      : `lines ${failure.startLine}–${failure.endLine}`;
+    const jump = link(`Open ${job.jobName} at the failing line`, jobLineUrl(job.url, job.step ?? null, failure.startLine));
+    if (job.diagnosis?.fix[0] && job.diagnosis.determined) out.push(`**Fix:** ${sentenceWithCode(job.diagnosis.fix[0])}`);
+    const body = [
+      `${jump} — ${escapeMarkdown(where)}${job.logSource === 'annotations' ? ', from check annotations' : ''} · category \`${job.category}\``,
+      codeBlock(inLogOrder(failure.lines)),
+      ...(job.failures.length > 1 ? [`_${job.failures.length - 1} more failure(s) in this job._`] : []),
+    ];
+    out.push(details(`Log lines of ${job.jobName} (${where})`, body));
   }
   return out;
 }
 
-/**
- * The pull-request comment for an incident. Everything from logs or the analyzer is escaped or fenced; the
- * result is kept under GitHub's size limit.
- */
-export function renderComment(incident: Incident, others: Incident[] = []): string {
-  const analysis = incident.analysis;
-  const resolved = incident.status === 'resolved';
-  const stillFailing = others.filter((other) => other.id !== incident.id && other.status !== 'resolved').slice(0, 5);
-  const parts: string[] = [COMMENT_MARKER];
-  const title = !resolved
-    ? '### ❌ Pipeline Guard: workflow failed'
-    : stillFailing.length > 0
-      ? `### ⚠️ Pipeline Guard: fixed, ${stillFailing.length} other failure${stillFailing.length === 1 ? '' : 's'} still open`
-      : '### ✅ Pipeline Guard: fixed';
-  parts.push(title);
+function runLink(incident: Incident): string {
   // A check run of another CI system has no Actions run: link the check on GitHub and the CI system's own page.
-  const run = incident.checkRun
-    ? `${link(`check run ${incident.checkRun.id}`, incident.runUrl)}${incident.checkRun.detailsUrl ? ` (${link(`details in ${incident.checkRun.appName}`, incident.checkRun.detailsUrl)})` : ''}`
-    : incident.runId
-      ? link(`run ${incident.runId} (attempt ${incident.runAttempt ?? 1})`, incident.runUrl)
-      : 'this run';
-  parts.push(
-    `**${escapeMarkdown(incident.workflowName ?? 'Workflow')}** failed in ${run} — category \`${incident.category ?? 'unknown'}\`.`,
-  );
-  if (resolved && incident.resolvedBy) {
-    parts.push(`> Fixed in ${escapeMarkdown(incident.resolvedBy)} after ${formatDuration(incident.timeToRecoverySeconds)}.`);
+  if (incident.checkRun) {
+    return `${link(`check run ${incident.checkRun.id}`, incident.runUrl)}${incident.checkRun.detailsUrl ? ` (${link(`details in ${incident.checkRun.appName}`, incident.checkRun.detailsUrl)})` : ''}`;
+  }
+  return incident.runId ? link(`run ${incident.runId} (attempt ${incident.runAttempt ?? 1})`, incident.runUrl) : 'this run';
+}
+
+/** Other incidents of the same run are its other attempts: they fold into one entry instead of one each. */
+function sameRun(a: Incident, b: Incident): boolean {
+  return a.runId !== null && a.runId === b.runId && a.repository === b.repository;
+}
+
+/** Newest attempt per run (the list comes newest first); the rest are counted as attempts. */
+function latestPerRun(incidents: Incident[]): Incident[] {
+  const seen = new Set<string>();
+  const out: Incident[] = [];
+  for (const other of [...incidents].sort((a, b) => (b.runAttempt ?? 1) - (a.runAttempt ?? 1) || b.createdAt.localeCompare(a.createdAt))) {
+    const key = other.runId !== null ? `run:${other.runId}` : `id:${other.id}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(other);
+  }
+  return out;
+}
+
+function title(incident: Incident, stillFailing: number): string {
+  if (incident.status !== 'resolved') {
+    const rerunning = incident.decision?.action === 'rerun_failed_jobs' && incident.decision.applied && !incident.decision.dryRun && !/already re-run/.test(incident.decision.result ?? '');
+    return rerunning ? `### 🔁 Pipeline Guard: re-running — ${headline(incident)}` : `### ❌ Pipeline Guard: ${headline(incident)}`;
+  }
+  if (stillFailing > 0) return `### ⚠️ Pipeline Guard: fixed, ${stillFailing} other failure${stillFailing === 1 ? '' : 's'} still open`;
+  return resolvedBySameCommitRerun(incident) ? '### ✅ Pipeline Guard: passed after re-run (marked flaky)' : '### ✅ Pipeline Guard: fixed';
+}
+
+/** The full entry of one failing run: what, why, verdict, action, then the detail folded. */
+function renderOpen(incident: Incident, attempts: Incident[]): string[] {
+  const parts: string[] = [];
+  const failedAttempts = [...new Set([...attempts.map((a) => a.runAttempt ?? 1), incident.runAttempt ?? 1])].sort((a, b) => a - b);
+  const attemptNote = failedAttempts.length > 1 ? ` — failed on attempts ${failedAttempts.join(', ')}` : '';
+  parts.push(`**${escapeMarkdown(workflowLabel(incident))}** failed in ${runLink(incident)}${attemptNote} · category \`${incident.category ?? 'unknown'}\``);
+  parts.push(verdictLine(incident));
+  const analysis = incident.analysis;
+  if (incident.approval?.status === 'pending' && incident.plan) {
+    parts.push(
+      `**Proposed:** ${PROPOSAL_TEXT[incident.plan.action] ?? escapeMarkdown(incident.plan.action)} — waiting for approval. ` +
+        `${incident.plan.action === 'open_fix_pr' ? 'A fix pull request always waits for approval from someone with write access, who sees the change first.' : 'This repository\'s policy asks for a person\'s approval first.'}` +
+        `${renderProposedDiff(incident)}\n\n` +
+        `Someone with write access can reply \`/guard approve ${incident.id}\` or \`/guard reject ${incident.id} <reason>\` (the id may be left out while this is the only proposal waiting).`,
+    );
+  } else {
+    const action = actionLine(incident);
+    if (action) parts.push(action);
   }
   parts.push(...renderJobs(incident));
   if (analysis?.injection) {
     // Only the deterministic analysis (category, rule, failure lines) is shown: no model free text at all.
     parts.push(INJECTION_NOTICE);
   } else if (analysis) {
-    // The offline analyzer's root cause is the job's diagnosis, already shown as its "Why:" line.
-    const said = incident.jobs.some((job) => job.diagnosis?.rootCause === analysis.rootCause);
-    if (!said) parts.push(`**Root cause** (${escapeMarkdown(analysis.provider)}, confidence ${analysis.confidence.toFixed(2)}): ${escapeMarkdown(analysis.rootCause)}`);
-    if (analysis.fix.length > 0) {
-      parts.push('**Suggested fix**');
-      parts.push(analysis.fix.slice(0, 10).map((step, i) => `${i + 1}. ${escapeMarkdown(step)}`).join('\n'));
-    }
+    const fix = analysis.fix.length > 0 ? [analysis.fix.slice(0, 10).map((step, i) => `${i + 1}. ${escapeMarkdown(step)}`).join('\n')] : [];
+    // Without a per-job diagnosis the analysis is the only explanation and is shown as such; next to one, a
+    // model's suggestion is extra detail and folds away (the offline analysis would only repeat the diagnosis).
+    if (!incident.jobs.some((job) => job.diagnosis)) parts.push(`**Why:** ${escapeMarkdown(analysis.rootCause)}`, ...fix);
+    else if (analysis.provider !== 'offline') parts.push(details('What the analysis model suggests', [escapeMarkdown(analysis.rootCause), ...fix]));
   }
-  if (incident.approval?.status === 'pending' && incident.plan) {
-    parts.push(
-      `**Proposed:** ${PROPOSAL_TEXT[incident.plan.action] ?? escapeMarkdown(incident.plan.action)} — waiting for approval. ` +
-        `${escapeMarkdown(incident.plan.reasons.join('; '))}${renderProposedDiff(incident)}\n\nSomeone with write access can reply \`/guard approve ${incident.id}\` or \`/guard reject ${incident.id} <reason>\` (the id may be left out while this is the only proposal waiting).`,
-    );
-  } else if (incident.decision) {
-    const action = ACTION_TEXT[incident.decision.action] ?? escapeMarkdown(incident.decision.action);
-    const prefix = incident.decision.dryRun ? '(dry run) ' : '';
-    parts.push(`**Action:** ${prefix}${action} ${escapeMarkdown(incident.decision.reason)}`);
-  }
-  if (incident.knowledge && incident.knowledge.seenBefore > 0) {
-    parts.push(`**History:** ${escapeMarkdown(incident.knowledge.summary)}`);
-  }
-  const known = (incident.knowledge?.entries ?? []).slice(0, 3);
+  const known = (incident.knowledge?.entries ?? []).filter((entry) => entry.title.trim() !== '' || entry.fix.length > 0).slice(0, 3);
   if (known.length > 0) {
     parts.push(
       '**Known failures like this one**',
       known
         .map((entry) => {
-          const record = entry.attempts > 0 ? `; ${entry.action.replace(/_/g, ' ')} worked ${entry.successes} of ${entry.attempts} times` : '';
-          const how = entry.match === 'exact' ? 'same failure' : `${Math.round(entry.score * 100)}% similar`;
-          return `- ${escapeMarkdown(entry.title.slice(0, 160))} (${how}, ${entry.source}${escapeMarkdown(record)}): ${escapeMarkdown(entry.fix[0] ?? '')}`;
+              const record = entry.attempts > 0 ? `; ${entry.action.replace(/_/g, ' ')} worked ${entry.successes} of ${entry.attempts} times` : '';
+              const how = entry.match === 'exact' ? 'same failure' : `${Math.round(entry.score * 100)}% similar`;
+              const fix = entry.fix[0]?.trim();
+          return `- ${escapeMarkdown(entry.title.slice(0, 160))} (${how}, ${entry.source}${escapeMarkdown(record)})${fix ? `: ${escapeMarkdown(fix)}` : ''}`;
         })
         .join('\n'),
     );
   }
-  if (incident.stageErrors.length > 0) {
-    parts.push(`_Some analysis steps failed (${incident.stageErrors.map((e) => escapeMarkdown(e.stage)).join(', ')}); a human has been notified._`);
+  if (incident.stageErrors.length > 0) parts.push('_Part of the analysis failed; on-call has been told._');
+  return parts;
+}
+
+/**
+ * The pull-request comment: one per pull request, read in five seconds. The first line says what failed, then
+ * the verdict (caused by this change / flaky / also failing on the base branch / not determined) and the action
+ * that actually happened; log lines, model suggestions and history are folded into `<details>`. Attempts of one
+ * run collapse into one entry; resolved failures fold away below the open ones. Everything from logs or the
+ * analyzer is escaped or fenced, internal identifiers stay in HTML comments, and the result stays under GitHub's
+ * size limit.
+ */
+export function renderComment(incident: Incident, others: Incident[] = []): string {
+  const attempts = others.filter((other) => other.id !== incident.id && sameRun(other, incident));
+  const rest = latestPerRun(others.filter((other) => other.id !== incident.id && !sameRun(other, incident)));
+  const stillFailing = rest.filter((other) => other.status !== 'resolved').slice(0, 5);
+  const resolvedOthers = rest.filter((other) => other.status === 'resolved').slice(0, 5);
+  const resolved = incident.status === 'resolved';
+  const parts: string[] = [COMMENT_MARKER, `<!-- incident: ${incident.id} -->`, title(incident, stillFailing.length)];
+  if (resolved) {
+    const how = resolvedBySameCommitRerun(incident) ? 'Passed' : 'Fixed';
+    parts.push(`${how} in ${escapeMarkdown(incident.resolvedBy ?? 'a later run')} after ${formatDuration(incident.timeToRecoverySeconds)}.`);
+    if (stillFailing.length > 0) parts.push('#### Also failing on this pull request', ...stillFailing.map(renderOther));
+    parts.push(details(`${workflowLabel(incident)}: what had failed`, [`${headline(incident)} — ${runLink(incident)}`, ...renderJobs(incident)]));
+  } else {
+    parts.push(...renderOpen(incident, attempts));
+    if (stillFailing.length > 0) parts.push('---', '#### Also failing on this pull request', ...stillFailing.map(renderOther));
   }
-  if (stillFailing.length > 0) parts.push('---', '#### Also failing on this pull request', ...stillFailing.map(renderOther));
-  parts.push(`<sub>Incident \`${incident.id}\` · fingerprint \`${(incident.fingerprint ?? 'none').slice(0, 16)}\`</sub>`);
+  if (resolvedOthers.length > 0) {
+    parts.push(details(`Resolved on this pull request (${resolvedOthers.length})`, resolvedOthers.map((other) => `- ✅ ${headline(other)} — ${runLink(other)}, fixed in ${escapeMarkdown(other.resolvedBy ?? 'a later run')}`)));
+  }
   return truncateComment(parts.join('\n\n'));
 }
 
@@ -143,19 +315,18 @@ function renderProposedDiff(incident: Incident): string {
   return `\n\nThe change that would be committed (${patch.files.length} file${patch.files.length === 1 ? '' : 's'}: ${patch.files.map((f) => `\`${f.replace(/`/g, '')}\``).join(', ')}):\n\n${codeBlock(patch.diff.split('\n'), 'diff')}`;
 }
 
-/** Another open incident of the same pull request, in brief: one comment speaks for the whole PR. */
+/** Another open failure of the same pull request, in brief: one comment speaks for the whole PR. */
 function renderOther(other: Incident): string {
-  const run = other.runId ? link(`run ${other.runId}`, other.runUrl) : 'a run';
+  const job = primaryJob(other);
   const lines = [...other.failureLines].sort((a, b) => a.line - b.line).slice(0, 8);
-  const action = other.approval?.status === 'pending' && other.plan
-    ? `waiting for approval: reply \`/guard approve ${other.id}\``
-    : other.decision
-      ? escapeMarkdown(`${other.decision.action}: ${other.decision.reason}`)
-      : 'being analysed';
+  const waiting = other.approval?.status === 'pending' && other.plan ? ` — waiting for approval: reply \`/guard approve ${other.id}\`` : '';
   return [
-    `**${escapeMarkdown(other.workflowName ?? 'Workflow')}** failed in ${run} — \`${other.category ?? 'unknown'}\` — ${action}`,
-    ...(lines.length > 0 ? [codeBlock(lines.map((l) => `${String(l.line).padStart(5)} | ${l.text}`))] : []),
-    `<sub>Incident \`${other.id}\`</sub>`,
+    `<!-- incident: ${other.id} -->`,
+    `**${headline(other)}** — ${runLink(other)}${waiting}`,
+    ...(job?.diagnosis ? [`**${job.diagnosis.determined ? 'Why' : 'Not determined'}:** ${sentenceWithCode(job.diagnosis.rootCause)}`] : []),
+    verdictLine(other),
+    ...(actionLine(other) ? [actionLine(other) as string] : []),
+    ...(lines.length > 0 ? [details('Failure lines', [codeBlock(lines.map((l) => `${String(l.line).padStart(5)} | ${l.text}`))])] : []),
   ].join('\n\n');
 }
 

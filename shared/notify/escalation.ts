@@ -1,9 +1,9 @@
-import type { Incident } from '../domain/incident.js';
+import type { AlarmDetails, Incident } from '../domain/incident.js';
 import { redactOrWithhold } from '../logs/redact.js';
-import type { EscalationMessage } from '../ports.js';
+import type { ChatNotification, EscalationMessage, EscalationTally } from '../ports.js';
 import { defang } from './defang.js';
 
-/** Text from a log or a model, as it may appear in an e-mail: redacted once more and with no live link. */
+/** Text from a log, an alarm or a model, as it may appear in an e-mail: redacted once more and with no live link. */
 function untrusted(text: string): string {
   return defang(redactOrWithhold(text));
 }
@@ -19,52 +19,183 @@ function severityOf(incident: Incident): string {
   return incident.decision?.action === 'escalate' ? 'medium' : 'low';
 }
 
-/** An escalation that reads well as an email: summary first, then the evidence, links and what was tried. */
-export function renderEscalation(incident: Incident, why: string): EscalationMessage {
+const WHAT_FAILED: Record<string, string> = {
+  test_failure: 'a test failed',
+  compilation: 'the code does not build',
+  lint: 'a lint check failed',
+  dependency: 'dependencies could not be installed',
+  infrastructure: 'the CI runner or platform failed',
+  timeout: 'a job hit its time limit',
+  out_of_memory: 'a job ran out of memory',
+  network: 'a network request failed',
+  security_scan: 'a security scan failed',
+  configuration: 'the pipeline configuration is wrong',
+  unknown: 'the cause is not determined',
+};
+
+const consoleBase = (region: string) => `https://${region}.console.aws.amazon.com`;
+
+/** CloudWatch's metric-graph URL state is a tilde-encoded list; `/` in a namespace is written `*2f`. */
+function tilde(value: string): string {
+  return `'${value.replace(/\*/g, '*2a').replace(/\//g, '*2f').replace(/[~'()!]/g, (ch) => `*${ch.charCodeAt(0).toString(16)}`)}`;
+}
+
+/** Console links for an alarm: the alarm page, the metric graph of a single-metric alarm, a Lambda's log group. */
+export function alarmLinks(alarm: AlarmDetails): Array<[string, string]> {
+  const base = `${consoleBase(alarm.region)}/cloudwatch/home?region=${alarm.region}`;
+  const links: Array<[string, string]> = [['Alarm', `${base}#alarmsV2:alarm/${encodeURIComponent(alarm.name)}`]];
+  const input = alarm.inputs?.[0];
+  if (alarm.kind !== 'composite' && alarm.namespace && alarm.metric && input) {
+    const dims = /^\S+ \S+ (\S+=\S+(?:,\S+=\S+)*)/.exec(input)?.[1]?.split(',').flatMap((pair) => pair.split('=')) ?? [];
+    const metric = [alarm.namespace, alarm.metric, ...dims].map(tilde).join('~');
+    const stat = alarm.statistic ? `~stat~${tilde(alarm.statistic)}` : '';
+    const period = alarm.period ? `~period~${alarm.period}` : '';
+    links.push(['Metric graph', `${base}#metricsV2:graph=~(metrics~(~(~${metric}))~region~${tilde(alarm.region)}${stat}${period})`]);
+  }
+  const fn = /FunctionName=([\w-]+)/.exec(alarm.inputs?.join(' ') ?? '')?.[1];
+  if (fn) links.push(['Log group', `${base}#logsV2:log-groups/log-group/${encodeURIComponent(encodeURIComponent(`/aws/lambda/${fn}`))}`]);
+  return links;
+}
+
+function githubLinks(incident: Incident): Array<[string, string]> {
+  const links: Array<[string, string]> = [];
+  const host = incident.runUrl ? /^https:\/\/[^/]+/.exec(incident.runUrl)?.[0] : null;
+  if (incident.pullRequest && incident.repository && host) links.push(['Pull request', `${host}/${incident.repository}/pull/${incident.pullRequest}`]);
+  if (incident.runUrl) links.push([incident.checkRun ? 'Check run' : 'Run', incident.runUrl]);
+  if (incident.checkRun?.detailsUrl) links.push([`Build in ${incident.checkRun.appName}`, incident.checkRun.detailsUrl]);
+  const job = incident.jobs.find((j) => j.failures.length > 0);
+  if (job?.url) links.push(['Failing job', job.url]);
+  return links;
+}
+
+/** What the alarm evaluates, once: the metric and threshold, the expression and its inputs, the rule, the band. */
+function alarmFacts(alarm: AlarmDetails): string[] {
   const lines: string[] = [];
-  const what =
-    incident.source === 'cloudwatch'
-      ? `CloudWatch alarm ${incident.alarm?.name ?? 'unknown'} is ${incident.alarm?.state ?? 'in ALARM'}`
-      : `${incident.workflowName ?? 'A workflow'} failed in ${incident.repository ?? 'a repository'}${incident.branch ? ` on ${incident.branch}` : ''}`;
-  lines.push(`${untrusted(what)}.`);
-  lines.push(`Why you are getting this: ${untrusted(why)}`);
+  if (alarm.description) lines.push(`Description: ${untrusted(alarm.description)}`);
+  if (alarm.kind === 'composite') {
+    lines.push(`Rule: ${untrusted(alarm.rule ?? '')}`);
+    lines.push(`Fired because of: ${alarm.children && alarm.children.length > 0 ? alarm.children.map(untrusted).join(', ') : 'the rule (no triggering child named)'}`);
+  } else if (alarm.kind === 'math') {
+    lines.push(`Evaluates: ${untrusted(alarm.expression ?? '')}${alarm.threshold !== null ? `, threshold ${alarm.threshold}` : ''}`);
+    for (const input of alarm.inputs ?? []) lines.push(`  input: ${untrusted(input)}`);
+  } else if (alarm.kind === 'anomaly') {
+    lines.push(`Evaluates: ${untrusted(alarm.inputs?.[0] ?? alarm.metric ?? '')} against ${untrusted(alarm.expression ?? 'its anomaly band')}`);
+    if (alarm.band) lines.push(`Expected band at the breach: ${alarm.band.lower} to ${alarm.band.upper}`);
+  } else {
+    lines.push(`Evaluates: ${untrusted(alarm.inputs?.[0] ?? [alarm.namespace, alarm.metric].filter(Boolean).join(' '))}${alarm.threshold !== null ? `, threshold ${alarm.threshold}` : ''}`);
+  }
+  if (alarm.datapoints && alarm.datapoints.length > 0) lines.push(`Datapoints: ${alarm.datapoints.join(', ')}`);
+  // The reason repeats the datapoints and threshold for metric alarms; it is only worth its line when nothing
+  // above says what happened (composites, unusual alarms).
+  if (alarm.kind === 'composite' || !alarm.datapoints || alarm.datapoints.length === 0) lines.push(`CloudWatch says: ${untrusted(alarm.reason)}`);
+  return lines;
+}
+
+const TRIED: Record<string, string> = {
+  comment_only: 'explained it on the pull request',
+  rerun_failed_jobs: 're-ran the failed jobs',
+  open_fix_pr: 'opened a fix pull request for review',
+  run_runbook: 'started the allow-listed runbook',
+  escalate: 'nothing automatic: it could not act safely',
+};
+
+function tried(incident: Incident): string {
+  const decision = incident.decision;
+  if (!decision) return 'nothing yet: the pipeline did not reach a decision';
+  if (decision.dryRun) return 'nothing (dry run)';
+  const attempt = (incident.runAttempt ?? 1) > 1 ? ` This is attempt ${incident.runAttempt} of the run.` : '';
+  return `${TRIED[decision.action] ?? decision.action}.${attempt}`;
+}
+
+function needs(incident: Incident): string {
+  if (incident.source === 'cloudwatch') return 'Look at the alarm and the metric; when the cause is fixed the alarm returns to OK and the guard records the recovery.';
+  if (incident.stageErrors.length > 0) return 'The guard could not finish its own analysis: read the run\'s log yourself.';
+  if (incident.pullRequest) return 'Look at the pull request: the comment there has the failing lines and the verdict.';
+  return 'Look at the run: nobody else was told (there is no pull request). A green run on the same branch resolves this.';
+}
+
+function what(incident: Incident): { subject: string; headline: string } {
+  if (incident.source === 'cloudwatch') {
+    const alarm = incident.alarm;
+    const name = alarm?.name ?? 'unknown alarm';
+    return {
+      subject: `[ALARM] ${name} in ${alarm?.region ?? '?'} (${alarm?.account ?? '?'})`,
+      headline: `CloudWatch alarm ${name} went ${alarm?.previousState ?? '?'} -> ${alarm?.state ?? 'ALARM'} at ${alarm?.stateChangedAt ?? '?'} (${alarm?.kind ?? 'metric'} alarm, ${alarm?.region}, account ${alarm?.account}).`,
+    };
+  }
+  const workflow = incident.workflowName && incident.workflowName.trim() !== '' ? incident.workflowName : 'A workflow';
+  const failed = WHAT_FAILED[incident.category ?? 'unknown'] ?? 'it failed';
+  const where = `${incident.repository ?? 'a repository'}${incident.branch ? ` on ${incident.branch}` : ''}`;
+  const trigger = incident.runEvent === 'schedule' ? ' (scheduled run)' : incident.pullRequest ? ` (pull request #${incident.pullRequest})` : '';
+  return { subject: `[CI failed] ${workflow} in ${where}: ${failed}`, headline: `${workflow} failed in ${where}${trigger}: ${failed}.` };
+}
+
+/**
+ * An escalation on-call can act on, as an e-mail: the subject says what and where; the body gives each fact
+ * once — why you are getting it, how often it was seen, what failed (the alarm's expression, rule or band, or the
+ * failing lines), what the guard tried, what it needs from you — then the links (console or PR and run). The same
+ * content goes to chat as an Amazon Q Developer custom notification (`chat`).
+ */
+export function renderEscalation(incident: Incident, why: string, tally?: EscalationTally): EscalationMessage {
+  const { subject: subjectLine, headline } = what(incident);
+  const lines: string[] = [untrusted(headline), '', `Why you are getting this: ${untrusted(why)}`];
+  const seen = tally && tally.total > 1 && tally.firstSeen
+    ? `Seen ${tally.total} times since ${tally.firstSeen}${tally.previousSentAt ? `; the last escalation of this problem went out at ${tally.previousSentAt}` : ''}.`
+    : null;
+  if (seen) lines.push(seen);
   lines.push('');
+  if (incident.alarm) lines.push(...alarmFacts(incident.alarm), '');
+  const job = incident.jobs.find((j) => j.diagnosis);
   if (incident.analysis?.injection) {
-    lines.push('The log contained text aimed at automated tools (AI assistants, bots): the analysis model\'s answer is not shown and no automatic action was taken on it.');
+    lines.push('The log contained text aimed at automated tools (AI assistants, bots): the analysis model\'s answer is not shown and no automatic action was taken on it.', '');
+  } else if (job?.diagnosis) {
+    lines.push(`What failed: ${untrusted(job.diagnosis.rootCause.replace(/`/g, ''))}`);
+    if (job.diagnosis.determined && job.diagnosis.fix[0]) lines.push(`Likely fix: ${untrusted(job.diagnosis.fix[0])}`);
     lines.push('');
-  } else if (incident.analysis) {
-    lines.push(`Root cause (${incident.analysis.provider}, confidence ${incident.analysis.confidence.toFixed(2)}): ${untrusted(incident.analysis.rootCause)}`);
-    if (incident.analysis.fix.length > 0) {
-      lines.push('Suggested fix:');
-      incident.analysis.fix.slice(0, 10).forEach((step, i) => lines.push(`  ${i + 1}. ${untrusted(step)}`));
-    }
-    lines.push('');
+  } else if (incident.analysis && incident.source === 'github') {
+    lines.push(`What failed: ${untrusted(incident.analysis.rootCause)}`, '');
   }
-  if (incident.alarm) {
-    lines.push(`Alarm: ${incident.alarm.name} (${incident.alarm.previousState ?? '?'} -> ${incident.alarm.state}) at ${incident.alarm.stateChangedAt}`);
-    if (incident.alarm.metric) lines.push(`Metric: ${incident.alarm.namespace ?? ''} ${incident.alarm.metric}, threshold ${incident.alarm.threshold ?? 'n/a'}`);
-    lines.push(`Reason: ${untrusted(incident.alarm.reason)}`);
-    lines.push('');
-  }
-  if (incident.failureLines.length > 0) {
+  if (incident.source === 'github' && incident.failureLines.length > 0) {
     lines.push('Failure lines:');
     for (const line of [...incident.failureLines].sort((a, b) => a.line - b.line).slice(0, 15)) lines.push(`  ${String(line.line).padStart(5)} | ${untrusted(line.text)}`);
     lines.push('');
   }
-  if (incident.decision) lines.push(`What was tried: ${incident.decision.action} — ${untrusted(incident.decision.reason)}${incident.decision.result ? ` (${untrusted(incident.decision.result)})` : ''}`);
-  if (incident.knowledge) lines.push(`History: ${untrusted(incident.knowledge.summary)}`);
-  for (const error of incident.stageErrors) lines.push(`Stage ${error.stage} failed: ${untrusted(error.error)}`);
-  if (incident.runUrl) lines.push(`Run: ${incident.runUrl}`);
-  if (incident.pullRequest && incident.repository) lines.push(`Pull request: #${incident.pullRequest}`);
-  lines.push(`Incident: ${incident.id}`);
-  return {
-    subject: subject(`[Pipeline Guard] ${what}`),
-    message: lines.join('\n').slice(0, 200_000),
-    attributes: {
-      severity: severityOf(incident),
-      source: incident.source,
-      repository: incident.repository ?? incident.alarm?.name ?? 'unknown',
-      category: incident.category ?? 'unknown',
-    },
+  lines.push(`What the guard tried: ${tried(incident)}`);
+  for (const error of incident.stageErrors) lines.push(`  (its ${error.stage} step failed: ${untrusted(error.error)})`);
+  lines.push(`What it needs from you: ${needs(incident)}`, '');
+  const links = incident.alarm ? alarmLinks(incident.alarm) : githubLinks(incident);
+  for (const [label, url] of links) lines.push(`${label}: ${url}`);
+  lines.push(`Incident: ${incident.id} (Step Functions execution of the same name)`);
+
+  const attributes: Record<string, string> = {
+    severity: severityOf(incident),
+    source: incident.source,
+    category: incident.category ?? 'unknown',
   };
+  // Filter policies match on these: a repository only for CI failures, the alarm's name and account for alarms.
+  if (incident.repository) attributes.repository = incident.repository;
+  if (incident.alarm) {
+    attributes.alarm = incident.alarm.name;
+    attributes.account = incident.alarm.account;
+    attributes.region = incident.alarm.region;
+  }
+  if (incident.branch) attributes.branch = incident.branch;
+
+  const chat: ChatNotification = {
+    version: '1.0',
+    source: 'custom',
+    id: incident.id,
+    content: {
+      textType: 'client-markdown',
+      title: subject(subjectLine),
+      description: [untrusted(headline), `*Why:* ${untrusted(why)}`, ...(seen ? [seen] : []), `*Tried:* ${tried(incident)}`]
+        .join('\n')
+        .slice(0, 3500),
+      nextSteps: [needs(incident), ...links.slice(0, 4).map(([label, url]) => `<${url}|${label}>`)],
+      keywords: [incident.source, incident.category ?? 'unknown', severityOf(incident)],
+    },
+    // One chat thread per problem: repeats and digests of the same alarm or failure land under the first message.
+    metadata: { threadId: (incident.alarm?.arn ?? `${incident.repository ?? ''}:${incident.fingerprint ?? incident.id}`).slice(0, 200), summary: subject(subjectLine) },
+  };
+  return { subject: subject(`[Pipeline Guard] ${subjectLine}`), message: lines.join('\n').slice(0, 200_000), attributes, chat };
 }

@@ -26,6 +26,27 @@ const approvalRule = z
   })
   .strict();
 
+/**
+ * Who hears about a failure that needs a human. The pull request's comment is the default channel for a PR
+ * failure; on-call is paged only for failures nobody else would see, once per problem and window.
+ */
+const escalationPolicy = z
+  .object({
+    /** Also page on-call for failures that have a pull request (its comment already tells the author). */
+    pullRequests: z.boolean(),
+    /**
+     * Branches whose failures without a pull request page on-call (`*` at the end matches a prefix, `*` alone
+     * every branch). Failures on other branches are recorded and not paged.
+     */
+    branches: z.array(z.string().min(1).max(255)).max(50),
+    /** Scheduled (cron) runs page on-call when they fail, whatever the branch list says. */
+    scheduled: z.boolean(),
+    /** One escalation per problem (fingerprint, or alarm) within this many minutes; repeats are counted on it. */
+    windowMinutes: z.number().int().min(1).max(7 * 24 * 60),
+  })
+  .strict();
+export type EscalationPolicy = z.infer<typeof escalationPolicy>;
+
 const repositoryPolicy = z
   .object({
     /** Plan and record, apply nothing. */
@@ -60,6 +81,7 @@ const repositoryPolicy = z
     requireApproval: z.array(approvalRule).max(20),
     /** How long an approval request waits before it escalates. */
     approvalTimeoutMinutes: z.number().int().min(1).max(7 * 24 * 60),
+    escalation: escalationPolicy,
   })
   .strict();
 
@@ -85,6 +107,9 @@ export const DEFAULT_POLICY: RepositoryPolicy = {
   circuitBreaker: { maxFailureRate: 0.5, windowHours: 24, minSamples: 4 },
   requireApproval: [{ actions: ['run_runbook'], severities: ['high', 'critical'] }],
   approvalTimeoutMinutes: 240,
+  // Every branch is watched because a failure without a pull request has no other reader; the window keeps a
+  // nightly job that fails every night to one page a day.
+  escalation: { pullRequests: false, branches: ['*'], scheduled: true, windowMinutes: 24 * 60 },
 };
 
 const partialRepositoryPolicy = repositoryPolicy
@@ -95,6 +120,7 @@ const partialRepositoryPolicy = repositoryPolicy
       .strict(),
     rateLimits: repositoryPolicy.shape.rateLimits.partial(),
     circuitBreaker: repositoryPolicy.shape.circuitBreaker.partial(),
+    escalation: escalationPolicy.partial(),
   })
   .partial();
 
@@ -118,6 +144,7 @@ function merge(base: RepositoryPolicy, override: PartialPolicy | undefined): Rep
     actions,
     rateLimits: { ...base.rateLimits, ...override.rateLimits },
     circuitBreaker: { ...base.circuitBreaker, ...override.circuitBreaker },
+    escalation: { ...base.escalation, ...override.escalation },
   } as RepositoryPolicy;
 }
 

@@ -7,6 +7,7 @@ import { createEmfMetrics, emfFileWriter } from '../adapters/metrics.js';
 import { createOutbox } from '../adapters/outbox.js';
 import { createSfnStarter, createSfnTaskControl } from '../adapters/sfn.js';
 import { createSnsPublisher } from '../adapters/sns.js';
+import { createChatWebhook, withChatWebhook } from '../adapters/chat-webhook.js';
 import { createConfiguredAnalyzers } from '../analysis/providers.js';
 import { type Config, requireConfig } from '../config.js';
 import { ConfigError } from '../errors.js';
@@ -15,7 +16,7 @@ import { type GitHubAuth, createGitHubClients, staticGitHubClients } from '../gi
 import { withCommentSlots } from '../github/comment-slot.js';
 import { createRecordedGitHub } from '../github/recorded.js';
 import { createDynamoCommentSlots } from '../stores/comment-slots.js';
-import type { Analyzer, EscalationPublisher, GitHubClients, Metrics, RerunLedger, TaskTokenControl, WorkflowStarter } from '../ports.js';
+import type { Analyzer, EscalationLedger, EscalationPublisher, GitHubClients, Metrics, RerunLedger, TaskTokenControl, WorkflowStarter } from '../ports.js';
 import { type ApprovalIndex, createApprovalIndex } from '../remediation/approvals.js';
 import { type GuardStore, createGuardStore } from '../remediation/guard-store.js';
 import { parsePolicyFile } from '../remediation/policy.js';
@@ -25,6 +26,7 @@ import type { RemediationDeps, StepDeps, StepLogger } from '../steps/deps.js';
 import { createDocumentClient } from '../stores/dynamo.js';
 import { createIncidentStore } from '../stores/incident-store.js';
 import { type Learning, createLearning } from '../knowledge/learning.js';
+import { createDynamoEscalationLedger } from '../stores/escalation-ledger.js';
 import { createDynamoRerunLedger } from '../stores/rerun-ledger.js';
 import { createDynamoWriteLimiter } from '../stores/write-limiter.js';
 
@@ -130,16 +132,26 @@ export function createRerunLedger(config: Config): RerunLedger {
   return createDynamoRerunLedger({ client, tableName: config.INCIDENTS_TABLE });
 }
 
+/** One open escalation per problem and window, in the incidents table (the embedded server locally). */
+export function createEscalationLedger(config: Config): EscalationLedger {
+  return createDynamoEscalationLedger({ client: documentClientFor(config), tableName: config.INCIDENTS_TABLE });
+}
+
 export function createWebhookSecret(config: Config): Promise<string | undefined> {
   return secretValue(config, 'GITHUB_WEBHOOK_SECRET', 'GITHUB_WEBHOOK_SECRET_ARN');
 }
 
-export function createEscalations(config: Config): EscalationPublisher {
-  if (config.ESCALATION_TOPIC_ARN) {
-    return createSnsPublisher(new SNSClient({ region: config.AWS_REGION }), config.ESCALATION_TOPIC_ARN);
-  }
-  if (config.OUTBOX_PATH) return createOutbox(config.OUTBOX_PATH, { echo: (line) => console.log(line) }).publisher;
-  throw new ConfigError('missing environment variable ESCALATION_TOPIC_ARN');
+export function createEscalations(config: Config, logger?: StepLogger): EscalationPublisher {
+  const primary = config.ESCALATION_TOPIC_ARN
+    ? createSnsPublisher(new SNSClient({ region: config.AWS_REGION }), config.ESCALATION_TOPIC_ARN)
+    : config.OUTBOX_PATH
+      ? createOutbox(config.OUTBOX_PATH, { echo: (line) => console.log(line) }).publisher
+      : null;
+  if (!primary) throw new ConfigError('missing environment variable ESCALATION_TOPIC_ARN');
+  if (!config.CHAT_WEBHOOK_URL) return primary;
+  return withChatWebhook(primary, createChatWebhook({ url: config.CHAT_WEBHOOK_URL, format: config.CHAT_WEBHOOK_FORMAT }), (error) =>
+    logger?.warn('chat webhook failed; the escalation went out by SNS/outbox', { error: error instanceof Error ? error.message : String(error) }),
+  );
 }
 
 function sfnClient(config: Config): SFNClient {
@@ -253,7 +265,8 @@ export async function createStepDeps(
     github: await createGitHub(config),
     reruns: createRerunLedger(config),
     ...createAnalyzers(config),
-    escalations: options.publishesEscalations ? createEscalations(config) : noEscalations,
+    escalations: options.publishesEscalations ? createEscalations(config, logger) : noEscalations,
+    escalationLedger: createEscalationLedger(config),
     clock,
     logger,
     learning: createLearningDeps(config, logger, clock),

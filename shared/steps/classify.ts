@@ -7,6 +7,7 @@ import {
   githubIncidentScope,
 } from '../domain/github-incident.js';
 import { newIncident } from '../domain/incident.js';
+import { alarmShape } from '../domain/alarm-shape.js';
 import {
   type AlarmTrigger,
   type GithubCheckTrigger,
@@ -134,26 +135,9 @@ async function resolvePullRequest(
   }
 }
 
-function firstMetric(trigger: AlarmTrigger): { metric: string | null; namespace: string | null } {
-  const metrics = trigger.event.detail.configuration?.metrics ?? [];
-  for (const entry of metrics) {
-    const stat = (entry as { metricStat?: { metric?: { name?: unknown; namespace?: unknown } } }).metricStat;
-    if (stat?.metric && typeof stat.metric.name === 'string') {
-      return { metric: stat.metric.name, namespace: typeof stat.metric.namespace === 'string' ? stat.metric.namespace : null };
-    }
-  }
-  return { metric: null, namespace: null };
-}
-
-/** The threshold is only in the human-readable reason ("… greater than the threshold (80.0)"). */
-function thresholdFromReason(reason: string): number | null {
-  const match = /threshold \((-?\d+(?:\.\d+)?)\)/.exec(reason);
-  return match?.[1] ? Number(match[1]) : null;
-}
-
 export function alarmDetails(trigger: AlarmTrigger): AlarmDetails {
   const { event } = trigger;
-  const { metric, namespace } = firstMetric(trigger);
+  const shape = alarmShape(event);
   return {
     name: event.detail.alarmName,
     arn: event.resources[0] ?? `arn:aws:cloudwatch:${event.region}:${event.account}:alarm:${event.detail.alarmName}`,
@@ -163,9 +147,8 @@ export function alarmDetails(trigger: AlarmTrigger): AlarmDetails {
     previousState: event.detail.previousState?.value ?? null,
     reason: safeRedact(event.detail.state.reason),
     stateChangedAt: event.detail.state.timestamp,
-    metric,
-    namespace,
-    threshold: thresholdFromReason(event.detail.state.reason),
+    ...shape,
+    description: shape.description ? safeRedact(shape.description) : null,
   };
 }
 
@@ -193,11 +176,15 @@ function safeRedact(text: string): string {
   }
 }
 
-function alarmCategory(alarm: AlarmDetails): Category {
-  const text = `${alarm.name} ${alarm.metric ?? ''}`.toLowerCase();
-  if (/memory|oom/.test(text)) return 'out_of_memory';
-  if (/latency|duration|timeout/.test(text)) return 'timeout';
-  if (/network|dns|connection/.test(text)) return 'network';
+/**
+ * The category comes from what the alarm measures (its metrics and expression), never from a word in its name:
+ * an alarm called "checkout-latency-and-oom" that counts 5XX responses is not an out-of-memory incident.
+ */
+export function alarmCategory(alarm: AlarmDetails): Category {
+  const measured = [alarm.metric ?? '', alarm.expression ?? '', ...(alarm.inputs ?? [])].join(' ').toLowerCase();
+  if (/memory|oom/.test(measured)) return 'out_of_memory';
+  if (/latency|duration|timeout/.test(measured)) return 'timeout';
+  if (/dns|connection|packetsdropped|networkpackets/.test(measured)) return 'network';
   return 'infrastructure';
 }
 

@@ -1,6 +1,6 @@
 import type { AnalyzerOverrides } from '../analysis/providers.js';
 import type { Config } from '../config.js';
-import type { Analyzer, Clock, EscalationPublisher, GitHubClients, Metrics, RerunLedger } from '../ports.js';
+import type { Analyzer, Clock, EscalationLedger, EscalationPublisher, GitHubClients, Metrics, RerunLedger } from '../ports.js';
 import type { IncidentStore } from '../stores/incident-store.js';
 import type { Learning } from '../knowledge/learning.js';
 import type { ApprovalIndex } from '../remediation/approvals.js';
@@ -47,6 +47,8 @@ export interface StepDeps {
    */
   analyzerFor?: (overrides: AnalyzerOverrides) => Analyzer | null;
   escalations: EscalationPublisher;
+  /** One open escalation per problem and window (counts of repeats), shared by all executions. */
+  escalationLedger: EscalationLedger;
   clock: Clock;
   logger: StepLogger;
   /**

@@ -14,6 +14,8 @@ import {
   githubIncidentScope,
 } from '../domain/github-incident.js';
 import { alarmIncidentFields, alarmIncidentScope } from './classify.js';
+import { routeEscalation } from '../notify/escalation-policy.js';
+import { policyFor } from '../remediation/policy.js';
 import { type NotifyResult, type PipelineState, describeCaught, parseState } from './state.js';
 
 function stageErrorsOf(state: PipelineState, at: string): StageError[] {
@@ -117,9 +119,26 @@ async function requestApproval(state: PipelineState, taskToken: string, deps: St
   return { incidentId: incident.id, status: 'awaiting_approval', notifications: notifications.length };
 }
 
+/** Whether the failed attempt is one our own automatic re-run started (the rerun ledger recorded it). */
+async function isOwnRerun(incident: Incident, deps: StepDeps): Promise<boolean> {
+  if ((incident.runAttempt ?? 1) <= 1 || !incident.repositoryId || !incident.workflowId || !incident.headSha || !incident.runId) return false;
+  try {
+    const found = await deps.reruns.lookup(
+      { repositoryId: incident.repositoryId, workflowId: incident.workflowId, headSha: incident.headSha },
+      { runId: incident.runId, attempt: incident.runAttempt ?? 1, incidentId: incident.id },
+    );
+    return found.ownAttempt;
+  } catch (error) {
+    // Unknown counts as a person's re-run: it may then only add to an open escalation, never page by itself.
+    deps.logger.warn('rerun ledger unavailable; treating the attempt as a person\'s re-run', { error: errorMessage(error) });
+    return false;
+  }
+}
+
 /**
  * Notify stage: one PR comment per pull request (created once, then updated in place) and an SNS escalation
- * when a human is needed — the decision says so, a stage failed, or there is no PR to comment on.
+ * when a human must act — routed by the repository's escalation policy (shared/notify/escalation-policy.ts) and
+ * sent once per problem and window (the escalation ledger); repeats are counted on the open escalation.
  */
 export async function notifyStep(input: unknown, deps: StepDeps): Promise<NotifyResult> {
   const state = parseState(input);
@@ -166,18 +185,42 @@ export async function notifyStep(input: unknown, deps: StepDeps): Promise<Notify
   if (incident.decision?.action === 'escalate') reasons.push(incident.decision.reason);
   // A failed knowledge lookup is skipped with a note (the stage error is recorded and shown), never an escalation
   // by itself: in a burst, 829 lookup timeouts became 829 pages.
-  if (incident.stageErrors.some((error) => error.stage !== 'knowledge')) reasons.push('a pipeline stage failed while handling this incident');
+  const guardDegraded = incident.stageErrors.some((error) => error.stage !== 'knowledge');
+  if (guardDegraded) reasons.push('a pipeline stage failed while handling this incident');
   if (!incident.decision && incident.stageErrors.length === 0) reasons.push('the incident could not be remediated');
-  if (incident.source === 'github' && !commented) reasons.push('there is no pull request to comment on');
-  if (reasons.length > 0 && incident.status !== 'resolved') {
-    try {
-      const published = await deps.escalations.publish(renderEscalation(incident, reasons.join('; ')));
-      notifications.push({ channel: 'sns', target: 'escalation-topic', outcome: 'published', detail: published.messageId, at: at() });
-    } catch (error) {
-      // The state machine retries this step; the PR comment above is idempotent, so a retry cannot duplicate it.
-      deps.logger.error('escalation publish failed', { error: errorMessage(error) });
-      throw error;
+  // A re-run the guard just started needs nobody yet: its result decides (our failed re-run escalates then).
+  const rerunUnderWay = incident.decision?.action === 'rerun_failed_jobs' && incident.decision.applied && !incident.decision.dryRun && !/already re-run/.test(incident.decision.result ?? '');
+  if (incident.source === 'github' && !commented && !rerunUnderWay) reasons.push('there is no pull request to comment on');
+  const policy = policyFor(deps.remediation.policyFile, incident.repository, false).escalation;
+  const unanswered = incident.approval?.status === 'timed_out';
+  const route = routeEscalation({ incident, reasons, guardDegraded, unanswered, commented, ownRerun: await isOwnRerun(incident, deps), policy });
+  if (route.page) {
+    const tally = await deps.escalationLedger.record({
+      key: route.key,
+      incidentId: incident.id,
+      at: deps.clock(),
+      windowMinutes: policy.windowMinutes,
+      mayOpen: route.mayOpen,
+      label: route.label,
+    });
+    if (tally.send) {
+      try {
+        const published = await deps.escalations.publish(renderEscalation(incident, route.why, tally));
+        notifications.push({ channel: 'sns', target: 'escalation-topic', outcome: 'published', detail: published.messageId, at: at() });
+      } catch (error) {
+        // The state machine retries this step; the PR comment above is idempotent, and the ledger lets the
+        // incident that opened the window send again, so a retry cannot duplicate or lose the page.
+        deps.logger.error('escalation publish failed', { error: errorMessage(error) });
+        throw error;
+      }
+    } else {
+      const counted = tally.windowCount > 0
+        ? `counted on the open escalation of this problem: seen ${tally.windowCount} time${tally.windowCount === 1 ? '' : 's'} since ${tally.windowStart ?? 'the last page'}`
+        : 'a re-run started by a person never opens an escalation by itself';
+      notifications.push({ channel: 'sns', target: 'escalation-topic', outcome: 'skipped', detail: counted, at: at() });
     }
+  } else if (reasons.length > 0 && incident.status !== 'resolved') {
+    notifications.push({ channel: 'sns', target: 'escalation-topic', outcome: 'skipped', detail: `not paged: ${route.why}`, at: at() });
   }
 
   // A re-driven execution that got through clears the earlier "nobody was told" mark.

@@ -21,6 +21,8 @@ describe('CDK context settings', () => {
       experimentModelIds: [],
       runbookWaitSeconds: 300,
       dashboard: false,
+      alarmScopeTag: 'pipeline-guard=enabled',
+      alarmIncludeAutoscaling: false,
     });
   });
 

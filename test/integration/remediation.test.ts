@@ -79,14 +79,21 @@ describe('local runtime: guarded remediation', () => {
     expect(await outbox('github_rerun')).toHaveLength(1);
   });
 
-  it('escalates a failure it cannot explain instead of acting', async () => {
+  it('escalates a failure it cannot explain instead of acting — to the pull request, not to on-call (issue 13)', async () => {
     const response = await deliverWebhook(runtime.url, failure(UNKNOWN_RUN), SECRET);
     await runtime.idle();
 
     const unsure = await incident(String(response.body.incidentId));
     expect(unsure.category).toBe('unknown');
     expect(unsure.decision?.action).toBe('escalate');
-    expect((await outbox('escalation')).some((e) => String(e.message).includes(unsure.id))).toBe(true);
+    // The escalation policy's default: a pull request failure goes to its pull request; on-call is not paged.
+    expect((await outbox('escalation')).some((e) => String(e.message).includes(unsure.id))).toBe(false);
+    expect(unsure.notifications).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ channel: 'github_comment', outcome: expect.stringMatching(/created|updated/) }),
+        expect.objectContaining({ channel: 'sns', outcome: 'skipped', detail: expect.stringMatching(/pull request comment tells its author/) }),
+      ]),
+    );
   });
 
   it('waits for approval, refuses /guard approve from a reader and resumes for a writer', async () => {

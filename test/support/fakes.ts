@@ -2,7 +2,7 @@ import { noMetrics } from '../../shared/adapters/metrics.js';
 import type { Config } from '../../shared/config.js';
 import { loadConfig } from '../../shared/config.js';
 import { staticGitHubClients } from '../../shared/github/clients.js';
-import type { AnalysisResult, Analyzer, EscalationMessage, GitHubPort, RerunKey, RerunLedger } from '../../shared/ports.js';
+import type { AnalysisResult, Analyzer, EscalationLedger, EscalationMessage, GitHubPort, RerunKey, RerunLedger } from '../../shared/ports.js';
 import type { ApprovalIndex } from '../../shared/remediation/approvals.js';
 import type { GuardCounters, GuardStore } from '../../shared/remediation/guard-store.js';
 import type { RunbookRequest, RunbookRunner } from '../../shared/remediation/runbook-runner.js';
@@ -219,6 +219,7 @@ export function stepDeps(
         return { messageId: `m-${published.length}` };
       },
     },
+    escalationLedger: createMemoryEscalationLedger(),
     clock,
     logger: silentLogger,
     remediation: remediationDeps(),
@@ -227,4 +228,36 @@ export function stepDeps(
     github: staticGitHubClients(github),
   };
   return { deps, published };
+}
+
+/** In-memory EscalationLedger with the DynamoDB one's semantics (one opener per window, each incident counted once). */
+export function createMemoryEscalationLedger(): EscalationLedger & { items: Map<string, { windowStart: string; owner: string; windowCount: number; total: number; firstSeen: string; lastSentAt: string; seen: Set<string> }> } {
+  const items = new Map<string, { windowStart: string; owner: string; windowCount: number; total: number; firstSeen: string; lastSentAt: string; seen: Set<string> }>();
+  return {
+    items,
+    async record(occurrence) {
+      const at = occurrence.at.toISOString();
+      const cutoff = new Date(occurrence.at.getTime() - occurrence.windowMinutes * 60_000).toISOString();
+      const item = items.get(occurrence.key);
+      const tally = (send: boolean, previousSentAt: string | null) => ({
+        send, windowCount: item?.windowCount ?? 0, total: item?.total ?? 0, firstSeen: item?.firstSeen ?? null, windowStart: item?.windowStart ?? null, previousSentAt,
+      });
+      const open = item !== undefined && item.windowStart >= cutoff;
+      if (open && item.owner === occurrence.incidentId) return tally(true, item.lastSentAt);
+      if (open && item.seen.has(occurrence.incidentId)) return tally(false, item.lastSentAt);
+      if (open) {
+        item.windowCount += 1;
+        item.total += 1;
+        item.seen.add(occurrence.incidentId);
+        return tally(false, item.lastSentAt);
+      }
+      if (!occurrence.mayOpen) return tally(false, item?.lastSentAt ?? null);
+      const previousSentAt = item?.lastSentAt ?? null;
+      items.set(occurrence.key, {
+        windowStart: at, owner: occurrence.incidentId, windowCount: 1, total: (item?.total ?? 0) + 1, firstSeen: item?.firstSeen ?? at, lastSentAt: at, seen: new Set([occurrence.incidentId]),
+      });
+      const opened = items.get(occurrence.key);
+      return { send: true, windowCount: 1, total: opened?.total ?? 1, firstSeen: opened?.firstSeen ?? at, windowStart: at, previousSentAt };
+    },
+  };
 }

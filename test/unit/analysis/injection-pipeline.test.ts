@@ -156,6 +156,10 @@ function renderedMarkdown(comment: string, trustedUrls: string[]): string {
     out.push(line);
   }
   let text = out.join('\n').replace('<!-- pipeline-guard:incident-comment -->', '').replace(/<\/?sub>/g, '');
+  // Our own folding markup and the hidden incident-id note, in exactly the forms the renderer writes (an escaped
+  // `\<details\>` from untrusted text does not match them and is still caught below).
+  text = text.split('<details><summary>').join('').split('</summary>').join('').split('</details>').join('');
+  text = text.replace(/^<!-- incident: [\w-]+ -->$/gm, '');
   for (const url of trustedUrls) text = text.split(`](${url})`).join('](trusted)');
   return text;
 }

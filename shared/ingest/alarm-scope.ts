@@ -1,0 +1,40 @@
+import type { Config } from '../config.js';
+import type { AlarmEvent } from '../domain/trigger.js';
+
+/** Which alarms start the pipeline: opt-in by name prefix or tag; never autoscaling, muted or suppressed ones. */
+export interface AlarmScope {
+  prefixes: string[];
+  tag: { key: string; value: string | null } | null;
+  includeAutoscaling: boolean;
+}
+
+export function alarmScopeFromConfig(config: Pick<Config, 'ALARM_NAME_PREFIXES' | 'ALARM_SCOPE_TAG' | 'ALARM_INCLUDE_AUTOSCALING'>): AlarmScope {
+  const [key, ...rest] = config.ALARM_SCOPE_TAG.split('=');
+  return {
+    prefixes: config.ALARM_NAME_PREFIXES,
+    tag: key ? { key: key.trim(), value: rest.length > 0 ? rest.join('=').trim() : null } : null,
+    includeAutoscaling: config.ALARM_INCLUDE_AUTOSCALING,
+  };
+}
+
+/**
+ * Application Auto Scaling and EC2 Auto Scaling name their target-tracking alarms `TargetTracking-…` and describe
+ * them "DO NOT EDIT OR DELETE. For TargetTrackingScaling policy …": they go to ALARM whenever capacity should
+ * change, which is their job, not an incident.
+ */
+export function isAutoscalingAlarm(event: AlarmEvent): boolean {
+  const description = event.detail.configuration?.description ?? '';
+  return event.detail.alarmName.startsWith('TargetTracking-') || /For TargetTrackingScaling policy/i.test(description);
+}
+
+/** Why this alarm state change is left alone, or null when it starts the pipeline. */
+export function alarmOutOfScope(event: AlarmEvent, scope: AlarmScope): string | null {
+  const { detail } = event;
+  if (detail.muteDetail) return `muted by ${detail.muteDetail.mutedByArn ?? 'an alarm mute rule'}: its actions are off, so is the guard`;
+  if (detail.state.actionsSuppressedBy) return `CloudWatch suppresses this alarm's actions (${detail.state.actionsSuppressedBy})`;
+  if (!scope.includeAutoscaling && isAutoscalingAlarm(event)) return 'a target-tracking autoscaling alarm (ALARM_INCLUDE_AUTOSCALING is off)';
+  if (scope.prefixes.some((prefix) => detail.alarmName.startsWith(prefix))) return null;
+  const tags = detail.alarmTags ?? {};
+  if (scope.tag && Object.hasOwn(tags, scope.tag.key) && (scope.tag.value === null || tags[scope.tag.key] === scope.tag.value)) return null;
+  return 'not in scope: neither an ALARM_NAME_PREFIXES prefix nor the ALARM_SCOPE_TAG tag';
+}

@@ -1,0 +1,82 @@
+import type { Incident } from '../domain/incident.js';
+import type { EscalationPolicy } from '../remediation/policy.js';
+
+/** What the notify stage knows when it decides whether on-call hears about an incident. */
+export interface RouteInput {
+  incident: Incident;
+  /** Why a human is needed (the decision, a failed stage, …); empty when nobody is. */
+  reasons: string[];
+  /** A pipeline stage other than knowledge lookup failed: the guard itself is degraded. */
+  guardDegraded: boolean;
+  /** The pull request was asked (an approval request) and nobody answered in time: the PR did not reach a human. */
+  unanswered?: boolean;
+  /** The pull request comment was written (so the PR's author has been told). */
+  commented: boolean;
+  /** The failed attempt is one our own automatic re-run started. */
+  ownRerun: boolean;
+  policy: EscalationPolicy;
+}
+
+export type Route =
+  | { page: false; why: string }
+  | {
+      page: true;
+      /** The problem this occurrence belongs to: one escalation per key and window. */
+      key: string;
+      /** False when this occurrence may only add to an open escalation, never open one. */
+      mayOpen: boolean;
+      label: string;
+      why: string;
+    };
+
+/** `main` matches `main`; `release/*` matches every branch starting `release/`; `*` matches every branch. */
+export function branchWatched(patterns: readonly string[], branch: string | null): boolean {
+  if (!branch) return patterns.includes('*');
+  return patterns.some((pattern) => (pattern.endsWith('*') ? branch.startsWith(pattern.slice(0, -1)) : pattern === branch));
+}
+
+/**
+ * The problem a GitHub failure belongs to: the repository and the failure's fingerprint (the same failure on a
+ * re-run, on another branch or on tonight's cron is the same problem). Without a fingerprint, the workflow.
+ */
+export function githubProblemKey(incident: Incident): string {
+  const repo = (incident.repository ?? 'unknown').toLowerCase();
+  const what = incident.fingerprint ?? `workflow:${incident.workflowId ?? incident.workflowName ?? 'unknown'}:${incident.branch ?? '-'}`;
+  return `gh:${repo}:${what}`;
+}
+
+/**
+ * Whether on-call is paged for this incident — pure, so every rule is table-tested. The ledger then decides
+ * whether this occurrence opens an escalation or is counted on the one already open for the same problem.
+ *
+ * - Nobody needs to act (a comment explains it, a re-run is under way, it recovered): no page.
+ * - A pull request failure goes to the pull request, unless the policy asks for on-call too, the guard itself
+ *   is degraded (a failed stage: the comment may be wrong or missing) or the PR was asked for an approval and
+ *   nobody answered in time.
+ * - A failure without a pull request pages when its branch is watched or it is a scheduled run.
+ * - A re-run attempt that a person started never opens an escalation: the person is already on it. Only our own
+ *   automatic re-run failing again may open one — the guard has run out of things to try.
+ */
+export function routeEscalation(input: RouteInput): Route {
+  const { incident, policy } = input;
+  if (incident.status === 'resolved') return { page: false, why: 'it has already recovered' };
+  if (input.reasons.length === 0) return { page: false, why: 'nobody needs to act' };
+  const why = input.reasons.join('; ');
+  if (incident.source === 'cloudwatch') {
+    const arn = incident.alarm?.arn ?? incident.alarm?.name ?? incident.id;
+    return { page: true, key: `alarm:${arn}`, mayOpen: true, label: `alarm ${incident.alarm?.name ?? arn}`, why };
+  }
+  const key = githubProblemKey(incident);
+  const label = `${incident.workflowName || 'workflow'} in ${incident.repository ?? 'unknown'}`;
+  if (input.guardDegraded) return { page: true, key: `${key}:degraded`, mayOpen: true, label, why };
+  if (incident.pullRequest && input.commented && !policy.pullRequests && !input.unanswered) {
+    return { page: false, why: 'the pull request comment tells its author (escalation.pullRequests is off)' };
+  }
+  const scheduled = incident.runEvent === 'schedule';
+  if (scheduled && !policy.scheduled) return { page: false, why: 'scheduled runs do not page (escalation.scheduled is off)' };
+  if (!scheduled && !incident.pullRequest && !branchWatched(policy.branches, incident.branch)) {
+    return { page: false, why: `branch ${incident.branch ?? '(none)'} is not in escalation.branches` };
+  }
+  const rerunByPerson = (incident.runAttempt ?? 1) > 1 && !input.ownRerun;
+  return { page: true, key, mayOpen: !rerunByPerson, label, why };
+}

@@ -1,0 +1,50 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { App } from 'aws-cdk-lib';
+import { readSettings } from '../../infra/stack.js';
+
+const settingsFrom = (context: Record<string, unknown>) => readSettings(new App({ context }));
+import { synth } from './support.js';
+
+describe('chat through Amazon Q Developer in chat applications (AWS Chatbot)', () => {
+  const { stack, template } = synth({
+    slackWorkspaceId: 'T012ABCDEFG', slackChannelId: 'C0123456789',
+    teamsTeamId: '1b2c3d4e-aaaa-bbbb-cccc-0123456789ab', teamsChannelId: '19:abcdef0123456789@thread.tacv2', teamsTenantId: 'aaaabbbb-cccc-dddd-eeee-ffff00001111',
+  });
+  const topicRef = { Ref: stack.getLogicalId(stack.topic.node.defaultChild as never) };
+
+  it('subscribes a Slack channel configuration to the escalation topic', () => {
+    template.hasResourceProperties('AWS::Chatbot::SlackChannelConfiguration', {
+      SlackWorkspaceId: 'T012ABCDEFG',
+      SlackChannelId: 'C0123456789',
+      SnsTopicArns: [topicRef],
+      GuardrailPolicies: [Match.anyValue()],
+    });
+  });
+
+  it('subscribes a Microsoft Teams channel configuration to the escalation topic', () => {
+    template.hasResourceProperties('AWS::Chatbot::MicrosoftTeamsChannelConfiguration', {
+      TeamId: '1b2c3d4e-aaaa-bbbb-cccc-0123456789ab',
+      TeamsChannelId: '19:abcdef0123456789@thread.tacv2',
+      TeamsTenantId: 'aaaabbbb-cccc-dddd-eeee-ffff00001111',
+      SnsTopicArns: [topicRef],
+    });
+  });
+
+  it('gives the chat channels no way to act on AWS: a role without policies and a deny-all guardrail', () => {
+    const policies = template.findResources('AWS::IAM::ManagedPolicy');
+    const guardrail = Object.values(policies).find((p) => JSON.stringify(p).includes('no actions') || JSON.stringify(p).includes('may not act'));
+    expect(guardrail?.Properties.PolicyDocument.Statement).toEqual([{ Effect: 'Deny', Action: '*', Resource: '*' }]);
+    const roles = Object.values(template.findResources('AWS::IAM::Role')).filter((r) => JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes('chatbot.amazonaws.com'));
+    expect(roles).toHaveLength(1);
+    expect(roles[0]?.Properties.ManagedPolicyArns).toBeUndefined();
+    expect(roles[0]?.Properties.Policies).toBeUndefined();
+  });
+
+  it('creates no chat configuration without the context, and names a missing id', () => {
+    const plain = synth().template;
+    expect(Object.keys(plain.findResources('AWS::Chatbot::SlackChannelConfiguration'))).toHaveLength(0);
+    expect(Object.keys(plain.findResources('AWS::Chatbot::MicrosoftTeamsChannelConfiguration'))).toHaveLength(0);
+    expect(() => settingsFrom({ slackWorkspaceId: 'T012ABCDEFG' })).toThrow(/slackChannelId is missing/);
+  });
+});

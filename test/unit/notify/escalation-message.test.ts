@@ -1,0 +1,118 @@
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createChatWebhook, withChatWebhook } from '../../../shared/adapters/chat-webhook.js';
+import { createSnsPublisher } from '../../../shared/adapters/sns.js';
+import { newIncident, type Incident } from '../../../shared/domain/incident.js';
+import { alarmEventSchema } from '../../../shared/domain/trigger.js';
+import { renderEscalation } from '../../../shared/notify/escalation.js';
+import { alarmDetails } from '../../../shared/steps/classify.js';
+
+const root = join(import.meta.dirname, '..', '..', '..');
+const at = new Date('2026-11-24T16:16:00Z');
+
+function alarmIncident(name: string): Incident {
+  const event = alarmEventSchema.parse(JSON.parse(readFileSync(join(root, 'events', 'cloudwatch', `${name}.json`), 'utf8')));
+  const alarm = alarmDetails({ source: 'cloudwatch', incidentId: 'cw-1', event });
+  return newIncident({ id: 'cw-1', source: 'cloudwatch', alarm, category: 'infrastructure', decision: { action: 'escalate', reason: 'x', applied: true, result: null, dryRun: false, decidedAt: at.toISOString() } }, at);
+}
+
+describe('the escalation e-mail', () => {
+  it('says what and where in the subject, each fact once, with console links and filterable attributes', () => {
+    const { subject, message, attributes } = renderEscalation(alarmIncident('alarm-state-alarm'), 'an alarm needs a human', { send: true, windowCount: 1, total: 4, firstSeen: '2026-11-20T09:12:00.000Z', windowStart: at.toISOString(), previousSentAt: '2026-11-21T09:12:00.000Z' });
+
+    expect(subject).toBe('[Pipeline Guard] [ALARM] checkout-api-5xx-rate in us-east-1 (123456789012)');
+    expect(message.match(/Threshold Crossed/g) ?? []).toHaveLength(0);
+    expect(message).toContain('Evaluates: AWS/ApiGateway 5XXError ApiName=checkout-api Sum/60s, threshold 25');
+    expect(message).toContain('Datapoints: 41, 57, 63');
+    expect(message).toContain('Seen 4 times since 2026-11-20T09:12:00.000Z');
+    expect(message).toContain('Alarm: https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#alarmsV2:alarm/checkout-api-5xx-rate');
+    expect(message).toMatch(/Metric graph: https:\/\/us-east-1\.console\.aws\.amazon\.com\/cloudwatch\/home\?region=us-east-1#metricsV2:graph=~\(metrics~\(~\(~'AWS\*2fApiGateway~'5XXError~'ApiName~'checkout-api\)\)/);
+    expect(message).toMatch(/What it needs from you: /);
+    expect(attributes).toEqual({ severity: 'high', source: 'cloudwatch', category: 'infrastructure', alarm: 'checkout-api-5xx-rate', account: '123456789012', region: 'us-east-1' });
+  });
+
+  it('describes a metric-math alarm by its expression and inputs, and a composite by its rule and children', () => {
+    const math = renderEscalation(alarmIncident('alarm-metric-math'), 'x').message;
+    expect(math).toContain('Evaluates: e1 = SUM(METRICS()), threshold 10000');
+    expect(math).toContain('input: AWS/EC2 NetworkIn InstanceId=i-0a1b2c3d4e5f60718 Maximum/300s');
+    const composite = renderEscalation(alarmIncident('alarm-composite'), 'x').message;
+    expect(composite).toContain('Rule: ALARM(orders-api-5xx) OR ALARM(orders-db-cpu)');
+    expect(composite).toContain('Fired because of: orders-api-5xx');
+    const anomaly = renderEscalation(alarmIncident('alarm-anomaly'), 'x').message;
+    expect(anomaly).toContain('Expected band at the breach: 0.020599444741798756 to 0.3006915352732461');
+  });
+
+  it('links a CI failure to its pull request and run, and sets repository (not an alarm name) as attribute', () => {
+    const incident = newIncident({
+      id: 'gh-1-2-1', source: 'github', repository: 'acme-shop/checkout-service', branch: 'main', workflowName: 'Nightly', runEvent: 'schedule', runId: 2, runAttempt: 1,
+      runUrl: 'https://github.com/acme-shop/checkout-service/actions/runs/2', category: 'network', failureLines: [{ line: 7, text: 'npm ERR! network ETIMEDOUT' }],
+    }, at);
+    const { subject, message, attributes } = renderEscalation(incident, 'a scheduled run failed');
+
+    expect(subject).toBe('[Pipeline Guard] [CI failed] Nightly in acme-shop/checkout-service on main: a network request failed');
+    expect(message).toContain('Run: https://github.com/acme-shop/checkout-service/actions/runs/2');
+    expect(message).toContain('(scheduled run)');
+    expect(attributes).toEqual({ severity: 'low', source: 'github', category: 'network', repository: 'acme-shop/checkout-service', branch: 'main' });
+  });
+});
+
+const sns = mockClient(SNSClient);
+afterEach(() => sns.reset());
+
+describe('chat delivery', () => {
+  it('publishes per protocol to SNS: text for e-mail, the custom notification for Chatbot', async () => {
+    sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
+    const message = renderEscalation(alarmIncident('alarm-state-alarm'), 'x');
+
+    await createSnsPublisher(new SNSClient({}), 'arn:aws:sns:us-east-1:1:t').publish(message);
+
+    const input = sns.commandCalls(PublishCommand)[0]?.args[0].input;
+    expect(input?.MessageStructure).toBe('json');
+    const body = JSON.parse(String(input?.Message)) as { default: string; email: string };
+    expect(body.email).toBe(message.message);
+    expect(JSON.parse(body.default)).toMatchObject({ version: '1.0', source: 'custom', content: { textType: 'client-markdown', title: expect.stringContaining('checkout-api-5xx-rate') } });
+  });
+
+  it.each(['slack', 'mattermost', 'teams'] as const)('posts a %s incoming-webhook message to a local HTTP server', async (format) => {
+    const received: Array<{ headers: IncomingMessage['headers']; body: any }> = [];
+    const server = createServer((req, res) => {
+      let data = '';
+      req.on('data', (chunk) => (data += chunk));
+      req.on('end', () => {
+        received.push({ headers: req.headers, body: JSON.parse(data) });
+        res.writeHead(200).end('ok');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/abc`;
+    try {
+      await createChatWebhook({ url, format }).publish(renderEscalation(alarmIncident('alarm-state-alarm'), 'x'));
+    } finally {
+      server.close();
+    }
+
+    expect(received).toHaveLength(1);
+    expect(received[0]?.headers['content-type']).toBe('application/json');
+    const text = JSON.stringify(received[0]?.body);
+    expect(text).toContain('checkout-api-5xx-rate');
+    if (format === 'teams') expect(received[0]?.body.attachments[0].contentType).toBe('application/vnd.microsoft.card.adaptive');
+    else expect(received[0]?.body.text).toMatch(format === 'slack' ? /<https:\/\/us-east-1\.console[^|]+\|Alarm>/ : /\[Alarm\]\(https:\/\/us-east-1\.console/);
+  });
+
+  it('never fails the escalation when the webhook is down', async () => {
+    const primary = { sent: 0, async publish() { this.sent += 1; return { messageId: 'p' }; } };
+    const failures: unknown[] = [];
+    const down = createChatWebhook({ url: 'http://127.0.0.1:9/none', format: 'slack', timeoutMs: 500 });
+
+    const result = await withChatWebhook(primary, down, (error) => failures.push(error)).publish(renderEscalation(alarmIncident('alarm-state-alarm'), 'x'));
+
+    expect(result.messageId).toBe('p');
+    expect(primary.sent).toBe(1);
+    expect(failures).toHaveLength(1);
+  });
+});

@@ -1,0 +1,144 @@
+import { marked } from 'marked';
+import { describe, expect, it } from 'vitest';
+import { type Incident, newIncident } from '../../../shared/domain/incident.js';
+import { renderComment } from '../../../shared/notify/comment.js';
+
+/**
+ * The PR comment as GitHub would show it: Markdown → HTML with a real CommonMark/GFM renderer (marked), then read
+ * the way a person does. HTML comments (our hidden marker and incident ids) are not shown, so they are dropped.
+ */
+function render(markdown: string): { html: string; text: string; firstLine: string } {
+  const html = marked.parse(markdown, { async: false, gfm: true }).replace(/<!--[\s\S]*?-->/g, '');
+  const text = html.replace(/<\/?(a|code|strong|em)\b[^>]*>/g, '').replace(/<[^>]+>/g, ' ').replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, '&').replace(/&gt;/g, '>').replace(/&lt;/g, '<').replace(/\s+/g, ' ').trim();
+  const firstLine = /<h3>([\s\S]*?)<\/h3>/.exec(html)?.[1]?.replace(/<[^>]+>/g, '') ?? '';
+  return { html, text, firstLine };
+}
+
+const JOB_URL = 'https://github.com/acme-shop/checkout-service/actions/runs/11862977301/job/33012345678';
+const at = new Date('2026-11-20T10:00:00Z');
+
+function failing(fields: Partial<Incident> = {}): Incident {
+  return newIncident(
+    {
+      id: 'gh-714523861-11862977301-1', source: 'github', status: 'notified', repository: 'acme-shop/checkout-service', branch: 'feature/tax-rounding',
+      defaultBranch: 'main', workflowName: 'CI', runId: 11862977301, runAttempt: 1, pullRequest: 1287,
+      runUrl: 'https://github.com/acme-shop/checkout-service/actions/runs/11862977301', category: 'test_failure', fingerprint: '65a3a4d0147e2340',
+      jobs: [{
+        jobId: 33012345678, jobName: 'test (node 22)', url: JOB_URL, category: 'test_failure', fingerprint: '65a3a4d0147e2340', logSource: 'job_log',
+        failures: [{ rule: 'jest.failed', category: 'test_failure', startLine: 76, endLine: 92, lines: [{ line: 77, text: '● Invoice totals › applies the discount before tax' }, { line: 81, text: 'Expected: 107.1' }, { line: 82, text: 'Received: 108' }] }],
+        step: { number: 4, name: 'Run npm test -- --ci', startLine: 60 },
+        confidence: 0.92,
+        diagnosis: {
+          determined: true,
+          rootCause: 'Test `Invoice totals › applies the discount before tax` failed in `src/invoices/invoice.test.ts:43`: `Expected: 107.1 Received: 108` (step "Run npm test -- --ci").',
+          fix: ['Run the failing test locally and compare expected and actual values with the change under test.'],
+        },
+      }],
+      failureLines: [{ line: 77, text: '● Invoice totals › applies the discount before tax' }],
+      analysis: { provider: 'offline', model: null, rootCause: 'A test failed.', fix: [], confidence: 0.25, proposedAction: 'comment_only', rationale: 'r', evidence: [], latencyMs: 1 },
+      decision: { action: 'comment_only', reason: 'confidence 0.25 is below 0.40: escalated rather than only explained', applied: true, result: 'explained in the notification', dryRun: false, decidedAt: at.toISOString() },
+      ...fields,
+    } as Incident,
+    at,
+  );
+}
+
+const INTERNAL = [/rerun_failed_jobs|comment_only|open_fix_pr/, /confidence \d/, /escalated rather than only explained/, /jest\.failed/, /gh-714523861/, /fingerprint/i, /65a3a4d0/];
+
+function expectReadable(text: string) {
+  for (const pattern of INTERNAL) expect(text).not.toMatch(pattern);
+  expect(text).not.toMatch(/`/);
+  expect(text).not.toContain('****');
+}
+
+describe('the PR comment, rendered', () => {
+  it('failing: names the failure first, gives the verdict and what happened, code as code, links to the line in the step', () => {
+    const { html, text, firstLine } = render(renderComment(failing()));
+
+    expect(firstLine).toBe('❌ Pipeline Guard: A test failed in test (node 22) (CI)');
+    expect(html).toContain('<code>Invoice totals › applies the discount before tax</code>');
+    expect(text).toContain('Verdict: caused by this change');
+    expect(text).toContain('Action: nothing automatic — the fix is a change to the code');
+    // Step 4 starts at log line 60: log line 76 is line 17 of the step.
+    expect(html).toContain(`href="${JOB_URL}#step:4:17"`);
+    expect(text).toContain('lines 17–33 of step 4 (Run npm test -- --ci)');
+    expect(html).toMatch(/<details><summary>Log lines of test \(node 22\)/);
+    expectReadable(text);
+  });
+
+  it('re-running: says so in the title and links the attempt the guard started', () => {
+    const incident = failing({
+      category: 'network',
+      decision: { action: 'rerun_failed_jobs', reason: 'transient', applied: true, result: 're-run of run 11862977301 requested (automatic re-run 1 of 1 for this commit)', dryRun: false, decidedAt: at.toISOString() },
+    });
+    const { html, text, firstLine } = render(renderComment(incident));
+
+    expect(firstLine).toMatch(/^🔁 Pipeline Guard: re-running — /);
+    expect(html).toContain('href="https://github.com/acme-shop/checkout-service/actions/runs/11862977301/attempts/2"');
+    expect(text).toContain('Action: re-running the failed jobs (attempt 2)');
+    expectReadable(text);
+  });
+
+  it('passed after re-run: marked flaky, no re-run suggested, the failure folded away', () => {
+    const incident = failing({
+      status: 'resolved', resolvedBy: 'run 11862977301 (attempt 2)', timeToRecoverySeconds: 420,
+      decision: { action: 'rerun_failed_jobs', reason: 'transient', applied: true, result: 're-run requested', dryRun: false, decidedAt: at.toISOString() },
+    });
+    const { html, text, firstLine } = render(renderComment(incident));
+
+    expect(firstLine).toBe('✅ Pipeline Guard: passed after re-run (marked flaky)');
+    expect(text).toContain('Passed in run 11862977301 (attempt 2) after 7 min');
+    expect(text).not.toMatch(/re-running|Re-run the failed jobs/);
+    expect(html).toMatch(/<details><summary>CI: what had failed<\/summary>/);
+    expectReadable(text);
+  });
+
+  it('fixed: another open failure goes on top, the fixed one folds into <details>, attempts collapse into one entry', () => {
+    const fixed = failing({ status: 'resolved', resolvedBy: 'run 11862977999', timeToRecoverySeconds: 3600 });
+    const lintAttempt = (attempt: number) =>
+      failing({ id: `gh-714523861-500-${attempt}`, runId: 500, runAttempt: attempt, workflowName: 'Lint', category: 'lint', runUrl: 'https://github.com/acme-shop/checkout-service/actions/runs/500', jobs: [], failureLines: [{ line: 3, text: 'src/a.ts:3:1 error no-unused-vars' }], createdAt: `2026-11-20T10:0${attempt}:00.000Z` });
+    const { html, text, firstLine } = render(renderComment(fixed, [lintAttempt(1), lintAttempt(2), lintAttempt(3)]));
+
+    expect(firstLine).toBe('⚠️ Pipeline Guard: fixed, 1 other failure still open');
+    expect(text.match(/run 500 \(attempt/g)).toHaveLength(1);
+    expect(text).toContain('run 500 (attempt 3)');
+    expect(text.indexOf('Also failing on this pull request')).toBeLessThan(text.indexOf('what had failed'));
+    expect(html).toMatch(/<details><summary>CI: what had failed<\/summary>/);
+    expectReadable(text);
+  });
+
+  it('collapses the attempts of the notified run and says which attempts failed', () => {
+    const second = failing({ id: 'gh-714523861-11862977301-2', runAttempt: 2 });
+    const { text } = render(renderComment(second, [failing()]));
+
+    expect(text).toContain('failed on attempts 1, 2');
+    expect(text.match(/Verdict:/g)).toHaveLength(1);
+  });
+
+  it('also failing on the base branch: from an earlier incident with the same fingerprint on main', () => {
+    const incident = failing({
+      knowledge: {
+        matches: [{ incidentId: 'gh-714523861-1-1', fingerprint: '65a3a4d0147e2340', createdAt: at.toISOString(), status: 'notified', action: null, recovered: null, timeToRecoverySeconds: null, branch: 'main', runUrl: 'https://github.com/acme-shop/checkout-service/actions/runs/1' }],
+        seenBefore: 1, actionOutcomes: {}, summary: 'Seen once before.',
+      },
+    });
+    const { text } = render(renderComment(incident));
+
+    expect(text).toContain('Verdict: also failing on the base branch main (that run): probably not caused by this change.');
+  });
+
+  it('not determined, with an empty workflow name and an action that failed: says so in plain words', () => {
+    const incident = failing({
+      workflowName: '',
+      jobs: [{ ...failing().jobs[0]!, category: 'unknown', diagnosis: { determined: false, rootCause: 'Root cause not determined: the evidence is weak; the most likely line is 77: `boom`.', fix: [] } }],
+      decision: { action: 'escalate', reason: 'open_fix_pr planned, not applied: no patch, branch or GitHub access', applied: true, result: 'escalation is published by the notify stage', dryRun: false, decidedAt: at.toISOString() },
+    });
+    const { text, firstLine } = render(renderComment(incident));
+
+    expect(firstLine).toBe('❌ Pipeline Guard: A job failed in test (node 22) (the workflow)');
+    expect(text).toContain('Verdict: not determined');
+    expect(text).toContain('Action: the guard tried to prepare a fix pull request but could not; a human needs to look.');
+    expect(text).not.toContain('Proposed a fix pull request');
+    expectReadable(text);
+  });
+});
