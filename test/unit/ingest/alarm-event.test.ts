@@ -12,6 +12,7 @@ describe('alarm ingest', () => {
     // Prepare: a reason that quotes a token the alarmed service logged.
     const token = `ghp_${'A1b2C3d4E5f6G7h8I9j0'.repeat(2).slice(0, 36)}`;
     const event = structuredClone(EVENT);
+    event.detail.alarmName = 'guard-checkout-5xx';
     event.detail.state.reason = `Threshold Crossed: 1 datapoint [5.0] after deploy with GITHUB_TOKEN=${token}`;
     event.detail.state.reasonData = JSON.stringify({ note: `token ${token}` });
     const started: unknown[] = [];
@@ -21,6 +22,7 @@ describe('alarm ingest', () => {
       clock: () => new Date('2026-11-20T10:00:00Z'),
       logger: silentLogger,
       maxRedrives: 3,
+      scope: { prefixes: ['guard-'], tag: null, includeAutoscaling: false },
     };
     // Act
     const result = await ingestAlarmEvent(event, deps as never);

@@ -31,9 +31,10 @@ describe('comment detail per experiment arm', () => {
 
     expect(short).toContain('registry reset the connection');
     expect(short).not.toContain('npm error code ECONNRESET');
-    expect(short).not.toContain('Suggested fix');
+    // The fix steps are the analysis' numbered list (the comment's wording for it changed with issue 13).
+    expect(short).not.toContain('1. Re\\-run the job');
     expect(full).toContain('npm error code ECONNRESET');
-    expect(full).toContain('Suggested fix');
+    expect(full).toContain('1. Re\\-run the job');
     expect(short.length).toBeLessThan(full.length);
   });
 

@@ -34,15 +34,18 @@ describe('the diagnosis in the PR comment', () => {
     // Assert
     expect(body).toContain('**Why:** Test `invoice › total` failed in `src/invoice.test.ts:43`: `Expected: 107.1 Received: 108`');
     expect(body).toContain('(https://github.com/o/r/actions/runs/2/job/77#step:4:20)');
-    expect(body).not.toContain('**Root cause**');
+    expect(body).not.toContain('What the analysis model suggests');
   });
 
-  it("still shows a model's own root cause next to the diagnosis", () => {
+  it("folds a model's own root cause under the diagnosis", () => {
+    // Prepare
+    const incident = incidentWith('The discount is applied after tax.');
+    if (incident.analysis) incident.analysis = { ...incident.analysis, provider: 'openai', model: 'm' };
     // Act
-    const body = renderComment(incidentWith('The discount is applied after tax.'));
+    const body = renderComment(incident);
     // Assert
     expect(body).toContain('**Why:**');
-    expect(body).toContain('**Root cause** (offline, confidence 0.90): The discount is applied after tax\\.');
+    expect(body).toMatch(/<details><summary>What the analysis model suggests<\/summary>[\s\S]*The discount is applied after tax\\\./);
   });
 
   it('keeps quoted log text inert: only our own backticks make code, the rest is escaped', () => {
