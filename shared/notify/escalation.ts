@@ -136,7 +136,14 @@ function what(incident: Incident): { subject: string; headline: string } {
  * failing lines), what the guard tried, what it needs from you — then the links (console or PR and run). The same
  * content goes to chat as an Amazon Q Developer custom notification (`chat`).
  */
-export function renderEscalation(incident: Incident, why: string, tally?: EscalationTally): EscalationMessage {
+/** The Step Functions console page of an execution, from its ARN (which names the region). */
+export function executionLink(arn: unknown): string | null {
+  if (typeof arn !== 'string') return null;
+  const region = /^arn:aws[\w-]*:states:([a-z0-9-]+):\d{12}:execution:[\w-]+:[\w.-]+$/.exec(arn)?.[1];
+  return region ? `${consoleBase(region)}/states/home?region=${region}#/v2/executions/details/${arn}` : null;
+}
+
+export function renderEscalation(incident: Incident, why: string, tally?: EscalationTally, executionArn?: unknown): EscalationMessage {
   const { subject: subjectLine, headline } = what(incident);
   const lines: string[] = [untrusted(headline), '', `Why you are getting this: ${untrusted(why)}`];
   const seen = tally && tally.total > 1 && tally.firstSeen
@@ -164,6 +171,8 @@ export function renderEscalation(incident: Incident, why: string, tally?: Escala
   for (const error of incident.stageErrors) lines.push(`  (its ${error.stage} step failed: ${untrusted(error.error)})`);
   lines.push(`What it needs from you: ${needs(incident)}`, '');
   const links = incident.alarm ? alarmLinks(incident.alarm) : githubLinks(incident);
+  const execution = executionLink(executionArn);
+  if (execution) links.push(['Execution', execution]);
   for (const [label, url] of links) lines.push(`${label}: ${url}`);
   lines.push(`Incident: ${incident.id} (Step Functions execution of the same name)`);
 

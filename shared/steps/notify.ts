@@ -112,7 +112,7 @@ async function requestApproval(state: PipelineState, taskToken: string, deps: St
     const how =
       `Pipeline Guard proposes to ${action}. To approve: aws stepfunctions send-task-success --task-token '${taskToken}' --task-output '{"approvedBy":"<your name>"}'` +
       ` — to reject: aws stepfunctions send-task-failure --task-token '${taskToken}' --error ApprovalRejected --cause '<reason>'`;
-    const published = await deps.escalations.publish(renderEscalation(incident, how));
+    const published = await deps.escalations.publish(renderEscalation(incident, how, undefined, state.execution?.arn));
     notifications.push({ channel: 'sns', target: 'escalation-topic', outcome: 'published', detail: published.messageId, at });
   }
   await deps.incidents.update(incident.id, {}, { notifications, history: [{ at, event: 'approval_requested', detail: notifications.map((n) => `${n.channel}:${n.outcome}`).join(', ') }] });
@@ -205,7 +205,7 @@ export async function notifyStep(input: unknown, deps: StepDeps): Promise<Notify
     });
     if (tally.send) {
       try {
-        const published = await deps.escalations.publish(renderEscalation(incident, route.why, tally));
+        const published = await deps.escalations.publish(renderEscalation(incident, route.why, tally, state.execution?.arn));
         notifications.push({ channel: 'sns', target: 'escalation-topic', outcome: 'published', detail: published.messageId, at: at() });
       } catch (error) {
         // The state machine retries this step; the PR comment above is idempotent, and the ledger lets the

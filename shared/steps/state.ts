@@ -15,6 +15,8 @@ export interface CaughtError {
  */
 export interface PipelineState {
   trigger: Trigger;
+  /** The execution's ARN, recorded by the first state (`$$.Execution.Id`), for console links. */
+  execution?: { arn?: unknown };
   classify?: ClassifyResult;
   knowledge?: KnowledgeResult;
   analysis?: AnalyzeResult;

@@ -117,6 +117,8 @@ describe('local runtime: CloudWatch alarm → escalation → recovery', () => {
     const escalation = (await outbox()).filter((e) => e.kind === 'escalation').at(-1);
     expect(escalation?.subject).toContain('checkout-api-5xx-rate');
     expect(escalation?.attributes).toMatchObject({ severity: 'high', source: 'cloudwatch' });
+    // The first state records the execution ARN; the e-mail links the execution in the console.
+    expect(String(escalation?.message)).toMatch(/Execution: https:\/\/us-east-1\.console\.aws\.amazon\.com\/states\/home\?region=us-east-1#\/v2\/executions\/details\/arn:aws:states:us-east-1:\d{12}:execution:incident-pipeline:cw-/);
 
     const again = await deliverAlarm(runtime.url, loadAlarmEvent('alarm-state-alarm'));
     expect(again.body).toEqual({ incidentId: id, duplicate: true });

@@ -36,6 +36,17 @@ describe('the escalation e-mail', () => {
     expect(attributes).toEqual({ severity: 'high', source: 'cloudwatch', category: 'infrastructure', alarm: 'checkout-api-5xx-rate', account: '123456789012', region: 'us-east-1' });
   });
 
+  it("links the execution in the Step Functions console when the state carries its ARN, and nothing for a malformed one", () => {
+    // Prepare
+    const arn = 'arn:aws:states:eu-west-1:123456789012:execution:IncidentPipeline:cw-1';
+    // Act
+    const { message } = renderEscalation(alarmIncident('alarm-state-alarm'), 'an alarm needs a human', undefined, arn);
+    const forged = renderEscalation(alarmIncident('alarm-state-alarm'), 'an alarm needs a human', undefined, 'javascript:alert(1)//arn:aws:states');
+    // Assert
+    expect(message).toContain(`Execution: https://eu-west-1.console.aws.amazon.com/states/home?region=eu-west-1#/v2/executions/details/${arn}`);
+    expect(forged.message).not.toContain('Execution:');
+  });
+
   it('describes a metric-math alarm by its expression and inputs, and a composite by its rule and children', () => {
     const math = renderEscalation(alarmIncident('alarm-metric-math'), 'x').message;
     expect(math).toContain('Evaluates: e1 = SUM(METRICS()), threshold 10000');
