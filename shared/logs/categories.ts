@@ -17,6 +17,21 @@
  */
 import type { Category } from './types.js';
 
+/** Each category in plain words, for the first line of a comment or the subject of an e-mail. */
+export const FAILURE_IN_WORDS: Readonly<Record<Category, string>> = {
+  test_failure: 'a test failed',
+  compilation: 'the code does not build',
+  lint: 'a lint check failed',
+  dependency: 'dependencies could not be installed',
+  infrastructure: 'the CI runner or platform failed',
+  timeout: 'a job hit its time limit',
+  out_of_memory: 'a job ran out of memory',
+  network: 'a network request failed',
+  security_scan: 'a security scan failed',
+  configuration: 'the pipeline configuration is wrong',
+  unknown: 'a job failed',
+};
+
 const REFINEMENTS: ReadonlyArray<readonly [RegExp, Category]> = [
   [/out of memory|OutOfMemory|\bOOM\b|heap limit|Cannot allocate memory|MemoryError|exit code 137|std::bad_alloc/i, 'out_of_memory'],
   [/\btimed? ?out\b|\btimeout\b|TimeoutError|timetrap|deadline exceeded|took longer than|operation was canceled/i, 'timeout'],

@@ -1,6 +1,7 @@
 import type { Incident } from '../domain/incident.js';
 import type { JobFailureSummary } from '../domain/incident.js';
 import { resolvedBySameCommitRerun } from '../baselines/flaky.js';
+import { FAILURE_IN_WORDS } from '../logs/categories.js';
 import type { Category } from '../logs/types.js';
 import { codeBlock, escapeMarkdown, inlineCode, link, sentenceWithCode } from './markdown.js';
 
@@ -20,19 +21,7 @@ export const INJECTION_NOTICE =
   '**Note:** the log contained text aimed at automated tools (AI assistants, bots). The analysis model\'s answer is not shown and no automatic action was taken on it; the failure lines are what the log rules found.';
 
 /** What failed, in plain words, per category (the first line of the comment). */
-const WHAT_FAILED: Record<Category, string> = {
-  test_failure: 'a test failed',
-  compilation: 'the code does not build',
-  lint: 'a lint check failed',
-  dependency: 'dependencies could not be installed',
-  infrastructure: 'the CI runner or platform failed',
-  timeout: 'a job hit its time limit',
-  out_of_memory: 'a job ran out of memory',
-  network: 'a network request failed',
-  security_scan: 'a security scan failed',
-  configuration: 'the pipeline configuration is wrong',
-  unknown: 'a job failed',
-};
+const WHAT_FAILED = FAILURE_IN_WORDS;
 
 /** Categories a change to the code can cause: with a determined diagnosis, the verdict is "caused by this change". */
 const CODE_CATEGORIES: readonly Category[] = ['test_failure', 'compilation', 'lint', 'security_scan'];

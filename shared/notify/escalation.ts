@@ -1,4 +1,5 @@
 import type { AlarmDetails, Incident } from '../domain/incident.js';
+import { FAILURE_IN_WORDS } from '../logs/categories.js';
 import { redactOrWithhold } from '../logs/redact.js';
 import type { ChatNotification, EscalationMessage, EscalationTally } from '../ports.js';
 import { defang } from './defang.js';
@@ -19,19 +20,7 @@ function severityOf(incident: Incident): string {
   return incident.decision?.action === 'escalate' ? 'medium' : 'low';
 }
 
-const WHAT_FAILED: Record<string, string> = {
-  test_failure: 'a test failed',
-  compilation: 'the code does not build',
-  lint: 'a lint check failed',
-  dependency: 'dependencies could not be installed',
-  infrastructure: 'the CI runner or platform failed',
-  timeout: 'a job hit its time limit',
-  out_of_memory: 'a job ran out of memory',
-  network: 'a network request failed',
-  security_scan: 'a security scan failed',
-  configuration: 'the pipeline configuration is wrong',
-  unknown: 'the cause is not determined',
-};
+const WHAT_FAILED: Record<string, string> = { ...FAILURE_IN_WORDS, unknown: 'the cause is not determined' };
 
 const consoleBase = (region: string) => `https://${region}.console.aws.amazon.com`;
 
