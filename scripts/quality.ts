@@ -10,9 +10,12 @@
  * `shared/logs/calibration.generated.ts`: a logistic model over the ranking signals plus a per-rule reliability
  * prior (hits and logs per rule, shrunk towards the base rate; evaluated leave-one-out while fitting so a rule is
  * not credited with its own log). Run it after changing rules, then check the table again.
+ *
+ * `npm run quality -- --keep DIR` keeps the prediction files in DIR, so two versions of the analyzer can be
+ * compared line for line (`diff -r before/ after/`): a speed change must leave every prediction as it was.
  */
 import { spawnSync } from 'node:child_process';
-import { createReadStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -181,7 +184,10 @@ async function main(): Promise<void> {
     console.log(`no datasets at ${DATASETS}; nothing to measure`);
     return;
   }
-  const tmp = mkdtempSync(join(tmpdir(), 'guard-quality-'));
+  const keepAt = process.argv.indexOf('--keep');
+  const keep = keepAt >= 0 ? process.argv[keepAt + 1] : undefined;
+  if (keep) mkdirSync(keep, { recursive: true });
+  const tmp = keep ? resolve(keep) : mkdtempSync(join(tmpdir(), 'guard-quality-'));
   const all: Row[] = [];
   try {
     for (const set of SETS) {
@@ -205,7 +211,7 @@ async function main(): Promise<void> {
     const drift = all.filter((r) => r.signals && Math.abs(confidenceOf(r.signals, r.rule) - r.confidence) > 1e-9).length;
     if (drift > 0) console.log(`warning: ${drift} confidences differ from confidenceOf()`);
   } finally {
-    rmSync(tmp, { recursive: true, force: true });
+    if (!keep) rmSync(tmp, { recursive: true, force: true });
   }
 }
 

@@ -1,13 +1,11 @@
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import { mkdir } from 'node:fs/promises';
+import { Worker } from 'node:worker_threads';
 import {
   CreateTableCommand,
   DescribeTableCommand,
   DynamoDBClient,
   ResourceNotFoundException,
 } from '@aws-sdk/client-dynamodb';
-import dynalite from 'dynalite';
 import { TABLES } from '../../shared/stores/tables.js';
 
 export interface EmbeddedDynamo {
@@ -15,18 +13,32 @@ export interface EmbeddedDynamo {
   close(): Promise<void>;
 }
 
+/** Another local runtime (or a `guard` command holding the tables) has the data directory open. */
+export class DataDirectoryInUseError extends Error {
+  override name = 'DataDirectoryInUseError';
+}
+
 /**
- * Starts dynalite (a DynamoDB-compatible server) persisted under `path`, and creates the three tables from the
- * same definitions the CDK stack uses. dynalite lacks transactions and TTL expiry: the code uses neither.
+ * Starts dynalite (a DynamoDB-compatible server) persisted under `path`, in a worker thread (see
+ * `dynalite-worker.mjs`: the store's work then overlaps the handlers' on a second core), and creates the three
+ * tables from the same definitions the CDK stack uses. dynalite lacks transactions and TTL expiry: the code uses
+ * neither. Throws {@link DataDirectoryInUseError} when another process has `path` open.
  */
 export async function startEmbeddedDynamo(options: { path: string; tableNames: Record<string, string>; region: string }): Promise<EmbeddedDynamo> {
   await mkdir(options.path, { recursive: true });
-  const server: Server = dynalite({ path: options.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+  const worker = new Worker(new URL('./dynalite-worker.mjs', import.meta.url), { workerData: { path: options.path }, execArgv: [] });
+  const port = await new Promise<number>((resolve, reject) => {
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the embedded DynamoDB worker exited with ${code} before listening`)));
+    worker.once('message', (message: { port?: number; error?: string }) => {
+      if (message.port) resolve(message.port);
+      else if (message.error === 'locked') reject(new DataDirectoryInUseError(`${options.path} is in use by another local runtime (one npm start per GUARD_DATA_DIR)`));
+      else reject(new Error(`the embedded DynamoDB could not start: ${message.error ?? 'no reason given'}`));
+    });
   });
-  const { port } = server.address() as AddressInfo;
+  worker.removeAllListeners('exit');
+  worker.removeAllListeners('error');
+  worker.on('error', (error) => console.error(`embedded DynamoDB worker failed: ${error.message}`));
   const endpoint = `http://127.0.0.1:${port}`;
   const client = new DynamoDBClient({ region: options.region, endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   for (const table of TABLES) {
@@ -69,9 +81,13 @@ export async function startEmbeddedDynamo(options: { path: string; tableNames: R
   client.destroy();
   return {
     endpoint,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-      }),
+    async close() {
+      await new Promise<void>((resolve) => {
+        worker.once('message', () => resolve());
+        worker.once('exit', () => resolve());
+        worker.postMessage('close');
+      });
+      await worker.terminate();
+    },
   };
 }

@@ -25,14 +25,13 @@ import {
   GENERIC_CONT,
   matchExitMarker,
   NOISE_RE,
-  PREFILTER_RE,
-  PREFILTER_START_RE,
   RULES,
   SECTION_START_RE,
   WRAPPER_RE,
   type Rule,
 } from './rules.js';
 import { ghCliStepOf, timestampOf } from './reader.js';
+import { isNoise, passesPrefilter, ruleMatches, scanLine } from './dispatch.js';
 import { confidenceOf } from './confidence.js';
 import type { AnalyzeLogOptions, BaselineLookup, Category, Failure, JobStep, LogAnalysis, LogLine, RankingSignals, StepRef } from './types.js';
 
@@ -246,7 +245,8 @@ export class LogScanner {
 
     const itemPending = this.listItemPending;
     this.listItemPending = false;
-    if (!PREFILTER_START_RE.test(text) && !PREFILTER_RE.test(text)) {
+    scanLine(text);
+    if (!passesPrefilter(text)) {
       if (itemPending) this.openBlock(FAILURE_LIST_ITEM_RULE, line, text, false);
       return;
     }
@@ -352,20 +352,21 @@ export class LogScanner {
     return best;
   }
 
+  /** The first rule, in table order, that matches; only rules whose literals occur in the line are tested. */
   private match(body: string, annotatedText: string | null): Rule | null {
     for (const rule of RULES) {
       if (rule.inFailureList && !this.inFailureList) continue;
-      if (rule.re.test(body)) return rule;
+      if (ruleMatches(rule, body)) return rule;
     }
     // Noise only vetoes the loose wording rules; a toolchain headline such as `not ok 6 no errors` stands.
-    if (NOISE_RE.test(body)) return null;
-    for (const rule of CASCADE_RULES) if (rule.re.test(body)) return rule;
+    if (isNoise(body)) return null;
+    for (const rule of CASCADE_RULES) if (ruleMatches(rule, body)) return rule;
     for (const rule of GENERIC_RULES) {
       if (rule.id === 'gha.error-annotation') {
-        if (annotatedText !== null && rule.re.test(annotatedText)) return rule;
+        if (annotatedText !== null && ruleMatches(rule, annotatedText)) return rule;
         continue;
       }
-      if (rule.re.test(body)) return rule;
+      if (ruleMatches(rule, body)) return rule;
     }
     return null;
   }

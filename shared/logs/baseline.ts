@@ -10,7 +10,7 @@
  */
 import { normalizeLine } from './fingerprint.js';
 import { forEachLine } from './reader.js';
-import { PREFILTER_RE, PREFILTER_START_RE } from './rules.js';
+import { passesPrefilter, scanLine } from './dispatch.js';
 import type { BaselineLookup, LogSource } from './types.js';
 
 export const MAX_BASELINE_TEMPLATES = 4000;
@@ -45,9 +45,9 @@ export class LogBaseline implements BaselineLookup {
     await forEachLine(
       source,
       (_line, text) => {
-        if (baseline.hashes.size < MAX_BASELINE_TEMPLATES && (PREFILTER_RE.test(text) || PREFILTER_START_RE.test(text))) {
-          baseline.addTemplate(normalizeLine(text));
-        }
+        if (baseline.hashes.size >= MAX_BASELINE_TEMPLATES) return;
+        scanLine(text);
+        if (passesPrefilter(text)) baseline.addTemplate(normalizeLine(text));
       },
       options.maxBytes,
     );

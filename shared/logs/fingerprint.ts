@@ -6,36 +6,47 @@
 import { createHash } from 'node:crypto';
 import { stripAnsi } from './reader.js';
 
+/**
+ * A cheap test on the text so far (`digits`: whether the line had a digit at all; masking never adds one): when
+ * it fails, the mask cannot match and its regex is not run.
+ */
+type Gate = (text: string, digits: boolean) => boolean;
+const DIGIT_RE = /\d/;
+const hasDigit: Gate = (_t, digits) => digits;
+
 // Order matters: specific shapes (timestamps, UUIDs, paths) are masked before the generic number rule eats them.
-const MASKS: ReadonlyArray<readonly [RegExp, string]> = [
+// Each mask has a gate (text it cannot match without); on error-dense logs normalisation runs once per line, and
+// most masks are then skipped with one `indexOf`. Gates only skip regexes that would have replaced nothing.
+const MASKS: ReadonlyArray<readonly [RegExp, string, Gate]> = [
   // ISO / RFC 3339 / common log timestamps and clock times.
-  [/\b\d{4}-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d(?:[.,]\d+)?)?(?:Z|[+-]\d\d:?\d\d)?/g, '<ts>'],
-  [/\b\d{4}[-/]\d\d[-/]\d\d\b/g, '<date>'],
-  [/\b\d{1,2}:\d\d:\d\d(?:[.,]\d+)?\b/g, '<time>'],
-  [/\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun),? \d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]* \d{4}\b/g, '<date>'],
-  [/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, '<uuid>'],
+  [/\b\d{4}-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d(?:[.,]\d+)?)?(?:Z|[+-]\d\d:?\d\d)?/g, '<ts>', (t, d) => d && t.includes('-') && t.includes(':')],
+  [/\b\d{4}[-/]\d\d[-/]\d\d\b/g, '<date>', (t, d) => d && (t.includes('-') || t.includes('/'))],
+  [/\b\d{1,2}:\d\d:\d\d(?:[.,]\d+)?\b/g, '<time>', (t, d) => d && t.includes(':')],
+  [/\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun),? \d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]* \d{4}\b/g, '<date>', hasDigit],
+  [/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, '<uuid>', (t) => t.includes('-')],
   // Temporary directories differ per run: /tmp/tmp.x1Y2, /var/folders/ab/xyz/T/…, C:\Users\x\AppData\Local\Temp\…
-  [/(?:\/private)?\/var\/folders\/[^\s/]+\/[^\s/]+\/T\/[^\s/:'")\]]*/g, '<tmp>'],
-  [/\/tmp\/[^\s/:'")\]]*/g, '<tmp>'],
-  [/[A-Za-z]:\\Users\\[^\\\s]+\\AppData\\Local\\Temp\\[^\s\\:'")\]]*/gi, '<tmp>'],
-  [/\b(?:go-build|tmp|temp)[-_.]?(?=[0-9A-Za-z]*\d)[0-9A-Za-z]{4,}\b/g, '<tmp>'],
+  [/(?:\/private)?\/var\/folders\/[^\s/]+\/[^\s/]+\/T\/[^\s/:'")\]]*/g, '<tmp>', (t) => t.includes('/var/folders/')],
+  [/\/tmp\/[^\s/:'")\]]*/g, '<tmp>', (t) => t.includes('/tmp/')],
+  [/[A-Za-z]:\\Users\\[^\\\s]+\\AppData\\Local\\Temp\\[^\s\\:'")\]]*/gi, '<tmp>', (t) => t.includes('\\')],
+  [/\b(?:go-build|tmp|temp)[-_.]?(?=[0-9A-Za-z]*\d)[0-9A-Za-z]{4,}\b/g, '<tmp>', (t, d) => d && (t.includes('tmp') || t.includes('temp') || t.includes('go-build'))],
   // Checkout roots differ by CI system and runner OS; the path inside the repository is what identifies the file.
-  [/(?:\/home\/runner\/work|\/Users\/runner\/work|[A-Za-z]:\\a|\/__w)\/[^/\s]+\/[^/\s]+\//g, '<ws>/'],
-  [/(?:\/home\/travis\/build|\/Users\/travis\/build|\/builds|\/var\/lib\/jenkins\/workspace|\/home\/circleci)\/(?:[^/\s]+\/){1,2}/g, '<ws>/'],
-  [/\/home\/[^/\s]+\//g, '~/'],
+  [/(?:\/home\/runner\/work|\/Users\/runner\/work|[A-Za-z]:\\a|\/__w)\/[^/\s]+\/[^/\s]+\//g, '<ws>/', (t) => t.includes('/')],
+  [/(?:\/home\/travis\/build|\/Users\/travis\/build|\/builds|\/var\/lib\/jenkins\/workspace|\/home\/circleci)\/(?:[^/\s]+\/){1,2}/g, '<ws>/', (t) => t.includes('/')],
+  [/\/home\/[^/\s]+\//g, '~/', (t) => t.includes('/home/')],
   // Hex digests and commit SHAs (need a digit so words like "deadbeef"-looking English survive only if unlikely).
-  [/\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{7,64}\b/gi, '<hex>'],
-  [/\b0x[0-9a-f]+\b/gi, '<hex>'],
+  [/\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{7,64}\b/gi, '<hex>', hasDigit],
+  [/\b0x[0-9a-f]+\b/gi, '<hex>', (t, d) => d && (t.includes('0x') || t.includes('0X'))],
   // Durations, sizes and then any remaining number (line:col, counts, ports, PIDs).
-  [/\b\d+(?:\.\d+)?\s?(?:ms|s|sec|secs|seconds?|m|min|minutes?|h|hours?|µs|us|ns)\b/g, '<dur>'],
-  [/\b\d+(?:\.\d+)?\s?(?:[KMGT]i?B|bytes?)\b/g, '<size>'],
-  [/\d+(?:[.,]\d+)*/g, '<n>'],
+  [/\b\d+(?:\.\d+)?\s?(?:ms|s|sec|secs|seconds?|m|min|minutes?|h|hours?|µs|us|ns)\b/g, '<dur>', hasDigit],
+  [/\b\d+(?:\.\d+)?\s?(?:[KMGT]i?B|bytes?)\b/g, '<size>', hasDigit],
+  [/\d+(?:[.,]\d+)*/g, '<n>', hasDigit],
 ];
 
 /** Masks the run-specific parts of one line (see {@link MASKS}) and collapses whitespace. */
 export function normalizeLine(text: string): string {
   let out = stripAnsi(text);
-  for (const [re, token] of MASKS) out = out.replace(re, token);
+  const digits = DIGIT_RE.test(out);
+  for (const [re, token, gate] of MASKS) if (gate(out, digits)) out = out.replace(re, token);
   return out.replace(/\s+/g, ' ').trim();
 }
 

@@ -6,6 +6,10 @@
  * lone `\r` (a progress bar rewriting itself) keeps only the last non-empty segment as the line's text.
  *
  * The reader holds one decoded chunk and one partial line at a time, so memory does not depend on the log size.
+ * A line longer than {@link MAX_LINE_CHARS} (a minified bundle, a base64 blob, a log that is one line) is analysed
+ * as its first {@link LONG_LINE_HEAD} and last {@link LONG_LINE_TAIL} characters joined by {@link LONG_LINE_GAP}:
+ * the head holds what a tool printed first (`Error: …` before a payload), the tail what a progress bar rewrote
+ * last (`\r` segments). The middle is never joined into one string, so the cost stays linear.
  */
 import type { LogLine, LogSource } from './types.js';
 
@@ -105,9 +109,13 @@ export type LineSink = (line: number, text: string, raw: string) => void;
 export class LineSplitter {
   private readonly decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
   private partial = '';
+  /** A line over MAX_LINE_CHARS so far: its head, and the pieces that hold (at least) its last LONG_LINE_TAIL. */
+  private longHead: string | null = null;
+  private longTail: string[] = [];
+  private longTailChars = 0;
   private lineNo = 0;
   /** Decided on the first line: `gh run view --log` output prefixes every line with its job and step. */
-  private ghCli = false;
+  private clean: (raw: string) => string = cleanLine;
   /** Bytes consumed so far. */
   bytes = 0;
 
@@ -139,27 +147,66 @@ export class LineSplitter {
   end(): void {
     const rest = this.decoder.decode();
     if (rest) this.consume(rest);
-    this.emit(this.partial);
-    this.partial = '';
+    this.emit(this.takePartial(''));
+  }
+
+  /** Adds a piece of a line whose end has not been read yet. */
+  private appendPartial(piece: string): void {
+    if (this.longHead === null) {
+      if (this.partial.length + piece.length <= MAX_LINE_CHARS) {
+        this.partial += piece;
+        return;
+      }
+      const all = this.partial + piece;
+      this.longHead = all.slice(0, LONG_LINE_HEAD);
+      this.longTail = [all.slice(LONG_LINE_HEAD)];
+      this.longTailChars = all.length - LONG_LINE_HEAD;
+      this.partial = '';
+    } else {
+      this.longTail.push(piece);
+      this.longTailChars += piece.length;
+    }
+    // Drop whole pieces from the front while the rest still covers the tail.
+    let first = this.longTail[0];
+    while (first !== undefined && this.longTailChars - first.length >= LONG_LINE_TAIL) {
+      this.longTail.shift();
+      this.longTailChars -= first.length;
+      first = this.longTail[0];
+    }
+  }
+
+  /** The whole line: what was pending plus `end` (the text before its `\n`). */
+  private takePartial(end: string): string {
+    if (this.longHead === null) {
+      const line = this.partial ? this.partial + end : end;
+      this.partial = '';
+      return line;
+    }
+    this.longTail.push(end);
+    const tail = this.longTail.join('');
+    const line = `${this.longHead}${LONG_LINE_GAP}${tail.slice(tail.length - LONG_LINE_TAIL)}`;
+    this.longHead = null;
+    this.longTail = [];
+    this.longTailChars = 0;
+    return line;
   }
 
   private emit(raw: string): void {
-    if (this.lineNo === 0 && ghCliStepOf(raw) !== null) this.ghCli = true;
-    this.sink(++this.lineNo, this.ghCli ? cleanGhCliLine(raw) : cleanLine(raw), raw);
+    if (raw.length > MAX_LINE_CHARS) raw = `${raw.slice(0, LONG_LINE_HEAD)}${LONG_LINE_GAP}${raw.slice(raw.length - LONG_LINE_TAIL)}`;
+    if (this.lineNo === 0 && ghCliStepOf(raw) !== null) this.clean = cleanGhCliLine;
+    this.sink(++this.lineNo, this.clean(raw), raw);
   }
 
   private consume(text: string): void {
     let start = 0;
     let nl = text.indexOf('\n');
     if (nl === -1) {
-      const joined = this.partial ? this.partial + text : text;
-      this.partial = joined.length > MAX_LINE_CHARS ? joined.slice(-MAX_LINE_CHARS) : joined;
+      this.appendPartial(text);
       return;
     }
     const sink = this.sink;
-    if (this.partial) {
-      this.emit(this.partial + text.slice(0, nl));
-      this.partial = '';
+    if (this.partial || this.longHead !== null) {
+      this.emit(this.takePartial(text.slice(0, nl)));
       start = nl + 1;
       nl = text.indexOf('\n', start);
     }
@@ -168,33 +215,32 @@ export class LineSplitter {
       start = nl + 1;
       nl = text.indexOf('\n', start);
     }
-    // Two loops so the common one calls cleanLine directly (V8 inlines it; a branch per line costs ~10 %).
-    if (this.ghCli) {
-      while (nl !== -1) {
+    const clean = this.clean;
+    while (nl !== -1) {
+      if (nl - start > MAX_LINE_CHARS) {
+        this.emit(text.slice(start, nl));
+      } else {
         const raw = text.slice(start, nl);
-        sink(++this.lineNo, cleanGhCliLine(raw), raw);
-        start = nl + 1;
-        nl = text.indexOf('\n', start);
+        sink(++this.lineNo, clean(raw), raw);
       }
-    } else {
-      while (nl !== -1) {
-        const raw = text.slice(start, nl);
-        sink(++this.lineNo, cleanLine(raw), raw);
-        start = nl + 1;
-        nl = text.indexOf('\n', start);
-      }
+      start = nl + 1;
+      nl = text.indexOf('\n', start);
     }
-    // A runaway line without newlines must not grow without bound: keep its tail only.
-    const rest = text.slice(start);
-    this.partial = rest.length > MAX_LINE_CHARS ? rest.slice(-MAX_LINE_CHARS) : rest;
+    if (start < text.length) this.appendPartial(text.slice(start));
   }
 }
 
 /** Bytes decoded at a time (see {@link LineSplitter.push}). */
 const DECODE_SLICE = 16 * 1024;
 
-/** Longest partial line kept while waiting for its `\n`; minified bundles and base64 blobs exceed this. */
-const MAX_LINE_CHARS = 1 << 20;
+/** Longest line analysed whole; minified bundles and base64 blobs exceed this (see the module comment). */
+export const MAX_LINE_CHARS = 1 << 20;
+/** Characters kept from the start of a longer line. */
+export const LONG_LINE_HEAD = 256 * 1024;
+/** Characters kept from the end of a longer line. */
+export const LONG_LINE_TAIL = MAX_LINE_CHARS - LONG_LINE_HEAD;
+/** Stands for the skipped middle of a longer line (no keyword, no digit: rules and fingerprints ignore it). */
+export const LONG_LINE_GAP = ' … ';
 
 /**
  * Feeds a {@link LogSource} into `sink` line by line, stopping after `maxBytes` (the chunk that crosses the limit

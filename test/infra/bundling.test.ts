@@ -28,6 +28,12 @@ describe.skipIf(!handlersExist)('real bundling', () => {
     return { path: join(outdir, resource?.Metadata?.['aws:asset:path'] ?? 'missing', 'index.mjs'), variables: resource?.Properties.Environment.Variables ?? {} };
   };
 
+  it.each(FUNCTION_NAMES)('%s: carries zod without its locales', (name) => {
+    const code = readFileSync(bundleOf(name).path, 'utf8');
+    // The German and Japanese messages live only in zod's locale files.
+    expect(code).not.toMatch(/Ungültige Eingabe|無効な入力/);
+  });
+
   it.each(FUNCTION_NAMES)('%s: one minified ESM file with a source map and the createRequire banner', (name) => {
     const { path } = bundleOf(name);
     expect(existsSync(path)).toBe(true);
@@ -75,5 +81,23 @@ console.log('handler loaded');`;
     expect(firstError, `${name} failed at cold start`).toBe('');
     expect(result.stdout.trim()).toBe('handler loaded');
     expect(result.status).toBe(0);
+  });
+});
+
+describe('zod-lean (the bundles\' zod)', () => {
+  it("is zod's own classic entry without the locale and core namespaces (regenerate it when zod changes)", () => {
+    const external = readFileSync(join(PROJECT_ROOT, 'node_modules', 'zod', 'v4', 'classic', 'external.js'), 'utf8');
+    const expected = external
+      .split('\n')
+      .filter((line) => !line.startsWith('export * as locales') && !line.startsWith('export * as core') && !line.startsWith('//'))
+      .map((line) => line.replace(/from "(\.\.?)\/([^"]+)"/, (_m, dots: string, rest: string) => `from "../../node_modules/zod/v4/${dots === '.' ? 'classic/' : ''}${rest}"`))
+      .join('\n')
+      .trim();
+    const lean = readFileSync(join(PROJECT_ROOT, 'infra', 'bundling', 'zod-lean-external.mjs'), 'utf8')
+      .split('\n')
+      .filter((line) => !line.startsWith('//'))
+      .join('\n')
+      .trim();
+    expect(lean).toBe(expected);
   });
 });

@@ -1,13 +1,37 @@
 import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { analyzeLog, diagnose, LogBaseline, type Diagnosis, type LogAnalysis, type LogSource } from '../../logs/index.js';
 import { intOption, parseArgs, UsageError } from '../args.js';
 import { type CliIO, regularFile } from '../io.js';
+import { ANALYZE_META } from './meta.js';
 import type { Command } from './types.js';
 
-/** Opens `path` as a stream (`-` is stdin) after checking it is a readable file, with a one-line reason if not. */
+/**
+ * Why a file is not a text log, from its first bytes: a gzip or zip archive (GitHub's "Download log archive"
+ * gives a zip of one .txt per job), or binary data (NUL bytes). Null for text.
+ */
+export function notATextLog(head: Uint8Array, path: string): string | null {
+  if (head[0] === 0x1f && head[1] === 0x8b) return `${path} is a gzip archive: decompress it first (gunzip -c ${path} | guard analyze -)`;
+  if (head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04) {
+    return `${path} is a zip archive (GitHub's "Download log archive" gives one): unzip it and analyse a job's .txt log`;
+  }
+  if (head.includes(0)) return `${path} looks binary (NUL bytes), not a text log`;
+  return null;
+}
+
+/** Opens `path` as a stream (`-` is stdin) after checking it is a readable text file, with a one-line reason if not. */
 export async function openLog(path: string, io: CliIO): Promise<LogSource> {
   if (path === '-') return io.stdin;
   await regularFile(path);
+  const file = await open(path, 'r');
+  try {
+    const head = new Uint8Array(8192);
+    const { bytesRead } = await file.read(head, 0, head.length, 0);
+    const reason = notATextLog(head.subarray(0, bytesRead), path);
+    if (reason) throw new Error(reason);
+  } finally {
+    await file.close();
+  }
   return createReadStream(path, { highWaterMark: 1 << 20 });
 }
 
@@ -48,13 +72,7 @@ function render(analysis: LogAnalysis, diagnosis: Diagnosis, source: string): st
 }
 
 export const analyzeCommand: Command = {
-  name: 'analyze',
-  summary: 'find the lines that explain a failed CI log',
-  usage:
-    'guard analyze <log-file | -> [--baseline GREEN.log] [--json] [--explain] [--max-failures N] [--context N] [--max-bytes N]\n' +
-    '  --baseline  the log of a green run of the same job: lines it also printed rank below new ones\n' +
-    '  --explain  also run the configured analyzer (ANALYZER, BEDROCK_MODEL_ID or LLM_BASE_URL; offline by default)\n' +
-    '             and print root cause, fix, confidence, proposed action, tokens and estimated cost',
+  ...ANALYZE_META,
   async run(argv, io) {
     const args = parseArgs(argv, { flags: ['json', 'explain'], values: ['max-failures', 'context', 'max-bytes', 'baseline'] });
     if (args.positionals.length !== 1) throw new UsageError('analyze needs exactly one log file (or - for stdin)');

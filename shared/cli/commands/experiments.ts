@@ -3,6 +3,7 @@ import { experimentReport, promoteExperiment, renderExperimentReport } from '../
 import { UsageError, parseArgs } from '../args.js';
 import type { CliIO } from '../io.js';
 import { type LearningFactory, learningFromEnv } from './kb.js';
+import { EXPERIMENTS_META } from './meta.js';
 import type { Command } from './types.js';
 
 const MAX_DEFINITION_BYTES = 64 * 1024;
@@ -34,15 +35,7 @@ async function readAll(stream: AsyncIterable<Uint8Array | string>): Promise<stri
 /** `guard experiments …`: define, inspect, stop and promote A/B experiments. */
 export function createExperimentsCommand(factory: LearningFactory = learningFromEnv, clock: () => Date = () => new Date()): Command {
   return {
-    name: 'experiments',
-    summary: 'A/B experiments on remediation strategies: create, show, list, stop, promote',
-    usage: [
-      'guard experiments create <definition.json | ->',
-      '       guard experiments show <id> [--json]',
-      '       guard experiments list',
-      '       guard experiments stop <id>',
-      '       guard experiments promote <id> [--variant NAME]',
-    ].join('\n'),
+    ...EXPERIMENTS_META,
     async run(argv: readonly string[], io: CliIO) {
       const [sub, ...rest] = argv;
       const args = parseArgs(rest, { values: ['variant'], flags: ['json'] });

@@ -4,6 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { analyzeLog, LogBaseline, predictionLines } from '../../logs/index.js';
 import { intOption, parseArgs, UsageError } from '../args.js';
+import { EXTRACT_META } from './meta.js';
 import type { Command } from './types.js';
 
 const LabelSchema = z.object({ id: z.string().min(1), log_file: z.string().min(1), pass_log_file: z.string().min(1).nullish() });
@@ -48,11 +49,7 @@ async function readBaseline(path: string): Promise<LogBaseline | null> {
 }
 
 export const extractCommand: Command = {
-  name: 'extract',
-  summary: 'predict failure lines for every log of a labelled corpus (scorer input)',
-  usage:
-    'guard extract --corpus <dir> --out <predictions.jsonl> [--max-lines N] [--no-baseline]\n' +
-    '  a label record with pass_log_file (a green run of the same job) uses that log as the baseline unless --no-baseline',
+  ...EXTRACT_META,
   async run(argv, io) {
     const args = parseArgs(argv, { values: ['corpus', 'out', 'max-lines'], flags: ['no-baseline'] });
     const useBaseline = !args.flags.has('no-baseline');

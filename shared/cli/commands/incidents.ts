@@ -4,6 +4,7 @@ import { UsageError, intOption, parseArgs } from '../args.js';
 import type { CliIO } from '../io.js';
 import { NothingToReachError, findLocalRuntime } from '../local-runtime.js';
 import type { Command } from './types.js';
+import { INCIDENTS_META } from './meta.js';
 
 /** GET a read-API path; resolves to the status and parsed body. */
 export type ApiGet = (path: string, query: Record<string, string>) => Promise<{ status: number; body: unknown }>;
@@ -71,12 +72,7 @@ function render(detail: IncidentDetail): string {
 /** `guard incidents …`: what the guard did, from the read API (local runtime or AWS). */
 export function createIncidentsCommand(api: () => ApiGet = () => apiFromEnv()): Command {
   return {
-    name: 'incidents',
-    summary: 'incidents from the read API (the local runtime, or GUARD_API_URL signed with AWS credentials): list, show',
-    usage: [
-      'guard incidents [list] [--status S] [--repository owner/repo] [--category C] [--source github|cloudwatch] [--since ISO] [--limit N] [--json]',
-      '       guard incidents show <id> [--json]',
-    ].join('\n'),
+    ...INCIDENTS_META,
     async run(argv: readonly string[], io: CliIO) {
       const [first, ...rest] = argv;
       const sub = first === undefined || first.startsWith('-') ? 'list' : first;

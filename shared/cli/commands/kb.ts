@@ -7,6 +7,7 @@ import { listEntries, searchEntries } from '../../knowledge/search.js';
 import { CATEGORIES, type Category } from '../../logs/types.js';
 import { UsageError, intOption, parseArgs } from '../args.js';
 import { type CliIO, regularFile } from '../io.js';
+import { KB_META } from './meta.js';
 import type { Command } from './types.js';
 
 /** Import files above this are refused: 100k rows of a few hundred bytes each fit with room to spare. */
@@ -93,14 +94,7 @@ async function runImport(path: string, args: ReturnType<typeof parseArgs>, io: C
 /** `guard kb …`: the knowledge base from the command line. */
 export function createKbCommand(factory: LearningFactory = learningFromEnv): Command {
   return {
-    name: 'kb',
-    summary: 'knowledge base: import, export, list and search entries',
-    usage: [
-      'guard kb import <file.csv|file.json> [--format csv|json] [--quiet]',
-      '       guard kb export [--category C]            (JSON array on stdout)',
-      '       guard kb list [--category C] [--limit N]',
-      '       guard kb search <text> [--category C] [--limit N] [--json]',
-    ].join('\n'),
+    ...KB_META,
     async run(argv: readonly string[], io: CliIO) {
       const [sub, ...rest] = argv;
       const args = parseArgs(rest, { values: ['format', 'category', 'limit'], flags: ['json', 'quiet'] });

@@ -62,6 +62,34 @@ describe('guard CLI', () => {
     expect(io.stderr[0]).toMatch(/^guard analyze: cannot read .*nope\.log: no such file$/);
   });
 
+  it('refuses archives and binary files with a hint instead of printing their bytes', async () => {
+    const cases: Array<[string, Buffer, RegExp]> = [
+      ['logs.zip', Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0, 0, 0]), /logs\.zip is a zip archive .*unzip it/],
+      ['job.log.gz', Buffer.from([0x1f, 0x8b, 0x08, 0, 0, 0, 0, 0]), /job\.log\.gz is a gzip archive: decompress it first \(gunzip -c/],
+      ['core.bin', Buffer.from('ELF\u0000\u0001binary'), /core\.bin looks binary/],
+    ];
+    for (const [name, bytes, message] of cases) {
+      const path = join(dir, name);
+      writeFileSync(path, bytes);
+      const io = capture();
+      expect(await main(['analyze', path], io), name).toBe(1);
+      expect(io.stdout).toEqual([]);
+      expect(io.stderr).toHaveLength(1);
+      expect(io.stderr[0]).toMatch(message);
+    }
+  });
+
+  it('loads a command only when it runs (guard analyze does not import the AWS SDK)', async () => {
+    const { COMMANDS } = await import('../../../shared/cli/commands/index.js');
+    const { analyzeCommand } = await import('../../../shared/cli/commands/analyze.js');
+    const { kbCommand } = await import('../../../shared/cli/commands/kb.js');
+    const byName = new Map(COMMANDS.map((c) => [c.name, c]));
+    for (const real of [analyzeCommand, kbCommand]) {
+      expect(byName.get(real.name)?.summary).toBe(real.summary);
+      expect(byName.get(real.name)?.usage).toBe(real.usage);
+    }
+  });
+
   it('rejects unknown options', async () => {
     const io = capture();
     expect(await main(['analyze', SAMPLE, '--colour'], io)).toBe(2);

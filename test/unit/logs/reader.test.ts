@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cleanLine, forEachLine, LineSplitter, readLines } from '../../../shared/logs/index.js';
+import { LONG_LINE_GAP, LONG_LINE_HEAD, LONG_LINE_TAIL } from '../../../shared/logs/reader.js';
 
 async function collect(source: Parameters<typeof forEachLine>[0], maxBytes?: number) {
   const lines: Array<[number, string]> = [];
@@ -131,7 +132,35 @@ describe('streaming', () => {
     });
     for (let i = 0; i < 40; i++) splitter.push('x'.repeat(64 * 1024));
     splitter.end();
-    expect(last.length).toBeLessThanOrEqual(1 << 20);
+    expect(last.length).toBe(LONG_LINE_HEAD + LONG_LINE_GAP.length + LONG_LINE_TAIL);
     expect(splitter.lines).toBe(1);
+  });
+
+  it('analyses a line over 1M characters as its head and its tail, whatever the chunking', async () => {
+    const line = `Error: payload rejected ${'a'.repeat(900_000)} middle ${'b'.repeat(900_000)} FATAL: last words`;
+    const bytes = new TextEncoder().encode(`first\n${line}\nlast`);
+    const texts: string[][] = [];
+    for (const size of [16 * 1024, 999, 1 << 20]) {
+      const out: string[] = [];
+      const splitter = new LineSplitter((_line, text) => out.push(text));
+      for (let i = 0; i < bytes.length; i += size) splitter.push(bytes.subarray(i, i + size));
+      splitter.end();
+      texts.push(out);
+    }
+    const whole: string[] = [];
+    const fromString = new LineSplitter((_line, text) => whole.push(text));
+    fromString.push(`first\n${line}\nlast`);
+    fromString.end();
+    texts.push(whole);
+    const expected = `${line.slice(0, LONG_LINE_HEAD)}${LONG_LINE_GAP}${line.slice(line.length - LONG_LINE_TAIL)}`;
+    for (const out of texts) {
+      expect(out.length).toBe(3);
+      expect(out[0]).toBe('first');
+      expect(out[1]).toBe(expected);
+      expect(out[2]).toBe('last');
+    }
+    expect(expected.startsWith('Error: payload rejected')).toBe(true);
+    expect(expected.endsWith('FATAL: last words')).toBe(true);
+    expect(expected.includes('middle')).toBe(false);
   });
 });

@@ -1,0 +1,175 @@
+/**
+ * `npm run bench:local`: replays signed workflow-run failures at a fixed rate through `npm start`'s entry point
+ * (a child process on a fresh GUARD_DATA_DIR) and prints what a team would feel and what the machine pays:
+ *
+ * - ingest p50/p99: POST /webhooks/github → 202;
+ * - POST → notified p50/p95: POST sent → the runtime printing the pull-request comment (`[outbox] github_comment`);
+ * - incidents/s: notified incidents over the time from the first POST to the last comment;
+ * - the runtime's RSS (`/proc/<pid>/status`) and the data directory's size at every quarter of the run, so a leak
+ *   shows as growth between the halves.
+ *
+ * Every failure is its own pull request and run (a distinct incident). Job logs come from
+ * `events/recorded-runs.json` (no GitHub token): the full pipeline runs, classify → analyze → notify.
+ *
+ * Options (environment): BENCH_RATE failures/s (20), BENCH_TOTAL failures (2000), BENCH_DRAIN_S seconds to wait
+ * for the last notifications (120).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type RecordedWebhook, loadWebhook, signWebhook } from '../infra/local/replay.js';
+
+const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
+const SECRET = 'bench-secret';
+const RATE = Number(process.env.BENCH_RATE ?? 20);
+const TOTAL = Number(process.env.BENCH_TOTAL ?? 2000);
+const DRAIN_S = Number(process.env.BENCH_DRAIN_S ?? 120);
+
+function failure(runId: number, pr: number): RecordedWebhook {
+  const webhook = structuredClone(loadWebhook('workflow_run-failure'));
+  const run = webhook.body.workflow_run as Record<string, unknown>;
+  run.id = runId;
+  run.workflow_id = runId;
+  // The recorded pull request (its base repository is the run's own, so the runtime comments on it), renumbered.
+  const [recorded] = run.pull_requests as Array<Record<string, unknown>>;
+  run.pull_requests = [{ ...recorded, number: pr, url: `${String(recorded?.url ?? '').replace(/\/\d+$/, '')}/${pr}` }];
+  webhook.headers['x-github-delivery'] = `bench-${runId}`;
+  return webhook;
+}
+
+function percentile(values: number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
+}
+
+async function dirBytes(dir: string): Promise<number> {
+  let total = 0;
+  for (const entry of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) total += await dirBytes(path);
+    else total += (await stat(path).catch(() => ({ size: 0 }))).size;
+  }
+  return total;
+}
+
+async function rssMb(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
+  return kb / 1024;
+}
+
+function withoutGitHub(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { GITHUB_TOKEN: _token, GITHUB_APP_ID: _app, ...rest } = env;
+  return rest;
+}
+
+function startChild(dataDir: string, onLine: (line: string) => void): Promise<{ child: ChildProcess; url: string }> {
+  return new Promise((resolveStart, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'infra', 'local', 'main.ts')], {
+      cwd: root,
+      env: { ...withoutGitHub(process.env), GITHUB_WEBHOOK_SECRET: SECRET, POWERTOOLS_LOG_LEVEL: 'SILENT', GUARD_DATA_DIR: dataDir, PORT: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let started = false;
+    let pending = '';
+    let early = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      pending += chunk.toString();
+      let nl = pending.indexOf('\n');
+      while (nl !== -1) {
+        const line = pending.slice(0, nl);
+        pending = pending.slice(nl + 1);
+        if (!started) {
+          early += `${line}\n`;
+          const match = /listening on (http:\/\/\S+)/.exec(line);
+          if (match) {
+            started = true;
+            resolveStart({ child, url: match[1] as string });
+          }
+        } else {
+          if (process.env.BENCH_DEBUG) console.log(`runtime: ${line}`);
+          onLine(line);
+        }
+        nl = pending.indexOf('\n');
+      }
+    });
+    child.stderr?.on('data', (chunk: Buffer) => (early += chunk.toString()));
+    child.once('exit', (code) => {
+      if (!started) reject(new Error(`runtime exited with ${code} before listening:\n${early}`));
+    });
+  });
+}
+
+async function main(): Promise<void> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'guard-bench-local-'));
+  const sentAt = new Map<number, number>();
+  const notifiedAt = new Map<number, number>();
+  const { child, url } = await startChild(dataDir, (line) => {
+    const m = /\[outbox\] github_comment: \S*#(\d+)/.exec(line);
+    if (m) {
+      const pr = Number(m[1]);
+      if (!notifiedAt.has(pr)) notifiedAt.set(pr, performance.now());
+    }
+  });
+  const pid = child.pid as number;
+  const ingest: number[] = [];
+  const samples: Array<{ at: number; sent: number; notified: number; rss: number; dataMb: number }> = [];
+  let errors = 0;
+  const sample = async (sent: number) =>
+    samples.push({ at: sent, sent, notified: notifiedAt.size, rss: await rssMb(pid), dataMb: (await dirBytes(dataDir)) / 1024 / 1024 });
+  samples.push({ at: 0, sent: 0, notified: 0, rss: await rssMb(pid), dataMb: (await dirBytes(dataDir)) / 1024 / 1024 });
+  const firstPost = performance.now();
+  const inflight: Array<Promise<void>> = [];
+  try {
+    for (let i = 0; i < TOTAL; i++) {
+      // Fixed rate: the i-th failure leaves at i / RATE seconds, whatever the runtime's answers take.
+      const due = firstPost + (i * 1000) / RATE;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      const pr = 50_000 + i;
+      const signed = signWebhook(failure(700_000 + i, pr), SECRET);
+      const t0 = performance.now();
+      sentAt.set(pr, t0);
+      inflight.push(
+        fetch(`${url}/webhooks/github`, { method: 'POST', headers: signed.headers, body: signed.body })
+          .then(async (response) => {
+            await response.arrayBuffer();
+            if (response.status !== 202) errors += 1;
+            ingest.push(performance.now() - t0);
+          })
+          .catch(() => {
+            errors += 1;
+          }),
+      );
+      if ((i + 1) % Math.max(1, Math.floor(TOTAL / 4)) === 0) void sample(i + 1);
+    }
+    await Promise.all(inflight);
+    const deadline = performance.now() + DRAIN_S * 1000;
+    while (notifiedAt.size < TOTAL - errors && performance.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    await sample(TOTAL);
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 1000));
+    if (child.exitCode === null) child.kill('SIGKILL');
+    await rm(dataDir, { recursive: true, force: true });
+  }
+  const latencies: number[] = [];
+  for (const [pr, at] of notifiedAt) {
+    const sent = sentAt.get(pr);
+    if (sent !== undefined) latencies.push(at - sent);
+  }
+  const lastNotified = Math.max(...notifiedAt.values());
+  const sec = (ms: number) => (ms / 1000).toFixed(2);
+  console.log(`local runtime under a fixed rate: ${TOTAL} signed failures at ${RATE}/s (${(TOTAL / RATE).toFixed(0)} s of traffic)\n`);
+  console.log(`ingest (POST → 202)        p50 ${sec(percentile(ingest, 50))} s   p99 ${sec(percentile(ingest, 99))} s   errors ${errors}`);
+  console.log(`POST → notified            p50 ${sec(percentile(latencies, 50))} s   p95 ${sec(percentile(latencies, 95))} s   notified ${notifiedAt.size}/${TOTAL}`);
+  console.log(`throughput                 ${(notifiedAt.size / ((lastNotified - firstPost) / 1000)).toFixed(1)} incidents/s (first POST → last comment)`);
+  console.log('\nafter n failures sent   notified   RSS MB   data dir MB');
+  for (const s of samples) console.log(`${String(s.sent).padStart(21)}   ${String(s.notified).padStart(8)}   ${s.rss.toFixed(0).padStart(6)}   ${s.dataMb.toFixed(1).padStart(11)}`);
+  console.log('\ntargets: 20/s for 60 s → POST → notified p50 ≤ 2 s, p95 ≤ 5 s; after 2,000 incidents RSS ≤ 400 MB, data dir ≤ 150 MB, flat from 1,000 to 2,000');
+}
+
+await main();

@@ -1,0 +1,83 @@
+import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { LiteralIndex, requiredLiterals } from '../../../shared/logs/literals.js';
+import { CASCADE_RULES, GENERIC_RULES, NOISE_RE, PREFILTER_RE, PREFILTER_START_RE, RULES, WRAPPER_RE } from '../../../shared/logs/rules.js';
+import { cleanLine } from '../../../shared/logs/reader.js';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const ROOT = resolve(HERE, '../../..');
+const EXPRESSIONS = [...[...RULES, ...CASCADE_RULES, ...GENERIC_RULES].map((r) => r.re), NOISE_RE, PREFILTER_RE, PREFILTER_START_RE, WRAPPER_RE];
+
+/** Every sample line the project has: the event logs and the string literals of the log tests (real-shaped excerpts). */
+function sampleLines(): string[] {
+  const out: string[] = [];
+  const logs = join(ROOT, 'events', 'logs');
+  for (const f of readdirSync(logs)) out.push(...readFileSync(join(logs, f), 'utf8').split('\n').map(cleanLine));
+  for (const f of readdirSync(HERE)) {
+    if (!f.endsWith('.test.ts')) continue;
+    for (const m of readFileSync(join(HERE, f), 'utf8').matchAll(/'((?:[^'\\\n]|\\.)*)'|"((?:[^"\\\n]|\\.)*)"|`((?:[^`\\]|\\.)*)`/g)) {
+      const text = (m[1] ?? m[2] ?? m[3] ?? '').replace(/\\n/g, '\n').replace(/\\(.)/g, '$1');
+      out.push(...text.split('\n'));
+    }
+  }
+  return out;
+}
+
+describe('requiredLiterals', () => {
+  it('names the text every match must contain, case-folded', () => {
+    expect(requiredLiterals(/^\s*Traceback \(most recent call last\):/)).toEqual(new Set(['traceback (most recent call last):']));
+    expect(requiredLiterals(/could ?n[o']t/i)).toEqual(new Set(['couldnot', "couldn't", 'could not', "could n't"]));
+    expect(requiredLiterals(/: error MD\d{3}\b/)).toEqual(new Set([...'0123456789'].map((d) => `: error md${d}`)));
+    expect(requiredLiterals(/No space left|\bENOSPC\b/)).toEqual(new Set(['no space left', 'enospc']));
+  });
+
+  it('gives up (null) where a match needs no fixed text', () => {
+    expect(requiredLiterals(/^\s*\d+\) \S/)).toEqual(new Set([...'0123456789'].map((d) => `${d}) `)));
+    expect(requiredLiterals(/\S+|x/)).toBeNull();
+    expect(requiredLiterals(/(?:abc)?\w/)).toBeNull();
+    expect(requiredLiterals(/É/i)).toBeNull();
+  });
+});
+
+describe('LiteralIndex', () => {
+  const index = new LiteralIndex(EXPRESSIONS);
+
+  it('never rules out an expression that matches (every sample line, every rule)', () => {
+    const lines = sampleLines();
+    const extra = ['2024-05-01T10:11:12.1234567Zfatal: x', 'ERROR: E', 'FAILED', '×', 'Sc2086', 'md013', 'exit CODE 3', '  at Foo (a.js:1:2)'];
+    let checked = 0;
+    for (const text of [...lines, ...extra, ...lines.map((l) => l.toUpperCase()), ...lines.map((l) => l.toLowerCase())]) {
+      index.scan(text);
+      EXPRESSIONS.forEach((re, i) => {
+        if (re.test(text)) {
+          checked++;
+          expect(index.may(i), `${re.source.slice(0, 60)} on ${JSON.stringify(text)}`).toBe(true);
+        }
+      });
+    }
+    expect(checked).toBeGreaterThan(500);
+  });
+
+  it('rules out most rules for ordinary output', () => {
+    index.scan('added 612 packages in 9s');
+    const maybe = EXPRESSIONS.filter((_, i) => index.may(i)).length;
+    expect(maybe).toBeLessThan(5);
+  });
+
+  it('checks the development sets too when they are present', () => {
+    const dir = resolve(ROOT, '..', 'shared', 'datasets', 'ci-logs-gha-dev', 'logs');
+    if (!existsSync(dir)) return;
+    const files = readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
+    for (const f of files.slice(0, 60)) {
+      for (const raw of readFileSync(join(f.parentPath, f.name), 'utf8').split('\n')) {
+        const text = cleanLine(raw);
+        index.scan(text);
+        EXPRESSIONS.forEach((re, i) => {
+          if (re.test(text)) expect(index.may(i), `${re.source.slice(0, 60)} on ${JSON.stringify(text)}`).toBe(true);
+        });
+      }
+    }
+  });
+});
