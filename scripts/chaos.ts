@@ -35,7 +35,9 @@ function failure(runId: number, pr: number): RecordedWebhook {
   const run = webhook.body.workflow_run as Record<string, unknown>;
   run.id = runId;
   run.workflow_id = runId;
-  run.pull_requests = [{ number: pr, head: { ref: 'x', sha: run.head_sha }, base: { ref: 'main', sha: run.head_sha } }];
+  // A pull request of this repository (ingest drops pull requests whose base is another repository's).
+  const repo = { id: (webhook.body.repository as { id: number }).id, name: (webhook.body.repository as { name: string }).name };
+  run.pull_requests = [{ number: pr, head: { ref: 'x', sha: run.head_sha, repo }, base: { ref: 'main', sha: run.head_sha, repo } }];
   webhook.headers['x-github-delivery'] = `chaos-${runId}`;
   return webhook;
 }
