@@ -38,6 +38,8 @@ export interface GitHubPort {
   listSucceededJobs(repo: RepoRef, runId: number, attempt: number): Promise<FailedJob[]>;
   /** The newest successful run of a workflow on a branch (`GET …/workflows/{id}/runs?status=success`), or null. */
   latestSuccessfulRun(repo: RepoRef, workflowId: number, branch: string): Promise<{ id: number; attempt: number } | null>;
+  /** The newest finished run of a workflow on a branch, whatever its conclusion (is the base branch failing too?). */
+  latestCompletedRun(repo: RepoRef, workflowId: number, branch: string): Promise<{ id: number; attempt: number; conclusion: string | null; url: string | null } | null>;
   /**
    * Opens a job's log as a byte stream (the API answers with a redirect to storage; it is followed).
    * Resolves to null when the log is gone or not available (404, 410).

@@ -288,6 +288,8 @@ export interface Incident {
   pullRequest: number | null;
   /** The repository's default branch (the usual base of its pull requests), when the event said. */
   defaultBranch?: string | null;
+  /** The default branch's newest finished run of the same workflow, read when a run on another branch fails. */
+  baseBranchRun?: { runId: number; conclusion: string | null; url: string | null } | null;
   /** What started the run (`pull_request`, `push`, `schedule`, `workflow_dispatch`, …), when GitHub said. */
   runEvent?: string | null;
   installationId: number | null;

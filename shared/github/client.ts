@@ -412,6 +412,22 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubPort {
     return kept;
   }
 
+  /** The newest run of a workflow on a branch with this status (`success`, `completed`, …). */
+  async function newestRun(repo: RepoRef, workflowId: number, branch: string, status: string) {
+    const what = `find the latest ${status} run of workflow ${workflowId} on ${branch} in ${repo.owner}/${repo.repo}`;
+    const response = await call(what, 'GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs', {
+      owner: repo.owner,
+      repo: repo.repo,
+      workflow_id: workflowId,
+      branch,
+      status,
+      exclude_pull_requests: true,
+      per_page: 1,
+    });
+    const run = parseBody(workflowRunsPageSchema, response, what).workflow_runs[0];
+    return run ? { id: run.id, attempt: run.run_attempt ?? 1, conclusion: run.conclusion ?? null, url: run.html_url ?? null } : null;
+  }
+
   async function readRun(repo: RepoRef, runId: number) {
     const what = `read run ${runId} in ${repo.owner}/${repo.repo}`;
     const response = await call(what, 'GET /repos/{owner}/{repo}/actions/runs/{run_id}', {
@@ -472,18 +488,12 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubPort {
     },
 
     async latestSuccessfulRun(repo, workflowId, branch) {
-      const what = `find the latest successful run of workflow ${workflowId} on ${branch} in ${repo.owner}/${repo.repo}`;
-      const response = await call(what, 'GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs', {
-        owner: repo.owner,
-        repo: repo.repo,
-        workflow_id: workflowId,
-        branch,
-        status: 'success',
-        exclude_pull_requests: true,
-        per_page: 1,
-      });
-      const run = parseBody(workflowRunsPageSchema, response, what).workflow_runs[0];
-      return run ? { id: run.id, attempt: run.run_attempt ?? 1 } : null;
+      const run = await newestRun(repo, workflowId, branch, 'success');
+      return run ? { id: run.id, attempt: run.attempt } : null;
+    },
+
+    async latestCompletedRun(repo, workflowId, branch) {
+      return newestRun(repo, workflowId, branch, 'completed');
     },
 
     /**

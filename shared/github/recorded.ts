@@ -114,6 +114,10 @@ export function createRecordedGitHub(options: {
         .filter((job) => job.conclusion === 'success')
         .map((job) => ({ id: job.id, name: job.name, htmlUrl: job.url, conclusion: job.conclusion, checkRunId: job.id, steps: job.steps }));
     },
+    async latestCompletedRun() {
+      // Recorded runs carry no branch: whether the base branch fails too stays unknown offline.
+      return null;
+    },
     async latestSuccessfulRun(_repo, workflowId) {
       const green = Object.entries(await runs())
         .filter(([id, jobs]) => /^\d+$/.test(id) && jobs.length > 0 && jobs.every((job) => job.conclusion === 'success' && (job.workflowId ?? workflowId) === workflowId))

@@ -28,7 +28,9 @@ export const jobsPageSchema = z.object({
 
 /** `GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs`: only the newest run is read. */
 export const workflowRunsPageSchema = z.object({
-  workflow_runs: z.array(z.object({ id: z.number().int(), run_attempt: z.number().int().positive().nullish(), conclusion: z.string().nullish() })),
+  workflow_runs: z.array(
+    z.object({ id: z.number().int(), run_attempt: z.number().int().positive().nullish(), conclusion: z.string().nullish(), html_url: z.string().max(500).nullish() }),
+  ),
 });
 
 export const annotationsPageSchema = z.array(

@@ -79,6 +79,9 @@ function headline(incident: Incident): string {
   return `${what.charAt(0).toUpperCase()}${what.slice(1)}${where}${workflow}`;
 }
 
+/** Conclusions of a base-branch run that count as "failing there too". */
+const BASE_FAILED: ReadonlySet<string> = new Set(['failure', 'timed_out', 'startup_failure']);
+
 export type Verdict = 'flaky' | 'likely_flaky' | 'base_branch' | 'this_change' | 'not_determined';
 
 /**
@@ -90,7 +93,8 @@ export function verdictOf(incident: Incident): Verdict {
   if (incident.status === 'resolved' && resolvedBySameCommitRerun(incident)) return 'flaky';
   if (incident.flaky && incident.flaky.tests.length > 0) return 'likely_flaky';
   const base = incident.defaultBranch;
-  if (base && incident.branch !== base && (incident.knowledge?.matches ?? []).some((m) => m.branch === base && m.incidentId !== incident.id)) {
+  const baseRunFailed = BASE_FAILED.has(incident.baseBranchRun?.conclusion ?? '');
+  if (base && incident.branch !== base && (baseRunFailed || (incident.knowledge?.matches ?? []).some((m) => m.branch === base && m.incidentId !== incident.id))) {
     return 'base_branch';
   }
   const job = primaryJob(incident);
@@ -105,7 +109,8 @@ function verdictLine(incident: Incident): string {
     likely_flaky: `probably flaky — ${escapeMarkdown(incident.flaky?.detail ?? 'these tests failed and passed on the same commit before')}.`,
     base_branch: (() => {
       const match = incident.knowledge?.matches.find((m) => m.branch === incident.defaultBranch);
-      return `also failing on the base branch ${inlineCode(incident.defaultBranch ?? '')}${match?.runUrl ? ` (${link('that run', match.runUrl)})` : ''}: probably not caused by this change.`;
+      const url = (BASE_FAILED.has(incident.baseBranchRun?.conclusion ?? '') ? incident.baseBranchRun?.url : null) ?? match?.runUrl ?? null;
+      return `also failing on the base branch ${inlineCode(incident.defaultBranch ?? '')}${url ? ` (${link('that run', url)})` : ''}: probably not caused by this change.`;
     })(),
     this_change: 'caused by this change — the log shows a failure in the code under test, not in the CI system.',
     not_determined: 'not determined — the log does not show clearly why; a human should look.',

@@ -67,6 +67,23 @@ function summarizeJob(
   };
 }
 
+/**
+ * Whether the default branch fails too (the verdict "also failing on the base branch"): its newest finished run of
+ * the same workflow, read only for runs on other branches. A failed lookup leaves the verdict to the other signals.
+ */
+async function baseBranchRunOf(trigger: GithubTrigger, github: GitHubPort, deps: StepDeps): Promise<Incident['baseBranchRun']> {
+  const base = trigger.repository.defaultBranch;
+  const workflowId = trigger.workflowRun.workflowId;
+  if (!base || workflowId === null || trigger.workflowRun.headBranch === base) return null;
+  try {
+    const run = await github.latestCompletedRun({ owner: trigger.repository.owner, repo: trigger.repository.name }, workflowId, base);
+    return run ? { runId: run.id, conclusion: run.conclusion, url: run.url } : null;
+  } catch (error) {
+    deps.logger.warn('base branch run unavailable', { error: String(error) });
+    return null;
+  }
+}
+
 /** The green run's baseline of a failed job; null without the learning tables or when none can be had. */
 async function greenBaseline(trigger: GithubTrigger, job: FailedJob, github: GitHubPort, deps: StepDeps) {
   if (!deps.learning) return null;
@@ -240,6 +257,7 @@ async function classifyTrigger(trigger: ReturnType<typeof parseState>['trigger']
   const template = top ? fingerprintOf(top.lines.map((l) => l.text).join('\n')).template : null;
   const pullRequest = await resolvePullRequest(trigger, trigger.workflowRun.headSha, github, deps);
   const flaky = await flakyMark(deps, { repository: trigger.repository.fullName, headSha: trigger.workflowRun.headSha, workflowName: trigger.workflowRun.name, jobs });
+  const baseBranchRun = github ? await baseBranchRunOf(trigger, github, deps) : null;
 
   await deps.incidents.update(
     trigger.incidentId,
@@ -252,6 +270,7 @@ async function classifyTrigger(trigger: ReturnType<typeof parseState>['trigger']
       evidence: failureLines[0] ?? null,
       jobs,
       pullRequest,
+      ...(baseBranchRun ? { baseBranchRun } : {}),
       // Stored with the pull request so the incident is indexed under it (one comment covers the PR's incidents).
       repository: trigger.repository.fullName,
       ...(flaky ? { flaky } : {}),

@@ -124,6 +124,26 @@ describe('local runtime against the GitHub REST API', () => {
     expect(downloads()).toBe(1);
   });
 
+  it("says a failure is also failing on the base branch when the default branch's latest run of the workflow failed", async () => {
+    // Prepare: main's newest finished run of the same workflow failed too.
+    const WORKFLOW = 61835520;
+    github.workflowRuns.set(WORKFLOW, [
+      { id: 556, run_attempt: 1, head_branch: 'main', conclusion: 'failure', html_url: 'https://github.com/acme-shop/checkout-service/actions/runs/556' },
+      ...(github.workflowRuns.get(WORKFLOW) ?? []),
+    ]);
+    github.jobs.set('891/1', [{ id: 9004, name: 'test (node 22)', conclusion: 'failure' }]);
+    github.logs.set(9004, { content: sampleLog });
+    const webhook = structuredClone(loadWebhook('workflow_run-failure'));
+    (webhook.body.workflow_run as Record<string, unknown>).id = 891;
+    // Act
+    await deliverWebhook(runtime.url, webhook, SECRET);
+    await runtime.idle();
+    // Assert
+    const stored = await incident('gh-714523861-891-1');
+    expect(stored.baseBranchRun).toEqual({ runId: 556, conclusion: 'failure', url: 'https://github.com/acme-shop/checkout-service/actions/runs/556' });
+    expect(github.comments.get(1287)?.at(-1)?.body).toContain('also failing on the base branch `main` ([that run](https://github.com/acme-shop/checkout-service/actions/runs/556))');
+  });
+
   it('still ends with a recorded, notified incident when GitHub keeps failing', async () => {
     github.fail({ method: 'GET', route: /\/actions\/runs\/777\/attempts\/1\/jobs$/, times: Infinity, reply: { status: 502, body: { message: 'Bad Gateway' } } });
     github.fail({ method: 'GET', route: /\/issues\/1287\/comments$/, times: Infinity, reply: { status: 503, body: { message: 'Unavailable' } } });

@@ -97,7 +97,7 @@ export class FakeGitHub {
   readonly comments = new Map<number, FakeComment[]>();
   readonly runs = new Map<number, { status: string; run_attempt: number }>();
   /** Workflow id → its runs, newest first, for `GET …/actions/workflows/{id}/runs` (filtered by branch and status). */
-  readonly workflowRuns = new Map<number, Array<{ id: number; run_attempt: number; head_branch: string; conclusion: string }>>();
+  readonly workflowRuns = new Map<number, Array<{ id: number; run_attempt: number; head_branch: string; conclusion: string | null; html_url?: string }>>();
   login = BOT_LOGIN;
   /** When set, GET /user answers this status (App and Actions tokens cannot read /user). */
   userStatus: number | null = null;
@@ -255,8 +255,9 @@ export class FakeGitHub {
     if (req.method === 'GET' && (m = match(/^\/repos\/[^/]+\/[^/]+\/actions\/workflows\/(\d+)\/runs$/))) {
       const branch = url.searchParams.get('branch');
       const status = url.searchParams.get('status');
+      // `completed` is every finished run; any other status filter is a conclusion.
       const runs = (this.workflowRuns.get(Number(m[0])) ?? []).filter(
-        (run) => (!branch || run.head_branch === branch) && (!status || run.conclusion === status),
+        (run) => (!branch || run.head_branch === branch) && (!status || (status === 'completed' ? run.conclusion !== null : run.conclusion === status)),
       );
       const page = this.paginate(req, url, runs);
       return reply(json(200, { total_count: runs.length, workflow_runs: page.items }, page.headers));

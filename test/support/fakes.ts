@@ -30,6 +30,10 @@ export function createFakeGitHub() {
       calls.push({ method: 'latestSuccessfulRun', args });
       return null;
     },
+    async latestCompletedRun(...args) {
+      calls.push({ method: 'latestCompletedRun', args });
+      return null;
+    },
     async openJobLog(...args) {
       calls.push({ method: 'openJobLog', args });
       return null;

@@ -81,6 +81,9 @@ describe('GitHub client: listings', () => {
     // Assert
     expect(found).toEqual({ id: 902, attempt: 2 });
     expect(none).toBeNull();
+    expect(await client.latestCompletedRun(repo, 161335, 'main')).toEqual({ id: 902, attempt: 2, conclusion: 'success', url: null });
+    fake.workflowRuns.get(161335)?.unshift({ id: 904, run_attempt: 1, head_branch: 'main', conclusion: 'failure', html_url: 'https://github.com/octo/app/actions/runs/904' });
+    expect(await client.latestCompletedRun(repo, 161335, 'main')).toEqual({ id: 904, attempt: 1, conclusion: 'failure', url: 'https://github.com/octo/app/actions/runs/904' });
     expect(fake.apiCalls()[0]).toBe('GET /repos/octo/app/actions/workflows/161335/runs?branch=main&status=success&exclude_pull_requests=true&per_page=1');
   });
 

@@ -127,6 +127,15 @@ describe('the PR comment, rendered', () => {
     expect(text).toContain('Verdict: also failing on the base branch main (that run): probably not caused by this change.');
   });
 
+  it("also failing on the base branch: the default branch's latest run of the workflow failed too", () => {
+    const incident = failing({ baseBranchRun: { runId: 7, conclusion: 'failure', url: 'https://github.com/acme-shop/checkout-service/actions/runs/7' } });
+    const passing = failing({ baseBranchRun: { runId: 8, conclusion: 'success', url: 'https://github.com/acme-shop/checkout-service/actions/runs/8' } });
+
+    expect(render(renderComment(incident)).html).toContain('<a href="https://github.com/acme-shop/checkout-service/actions/runs/7">that run</a>');
+    expect(render(renderComment(incident)).text).toContain('Verdict: also failing on the base branch main (that run): probably not caused by this change.');
+    expect(render(renderComment(passing)).text).not.toContain('also failing on the base branch');
+  });
+
   it('not determined, with an empty workflow name and an action that failed: says so in plain words', () => {
     const incident = failing({
       workflowName: '',
