@@ -1,25 +1,12 @@
-import { readFileSync } from 'node:fs';
-import { StateMachine } from 'aws-local-stepfunctions';
 import { describe, expect, it } from 'vitest';
-import { substitute } from '../../../infra/local/local-workflow.js';
-import { ASL_PATH } from '../../../infra/stack.js';
+import { pipelineDefinition, pipelineMachine } from '../../support/pipeline-asl.js';
 
 /**
  * The pipeline's ASL run by the interpreter with stand-in tasks: an experiment arm's `delaySeconds` holds the
  * execution in a Wait state between planning a re-run and applying it (no sleeping Lambda).
  */
-const definition = JSON.parse(
-  substitute(readFileSync(ASL_PATH, 'utf8'), {
-    ClassifyFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:classify',
-    KnowledgeLookupFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:knowledge-lookup',
-    AnalyzeFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:analyze',
-    RemediateFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:remediate',
-    NotifyFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:notify',
-    EscalationTopicArn: 'arn:aws:sns:us-east-1:000000000000:escalations',
-    IncidentsTableName: 'incidents',
-  }),
-);
-const machine = new StateMachine(definition, { validationOptions: { checkArn: false } });
+const definition = pipelineDefinition;
+const machine = pipelineMachine;
 const input = { trigger: { source: 'github', incidentId: 'gh-1-2-1' } };
 type Handler = (input: unknown) => Promise<unknown>;
 
