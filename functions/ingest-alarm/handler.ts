@@ -3,15 +3,12 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { loadConfig } from '../../shared/config.js';
 import { ingestAlarmEvent } from '../../shared/ingest/alarm-event.js';
 import { alarmScopeFromConfig } from '../../shared/ingest/alarm-scope.js';
-import { createIncidents, createWorkflowStarter } from '../../shared/runtime/deps.js';
+import { createRedriveDeps } from '../../shared/runtime/deps.js';
 import { logger } from '../../shared/runtime/lambda.js';
 
 const config = loadConfig(process.env);
 const deps = {
-  incidents: createIncidents(config),
-  workflow: createWorkflowStarter(config),
-  clock: () => new Date(),
-  logger,
+  ...createRedriveDeps(config, logger),
   maxRedrives: config.RECONCILE_MAX_ATTEMPTS,
   scope: alarmScopeFromConfig(config),
 };

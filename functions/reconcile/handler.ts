@@ -2,17 +2,11 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { loadConfig } from '../../shared/config.js';
 import { reconcile } from '../../shared/reconcile/redrive.js';
-import { createIncidents, createMetrics, createWorkflowStarter } from '../../shared/runtime/deps.js';
+import { createMetrics, createRedriveDeps } from '../../shared/runtime/deps.js';
 import { logger } from '../../shared/runtime/lambda.js';
 
 const config = loadConfig(process.env);
-const deps = {
-  incidents: createIncidents(config),
-  workflow: createWorkflowStarter(config),
-  clock: () => new Date(),
-  logger,
-  metrics: createMetrics(config),
-};
+const deps = { ...createRedriveDeps(config, logger), metrics: createMetrics(config) };
 const options = {
   afterMinutes: config.RECONCILE_AFTER_MINUTES,
   maxPerRun: config.RECONCILE_MAX_PER_RUN,

@@ -22,6 +22,7 @@ import { type GuardStore, createGuardStore } from '../remediation/guard-store.js
 import { parsePolicyFile } from '../remediation/policy.js';
 import { createOutboxRunbookRunner, createSsmRunbookRunner } from '../remediation/runbook-runner.js';
 import { parseRunbookMappings } from '../remediation/runbooks.js';
+import type { RedriveDeps } from '../reconcile/redrive.js';
 import type { RemediationDeps, StepDeps, StepLogger } from '../steps/deps.js';
 import { createDocumentClient } from '../stores/dynamo.js';
 import { createIncidentStore } from '../stores/incident-store.js';
@@ -177,6 +178,11 @@ export function createAnalyzers(config: Config): Pick<StepDeps, 'analyzer' | 'fa
 /** Business metrics as EMF: stdout in Lambda (CloudWatch extracts them), the local runtime's file when it sets one. */
 export function createMetrics(config: Config): Metrics {
   return createEmfMetrics(config.METRICS_EMF_PATH ? { write: emfFileWriter(config.METRICS_EMF_PATH) } : {});
+}
+
+/** What re-drives an incident (alarm ingest of a redelivery, the reconciler): the store and the workflow. */
+export function createRedriveDeps(config: Config, logger: StepLogger): RedriveDeps {
+  return { incidents: createIncidents(config), workflow: createWorkflowStarter(config), clock: () => new Date(), logger };
 }
 
 export function createIncidents(config: Config, clock: () => Date = () => new Date()) {
