@@ -9,6 +9,7 @@ import { EVENTS_DIR, type RecordedWebhook, deliverWebhook, loadWebhook } from '.
 import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.js';
 import { BOT_LOGIN, FAKE_TOKEN, FakeGitHub } from '../support/fake-github.js';
 import { FakeModel } from '../support/fake-model.js';
+import { apiRequest, storedIncident } from '../support/harness.js';
 
 /**
  * Experiment arms that really differ (issue 16), through the local runtime with a GitHub-like REST server and an
@@ -50,19 +51,12 @@ function networkFailure(runId: number): RecordedWebhook {
   return webhook;
 }
 
-async function api<T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
-  const response = await fetch(`${runtime.url}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: response.status, body: (await response.json()) as T };
+function api<T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+  return apiRequest<T>(runtime.url, method, path, body, TOKEN);
 }
 
-async function incident(id: string): Promise<Incident> {
-  const found = await runtime.incidents.get(id);
-  if (!found) throw new Error(`incident ${id} missing`);
-  return found;
+function incident(id: string): Promise<Incident> {
+  return storedIncident(runtime, id);
 }
 
 /** The body GitHub received for each re-run request, by run id. */

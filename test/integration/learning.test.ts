@@ -9,6 +9,7 @@ import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.
 import { createExperimentsCommand } from '../../shared/cli/commands/experiments.js';
 import { createKbCommand } from '../../shared/cli/commands/kb.js';
 import type { CliIO } from '../../shared/cli/io.js';
+import { apiRequest, storedIncident } from '../support/harness.js';
 
 /**
  * The learning loop through the local runtime: knowledge that remembers outcomes, experiment counters under
@@ -35,19 +36,12 @@ function variantOf(name: 'workflow_run-failure' | 'workflow_run-success', change
   return webhook;
 }
 
-async function api<T>(method: string, path: string, body?: unknown, token: string | null = TOKEN): Promise<{ status: number; body: T }> {
-  const response = await fetch(`${runtime.url}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: response.status, body: (await response.json()) as T };
+function api<T>(method: string, path: string, body?: unknown, token: string | null = TOKEN): Promise<{ status: number; body: T }> {
+  return apiRequest<T>(runtime.url, method, path, body, token);
 }
 
-async function incident(id: string): Promise<Incident> {
-  const found = await runtime.incidents.get(id);
-  if (!found) throw new Error(`incident ${id} missing`);
-  return found;
+function incident(id: string): Promise<Incident> {
+  return storedIncident(runtime, id);
 }
 
 beforeAll(async () => {

@@ -59,3 +59,20 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     },
   };
 }
+
+/** A JSON request to the local runtime's API, with a bearer token when given (experiments, gate). */
+export async function apiRequest<T>(baseUrl: string, method: string, path: string, body?: unknown, token: string | null = null): Promise<{ status: number; body: T }> {
+  const response = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  return { status: response.status, body: (await response.json()) as T };
+}
+
+/** An incident straight from the runtime's store; a test that expects it fails with its id when it is missing. */
+export async function storedIncident(runtime: LocalRuntime, id: string): Promise<Incident> {
+  const found = await runtime.incidents.get(id);
+  if (!found) throw new Error(`incident ${id} missing`);
+  return found;
+}
