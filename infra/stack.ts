@@ -6,6 +6,7 @@
  *
  * | key                | default                   | effect                                                                                    |
  * |--------------------|---------------------------|-------------------------------------------------------------------------------------------|
+ * | stackName          | PipelineGuard             | CloudFormation stack name and prefix of its alarms and log groups: `-c stackName=PipelineGuard-staging` deploys a second copy beside production |
  * | alertEmail         | (none)                    | subscribes this address to the escalation topic (confirm the e-mail AWS sends)            |
  * | bedrockModelId     | (none → offline analyzer) | Bedrock model or cross-Region inference profile id (`anthropic.…`, `us.anthropic.…`); sets ANALYZER=bedrock and grants InvokeModel on that model only |
  * | bedrockRegion      | the stack's region        | region the analyzer calls Bedrock in                                                      |
@@ -74,6 +75,14 @@ import { OperationsDashboard } from './constructs/operations-dashboard.js';
 import { parsePolicyFile } from '../shared/remediation/policy.js';
 import { parsePriceOverrides } from '../shared/analysis/pricing.js';
 import { parseRunbookMappings } from '../shared/remediation/runbooks.js';
+
+/**
+ * Teams copies a channel id as `19:…@thread.tacv2`; CloudFormation accepts it only URL-encoded
+ * (`19%3a…%40thread.tacv2`, see AWS::Chatbot::MicrosoftTeamsChannelConfiguration). Either form is accepted.
+ */
+export function teamsChannelIdForCloudFormation(channelId: string): string {
+  return channelId.includes('%') ? channelId : encodeURIComponent(channelId);
+}
 
 /** The pipeline definition; resolved from the module so synth and tests work from any directory. */
 export const ASL_PATH = join(PROJECT_ROOT, 'statemachines', 'incident-pipeline.asl.json');
@@ -1040,7 +1049,7 @@ export class PipelineGuardStack extends Stack {
       new CfnMicrosoftTeamsChannelConfiguration(this, 'TeamsChannel', {
         configurationName: `${this.stackName}-escalations`.slice(0, 128),
         teamId: chat.teams.teamId,
-        teamsChannelId: chat.teams.channelId,
+        teamsChannelId: teamsChannelIdForCloudFormation(chat.teams.channelId),
         teamsTenantId: chat.teams.tenantId,
         iamRoleArn: role.roleArn,
         snsTopicArns: [topic.topicArn],

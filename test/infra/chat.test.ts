@@ -25,7 +25,8 @@ describe('chat through Amazon Q Developer in chat applications (AWS Chatbot)', (
   it('subscribes a Microsoft Teams channel configuration to the escalation topic', () => {
     template.hasResourceProperties('AWS::Chatbot::MicrosoftTeamsChannelConfiguration', {
       TeamId: '1b2c3d4e-aaaa-bbbb-cccc-0123456789ab',
-      TeamsChannelId: '19:abcdef0123456789@thread.tacv2',
+      // Copied from Teams as 19:…@thread.tacv2; CloudFormation wants it URL-encoded.
+      TeamsChannelId: '19%3Aabcdef0123456789%40thread.tacv2',
       TeamsTenantId: 'aaaabbbb-cccc-dddd-eeee-ffff00001111',
       SnsTopicArns: [topicRef],
     });

@@ -1,7 +1,9 @@
+import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
 import { bedrockInvokeStatements, readSettings } from '../../infra/stack.js';
-import { actionsOf, functionLogicalId, functionStatements, resourcesOf, synth } from './support.js';
+import { PROJECT_ROOT } from '../../infra/constructs/guard-function.js';
+import { actionsOf, functionLogicalId, functionStatements, readJson, resourcesOf, synth } from './support.js';
 
 const settingsFrom = (context: Record<string, unknown>) => readSettings(new App({ context }));
 
@@ -127,5 +129,29 @@ describe('bedrockModelId', () => {
       },
     ]);
     expect(bedrockInvokeStatements('amazon.nova-pro-v1:0', 'us-east-1', '1', 'aws')).toHaveLength(1);
+  });
+});
+
+describe('stackName', () => {
+  it('names the stack and prefixes its alarms, so a second copy can live in the same account and region', () => {
+    const { stack, template } = synth({ stackName: 'PipelineGuard-staging' });
+    expect(stack.stackName).toBe('PipelineGuard-staging');
+    const alarmNames = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties.AlarmName as string);
+    expect(alarmNames.length).toBeGreaterThan(0);
+    for (const name of alarmNames) expect(name.startsWith('PipelineGuard-staging-'), name).toBe(true);
+  });
+
+  it('defaults to PipelineGuard and refuses names CloudFormation would refuse', () => {
+    expect(synth().stack.stackName).toBe('PipelineGuard');
+    expect(() => synth({ stackName: 'staging_1' })).toThrow(/stackName/);
+    expect(() => synth({ stackName: '1staging' })).toThrow(/stackName/);
+  });
+});
+
+describe('feature flags', () => {
+  it('synthesizes with the recommended flags of the installed aws-cdk-lib, read from cdk.json as the CLI does', () => {
+    const recommended = readJson<Record<string, unknown>>(join(PROJECT_ROOT, 'node_modules', 'aws-cdk-lib', 'recommended-feature-flags.json'));
+    const { stack } = synth();
+    for (const [flag, value] of Object.entries(recommended)) expect(stack.node.tryGetContext(flag), flag).toEqual(value);
   });
 });
