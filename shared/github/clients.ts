@@ -23,7 +23,18 @@ export interface GitHubClientsOptions {
   tokenCache?: InstallationTokenCache;
   /** Clients kept per process; the oldest is dropped beyond this. */
   maxInstallations?: number;
+  /** Clock for the installation lookup cache; injectable for tests. */
+  now?: () => number;
 }
+
+/**
+ * How long a repository's installation lookup is remembered. "Not installed" is kept briefly: a repository that
+ * installs the App later is picked up within minutes, not when the warm Lambda is recycled.
+ */
+export const INSTALLATION_FOUND_TTL_MS = 60 * 60_000;
+export const INSTALLATION_MISSING_TTL_MS = 5 * 60_000;
+/** Repositories whose lookup is remembered per process; the oldest is forgotten beyond this. */
+const MAX_REMEMBERED_REPOSITORIES = 1_000;
 
 /** One client for every installation (a token, the recorded stand-in, a test fake) or none at all. */
 export function staticGitHubClients(port: GitHubPort | null): GitHubClients {
@@ -51,23 +62,27 @@ export function createGitHubClients(options: GitHubClientsOptions): GitHubClient
     ...(base.baseUrl ? { baseUrl: base.baseUrl.replace(/\/+$/, '') } : {}),
     ...(base.fetch ? { request: { fetch: base.fetch } } : {}),
   });
-  const installations = new Map<string, number | null>();
+  const now = options.now ?? Date.now;
+  const installations = new Map<string, { installationId: number | null; expiresAt: number }>();
+  const remember = (key: string, installationId: number | null): number | null => {
+    const ttl = installationId === null ? INSTALLATION_MISSING_TTL_MS : INSTALLATION_FOUND_TTL_MS;
+    installations.delete(key);
+    installations.set(key, { installationId, expiresAt: now() + ttl });
+    while (installations.size > MAX_REMEMBERED_REPOSITORIES) installations.delete(installations.keys().next().value as string);
+    return installationId;
+  };
   return {
     async installationFor(repo) {
       const key = `${repo.owner}/${repo.repo}`.toLowerCase();
-      if (installations.has(key)) return installations.get(key) ?? null;
+      const known = installations.get(key);
+      if (known && known.expiresAt > now()) return known.installationId;
       try {
         const response = await appOctokit.request('GET /repos/{owner}/{repo}/installation', { owner: repo.owner, repo: repo.repo });
         const id = (response.data as { id?: unknown }).id;
-        const installationId = typeof id === 'number' && Number.isInteger(id) && id > 0 ? id : null;
-        installations.set(key, installationId);
-        return installationId;
+        return remember(key, typeof id === 'number' && Number.isInteger(id) && id > 0 ? id : null);
       } catch (error) {
-        // 404: the App is not installed on that repository; remembered so every delivery does not ask again.
-        if ((error as { status?: number }).status === 404) {
-          installations.set(key, null);
-          return null;
-        }
+        // 404: the App is not installed on that repository; remembered for a while so every delivery does not ask.
+        if ((error as { status?: number }).status === 404) return remember(key, null);
         throw error;
       }
     },

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError, WriteBudgetExhaustedError } from '../../../shared/errors.js';
 import { createInstallationTokenCache, normalizePrivateKey } from '../../../shared/github/app-auth.js';
 import { GitHubRequestError } from '../../../shared/github/client.js';
-import { createGitHubClients, staticGitHubClients } from '../../../shared/github/clients.js';
+import { createGitHubClients, INSTALLATION_MISSING_TTL_MS, staticGitHubClients } from '../../../shared/github/clients.js';
 import type { GitHubClients, GitHubPort, WriteLimiter } from '../../../shared/ports.js';
 import { TEST_APP_ID, TEST_APP_SLUG, testAppKeys } from '../../support/app-keys.js';
 import { FAKE_TOKEN, FakeGitHub, rejection } from '../../support/fake-github.js';
@@ -167,6 +167,22 @@ describe('GitHub App authentication', () => {
       'GET /api/v3/repos/octo/app/installation',
       'GET /api/v3/repos/octo/elsewhere/installation',
     ]);
+  });
+  it('asks again about a repository without the App after a few minutes, so a later installation is picked up', async () => {
+    let clock = 1_000_000;
+    const app = appClients(fake, { now: () => clock });
+    const lookups = () => fake.apiCalls().filter((c) => c.endsWith('/octo/app/installation')).length;
+
+    const before = await app.installationFor?.(repo);
+    fake.repositoryInstallations.set('octo/app', INSTALLATION);
+    const stillRemembered = await app.installationFor?.(repo);
+    clock += INSTALLATION_MISSING_TTL_MS + 1;
+    const after = await app.installationFor?.(repo);
+    clock += INSTALLATION_MISSING_TTL_MS + 1;
+    const found = await app.installationFor?.(repo);
+
+    expect([before, stillRemembered, after, found]).toEqual([null, null, INSTALLATION, INSTALLATION]);
+    expect(lookups()).toBe(2);
   });
 });
 
