@@ -41,6 +41,7 @@ import {
   fileContentSchema,
   gitCommitSchema,
   gitObjectSchema,
+  gitTreeSchema,
   labelsPageSchema,
   reactionsPageSchema,
   pullRequestListSchema,
@@ -438,6 +439,46 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubPort {
     return parseBody(workflowRunSchema, response, what);
   }
 
+  /**
+   * The mode of each existing file at a tree, so a fix keeps an executable script executable. Walks one directory
+   * level per request (a recursive listing truncates on large repositories), each directory read once. A path
+   * that does not exist yet has no entry; a path that is not a regular file (a symlink, a submodule) is refused:
+   * writing text there would replace what it points to.
+   */
+  async function fileModesAt(repo: RepoRef, rootTree: string, paths: readonly string[]): Promise<Map<string, string>> {
+    const listings = new Map<string, Promise<z.infer<typeof gitTreeSchema>['tree']>>();
+    const list = (sha: string) => {
+      let listing = listings.get(sha);
+      if (!listing) {
+        const what = `list tree ${sha.slice(0, 12)}`;
+        listing = call(what, 'GET /repos/{owner}/{repo}/git/trees/{tree_sha}', { owner: repo.owner, repo: repo.repo, tree_sha: sha })
+          .then((response) => parseBody(gitTreeSchema, response, what).tree);
+        listings.set(sha, listing);
+      }
+      return listing;
+    };
+    const modes = new Map<string, string>();
+    for (const path of paths) {
+      const parts = path.split('/');
+      let sha: string | undefined = rootTree;
+      for (const [index, part] of parts.entries()) {
+        const entry: z.infer<typeof gitTreeSchema>['tree'][number] | undefined =
+          sha === undefined ? undefined : (await list(sha)).find((e) => e.path === part);
+        const last = index === parts.length - 1;
+        if (!entry || (!last && entry.type !== 'tree')) break;
+        if (!last) {
+          sha = entry.sha;
+          continue;
+        }
+        if (entry.mode !== '100644' && entry.mode !== '100755') {
+          throw new GitHubRequestError(`${path} is not a regular file (mode ${entry.mode}): a fix does not rewrite it`, 422);
+        }
+        modes.set(path, entry.mode);
+      }
+    }
+    return modes;
+  }
+
   /** Follows the logs endpoint's redirect to storage and streams from there. */
   async function openStorage(location: URL, what: string): Promise<AsyncIterable<Uint8Array> | null> {
     if (location.protocol !== 'https:' && location.protocol !== 'http:') {
@@ -674,6 +715,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubPort {
 
       const commitWhat = `read commit ${request.baseSha.slice(0, 12)}`;
       const baseCommit = parseBody(gitCommitSchema, await call(commitWhat, 'GET /repos/{owner}/{repo}/git/commits/{commit_sha}', { ...base, commit_sha: request.baseSha }), commitWhat);
+      const modes = await fileModesAt(repo, baseCommit.tree.sha, request.files.filter((file) => file.content !== null).map((file) => file.path));
       await limiter?.acquire('comment');
       const treeWhat = 'create the fix tree';
       const tree = parseBody(gitObjectSchema, await call(treeWhat, 'POST /repos/{owner}/{repo}/git/trees', {
@@ -682,7 +724,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubPort {
         tree: request.files.map((file) =>
           file.content === null
             ? { path: file.path, mode: '100644', type: 'blob', sha: null }
-            : { path: file.path, mode: '100644', type: 'blob', content: file.content },
+            : { path: file.path, mode: modes.get(file.path) ?? '100644', type: 'blob', content: file.content },
         ),
       }), treeWhat);
       const commitCreateWhat = 'create the fix commit';

@@ -79,6 +79,12 @@ export const fileContentSchema = z
 
 export const gitObjectSchema = z.object({ sha: z.string().regex(/^[0-9a-f]{40,64}$/) }).passthrough();
 export const gitCommitSchema = z.object({ sha: z.string(), tree: z.object({ sha: z.string() }) }).passthrough();
+/** One directory of a Git tree (`GET /git/trees/{sha}`, not recursive): names, modes and object ids. */
+export const gitTreeSchema = z
+  .object({
+    tree: z.array(z.object({ path: z.string().max(4096), mode: z.string().max(6), type: z.string().max(10), sha: z.string().max(64) }).passthrough()).max(100_000),
+  })
+  .passthrough();
 export const pullRequestSchema = z.object({ number: z.number().int().positive(), html_url: z.string().nullable().optional() }).passthrough();
 export const pullRequestListSchema = z.array(pullRequestSchema).max(100);
 

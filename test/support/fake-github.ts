@@ -109,8 +109,12 @@ export class FakeGitHub {
   tokenLifetimeMs = 3_600_000;
   /** Workflow runs re-run through the API, in order (run id and the attempt the re-run created). */
   readonly reruns: Array<{ runId: number; attempt: number; installationId: number | null }> = [];
-  /** Repository files by `path@sha`, served by the contents API. */
+  /** Repository files by `path@sha`, served by the contents API and listed by the trees API. */
   readonly files = new Map<string, string>();
+  /** Git modes of those files by `path@sha` (`100755`, `120000`, …); unset is `100644`. */
+  readonly fileModes = new Map<string, string>();
+  /** Subdirectory trees handed out by the trees API: sha → the commit and directory they list. */
+  private readonly subtrees = new Map<string, { ref: string; dir: string }>();
   readonly issueLabels = new Map<number, string[]>();
   /** `owner/repo` (lower case) → the App installation that covers it. */
   readonly repositoryInstallations = new Map<string, number>();
@@ -334,6 +338,26 @@ export class FakeGitHub {
       const content = this.files.get(`${decodeURIComponent(m[0] ?? '')}@${url.searchParams.get('ref')}`);
       if (content === undefined) return reply(NOT_FOUND);
       return reply(json(200, { type: 'file', encoding: 'base64', size: content.length, content: Buffer.from(content).toString('base64') }));
+    }
+    if (req.method === 'GET' && (m = match(/^\/repos\/[^/]+\/[^/]+\/git\/trees\/([0-9a-f]+)$/))) {
+      // A commit's root tree has the commit's sha here (see git/commits below).
+      const { ref, dir } = this.subtrees.get(m[0] ?? '') ?? { ref: m[0] ?? '', dir: '' };
+      const entries = new Map<string, Record<string, string>>();
+      for (const key of this.files.keys()) {
+        const at = key.lastIndexOf('@');
+        const path = key.slice(0, at);
+        if (key.slice(at + 1) !== ref || !path.startsWith(dir)) continue;
+        const [name = '', ...rest] = path.slice(dir.length).split('/');
+        if (entries.has(name)) continue;
+        if (rest.length === 0) {
+          entries.set(name, { path: name, mode: this.fileModes.get(key) ?? '100644', type: 'blob', sha: 'b'.repeat(40) });
+        } else {
+          const sha = (this.nextSha++).toString(16).padStart(40, 'c');
+          this.subtrees.set(sha, { ref, dir: `${dir}${name}/` });
+          entries.set(name, { path: name, mode: '040000', type: 'tree', sha });
+        }
+      }
+      return reply(json(200, { sha: m[0], tree: [...entries.values()], truncated: false }));
     }
     if (req.method === 'GET' && (m = match(/^\/repos\/[^/]+\/[^/]+\/git\/commits\/([0-9a-f]+)$/))) {
       return reply(json(200, { sha: m[0], tree: { sha: `${'t'.repeat(0)}${(m[0] ?? '').slice(0, 40).padEnd(40, '0')}` } }));

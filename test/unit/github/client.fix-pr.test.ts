@@ -29,6 +29,7 @@ describe('GitHub client: fix pull requests', () => {
     expect(fake.apiCalls()).toEqual([
       'GET /repos/octo/app/pulls?head=octo%3Aguard%2Ffix-gh-1-2-1&state=all&per_page=10',
       `GET /repos/octo/app/git/commits/${BASE}`,
+      `GET /repos/octo/app/git/trees/${BASE}`,
       'POST /repos/octo/app/git/trees',
       'POST /repos/octo/app/git/commits',
       'POST /repos/octo/app/git/refs',
@@ -45,6 +46,41 @@ describe('GitHub client: fix pull requests', () => {
     expect(fake.pulls[0]).toMatchObject({ head: 'guard/fix-gh-1-2-1', base: 'feature/tax', title: 'Fix tax rounding' });
     expect(fake.issueLabels.get(5000)).toEqual(['autofix', 'needs-review']);
     expect(fake.requests.some((r) => /merge/.test(r.route) || r.method === 'PUT')).toBe(false);
+  });
+
+  it('keeps the mode of the files it changes: an executable script stays executable', async () => {
+    fake.files.set(`scripts/release.sh@${BASE}`, '#!/bin/sh\nexit 1\n');
+    fake.fileModes.set(`scripts/release.sh@${BASE}`, '100755');
+    fake.files.set(`scripts/lib/common.sh@${BASE}`, 'x=1\n');
+    fake.files.set(`src/tax.ts@${BASE}`, 'export const rate = 0.2;\n');
+
+    await client.createFixPullRequest(repo, {
+      ...request,
+      files: [
+        { path: 'scripts/release.sh', content: '#!/bin/sh\nexit 0\n' },
+        { path: 'scripts/lib/common.sh', content: 'x=2\n' },
+        { path: 'src/tax.ts', content: 'export const rate = 0.19;\n' },
+        { path: 'src/new.ts', content: 'export {};\n' },
+      ],
+    });
+
+    const tree = [...fake.gitObjects.values()].find((o) => o.kind === 'trees');
+    expect((tree?.tree as Array<{ path: string; mode: string }>).map((e) => [e.path, e.mode])).toEqual([
+      ['scripts/release.sh', '100755'],
+      ['scripts/lib/common.sh', '100644'],
+      ['src/tax.ts', '100644'],
+      ['src/new.ts', '100644'],
+    ]);
+    // Each directory is listed once.
+    expect(fake.apiCalls().filter((c) => c.includes('/git/trees/'))).toHaveLength(4);
+  });
+
+  it('refuses to write text over a symlink', async () => {
+    fake.files.set(`src/tax.ts@${BASE}`, '../shared/tax.ts');
+    fake.fileModes.set(`src/tax.ts@${BASE}`, '120000');
+
+    await expect(client.createFixPullRequest(repo, request)).rejects.toThrow(/not a regular file/);
+    expect(fake.gitObjects.size).toBe(0);
   });
 
   it('returns the existing PR when a retried step asks again', async () => {
