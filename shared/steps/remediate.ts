@@ -138,16 +138,16 @@ export async function remediateStep(input: unknown, deps: StepDeps): Promise<Rem
 
   const approval = state.approval && incident.plan ? state.approval : null;
   const approver = approval && typeof approval.approvedBy === 'string' ? approval.approvedBy.slice(0, 100) : 'an approver';
-  if (approval && incident.status === 'resolved') {
-    // It recovered while the proposal waited: nothing left to do, and nothing should be done.
-    const outcome = { action: 'comment_only' as const, applied: false, reason: `approved by ${approver}, but the incident recovered meanwhile`, result: 'nothing applied' };
-    await recordDecision(incident, outcome, false, approver, deps, 'skipped');
-    return { incidentId: incident.id, action: outcome.action, applied: false, awaitingApproval: false, awaitingDelay: false };
-  }
-  if (afterDelay && incident.status === 'resolved') {
-    // It recovered during the wait (a person re-ran it, a new commit went green): the re-run is no longer needed.
-    const outcome = { action: 'comment_only' as const, applied: false, reason: 'the incident recovered while the re-run waited', result: 'nothing applied' };
-    await recordDecision(incident, outcome, false, 'pipeline-guard', deps, 'skipped');
+  if (incident.status === 'resolved') {
+    // It recovered before anything was applied (a green run, a person's re-run, the alarm back to OK before this
+    // stage): nothing is left to do, and nothing should be done — a runbook must not start for an alarm already OK.
+    const reason = approval
+      ? `approved by ${approver}, but the incident recovered meanwhile`
+      : afterDelay
+        ? 'the incident recovered while the re-run waited'
+        : 'the incident recovered before remediation';
+    const outcome = { action: 'comment_only' as const, applied: false, reason, result: 'nothing applied' };
+    await recordDecision(incident, outcome, false, approval ? approver : 'pipeline-guard', deps, 'skipped');
     return { incidentId: incident.id, action: outcome.action, applied: false, awaitingApproval: false, awaitingDelay: false };
   }
 

@@ -175,6 +175,20 @@ describe('remediate: alarm runbooks', () => {
     expect(guards.outcomes).toEqual([true]);
   });
 
+  it('starts no runbook when the alarm went back to OK before remediation', async () => {
+    const runner = createScriptedRunbookRunner('Success');
+    const { deps } = stepDeps({ analyzer: scriptedAnalyzer({ proposedAction: 'run_runbook', confidence: 0.85 }), remediation: remediationDeps({ runbooks, runner }) });
+    const trigger = await alarmIncident(deps);
+    await analyzeStep({ trigger }, deps);
+    await deps.incidents.update(trigger.incidentId, { status: 'resolved' });
+
+    const result = await remediateStep({ trigger }, deps);
+
+    expect(result).toMatchObject({ action: 'comment_only', applied: false });
+    expect(runner.started).toEqual([]);
+    expect((await deps.incidents.get(trigger.incidentId))?.decision?.reason).toBe('the incident recovered before remediation');
+  });
+
   it('escalates when the runbook fails', async () => {
     const runner = createScriptedRunbookRunner('Failed');
     const { deps } = stepDeps({ analyzer: scriptedAnalyzer({ proposedAction: 'run_runbook', confidence: 0.85 }), remediation: remediationDeps({ runbooks, runner }) });
