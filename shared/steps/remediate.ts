@@ -213,7 +213,7 @@ export async function remediateStep(input: unknown, deps: StepDeps): Promise<Rem
   if (plan.requiresApproval && !plan.dryRun) {
     await deps.incidents.update(
       incident.id,
-      { plan: toStoredPlan(plan, at), status: incident.status === 'resolved' ? 'resolved' : 'awaiting_approval' },
+      { plan: toStoredPlan(plan, at), status: 'awaiting_approval' },
       {
         audit: [{ at, actor: 'pipeline-guard', action: plan.action, status: 'awaiting_approval', detail: plan.reasons.join('; ').slice(0, 1000) }],
         history: [{ at, event: 'awaiting_approval', detail: `${plan.action}: ${plan.reasons.join('; ')}`.slice(0, 1000) }],
