@@ -1,14 +1,12 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Incident } from '../../shared/domain/incident.js';
-import { deliverWebhook, loadWebhook, fetchIncident } from '../../infra/local/replay.js';
-import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.js';
+import { deliverWebhook, loadWebhook } from '../../infra/local/replay.js';
+import type { LocalRuntime } from '../../infra/local/runtime.js';
 import { TEST_APP_ID, TEST_APP_SLUG, testAppKeys } from '../support/app-keys.js';
 import { FakeGitHub } from '../support/fake-github.js';
+import { type Harness, startHarness } from '../support/harness.js';
 
 /**
  * The local runtime acting as a GitHub App against a GitHub Enterprise-style REST API: installation tokens from
@@ -31,10 +29,10 @@ const NETWORK_LOG = [
 ].join('\n');
 
 let github: FakeGitHub;
+let harness: Harness;
 let runtime: LocalRuntime;
-let dataDir: string;
 
-const incident = (id: string) => fetchIncident(runtime.url, id);
+const incident = (id: string) => harness.incident(id);
 
 async function deliver(name: string, mutate?: (body: Record<string, any>) => void) {
   const webhook = structuredClone(loadWebhook(name));
@@ -59,33 +57,28 @@ beforeAll(async () => {
     github.jobs.set(key, [{ id, name: 'test (node 22)', conclusion: 'failure' }]);
     github.logs.set(id, { content: NETWORK_LOG });
   }
-  dataDir = await mkdtemp(join(tmpdir(), 'guard-app-'));
   // Handlers read process.env at cold start: a token from the outer environment must not win over the App.
   delete process.env.GITHUB_TOKEN;
   delete process.env.GITHUB_TOKEN_SECRET_ARN;
-  runtime = await startLocalRuntime({
-    dataDir,
-    port: 0,
-    retryDelayMs: 0,
+  harness = await startHarness({
+    secret: SECRET,
+    name: 'guard-app',
     env: {
-      ...process.env,
       GITHUB_APP_ID: String(TEST_APP_ID),
       GITHUB_APP_PRIVATE_KEY: testAppKeys().privateKey,
       GITHUB_API_URL: github.baseUrl,
       GITHUB_RETRIES: '0',
       GITHUB_WRITE_INTERVAL_MS: '0',
-      GITHUB_WEBHOOK_SECRET: SECRET,
       // The offline analyzer proposes a re-run for a network failure; the threshold keeps this test about GitHub.
       RERUN_MIN_CONFIDENCE: '0.3',
-      POWERTOOLS_LOG_LEVEL: 'SILENT',
     },
   });
+  runtime = harness.runtime;
 });
 
 afterAll(async () => {
-  await runtime?.close();
+  await harness?.close();
   await github?.close();
-  await rm(dataDir, { recursive: true, force: true });
 });
 
 describe('local runtime as a GitHub App', () => {

@@ -1,18 +1,18 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Incident } from '../../shared/domain/incident.js';
 import { cleanLine } from '../../shared/logs/index.js';
-import { EVENTS_DIR, deliverAlarm, deliverWebhook, loadAlarmEvent, loadWebhook, readOutbox } from '../../infra/local/replay.js';
-import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.js';
+import { EVENTS_DIR, deliverAlarm, deliverWebhook, loadAlarmEvent, loadWebhook } from '../../infra/local/replay.js';
+import type { LocalRuntime } from '../../infra/local/runtime.js';
+import { type Harness, startHarness } from '../support/harness.js';
 
 /**
  * The local runtime end to end, with its real embedded parts: dynalite, the ASL interpreter running the
  * handler exports, the outbox and the recorded-run GitHub stand-in (no token configured).
  */
+let harness: Harness;
 let runtime: LocalRuntime;
-let dataDir: string;
 const FAILURE_ID = 'gh-714523861-11862439017-1';
 
 async function getJson<T>(path: string): Promise<{ status: number; body: T }> {
@@ -20,21 +20,15 @@ async function getJson<T>(path: string): Promise<{ status: number; body: T }> {
   return { status: response.status, body: (await response.json()) as T };
 }
 
-const outbox = () => readOutbox(runtime.outboxPath);
+const outbox = () => harness.outbox();
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'guard-it-'));
-  runtime = await startLocalRuntime({
-    dataDir,
-    port: 0,
-    retryDelayMs: 0,
-    env: { ...process.env, GITHUB_TOKEN: undefined, GITHUB_WEBHOOK_SECRET: 'it-secret', POWERTOOLS_LOG_LEVEL: 'SILENT' },
-  });
+  harness = await startHarness({ secret: 'it-secret', env: { GITHUB_TOKEN: undefined } });
+  runtime = harness.runtime;
 });
 
 afterAll(async () => {
-  await runtime?.close();
-  await rm(dataDir, { recursive: true, force: true });
+  await harness?.close();
 });
 
 describe('local runtime: GitHub failure → incident → PR comment', () => {

@@ -1,10 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Incident } from '../../shared/domain/incident.js';
-import { type RecordedWebhook, deliverAlarm, deliverWebhook, loadAlarmEvent, loadWebhook, fetchIncident, readOutbox } from '../../infra/local/replay.js';
-import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.js';
+import { type RecordedWebhook, deliverAlarm, deliverWebhook, loadAlarmEvent, loadWebhook } from '../../infra/local/replay.js';
+import type { LocalRuntime } from '../../infra/local/runtime.js';
+import { type Harness, startHarness } from '../support/harness.js';
 
 /**
  * Guarded self-healing through the local runtime (recorded GitHub, outbox, local runbook runner): re-run once,
@@ -13,8 +11,8 @@ import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.
 const SECRET = 'remediation-secret';
 const FLAKY_RUN = 11870000001;
 const UNKNOWN_RUN = 11870000002;
+let harness: Harness;
 let runtime: LocalRuntime;
-let dataDir: string;
 
 const policy = {
   repositories: { 'acme-shop/payments': { requireApproval: [{ actions: ['rerun_failed_jobs'] }] } },
@@ -42,26 +40,21 @@ function comment(login: string, text: string, id: number): RecordedWebhook {
   };
 }
 
-const incident = (id: string) => fetchIncident(runtime.url, id);
+const incident = (id: string) => harness.incident(id);
 
-const outbox = async (kind: string) => (await readOutbox(runtime.outboxPath)).filter((entry) => entry.kind === kind);
+const outbox = async (kind: string) => (await harness.outbox()).filter((entry) => entry.kind === kind);
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'guard-remediation-'));
-  runtime = await startLocalRuntime({
-    dataDir,
-    port: 0,
-    retryDelayMs: 0,
-    env: {
-      ...process.env, GITHUB_TOKEN: undefined, GITHUB_WEBHOOK_SECRET: SECRET, POWERTOOLS_LOG_LEVEL: 'SILENT',
-      POLICY_JSON: JSON.stringify(policy), RUNBOOKS_JSON: JSON.stringify(runbooks),
-    },
+  harness = await startHarness({
+    secret: SECRET,
+    name: 'guard-remediation',
+    env: { GITHUB_TOKEN: undefined, POLICY_JSON: JSON.stringify(policy), RUNBOOKS_JSON: JSON.stringify(runbooks) },
   });
+  runtime = harness.runtime;
 });
 
 afterAll(async () => {
-  await runtime?.close();
-  await rm(dataDir, { recursive: true, force: true });
+  await harness?.close();
 });
 
 describe('local runtime: guarded remediation', () => {

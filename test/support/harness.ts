@@ -12,8 +12,11 @@ import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.
 import { BOT_LOGIN, FAKE_TOKEN, type FakeGitHub } from './fake-github.js';
 
 export interface Harness {
-  runtime: LocalRuntime;
+  /** The running runtime (a new one after `restart`). */
+  readonly runtime: LocalRuntime;
   dataDir: string;
+  /** Stops the runtime gracefully and starts a new one on the same data directory and settings. */
+  restart(): Promise<LocalRuntime>;
   incident(id: string): Promise<Incident>;
   outbox(): Promise<Array<Record<string, any>>>;
   /** Stops the runtime and deletes the data directory (fakes passed in are the caller's to close). */
@@ -42,15 +45,24 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
         GITHUB_WRITE_INTERVAL_MS: '0',
       }
     : {};
-  const runtime = await startLocalRuntime({
-    dataDir,
-    port: 0,
-    retryDelayMs: 0,
-    env: { ...process.env, ...github, GITHUB_WEBHOOK_SECRET: options.secret, POWERTOOLS_LOG_LEVEL: 'SILENT', ...options.env },
-  });
+  const start = () =>
+    startLocalRuntime({
+      dataDir,
+      port: 0,
+      retryDelayMs: 0,
+      env: { ...process.env, ...github, GITHUB_WEBHOOK_SECRET: options.secret, POWERTOOLS_LOG_LEVEL: 'SILENT', ...options.env },
+    });
+  let runtime = await start();
   return {
-    runtime,
+    get runtime() {
+      return runtime;
+    },
     dataDir,
+    async restart() {
+      await runtime.close();
+      runtime = await start();
+      return runtime;
+    },
     incident: (id) => fetchIncident(runtime.url, id),
     outbox: () => readOutbox(runtime.outboxPath),
     async close() {
