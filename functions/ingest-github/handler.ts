@@ -1,19 +1,16 @@
 import middy from '@middy/core';
-import { Webhooks } from '@octokit/webhooks';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { loadConfig } from '../../shared/config.js';
 import { handleGithubWebhook } from '../../shared/ingest/github-webhook.js';
 import { handleIssueCommentWebhook } from '../../shared/ingest/comment-commands.js';
-import { createApprovals, createGitHub, createIncidents, createGuards, createLearningDeps, createMetrics, createTaskControl, createWebhookSecret, createWorkflowStarter } from '../../shared/runtime/deps.js';
+import { createApprovals, createGitHub, createIncidents, createGuards, createLearningDeps, createMetrics, createTaskControl, createWebhookVerifier, createWorkflowStarter } from '../../shared/runtime/deps.js';
 import { logger, safeLogger } from '../../shared/runtime/lambda.js';
-import { ConfigError, errorMessage } from '../../shared/errors.js';
+import { errorMessage } from '../../shared/errors.js';
 
 const config = loadConfig(process.env);
-const secret = await createWebhookSecret(config);
-if (!secret) throw new ConfigError('missing environment variable GITHUB_WEBHOOK_SECRET_ARN');
 const deps = {
-  webhooks: new Webhooks({ secret }),
+  webhooks: await createWebhookVerifier(config, safeLogger),
   maxBodyBytes: config.MAX_WEBHOOK_BYTES,
   incidents: createIncidents(config),
   workflow: createWorkflowStarter(config),

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
+import { Webhooks } from '@octokit/webhooks';
 import { createEmfMetrics, emfFileWriter } from '../adapters/metrics.js';
 import { createOutbox } from '../adapters/outbox.js';
 import { createSfnStarter, createSfnTaskControl } from '../adapters/sfn.js';
@@ -10,7 +10,7 @@ import { createSnsPublisher } from '../adapters/sns.js';
 import { createChatWebhook, withChatWebhook } from '../adapters/chat-webhook.js';
 import { createConfiguredAnalyzers } from '../analysis/providers.js';
 import { type Config, requireConfig } from '../config.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError, errorMessage } from '../errors.js';
 import { normalizePrivateKey } from '../github/app-auth.js';
 import { type GitHubAuth, createGitHubClients, staticGitHubClients } from '../github/clients.js';
 import { withCommentSlots } from '../github/comment-slot.js';
@@ -30,6 +30,7 @@ import { type Learning, createLearning } from '../knowledge/learning.js';
 import { createDynamoEscalationLedger } from '../stores/escalation-ledger.js';
 import { createDynamoRerunLedger } from '../stores/rerun-ledger.js';
 import { createDynamoWriteLimiter } from '../stores/write-limiter.js';
+import { type SecretReader, createRotatingWebhookVerifier, powertoolsSecretReader, readSecret } from './secrets.js';
 
 /** A DynamoDB document client for the configured tables (the embedded server locally, via DYNAMODB_ENDPOINT). */
 export function documentClientFor(config: Config) {
@@ -41,6 +42,8 @@ export function documentClientFor(config: Config) {
  * embedded local parts when the local runtime sets their endpoints/paths. Handlers call this once at cold start.
  */
 
+let secretReader: SecretReader | undefined;
+
 async function secretValue(
   config: Config,
   plain: 'GITHUB_TOKEN' | 'GITHUB_WEBHOOK_SECRET' | 'GITHUB_APP_PRIVATE_KEY',
@@ -49,19 +52,8 @@ async function secretValue(
   if (config[plain]) return config[plain];
   const arn = config[arnKey];
   if (!arn) return undefined;
-  let value: unknown;
-  try {
-    value = await getSecret(arn, { maxAge: 300 });
-  } catch (error) {
-    // A secret created without a value has no AWSCURRENT version yet: say what to do, not just what failed.
-    throw new ConfigError(
-      `secret ${arnKey} has no value yet (${error instanceof Error ? error.name : 'error'}): put the value into the secret (see README, "Deploying")`,
-    );
-  }
-  if (typeof value !== 'string' || value.trim() === '') {
-    throw new ConfigError(`secret ${arnKey} is empty: put the value into the secret (see README, "Deploying")`);
-  }
-  return value.trim();
+  secretReader ??= powertoolsSecretReader();
+  return readSecret(arnKey, arn, secretReader);
 }
 
 /** Token or GitHub App, from configuration; undefined when neither is configured. Both at once is a mistake. */
@@ -138,8 +130,21 @@ export function createEscalationLedger(config: Config): EscalationLedger {
   return createDynamoEscalationLedger({ client: documentClientFor(config), tableName: config.INCIDENTS_TABLE });
 }
 
-export function createWebhookSecret(config: Config): Promise<string | undefined> {
-  return secretValue(config, 'GITHUB_WEBHOOK_SECRET', 'GITHUB_WEBHOOK_SECRET_ARN');
+/**
+ * Verifies `X-Hub-Signature-256`: with a plain secret (local runtime, tests), or with the Secrets Manager secret's
+ * current and previous versions, re-read every few minutes so it can be rotated without a cold start.
+ */
+export async function createWebhookVerifier(config: Config, logger?: StepLogger): Promise<Pick<Webhooks, 'verify'>> {
+  if (config.GITHUB_WEBHOOK_SECRET) return new Webhooks({ secret: config.GITHUB_WEBHOOK_SECRET });
+  const arn = config.GITHUB_WEBHOOK_SECRET_ARN;
+  if (!arn) throw new ConfigError('missing environment variable GITHUB_WEBHOOK_SECRET_ARN');
+  secretReader ??= powertoolsSecretReader();
+  return createRotatingWebhookVerifier({
+    setting: 'GITHUB_WEBHOOK_SECRET_ARN',
+    arn,
+    reader: secretReader,
+    onRefreshError: (error) => logger?.warn('webhook secret refresh failed; verifying with the values read before', { error: errorMessage(error) }),
+  });
 }
 
 export function createEscalations(config: Config, logger?: StepLogger): EscalationPublisher {

@@ -1,0 +1,146 @@
+/**
+ * Secrets Manager values for the functions: the GitHub token or App key and the webhook secret.
+ *
+ * Two things matter beyond reading a value. A failure says what is wrong (no value yet, not allowed, cannot be
+ * decrypted, deleted) instead of one message for all, and a transient one (throttling, a 5xx, the network) is a
+ * `RetryableError`. The webhook secret can be rotated without dropping deliveries: the verifier re-reads it every
+ * few minutes and accepts the previous version (`AWSPREVIOUS`) beside the current one, so the new value can be put
+ * into the secret first and into GitHub's webhook settings a few minutes later.
+ */
+import { Webhooks } from '@octokit/webhooks';
+import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
+import { ConfigError, RetryableError, errorMessage } from '../errors.js';
+
+export type SecretStage = 'AWSCURRENT' | 'AWSPREVIOUS';
+
+/** Reads one version stage of a secret; Powertools in AWS, a fake in tests. */
+export type SecretReader = (arn: string, stage: SecretStage) => Promise<unknown>;
+
+/** How long a read value is reused: rotation reaches every warm function within this. */
+export const SECRET_MAX_AGE_SECONDS = 300;
+
+/**
+ * Powertools' providers cache by secret name only, so each version stage gets its own provider: the previous
+ * version must never be served from the current one's cache entry.
+ */
+export function powertoolsSecretReader(): SecretReader {
+  const providers = { AWSCURRENT: new SecretsProvider(), AWSPREVIOUS: new SecretsProvider() };
+  return (arn, stage) => providers[stage].get(arn, { maxAge: SECRET_MAX_AGE_SECONDS, sdkOptions: { VersionStage: stage } });
+}
+
+const TRANSIENT = new Set(['ThrottlingException', 'InternalServiceError', 'InternalFailure', 'ServiceUnavailable', 'TimeoutError', 'RequestTimeout']);
+
+/** Powertools wraps the SDK's error in a GetParameterError; the cause names what happened. */
+function awsErrorName(error: unknown): string {
+  const cause = (error as { cause?: unknown })?.cause;
+  const inner = cause instanceof Error ? cause : error;
+  return inner instanceof Error ? inner.name : 'Error';
+}
+
+/** What a failed read means for the person deploying, by the SDK error's name. */
+export function secretReadError(setting: string, error: unknown): Error {
+  const name = awsErrorName(error);
+  const where = `secret ${setting}`;
+  switch (name) {
+    case 'ResourceNotFoundException':
+      // A secret created without a value has no AWSCURRENT version yet.
+      return new ConfigError(`${where} has no value yet (${name}): put the value into the secret (see README, "Deploying")`);
+    case 'AccessDeniedException':
+    case 'AccessDenied':
+      return new ConfigError(`${where} may not be read by this function (${name}): its role needs secretsmanager:GetSecretValue on it, and kms:Decrypt if it uses a customer managed key`);
+    case 'DecryptionFailure':
+    case 'KMSAccessDeniedException':
+    case 'KMSDisabledException':
+    case 'KMSInvalidStateException':
+    case 'KMSNotFoundException':
+      return new ConfigError(`${where} cannot be decrypted (${name}): the secret's KMS key must be enabled and allow this function's role kms:Decrypt`);
+    case 'InvalidRequestException':
+      return new ConfigError(`${where} cannot be read now (${name}; is it scheduled for deletion?): restore it or point the stack at another secret`);
+    case 'UnrecognizedClientException':
+    case 'InvalidSignatureException':
+    case 'ExpiredTokenException':
+      return new ConfigError(`${where} could not be read: the function's AWS credentials were refused (${name})`);
+    default:
+      if (TRANSIENT.has(name) || /ECONNRESET|ETIMEDOUT|EAI_AGAIN|socket hang up/i.test(errorMessage(error))) {
+        return new RetryableError(`${where} could not be read right now (${name}); it is read again on the next attempt`, { cause: error });
+      }
+      return new ConfigError(`${where} could not be read (${name}: ${errorMessage(error).slice(0, 200)})`);
+  }
+}
+
+/** The current value of a secret, trimmed; a clear error when it is missing, empty or unreadable. */
+export async function readSecret(setting: string, arn: string, reader: SecretReader): Promise<string> {
+  let value: unknown;
+  try {
+    value = await reader(arn, 'AWSCURRENT');
+  } catch (error) {
+    throw secretReadError(setting, error);
+  }
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new ConfigError(`secret ${setting} is empty: put the value into the secret (see README, "Deploying")`);
+  }
+  return value.trim();
+}
+
+/** The previous version while a rotation is under way; none when there is none (or it cannot be read). */
+async function readPreviousSecret(arn: string, reader: SecretReader): Promise<string | undefined> {
+  try {
+    const value = await reader(arn, 'AWSPREVIOUS');
+    return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+  } catch {
+    // No AWSPREVIOUS version until the first rotation: the normal case, not an error.
+    return undefined;
+  }
+}
+
+const REFRESH_RETRY_MS = 30_000;
+
+export interface RotatingVerifierOptions {
+  setting: string;
+  arn: string;
+  reader: SecretReader;
+  now?: () => number;
+  /** Called when a refresh fails and the values read before stay in use. */
+  onRefreshError?: (error: unknown) => void;
+}
+
+/**
+ * `X-Hub-Signature-256` verification with the secret's current and previous versions, re-read every
+ * SECRET_MAX_AGE_SECONDS. Reads once up front so a missing secret fails the cold start with its reason.
+ */
+export async function createRotatingWebhookVerifier(options: RotatingVerifierOptions): Promise<Pick<Webhooks, 'verify'>> {
+  const now = options.now ?? Date.now;
+  const load = async () => {
+    const [current, previous] = await Promise.all([
+      readSecret(options.setting, options.arn, options.reader),
+      readPreviousSecret(options.arn, options.reader),
+    ]);
+    // Webhooks#verify checks one secret (its additionalSecrets serve verifyAndReceive only): one verifier per version.
+    const secrets = previous && previous !== current ? [current, previous] : [current];
+    return { verifiers: secrets.map((secret) => new Webhooks({ secret })), readAt: now() };
+  };
+  let loaded = await load();
+  let refreshing: Promise<void> | null = null;
+  const refresh = () => {
+    refreshing ??= load()
+      .then((next) => {
+        loaded = next;
+      })
+      .catch((error: unknown) => {
+        // Keep verifying with what was read before, and try again in half a minute rather than on every request.
+        loaded = { ...loaded, readAt: now() - SECRET_MAX_AGE_SECONDS * 1000 + REFRESH_RETRY_MS };
+        options.onRefreshError?.(error);
+      })
+      .finally(() => {
+        refreshing = null;
+      });
+    return refreshing;
+  };
+  return {
+    async verify(payload, signature) {
+      if (now() - loaded.readAt >= SECRET_MAX_AGE_SECONDS * 1000) await refresh();
+      for (const verifier of loaded.verifiers) if (await verifier.verify(payload, signature)) return true;
+      return false;
+    },
+  };
+}

@@ -1,0 +1,113 @@
+import { sign } from '@octokit/webhooks-methods';
+import { GetParameterError } from '@aws-lambda-powertools/parameters/errors';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, RetryableError } from '../../../shared/errors.js';
+import { SECRET_MAX_AGE_SECONDS, type SecretReader, type SecretStage, createRotatingWebhookVerifier, readSecret, secretReadError } from '../../../shared/runtime/secrets.js';
+
+const ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:guard/webhook-AbCdEf';
+
+/** An SDK error as Powertools hands it on: wrapped in a GetParameterError whose cause is the SDK's error. */
+function sdkFailure(name: string, message = `${name} from Secrets Manager`): Error {
+  const cause = Object.assign(new Error(message), { name });
+  return new GetParameterError(message, { cause });
+}
+
+/** A secret with versions by stage; values can change (a rotation) and reads are counted. */
+function fakeSecret(values: Partial<Record<SecretStage, string>>) {
+  const state = { values: { ...values }, reads: 0, failWith: null as Error | null };
+  const reader: SecretReader = async (arn, stage) => {
+    expect(arn).toBe(ARN);
+    state.reads += 1;
+    if (state.failWith) throw state.failWith;
+    const value = state.values[stage];
+    if (value === undefined) throw sdkFailure('ResourceNotFoundException', `Secrets Manager can't find the specified secret value for staging label: ${stage}`);
+    return value;
+  };
+  return { state, reader };
+}
+
+describe('secret read errors', () => {
+  it.each([
+    ['ResourceNotFoundException', ConfigError, /has no value yet/],
+    ['AccessDeniedException', ConfigError, /may not be read by this function.*GetSecretValue/],
+    ['DecryptionFailure', ConfigError, /cannot be decrypted.*kms:Decrypt/],
+    ['KMSDisabledException', ConfigError, /cannot be decrypted/],
+    ['InvalidRequestException', ConfigError, /scheduled for deletion/],
+    ['ThrottlingException', RetryableError, /could not be read right now/],
+    ['InternalServiceError', RetryableError, /could not be read right now/],
+    ['SomethingNew', ConfigError, /could not be read \(SomethingNew/],
+  ] as const)('%s says what is wrong', (name, kind, message) => {
+    const error = secretReadError('GITHUB_TOKEN_SECRET_ARN', sdkFailure(name));
+
+    expect(error).toBeInstanceOf(kind);
+    expect(error.message).toMatch(message);
+    expect(error.message).toContain(`(${name}`);
+    expect(error.message).toContain('GITHUB_TOKEN_SECRET_ARN');
+  });
+
+  it('reads the current value, trimmed, and refuses an empty one', async () => {
+    expect(await readSecret('S', ARN, fakeSecret({ AWSCURRENT: ' ghp_value\n' }).reader)).toBe('ghp_value');
+    await expect(readSecret('S', ARN, fakeSecret({ AWSCURRENT: '  ' }).reader)).rejects.toThrow(/is empty/);
+    await expect(readSecret('S', ARN, fakeSecret({}).reader)).rejects.toThrow(/has no value yet/);
+  });
+});
+
+describe('webhook secret rotation', () => {
+  const body = '{"action":"completed"}';
+
+  it('accepts deliveries signed with the previous version while a rotation is under way', async () => {
+    const { reader } = fakeSecret({ AWSCURRENT: 'new-secret', AWSPREVIOUS: 'old-secret' });
+    const verifier = await createRotatingWebhookVerifier({ setting: 'GITHUB_WEBHOOK_SECRET_ARN', arn: ARN, reader });
+
+    expect(await verifier.verify(body, await sign('new-secret', body))).toBe(true);
+    expect(await verifier.verify(body, await sign('old-secret', body))).toBe(true);
+    expect(await verifier.verify(body, await sign('other-secret', body))).toBe(false);
+  });
+
+  it('works before the first rotation, when there is no previous version', async () => {
+    const { reader } = fakeSecret({ AWSCURRENT: 'only-secret' });
+    const verifier = await createRotatingWebhookVerifier({ setting: 'GITHUB_WEBHOOK_SECRET_ARN', arn: ARN, reader });
+
+    expect(await verifier.verify(body, await sign('only-secret', body))).toBe(true);
+  });
+
+  it('picks up a rotated value within the cache age, without a cold start', async () => {
+    let clock = 0;
+    const { state, reader } = fakeSecret({ AWSCURRENT: 'first' });
+    const verifier = await createRotatingWebhookVerifier({ setting: 'GITHUB_WEBHOOK_SECRET_ARN', arn: ARN, reader, now: () => clock });
+    state.values = { AWSCURRENT: 'second', AWSPREVIOUS: 'first' };
+
+    const beforeRefresh = await verifier.verify(body, await sign('second', body));
+    clock += SECRET_MAX_AGE_SECONDS * 1000;
+    const afterRefresh = [await verifier.verify(body, await sign('second', body)), await verifier.verify(body, await sign('first', body))];
+
+    expect(beforeRefresh).toBe(false);
+    expect(afterRefresh).toEqual([true, true]);
+  });
+
+  it('keeps verifying with the values read before when a refresh fails, and retries later rather than per request', async () => {
+    let clock = 0;
+    const failures: unknown[] = [];
+    const { state, reader } = fakeSecret({ AWSCURRENT: 'kept' });
+    const verifier = await createRotatingWebhookVerifier({
+      setting: 'GITHUB_WEBHOOK_SECRET_ARN', arn: ARN, reader, now: () => clock, onRefreshError: (e) => failures.push(e),
+    });
+    state.failWith = sdkFailure('ThrottlingException');
+    clock += SECRET_MAX_AGE_SECONDS * 1000;
+
+    const results = [await verifier.verify(body, await sign('kept', body)), await verifier.verify(body, await sign('kept', body))];
+    const readsAfterTwoRequests = state.reads;
+
+    expect(results).toEqual([true, true]);
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toBeInstanceOf(RetryableError);
+    // Two reads at cold start (current and previous), one failed refresh of the current value (the previous one's
+    // failure is "no previous version"), and nothing for the second request.
+    expect(readsAfterTwoRequests).toBe(4);
+  });
+
+  it('fails the cold start with the reason when the secret has no value', async () => {
+    const { reader } = fakeSecret({});
+    await expect(createRotatingWebhookVerifier({ setting: 'GITHUB_WEBHOOK_SECRET_ARN', arn: ARN, reader })).rejects.toThrow(/GITHUB_WEBHOOK_SECRET_ARN has no value yet/);
+  });
+});
