@@ -31,7 +31,7 @@ import {
   type Rule,
 } from './rules.js';
 import { ghCliStepOf, timestampOf } from './reader.js';
-import { isNoise, passesPrefilter, ruleMatches, scanLine } from './dispatch.js';
+import { CASCADE_AT, GENERIC_AT, isNoise, passesPrefilter, ruleAtMatches, scanLine } from './dispatch.js';
 import { confidenceOf } from './confidence.js';
 import type { AnalyzeLogOptions, BaselineLookup, Category, Failure, JobStep, LogAnalysis, LogLine, RankingSignals, StepRef } from './types.js';
 
@@ -121,8 +121,17 @@ function indentOf(text: string): number {
  * keeping a slice would keep its whole chunk alive, so the text is re-materialised as a string of its own.
  */
 function clip(text: string): string {
-  const cut = text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}…` : text;
-  return ` ${cut}`.slice(1);
+  return own(cut(text));
+}
+
+/** A line cut to MAX_TEXT, still sharing the chunk's memory: for a block that may yet turn out a repeat. */
+function cut(text: string): string {
+  return text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}…` : text;
+}
+
+/** A string that shares no memory with the chunk it was sliced from. */
+function own(text: string): string {
+  return ` ${text}`.slice(1);
 }
 
 /** Result of {@link LogScanner.finish} before redaction: ranked blocks and what the caller needs to build output. */
@@ -354,19 +363,21 @@ export class LogScanner {
 
   /** The first rule, in table order, that matches; only rules whose literals occur in the line are tested. */
   private match(body: string, annotatedText: string | null): Rule | null {
-    for (const rule of RULES) {
+    for (let i = 0; i < RULES.length; i++) {
+      const rule = RULES[i] as Rule;
       if (rule.inFailureList && !this.inFailureList) continue;
-      if (ruleMatches(rule, body)) return rule;
+      if (ruleAtMatches(i, body)) return rule;
     }
     // Noise only vetoes the loose wording rules; a toolchain headline such as `not ok 6 no errors` stands.
     if (isNoise(body)) return null;
-    for (const rule of CASCADE_RULES) if (ruleMatches(rule, body)) return rule;
-    for (const rule of GENERIC_RULES) {
+    for (let i = 0; i < CASCADE_RULES.length; i++) if (ruleAtMatches(CASCADE_AT + i, body)) return CASCADE_RULES[i] as Rule;
+    for (let i = 0; i < GENERIC_RULES.length; i++) {
+      const rule = GENERIC_RULES[i] as Rule;
       if (rule.id === 'gha.error-annotation') {
-        if (annotatedText !== null && ruleMatches(rule, annotatedText)) return rule;
+        if (annotatedText !== null && ruleAtMatches(GENERIC_AT + i, annotatedText)) return rule;
         continue;
       }
-      if (ruleMatches(rule, body)) return rule;
+      if (ruleAtMatches(GENERIC_AT + i, body)) return rule;
     }
     return null;
   }
@@ -409,7 +420,7 @@ export class LogScanner {
     const block: Block = {
       rule,
       headLine: line,
-      headText: clip(text),
+      headText: cut(text),
       startLine,
       endLine: line,
       indent: indentOf(text),
@@ -438,7 +449,7 @@ export class LogScanner {
     }
     for (let l = Math.max(1, startLine - this.contextLines); l < startLine; l++) {
       const t = this.ringAt(l);
-      if (t !== null) block.before.push({ line: l, text: clip(t) });
+      if (t !== null) block.before.push({ line: l, text: cut(t) });
     }
     this.store(block, line, text);
     this.open = block;
@@ -448,7 +459,7 @@ export class LogScanner {
     block.lineCount++;
     block.endLine = line;
     block.lastText = text;
-    if (block.lines.length < MAX_STORED_LINES) block.lines.push({ line, text: clip(text) });
+    if (block.lines.length < MAX_STORED_LINES) block.lines.push({ line, text: cut(text) });
     const pick = block.rule.pick;
     if (pick && line > block.headLine && (block.pickRank > 0 || pick[0]?.last)) this.considerPick(block, pick, line, text);
   }
@@ -461,7 +472,7 @@ export class LogScanner {
       if (rank < block.pickRank || p.last) {
         block.pickRank = rank;
         block.pickLine = line;
-        block.pickText = clip(text);
+        block.pickText = cut(text);
       }
       return;
     }
@@ -521,6 +532,11 @@ export class LogScanner {
     }
     this.byKey.set(block.key, block);
     this.blocks.push(block);
+    // Only a kept block's texts outlive the chunk they were read from (repeats are counted, never stored).
+    block.headText = own(block.headText);
+    block.pickText = own(block.pickText);
+    for (const l of block.lines) l.text = own(l.text);
+    for (const l of block.before) l.text = own(l.text);
     for (let l = block.endLine + 1; l <= this.lastLine && block.after.length < this.contextLines; l++) {
       const t = this.ringAt(l);
       if (t !== null) block.after.push({ line: l, text: clip(t) });

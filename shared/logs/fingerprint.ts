@@ -42,8 +42,39 @@ const MASKS: ReadonlyArray<readonly [RegExp, string, Gate]> = [
   [/\d+(?:[.,]\d+)*/g, '<n>', hasDigit],
 ];
 
-/** Masks the run-specific parts of one line (see {@link MASKS}) and collapses whitespace. */
+/**
+ * Templates by digit shape (see {@link normalizeLine}); cleared when full, so memory stays bounded on a log
+ * whose every line has a new shape.
+ */
+const TEMPLATES = new Map<string, string>();
+const MAX_TEMPLATES = 2048;
+const MAX_CACHED_CHARS = 600;
+/** Every digit but the `0` of `0x`/`0X` (the only digit the masks spell out). */
+const SHAPE_DIGIT_RE = /[1-9]|0(?![xX])/g;
+
+/**
+ * Masks the run-specific parts of one line (see {@link MASKS}) and collapses whitespace.
+ *
+ * Error-dense logs normalise a line per failure (a million compiler errors that differ in their numbers), so the
+ * result is cached under the line's *digit shape*: the text with every digit written as `1`, except a `0`
+ * before `x`/`X`. That is exact, not a heuristic: every character class of the masks (and of the ANSI patterns)
+ * holds either all ten digits or none, the only digit written literally is the `0` of `0x` (kept, and never
+ * produced), and the last mask turns every digit left into `<n>`. So two lines with one shape match the masks
+ * at the same places and yield the same template (a unit test checks this on every sample line).
+ */
 export function normalizeLine(text: string): string {
+  if (text.length > MAX_CACHED_CHARS) return normalizeUncached(text);
+  const shape = text.replace(SHAPE_DIGIT_RE, '1');
+  const cached = TEMPLATES.get(shape);
+  if (cached !== undefined) return cached;
+  const template = normalizeUncached(text);
+  if (TEMPLATES.size >= MAX_TEMPLATES) TEMPLATES.clear();
+  TEMPLATES.set(shape, template);
+  return template;
+}
+
+/** {@link normalizeLine} without the cache (exported for the test that checks the cache is exact). */
+export function normalizeUncached(text: string): string {
   let out = stripAnsi(text);
   const digits = DIGIT_RE.test(out);
   for (const [re, token, gate] of MASKS) if (gate(out, digits)) out = out.replace(re, token);
