@@ -14,7 +14,7 @@
  * With the jobs API's `steps[]`, a section is mapped to the step whose start time it falls after.
  */
 import { refineCategory } from './categories.js';
-import { fingerprintOf, normalizeLine } from './fingerprint.js';
+import { fingerprintOf, normalizeLine, sameShape } from './fingerprint.js';
 import { redactLines, redactSecrets, WITHHELD_TEXT } from './redact.js';
 import {
   CASCADE_RULES,
@@ -67,7 +67,10 @@ interface Block {
   section: Section;
   afterJobEnd: boolean;
   annotated: boolean;
+  /** Dedupe key within {@link LogScanner.byKey}'s template: rule and (when a line was picked) the headline. */
   key: string;
+  /** The head's normalised text. */
+  template: string;
   repeats: Array<{ startLine: number; endLine: number }>;
   occurrences: number;
   /** Rank (index in `rule.pick`) of the best line picked so far; Infinity while none. */
@@ -155,7 +158,14 @@ export class LogScanner {
   private readonly ringText: string[] = new Array<string>(RING_SIZE).fill('');
   private open: Block | null = null;
   private blocks: Block[] = [];
-  private readonly byKey = new Map<string, Block>();
+  /**
+   * Kept blocks by template, then by {@link Block.key}. Template first: the template cache hands the same string
+   * out again, and a string that was hashed once is not hashed again.
+   */
+  private readonly byKey = new Map<string, Map<string, Block>>();
+  /** The last head tested against WRAPPER_RE and the answer (a repeat of the same shape has the same answer). */
+  private wrapperHead = '';
+  private wrapperAnswer = WRAPPER_RE.test('');
   private awaiting: Block[] = [];
   private section: Section;
   private sectionCount = 0;
@@ -434,6 +444,7 @@ export class LogScanner {
       afterJobEnd: this.jobEnded,
       annotated,
       key: '',
+      template: '',
       repeats: [],
       occurrences: 1,
       pickRank: Number.POSITIVE_INFINITY,
@@ -506,17 +517,17 @@ export class LogScanner {
     // with the same message are still two failures; thirty identical tracebacks are one).
     const picked = block.pickRank !== Number.POSITIVE_INFINITY;
     // The headline's numbers (durations, counts) differ between repeats of one failure; its words do not.
-    let key = `${block.rule.id}\u0000${picked ? block.headText.replace(/\d+/g, '0') : ''}`;
+    block.key = `${block.rule.id}\u0000${picked ? block.headText.replace(/\d+/g, '0') : ''}`;
     if (picked) {
       block.headLine = block.pickLine;
       block.headText = block.pickText;
       if (!block.lines.some((l) => l.line === block.pickLine)) block.lines.push({ line: block.pickLine, text: block.pickText });
     }
     const template = normalizeLine(block.headText);
-    block.key = `${key}\u0000${template}`;
+    block.template = template;
     if (this.baseline) block.inBaseline = this.baseline.has(template);
     // An exit status is boilerplate, except where the status itself is the evidence (137: the OOM killer).
-    block.wrapper = block.rule.weight >= 20 && !EXIT_STATUS_EVIDENCE.has(block.rule.category) && WRAPPER_RE.test(block.headText);
+    block.wrapper = block.rule.weight >= 20 && !EXIT_STATUS_EVIDENCE.has(block.rule.category) && this.isWrapper(block.headText);
     // An action or problem matcher reporting an error fails its step even without an exit-code line.
     if (this.gha && block.annotated && this.failedCount === 0 && block.section.kind === 'step') this.markFailed(block.section, block.headLine, false);
     const isCascade = block.rule.weight < 20 || block.wrapper;
@@ -524,13 +535,18 @@ export class LogScanner {
       block.section.findings++;
       block.section.lastFinding = block;
     }
-    const existing = this.byKey.get(block.key);
+    let sameTemplate = this.byKey.get(template);
+    const existing = sameTemplate?.get(block.key);
     if (existing) {
       existing.occurrences++;
       if (existing.repeats.length < 20) existing.repeats.push({ startLine: block.startLine, endLine: block.endLine });
       return;
     }
-    this.byKey.set(block.key, block);
+    if (!sameTemplate) {
+      sameTemplate = new Map();
+      this.byKey.set(template, sameTemplate);
+    }
+    sameTemplate.set(block.key, block);
     this.blocks.push(block);
     // Only a kept block's texts outlive the chunk they were read from (repeats are counted, never stored).
     block.headText = own(block.headText);
@@ -544,6 +560,15 @@ export class LogScanner {
     block.afterWanted = this.contextLines - block.after.length;
     if (block.afterWanted > 0) this.awaiting.push(block);
     if (this.blocks.length > MAX_BLOCKS * 2) this.prune();
+  }
+
+  /** `WRAPPER_RE.test(head)`, answered from the last head when both have one digit shape (the pattern has no digit). */
+  private isWrapper(head: string): boolean {
+    if (!sameShape(head, this.wrapperHead)) {
+      this.wrapperHead = head;
+      this.wrapperAnswer = WRAPPER_RE.test(head);
+    }
+    return this.wrapperAnswer;
   }
 
   private feedAfter(line: number, text: string): void {
@@ -563,7 +588,11 @@ export class LogScanner {
     const ranked = this.blocks.map((block) => ({ block, score: this.score(block) }));
     ranked.sort((a, b) => b.score - a.score || a.block.startLine - b.block.startLine);
     const kept = new Set(ranked.slice(0, MAX_BLOCKS).map((r) => r.block));
-    for (const { block } of ranked.slice(MAX_BLOCKS)) this.byKey.delete(block.key);
+    for (const { block } of ranked.slice(MAX_BLOCKS)) {
+      const sameTemplate = this.byKey.get(block.template);
+      sameTemplate?.delete(block.key);
+      if (sameTemplate?.size === 0) this.byKey.delete(block.template);
+    }
     this.blocks = this.blocks.filter((b) => kept.has(b));
     this.awaiting = this.awaiting.filter((b) => kept.has(b));
   }

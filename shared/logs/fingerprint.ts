@@ -64,13 +64,48 @@ const SHAPE_DIGIT_RE = /[1-9]|0(?![xX])/g;
  */
 export function normalizeLine(text: string): string {
   if (text.length > MAX_CACHED_CHARS) return normalizeUncached(text);
+  // Consecutive failures of one kind usually share a shape (a compiler's errors, a test runner's repeats): one
+  // comparison, without building the shape string, answers most calls.
+  if (sameShape(text, lastText)) return lastTemplate;
   const shape = text.replace(SHAPE_DIGIT_RE, '1');
-  const cached = TEMPLATES.get(shape);
-  if (cached !== undefined) return cached;
-  const template = normalizeUncached(text);
-  if (TEMPLATES.size >= MAX_TEMPLATES) TEMPLATES.clear();
-  TEMPLATES.set(shape, template);
+  let template = TEMPLATES.get(shape);
+  if (template === undefined) {
+    template = normalizeUncached(text);
+    if (TEMPLATES.size >= MAX_TEMPLATES) TEMPLATES.clear();
+    TEMPLATES.set(shape, template);
+  }
+  lastText = text;
+  lastTemplate = template;
   return template;
+}
+
+/** The last line normalised and its template (starting from the empty line, so the pair is always true). */
+let lastText = '';
+let lastTemplate = normalizeUncached('');
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/**
+ * Whether `a` and `b` have one digit shape (see {@link normalizeLine}), without building either shape. Any pattern
+ * whose classes hold all ten digits or none, and that spells out no digit but a `0x`, answers alike for both.
+ */
+export function sameShape(a: string, b: string): boolean {
+  const n = a.length;
+  if (n !== b.length) return false;
+  for (let i = 0; i < n; i++) {
+    const ca = a.charCodeAt(i);
+    const cb = b.charCodeAt(i);
+    if (ca === cb) continue;
+    if (!isDigit(ca) || !isDigit(cb)) return false;
+    // A differing pair of digits keeps the shape unless one of them is the 0 of 0x (the other is then not a 0).
+    if (ca === 48 || cb === 48) {
+      const next = a.charCodeAt(i + 1);
+      if (next === 120 || next === 88) return false;
+    }
+  }
+  return true;
 }
 
 /** {@link normalizeLine} without the cache (exported for the test that checks the cache is exact). */

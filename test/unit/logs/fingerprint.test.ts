@@ -116,3 +116,14 @@ describe('normalizeLine template cache', () => {
     expect(notHex).not.toBe(hex);
   });
 });
+
+describe('digit-shape answers', () => {
+  it('WRAPPER_RE spells out no digit, so a repeat of the same digit shape may reuse its answer', async () => {
+    // Prepare
+    const { WRAPPER_RE } = await import('../../../shared/logs/rules.js');
+    // Act: the source without digit classes and quantifier counts
+    const literalDigits = WRAPPER_RE.source.replace(/\\d|\{\d+(?:,\d*)?\}/g, '');
+    // Assert
+    expect(literalDigits).not.toMatch(/\d/);
+  });
+});
