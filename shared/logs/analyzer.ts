@@ -163,9 +163,14 @@ export class LogScanner {
    * out again, and a string that was hashed once is not hashed again.
    */
   private readonly byKey = new Map<string, Map<string, Block>>();
-  /** The last head tested against WRAPPER_RE and the answer (a repeat of the same shape has the same answer). */
-  private wrapperHead = '';
-  private wrapperAnswer = WRAPPER_RE.test('');
+  /**
+   * The last closed block's head, its template and (once asked) its WRAPPER_RE answer: a head of the same digit
+   * shape has the same template and answer (see `normalizeLine`; WRAPPER_RE spells out no digit), and in an
+   * error-dense log the next failure nearly always has the same shape.
+   */
+  private lastHead = '';
+  private lastTemplate = normalizeLine('');
+  private lastWrapper: boolean | null = null;
   private awaiting: Block[] = [];
   private section: Section;
   private sectionCount = 0;
@@ -523,11 +528,16 @@ export class LogScanner {
       block.headText = block.pickText;
       if (!block.lines.some((l) => l.line === block.pickLine)) block.lines.push({ line: block.pickLine, text: block.pickText });
     }
-    const template = normalizeLine(block.headText);
+    if (!sameShape(block.headText, this.lastHead)) {
+      this.lastHead = block.headText;
+      this.lastTemplate = normalizeLine(block.headText);
+      this.lastWrapper = null;
+    }
+    const template = this.lastTemplate;
     block.template = template;
     if (this.baseline) block.inBaseline = this.baseline.has(template);
     // An exit status is boilerplate, except where the status itself is the evidence (137: the OOM killer).
-    block.wrapper = block.rule.weight >= 20 && !EXIT_STATUS_EVIDENCE.has(block.rule.category) && this.isWrapper(block.headText);
+    block.wrapper = block.rule.weight >= 20 && !EXIT_STATUS_EVIDENCE.has(block.rule.category) && this.isWrapper();
     // An action or problem matcher reporting an error fails its step even without an exit-code line.
     if (this.gha && block.annotated && this.failedCount === 0 && block.section.kind === 'step') this.markFailed(block.section, block.headLine, false);
     const isCascade = block.rule.weight < 20 || block.wrapper;
@@ -562,13 +572,10 @@ export class LogScanner {
     if (this.blocks.length > MAX_BLOCKS * 2) this.prune();
   }
 
-  /** `WRAPPER_RE.test(head)`, answered from the last head when both have one digit shape (the pattern has no digit). */
-  private isWrapper(head: string): boolean {
-    if (!sameShape(head, this.wrapperHead)) {
-      this.wrapperHead = head;
-      this.wrapperAnswer = WRAPPER_RE.test(head);
-    }
-    return this.wrapperAnswer;
+  /** `WRAPPER_RE.test` of the block being closed, whose head has {@link lastHead}'s shape. */
+  private isWrapper(): boolean {
+    this.lastWrapper ??= WRAPPER_RE.test(this.lastHead);
+    return this.lastWrapper;
   }
 
   private feedAfter(line: number, text: string): void {
