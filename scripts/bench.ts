@@ -18,7 +18,9 @@
  * grep runs under bash's `time`. The ratio column is analyzer time / grep time, wall and CPU. CPU figures are the
  * ones to compare across runs on a machine shared with other work; wall figures are what a user waits.
  *
- * Options: `--cases mix-100,errors-1m` to run some of the cases.
+ * Options: `--cases mix-100,errors-1m` to run some of the cases; `--before DIR` to measure another checkout of this
+ * repository (an earlier commit, with its dependencies installed) on the same files in the same run, one row each,
+ * so a before/after comparison shares the machine's load.
  */
 import { spawnSync } from 'node:child_process';
 import { createReadStream, createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -146,12 +148,11 @@ const CASES: readonly Case[] = [
   { name: 'errors-1m', build: errorLines, target: '≥ 50 MB/s', meets: (mbs) => mbs >= 50 },
 ];
 
-/** This script as one plain JavaScript file, so the analyzer child runs without the TypeScript loader. */
-async function bundleChild(dir: string): Promise<string> {
+/** A checkout's bench script as one plain JavaScript file, so the analyzer child runs without the TypeScript loader. */
+async function bundleChild(checkout: string, out: string): Promise<string> {
   const { build } = await import('esbuild');
-  const out = join(dir, 'bench-child.mjs');
   await build({
-    entryPoints: [fileURLToPath(import.meta.url)],
+    entryPoints: [join(checkout, 'scripts', 'bench.ts')],
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -172,9 +173,9 @@ function analyzeInChild(bundle: string, file: string): ChildResult {
 /** Reports the process's peak RSS and CPU on stderr when it exits (preloaded into the CLI run). */
 const EXIT_REPORTER = `process.on('exit', () => { const c = process.cpuUsage(); process.stderr.write('\\nbench-exit ' + JSON.stringify({ maxRssKb: process.resourceUsage().maxRSS, cpu: (c.user + c.system) / 1e6 }) + '\\n'); });\n`;
 
-function cliInChild(reporter: string, file: string): CliResult {
-  const child = spawnSync(process.execPath, ['--import', pathToFileURL(reporter).href, join(ROOT, 'bin', 'guard.js'), 'analyze', '--json', file], {
-    cwd: ROOT,
+function cliInChild(checkout: string, reporter: string, file: string): CliResult {
+  const child = spawnSync(process.execPath, ['--import', pathToFileURL(reporter).href, join(checkout, 'bin', 'guard.js'), 'analyze', '--json', file], {
+    cwd: checkout,
     encoding: 'utf8',
     maxBuffer: 64 * MB,
   });
@@ -202,7 +203,9 @@ async function main(): Promise<void> {
     await runChild(args[1] ?? '');
     return;
   }
-  const casesArg = args[0] === '--cases' ? args[1] : undefined;
+  const option = (name: string): string | undefined => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+  const casesArg = option('--cases');
+  const beforeArg = option('--before');
   const wanted = casesArg ? casesArg.split(',') : CASES.map((c) => c.name);
   const dir = mkdtempSync(join(tmpdir(), 'guard-bench-'));
   const rows: string[][] = [
@@ -210,7 +213,10 @@ async function main(): Promise<void> {
   ];
   const tops: string[] = [];
   try {
-    const bundle = await bundleChild(dir);
+    const checkouts: Array<{ label: string; root: string; bundle: string }> = [
+      ...(beforeArg ? [{ label: ' (before)', root: resolve(beforeArg), bundle: await bundleChild(resolve(beforeArg), join(dir, 'before-child.mjs')) }] : []),
+      { label: '', root: ROOT, bundle: await bundleChild(ROOT, join(dir, 'bench-child.mjs')) },
+    ];
     const reporter = join(dir, 'exit-reporter.mjs');
     writeFileSync(reporter, EXIT_REPORTER);
     for (const c of CASES.filter((x) => wanted.includes(x.name))) {
@@ -218,31 +224,33 @@ async function main(): Promise<void> {
       await c.build(file);
       const mb = statSync(file).size / MB;
       const grep = grepCount(file);
-      const result = analyzeInChild(bundle, file);
-      const cli = cliInChild(reporter, file);
-      const rss = result.maxRssKb / 1024;
-      const cliRss = cli.maxRssKb / 1024;
-      const mbsCpu = mb / result.cpu;
-      const ratioCpu = result.cpu / grep.cpu;
-      rows.push([
-        c.name,
-        mb.toFixed(1),
-        String(result.lines),
-        result.wall.toFixed(2),
-        result.cpu.toFixed(2),
-        (mb / result.wall).toFixed(1),
-        mbsCpu.toFixed(1),
-        rss.toFixed(0),
-        cliRss.toFixed(0),
-        cli.cpu.toFixed(2),
-        grep.wall.toFixed(2),
-        grep.cpu.toFixed(2),
-        (result.wall / grep.wall).toFixed(1),
-        ratioCpu.toFixed(1),
-        c.target,
-        c.meets(mbsCpu, cliRss, ratioCpu) ? 'yes' : 'NO',
-      ]);
-      tops.push(`${c.name}: ${result.failures} failures, top: ${JSON.stringify(result.top)}; grep count ${grep.count}`);
+      for (const checkout of checkouts) {
+        const result = analyzeInChild(checkout.bundle, file);
+        const cli = cliInChild(checkout.root, reporter, file);
+        const rss = result.maxRssKb / 1024;
+        const cliRss = cli.maxRssKb / 1024;
+        const mbsCpu = mb / result.cpu;
+        const ratioCpu = result.cpu / grep.cpu;
+        rows.push([
+          `${c.name}${checkout.label}`,
+          mb.toFixed(1),
+          String(result.lines),
+          result.wall.toFixed(2),
+          result.cpu.toFixed(2),
+          (mb / result.wall).toFixed(1),
+          mbsCpu.toFixed(1),
+          rss.toFixed(0),
+          cliRss.toFixed(0),
+          cli.cpu.toFixed(2),
+          grep.wall.toFixed(2),
+          grep.cpu.toFixed(2),
+          (result.wall / grep.wall).toFixed(1),
+          ratioCpu.toFixed(1),
+          c.target,
+          c.meets(mbsCpu, cliRss, ratioCpu) ? 'yes' : 'NO',
+        ]);
+        tops.push(`${c.name}${checkout.label}: ${result.failures} failures, top: ${JSON.stringify(result.top)}; grep count ${grep.count}`);
+      }
       rmSync(file, { force: true });
     }
   } finally {
