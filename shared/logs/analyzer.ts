@@ -109,6 +109,18 @@ const SETUP_STEP_RE = /^(?:Set up job|Set up runner|Initialize containers?)$/i;
 const POST_STEP_RE = /^(?:Post |Complete job$|Stop containers$)/i;
 const OOM_RULE = RULES.find((r) => r.id === 'infra.oom');
 
+/** `NON_BLANK_RE.test(text)`, without the regex when the line starts with a visible ASCII character (most do). */
+function isNonBlank(text: string): boolean {
+  const c0 = text.charCodeAt(0);
+  return (c0 > 32 && c0 < 127) || NON_BLANK_RE.test(text);
+}
+
+/** Cheap gate for SECTION_START_RE, which is anchored: every alternative starts with one of `$ # [ ~ s`. */
+function mayStartSection(text: string): boolean {
+  const c0 = text.charCodeAt(0);
+  return c0 === 36 || c0 === 35 || c0 === 91 || c0 === 126 || c0 === 115;
+}
+
 function indentOf(text: string): number {
   let i = 0;
   while (i < text.length) {
@@ -234,7 +246,7 @@ export class LogScanner {
 
   /** Everything {@link push} does with a line besides remembering it. */
   private scan(line: number, text: string, raw: string): void {
-    if (!NON_BLANK_RE.test(text)) {
+    if (!isNonBlank(text)) {
       const open = this.open;
       if (open && ++open.blankRun > (open.rule.gap ?? 1)) this.closeOpen();
       return;
@@ -253,7 +265,7 @@ export class LogScanner {
     }
     if (this.gha || text.charCodeAt(0) === 35 /* # */) {
       if (this.githubActionsMarker(line, text, raw)) return;
-    } else if (SECTION_START_RE.test(text)) {
+    } else if (mayStartSection(text) && SECTION_START_RE.test(text)) {
       this.startSection(text, 'step', raw);
       return;
     }
