@@ -14,7 +14,7 @@
  * With the jobs API's `steps[]`, a section is mapped to the step whose start time it falls after.
  */
 import { refineCategory } from './categories.js';
-import { fingerprintOf, normalizeLine } from './fingerprint.js';
+import { fingerprintOf, normalizeLine, sameShape } from './fingerprint.js';
 import { redactLines, redactSecrets, WITHHELD_TEXT } from './redact.js';
 import {
   CASCADE_RULES,
@@ -31,7 +31,7 @@ import {
   type Rule,
 } from './rules.js';
 import { ghCliStepOf, timestampOf } from './reader.js';
-import { isNoise, passesPrefilter, ruleMatches, scanLine } from './dispatch.js';
+import { CASCADE_AT, GENERIC_AT, isNoise, passesPrefilter, ruleAtMatches, scanLine } from './dispatch.js';
 import { confidenceOf } from './confidence.js';
 import type { AnalyzeLogOptions, BaselineLookup, Category, Failure, JobStep, LogAnalysis, LogLine, RankingSignals, StepRef } from './types.js';
 
@@ -67,7 +67,10 @@ interface Block {
   section: Section;
   afterJobEnd: boolean;
   annotated: boolean;
+  /** Dedupe key within {@link LogScanner.byKey}'s template: rule and (when a line was picked) the headline. */
   key: string;
+  /** The head's normalised text. */
+  template: string;
   repeats: Array<{ startLine: number; endLine: number }>;
   occurrences: number;
   /** Rank (index in `rule.pick`) of the best line picked so far; Infinity while none. */
@@ -106,6 +109,18 @@ const SETUP_STEP_RE = /^(?:Set up job|Set up runner|Initialize containers?)$/i;
 const POST_STEP_RE = /^(?:Post |Complete job$|Stop containers$)/i;
 const OOM_RULE = RULES.find((r) => r.id === 'infra.oom');
 
+/** `NON_BLANK_RE.test(text)`, without the regex when the line starts with a visible ASCII character (most do). */
+function isNonBlank(text: string): boolean {
+  const c0 = text.charCodeAt(0);
+  return (c0 > 32 && c0 < 127) || NON_BLANK_RE.test(text);
+}
+
+/** Cheap gate for SECTION_START_RE, which is anchored: every alternative starts with one of `$ # [ ~ s`. */
+function mayStartSection(text: string): boolean {
+  const c0 = text.charCodeAt(0);
+  return c0 === 36 || c0 === 35 || c0 === 91 || c0 === 126 || c0 === 115;
+}
+
 function indentOf(text: string): number {
   let i = 0;
   while (i < text.length) {
@@ -121,8 +136,17 @@ function indentOf(text: string): number {
  * keeping a slice would keep its whole chunk alive, so the text is re-materialised as a string of its own.
  */
 function clip(text: string): string {
-  const cut = text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}…` : text;
-  return ` ${cut}`.slice(1);
+  return own(cut(text));
+}
+
+/** A line cut to MAX_TEXT, still sharing the chunk's memory: for a block that may yet turn out a repeat. */
+function cut(text: string): string {
+  return text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}…` : text;
+}
+
+/** A string that shares no memory with the chunk it was sliced from. */
+function own(text: string): string {
+  return ` ${text}`.slice(1);
 }
 
 /** Result of {@link LogScanner.finish} before redaction: ranked blocks and what the caller needs to build output. */
@@ -146,7 +170,19 @@ export class LogScanner {
   private readonly ringText: string[] = new Array<string>(RING_SIZE).fill('');
   private open: Block | null = null;
   private blocks: Block[] = [];
-  private readonly byKey = new Map<string, Block>();
+  /**
+   * Kept blocks by template, then by {@link Block.key}. Template first: the template cache hands the same string
+   * out again, and a string that was hashed once is not hashed again.
+   */
+  private readonly byKey = new Map<string, Map<string, Block>>();
+  /**
+   * The last closed block's head, its template and (once asked) its WRAPPER_RE answer: a head of the same digit
+   * shape has the same template and answer (see `normalizeLine`; WRAPPER_RE spells out no digit), and in an
+   * error-dense log the next failure nearly always has the same shape.
+   */
+  private lastHead = '';
+  private lastTemplate = normalizeLine('');
+  private lastWrapper: boolean | null = null;
   private awaiting: Block[] = [];
   private section: Section;
   private sectionCount = 0;
@@ -210,7 +246,7 @@ export class LogScanner {
 
   /** Everything {@link push} does with a line besides remembering it. */
   private scan(line: number, text: string, raw: string): void {
-    if (!NON_BLANK_RE.test(text)) {
+    if (!isNonBlank(text)) {
       const open = this.open;
       if (open && ++open.blankRun > (open.rule.gap ?? 1)) this.closeOpen();
       return;
@@ -229,7 +265,7 @@ export class LogScanner {
     }
     if (this.gha || text.charCodeAt(0) === 35 /* # */) {
       if (this.githubActionsMarker(line, text, raw)) return;
-    } else if (SECTION_START_RE.test(text)) {
+    } else if (mayStartSection(text) && SECTION_START_RE.test(text)) {
       this.startSection(text, 'step', raw);
       return;
     }
@@ -354,19 +390,21 @@ export class LogScanner {
 
   /** The first rule, in table order, that matches; only rules whose literals occur in the line are tested. */
   private match(body: string, annotatedText: string | null): Rule | null {
-    for (const rule of RULES) {
+    for (let i = 0; i < RULES.length; i++) {
+      const rule = RULES[i] as Rule;
       if (rule.inFailureList && !this.inFailureList) continue;
-      if (ruleMatches(rule, body)) return rule;
+      if (ruleAtMatches(i, body)) return rule;
     }
     // Noise only vetoes the loose wording rules; a toolchain headline such as `not ok 6 no errors` stands.
     if (isNoise(body)) return null;
-    for (const rule of CASCADE_RULES) if (ruleMatches(rule, body)) return rule;
-    for (const rule of GENERIC_RULES) {
+    for (let i = 0; i < CASCADE_RULES.length; i++) if (ruleAtMatches(CASCADE_AT + i, body)) return CASCADE_RULES[i] as Rule;
+    for (let i = 0; i < GENERIC_RULES.length; i++) {
+      const rule = GENERIC_RULES[i] as Rule;
       if (rule.id === 'gha.error-annotation') {
-        if (annotatedText !== null && ruleMatches(rule, annotatedText)) return rule;
+        if (annotatedText !== null && ruleAtMatches(GENERIC_AT + i, annotatedText)) return rule;
         continue;
       }
-      if (ruleMatches(rule, body)) return rule;
+      if (ruleAtMatches(GENERIC_AT + i, body)) return rule;
     }
     return null;
   }
@@ -409,7 +447,7 @@ export class LogScanner {
     const block: Block = {
       rule,
       headLine: line,
-      headText: clip(text),
+      headText: cut(text),
       startLine,
       endLine: line,
       indent: indentOf(text),
@@ -423,6 +461,7 @@ export class LogScanner {
       afterJobEnd: this.jobEnded,
       annotated,
       key: '',
+      template: '',
       repeats: [],
       occurrences: 1,
       pickRank: Number.POSITIVE_INFINITY,
@@ -438,7 +477,7 @@ export class LogScanner {
     }
     for (let l = Math.max(1, startLine - this.contextLines); l < startLine; l++) {
       const t = this.ringAt(l);
-      if (t !== null) block.before.push({ line: l, text: clip(t) });
+      if (t !== null) block.before.push({ line: l, text: cut(t) });
     }
     this.store(block, line, text);
     this.open = block;
@@ -448,7 +487,7 @@ export class LogScanner {
     block.lineCount++;
     block.endLine = line;
     block.lastText = text;
-    if (block.lines.length < MAX_STORED_LINES) block.lines.push({ line, text: clip(text) });
+    if (block.lines.length < MAX_STORED_LINES) block.lines.push({ line, text: cut(text) });
     const pick = block.rule.pick;
     if (pick && line > block.headLine && (block.pickRank > 0 || pick[0]?.last)) this.considerPick(block, pick, line, text);
   }
@@ -461,7 +500,7 @@ export class LogScanner {
       if (rank < block.pickRank || p.last) {
         block.pickRank = rank;
         block.pickLine = line;
-        block.pickText = clip(text);
+        block.pickText = cut(text);
       }
       return;
     }
@@ -495,17 +534,22 @@ export class LogScanner {
     // with the same message are still two failures; thirty identical tracebacks are one).
     const picked = block.pickRank !== Number.POSITIVE_INFINITY;
     // The headline's numbers (durations, counts) differ between repeats of one failure; its words do not.
-    let key = `${block.rule.id}\u0000${picked ? block.headText.replace(/\d+/g, '0') : ''}`;
+    block.key = `${block.rule.id}\u0000${picked ? block.headText.replace(/\d+/g, '0') : ''}`;
     if (picked) {
       block.headLine = block.pickLine;
       block.headText = block.pickText;
       if (!block.lines.some((l) => l.line === block.pickLine)) block.lines.push({ line: block.pickLine, text: block.pickText });
     }
-    const template = normalizeLine(block.headText);
-    block.key = `${key}\u0000${template}`;
+    if (!sameShape(block.headText, this.lastHead)) {
+      this.lastHead = block.headText;
+      this.lastTemplate = normalizeLine(block.headText);
+      this.lastWrapper = null;
+    }
+    const template = this.lastTemplate;
+    block.template = template;
     if (this.baseline) block.inBaseline = this.baseline.has(template);
     // An exit status is boilerplate, except where the status itself is the evidence (137: the OOM killer).
-    block.wrapper = block.rule.weight >= 20 && !EXIT_STATUS_EVIDENCE.has(block.rule.category) && WRAPPER_RE.test(block.headText);
+    block.wrapper = block.rule.weight >= 20 && !EXIT_STATUS_EVIDENCE.has(block.rule.category) && this.isWrapper();
     // An action or problem matcher reporting an error fails its step even without an exit-code line.
     if (this.gha && block.annotated && this.failedCount === 0 && block.section.kind === 'step') this.markFailed(block.section, block.headLine, false);
     const isCascade = block.rule.weight < 20 || block.wrapper;
@@ -513,14 +557,24 @@ export class LogScanner {
       block.section.findings++;
       block.section.lastFinding = block;
     }
-    const existing = this.byKey.get(block.key);
+    let sameTemplate = this.byKey.get(template);
+    const existing = sameTemplate?.get(block.key);
     if (existing) {
       existing.occurrences++;
       if (existing.repeats.length < 20) existing.repeats.push({ startLine: block.startLine, endLine: block.endLine });
       return;
     }
-    this.byKey.set(block.key, block);
+    if (!sameTemplate) {
+      sameTemplate = new Map();
+      this.byKey.set(template, sameTemplate);
+    }
+    sameTemplate.set(block.key, block);
     this.blocks.push(block);
+    // Only a kept block's texts outlive the chunk they were read from (repeats are counted, never stored).
+    block.headText = own(block.headText);
+    block.pickText = own(block.pickText);
+    for (const l of block.lines) l.text = own(l.text);
+    for (const l of block.before) l.text = own(l.text);
     for (let l = block.endLine + 1; l <= this.lastLine && block.after.length < this.contextLines; l++) {
       const t = this.ringAt(l);
       if (t !== null) block.after.push({ line: l, text: clip(t) });
@@ -528,6 +582,12 @@ export class LogScanner {
     block.afterWanted = this.contextLines - block.after.length;
     if (block.afterWanted > 0) this.awaiting.push(block);
     if (this.blocks.length > MAX_BLOCKS * 2) this.prune();
+  }
+
+  /** `WRAPPER_RE.test` of the block being closed, whose head has {@link lastHead}'s shape. */
+  private isWrapper(): boolean {
+    this.lastWrapper ??= WRAPPER_RE.test(this.lastHead);
+    return this.lastWrapper;
   }
 
   private feedAfter(line: number, text: string): void {
@@ -547,7 +607,11 @@ export class LogScanner {
     const ranked = this.blocks.map((block) => ({ block, score: this.score(block) }));
     ranked.sort((a, b) => b.score - a.score || a.block.startLine - b.block.startLine);
     const kept = new Set(ranked.slice(0, MAX_BLOCKS).map((r) => r.block));
-    for (const { block } of ranked.slice(MAX_BLOCKS)) this.byKey.delete(block.key);
+    for (const { block } of ranked.slice(MAX_BLOCKS)) {
+      const sameTemplate = this.byKey.get(block.template);
+      sameTemplate?.delete(block.key);
+      if (sameTemplate?.size === 0) this.byKey.delete(block.template);
+    }
     this.blocks = this.blocks.filter((b) => kept.has(b));
     this.awaiting = this.awaiting.filter((b) => kept.has(b));
   }

@@ -11,7 +11,6 @@ const TABLE: readonly Rule[] = [...RULES, ...CASCADE_RULES, ...GENERIC_RULES];
 const NOISE_AT = TABLE.length;
 const PREFILTER_AT = TABLE.length + 1;
 const START_AT = TABLE.length + 2;
-const POSITION = new Map<Rule, number>(TABLE.map((r, i) => [r, i]));
 /**
  * Building the automaton costs 30–90 ms (reading 129 expressions, ~10,000 states): a short log (the CLI on one
  * job's output, a unit test) is done sooner by testing every rule, so the index is built once a process has
@@ -39,10 +38,17 @@ export function passesPrefilter(text: string): boolean {
   return (may(START_AT) && PREFILTER_START_RE.test(text)) || (may(PREFILTER_AT) && PREFILTER_RE.test(text));
 }
 
-/** After {@link scanLine}: `rule.re.test(text)` for a text that is the scanned line or a suffix of it. */
-export function ruleMatches(rule: Rule, text: string): boolean {
-  const at = POSITION.get(rule);
-  return (at === undefined || may(at)) && rule.re.test(text);
+/** Where the rule tables start in the dispatch table: `RULES[i]` is entry `i`, `CASCADE_RULES[i]` is `CASCADE_AT + i`, … */
+export const CASCADE_AT = RULES.length;
+export const GENERIC_AT = RULES.length + CASCADE_RULES.length;
+
+/**
+ * After {@link scanLine}: `rule.re.test(text)` for the rule at dispatch position `at` (see {@link CASCADE_AT}) and
+ * a text that is the scanned line or a suffix of it. By position, not by rule: the analyzer walks the tables in
+ * order on every candidate line.
+ */
+export function ruleAtMatches(at: number, text: string): boolean {
+  return may(at) && (TABLE[at] as Rule).re.test(text);
 }
 
 /** After {@link scanLine}: `NOISE_RE.test(text)`. */

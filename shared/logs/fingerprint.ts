@@ -42,8 +42,74 @@ const MASKS: ReadonlyArray<readonly [RegExp, string, Gate]> = [
   [/\d+(?:[.,]\d+)*/g, '<n>', hasDigit],
 ];
 
-/** Masks the run-specific parts of one line (see {@link MASKS}) and collapses whitespace. */
+/**
+ * Templates by digit shape (see {@link normalizeLine}); cleared when full, so memory stays bounded on a log
+ * whose every line has a new shape.
+ */
+const TEMPLATES = new Map<string, string>();
+const MAX_TEMPLATES = 2048;
+const MAX_CACHED_CHARS = 600;
+/** Every digit but the `0` of `0x`/`0X` (the only digit the masks spell out). */
+const SHAPE_DIGIT_RE = /[1-9]|0(?![xX])/g;
+
+/**
+ * Masks the run-specific parts of one line (see {@link MASKS}) and collapses whitespace.
+ *
+ * Error-dense logs normalise a line per failure (a million compiler errors that differ in their numbers), so the
+ * result is cached under the line's *digit shape*: the text with every digit written as `1`, except a `0`
+ * before `x`/`X`. That is exact, not a heuristic: every character class of the masks (and of the ANSI patterns)
+ * holds either all ten digits or none, the only digit written literally is the `0` of `0x` (kept, and never
+ * produced), and the last mask turns every digit left into `<n>`. So two lines with one shape match the masks
+ * at the same places and yield the same template (a unit test checks this on every sample line).
+ */
 export function normalizeLine(text: string): string {
+  if (text.length > MAX_CACHED_CHARS) return normalizeUncached(text);
+  // Consecutive failures of one kind usually share a shape (a compiler's errors, a test runner's repeats): one
+  // comparison, without building the shape string, answers most calls.
+  if (sameShape(text, lastText)) return lastTemplate;
+  const shape = text.replace(SHAPE_DIGIT_RE, '1');
+  let template = TEMPLATES.get(shape);
+  if (template === undefined) {
+    template = normalizeUncached(text);
+    if (TEMPLATES.size >= MAX_TEMPLATES) TEMPLATES.clear();
+    TEMPLATES.set(shape, template);
+  }
+  lastText = text;
+  lastTemplate = template;
+  return template;
+}
+
+/** The last line normalised and its template (starting from the empty line, so the pair is always true). */
+let lastText = '';
+let lastTemplate = normalizeUncached('');
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/**
+ * Whether `a` and `b` have one digit shape (see {@link normalizeLine}), without building either shape. Any pattern
+ * whose classes hold all ten digits or none, and that spells out no digit but a `0x`, answers alike for both.
+ */
+export function sameShape(a: string, b: string): boolean {
+  const n = a.length;
+  if (n !== b.length) return false;
+  for (let i = 0; i < n; i++) {
+    const ca = a.charCodeAt(i);
+    const cb = b.charCodeAt(i);
+    if (ca === cb) continue;
+    if (!isDigit(ca) || !isDigit(cb)) return false;
+    // A differing pair of digits keeps the shape unless one of them is the 0 of 0x (the other is then not a 0).
+    if (ca === 48 || cb === 48) {
+      const next = a.charCodeAt(i + 1);
+      if (next === 120 || next === 88) return false;
+    }
+  }
+  return true;
+}
+
+/** {@link normalizeLine} without the cache (exported for the test that checks the cache is exact). */
+export function normalizeUncached(text: string): string {
   let out = stripAnsi(text);
   const digits = DIGIT_RE.test(out);
   for (const [re, token, gate] of MASKS) if (gate(out, digits)) out = out.replace(re, token);

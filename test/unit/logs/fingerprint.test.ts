@@ -75,3 +75,55 @@ describe('fingerprint stability', () => {
     expect(a.template).toBe('all good\nnothing to see');
   });
 });
+
+describe('normalizeLine template cache', () => {
+  // The cache keys a template by the line's digit shape (digits → 1, but the 0 of 0x): two lines that differ only
+  // in such digits must normalise alike, on real log lines and on shapes where digits decide what a mask matches.
+  const swapDigits = (text: string): string => text.replace(/[0-9](?<!0(?=[xX]))/g, (d) => String(((Number(d) * 7 + 3) % 9) + 1));
+  const tricky = [
+    'pointer 0x1f3a at 5x1f3a',
+    'commit a1b2c3d and a1b2c3 and 1234567 and 12345678',
+    'took 12ms, 3 s, 4.5 min and 7 hours; wrote 12 KB (3 bytes)',
+    'Mon, 12 Feb 2024 at 12:34:56.789 and 2024-02-12T12:34:56Z and 2024/02/12',
+    'uuid 123e4567-e89b-12d3-a456-426614174000 in /tmp/tmp.Xy12ab and go-build123456',
+    '\u001b[31m error \u001b[0m 42 items, 1,234.5 total',
+  ];
+
+  it('gives the same template as normalising afresh, for lines that differ only in their digits', async () => {
+    // Prepare
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const { normalizeUncached } = await import('../../../shared/logs/fingerprint.js');
+    const dir = new URL('../../../events/logs/', import.meta.url);
+    const lines = [...tricky, ...readdirSync(dir).flatMap((f) => readFileSync(new URL(f, dir), 'utf8').split('\n'))];
+    for (const line of lines) {
+      // Act
+      const swapped = swapDigits(line);
+      const cachedFirst = normalizeLine(line);
+      const cachedSecond = normalizeLine(swapped);
+      // Assert
+      expect(cachedFirst).toBe(normalizeUncached(line));
+      expect(cachedSecond).toBe(normalizeUncached(swapped));
+      expect(normalizeUncached(swapped)).toBe(normalizeUncached(line));
+    }
+  });
+
+  it('keeps the 0 of 0x apart from other digits', () => {
+    // Act
+    const hex = normalizeLine('pointer 0x1f3a');
+    const notHex = normalizeLine('pointer 1x1f3a');
+    // Assert
+    expect(hex).toBe('pointer <hex>');
+    expect(notHex).not.toBe(hex);
+  });
+});
+
+describe('digit-shape answers', () => {
+  it('WRAPPER_RE spells out no digit, so a repeat of the same digit shape may reuse its answer', async () => {
+    // Prepare
+    const { WRAPPER_RE } = await import('../../../shared/logs/rules.js');
+    // Act: the source without digit classes and quantifier counts
+    const literalDigits = WRAPPER_RE.source.replace(/\\d|\{\d+(?:,\d*)?\}/g, '');
+    // Assert
+    expect(literalDigits).not.toMatch(/\d/);
+  });
+});
