@@ -905,14 +905,24 @@ export class PipelineGuardStack extends Stack {
 
     // ---- Reconciler: re-drives unfinished incidents whose execution is not running (a throttled StartExecution,
     // an ingest that timed out after the durable write, a failed execution). GitHub never redelivers on its own.
+    // It also sends the digests of escalation windows that have ended (shared/reconcile/digests.ts): it publishes to
+    // the escalation topic like notify, and deletes the due entries it has dealt with.
     const reconciler = fn('Reconcile', {
       name: 'reconcile',
-      description: 'Re-drives incidents left unfinished whose pipeline execution is not running (bounded per run)',
+      description: 'Re-drives unfinished incidents whose execution is not running; sends digests of ended escalation windows (bounded per run)',
       timeout: Duration.seconds(60),
-      environment: { RECONCILE_AFTER_MINUTES: '10', RECONCILE_MAX_PER_RUN: '25', RECONCILE_MAX_ATTEMPTS: '3', RECONCILE_LOOKBACK_HOURS: '48' },
+      environment: {
+        RECONCILE_AFTER_MINUTES: '10',
+        RECONCILE_MAX_PER_RUN: '25',
+        RECONCILE_MAX_ATTEMPTS: '3',
+        RECONCILE_LOOKBACK_HOURS: '48',
+        RECONCILE_MAX_DIGESTS_PER_RUN: '25',
+        ESCALATION_TOPIC_ARN: topic.topicArn,
+      },
     })
-      .useTable(incidents, 'readWrite')
+      .useTable(incidents, 'readWriteDelete')
       .setEnv('STATE_MACHINE_ARN', stateMachine.stateMachineArn);
+    grantPublish(reconciler);
     stateMachine.grantStartExecution(reconciler);
     stateMachine.grantExecution(reconciler, 'states:DescribeExecution');
     // grantExecution scopes DescribeExecution to this state machine's executions (`execution:<name>:*`); the name

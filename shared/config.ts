@@ -62,7 +62,9 @@ const configSchema = z.object({
   RECONCILE_MAX_PER_RUN: z.coerce.number().int().min(1).max(1000).default(25),
   /** Reconciler: re-drives per incident; after that the failed-executions alarm is the last word. */
   RECONCILE_MAX_ATTEMPTS: z.coerce.number().int().min(0).max(20).default(3),
-  /** Reconciler: how far back it looks for unfinished incidents. */
+  /** Reconciler: digests of ended escalation windows sent per run (the rest wait for the next run). */
+  RECONCILE_MAX_DIGESTS_PER_RUN: z.coerce.number().int().min(1).max(1000).default(25),
+  /** Reconciler: how far back it looks for unfinished incidents and for escalation windows that ended. */
   RECONCILE_LOOKBACK_HOURS: z.coerce.number().int().min(1).max(24 * 14).default(48),
   /** Local runtime only: seconds between reconciler runs (AWS: the EventBridge schedule, every 5 minutes). */
   RECONCILE_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),

@@ -16,18 +16,19 @@ import { type GitHubAuth, createGitHubClients, staticGitHubClients } from '../gi
 import { withCommentSlots } from '../github/comment-slot.js';
 import { createRecordedGitHub } from '../github/recorded.js';
 import { createDynamoCommentSlots } from '../stores/comment-slots.js';
-import type { Analyzer, EscalationLedger, EscalationPublisher, GitHubClients, Metrics, RerunLedger, TaskTokenControl, WorkflowStarter } from '../ports.js';
+import type { Analyzer, EscalationDigests, EscalationLedger, EscalationPublisher, GitHubClients, Metrics, RerunLedger, TaskTokenControl, WorkflowStarter } from '../ports.js';
 import { type ApprovalIndex, createApprovalIndex } from '../remediation/approvals.js';
 import { type GuardStore, createGuardStore } from '../remediation/guard-store.js';
 import { parsePolicyFile } from '../remediation/policy.js';
 import { createOutboxRunbookRunner, createSsmRunbookRunner } from '../remediation/runbook-runner.js';
 import { parseRunbookMappings } from '../remediation/runbooks.js';
-import type { RedriveDeps } from '../reconcile/redrive.js';
+import type { DigestDeps } from '../reconcile/digests.js';
+import type { RedriveDeps, ScheduledRunOptions } from '../reconcile/redrive.js';
 import type { RemediationDeps, StepDeps, StepLogger } from '../steps/deps.js';
 import { createDocumentClient } from '../stores/dynamo.js';
 import { createIncidentStore } from '../stores/incident-store.js';
 import { type Learning, createLearning } from '../knowledge/learning.js';
-import { createDynamoEscalationLedger } from '../stores/escalation-ledger.js';
+import { createDynamoEscalationDigests, createDynamoEscalationLedger } from '../stores/escalation-ledger.js';
 import { createDynamoRerunLedger } from '../stores/rerun-ledger.js';
 import { createDynamoWriteLimiter } from '../stores/write-limiter.js';
 
@@ -138,6 +139,11 @@ export function createEscalationLedger(config: Config): EscalationLedger {
   return createDynamoEscalationLedger({ client: documentClientFor(config), tableName: config.INCIDENTS_TABLE });
 }
 
+/** The reconciler's side of the ledger: digests of escalation windows that have ended. */
+export function createEscalationDigests(config: Config): EscalationDigests {
+  return createDynamoEscalationDigests({ client: documentClientFor(config), tableName: config.INCIDENTS_TABLE });
+}
+
 export function createWebhookSecret(config: Config): Promise<string | undefined> {
   return secretValue(config, 'GITHUB_WEBHOOK_SECRET', 'GITHUB_WEBHOOK_SECRET_ARN');
 }
@@ -183,6 +189,24 @@ export function createMetrics(config: Config): Metrics {
 /** What re-drives an incident (alarm ingest of a redelivery, the reconciler): the store and the workflow. */
 export function createRedriveDeps(config: Config, logger: StepLogger): RedriveDeps {
   return { incidents: createIncidents(config), workflow: createWorkflowStarter(config), clock: () => new Date(), logger };
+}
+
+/**
+ * A scheduled reconciler run's dependencies: re-drive, plus the digests of ended escalation windows, published
+ * like escalations (topic, chat webhook; the outbox locally).
+ */
+export function createReconcilerDeps(config: Config, logger: StepLogger): RedriveDeps & DigestDeps {
+  return { ...createRedriveDeps(config, logger), metrics: createMetrics(config), digests: createEscalationDigests(config), escalations: createEscalations(config, logger) };
+}
+
+export function reconcilerOptions(config: Config): ScheduledRunOptions {
+  return {
+    afterMinutes: config.RECONCILE_AFTER_MINUTES,
+    maxPerRun: config.RECONCILE_MAX_PER_RUN,
+    maxAttempts: config.RECONCILE_MAX_ATTEMPTS,
+    lookbackHours: config.RECONCILE_LOOKBACK_HOURS,
+    maxDigestsPerRun: config.RECONCILE_MAX_DIGESTS_PER_RUN,
+  };
 }
 
 export function createIncidents(config: Config, clock: () => Date = () => new Date()) {
