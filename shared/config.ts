@@ -82,7 +82,10 @@ const configSchema = z.object({
     .max(2000)
     .optional()
     .transform((value) => (value ?? '').split(',').map((p) => p.trim()).filter((p) => p.length > 0)),
-  /** `key=value` (or `key` for any value): an alarm with this tag (EventBridge `alarmTags`) is in scope. */
+  /**
+   * `key=value` (or `key` for any value): an alarm with this tag is in scope — the event's `alarmTags` (tag
+   * propagation on), else its tags read from CloudWatch (AWS). `none`: no tag scope, only the prefixes.
+   */
   ALARM_SCOPE_TAG: z.string().min(1).max(400).regex(/^[^=]+(=.*)?$/).default('pipeline-guard=enabled'),
   /** Target-tracking autoscaling alarms flip all day by design; they are ignored unless this is true. */
   ALARM_INCLUDE_AUTOSCALING: booleanFlag,

@@ -266,6 +266,11 @@ export interface EscalationDigests {
   release(digest: EscalationDigest): Promise<void>;
 }
 
+/** An alarm's tags, for alarm scope when its state-change event does not carry them (tag propagation off). */
+export interface AlarmTagReader {
+  tagsOf(alarmArn: string): Promise<Record<string, string>>;
+}
+
 export interface EscalationPublisher {
   publish(message: EscalationMessage): Promise<{ messageId: string }>;
 }

@@ -2,8 +2,11 @@ import { readFileSync } from 'node:fs';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { createEmfMetrics, emfFileWriter } from '../adapters/metrics.js';
+import { createCloudWatchAlarmTags } from '../adapters/alarm-tags.js';
+import { alarmScopeFromConfig } from '../ingest/alarm-scope.js';
 import { createOutbox } from '../adapters/outbox.js';
 import { createSfnStarter, createSfnTaskControl } from '../adapters/sfn.js';
 import { createSnsPublisher } from '../adapters/sns.js';
@@ -16,7 +19,7 @@ import { type GitHubAuth, createGitHubClients, staticGitHubClients } from '../gi
 import { withCommentSlots } from '../github/comment-slot.js';
 import { createRecordedGitHub } from '../github/recorded.js';
 import { createDynamoCommentSlots } from '../stores/comment-slots.js';
-import type { Analyzer, EscalationDigests, EscalationLedger, EscalationPublisher, GitHubClients, Metrics, RerunLedger, TaskTokenControl, WorkflowStarter } from '../ports.js';
+import type { AlarmTagReader, Analyzer, EscalationDigests, EscalationLedger, EscalationPublisher, GitHubClients, Metrics, RerunLedger, TaskTokenControl, WorkflowStarter } from '../ports.js';
 import { type ApprovalIndex, createApprovalIndex } from '../remediation/approvals.js';
 import { type GuardStore, createGuardStore } from '../remediation/guard-store.js';
 import { parsePolicyFile } from '../remediation/policy.js';
@@ -184,6 +187,15 @@ export function createAnalyzers(config: Config): Pick<StepDeps, 'analyzer' | 'fa
 /** Business metrics as EMF: stdout in Lambda (CloudWatch extracts them), the local runtime's file when it sets one. */
 export function createMetrics(config: Config): Metrics {
   return createEmfMetrics(config.METRICS_EMF_PATH ? { write: emfFileWriter(config.METRICS_EMF_PATH) } : {});
+}
+
+/**
+ * An alarm's tags for alarm scope, when its event does not carry them: CloudWatch in AWS, cached per alarm for a
+ * few minutes. Null without a tag scope, and locally (no CloudWatch: the event's tags are all there is).
+ */
+export function createAlarmTags(config: Config): AlarmTagReader | null {
+  if (config.OUTBOX_PATH || alarmScopeFromConfig(config).tag === null) return null;
+  return createCloudWatchAlarmTags(new CloudWatchClient({ region: config.AWS_REGION }));
 }
 
 /** What re-drives an incident (alarm ingest of a redelivery, the reconciler): the store and the workflow. */
