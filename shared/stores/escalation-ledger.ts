@@ -15,8 +15,8 @@
  * reconciler runs never send it twice; the entry is deleted once the digest is sent or has nothing left to report
  * (a newer page already carried the counts).
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { conditionalWrite } from './dynamo.js';
 import type { DigestDue, EscalationDigest, EscalationDigests, EscalationLedger, EscalationOccurrence, EscalationTally } from '../ports.js';
 
 /** Escalation items outlive any window (≤ 7 days) by enough to carry "first seen" across a quiet week. */
@@ -67,8 +67,8 @@ export function createDynamoEscalationLedger(options: { client: DynamoDBDocument
 
   async function open(occurrence: EscalationOccurrence, cutoff: string): Promise<EscalationTally | null> {
     const at = occurrence.at.toISOString();
-    try {
-      const response = await client.send(
+    const response = await conditionalWrite(() =>
+      client.send(
         new UpdateCommand({
           TableName: tableName,
           Key: escalationLedgerKey(occurrence.key),
@@ -86,25 +86,23 @@ export function createDynamoEscalationLedger(options: { client: DynamoDBDocument
           },
           ReturnValues: 'ALL_OLD',
         }),
-      );
-      const old = response.Attributes as LedgerItem | undefined;
-      return {
-        send: true,
-        windowCount: 1,
-        total: (old?.total ?? 0) + 1,
-        firstSeen: old?.firstSeen ?? at,
-        windowStart: at,
-        previousSentAt: old?.lastSentAt ?? null,
-      };
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return null;
-      throw error;
-    }
+      ),
+    );
+    if (!response) return null;
+    const old = response.Attributes as LedgerItem | undefined;
+    return {
+      send: true,
+      windowCount: 1,
+      total: (old?.total ?? 0) + 1,
+      firstSeen: old?.firstSeen ?? at,
+      windowStart: at,
+      previousSentAt: old?.lastSentAt ?? null,
+    };
   }
 
   async function count(occurrence: EscalationOccurrence, cutoff: string): Promise<EscalationTally | null> {
-    try {
-      const response = await client.send(
+    const response = await conditionalWrite(() =>
+      client.send(
         new UpdateCommand({
           TableName: tableName,
           Key: escalationLedgerKey(occurrence.key),
@@ -116,12 +114,10 @@ export function createDynamoEscalationLedger(options: { client: DynamoDBDocument
           ExpressionAttributeValues: { ':one': 1, ':ids': new Set([occurrence.incidentId]), ':id': occurrence.incidentId, ':at': occurrence.at.toISOString(), ':cutoff': cutoff },
           ReturnValues: 'ALL_NEW',
         }),
-      );
-      return tallyOf(response.Attributes as LedgerItem, false, (response.Attributes as LedgerItem).lastSentAt ?? null);
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return null;
-      throw error;
-    }
+      ),
+    );
+    if (!response) return null;
+    return tallyOf(response.Attributes as LedgerItem, false, (response.Attributes as LedgerItem).lastSentAt ?? null);
   }
 
   /**
@@ -173,12 +169,10 @@ export function createDynamoEscalationLedger(options: { client: DynamoDBDocument
 export function createDynamoEscalationDigests(options: { client: DynamoDBDocumentClient; tableName: string }): EscalationDigests {
   const { client, tableName } = options;
   const drop = (due: DigestDue) => client.send(new DeleteCommand({ TableName: tableName, Key: digestDueKey(due) }));
-  const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException;
-
   /** An update of the ledger item only the holder of the digest's claim may make; false when the claim is not held. */
   async function asClaimHolder(digest: EscalationDigest, update: string, names: Record<string, string>): Promise<boolean> {
-    try {
-      await client.send(
+    const updated = await conditionalWrite(() =>
+      client.send(
         new UpdateCommand({
           TableName: tableName,
           Key: escalationLedgerKey(digest.problemKey),
@@ -187,12 +181,9 @@ export function createDynamoEscalationDigests(options: { client: DynamoDBDocumen
           ExpressionAttributeNames: { '#digestFor': 'digestFor', '#digestClaimedAt': 'digestClaimedAt', ...names },
           ExpressionAttributeValues: { ':window': digest.windowStart, ':claim': digest.claim },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+      ),
+    );
+    return updated !== null;
   }
 
   return {
@@ -232,8 +223,8 @@ export function createDynamoEscalationDigests(options: { client: DynamoDBDocumen
         return null;
       }
       const claim = now.toISOString();
-      try {
-        await client.send(
+      const claimed = await conditionalWrite(() =>
+        client.send(
           new UpdateCommand({
             TableName: tableName,
             Key: escalationLedgerKey(due.problemKey),
@@ -243,11 +234,10 @@ export function createDynamoEscalationDigests(options: { client: DynamoDBDocumen
             ExpressionAttributeNames: { '#digestFor': 'digestFor', '#digestClaimedAt': 'digestClaimedAt', '#windowStart': 'windowStart' },
             ExpressionAttributeValues: { ':window': due.windowStart, ':claim': claim, ':stale': new Date(now.getTime() - DIGEST_LEASE_MS).toISOString() },
           }),
-        );
-      } catch (error) {
-        if (isConditionFailure(error)) return null;
-        throw error;
-      }
+        ),
+      );
+      // Claimed by another run (or sent since the read): nothing for this one to do.
+      if (!claimed) return null;
       return {
         ...due,
         label: item.label ?? due.problemKey,
