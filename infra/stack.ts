@@ -29,14 +29,15 @@
  * | llmPricesFile      | (none)                    | JSON file of model prices for cost accounting, USD per 1M tokens (`{"<model>":{"input":0.8,"output":4}}`) → LLM_PRICES_JSON |
  * | experimentModelIds | (none)                    | comma-separated models experiment arms may choose (`params.model`) → LLM_EXPERIMENT_MODELS; with Bedrock, grants InvokeModel on each |
  * | alarmNamePrefix    | (none)                    | CloudWatch alarms whose name starts with this prefix start the pipeline                  |
- * | alarmScopeTag      | pipeline-guard=enabled    | alarms with this tag (tag propagation on) start the pipeline; all others are ignored      |
+ * | alarmScopeTag      | pipeline-guard=enabled    | alarms with this tag start the pipeline too (from the event with tag propagation, else read from CloudWatch); `none`: the prefix only |
  * | alarmIncludeAutoscaling | false                | also handle target-tracking autoscaling alarms                                           |
  * | dashboard          | false                     | deploys the web dashboard: S3 + CloudFront (origin access control), a Cognito user pool, and the read API again with a Cognito authorizer (needs `npm run build:web` first) |
  * | dashboardDomainPrefix | pipeline-guard-<account> | Cognito hosted sign-in domain prefix (globally unique in the region)                   |
  *
  * Alarm scope is opt-in: an alarm starts the pipeline when its name has the prefix or it carries the tag. The
- * EventBridge rules still leave out this stack's own alarms (named `<stack name>-…`), so a failing pipeline
- * cannot feed itself; ingest-alarm applies the rest of the scope in code, as the local runtime does.
+ * EventBridge rules leave out this stack's own alarms (named `<stack name>-…`), so a failing pipeline cannot feed
+ * itself, and narrow to the prefix only when there is no tag scope (`alarmScopeTag=none`); ingest-alarm applies
+ * the scope in code, as the local runtime does, reading the tags of alarms whose events carry none.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -75,6 +76,7 @@ import { OperationsDashboard } from './constructs/operations-dashboard.js';
 import { parsePolicyFile } from '../shared/remediation/policy.js';
 import { parsePriceOverrides } from '../shared/analysis/pricing.js';
 import { parseRunbookMappings } from '../shared/remediation/runbooks.js';
+import { NO_SCOPE_TAG } from '../shared/ingest/alarm-scope.js';
 
 /**
  * Teams copies a channel id as `19:…@thread.tacv2`; CloudFormation accepts it only URL-encoded
@@ -191,11 +193,17 @@ function chatSettings(raw: (key: string) => string | undefined): GuardSettings['
   };
 }
 
-/** The opt-in alarm tag, `key=value` or `key`; the same default as ALARM_SCOPE_TAG locally. */
+/** The opt-in alarm tag, `key=value` or `key` (`none`: prefix scope only); the same default as ALARM_SCOPE_TAG locally. */
 function alarmScopeTag(value: string | undefined): string {
   if (value === undefined) return 'pipeline-guard=enabled';
   if (!/^[^=\s]{1,128}(=[^\s]{0,256})?$/.test(value)) throw new SettingsError(`context value alarmScopeTag must be key=value or key, got "${value}"`);
   return value;
+}
+
+/** Without a tag scope the prefix is the whole scope: no prefix either would take no alarm at all. */
+function alarmScope(prefix: string | undefined, tag: string): string {
+  if (tag === NO_SCOPE_TAG && !prefix) throw new SettingsError('context value alarmScopeTag=none needs alarmNamePrefix: no alarm would be in scope');
+  return tag;
 }
 
 /**
@@ -350,7 +358,7 @@ export function readSettings(scope: Construct): GuardSettings {
     ...optional('llmPricesJson', llmPricesJson),
     experimentModelIds,
     ...optional('alarmNamePrefix', raw('alarmNamePrefix')),
-    alarmScopeTag: alarmScopeTag(raw('alarmScopeTag')),
+    alarmScopeTag: alarmScope(raw('alarmNamePrefix'), alarmScopeTag(raw('alarmScopeTag'))),
     alarmIncludeAutoscaling: boolean('alarmIncludeAutoscaling', false),
     ...optional('policyJson', policyJson),
     ...optional('gateCallersJson', gateCallersJson),
@@ -870,10 +878,12 @@ export class PipelineGuardStack extends Stack {
       .useTable(baselines, 'readWrite');
 
     // This stack's alarms are named `<stack>-…` and kept out of the pipeline so a failing pipeline cannot feed itself.
+    // Scope is a prefix OR a tag, applied by ingest-alarm as locally. The rule can only narrow to the prefix when
+    // there is no tag scope: an alarm's tags are in its event only with tag propagation on, so with a tag scope
+    // every alarm state change but our own goes to ingest-alarm, which reads the tags of those whose event has none.
     const ownAlarmPrefix = `${this.stackName}-`;
-    const alarmNameFilter = settings.alarmNamePrefix
-      ? Match.prefix(settings.alarmNamePrefix)
-      : Match.anythingButPrefix(ownAlarmPrefix);
+    const tagScope = settings.alarmScopeTag !== NO_SCOPE_TAG;
+    const alarmNameFilter = settings.alarmNamePrefix && !tagScope ? Match.prefix(settings.alarmNamePrefix) : Match.anythingButPrefix(ownAlarmPrefix);
     const alarmStateRule = (id: string, state: 'ALARM' | 'OK', description: string) =>
       new Rule(this, id, {
         description,
@@ -905,6 +915,15 @@ export class PipelineGuardStack extends Stack {
       .setEnv('STATE_MACHINE_ARN', stateMachine.stateMachineArn);
     stateMachine.grantStartExecution(ingestAlarm);
     stateMachine.grantExecution(ingestAlarm, 'states:DescribeExecution');
+    if (tagScope) {
+      // Read-only, alarms of this account and region; alarm names are the operator's, so they cannot be listed ahead.
+      const alarmsOfAccount = `arn:${this.partition}:cloudwatch:${this.region}:${this.account}:alarm:*`;
+      ingestAlarm.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['cloudwatch:ListTagsForResource'], resources: [alarmsOfAccount] }));
+      Validations.of(ingestAlarm).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cloudwatch:<AWS::Region>:<AWS::AccountId>:alarm:*]',
+        reason: 'ListTagsForResource (read-only) on the alarms of this account and region: any alarm may carry the opt-in tag.',
+      });
+    }
     alarmStateRule('AlarmRaisedRule', 'ALARM', 'Pipeline Guard: a CloudWatch alarm went to ALARM; start the incident pipeline').addTarget(
       new LambdaFunction(ingestAlarm.function, delivery),
     );
@@ -914,14 +933,24 @@ export class PipelineGuardStack extends Stack {
 
     // ---- Reconciler: re-drives unfinished incidents whose execution is not running (a throttled StartExecution,
     // an ingest that timed out after the durable write, a failed execution). GitHub never redelivers on its own.
+    // It also sends the digests of escalation windows that have ended (shared/reconcile/digests.ts): it publishes to
+    // the escalation topic like notify, and deletes the due entries it has dealt with.
     const reconciler = fn('Reconcile', {
       name: 'reconcile',
-      description: 'Re-drives incidents left unfinished whose pipeline execution is not running (bounded per run)',
+      description: 'Re-drives unfinished incidents whose execution is not running; sends digests of ended escalation windows (bounded per run)',
       timeout: Duration.seconds(60),
-      environment: { RECONCILE_AFTER_MINUTES: '10', RECONCILE_MAX_PER_RUN: '25', RECONCILE_MAX_ATTEMPTS: '3', RECONCILE_LOOKBACK_HOURS: '48' },
+      environment: {
+        RECONCILE_AFTER_MINUTES: '10',
+        RECONCILE_MAX_PER_RUN: '25',
+        RECONCILE_MAX_ATTEMPTS: '3',
+        RECONCILE_LOOKBACK_HOURS: '48',
+        RECONCILE_MAX_DIGESTS_PER_RUN: '25',
+        ESCALATION_TOPIC_ARN: topic.topicArn,
+      },
     })
-      .useTable(incidents, 'readWrite')
+      .useTable(incidents, 'readWriteDelete')
       .setEnv('STATE_MACHINE_ARN', stateMachine.stateMachineArn);
+    grantPublish(reconciler);
     stateMachine.grantStartExecution(reconciler);
     stateMachine.grantExecution(reconciler, 'states:DescribeExecution');
     // grantExecution scopes DescribeExecution to this state machine's executions (`execution:<name>:*`); the name

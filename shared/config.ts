@@ -62,7 +62,9 @@ const configSchema = z.object({
   RECONCILE_MAX_PER_RUN: z.coerce.number().int().min(1).max(1000).default(25),
   /** Reconciler: re-drives per incident; after that the failed-executions alarm is the last word. */
   RECONCILE_MAX_ATTEMPTS: z.coerce.number().int().min(0).max(20).default(3),
-  /** Reconciler: how far back it looks for unfinished incidents. */
+  /** Reconciler: digests of ended escalation windows sent per run (the rest wait for the next run). */
+  RECONCILE_MAX_DIGESTS_PER_RUN: z.coerce.number().int().min(1).max(1000).default(25),
+  /** Reconciler: how far back it looks for unfinished incidents and for escalation windows that ended. */
   RECONCILE_LOOKBACK_HOURS: z.coerce.number().int().min(1).max(24 * 14).default(48),
   /** Local runtime only: seconds between reconciler runs (AWS: the EventBridge schedule, every 5 minutes). */
   RECONCILE_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
@@ -80,7 +82,10 @@ const configSchema = z.object({
     .max(2000)
     .optional()
     .transform((value) => (value ?? '').split(',').map((p) => p.trim()).filter((p) => p.length > 0)),
-  /** `key=value` (or `key` for any value): an alarm with this tag (EventBridge `alarmTags`) is in scope. */
+  /**
+   * `key=value` (or `key` for any value): an alarm with this tag is in scope — the event's `alarmTags` (tag
+   * propagation on), else its tags read from CloudWatch (AWS). `none`: no tag scope, only the prefixes.
+   */
   ALARM_SCOPE_TAG: z.string().min(1).max(400).regex(/^[^=]+(=.*)?$/).default('pipeline-guard=enabled'),
   /** Target-tracking autoscaling alarms flip all day by design; they are ignored unless this is true. */
   ALARM_INCLUDE_AUTOSCALING: booleanFlag,

@@ -198,6 +198,11 @@ export interface EscalationOccurrence {
   mayOpen: boolean;
   /** What the problem is, in a few words (kept on the item for operators reading the table). */
   label: string;
+  /**
+   * Repeats counted on the open escalation are reported in one digest when the window ends (the reconciler sends
+   * it; shared/reconcile/digests.ts). False: they reach on-call only with the next page after the window.
+   */
+  digest?: boolean;
 }
 
 /** The escalation ledger's answer: whether this occurrence pages, and the counts the message shows. */
@@ -219,6 +224,51 @@ export interface EscalationTally {
  */
 export interface EscalationLedger {
   record(occurrence: EscalationOccurrence): Promise<EscalationTally>;
+}
+
+/** A window whose end a digest waits for: the entry of the time-bucketed index the reconciler reads. */
+export interface DigestDue {
+  problemKey: string;
+  /** When the window opened (the page went out); identifies the window. */
+  windowStart: string;
+  /** When the window ends: the digest is due from then. */
+  dueAt: string;
+}
+
+/** What a digest tells on-call: the repeats of one problem in one window that no page reported. */
+export interface EscalationDigest extends DigestDue {
+  label: string;
+  /** Occurrences after the one that paged, in this window. */
+  repeats: number;
+  /** Occurrences since the problem was first seen (within the ledger item's TTL). */
+  total: number;
+  firstSeen: string;
+  lastSeen: string;
+  /** The latest incident counted in the window (for links); null for windows counted before it was recorded. */
+  lastIncidentId: string | null;
+  /** This run's claim: only the holder marks the digest sent or releases it. */
+  claim: string;
+}
+
+/**
+ * Digests of windows that have ended with repeats no page reported. Each one is claimed with a conditional write
+ * before it is sent, so two reconciler runs never send the same digest; a claim not marked sent within the lease
+ * (the run died after claiming) may be claimed again.
+ */
+export interface EscalationDigests {
+  /** Windows that ended by `now` with a digest waiting, oldest first, at most `limit`. */
+  due(now: Date, options: { limit: number; lookbackHours: number }): Promise<DigestDue[]>;
+  /** Claims one for sending; null when there is nothing to send (sent already, claimed by another run, or covered by a newer page). */
+  claim(due: DigestDue, now: Date): Promise<EscalationDigest | null>;
+  /** The digest went out: it is never sent again. */
+  sent(digest: EscalationDigest): Promise<void>;
+  /** Sending failed: the next run tries again. */
+  release(digest: EscalationDigest): Promise<void>;
+}
+
+/** An alarm's tags, for alarm scope when its state-change event does not carry them (tag propagation off). */
+export interface AlarmTagReader {
+  tagsOf(alarmArn: string): Promise<Record<string, string>>;
 }
 
 export interface EscalationPublisher {

@@ -50,7 +50,7 @@ export class OperationsDashboard extends Construct {
     this.dashboard.addWidgets(
       graph('Automatic actions attempted by kind', [search(METRIC.actionsAttempted, 'Sum', day, '')]),
       graph('Automatic actions succeeded by kind', [search(METRIC.actionsSucceeded, 'Sum', day, '')]),
-      graph('Escalations', [plain(METRIC.escalations, 'Sum', day, 'escalations')]),
+      graph('Escalations and digests', [plain(METRIC.escalations, 'Sum', day, 'escalations'), plain(METRIC.digests, 'Sum', day, 'digests')]),
     );
     this.dashboard.addWidgets(
       graph('LLM tokens per day', [search(METRIC.llmInputTokens, 'Sum', day, 'input'), search(METRIC.llmOutputTokens, 'Sum', day, 'output')]),

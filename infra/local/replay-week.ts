@@ -20,6 +20,8 @@ interface WeekStep {
 export interface WeekReplay {
   steps: number;
   escalations: Array<{ subject: string; step: string }>;
+  /** Digests the reconciler sent when the escalation windows the week opened had ended (one per problem with unreported repeats). */
+  digests: Array<{ subject: string }>;
   commentsWritten: number;
   commentEdits: number;
   comments: Record<string, string>;
@@ -98,6 +100,13 @@ export async function replayWeek(options: { log?: (line: string) => void } = {})
       if (step.run && step.run.attempt > 1 && step.run.actor && !step.run.actor.endsWith('[bot]')) pagesFor.personRerun += sent.length;
       options.log?.(`${step.day.padEnd(10)} ${step.note.padEnd(52)} ${sent.length > 0 ? `→ PAGED: ${sent.map((e) => e.subject).join(' | ')}` : ''}`);
     }
+    // The week ran in seconds, so every window it opened is still open: the reconciler runs as of the moment the
+    // last of them has ended (the default window, 24 h, plus a minute) and sends their digests.
+    const before = (await readOutbox(runtime.outboxPath)).filter((e) => e.kind === 'escalation').length;
+    const digestRun = await runtime.reconcile(new Date(Date.now() + 24 * 3_600_000 + 60_000));
+    const digests = (await readOutbox(runtime.outboxPath)).filter((e) => e.kind === 'escalation').slice(before).map((e) => ({ subject: String(e.subject) }));
+    for (const digest of digests) options.log?.(`${'+24 h'.padEnd(10)} ${'the escalation window ends (reconciler)'.padEnd(52)} → DIGEST: ${digest.subject}`);
+    if (digestRun.digests.failed.length > 0) throw new Error(`digests failed: ${digestRun.digests.failed.join(', ')}`);
     const outbox = await readOutbox(runtime.outboxPath);
     const commentEntries = outbox.filter((e) => e.kind === 'github_comment');
     const comments: Record<string, string> = {};
@@ -105,6 +114,7 @@ export async function replayWeek(options: { log?: (line: string) => void } = {})
     return {
       steps: week.steps.length,
       escalations,
+      digests,
       commentsWritten: commentEntries.filter((e) => e.outcome === 'created').length,
       commentEdits: commentEntries.filter((e) => e.outcome === 'updated').length,
       comments,

@@ -11,10 +11,18 @@ import { ConditionalCheckFailedException, DynamoDBClient, UpdateItemCommand, typ
 import { GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createEmfFileReader } from '../../shared/adapters/prometheus.js';
 import { createOutbox } from '../../shared/adapters/outbox.js';
-import { type ReconcileResult, reconcile } from '../../shared/reconcile/redrive.js';
+import { type ReconcileResult, scheduledReconcilerRun } from '../../shared/reconcile/redrive.js';
+import type { DigestResult } from '../../shared/reconcile/digests.js';
 import { loadConfig } from '../../shared/config.js';
 import { alarmEventSchema } from '../../shared/domain/trigger.js';
-import { createIncidents, createMetrics, createWorkflowStarter } from '../../shared/runtime/deps.js';
+import {
+  createEscalationDigests,
+  createEscalations,
+  createIncidents,
+  createMetrics,
+  createWorkflowStarter,
+  reconcilerOptions,
+} from '../../shared/runtime/deps.js';
 import { createDocumentClient } from '../../shared/stores/dynamo.js';
 import { MAX_JSON_DEPTH, firstIssue, jsonNestsDeeperThan } from '../../shared/validation.js';
 import { type Learning, createLearning } from '../../shared/knowledge/learning.js';
@@ -66,8 +74,11 @@ export interface LocalRuntime {
   learning: Learning;
   /** Executions recorded as running at start (cut off by a crash) that were restarted from their first state. */
   resumed: string[];
-  /** One reconciler run now (the runtime also runs it every RECONCILE_INTERVAL_SECONDS). */
-  reconcile(): Promise<ReconcileResult>;
+  /**
+   * One reconciler run now (the runtime also runs it every RECONCILE_INTERVAL_SECONDS). `at` runs it as of a later
+   * time: a replay that compresses a week into seconds sends the digests of the windows the week closes.
+   */
+  reconcile(at?: Date): Promise<ReconcileResult & { digests: DigestResult }>;
   /** Resolves when every started workflow execution has finished. */
   idle(): Promise<void>;
   close(): Promise<void>;
@@ -299,15 +310,19 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   // Executions cut off by a crash restart from their first state (stages are idempotent; see local-workflow.ts).
   const resumed = await workflow.resumeRunning();
   if (resumed.length > 0) log(`resumed ${resumed.length} execution(s) that were running when the runtime stopped`);
-  // The same reconciler the scheduled Lambda runs in AWS, on a timer.
-  const reconcileDeps = { incidents, workflow: starter, clock: () => new Date(), logger: { info() {}, warn: log, error: log }, metrics: createMetrics(config) };
-  const reconcileOptions = {
-    afterMinutes: config.RECONCILE_AFTER_MINUTES,
-    maxPerRun: config.RECONCILE_MAX_PER_RUN,
-    maxAttempts: config.RECONCILE_MAX_ATTEMPTS,
-    lookbackHours: config.RECONCILE_LOOKBACK_HOURS,
+  // The same reconciler run the scheduled Lambda makes in AWS (re-drives, then digests of ended escalation
+  // windows, published to the outbox like escalations), on a timer.
+  const reconcileLogger = { info() {}, warn: log, error: log };
+  const reconcileDeps = {
+    incidents,
+    workflow: starter,
+    logger: reconcileLogger,
+    metrics: createMetrics(config),
+    digests: createEscalationDigests(config),
+    escalations: createEscalations(config, reconcileLogger),
   };
-  const runReconciler = () => reconcile(reconcileDeps, reconcileOptions);
+  const runReconciler = (at?: Date) =>
+    scheduledReconcilerRun({ ...reconcileDeps, clock: () => at ?? new Date() }, reconcilerOptions(config));
   const reconcileTimer = setInterval(() => {
     runReconciler().catch((error: unknown) => log(`reconciler run failed: ${error instanceof Error ? error.message : String(error)}`));
   }, config.RECONCILE_INTERVAL_SECONDS * 1000);

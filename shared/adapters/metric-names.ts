@@ -17,6 +17,8 @@ export const METRIC = {
   actionsSucceeded: 'ActionsSucceeded',
   /** Notify: escalations published to on-call. */
   escalations: 'Escalations',
+  /** Reconciler: digests of escalation windows that ended with repeats no page reported. */
+  digests: 'EscalationDigests',
   /** Analyze: model tokens and estimated cost, dimension provider. */
   llmInputTokens: 'LlmInputTokens',
   llmOutputTokens: 'LlmOutputTokens',

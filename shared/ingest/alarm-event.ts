@@ -1,14 +1,14 @@
 import { newIncident } from '../domain/incident.js';
-import { type AlarmEvent, alarmEventSchema, alarmTriggerFromEvent } from '../domain/trigger.js';
+import { type AlarmEvent, alarmArnOf, alarmEventSchema, alarmTriggerFromEvent } from '../domain/trigger.js';
 import { redactDeep, redactOrWithhold } from '../logs/redact.js';
 import { ValidationError } from '../errors.js';
 import { redriveIncident } from '../reconcile/redrive.js';
-import type { Clock, WorkflowStarter } from '../ports.js';
+import type { AlarmTagReader, Clock, WorkflowStarter } from '../ports.js';
 import type { StepLogger } from '../steps/deps.js';
 import { alarmIncidentFields, alarmIncidentScope } from '../steps/classify.js';
 import type { IncidentStore } from '../stores/incident-store.js';
 import { firstIssue } from '../validation.js';
-import { type AlarmScope, alarmOutOfScope } from './alarm-scope.js';
+import { type AlarmScope, alarmOutOfScope, alarmTagsNeeded } from './alarm-scope.js';
 
 export interface AlarmIngestDeps {
   incidents: IncidentStore;
@@ -18,6 +18,11 @@ export interface AlarmIngestDeps {
   maxRedrives: number;
   /** Which alarms start the pipeline (opt-in; see alarm-scope.ts). */
   scope: AlarmScope;
+  /**
+   * Reads an alarm's tags when its event does not carry them (CloudWatch in AWS); null locally, where the event's
+   * tags are all there is.
+   */
+  alarmTags: AlarmTagReader | null;
 }
 
 /**
@@ -58,7 +63,10 @@ export async function ingestAlarmEvent(event: unknown, deps: AlarmIngestDeps): P
   const state = parsed.data.detail.state.value;
   if (state !== 'ALARM') return { ignored: `alarm state ${state.slice(0, 40)} does not start the pipeline` };
   // Muted, suppressed, autoscaling and not-opted-in alarms create nothing: no incident, no page.
-  const outOfScope = alarmOutOfScope(parsed.data, deps.scope);
+  let outOfScope = alarmOutOfScope(parsed.data, deps.scope);
+  if (deps.alarmTags && alarmTagsNeeded(parsed.data, deps.scope, outOfScope)) {
+    outOfScope = alarmOutOfScope(parsed.data, deps.scope, await deps.alarmTags.tagsOf(alarmArnOf(parsed.data)));
+  }
   if (outOfScope) {
     deps.logger.info('alarm ignored', { alarm: parsed.data.detail.alarmName, reason: outOfScope });
     return { ignored: outOfScope };

@@ -1,7 +1,7 @@
 import type { AlarmDetails, Incident } from '../domain/incident.js';
 import { FAILURE_IN_WORDS } from '../logs/categories.js';
 import { redactOrWithhold } from '../logs/redact.js';
-import type { ChatNotification, EscalationMessage, EscalationTally } from '../ports.js';
+import type { ChatNotification, EscalationDigest, EscalationMessage, EscalationTally } from '../ports.js';
 import { defang } from './defang.js';
 
 /** Text from a log, an alarm or a model, as it may appear in an e-mail: redacted once more and with no live link. */
@@ -119,6 +119,33 @@ function what(incident: Incident): { subject: string; headline: string } {
   return { subject: `[CI failed] ${workflow} in ${where}: ${failed}`, headline: `${workflow} failed in ${where}${trigger}: ${failed}.` };
 }
 
+/** The console links of an alarm, or the pull request, run and failing job of a CI failure. */
+function incidentLinks(incident: Incident): Array<[string, string]> {
+  return incident.alarm ? alarmLinks(incident.alarm) : githubLinks(incident);
+}
+
+/** Message attributes subscribers filter on: a repository only for CI failures, the alarm's name and account for alarms. */
+function attributesOf(incident: Incident): Record<string, string> {
+  const attributes: Record<string, string> = {
+    severity: severityOf(incident),
+    source: incident.source,
+    category: incident.category ?? 'unknown',
+  };
+  if (incident.repository) attributes.repository = incident.repository;
+  if (incident.alarm) {
+    attributes.alarm = incident.alarm.name;
+    attributes.account = incident.alarm.account;
+    attributes.region = incident.alarm.region;
+  }
+  if (incident.branch) attributes.branch = incident.branch;
+  return attributes;
+}
+
+/** One chat thread per problem: repeats and digests of the same alarm or failure land under the first message. */
+function chatThreadOf(incident: Incident): string {
+  return (incident.alarm?.arn ?? `${incident.repository ?? ''}:${incident.fingerprint ?? incident.id}`).slice(0, 200);
+}
+
 /**
  * An escalation on-call can act on, as an e-mail: the subject says what and where; the body gives each fact
  * once — why you are getting it, how often it was seen, what failed (the alarm's expression, rule or band, or the
@@ -159,26 +186,13 @@ export function renderEscalation(incident: Incident, why: string, tally?: Escala
   lines.push(`What the guard tried: ${tried(incident)}`);
   for (const error of incident.stageErrors) lines.push(`  (its ${error.stage} step failed: ${untrusted(error.error)})`);
   lines.push(`What it needs from you: ${needs(incident)}`, '');
-  const links = incident.alarm ? alarmLinks(incident.alarm) : githubLinks(incident);
+  const links = incidentLinks(incident);
   const execution = executionLink(executionArn);
   if (execution) links.push(['Execution', execution]);
   for (const [label, url] of links) lines.push(`${label}: ${url}`);
   lines.push(`Incident: ${incident.id} (Step Functions execution of the same name)`);
 
-  const attributes: Record<string, string> = {
-    severity: severityOf(incident),
-    source: incident.source,
-    category: incident.category ?? 'unknown',
-  };
-  // Filter policies match on these: a repository only for CI failures, the alarm's name and account for alarms.
-  if (incident.repository) attributes.repository = incident.repository;
-  if (incident.alarm) {
-    attributes.alarm = incident.alarm.name;
-    attributes.account = incident.alarm.account;
-    attributes.region = incident.alarm.region;
-  }
-  if (incident.branch) attributes.branch = incident.branch;
-
+  const attributes = attributesOf(incident);
   const chat: ChatNotification = {
     version: '1.0',
     source: 'custom',
@@ -192,8 +206,59 @@ export function renderEscalation(incident: Incident, why: string, tally?: Escala
       nextSteps: [needs(incident), ...links.slice(0, 4).map(([label, url]) => `<${url}|${label}>`)],
       keywords: [incident.source, incident.category ?? 'unknown', severityOf(incident)],
     },
-    // One chat thread per problem: repeats and digests of the same alarm or failure land under the first message.
-    metadata: { threadId: (incident.alarm?.arn ?? `${incident.repository ?? ''}:${incident.fingerprint ?? incident.id}`).slice(0, 200), summary: subject(subjectLine) },
+    metadata: { threadId: chatThreadOf(incident), summary: subject(subjectLine) },
   };
   return { subject: subject(`[Pipeline Guard] ${subjectLine}`), message: lines.join('\n').slice(0, 200_000), attributes, chat };
+}
+
+const times = (n: number) => `${n} time${n === 1 ? '' : 's'}`;
+const moreTimes = (n: number) => `${n} more time${n === 1 ? '' : 's'}`;
+
+/**
+ * The digest of a window that ended with repeats no page reported: what, how many more times, first and last
+ * seen, the links of the latest occurrence. Same publisher, attributes (plus `kind=digest`) and chat thread as the
+ * escalation it follows. `incident` is the latest occurrence, or null when it is gone (TTL) or was not recorded.
+ */
+export function renderDigest(digest: EscalationDigest, incident: Incident | null, executionArn?: unknown): EscalationMessage {
+  const label = untrusted(digest.label);
+  const summary = `${label}, seen ${moreTimes(digest.repeats)} since the escalation at ${digest.windowStart}`;
+  const lines: string[] = [
+    `Still happening: ${summary}. No page went out for these repeats.`,
+    '',
+    `First seen: ${digest.firstSeen} (${times(digest.total)} in all).`,
+    `Last seen: ${digest.lastSeen}.`,
+    `The window of one escalation per problem ended at ${digest.dueAt}: the next occurrence pages again.`,
+    '',
+  ];
+  if (incident) {
+    lines.push(`Latest occurrence: ${untrusted(what(incident).headline)}`, `What it needs from you: ${needs(incident)}`, '');
+  }
+  const links = incident ? incidentLinks(incident) : [];
+  const execution = executionLink(executionArn);
+  if (execution) links.push(['Execution', execution]);
+  for (const [linkLabel, url] of links) lines.push(`${linkLabel}: ${url}`);
+  if (incident) lines.push(`Incident: ${incident.id} (the latest occurrence)`);
+  const title = subject(`[Pipeline Guard] Still happening, ${moreTimes(digest.repeats)}: ${label}`);
+  const chat: ChatNotification = {
+    version: '1.0',
+    source: 'custom',
+    id: `digest:${digest.problemKey}:${digest.windowStart}`.slice(0, 200),
+    content: {
+      textType: 'client-markdown',
+      title,
+      description: [`Still happening: ${summary}.`, `*First seen:* ${digest.firstSeen} (${times(digest.total)} in all)`, `*Last seen:* ${digest.lastSeen}`].join('\n').slice(0, 3500),
+      nextSteps: [
+        ...(incident ? [needs(incident)] : []),
+        ...links.slice(0, 4).map(([linkLabel, url]) => `<${url}|${linkLabel}>`),
+      ],
+      keywords: ['digest', ...(incident ? [incident.source, incident.category ?? 'unknown'] : [])],
+    },
+    metadata: { threadId: incident ? chatThreadOf(incident) : digest.problemKey.slice(0, 200), summary: title },
+  };
+  return {
+    subject: title,
+    message: lines.join('\n').slice(0, 200_000),
+    attributes: { ...(incident ? attributesOf(incident) : { severity: 'low' }), kind: 'digest' },
+    chat,
+  };
 }

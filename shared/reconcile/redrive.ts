@@ -11,6 +11,7 @@
 import { errorMessage } from '../errors.js';
 import type { Incident } from '../domain/incident.js';
 import type { Clock, Metrics, WorkflowStarter } from '../ports.js';
+import { type DigestDeps, type DigestResult, sendDueDigests } from './digests.js';
 import type { StepLogger } from '../steps/deps.js';
 import type { IncidentStore } from '../stores/incident-store.js';
 
@@ -117,4 +118,22 @@ export async function reconcile(deps: RedriveDeps & { metrics: Metrics }, option
     deps.logger.info('reconciler run', { ...result });
   }
   return result;
+}
+
+export interface ScheduledRunOptions extends ReconcileOptions {
+  /** Digests of ended escalation windows per run. */
+  maxDigestsPerRun: number;
+}
+
+/**
+ * One scheduled reconciler run (the Lambda on its EventBridge schedule, the local runtime on its timer): re-drive
+ * unfinished incidents, then send the digests of escalation windows that have ended.
+ */
+export async function scheduledReconcilerRun(
+  deps: RedriveDeps & DigestDeps,
+  options: ScheduledRunOptions,
+): Promise<ReconcileResult & { digests: DigestResult }> {
+  const redriven = await reconcile(deps, options);
+  const digests = await sendDueDigests(deps, { maxPerRun: options.maxDigestsPerRun, lookbackHours: options.lookbackHours });
+  return { ...redriven, digests };
 }

@@ -43,6 +43,11 @@ const escalationPolicy = z
     scheduled: z.boolean(),
     /** One escalation per problem (fingerprint, or alarm) within this many minutes; repeats are counted on it. */
     windowMinutes: z.number().int().min(1).max(7 * 24 * 60),
+    /**
+     * When a window ends with repeats no page reported, on-call gets one digest (what, how many more times, first
+     * and last seen). Off: the repeats reach on-call only with the next page after the window.
+     */
+    digest: z.boolean(),
   })
   .strict();
 export type EscalationPolicy = z.infer<typeof escalationPolicy>;
@@ -109,7 +114,7 @@ export const DEFAULT_POLICY: RepositoryPolicy = {
   approvalTimeoutMinutes: 240,
   // Every branch is watched because a failure without a pull request has no other reader; the window keeps a
   // nightly job that fails every night to one page a day.
-  escalation: { pullRequests: false, branches: ['*'], scheduled: true, windowMinutes: 24 * 60 },
+  escalation: { pullRequests: false, branches: ['*'], scheduled: true, windowMinutes: 24 * 60, digest: true },
 };
 
 const partialRepositoryPolicy = repositoryPolicy

@@ -2,8 +2,11 @@ import { readFileSync } from 'node:fs';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { Webhooks } from '@octokit/webhooks';
 import { createEmfMetrics, emfFileWriter } from '../adapters/metrics.js';
+import { createCloudWatchAlarmTags } from '../adapters/alarm-tags.js';
+import { alarmScopeFromConfig } from '../ingest/alarm-scope.js';
 import { createOutbox } from '../adapters/outbox.js';
 import { createSfnStarter, createSfnTaskControl } from '../adapters/sfn.js';
 import { createSnsPublisher } from '../adapters/sns.js';
@@ -16,18 +19,19 @@ import { type GitHubAuth, createGitHubClients, staticGitHubClients } from '../gi
 import { withCommentSlots } from '../github/comment-slot.js';
 import { createRecordedGitHub } from '../github/recorded.js';
 import { createDynamoCommentSlots } from '../stores/comment-slots.js';
-import type { Analyzer, EscalationLedger, EscalationPublisher, GitHubClients, Metrics, RerunLedger, TaskTokenControl, WorkflowStarter } from '../ports.js';
+import type { AlarmTagReader, Analyzer, EscalationDigests, EscalationLedger, EscalationPublisher, GitHubClients, Metrics, RerunLedger, TaskTokenControl, WorkflowStarter } from '../ports.js';
 import { type ApprovalIndex, createApprovalIndex } from '../remediation/approvals.js';
 import { type GuardStore, createGuardStore } from '../remediation/guard-store.js';
 import { parsePolicyFile } from '../remediation/policy.js';
 import { createOutboxRunbookRunner, createSsmRunbookRunner } from '../remediation/runbook-runner.js';
 import { parseRunbookMappings } from '../remediation/runbooks.js';
-import type { RedriveDeps } from '../reconcile/redrive.js';
+import type { DigestDeps } from '../reconcile/digests.js';
+import type { RedriveDeps, ScheduledRunOptions } from '../reconcile/redrive.js';
 import type { RemediationDeps, StepDeps, StepLogger } from '../steps/deps.js';
 import { createDocumentClient } from '../stores/dynamo.js';
 import { createIncidentStore } from '../stores/incident-store.js';
 import { type Learning, createLearning } from '../knowledge/learning.js';
-import { createDynamoEscalationLedger } from '../stores/escalation-ledger.js';
+import { createDynamoEscalationDigests, createDynamoEscalationLedger } from '../stores/escalation-ledger.js';
 import { createDynamoRerunLedger } from '../stores/rerun-ledger.js';
 import { createDynamoWriteLimiter } from '../stores/write-limiter.js';
 import { type SecretReader, createRotatingWebhookVerifier, powertoolsSecretReader, readSecret } from './secrets.js';
@@ -130,6 +134,11 @@ export function createEscalationLedger(config: Config): EscalationLedger {
   return createDynamoEscalationLedger({ client: documentClientFor(config), tableName: config.INCIDENTS_TABLE });
 }
 
+/** The reconciler's side of the ledger: digests of escalation windows that have ended. */
+export function createEscalationDigests(config: Config): EscalationDigests {
+  return createDynamoEscalationDigests({ client: documentClientFor(config), tableName: config.INCIDENTS_TABLE });
+}
+
 /**
  * Verifies `X-Hub-Signature-256`: with a plain secret (local runtime, tests), or with the Secrets Manager secret's
  * current and previous versions, re-read every few minutes so it can be rotated without a cold start.
@@ -185,9 +194,36 @@ export function createMetrics(config: Config): Metrics {
   return createEmfMetrics(config.METRICS_EMF_PATH ? { write: emfFileWriter(config.METRICS_EMF_PATH) } : {});
 }
 
+/**
+ * An alarm's tags for alarm scope, when its event does not carry them: CloudWatch in AWS, cached per alarm for a
+ * few minutes. Null without a tag scope, and locally (no CloudWatch: the event's tags are all there is).
+ */
+export function createAlarmTags(config: Config): AlarmTagReader | null {
+  if (config.OUTBOX_PATH || alarmScopeFromConfig(config).tag === null) return null;
+  return createCloudWatchAlarmTags(new CloudWatchClient({ region: config.AWS_REGION }));
+}
+
 /** What re-drives an incident (alarm ingest of a redelivery, the reconciler): the store and the workflow. */
 export function createRedriveDeps(config: Config, logger: StepLogger): RedriveDeps {
   return { incidents: createIncidents(config), workflow: createWorkflowStarter(config), clock: () => new Date(), logger };
+}
+
+/**
+ * A scheduled reconciler run's dependencies: re-drive, plus the digests of ended escalation windows, published
+ * like escalations (topic, chat webhook; the outbox locally).
+ */
+export function createReconcilerDeps(config: Config, logger: StepLogger): RedriveDeps & DigestDeps {
+  return { ...createRedriveDeps(config, logger), metrics: createMetrics(config), digests: createEscalationDigests(config), escalations: createEscalations(config, logger) };
+}
+
+export function reconcilerOptions(config: Config): ScheduledRunOptions {
+  return {
+    afterMinutes: config.RECONCILE_AFTER_MINUTES,
+    maxPerRun: config.RECONCILE_MAX_PER_RUN,
+    maxAttempts: config.RECONCILE_MAX_ATTEMPTS,
+    lookbackHours: config.RECONCILE_LOOKBACK_HOURS,
+    maxDigestsPerRun: config.RECONCILE_MAX_DIGESTS_PER_RUN,
+  };
 }
 
 export function createIncidents(config: Config, clock: () => Date = () => new Date()) {

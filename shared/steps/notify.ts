@@ -202,6 +202,7 @@ export async function notifyStep(input: unknown, deps: StepDeps): Promise<Notify
       windowMinutes: policy.windowMinutes,
       mayOpen: route.mayOpen,
       label: route.label,
+      digest: policy.digest,
     });
     if (tally.send) {
       try {

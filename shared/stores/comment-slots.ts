@@ -6,8 +6,8 @@
  * and records the comment id after it; the other sees the claim, waits for the id and updates that comment.
  */
 import { randomUUID } from 'node:crypto';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { conditionalWrite } from './dynamo.js';
 
 /** A claim whose holder never recorded a comment (it crashed mid-POST) is taken over after this long. */
 export const COMMENT_SLOT_LEASE_MS = 60_000;
@@ -51,8 +51,8 @@ export function createDynamoCommentSlots(options: { client: DynamoDBDocumentClie
     async claim(key) {
       const holder = randomUUID();
       const now = clock();
-      try {
-        await client.send(
+      const claimed = await conditionalWrite(() =>
+        client.send(
           new PutCommand({
             TableName: tableName,
             Item: { ...keyOf(key), holder, claimedAt: now.toISOString(), expiresAt: Math.floor(now.getTime() / 1000) + SLOT_TTL_SECONDS },
@@ -60,11 +60,9 @@ export function createDynamoCommentSlots(options: { client: DynamoDBDocumentClie
             ConditionExpression: 'attribute_not_exists(pk) OR (attribute_not_exists(commentId) AND claimedAt < :stale)',
             ExpressionAttributeValues: { ':stale': new Date(now.getTime() - COMMENT_SLOT_LEASE_MS).toISOString() },
           }),
-        );
-        return { won: true, holder };
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      }
+        ),
+      );
+      if (claimed) return { won: true, holder };
       const slot = await read(key);
       // Released between the two calls: report it as held without a comment; the caller waits and claims again.
       return { won: false, slot: slot ?? { commentId: null, holder: '', claimedAt: now.toISOString() } };
@@ -80,18 +78,17 @@ export function createDynamoCommentSlots(options: { client: DynamoDBDocumentClie
       );
     },
     async release(key, holder) {
-      try {
-        await client.send(
+      // Not released when the comment exists or another holder took the slot over.
+      await conditionalWrite(() =>
+        client.send(
           new DeleteCommand({
             TableName: tableName,
             Key: keyOf(key),
             ConditionExpression: 'holder = :holder AND attribute_not_exists(commentId)',
             ExpressionAttributeValues: { ':holder': holder },
           }),
-        );
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      }
+        ),
+      );
     },
   };
 }

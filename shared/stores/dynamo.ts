@@ -1,4 +1,4 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 /** The embedded server on this machine accepts any credentials; the CLI must not need real ones for it. */
@@ -20,4 +20,18 @@ export function createDocumentClient(options: { region: string; endpoint?: strin
   return DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
   });
+}
+
+/**
+ * Sends one conditional write (the stores' only concurrency control: no transactions locally). Resolves to the
+ * response, or null when the condition did not hold — someone else got there first, which callers handle as an
+ * answer, not an error. Every other error propagates.
+ */
+export async function conditionalWrite<T>(send: () => Promise<T>): Promise<T | null> {
+  try {
+    return await send();
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return null;
+    throw error;
+  }
 }

@@ -7,13 +7,28 @@
  *
  * dynalite has no transactions, so every decision is one conditional write: two executions that see the same
  * problem at once cannot both open the window, and a retried step (same incident) is never counted twice.
+ *
+ * Repeats counted on a window are reported when it ends, in one digest: each counted repeat also writes (idempotently)
+ * a due entry `DIGEST#<day the window ends>` / `<end>#<problem key>` — a time-bucketed index the reconciler queries
+ * for the days of its look-back, with no secondary index to add to the table. The digest is claimed on the ledger
+ * item (`digestFor` = the window, `digestClaimedAt` = the claim) before it is sent and marked sent after, so two
+ * reconciler runs never send it twice; the entry is deleted once the digest is sent or has nothing left to report
+ * (a newer page already carried the counts).
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { EscalationLedger, EscalationOccurrence, EscalationTally } from '../ports.js';
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { conditionalWrite } from './dynamo.js';
+import type { DigestDue, EscalationDigest, EscalationDigests, EscalationLedger, EscalationOccurrence, EscalationTally } from '../ports.js';
 
 /** Escalation items outlive any window (≤ 7 days) by enough to carry "first seen" across a quiet week. */
 const LEDGER_TTL_SECONDS = 30 * 86_400;
+/** A due entry nobody read (the reconciler was off for longer than its look-back) expires a week after its window. */
+const DUE_TTL_SECONDS = 7 * 86_400;
+/** A claim not marked sent after this long is taken to have died with its run; longer than any reconciler run. */
+const DIGEST_LEASE_MS = 10 * 60_000;
+
+export function digestDueKey(due: { problemKey: string; dueAt: string }): { pk: string; sk: string } {
+  return { pk: `DIGEST#${due.dueAt.slice(0, 10)}`, sk: `${due.dueAt}#${due.problemKey}` };
+}
 
 export function escalationLedgerKey(problemKey: string): { pk: string; sk: string } {
   return { pk: `ESCALATION#${problemKey}`, sk: 'ESCALATION' };
@@ -26,7 +41,12 @@ interface LedgerItem {
   total?: number;
   firstSeen?: string;
   lastSentAt?: string;
+  lastSeen?: string;
+  lastIncident?: string;
+  label?: string;
   seen?: Set<string>;
+  digestFor?: string;
+  digestClaimedAt?: string;
 }
 
 function tallyOf(item: LedgerItem | undefined, send: boolean, previousSentAt: string | null): EscalationTally {
@@ -47,8 +67,8 @@ export function createDynamoEscalationLedger(options: { client: DynamoDBDocument
 
   async function open(occurrence: EscalationOccurrence, cutoff: string): Promise<EscalationTally | null> {
     const at = occurrence.at.toISOString();
-    try {
-      const response = await client.send(
+    const response = await conditionalWrite(() =>
+      client.send(
         new UpdateCommand({
           TableName: tableName,
           Key: escalationLedgerKey(occurrence.key),
@@ -66,40 +86,61 @@ export function createDynamoEscalationLedger(options: { client: DynamoDBDocument
           },
           ReturnValues: 'ALL_OLD',
         }),
-      );
-      const old = response.Attributes as LedgerItem | undefined;
-      return {
-        send: true,
-        windowCount: 1,
-        total: (old?.total ?? 0) + 1,
-        firstSeen: old?.firstSeen ?? at,
-        windowStart: at,
-        previousSentAt: old?.lastSentAt ?? null,
-      };
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return null;
-      throw error;
-    }
+      ),
+    );
+    if (!response) return null;
+    const old = response.Attributes as LedgerItem | undefined;
+    return {
+      send: true,
+      windowCount: 1,
+      total: (old?.total ?? 0) + 1,
+      firstSeen: old?.firstSeen ?? at,
+      windowStart: at,
+      previousSentAt: old?.lastSentAt ?? null,
+    };
   }
 
   async function count(occurrence: EscalationOccurrence, cutoff: string): Promise<EscalationTally | null> {
-    try {
-      const response = await client.send(
+    const response = await conditionalWrite(() =>
+      client.send(
         new UpdateCommand({
           TableName: tableName,
           Key: escalationLedgerKey(occurrence.key),
-          UpdateExpression: 'ADD #windowCount :one, #total :one, #seen :ids SET #lastSeen = :at',
+          UpdateExpression: 'ADD #windowCount :one, #total :one, #seen :ids SET #lastSeen = :at, #lastIncident = :id',
           ConditionExpression: 'attribute_exists(#windowStart) AND #windowStart >= :cutoff AND NOT contains(#seen, :id)',
-          ExpressionAttributeNames: { '#windowCount': 'windowCount', '#total': 'total', '#seen': 'seen', '#lastSeen': 'lastSeen', '#windowStart': 'windowStart' },
+          ExpressionAttributeNames: {
+            '#windowCount': 'windowCount', '#total': 'total', '#seen': 'seen', '#lastSeen': 'lastSeen', '#windowStart': 'windowStart', '#lastIncident': 'lastIncident',
+          },
           ExpressionAttributeValues: { ':one': 1, ':ids': new Set([occurrence.incidentId]), ':id': occurrence.incidentId, ':at': occurrence.at.toISOString(), ':cutoff': cutoff },
           ReturnValues: 'ALL_NEW',
         }),
-      );
-      return tallyOf(response.Attributes as LedgerItem, false, (response.Attributes as LedgerItem).lastSentAt ?? null);
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return null;
-      throw error;
-    }
+      ),
+    );
+    if (!response) return null;
+    return tallyOf(response.Attributes as LedgerItem, false, (response.Attributes as LedgerItem).lastSentAt ?? null);
+  }
+
+  /**
+   * A repeat was counted on an open window: its digest is due when the window ends. Written after the count and
+   * again on a retried step (the same key, so idempotent); an entry whose window has nothing to report is dropped
+   * by the reconciler.
+   */
+  async function digestDue(occurrence: EscalationOccurrence, tally: EscalationTally): Promise<EscalationTally> {
+    if (!occurrence.digest || tally.send || tally.windowCount < 2 || !tally.windowStart) return tally;
+    const dueAt = new Date(Date.parse(tally.windowStart) + occurrence.windowMinutes * 60_000).toISOString();
+    await client.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: {
+          ...digestDueKey({ problemKey: occurrence.key, dueAt }),
+          problemKey: occurrence.key,
+          windowStart: tally.windowStart,
+          dueAt,
+          expiresAt: Math.floor(Date.parse(dueAt) / 1000) + DUE_TTL_SECONDS,
+        },
+      }),
+    );
+    return tally;
   }
 
   return {
@@ -109,7 +150,7 @@ export function createDynamoEscalationLedger(options: { client: DynamoDBDocument
       const windowOpen = item?.windowStart !== undefined && item.windowStart >= cutoff;
       // A retried step of the incident that opened the window: its page may not have gone out, so it sends again.
       if (windowOpen && item?.owner === occurrence.incidentId) return tallyOf(item, true, item.lastSentAt ?? null);
-      if (windowOpen && item?.seen?.has(occurrence.incidentId)) return tallyOf(item, false, item.lastSentAt ?? null);
+      if (windowOpen && item?.seen?.has(occurrence.incidentId)) return digestDue(occurrence, tallyOf(item, false, item.lastSentAt ?? null));
       if (!windowOpen) {
         if (!occurrence.mayOpen) return tallyOf(item, false, item?.lastSentAt ?? null);
         const opened = await open(occurrence, cutoff);
@@ -117,9 +158,105 @@ export function createDynamoEscalationLedger(options: { client: DynamoDBDocument
       }
       // The window is open (or another execution opened it a moment ago): this occurrence is counted on it.
       const counted = await count(occurrence, cutoff);
-      if (counted) return counted;
+      if (counted) return digestDue(occurrence, counted);
       const latest = await read(occurrence.key);
       return tallyOf(latest, false, latest?.lastSentAt ?? null);
+    },
+  };
+}
+
+/** The reconciler's side of the ledger: digests of windows that have ended (see the top of this file). */
+export function createDynamoEscalationDigests(options: { client: DynamoDBDocumentClient; tableName: string }): EscalationDigests {
+  const { client, tableName } = options;
+  const drop = (due: DigestDue) => client.send(new DeleteCommand({ TableName: tableName, Key: digestDueKey(due) }));
+  /** An update of the ledger item only the holder of the digest's claim may make; false when the claim is not held. */
+  async function asClaimHolder(digest: EscalationDigest, update: string, names: Record<string, string>): Promise<boolean> {
+    const updated = await conditionalWrite(() =>
+      client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: escalationLedgerKey(digest.problemKey),
+          UpdateExpression: update,
+          ConditionExpression: '#digestFor = :window AND #digestClaimedAt = :claim',
+          ExpressionAttributeNames: { '#digestFor': 'digestFor', '#digestClaimedAt': 'digestClaimedAt', ...names },
+          ExpressionAttributeValues: { ':window': digest.windowStart, ':claim': digest.claim },
+        }),
+      ),
+    );
+    return updated !== null;
+  }
+
+  return {
+    async due(now, { limit, lookbackHours }) {
+      const found: DigestDue[] = [];
+      const dayMs = 86_400_000;
+      const first = Math.floor((now.getTime() - lookbackHours * 3_600_000) / dayMs);
+      for (let day = first; day <= Math.floor(now.getTime() / dayMs) && found.length < limit; day += 1) {
+        const response = await client.send(
+          new QueryCommand({
+            TableName: tableName,
+            KeyConditionExpression: 'pk = :pk AND sk <= :now',
+            ExpressionAttributeValues: { ':pk': `DIGEST#${new Date(day * dayMs).toISOString().slice(0, 10)}`, ':now': now.toISOString() },
+            Limit: limit - found.length,
+            ConsistentRead: true,
+          }),
+        );
+        for (const item of response.Items ?? []) {
+          found.push({ problemKey: String(item.problemKey), windowStart: String(item.windowStart), dueAt: String(item.dueAt) });
+        }
+      }
+      return found;
+    },
+
+    async claim(due, now) {
+      const item = (await client.send(new GetCommand({ TableName: tableName, Key: escalationLedgerKey(due.problemKey), ConsistentRead: true }))).Item as
+        | LedgerItem
+        | undefined;
+      // A newer window's page carried the counts, or the item expired: nothing left to report.
+      if (!item || item.windowStart !== due.windowStart || (item.windowCount ?? 0) < 2) {
+        await drop(due);
+        return null;
+      }
+      // Sent by an earlier run whose clean-up of the entry did not happen.
+      if (item.digestFor === due.windowStart && !item.digestClaimedAt) {
+        await drop(due);
+        return null;
+      }
+      const claim = now.toISOString();
+      const claimed = await conditionalWrite(() =>
+        client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: escalationLedgerKey(due.problemKey),
+            UpdateExpression: 'SET #digestFor = :window, #digestClaimedAt = :claim',
+            ConditionExpression:
+              '#windowStart = :window AND (attribute_not_exists(#digestFor) OR #digestFor <> :window OR #digestClaimedAt < :stale)',
+            ExpressionAttributeNames: { '#digestFor': 'digestFor', '#digestClaimedAt': 'digestClaimedAt', '#windowStart': 'windowStart' },
+            ExpressionAttributeValues: { ':window': due.windowStart, ':claim': claim, ':stale': new Date(now.getTime() - DIGEST_LEASE_MS).toISOString() },
+          }),
+        ),
+      );
+      // Claimed by another run (or sent since the read): nothing for this one to do.
+      if (!claimed) return null;
+      return {
+        ...due,
+        label: item.label ?? due.problemKey,
+        repeats: (item.windowCount ?? 1) - 1,
+        total: item.total ?? item.windowCount ?? 1,
+        firstSeen: item.firstSeen ?? due.windowStart,
+        lastSeen: item.lastSeen ?? due.windowStart,
+        lastIncidentId: item.lastIncident ?? null,
+        claim,
+      };
+    },
+
+    async sent(digest) {
+      // Not ours any more (the lease ran out and another run claimed it): that run finishes the entry.
+      if (await asClaimHolder(digest, 'SET #digestSentAt = :claim REMOVE #digestClaimedAt', { '#digestSentAt': 'digestSentAt' })) await drop(digest);
+    },
+
+    async release(digest) {
+      await asClaimHolder(digest, 'REMOVE #digestFor, #digestClaimedAt', {});
     },
   };
 }

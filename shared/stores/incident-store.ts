@@ -17,6 +17,7 @@ import {
   type StageError,
 } from '../domain/incident.js';
 import { INCIDENT_INDEXES } from './tables.js';
+import { conditionalWrite } from './dynamo.js';
 
 const INCIDENT_SK = 'INCIDENT';
 /** Index pages one `search` call reads at most, so a selective filter cannot turn a request into a table scan. */
@@ -219,8 +220,8 @@ export function createIncidentStore(options: {
   return {
     async create(incident, scope, trigger) {
       const { fingerprint: _indexKey, ...fields } = incident;
-      try {
-        await client.send(
+      const created = await conditionalWrite(() =>
+        client.send(
           new PutCommand({
             TableName: tableName,
             Item: {
@@ -232,12 +233,9 @@ export function createIncidentStore(options: {
             },
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
-        );
-        return true;
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return false;
-        throw error;
-      }
+        ),
+      );
+      return created !== null;
     },
 
     async triggerOf(id) {
@@ -248,8 +246,8 @@ export function createIncidentStore(options: {
     },
 
     async claimAttempt(id, next) {
-      try {
-        await client.send(
+      const claimed = await conditionalWrite(() =>
+        client.send(
           new UpdateCommand({
             TableName: tableName,
             Key: incidentKey(id),
@@ -257,12 +255,9 @@ export function createIncidentStore(options: {
             ConditionExpression: 'attribute_exists(pk) AND (executionAttempt = :current OR (attribute_not_exists(executionAttempt) AND :current = :zero))',
             ExpressionAttributeValues: { ':next': next, ':current': next - 1, ':zero': 0, ':now': clock().toISOString() },
           }),
-        );
-        return true;
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return false;
-        throw error;
-      }
+        ),
+      );
+      return claimed !== null;
     },
 
     async listUnfinished({ createdAfter, updatedBefore, limit }) {

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../infra/constructs/guard-function.js';
 import { type AlarmEvent, alarmTriggerFromEvent, alarmTriggerSchema } from '../../shared/domain/trigger.js';
-import { functionLogicalId, readJson, synth } from './support.js';
+import { FUNCTION_NAMES, actionsOf, functionLogicalId, functionStatements, readJson, resourcesOf, synth } from './support.js';
 
 const alarmEvent = readJson<AlarmEvent>(join(PROJECT_ROOT, 'events', 'cloudwatch', 'alarm-state-alarm.json'));
 
@@ -75,10 +75,46 @@ describe('CloudWatch alarm rules', () => {
     template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true, MessageRetentionPeriod: 1_209_600 });
   });
 
-  it('narrows both rules to alarmNamePrefix when it is given', () => {
-    const narrowed = synth({ alarmNamePrefix: 'prod-' }).template;
-    const patterns = Object.values(narrowed.findResources('AWS::Events::Rule')).map((r) => r.Properties.EventPattern).filter(Boolean);
+});
+
+/**
+ * Alarm scope is a prefix OR a tag in AWS as locally: the rules narrow to the prefix only without a tag scope;
+ * with one, every alarm but the stack's own reaches ingest-alarm, which may read alarm tags (and nothing else).
+ */
+describe('alarm scope in the rules and the grants', () => {
+  const listTags = 'cloudwatch:ListTagsForResource';
+  const alarmsOfAccount = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudwatch:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':alarm:*']] };
+
+  it.each([
+    ['the default (tag scope pipeline-guard=enabled)', {}, [{ 'anything-but': { prefix: 'PipelineGuard-' } }], 'pipeline-guard=enabled', true],
+    ['a prefix with the default tag scope: prefix OR tag', { alarmNamePrefix: 'prod-' }, [{ 'anything-but': { prefix: 'PipelineGuard-' } }], 'pipeline-guard=enabled', true],
+    ['a prefix and its own tag', { alarmNamePrefix: 'prod-', alarmScopeTag: 'team=payments' }, [{ 'anything-but': { prefix: 'PipelineGuard-' } }], 'team=payments', true],
+    ['a prefix without a tag scope (alarmScopeTag=none)', { alarmNamePrefix: 'prod-', alarmScopeTag: 'none' }, [{ prefix: 'prod-' }], 'none', false],
+  ] as const)('%s', (_label, context, alarmName, scopeTag, readsTags) => {
+    const synthesized = synth(context);
+    const { stack, template } = synthesized;
+    const patterns = Object.values(template.findResources('AWS::Events::Rule')).map((r) => r.Properties.EventPattern).filter(Boolean);
     expect(patterns).toHaveLength(2);
-    for (const pattern of patterns) expect(pattern.detail.alarmName).toEqual([{ prefix: 'prod-' }]);
+    for (const pattern of patterns) expect(pattern.detail.alarmName).toEqual(alarmName);
+
+    const variables = template.toJSON().Resources[functionLogicalId(stack, stack.functions['ingest-alarm'])].Properties.Environment.Variables;
+    expect(variables.ALARM_SCOPE_TAG).toBe(scopeTag);
+    expect(variables.ALARM_NAME_PREFIXES).toBe('alarmNamePrefix' in context ? 'prod-' : undefined);
+
+    const reads = functionStatements(synthesized, 'ingest-alarm').filter((statement) => actionsOf(statement).includes(listTags));
+    if (readsTags) {
+      expect(reads).toHaveLength(1);
+      expect(actionsOf(reads[0] as never)).toEqual([listTags]);
+      expect(resourcesOf(reads[0] as never)).toEqual([alarmsOfAccount]);
+    } else {
+      expect(reads).toEqual([]);
+    }
+    for (const name of FUNCTION_NAMES.filter((n) => n !== 'ingest-alarm')) {
+      expect(functionStatements(synthesized, name).flatMap(actionsOf).some((action) => action.startsWith('cloudwatch:List')), name).toBe(false);
+    }
+  });
+
+  it('refuses alarmScopeTag=none without a prefix: no alarm would be in scope', () => {
+    expect(() => synth({ alarmScopeTag: 'none' })).toThrow(/alarmScopeTag=none needs alarmNamePrefix/);
   });
 });

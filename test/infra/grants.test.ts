@@ -25,12 +25,13 @@ const TABLE_ACCESS: Record<FunctionName, Record<TableName, Access>> = {
   'knowledge-lookup': { incidents: 'readWrite', baselines: 'readWrite', experiments: 'readWrite' },
   // An analysed incident in an experiment charges its arm's cost counters.
   analyze: { incidents: 'readWrite', baselines: 'none', experiments: 'readWrite' },
-  // The guard store deletes a rate-limit claim it could not complete: the only DeleteItem in the stack.
+  // The guard store deletes a rate-limit claim it could not complete; the reconciler deletes the due entry of a
+  // digest it sent (or that has nothing left to report). No other function deletes.
   remediate: { incidents: 'readWriteDelete', baselines: 'none', experiments: 'none' },
   notify: { incidents: 'readWrite', baselines: 'none', experiments: 'none' },
   'record-outcome': { incidents: 'readWrite', baselines: 'readWrite', experiments: 'readWrite' },
   'evaluate-gate': { incidents: 'none', baselines: 'readWrite', experiments: 'none' },
-  reconcile: { incidents: 'readWrite', baselines: 'none', experiments: 'none' },
+  reconcile: { incidents: 'readWriteDelete', baselines: 'none', experiments: 'none' },
   'ingest-alarm': { incidents: 'readWrite', baselines: 'none', experiments: 'none' },
   'read-api': { incidents: 'read', baselines: 'read', experiments: 'read' },
 };
@@ -54,7 +55,16 @@ const ENVIRONMENT: Record<FunctionName, string[]> = {
   notify: ['INCIDENTS_TABLE', 'ESCALATION_TOPIC_ARN', 'GITHUB_API_URL', 'GITHUB_TOKEN_SECRET_ARN'],
   'record-outcome': ['INCIDENTS_TABLE', 'EXPERIMENTS_TABLE', 'BASELINES_TABLE'],
   'evaluate-gate': ['BASELINES_TABLE'],
-  reconcile: ['INCIDENTS_TABLE', 'STATE_MACHINE_ARN', 'RECONCILE_AFTER_MINUTES', 'RECONCILE_MAX_PER_RUN', 'RECONCILE_MAX_ATTEMPTS', 'RECONCILE_LOOKBACK_HOURS'],
+  reconcile: [
+    'INCIDENTS_TABLE',
+    'STATE_MACHINE_ARN',
+    'ESCALATION_TOPIC_ARN',
+    'RECONCILE_AFTER_MINUTES',
+    'RECONCILE_MAX_PER_RUN',
+    'RECONCILE_MAX_ATTEMPTS',
+    'RECONCILE_LOOKBACK_HOURS',
+    'RECONCILE_MAX_DIGESTS_PER_RUN',
+  ],
   'ingest-alarm': ['INCIDENTS_TABLE', 'STATE_MACHINE_ARN', 'RECONCILE_MAX_ATTEMPTS', 'ALARM_SCOPE_TAG', 'ALARM_INCLUDE_AUTOSCALING'],
   'read-api': ['INCIDENTS_TABLE', 'BASELINES_TABLE', 'EXPERIMENTS_TABLE'],
 };
@@ -167,10 +177,12 @@ describe('least-privilege grants', () => {
     }
   });
 
-  it('lets only notify (and the state machine fallback) publish escalations', () => {
-    expect(allows(functionStatements(synthesized, 'notify'), 'sns:Publish', topicRef)).toBe(true);
-    expect(allows(functionStatements(synthesized, 'notify'), 'kms:GenerateDataKey')).toBe(true);
-    for (const name of FUNCTION_NAMES.filter((n) => n !== 'notify')) {
+  it('lets only notify, the reconciler (digests of ended windows) and the state machine fallback publish escalations', () => {
+    for (const name of ['notify', 'reconcile'] as const) {
+      expect(allows(functionStatements(synthesized, name), 'sns:Publish', topicRef), name).toBe(true);
+      expect(allows(functionStatements(synthesized, name), 'kms:GenerateDataKey'), name).toBe(true);
+    }
+    for (const name of FUNCTION_NAMES.filter((n) => n !== 'notify' && n !== 'reconcile')) {
       expect(allows(functionStatements(synthesized, name), 'sns:Publish'), name).toBe(false);
     }
   });

@@ -45,6 +45,7 @@ describe('cdk-nag AwsSolutions', () => {
       },
     ],
     ['the dashboard site', { dashboard: 'true' }],
+    ['prefix-only alarm scope', { alarmNamePrefix: 'prod-', alarmScopeTag: 'none' }],
   ])('reports no unacknowledged finding with %s', (_label, context) => {
     const { run, report } = synthWithNag(context);
     expect(run).not.toThrow();

@@ -21,21 +21,22 @@ describe('reliability: reconciler', () => {
     expect(permission?.Properties).toMatchObject({ Action: 'lambda:InvokeFunction', Principal: 'events.amazonaws.com' });
   });
 
-  it('may start and describe executions of the pipeline only, and read/write incidents; nothing else', () => {
+  it('may start and describe executions of the pipeline only, read/write incidents and publish digests to the escalation topic; nothing else', () => {
     const statements = functionStatements(synthesized, 'reconcile');
+    const topicRef = ref(stack.getLogicalId(stack.topic.node.defaultChild as never));
     expect(allows(statements, 'states:StartExecution', stateMachineRef)).toBe(true);
     const describe = statements.filter((s) => actionsOf(s).includes('states:DescribeExecution'));
     expect(describe).toHaveLength(1);
     expect(JSON.stringify(resourcesOf(describe[0] as never))).toContain(':execution:');
     const actions = new Set(statements.flatMap(actionsOf));
-    for (const action of actions) expect(action, action).toMatch(/^(states:(StartExecution|DescribeExecution)|dynamodb:|logs:|xray:Put)/);
-    expect(allows(statements, 'sns:Publish')).toBe(false);
+    for (const action of actions) expect(action, action).toMatch(/^(states:(StartExecution|DescribeExecution)|dynamodb:|logs:|xray:Put|sns:Publish$|kms:(GenerateDataKey|Decrypt)$)/);
+    expect(statements.filter((s) => actionsOf(s).includes('sns:Publish')).flatMap(resourcesOf)).toEqual([topicRef]);
     expect(allows(statements, 'secretsmanager:GetSecretValue')).toBe(false);
   });
 
   it('is bounded: per-run and per-incident limits are set', () => {
     const variables = resources[functionLogicalId(stack, stack.functions.reconcile)]?.Properties.Environment.Variables;
-    expect(variables).toMatchObject({ RECONCILE_AFTER_MINUTES: '10', RECONCILE_MAX_PER_RUN: '25', RECONCILE_MAX_ATTEMPTS: '3', STATE_MACHINE_ARN: stateMachineRef });
+    expect(variables).toMatchObject({ RECONCILE_AFTER_MINUTES: '10', RECONCILE_MAX_PER_RUN: '25', RECONCILE_MAX_ATTEMPTS: '3', RECONCILE_MAX_DIGESTS_PER_RUN: '25', STATE_MACHINE_ARN: stateMachineRef });
   });
 
   it('lets ingest describe executions too (a redelivery re-drives a stalled incident)', () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EmbeddedDynamo, startEmbeddedDynamo } from '../../infra/local/embedded-dynamo.js';
-import { createDynamoEscalationLedger } from '../../shared/stores/escalation-ledger.js';
+import { createDynamoEscalationDigests, createDynamoEscalationLedger } from '../../shared/stores/escalation-ledger.js';
 import { createDocumentClient } from '../../shared/stores/dynamo.js';
 
 /** The escalation ledger against the embedded DynamoDB-compatible server: conditional writes, no transactions. */
@@ -60,5 +60,88 @@ describe('escalation ledger', () => {
 
     expect(alone.send).toBe(false);
     expect(opener.send).toBe(true);
+  });
+});
+
+describe('escalation digests (the reconciler\'s side of the ledger)', () => {
+  const client = () => createDocumentClient({ region: 'us-east-1', endpoint: dynamo.endpoint });
+  const digests = () => createDynamoEscalationDigests({ client: client(), tableName: 'incidents' });
+  const withDigest = (key: string, incidentId: string, at: string) => ({ ...occurrence(key, incidentId, at), digest: true });
+  const lookback = { limit: 50, lookbackHours: 48 };
+  const dueFor = async (key: string, now: string) => (await digests().due(new Date(now), lookback)).filter((d) => d.problemKey === key);
+
+  it('is due when the window ends with repeats, is claimed by one of many concurrent runs, and is never due again once sent', async () => {
+    const l = ledger();
+    await l.record(withDigest('d1', 'a', '2026-11-21T10:00:00Z'));
+    await l.record(withDigest('d1', 'b', '2026-11-21T10:20:00Z'));
+    await l.record(withDigest('d1', 'c', '2026-11-21T10:40:00Z'));
+    // A retried step of a counted repeat writes the same entry again, not a second one.
+    await l.record(withDigest('d1', 'c', '2026-11-21T10:41:00Z'));
+
+    expect(await dueFor('d1', '2026-11-21T10:59:00Z')).toEqual([]);
+    const due = await dueFor('d1', '2026-11-21T11:05:00Z');
+    expect(due).toEqual([{ problemKey: 'd1', windowStart: '2026-11-21T10:00:00.000Z', dueAt: '2026-11-21T11:00:00.000Z' }]);
+
+    const claims = await Promise.all(Array.from({ length: 8 }, () => digests().claim(due[0]!, new Date('2026-11-21T11:05:00Z'))));
+    const won = claims.filter((c) => c !== null);
+    expect(won).toHaveLength(1);
+    expect(won[0]).toMatchObject({ label: 'test', repeats: 2, total: 3, firstSeen: '2026-11-21T10:00:00.000Z', lastSeen: '2026-11-21T10:40:00.000Z', lastIncidentId: 'c' });
+
+    await digests().sent(won[0]!);
+    expect(await dueFor('d1', '2026-11-21T11:10:00Z')).toEqual([]);
+    expect(await digests().claim(due[0]!, new Date('2026-11-21T11:30:00Z'))).toBeNull();
+  });
+
+  it('has nothing due for a window without repeats, or when the policy turned digests off', async () => {
+    const l = ledger();
+    await l.record(withDigest('d2', 'a', '2026-11-21T10:00:00Z'));
+    await l.record(occurrence('d3', 'a', '2026-11-21T10:00:00Z'));
+    await l.record(occurrence('d3', 'b', '2026-11-21T10:10:00Z'));
+
+    expect(await dueFor('d2', '2026-11-21T12:00:00Z')).toEqual([]);
+    expect(await dueFor('d3', '2026-11-21T12:00:00Z')).toEqual([]);
+  });
+
+  it('drops the entry when a newer window\'s page already carried the counts', async () => {
+    const l = ledger();
+    await l.record(withDigest('d4', 'a', '2026-11-21T10:00:00Z'));
+    await l.record(withDigest('d4', 'b', '2026-11-21T10:30:00Z'));
+    const next = await l.record(withDigest('d4', 'c', '2026-11-21T11:10:00Z'));
+    expect(next).toMatchObject({ send: true, total: 3 });
+
+    const [due] = await dueFor('d4', '2026-11-21T11:15:00Z');
+    expect(await digests().claim(due!, new Date('2026-11-21T11:15:00Z'))).toBeNull();
+    expect(await dueFor('d4', '2026-11-21T11:16:00Z')).toEqual([]);
+  });
+
+  it('can be claimed again after a failed send is released, or after a claim outlived its lease', async () => {
+    const l = ledger();
+    await l.record(withDigest('d5', 'a', '2026-11-21T10:00:00Z'));
+    await l.record(withDigest('d5', 'b', '2026-11-21T10:30:00Z'));
+    const [due] = await dueFor('d5', '2026-11-21T11:01:00Z');
+
+    const first = await digests().claim(due!, new Date('2026-11-21T11:01:00Z'));
+    await digests().release(first!);
+    const second = await digests().claim(due!, new Date('2026-11-21T11:02:00Z'));
+    expect(second).not.toBeNull();
+    // The run holding the second claim died before marking it sent: a minute later it is still held ...
+    expect(await digests().claim(due!, new Date('2026-11-21T11:03:00Z'))).toBeNull();
+    // ... and past the lease another run may take it; the dead run's late clean-up then changes nothing.
+    const third = await digests().claim(due!, new Date('2026-11-21T11:13:00Z'));
+    expect(third).not.toBeNull();
+    await digests().sent(second!);
+    expect(await dueFor('d5', '2026-11-21T11:14:00Z')).toHaveLength(1);
+    await digests().sent(third!);
+    expect(await dueFor('d5', '2026-11-21T11:14:00Z')).toEqual([]);
+  });
+
+  it('returns at most the limit, oldest first, across the days of the look-back', async () => {
+    const l = ledger();
+    for (const [key, day] of [['d6', '2026-11-19'], ['d7', '2026-11-20'], ['d8', '2026-11-20']] as const) {
+      await l.record(withDigest(key, 'a', `${day}T23:30:00Z`));
+      await l.record(withDigest(key, 'b', `${day}T23:40:00Z`));
+    }
+    const due = (await digests().due(new Date('2026-11-21T09:00:00Z'), { limit: 2, lookbackHours: 48 })).map((d) => d.problemKey);
+    expect(due).toEqual(['d6', 'd7']);
   });
 });

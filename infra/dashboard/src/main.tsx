@@ -2,6 +2,7 @@ import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { apiGet } from './api.js';
 import { BarChart, IntervalBar, LineChart } from './charts.js';
+import { DataTable } from './table.js';
 import { CATEGORIES as CATEGORY_LIST } from '../../../shared/logs/types.js';
 import type { Experiment, ExperimentReport, Incident, JobFailureSummary, KnowledgeEntry, MetricsSummary, TimelineEntry } from './types.js';
 
@@ -115,33 +116,27 @@ function IncidentsPage() {
         </label>
       </form>
       <Problem error={error} />
-      <table class="incidents">
-        <thead>
-          <tr>
-            <th>created</th>
-            <th>incident</th>
-            <th>category</th>
-            <th>status</th>
-            <th>action</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((i) => (
-            <tr key={i.id} data-incident={i.id}>
-              <td>{when(i.createdAt)}</td>
-              <td>
+      <DataTable
+        class="incidents"
+        rows={rows}
+        rowKey={(i) => i.id}
+        rowAttributes={(i) => ({ 'data-incident': i.id })}
+        columns={[
+          { header: 'created', cell: (i) => when(i.createdAt) },
+          {
+            header: 'incident',
+            cell: (i) => (
+              <>
                 <a href={`#/incidents/${i.id}`}>{title(i)}</a>
                 <div class="muted">{i.failureLines[0]?.text ?? i.id}</div>
-              </td>
-              <td>{i.category ?? '—'}</td>
-              <td>
-                <Status status={i.status} />
-              </td>
-              <td>{i.decision ? `${i.decision.action}${i.decision.applied ? '' : ' (not applied)'}` : '—'}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+              </>
+            ),
+          },
+          { header: 'category', cell: (i) => i.category ?? '—' },
+          { header: 'status', cell: (i) => <Status status={i.status} /> },
+          { header: 'action', cell: (i) => (i.decision ? `${i.decision.action}${i.decision.applied ? '' : ' (not applied)'}` : '—') },
+        ]}
+      />
       {data && rows.length === 0 ? <p class="muted">No incidents match.</p> : null}
       {cursor ? (
         <button type="button" onClick={() => void more()}>
@@ -276,21 +271,26 @@ function IncidentPage({ id }: { id: string }) {
         Approval: {incident.approval ? `${incident.approval.status}${incident.approval.decidedBy ? ` by ${incident.approval.decidedBy}` : ''}${incident.approval.reason ? ` (${incident.approval.reason})` : ''}` : 'not needed'}
       </p>
       <h2>Timeline</h2>
-      <table class="timeline" data-section="timeline">
-        <tbody>
-          {incident.timeline.map((entry, i) => (
-            <tr key={i} class={`kind-${entry.kind}`}>
-              <td>{when(entry.at)}</td>
-              <td>{entry.kind}</td>
-              <td>
+      <DataTable
+        class="timeline"
+        section="timeline"
+        rows={incident.timeline}
+        rowKey={(_entry, i) => i}
+        rowAttributes={(entry) => ({ class: `kind-${entry.kind}` })}
+        columns={[
+          { cell: (entry) => when(entry.at) },
+          { cell: (entry) => entry.kind },
+          {
+            cell: (entry) => (
+              <>
                 {entry.title}
                 {entry.actor && entry.actor !== 'pipeline-guard' ? <span class="muted"> · {entry.actor}</span> : null}
                 {entry.detail ? <div class="muted">{entry.detail}</div> : null}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+              </>
+            ),
+          },
+        ]}
+      />
     </section>
   );
 }
@@ -397,32 +397,24 @@ function ExperimentsPage({ id }: { id: string | null }) {
       {r ? (
         <article>
           <h2>{r.experiment.id}</h2>
-          <table>
-            <thead>
-              <tr>
-                <th>variant</th>
-                <th>action</th>
-                <th>successes / attempts</th>
-                <th>rate</th>
-                <th>{pct(r.experiment.confidence)} interval</th>
-              </tr>
-            </thead>
-            <tbody>
-              {r.results.map((v) => (
-                <tr key={v.name}>
-                  <td>{v.name}</td>
-                  <td>{v.action}</td>
-                  <td>
-                    {v.successes} / {v.attempts}
-                  </td>
-                  <td>{pct(v.rate)}</td>
-                  <td>
+          <DataTable
+            rows={r.results}
+            rowKey={(v) => v.name}
+            columns={[
+              { header: 'variant', cell: (v) => v.name },
+              { header: 'action', cell: (v) => v.action },
+              { header: 'successes / attempts', cell: (v) => `${v.successes} / ${v.attempts}` },
+              { header: 'rate', cell: (v) => pct(v.rate) },
+              {
+                header: `${pct(r.experiment.confidence)} interval`,
+                cell: (v) => (
+                  <>
                     <IntervalBar rate={v.rate} lower={v.lower} upper={v.upper} /> {pct(v.lower)} – {pct(v.upper)}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+                  </>
+                ),
+              },
+            ]}
+          />
           <p>
             Decision: {r.decision.state}
             {r.decision.winner ? ` → ${r.decision.winner}` : ''} — {r.decision.reason}

@@ -23,6 +23,7 @@ describe('alarm ingest', () => {
       logger: silentLogger,
       maxRedrives: 3,
       scope: { prefixes: ['guard-'], tag: null, includeAutoscaling: false },
+      alarmTags: null,
     };
     // Act
     const result = await ingestAlarmEvent(event, deps as never);
@@ -31,5 +32,37 @@ describe('alarm ingest', () => {
     expect(started).toHaveLength(1);
     expect(JSON.stringify(started[0])).not.toContain(token);
     expect(JSON.stringify(started[0])).toContain('Threshold Crossed: 1 datapoint [5.0]');
+  });
+
+  it('reads the tags of an alarm whose event carries none (tag propagation off): prefix OR tag', async () => {
+    const started: string[] = [];
+    const asked: string[] = [];
+    const tagsByAlarm: Record<string, Record<string, string>> = {
+      'arn:aws:cloudwatch:us-east-1:123456789012:alarm:payments-latency': { 'pipeline-guard': 'enabled' },
+      'arn:aws:cloudwatch:us-east-1:123456789012:alarm:search-latency': { team: 'search' },
+    };
+    const deps = {
+      incidents: createMemoryStore(),
+      workflow: { async start(name: string) { started.push(name); return { alreadyStarted: false, executionId: name }; } },
+      clock: () => new Date('2026-11-20T10:00:00Z'),
+      logger: silentLogger,
+      maxRedrives: 3,
+      scope: { prefixes: ['checkout-'], tag: { key: 'pipeline-guard', value: 'enabled' }, includeAutoscaling: false },
+      alarmTags: { async tagsOf(arn: string) { asked.push(arn); return tagsByAlarm[arn] ?? {}; } },
+    };
+    const untagged = (name: string) => {
+      const event = structuredClone(EVENT);
+      delete event.detail.alarmTags;
+      event.detail.alarmName = name;
+      event.resources = [`arn:aws:cloudwatch:us-east-1:123456789012:alarm:${name}`];
+      return event;
+    };
+
+    const results = await Promise.all(['checkout-5xx', 'payments-latency', 'search-latency'].map((name) => ingestAlarmEvent(untagged(name), deps as never)));
+
+    expect(results.map((r) => 'ignored' in r)).toEqual([false, false, true]);
+    expect(started).toHaveLength(2);
+    // The prefix decides without a read; only the other two alarms were looked up.
+    expect(asked).toEqual(['arn:aws:cloudwatch:us-east-1:123456789012:alarm:payments-latency', 'arn:aws:cloudwatch:us-east-1:123456789012:alarm:search-latency']);
   });
 });

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../shared/config.js';
 import { alarmShape } from '../../../shared/domain/alarm-shape.js';
 import { type AlarmEvent, alarmEventSchema } from '../../../shared/domain/trigger.js';
-import { alarmOutOfScope, alarmScopeFromConfig } from '../../../shared/ingest/alarm-scope.js';
+import { NOT_IN_SCOPE, alarmOutOfScope, alarmScopeFromConfig, alarmTagsNeeded } from '../../../shared/ingest/alarm-scope.js';
 import { alarmCategory, alarmDetails } from '../../../shared/steps/classify.js';
 
 const root = join(import.meta.dirname, '..', '..', '..');
@@ -30,6 +30,29 @@ describe('alarm scope (opt-in)', () => {
     ['alarm-autoscaling', /target-tracking autoscaling/],
   ])('ignores %s even when it is in scope', (name, reason) => {
     expect(alarmOutOfScope(load(name), scope({ ALARM_NAME_PREFIXES: 'TargetTracking-,checkout-,db-,orders-' }))).toMatch(reason);
+  });
+
+  it('takes an alarm by its tags read from CloudWatch when its event does not carry them, and asks only when the tag alone decides', () => {
+    const untagged = load('alarm-state-alarm');
+    delete untagged.detail.alarmTags;
+    const verdict = alarmOutOfScope(untagged, scope());
+
+    expect(alarmTagsNeeded(untagged, scope(), verdict)).toBe(true);
+    expect(alarmOutOfScope(untagged, scope(), { 'pipeline-guard': 'enabled' })).toBeNull();
+    expect(alarmOutOfScope(untagged, scope(), { team: 'payments' })).toBe(NOT_IN_SCOPE);
+    // A prefix match, a muted alarm, an event that carries its tags, or no tag scope: nothing to read.
+    expect(alarmTagsNeeded(untagged, scope({ ALARM_NAME_PREFIXES: 'checkout-' }), alarmOutOfScope(untagged, scope({ ALARM_NAME_PREFIXES: 'checkout-' })))).toBe(false);
+    expect(alarmTagsNeeded(load('alarm-muted'), scope(), alarmOutOfScope(load('alarm-muted'), scope()))).toBe(false);
+    const otherTags = load('alarm-state-alarm');
+    otherTags.detail.alarmTags = { team: 'payments' };
+    expect(alarmTagsNeeded(otherTags, scope(), alarmOutOfScope(otherTags, scope()))).toBe(false);
+    expect(alarmTagsNeeded(untagged, scope({ ALARM_SCOPE_TAG: 'none', ALARM_NAME_PREFIXES: 'billing-' }), NOT_IN_SCOPE)).toBe(false);
+  });
+
+  it('has no tag scope with ALARM_SCOPE_TAG=none: only the prefixes opt alarms in', () => {
+    expect(scope({ ALARM_SCOPE_TAG: 'none' }).tag).toBeNull();
+    expect(alarmOutOfScope(load('alarm-state-alarm'), scope({ ALARM_SCOPE_TAG: 'none' }))).toBe(NOT_IN_SCOPE);
+    expect(alarmOutOfScope(load('alarm-state-alarm'), scope({ ALARM_SCOPE_TAG: 'none', ALARM_NAME_PREFIXES: 'checkout-' }))).toBeNull();
   });
 
   it('takes autoscaling alarms when ALARM_INCLUDE_AUTOSCALING is set', () => {

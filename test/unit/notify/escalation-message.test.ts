@@ -9,7 +9,7 @@ import { createChatWebhook, withChatWebhook } from '../../../shared/adapters/cha
 import { createSnsPublisher } from '../../../shared/adapters/sns.js';
 import { newIncident, type Incident } from '../../../shared/domain/incident.js';
 import { alarmEventSchema } from '../../../shared/domain/trigger.js';
-import { renderEscalation } from '../../../shared/notify/escalation.js';
+import { renderDigest, renderEscalation } from '../../../shared/notify/escalation.js';
 import { alarmDetails } from '../../../shared/steps/classify.js';
 
 const root = join(import.meta.dirname, '..', '..', '..');
@@ -125,5 +125,42 @@ describe('chat delivery', () => {
     expect(result.messageId).toBe('p');
     expect(primary.sent).toBe(1);
     expect(failures).toHaveLength(1);
+  });
+});
+
+describe('the digest of an ended escalation window', () => {
+  const digest = {
+    problemKey: 'alarm:arn:aws:cloudwatch:us-east-1:123456789012:alarm:checkout-api-5xx-rate',
+    windowStart: '2026-11-20T09:12:00.000Z',
+    dueAt: '2026-11-21T09:12:00.000Z',
+    label: 'alarm checkout-api-5xx-rate',
+    repeats: 3,
+    total: 4,
+    firstSeen: '2026-11-20T09:12:00.000Z',
+    lastSeen: '2026-11-20T17:40:00.000Z',
+    lastIncidentId: 'cw-1',
+    claim: '2026-11-21T09:13:00.000Z',
+  };
+
+  it('says what, how many more times, first and last seen, with the links of the latest occurrence, in the escalation\'s chat thread', () => {
+    const incident = alarmIncident('alarm-state-alarm');
+    const message = renderDigest(digest, incident);
+    const escalation = renderEscalation(incident, 'an alarm needs a human');
+
+    expect(message.subject).toBe('[Pipeline Guard] Still happening, 3 more times: alarm checkout-api-5xx-rate');
+    expect(message.message).toContain('Still happening: alarm checkout-api-5xx-rate, seen 3 more times since the escalation at 2026-11-20T09:12:00.000Z. No page went out for these repeats.');
+    expect(message.message).toContain('First seen: 2026-11-20T09:12:00.000Z (4 times in all).');
+    expect(message.message).toContain('Last seen: 2026-11-20T17:40:00.000Z.');
+    expect(message.message).toContain('Alarm: https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#alarmsV2:alarm/checkout-api-5xx-rate');
+    expect(message.attributes).toEqual({ ...escalation.attributes, kind: 'digest' });
+    expect(message.chat?.metadata?.threadId).toBe(escalation.chat?.metadata?.threadId);
+  });
+
+  it('still says what and how often when the latest incident is gone', () => {
+    const message = renderDigest({ ...digest, repeats: 1, lastIncidentId: null }, null);
+
+    expect(message.subject).toBe('[Pipeline Guard] Still happening, 1 more time: alarm checkout-api-5xx-rate');
+    expect(message.message).not.toContain('https://');
+    expect(message.attributes).toEqual({ severity: 'low', kind: 'digest' });
   });
 });
