@@ -1,9 +1,8 @@
 import middy from '@middy/core';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { loadConfig } from '../config.js';
+import { type Config, loadConfig } from '../config.js';
 import { RetryableError, isTransientAwsError } from '../errors.js';
-import type { Config } from '../config.js';
 import type { StepLogger } from '../steps/deps.js';
 import { redactingLogger } from './redacting-logger.js';
 
