@@ -262,3 +262,5 @@ async function main(): Promise<void> {
 }
 
 await main();
+// Start-up of `guard` and its bundle, separate from the throughput figures above (scripts/bench-startup.ts).
+if (process.argv[2] !== '--child') await (await import('./bench-startup.js')).benchStartup();

@@ -1,5 +1,5 @@
 import { gateCallersSchema } from './baselines/gate-access.js';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DEFAULT_INPUT_TOKEN_BUDGET, MIN_INPUT_TOKEN_BUDGET } from './analysis/prompt.js';
 import { type PriceOverrides, parsePriceOverrides } from './analysis/pricing.js';
 import { ConfigError } from './errors.js';

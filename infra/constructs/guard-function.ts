@@ -14,8 +14,25 @@ import type { GuardTable, TableAccess } from './guard-table.js';
 /** The project root, resolved from this module so synth and tests work from any working directory. */
 export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** The `zod` the bundles use: zod's own exports minus the locales nothing reads. */
-export const ZOD_LEAN = join(PROJECT_ROOT, 'infra', 'bundling', 'zod-lean.mjs');
+/**
+ * What the default credential chain (`@aws-sdk/credential-provider-node`) loads with `import()` only after the
+ * environment had no credentials: profiles and SSO (with the STS, SSO and sign-in clients they bring), credential
+ * processes, web identity, container and instance metadata. Lambda puts the execution role's credentials in the
+ * environment, so the chain's first link answers and none of these is ever loaded there; should one be, it
+ * resolves from the SDK that the Node.js runtime includes, as every `@aws-sdk/*` import does under the CDK default.
+ * Left out, they are ≈125 KB of every bundle.
+ */
+export const CREDENTIAL_CHAIN_FALLBACKS = [
+  '@aws-sdk/credential-provider-ini',
+  '@aws-sdk/credential-provider-sso',
+  '@aws-sdk/credential-provider-process',
+  '@aws-sdk/credential-provider-web-identity',
+  '@aws-sdk/credential-provider-http',
+  '@smithy/credential-provider-imds',
+];
+
+/** The bound every bundle is held to (test/infra/bundling.test.ts): code size is load time at every cold start. */
+export const MAX_BUNDLE_BYTES = 700 * 1024;
 
 /** Every Lambda of Pipeline Guard: one folder under functions/ each, entry `handler.ts`, export `handler`. */
 export type FunctionName =
@@ -114,11 +131,10 @@ export class GuardFunction extends Construct implements IGrantable {
         mainFields: ['module', 'main'],
         banner: CREATE_REQUIRE_BANNER,
         // Ship the SDK versions the code was tested with (Bedrock Converse, lib-dynamodb) instead of whatever
-        // the runtime happens to include.
+        // the runtime happens to include; only the credential chain's never-used fallbacks stay outside.
         bundleAwsSDK: true,
+        externalModules: CREDENTIAL_CHAIN_FALLBACKS,
         forceDockerBundling: false,
-        // zod without its 40+ locale files (258 KB a bundle): see infra/bundling/zod-lean.mjs.
-        esbuildArgs: { '--alias:zod': ZOD_LEAN },
       },
     });
 

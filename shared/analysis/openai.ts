@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { AnalyzerConfigurationError, AnalyzerUnavailableError } from '../errors.js';
 import { AnalyzerOutputError } from './errors.js';
 import { type ModelConversation, type ModelDialect, type ModelTurn, type TurnResult, analyzeWithModel } from './model-loop.js';

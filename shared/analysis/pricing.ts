@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { firstIssue } from '../validation.js';
 import type { AnalysisOutcome, TokenUsage } from './schema.js';
 

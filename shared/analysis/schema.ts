@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { REMEDIATION_ACTIONS } from '../domain/incident.js';
 import type { AnalysisInput, AnalysisResult, Analyzer } from '../ports.js';
 import { type AcceptedPatch, PATCH_LIMITS } from './patch.js';

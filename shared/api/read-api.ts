@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { repositoryReport } from '../baselines/metrics.js';
 import type { Incident, IncidentSource, IncidentStatus } from '../domain/incident.js';
 import { ValidationError } from '../errors.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Who may move which repository's gate baseline. The repository in a gate request is only a claim: the caller's

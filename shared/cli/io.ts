@@ -12,7 +12,10 @@ export interface CliIO {
 export const processIO: CliIO = {
   out: (text) => process.stdout.write(`${text}\n`),
   err: (text) => process.stderr.write(`${text}\n`),
-  stdin: process.stdin,
+  // A getter: Node sets up process.stdin on first access (a few ms), which only `guard analyze -` needs.
+  get stdin() {
+    return process.stdin;
+  },
 };
 
 /** Checks that `path` is a readable regular file, failing with a one-line reason; returns its stats. */

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The file `npm start` writes into its data directory so `guard` finds it without any variable. */
 export const RUNTIME_FILE = 'runtime.json';

@@ -5,7 +5,6 @@
 import { pathToFileURL } from 'node:url';
 import { errorMessage } from '../errors.js';
 import { UsageError } from './args.js';
-import { explainReachError } from './local-runtime.js';
 import { COMMANDS, type Command } from './commands/index.js';
 import { processIO, type CliIO } from './io.js';
 
@@ -44,6 +43,8 @@ export async function main(argv: readonly string[], io: CliIO = processIO, comma
       io.err(`guard ${name}: ${error.message}`);
       return 2;
     }
+    // Loaded on failure only: it brings zod (for the runtime file's schema), which `guard analyze` need not load.
+    const { explainReachError } = await import('./local-runtime.js');
     io.err(`guard ${name}: ${explainReachError(error) ?? errorMessage(error).split('\n')[0]}`);
     return 1;
   }

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AlarmDetails } from './incident.js';
 import type { AlarmEvent } from './trigger.js';
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The workflow's input. Kept small (Step Functions state is capped at 256 KB): stages load and store the

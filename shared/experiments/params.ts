@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { MIN_INPUT_TOKEN_BUDGET, PROMPT_VERSION, PROMPT_VERSIONS } from '../analysis/prompt.js';
 import type { RemediationAction } from '../domain/incident.js';
 

@@ -3,7 +3,7 @@
  * unexpected answer — an HTML error page from a proxy, a GHES version with a different shape — into a clear
  * error naming the call, instead of `undefined` travelling into the incident.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** A job's step as the jobs API lists it; old GHES versions and queued jobs may omit times. */
 const jobStepSchema = z.object({

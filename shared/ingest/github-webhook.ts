@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { newIncident } from '../domain/incident.js';
 import {
   type GithubCheckTrigger,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Clock } from '../ports.js';
 import type { IncidentStore } from '../stores/incident-store.js';
 import type { FeedbackVote, Learning } from './learning.js';

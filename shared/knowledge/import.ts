@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { RemediationAction } from '../domain/incident.js';
 import { ValidationError } from '../errors.js';
 import { refineCategory } from '../logs/categories.js';

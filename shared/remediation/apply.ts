@@ -1,7 +1,7 @@
 import type { AuditEntry, Decision, Incident, RemediationAction } from '../domain/incident.js';
 import { errorMessage } from '../errors.js';
 import type { GitHubPort, RerunKey } from '../ports.js';
-import type { StepDeps } from '../steps/deps.js';
+import type { RemediateDeps } from '../steps/deps.js';
 import { PatchRefusedError, FIX_PR_LABELS, buildFixFiles, fixBranchName, fixPrBody } from './fix-pr.js';
 import type { RemediationPlan } from './planner.js';
 import type { RepositoryPolicy } from './policy.js';
@@ -34,7 +34,7 @@ export interface ApplyResult {
  * counters, but another execution may have used the last slot since), and each step is appended to the audit
  * trail. An action that cannot be carried out becomes an escalation with the reason, never a silent no-op.
  */
-export async function applyPlan(context: ApplyContext, deps: StepDeps): Promise<ApplyResult> {
+export async function applyPlan(context: ApplyContext, deps: RemediateDeps): Promise<ApplyResult> {
   const { incident, plan, policy } = context;
   const reason = plan.reasons.join('; ');
   if (plan.dryRun) return { action: plan.action, applied: false, result: 'dry run: nothing applied', reason };
@@ -63,7 +63,7 @@ export async function applyPlan(context: ApplyContext, deps: StepDeps): Promise<
 
 async function rerun(
   { incident, policy, github, rerunKey, rerunOptions }: ApplyContext,
-  deps: StepDeps,
+  deps: RemediateDeps,
   reason: string,
   escalate: (why: string) => ApplyResult,
 ): Promise<ApplyResult> {
@@ -91,7 +91,7 @@ async function rerun(
 
 async function openFixPr(
   { incident, github }: ApplyContext,
-  deps: StepDeps,
+  deps: RemediateDeps,
   reason: string,
   escalate: (why: string) => ApplyResult,
 ): Promise<ApplyResult> {
@@ -120,7 +120,7 @@ async function openFixPr(
 
 async function runRunbook(
   { incident, scope }: ApplyContext,
-  deps: StepDeps,
+  deps: RemediateDeps,
   reason: string,
   escalate: (why: string) => ApplyResult,
 ): Promise<ApplyResult> {
@@ -149,7 +149,7 @@ export async function recordDecision(
   outcome: ApplyResult,
   dryRun: boolean,
   actor: string,
-  deps: StepDeps,
+  deps: RemediateDeps,
   status: AuditEntry['status'] = outcome.applied ? 'applied' : 'skipped',
 ): Promise<Incident> {
   const at = deps.clock().toISOString();

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { REMEDIATION_ACTIONS } from '../domain/incident.js';
 import { CATEGORIES } from '../logs/types.js';
 import { parseJsonDocument } from '../validation.js';

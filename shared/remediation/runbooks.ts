@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AlarmDetails } from '../domain/incident.js';
 import { SEVERITIES, type Severity } from './policy.js';
 import { parseJsonDocument } from '../validation.js';

@@ -11,6 +11,7 @@ import { createOutbox } from '../adapters/outbox.js';
 import { createSfnStarter, createSfnTaskControl } from '../adapters/sfn.js';
 import { createSnsPublisher } from '../adapters/sns.js';
 import { createChatWebhook, withChatWebhook } from '../adapters/chat-webhook.js';
+import { createOfflineAnalyzer } from '../analysis/offline.js';
 import { createConfiguredAnalyzers } from '../analysis/providers.js';
 import { type Config, requireConfig } from '../config.js';
 import { ConfigError, errorMessage } from '../errors.js';
@@ -22,12 +23,21 @@ import { createDynamoCommentSlots } from '../stores/comment-slots.js';
 import type { AlarmTagReader, Analyzer, EscalationDigests, EscalationLedger, EscalationPublisher, GitHubClients, Metrics, RerunLedger, TaskTokenControl, WorkflowStarter } from '../ports.js';
 import { type ApprovalIndex, createApprovalIndex } from '../remediation/approvals.js';
 import { type GuardStore, createGuardStore } from '../remediation/guard-store.js';
-import { parsePolicyFile } from '../remediation/policy.js';
+import { type PolicyFile, parsePolicyFile } from '../remediation/policy.js';
 import { createOutboxRunbookRunner, createSsmRunbookRunner } from '../remediation/runbook-runner.js';
 import { parseRunbookMappings } from '../remediation/runbooks.js';
 import type { DigestDeps } from '../reconcile/digests.js';
 import type { RedriveDeps, ScheduledRunOptions } from '../reconcile/redrive.js';
-import type { RemediationDeps, StepDeps, StepLogger } from '../steps/deps.js';
+import type {
+  AnalyzeDeps,
+  ClassifyDeps,
+  KnowledgeLookupDeps,
+  NotifyDeps,
+  RemediateDeps,
+  RemediationDeps,
+  StepDeps,
+  StepLogger,
+} from '../steps/deps.js';
 import { createDocumentClient } from '../stores/dynamo.js';
 import { createIncidentStore } from '../stores/incident-store.js';
 import { type Learning, createLearning } from '../knowledge/learning.js';
@@ -257,11 +267,8 @@ export function createApprovals(config: Config, clock: () => Date = () => new Da
   return createApprovalIndex({ client, tableName: config.INCIDENTS_TABLE, clock });
 }
 
-/**
- * The remediation policy file, runbook allow-list, guard counters and runbook runner. A bad policy or runbook
- * file fails at cold start with the variable's name rather than at the first incident.
- */
-export function createRemediationDeps(config: Config, clock: () => Date = () => new Date()): RemediationDeps {
+/** The remediation policy file, from POLICY_FILE or POLICY_JSON; a bad file fails at cold start with the variable's name. */
+function policyFileOf(config: Config): PolicyFile {
   let policyText: string | undefined = config.POLICY_JSON;
   if (config.POLICY_FILE) {
     try {
@@ -270,18 +277,27 @@ export function createRemediationDeps(config: Config, clock: () => Date = () => 
       throw new ConfigError(`POLICY_FILE ${config.POLICY_FILE} cannot be read: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
-  const named = <T>(name: string, read: () => T): T => {
-    try {
-      return read();
-    } catch (error) {
-      throw new ConfigError(`invalid environment variable ${name}: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  };
+  return policyText ? named(config.POLICY_FILE ? 'POLICY_FILE' : 'POLICY_JSON', () => parsePolicyFile(policyText as string)) : {};
+}
+
+function named<T>(name: string, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    throw new ConfigError(`invalid environment variable ${name}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/**
+ * The remediation policy file, runbook allow-list, guard counters and runbook runner. A bad policy or runbook
+ * file fails at cold start with the variable's name rather than at the first incident.
+ */
+export function createRemediationDeps(config: Config, clock: () => Date = () => new Date()): RemediationDeps {
   const runner = config.OUTBOX_PATH
     ? createOutboxRunbookRunner(createOutbox(config.OUTBOX_PATH, { echo: (line) => console.log(line) }))
     : createSsmRunbookRunner(new SSMClient({ region: config.AWS_REGION }));
   return {
-    policyFile: policyText ? named(config.POLICY_FILE ? 'POLICY_FILE' : 'POLICY_JSON', () => parsePolicyFile(policyText as string)) : {},
+    policyFile: policyFileOf(config),
     runbooks: named('RUNBOOKS_JSON', () => parseRunbookMappings(config.RUNBOOKS_JSON)),
     guards: createGuards(config, clock),
     approvals: createApprovals(config, clock),
@@ -289,35 +305,61 @@ export function createRemediationDeps(config: Config, clock: () => Date = () => 
   };
 }
 
-/** Stands in for the publisher in functions that are not given a topic; using it is a wiring bug. */
-const noEscalations: EscalationPublisher = {
-  publish() {
-    return Promise.reject(new ConfigError('missing environment variable ESCALATION_TOPIC_ARN'));
-  },
-};
-
-/**
- * Dependencies of the pipeline steps. Only the notify function publishes escalations, so only it requires the
- * topic (and fails at cold start without it); the others are not granted it.
+/*
+ * One factory per pipeline stage, building exactly the ports its type in shared/steps/deps.ts names. Each stage's
+ * handler imports only its own, so esbuild leaves out the AWS clients and libraries of every other port (the
+ * classify bundle has no SSM, SNS or Bedrock client; see README, "Start-up and bundles").
  */
-export async function createStepDeps(
-  config: Config,
-  logger: StepLogger,
-  options: { publishesEscalations?: boolean } = {},
-): Promise<StepDeps> {
+
+/** What every stage has: configuration, a clock, the logger and the incident store. */
+function stageBasics(config: Config, logger: StepLogger) {
   const clock = () => new Date();
+  return { config, clock, logger, incidents: createIncidents(config, clock) };
+}
+
+export async function createClassifyDeps(config: Config, logger: StepLogger): Promise<ClassifyDeps> {
+  const basics = stageBasics(config, logger);
   return {
-    config,
-    incidents: createIncidents(config, clock),
+    ...basics,
+    github: await createGitHub(config),
+    learning: createLearningDeps(config, logger, basics.clock),
+    metrics: createMetrics(config),
+  };
+}
+
+export function createKnowledgeLookupDeps(config: Config, logger: StepLogger): KnowledgeLookupDeps {
+  const basics = stageBasics(config, logger);
+  return { ...basics, learning: createLearningDeps(config, logger, basics.clock) };
+}
+
+export function createAnalyzeDeps(config: Config, logger: StepLogger): AnalyzeDeps {
+  const basics = stageBasics(config, logger);
+  return { ...basics, ...createAnalyzers(config), learning: createLearningDeps(config, logger, basics.clock), metrics: createMetrics(config) };
+}
+
+export async function createRemediateDeps(config: Config, logger: StepLogger): Promise<RemediateDeps> {
+  const basics = stageBasics(config, logger);
+  return {
+    ...basics,
     github: await createGitHub(config),
     reruns: createRerunLedger(config),
-    ...createAnalyzers(config),
-    escalations: options.publishesEscalations ? createEscalations(config, logger) : noEscalations,
+    // Only the offline analyzer: remediate runs it when the analyze stage failed, never the configured provider.
+    fallbackAnalyzer: createOfflineAnalyzer(),
+    remediation: createRemediationDeps(config, basics.clock),
+    metrics: createMetrics(config),
+  };
+}
+
+/** The only stage that publishes escalations, so the only one that requires the topic (and fails at cold start without it). */
+export async function createNotifyDeps(config: Config, logger: StepLogger): Promise<NotifyDeps> {
+  const basics = stageBasics(config, logger);
+  return {
+    ...basics,
+    github: await createGitHub(config),
+    reruns: createRerunLedger(config),
+    escalations: createEscalations(config, logger),
     escalationLedger: createEscalationLedger(config),
-    clock,
-    logger,
-    learning: createLearningDeps(config, logger, clock),
-    remediation: createRemediationDeps(config, clock),
+    remediation: { policyFile: policyFileOf(config), approvals: createApprovals(config, basics.clock) },
     metrics: createMetrics(config),
   };
 }

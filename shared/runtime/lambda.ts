@@ -1,10 +1,9 @@
 import middy from '@middy/core';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { loadConfig } from '../config.js';
+import { type Config, loadConfig } from '../config.js';
 import { RetryableError, isTransientAwsError } from '../errors.js';
-import type { StepDeps } from '../steps/deps.js';
-import { createStepDeps } from './deps.js';
+import type { StepLogger } from '../steps/deps.js';
 import { redactingLogger } from './redacting-logger.js';
 
 /** One logger per process; Powertools reads POWERTOOLS_SERVICE_NAME and POWERTOOLS_LOG_LEVEL. */
@@ -13,14 +12,15 @@ export const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_N
 export const safeLogger = redactingLogger(logger);
 
 /**
- * Wraps a pure step `(input, deps) => result` as a Lambda handler: config and adapters are built once at cold
- * start; errors propagate with their names so the state machine's Retry/Catch can match them.
+ * Wraps a pure step `(input, deps) => result` as a Lambda handler: config and the stage's adapters (built by its
+ * factory in the composition root, shared/runtime/deps.ts) are built once at cold start; errors propagate with
+ * their names so the state machine's Retry/Catch can match them.
  */
-export async function stepHandler<R>(
-  step: (input: unknown, deps: StepDeps) => Promise<R>,
-  options: { publishesEscalations?: boolean } = {},
+export async function stepHandler<D, R>(
+  step: (input: unknown, deps: D) => Promise<R>,
+  createDeps: (config: Config, logger: StepLogger) => D | Promise<D>,
 ) {
-  const deps = await createStepDeps(loadConfig(process.env), safeLogger, options);
+  const deps = await createDeps(loadConfig(process.env), safeLogger);
   return middy(async (event: unknown) => {
     try {
       return await step(event, deps);

@@ -8,7 +8,7 @@ import type { AnalyzerOverrides } from '../analysis/providers.js';
 import { ANALYSIS_PARAMS } from '../experiments/params.js';
 import { variantParamsOf } from '../remediation/variant.js';
 import type { Analyzer } from '../ports.js';
-import type { StepDeps } from './deps.js';
+import type { AnalyzeDeps } from './deps.js';
 import { type AnalyzeResult, parseState } from './state.js';
 
 /** The analyzer's view of an incident: only redacted excerpts and metadata, never raw logs. */
@@ -78,7 +78,7 @@ function withInjection(summary: AnalysisSummary, input: AnalysisInput, result: A
  * and input budget. A model outside the configured one and LLM_EXPERIMENT_MODELS is not called (in AWS the
  * function may not invoke it); what was not applied is said in `notes`, which end up in the analysis's adjustments.
  */
-export function armAnalyzer(incident: Incident, deps: StepDeps): { analyzer: Analyzer; notes: string[] } {
+export function armAnalyzer(incident: Incident, deps: AnalyzeDeps): { analyzer: Analyzer; notes: string[] } {
   const params = variantParamsOf(incident);
   const overrides: AnalyzerOverrides = {};
   const notes: string[] = [];
@@ -102,7 +102,7 @@ export function armAnalyzer(incident: Incident, deps: StepDeps): { analyzer: Ana
  * Runs the configured analyzer (with the experiment arm's settings), falling back to the deterministic one when
  * it fails for a reason retries cannot fix. Transient provider errors propagate so the state machine retries them.
  */
-export async function runAnalysis(incident: Incident, deps: StepDeps): Promise<AnalysisSummary> {
+export async function runAnalysis(incident: Incident, deps: AnalyzeDeps): Promise<AnalysisSummary> {
   const started = Date.now();
   const arm = armAnalyzer(incident, deps);
   const analyzer = withFallback(arm.analyzer, deps.fallbackAnalyzer, (reason) =>
@@ -115,7 +115,7 @@ export async function runAnalysis(incident: Incident, deps: StepDeps): Promise<A
 }
 
 /** The analysis when the analyze stage itself failed (its Catch leads to remediate): offline, with the reason. */
-export async function runFallbackAnalysis(incident: Incident, deps: StepDeps, reason: string): Promise<AnalysisSummary> {
+export async function runFallbackAnalysis(incident: Incident, deps: Pick<AnalyzeDeps, 'fallbackAnalyzer' | 'config'>, reason: string): Promise<AnalysisSummary> {
   const started = Date.now();
   const input = analysisInputFor(incident);
   const result = await analyzeWithFallback(deps.fallbackAnalyzer, input, reason);
@@ -123,7 +123,7 @@ export async function runFallbackAnalysis(incident: Incident, deps: StepDeps, re
 }
 
 /** Analyze stage: root cause, fix, confidence and a proposed action, stored on the incident. */
-export async function analyzeStep(input: unknown, deps: StepDeps): Promise<AnalyzeResult> {
+export async function analyzeStep(input: unknown, deps: AnalyzeDeps): Promise<AnalyzeResult> {
   const { trigger } = parseState(input);
   const incident = await deps.incidents.get(trigger.incidentId);
   if (!incident) throw new NotFoundError(`incident ${trigger.incidentId} not found`);

@@ -19,7 +19,7 @@ import type { Category, LogAnalysis, LogLine } from '../logs/types.js';
 import type { FailedJob, GitHubPort, RepoRef } from '../ports.js';
 import { assessFlakiness } from '../baselines/flaky.js';
 import { baselineForJob } from '../baselines/job-logs.js';
-import type { StepDeps } from './deps.js';
+import type { ClassifyDeps } from './deps.js';
 import { type ClassifyResult, parseState } from './state.js';
 
 /** A run can have hundreds of jobs; analysing the first failed ones is enough to explain it. */
@@ -71,7 +71,7 @@ function summarizeJob(
  * Whether the default branch fails too (the verdict "also failing on the base branch"): its newest finished run of
  * the same workflow, read only for runs on other branches. A failed lookup leaves the verdict to the other signals.
  */
-async function baseBranchRunOf(trigger: GithubTrigger, github: GitHubPort, deps: StepDeps): Promise<Incident['baseBranchRun']> {
+async function baseBranchRunOf(trigger: GithubTrigger, github: GitHubPort, deps: ClassifyDeps): Promise<Incident['baseBranchRun']> {
   const base = trigger.repository.defaultBranch;
   const workflowId = trigger.workflowRun.workflowId;
   if (!base || workflowId === null || trigger.workflowRun.headBranch === base) return null;
@@ -85,7 +85,7 @@ async function baseBranchRunOf(trigger: GithubTrigger, github: GitHubPort, deps:
 }
 
 /** The green run's baseline of a failed job; null without the learning tables or when none can be had. */
-async function greenBaseline(trigger: GithubTrigger, job: FailedJob, github: GitHubPort, deps: StepDeps) {
+async function greenBaseline(trigger: GithubTrigger, job: FailedJob, github: GitHubPort, deps: ClassifyDeps) {
   if (!deps.learning) return null;
   const workflowId = trigger.workflowRun.workflowId;
   return baselineForJob(
@@ -101,7 +101,7 @@ async function greenBaseline(trigger: GithubTrigger, job: FailedJob, github: Git
   );
 }
 
-async function analyzeGithubJobs(trigger: GithubTrigger, github: GitHubPort | null, deps: StepDeps): Promise<JobFailureSummary[]> {
+async function analyzeGithubJobs(trigger: GithubTrigger, github: GitHubPort | null, deps: ClassifyDeps): Promise<JobFailureSummary[]> {
   if (!github) return [];
   const repo: RepoRef = { owner: trigger.repository.owner, repo: trigger.repository.name };
   const jobs = (await github.listFailedJobs(repo, trigger.workflowRun.id, trigger.workflowRun.attempt)).slice(
@@ -136,7 +136,7 @@ async function resolvePullRequest(
   trigger: { pullRequests: number[]; repository: GithubTrigger['repository'] },
   headSha: string,
   github: GitHubPort | null,
-  deps: StepDeps,
+  deps: ClassifyDeps,
 ): Promise<number | null> {
   if (trigger.pullRequests.length > 0) return trigger.pullRequests[0] ?? null;
   if (!github) return null;
@@ -206,7 +206,7 @@ export function alarmCategory(alarm: AlarmDetails): Category {
 }
 
 /** Flaky evidence from the baselines (shared/baselines/flaky.ts); never a reason to fail classification. */
-async function flakyMark(deps: StepDeps, incident: Parameters<typeof assessFlakiness>[1]) {
+async function flakyMark(deps: ClassifyDeps, incident: Parameters<typeof assessFlakiness>[1]) {
   if (!deps.learning) return null;
   return assessFlakiness(deps.learning.baselines, incident, deps.clock()).catch((error: unknown) => {
     deps.logger.warn('flaky evidence unavailable', { error: String(error) });
@@ -218,7 +218,7 @@ async function flakyMark(deps: StepDeps, incident: Parameters<typeof assessFlaki
  * Classify stage: gathers the failure's evidence (job logs, or alarm details), extracts the failure lines,
  * assigns a category and fingerprint, and stores the incident.
  */
-export async function classifyStep(input: unknown, deps: StepDeps): Promise<ClassifyResult> {
+export async function classifyStep(input: unknown, deps: ClassifyDeps): Promise<ClassifyResult> {
   const { trigger } = parseState(input);
   const result = await classifyTrigger(trigger, deps);
   // Counted once the incident is stored; a retried classify counts again (EMF metrics are at least once).
@@ -226,7 +226,7 @@ export async function classifyStep(input: unknown, deps: StepDeps): Promise<Clas
   return result;
 }
 
-async function classifyTrigger(trigger: ReturnType<typeof parseState>['trigger'], deps: StepDeps): Promise<ClassifyResult> {
+async function classifyTrigger(trigger: ReturnType<typeof parseState>['trigger'], deps: ClassifyDeps): Promise<ClassifyResult> {
   const now = deps.clock();
 
   if (trigger.source === 'cloudwatch') {
@@ -306,7 +306,7 @@ export function checkRunOutputText(trigger: GithubCheckTrigger): string {
  * A failed check run of another CI system: no job log to download, so its output text (title, summary, text)
  * is analysed like one, and the result is stored as a single "job" named after the check.
  */
-async function classifyCheckRun(trigger: GithubCheckTrigger, deps: StepDeps): Promise<ClassifyResult> {
+async function classifyCheckRun(trigger: GithubCheckTrigger, deps: ClassifyDeps): Promise<ClassifyResult> {
   const check = trigger.checkRun;
   const github = deps.github.forInstallation(trigger.installationId);
   await deps.incidents.create(newIncident(githubCheckIncidentFields(trigger), deps.clock()), githubCheckIncidentScope(trigger), trigger);

@@ -62,3 +62,23 @@ export interface StepDeps {
 }
 
 export const silentLogger: StepLogger = { info() {}, warn() {}, error() {} };
+
+/*
+ * What each stage uses of StepDeps. Its Lambda builds only these ports (shared/runtime/deps.ts), so a bundle
+ * carries neither the AWS clients nor the libraries of ports its stage never touches.
+ */
+export type ClassifyDeps = Pick<StepDeps, 'config' | 'incidents' | 'github' | 'clock' | 'logger' | 'learning' | 'metrics'>;
+export type KnowledgeLookupDeps = Pick<StepDeps, 'incidents' | 'clock' | 'logger' | 'learning'>;
+export type AnalyzeDeps = Pick<
+  StepDeps,
+  'config' | 'incidents' | 'analyzer' | 'fallbackAnalyzer' | 'analyzerFor' | 'clock' | 'logger' | 'learning' | 'metrics'
+>;
+/** Remediate runs the offline analysis itself when the analyze stage failed. */
+export type RemediateDeps = Pick<
+  StepDeps,
+  'config' | 'incidents' | 'github' | 'reruns' | 'fallbackAnalyzer' | 'clock' | 'logger' | 'metrics' | 'remediation'
+>;
+/** Notify reads the policy file and the pending approvals, never runs runbooks or touches guard counters. */
+export type NotifyDeps = Pick<StepDeps, 'config' | 'incidents' | 'github' | 'reruns' | 'escalations' | 'escalationLedger' | 'clock' | 'logger' | 'metrics'> & {
+  remediation: Pick<RemediationDeps, 'policyFile' | 'approvals'>;
+};

@@ -1,7 +1,7 @@
 import { NotFoundError, errorMessage } from '../errors.js';
 import { summarizeHistory } from '../knowledge/history.js';
 import { previousAttemptId } from '../knowledge/learning.js';
-import type { StepDeps } from './deps.js';
+import type { KnowledgeLookupDeps } from './deps.js';
 import { type KnowledgeResult, parseState } from './state.js';
 
 /** Earlier incidents examined per lookup: bounds the DynamoDB reads whatever the history size. */
@@ -12,7 +12,7 @@ const MAX_EARLIER_INCIDENTS = 50;
  * then the knowledge base: exact fingerprint, then similar templates), the incident's experiment variant, and a
  * recommendation. The result goes on the incident, where the analyzer and the PR comment read it.
  */
-export async function knowledgeLookupStep(input: unknown, deps: StepDeps): Promise<KnowledgeResult> {
+export async function knowledgeLookupStep(input: unknown, deps: KnowledgeLookupDeps): Promise<KnowledgeResult> {
   const { trigger } = parseState(input);
   const incident = await deps.incidents.get(trigger.incidentId);
   if (!incident) throw new NotFoundError(`incident ${trigger.incidentId} not found`);

@@ -6,7 +6,7 @@ import { collectReactionFeedback } from '../knowledge/reactions.js';
 import { COMMENT_MARKER } from '../notify/comment.js';
 import { pullRequestComment } from '../notify/pull-request.js';
 import { renderEscalation } from '../notify/escalation.js';
-import type { StepDeps } from './deps.js';
+import type { NotifyDeps } from './deps.js';
 import {
   githubCheckIncidentFields,
   githubCheckIncidentScope,
@@ -34,7 +34,7 @@ function stageErrorsOf(state: PipelineState, at: string): StageError[] {
 }
 
 /** The incident as far as the earlier stages got; created from the trigger if classify never stored it. */
-async function loadOrCreate(state: PipelineState, deps: StepDeps): Promise<Incident> {
+async function loadOrCreate(state: PipelineState, deps: NotifyDeps): Promise<Incident> {
   const existing = await deps.incidents.get(state.trigger.incidentId);
   if (existing) return existing;
   const { trigger } = state;
@@ -56,7 +56,7 @@ const ACTION_WORDS: Record<string, string> = {
 };
 
 /** How the approval wait ended, from the AwaitApproval Catch (`ApprovalRejected`, `States.Timeout`, …). */
-async function recordApprovalOutcome(state: PipelineState, incident: Incident, deps: StepDeps): Promise<Incident> {
+async function recordApprovalOutcome(state: PipelineState, incident: Incident, deps: NotifyDeps): Promise<Incident> {
   const caught = state.approvalError;
   if (!caught || !incident.plan) return incident;
   const at = deps.clock().toISOString();
@@ -93,7 +93,7 @@ async function recordApprovalOutcome(state: PipelineState, incident: Incident, d
  * Approval request (the AwaitApproval task): stores the task token and tells humans what is proposed — on the
  * pull request, or by e-mail for alarms and runs without one. The execution then waits for the token.
  */
-async function requestApproval(state: PipelineState, taskToken: string, deps: StepDeps): Promise<NotifyResult> {
+async function requestApproval(state: PipelineState, taskToken: string, deps: NotifyDeps): Promise<NotifyResult> {
   const at = deps.clock().toISOString();
   let incident = await loadOrCreate(state, deps);
   incident = await deps.incidents.update(incident.id, {
@@ -120,7 +120,7 @@ async function requestApproval(state: PipelineState, taskToken: string, deps: St
 }
 
 /** Whether the failed attempt is one our own automatic re-run started (the rerun ledger recorded it). */
-async function isOwnRerun(incident: Incident, deps: StepDeps): Promise<boolean> {
+async function isOwnRerun(incident: Incident, deps: NotifyDeps): Promise<boolean> {
   if ((incident.runAttempt ?? 1) <= 1 || !incident.repositoryId || !incident.workflowId || !incident.headSha || !incident.runId) return false;
   try {
     const found = await deps.reruns.lookup(
@@ -140,7 +140,7 @@ async function isOwnRerun(incident: Incident, deps: StepDeps): Promise<boolean> 
  * when a human must act — routed by the repository's escalation policy (shared/notify/escalation-policy.ts) and
  * sent once per problem and window (the escalation ledger); repeats are counted on the open escalation.
  */
-export async function notifyStep(input: unknown, deps: StepDeps): Promise<NotifyResult> {
+export async function notifyStep(input: unknown, deps: NotifyDeps): Promise<NotifyResult> {
   const state = parseState(input);
   const taskToken = (input as { approvalRequest?: { taskToken?: unknown } }).approvalRequest?.taskToken;
   if (typeof taskToken === 'string' && taskToken.length > 0 && taskToken.length <= 4096) return requestApproval(state, taskToken, deps);

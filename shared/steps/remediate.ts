@@ -10,7 +10,7 @@ import { type RunbookMapping, runbookFor, runbookSeverity } from '../remediation
 import { policyForVariant, variantParamsNote, variantParamsOf } from '../remediation/variant.js';
 import type { VariantParams } from '../experiments/params.js';
 import type { GitHubPort, RerunKey } from '../ports.js';
-import type { StepDeps } from './deps.js';
+import type { RemediateDeps } from './deps.js';
 import { runFallbackAnalysis } from './analyze.js';
 import { type PipelineState, type RemediateResult, describeCaught, parseState } from './state.js';
 
@@ -33,7 +33,7 @@ async function startedByUs(
   incident: Incident,
   ledgerSaysOurs: boolean,
   github: GitHubPort | null,
-  deps: StepDeps,
+  deps: RemediateDeps,
 ): Promise<boolean> {
   if (ledgerSaysOurs) return true;
   const actor = state.trigger.source === 'github' ? state.trigger.triggeringActor : null;
@@ -47,7 +47,7 @@ async function startedByUs(
 }
 
 /** Notes on the attempt our re-run retried that the re-run failed too, so its record tells the whole story. */
-async function noteFailedRerun(incident: Incident, deps: StepDeps): Promise<void> {
+async function noteFailedRerun(incident: Incident, deps: RemediateDeps): Promise<void> {
   if (!incident.repositoryId || !incident.runId || !incident.runAttempt || incident.runAttempt <= 1) return;
   const previousId = githubIncidentId(incident.repositoryId, incident.runId, incident.runAttempt - 1);
   const previous = await deps.incidents.get(previousId);
@@ -64,7 +64,7 @@ function severityOf(incident: Incident, runbook: RunbookMapping | null): Severit
   return incident.category === 'security_scan' ? 'high' : 'medium';
 }
 
-async function labelsOf(incident: Incident, github: GitHubPort | null, deps: StepDeps): Promise<string[]> {
+async function labelsOf(incident: Incident, github: GitHubPort | null, deps: RemediateDeps): Promise<string[]> {
   if (!github || !incident.repository || !incident.pullRequest) return [];
   const [owner, repo] = incident.repository.split('/') as [string, string];
   try {
@@ -106,7 +106,7 @@ function toStoredPlan(plan: RemediationPlan, at: string): StoredPlan {
  * `awaitingDelay`, the state machine's Wait state holds the execution (no Lambda runs meanwhile), and this step
  * runs again with that result at `$.remediation`: it re-plans with fresh guard counters and applies.
  */
-export async function remediateStep(input: unknown, deps: StepDeps): Promise<RemediateResult> {
+export async function remediateStep(input: unknown, deps: RemediateDeps): Promise<RemediateResult> {
   const state = parseState(input);
   let incident: Incident | null = await deps.incidents.get(state.trigger.incidentId);
   if (!incident) throw new NotFoundError(`incident ${state.trigger.incidentId} not found`);
@@ -255,7 +255,7 @@ async function apply(
   rerunKey: RerunKey | null,
   scope: string,
   actor: string,
-  deps: StepDeps,
+  deps: RemediateDeps,
 ): Promise<RemediateResult> {
   let outcome;
   try {

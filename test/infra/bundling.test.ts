@@ -1,11 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/app.js';
-import { CREATE_REQUIRE_BANNER, PROJECT_ROOT } from '../../infra/constructs/guard-function.js';
+import { CREATE_REQUIRE_BANNER, MAX_BUNDLE_BYTES, PROJECT_ROOT } from '../../infra/constructs/guard-function.js';
 import { FUNCTION_NAMES, functionLogicalId } from './support.js';
 
 const handlersExist = FUNCTION_NAMES.every((name) => existsSync(join(PROJECT_ROOT, 'functions', name, 'handler.ts')));
@@ -27,6 +27,12 @@ describe.skipIf(!handlersExist)('real bundling', () => {
     const resource = template.Resources[functionLogicalId(stack, stack.functions[name])];
     return { path: join(outdir, resource?.Metadata?.['aws:asset:path'] ?? 'missing', 'index.mjs'), variables: resource?.Properties.Environment.Variables ?? {} };
   };
+
+  it.each(FUNCTION_NAMES)(`%s: is at most ${MAX_BUNDLE_BYTES / 1024} KB`, (name) => {
+    const bytes = statSync(bundleOf(name).path).size;
+    console.log(`bundle ${name}: ${(bytes / 1024).toFixed(0)} KB (bound ${MAX_BUNDLE_BYTES / 1024} KB)`);
+    expect(bytes).toBeLessThanOrEqual(MAX_BUNDLE_BYTES);
+  });
 
   it.each(FUNCTION_NAMES)('%s: carries zod without its locales', (name) => {
     const code = readFileSync(bundleOf(name).path, 'utf8');
@@ -84,20 +90,21 @@ console.log('handler loaded');`;
   });
 });
 
-describe('zod-lean (the bundles\' zod)', () => {
-  it("is zod's own classic entry without the locale and core namespaces (regenerate it when zod changes)", () => {
-    const external = readFileSync(join(PROJECT_ROOT, 'node_modules', 'zod', 'v4', 'classic', 'external.js'), 'utf8');
-    const expected = external
-      .split('\n')
-      .filter((line) => !line.startsWith('export * as locales') && !line.startsWith('export * as core') && !line.startsWith('//'))
-      .map((line) => line.replace(/from "(\.\.?)\/([^"]+)"/, (_m, dots: string, rest: string) => `from "../../node_modules/zod/v4/${dots === '.' ? 'classic/' : ''}${rest}"`))
-      .join('\n')
-      .trim();
-    const lean = readFileSync(join(PROJECT_ROOT, 'infra', 'bundling', 'zod-lean-external.mjs'), 'utf8')
-      .split('\n')
-      .filter((line) => !line.startsWith('//'))
-      .join('\n')
-      .trim();
-    expect(lean).toBe(expected);
+describe('zod in the bundles', () => {
+  /**
+   * `import { z } from 'zod'` binds zod's namespace object, which esbuild must then build whole: every schema
+   * type and the 40+ locale files (≈340 KB a bundle). `import * as z` lets it keep only the members used.
+   */
+  it('is imported as a namespace everywhere the functions reach', () => {
+    const offenders: string[] = [];
+    const walk = (dir: string) => {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        const path = join(dir, entry.name);
+        if (entry.isDirectory()) walk(path);
+        else if (entry.name.endsWith('.ts') && /^import \{[^}]*\bz\b[^}]*\} from 'zod';$/m.test(readFileSync(path, 'utf8'))) offenders.push(relative(PROJECT_ROOT, path));
+      }
+    };
+    for (const dir of ['shared', 'functions']) walk(join(PROJECT_ROOT, dir));
+    expect(offenders).toEqual([]);
   });
 });

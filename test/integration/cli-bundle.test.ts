@@ -1,0 +1,107 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CliBuildManifest, isFresh } from '../../bin/cli-bundle.js';
+import { main } from '../../shared/cli/main.js';
+
+const run = promisify(execFile);
+const ROOT = join(import.meta.dirname, '..', '..');
+const SAMPLE = join(ROOT, 'events', 'logs', 'github-actions-jest-failure.log');
+
+/** `node bin/guard.js …` as a user runs it, with the bundle cache in `cache`. */
+async function guard(args: string[], cache: string): Promise<{ stdout: string; stderr: string }> {
+  return run(process.execPath, [join(ROOT, 'bin', 'guard.js'), ...args], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', GUARD_CLI_CACHE: cache },
+    timeout: 120_000,
+  });
+}
+
+/** What the sources print for the same command, in this process (vitest runs the TypeScript). */
+async function fromSources(args: string[]): Promise<string> {
+  const out: string[] = [];
+  async function* stdin() {}
+  const code = await main(args, { out: (text) => out.push(text), err: () => {}, stdin: stdin() });
+  expect(code).toBe(0);
+  return out.map((text) => `${text}\n`).join('');
+}
+
+const manifestOf = (cache: string) => JSON.parse(readFileSync(join(cache, 'manifest.json'), 'utf8')) as CliBuildManifest;
+
+describe('guard from its prebuilt bundle (bin/cli-bundle.js)', () => {
+  let cache: string;
+  beforeAll(() => {
+    cache = mkdtempSync(join(tmpdir(), 'guard-cli-cache-'));
+  });
+  afterAll(() => rmSync(cache, { recursive: true, force: true }));
+
+  it('builds on the first run and prints what the sources print', async () => {
+    const { stdout } = await guard(['analyze', SAMPLE], cache);
+    expect(stdout).toBe(await fromSources(['analyze', SAMPLE]));
+    const manifest = manifestOf(cache);
+    // The project files it was built from, the analyzer's among them; dependencies count through the lock file.
+    expect(Object.keys(manifest.inputs)).toEqual(expect.arrayContaining(['shared/cli/main.ts', 'shared/cli/commands/analyze.ts', 'package-lock.json']));
+    expect(Object.keys(manifest.inputs).some((path) => path.startsWith('shared/logs/'))).toBe(true);
+    expect(Object.keys(manifest.inputs).some((path) => path.includes('node_modules'))).toBe(false);
+  }, 180_000);
+
+  it('reuses the build while the files it was built from are unchanged', async () => {
+    const before = manifestOf(cache).dir;
+    const { stdout } = await guard(['analyze', '--json', SAMPLE], cache);
+    expect(JSON.parse(stdout)).toEqual(JSON.parse(await fromSources(['analyze', '--json', SAMPLE])));
+    expect(manifestOf(cache).dir).toBe(before);
+  }, 180_000);
+
+  it('rebuilds when one of those files changed since', async () => {
+    const manifest = manifestOf(cache);
+    // As if shared/cli/main.ts had been edited after the build: its recorded time no longer matches.
+    const recorded = manifest.inputs['shared/cli/main.ts'] as [number, number];
+    writeFileSync(join(cache, 'manifest.json'), JSON.stringify({ ...manifest, inputs: { ...manifest.inputs, 'shared/cli/main.ts': [recorded[0] - 1000, recorded[1]] } }));
+    await guard(['--help'], cache);
+    expect(manifestOf(cache).dir).not.toBe(manifest.dir);
+    expect(manifestOf(cache).inputs['shared/cli/main.ts']).toEqual(recorded);
+  }, 180_000);
+
+  it('runs the sources through tsx when no bundle can be built', async () => {
+    // A cache path below a regular file can never be created.
+    const blocker = join(cache, 'not-a-directory');
+    writeFileSync(blocker, '');
+    const { stdout } = await guard(['analyze', SAMPLE], join(blocker, 'cache'));
+    expect(stdout).toBe(await fromSources(['analyze', SAMPLE]));
+  }, 180_000);
+});
+
+describe('isFresh (is a build still what its files would give?)', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'guard-cli-fresh-'));
+    writeFileSync(join(dir, 'a.ts'), 'export const a = 1;\n');
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const recorded = (): CliBuildManifest => {
+    const { mtimeMs, size } = statSync(join(dir, 'a.ts'));
+    return { dir: 'build-1', inputs: { 'a.ts': [mtimeMs, size] } };
+  };
+
+  it('is fresh while every file has its recorded time and size', () => {
+    expect(isFresh(recorded(), dir)).toBe(true);
+  });
+
+  it('is stale after an edit (new time), a change of size, or a deleted file', () => {
+    const manifest = recorded();
+    utimesSync(join(dir, 'a.ts'), new Date(), new Date(Date.now() + 5_000));
+    expect(isFresh(manifest, dir)).toBe(false);
+    expect(isFresh({ ...recorded(), inputs: { 'a.ts': [recorded().inputs['a.ts']![0], 1] } }, dir)).toBe(false);
+    expect(isFresh({ dir: 'build-1', inputs: { 'gone.ts': [0, 0] } }, dir)).toBe(false);
+  });
+
+  it('is stale for a manifest that is not one', () => {
+    expect(isFresh(null, dir)).toBe(false);
+    expect(isFresh({ inputs: {} }, dir)).toBe(false);
+    expect(isFresh({ dir: 'build-1' }, dir)).toBe(false);
+  });
+});
