@@ -310,8 +310,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     lookbackHours: config.RECONCILE_LOOKBACK_HOURS,
   };
   const runReconciler = () => reconcile(reconcileDeps, reconcileOptions);
+  // The timer's run in flight: close() waits for it, so a run that fires during a stop never calls a closed store.
+  let timedRun: Promise<unknown> | null = null;
   const reconcileTimer = setInterval(() => {
-    runReconciler().catch((error: unknown) => log(`reconciler run failed: ${error instanceof Error ? error.message : String(error)}`));
+    if (timedRun) return;
+    timedRun = runReconciler()
+      .catch((error: unknown) => log(`reconciler run failed: ${error instanceof Error ? error.message : String(error)}`))
+      .finally(() => {
+        timedRun = null;
+      });
   }, config.RECONCILE_INTERVAL_SECONDS * 1000);
   reconcileTimer.unref();
   const ingest = await importHandler('ingest-github', generation);
@@ -437,6 +444,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     },
     async close() {
       clearInterval(reconcileTimer);
+      await timedRun;
       await rm(runtimeFile, { force: true });
       await new Promise<void>((ok) => server.close(() => ok()));
       await recoveries.close();
