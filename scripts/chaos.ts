@@ -7,6 +7,7 @@
  *          same GUARD_DATA_DIR: how many accepted incidents are notified, and how long after the restart.
  *   fuzz   hostile requests (odd targets, deep and broken JSON, random bytes, unsigned and mis-signed webhooks,
  *          malformed alarm events): how many answers were ≥ 500.
+ *   github-500, github-403, github-hang, model-500, model-hang   fault injection (scripts/chaos-faults.ts).
  *
  * Reproducible: the fuzz round is seeded (CHAOS_SEED), sizes come from CHAOS_BURST, CHAOS_CRASH, CHAOS_FUZZ.
  * Exits non-zero when anything was lost or duplicated, the crash test misses its 2 minutes, or any answer was ≥ 500.
@@ -19,6 +20,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type RecordedWebhook, loadWebhook, readOutbox, signWebhook } from '../infra/local/replay.js';
 import { startLocalRuntime } from '../infra/local/runtime.js';
+import { faultSuites } from './chaos-faults.js';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const SECRET = 'chaos-secret';
@@ -261,7 +263,7 @@ async function fuzz() {
 }
 
 const only = process.argv.slice(2);
-const suites = { burst, crash, fuzz };
+const suites = { burst, crash, fuzz, ...faultSuites };
 let ok = true;
 for (const [name, suite] of Object.entries(suites)) {
   if (only.length > 0 && !only.includes(name)) continue;
