@@ -323,15 +323,16 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   reconcileTimer.unref();
   const ingest = await importHandler('ingest-github', generation);
   const recordOutcome = await importHandler('record-outcome', generation);
-  // Green runs queued by ingest, delivered to record-outcome as Lambda's asynchronous invocation does in AWS (two
-  // retries, then a dead letter); the queue is in the embedded store, so what a crash cut off is delivered now.
+  // Green runs queued by ingest, delivered to record-outcome several at once, as Lambda's asynchronous invocation
+  // does in AWS (two retries, then a dead letter); the queue is in the embedded store, so what a crash cut off is
+  // delivered now.
   const recoveries = startQueueConsumer({
     queue: createStoreWorkQueue({ client: documents, tableName: tableNames.incidents, name: RECOVERY_QUEUE }),
     deliver: (message) => recordOutcome(message, lambdaContext('record-outcome')),
     maxAttempts: 3,
     retryDelayMs: options.retryDelayMs ?? 250,
     pollMs: 250,
-    concurrency: 4,
+    concurrency: 16,
     log,
   });
   const ingestAlarm = await importHandler('ingest-alarm', generation);
