@@ -867,15 +867,28 @@ export class PipelineGuardStack extends Stack {
       reason:
         'This queue is itself the dead-letter queue of the alarm rules and of record-outcome; an alarm on its depth pages the operator.',
     });
+    // The outcome recorder: alarms returning to OK (EventBridge) and green runs that ingest hands over, both as
+    // asynchronous invocations. Lambda keeps the event in its own queue, retries a failed one twice and a
+    // throttled one until maxEventAge, then moves it to the dead-letter queue (which alarms). Chosen over an SQS
+    // queue + consumer: the same durability and dead-lettering with no new queue to poll, and the SDK client is
+    // the one the project already has; a recovery is idempotent, so at-least-once delivery is enough.
     const recordOutcome = fn('RecordOutcome', {
       name: 'record-outcome',
-      description: 'Records an alarm returning to OK on its open incidents (time to recovery, outcome)',
-      timeout: Duration.seconds(30),
+      description: 'Records recoveries on open incidents: a green run queued by ingest, or an alarm back to OK (time to recovery, PR comment)',
+      // Up to 25 incidents per green run, each with a PR comment update through GitHub's retries.
+      timeout: Duration.seconds(120),
       deadLetterQueue: eventsDlq,
+      environment: { ...github, ...botLogin },
     })
       .useTable(incidents, 'readWrite')
       .useTable(experiments, 'readWrite')
-      .useTable(baselines, 'readWrite');
+      .useTable(baselines, 'readWrite')
+      // The PR comment of a resolved incident is updated.
+      .useSecret(credentialKey, credentialSecret);
+    recordOutcome.function.configureAsyncInvoke({ retryAttempts: 2, maxEventAge: Duration.hours(6) });
+    // A green run's recovery is done off the webhook request: ingest invokes record-outcome asynchronously.
+    ingest.setEnv('RECOVERY_FUNCTION_NAME', recordOutcome.function.functionName);
+    ingest.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [recordOutcome.function.functionArn] }));
 
     // This stack's alarms are named `<stack>-…` and kept out of the pipeline so a failing pipeline cannot feed itself.
     // Scope is a prefix OR a tag, applied by ingest-alarm as locally. The rule can only narrow to the prefix when
@@ -1008,7 +1021,7 @@ export class PipelineGuardStack extends Stack {
       'EventsDeadLetterAlarm',
       'events-dead-letters',
       eventsDlq.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
-      'Alarm events could not be delivered to the pipeline or the outcome recorder; they wait in the dead-letter queue.',
+      'Alarm events, or green-run recoveries queued by ingest, could not be delivered to the pipeline or the outcome recorder; they wait in the dead-letter queue.',
     );
 
     this.operationsDashboard = new OperationsDashboard(this, 'Operations', { stateMachine });
@@ -1031,7 +1044,7 @@ export class PipelineGuardStack extends Stack {
     for (const table of Object.values(tables)) {
       output(`${pascal(table.definition.logicalName)}TableName`, table.tableName, `DynamoDB table ${table.definition.logicalName}`);
     }
-    output('EventsDeadLetterQueueUrl', eventsDlq.queueUrl, 'Alarm events that could not be delivered');
+    output('EventsDeadLetterQueueUrl', eventsDlq.queueUrl, 'Alarm events and green-run recoveries that could not be delivered');
 
     this.functions = {
       'ingest-github': ingest,

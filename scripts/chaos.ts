@@ -7,20 +7,24 @@
  *          same GUARD_DATA_DIR: how many accepted incidents are notified, and how long after the restart.
  *   fuzz   hostile requests (odd targets, deep and broken JSON, random bytes, unsigned and mis-signed webhooks,
  *          malformed alarm events): how many answers were ≥ 500.
+ *   crash-recovery   green runs queued for recovery, the runtime killed with SIGKILL mid-way and restarted: every
+ *          accepted green run still resolves its incident (scripts/chaos-recoveries.ts).
+ *   github-500, github-403, github-hang, model-500, model-hang   fault injection (scripts/chaos-faults.ts).
  *
  * Reproducible: the fuzz round is seeded (CHAOS_SEED), sizes come from CHAOS_BURST, CHAOS_CRASH, CHAOS_FUZZ.
  * Exits non-zero when anything was lost or duplicated, the crash test misses its 2 minutes, or any answer was ≥ 500.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { type RecordedWebhook, loadWebhook, readOutbox, signWebhook } from '../infra/local/replay.js';
 import { startLocalRuntime } from '../infra/local/runtime.js';
+import { startChild } from './chaos-child.js';
+import { faultSuites } from './chaos-faults.js';
+import { recoverySuites } from './chaos-recoveries.js';
 
-const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const SECRET = 'chaos-secret';
 const BURST = Number(process.env.CHAOS_BURST ?? 1000);
 const CRASH = Number(process.env.CHAOS_CRASH ?? 200);
@@ -95,30 +99,6 @@ async function burst() {
   }
 }
 
-/** Starts `npm start`'s entry point as a child process; resolves with its URL once it listens. */
-function startChild(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  return new Promise((resolveStart, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'infra', 'local', 'main.ts')], {
-      cwd: root,
-      env: { ...env, GUARD_DATA_DIR: dataDir, PORT: '0' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(output);
-      if (match) {
-        child.stdout?.off('data', onData);
-        child.stdout?.resume();
-        resolveStart({ child, url: match[1] as string });
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('exit', (code) => reject(new Error(`runtime exited with ${code} before listening:\n${output}`)));
-  });
-}
-
 async function crash() {
   const dataDir = await mkdtemp(join(tmpdir(), 'guard-chaos-crash-'));
   const accepted = new Set<string>();
@@ -126,7 +106,7 @@ async function crash() {
   let first: ChildProcess | undefined;
   let second: ChildProcess | undefined;
   try {
-    const started = await startChild(dataDir);
+    const started = await startChild(dataDir, env);
     first = started.child;
     const deliveries = Array.from({ length: CRASH }, (_, i) => failure(900_000 + i, 20_000 + i));
     let killed = false;
@@ -145,7 +125,7 @@ async function crash() {
     });
     await new Promise((resolveExit) => (first?.exitCode !== null || first?.signalCode ? resolveExit(null) : first?.once('exit', resolveExit)));
     const restartedAt = Date.now();
-    const restarted = await startChild(dataDir);
+    const restarted = await startChild(dataDir, env);
     second = restarted.child;
     const pending = new Set(accepted);
     const deadline = restartedAt + 120_000;
@@ -261,7 +241,7 @@ async function fuzz() {
 }
 
 const only = process.argv.slice(2);
-const suites = { burst, crash, fuzz };
+const suites = { burst, crash, fuzz, ...recoverySuites, ...faultSuites };
 let ok = true;
 for (const [name, suite] of Object.entries(suites)) {
   if (only.length > 0 && !only.includes(name)) continue;

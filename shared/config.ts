@@ -56,6 +56,8 @@ const configSchema = z.object({
   AWS_REGION: z.string().min(1).default('us-east-1'),
 
   STATE_MACHINE_ARN: z.string().min(1).optional(),
+  /** AWS: the outcome recorder ingest invokes asynchronously with a green run's recovery work (locally: a store queue). */
+  RECOVERY_FUNCTION_NAME: z.string().min(1).max(170).optional(),
   /** Reconciler: incidents neither notified nor resolved and untouched this long, whose execution is not running, are re-driven. */
   RECONCILE_AFTER_MINUTES: z.coerce.number().int().min(1).max(1440).default(10),
   /** Reconciler: re-drives per run (the rest wait for the next run). */

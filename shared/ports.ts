@@ -3,6 +3,7 @@
  * local one; `shared/runtime/deps.ts` (AWS) and `infra/local/` (embedded runtime) choose between them.
  */
 import type { AlarmDetails, KnowledgeSummary, RemediationAction } from './domain/incident.js';
+import type { WorkflowRecoveryMessage } from './domain/recovery.js';
 import type { Category, JobStep, LogLine } from './logs/types.js';
 
 export interface RepoRef {
@@ -292,6 +293,15 @@ export interface WorkflowStarter {
   start(name: string, input: unknown): Promise<{ executionId: string; alreadyStarted: boolean }>;
   /** The execution of this name (DescribeExecution): its status and input; null when it never started. */
   describe(name: string): Promise<{ status: ExecutionStatus; input: unknown } | null>;
+}
+
+/**
+ * Where ingest puts a green run's recovery work so the webhook reply does not wait for it: Lambda's asynchronous
+ * invocation of the outcome recorder in AWS, a queue in the embedded store locally. `enqueue` resolves once the
+ * message is durable (a crash after it loses nothing).
+ */
+export interface RecoveryQueue {
+  enqueue(message: WorkflowRecoveryMessage): Promise<void>;
 }
 
 export type MetricUnit = 'Count' | 'Seconds' | 'None';

@@ -4,7 +4,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { loadConfig } from '../../shared/config.js';
 import { handleGithubWebhook } from '../../shared/ingest/github-webhook.js';
 import { handleIssueCommentWebhook } from '../../shared/ingest/comment-commands.js';
-import { createApprovals, createGitHub, createIncidents, createGuards, createLearningDeps, createMetrics, createTaskControl, createWebhookVerifier, createWorkflowStarter } from '../../shared/runtime/deps.js';
+import { createApprovals, createGitHub, createIncidents, createLearningDeps, createRecoveryQueue, createTaskControl, createWebhookVerifier, createWorkflowStarter } from '../../shared/runtime/deps.js';
 import { logger, safeLogger } from '../../shared/runtime/lambda.js';
 import { errorMessage } from '../../shared/errors.js';
 
@@ -17,12 +17,10 @@ const deps = {
   github: await createGitHub(config),
   clock: () => new Date(),
   logger: safeLogger,
-  // Read by recordWorkflowRecovery (it receives these deps): a recovery updates knowledge, experiments and metrics.
+  // A green run's recovery is done off the request by record-outcome (asynchronous invocation; locally a store queue).
+  recoveries: createRecoveryQueue(config),
+  // `/guard feedback` records feedback on knowledge entries.
   learning: createLearningDeps(config, safeLogger),
-  // Time to recovery, per resolved incident.
-  metrics: createMetrics(config),
-  // A recovery after an automatic action counts as its success for the circuit breaker.
-  guards: createGuards(config),
   // `/guard approve|reject` resumes the execution waiting for approval.
   tasks: createTaskControl(config),
   approvals: createApprovals(config),

@@ -3,7 +3,8 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { loadConfig } from '../../shared/config.js';
 import { createGitHub, createGuards, createIncidents, createLearningDeps, createMetrics } from '../../shared/runtime/deps.js';
 import { logger, safeLogger } from '../../shared/runtime/lambda.js';
-import { recordAlarmRecovery } from '../../shared/steps/record-outcome.js';
+import { isWorkflowRecoveryMessage } from '../../shared/domain/recovery.js';
+import { recordAlarmRecovery, recordQueuedRecovery } from '../../shared/steps/record-outcome.js';
 
 const config = loadConfig(process.env);
 const deps = {
@@ -18,5 +19,10 @@ const deps = {
   guards: createGuards(config),
 };
 
-/** EventBridge: a CloudWatch alarm returned to OK. */
-export const handler = middy(async (event: unknown) => recordAlarmRecovery(event, deps)).use(injectLambdaContext(logger));
+/**
+ * Asynchronous invocations: a green run queued by ingest-github, or (EventBridge) a CloudWatch alarm returned to OK.
+ * A throw makes Lambda retry the event, then move it to the dead-letter queue.
+ */
+export const handler = middy(async (event: unknown) =>
+  isWorkflowRecoveryMessage(event) ? recordQueuedRecovery(event, deps) : recordAlarmRecovery(event, deps),
+).use(injectLambdaContext(logger));

@@ -64,6 +64,8 @@ try {
 
   heading('4. A later run of the same workflow succeeds');
   const green = await deliverWebhook(runtime.url, loadWebhook('workflow_run-success'), runtime.webhookSecret);
+  // The reply only queued the recovery (so GitHub is answered at once); the outcome recorder records it.
+  await runtime.idle();
   const resolved = await incident(id);
   console.log(`  POST /webhooks/github → ${green.status} ${JSON.stringify(green.body)}`);
   console.log(`  incident ${id}: status=${resolved.status}, resolved by ${resolved.resolvedBy}, time to recovery ${resolved.timeToRecoverySeconds}s`);

@@ -20,22 +20,33 @@ if (typeof common.return !== 'function') {
 }
 
 const { path } = workerData;
-// Open the folder once ourselves: a second runtime on the same data directory fails here with LevelDB's lock
-// error, which the parent turns into a sentence instead of a stack trace from the first DynamoDB call.
-const { Level } = requireFromLevel('level');
-const probe = new Level(path, { valueEncoding: 'json' });
+// dynalite opens its LevelDB lazily and drops the open error: when the open fails (the folder is locked by another
+// runtime, or unreadable), every later call answers "Database is closed" — the start-up flake, since the first
+// call is creating the tables. An earlier probe (open, close, then let dynalite open) left a window in which a
+// second runtime started at the same moment passed the probe too, and the loser got "Database is closed". Now the
+// worker keeps the instance dynalite creates, waits for its open and reports the real outcome before listening.
+const levelModule = requireFromDynalite('level');
+const created = [];
+const DynaliteLevel = levelModule.Level;
+levelModule.Level = class TrackedLevel extends DynaliteLevel {
+  constructor(...args) {
+    super(...args);
+    created.push(this);
+  }
+};
+
+const dynalite = require('dynalite');
+const server = dynalite({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+levelModule.Level = DynaliteLevel;
 try {
-  await probe.open();
-  await probe.close();
+  if (created.length !== 1) throw new Error(`expected dynalite to open one LevelDB, it created ${created.length}`);
+  await created[0].open();
 } catch (error) {
   const cause = error?.cause ?? error;
   const locked = /lock/i.test(String(cause?.message ?? '')) || cause?.code === 'LEVEL_LOCKED';
   parentPort.postMessage({ error: locked ? 'locked' : String(cause?.message ?? error) });
   process.exit(0);
 }
-
-const dynalite = require('dynalite');
-const server = dynalite({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
 server.once('error', (error) => parentPort.postMessage({ error: String(error?.message ?? error) }));
 server.listen(0, '127.0.0.1', () => parentPort.postMessage({ port: server.address().port }));
 parentPort.on('message', (message) => {

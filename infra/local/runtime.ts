@@ -29,6 +29,8 @@ import { type Learning, createLearning } from '../../shared/knowledge/learning.j
 import { startEmbeddedDynamo } from './embedded-dynamo.js';
 import { createLearningApi } from './learning-api.js';
 import { type ExecutionRecord, type ExecutionRegistry, type LocalTask, startLocalWorkflow } from './local-workflow.js';
+import { startQueueConsumer } from './queue-consumer.js';
+import { RECOVERY_QUEUE, createStoreWorkQueue } from '../../shared/stores/work-queue.js';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const ACCOUNT = '000000000000';
@@ -79,7 +81,7 @@ export interface LocalRuntime {
    * time: a replay that compresses a week into seconds sends the digests of the windows the week closes.
    */
   reconcile(at?: Date): Promise<ReconcileResult & { digests: DigestResult }>;
-  /** Resolves when every started workflow execution has finished. */
+  /** Resolves when every queued recovery is recorded and every started workflow execution has finished. */
   idle(): Promise<void>;
   close(): Promise<void>;
 }
@@ -323,12 +325,31 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   };
   const runReconciler = (at?: Date) =>
     scheduledReconcilerRun({ ...reconcileDeps, clock: () => at ?? new Date() }, reconcilerOptions(config));
+  // The timer's run in flight: close() waits for it, so a run that fires during a stop never calls a closed store.
+  let timedRun: Promise<unknown> | null = null;
   const reconcileTimer = setInterval(() => {
-    runReconciler().catch((error: unknown) => log(`reconciler run failed: ${error instanceof Error ? error.message : String(error)}`));
+    if (timedRun) return;
+    timedRun = runReconciler()
+      .catch((error: unknown) => log(`reconciler run failed: ${error instanceof Error ? error.message : String(error)}`))
+      .finally(() => {
+        timedRun = null;
+      });
   }, config.RECONCILE_INTERVAL_SECONDS * 1000);
   reconcileTimer.unref();
   const ingest = await importHandler('ingest-github', generation);
   const recordOutcome = await importHandler('record-outcome', generation);
+  // Green runs queued by ingest, delivered to record-outcome several at once, as Lambda's asynchronous invocation
+  // does in AWS (two retries, then a dead letter); the queue is in the embedded store, so what a crash cut off is
+  // delivered now.
+  const recoveries = startQueueConsumer({
+    queue: createStoreWorkQueue({ client: documents, tableName: tableNames.incidents, name: RECOVERY_QUEUE }),
+    deliver: (message) => recordOutcome(message, lambdaContext('record-outcome')),
+    maxAttempts: 3,
+    retryDelayMs: options.retryDelayMs ?? 250,
+    pollMs: 250,
+    concurrency: 16,
+    log,
+  });
   const ingestAlarm = await importHandler('ingest-alarm', generation);
   const gateToken = source.GATE_TOKEN ?? randomBytes(24).toString('base64url');
   const learning = createLearning({
@@ -433,11 +454,16 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     learning,
     resumed,
     reconcile: runReconciler,
-    idle: () => workflow.idle(),
+    async idle() {
+      await recoveries.idle();
+      await workflow.idle();
+    },
     async close() {
       clearInterval(reconcileTimer);
+      await timedRun;
       await rm(runtimeFile, { force: true });
       await new Promise<void>((ok) => server.close(() => ok()));
+      await recoveries.close();
       await workflow.close();
       rawDynamo.destroy();
       documents.destroy();

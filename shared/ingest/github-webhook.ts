@@ -8,18 +8,16 @@ import {
   githubCheckIncidentId,
   githubIncidentId,
 } from '../domain/trigger.js';
-import type { Clock, GitHubClients, Metrics, WorkflowStarter } from '../ports.js';
+import type { Clock, GitHubClients, RecoveryQueue, WorkflowStarter } from '../ports.js';
+import { workflowRecoveryMessage } from '../domain/recovery.js';
 import {
   githubCheckIncidentFields,
   githubCheckIncidentScope,
   githubIncidentFields,
   githubIncidentScope,
 } from '../domain/github-incident.js';
-import type { Learning } from '../knowledge/learning.js';
-import type { GuardStore } from '../remediation/guard-store.js';
 import type { StepLogger } from '../steps/deps.js';
 import { redriveIncident } from '../reconcile/redrive.js';
-import { recordWorkflowRecovery } from '../steps/record-outcome.js';
 import type { IncidentStore } from '../stores/incident-store.js';
 import { redactOrWithhold } from '../logs/redact.js';
 import { firstIssue } from '../validation.js';
@@ -30,16 +28,15 @@ export type { WebhookRequest, WebhookResponse } from './verify.js';
 export interface IngestDeps extends VerifyDeps {
   incidents: IncidentStore;
   workflow: WorkflowStarter;
-  /** For the recovery comment update; the client is the one of the delivery's App installation. */
+  /** Looks up the App installation of a repository webhook that names none. */
   github: GitHubClients;
   clock: Clock;
   logger: StepLogger;
-  /** A recovery updates knowledge, experiment and repository counters. */
-  learning?: Learning;
-  /** Time to recovery of the incidents a green run resolves (the handler always passes it). */
-  metrics?: Metrics;
-  /** A recovery after an automatic action counts as its success for the circuit breaker. */
-  guards?: GuardStore;
+  /**
+   * A green run's recovery (resolving incidents, the PR comment, learning counters) is queued here and done by the
+   * outcome recorder, so the reply to GitHub never waits for it.
+   */
+  recoveries: RecoveryQueue;
   /** Re-drives per incident (RECONCILE_MAX_ATTEMPTS) when a redelivery finds it stalled. */
   maxRedrives?: number;
 }
@@ -285,7 +282,7 @@ export async function handleGithubWebhook(request: WebhookRequest, deps: IngestD
   const trigger = await withInstallation(triggerFromWorkflowRun(parsed.data, deliveryId), deps);
 
   if (run.conclusion === 'success') {
-    const { resolved } = await recordWorkflowRecovery(
+    return queueRecovery(
       {
         scope: githubIncidentScope(trigger),
         runId: run.id,
@@ -296,7 +293,6 @@ export async function handleGithubWebhook(request: WebhookRequest, deps: IngestD
       },
       deps,
     );
-    return reply(202, { resolved });
   }
   if (!run.conclusion || !FAILED_CONCLUSIONS.has(run.conclusion)) {
     return reply(202, { ignored: `workflow_run conclusion ${run.conclusion ?? 'none'} is not acted on` });
@@ -310,6 +306,18 @@ export async function handleGithubWebhook(request: WebhookRequest, deps: IngestD
   const duplicate = !created || execution.alreadyStarted;
   deps.logger.info('workflow_run failure accepted', { incidentId: trigger.incidentId, duplicate, attempt: run.run_attempt });
   return acceptDelivery(trigger.incidentId, duplicate, deps);
+}
+
+/**
+ * A green run: its recovery is queued durably and done by the outcome recorder (record-outcome), so the reply is
+ * as fast as one write. The message id is the same for a redelivery; recording a recovery twice changes nothing
+ * (resolved incidents are no longer open), so a redelivered or retried message is harmless.
+ */
+async function queueRecovery(recovery: Parameters<typeof workflowRecoveryMessage>[0], deps: IngestDeps): Promise<WebhookResponse> {
+  const message = workflowRecoveryMessage(recovery);
+  await deps.recoveries.enqueue(message);
+  deps.logger.info('green run queued for recovery', { scope: recovery.scope, resolvedBy: recovery.resolvedBy });
+  return reply(202, { recovery: 'queued', id: message.id });
 }
 
 /**
@@ -341,7 +349,7 @@ async function handleCheckRun(payload: unknown, deliveryId: string | null, deps:
   const trigger = await withInstallation(triggerFromCheckRun(parsed.data, deliveryId), deps);
 
   if (check.conclusion === 'success') {
-    const { resolved } = await recordWorkflowRecovery(
+    return queueRecovery(
       {
         scope: githubCheckIncidentScope(trigger),
         runId: null,
@@ -351,7 +359,6 @@ async function handleCheckRun(payload: unknown, deliveryId: string | null, deps:
       },
       deps,
     );
-    return reply(202, { resolved });
   }
   if (!check.conclusion || !FAILED_CHECK_CONCLUSIONS.has(check.conclusion)) {
     return reply(202, { ignored: `check_run conclusion ${check.conclusion ?? 'none'} is not acted on` });

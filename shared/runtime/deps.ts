@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { SSMClient } from '@aws-sdk/client-ssm';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
@@ -7,6 +8,7 @@ import { Webhooks } from '@octokit/webhooks';
 import { createEmfMetrics, emfFileWriter } from '../adapters/metrics.js';
 import { createCloudWatchAlarmTags } from '../adapters/alarm-tags.js';
 import { alarmScopeFromConfig } from '../ingest/alarm-scope.js';
+import { createLambdaRecoveryQueue } from '../adapters/lambda-async.js';
 import { createOutbox } from '../adapters/outbox.js';
 import { createSfnStarter, createSfnTaskControl } from '../adapters/sfn.js';
 import { createSnsPublisher } from '../adapters/sns.js';
@@ -20,7 +22,7 @@ import { type GitHubAuth, createGitHubClients, staticGitHubClients } from '../gi
 import { withCommentSlots } from '../github/comment-slot.js';
 import { createRecordedGitHub } from '../github/recorded.js';
 import { createDynamoCommentSlots } from '../stores/comment-slots.js';
-import type { AlarmTagReader, Analyzer, EscalationDigests, EscalationLedger, EscalationPublisher, GitHubClients, Metrics, RerunLedger, TaskTokenControl, WorkflowStarter } from '../ports.js';
+import type { AlarmTagReader, Analyzer, EscalationDigests, EscalationLedger, EscalationPublisher, GitHubClients, Metrics, RecoveryQueue, RerunLedger, TaskTokenControl, WorkflowStarter } from '../ports.js';
 import { type ApprovalIndex, createApprovalIndex } from '../remediation/approvals.js';
 import { type GuardStore, createGuardStore } from '../remediation/guard-store.js';
 import { type PolicyFile, parsePolicyFile } from '../remediation/policy.js';
@@ -45,6 +47,7 @@ import { createDynamoEscalationDigests, createDynamoEscalationLedger } from '../
 import { createDynamoRerunLedger } from '../stores/rerun-ledger.js';
 import { createDynamoWriteLimiter } from '../stores/write-limiter.js';
 import { type SecretReader, createRotatingWebhookVerifier, powertoolsSecretReader, readSecret } from './secrets.js';
+import { RECOVERY_QUEUE, createStoreWorkQueue, storeRecoveryQueue } from '../stores/work-queue.js';
 
 /** A DynamoDB document client for the configured tables (the embedded server locally, via DYNAMODB_ENDPOINT). */
 export function documentClientFor(config: Config) {
@@ -186,6 +189,16 @@ function sfnClient(config: Config): SFNClient {
 export function createWorkflowStarter(config: Config): WorkflowStarter {
   const { STATE_MACHINE_ARN } = requireConfig(config, 'STATE_MACHINE_ARN');
   return createSfnStarter(sfnClient(config), STATE_MACHINE_ARN);
+}
+
+/**
+ * Where ingest queues a green run's recovery work: Lambda's asynchronous invocation of record-outcome in AWS; in
+ * the local runtime (it sets OUTBOX_PATH) the queue in the embedded store that the runtime's consumer drains.
+ */
+export function createRecoveryQueue(config: Config): RecoveryQueue {
+  if (config.RECOVERY_FUNCTION_NAME) return createLambdaRecoveryQueue(new LambdaClient({ region: config.AWS_REGION }), config.RECOVERY_FUNCTION_NAME);
+  if (config.OUTBOX_PATH) return storeRecoveryQueue(createStoreWorkQueue({ client: documentClientFor(config), tableName: config.INCIDENTS_TABLE, name: RECOVERY_QUEUE }));
+  throw new ConfigError('missing environment variable RECOVERY_FUNCTION_NAME');
 }
 
 /** Resumes executions waiting for approval (SendTaskSuccess / SendTaskFailure). */

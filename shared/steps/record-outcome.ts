@@ -1,5 +1,6 @@
 import { METRIC } from '../adapters/metric-names.js';
 import type { Incident } from '../domain/incident.js';
+import { workflowRecoveryMessageSchema } from '../domain/recovery.js';
 import { type AlarmEvent, alarmEventSchema, alarmScope } from '../domain/trigger.js';
 import { ValidationError, errorMessage } from '../errors.js';
 import { collectReactionFeedback } from '../knowledge/reactions.js';
@@ -99,6 +100,28 @@ export async function recordWorkflowRecovery(recovery: WorkflowRecovery, deps: O
     resolved.push(incident.id);
   }
   return { resolved };
+}
+
+/**
+ * A green run queued by ingest (shared/domain/recovery.ts), delivered by Lambda's asynchronous invocation or the
+ * local store queue: at least once, so recording it twice must change nothing, and it does not (a resolved
+ * incident is not open any more, and the learning counters are claimed once per incident).
+ */
+export async function recordQueuedRecovery(message: unknown, deps: OutcomeDeps): Promise<RecoveryResult> {
+  const parsed = workflowRecoveryMessageSchema.safeParse(message);
+  if (!parsed.success) throw new ValidationError(`not a queued workflow recovery: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  const queued = parsed.data;
+  return recordWorkflowRecovery(
+    {
+      scope: queued.scope,
+      runId: queued.runId,
+      ...(queued.runAttempt === undefined ? {} : { runAttempt: queued.runAttempt }),
+      resolvedBy: queued.resolvedBy,
+      installationId: queued.installationId,
+      completedAt: new Date(queued.completedAt),
+    },
+    deps,
+  );
 }
 
 /** The alarm returned to OK: store the state change on its open incidents and resolve them. */

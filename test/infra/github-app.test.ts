@@ -4,7 +4,8 @@ import { ASL_PATH, readSettings } from '../../infra/stack.js';
 import { allows, FUNCTION_NAMES, functionLogicalId, functionStatements, readJson, ref, synth } from './support.js';
 
 /** `-c githubAppId=…`: the functions act as the App's installations, with the App key in Secrets Manager. */
-const GITHUB_FUNCTIONS = ['ingest-github', 'classify', 'remediate', 'notify'] as const;
+// record-outcome updates the PR comment of the incidents a green run resolves.
+const GITHUB_FUNCTIONS = ['ingest-github', 'classify', 'remediate', 'notify', 'record-outcome'] as const;
 
 describe('GitHub App deployment (githubAppId)', () => {
   const synthesized = synth({ githubAppId: '1048576', githubBotLogin: 'pipeline-guard[bot]' });

@@ -43,3 +43,41 @@ describe('reliability: reconciler', () => {
     expect(functionStatements(synthesized, 'ingest-github').some((s) => actionsOf(s).includes('states:DescribeExecution'))).toBe(true);
   });
 });
+
+describe('reliability: green-run recovery off the webhook request', () => {
+  const synthesized = synth();
+  const { stack, template } = synthesized;
+  const resources = template.toJSON().Resources as Record<string, { Type: string; Properties: Record<string, any> }>;
+  const recordOutcomeId = functionLogicalId(stack, stack.functions['record-outcome']);
+  const dlqArn = Object.entries(resources).find(([id, r]) => r.Type === 'AWS::SQS::Queue' && id.startsWith('EventsDeadLetterQueue'))?.[0] as string;
+
+  it('lets ingest invoke exactly record-outcome (no version wildcard), named in its RECOVERY_FUNCTION_NAME', () => {
+    const statements = functionStatements(synthesized, 'ingest-github');
+    const invoke = statements.filter((s) => actionsOf(s).includes('lambda:InvokeFunction'));
+    expect(invoke.flatMap(resourcesOf)).toEqual([getAtt(recordOutcomeId)]);
+    const variables = resources[functionLogicalId(stack, stack.functions['ingest-github'])]?.Properties.Environment.Variables;
+    expect(variables.RECOVERY_FUNCTION_NAME).toEqual(ref(recordOutcomeId));
+  });
+
+  it('retries a failed recovery twice, then dead-letters it into the alarmed queue', () => {
+    const configs = Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::EventInvokeConfig' && JSON.stringify(r.Properties.FunctionName) === JSON.stringify(ref(recordOutcomeId)));
+    expect(configs).toHaveLength(1);
+    expect(configs[0]?.Properties).toMatchObject({ MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 6 * 3600, Qualifier: '$LATEST' });
+    expect(resources[recordOutcomeId]?.Properties.DeadLetterConfig).toEqual({ TargetArn: getAtt(dlqArn) });
+    expect(allows(functionStatements(synthesized, 'record-outcome'), 'sqs:SendMessage', getAtt(dlqArn))).toBe(true);
+    const alarms = Object.values(resources).filter(
+      (r) => r.Type === 'AWS::CloudWatch::Alarm' && JSON.stringify(r.Properties.Dimensions ?? []).includes(dlqArn),
+    );
+    expect(alarms).toHaveLength(1);
+    expect(alarms[0]?.Properties).toMatchObject({ MetricName: 'ApproximateNumberOfMessagesVisible', Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+    expect(alarms[0]?.Properties.AlarmActions).toEqual([ref(stack.getLogicalId(stack.topic.node.defaultChild as never))]);
+  });
+
+  it('gives record-outcome the GitHub credential (it updates the PR comment) but nothing to start or publish', () => {
+    const statements = functionStatements(synthesized, 'record-outcome');
+    expect(allows(statements, 'secretsmanager:GetSecretValue')).toBe(true);
+    expect(allows(statements, 'states:StartExecution')).toBe(false);
+    expect(allows(statements, 'sns:Publish')).toBe(false);
+    expect(allows(statements, 'lambda:InvokeFunction')).toBe(false);
+  });
+});

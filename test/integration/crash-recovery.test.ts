@@ -11,6 +11,8 @@ import { newIncident } from '../../shared/domain/incident.js';
 import { triggerFromWorkflowRun } from '../../shared/ingest/github-webhook.js';
 import { createDocumentClient } from '../../shared/stores/dynamo.js';
 import { createIncidentStore } from '../../shared/stores/incident-store.js';
+import { workflowRecoveryMessage } from '../../shared/domain/recovery.js';
+import { RECOVERY_QUEUE, createStoreWorkQueue } from '../../shared/stores/work-queue.js';
 
 /**
  * What a crash leaves behind, written into the embedded tables the way the runtime writes them, then a start on the
@@ -36,7 +38,10 @@ function trigger(runId: number) {
 }
 
 /** Writes incidents and execution records into the data directory, as a runtime killed mid-way leaves them. */
-async function leftBehind(items: Array<{ runId: number; execution: 'RUNNING' | 'FAILED' | null; updatedMinutesAgo?: number }>) {
+async function leftBehind(
+  items: Array<{ runId: number; execution: 'RUNNING' | 'FAILED' | null; updatedMinutesAgo?: number }>,
+  queued: Array<{ id: string; body: string }> = [],
+) {
   dataDir = await mkdtemp(join(tmpdir(), 'guard-crash-'));
   const dynamo = await startEmbeddedDynamo({ path: join(dataDir, 'dynamodb'), tableNames, region: 'us-east-1' });
   const client = createDocumentClient({ region: 'us-east-1', endpoint: dynamo.endpoint });
@@ -52,6 +57,8 @@ async function leftBehind(items: Array<{ runId: number; execution: 'RUNNING' | '
         }));
       }
     }
+    const queue = createStoreWorkQueue({ client, tableName: 'incidents', name: RECOVERY_QUEUE });
+    for (const message of queued) await queue.enqueue(message.id, message.body);
   } finally {
     client.destroy();
     await dynamo.close();
@@ -99,5 +106,36 @@ describe('local runtime after a crash', () => {
     expect((await runtime.incidents.get('gh-714523861-701-1'))?.status).toBe('notified');
     expect((await runtime.incidents.get('gh-714523861-702-1'))?.status).toBe('received');
     expect(second.redriven).toEqual([]);
+  });
+
+  it('delivers a green run queued before the crash to the outcome recorder at the next start', async () => {
+    const { trigger: failed } = trigger(801);
+    const green = workflowRecoveryMessage({
+      scope: githubIncidentScope(failed),
+      runId: 802,
+      runAttempt: 1,
+      resolvedBy: 'run 802',
+      installationId: failed.installationId,
+      completedAt: new Date(),
+    });
+    await leftBehind([{ runId: 801, execution: null }], [{ id: green.id, body: JSON.stringify(green) }]);
+
+    runtime = await startLocalRuntime({ dataDir, port: 0, retryDelayMs: 0, env });
+    await runtime.idle();
+
+    expect(await runtime.incidents.get(failed.incidentId)).toMatchObject({ status: 'resolved', resolvedBy: 'run 802' });
+    expect(await createStoreWorkQueue({ client: createDocumentClient({ region: 'us-east-1', endpoint: runtime.env.DYNAMODB_ENDPOINT as string }), tableName: 'incidents', name: RECOVERY_QUEUE }).peek(10)).toEqual([]);
+  });
+
+  it('retries a queued recovery that keeps failing, then keeps it as a dead letter instead of dropping it', async () => {
+    await leftBehind([], [{ id: 'f'.repeat(32), body: JSON.stringify({ kind: 'workflow_recovery', id: 'not a valid message' }) }]);
+
+    runtime = await startLocalRuntime({ dataDir, port: 0, retryDelayMs: 0, env });
+    await runtime.idle();
+
+    const queue = createStoreWorkQueue({ client: createDocumentClient({ region: 'us-east-1', endpoint: runtime.env.DYNAMODB_ENDPOINT as string }), tableName: 'incidents', name: RECOVERY_QUEUE });
+    expect(await queue.peek(10)).toEqual([]);
+    const dead = await queue.deadLetters();
+    expect(dead).toEqual([expect.objectContaining({ id: 'f'.repeat(32), attempts: 3, error: expect.stringMatching(/ValidationError: not a queued workflow recovery/) })]);
   });
 });

@@ -37,6 +37,21 @@ describe('embedded DynamoDB (dynalite in a worker thread)', () => {
     await again.close();
   });
 
+  it('lets exactly one of several runtimes started at the same moment have the folder; the others say it is in use', async () => {
+    // Before, each worker probed the folder (open, close) and then let dynalite open it lazily: runtimes starting
+    // together all passed the probe, and the losers failed their first call with "Database is closed".
+    const dir = await mkdtemp(join(tmpdir(), 'guard-dynamo-'));
+    dirs.push(dir);
+    for (let round = 0; round < 3; round++) {
+      const starts = await Promise.allSettled(Array.from({ length: 3 }, () => startEmbeddedDynamo({ path: dir, tableNames, region: 'us-east-1' })));
+      const started = starts.filter((s): s is PromiseFulfilledResult<Awaited<ReturnType<typeof startEmbeddedDynamo>>> => s.status === 'fulfilled');
+      const refused = starts.filter((s): s is PromiseRejectedResult => s.status === 'rejected').map((s) => s.reason as Error);
+      for (const s of started) await s.value.close();
+      expect(started).toHaveLength(1);
+      for (const reason of refused) expect(reason, reason.message).toBeInstanceOf(DataDirectoryInUseError);
+    }
+  });
+
   it('serves 1,200 rewrites and queries and keeps the folder near its live size', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'guard-dynamo-'));
     dirs.push(dir);

@@ -55,6 +55,7 @@ describe('local runtime against the GitHub REST API', () => {
     await deliverWebhook(runtime.url, loadWebhook('workflow_run-failure'), SECRET);
     await runtime.idle();
     await deliverWebhook(runtime.url, loadWebhook('workflow_run-success'), SECRET);
+    await runtime.idle();
 
     const comments = github.comments.get(1287) ?? [];
     expect(comments).toHaveLength(1);

@@ -125,10 +125,11 @@ describe('local runtime as a GitHub App', () => {
     const green = await deliver('workflow_run-success');
 
     // Assert 4: every open incident of the workflow resolved; the one comment updated once more.
-    expect((green.body.resolved as string[]).sort()).toEqual(
-      [`gh-714523861-${PUSH_RUN}-1`, `gh-714523861-${RUN}-1`, `gh-714523861-${RUN}-2`].sort(),
-    );
-    expect((await incident(`gh-714523861-${RUN}-1`)).status).toBe('resolved');
+    expect(green.body).toMatchObject({ recovery: 'queued' });
+    await runtime.idle();
+    for (const id of [`gh-714523861-${PUSH_RUN}-1`, `gh-714523861-${RUN}-1`, `gh-714523861-${RUN}-2`]) {
+      expect(await incident(id)).toMatchObject({ status: 'resolved', resolvedBy: 'run 11862977305' });
+    }
     expect(commentEdits().length).toBe(editsBefore + 1);
     expect(commentPosts()).toHaveLength(1);
     expect(prComments()).toHaveLength(1);
@@ -175,7 +176,9 @@ describe('local runtime as a GitHub App', () => {
     const passed = await deliver('check_run-circleci-success');
 
     // Assert
-    expect(passed.body).toEqual({ resolved: ['ghc-714523861-33219875501'] });
+    expect(passed.body).toMatchObject({ recovery: 'queued' });
+    await runtime.idle();
+    expect(await incident('ghc-714523861-33219875501')).toMatchObject({ status: 'resolved', resolvedBy: 'check run 33220411877' });
     expect(prComments()).toHaveLength(1);
     expect(prComments()[0]?.body).toMatch(/Fixed in check run 33220411877/);
     expect(github.reruns).toHaveLength(1);

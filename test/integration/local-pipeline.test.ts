@@ -88,7 +88,9 @@ describe('local runtime: GitHub failure → incident → PR comment', () => {
   it('resolves the incident and updates the same comment when the workflow goes green', async () => {
     const response = await deliverWebhook(runtime.url, loadWebhook('workflow_run-success'), 'it-secret');
 
-    expect(response).toEqual({ status: 202, body: { resolved: [FAILURE_ID] } });
+    // The reply only queues the recovery; the runtime's queue consumer records it (record-outcome).
+    expect(response).toMatchObject({ status: 202, body: { recovery: 'queued' } });
+    await runtime.idle();
     const { body: incident } = await getJson<Incident>(`/incidents/${FAILURE_ID}`);
     expect(incident).toMatchObject({ status: 'resolved', resolvedBy: 'run 11862977305' });
     expect(incident.timeToRecoverySeconds).toBeGreaterThanOrEqual(0);

@@ -259,7 +259,9 @@ describe('forks', () => {
     expect(forkIncident.decision?.action).not.toBe('open_fix_pr');
     expect(forkIncident.plan?.reasons.join(' ')).not.toMatch(/open a fix PR for review/);
     expect(github.pulls.length).toBe(before);
-    expect(forkSuccess.body).toEqual({ resolved: [String(fork.body.incidentId)] });
+    expect(forkSuccess.body).toMatchObject({ recovery: 'queued' });
+    await runtime.idle();
+    expect((await incident(String(fork.body.incidentId))).status).toBe('resolved');
     expect((await incident(String(base.body.incidentId))).status).not.toBe('resolved');
   });
 

@@ -21,6 +21,8 @@ export interface RecordedRequest {
   query: URLSearchParams;
   headers: IncomingHttpHeaders;
   body: string;
+  /** When it arrived (epoch ms): how far apart retries were. */
+  at: number;
 }
 
 export interface FakeJob {
@@ -184,6 +186,7 @@ export class FakeGitHub {
       query: url.searchParams,
       headers: req.headers,
       body: Buffer.concat(chunks).toString('utf8'),
+      at: Date.now(),
     };
     this.requests.push(recorded);
 

@@ -26,6 +26,14 @@ export class FakeModel {
   readonly systems: string[] = [];
   /** What the model answers, given the prompt it was sent. */
   answer: (prompt: string) => ModelAnswer = () => ({ rootCause: 'unknown', fix: ['look at the log'], confidence: 0.3, proposedAction: 'escalate' });
+  /** Requests that got a fault instead of an answer. */
+  faultsServed = 0;
+  private fault: { kind: 'error' | 'hang'; status: number; remaining: number } | null = null;
+
+  /** The next `times` requests get `status` (kind 'error') or no answer at all ('hang'). */
+  fail(fault: { kind: 'error' | 'hang'; status?: number; times?: number }): void {
+    this.fault = { kind: fault.kind, status: fault.status ?? 500, remaining: fault.times ?? 1 };
+  }
 
   private constructor(
     private readonly server: Server,
@@ -41,6 +49,14 @@ export class FakeModel {
         const fake = holder.fake;
         if (!fake || req.method !== 'POST' || !req.url?.endsWith('/chat/completions')) {
           res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'not found' } }));
+          return;
+        }
+        const fault = fake.fault;
+        if (fault && fault.remaining > 0) {
+          fault.remaining -= 1;
+          fake.faultsServed += 1;
+          if (fault.kind === 'hang') return;
+          res.writeHead(fault.status, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'upstream failure', type: 'server_error' } }));
           return;
         }
         const request = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { model?: unknown; messages?: Array<{ role: string; content?: unknown }> };
@@ -81,6 +97,7 @@ export class FakeModel {
   }
 
   async close(): Promise<void> {
+    this.server.closeAllConnections();
     this.server.close();
     await once(this.server, 'close');
   }

@@ -2,7 +2,9 @@ import { noMetrics } from '../../shared/adapters/metrics.js';
 import type { Config } from '../../shared/config.js';
 import { loadConfig } from '../../shared/config.js';
 import { staticGitHubClients } from '../../shared/github/clients.js';
-import type { AnalysisResult, Analyzer, EscalationLedger, EscalationMessage, GitHubPort, RerunKey, RerunLedger } from '../../shared/ports.js';
+import type { AnalysisResult, Analyzer, EscalationLedger, EscalationMessage, GitHubPort, RecoveryQueue, RerunKey, RerunLedger } from '../../shared/ports.js';
+import type { WorkflowRecoveryMessage } from '../../shared/domain/recovery.js';
+import { recordQueuedRecovery } from '../../shared/steps/record-outcome.js';
 import type { ApprovalIndex } from '../../shared/remediation/approvals.js';
 import type { GuardCounters, GuardStore } from '../../shared/remediation/guard-store.js';
 import type { RunbookRequest, RunbookRunner } from '../../shared/remediation/runbook-runner.js';
@@ -262,6 +264,28 @@ export function createMemoryEscalationLedger(): EscalationLedger & { items: Map<
       });
       const opened = items.get(occurrence.key);
       return { send: true, windowCount: 1, total: opened?.total ?? 1, firstSeen: opened?.firstSeen ?? at, windowStart: at, previousSentAt };
+    },
+  };
+}
+
+/**
+ * Ingest's recovery queue in unit tests: keeps what was queued; `drain` delivers it to the outcome recorder the
+ * way Lambda's asynchronous invocation does, and returns the incidents each message resolved, in order.
+ */
+export function createRecordingRecoveryQueue(): RecoveryQueue & {
+  messages: WorkflowRecoveryMessage[];
+  drain(deps: Parameters<typeof recordQueuedRecovery>[1]): Promise<string[]>;
+} {
+  const messages: WorkflowRecoveryMessage[] = [];
+  return {
+    messages,
+    async enqueue(message) {
+      messages.push(structuredClone(message));
+    },
+    async drain(deps) {
+      const resolved: string[] = [];
+      for (const message of messages.splice(0)) resolved.push(...(await recordQueuedRecovery(JSON.parse(JSON.stringify(message)), deps)).resolved);
+      return resolved;
     },
   };
 }

@@ -7,7 +7,7 @@ import { handleGithubWebhook, type IngestDeps, keepEnds, triggerFromWorkflowRun 
 import { githubIncidentFields } from '../../../shared/domain/github-incident.js';
 import { silentLogger } from '../../../shared/steps/deps.js';
 import { loadWebhook } from '../../../infra/local/replay.js';
-import { createFakeGitHub } from '../../support/fakes.js';
+import { createFakeGitHub, createRecordingRecoveryQueue } from '../../support/fakes.js';
 import { createMemoryStore } from '../../support/memory-store.js';
 
 /** Ingest of the events issue 4 added: check runs of other CI systems, workflow_job, re-run attempts, forks. */
@@ -26,12 +26,17 @@ describe('handleGithubWebhook: check runs, jobs, re-runs and forks', () => {
   let started: Array<{ name: string; input: any }>;
   let store: ReturnType<typeof createMemoryStore>;
   let github: ReturnType<typeof createFakeGitHub>;
+  let recoveries: ReturnType<typeof createRecordingRecoveryQueue>;
+  /** Lets the outcome recorder do what the green run queued; the incidents it resolved. */
+  const recovered = () => recoveries.drain(deps);
 
   beforeEach(() => {
     store = createMemoryStore();
     started = [];
     github = createFakeGitHub();
+    recoveries = createRecordingRecoveryQueue();
     deps = {
+      recoveries,
       webhooks: new Webhooks({ secret: SECRET }),
       maxBodyBytes: 1_048_576,
       incidents: store,
@@ -106,7 +111,8 @@ describe('handleGithubWebhook: check runs, jobs, re-runs and forks', () => {
     const response = await handleGithubWebhook(request('check_run-circleci-success'), deps);
 
     // Assert
-    expect(response.body).toEqual({ resolved: ['ghc-714523861-33219875501'] });
+    expect(response.body).toMatchObject({ recovery: 'queued' });
+    expect(await recovered()).toEqual(['ghc-714523861-33219875501']);
     expect(await store.get('ghc-714523861-33219875501')).toMatchObject({ status: 'resolved', resolvedBy: 'check run 33220411877' });
     expect((await store.get('gh-714523861-11862439017-1'))?.status).toBe('received');
     expect(github.calls.filter((c) => c.method === 'upsertComment').map((c) => c.args[1])).toEqual([1287]);
@@ -120,7 +126,8 @@ describe('handleGithubWebhook: check runs, jobs, re-runs and forks', () => {
     const response = await handleGithubWebhook(request('check_run-circleci-success', (b) => (b.check_run.name = 'ci/circleci: lint')), deps);
 
     // Assert
-    expect(response.body).toEqual({ resolved: [] });
+    expect(response.body).toMatchObject({ recovery: 'queued' });
+    expect(await recovered()).toEqual([]);
   });
 
   it('answers 400 naming the field for a malformed check run', async () => {
@@ -220,7 +227,8 @@ describe('handleGithubWebhook: check runs, jobs, re-runs and forks', () => {
     );
 
     // Assert
-    expect(response.body).toEqual({ resolved: [] });
+    expect(response.body).toMatchObject({ recovery: 'queued' });
+    expect(await recovered()).toEqual([]);
     expect(store.items.get('gh-714523861-11862439017-1')?.incident.status).toBe('received');
   });
 
@@ -256,7 +264,8 @@ describe('handleGithubWebhook: check runs, jobs, re-runs and forks', () => {
     );
 
     // Assert
-    expect(response.body).toEqual({ resolved: ['gh-714523861-11862439017-1'] });
+    expect(response.body).toMatchObject({ recovery: 'queued' });
+    expect(await recovered()).toEqual(['gh-714523861-11862439017-1']);
     expect((await store.get('gh-714523861-11862439017-1'))?.resolvedBy).toBe('run 11862439017 (attempt 2)');
   });
 
@@ -270,7 +279,8 @@ describe('handleGithubWebhook: check runs, jobs, re-runs and forks', () => {
     const response = await handleGithubWebhook(request('workflow_run-success'), deps);
 
     // Assert
-    expect(response.body).toEqual({ resolved: ['gh-714523861-11862500000-1', 'gh-714523861-11862439017-1'] });
+    expect(response.body).toMatchObject({ recovery: 'queued' });
+    expect(await recovered()).toEqual(['gh-714523861-11862500000-1', 'gh-714523861-11862439017-1']);
     const comments = github.calls.filter((c) => c.method === 'upsertComment');
     expect(comments).toHaveLength(1);
     expect(String(comments[0]?.args[3])).toMatch(/run 11862500000/);

@@ -7,6 +7,7 @@ import { githubIncidentScope } from '../../../shared/domain/github-incident.js';
 import { staticGitHubClients } from '../../../shared/github/clients.js';
 import { silentLogger } from '../../../shared/steps/deps.js';
 import { loadWebhook } from '../../../infra/local/replay.js';
+import { createRecordingRecoveryQueue } from '../../support/fakes.js';
 import { createMemoryStore } from '../../support/memory-store.js';
 
 const SECRET = 'unit-test-secret';
@@ -24,12 +25,15 @@ function request(name: string, mutate?: (body: Record<string, any>) => void) {
 
 describe('handleGithubWebhook', () => {
   let deps: IngestDeps & { started: Array<{ name: string; input: unknown }> };
+  let recoveries: ReturnType<typeof createRecordingRecoveryQueue>;
   let store: ReturnType<typeof createMemoryStore>;
 
   beforeEach(() => {
     store = createMemoryStore();
     const started: Array<{ name: string; input: unknown }> = [];
+    recoveries = createRecordingRecoveryQueue();
     deps = {
+      recoveries,
       webhooks: new Webhooks({ secret: SECRET }),
       maxBodyBytes: 1_048_576,
       incidents: store,
@@ -147,7 +151,10 @@ describe('handleGithubWebhook', () => {
 
     const response = await handleGithubWebhook(request('workflow_run-success'), deps);
 
-    expect(response).toEqual({ statusCode: 202, body: { resolved: ['gh-714523861-11862439017-1'] } });
+    // The reply only queues the recovery; the outcome recorder does it.
+    expect(response).toEqual({ statusCode: 202, body: { recovery: 'queued', id: recoveries.messages[0]?.id } });
+    expect((await store.get('gh-714523861-11862439017-1'))?.status).toBe('received');
+    expect(await recoveries.drain(deps)).toEqual(['gh-714523861-11862439017-1']);
     const resolved = await store.get('gh-714523861-11862439017-1');
     expect(resolved).toMatchObject({ status: 'resolved', resolvedBy: 'run 11862977305' });
     // From the failed run's completion (09:19:47) to the green run's (09:46:30).

@@ -7,7 +7,7 @@ import { handleIssueCommentWebhook } from '../../../shared/ingest/comment-comman
 import { type IngestDeps, handleGithubWebhook } from '../../../shared/ingest/github-webhook.js';
 import type { Learning } from '../../../shared/knowledge/learning.js';
 import { silentLogger } from '../../../shared/steps/deps.js';
-import { createFakeGitHub, createMemoryApprovalIndex } from '../../support/fakes.js';
+import { createFakeGitHub, createMemoryApprovalIndex, createRecordingRecoveryQueue } from '../../support/fakes.js';
 import { createMemoryStore } from '../../support/memory-store.js';
 
 /**
@@ -27,6 +27,7 @@ function deps(): IngestDeps {
     github: staticGitHubClients(createFakeGitHub().port),
     clock: () => new Date('2026-11-20T10:00:00Z'),
     logger: silentLogger,
+    recoveries: createRecordingRecoveryQueue(),
     workflow: {
       async start(name) {
         const alreadyStarted = started.has(name);

@@ -1,0 +1,34 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
+
+/** Starts `npm start`'s entry point as a child process; resolves with its URL once it listens. */
+export function startChild(dataDir: string, env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string }> {
+  return new Promise((resolveStart, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'infra', 'local', 'main.ts')], {
+      cwd: root,
+      env: { ...env, GUARD_DATA_DIR: dataDir, PORT: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /listening on (http:\/\/\S+)/.exec(output);
+      if (match) {
+        child.stdout?.off('data', onData);
+        child.stdout?.resume();
+        resolveStart({ child, url: match[1] as string });
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('exit', (code) => reject(new Error(`runtime exited with ${code} before listening:\n${output}`)));
+  });
+}
+
+/** Resolves once the child has exited (at once if it already has). */
+export function exited(child: ChildProcess | undefined): Promise<void> {
+  return new Promise((resolveExit) => (!child || child.exitCode !== null || child.signalCode ? resolveExit() : child.once('exit', () => resolveExit())));
+}
