@@ -131,6 +131,11 @@ export type GitHubWriteKind = 'comment' | 'rerun';
  */
 export interface WriteLimiter {
   acquire(kind: GitHubWriteKind): Promise<void>;
+  /**
+   * GitHub asked this identity to wait (`retry-after`, a rate-limit reset): no write, from any attempt or process,
+   * before `until`; `acquire` throws `WriteBudgetExhaustedError` until then. Only ever moves the time later.
+   */
+  holdUntil?(until: Date): Promise<void>;
 }
 
 /** Identifies the commit a workflow's automatic re-runs are counted for. */

@@ -23,7 +23,7 @@ import { ConfigError, GitHubUnavailableError, ValidationError } from '../errors.
 import type { CheckAnnotation, CommentOutcome, FailedJob, FixPullRequest, GitHubPort, RepoRef, WriteLimiter } from '../ports.js';
 import { createInstallationTokenCache, type GitHubAppCredentials, type InstallationTokenCache } from './app-auth.js';
 import { fitCommentBody, MAX_MARKER_CHARS } from './comment-limit.js';
-import { GitHubRequestError, oneLine, toGitHubError } from './errors.js';
+import { GitHubRequestError, oneLine, rateLimitWaitSeconds, toGitHubError } from './errors.js';
 import { cappedStream } from './log-stream.js';
 import { createPacer } from './pacer.js';
 import { nextPageQuery } from './pagination.js';
@@ -218,9 +218,20 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubPort {
       .replace(/\b(?:gh[pousr]_[A-Za-z0-9]{16,}|github_pat_[A-Za-z0-9_]{20,})/g, '[REDACTED]')
       .replace(/\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/g, '[REDACTED]');
 
+  /**
+   * Records GitHub's "not before" for this identity in the shared store, so a retry in a new attempt or another
+   * Lambda does not fire before the time GitHub asked for. Best effort: this process waits it out regardless.
+   */
+  const holdWrites = async (waitSeconds: number): Promise<void> => {
+    if (!limiter?.holdUntil || waitSeconds <= 0) return;
+    await limiter.holdUntil(new Date(Date.now() + waitSeconds * unitMs)).catch(() => undefined);
+  };
+
   // Retry only while the wait stays short: an hour-long primary-limit reset belongs to the state machine's backoff.
-  const onLimit = (retryAfter: number, _options: unknown, _octokit: unknown, retryCount: number): boolean =>
-    retryCount < retries && retryAfter <= maxWaitSeconds;
+  const onLimit = async (retryAfter: number, _options: unknown, _octokit: unknown, retryCount: number): Promise<boolean> => {
+    await holdWrites(retryAfter);
+    return retryCount < retries && retryAfter <= maxWaitSeconds;
+  };
 
   const GuardOctokit = Octokit.plugin(attemptTimeout(timeoutMs), retry, throttling);
   const octokit = new GuardOctokit({
@@ -253,6 +264,9 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubPort {
     try {
       return await octokit.request(route, { ...params, headers: API_HEADERS });
     } catch (error) {
+      // A 429 or rate-limited 403 the throttling plugin did not take (no "secondary rate" wording) still sets the hold.
+      const wait = rateLimitWaitSeconds(error, Date.now());
+      if (wait !== null) await holdWrites(wait);
       throw toGitHubError(error, what, scrub);
     }
   }

@@ -29,6 +29,8 @@ export interface PipelineState {
   approval?: { approvedBy?: unknown };
   /** Set when the approval was rejected or timed out (the AwaitApproval Catch). */
   approvalError?: CaughtError;
+  /** The previous Notify round's result: a PR comment waiting for the write budget runs Notify again. */
+  notify?: NotifyResult;
 }
 
 export interface ClassifyResult {
@@ -68,6 +70,14 @@ export interface NotifyResult {
   incidentId: string;
   status: string;
   notifications: number;
+  /** The PR comment waits for the GitHub write budget: the Choice after Notify waits `waitSeconds`, then Notify runs again. */
+  commentPending?: boolean;
+  waitSeconds?: number;
+  /** When the comment started waiting and how many Notify rounds it took so far (the bound of the wait). */
+  pendingSince?: string;
+  pendingRounds?: number;
+  /** An escalation went out in this execution already: later rounds do not page again. */
+  paged?: boolean;
 }
 
 const stateEnvelope = z.object({ trigger: triggerSchema }).passthrough();
