@@ -2,7 +2,7 @@ import { recordNotifyMetrics } from './notify-metrics.js';
 import type { Incident, NotificationRecord, StageError } from '../domain/incident.js';
 import { newIncident } from '../domain/incident.js';
 import { WriteBudgetExhaustedError, errorMessage } from '../errors.js';
-import { type CommentWaitPlan, planCommentWait } from '../notify/comment-wait.js';
+import { type WriteWaitPlan, planWriteWait } from '../domain/write-wait.js';
 import { collectReactionFeedback } from '../knowledge/reactions.js';
 import { COMMENT_MARKER } from '../notify/comment.js';
 import { pullRequestComment } from '../notify/pull-request.js';
@@ -156,7 +156,7 @@ export async function notifyStep(input: unknown, deps: StepDeps): Promise<Notify
   const notifications: NotificationRecord[] = [];
   let commented = false;
   /** Set when the write budget refused the comment: wait and come back, or (bound spent) escalate with content. */
-  let budgetWait: CommentWaitPlan | null = null;
+  let budgetWait: WriteWaitPlan | null = null;
   let budgetReason = '';
   const previous = state.notify;
   const github = deps.github.forInstallation(incident.installationId);
@@ -180,10 +180,10 @@ export async function notifyStep(input: unknown, deps: StepDeps): Promise<Notify
         // A spent budget is not a failure to notify: the comment waits for room (no content-free e-mail, no page).
         if (!(error instanceof WriteBudgetExhaustedError)) throw error;
         budgetReason = error.message;
-        budgetWait = planCommentWait({
+        budgetWait = planWriteWait({
           incidentId: incident.id,
           retryAfterSeconds: error.retryAfterSeconds,
-          previous,
+          previous: previous && { pending: previous.commentPending === true, since: previous.pendingSince, rounds: previous.pendingRounds },
           now: deps.clock(),
           maxWaitMinutes: deps.config.GITHUB_WRITE_WAIT_MINUTES,
         });
@@ -282,7 +282,7 @@ export async function notifyStep(input: unknown, deps: StepDeps): Promise<Notify
  */
 async function deferComment(
   incident: Incident,
-  plan: CommentWaitPlan & { kind: 'wait' },
+  plan: WriteWaitPlan & { kind: 'wait' },
   reason: string,
   paged: boolean,
   escalations: NotificationRecord[],

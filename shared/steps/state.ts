@@ -64,6 +64,9 @@ export interface RemediateResult {
   /** A planned re-run waits `delaySeconds` (an experiment arm's parameter) in a Wait state, then remediate runs again. */
   awaitingDelay: boolean;
   delaySeconds?: number;
+  /** Set when the wait is for the GitHub write budget (not an experiment's delay): since when, and how many rounds. */
+  budgetWaitSince?: string;
+  budgetWaitRounds?: number;
 }
 
 export interface NotifyResult {
