@@ -110,7 +110,8 @@ async function budget() {
   const { FakeGitHub, FAKE_TOKEN, BOT_LOGIN } = await import('../test/support/fake-github.js');
   const { readFile } = await import('node:fs/promises');
   const github = await FakeGitHub.start();
-  const sampleLog = await readFile(join(root, 'events', 'logs', 'github-actions-jest-failure.log'), 'utf8');
+  // Every other failure is a network error the guard re-runs: re-runs draw from the same budget.
+  const logs = await Promise.all(['github-actions-jest-failure.log', 'github-actions-npm-network-failure.log'].map((name) => readFile(join(root, 'events', 'logs', name), 'utf8')));
   const dataDir = await mkdtemp(join(tmpdir(), 'guard-chaos-budget-'));
   const runtime = await startLocalRuntime({
     dataDir,
@@ -132,7 +133,7 @@ async function budget() {
     const deliveries = Array.from({ length: BUDGET_BURST }, (_, i) => {
       const runId = 700_000 + i;
       github.jobs.set(`${runId}/1`, [{ id: 70_000_000 + i, name: 'test (node 22)', conclusion: 'failure' }]);
-      github.logs.set(70_000_000 + i, { content: sampleLog });
+      github.logs.set(70_000_000 + i, { content: logs[i % 2] as string });
       github.runs.set(runId, { status: 'completed', run_attempt: 1 });
       return failure(runId, 30_000 + i);
     });
@@ -147,6 +148,7 @@ async function budget() {
     let postedLater = 0;
     let stillPending = 0;
     let notified = 0;
+    let rerunsWaited = 0;
     const waitedSeconds: number[] = [];
     for (const id of accepted) {
       const incident = await runtime.incidents.get(id);
@@ -155,6 +157,7 @@ async function budget() {
       const pending = comments.find((n) => n.outcome === 'pending');
       const posted = comments.find((n) => n.outcome === 'created' || n.outcome === 'updated' || n.outcome === 'unchanged');
       if (incident?.commentPending) stillPending += 1;
+      if (incident?.history.some((h) => h.event === 'rerun_waits_for_budget')) rerunsWaited += 1;
       if (posted && !pending) postedAtOnce += 1;
       if (posted && pending) {
         postedLater += 1;
@@ -167,7 +170,7 @@ async function budget() {
     const commentsOnGitHub = [...github.comments.values()].reduce((sum, list) => sum + list.length, 0);
     const result = {
       sent: BUDGET_BURST, writesPerMinute: BUDGET_PER_MINUTE, accepted: accepted.size, notified,
-      postedAtOnce, pendingThenPostedLater: postedLater, stillPending, commentsOnGitHub,
+      postedAtOnce, pendingThenPostedLater: postedLater, stillPending, commentsOnGitHub, reruns: github.reruns.length, rerunsWaited,
       escalations: escalations.length, fallbackMails,
       longestWaitSeconds: Math.round(Math.max(0, ...waitedSeconds)),
       acceptedAfterSeconds: Math.round(acceptedAfter * 10) / 10,

@@ -113,7 +113,11 @@ export interface FixPullRequest {
 }
 
 export interface GitHubClients {
-  forInstallation(installationId: number | null): GitHubPort | null;
+  /**
+   * With `signal` (the step's deadline, see shared/runtime/lambda.ts), every request of the returned client stops
+   * when it fires, so an attempt that timed out does not keep writing beside its retry.
+   */
+  forInstallation(installationId: number | null, signal?: AbortSignal): GitHubPort | null;
   /**
    * The App installation covering a repository, for deliveries that name none (a repository webhook rather than
    * the App's). Null with a token (no installations) or when the App is not installed there.
@@ -263,6 +267,8 @@ export interface Metrics {
 
 /** What an analyzer sees. Every text field is already redacted. */
 export interface AnalysisInput {
+  /** The step's deadline: a model call still running when it fires is cancelled (not part of the prompt). */
+  signal?: AbortSignal;
   incidentId: string;
   source: 'github' | 'cloudwatch';
   repository: string | null;

@@ -71,6 +71,13 @@ export interface GitHubClientOptions {
   botLogin?: string;
   /** Shared budget for content-creating requests (comments, re-runs) across executions; none in unit tests. */
   writeLimiter?: WriteLimiter;
+  /**
+   * The step's deadline (from the Lambda's remaining time): when it fires every request of this client stops and
+   * no further write starts, so an attempt the state machine already timed out does not run beside its retry.
+   */
+  signal?: AbortSignal;
+  /** Where the discovered bot login is kept; clients of one process (one per step invocation) share it. */
+  loginCache?: { lookup?: Promise<string> | undefined };
   /** Injected for tests; defaults to the global fetch. */
   fetch?: typeof fetch;
   userAgent?: string;
@@ -140,9 +147,11 @@ function normalizeBaseUrl(raw: string | undefined): string {
  * plugin, so it sits inside it and a timed-out attempt is retried like any network failure. The timer is cleared
  * once the answer arrives, so a streamed body is not cut off by it.
  */
-function attemptTimeout(timeoutMs: number) {
+function attemptTimeout(timeoutMs: number, stepSignal: AbortSignal | undefined) {
   return function attemptTimeoutPlugin(octokit: Octokit): Record<string, never> {
     octokit.hook.wrap('request', async (request, options) => {
+      // The step's deadline passed: no new attempt starts (retries of the plugins included).
+      stepSignal?.throwIfAborted();
       const controller = new AbortController();
       const timer = setTimeout(
         () => controller.abort(new DOMException(`no answer within ${timeoutMs} ms`, 'TimeoutError')),
@@ -151,7 +160,7 @@ function attemptTimeout(timeoutMs: number) {
       timer.unref();
       // before-after-hook hands every hook the same options object and ignores options passed inward, so the
       // signal has to be set on it. A fresh `request` object keeps it off Octokit's shared request defaults.
-      options.request = { ...options.request, signal: controller.signal };
+      options.request = { ...options.request, signal: withStepSignal(controller.signal, stepSignal) };
       try {
         return await request(options);
       } finally {
@@ -160,6 +169,11 @@ function attemptTimeout(timeoutMs: number) {
     });
     return {};
   };
+}
+
+/** The attempt's own timer, and the step's deadline when there is one: whichever fires first aborts. */
+function withStepSignal(own: AbortSignal, stepSignal: AbortSignal | undefined): AbortSignal {
+  return stepSignal ? AbortSignal.any([own, stepSignal]) : own;
 }
 
 function parseBody<T>(schema: z.ZodType<T>, response: OctokitResult, what: string): T {
@@ -233,7 +247,14 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubPort {
     return retryCount < retries && retryAfter <= maxWaitSeconds;
   };
 
-  const GuardOctokit = Octokit.plugin(attemptTimeout(timeoutMs), retry, throttling);
+  const stepSignal = options.signal;
+  /** Takes a unit of the shared budget; a step past its deadline takes none (its write would be cut off). */
+  const acquire = async (kind: 'comment' | 'rerun'): Promise<void> => {
+    stepSignal?.throwIfAborted();
+    await limiter?.acquire(kind);
+  };
+
+  const GuardOctokit = Octokit.plugin(attemptTimeout(timeoutMs, stepSignal), retry, throttling);
   const octokit = new GuardOctokit({
     ...(app
       ? {
@@ -289,10 +310,10 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubPort {
     }
   }
 
-  let loginLookup: Promise<string> | undefined;
+  const loginCache = options.loginCache ?? {};
   function botLogin(): Promise<string> {
     if (options.botLogin) return Promise.resolve(options.botLogin);
-    loginLookup ??= (async () => {
+    loginCache.lookup ??= (async () => {
       if (app) {
         // auth-app signs /app requests with the App's JWT; the bot user of an App is always `<slug>[bot]`.
         const what = 'discover the App bot login (GET /app)';
@@ -313,10 +334,10 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubPort {
       }
     })().catch((error: unknown) => {
       // Do not cache a failure: the next call (e.g. the state machine's retry) asks again.
-      loginLookup = undefined;
+      loginCache.lookup = undefined;
       throw error;
     });
-    return loginLookup;
+    return loginCache.lookup;
   }
 
   async function findBotComment(
@@ -342,7 +363,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubPort {
       return { outcome: 'unchanged', commentId: existing.id, url: existing.html_url ?? null };
     }
     const what = `update comment ${existing.id} in ${repo.owner}/${repo.repo}`;
-    await limiter?.acquire('comment');
+    await acquire('comment');
     try {
       // PATCH with the full body is idempotent, so the retry plugin may repeat it freely.
       const response = await call(what, 'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', {
@@ -378,7 +399,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubPort {
           if (result) return result.outcome === 'unchanged' ? { ...result, outcome: 'created' } : result;
         }
       }
-      await limiter?.acquire('comment');
+      await acquire('comment');
       try {
         const response = await call(what, 'POST /repos/{owner}/{repo}/issues/{issue_number}/comments', {
           owner: repo.owner,
@@ -471,7 +492,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubPort {
       response = await fetchImpl(location, {
         headers: { 'user-agent': userAgent },
         redirect: 'follow',
-        signal: controller.signal,
+        signal: withStepSignal(controller.signal, stepSignal),
       });
     } catch (error) {
       throw new GitHubUnavailableError(`GitHub log storage unreachable: ${where}`, { cause: error });
@@ -617,7 +638,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubPort {
           const advanced = (now.run_attempt ?? 0) > (before.run_attempt ?? 0);
           if (advanced || (now.status && now.status !== 'completed')) return 'already_rerun';
         }
-        await limiter?.acquire('rerun');
+        await acquire('rerun');
         try {
           await call(what, 'POST /repos/{owner}/{repo}/actions/runs/{run_id}/rerun-failed-jobs', {
             owner: repo.owner,
@@ -688,7 +709,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubPort {
 
       const commitWhat = `read commit ${request.baseSha.slice(0, 12)}`;
       const baseCommit = parseBody(gitCommitSchema, await call(commitWhat, 'GET /repos/{owner}/{repo}/git/commits/{commit_sha}', { ...base, commit_sha: request.baseSha }), commitWhat);
-      await limiter?.acquire('comment');
+      await acquire('comment');
       const treeWhat = 'create the fix tree';
       const tree = parseBody(gitObjectSchema, await call(treeWhat, 'POST /repos/{owner}/{repo}/git/trees', {
         ...base,

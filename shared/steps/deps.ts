@@ -59,6 +59,12 @@ export interface StepDeps {
   remediation: RemediationDeps;
   /** Business metrics (EMF in AWS; locally also Prometheus text). */
   metrics: Metrics;
+  /**
+   * This invocation's deadline (the Lambda's remaining time minus a margin; set by the handler wrapper, absent in
+   * unit tests). Steps pass it to every outbound request (`github.forInstallation(id, signal)`, the analyzer), so
+   * an attempt the state machine timed out stops its requests instead of running beside its retry.
+   */
+  signal?: AbortSignal;
 }
 
 export const silentLogger: StepLogger = { info() {}, warn() {}, error() {} };

@@ -103,7 +103,7 @@ async function requestApproval(state: PipelineState, taskToken: string, deps: St
   });
   if (incident.repository && incident.pullRequest) await deps.remediation.approvals.add(incident.repository, incident.pullRequest, incident.id);
   const notifications: NotificationRecord[] = [];
-  const github = deps.github.forInstallation(incident.installationId);
+  const github = deps.github.forInstallation(incident.installationId, deps.signal);
   if (incident.pullRequest && incident.repository && github) {
     const [owner, repo] = incident.repository.split('/') as [string, string];
     const result = await github.upsertComment({ owner, repo }, incident.pullRequest, COMMENT_MARKER, await pullRequestComment(incident, deps.incidents, deps.logger));
@@ -159,7 +159,7 @@ export async function notifyStep(input: unknown, deps: StepDeps): Promise<Notify
   let budgetWait: WriteWaitPlan | null = null;
   let budgetReason = '';
   const previous = state.notify;
-  const github = deps.github.forInstallation(incident.installationId);
+  const github = deps.github.forInstallation(incident.installationId, deps.signal);
   if (incident.source === 'github' && incident.pullRequest && incident.repository) {
     if (github) {
       const [owner, repo] = incident.repository.split('/') as [string, string];

@@ -124,7 +124,7 @@ export async function remediateStep(input: unknown, deps: StepDeps): Promise<Rem
     });
   }
   const analysis = incident.analysis!;
-  const github = deps.github.forInstallation(incident.installationId);
+  const github = deps.github.forInstallation(incident.installationId, deps.signal);
   const rerunKey = rerunKeyOf(incident);
   const policy = policyFor(
     deps.remediation.policyFile,
