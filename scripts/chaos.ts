@@ -10,6 +10,9 @@
  *   crash-recovery   green runs queued for recovery, the runtime killed with SIGKILL mid-way and restarted: every
  *          accepted green run still resolves its incident (scripts/chaos-recoveries.ts).
  *   github-500, github-403, github-hang, model-500, model-hang   fault injection (scripts/chaos-faults.ts).
+ *   budget N distinct failures in token mode against a local fake of the GitHub API with a small write budget
+ *          (CHAOS_BUDGET_BURST, CHAOS_BUDGET_PER_MINUTE): comments posted at once / pending / posted later,
+ *          escalations and fallback e-mails. Its Wait states really wait (the budget is a real minute window).
  *
  * Reproducible: the fuzz round is seeded (CHAOS_SEED), sizes come from CHAOS_BURST, CHAOS_CRASH, CHAOS_FUZZ.
  * Exits non-zero when anything was lost or duplicated, the crash test misses its 2 minutes, or any answer was ≥ 500.
@@ -19,7 +22,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type RecordedWebhook, loadWebhook, readOutbox, signWebhook } from '../infra/local/replay.js';
+import { EVENTS_DIR, type RecordedWebhook, loadWebhook, readOutbox, signWebhook } from '../infra/local/replay.js';
 import { startLocalRuntime } from '../infra/local/runtime.js';
 import { startChild } from './chaos-child.js';
 import { faultSuites } from './chaos-faults.js';
@@ -95,6 +98,96 @@ async function burst() {
     return result.lost === 0 && result.duplicated === 0 && result.errors === 0 && result.fallbackMails === 0 && result.accepted === BURST;
   } finally {
     await runtime.close();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+const BUDGET_BURST = Number(process.env.CHAOS_BUDGET_BURST ?? 60);
+const BUDGET_PER_MINUTE = Number(process.env.CHAOS_BUDGET_PER_MINUTE ?? 20);
+
+/**
+ * A burst larger than the write budget: every comment must end posted (at once or after waiting for the budget),
+ * with no escalation and no fallback e-mail caused by the budget alone. Token mode against the fake GitHub API,
+ * so the real client, the shared write budget and the Wait state are what is measured.
+ */
+async function budget() {
+  const { FakeGitHub, FAKE_TOKEN, BOT_LOGIN } = await import('../test/support/fake-github.js');
+  const { readFile } = await import('node:fs/promises');
+  const github = await FakeGitHub.start();
+  // Every other failure is a network error the guard re-runs: re-runs draw from the same budget.
+  const logs = await Promise.all(['github-actions-jest-failure.log', 'github-actions-npm-network-failure.log'].map((name) => readFile(join(EVENTS_DIR, 'logs', name), 'utf8')));
+  const dataDir = await mkdtemp(join(tmpdir(), 'guard-chaos-budget-'));
+  const runtime = await startLocalRuntime({
+    dataDir,
+    port: 0,
+    retryDelayMs: 50,
+    env: {
+      ...env,
+      GITHUB_TOKEN: FAKE_TOKEN,
+      GITHUB_API_URL: github.baseUrl,
+      GITHUB_BOT_LOGIN: BOT_LOGIN,
+      GITHUB_RETRIES: '0',
+      GITHUB_WRITE_INTERVAL_MS: '0',
+      GITHUB_WRITES_PER_MINUTE: String(BUDGET_PER_MINUTE),
+    },
+  });
+  const started = Date.now();
+  const accepted = new Set<string>();
+  try {
+    const deliveries = Array.from({ length: BUDGET_BURST }, (_, i) => {
+      const runId = 700_000 + i;
+      github.jobs.set(`${runId}/1`, [{ id: 70_000_000 + i, name: 'test (node 22)', conclusion: 'failure' }]);
+      github.logs.set(70_000_000 + i, { content: logs[i % 2] as string });
+      github.runs.set(runId, { status: 'completed', run_attempt: 1 });
+      return failure(runId, 30_000 + i);
+    });
+    await pool(deliveries, CONCURRENCY, async (webhook) => {
+      const response = await post(runtime.url, webhook);
+      if (response.status === 202 && !response.body.duplicate) accepted.add(String(response.body.incidentId));
+    });
+    const acceptedAfter = (Date.now() - started) / 1000;
+    await runtime.idle();
+    const seconds = (Date.now() - started) / 1000;
+    let postedAtOnce = 0;
+    let postedLater = 0;
+    let stillPending = 0;
+    let notified = 0;
+    let rerunsWaited = 0;
+    const waitedSeconds: number[] = [];
+    for (const id of accepted) {
+      const incident = await runtime.incidents.get(id);
+      if (incident?.status === 'notified') notified += 1;
+      const comments = (incident?.notifications ?? []).filter((n) => n.channel === 'github_comment');
+      const pending = comments.find((n) => n.outcome === 'pending');
+      const posted = comments.find((n) => n.outcome === 'created' || n.outcome === 'updated' || n.outcome === 'unchanged');
+      if (incident?.commentPending) stillPending += 1;
+      if (incident?.history.some((h) => h.event === 'rerun_waits_for_budget')) rerunsWaited += 1;
+      if (posted && !pending) postedAtOnce += 1;
+      if (posted && pending) {
+        postedLater += 1;
+        waitedSeconds.push((Date.parse(posted.at) - Date.parse(pending.at)) / 1000);
+      }
+    }
+    const outbox = await readOutbox(runtime.outboxPath);
+    const escalations = outbox.filter((e) => e.kind === 'escalation');
+    const fallbackMails = escalations.filter((e) => String(e.subject).includes('could not notify')).length;
+    const commentsOnGitHub = [...github.comments.values()].reduce((sum, list) => sum + list.length, 0);
+    const result = {
+      sent: BUDGET_BURST, writesPerMinute: BUDGET_PER_MINUTE, accepted: accepted.size, notified,
+      postedAtOnce, pendingThenPostedLater: postedLater, stillPending, commentsOnGitHub, reruns: github.reruns.length, rerunsWaited,
+      escalations: escalations.length, fallbackMails,
+      longestWaitSeconds: Math.round(Math.max(0, ...waitedSeconds)),
+      acceptedAfterSeconds: Math.round(acceptedAfter * 10) / 10,
+      seconds: Math.round(seconds * 10) / 10,
+    };
+    console.log(`budget: ${JSON.stringify(result)}`);
+    return (
+      result.accepted === BUDGET_BURST && notified === accepted.size && stillPending === 0 && commentsOnGitHub === accepted.size &&
+      postedAtOnce + postedLater === accepted.size && escalations.length === 0
+    );
+  } finally {
+    await runtime.close();
+    await github.close();
     await rm(dataDir, { recursive: true, force: true });
   }
 }
@@ -241,7 +334,7 @@ async function fuzz() {
 }
 
 const only = process.argv.slice(2);
-const suites = { burst, crash, fuzz, ...recoverySuites, ...faultSuites };
+const suites = { burst, crash, fuzz, budget, ...recoverySuites, ...faultSuites };
 let ok = true;
 for (const [name, suite] of Object.entries(suites)) {
   if (only.length > 0 && !only.includes(name)) continue;

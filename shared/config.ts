@@ -119,6 +119,11 @@ const configSchema = z.object({
   GITHUB_WRITES_PER_HOUR: positiveInt(300),
   /** Re-runs per identity per minute, within the write budget: paces automatic re-runs across executions. */
   GITHUB_RERUNS_PER_MINUTE: positiveInt(5),
+  /**
+   * How long a PR comment (or an automatic re-run) waits for the write budget, in Wait states, before the incident
+   * is escalated with its content instead. The budget alone never pages before this.
+   */
+  GITHUB_WRITE_WAIT_MINUTES: positiveInt(120),
   /** The login the bot comments as; discovered with `GET /user` (token) or `GET /app` (App: `<slug>[bot]`) when unset. */
   GITHUB_BOT_LOGIN: z.string().min(1).optional(),
   /** Local runtime without a token: manifest of recorded runs whose job logs replace the API (events/recorded-runs.json). */

@@ -18,10 +18,18 @@ export class GitHubUnavailableError extends RetryableError {
 
 /**
  * The shared GitHub write budget (content-creating requests across all executions, kept in DynamoDB) is spent
- * for now. Retryable: the state machine backs off and the next window has room again.
+ * for now, or GitHub asked us to hold off (`retry-after`, a rate-limit reset) until a time still ahead.
+ * Retryable: the next window has room again. `retryAfterSeconds` says when, so a caller can wait exactly that
+ * long (Notify parks the PR comment in a Wait state) instead of backing off blindly.
  */
 export class WriteBudgetExhaustedError extends RetryableError {
   override name = 'WriteBudgetExhaustedError';
+  /** Whole seconds until a write may be tried again (at least 1). */
+  readonly retryAfterSeconds: number;
+  constructor(message: string, options?: { cause?: unknown; retryAfterSeconds?: number }) {
+    super(message, options);
+    this.retryAfterSeconds = Math.max(1, Math.ceil(options?.retryAfterSeconds ?? 60));
+  }
 }
 
 /** The LLM provider throttled or failed transiently. */

@@ -114,7 +114,11 @@ export interface FixPullRequest {
 }
 
 export interface GitHubClients {
-  forInstallation(installationId: number | null): GitHubPort | null;
+  /**
+   * With `signal` (the step's deadline, see shared/runtime/lambda.ts), every request of the returned client stops
+   * when it fires, so an attempt that timed out does not keep writing beside its retry.
+   */
+  forInstallation(installationId: number | null, signal?: AbortSignal): GitHubPort | null;
   /**
    * The App installation covering a repository, for deliveries that name none (a repository webhook rather than
    * the App's). Null with a token (no installations) or when the App is not installed there.
@@ -132,6 +136,11 @@ export type GitHubWriteKind = 'comment' | 'rerun';
  */
 export interface WriteLimiter {
   acquire(kind: GitHubWriteKind): Promise<void>;
+  /**
+   * GitHub asked this identity to wait (`retry-after`, a rate-limit reset): no write, from any attempt or process,
+   * before `until`; `acquire` throws `WriteBudgetExhaustedError` until then. Only ever moves the time later.
+   */
+  holdUntil?(until: Date): Promise<void>;
 }
 
 /** Identifies the commit a workflow's automatic re-runs are counted for. */
@@ -318,6 +327,8 @@ export interface Metrics {
 
 /** What an analyzer sees. Every text field is already redacted. */
 export interface AnalysisInput {
+  /** The step's deadline: a model call still running when it fires is cancelled (not part of the prompt). */
+  signal?: AbortSignal;
   incidentId: string;
   source: 'github' | 'cloudwatch';
   repository: string | null;

@@ -88,7 +88,12 @@ export interface LocalRuntime {
 
 let generation = 0;
 
-function lambdaContext(functionName: string) {
+/**
+ * A Lambda-like context. `timeoutMs` is the invocation's time limit (locally the ASL state's TimeoutSeconds, the
+ * limit Step Functions enforces on the attempt), counted from now, so steps get the same deadline signal as in AWS.
+ */
+function lambdaContext(functionName: string, timeoutMs = 300_000) {
+  const deadline = Date.now() + timeoutMs;
   return {
     callbackWaitsForEmptyEventLoop: false,
     functionName,
@@ -98,7 +103,7 @@ function lambdaContext(functionName: string) {
     awsRequestId: randomUUID(),
     logGroupName: `/aws/lambda/${functionName}`,
     logStreamName: 'local',
-    getRemainingTimeInMillis: () => 300_000,
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
     done() {},
     fail() {},
     succeed() {},
@@ -255,9 +260,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   Object.assign(process.env, env);
   generation += 1;
   const tasks: Record<string, LocalTask> = {};
+  const aslStates = JSON.parse(await readFile(join(root, 'statemachines', 'incident-pipeline.asl.json'), 'utf8')).States as Record<string, { TimeoutSeconds?: number }>;
   for (const [state, fn] of Object.entries(STEP_FUNCTIONS)) {
     const handler = await importHandler(fn, generation);
-    tasks[state] = (input) => handler(input, lambdaContext(fn));
+    const timeoutMs = (aslStates[state]?.TimeoutSeconds ?? 300) * 1000;
+    tasks[state] = (input) => handler(input, lambdaContext(fn, timeoutMs));
   }
   // The two service integrations of the fallback path, against the local stand-ins.
   tasks.EscalateFallback = async (input) => {

@@ -156,9 +156,9 @@ export function createBedrockAnalyzer(options: BedrockAnalyzerOptions): OutcomeA
     ...(guardrail ? { guardrailConfig: { guardrailIdentifier: guardrail.id, guardrailVersion: guardrail.version } } : {}),
   });
 
-  const send = async (input: ConverseCommandInput): Promise<ConverseCommandOutput> => {
+  const send = async (input: ConverseCommandInput, signal: AbortSignal | undefined): Promise<ConverseCommandOutput> => {
     try {
-      return await client.send(new ConverseCommand(input));
+      return await client.send(new ConverseCommand(input), signal ? { abortSignal: signal } : {});
     } catch (error) {
       throw mapBedrockError(error, modelId);
     }
@@ -169,13 +169,13 @@ export function createBedrockAnalyzer(options: BedrockAnalyzerOptions): OutcomeA
     label: 'Bedrock',
     model: modelId,
     maxTokens,
-    start(prompt): ModelConversation {
+    start(prompt, signal): ModelConversation {
       let messages: Message[] = [{ role: 'user', content: [{ text: prompt.user }] }];
       let content: ContentBlock[] = [];
       let toolUseId: string | undefined;
       return {
         async send(): Promise<ModelTurn> {
-          const response = await send(request(prompt.system, messages));
+          const response = await send(request(prompt.system, messages), signal);
           const usage = { inputTokens: response.usage?.inputTokens ?? 0, outputTokens: response.usage?.outputTokens ?? 0 };
           const stopReason = response.stopReason;
           content = response.output?.message?.content ?? [];

@@ -50,7 +50,8 @@ export interface ModelDialect {
   label: string;
   model: string;
   maxTokens: number;
-  start(prompt: Prompt): ModelConversation;
+  /** `signal`: the step's deadline; every call of the conversation stops when it fires. */
+  start(prompt: Prompt, signal?: AbortSignal): ModelConversation;
 }
 
 export interface ModelLoopOptions {
@@ -79,7 +80,7 @@ export async function analyzeWithModel(dialect: ModelDialect, input: AnalysisInp
     ...(options.promptVersion === undefined ? {} : { version: options.promptVersion }),
   });
   const usage: TokenUsage = { inputTokens: 0, outputTokens: 0 };
-  const conversation = dialect.start(prompt);
+  const conversation = dialect.start(prompt, input.signal);
   let problem = 'no answer';
 
   for (let attempt = 1; attempt <= MAX_MODEL_ATTEMPTS; attempt += 1) {

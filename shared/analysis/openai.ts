@@ -229,7 +229,7 @@ export function createOpenAICompatibleAnalyzer(options: OpenAICompatibleAnalyzer
   });
 
   /** One POST; returns the parsed chat response or throws a named error. */
-  const post = async (payload: ReturnType<typeof body>, mode: StructuredOutputMode) => {
+  const post = async (payload: ReturnType<typeof body>, mode: StructuredOutputMode, stepSignal: AbortSignal | undefined) => {
     let response: Response;
     try {
       response = await fetchImpl(endpoint, {
@@ -240,7 +240,7 @@ export function createOpenAICompatibleAnalyzer(options: OpenAICompatibleAnalyzer
           ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}),
         },
         body: JSON.stringify(payload),
-        signal: AbortSignal.timeout(timeoutMs),
+        signal: stepSignal ? AbortSignal.any([AbortSignal.timeout(timeoutMs), stepSignal]) : AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
       throw mapOpenAINetworkError(error, endpoint, timeoutMs);
@@ -283,7 +283,7 @@ export function createOpenAICompatibleAnalyzer(options: OpenAICompatibleAnalyzer
     label: `OpenAI-compatible endpoint ${endpoint}`,
     model,
     maxTokens,
-    start(prompt: Prompt): ModelConversation {
+    start(prompt: Prompt, signal?: AbortSignal): ModelConversation {
       let mode = preferredMode;
       let messages: ChatMessage[] = [{ role: 'user', content: prompt.user }];
       let lastContent: string | null = null;
@@ -298,7 +298,7 @@ export function createOpenAICompatibleAnalyzer(options: OpenAICompatibleAnalyzer
             const payload = body(prompt.system, messages, mode);
             let data: Awaited<ReturnType<typeof post>>;
             try {
-              data = await post(payload, mode);
+              data = await post(payload, mode, signal);
             } catch (error) {
               const next = DOWNGRADE[mode];
               if (!(error instanceof ModeUnsupportedError) || !next) throw error;

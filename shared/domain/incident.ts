@@ -218,7 +218,8 @@ export interface Decision {
 export interface NotificationRecord {
   channel: 'github_comment' | 'sns';
   target: string;
-  outcome: 'created' | 'updated' | 'unchanged' | 'published' | 'skipped' | 'failed';
+  /** `pending`: the PR comment waits for the GitHub write budget and is posted when it has room. */
+  outcome: 'created' | 'updated' | 'unchanged' | 'published' | 'skipped' | 'failed' | 'pending';
   detail: string | null;
   at: string;
   /** The bot's PR comment, so its 👍/👎 reactions can be read later. */
@@ -322,6 +323,11 @@ export interface Incident {
    */
   notifyFailed?: boolean;
   notifyFailedAt?: string;
+  /**
+   * The PR comment is waiting for the GitHub write budget (the execution sits in a Wait state): since when, the
+   * next try, and how many tries so far. Cleared when it is posted or the wait is given up.
+   */
+  commentPending?: { since: string; retryAt: string; rounds: number; reason: string } | null;
   /** Re-drives by the reconciler: execution `<id>` is attempt 0, `<id>-a<n>` attempt n (see shared/reconcile). */
   executionAttempt?: number;
   stageErrors: StageError[];

@@ -23,7 +23,7 @@ import { ConfigError, GitHubUnavailableError, ValidationError } from '../errors.
 import type { CheckAnnotation, CommentOutcome, FailedJob, FixPullRequest, GitHubPort, RepoRef, WriteLimiter } from '../ports.js';
 import { createInstallationTokenCache, type GitHubAppCredentials, type InstallationTokenCache } from './app-auth.js';
 import { fitCommentBody, MAX_MARKER_CHARS } from './comment-limit.js';
-import { GitHubRequestError, oneLine, toGitHubError } from './errors.js';
+import { GitHubRequestError, oneLine, rateLimitWaitSeconds, toGitHubError } from './errors.js';
 import { cappedStream } from './log-stream.js';
 import { createPacer } from './pacer.js';
 import { nextPageQuery } from './pagination.js';
@@ -72,6 +72,13 @@ export interface GitHubClientOptions {
   botLogin?: string;
   /** Shared budget for content-creating requests (comments, re-runs) across executions; none in unit tests. */
   writeLimiter?: WriteLimiter;
+  /**
+   * The step's deadline (from the Lambda's remaining time): when it fires every request of this client stops and
+   * no further write starts, so an attempt the state machine already timed out does not run beside its retry.
+   */
+  signal?: AbortSignal;
+  /** Where the discovered bot login is kept; clients of one process (one per step invocation) share it. */
+  loginCache?: { lookup?: Promise<string> | undefined };
   /** Injected for tests; defaults to the global fetch. */
   fetch?: typeof fetch;
   userAgent?: string;
@@ -141,9 +148,11 @@ function normalizeBaseUrl(raw: string | undefined): string {
  * plugin, so it sits inside it and a timed-out attempt is retried like any network failure. The timer is cleared
  * once the answer arrives, so a streamed body is not cut off by it.
  */
-function attemptTimeout(timeoutMs: number) {
+function attemptTimeout(timeoutMs: number, stepSignal: AbortSignal | undefined) {
   return function attemptTimeoutPlugin(octokit: Octokit): Record<string, never> {
     octokit.hook.wrap('request', async (request, options) => {
+      // The step's deadline passed: no new attempt starts (retries of the plugins included).
+      stepSignal?.throwIfAborted();
       const controller = new AbortController();
       const timer = setTimeout(
         () => controller.abort(new DOMException(`no answer within ${timeoutMs} ms`, 'TimeoutError')),
@@ -152,7 +161,7 @@ function attemptTimeout(timeoutMs: number) {
       timer.unref();
       // before-after-hook hands every hook the same options object and ignores options passed inward, so the
       // signal has to be set on it. A fresh `request` object keeps it off Octokit's shared request defaults.
-      options.request = { ...options.request, signal: controller.signal };
+      options.request = { ...options.request, signal: withStepSignal(controller.signal, stepSignal) };
       try {
         return await request(options);
       } finally {
@@ -161,6 +170,11 @@ function attemptTimeout(timeoutMs: number) {
     });
     return {};
   };
+}
+
+/** The attempt's own timer, and the step's deadline when there is one: whichever fires first aborts. */
+function withStepSignal(own: AbortSignal, stepSignal: AbortSignal | undefined): AbortSignal {
+  return stepSignal ? AbortSignal.any([own, stepSignal]) : own;
 }
 
 function parseBody<T>(schema: z.ZodType<T>, response: OctokitResult, what: string): T {
@@ -219,11 +233,29 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubPort {
       .replace(/\b(?:gh[pousr]_[A-Za-z0-9]{16,}|github_pat_[A-Za-z0-9_]{20,})/g, '[REDACTED]')
       .replace(/\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/g, '[REDACTED]');
 
-  // Retry only while the wait stays short: an hour-long primary-limit reset belongs to the state machine's backoff.
-  const onLimit = (retryAfter: number, _options: unknown, _octokit: unknown, retryCount: number): boolean =>
-    retryCount < retries && retryAfter <= maxWaitSeconds;
+  /**
+   * Records GitHub's "not before" for this identity in the shared store, so a retry in a new attempt or another
+   * Lambda does not fire before the time GitHub asked for. Best effort: this process waits it out regardless.
+   */
+  const holdWrites = async (waitSeconds: number): Promise<void> => {
+    if (!limiter?.holdUntil || waitSeconds <= 0) return;
+    await limiter.holdUntil(new Date(Date.now() + waitSeconds * unitMs)).catch(() => undefined);
+  };
 
-  const GuardOctokit = Octokit.plugin(attemptTimeout(timeoutMs), retry, throttling);
+  // Retry only while the wait stays short: an hour-long primary-limit reset belongs to the state machine's backoff.
+  const onLimit = async (retryAfter: number, _options: unknown, _octokit: unknown, retryCount: number): Promise<boolean> => {
+    await holdWrites(retryAfter);
+    return retryCount < retries && retryAfter <= maxWaitSeconds;
+  };
+
+  const stepSignal = options.signal;
+  /** Takes a unit of the shared budget; a step past its deadline takes none (its write would be cut off). */
+  const acquire = async (kind: 'comment' | 'rerun'): Promise<void> => {
+    stepSignal?.throwIfAborted();
+    await limiter?.acquire(kind);
+  };
+
+  const GuardOctokit = Octokit.plugin(attemptTimeout(timeoutMs, stepSignal), retry, throttling);
   const octokit = new GuardOctokit({
     ...(app
       ? {
@@ -254,6 +286,9 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubPort {
     try {
       return await octokit.request(route, { ...params, headers: API_HEADERS });
     } catch (error) {
+      // A 429 or rate-limited 403 the throttling plugin did not take (no "secondary rate" wording) still sets the hold.
+      const wait = rateLimitWaitSeconds(error, Date.now());
+      if (wait !== null) await holdWrites(wait);
       throw toGitHubError(error, what, scrub);
     }
   }
@@ -276,10 +311,10 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubPort {
     }
   }
 
-  let loginLookup: Promise<string> | undefined;
+  const loginCache = options.loginCache ?? {};
   function botLogin(): Promise<string> {
     if (options.botLogin) return Promise.resolve(options.botLogin);
-    loginLookup ??= (async () => {
+    loginCache.lookup ??= (async () => {
       if (app) {
         // auth-app signs /app requests with the App's JWT; the bot user of an App is always `<slug>[bot]`.
         const what = 'discover the App bot login (GET /app)';
@@ -300,10 +335,10 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubPort {
       }
     })().catch((error: unknown) => {
       // Do not cache a failure: the next call (e.g. the state machine's retry) asks again.
-      loginLookup = undefined;
+      loginCache.lookup = undefined;
       throw error;
     });
-    return loginLookup;
+    return loginCache.lookup;
   }
 
   async function findBotComment(
@@ -329,7 +364,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubPort {
       return { outcome: 'unchanged', commentId: existing.id, url: existing.html_url ?? null };
     }
     const what = `update comment ${existing.id} in ${repo.owner}/${repo.repo}`;
-    await limiter?.acquire('comment');
+    await acquire('comment');
     try {
       // PATCH with the full body is idempotent, so the retry plugin may repeat it freely.
       const response = await call(what, 'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', {
@@ -365,7 +400,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubPort {
           if (result) return result.outcome === 'unchanged' ? { ...result, outcome: 'created' } : result;
         }
       }
-      await limiter?.acquire('comment');
+      await acquire('comment');
       try {
         const response = await call(what, 'POST /repos/{owner}/{repo}/issues/{issue_number}/comments', {
           owner: repo.owner,
@@ -498,7 +533,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubPort {
       response = await fetchImpl(location, {
         headers: { 'user-agent': userAgent },
         redirect: 'follow',
-        signal: controller.signal,
+        signal: withStepSignal(controller.signal, stepSignal),
       });
     } catch (error) {
       throw new GitHubUnavailableError(`GitHub log storage unreachable: ${where}`, { cause: error });
@@ -644,7 +679,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubPort {
           const advanced = (now.run_attempt ?? 0) > (before.run_attempt ?? 0);
           if (advanced || (now.status && now.status !== 'completed')) return 'already_rerun';
         }
-        await limiter?.acquire('rerun');
+        await acquire('rerun');
         try {
           await call(what, 'POST /repos/{owner}/{repo}/actions/runs/{run_id}/rerun-failed-jobs', {
             owner: repo.owner,
@@ -716,7 +751,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubPort {
       const commitWhat = `read commit ${request.baseSha.slice(0, 12)}`;
       const baseCommit = parseBody(gitCommitSchema, await call(commitWhat, 'GET /repos/{owner}/{repo}/git/commits/{commit_sha}', { ...base, commit_sha: request.baseSha }), commitWhat);
       const modes = await fileModesAt(repo, baseCommit.tree.sha, request.files.filter((file) => file.content !== null).map((file) => file.path));
-      await limiter?.acquire('comment');
+      await acquire('comment');
       const treeWhat = 'create the fix tree';
       const tree = parseBody(gitObjectSchema, await call(treeWhat, 'POST /repos/{owner}/{repo}/git/trees', {
         ...base,

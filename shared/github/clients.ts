@@ -44,13 +44,15 @@ export function staticGitHubClients(port: GitHubPort | null): GitHubClients {
 export function createGitHubClients(options: GitHubClientsOptions): GitHubClients {
   const { auth } = options;
   const base = options.client ?? {};
+  // The bot login discovered once serves every client of the process, including those bound to a step's deadline.
+  const loginCache = {};
   if (auth.kind === 'token') {
-    const client = createGitHubClient({
-      ...base,
-      token: auth.token,
-      ...(options.writeLimiter ? { writeLimiter: options.writeLimiter('token') } : {}),
-    });
-    return staticGitHubClients(client);
+    const writeLimiter = options.writeLimiter?.('token');
+    const tokenClient = (signal?: AbortSignal) =>
+      createGitHubClient({ ...base, token: auth.token, loginCache, ...(writeLimiter ? { writeLimiter } : {}), ...(signal ? { signal } : {}) });
+    const client = tokenClient();
+    // A client per step invocation when bound to its deadline: an Octokit is cheap, and pacing is per process anyway.
+    return { forInstallation: (_installationId, signal) => (signal ? tokenClient(signal) : client) };
   }
   const tokenCache = options.tokenCache ?? createInstallationTokenCache();
   const maxInstallations = options.maxInstallations ?? 100;
@@ -86,16 +88,20 @@ export function createGitHubClients(options: GitHubClientsOptions): GitHubClient
         throw error;
       }
     },
-    forInstallation(installationId) {
+    forInstallation(installationId, signal) {
       // A delivery from a repository webhook (not the App's) names no installation: without one there is no token.
       if (installationId === null || !Number.isInteger(installationId) || installationId <= 0) return null;
       const cached = clients.get(installationId);
-      if (cached) return cached;
+      if (cached && !signal) return cached;
       const client = createGitHubClient({
         ...base,
         app: { appId: auth.appId, privateKey: auth.privateKey, installationId, tokenCache },
+        loginCache,
         ...(options.writeLimiter ? { writeLimiter: options.writeLimiter(`installation-${installationId}`) } : {}),
+        ...(signal ? { signal } : {}),
       });
+      // Bound to one step's deadline: not kept (the installation token it fetched is, in the shared cache).
+      if (signal) return client;
       clients.set(installationId, client);
       while (clients.size > maxInstallations) clients.delete(clients.keys().next().value as number);
       return client;

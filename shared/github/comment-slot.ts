@@ -54,8 +54,8 @@ export function withCommentSlots(clients: GitHubClients, slots: CommentSlots, op
   const wrapped = new WeakMap<GitHubPort, GitHubPort>();
   return {
     ...clients,
-    forInstallation(installationId) {
-      const port = clients.forInstallation(installationId);
+    forInstallation(installationId, signal) {
+      const port = clients.forInstallation(installationId, signal);
       if (!port) return null;
       let slotted = wrapped.get(port);
       if (!slotted) {

@@ -50,6 +50,23 @@ export function isRateLimited(error: HttpErrorLike): boolean {
   return /rate limit/i.test(error.message);
 }
 
+/**
+ * How long GitHub asked us to wait after a rate-limited answer, in seconds: `retry-after`, else the primary
+ * limit's `x-ratelimit-reset` (epoch seconds) when nothing remains, else a minute (GitHub's advice for a
+ * secondary limit that names no time). Null for an answer that is not a rate limit.
+ */
+export function rateLimitWaitSeconds(error: unknown, nowMs: number): number | null {
+  if (!isHttpErrorLike(error) || !isRateLimited(error)) return null;
+  const headers = error.response?.headers ?? {};
+  const retryAfter = Number(headers['retry-after']);
+  if (headers['retry-after'] !== undefined && Number.isFinite(retryAfter) && retryAfter >= 0) return retryAfter;
+  const reset = Number(headers['x-ratelimit-reset']);
+  if (String(headers['x-ratelimit-remaining']) === '0' && Number.isFinite(reset) && reset > 0) {
+    return Math.max(0, Math.ceil(reset - nowMs / 1000) + 1);
+  }
+  return 60;
+}
+
 /** One line, bounded: GitHub error bodies can carry documentation links and multi-line validation details. */
 export function oneLine(text: string, max = 300): string {
   const line = text.replace(/\s+/g, ' ').trim();

@@ -109,7 +109,7 @@ export async function runAnalysis(incident: Incident, deps: AnalyzeDeps): Promis
     deps.logger.warn('analyzer failed; using the offline analyzer', { reason }),
   );
   const input = analysisInputFor(incident);
-  const result = await analyzer.analyze(input);
+  const result = await analyzer.analyze(deps.signal ? { ...input, signal: deps.signal } : input);
   const summary = withInjection(toSummary(result, Date.now() - started, deps.config.LLM_PRICES_JSON), input, result);
   return arm.notes.length > 0 ? { ...summary, adjustments: [...(summary.adjustments ?? []), ...arm.notes] } : summary;
 }

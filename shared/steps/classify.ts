@@ -246,7 +246,7 @@ async function classifyTrigger(trigger: ReturnType<typeof parseState>['trigger']
 
   if (trigger.source === 'github_check') return classifyCheckRun(trigger, deps);
 
-  const github = deps.github.forInstallation(trigger.installationId);
+  const github = deps.github.forInstallation(trigger.installationId, deps.signal);
   await deps.incidents.create(newIncident(githubIncidentFields(trigger), now), githubIncidentScope(trigger), trigger);
   const jobs = await analyzeGithubJobs(trigger, github, deps);
   const primary = jobs.find((job) => job.failures.length > 0) ?? jobs[0];
@@ -308,7 +308,7 @@ export function checkRunOutputText(trigger: GithubCheckTrigger): string {
  */
 async function classifyCheckRun(trigger: GithubCheckTrigger, deps: ClassifyDeps): Promise<ClassifyResult> {
   const check = trigger.checkRun;
-  const github = deps.github.forInstallation(trigger.installationId);
+  const github = deps.github.forInstallation(trigger.installationId, deps.signal);
   await deps.incidents.create(newIncident(githubCheckIncidentFields(trigger), deps.clock()), githubCheckIncidentScope(trigger), trigger);
   const text = checkRunOutputText(trigger);
   const analysis = await analyzeLog(text, { maxBytes: deps.config.MAX_LOG_BYTES });

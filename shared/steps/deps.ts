@@ -59,6 +59,12 @@ export interface StepDeps {
   remediation: RemediationDeps;
   /** Business metrics (EMF in AWS; locally also Prometheus text). */
   metrics: Metrics;
+  /**
+   * This invocation's deadline (the Lambda's remaining time minus a margin; set by the handler wrapper, absent in
+   * unit tests). Steps pass it to every outbound request (`github.forInstallation(id, signal)`, the analyzer), so
+   * an attempt the state machine timed out stops its requests instead of running beside its retry.
+   */
+  signal?: AbortSignal;
 }
 
 export const silentLogger: StepLogger = { info() {}, warn() {}, error() {} };
@@ -67,18 +73,21 @@ export const silentLogger: StepLogger = { info() {}, warn() {}, error() {} };
  * What each stage uses of StepDeps. Its Lambda builds only these ports (shared/runtime/deps.ts), so a bundle
  * carries neither the AWS clients nor the libraries of ports its stage never touches.
  */
-export type ClassifyDeps = Pick<StepDeps, 'config' | 'incidents' | 'github' | 'clock' | 'logger' | 'learning' | 'metrics'>;
+export type ClassifyDeps = Pick<StepDeps, 'config' | 'incidents' | 'github' | 'clock' | 'logger' | 'learning' | 'metrics' | 'signal'>;
 export type KnowledgeLookupDeps = Pick<StepDeps, 'incidents' | 'clock' | 'logger' | 'learning'>;
 export type AnalyzeDeps = Pick<
   StepDeps,
-  'config' | 'incidents' | 'analyzer' | 'fallbackAnalyzer' | 'analyzerFor' | 'clock' | 'logger' | 'learning' | 'metrics'
+  'config' | 'incidents' | 'analyzer' | 'fallbackAnalyzer' | 'analyzerFor' | 'clock' | 'logger' | 'learning' | 'metrics' | 'signal'
 >;
 /** Remediate runs the offline analysis itself when the analyze stage failed. */
 export type RemediateDeps = Pick<
   StepDeps,
-  'config' | 'incidents' | 'github' | 'reruns' | 'fallbackAnalyzer' | 'clock' | 'logger' | 'metrics' | 'remediation'
+  'config' | 'incidents' | 'github' | 'reruns' | 'fallbackAnalyzer' | 'clock' | 'logger' | 'metrics' | 'remediation' | 'signal'
 >;
 /** Notify reads the policy file and the pending approvals, never runs runbooks or touches guard counters. */
-export type NotifyDeps = Pick<StepDeps, 'config' | 'incidents' | 'github' | 'reruns' | 'escalations' | 'escalationLedger' | 'clock' | 'logger' | 'metrics'> & {
+export type NotifyDeps = Pick<
+  StepDeps,
+  'config' | 'incidents' | 'github' | 'reruns' | 'escalations' | 'escalationLedger' | 'clock' | 'logger' | 'metrics' | 'signal'
+> & {
   remediation: Pick<RemediationDeps, 'policyFile' | 'approvals'>;
 };

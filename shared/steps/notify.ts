@@ -1,7 +1,8 @@
 import { recordNotifyMetrics } from './notify-metrics.js';
 import type { Incident, NotificationRecord, StageError } from '../domain/incident.js';
 import { newIncident } from '../domain/incident.js';
-import { errorMessage } from '../errors.js';
+import { WriteBudgetExhaustedError, errorMessage } from '../errors.js';
+import { type WriteWaitPlan, planWriteWait } from '../domain/write-wait.js';
 import { collectReactionFeedback } from '../knowledge/reactions.js';
 import { COMMENT_MARKER } from '../notify/comment.js';
 import { pullRequestComment } from '../notify/pull-request.js';
@@ -102,7 +103,7 @@ async function requestApproval(state: PipelineState, taskToken: string, deps: No
   });
   if (incident.repository && incident.pullRequest) await deps.remediation.approvals.add(incident.repository, incident.pullRequest, incident.id);
   const notifications: NotificationRecord[] = [];
-  const github = deps.github.forInstallation(incident.installationId);
+  const github = deps.github.forInstallation(incident.installationId, deps.signal);
   if (incident.pullRequest && incident.repository && github) {
     const [owner, repo] = incident.repository.split('/') as [string, string];
     const result = await github.upsertComment({ owner, repo }, incident.pullRequest, COMMENT_MARKER, await pullRequestComment(incident, deps.incidents, deps.logger));
@@ -154,22 +155,46 @@ export async function notifyStep(input: unknown, deps: NotifyDeps): Promise<Noti
 
   const notifications: NotificationRecord[] = [];
   let commented = false;
-  const github = deps.github.forInstallation(incident.installationId);
+  /** Set when the write budget refused the comment: wait and come back, or (bound spent) escalate with content. */
+  let budgetWait: WriteWaitPlan | null = null;
+  let budgetReason = '';
+  const previous = state.notify;
+  const github = deps.github.forInstallation(incident.installationId, deps.signal);
   if (incident.source === 'github' && incident.pullRequest && incident.repository) {
     if (github) {
       const [owner, repo] = incident.repository.split('/') as [string, string];
       await collectReactionFeedback(incident, github, deps);
       const body = await pullRequestComment(incident, deps.incidents, deps.logger);
-      const result = await github.upsertComment({ owner, repo }, incident.pullRequest, COMMENT_MARKER, body);
-      notifications.push({
-        channel: 'github_comment',
-        target: `${incident.repository}#${incident.pullRequest}`,
-        outcome: result.outcome,
-        detail: result.url,
-        at: at(),
-        commentId: result.commentId,
-      });
-      commented = true;
+      try {
+        const result = await github.upsertComment({ owner, repo }, incident.pullRequest, COMMENT_MARKER, body);
+        notifications.push({
+          channel: 'github_comment',
+          target: `${incident.repository}#${incident.pullRequest}`,
+          outcome: result.outcome,
+          detail: result.url,
+          at: at(),
+          commentId: result.commentId,
+        });
+        commented = true;
+      } catch (error) {
+        // A spent budget is not a failure to notify: the comment waits for room (no content-free e-mail, no page).
+        if (!(error instanceof WriteBudgetExhaustedError)) throw error;
+        budgetReason = error.message;
+        budgetWait = planWriteWait({
+          incidentId: incident.id,
+          retryAfterSeconds: error.retryAfterSeconds,
+          previous: previous && { pending: previous.commentPending === true, since: previous.pendingSince, rounds: previous.pendingRounds },
+          now: deps.clock(),
+          maxWaitMinutes: deps.config.GITHUB_WRITE_WAIT_MINUTES,
+        });
+        if (budgetWait.kind === 'give_up') notifications.push({
+          channel: 'github_comment',
+          target: `${incident.repository}#${incident.pullRequest}`,
+          outcome: 'failed',
+          detail: `not posted after waiting ${budgetWait.waitedMinutes} min for the GitHub write budget (${budgetWait.pendingRounds} tries): ${budgetReason}`,
+          at: at(),
+        });
+      }
     } else {
       notifications.push({
         channel: 'github_comment',
@@ -190,11 +215,25 @@ export async function notifyStep(input: unknown, deps: NotifyDeps): Promise<Noti
   if (!incident.decision && incident.stageErrors.length === 0) reasons.push('the incident could not be remediated');
   // A re-run the guard just started needs nobody yet: its result decides (our failed re-run escalates then).
   const rerunUnderWay = incident.decision?.action === 'rerun_failed_jobs' && incident.decision.applied && !incident.decision.dryRun && !/already re-run/.test(incident.decision.result ?? '');
-  if (incident.source === 'github' && !commented && !rerunUnderWay) reasons.push('there is no pull request to comment on');
+  // A comment waiting for the budget is coming: route as if it were there (the wait alone never pages).
+  const pendingPlan = budgetWait?.kind === 'wait' ? budgetWait : null;
+  const commentComing = commented || pendingPlan !== null;
+  if (budgetWait?.kind === 'give_up') {
+    reasons.push(`the pull request comment could not be posted within ${budgetWait.waitedMinutes} minutes: the GitHub write budget stayed spent`);
+  } else if (incident.source === 'github' && !commentComing && !rerunUnderWay) {
+    reasons.push('there is no pull request to comment on');
+  }
   const policy = policyFor(deps.remediation.policyFile, incident.repository, false).escalation;
   const unanswered = incident.approval?.status === 'timed_out';
-  const route = routeEscalation({ incident, reasons, guardDegraded, unanswered, commented, ownRerun: await isOwnRerun(incident, deps), policy });
-  if (route.page) {
+  const route = routeEscalation({ incident, reasons, guardDegraded, unanswered, commented: commentComing, ownRerun: await isOwnRerun(incident, deps), policy });
+  // An earlier round of this execution (while the comment waited) already took the page decision to the ledger:
+  // a second round must neither page twice nor count the same incident twice.
+  const alreadyPaged = previous?.paged === true;
+  let paged = alreadyPaged;
+  if (alreadyPaged) {
+    // Nothing to add: the escalation of this incident was handled before the comment could be posted.
+  } else if (route.page) {
+    paged = true;
     const tally = await deps.escalationLedger.record({
       key: route.key,
       incidentId: incident.id,
@@ -224,13 +263,58 @@ export async function notifyStep(input: unknown, deps: NotifyDeps): Promise<Noti
     notifications.push({ channel: 'sns', target: 'escalation-topic', outcome: 'skipped', detail: `not paged: ${route.why}`, at: at() });
   }
 
-  // A re-driven execution that got through clears the earlier "nobody was told" mark.
-  const cleared = incident.notifyFailed ? { notifyFailed: false } : {};
+  if (pendingPlan) return deferComment(incident, pendingPlan, budgetReason, paged, notifications, deps);
+
+  // A re-driven execution that got through clears the earlier "nobody was told" mark; a posted comment its wait.
+  const cleared = { ...(incident.notifyFailed ? { notifyFailed: false } : {}), ...(incident.commentPending ? { commentPending: null } : {}) };
   const updated = await deps.incidents.update(
     incident.id,
     incident.status === 'resolved' ? cleared : { ...cleared, status: 'notified' },
     { notifications, history: [{ at: at(), event: 'notified', detail: notifications.map((n) => `${n.channel}:${n.outcome}`).join(', ') || 'nothing to send' }] },
   );
   recordNotifyMetrics(incident, updated, notifications, deps.metrics);
-  return { incidentId: updated.id, status: updated.status, notifications: updated.notifications.length };
+  return { incidentId: updated.id, status: updated.status, notifications: updated.notifications.length, commentPending: false, ...(paged ? { paged } : {}) };
+}
+
+/**
+ * The comment waits for the write budget: the incident says so (for the API and the dashboard) and the state
+ * machine waits `waitSeconds` before running Notify again. Only the first round adds a notification and a
+ * history entry; later rounds move the next try. Nobody is paged for the wait itself.
+ */
+async function deferComment(
+  incident: Incident,
+  plan: WriteWaitPlan & { kind: 'wait' },
+  reason: string,
+  paged: boolean,
+  escalations: NotificationRecord[],
+  deps: NotifyDeps,
+): Promise<NotifyResult> {
+  const now = deps.clock();
+  const at = now.toISOString();
+  const retryAt = new Date(now.getTime() + plan.waitSeconds * 1000).toISOString();
+  const first = !incident.commentPending;
+  const detail = `waiting for the GitHub write budget; next try at ${retryAt}: ${reason}`;
+  const updated = await deps.incidents.update(
+    incident.id,
+    { commentPending: { since: incident.commentPending?.since ?? plan.pendingSince, retryAt, rounds: plan.pendingRounds, reason } },
+    first
+      ? {
+          notifications: [{ channel: 'github_comment', target: `${incident.repository}#${incident.pullRequest}`, outcome: 'pending', detail, at }, ...escalations],
+          history: [{ at, event: 'comment_pending', detail }],
+        }
+      : // Later rounds only record a page that went out now; repeated "not paged" notes would only pile up.
+        { notifications: escalations.filter((n) => n.outcome === 'published') },
+  );
+  recordNotifyMetrics(incident, updated, escalations, deps.metrics);
+  deps.logger.info('PR comment waits for the GitHub write budget', { incidentId: incident.id, waitSeconds: plan.waitSeconds, round: plan.pendingRounds });
+  return {
+    incidentId: updated.id,
+    status: updated.status,
+    notifications: updated.notifications.length,
+    commentPending: true,
+    waitSeconds: plan.waitSeconds,
+    pendingSince: plan.pendingSince,
+    pendingRounds: plan.pendingRounds,
+    ...(paged ? { paged } : {}),
+  };
 }

@@ -1,7 +1,8 @@
 import { METRIC } from '../adapters/metric-names.js';
 import type { AnalysisSummary, Incident, StoredPlan } from '../domain/incident.js';
 import { githubIncidentId } from '../domain/trigger.js';
-import { NotFoundError, errorMessage } from '../errors.js';
+import { NotFoundError, WriteBudgetExhaustedError, errorMessage } from '../errors.js';
+import { planWriteWait } from '../domain/write-wait.js';
 import { applyPlan, failedOutcome, recordDecision } from '../remediation/apply.js';
 import { guardScope } from '../remediation/guard-store.js';
 import { type PlanInput, type RemediationPlan, planRemediation } from '../remediation/planner.js';
@@ -123,7 +124,7 @@ export async function remediateStep(input: unknown, deps: RemediateDeps): Promis
     });
   }
   const analysis = incident.analysis!;
-  const github = deps.github.forInstallation(incident.installationId);
+  const github = deps.github.forInstallation(incident.installationId, deps.signal);
   const rerunKey = rerunKeyOf(incident);
   const policy = policyFor(
     deps.remediation.policyFile,
@@ -243,7 +244,7 @@ export async function remediateStep(input: unknown, deps: RemediateDeps): Promis
       audit: [{ at, actor, action: plan.action, status: 'planned', detail: plan.reasons.join('; ').slice(0, 1000) }],
     });
   }
-  return apply(incident, plan, variantPolicy.policy, params, github, rerunKey, scope, actor, deps);
+  return apply(incident, plan, variantPolicy.policy, params, github, rerunKey, scope, actor, deps, state);
 }
 
 async function apply(
@@ -256,12 +257,15 @@ async function apply(
   scope: string,
   actor: string,
   deps: RemediateDeps,
+  state: PipelineState,
 ): Promise<RemediateResult> {
   let outcome;
   try {
     const rerunOptions = params.enableDebugLogging ? { enableDebugLogging: true } : {};
     outcome = await applyPlan({ incident, plan, policy, github, rerunKey, scope, actor, rerunOptions }, deps);
   } catch (error) {
+    const waiting = error instanceof WriteBudgetExhaustedError && plan.action === 'rerun_failed_jobs' ? await waitForBudget(incident, error, state, deps) : null;
+    if (waiting) return waiting;
     if (AUTOMATIC_KINDS.has(plan.action) && !plan.dryRun) deps.metrics.count(METRIC.actionsAttempted, 1, { kind: plan.action });
     // Record the failed attempt, then let the state machine retry (transient) or catch it (anything else).
     await recordDecision(incident, failedOutcome(plan, error), plan.dryRun, actor, deps, 'failed');
@@ -273,4 +277,36 @@ async function apply(
     if (outcome.applied) deps.metrics.count(METRIC.actionsSucceeded, 1, { kind: plan.action });
   }
   return { incidentId: incident.id, action: outcome.action, applied: outcome.applied, awaitingApproval: false, awaitingDelay: false };
+}
+
+/**
+ * A re-run the GitHub write budget refused waits for it like the PR comment: WaitBeforeRerun holds the execution
+ * for the budget's (or GitHub's) time, then ApplyAfterDelay re-plans with fresh guards and tries again. Bounded by
+ * GITHUB_WRITE_WAIT_MINUTES and a round cap; past that (null here) the error goes to the state machine's Retry and
+ * Catch, and Notify escalates with the incident's content.
+ */
+async function waitForBudget(incident: Incident, error: WriteBudgetExhaustedError, state: PipelineState, deps: RemediateDeps): Promise<RemediateResult | null> {
+  const previous = state.remediation;
+  const plan = planWriteWait({
+    incidentId: incident.id,
+    retryAfterSeconds: error.retryAfterSeconds,
+    previous: previous && { pending: previous.budgetWaitRounds !== undefined, since: previous.budgetWaitSince, rounds: previous.budgetWaitRounds },
+    now: deps.clock(),
+    maxWaitMinutes: deps.config.GITHUB_WRITE_WAIT_MINUTES,
+  });
+  if (plan.kind === 'give_up') return null;
+  if (plan.pendingRounds === 1) {
+    const at = deps.clock().toISOString();
+    await deps.incidents.update(incident.id, {}, { history: [{ at, event: 'rerun_waits_for_budget', detail: `re-run in ${plan.waitSeconds} s: ${error.message}`.slice(0, 500) }] });
+  }
+  return {
+    incidentId: incident.id,
+    action: 'rerun_failed_jobs',
+    applied: false,
+    awaitingApproval: false,
+    awaitingDelay: true,
+    delaySeconds: plan.waitSeconds,
+    budgetWaitSince: plan.pendingSince,
+    budgetWaitRounds: plan.pendingRounds,
+  };
 }

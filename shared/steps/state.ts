@@ -29,6 +29,8 @@ export interface PipelineState {
   approval?: { approvedBy?: unknown };
   /** Set when the approval was rejected or timed out (the AwaitApproval Catch). */
   approvalError?: CaughtError;
+  /** The previous Notify round's result: a PR comment waiting for the write budget runs Notify again. */
+  notify?: NotifyResult;
 }
 
 export interface ClassifyResult {
@@ -62,12 +64,23 @@ export interface RemediateResult {
   /** A planned re-run waits `delaySeconds` (an experiment arm's parameter) in a Wait state, then remediate runs again. */
   awaitingDelay: boolean;
   delaySeconds?: number;
+  /** Set when the wait is for the GitHub write budget (not an experiment's delay): since when, and how many rounds. */
+  budgetWaitSince?: string;
+  budgetWaitRounds?: number;
 }
 
 export interface NotifyResult {
   incidentId: string;
   status: string;
   notifications: number;
+  /** The PR comment waits for the GitHub write budget: the Choice after Notify waits `waitSeconds`, then Notify runs again. */
+  commentPending?: boolean;
+  waitSeconds?: number;
+  /** When the comment started waiting and how many Notify rounds it took so far (the bound of the wait). */
+  pendingSince?: string;
+  pendingRounds?: number;
+  /** An escalation went out in this execution already: later rounds do not page again. */
+  paged?: boolean;
 }
 
 const stateEnvelope = z.object({ trigger: triggerSchema }).passthrough();

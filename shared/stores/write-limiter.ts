@@ -9,7 +9,7 @@
  * after another; a unit taken in one window when the next is full is lost, which only errs on the slow side.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { WriteBudgetExhaustedError } from '../errors.js';
 import type { GitHubWriteKind, WriteLimiter } from '../ports.js';
 
@@ -44,6 +44,14 @@ export function writeCounterKey(identity: string, window: Window, startSeconds: 
   return { pk: `GHLIMIT#${identity}#${window.bucket}#${window.seconds}`, sk: String(startSeconds) };
 }
 
+/**
+ * Key of an identity's hold: the time before which GitHub told it not to write (`retry-after`, a rate-limit
+ * reset). Kept beside the counters so a retry in a new attempt or another Lambda sees it too.
+ */
+export function writeHoldKey(identity: string): { pk: string; sk: string } {
+  return { pk: `GHLIMIT#${identity}#hold`, sk: 'HOLD' };
+}
+
 export function createDynamoWriteLimiter(options: {
   client: DynamoDBDocumentClient;
   tableName: string;
@@ -54,9 +62,26 @@ export function createDynamoWriteLimiter(options: {
 }): WriteLimiter {
   const budgets = options.budgets ?? DEFAULT_WRITE_BUDGETS;
   const clock = options.clock ?? (() => new Date());
+  async function heldFor(nowMs: number): Promise<number> {
+    const held = await options.client.send(
+      new GetCommand({ TableName: options.tableName, Key: writeHoldKey(options.identity), ConsistentRead: true }),
+    );
+    const until = Number(held.Item?.notBeforeMs ?? 0);
+    return until > nowMs ? until - nowMs : 0;
+  }
+
   return {
     async acquire(kind) {
-      const nowSeconds = Math.floor(clock().getTime() / 1000);
+      const nowMs = clock().getTime();
+      // GitHub's own word comes first: a unit taken now would be spent on a request GitHub refuses.
+      const holdMs = await heldFor(nowMs);
+      if (holdMs > 0) {
+        throw new WriteBudgetExhaustedError(
+          `GitHub asked ${options.identity} to hold off writes; room again in ${Math.ceil(holdMs / 1000)} s`,
+          { retryAfterSeconds: holdMs / 1000 },
+        );
+      }
+      const nowSeconds = Math.floor(nowMs / 1000);
       for (const window of windowsFor(kind, budgets)) {
         const start = nowSeconds - (nowSeconds % window.seconds);
         try {
@@ -76,9 +101,28 @@ export function createDynamoWriteLimiter(options: {
           const wait = start + window.seconds - nowSeconds;
           throw new WriteBudgetExhaustedError(
             `GitHub write budget spent for ${options.identity}: ${window.max} ${window.bucket} per ${window.seconds === 60 ? 'minute' : 'hour'} already used; room again in ${wait} s`,
-            { cause: error },
+            { cause: error, retryAfterSeconds: wait },
           );
         }
+      }
+    },
+
+    async holdUntil(until) {
+      const untilMs = until.getTime();
+      try {
+        await options.client.send(
+          new UpdateCommand({
+            TableName: options.tableName,
+            Key: writeHoldKey(options.identity),
+            UpdateExpression: 'SET #until = :until, #expiresAt = :expiresAt',
+            // Only ever later: a short retry-after arriving after a long one must not shorten the hold.
+            ConditionExpression: 'attribute_not_exists(#until) OR #until < :until',
+            ExpressionAttributeNames: { '#until': 'notBeforeMs', '#expiresAt': 'expiresAt' },
+            ExpressionAttributeValues: { ':until': untilMs, ':expiresAt': Math.ceil(untilMs / 1000) + 86_400 },
+          }),
+        );
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
       }
     },
   };

@@ -45,11 +45,13 @@ describe('GitHub App deployment (githubAppId)', () => {
 });
 
 describe('write budget in the state machine', () => {
-  it('backs off and retries Remediate and Notify when the shared GitHub write budget is spent', () => {
-    const asl = readJson<{ States: Record<string, { Retry?: Array<{ ErrorEquals: string[] }> }> }>(ASL_PATH);
-    for (const state of ['Remediate', 'Notify']) {
-      const retried = (asl.States[state]?.Retry ?? []).flatMap((r) => r.ErrorEquals);
-      expect(retried, state).toContain('WriteBudgetExhaustedError');
-    }
+  it('retries Remediate when the shared GitHub write budget is spent, and lets Notify wait for it instead of failing into the fallback', () => {
+    const asl = readJson<{ States: Record<string, { Retry?: Array<{ ErrorEquals: string[] }>; Next?: string; SecondsPath?: string }> }>(ASL_PATH);
+    const retried = (state: string) => (asl.States[state]?.Retry ?? []).flatMap((r) => r.ErrorEquals);
+    expect(retried('Remediate')).toContain('WriteBudgetExhaustedError');
+    // Notify turns a spent budget into commentPending + waitSeconds; retrying it would end in the content-free fallback.
+    expect(retried('Notify')).not.toContain('WriteBudgetExhaustedError');
+    expect(asl.States.Notify?.Next).toBe('CommentPending');
+    expect(asl.States.WaitForWriteBudget).toMatchObject({ SecondsPath: '$.notify.waitSeconds', Next: 'Notify' });
   });
 });

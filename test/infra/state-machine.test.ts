@@ -87,6 +87,18 @@ describe('incident pipeline definition (statemachines/incident-pipeline.asl.json
     }
   });
 
+  it('deploys the write-budget wait: Notify loops through WaitForWriteBudget, and a spent budget is not retried into the fallback', () => {
+    const deployed = JSON.parse(properties.DefinitionString as string) as { States: Record<string, Record<string, any>> };
+    const notify = deployed.States.Notify as { Next: string; Retry: Array<{ ErrorEquals: string[] }> };
+    expect(notify.Next).toBe('CommentPending');
+    expect(notify.Retry.flatMap((r) => r.ErrorEquals)).not.toContain('WriteBudgetExhaustedError');
+    expect(deployed.States.CommentPending).toMatchObject({ Type: 'Choice', Default: 'Done' });
+    expect(deployed.States.CommentPending?.Choices[0].Next).toBe('WaitForWriteBudget');
+    expect(deployed.States.WaitForWriteBudget).toMatchObject({ Type: 'Wait', SecondsPath: '$.notify.waitSeconds', Next: 'Notify' });
+    // A re-run the budget refused again after its wait goes back through the Choice that can wait again.
+    expect(deployed.States.ApplyAfterDelay?.Next).toBe('NeedsApproval');
+  });
+
   it("keeps each function's timeout below its Task's TimeoutSeconds, so Lambda's timeout reaches Retry/Catch", () => {
     for (const [name, state] of allStates(asl)) {
       const placeholder = /^\$\{(\w+)\}$/.exec(state.Resource ?? '')?.[1];

@@ -94,8 +94,11 @@ beforeAll(async () => {
       GITHUB_BOT_LOGIN: BOT_LOGIN,
       GITHUB_RETRIES: '0',
       GITHUB_WRITE_INTERVAL_MS: '0',
-      // GitHub's pacing of re-runs (5 a minute by default) is not what this file measures.
+      // GitHub's pacing of re-runs (5 a minute by default) and of writes (20) is not what this file measures; with
+      // waitDelayMs 0 a comment waiting for a spent budget would only spin through its Wait state.
       GITHUB_RERUNS_PER_MINUTE: '100',
+      GITHUB_WRITES_PER_MINUTE: '1000',
+      GITHUB_WRITES_PER_HOUR: '10000',
       GITHUB_WEBHOOK_SECRET: SECRET,
       GATE_TOKEN: TOKEN,
       POWERTOOLS_LOG_LEVEL: 'SILENT',

@@ -75,10 +75,29 @@ describe('incident pipeline: a delayed re-run', () => {
     expect(calls.at(-1)?.input).toMatchObject({ remediateError: { Error: 'ValidationError' } });
   });
 
+  it('waits again when the write budget refused the re-run after the wait, then notifies once it was applied', async () => {
+    // Prepare: the first remediate and the first delayed apply are refused by the budget; the second apply re-runs
+    let applies = 0;
+    const budgetWait = (round: number) => ({ awaitingApproval: false, awaitingDelay: true, delaySeconds: 40, budgetWaitSince: '2026-01-01T00:00:00.000Z', budgetWaitRounds: round });
+
+    // Act
+    const { states, calls } = await run(
+      {
+        Remediate: async () => budgetWait(1),
+        ApplyAfterDelay: async () => (++applies === 1 ? budgetWait(2) : { awaitingApproval: false, awaitingDelay: false, applied: true }),
+      },
+      0,
+    );
+
+    // Assert
+    expect(states).toEqual(['Classify', 'KnowledgeLookup', 'Analyze', 'Remediate', 'ApplyAfterDelay', 'ApplyAfterDelay', 'Notify']);
+    expect(calls.filter((c) => c.state === 'ApplyAfterDelay').map((c) => (c.input as { remediation: { budgetWaitRounds: number } }).remediation.budgetWaitRounds)).toEqual([1, 2]);
+  });
+
   it('reads the wait from the remediate result and retries the delayed apply like the other remediate tasks', () => {
     const states = definition.States as Record<string, Record<string, unknown>>;
     expect(states.WaitBeforeRerun).toMatchObject({ Type: 'Wait', SecondsPath: '$.remediation.delaySeconds', Next: 'ApplyAfterDelay' });
-    expect(states.ApplyAfterDelay).toMatchObject({ Type: 'Task', ResultPath: '$.remediation', Next: 'Notify' });
+    expect(states.ApplyAfterDelay).toMatchObject({ Type: 'Task', ResultPath: '$.remediation', Next: 'NeedsApproval' });
     expect(states.ApplyAfterDelay?.Retry).toEqual(states.ApplyApproved?.Retry);
     expect(states.ApplyAfterDelay?.Catch).toEqual(states.ApplyApproved?.Catch);
   });

@@ -56,6 +56,30 @@ describe('write limiter (DynamoDB)', () => {
     expect(error).toBeInstanceOf(WriteBudgetExhaustedError);
     expect(error.name).toBe('WriteBudgetExhaustedError');
     expect(error.message).toMatch(/3 writes per minute already used; room again in 50 s/);
+    expect((error as WriteBudgetExhaustedError).retryAfterSeconds).toBe(50);
+  });
+
+  it("holds every process's writes until the time GitHub asked for, and never shortens a hold", async () => {
+    // Prepare: one process was told retry-after 30 s; another process of the same identity writes next
+    let now = new Date('2026-11-20T14:00:00Z');
+    const budgets = { writesPerMinute: 100, writesPerHour: 1000, rerunsPerMinute: 10 };
+    const told = createDynamoWriteLimiter({ client, tableName: TABLE, identity: 'installation-6', budgets, clock: () => now });
+    const other = createDynamoWriteLimiter({ client, tableName: TABLE, identity: 'installation-6', budgets, clock: () => now });
+    const stranger = createDynamoWriteLimiter({ client, tableName: TABLE, identity: 'installation-7', budgets, clock: () => now });
+    await told.holdUntil?.(new Date('2026-11-20T14:00:30Z'));
+    await told.holdUntil?.(new Date('2026-11-20T14:00:05Z'));
+
+    // Act
+    now = new Date('2026-11-20T14:00:10Z');
+    const held = await rejection(other.acquire('comment'));
+    now = new Date('2026-11-20T14:00:30Z');
+
+    // Assert
+    expect(held).toBeInstanceOf(WriteBudgetExhaustedError);
+    expect((held as WriteBudgetExhaustedError).retryAfterSeconds).toBe(20);
+    expect(held.message).toMatch(/asked installation-6 to hold off writes; room again in 20 s/);
+    await expect(stranger.acquire('comment')).resolves.toBeUndefined();
+    await expect(other.acquire('comment')).resolves.toBeUndefined();
   });
 
   it('shares the budget between limiters of different processes with the same identity, not across identities', async () => {

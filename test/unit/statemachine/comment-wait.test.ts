@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { pipelineDefinition, pipelineMachine } from '../../support/pipeline-asl.js';
+
+/**
+ * The pipeline's ASL run by the interpreter with stand-in tasks: a PR comment the write budget refused waits in
+ * WaitForWriteBudget and Notify runs again with its previous result, until the comment is posted — no fallback
+ * e-mail, no failed execution.
+ */
+const definition = pipelineDefinition;
+const machine = pipelineMachine;
+const input = { trigger: { source: 'github', incidentId: 'gh-1-2-1' } };
+type Handler = (input: unknown) => Promise<unknown>;
+
+async function run(notify: Handler, waitMs?: number) {
+  const calls: Array<{ state: string; input: unknown }> = [];
+  const ok: Handler = async () => ({});
+  const handlers: Record<string, Handler> = {
+    Classify: ok,
+    KnowledgeLookup: ok,
+    Analyze: async () => ({ incidentStatus: 'analyzed' }),
+    Remediate: async () => ({ awaitingApproval: false, awaitingDelay: false }),
+    Notify: notify,
+    EscalateFallback: async () => ({ MessageId: 'm-1' }),
+    RecordFallback: ok,
+    RecordNotifyFailed: ok,
+  };
+  const execution = machine.run(input as never, {
+    overrides: {
+      taskResourceLocalHandlers: Object.fromEntries(
+        Object.entries(handlers).map(([state, handler]) => [state, async (value: unknown) => (calls.push({ state, input: value }), handler(value))]),
+      ) as never,
+      retryIntervalOverrides: Object.fromEntries(Object.keys(definition.States).map((name) => [name, 0])),
+      ...(waitMs === undefined ? {} : { waitTimeOverrides: { WaitForWriteBudget: waitMs } }),
+    },
+    context: {
+      Execution: { Id: 'arn:aws:states:us-east-1:000000000000:execution:incident-pipeline:gh-1-2-1', Name: 'gh-1-2-1', StartTime: '2026-01-01T00:00:00.000Z', Input: input as never, RoleArn: 'arn:aws:iam::000000000000:role/test' },
+      StateMachine: { Id: 'arn:aws:states:us-east-1:000000000000:stateMachine:incident-pipeline', Name: 'incident-pipeline' },
+    },
+  });
+  const started = performance.now();
+  const output = (await execution.result) as Record<string, unknown>;
+  return { calls, states: calls.map((c) => c.state), output, elapsedMs: performance.now() - started };
+}
+
+/** Notify as the step behaves: pending for the first `spent` rounds (counting them from `$.notify`), then posted. */
+function notifyPendingFor(spent: number, waitSeconds: number): Handler {
+  return async (value) => {
+    const previous = (value as { notify?: { commentPending?: boolean; pendingRounds?: number } }).notify;
+    const round = previous?.commentPending ? (previous.pendingRounds ?? 0) + 1 : 1;
+    if (round <= spent) return { incidentId: 'gh-1-2-1', status: 'remediated', notifications: 1, commentPending: true, waitSeconds, pendingSince: '2026-01-01T00:00:00.000Z', pendingRounds: round };
+    return { incidentId: 'gh-1-2-1', status: 'notified', notifications: 2, commentPending: false };
+  };
+}
+
+describe('incident pipeline: a PR comment waiting for the write budget', () => {
+  it('waits the seconds Notify returned, runs Notify again with its previous result, and ends with the comment posted', async () => {
+    // Act: no override, so the Wait state really waits its SecondsPath (1 s per round)
+    const { states, calls, output, elapsedMs } = await run(notifyPendingFor(2, 1));
+
+    // Assert
+    expect(states).toEqual(['Classify', 'KnowledgeLookup', 'Analyze', 'Remediate', 'Notify', 'Notify', 'Notify']);
+    expect(elapsedMs).toBeGreaterThanOrEqual(1900);
+    const notifyInputs = calls.filter((c) => c.state === 'Notify').map((c) => (c.input as { notify?: unknown }).notify ?? null);
+    expect(notifyInputs).toEqual([null, expect.objectContaining({ pendingRounds: 1 }), expect.objectContaining({ pendingRounds: 2 })]);
+    expect(output.notify).toMatchObject({ status: 'notified', commentPending: false });
+    expect(output).not.toHaveProperty('notifyError');
+    expect(states).not.toContain('EscalateFallback');
+  });
+
+  it('ends at once when Notify posted (and when an older Notify result has no commentPending)', async () => {
+    const posted = await run(notifyPendingFor(0, 1));
+    const older = await run(async () => ({ incidentId: 'gh-1-2-1', status: 'notified', notifications: 1 }));
+
+    expect(posted.states.filter((s) => s === 'Notify')).toHaveLength(1);
+    expect(older.states.filter((s) => s === 'Notify')).toHaveLength(1);
+  });
+
+  it('does not retry a WriteBudgetExhaustedError in Notify (the step turns it into a wait) and never e-mails a content-free fallback for a wait', async () => {
+    // Many rounds with the wait shortened: the loop is the state machine's, the bound is the step's.
+    const { states } = await run(notifyPendingFor(25, 600), 0);
+
+    expect(states.filter((s) => s === 'Notify')).toHaveLength(26);
+    expect(states).not.toContain('EscalateFallback');
+    const notify = definition.States.Notify as { Retry: Array<{ ErrorEquals: string[] }>; Next: string };
+    expect(notify.Retry.flatMap((r) => r.ErrorEquals)).not.toContain('WriteBudgetExhaustedError');
+    expect(notify.Next).toBe('CommentPending');
+    expect(definition.States.WaitForWriteBudget).toMatchObject({ Type: 'Wait', SecondsPath: '$.notify.waitSeconds', Next: 'Notify' });
+  });
+});
