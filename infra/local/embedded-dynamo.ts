@@ -10,6 +10,8 @@ import { TABLES } from '../../shared/stores/tables.js';
 
 export interface EmbeddedDynamo {
   endpoint: string;
+  /** DynamoDB calls served since start, by operation (GetItem, UpdateItem, …). */
+  calls(): Promise<Record<string, number>>;
   close(): Promise<void>;
 }
 
@@ -81,6 +83,17 @@ export async function startEmbeddedDynamo(options: { path: string; tableNames: R
   client.destroy();
   return {
     endpoint,
+    calls() {
+      return new Promise((resolve) => {
+        const answer = (message: { calls?: Record<string, number> }) => {
+          if (!message.calls) return;
+          worker.off('message', answer);
+          resolve(message.calls);
+        };
+        worker.on('message', answer);
+        worker.postMessage('calls');
+      });
+    },
     async close() {
       await new Promise<void>((resolve) => {
         worker.once('message', () => resolve());

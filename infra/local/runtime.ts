@@ -70,6 +70,8 @@ export interface LocalRuntime {
   reconcile(): Promise<ReconcileResult>;
   /** Resolves when every started workflow execution has finished. */
   idle(): Promise<void>;
+  /** DynamoDB calls the embedded store served since start, by operation. */
+  dynamoCalls(): Promise<Record<string, number>>;
   close(): Promise<void>;
 }
 
@@ -419,6 +421,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     resumed,
     reconcile: runReconciler,
     idle: () => workflow.idle(),
+    dynamoCalls: () => dynamo.calls(),
     async close() {
       clearInterval(reconcileTimer);
       await rm(runtimeFile, { force: true });
