@@ -6,7 +6,9 @@
  * - POST → notified p50/p95: POST sent → the runtime printing the pull-request comment (`[outbox] github_comment`);
  * - incidents/s: notified incidents over the time from the first POST to the last comment;
  * - the runtime's RSS (`/proc/<pid>/status`) and the data directory's size at every quarter of the run, so a leak
- *   shows as growth between the halves.
+ *   shows as growth between the halves;
+ * - the runtime's CPU time per notified incident (all its threads, `/proc/<pid>/stat`) and the machine's load
+ *   average, since on a shared machine the latencies depend on what else runs.
  *
  * Every failure is its own pull request and run (a distinct incident). Job logs come from
  * `events/recorded-runs.json` (no GitHub token): the full pipeline runs, classify → analyze → notify.
@@ -16,7 +18,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type RecordedWebhook, loadWebhook, signWebhook } from '../infra/local/replay.js';
@@ -59,6 +61,13 @@ async function rssMb(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
   return kb / 1024;
+}
+
+/** CPU time of the process and all its threads so far (utime + stime, clock ticks of 10 ms). */
+async function cpuMs(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 function withoutGitHub(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
@@ -107,7 +116,9 @@ async function main(): Promise<void> {
   const dataDir = await mkdtemp(join(tmpdir(), 'guard-bench-local-'));
   const sentAt = new Map<number, number>();
   const notifiedAt = new Map<number, number>();
+  let dynamoCalls = null as string | null;
   const { child, url } = await startChild(dataDir, (line) => {
+    if (line.startsWith('DynamoDB calls since start:')) dynamoCalls = line;
     const m = /\[outbox\] github_comment: \S*#(\d+)/.exec(line);
     if (m) {
       const pr = Number(m[1]);
@@ -116,11 +127,24 @@ async function main(): Promise<void> {
   });
   const pid = child.pid as number;
   const ingest: number[] = [];
-  const samples: Array<{ at: number; sent: number; notified: number; rss: number; dataMb: number }> = [];
+  const samples: Array<{ when: string; sent: number; notified: number; rss: number; dataMb: number }> = [];
   let errors = 0;
-  const sample = async (sent: number) =>
-    samples.push({ at: sent, sent, notified: notifiedAt.size, rss: await rssMb(pid), dataMb: (await dirBytes(dataDir)) / 1024 / 1024 });
-  samples.push({ at: 0, sent: 0, notified: 0, rss: await rssMb(pid), dataMb: (await dirBytes(dataDir)) / 1024 / 1024 });
+  let sent = 0;
+  const sample = async (when: string) =>
+    samples.push({ when, sent, notified: notifiedAt.size, rss: await rssMb(pid), dataMb: (await dirBytes(dataDir)) / 1024 / 1024 });
+  await sample('start');
+  // Also at every quarter of the incidents notified: when the runtime falls behind the rate, "after n sent" measures
+  // the backlog, "after n notified" what handling n incidents left behind.
+  const quarter = Math.max(1, Math.floor(TOTAL / 4));
+  let nextQuarter = quarter;
+  const monitor = setInterval(() => {
+    if (notifiedAt.size < nextQuarter) return;
+    void sample(`${nextQuarter} notified`);
+    nextQuarter += quarter;
+  }, 250);
+  const cpuAtStart = await cpuMs(pid);
+  const loadAtStart = loadavg()[0] as number;
+  let cpuAtEnd = Number.NaN;
   const firstPost = performance.now();
   const inflight: Array<Promise<void>> = [];
   try {
@@ -144,15 +168,20 @@ async function main(): Promise<void> {
             errors += 1;
           }),
       );
-      if ((i + 1) % Math.max(1, Math.floor(TOTAL / 4)) === 0) void sample(i + 1);
+      sent = i + 1;
+      if (sent % quarter === 0) void sample(`${sent} sent`);
     }
     await Promise.all(inflight);
     const deadline = performance.now() + DRAIN_S * 1000;
     while (notifiedAt.size < TOTAL - errors && performance.now() < deadline) await new Promise((r) => setTimeout(r, 200));
-    await sample(TOTAL);
+    clearInterval(monitor);
+    await sample('end');
+    cpuAtEnd = await cpuMs(pid);
   } finally {
+    clearInterval(monitor);
     child.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 1000));
+    // The runtime prints its DynamoDB call counts as it stops.
+    for (let waited = 0; child.exitCode === null && waited < 5000; waited += 100) await new Promise((r) => setTimeout(r, 100));
     if (child.exitCode === null) child.kill('SIGKILL');
     await rm(dataDir, { recursive: true, force: true });
   }
@@ -167,8 +196,14 @@ async function main(): Promise<void> {
   console.log(`ingest (POST → 202)        p50 ${sec(percentile(ingest, 50))} s   p99 ${sec(percentile(ingest, 99))} s   errors ${errors}`);
   console.log(`POST → notified            p50 ${sec(percentile(latencies, 50))} s   p95 ${sec(percentile(latencies, 95))} s   notified ${notifiedAt.size}/${TOTAL}`);
   console.log(`throughput                 ${(notifiedAt.size / ((lastNotified - firstPost) / 1000)).toFixed(1)} incidents/s (first POST → last comment)`);
-  console.log('\nafter n failures sent   notified   RSS MB   data dir MB');
-  for (const s of samples) console.log(`${String(s.sent).padStart(21)}   ${String(s.notified).padStart(8)}   ${s.rss.toFixed(0).padStart(6)}   ${s.dataMb.toFixed(1).padStart(11)}`);
+  console.log(`runtime CPU                ${((cpuAtEnd - cpuAtStart) / Math.max(1, notifiedAt.size)).toFixed(0)} ms per incident (all threads; ingest included)`);
+  const totalCalls = Number(/since start: (\d+)/.exec(dynamoCalls ?? '')?.[1] ?? Number.NaN);
+  console.log(`DynamoDB calls             ${(totalCalls / Math.max(1, notifiedAt.size)).toFixed(1)} per incident ${dynamoCalls?.replace(/^.*?\(/, '(') ?? '(not reported)'}`);
+  console.log(`machine load average       ${loadAtStart.toFixed(1)} at the start, ${(loadavg()[0] as number).toFixed(1)} at the end (${availableParallelism()} cores)`);
+  console.log('\nwhen                 sent   notified   RSS MB   data dir MB');
+  for (const s of samples) {
+    console.log(`${s.when.padEnd(16)} ${String(s.sent).padStart(8)}   ${String(s.notified).padStart(8)}   ${s.rss.toFixed(0).padStart(6)}   ${s.dataMb.toFixed(1).padStart(11)}`);
+  }
   console.log('\ntargets: 20/s for 60 s → POST → notified p50 ≤ 2 s, p95 ≤ 5 s; after 2,000 incidents RSS ≤ 400 MB, data dir ≤ 150 MB, flat from 1,000 to 2,000');
 }
 

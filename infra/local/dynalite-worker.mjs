@@ -48,7 +48,14 @@ try {
   process.exit(0);
 }
 server.once('error', (error) => parentPort.postMessage({ error: String(error?.message ?? error) }));
+// DynamoDB calls by operation (the X-Amz-Target header), for `npm run bench:local`'s calls per incident.
+const calls = {};
+server.prependListener('request', (req) => {
+  const operation = String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? 'unknown';
+  calls[operation] = (calls[operation] ?? 0) + 1;
+});
 server.listen(0, '127.0.0.1', () => parentPort.postMessage({ port: server.address().port }));
 parentPort.on('message', (message) => {
+  if (message === 'calls') parentPort.postMessage({ calls });
   if (message === 'close') server.close(() => parentPort.postMessage({ closed: true }));
 });

@@ -10,6 +10,8 @@ import { TABLES } from '../../shared/stores/tables.js';
 
 export interface EmbeddedDynamo {
   endpoint: string;
+  /** DynamoDB calls served since start, by operation (GetItem, UpdateItem, …). */
+  calls(): Promise<Record<string, number>>;
   close(): Promise<void>;
 }
 
@@ -26,7 +28,13 @@ export class DataDirectoryInUseError extends Error {
  */
 export async function startEmbeddedDynamo(options: { path: string; tableNames: Record<string, string>; region: string }): Promise<EmbeddedDynamo> {
   await mkdir(options.path, { recursive: true });
-  const worker = new Worker(new URL('./dynalite-worker.mjs', import.meta.url), { workerData: { path: options.path }, execArgv: [] });
+  const worker = new Worker(new URL('./dynalite-worker.mjs', import.meta.url), {
+    workerData: { path: options.path },
+    execArgv: [],
+    // The store's garbage is short-lived request objects: a small young generation holds them as well and keeps
+    // ~60 MB of RSS the default one reserves (240 incidents: 274 instead of 337 MB, the same CPU).
+    resourceLimits: { maxYoungGenerationSizeMb: 6 },
+  });
   const port = await new Promise<number>((resolve, reject) => {
     worker.once('error', reject);
     worker.once('exit', (code) => reject(new Error(`the embedded DynamoDB worker exited with ${code} before listening`)));
@@ -81,6 +89,17 @@ export async function startEmbeddedDynamo(options: { path: string; tableNames: R
   client.destroy();
   return {
     endpoint,
+    calls() {
+      return new Promise((resolve) => {
+        const answer = (message: { calls?: Record<string, number> }) => {
+          if (!message.calls) return;
+          worker.off('message', answer);
+          resolve(message.calls);
+        };
+        worker.on('message', answer);
+        worker.postMessage('calls');
+      });
+    },
     async close() {
       await new Promise<void>((resolve) => {
         worker.once('message', () => resolve());

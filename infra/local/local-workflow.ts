@@ -36,6 +36,41 @@ export function substitute(template: string, values: Record<string, string>): st
 }
 
 /**
+ * Task invocations at a time, like a Lambda function's concurrency: what the handlers do at once is bounded while
+ * any number of executions are in flight. A free slot goes to the oldest execution waiting for one, so an execution
+ * that has started finishes before newer ones take its place (first come, first served, as a team would expect), and
+ * a burst queues as small execution states instead of hundreds of half-done handler calls holding memory.
+ */
+export function createTaskSlots(limit: number) {
+  if (!Number.isInteger(limit) || limit < 1) throw new Error(`task concurrency must be a positive integer, got ${limit}`);
+  let busy = 0;
+  const waiting: Array<{ order: number; start: () => void }> = [];
+  function release() {
+    busy -= 1;
+    if (waiting.length === 0) return;
+    let oldest = 0;
+    for (let i = 1; i < waiting.length; i += 1) if ((waiting[i]?.order ?? 0) < (waiting[oldest]?.order ?? 0)) oldest = i;
+    const [next] = waiting.splice(oldest, 1);
+    busy += 1;
+    next?.start();
+  }
+  return {
+    /** Runs `task` when a slot is free; `order` is the execution's start sequence (lower goes first). */
+    async run<T>(order: number, task: () => Promise<T>): Promise<T> {
+      if (busy < limit) busy += 1;
+      else await new Promise<void>((start) => waiting.push({ order, start }));
+      try {
+        return await task();
+      } finally {
+        release();
+      }
+    },
+    /** Task calls waiting for a slot. */
+    queued: () => waiting.length,
+  };
+}
+
+/**
  * Runs the ASL file in-process with aws-local-stepfunctions, and serves the Step Functions `StartExecution`
  * JSON API on a loopback port so the ingest code's SFN adapter is used unchanged (endpoint override).
  */
@@ -52,6 +87,8 @@ export async function startLocalWorkflow(options: {
   tokenTasks?: Record<string, LocalTask>;
   /** Delay per retry in ms (the ASL's backoff is seconds to minutes; locally that only slows things down). */
   retryDelayMs: number;
+  /** Task invocations at a time across all executions (see {@link createTaskSlots}); default 8. */
+  maxConcurrentTasks?: number;
   /**
    * Milliseconds every Wait state waits instead of its SecondsPath (tests); unset, a Wait waits as long as in AWS,
    * so an experiment arm's `delaySeconds` means the same under `npm start`.
@@ -78,14 +115,18 @@ export async function startLocalWorkflow(options: {
     return null;
   }
 
-  const tasks: Record<string, LocalTask> = { ...options.tasks };
+  const slots = createTaskSlots(options.maxConcurrentTasks ?? 8);
+  /** Start sequence of each execution in flight: its place in the queue for a task slot. */
+  let started = 0;
+  const tokenTasks: Record<string, (input: unknown, order: number) => Promise<unknown>> = {};
   for (const [state, task] of Object.entries(options.tokenTasks ?? {})) {
-    tasks[state] = async (input) => {
+    tokenTasks[state] = async (input, order) => {
       const token = tokenIn(input);
       if (!token) throw new Error(`state ${state} received no taskToken`);
       const execution = token.split('#')[0] ?? token;
       const waiting = new Promise<unknown>((resolve, reject) => waiters.set(token, { execution, resolve, reject }));
-      await task(input);
+      // Only the call takes a slot: the wait for a human that follows holds none.
+      await slots.run(order, () => task(input));
       parked.add(execution);
       try {
         return await waiting;
@@ -105,9 +146,18 @@ export async function startLocalWorkflow(options: {
             .map(([name]) => [name, options.waitDelayMs as number]),
         );
 
+  /** This execution's task handlers: each call waits for a slot in the execution's start order. */
+  function tasksFor(order: number): Record<string, LocalTask> {
+    const own: Record<string, LocalTask> = {};
+    for (const [state, task] of Object.entries(options.tasks)) own[state] = (input) => slots.run(order, () => task(input));
+    for (const [state, task] of Object.entries(tokenTasks)) own[state] = (input) => task(input, order);
+    return own;
+  }
+
   function run(name: string, executionArn: string, input: unknown) {
+    started += 1;
     const execution = machine.run(input as never, {
-      overrides: { taskResourceLocalHandlers: tasks as never, retryIntervalOverrides, waitTimeOverrides },
+      overrides: { taskResourceLocalHandlers: tasksFor(started) as never, retryIntervalOverrides, waitTimeOverrides },
       context: {
         // One token per execution is enough: the pipeline has one wait state.
         Task: { Token: `${name}#${crypto.randomUUID()}` },

@@ -28,6 +28,9 @@ try {
   console.log(`  ${github}`);
   const stop = async () => {
     console.log('stopping…');
+    const calls = await runtime.dynamoCalls();
+    const total = Object.values(calls).reduce((sum, n) => sum + n, 0);
+    console.log(`DynamoDB calls since start: ${total} (${Object.entries(calls).sort((a, b) => b[1] - a[1]).map(([op, n]) => `${op} ${n}`).join(', ')})`);
     await runtime.close();
     process.exit(0);
   };

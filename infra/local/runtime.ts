@@ -83,6 +83,8 @@ export interface LocalRuntime {
   reconcile(at?: Date): Promise<ReconcileResult & { digests: DigestResult }>;
   /** Resolves when every queued recovery is recorded and every started workflow execution has finished. */
   idle(): Promise<void>;
+  /** DynamoDB calls the embedded store served since start, by operation. */
+  dynamoCalls(): Promise<Record<string, number>>;
   close(): Promise<void>;
 }
 
@@ -465,6 +467,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       await recoveries.idle();
       await workflow.idle();
     },
+    dynamoCalls: () => dynamo.calls(),
     async close() {
       clearInterval(reconcileTimer);
       await timedRun;

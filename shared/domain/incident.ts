@@ -348,6 +348,10 @@ export interface Incident {
   feedbackDown?: number;
 }
 
+/** What a knowledge lookup reads of an earlier incident with the same fingerprint (`summarizeHistory`). */
+export const HISTORY_FIELDS = ['id', 'fingerprint', 'createdAt', 'status', 'decision', 'timeToRecoverySeconds', 'branch', 'runUrl'] as const;
+export type IncidentHistoryEntry = Pick<Incident, (typeof HISTORY_FIELDS)[number]>;
+
 export function newIncident(
   fields: Pick<Incident, 'id' | 'source'> & Partial<Incident>,
   now: Date,

@@ -41,6 +41,9 @@ const manifestSchema = z.record(
  * `RECORDEDCOMMENT#<owner/repo#pr>`), with conditional writes: a JSON file rewritten by concurrent executions
  * without a lock lost 993 of 1,000 comment records in a burst.
  */
+/** Comment ids one counter update reserves for this process. */
+const COMMENT_ID_BLOCK = 100;
+
 export function createRecordedGitHub(options: {
   manifestPath: string;
   comments: { client: DynamoDBDocumentClient; tableName: string };
@@ -63,18 +66,37 @@ export function createRecordedGitHub(options: {
     const response = await client.send(new GetCommand({ TableName: tableName, Key: commentKey(key), ConsistentRead: true }));
     return response.Item ? { id: Number(response.Item.id), body: String(response.Item.body) } : null;
   }
-  /** Comment ids come from one atomic counter, as GitHub's would be unique. */
-  async function nextCommentId(): Promise<number> {
+  /**
+   * Comment ids come from one atomic counter, as GitHub's would be unique. Each process reserves a block of ids
+   * with one `ADD` and hands them out from memory (one call per block instead of one per comment); a block cut off
+   * by a restart leaves a gap, never a duplicate.
+   */
+  let nextId = 0;
+  let blockEnd = 0;
+  let reserving: Promise<void> | null = null;
+  async function reserveBlock(): Promise<void> {
     const response = await client.send(
       new UpdateCommand({
         TableName: tableName,
         Key: { pk: 'RECORDEDCOMMENT#SEQUENCE', sk: 'RECORDEDCOMMENT' },
-        UpdateExpression: 'ADD seq :one',
-        ExpressionAttributeValues: { ':one': 1 },
+        UpdateExpression: 'ADD seq :block',
+        ExpressionAttributeValues: { ':block': COMMENT_ID_BLOCK },
         ReturnValues: 'UPDATED_NEW',
       }),
     );
-    return Number(response.Attributes?.seq);
+    blockEnd = Number(response.Attributes?.seq);
+    nextId = blockEnd - COMMENT_ID_BLOCK + 1;
+  }
+  async function nextCommentId(): Promise<number> {
+    while (nextId === 0 || nextId > blockEnd) {
+      reserving ??= reserveBlock().finally(() => {
+        reserving = null;
+      });
+      await reserving;
+    }
+    const id = nextId;
+    nextId += 1;
+    return id;
   }
   async function upsert(key: string, body: string): Promise<{ outcome: CommentOutcome; id: number }> {
     const now = new Date().toISOString();

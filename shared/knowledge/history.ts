@@ -1,4 +1,4 @@
-import type { Incident, KnowledgeMatch, KnowledgeSummary, RemediationAction } from '../domain/incident.js';
+import type { Incident, IncidentHistoryEntry, KnowledgeMatch, KnowledgeSummary, RemediationAction } from '../domain/incident.js';
 
 const ACTION_WORDS: Record<RemediationAction, string> = {
   comment_only: 'a comment',
@@ -8,7 +8,7 @@ const ACTION_WORDS: Record<RemediationAction, string> = {
   escalate: 'escalation',
 };
 
-function toMatch(incident: Incident): KnowledgeMatch {
+function toMatch(incident: IncidentHistoryEntry): KnowledgeMatch {
   return {
     incidentId: incident.id,
     fingerprint: incident.fingerprint ?? '',
@@ -26,7 +26,7 @@ function toMatch(incident: Incident): KnowledgeMatch {
  * Summarizes earlier incidents with the same fingerprint: how often it was seen, which actions were applied,
  * and how often the incident recovered afterwards.
  */
-export function summarizeHistory(current: Pick<Incident, 'id'>, earlier: Incident[]): KnowledgeSummary {
+export function summarizeHistory(current: Pick<Incident, 'id'>, earlier: IncidentHistoryEntry[]): KnowledgeSummary {
   const matches = earlier.filter((incident) => incident.id !== current.id).map(toMatch);
   const actionOutcomes: KnowledgeSummary['actionOutcomes'] = {};
   for (const match of matches) {

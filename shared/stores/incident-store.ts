@@ -9,7 +9,9 @@ import {
 import {
   type AuditEntry,
   type HistoryEntry,
+  HISTORY_FIELDS,
   type Incident,
+  type IncidentHistoryEntry,
   type IncidentSource,
   type IncidentStatus,
   type NotificationRecord,
@@ -107,8 +109,11 @@ export interface IncidentStore {
   search(filter: IncidentFilter, limit: number, after?: IncidentCursor | null): Promise<IncidentPage>;
   /** Incidents of one scope (repository+branch+workflow, or alarm) that are not resolved, newest first. */
   listOpenInScope(scope: string, limit: number): Promise<Incident[]>;
-  /** Earlier incidents with the same fingerprint, newest first. */
-  listByFingerprint(fingerprint: string, limit: number): Promise<Incident[]>;
+  /**
+   * Earlier incidents with the same fingerprint, newest first: only {@link HISTORY_FIELDS}. A recurring failure has
+   * dozens of earlier incidents of ~10 KB each; the lookup needs a few hundred bytes of each.
+   */
+  listByFingerprint(fingerprint: string, limit: number): Promise<IncidentHistoryEntry[]>;
   /** Incidents of one pull request, newest first. */
   listByPullRequest(repository: string, pullRequest: number, limit: number): Promise<Incident[]>;
 }
@@ -137,8 +142,10 @@ export function createIncidentStore(options: {
     value: string,
     limit: number,
     filterOpen: boolean,
+    fields?: readonly string[],
   ): Promise<Incident[]> {
     const results: Incident[] = [];
+    const projection = fields ? Object.fromEntries(fields.map((field, i) => [`#p${i}`, field])) : {};
     let startKey: Record<string, unknown> | undefined;
     // Bounded pages: a lookup must not turn into a table scan when a scope has thousands of resolved incidents.
     for (let page = 0; page < 5 && results.length < limit; page += 1) {
@@ -147,9 +154,10 @@ export function createIncidentStore(options: {
           TableName: tableName,
           IndexName: index.name,
           KeyConditionExpression: '#key = :value',
-          ExpressionAttributeNames: { '#key': index.partitionKey, ...(filterOpen ? { '#status': 'status' } : {}) },
+          ExpressionAttributeNames: { '#key': index.partitionKey, ...(filterOpen ? { '#status': 'status' } : {}), ...projection },
           ExpressionAttributeValues: { ':value': value, ...(filterOpen ? { ':resolved': 'resolved' } : {}) },
           ...(filterOpen ? { FilterExpression: '#status <> :resolved' } : {}),
+          ...(fields ? { ProjectionExpression: Object.keys(projection).join(', ') } : {}),
           ScanIndexForward: false,
           Limit: Math.max(limit, 25),
           ExclusiveStartKey: startKey,
@@ -382,7 +390,7 @@ export function createIncidentStore(options: {
     },
 
     listByFingerprint(fingerprint, limit) {
-      return queryIndex(INCIDENT_INDEXES.byFingerprint, fingerprint, limit, false);
+      return queryIndex(INCIDENT_INDEXES.byFingerprint, fingerprint, limit, false, HISTORY_FIELDS);
     },
 
     listByPullRequest(repository, pullRequest, limit) {

@@ -91,4 +91,21 @@ describe('recorded GitHub (local default mode): comment records in the embedded 
     const created = (await readOutbox(outboxPath)).filter((e) => e.kind === 'github_comment' && e.outcome === 'created');
     expect(created).toHaveLength(200);
   });
+
+  it('gives comments unique ids across processes that share the store (each reserves its own block of ids)', async () => {
+    const ports = [1, 2].map(() =>
+      createRecordedGitHub({
+        manifestPath: join(EVENTS_DIR, 'recorded-runs.json'),
+        comments: { client: documents(), tableName: 'incidents' },
+        outbox: createOutbox(join(dir, 'outbox-ids.jsonl')),
+      }),
+    );
+    // 150 comments each: both processes go past their first block of ids.
+    const results = await Promise.all(
+      Array.from({ length: 300 }, (_, i) => (ports[i % 2] as (typeof ports)[number]).upsertComment(repo, 5000 + i, MARKER, `body ${i}`)),
+    );
+
+    expect(results.every((r) => r.outcome === 'created')).toBe(true);
+    expect(new Set(results.map((r) => r.commentId)).size).toBe(300);
+  });
 });

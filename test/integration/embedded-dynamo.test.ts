@@ -73,6 +73,11 @@ describe('embedded DynamoDB (dynalite in a worker thread)', () => {
       // 1,200 writes of 30 KB (36 MB) of which 600 KB are live: with snapshots pinned by open iterators the folder kept
       // every version.
       expect(await dirBytes(dir)).toBeLessThan(16 * 1024 * 1024);
+      // The calls it served, by operation (what bench:local divides by incidents); start-up made the tables.
+      const calls = await dynamo.calls();
+      expect(calls.PutItem).toBe(1_200);
+      expect(calls.Query).toBe(1_200);
+      expect(calls.CreateTable).toBe(3);
     } finally {
       client.destroy();
       await dynamo.close();
