@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * A green run (or a successful check of another CI system) to record off the webhook request: ingest queues it
