@@ -161,11 +161,13 @@ const COMMENT_POST = /^\/repos\/[^/]+\/[^/]+\/issues\/\d+\/comments$/;
 export const faultSuites = {
   'github-500': () =>
     scenario('github-500', {
-      github: [
-        // Three times the client's own retries per request, so the state machine's retries take over too.
-        { method: 'GET', route: JOBS, times: FAILURES * 9, reply: { status: 500, body: { message: 'Server Error' } } },
-        { method: 'POST', route: COMMENT_POST, times: FAILURES * 6, reply: { status: 502, body: { message: 'Bad Gateway' } } },
-      ],
+      // Per incident, not a shared count: each run's job listing fails 9 times and each PR's comment POST 6 times —
+      // more than the client's own retries, so the state machine's retries take over too. (A shared count is used
+      // up by whichever incidents the task slots run first, whose few fast local retries then all meet it.)
+      github: Array.from({ length: FAILURES }, (_, i) => [
+        { method: 'GET', route: new RegExp(`/actions/runs/${RUN_BASE + i}/attempts/\\d+/jobs$`), times: 9, reply: { status: 500, body: { message: 'Server Error' } } },
+        { method: 'POST', route: new RegExp(`/issues/${PR_BASE + i}/comments$`), times: 6, reply: { status: 502, body: { message: 'Bad Gateway' } } },
+      ]).flat(),
     }),
   'github-403': () =>
     scenario('github-403', {
