@@ -1,6 +1,7 @@
 import { App } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
 import { ASL_PATH, readSettings } from '../../infra/stack.js';
+import { loadConfig } from '../../shared/config.js';
 import { allows, FUNCTION_NAMES, functionLogicalId, functionStatements, readJson, ref, synth } from './support.js';
 
 /** `-c githubAppId=…`: the functions act as the App's installations, with the App key in Secrets Manager. */
@@ -53,5 +54,21 @@ describe('write budget in the state machine', () => {
     expect(retried('Notify')).not.toContain('WriteBudgetExhaustedError');
     expect(asl.States.Notify?.Next).toBe('CommentPending');
     expect(asl.States.WaitForWriteBudget).toMatchObject({ SecondsPath: '$.notify.waitSeconds', Next: 'Notify' });
+  });
+
+  it('lets every other step that writes to GitHub wait as long as a comment does before a spent budget fails it', () => {
+    type Retrier = { ErrorEquals: string[]; IntervalSeconds?: number; MaxAttempts?: number; BackoffRate?: number; MaxDelaySeconds?: number };
+    const asl = readJson<{ States: Record<string, { Retry?: Retrier[] }> }>(ASL_PATH);
+    const waitMinutes = loadConfig({}).GITHUB_WRITE_WAIT_MINUTES;
+    for (const state of ['Remediate', 'AwaitApproval', 'ApplyApproved', 'ApplyAfterDelay']) {
+      const retrier = asl.States[state]?.Retry?.find((r) => r.ErrorEquals.includes('WriteBudgetExhaustedError'));
+      // Its own retrier: sharing one with transient errors would give up after seconds and escalate for the budget alone.
+      expect(retrier?.ErrorEquals, state).toEqual(['WriteBudgetExhaustedError']);
+      const { IntervalSeconds = 1, MaxAttempts = 3, BackoffRate = 2, MaxDelaySeconds = Infinity } = retrier ?? { ErrorEquals: [] };
+      let total = 0;
+      for (let attempt = 0; attempt < MaxAttempts; attempt += 1) total += Math.min(IntervalSeconds * BackoffRate ** attempt, MaxDelaySeconds);
+      // Full jitter halves the expected wait: the schedule's ceiling is twice the comment's bound.
+      expect(total / 60, state).toBeGreaterThanOrEqual(2 * waitMinutes);
+    }
   });
 });

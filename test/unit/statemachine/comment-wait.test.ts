@@ -11,14 +11,14 @@ const machine = pipelineMachine;
 const input = { trigger: { source: 'github', incidentId: 'gh-1-2-1' } };
 type Handler = (input: unknown) => Promise<unknown>;
 
-async function run(notify: Handler, waitMs?: number) {
+async function run(notify: Handler, waitMs?: number, remediate?: Handler) {
   const calls: Array<{ state: string; input: unknown }> = [];
   const ok: Handler = async () => ({});
   const handlers: Record<string, Handler> = {
     Classify: ok,
     KnowledgeLookup: ok,
     Analyze: async () => ({ incidentStatus: 'analyzed' }),
-    Remediate: async () => ({ awaitingApproval: false, awaitingDelay: false }),
+    Remediate: remediate ?? (async () => ({ awaitingApproval: false, awaitingDelay: false })),
     Notify: notify,
     EscalateFallback: async () => ({ MessageId: 'm-1' }),
     RecordFallback: ok,
@@ -85,5 +85,24 @@ describe('incident pipeline: a PR comment waiting for the write budget', () => {
     expect(notify.Retry.flatMap((r) => r.ErrorEquals)).not.toContain('WriteBudgetExhaustedError');
     expect(notify.Next).toBe('CommentPending');
     expect(definition.States.WaitForWriteBudget).toMatchObject({ Type: 'Wait', SecondsPath: '$.notify.waitSeconds', Next: 'Notify' });
+  });
+
+  it('lets a write of remediation refused by the budget retry far longer than a transient error, so the budget alone pages nobody', async () => {
+    // More refusals than the transient retrier's 3 attempts: before, the fourth went to Catch and escalated.
+    let refusals = 0;
+    const remediate: Handler = async () => {
+      if (refusals < 12) {
+        refusals += 1;
+        throw Object.assign(new Error('GitHub write budget spent for token'), { name: 'WriteBudgetExhaustedError' });
+      }
+      return { awaitingApproval: false, awaitingDelay: false, action: 'rerun_failed_jobs', applied: true };
+    };
+
+    const { states, output } = await run(notifyPendingFor(0, 1), undefined, remediate);
+
+    expect(states.filter((s) => s === 'Remediate')).toHaveLength(13);
+    expect(output).not.toHaveProperty('remediateError');
+    expect(output.remediation).toMatchObject({ applied: true });
+    expect(states).not.toContain('EscalateFallback');
   });
 });
