@@ -1,22 +1,19 @@
-import { mkdtemp, rm } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.js';
+import type { LocalRuntime } from '../../infra/local/runtime.js';
+import { type Harness, startHarness } from '../support/harness.js';
 
 /** Hostile input against the local runtime's HTTP front door: a 4xx, never a 500. */
+let harness: Harness;
 let runtime: LocalRuntime;
-let dataDir: string;
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'guard-hostile-'));
-  runtime = await startLocalRuntime({ dataDir, port: 0, retryDelayMs: 0, env: { ...process.env, GITHUB_TOKEN: undefined, GITHUB_WEBHOOK_SECRET: 'x', POWERTOOLS_LOG_LEVEL: 'SILENT' } });
+  harness = await startHarness({ secret: 'x', name: 'guard-hostile', env: { GITHUB_TOKEN: undefined } });
+  runtime = harness.runtime;
 });
 
 afterAll(async () => {
-  await runtime?.close();
-  await rm(dataDir, { recursive: true, force: true });
+  await harness?.close();
 });
 
 /** A raw request: fetch would normalise `//` away. */
