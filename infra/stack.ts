@@ -16,6 +16,9 @@
  * | logRetentionDays   | 30                        | retention of every log group (a CloudWatch Logs retention value: 1, 3, 5, 7, 14, 30, 60, 90, …) |
  * | dryRun             | false                     | remediation plans but applies nothing (no re-runs)                                       |
  * | autoRerunMax       | 1                         | automatic re-runs per workflow run                                                        |
+ * | githubWritesPerMinute, githubWritesPerHour, githubRerunsPerMinute | 20, 300, 5 | the shared GitHub write budget per installation or token (GITHUB_WRITES_PER_MINUTE, …) |
+ * | githubWriteWaitMinutes | 120                   | how long a PR comment or re-run waits for the write budget before the incident escalates |
+ * | gateDeltaCoverage, gateDeltaVulnHigh, gateDeltaVulnCritical, gateBaselineRuns | 5, 3, 1, 10 | quality gate thresholds and baseline runs (DELTA_COVERAGE, …, BASELINE_RUNS) |
  * | rerunMinConfidence | 0.6                       | minimum analysis confidence (0–1) before an automatic re-run                             |
  * | maxWebhookBytes    | 1048576                   | webhook bodies above this get 413 (at most 5242880: Lambda's 6 MB request limit includes the event envelope) |
  * | maxLogBytes        | 209715200                 | bytes of one job log read by classify                                                    |
@@ -102,6 +105,10 @@ export interface GuardSettings {
   readonly dryRun: boolean;
   readonly autoRerunMax: number;
   readonly rerunMinConfidence: number;
+  /** The shared GitHub write budget per installation or token, and how long a write waits for it. */
+  readonly githubWrites: { readonly perMinute: number; readonly perHour: number; readonly rerunsPerMinute: number; readonly waitMinutes: number };
+  /** Quality gate thresholds and the number of default-branch runs in its baseline. */
+  readonly gate: { readonly deltaCoverage: number; readonly deltaVulnHigh: number; readonly deltaVulnCritical: number; readonly baselineRuns: number };
   readonly maxWebhookBytes: number;
   readonly maxLogBytes: number;
   readonly llmMaxTokens: number;
@@ -338,6 +345,18 @@ export function readSettings(scope: Construct): GuardSettings {
     dryRun: boolean('dryRun', false),
     autoRerunMax: number('autoRerunMax', 1, (n) => Number.isInteger(n) && n >= 0, 'a whole number ≥ 0'),
     rerunMinConfidence: number('rerunMinConfidence', 0.6, (n) => n >= 0 && n <= 1, 'between 0 and 1'),
+    githubWrites: {
+      perMinute: number('githubWritesPerMinute', 20, positiveInt, 'a positive whole number'),
+      perHour: number('githubWritesPerHour', 300, positiveInt, 'a positive whole number'),
+      rerunsPerMinute: number('githubRerunsPerMinute', 5, positiveInt, 'a positive whole number'),
+      waitMinutes: number('githubWriteWaitMinutes', 120, positiveInt, 'a positive whole number of minutes'),
+    },
+    gate: {
+      deltaCoverage: number('gateDeltaCoverage', 5, (n) => n > 0, 'a positive number'),
+      deltaVulnHigh: number('gateDeltaVulnHigh', 3, (n) => n > 0, 'a positive number'),
+      deltaVulnCritical: number('gateDeltaVulnCritical', 1, (n) => n > 0, 'a positive number'),
+      baselineRuns: number('gateBaselineRuns', 10, (n) => Number.isInteger(n) && n >= 1 && n <= 100, 'a whole number between 1 and 100'),
+    },
     maxWebhookBytes: number(
       'maxWebhookBytes',
       1_048_576,
@@ -499,9 +518,14 @@ export class PipelineGuardStack extends Stack {
     // ---- Functions.
     const fn = (id: string, props: Omit<GuardFunctionProps, 'logRetention'>) =>
       new GuardFunction(this, id, { ...props, logRetention: retention });
-    const github: { GITHUB_API_URL: string; GITHUB_APP_ID?: string } = {
+    const github: Record<string, string> = {
       GITHUB_API_URL: settings.githubApiUrl,
       ...(settings.githubAppId ? { GITHUB_APP_ID: String(settings.githubAppId) } : {}),
+      // Every function that writes to GitHub draws from the same budget, so they all need the same numbers.
+      GITHUB_WRITES_PER_MINUTE: String(settings.githubWrites.perMinute),
+      GITHUB_WRITES_PER_HOUR: String(settings.githubWrites.perHour),
+      GITHUB_RERUNS_PER_MINUTE: String(settings.githubWrites.rerunsPerMinute),
+      GITHUB_WRITE_WAIT_MINUTES: String(settings.githubWrites.waitMinutes),
     };
     const botLogin: { GITHUB_BOT_LOGIN?: string } = settings.githubBotLogin ? { GITHUB_BOT_LOGIN: settings.githubBotLogin } : {};
 
@@ -756,7 +780,13 @@ export class PipelineGuardStack extends Stack {
       description: 'Judges a build\'s coverage and vulnerability counts against the rolling default-branch baseline',
       timeout: Duration.seconds(10),
       // Without it nobody may use the gate: the repository in a request is checked against the caller's identity.
-      environment: settings.gateCallersJson ? { GATE_CALLERS: settings.gateCallersJson } : {},
+      environment: {
+        ...(settings.gateCallersJson ? { GATE_CALLERS: settings.gateCallersJson } : {}),
+        DELTA_COVERAGE: String(settings.gate.deltaCoverage),
+        DELTA_VULN_HIGH: String(settings.gate.deltaVulnHigh),
+        DELTA_VULN_CRITICAL: String(settings.gate.deltaVulnCritical),
+        BASELINE_RUNS: String(settings.gate.baselineRuns),
+      },
     }).useTable(baselines, 'readWrite');
     const gateMethod = api.root
       .addResource('gates')

@@ -15,6 +15,8 @@ describe('CDK context settings', () => {
       dryRun: false,
       autoRerunMax: 1,
       rerunMinConfidence: 0.6,
+      githubWrites: { perMinute: 20, perHour: 300, rerunsPerMinute: 5, waitMinutes: 120 },
+      gate: { deltaCoverage: 5, deltaVulnHigh: 3, deltaVulnCritical: 1, baselineRuns: 10 },
       maxWebhookBytes: 1_048_576,
       maxLogBytes: 209_715_200,
       llmMaxTokens: 1024,
@@ -72,6 +74,20 @@ describe('CDK context settings', () => {
     expect(env('classify').GITHUB_BOT_LOGIN).toBeUndefined();
     const retentions = Object.values(template.findResources('AWS::Logs::LogGroup')).map((g) => g.Properties.RetentionInDays);
     expect(new Set(retentions)).toEqual(new Set([14]));
+  });
+
+  it('gives every function that writes to GitHub the same write budget, and the gate its thresholds', () => {
+    const { stack, template } = synth({
+      githubWritesPerMinute: '40', githubWritesPerHour: '900', githubRerunsPerMinute: '8', githubWriteWaitMinutes: '30',
+      gateDeltaCoverage: '2.5', gateDeltaVulnHigh: '1', gateDeltaVulnCritical: '1', gateBaselineRuns: '20',
+    });
+    const env = (name: keyof typeof stack.functions) =>
+      template.toJSON().Resources[functionLogicalId(stack, stack.functions[name])].Properties.Environment.Variables;
+    const budget = { GITHUB_WRITES_PER_MINUTE: '40', GITHUB_WRITES_PER_HOUR: '900', GITHUB_RERUNS_PER_MINUTE: '8', GITHUB_WRITE_WAIT_MINUTES: '30' };
+    for (const name of ['classify', 'remediate', 'notify', 'ingest-github', 'record-outcome'] as const) expect(env(name), name).toMatchObject(budget);
+    expect(env('evaluate-gate')).toMatchObject({ DELTA_COVERAGE: '2.5', DELTA_VULN_HIGH: '1', DELTA_VULN_CRITICAL: '1', BASELINE_RUNS: '20' });
+    expect(() => synth({ githubWritesPerMinute: '0' })).toThrow(/githubWritesPerMinute/);
+    expect(() => synth({ gateBaselineRuns: '500' })).toThrow(/gateBaselineRuns/);
   });
 });
 
