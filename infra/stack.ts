@@ -18,6 +18,7 @@
  * | autoRerunMax       | 1                         | automatic re-runs per workflow run                                                        |
  * | githubWritesPerMinute, githubWritesPerHour, githubRerunsPerMinute | 20, 300, 5 | the shared GitHub write budget per installation or token (GITHUB_WRITES_PER_MINUTE, …) |
  * | githubWriteWaitMinutes | 120                   | how long a PR comment or re-run waits for the write budget before the incident escalates |
+ * | gateRepositoriesFile | (none)                  | JSON file of per-repository gate settings: `{"acme/app": {"defaultBranch": "trunk", "DELTA_COVERAGE": 2}}` → GATE_REPOSITORIES |
  * | gateDeltaCoverage, gateDeltaVulnHigh, gateDeltaVulnCritical, gateBaselineRuns | 5, 3, 1, 10 | quality gate thresholds and baseline runs (DELTA_COVERAGE, …, BASELINE_RUNS) |
  * | rerunMinConfidence | 0.6                       | minimum analysis confidence (0–1) before an automatic re-run                             |
  * | maxWebhookBytes    | 1048576                   | webhook bodies above this get 413 (at most 5242880: Lambda's 6 MB request limit includes the event envelope) |
@@ -72,6 +73,7 @@ import { type CfnStateMachine, DefinitionBody, LogLevel, StateMachine, StateMach
 import type { Construct } from 'constructs';
 import { TABLES, type TableDefinition } from '../shared/stores/tables.js';
 import { gateCallersSchema } from '../shared/baselines/gate-access.js';
+import { gateRepositoriesSchema } from '../shared/config.js';
 import { type FunctionName, GuardFunction, type GuardFunctionProps, PROJECT_ROOT } from './constructs/guard-function.js';
 import { GuardTable } from './constructs/guard-table.js';
 import { DashboardSite } from './constructs/dashboard-site.js';
@@ -130,6 +132,8 @@ export interface GuardSettings {
   readonly policyJson?: string;
   /** Which IAM callers may use the quality gate for which repositories (context `gateCallersFile`), validated at synth. */
   readonly gateCallersJson?: string;
+  /** Per-repository gate settings, the default branch included (context `gateRepositoriesFile`), validated at synth. */
+  readonly gateRepositoriesJson?: string;
   /** The runbook allow-list's JSON, validated at synth (context `runbooksFile`), and the documents it names. */
   readonly runbooks?: { readonly json: string; readonly documents: string[] };
   /** Role the Automation documents assume (their AutomationAssumeRole); remediate may pass only this role. */
@@ -263,6 +267,7 @@ export function readSettings(scope: Construct): GuardSettings {
   const policyJson = jsonFile('policyFile', (text) => parsePolicyFile(text));
   const runbooksJson = jsonFile('runbooksFile', (text) => parseRunbookMappings(text));
   const gateCallersJson = jsonFile('gateCallersFile', (text) => gateCallersSchema.parse(JSON.parse(text)));
+  const gateRepositoriesJson = jsonFile('gateRepositoriesFile', (text) => gateRepositoriesSchema.parse(JSON.parse(text)));
   // Both go into the remediate function's environment, which Lambda caps at 4 KB with every other variable
   // (about 1 KB of table names, ARNs and settings once resolved).
   const sharedBytes = Buffer.byteLength(policyJson ?? '') + Buffer.byteLength(runbooksJson ?? '');
@@ -381,6 +386,7 @@ export function readSettings(scope: Construct): GuardSettings {
     alarmIncludeAutoscaling: boolean('alarmIncludeAutoscaling', false),
     ...optional('policyJson', policyJson),
     ...optional('gateCallersJson', gateCallersJson),
+    ...optional('gateRepositoriesJson', gateRepositoriesJson),
     ...optional('runbooks', runbooksFrom(runbooksJson)),
     ...optional('runbookRoleArn', raw('runbookRoleArn')),
     dashboard: boolean('dashboard', false),
@@ -782,6 +788,7 @@ export class PipelineGuardStack extends Stack {
       // Without it nobody may use the gate: the repository in a request is checked against the caller's identity.
       environment: {
         ...(settings.gateCallersJson ? { GATE_CALLERS: settings.gateCallersJson } : {}),
+        ...(settings.gateRepositoriesJson ? { GATE_REPOSITORIES: settings.gateRepositoriesJson } : {}),
         DELTA_COVERAGE: String(settings.gate.deltaCoverage),
         DELTA_VULN_HIGH: String(settings.gate.deltaVulnHigh),
         DELTA_VULN_CRITICAL: String(settings.gate.deltaVulnCritical),

@@ -12,7 +12,7 @@ const booleanFlag = z
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
 /** Gate settings of one repository; anything omitted falls back to the global DELTA_* values. */
-const gateRepositoriesSchema = z.record(
+export const gateRepositoriesSchema = z.record(
   z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'keys must be owner/repo'),
   z
     .object({

@@ -1,3 +1,5 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
@@ -87,6 +89,15 @@ describe('CDK context settings', () => {
     for (const name of ['classify', 'remediate', 'notify', 'ingest-github', 'record-outcome'] as const) expect(env(name), name).toMatchObject(budget);
     expect(env('evaluate-gate')).toMatchObject({ DELTA_COVERAGE: '2.5', DELTA_VULN_HIGH: '1', DELTA_VULN_CRITICAL: '1', BASELINE_RUNS: '20' });
     expect(() => synth({ githubWritesPerMinute: '0' })).toThrow(/githubWritesPerMinute/);
+    const dir = mkdtempSync(join(tmpdir(), 'guard-gate-'));
+    const repositories = { 'acme/app': { defaultBranch: 'trunk', DELTA_COVERAGE: 2 } };
+    writeFileSync(join(dir, 'gate.json'), JSON.stringify(repositories));
+    writeFileSync(join(dir, 'bad.json'), JSON.stringify({ 'not a repo': {} }));
+    const withRepositories = synth({ gateRepositoriesFile: join(dir, 'gate.json') });
+    const gateEnv = withRepositories.template.toJSON().Resources[functionLogicalId(withRepositories.stack, withRepositories.stack.functions['evaluate-gate'])]
+      .Properties.Environment.Variables;
+    expect(JSON.parse(gateEnv.GATE_REPOSITORIES)).toEqual(repositories);
+    expect(() => synth({ gateRepositoriesFile: join(dir, 'bad.json') })).toThrow(/gateRepositoriesFile/);
     expect(() => synth({ gateBaselineRuns: '500' })).toThrow(/gateBaselineRuns/);
   });
 });
