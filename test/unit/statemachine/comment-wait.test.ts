@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pipelineDefinition, pipelineMachine } from '../../support/pipeline-asl.js';
+import { type TaskHandler, pipelineDefinition, runPipelineToEnd } from '../../support/pipeline-asl.js';
 
 /**
  * The pipeline's ASL run by the interpreter with stand-in tasks: a PR comment the write budget refused waits in
@@ -7,40 +7,10 @@ import { pipelineDefinition, pipelineMachine } from '../../support/pipeline-asl.
  * e-mail, no failed execution.
  */
 const definition = pipelineDefinition;
-const machine = pipelineMachine;
-const input = { trigger: { source: 'github', incidentId: 'gh-1-2-1' } };
-type Handler = (input: unknown) => Promise<unknown>;
+type Handler = TaskHandler;
 
-async function run(notify: Handler, waitMs?: number, remediate?: Handler) {
-  const calls: Array<{ state: string; input: unknown }> = [];
-  const ok: Handler = async () => ({});
-  const handlers: Record<string, Handler> = {
-    Classify: ok,
-    KnowledgeLookup: ok,
-    Analyze: async () => ({ incidentStatus: 'analyzed' }),
-    Remediate: remediate ?? (async () => ({ awaitingApproval: false, awaitingDelay: false })),
-    Notify: notify,
-    EscalateFallback: async () => ({ MessageId: 'm-1' }),
-    RecordFallback: ok,
-    RecordNotifyFailed: ok,
-  };
-  const execution = machine.run(input as never, {
-    overrides: {
-      taskResourceLocalHandlers: Object.fromEntries(
-        Object.entries(handlers).map(([state, handler]) => [state, async (value: unknown) => (calls.push({ state, input: value }), handler(value))]),
-      ) as never,
-      retryIntervalOverrides: Object.fromEntries(Object.keys(definition.States).map((name) => [name, 0])),
-      ...(waitMs === undefined ? {} : { waitTimeOverrides: { WaitForWriteBudget: waitMs } }),
-    },
-    context: {
-      Execution: { Id: 'arn:aws:states:us-east-1:000000000000:execution:incident-pipeline:gh-1-2-1', Name: 'gh-1-2-1', StartTime: '2026-01-01T00:00:00.000Z', Input: input as never, RoleArn: 'arn:aws:iam::000000000000:role/test' },
-      StateMachine: { Id: 'arn:aws:states:us-east-1:000000000000:stateMachine:incident-pipeline', Name: 'incident-pipeline' },
-    },
-  });
-  const started = performance.now();
-  const output = (await execution.result) as Record<string, unknown>;
-  return { calls, states: calls.map((c) => c.state), output, elapsedMs: performance.now() - started };
-}
+const run = (notify: Handler, waitMs?: number, remediate?: Handler) =>
+  runPipelineToEnd({ Notify: notify, ...(remediate ? { Remediate: remediate } : {}) }, waitMs === undefined ? {} : { WaitForWriteBudget: waitMs });
 
 /** Notify as the step behaves: pending for the first `spent` rounds (counting them from `$.notify`), then posted. */
 function notifyPendingFor(spent: number, waitSeconds: number): Handler {

@@ -1,44 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { pipelineDefinition, pipelineMachine } from '../../support/pipeline-asl.js';
+import { type TaskHandler, pipelineDefinition, runPipelineToEnd } from '../../support/pipeline-asl.js';
 
 /**
  * The pipeline's ASL run by the interpreter with stand-in tasks: an experiment arm's `delaySeconds` holds the
  * execution in a Wait state between planning a re-run and applying it (no sleeping Lambda).
  */
 const definition = pipelineDefinition;
-const machine = pipelineMachine;
-const input = { trigger: { source: 'github', incidentId: 'gh-1-2-1' } };
-type Handler = (input: unknown) => Promise<unknown>;
 
-async function run(overrides: Record<string, Handler>, waitMs?: number) {
-  const calls: Array<{ state: string; input: unknown }> = [];
-  const ok: Handler = async () => ({});
-  const handlers: Record<string, Handler> = {
-    Classify: ok,
-    KnowledgeLookup: ok,
-    Analyze: async () => ({ incidentStatus: 'analyzed' }),
-    Remediate: async () => ({ awaitingApproval: false, awaitingDelay: false }),
-    ApplyAfterDelay: async () => ({ awaitingApproval: false, awaitingDelay: false, applied: true }),
-    Notify: ok,
-    ...overrides,
-  };
-  const execution = machine.run(input as never, {
-    overrides: {
-      taskResourceLocalHandlers: Object.fromEntries(
-        Object.entries(handlers).map(([state, handler]) => [state, async (value: unknown) => (calls.push({ state, input: value }), handler(value))]),
-      ) as never,
-      retryIntervalOverrides: Object.fromEntries(Object.keys(definition.States).map((name) => [name, 0])),
-      ...(waitMs === undefined ? {} : { waitTimeOverrides: { WaitBeforeRerun: waitMs } }),
-    },
-    context: {
-      Execution: { Id: 'arn:aws:states:us-east-1:000000000000:execution:incident-pipeline:gh-1-2-1', Name: 'gh-1-2-1', StartTime: '2026-01-01T00:00:00.000Z', Input: input as never, RoleArn: 'arn:aws:iam::000000000000:role/test' },
-      StateMachine: { Id: 'arn:aws:states:us-east-1:000000000000:stateMachine:incident-pipeline', Name: 'incident-pipeline' },
-    },
-  });
-  const started = performance.now();
-  const output = await execution.result;
-  return { calls, states: calls.map((c) => c.state), output, elapsedMs: performance.now() - started };
-}
+const run = (overrides: Record<string, TaskHandler>, waitMs?: number) =>
+  runPipelineToEnd(overrides, waitMs === undefined ? {} : { WaitBeforeRerun: waitMs });
 
 describe('incident pipeline: a delayed re-run', () => {
   it('waits the seconds the remediate step returned, then applies in ApplyAfterDelay and notifies', async () => {

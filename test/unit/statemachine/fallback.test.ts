@@ -1,57 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { pipelineDefinition, pipelineMachine } from '../../support/pipeline-asl.js';
+import { type TaskHandler, pipelineDefinition, runPipeline } from '../../support/pipeline-asl.js';
 
 /**
  * The pipeline's ASL run by the interpreter with stand-in tasks: what happens when notification fails. Every Task is
  * replaced, so these tests are about the state machine's paths, not the handlers.
  */
-const definition = pipelineDefinition;
-const machine = pipelineMachine;
-const retryIntervalOverrides = Object.fromEntries(Object.keys(definition.States).map((name) => [name, 0]));
-
 const named = (name: string, message = name) => Object.assign(new Error(message), { name });
-const input = { trigger: { source: 'github', incidentId: 'gh-1-2-1' } };
 
-type Handler = (input: unknown) => Promise<unknown>;
+/** Every Wait state shortened: these tests are about where the execution goes, not how long it waits. */
+const noWaits = Object.fromEntries(Object.keys(pipelineDefinition.States).map((name) => [name, 0]));
 
-async function run(overrides: Record<string, Handler>) {
-  const calls: Array<{ state: string; input: unknown }> = [];
-  const recorded = (state: string, handler: Handler): Handler => async (value) => {
-    calls.push({ state, input: value });
-    return handler(value);
-  };
-  const ok: Handler = async () => ({});
-  const handlers: Record<string, Handler> = {
-    Classify: ok,
-    KnowledgeLookup: ok,
-    Analyze: async () => ({ incidentStatus: 'analyzed' }),
-    Remediate: async () => ({ awaitingApproval: false }),
-    Notify: ok,
-    EscalateFallback: async () => ({ MessageId: 'm-1' }),
-    RecordFallback: ok,
-    RecordNotifyFailed: ok,
-    ...overrides,
-  };
-  const execution = machine.run(input as never, {
-    overrides: {
-      taskResourceLocalHandlers: Object.fromEntries(Object.entries(handlers).map(([state, h]) => [state, recorded(state, h)])) as never,
-      retryIntervalOverrides,
-      waitTimeOverrides: Object.fromEntries(Object.keys(definition.States).map((name) => [name, 0])),
-    },
-    context: {
-      Execution: { Id: 'arn:aws:states:us-east-1:000000000000:execution:incident-pipeline:gh-1-2-1', Name: 'gh-1-2-1', StartTime: '2026-01-01T00:00:00.000Z', Input: input as never, RoleArn: 'arn:aws:iam::000000000000:role/test' },
-      StateMachine: { Id: 'arn:aws:states:us-east-1:000000000000:stateMachine:incident-pipeline', Name: 'incident-pipeline' },
-    },
-  });
-  let error: unknown = null;
-  let output: unknown = null;
-  try {
-    output = await execution.result;
-  } catch (caught) {
-    error = caught;
-  }
-  return { calls, states: calls.map((c) => c.state), error, output };
-}
+const run = (overrides: Record<string, TaskHandler>) => runPipeline(overrides, noWaits);
 
 describe('incident pipeline: notification fallback paths', () => {
   it('succeeds without the fallback when Notify succeeds', async () => {
