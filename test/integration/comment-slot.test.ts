@@ -1,31 +1,25 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type EmbeddedDynamo, startEmbeddedDynamo } from '../../infra/local/embedded-dynamo.js';
 import { createOutbox } from '../../shared/adapters/outbox.js';
 import { withCommentSlot } from '../../shared/github/comment-slot.js';
 import { createRecordedGitHub } from '../../shared/github/recorded.js';
 import { createDynamoCommentSlots } from '../../shared/stores/comment-slots.js';
-import { createDocumentClient } from '../../shared/stores/dynamo.js';
 import { EVENTS_DIR, readOutbox } from '../../infra/local/replay.js';
 import { FakeGitHub, clientFor } from '../support/fake-github.js';
+import { type ScratchStore, startScratchStore } from '../support/harness.js';
 
 /** One comment per pull request when executions race, with the real client, a real-HTTP fake GitHub and dynalite. */
-let dynamo: EmbeddedDynamo;
-let dir: string;
+let store: ScratchStore;
 let fake: FakeGitHub;
 const repo = { owner: 'octo', repo: 'app' };
 const MARKER = '<!-- pipeline-guard:incident-comment -->';
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'guard-slot-'));
-  dynamo = await startEmbeddedDynamo({ path: join(dir, 'db'), tableNames: { incidents: 'incidents', baselines: 'baselines', experiments: 'experiments' }, region: 'us-east-1' });
+  store = await startScratchStore('guard-slot');
 });
 
 afterAll(async () => {
-  await dynamo?.close();
-  await rm(dir, { recursive: true, force: true });
+  await store?.close();
 });
 
 beforeEach(async () => {
@@ -36,7 +30,7 @@ afterEach(async () => {
   await fake.close();
 });
 
-const documents = () => createDocumentClient({ region: 'us-east-1', endpoint: dynamo.endpoint });
+const documents = () => store.documents();
 const slots = () => createDynamoCommentSlots({ client: documents(), tableName: 'incidents' });
 
 describe('comment slot: one comment per pull request under concurrency', () => {
@@ -76,7 +70,7 @@ describe('comment slot: one comment per pull request under concurrency', () => {
 
 describe('recorded GitHub (local default mode): comment records in the embedded store', () => {
   it('keeps 200 pull requests commented on concurrently as 200 comments, each created once', async () => {
-    const outboxPath = join(dir, 'outbox.jsonl');
+    const outboxPath = join(store.dir, 'outbox.jsonl');
     const port = createRecordedGitHub({
       manifestPath: join(EVENTS_DIR, 'recorded-runs.json'),
       comments: { client: documents(), tableName: 'incidents' },
@@ -97,7 +91,7 @@ describe('recorded GitHub (local default mode): comment records in the embedded 
       createRecordedGitHub({
         manifestPath: join(EVENTS_DIR, 'recorded-runs.json'),
         comments: { client: documents(), tableName: 'incidents' },
-        outbox: createOutbox(join(dir, 'outbox-ids.jsonl')),
+        outbox: createOutbox(join(store.dir, 'outbox-ids.jsonl')),
       }),
     );
     // 150 comments each: both processes go past their first block of ids.

@@ -1,26 +1,19 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type EmbeddedDynamo, startEmbeddedDynamo } from '../../infra/local/embedded-dynamo.js';
 import { createDynamoEscalationDigests, createDynamoEscalationLedger } from '../../shared/stores/escalation-ledger.js';
-import { createDocumentClient } from '../../shared/stores/dynamo.js';
+import { type ScratchStore, startScratchStore } from '../support/harness.js';
 
 /** The escalation ledger against the embedded DynamoDB-compatible server: conditional writes, no transactions. */
-let dynamo: EmbeddedDynamo;
-let dir: string;
+let store: ScratchStore;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'escalation-ledger-'));
-  dynamo = await startEmbeddedDynamo({ path: dir, tableNames: { incidents: 'incidents', baselines: 'baselines', experiments: 'experiments' }, region: 'us-east-1' });
+  store = await startScratchStore('escalation-ledger');
 });
 
 afterAll(async () => {
-  await dynamo?.close();
-  await rm(dir, { recursive: true, force: true });
+  await store?.close();
 });
 
-const ledger = () => createDynamoEscalationLedger({ client: createDocumentClient({ region: 'us-east-1', endpoint: dynamo.endpoint }), tableName: 'incidents' });
+const ledger = () => createDynamoEscalationLedger({ client: store.documents(), tableName: 'incidents' });
 const occurrence = (key: string, incidentId: string, at: string, mayOpen = true) => ({ key, incidentId, at: new Date(at), windowMinutes: 60, mayOpen, label: 'test' });
 
 describe('escalation ledger', () => {
@@ -64,7 +57,7 @@ describe('escalation ledger', () => {
 });
 
 describe('escalation digests (the reconciler\'s side of the ledger)', () => {
-  const client = () => createDocumentClient({ region: 'us-east-1', endpoint: dynamo.endpoint });
+  const client = () => store.documents();
   const digests = () => createDynamoEscalationDigests({ client: client(), tableName: 'incidents' });
   const withDigest = (key: string, incidentId: string, at: string) => ({ ...occurrence(key, incidentId, at), digest: true });
   const lookback = { limit: 50, lookbackHours: 48 };

@@ -1,29 +1,21 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type EmbeddedDynamo, startEmbeddedDynamo } from '../../infra/local/embedded-dynamo.js';
 import { createGuardStore } from '../../shared/remediation/guard-store.js';
-import { createDocumentClient } from '../../shared/stores/dynamo.js';
+import { type ScratchStore, startScratchStore } from '../support/harness.js';
 
 /** Guard counters against the embedded DynamoDB-compatible server: atomic under concurrency. */
-let dynamo: EmbeddedDynamo;
-let dir: string;
+let scratch: ScratchStore;
 let now = new Date('2026-11-22T10:15:00Z');
-const tableNames = { incidents: 'incidents', baselines: 'baselines', experiments: 'experiments' };
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'guard-store-'));
-  dynamo = await startEmbeddedDynamo({ path: dir, tableNames, region: 'us-east-1' });
+  scratch = await startScratchStore('guard-store');
 });
 
 afterAll(async () => {
-  await dynamo?.close();
-  await rm(dir, { recursive: true, force: true });
+  await scratch?.close();
 });
 
 function store() {
-  return createGuardStore({ client: createDocumentClient({ region: 'us-east-1', endpoint: dynamo.endpoint }), tableName: 'incidents', clock: () => now });
+  return createGuardStore({ client: scratch.documents(), tableName: 'incidents', clock: () => now });
 }
 
 describe('guard store', () => {

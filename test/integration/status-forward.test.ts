@@ -1,8 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type EmbeddedDynamo, startEmbeddedDynamo } from '../../infra/local/embedded-dynamo.js';
 import { loadWebhook } from '../../infra/local/replay.js';
 import { githubIncidentFields, githubIncidentScope } from '../../shared/domain/github-incident.js';
 import { type IncidentStatus, STATUS_MAY_LEAVE, newIncident } from '../../shared/domain/incident.js';
@@ -12,30 +8,27 @@ import { classifyStep } from '../../shared/steps/classify.js';
 import { notifyStep } from '../../shared/steps/notify.js';
 import { recordWorkflowRecovery } from '../../shared/steps/record-outcome.js';
 import { remediateStep } from '../../shared/steps/remediate.js';
-import { createDocumentClient } from '../../shared/stores/dynamo.js';
 import { type IncidentStore, createIncidentStore } from '../../shared/stores/incident-store.js';
 import { createFakeGitHub, stepDeps } from '../support/fakes.js';
+import { type ScratchStore, startScratchStore } from '../support/harness.js';
 
 /**
  * Status only moves forward, against the embedded DynamoDB-compatible server: a green run that resolves the incident
  * while a stage is working (between the stage's read and its write) is never overwritten by that stage.
  */
-let dynamo: EmbeddedDynamo;
-let dir: string;
+let store: ScratchStore;
 let run = 0;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'guard-status-'));
-  dynamo = await startEmbeddedDynamo({ path: dir, tableNames: { incidents: 'incidents', baselines: 'baselines', experiments: 'experiments' }, region: 'us-east-1' });
+  store = await startScratchStore('guard-status');
 });
 
 afterAll(async () => {
-  await dynamo?.close();
-  await rm(dir, { recursive: true, force: true });
+  await store?.close();
 });
 
 function dynamoStore(): IncidentStore {
-  return createIncidentStore({ client: createDocumentClient({ region: 'us-east-1', endpoint: dynamo.endpoint }), tableName: 'incidents', ttlDays: 30 });
+  return createIncidentStore({ client: store.documents(), tableName: 'incidents', ttlDays: 30 });
 }
 
 function freshTrigger() {

@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import type { Incident } from '../../shared/domain/incident.js';
 import { fetchIncident, readOutbox } from '../../infra/local/replay.js';
 import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.js';
+import { type EmbeddedDynamo, startEmbeddedDynamo } from '../../infra/local/embedded-dynamo.js';
+import { createDocumentClient } from '../../shared/stores/dynamo.js';
 import { BOT_LOGIN, FAKE_TOKEN, type FakeGitHub } from './fake-github.js';
 
 export interface Harness {
@@ -87,4 +89,32 @@ export async function storedIncident(runtime: LocalRuntime, id: string): Promise
   const found = await runtime.incidents.get(id);
   if (!found) throw new Error(`incident ${id} missing`);
   return found;
+}
+
+export interface ScratchStore {
+  dynamo: EmbeddedDynamo;
+  /** The scratch directory (the store lives in `db/` below it); tests may put their own files here. */
+  dir: string;
+  /** A document client for the scratch store (what the stores under test take). */
+  documents(): ReturnType<typeof createDocumentClient>;
+  /** Stops the store and deletes its directory. */
+  close(): Promise<void>;
+}
+
+/** The embedded DynamoDB-compatible store alone, in a scratch directory, for store-level integration tests. */
+export async function startScratchStore(
+  name: string,
+  tableNames: Record<string, string> = { incidents: 'incidents', baselines: 'baselines', experiments: 'experiments' },
+): Promise<ScratchStore> {
+  const dir = await mkdtemp(join(tmpdir(), `${name}-`));
+  const dynamo = await startEmbeddedDynamo({ path: join(dir, 'db'), tableNames, region: 'us-east-1' });
+  return {
+    dynamo,
+    dir,
+    documents: () => createDocumentClient({ region: 'us-east-1', endpoint: dynamo.endpoint }),
+    async close() {
+      await dynamo.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
 }

@@ -1,32 +1,26 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type EmbeddedDynamo, startEmbeddedDynamo } from '../../../infra/local/embedded-dynamo.js';
 import { WriteBudgetExhaustedError } from '../../../shared/errors.js';
-import { createDocumentClient } from '../../../shared/stores/dynamo.js';
+import type { createDocumentClient } from '../../../shared/stores/dynamo.js';
 import { createDynamoRerunLedger, rerunLedgerKey } from '../../../shared/stores/rerun-ledger.js';
 import { createDynamoWriteLimiter } from '../../../shared/stores/write-limiter.js';
+import { type ScratchStore, startScratchStore } from '../../support/harness.js';
 
 /** The limiter and the re-run ledger against dynalite: the same conditional writes DynamoDB evaluates. */
 const TABLE = 'incidents';
-let dynamo: EmbeddedDynamo;
-let dir: string;
+let store: ScratchStore;
 let client: ReturnType<typeof createDocumentClient>;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'guard-state-'));
-  dynamo = await startEmbeddedDynamo({ path: dir, tableNames: { incidents: TABLE }, region: 'us-east-1' });
+  store = await startScratchStore('guard-state', { incidents: TABLE });
   process.env.AWS_ACCESS_KEY_ID ??= 'local';
   process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
-  client = createDocumentClient({ region: 'us-east-1', endpoint: dynamo.endpoint });
+  client = store.documents();
 });
 
 afterAll(async () => {
   client?.destroy();
-  await dynamo?.close();
-  await rm(dir, { recursive: true, force: true });
+  await store?.close();
 });
 
 async function rejection(promise: Promise<unknown>): Promise<Error> {
