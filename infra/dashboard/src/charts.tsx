@@ -1,6 +1,8 @@
 /**
  * Small SVG charts: enough for a dozen daily series without a charting library (the bundle stays a few KB).
  */
+import type { ComponentChildren } from 'preact';
+
 const PALETTE = ['#2563eb', '#dc2626', '#16a34a', '#d97706', '#7c3aed', '#0891b2', '#db2777', '#65a30d', '#ea580c', '#475569', '#0d9488', '#9333ea'];
 const W = 560;
 const H = 200;
@@ -51,60 +53,75 @@ function Legend({ series }: { series: Series[] }) {
   );
 }
 
-/** Stacked bars per day. */
-export function BarChart({ title, labels, series, format = (n) => (Number.isInteger(n) ? String(n) : n.toFixed(1)) }: { title: string; labels: string[]; series: Series[]; format?: (n: number) => string }) {
-  const totals = labels.map((_, i) => series.reduce((sum, s) => sum + (s.values[i] ?? 0), 0));
-  const max = Math.max(1, ...totals);
-  const innerW = W - PAD.left - PAD.right;
-  const innerH = H - PAD.top - PAD.bottom;
-  const slot = innerW / Math.max(1, labels.length);
+interface ChartProps {
+  title: string;
+  labels: string[];
+  series: Series[];
+  format?: (n: number) => string;
+}
+
+const plainNumber = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(1));
+
+/** What every chart has: the titled figure, the axis up to `max`, the plot (children) and a legend for several series. */
+function ChartFrame({ title, labels, series, format = plainNumber, max, children }: ChartProps & { max: number; children: ComponentChildren }) {
   return (
     <figure class="chart" data-chart={title}>
       <figcaption>{title}</figcaption>
       <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={title}>
         <Axis labels={labels} max={max} format={format} />
-        {labels.map((label, i) => {
-          let y = PAD.top + innerH;
-          return (
-            <g key={label}>
-              {series.map((s, j) => {
-                const h = ((s.values[i] ?? 0) / max) * innerH;
-                y -= h;
-                return h > 0 ? <rect key={s.label} x={PAD.left + slot * i + slot * 0.15} y={y} width={slot * 0.7} height={h} fill={colour(j)} /> : null;
-              })}
-            </g>
-          );
-        })}
+        {children}
       </svg>
       {series.length > 1 ? <Legend series={series} /> : null}
     </figure>
   );
 }
 
+/** Stacked bars per day. */
+export function BarChart(props: ChartProps) {
+  const { labels, series } = props;
+  const totals = labels.map((_, i) => series.reduce((sum, s) => sum + (s.values[i] ?? 0), 0));
+  const max = Math.max(1, ...totals);
+  const innerW = W - PAD.left - PAD.right;
+  const innerH = H - PAD.top - PAD.bottom;
+  const slot = innerW / Math.max(1, labels.length);
+  return (
+    <ChartFrame {...props} max={max}>
+      {labels.map((label, i) => {
+        let y = PAD.top + innerH;
+        return (
+          <g key={label}>
+            {series.map((s, j) => {
+              const h = ((s.values[i] ?? 0) / max) * innerH;
+              y -= h;
+              return h > 0 ? <rect key={s.label} x={PAD.left + slot * i + slot * 0.15} y={y} width={slot * 0.7} height={h} fill={colour(j)} /> : null;
+            })}
+          </g>
+        );
+      })}
+    </ChartFrame>
+  );
+}
+
 /** Lines per series; gaps where a day has no value. */
-export function LineChart({ title, labels, series, format = (n) => (Number.isInteger(n) ? String(n) : n.toFixed(1)) }: { title: string; labels: string[]; series: Series[]; format?: (n: number) => string }) {
+export function LineChart(props: ChartProps) {
+  const { labels, series } = props;
   const max = Math.max(1, ...series.flatMap((s) => s.values.filter((v): v is number => v !== null)));
   const innerW = W - PAD.left - PAD.right;
   const innerH = H - PAD.top - PAD.bottom;
   const x = (i: number) => PAD.left + (innerW / Math.max(1, labels.length)) * (i + 0.5);
   const y = (v: number) => PAD.top + innerH * (1 - v / max);
   return (
-    <figure class="chart" data-chart={title}>
-      <figcaption>{title}</figcaption>
-      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={title}>
-        <Axis labels={labels} max={max} format={format} />
-        {series.map((s, j) => {
-          const points = s.values.map((v, i) => (v === null ? null : `${x(i)},${y(v)}`));
-          return (
-            <g key={s.label}>
-              <polyline points={points.filter(Boolean).join(' ')} fill="none" stroke={colour(j)} stroke-width="2.5" />
-              {s.values.map((v, i) => (v === null ? null : <circle key={i} cx={x(i)} cy={y(v)} r="4" fill={colour(j)} />))}
-            </g>
-          );
-        })}
-      </svg>
-      {series.length > 1 ? <Legend series={series} /> : null}
-    </figure>
+    <ChartFrame {...props} max={max}>
+      {series.map((s, j) => {
+        const points = s.values.map((v, i) => (v === null ? null : `${x(i)},${y(v)}`));
+        return (
+          <g key={s.label}>
+            <polyline points={points.filter(Boolean).join(' ')} fill="none" stroke={colour(j)} stroke-width="2.5" />
+            {s.values.map((v, i) => (v === null ? null : <circle key={i} cx={x(i)} cy={y(v)} r="4" fill={colour(j)} />))}
+          </g>
+        );
+      })}
+    </ChartFrame>
   );
 }
 
