@@ -1,3 +1,4 @@
+import { errorMessage } from '../../shared/errors.js';
 import type { QueuedMessage, WorkQueue } from '../../shared/stores/work-queue.js';
 
 export interface QueueConsumer {
@@ -34,7 +35,7 @@ export function startQueueConsumer(options: {
       await options.deliver(JSON.parse(message.body) as unknown);
       await queue.delete(message.id);
     } catch (error) {
-      const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      const reason = errorMessage(error);
       const attempts = message.attempts + 1;
       if (closed) return;
       if (attempts >= options.maxAttempts) {

@@ -1,8 +1,8 @@
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { conditionalWrite } from '../stores/dynamo.js';
 import * as z from 'zod';
 import type { Outbox } from '../adapters/outbox.js';
 import type { CommentOutcome, GitHubPort } from '../ports.js';
@@ -103,20 +103,19 @@ export function createRecordedGitHub(options: {
     let existing = await storedComment(key);
     if (!existing) {
       const id = await nextCommentId();
-      try {
-        await client.send(
+      const created = await conditionalWrite(() =>
+        client.send(
           new PutCommand({
             TableName: tableName,
             Item: { ...commentKey(key), id, body, createdAt: now, updatedAt: now },
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
-        );
-        return { outcome: 'created', id };
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-        existing = await storedComment(key);
-        if (!existing) throw error;
-      }
+        ),
+      );
+      if (created) return { outcome: 'created', id };
+      // Another execution created it first: update that one.
+      existing = await storedComment(key);
+      if (!existing) throw new Error(`comment record ${key} was created concurrently but cannot be read back`);
     }
     if (existing.body === body) return { outcome: 'unchanged', id: existing.id };
     await client.send(

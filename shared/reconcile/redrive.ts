@@ -8,6 +8,7 @@
  * taken with a conditional write on the incident, so two reconcilers (or a reconciler and a redelivery) cannot both
  * start one, and a repeated run is idempotent. Stages are idempotent, so a re-drive runs the pipeline from the start.
  */
+import { METRIC } from '../adapters/metric-names.js';
 import { errorMessage } from '../errors.js';
 import type { Incident } from '../domain/incident.js';
 import type { Clock, Metrics, WorkflowStarter } from '../ports.js';
@@ -112,8 +113,8 @@ export async function reconcile(deps: RedriveDeps & { metrics: Metrics }, option
       deps.logger.warn('re-drive failed', { incidentId: incident.id, error: errorMessage(error) });
     }
   }
-  deps.metrics.count('IncidentsRedriven', result.redriven.length);
-  deps.metrics.count('IncidentsRedriveExhausted', result.exhausted.length);
+  deps.metrics.count(METRIC.redriven, result.redriven.length);
+  deps.metrics.count(METRIC.redriveExhausted, result.exhausted.length);
   if (result.redriven.length > 0 || result.exhausted.length > 0) {
     deps.logger.info('reconciler run', { ...result });
   }

@@ -12,6 +12,7 @@ import {
   type AlarmTrigger,
   type GithubCheckTrigger,
   type GithubTrigger,
+  alarmArnOf,
   alarmScope,
 } from '../domain/trigger.js';
 import { analyzeLog, diagnose, fingerprintOf, redactSecrets } from '../logs/index.js';
@@ -157,7 +158,7 @@ export function alarmDetails(trigger: AlarmTrigger): AlarmDetails {
   const shape = alarmShape(event);
   return {
     name: event.detail.alarmName,
-    arn: event.resources[0] ?? `arn:aws:cloudwatch:${event.region}:${event.account}:alarm:${event.detail.alarmName}`,
+    arn: alarmArnOf(event),
     account: event.account,
     region: event.region,
     state: event.detail.state.value,

@@ -1,7 +1,7 @@
 import { METRIC } from '../adapters/metric-names.js';
 import type { Incident } from '../domain/incident.js';
 import { workflowRecoveryMessageSchema } from '../domain/recovery.js';
-import { type AlarmEvent, alarmEventSchema, alarmScope } from '../domain/trigger.js';
+import { type AlarmEvent, alarmArnOf, alarmEventSchema, alarmScope } from '../domain/trigger.js';
 import { ValidationError, errorMessage } from '../errors.js';
 import { collectReactionFeedback } from '../knowledge/reactions.js';
 import { COMMENT_MARKER } from '../notify/comment.js';
@@ -129,7 +129,7 @@ export async function recordAlarmRecovery(event: unknown, deps: OutcomeDeps): Pr
   const parsed = alarmEventSchema.safeParse(event);
   if (!parsed.success) throw new ValidationError(`not a CloudWatch alarm state change: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
   const alarmEvent: AlarmEvent = parsed.data;
-  const arn = alarmEvent.resources[0] ?? `arn:aws:cloudwatch:${alarmEvent.region}:${alarmEvent.account}:alarm:${alarmEvent.detail.alarmName}`;
+  const arn = alarmArnOf(alarmEvent);
   const at = new Date(alarmEvent.detail.state.timestamp);
   const when = Number.isNaN(at.getTime()) ? deps.clock() : at;
   const open = await deps.incidents.listOpenInScope(alarmScope(arn), MAX_RESOLVED_PER_EVENT);

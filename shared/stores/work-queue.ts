@@ -4,9 +4,9 @@
  * consumer succeeded, so a `kill -9` at any point leaves it to the next start. A message that keeps failing is
  * moved to `DEADLETTER#<name>` after `maxAttempts`, as Lambda moves an event to its dead-letter queue.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { RecoveryQueue } from '../ports.js';
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { conditionalWrite } from './dynamo.js';
 
 export interface QueuedMessage {
   id: string;
@@ -62,17 +62,16 @@ export function createStoreWorkQueue(options: { client: DynamoDBDocumentClient; 
   }
   return {
     async enqueue(id, body) {
-      try {
-        await client.send(
+      // Already queued (a redelivery): the condition fails and the first message stands.
+      await conditionalWrite(() =>
+        client.send(
           new PutCommand({
             TableName: tableName,
             Item: { pk: queuePk, sk: id, body, attempts: 0, visibleAt: 0, enqueuedAt: clock().toISOString() },
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
-        );
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      }
+        ),
+      );
     },
     async peek(limit) {
       return (await list(queuePk, limit)).map(toMessage);

@@ -10,6 +10,7 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { conditionalWrite } from './dynamo.js';
 import { WriteBudgetExhaustedError } from '../errors.js';
 import type { GitHubWriteKind, WriteLimiter } from '../ports.js';
 
@@ -109,8 +110,9 @@ export function createDynamoWriteLimiter(options: {
 
     async holdUntil(until) {
       const untilMs = until.getTime();
-      try {
-        await options.client.send(
+      // A failed condition means a later hold is already stored, which stands.
+      await conditionalWrite(() =>
+        options.client.send(
           new UpdateCommand({
             TableName: options.tableName,
             Key: writeHoldKey(options.identity),
@@ -120,10 +122,8 @@ export function createDynamoWriteLimiter(options: {
             ExpressionAttributeNames: { '#until': 'notBeforeMs', '#expiresAt': 'expiresAt' },
             ExpressionAttributeValues: { ':until': untilMs, ':expiresAt': Math.ceil(untilMs / 1000) + 86_400 },
           }),
-        );
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      }
+        ),
+      );
     },
   };
 }
