@@ -11,6 +11,14 @@ const booleanFlag = z
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
+/** A comma-separated list of at most `maxChars`, items trimmed, empty items dropped; unset is an empty list. */
+const commaList = (maxChars: number) =>
+  z
+    .string()
+    .max(maxChars)
+    .optional()
+    .transform((value) => (value ?? '').split(',').map((item) => item.trim()).filter((item) => item.length > 0));
+
 /** Gate settings of one repository; anything omitted falls back to the global DELTA_* values. */
 export const gateRepositoriesSchema = z.record(
   z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'keys must be owner/repo'),
@@ -79,11 +87,7 @@ const configSchema = z.object({
    * Alarm scope (opt-in): alarms whose name starts with one of these comma-separated prefixes start the pipeline,
    * as do alarms carrying ALARM_SCOPE_TAG; every other alarm is ignored.
    */
-  ALARM_NAME_PREFIXES: z
-    .string()
-    .max(2000)
-    .optional()
-    .transform((value) => (value ?? '').split(',').map((p) => p.trim()).filter((p) => p.length > 0)),
+  ALARM_NAME_PREFIXES: commaList(2000),
   /**
    * `key=value` (or `key` for any value): an alarm with this tag is in scope — the event's `alarmTags` (tag
    * propagation on), else its tags read from CloudWatch (AWS). `none`: no tag scope, only the prefixes.
@@ -151,11 +155,7 @@ const configSchema = z.object({
    * arm naming another model is analysed with the configured one and the analysis says so: in AWS the analyze
    * function may only invoke the models granted to it (CDK context `experimentModelIds`).
    */
-  LLM_EXPERIMENT_MODELS: z
-    .string()
-    .max(4000)
-    .optional()
-    .transform((text) => (text ?? '').split(',').map((model) => model.trim()).filter((model) => model.length > 0)),
+  LLM_EXPERIMENT_MODELS: commaList(4000),
   /** Price overrides for cost accounting, USD per 1M tokens: {"<model id>":{"input":0.8,"output":4}}. */
   LLM_PRICES_JSON: z
     .string()

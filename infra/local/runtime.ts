@@ -15,14 +15,7 @@ import { type ReconcileResult, scheduledReconcilerRun } from '../../shared/recon
 import type { DigestResult } from '../../shared/reconcile/digests.js';
 import { loadConfig } from '../../shared/config.js';
 import { alarmEventSchema } from '../../shared/domain/trigger.js';
-import {
-  createEscalationDigests,
-  createEscalations,
-  createIncidents,
-  createMetrics,
-  createWorkflowStarter,
-  reconcilerOptions,
-} from '../../shared/runtime/deps.js';
+import { createIncidents, createReconcilerDeps, reconcilerOptions } from '../../shared/runtime/deps.js';
 import { createDocumentClient } from '../../shared/stores/dynamo.js';
 import { MAX_JSON_DEPTH, firstIssue, jsonNestsDeeperThan } from '../../shared/validation.js';
 import { type Learning, createLearning } from '../../shared/knowledge/learning.js';
@@ -317,21 +310,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   });
   env.SFN_ENDPOINT = workflow.endpoint;
   process.env.SFN_ENDPOINT = workflow.endpoint;
-  const starter = createWorkflowStarter(loadConfig(env));
   // Executions cut off by a crash restart from their first state (stages are idempotent; see local-workflow.ts).
   const resumed = await workflow.resumeRunning();
   if (resumed.length > 0) log(`resumed ${resumed.length} execution(s) that were running when the runtime stopped`);
   // The same reconciler run the scheduled Lambda makes in AWS (re-drives, then digests of ended escalation
   // windows, published to the outbox like escalations), on a timer.
   const reconcileLogger = { info() {}, warn: log, error: log };
-  const reconcileDeps = {
-    incidents,
-    workflow: starter,
-    logger: reconcileLogger,
-    metrics: createMetrics(config),
-    digests: createEscalationDigests(config),
-    escalations: createEscalations(config, reconcileLogger),
-  };
+  const reconcileDeps = createReconcilerDeps(loadConfig(env), reconcileLogger);
   const runReconciler = (at?: Date) =>
     scheduledReconcilerRun({ ...reconcileDeps, clock: () => at ?? new Date() }, reconcilerOptions(config));
   // The timer's run in flight: close() waits for it, so a run that fires during a stop never calls a closed store.

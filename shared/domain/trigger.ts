@@ -152,6 +152,9 @@ export function githubCheckIncidentId(repositoryId: number, checkRunId: number):
   return `ghc-${repositoryId}-${checkRunId}`;
 }
 
+/** Workflow-run conclusions that mean the run failed (not cancelled, skipped or neutral). */
+export const FAILED_RUN_CONCLUSIONS: ReadonlySet<string> = new Set(['failure', 'timed_out', 'startup_failure']);
+
 /** The alarm's ARN from the event (EventBridge puts it in `resources`), or built from account, region and name. */
 export function alarmArnOf(event: AlarmEvent): string {
   return event.resources[0] ?? `arn:aws:cloudwatch:${event.region}:${event.account}:alarm:${event.detail.alarmName}`;

@@ -2,10 +2,10 @@ import { newIncident } from '../domain/incident.js';
 import { type AlarmEvent, alarmArnOf, alarmEventSchema, alarmTriggerFromEvent } from '../domain/trigger.js';
 import { redactDeep, redactOrWithhold } from '../logs/redact.js';
 import { ValidationError } from '../errors.js';
-import { redriveIncident } from '../reconcile/redrive.js';
+import { redriveIfStalled } from '../reconcile/redrive.js';
 import type { AlarmTagReader, Clock, WorkflowStarter } from '../ports.js';
 import type { StepLogger } from '../steps/deps.js';
-import { alarmIncidentFields, alarmIncidentScope } from '../steps/classify.js';
+import { alarmIncidentFields, alarmIncidentScope } from '../domain/alarm-incident.js';
 import type { IncidentStore } from '../stores/incident-store.js';
 import { firstIssue } from '../validation.js';
 import { type AlarmScope, alarmOutOfScope, alarmTagsNeeded } from './alarm-scope.js';
@@ -77,9 +77,6 @@ export async function ingestAlarmEvent(event: unknown, deps: AlarmIngestDeps): P
   const duplicate = !created || started.alreadyStarted;
   deps.logger.info('alarm accepted', { incidentId: trigger.incidentId, duplicate, alarm: parsed.data.detail.alarmName });
   if (!duplicate) return { incidentId: trigger.incidentId, duplicate };
-  const incident = await deps.incidents.get(trigger.incidentId);
-  const outcome = incident ? await redriveIncident(incident, deps, { maxAttempts: deps.maxRedrives }) : null;
-  return outcome?.action === 'started'
-    ? { incidentId: trigger.incidentId, duplicate, redriven: outcome.execution }
-    : { incidentId: trigger.incidentId, duplicate };
+  const redriven = await redriveIfStalled(trigger.incidentId, deps, deps.maxRedrives);
+  return redriven ? { incidentId: trigger.incidentId, duplicate, redriven } : { incidentId: trigger.incidentId, duplicate };
 }

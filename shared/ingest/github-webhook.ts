@@ -3,6 +3,7 @@ import { newIncident } from '../domain/incident.js';
 import {
   type GithubCheckTrigger,
   type GithubTrigger,
+  FAILED_RUN_CONCLUSIONS,
   MAX_CHECK_SUMMARY_CHARS,
   MAX_CHECK_TEXT_CHARS,
   githubCheckIncidentId,
@@ -17,7 +18,7 @@ import {
   githubIncidentScope,
 } from '../domain/github-incident.js';
 import type { StepLogger } from '../steps/deps.js';
-import { redriveIncident } from '../reconcile/redrive.js';
+import { redriveIfStalled } from '../reconcile/redrive.js';
 import type { IncidentStore } from '../stores/incident-store.js';
 import { redactOrWithhold } from '../logs/redact.js';
 import { firstIssue } from '../validation.js';
@@ -41,7 +42,6 @@ export interface IngestDeps extends VerifyDeps {
   maxRedrives?: number;
 }
 
-const FAILED_CONCLUSIONS = new Set(['failure', 'timed_out', 'startup_failure']);
 /** Check-run conclusions from other CI systems that mean "the build failed" (not cancelled, skipped or neutral). */
 const FAILED_CHECK_CONCLUSIONS = new Set(['failure', 'timed_out']);
 /** GitHub Actions' own check runs duplicate the workflow_run events they belong to. */
@@ -294,7 +294,7 @@ export async function handleGithubWebhook(request: WebhookRequest, deps: IngestD
       deps,
     );
   }
-  if (!run.conclusion || !FAILED_CONCLUSIONS.has(run.conclusion)) {
+  if (!run.conclusion || !FAILED_RUN_CONCLUSIONS.has(run.conclusion)) {
     return reply(202, { ignored: `workflow_run conclusion ${run.conclusion ?? 'none'} is not acted on` });
   }
 
@@ -326,12 +326,10 @@ async function queueRecovery(recovery: Parameters<typeof workflowRecoveryMessage
  */
 async function acceptDelivery(incidentId: string, duplicate: boolean, deps: IngestDeps): Promise<WebhookResponse> {
   if (!duplicate) return reply(202, { incidentId, duplicate });
-  const incident = await deps.incidents.get(incidentId);
-  if (!incident) return reply(202, { incidentId, duplicate });
-  const outcome = await redriveIncident(incident, deps, { maxAttempts: deps.maxRedrives ?? 3 });
-  if (outcome.action !== 'started') return reply(202, { incidentId, duplicate });
-  deps.logger.info('redelivery re-drove a stalled incident', { incidentId, execution: outcome.execution });
-  return reply(202, { incidentId, duplicate, redriven: outcome.execution });
+  const redriven = await redriveIfStalled(incidentId, deps, deps.maxRedrives ?? 3);
+  if (!redriven) return reply(202, { incidentId, duplicate });
+  deps.logger.info('redelivery re-drove a stalled incident', { incidentId, execution: redriven });
+  return reply(202, { incidentId, duplicate, redriven });
 }
 
 /**

@@ -25,10 +25,15 @@ function may(at: number): boolean {
 }
 
 /** Starts the questions about `text` (the cleaned line; a suffix of it may then be tested too). */
+/** The literal automaton over every rule's pattern and the prefilters (built once, on the first long log). */
+function buildIndex(): LiteralIndex {
+  return new LiteralIndex([...TABLE.map((r) => r.re), NOISE_RE, PREFILTER_RE, PREFILTER_START_RE]);
+}
+
 export function scanLine(text: string): void {
   if (index === null) {
     if (++linesSeen < BUILD_AFTER_LINES) return;
-    index = new LiteralIndex([...TABLE.map((r) => r.re), NOISE_RE, PREFILTER_RE, PREFILTER_START_RE]);
+    index = buildIndex();
   }
   index.scan(text);
 }
@@ -59,5 +64,5 @@ export function isNoise(text: string): boolean {
 /** For tests: build the index now (as a long log would), so short inputs exercise the dispatch too. */
 export function buildIndexNow(): void {
   linesSeen = BUILD_AFTER_LINES;
-  index ??= new LiteralIndex([...TABLE.map((r) => r.re), NOISE_RE, PREFILTER_RE, PREFILTER_START_RE]);
+  index ??= buildIndex();
 }

@@ -1,5 +1,6 @@
 import type { Incident } from '../domain/incident.js';
 import type { JobFailureSummary } from '../domain/incident.js';
+import { FAILED_RUN_CONCLUSIONS } from '../domain/trigger.js';
 import { resolvedBySameCommitRerun } from '../baselines/flaky.js';
 import { FAILURE_IN_WORDS } from '../logs/categories.js';
 import type { Category } from '../logs/types.js';
@@ -79,8 +80,6 @@ function headline(incident: Incident): string {
   return `${what.charAt(0).toUpperCase()}${what.slice(1)}${where}${workflow}`;
 }
 
-/** Conclusions of a base-branch run that count as "failing there too". */
-const BASE_FAILED: ReadonlySet<string> = new Set(['failure', 'timed_out', 'startup_failure']);
 
 export type Verdict = 'flaky' | 'likely_flaky' | 'base_branch' | 'this_change' | 'not_determined';
 
@@ -93,7 +92,7 @@ export function verdictOf(incident: Incident): Verdict {
   if (incident.status === 'resolved' && resolvedBySameCommitRerun(incident)) return 'flaky';
   if (incident.flaky && incident.flaky.tests.length > 0) return 'likely_flaky';
   const base = incident.defaultBranch;
-  const baseRunFailed = BASE_FAILED.has(incident.baseBranchRun?.conclusion ?? '');
+  const baseRunFailed = FAILED_RUN_CONCLUSIONS.has(incident.baseBranchRun?.conclusion ?? '');
   if (base && incident.branch !== base && (baseRunFailed || (incident.knowledge?.matches ?? []).some((m) => m.branch === base && m.incidentId !== incident.id))) {
     return 'base_branch';
   }
@@ -109,7 +108,7 @@ function verdictLine(incident: Incident): string {
     likely_flaky: `probably flaky — ${escapeMarkdown(incident.flaky?.detail ?? 'these tests failed and passed on the same commit before')}.`,
     base_branch: (() => {
       const match = incident.knowledge?.matches.find((m) => m.branch === incident.defaultBranch);
-      const url = (BASE_FAILED.has(incident.baseBranchRun?.conclusion ?? '') ? incident.baseBranchRun?.url : null) ?? match?.runUrl ?? null;
+      const url = (FAILED_RUN_CONCLUSIONS.has(incident.baseBranchRun?.conclusion ?? '') ? incident.baseBranchRun?.url : null) ?? match?.runUrl ?? null;
       return `also failing on the base branch ${inlineCode(incident.defaultBranch ?? '')}${url ? ` (${link('that run', url)})` : ''}: probably not caused by this change.`;
     })(),
     this_change: 'caused by this change — the log shows a failure in the code under test, not in the CI system.',

@@ -70,6 +70,17 @@ export async function redriveIncident(incident: Incident, deps: RedriveDeps, opt
   return { action: 'started', execution: name, attempt: next };
 }
 
+/**
+ * For a redelivered trigger (webhook or alarm event) whose incident already exists: re-drives it when it stalled.
+ * The new execution's name, or null when there is nothing to re-drive (finished, running, exhausted, claimed).
+ */
+export async function redriveIfStalled(incidentId: string, deps: RedriveDeps, maxAttempts: number): Promise<string | null> {
+  const incident = await deps.incidents.get(incidentId);
+  if (!incident) return null;
+  const outcome = await redriveIncident(incident, deps, { maxAttempts });
+  return outcome.action === 'started' ? outcome.execution : null;
+}
+
 export interface ReconcileOptions {
   /** Incidents untouched for this long are candidates. */
   afterMinutes: number;

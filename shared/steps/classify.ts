@@ -7,15 +7,13 @@ import {
   githubIncidentScope,
 } from '../domain/github-incident.js';
 import { newIncident } from '../domain/incident.js';
-import { alarmShape } from '../domain/alarm-shape.js';
+import { alarmIncidentFields, alarmIncidentScope } from '../domain/alarm-incident.js';
 import {
   type AlarmTrigger,
   type GithubCheckTrigger,
   type GithubTrigger,
-  alarmArnOf,
-  alarmScope,
 } from '../domain/trigger.js';
-import { analyzeLog, diagnose, fingerprintOf, redactSecrets } from '../logs/index.js';
+import { analyzeLog, diagnose, fingerprintOf } from '../logs/index.js';
 import type { Category, LogAnalysis, LogLine } from '../logs/types.js';
 import type { FailedJob, GitHubPort, RepoRef } from '../ports.js';
 import { assessFlakiness } from '../baselines/flaky.js';
@@ -150,47 +148,6 @@ async function resolvePullRequest(
     // Fork PRs and pushes to the default branch have no PR; an incident without one is notified by SNS.
     deps.logger.warn('pull request lookup failed', { error: String(error) });
     return null;
-  }
-}
-
-export function alarmDetails(trigger: AlarmTrigger): AlarmDetails {
-  const { event } = trigger;
-  const shape = alarmShape(event);
-  return {
-    name: event.detail.alarmName,
-    arn: alarmArnOf(event),
-    account: event.account,
-    region: event.region,
-    state: event.detail.state.value,
-    previousState: event.detail.previousState?.value ?? null,
-    reason: safeRedact(event.detail.state.reason),
-    stateChangedAt: event.detail.state.timestamp,
-    ...shape,
-    description: shape.description ? safeRedact(shape.description) : null,
-  };
-}
-
-export function alarmIncidentFields(trigger: AlarmTrigger): Pick<Incident, 'id' | 'source'> & Partial<Incident> {
-  const alarm = alarmDetails(trigger);
-  const changed = Date.parse(alarm.stateChangedAt);
-  return {
-    id: trigger.incidentId,
-    source: 'cloudwatch',
-    alarm,
-    ...(Number.isNaN(changed) ? {} : { failedAt: new Date(changed).toISOString() }),
-  };
-}
-
-export function alarmIncidentScope(trigger: AlarmTrigger): string {
-  return alarmScope(alarmDetails(trigger).arn);
-}
-
-/** Redaction fails closed: if it cannot run, the text is withheld. */
-function safeRedact(text: string): string {
-  try {
-    return redactSecrets(text);
-  } catch {
-    return '[withheld: redaction unavailable]';
   }
 }
 

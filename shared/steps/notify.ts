@@ -14,7 +14,7 @@ import {
   githubIncidentFields,
   githubIncidentScope,
 } from '../domain/github-incident.js';
-import { alarmIncidentFields, alarmIncidentScope } from './classify.js';
+import { alarmIncidentFields, alarmIncidentScope } from '../domain/alarm-incident.js';
 import { routeEscalation } from '../notify/escalation-policy.js';
 import { policyFor } from '../remediation/policy.js';
 import { type NotifyResult, type PipelineState, describeCaught, parseState } from './state.js';

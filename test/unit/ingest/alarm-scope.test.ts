@@ -5,7 +5,8 @@ import { loadConfig } from '../../../shared/config.js';
 import { alarmShape } from '../../../shared/domain/alarm-shape.js';
 import { type AlarmEvent, alarmEventSchema } from '../../../shared/domain/trigger.js';
 import { NOT_IN_SCOPE, alarmOutOfScope, alarmScopeFromConfig, alarmTagsNeeded } from '../../../shared/ingest/alarm-scope.js';
-import { alarmCategory, alarmDetails } from '../../../shared/steps/classify.js';
+import { alarmDetails } from '../../../shared/domain/alarm-incident.js';
+import { alarmCategory } from '../../../shared/steps/classify.js';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 const load = (name: string): AlarmEvent => alarmEventSchema.parse(JSON.parse(readFileSync(join(root, 'events', 'cloudwatch', `${name}.json`), 'utf8')));

@@ -10,7 +10,7 @@ import { createSnsPublisher } from '../../../shared/adapters/sns.js';
 import { newIncident, type Incident } from '../../../shared/domain/incident.js';
 import { alarmEventSchema } from '../../../shared/domain/trigger.js';
 import { renderDigest, renderEscalation } from '../../../shared/notify/escalation.js';
-import { alarmDetails } from '../../../shared/steps/classify.js';
+import { alarmDetails } from '../../../shared/domain/alarm-incident.js';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 const at = new Date('2026-11-24T16:16:00Z');
