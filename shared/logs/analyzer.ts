@@ -22,6 +22,7 @@ import {
   FAILURE_LIST_ITEM_RULE,
   FAILURE_LIST_RE,
   GENERIC_RULES,
+  GHA_POST_RE,
   GENERIC_CONT,
   matchExitMarker,
   NOISE_RE,
@@ -30,7 +31,7 @@ import {
   WRAPPER_RE,
   type Rule,
 } from './rules.js';
-import { ghCliStepOf, timestampOf } from './reader.js';
+import { cleanLine, ghCliStepOf, timestampOf } from './reader.js';
 import { CASCADE_AT, GENERIC_AT, isNoise, passesPrefilter, ruleAtMatches, scanLine } from './dispatch.js';
 import { confidenceOf } from './confidence.js';
 import type { AnalyzeLogOptions, BaselineLookup, Category, Failure, JobStep, LogAnalysis, LogLine, RankingSignals, StepRef } from './types.js';
@@ -104,7 +105,6 @@ const WARNING_RE = /^\s*(?:\[WARNING\]|\[WARN\]|WARNING:|WARN(?:ING)?\s|[Ww]arni
 const GHA_STEP_RE = /^##\[group\]Run /;
 /** Below RING_SIZE, so a header that turns out to be output can be read again from the ring. */
 const MAX_STEP_HEADER_LINES = 200;
-const GHA_POST_RE = /^(?:Post job cleanup\.|Cleaning up orphan processes)$/;
 const SETUP_STEP_RE = /^(?:Set up job|Set up runner|Initialize containers?)$/i;
 const POST_STEP_RE = /^(?:Post |Complete job$|Stop containers$)/i;
 const OOM_RULE = RULES.find((r) => r.id === 'infra.oom');
@@ -168,6 +168,10 @@ export interface RankedBlock {
 export class LogScanner {
   private readonly ringLine = new Int32Array(RING_SIZE);
   private readonly ringText: string[] = new Array<string>(RING_SIZE).fill('');
+  /** A line the reader skipped ({@link remember}): its raw bytes, decoded and cleaned the first time it is read. */
+  private readonly ringBytes: Array<Buffer | null> = new Array<Buffer | null>(RING_SIZE).fill(null);
+  private readonly ringStart = new Int32Array(RING_SIZE);
+  private readonly ringEnd = new Int32Array(RING_SIZE);
   private open: Block | null = null;
   private blocks: Block[] = [];
   /**
@@ -220,9 +224,29 @@ export class LogScanner {
     const slot = line % RING_SIZE;
     this.ringLine[slot] = line;
     this.ringText[slot] = text;
+    this.ringBytes[slot] = null;
     if (this.awaiting.length > 0) this.feedAfter(line, text);
     if (this.stepHeaderLeft > 0 && this.inStepHeader(line, text)) return;
     this.scan(line, text, raw);
+  }
+
+  /**
+   * True while a line can change nothing but the ring: no block open or awaiting context, no step header being
+   * skipped, no failure-list item pending, not the `gh run view` format (whose every line names its step). Then
+   * a line that none of the scanner's triggers (`SCANNER_TRIGGERS` in dispatch.ts) can match may be skipped.
+   */
+  idle(): boolean {
+    return this.open === null && this.awaiting.length === 0 && this.stepHeaderLeft === 0 && !this.listItemPending && this.ghCliStep === null;
+  }
+
+  /** Line `line`, skipped while {@link idle}: only remembered, as raw bytes, for look-back, context and the tail. */
+  remember(line: number, bytes: Buffer, start: number, end: number): void {
+    this.lastLine = line;
+    const slot = line % RING_SIZE;
+    this.ringLine[slot] = line;
+    this.ringBytes[slot] = bytes;
+    this.ringStart[slot] = start;
+    this.ringEnd[slot] = end;
   }
 
   /**
@@ -514,7 +538,13 @@ export class LogScanner {
   private ringAt(line: number): string | null {
     if (line < 1 || line > this.lastLine || this.lastLine - line >= RING_SIZE) return null;
     const slot = line % RING_SIZE;
-    return this.ringLine[slot] === line ? (this.ringText[slot] ?? '') : null;
+    if (this.ringLine[slot] !== line) return null;
+    const bytes = this.ringBytes[slot];
+    if (bytes) {
+      this.ringText[slot] = cleanLine(bytes.toString('utf8', this.ringStart[slot], this.ringEnd[slot]));
+      this.ringBytes[slot] = null;
+    }
+    return this.ringText[slot] ?? '';
   }
 
   private closeOpen(): void {

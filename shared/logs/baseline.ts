@@ -10,7 +10,7 @@
  */
 import { normalizeLine } from './fingerprint.js';
 import { forEachLine } from './reader.js';
-import { passesPrefilter, scanLine } from './dispatch.js';
+import { passesPrefilter, scanLine, scannerLineFilter } from './dispatch.js';
 import type { BaselineLookup, LogSource } from './types.js';
 
 export const MAX_BASELINE_TEMPLATES = 4000;
@@ -50,6 +50,8 @@ export class LogBaseline implements BaselineLookup {
         if (passesPrefilter(text)) baseline.addTemplate(normalizeLine(text));
       },
       options.maxBytes,
+      // The scanner's triggers include the prefilter's: a line the filter does not name cannot pass it.
+      { filter: scannerLineFilter, idle: () => true, skip: () => undefined },
     );
     return baseline;
   }

@@ -4,8 +4,21 @@
  * once per line, then ask; every "maybe" is still confirmed with the expression itself, so the answers are
  * exactly those of testing everything.
  */
+import { LineFilter } from './line-filter.js';
 import { LiteralIndex } from './literals.js';
-import { CASCADE_RULES, GENERIC_RULES, NOISE_RE, PREFILTER_RE, PREFILTER_START_RE, RULES, type Rule } from './rules.js';
+import { PRIVATE_KEY_BEGIN_RE } from './redact.js';
+import {
+  CASCADE_RULES,
+  EXIT_MARKERS,
+  GENERIC_RULES,
+  GHA_POST_RE,
+  NOISE_RE,
+  PREFILTER_RE,
+  PREFILTER_START_RE,
+  RULES,
+  SECTION_START_RE,
+  type Rule,
+} from './rules.js';
 
 const TABLE: readonly Rule[] = [...RULES, ...CASCADE_RULES, ...GENERIC_RULES];
 const NOISE_AT = TABLE.length;
@@ -65,4 +78,35 @@ export function isNoise(text: string): boolean {
 export function buildIndexNow(): void {
   linesSeen = BUILD_AFTER_LINES;
   index ??= buildIndex();
+}
+
+/**
+ * Everything the log scanner reacts to while it is idle (no block open, no context awaited, no step header being
+ * skipped), and the private-key filter's BEGIN line: a line that matches none of these only needs remembering.
+ * Kept next to the scanner's own tests of them (`LogScanner.scan`); the line filter's tests check every sample
+ * line against this list.
+ */
+export const SCANNER_TRIGGERS = {
+  anywhere: [PREFILTER_RE, PRIVATE_KEY_BEGIN_RE],
+  atStart: [/^##\[/, PREFILTER_START_RE, SECTION_START_RE, GHA_POST_RE, ...EXIT_MARKERS.map(([re]) => re)],
+} as const;
+
+/**
+ * Building the line filter's automata costs 30–80 ms; it pays for itself once a log is a few megabytes long, so
+ * the reader asks for it only past this many bytes (and a process builds it once).
+ */
+const FILTER_AFTER_BYTES = 2 * 1024 * 1024;
+let filterAfterBytes = FILTER_AFTER_BYTES;
+let lineFilter: LineFilter | null = null;
+
+/** The line filter over {@link SCANNER_TRIGGERS}, once `bytesRead` makes it worth building; else null. */
+export function scannerLineFilter(bytesRead: number): LineFilter | null {
+  if (bytesRead < filterAfterBytes) return null;
+  lineFilter ??= new LineFilter(SCANNER_TRIGGERS);
+  return lineFilter;
+}
+
+/** For tests: filter from the first byte (`true`), never (`false`), or past the usual size (`null`). */
+export function setLineFilterUse(use: boolean | null): void {
+  filterAfterBytes = use === true ? 0 : use === false ? Number.POSITIVE_INFINITY : FILTER_AFTER_BYTES;
 }

@@ -3,8 +3,9 @@
  * See `types.ts` for the contract and `rules.ts` for the rule table.
  */
 import { buildAnalysis, LogScanner } from './analyzer.js';
-import { forEachLine } from './reader.js';
-import { createPrivateKeyLineFilter } from './redact.js';
+import { scannerLineFilter } from './dispatch.js';
+import { forEachLine, type LineGate } from './reader.js';
+import { PrivateKeyLineFilter } from './redact.js';
 import type { AnalyzeLogOptions, LogAnalysis, LogSource } from './types.js';
 
 export * from './types.js';
@@ -12,7 +13,7 @@ export { refineCategory } from './categories.js';
 export { fingerprintOf, normalizeLine } from './fingerprint.js';
 export { cleanLine, forEachLine, LineSplitter, readLines, stripAnsi, type LineSink } from './reader.js';
 export {
-  createPrivateKeyLineFilter,
+  PrivateKeyLineFilter,
   looksLikeSecretValue,
   PRIVATE_KEY_LINE,
   redactDeep,
@@ -43,7 +44,13 @@ export async function analyzeLog(source: LogSource, options: AnalyzeLogOptions =
   const scanner = new LogScanner(options);
   // The scanner keeps a window of lines, so an excerpt can start inside a private key far below its BEGIN line:
   // key bodies are blanked as they stream past, whatever the distance.
-  const privateKeyFilter = createPrivateKeyLineFilter();
-  const meta = await forEachLine(source, (line, text, raw) => scanner.push(line, privateKeyFilter(text), raw), options.maxBytes);
+  const privateKeys = new PrivateKeyLineFilter();
+  // Lines that neither the idle scanner nor the key filter would react to are only remembered, undecoded.
+  const gate: LineGate = {
+    filter: scannerLineFilter,
+    idle: () => scanner.idle() && !privateKeys.inside,
+    skip: (line, bytes, start, end) => scanner.remember(line, bytes, start, end),
+  };
+  const meta = await forEachLine(source, (line, text, raw) => scanner.push(line, privateKeys.filter(text), raw), options.maxBytes, gate);
   return buildAnalysis(scanner.finish(), meta, options);
 }

@@ -21,6 +21,11 @@ const CARET_ANSI_RE = /\^\[\[[0-9;]{0,12}[A-Za-z]/g;
 // GitHub Actions prefixes every line with an ISO-8601 timestamp (`2024-05-01T10:11:12.1234567Z `).
 const GHA_TS_RE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z ?/;
 const BUILDKIT_PREFIX_RE = /^#\d+ \d+\.\d+ /;
+/**
+ * What {@link cleanLine} may remove from the start of a line, in its order (BOM, timestamp, BuildKit prefix), as
+ * an expression source: an anchored expression tested on a cleaned line matches a raw line after this prefix.
+ */
+export const CLEANED_PREFIX_SOURCE = `(?:\\uFEFF)?(?:${GHA_TS_RE.source.slice(1)})?(?:${BUILDKIT_PREFIX_RE.source.slice(1)})?`;
 // `gh run view --log` puts the job and the step name in front of the timestamp, tab-separated.
 const GH_CLI_PREFIX_RE = /^([^\t]{1,200})\t([^\t]{0,200})\t(?=\d{4}-\d\d-\d\dT\d\d:)/;
 
@@ -102,6 +107,24 @@ function stripBuildKitPrefix(text: string): string {
  */
 export type LineSink = (line: number, text: string, raw: string) => void;
 
+/** Names, among complete lines `bytes[from, to)`, those a sink must read (0 = the first line), in order. */
+export interface LineNamer {
+  flag(bytes: Buffer, from: number, to: number): Int32Array;
+}
+
+/**
+ * Lets a sink leave lines unread (see `line-filter.ts`). While the sink is idle, a line the filter does not name
+ * goes to `skip` as raw bytes, never decoded or cleaned; every other line goes to the sink as usual.
+ */
+export interface LineGate {
+  /** The filter, once the log is long enough to be worth it (`bytesRead` so far); null reads every line. */
+  filter(bytesRead: number): LineNamer | null;
+  /** True while a line the filter does not name cannot change anything but the sink's memory of recent lines. */
+  idle(): boolean;
+  /** Line `line` was not read: its raw text is `bytes[start, end)` (for the sink to decode and clean if asked). */
+  skip(line: number, bytes: Buffer, start: number, end: number): void;
+}
+
 /**
  * Incremental splitter: feed it chunks in order, it calls `sink` once per completed line. Chunks may split a
  * UTF-8 sequence or a `\r\n` pair anywhere; the streaming decoder and the pending partial line take care of that.
@@ -119,7 +142,10 @@ export class LineSplitter {
   /** Bytes consumed so far. */
   bytes = 0;
 
-  constructor(private readonly sink: LineSink) {}
+  constructor(
+    private readonly sink: LineSink,
+    private readonly gate: LineGate | null = null,
+  ) {}
 
   /** Number of lines emitted so far. */
   get lines(): number {
@@ -133,14 +159,60 @@ export class LineSplitter {
       text = chunk;
     } else {
       this.bytes += chunk.byteLength;
-      // Decode in small slices: a decoded string over ~128 KB goes straight to V8's large-object space, which
-      // only a full GC frees, and a 1 GB log then inflates peak RSS by tens of megabytes.
-      for (let at = 0; at < chunk.byteLength; at += DECODE_SLICE) {
-        this.consume(this.decoder.decode(chunk.subarray(at, at + DECODE_SLICE), { stream: true }));
-      }
+      // The filter reads complete lines in the cleanLine format; the first line still decides the format.
+      const filter = this.gate !== null && this.lineNo > 0 && this.clean === cleanLine ? this.gate.filter(this.bytes) : null;
+      if (filter) this.pushFiltered(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength), filter);
+      else this.decode(chunk);
       return;
     }
     this.consume(text);
+  }
+
+  private decode(bytes: Uint8Array): void {
+    // Decode in small slices: a decoded string over ~128 KB goes straight to V8's large-object space, which
+    // only a full GC frees, and a 1 GB log then inflates peak RSS by tens of megabytes.
+    for (let at = 0; at < bytes.byteLength; at += DECODE_SLICE) {
+      this.consume(this.decoder.decode(bytes.subarray(at, at + DECODE_SLICE), { stream: true }));
+    }
+  }
+
+  /**
+   * The chunk's complete lines go through the filter; what comes before the first `\n` (the end of a line begun
+   * in an earlier chunk) and after the last (the start of the next) goes through the decoder as usual. UTF-8
+   * never uses the byte `\n` inside a character, so the decoder holds nothing across the filtered part.
+   */
+  private pushFiltered(bytes: Buffer, filter: LineNamer): void {
+    const first = bytes.indexOf(10);
+    if (first === -1) {
+      this.decode(bytes);
+      return;
+    }
+    this.decode(bytes.subarray(0, first + 1));
+    const last = bytes.lastIndexOf(10);
+    if (last > first) this.emitFiltered(bytes, first + 1, last + 1, filter);
+    if (last + 1 < bytes.byteLength) this.decode(bytes.subarray(last + 1));
+  }
+
+  /** The complete lines of `bytes[from, to)`: named ones (and all while the sink is busy) are read, the rest skipped. */
+  private emitFiltered(bytes: Buffer, from: number, to: number, filter: LineNamer): void {
+    const gate = this.gate as LineGate;
+    const named = filter.flag(bytes, from, to);
+    let k = 0;
+    let next = named.length > 0 ? (named[0] as number) : -1;
+    let start = from;
+    for (let index = 0; start < to; index++) {
+      const nl = bytes.indexOf(10, start);
+      if (index === next) next = ++k < named.length ? (named[k] as number) : -1;
+      else if (gate.idle()) {
+        gate.skip(++this.lineNo, bytes, start, nl);
+        start = nl + 1;
+        continue;
+      }
+      const raw = bytes.toString('utf8', start, nl);
+      if (raw.length > MAX_LINE_CHARS) this.emit(raw);
+      else this.sink(++this.lineNo, cleanLine(raw), raw);
+      start = nl + 1;
+    }
   }
 
   /** Flushes the decoder and emits the last line (a file ending in `\n` has a final empty line, as in `split`). */
@@ -245,13 +317,15 @@ export const LONG_LINE_GAP = ' … ';
 /**
  * Feeds a {@link LogSource} into `sink` line by line, stopping after `maxBytes` (the chunk that crosses the limit
  * is cut so no more than `maxBytes` are decoded). Returns the bytes read and whether the limit cut the log short.
+ * With a `gate`, lines it lets the sink skip go to `gate.skip` instead of `sink`.
  */
 export async function forEachLine(
   source: LogSource,
   sink: LineSink,
   maxBytes = Number.POSITIVE_INFINITY,
+  gate: LineGate | null = null,
 ): Promise<{ bytesRead: number; lineCount: number; truncated: boolean }> {
-  const splitter = new LineSplitter(sink);
+  const splitter = new LineSplitter(sink, gate);
   let truncated = false;
   const feed = (chunk: Uint8Array | string): boolean => {
     const room = maxBytes - splitter.bytes;

@@ -361,6 +361,9 @@ export function redactLines(texts: readonly string[], redact: (text: string) => 
 
 /** The text a line inside a private-key block is replaced with when lines are redacted one at a time. */
 export const PRIVATE_KEY_LINE = '[REDACTED:private-key]';
+/** The line that opens a private-key block (a trigger of the line filter: the filter below must see it). */
+export const PRIVATE_KEY_BEGIN_RE = /-----BEGIN[A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----/;
+const PRIVATE_KEY_END_RE = /-----END[A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----/;
 
 /**
  * Redaction for a stream of lines seen one at a time (the log scanner keeps only a window of them, so a key
@@ -368,16 +371,22 @@ export const PRIVATE_KEY_LINE = '[REDACTED:private-key]';
  * `-----BEGIN … PRIVATE KEY-----` block and replaces every line up to the END line, however long the block.
  * Other lines pass unchanged: excerpts are redacted again, as a whole, when they are built.
  */
-export function createPrivateKeyLineFilter(): (text: string) => string {
-  let inside = false;
-  return (text: string): string => {
-    if (!inside) {
+export class PrivateKeyLineFilter {
+  private insideKey = false;
+
+  /** True from a key's BEGIN line to its END line: every line read in between is blanked. */
+  get inside(): boolean {
+    return this.insideKey;
+  }
+
+  filter(text: string): string {
+    if (!this.insideKey) {
       // Every log line passes here: a plain substring search first, the pattern only when it can match.
-      if (text.indexOf('-----BEGIN') === -1 || !/-----BEGIN[A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----/.test(text)) return text;
-      inside = !/-----END[A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----/.test(text.slice(text.indexOf('-----BEGIN') + 10));
+      if (text.indexOf('-----BEGIN') === -1 || !PRIVATE_KEY_BEGIN_RE.test(text)) return text;
+      this.insideKey = !PRIVATE_KEY_END_RE.test(text.slice(text.indexOf('-----BEGIN') + 10));
       return redactSecrets(text);
     }
-    if (/-----END[A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----/.test(text)) inside = false;
+    if (PRIVATE_KEY_END_RE.test(text)) this.insideKey = false;
     return PRIVATE_KEY_LINE;
-  };
+  }
 }

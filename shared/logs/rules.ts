@@ -363,7 +363,8 @@ export interface ExitMarker {
   jobEnd: boolean;
 }
 
-const EXIT_MARKERS: ReadonlyArray<readonly [RegExp, boolean]> = [
+/** Each exit marker and whether it ends the whole job (exported for the line filter, which must know every one). */
+export const EXIT_MARKERS: ReadonlyArray<readonly [RegExp, boolean]> = [
   [/^The command ".*" (?:failed and )?exited with (\d+)/, false],
   [/^The command ".*" failed(?: \d+ times)?/, false],
   [/^##\[error\](?:Process completed with exit code (\d+)|.* (?:exited|failed) with (?:exit )?code '?(\d+))/, false],
@@ -390,6 +391,9 @@ export function matchExitMarker(text: string): ExitMarker | null {
   }
   return null;
 }
+
+/** GitHub Actions post-job markers: what follows is clean-up, not the job's own steps. */
+export const GHA_POST_RE = /^(?:Post job cleanup\.|Cleaning up orphan processes)$/;
 
 /** Headings that open a numbered failure list (mocha `3 failing`, PHPUnit `There were 2 failures:`, RSpec `Failures:`). */
 export const FAILURE_LIST_RE =

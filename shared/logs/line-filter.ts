@@ -1,0 +1,239 @@
+/**
+ * The line filter: one pass over a chunk's bytes that names the lines a reader must look at, so the others are
+ * never decoded, cleaned or scanned. On the real-log mix of `npm run bench` about nine lines in ten are ordinary
+ * output that no rule, marker or section header can match: their whole cost becomes this pass.
+ *
+ * A line is named when one of the *triggers* may match its cleaned text (see `cleanLine`). The pass reads the raw
+ * bytes the way `cleanLine` reads them, without building the cleaned string:
+ * - ANSI sequences are skipped exactly as `cleanLine`'s expression removes them (left to right, its alternatives
+ *   in order), so `err\x1b[0mor` is read as `error`;
+ * - a `\r` starts the line again (a progress bar's segments: the cleaned line is one of them);
+ * - anchored triggers may start after what cleaning strips from the front (BOM, timestamp, BuildKit prefix);
+ * - a `^[`-style caret escape, which cleaning removes in a pass of its own, names the line outright.
+ * The automata read every trigger more loosely than JavaScript (see `byte-dfa.ts`), so a named line may turn out
+ * to be ordinary; a line that is not named cannot match any trigger.
+ */
+import { compileByteDfas, DEAD, HIT, type ByteDfa } from './byte-dfa.js';
+import { LINE_FILTER_WASM } from './line-filter.wasm.generated.js';
+import { CLEANED_PREFIX_SOURCE } from './reader.js';
+
+/** What a reader reacts to in a line, as expressions over the cleaned text. */
+export interface LineTriggers {
+  /** Expressions that can match anywhere in a line. */
+  readonly anywhere: readonly RegExp[];
+  /** Expressions anchored at the line's start (each begins with `^`). */
+  readonly atStart: readonly RegExp[];
+}
+
+/** Cleaning removes `^[[31m`-style escapes in a pass of its own: a line with one is always named. */
+const CARET_ESCAPE_SOURCE = String.raw`\^\[`;
+
+const ESC = 27;
+const LF = 10;
+const CR = 13;
+const BRACKET = 91;
+
+/** Bytes the pass handles itself before the automata see them. */
+const SPECIAL = new Uint8Array(256);
+SPECIAL[LF] = 1;
+SPECIAL[CR] = 1;
+SPECIAL[ESC] = 1;
+SPECIAL[BRACKET] = 1;
+
+/**
+ * End of the ANSI sequence starting with the ESC at `i`, as `cleanLine`'s expression reads it: a CSI sequence
+ * (`ESC [ params intermediates final`), else a two-byte escape, else the bare ESC.
+ */
+function escapeEnd(bytes: Uint8Array, i: number, end: number): number {
+  let j = i + 1;
+  if (j < end && bytes[j] === BRACKET) {
+    j++;
+    let b = bytes[j] as number;
+    // Parameters [0-9;?], intermediates [ -/], final [@-~]: disjoint sets, so the greedy reading is the only one.
+    while (j < end && ((b >= 48 && b <= 57) || b === 59 || b === 63)) b = bytes[++j] as number;
+    while (j < end && b >= 32 && b <= 47) b = bytes[++j] as number;
+    if (j < end && b >= 64 && b <= 126) return j + 1;
+  }
+  const next = bytes[i + 1] as number;
+  if (i + 1 < end && ((next >= 64 && next <= 90) || (next >= 92 && next <= 95))) return i + 2;
+  return i + 1;
+}
+
+/** End of an SGR remnant (`[0m`, `[31;1m`) starting with the `[` at `i`, or -1 when there is none. */
+function remnantEnd(bytes: Uint8Array, i: number, end: number): number {
+  let j = i + 1;
+  const limit = Math.min(end, j + 13);
+  let b = bytes[j] as number;
+  while (j < limit && ((b >= 48 && b <= 57) || b === 59)) b = bytes[++j] as number;
+  return j < end && j - i - 1 <= 12 && b === 109 ? j + 1 : -1;
+}
+
+/** Row offsets instead of state numbers: the loop then adds a class without multiplying. */
+function rowTable(dfa: ByteDfa, classCount: number): Int32Array {
+  const table = new Int32Array(dfa.next.length);
+  for (let k = 0; k < table.length; k++) table[k] = (dfa.next[k] as number) * classCount;
+  return table;
+}
+
+/** The WebAssembly pass's exports (see line-filter.wat). */
+interface FilterExports {
+  readonly memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
+  flag(from: number, end: number, out: number, classes: number, anyStart: number, anyHit: number, atStart: number, atHit: number, dead: number): number;
+}
+
+/** The part of the WebAssembly API used here (the project's TypeScript libraries do not declare it). */
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object) => { readonly exports: unknown };
+}
+
+let wasmModule: object | null | undefined;
+
+/** The compiled pass, or null where WebAssembly is unavailable (`node --jitless`): the JavaScript loop then runs. */
+function filterModule(): object | null {
+  if (wasmModule === undefined) {
+    const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+    try {
+      wasmModule = api ? new api.Module(Buffer.from(LINE_FILTER_WASM, 'base64')) : null;
+    } catch {
+      wasmModule = null;
+    }
+  }
+  return wasmModule;
+}
+
+const PAGE = 64 * 1024;
+
+export class LineFilter {
+  private readonly classOf: Uint8Array;
+  private readonly anywhere: Int32Array;
+  private readonly atStart: Int32Array;
+  private readonly anywhereStart: number;
+  private readonly atStartStart: number;
+  /** Row offset of DEAD in the anchored table (HIT's is 0 in both). */
+  private readonly deadRow: number;
+  private flagged = new Int32Array(1024);
+  private readonly wasm: FilterExports | null = null;
+  /** Addresses in the WebAssembly memory: the tables' start, HIT and DEAD rows, and where the input goes. */
+  private readonly wasmRows = { anyStart: 0, anyHit: 0, atStart: 0, atHit: 0, dead: 0, input: 0 };
+
+  constructor(triggers: LineTriggers) {
+    const strip = (re: RegExp): string => {
+      if (!re.source.startsWith('^')) throw new Error(`anchored trigger without ^: /${re.source}/`);
+      return `(?:${re.source.slice(1)})`;
+    };
+    const set = compileByteDfas([
+      { sources: [...triggers.anywhere.map((re) => re.source), CARET_ESCAPE_SOURCE], anchored: false },
+      { sources: [`${CLEANED_PREFIX_SOURCE}(?:${triggers.atStart.map(strip).join('|')})`], anchored: true },
+    ]);
+    const [anywhere, atStart] = set.automata as [ByteDfa, ByteDfa];
+    const k = set.classCount;
+    this.classOf = set.classOf;
+    this.anywhere = rowTable(anywhere, k);
+    this.atStart = rowTable(atStart, k);
+    this.anywhereStart = anywhere.start * k;
+    this.atStartStart = atStart.start * k;
+    this.deadRow = DEAD * k;
+    if (HIT !== 0) throw new Error('the filter loop expects HIT to be state 0');
+
+    const module = filterModule();
+    if (module) {
+      const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly as WasmApi;
+      const exports = new api.Instance(module).exports as FilterExports;
+      // Class map (class × 4, top bit for the bytes the pass handles itself), then the two tables of addresses.
+      const anyBase = 256 * 4;
+      const atBase = anyBase + this.anywhere.length * 4;
+      const input = atBase + this.atStart.length * 4;
+      ensureMemory(exports.memory, input);
+      const words = new Int32Array(exports.memory.buffer, 0, input / 4);
+      for (let b = 0; b < 256; b++) words[b] = ((this.classOf[b] as number) * 4) | (SPECIAL[b] === 1 ? 0x80000000 : 0);
+      words.set(this.anywhere.map((row) => anyBase + row * 4), anyBase / 4);
+      words.set(this.atStart.map((row) => atBase + row * 4), atBase / 4);
+      this.wasmRows = {
+        anyStart: anyBase + this.anywhereStart * 4,
+        anyHit: anyBase,
+        atStart: atBase + this.atStartStart * 4,
+        atHit: atBase,
+        dead: atBase + this.deadRow * 4,
+        input,
+      };
+      this.wasm = exports;
+    }
+  }
+
+  /**
+   * The lines of `bytes[from, to)` that may hold a trigger, as indices from 0 (the line starting at `from`), in
+   * order; `to` must be just past a `\n`. The returned array is reused by the next call.
+   */
+  flag(bytes: Buffer, from: number, to: number): Int32Array {
+    const wasm = this.wasm;
+    if (wasm === null) return this.flagInJs(bytes, from, to);
+    const { anyStart, anyHit, atStart, atHit, dead, input } = this.wasmRows;
+    const length = to - from;
+    const output = input + ((length + 3) & ~3);
+    ensureMemory(wasm.memory, output + length * 4);
+    new Uint8Array(wasm.memory.buffer, input, length).set(bytes.subarray(from, to));
+    const count = wasm.flag(input, input + length, output, 0, anyStart, anyHit, atStart, atHit, dead);
+    return new Int32Array(wasm.memory.buffer, output, count);
+  }
+
+  /** The same pass in JavaScript: where WebAssembly is unavailable, and the reference the tests compare with. */
+  flagInJs(bytes: Buffer, from: number, to: number): Int32Array {
+    const { classOf, anywhere, atStart, anywhereStart, atStartStart, deadRow } = this;
+    let flagged = this.flagged;
+    let count = 0;
+    let line = 0;
+    let u = anywhereStart;
+    let a = atStartStart;
+    let i = from;
+    while (i < to) {
+      const b = bytes[i] as number;
+      if (SPECIAL[b] === 1) {
+        if (b === LF) {
+          line++;
+          u = anywhereStart;
+          a = atStartStart;
+          i++;
+          continue;
+        }
+        if (b === CR) {
+          u = anywhereStart;
+          a = atStartStart;
+          i++;
+          continue;
+        }
+        if (b === ESC) {
+          i = escapeEnd(bytes, i, to);
+          continue;
+        }
+        const end = remnantEnd(bytes, i, to);
+        if (end !== -1) {
+          i = end;
+          continue;
+        }
+      }
+      const c = classOf[b] as number;
+      u = anywhere[u + c] as number;
+      if (a !== deadRow) a = atStart[a + c] as number;
+      if (u === 0 || a === 0) {
+        if (count === flagged.length) {
+          const grown = new Int32Array(count * 2);
+          grown.set(flagged);
+          this.flagged = flagged = grown;
+        }
+        flagged[count++] = line++;
+        i = bytes.indexOf(LF, i) + 1;
+        u = anywhereStart;
+        a = atStartStart;
+        continue;
+      }
+      i++;
+    }
+    return flagged.subarray(0, count);
+  }
+}
+
+function ensureMemory(memory: FilterExports['memory'], bytes: number): void {
+  const missing = bytes - memory.buffer.byteLength;
+  if (missing > 0) memory.grow(Math.ceil(missing / PAGE));
+}

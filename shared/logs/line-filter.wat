@@ -1,0 +1,140 @@
+;; The line filter's pass over a chunk of log bytes (see line-filter.ts, whose `flagInJs` is the same loop in
+;; JavaScript and the reference the tests compare this one with). Compiled by `npm run build:wasm` into
+;; line-filter.wasm.generated.ts; a unit test recompiles it and checks the generated file is current.
+;;
+;; Memory, laid out by the caller:
+;; - a class map, one i32 per byte value: the byte's class times 4, with the top bit set for the bytes this loop
+;;   handles itself (LF, CR, ESC, `[`);
+;; - two transition tables, each entry the absolute address of the next state's row (row = classes × 4 bytes);
+;;   the HIT state's row is each table's first, and a row is entered by adding the class's offset;
+;; - the input bytes, complete lines (the last byte is LF);
+;; - room for one i32 per line: the indices of the flagged lines.
+(module
+  (memory (export "memory") 1)
+
+  ;; End of the ANSI sequence at the ESC at $i, as cleanLine's expression removes it: CSI
+  ;; (ESC [ [0-9;?]* [ -/]* [@-~]), else a two-byte escape (ESC [@-Z\\-_]), else the bare ESC.
+  (func $escapeEnd (param $i i32) (param $end i32) (result i32)
+    (local $j i32) (local $b i32)
+    (local.set $j (i32.add (local.get $i) (i32.const 1)))
+    (if (i32.lt_u (local.get $j) (local.get $end))
+      (then
+        (if (i32.eq (i32.load8_u (local.get $j)) (i32.const 91))
+          (then
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (block $params
+              (loop $param
+                (br_if $params (i32.ge_u (local.get $j) (local.get $end)))
+                (local.set $b (i32.load8_u (local.get $j)))
+                (br_if $params
+                  (i32.eqz
+                    (i32.or
+                      (i32.le_u (i32.sub (local.get $b) (i32.const 48)) (i32.const 9))
+                      (i32.or (i32.eq (local.get $b) (i32.const 59)) (i32.eq (local.get $b) (i32.const 63))))))
+                (local.set $j (i32.add (local.get $j) (i32.const 1)))
+                (br $param)))
+            (block $intermediates
+              (loop $intermediate
+                (br_if $intermediates (i32.ge_u (local.get $j) (local.get $end)))
+                (br_if $intermediates (i32.gt_u (i32.sub (i32.load8_u (local.get $j)) (i32.const 32)) (i32.const 15)))
+                (local.set $j (i32.add (local.get $j) (i32.const 1)))
+                (br $intermediate)))
+            (if (i32.lt_u (local.get $j) (local.get $end))
+              (then
+                (if (i32.le_u (i32.sub (i32.load8_u (local.get $j)) (i32.const 64)) (i32.const 62))
+                  (then (return (i32.add (local.get $j) (i32.const 1)))))))))))
+    (local.set $j (i32.add (local.get $i) (i32.const 1)))
+    (if (i32.lt_u (local.get $j) (local.get $end))
+      (then
+        (local.set $b (i32.load8_u (local.get $j)))
+        (if (i32.or
+              (i32.le_u (i32.sub (local.get $b) (i32.const 64)) (i32.const 26))
+              (i32.le_u (i32.sub (local.get $b) (i32.const 92)) (i32.const 3)))
+          (then (return (i32.add (local.get $i) (i32.const 2)))))))
+    (i32.add (local.get $i) (i32.const 1)))
+
+  ;; End of an SGR remnant ([0-9;]{0,12}m after the `[` at $i), or -1.
+  (func $remnantEnd (param $i i32) (param $end i32) (result i32)
+    (local $j i32) (local $limit i32) (local $b i32)
+    (local.set $j (i32.add (local.get $i) (i32.const 1)))
+    (local.set $limit (i32.add (local.get $j) (i32.const 13)))
+    (if (i32.lt_u (local.get $end) (local.get $limit)) (then (local.set $limit (local.get $end))))
+    (block $digits
+      (loop $digit
+        (br_if $digits (i32.ge_u (local.get $j) (local.get $limit)))
+        (local.set $b (i32.load8_u (local.get $j)))
+        (br_if $digits
+          (i32.eqz
+            (i32.or
+              (i32.le_u (i32.sub (local.get $b) (i32.const 48)) (i32.const 9))
+              (i32.eq (local.get $b) (i32.const 59)))))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $digit)))
+    (if (i32.lt_u (local.get $j) (local.get $end))
+      (then
+        (if (i32.le_u (i32.sub (i32.sub (local.get $j) (local.get $i)) (i32.const 1)) (i32.const 12))
+          (then
+            (if (i32.eq (i32.load8_u (local.get $j)) (i32.const 109))
+              (then (return (i32.add (local.get $j) (i32.const 1)))))))))
+    (i32.const -1))
+
+  ;; Flags the lines of [$i, $end) that may hold a trigger; returns how many indices it wrote at $out.
+  (func (export "flag")
+    (param $i i32) (param $end i32) (param $out i32) (param $classes i32)
+    (param $anyStart i32) (param $anyHit i32) (param $atStart i32) (param $atHit i32) (param $dead i32)
+    (result i32)
+    (local $b i32) (local $c i32) (local $u i32) (local $a i32) (local $line i32) (local $o i32) (local $e i32)
+    (local.set $o (local.get $out))
+    (local.set $u (local.get $anyStart))
+    (local.set $a (local.get $atStart))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
+        (local.set $b (i32.load8_u (local.get $i)))
+        (local.set $c (i32.load (i32.add (local.get $classes) (i32.shl (local.get $b) (i32.const 2)))))
+        (if (i32.lt_s (local.get $c) (i32.const 0))
+          (then
+            (if (i32.eq (local.get $b) (i32.const 10))
+              (then
+                (local.set $line (i32.add (local.get $line) (i32.const 1)))
+                (local.set $u (local.get $anyStart))
+                (local.set $a (local.get $atStart))
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (br $next)))
+            (if (i32.eq (local.get $b) (i32.const 13))
+              (then
+                (local.set $u (local.get $anyStart))
+                (local.set $a (local.get $atStart))
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (br $next)))
+            (if (i32.eq (local.get $b) (i32.const 27))
+              (then
+                (local.set $i (call $escapeEnd (local.get $i) (local.get $end)))
+                (br $next)))
+            (local.set $e (call $remnantEnd (local.get $i) (local.get $end)))
+            (if (i32.ge_s (local.get $e) (i32.const 0))
+              (then
+                (local.set $i (local.get $e))
+                (br $next)))
+            (local.set $c (i32.and (local.get $c) (i32.const 0x7fffffff)))))
+        (local.set $u (i32.load (i32.add (local.get $u) (local.get $c))))
+        (if (i32.ne (local.get $a) (local.get $dead))
+          (then (local.set $a (i32.load (i32.add (local.get $a) (local.get $c))))))
+        (if (i32.or (i32.eq (local.get $u) (local.get $anyHit)) (i32.eq (local.get $a) (local.get $atHit)))
+          (then
+            (i32.store (local.get $o) (local.get $line))
+            (local.set $o (i32.add (local.get $o) (i32.const 4)))
+            (local.set $line (i32.add (local.get $line) (i32.const 1)))
+            (block $eol
+              (loop $rest
+                (br_if $eol (i32.ge_u (local.get $i) (local.get $end)))
+                (br_if $eol (i32.eq (i32.load8_u (local.get $i)) (i32.const 10)))
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (br $rest)))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (local.set $u (local.get $anyStart))
+            (local.set $a (local.get $atStart))
+            (br $next)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $next)))
+    (i32.shr_u (i32.sub (local.get $o) (local.get $out)) (i32.const 2))))

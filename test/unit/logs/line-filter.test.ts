@@ -1,0 +1,193 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { compileByteDfas, DEAD, HIT } from '../../../shared/logs/byte-dfa.js';
+import { SCANNER_TRIGGERS, setLineFilterUse } from '../../../shared/logs/dispatch.js';
+import { analyzeLog } from '../../../shared/logs/index.js';
+import { LineFilter } from '../../../shared/logs/line-filter.js';
+import { LINE_FILTER_WASM } from '../../../shared/logs/line-filter.wasm.generated.js';
+import { cleanLine } from '../../../shared/logs/reader.js';
+import { generatedModule } from '../../../scripts/build-wasm.js';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const ROOT = resolve(HERE, '../../..');
+const DATASETS = resolve(ROOT, '..', 'shared', 'datasets');
+const TRIGGERS = [...SCANNER_TRIGGERS.anywhere, ...SCANNER_TRIGGERS.atStart];
+
+/** Does a compiled automaton reach HIT on `text` (anchored: from its first byte; else anywhere)? */
+function dfaHits(sources: string[], anchored: boolean, text: string): boolean {
+  const set = compileByteDfas([{ sources, anchored }]);
+  const dfa = set.automata[0];
+  if (!dfa) throw new Error('no automaton');
+  let state = dfa.start;
+  for (const b of Buffer.from(text, 'utf8')) {
+    state = dfa.next[state * set.classCount + (set.classOf[b] as number)] as number;
+    if (state === HIT) return true;
+    if (state === DEAD) return false;
+  }
+  return false;
+}
+
+/** Sample logs: the repository's, and the development sets when they sit beside the checkout. */
+function sampleLogs(): Array<{ name: string; bytes: Buffer }> {
+  const files: string[] = readdirSync(join(ROOT, 'events', 'logs')).map((f) => join(ROOT, 'events', 'logs', f));
+  for (const set of ['ci-logs-dev', 'ci-logs-gha-dev']) {
+    const dir = join(DATASETS, set);
+    if (!existsSync(dir)) continue;
+    for (const e of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+      if (e.isFile() && /\.(?:log|txt)$/.test(e.name)) files.push(join(e.parentPath, e.name));
+    }
+  }
+  return files.sort().map((f) => ({ name: f.slice(ROOT.length - 4), bytes: readFileSync(f) }));
+}
+
+/** Lines made to trip a byte-level reading: escapes inside words, progress rewrites, prefixes cleaning strips. */
+const HAZARDS = [
+  'err\x1b[0mor: split by a colour code',
+  '\x1b[31mfatal: coloured from the first byte',
+  '[0m[31mfatal: remnants without ESC',
+  'progress 10%\rprogress 50%\rERROR: the last segment',
+  'ERROR: an early segment\rdone 100%',
+  '2024-05-01T10:11:12.1234567Z ##[error]Process completed with exit code 1.',
+  '2024-05-01T10:11:12.1234567Z $ npm test',
+  '\uFEFF$ make check',
+  '#12 3.456 src/app.ts:10:5 - x',
+  '^[[31mhidden by a caret escape',
+  'src/module.py:12:1: E501 line too long',
+  '___ test_something ___',
+  'Finished: FAILURE',
+  'The command "npm test" exited with 1.',
+  '🚨 Error: The command exited with status 2',
+  '-----BEGIN RSA PRIVATE KEY-----',
+  '   2) test title',
+  'Cleaning up orphan processes',
+  '\x1b[K\x1b]0;title\x07\x1b(BFAILED tests',
+  'x\x1b',
+  '[',
+  '[1234567890123m not a remnant: fatal',
+];
+
+afterEach(() => setLineFilterUse(null));
+
+describe('compileByteDfas', () => {
+  it('reads expressions loosely: either case, anchors and look-arounds always true', () => {
+    expect(dfaHits(['error'], false, 'An ERROR here')).toBe(true);
+    expect(dfaHits(['\\berror\\b'], false, 'xerrorx')).toBe(true);
+    expect(dfaHits(['^abc$'], false, 'zzabczz')).toBe(true);
+    expect(dfaHits(['a(?!b)c'], false, 'xac')).toBe(true);
+    expect(dfaHits(['[✗✖]'], false, 'test ✖ failed')).toBe(true);
+    expect(dfaHits(['a\\Sb'], false, 'aéb')).toBe(true);
+    expect(dfaHits(['x{2,3}y'], false, 'xxy')).toBe(true);
+    expect(dfaHits(['x{2,3}y'], false, 'xy')).toBe(false);
+    expect(dfaHits(['\\d{4}-\\d\\d'], true, '2024-05')).toBe(true);
+    expect(dfaHits(['\\d{4}-\\d\\d'], true, 'x2024-05')).toBe(false);
+    expect(dfaHits(['error'], false, 'all good')).toBe(false);
+  });
+
+  it('never says no where the expression says yes (every trigger, every sample line and its case variants)', () => {
+    const set = compileByteDfas(TRIGGERS.map((re) => ({ sources: [re.source], anchored: re.source.startsWith('^') })));
+    let checked = 0;
+    const lines = [...HAZARDS, ...sampleLogs().slice(0, 80).flatMap((log) => log.bytes.toString('utf8').split('\n').map(cleanLine))];
+    for (const text of [...lines, ...lines.map((l) => l.toUpperCase())]) {
+      const bytes = Buffer.from(text, 'utf8');
+      TRIGGERS.forEach((re, k) => {
+        if (!re.test(text)) return;
+        checked++;
+        const dfa = set.automata[k];
+        if (!dfa) throw new Error('missing automaton');
+        let state = dfa.start;
+        let hit = false;
+        for (let i = 0; i < bytes.length && !hit && state !== DEAD; i++) {
+          state = dfa.next[state * set.classCount + (set.classOf[bytes[i] as number] as number)] as number;
+          hit = state === HIT;
+        }
+        // An unanchored expression may match at any offset: its automaton loops at the start.
+        expect(hit, `/${re.source.slice(0, 50)}/ on ${JSON.stringify(text.slice(0, 120))}`).toBe(true);
+      });
+    }
+    expect(checked).toBeGreaterThan(150);
+  });
+
+  it('refuses what it cannot read rather than filtering less', () => {
+    expect(() => compileByteDfas([{ sources: ['(a)\\1'], anchored: false }])).toThrow(/back-reference/);
+    expect(() => compileByteDfas([{ sources: ['(a'], anchored: false }])).toThrow(/unclosed/);
+  });
+});
+
+describe('LineFilter', () => {
+  const filter = new LineFilter(SCANNER_TRIGGERS);
+
+  function flaggedLines(text: string, useJs = false): number[] {
+    const bytes = Buffer.from(text.endsWith('\n') ? text : `${text}\n`, 'utf8');
+    return [...(useJs ? filter.flagInJs(bytes, 0, bytes.length) : filter.flag(bytes, 0, bytes.length))];
+  }
+
+  it('names every line whose cleaned text a trigger matches, hazards included', () => {
+    const logs = sampleLogs();
+    let needed = 0;
+    for (const text of [HAZARDS.join('\n'), ...logs.map((log) => log.bytes.toString('utf8'))]) {
+      const lines = text.split('\n');
+      const named = new Set(flaggedLines(lines.join('\n')));
+      lines.forEach((raw, index) => {
+        const clean = cleanLine(raw);
+        if (!TRIGGERS.some((re) => re.test(clean))) return;
+        needed++;
+        expect(named.has(index), `line ${index + 1}: ${JSON.stringify(raw.slice(0, 160))}`).toBe(true);
+      });
+    }
+    expect(needed).toBeGreaterThan(60);
+  });
+
+  it('leaves ordinary output unnamed', () => {
+    const ordinary = ['added 612 packages in 9s', 'Downloading https://repo.maven.apache.org/x.jar', '  ok 12 renders the page', 'Compiling foo v0.1.0'];
+    expect(flaggedLines([...ordinary, 'npm ERR! code ELIFECYCLE', ...ordinary].join('\n'))).toEqual([4]);
+  });
+
+  it('gives the same answer in WebAssembly and in JavaScript, whatever the bytes', () => {
+    let seed = 7;
+    const random = (): number => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed / 0x7fffffff;
+    };
+    const alphabet = ['e', 'r', 'o', 'R', 'f', 'a', 'i', 'l', '\x1b', '[', '0', 'm', ';', '\r', '\n', ' ', '#', '$', '2', ':', '\u00e9', '✖', '^', '-'];
+    for (let round = 0; round < 300; round++) {
+      let text = '';
+      const length = 1 + Math.floor(random() * 400);
+      for (let i = 0; i < length; i++) text += alphabet[Math.floor(random() * alphabet.length)];
+      expect(flaggedLines(text), JSON.stringify(text)).toEqual(flaggedLines(text, true));
+    }
+    for (const log of sampleLogs().slice(0, 40)) {
+      const text = log.bytes.toString('utf8');
+      expect(flaggedLines(text), log.name).toEqual(flaggedLines(text, true));
+    }
+  });
+
+  it('ships the module compiled from line-filter.wat (run `npm run build:wasm` after editing it)', async () => {
+    expect(await generatedModule()).toContain(`'${LINE_FILTER_WASM}'`);
+  });
+});
+
+describe('analyzeLog with the line filter', () => {
+  /** A stream in uneven chunks, so lines and UTF-8 characters straddle chunk boundaries. */
+  async function* chunked(bytes: Buffer): AsyncGenerator<Uint8Array> {
+    const sizes = [4093, 1, 65536, 7, 16384];
+    for (let at = 0, k = 0; at < bytes.length; k++) {
+      const size = sizes[k % sizes.length] as number;
+      yield new Uint8Array(bytes.subarray(at, at + size));
+      at += size;
+    }
+  }
+
+  it('finds exactly what reading every line finds (every sample log, chunked awkwardly)', async () => {
+    const logs = sampleLogs();
+    for (const log of logs) {
+      setLineFilterUse(false);
+      const everyLine = await analyzeLog(chunked(log.bytes));
+      setLineFilterUse(true);
+      const filtered = await analyzeLog(chunked(log.bytes));
+      expect(filtered, log.name).toEqual(everyLine);
+    }
+    expect(logs.length).toBeGreaterThanOrEqual(3);
+  }, 120_000);
+});
