@@ -8,7 +8,7 @@ import { RUNTIME_FILE, type RuntimeInfo } from '../../shared/cli/local-runtime.j
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ConditionalCheckFailedException, DynamoDBClient, UpdateItemCommand, type UpdateItemCommandInput } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, paginateScan } from '@aws-sdk/lib-dynamodb';
 import { createEmfFileReader } from '../../shared/adapters/prometheus.js';
 import { createOutbox } from '../../shared/adapters/outbox.js';
 import { type ReconcileResult, scheduledReconcilerRun } from '../../shared/reconcile/redrive.js';
@@ -16,7 +16,7 @@ import type { DigestResult } from '../../shared/reconcile/digests.js';
 import { loadConfig } from '../../shared/config.js';
 import { alarmEventSchema } from '../../shared/domain/trigger.js';
 import { createIncidents, createReconcilerDeps, reconcilerOptions } from '../../shared/runtime/deps.js';
-import { createDocumentClient } from '../../shared/stores/dynamo.js';
+import { createDocumentClient, readPages } from '../../shared/stores/dynamo.js';
 import { MAX_JSON_DEPTH, firstIssue, jsonNestsDeeperThan } from '../../shared/validation.js';
 import { type Learning, createLearning } from '../../shared/knowledge/learning.js';
 import { startEmbeddedDynamo } from './embedded-dynamo.js';
@@ -223,22 +223,21 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       return (response.Item as ExecutionRecord | undefined) ?? null;
     },
     async running() {
-      const records: ExecutionRecord[] = [];
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const page = await documents.send(
-          new ScanCommand({
+      const read = await readPages(
+        paginateScan(
+          { client: documents },
+          {
             TableName: tableNames.incidents,
             FilterExpression: 'begins_with(pk, :prefix) AND #status = :running',
             ExpressionAttributeNames: { '#status': 'status' },
             ExpressionAttributeValues: { ':prefix': 'EXECUTION#', ':running': 'RUNNING' },
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        records.push(...((page.Items ?? []) as ExecutionRecord[]));
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
-      return records;
+          },
+        ),
+        // Unbounded on purpose, as before: a restart must resume every running execution, and the records have no
+        // index to query them by, so the local table is scanned whole.
+        { maxPages: Number.POSITIVE_INFINITY, limit: Number.POSITIVE_INFINITY },
+      );
+      return read.items as unknown as ExecutionRecord[];
     },
     async finish(name, status, error) {
       await documents.send(new UpdateCommand({
