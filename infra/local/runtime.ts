@@ -8,16 +8,17 @@ import { RUNTIME_FILE, type RuntimeInfo } from '../../shared/cli/local-runtime.j
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ConditionalCheckFailedException, DynamoDBClient, UpdateItemCommand, type UpdateItemCommandInput } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, paginateScan } from '@aws-sdk/lib-dynamodb';
 import { createEmfFileReader } from '../../shared/adapters/prometheus.js';
 import { createOutbox } from '../../shared/adapters/outbox.js';
 import { type ReconcileResult, scheduledReconcilerRun } from '../../shared/reconcile/redrive.js';
 import type { DigestResult } from '../../shared/reconcile/digests.js';
 import { loadConfig } from '../../shared/config.js';
-import { alarmEventSchema } from '../../shared/domain/trigger.js';
+import { alarmStateChangeOf } from '../../shared/domain/trigger.js';
+import { ValidationError } from '../../shared/errors.js';
 import { createIncidents, createReconcilerDeps, reconcilerOptions } from '../../shared/runtime/deps.js';
-import { createDocumentClient } from '../../shared/stores/dynamo.js';
-import { MAX_JSON_DEPTH, firstIssue, jsonNestsDeeperThan } from '../../shared/validation.js';
+import { createDocumentClient, readPages } from '../../shared/stores/dynamo.js';
+import { MAX_JSON_DEPTH, jsonNestsDeeperThan } from '../../shared/validation.js';
 import { type Learning, createLearning } from '../../shared/knowledge/learning.js';
 import { startEmbeddedDynamo } from './embedded-dynamo.js';
 import { createLearningApi } from './learning-api.js';
@@ -223,22 +224,21 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       return (response.Item as ExecutionRecord | undefined) ?? null;
     },
     async running() {
-      const records: ExecutionRecord[] = [];
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const page = await documents.send(
-          new ScanCommand({
+      const read = await readPages(
+        paginateScan(
+          { client: documents },
+          {
             TableName: tableNames.incidents,
             FilterExpression: 'begins_with(pk, :prefix) AND #status = :running',
             ExpressionAttributeNames: { '#status': 'status' },
             ExpressionAttributeValues: { ':prefix': 'EXECUTION#', ':running': 'RUNNING' },
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        records.push(...((page.Items ?? []) as ExecutionRecord[]));
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
-      return records;
+          },
+        ),
+        // Unbounded on purpose, as before: a restart must resume every running execution, and the records have no
+        // index to query them by, so the local table is scanned whole.
+        { maxPages: Number.POSITIVE_INFINITY, limit: Number.POSITIVE_INFINITY },
+      );
+      return read.items as unknown as ExecutionRecord[];
     },
     async finish(name, status, error) {
       await documents.send(new UpdateCommand({
@@ -387,13 +387,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       } catch {
         return send(res, 400, { message: 'body is not valid JSON' });
       }
-      const parsed = alarmEventSchema.safeParse(json);
-      if (!parsed.success) return send(res, 400, { message: `not a CloudWatch Alarm State Change event: ${firstIssue(parsed.error)}` });
-      const state = parsed.data.detail.state.value;
-      // The same handler exports the EventBridge rules invoke in AWS: ingest-alarm for ALARM, record-outcome for OK.
-      if (state === 'ALARM') return send(res, 202, await ingestAlarm(parsed.data, lambdaContext('ingest-alarm')));
-      if (state === 'OK') return send(res, 200, await recordOutcome(parsed.data, lambdaContext('record-outcome')));
-      return send(res, 202, { ignored: `alarm state ${state} is not acted on` });
+      // The same handler exports the EventBridge rules invoke in AWS: record-outcome for OK, ingest-alarm for the rest
+      // (it starts the pipeline for ALARM only). The handlers validate the event; their ValidationError is a 400.
+      try {
+        if (alarmStateChangeOf(json) === 'OK') return send(res, 200, await recordOutcome(json, lambdaContext('record-outcome')));
+        return send(res, 202, await ingestAlarm(json, lambdaContext('ingest-alarm')));
+      } catch (error) {
+        if (error instanceof ValidationError) return send(res, 400, { message: error.message });
+        throw error;
+      }
     }
     // The request target as sent (URL parsing turns `/..` and `//` into `/`): odd targets stay 4xx, not the dashboard.
     const target = (req.url ?? '').split('?')[0];

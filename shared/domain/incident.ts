@@ -307,6 +307,12 @@ export interface Incident {
   analysis: AnalysisSummary | null;
   decision: Decision | null;
   plan?: StoredPlan | null;
+  /**
+   * Set by Remediate when it plans: whether this failed attempt is one our own automatic re-run started (the re-run
+   * ledger recorded the attempt, or GitHub names our bot as its actor). Notify routes by it; absent on incidents
+   * Remediate never planned for (and on those stored before it recorded this), for which Notify asks the ledger.
+   */
+  ownRerun?: boolean;
   /** The failing commit comes from a fork (a pull request from another repository). */
   fromFork?: boolean;
   /** The repository id the failing commit lives in (null when unknown); differs from `repositoryId` for a fork. */

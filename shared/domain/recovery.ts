@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
+import { alarmStateChangeOf } from './trigger.js';
 
 /**
  * A green run (or a successful check of another CI system) to record off the webhook request: ingest queues it
@@ -34,7 +35,11 @@ export function workflowRecoveryMessage(recovery: Omit<WorkflowRecoveryMessage, 
   };
 }
 
-/** Tells a queued recovery apart from the EventBridge alarm events the same outcome recorder receives. */
+/**
+ * Tells a queued recovery apart from the EventBridge alarm events the same outcome recorder receives. An event shaped
+ * as an alarm state change is always an alarm event, whatever else it carries: the local runtime passes alarm bodies
+ * from its HTTP route through unvalidated, and such a body must not pass for a recovery that ingest queued.
+ */
 export function isWorkflowRecoveryMessage(event: unknown): boolean {
-  return typeof event === 'object' && event !== null && (event as { kind?: unknown }).kind === 'workflow_recovery';
+  return typeof event === 'object' && event !== null && (event as { kind?: unknown }).kind === 'workflow_recovery' && alarmStateChangeOf(event) === null;
 }

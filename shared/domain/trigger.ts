@@ -129,6 +129,18 @@ export const alarmEventSchema = z.object({
 });
 export type AlarmEvent = z.infer<typeof alarmEventSchema>;
 
+/**
+ * The state an alarm state change goes to, read as an EventBridge rule's pattern reads an event (`detail-type` and
+ * `detail.state.value`, nothing validated): it decides which handler an event goes to, and that handler validates
+ * it. Null when the event does not look like an alarm state change.
+ */
+export function alarmStateChangeOf(event: unknown): string | null {
+  const candidate = event as { 'detail-type'?: unknown; detail?: { state?: { value?: unknown } } } | null | undefined;
+  if (candidate?.['detail-type'] !== 'CloudWatch Alarm State Change') return null;
+  const value = candidate.detail?.state?.value;
+  return typeof value === 'string' ? value : null;
+}
+
 export const alarmTriggerSchema = z.object({
   source: z.literal('cloudwatch'),
   incidentId: z.string().min(1).max(80),

@@ -38,8 +38,8 @@ export interface IngestDeps extends VerifyDeps {
    * outcome recorder, so the reply to GitHub never waits for it.
    */
   recoveries: RecoveryQueue;
-  /** Re-drives per incident (RECONCILE_MAX_ATTEMPTS) when a redelivery finds it stalled. */
-  maxRedrives?: number;
+  /** Re-drives per incident when a redelivery finds it stalled: the reconciler's bound, RECONCILE_MAX_ATTEMPTS. */
+  maxRedrives: number;
 }
 
 /** Check-run conclusions from other CI systems that mean "the build failed" (not cancelled, skipped or neutral). */
@@ -326,7 +326,7 @@ async function queueRecovery(recovery: Parameters<typeof workflowRecoveryMessage
  */
 async function acceptDelivery(incidentId: string, duplicate: boolean, deps: IngestDeps): Promise<WebhookResponse> {
   if (!duplicate) return reply(202, { incidentId, duplicate });
-  const redriven = await redriveIfStalled(incidentId, deps, deps.maxRedrives ?? 3);
+  const redriven = await redriveIfStalled(incidentId, deps, deps.maxRedrives);
   if (!redriven) return reply(202, { incidentId, duplicate });
   deps.logger.info('redelivery re-drove a stalled incident', { incidentId, execution: redriven });
   return reply(202, { incidentId, duplicate, redriven });

@@ -120,8 +120,12 @@ async function requestApproval(state: PipelineState, taskToken: string, deps: No
   return { incidentId: incident.id, status: 'awaiting_approval', notifications: notifications.length };
 }
 
-/** Whether the failed attempt is one our own automatic re-run started (the rerun ledger recorded it). */
+/**
+ * Whether the failed attempt is one our own automatic re-run started: Remediate's answer, recorded on the incident
+ * when it planned. An incident Remediate never planned for (or stored before it recorded that) asks the rerun ledger.
+ */
 async function isOwnRerun(incident: Incident, deps: NotifyDeps): Promise<boolean> {
+  if (typeof incident.ownRerun === 'boolean') return incident.ownRerun;
   if ((incident.runAttempt ?? 1) <= 1 || !incident.repositoryId || !incident.workflowId || !incident.headSha || !incident.runId) return false;
   try {
     const found = await deps.reruns.lookup(

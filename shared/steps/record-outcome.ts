@@ -3,6 +3,7 @@ import type { Incident } from '../domain/incident.js';
 import { workflowRecoveryMessageSchema } from '../domain/recovery.js';
 import { type AlarmEvent, alarmArnOf, alarmEventSchema, alarmScope } from '../domain/trigger.js';
 import { ValidationError, errorMessage } from '../errors.js';
+import { firstIssue } from '../validation.js';
 import { collectReactionFeedback } from '../knowledge/reactions.js';
 import { COMMENT_MARKER } from '../notify/comment.js';
 import { pullRequestComment } from '../notify/pull-request.js';
@@ -127,7 +128,7 @@ export async function recordQueuedRecovery(message: unknown, deps: OutcomeDeps):
 /** The alarm returned to OK: store the state change on its open incidents and resolve them. */
 export async function recordAlarmRecovery(event: unknown, deps: OutcomeDeps): Promise<RecoveryResult> {
   const parsed = alarmEventSchema.safeParse(event);
-  if (!parsed.success) throw new ValidationError(`not a CloudWatch alarm state change: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  if (!parsed.success) throw new ValidationError(`not a CloudWatch Alarm State Change event: ${firstIssue(parsed.error)}`);
   const alarmEvent: AlarmEvent = parsed.data;
   const arn = alarmArnOf(alarmEvent);
   const at = new Date(alarmEvent.detail.state.timestamp);

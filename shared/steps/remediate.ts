@@ -161,6 +161,7 @@ export async function remediateStep(input: unknown, deps: RemediateDeps): Promis
     (wantsRerun || laterAttempt) && rerunKey
       ? await deps.reruns.lookup(rerunKey, { runId: incident.runId as number, attempt: incident.runAttempt ?? 1, incidentId: incident.id })
       : { count: 0, ownAttempt: false, claimedByIncident: false };
+  // Stored with the plan below: Notify routes the escalation by the same answer instead of asking the ledger again.
   const ownRerun = (wantsRerun || laterAttempt) && (await startedByUs(state, incident, ledger.ownAttempt, github, deps));
   if (ownRerun) {
     await noteFailedRerun(incident, deps);
@@ -214,7 +215,7 @@ export async function remediateStep(input: unknown, deps: RemediateDeps): Promis
   if (plan.requiresApproval && !plan.dryRun) {
     await deps.incidents.update(
       incident.id,
-      { plan: toStoredPlan(plan, at), status: 'awaiting_approval' },
+      { plan: toStoredPlan(plan, at), ownRerun, status: 'awaiting_approval' },
       {
         audit: [{ at, actor: 'pipeline-guard', action: plan.action, status: 'awaiting_approval', detail: plan.reasons.join('; ').slice(0, 1000) }],
         history: [{ at, event: 'awaiting_approval', detail: `${plan.action}: ${plan.reasons.join('; ')}`.slice(0, 1000) }],
@@ -232,7 +233,7 @@ export async function remediateStep(input: unknown, deps: RemediateDeps): Promis
   const delaySeconds = params.delaySeconds ?? 0;
   if (!approval && !afterDelay && delaySeconds > 0 && plan.action === 'rerun_failed_jobs' && !plan.dryRun) {
     const reasons = [...plan.reasons, `the re-run waits ${delaySeconds} s (variant parameter delaySeconds); the guards are checked again after the wait`];
-    await deps.incidents.update(incident.id, { plan: toStoredPlan({ ...plan, reasons }, at) }, {
+    await deps.incidents.update(incident.id, { plan: toStoredPlan({ ...plan, reasons }, at), ownRerun }, {
       audit: [{ at, actor: 'pipeline-guard', action: plan.action, status: 'planned', detail: reasons.join('; ').slice(0, 1000) }],
       history: [{ at, event: 'rerun_delayed', detail: `re-run in ${delaySeconds} s` }],
     });
@@ -240,7 +241,7 @@ export async function remediateStep(input: unknown, deps: RemediateDeps): Promis
   }
   const actor = approval ? approver : 'pipeline-guard';
   if (!approval && !afterDelay) {
-    incident = await deps.incidents.update(incident.id, { plan: toStoredPlan(plan, at) }, {
+    incident = await deps.incidents.update(incident.id, { plan: toStoredPlan(plan, at), ownRerun }, {
       audit: [{ at, actor, action: plan.action, status: 'planned', detail: plan.reasons.join('; ').slice(0, 1000) }],
     });
   }

@@ -39,3 +39,37 @@ export async function conditionalWrite<T>(send: () => Promise<T>): Promise<T | n
     throw error;
   }
 }
+
+/** One page of a Query or Scan, as the document client answers it. */
+interface ItemPage {
+  Items?: Record<string, unknown>[];
+  LastEvaluatedKey?: Record<string, unknown>;
+}
+
+export interface PagesRead {
+  /** At most `limit` items, in the order the pages gave them. */
+  items: Record<string, unknown>[];
+  /** Pages read: one request each. */
+  pages: number;
+  /** True when the last page is in; false when a bound stopped the read first. */
+  ended: boolean;
+}
+
+/**
+ * Reads the pages of one Query or Scan (the SDK's `paginateQuery` / `paginateScan`, which request a page only
+ * when asked for it) until `limit` items are in, `maxPages` pages are read, or the last page is in. Every caller
+ * names both bounds: a filter that matches little must not turn one request into reading a whole partition.
+ */
+export async function readPages(pages: AsyncIterable<ItemPage>, bounds: { maxPages: number; limit: number }): Promise<PagesRead> {
+  const items: Record<string, unknown>[] = [];
+  let read = 0;
+  if (bounds.maxPages <= 0 || bounds.limit <= 0) return { items, pages: read, ended: false };
+  for await (const page of pages) {
+    read += 1;
+    items.push(...(page.Items ?? []));
+    if (!page.LastEvaluatedKey) return { items: items.slice(0, bounds.limit), pages: read, ended: true };
+    // Checked after the page, never before asking for the next one: the paginator sends that request on demand.
+    if (read >= bounds.maxPages || items.length >= bounds.limit) break;
+  }
+  return { items: items.slice(0, bounds.limit), pages: read, ended: false };
+}

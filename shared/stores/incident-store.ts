@@ -2,9 +2,9 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   GetCommand,
   PutCommand,
-  QueryCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
+  paginateQuery,
 } from '@aws-sdk/lib-dynamodb';
 import {
   type AuditEntry,
@@ -19,13 +19,22 @@ import {
   type StageError,
 } from '../domain/incident.js';
 import { INCIDENT_INDEXES } from './tables.js';
-import { conditionalWrite } from './dynamo.js';
+import { conditionalWrite, readPages } from './dynamo.js';
 
 const INCIDENT_SK = 'INCIDENT';
 /** Index pages one `search` call reads at most, so a selective filter cannot turn a request into a table scan. */
 const SEARCH_MAX_PAGES = 20;
 /** How far back `search` looks when no `since` is given: the incidents' default TTL is about 13 months. */
 const SEARCH_MAX_MONTHS = 14;
+/**
+ * Index pages one lookup by scope, fingerprint, pull request or month reads at most: a lookup must not turn into a
+ * table scan when a scope has thousands of resolved incidents.
+ */
+const LOOKUP_MAX_PAGES = 5;
+/** How far back `listRecent` looks: a year of month partitions besides the current one. */
+const RECENT_MONTHS_BACK = 12;
+/** Index pages `listUnfinished` reads per month partition (pages of up to 1 MB: it sets no page size). */
+const UNFINISHED_MAX_PAGES_PER_MONTH = 10;
 /** DynamoDB items are capped at 400 KB; lists that grow with every event are bounded well below that. */
 const MAX_APPENDED_ENTRIES = 200;
 
@@ -120,6 +129,16 @@ export interface IncidentStore {
 
 const STRIP = new Set(['pk', 'sk', 'kind', 'month', 'scope', 'expiresAt', 'pullKey', 'trigger']);
 
+/** Month partition keys (`YYYY-MM`) from `newest`'s month back to `oldest`'s, newest first. */
+function monthsBack(newest: Date, oldest: Date): string[] {
+  const months: string[] = [];
+  const last = Date.UTC(oldest.getUTCFullYear(), oldest.getUTCMonth(), 1);
+  for (let at = new Date(Date.UTC(newest.getUTCFullYear(), newest.getUTCMonth(), 1)); at.getTime() >= last; at = new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth() - 1, 1))) {
+    months.push(at.toISOString().slice(0, 7));
+  }
+  return months;
+}
+
 function fromItem(item: Record<string, unknown>): Incident {
   // An absent fingerprint is stored as a missing attribute (GSI keys cannot be NULL).
   const incident: Record<string, unknown> = { fingerprint: null };
@@ -144,13 +163,11 @@ export function createIncidentStore(options: {
     filterOpen: boolean,
     fields?: readonly string[],
   ): Promise<Incident[]> {
-    const results: Incident[] = [];
     const projection = fields ? Object.fromEntries(fields.map((field, i) => [`#p${i}`, field])) : {};
-    let startKey: Record<string, unknown> | undefined;
-    // Bounded pages: a lookup must not turn into a table scan when a scope has thousands of resolved incidents.
-    for (let page = 0; page < 5 && results.length < limit; page += 1) {
-      const response = await client.send(
-        new QueryCommand({
+    const read = await readPages(
+      paginateQuery(
+        { client },
+        {
           TableName: tableName,
           IndexName: index.name,
           KeyConditionExpression: '#key = :value',
@@ -160,14 +177,11 @@ export function createIncidentStore(options: {
           ...(fields ? { ProjectionExpression: Object.keys(projection).join(', ') } : {}),
           ScanIndexForward: false,
           Limit: Math.max(limit, 25),
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of response.Items ?? []) results.push(fromItem(item));
-      startKey = response.LastEvaluatedKey;
-      if (!startKey) break;
-    }
-    return results.slice(0, limit);
+        },
+      ),
+      { maxPages: LOOKUP_MAX_PAGES, limit },
+    );
+    return read.items.map(fromItem);
   }
 
   async function conditionalUpdate(id: string, fields: Partial<Omit<Incident, 'id' | 'createdAt'>>, append: AppendLists): Promise<Incident> {
@@ -270,16 +284,12 @@ export function createIncidentStore(options: {
 
     async listUnfinished({ createdAfter, updatedBefore, limit }) {
       const results: Incident[] = [];
-      // Month partitions from the oldest in the window to now; bounded pages per month.
-      const months: string[] = [];
-      for (let at = new Date(Date.UTC(createdAfter.getUTCFullYear(), createdAfter.getUTCMonth(), 1)); at <= clock(); at = new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth() + 1, 1))) {
-        months.push(at.toISOString().slice(0, 7));
-      }
-      for (const month of months) {
-        let startKey: Record<string, unknown> | undefined;
-        for (let page = 0; page < 10 && results.length < limit; page += 1) {
-          const response = await client.send(
-            new QueryCommand({
+      // Month partitions from the oldest in the window to now.
+      for (const month of monthsBack(clock(), createdAfter).reverse()) {
+        const read = await readPages(
+          paginateQuery(
+            { client },
+            {
               TableName: tableName,
               IndexName: INCIDENT_INDEXES.byMonth.name,
               KeyConditionExpression: '#month = :month AND #createdAt > :after',
@@ -292,15 +302,13 @@ export function createIncidentStore(options: {
                 ':resolved': 'resolved',
                 ':before': updatedBefore.toISOString(),
               },
-              ExclusiveStartKey: startKey,
-            }),
-          );
-          for (const item of response.Items ?? []) results.push(fromItem(item));
-          startKey = response.LastEvaluatedKey;
-          if (!startKey) break;
-        }
+            },
+          ),
+          { maxPages: UNFINISHED_MAX_PAGES_PER_MONTH, limit: limit - results.length },
+        );
+        results.push(...read.items.map(fromItem));
       }
-      return results.slice(0, limit);
+      return results;
     },
 
     async get(id) {
@@ -321,10 +329,9 @@ export function createIncidentStore(options: {
 
     async listRecent(limit) {
       const results: Incident[] = [];
-      const cursor = clock();
-      // Month partitions, newest first, for at most a year back.
-      for (let back = 0; back < 13 && results.length < limit; back += 1) {
-        const month = new Date(Date.UTC(cursor.getUTCFullYear(), cursor.getUTCMonth() - back, 1)).toISOString().slice(0, 7);
+      const now = clock();
+      for (const month of monthsBack(now, new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - RECENT_MONTHS_BACK, 1)))) {
+        if (results.length >= limit) break;
         results.push(...(await queryIndex(INCIDENT_INDEXES.byMonth, month, limit - results.length, false)));
       }
       return results;
@@ -348,39 +355,35 @@ export function createIncidentStore(options: {
       const since = filter.since?.toISOString();
       const start = after ? new Date(after.createdAt) : clock();
       const oldest = filter.since ?? new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() - SEARCH_MAX_MONTHS, 1));
-      let pages = 0;
-      let month = new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth(), 1));
+      let pagesLeft = SEARCH_MAX_PAGES;
       let startKey: Record<string, unknown> | undefined = after
         ? { ...incidentKey(after.id), month: after.createdAt.slice(0, 7), createdAt: after.createdAt }
         : undefined;
-      let last: Incident | null = null;
-      while (month.getTime() >= Date.UTC(oldest.getUTCFullYear(), oldest.getUTCMonth(), 1)) {
-        const monthKey = month.toISOString().slice(0, 7);
-        do {
-          if (pages >= SEARCH_MAX_PAGES) return { items, next: last ? { id: last.id, createdAt: last.createdAt } : after ?? null };
-          pages += 1;
-          const response = await client.send(
-            new QueryCommand({
+      for (const month of monthsBack(start, oldest)) {
+        const read = await readPages(
+          paginateQuery(
+            { client, startingToken: startKey },
+            {
               TableName: tableName,
               IndexName: INCIDENT_INDEXES.byMonth.name,
               KeyConditionExpression: since ? '#month = :month AND #createdAt >= :since' : '#month = :month',
               ExpressionAttributeNames: names,
-              ExpressionAttributeValues: { ...values, ':month': monthKey, ...(since ? { ':since': since } : {}) },
+              ExpressionAttributeValues: { ...values, ':month': month, ...(since ? { ':since': since } : {}) },
               ...(conditions.length ? { FilterExpression: conditions.join(' AND ') } : {}),
               ScanIndexForward: false,
               Limit: Math.max(limit, 25),
-              ExclusiveStartKey: startKey,
-            }),
-          );
-          for (const item of response.Items ?? []) {
-            last = fromItem(item);
-            items.push(last);
-            // Stop exactly at the item handed out last: the cursor is that item's key, not the page's end.
-            if (items.length === limit) return { items, next: { id: last.id, createdAt: last.createdAt } };
-          }
-          startKey = response.LastEvaluatedKey;
-        } while (startKey);
-        month = new Date(Date.UTC(month.getUTCFullYear(), month.getUTCMonth() - 1, 1));
+            },
+          ),
+          { maxPages: pagesLeft, limit: limit - items.length },
+        );
+        items.push(...read.items.map(fromItem));
+        pagesLeft -= read.pages;
+        startKey = undefined;
+        // Full, or out of pages: the cursor is the key of the item handed out last, not the end of a page.
+        if (items.length >= limit || !read.ended) {
+          const last = items.at(-1);
+          return { items, next: last ? { id: last.id, createdAt: last.createdAt } : after ?? null };
+        }
       }
       return { items, next: null };
     },

@@ -5,8 +5,8 @@
  * moved to `DEADLETTER#<name>` after `maxAttempts`, as Lambda moves an event to its dead-letter queue.
  */
 import type { RecoveryQueue } from '../ports.js';
-import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { conditionalWrite } from './dynamo.js';
+import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
+import { conditionalWrite, readPages } from './dynamo.js';
 
 export interface QueuedMessage {
   id: string;
@@ -42,23 +42,12 @@ export function createStoreWorkQueue(options: { client: DynamoDBDocumentClient; 
     visibleAt: Number(item.visibleAt ?? 0),
   });
   async function list(pk: string, limit: number) {
-    const items: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await client.send(
-        new QueryCommand({
-          TableName: tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': pk },
-          ConsistentRead: true,
-          Limit: limit - items.length,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey && items.length < limit);
-    return items;
+    const read = await readPages(
+      paginateQuery({ client }, { TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, ConsistentRead: true, Limit: limit }),
+      // No filter: every page but the last holds at least one item, so `limit` pages is no tighter than `limit` items.
+      { maxPages: limit, limit },
+    );
+    return read.items;
   }
   return {
     async enqueue(id, body) {

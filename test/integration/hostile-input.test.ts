@@ -2,6 +2,8 @@ import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../infra/local/runtime.js';
 import { type Harness, startHarness } from '../support/harness.js';
+import { workflowRecoveryMessage } from '../../shared/domain/recovery.js';
+import { loadAlarmEvent } from '../../infra/local/replay.js';
 
 /** Hostile input against the local runtime's HTTP front door: a 4xx, never a 500. */
 let harness: Harness;
@@ -46,5 +48,26 @@ describe('front door: hostile input', () => {
     expect(await raw('POST', '/webhooks/github', '{"a":1}')).toBe(401);
     expect(await raw('POST', '/webhooks/github', '\u0000\u0001')).toBe(401);
     expect(await raw('POST', '/events/cloudwatch', '{"detail-type":"CloudWatch Alarm State Change"}')).toBe(400);
+  });
+
+  it('answers 400 from the handlers\' own validation, whichever state the alarm event names', async () => {
+    const okEnvelope = { 'detail-type': 'CloudWatch Alarm State Change', detail: { state: { value: 'OK' } } };
+    expect(await raw('POST', '/events/cloudwatch', JSON.stringify(okEnvelope))).toBe(400);
+    expect(await raw('POST', '/events/cloudwatch', JSON.stringify({ ...okEnvelope, detail: { state: { value: 'ALARM' } } }))).toBe(400);
+    expect(await raw('POST', '/events/cloudwatch', '[1,2,3]')).toBe(400);
+    expect(await raw('POST', '/events/cloudwatch', 'null')).toBe(400);
+  });
+
+  it('never takes an alarm body for a recovery that ingest queued (which would resolve any repository\'s incidents)', async () => {
+    const recovery = workflowRecoveryMessage({ scope: 'acme-shop/checkout-service#main#61835520', runId: 1, resolvedBy: 'run 1', installationId: null, completedAt: new Date() });
+    const disguised = { ...recovery, 'detail-type': 'CloudWatch Alarm State Change', detail: { state: { value: 'OK' } } };
+    expect(await raw('POST', '/events/cloudwatch', JSON.stringify(disguised))).toBe(400);
+  });
+
+  it('passes a valid alarm event through to its handler by state', async () => {
+    const event = structuredClone(loadAlarmEvent('alarm-state-ok')) as { detail: { state: { value: string } } };
+    expect(await raw('POST', '/events/cloudwatch', JSON.stringify(event))).toBe(200);
+    event.detail.state.value = 'INSUFFICIENT_DATA';
+    expect(await raw('POST', '/events/cloudwatch', JSON.stringify(event))).toBe(202);
   });
 });

@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConfigError, WriteBudgetExhaustedError } from '../../../shared/errors.js';
 import { createInstallationTokenCache, normalizePrivateKey } from '../../../shared/github/app-auth.js';
 import { GitHubRequestError } from '../../../shared/github/client.js';
@@ -7,6 +7,7 @@ import { createGitHubClients, INSTALLATION_MISSING_TTL_MS, staticGitHubClients }
 import type { GitHubClients, GitHubPort, WriteLimiter } from '../../../shared/ports.js';
 import { TEST_APP_ID, TEST_APP_SLUG, testAppKeys } from '../../support/app-keys.js';
 import { FAKE_TOKEN, FakeGitHub, rejection } from '../../support/fake-github.js';
+import { eachTestWithFakeGitHub } from './fake-server.js';
 
 const repo = { owner: 'octo', repo: 'app' };
 const MARKER = '<!-- pipeline-guard:incident-comment -->';
@@ -28,17 +29,13 @@ function tokenExchanges(fake: FakeGitHub): string[] {
 describe('GitHub App authentication', () => {
   let fake: FakeGitHub;
 
-  beforeEach(async () => {
+  eachTestWithFakeGitHub((started) => {
+    fake = started;
     // Prepare (shared): a GitHub with our App installed, one run and a PR with comments.
-    fake = await FakeGitHub.start({ prefix: '/api/v3' });
     fake.app = { id: TEST_APP_ID, slug: TEST_APP_SLUG, publicKey: testAppKeys().publicKey };
     fake.login = BOT;
     fake.runs.set(42, { status: 'completed', run_attempt: 1 });
-  });
-
-  afterEach(async () => {
-    await fake.close();
-  });
+  }, { prefix: '/api/v3' });
 
   it('exchanges a JWT for an installation token once and reuses it for later requests', async () => {
     // Prepare
@@ -189,13 +186,9 @@ describe('GitHub App authentication', () => {
 describe('shared write budget in the client', () => {
   let fake: FakeGitHub;
 
-  beforeEach(async () => {
-    fake = await FakeGitHub.start();
+  eachTestWithFakeGitHub((started) => {
+    fake = started;
     fake.runs.set(42, { status: 'completed', run_attempt: 1 });
-  });
-
-  afterEach(async () => {
-    await fake.close();
   });
 
   it('takes one unit per content-creating request and none for reads', async () => {

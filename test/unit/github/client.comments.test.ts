@@ -1,7 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { GitHubUnavailableError } from '../../../shared/errors.js';
 import { GITHUB_COMMENT_MAX_CHARS, GitHubRequestError } from '../../../shared/github/client.js';
 import { BOT_LOGIN, FAKE_TOKEN, FakeGitHub, clientFor, rejection } from '../../support/fake-github.js';
+import { eachTestWithFakeGitHub } from './fake-server.js';
 
 const repo = { owner: 'octo', repo: 'app' };
 const MARKER = '<!-- pipeline-guard:run=42 -->';
@@ -14,12 +15,8 @@ function posted(fake: FakeGitHub): string[] {
 describe('GitHub client: upsertComment', () => {
   let fake: FakeGitHub;
 
-  beforeEach(async () => {
-    fake = await FakeGitHub.start();
-  });
-
-  afterEach(async () => {
-    await fake.close();
+  eachTestWithFakeGitHub((started) => {
+    fake = started;
   });
 
   it('creates the comment when the bot has none yet', async () => {

@@ -1,8 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { GitHubUnavailableError } from '../../../shared/errors.js';
 import type { WriteLimiter } from '../../../shared/ports.js';
 import { deadlineMarginMs, stepDeadlineSignal } from '../../../shared/runtime/step-deadline.js';
 import { FakeGitHub, clientFor, rejection } from '../../support/fake-github.js';
+import { eachTestWithFakeGitHub } from './fake-server.js';
 
 /**
  * The step's deadline stops its GitHub requests: a request in flight is aborted, the retry plugins start no new
@@ -18,12 +19,8 @@ async function until(condition: () => boolean): Promise<void> {
 describe('GitHub client: the step deadline', () => {
   let fake: FakeGitHub;
 
-  beforeEach(async () => {
-    fake = await FakeGitHub.start();
-  });
-
-  afterEach(async () => {
-    await fake.close();
+  eachTestWithFakeGitHub((started) => {
+    fake = started;
   });
 
   it('aborts a hanging request when the step deadline fires and starts no retry after it', async () => {

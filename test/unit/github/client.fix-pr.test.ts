@@ -1,5 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FakeGitHub, clientFor } from '../../support/fake-github.js';
+import { eachTestWithFakeGitHub } from './fake-server.js';
 
 const repo = { owner: 'octo', repo: 'app' };
 const BASE = '9f2c4e1ab37d5c6e8f901b2a3c4d5e6f7a8b9c0d';
@@ -13,13 +14,9 @@ describe('GitHub client: fix pull requests', () => {
   let fake: FakeGitHub;
   let client: ReturnType<typeof clientFor>;
 
-  beforeEach(async () => {
-    fake = await FakeGitHub.start();
+  eachTestWithFakeGitHub((started) => {
+    fake = started;
     client = clientFor(fake, { retries: 1 });
-  });
-
-  afterEach(async () => {
-    await fake.close();
   });
 
   it('commits through the Git Data API, opens one labelled PR and never merges', async () => {

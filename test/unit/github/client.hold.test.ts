@@ -1,7 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { GitHubUnavailableError, WriteBudgetExhaustedError } from '../../../shared/errors.js';
 import type { WriteLimiter } from '../../../shared/ports.js';
 import { FakeGitHub, clientFor, rejection } from '../../support/fake-github.js';
+import { eachTestWithFakeGitHub } from './fake-server.js';
 
 /**
  * `retry-after` honoured across attempts: a rate-limited answer sets the identity's hold in the shared write
@@ -33,12 +34,8 @@ const posts = (fake: FakeGitHub) => fake.apiCalls().filter((c) => c.startsWith('
 describe('GitHub client: rate-limit holds shared across attempts', () => {
   let fake: FakeGitHub;
 
-  beforeEach(async () => {
-    fake = await FakeGitHub.start();
-  });
-
-  afterEach(async () => {
-    await fake.close();
+  eachTestWithFakeGitHub((started) => {
+    fake = started;
   });
 
   it('a secondary rate limit with retry-after holds the next attempt of another client until that time', async () => {

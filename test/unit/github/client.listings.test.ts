@@ -1,7 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { GitHubUnavailableError } from '../../../shared/errors.js';
 import { createGitHubClient, GitHubRequestError } from '../../../shared/github/client.js';
 import { BOT_LOGIN, FAKE_TOKEN, FakeGitHub, type FakeJob, clientFor, rejection } from '../../support/fake-github.js';
+import { eachTestWithFakeGitHub } from './fake-server.js';
 
 const repo = { owner: 'octo', repo: 'app' };
 const jobsPath = '/repos/octo/app/actions/runs/42/attempts/1/jobs';
@@ -13,12 +14,8 @@ function jobs(count: number, conclusionOf: (i: number) => string | null): FakeJo
 describe('GitHub client: listings', () => {
   let fake: FakeGitHub;
 
-  beforeEach(async () => {
-    fake = await FakeGitHub.start();
-  });
-
-  afterEach(async () => {
-    await fake.close();
+  eachTestWithFakeGitHub((started) => {
+    fake = started;
   });
 
   it('lists the failed jobs of a run attempt across pages, keeping only failing conclusions', async () => {
@@ -185,13 +182,9 @@ describe('GitHub client: listings', () => {
 describe('GitHub client: failures and retries', () => {
   let fake: FakeGitHub;
 
-  beforeEach(async () => {
-    fake = await FakeGitHub.start();
+  eachTestWithFakeGitHub((started) => {
+    fake = started;
     fake.jobs.set('42/1', jobs(2, (i) => (i === 0 ? 'failure' : 'success')));
-  });
-
-  afterEach(async () => {
-    await fake.close();
   });
 
   it('retries a 5xx and then succeeds', async () => {

@@ -1,9 +1,10 @@
 import type { ServerResponse } from 'node:http';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { GitHubUnavailableError } from '../../../shared/errors.js';
 import { GitHubRequestError } from '../../../shared/github/client.js';
 import type { GitHubPort } from '../../../shared/ports.js';
 import { BOT_LOGIN, FAKE_TOKEN, FakeGitHub, clientFor, rejection } from '../../support/fake-github.js';
+import { eachTestWithFakeGitHub } from './fake-server.js';
 
 const repo = { owner: 'octo', repo: 'app' };
 const MiB = 1024 * 1024;
@@ -67,12 +68,8 @@ function logWriter(total: number, hold?: { afterBytes: number; until: Promise<vo
 describe('GitHub client: job logs', () => {
   let fake: FakeGitHub;
 
-  beforeEach(async () => {
-    fake = await FakeGitHub.start();
-  });
-
-  afterEach(async () => {
-    await fake.close();
+  eachTestWithFakeGitHub((started) => {
+    fake = started;
   });
 
   it('follows the redirect to storage without sending the token there', async () => {

@@ -1,7 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { GitHubUnavailableError } from '../../../shared/errors.js';
 import { GitHubRequestError } from '../../../shared/github/client.js';
 import { FakeGitHub, clientFor, rejection } from '../../support/fake-github.js';
+import { eachTestWithFakeGitHub } from './fake-server.js';
 
 const repo = { owner: 'octo', repo: 'app' };
 const runPath = '/repos/octo/app/actions/runs/42';
@@ -10,14 +11,10 @@ describe('GitHub client: rerunFailedJobs', () => {
   let fake: FakeGitHub;
   let client: ReturnType<typeof clientFor>;
 
-  beforeEach(async () => {
-    fake = await FakeGitHub.start();
+  eachTestWithFakeGitHub((started) => {
+    fake = started;
     fake.runs.set(42, { status: 'completed', run_attempt: 1 });
     client = clientFor(fake);
-  });
-
-  afterEach(async () => {
-    await fake.close();
   });
 
   it('re-runs the failed jobs of a completed run', async () => {

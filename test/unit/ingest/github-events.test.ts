@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { Webhooks } from '@octokit/webhooks';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../shared/config.js';
 import { MAX_CHECK_TEXT_CHARS } from '../../../shared/domain/trigger.js';
 import { staticGitHubClients } from '../../../shared/github/clients.js';
 import { handleGithubWebhook, type IngestDeps, keepEnds, triggerFromWorkflowRun } from '../../../shared/ingest/github-webhook.js';
@@ -39,6 +40,8 @@ describe('handleGithubWebhook: check runs, jobs, re-runs and forks', () => {
       recoveries,
       webhooks: new Webhooks({ secret: SECRET }),
       maxBodyBytes: 1_048_576,
+      // The configured bound the handler passes (the config loader's default).
+      maxRedrives: loadConfig({}).RECONCILE_MAX_ATTEMPTS,
       incidents: store,
       github: staticGitHubClients(github.port),
       clock: () => new Date('2026-11-20T11:00:00Z'),

@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { Webhooks } from '@octokit/webhooks';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../shared/config.js';
 import { newIncident } from '../../../shared/domain/incident.js';
 import { handleGithubWebhook, type IngestDeps } from '../../../shared/ingest/github-webhook.js';
 import { githubIncidentScope } from '../../../shared/domain/github-incident.js';
@@ -36,6 +37,8 @@ describe('handleGithubWebhook', () => {
       recoveries,
       webhooks: new Webhooks({ secret: SECRET }),
       maxBodyBytes: 1_048_576,
+      // The configured bound the handler passes (the config loader's default).
+      maxRedrives: loadConfig({}).RECONCILE_MAX_ATTEMPTS,
       incidents: store,
       github: staticGitHubClients(null),
       clock: () => new Date('2026-11-20T10:00:00Z'),

@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { Webhooks } from '@octokit/webhooks';
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../shared/config.js';
 import { staticGitHubClients } from '../../../shared/github/clients.js';
 import { handleIssueCommentWebhook } from '../../../shared/ingest/comment-commands.js';
 import { type IngestDeps, handleGithubWebhook } from '../../../shared/ingest/github-webhook.js';
@@ -23,6 +24,8 @@ function deps(): IngestDeps {
   return {
     webhooks: new Webhooks({ secret: SECRET }),
     maxBodyBytes: 5 * 1024 * 1024,
+    // The configured bound the handler passes (the config loader's default).
+    maxRedrives: loadConfig({}).RECONCILE_MAX_ATTEMPTS,
     incidents: createMemoryStore(),
     github: staticGitHubClients(createFakeGitHub().port),
     clock: () => new Date('2026-11-20T10:00:00Z'),

@@ -8,7 +8,9 @@ import { notifyStep } from '../../../shared/steps/notify.js';
 import { remediateStep } from '../../../shared/steps/remediate.js';
 import { githubIncidentFields, githubIncidentScope } from '../../../shared/domain/github-incident.js';
 import { loadWebhook } from '../../../infra/local/replay.js';
-import { createFakeGitHub, scriptedAnalyzer, stepDeps } from '../../support/fakes.js';
+import type { GithubTrigger } from '../../../shared/domain/trigger.js';
+import type { RerunLedger } from '../../../shared/ports.js';
+import { createFakeGitHub, createMemoryRerunLedger, scriptedAnalyzer, stepDeps } from '../../support/fakes.js';
 
 const at = new Date('2026-11-20T10:00:00Z');
 
@@ -133,5 +135,92 @@ describe('notifyStep pages once per problem', () => {
 
     expect(published).toHaveLength(0);
     expect(github.comments.size).toBe(1);
+  });
+});
+
+describe('notifyStep: whose re-run failed', () => {
+  /** The rerun ledger, counting how often Notify asks it. */
+  function countingLedger() {
+    const ledger = createMemoryRerunLedger();
+    let lookups = 0;
+    const port: RerunLedger = {
+      claim: (key, claim) => ledger.claim(key, claim),
+      lookup: (key, run) => {
+        lookups += 1;
+        return ledger.lookup(key, run);
+      },
+    };
+    /** What Remediate's claim leaves in the ledger when our re-run of attempt 1 creates `trigger`'s attempt. */
+    const recordOurRerunOf = (trigger: GithubTrigger) =>
+      ledger.claim(
+        { repositoryId: trigger.repository.id, workflowId: trigger.workflowRun.workflowId as number, headSha: trigger.workflowRun.headSha },
+        { incidentId: 'earlier', runId: trigger.workflowRun.id, nextAttempt: trigger.workflowRun.attempt, max: 1 },
+      );
+    return { port, lookups: () => lookups, recordOurRerunOf };
+  }
+
+  /** Attempt 2 of a push run on main that Remediate decided to escalate, as the incident store holds it. */
+  async function seedEscalated(deps: ReturnType<typeof stepDeps>['deps'], fields: Partial<Incident>) {
+    const trigger = pushTrigger(300, 2);
+    const decidedAt = deps.clock().toISOString();
+    await deps.incidents.create(
+      newIncident(
+        {
+          ...githubIncidentFields(trigger),
+          status: 'remediated',
+          category: 'unknown',
+          fingerprint: 'fp-rerun',
+          decision: { action: 'escalate', reason: 'the re-run failed again', applied: true, result: null, dryRun: false, decidedAt },
+          ...fields,
+        },
+        deps.clock(),
+      ),
+      githubIncidentScope(trigger),
+    );
+    return trigger;
+  }
+
+  // Stored answers are paired with the opposite ledger entry, so only the stored answer can give the result.
+  it.each([
+    ['stored: our own re-run opens an escalation', { ownRerun: true }, false, 1, 0],
+    ['stored: a person\'s re-run does not, whatever the ledger says', { ownRerun: false }, true, 0, 0],
+    ['stored before Remediate recorded it: the ledger\'s entry for our re-run opens one', {}, true, 1, 1],
+    ['stored before Remediate recorded it: without a ledger entry it is a person\'s re-run', {}, false, 0, 1],
+  ] as const)('routes by the answer Remediate stored, else by the ledger (%s)', async (_name, stored, inLedger, pages, lookups) => {
+    // Prepare
+    const ledger = countingLedger();
+    const { deps, published } = stepDeps({ github: createFakeGitHub().port, reruns: ledger.port });
+    const trigger = await seedEscalated(deps, stored);
+    if (inLedger) await ledger.recordOurRerunOf(trigger);
+
+    // Act
+    await notifyStep({ trigger }, deps);
+
+    // Assert
+    expect(published).toHaveLength(pages);
+    expect(ledger.lookups()).toBe(lookups);
+  });
+
+  it('pages for our re-run that Remediate recognised by the bot login alone (the ledger never saw it)', async () => {
+    // Prepare: attempt 2 started by our bot, with no ledger entry (a re-run from before the ledger existed).
+    const ledger = countingLedger();
+    const { deps, published } = stepDeps({ github: createFakeGitHub().port, reruns: ledger.port, analyzer: scriptedAnalyzer({ proposedAction: 'rerun_failed_jobs', confidence: 0.9 }) });
+    const body = structuredClone(loadWebhook('workflow_run-rerun-failure').body) as Record<string, any>;
+    body.workflow_run.pull_requests = [];
+    body.workflow_run.head_branch = 'main';
+    body.workflow_run.event = 'push';
+    const trigger = triggerFromWorkflowRun(body as never, 'delivery-bot-rerun');
+    await deps.incidents.create(newIncident({ ...githubIncidentFields(trigger), category: 'network', fingerprint: 'fp-bot', failureLines: [{ line: 3, text: 'boom' }] }, deps.clock()), githubIncidentScope(trigger));
+    await analyzeStep({ trigger }, deps);
+
+    // Act
+    await remediateStep({ trigger }, deps);
+    await notifyStep({ trigger }, deps);
+
+    // Assert
+    expect(trigger.triggeringActor).toBe('pipeline-guard[bot]');
+    expect((await deps.incidents.get(trigger.incidentId))?.ownRerun).toBe(true);
+    expect(published).toHaveLength(1);
+    expect(ledger.lookups()).toBe(1);
   });
 });

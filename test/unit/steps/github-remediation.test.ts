@@ -64,6 +64,7 @@ describe('remediateStep: automatic re-runs', () => {
     expect(reruns(github).map((c) => c.args)).toEqual([[{ owner: 'acme-shop', repo: 'checkout-service' }, 11862439017, { expectedAttempt: 1 }]]);
     const decision = (await deps.incidents.get(trigger.incidentId))?.decision;
     expect(decision?.result).toBe('re-run of run 11862439017 requested (automatic re-run 1 of 1 for this commit)');
+    expect((await deps.incidents.get(trigger.incidentId))?.ownRerun).toBe(false);
   });
 
   it('completes its own re-run when the state machine retries the step, without counting it twice', async () => {
@@ -100,6 +101,7 @@ describe('remediateStep: automatic re-runs', () => {
     expect(second.triggeringActor).toBe('pipeline-guard[bot]');
     expect(result).toEqual({ incidentId: 'gh-714523861-11862439017-2', action: 'escalate', applied: true, awaitingApproval: false, awaitingDelay: false });
     expect(reruns(github)).toHaveLength(0);
+    expect((await deps.incidents.get(second.incidentId))?.ownRerun).toBe(true);
     expect((await deps.incidents.get(second.incidentId))?.decision?.reason).toMatch(/after our automatic re-run/);
     const previous = await deps.incidents.get(first.incidentId);
     expect(previous?.history.at(-1)).toMatchObject({ event: 'rerun_failed', detail: 'the automatic re-run failed again (incident gh-714523861-11862439017-2)' });

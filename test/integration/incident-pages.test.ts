@@ -1,0 +1,102 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Incident, type IncidentStatus, newIncident } from '../../shared/domain/incident.js';
+import { type IncidentCursor, type IncidentStore, createIncidentStore } from '../../shared/stores/incident-store.js';
+import { type ScratchStore, startScratchStore } from '../support/harness.js';
+
+/**
+ * The incident store's multi-page reads against the embedded DynamoDB-compatible server: month partitions walked
+ * in order, index pages followed until the limit or the page bound, cursors that hand every incident out once.
+ * The store reads index pages of at least 25 items, so a few dozen incidents per month take several pages.
+ */
+let scratch: ScratchStore;
+let store: IncidentStore;
+let client: ReturnType<ScratchStore['documents']>;
+const NOW = new Date('2026-11-20T12:00:00Z');
+
+/** Incidents per month (months with none included): 40 in September, none in October, 60 in November. */
+const SEPTEMBER = 40;
+const NOVEMBER = 60;
+/** Resolved incidents of one scope, more than the five index pages a scope lookup reads, and one open one before them. */
+const RESOLVED_IN_SCOPE = 130;
+
+/** The n-th minute of a month of 2026. */
+function at(month: string, n: number): Date {
+  return new Date(Date.parse(`2026-${month}-01T00:00:00Z`) + n * 60_000);
+}
+
+async function seed(id: string, created: Date, fields: Partial<Incident>, scope: string | null = null): Promise<void> {
+  await createIncidentStore({ client, tableName: 'incidents', ttlDays: 400, clock: () => created }).create(
+    newIncident({ id, source: 'github', repository: 'acme/web', fingerprint: `fp-${id}`, ...fields }, created),
+    scope,
+  );
+}
+
+beforeAll(async () => {
+  scratch = await startScratchStore('incident-pages');
+  client = scratch.documents();
+  store = createIncidentStore({ client, tableName: 'incidents', ttlDays: 400, clock: () => NOW });
+  for (let n = 0; n < SEPTEMBER; n += 1) {
+    await seed(`sep-${n}`, at('09', n), { status: n % 2 === 0 ? 'analyzed' : 'resolved', repository: n % 4 === 0 ? 'acme/api' : 'acme/web' });
+  }
+  for (let n = 0; n < NOVEMBER; n += 1) {
+    await seed(`nov-${n}`, at('11', n), { status: n % 3 === 0 ? 'classified' : 'notified' });
+  }
+  await seed('scope-open', at('10', 0), { status: 'analyzed' }, 'acme/web#main#ci');
+  for (let n = 1; n <= RESOLVED_IN_SCOPE; n += 1) await seed(`scope-${n}`, at('10', n), { status: 'resolved' }, 'acme/web#main#ci');
+}, 120_000);
+
+afterAll(async () => {
+  await scratch?.close();
+});
+
+const ids = (incidents: Array<{ id: string }>) => incidents.map((incident) => incident.id);
+
+describe('incident store pages (embedded DynamoDB)', () => {
+  it('lists the most recent incidents newest first across month partitions, up to the limit', async () => {
+    const recent = await store.listRecent(70);
+
+    const expected = [...Array.from({ length: NOVEMBER }, (_, n) => `nov-${NOVEMBER - 1 - n}`), `scope-${RESOLVED_IN_SCOPE}`, `scope-${RESOLVED_IN_SCOPE - 1}`];
+    expect(ids(recent).slice(0, NOVEMBER + 2)).toEqual(expected);
+    expect(recent).toHaveLength(70);
+  });
+
+  it('hands out every matching incident exactly once when a search is followed by its cursors', async () => {
+    const seen: string[] = [];
+    let cursor: IncidentCursor | null = null;
+    let calls = 0;
+    do {
+      const page = await store.search({ repository: 'acme/api' }, 4, cursor);
+      seen.push(...ids(page.items));
+      cursor = page.next;
+      calls += 1;
+    } while (cursor && calls < 50);
+
+    const expected = Array.from({ length: SEPTEMBER / 4 }, (_, k) => `sep-${SEPTEMBER - 4 - 4 * k}`);
+    expect(seen).toEqual(expected);
+  });
+
+  it('searches by status from a given instant, newest first', async () => {
+    const page = await store.search({ status: 'classified', since: at('11', 30) }, 100);
+
+    expect(ids(page.items)).toEqual(Array.from({ length: 10 }, (_, k) => `nov-${57 - 3 * k}`));
+    expect(page.next).toBeNull();
+  });
+
+  it('lists unfinished incidents oldest month first, without the notified and resolved ones', async () => {
+    const unfinished = await store.listUnfinished({ createdAfter: new Date('2026-08-15T00:00:00Z'), updatedBefore: new Date('2027-01-01T00:00:00Z'), limit: 1000 });
+
+    const statuses = new Set<IncidentStatus>(unfinished.map((incident) => incident.status));
+    expect([...statuses].sort()).toEqual(['analyzed', 'classified']);
+    expect(ids(unfinished).slice(0, 3)).toEqual(['sep-0', 'sep-2', 'sep-4']);
+    expect(unfinished).toHaveLength(SEPTEMBER / 2 + 1 + NOVEMBER / 3);
+    expect(await store.listUnfinished({ createdAfter: new Date('2026-08-15T00:00:00Z'), updatedBefore: new Date('2027-01-01T00:00:00Z'), limit: 25 })).toHaveLength(25);
+  });
+
+  it('reads a bounded number of index pages for one scope: an open incident behind many resolved ones is not reached', async () => {
+    const open = await store.listOpenInScope('acme/web#main#ci', 5);
+
+    expect(open).toEqual([]);
+    const byFingerprint = await store.listByFingerprint('fp-nov-7', 5);
+    expect(ids(byFingerprint)).toEqual(['nov-7']);
+  });
+});
