@@ -32,7 +32,7 @@ import {
   type Rule,
 } from './rules.js';
 import { cleanLine, ghCliStepOf, timestampOf } from './reader.js';
-import { CASCADE_AT, GENERIC_AT, isNoise, passesPrefilter, ruleAtMatches, scanLine } from './dispatch.js';
+import { candidatePositions, CASCADE_AT, GENERIC_AT, isNoise, passesPrefilter, ruleAtMatches, scanLine } from './dispatch.js';
 import { confidenceOf } from './confidence.js';
 import type { AnalyzeLogOptions, BaselineLookup, Category, Failure, JobStep, LogAnalysis, LogLine, RankingSignals, StepRef } from './types.js';
 
@@ -414,6 +414,44 @@ export class LogScanner {
 
   /** The first rule, in table order, that matches; only rules whose literals occur in the line are tested. */
   private match(body: string, annotatedText: string | null): Rule | null {
+    const candidates = candidatePositions();
+    return candidates === null ? this.matchAll(body, annotatedText) : this.matchAmong(candidates, body, annotatedText);
+  }
+
+  /** {@link match} walking only the positions the literal index left in (the same order, the same answer). */
+  private matchAmong(candidates: Int32Array, body: string, annotatedText: string | null): Rule | null {
+    let noiseChecked = false;
+    for (let k = 0; k < candidates.length; k++) {
+      const at = candidates[k] as number;
+      if (at < CASCADE_AT) {
+        const rule = RULES[at] as Rule;
+        if (rule.inFailureList && !this.inFailureList) continue;
+        if (rule.re.test(body)) return rule;
+        continue;
+      }
+      if (at >= GENERIC_AT + GENERIC_RULES.length) break;
+      if (!noiseChecked) {
+        if (isNoise(body)) return null;
+        noiseChecked = true;
+      }
+      if (at < GENERIC_AT) {
+        const rule = CASCADE_RULES[at - CASCADE_AT] as Rule;
+        if (rule.re.test(body)) return rule;
+        continue;
+      }
+      const rule = GENERIC_RULES[at - GENERIC_AT] as Rule;
+      if (rule.id === 'gha.error-annotation') {
+        // Its literals were looked for in the whole line, the annotation included.
+        if (annotatedText !== null && rule.re.test(annotatedText)) return rule;
+        continue;
+      }
+      if (rule.re.test(body)) return rule;
+    }
+    return null;
+  }
+
+  /** {@link match} before the literal index is built: every rule, in table order. */
+  private matchAll(body: string, annotatedText: string | null): Rule | null {
     for (let i = 0; i < RULES.length; i++) {
       const rule = RULES[i] as Rule;
       if (rule.inFailureList && !this.inFailureList) continue;

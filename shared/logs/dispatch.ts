@@ -32,6 +32,7 @@ const START_AT = TABLE.length + 2;
 const BUILD_AFTER_LINES = 20_000;
 let index: LiteralIndex | null = null;
 let linesSeen = 0;
+let buildAfterLines = BUILD_AFTER_LINES;
 
 function may(at: number): boolean {
   return index === null || index.may(at);
@@ -45,7 +46,7 @@ function buildIndex(): LiteralIndex {
 
 export function scanLine(text: string): void {
   if (index === null) {
-    if (++linesSeen < BUILD_AFTER_LINES) return;
+    if (++linesSeen < buildAfterLines) return;
     index = buildIndex();
   }
   index.scan(text);
@@ -69,15 +70,24 @@ export function ruleAtMatches(at: number, text: string): boolean {
   return may(at) && (TABLE[at] as Rule).re.test(text);
 }
 
+/**
+ * After {@link scanLine}: the dispatch positions that may match the line, in table order (see {@link CASCADE_AT}),
+ * or null before the index is built (then every rule may). A view the next line reuses.
+ */
+export function candidatePositions(): Int32Array | null {
+  return index === null ? null : index.candidates();
+}
+
 /** After {@link scanLine}: `NOISE_RE.test(text)`. */
 export function isNoise(text: string): boolean {
   return may(NOISE_AT) && NOISE_RE.test(text);
 }
 
-/** For tests: build the index now (as a long log would), so short inputs exercise the dispatch too. */
-export function buildIndexNow(): void {
-  linesSeen = BUILD_AFTER_LINES;
-  index ??= buildIndex();
+/** For tests: use the index from the next line on (`true`), never (`false`), or past the usual count (`null`). */
+export function setIndexUse(use: boolean | null): void {
+  buildAfterLines = use === true ? 0 : use === false ? Number.POSITIVE_INFINITY : BUILD_AFTER_LINES;
+  if (use === false) index = null;
+  linesSeen = 0;
 }
 
 /**

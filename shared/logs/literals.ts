@@ -330,6 +330,12 @@ export class LiteralIndex {
   /** States numbered from here on have expressions to mark. */
   private readonly firstMarking: number;
   private stamp = 1;
+  /** The expressions marked by the last scan, then the always-tested ones, sorted by {@link candidates}. */
+  private readonly found: Int32Array;
+  private foundCount = 0;
+  /** The stamp {@link found} was last completed and sorted for. */
+  private sortedAt = 0;
+  private readonly alwaysIndices: readonly number[];
 
   /**
    * @param maxLength literals are cut to their first `maxLength` characters: a smaller automaton that stays in
@@ -435,23 +441,58 @@ export class LiteralIndex {
     }
     this.outStart[states] = flat.length;
     this.targets = Int32Array.from(flat);
+    this.found = new Int32Array(n);
+    this.alwaysIndices = [...this.always.keys()].filter((i) => this.always[i] === 1);
   }
 
   /** Marks the expressions whose required literals occur in `text` (starts a new line's marks). */
   scan(text: string): void {
     const stamp = ++this.stamp;
-    const { classOf, delta, width, outStart, targets, marks } = this;
+    const { classOf, delta, width, outStart, targets, marks, found } = this;
     const marking = this.firstMarking * width;
     const n = text.length;
+    let count = 0;
     let row = 0;
     for (let i = 0; i < n; i++) {
       row = delta[row + (classOf[text.charCodeAt(i)] as number)] as number;
       if (row >= marking) {
         const s = row / width;
         const to = outStart[s + 1] as number;
-        for (let k = outStart[s] as number; k < to; k++) marks[targets[k] as number] = stamp;
+        for (let k = outStart[s] as number; k < to; k++) {
+          const target = targets[k] as number;
+          if (marks[target] !== stamp) {
+            marks[target] = stamp;
+            found[count++] = target;
+          }
+        }
       }
     }
+    this.foundCount = count;
+  }
+
+  /**
+   * After {@link scan}: the expressions that may match, in index order (marked ones and the always-tested). A
+   * view that the next call reuses. Walking it beats asking {@link may} of every expression when most are out.
+   */
+  candidates(): Int32Array {
+    const found = this.found;
+    let count = this.foundCount;
+    if (this.sortedAt !== this.stamp) {
+      this.sortedAt = this.stamp;
+      for (const i of this.alwaysIndices) found[count++] = i;
+      // Insertion sort: a line marks a handful of expressions.
+      for (let i = 1; i < count; i++) {
+        const v = found[i] as number;
+        let j = i - 1;
+        while (j >= 0 && (found[j] as number) > v) {
+          found[j + 1] = found[j] as number;
+          j--;
+        }
+        found[j + 1] = v;
+      }
+      this.foundCount = count;
+    }
+    return found.subarray(0, count);
   }
 
   /** After {@link scan}: can expression `index` match the scanned text? */

@@ -141,6 +141,8 @@ export class LineSplitter {
   private clean: (raw: string) => string = cleanLine;
   /** Bytes consumed so far. */
   bytes = 0;
+  /** The line filter rests until this many bytes have been read (see {@link pushFiltered}). */
+  private unfilteredUntil = 0;
 
   constructor(
     private readonly sink: LineSink,
@@ -160,7 +162,8 @@ export class LineSplitter {
     } else {
       this.bytes += chunk.byteLength;
       // The filter reads complete lines in the cleanLine format; the first line still decides the format.
-      const filter = this.gate !== null && this.lineNo > 0 && this.clean === cleanLine ? this.gate.filter(this.bytes) : null;
+      const filter =
+        this.gate !== null && this.lineNo > 0 && this.clean === cleanLine && this.bytes >= this.unfilteredUntil ? this.gate.filter(this.bytes) : null;
       if (filter) this.pushFiltered(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength), filter);
       else this.decode(chunk);
       return;
@@ -189,22 +192,30 @@ export class LineSplitter {
     }
     this.decode(bytes.subarray(0, first + 1));
     const last = bytes.lastIndexOf(10);
-    if (last > first) this.emitFiltered(bytes, first + 1, last + 1, filter);
+    // Where most lines have to be read anyway (a log of nothing but errors) the pass is pure overhead: rest it
+    // for a while, then look again.
+    if (last > first && this.emitFiltered(bytes, first + 1, last + 1, filter) > 0.5) this.unfilteredUntil = this.bytes + UNFILTERED_STRETCH;
     if (last + 1 < bytes.byteLength) this.decode(bytes.subarray(last + 1));
   }
 
-  /** The complete lines of `bytes[from, to)`: named ones (and all while the sink is busy) are read, the rest skipped. */
-  private emitFiltered(bytes: Buffer, from: number, to: number, filter: LineNamer): void {
+  /**
+   * The complete lines of `bytes[from, to)`: named ones (and all while the sink is busy) are read, the rest
+   * skipped. Returns the share of lines read.
+   */
+  private emitFiltered(bytes: Buffer, from: number, to: number, filter: LineNamer): number {
     const gate = this.gate as LineGate;
     const named = filter.flag(bytes, from, to);
     let k = 0;
     let next = named.length > 0 ? (named[0] as number) : -1;
     let start = from;
-    for (let index = 0; start < to; index++) {
+    let index = 0;
+    let skipped = 0;
+    for (; start < to; index++) {
       const nl = bytes.indexOf(10, start);
       if (index === next) next = ++k < named.length ? (named[k] as number) : -1;
       else if (gate.idle()) {
         gate.skip(++this.lineNo, bytes, start, nl);
+        skipped++;
         start = nl + 1;
         continue;
       }
@@ -213,6 +224,7 @@ export class LineSplitter {
       else this.sink(++this.lineNo, cleanLine(raw), raw);
       start = nl + 1;
     }
+    return 1 - skipped / index;
   }
 
   /** Flushes the decoder and emits the last line (a file ending in `\n` has a final empty line, as in `split`). */
@@ -302,6 +314,8 @@ export class LineSplitter {
   }
 }
 
+/** How long the line filter rests after a chunk where it let most lines through. */
+const UNFILTERED_STRETCH = 8 * 1024 * 1024;
 /** Bytes decoded at a time (see {@link LineSplitter.push}). */
 const DECODE_SLICE = 16 * 1024;
 

@@ -3,7 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { compileByteDfas, DEAD, HIT } from '../../../shared/logs/byte-dfa.js';
-import { SCANNER_TRIGGERS, setLineFilterUse } from '../../../shared/logs/dispatch.js';
+import { SCANNER_TRIGGERS, setIndexUse, setLineFilterUse } from '../../../shared/logs/dispatch.js';
 import { analyzeLog } from '../../../shared/logs/index.js';
 import { LineFilter } from '../../../shared/logs/line-filter.js';
 import { LINE_FILTER_WASM } from '../../../shared/logs/line-filter.wasm.generated.js';
@@ -68,7 +68,10 @@ const HAZARDS = [
   '[1234567890123m not a remnant: fatal',
 ];
 
-afterEach(() => setLineFilterUse(null));
+afterEach(() => {
+  setLineFilterUse(null);
+  setIndexUse(null);
+});
 
 describe('compileByteDfas', () => {
   it('reads expressions loosely: either case, anchors and look-arounds always true', () => {
@@ -189,5 +192,16 @@ describe('analyzeLog with the line filter', () => {
       expect(filtered, log.name).toEqual(everyLine);
     }
     expect(logs.length).toBeGreaterThanOrEqual(3);
+  }, 120_000);
+
+  it('finds exactly what testing every rule finds when the literal index picks the rules (both with the filter)', async () => {
+    setLineFilterUse(true);
+    for (const log of sampleLogs()) {
+      setIndexUse(false);
+      const everyRule = await analyzeLog(chunked(log.bytes));
+      setIndexUse(true);
+      const indexed = await analyzeLog(chunked(log.bytes));
+      expect(indexed, log.name).toEqual(everyRule);
+    }
   }, 120_000);
 });
