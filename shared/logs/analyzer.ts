@@ -34,6 +34,7 @@ import {
 import { cleanLine, ghCliStepOf, timestampOf } from './reader.js';
 import { candidatePositions, CASCADE_AT, GENERIC_AT, isNoise, passesPrefilter, ruleAtMatches, scanLine } from './dispatch.js';
 import { confidenceOf } from './confidence.js';
+import { nextCandidate } from './literals.js';
 import type { AnalyzeLogOptions, BaselineLookup, Category, Failure, JobStep, LogAnalysis, LogLine, RankingSignals, StepRef } from './types.js';
 
 /** `step`: the job's own commands; `setup`: the runner preparing the job; `post`: clean-up after the steps. */
@@ -421,8 +422,7 @@ export class LogScanner {
   /** {@link match} walking only the positions the literal index left in (the same order, the same answer). */
   private matchAmong(candidates: Int32Array, body: string, annotatedText: string | null): Rule | null {
     let noiseChecked = false;
-    for (let k = 0; k < candidates.length; k++) {
-      const at = candidates[k] as number;
+    for (let at = nextCandidate(candidates, 0); at !== -1; at = nextCandidate(candidates, at + 1)) {
       if (at < CASCADE_AT) {
         const rule = RULES[at] as Rule;
         if (rule.inFailureList && !this.inFailureList) continue;

@@ -71,8 +71,8 @@ export function ruleAtMatches(at: number, text: string): boolean {
 }
 
 /**
- * After {@link scanLine}: the dispatch positions that may match the line, in table order (see {@link CASCADE_AT}),
- * or null before the index is built (then every rule may). A view the next line reuses.
+ * After {@link scanLine}: the dispatch positions that may match the line (see {@link CASCADE_AT}) as a bit set to
+ * walk with `nextCandidate`, or null before the index is built (then every rule may). The next line reuses it.
  */
 export function candidatePositions(): Int32Array | null {
   return index === null ? null : index.candidates();

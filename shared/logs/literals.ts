@@ -330,12 +330,9 @@ export class LiteralIndex {
   /** States numbered from here on have expressions to mark. */
   private readonly firstMarking: number;
   private stamp = 1;
-  /** The expressions marked by the last scan, then the always-tested ones, sorted by {@link candidates}. */
-  private readonly found: Int32Array;
-  private foundCount = 0;
-  /** The stamp {@link found} was last completed and sorted for. */
-  private sortedAt = 0;
-  private readonly alwaysIndices: readonly number[];
+  /** The last scan's marks as a bit set (expression i is bit i % 32 of word i / 32), always-tested ones included. */
+  private readonly bits: Int32Array;
+  private readonly alwaysBits: Int32Array;
 
   /**
    * @param maxLength literals are cut to their first `maxLength` characters: a smaller automaton that stays in
@@ -441,17 +438,20 @@ export class LiteralIndex {
     }
     this.outStart[states] = flat.length;
     this.targets = Int32Array.from(flat);
-    this.found = new Int32Array(n);
-    this.alwaysIndices = [...this.always.keys()].filter((i) => this.always[i] === 1);
+    this.bits = new Int32Array((n + 31) >>> 5);
+    this.alwaysBits = new Int32Array(this.bits.length);
+    this.always.forEach((isAlways, i) => {
+      if (isAlways === 1) this.alwaysBits[i >>> 5] = (this.alwaysBits[i >>> 5] as number) | (1 << (i & 31));
+    });
   }
 
   /** Marks the expressions whose required literals occur in `text` (starts a new line's marks). */
   scan(text: string): void {
     const stamp = ++this.stamp;
-    const { classOf, delta, width, outStart, targets, marks, found } = this;
+    const { classOf, delta, width, outStart, targets, marks, bits } = this;
+    bits.set(this.alwaysBits);
     const marking = this.firstMarking * width;
     const n = text.length;
-    let count = 0;
     let row = 0;
     for (let i = 0; i < n; i++) {
       row = delta[row + (classOf[text.charCodeAt(i)] as number)] as number;
@@ -460,39 +460,19 @@ export class LiteralIndex {
         const to = outStart[s + 1] as number;
         for (let k = outStart[s] as number; k < to; k++) {
           const target = targets[k] as number;
-          if (marks[target] !== stamp) {
-            marks[target] = stamp;
-            found[count++] = target;
-          }
+          marks[target] = stamp;
+          bits[target >>> 5] = (bits[target >>> 5] as number) | (1 << (target & 31));
         }
       }
     }
-    this.foundCount = count;
   }
 
   /**
-   * After {@link scan}: the expressions that may match, in index order (marked ones and the always-tested). A
-   * view that the next call reuses. Walking it beats asking {@link may} of every expression when most are out.
+   * After {@link scan}: the expressions that may match, as a bit set (expression i is bit `i % 32` of word
+   * `i / 32`; see {@link nextCandidate}). Walking it beats asking {@link may} of every expression.
    */
   candidates(): Int32Array {
-    const found = this.found;
-    let count = this.foundCount;
-    if (this.sortedAt !== this.stamp) {
-      this.sortedAt = this.stamp;
-      for (const i of this.alwaysIndices) found[count++] = i;
-      // Insertion sort: a line marks a handful of expressions.
-      for (let i = 1; i < count; i++) {
-        const v = found[i] as number;
-        let j = i - 1;
-        while (j >= 0 && (found[j] as number) > v) {
-          found[j + 1] = found[j] as number;
-          j--;
-        }
-        found[j + 1] = v;
-      }
-      this.foundCount = count;
-    }
-    return found.subarray(0, count);
+    return this.bits;
   }
 
   /** After {@link scan}: can expression `index` match the scanned text? */
@@ -503,5 +483,17 @@ export class LiteralIndex {
   /** Expressions that no literal can rule out (tested on every line). */
   get alwaysTested(): number {
     return this.always.reduce((sum, v) => sum + v, 0);
+  }
+}
+
+/** The first expression at or after `from` in a {@link LiteralIndex.candidates} bit set, or -1. */
+export function nextCandidate(bits: Int32Array, from: number): number {
+  let word = from >>> 5;
+  if (word >= bits.length) return -1;
+  let x = (bits[word] as number) & (-1 << (from & 31));
+  for (;;) {
+    if (x !== 0) return (word << 5) + 31 - Math.clz32(x & -x);
+    if (++word >= bits.length) return -1;
+    x = bits[word] as number;
   }
 }

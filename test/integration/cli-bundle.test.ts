@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliBuildManifest, isFresh } from '../../bin/cli-bundle.js';
@@ -104,4 +105,35 @@ describe('isFresh (is a build still what its files would give?)', () => {
     expect(isFresh({ inputs: {} }, dir)).toBe(false);
     expect(isFresh({ dir: 'build-1' }, dir)).toBe(false);
   });
+});
+
+describe('guard on a big log', () => {
+  it('reads a log over 64 MB in a second process with the lean heap flags, a small one in its own', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'guard-big-log-'));
+    try {
+      // Each process reports the flags it runs with.
+      const reporter = join(dir, 'report.mjs');
+      writeFileSync(reporter, "process.on('exit', () => process.stderr.write('argv ' + JSON.stringify(process.execArgv) + '\\n'));\n");
+      const big = join(dir, 'big.log');
+      const bytes = Buffer.alloc(64 * 1024 * 1024, 'added 612 packages in 9s\n');
+      bytes.write('Error: bundle rejected by the validator\n');
+      writeFileSync(big, bytes);
+      const reports = async (log: string): Promise<string[][]> => {
+        const { stderr } = await run(process.execPath, ['--import', pathToFileURL(reporter).href, join(ROOT, 'bin', 'guard.js'), 'analyze', '--json', log], {
+          cwd: ROOT,
+          timeout: 120_000,
+          maxBuffer: 16 * 1024 * 1024,
+        });
+        return [...stderr.matchAll(/^argv (.*)$/gm)].map((m) => JSON.parse(m[1] as string) as string[]);
+      };
+      const bigRuns = await reports(big);
+      expect(bigRuns).toHaveLength(2);
+      expect(bigRuns.some((argv) => argv.includes('--max-semi-space-size=4') && argv.includes('--heap-growing-percent=50'))).toBe(true);
+      const smallRuns = await reports(SAMPLE);
+      expect(smallRuns).toHaveLength(1);
+      expect(smallRuns[0]).not.toContain('--heap-growing-percent=50');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 180_000);
 });
