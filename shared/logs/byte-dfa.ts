@@ -14,6 +14,8 @@
  * filter stops reading a line at its first possible match.
  */
 
+import { endianness } from 'node:os';
+
 /** A set of bytes, 256 bits. */
 type ByteSet = Uint32Array;
 
@@ -565,4 +567,44 @@ function determinize(start: number, anchored: boolean, { accept, classCount, mov
   const next = new Uint16Array(subsets.length * classCount);
   rows.forEach((row, id) => row.forEach((to, cls) => (next[id * classCount + cls] = to)));
   return { next, stateCount: subsets.length, start: startId };
+}
+
+/**
+ * A compiled set as bytes (for a generated module): class count, automaton count, then per automaton its state
+ * count and start, all u16; the class map; the tables, u16 little-endian.
+ */
+export function encodeByteDfaSet(set: ByteDfaSet): Buffer {
+  const header = [set.classCount, set.automata.length, ...set.automata.flatMap((a) => [a.stateCount, a.start])];
+  const head = Buffer.alloc(header.length * 2);
+  header.forEach((v, i) => head.writeUInt16LE(v, i * 2));
+  const tables = set.automata.map((a) => {
+    const out = Buffer.alloc(a.next.length * 2);
+    a.next.forEach((v, i) => out.writeUInt16LE(v, i * 2));
+    return out;
+  });
+  return Buffer.concat([head, Buffer.from(set.classOf), ...tables]);
+}
+
+/** The inverse of {@link encodeByteDfaSet}. */
+export function decodeByteDfaSet(bytes: Buffer): ByteDfaSet {
+  let at = 0;
+  const u16 = (): number => {
+    const v = bytes.readUInt16LE(at);
+    at += 2;
+    return v;
+  };
+  const classCount = u16();
+  const shapes = Array.from({ length: u16() }, () => ({ stateCount: u16(), start: u16() }));
+  const classOf = new Uint8Array(bytes.subarray(at, at + 256));
+  at += 256;
+  const automata = shapes.map(({ stateCount, start }) => {
+    // A copy of its own (offset 0, so 2-byte aligned). Stored little-endian; a typed array reads the machine's order.
+    const table = new Uint8Array(stateCount * classCount * 2);
+    table.set(bytes.subarray(at, at + table.length));
+    at += table.length;
+    if (endianness() === 'BE') Buffer.from(table.buffer).swap16();
+    return { next: new Uint16Array(table.buffer), stateCount, start };
+  });
+  if (at !== bytes.length) throw new Error('malformed automaton set');
+  return { classOf, classCount, automata };
 }

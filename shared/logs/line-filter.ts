@@ -13,8 +13,10 @@
  * The automata read every trigger more loosely than JavaScript (see `byte-dfa.ts`), so a named line may turn out
  * to be ordinary; a line that is not named cannot match any trigger.
  */
-import { compileByteDfas, DEAD, HIT, type ByteDfa } from './byte-dfa.js';
-import { LINE_FILTER_WASM } from './line-filter.wasm.generated.js';
+import { createHash } from 'node:crypto';
+import { inflateRawSync } from 'node:zlib';
+import { compileByteDfas, DEAD, decodeByteDfaSet, HIT, type ByteDfa, type ByteDfaSet, type ByteDfaSpec } from './byte-dfa.js';
+import { LINE_FILTER_TABLES, LINE_FILTER_WASM } from './line-filter.generated.js';
 import { CLEANED_PREFIX_SOURCE } from './reader.js';
 
 /** What a reader reacts to in a line, as expressions over the cleaned text. */
@@ -75,6 +77,33 @@ function rowTable(dfa: ByteDfa, classCount: number): Int32Array {
   return table;
 }
 
+/** What the two automata recognise: the triggers, read over raw bytes as the pass reads them. */
+export function lineFilterSpecs(triggers: LineTriggers): ByteDfaSpec[] {
+  const strip = (re: RegExp): string => {
+    if (!re.source.startsWith('^')) throw new Error(`anchored trigger without ^: /${re.source}/`);
+    return `(?:${re.source.slice(1)})`;
+  };
+  return [
+    { sources: [...triggers.anywhere.map((re) => re.source), CARET_ESCAPE_SOURCE], anchored: false },
+    { sources: [`${CLEANED_PREFIX_SOURCE}(?:${triggers.atStart.map(strip).join('|')})`], anchored: true },
+  ];
+}
+
+/** Names a set of specs: the generated tables are used only for exactly the specs they were built from. */
+export function specsKey(specs: readonly ByteDfaSpec[]): string {
+  return createHash('sha256').update(JSON.stringify(specs)).digest('hex');
+}
+
+/**
+ * The automata for `triggers`: from the generated module when it was built from these very triggers (compiling
+ * costs ~80 ms and ~15 MB of short-lived memory per process), else compiled here.
+ */
+function automataFor(triggers: LineTriggers): ByteDfaSet {
+  const specs = lineFilterSpecs(triggers);
+  if (specsKey(specs) === LINE_FILTER_TABLES.key) return decodeByteDfaSet(inflateRawSync(Buffer.from(LINE_FILTER_TABLES.data, 'base64')));
+  return compileByteDfas(specs);
+}
+
 /** The WebAssembly pass's exports (see line-filter.wat). */
 interface FilterExports {
   readonly memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
@@ -118,14 +147,7 @@ export class LineFilter {
   private readonly wasmRows = { anyStart: 0, anyHit: 0, atStart: 0, atHit: 0, dead: 0, input: 0 };
 
   constructor(triggers: LineTriggers) {
-    const strip = (re: RegExp): string => {
-      if (!re.source.startsWith('^')) throw new Error(`anchored trigger without ^: /${re.source}/`);
-      return `(?:${re.source.slice(1)})`;
-    };
-    const set = compileByteDfas([
-      { sources: [...triggers.anywhere.map((re) => re.source), CARET_ESCAPE_SOURCE], anchored: false },
-      { sources: [`${CLEANED_PREFIX_SOURCE}(?:${triggers.atStart.map(strip).join('|')})`], anchored: true },
-    ]);
+    const set = automataFor(triggers);
     const [anywhere, atStart] = set.automata as [ByteDfa, ByteDfa];
     const k = set.classCount;
     this.classOf = set.classOf;

@@ -1,6 +1,6 @@
 ;; The line filter's pass over a chunk of log bytes (see line-filter.ts, whose `flagInJs` is the same loop in
-;; JavaScript and the reference the tests compare this one with). Compiled by `npm run build:wasm` into
-;; line-filter.wasm.generated.ts; a unit test recompiles it and checks the generated file is current.
+;; JavaScript and the reference the tests compare this one with). Compiled by `npm run build:line-filter` into
+;; line-filter.generated.ts; a unit test recompiles it and checks the generated file is current.
 ;;
 ;; Memory, laid out by the caller:
 ;; - a class map, one i32 per byte value: the byte's class times 4, with the top bit set for the bytes this loop

@@ -2,13 +2,15 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { compileByteDfas, DEAD, HIT } from '../../../shared/logs/byte-dfa.js';
+import { inflateRawSync } from 'node:zlib';
+import { compileByteDfas, DEAD, decodeByteDfaSet, HIT } from '../../../shared/logs/byte-dfa.js';
 import { SCANNER_TRIGGERS, setIndexUse, setLineFilterUse } from '../../../shared/logs/dispatch.js';
 import { analyzeLog } from '../../../shared/logs/index.js';
-import { LineFilter } from '../../../shared/logs/line-filter.js';
-import { LINE_FILTER_WASM } from '../../../shared/logs/line-filter.wasm.generated.js';
+import { LINE_FILTER_TABLES } from '../../../shared/logs/line-filter.generated.js';
+import { LineFilter, lineFilterSpecs, specsKey } from '../../../shared/logs/line-filter.js';
+
 import { cleanLine } from '../../../shared/logs/reader.js';
-import { generatedModule } from '../../../scripts/build-wasm.js';
+import { generatedModule, GENERATED_PATH } from '../../../scripts/build-line-filter.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '../../..');
@@ -166,8 +168,22 @@ describe('LineFilter', () => {
     }
   });
 
-  it('ships the module compiled from line-filter.wat (run `npm run build:wasm` after editing it)', async () => {
-    expect(await generatedModule()).toContain(`'${LINE_FILTER_WASM}'`);
+  it('ships the module generated from line-filter.wat and the current triggers (else run `npm run build:line-filter`)', async () => {
+    expect(readFileSync(GENERATED_PATH, 'utf8')).toBe(await generatedModule());
+  });
+
+  it('uses the generated automata only for the triggers they were built from', () => {
+    const compiled = compileByteDfas(lineFilterSpecs(SCANNER_TRIGGERS));
+    const shipped = decodeByteDfaSet(inflateRawSync(Buffer.from(LINE_FILTER_TABLES.data, 'base64')));
+    expect(shipped.classCount).toBe(compiled.classCount);
+    expect([...shipped.classOf]).toEqual([...compiled.classOf]);
+    shipped.automata.forEach((a, k) => expect([...a.next]).toEqual([...(compiled.automata[k]?.next ?? [])]));
+    expect(specsKey(lineFilterSpecs(SCANNER_TRIGGERS))).toBe(LINE_FILTER_TABLES.key);
+    expect(specsKey(lineFilterSpecs({ anywhere: [/other/], atStart: [] }))).not.toBe(LINE_FILTER_TABLES.key);
+    // Other triggers compile their own automata and still filter by them.
+    const other = new LineFilter({ anywhere: [/boom/], atStart: [/^Done/] });
+    const bytes = Buffer.from('fine\nBOOM here\nDone.\nfine\n');
+    expect([...other.flag(bytes, 0, bytes.length)]).toEqual([1, 2]);
   });
 });
 
