@@ -164,8 +164,11 @@ export class LineSplitter {
       // The filter reads complete lines in the cleanLine format; the first line still decides the format.
       const filter =
         this.gate !== null && this.lineNo > 0 && this.clean === cleanLine && this.bytes >= this.unfilteredUntil ? this.gate.filter(this.bytes) : null;
-      if (filter) this.pushFiltered(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength), filter);
-      else this.decode(chunk);
+      if (filter) {
+        const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+        // In slices: the pass copies its input into WebAssembly memory, which never shrinks.
+        for (let at = 0; at < bytes.byteLength; at += FILTER_SLICE) this.pushFiltered(bytes.subarray(at, at + FILTER_SLICE), filter);
+      } else this.decode(chunk);
       return;
     }
     this.consume(text);
@@ -213,7 +216,8 @@ export class LineSplitter {
     for (; start < to; index++) {
       const nl = bytes.indexOf(10, start);
       if (index === next) next = ++k < named.length ? (named[k] as number) : -1;
-      else if (gate.idle()) {
+      // A line that may be over MAX_LINE_CHARS is read now, cut to its head and tail as every long line is.
+      else if (nl - start <= MAX_LINE_CHARS && gate.idle()) {
         gate.skip(++this.lineNo, bytes, start, nl);
         skipped++;
         start = nl + 1;
@@ -314,6 +318,8 @@ export class LineSplitter {
   }
 }
 
+/** Bytes the line filter reads at a time. */
+const FILTER_SLICE = 1 << 20;
 /** How long the line filter rests after a chunk where it let most lines through. */
 const UNFILTERED_STRETCH = 8 * 1024 * 1024;
 /** Bytes decoded at a time (see {@link LineSplitter.push}). */

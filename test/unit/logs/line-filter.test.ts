@@ -210,6 +210,28 @@ describe('analyzeLog with the line filter', () => {
     expect(logs.length).toBeGreaterThanOrEqual(3);
   }, 120_000);
 
+  it('reads long lines and big chunks as reading every line does', async () => {
+    // A 3 MB line of ordinary text and a 1.5 MB one between errors, in one 8 MB chunk and in 64 KB ones.
+    const text = [
+      'npm ERR! code ELIFECYCLE',
+      `bundle: ${'{"k":"v","n":1},'.repeat(200_000)}`,
+      ...Array.from({ length: 20_000 }, (_, i) => `ok ${i} compiled module ${i}`),
+      `payload ${'x'.repeat(1_500_000)} tail`,
+      'Error: the validator rejected the bundle',
+      ...Array.from({ length: 5_000 }, (_, i) => `ok ${i}`),
+    ].join('\n');
+    const bytes = Buffer.from(text);
+    async function* oneChunk(): AsyncGenerator<Uint8Array> {
+      yield new Uint8Array(bytes);
+    }
+    setLineFilterUse(false);
+    const everyLine = await analyzeLog(chunked(bytes));
+    setLineFilterUse(true);
+    expect(await analyzeLog(chunked(bytes))).toEqual(everyLine);
+    expect(await analyzeLog(oneChunk())).toEqual(everyLine);
+    expect(everyLine.failures.length).toBeGreaterThan(0);
+  }, 120_000);
+
   it('finds exactly what testing every rule finds when the literal index picks the rules (both with the filter)', async () => {
     setLineFilterUse(true);
     for (const log of sampleLogs()) {
