@@ -93,8 +93,8 @@ export function setIndexUse(use: boolean | null): void {
 /**
  * Everything the log scanner reacts to while it is idle (no block open, no context awaited, no step header being
  * skipped), and the private-key filter's BEGIN line: a line that matches none of these only needs remembering.
- * Kept next to the scanner's own tests of them (`LogScanner.scan`); the line filter's tests check every sample
- * line against this list.
+ * `LogScanner.scan` tests the same expressions: a new reaction there belongs here too (the line filter's tests
+ * compare analyses with and without the filter on every sample log).
  */
 export const SCANNER_TRIGGERS = {
   anywhere: [PREFILTER_RE, PRIVATE_KEY_BEGIN_RE],
@@ -102,8 +102,9 @@ export const SCANNER_TRIGGERS = {
 } as const;
 
 /**
- * Building the line filter's automata costs 30–80 ms; it pays for itself once a log is a few megabytes long, so
- * the reader asks for it only past this many bytes (and a process builds it once).
+ * Setting up the line filter costs 15–30 ms (decoding its automata, compiling the WebAssembly pass); it pays for
+ * itself once a log is a few megabytes long, so the reader asks for it only past this many bytes, and a process
+ * sets it up once.
  */
 const FILTER_AFTER_BYTES = 2 * 1024 * 1024;
 let filterAfterBytes = FILTER_AFTER_BYTES;
