@@ -14,7 +14,8 @@
  * `events/recorded-runs.json` (no GitHub token): the full pipeline runs, classify → analyze → notify.
  *
  * Options (environment): BENCH_RATE failures/s (20), BENCH_TOTAL failures (2000), BENCH_DRAIN_S seconds to wait
- * for the last notifications (120).
+ * for the last notifications (120), BENCH_NODE_ARGS extra node flags for the runtime (`--cpu-prof
+ * --cpu-prof-dir=/tmp/prof` profiles its main thread and store worker; node refuses them in NODE_OPTIONS).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
@@ -28,6 +29,7 @@ const SECRET = 'bench-secret';
 const RATE = Number(process.env.BENCH_RATE ?? 20);
 const TOTAL = Number(process.env.BENCH_TOTAL ?? 2000);
 const DRAIN_S = Number(process.env.BENCH_DRAIN_S ?? 120);
+const NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
 
 function failure(runId: number, pr: number): RecordedWebhook {
   const webhook = structuredClone(loadWebhook('workflow_run-failure'));
@@ -77,7 +79,7 @@ function withoutGitHub(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 
 function startChild(dataDir: string, onLine: (line: string) => void): Promise<{ child: ChildProcess; url: string }> {
   return new Promise((resolveStart, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'infra', 'local', 'main.ts')], {
+    const child = spawn(process.execPath, [...NODE_ARGS, '--import', 'tsx', join(root, 'infra', 'local', 'main.ts')], {
       cwd: root,
       env: { ...withoutGitHub(process.env), GITHUB_WEBHOOK_SECRET: SECRET, POWERTOOLS_LOG_LEVEL: 'SILENT', GUARD_DATA_DIR: dataDir, PORT: '0' },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,15 +1,88 @@
 import { mkdir } from 'node:fs/promises';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
 import {
   CreateTableCommand,
   DescribeTableCommand,
   DynamoDBClient,
+  type DynamoDBClientConfig,
   ResourceNotFoundException,
 } from '@aws-sdk/client-dynamodb';
 import { TABLES } from '../../shared/stores/tables.js';
 
+/** The SDK's HTTP handler interface (`requestHandler`), as far as the DynamoDB client uses it. */
+export interface StoreRequestHandler {
+  handle(
+    request: { headers: Record<string, string>; body?: unknown },
+    options?: { abortSignal?: { aborted: boolean; addEventListener?(type: 'abort', listener: () => void, options?: { once?: boolean }): void } },
+  ): Promise<{ response: { statusCode: number; headers: Record<string, string>; body: Uint8Array } }>;
+  updateHttpClientConfig(key: never, value: never): void;
+  httpHandlerConfigs(): Record<string, never>;
+  destroy(): void;
+}
+
+/** A DynamoDB client's `requestHandler` setting for {@link EmbeddedDynamo.requestHandler}. */
+export function asRequestHandler(handler: StoreRequestHandler): DynamoDBClientConfig['requestHandler'] {
+  return handler as unknown as DynamoDBClientConfig['requestHandler'];
+}
+
+interface StoreAnswer {
+  id: number;
+  statusCode: number;
+  headers: Record<string, string>;
+  body: Uint8Array;
+}
+
+/**
+ * DynamoDB calls from this process to the store worker as messages instead of HTTP on loopback: the worker hands
+ * them to the same dynalite request handler its HTTP server runs (same validation, same answers), without the
+ * HTTP client, the socket writes and the HTTP parsing on both threads. Requests still go through the SDK's whole
+ * middleware stack (serialisation, signing, retries, error parsing), as they would to DynamoDB.
+ */
+function messageRequestHandler(port: MessagePort): StoreRequestHandler & { close(): void } {
+  const pending = new Map<number, { resolve: (answer: StoreAnswer) => void; reject: (error: Error) => void }>();
+  let next = 0;
+  let closed = false;
+  port.on('message', (answer: StoreAnswer) => {
+    const waiting = pending.get(answer.id);
+    pending.delete(answer.id);
+    waiting?.resolve(answer);
+  });
+  return {
+    async handle(request, options) {
+      if (closed) throw new Error('the embedded DynamoDB is closed');
+      const signal = options?.abortSignal;
+      if (signal?.aborted) throw Object.assign(new Error('Request aborted'), { name: 'AbortError' });
+      const id = next++;
+      const headers: Record<string, string> = {};
+      for (const [name, value] of Object.entries(request.headers)) headers[name.toLowerCase()] = value;
+      const body = typeof request.body === 'string' ? request.body : request.body instanceof Uint8Array ? Buffer.from(request.body).toString('utf8') : '';
+      const answer = await new Promise<StoreAnswer>((resolve, reject) => {
+        pending.set(id, { resolve, reject });
+        signal?.addEventListener?.('abort', () => {
+          if (pending.delete(id)) reject(Object.assign(new Error('Request aborted'), { name: 'AbortError' }));
+        }, { once: true });
+        port.postMessage({ id, headers, body });
+      });
+      return { response: { statusCode: answer.statusCode, headers: answer.headers, body: answer.body } };
+    },
+    updateHttpClientConfig() {},
+    httpHandlerConfigs: () => ({}),
+    // Each client destroys its handler; the port is the store's and closes with it.
+    destroy() {},
+    close() {
+      closed = true;
+      port.close();
+      for (const waiting of pending.values()) waiting.reject(new Error('the embedded DynamoDB is closed'));
+      pending.clear();
+    },
+  };
+}
+
 export interface EmbeddedDynamo {
+  /** The store's HTTP endpoint, for other processes (`guard` commands) and clients without {@link requestHandler}. */
   endpoint: string;
+  /** In-process transport to the store for DynamoDB clients in this process (`requestHandler`): no HTTP. */
+  requestHandler: StoreRequestHandler;
   /** DynamoDB calls served since start, by operation (GetItem, UpdateItem, …). */
   calls(): Promise<Record<string, number>>;
   close(): Promise<void>;
@@ -28,9 +101,12 @@ export class DataDirectoryInUseError extends Error {
  */
 export async function startEmbeddedDynamo(options: { path: string; tableNames: Record<string, string>; region: string }): Promise<EmbeddedDynamo> {
   await mkdir(options.path, { recursive: true });
+  const channel = new MessageChannel();
   const worker = new Worker(new URL('./dynalite-worker.mjs', import.meta.url), {
-    workerData: { path: options.path },
-    execArgv: [],
+    workerData: { path: options.path, requests: channel.port2 },
+    transferList: [channel.port2],
+    // Not the tsx loader (plain JavaScript); only profiling flags, so `--cpu-prof` covers the store's thread too.
+    execArgv: process.execArgv.filter((arg) => arg.startsWith('--cpu-prof')),
     // The store's garbage is short-lived request objects: a small young generation holds them as well and keeps
     // ~60 MB of RSS the default one reserves (240 incidents: 274 instead of 337 MB, the same CPU).
     resourceLimits: { maxYoungGenerationSizeMb: 6 },
@@ -48,7 +124,13 @@ export async function startEmbeddedDynamo(options: { path: string; tableNames: R
   worker.removeAllListeners('error');
   worker.on('error', (error) => console.error(`embedded DynamoDB worker failed: ${error.message}`));
   const endpoint = `http://127.0.0.1:${port}`;
-  const client = new DynamoDBClient({ region: options.region, endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const requestHandler = messageRequestHandler(channel.port1);
+  const client = new DynamoDBClient({
+    region: options.region,
+    endpoint,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    requestHandler: asRequestHandler(requestHandler),
+  });
   for (const table of TABLES) {
     const TableName = options.tableNames[table.logicalName] ?? table.logicalName;
     try {
@@ -89,6 +171,7 @@ export async function startEmbeddedDynamo(options: { path: string; tableNames: R
   client.destroy();
   return {
     endpoint,
+    requestHandler,
     calls() {
       return new Promise((resolve) => {
         const answer = (message: { calls?: Record<string, number> }) => {
@@ -101,6 +184,7 @@ export async function startEmbeddedDynamo(options: { path: string; tableNames: R
       });
     },
     async close() {
+      requestHandler.close();
       await new Promise<void>((resolve) => {
         worker.once('message', () => resolve());
         worker.once('exit', () => resolve());

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SFNClient } from '@aws-sdk/client-sfn';
@@ -49,9 +50,26 @@ import { createDynamoWriteLimiter } from '../stores/write-limiter.js';
 import { type SecretReader, createRotatingWebhookVerifier, powertoolsSecretReader, readSecret } from './secrets.js';
 import { RECOVERY_QUEUE, createStoreWorkQueue, storeRecoveryQueue } from '../stores/work-queue.js';
 
+/**
+ * Transports to DynamoDB endpoints served inside this process, by endpoint: the local runtime registers its
+ * embedded store's (calls go to the store's thread as messages, not HTTP on loopback). Never set in AWS.
+ */
+const inProcessStores = new Map<string, DynamoDBClientConfig['requestHandler']>();
+
+/** Clients for `endpoint` built from now on use `requestHandler`; the returned function ends that. */
+export function serveDynamoInProcess(endpoint: string, requestHandler: DynamoDBClientConfig['requestHandler']): () => void {
+  inProcessStores.set(endpoint, requestHandler);
+  return () => {
+    if (inProcessStores.get(endpoint) === requestHandler) inProcessStores.delete(endpoint);
+  };
+}
+
 /** A DynamoDB document client for the configured tables (the embedded server locally, via DYNAMODB_ENDPOINT). */
 export function documentClientFor(config: Config) {
-  return createDocumentClient({ region: config.AWS_REGION, ...(config.DYNAMODB_ENDPOINT ? { endpoint: config.DYNAMODB_ENDPOINT } : {}) });
+  const endpoint = config.DYNAMODB_ENDPOINT;
+  if (!endpoint) return createDocumentClient({ region: config.AWS_REGION });
+  const requestHandler = inProcessStores.get(endpoint);
+  return createDocumentClient({ region: config.AWS_REGION, endpoint, ...(requestHandler ? { requestHandler } : {}) });
 }
 
 /**
