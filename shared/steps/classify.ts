@@ -223,7 +223,7 @@ async function classifyTrigger(trigger: ReturnType<typeof parseState>['trigger']
     const { fingerprint, template } = fingerprintOf(`alarm ${alarm.name} ${alarm.namespace ?? ''} ${alarm.metric ?? ''}`);
     if (!incidentStored) await deps.incidents.create(newIncident(fields, now), alarmIncidentScope(trigger), trigger);
     const category = alarmCategory(alarm);
-    await deps.incidents.update(
+    await deps.incidents.record(
       trigger.incidentId,
       { status: 'classified', category, fingerprint, template, failureLines: [reasonLine], evidence: reasonLine },
       { history: [{ at: now.toISOString(), event: 'classified', detail: `alarm ${alarm.state}` }] },
@@ -246,7 +246,7 @@ async function classifyTrigger(trigger: ReturnType<typeof parseState>['trigger']
   const flaky = await flakyMark(deps, { repository: trigger.repository.fullName, headSha: trigger.workflowRun.headSha, workflowName: trigger.workflowRun.name, jobs });
   const baseBranchRun = github ? await baseBranchRunOf(trigger, github, deps) : null;
 
-  await deps.incidents.update(
+  await deps.incidents.record(
     trigger.incidentId,
     {
       status: 'classified',
@@ -310,7 +310,7 @@ async function classifyCheckRun(trigger: GithubCheckTrigger, incidentStored: boo
   const fingerprint = job.failures.length > 0 ? job.fingerprint : fingerprintOf(`${check.app.slug} ${check.name} ${check.conclusion}`).fingerprint;
   const template = top ? fingerprintOf(top.lines.map((l) => l.text).join('\n')).template : null;
   const pullRequest = await resolvePullRequest(trigger, check.headSha, github, deps);
-  await deps.incidents.update(
+  await deps.incidents.record(
     trigger.incidentId,
     { status: 'classified', category, fingerprint, template, failureLines, evidence: failureLines[0] ?? null, jobs: [job], pullRequest, repository: trigger.repository.fullName },
     {

@@ -31,7 +31,7 @@ describe('greenRunsOnce (classify: the failed jobs of one run share their green 
     };
     github.port.listSucceededJobs = async (...args) => {
       github.calls.push({ method: 'listSucceededJobs', args });
-      return ['lint', 'test', 'build'].map((name, i) => ({ id: 9000 + i, name, checkRunId: 9100 + i, htmlUrl: null, steps: [] }));
+      return ['lint', 'test', 'build'].map((name, i) => ({ id: 9000 + i, name, checkRunId: 9100 + i, htmlUrl: null, conclusion: 'success', steps: [] }));
     };
     github.port.openJobLog = async (...args) => {
       github.calls.push({ method: 'openJobLog', args });
