@@ -122,7 +122,7 @@ requests.on('message', ({ id, headers, body }) => {
     },
   };
   server.emit('request', req, res);
-  req.emit('data', Buffer.from(body));
+  req.emit('data', Buffer.from(body.buffer, body.byteOffset, body.byteLength));
   req.emit('end');
 });
 server.listen(0, '127.0.0.1', () => parentPort.postMessage({ port: server.address().port }));

@@ -55,13 +55,15 @@ function messageRequestHandler(port: MessagePort): StoreRequestHandler & { close
       const id = next++;
       const headers: Record<string, string> = {};
       for (const [name, value] of Object.entries(request.headers)) headers[name.toLowerCase()] = value;
-      const body = typeof request.body === 'string' ? request.body : request.body instanceof Uint8Array ? Buffer.from(request.body).toString('utf8') : '';
+      // The SDK serialises JSON into a Uint8Array of its own (strings too, from older serialisers): a plain copy of
+      // just those bytes goes over, transferred, not cloned.
+      const body = typeof request.body === 'string' ? new TextEncoder().encode(request.body) : request.body instanceof Uint8Array ? new Uint8Array(request.body) : new Uint8Array(0);
       const answer = await new Promise<StoreAnswer>((resolve, reject) => {
         pending.set(id, { resolve, reject });
         signal?.addEventListener?.('abort', () => {
           if (pending.delete(id)) reject(Object.assign(new Error('Request aborted'), { name: 'AbortError' }));
         }, { once: true });
-        port.postMessage({ id, headers, body });
+        port.postMessage({ id, headers, body }, [body.buffer]);
       });
       return { response: { statusCode: answer.statusCode, headers: answer.headers, body: answer.body } };
     },
