@@ -19,7 +19,7 @@ import { createIncidents, createReconcilerDeps, reconcilerOptions, serveDynamoIn
 import { createDocumentClient } from '../../shared/stores/dynamo.js';
 import { MAX_JSON_DEPTH, firstIssue, jsonNestsDeeperThan } from '../../shared/validation.js';
 import { type Learning, createLearning } from '../../shared/knowledge/learning.js';
-import { asRequestHandler, startEmbeddedDynamo } from './embedded-dynamo.js';
+import { inProcessTransport, startEmbeddedDynamo } from './embedded-dynamo.js';
 import { createLearningApi } from './learning-api.js';
 import { type ExecutionRecord, type ExecutionRegistry, type LocalTask, startLocalWorkflow } from './local-workflow.js';
 import { startQueueConsumer } from './queue-consumer.js';
@@ -200,11 +200,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
 
   // Every DynamoDB client in this process (the handlers' too: they build theirs in the composition root) talks to
   // the store's thread by message; the HTTP endpoint stays for `guard` commands in other processes.
-  const requestHandler = asRequestHandler(dynamo.requestHandler);
-  const stopServingInProcess = serveDynamoInProcess(dynamo.endpoint, requestHandler);
+  const transport = inProcessTransport(dynamo);
+  const stopServingInProcess = serveDynamoInProcess(dynamo.endpoint, transport);
   const config = loadConfig(env);
-  const documents = createDocumentClient({ region, endpoint: dynamo.endpoint, requestHandler });
-  const rawDynamo = new DynamoDBClient({ region, endpoint: dynamo.endpoint, requestHandler });
+  const documents = createDocumentClient({ region, endpoint: dynamo.endpoint, transport });
+  const rawDynamo = new DynamoDBClient({ region, endpoint: dynamo.endpoint, ...transport });
   const incidents = createIncidents(config);
   const outbox = createOutbox(outboxPath, { echo: log });
 

@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SFNClient } from '@aws-sdk/client-sfn';
@@ -41,7 +40,7 @@ import type {
   StepDeps,
   StepLogger,
 } from '../steps/deps.js';
-import { createDocumentClient } from '../stores/dynamo.js';
+import { type InProcessTransport, createDocumentClient } from '../stores/dynamo.js';
 import { createIncidentStore } from '../stores/incident-store.js';
 import { type Learning, createLearning } from '../knowledge/learning.js';
 import { createDynamoEscalationDigests, createDynamoEscalationLedger } from '../stores/escalation-ledger.js';
@@ -54,13 +53,13 @@ import { RECOVERY_QUEUE, createStoreWorkQueue, storeRecoveryQueue } from '../sto
  * Transports to DynamoDB endpoints served inside this process, by endpoint: the local runtime registers its
  * embedded store's (calls go to the store's thread as messages, not HTTP on loopback). Never set in AWS.
  */
-const inProcessStores = new Map<string, DynamoDBClientConfig['requestHandler']>();
+const inProcessStores = new Map<string, InProcessTransport>();
 
-/** Clients for `endpoint` built from now on use `requestHandler`; the returned function ends that. */
-export function serveDynamoInProcess(endpoint: string, requestHandler: DynamoDBClientConfig['requestHandler']): () => void {
-  inProcessStores.set(endpoint, requestHandler);
+/** Clients for `endpoint` built from now on use `transport`; the returned function ends that. */
+export function serveDynamoInProcess(endpoint: string, transport: InProcessTransport): () => void {
+  inProcessStores.set(endpoint, transport);
   return () => {
-    if (inProcessStores.get(endpoint) === requestHandler) inProcessStores.delete(endpoint);
+    if (inProcessStores.get(endpoint) === transport) inProcessStores.delete(endpoint);
   };
 }
 
@@ -68,8 +67,8 @@ export function serveDynamoInProcess(endpoint: string, requestHandler: DynamoDBC
 export function documentClientFor(config: Config) {
   const endpoint = config.DYNAMODB_ENDPOINT;
   if (!endpoint) return createDocumentClient({ region: config.AWS_REGION });
-  const requestHandler = inProcessStores.get(endpoint);
-  return createDocumentClient({ region: config.AWS_REGION, endpoint, ...(requestHandler ? { requestHandler } : {}) });
+  const transport = inProcessStores.get(endpoint);
+  return createDocumentClient({ region: config.AWS_REGION, endpoint, ...(transport ? { transport } : {}) });
 }
 
 /**

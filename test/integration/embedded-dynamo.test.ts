@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DataDirectoryInUseError, asRequestHandler, startEmbeddedDynamo } from '../../infra/local/embedded-dynamo.js';
+import { DataDirectoryInUseError, asRequestHandler, inProcessTransport, startEmbeddedDynamo } from '../../infra/local/embedded-dynamo.js';
 
 const tableNames = { incidents: 'incidents', baselines: 'baselines', experiments: 'experiments' };
 const dirs: string[] = [];
@@ -91,14 +91,14 @@ describe('embedded DynamoDB (dynalite in a worker thread)', () => {
     }
   });
 
-  it('answers calls sent in-process (requestHandler) exactly as over HTTP: items, conditional failures, unknown tables', async () => {
+  it('answers calls sent in-process (handler, unsigned) exactly as over HTTP: items, conditional failures, unknown tables', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'guard-dynamo-'));
     dirs.push(dir);
     const dynamo = await startEmbeddedDynamo({ path: dir, tableNames, region: 'us-east-1' });
     const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
     const overHttp = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1', endpoint: dynamo.endpoint, credentials }));
     const inProcess = DynamoDBDocumentClient.from(
-      new DynamoDBClient({ region: 'us-east-1', endpoint: dynamo.endpoint, credentials, requestHandler: asRequestHandler(dynamo.requestHandler) }),
+      new DynamoDBClient({ region: 'us-east-1', endpoint: dynamo.endpoint, credentials, ...inProcessTransport(dynamo) }),
     );
     try {
       const callsBefore = await dynamo.calls();
