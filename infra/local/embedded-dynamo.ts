@@ -13,7 +13,13 @@ import { TABLES } from '../../shared/stores/tables.js';
 export interface StoreRequestHandler {
   handle(
     request: { headers: Record<string, string>; body?: unknown },
-    options?: { abortSignal?: { aborted: boolean; addEventListener?(type: 'abort', listener: () => void, options?: { once?: boolean }): void } },
+    options?: {
+      abortSignal?: {
+        aborted: boolean;
+        addEventListener?(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
+        removeEventListener?(type: 'abort', listener: () => void): void;
+      };
+    },
   ): Promise<{ response: { statusCode: number; headers: Record<string, string>; body: Uint8Array } }>;
   updateHttpClientConfig(key: never, value: never): void;
   httpHandlerConfigs(): Record<string, never>;
@@ -50,8 +56,9 @@ interface StoreAnswer {
 /**
  * DynamoDB calls from this process to the store worker as messages instead of HTTP on loopback: the worker hands
  * them to the same dynalite request handler its HTTP server runs (same validation, same answers), without the
- * HTTP client, the socket writes and the HTTP parsing on both threads. Requests still go through the SDK's whole
- * middleware stack (serialisation, signing, retries, error parsing), as they would to DynamoDB.
+ * HTTP client, the socket writes and the HTTP parsing on both threads. Requests still go through the SDK's
+ * middleware stack (serialisation, retries, error parsing; signing as the client's signer does it), as they
+ * would to DynamoDB. When the worker is gone, pending and later calls fail instead of waiting forever.
  */
 function messageRequestHandler(port: MessagePort): StoreRequestHandler & { close(): void } {
   const pending = new Map<number, { resolve: (answer: StoreAnswer) => void; reject: (error: Error) => void }>();
@@ -73,13 +80,15 @@ function messageRequestHandler(port: MessagePort): StoreRequestHandler & { close
       // The SDK serialises JSON into a Uint8Array of its own (strings too, from older serialisers): a plain copy of
       // just those bytes goes over, transferred, not cloned.
       const body = typeof request.body === 'string' ? new TextEncoder().encode(request.body) : request.body instanceof Uint8Array ? new Uint8Array(request.body) : new Uint8Array(0);
+      let onAbort = () => {};
       const answer = await new Promise<StoreAnswer>((resolve, reject) => {
         pending.set(id, { resolve, reject });
-        signal?.addEventListener?.('abort', () => {
+        onAbort = () => {
           if (pending.delete(id)) reject(Object.assign(new Error('Request aborted'), { name: 'AbortError' }));
-        }, { once: true });
+        };
+        signal?.addEventListener?.('abort', onAbort, { once: true });
         port.postMessage({ id, headers, body }, [body.buffer]);
-      });
+      }).finally(() => signal?.removeEventListener?.('abort', onAbort));
       return { response: { statusCode: answer.statusCode, headers: answer.headers, body: answer.body } };
     },
     updateHttpClientConfig() {},
@@ -87,6 +96,7 @@ function messageRequestHandler(port: MessagePort): StoreRequestHandler & { close
     // Each client destroys its handler; the port is the store's and closes with it.
     destroy() {},
     close() {
+      if (closed) return;
       closed = true;
       port.close();
       for (const waiting of pending.values()) waiting.reject(new Error('the embedded DynamoDB is closed'));
@@ -142,6 +152,7 @@ export async function startEmbeddedDynamo(options: { path: string; tableNames: R
   worker.on('error', (error) => console.error(`embedded DynamoDB worker failed: ${error.message}`));
   const endpoint = `http://127.0.0.1:${port}`;
   const requestHandler = messageRequestHandler(channel.port1);
+  worker.once('exit', () => requestHandler.close());
   const client = new DynamoDBClient({
     region: options.region,
     endpoint,
