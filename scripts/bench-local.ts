@@ -14,9 +14,11 @@
  * `events/recorded-runs.json` (no GitHub token): the full pipeline runs, classify → analyze → notify.
  *
  * Options (environment): BENCH_RATE failures/s (20), BENCH_TOTAL failures (2000), BENCH_DRAIN_S seconds to wait
- * for the last notifications (120).
+ * for the last notifications (120), BENCH_NODE_ARGS extra node flags for the runtime (`--cpu-prof
+ * --cpu-prof-dir=/tmp/prof` profiles its main thread and store worker; node refuses them in NODE_OPTIONS).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -28,6 +30,11 @@ const SECRET = 'bench-secret';
 const RATE = Number(process.env.BENCH_RATE ?? 20);
 const TOTAL = Number(process.env.BENCH_TOTAL ?? 2000);
 const DRAIN_S = Number(process.env.BENCH_DRAIN_S ?? 120);
+const NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+/** `npm start`'s node flags (package.json: `tsx <flags> infra/local/main.ts`): the runtime runs as npm start runs it. */
+const START_FLAGS = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts.start as string)
+  .split(/\s+/)
+  .filter((token) => token.startsWith('--'));
 
 function failure(runId: number, pr: number): RecordedWebhook {
   const webhook = structuredClone(loadWebhook('workflow_run-failure'));
@@ -77,7 +84,7 @@ function withoutGitHub(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 
 function startChild(dataDir: string, onLine: (line: string) => void): Promise<{ child: ChildProcess; url: string }> {
   return new Promise((resolveStart, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'infra', 'local', 'main.ts')], {
+    const child = spawn(process.execPath, [...START_FLAGS, ...NODE_ARGS, '--import', 'tsx', join(root, 'infra', 'local', 'main.ts')], {
       cwd: root,
       env: { ...withoutGitHub(process.env), GITHUB_WEBHOOK_SECRET: SECRET, POWERTOOLS_LOG_LEVEL: 'SILENT', GUARD_DATA_DIR: dataDir, PORT: '0' },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -192,7 +199,7 @@ async function main(): Promise<void> {
   }
   const lastNotified = Math.max(...notifiedAt.values());
   const sec = (ms: number) => (ms / 1000).toFixed(2);
-  console.log(`local runtime under a fixed rate: ${TOTAL} signed failures at ${RATE}/s (${(TOTAL / RATE).toFixed(0)} s of traffic)\n`);
+  console.log(`local runtime under a fixed rate: ${TOTAL} signed failures at ${RATE}/s (${(TOTAL / RATE).toFixed(0)} s of traffic; node ${process.version} ${[...START_FLAGS, ...NODE_ARGS].join(' ')})\n`);
   console.log(`ingest (POST → 202)        p50 ${sec(percentile(ingest, 50))} s   p99 ${sec(percentile(ingest, 99))} s   errors ${errors}`);
   console.log(`POST → notified            p50 ${sec(percentile(latencies, 50))} s   p95 ${sec(percentile(latencies, 95))} s   notified ${notifiedAt.size}/${TOTAL}`);
   console.log(`throughput                 ${(notifiedAt.size / ((lastNotified - firstPost) / 1000)).toFixed(1)} incidents/s (first POST → last comment)`);

@@ -1,6 +1,7 @@
 // dynalite in a worker thread: LevelDB reads and writes, item (de)serialisation and the HTTP parsing of every
 // DynamoDB call run on a core of their own instead of the event loop that runs the handlers (about half of an
 // incident's CPU time was the embedded store). Plain JavaScript so it loads the same under tsx, vitest and node.
+import { EventEmitter } from 'node:events';
 import { createRequire } from 'node:module';
 import { parentPort, workerData } from 'node:worker_threads';
 
@@ -19,7 +20,7 @@ if (typeof common.return !== 'function') {
   Object.defineProperty(common, 'return', { configurable: true, writable: true, value() { return this.close(); } });
 }
 
-const { path } = workerData;
+const { path, requests } = workerData;
 // dynalite opens its LevelDB lazily and drops the open error: when the open fails (the folder is locked by another
 // runtime, or unreadable), every later call answers "Database is closed" — the start-up flake, since the first
 // call is creating the tables. An earlier probe (open, close, then let dynalite open) left a window in which a
@@ -35,6 +36,55 @@ levelModule.Level = class TrackedLevel extends DynaliteLevel {
   }
 };
 
+/**
+ * dynalite reads the table's description from LevelDB on every call (a native read, its snapshot and a JSON decode:
+ * a tenth of the store thread's time), though it changes only by CreateTable, UpdateTable and DeleteTable. Keep
+ * each description's JSON after the first read; every write to a description drops it, and a read that overlapped
+ * a write is not kept. Each caller gets its own parsed copy, as from LevelDB.
+ */
+function cacheTableDescriptions(level) {
+  const TABLE_KEY = 'table~';
+  const isTableKey = (key) => typeof key === 'string' && key.startsWith(TABLE_KEY);
+  const descriptions = new Map();
+  let writes = 0;
+  const { get, put, del, batch } = level;
+  level.get = function (key, callback) {
+    if (!isTableKey(key) || typeof callback !== 'function') return get.apply(this, arguments);
+    const text = descriptions.get(key);
+    if (text !== undefined) return void setImmediate(callback, null, JSON.parse(text));
+    const writesBefore = writes;
+    return get.call(this, key, (error, value) => {
+      if (!error && value && writes === writesBefore) descriptions.set(key, JSON.stringify(value));
+      callback(error, value);
+    });
+  };
+  const drop = () => {
+    writes += 1;
+    descriptions.clear();
+  };
+  // Dropped when the write starts and again when it ends: a read between the two may have seen either value.
+  const dropping = (write, keysOf) =>
+    function (...args) {
+      if (!keysOf(args[0]).some(isTableKey)) return write.apply(this, args);
+      drop();
+      const last = args.length - 1;
+      const callback = args[last];
+      if (typeof callback === 'function') {
+        args[last] = (...results) => {
+          drop();
+          callback(...results);
+        };
+        return write.apply(this, args);
+      }
+      const result = write.apply(this, args);
+      result?.finally?.(drop).catch(() => {});
+      return result;
+    };
+  level.put = dropping(put, (key) => [key]);
+  level.del = dropping(del, (key) => [key]);
+  level.batch = dropping(batch, (operations) => (Array.isArray(operations) ? operations.map((operation) => operation?.key) : []));
+}
+
 const dynalite = require('dynalite');
 const server = dynalite({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
 levelModule.Level = DynaliteLevel;
@@ -47,6 +97,7 @@ try {
   parentPort.postMessage({ error: locked ? 'locked' : String(cause?.message ?? error) });
   process.exit(0);
 }
+cacheTableDescriptions(created[0]);
 server.once('error', (error) => parentPort.postMessage({ error: String(error?.message ?? error) }));
 // DynamoDB calls by operation (the X-Amz-Target header), for `npm run bench:local`'s calls per incident.
 const calls = {};
@@ -54,8 +105,31 @@ server.prependListener('request', (req) => {
   const operation = String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? 'unknown';
   calls[operation] = (calls[operation] ?? 0) + 1;
 });
+// In-process calls from the runtime's DynamoDB clients (embedded-dynamo.ts): each message goes to dynalite's own
+// request handler (the 'request' listeners, counting included) as a request and response that carry it instead
+// of a socket; the answer's bytes go back transferred, not copied.
+requests.on('message', ({ id, headers, body }) => {
+  const req = Object.assign(new EventEmitter(), { headers, method: 'POST', url: '/' });
+  const res = {
+    statusCode: 200,
+    headers: {},
+    setHeader(name, value) {
+      this.headers[name.toLowerCase()] = String(value);
+    },
+    end(text = '') {
+      const bytes = new TextEncoder().encode(text);
+      requests.postMessage({ id, statusCode: this.statusCode, headers: this.headers, body: bytes }, [bytes.buffer]);
+    },
+  };
+  server.emit('request', req, res);
+  req.emit('data', Buffer.from(body.buffer, body.byteOffset, body.byteLength));
+  req.emit('end');
+});
 server.listen(0, '127.0.0.1', () => parentPort.postMessage({ port: server.address().port }));
 parentPort.on('message', (message) => {
   if (message === 'calls') parentPort.postMessage({ calls });
-  if (message === 'close') server.close(() => parentPort.postMessage({ closed: true }));
+  if (message === 'close') {
+    requests.close();
+    server.close(() => parentPort.postMessage({ closed: true }));
+  }
 });

@@ -16,11 +16,11 @@ import type { DigestResult } from '../../shared/reconcile/digests.js';
 import { loadConfig } from '../../shared/config.js';
 import { alarmStateChangeOf } from '../../shared/domain/trigger.js';
 import { ValidationError } from '../../shared/errors.js';
-import { createIncidents, createReconcilerDeps, reconcilerOptions } from '../../shared/runtime/deps.js';
+import { createIncidents, createReconcilerDeps, reconcilerOptions, serveDynamoInProcess } from '../../shared/runtime/deps.js';
 import { createDocumentClient, readPages } from '../../shared/stores/dynamo.js';
 import { MAX_JSON_DEPTH, jsonNestsDeeperThan } from '../../shared/validation.js';
 import { type Learning, createLearning } from '../../shared/knowledge/learning.js';
-import { startEmbeddedDynamo } from './embedded-dynamo.js';
+import { inProcessTransport, startEmbeddedDynamo } from './embedded-dynamo.js';
 import { createLearningApi } from './learning-api.js';
 import { type ExecutionRecord, type ExecutionRegistry, type LocalTask, startLocalWorkflow } from './local-workflow.js';
 import { startQueueConsumer } from './queue-consumer.js';
@@ -199,9 +199,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   if (!env.GITHUB_TOKEN && !env.GITHUB_APP_ID) env.RECORDED_RUNS_FILE = source.RECORDED_RUNS_FILE ?? join(root, 'events', 'recorded-runs.json');
   delete env.ESCALATION_TOPIC_ARN;
 
+  // Every DynamoDB client in this process (the handlers' too: they build theirs in the composition root) talks to
+  // the store's thread by message; the HTTP endpoint stays for `guard` commands in other processes.
+  const transport = inProcessTransport(dynamo);
+  const stopServingInProcess = serveDynamoInProcess(dynamo.endpoint, transport);
   const config = loadConfig(env);
-  const documents = createDocumentClient({ region, endpoint: dynamo.endpoint });
-  const rawDynamo = new DynamoDBClient({ region, endpoint: dynamo.endpoint });
+  const documents = createDocumentClient({ region, endpoint: dynamo.endpoint, transport });
+  const rawDynamo = new DynamoDBClient({ region, endpoint: dynamo.endpoint, ...transport });
   const incidents = createIncidents(config);
   const outbox = createOutbox(outboxPath, { echo: log });
 
@@ -464,6 +468,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       await workflow.close();
       rawDynamo.destroy();
       documents.destroy();
+      stopServingInProcess();
       await dynamo.close();
     },
   };

@@ -31,7 +31,7 @@ export interface JobBaselineRequest {
 }
 
 export interface JobBaselineDeps {
-  github: GitHubPort;
+  github: Pick<GitHubPort, 'latestSuccessfulRun' | 'listSucceededJobs' | 'openJobLog'>;
   store: BaselineStore;
   clock: () => Date;
   logger: StepLogger;

@@ -73,7 +73,7 @@ export async function ingestAlarmEvent(event: unknown, deps: AlarmIngestDeps): P
   }
   const trigger = alarmTriggerFromEvent(redactAlarmText(parsed.data));
   const created = await deps.incidents.create(newIncident(alarmIncidentFields(trigger), deps.clock()), alarmIncidentScope(trigger), trigger);
-  const started = await deps.workflow.start(trigger.incidentId, { trigger });
+  const started = await deps.workflow.start(trigger.incidentId, { trigger, incidentStored: true });
   const duplicate = !created || started.alreadyStarted;
   deps.logger.info('alarm accepted', { incidentId: trigger.incidentId, duplicate, alarm: parsed.data.detail.alarmName });
   if (!duplicate) return { incidentId: trigger.incidentId, duplicate };

@@ -302,7 +302,7 @@ export async function handleGithubWebhook(request: WebhookRequest, deps: IngestD
   // A failed re-run attempt (ours or a person's) is a new incident too: it is recorded and notified, and the
   // remediation policy, not ingest, refuses to re-run it again (see shared/remediation/planner.ts).
   const created = await deps.incidents.create(newIncident(githubIncidentFields(trigger), deps.clock()), githubIncidentScope(trigger), trigger);
-  const execution = await deps.workflow.start(trigger.incidentId, { trigger });
+  const execution = await deps.workflow.start(trigger.incidentId, { trigger, incidentStored: true });
   const duplicate = !created || execution.alreadyStarted;
   deps.logger.info('workflow_run failure accepted', { incidentId: trigger.incidentId, duplicate, attempt: run.run_attempt });
   return acceptDelivery(trigger.incidentId, duplicate, deps);
@@ -366,7 +366,7 @@ async function handleCheckRun(payload: unknown, deliveryId: string | null, deps:
     githubCheckIncidentScope(trigger),
     trigger,
   );
-  const execution = await deps.workflow.start(trigger.incidentId, { trigger });
+  const execution = await deps.workflow.start(trigger.incidentId, { trigger, incidentStored: true });
   const duplicate = !created || execution.alreadyStarted;
   deps.logger.info('check_run failure accepted', { incidentId: trigger.incidentId, duplicate, app: trigger.checkRun.app.slug });
   return acceptDelivery(trigger.incidentId, duplicate, deps);

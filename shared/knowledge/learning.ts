@@ -36,8 +36,14 @@ export interface Learning {
   knowledge: KnowledgeStore;
   experiments: ExperimentStore;
   baselines: BaselineStore;
-  /** Adds knowledge-base entries, an experiment assignment and a recommendation to the history summary. */
+  /**
+   * Adds knowledge-base entries, an experiment assignment and a recommendation to the history summary. Counts
+   * nothing: the caller takes the incident's {@link SEEN_CLAIM} (with the write that stores the result) and then
+   * calls {@link countSeen}.
+   */
   lookup(incident: Incident, history: KnowledgeSummary): Promise<{ knowledge: KnowledgeSummary; experiment: ExperimentAssignment | null }>;
+  /** Counts the incident as seen: its knowledge-base entry and its repository's metrics. Once: after taking SEEN_CLAIM. */
+  countSeen(incident: Incident): Promise<void>;
   /** The incident recovered (next green run, re-run passed, alarm OK). */
   onResolved(incident: Incident): Promise<void>;
   /** The incident was analysed: its experiment arm is charged the analysis's tokens and cost, once. */
@@ -49,6 +55,9 @@ export interface Learning {
   /** Remembers the newest incident of a pull request, so `/guard feedback` on the PR finds it. */
   latestIncidentForPullRequest(repository: string, pullRequest: number): Promise<string | null>;
 }
+
+/** The once-only marker of {@link Learning.countSeen}, taken on the incident by the knowledge stage's write. */
+export const SEEN_CLAIM: ClaimName = 'kbSeenAt';
 
 export interface LearningOptions {
   client: DynamoDBDocumentClient;
@@ -119,10 +128,6 @@ export function createLearning(options: LearningOptions): Learning {
       const policy = experiment ? null : await experiments.policyFor(incident.category, incident.fingerprint);
       const recommendation = recommend(entries, experiment, policy);
 
-      if (await claim(incident.id, 'kbSeenAt')) {
-        if (incident.fingerprint) await knowledge.recordSeen(incident.fingerprint, description(incident, undefined, false), clock());
-        if (incident.repository) await baselines.addMetrics(incident.repository, { incidents: 1, ...(incident.flaky ? { flaky: 1 } : {}) });
-      }
       if (incident.repository && incident.pullRequest) {
         await client.send(
           new PutCommand({
@@ -132,6 +137,11 @@ export function createLearning(options: LearningOptions): Learning {
         );
       }
       return { knowledge: withEntries(history, entries, exact, recommendation), experiment };
+    },
+
+    async countSeen(incident) {
+      if (incident.fingerprint) await knowledge.recordSeen(incident.fingerprint, description(incident, undefined, false), clock());
+      if (incident.repository) await baselines.addMetrics(incident.repository, { incidents: 1, ...(incident.flaky ? { flaky: 1 } : {}) });
     },
 
     async onResolved(incident) {

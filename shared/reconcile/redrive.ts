@@ -49,7 +49,7 @@ export async function redriveIncident(incident: Incident, deps: RedriveDeps, opt
   if (execution?.status === 'RUNNING' || execution?.status === 'PENDING_REDRIVE') return { action: 'running', execution: current };
   const input = (execution?.input as { trigger?: unknown } | null)?.trigger
     ? execution?.input
-    : await deps.incidents.triggerOf(incident.id).then((trigger) => (trigger ? { trigger } : null));
+    : await deps.incidents.triggerOf(incident.id).then((trigger) => (trigger ? { trigger, incidentStored: true } : null));
   if (!input) {
     deps.logger.warn('unfinished incident has no recorded trigger to re-drive it with', { incidentId: incident.id });
     return { action: 'no_input' };

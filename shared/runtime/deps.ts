@@ -40,7 +40,7 @@ import type {
   StepDeps,
   StepLogger,
 } from '../steps/deps.js';
-import { createDocumentClient } from '../stores/dynamo.js';
+import { type InProcessTransport, createDocumentClient } from '../stores/dynamo.js';
 import { createIncidentStore } from '../stores/incident-store.js';
 import { type Learning, createLearning } from '../knowledge/learning.js';
 import { createDynamoEscalationDigests, createDynamoEscalationLedger } from '../stores/escalation-ledger.js';
@@ -49,9 +49,26 @@ import { createDynamoWriteLimiter } from '../stores/write-limiter.js';
 import { type SecretReader, createRotatingWebhookVerifier, powertoolsSecretReader, readSecret } from './secrets.js';
 import { RECOVERY_QUEUE, createStoreWorkQueue, storeRecoveryQueue } from '../stores/work-queue.js';
 
+/**
+ * Transports to DynamoDB endpoints served inside this process, by endpoint: the local runtime registers its
+ * embedded store's (calls go to the store's thread as messages, not HTTP on loopback). Never set in AWS.
+ */
+const inProcessStores = new Map<string, InProcessTransport>();
+
+/** Clients for `endpoint` built from now on use `transport`; the returned function ends that. */
+export function serveDynamoInProcess(endpoint: string, transport: InProcessTransport): () => void {
+  inProcessStores.set(endpoint, transport);
+  return () => {
+    if (inProcessStores.get(endpoint) === transport) inProcessStores.delete(endpoint);
+  };
+}
+
 /** A DynamoDB document client for the configured tables (the embedded server locally, via DYNAMODB_ENDPOINT). */
 export function documentClientFor(config: Config) {
-  return createDocumentClient({ region: config.AWS_REGION, ...(config.DYNAMODB_ENDPOINT ? { endpoint: config.DYNAMODB_ENDPOINT } : {}) });
+  const endpoint = config.DYNAMODB_ENDPOINT;
+  if (!endpoint) return createDocumentClient({ region: config.AWS_REGION });
+  const transport = inProcessStores.get(endpoint);
+  return createDocumentClient({ region: config.AWS_REGION, endpoint, ...(transport ? { transport } : {}) });
 }
 
 /**

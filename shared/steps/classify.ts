@@ -83,8 +83,36 @@ async function baseBranchRunOf(trigger: GithubTrigger, github: GitHubPort, deps:
   }
 }
 
+/** GitHub as the green-run baselines see it: what {@link baselineForJob} reads. */
+type GreenRunReader = Pick<GitHubPort, 'latestSuccessfulRun' | 'listSucceededJobs' | 'openJobLog'>;
+
+/**
+ * The failed jobs of one run share their green run: within one classify invocation the newest green run and its
+ * jobs are asked for once, not once per failed job (up to {@link MAX_JOBS_ANALYZED}). A failed answer is not kept,
+ * so the next job asks again, as before.
+ */
+export function greenRunsOnce(github: GitHubPort): GreenRunReader {
+  const answers = new Map<string, Promise<unknown>>();
+  function once<T>(key: string, ask: () => Promise<T>): Promise<T> {
+    const known = answers.get(key);
+    if (known) return known as Promise<T>;
+    const answer = ask();
+    answers.set(key, answer);
+    answer.catch(() => answers.delete(key));
+    return answer;
+  }
+  return {
+    latestSuccessfulRun: (repo, workflowId, branch) =>
+      once(`run ${repo.owner}/${repo.repo} ${workflowId} ${branch}`, () => github.latestSuccessfulRun(repo, workflowId, branch)),
+    listSucceededJobs: (repo, runId, attempt) =>
+      once(`jobs ${repo.owner}/${repo.repo} ${runId} ${attempt}`, () => github.listSucceededJobs(repo, runId, attempt)),
+    // Each job's own log, read as a stream: never shared.
+    openJobLog: (repo, jobId) => github.openJobLog(repo, jobId),
+  };
+}
+
 /** The green run's baseline of a failed job; null without the learning tables or when none can be had. */
-async function greenBaseline(trigger: GithubTrigger, job: FailedJob, github: GitHubPort, deps: ClassifyDeps) {
+async function greenBaseline(trigger: GithubTrigger, job: FailedJob, github: GreenRunReader, deps: ClassifyDeps) {
   if (!deps.learning) return null;
   const workflowId = trigger.workflowRun.workflowId;
   return baselineForJob(
@@ -108,9 +136,10 @@ async function analyzeGithubJobs(trigger: GithubTrigger, github: GitHubPort | nu
     MAX_JOBS_ANALYZED,
   );
   const summaries: JobFailureSummary[] = [];
+  const greenRuns = greenRunsOnce(github);
   for (const job of jobs) {
     // The baseline first: the failing log's stream is read as soon as it is opened.
-    const baseline = await greenBaseline(trigger, job, github, deps);
+    const baseline = await greenBaseline(trigger, job, greenRuns, deps);
     const log = await github.openJobLog(repo, job.id);
     if (log) {
       const analysis = await analyzeLog(log, {
@@ -177,14 +206,14 @@ async function flakyMark(deps: ClassifyDeps, incident: Parameters<typeof assessF
  * assigns a category and fingerprint, and stores the incident.
  */
 export async function classifyStep(input: unknown, deps: ClassifyDeps): Promise<ClassifyResult> {
-  const { trigger } = parseState(input);
-  const result = await classifyTrigger(trigger, deps);
+  const { trigger, incidentStored = false } = parseState(input);
+  const result = await classifyTrigger(trigger, incidentStored, deps);
   // Counted once the incident is stored; a retried classify counts again (EMF metrics are at least once).
   deps.metrics.count(METRIC.incidents, 1, { source: trigger.source === 'cloudwatch' ? 'cloudwatch' : 'github', category: result.category });
   return result;
 }
 
-async function classifyTrigger(trigger: ReturnType<typeof parseState>['trigger'], deps: ClassifyDeps): Promise<ClassifyResult> {
+async function classifyTrigger(trigger: ReturnType<typeof parseState>['trigger'], incidentStored: boolean, deps: ClassifyDeps): Promise<ClassifyResult> {
   const now = deps.clock();
 
   if (trigger.source === 'cloudwatch') {
@@ -192,9 +221,9 @@ async function classifyTrigger(trigger: ReturnType<typeof parseState>['trigger']
     const alarm = fields.alarm as AlarmDetails;
     const reasonLine = { line: 1, text: `${alarm.name}: ${alarm.reason}`.slice(0, MAX_LINE_CHARS) };
     const { fingerprint, template } = fingerprintOf(`alarm ${alarm.name} ${alarm.namespace ?? ''} ${alarm.metric ?? ''}`);
-    await deps.incidents.create(newIncident(fields, now), alarmIncidentScope(trigger), trigger);
+    if (!incidentStored) await deps.incidents.create(newIncident(fields, now), alarmIncidentScope(trigger), trigger);
     const category = alarmCategory(alarm);
-    await deps.incidents.update(
+    await deps.incidents.record(
       trigger.incidentId,
       { status: 'classified', category, fingerprint, template, failureLines: [reasonLine], evidence: reasonLine },
       { history: [{ at: now.toISOString(), event: 'classified', detail: `alarm ${alarm.state}` }] },
@@ -202,10 +231,10 @@ async function classifyTrigger(trigger: ReturnType<typeof parseState>['trigger']
     return { incidentId: trigger.incidentId, category, fingerprint, failureCount: 1, jobCount: 0 };
   }
 
-  if (trigger.source === 'github_check') return classifyCheckRun(trigger, deps);
+  if (trigger.source === 'github_check') return classifyCheckRun(trigger, incidentStored, deps);
 
   const github = deps.github.forInstallation(trigger.installationId, deps.signal);
-  await deps.incidents.create(newIncident(githubIncidentFields(trigger), now), githubIncidentScope(trigger), trigger);
+  if (!incidentStored) await deps.incidents.create(newIncident(githubIncidentFields(trigger), now), githubIncidentScope(trigger), trigger);
   const jobs = await analyzeGithubJobs(trigger, github, deps);
   const primary = jobs.find((job) => job.failures.length > 0) ?? jobs[0];
   const top = primary?.failures[0];
@@ -217,7 +246,7 @@ async function classifyTrigger(trigger: ReturnType<typeof parseState>['trigger']
   const flaky = await flakyMark(deps, { repository: trigger.repository.fullName, headSha: trigger.workflowRun.headSha, workflowName: trigger.workflowRun.name, jobs });
   const baseBranchRun = github ? await baseBranchRunOf(trigger, github, deps) : null;
 
-  await deps.incidents.update(
+  await deps.incidents.record(
     trigger.incidentId,
     {
       status: 'classified',
@@ -264,10 +293,10 @@ export function checkRunOutputText(trigger: GithubCheckTrigger): string {
  * A failed check run of another CI system: no job log to download, so its output text (title, summary, text)
  * is analysed like one, and the result is stored as a single "job" named after the check.
  */
-async function classifyCheckRun(trigger: GithubCheckTrigger, deps: ClassifyDeps): Promise<ClassifyResult> {
+async function classifyCheckRun(trigger: GithubCheckTrigger, incidentStored: boolean, deps: ClassifyDeps): Promise<ClassifyResult> {
   const check = trigger.checkRun;
   const github = deps.github.forInstallation(trigger.installationId, deps.signal);
-  await deps.incidents.create(newIncident(githubCheckIncidentFields(trigger), deps.clock()), githubCheckIncidentScope(trigger), trigger);
+  if (!incidentStored) await deps.incidents.create(newIncident(githubCheckIncidentFields(trigger), deps.clock()), githubCheckIncidentScope(trigger), trigger);
   const text = checkRunOutputText(trigger);
   const analysis = await analyzeLog(text, { maxBytes: deps.config.MAX_LOG_BYTES });
   const job = summarizeJob(
@@ -281,7 +310,7 @@ async function classifyCheckRun(trigger: GithubCheckTrigger, deps: ClassifyDeps)
   const fingerprint = job.failures.length > 0 ? job.fingerprint : fingerprintOf(`${check.app.slug} ${check.name} ${check.conclusion}`).fingerprint;
   const template = top ? fingerprintOf(top.lines.map((l) => l.text).join('\n')).template : null;
   const pullRequest = await resolvePullRequest(trigger, check.headSha, github, deps);
-  await deps.incidents.update(
+  await deps.incidents.record(
     trigger.incidentId,
     { status: 'classified', category, fingerprint, template, failureLines, evidence: failureLines[0] ?? null, jobs: [job], pullRequest, repository: trigger.repository.fullName },
     {

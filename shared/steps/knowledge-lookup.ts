@@ -1,6 +1,6 @@
 import { NotFoundError, errorMessage } from '../errors.js';
 import { summarizeHistory } from '../knowledge/history.js';
-import { previousAttemptId } from '../knowledge/learning.js';
+import { SEEN_CLAIM, previousAttemptId } from '../knowledge/learning.js';
 import type { KnowledgeLookupDeps } from './deps.js';
 import { type KnowledgeResult, parseState } from './state.js';
 
@@ -21,6 +21,7 @@ export async function knowledgeLookupStep(input: unknown, deps: KnowledgeLookupD
     : [];
   let knowledge = summarizeHistory(incident, earlier);
   let experiment = incident.experiment ?? null;
+  let lookedUp = false;
   const learning = deps.learning;
   if (learning) {
     // A failed attempt after our automatic re-run is that re-run's outcome: it did not fix the failure.
@@ -31,13 +32,27 @@ export async function knowledgeLookupStep(input: unknown, deps: KnowledgeLookupD
     }
     try {
       ({ knowledge, experiment } = await learning.lookup(incident, knowledge));
+      lookedUp = true;
     } catch (error) {
       // The history is still worth passing on; the knowledge base is an addition, never a reason to fail the stage.
       deps.logger.warn('knowledge base lookup failed; using incident history only', { error: errorMessage(error) });
     }
   }
-  await deps.incidents.update(incident.id, { knowledge, ...(experiment ? { experiment } : {}) }, {
-    history: [{ at: deps.clock().toISOString(), event: 'knowledge', detail: knowledge.summary.slice(0, 500) }],
-  });
+  // The write that stores the result also takes the "seen" claim, so a retried stage counts the incident once
+  // (one write instead of a separate claim); counted after it, like every claimed count (shared/knowledge/claims.ts).
+  const { claimed } = await deps.incidents.record(
+    incident.id,
+    { knowledge, ...(experiment ? { experiment } : {}) },
+    { history: [{ at: deps.clock().toISOString(), event: 'knowledge', detail: knowledge.summary.slice(0, 500) }] },
+    lookedUp ? { claim: SEEN_CLAIM } : {},
+  );
+  if (claimed && learning) {
+    try {
+      await learning.countSeen(incident);
+    } catch (error) {
+      // Claimed but not counted: the knowledge base undercounts this incident by one, the safer error.
+      deps.logger.warn('could not count the incident in the knowledge base', { incidentId: incident.id, error: errorMessage(error) });
+    }
+  }
   return { incidentId: incident.id, seenBefore: knowledge.seenBefore };
 }

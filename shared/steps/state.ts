@@ -15,6 +15,11 @@ export interface CaughtError {
  */
 export interface PipelineState {
   trigger: Trigger;
+  /**
+   * Set by whoever started the execution after storing the incident (ingest, the reconciler): classify then skips
+   * its create-if-missing, a conditional write that would only fail. Absent, classify creates the incident.
+   */
+  incidentStored?: boolean;
   /** The execution's ARN, recorded by the first state (`$$.Execution.Id`), for console links. */
   execution?: { arn?: unknown };
   classify?: ClassifyResult;
@@ -83,7 +88,7 @@ export interface NotifyResult {
   paged?: boolean;
 }
 
-const stateEnvelope = z.object({ trigger: triggerSchema }).passthrough();
+const stateEnvelope = z.object({ trigger: triggerSchema, incidentStored: z.boolean().optional() }).passthrough();
 
 /** Validates the execution state at a step's edge; a bad trigger is a ValidationError (never retried). */
 export function parseState(input: unknown): PipelineState {

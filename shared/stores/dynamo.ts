@@ -1,4 +1,4 @@
-import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 /** The embedded server on this machine accepts any credentials; the CLI must not need real ones for it. */
@@ -10,11 +10,21 @@ function isLoopback(endpoint: string): boolean {
   }
 }
 
-/** One document client per process; `endpoint` points it at the embedded server in the local runtime. */
-export function createDocumentClient(options: { region: string; endpoint?: string }): DynamoDBDocumentClient {
+/**
+ * How a client reaches a store served in its own process (the local runtime's embedded one): a request handler
+ * instead of HTTP, and a signer (nothing to authenticate to within one process).
+ */
+export type InProcessTransport = Required<Pick<DynamoDBClientConfig, 'requestHandler' | 'signer'>>;
+
+/**
+ * One document client per process; `endpoint` points it at the embedded server in the local runtime, and
+ * `transport` (locally) carries its calls to that server without HTTP.
+ */
+export function createDocumentClient(options: { region: string; endpoint?: string; transport?: InProcessTransport }): DynamoDBDocumentClient {
   const client = new DynamoDBClient({
     region: options.region,
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+    ...options.transport,
     ...(options.endpoint && isLoopback(options.endpoint) ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
   });
   // No logger is configured, yet the SDK's logger middleware copies every input and output through the schema's

@@ -109,6 +109,17 @@ export interface IncidentStore {
    * fields are still written and the status stays (a late stage never moves a resolved incident back).
    */
   update(id: string, fields: Partial<Omit<Incident, 'id' | 'createdAt'>>, append?: AppendLists): Promise<Incident>;
+  /**
+   * {@link update} for a caller that does not need the incident back (DynamoDB returns none of it). With `claim`,
+   * the same write also takes that once-only marker (shared/knowledge/claims.ts) unless it is taken already:
+   * `claimed` says whether this write took it (false without `claim`).
+   */
+  record(
+    id: string,
+    fields: Partial<Omit<Incident, 'id' | 'createdAt'>>,
+    append?: AppendLists,
+    options?: { claim?: string },
+  ): Promise<{ claimed: boolean }>;
   /** Newest first. */
   listRecent(limit: number): Promise<Incident[]>;
   /**
@@ -184,7 +195,17 @@ export function createIncidentStore(options: {
     return read.items.map(fromItem);
   }
 
-  async function conditionalUpdate(id: string, fields: Partial<Omit<Incident, 'id' | 'createdAt'>>, append: AppendLists): Promise<Incident> {
+  /**
+   * The one UpdateItem behind update and record. `returned`: the whole new item (update), nothing, or (with a
+   * claim) the claim's old value only.
+   */
+  async function conditionalUpdate(
+    id: string,
+    fields: Partial<Omit<Incident, 'id' | 'createdAt'>>,
+    append: AppendLists,
+    returned: 'incident' | 'nothing',
+    claim?: string,
+  ): Promise<Record<string, unknown> | undefined> {
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = {};
     const sets: string[] = [];
@@ -215,6 +236,11 @@ export function createIncidentStore(options: {
       sets.push(`${name} = list_append(if_not_exists(${name}, :empty), :a${n})`);
       n += 1;
     }
+    if (claim) {
+      names['#claim'] = claim;
+      values[':claimAt'] = clock().toISOString();
+      sets.push('#claim = if_not_exists(#claim, :claimAt)');
+    }
     const expression = `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`;
     let condition = 'attribute_exists(pk)';
     if (fields.status !== undefined) {
@@ -233,10 +259,29 @@ export function createIncidentStore(options: {
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
         ConditionExpression: condition,
-        ReturnValues: 'ALL_NEW',
+        // UPDATED_OLD: the old values of what this write set — with a claim, whether the marker was there before.
+        ReturnValues: returned === 'incident' ? 'ALL_NEW' : claim ? 'UPDATED_OLD' : 'NONE',
       }),
     );
-    return fromItem(response.Attributes ?? {});
+    return response.Attributes;
+  }
+
+  /** Writes; when the status may not move there, writes the rest without it (see IncidentStore.update). */
+  async function updateOrKeepStatus(
+    id: string,
+    fields: Partial<Omit<Incident, 'id' | 'createdAt'>>,
+    append: AppendLists,
+    returned: 'incident' | 'nothing',
+    claim?: string,
+  ) {
+    try {
+      return await conditionalUpdate(id, fields, append, returned, claim);
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException) || fields.status === undefined) throw error;
+      // The status may not move there (or the incident is gone: then this write fails on existence as before).
+      const { status: _kept, ...rest } = fields;
+      return conditionalUpdate(id, rest, append, returned, claim);
+    }
   }
 
   return {
@@ -317,14 +362,12 @@ export function createIncidentStore(options: {
     },
 
     async update(id, fields, append = {}) {
-      try {
-        return await conditionalUpdate(id, fields, append);
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException) || fields.status === undefined) throw error;
-        // The status may not move there (or the incident is gone: then this write fails on existence as before).
-        const { status: _kept, ...rest } = fields;
-        return conditionalUpdate(id, rest, append);
-      }
+      return fromItem((await updateOrKeepStatus(id, fields, append, 'incident')) ?? {});
+    },
+
+    async record(id, fields, append = {}, options = {}) {
+      const old = await updateOrKeepStatus(id, fields, append, 'nothing', options.claim);
+      return { claimed: options.claim !== undefined && old?.[options.claim] === undefined };
     },
 
     async listRecent(limit) {

@@ -1,10 +1,17 @@
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  CreateTableCommand,
+  DeleteTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ResourceNotFoundException,
+} from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DataDirectoryInUseError, startEmbeddedDynamo } from '../../infra/local/embedded-dynamo.js';
+import { DataDirectoryInUseError, asRequestHandler, inProcessTransport, startEmbeddedDynamo } from '../../infra/local/embedded-dynamo.js';
 
 const tableNames = { incidents: 'incidents', baselines: 'baselines', experiments: 'experiments' };
 const dirs: string[] = [];
@@ -80,6 +87,94 @@ describe('embedded DynamoDB (dynalite in a worker thread)', () => {
       expect(calls.CreateTable).toBe(3);
     } finally {
       client.destroy();
+      await dynamo.close();
+    }
+  });
+
+  it('answers calls sent in-process (handler, unsigned) exactly as over HTTP: items, conditional failures, unknown tables', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'guard-dynamo-'));
+    dirs.push(dir);
+    const dynamo = await startEmbeddedDynamo({ path: dir, tableNames, region: 'us-east-1' });
+    const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+    const overHttp = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1', endpoint: dynamo.endpoint, credentials }));
+    const inProcess = DynamoDBDocumentClient.from(
+      new DynamoDBClient({ region: 'us-east-1', endpoint: dynamo.endpoint, credentials, ...inProcessTransport(dynamo) }),
+    );
+    try {
+      const callsBefore = await dynamo.calls();
+      await inProcess.send(new PutCommand({ TableName: 'incidents', Item: { pk: 'P#1', sk: 'S', text: 'naïve — ünïcode', n: 1 } }));
+      const updated = await inProcess.send(
+        new UpdateCommand({ TableName: 'incidents', Key: { pk: 'P#1', sk: 'S' }, UpdateExpression: 'ADD n :one', ExpressionAttributeValues: { ':one': 1 }, ReturnValues: 'ALL_NEW' }),
+      );
+      expect(updated.Attributes).toEqual({ pk: 'P#1', sk: 'S', text: 'naïve — ünïcode', n: 2 });
+      // Written in-process, read over HTTP (one store), and the other way round.
+      expect((await overHttp.send(new GetCommand({ TableName: 'incidents', Key: { pk: 'P#1', sk: 'S' } }))).Item).toEqual(updated.Attributes);
+      await overHttp.send(new PutCommand({ TableName: 'incidents', Item: { pk: 'P#2', sk: 'S', n: 7 } }));
+      expect((await inProcess.send(new GetCommand({ TableName: 'incidents', Key: { pk: 'P#2', sk: 'S' } }))).Item).toEqual({ pk: 'P#2', sk: 'S', n: 7 });
+      // Errors are the service's, parsed by the SDK into the same classes.
+      const conditional = inProcess.send(new PutCommand({ TableName: 'incidents', Item: { pk: 'P#1', sk: 'S' }, ConditionExpression: 'attribute_not_exists(pk)' }));
+      await expect(conditional).rejects.toBeInstanceOf(ConditionalCheckFailedException);
+      await expect(inProcess.send(new GetCommand({ TableName: 'nope', Key: { pk: 'x', sk: 'y' } }))).rejects.toBeInstanceOf(ResourceNotFoundException);
+      // Index entries follow the item in-process too: moved, changed, and deleted with it.
+      const byFingerprint = async (fingerprint: string) =>
+        (await inProcess.send(new QueryCommand({ TableName: 'incidents', IndexName: 'byFingerprint', KeyConditionExpression: 'fingerprint = :f', ExpressionAttributeValues: { ':f': fingerprint } }))).Items;
+      await inProcess.send(new PutCommand({ TableName: 'incidents', Item: { pk: 'P#3', sk: 'S', fingerprint: 'fp-a', createdAt: '2026-11-20', month: '2026-11', n: 1 } }));
+      expect(await byFingerprint('fp-a')).toEqual([expect.objectContaining({ pk: 'P#3', n: 1 })]);
+      await inProcess.send(new UpdateCommand({ TableName: 'incidents', Key: { pk: 'P#3', sk: 'S' }, UpdateExpression: 'SET fingerprint = :b, n = :two', ExpressionAttributeValues: { ':b': 'fp-b', ':two': 2 } }));
+      expect(await byFingerprint('fp-a')).toEqual([]);
+      expect(await byFingerprint('fp-b')).toEqual([expect.objectContaining({ pk: 'P#3', n: 2 })]);
+      const byMonth = await overHttp.send(new QueryCommand({ TableName: 'incidents', IndexName: 'byMonth', KeyConditionExpression: '#m = :m', ExpressionAttributeNames: { '#m': 'month' }, ExpressionAttributeValues: { ':m': '2026-11' } }));
+      expect(byMonth.Items).toEqual([expect.objectContaining({ pk: 'P#3', n: 2, fingerprint: 'fp-b' })]);
+      await inProcess.send(new DeleteCommand({ TableName: 'incidents', Key: { pk: 'P#3', sk: 'S' } }));
+      expect(await byFingerprint('fp-b')).toEqual([]);
+      // Counted like HTTP calls (bench:local's calls per incident).
+      const calls = await dynamo.calls();
+      expect((calls.PutItem ?? 0) - (callsBefore.PutItem ?? 0)).toBe(4);
+      expect((calls.GetItem ?? 0) - (callsBefore.GetItem ?? 0)).toBe(3);
+    } finally {
+      overHttp.destroy();
+      inProcess.destroy();
+      await dynamo.close();
+    }
+    await expect(dynamo.requestHandler.handle({ headers: {}, body: '{}' })).rejects.toThrow(/closed/);
+  });
+
+  it('keeps serving what tables exist after one is created and deleted (the store caches table descriptions)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'guard-dynamo-'));
+    dirs.push(dir);
+    const dynamo = await startEmbeddedDynamo({ path: dir, tableNames, region: 'us-east-1' });
+    const client = new DynamoDBClient({ region: 'us-east-1', endpoint: dynamo.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, requestHandler: asRequestHandler(dynamo.requestHandler) });
+    const documents = DynamoDBDocumentClient.from(client);
+    try {
+      const definition = {
+        TableName: 'scratch',
+        BillingMode: 'PAY_PER_REQUEST' as const,
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' as const }],
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' as const }],
+      };
+      for (let round = 0; round < 2; round++) {
+        await client.send(new CreateTableCommand(definition));
+        // CREATING, then ACTIVE a moment later: the description read while creating is not served after.
+        let status: string | undefined;
+        for (let wait = 0; wait < 50 && status !== 'ACTIVE'; wait++) {
+          status = (await client.send(new DescribeTableCommand({ TableName: 'scratch' }))).Table?.TableStatus;
+          if (status !== 'ACTIVE') await new Promise((r) => setTimeout(r, 20));
+        }
+        expect(status).toBe('ACTIVE');
+        await documents.send(new PutCommand({ TableName: 'scratch', Item: { pk: `round-${round}` } }));
+        // Many reads of the description in a row: the same answers as the first.
+        for (let i = 0; i < 5; i++) expect((await documents.send(new GetCommand({ TableName: 'scratch', Key: { pk: `round-${round}` } }))).Item).toEqual({ pk: `round-${round}` });
+        await client.send(new DeleteTableCommand({ TableName: 'scratch' }));
+        // Deleted: gone at once, not served from a kept description (dynalite removes it when the deletion ends).
+        let gone = false;
+        for (let wait = 0; wait < 50 && !gone; wait++) {
+          gone = await documents.send(new GetCommand({ TableName: 'scratch', Key: { pk: 'x' } })).then(() => false, (error: unknown) => error instanceof ResourceNotFoundException);
+          if (!gone) await new Promise((r) => setTimeout(r, 20));
+        }
+        expect(gone).toBe(true);
+      }
+    } finally {
+      documents.destroy();
       await dynamo.close();
     }
   });

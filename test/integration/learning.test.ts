@@ -9,6 +9,7 @@ import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.
 import { createExperimentsCommand } from '../../shared/cli/commands/experiments.js';
 import { createKbCommand } from '../../shared/cli/commands/kb.js';
 import type { CliIO } from '../../shared/cli/io.js';
+import { knowledgeLookupStep } from '../../shared/steps/knowledge-lookup.js';
 import { apiRequest, storedIncident } from '../support/harness.js';
 
 /**
@@ -87,6 +88,33 @@ describe('knowledge: a second occurrence finds the first with its outcome', () =
     const metrics = await api<Record<string, number | null>>('GET', '/metrics/acme-shop/checkout-service', undefined, null);
     expect(metrics.body).toMatchObject({ incidents: 2, resolved: 1 });
     expect(metrics.body.meanTimeToRecoverySeconds).toBeGreaterThan(0);
+  });
+});
+
+describe('knowledge: a retried knowledge stage counts the incident once', () => {
+  it('stores the lookup again but takes the seen claim with the first write only', async () => {
+    // Arrange: an incident the pipeline has been through (counted once by its knowledge stage)
+    // On a branch without a pull request, so the later tests' pull request keeps its newest incident.
+    const failure = variantOf('workflow_run-failure', { runId: 11864000001, branch: 'retry-branch', sha: '4444444ddddddd5555555eeeeeee6666666fff00' });
+    await deliverWebhook(runtime.url, failure, SECRET);
+    await runtime.idle();
+    const id = `gh-${REPOSITORY_ID}-11864000001-1`;
+    const before = await incident(id);
+    const seenOf = async () => (await runtime.learning.knowledge.get(before.fingerprint as string))?.seen;
+    const seenBefore = await seenOf();
+    const metricsBefore = (await api<Record<string, number>>('GET', '/metrics/acme-shop/checkout-service', undefined, null)).body.incidents;
+    const deps = { incidents: runtime.incidents, learning: runtime.learning, clock: () => new Date(), logger: { info() {}, warn() {}, error() {} } };
+
+    // Act: the stage runs again twice (a retry after a timeout, a re-drive)
+    await knowledgeLookupStep({ trigger: await runtime.incidents.triggerOf(id) }, deps);
+    await knowledgeLookupStep({ trigger: await runtime.incidents.triggerOf(id) }, deps);
+
+    // Assert: the lookup was stored each time; the knowledge base and the repository metrics counted it once.
+    const after = await incident(id);
+    expect(after.history.filter((h) => h.event === 'knowledge')).toHaveLength(3);
+    expect(seenBefore).toBeGreaterThanOrEqual(1);
+    expect(await seenOf()).toBe(seenBefore);
+    expect((await api<Record<string, number>>('GET', '/metrics/acme-shop/checkout-service', undefined, null)).body.incidents).toBe(metricsBefore);
   });
 });
 

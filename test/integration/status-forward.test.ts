@@ -45,14 +45,22 @@ function freshTrigger() {
  */
 function withRecoveryBeforeFirstStatusWrite(store: IncidentStore, recover: (id: string) => Promise<void>): IncidentStore {
   let interleaved = false;
+  const interleave = async (id: string, fields: { status?: string }) => {
+    if (!interleaved && fields.status !== undefined && fields.status !== 'resolved') {
+      interleaved = true;
+      await recover(id);
+    }
+  };
+  // Both writes a stage may set its status with: update (returns the incident) and record (does not).
   return {
     ...store,
     async update(id, fields, append) {
-      if (!interleaved && fields.status !== undefined && fields.status !== 'resolved') {
-        interleaved = true;
-        await recover(id);
-      }
+      await interleave(id, fields);
       return store.update(id, fields, append);
+    },
+    async record(id, fields, append, options) {
+      await interleave(id, fields);
+      return store.record(id, fields, append, options);
     },
   };
 }
@@ -124,5 +132,21 @@ describe('status moves only forward (DynamoDB condition on the states a status m
 
   it('still fails for an incident that does not exist', async () => {
     await expect(dynamoStore().update('gh-0-0-0', { status: 'notified' })).rejects.toMatchObject({ name: 'ConditionalCheckFailedException' });
+    await expect(dynamoStore().record('gh-0-0-0', { status: 'notified' }, {}, { claim: 'kbSeenAt' })).rejects.toMatchObject({ name: 'ConditionalCheckFailedException' });
+  });
+
+  it('records like update without reading back, keeps the status the same way, and takes a claim with the first write only', async () => {
+    const store = dynamoStore();
+    const trigger = freshTrigger();
+    await store.create(newIncident({ ...githubIncidentFields(trigger), status: 'notified' }, new Date()), githubIncidentScope(trigger));
+
+    const plain = await store.record(trigger.incidentId, { status: 'classified', category: 'lint' }, { history: [{ at: new Date().toISOString(), event: 'classified' }] });
+    const first = await store.record(trigger.incidentId, { category: 'network' }, {}, { claim: 'kbSeenAt' });
+    const second = await store.record(trigger.incidentId, { category: 'timeout' }, {}, { claim: 'kbSeenAt' });
+
+    expect([plain.claimed, first.claimed, second.claimed]).toEqual([false, true, false]);
+    const stored = (await store.get(trigger.incidentId)) as unknown as Record<string, unknown>;
+    expect(stored).toMatchObject({ status: 'notified', category: 'timeout', history: expect.arrayContaining([expect.objectContaining({ event: 'classified' })]) });
+    expect(typeof stored.kbSeenAt).toBe('string');
   });
 });

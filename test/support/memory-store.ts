@@ -46,6 +46,14 @@ export function createMemoryStore(clock: () => Date = () => new Date()): Inciden
       item.incident = next;
       return structuredClone(next);
     },
+    async record(id, fields, append: AppendLists = {}, options: { claim?: string } = {}) {
+      await this.update(id, fields, append);
+      const item = items.get(id) as { incident: Incident };
+      const marks = item.incident as unknown as Record<string, unknown>;
+      if (!options.claim || marks[options.claim] !== undefined) return { claimed: false };
+      marks[options.claim] = clock().toISOString();
+      return { claimed: true };
+    },
     async listRecent(limit) {
       return [...items.values()].map((i) => i.incident).sort(byNewest).slice(0, limit);
     },

@@ -192,6 +192,34 @@ describe('remediateStep: automatic re-runs', () => {
   });
 });
 
+describe('classifyStep: the incident ingest stored', () => {
+  it('skips its create-if-missing when the execution input says the incident is stored, and creates it otherwise', async () => {
+    // Prepare
+    const github = createFakeGitHub();
+    const { deps } = stepDeps({ github: github.port });
+    const trigger = runTrigger();
+    await deps.incidents.create(newIncident(githubIncidentFields(trigger), deps.clock()), githubIncidentScope(trigger), trigger);
+    const creates: string[] = [];
+    const create = deps.incidents.create.bind(deps.incidents);
+    deps.incidents.create = async (incident, scope, stored) => {
+      creates.push(incident.id);
+      return create(incident, scope, stored);
+    };
+    const other = runTrigger('workflow_run-failure', (body) => {
+      body.workflow_run.id += 1;
+    });
+
+    // Act
+    await classifyStep({ trigger, incidentStored: true }, deps);
+    await classifyStep({ trigger: other }, deps);
+
+    // Assert: the stored one is classified without a create; the one nobody stored is created, then classified.
+    expect(creates).toEqual([other.incidentId]);
+    expect((await deps.incidents.get(trigger.incidentId))?.status).toBe('classified');
+    expect((await deps.incidents.get(other.incidentId))?.status).toBe('classified');
+  });
+});
+
 describe('classifyStep: check runs and forks', () => {
   it('analyses a CircleCI check run from its output text, without downloading any log', async () => {
     // Prepare
