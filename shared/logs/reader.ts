@@ -143,6 +143,8 @@ export class LineSplitter {
   bytes = 0;
   /** The line filter rests until this many bytes have been read (see {@link pushFiltered}). */
   private unfilteredUntil = 0;
+  /** Lines the filter saw, and of those read, over the stretch being judged (see {@link pushFiltered}). */
+  private judged = { bytes: 0, lines: 0, read: 0 };
 
   constructor(
     private readonly sink: LineSink,
@@ -195,17 +197,20 @@ export class LineSplitter {
     }
     this.decode(bytes.subarray(0, first + 1));
     const last = bytes.lastIndexOf(10);
-    // Where most lines have to be read anyway (a log of nothing but errors) the pass is pure overhead: rest it
-    // for a while, then look again.
-    if (last > first && this.emitFiltered(bytes, first + 1, last + 1, filter) > 0.5) this.unfilteredUntil = this.bytes + UNFILTERED_STRETCH;
+    if (last > first) this.emitFiltered(bytes, first + 1, last + 1, filter);
     if (last + 1 < bytes.byteLength) this.decode(bytes.subarray(last + 1));
+    // Where most lines have to be read anyway (a log of nothing but errors) the pass is pure overhead: rest it
+    // for a while, then look again. Judged over a stretch of the log, not a slice: a long failure block makes
+    // one slice look error-dense.
+    this.judged.bytes += bytes.byteLength;
+    if (this.judged.bytes >= JUDGED_STRETCH) {
+      if (this.judged.read > this.judged.lines * 0.75) this.unfilteredUntil = this.bytes + UNFILTERED_STRETCH;
+      this.judged = { bytes: 0, lines: 0, read: 0 };
+    }
   }
 
-  /**
-   * The complete lines of `bytes[from, to)`: named ones (and all while the sink is busy) are read, the rest
-   * skipped. Returns the share of lines read.
-   */
-  private emitFiltered(bytes: Buffer, from: number, to: number, filter: LineNamer): number {
+  /** The complete lines of `bytes[from, to)`: named ones (and all while the sink is busy) are read, the rest skipped. */
+  private emitFiltered(bytes: Buffer, from: number, to: number, filter: LineNamer): void {
     const gate = this.gate as LineGate;
     const named = filter.flag(bytes, from, to);
     let k = 0;
@@ -228,7 +233,8 @@ export class LineSplitter {
       else this.sink(++this.lineNo, cleanLine(raw), raw);
       start = nl + 1;
     }
-    return 1 - skipped / index;
+    this.judged.lines += index;
+    this.judged.read += index - skipped;
   }
 
   /** Flushes the decoder and emits the last line (a file ending in `\n` has a final empty line, as in `split`). */
@@ -319,8 +325,9 @@ export class LineSplitter {
 }
 
 /** Bytes the line filter reads at a time. */
-const FILTER_SLICE = 1 << 20;
-/** How long the line filter rests after a chunk where it let most lines through. */
+const FILTER_SLICE = 64 * 1024;
+/** How much of a log the line filter's usefulness is judged over, and how long it rests when it let most through. */
+const JUDGED_STRETCH = 4 * 1024 * 1024;
 const UNFILTERED_STRETCH = 8 * 1024 * 1024;
 /** Bytes decoded at a time (see {@link LineSplitter.push}). */
 const DECODE_SLICE = 16 * 1024;

@@ -32,7 +32,7 @@ export async function openLog(path: string, io: CliIO): Promise<LogSource> {
   } finally {
     await file.close();
   }
-  return createReadStream(path, { highWaterMark: 1 << 20 });
+  return createReadStream(path, { highWaterMark: 256 * 1024 });
 }
 
 /** What `guard analyze --json` prints and the classify stage stores: the analysis and its diagnosis. */
