@@ -15,6 +15,7 @@
  * to be ordinary; a line that is not named cannot match any trigger.
  */
 import { createHash } from 'node:crypto';
+import { endianness } from 'node:os';
 import { inflateRawSync } from 'node:zlib';
 import { compileByteDfas, DEAD, decodeByteDfaSet, HIT, type ByteDfa, type ByteDfaSet, type ByteDfaSpec } from './byte-dfa.js';
 import { LINE_FILTER_TABLES, LINE_FILTER_WASM } from './line-filter.generated.js';
@@ -171,7 +172,9 @@ export class LineFilter {
     this.deadRow = DEAD * k;
     if (HIT !== 0) throw new Error('the filter loop expects HIT to be state 0');
 
-    const module = filterModule();
+    // WebAssembly memory is little-endian and the tables go in (and the flagged lines come out) as Int32Arrays in
+    // the machine's order: a big-endian machine runs the JavaScript loop.
+    const module = endianness() === 'LE' ? filterModule() : null;
     if (module) {
       const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly as WasmApi;
       const exports = new api.Instance(module).exports as FilterExports;
