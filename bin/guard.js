@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Launcher for the TypeScript CLI: runs the prebuilt bundle of shared/cli/main.ts (bin/cli-bundle.js), built
 // again here when a source changed, or else the sources through tsx's ESM loader, in this process.
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { statSync } from 'node:fs';
 import { bundledCli } from './cli-bundle.js';
 
@@ -16,6 +17,8 @@ import { bundledCli } from './cli-bundle.js';
 const LOG_COMMANDS = new Set(['analyze', 'extract']);
 const BIG_LOG_BYTES = 64 * 1024 * 1024;
 const LEAN_HEAP_FLAGS = ['--max-semi-space-size=4', '--heap-growing-percent=50'];
+/** Signals meant for the command (Ctrl-C, `timeout`, a supervisor stopping it), which the second process must get. */
+const FORWARDED_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 function readsBigLog(args) {
   if (!LOG_COMMANDS.has(args[0])) return false;
@@ -31,9 +34,15 @@ function readsBigLog(args) {
 
 const args = process.argv.slice(2);
 if (readsBigLog(args) && !LEAN_HEAP_FLAGS.every((flag) => process.execArgv.includes(flag))) {
-  const child = spawnSync(process.execPath, [...process.execArgv, ...LEAN_HEAP_FLAGS, ...process.argv.slice(1)], { stdio: 'inherit' });
-  if (child.signal) process.kill(process.pid, child.signal);
-  process.exit(child.status ?? 1);
+  const child = spawn(process.execPath, [...process.execArgv, ...LEAN_HEAP_FLAGS, ...process.argv.slice(1)], { stdio: 'inherit' });
+  // Waiting here (not in spawnSync) so a signal sent to this process alone reaches the child instead of leaving it
+  // running, orphaned, after this one has gone; then this process ends the way the child did.
+  const forward = (signal) => child.kill(signal);
+  for (const signal of FORWARDED_SIGNALS) process.on(signal, forward);
+  const [status, signal] = await once(child, 'exit');
+  for (const name of FORWARDED_SIGNALS) process.off(name, forward);
+  if (signal) process.kill(process.pid, signal);
+  process.exit(status ?? 1);
 }
 
 const bundle = await bundledCli();

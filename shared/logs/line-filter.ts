@@ -9,11 +9,13 @@
  *   in order), so `err\x1b[0mor` is read as `error`;
  * - a `\r` starts the line again (a progress bar's segments: the cleaned line is one of them);
  * - anchored triggers may start after what cleaning strips from the front (BOM, timestamp, BuildKit prefix);
- * - a `^[`-style caret escape, which cleaning removes in a pass of its own, names the line outright.
+ * - a `^[`-style caret escape, which cleaning removes in a pass of its own, names the line outright (even where
+ *   the `^` would end an ANSI sequence: cleaning removes the caret escape first).
  * The automata read every trigger more loosely than JavaScript (see `byte-dfa.ts`), so a named line may turn out
  * to be ordinary; a line that is not named cannot match any trigger.
  */
 import { createHash } from 'node:crypto';
+import { endianness } from 'node:os';
 import { inflateRawSync } from 'node:zlib';
 import { compileByteDfas, DEAD, decodeByteDfaSet, HIT, type ByteDfa, type ByteDfaSet, type ByteDfaSpec } from './byte-dfa.js';
 import { LINE_FILTER_TABLES, LINE_FILTER_WASM } from './line-filter.generated.js';
@@ -59,6 +61,18 @@ function escapeEnd(bytes: Uint8Array, i: number, end: number): number {
   const next = bytes[i + 1] as number;
   if (i + 1 < end && ((next >= 64 && next <= 90) || (next >= 92 && next <= 95))) return i + 2;
   return i + 1;
+}
+
+const CARET = 94;
+
+/**
+ * Where the pass goes on after the ANSI sequence at the ESC at `i`. Cleaning removes `^[[`-style escapes before
+ * the ANSI sequences, so a sequence that ends with the `^` of a `^[[` (`ESC ^`, or a CSI with `^` as its final
+ * byte) does not hide the caret escape: the pass resumes at that `^`, and the caret trigger names the line.
+ */
+function escapeSkip(bytes: Uint8Array, i: number, end: number): number {
+  const e = escapeEnd(bytes, i, end);
+  return e + 1 < end && bytes[e - 1] === CARET && bytes[e] === BRACKET && bytes[e + 1] === BRACKET ? e - 1 : e;
 }
 
 /** End of an SGR remnant (`[0m`, `[31;1m`) starting with the `[` at `i`, or -1 when there is none. */
@@ -158,7 +172,9 @@ export class LineFilter {
     this.deadRow = DEAD * k;
     if (HIT !== 0) throw new Error('the filter loop expects HIT to be state 0');
 
-    const module = filterModule();
+    // WebAssembly memory is little-endian and the tables go in (and the flagged lines come out) as Int32Arrays in
+    // the machine's order: a big-endian machine runs the JavaScript loop.
+    const module = endianness() === 'LE' ? filterModule() : null;
     if (module) {
       const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly as WasmApi;
       const exports = new api.Instance(module).exports as FilterExports;
@@ -225,7 +241,7 @@ export class LineFilter {
           continue;
         }
         if (b === ESC) {
-          i = escapeEnd(bytes, i, to);
+          i = escapeSkip(bytes, i, to);
           continue;
         }
         const end = remnantEnd(bytes, i, to);

@@ -53,6 +53,21 @@
           (then (return (i32.add (local.get $i) (i32.const 2)))))))
     (i32.add (local.get $i) (i32.const 1)))
 
+  ;; Where the pass goes on after the ANSI sequence at the ESC at $i: at the sequence's last byte when that is the
+  ;; `^` of a `^[[` caret escape, which cleaning removes first (the caret trigger then names the line), else past it.
+  (func $escapeSkip (param $i i32) (param $end i32) (result i32)
+    (local $e i32)
+    (local.set $e (call $escapeEnd (local.get $i) (local.get $end)))
+    (if (i32.lt_u (i32.add (local.get $e) (i32.const 1)) (local.get $end))
+      (then
+        (if (i32.and
+              (i32.eq (i32.load8_u (i32.sub (local.get $e) (i32.const 1))) (i32.const 94))
+              (i32.and
+                (i32.eq (i32.load8_u (local.get $e)) (i32.const 91))
+                (i32.eq (i32.load8_u (i32.add (local.get $e) (i32.const 1))) (i32.const 91))))
+          (then (return (i32.sub (local.get $e) (i32.const 1)))))))
+    (local.get $e))
+
   ;; End of an SGR remnant ([0-9;]{0,12}m after the `[` at $i), or -1.
   (func $remnantEnd (param $i i32) (param $end i32) (result i32)
     (local $j i32) (local $limit i32) (local $b i32)
@@ -109,7 +124,7 @@
                 (br $next)))
             (if (i32.eq (local.get $b) (i32.const 27))
               (then
-                (local.set $i (call $escapeEnd (local.get $i) (local.get $end)))
+                (local.set $i (call $escapeSkip (local.get $i) (local.get $end)))
                 (br $next)))
             (local.set $e (call $remnantEnd (local.get $i) (local.get $end)))
             (if (i32.ge_s (local.get $e) (i32.const 0))

@@ -1,5 +1,6 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readFileSync, rmSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -136,4 +137,44 @@ describe('guard on a big log', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 180_000);
+
+  it('passes a signal sent to the launcher on to the second process, and ends by it too', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'guard-big-log-'));
+    let childPid = 0;
+    try {
+      // Only its size matters: the second process stops in this module, before it reads a byte.
+      const big = join(dir, 'big.log');
+      writeFileSync(big, '');
+      truncateSync(big, 64 * 1024 * 1024);
+      const hang = join(dir, 'hang.mjs');
+      writeFileSync(
+        hang,
+        "if (process.execArgv.includes('--heap-growing-percent=50')) { process.stderr.write('second ' + process.pid + '\\n'); setInterval(() => {}, 1000); await new Promise(() => {}); }\n",
+      );
+      const launcher = spawn(process.execPath, ['--import', pathToFileURL(hang).href, join(ROOT, 'bin', 'guard.js'), 'analyze', big], {
+        cwd: ROOT,
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      const exited = once(launcher, 'exit');
+      let stderr = '';
+      for await (const chunk of launcher.stderr) {
+        stderr += String(chunk);
+        const m = /^second (\d+)$/m.exec(stderr);
+        if (m) {
+          childPid = Number(m[1]);
+          break;
+        }
+      }
+      expect(childPid).toBeGreaterThan(0);
+      launcher.kill('SIGTERM');
+      const [status, signal] = await exited;
+      expect({ status, signal }).toEqual({ status: null, signal: 'SIGTERM' });
+      // The launcher ends only once the second process has: nothing is left running.
+      expect(() => process.kill(childPid, 0)).toThrow(/ESRCH/);
+      childPid = 0;
+    } finally {
+      if (childPid > 0) process.kill(childPid, 'SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
