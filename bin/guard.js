@@ -34,12 +34,21 @@ function readsBigLog(args) {
 
 const args = process.argv.slice(2);
 if (readsBigLog(args) && !LEAN_HEAP_FLAGS.every((flag) => process.execArgv.includes(flag))) {
-  const child = spawn(process.execPath, [...process.execArgv, ...LEAN_HEAP_FLAGS, ...process.argv.slice(1)], { stdio: 'inherit' });
+  // The debugger flags stay with this process: a second --inspect would fight over the port.
+  const nodeArgs = process.execArgv.filter((arg) => !/^--(?:inspect|debug)/.test(arg));
+  const child = spawn(process.execPath, [...nodeArgs, ...LEAN_HEAP_FLAGS, ...process.argv.slice(1)], { stdio: 'inherit' });
   // Waiting here (not in spawnSync) so a signal sent to this process alone reaches the child instead of leaving it
   // running, orphaned, after this one has gone; then this process ends the way the child did.
   const forward = (signal) => child.kill(signal);
   for (const signal of FORWARDED_SIGNALS) process.on(signal, forward);
-  const [status, signal] = await once(child, 'exit');
+  let status;
+  let signal;
+  try {
+    [status, signal] = await once(child, 'exit');
+  } catch (error) {
+    process.stderr.write(`guard: could not start the analysis process: ${error.message}\n`);
+    process.exit(1);
+  }
   for (const name of FORWARDED_SIGNALS) process.off(name, forward);
   if (signal) process.kill(process.pid, signal);
   process.exit(status ?? 1);

@@ -54,11 +54,17 @@ function addChar(set: CharSet, cp: number): void {
     else if (cp >= 97 && cp <= 122) add(set.ascii, cp - 32);
     return;
   }
-  set.others.add(cp);
-  const ch = String.fromCodePoint(cp);
-  for (const variant of [ch.toLowerCase(), ch.toUpperCase()]) {
-    const v = variant.codePointAt(0);
-    if (v !== undefined && variant.length === ch.length) set.others.add(v);
+  // Every character that shares an upper case with this one (µ, μ and Μ all match each other under /i).
+  const pending = [cp];
+  while (pending.length > 0) {
+    const c = pending.pop() as number;
+    if (set.others.has(c)) continue;
+    set.others.add(c);
+    const ch = String.fromCodePoint(c);
+    for (const variant of [ch.toLowerCase(), ch.toUpperCase()]) {
+      const v = variant.codePointAt(0);
+      if (v !== undefined && v >= 0x80 && variant.length === ch.length && !set.others.has(v)) pending.push(v);
+    }
   }
 }
 
@@ -299,10 +305,12 @@ class Compiler {
   private escapedCodePoint(inClass: boolean): number {
     const e = this.src[this.i + 1] as string;
     this.i += 2;
+    if (e === '0' && /[0-9]/.test(this.src[this.i] ?? '')) throw new Error(`octal escape in /${this.src}/`);
     const simple: Record<string, number> = { n: 10, r: 13, t: 9, v: 11, f: 12, '0': 0 };
     if (e in simple) return simple[e] as number;
     if (e === 'b' && inClass) return 8;
     if (e === 'c') throw new Error(`unsupported \\c escape in /${this.src}/`);
+    if (e === 'k' && this.src[this.i] === '<') throw new Error(`named back-reference in /${this.src}/`);
     if (e === 'x') {
       this.i += 2;
       return Number.parseInt(this.src.slice(this.i - 2, this.i), 16);
@@ -333,9 +341,8 @@ class Compiler {
       this.i++;
     }
     const set = charSet();
-    let first = true;
-    while (this.i < this.src.length && (this.src[this.i] !== ']' || first)) {
-      first = false;
+    // As JavaScript reads it: `[]` matches nothing and `[^]` any character (a `]` first closes the class).
+    while (this.i < this.src.length && this.src[this.i] !== ']') {
       const lo = this.classAtom();
       if (this.src[this.i] === '-' && this.src[this.i + 1] !== ']' && this.i + 1 < this.src.length && typeof lo === 'number') {
         this.i++;

@@ -135,5 +135,9 @@ export interface AnalyzeLogOptions {
   baseline?: BaselineLookup;
 }
 
-/** Anything the engine can read: a whole string, a Buffer, or a byte/string stream (e.g. a fetch body or fs stream). */
+/**
+ * Anything the engine can read: a whole string, a Buffer, or a byte/string stream (e.g. a fetch body or fs stream).
+ * A stream must not reuse a chunk's memory after yielding it (fetch bodies, fs and stdin streams do not): the
+ * analyzer keeps recent lines it skipped as views of their chunk and decodes them only when asked for.
+ */
 export type LogSource = string | Uint8Array | AsyncIterable<Uint8Array | string>;

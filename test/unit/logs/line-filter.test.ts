@@ -119,7 +119,18 @@ describe('compileByteDfas', () => {
 
   it('refuses what it cannot read rather than filtering less', () => {
     expect(() => compileByteDfas([{ sources: ['(a)\\1'], anchored: false }])).toThrow(/back-reference/);
+    expect(() => compileByteDfas([{ sources: ['(?<x>a)\\k<x>'], anchored: false }])).toThrow(/named back-reference/);
+    expect(() => compileByteDfas([{ sources: ['a\\01'], anchored: false }])).toThrow(/octal/);
     expect(() => compileByteDfas([{ sources: ['(a'], anchored: false }])).toThrow(/unclosed/);
+  });
+
+  it('reads classes and case as JavaScript does, or more loosely', () => {
+    expect(dfaHits(['x[^]y'], false, 'x\u00e9y')).toBe(true);
+    expect(dfaHits(['x[]y'], false, 'xy')).toBe(false);
+    expect(dfaHits(['x[]y|z'], false, 'z')).toBe(true);
+    // µ (U+00B5) and μ (U+03BC) share their upper case Μ: /µ/i matches μ.
+    expect(/µ/i.test('μ')).toBe(true);
+    expect(dfaHits(['µ'], false, 'μ')).toBe(true);
   });
 });
 
