@@ -28,6 +28,8 @@ import { RECOVERY_QUEUE, createStoreWorkQueue } from '../../shared/stores/work-q
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const ACCOUNT = '000000000000';
+/** Lambda's asynchronous invocation retries a failed event after one minute, then after two more. */
+const ASYNC_INVOKE_RETRY_MS = 60_000;
 
 /** The Lambda functions the local runtime loads, by ASL state name; the same handler exports deployed to AWS. */
 const STEP_FUNCTIONS = {
@@ -50,7 +52,10 @@ export interface LocalRuntimeOptions {
   host?: string;
   /** Environment for the handlers; defaults to process.env. Same variable names as in AWS. */
   env?: Record<string, string | undefined>;
-  /** Milliseconds between retries of a failed step (AWS uses the ASL's seconds-long backoff). */
+  /**
+   * Milliseconds between retries of a failed step (AWS uses the ASL's seconds-long backoff) and, doubling, of a
+   * failed queued recovery (unset: 250 ms for steps, AWS's one minute for recoveries).
+   */
   retryDelayMs?: number;
   /** Milliseconds each Wait state waits instead of its seconds (tests); unset: as long as in AWS. */
   waitDelayMs?: number;
@@ -337,13 +342,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const ingest = await importHandler('ingest-github', generation);
   const recordOutcome = await importHandler('record-outcome', generation);
   // Green runs queued by ingest, delivered to record-outcome several at once, as Lambda's asynchronous invocation
-  // does in AWS (two retries, then a dead letter); the queue is in the embedded store, so what a crash cut off is
-  // delivered now.
+  // does in AWS (two retries, one and two minutes apart, then a dead letter); the queue is in the embedded store, so
+  // what a crash cut off is delivered now. The retries keep AWS's spacing unless a test shortens them: a delivery
+  // that finds the PR comment claimed by an execution the crash cut off must outwait that claim's lease
+  // (COMMENT_SLOT_LEASE_MS, 60 s), and three tries 250 ms apart dead-lettered such a recovery.
   const recoveries = startQueueConsumer({
     queue: createStoreWorkQueue({ client: documents, tableName: tableNames.incidents, name: RECOVERY_QUEUE }),
     deliver: (message) => recordOutcome(message, lambdaContext('record-outcome')),
     maxAttempts: 3,
-    retryDelayMs: options.retryDelayMs ?? 250,
+    retryDelayMs: options.retryDelayMs ?? ASYNC_INVOKE_RETRY_MS,
     pollMs: 250,
     concurrency: 16,
     log,
