@@ -44,6 +44,20 @@ function sampleLogs(): Array<{ name: string; bytes: Buffer }> {
   return files.sort().map((f) => ({ name: f.slice(ROOT.length - 4), bytes: readFileSync(f) }));
 }
 
+/**
+ * Uniform numbers in [0, 1) from a seed (mulberry32): `seed * 1103515245` in doubles loses its low bits, and that
+ * generator cycled after ~14,000 draws.
+ */
+function seededRandom(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), state | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 /** Lines made to trip a byte-level reading: escapes inside words, progress rewrites, prefixes cleaning strips. */
 const HAZARDS = [
   'err\x1b[0mor: split by a colour code',
@@ -176,14 +190,7 @@ describe('LineFilter', () => {
   });
 
   it('gives the same answer in WebAssembly and in JavaScript, whatever the bytes', () => {
-    // mulberry32: `seed * 1103515245` in doubles loses its low bits, and that generator cycled after ~14,000 draws.
-    let seed = 7;
-    const random = (): number => {
-      seed = (seed + 0x6d2b79f5) | 0;
-      let t = Math.imul(seed ^ (seed >>> 15), seed | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
+    const random = seededRandom(7);
     const alphabet = ['e', 'r', 'o', 'R', 'f', 'a', 'i', 'l', '\x1b', '[', '0', 'm', ';', '\r', '\n', ' ', '#', '$', '2', ':', '\u00e9', '✖', '^', '-'];
     for (let round = 0; round < 300; round++) {
       let text = '';
@@ -198,13 +205,7 @@ describe('LineFilter', () => {
   });
 
   it('names every random line whose cleaned text a trigger matches (escapes, carets, segments, prefixes)', () => {
-    let seed = 11;
-    const random = (): number => {
-      seed = (seed + 0x6d2b79f5) | 0;
-      let t = Math.imul(seed ^ (seed >>> 15), seed | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
+    const random = seededRandom(11);
     // Ends of escape sequences, caret escapes and remnants next to what anchored triggers start with.
     const tokens = ['\x1b', '\x1b[', '^[[0m', '^[[31m', '^', '[', '[0m', 'm', '$ ', 'make', '~~~~ ', 'x', ' ', '\r', '##[', 'group]Run ', '\uFEFF',
       '2024-05-01T10:11:12Z ', 'Post job cleanup.', 'src/a.py:12', 'é'];
