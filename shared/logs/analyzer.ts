@@ -34,7 +34,7 @@ import {
 import { cleanLine, ghCliStepOf, timestampOf } from './reader.js';
 import { candidatePositions, CASCADE_AT, GENERIC_AT, isNoise, passesPrefilter, ruleAtMatches, scanLine } from './dispatch.js';
 import { confidenceOf } from './confidence.js';
-import { nextCandidate } from './literals.js';
+import { nextCandidate } from './literal-index.js';
 import type { AnalyzeLogOptions, BaselineLookup, Category, Failure, JobStep, LogAnalysis, LogLine, RankingSignals, StepRef } from './types.js';
 
 /** `step`: the job's own commands; `setup`: the runner preparing the job; `post`: clean-up after the steps. */

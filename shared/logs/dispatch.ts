@@ -5,7 +5,7 @@
  * exactly those of testing everything.
  */
 import { LineFilter } from './line-filter.js';
-import { LiteralIndex } from './literals.js';
+import { LiteralIndex } from './literal-index.js';
 import { PRIVATE_KEY_BEGIN_RE } from './redact.js';
 import {
   CASCADE_RULES,

@@ -11,6 +11,7 @@ import { LineFilter, lineFilterSpecs, specsKey } from '../../../shared/logs/line
 
 import { cleanLine } from '../../../shared/logs/reader.js';
 import { generatedModule, GENERATED_PATH } from '../../../scripts/build-line-filter.js';
+import { seededRandom } from '../../support/random.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '../../..');
@@ -42,20 +43,6 @@ function sampleLogs(): Array<{ name: string; bytes: Buffer }> {
     }
   }
   return files.sort().map((f) => ({ name: f.slice(ROOT.length - 4), bytes: readFileSync(f) }));
-}
-
-/**
- * Uniform numbers in [0, 1) from a seed (mulberry32): `seed * 1103515245` in doubles loses its low bits, and that
- * generator cycled after ~14,000 draws.
- */
-function seededRandom(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), state | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Lines made to trip a byte-level reading: escapes inside words, progress rewrites, prefixes cleaning strips. */

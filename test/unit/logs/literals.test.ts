@@ -2,9 +2,11 @@ import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { LiteralIndex, requiredLiterals } from '../../../shared/logs/literals.js';
+import { LiteralIndex } from '../../../shared/logs/literal-index.js';
+import { requiredLiterals } from '../../../shared/logs/literals.js';
 import { CASCADE_RULES, GENERIC_RULES, NOISE_RE, PREFILTER_RE, PREFILTER_START_RE, RULES, WRAPPER_RE } from '../../../shared/logs/rules.js';
 import { cleanLine } from '../../../shared/logs/reader.js';
+import { seededRandom } from '../../support/random.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '../../..');
@@ -79,5 +81,64 @@ describe('LiteralIndex', () => {
         });
       }
     }
+  });
+});
+
+/**
+ * What the index must answer, from its definition: an expression may match when it has no required literal, or
+ * when one of its literals, cut to six characters, occurs in the line with ASCII letters folded.
+ */
+function expectedMarks(text: string, expressions: readonly RegExp[] = EXPRESSIONS): boolean[] {
+  const folded = text.replace(/[A-Z]/g, (c) => c.toLowerCase());
+  return expressions.map((re) => {
+    const lits = requiredLiterals(re);
+    if (!lits) return true;
+    return [...lits].some((lit) => {
+      let cut = lit.slice(0, 6);
+      if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
+      return folded.includes(cut);
+    });
+  });
+}
+
+describe('LiteralIndex passes', () => {
+  const wasm = new LiteralIndex(EXPRESSIONS);
+  const js = new LiteralIndex(EXPRESSIONS, 6, 'js');
+  const marks = (index: LiteralIndex, text: string, expressions: readonly RegExp[] = EXPRESSIONS): boolean[] => {
+    index.scan(text);
+    return expressions.map((_, i) => index.may(i));
+  };
+
+  it('mark exactly the expressions whose literals occur, on the sample lines and random mixes of them', () => {
+    const lines = sampleLines();
+    const random = seededRandom(5);
+    const pieces = ['error', 'ERR', 'Fail', ': erro', '✗ ', '●', 'é', '😀', '⎯⎯⎯', 'Traceback', 'exit code', ' ', '\t', 'x', '42'];
+    const mixes = Array.from({ length: 3000 }, () => Array.from({ length: 1 + Math.floor(random() * 8) }, () => pieces[Math.floor(random() * pieces.length)]).join(''));
+    for (const text of [...lines, ...mixes]) {
+      const expected = expectedMarks(text);
+      expect(marks(wasm, text), JSON.stringify(text)).toEqual(expected);
+      expect(marks(js, text), JSON.stringify(text)).toEqual(expected);
+    }
+  });
+
+  it('carry the automaton across the pieces of a long line, and never split a surrogate pair', () => {
+    const astral = [/😀 fail/, /x😀/, /traceback/i];
+    const indexes = [new LiteralIndex(astral), new LiteralIndex(astral, 6, 'js')];
+    for (const gap of [16 * 1024 - 3, 16 * 1024 - 2, 16 * 1024 - 1, 16 * 1024, 40 * 1024 - 1]) {
+      for (const word of ['traceback', '😀 ✗ fail', 'x😀', 'segmentation']) {
+        const text = `${'é'.repeat(gap)}${word}${'-'.repeat(100)}`;
+        expect(marks(wasm, text)).toEqual(expectedMarks(text));
+        expect(marks(js, text)).toEqual(expectedMarks(text));
+        for (const index of indexes) expect(marks(index, text, astral), `${gap} ${word}`).toEqual(expectedMarks(text, astral));
+      }
+    }
+    expect(expectedMarks(`${'é'.repeat(16 * 1024 - 1)}😀 fail`, astral)).toEqual([true, false, false]);
+  });
+
+  it('start every line afresh: no mark and no partial literal carries over', () => {
+    wasm.scan('Traceback (most recent call last):');
+    expect(marks(wasm, 'added 612 packages in 9s')).toEqual(expectedMarks('added 612 packages in 9s'));
+    wasm.scan('a line ending in tra');
+    expect(marks(wasm, 'ceback')).toEqual(expectedMarks('ceback'));
   });
 });

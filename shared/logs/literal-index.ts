@@ -1,0 +1,287 @@
+/**
+ * One Aho–Corasick automaton over the required literals (see `literals.ts`) of several expressions. {@link
+ * LiteralIndex.scan} marks, for one line, the expressions that may match it; {@link LiteralIndex.may} and {@link
+ * LiteralIndex.candidates} read the marks. Expressions without a required literal are always marked.
+ *
+ * The automaton reads the line's UTF-8 bytes, not its UTF-16 code units: written into WebAssembly memory (a native
+ * copy) and scanned there (`literal-index.wat`), a line costs a fraction of a JavaScript `charCodeAt` loop, which
+ * made this scan the largest single cost of an error-dense log. UTF-8 never starts a character inside another's
+ * bytes, so a literal's bytes occur in a line's bytes exactly where the literal occurs in the line: the marks are
+ * the same as a scan of the characters would give. ASCII letters are folded, as the literals are.
+ */
+import { endianness } from 'node:os';
+import { LITERAL_INDEX_WASM } from './line-filter.generated.js';
+import { requiredLiterals } from './literals.js';
+
+/** Characters of a line written and scanned at a time (a long line is scanned in pieces; the state carries over). */
+const PIECE_CHARS = 16 * 1024;
+/** UTF-8 takes at most three bytes per UTF-16 code unit. */
+const INPUT_BYTES = PIECE_CHARS * 3;
+const MAX_EXPRESSIONS = 2048;
+/** Memory layout (bytes): the class map, the marks of the line, then the tables and the input. */
+const CLASSES_AT = 0;
+const BITS_AT = CLASSES_AT + 256 * 4;
+const TABLE_AT = BITS_AT + MAX_EXPRESSIONS / 8;
+const PAGE = 64 * 1024;
+
+/** The WebAssembly pass's exports (see literal-index.wat). */
+interface ScanExports {
+  readonly memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
+  scan(from: number, end: number, row: number, classes: number, marking: number, marks: number, bits: number, bytes: number): number;
+}
+
+/** The part of the WebAssembly API used here (the project's TypeScript libraries do not declare it). */
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object) => { readonly exports: unknown };
+}
+
+let wasmModule: object | null | undefined;
+
+/** The compiled pass, or null where WebAssembly is unavailable (`node --jitless`): the JavaScript loop then runs. */
+function scanModule(): object | null {
+  if (wasmModule === undefined) {
+    const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+    try {
+      wasmModule = api ? new api.Module(Buffer.from(LITERAL_INDEX_WASM, 'base64')) : null;
+    } catch {
+      wasmModule = null;
+    }
+  }
+  return wasmModule;
+}
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
+}
+
+/** The literals of each expression, cut to `maxLength` characters (never between the halves of a surrogate pair). */
+function literalTargets(expressions: readonly RegExp[], maxLength: number, always: Uint8Array): Map<string, number[]> {
+  const targets = new Map<string, number[]>();
+  expressions.forEach((re, index) => {
+    const lits = requiredLiterals(re);
+    if (!lits) {
+      always[index] = 1;
+      return;
+    }
+    for (const whole of lits) {
+      let lit = whole.slice(0, maxLength);
+      if (lit.length > 0 && isHighSurrogate(lit.charCodeAt(lit.length - 1))) lit = lit.slice(0, -1);
+      if (lit === '') {
+        always[index] = 1;
+        continue;
+      }
+      const list = targets.get(lit) ?? [];
+      list.push(index);
+      targets.set(lit, list);
+    }
+  });
+  return targets;
+}
+
+export class LiteralIndex {
+  private readonly always: Uint8Array;
+  /** The memory both passes read: class map, marks, transition table, marks table, input. */
+  private readonly memory: ArrayBuffer;
+  private readonly words: Int32Array;
+  private readonly input: Buffer;
+  private readonly inputAt: number;
+  private readonly marksAt: number;
+  /** Row address of the first state with marks (states are numbered so that those come last). */
+  private readonly marking: number;
+  private readonly markBytes: number;
+  /** The last scan's marks as a bit set (expression i is bit i % 32 of word i / 32), always-tested ones included. */
+  private readonly bits: Int32Array;
+  private readonly alwaysBits: Int32Array;
+  private readonly wasm: ScanExports | null;
+
+  /**
+   * @param maxLength literals are cut to their first `maxLength` characters: a smaller automaton that stays in
+   * the CPU cache, at the price of a few more "maybe" answers.
+   * @param pass `'js'` runs the JavaScript pass even where WebAssembly is available (the tests' reference).
+   */
+  constructor(expressions: readonly RegExp[], maxLength = 6, pass: 'wasm' | 'js' = 'wasm') {
+    const n = expressions.length;
+    if (n > MAX_EXPRESSIONS) throw new Error(`a literal index takes at most ${MAX_EXPRESSIONS} expressions`);
+    this.always = new Uint8Array(n);
+    const byLiteral = literalTargets(expressions, maxLength, this.always);
+    const literals = [...byLiteral].map(([lit, targets]) => ({ bytes: Buffer.from(lit, 'utf8'), targets }));
+    // Byte classes: one per distinct byte of the literals (A–Z share a–z's: the literals are folded), 0 for others.
+    const classOf = new Uint8Array(256);
+    let classes = 1;
+    for (const { bytes } of literals) {
+      for (const b of bytes) {
+        if (classOf[b] !== 0) continue;
+        if (classes === 256) throw new Error('too many literal bytes');
+        classOf[b] = classes++;
+        if (b >= 97 && b <= 122) classOf[b - 32] = classOf[b] as number;
+      }
+    }
+    const { delta, outs } = ahoCorasick(literals, classOf, classes);
+    const states = outs.length;
+    this.markBytes = ((n + 31) >>> 5) * 4;
+    // A row holds a state's transitions and, in the marks table, its marks: wide enough for both.
+    const stride = Math.max(classes, this.markBytes / 4);
+    // Number the states so that those with something to mark come last (one comparison per byte tells).
+    const order: number[] = [];
+    for (let s = 0; s < states; s++) if ((outs[s] as Set<number>).size === 0) order.push(s);
+    const firstMarking = order.length;
+    for (let s = 0; s < states; s++) if ((outs[s] as Set<number>).size > 0) order.push(s);
+    if (order[0] !== 0) throw new Error('the root state must have nothing to mark');
+    const rank = new Int32Array(states);
+    order.forEach((old, i) => (rank[old] = i));
+
+    this.marksAt = TABLE_AT + states * stride * 4;
+    this.inputAt = this.marksAt + (states - firstMarking) * stride * 4;
+    const size = this.inputAt + INPUT_BYTES;
+    const module = pass === 'wasm' && endianness() === 'LE' ? scanModule() : null;
+    if (module) {
+      const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly as WasmApi;
+      this.wasm = new api.Instance(module).exports as ScanExports;
+      const missing = size - this.wasm.memory.buffer.byteLength;
+      if (missing > 0) this.wasm.memory.grow(Math.ceil(missing / PAGE));
+      this.memory = this.wasm.memory.buffer;
+    } else {
+      this.wasm = null;
+      this.memory = new ArrayBuffer(size);
+    }
+    this.words = new Int32Array(this.memory);
+    const words = this.words;
+    for (let b = 0; b < 256; b++) words[CLASSES_AT / 4 + b] = (classOf[b] as number) * 4;
+    for (let i = 0; i < states; i++) {
+      const old = order[i] as number;
+      const row = TABLE_AT / 4 + i * stride;
+      for (let c = 0; c < classes; c++) words[row + c] = TABLE_AT + (rank[delta[old * classes + c] as number] as number) * stride * 4;
+      if (i < firstMarking) continue;
+      const marks = this.marksAt / 4 + (i - firstMarking) * stride;
+      for (const target of outs[old] as Set<number>) words[marks + (target >>> 5)] = (words[marks + (target >>> 5)] as number) | (1 << (target & 31));
+    }
+    this.marking = TABLE_AT + firstMarking * stride * 4;
+    this.bits = new Int32Array(this.memory, BITS_AT, this.markBytes / 4);
+    this.input = Buffer.from(this.memory, this.inputAt, INPUT_BYTES);
+    this.alwaysBits = new Int32Array(this.bits.length);
+    this.always.forEach((isAlways, i) => {
+      if (isAlways === 1) this.alwaysBits[i >>> 5] = (this.alwaysBits[i >>> 5] as number) | (1 << (i & 31));
+    });
+  }
+
+  /** Marks the expressions whose required literals occur in `text` (starts a new line's marks). */
+  scan(text: string): void {
+    this.bits.set(this.alwaysBits);
+    const n = text.length;
+    let row = TABLE_AT;
+    for (let from = 0; from < n; ) {
+      let to = Math.min(n, from + PIECE_CHARS);
+      if (to < n && isHighSurrogate(text.charCodeAt(to - 1))) to--;
+      const written = this.input.write(from === 0 && to === n ? text : text.slice(from, to), 0, INPUT_BYTES, 'utf8');
+      row = this.scanBytes(this.inputAt, this.inputAt + written, row);
+      from = to;
+    }
+  }
+
+  private scanBytes(from: number, end: number, row: number): number {
+    const wasm = this.wasm;
+    if (wasm === null) return this.scanInJs(from, end, row);
+    return wasm.scan(from, end, row, CLASSES_AT, this.marking, this.marksAt, BITS_AT, this.markBytes);
+  }
+
+  /** The pass of literal-index.wat in JavaScript: where WebAssembly is unavailable, and the tests' reference. */
+  private scanInJs(from: number, end: number, row: number): number {
+    const { words, marking, marksAt, markBytes } = this;
+    const bytes = new Uint8Array(this.memory);
+    for (let i = from; i < end; i++) {
+      row = words[(row + (words[CLASSES_AT / 4 + (bytes[i] as number)] as number)) >>> 2] as number;
+      if (row < marking) continue;
+      const marks = (marksAt + row - marking) >>> 2;
+      for (let w = 0; w < markBytes >>> 2; w++) words[BITS_AT / 4 + w] = (words[BITS_AT / 4 + w] as number) | (words[marks + w] as number);
+    }
+    return row;
+  }
+
+  /**
+   * After {@link scan}: the expressions that may match, as a bit set (expression i is bit `i % 32` of word
+   * `i / 32`; see {@link nextCandidate}). Walking it beats asking {@link may} of every expression. The next scan
+   * overwrites it.
+   */
+  candidates(): Int32Array {
+    return this.bits;
+  }
+
+  /** After {@link scan}: can expression `index` match the scanned text? */
+  may(index: number): boolean {
+    return (((this.bits[index >>> 5] as number) >>> (index & 31)) & 1) === 1;
+  }
+
+  /** Expressions that no literal can rule out (tested on every line). */
+  get alwaysTested(): number {
+    return this.always.reduce((sum, v) => sum + v, 0);
+  }
+}
+
+/**
+ * The automaton over `literals` as a complete transition table (`delta[state * classes + class]`, failure links
+ * folded in) and, per state, the targets of every literal that ends there (its suffixes' included).
+ */
+function ahoCorasick(
+  literals: ReadonlyArray<{ bytes: Uint8Array; targets: readonly number[] }>,
+  classOf: Uint8Array,
+  classes: number,
+): { delta: Int32Array; outs: Array<Set<number>> } {
+  const next: Int32Array[] = [new Int32Array(classes).fill(-1)];
+  const outs: Array<Set<number>> = [new Set()];
+  for (const { bytes, targets } of literals) {
+    let s = 0;
+    for (const b of bytes) {
+      const cls = classOf[b] as number;
+      let t = (next[s] as Int32Array)[cls] as number;
+      if (t === -1) {
+        t = next.length;
+        next.push(new Int32Array(classes).fill(-1));
+        outs.push(new Set());
+        (next[s] as Int32Array)[cls] = t;
+      }
+      s = t;
+    }
+    for (const target of targets) (outs[s] as Set<number>).add(target);
+  }
+  const states = next.length;
+  const delta = new Int32Array(states * classes);
+  const fail = new Int32Array(states);
+  const queue: number[] = [];
+  for (let c = 0; c < classes; c++) {
+    const t = (next[0] as Int32Array)[c] as number;
+    if (t === -1) delta[c] = 0;
+    else {
+      delta[c] = t;
+      fail[t] = 0;
+      queue.push(t);
+    }
+  }
+  for (let q = 0; q < queue.length; q++) {
+    const s = queue[q] as number;
+    for (const target of outs[fail[s] as number] as Set<number>) (outs[s] as Set<number>).add(target);
+    for (let c = 0; c < classes; c++) {
+      const t = (next[s] as Int32Array)[c] as number;
+      const viaFail = delta[(fail[s] as number) * classes + c] as number;
+      if (t === -1) delta[s * classes + c] = viaFail;
+      else {
+        delta[s * classes + c] = t;
+        fail[t] = viaFail;
+        queue.push(t);
+      }
+    }
+  }
+  return { delta, outs };
+}
+
+/** The first expression at or after `from` in a {@link LiteralIndex.candidates} bit set, or -1. */
+export function nextCandidate(bits: Int32Array, from: number): number {
+  let word = from >>> 5;
+  if (word >= bits.length) return -1;
+  let x = (bits[word] as number) & (-1 << (from & 31));
+  for (;;) {
+    if (x !== 0) return (word << 5) + 31 - Math.clz32(x & -x);
+    if (++word >= bits.length) return -1;
+    x = bits[word] as number;
+  }
+}
