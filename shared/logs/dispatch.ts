@@ -25,7 +25,7 @@ const NOISE_AT = TABLE.length;
 const PREFILTER_AT = TABLE.length + 1;
 const START_AT = TABLE.length + 2;
 /**
- * Building the automaton costs 30–90 ms (reading 129 expressions, ~10,000 states): a short log (the CLI on one
+ * Building the automaton costs 30–90 ms (reading 131 expressions into a 1.3 MB table): a short log (the CLI on one
  * job's output, a unit test) is done sooner by testing every rule, so the index is built once a process has
  * seen this many lines.
  */

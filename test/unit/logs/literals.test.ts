@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { LiteralIndex } from '../../../shared/logs/literal-index.js';
+import { LITERAL_PREFIX_CHARS, LiteralIndex } from '../../../shared/logs/literal-index.js';
 import { requiredLiterals } from '../../../shared/logs/literals.js';
 import { CASCADE_RULES, GENERIC_RULES, NOISE_RE, PREFILTER_RE, PREFILTER_START_RE, RULES, WRAPPER_RE } from '../../../shared/logs/rules.js';
 import { cleanLine } from '../../../shared/logs/reader.js';
@@ -86,7 +86,7 @@ describe('LiteralIndex', () => {
 
 /**
  * What the index must answer, from its definition: an expression may match when it has no required literal, or
- * when one of its literals, cut to six characters, occurs in the line with ASCII letters folded.
+ * when one of its literals, cut to LITERAL_PREFIX_CHARS characters, occurs in the line with ASCII letters folded.
  */
 function expectedMarks(text: string, expressions: readonly RegExp[] = EXPRESSIONS): boolean[] {
   const folded = text.replace(/[A-Z]/g, (c) => c.toLowerCase());
@@ -94,7 +94,7 @@ function expectedMarks(text: string, expressions: readonly RegExp[] = EXPRESSION
     const lits = requiredLiterals(re);
     if (!lits) return true;
     return [...lits].some((lit) => {
-      let cut = lit.slice(0, 6);
+      let cut = lit.slice(0, LITERAL_PREFIX_CHARS);
       if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
       return folded.includes(cut);
     });
@@ -103,7 +103,7 @@ function expectedMarks(text: string, expressions: readonly RegExp[] = EXPRESSION
 
 describe('LiteralIndex passes', () => {
   const wasm = new LiteralIndex(EXPRESSIONS);
-  const js = new LiteralIndex(EXPRESSIONS, 6, 'js');
+  const js = new LiteralIndex(EXPRESSIONS, LITERAL_PREFIX_CHARS, 'js');
   const marks = (index: LiteralIndex, text: string, expressions: readonly RegExp[] = EXPRESSIONS): boolean[] => {
     index.scan(text);
     return expressions.map((_, i) => index.may(i));
@@ -123,7 +123,7 @@ describe('LiteralIndex passes', () => {
 
   it('carry the automaton across the pieces of a long line, and never split a surrogate pair', () => {
     const astral = [/😀 fail/, /x😀/, /traceback/i];
-    const indexes = [new LiteralIndex(astral), new LiteralIndex(astral, 6, 'js')];
+    const indexes = [new LiteralIndex(astral), new LiteralIndex(astral, LITERAL_PREFIX_CHARS, 'js')];
     for (const gap of [16 * 1024 - 3, 16 * 1024 - 2, 16 * 1024 - 1, 16 * 1024, 40 * 1024 - 1]) {
       for (const word of ['traceback', '😀 ✗ fail', 'x😀', 'segmentation']) {
         const text = `${'é'.repeat(gap)}${word}${'-'.repeat(100)}`;
