@@ -90,15 +90,20 @@ describe('LiteralIndex', () => {
  */
 function expectedMarks(text: string, expressions: readonly RegExp[] = EXPRESSIONS): boolean[] {
   const folded = text.replace(/[A-Z]/g, (c) => c.toLowerCase());
-  return expressions.map((re) => {
-    const lits = requiredLiterals(re);
-    if (!lits) return true;
-    return [...lits].some((lit) => {
-      let cut = lit.slice(0, LITERAL_PREFIX_CHARS);
-      if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
-      return folded.includes(cut);
+  return cutLiterals(expressions).map((lits) => lits === null || lits.some((lit) => folded.includes(lit)));
+}
+
+const cutCache = new Map<readonly RegExp[], Array<string[] | null>>();
+function cutLiterals(expressions: readonly RegExp[]): Array<string[] | null> {
+  let cut = cutCache.get(expressions);
+  if (!cut) {
+    cut = expressions.map((re) => {
+      const lits = requiredLiterals(re);
+      return lits && [...lits].map((lit) => lit.slice(0, LITERAL_PREFIX_CHARS).replace(/[\uD800-\uDBFF]$/, ''));
     });
-  });
+    cutCache.set(expressions, cut);
+  }
+  return cut;
 }
 
 describe('LiteralIndex passes', () => {
