@@ -63,7 +63,13 @@ interface Block {
   lines: LogLine[];
   lineCount: number;
   blankRun: number;
-  before: LogLine[];
+  /**
+   * The context lines above the block: null until the block is kept or would lose them from the ring (a repeat
+   * never needs them, and in an error-dense log nearly every block is one). Taken above `beforeFrom`, the start
+   * line the block opened with.
+   */
+  before: LogLine[] | null;
+  beforeFrom: number;
   after: LogLine[];
   afterWanted: number;
   section: Section;
@@ -220,6 +226,9 @@ export class LogScanner {
 
   /** Processes line `line` (1-based, consecutive) with cleaned text `text`; `raw` is the line before cleaning. */
   push(line: number, text: string, raw: string = text): void {
+    const open = this.open;
+    // The ring is about to lose the first context line above the open block: read them now.
+    if (open !== null && open.before === null && line - open.beforeFrom + this.contextLines >= RING_SIZE) this.takeBefore(open);
     this.lastLine = line;
     if (line === 1 || this.ghCliStep !== null) this.trackGhCliStep(line, raw);
     const slot = line % RING_SIZE;
@@ -516,7 +525,8 @@ export class LogScanner {
       lines: [],
       lineCount: 0,
       blankRun: 0,
-      before: [],
+      before: null,
+      beforeFrom: startLine,
       after: [],
       afterWanted: 0,
       section: this.section,
@@ -537,12 +547,20 @@ export class LogScanner {
       const t = this.ringAt(l);
       if (t !== null && NON_BLANK_RE.test(t)) this.store(block, l, t);
     }
-    for (let l = Math.max(1, startLine - this.contextLines); l < startLine; l++) {
-      const t = this.ringAt(l);
-      if (t !== null) block.before.push({ line: l, text: cut(t) });
-    }
     this.store(block, line, text);
     this.open = block;
+  }
+
+  /** Reads the block's context lines above it from the ring (see {@link Block.before}). */
+  private takeBefore(block: Block): LogLine[] {
+    if (block.before !== null) return block.before;
+    const before: LogLine[] = [];
+    for (let l = Math.max(1, block.beforeFrom - this.contextLines); l < block.beforeFrom; l++) {
+      const t = this.ringAt(l);
+      if (t !== null) before.push({ line: l, text: cut(t) });
+    }
+    block.before = before;
+    return before;
   }
 
   private store(block: Block, line: number, text: string): void {
@@ -642,7 +660,7 @@ export class LogScanner {
     block.headText = own(block.headText);
     block.pickText = own(block.pickText);
     for (const l of block.lines) l.text = own(l.text);
-    for (const l of block.before) l.text = own(l.text);
+    for (const l of this.takeBefore(block)) l.text = own(l.text);
     for (let l = block.endLine + 1; l <= this.lastLine && block.after.length < this.contextLines; l++) {
       const t = this.ringAt(l);
       if (t !== null) block.after.push({ line: l, text: clip(t) });
@@ -842,7 +860,7 @@ export function toFailure(rankedBlock: RankedBlock, redact: (text: string) => st
   const { block, score, category } = rankedBlock;
   const head = block.lines.find((l) => l.line === block.headLine) ?? { line: block.headLine, text: block.headText };
   const ordered = [head, ...block.lines.filter((l) => l.line !== block.headLine)];
-  const redacted = redactLogLines([...ordered, ...block.before, ...block.after], redact);
+  const redacted = redactLogLines([...ordered, ...(block.before ?? []), ...block.after], redact);
   const lines = redacted.slice(0, ordered.length);
   const context = redacted.slice(ordered.length).sort((a, b) => a.line - b.line);
   const withheld = lines.some((l) => l.text === WITHHELD_TEXT);

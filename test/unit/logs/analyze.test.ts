@@ -122,6 +122,18 @@ describe('options and shape', () => {
     ]);
   });
 
+  it('keeps the context above a block longer than the scanner remembers', async () => {
+    // A pytest failure section runs until the next `====` line (up to 400 lines): far past the 256-line ring.
+    const body = Array.from({ length: 300 }, (_, i) => `    frame ${i}`);
+    const log = ['setup a', 'setup b', '___________________ test_total ___________________', ...body, 'E   assert 1 == 2', '=== 1 failed ===', 'after'].join('\n');
+    const analysis = await analyzeLog(log, { contextLines: 2 });
+    expect(analysis.failures[0]?.startLine).toBe(3);
+    expect(analysis.failures[0]?.context.slice(0, 2)).toEqual([
+      { line: 1, text: 'setup a' },
+      { line: 2, text: 'setup b' },
+    ]);
+  });
+
   it('stops at maxBytes', async () => {
     const analysis = await analyzeLog('ok\n'.repeat(100) + 'E: Unable to locate package foo\n', { maxBytes: 30 });
     expect(analysis.truncated).toBe(true);
