@@ -11,7 +11,7 @@
  * Each analysis runs in a fresh child process, three times:
  * - the analyzer alone: this script bundled with esbuild and run by plain `node` (no TypeScript loader), timed inside
  *   the child around `analyzeLog` (start-up excluded), wall and CPU (user + system), with its peak RSS
- *   (VmHWM from `/proc/self/status`, see `peakRssKb`): MB/s and the ratio to grep come from this run;
+ *   (VmHWM from `/proc/self/status`, see `peak-rss.ts`): MB/s and the ratio to grep come from this run;
  * - the entry point users run, `node bin/guard.js analyze --json FILE`, with a preloaded module that reports the
  *   process's peak RSS and CPU at exit (start-up included): the RSS target is checked on this one, since that is
  *   the process a user (or the classify Lambda's equivalent) pays for. For a log over 64 MB the launcher reads it
@@ -30,6 +30,7 @@ import { createReadStream, createWriteStream, existsSync, mkdtempSync, readdirSy
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { EXIT_REPORTER, exitReports, peakRssKb, type ExitReport } from './peak-rss.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const DATASETS = resolve(ROOT, '..', 'shared', 'datasets');
@@ -43,12 +44,6 @@ interface ChildResult {
   failures: number;
   top: string;
   maxRssKb: number;
-}
-
-/** The CLI run: peak RSS and CPU of the whole process (start-up included), as its exit hook reported them. */
-interface CliResult {
-  maxRssKb: number;
-  cpu: number;
 }
 
 interface Case {
@@ -192,33 +187,8 @@ function analyzeInChild<T = ChildResult>(bundle: string, file: string, mode: '--
   return JSON.parse(child.stdout.trim().split('\n').pop() ?? '') as T;
 }
 
-/**
- * The process's own peak RSS in KB. Not `process.resourceUsage().maxRSS`: on Linux a child's ru_maxrss starts at
- * its parent's RSS when it was forked (the kernel keeps the high-water mark across exec), so a child of this
- * script, which holds the sample logs, reported the bench's own ~145 MB whatever it used. VmHWM is the peak of
- * the process's memory since exec; other systems fall back to maxRSS.
- */
-function peakRssKb(): number {
-  try {
-    const hwm = /VmHWM:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'));
-    if (hwm) return Number(hwm[1]);
-  } catch {
-    // not Linux
-  }
-  return process.resourceUsage().maxRSS;
-}
-
-/** Reports the process's peak RSS (as {@link peakRssKb} does) and CPU on stderr when it exits (preloaded into the CLI run). */
-const EXIT_REPORTER = `import { readFileSync } from 'node:fs';
-process.on('exit', () => {
-  let peak = process.resourceUsage().maxRSS;
-  try { peak = Number(/VmHWM:\\s+(\\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? peak); } catch {}
-  const c = process.cpuUsage();
-  process.stderr.write('\\nbench-exit ' + JSON.stringify({ maxRssKb: peak, cpu: (c.user + c.system) / 1e6 }) + '\\n');
-});
-`;
-
-function cliInChild(checkout: string, reporter: string, file: string): CliResult {
+/** The CLI run: peak RSS and CPU of the whole process (start-up included), as its exit hook reported them. */
+function cliInChild(checkout: string, reporter: string, file: string): ExitReport {
   const child = spawnSync(process.execPath, ['--import', pathToFileURL(reporter).href, join(checkout, 'bin', 'guard.js'), 'analyze', '--json', file], {
     cwd: checkout,
     encoding: 'utf8',
@@ -226,7 +196,7 @@ function cliInChild(checkout: string, reporter: string, file: string): CliResult
   });
   // The launcher runs a big log in a second process (bin/guard.js): each reports, the peak is the larger one and
   // the CPU is both together.
-  const reports = [...(child.stderr ?? '').matchAll(/bench-exit (\{.*\})/g)].map((m) => JSON.parse(m[1] as string) as CliResult);
+  const reports = exitReports(child.stderr ?? '');
   if (child.status !== 0 || reports.length === 0) throw new Error(`guard analyze failed: ${(child.stderr ?? '').trim().split('\n').pop() ?? child.status}`);
   return { maxRssKb: Math.max(...reports.map((r) => r.maxRssKb)), cpu: reports.reduce((sum, r) => sum + r.cpu, 0) };
 }

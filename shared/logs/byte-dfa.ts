@@ -5,9 +5,10 @@
  *
  * To stay on the safe side of that promise the compiler reads every expression more loosely than JavaScript:
  * letters match either case; anchors, word boundaries and look-arounds match anywhere (they only ever remove
- * matches); a character class that admits a non-ASCII character admits any run of bytes ≥ 0x80. Back-references
- * are refused (nothing in the rule table uses them): an expression the compiler cannot read is an error at load,
- * never a silently narrower filter.
+ * matches); a character class that admits a non-ASCII character admits any run of bytes ≥ 0x80. It walks the
+ * syntax tree of `regex-syntax.ts`, which refuses what no looser reading can honour (back-references, octal
+ * escapes, …): an expression the compiler cannot read is an {@link UnsupportedRegexError} at load, never a
+ * silently narrower filter.
  *
  * Construction: Thompson NFA over byte sets, bytes partitioned into the classes the NFA distinguishes, then the
  * subset construction. Every state that contains an accepting NFA state collapses into one `HIT` state: the
@@ -15,6 +16,7 @@
  */
 
 import { endianness } from 'node:os';
+import { parseRegex, UnsupportedRegexError, type BuiltinClass, type ClassItem, type RegexNode } from './regex-syntax.js';
 
 /** A set of bytes, 256 bits. */
 type ByteSet = Uint32Array;
@@ -118,9 +120,42 @@ interface Fragment {
   end: number;
 }
 
-/** Parses one expression's source into NFA fragments (a fragment is built afresh each time it is repeated). */
+/** The characters of `\d`, `\W`, … read loosely (a negation admits every non-ASCII character). */
+function builtinSet(builtin: BuiltinClass): CharSet {
+  const set = charSet();
+  if (builtin.set === 'digit') DIGIT(set);
+  else if (builtin.set === 'word') WORD(set);
+  else SPACE(set);
+  return builtin.negated ? negate(set) : set;
+}
+
+function classSet(negated: boolean, items: readonly ClassItem[]): CharSet {
+  const set = charSet();
+  for (const item of items) {
+    if (item.kind === 'char') addChar(set, item.codePoint);
+    else if (item.kind === 'range') {
+      for (let cp = item.from; cp <= item.to; cp++) {
+        if (cp >= 0x80 && item.to - item.from > 256) {
+          set.anyNonAscii = true;
+          break;
+        }
+        addChar(set, cp);
+      }
+    } else {
+      const members = builtinSet(item);
+      for (let b = 0; b < 128; b++) if (has(members.ascii, b)) add(set.ascii, b);
+      for (const cp of members.others) set.others.add(cp);
+      set.anyNonAscii ||= members.anyNonAscii;
+    }
+  }
+  return negated ? negate(set) : set;
+}
+
+/** Past this many copies a bounded repeat (`x{100}`) makes an automaton too large to be worth having. */
+const MAX_REPEAT = 64;
+
+/** Builds NFA fragments from one expression's syntax tree (a fragment is built afresh each time it is repeated). */
 class Compiler {
-  private i = 0;
   private readonly high: ByteSet;
 
   constructor(
@@ -132,9 +167,7 @@ class Compiler {
   }
 
   compile(): Fragment {
-    const frag = this.alternation();
-    if (this.i < this.src.length) throw new Error(`unexpected ${this.src[this.i]} at ${this.i} in /${this.src}/`);
-    return frag;
+    return this.build(parseRegex(this.src).root);
   }
 
   private empty(): Fragment {
@@ -142,13 +175,53 @@ class Compiler {
     return { start: s, end: s };
   }
 
-  private alternation(): Fragment {
-    const branches = [this.sequence()];
-    while (this.src[this.i] === '|') {
-      this.i++;
-      branches.push(this.sequence());
+  private build(node: RegexNode): Fragment {
+    switch (node.kind) {
+      case 'alternation':
+        return this.alternation(node.branches.map((branch) => this.build(branch)));
+      case 'sequence': {
+        let frag = this.empty();
+        for (const item of node.items) {
+          const next = this.build(item);
+          this.nfa.epsilon(frag.end, next.start);
+          frag = { start: frag.start, end: next.end };
+        }
+        return frag;
+      }
+      case 'repeat':
+        return this.repeat(node.node, node.min, node.max);
+      case 'group':
+        return this.build(node.node);
+      case 'lookaround': {
+        // A look-around only ever removes matches: reading it as "always true" is the looser reading. Its body is
+        // still built (unreachable): byte classes come from every edge, and leaving it out would change the
+        // tables of some expressions (the same language over fewer classes).
+        this.build(node.node);
+        return this.empty();
+      }
+      case 'anchor':
+      case 'wordBoundary':
+        return this.empty();
+      case 'dot': {
+        // With or without the s flag: a line never holds a line break, so the looser reading costs nothing.
+        const set = charSet();
+        addRange(set.ascii, 0, 127);
+        set.anyNonAscii = true;
+        return this.fromSet(set);
+      }
+      case 'char': {
+        const set = charSet();
+        addChar(set, node.codePoint);
+        return this.fromSet(set);
+      }
+      case 'builtin':
+        return this.fromSet(builtinSet(node));
+      case 'class':
+        return this.fromSet(classSet(node.negated, node.items));
     }
-    if (branches.length === 1) return branches[0] as Fragment;
+  }
+
+  private alternation(branches: Fragment[]): Fragment {
     const start = this.nfa.state();
     const end = this.nfa.state();
     for (const b of branches) {
@@ -158,50 +231,12 @@ class Compiler {
     return { start, end };
   }
 
-  private sequence(): Fragment {
-    let frag = this.empty();
-    while (this.i < this.src.length && this.src[this.i] !== '|' && this.src[this.i] !== ')') {
-      const atomAt = this.i;
-      let atom = this.atom();
-      const atomEnd = this.i;
-      atom = this.quantified(atom, atomAt, atomEnd);
-      this.nfa.epsilon(frag.end, atom.start);
-      frag = { start: frag.start, end: atom.end };
-    }
-    return frag;
-  }
-
-  /** Applies a quantifier after the atom read from `from` to `to` (re-read for every copy it needs). */
-  private quantified(atom: Fragment, from: number, to: number): Fragment {
-    const c = this.src[this.i];
-    let min: number;
-    let max: number;
-    if (c === '*' || c === '+' || c === '?') {
-      this.i++;
-      min = c === '+' ? 1 : 0;
-      max = c === '?' ? 1 : Number.POSITIVE_INFINITY;
-    } else if (c === '{') {
-      const m = /^\{(\d+)(,(\d*))?\}/.exec(this.src.slice(this.i));
-      if (!m) return atom;
-      this.i += m[0].length;
-      min = Number(m[1]);
-      max = m[2] === undefined ? min : m[3] === '' ? Number.POSITIVE_INFINITY : Number(m[3]);
-      if (min > 64 || (max !== Number.POSITIVE_INFINITY && max > 64)) throw new Error(`repeat too large in /${this.src}/`);
-    } else {
-      return atom;
-    }
-    if (this.src[this.i] === '?') this.i++; // lazy: same language
-    const afterQuantifier = this.i;
-    const copy = (): Fragment => {
-      this.i = from;
-      const f = this.atom();
-      if (this.i !== to) throw new Error('atom re-read mismatch');
-      return f;
-    };
-    const copies: Fragment[] = [atom];
+  /** `node` between `min` and `max` times: as many copies as the bounds need, the last one looping when unbounded. */
+  private repeat(node: RegexNode, min: number, max: number): Fragment {
+    if (min > MAX_REPEAT || (max !== Number.POSITIVE_INFINITY && max > MAX_REPEAT)) throw new UnsupportedRegexError('repeat too large', this.src);
+    const copies: Fragment[] = [this.build(node)];
     const needed = Math.max(min, max === Number.POSITIVE_INFINITY ? Math.max(min, 1) : max);
-    while (copies.length < needed) copies.push(copy());
-    this.i = afterQuantifier;
+    while (copies.length < needed) copies.push(this.build(node));
     const start = this.nfa.state();
     const end = this.nfa.state();
     let at = start;
@@ -216,167 +251,6 @@ class Compiler {
       this.nfa.epsilon(last.end, last.start);
     }
     return { start, end };
-  }
-
-  private atom(): Fragment {
-    const c = this.src[this.i] as string;
-    if (c === '(') return this.group();
-    if (c === '[') return this.fromSet(this.classSet());
-    if (c === '.') {
-      this.i++;
-      const set = charSet();
-      addRange(set.ascii, 0, 127);
-      set.anyNonAscii = true;
-      return this.fromSet(set);
-    }
-    if (c === '^' || c === '$') {
-      this.i++;
-      return this.empty();
-    }
-    if (c === '\\') {
-      const esc = this.src[this.i + 1];
-      if (esc === 'b' || esc === 'B') {
-        this.i += 2;
-        return this.empty();
-      }
-      if (esc !== undefined && esc >= '1' && esc <= '9') throw new Error(`back-reference in /${this.src}/`);
-      return this.fromSet(this.escape(false));
-    }
-    const cp = this.src.codePointAt(this.i) as number;
-    this.i += cp > 0xffff ? 2 : 1;
-    const set = charSet();
-    addChar(set, cp);
-    return this.fromSet(set);
-  }
-
-  private group(): Fragment {
-    this.i++;
-    let lookaround = false;
-    if (this.src[this.i] === '?') {
-      const kind = this.src.slice(this.i, this.i + 3);
-      if (kind.startsWith('?:')) this.i += 2;
-      else if (kind.startsWith('?=') || kind.startsWith('?!')) {
-        this.i += 2;
-        lookaround = true;
-      } else if (kind === '?<=' || kind === '?<!') {
-        this.i += 3;
-        lookaround = true;
-      } else if (kind.startsWith('?<')) {
-        this.i = this.src.indexOf('>', this.i) + 1;
-      } else throw new Error(`unsupported group in /${this.src}/`);
-    }
-    const inner = this.alternation();
-    if (this.src[this.i] !== ')') throw new Error(`unclosed group in /${this.src}/`);
-    this.i++;
-    // A look-around only ever removes matches: reading it as "always true" is the looser reading.
-    return lookaround ? this.empty() : inner;
-  }
-
-  /** One escape (`\d`, `\x41`, `\.`, …) as a character set; `inClass`: `\b` is a backspace there. */
-  private escape(inClass: boolean): CharSet {
-    const e = this.src[this.i + 1] as string;
-    const set = charSet();
-    switch (e) {
-      case 'd':
-      case 'D':
-        this.i += 2;
-        DIGIT(set);
-        return e === 'D' ? negate(set) : set;
-      case 'w':
-      case 'W':
-        this.i += 2;
-        WORD(set);
-        return e === 'W' ? negate(set) : set;
-      case 's':
-        this.i += 2;
-        SPACE(set);
-        return set;
-      case 'S':
-        this.i += 2;
-        for (const b of [9, 10, 11, 12, 13, 32]) add(set.ascii, b);
-        return negate(set);
-      default:
-        addChar(set, this.escapedCodePoint(inClass));
-        return set;
-    }
-  }
-
-  /** The code point of a one-character escape (`\n`, `\x41`, `\u00e9`, `\.`), consumed. */
-  private escapedCodePoint(inClass: boolean): number {
-    const e = this.src[this.i + 1] as string;
-    this.i += 2;
-    if (e === '0' && /[0-9]/.test(this.src[this.i] ?? '')) throw new Error(`octal escape in /${this.src}/`);
-    const simple: Record<string, number> = { n: 10, r: 13, t: 9, v: 11, f: 12, '0': 0 };
-    if (e in simple) return simple[e] as number;
-    if (e === 'b' && inClass) return 8;
-    if (e === 'c') throw new Error(`unsupported \\c escape in /${this.src}/`);
-    if (e === 'k' && this.src[this.i] === '<') throw new Error(`named back-reference in /${this.src}/`);
-    if (e === 'x') {
-      this.i += 2;
-      return Number.parseInt(this.src.slice(this.i - 2, this.i), 16);
-    }
-    if (e === 'u') {
-      let cp = Number.parseInt(this.src.slice(this.i, this.i + 4), 16);
-      this.i += 4;
-      // A surrogate pair written as two \u escapes is one character.
-      if (cp >= 0xd800 && cp <= 0xdbff && this.src.slice(this.i, this.i + 2) === '\\u') {
-        const low = Number.parseInt(this.src.slice(this.i + 2, this.i + 6), 16);
-        if (low >= 0xdc00 && low <= 0xdfff) {
-          cp = 0x10000 + ((cp - 0xd800) << 10) + (low - 0xdc00);
-          this.i += 6;
-        }
-      }
-      return cp;
-    }
-    const cp = this.src.codePointAt(this.i - 1) as number;
-    if (cp > 0xffff) this.i++;
-    return cp;
-  }
-
-  private classSet(): CharSet {
-    this.i++;
-    let negated = false;
-    if (this.src[this.i] === '^') {
-      negated = true;
-      this.i++;
-    }
-    const set = charSet();
-    // As JavaScript reads it: `[]` matches nothing and `[^]` any character (a `]` first closes the class).
-    while (this.i < this.src.length && this.src[this.i] !== ']') {
-      const lo = this.classAtom();
-      if (this.src[this.i] === '-' && this.src[this.i + 1] !== ']' && this.i + 1 < this.src.length && typeof lo === 'number') {
-        this.i++;
-        const hi = this.classAtom();
-        if (typeof hi !== 'number') throw new Error(`bad range in /${this.src}/`);
-        for (let cp = lo; cp <= hi; cp++) {
-          if (cp >= 0x80 && hi - lo > 256) {
-            set.anyNonAscii = true;
-            break;
-          }
-          addChar(set, cp);
-        }
-        continue;
-      }
-      if (typeof lo === 'number') addChar(set, lo);
-      else {
-        for (let b = 0; b < 128; b++) if (has(lo.ascii, b)) add(set.ascii, b);
-        for (const cp of lo.others) set.others.add(cp);
-        set.anyNonAscii ||= lo.anyNonAscii;
-      }
-    }
-    if (this.src[this.i] !== ']') throw new Error(`unclosed class in /${this.src}/`);
-    this.i++;
-    return negated ? negate(set) : set;
-  }
-
-  /** A class member: a code point, or a set for `\d`-style escapes. */
-  private classAtom(): number | CharSet {
-    if (this.src[this.i] === '\\') {
-      return 'dDwWsS'.includes(this.src[this.i + 1] as string) ? this.escape(true) : this.escapedCodePoint(true);
-    }
-    const cp = this.src.codePointAt(this.i) as number;
-    this.i += cp > 0xffff ? 2 : 1;
-    return cp;
   }
 
   private fromSet(set: CharSet): Fragment {
