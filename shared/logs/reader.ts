@@ -77,14 +77,19 @@ export function cleanLine(raw: string): string {
   return text.charCodeAt(0) === 35 /* # */ ? stripBuildKitPrefix(text) : text;
 }
 
-/** A `\r` progress rewrite shows its last non-empty segment. */
+/**
+ * A `\r` progress rewrite shows its last non-empty segment. Read from the end: a progress bar rewritten ten
+ * thousand times is one long line, and only its last segments are ever looked at.
+ */
 function lastVisibleSegment(text: string): string {
-  const parts = text.split('\r');
-  for (let i = parts.length - 1; i >= 0; i--) {
-    const seg = parts[i] ?? '';
+  let end = text.length;
+  for (;;) {
+    const cr = end === 0 ? -1 : text.lastIndexOf('\r', end - 1);
+    const seg = text.slice(cr + 1, end);
     if (stripAnsi(seg).trim() !== '') return seg;
+    if (cr === -1) return '';
+    end = cr;
   }
-  return '';
 }
 
 function stripCodes(text: string): string {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { cleanLine, forEachLine, LineSplitter, readLines } from '../../../shared/logs/index.js';
+import { cleanLine, forEachLine, LineSplitter, readLines, stripAnsi } from '../../../shared/logs/index.js';
 import { LONG_LINE_GAP, LONG_LINE_HEAD, LONG_LINE_TAIL } from '../../../shared/logs/reader.js';
+import { seededRandom } from '../../support/random.js';
 
 async function collect(source: Parameters<typeof forEachLine>[0], maxBytes?: number) {
   const lines: Array<[number, string]> = [];
@@ -50,6 +51,19 @@ describe('line numbering convention', () => {
 
   it('keeps the last non-empty segment when a rewrite ends with an erase sequence', () => {
     expect(cleanLine('Progress 3/3\r\x1b[0K')).toBe('Progress 3/3');
+  });
+
+  it('picks the segment the definition picks: the last whose text without escapes is not white space', () => {
+    const lastVisible = (text: string): string => text.split('\r').reverse().find((seg) => stripAnsi(seg).trim() !== '') ?? '';
+    const random = seededRandom(3);
+    const tokens = ['\r', '\r\r', ' ', 'ok', '\x1b[0m', '\x1b[K', '[0m', '\u00a0', 'é', '\t', 'x y'];
+    for (let k = 0; k < 20_000; k++) {
+      let raw = '';
+      for (let i = Math.floor(random() * 9); i > 0; i--) raw += tokens[Math.floor(random() * tokens.length)];
+      const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+      const expected = text.includes('\r') ? cleanLine(lastVisible(text)) : cleanLine(text);
+      expect(cleanLine(raw), JSON.stringify(raw)).toBe(expected);
+    }
   });
 
   it('strips a leading BOM, ANSI colours and GitHub Actions timestamps', async () => {
