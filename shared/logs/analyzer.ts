@@ -20,19 +20,19 @@ import {
   CASCADE_RULES,
   FAILURE_LIST_END_RE,
   FAILURE_LIST_ITEM_RULE,
-  FAILURE_LIST_RE,
   GENERIC_RULES,
   GHA_POST_RE,
   GENERIC_CONT,
   matchExitMarker,
   NOISE_RE,
   RULES,
+  mayStartSection,
   SECTION_START_RE,
   WRAPPER_RE,
   type Rule,
 } from './rules.js';
 import { cleanLine, ghCliStepOf, timestampOf } from './reader.js';
-import { candidatePositions, CASCADE_AT, GENERIC_AT, isNoise, passesPrefilter, ruleAtMatches, scanLine } from './dispatch.js';
+import { candidatePositions, CASCADE_AT, GENERIC_AT, isNoise, isWarning, opensFailureList, passesPrefilter, ruleAtMatches, scanLine } from './dispatch.js';
 import { confidenceOf } from './confidence.js';
 import { nextCandidate } from './literal-index.js';
 import type { AnalyzeLogOptions, BaselineLookup, Category, Failure, JobStep, LogAnalysis, LogLine, RankingSignals, StepRef } from './types.js';
@@ -106,8 +106,6 @@ const COMPLAINT_RE = /\b(?:error|fail(?:ed|ure)?|mismatch|invalid|missing|not fo
 const FALLBACK_RULE: Rule = { id: 'generic.step-output', category: 'unknown', weight: 20, re: /$^/, extend: 'line', refine: true };
 const TRAVIS_NOISE_RE = /^(?:travis_(?:time|fold):|section_(?:start|end):|\$ |##\[(?:group|endgroup|section|command)\]|\[Pipeline\]|Removing intermediate|Step \d+\/\d+ :)/;
 const NON_BLANK_RE = /\S/;
-/** Warnings never explain a failure on their own; `error: … [-Werror]` is still an error. */
-const WARNING_RE = /^\s*(?:\[WARNING\]|\[WARN\]|WARNING:|WARN(?:ING)?\s|[Ww]arning:|##\[warning\]|::warning|npm WARN|W: |warn )/;
 /** GitHub Actions step boundaries (in a job log; `$ …` lines there are echoed commands, not steps). */
 const GHA_STEP_RE = /^##\[group\]Run /;
 /** Below RING_SIZE, so a header that turns out to be output can be read again from the ring. */
@@ -120,12 +118,6 @@ const OOM_RULE = RULES.find((r) => r.id === 'infra.oom');
 function isNonBlank(text: string): boolean {
   const c0 = text.charCodeAt(0);
   return (c0 > 32 && c0 < 127) || NON_BLANK_RE.test(text);
-}
-
-/** Cheap gate for SECTION_START_RE, which is anchored: every alternative starts with one of `$ # [ ~ s`. */
-function mayStartSection(text: string): boolean {
-  const c0 = text.charCodeAt(0);
-  return c0 === 36 || c0 === 35 || c0 === 91 || c0 === 126 || c0 === 115;
 }
 
 function indentOf(text: string): number {
@@ -320,9 +312,9 @@ export class LogScanner {
       if (itemPending) this.openBlock(FAILURE_LIST_ITEM_RULE, line, text, false);
       return;
     }
-    if (WARNING_RE.test(text)) return;
+    if (isWarning(text)) return;
     if (this.inFailureList && FAILURE_LIST_END_RE.test(text)) this.inFailureList = false;
-    else if (FAILURE_LIST_RE.test(text)) {
+    else if (opensFailureList(text)) {
       this.inFailureList = true;
       this.listItemPending = true;
       return;

@@ -10,6 +10,7 @@ import { PRIVATE_KEY_BEGIN_RE } from './redact.js';
 import {
   CASCADE_RULES,
   EXIT_MARKERS,
+  FAILURE_LIST_RE,
   GENERIC_RULES,
   GHA_POST_RE,
   NOISE_RE,
@@ -17,6 +18,7 @@ import {
   PREFILTER_START_RE,
   RULES,
   SECTION_START_RE,
+  WARNING_RE,
   type Rule,
 } from './rules.js';
 
@@ -24,8 +26,10 @@ const TABLE: readonly Rule[] = [...RULES, ...CASCADE_RULES, ...GENERIC_RULES];
 const NOISE_AT = TABLE.length;
 const PREFILTER_AT = TABLE.length + 1;
 const START_AT = TABLE.length + 2;
+const WARNING_AT = TABLE.length + 3;
+const FAILURE_LIST_AT = TABLE.length + 4;
 /**
- * Building the automaton costs 30–90 ms (reading 131 expressions into a 1.3 MB table): a short log (the CLI on one
+ * Building the automaton costs 30–90 ms (reading 133 expressions into a 1.3 MB table): a short log (the CLI on one
  * job's output, a unit test) is done sooner by testing every rule, so the index is built once a process has
  * seen this many lines.
  */
@@ -41,7 +45,7 @@ function may(at: number): boolean {
 /** Starts the questions about `text` (the cleaned line; a suffix of it may then be tested too). */
 /** The literal automaton over every rule's pattern and the prefilters (built once, on the first long log). */
 function buildIndex(): LiteralIndex {
-  return new LiteralIndex([...TABLE.map((r) => r.re), NOISE_RE, PREFILTER_RE, PREFILTER_START_RE]);
+  return new LiteralIndex([...TABLE.map((r) => r.re), NOISE_RE, PREFILTER_RE, PREFILTER_START_RE, WARNING_RE, FAILURE_LIST_RE]);
 }
 
 export function scanLine(text: string): void {
@@ -81,6 +85,16 @@ export function candidatePositions(): Int32Array | null {
 /** After {@link scanLine}: `NOISE_RE.test(text)`. */
 export function isNoise(text: string): boolean {
   return may(NOISE_AT) && NOISE_RE.test(text);
+}
+
+/** After {@link scanLine}: `WARNING_RE.test(text)`. */
+export function isWarning(text: string): boolean {
+  return may(WARNING_AT) && WARNING_RE.test(text);
+}
+
+/** After {@link scanLine}: `FAILURE_LIST_RE.test(text)` (a heading such as `3 failing` or `Failures:`). */
+export function opensFailureList(text: string): boolean {
+  return may(FAILURE_LIST_AT) && FAILURE_LIST_RE.test(text);
 }
 
 /** For tests: use the index from the next line on (`true`), never (`false`), or past the usual count (`null`). */

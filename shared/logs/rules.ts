@@ -356,6 +356,27 @@ export const WRAPPER_RE =
 export const SECTION_START_RE =
   /^(?:\$ \S|##\[group\]Run |##\[section\]Starting: |\[Pipeline\] (?:sh|bat|powershell|pwsh)\b|~~~ \S|section_start:\d+:)/;
 
+/**
+ * Cheap gate for SECTION_START_RE, which is anchored: each alternative's fixed start, so that a line starting with
+ * `s` (`src/…`, in a compiler's error list every line) is not tried against the expression.
+ */
+export function mayStartSection(text: string): boolean {
+  switch (text.charCodeAt(0)) {
+    case 36: // $
+      return text.charCodeAt(1) === 32;
+    case 35: // #
+      return text.startsWith('##[');
+    case 91: // [
+      return text.startsWith('[Pipeline] ');
+    case 126: // ~
+      return text.startsWith('~~~ ');
+    case 115: // s
+      return text.startsWith('section_start:');
+    default:
+      return false;
+  }
+}
+
 export interface ExitMarker {
   /** Exit code when the marker states it; `null` for "failed" without a code. */
   code: number | null;
@@ -394,6 +415,9 @@ export function matchExitMarker(text: string): ExitMarker | null {
 
 /** GitHub Actions post-job markers: what follows is clean-up, not the job's own steps. */
 export const GHA_POST_RE = /^(?:Post job cleanup\.|Cleaning up orphan processes)$/;
+
+/** Warnings never explain a failure on their own; `error: … [-Werror]` is still an error. */
+export const WARNING_RE = /^\s*(?:\[WARNING\]|\[WARN\]|WARNING:|WARN(?:ING)?\s|[Ww]arning:|##\[warning\]|::warning|npm WARN|W: |warn )/;
 
 /** Headings that open a numbered failure list (mocha `3 failing`, PHPUnit `There were 2 failures:`, RSpec `Failures:`). */
 export const FAILURE_LIST_RE =

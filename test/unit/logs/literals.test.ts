@@ -4,13 +4,13 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { LITERAL_PREFIX_CHARS, LiteralIndex } from '../../../shared/logs/literal-index.js';
 import { requiredLiterals } from '../../../shared/logs/literals.js';
-import { CASCADE_RULES, GENERIC_RULES, NOISE_RE, PREFILTER_RE, PREFILTER_START_RE, RULES, WRAPPER_RE } from '../../../shared/logs/rules.js';
+import { CASCADE_RULES, FAILURE_LIST_RE, GENERIC_RULES, NOISE_RE, PREFILTER_RE, PREFILTER_START_RE, RULES, WARNING_RE, WRAPPER_RE } from '../../../shared/logs/rules.js';
 import { cleanLine } from '../../../shared/logs/reader.js';
 import { seededRandom } from '../../support/random.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '../../..');
-const EXPRESSIONS = [...[...RULES, ...CASCADE_RULES, ...GENERIC_RULES].map((r) => r.re), NOISE_RE, PREFILTER_RE, PREFILTER_START_RE, WRAPPER_RE];
+const EXPRESSIONS = [...[...RULES, ...CASCADE_RULES, ...GENERIC_RULES].map((r) => r.re), NOISE_RE, PREFILTER_RE, PREFILTER_START_RE, WARNING_RE, FAILURE_LIST_RE, WRAPPER_RE];
 
 /** Every sample line the project has: the event logs and the string literals of the log tests (real-shaped excerpts). */
 function sampleLines(): string[] {

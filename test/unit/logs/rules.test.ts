@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeLog, type Category } from '../../../shared/logs/index.js';
-import { PREFILTER_RE, PREFILTER_START_RE } from '../../../shared/logs/rules.js';
+import { mayStartSection, PREFILTER_RE, PREFILTER_START_RE, SECTION_START_RE } from '../../../shared/logs/rules.js';
+import { seededRandom } from '../../support/random.js';
 
 interface Case {
   name: string;
@@ -522,5 +523,35 @@ describe('keyword pre-filter', () => {
     for (const line of ['Compiling 65 files (.ex)', 'added 612 packages in 9s', 'HEAD is now at 8c1f2e7 Merge', '  ✓ parses numbers (3 ms)']) {
       expect(PREFILTER_RE.test(line) || PREFILTER_START_RE.test(line), line).toBe(false);
     }
+  });
+});
+
+describe('section-start gate', () => {
+  it('lets through every line the section-start expression matches, and few others', () => {
+    const starts = [
+      '$ npm test',
+      '##[group]Run npm ci',
+      '##[section]Starting: Build',
+      '[Pipeline] sh',
+      '[Pipeline] powershell',
+      '~~~ Running tests',
+      'section_start:1700000000:build_script',
+    ];
+    const random = seededRandom(13);
+    const pieces = ['$', ' ', '##[', 'group]Run ', 'section]Starting: ', '[Pipeline] ', 'sh', 'bat', '~~~', 'section_start:', '12', '3', ':', 'x', 's', '#', '['];
+    const heads = ['$ ', '##[', '[Pipeline] ', '~~~ ', 'section_start:'];
+    const piece = (list: string[]): string => list[Math.floor(random() * list.length)] as string;
+    const lines = [
+      ...starts,
+      ...Array.from({ length: 20_000 }, () => (random() < 0.5 ? piece(heads) : '') + Array.from({ length: 1 + Math.floor(random() * 5) }, () => piece(pieces)).join('')),
+    ];
+    let matched = 0;
+    for (const line of lines) {
+      if (!SECTION_START_RE.test(line)) continue;
+      matched++;
+      expect(mayStartSection(line), line).toBe(true);
+    }
+    expect(matched).toBeGreaterThan(1000);
+    expect(['src/app.ts(3,4): error TS2345', 'sh: 1: x: not found', '[INFO] Build', '#12 0.5 done', '$HOME'].filter(mayStartSection)).toEqual([]);
   });
 });
