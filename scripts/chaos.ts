@@ -4,7 +4,8 @@
  *   burst  N distinct signed failures (each its own pull request) at concurrency C, plus a redelivery of every
  *          tenth: accepted / notified / duplicated comments / lost / fallback e-mails.
  *   crash  a `npm start` child process killed with SIGKILL after half of a burst was accepted, restarted on the
- *          same GUARD_DATA_DIR: how many accepted incidents are notified, and how long after the restart.
+ *          same GUARD_DATA_DIR: how many accepted incidents are notified, how long after the restart (median and
+ *          last), and whether any pull request got a second comment.
  *   fuzz   hostile requests (odd targets, deep and broken JSON, random bytes, unsigned and mis-signed webhooks,
  *          malformed alarm events): how many answers were ≥ 500.
  *   crash-recovery   green runs queued for recovery, the runtime killed with SIGKILL mid-way and restarted: every
@@ -64,6 +65,16 @@ async function pool<T>(items: T[], concurrency: number, work: (item: T) => Promi
   );
 }
 
+/** Comments the outbox records as created, and how many of them were a pull request's second or later. */
+function commentsCreated(outbox: Array<Record<string, unknown>>): { created: number; duplicated: number } {
+  const perTarget = new Map<string, number>();
+  for (const entry of outbox) {
+    if (entry.kind === 'github_comment' && entry.outcome === 'created') perTarget.set(String(entry.target), (perTarget.get(String(entry.target)) ?? 0) + 1);
+  }
+  const counts = [...perTarget.values()];
+  return { created: counts.reduce((a, b) => a + b, 0), duplicated: counts.reduce((sum, n) => sum + Math.max(0, n - 1), 0) };
+}
+
 async function burst() {
   const dataDir = await mkdtemp(join(tmpdir(), 'guard-chaos-burst-'));
   const runtime = await startLocalRuntime({ dataDir, port: 0, retryDelayMs: 50, env });
@@ -85,13 +96,11 @@ async function burst() {
     let notified = 0;
     for (const id of accepted) if ((await runtime.incidents.get(id))?.status === 'notified') notified += 1;
     const outbox = await readOutbox(runtime.outboxPath);
-    const created = new Map<string, number>();
-    for (const entry of outbox) if (entry.kind === 'github_comment' && entry.outcome === 'created') created.set(entry.target, (created.get(entry.target) ?? 0) + 1);
-    const duplicated = [...created.values()].reduce((sum, n) => sum + Math.max(0, n - 1), 0);
+    const { created, duplicated } = commentsCreated(outbox);
     const fallbackMails = outbox.filter((e) => e.kind === 'escalation' && String(e.subject).includes('could not notify')).length;
     const result = {
       sent: BURST, redelivered: redeliveries.length, accepted: accepted.size, answeredDuplicate: duplicates, errors, notified,
-      commentsCreated: [...created.values()].reduce((a, b) => a + b, 0), duplicated, lost: accepted.size - notified, fallbackMails,
+      commentsCreated: created, duplicated, lost: accepted.size - notified, fallbackMails,
       seconds: Math.round((Date.now() - started) / 100) / 10,
     };
     console.log(`burst: ${JSON.stringify(result)}`);
@@ -221,17 +230,31 @@ async function crash() {
     const restarted = await startChild(dataDir, env);
     second = restarted.child;
     const pending = new Set(accepted);
+    /** Seconds from the restart to each accepted incident's notification (as polled, every 500 ms). */
+    const notifiedAfter: number[] = [];
     const deadline = restartedAt + 120_000;
     while (pending.size > 0 && Date.now() < deadline) {
       for (const id of [...pending]) {
         const incident = (await (await fetch(`${restarted.url}/incidents/${id}`)).json()) as { status?: string };
-        if (incident.status === 'notified') pending.delete(id);
+        if (incident.status === 'notified') {
+          pending.delete(id);
+          notifiedAfter.push((Date.now() - restartedAt) / 1000);
+        }
       }
       if (pending.size > 0) await new Promise((r) => setTimeout(r, 500));
     }
-    const result = { sent: CRASH, acceptedBeforeKill: accepted.size, notifiedAfterRestart: accepted.size - pending.size, lost: pending.size, secondsAfterRestart: Math.round((Date.now() - restartedAt) / 100) / 10 };
+    const { created, duplicated } = commentsCreated(await readOutbox(join(dataDir, 'outbox.jsonl')));
+    const seconds = (value: number | undefined) => Math.round((value ?? Number.NaN) * 10) / 10;
+    notifiedAfter.sort((a, b) => a - b);
+    const result = {
+      sent: CRASH, acceptedBeforeKill: accepted.size, notifiedAfterRestart: accepted.size - pending.size, lost: pending.size,
+      commentsCreated: created, duplicated,
+      // The incidents whose comment was mid-creation at the kill wait out the comment slot's lease: the tail.
+      medianSecondsAfterRestart: seconds(notifiedAfter[Math.floor(notifiedAfter.length / 2)]),
+      secondsAfterRestart: seconds((Date.now() - restartedAt) / 1000),
+    };
     console.log(`crash: ${JSON.stringify(result)}`);
-    return pending.size === 0;
+    return pending.size === 0 && duplicated === 0;
   } finally {
     first?.kill('SIGKILL');
     second?.kill('SIGTERM');

@@ -345,7 +345,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   // does in AWS (two retries, one and two minutes apart, then a dead letter); the queue is in the embedded store, so
   // what a crash cut off is delivered now. The retries keep AWS's spacing unless a test shortens them: a delivery
   // that finds the PR comment claimed by an execution the crash cut off must outwait that claim's lease
-  // (COMMENT_SLOT_LEASE_MS, 60 s), and three tries 250 ms apart dead-lettered such a recovery.
+  // (commentSlotLeaseMs in shared/github/comment-timing.ts, 45 s by default), and three tries 250 ms apart
+  // dead-lettered such a recovery.
   const recoveries = startQueueConsumer({
     queue: createStoreWorkQueue({ client: documents, tableName: tableNames.incidents, name: RECOVERY_QUEUE }),
     deliver: (message) => recordOutcome(message, lambdaContext('record-outcome')),

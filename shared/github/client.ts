@@ -23,6 +23,7 @@ import { ConfigError, GitHubUnavailableError, ValidationError } from '../errors.
 import type { CheckAnnotation, CommentOutcome, FailedJob, FixPullRequest, GitHubPort, RepoRef, WriteLimiter } from '../ports.js';
 import { createInstallationTokenCache, type GitHubAppCredentials, type InstallationTokenCache } from './app-auth.js';
 import { fitCommentBody, MAX_MARKER_CHARS } from './comment-limit.js';
+import { COMMENT_POST_TIMEOUT_MS, type CommentTiming, commentCreationBoundMs } from './comment-timing.js';
 import { GitHubRequestError, oneLine, rateLimitWaitSeconds, toGitHubError } from './errors.js';
 import { cappedStream } from './log-stream.js';
 import { createPacer } from './pacer.js';
@@ -96,6 +97,12 @@ export interface GitHubClientOptions {
   /** Per-attempt limit on waiting for GitHub's answer (and for log data to keep flowing). Default 30 000. */
   requestTimeoutMs?: number;
   /**
+   * A comment POST's per-attempt limit and the time allowed before the first one: with `retries` they bound one
+   * comment creation (shared/github/comment-timing.ts), the time the comment slot's claim is honoured. Tests
+   * shrink them; the defaults are the ones the slot's lease is derived from.
+   */
+  commentTiming?: CommentTiming;
+  /**
    * Minimum spacing of writes from this client, GitHub's best-practice 1 s by default; writes that notify people
    * (a new comment) get three times this. Tests set 0.
    */
@@ -153,10 +160,17 @@ function attemptTimeout(timeoutMs: number, stepSignal: AbortSignal | undefined) 
     octokit.hook.wrap('request', async (request, options) => {
       // The step's deadline passed: no new attempt starts (retries of the plugins included).
       stepSignal?.throwIfAborted();
+      // A request may carry its own limits (a comment POST: see createComment). Checked here, the innermost hook,
+      // so time spent in the throttling plugin's queue or a rate-limit wait counts against `startBy` too.
+      const own = options.request as { startBy?: number; attemptTimeoutMs?: number } | undefined;
+      if (own?.startBy !== undefined && Date.now() > own.startBy) {
+        throw new DOMException('too late to start this request: an attempt could outlast the comment slot\'s lease', 'TimeoutError');
+      }
+      const attemptMs = own?.attemptTimeoutMs ?? timeoutMs;
       const controller = new AbortController();
       const timer = setTimeout(
-        () => controller.abort(new DOMException(`no answer within ${timeoutMs} ms`, 'TimeoutError')),
-        timeoutMs,
+        () => controller.abort(new DOMException(`no answer within ${attemptMs} ms`, 'TimeoutError')),
+        attemptMs,
       );
       timer.unref();
       // before-after-hook hands every hook the same options object and ignores options passed inward, so the
@@ -218,6 +232,8 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubPort {
   const unitMs = Math.max(0, options.retryBaseDelayMs ?? 1000);
   const maxWaitSeconds = options.maxRateLimitWaitSeconds ?? 60;
   const timeoutMs = options.requestTimeoutMs ?? 30_000;
+  const commentPostMs = options.commentTiming?.postTimeoutMs ?? COMMENT_POST_TIMEOUT_MS;
+  const creationBoundMs = commentCreationBoundMs({ retries, retryBaseDelayMs: unitMs, ...(options.commentTiming ? { timing: options.commentTiming } : {}) });
   const maxLogBytes = options.maxLogBytes ?? DEFAULT_MAX_LOG_BYTES;
   const writeIntervalMs = Math.max(0, options.writeIntervalMs ?? 1000);
   const userAgent = options.userAgent ?? 'pipeline-guard';
@@ -381,14 +397,21 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubPort {
     }
   }
 
+  /**
+   * `startedAt`: when this upsert began (after the caller claimed the comment slot). No POST starts later than one
+   * attempt's timeout before the creation bound, and each is aborted after that timeout, so none is still in flight
+   * when the slot's lease (shared/github/comment-timing.ts) lets another writer take over.
+   */
   async function createComment(
     repo: RepoRef,
     issueNumber: number,
     marker: string,
     text: string,
     login: string,
+    startedAt: number,
   ): Promise<UpsertResult> {
     const what = `comment on #${issueNumber} in ${repo.owner}/${repo.repo}`;
+    const startBy = startedAt + creationBoundMs - commentPostMs;
     let lastError: unknown;
     for (let attempt = 0; attempt <= retries; attempt += 1) {
       if (attempt > 0) {
@@ -408,13 +431,15 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubPort {
           issue_number: issueNumber,
           body: text,
           // No blind retries: a 502 after GitHub stored the comment would otherwise post it twice.
-          request: { retries: 0 },
+          request: { retries: 0, startBy, attemptTimeoutMs: commentPostMs },
         });
         const comment = parseBody(commentSchema, response, what);
         return { outcome: 'created', commentId: comment.id, url: comment.html_url ?? null };
       } catch (error) {
         if (!(error instanceof GitHubUnavailableError)) throw error;
         lastError = error;
+        // Past the point where a POST may start: the state machine's retry comes back after the lease instead.
+        if (Date.now() > startBy) break;
       }
     }
     throw lastError;
@@ -650,6 +675,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubPort {
       if (marker.length > MAX_MARKER_CHARS) {
         throw new ValidationError(`upsertComment: the marker is longer than ${MAX_MARKER_CHARS} characters`);
       }
+      const startedAt = Date.now();
       const text = fitCommentBody(body, marker);
       const login = await botLogin();
       const existing = await findBotComment(repo, issueNumber, marker, login);
@@ -657,7 +683,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubPort {
         const result = await updateComment(repo, existing, text);
         if (result) return result;
       }
-      return createComment(repo, issueNumber, marker, text, login);
+      return createComment(repo, issueNumber, marker, text, login, startedAt);
     },
 
     async rerunFailedJobs(repo, runId, rerunOptions = {}) {

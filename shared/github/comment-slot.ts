@@ -25,9 +25,6 @@ export function withCommentSlot(port: GitHubPort, slots: CommentSlots, options: 
       const key = commentSlotKey(repo.owner, repo.repo, issueNumber);
       const deadline = Date.now() + waitMs;
       for (;;) {
-        const known = await slots.read(key);
-        // The comment exists: updating it in place cannot create a second one.
-        if (known?.commentId) return port.upsertComment(repo, issueNumber, marker, body);
         const claim = await slots.claim(key);
         if (claim.won) {
           try {
@@ -39,6 +36,7 @@ export function withCommentSlot(port: GitHubPort, slots: CommentSlots, options: 
             throw error;
           }
         }
+        // The comment exists: updating it in place cannot create a second one.
         if (claim.slot.commentId) return port.upsertComment(repo, issueNumber, marker, body);
         if (Date.now() >= deadline) {
           throw new GitHubUnavailableError(`another execution is creating the comment on ${key}; retry to update it`);

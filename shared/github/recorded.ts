@@ -1,8 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { conditionalWrite } from '../stores/dynamo.js';
+import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import type { Outbox } from '../adapters/outbox.js';
 import type { CommentOutcome, GitHubPort } from '../ports.js';
@@ -38,7 +37,7 @@ const manifestSchema = z.record(
  * GitHub stand-in for the local runtime when no token is configured: job logs come from a manifest of
  * recorded runs (`events/recorded-runs.json`, keyed by run id, with a `default` entry), comments and re-runs
  * go to the outbox. Comments keep create-once/update-in-place semantics in the embedded table (items
- * `RECORDEDCOMMENT#<owner/repo#pr>`), with conditional writes: a JSON file rewritten by concurrent executions
+ * `RECORDEDCOMMENT#<owner/repo#pr>`), with atomic writes: a JSON file rewritten by concurrent executions
  * without a lock lost 993 of 1,000 comment records in a burst.
  */
 /** Comment ids one counter update reserves for this process. */
@@ -62,10 +61,6 @@ export function createRecordedGitHub(options: {
     return all[String(runId)] ?? all.default ?? [];
   }
   const commentKey = (key: string) => ({ pk: `RECORDEDCOMMENT#${key}`, sk: 'RECORDEDCOMMENT' });
-  async function storedComment(key: string): Promise<{ id: number; body: string } | null> {
-    const response = await client.send(new GetCommand({ TableName: tableName, Key: commentKey(key), ConsistentRead: true }));
-    return response.Item ? { id: Number(response.Item.id), body: String(response.Item.body) } : null;
-  }
   /**
    * Comment ids come from one atomic counter, as GitHub's would be unique. Each process reserves a block of ids
    * with one `ADD` and hands them out from memory (one call per block instead of one per comment); a block cut off
@@ -98,30 +93,28 @@ export function createRecordedGitHub(options: {
     nextId += 1;
     return id;
   }
+  /**
+   * One UpdateItem whatever the record's state: the id and creation time are set only where absent, the body always,
+   * and the old values say which it was (none: created; the same body: unchanged). Concurrent upserts of one pull
+   * request are serialised by the store, so exactly one sees no old record. A comment that existed already leaves
+   * the id taken for it unused, a gap like the one a restart leaves.
+   */
   async function upsert(key: string, body: string): Promise<{ outcome: CommentOutcome; id: number }> {
     const now = new Date().toISOString();
-    let existing = await storedComment(key);
-    if (!existing) {
-      const id = await nextCommentId();
-      const created = await conditionalWrite(() =>
-        client.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: { ...commentKey(key), id, body, createdAt: now, updatedAt: now },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        ),
-      );
-      if (created) return { outcome: 'created', id };
-      // Another execution created it first: update that one.
-      existing = await storedComment(key);
-      if (!existing) throw new Error(`comment record ${key} was created concurrently but cannot be read back`);
-    }
-    if (existing.body === body) return { outcome: 'unchanged', id: existing.id };
-    await client.send(
-      new UpdateCommand({ TableName: tableName, Key: commentKey(key), UpdateExpression: 'SET body = :body, updatedAt = :now', ExpressionAttributeValues: { ':body': body, ':now': now } }),
+    const id = await nextCommentId();
+    const response = await client.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: commentKey(key),
+        UpdateExpression: 'SET #id = if_not_exists(#id, :id), createdAt = if_not_exists(createdAt, :now), body = :body, updatedAt = :now',
+        ExpressionAttributeNames: { '#id': 'id' },
+        ExpressionAttributeValues: { ':id': id, ':now': now, ':body': body },
+        ReturnValues: 'UPDATED_OLD',
+      }),
     );
-    return { outcome: 'updated', id: existing.id };
+    const old = response.Attributes;
+    if (old?.id === undefined) return { outcome: 'created', id };
+    return { outcome: old.body === body ? 'unchanged' : 'updated', id: Number(old.id) };
   }
 
   return {

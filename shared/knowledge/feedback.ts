@@ -55,8 +55,9 @@ export async function applyFeedback(
 ): Promise<{ statusCode: number; body: Record<string, unknown> }> {
   const repository = payload.repository.full_name;
   const login = payload.comment.user.login;
-  const incidentId = await deps.learning.latestIncidentForPullRequest(repository, payload.issue.number);
-  const incident = incidentId ? await deps.incidents.get(incidentId) : null;
+  // The pull request index, newest first, names the incident; it is read again by key, as the index may lag.
+  const [newest] = await deps.incidents.listByPullRequest(repository, payload.issue.number, 1);
+  const incident = newest ? await deps.incidents.get(newest.id) : null;
   if (!incident) return { statusCode: 202, body: { ignored: `no incident recorded for ${repository}#${payload.issue.number}` } };
   const result = await deps.learning.onFeedback(incident, command.vote, login, command.comment);
   await deps.incidents.update(incident.id, {}, {

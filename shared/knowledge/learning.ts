@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { PutCommand, UpdateCommand, GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { jobEvidenceNames, resolvedBySameCommitRerun } from '../baselines/flaky.js';
 import { type BaselineStore, createBaselineStore } from '../baselines/store.js';
 import type { ExperimentAssignment, Incident, KnowledgeSummary, RemediationAction } from '../domain/incident.js';
@@ -52,8 +52,6 @@ export interface Learning {
   onRemediationFailed(incident: Incident): Promise<boolean>;
   /** A user with write access voted; one vote per user and incident, a changed vote moves the counters. */
   onFeedback(incident: Incident, vote: FeedbackVote, user: string, comment: string | null): Promise<FeedbackResult>;
-  /** Remembers the newest incident of a pull request, so `/guard feedback` on the PR finds it. */
-  latestIncidentForPullRequest(repository: string, pullRequest: number): Promise<string | null>;
 }
 
 /** The once-only marker of {@link Learning.countSeen}, taken on the incident by the knowledge stage's write. */
@@ -88,7 +86,6 @@ export function createLearning(options: LearningOptions): Learning {
   const experiments = createExperimentStore({ client, tableName: tables.experiments });
   const baselines = createBaselineStore({ client, tableName: tables.baselines });
   const claim = (incidentId: string, name: ClaimName) => claimOnce(client, tables.incidents, incidentId, name, clock());
-  const pullKey = (repository: string, pullRequest: number) => ({ pk: `PULL#${repository}#${pullRequest}`, sk: 'LATEST' });
 
   async function assignExperiment(incident: Incident): Promise<ExperimentAssignment | null> {
     if (incident.experiment) return incident.experiment;
@@ -117,25 +114,17 @@ export function createLearning(options: LearningOptions): Learning {
 
     async lookup(incident, history) {
       const category = incident.category ?? 'unknown';
-      // Bounded reads: one GetItem (exact), one Query page (≤ 50 candidates), one Query of experiment definitions,
-      // one BatchGet of promoted policies — whatever the size of the knowledge base.
-      const [exact, stored] = await Promise.all([
-        incident.fingerprint ? knowledge.get(incident.fingerprint) : Promise.resolve(null),
-        knowledge.listByCategory(category, MAX_CANDIDATES),
-      ]);
+      // Bounded reads: one Query page (≤ 50 candidates), a GetItem of the exact entry only when the page does not hold
+      // it, one Query of experiment definitions, one BatchGet of promoted policies — whatever the size of the
+      // knowledge base. A recurring failure's entry was seen last and heads its category's page: the usual case.
+      const stored = await knowledge.listByCategory(category, MAX_CANDIDATES);
+      const fingerprint = incident.fingerprint;
+      const exact = fingerprint ? (stored.find((entry) => entry.fingerprint === fingerprint) ?? (await knowledge.get(fingerprint))) : null;
       const entries = matchEntries(incident, exact, [...stored, ...curatedForCategory(incident.category)]);
       const experiment = await assignExperiment(incident);
       const policy = experiment ? null : await experiments.policyFor(incident.category, incident.fingerprint);
       const recommendation = recommend(entries, experiment, policy);
 
-      if (incident.repository && incident.pullRequest) {
-        await client.send(
-          new PutCommand({
-            TableName: tables.incidents,
-            Item: { ...pullKey(incident.repository, incident.pullRequest), incidentId: incident.id, createdAt: incident.createdAt },
-          }),
-        );
-      }
       return { knowledge: withEntries(history, entries, exact, recommendation), experiment };
     },
 
@@ -240,11 +229,6 @@ export function createLearning(options: LearningOptions): Learning {
       }
       logger.info('feedback recorded', { incidentId: incident.id, vote, previous });
       return { counted: true, previous };
-    },
-
-    async latestIncidentForPullRequest(repository, pullRequest) {
-      const response = await client.send(new GetCommand({ TableName: tables.incidents, Key: pullKey(repository, pullRequest) }));
-      return typeof response.Item?.incidentId === 'string' ? response.Item.incidentId : null;
     },
   };
 }

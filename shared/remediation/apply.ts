@@ -37,9 +37,8 @@ export interface ApplyResult {
 export async function applyPlan(context: ApplyContext, deps: RemediateDeps): Promise<ApplyResult> {
   const { incident, plan, policy } = context;
   const reason = plan.reasons.join('; ');
-  if (plan.dryRun) return { action: plan.action, applied: false, result: 'dry run: nothing applied', reason };
-  if (plan.action === 'comment_only') return { action: plan.action, applied: true, result: 'explained in the notification', reason };
-  if (plan.action === 'escalate') return { action: plan.action, applied: true, result: 'escalation is published by the notify stage', reason };
+  const settled = outcomeWithoutEffects(plan);
+  if (settled) return settled;
 
   const escalate = (why: string): ApplyResult => ({
     action: 'escalate',
@@ -59,6 +58,8 @@ export async function applyPlan(context: ApplyContext, deps: RemediateDeps): Pro
     case 'run_runbook':
       return runRunbook(context, deps, reason, escalate);
   }
+  // comment_only and escalate were settled above; an action this switch does not know is escalated, never dropped.
+  return escalate(`no way to apply ${plan.action}`);
 }
 
 async function rerun(
@@ -143,7 +144,23 @@ async function runRunbook(
   return { action: 'run_runbook', applied: true, reason, result: summary };
 }
 
-/** Stores the decision and appends the audit entry and history line in one update. */
+/**
+ * The outcome of a plan that touches nothing outside (a dry run, a comment, an escalation the notify stage sends),
+ * known without applying anything; null for a plan whose applying acts.
+ */
+export function outcomeWithoutEffects(plan: RemediationPlan): ApplyResult | null {
+  const reason = plan.reasons.join('; ');
+  if (plan.dryRun) return { action: plan.action, applied: false, result: 'dry run: nothing applied', reason };
+  if (plan.action === 'comment_only') return { action: plan.action, applied: true, result: 'explained in the notification', reason };
+  if (plan.action === 'escalate') return { action: plan.action, applied: true, result: 'escalation is published by the notify stage', reason };
+  return null;
+}
+
+/**
+ * Stores the decision and appends the audit entry and history line in one update. `planned`: the plan itself, when
+ * it was not stored before (its applying touched nothing outside, so nothing could happen between the two), written
+ * by the same update with its audit entry ahead of the decision's.
+ */
 export async function recordDecision(
   incident: Incident,
   outcome: ApplyResult,
@@ -151,14 +168,16 @@ export async function recordDecision(
   actor: string,
   deps: RemediateDeps,
   status: AuditEntry['status'] = outcome.applied ? 'applied' : 'skipped',
+  planned?: { fields: Pick<Incident, 'plan' | 'ownRerun'>; audit: AuditEntry },
 ): Promise<Incident> {
   const at = deps.clock().toISOString();
   const decision: Decision = { action: outcome.action, reason: outcome.reason, applied: outcome.applied, result: outcome.result, dryRun, decidedAt: at };
+  const fields = { ...planned?.fields, decision };
   return deps.incidents.update(
     incident.id,
-    incident.status === 'resolved' ? { decision } : { decision, status: 'remediated' },
+    incident.status === 'resolved' ? fields : { ...fields, status: 'remediated' },
     {
-      audit: [{ at, actor, action: outcome.action, status, detail: `${outcome.reason} — ${outcome.result}`.slice(0, 1000) }],
+      audit: [...(planned ? [planned.audit] : []), { at, actor, action: outcome.action, status, detail: `${outcome.reason} — ${outcome.result}`.slice(0, 1000) }],
       history: [{ at, event: `decision:${outcome.action}`, detail: `${outcome.reason} — ${outcome.result}`.slice(0, 1000) }],
     },
   );

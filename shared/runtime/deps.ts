@@ -20,6 +20,7 @@ import { ConfigError, errorMessage } from '../errors.js';
 import { normalizePrivateKey } from '../github/app-auth.js';
 import { type GitHubAuth, createGitHubClients, staticGitHubClients } from '../github/clients.js';
 import { withCommentSlots } from '../github/comment-slot.js';
+import { commentSlotLeaseMs } from '../github/comment-timing.js';
 import { createRecordedGitHub } from '../github/recorded.js';
 import { createDynamoCommentSlots } from '../stores/comment-slots.js';
 import type { AlarmTagReader, Analyzer, EscalationDigests, EscalationLedger, EscalationPublisher, GitHubClients, Metrics, RecoveryQueue, RerunLedger, TaskTokenControl, WorkflowStarter } from '../ports.js';
@@ -114,8 +115,10 @@ async function githubAuth(config: Config): Promise<GitHubAuth | undefined> {
  */
 export async function createGitHub(config: Config): Promise<GitHubClients> {
   const documents = documentClientFor(config);
-  // Every client claims the pull request's comment slot before creating a comment (one comment per PR).
-  const slots = createDynamoCommentSlots({ client: documents, tableName: config.INCIDENTS_TABLE });
+  // Every client claims the pull request's comment slot before creating a comment (one comment per PR). The claim
+  // is honoured for as long as the client may still be creating one (its POST timeout, retries and backoff).
+  const leaseMs = commentSlotLeaseMs({ retries: config.GITHUB_RETRIES });
+  const slots = createDynamoCommentSlots({ client: documents, tableName: config.INCIDENTS_TABLE, leaseMs });
   return withCommentSlots(await createGitHubAccess(config, documents), slots);
 }
 

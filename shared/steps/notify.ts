@@ -40,13 +40,14 @@ async function loadOrCreate(state: PipelineState, deps: NotifyDeps): Promise<Inc
   if (existing) return existing;
   const { trigger } = state;
   const now = deps.clock();
-  if (trigger.source === 'github') {
-    await deps.incidents.create(newIncident(githubIncidentFields(trigger), now), githubIncidentScope(trigger), trigger);
-  } else if (trigger.source === 'github_check') {
-    await deps.incidents.create(newIncident(githubCheckIncidentFields(trigger), now), githubCheckIncidentScope(trigger), trigger);
-  } else {
-    await deps.incidents.create(newIncident(alarmIncidentFields(trigger), now), alarmIncidentScope(trigger), trigger);
-  }
+  const [incident, scope] =
+    trigger.source === 'github'
+      ? [newIncident(githubIncidentFields(trigger), now), githubIncidentScope(trigger)]
+      : trigger.source === 'github_check'
+        ? [newIncident(githubCheckIncidentFields(trigger), now), githubCheckIncidentScope(trigger)]
+        : [newIncident(alarmIncidentFields(trigger), now), alarmIncidentScope(trigger)];
+  // Created here: it is what was just written. Created meanwhile by another execution: read theirs.
+  if (await deps.incidents.create(incident, scope, trigger)) return incident;
   return (await deps.incidents.get(trigger.incidentId)) as Incident;
 }
 

@@ -3,7 +3,7 @@ import type { AnalysisSummary, Incident, StoredPlan } from '../domain/incident.j
 import { githubIncidentId } from '../domain/trigger.js';
 import { NotFoundError, WriteBudgetExhaustedError, errorMessage } from '../errors.js';
 import { planWriteWait } from '../domain/write-wait.js';
-import { applyPlan, failedOutcome, recordDecision } from '../remediation/apply.js';
+import { applyPlan, failedOutcome, outcomeWithoutEffects, recordDecision } from '../remediation/apply.js';
 import { guardScope } from '../remediation/guard-store.js';
 import { type PlanInput, type RemediationPlan, planRemediation } from '../remediation/planner.js';
 import { type RepositoryPolicy, type Severity, basePolicy, policyFor } from '../remediation/policy.js';
@@ -241,9 +241,16 @@ export async function remediateStep(input: unknown, deps: RemediateDeps): Promis
   }
   const actor = approval ? approver : 'pipeline-guard';
   if (!approval && !afterDelay) {
-    incident = await deps.incidents.update(incident.id, { plan: toStoredPlan(plan, at), ownRerun }, {
-      audit: [{ at, actor, action: plan.action, status: 'planned', detail: plan.reasons.join('; ').slice(0, 1000) }],
-    });
+    const fields = { plan: toStoredPlan(plan, at), ownRerun };
+    const plannedAudit = { at, actor, action: plan.action, status: 'planned' as const, detail: plan.reasons.join('; ').slice(0, 1000) };
+    // A plan that acts on nothing outside is stored with its decision in one write; one that acts is stored before
+    // it acts, so a crash while it acts leaves the plan on the incident.
+    const settled = outcomeWithoutEffects(plan);
+    if (settled) {
+      await recordDecision(incident, settled, plan.dryRun, actor, deps, undefined, { fields, audit: plannedAudit });
+      return { incidentId: incident.id, action: settled.action, applied: settled.applied, awaitingApproval: false, awaitingDelay: false };
+    }
+    incident = await deps.incidents.update(incident.id, fields, { audit: [plannedAudit] });
   }
   return apply(incident, plan, variantPolicy.policy, params, github, rerunKey, scope, actor, deps, state);
 }

@@ -2,15 +2,14 @@
  * The one-comment-per-pull-request slot, kept in the incidents table (item `COMMENTSLOT#<owner/repo#pr>`).
  *
  * Two executions for one pull request (CI and lint failing on the same push) both looked for the bot's comment,
- * found none and both POSTed one. Now the first to create claims the slot with a conditional write before its POST
- * and records the comment id after it; the other sees the claim, waits for the id and updates that comment.
+ * found none and both POSTed one. Now the first to create claims the slot (one write that takes a free slot and
+ * answers with the slot as it is) before its POST and records the comment id after it; the other sees the claim,
+ * waits for the id and updates that comment.
  */
 import { randomUUID } from 'node:crypto';
-import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { conditionalWrite } from './dynamo.js';
 
-/** A claim whose holder never recorded a comment (it crashed mid-POST) is taken over after this long. */
-export const COMMENT_SLOT_LEASE_MS = 60_000;
 const SLOT_TTL_SECONDS = 400 * 86_400;
 
 export interface CommentSlot {
@@ -21,9 +20,11 @@ export interface CommentSlot {
 }
 
 export interface CommentSlots {
-  /** Claims the right to create the comment; `won: false` returns the current slot (someone else holds it). */
+  /**
+   * Claims the right to create the comment; `won: false` returns the current slot (someone else holds it, or the
+   * comment exists: `slot.commentId`). One UpdateItem in every case but the takeover of a lapsed claim.
+   */
   claim(key: string): Promise<{ won: true; holder: string } | { won: false; slot: CommentSlot }>;
-  read(key: string): Promise<CommentSlot | null>;
   /** The holder created the comment: every later writer updates this one. */
   record(key: string, holder: string, commentId: number): Promise<void>;
   /** The holder's POST failed: let the next writer create it. */
@@ -34,38 +35,59 @@ export function commentSlotKey(owner: string, repo: string, issueNumber: number)
   return `${owner}/${repo}#${issueNumber}`.toLowerCase();
 }
 
-export function createDynamoCommentSlots(options: { client: DynamoDBDocumentClient; tableName: string; clock?: () => Date }): CommentSlots {
-  const { client, tableName } = options;
+function slotOf(item: Record<string, unknown> | undefined, fallbackAt: string): CommentSlot {
+  return {
+    commentId: typeof item?.commentId === 'number' ? item.commentId : null,
+    holder: typeof item?.holder === 'string' ? item.holder : '',
+    claimedAt: typeof item?.claimedAt === 'string' ? item.claimedAt : fallbackAt,
+  };
+}
+
+/**
+ * `leaseMs`: how long a claim without a comment is honoured (shared/github/comment-timing.ts derives it from the
+ * GitHub client's bound on one comment creation); after that its holder is taken to have died mid-creation.
+ */
+export function createDynamoCommentSlots(options: { client: DynamoDBDocumentClient; tableName: string; leaseMs: number; clock?: () => Date }): CommentSlots {
+  const { client, tableName, leaseMs } = options;
   const clock = options.clock ?? (() => new Date());
   const keyOf = (key: string) => ({ pk: `COMMENTSLOT#${key}`, sk: 'COMMENTSLOT' });
 
-  async function read(key: string): Promise<CommentSlot | null> {
-    const response = await client.send(new GetCommand({ TableName: tableName, Key: keyOf(key), ConsistentRead: true }));
-    const item = response.Item;
-    if (!item) return null;
-    return { commentId: typeof item.commentId === 'number' ? item.commentId : null, holder: String(item.holder), claimedAt: String(item.claimedAt) };
+  /** Takes over a claim whose holder never created the comment within the lease; null when that no longer holds. */
+  async function takeOver(key: string, holder: string, now: Date) {
+    return conditionalWrite(() =>
+      client.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: { ...keyOf(key), holder, claimedAt: now.toISOString(), expiresAt: Math.floor(now.getTime() / 1000) + SLOT_TTL_SECONDS },
+          ConditionExpression: 'attribute_not_exists(pk) OR (attribute_not_exists(commentId) AND claimedAt < :stale)',
+          ExpressionAttributeValues: { ':stale': new Date(now.getTime() - leaseMs).toISOString() },
+        }),
+      ),
+    );
   }
 
   return {
-    read,
     async claim(key) {
       const holder = randomUUID();
       const now = clock();
-      const claimed = await conditionalWrite(() =>
-        client.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: { ...keyOf(key), holder, claimedAt: now.toISOString(), expiresAt: Math.floor(now.getTime() / 1000) + SLOT_TTL_SECONDS },
-            // Free, or claimed by a holder that never created the comment within the lease.
-            ConditionExpression: 'attribute_not_exists(pk) OR (attribute_not_exists(commentId) AND claimedAt < :stale)',
-            ExpressionAttributeValues: { ':stale': new Date(now.getTime() - COMMENT_SLOT_LEASE_MS).toISOString() },
-          }),
-        ),
+      // Claims a free slot and answers with the slot as it now is, in one write: a slot that is held or has its
+      // comment keeps its holder and claim time (if_not_exists), so the answer says who holds it. (A conditional
+      // put answers a lost claim with nothing, which cost a GetItem after it, and a GetItem before it.)
+      const response = await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: keyOf(key),
+          UpdateExpression: 'SET holder = if_not_exists(holder, :holder), claimedAt = if_not_exists(claimedAt, :now), expiresAt = if_not_exists(expiresAt, :expires)',
+          ExpressionAttributeValues: { ':holder': holder, ':now': now.toISOString(), ':expires': Math.floor(now.getTime() / 1000) + SLOT_TTL_SECONDS },
+          ReturnValues: 'ALL_NEW',
+        }),
       );
-      if (claimed) return { won: true, holder };
-      const slot = await read(key);
-      // Released between the two calls: report it as held without a comment; the caller waits and claims again.
-      return { won: false, slot: slot ?? { commentId: null, holder: '', claimedAt: now.toISOString() } };
+      const slot = slotOf(response.Attributes, now.toISOString());
+      if (slot.commentId === null && slot.holder === holder) return { won: true, holder };
+      if (slot.commentId === null && Date.parse(slot.claimedAt) < now.getTime() - leaseMs && (await takeOver(key, holder, now))) {
+        return { won: true, holder };
+      }
+      return { won: false, slot };
     },
     async record(key, holder, commentId) {
       await client.send(

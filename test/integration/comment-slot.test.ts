@@ -31,7 +31,8 @@ afterEach(async () => {
 });
 
 const documents = () => store.documents();
-const slots = () => createDynamoCommentSlots({ client: documents(), tableName: 'incidents' });
+const LEASE_MS = 60_000;
+const slots = (clock?: () => Date) => createDynamoCommentSlots({ client: documents(), tableName: 'incidents', leaseMs: LEASE_MS, ...(clock ? { clock } : {}) });
 
 describe('comment slot: one comment per pull request under concurrency', () => {
   it('8 executions commenting on one PR at once create exactly one comment; the others update it', async () => {
@@ -68,6 +69,77 @@ describe('comment slot: one comment per pull request under concurrency', () => {
   });
 });
 
+describe('comment slot store: one write per claim, and the lease', () => {
+  /** The slot store over a client that counts its calls. */
+  function countedSlots(clock?: () => Date) {
+    const calls: string[] = [];
+    const real = documents();
+    const client = { send: (command: { constructor: { name: string } }) => (calls.push(command.constructor.name), real.send(command as never)) };
+    const store = createDynamoCommentSlots({ client: client as unknown as ReturnType<typeof documents>, tableName: 'incidents', leaseMs: LEASE_MS, ...(clock ? { clock } : {}) });
+    return { store, calls };
+  }
+
+  it('creating a pull request\'s first comment costs the slot two calls (claim, record); commenting again one', async () => {
+    const { store, calls } = countedSlots();
+    const port = withCommentSlot(clientFor(fake), store);
+
+    const first = await port.upsertComment(repo, 21, MARKER, `${MARKER}\nfirst`);
+    const firstCalls = [...calls];
+    calls.length = 0;
+    const second = await port.upsertComment(repo, 21, MARKER, `${MARKER}\nsecond`);
+
+    expect(first.outcome).toBe('created');
+    expect(firstCalls).toEqual(['UpdateCommand', 'UpdateCommand']);
+    expect(second).toMatchObject({ outcome: 'updated', commentId: first.commentId });
+    expect(calls).toEqual(['UpdateCommand']);
+    expect(fake.comments.get(21)).toHaveLength(1);
+  });
+
+  it('a claim on a held slot loses and names the holder; once the comment is recorded a claim returns its id', async () => {
+    const store = slots();
+    const held = await store.claim('octo/app#22');
+    const lost = await store.claim('octo/app#22');
+    if (!held.won) throw new Error('the free slot was not won');
+    await store.record('octo/app#22', held.holder, 777);
+    const after = await store.claim('octo/app#22');
+
+    expect(lost).toMatchObject({ won: false, slot: { holder: held.holder, commentId: null } });
+    expect(after).toMatchObject({ won: false, slot: { holder: held.holder, commentId: 777 } });
+  });
+
+  it('honours a claim without a comment for the whole lease and lets the next writer take it over after it', async () => {
+    const start = Date.parse('2026-03-01T10:00:00Z');
+    let now = start;
+    const store = slots(() => new Date(now));
+    const held = await store.claim('octo/app#23');
+
+    now = start + LEASE_MS - 1;
+    const within = await store.claim('octo/app#23');
+    now = start + LEASE_MS + 1;
+    const after = await store.claim('octo/app#23');
+
+    expect(held.won).toBe(true);
+    expect(within.won).toBe(false);
+    expect(after.won).toBe(true);
+    if (!held.won || !after.won) return;
+    // The crashed holder's late record or release does not undo the takeover's claim.
+    await store.release('octo/app#23', held.holder);
+    expect(await store.claim('octo/app#23')).toMatchObject({ won: false, slot: { holder: after.holder } });
+  });
+
+  it('a comment that exists is never taken over, however old its claim', async () => {
+    const start = Date.parse('2026-03-01T10:00:00Z');
+    let now = start;
+    const store = slots(() => new Date(now));
+    const held = await store.claim('octo/app#24');
+    if (!held.won) throw new Error('the free slot was not won');
+    await store.record('octo/app#24', held.holder, 888);
+
+    now = start + 10 * LEASE_MS;
+    expect(await store.claim('octo/app#24')).toMatchObject({ won: false, slot: { commentId: 888 } });
+  });
+});
+
 describe('recorded GitHub (local default mode): comment records in the embedded store', () => {
   it('keeps 200 pull requests commented on concurrently as 200 comments, each created once', async () => {
     const outboxPath = join(store.dir, 'outbox.jsonl');
@@ -84,6 +156,30 @@ describe('recorded GitHub (local default mode): comment records in the embedded 
     expect(new Set(again.map((r) => r.commentId)).size).toBe(200);
     const created = (await readOutbox(outboxPath)).filter((e) => e.kind === 'github_comment' && e.outcome === 'created');
     expect(created).toHaveLength(200);
+  });
+
+  it('creates a pull request\'s comment once when processes race on it, in one store write per comment', async () => {
+    const calls: string[] = [];
+    const real = documents();
+    const counted = { send: (command: { constructor: { name: string } }) => (calls.push(command.constructor.name), real.send(command as never)) };
+    const ports = [1, 2, 3].map(() =>
+      createRecordedGitHub({
+        manifestPath: join(EVENTS_DIR, 'recorded-runs.json'),
+        comments: { client: counted as unknown as ReturnType<typeof documents>, tableName: 'incidents' },
+        outbox: createOutbox(join(store.dir, 'outbox-race.jsonl')),
+      }),
+    );
+
+    const raced = await Promise.all(ports.map((port, i) => port.upsertComment(repo, 7000, MARKER, `body ${i}`)));
+    const again = await (ports[0] as (typeof ports)[number]).upsertComment(repo, 7000, MARKER, 'body 2');
+    const commentWrites = calls.filter((name) => name === 'UpdateCommand').length - ports.length;
+
+    expect(raced.filter((r) => r.outcome === 'created')).toHaveLength(1);
+    expect(new Set(raced.map((r) => r.commentId)).size).toBe(1);
+    expect(again.commentId).toBe(raced[0]?.commentId);
+    // Each process reserved its block of ids once; every upsert was one UpdateItem.
+    expect(commentWrites).toBe(4);
+    expect(calls.every((name) => name === 'UpdateCommand')).toBe(true);
   });
 
   it('gives comments unique ids across processes that share the store (each reserves its own block of ids)', async () => {

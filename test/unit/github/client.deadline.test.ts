@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GitHubUnavailableError } from '../../../shared/errors.js';
 import type { WriteLimiter } from '../../../shared/ports.js';
+import { COMMENT_LOOK_ALLOWANCE_MS, COMMENT_POST_TIMEOUT_MS, COMMENT_SLOT_LEASE_MARGIN_MS, commentCreationBoundMs, commentSlotLeaseMs } from '../../../shared/github/comment-timing.js';
 import { deadlineMarginMs, stepDeadlineSignal } from '../../../shared/runtime/step-deadline.js';
 import { FakeGitHub, clientFor, rejection } from '../../support/fake-github.js';
 import { eachTestWithFakeGitHub } from './fake-server.js';
@@ -64,6 +65,43 @@ describe('GitHub client: the step deadline', () => {
     const result = await client.upsertComment(repo, 7, MARKER, `${MARKER}\nanalysis`);
 
     expect(result.outcome).toBe('created');
+  });
+});
+
+describe('GitHub client: a comment creation ends within the comment slot\'s lease', () => {
+  let fake: FakeGitHub;
+
+  eachTestWithFakeGitHub((started) => {
+    fake = started;
+  });
+
+  it('aborts a comment POST that hangs after its own timeout, not after the client\'s 60 s one', async () => {
+    fake.fail({ method: 'POST', route: /\/issues\/8\/comments$/, kind: 'hang', times: 1 });
+    const client = clientFor(fake, { retries: 0, requestTimeoutMs: 60_000, commentTiming: { postTimeoutMs: 50, lookAllowanceMs: 1_000 } });
+
+    const error = await rejection(client.upsertComment(repo, 8, MARKER, `${MARKER}\nanalysis`));
+
+    expect(error).toBeInstanceOf(GitHubUnavailableError);
+    expect(error.message).toMatch(/no answer within 50 ms/);
+    expect(fake.apiCalls().filter((call) => call.startsWith('POST'))).toHaveLength(1);
+  });
+
+  it('starts no POST once one could outlast the creation bound: a slow look for the comment leaves none started', async () => {
+    // The look for an existing comment hangs until its 200 ms attempt timeout, longer than the 20 + 2 × 50 + 1 ms bound.
+    fake.fail({ method: 'GET', route: /\/issues\/9\/comments$/, kind: 'hang', times: 1 });
+    const client = clientFor(fake, { retries: 1, requestTimeoutMs: 200, commentTiming: { postTimeoutMs: 50, lookAllowanceMs: 20 } });
+
+    const error = await rejection(client.upsertComment(repo, 9, MARKER, `${MARKER}\nanalysis`));
+
+    expect(error).toBeInstanceOf(GitHubUnavailableError);
+    expect(fake.apiCalls().filter((call) => call.startsWith('POST'))).toEqual([]);
+    expect(fake.comments.get(9) ?? []).toHaveLength(0);
+  });
+
+  it('derives the slot\'s lease from the same settings: every attempt\'s timeout, the backoff between, and a margin', () => {
+    expect(commentCreationBoundMs({ retries: 2 })).toBe(COMMENT_LOOK_ALLOWANCE_MS + 3 * COMMENT_POST_TIMEOUT_MS + 1_000 + 4_000);
+    expect(commentSlotLeaseMs({ retries: 2 })).toBe(commentCreationBoundMs({ retries: 2 }) + COMMENT_SLOT_LEASE_MARGIN_MS);
+    expect(commentSlotLeaseMs({ retries: 0 })).toBeLessThan(commentSlotLeaseMs({ retries: 2 }));
   });
 });
 

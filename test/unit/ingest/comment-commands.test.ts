@@ -51,7 +51,7 @@ async function setup(taskError?: Error) {
     github: staticGitHubClients(github.port),
     clock: () => new Date('2026-11-20T10:05:00Z'),
     logger: silentLogger,
-    learning: { latestIncidentForPullRequest: async () => INCIDENT } as unknown as Learning,
+    learning: {} as Learning,
     approvals,
     tasks: {
       async succeed(token, output) {

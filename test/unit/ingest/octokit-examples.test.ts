@@ -68,7 +68,7 @@ describe("octokit's webhook examples", () => {
       event === 'issue_comment'
         ? await handleIssueCommentWebhook(request, {
             ...base,
-            learning: { latestIncidentForPullRequest: async () => null } as unknown as Learning,
+            learning: {} as Learning,
             approvals: createMemoryApprovalIndex(),
             tasks: { async succeed() {}, async fail() {} },
           })

@@ -201,3 +201,51 @@ describe('remediate: alarm runbooks', () => {
     expect((await deps.incidents.get(trigger.incidentId))?.decision?.result).toMatch(/Restart-Checkout-Api \(exec-1\) finished: Failed — step failed/);
   });
 });
+
+describe('remediate: the plan is stored before anything acts on it', () => {
+  /** Counts the incident writes of `deps` from now on. */
+  function countWrites(deps: ReturnType<typeof stepDeps>['deps']): string[][] {
+    const writes: string[][] = [];
+    const update = deps.incidents.update.bind(deps.incidents);
+    deps.incidents.update = (id, fields, append) => {
+      writes.push(Object.keys(fields).sort());
+      return update(id, fields, append);
+    };
+    return writes;
+  }
+
+  it('stores a plan that acts on nothing outside together with its decision, in one write', async () => {
+    const github = createFakeGitHub();
+    github.labels.add('guard:pause');
+    const { deps } = stepDeps({ github: github.port });
+    const trigger = await githubIncident(deps, { proposedAction: 'rerun_failed_jobs', confidence: 0.9 });
+    const writes = countWrites(deps);
+
+    const result = await remediateStep({ trigger }, deps);
+
+    expect(result).toMatchObject({ action: 'comment_only', applied: true });
+    expect(writes).toEqual([['decision', 'ownRerun', 'plan', 'status']]);
+    const incident = await deps.incidents.get(trigger.incidentId);
+    expect(incident).toMatchObject({ status: 'remediated', plan: { action: 'comment_only' }, decision: { action: 'comment_only', applied: true } });
+    expect(incident?.audit?.map((a) => a.status)).toEqual(['planned', 'applied']);
+  });
+
+  it('stores a plan that acts (a re-run) before it acts: a crash while re-running leaves the plan on the incident', async () => {
+    const github = createFakeGitHub();
+    const { deps } = stepDeps({ github: github.port });
+    const trigger = await githubIncident(deps, { proposedAction: 'rerun_failed_jobs', confidence: 0.9 });
+    const rerun = github.port.rerunFailedJobs.bind(github.port);
+    let storedWhenRerunning: string | undefined;
+    github.port.rerunFailedJobs = async (...args) => {
+      storedWhenRerunning = (await deps.incidents.get(trigger.incidentId))?.plan?.action;
+      return rerun(...args);
+    };
+    const writes = countWrites(deps);
+
+    const result = await remediateStep({ trigger }, deps);
+
+    expect(result).toMatchObject({ action: 'rerun_failed_jobs', applied: true });
+    expect(storedWhenRerunning).toBe('rerun_failed_jobs');
+    expect(writes).toEqual([['ownRerun', 'plan'], ['decision', 'status']]);
+  });
+});

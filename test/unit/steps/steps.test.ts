@@ -187,6 +187,33 @@ describe('notifyStep', () => {
     expect(published).toHaveLength(1);
     expect(published[0]?.attributes.severity).toBe('high');
   });
+
+  it('uses the incident it created itself without reading it back, and one another execution created meanwhile as stored', async () => {
+    const { deps } = stepDeps();
+    const own = githubTrigger();
+    const raced = githubTrigger((b) => {
+      b.workflow_run.id = 31337;
+    });
+    const get = deps.incidents.get.bind(deps.incidents);
+    const reads: string[] = [];
+    deps.incidents.get = async (id) => {
+      reads.push(id);
+      const found = await get(id);
+      // The other execution stores its incident (with its own category) right after this one looked.
+      if (id === raced.incidentId && reads.filter((r) => r === id).length === 1) {
+        await deps.incidents.create(newIncident({ ...githubIncidentFields(raced), category: 'network' }, deps.clock()), githubIncidentScope(raced));
+      }
+      return found;
+    };
+
+    await notifyStep({ trigger: own, classifyError: { Error: 'GitHubUnavailableError', Cause: 'down' } }, deps);
+    await notifyStep({ trigger: raced, classifyError: { Error: 'GitHubUnavailableError', Cause: 'down' } }, deps);
+
+    expect(reads.filter((id) => id === own.incidentId)).toHaveLength(1);
+    expect(reads.filter((id) => id === raced.incidentId)).toHaveLength(2);
+    expect((await get(raced.incidentId))?.category).toBe('network');
+    expect((await get(own.incidentId))?.status).toBe('notified');
+  });
 });
 
 describe('one comment for the whole pull request', () => {
