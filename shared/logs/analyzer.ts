@@ -14,7 +14,7 @@
  * With the jobs API's `steps[]`, a section is mapped to the step whose start time it falls after.
  */
 import { refineCategory } from './categories.js';
-import { fingerprintOf, normalizeLine, sameShape } from './fingerprint.js';
+import { fingerprintOf, normalizeLine } from './fingerprint.js';
 import { redactLines, redactSecrets, WITHHELD_TEXT } from './redact.js';
 import {
   CASCADE_RULES,
@@ -35,6 +35,7 @@ import { cleanLine, ghCliStepOf, timestampOf } from './reader.js';
 import { candidatePositions, CASCADE_AT, GENERIC_AT, isNoise, isWarning, opensFailureList, passesPrefilter, ruleAtMatches, scanLine } from './dispatch.js';
 import { confidenceOf } from './confidence.js';
 import { nextCandidate } from './literal-index.js';
+import { PinnedShape } from './shape.js';
 import type { AnalyzeLogOptions, BaselineLookup, Category, Failure, JobStep, LogAnalysis, LogLine, RankingSignals, StepRef } from './types.js';
 
 /** `step`: the job's own commands; `setup`: the runner preparing the job; `post`: clean-up after the steps. */
@@ -183,7 +184,7 @@ export class LogScanner {
    * shape has the same template and answer (see `normalizeLine`; WRAPPER_RE spells out no digit), and in an
    * error-dense log the next failure nearly always has the same shape.
    */
-  private lastHead = '';
+  private readonly lastHead = new PinnedShape('');
   private lastTemplate = normalizeLine('');
   private lastWrapper: boolean | null = null;
   private awaiting: Block[] = [];
@@ -618,8 +619,8 @@ export class LogScanner {
       block.headText = block.pickText;
       if (!block.lines.some((l) => l.line === block.pickLine)) block.lines.push({ line: block.pickLine, text: block.pickText });
     }
-    if (!sameShape(block.headText, this.lastHead)) {
-      this.lastHead = block.headText;
+    if (!this.lastHead.matches(block.headText)) {
+      this.lastHead.pin(block.headText);
       this.lastTemplate = normalizeLine(block.headText);
       this.lastWrapper = null;
     }
@@ -664,7 +665,7 @@ export class LogScanner {
 
   /** `WRAPPER_RE.test` of the block being closed, whose head has {@link lastHead}'s shape. */
   private isWrapper(): boolean {
-    this.lastWrapper ??= WRAPPER_RE.test(this.lastHead);
+    this.lastWrapper ??= WRAPPER_RE.test(this.lastHead.text);
     return this.lastWrapper;
   }
 
