@@ -4,10 +4,11 @@
  * LiteralIndex.candidates} read the marks. Expressions without a required literal are always marked.
  *
  * The automaton reads the line's UTF-8 bytes, not its UTF-16 code units: written into WebAssembly memory (a native
- * copy) and scanned there (`literal-index.wat`), a line costs a fraction of a JavaScript `charCodeAt` loop, which
- * made this scan the largest single cost of an error-dense log. UTF-8 never starts a character inside another's
- * bytes, so a literal's bytes occur in a line's bytes exactly where the literal occurs in the line: the marks are
- * the same as a scan of the characters would give. ASCII letters are folded, as the literals are.
+ * copy, TextEncoder#encodeInto) and scanned there (`literal-index.wat`), a line costs a fraction of a JavaScript
+ * `charCodeAt` loop, which made this scan the largest single cost of an error-dense log. UTF-8 never starts a
+ * character inside another's bytes, so a literal's bytes occur in a line's bytes exactly where the literal occurs
+ * in the line: the marks are the same as a scan of the characters would give. ASCII letters are folded, as the
+ * literals are.
  */
 import { endianness } from 'node:os';
 import { LITERAL_INDEX_WASM } from './line-filter.generated.js';
@@ -29,6 +30,8 @@ const CLASSES_AT = 0;
 const BITS_AT = CLASSES_AT + 256 * 4;
 const TABLE_AT = BITS_AT + MAX_EXPRESSIONS / 8;
 const PAGE = 64 * 1024;
+/** Writes a line's UTF-8 into the scan's memory (faster than Buffer#write, which parses its arguments each call). */
+const UTF8 = new TextEncoder();
 
 /** The WebAssembly pass's exports (see literal-index.wat). */
 interface ScanExports {
@@ -90,7 +93,7 @@ export class LiteralIndex {
   /** The memory both passes read: class map, marks, transition table, marks table, input. */
   private readonly memory: ArrayBuffer;
   private readonly words: Int32Array;
-  private readonly input: Buffer;
+  private readonly input: Uint8Array;
   private readonly inputAt: number;
   private readonly marksAt: number;
   /** Row address of the first state with marks (states are numbered so that those come last). */
@@ -163,7 +166,7 @@ export class LiteralIndex {
     }
     this.marking = TABLE_AT + firstMarking * stride * 4;
     this.bits = new Int32Array(this.memory, BITS_AT, this.markBytes / 4);
-    this.input = Buffer.from(this.memory, this.inputAt, INPUT_BYTES);
+    this.input = new Uint8Array(this.memory, this.inputAt, INPUT_BYTES);
     this.alwaysBits = new Int32Array(this.bits.length);
     this.always.forEach((isAlways, i) => {
       if (isAlways === 1) this.alwaysBits[i >>> 5] = (this.alwaysBits[i >>> 5] as number) | (1 << (i & 31));
@@ -178,7 +181,7 @@ export class LiteralIndex {
     for (let from = 0; from < n; ) {
       let to = Math.min(n, from + PIECE_CHARS);
       if (to < n && isHighSurrogate(text.charCodeAt(to - 1))) to--;
-      const written = this.input.write(from === 0 && to === n ? text : text.slice(from, to), 0, INPUT_BYTES, 'utf8');
+      const { written } = UTF8.encodeInto(from === 0 && to === n ? text : text.slice(from, to), this.input);
       row = this.scanBytes(this.inputAt, this.inputAt + written, row);
       from = to;
     }
