@@ -9,6 +9,11 @@
  * character inside another's bytes, so a literal's bytes occur in a line's bytes exactly where the literal occurs
  * in the line: the marks are the same as a scan of the characters would give. ASCII letters are folded, as the
  * literals are.
+ *
+ * Lone surrogates are the exception: UTF-8 encoding writes each as U+FFFD, so a line holding one (or U+FFFD) may
+ * get a "maybe" the characters would not give, never a "no". A literal must not start with the second half of a
+ * surrogate pair nor end with the first: in a line that half may belong to a pair (`/\uDE00/` and `/[😀]x/`
+ * match inside 😀, whose four UTF-8 bytes hold no U+FFFD), so such a half is dropped from the literal.
  */
 import { endianness } from 'node:os';
 import { LITERAL_INDEX_WASM } from './line-filter.generated.js';
@@ -64,7 +69,14 @@ function isHighSurrogate(code: number): boolean {
   return code >= 0xd800 && code <= 0xdbff;
 }
 
-/** The literals of each expression, cut to `maxLength` characters (never between the halves of a surrogate pair). */
+function isLowSurrogate(code: number): boolean {
+  return code >= 0xdc00 && code <= 0xdfff;
+}
+
+/**
+ * The literals of each expression, cut to `maxLength` characters, without a second half of a surrogate pair at
+ * the start or a first half at the end (see the file's comment): what remains is well-formed at both edges.
+ */
 function literalTargets(expressions: readonly RegExp[], maxLength: number, always: Uint8Array): Map<string, number[]> {
   const targets = new Map<string, number[]>();
   expressions.forEach((re, index) => {
@@ -74,7 +86,7 @@ function literalTargets(expressions: readonly RegExp[], maxLength: number, alway
       return;
     }
     for (const whole of lits) {
-      let lit = whole.slice(0, maxLength);
+      let lit = (isLowSurrogate(whole.charCodeAt(0)) ? whole.slice(1) : whole).slice(0, maxLength);
       if (lit.length > 0 && isHighSurrogate(lit.charCodeAt(lit.length - 1))) lit = lit.slice(0, -1);
       if (lit === '') {
         always[index] = 1;

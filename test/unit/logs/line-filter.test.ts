@@ -294,6 +294,19 @@ describe('analyzeLog with the line filter', () => {
     expect(everyLine.failures.length).toBeGreaterThan(0);
   }, 120_000);
 
+  it('finds in two analyses read at once what each finds alone (the index and the filter are one per process)', async () => {
+    // Both keep their tables and their last answers (the candidates, the named lines) in module-level WebAssembly
+    // memory that the next line or chunk overwrites: no answer may be kept across an await.
+    setLineFilterUse(true);
+    setIndexUse(true);
+    const logs = sampleLogs().slice(0, 12);
+    for (let k = 0; k + 1 < logs.length; k += 2) {
+      const [a, b] = [logs[k], logs[k + 1]] as [{ name: string; bytes: Buffer }, { name: string; bytes: Buffer }];
+      const alone = [await analyzeLog(chunked(a.bytes)), await analyzeLog(chunked(b.bytes))];
+      expect(await Promise.all([analyzeLog(chunked(a.bytes)), analyzeLog(chunked(b.bytes))]), `${a.name} with ${b.name}`).toEqual(alone);
+    }
+  }, 120_000);
+
   it('finds exactly what testing every rule finds when the literal index picks the rules (both with the filter)', async () => {
     setLineFilterUse(true);
     for (const log of sampleLogs()) {

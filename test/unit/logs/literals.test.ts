@@ -99,7 +99,7 @@ function cutLiterals(expressions: readonly RegExp[]): Array<string[] | null> {
   if (!cut) {
     cut = expressions.map((re) => {
       const lits = requiredLiterals(re);
-      return lits && [...lits].map((lit) => lit.slice(0, LITERAL_PREFIX_CHARS).replace(/[\uD800-\uDBFF]$/, ''));
+      return lits && [...lits].map((lit) => lit.replace(/^[\uDC00-\uDFFF]/, '').slice(0, LITERAL_PREFIX_CHARS).replace(/[\uD800-\uDBFF]$/, ''));
     });
     cutCache.set(expressions, cut);
   }
@@ -138,6 +138,20 @@ describe('LiteralIndex passes', () => {
       }
     }
     expect(expectedMarks(`${'é'.repeat(16 * 1024 - 1)}😀 fail`, astral)).toEqual([true, false, false]);
+  });
+
+  it('never rule out an expression whose literal starts with the second half of a surrogate pair', () => {
+    // Without the u flag an expression matches code units: /\uDE00/ and the class [😀] match inside 😀, whose
+    // UTF-8 bytes (F0 9F 98 80) hold no encoding of a lone half; the half at the literal's edge must go.
+    const halves = [/\uDE00/, /[😀]x/, /\uDE00 fail/, /\uDE00\uDE00x/];
+    const lines = ['k😀SK', '😀x', '😀 fail', `${'é'.repeat(16 * 1024 - 1)}😀x`, '\uDE00\uDE00x'];
+    for (const index of [new LiteralIndex(halves), new LiteralIndex(halves, LITERAL_PREFIX_CHARS, 'js')]) {
+      for (const text of lines) {
+        const matching = halves.filter((re) => re.test(text));
+        expect(matching.length, JSON.stringify(text)).toBeGreaterThan(0);
+        for (const re of matching) expect(marks(index, text, halves)[halves.indexOf(re)], `${re} ${JSON.stringify(text.slice(-8))}`).toBe(true);
+      }
+    }
   });
 
   it('start every line afresh: no mark and no partial literal carries over', () => {
