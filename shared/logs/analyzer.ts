@@ -66,8 +66,8 @@ interface Block {
   blankRun: number;
   /**
    * The context lines above the block: null until the block is kept or would lose them from the ring (a repeat
-   * never needs them, and in an error-dense log nearly every block is one). Taken above `beforeFrom`, the start
-   * line the block opened with.
+   * never needs them, and in an error-dense log nearly every block is one). Taken above `beforeFrom`: the start
+   * line the block opened with, or the line after it when the block drops its announcing first line (`headNext`).
    */
   before: LogLine[] | null;
   beforeFrom: number;
@@ -608,6 +608,8 @@ export class LogScanner {
       block.startLine = next.line;
       block.headLine = next.line;
       block.headText = next.text;
+      // The announcing line (`rake aborted!`) becomes context: the lines just above what the block shows.
+      if (block.before === null) block.beforeFrom = next.line;
     }
     // Two failures are the same when their headline and their explaining line both match (two go tests failing
     // with the same message are still two failures; thirty identical tracebacks are one).

@@ -134,6 +134,14 @@ describe('options and shape', () => {
     ]);
   });
 
+  it('shows a dropped announcing line (`rake aborted!`) as context right above the block', async () => {
+    const log = ['bundle exec rake', 'rake aborted!', 'NameError: uninitialized constant Foo', '/app/Rakefile:3:in `<top>`', 'Tasks: TOP => default'].join('\n');
+    const analysis = await analyzeLog(log, { contextLines: 1 });
+    const failure = analysis.failures.find((f) => f.rule === 'rake.aborted');
+    expect(failure?.startLine).toBe(3);
+    expect(failure?.context[0]).toEqual({ line: 2, text: 'rake aborted!' });
+  });
+
   it('stops at maxBytes', async () => {
     const analysis = await analyzeLog('ok\n'.repeat(100) + 'E: Unable to locate package foo\n', { maxBytes: 30 });
     expect(analysis.truncated).toBe(true);
