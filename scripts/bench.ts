@@ -181,6 +181,15 @@ async function bundleChild(checkout: string, out: string): Promise<string> {
   return out;
 }
 
+/** The reading-only run, or null for a checkout whose bench predates it (`--before` an older commit). */
+function readOnlyInChild(bundle: string, file: string): { cpu: number } | null {
+  try {
+    return analyzeInChild<{ cpu: number }>(bundle, file, '--read-only');
+  } catch {
+    return null;
+  }
+}
+
 function analyzeInChild<T = ChildResult>(bundle: string, file: string, mode: '--child' | '--read-only' = '--child'): T {
   const child = spawnSync(process.execPath, [bundle, mode, file], { cwd: ROOT, encoding: 'utf8', maxBuffer: 16 * MB });
   if (child.status !== 0) throw new Error(`analyzer child failed: ${child.stderr.trim().split('\n').pop() ?? child.status}`);
@@ -247,7 +256,7 @@ async function main(): Promise<void> {
       const grep = grepCount(file);
       for (const checkout of checkouts) {
         const result = analyzeInChild(checkout.bundle, file);
-        const readOnly = analyzeInChild<{ cpu: number }>(checkout.bundle, file, '--read-only');
+        const readOnly = readOnlyInChild(checkout.bundle, file);
         const cli = cliInChild(checkout.root, reporter, file);
         const rss = result.maxRssKb / 1024;
         const cliRss = cli.maxRssKb / 1024;
@@ -261,7 +270,7 @@ async function main(): Promise<void> {
           result.cpu.toFixed(2),
           (mb / result.wall).toFixed(1),
           mbsCpu.toFixed(1),
-          (mb / readOnly.cpu).toFixed(1),
+          readOnly ? (mb / readOnly.cpu).toFixed(1) : 'n/a',
           rss.toFixed(0),
           cliRss.toFixed(0),
           cli.cpu.toFixed(2),
