@@ -137,19 +137,18 @@ export class LiteralIndex {
         if (b >= 97 && b <= 122) classOf[b - 32] = classOf[b] as number;
       }
     }
-    const { delta, outs } = ahoCorasick(literals, classOf, classes);
+    const { kids, fail, outs, bfs } = ahoCorasick(literals, classOf);
     const states = outs.length;
     this.markBytes = ((n + 31) >>> 5) * 4;
     // A row holds a state's transitions and, in the marks table, its marks: wide enough for both.
     const stride = Math.max(classes, this.markBytes / 4);
     // Number the states so that those with something to mark come last (one comparison per byte tells).
-    const order: number[] = [];
-    for (let s = 0; s < states; s++) if ((outs[s] as Set<number>).size === 0) order.push(s);
-    const firstMarking = order.length;
-    for (let s = 0; s < states; s++) if ((outs[s] as Set<number>).size > 0) order.push(s);
-    if (order[0] !== 0) throw new Error('the root state must have nothing to mark');
     const rank = new Int32Array(states);
-    order.forEach((old, i) => (rank[old] = i));
+    let next = 0;
+    for (let s = 0; s < states; s++) if (outs[s] === undefined) rank[s] = next++;
+    const firstMarking = next;
+    for (let s = 0; s < states; s++) if (outs[s] !== undefined) rank[s] = next++;
+    if (rank[0] !== 0) throw new Error('the root state must have nothing to mark');
 
     this.marksAt = TABLE_AT + states * stride * 4;
     this.inputAt = this.marksAt + (states - firstMarking) * stride * 4;
@@ -168,13 +167,20 @@ export class LiteralIndex {
     this.words = new Int32Array(this.memory);
     const words = this.words;
     for (let b = 0; b < 256; b++) words[CLASSES_AT / 4 + b] = (classOf[b] as number) * 4;
-    for (let i = 0; i < states; i++) {
-      const old = order[i] as number;
-      const row = TABLE_AT / 4 + i * stride;
-      for (let c = 0; c < classes; c++) words[row + c] = TABLE_AT + (rank[delta[old * classes + c] as number] as number) * stride * 4;
-      if (i < firstMarking) continue;
-      const marks = this.marksAt / 4 + (i - firstMarking) * stride;
-      for (const target of outs[old] as Set<number>) words[marks + (target >>> 5)] = (words[marks + (target >>> 5)] as number) | (1 << (target & 31));
+    // The complete table is written where it is read, in breadth-first order: a state's row is its failure state's
+    // row (filled earlier: it is shallower) with its own children written over it. No intermediate table is built,
+    // which kept a 1.3 MB array and a typed array per state alive until the process's peak.
+    const rowAt = (state: number): number => TABLE_AT / 4 + (rank[state] as number) * stride;
+    const address = (state: number): number => TABLE_AT + (rank[state] as number) * stride * 4;
+    for (const s of bfs) {
+      const row = rowAt(s);
+      if (s === 0) words.fill(address(0), row, row + classes);
+      else words.copyWithin(row, rowAt(fail[s] as number), rowAt(fail[s] as number) + classes);
+      for (const [cls, child] of kids[s] ?? []) words[row + cls] = address(child);
+      const targets = outs[s];
+      if (targets === undefined) continue;
+      const marks = this.marksAt / 4 + ((rank[s] as number) - firstMarking) * stride;
+      for (const target of targets) words[marks + (target >>> 5)] = (words[marks + (target >>> 5)] as number) | (1 << (target & 31));
     }
     this.marking = TABLE_AT + firstMarking * stride * 4;
     this.bits = new Int32Array(this.memory, BITS_AT, this.markBytes / 4);
@@ -239,59 +245,49 @@ export class LiteralIndex {
 }
 
 /**
- * The automaton over `literals` as a complete transition table (`delta[state * classes + class]`, failure links
- * folded in) and, per state, the targets of every literal that ends there (its suffixes' included).
+ * The trie of `literals` (each state's children as [class, state] pairs), its failure links, and per state the
+ * targets of every literal that ends there or at one of its suffixes (undefined: none), with the states in
+ * breadth-first order.
  */
 function ahoCorasick(
   literals: ReadonlyArray<{ bytes: Uint8Array; targets: readonly number[] }>,
   classOf: Uint8Array,
-  classes: number,
-): { delta: Int32Array; outs: Array<Set<number>> } {
-  const next: Int32Array[] = [new Int32Array(classes).fill(-1)];
-  const outs: Array<Set<number>> = [new Set()];
+): { kids: Array<Array<[number, number]> | undefined>; fail: Int32Array; outs: Array<number[] | undefined>; bfs: number[] } {
+  const kids: Array<Array<[number, number]> | undefined> = [undefined];
+  const outs: Array<number[] | undefined> = [undefined];
+  const childOf = (s: number, cls: number): number => kids[s]?.find(([c]) => c === cls)?.[1] ?? -1;
   for (const { bytes, targets } of literals) {
     let s = 0;
     for (const b of bytes) {
       const cls = classOf[b] as number;
-      let t = (next[s] as Int32Array)[cls] as number;
+      let t = childOf(s, cls);
       if (t === -1) {
-        t = next.length;
-        next.push(new Int32Array(classes).fill(-1));
-        outs.push(new Set());
-        (next[s] as Int32Array)[cls] = t;
+        t = kids.length;
+        kids.push(undefined);
+        outs.push(undefined);
+        (kids[s] ??= []).push([cls, t]);
       }
       s = t;
     }
-    for (const target of targets) (outs[s] as Set<number>).add(target);
+    outs[s] = [...(outs[s] ?? []), ...targets];
   }
-  const states = next.length;
-  const delta = new Int32Array(states * classes);
-  const fail = new Int32Array(states);
-  const queue: number[] = [];
-  for (let c = 0; c < classes; c++) {
-    const t = (next[0] as Int32Array)[c] as number;
-    if (t === -1) delta[c] = 0;
-    else {
-      delta[c] = t;
-      fail[t] = 0;
-      queue.push(t);
-    }
-  }
-  for (let q = 0; q < queue.length; q++) {
-    const s = queue[q] as number;
-    for (const target of outs[fail[s] as number] as Set<number>) (outs[s] as Set<number>).add(target);
-    for (let c = 0; c < classes; c++) {
-      const t = (next[s] as Int32Array)[c] as number;
-      const viaFail = delta[(fail[s] as number) * classes + c] as number;
-      if (t === -1) delta[s * classes + c] = viaFail;
-      else {
-        delta[s * classes + c] = t;
-        fail[t] = viaFail;
-        queue.push(t);
+  const fail = new Int32Array(kids.length);
+  const bfs = [0];
+  for (let q = 0; q < bfs.length; q++) {
+    const s = bfs[q] as number;
+    for (const [cls, t] of kids[s] ?? []) {
+      if (s !== 0) {
+        let f = fail[s] as number;
+        while (f !== 0 && childOf(f, cls) === -1) f = fail[f] as number;
+        const via = childOf(f, cls);
+        fail[t] = via === -1 ? 0 : via;
       }
+      const inherited = outs[fail[t] as number];
+      if (inherited !== undefined) outs[t] = [...(outs[t] ?? []), ...inherited];
+      bfs.push(t);
     }
   }
-  return { delta, outs };
+  return { kids, fail, outs, bfs };
 }
 
 /** The first expression at or after `from` in a {@link LiteralIndex.candidates} bit set, or -1. */
