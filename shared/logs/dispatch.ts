@@ -5,7 +5,9 @@
  * exactly those of testing everything.
  */
 import { LineFilter } from './line-filter.js';
-import { LiteralIndex } from './literal-index.js';
+import { inflateRawSync } from 'node:zlib';
+import { LITERAL_INDEX_LITERALS } from './line-filter.generated.js';
+import { expressionsKey, LITERAL_PREFIX_CHARS, LiteralIndex, type KnownLiterals } from './literal-index.js';
 import { PRIVATE_KEY_BEGIN_RE } from './redact.js';
 import {
   CASCADE_RULES,
@@ -42,12 +44,20 @@ function may(at: number): boolean {
   return index === null || index.may(at);
 }
 
-/** Starts the questions about `text` (the cleaned line; a suffix of it may then be tested too). */
-/** The literal automaton over every rule's pattern and the prefilters (built once, on the first long log). */
+/** What the literal index reads, by position: the rule table (see {@link CASCADE_AT}), then the other questions. */
+export const INDEX_EXPRESSIONS: readonly RegExp[] = [...TABLE.map((r) => r.re), NOISE_RE, PREFILTER_RE, PREFILTER_START_RE, WARNING_RE, FAILURE_LIST_RE];
+
+/**
+ * The literal automaton over {@link INDEX_EXPRESSIONS} (built once, on the first long log), from the literals the
+ * generated module stores when they were read from these very expressions, else read here.
+ */
 function buildIndex(): LiteralIndex {
-  return new LiteralIndex([...TABLE.map((r) => r.re), NOISE_RE, PREFILTER_RE, PREFILTER_START_RE, WARNING_RE, FAILURE_LIST_RE]);
+  const stored = expressionsKey(INDEX_EXPRESSIONS) === LITERAL_INDEX_LITERALS.key ? LITERAL_INDEX_LITERALS.data : null;
+  const known = stored === null ? undefined : (JSON.parse(inflateRawSync(Buffer.from(stored, 'base64')).toString('utf8')) as KnownLiterals);
+  return new LiteralIndex(INDEX_EXPRESSIONS, LITERAL_PREFIX_CHARS, 'wasm', known);
 }
 
+/** Starts the questions about `text` (the cleaned line; a suffix of it may then be tested too). */
 export function scanLine(text: string): void {
   if (index === null) {
     if (++linesSeen < buildAfterLines) return;

@@ -15,6 +15,7 @@
  * surrogate pair nor end with the first: in a line that half may belong to a pair (`/\uDE00/` and `/[😀]x/`
  * match inside 😀, whose four UTF-8 bytes hold no U+FFFD), so such a half is dropped from the literal.
  */
+import { createHash } from 'node:crypto';
 import { endianness } from 'node:os';
 import { LITERAL_INDEX_WASM } from './line-filter.generated.js';
 import { requiredLiterals } from './literals.js';
@@ -77,10 +78,10 @@ function isLowSurrogate(code: number): boolean {
  * The literals of each expression, cut to `maxLength` characters, without a second half of a surrogate pair at
  * the start or a first half at the end (see the file's comment): what remains is well-formed at both edges.
  */
-function literalTargets(expressions: readonly RegExp[], maxLength: number, always: Uint8Array): Map<string, number[]> {
+function literalTargets(expressions: readonly RegExp[], maxLength: number, always: Uint8Array, known: KnownLiterals | undefined): Map<string, number[]> {
   const targets = new Map<string, number[]>();
   expressions.forEach((re, index) => {
-    const lits = requiredLiterals(re);
+    const lits = known ? known[index] : literalsOf(re);
     if (!lits) {
       always[index] = 1;
       return;
@@ -98,6 +99,26 @@ function literalTargets(expressions: readonly RegExp[], maxLength: number, alway
     }
   });
   return targets;
+}
+
+/** `requiredLiterals` of each expression, in order (null: none), as the generated module stores them. */
+export type KnownLiterals = ReadonlyArray<readonly string[] | null>;
+
+function literalsOf(re: RegExp): string[] | null {
+  const lits = requiredLiterals(re);
+  return lits ? [...lits] : null;
+}
+
+/** Reads every expression's required literals (what `npm run build:line-filter` stores). */
+export function readLiterals(expressions: readonly RegExp[]): KnownLiterals {
+  return expressions.map(literalsOf);
+}
+
+/** Names a list of expressions: stored literals are used only for exactly the expressions they were read from. */
+export function expressionsKey(expressions: readonly RegExp[]): string {
+  return createHash('sha256')
+    .update(JSON.stringify(expressions.map((re) => [re.source, re.flags])))
+    .digest('hex');
 }
 
 export class LiteralIndex {
@@ -119,12 +140,15 @@ export class LiteralIndex {
   /**
    * @param maxLength literals are cut to their first `maxLength` characters (see {@link LITERAL_PREFIX_CHARS}).
    * @param pass `'js'` runs the JavaScript pass even where WebAssembly is available (the tests' reference).
+   * @param known the expressions' literals, read beforehand ({@link readLiterals}): reading 133 expressions costs
+   *   30 ms and grows the heap by ~5 MB, so the analyzer ships them read (see dispatch.ts).
    */
-  constructor(expressions: readonly RegExp[], maxLength = LITERAL_PREFIX_CHARS, pass: 'wasm' | 'js' = 'wasm') {
+  constructor(expressions: readonly RegExp[], maxLength = LITERAL_PREFIX_CHARS, pass: 'wasm' | 'js' = 'wasm', known?: KnownLiterals) {
     const n = expressions.length;
     if (n > MAX_EXPRESSIONS) throw new Error(`a literal index takes at most ${MAX_EXPRESSIONS} expressions`);
+    if (known && known.length !== n) throw new Error('known literals for another list of expressions');
     this.always = new Uint8Array(n);
-    const byLiteral = literalTargets(expressions, maxLength, this.always);
+    const byLiteral = literalTargets(expressions, maxLength, this.always, known);
     const literals = [...byLiteral].map(([lit, targets]) => ({ bytes: Buffer.from(lit, 'utf8'), targets }));
     // Byte classes: one per distinct byte of the literals (A–Z share a–z's: the literals are folded), 0 for others.
     const classOf = new Uint8Array(256);

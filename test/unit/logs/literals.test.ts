@@ -2,7 +2,10 @@ import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { LITERAL_PREFIX_CHARS, LiteralIndex } from '../../../shared/logs/literal-index.js';
+import { inflateRawSync } from 'node:zlib';
+import { INDEX_EXPRESSIONS } from '../../../shared/logs/dispatch.js';
+import { LITERAL_INDEX_LITERALS } from '../../../shared/logs/line-filter.generated.js';
+import { expressionsKey, LITERAL_PREFIX_CHARS, LiteralIndex, readLiterals } from '../../../shared/logs/literal-index.js';
 import { requiredLiterals } from '../../../shared/logs/literals.js';
 import { CASCADE_RULES, FAILURE_LIST_RE, GENERIC_RULES, NOISE_RE, PREFILTER_RE, PREFILTER_START_RE, RULES, WARNING_RE, WRAPPER_RE } from '../../../shared/logs/rules.js';
 import { cleanLine } from '../../../shared/logs/reader.js';
@@ -159,5 +162,25 @@ describe('LiteralIndex passes', () => {
     expect(marks(wasm, 'added 612 packages in 9s')).toEqual(expectedMarks('added 612 packages in 9s'));
     wasm.scan('a line ending in tra');
     expect(marks(wasm, 'ceback')).toEqual(expectedMarks('ceback'));
+  });
+});
+
+describe('stored literals', () => {
+  it('are those the expressions read to, for exactly the analyzer\'s expressions', () => {
+    expect(LITERAL_INDEX_LITERALS.key).toBe(expressionsKey(INDEX_EXPRESSIONS));
+    expect(JSON.parse(inflateRawSync(Buffer.from(LITERAL_INDEX_LITERALS.data, 'base64')).toString('utf8'))).toEqual(readLiterals(INDEX_EXPRESSIONS));
+    expect(expressionsKey([...INDEX_EXPRESSIONS.slice(1), /other/])).not.toBe(LITERAL_INDEX_LITERALS.key);
+    expect(expressionsKey([...INDEX_EXPRESSIONS.slice(0, -1), new RegExp(INDEX_EXPRESSIONS.at(-1)?.source ?? '', 'i')])).not.toBe(LITERAL_INDEX_LITERALS.key);
+  });
+
+  it('build the same index as reading the expressions', () => {
+    const read = new LiteralIndex(INDEX_EXPRESSIONS);
+    const stored = new LiteralIndex(INDEX_EXPRESSIONS, LITERAL_PREFIX_CHARS, 'wasm', readLiterals(INDEX_EXPRESSIONS));
+    for (const text of sampleLines()) {
+      read.scan(text);
+      stored.scan(text);
+      expect([...stored.candidates()]).toEqual([...read.candidates()]);
+    }
+    expect(() => new LiteralIndex(INDEX_EXPRESSIONS, LITERAL_PREFIX_CHARS, 'wasm', [])).toThrow(/another list/);
   });
 });
