@@ -15,11 +15,11 @@
  * to be ordinary; a line that is not named cannot match any trigger.
  */
 import { createHash } from 'node:crypto';
-import { endianness } from 'node:os';
 import { inflateRawSync } from 'node:zlib';
 import { compileByteDfas, DEAD, decodeByteDfaSet, HIT, type ByteDfa, type ByteDfaSet, type ByteDfaSpec } from './byte-dfa.js';
 import { LINE_FILTER_TABLES, LINE_FILTER_WASM } from './line-filter.generated.js';
 import { CLEANED_PREFIX_SOURCE } from './reader.js';
+import { ensureMemory, instantiate, type WasmMemory } from './wasm.js';
 
 /** What a reader reacts to in a line, as expressions over the cleaned text. */
 export interface LineTriggers {
@@ -120,32 +120,9 @@ function automataFor(triggers: LineTriggers): ByteDfaSet {
 
 /** The WebAssembly pass's exports (see line-filter.wat). */
 interface FilterExports {
-  readonly memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
+  readonly memory: WasmMemory;
   flag(from: number, end: number, out: number, classes: number, anyStart: number, anyHit: number, atStart: number, atHit: number, dead: number): number;
 }
-
-/** The part of the WebAssembly API used here (the project's TypeScript libraries do not declare it). */
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object) => { readonly exports: unknown };
-}
-
-let wasmModule: object | null | undefined;
-
-/** The compiled pass, or null where WebAssembly is unavailable (`node --jitless`): the JavaScript loop then runs. */
-function filterModule(): object | null {
-  if (wasmModule === undefined) {
-    const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-    try {
-      wasmModule = api ? new api.Module(Buffer.from(LINE_FILTER_WASM, 'base64')) : null;
-    } catch {
-      wasmModule = null;
-    }
-  }
-  return wasmModule;
-}
-
-const PAGE = 64 * 1024;
 
 export class LineFilter {
   private readonly classOf: Uint8Array;
@@ -172,12 +149,9 @@ export class LineFilter {
     this.deadRow = DEAD * k;
     if (HIT !== 0) throw new Error('the filter loop expects HIT to be state 0');
 
-    // WebAssembly memory is little-endian and the tables go in (and the flagged lines come out) as Int32Arrays in
-    // the machine's order: a big-endian machine runs the JavaScript loop.
-    const module = endianness() === 'LE' ? filterModule() : null;
-    if (module) {
-      const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly as WasmApi;
-      const exports = new api.Instance(module).exports as FilterExports;
+    // Where WebAssembly is unavailable, or the machine is big-endian (see wasm.ts), the JavaScript loop runs.
+    const exports = instantiate<FilterExports>(LINE_FILTER_WASM);
+    if (exports) {
       // Class map (class × 4, top bit for the bytes the pass handles itself), then the two tables of addresses.
       const anyBase = 256 * 4;
       const atBase = anyBase + this.anywhere.length * 4;
@@ -269,9 +243,4 @@ export class LineFilter {
     }
     return flagged.subarray(0, count);
   }
-}
-
-function ensureMemory(memory: FilterExports['memory'], bytes: number): void {
-  const missing = bytes - memory.buffer.byteLength;
-  if (missing > 0) memory.grow(Math.ceil(missing / PAGE));
 }

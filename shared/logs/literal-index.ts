@@ -16,9 +16,9 @@
  * match inside 😀, whose four UTF-8 bytes hold no U+FFFD), so such a half is dropped from the literal.
  */
 import { createHash } from 'node:crypto';
-import { endianness } from 'node:os';
 import { LITERAL_INDEX_WASM } from './line-filter.generated.js';
 import { requiredLiterals } from './literals.js';
+import { ensureMemory, instantiate, type WasmMemory } from './wasm.js';
 
 /** Characters of a line written and scanned at a time (a long line is scanned in pieces; the state carries over). */
 const PIECE_CHARS = 16 * 1024;
@@ -35,35 +35,13 @@ export const LITERAL_PREFIX_CHARS = 8;
 const CLASSES_AT = 0;
 const BITS_AT = CLASSES_AT + 256 * 4;
 const TABLE_AT = BITS_AT + MAX_EXPRESSIONS / 8;
-const PAGE = 64 * 1024;
 /** Writes a line's UTF-8 into the scan's memory (faster than Buffer#write, which parses its arguments each call). */
 const UTF8 = new TextEncoder();
 
 /** The WebAssembly pass's exports (see literal-index.wat). */
 interface ScanExports {
-  readonly memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
+  readonly memory: WasmMemory;
   scan(from: number, end: number, row: number, classes: number, marking: number, marks: number, bits: number, bytes: number): number;
-}
-
-/** The part of the WebAssembly API used here (the project's TypeScript libraries do not declare it). */
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object) => { readonly exports: unknown };
-}
-
-let wasmModule: object | null | undefined;
-
-/** The compiled pass, or null where WebAssembly is unavailable (`node --jitless`): the JavaScript loop then runs. */
-function scanModule(): object | null {
-  if (wasmModule === undefined) {
-    const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-    try {
-      wasmModule = api ? new api.Module(Buffer.from(LITERAL_INDEX_WASM, 'base64')) : null;
-    } catch {
-      wasmModule = null;
-    }
-  }
-  return wasmModule;
 }
 
 function isHighSurrogate(code: number): boolean {
@@ -177,17 +155,11 @@ export class LiteralIndex {
     this.marksAt = TABLE_AT + states * stride * 4;
     this.inputAt = this.marksAt + (states - firstMarking) * stride * 4;
     const size = this.inputAt + INPUT_BYTES;
-    const module = pass === 'wasm' && endianness() === 'LE' ? scanModule() : null;
-    if (module) {
-      const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly as WasmApi;
-      this.wasm = new api.Instance(module).exports as ScanExports;
-      const missing = size - this.wasm.memory.buffer.byteLength;
-      if (missing > 0) this.wasm.memory.grow(Math.ceil(missing / PAGE));
+    this.wasm = pass === 'wasm' ? instantiate<ScanExports>(LITERAL_INDEX_WASM) : null;
+    if (this.wasm) {
+      ensureMemory(this.wasm.memory, size);
       this.memory = this.wasm.memory.buffer;
-    } else {
-      this.wasm = null;
-      this.memory = new ArrayBuffer(size);
-    }
+    } else this.memory = new ArrayBuffer(size);
     this.words = new Int32Array(this.memory);
     const words = this.words;
     for (let b = 0; b < 256; b++) words[CLASSES_AT / 4 + b] = (classOf[b] as number) * 4;

@@ -5,9 +5,9 @@
  * as UTF-16 code units (a native copy, so the comparison is the definition's, unit by unit) and compared there, at
  * about a third of that.
  */
-import { endianness } from 'node:os';
 import { sameShape } from './fingerprint.js';
 import { SHAPE_WASM } from './line-filter.generated.js';
+import { instantiate } from './wasm.js';
 
 /** Longest line compared in WebAssembly (the scanner's heads are cut to 500 characters); longer ones in JavaScript. */
 const MAX_UNITS = 16 * 1024;
@@ -19,27 +19,6 @@ interface ShapeExports {
   sameShape(a: number, b: number, units: number): number;
 }
 
-/** The part of the WebAssembly API used here (the project's TypeScript libraries do not declare it). */
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object) => { readonly exports: unknown };
-}
-
-let wasmModule: object | null | undefined;
-
-/** The compiled comparison, or null where WebAssembly is unavailable (`node --jitless`). */
-function shapeModule(): object | null {
-  if (wasmModule === undefined) {
-    const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-    try {
-      wasmModule = api && endianness() === 'LE' ? new api.Module(Buffer.from(SHAPE_WASM, 'base64')) : null;
-    } catch {
-      wasmModule = null;
-    }
-  }
-  return wasmModule;
-}
-
 export class PinnedShape {
   private pinned: string;
   private readonly wasm: ShapeExports | null;
@@ -47,9 +26,7 @@ export class PinnedShape {
 
   /** @param pass `'js'` compares in JavaScript even where WebAssembly is available (the tests' reference). */
   constructor(text: string, pass: 'wasm' | 'js' = 'wasm') {
-    const module = pass === 'wasm' ? shapeModule() : null;
-    const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-    this.wasm = module && api ? (new api.Instance(module).exports as ShapeExports) : null;
+    this.wasm = pass === 'wasm' ? instantiate<ShapeExports>(SHAPE_WASM) : null;
     this.memory = this.wasm ? Buffer.from(this.wasm.memory.buffer) : null;
     this.pinned = text;
     this.pin(text);
