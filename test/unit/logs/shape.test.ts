@@ -10,7 +10,9 @@ import { seededRandom } from '../../support/random.js';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
 describe('PinnedShape', () => {
-  const passes = [new PinnedShape(''), new PinnedShape('', 'js')];
+  const wasm = new PinnedShape('');
+  wasm.startWasm();
+  const passes = [wasm, new PinnedShape('', 'js')];
 
   function expectDefinition(pinned: string, text: string): void {
     for (const shape of passes) {
@@ -44,6 +46,13 @@ describe('PinnedShape', () => {
       if (sameShape(b, a)) same++;
     }
     expect(same).toBeGreaterThan(5_000);
+  });
+
+  it('sets WebAssembly up only once a log has closed many blocks', () => {
+    const lazy = new PinnedShape('a1');
+    for (let i = 0; i < 300; i++) expect(lazy.matches(`a${i % 10}`)).toBe(true);
+    expect(lazy.matches('b1')).toBe(false);
+    expect(lazy.matches('a0x'.slice(0, 2))).toBe(true);
   });
 
   it('compares lines longer than its WebAssembly buffer too', () => {
