@@ -19,6 +19,7 @@ import { inflateRawSync } from 'node:zlib';
 import { compileByteDfas, DEAD, decodeByteDfaSet, HIT, type ByteDfa, type ByteDfaSet, type ByteDfaSpec } from './byte-dfa.js';
 import { LINE_FILTER_TABLES, LINE_FILTER_WASM } from './line-filter.generated.js';
 import { CLEANED_PREFIX_SOURCE } from './reader.js';
+import { UnsupportedRegexError } from './regex-syntax.js';
 import { ensureMemory, instantiate, type WasmMemory } from './wasm.js';
 
 /** What a reader reacts to in a line, as expressions over the cleaned text. */
@@ -91,8 +92,18 @@ function rowTable(dfa: ByteDfa, classCount: number): Int32Array {
   return table;
 }
 
+/**
+ * Flags a trigger may carry. The automata read sources, not flags: `i`, `m` and `s` change nothing a looser reading
+ * of one line does not already allow, but under `u` or `v` the same source means something else (`\p{L}` is not
+ * `p{L}`), and `g` or `y` make `test` depend on the expression's last match.
+ */
+const READABLE_FLAGS = /^[dims]*$/;
+
 /** What the two automata recognise: the triggers, read over raw bytes as the pass reads them. */
 export function lineFilterSpecs(triggers: LineTriggers): ByteDfaSpec[] {
+  for (const re of [...triggers.anywhere, ...triggers.atStart]) {
+    if (!READABLE_FLAGS.test(re.flags)) throw new UnsupportedRegexError(`flags ${re.flags} are not read by the line filter`, re.source);
+  }
   const strip = (re: RegExp): string => {
     if (!re.source.startsWith('^')) throw new Error(`anchored trigger without ^: /${re.source}/`);
     return `(?:${re.source.slice(1)})`;

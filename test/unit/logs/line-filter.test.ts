@@ -125,6 +125,12 @@ describe('compileByteDfas', () => {
     expect(() => compileByteDfas([{ sources: ['(a'], anchored: false }])).toThrow(/unclosed/);
   });
 
+  it('refuses triggers whose flags change what their source means', () => {
+    expect(() => lineFilterSpecs({ anywhere: [/\p{Lu}rror/u], atStart: [] })).toThrow(/flags u are not read/);
+    expect(() => lineFilterSpecs({ anywhere: [], atStart: [/^fatal/gi] })).toThrow(/flags gi are not read/);
+    expect(() => lineFilterSpecs({ anywhere: [/fatal/ims], atStart: [/^x/s] })).not.toThrow();
+  });
+
   it('reads classes and case as JavaScript does, or more loosely', () => {
     expect(dfaHits(['x[^]y'], false, 'x\u00e9y')).toBe(true);
     expect(dfaHits(['x[]y'], false, 'xy')).toBe(false);
