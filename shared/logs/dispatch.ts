@@ -4,11 +4,12 @@
  * headings. Call {@link scanLine} once per line, then ask; every "maybe" is still confirmed with the expression
  * itself, so the answers are exactly those of testing everything.
  */
-import { inflateRawSync } from 'node:zlib';
 import { LITERAL_INDEX_LITERALS } from './line-filter.generated.js';
 import { LineFilter } from './line-filter.js';
 import { expressionsKey, LITERAL_PREFIX_CHARS, LiteralIndex, type KnownLiterals } from './literal-index.js';
+import type { LineGate } from './reader.js';
 import { PRIVATE_KEY_BEGIN_RE } from './redact.js';
+import { storedData } from './stored.js';
 import {
   CASCADE_RULES,
   EXIT_MARKERS,
@@ -52,8 +53,8 @@ export const INDEX_EXPRESSIONS: readonly RegExp[] = [...TABLE.map((r) => r.re), 
  * generated module stores when they were read from these very expressions, else read here.
  */
 function buildIndex(): LiteralIndex {
-  const stored = expressionsKey(INDEX_EXPRESSIONS) === LITERAL_INDEX_LITERALS.key ? LITERAL_INDEX_LITERALS.data : null;
-  const known = stored === null ? undefined : (JSON.parse(inflateRawSync(Buffer.from(stored, 'base64')).toString('utf8')) as KnownLiterals);
+  const stored = storedData(LITERAL_INDEX_LITERALS, expressionsKey(INDEX_EXPRESSIONS));
+  const known = stored === null ? undefined : (JSON.parse(stored.toString('utf8')) as KnownLiterals);
   return new LiteralIndex(INDEX_EXPRESSIONS, LITERAL_PREFIX_CHARS, 'wasm', known);
 }
 
@@ -140,6 +141,12 @@ export function scannerLineFilter(bytesRead: number): LineFilter | null {
   lineFilter ??= new LineFilter(SCANNER_TRIGGERS);
   return lineFilter;
 }
+
+/**
+ * A gate that reads only the lines the line filter names, whatever the reader's state: for a reader that reacts to
+ * nothing but the filter's triggers (a green run's baseline, which keeps prefilter lines).
+ */
+export const NAMED_LINES_ONLY: LineGate = { filter: scannerLineFilter, idle: () => true, skip: () => undefined };
 
 /** For tests: filter from the first byte (`true`), never (`false`), or past the usual size (`null`). */
 export function setLineFilterUse(use: boolean | null): void {

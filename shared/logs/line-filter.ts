@@ -14,12 +14,11 @@
  * The automata read every trigger more loosely than JavaScript (see `byte-dfa.ts`), so a named line may turn out
  * to be ordinary; a line that is not named cannot match any trigger.
  */
-import { createHash } from 'node:crypto';
-import { inflateRawSync } from 'node:zlib';
 import { compileByteDfas, DEAD, decodeByteDfaSet, HIT, type ByteDfa, type ByteDfaSet, type ByteDfaSpec } from './byte-dfa.js';
 import { LINE_FILTER_TABLES, LINE_FILTER_WASM } from './line-filter.generated.js';
 import { CLEANED_PREFIX_SOURCE } from './reader.js';
 import { UnsupportedRegexError } from './regex-syntax.js';
+import { inputsKey, storedData } from './stored.js';
 import { ensureMemory, instantiate, type WasmMemory } from './wasm.js';
 
 /** What a reader reacts to in a line, as expressions over the cleaned text. */
@@ -116,7 +115,7 @@ export function lineFilterSpecs(triggers: LineTriggers): ByteDfaSpec[] {
 
 /** Names a set of specs: the generated tables are used only for exactly the specs they were built from. */
 export function specsKey(specs: readonly ByteDfaSpec[]): string {
-  return createHash('sha256').update(JSON.stringify(specs)).digest('hex');
+  return inputsKey(specs);
 }
 
 /**
@@ -125,8 +124,8 @@ export function specsKey(specs: readonly ByteDfaSpec[]): string {
  */
 function automataFor(triggers: LineTriggers): ByteDfaSet {
   const specs = lineFilterSpecs(triggers);
-  if (specsKey(specs) === LINE_FILTER_TABLES.key) return decodeByteDfaSet(inflateRawSync(Buffer.from(LINE_FILTER_TABLES.data, 'base64')));
-  return compileByteDfas(specs);
+  const stored = storedData(LINE_FILTER_TABLES, specsKey(specs));
+  return stored ? decodeByteDfaSet(stored) : compileByteDfas(specs);
 }
 
 /** The WebAssembly pass's exports (see line-filter.wat). */

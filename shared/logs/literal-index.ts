@@ -15,9 +15,9 @@
  * surrogate pair nor end with the first: in a line that half may belong to a pair (`/\uDE00/` and `/[😀]x/`
  * match inside 😀, whose four UTF-8 bytes hold no U+FFFD), so such a half is dropped from the literal.
  */
-import { createHash } from 'node:crypto';
 import { LITERAL_INDEX_WASM } from './line-filter.generated.js';
 import { requiredLiterals } from './literals.js';
+import { inputsKey } from './stored.js';
 import { ensureMemory, instantiate, type WasmMemory } from './wasm.js';
 
 /** Characters of a line written and scanned at a time (a long line is scanned in pieces; the state carries over). */
@@ -94,9 +94,7 @@ export function readLiterals(expressions: readonly RegExp[]): KnownLiterals {
 
 /** Names a list of expressions: stored literals are used only for exactly the expressions they were read from. */
 export function expressionsKey(expressions: readonly RegExp[]): string {
-  return createHash('sha256')
-    .update(JSON.stringify(expressions.map((re) => [re.source, re.flags])))
-    .digest('hex');
+  return inputsKey(expressions.map((re) => [re.source, re.flags]));
 }
 
 export class LiteralIndex {
