@@ -61,14 +61,10 @@ interface Case {
  */
 async function readOnlyChild(file: string): Promise<void> {
   const { forEachLine } = await import('../shared/logs/reader.js');
-  const { scannerLineFilter } = await import('../shared/logs/dispatch.js');
+  const { NAMED_LINES_ONLY } = await import('../shared/logs/dispatch.js');
   const cpu0 = process.cpuUsage();
   let read = 0;
-  await forEachLine(createReadStream(file, { highWaterMark: 64 * 1024 }), () => read++, Number.POSITIVE_INFINITY, {
-    filter: scannerLineFilter,
-    idle: () => true,
-    skip: () => undefined,
-  });
+  await forEachLine(createReadStream(file, { highWaterMark: 64 * 1024 }), () => read++, Number.POSITIVE_INFINITY, NAMED_LINES_ONLY);
   const cpuUsed = process.cpuUsage(cpu0);
   process.stdout.write(`${JSON.stringify({ cpu: (cpuUsed.user + cpuUsed.system) / 1e6, read })}\n`);
 }

@@ -10,7 +10,7 @@
  */
 import { normalizeLine } from './fingerprint.js';
 import { forEachLine } from './reader.js';
-import { passesPrefilter, scanLine, scannerLineFilter } from './dispatch.js';
+import { NAMED_LINES_ONLY, passesPrefilter, scanLine } from './dispatch.js';
 import type { BaselineLookup, LogSource } from './types.js';
 
 export const MAX_BASELINE_TEMPLATES = 4000;
@@ -51,7 +51,7 @@ export class LogBaseline implements BaselineLookup {
       },
       options.maxBytes,
       // The scanner's triggers include the prefilter's: a line the filter does not name cannot pass it.
-      { filter: scannerLineFilter, idle: () => true, skip: () => undefined },
+      NAMED_LINES_ONLY,
     );
     return baseline;
   }
