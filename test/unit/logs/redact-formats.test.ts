@@ -1,19 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeLog, looksLikeSecretValue, redactSecrets, SECRET_FORMAT_COUNT, SECRET_PATTERNS, shannonEntropy } from '../../../shared/logs/index.js';
+import { seededRandom } from '../../support/random.js';
 
 /**
  * One realistic fake value per secret format, generated from a seeded PRNG at test time: the repository carries
  * no string that a secret scanner (or GitHub push protection) would take for a live credential, and every run
  * sees the same values.
  */
-let seed = 0x2f6b1d;
-/** mulberry32: small, fast and uniform enough for test data. */
-function next(): number {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-}
+const next = seededRandom(0x2f6b1d);
 function random(alphabet: string, length: number): string {
   let out = '';
   for (let i = 0; i < length; i++) out += alphabet[Math.floor(next() * alphabet.length)];
