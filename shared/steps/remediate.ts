@@ -240,20 +240,20 @@ export async function remediateStep(input: unknown, deps: RemediateDeps): Promis
     return { incidentId: incident.id, action: plan.action, applied: false, awaitingApproval: false, awaitingDelay: true, delaySeconds };
   }
   const actor = approval ? approver : 'pipeline-guard';
+  let unstored: Planned | undefined;
   if (!approval && !afterDelay) {
     const fields = { plan: toStoredPlan(plan, at), ownRerun };
     const plannedAudit = { at, actor, action: plan.action, status: 'planned' as const, detail: plan.reasons.join('; ').slice(0, 1000) };
     // A plan that acts on nothing outside is stored with its decision in one write; one that acts is stored before
     // it acts, so a crash while it acts leaves the plan on the incident.
-    const settled = outcomeWithoutEffects(plan);
-    if (settled) {
-      await recordDecision(incident, settled, plan.dryRun, actor, deps, undefined, { fields, audit: plannedAudit });
-      return { incidentId: incident.id, action: settled.action, applied: settled.applied, awaitingApproval: false, awaitingDelay: false };
-    }
-    incident = await deps.incidents.update(incident.id, fields, { audit: [plannedAudit] });
+    if (outcomeWithoutEffects(plan)) unstored = { fields, audit: plannedAudit };
+    else incident = await deps.incidents.update(incident.id, fields, { audit: [plannedAudit] });
   }
-  return apply(incident, plan, variantPolicy.policy, params, github, rerunKey, scope, actor, deps, state);
+  return apply(incident, plan, variantPolicy.policy, params, github, rerunKey, scope, actor, deps, state, unstored);
 }
+
+/** A plan not stored yet, for the decision's write to store with it (see `recordDecision`). */
+type Planned = NonNullable<Parameters<typeof recordDecision>[6]>;
 
 async function apply(
   incident: Incident,
@@ -266,6 +266,7 @@ async function apply(
   actor: string,
   deps: RemediateDeps,
   state: PipelineState,
+  planned?: Planned,
 ): Promise<RemediateResult> {
   let outcome;
   try {
@@ -279,7 +280,7 @@ async function apply(
     await recordDecision(incident, failedOutcome(plan, error), plan.dryRun, actor, deps, 'failed');
     throw error;
   }
-  await recordDecision(incident, outcome, plan.dryRun, actor, deps);
+  await recordDecision(incident, outcome, plan.dryRun, actor, deps, undefined, planned);
   if (AUTOMATIC_KINDS.has(plan.action) && !plan.dryRun) {
     deps.metrics.count(METRIC.actionsAttempted, 1, { kind: plan.action });
     if (outcome.applied) deps.metrics.count(METRIC.actionsSucceeded, 1, { kind: plan.action });
