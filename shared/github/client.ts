@@ -23,7 +23,7 @@ import { ConfigError, GitHubUnavailableError, ValidationError } from '../errors.
 import type { CheckAnnotation, CommentOutcome, FailedJob, FixPullRequest, GitHubPort, RepoRef, WriteLimiter } from '../ports.js';
 import { createInstallationTokenCache, type GitHubAppCredentials, type InstallationTokenCache } from './app-auth.js';
 import { fitCommentBody, MAX_MARKER_CHARS } from './comment-limit.js';
-import { COMMENT_POST_TIMEOUT_MS, type CommentTiming, commentCreationBoundMs } from './comment-timing.js';
+import { COMMENT_POST_TIMEOUT_MS, type CommentTiming, commentCreationBoundMs, DEFAULT_RETRY_BASE_DELAY_MS, retryBackoffMs } from './comment-timing.js';
 import { GitHubRequestError, oneLine, rateLimitWaitSeconds, toGitHubError } from './errors.js';
 import { cappedStream } from './log-stream.js';
 import { createPacer } from './pacer.js';
@@ -229,7 +229,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubPort {
   const limiter = options.writeLimiter;
   const baseUrl = normalizeBaseUrl(options.baseUrl);
   const retries = Math.max(0, Math.floor(options.retries ?? 3));
-  const unitMs = Math.max(0, options.retryBaseDelayMs ?? 1000);
+  const unitMs = Math.max(0, options.retryBaseDelayMs ?? DEFAULT_RETRY_BASE_DELAY_MS);
   const maxWaitSeconds = options.maxRateLimitWaitSeconds ?? 60;
   const timeoutMs = options.requestTimeoutMs ?? 30_000;
   const commentPostMs = options.commentTiming?.postTimeoutMs ?? COMMENT_POST_TIMEOUT_MS;
@@ -415,7 +415,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubPort {
     let lastError: unknown;
     for (let attempt = 0; attempt <= retries; attempt += 1) {
       if (attempt > 0) {
-        await sleep(unitMs * attempt * attempt);
+        await sleep(retryBackoffMs(unitMs, attempt));
         // The failed POST may have been applied before GitHub answered: look before posting a second comment.
         const found = await findBotComment(repo, issueNumber, marker, login);
         if (found) {
@@ -699,7 +699,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubPort {
       let lastError: unknown;
       for (let attempt = 0; attempt <= retries; attempt += 1) {
         if (attempt > 0) {
-          await sleep(unitMs * attempt * attempt);
+          await sleep(retryBackoffMs(unitMs, attempt));
           // The failed POST may have been applied: a new attempt number or a run no longer completed says so.
           const now = await readRun(repo, runId);
           const advanced = (now.run_attempt ?? 0) > (before.run_attempt ?? 0);

@@ -22,13 +22,21 @@ export const COMMENT_POST_TIMEOUT_MS = 10_000;
  */
 export const COMMENT_LOOK_ALLOWANCE_MS = 5_000;
 
+/** The client's retry backoff unit when none is configured. */
+export const DEFAULT_RETRY_BASE_DELAY_MS = 1_000;
+
+/** The wait before retry `attempt` (1, 2, …): `attempt²` units, as the client retries every write. */
+export function retryBackoffMs(unitMs: number, attempt: number): number {
+  return unitMs * attempt * attempt;
+}
+
 /** Room for clock skew between the holder and the next writer (two Lambdas), and for scheduling delays. */
 export const COMMENT_SLOT_LEASE_MARGIN_MS = 5_000;
 
 export interface CommentRetrySettings {
   /** The client's automatic retries (`GITHUB_RETRIES`): a comment is POSTed at most `retries + 1` times. */
   retries: number;
-  /** The retry backoff unit (the n-th retry waits n² units). Default 1,000 ms, the client's default. */
+  /** The retry backoff unit (see {@link retryBackoffMs}); default {@link DEFAULT_RETRY_BASE_DELAY_MS}. */
   retryBaseDelayMs?: number;
   /** Tests shrink these; defaults {@link COMMENT_POST_TIMEOUT_MS} and {@link COMMENT_LOOK_ALLOWANCE_MS}. */
   timing?: CommentTiming;
@@ -47,11 +55,11 @@ export interface CommentTiming {
  */
 export function commentCreationBoundMs(settings: CommentRetrySettings): number {
   const retries = Math.max(0, Math.floor(settings.retries));
-  const unitMs = Math.max(0, settings.retryBaseDelayMs ?? 1_000);
+  const unitMs = Math.max(0, settings.retryBaseDelayMs ?? DEFAULT_RETRY_BASE_DELAY_MS);
   const postMs = settings.timing?.postTimeoutMs ?? COMMENT_POST_TIMEOUT_MS;
   const lookMs = settings.timing?.lookAllowanceMs ?? COMMENT_LOOK_ALLOWANCE_MS;
   let backoffMs = 0;
-  for (let attempt = 1; attempt <= retries; attempt += 1) backoffMs += unitMs * attempt * attempt;
+  for (let attempt = 1; attempt <= retries; attempt += 1) backoffMs += retryBackoffMs(unitMs, attempt);
   return lookMs + (retries + 1) * postMs + backoffMs;
 }
 

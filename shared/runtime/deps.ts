@@ -20,7 +20,7 @@ import { ConfigError, errorMessage } from '../errors.js';
 import { normalizePrivateKey } from '../github/app-auth.js';
 import { type GitHubAuth, createGitHubClients, staticGitHubClients } from '../github/clients.js';
 import { withCommentSlots } from '../github/comment-slot.js';
-import { commentSlotLeaseMs } from '../github/comment-timing.js';
+import { commentSlotLeaseMs, type CommentRetrySettings } from '../github/comment-timing.js';
 import { createRecordedGitHub } from '../github/recorded.js';
 import { createDynamoCommentSlots } from '../stores/comment-slots.js';
 import type { AlarmTagReader, Analyzer, EscalationDigests, EscalationLedger, EscalationPublisher, GitHubClients, Metrics, RecoveryQueue, RerunLedger, TaskTokenControl, WorkflowStarter } from '../ports.js';
@@ -117,12 +117,18 @@ export async function createGitHub(config: Config): Promise<GitHubClients> {
   const documents = documentClientFor(config);
   // Every client claims the pull request's comment slot before creating a comment (one comment per PR). The claim
   // is honoured for as long as the client may still be creating one (its POST timeout, retries and backoff).
-  const leaseMs = commentSlotLeaseMs({ retries: config.GITHUB_RETRIES });
+  // One set of retry settings for both, so the lease is the bound of the client that holds the claim.
+  const retrySettings = { retries: config.GITHUB_RETRIES };
+  const leaseMs = commentSlotLeaseMs(retrySettings);
   const slots = createDynamoCommentSlots({ client: documents, tableName: config.INCIDENTS_TABLE, leaseMs });
-  return withCommentSlots(await createGitHubAccess(config, documents), slots);
+  return withCommentSlots(await createGitHubAccess(config, documents, retrySettings), slots);
 }
 
-async function createGitHubAccess(config: Config, documents: ReturnType<typeof documentClientFor>): Promise<GitHubClients> {
+async function createGitHubAccess(
+  config: Config,
+  documents: ReturnType<typeof documentClientFor>,
+  retrySettings: Pick<CommentRetrySettings, 'retries' | 'retryBaseDelayMs'>,
+): Promise<GitHubClients> {
   const auth = await githubAuth(config);
   if (auth) {
     const budgets = {
@@ -135,7 +141,7 @@ async function createGitHubAccess(config: Config, documents: ReturnType<typeof d
       client: {
         baseUrl: config.GITHUB_API_URL,
         maxLogBytes: config.MAX_LOG_BYTES,
-        retries: config.GITHUB_RETRIES,
+        ...retrySettings,
         writeIntervalMs: config.GITHUB_WRITE_INTERVAL_MS,
         ...(config.GITHUB_BOT_LOGIN ? { botLogin: config.GITHUB_BOT_LOGIN } : {}),
       },
