@@ -32,7 +32,8 @@ afterEach(async () => {
 
 const documents = () => store.documents();
 const LEASE_MS = 60_000;
-const slots = (clock?: () => Date) => createDynamoCommentSlots({ client: documents(), tableName: 'incidents', leaseMs: LEASE_MS, ...(clock ? { clock } : {}) });
+const slots = (clock?: () => Date, client = documents()) =>
+  createDynamoCommentSlots({ client, tableName: 'incidents', leaseMs: LEASE_MS, ...(clock ? { clock } : {}) });
 
 describe('comment slot: one comment per pull request under concurrency', () => {
   it('8 executions commenting on one PR at once create exactly one comment; the others update it', async () => {
@@ -72,11 +73,8 @@ describe('comment slot: one comment per pull request under concurrency', () => {
 describe('comment slot store: one write per claim, and the lease', () => {
   /** The slot store over a client that counts its calls. */
   function countedSlots(clock?: () => Date) {
-    const calls: string[] = [];
-    const real = documents();
-    const client = { send: (command: { constructor: { name: string } }) => (calls.push(command.constructor.name), real.send(command as never)) };
-    const store = createDynamoCommentSlots({ client: client as unknown as ReturnType<typeof documents>, tableName: 'incidents', leaseMs: LEASE_MS, ...(clock ? { clock } : {}) });
-    return { store, calls };
+    const { client, calls } = store.countedDocuments();
+    return { store: slots(clock, client), calls };
   }
 
   it('creating a pull request\'s first comment costs the slot two calls (claim, record); commenting again one', async () => {
@@ -159,13 +157,11 @@ describe('recorded GitHub (local default mode): comment records in the embedded 
   });
 
   it('creates a pull request\'s comment once when processes race on it, in one store write per comment', async () => {
-    const calls: string[] = [];
-    const real = documents();
-    const counted = { send: (command: { constructor: { name: string } }) => (calls.push(command.constructor.name), real.send(command as never)) };
+    const { client: counted, calls } = store.countedDocuments();
     const ports = [1, 2, 3].map(() =>
       createRecordedGitHub({
         manifestPath: join(EVENTS_DIR, 'recorded-runs.json'),
-        comments: { client: counted as unknown as ReturnType<typeof documents>, tableName: 'incidents' },
+        comments: { client: counted, tableName: 'incidents' },
         outbox: createOutbox(join(store.dir, 'outbox-race.jsonl')),
       }),
     );

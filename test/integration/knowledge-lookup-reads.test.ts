@@ -17,11 +17,9 @@ afterAll(async () => {
 });
 
 function counted() {
-  const calls: string[] = [];
-  const real = store.documents();
-  const client = { send: (command: { constructor: { name: string } }) => (calls.push(command.constructor.name), real.send(command as never)) };
+  const { client, calls } = store.countedDocuments();
   const learning = createLearning({
-    client: client as unknown as ReturnType<ScratchStore['documents']>,
+    client,
     tables: { incidents: 'incidents', experiments: 'experiments', baselines: 'baselines' },
     clock: () => new Date(),
     logger: silentLogger,

@@ -97,6 +97,8 @@ export interface ScratchStore {
   dir: string;
   /** A document client for the scratch store (what the stores under test take). */
   documents(): ReturnType<typeof createDocumentClient>;
+  /** A document client that also records the name of every command it sends (`calls`), for tests counting calls. */
+  countedDocuments(): { client: ReturnType<typeof createDocumentClient>; calls: string[] };
   /** Stops the store and deletes its directory. */
   close(): Promise<void>;
 }
@@ -108,10 +110,17 @@ export async function startScratchStore(
 ): Promise<ScratchStore> {
   const dir = await mkdtemp(join(tmpdir(), `${name}-`));
   const dynamo = await startEmbeddedDynamo({ path: join(dir, 'db'), tableNames, region: 'us-east-1' });
+  const documents = () => createDocumentClient({ region: 'us-east-1', endpoint: dynamo.endpoint });
   return {
     dynamo,
     dir,
-    documents: () => createDocumentClient({ region: 'us-east-1', endpoint: dynamo.endpoint }),
+    documents,
+    countedDocuments() {
+      const calls: string[] = [];
+      const real = documents();
+      const send = (command: { constructor: { name: string } }) => (calls.push(command.constructor.name), real.send(command as never));
+      return { client: { send } as unknown as ReturnType<typeof documents>, calls };
+    },
     async close() {
       await dynamo.close();
       await rm(dir, { recursive: true, force: true });
