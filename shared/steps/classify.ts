@@ -17,7 +17,7 @@ import { analyzeLog, diagnose, fingerprintOf } from '../logs/index.js';
 import type { Category, LogAnalysis, LogLine } from '../logs/types.js';
 import type { FailedJob, GitHubPort, RepoRef } from '../ports.js';
 import { assessFlakiness } from '../baselines/flaky.js';
-import { baselineForJob } from '../baselines/job-logs.js';
+import { baselineForJob, type JobBaselineDeps } from '../baselines/job-logs.js';
 import type { ClassifyDeps } from './deps.js';
 import { type ClassifyResult, parseState } from './state.js';
 
@@ -84,7 +84,7 @@ async function baseBranchRunOf(trigger: GithubTrigger, github: GitHubPort, deps:
 }
 
 /** GitHub as the green-run baselines see it: what {@link baselineForJob} reads. */
-type GreenRunReader = Pick<GitHubPort, 'latestSuccessfulRun' | 'listSucceededJobs' | 'openJobLog'>;
+type GreenRunReader = JobBaselineDeps['github'];
 
 /**
  * The failed jobs of one run share their green run: within one classify invocation the newest green run and its

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Incident } from '../../shared/domain/incident.js';
+import { silentLogger } from '../../shared/steps/deps.js';
 import type { ExperimentReport } from '../../shared/experiments/report.js';
 import { type RecordedWebhook, deliverWebhook, loadWebhook } from '../../infra/local/replay.js';
 import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.js';
@@ -103,7 +104,7 @@ describe('knowledge: a retried knowledge stage counts the incident once', () => 
     const seenOf = async () => (await runtime.learning.knowledge.get(before.fingerprint as string))?.seen;
     const seenBefore = await seenOf();
     const metricsBefore = (await api<Record<string, number>>('GET', '/metrics/acme-shop/checkout-service', undefined, null)).body.incidents;
-    const deps = { incidents: runtime.incidents, learning: runtime.learning, clock: () => new Date(), logger: { info() {}, warn() {}, error() {} } };
+    const deps = { incidents: runtime.incidents, learning: runtime.learning, clock: () => new Date(), logger: silentLogger };
 
     // Act: the stage runs again twice (a retry after a timeout, a re-drive)
     await knowledgeLookupStep({ trigger: await runtime.incidents.triggerOf(id) }, deps);
