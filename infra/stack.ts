@@ -15,6 +15,7 @@
  * | githubAppId        | (none → token)            | act as this GitHub App: creates an empty private-key secret instead of the token secret  |
  * | logRetentionDays   | 30                        | retention of every log group (a CloudWatch Logs retention value: 1, 3, 5, 7, 14, 30, 60, 90, …) |
  * | dryRun             | false                     | remediation plans but applies nothing (no re-runs)                                       |
+ * | wholeItemIndexes   | false                     | every incident index projects whole items, as stacks deployed before the narrower projections have them (CloudFormation cannot narrow an existing index in place) |
  * | autoRerunMax       | 1                         | automatic re-runs per workflow run                                                        |
  * | githubWritesPerMinute, githubWritesPerHour, githubRerunsPerMinute | 20, 300, 5 | the shared GitHub write budget per installation or token (GITHUB_WRITES_PER_MINUTE, …) |
  * | githubWriteWaitMinutes | 120                   | how long a PR comment or re-run waits for the write budget before the incident escalates |
@@ -105,6 +106,8 @@ export interface GuardSettings {
   readonly githubAppId?: number;
   readonly logRetentionDays: RetentionDays;
   readonly dryRun: boolean;
+  /** Keep every incident index projecting whole items (a stack deployed before the narrower projections). */
+  readonly wholeItemIndexes: boolean;
   readonly autoRerunMax: number;
   readonly rerunMinConfidence: number;
   /** The shared GitHub write budget per installation or token, and how long a write waits for it. */
@@ -348,6 +351,7 @@ export function readSettings(scope: Construct): GuardSettings {
     ),
     logRetentionDays,
     dryRun: boolean('dryRun', false),
+    wholeItemIndexes: boolean('wholeItemIndexes', false),
     autoRerunMax: number('autoRerunMax', 1, (n) => Number.isInteger(n) && n >= 0, 'a whole number ≥ 0'),
     rerunMinConfidence: number('rerunMinConfidence', 0.6, (n) => n >= 0 && n <= 1, 'between 0 and 1'),
     githubWrites: {
@@ -439,7 +443,7 @@ export class PipelineGuardStack extends Stack {
 
     // ---- Tables: built from the same definitions the local runtime creates.
     const tables = Object.fromEntries(
-      TABLES.map((definition) => [definition.logicalName, new GuardTable(this, `${pascal(definition.logicalName)}Table`, { definition })]),
+      TABLES.map((definition) => [definition.logicalName, new GuardTable(this, `${pascal(definition.logicalName)}Table`, { definition, wholeItemIndexes: settings.wholeItemIndexes })]),
     ) as Record<TableDefinition['logicalName'], GuardTable>;
     this.tables = tables;
     const { incidents, baselines, experiments } = tables;

@@ -3,7 +3,15 @@ import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } fr
 import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import type { Config } from '../../shared/config.js';
-import type { TableDefinition } from '../../shared/stores/tables.js';
+import { type IndexDefinition, projectionOf, type TableDefinition } from '../../shared/stores/tables.js';
+
+const PROJECTION_TYPES = { ALL: ProjectionType.ALL, KEYS_ONLY: ProjectionType.KEYS_ONLY, INCLUDE: ProjectionType.INCLUDE } as const;
+
+/** An index's projection in the Table construct's terms (the local runtime creates the same from the same definition). */
+function cdkProjection(index: IndexDefinition): { projectionType: ProjectionType; nonKeyAttributes?: string[] } {
+  const { type, nonKeyAttributes } = projectionOf(index);
+  return type === 'INCLUDE' ? { projectionType: PROJECTION_TYPES[type], nonKeyAttributes } : { projectionType: PROJECTION_TYPES[type] };
+}
 
 /** The environment variable that carries a table's name, e.g. `INCIDENTS_TABLE`; checked against the config schema. */
 export type TableEnvKey = `${Uppercase<TableDefinition['logicalName']>}_TABLE` & keyof Config;
@@ -28,6 +36,12 @@ const INDEX_ACTIONS = ['dynamodb:Query'];
 export interface GuardTableProps {
   /** One entry of `TABLES` in shared/stores/tables.ts: the same layout the local runtime creates. */
   readonly definition: TableDefinition;
+  /**
+   * Every index projects whole items, whatever the definition says. DynamoDB cannot change an index's projection:
+   * CloudFormation would have to delete and re-create it, one index per deployment, so a stack deployed with whole
+   * items keeps them (the stores read whole items from the table either way, at the price of more writes).
+   */
+  readonly wholeItemIndexes?: boolean;
 }
 
 /**
@@ -61,8 +75,7 @@ export class GuardTable extends Construct {
         indexName: index.name,
         partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
         sortKey: { name: index.sortKey, type: AttributeType.STRING },
-        // Knowledge lookup and recovery tracking read whole incidents from the index; ALL avoids a second read.
-        projectionType: ProjectionType.ALL,
+        ...(props.wholeItemIndexes ? { projectionType: ProjectionType.ALL } : cdkProjection(index)),
       });
     }
   }

@@ -7,7 +7,13 @@ import {
   ResourceNotFoundException,
 } from '@aws-sdk/client-dynamodb';
 import type { InProcessTransport } from '../../shared/stores/dynamo.js';
-import { TABLES } from '../../shared/stores/tables.js';
+import { type IndexDefinition, projectionOf, TABLES } from '../../shared/stores/tables.js';
+
+/** An index's projection in CreateTable's terms (the stack creates the same from the same definition). */
+function createTableProjection(index: IndexDefinition): { ProjectionType: 'ALL' | 'KEYS_ONLY' | 'INCLUDE'; NonKeyAttributes?: string[] } {
+  const { type, nonKeyAttributes } = projectionOf(index);
+  return type === 'INCLUDE' ? { ProjectionType: type, NonKeyAttributes: nonKeyAttributes } : { ProjectionType: type };
+}
 
 /** The SDK's HTTP handler interface (`requestHandler`), as far as the DynamoDB client uses it. */
 export interface StoreRequestHandler {
@@ -189,7 +195,7 @@ export async function startEmbeddedDynamo(options: { path: string; tableNames: R
                   { AttributeName: index.partitionKey, KeyType: 'HASH' },
                   { AttributeName: index.sortKey, KeyType: 'RANGE' },
                 ],
-                Projection: { ProjectionType: 'ALL' },
+                Projection: createTableProjection(index),
               })),
             }
           : {}),

@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { readItems } from '../stores/dynamo.js';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { GateDecision, GateMetrics } from './gate.js';
 
 /**
@@ -232,10 +233,8 @@ export function createBaselineStore(options: { client: DynamoDBDocumentClient; t
     async flakyEvidence(repository, tests) {
       const names = [...new Set(tests.map((t) => t.slice(0, MAX_TEST_NAME)))].slice(0, 100);
       if (names.length === 0) return [];
-      const response = await client.send(
-        new BatchGetCommand({ RequestItems: { [tableName]: { Keys: names.map((sk) => ({ pk: `FLAKY#${repository}`, sk })) } } }),
-      );
-      return (response.Responses?.[tableName] ?? []).map((item) => ({
+      const items = await readItems(client, tableName, names.map((sk) => ({ pk: `FLAKY#${repository}`, sk })), { consistentRead: false });
+      return items.map((item) => ({
         test: String(item.test ?? item.sk),
         flakes: Number(item.flakes ?? 0),
         lastSha: String(item.lastSha ?? ''),

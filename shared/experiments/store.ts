@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { readItems } from '../stores/dynamo.js';
 import { firstIssue } from '../validation.js';
-import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { RemediationAction } from '../domain/incident.js';
 import { ValidationError } from '../errors.js';
 import type { Category } from '../logs/types.js';
@@ -211,10 +212,7 @@ export function createExperimentStore(options: { client: DynamoDBDocumentClient;
 
     async policyFor(category, fingerprint) {
       const scopes = [...(fingerprint ? [`FINGERPRINT#${fingerprint}`] : []), ...(category ? [`CATEGORY#${category}`] : []), 'DEFAULT'];
-      const response = await client.send(
-        new BatchGetCommand({ RequestItems: { [tableName]: { Keys: scopes.map((sk) => ({ pk: POLICY_PK, sk })) } } }),
-      );
-      const items = response.Responses?.[tableName] ?? [];
+      const items = await readItems(client, tableName, scopes.map((sk) => ({ pk: POLICY_PK, sk })), { consistentRead: false });
       for (const scope of scopes) {
         const item = items.find((i) => i.sk === scope);
         if (item) return { action: item.action, params: storedParams(item.params), experimentId: item.experimentId, variant: item.variant, promotedAt: item.promotedAt, scope } as PolicyOverride;

@@ -4,7 +4,8 @@
  * atomic `ADD`, conditional where a limit applies; no read-modify-write, no transactions.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, type BatchGetCommandOutput, DeleteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { readItems } from '../stores/dynamo.js';
+import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 
 /** Buckets outlive the longest window they serve (a day, a week of breaker history); TTL then removes them. */
 const BUCKET_TTL_SECONDS = 8 * 86_400;
@@ -85,16 +86,7 @@ export function createGuardStore(options: { client: DynamoDBDocumentClient; tabl
       const hours = Array.from({ length: breakerWindowHours }, (_, i) => hourKey(new Date(now.getTime() - i * 3_600_000)));
       const keys = [key(scope, `ACTIONS#H#${hourKey(now)}`), key(scope, `ACTIONS#D#${dayKey(now)}`), ...hours.map((h) => key(scope, `OUTCOMES#H#${h}`))];
       const items = new Map<string, Record<string, unknown>>();
-      // BatchGet takes 100 keys per call; the breaker window is at most a week (168 hours).
-      for (let i = 0; i < keys.length; i += 100) {
-        let request: Record<string, { Keys: Array<Record<string, unknown>> }> | undefined = { [tableName]: { Keys: keys.slice(i, i + 100) } };
-        for (let attempt = 0; request && attempt < 5; attempt += 1) {
-          const response: BatchGetCommandOutput = await client.send(new BatchGetCommand({ RequestItems: request }));
-          for (const item of response.Responses?.[tableName] ?? []) items.set(String(item.sk), item);
-          const unprocessed: Array<Record<string, unknown>> | undefined = response.UnprocessedKeys?.[tableName]?.Keys;
-          request = unprocessed && unprocessed.length > 0 ? { [tableName]: { Keys: unprocessed } } : undefined;
-        }
-      }
+      for (const item of await readItems(client, tableName, keys, { consistentRead: false })) items.set(String(item.sk), item);
       const count = (sk: string, field: string) => Number(items.get(sk)?.[field] ?? 0);
       let attempts = 0;
       let failures = 0;

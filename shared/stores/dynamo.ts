@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException, DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type BatchGetCommandOutput, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { RetryableError } from '../errors.js';
 
 /** The embedded server on this machine accepts any credentials; the CLI must not need real ones for it. */
 function isLoopback(endpoint: string): boolean {
@@ -82,4 +83,43 @@ export async function readPages(pages: AsyncIterable<ItemPage>, bounds: { maxPag
     if (read >= bounds.maxPages || items.length >= bounds.limit) break;
   }
   return { items: items.slice(0, bounds.limit), pages: read, ended: false };
+}
+
+/** Keys one BatchGetItem request takes at most. */
+const BATCH_GET_KEYS = 100;
+/** Rounds of a batch's unprocessed keys (DynamoDB returns some under throttling) before the read gives up. */
+const BATCH_GET_ROUNDS = 6;
+const BATCH_GET_BACKOFF_MS = 25;
+
+/**
+ * The items with `keys` (`pk`/`sk`) from one table, in the order of `keys`; a key with no item is left out. Reads
+ * in BatchGetItem requests of 100 keys and asks again, with backoff, for the keys DynamoDB leaves unprocessed
+ * (it does under throttling): a key is never reported missing for being unprocessed. Throws a
+ * {@link RetryableError} (the state machine retries the stage) when keys are still unprocessed after the last round.
+ */
+export async function readItems(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  keys: ReadonlyArray<{ pk: string; sk: string }>,
+  options: { consistentRead: boolean; sleep?: (ms: number) => Promise<void> },
+): Promise<Record<string, unknown>[]> {
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const found = new Map<string, Record<string, unknown>>();
+  const keyOf = (item: { pk?: unknown; sk?: unknown }) => `${String(item.pk)}\u0000${String(item.sk)}`;
+  for (let at = 0; at < keys.length; at += BATCH_GET_KEYS) {
+    let pending: Array<Record<string, unknown>> = keys.slice(at, at + BATCH_GET_KEYS).map(({ pk, sk }) => ({ pk, sk }));
+    for (let round = 0; pending.length > 0; round += 1) {
+      if (round === BATCH_GET_ROUNDS) throw new RetryableError(`${pending.length} keys of ${tableName} still unprocessed after ${round} batch reads`);
+      if (round > 0) await sleep(BATCH_GET_BACKOFF_MS * 2 ** (round - 1) * (0.5 + Math.random() / 2));
+      const response: BatchGetCommandOutput = await client.send(
+        new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: options.consistentRead } } }),
+      );
+      for (const item of response.Responses?.[tableName] ?? []) found.set(keyOf(item), item);
+      pending = response.UnprocessedKeys?.[tableName]?.Keys ?? [];
+    }
+  }
+  return keys.flatMap((key): Record<string, unknown>[] => {
+    const item = found.get(keyOf(key));
+    return item ? [item] : [];
+  });
 }

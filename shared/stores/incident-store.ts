@@ -18,8 +18,8 @@ import {
   STATUS_MAY_LEAVE,
   type StageError,
 } from '../domain/incident.js';
-import { INCIDENT_INDEXES } from './tables.js';
-import { conditionalWrite, readPages } from './dynamo.js';
+import { INCIDENT_INDEXES, type IndexDefinition } from './tables.js';
+import { conditionalWrite, readItems, readPages } from './dynamo.js';
 
 const INCIDENT_SK = 'INCIDENT';
 /** Index pages one `search` call reads at most, so a selective filter cannot turn a request into a table scan. */
@@ -167,13 +167,32 @@ export function createIncidentStore(options: {
   const clock = options.clock ?? (() => new Date());
   const ttlSeconds = options.ttlDays * 86_400;
 
+  /**
+   * The items behind `indexItems` (read from `index`), in the same order: the index's own items when it holds
+   * whole items, else the table's, by key. `consistentRead` for readers that act on what they read; the index
+   * itself may lag a write either way.
+   */
+  async function wholeItems(index: IndexDefinition, indexItems: Record<string, unknown>[], consistentRead: boolean): Promise<Record<string, unknown>[]> {
+    if (index.projection === 'ALL' || indexItems.length === 0) return indexItems;
+    return readItems(client, tableName, indexItems.map((item) => ({ pk: String(item.pk), sk: String(item.sk) })), { consistentRead });
+  }
+
+  /**
+   * Incidents with `value` as `index`'s partition key, newest first; `open` drops resolved ones. With `fields`
+   * (all held by the index) only those, from the index alone; else whole incidents, read from the table.
+   */
   async function queryIndex(
-    index: { name: string; partitionKey: string },
+    index: IndexDefinition,
     value: string,
     limit: number,
-    filterOpen: boolean,
-    fields?: readonly string[],
+    options: { open?: boolean; fields?: readonly string[] } = {},
   ): Promise<Incident[]> {
+    const { open = false, fields } = options;
+    if (fields && index.projection !== 'ALL') {
+      const held = new Set<string>([...index.projection, index.partitionKey, index.sortKey, 'pk', 'sk']);
+      const missing = fields.filter((field) => !held.has(field));
+      if (missing.length > 0) throw new Error(`index ${index.name} does not hold ${missing.join(', ')}`);
+    }
     const projection = fields ? Object.fromEntries(fields.map((field, i) => [`#p${i}`, field])) : {};
     const read = await readPages(
       paginateQuery(
@@ -182,9 +201,9 @@ export function createIncidentStore(options: {
           TableName: tableName,
           IndexName: index.name,
           KeyConditionExpression: '#key = :value',
-          ExpressionAttributeNames: { '#key': index.partitionKey, ...(filterOpen ? { '#status': 'status' } : {}), ...projection },
-          ExpressionAttributeValues: { ':value': value, ...(filterOpen ? { ':resolved': 'resolved' } : {}) },
-          ...(filterOpen ? { FilterExpression: '#status <> :resolved' } : {}),
+          ExpressionAttributeNames: { '#key': index.partitionKey, ...(open ? { '#status': 'status' } : {}), ...projection },
+          ExpressionAttributeValues: { ':value': value, ...(open ? { ':resolved': 'resolved' } : {}) },
+          ...(open ? { FilterExpression: '#status <> :resolved' } : {}),
           ...(fields ? { ProjectionExpression: Object.keys(projection).join(', ') } : {}),
           ScanIndexForward: false,
           Limit: Math.max(limit, 25),
@@ -192,7 +211,10 @@ export function createIncidentStore(options: {
       ),
       { maxPages: LOOKUP_MAX_PAGES, limit },
     );
-    return read.items.map(fromItem);
+    if (fields) return read.items.map(fromItem);
+    const items = await wholeItems(index, read.items, true);
+    // Read after the index: an incident resolved since the index was written is not open any more.
+    return (open ? items.filter((item) => item.status !== 'resolved') : items).map(fromItem);
   }
 
   /**
@@ -351,7 +373,12 @@ export function createIncidentStore(options: {
           ),
           { maxPages: UNFINISHED_MAX_PAGES_PER_MONTH, limit: limit - results.length },
         );
-        results.push(...read.items.map(fromItem));
+        // The index may lag: the incident as stored now must still be unfinished and idle.
+        const items = await wholeItems(INCIDENT_INDEXES.byMonth, read.items, true);
+        const unfinished = items.filter(
+          (item) => item.status !== 'notified' && item.status !== 'resolved' && String(item.updatedAt ?? '') < updatedBefore.toISOString(),
+        );
+        results.push(...unfinished.map(fromItem));
       }
       return results;
     },
@@ -375,7 +402,7 @@ export function createIncidentStore(options: {
       const now = clock();
       for (const month of monthsBack(now, new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - RECENT_MONTHS_BACK, 1)))) {
         if (results.length >= limit) break;
-        results.push(...(await queryIndex(INCIDENT_INDEXES.byMonth, month, limit - results.length, false)));
+        results.push(...(await queryIndex(INCIDENT_INDEXES.byMonth, month, limit - results.length)));
       }
       return results;
     },
@@ -419,7 +446,7 @@ export function createIncidentStore(options: {
           ),
           { maxPages: pagesLeft, limit: limit - items.length },
         );
-        items.push(...read.items.map(fromItem));
+        items.push(...(await wholeItems(INCIDENT_INDEXES.byMonth, read.items, false)).map(fromItem));
         pagesLeft -= read.pages;
         startKey = undefined;
         // Full, or out of pages: the cursor is the key of the item handed out last, not the end of a page.
@@ -432,15 +459,15 @@ export function createIncidentStore(options: {
     },
 
     listOpenInScope(scope, limit) {
-      return queryIndex(INCIDENT_INDEXES.byScope, scope, limit, true);
+      return queryIndex(INCIDENT_INDEXES.byScope, scope, limit, { open: true });
     },
 
     listByFingerprint(fingerprint, limit) {
-      return queryIndex(INCIDENT_INDEXES.byFingerprint, fingerprint, limit, false, HISTORY_FIELDS);
+      return queryIndex(INCIDENT_INDEXES.byFingerprint, fingerprint, limit, { fields: HISTORY_FIELDS });
     },
 
     listByPullRequest(repository, pullRequest, limit) {
-      return queryIndex(INCIDENT_INDEXES.byPullRequest, pullKeyOf(repository, pullRequest) as string, limit, false);
+      return queryIndex(INCIDENT_INDEXES.byPullRequest, pullKeyOf(repository, pullRequest) as string, limit);
     },
   };
 }

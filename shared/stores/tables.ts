@@ -2,10 +2,26 @@
  * Table layouts shared by the CDK stack and the embedded local runtime, so the two cannot drift.
  * Every table has a string `pk`/`sk` key and a numeric TTL attribute `expiresAt` (epoch seconds).
  */
+import { HISTORY_FIELDS } from '../domain/incident.js';
+
 export interface IndexDefinition {
   name: string;
   partitionKey: string;
   sortKey: string;
+  /**
+   * What the index holds besides the keys (its own and the table's): `'ALL'` for whole items, else the named
+   * attributes (none: keys only). DynamoDB writes an index again whenever a projected attribute changes, so an
+   * index of whole incidents is rewritten by every stage's update; a reader that needs whole items from a narrower
+   * index reads them from the table by key (`IncidentStore`).
+   */
+  projection: 'ALL' | readonly string[];
+}
+
+/** An index's projection as CloudFormation and CreateTable spell it. */
+export function projectionOf(index: IndexDefinition): { type: 'ALL' | 'KEYS_ONLY' | 'INCLUDE'; nonKeyAttributes: string[] } {
+  if (index.projection === 'ALL') return { type: 'ALL', nonKeyAttributes: [] };
+  if (index.projection.length === 0) return { type: 'KEYS_ONLY', nonKeyAttributes: [] };
+  return { type: 'INCLUDE', nonKeyAttributes: [...index.projection] };
 }
 
 export interface TableDefinition {
@@ -17,20 +33,34 @@ export interface TableDefinition {
   indexes: IndexDefinition[];
 }
 
+/**
+ * The incident table's indexes. An incident item is about 10 KB and every stage updates it (about ten writes per
+ * incident): only the knowledge base's own entries are projected whole. The others carry what their queries filter
+ * or summarise on; the incidents themselves are then read from the table, which also gives the current item where
+ * the index may lag.
+ */
 export const INCIDENT_INDEXES = {
   /** Open incidents of one repository+branch or one alarm, newest first: recovery tracking. */
-  byScope: { name: 'byScope', partitionKey: 'scope', sortKey: 'createdAt' },
-  /** Earlier incidents with the same failure fingerprint: knowledge lookup. */
-  byFingerprint: { name: 'byFingerprint', partitionKey: 'fingerprint', sortKey: 'createdAt' },
-  /** All incidents newest first (partitioned by month so no partition grows without bound). */
-  byMonth: { name: 'byMonth', partitionKey: 'month', sortKey: 'createdAt' },
+  byScope: { name: 'byScope', partitionKey: 'scope', sortKey: 'createdAt', projection: ['status'] },
+  /** Earlier incidents with the same failure fingerprint: knowledge lookup, which reads only these fields. */
+  byFingerprint: {
+    name: 'byFingerprint',
+    partitionKey: 'fingerprint',
+    sortKey: 'createdAt',
+    projection: HISTORY_FIELDS.filter((field) => field !== 'fingerprint' && field !== 'createdAt'),
+  },
+  /**
+   * All incidents newest first (partitioned by month so no partition grows without bound), with the attributes the
+   * unfinished-incident sweep and the read API's search filter on.
+   */
+  byMonth: { name: 'byMonth', partitionKey: 'month', sortKey: 'createdAt', projection: ['status', 'updatedAt', 'repository', 'category', 'source'] },
   /** Incidents of one pull request (`owner/repo#number`), newest first: one PR comment covers them all. */
-  byPullRequest: { name: 'byPullRequest', partitionKey: 'pullKey', sortKey: 'createdAt' },
+  byPullRequest: { name: 'byPullRequest', partitionKey: 'pullKey', sortKey: 'createdAt', projection: [] },
   /**
    * Knowledge-base entries (items `KB#<fingerprint>`) of one category, most recently seen first: the bounded
    * candidate set of a similarity lookup. Own attribute names, so entries never show up as incidents.
    */
-  byKnowledgeCategory: { name: 'byKnowledgeCategory', partitionKey: 'kbCategory', sortKey: 'kbLastSeen' },
+  byKnowledgeCategory: { name: 'byKnowledgeCategory', partitionKey: 'kbCategory', sortKey: 'kbLastSeen', projection: 'ALL' },
 } as const satisfies Record<string, IndexDefinition>;
 
 export const TABLES: readonly TableDefinition[] = [

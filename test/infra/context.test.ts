@@ -15,6 +15,7 @@ describe('CDK context settings', () => {
       githubApiUrl: 'https://api.github.com',
       logRetentionDays: 30,
       dryRun: false,
+      wholeItemIndexes: false,
       autoRerunMax: 1,
       rerunMinConfidence: 0.6,
       githubWrites: { perMinute: 20, perHour: 300, rerunsPerMinute: 5, waitMinutes: 120 },

@@ -38,7 +38,12 @@ describe('PipelineGuard stack resources', () => {
               { AttributeName: index.partitionKey, KeyType: 'HASH' },
               { AttributeName: index.sortKey, KeyType: 'RANGE' },
             ],
-            Projection: { ProjectionType: 'ALL' },
+            Projection:
+              index.projection === 'ALL'
+                ? { ProjectionType: 'ALL' }
+                : index.projection.length === 0
+                  ? { ProjectionType: 'KEYS_ONLY' }
+                  : { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.projection] },
           })),
         );
       },
@@ -47,6 +52,30 @@ describe('PipelineGuard stack resources', () => {
     it('declares the incidents GSIs', () => {
       const incidents = TABLES.find((t) => t.logicalName === 'incidents');
       expect(incidents?.indexes.map((i) => i.name)).toEqual(['byScope', 'byFingerprint', 'byMonth', 'byPullRequest', 'byKnowledgeCategory']);
+    });
+
+    it('keeps whole-item projections on every index for a stack deployed with them (context wholeItemIndexes)', () => {
+      const projections = (context: Record<string, unknown>) => {
+        const { template: synthesized } = synth(context);
+        const [incidents] = Object.values(synthesized.findResources('AWS::DynamoDB::Table', { Properties: { TableName: Match.absent(), GlobalSecondaryIndexes: Match.anyValue() } }));
+        return (incidents?.Properties.GlobalSecondaryIndexes as Array<{ IndexName: string; Projection: { ProjectionType: string } }>).map(
+          (index) => `${index.IndexName}:${index.Projection.ProjectionType}`,
+        );
+      };
+
+      expect(projections({ wholeItemIndexes: 'true' })).toEqual(['byScope:ALL', 'byFingerprint:ALL', 'byMonth:ALL', 'byPullRequest:ALL', 'byKnowledgeCategory:ALL']);
+      expect(projections({})).toEqual(['byScope:INCLUDE', 'byFingerprint:INCLUDE', 'byMonth:INCLUDE', 'byPullRequest:KEYS_ONLY', 'byKnowledgeCategory:ALL']);
+    });
+
+    it('projects whole items only into the knowledge-base index, which incident updates never write', () => {
+      const incidents = TABLES.find((t) => t.logicalName === 'incidents');
+      expect(Object.fromEntries((incidents?.indexes ?? []).map((i) => [i.name, i.projection]))).toEqual({
+        byScope: ['status'],
+        byFingerprint: ['id', 'status', 'decision', 'timeToRecoverySeconds', 'branch', 'runUrl'],
+        byMonth: ['status', 'updatedAt', 'repository', 'category', 'source'],
+        byPullRequest: [],
+        byKnowledgeCategory: 'ALL',
+      });
     });
   });
 

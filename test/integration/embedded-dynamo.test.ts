@@ -115,16 +115,17 @@ describe('embedded DynamoDB (dynalite in a worker thread)', () => {
       const conditional = inProcess.send(new PutCommand({ TableName: 'incidents', Item: { pk: 'P#1', sk: 'S' }, ConditionExpression: 'attribute_not_exists(pk)' }));
       await expect(conditional).rejects.toBeInstanceOf(ConditionalCheckFailedException);
       await expect(inProcess.send(new GetCommand({ TableName: 'nope', Key: { pk: 'x', sk: 'y' } }))).rejects.toBeInstanceOf(ResourceNotFoundException);
-      // Index entries follow the item in-process too: moved, changed, and deleted with it.
+      // Index entries follow the item in-process too: moved, changed, and deleted with it; each index holds only
+      // its projection (`status` is in both, `n` in neither).
       const byFingerprint = async (fingerprint: string) =>
         (await inProcess.send(new QueryCommand({ TableName: 'incidents', IndexName: 'byFingerprint', KeyConditionExpression: 'fingerprint = :f', ExpressionAttributeValues: { ':f': fingerprint } }))).Items;
-      await inProcess.send(new PutCommand({ TableName: 'incidents', Item: { pk: 'P#3', sk: 'S', fingerprint: 'fp-a', createdAt: '2026-11-20', month: '2026-11', n: 1 } }));
-      expect(await byFingerprint('fp-a')).toEqual([expect.objectContaining({ pk: 'P#3', n: 1 })]);
-      await inProcess.send(new UpdateCommand({ TableName: 'incidents', Key: { pk: 'P#3', sk: 'S' }, UpdateExpression: 'SET fingerprint = :b, n = :two', ExpressionAttributeValues: { ':b': 'fp-b', ':two': 2 } }));
+      await inProcess.send(new PutCommand({ TableName: 'incidents', Item: { pk: 'P#3', sk: 'S', fingerprint: 'fp-a', createdAt: '2026-11-20', month: '2026-11', status: 'one', n: 1 } }));
+      expect(await byFingerprint('fp-a')).toEqual([{ pk: 'P#3', sk: 'S', fingerprint: 'fp-a', createdAt: '2026-11-20', status: 'one' }]);
+      await inProcess.send(new UpdateCommand({ TableName: 'incidents', Key: { pk: 'P#3', sk: 'S' }, UpdateExpression: 'SET fingerprint = :b, #s = :two', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':b': 'fp-b', ':two': 'two' } }));
       expect(await byFingerprint('fp-a')).toEqual([]);
-      expect(await byFingerprint('fp-b')).toEqual([expect.objectContaining({ pk: 'P#3', n: 2 })]);
+      expect(await byFingerprint('fp-b')).toEqual([expect.objectContaining({ pk: 'P#3', status: 'two' })]);
       const byMonth = await overHttp.send(new QueryCommand({ TableName: 'incidents', IndexName: 'byMonth', KeyConditionExpression: '#m = :m', ExpressionAttributeNames: { '#m': 'month' }, ExpressionAttributeValues: { ':m': '2026-11' } }));
-      expect(byMonth.Items).toEqual([expect.objectContaining({ pk: 'P#3', n: 2, fingerprint: 'fp-b' })]);
+      expect(byMonth.Items).toEqual([{ pk: 'P#3', sk: 'S', month: '2026-11', createdAt: '2026-11-20', status: 'two' }]);
       await inProcess.send(new DeleteCommand({ TableName: 'incidents', Key: { pk: 'P#3', sk: 'S' } }));
       expect(await byFingerprint('fp-b')).toEqual([]);
       // Counted like HTTP calls (bench:local's calls per incident).

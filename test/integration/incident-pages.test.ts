@@ -42,6 +42,15 @@ beforeAll(async () => {
     await seed(`nov-${n}`, at('11', n), { status: n % 3 === 0 ? 'classified' : 'notified' });
   }
   await seed('scope-open', at('10', 0), { status: 'analyzed' }, 'acme/web#main#ci');
+  // Two incidents of one pull request in their own scope and month, with what no index holds (head commit, job lines).
+  for (const n of [1, 2]) {
+    await seed(
+      `pr-${n}`,
+      at('08', n),
+      { status: 'analyzed', pullRequest: 42, headSha: `sha-${n}`, failureLines: [{ line: n, text: `error ${n}` }] },
+      'acme/web#feature#ci',
+    );
+  }
   for (let n = 1; n <= RESOLVED_IN_SCOPE; n += 1) await seed(`scope-${n}`, at('10', n), { status: 'resolved' }, 'acme/web#main#ci');
 }, 120_000);
 
@@ -52,6 +61,22 @@ afterAll(async () => {
 const ids = (incidents: Array<{ id: string }>) => incidents.map((incident) => incident.id);
 
 describe('incident store pages (embedded DynamoDB)', () => {
+  it('hands out whole incidents from indexes that hold only keys and filter attributes', async () => {
+    const whole = (incidents: Incident[]) => incidents.map((i) => ({ id: i.id, headSha: i.headSha, failureLines: i.failureLines }));
+    const newestFirst = [
+      { id: 'pr-2', headSha: 'sha-2', failureLines: [{ line: 2, text: 'error 2' }] },
+      { id: 'pr-1', headSha: 'sha-1', failureLines: [{ line: 1, text: 'error 1' }] },
+    ];
+    const inAugust = createIncidentStore({ client, tableName: 'incidents', ttlDays: 400, clock: () => at('08', 10) });
+
+    expect(whole(await store.listByPullRequest('acme/web', 42, 10))).toEqual(newestFirst);
+    expect(whole(await store.listOpenInScope('acme/web#feature#ci', 10))).toEqual(newestFirst);
+    expect(whole(await inAugust.listRecent(2))).toEqual(newestFirst);
+    expect(whole((await inAugust.search({ status: 'analyzed', since: at('08', 0) }, 10)).items)).toEqual(newestFirst);
+    const unfinished = await inAugust.listUnfinished({ createdAfter: at('07', 0), updatedBefore: new Date('2027-01-01T00:00:00Z'), limit: 10 });
+    expect(whole(unfinished)).toEqual([...newestFirst].reverse());
+  });
+
   it('lists the most recent incidents newest first across month partitions, up to the limit', async () => {
     const recent = await store.listRecent(70);
 

@@ -1,0 +1,99 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it } from 'vitest';
+import { RetryableError } from '../../../shared/errors.js';
+import { readItems } from '../../../shared/stores/dynamo.js';
+import { createIncidentStore } from '../../../shared/stores/incident-store.js';
+
+type Key = { pk: string; sk: string };
+
+/** A real document client (the SDK's paginators insist on one) whose calls `answer` handles, without a network. */
+function answering(answer: (command: unknown) => Promise<unknown>): DynamoDBDocumentClient {
+  const client = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-1' }));
+  client.send = answer as typeof client.send;
+  return client;
+}
+
+/**
+ * A document client over a fixed table that answers BatchGetItem like DynamoDB under throttling: the first
+ * `unprocessedRounds` answers process only the first key of the request and hand the rest back as unprocessed.
+ */
+function throttledTable(items: Array<Key & Record<string, unknown>>, unprocessedRounds: number) {
+  const requests: Array<{ keys: Key[]; consistent: boolean | undefined }> = [];
+  let rounds = 0;
+  const client = answering(async (command) => {
+      if (!(command instanceof BatchGetCommand)) throw new Error('unexpected command');
+      const [table, request] = Object.entries(command.input.RequestItems ?? {})[0] as [string, { Keys: Key[]; ConsistentRead?: boolean }];
+      requests.push({ keys: request.Keys, consistent: request.ConsistentRead });
+      const served = rounds++ < unprocessedRounds ? request.Keys.slice(0, 1) : request.Keys;
+      const left = request.Keys.slice(served.length);
+      // Answers in another order than asked, as BatchGetItem may.
+      const found = served.flatMap((key: Key) => items.filter((item) => item.pk === key.pk && item.sk === key.sk)).reverse();
+      return { Responses: { [table]: found }, ...(left.length > 0 ? { UnprocessedKeys: { [table]: { Keys: left } } } : {}) };
+  });
+  return { client, requests };
+}
+
+const noWait = async () => {};
+const item = (n: number) => ({ pk: `P#${n}`, sk: 'S', n });
+const key = (n: number) => ({ pk: `P#${n}`, sk: 'S' });
+
+describe('readItems', () => {
+  it('asks again for unprocessed keys and returns the items in the order of the keys, without the missing ones', async () => {
+    const table = throttledTable([item(1), item(2), item(3)], 2);
+
+    const items = await readItems(table.client, 't', [key(3), key(9), key(1), key(2)], { consistentRead: true, sleep: noWait });
+
+    expect(items.map((i) => i.n)).toEqual([3, 1, 2]);
+    expect(table.requests.map((r) => r.keys.length)).toEqual([4, 3, 2]);
+    expect(table.requests.every((r) => r.consistent === true)).toBe(true);
+  });
+
+  it('reads more than 100 keys in requests of 100', async () => {
+    const all = Array.from({ length: 250 }, (_, n) => item(n));
+    const table = throttledTable(all, 0);
+
+    const items = await readItems(table.client, 't', all.map((_, n) => key(n)), { consistentRead: false, sleep: noWait });
+
+    expect(items.map((i) => i.n)).toEqual(all.map((i) => i.n));
+    expect(table.requests.map((r) => r.keys.length)).toEqual([100, 100, 50]);
+  });
+
+  it('throws a retryable error, never a short answer, when keys stay unprocessed', async () => {
+    // Each round processes one key: ten keys outlast the six rounds.
+    const all = Array.from({ length: 10 }, (_, n) => item(n));
+    const table = throttledTable(all, Number.POSITIVE_INFINITY);
+    const waits: number[] = [];
+
+    const read = readItems(table.client, 't', all.map((_, n) => key(n)), { consistentRead: true, sleep: async (ms) => void waits.push(ms) });
+
+    await expect(read).rejects.toBeInstanceOf(RetryableError);
+    await expect(read).rejects.toMatchObject({ name: 'RetryableError' });
+    // Six requests, five waits between them, each longer than the one before (jitter stays within a doubling).
+    expect(table.requests).toHaveLength(6);
+    expect(waits).toHaveLength(5);
+    for (let i = 1; i < waits.length; i++) expect(waits[i]).toBeGreaterThanOrEqual(waits[i - 1] as number);
+  });
+});
+
+describe('incident store over an index that lags the table', () => {
+  it('does not list as open an incident the table already has resolved', async () => {
+    // The index still says "analyzed" for both; the table has since resolved one of them.
+    const indexed: Array<Key & Record<string, unknown>> = [
+      { pk: 'INCIDENT#a', sk: 'INCIDENT', scope: 's', createdAt: '2026-11-02', status: 'analyzed' },
+      { pk: 'INCIDENT#b', sk: 'INCIDENT', scope: 's', createdAt: '2026-11-01', status: 'analyzed' },
+    ];
+    const stored = [
+      { ...(indexed[0] as Key), id: 'a', status: 'resolved' },
+      { ...(indexed[1] as Key), id: 'b', status: 'analyzed', headSha: 'abc' },
+    ];
+    const batch = throttledTable(stored, 0);
+    const client = answering(async (command) => (command instanceof QueryCommand ? { Items: indexed } : batch.client.send(command as never)));
+    const store = createIncidentStore({ client, tableName: 'incidents', ttlDays: 30 });
+
+    const open = await store.listOpenInScope('s', 10);
+
+    expect(open.map((incident) => ({ id: incident.id, status: incident.status, headSha: incident.headSha }))).toEqual([{ id: 'b', status: 'analyzed', headSha: 'abc' }]);
+    expect(batch.requests[0]?.consistent).toBe(true);
+  });
+});
