@@ -16,8 +16,8 @@ import type { DigestResult } from '../../shared/reconcile/digests.js';
 import { loadConfig } from '../../shared/config.js';
 import { alarmStateChangeOf } from '../../shared/domain/trigger.js';
 import { ValidationError } from '../../shared/errors.js';
-import { createIncidents, createReconcilerDeps, reconcilerOptions, serveDynamoInProcess } from '../../shared/runtime/deps.js';
-import { createDocumentClient, readPages } from '../../shared/stores/dynamo.js';
+import { createIncidents, createReconcilerDeps, documentClientFor, reconcilerOptions, serveDynamoInProcess } from '../../shared/runtime/deps.js';
+import { readPages } from '../../shared/stores/dynamo.js';
 import { MAX_JSON_DEPTH, jsonNestsDeeperThan } from '../../shared/validation.js';
 import { type Learning, createLearning } from '../../shared/knowledge/learning.js';
 import { inProcessTransport, startEmbeddedDynamo } from './embedded-dynamo.js';
@@ -209,7 +209,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const transport = inProcessTransport(dynamo);
   const stopServingInProcess = serveDynamoInProcess(dynamo.endpoint, transport);
   const config = loadConfig(env);
-  const documents = createDocumentClient({ region, endpoint: dynamo.endpoint, transport });
+  const documents = documentClientFor(config);
+  // The state machine's DynamoDB tasks send raw attribute values (`{"S": …}`): a plain client on the same transport.
   const rawDynamo = new DynamoDBClient({ region, endpoint: dynamo.endpoint, ...transport });
   const incidents = createIncidents(config);
   const outbox = createOutbox(outboxPath, { echo: log });

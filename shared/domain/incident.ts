@@ -354,6 +354,20 @@ export interface Incident {
   feedbackDown?: number;
 }
 
+/**
+ * Once-only markers an incident item can carry, each set by the first write that takes it (the knowledge base's
+ * counters, experiment outcomes, metrics: see shared/knowledge/claims.ts and `IncidentStore.record`).
+ */
+export type ClaimName =
+  | 'kbSeenAt'
+  | 'outcomeAt'
+  | 'experimentAssignedAt'
+  | 'experimentFeedbackAt'
+  | 'experimentCostAt'
+  | 'falsePositiveAt'
+  | 'metricsCountedAt'
+  | 'flakyCountedAt';
+
 /** What a knowledge lookup reads of an earlier incident with the same fingerprint (`summarizeHistory`). */
 export const HISTORY_FIELDS = ['id', 'fingerprint', 'createdAt', 'status', 'decision', 'timeToRecoverySeconds', 'branch', 'runUrl'] as const;
 export type IncidentHistoryEntry = Pick<Incident, (typeof HISTORY_FIELDS)[number]>;

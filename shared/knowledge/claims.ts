@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { ClaimName } from '../domain/incident.js';
 import { incidentKey } from '../stores/incident-store.js';
 
 /**
@@ -8,17 +9,8 @@ import { incidentKey } from '../stores/incident-store.js';
  * and applies its `ADD`s, a redelivery or a retried step finds the marker and applies nothing. If the process dies
  * between the claim and the counters, that one outcome is lost rather than counted twice — undercounting by one is
  * the safer error for a confidence score.
+ * The markers' names are `ClaimName` (domain/incident.ts).
  */
-export type ClaimName =
-  | 'kbSeenAt'
-  | 'outcomeAt'
-  | 'experimentAssignedAt'
-  | 'experimentFeedbackAt'
-  | 'experimentCostAt'
-  | 'falsePositiveAt'
-  | 'metricsCountedAt'
-  | 'flakyCountedAt';
-
 export async function claimOnce(
   client: DynamoDBDocumentClient,
   tableName: string,

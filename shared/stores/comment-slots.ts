@@ -51,6 +51,8 @@ export function createDynamoCommentSlots(options: { client: DynamoDBDocumentClie
   const { client, tableName, leaseMs } = options;
   const clock = options.clock ?? (() => new Date());
   const keyOf = (key: string) => ({ pk: `COMMENTSLOT#${key}`, sk: 'COMMENTSLOT' });
+  /** A slot claimed at `now` expires (DynamoDB TTL, epoch seconds) this long after. */
+  const expiresAt = (now: Date) => Math.floor(now.getTime() / 1000) + SLOT_TTL_SECONDS;
 
   /** Takes over a claim whose holder never created the comment within the lease; null when that no longer holds. */
   async function takeOver(key: string, holder: string, now: Date) {
@@ -58,7 +60,7 @@ export function createDynamoCommentSlots(options: { client: DynamoDBDocumentClie
       client.send(
         new PutCommand({
           TableName: tableName,
-          Item: { ...keyOf(key), holder, claimedAt: now.toISOString(), expiresAt: Math.floor(now.getTime() / 1000) + SLOT_TTL_SECONDS },
+          Item: { ...keyOf(key), holder, claimedAt: now.toISOString(), expiresAt: expiresAt(now) },
           ConditionExpression: 'attribute_not_exists(pk) OR (attribute_not_exists(commentId) AND claimedAt < :stale)',
           ExpressionAttributeValues: { ':stale': new Date(now.getTime() - leaseMs).toISOString() },
         }),
@@ -78,7 +80,7 @@ export function createDynamoCommentSlots(options: { client: DynamoDBDocumentClie
           TableName: tableName,
           Key: keyOf(key),
           UpdateExpression: 'SET holder = if_not_exists(holder, :holder), claimedAt = if_not_exists(claimedAt, :now), expiresAt = if_not_exists(expiresAt, :expires)',
-          ExpressionAttributeValues: { ':holder': holder, ':now': now.toISOString(), ':expires': Math.floor(now.getTime() / 1000) + SLOT_TTL_SECONDS },
+          ExpressionAttributeValues: { ':holder': holder, ':now': now.toISOString(), ':expires': expiresAt(now) },
           ReturnValues: 'ALL_NEW',
         }),
       );

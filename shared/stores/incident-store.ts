@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import {
   type AuditEntry,
+  type ClaimName,
   type HistoryEntry,
   HISTORY_FIELDS,
   type Incident,
@@ -118,7 +119,7 @@ export interface IncidentStore {
     id: string,
     fields: Partial<Omit<Incident, 'id' | 'createdAt'>>,
     append?: AppendLists,
-    options?: { claim?: string },
+    options?: { claim?: ClaimName },
   ): Promise<{ claimed: boolean }>;
   /** Newest first. */
   listRecent(limit: number): Promise<Incident[]>;
@@ -226,7 +227,7 @@ export function createIncidentStore(options: {
     fields: Partial<Omit<Incident, 'id' | 'createdAt'>>,
     append: AppendLists,
     returned: 'incident' | 'nothing',
-    claim?: string,
+    claim?: ClaimName,
   ): Promise<Record<string, unknown> | undefined> {
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = {};
@@ -294,7 +295,7 @@ export function createIncidentStore(options: {
     fields: Partial<Omit<Incident, 'id' | 'createdAt'>>,
     append: AppendLists,
     returned: 'incident' | 'nothing',
-    claim?: string,
+    claim?: ClaimName,
   ) {
     try {
       return await conditionalUpdate(id, fields, append, returned, claim);

@@ -1,4 +1,4 @@
-import { type Incident, mayMoveTo } from '../../shared/domain/incident.js';
+import { type ClaimName, type Incident, mayMoveTo } from '../../shared/domain/incident.js';
 import type { AppendLists, IncidentStore } from '../../shared/stores/incident-store.js';
 
 /** In-memory IncidentStore for unit tests; same semantics as the DynamoDB one (conditional create, appends). */
@@ -46,7 +46,7 @@ export function createMemoryStore(clock: () => Date = () => new Date()): Inciden
       item.incident = next;
       return structuredClone(next);
     },
-    async record(id, fields, append: AppendLists = {}, options: { claim?: string } = {}) {
+    async record(id, fields, append: AppendLists = {}, options: { claim?: ClaimName } = {}) {
       await this.update(id, fields, append);
       const item = items.get(id) as { incident: Incident };
       const marks = item.incident as unknown as Record<string, unknown>;
