@@ -39,8 +39,10 @@ const UNFINISHED_MAX_PAGES_PER_MONTH = 10;
 /** DynamoDB items are capped at 400 KB; lists that grow with every event are bounded well below that. */
 const MAX_APPENDED_ENTRIES = 200;
 
+const INCIDENT_PK_PREFIX = 'INCIDENT#';
+
 export function incidentKey(id: string): { pk: string; sk: string } {
-  return { pk: `INCIDENT#${id}`, sk: INCIDENT_SK };
+  return { pk: `${INCIDENT_PK_PREFIX}${id}`, sk: INCIDENT_SK };
 }
 
 /** Index attributes derived from the incident. GSI key attributes must be absent rather than null. */
@@ -430,6 +432,7 @@ export function createIncidentStore(options: {
       let startKey: Record<string, unknown> | undefined = after
         ? { ...incidentKey(after.id), month: after.createdAt.slice(0, 7), createdAt: after.createdAt }
         : undefined;
+      let lastRead: Record<string, unknown> | undefined;
       for (const month of monthsBack(start, oldest)) {
         const read = await readPages(
           paginateQuery(
@@ -448,12 +451,13 @@ export function createIncidentStore(options: {
           { maxPages: pagesLeft, limit: limit - items.length },
         );
         items.push(...(await wholeItems(INCIDENT_INDEXES.byMonth, read.items, false)).map(fromItem));
+        lastRead = read.items.at(-1) ?? lastRead;
         pagesLeft -= read.pages;
         startKey = undefined;
-        // Full, or out of pages: the cursor is the key of the item handed out last, not the end of a page.
+        // Full, or out of pages: the cursor is the key of the index item read last, not the end of a page (nor the
+        // last incident handed out: one that expired after the index was read is skipped, not read again).
         if (items.length >= limit || !read.ended) {
-          const last = items.at(-1);
-          return { items, next: last ? { id: last.id, createdAt: last.createdAt } : after ?? null };
+          return { items, next: lastRead ? { id: String(lastRead.pk).slice(INCIDENT_PK_PREFIX.length), createdAt: String(lastRead.createdAt) } : after ?? null };
         }
       }
       return { items, next: null };

@@ -97,3 +97,30 @@ describe('incident store over an index that lags the table', () => {
     expect(batch.requests[0]?.consistent).toBe(true);
   });
 });
+
+describe('incident store search over an index whose incidents may be gone from the table', () => {
+  it('pages on from the last index item read, so an incident that expired meanwhile is skipped, not read again', async () => {
+    // The month index lists c, b, a (newest first); b expired from the table after the index listed it.
+    const entry = (id: string, minute: number) => ({ pk: `INCIDENT#${id}`, sk: 'INCIDENT', month: '2026-11', createdAt: `2026-11-20T10:0${minute}:00.000Z`, status: 'analyzed' });
+    const index = [entry('c', 3), entry('b', 2), entry('a', 1)];
+    const table = throttledTable([{ ...(index[0] as Key), id: 'c' }, { ...(index[2] as Key), id: 'a' }], 0);
+    const queries: Array<Record<string, unknown> | undefined> = [];
+    const client = answering(async (command) => {
+      if (!(command instanceof QueryCommand)) return table.client.send(command as never);
+      queries.push(command.input.ExclusiveStartKey);
+      const month = index.filter((i) => i.month === command.input.ExpressionAttributeValues?.[':month']);
+      const start = command.input.ExclusiveStartKey ? month.findIndex((i) => i.pk === command.input.ExclusiveStartKey?.pk) + 1 : 0;
+      const page = month.slice(start, start + 2);
+      return { Items: page, ...(start + 2 < month.length ? { LastEvaluatedKey: page.at(-1) } : {}) };
+    });
+    const store = createIncidentStore({ client, tableName: 'incidents', ttlDays: 30, clock: () => new Date('2026-11-21T00:00:00Z') });
+
+    const first = await store.search({}, 2);
+    const second = await store.search({}, 2, first.next);
+
+    expect(first.items.map((i) => i.id)).toEqual(['c']);
+    expect(first.next).toEqual({ id: 'b', createdAt: '2026-11-20T10:02:00.000Z' });
+    expect(second.items.map((i) => i.id)).toEqual(['a']);
+    expect(queries[1]).toMatchObject({ pk: 'INCIDENT#b' });
+  });
+});
