@@ -6,6 +6,13 @@ import type { AlarmDetails, KnowledgeSummary, RemediationAction } from './domain
 import type { WorkflowRecoveryMessage } from './domain/recovery.js';
 import type { Category, JobStep, LogLine } from './logs/types.js';
 
+/** Minimal structured logger; Powertools' Logger satisfies it, tests pass a silent one. */
+export interface StepLogger {
+  info(message: string, ...extra: unknown[]): void;
+  warn(message: string, ...extra: unknown[]): void;
+  error(message: string, ...extra: unknown[]): void;
+}
+
 export interface RepoRef {
   owner: string;
   repo: string;

@@ -10,7 +10,7 @@
  */
 import { LogBaseline } from '../logs/baseline.js';
 import type { GitHubPort, RepoRef } from '../ports.js';
-import type { StepLogger } from '../steps/deps.js';
+import type { StepLogger } from '../ports.js';
 import type { BaselineStore } from './store.js';
 
 /** How long a stored baseline is used before a newer green run is looked for. */

@@ -4,7 +4,7 @@ import { redactDeep, redactOrWithhold } from '../logs/redact.js';
 import { ValidationError } from '../errors.js';
 import { redriveIfStalled } from '../reconcile/redrive.js';
 import type { AlarmTagReader, Clock, WorkflowStarter } from '../ports.js';
-import type { StepLogger } from '../steps/deps.js';
+import type { StepLogger } from '../ports.js';
 import { alarmIncidentFields, alarmIncidentScope } from '../domain/alarm-incident.js';
 import type { IncidentStore } from '../stores/incident-store.js';
 import { firstIssue } from '../validation.js';

@@ -3,7 +3,7 @@ import { firstIssue } from '../validation.js';
 import { type FeedbackDeps, applyFeedback, issueCommentPayload, parseFeedbackCommand } from '../knowledge/feedback.js';
 import type { GitHubClients, TaskTokenControl } from '../ports.js';
 import type { ApprovalIndex } from '../remediation/approvals.js';
-import type { StepLogger } from '../steps/deps.js';
+import type { StepLogger } from '../ports.js';
 import { type VerifyDeps, type WebhookRequest, type WebhookResponse, refuse, reply, verifyDelivery } from './verify.js';
 
 /** Roles that may approve, reject or give feedback: the ones that could have made the change themselves. */

@@ -17,7 +17,7 @@ import {
   githubIncidentFields,
   githubIncidentScope,
 } from '../domain/github-incident.js';
-import type { StepLogger } from '../steps/deps.js';
+import type { StepLogger } from '../ports.js';
 import { redriveIfStalled } from '../reconcile/redrive.js';
 import type { IncidentStore } from '../stores/incident-store.js';
 import { redactOrWithhold } from '../logs/redact.js';

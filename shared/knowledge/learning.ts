@@ -8,7 +8,7 @@ import { assignVariant, experimentApplies, incidentAssignmentKey } from '../expe
 import { type ExperimentStore, createExperimentStore } from '../experiments/store.js';
 import { storedParams } from '../experiments/params.js';
 import type { Clock } from '../ports.js';
-import type { StepLogger } from '../steps/deps.js';
+import type { StepLogger } from '../ports.js';
 import { incidentKey } from '../stores/incident-store.js';
 import type { ClaimName } from '../domain/incident.js';
 import { claimOnce } from './claims.js';

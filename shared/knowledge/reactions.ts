@@ -1,7 +1,7 @@
 import type { Incident } from '../domain/incident.js';
 import { errorMessage } from '../errors.js';
 import type { GitHubPort } from '../ports.js';
-import type { StepLogger } from '../steps/deps.js';
+import type { StepLogger } from '../ports.js';
 import type { Learning } from './learning.js';
 
 /** Reacting users whose permission is checked per collection; the rest wait for the next one. */

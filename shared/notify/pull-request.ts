@@ -1,5 +1,5 @@
 import type { Incident } from '../domain/incident.js';
-import type { StepLogger } from '../steps/deps.js';
+import type { StepLogger } from '../ports.js';
 import type { IncidentStore } from '../stores/incident-store.js';
 import { variantParamsOf } from '../remediation/variant.js';
 import { renderComment } from './comment.js';

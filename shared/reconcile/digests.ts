@@ -10,7 +10,7 @@ import { errorMessage } from '../errors.js';
 import { METRIC } from '../adapters/metric-names.js';
 import { renderDigest } from '../notify/escalation.js';
 import type { Clock, EscalationDigests, EscalationPublisher, Metrics } from '../ports.js';
-import type { StepLogger } from '../steps/deps.js';
+import type { StepLogger } from '../ports.js';
 import type { IncidentStore } from '../stores/incident-store.js';
 
 export interface DigestDeps {

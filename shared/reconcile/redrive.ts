@@ -13,7 +13,7 @@ import { errorMessage } from '../errors.js';
 import type { Incident } from '../domain/incident.js';
 import type { Clock, Metrics, WorkflowStarter } from '../ports.js';
 import { type DigestDeps, type DigestResult, sendDueDigests } from './digests.js';
-import type { StepLogger } from '../steps/deps.js';
+import type { StepLogger } from '../ports.js';
 import type { IncidentStore } from '../stores/incident-store.js';
 
 /** Step Functions execution names are at most 80 characters. */

@@ -3,7 +3,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { type Config, loadConfig } from '../config.js';
 import { RetryableError, isTransientAwsError } from '../errors.js';
-import type { StepLogger } from '../steps/deps.js';
+import type { StepLogger } from '../ports.js';
 import { redactingLogger } from './redacting-logger.js';
 import { stepDeadlineSignal } from './step-deadline.js';
 

@@ -1,5 +1,5 @@
 import { redactDeep, redactOrWithhold } from '../logs/redact.js';
-import type { StepLogger } from '../steps/deps.js';
+import type { StepLogger } from '../ports.js';
 
 /**
  * A logger that redacts secrets from the message and every string field before they are written: log lines

@@ -1,6 +1,6 @@
 import type { AnalyzerOverrides } from '../analysis/providers.js';
 import type { Config } from '../config.js';
-import type { Analyzer, Clock, EscalationLedger, EscalationPublisher, GitHubClients, Metrics, RerunLedger } from '../ports.js';
+import type { Analyzer, Clock, EscalationLedger, EscalationPublisher, GitHubClients, Metrics, RerunLedger, StepLogger } from '../ports.js';
 import type { IncidentStore } from '../stores/incident-store.js';
 import type { Learning } from '../knowledge/learning.js';
 import type { ApprovalIndex } from '../remediation/approvals.js';
@@ -18,13 +18,6 @@ export interface RemediationDeps {
   /** Proposals waiting for `/guard approve` per pull request. */
   approvals: ApprovalIndex;
   runner: RunbookRunner;
-}
-
-/** Minimal structured logger; Powertools' Logger satisfies it, tests pass a silent one. */
-export interface StepLogger {
-  info(message: string, ...extra: unknown[]): void;
-  warn(message: string, ...extra: unknown[]): void;
-  error(message: string, ...extra: unknown[]): void;
 }
 
 /** Everything a pipeline step may touch, chosen once by a composition root (AWS or local). */
