@@ -1,11 +1,10 @@
-import { newIncident } from '../domain/incident.js';
 import { type AlarmEvent, alarmArnOf, alarmEventSchema, alarmTriggerFromEvent } from '../domain/trigger.js';
 import { redactDeep, redactOrWithhold } from '../logs/redact.js';
 import { ValidationError } from '../errors.js';
 import { redriveIfStalled } from '../reconcile/redrive.js';
 import type { AlarmTagReader, Clock, WorkflowStarter } from '../ports.js';
 import type { StepLogger } from '../ports.js';
-import { alarmIncidentFields, alarmIncidentScope } from '../domain/alarm-incident.js';
+import { incidentFromTrigger } from '../domain/incident-from-trigger.js';
 import type { IncidentStore } from '../stores/incident-store.js';
 import { firstIssue } from '../validation.js';
 import { type AlarmScope, alarmOutOfScope, alarmTagsNeeded } from './alarm-scope.js';
@@ -72,7 +71,8 @@ export async function ingestAlarmEvent(event: unknown, deps: AlarmIngestDeps): P
     return { ignored: outOfScope };
   }
   const trigger = alarmTriggerFromEvent(redactAlarmText(parsed.data));
-  const created = await deps.incidents.create(newIncident(alarmIncidentFields(trigger), deps.clock()), alarmIncidentScope(trigger), trigger);
+  const { incident, scope } = incidentFromTrigger(trigger, deps.clock());
+  const created = await deps.incidents.create(incident, scope, trigger);
   const started = await deps.workflow.start(trigger.incidentId, { trigger, incidentStored: true });
   const duplicate = !created || started.alreadyStarted;
   deps.logger.info('alarm accepted', { incidentId: trigger.incidentId, duplicate, alarm: parsed.data.detail.alarmName });

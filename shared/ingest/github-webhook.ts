@@ -1,5 +1,4 @@
 import * as z from 'zod';
-import { newIncident } from '../domain/incident.js';
 import {
   type GithubCheckTrigger,
   type GithubTrigger,
@@ -11,12 +10,8 @@ import {
 } from '../domain/trigger.js';
 import type { Clock, GitHubClients, RecoveryQueue, WorkflowStarter } from '../ports.js';
 import { workflowRecoveryMessage } from '../domain/recovery.js';
-import {
-  githubCheckIncidentFields,
-  githubCheckIncidentScope,
-  githubIncidentFields,
-  githubIncidentScope,
-} from '../domain/github-incident.js';
+import { githubCheckIncidentScope, githubIncidentScope } from '../domain/github-incident.js';
+import { incidentFromTrigger } from '../domain/incident-from-trigger.js';
 import type { StepLogger } from '../ports.js';
 import { redriveIfStalled } from '../reconcile/redrive.js';
 import type { IncidentStore } from '../stores/incident-store.js';
@@ -301,7 +296,8 @@ export async function handleGithubWebhook(request: WebhookRequest, deps: IngestD
   // The durable write comes first so the incident exists even if starting the workflow fails and GitHub redelivers.
   // A failed re-run attempt (ours or a person's) is a new incident too: it is recorded and notified, and the
   // remediation policy, not ingest, refuses to re-run it again (see shared/remediation/planner.ts).
-  const created = await deps.incidents.create(newIncident(githubIncidentFields(trigger), deps.clock()), githubIncidentScope(trigger), trigger);
+  const { incident, scope } = incidentFromTrigger(trigger, deps.clock());
+  const created = await deps.incidents.create(incident, scope, trigger);
   const execution = await deps.workflow.start(trigger.incidentId, { trigger, incidentStored: true });
   const duplicate = !created || execution.alreadyStarted;
   deps.logger.info('workflow_run failure accepted', { incidentId: trigger.incidentId, duplicate, attempt: run.run_attempt });
@@ -361,11 +357,8 @@ async function handleCheckRun(payload: unknown, deliveryId: string | null, deps:
   if (!check.conclusion || !FAILED_CHECK_CONCLUSIONS.has(check.conclusion)) {
     return reply(202, { ignored: `check_run conclusion ${check.conclusion ?? 'none'} is not acted on` });
   }
-  const created = await deps.incidents.create(
-    newIncident(githubCheckIncidentFields(trigger), deps.clock()),
-    githubCheckIncidentScope(trigger),
-    trigger,
-  );
+  const { incident, scope } = incidentFromTrigger(trigger, deps.clock());
+  const created = await deps.incidents.create(incident, scope, trigger);
   const execution = await deps.workflow.start(trigger.incidentId, { trigger, incidentStored: true });
   const duplicate = !created || execution.alreadyStarted;
   deps.logger.info('check_run failure accepted', { incidentId: trigger.incidentId, duplicate, app: trigger.checkRun.app.slug });

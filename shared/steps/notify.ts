@@ -1,6 +1,5 @@
 import { recordNotifyMetrics } from './notify-metrics.js';
 import type { Incident, NotificationRecord, StageError } from '../domain/incident.js';
-import { newIncident } from '../domain/incident.js';
 import { WriteBudgetExhaustedError, errorMessage } from '../errors.js';
 import { type WriteWaitPlan, planWriteWait } from '../domain/write-wait.js';
 import { collectReactionFeedback } from '../knowledge/reactions.js';
@@ -8,13 +7,7 @@ import { COMMENT_MARKER } from '../notify/comment.js';
 import { pullRequestComment } from '../notify/pull-request.js';
 import { renderEscalation } from '../notify/escalation.js';
 import type { NotifyDeps } from './deps.js';
-import {
-  githubCheckIncidentFields,
-  githubCheckIncidentScope,
-  githubIncidentFields,
-  githubIncidentScope,
-} from '../domain/github-incident.js';
-import { alarmIncidentFields, alarmIncidentScope } from '../domain/alarm-incident.js';
+import { incidentFromTrigger } from '../domain/incident-from-trigger.js';
 import { routeEscalation } from '../notify/escalation-policy.js';
 import { policyFor } from '../remediation/policy.js';
 import { type NotifyResult, type PipelineState, describeCaught, parseState } from './state.js';
@@ -39,13 +32,7 @@ async function loadOrCreate(state: PipelineState, deps: NotifyDeps): Promise<Inc
   const existing = await deps.incidents.get(state.trigger.incidentId);
   if (existing) return existing;
   const { trigger } = state;
-  const now = deps.clock();
-  const [incident, scope] =
-    trigger.source === 'github'
-      ? [newIncident(githubIncidentFields(trigger), now), githubIncidentScope(trigger)]
-      : trigger.source === 'github_check'
-        ? [newIncident(githubCheckIncidentFields(trigger), now), githubCheckIncidentScope(trigger)]
-        : [newIncident(alarmIncidentFields(trigger), now), alarmIncidentScope(trigger)];
+  const { incident, scope } = incidentFromTrigger(trigger, deps.clock());
   // Created here: it is what was just written. Created meanwhile by another execution: read theirs.
   if (await deps.incidents.create(incident, scope, trigger)) return incident;
   return (await deps.incidents.get(trigger.incidentId)) as Incident;

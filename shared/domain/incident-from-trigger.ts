@@ -1,0 +1,20 @@
+import { alarmIncidentFields, alarmIncidentScope } from './alarm-incident.js';
+import { githubCheckIncidentFields, githubCheckIncidentScope, githubIncidentFields, githubIncidentScope } from './github-incident.js';
+import { type Incident, newIncident } from './incident.js';
+import type { Trigger } from './trigger.js';
+
+/**
+ * The incident a trigger starts, as first stored, and the scope its recovery is tracked under. The one place an
+ * incident is built from a trigger: ingest stores it; classify and notify store the same one when an execution
+ * was started without it (a redrive, a crash between the two writes).
+ */
+export function incidentFromTrigger(trigger: Trigger, now: Date): { incident: Incident; scope: string } {
+  switch (trigger.source) {
+    case 'github':
+      return { incident: newIncident(githubIncidentFields(trigger), now), scope: githubIncidentScope(trigger) };
+    case 'github_check':
+      return { incident: newIncident(githubCheckIncidentFields(trigger), now), scope: githubCheckIncidentScope(trigger) };
+    case 'cloudwatch':
+      return { incident: newIncident(alarmIncidentFields(trigger), now), scope: alarmIncidentScope(trigger) };
+  }
+}
