@@ -1,77 +1,14 @@
 import { METRIC } from '../adapters/metric-names.js';
-import { type AnalysisOutcome, type PriceOverrides, analyzeWithFallback, costOf, withFallback } from '../analysis/index.js';
-import { findInstructionLikeText, unsafeAnswerSignals } from '../analysis/injection.js';
+import { withFallback } from '../analysis/index.js';
+import { analysisInputFor, summaryOf } from '../analysis/incident-analysis.js';
 import type { AnalysisSummary, Incident } from '../domain/incident.js';
 import { NotFoundError } from '../errors.js';
-import type { AnalysisInput } from '../ports.js';
 import type { AnalyzerOverrides } from '../analysis/providers.js';
 import { ANALYSIS_PARAMS } from '../experiments/params.js';
 import { variantParamsOf } from '../remediation/variant.js';
 import type { Analyzer } from '../ports.js';
 import type { AnalyzeDeps } from './deps.js';
 import { type AnalyzeResult, parseState } from './state.js';
-
-/** The analyzer's view of an incident: only redacted excerpts and metadata, never raw logs. */
-export function analysisInputFor(incident: Incident): AnalysisInput {
-  return {
-    incidentId: incident.id,
-    source: incident.source,
-    repository: incident.repository,
-    workflowName: incident.workflowName,
-    branch: incident.branch,
-    category: incident.category,
-    failureLines: incident.failureLines,
-    jobs: incident.jobs.map((job) => ({
-      name: job.jobName,
-      category: job.category,
-      rules: job.failures.map((f) => f.rule),
-      lines: job.failures.flatMap((f) => f.lines),
-      diagnosis: job.diagnosis ? { ...job.diagnosis, confidence: job.confidence ?? 0 } : null,
-    })),
-    alarm: incident.alarm,
-    knowledge: incident.knowledge,
-  };
-}
-
-/**
- * The analysis as stored on the incident. `latencyMs` is the caller's wall-clock time for the whole analysis
- * (fallback included), which is what the cost accounting reports; `prices` are the `LLM_PRICES_JSON` overrides.
- */
-export function toSummary(result: AnalysisOutcome, latencyMs: number, prices: PriceOverrides = {}): AnalysisSummary {
-  return {
-    provider: result.provider,
-    model: result.model,
-    rootCause: result.rootCause,
-    fix: result.fix,
-    confidence: result.confidence,
-    proposedAction: result.proposedAction,
-    rationale: result.rationale,
-    ...(result.prevention ? { prevention: result.prevention } : {}),
-    evidence: result.evidence,
-    latencyMs: result.latencyMs ?? latencyMs,
-    ...(result.fallbackReason ? { fallbackReason: result.fallbackReason } : {}),
-    ...(result.usage ? { usage: { inputTokens: result.usage.inputTokens, outputTokens: result.usage.outputTokens } } : {}),
-    ...(result.promptVersion ? { promptVersion: result.promptVersion } : {}),
-    ...(result.adjustments?.length ? { adjustments: result.adjustments } : {}),
-    cost: costOf(result, latencyMs, prices),
-    ...(result.patch ? { patch: { diff: result.patch.diff, files: result.patch.files } } : {}),
-  };
-}
-
-/**
- * Whether the analysis must be treated as steered: instruction-like text in what the analyzer was shown, or an
- * answer that asks for approval, a merge, secrets or a piped download. Null when neither.
- */
-export function injectionOf(input: AnalysisInput, result: AnalysisOutcome): AnalysisSummary['injection'] | null {
-  const logLines = findInstructionLikeText(input).length;
-  const answerSignals = unsafeAnswerSignals([result.rootCause, result.rationale, result.prevention ?? '', ...result.fix]);
-  return logLines > 0 || answerSignals.length > 0 ? { logLines, answerSignals } : null;
-}
-
-function withInjection(summary: AnalysisSummary, input: AnalysisInput, result: AnalysisOutcome): AnalysisSummary {
-  const injection = injectionOf(input, result);
-  return injection ? { ...summary, injection } : summary;
-}
 
 /**
  * The analyzer for an incident's experiment arm: the configured provider with the arm's model, prompt template
@@ -110,16 +47,8 @@ export async function runAnalysis(incident: Incident, deps: AnalyzeDeps): Promis
   );
   const input = analysisInputFor(incident);
   const result = await analyzer.analyze(deps.signal ? { ...input, signal: deps.signal } : input);
-  const summary = withInjection(toSummary(result, Date.now() - started, deps.config.LLM_PRICES_JSON), input, result);
+  const summary = summaryOf(result, input, Date.now() - started, deps.config.LLM_PRICES_JSON);
   return arm.notes.length > 0 ? { ...summary, adjustments: [...(summary.adjustments ?? []), ...arm.notes] } : summary;
-}
-
-/** The analysis when the analyze stage itself failed (its Catch leads to remediate): offline, with the reason. */
-export async function runFallbackAnalysis(incident: Incident, deps: Pick<AnalyzeDeps, 'fallbackAnalyzer' | 'config'>, reason: string): Promise<AnalysisSummary> {
-  const started = Date.now();
-  const input = analysisInputFor(incident);
-  const result = await analyzeWithFallback(deps.fallbackAnalyzer, input, reason);
-  return withInjection(toSummary(result, Date.now() - started, deps.config.LLM_PRICES_JSON), input, result);
 }
 
 /** Analyze stage: root cause, fix, confidence and a proposed action, stored on the incident. */

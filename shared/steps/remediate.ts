@@ -12,7 +12,7 @@ import { policyForVariant, variantParamsNote, variantParamsOf } from '../remedia
 import type { VariantParams } from '../experiments/params.js';
 import type { GitHubPort, RerunKey } from '../ports.js';
 import type { RemediateDeps } from './deps.js';
-import { runFallbackAnalysis } from './analyze.js';
+import { fallbackAnalysisOf } from '../analysis/incident-analysis.js';
 import { type PipelineState, type RemediateResult, describeCaught, parseState } from './state.js';
 
 /** Actions that change something outside the guard: what "actions attempted/succeeded" count. */
@@ -117,7 +117,7 @@ export async function remediateStep(input: unknown, deps: RemediateDeps): Promis
   // On resume after approval (and on retries) the fallback analysis is already stored: do not redo it.
   const fallbackStored = incident.stageErrors.some((e) => e.stage === 'analyze');
   if (!incident.analysis || (analyzeFailure && !fallbackStored && !state.approval)) {
-    const analysis = await runFallbackAnalysis(incident, deps, analyzeFailure ?? 'no analysis stored');
+    const analysis = await fallbackAnalysisOf(incident, deps.fallbackAnalyzer, deps.config.LLM_PRICES_JSON, analyzeFailure ?? 'no analysis stored');
     incident = await deps.incidents.update(incident.id, { analysis }, {
       stageErrors: analyzeFailure ? [{ stage: 'analyze', error: analyzeFailure, at: now() }] : [],
       history: [{ at: now(), event: 'analyzed', detail: 'offline analysis used after the analyze stage failed' }],

@@ -14,7 +14,8 @@ import { type Incident, REMEDIATION_ACTIONS, newIncident } from '../../../shared
 import { triggerFromWorkflowRun } from '../../../shared/ingest/github-webhook.js';
 import { renderComment } from '../../../shared/notify/comment.js';
 import type { Analyzer } from '../../../shared/ports.js';
-import { analysisInputFor, analyzeStep } from '../../../shared/steps/analyze.js';
+import { analysisInputFor } from '../../../shared/analysis/incident-analysis.js';
+import { analyzeStep } from '../../../shared/steps/analyze.js';
 import { remediateStep } from '../../../shared/steps/remediate.js';
 import { loadWebhook } from '../../../infra/local/replay.js';
 import { INJECTION_CORPUS, type InjectionSample } from '../../fixtures/injection/corpus.js';
