@@ -412,8 +412,10 @@ export function createIncidentStore(options: {
       const names: Record<string, string> = { '#month': 'month', ...(filter.since ? { '#createdAt': 'createdAt' } : {}) };
       const values: Record<string, unknown> = {};
       const conditions: string[] = [];
+      const matching: Record<string, string> = {};
       const equal = (attribute: string, value: string | undefined) => {
         if (value === undefined) return;
+        matching[attribute] = value;
         names[`#${attribute}`] = attribute;
         values[`:${attribute}`] = value;
         conditions.push(`#${attribute} = :${attribute}`);
@@ -426,6 +428,7 @@ export function createIncidentStore(options: {
       const start = after ? new Date(after.createdAt) : clock();
       const oldest = filter.since ?? new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() - SEARCH_MAX_MONTHS, 1));
       let pagesLeft = SEARCH_MAX_PAGES;
+      let examined: Record<string, unknown> | undefined;
       let startKey: Record<string, unknown> | undefined = after
         ? { ...incidentKey(after.id), month: after.createdAt.slice(0, 7), createdAt: after.createdAt }
         : undefined;
@@ -446,13 +449,17 @@ export function createIncidentStore(options: {
           ),
           { maxPages: pagesLeft, limit: limit - items.length },
         );
-        items.push(...(await wholeItems(INCIDENT_INDEXES.byMonth, read.items, false)).map(fromItem));
+        // The index may lag: the incident as stored now must still match (an incident gone since is left out too).
+        const fresh = await wholeItems(INCIDENT_INDEXES.byMonth, read.items, false);
+        items.push(...fresh.filter((item) => Object.entries(matching).every(([attribute, value]) => item[attribute] === value)).map(fromItem));
+        examined = read.items.at(-1) ?? examined;
         pagesLeft -= read.pages;
         startKey = undefined;
-        // Full, or out of pages: the cursor is the key of the item handed out last, not the end of a page.
+        // Full, or out of pages: the cursor is the index key of the last incident looked at, not the end of a page,
+        // nor the last one handed out: a page whose incidents all stopped matching would otherwise end the list
+        // (no cursor) or hand the caller its own cursor back.
         if (items.length >= limit || !read.ended) {
-          const last = items.at(-1);
-          return { items, next: last ? { id: last.id, createdAt: last.createdAt } : after ?? null };
+          return { items, next: examined ? { id: String(examined.pk).slice(incidentKey('').pk.length), createdAt: String(examined.createdAt) } : after ?? null };
         }
       }
       return { items, next: null };

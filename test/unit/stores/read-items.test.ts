@@ -97,3 +97,54 @@ describe('incident store over an index that lags the table', () => {
     expect(batch.requests[0]?.consistent).toBe(true);
   });
 });
+
+describe('incident search over a month index that lags the table', () => {
+  /** A store whose month index answers `pages` (November only), and whose table holds `stored`. */
+  function storeOver(pages: Array<{ items: Array<Key & Record<string, unknown>>; more: boolean }>, stored: Array<Key & Record<string, unknown>>) {
+    const batch = throttledTable(stored, 0);
+    const queries: Array<Record<string, unknown> | undefined> = [];
+    const client = answering(async (command) => {
+      if (!(command instanceof QueryCommand)) return batch.client.send(command as never);
+      if (command.input.ExpressionAttributeValues?.[':month'] !== '2026-11') return { Items: [] };
+      queries.push(command.input.ExclusiveStartKey);
+      const page = pages[queries.length - 1] ?? { items: [], more: false };
+      const last = page.items.at(-1);
+      return { Items: page.items, ...(page.more && last ? { LastEvaluatedKey: { pk: last.pk, sk: last.sk, month: '2026-11', createdAt: last.createdAt } } : {}) };
+    });
+    return createIncidentStore({ client, tableName: 'incidents', ttlDays: 30, clock: () => new Date('2026-11-20T12:00:00Z') });
+  }
+  const indexed = (id: string, createdAt: string, status: string) => ({ pk: `INCIDENT#${id}`, sk: 'INCIDENT', month: '2026-11', createdAt, status });
+
+  it('hands out only incidents that still match the filter as stored now', async () => {
+    // The index still says "analyzed" for both; the table has since notified one of them.
+    const a = indexed('a', '2026-11-02', 'analyzed');
+    const b = indexed('b', '2026-11-01', 'analyzed');
+    const store = storeOver([{ items: [a, b], more: false }], [
+      { ...a, id: 'a', status: 'notified' },
+      { ...b, id: 'b', status: 'analyzed' },
+    ]);
+
+    const page = await store.search({ status: 'analyzed' }, 10);
+
+    expect(page.items.map((incident) => ({ id: incident.id, status: incident.status }))).toEqual([{ id: 'b', status: 'analyzed' }]);
+  });
+
+  it('moves its cursor past incidents that no longer match, even when none of a full page does', async () => {
+    // Two pages of the index; every incident of the first has moved on in the table since.
+    const c = indexed('c', '2026-11-04', 'analyzed');
+    const d = indexed('d', '2026-11-03', 'analyzed');
+    const e = indexed('e', '2026-11-02', 'analyzed');
+    const store = storeOver(
+      [
+        { items: [c, d], more: true },
+        { items: [e], more: false },
+      ],
+      [{ ...c, id: 'c', status: 'notified' }, { ...d, id: 'd', status: 'resolved' }, { ...e, id: 'e', status: 'analyzed' }],
+    );
+
+    const page = await store.search({ status: 'analyzed' }, 2);
+
+    expect(page.items).toEqual([]);
+    expect(page.next).toEqual({ id: 'd', createdAt: '2026-11-03' });
+  });
+});
