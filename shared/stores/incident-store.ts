@@ -452,12 +452,13 @@ export function createIncidentStore(options: {
         // The index may lag: the incident as stored now must still match (an incident gone since is left out too).
         const fresh = await wholeItems(INCIDENT_INDEXES.byMonth, read.items, false);
         items.push(...fresh.filter((item) => Object.entries(matching).every(([attribute, value]) => item[attribute] === value)).map(fromItem));
-        examined = read.items.at(-1) ?? examined;
+        examined = read.resumeAfter ?? read.items.at(-1) ?? examined;
         pagesLeft -= read.pages;
         startKey = undefined;
-        // Full, or out of pages: the cursor is the index key of the last incident looked at, not the end of a page,
-        // nor the last one handed out: a page whose incidents all stopped matching would otherwise end the list
-        // (no cursor) or hand the caller its own cursor back.
+        // Full, or out of pages: the cursor is the index key of the last incident looked at (the end of the last
+        // page when all of it was looked at), not the last one handed out: pages whose incidents all stopped
+        // matching, or that the filter emptied, would otherwise end the list (no cursor) or hand the caller its
+        // own cursor back.
         if (items.length >= limit || !read.ended) {
           return { items, next: examined ? { id: String(examined.pk).slice(incidentKey('').pk.length), createdAt: String(examined.createdAt) } : after ?? null };
         }

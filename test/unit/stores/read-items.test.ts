@@ -100,15 +100,19 @@ describe('incident store over an index that lags the table', () => {
 
 describe('incident search over a month index that lags the table', () => {
   /** A store whose month index answers `pages` (November only), and whose table holds `stored`. */
-  function storeOver(pages: Array<{ items: Array<Key & Record<string, unknown>>; more: boolean }>, stored: Array<Key & Record<string, unknown>>) {
+  function storeOver(
+    pages: Array<{ items: Array<Key & Record<string, unknown>>; more: boolean; lastKey?: Key & Record<string, unknown> }>,
+    stored: Array<Key & Record<string, unknown>>,
+  ) {
     const batch = throttledTable(stored, 0);
-    const queries: Array<Record<string, unknown> | undefined> = [];
+    const lastOf = (page: (typeof pages)[number]) => page.lastKey ?? page.items.at(-1);
     const client = answering(async (command) => {
       if (!(command instanceof QueryCommand)) return batch.client.send(command as never);
       if (command.input.ExpressionAttributeValues?.[':month'] !== '2026-11') return { Items: [] };
-      queries.push(command.input.ExclusiveStartKey);
-      const page = pages[queries.length - 1] ?? { items: [], more: false };
-      const last = page.items.at(-1);
+      // The page after the one that ended at the start key.
+      const start = command.input.ExclusiveStartKey;
+      const page = pages[start ? pages.findIndex((p) => lastOf(p)?.pk === start.pk) + 1 : 0] ?? { items: [], more: false };
+      const last = lastOf(page);
       return { Items: page.items, ...(page.more && last ? { LastEvaluatedKey: { pk: last.pk, sk: last.sk, month: '2026-11', createdAt: last.createdAt } } : {}) };
     });
     return createIncidentStore({ client, tableName: 'incidents', ttlDays: 30, clock: () => new Date('2026-11-20T12:00:00Z') });
@@ -146,5 +150,17 @@ describe('incident search over a month index that lags the table', () => {
 
     expect(page.items).toEqual([]);
     expect(page.next).toEqual({ id: 'd', createdAt: '2026-11-03' });
+  });
+
+  it('hands out a cursor where its page bound stopped it, even when the filter left nothing on those pages', async () => {
+    // 50 pages of an index partition in which nothing matches: DynamoDB answers each with no items, and a key.
+    const last = (n: number) => indexed(`x${n}`, `2026-11-10T00:${String(59 - n).padStart(2, '0')}:00Z`, 'notified');
+    const store = storeOver(Array.from({ length: 50 }, (_, n) => ({ items: [], more: true, lastKey: last(n) })), []);
+
+    const first = await store.search({ status: 'analyzed' }, 10);
+    const second = await store.search({ status: 'analyzed' }, 10, first.next);
+
+    expect(first).toEqual({ items: [], next: { id: 'x19', createdAt: '2026-11-10T00:40:00Z' } });
+    expect(second).toEqual({ items: [], next: { id: 'x39', createdAt: '2026-11-10T00:20:00Z' } });
   });
 });
