@@ -169,12 +169,13 @@ export function createIncidentStore(options: {
 
   /**
    * The items behind `indexItems` (read from `index`), in the same order: the index's own items when it holds
-   * whole items, else the table's, by key. `consistentRead` for readers that act on what they read; the index
-   * itself may lag a write either way.
+   * whole items, else the table's, by key. Always a consistent read: the index may lag a write, so every reader
+   * re-checks what it filtered on against these items, and an eventually consistent read may be older still than
+   * the index (the re-check would then drop an incident that does match).
    */
-  async function wholeItems(index: IndexDefinition, indexItems: Record<string, unknown>[], consistentRead: boolean): Promise<Record<string, unknown>[]> {
+  async function wholeItems(index: IndexDefinition, indexItems: Record<string, unknown>[]): Promise<Record<string, unknown>[]> {
     if (index.projection === 'ALL' || indexItems.length === 0) return indexItems;
-    return readItems(client, tableName, indexItems.map((item) => ({ pk: String(item.pk), sk: String(item.sk) })), { consistentRead });
+    return readItems(client, tableName, indexItems.map((item) => ({ pk: String(item.pk), sk: String(item.sk) })), { consistentRead: true });
   }
 
   /**
@@ -212,7 +213,7 @@ export function createIncidentStore(options: {
       { maxPages: LOOKUP_MAX_PAGES, limit },
     );
     if (fields) return read.items.map(fromItem);
-    const items = await wholeItems(index, read.items, true);
+    const items = await wholeItems(index, read.items);
     // Read after the index: an incident resolved since the index was written is not open any more.
     return (open ? items.filter((item) => item.status !== 'resolved') : items).map(fromItem);
   }
@@ -374,7 +375,7 @@ export function createIncidentStore(options: {
           { maxPages: UNFINISHED_MAX_PAGES_PER_MONTH, limit: limit - results.length },
         );
         // The index may lag: the incident as stored now must still be unfinished and idle.
-        const items = await wholeItems(INCIDENT_INDEXES.byMonth, read.items, true);
+        const items = await wholeItems(INCIDENT_INDEXES.byMonth, read.items);
         const unfinished = items.filter(
           (item) => item.status !== 'notified' && item.status !== 'resolved' && String(item.updatedAt ?? '') < updatedBefore.toISOString(),
         );
@@ -450,7 +451,7 @@ export function createIncidentStore(options: {
           { maxPages: pagesLeft, limit: limit - items.length },
         );
         // The index may lag: the incident as stored now must still match (an incident gone since is left out too).
-        const fresh = await wholeItems(INCIDENT_INDEXES.byMonth, read.items, false);
+        const fresh = await wholeItems(INCIDENT_INDEXES.byMonth, read.items);
         items.push(...fresh.filter((item) => Object.entries(matching).every(([attribute, value]) => item[attribute] === value)).map(fromItem));
         examined = read.resumeAfter ?? read.items.at(-1) ?? examined;
         pagesLeft -= read.pages;
