@@ -22,7 +22,10 @@ import { INCIDENT_INDEXES, type IndexDefinition } from './tables.js';
 import { conditionalWrite, readItems, readPages } from './dynamo.js';
 
 const INCIDENT_SK = 'INCIDENT';
-/** Index pages one `search` call reads at most, so a selective filter cannot turn a request into a table scan. */
+/**
+ * Index pages one `search` call reads at most, so a selective filter cannot turn a request into a table scan; plus
+ * one page per older month while nothing read so far gives its cursor a place to stop (at most `SEARCH_MAX_MONTHS`).
+ */
 const SEARCH_MAX_PAGES = 20;
 /** How far back `search` looks when no `since` is given: the incidents' default TTL is about 13 months. */
 const SEARCH_MAX_MONTHS = 14;
@@ -448,7 +451,9 @@ export function createIncidentStore(options: {
               Limit: Math.max(limit, 25),
             },
           ),
-          { maxPages: pagesLeft, limit: limit - items.length },
+          // Out of pages with no place to stop yet (every month so far ended with no match): one page of this month,
+          // whose end is one. Otherwise the cursor could only say "no more", though older months were never read.
+          { maxPages: examined ? pagesLeft : Math.max(pagesLeft, 1), limit: limit - items.length },
         );
         // The index may lag: the incident as stored now must still match (an incident gone since is left out too).
         const fresh = await wholeItems(INCIDENT_INDEXES.byMonth, read.items);

@@ -100,20 +100,19 @@ describe('incident store over an index that lags the table', () => {
 
 describe('incident search over a month index that lags the table', () => {
   /** A store whose month index answers `pages` (November only), and whose table holds `stored`. */
-  function storeOver(
-    pages: Array<{ items: Array<Key & Record<string, unknown>>; more: boolean; lastKey?: Key & Record<string, unknown> }>,
-    stored: Array<Key & Record<string, unknown>>,
-  ) {
+  type Page = { items: Array<Key & Record<string, unknown>>; more: boolean; lastKey?: Key & Record<string, unknown> };
+  function storeOver(november: Page[], stored: Array<Key & Record<string, unknown>>, october: Page[] = []) {
     const batch = throttledTable(stored, 0);
-    const lastOf = (page: (typeof pages)[number]) => page.lastKey ?? page.items.at(-1);
+    const lastOf = (page: Page) => page.lastKey ?? page.items.at(-1);
     const client = answering(async (command) => {
       if (!(command instanceof QueryCommand)) return batch.client.send(command as never);
-      if (command.input.ExpressionAttributeValues?.[':month'] !== '2026-11') return { Items: [] };
+      const month = String(command.input.ExpressionAttributeValues?.[':month']);
+      const pages = month === '2026-11' ? november : month === '2026-10' ? october : [];
       // The page after the one that ended at the start key.
       const start = command.input.ExclusiveStartKey;
       const page = pages[start ? pages.findIndex((p) => lastOf(p)?.pk === start.pk) + 1 : 0] ?? { items: [], more: false };
       const last = lastOf(page);
-      return { Items: page.items, ...(page.more && last ? { LastEvaluatedKey: { pk: last.pk, sk: last.sk, month: '2026-11', createdAt: last.createdAt } } : {}) };
+      return { Items: page.items, ...(page.more && last ? { LastEvaluatedKey: { pk: last.pk, sk: last.sk, month, createdAt: last.createdAt } } : {}) };
     });
     return { store: createIncidentStore({ client, tableName: 'incidents', ttlDays: 30, clock: () => new Date('2026-11-20T12:00:00Z') }), reads: batch.requests };
   }
@@ -164,5 +163,17 @@ describe('incident search over a month index that lags the table', () => {
 
     expect(first).toEqual({ items: [], next: { id: 'x19', createdAt: '2026-11-10T00:40:00Z' } });
     expect(second).toEqual({ items: [], next: { id: 'x39', createdAt: '2026-11-10T00:20:00Z' } });
+  });
+
+  it('goes on into the next month for a place to stop when its page bound ends with a month that held no match', async () => {
+    // November's 20 pages (the bound) end the partition with nothing matching; October has more pages of nothing.
+    const last = (month: string, n: number) => ({ ...indexed(`${month}-${n}`, `2026-${month}-10T00:${String(59 - n).padStart(2, '0')}:00Z`, 'notified'), month: `2026-${month}` });
+    const november = Array.from({ length: 20 }, (_, n) => ({ items: [], more: n < 19, lastKey: last('11', n) }));
+    const october = Array.from({ length: 5 }, (_, n) => ({ items: [], more: true, lastKey: last('10', n) }));
+    const { store } = storeOver(november, [], october);
+
+    const page = await store.search({ status: 'analyzed' }, 10);
+
+    expect(page).toEqual({ items: [], next: { id: '10-0', createdAt: '2026-10-10T00:59:00Z' } });
   });
 });
