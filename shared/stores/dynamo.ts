@@ -64,6 +64,11 @@ export interface PagesRead {
   pages: number;
   /** True when the last page is in; false when a bound stopped the read first. */
   ended: boolean;
+  /**
+   * When a bound stopped the read and every item it read is in `items`: the last page's `LastEvaluatedKey`, where a
+   * later read goes on. A filtered page can end past its last item, or hold none: the key is still where it ended.
+   */
+  resumeAfter?: Record<string, unknown>;
 }
 
 /**
@@ -74,15 +79,18 @@ export interface PagesRead {
 export async function readPages(pages: AsyncIterable<ItemPage>, bounds: { maxPages: number; limit: number }): Promise<PagesRead> {
   const items: Record<string, unknown>[] = [];
   let read = 0;
+  let lastKey: Record<string, unknown> | undefined;
   if (bounds.maxPages <= 0 || bounds.limit <= 0) return { items, pages: read, ended: false };
   for await (const page of pages) {
     read += 1;
     items.push(...(page.Items ?? []));
     if (!page.LastEvaluatedKey) return { items: items.slice(0, bounds.limit), pages: read, ended: true };
+    lastKey = page.LastEvaluatedKey;
     // Checked after the page, never before asking for the next one: the paginator sends that request on demand.
     if (read >= bounds.maxPages || items.length >= bounds.limit) break;
   }
-  return { items: items.slice(0, bounds.limit), pages: read, ended: false };
+  const cut = items.length > bounds.limit;
+  return { items: items.slice(0, bounds.limit), pages: read, ended: false, ...(lastKey && !cut ? { resumeAfter: lastKey } : {}) };
 }
 
 /** Keys one BatchGetItem request takes at most. */

@@ -23,7 +23,10 @@ import { INCIDENT_INDEXES, type IndexDefinition } from './tables.js';
 import { conditionalWrite, readItems, readPages } from './dynamo.js';
 
 const INCIDENT_SK = 'INCIDENT';
-/** Index pages one `search` call reads at most, so a selective filter cannot turn a request into a table scan. */
+/**
+ * Index pages one `search` call reads at most, so a selective filter cannot turn a request into a table scan; plus
+ * one page per older month while nothing read so far gives its cursor a place to stop (at most `SEARCH_MAX_MONTHS`).
+ */
 const SEARCH_MAX_PAGES = 20;
 /** How far back `search` looks when no `since` is given: the incidents' default TTL is about 13 months. */
 const SEARCH_MAX_MONTHS = 14;
@@ -172,12 +175,13 @@ export function createIncidentStore(options: {
 
   /**
    * The items behind `indexItems` (read from `index`), in the same order: the index's own items when it holds
-   * whole items, else the table's, by key. `consistentRead` for readers that act on what they read; the index
-   * itself may lag a write either way.
+   * whole items, else the table's, by key. Always a consistent read: the index may lag a write, so every reader
+   * re-checks what it filtered on against these items, and an eventually consistent read may be older still than
+   * the index (the re-check would then drop an incident that does match).
    */
-  async function wholeItems(index: IndexDefinition, indexItems: Record<string, unknown>[], consistentRead: boolean): Promise<Record<string, unknown>[]> {
+  async function wholeItems(index: IndexDefinition, indexItems: Record<string, unknown>[]): Promise<Record<string, unknown>[]> {
     if (index.projection === 'ALL' || indexItems.length === 0) return indexItems;
-    return readItems(client, tableName, indexItems.map((item) => ({ pk: String(item.pk), sk: String(item.sk) })), { consistentRead });
+    return readItems(client, tableName, indexItems.map((item) => ({ pk: String(item.pk), sk: String(item.sk) })), { consistentRead: true });
   }
 
   /**
@@ -215,7 +219,7 @@ export function createIncidentStore(options: {
       { maxPages: LOOKUP_MAX_PAGES, limit },
     );
     if (fields) return read.items.map(fromItem);
-    const items = await wholeItems(index, read.items, true);
+    const items = await wholeItems(index, read.items);
     // Read after the index: an incident resolved since the index was written is not open any more.
     return (open ? items.filter((item) => item.status !== 'resolved') : items).map(fromItem);
   }
@@ -377,7 +381,7 @@ export function createIncidentStore(options: {
           { maxPages: UNFINISHED_MAX_PAGES_PER_MONTH, limit: limit - results.length },
         );
         // The index may lag: the incident as stored now must still be unfinished and idle.
-        const items = await wholeItems(INCIDENT_INDEXES.byMonth, read.items, true);
+        const items = await wholeItems(INCIDENT_INDEXES.byMonth, read.items);
         const unfinished = items.filter(
           (item) => item.status !== 'notified' && item.status !== 'resolved' && String(item.updatedAt ?? '') < updatedBefore.toISOString(),
         );
@@ -415,8 +419,10 @@ export function createIncidentStore(options: {
       const names: Record<string, string> = { '#month': 'month', ...(filter.since ? { '#createdAt': 'createdAt' } : {}) };
       const values: Record<string, unknown> = {};
       const conditions: string[] = [];
+      const matching: Record<string, string> = {};
       const equal = (attribute: string, value: string | undefined) => {
         if (value === undefined) return;
+        matching[attribute] = value;
         names[`#${attribute}`] = attribute;
         values[`:${attribute}`] = value;
         conditions.push(`#${attribute} = :${attribute}`);
@@ -429,10 +435,10 @@ export function createIncidentStore(options: {
       const start = after ? new Date(after.createdAt) : clock();
       const oldest = filter.since ?? new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() - SEARCH_MAX_MONTHS, 1));
       let pagesLeft = SEARCH_MAX_PAGES;
+      let examined: Record<string, unknown> | undefined;
       let startKey: Record<string, unknown> | undefined = after
         ? { ...incidentKey(after.id), month: after.createdAt.slice(0, 7), createdAt: after.createdAt }
         : undefined;
-      let lastRead: Record<string, unknown> | undefined;
       for (const month of monthsBack(start, oldest)) {
         const read = await readPages(
           paginateQuery(
@@ -448,16 +454,22 @@ export function createIncidentStore(options: {
               Limit: Math.max(limit, 25),
             },
           ),
-          { maxPages: pagesLeft, limit: limit - items.length },
+          // Out of pages with no place to stop yet (every month so far ended with no match): one page of this month,
+          // whose end is one. Otherwise the cursor could only say "no more", though older months were never read.
+          { maxPages: examined ? pagesLeft : Math.max(pagesLeft, 1), limit: limit - items.length },
         );
-        items.push(...(await wholeItems(INCIDENT_INDEXES.byMonth, read.items, false)).map(fromItem));
-        lastRead = read.items.at(-1) ?? lastRead;
+        // The index may lag: the incident as stored now must still match (an incident gone since is left out too).
+        const fresh = await wholeItems(INCIDENT_INDEXES.byMonth, read.items);
+        items.push(...fresh.filter((item) => Object.entries(matching).every(([attribute, value]) => item[attribute] === value)).map(fromItem));
+        examined = read.resumeAfter ?? read.items.at(-1) ?? examined;
         pagesLeft -= read.pages;
         startKey = undefined;
-        // Full, or out of pages: the cursor is the key of the index item read last, not the end of a page (nor the
-        // last incident handed out: one that expired after the index was read is skipped, not read again).
+        // Full, or out of pages: the cursor is the index key of the last incident looked at (the end of the last
+        // page when all of it was looked at), not the last one handed out: pages whose incidents all stopped
+        // matching, or that the filter emptied, would otherwise end the list (no cursor) or hand the caller its
+        // own cursor back.
         if (items.length >= limit || !read.ended) {
-          return { items, next: lastRead ? { id: String(lastRead.pk).slice(INCIDENT_PK_PREFIX.length), createdAt: String(lastRead.createdAt) } : after ?? null };
+          return { items, next: examined ? { id: String(examined.pk).slice(INCIDENT_PK_PREFIX.length), createdAt: String(examined.createdAt) } : after ?? null };
         }
       }
       return { items, next: null };

@@ -124,3 +124,83 @@ describe('incident store search over an index whose incidents may be gone from t
     expect(queries[1]).toMatchObject({ pk: 'INCIDENT#b' });
   });
 });
+
+describe('incident search over a month index that lags the table', () => {
+  /** A store whose month index answers `pages` (November only), and whose table holds `stored`. */
+  type Page = { items: Array<Key & Record<string, unknown>>; more: boolean; lastKey?: Key & Record<string, unknown> };
+  function storeOver(november: Page[], stored: Array<Key & Record<string, unknown>>, october: Page[] = []) {
+    const batch = throttledTable(stored, 0);
+    const lastOf = (page: Page) => page.lastKey ?? page.items.at(-1);
+    const client = answering(async (command) => {
+      if (!(command instanceof QueryCommand)) return batch.client.send(command as never);
+      const month = String(command.input.ExpressionAttributeValues?.[':month']);
+      const pages = month === '2026-11' ? november : month === '2026-10' ? october : [];
+      // The page after the one that ended at the start key.
+      const start = command.input.ExclusiveStartKey;
+      const page = pages[start ? pages.findIndex((p) => lastOf(p)?.pk === start.pk) + 1 : 0] ?? { items: [], more: false };
+      const last = lastOf(page);
+      return { Items: page.items, ...(page.more && last ? { LastEvaluatedKey: { pk: last.pk, sk: last.sk, month, createdAt: last.createdAt } } : {}) };
+    });
+    return { store: createIncidentStore({ client, tableName: 'incidents', ttlDays: 30, clock: () => new Date('2026-11-20T12:00:00Z') }), reads: batch.requests };
+  }
+  const indexed = (id: string, createdAt: string, status: string) => ({ pk: `INCIDENT#${id}`, sk: 'INCIDENT', month: '2026-11', createdAt, status });
+
+  it('hands out only incidents that still match the filter as stored now, read consistently', async () => {
+    // The index still says "analyzed" for both; the table has since notified one of them.
+    const a = indexed('a', '2026-11-02', 'analyzed');
+    const b = indexed('b', '2026-11-01', 'analyzed');
+    const { store, reads } = storeOver([{ items: [a, b], more: false }], [
+      { ...a, id: 'a', status: 'notified' },
+      { ...b, id: 'b', status: 'analyzed' },
+    ]);
+
+    const page = await store.search({ status: 'analyzed' }, 10);
+
+    expect(page.items.map((incident) => ({ id: incident.id, status: incident.status }))).toEqual([{ id: 'b', status: 'analyzed' }]);
+    // An eventually consistent read may be older than the index: it would drop an incident that does match.
+    expect(reads.map((read) => read.consistent)).toEqual([true]);
+  });
+
+  it('moves its cursor past incidents that no longer match, even when none of a full page does', async () => {
+    // Two pages of the index; every incident of the first has moved on in the table since.
+    const c = indexed('c', '2026-11-04', 'analyzed');
+    const d = indexed('d', '2026-11-03', 'analyzed');
+    const e = indexed('e', '2026-11-02', 'analyzed');
+    const { store } = storeOver(
+      [
+        { items: [c, d], more: true },
+        { items: [e], more: false },
+      ],
+      [{ ...c, id: 'c', status: 'notified' }, { ...d, id: 'd', status: 'resolved' }, { ...e, id: 'e', status: 'analyzed' }],
+    );
+
+    const page = await store.search({ status: 'analyzed' }, 2);
+
+    expect(page.items).toEqual([]);
+    expect(page.next).toEqual({ id: 'd', createdAt: '2026-11-03' });
+  });
+
+  it('hands out a cursor where its page bound stopped it, even when the filter left nothing on those pages', async () => {
+    // 50 pages of an index partition in which nothing matches: DynamoDB answers each with no items, and a key.
+    const last = (n: number) => indexed(`x${n}`, `2026-11-10T00:${String(59 - n).padStart(2, '0')}:00Z`, 'notified');
+    const { store } = storeOver(Array.from({ length: 50 }, (_, n) => ({ items: [], more: true, lastKey: last(n) })), []);
+
+    const first = await store.search({ status: 'analyzed' }, 10);
+    const second = await store.search({ status: 'analyzed' }, 10, first.next);
+
+    expect(first).toEqual({ items: [], next: { id: 'x19', createdAt: '2026-11-10T00:40:00Z' } });
+    expect(second).toEqual({ items: [], next: { id: 'x39', createdAt: '2026-11-10T00:20:00Z' } });
+  });
+
+  it('goes on into the next month for a place to stop when its page bound ends with a month that held no match', async () => {
+    // November's 20 pages (the bound) end the partition with nothing matching; October has more pages of nothing.
+    const last = (month: string, n: number) => ({ ...indexed(`${month}-${n}`, `2026-${month}-10T00:${String(59 - n).padStart(2, '0')}:00Z`, 'notified'), month: `2026-${month}` });
+    const november = Array.from({ length: 20 }, (_, n) => ({ items: [], more: n < 19, lastKey: last('11', n) }));
+    const october = Array.from({ length: 5 }, (_, n) => ({ items: [], more: true, lastKey: last('10', n) }));
+    const { store } = storeOver(november, [], october);
+
+    const page = await store.search({ status: 'analyzed' }, 10);
+
+    expect(page).toEqual({ items: [], next: { id: '10-0', createdAt: '2026-10-10T00:59:00Z' } });
+  });
+});

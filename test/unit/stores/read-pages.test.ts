@@ -44,6 +44,17 @@ describe('readPages', () => {
     expect(source.requested).toEqual([0, 1]);
   });
 
+  it('says where to go on when a bound stopped the read, unless it dropped items read', async () => {
+    // Pages a filter emptied still end somewhere: the page bound stops the read with no items at all.
+    const emptied = await readPages(pagesOf([0, 0, 0]).pages, { maxPages: 2, limit: 5 });
+    const exact = await readPages(pagesOf([2, 2, 2]).pages, { maxPages: 10, limit: 4 });
+    const cut = await readPages(pagesOf([3, 3, 3]).pages, { maxPages: 10, limit: 4 });
+
+    expect(emptied).toEqual({ items: [], pages: 2, ended: false, resumeAfter: { n: -1 } });
+    expect(exact.resumeAfter).toEqual({ n: 3 });
+    expect(cut.resumeAfter).toBeUndefined();
+  });
+
   it('says the read ended when the limit is reached on the last page', async () => {
     const read = await readPages(pagesOf([2, 2]).pages, { maxPages: 10, limit: 4 });
 
