@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { readItems } from '../stores/dynamo.js';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { readItems } from '../stores/dynamo.js';
 import type { GateDecision, GateMetrics } from './gate.js';
 
 /**

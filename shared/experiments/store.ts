@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { readItems } from '../stores/dynamo.js';
 import { firstIssue } from '../validation.js';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { readItems } from '../stores/dynamo.js';
 import type { RemediationAction } from '../domain/incident.js';
 import { ValidationError } from '../errors.js';
 import type { Category } from '../logs/types.js';

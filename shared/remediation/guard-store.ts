@@ -4,8 +4,8 @@
  * atomic `ADD`, conditional where a limit applies; no read-modify-write, no transactions.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { readItems } from '../stores/dynamo.js';
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { readItems } from '../stores/dynamo.js';
 
 /** Buckets outlive the longest window they serve (a day, a week of breaker history); TTL then removes them. */
 const BUCKET_TTL_SECONDS = 8 * 86_400;
