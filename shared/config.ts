@@ -1,6 +1,6 @@
 import { gateCallersSchema } from './baselines/gate-access.js';
 import * as z from 'zod';
-import { DEFAULT_INPUT_TOKEN_BUDGET, MIN_INPUT_TOKEN_BUDGET } from './analysis/prompt.js';
+import { DEFAULT_INPUT_TOKEN_BUDGET, MIN_INPUT_TOKEN_BUDGET } from './analysis/prompt-versions.js';
 import { type PriceOverrides, parsePriceOverrides } from './analysis/pricing.js';
 import { ConfigError } from './errors.js';
 

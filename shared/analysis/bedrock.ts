@@ -8,7 +8,8 @@ import {
 } from '@aws-sdk/client-bedrock-runtime';
 import { AnalyzerConfigurationError, AnalyzerUnavailableError } from '../errors.js';
 import { type ModelConversation, type ModelDialect, type ModelTurn, analyzeWithModel } from './model-loop.js';
-import { ANALYSIS_TOOL_NAME, type PromptVersion } from './prompt.js';
+import { ANALYSIS_TOOL_NAME } from './prompt.js';
+import type { PromptVersion } from './prompt-versions.js';
 import { analysisToolInputSchema, type OutcomeAnalyzer } from './schema.js';
 import { oneLine } from './text.js';
 

@@ -72,16 +72,12 @@ export {
   buildPrompt,
   neutralizeUntrusted,
   ANALYSIS_TOOL_NAME,
-  PROMPT_VERSION,
-  PROMPT_VERSIONS,
-  type PromptVersion,
-  DEFAULT_INPUT_TOKEN_BUDGET,
-  MIN_INPUT_TOKEN_BUDGET,
   PROVIDER_OVERHEAD_TOKENS,
   MAX_PROMPT_LINE_CHARS,
   type Prompt,
   type PromptOptions,
 } from './prompt.js';
+export { PROMPT_VERSION, PROMPT_VERSIONS, type PromptVersion, DEFAULT_INPUT_TOKEN_BUDGET, MIN_INPUT_TOKEN_BUDGET } from './prompt-versions.js';
 export {
   validateAnalysis,
   NO_EVIDENCE_CONFIDENCE_CAP,

@@ -1,6 +1,7 @@
 import type { AnalysisInput } from '../ports.js';
 import { AnalyzerOutputError } from './errors.js';
-import { type Prompt, type PromptVersion, buildPrompt } from './prompt.js';
+import { type Prompt, buildPrompt } from './prompt.js';
+import type { PromptVersion } from './prompt-versions.js';
 import type { AnalysisOutcome, TokenUsage } from './schema.js';
 import { oneLine } from './text.js';
 import { validateAnalysis } from './validate.js';

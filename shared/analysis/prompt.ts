@@ -1,43 +1,19 @@
 import type { AnalysisInput } from '../ports.js';
 import type { LogLine } from '../logs/types.js';
-import { REMEDIATION_ACTIONS } from '../domain/incident.js';
+import { REMEDIATION_ACTIONS } from '../domain/actions.js';
+import { DEFAULT_INPUT_TOKEN_BUDGET, MIN_INPUT_TOKEN_BUDGET, PROMPT_VERSION, type PromptVersion } from './prompt-versions.js';
 import { analysisToolInputSchema } from './schema.js';
 import { cleanText, oneLine, truncate } from './text.js';
 import { estimateTokens } from './tokens.js';
 
-/**
- * Version of the template below. Stored with every analysis so a change in answers can be traced to a change
- * in the prompt; bump it whenever the system text, the layout or the packing rules change.
- * v2: token budget instead of a character budget; failed job names and earlier incidents in the data; patches.
- */
-export const PROMPT_VERSION = 'analysis-v2';
-
-/**
- * Templates an experiment arm may choose (`promptVersion`). `analysis-v2-brief` has the same data and security
- * rules but asks for a one-sentence root cause, at most three fix steps and no prevention note: fewer output
- * tokens, which is what a team testing a cheaper configuration wants to measure against the full answer.
- */
-export const PROMPT_VERSIONS = ['analysis-v2', 'analysis-v2-brief'] as const;
-export type PromptVersion = (typeof PROMPT_VERSIONS)[number];
-
 /** The one tool the model is forced to call; its input is the analysis. */
 export const ANALYSIS_TOOL_NAME = 'record_analysis';
-
-/**
- * Default input budget per model call, in estimated tokens ({@link estimateTokens}): system prompt, tool schema,
- * provider overhead and the user message together. 8k keeps a Sonnet-class call around three US cents (README,
- * "LLM analysis") and fits every supported model's context window with room for the answer.
- */
-export const DEFAULT_INPUT_TOKEN_BUDGET = 8000;
 
 /**
  * Tokens a provider adds around our text: Anthropic documents a tool-use system prompt of 313–346 tokens for
  * Claude models when a tool is forced, plus per-message framing. Other providers add less; 500 covers all.
  */
 export const PROVIDER_OVERHEAD_TOKENS = 500;
-
-/** Below this the request cannot hold the system prompt, the tool schema and a few log lines. */
-export const MIN_INPUT_TOKEN_BUDGET = 3000;
 
 /** Long lines (minified bundles, base64 blobs) are cut: the first 500 characters carry the error. */
 export const MAX_PROMPT_LINE_CHARS = 500;

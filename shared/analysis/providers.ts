@@ -3,7 +3,7 @@ import { type Config, requireConfig } from '../config.js';
 import { createBedrockAnalyzer } from './bedrock.js';
 import { createOfflineAnalyzer } from './offline.js';
 import { createOpenAICompatibleAnalyzer } from './openai.js';
-import type { PromptVersion } from './prompt.js';
+import type { PromptVersion } from './prompt-versions.js';
 import type { OutcomeAnalyzer } from './schema.js';
 
 /** The providers `ANALYZER` can name. */

@@ -1,5 +1,6 @@
 import type { Category, LogLine, StepRef } from '../logs/types.js';
 import type { VariantParams } from '../experiments/params.js';
+import type { RemediationAction } from './actions.js';
 
 export type IncidentSource = 'github' | 'cloudwatch';
 
@@ -27,15 +28,7 @@ export function mayMoveTo(from: IncidentStatus | undefined, to: IncidentStatus):
   return from === undefined || STATUS_MAY_LEAVE[to].includes(from);
 }
 
-/** The remediation allow-list. Nothing outside it is ever executed, whatever an analyzer proposes. */
-export const REMEDIATION_ACTIONS = [
-  'comment_only',
-  'rerun_failed_jobs',
-  'open_fix_pr',
-  'run_runbook',
-  'escalate',
-] as const;
-export type RemediationAction = (typeof REMEDIATION_ACTIONS)[number];
+export { REMEDIATION_ACTIONS, type RemediationAction } from './actions.js';
 
 export interface JobFailureSummary {
   jobId: number;

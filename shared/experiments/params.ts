@@ -1,6 +1,6 @@
 import * as z from 'zod';
-import { MIN_INPUT_TOKEN_BUDGET, PROMPT_VERSION, PROMPT_VERSIONS } from '../analysis/prompt.js';
-import type { RemediationAction } from '../domain/incident.js';
+import { MIN_INPUT_TOKEN_BUDGET, PROMPT_VERSION, PROMPT_VERSIONS } from '../analysis/prompt-versions.js';
+import type { RemediationAction } from '../domain/actions.js';
 
 /**
  * The settings an experiment arm may change, each read by the code that performs the action (README, "A/B
