@@ -1,9 +1,5 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { CreateTableCommand, DeleteTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmbeddedDynamo } from '../../infra/local/embedded-dynamo.js';
 import { type Incident, newIncident } from '../../shared/domain/incident.js';
 import { createDocumentClient } from '../../shared/stores/dynamo.js';
 import { createIncidentStore, type IncidentStore } from '../../shared/stores/incident-store.js';
@@ -15,9 +11,7 @@ import { startScratchStore } from '../support/harness.js';
  * whole items, and nothing re-creates them: the embedded store creates only the tables that are missing. The
  * incident store must answer the same over that layout as over the current one.
  */
-const TABLE_NAMES = { incidents: 'incidents', baselines: 'baselines', experiments: 'experiments' };
 const NOW = new Date('2026-11-20T12:00:00Z');
-let dir: string;
 let current: IncidentStore;
 let old: IncidentStore;
 let oldProjections: string[];
@@ -67,22 +61,19 @@ async function seed(client: Documents): Promise<IncidentStore> {
 }
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'whole-item-indexes-'));
-  const path = join(dir, 'db');
-  // A data directory from before: its incident table has whole-item indexes.
-  const before = await startEmbeddedDynamo({ path, tableNames: TABLE_NAMES, region: 'us-east-1' });
-  const setup = createDocumentClient({ region: 'us-east-1', endpoint: before.endpoint });
+  // A data directory from before: its incident table has whole-item indexes. Started again on it, the store keeps
+  // them; next to it, a store of the current layout.
+  const before = await startScratchStore('whole-item-indexes-old');
+  const setup = before.documents();
   await setup.send(new DeleteTableCommand({ TableName: 'incidents' }));
   await setup.send(oldLayout('incidents'));
-  await before.close();
-  // Started again on it (the scratch harness cannot reopen a directory); next to it, a store of the current layout.
-  const reopened = await startEmbeddedDynamo({ path, tableNames: TABLE_NAMES, region: 'us-east-1' });
+  await before.reopen();
   const fresh = await startScratchStore('whole-item-indexes-current');
   close = async () => {
-    await reopened.close();
+    await before.close();
     await fresh.close();
   };
-  const client = createDocumentClient({ region: 'us-east-1', endpoint: reopened.endpoint });
+  const client = before.documents();
   const described = await client.send(new DescribeTableCommand({ TableName: 'incidents' }));
   oldProjections = (described.Table?.GlobalSecondaryIndexes ?? []).map((index) => `${index.IndexName}:${index.Projection?.ProjectionType}`);
   old = await seed(client);
@@ -91,7 +82,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await close?.();
-  await rm(dir, { recursive: true, force: true });
 });
 
 /** What a reader sees of the incidents it gets, without the write times (each layout was written at its own). */

@@ -92,13 +92,16 @@ export async function storedIncident(runtime: LocalRuntime, id: string): Promise
 }
 
 export interface ScratchStore {
-  dynamo: EmbeddedDynamo;
+  /** The running store (a new one after {@link reopen}). */
+  readonly dynamo: EmbeddedDynamo;
   /** The scratch directory (the store lives in `db/` below it); tests may put their own files here. */
   dir: string;
   /** A document client for the scratch store (what the stores under test take). */
   documents(): ReturnType<typeof createDocumentClient>;
   /** A document client that also records the name of every command it sends (`calls`), for tests counting calls. */
   countedDocuments(): { client: ReturnType<typeof createDocumentClient>; calls: string[] };
+  /** Stops the store and starts it again on the same directory, as a restarted runtime does (clients made after). */
+  reopen(): Promise<void>;
   /** Stops the store and deletes its directory. */
   close(): Promise<void>;
 }
@@ -109,10 +112,13 @@ export async function startScratchStore(
   tableNames: Record<string, string> = { incidents: 'incidents', baselines: 'baselines', experiments: 'experiments' },
 ): Promise<ScratchStore> {
   const dir = await mkdtemp(join(tmpdir(), `${name}-`));
-  const dynamo = await startEmbeddedDynamo({ path: join(dir, 'db'), tableNames, region: 'us-east-1' });
+  const start = () => startEmbeddedDynamo({ path: join(dir, 'db'), tableNames, region: 'us-east-1' });
+  let dynamo = await start();
   const documents = () => createDocumentClient({ region: 'us-east-1', endpoint: dynamo.endpoint });
   return {
-    dynamo,
+    get dynamo() {
+      return dynamo;
+    },
     dir,
     documents,
     countedDocuments() {
@@ -120,6 +126,10 @@ export async function startScratchStore(
       const real = documents();
       const send = (command: { constructor: { name: string } }) => (calls.push(command.constructor.name), real.send(command as never));
       return { client: { send } as unknown as ReturnType<typeof documents>, calls };
+    },
+    async reopen() {
+      await dynamo.close();
+      dynamo = await start();
     },
     async close() {
       await dynamo.close();
