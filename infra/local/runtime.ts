@@ -261,7 +261,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     },
   };
 
-  // Handlers read process.env at cold start, exactly as in Lambda.
+  // Handlers read process.env at cold start, exactly as in Lambda. What this runtime sets is undone when it closes,
+  // so a runtime started later in the same process (the chaos suites, the tests) starts from the environment it was
+  // given, not from this one's settings (one suite's GITHUB_RETRIES=0 made a later one's GitHub faults fatal).
+  const envBefore = new Map<string, string | undefined>([...Object.keys(env), 'SFN_ENDPOINT'].map((key) => [key, process.env[key]]));
   Object.assign(process.env, env);
   generation += 1;
   const tasks: Record<string, LocalTask> = {};
@@ -479,6 +482,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       documents.destroy();
       stopServingInProcess();
       await dynamo.close();
+      for (const [key, value] of envBefore) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
     },
   };
 }

@@ -24,4 +24,14 @@ describe('local runtime persistence', () => {
     expect(incidents.map((i) => [i.id, i.status])).toEqual([[accepted.body.incidentId, 'notified']]);
     expect(redelivered.body).toEqual({ incidentId: accepted.body.incidentId, duplicate: true });
   });
+
+  it("gives the process's environment back when it closes, so the next runtime starts from its own settings", async () => {
+    const before = { GITHUB_RETRIES: process.env.GITHUB_RETRIES, SFN_ENDPOINT: process.env.SFN_ENDPOINT, DYNAMODB_ENDPOINT: process.env.DYNAMODB_ENDPOINT };
+    const first = await startHarness({ secret: 'env-secret', env: { GITHUB_TOKEN: undefined, GITHUB_RETRIES: '0' }, name: 'guard-env' });
+    const during = { GITHUB_RETRIES: process.env.GITHUB_RETRIES, endpointSet: process.env.DYNAMODB_ENDPOINT !== undefined };
+    await first.close();
+
+    expect(during).toEqual({ GITHUB_RETRIES: '0', endpointSet: true });
+    expect({ GITHUB_RETRIES: process.env.GITHUB_RETRIES, SFN_ENDPOINT: process.env.SFN_ENDPOINT, DYNAMODB_ENDPOINT: process.env.DYNAMODB_ENDPOINT }).toEqual(before);
+  });
 });
