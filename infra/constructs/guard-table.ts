@@ -10,7 +10,7 @@ const PROJECTION_TYPES = { ALL: ProjectionType.ALL, KEYS_ONLY: ProjectionType.KE
 /** An index's projection in the Table construct's terms (the local runtime creates the same from the same definition). */
 function cdkProjection(index: IndexDefinition): { projectionType: ProjectionType; nonKeyAttributes?: string[] } {
   const { type, nonKeyAttributes } = projectionOf(index);
-  return type === 'INCLUDE' ? { projectionType: PROJECTION_TYPES[type], nonKeyAttributes } : { projectionType: PROJECTION_TYPES[type] };
+  return { projectionType: PROJECTION_TYPES[type], ...(nonKeyAttributes ? { nonKeyAttributes } : {}) };
 }
 
 /** The environment variable that carries a table's name, e.g. `INCIDENTS_TABLE`; checked against the config schema. */

@@ -12,7 +12,7 @@ import { type IndexDefinition, projectionOf, TABLES } from '../../shared/stores/
 /** An index's projection in CreateTable's terms (the stack creates the same from the same definition). */
 function createTableProjection(index: IndexDefinition): { ProjectionType: 'ALL' | 'KEYS_ONLY' | 'INCLUDE'; NonKeyAttributes?: string[] } {
   const { type, nonKeyAttributes } = projectionOf(index);
-  return type === 'INCLUDE' ? { ProjectionType: type, NonKeyAttributes: nonKeyAttributes } : { ProjectionType: type };
+  return { ProjectionType: type, ...(nonKeyAttributes ? { NonKeyAttributes: nonKeyAttributes } : {}) };
 }
 
 /** The SDK's HTTP handler interface (`requestHandler`), as far as the DynamoDB client uses it. */

@@ -17,10 +17,10 @@ export interface IndexDefinition {
   projection: 'ALL' | readonly string[];
 }
 
-/** An index's projection as CloudFormation and CreateTable spell it. */
-export function projectionOf(index: IndexDefinition): { type: 'ALL' | 'KEYS_ONLY' | 'INCLUDE'; nonKeyAttributes: string[] } {
-  if (index.projection === 'ALL') return { type: 'ALL', nonKeyAttributes: [] };
-  if (index.projection.length === 0) return { type: 'KEYS_ONLY', nonKeyAttributes: [] };
+/** An index's projection as CloudFormation and CreateTable spell it (attributes only for INCLUDE). */
+export function projectionOf(index: IndexDefinition): { type: 'ALL' | 'KEYS_ONLY' | 'INCLUDE'; nonKeyAttributes?: string[] } {
+  if (index.projection === 'ALL') return { type: 'ALL' };
+  if (index.projection.length === 0) return { type: 'KEYS_ONLY' };
   return { type: 'INCLUDE', nonKeyAttributes: [...index.projection] };
 }
 
