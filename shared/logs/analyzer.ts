@@ -18,13 +18,10 @@ import { fingerprintOf, normalizeLine } from './fingerprint.js';
 import { redactLines, redactSecrets, WITHHELD_TEXT } from './redact.js';
 import {
   CASCADE_RULES,
-  FAILURE_LIST_END_RE,
   FAILURE_LIST_ITEM_RULE,
   GENERIC_RULES,
   GHA_POST_RE,
-  GENERIC_CONT,
   matchExitMarker,
-  NOISE_RE,
   RULES,
   mayStartSection,
   SECTION_START_RE,
@@ -32,7 +29,25 @@ import {
   type Rule,
 } from './rules.js';
 import { cleanLine, ghCliStepOf, timestampOf } from './reader.js';
-import { candidatePositions, CASCADE_AT, GENERIC_AT, isNoise, isWarning, opensFailureList, passesPrefilter, ruleAtMatches, scanLine } from './dispatch.js';
+import {
+  candidatePositions,
+  CASCADE_AT,
+  closesFailureList,
+  continuationTest,
+  GENERIC_AT,
+  isGenericContinuation,
+  isNoise,
+  isNoiseLine,
+  isWarning,
+  lineShape,
+  opensFailureList,
+  passesPrefilter,
+  positionOf,
+  ruleAtMatches,
+  scanLine,
+  startLine,
+  testRuleAt,
+} from './dispatch.js';
 import { confidenceOf } from './confidence.js';
 import { nextCandidate } from './literal-index.js';
 import { PinnedShape } from './shape.js';
@@ -56,8 +71,12 @@ interface Section {
 
 interface Block {
   rule: Rule;
+  /** The rule's dispatch position (see `positionOf`), for the digit-shape memo of its continuation tests. */
+  position: number;
   headLine: number;
   headText: string;
+  /** The shape class (`lineShape`) of the head while it is the line the block opened on; 0 once it is not. */
+  headShape: number;
   startLine: number;
   endLine: number;
   indent: number;
@@ -185,6 +204,8 @@ export class LogScanner {
    * error-dense log the next failure nearly always has the same shape.
    */
   private readonly lastHead = new PinnedShape('');
+  /** The shape class of {@link lastHead}'s line, when a block's head set it; 0 when unknown. */
+  private lastHeadShape = 0;
   private lastTemplate = normalizeLine('');
   private lastWrapper: boolean | null = null;
   private awaiting: Block[] = [];
@@ -196,6 +217,8 @@ export class LogScanner {
   private inFailureList = false;
   private listItemPending = false;
   private lastLine = 0;
+  /** The line {@link scan} is reading: the one `lineShape` is the shape class of. */
+  private scannedLine = 0;
   private readonly contextLines: number;
   /** GitHub Actions job log: steps start at `##[group]Run`, not at `$ `. */
   private gha = false;
@@ -273,6 +296,8 @@ export class LogScanner {
 
   /** Everything {@link push} does with a line besides remembering it. */
   private scan(line: number, text: string, raw: string): void {
+    startLine(text);
+    this.scannedLine = line;
     if (!isNonBlank(text)) {
       const open = this.open;
       if (open && ++open.blankRun > (open.rule.gap ?? 1)) this.closeOpen();
@@ -314,7 +339,7 @@ export class LogScanner {
       return;
     }
     if (isWarning(text)) return;
-    if (this.inFailureList && FAILURE_LIST_END_RE.test(text)) this.inFailureList = false;
+    if (this.inFailureList && closesFailureList(text)) this.inFailureList = false;
     else if (opensFailureList(text)) {
       this.inFailureList = true;
       this.listItemPending = true;
@@ -428,7 +453,7 @@ export class LogScanner {
       if (at < CASCADE_AT) {
         const rule = RULES[at] as Rule;
         if (rule.inFailureList && !this.inFailureList) continue;
-        if (rule.re.test(body)) return rule;
+        if (testRuleAt(at, body)) return rule;
         continue;
       }
       if (at >= GENERIC_AT + GENERIC_RULES.length) break;
@@ -437,17 +462,16 @@ export class LogScanner {
         noiseChecked = true;
       }
       if (at < GENERIC_AT) {
-        const rule = CASCADE_RULES[at - CASCADE_AT] as Rule;
-        if (rule.re.test(body)) return rule;
+        if (testRuleAt(at, body)) return CASCADE_RULES[at - CASCADE_AT] as Rule;
         continue;
       }
       const rule = GENERIC_RULES[at - GENERIC_AT] as Rule;
       if (rule.id === 'gha.error-annotation') {
         // Its literals were looked for in the whole line, the annotation included.
-        if (annotatedText !== null && rule.re.test(annotatedText)) return rule;
+        if (annotatedText !== null && testRuleAt(at, annotatedText)) return rule;
         continue;
       }
-      if (rule.re.test(body)) return rule;
+      if (testRuleAt(at, body)) return rule;
     }
     return null;
   }
@@ -476,19 +500,21 @@ export class LogScanner {
   private continues(open: Block, text: string): boolean {
     const rule = open.rule;
     if (open.lineCount >= (rule.maxLines ?? DEFAULT_MAX_LINES)) return false;
+    const at = open.position;
     switch (rule.extend ?? 'indent') {
       case 'line':
-        return rule.re.test(text) && !NOISE_RE.test(text);
+        return continuationTest(at, 0, rule.re, text) && !isNoiseLine(text);
       case 'paragraph':
         return true;
       case 'until':
-        if (rule.end?.test(text)) return false;
-        return !rule.re.test(text);
+        if (rule.end !== undefined && continuationTest(at, 1, rule.end, text)) return false;
+        return !continuationTest(at, 0, rule.re, text);
       case 'indent': {
         if (indentOf(text) > open.indent) return true;
-        if (GENERIC_CONT.test(text)) return true;
-        if (rule.contAfter?.re.test(text) && rule.contAfter.prev.test(open.lastText)) return true;
-        return rule.cont?.test(text) ?? false;
+        if (isGenericContinuation(text)) return true;
+        const after = rule.contAfter;
+        if (after !== undefined && continuationTest(at, 3, after.re, text) && after.prev.test(open.lastText)) return true;
+        return rule.cont !== undefined && continuationTest(at, 2, rule.cont, text);
       }
     }
   }
@@ -510,8 +536,10 @@ export class LogScanner {
     }
     const block: Block = {
       rule,
+      position: positionOf(rule),
       headLine: line,
       headText: cut(text),
+      headShape: line === this.scannedLine ? lineShape() : 0,
       startLine,
       endLine: line,
       indent: indentOf(text),
@@ -621,11 +649,14 @@ export class LogScanner {
       block.headText = block.pickText;
       if (!block.lines.some((l) => l.line === block.pickLine)) block.lines.push({ line: block.pickLine, text: block.pickText });
     }
-    if (!this.lastHead.matches(block.headText)) {
+    // The head is still the line the block opened on unless a picked line or the next line replaced it.
+    const headShape = picked || block.rule.headNext ? 0 : block.headShape;
+    if (!(headShape !== 0 && headShape === this.lastHeadShape) && !this.lastHead.matches(block.headText)) {
       this.lastHead.pin(block.headText);
       this.lastTemplate = normalizeLine(block.headText);
       this.lastWrapper = null;
     }
+    this.lastHeadShape = headShape;
     const template = this.lastTemplate;
     block.template = template;
     if (this.baseline) block.inBaseline = this.baseline.has(template);
@@ -764,6 +795,7 @@ export class LogScanner {
       if (COMPLAINT_RE.test(text)) {
         block.headLine = l;
         block.headText = text;
+        block.headShape = 0;
         break;
       }
     }

@@ -42,6 +42,12 @@ const UTF8 = new TextEncoder();
 interface ScanExports {
   readonly memory: WasmMemory;
   scan(from: number, end: number, row: number, classes: number, marking: number, marks: number, bits: number, bytes: number): number;
+  sameShape(a: number, b: number, n: number): number;
+}
+
+/** `String.prototype.isWellFormed` (ES2024; the project's TypeScript library is ES2023). */
+interface WellFormedCheck {
+  isWellFormed(): boolean;
 }
 
 function isHighSurrogate(code: number): boolean {
@@ -56,7 +62,13 @@ function isLowSurrogate(code: number): boolean {
  * The literals of each expression, cut to `maxLength` characters, without a second half of a surrogate pair at
  * the start or a first half at the end (see the file's comment): what remains is well-formed at both edges.
  */
-function literalTargets(expressions: readonly RegExp[], maxLength: number, always: Uint8Array, known: KnownLiterals | undefined): Map<string, number[]> {
+function literalTargets(
+  expressions: readonly RegExp[],
+  maxLength: number,
+  always: Uint8Array,
+  known: KnownLiterals | undefined,
+  anyDigit: boolean,
+): Map<string, number[]> {
   const targets = new Map<string, number[]>();
   expressions.forEach((re, index) => {
     const lits = known ? known[index] : literalsOf(re);
@@ -71,8 +83,9 @@ function literalTargets(expressions: readonly RegExp[], maxLength: number, alway
         always[index] = 1;
         continue;
       }
+      if (anyDigit) lit = lit.replace(/[0-9]/g, '0');
       const list = targets.get(lit) ?? [];
-      list.push(index);
+      if (!list.includes(index)) list.push(index);
       targets.set(lit, list);
     }
   });
@@ -104,6 +117,11 @@ export class LiteralIndex {
   private readonly words: Int32Array;
   private readonly input: Uint8Array;
   private readonly inputAt: number;
+  /** Where the pinned line's bytes are (see {@link sameShapeAsPinned}), and how many. */
+  private readonly pinnedAt: number;
+  private pinnedLength = -1;
+  /** Bytes of the line {@link load}ed last. */
+  private loadedLength = 0;
   private readonly marksAt: number;
   /** Row address of the first state with marks (states are numbered so that those come last). */
   private readonly marking: number;
@@ -118,13 +136,22 @@ export class LiteralIndex {
    * @param pass `'js'` runs the JavaScript pass even where WebAssembly is available (the tests' reference).
    * @param known the expressions' literals, read beforehand ({@link readLiterals}): reading 133 expressions costs
    *   30 ms and grows the heap by ~5 MB, so the analyzer ships them read (see dispatch.ts).
+   * @param digits `'shape'` reads every digit as any digit, in the literals and in the line: a literal `exit code
+   *   137` then marks its expression in a line with `exit code 255` too (a "maybe" more), and two lines of the same
+   *   digit shape always get the same marks, so one line's marks serve the next ({@link sameShapeAsPinned}).
    */
-  constructor(expressions: readonly RegExp[], maxLength = LITERAL_PREFIX_CHARS, pass: 'wasm' | 'js' = 'wasm', known?: KnownLiterals) {
+  constructor(
+    expressions: readonly RegExp[],
+    maxLength = LITERAL_PREFIX_CHARS,
+    pass: 'wasm' | 'js' = 'wasm',
+    known?: KnownLiterals,
+    digits: 'exact' | 'shape' = 'exact',
+  ) {
     const n = expressions.length;
     if (n > MAX_EXPRESSIONS) throw new Error(`a literal index takes at most ${MAX_EXPRESSIONS} expressions`);
     if (known && known.length !== n) throw new Error('known literals for another list of expressions');
     this.always = new Uint8Array(n);
-    const byLiteral = literalTargets(expressions, maxLength, this.always, known);
+    const byLiteral = literalTargets(expressions, maxLength, this.always, known, digits === 'shape');
     const literals = [...byLiteral].map(([lit, targets]) => ({ bytes: Buffer.from(lit, 'utf8'), targets }));
     // Byte classes: one per distinct byte of the literals (A–Z share a–z's: the literals are folded), 0 for others.
     const classOf = new Uint8Array(256);
@@ -135,6 +162,8 @@ export class LiteralIndex {
         if (classes === 256) throw new Error('too many literal bytes');
         classOf[b] = classes++;
         if (b >= 97 && b <= 122) classOf[b - 32] = classOf[b] as number;
+        // Only the 0 is left in a shape's literals: it stands for every digit.
+        if (b === 48 && digits === 'shape') classOf.fill(classOf[b] as number, 49, 58);
       }
     }
     const { kids, fail, outs, bfs } = ahoCorasick(literals, classOf);
@@ -152,7 +181,8 @@ export class LiteralIndex {
 
     this.marksAt = TABLE_AT + states * stride * 4;
     this.inputAt = this.marksAt + (states - firstMarking) * stride * 4;
-    const size = this.inputAt + INPUT_BYTES;
+    this.pinnedAt = this.inputAt + INPUT_BYTES;
+    const size = this.pinnedAt + INPUT_BYTES;
     this.wasm = pass === 'wasm' ? instantiate<ScanExports>(LITERAL_INDEX_WASM) : null;
     if (this.wasm) {
       ensureMemory(this.wasm.memory, size);
@@ -183,6 +213,60 @@ export class LiteralIndex {
     this.always.forEach((isAlways, i) => {
       if (isAlways === 1) this.alwaysBits[i >>> 5] = (this.alwaysBits[i >>> 5] as number) | (1 << (i & 31));
     });
+  }
+
+  /**
+   * Writes `text` into the automaton's input for {@link sameShapeAsPinned} and {@link scanLoaded}. False, and
+   * nothing written, for a line over {@link PIECE_CHARS} characters or one that is not well-formed UTF-16: UTF-8
+   * writes every lone surrogate as U+FFFD, so two such lines could share bytes and not characters.
+   */
+  load(text: string): boolean {
+    if (text.length > PIECE_CHARS || !(text as unknown as WellFormedCheck).isWellFormed()) return false;
+    this.loadedLength = UTF8.encodeInto(text, this.input).written;
+    return true;
+  }
+
+  /**
+   * After {@link load}: has the loaded line the digit shape of the pinned one (`sameShape` in fingerprint.ts)?
+   * When not, the loaded line is pinned instead. Shapes compare bytes: UTF-8 keeps ASCII digits as single bytes,
+   * and no other character's bytes are digits.
+   */
+  sameShapeAsPinned(): boolean {
+    const n = this.loadedLength;
+    if (n === this.pinnedLength) {
+      const wasm = this.wasm;
+      const same = wasm === null ? this.sameShapeInJs(n) : wasm.sameShape(this.inputAt, this.pinnedAt, n) === 1;
+      if (same) return true;
+    }
+    new Uint8Array(this.memory, this.pinnedAt, n).set(new Uint8Array(this.memory, this.inputAt, n));
+    this.pinnedLength = n;
+    return false;
+  }
+
+  /** Forgets the pinned line: the next {@link sameShapeAsPinned} answers false. */
+  unpin(): void {
+    this.pinnedLength = -1;
+  }
+
+  /** The comparison of literal-index.wat's `sameShape` in JavaScript (the tests' reference). */
+  private sameShapeInJs(n: number): boolean {
+    const bytes = new Uint8Array(this.memory);
+    const a = this.inputAt;
+    const b = this.pinnedAt;
+    for (let i = 0; i < n; i++) {
+      const ca = bytes[a + i] as number;
+      const cb = bytes[b + i] as number;
+      if (ca === cb) continue;
+      if (ca < 48 || ca > 57 || cb < 48 || cb > 57) return false;
+      if ((ca === 48 || cb === 48) && i + 1 < n && ((bytes[a + i + 1] as number) | 32) === 120) return false;
+    }
+    return true;
+  }
+
+  /** After {@link load}: {@link scan} of the loaded line. */
+  scanLoaded(): void {
+    this.bits.set(this.alwaysBits);
+    this.scanBytes(this.inputAt, this.inputAt + this.loadedLength, TABLE_AT);
   }
 
   /** Marks the expressions whose required literals occur in `text` (starts a new line's marks). */

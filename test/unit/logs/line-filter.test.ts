@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { inflateRawSync } from 'node:zlib';
 import { compileByteDfas, DEAD, decodeByteDfaSet, HIT } from '../../../shared/logs/byte-dfa.js';
-import { SCANNER_TRIGGERS, setIndexUse, setLineFilterUse } from '../../../shared/logs/dispatch.js';
+import { SCANNER_TRIGGERS, setIndexUse, setLineFilterUse, setShapeMemoUse } from '../../../shared/logs/dispatch.js';
 import { analyzeLog } from '../../../shared/logs/index.js';
 import { LINE_FILTER_TABLES } from '../../../shared/logs/line-filter.generated.js';
 import { LineFilter, lineFilterSpecs, specsKey } from '../../../shared/logs/line-filter.js';
@@ -77,6 +77,7 @@ const HAZARDS = [
 afterEach(() => {
   setLineFilterUse(null);
   setIndexUse(null);
+  setShapeMemoUse(true);
 });
 
 describe('compileByteDfas', () => {
@@ -322,5 +323,53 @@ describe('analyzeLog with the line filter', () => {
       const indexed = await analyzeLog(chunked(log.bytes));
       expect(indexed, log.name).toEqual(everyRule);
     }
+  }, 120_000);
+
+  it('finds exactly what it finds without the digit-shape memo (every sample log, and error-dense lines whose digits matter)', async () => {
+    setLineFilterUse(true);
+    setIndexUse(true);
+    // Runs of lines that differ only in digits, where some expressions' answers depend on which digits they are
+    // (404 against 200, exit code 137 against 138): the memo may reuse only what cannot differ.
+    const dense = Array.from({ length: 3_600 }, (_, i) => {
+      const n = 100 + (i % 900);
+      switch (Math.floor(i / 30) % 12) {
+        case 0:
+          return `src/module${n}/file.ts(${n},12): error TS2345: Argument of type 'string' is not assignable ${n}`;
+        case 1:
+          return `GET /api/items/${n} ${i % 7 === 1 ? 404 : 200} in ${n}ms`;
+        case 2:
+          return `Process exited with exit code ${i % 9 === 2 ? 137 : 138}`;
+        case 3:
+          return `##[error]src/a${n}.ts(${n},1): error TS1005: ';' expected.`;
+        case 4:
+          return `not ok ${n} - adds ${n} and ${n}`;
+        case 5:
+          return `    at com.example.Service.call(Service.java:${n})`;
+        case 6:
+          return `java.lang.IllegalStateException: state ${n}`;
+        case 7:
+          return `value ${i % 2 === 0 ? '0' : '1'}x${n} read, 1x${n} expected`;
+        case 8:
+          return `E   AssertionError: assert ${n} == ${n + 1}`;
+        case 9:
+          return `lib/${n}.rb:${n}:in 'call': undefined method (NoMethodError)`;
+        case 10:
+          return `FAILED tests/test_${n}.py::test_${n} - assert ${n}`;
+        default:
+          return `   ${n} | const x${n} = ${n};`;
+      }
+    }).join('\n');
+    const byShape = [Array.from({ length: 400 }, (_, i) => `src/a.ts(${100 + i},5): error TS2322: Type 'number' is not assignable ${i}`).join('\n'), dense];
+    const logs = [...sampleLogs().map((log) => ({ name: log.name, bytes: log.bytes })), ...byShape.map((text, k) => ({ name: `dense-${k}`, bytes: Buffer.from(text) }))];
+    let reused = 0;
+    for (const log of logs) {
+      setShapeMemoUse(false);
+      const everyLine = await analyzeLog(chunked(log.bytes));
+      setShapeMemoUse('always');
+      const memo = await analyzeLog(chunked(log.bytes));
+      reused += setShapeMemoUse(true);
+      expect(memo, log.name).toEqual(everyLine);
+    }
+    expect(reused).toBeGreaterThan(1_000);
   }, 120_000);
 });

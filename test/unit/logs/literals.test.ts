@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { sameShape } from '../../../shared/logs/fingerprint.js';
 import { inflateRawSync } from 'node:zlib';
 import { INDEX_EXPRESSIONS } from '../../../shared/logs/dispatch.js';
 import { LITERAL_INDEX_LITERALS } from '../../../shared/logs/line-filter.generated.js';
@@ -182,5 +183,59 @@ describe('stored literals', () => {
       expect([...stored.candidates()]).toEqual([...read.candidates()]);
     }
     expect(() => new LiteralIndex(INDEX_EXPRESSIONS, LITERAL_PREFIX_CHARS, 'wasm', [])).toThrow(/another list/);
+  });
+});
+
+describe('LiteralIndex by digit shape', () => {
+  const passes = [new LiteralIndex(EXPRESSIONS, LITERAL_PREFIX_CHARS, 'wasm', undefined, 'shape'), new LiteralIndex(EXPRESSIONS, LITERAL_PREFIX_CHARS, 'js', undefined, 'shape')];
+  const exact = new LiteralIndex(EXPRESSIONS);
+  const marksOf = (index: LiteralIndex, text: string): boolean[] => {
+    index.scan(text);
+    return EXPRESSIONS.map((_, i) => index.may(i));
+  };
+  /** `text` with its digits changed at random, keeping the 0 of a `0x` (a line of the same digit shape). */
+  const reshaped = (text: string, random: () => number): string =>
+    text.replace(/\d/g, (d, at: number) => (d === '0' && /[xX]/.test(text[at + 1] ?? '') ? d : String(Math.floor(random() * 10))));
+
+  it('marks every expression the exact index marks, and the same ones in any line of the same digit shape', () => {
+    const random = seededRandom(11);
+    const lines = sampleLines().filter((line) => /\d/.test(line));
+    const extra = ['exit code 137', 'HTTP 404 in 12ms', 'error TS2345: x', 'md013 line', 'sc2086 quoted', '0x1F at 1x2'];
+    for (const text of [...lines, ...extra]) {
+      const other = reshaped(text, random);
+      const exactMarks = marksOf(exact, text);
+      for (const index of passes) {
+        const marks = marksOf(index, text);
+        expect(marksOf(index, other), `${JSON.stringify(text)} / ${JSON.stringify(other)}`).toEqual(marks);
+        exactMarks.forEach((marked, i) => marked && expect(marks[i], `${i} in ${JSON.stringify(text)}`).toBe(true));
+      }
+    }
+    expect(lines.length).toBeGreaterThan(100);
+  });
+
+  it('compares a loaded line with the pinned one as sameShape does, in WebAssembly and in JavaScript', () => {
+    const random = seededRandom(12);
+    const alphabet = ['0', '1', '9', 'x', 'X', 'a', ' ', 'é', '😀', '0x', ':'];
+    const texts = Array.from({ length: 4000 }, () => Array.from({ length: Math.floor(random() * 12) }, () => alphabet[Math.floor(random() * alphabet.length)]).join(''));
+    for (const index of passes) {
+      let pinned: string | null = null;
+      index.unpin();
+      for (const text of texts) {
+        const other = random() < 0.5 ? reshaped(text, random) : text;
+        for (const line of [text, other]) {
+          expect(index.load(line)).toBe(true);
+          const expected = pinned !== null && sameShape(line, pinned);
+          expect(index.sameShapeAsPinned(), `${JSON.stringify(line)} against ${JSON.stringify(pinned)}`).toBe(expected);
+          if (!expected) pinned = line;
+        }
+      }
+    }
+  });
+
+  it('does not load a line it could not compare: over 16K characters, or with a lone surrogate', () => {
+    const [index] = passes as [LiteralIndex];
+    expect(index.load('x'.repeat(16 * 1024 + 1))).toBe(false);
+    expect(index.load('a \uD800 b')).toBe(false);
+    expect(index.load('a 😀 b')).toBe(true);
   });
 });

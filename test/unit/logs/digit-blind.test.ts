@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { isDigitBlind } from '../../../shared/logs/digit-blind.js';
+import { INDEX_EXPRESSIONS } from '../../../shared/logs/dispatch.js';
+import { seededRandom } from '../../support/random.js';
+
+describe('isDigitBlind', () => {
+  it('is true only where every part that matches a digit matches all ten or none', () => {
+    for (const re of [/\d+ errors?/, /error TS\d{3,5}:/, /[0-9a-f]{7,}/i, /[^0-9]+$/, /\w+\.java:\d+\)/, /^\s*at\s/, /\bfailed\b/, /[\D]x/, /.+/s]) {
+      expect(isDigitBlind(re), String(re)).toBe(true);
+    }
+    for (const re of [/exit code 137/, /[45]0\d/, /[1-9]\d* errors?/, /[^5]/, /0x/, /\d+/g, /\d+/y, /(\d)\1/]) {
+      expect(isDigitBlind(re), String(re)).toBe(false);
+    }
+  });
+
+  it('answers alike on lines of the same digit shape for every blind expression of the dispatch table', () => {
+    const random = seededRandom(3);
+    const lines = [
+      'src/a.ts(12,5): error TS2345: Argument of type',
+      'GET /x 404 in 12ms',
+      'not ok 12 - adds 1 and 2',
+      'Process completed with exit code 137.',
+      '    at Foo.bar(Foo.java:120)',
+      'FAILED tests/test_1.py::test_2 - assert 3 == 4',
+      'There were 2 failures:',
+      'value 0x1F read at 10:12:13',
+      '  12:5  error  no-unused-vars  x',
+    ];
+    const blind = INDEX_EXPRESSIONS.filter((re) => isDigitBlind(re));
+    expect(blind.length).toBeGreaterThan(INDEX_EXPRESSIONS.length / 2);
+    for (const line of lines) {
+      for (let k = 0; k < 50; k++) {
+        const other = line.replace(/\d/g, (d, at: number) => (d === '0' && /[xX]/.test(line[at + 1] ?? '') ? d : String(Math.floor(random() * 10))));
+        for (const re of blind) expect(re.test(other), `${re} on ${JSON.stringify(line)} / ${JSON.stringify(other)}`).toBe(re.test(line));
+      }
+    }
+  });
+});
