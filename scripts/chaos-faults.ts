@@ -45,6 +45,11 @@ function failure(i: number): RecordedWebhook {
   return webhook;
 }
 
+/** The incident a prompt is about (its metadata's `incident: …` line). */
+function incidentInPrompt(prompt: string): string {
+  return /^incident: (\S+)$/m.exec(prompt)?.[1] ?? '';
+}
+
 async function post(baseUrl: string, webhook: RecordedWebhook) {
   const signed = signWebhook(webhook, SECRET);
   const response = await fetch(`${baseUrl}/webhooks/github`, { method: 'POST', headers: signed.headers, body: signed.body });
@@ -191,6 +196,8 @@ export const faultSuites = {
         { method: 'POST', route: COMMENT_POST, times: Math.ceil(FAILURES / 3), kind: 'hang' },
       ],
     }),
-  'model-500': () => scenario('model-500', { model: { kind: 'error', status: 500, times: FAILURES * 2 } }),
+  // Two faults for each incident's analysis (told apart by the incident id in its prompt), so every incident retries
+  // and none draws the three failed attempts that make the analysis fall back to the offline one.
+  'model-500': () => scenario('model-500', { model: { kind: 'error', status: 500, times: 2, per: incidentInPrompt } }),
   'model-hang': () => scenario('model-hang', { model: { kind: 'hang', times: FAILURES } }),
 };

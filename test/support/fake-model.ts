@@ -28,11 +28,15 @@ export class FakeModel {
   answer: (prompt: string) => ModelAnswer = () => ({ rootCause: 'unknown', fix: ['look at the log'], confidence: 0.3, proposedAction: 'escalate' });
   /** Requests that got a fault instead of an answer. */
   faultsServed = 0;
-  private fault: { kind: 'error' | 'hang'; status: number; remaining: number } | null = null;
+  private fault: { kind: 'error' | 'hang'; status: number; times: number; per: ((prompt: string) => string) | null; served: Map<string, number> } | null = null;
 
-  /** The next `times` requests get `status` (kind 'error') or no answer at all ('hang'). */
-  fail(fault: { kind: 'error' | 'hang'; status?: number; times?: number }): void {
-    this.fault = { kind: fault.kind, status: fault.status ?? 500, remaining: fault.times ?? 1 };
+  /**
+   * The next `times` requests get `status` (kind 'error') or no answer at all ('hang'). With `per`, the requests
+   * whose prompts `per` maps to one key get `times` faults each (one incident's retries, not a count every
+   * incident draws from).
+   */
+  fail(fault: { kind: 'error' | 'hang'; status?: number; times?: number; per?: (prompt: string) => string }): void {
+    this.fault = { kind: fault.kind, status: fault.status ?? 500, times: fault.times ?? 1, per: fault.per ?? null, served: new Map() };
   }
 
   private constructor(
@@ -51,19 +55,20 @@ export class FakeModel {
           res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'not found' } }));
           return;
         }
-        const fault = fake.fault;
-        if (fault && fault.remaining > 0) {
-          fault.remaining -= 1;
-          fake.faultsServed += 1;
-          if (fault.kind === 'hang') return;
-          res.writeHead(fault.status, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'upstream failure', type: 'server_error' } }));
-          return;
-        }
         const request = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { model?: unknown; messages?: Array<{ role: string; content?: unknown }> };
         const prompt = (request.messages ?? [])
           .filter((m) => m.role === 'user')
           .map((m) => (typeof m.content === 'string' ? m.content : JSON.stringify(m.content)))
           .join('\n');
+        const fault = fake.fault;
+        const key = fault?.per ? fault.per(prompt) : '';
+        if (fault && (fault.served.get(key) ?? 0) < fault.times) {
+          fault.served.set(key, (fault.served.get(key) ?? 0) + 1);
+          fake.faultsServed += 1;
+          if (fault.kind === 'hang') return;
+          res.writeHead(fault.status, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'upstream failure', type: 'server_error' } }));
+          return;
+        }
         fake.prompts.push(prompt);
         fake.models.push(String(request.model));
         fake.systems.push((request.messages ?? []).filter((m) => m.role === 'system').map((m) => String(m.content)).join('\n'));
