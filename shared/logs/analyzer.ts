@@ -168,6 +168,15 @@ function own(text: string): string {
   return ` ${text}`.slice(1);
 }
 
+/** What a block's head says whatever its digits (see {@link LogScanner.headFacts}). */
+interface HeadFacts {
+  readonly template: string;
+  wrapper: boolean | null;
+}
+
+/** Shape classes whose head facts a scanner keeps (the shape table has 512 slots; classes only ever grow). */
+const MAX_SHAPES_KEPT = 2048;
+
 /** Result of {@link LogScanner.finish} before redaction: ranked blocks and what the caller needs to build output. */
 export interface ScanResult {
   ranked: RankedBlock[];
@@ -199,15 +208,13 @@ export class LogScanner {
    */
   private readonly byKey = new Map<string, Map<string, Block>>();
   /**
-   * The last closed block's head, its template and (once asked) its WRAPPER_RE answer: a head of the same digit
-   * shape has the same template and answer (see `normalizeLine`; WRAPPER_RE spells out no digit), and in an
-   * error-dense log the next failure nearly always has the same shape.
+   * What a head says whatever its digits: its template and (once asked) its WRAPPER_RE answer, the same for every
+   * head of one digit shape (see `normalizeLine`; WRAPPER_RE is digit-blind). Kept for the last closed block's
+   * head, and by shape class (`lineShape`) for heads that are still the line their block opened on.
    */
   private readonly lastHead = new PinnedShape('');
-  /** The shape class of {@link lastHead}'s line, when a block's head set it; 0 when unknown. */
-  private lastHeadShape = 0;
-  private lastTemplate = normalizeLine('');
-  private lastWrapper: boolean | null = null;
+  private lastFacts: HeadFacts = { template: normalizeLine(''), wrapper: null };
+  private readonly factsByShape = new Map<number, HeadFacts>();
   private awaiting: Block[] = [];
   private section: Section;
   private sectionCount = 0;
@@ -650,18 +657,12 @@ export class LogScanner {
       if (!block.lines.some((l) => l.line === block.pickLine)) block.lines.push({ line: block.pickLine, text: block.pickText });
     }
     // The head is still the line the block opened on unless a picked line or the next line replaced it.
-    const headShape = picked || block.rule.headNext ? 0 : block.headShape;
-    if (!(headShape !== 0 && headShape === this.lastHeadShape) && !this.lastHead.matches(block.headText)) {
-      this.lastHead.pin(block.headText);
-      this.lastTemplate = normalizeLine(block.headText);
-      this.lastWrapper = null;
-    }
-    this.lastHeadShape = headShape;
-    const template = this.lastTemplate;
+    const facts = this.headFacts(block.headText, picked || block.rule.headNext ? 0 : block.headShape);
+    const template = facts.template;
     block.template = template;
     if (this.baseline) block.inBaseline = this.baseline.has(template);
     // An exit status is boilerplate, except where the status itself is the evidence (137: the OOM killer).
-    block.wrapper = block.rule.weight >= 20 && !EXIT_STATUS_EVIDENCE.has(block.rule.category) && this.isWrapper();
+    block.wrapper = block.rule.weight >= 20 && !EXIT_STATUS_EVIDENCE.has(block.rule.category) && (facts.wrapper ??= WRAPPER_RE.test(block.headText));
     // An action or problem matcher reporting an error fails its step even without an exit-code line.
     if (this.gha && block.annotated && this.failedCount === 0 && block.section.kind === 'step') this.markFailed(block.section, block.headLine, false);
     const isCascade = block.rule.weight < 20 || block.wrapper;
@@ -696,10 +697,21 @@ export class LogScanner {
     if (this.blocks.length > MAX_BLOCKS * 2) this.prune();
   }
 
-  /** `WRAPPER_RE.test` of the block being closed, whose head has {@link lastHead}'s shape. */
-  private isWrapper(): boolean {
-    this.lastWrapper ??= WRAPPER_RE.test(this.lastHead.text);
-    return this.lastWrapper;
+  /** The {@link HeadFacts} of a closing block's head `text`, whose shape class is `shape` (0: not known). */
+  private headFacts(text: string, shape: number): HeadFacts {
+    if (shape !== 0) {
+      const known = this.factsByShape.get(shape);
+      if (known !== undefined) return known;
+    }
+    if (!this.lastHead.matches(text)) {
+      this.lastHead.pin(text);
+      this.lastFacts = { template: normalizeLine(text), wrapper: null };
+    }
+    if (shape !== 0) {
+      if (this.factsByShape.size >= MAX_SHAPES_KEPT) this.factsByShape.clear();
+      this.factsByShape.set(shape, this.lastFacts);
+    }
+    return this.lastFacts;
   }
 
   private feedAfter(line: number, text: string): void {

@@ -5,12 +5,12 @@
  * itself, so the answers are exactly those of testing everything.
  */
 import { isDigitBlind } from './digit-blind.js';
-import { LITERAL_INDEX_LITERALS } from './line-filter.generated.js';
+import { DIGIT_BLIND_SLOTS, LITERAL_INDEX_LITERALS } from './line-filter.generated.js';
 import { LineFilter } from './line-filter.js';
-import { expressionsKey, LITERAL_PREFIX_CHARS, LiteralIndex, type KnownLiterals } from './literal-index.js';
+import { expressionsKey, LITERAL_PREFIX_CHARS, LiteralIndex, NEW_SHAPE, SHAPE_SLOTS, type KnownLiterals } from './literal-index.js';
 import type { LineGate } from './reader.js';
 import { PRIVATE_KEY_BEGIN_RE } from './redact.js';
-import { storedData } from './stored.js';
+import { inputsKey, storedData } from './stored.js';
 import {
   CASCADE_RULES,
   EXIT_MARKERS,
@@ -63,26 +63,32 @@ function buildIndex(): LiteralIndex {
 
 /**
  * Starts the questions about `text` (the cleaned line; a suffix of it may then be tested too). After
- * {@link startLine} with the same text the line is already in the index, and a line of the same digit shape as
- * the one scanned before it keeps that line's marks.
+ * {@link startLine} with the same text the line is already in the index, and a line of a known shape class gets
+ * the marks its class got: the index reads every digit as any digit, so lines of one shape have the same marks.
  */
 export function scanLine(text: string): void {
   if (index === null) {
-    shapeEpoch = ++epochs;
+    unshaped();
     if (++linesSeen < buildAfterLines) return;
     index = buildIndex();
-    startMemo();
+    startMemo(index);
   }
-  if (text === loadedText) {
-    // The index reads every digit as any digit: a line of the shape it last scanned has the same marks.
-    if (marksEpoch !== shapeEpoch) {
+  const slot = shapeSlot;
+  if (slot !== -1 && text === loadedText) {
+    if (marksClass === shapeClass) return;
+    const at = slot * index.markWords;
+    if (marked[slot] === 1) index.restoreMarks(slotMarks, at);
+    else {
       index.scanLoaded();
-      marksEpoch = shapeEpoch;
+      index.saveMarks(slotMarks, at);
+      marked[slot] = 1;
     }
+    marksClass = shapeClass;
     return;
   }
   // A line the memo has not seen (a green run's baseline): a shape class of its own.
   index.scan(text);
+  marksClass = 0;
   unshaped();
 }
 
@@ -138,20 +144,23 @@ export function closesFailureList(text: string): boolean {
 }
 
 /**
- * The digit-shape memo. In an error-dense log one line follows another with only its numbers changed
- * (`src/a.ts(12,5): error TS2345 …`, then `(13,5)`): every answer that cannot depend on which digits a line holds
- * (see `digit-blind.ts`) is the same as on the line before, and is reused instead of tested again. The scanner
- * calls {@link startLine} first on every line it scans; the line's bytes then go into the literal index once, are
- * compared there with the last line of another shape ({@link LiteralIndex.sameShapeAsPinned}), and serve the
- * index's scan too. Lines of the same shape share a *shape class*; an answer is kept with the class it was found
- * in. Exact: a reused answer is the one the expression would give.
+ * The digit-shape memo. Log lines recur with only their numbers changed: a compiler's thousand errors
+ * (`src/a.ts(12,5): error TS2345 …`, then `(13,5)`), a stack's frames, a test runner's progress. Every answer that
+ * cannot depend on which digits a line holds (see `digit-blind.ts`) is the same for every line of that *digit
+ * shape*, and is reused instead of tested again. The scanner calls {@link startLine} first on every line it
+ * scans: the line's bytes go into the literal index once, where a table of recent shapes
+ * ({@link LiteralIndex.intern}) says whether its shape is one of them, and serve the index's scan too. Each slot
+ * of that table is a *shape class* with its answers; a line whose shape takes a slot over starts a new class.
+ * Exact: a reused answer is the one the expression would give.
  *
- * Where few lines share their predecessor's shape (ordinary output, where it saved nothing) the comparison rests
- * for a while; every line then is a class of its own.
+ * Writing a line into the index and looking its shape up costs about as much as two expression tests. Where the
+ * memo saves less than that (ordinary output, where few lines repeat a shape and those that do are continuation
+ * lines asked one question) it rests for a while; every line then is a class of its own.
  */
-/** Lines the memo is judged over, and lines it then rests when fewer than half shared their predecessor's shape. */
+/** Lines the memo is judged over; lines it then rests when it reused fewer than {@link WORTH} answers a line. */
 const SHAPE_WINDOW = 1024;
 const SHAPE_REST = 16 * 1024;
+const WORTH = 2;
 /** Slots past the index's: expressions tested on a whole line while a block is open (see {@link continuationTest}). */
 const LINE_AT = INDEX_EXPRESSIONS.length;
 const PARTS = ['re', 'end', 'cont', 'contAfter'] as const;
@@ -159,48 +168,70 @@ export type ContinuationPart = 0 | 1 | 2 | 3;
 const GENERIC_CONT_SLOT = LINE_AT + TABLE.length * PARTS.length;
 const NOISE_LINE_SLOT = GENERIC_CONT_SLOT + 1;
 const FAILURE_LIST_END_SLOT = GENERIC_CONT_SLOT + 2;
-const SLOTS = GENERIC_CONT_SLOT + 3;
+/** Expressions the memo answers for, each at one kind of use (see {@link shapedTest}). */
+const EXPRESSION_SLOTS = GENERIC_CONT_SLOT + 3;
 const POSITION = new Map<Rule, number>(TABLE.map((rule, at) => [rule, at]));
 
-/** The shape class of the line being scanned; `epochs` counts the classes handed out. */
-let shapeEpoch = 1;
-let epochs = 1;
-/** The line {@link startLine} wrote into the index, and the shape class of the line whose marks the index holds. */
+/** The shape table's slot of the line being scanned (-1: none), and its shape class; `classes` counts them. */
+let shapeSlot = -1;
+let shapeClass = 1;
+let classes = 1;
+/** Per table slot: its shape class (0: none yet, or forgotten), whether its marks are saved, and the marks. */
+const slotClass = new Int32Array(SHAPE_SLOTS);
+const marked = new Uint8Array(SHAPE_SLOTS);
+let slotMarks = new Int32Array(0);
+/** The line {@link startLine} wrote into the index, and the shape class of the marks the index holds. */
 let loadedText: string | null = null;
-let marksEpoch = 0;
+let marksClass = 0;
 let windowLines = 0;
-let windowSame = 0;
+/** {@link reused} when the window started. */
+let windowReused = 0;
 let restLeft = 0;
-/** Per slot: 1 when its expression is digit-blind (all 0 until the index is built), and its last answer and class. */
-let blindSlots = new Uint8Array(SLOTS);
-const answerEpoch = new Int32Array(SLOTS);
-const answers = new Uint8Array(SLOTS);
+/** Per expression slot: 1 when its expression is digit-blind (all 0 until the index is built). */
+let blindSlots: Uint8Array = new Uint8Array(EXPRESSION_SLOTS);
+/** Per table slot and expression slot: 0 not asked yet, 1 no, 2 yes. */
+const answers = new Uint8Array(SHAPE_SLOTS * EXPRESSION_SLOTS);
 let memoUse = true;
-/** Lines rested when a window shares too few shapes (0: never, for tests). */
+/** Lines rested when a window finds too few shapes (0: never, for tests). */
 let shapeRest = SHAPE_REST;
 /** Answers reused so far (for tests: a memo that never answers cannot be shown wrong). */
 let reused = 0;
 
-/** Reads which slots are digit-blind: once, with the index (a short log never gets that far). */
-function startMemo(): void {
-  if (!memoUse) return;
-  const blind = new Uint8Array(SLOTS);
-  INDEX_EXPRESSIONS.forEach((re, at) => (blind[at] = isDigitBlind(re) ? 1 : 0));
-  TABLE.forEach((rule, at) => {
-    const parts = [rule.re, rule.end, rule.cont, rule.contAfter?.re];
-    parts.forEach((re, part) => (blind[LINE_AT + at * PARTS.length + part] = re !== undefined && isDigitBlind(re) ? 1 : 0));
-  });
-  blind[GENERIC_CONT_SLOT] = isDigitBlind(GENERIC_CONT) ? 1 : 0;
-  blind[NOISE_LINE_SLOT] = isDigitBlind(NOISE_RE) ? 1 : 0;
-  blind[FAILURE_LIST_END_SLOT] = isDigitBlind(FAILURE_LIST_END_RE) ? 1 : 0;
-  blindSlots = blind;
+/** The expression at every slot of the memo (undefined where a rule has no such part), in slot order. */
+export function memoExpressions(): Array<RegExp | undefined> {
+  const list: Array<RegExp | undefined> = [...INDEX_EXPRESSIONS];
+  for (const rule of TABLE) list.push(rule.re, rule.end, rule.cont, rule.contAfter?.re);
+  list.push(GENERIC_CONT, NOISE_RE, FAILURE_LIST_END_RE);
+  return list;
 }
 
-/** The line being scanned was not compared: a shape class of its own, and the next line compares with none. */
+/** Names a list of memo expressions: the generated flags serve only the list they were read from. */
+export function memoExpressionsKey(list: ReadonlyArray<RegExp | undefined>): string {
+  return inputsKey(list.map((re) => (re === undefined ? null : [re.source, re.flags])));
+}
+
+/** 1 for each expression of `list` that is digit-blind. */
+export function digitBlindFlags(list: ReadonlyArray<RegExp | undefined>): Uint8Array {
+  return Uint8Array.from(list, (re) => (re !== undefined && isDigitBlind(re) ? 1 : 0));
+}
+
+/**
+ * Which expression slots are digit-blind: once, with the index (a short log never gets that far), from the
+ * generated module when it was read from these very expressions (reading ~300 syntax trees costs ~20 ms).
+ */
+function startMemo(built: LiteralIndex): void {
+  slotMarks = new Int32Array(SHAPE_SLOTS * built.markWords);
+  if (!memoUse) return;
+  const list = memoExpressions();
+  const stored = storedData(DIGIT_BLIND_SLOTS, memoExpressionsKey(list));
+  blindSlots = stored !== null && stored.length === EXPRESSION_SLOTS ? new Uint8Array(stored) : digitBlindFlags(list);
+}
+
+/** The line being scanned is not in the shape table: a shape class of its own. */
 function unshaped(): void {
-  shapeEpoch = ++epochs;
+  shapeSlot = -1;
+  shapeClass = ++classes;
   loadedText = null;
-  index?.unpin();
 }
 
 /** Starts the scan of a line: its shape class (see the memo's comment above). Call before any question about it. */
@@ -211,32 +242,42 @@ export function startLine(text: string): void {
     return;
   }
   loadedText = text;
-  if (index.sameShapeAsPinned()) windowSame++;
-  else shapeEpoch = ++epochs;
+  const found = index.intern();
+  const slot = found & ~NEW_SHAPE;
+  if (found !== slot || slotClass[slot] === 0) {
+    slotClass[slot] = ++classes;
+    marked[slot] = 0;
+    answers.fill(0, slot * EXPRESSION_SLOTS, (slot + 1) * EXPRESSION_SLOTS);
+  }
+  shapeSlot = slot;
+  shapeClass = slotClass[slot] as number;
   if (++windowLines === SHAPE_WINDOW) {
-    if (windowSame * 2 < windowLines) restLeft = shapeRest;
+    if (reused - windowReused < WORTH * SHAPE_WINDOW) restLeft = shapeRest;
     windowLines = 0;
-    windowSame = 0;
+    windowReused = reused;
   }
 }
 
-/** The shape class of the line being scanned (two lines of one class have the same digit shape). */
+/** The shape class of the line being scanned: two lines of one class have the same digit shape. Never reused. */
 export function lineShape(): number {
-  return shapeEpoch;
+  return shapeClass;
 }
 
 /**
  * `re.test(text)`, where `text` is the line being scanned (or, for the slot's every use, the same part of it), and
- * `slot` names the expression at this use; a digit-blind slot answers from the line before when that had the shape.
+ * `slot` names the expression at this use; a digit-blind slot answers from its shape class when it was asked there.
  */
 function shapedTest(slot: number, re: RegExp, text: string): boolean {
-  if (blindSlots[slot] === 1 && answerEpoch[slot] === shapeEpoch) {
+  const table = shapeSlot;
+  if (table === -1 || blindSlots[slot] === 0) return re.test(text);
+  const at = table * EXPRESSION_SLOTS + slot;
+  const known = answers[at] as number;
+  if (known !== 0) {
     reused++;
-    return answers[slot] === 1;
+    return known === 2;
   }
   const answer = re.test(text);
-  answerEpoch[slot] = shapeEpoch;
-  answers[slot] = answer ? 1 : 0;
+  answers[at] = answer ? 2 : 1;
   return answer;
 }
 
@@ -272,10 +313,11 @@ export function setShapeMemoUse(use: boolean | 'always'): number {
   reused = 0;
   memoUse = use !== false;
   shapeRest = use === 'always' ? 0 : SHAPE_REST;
-  blindSlots = new Uint8Array(SLOTS);
-  if (use && index !== null) startMemo();
+  blindSlots = new Uint8Array(EXPRESSION_SLOTS);
+  if (index !== null) startMemo(index);
+  slotClass.fill(0);
   windowLines = 0;
-  windowSame = 0;
+  windowReused = 0;
   restLeft = 0;
   unshaped();
   return count;

@@ -10,6 +10,10 @@
  * in the line: the marks are the same as a scan of the characters would give. ASCII letters are folded, as the
  * literals are.
  *
+ * Read by digit shape (`digits: 'shape'`), every digit stands for any digit, in the literals and in the line, so
+ * lines that differ only in their digits get the same marks. The same memory holds a table of recent digit shapes
+ * ({@link LiteralIndex.intern}): the scanner's digit-shape memo (see dispatch.ts) looks each line up there once.
+ *
  * Lone surrogates are the exception: UTF-8 encoding writes each as U+FFFD, so a line holding one (or U+FFFD) may
  * get a "maybe" the characters would not give, never a "no". A literal must not start with the second half of a
  * surrogate pair nor end with the first: in a line that half may belong to a pair (`/\uDE00/` and `/[😀]x/`
@@ -43,7 +47,16 @@ interface ScanExports {
   readonly memory: WasmMemory;
   scan(from: number, end: number, row: number, classes: number, marking: number, marks: number, bits: number, bytes: number): number;
   sameShape(a: number, b: number, n: number): number;
+  intern(line: number, n: number, meta: number, store: number, width: number, mask: number): number;
 }
+
+/** Slots of the shape table ({@link LiteralIndex.intern}); a power of two. */
+export const SHAPE_SLOTS = 512;
+/** Longest line (UTF-8 bytes) the shape table holds; a slot has 8 bytes more, as the copy goes 8 at a time. */
+const SHAPE_BYTES = 256;
+const SHAPE_WIDTH = SHAPE_BYTES + 8;
+/** Set in {@link LiteralIndex.intern}'s answer when the line's shape was not in the table. */
+export const NEW_SHAPE = 0x80000000 | 0;
 
 /** `String.prototype.isWellFormed` (ES2024; the project's TypeScript library is ES2023). */
 interface WellFormedCheck {
@@ -117,9 +130,9 @@ export class LiteralIndex {
   private readonly words: Int32Array;
   private readonly input: Uint8Array;
   private readonly inputAt: number;
-  /** Where the pinned line's bytes are (see {@link sameShapeAsPinned}), and how many. */
-  private readonly pinnedAt: number;
-  private pinnedLength = -1;
+  /** The shape table (see {@link intern}): a hash and a length per slot, then the slots' lines. */
+  private readonly shapeMetaAt: number;
+  private readonly shapeStoreAt: number;
   /** Bytes of the line {@link load}ed last. */
   private loadedLength = 0;
   private readonly marksAt: number;
@@ -181,8 +194,9 @@ export class LiteralIndex {
 
     this.marksAt = TABLE_AT + states * stride * 4;
     this.inputAt = this.marksAt + (states - firstMarking) * stride * 4;
-    this.pinnedAt = this.inputAt + INPUT_BYTES;
-    const size = this.pinnedAt + INPUT_BYTES;
+    this.shapeMetaAt = this.inputAt + INPUT_BYTES;
+    this.shapeStoreAt = this.shapeMetaAt + SHAPE_SLOTS * 8;
+    const size = this.shapeStoreAt + SHAPE_SLOTS * SHAPE_WIDTH;
     this.wasm = pass === 'wasm' ? instantiate<ScanExports>(LITERAL_INDEX_WASM) : null;
     if (this.wasm) {
       ensureMemory(this.wasm.memory, size);
@@ -216,43 +230,52 @@ export class LiteralIndex {
   }
 
   /**
-   * Writes `text` into the automaton's input for {@link sameShapeAsPinned} and {@link scanLoaded}. False, and
-   * nothing written, for a line over {@link PIECE_CHARS} characters or one that is not well-formed UTF-16: UTF-8
-   * writes every lone surrogate as U+FFFD, so two such lines could share bytes and not characters.
+   * Writes `text` into the automaton's input for {@link intern} and {@link scanLoaded}. False, and nothing to
+   * intern, for a line over 256 UTF-8 bytes or one that is not well-formed UTF-16: UTF-8 writes every lone
+   * surrogate as U+FFFD, so two such lines could share bytes and not characters.
    */
   load(text: string): boolean {
-    if (text.length > PIECE_CHARS || !(text as unknown as WellFormedCheck).isWellFormed()) return false;
+    if (text.length > SHAPE_BYTES || !(text as unknown as WellFormedCheck).isWellFormed()) return false;
     this.loadedLength = UTF8.encodeInto(text, this.input).written;
-    return true;
+    return this.loadedLength <= SHAPE_BYTES;
   }
 
   /**
-   * After {@link load}: has the loaded line the digit shape of the pinned one (`sameShape` in fingerprint.ts)?
-   * When not, the loaded line is pinned instead. Shapes compare bytes: UTF-8 keeps ASCII digits as single bytes,
-   * and no other character's bytes are digits.
+   * After {@link load}: the slot of the shape table that holds the loaded line's digit shape (`sameShape` in
+   * fingerprint.ts), with {@link NEW_SHAPE} set when the shape was not there and the line took the slot over. A
+   * slot's line is compared byte by byte: UTF-8 keeps ASCII digits as single bytes, and no other character's
+   * bytes are digits.
    */
-  sameShapeAsPinned(): boolean {
+  intern(): number {
+    const wasm = this.wasm;
     const n = this.loadedLength;
-    if (n === this.pinnedLength) {
-      const wasm = this.wasm;
-      const same = wasm === null ? this.sameShapeInJs(n) : wasm.sameShape(this.inputAt, this.pinnedAt, n) === 1;
-      if (same) return true;
-    }
-    new Uint8Array(this.memory, this.pinnedAt, n).set(new Uint8Array(this.memory, this.inputAt, n));
-    this.pinnedLength = n;
-    return false;
+    if (wasm !== null) return wasm.intern(this.inputAt, n, this.shapeMetaAt, this.shapeStoreAt, SHAPE_WIDTH, SHAPE_SLOTS - 1);
+    return this.internInJs(n);
   }
 
-  /** Forgets the pinned line: the next {@link sameShapeAsPinned} answers false. */
-  unpin(): void {
-    this.pinnedLength = -1;
+  /** literal-index.wat's `intern` in JavaScript (the tests' reference). */
+  private internInJs(n: number): number {
+    const bytes = new Uint8Array(this.memory);
+    const from = this.inputAt;
+    let hash = -2128831035;
+    for (let i = 0; i < n; i++) {
+      let b = bytes[from + i] as number;
+      if (b >= 48 && b <= 57) b = b === 48 && i + 1 < n && ((bytes[from + i + 1] as number) | 32) === 120 ? 256 : 48;
+      hash = Math.imul(hash ^ b, 16777619);
+    }
+    const slot = (hash ^ (hash >>> 15)) & (SHAPE_SLOTS - 1);
+    const meta = (this.shapeMetaAt >>> 2) + slot * 2;
+    const at = this.shapeStoreAt + slot * SHAPE_WIDTH;
+    if (this.words[meta] === hash && this.words[meta + 1] === n && this.sameShapeInJs(from, at, n)) return slot;
+    this.words[meta] = hash;
+    this.words[meta + 1] = n;
+    bytes.copyWithin(at, from, from + n);
+    return slot | NEW_SHAPE;
   }
 
   /** The comparison of literal-index.wat's `sameShape` in JavaScript (the tests' reference). */
-  private sameShapeInJs(n: number): boolean {
+  private sameShapeInJs(a: number, b: number, n: number): boolean {
     const bytes = new Uint8Array(this.memory);
-    const a = this.inputAt;
-    const b = this.pinnedAt;
     for (let i = 0; i < n; i++) {
       const ca = bytes[a + i] as number;
       const cb = bytes[b + i] as number;
@@ -261,6 +284,21 @@ export class LiteralIndex {
       if ((ca === 48 || cb === 48) && i + 1 < n && ((bytes[a + i + 1] as number) | 32) === 120) return false;
     }
     return true;
+  }
+
+  /** The marks' size in 32-bit words (see {@link saveMarks}). */
+  get markWords(): number {
+    return this.bits.length;
+  }
+
+  /** Copies the last scan's marks to `into` at `at` ({@link markWords} words). */
+  saveMarks(into: Int32Array, at: number): void {
+    into.set(this.bits, at);
+  }
+
+  /** Makes marks saved with {@link saveMarks} the current ones again. */
+  restoreMarks(from: Int32Array, at: number): void {
+    this.bits.set(from.subarray(at, at + this.bits.length));
   }
 
   /** After {@link load}: {@link scan} of the loaded line. */

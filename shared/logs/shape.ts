@@ -1,7 +1,7 @@
 /**
  * One line's digit shape, pinned, and other lines compared with it (`sameShape` in fingerprint.ts): the scanner
- * asks this of every failure block it closes, and in an error-dense log (every line a failure) a JavaScript loop
- * over both lines' characters cost half a microsecond per line. Here both lines are written into WebAssembly memory
+ * asks this of a failure block it closes when the head's shape class is not known already (see `headFacts` in
+ * analyzer.ts), and a JavaScript loop over both lines' characters cost half a microsecond per line. Here both lines are written into WebAssembly memory
  * as UTF-16 code units (a native copy, so the comparison is the definition's, unit by unit) and compared there, at
  * about a third of that.
  */
