@@ -46,15 +46,14 @@ const UTF8 = new TextEncoder();
 interface ScanExports {
   readonly memory: WasmMemory;
   scan(from: number, end: number, row: number, classes: number, marking: number, marks: number, bits: number, bytes: number): number;
-  sameShape(a: number, b: number, n: number): number;
-  intern(line: number, n: number, meta: number, store: number, width: number, mask: number): number;
+  intern(line: number, n: number, meta: number, store: number, mask: number, scratch: number): number;
 }
 
 /** Slots of the shape table ({@link LiteralIndex.intern}); a power of two. */
 export const SHAPE_SLOTS = 512;
-/** Longest line (UTF-8 bytes) the shape table holds; a slot has 8 bytes more, as the copy goes 8 at a time. */
+/** Longest line (UTF-8 bytes) the shape table holds; a slot holds its shape's two rows of that many bytes. */
 const SHAPE_BYTES = 256;
-const SHAPE_WIDTH = SHAPE_BYTES + 8;
+const SHAPE_WIDTH = SHAPE_BYTES * 2;
 /** Set in {@link LiteralIndex.intern}'s answer when the line's shape was not in the table. */
 export const NEW_SHAPE = 0x80000000 | 0;
 
@@ -130,9 +129,10 @@ export class LiteralIndex {
   private readonly words: Int32Array;
   private readonly input: Uint8Array;
   private readonly inputAt: number;
-  /** The shape table (see {@link intern}): a hash and a length per slot, then the slots' lines. */
+  /** The shape table (see {@link intern}): a hash and a length per slot, the slots' shapes, and the scratch rows. */
   private readonly shapeMetaAt: number;
   private readonly shapeStoreAt: number;
+  private readonly shapeScratchAt: number;
   /** Bytes of the line {@link load}ed last. */
   private loadedLength = 0;
   private readonly marksAt: number;
@@ -196,7 +196,8 @@ export class LiteralIndex {
     this.inputAt = this.marksAt + (states - firstMarking) * stride * 4;
     this.shapeMetaAt = this.inputAt + INPUT_BYTES;
     this.shapeStoreAt = this.shapeMetaAt + SHAPE_SLOTS * 8;
-    const size = this.shapeStoreAt + SHAPE_SLOTS * SHAPE_WIDTH;
+    this.shapeScratchAt = this.shapeStoreAt + SHAPE_SLOTS * SHAPE_WIDTH;
+    const size = this.shapeScratchAt + SHAPE_WIDTH;
     this.wasm = pass === 'wasm' ? instantiate<ScanExports>(LITERAL_INDEX_WASM) : null;
     if (this.wasm) {
       ensureMemory(this.wasm.memory, size);
@@ -242,48 +243,49 @@ export class LiteralIndex {
 
   /**
    * After {@link load}: the slot of the shape table that holds the loaded line's digit shape (`sameShape` in
-   * fingerprint.ts), with {@link NEW_SHAPE} set when the shape was not there and the line took the slot over. A
-   * slot's line is compared byte by byte: UTF-8 keeps ASCII digits as single bytes, and no other character's
-   * bytes are digits.
+   * fingerprint.ts), with {@link NEW_SHAPE} set when the shape was not there and the line's took the slot over. A
+   * shape is compared whole, not by its hash: the line with every digit written as `0`, and which of its bytes are
+   * the `0` of a `0x` (UTF-8 keeps ASCII digits as single bytes, and no other character's bytes are digits).
    */
   intern(): number {
     const wasm = this.wasm;
     const n = this.loadedLength;
-    if (wasm !== null) return wasm.intern(this.inputAt, n, this.shapeMetaAt, this.shapeStoreAt, SHAPE_WIDTH, SHAPE_SLOTS - 1);
+    if (wasm !== null) return wasm.intern(this.inputAt, n, this.shapeMetaAt, this.shapeStoreAt, SHAPE_SLOTS - 1, this.shapeScratchAt);
     return this.internInJs(n);
   }
 
-  /** literal-index.wat's `intern` in JavaScript (the tests' reference). */
+  /** literal-index.wat's `intern` in JavaScript (the tests' reference), 16 bytes at a time as there. */
   private internInJs(n: number): number {
     const bytes = new Uint8Array(this.memory);
-    const from = this.inputAt;
+    const words = this.words;
+    const line = this.inputAt;
+    const scratch = this.shapeScratchAt;
     let hash = -2128831035;
-    for (let i = 0; i < n; i++) {
-      let b = bytes[from + i] as number;
-      if (b >= 48 && b <= 57) b = b === 48 && i + 1 < n && ((bytes[from + i + 1] as number) | 32) === 120 ? 256 : 48;
-      hash = Math.imul(hash ^ b, 16777619);
+    for (let i = 0; i < n; i += 16) {
+      for (let k = i; k < i + 16; k++) {
+        const b = bytes[line + k] as number;
+        const digit = b >= 48 && b <= 57;
+        bytes[scratch + k] = k >= n ? 0 : digit ? 48 : b;
+        bytes[scratch + SHAPE_BYTES + k] = k + 1 < n && b === 48 && ((bytes[line + k + 1] as number) | 32) === 120 ? 0xff : 0;
+      }
+      for (const row of [scratch + i, scratch + SHAPE_BYTES + i]) {
+        for (let lane = 0; lane < 4; lane++) hash = Math.imul(hash ^ (words[(row >>> 2) + lane] as number), 16777619);
+      }
     }
     const slot = (hash ^ (hash >>> 15)) & (SHAPE_SLOTS - 1);
     const meta = (this.shapeMetaAt >>> 2) + slot * 2;
     const at = this.shapeStoreAt + slot * SHAPE_WIDTH;
-    if (this.words[meta] === hash && this.words[meta + 1] === n && this.sameShapeInJs(from, at, n)) return slot;
-    this.words[meta] = hash;
-    this.words[meta + 1] = n;
-    bytes.copyWithin(at, from, from + n);
+    const rounded = (n + 15) & ~15;
+    const same = (row: number): boolean => {
+      for (let k = 0; k < rounded; k++) if (bytes[scratch + row + k] !== bytes[at + row + k]) return false;
+      return true;
+    };
+    if (words[meta] === hash && words[meta + 1] === n && same(0) && same(SHAPE_BYTES)) return slot;
+    words[meta] = hash;
+    words[meta + 1] = n;
+    bytes.copyWithin(at, scratch, scratch + rounded);
+    bytes.copyWithin(at + SHAPE_BYTES, scratch + SHAPE_BYTES, scratch + SHAPE_BYTES + rounded);
     return slot | NEW_SHAPE;
-  }
-
-  /** The comparison of literal-index.wat's `sameShape` in JavaScript (the tests' reference). */
-  private sameShapeInJs(a: number, b: number, n: number): boolean {
-    const bytes = new Uint8Array(this.memory);
-    for (let i = 0; i < n; i++) {
-      const ca = bytes[a + i] as number;
-      const cb = bytes[b + i] as number;
-      if (ca === cb) continue;
-      if (ca < 48 || ca > 57 || cb < 48 || cb > 57) return false;
-      if ((ca === 48 || cb === 48) && i + 1 < n && ((bytes[a + i + 1] as number) | 32) === 120) return false;
-    }
-    return true;
   }
 
   /** The marks' size in 32-bit words (see {@link saveMarks}). */

@@ -9,7 +9,7 @@
 ;;   marks last (a row address at or past $marking has marks);
 ;; - the marks table: a marking state's marks sit at $marks + (its row address - $marking);
 ;; - the input bytes;
-;; - the shape table of `intern`: a hash and a length per slot, then each slot's line.
+;; - the shape table of `intern`: a hash and a length per slot, then each slot's shape, then `intern`'s scratch rows.
 (module
   (memory (export "memory") 1)
 
@@ -43,83 +43,87 @@
         (br $next)))
     (local.get $row))
 
-  ;; 1 when the $n bytes at $a and $b are equal but for digits, a digit against a digit, where neither is the 0 of
-  ;; a `0x` in $a's line; else 0. The UTF-8 form of shape.wat's comparison (fingerprint.ts's `sameShape`): ASCII
-  ;; digits are single bytes in UTF-8 and no other character's bytes are digits. Equal stretches go eight bytes
-  ;; at a time.
-  (func $sameShape (export "sameShape") (param $a i32) (param $b i32) (param $n i32) (result i32)
-    (local $end i32) (local $ca i32) (local $cb i32) (local $next i32)
-    (local.set $end (i32.add (local.get $a) (local.get $n)))
-    (block $no
-      (loop $byte
-        (if (i32.le_u (i32.add (local.get $a) (i32.const 8)) (local.get $end))
-          (then
-            (if (i64.eq (i64.load (local.get $a)) (i64.load (local.get $b)))
-              (then
-                (local.set $a (i32.add (local.get $a) (i32.const 8)))
-                (local.set $b (i32.add (local.get $b) (i32.const 8)))
-                (br $byte)))))
-        (if (i32.ge_u (local.get $a) (local.get $end)) (then (return (i32.const 1))))
-        (local.set $ca (i32.load8_u (local.get $a)))
-        (local.set $cb (i32.load8_u (local.get $b)))
-        (if (i32.ne (local.get $ca) (local.get $cb))
-          (then
-            (br_if $no (i32.gt_u (i32.sub (local.get $ca) (i32.const 48)) (i32.const 9)))
-            (br_if $no (i32.gt_u (i32.sub (local.get $cb) (i32.const 48)) (i32.const 9)))
-            (if (i32.and
-                  (i32.or (i32.eq (local.get $ca) (i32.const 48)) (i32.eq (local.get $cb) (i32.const 48)))
-                  (i32.lt_u (i32.add (local.get $a) (i32.const 1)) (local.get $end)))
-              (then
-                (local.set $next (i32.load8_u offset=1 (local.get $a)))
-                (br_if $no (i32.or (i32.eq (local.get $next) (i32.const 120)) (i32.eq (local.get $next) (i32.const 88))))))))
-        (local.set $a (i32.add (local.get $a) (i32.const 1)))
-        (local.set $b (i32.add (local.get $b) (i32.const 1)))
-        (br $byte)))
-    (i32.const 0))
-
-  ;; Interns the digit shape of the $n bytes at $line in a table of $mask + 1 slots: each slot holds a hash and a
-  ;; length (two i32 at $meta + slot × 8) and a line's bytes (at $store + slot × $width). A line hashes by its
-  ;; shape (every digit as 0, but the 0 of a `0x` as a byte no digit maps to), goes to the slot its hash names,
-  ;; and finds its shape there when the hash, the length and `sameShape` agree. Returns the slot; when the shape
-  ;; was not there, the line takes the slot over and the top bit is set.
+  ;; Interns the digit shape of the $n bytes (at most 256) at $line in a table of $mask + 1 slots: each slot holds a
+  ;; hash and a length (two i32 at $meta + slot × 8) and a shape (at $store + slot × 512). A shape is two rows of
+  ;; bytes: the line with every digit written as `0`, and a row marking the `0` of every `0x` (`sameShape` in
+  ;; fingerprint.ts lets digits differ, but not that one); two lines have the same shape exactly when both rows are
+  ;; equal. The rows are built 16 bytes at a time in $scratch (512 bytes), hashed, and compared with the slot the hash
+  ;; names. Returns the slot; when the shape was not there, the line's shape takes the slot over and the top bit is set.
   (func (export "intern")
-    (param $line i32) (param $n i32) (param $meta i32) (param $store i32) (param $width i32) (param $mask i32)
+    (param $line i32) (param $n i32) (param $meta i32) (param $store i32) (param $mask i32) (param $scratch i32)
     (result i32)
-    (local $i i32) (local $b i32) (local $hash i32) (local $slot i32) (local $m i32) (local $at i32)
+    (local $i i32) (local $left i32) (local $hash i32) (local $slot i32) (local $m i32) (local $at i32)
+    (local $v v128) (local $digit v128) (local $canon v128) (local $zero v128)
     (local.set $hash (i32.const -2128831035))
-    (block $hashed
-      (loop $byte
-        (br_if $hashed (i32.ge_u (local.get $i) (local.get $n)))
-        (local.set $b (i32.load8_u (i32.add (local.get $line) (local.get $i))))
-        (if (i32.le_u (i32.sub (local.get $b) (i32.const 48)) (i32.const 9))
+    (block $built
+      (loop $chunk
+        (br_if $built (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $v (v128.load (i32.add (local.get $line) (local.get $i))))
+        (local.set $digit
+          (v128.and
+            (i8x16.ge_u (local.get $v) (i8x16.splat (i32.const 48)))
+            (i8x16.le_u (local.get $v) (i8x16.splat (i32.const 57)))))
+        (local.set $canon (v128.bitselect (i8x16.splat (i32.const 48)) (local.get $v) (local.get $digit)))
+        (local.set $zero
+          (v128.and
+            (i8x16.eq (local.get $v) (i8x16.splat (i32.const 48)))
+            (i8x16.eq
+              (v128.or (v128.load offset=1 (i32.add (local.get $line) (local.get $i))) (i8x16.splat (i32.const 32)))
+              (i8x16.splat (i32.const 120)))))
+        ;; The last chunk: lanes past the line are 0, and a byte past it is no `x`.
+        (local.set $left (i32.sub (local.get $n) (local.get $i)))
+        (if (i32.lt_u (local.get $left) (i32.const 17))
           (then
-            (local.set $b (i32.const 48))
-            (if (i32.eq (i32.load8_u (i32.add (local.get $line) (local.get $i))) (i32.const 48))
-              (then
-                (if (i32.lt_u (i32.add (local.get $i) (i32.const 1)) (local.get $n))
-                  (then
-                    (if (i32.eq
-                          (i32.or (i32.load8_u offset=1 (i32.add (local.get $line) (local.get $i))) (i32.const 32))
-                          (i32.const 120))
-                      (then (local.set $b (i32.const 256))))))))))
-        (local.set $hash (i32.mul (i32.xor (local.get $hash) (local.get $b)) (i32.const 16777619)))
-        (local.set $i (i32.add (local.get $i) (i32.const 1)))
-        (br $byte)))
+            (local.set $canon
+              (v128.and (local.get $canon)
+                (i8x16.lt_u (v128.const i8x16 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15) (i8x16.splat (local.get $left)))))
+            (local.set $zero
+              (v128.and (local.get $zero)
+                (i8x16.lt_u
+                  (v128.const i8x16 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15)
+                  (i8x16.splat (i32.sub (local.get $left) (i32.const 1))))))))
+        (v128.store (i32.add (local.get $scratch) (local.get $i)) (local.get $canon))
+        (v128.store offset=256 (i32.add (local.get $scratch) (local.get $i)) (local.get $zero))
+        (local.set $hash (i32.mul (i32.xor (local.get $hash) (i32x4.extract_lane 0 (local.get $canon))) (i32.const 16777619)))
+        (local.set $hash (i32.mul (i32.xor (local.get $hash) (i32x4.extract_lane 1 (local.get $canon))) (i32.const 16777619)))
+        (local.set $hash (i32.mul (i32.xor (local.get $hash) (i32x4.extract_lane 2 (local.get $canon))) (i32.const 16777619)))
+        (local.set $hash (i32.mul (i32.xor (local.get $hash) (i32x4.extract_lane 3 (local.get $canon))) (i32.const 16777619)))
+        (local.set $hash (i32.mul (i32.xor (local.get $hash) (i32x4.extract_lane 0 (local.get $zero))) (i32.const 16777619)))
+        (local.set $hash (i32.mul (i32.xor (local.get $hash) (i32x4.extract_lane 1 (local.get $zero))) (i32.const 16777619)))
+        (local.set $hash (i32.mul (i32.xor (local.get $hash) (i32x4.extract_lane 2 (local.get $zero))) (i32.const 16777619)))
+        (local.set $hash (i32.mul (i32.xor (local.get $hash) (i32x4.extract_lane 3 (local.get $zero))) (i32.const 16777619)))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $chunk)))
     (local.set $slot (i32.and (i32.xor (local.get $hash) (i32.shr_u (local.get $hash) (i32.const 15))) (local.get $mask)))
     (local.set $m (i32.add (local.get $meta) (i32.shl (local.get $slot) (i32.const 3))))
-    (local.set $at (i32.add (local.get $store) (i32.mul (local.get $slot) (local.get $width))))
-    (if (i32.and (i32.eq (i32.load (local.get $m)) (local.get $hash)) (i32.eq (i32.load offset=4 (local.get $m)) (local.get $n)))
-      (then
-        (if (call $sameShape (local.get $line) (local.get $at) (local.get $n))
-          (then (return (local.get $slot))))))
+    (local.set $at (i32.add (local.get $store) (i32.shl (local.get $slot) (i32.const 9))))
+    (block $differs
+      (br_if $differs (i32.ne (i32.load (local.get $m)) (local.get $hash)))
+      (br_if $differs (i32.ne (i32.load offset=4 (local.get $m)) (local.get $n)))
+      (local.set $i (i32.const 0))
+      (loop $compare
+        (if (i32.ge_u (local.get $i) (local.get $n)) (then (return (local.get $slot))))
+        (br_if $differs
+          (i32.eqz
+            (i8x16.all_true
+              (v128.and
+                (i8x16.eq
+                  (v128.load (i32.add (local.get $scratch) (local.get $i)))
+                  (v128.load (i32.add (local.get $at) (local.get $i))))
+                (i8x16.eq
+                  (v128.load offset=256 (i32.add (local.get $scratch) (local.get $i)))
+                  (v128.load offset=256 (i32.add (local.get $at) (local.get $i))))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $compare)))
     (i32.store (local.get $m) (local.get $hash))
     (i32.store offset=4 (local.get $m) (local.get $n))
     (local.set $i (i32.const 0))
     (block $copied
       (loop $copy
         (br_if $copied (i32.ge_u (local.get $i) (local.get $n)))
-        (i64.store (i32.add (local.get $at) (local.get $i)) (i64.load (i32.add (local.get $line) (local.get $i))))
-        (local.set $i (i32.add (local.get $i) (i32.const 8)))
+        (v128.store (i32.add (local.get $at) (local.get $i)) (v128.load (i32.add (local.get $scratch) (local.get $i))))
+        (v128.store offset=256 (i32.add (local.get $at) (local.get $i)) (v128.load offset=256 (i32.add (local.get $scratch) (local.get $i))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
         (br $copy)))
     (i32.or (local.get $slot) (i32.const 0x80000000)))
 )
