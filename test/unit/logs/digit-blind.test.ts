@@ -14,6 +14,18 @@ describe('isDigitBlind', () => {
     }
   });
 
+  it('reads a digit written as an escape, and escapes that only look like one, as JavaScript does', () => {
+    // A digit spelled `\x30`, `\u0030`, `\u{30}` or `[\8]` is still one digit; `\k` without a group name, `\p{Nd}`
+    // without the u flag and a `{,3}` that is no quantifier are literal characters (a `3` among them). TypeScript
+    // refuses `[\8]` and `\p{…}` without u in a literal, so those two are built from strings.
+    for (const re of [/\x30/, /\u0030/, /\u{30}/u, /[\x31-\x39]/, new RegExp('[\\8]'), /[/-5]/, /a{,3}/, /(?<n>\d)\k<n>/, /\p{Nd}/u, /(?=.*7)/]) {
+      expect(isDigitBlind(re), String(re)).toBe(false);
+    }
+    for (const re of [/[\x30-\x39]/, /[^\D]/, /[\d\w]/, /[\W\d]/, /[+-9]/, /\k/, new RegExp('\\p{Nd}'), /[0-9]/i, /(?<!\d)x/s, /[\0]/, /[^\S]/]) {
+      expect(isDigitBlind(re), String(re)).toBe(true);
+    }
+  });
+
   it('reads WRAPPER_RE as blind (the scanner keeps its answer with the shape class of a head)', () => {
     expect(isDigitBlind(WRAPPER_RE)).toBe(true);
   });
