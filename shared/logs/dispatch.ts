@@ -107,7 +107,7 @@ export const GENERIC_AT = RULES.length + CASCADE_RULES.length;
  * order on every candidate line.
  */
 export function ruleAtMatches(at: number, text: string): boolean {
-  return may(at) && shapedTest(at, (TABLE[at] as Rule).re, text);
+  return may(at) && testRuleAt(at, text);
 }
 
 /** After {@link scanLine}, for a candidate position: `rule.re.test(text)` of the rule there, without asking the index. */
@@ -163,9 +163,10 @@ const SHAPE_REST = 16 * 1024;
 const WORTH = 2;
 /** Slots past the index's: expressions tested on a whole line while a block is open (see {@link continuationTest}). */
 const LINE_AT = INDEX_EXPRESSIONS.length;
-const PARTS = ['re', 'end', 'cont', 'contAfter'] as const;
+/** A rule's expressions a continuation test may ask, in slot order: its own, `end`, `cont`, `contAfter.re`. */
 export type ContinuationPart = 0 | 1 | 2 | 3;
-const GENERIC_CONT_SLOT = LINE_AT + TABLE.length * PARTS.length;
+const CONTINUATION_PARTS = 4;
+const GENERIC_CONT_SLOT = LINE_AT + TABLE.length * CONTINUATION_PARTS;
 const NOISE_LINE_SLOT = GENERIC_CONT_SLOT + 1;
 const FAILURE_LIST_END_SLOT = GENERIC_CONT_SLOT + 2;
 /** Expressions the memo answers for, each at one kind of use (see {@link shapedTest}). */
@@ -192,16 +193,29 @@ let blindSlots: Uint8Array = new Uint8Array(EXPRESSION_SLOTS);
 /** Per table slot and expression slot: 0 not asked yet, 1 no, 2 yes. */
 const answers = new Uint8Array(SHAPE_SLOTS * EXPRESSION_SLOTS);
 let memoUse = true;
-/** Lines rested when a window finds too few shapes (0: never, for tests). */
+/** Lines rested after a window that reused too few answers (0: never, for tests). */
 let shapeRest = SHAPE_REST;
 /** Answers reused so far (for tests: a memo that never answers cannot be shown wrong). */
 let reused = 0;
 
+/** The memo's slot for part `part` of the continuation tests of the rule at dispatch position `position`. */
+function continuationSlot(position: number, part: ContinuationPart): number {
+  return LINE_AT + position * CONTINUATION_PARTS + part;
+}
+
 /** The expression at every slot of the memo (undefined where a rule has no such part), in slot order. */
 export function memoExpressions(): Array<RegExp | undefined> {
-  const list: Array<RegExp | undefined> = [...INDEX_EXPRESSIONS];
-  for (const rule of TABLE) list.push(rule.re, rule.end, rule.cont, rule.contAfter?.re);
-  list.push(GENERIC_CONT, NOISE_RE, FAILURE_LIST_END_RE);
+  const list = new Array<RegExp | undefined>(EXPRESSION_SLOTS);
+  INDEX_EXPRESSIONS.forEach((re, at) => (list[at] = re));
+  TABLE.forEach((rule, at) => {
+    list[continuationSlot(at, 0)] = rule.re;
+    list[continuationSlot(at, 1)] = rule.end;
+    list[continuationSlot(at, 2)] = rule.cont;
+    list[continuationSlot(at, 3)] = rule.contAfter?.re;
+  });
+  list[GENERIC_CONT_SLOT] = GENERIC_CONT;
+  list[NOISE_LINE_SLOT] = NOISE_RE;
+  list[FAILURE_LIST_END_SLOT] = FAILURE_LIST_END_RE;
   return list;
 }
 
@@ -291,7 +305,7 @@ export function positionOf(rule: Rule): number {
  * `part` says which of the rule's expressions `re` is (its own, `end`, `cont`, `contAfter.re`).
  */
 export function continuationTest(position: number, part: ContinuationPart, re: RegExp, text: string): boolean {
-  return position === -1 ? re.test(text) : shapedTest(LINE_AT + position * PARTS.length + part, re, text);
+  return position === -1 ? re.test(text) : shapedTest(continuationSlot(position, part), re, text);
 }
 
 /** `GENERIC_CONT.test(text)` for the line being scanned. */

@@ -151,7 +151,7 @@ export class LiteralIndex {
    *   30 ms and grows the heap by ~5 MB, so the analyzer ships them read (see dispatch.ts).
    * @param digits `'shape'` reads every digit as any digit, in the literals and in the line: a literal `exit code
    *   137` then marks its expression in a line with `exit code 255` too (a "maybe" more), and two lines of the same
-   *   digit shape always get the same marks, so one line's marks serve the next ({@link sameShapeAsPinned}).
+   *   digit shape always get the same marks, so one line's marks serve every line of its shape ({@link intern}).
    */
   constructor(
     expressions: readonly RegExp[],
