@@ -19,7 +19,16 @@ export function notATextLog(head: Uint8Array, path: string): string | null {
   return null;
 }
 
-/** Opens `path` as a stream (`-` is stdin) after checking it is a readable text file, with a one-line reason if not. */
+/**
+ * Logs up to this size are read whole, not streamed: Node loads a file stream's modules on first use (~12M
+ * instructions, 5 % of `guard analyze`'s start-up on a small log), and one job's log is usually far smaller.
+ */
+const READ_WHOLE_BYTES = 1024 * 1024;
+
+/**
+ * Opens `path` (`-` is stdin) after checking it is a readable text file, with a one-line reason if not: its bytes
+ * when it is small, else a stream.
+ */
 export async function openLog(path: string, io: CliIO): Promise<LogSource> {
   if (path === '-') return io.stdin;
   await regularFile(path);
@@ -29,6 +38,7 @@ export async function openLog(path: string, io: CliIO): Promise<LogSource> {
     const { bytesRead } = await file.read(head, 0, head.length, 0);
     const reason = notATextLog(head.subarray(0, bytesRead), path);
     if (reason) throw new Error(reason);
+    if ((await file.stat()).size <= READ_WHOLE_BYTES) return await file.readFile();
   } finally {
     await file.close();
   }

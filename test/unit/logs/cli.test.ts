@@ -108,6 +108,30 @@ describe('guard CLI', () => {
     expect(text).toMatch(/\s77 \| +● Invoice totals › applies the discount before tax/);
   });
 
+  it('analyses a log the same whether it is small enough to be read whole or streamed, --max-bytes included', async () => {
+    // Over 1 MB: the sample's failure after ~1.2 MB of ordinary output (streamed), and the sample alone (read whole).
+    const sample = readFileSync(SAMPLE, 'utf8');
+    const padding = 'ok 1 - ordinary output line that no rule reads\n'.repeat(25_000);
+    const big = join(dir, 'big.log');
+    const small = join(dir, 'small.log');
+    writeFileSync(big, padding + sample);
+    writeFileSync(small, sample);
+    const report = async (args: string[]) => {
+      const io = capture();
+      expect(await main(['analyze', '--json', ...args], io)).toBe(0);
+      return JSON.parse(io.stdout.join('\n')) as { failures: Array<{ startLine: number; rule: string }>; bytesRead: number; truncated: boolean };
+    };
+    const whole = await report([small]);
+    const streamed = await report([big]);
+    const lines = padding.split('\n').length - 1;
+    expect(streamed.failures.map((f) => [f.rule, f.startLine - lines])).toEqual(whole.failures.map((f) => [f.rule, f.startLine]));
+    expect(whole.failures.length).toBeGreaterThan(0);
+    for (const file of [small, big]) {
+      const cut = await report(['--max-bytes', '1000', file]);
+      expect([cut.bytesRead, cut.truncated]).toEqual([1000, true]);
+    }
+  });
+
   it('prints the structured result with --json, reading stdin for -', async () => {
     const io = capture(readFileSync(SAMPLE, 'utf8'));
     expect(await main(['analyze', '-', '--json'], io)).toBe(0);
