@@ -48,39 +48,6 @@ function may(at: number): boolean {
   return index === null || index.may(at);
 }
 
-/**
- * Until the index is built (so through the whole of a small log): each table expression's required literals, the
- * ones the index is built from, looked for with `includes` in the line folded to lower case. V8 compiles an
- * expression the first time it is tested, and a small log's analysis used to compile most of the 133 to name one
- * failure: ~15 ms of `guard analyze`'s start-up. Only ASCII lines are gated: the literals fold A–Z alone, and
- * `toLowerCase` folds more (`É` to `é`). Off (every rule tested) when the index is switched off for tests.
- */
-let tableLiterals: KnownLiterals | null = null;
-let literalGate = true;
-let gatedText: string | null = null;
-let gatedLower: string | null = null;
-const NON_ASCII_RE = /[^\x00-\x7f]/;
-
-function storedTableLiterals(): KnownLiterals {
-  const stored = storedData(LITERAL_INDEX_LITERALS, expressionsKey(INDEX_EXPRESSIONS));
-  // Stale literals (a rule changed since `npm run build:line-filter`): no gate rather than 30 ms of reading them.
-  return stored === null ? [] : (JSON.parse(stored.toString('utf8')) as KnownLiterals);
-}
-
-/** False when expression `at` of the rule table cannot match `text`: none of its literals is in it. */
-export function literalsAllow(at: number, text: string): boolean {
-  const literals = (tableLiterals ??= storedTableLiterals())[at];
-  if (!literals) return true;
-  if (text !== gatedText) {
-    gatedText = text;
-    gatedLower = NON_ASCII_RE.test(text) ? null : text.toLowerCase();
-  }
-  const lower = gatedLower;
-  if (lower === null) return true;
-  for (const literal of literals) if (lower.includes(literal)) return true;
-  return false;
-}
-
 /** What the literal index reads, by position: the rule table (see {@link CASCADE_AT}), then the other questions. */
 export const INDEX_EXPRESSIONS: readonly RegExp[] = [...TABLE.map((r) => r.re), NOISE_RE, PREFILTER_RE, PREFILTER_START_RE, WARNING_RE, FAILURE_LIST_RE];
 
@@ -140,8 +107,7 @@ export const GENERIC_AT = RULES.length + CASCADE_RULES.length;
  * order on every candidate line.
  */
 export function ruleAtMatches(at: number, text: string): boolean {
-  if (index === null) return (!literalGate || literalsAllow(at, text)) && testRuleAt(at, text);
-  return index.may(at) && testRuleAt(at, text);
+  return may(at) && testRuleAt(at, text);
 }
 
 /** After {@link scanLine}, for a candidate position: `rule.re.test(text)` of the rule there, without asking the index. */
@@ -371,14 +337,10 @@ export function setShapeMemoUse(use: boolean | 'always'): number {
   return count;
 }
 
-/**
- * For tests: use the index from the next line on (`true`), never and no literal gate either, so every rule is
- * tested (`false`), or past the usual count (`null`).
- */
+/** For tests: use the index from the next line on (`true`), never (`false`), or past the usual count (`null`). */
 export function setIndexUse(use: boolean | null): void {
   buildAfterLines = use === true ? 0 : use === false ? Number.POSITIVE_INFINITY : BUILD_AFTER_LINES;
   if (use === false) index = null;
-  literalGate = use !== false;
   linesSeen = 0;
 }
 
