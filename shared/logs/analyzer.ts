@@ -39,10 +39,12 @@ import {
   isNoise,
   isNoiseLine,
   isWarning,
+  knownWalk,
   lineShape,
   opensFailureList,
   passesPrefilter,
   positionOf,
+  rememberWalk,
   ruleAtMatches,
   scanLine,
   startLine,
@@ -450,7 +452,12 @@ export class LogScanner {
   /** The first rule, in table order, that matches; only rules whose literals occur in the line are tested. */
   private match(body: string, annotatedText: string | null): Rule | null {
     const candidates = candidatePositions();
-    return candidates === null ? this.matchAll(body, annotatedText) : this.matchAmong(candidates, body, annotatedText);
+    if (candidates === null) return this.matchAll(body, annotatedText);
+    const known = knownWalk(this.inFailureList);
+    if (known !== undefined) return known;
+    const rule = this.matchAmong(candidates, body, annotatedText);
+    rememberWalk(this.inFailureList, rule);
+    return rule;
   }
 
   /** {@link match} walking only the positions the literal index left in (the same order, the same answer). */
@@ -650,7 +657,7 @@ export class LogScanner {
     // with the same message are still two failures; thirty identical tracebacks are one).
     const picked = block.pickRank !== Number.POSITIVE_INFINITY;
     // The headline's numbers (durations, counts) differ between repeats of one failure; its words do not.
-    block.key = `${block.rule.id}\u0000${picked ? block.headText.replace(/\d+/g, '0') : ''}`;
+    block.key = picked ? `${block.rule.id}\u0000${block.headText.replace(/\d+/g, '0')}` : unpickedKey(block.rule);
     if (picked) {
       block.headLine = block.pickLine;
       block.headText = block.pickText;
@@ -867,6 +874,17 @@ export class LogScanner {
       picked: block.pickRank !== Number.POSITIVE_INFINITY,
     };
   }
+}
+
+/**
+ * The {@link Block.key} of a block of `rule` without a picked line: one string per rule, so a repeat is looked up
+ * with a hash computed once instead of a new string per block.
+ */
+const unpickedKeys = new Map<Rule, string>();
+function unpickedKey(rule: Rule): string {
+  let key = unpickedKeys.get(rule);
+  if (key === undefined) unpickedKeys.set(rule, (key = `${rule.id}\u0000`));
+  return key;
 }
 
 function kindOfStepName(name: string): SectionKind {

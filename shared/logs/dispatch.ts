@@ -262,6 +262,8 @@ export function startLine(text: string): void {
     slotClass[slot] = ++classes;
     marked[slot] = 0;
     answers.fill(0, slot * EXPRESSION_SLOTS, (slot + 1) * EXPRESSION_SLOTS);
+    walks[2 * slot] = 0;
+    walks[2 * slot + 1] = 0;
   }
   shapeSlot = slot;
   shapeClass = slotClass[slot] as number;
@@ -283,7 +285,11 @@ export function lineShape(): number {
  */
 function shapedTest(slot: number, re: RegExp, text: string): boolean {
   const table = shapeSlot;
-  if (table === -1 || blindSlots[slot] === 0) return re.test(text);
+  if (table === -1) return re.test(text);
+  if (blindSlots[slot] === 0) {
+    digitTests++;
+    return re.test(text);
+  }
   const at = table * EXPRESSION_SLOTS + slot;
   const known = answers[at] as number;
   if (known !== 0) {
@@ -293,6 +299,42 @@ function shapedTest(slot: number, re: RegExp, text: string): boolean {
   const answer = re.test(text);
   answers[at] = answer ? 2 : 1;
   return answer;
+}
+
+/**
+ * The rule walk's outcome by shape class: per slot, outside a failure list and inside one (the walk skips the
+ * list-only rules outside), 0 when not known, 1 when no rule matched, else the matching rule's position + 2. Kept only
+ * for a walk whose every test was digit-blind ({@link digitTests} unchanged): its answers, hence its outcome, are
+ * those of every line of the class.
+ */
+const walks = new Uint8Array(SHAPE_SLOTS * 2);
+/** Tests of expressions that are not digit-blind on a line with a shape class. */
+let digitTests = 0;
+let walkTests = 0;
+
+/**
+ * After {@link scanLine}: the rule the walk over the candidate positions found for a line of this shape class
+ * (`undefined`: not known, so walk them and {@link rememberWalk} what was found).
+ */
+export function knownWalk(inFailureList: boolean): Rule | null | undefined {
+  const slot = shapeSlot;
+  if (slot === -1) return undefined;
+  const known = walks[2 * slot + (inFailureList ? 1 : 0)] as number;
+  if (known === 0) {
+    walkTests = digitTests;
+    return undefined;
+  }
+  reused++;
+  return known === 1 ? null : (TABLE[known - 2] as Rule);
+}
+
+/** What the walk found after {@link knownWalk} returned `undefined`, kept when the walk tested no digit. */
+export function rememberWalk(inFailureList: boolean, rule: Rule | null): void {
+  const slot = shapeSlot;
+  if (slot === -1 || digitTests !== walkTests) return;
+  const position = rule === null ? -1 : positionOf(rule);
+  if (rule !== null && position === -1) return;
+  walks[2 * slot + (inFailureList ? 1 : 0)] = position + 2;
 }
 
 /** A rule's dispatch position (see {@link CASCADE_AT}), or -1 for a rule outside the table. */
