@@ -6,7 +6,7 @@ import type { Trigger } from './trigger.js';
 /**
  * The incident a trigger starts, as first stored, and the scope its recovery is tracked under. The one place an
  * incident is built from a trigger: ingest stores it; classify and notify store the same one when an execution
- * was started without it (a redrive, a crash between the two writes).
+ * was started without it (a redrive, a crash between the two writes), all through {@link storeIncidentFromTrigger}.
  */
 export function incidentFromTrigger(trigger: Trigger, now: Date): { incident: Incident; scope: string } {
   switch (trigger.source) {
@@ -17,4 +17,19 @@ export function incidentFromTrigger(trigger: Trigger, now: Date): { incident: In
     case 'cloudwatch':
       return { incident: newIncident(alarmIncidentFields(trigger), now), scope: alarmIncidentScope(trigger) };
   }
+}
+
+/** Where an incident is first stored (the incident store's `create`: false when one with its id exists). */
+export interface IncidentCreator {
+  create(incident: Incident, scope: string | null, trigger?: unknown): Promise<boolean>;
+}
+
+/**
+ * Builds the incident a trigger starts and stores it with its scope and the trigger (so a reconciler can start an
+ * execution that never started). `created` is false when an incident with its id was stored before: a redelivery,
+ * or another execution that got there first.
+ */
+export async function storeIncidentFromTrigger(incidents: IncidentCreator, trigger: Trigger, now: Date): Promise<{ incident: Incident; created: boolean }> {
+  const { incident, scope } = incidentFromTrigger(trigger, now);
+  return { incident, created: await incidents.create(incident, scope, trigger) };
 }

@@ -4,7 +4,7 @@ import { ValidationError } from '../errors.js';
 import { redriveIfStalled } from '../reconcile/redrive.js';
 import type { AlarmTagReader, Clock, WorkflowStarter } from '../ports.js';
 import type { StepLogger } from '../ports.js';
-import { incidentFromTrigger } from '../domain/incident-from-trigger.js';
+import { storeIncidentFromTrigger } from '../domain/incident-from-trigger.js';
 import type { IncidentStore } from '../stores/incident-store.js';
 import { firstIssue } from '../validation.js';
 import { type AlarmScope, alarmOutOfScope, alarmTagsNeeded } from './alarm-scope.js';
@@ -71,8 +71,7 @@ export async function ingestAlarmEvent(event: unknown, deps: AlarmIngestDeps): P
     return { ignored: outOfScope };
   }
   const trigger = alarmTriggerFromEvent(redactAlarmText(parsed.data));
-  const { incident, scope } = incidentFromTrigger(trigger, deps.clock());
-  const created = await deps.incidents.create(incident, scope, trigger);
+  const { created } = await storeIncidentFromTrigger(deps.incidents, trigger, deps.clock());
   const started = await deps.workflow.start(trigger.incidentId, { trigger, incidentStored: true });
   const duplicate = !created || started.alreadyStarted;
   deps.logger.info('alarm accepted', { incidentId: trigger.incidentId, duplicate, alarm: parsed.data.detail.alarmName });

@@ -11,7 +11,7 @@ import {
 import type { Clock, GitHubClients, RecoveryQueue, WorkflowStarter } from '../ports.js';
 import { workflowRecoveryMessage } from '../domain/recovery.js';
 import { githubCheckIncidentScope, githubIncidentScope } from '../domain/github-incident.js';
-import { incidentFromTrigger } from '../domain/incident-from-trigger.js';
+import { storeIncidentFromTrigger } from '../domain/incident-from-trigger.js';
 import type { StepLogger } from '../ports.js';
 import { redriveIfStalled } from '../reconcile/redrive.js';
 import type { IncidentStore } from '../stores/incident-store.js';
@@ -296,8 +296,7 @@ export async function handleGithubWebhook(request: WebhookRequest, deps: IngestD
   // The durable write comes first so the incident exists even if starting the workflow fails and GitHub redelivers.
   // A failed re-run attempt (ours or a person's) is a new incident too: it is recorded and notified, and the
   // remediation policy, not ingest, refuses to re-run it again (see shared/remediation/planner.ts).
-  const { incident, scope } = incidentFromTrigger(trigger, deps.clock());
-  const created = await deps.incidents.create(incident, scope, trigger);
+  const { created } = await storeIncidentFromTrigger(deps.incidents, trigger, deps.clock());
   const execution = await deps.workflow.start(trigger.incidentId, { trigger, incidentStored: true });
   const duplicate = !created || execution.alreadyStarted;
   deps.logger.info('workflow_run failure accepted', { incidentId: trigger.incidentId, duplicate, attempt: run.run_attempt });
@@ -357,8 +356,7 @@ async function handleCheckRun(payload: unknown, deliveryId: string | null, deps:
   if (!check.conclusion || !FAILED_CHECK_CONCLUSIONS.has(check.conclusion)) {
     return reply(202, { ignored: `check_run conclusion ${check.conclusion ?? 'none'} is not acted on` });
   }
-  const { incident, scope } = incidentFromTrigger(trigger, deps.clock());
-  const created = await deps.incidents.create(incident, scope, trigger);
+  const { created } = await storeIncidentFromTrigger(deps.incidents, trigger, deps.clock());
   const execution = await deps.workflow.start(trigger.incidentId, { trigger, incidentStored: true });
   const duplicate = !created || execution.alreadyStarted;
   deps.logger.info('check_run failure accepted', { incidentId: trigger.incidentId, duplicate, app: trigger.checkRun.app.slug });

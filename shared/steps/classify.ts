@@ -1,11 +1,10 @@
 import { METRIC } from '../adapters/metric-names.js';
 import type { AlarmDetails, Incident, JobFailureSummary } from '../domain/incident.js';
-import { incidentFromTrigger } from '../domain/incident-from-trigger.js';
+import { incidentFromTrigger, storeIncidentFromTrigger } from '../domain/incident-from-trigger.js';
 import {
   type AlarmTrigger,
   type GithubCheckTrigger,
   type GithubTrigger,
-  type Trigger,
 } from '../domain/trigger.js';
 import { analyzeLog, diagnose, fingerprintOf } from '../logs/index.js';
 import type { Category, LogAnalysis, LogLine } from '../logs/types.js';
@@ -207,21 +206,15 @@ export async function classifyStep(input: unknown, deps: ClassifyDeps): Promise<
   return result;
 }
 
-/** Stores the incident the trigger starts, for an execution started without ingest's write (a redrive). */
-async function createFromTrigger(trigger: Trigger, now: Date, deps: ClassifyDeps): Promise<void> {
-  const { incident, scope } = incidentFromTrigger(trigger, now);
-  await deps.incidents.create(incident, scope, trigger);
-}
-
 async function classifyTrigger(trigger: ReturnType<typeof parseState>['trigger'], incidentStored: boolean, deps: ClassifyDeps): Promise<ClassifyResult> {
   const now = deps.clock();
 
   if (trigger.source === 'cloudwatch') {
-    const { incident, scope } = incidentFromTrigger(trigger, now);
+    // Stored here for an execution started without ingest's write (a redrive).
+    const { incident } = incidentStored ? incidentFromTrigger(trigger, now) : await storeIncidentFromTrigger(deps.incidents, trigger, now);
     const alarm = incident.alarm as AlarmDetails;
     const reasonLine = { line: 1, text: `${alarm.name}: ${alarm.reason}`.slice(0, MAX_LINE_CHARS) };
     const { fingerprint, template } = fingerprintOf(`alarm ${alarm.name} ${alarm.namespace ?? ''} ${alarm.metric ?? ''}`);
-    if (!incidentStored) await deps.incidents.create(incident, scope, trigger);
     const category = alarmCategory(alarm);
     await deps.incidents.record(
       trigger.incidentId,
@@ -234,7 +227,7 @@ async function classifyTrigger(trigger: ReturnType<typeof parseState>['trigger']
   if (trigger.source === 'github_check') return classifyCheckRun(trigger, incidentStored, deps);
 
   const github = deps.github.forInstallation(trigger.installationId, deps.signal);
-  if (!incidentStored) await createFromTrigger(trigger, now, deps);
+  if (!incidentStored) await storeIncidentFromTrigger(deps.incidents, trigger, now);
   const jobs = await analyzeGithubJobs(trigger, github, deps);
   const primary = jobs.find((job) => job.failures.length > 0) ?? jobs[0];
   const top = primary?.failures[0];
@@ -296,7 +289,7 @@ export function checkRunOutputText(trigger: GithubCheckTrigger): string {
 async function classifyCheckRun(trigger: GithubCheckTrigger, incidentStored: boolean, deps: ClassifyDeps): Promise<ClassifyResult> {
   const check = trigger.checkRun;
   const github = deps.github.forInstallation(trigger.installationId, deps.signal);
-  if (!incidentStored) await createFromTrigger(trigger, deps.clock(), deps);
+  if (!incidentStored) await storeIncidentFromTrigger(deps.incidents, trigger, deps.clock());
   const text = checkRunOutputText(trigger);
   const analysis = await analyzeLog(text, { maxBytes: deps.config.MAX_LOG_BYTES });
   const job = summarizeJob(

@@ -7,7 +7,7 @@ import { COMMENT_MARKER } from '../notify/comment.js';
 import { pullRequestComment } from '../notify/pull-request.js';
 import { renderEscalation } from '../notify/escalation.js';
 import type { NotifyDeps } from './deps.js';
-import { incidentFromTrigger } from '../domain/incident-from-trigger.js';
+import { storeIncidentFromTrigger } from '../domain/incident-from-trigger.js';
 import { routeEscalation } from '../notify/escalation-policy.js';
 import { policyFor } from '../remediation/policy.js';
 import { type NotifyResult, type PipelineState, describeCaught, parseState } from './state.js';
@@ -32,9 +32,9 @@ async function loadOrCreate(state: PipelineState, deps: NotifyDeps): Promise<Inc
   const existing = await deps.incidents.get(state.trigger.incidentId);
   if (existing) return existing;
   const { trigger } = state;
-  const { incident, scope } = incidentFromTrigger(trigger, deps.clock());
+  const { incident, created } = await storeIncidentFromTrigger(deps.incidents, trigger, deps.clock());
   // Created here: it is what was just written. Created meanwhile by another execution: read theirs.
-  if (await deps.incidents.create(incident, scope, trigger)) return incident;
+  if (created) return incident;
   return (await deps.incidents.get(trigger.incidentId)) as Incident;
 }
 
