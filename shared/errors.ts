@@ -69,6 +69,17 @@ export class RedactionError extends Error {
   }
 }
 
+/**
+ * A query asked an index for attributes the index does not project: a programming error (the table definition and
+ * its reader disagree), never retried, raised before any read so it cannot pass for an empty result.
+ */
+export class IndexProjectionError extends Error {
+  override name = 'IndexProjectionError';
+  constructor(message: string) {
+    super(message);
+  }
+}
+
 /** A record the step needs does not exist. */
 export class NotFoundError extends Error {
   override name = 'NotFoundError';

@@ -19,6 +19,7 @@ import {
   STATUS_MAY_LEAVE,
   type StageError,
 } from '../domain/incident.js';
+import { IndexProjectionError } from '../errors.js';
 import { INCIDENT_INDEXES, type IndexDefinition } from './tables.js';
 import { conditionalWrite, readItems, readPages } from './dynamo.js';
 
@@ -198,7 +199,7 @@ export function createIncidentStore(options: {
     if (fields && index.projection !== 'ALL') {
       const held = new Set<string>([...index.projection, index.partitionKey, index.sortKey, 'pk', 'sk']);
       const missing = fields.filter((field) => !held.has(field));
-      if (missing.length > 0) throw new Error(`index ${index.name} does not hold ${missing.join(', ')}`);
+      if (missing.length > 0) throw new IndexProjectionError(`index ${index.name} does not hold ${missing.join(', ')}`);
     }
     const projection = fields ? Object.fromEntries(fields.map((field, i) => [`#p${i}`, field])) : {};
     const read = await readPages(
