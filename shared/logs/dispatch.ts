@@ -307,7 +307,7 @@ function shapedTest(slot: number, re: RegExp, text: string): boolean {
  * for a walk whose every test was digit-blind ({@link digitTests} unchanged): its answers, hence its outcome, are
  * those of every line of the class.
  */
-const walks = new Uint8Array(SHAPE_SLOTS * 2);
+const walks = new Uint16Array(SHAPE_SLOTS * 2);
 /** Tests of expressions that are not digit-blind on a line with a shape class. */
 let digitTests = 0;
 let walkTests = 0;
