@@ -372,4 +372,33 @@ describe('analyzeLog with the line filter', () => {
     }
     expect(reused).toBeGreaterThan(1_000);
   }, 120_000);
+
+  it('keeps the rule walk of one shape apart inside and outside a failure list (list-only rules)', async () => {
+    // `1) adds two numbers` and `2) adds two numbers` are one shape class, and every test of their walk is
+    // digit-blind, so the walk's outcome is kept; but `test.numbered-failure` is tried only inside a failure list.
+    // A walk kept for the class alone would carry an item out of the list, or the list's miss into it.
+    setLineFilterUse(true);
+    setIndexUse(true);
+    const logs = {
+      'inside first': ['3 failing', '', '1) adds two numbers', '   expected 1 to be 2', '', 'FAILURES!', '', '2) adds two numbers', ''],
+      'outside first': ['1) adds two numbers', '', 'Failures:', '', '2) adds two numbers', '   expected 1', '', '3) adds two numbers', ''],
+    };
+    const found: Record<string, string[]> = {};
+    let reused = 0;
+    for (const [name, lines] of Object.entries(logs)) {
+      const text = lines.join('\n');
+      setShapeMemoUse(false);
+      const everyLine = await analyzeLog(text);
+      setShapeMemoUse('always');
+      const memo = await analyzeLog(text);
+      reused += setShapeMemoUse(true);
+      expect(memo, name).toEqual(everyLine);
+      found[name] = everyLine.failures.map((f) => `${f.rule}@${f.startLine}`);
+    }
+    expect(found).toEqual({
+      'inside first': ['test.numbered-failure@3'],
+      'outside first': ['test.numbered-failure@5', 'test.numbered-failure@8'],
+    });
+    expect(reused).toBeGreaterThan(0);
+  });
 });
