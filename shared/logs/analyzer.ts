@@ -657,7 +657,9 @@ export class LogScanner {
     // with the same message are still two failures; thirty identical tracebacks are one).
     const picked = block.pickRank !== Number.POSITIVE_INFINITY;
     // The headline's numbers (durations, counts) differ between repeats of one failure; its words do not.
-    block.key = picked ? `${block.rule.id}\u0000${block.headText.replace(/\d+/g, '0')}` : unpickedKey(block.rule);
+    // Without a picked line the key is the rule's id itself, a constant string hashed once (picked keys hold a NUL,
+    // ids never do, so the two kinds cannot meet).
+    block.key = picked ? `${block.rule.id}\u0000${block.headText.replace(/\d+/g, '0')}` : block.rule.id;
     if (picked) {
       block.headLine = block.pickLine;
       block.headText = block.pickText;
@@ -874,17 +876,6 @@ export class LogScanner {
       picked: block.pickRank !== Number.POSITIVE_INFINITY,
     };
   }
-}
-
-/**
- * The {@link Block.key} of a block of `rule` without a picked line: one string per rule, so a repeat is looked up
- * with a hash computed once instead of a new string per block.
- */
-const unpickedKeys = new Map<Rule, string>();
-function unpickedKey(rule: Rule): string {
-  let key = unpickedKeys.get(rule);
-  if (key === undefined) unpickedKeys.set(rule, (key = `${rule.id}\u0000`));
-  return key;
 }
 
 function kindOfStepName(name: string): SectionKind {

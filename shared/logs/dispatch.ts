@@ -202,6 +202,16 @@ let restLeft = 0;
 let blindSlots: Uint8Array = new Uint8Array(EXPRESSION_SLOTS);
 /** Per table slot and expression slot: 0 not asked yet, 1 no, 2 yes. */
 const answers = new Uint8Array(SHAPE_SLOTS * EXPRESSION_SLOTS);
+/**
+ * The rule walk's outcome by shape class: per slot, outside a failure list and inside one (the walk skips the
+ * list-only rules outside), 0 when not known, 1 when no rule matched, else the matching rule's position + 2. Kept only
+ * for a walk whose every test was digit-blind ({@link digitTests} unchanged): its answers, hence its outcome, are
+ * those of every line of the class.
+ */
+const walks = new Uint16Array(SHAPE_SLOTS * 2);
+/** Tests of expressions that are not digit-blind on a line with a shape class. */
+let digitTests = 0;
+let walkTests = 0;
 let memoUse = true;
 /** Lines rested after a window that reused too few answers (0: never, for tests). */
 let shapeRest = SHAPE_REST;
@@ -258,6 +268,15 @@ function unshaped(): void {
   loadedText = null;
 }
 
+/** Table slot `slot` holds a new shape: a new class, with nothing known of it yet. */
+function newClass(slot: number): void {
+  slotClass[slot] = ++classes;
+  marked[slot] = 0;
+  answers.fill(0, slot * EXPRESSION_SLOTS, (slot + 1) * EXPRESSION_SLOTS);
+  walks[2 * slot] = 0;
+  walks[2 * slot + 1] = 0;
+}
+
 /** Starts the scan of a line: its shape class (see the memo's comment above). Call before any question about it. */
 export function startLine(text: string): void {
   if (index === null || !memoUse || restLeft > 0 || !index.load(text)) {
@@ -268,13 +287,7 @@ export function startLine(text: string): void {
   loadedText = text;
   const found = index.intern();
   const slot = found & ~NEW_SHAPE;
-  if (found !== slot || slotClass[slot] === 0) {
-    slotClass[slot] = ++classes;
-    marked[slot] = 0;
-    answers.fill(0, slot * EXPRESSION_SLOTS, (slot + 1) * EXPRESSION_SLOTS);
-    walks[2 * slot] = 0;
-    walks[2 * slot + 1] = 0;
-  }
+  if (found !== slot || slotClass[slot] === 0) newClass(slot);
   shapeSlot = slot;
   shapeClass = slotClass[slot] as number;
   if (++windowLines === SHAPE_WINDOW) {
@@ -310,17 +323,6 @@ function shapedTest(slot: number, re: RegExp, text: string): boolean {
   answers[at] = answer ? 2 : 1;
   return answer;
 }
-
-/**
- * The rule walk's outcome by shape class: per slot, outside a failure list and inside one (the walk skips the
- * list-only rules outside), 0 when not known, 1 when no rule matched, else the matching rule's position + 2. Kept only
- * for a walk whose every test was digit-blind ({@link digitTests} unchanged): its answers, hence its outcome, are
- * those of every line of the class.
- */
-const walks = new Uint16Array(SHAPE_SLOTS * 2);
-/** Tests of expressions that are not digit-blind on a line with a shape class. */
-let digitTests = 0;
-let walkTests = 0;
 
 /**
  * After {@link scanLine}: the rule the walk over the candidate positions found for a line of this shape class

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeLog, type Category } from '../../../shared/logs/index.js';
-import { mayStartSection, PREFILTER_RE, PREFILTER_START_RE, SECTION_START_RE } from '../../../shared/logs/rules.js';
+import { CASCADE_RULES, FAILURE_LIST_ITEM_RULE, GENERIC_RULES, mayStartSection, PREFILTER_RE, PREFILTER_START_RE, RULES, SECTION_START_RE } from '../../../shared/logs/rules.js';
 import { seededRandom } from '../../support/random.js';
 
 interface Case {
@@ -509,6 +509,14 @@ describe('rule families', () => {
       expect(analysis.evidence?.text.trim()).toBe(c.head.trim());
     });
   }
+});
+
+describe('rule ids', () => {
+  it('are unique and printable: a block without a picked line is deduplicated by its id alone, a picked one by id, NUL and headline', () => {
+    const ids = [...RULES, ...CASCADE_RULES, ...GENERIC_RULES, FAILURE_LIST_ITEM_RULE].map((rule) => rule.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const id of ids) expect(id, id).toMatch(/^[a-z0-9][a-z0-9.-]*$/);
+  });
 });
 
 describe('keyword pre-filter', () => {
