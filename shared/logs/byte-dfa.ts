@@ -4,11 +4,19 @@
  * may be "yes" for a line that does not match (the expression then says no), never "no" for one that does.
  *
  * To stay on the safe side of that promise the compiler reads every expression more loosely than JavaScript:
- * letters match either case; anchors, word boundaries and look-arounds match anywhere (they only ever remove
- * matches); a character class that admits a non-ASCII character admits any run of bytes ≥ 0x80. It walks the
- * syntax tree of `regex-syntax.ts`, which refuses what no looser reading can honour (back-references, octal
- * escapes, …): an expression the compiler cannot read is an {@link UnsupportedRegexError} at load, never a
- * silently narrower filter.
+ * letters match either case; anchors and look-arounds match anywhere (they only ever remove matches); a character
+ * class that admits a non-ASCII character admits any run of bytes ≥ 0x80. It walks the syntax tree of
+ * `regex-syntax.ts`, which refuses what no looser reading can honour (back-references, octal escapes, …): an
+ * expression the compiler cannot read is an {@link UnsupportedRegexError} at load, never a silently narrower
+ * filter.
+ *
+ * Word boundaries (`\b`, `\B`) are read exactly, as JavaScript reads them without the `u` flag (word characters are
+ * `[A-Za-z0-9_]`; every byte ≥ 0x80 is outside them, as every non-ASCII character is), with one exception: a
+ * `Z` counts as either a word character or not. The text a reader sees may start right after the `Z` of a GitHub
+ * Actions timestamp that cleaning removed (`…12.345Zerror`), where the byte before is not what the text has. Read
+ * as always true, `\b` named a fifth of the lines of the real-log mix for nothing (`[45]0\d\b` in `0.005029
+ * seconds`). An automaton state remembers whether the byte before it was a word character; a boundary is decided
+ * when the next byte is read, and at the end of the text by the {@link ByteDfaSet.endClass} column.
  *
  * Construction: Thompson NFA over byte sets, bytes partitioned into the classes the NFA distinguishes, then the
  * subset construction. Every state that contains an accepting NFA state collapses into one `HIT` state: the
@@ -99,15 +107,22 @@ function utf8(cp: number): number[] {
 class Nfa {
   readonly eps: number[][] = [];
   readonly edges: Array<Array<{ on: ByteSet; to: number }>> = [];
+  /** Word-boundary edges: taken without reading a byte when the bytes on either side allow (see {@link boundaryMayHold}). */
+  readonly boundaries: Array<Array<{ to: number; negated: boolean }>> = [];
 
   state(): number {
     this.eps.push([]);
     this.edges.push([]);
+    this.boundaries.push([]);
     return this.eps.length - 1;
   }
 
   epsilon(from: number, to: number): void {
     (this.eps[from] as number[]).push(to);
+  }
+
+  boundary(from: number, to: number, negated: boolean): void {
+    (this.boundaries[from] as Array<{ to: number; negated: boolean }>).push({ to, negated });
   }
 
   edge(from: number, on: ByteSet, to: number): void {
@@ -200,8 +215,13 @@ class Compiler {
         return this.empty();
       }
       case 'anchor':
-      case 'wordBoundary':
         return this.empty();
+      case 'wordBoundary': {
+        const start = this.nfa.state();
+        const end = this.nfa.state();
+        this.nfa.boundary(start, end, node.negated);
+        return { start, end };
+      }
       case 'dot': {
         // With or without the s flag: a line never holds a line break, so the looser reading costs nothing.
         const set = charSet();
@@ -281,9 +301,9 @@ class Compiler {
   }
 }
 
-/** One automaton of a {@link ByteDfaSet}: `next[state * classCount + classOf[byte]]` is the next state. */
+/** One automaton of a {@link ByteDfaSet}: `next[state * columns + classOf[byte]]` is the next state. */
 export interface ByteDfa {
-  /** Transition table, `stateCount × classCount`. */
+  /** Transition table, `stateCount × columns`. */
   readonly next: Uint16Array;
   readonly stateCount: number;
   readonly start: number;
@@ -292,7 +312,15 @@ export interface ByteDfa {
 /** Automata that share one byte → class map, so a runner looks each byte's class up once for all of them. */
 export interface ByteDfaSet {
   readonly classOf: Uint8Array;
+  /** Byte classes: `classOf` maps every byte below this. */
   readonly classCount: number;
+  /**
+   * The column read at the end of the text (a line's `\n`, or a `\r` that ends a segment): HIT when the text read
+   * so far may match once nothing follows it (a trailing `\b` after a word character). It is `classCount`.
+   */
+  readonly endClass: number;
+  /** Row width of every table: the byte classes and the end column. */
+  readonly columns: number;
   readonly automata: readonly ByteDfa[];
 }
 
@@ -308,6 +336,20 @@ const MAX_STATES = 20_000;
 export interface ByteDfaSpec {
   readonly sources: readonly string[];
   readonly anchored: boolean;
+}
+
+/** Which side of a word boundary a byte (or the text's start and end) is on. */
+const NON_WORD = 0;
+const WORD_CHAR = 1;
+/** Either: a `Z` (see the module comment). */
+const EITHER = 2;
+type Side = typeof NON_WORD | typeof WORD_CHAR | typeof EITHER;
+const SIDES: readonly Side[] = [NON_WORD, WORD_CHAR, EITHER];
+
+/** Whether `\b` (or `\B`, `negated`) may hold between a byte on side `before` and one on side `after`. */
+function boundaryMayHold(negated: boolean, before: Side, after: Side): boolean {
+  if (before === EITHER || after === EITHER) return true;
+  return negated ? before === after : before !== after;
 }
 
 /**
@@ -332,12 +374,20 @@ export function compileByteDfas(specs: readonly ByteDfaSpec[]): ByteDfaSet {
     return start;
   });
 
-  // Byte classes: bytes that every edge treats alike share a class.
+  // Byte classes: bytes that every edge treats alike share a class; with a word boundary anywhere, word
+  // characters, `Z` and the rest are told apart too.
   const distinct = new Map<string, ByteSet>();
   for (const list of nfa.edges) for (const { on } of list) distinct.set(on.join(','), on);
-  const sets = [...distinct.values()];
+  const hasBoundaries = nfa.boundaries.some((list) => list.length > 0);
+  const word = charSet();
+  WORD(word);
+  const zed = byteSet();
+  add(zed, 90);
+  const sideSets = hasBoundaries ? [word.ascii, zed] : [];
+  const sets = [...distinct.values(), ...sideSets];
   const classOf = new Uint8Array(256);
   const signatures = new Map<string, number>();
+  const sideOf: Side[] = [];
   for (let b = 0; b < 256; b++) {
     let sig = '';
     for (let k = 0; k < sets.length; k++) sig += has(sets[k] as ByteSet, b) ? '1' : '0';
@@ -346,6 +396,7 @@ export function compileByteDfas(specs: readonly ByteDfaSpec[]): ByteDfaSet {
       cls = signatures.size;
       if (cls > 255) throw new Error('too many byte classes');
       signatures.set(sig, cls);
+      sideOf.push(b === 90 ? EITHER : has(word.ascii, b) ? WORD_CHAR : NON_WORD);
     }
     classOf[b] = cls;
   }
@@ -358,8 +409,8 @@ export function compileByteDfas(specs: readonly ByteDfaSpec[]): ByteDfaSet {
   }
   const moves = nfa.edges.map((list) => list.map(({ on, to }) => ({ classes: classesOf.get(on.join(',')) as number[], to })));
 
-  // The ε-closure of every single NFA state, once. Only states that read a byte (or accept) tell subsets apart:
-  // the pure ε states are left out of them.
+  // The ε-closure of every single NFA state, once. Only states that read a byte, cross a boundary or accept tell
+  // subsets apart: the pure ε states are left out of them.
   const stateCount = nfa.eps.length;
   const single: number[][] = [];
   for (let s = 0; s < stateCount; s++) {
@@ -373,10 +424,11 @@ export function compileByteDfas(specs: readonly ByteDfaSpec[]): ByteDfaSet {
         }
       }
     }
-    single.push([...seen].filter((t) => t === accept || (nfa.edges[t] as unknown[]).length > 0));
+    single.push([...seen].filter((t) => t === accept || (nfa.edges[t] as unknown[]).length > 0 || (nfa.boundaries[t] as unknown[]).length > 0));
   }
-  const automata = specs.map((spec, k) => determinize(starts[k] as number, spec.anchored, { accept, classCount, moves, single }));
-  return { classOf, classCount, automata };
+  const tables: NfaTables = { accept, classCount, moves, single, boundaries: nfa.boundaries, sideOf };
+  const automata = specs.map((spec, k) => determinize(starts[k] as number, spec.anchored, tables));
+  return { classOf, classCount, endClass: classCount, columns: classCount + 1, automata };
 }
 
 interface NfaTables {
@@ -384,75 +436,113 @@ interface NfaTables {
   classCount: number;
   moves: ReadonlyArray<ReadonlyArray<{ classes: number[]; to: number }>>;
   single: ReadonlyArray<readonly number[]>;
+  boundaries: ReadonlyArray<ReadonlyArray<{ to: number; negated: boolean }>>;
+  /** The side of a word boundary each byte class is on. */
+  sideOf: readonly Side[];
 }
 
-/** The subset construction from `start`. */
-function determinize(start: number, anchored: boolean, { accept, classCount, moves, single }: NfaTables): ByteDfa {
+/**
+ * The subset construction from `start`. A DFA state is a set of NFA states and the side of a word boundary of the
+ * byte read last (the text's start is on the non-word side); its boundary edges are crossed when the next byte
+ * (or the end of the text) shows whether they hold.
+ */
+function determinize(start: number, anchored: boolean, { accept, classCount, moves, single, boundaries, sideOf }: NfaTables): ByteDfa {
   const stateCount = single.length;
+  const columns = classCount + 1;
   // Unanchored, every subset holds the start state's closure (it loops on every byte): those states are left
   // implicit, and what they read is computed once per class, so subsets and their keys stay small.
   const implicit = new Uint8Array(stateCount);
   const implicitMoves: number[][] = Array.from({ length: classCount }, () => []);
-  if (!anchored) {
-    for (const s of single[start] as number[]) {
-      implicit[s] = 1;
-      for (const { classes, to } of moves[s] as Array<{ classes: number[]; to: number }>) {
-        for (const cls of classes) (implicitMoves[cls] as number[]).push(to);
-      }
+  const implicitStates = anchored ? [] : (single[start] as number[]);
+  for (const s of implicitStates) {
+    implicit[s] = 1;
+    for (const { classes, to } of moves[s] as Array<{ classes: number[]; to: number }>) {
+      for (const cls of classes) (implicitMoves[cls] as number[]).push(to);
     }
   }
   const stamp = new Int32Array(stateCount);
   let round = 0;
+  /** Adds `s`'s closure to the current round's `out` (implicit states are stamped, never listed). */
+  const take = (s: number, out: number[]): void => {
+    for (const t of single[s] as number[]) {
+      if (stamp[t] !== round) {
+        stamp[t] = round;
+        if (implicit[t] === 0) out.push(t);
+      }
+    }
+  };
+  /** Crosses the boundary edges of `out` (and of the implicit states) that may hold between sides `before` and `after`. */
+  const crossBoundaries = (out: number[], before: Side, after: Side): void => {
+    const cross = (s: number): void => {
+      for (const { to, negated } of boundaries[s] as Array<{ to: number; negated: boolean }>) if (boundaryMayHold(negated, before, after)) take(to, out);
+    };
+    for (const s of implicitStates) cross(s);
+    for (let k = 0; k < out.length; k++) cross(out[k] as number);
+  };
+  /** The closure of `states`, a new round: stamp[accept] then says whether it accepts. */
   const closure = (states: readonly number[]): number[] => {
     round++;
     const out: number[] = [];
-    for (const s of states) {
-      for (const t of single[s] as number[]) {
-        if (stamp[t] !== round) {
-          stamp[t] = round;
-          if (implicit[t] === 0) out.push(t);
-        }
-      }
-    }
+    for (const s of states) take(s, out);
     return out.sort((a, b) => a - b);
   };
+  // Whether a side matters to a subset: only when it or the implicit states have a boundary edge.
+  const implicitBoundaries = implicitStates.some((s) => (boundaries[s] as unknown[]).length > 0);
+  const sideMatters = (subset: readonly number[]): boolean => implicitBoundaries || subset.some((s) => (boundaries[s] as unknown[]).length > 0);
 
   const ids = new Map<string, number>();
   const subsets: number[][] = [[], []];
-  const rows: number[][] = [new Array<number>(classCount).fill(HIT), new Array<number>(classCount).fill(DEAD)];
-  const intern = (subset: number[]): number => {
+  const sides: Side[] = [NON_WORD, NON_WORD];
+  const rows: number[][] = [new Array<number>(columns).fill(HIT), new Array<number>(columns).fill(DEAD)];
+  const intern = (subset: number[], side: Side): number => {
     if (stamp[accept] === round) return HIT;
     if (subset.length === 0 && anchored) return DEAD;
-    const key = subset.join(',');
+    const kept = sideMatters(subset) ? side : NON_WORD;
+    const key = `${kept}:${subset.join(',')}`;
     let id = ids.get(key);
     if (id === undefined) {
       id = subsets.length;
       if (id >= MAX_STATES) throw new Error(`filter automaton over ${MAX_STATES} states`);
       ids.set(key, id);
       subsets.push(subset);
+      sides.push(kept);
       rows.push([]);
     }
     return id;
   };
-  const startId = intern(closure([start]));
+  const startId = intern(closure([start]), NON_WORD);
   for (let id = 2; id < subsets.length; id++) {
-    const moved: number[][] = implicitMoves.map((targets) => [...targets]);
-    for (const s of subsets[id] as number[]) {
-      for (const { classes, to } of moves[s] as Array<{ classes: number[]; to: number }>) {
-        for (const cls of classes) (moved[cls] as number[]).push(to);
-      }
-    }
+    const subset = subsets[id] as number[];
+    const before = sides[id] as Side;
     const row = rows[id] as number[];
-    for (let cls = 0; cls < classCount; cls++) row[cls] = intern(closure(moved[cls] as number[]));
+    // What the state holds once the boundaries before a byte on each side are crossed; HIT when that accepts.
+    const live = SIDES.map((after) => {
+      const out = closure(subset);
+      crossBoundaries(out, before, after);
+      return stamp[accept] === round ? null : out;
+    });
+    row[classCount] = live[NON_WORD] === null ? HIT : DEAD;
+    const moved: number[][] = implicitMoves.map((targets) => [...targets]);
+    SIDES.forEach((side, k) => {
+      for (const s of live[k] ?? []) {
+        for (const { classes, to } of moves[s] as Array<{ classes: number[]; to: number }>) {
+          for (const cls of classes) if (sideOf[cls] === side) (moved[cls] as number[]).push(to);
+        }
+      }
+    });
+    for (let cls = 0; cls < classCount; cls++) {
+      const side = sideOf[cls] as Side;
+      row[cls] = live[side] === null ? HIT : intern(closure(moved[cls] as number[]), side);
+    }
   }
-  const next = new Uint16Array(subsets.length * classCount);
-  rows.forEach((row, id) => row.forEach((to, cls) => (next[id * classCount + cls] = to)));
+  const next = new Uint16Array(subsets.length * columns);
+  rows.forEach((row, id) => row.forEach((to, cls) => (next[id * columns + cls] = to)));
   return { next, stateCount: subsets.length, start: startId };
 }
 
 /**
  * A compiled set as bytes (for a generated module): class count, automaton count, then per automaton its state
- * count and start, all u16; the class map; the tables, u16 little-endian.
+ * count and start, all u16; the class map; the tables (rows of {@link ByteDfaSet.columns}), u16 little-endian.
  */
 export function encodeByteDfaSet(set: ByteDfaSet): Buffer {
   const header = [set.classCount, set.automata.length, ...set.automata.flatMap((a) => [a.stateCount, a.start])];
@@ -480,12 +570,12 @@ export function decodeByteDfaSet(bytes: Buffer): ByteDfaSet {
   at += 256;
   const automata = shapes.map(({ stateCount, start }) => {
     // A copy of its own (offset 0, so 2-byte aligned). Stored little-endian; a typed array reads the machine's order.
-    const table = new Uint8Array(stateCount * classCount * 2);
+    const table = new Uint8Array(stateCount * (classCount + 1) * 2);
     table.set(bytes.subarray(at, at + table.length));
     at += table.length;
     if (endianness() === 'BE') Buffer.from(table.buffer).swap16();
     return { next: new Uint16Array(table.buffer), stateCount, start };
   });
   if (at !== bytes.length) throw new Error('malformed automaton set');
-  return { classOf, classCount, automata };
+  return { classOf, classCount, endClass: classCount, columns: classCount + 1, automata };
 }

@@ -85,9 +85,9 @@ function remnantEnd(bytes: Uint8Array, i: number, end: number): number {
 }
 
 /** Row offsets instead of state numbers: the loop then adds a class without multiplying. */
-function rowTable(dfa: ByteDfa, classCount: number): Int32Array {
+function rowTable(dfa: ByteDfa, columns: number): Int32Array {
   const table = new Int32Array(dfa.next.length);
-  for (let k = 0; k < table.length; k++) table[k] = (dfa.next[k] as number) * classCount;
+  for (let k = 0; k < table.length; k++) table[k] = (dfa.next[k] as number) * columns;
   return table;
 }
 
@@ -131,7 +131,7 @@ function automataFor(triggers: LineTriggers): ByteDfaSet {
 /** The WebAssembly pass's exports (see line-filter.wat). */
 interface FilterExports {
   readonly memory: WasmMemory;
-  flag(from: number, end: number, out: number, classes: number, anyStart: number, anyHit: number, atStart: number, atHit: number, dead: number): number;
+  flag(from: number, end: number, out: number, classes: number, anyStart: number, anyHit: number, atStart: number, atHit: number, dead: number, endColumn: number): number;
 }
 
 export class LineFilter {
@@ -142,6 +142,8 @@ export class LineFilter {
   private readonly atStartStart: number;
   /** Row offset of DEAD in the anchored table (HIT's is 0 in both). */
   private readonly deadRow: number;
+  /** Where a row's end column is (see `ByteDfaSet.endClass`), from the row's start. */
+  private readonly endColumn: number;
   private flagged = new Int32Array(1024);
   private readonly wasm: FilterExports | null = null;
   /** Addresses in the WebAssembly memory: the tables' start, HIT and DEAD rows, and where the input goes. */
@@ -150,13 +152,14 @@ export class LineFilter {
   constructor(triggers: LineTriggers) {
     const set = automataFor(triggers);
     const [anywhere, atStart] = set.automata as [ByteDfa, ByteDfa];
-    const k = set.classCount;
+    const k = set.columns;
     this.classOf = set.classOf;
     this.anywhere = rowTable(anywhere, k);
     this.atStart = rowTable(atStart, k);
     this.anywhereStart = anywhere.start * k;
     this.atStartStart = atStart.start * k;
     this.deadRow = DEAD * k;
+    this.endColumn = set.endClass;
     if (HIT !== 0) throw new Error('the filter loop expects HIT to be state 0');
 
     // Where WebAssembly is unavailable, or the machine is big-endian (see wasm.ts), the JavaScript loop runs.
@@ -195,13 +198,13 @@ export class LineFilter {
     const output = input + ((length + 3) & ~3);
     ensureMemory(wasm.memory, output + length * 4);
     new Uint8Array(wasm.memory.buffer, input, length).set(bytes.subarray(from, to));
-    const count = wasm.flag(input, input + length, output, 0, anyStart, anyHit, atStart, atHit, dead);
+    const count = wasm.flag(input, input + length, output, 0, anyStart, anyHit, atStart, atHit, dead, this.endColumn * 4);
     return new Int32Array(wasm.memory.buffer, output, count);
   }
 
   /** The same pass in JavaScript: where WebAssembly is unavailable, and the reference the tests compare with. */
   flagInJs(bytes: Buffer, from: number, to: number): Int32Array {
-    const { classOf, anywhere, atStart, anywhereStart, atStartStart, deadRow } = this;
+    const { classOf, anywhere, atStart, anywhereStart, atStartStart, deadRow, endColumn } = this;
     let flagged = this.flagged;
     let count = 0;
     let line = 0;
@@ -210,34 +213,36 @@ export class LineFilter {
     let i = from;
     while (i < to) {
       const b = bytes[i] as number;
+      let hit = false;
       if (SPECIAL[b] === 1) {
-        if (b === LF) {
-          line++;
-          u = anywhereStart;
-          a = atStartStart;
-          i++;
-          continue;
-        }
-        if (b === CR) {
-          u = anywhereStart;
-          a = atStartStart;
-          i++;
-          continue;
-        }
-        if (b === ESC) {
+        if (b === LF || b === CR) {
+          // The line, or a `\r` segment, ends: a trailing word boundary may hold now.
+          hit = anywhere[u + endColumn] === 0 || atStart[a + endColumn] === 0;
+          if (!hit) {
+            if (b === LF) line++;
+            u = anywhereStart;
+            a = atStartStart;
+            i++;
+            continue;
+          }
+        } else if (b === ESC) {
           i = escapeSkip(bytes, i, to);
           continue;
-        }
-        const end = remnantEnd(bytes, i, to);
-        if (end !== -1) {
-          i = end;
-          continue;
+        } else {
+          const end = remnantEnd(bytes, i, to);
+          if (end !== -1) {
+            i = end;
+            continue;
+          }
         }
       }
-      const c = classOf[b] as number;
-      u = anywhere[u + c] as number;
-      if (a !== deadRow) a = atStart[a + c] as number;
-      if (u === 0 || a === 0) {
+      if (!hit) {
+        const c = classOf[b] as number;
+        u = anywhere[u + c] as number;
+        if (a !== deadRow) a = atStart[a + c] as number;
+        hit = u === 0 || a === 0;
+      }
+      if (hit) {
         if (count === flagged.length) {
           const grown = new Int32Array(count * 2);
           grown.set(flagged);

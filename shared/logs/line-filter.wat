@@ -93,10 +93,13 @@
               (then (return (i32.add (local.get $j) (i32.const 1)))))))))
     (i32.const -1))
 
-  ;; Flags the lines of [$i, $end) that may hold a trigger; returns how many indices it wrote at $out.
+  ;; Flags the lines of [$i, $end) that may hold a trigger; returns how many indices it wrote at $out. $endColumn is
+  ;; the offset of each row's end column (see byte-dfa.ts): read where a line or a `\r` segment ends, it is the
+  ;; HIT row when the text may match with nothing after it (a trailing word boundary).
   (func (export "flag")
     (param $i i32) (param $end i32) (param $out i32) (param $classes i32)
     (param $anyStart i32) (param $anyHit i32) (param $atStart i32) (param $atHit i32) (param $dead i32)
+    (param $endColumn i32)
     (result i32)
     (local $b i32) (local $c i32) (local $u i32) (local $a i32) (local $line i32) (local $o i32) (local $e i32)
     (local.set $o (local.get $out))
@@ -105,51 +108,51 @@
     (block $done
       (loop $next
         (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
-        (local.set $b (i32.load8_u (local.get $i)))
-        (local.set $c (i32.load (i32.add (local.get $classes) (i32.shl (local.get $b) (i32.const 2)))))
-        (if (i32.lt_s (local.get $c) (i32.const 0))
-          (then
-            (if (i32.eq (local.get $b) (i32.const 10))
-              (then
-                (local.set $line (i32.add (local.get $line) (i32.const 1)))
-                (local.set $u (local.get $anyStart))
-                (local.set $a (local.get $atStart))
-                (local.set $i (i32.add (local.get $i) (i32.const 1)))
-                (br $next)))
-            (if (i32.eq (local.get $b) (i32.const 13))
-              (then
-                (local.set $u (local.get $anyStart))
-                (local.set $a (local.get $atStart))
-                (local.set $i (i32.add (local.get $i) (i32.const 1)))
-                (br $next)))
-            (if (i32.eq (local.get $b) (i32.const 27))
-              (then
-                (local.set $i (call $escapeSkip (local.get $i) (local.get $end)))
-                (br $next)))
-            (local.set $e (call $remnantEnd (local.get $i) (local.get $end)))
-            (if (i32.ge_s (local.get $e) (i32.const 0))
-              (then
-                (local.set $i (local.get $e))
-                (br $next)))
-            (local.set $c (i32.and (local.get $c) (i32.const 0x7fffffff)))))
-        (local.set $u (i32.load (i32.add (local.get $u) (local.get $c))))
-        (if (i32.ne (local.get $a) (local.get $dead))
-          (then (local.set $a (i32.load (i32.add (local.get $a) (local.get $c))))))
-        (if (i32.or (i32.eq (local.get $u) (local.get $anyHit)) (i32.eq (local.get $a) (local.get $atHit)))
-          (then
-            (i32.store (local.get $o) (local.get $line))
-            (local.set $o (i32.add (local.get $o) (i32.const 4)))
-            (local.set $line (i32.add (local.get $line) (i32.const 1)))
-            (block $eol
-              (loop $rest
-                (br_if $eol (i32.ge_u (local.get $i) (local.get $end)))
-                (br_if $eol (i32.eq (i32.load8_u (local.get $i)) (i32.const 10)))
-                (local.set $i (i32.add (local.get $i) (i32.const 1)))
-                (br $rest)))
+        (block $hit
+          (local.set $b (i32.load8_u (local.get $i)))
+          (local.set $c (i32.load (i32.add (local.get $classes) (i32.shl (local.get $b) (i32.const 2)))))
+          (if (i32.lt_s (local.get $c) (i32.const 0))
+            (then
+              (if (i32.or (i32.eq (local.get $b) (i32.const 10)) (i32.eq (local.get $b) (i32.const 13)))
+                (then
+                  (br_if $hit
+                    (i32.or
+                      (i32.eq (i32.load (i32.add (local.get $u) (local.get $endColumn))) (local.get $anyHit))
+                      (i32.eq (i32.load (i32.add (local.get $a) (local.get $endColumn))) (local.get $atHit))))
+                  (if (i32.eq (local.get $b) (i32.const 10))
+                    (then (local.set $line (i32.add (local.get $line) (i32.const 1)))))
+                  (local.set $u (local.get $anyStart))
+                  (local.set $a (local.get $atStart))
+                  (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                  (br $next)))
+              (if (i32.eq (local.get $b) (i32.const 27))
+                (then
+                  (local.set $i (call $escapeSkip (local.get $i) (local.get $end)))
+                  (br $next)))
+              (local.set $e (call $remnantEnd (local.get $i) (local.get $end)))
+              (if (i32.ge_s (local.get $e) (i32.const 0))
+                (then
+                  (local.set $i (local.get $e))
+                  (br $next)))
+              (local.set $c (i32.and (local.get $c) (i32.const 0x7fffffff)))))
+          (local.set $u (i32.load (i32.add (local.get $u) (local.get $c))))
+          (if (i32.ne (local.get $a) (local.get $dead))
+            (then (local.set $a (i32.load (i32.add (local.get $a) (local.get $c))))))
+          (br_if $hit (i32.or (i32.eq (local.get $u) (local.get $anyHit)) (i32.eq (local.get $a) (local.get $atHit))))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br $next))
+        ;; A hit: the line is named, and the rest of it is not read.
+        (i32.store (local.get $o) (local.get $line))
+        (local.set $o (i32.add (local.get $o) (i32.const 4)))
+        (local.set $line (i32.add (local.get $line) (i32.const 1)))
+        (block $eol
+          (loop $rest
+            (br_if $eol (i32.ge_u (local.get $i) (local.get $end)))
+            (br_if $eol (i32.eq (i32.load8_u (local.get $i)) (i32.const 10)))
             (local.set $i (i32.add (local.get $i) (i32.const 1)))
-            (local.set $u (local.get $anyStart))
-            (local.set $a (local.get $atStart))
-            (br $next)))
+            (br $rest)))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (local.set $u (local.get $anyStart))
+        (local.set $a (local.get $atStart))
         (br $next)))
     (i32.shr_u (i32.sub (local.get $o) (local.get $out)) (i32.const 2))))

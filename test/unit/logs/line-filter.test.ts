@@ -3,7 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { inflateRawSync } from 'node:zlib';
-import { compileByteDfas, DEAD, decodeByteDfaSet, HIT } from '../../../shared/logs/byte-dfa.js';
+import { compileByteDfas, DEAD, decodeByteDfaSet, HIT, type ByteDfaSet } from '../../../shared/logs/byte-dfa.js';
 import { SCANNER_TRIGGERS, setIndexUse, setLineFilterUse, setShapeMemoUse } from '../../../shared/logs/dispatch.js';
 import { analyzeLog } from '../../../shared/logs/index.js';
 import { LINE_FILTER_TABLES } from '../../../shared/logs/line-filter.generated.js';
@@ -18,18 +18,22 @@ const ROOT = resolve(HERE, '../../..');
 const DATASETS = resolve(ROOT, '..', 'shared', 'datasets');
 const TRIGGERS = [...SCANNER_TRIGGERS.anywhere, ...SCANNER_TRIGGERS.atStart];
 
-/** Does a compiled automaton reach HIT on `text` (anchored: from its first byte; else anywhere)? */
-function dfaHits(sources: string[], anchored: boolean, text: string): boolean {
-  const set = compileByteDfas([{ sources, anchored }]);
-  const dfa = set.automata[0];
+/** Whether automaton `k` of `set` reaches HIT on `text` (anchored: from its first byte; else anywhere), its end included. */
+function automatonHits(set: ByteDfaSet, k: number, text: string): boolean {
+  const dfa = set.automata[k];
   if (!dfa) throw new Error('no automaton');
   let state = dfa.start;
   for (const b of Buffer.from(text, 'utf8')) {
-    state = dfa.next[state * set.classCount + (set.classOf[b] as number)] as number;
+    state = dfa.next[state * set.columns + (set.classOf[b] as number)] as number;
     if (state === HIT) return true;
     if (state === DEAD) return false;
   }
-  return false;
+  return dfa.next[state * set.columns + set.endClass] === HIT;
+}
+
+/** Does a compiled automaton reach HIT on `text` (anchored: from its first byte; else anywhere)? */
+function dfaHits(sources: string[], anchored: boolean, text: string): boolean {
+  return automatonHits(compileByteDfas([{ sources, anchored }]), 0, text);
 }
 
 /** Sample logs: the repository's, and the development sets when they sit beside the checkout. */
@@ -83,7 +87,6 @@ afterEach(() => {
 describe('compileByteDfas', () => {
   it('reads expressions loosely: either case, anchors and look-arounds always true', () => {
     expect(dfaHits(['error'], false, 'An ERROR here')).toBe(true);
-    expect(dfaHits(['\\berror\\b'], false, 'xerrorx')).toBe(true);
     expect(dfaHits(['^abc$'], false, 'zzabczz')).toBe(true);
     expect(dfaHits(['a(?!b)c'], false, 'xac')).toBe(true);
     expect(dfaHits(['[✗✖]'], false, 'test ✖ failed')).toBe(true);
@@ -95,25 +98,49 @@ describe('compileByteDfas', () => {
     expect(dfaHits(['error'], false, 'all good')).toBe(false);
   });
 
+  it('reads word boundaries as JavaScript does, a Z on either side', () => {
+    const cases: Array<[string, string]> = [
+      ['\\berror\\b', 'xerrorx'],
+      ['\\berror\\b', 'an error.'],
+      ['\\berror\\b', 'error'],
+      ['\\berror\\b', 'errors'],
+      ['\\berror\\b', '_error'],
+      ['\\berror\\b', 'éerror'],
+      ['\\berror\\b', 'error\u00e9'],
+      ['[45]0\\d\\b', 'in 0.005029 seconds'],
+      ['[45]0\\d\\b', 'HTTP 503'],
+      ['[45]0\\d\\b', 'HTTP 503: down'],
+      ['md\\d{3}\\b', 'MD013/line-length'],
+      ['x\\By', 'xy'],
+      ['x\\By', 'x y'],
+      ['\\b\\b-', 'a-'],
+      ['\\b(?:a|-)\\b', '--a--'],
+      ['\\B-\\B', 'a - b'],
+      ['\\B-\\B', 'a-b'],
+    ];
+    for (const [source, text] of cases) {
+      const re = new RegExp(source, 'i');
+      expect(dfaHits([source], false, text), `/${source}/ on ${JSON.stringify(text)}`).toBe(re.test(text));
+    }
+    // Cleaning may remove a timestamp that ends in `Z` right before the text: `Z` counts as either side.
+    expect(/\berror/.test(cleanLine('2024-05-01T10:11:12.1234567Zerror: x'))).toBe(true);
+    expect(dfaHits(['\\berror'], false, 'Zerror')).toBe(true);
+    expect(dfaHits(['error\\b'], false, 'errorZ')).toBe(true);
+    expect(dfaHits(['\\berror'], false, 'zerror')).toBe(false);
+    // A `\r` ends a segment: a trailing boundary holds there.
+    expect(dfaHits(['md\\d{3}\\b'], false, 'md013\rmd0134')).toBe(true);
+  });
+
   it('never says no where the expression says yes (every trigger, every sample line and its case variants)', () => {
     const set = compileByteDfas(TRIGGERS.map((re) => ({ sources: [re.source], anchored: re.source.startsWith('^') })));
     let checked = 0;
     const lines = [...HAZARDS, ...sampleLogs().slice(0, 80).flatMap((log) => log.bytes.toString('utf8').split('\n').map(cleanLine))];
     for (const text of [...lines, ...lines.map((l) => l.toUpperCase())]) {
-      const bytes = Buffer.from(text, 'utf8');
       TRIGGERS.forEach((re, k) => {
         if (!re.test(text)) return;
         checked++;
-        const dfa = set.automata[k];
-        if (!dfa) throw new Error('missing automaton');
-        let state = dfa.start;
-        let hit = false;
-        for (let i = 0; i < bytes.length && !hit && state !== DEAD; i++) {
-          state = dfa.next[state * set.classCount + (set.classOf[bytes[i] as number] as number)] as number;
-          hit = state === HIT;
-        }
         // An unanchored expression may match at any offset: its automaton loops at the start.
-        expect(hit, `/${re.source.slice(0, 50)}/ on ${JSON.stringify(text.slice(0, 120))}`).toBe(true);
+        expect(automatonHits(set, k, text), `/${re.source.slice(0, 50)}/ on ${JSON.stringify(text.slice(0, 120))}`).toBe(true);
       });
     }
     expect(checked).toBeGreaterThan(150);
@@ -202,7 +229,9 @@ describe('LineFilter', () => {
     const random = seededRandom(11);
     // Ends of escape sequences, caret escapes and remnants next to what anchored triggers start with.
     const tokens = ['\x1b', '\x1b[', '^[[0m', '^[[31m', '^', '[', '[0m', 'm', '$ ', 'make', '~~~~ ', 'x', ' ', '\r', '##[', 'group]Run ', '\uFEFF',
-      '2024-05-01T10:11:12Z ', 'Post job cleanup.', 'src/a.py:12', 'é'];
+      '2024-05-01T10:11:12Z ', 'Post job cleanup.', 'src/a.py:12', 'é',
+      // Word boundaries: a timestamp whose `Z` touches the text, words and numbers that a boundary splits or joins.
+      '2024-05-01T10:11:12Z', 'fatal', 'Z', '_', '503', '0', 'md013', 'err', 'or', '-'];
     const lines: string[] = [];
     for (let k = 0; k < 40_000; k++) {
       let line = '';
