@@ -140,6 +140,18 @@
             (then (local.set $a (i32.load (i32.add (local.get $a) (local.get $c))))))
           (br_if $hit (i32.or (i32.eq (local.get $u) (local.get $anyHit)) (i32.eq (local.get $a) (local.get $atHit))))
           (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          ;; Once the anchored automaton is dead (a few bytes into most lines) the rest of the line steps one
+          ;; automaton: a tighter loop, left for the outer one at a byte it handles itself (LF, CR, ESC, `[`).
+          (br_if $next (i32.ne (local.get $a) (local.get $dead)))
+          (block $slow
+            (loop $fast
+              (br_if $slow (i32.ge_u (local.get $i) (local.get $end)))
+              (local.set $c (i32.load (i32.add (local.get $classes) (i32.shl (i32.load8_u (local.get $i)) (i32.const 2)))))
+              (br_if $slow (i32.lt_s (local.get $c) (i32.const 0)))
+              (local.set $u (i32.load (i32.add (local.get $u) (local.get $c))))
+              (br_if $hit (i32.eq (local.get $u) (local.get $anyHit)))
+              (local.set $i (i32.add (local.get $i) (i32.const 1)))
+              (br $fast)))
           (br $next))
         ;; A hit: the line is named, and the rest of it is not read.
         (i32.store (local.get $o) (local.get $line))
