@@ -32,6 +32,9 @@ export interface LineTriggers {
 /** Cleaning removes `^[[31m`-style escapes in a pass of its own: a line with one is always named. */
 const CARET_ESCAPE_SOURCE = String.raw`\^\[`;
 
+/** The bit of a {@link LineFilter.flag} entry that names its line. */
+export const NAMED = 0x80000000 | 0;
+
 const ESC = 27;
 const LF = 10;
 const CR = 13;
@@ -144,7 +147,8 @@ export class LineFilter {
   private readonly deadRow: number;
   /** Where a row's end column is (see `ByteDfaSet.endClass`), from the row's start. */
   private readonly endColumn: number;
-  private flagged = new Int32Array(1024);
+  /** The JavaScript pass's output (see {@link flag}), grown to the longest input seen. */
+  private lineEnds = new Int32Array(1024);
   private readonly wasm: FilterExports | null = null;
   /** Addresses in the WebAssembly memory: the tables' start, HIT and DEAD rows, and where the input goes. */
   private readonly wasmRows = { anyStart: 0, anyHit: 0, atStart: 0, atHit: 0, dead: 0, input: 0 };
@@ -187,8 +191,9 @@ export class LineFilter {
   }
 
   /**
-   * The lines of `bytes[from, to)` that may hold a trigger, as indices from 0 (the line starting at `from`), in
-   * order; `to` must be just past a `\n`. The returned array is reused by the next call.
+   * The lines of `bytes[from, to)`, in order, one entry each: where its `\n` is, from `from`, with the top bit set
+   * ({@link NAMED}: the entry is negative) when the line may hold a trigger. `to` must be just past a `\n`. The
+   * reader then finds the lines without looking for their ends again. The returned array is reused by the next call.
    */
   flag(bytes: Buffer, from: number, to: number): Int32Array {
     const wasm = this.wasm;
@@ -205,9 +210,10 @@ export class LineFilter {
   /** The same pass in JavaScript: where WebAssembly is unavailable, and the reference the tests compare with. */
   flagInJs(bytes: Buffer, from: number, to: number): Int32Array {
     const { classOf, anywhere, atStart, anywhereStart, atStartStart, deadRow, endColumn } = this;
-    let flagged = this.flagged;
+    // One entry per line at most, and a line holds at least its `\n`.
+    if (this.lineEnds.length < to - from) this.lineEnds = new Int32Array(to - from);
+    const lines = this.lineEnds;
     let count = 0;
-    let line = 0;
     let u = anywhereStart;
     let a = atStartStart;
     let i = from;
@@ -219,7 +225,7 @@ export class LineFilter {
           // The line, or a `\r` segment, ends: a trailing word boundary may hold now.
           hit = anywhere[u + endColumn] === 0 || atStart[a + endColumn] === 0;
           if (!hit) {
-            if (b === LF) line++;
+            if (b === LF) lines[count++] = i - from;
             u = anywhereStart;
             a = atStartStart;
             i++;
@@ -243,19 +249,15 @@ export class LineFilter {
         hit = u === 0 || a === 0;
       }
       if (hit) {
-        if (count === flagged.length) {
-          const grown = new Int32Array(count * 2);
-          grown.set(flagged);
-          this.flagged = flagged = grown;
-        }
-        flagged[count++] = line++;
-        i = bytes.indexOf(LF, i) + 1;
+        const lf = bytes.indexOf(LF, i);
+        lines[count++] = (lf - from) | NAMED;
+        i = lf + 1;
         u = anywhereStart;
         a = atStartStart;
         continue;
       }
       i++;
     }
-    return flagged.subarray(0, count);
+    return lines.subarray(0, count);
   }
 }

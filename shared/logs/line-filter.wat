@@ -5,10 +5,10 @@
 ;; Memory, laid out by the caller:
 ;; - a class map, one i32 per byte value: the byte's class times 4, with the top bit set for the bytes this loop
 ;;   handles itself (LF, CR, ESC, `[`);
-;; - two transition tables, each entry the absolute address of the next state's row (row = classes × 4 bytes);
+;; - two transition tables, each entry the absolute address of the next state's row (row = columns × 4 bytes);
 ;;   the HIT state's row is each table's first, and a row is entered by adding the class's offset;
 ;; - the input bytes, complete lines (the last byte is LF);
-;; - room for one i32 per line: the indices of the flagged lines.
+;; - room for one i32 per line: where its LF is, from the input's start, with the top bit set for a named line.
 (module
   (memory (export "memory") 1)
 
@@ -93,7 +93,7 @@
               (then (return (i32.add (local.get $j) (i32.const 1)))))))))
     (i32.const -1))
 
-  ;; Flags the lines of [$i, $end) that may hold a trigger; returns how many indices it wrote at $out. $endColumn is
+  ;; One i32 per line of [$i, $end) at $out (see the memory layout); returns how many it wrote. $endColumn is
   ;; the offset of each row's end column (see byte-dfa.ts): read where a line or a `\r` segment ends, it is the
   ;; HIT row when the text may match with nothing after it (a trailing word boundary).
   (func (export "flag")
@@ -101,7 +101,8 @@
     (param $anyStart i32) (param $anyHit i32) (param $atStart i32) (param $atHit i32) (param $dead i32)
     (param $endColumn i32)
     (result i32)
-    (local $b i32) (local $c i32) (local $u i32) (local $a i32) (local $line i32) (local $o i32) (local $e i32)
+    (local $b i32) (local $c i32) (local $u i32) (local $a i32) (local $start i32) (local $o i32) (local $e i32)
+    (local.set $start (local.get $i))
     (local.set $o (local.get $out))
     (local.set $u (local.get $anyStart))
     (local.set $a (local.get $atStart))
@@ -120,7 +121,9 @@
                       (i32.eq (i32.load (i32.add (local.get $u) (local.get $endColumn))) (local.get $anyHit))
                       (i32.eq (i32.load (i32.add (local.get $a) (local.get $endColumn))) (local.get $atHit))))
                   (if (i32.eq (local.get $b) (i32.const 10))
-                    (then (local.set $line (i32.add (local.get $line) (i32.const 1)))))
+                    (then
+                      (i32.store (local.get $o) (i32.sub (local.get $i) (local.get $start)))
+                      (local.set $o (i32.add (local.get $o) (i32.const 4)))))
                   (local.set $u (local.get $anyStart))
                   (local.set $a (local.get $atStart))
                   (local.set $i (i32.add (local.get $i) (i32.const 1)))
@@ -154,15 +157,14 @@
               (br $fast)))
           (br $next))
         ;; A hit: the line is named, and the rest of it is not read.
-        (i32.store (local.get $o) (local.get $line))
-        (local.set $o (i32.add (local.get $o) (i32.const 4)))
-        (local.set $line (i32.add (local.get $line) (i32.const 1)))
         (block $eol
           (loop $rest
             (br_if $eol (i32.ge_u (local.get $i) (local.get $end)))
             (br_if $eol (i32.eq (i32.load8_u (local.get $i)) (i32.const 10)))
             (local.set $i (i32.add (local.get $i) (i32.const 1)))
             (br $rest)))
+        (i32.store (local.get $o) (i32.or (i32.sub (local.get $i) (local.get $start)) (i32.const 0x80000000)))
+        (local.set $o (i32.add (local.get $o) (i32.const 4)))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (local.set $u (local.get $anyStart))
         (local.set $a (local.get $atStart))

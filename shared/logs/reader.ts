@@ -112,7 +112,10 @@ function stripBuildKitPrefix(text: string): string {
  */
 export type LineSink = (line: number, text: string, raw: string) => void;
 
-/** Names, among complete lines `bytes[from, to)`, those a sink must read (0 = the first line), in order. */
+/**
+ * Splits complete lines `bytes[from, to)` and names those a sink must read: one entry per line, in order, the
+ * offset of its `\n` from `from`, negative (top bit set) for a named line.
+ */
 export interface LineNamer {
   flag(bytes: Buffer, from: number, to: number): Int32Array;
 }
@@ -217,29 +220,25 @@ export class LineSplitter {
   /** The complete lines of `bytes[from, to)`: named ones (and all while the sink is busy) are read, the rest skipped. */
   private emitFiltered(bytes: Buffer, from: number, to: number, filter: LineNamer): void {
     const gate = this.gate as LineGate;
-    const named = filter.flag(bytes, from, to);
-    let k = 0;
-    let next = named.length > 0 ? (named[0] as number) : -1;
+    const lines = filter.flag(bytes, from, to);
     let start = from;
-    let index = 0;
     let skipped = 0;
-    for (; start < to; index++) {
-      const nl = bytes.indexOf(10, start);
-      if (index === next) next = ++k < named.length ? (named[k] as number) : -1;
+    for (let index = 0; index < lines.length; index++) {
+      const entry = lines[index] as number;
+      const nl = from + (entry & 0x7fffffff);
       // A line that may be over MAX_LINE_CHARS is read now, cut to its head and tail as every long line is.
-      else if (nl - start <= MAX_LINE_CHARS && gate.idle()) {
+      if (entry >= 0 && nl - start <= MAX_LINE_CHARS && gate.idle()) {
         gate.skip(++this.lineNo, bytes, start, nl);
         skipped++;
-        start = nl + 1;
-        continue;
+      } else {
+        const raw = bytes.toString('utf8', start, nl);
+        if (raw.length > MAX_LINE_CHARS) this.emit(raw);
+        else this.sink(++this.lineNo, cleanLine(raw), raw);
       }
-      const raw = bytes.toString('utf8', start, nl);
-      if (raw.length > MAX_LINE_CHARS) this.emit(raw);
-      else this.sink(++this.lineNo, cleanLine(raw), raw);
       start = nl + 1;
     }
-    this.judged.lines += index;
-    this.judged.read += index - skipped;
+    this.judged.lines += lines.length;
+    this.judged.read += lines.length - skipped;
   }
 
   /** Flushes the decoder and emits the last line (a file ending in `\n` has a final empty line, as in `split`). */

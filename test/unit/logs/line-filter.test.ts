@@ -7,7 +7,7 @@ import { compileByteDfas, DEAD, decodeByteDfaSet, HIT, type ByteDfaSet } from '.
 import { SCANNER_TRIGGERS, setIndexUse, setLineFilterUse, setShapeMemoUse } from '../../../shared/logs/dispatch.js';
 import { analyzeLog } from '../../../shared/logs/index.js';
 import { LINE_FILTER_TABLES } from '../../../shared/logs/line-filter.generated.js';
-import { LineFilter, lineFilterSpecs, specsKey } from '../../../shared/logs/line-filter.js';
+import { LineFilter, lineFilterSpecs, NAMED, specsKey } from '../../../shared/logs/line-filter.js';
 
 import { cleanLine } from '../../../shared/logs/reader.js';
 import { generatedModule, GENERATED_PATH } from '../../../scripts/build-line-filter.js';
@@ -172,9 +172,14 @@ describe('compileByteDfas', () => {
 describe('LineFilter', () => {
   const filter = new LineFilter(SCANNER_TRIGGERS);
 
-  function flaggedLines(text: string, useJs = false): number[] {
+  /** The indices of the lines the pass names; every entry's offset checked against where the line's `\n` is. */
+  function flaggedLines(text: string, useJs = false, on: LineFilter = filter): number[] {
     const bytes = Buffer.from(text.endsWith('\n') ? text : `${text}\n`, 'utf8');
-    return [...(useJs ? filter.flagInJs(bytes, 0, bytes.length) : filter.flag(bytes, 0, bytes.length))];
+    const entries = useJs ? on.flagInJs(bytes, 0, bytes.length) : on.flag(bytes, 0, bytes.length);
+    const ends: number[] = [];
+    for (let at = bytes.indexOf(10); at !== -1; at = bytes.indexOf(10, at + 1)) ends.push(at);
+    expect([...entries].map((entry) => entry & ~NAMED)).toEqual(ends);
+    return [...entries].flatMap((entry, index) => (entry & NAMED ? [index] : []));
   }
 
   it('names every line whose cleaned text a trigger matches, hazards included', () => {
@@ -264,8 +269,7 @@ describe('LineFilter', () => {
     expect(specsKey(lineFilterSpecs({ anywhere: [/other/], atStart: [] }))).not.toBe(LINE_FILTER_TABLES.key);
     // Other triggers compile their own automata and still filter by them.
     const other = new LineFilter({ anywhere: [/boom/], atStart: [/^Done/] });
-    const bytes = Buffer.from('fine\nBOOM here\nDone.\nfine\n');
-    expect([...other.flag(bytes, 0, bytes.length)]).toEqual([1, 2]);
+    expect(flaggedLines('fine\nBOOM here\nDone.\nfine\n', false, other)).toEqual([1, 2]);
   });
 });
 
