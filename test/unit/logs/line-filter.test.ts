@@ -131,6 +131,55 @@ describe('compileByteDfas', () => {
     expect(dfaHits(['md\\d{3}\\b'], false, 'md013\rmd0134')).toBe(true);
   });
 
+  it('reads word boundaries in random expressions as JavaScript does, looser only at a Z or a non-ASCII character', () => {
+    // Alternations of short words with \b and \B around and inside them (chains of boundaries, \B next to a Z),
+    // some behind one shared \b as in the prefilter, against RegExp on texts made of their characters.
+    const random = seededRandom(13);
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+    const chars = ['a', 'b', 'c', 'z', '0', '5', '_', '-', ' ', '.', "'", 'é'];
+    const pieces = ['\\d', '\\w', '\\W', '\\s', '[a-c]', '[05]', '\\d{2}', 'a?', 'b*', '(?:c|0)'];
+    const edge = (): string => pick(['\\b', '\\b', '\\b', '\\b', '\\B', '', '', '', '', '']);
+    const word = (): string => {
+      let middle = '';
+      for (let n = 1 + Math.floor(random() * 4); n > 0; n--) {
+        const r = random();
+        middle += r < 0.6 ? pick(chars) : r < 0.8 ? pick(pieces) : pick(['\\b', '\\B']);
+      }
+      return `${edge()}${middle}${edge()}`;
+    };
+    const textChars = [...chars, 'Z', 'A', 'B', '9'];
+    const wrong: string[] = [];
+    let matched = 0;
+    let unmatched = 0;
+    for (let round = 0; round < 300; round++) {
+      const words = Array.from({ length: 2 + Math.floor(random() * 8) }, word);
+      const half = Math.floor(words.length / 2);
+      const sources = [...words.slice(0, half), `\\b(?:${words.slice(half).join('|')})`];
+      const set = compileByteDfas([
+        { sources, anchored: false },
+        { sources: [`(?:${sources.join('|')})`], anchored: true },
+      ]);
+      // The compiler reads letters in either case, so the reference does too.
+      const anywhere = new RegExp(sources.join('|'), 'i');
+      const atStart = new RegExp(`^(?:${sources.join('|')})`, 'i');
+      for (let t = 0; t < 300; t++) {
+        const text = Array.from({ length: Math.floor(random() * 12) }, () => pick(textChars)).join('');
+        const hits = automatonHits(set, 0, text);
+        if (anywhere.test(text)) {
+          matched++;
+          if (!hits) wrong.push(`no for /${sources.join('|')}/ on ${JSON.stringify(text)}`);
+        } else if (!/[Zé]/.test(text)) {
+          unmatched++;
+          if (hits) wrong.push(`yes for /${sources.join('|')}/ on ${JSON.stringify(text)}`);
+        }
+        if (atStart.test(text) && !automatonHits(set, 1, text)) wrong.push(`no for /^(?:${sources.join('|')})/ on ${JSON.stringify(text)}`);
+      }
+    }
+    expect(wrong.slice(0, 5)).toEqual([]);
+    expect(matched).toBeGreaterThan(20_000);
+    expect(unmatched).toBeGreaterThan(20_000);
+  });
+
   it('never says no where the expression says yes (every trigger, every sample line and its case variants)', () => {
     const set = compileByteDfas(TRIGGERS.map((re) => ({ sources: [re.source], anchored: re.source.startsWith('^') })));
     let checked = 0;
