@@ -5,6 +5,7 @@ import {
   DescribeTableCommand,
   DynamoDBClient,
   ResourceNotFoundException,
+  waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
 import type { InProcessTransport } from '../../shared/stores/dynamo.js';
 import { type IndexDefinition, projectionOf, TABLES } from '../../shared/stores/tables.js';
@@ -201,6 +202,9 @@ export async function startEmbeddedDynamo(options: { path: string; tableNames: R
           : {}),
       }),
     );
+    // dynalite marks a new table ACTIVE a tick after answering; until then every item call fails as if the
+    // table did not exist.
+    await waitUntilTableExists({ client, maxWaitTime: 10, minDelay: 0.01, maxDelay: 0.1 }, { TableName });
   }
   client.destroy();
   return {

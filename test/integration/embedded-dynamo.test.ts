@@ -1,4 +1,5 @@
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -179,4 +180,40 @@ describe('embedded DynamoDB (dynalite in a worker thread)', () => {
       await dynamo.close();
     }
   });
+
+  it('finishes a table creation that a stop interrupted before dynalite marked the table ACTIVE', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'guard-dynamo-'));
+    dirs.push(dir);
+    await (await startEmbeddedDynamo({ path: dir, tableNames, region: 'us-east-1' })).close();
+    // What a store closed between dynalite's two writes of a new table leaves: the description, still CREATING.
+    const requireFromDynalite = createRequire(createRequire(import.meta.url).resolve('dynalite'));
+    const { Level } = requireFromDynalite('level') as { Level: new (path: string, options: object) => LevelDb };
+    const level = new Level(dir, { valueEncoding: 'json' });
+    const table = await level.get('table~incidents');
+    table.TableStatus = 'CREATING';
+    for (const index of table.GlobalSecondaryIndexes ?? []) index.IndexStatus = 'CREATING';
+    await level.put('table~incidents', table);
+    await level.close();
+
+    const dynamo = await startEmbeddedDynamo({ path: dir, tableNames, region: 'us-east-1' });
+    const client = new DynamoDBClient({ region: 'us-east-1', endpoint: dynamo.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, requestHandler: asRequestHandler(dynamo.requestHandler) });
+    const documents = DynamoDBDocumentClient.from(client);
+    try {
+      const described = (await client.send(new DescribeTableCommand({ TableName: 'incidents' }))).Table;
+      expect(described?.TableStatus).toBe('ACTIVE');
+      expect(described?.GlobalSecondaryIndexes?.map((index) => index.IndexStatus)).toEqual(table.GlobalSecondaryIndexes?.map(() => 'ACTIVE'));
+      await documents.send(new PutCommand({ TableName: 'incidents', Item: { pk: 'i-1', sk: 'incident' } }));
+      expect((await documents.send(new GetCommand({ TableName: 'incidents', Key: { pk: 'i-1', sk: 'incident' } }))).Item).toEqual({ pk: 'i-1', sk: 'incident' });
+    } finally {
+      documents.destroy();
+      await dynamo.close();
+    }
+  });
 });
+
+/** The little of a LevelDB (the `level` package dynalite stores in) the test above uses. */
+interface LevelDb {
+  get(key: string): Promise<{ TableStatus: string; GlobalSecondaryIndexes?: Array<{ IndexStatus: string }> }>;
+  put(key: string, value: unknown): Promise<void>;
+  close(): Promise<void>;
+}

@@ -66,6 +66,8 @@ beforeAll(async () => {
   const before = await startScratchStore('whole-item-indexes-old');
   const setup = before.documents();
   await setup.send(new DeleteTableCommand({ TableName: 'incidents' }));
+  // dynalite removes a deleted table a tick after answering; until then the name cannot be created again.
+  while (await setup.send(new DescribeTableCommand({ TableName: 'incidents' })).then(() => true, () => false)) await new Promise((r) => setTimeout(r, 10));
   await setup.send(oldLayout('incidents'));
   await before.reopen();
   const fresh = await startScratchStore('whole-item-indexes-current');
