@@ -375,7 +375,7 @@ export function compileByteDfas(specs: readonly ByteDfaSpec[]): ByteDfaSet {
   });
 
   // Byte classes: bytes that every edge treats alike share a class; with a word boundary anywhere, word
-  // characters, `Z` and the rest are told apart too.
+  // characters, `Z` and the rest are told apart too (without one, a class's side is never read).
   const distinct = new Map<string, ByteSet>();
   for (const list of nfa.edges) for (const { on } of list) distinct.set(on.join(','), on);
   const hasBoundaries = nfa.boundaries.some((list) => list.length > 0);
