@@ -174,6 +174,14 @@ describe('embedded DynamoDB (dynalite in a worker thread)', () => {
           if (!gone) await new Promise((r) => setTimeout(r, 20));
         }
         expect(gone).toBe(true);
+        // Item calls say "not found" while the table is still DELETING; the name is free again once DescribeTable
+        // says so too (as in DynamoDB, where a table's deletion also ends after DeleteTable answers).
+        let described = true;
+        for (let wait = 0; wait < 100 && described; wait++) {
+          described = await client.send(new DescribeTableCommand({ TableName: 'scratch' })).then(() => true, (error: unknown) => !(error instanceof ResourceNotFoundException));
+          if (described) await new Promise((r) => setTimeout(r, 20));
+        }
+        expect(described).toBe(false);
       }
     } finally {
       documents.destroy();
