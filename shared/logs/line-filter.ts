@@ -16,7 +16,7 @@
  */
 import { compileByteDfas, DEAD, decodeByteDfaSet, HIT, type ByteDfa, type ByteDfaSet, type ByteDfaSpec } from './byte-dfa.js';
 import { LINE_FILTER_TABLES, LINE_FILTER_WASM } from './line-filter.generated.js';
-import { CLEANED_PREFIX_SOURCE } from './reader.js';
+import { CLEANED_PREFIX_SOURCE, NAMED } from './reader.js';
 import { UnsupportedRegexError } from './regex-syntax.js';
 import { inputsKey, storedData } from './stored.js';
 import { ensureMemory, instantiate, type WasmMemory } from './wasm.js';
@@ -31,9 +31,6 @@ export interface LineTriggers {
 
 /** Cleaning removes `^[[31m`-style escapes in a pass of its own: a line with one is always named. */
 const CARET_ESCAPE_SOURCE = String.raw`\^\[`;
-
-/** The bit of a {@link LineFilter.flag} entry that names its line. */
-export const NAMED = 0x80000000 | 0;
 
 const ESC = 27;
 const LF = 10;

@@ -114,11 +114,14 @@ export type LineSink = (line: number, text: string, raw: string) => void;
 
 /**
  * Splits complete lines `bytes[from, to)` and names those a sink must read: one entry per line, in order, the
- * offset of its `\n` from `from`, negative (top bit set) for a named line.
+ * offset of its `\n` from `from`, with {@link NAMED} set (the entry is negative) for a named line.
  */
 export interface LineNamer {
   flag(bytes: Buffer, from: number, to: number): Int32Array;
 }
+
+/** The bit of a {@link LineNamer} entry that names its line. */
+export const NAMED = 0x80000000 | 0;
 
 /**
  * Lets a sink leave lines unread (see `line-filter.ts`). While the sink is idle, a line the filter does not name
@@ -225,7 +228,7 @@ export class LineSplitter {
     let skipped = 0;
     for (let index = 0; index < lines.length; index++) {
       const entry = lines[index] as number;
-      const nl = from + (entry & 0x7fffffff);
+      const nl = from + (entry & ~NAMED);
       // A line that may be over MAX_LINE_CHARS is read now, cut to its head and tail as every long line is.
       if (entry >= 0 && nl - start <= MAX_LINE_CHARS && gate.idle()) {
         gate.skip(++this.lineNo, bytes, start, nl);

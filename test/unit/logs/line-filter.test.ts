@@ -7,9 +7,9 @@ import { compileByteDfas, DEAD, decodeByteDfaSet, HIT, type ByteDfaSet } from '.
 import { SCANNER_TRIGGERS, setIndexUse, setLineFilterUse, setShapeMemoUse } from '../../../shared/logs/dispatch.js';
 import { analyzeLog } from '../../../shared/logs/index.js';
 import { LINE_FILTER_TABLES } from '../../../shared/logs/line-filter.generated.js';
-import { LineFilter, lineFilterSpecs, NAMED, specsKey } from '../../../shared/logs/line-filter.js';
+import { LineFilter, lineFilterSpecs, specsKey } from '../../../shared/logs/line-filter.js';
 
-import { cleanLine } from '../../../shared/logs/reader.js';
+import { cleanLine, NAMED } from '../../../shared/logs/reader.js';
 import { generatedModule, GENERATED_PATH } from '../../../scripts/build-line-filter.js';
 import { seededRandom } from '../../support/random.js';
 
