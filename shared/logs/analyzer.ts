@@ -25,6 +25,7 @@ import {
   RULES,
   mayStartSection,
   SECTION_START_RE,
+  uniformRule,
   WRAPPER_RE,
   type Rule,
 } from './rules.js';
@@ -125,7 +126,7 @@ const MAX_BLOCKS = 200;
 const DEFAULT_MAX_LINES = 150;
 /** Wording of a step that reports its own failure without a recognised format ("Version mismatch …"). */
 const COMPLAINT_RE = /\b(?:error|fail(?:ed|ure)?|mismatch|invalid|missing|not found|denied|unable|cannot|can't|refused|exception|abort(?:ed)?|fatal|expected|incorrect|wrong|forbidden)\b/i;
-const FALLBACK_RULE: Rule = { id: 'generic.step-output', category: 'unknown', weight: 20, re: /$^/, extend: 'line', refine: true };
+const FALLBACK_RULE: Rule = uniformRule({ id: 'generic.step-output', category: 'unknown', weight: 20, re: /$^/, extend: 'line', refine: true });
 const TRAVIS_NOISE_RE = /^(?:travis_(?:time|fold):|section_(?:start|end):|\$ |##\[(?:group|endgroup|section|command)\]|\[Pipeline\]|Removing intermediate|Step \d+\/\d+ :)/;
 const NON_BLANK_RE = /\S/;
 /** GitHub Actions step boundaries (in a job log; `$ …` lines there are echoed commands, not steps). */

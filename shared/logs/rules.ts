@@ -53,13 +53,43 @@ export interface Rule {
   readonly pick?: ReadonlyArray<{ readonly re: RegExp; readonly last?: boolean; readonly outdented?: boolean }>;
 }
 
+/**
+ * A rule with every field present, in one order: the table's literals each name a different subset, and the
+ * scanner reads these fields on every line of a block, where a dozen object shapes made its optimised code
+ * polymorphic and threw it away whenever a rule of a new shape turned up (each time recompiling the scanner's
+ * largest functions, ~10-30 ms of compiler time apiece).
+ */
+export function uniformRule(rule: Rule): Rule {
+  return {
+    id: rule.id,
+    category: rule.category,
+    weight: rule.weight,
+    re: rule.re,
+    extend: rule.extend,
+    cont: rule.cont,
+    contAfter: rule.contAfter,
+    end: rule.end,
+    gap: rule.gap,
+    maxLines: rule.maxLines,
+    lookback: rule.lookback,
+    inFailureList: rule.inFailureList,
+    refine: rule.refine,
+    headNext: rule.headNext,
+    pick: rule.pick?.map((p) => ({ re: p.re, last: p.last, outdented: p.outdented })),
+  };
+}
+
+function uniformRules(rules: readonly Rule[]): readonly Rule[] {
+  return rules.map(uniformRule);
+}
+
 /** The exception line of a Python traceback: `ValueError: …`, `torch.OutOfMemoryError: …`, `KeyboardInterrupt`. */
 const PY_EXCEPTION_RE = /^\s*(?:[A-Za-z_]\w*\.)*(?:[A-Z]\w*(?:Error|Exception|Exit|Interrupt|Iteration|Warning|Failure)|[A-Z][A-Za-z]+)(?::\s.*)?$/;
 
 const STACK_CONT =
   /^\s*(?:at\s|\.\.\.\s*\d+\s+(?:more|common frames)|Caused by:|Suppressed:|File "|from\s\S+:\d+|#\d+\s|goroutine\s\d+|created by\s|\[C\]:|stack traceback:|\S+\.(?:rb|ex|exs|erl|lua|py|go|rs|js|ts):\d+:in\s)/;
 
-export const RULES: readonly Rule[] = [
+export const RULES: readonly Rule[] = uniformRules([
   // ── infrastructure: these explain everything after them, so they outrank test and build output ──────────
   { id: 'infra.oom', category: 'out_of_memory', weight: 95, extend: 'line',
     re: /JavaScript heap out of memory|java\.lang\.OutOfMemoryError|\bOOMKilled\b|Out of memory: Kill(?:ed)? process|\bCannot allocate memory\b|std::bad_alloc|runtime: out of memory|fatal error: out of memory|\bMemoryError\b|exit code 137\b|exited with (?:code )?137\b|signal: killed|internal compiler error: Killed|Killed signal terminated program|memory allocation of \d+ bytes failed|The runner has received a shutdown signal.*memory/i },
@@ -300,10 +330,10 @@ export const RULES: readonly Rule[] = [
     re: /^(?:\S+: )?(?:\[string "[^"]*"\]|\S+\.lua):\d+: /, cont: /^(?:stack traceback:|\s)/ },
   { id: 'node.exception', category: 'unknown', weight: 62, extend: 'indent', refine: true, maxLines: 100,
     re: /^\s*(?:Uncaught |Unhandled(?:PromiseRejection)? ?(?:exception|rejection|Error)?:? ?)?(?:TypeError|ReferenceError|SyntaxError|RangeError|AssertionError(?: \[ERR_ASSERTION\])?|Error \[[A-Z_]+\]|\w+Error(?: \[\w+\])?)(?::|$)/ },
-];
+]);
 
 /** Generic wording, tried after the cascade rules so `error Command failed` stays boilerplate. */
-export const GENERIC_RULES: readonly Rule[] = [
+export const GENERIC_RULES: readonly Rule[] = uniformRules([
   { id: 'powershell.error', category: 'unknown', weight: 50, extend: 'indent', refine: true,
     re: /^(?!\s)(?:\S.*)?(?:failed with exit code \d+|Exception calling ".*")/, cont: /^(?:At (?:line:)?\S*:?\d+ char:\d+|\+ |\s)/ },
 
@@ -320,7 +350,7 @@ export const GENERIC_RULES: readonly Rule[] = [
     re: /(?<![\w./-])(?:failed|FAILED|Failed|failure|FAILURE|FAIL|aborted|exceeded|could not|Could not|couldn't|cannot|Cannot|unable to|Unable to|not found|broken|is not defined|does not exist|undefined method)\b/ },
   { id: 'generic.error-word', category: 'unknown', weight: 22, extend: 'indent', refine: true,
     re: /\b(?:error|ERROR|Error|errors|fatal|FATAL|exception|Exception|panic)\b/ },
-];
+]);
 
 /**
  * Lines that look like failures but are not: warnings, zero counts, echoed flags, app logs at info level, and
@@ -333,7 +363,7 @@ export const NOISE_RE =
  * Boilerplate that follows every failure. Never a root cause while anything more specific exists, and dropped
  * from the result when it is (see issue: "Drop boilerplate that follows every failure").
  */
-export const CASCADE_RULES: readonly Rule[] = [
+export const CASCADE_RULES: readonly Rule[] = uniformRules([
   { id: 'cascade.npm', category: 'unknown', weight: 12, extend: 'line',
     re: /^npm (?:ERR!|error) |^error Command failed with exit code \d+|^ERR_PNPM_RECURSIVE_RUN_FIRST_FAIL|^\s*ELIFECYCLE\s/ },
   { id: 'cascade.make', category: 'unknown', weight: 10, extend: 'line', re: /^(?:g?make|mingw32-make|ninja)(?:\[\d+\])?: \*\*\* |^ninja: build stopped|^make(?:\[\d+\])?: \*\*\* Waiting/ },
@@ -343,7 +373,7 @@ export const CASCADE_RULES: readonly Rule[] = [
     re: /^(?:\s*❯ \S+ \(\d+ tests? \| \d+ failed\)|\s*Test Files\s+\d+ failed|\s*(?:FAILED|Failed):\s+\d+ Tests?|\s*\[ERROR\] Found \d+ errors?|FAILED \S+$|Tests?:\s+\d+ failed|Test Suites: \d+ failed|FAILURES!|ERRORS!|Tests run: \d+, Failures: [1-9]|\d+ (?:examples?|tests?|runs?), \d+ (?:failures?|errors?)|[=]+ .*\b\d+ failed\b.* [=]+$|test result: FAILED|\d+ failing$)/ },
   { id: 'cascade.maven-goal', category: 'unknown', weight: 30, extend: 'line', refine: true, re: /^\[ERROR\] Failed to execute goal / },
   { id: 'cascade.gradle-wrong', category: 'unknown', weight: 32, extend: 'indent', refine: true, re: /^\* What went wrong:$/, cont: /^(?!\* Try:)\S/ },
-];
+]);
 
 /**
  * Lines that say *that* a command failed, never *why*: package-manager and task-runner wrappers, exit statuses,
@@ -424,9 +454,9 @@ export const FAILURE_LIST_RE =
   /^(?:nl)?\s*(?:\d+ failing$|There (?:was|were) \d+ (?:failures?|errors?)|Failures:\s*$|Errors:\s*$|Failed tests:\s*$|Failing tests:\s*$)/;
 
 /** First entry of an unnumbered failure list (vim's `Failures:` report): the paragraph under the heading. */
-export const FAILURE_LIST_ITEM_RULE: Rule = {
+export const FAILURE_LIST_ITEM_RULE: Rule = uniformRule({
   id: 'test.failure-list', category: 'test_failure', weight: 78, extend: 'paragraph', gap: 0, maxLines: 120, re: /\S/,
-};
+});
 
 /** Ends a failure list. */
 export const FAILURE_LIST_END_RE =
