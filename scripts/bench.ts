@@ -11,7 +11,8 @@
  * Each analysis runs in a fresh child process, three times:
  * - the analyzer alone: this script bundled with esbuild and run by plain `node` (no TypeScript loader), timed inside
  *   the child around `analyzeLog` (start-up excluded), wall and CPU (user + system), with its peak RSS
- *   (VmHWM from `/proc/self/status`, see `peak-rss.ts`): MB/s and the ratio to grep come from this run;
+ *   (VmHWM from `/proc/self/status`, see `peak-rss.ts`): MB/s and the ratio to grep come from this run. It reads
+ *   the file the way `guard analyze` does (`fileChunks`);
  * - the entry point users run, `node bin/guard.js analyze --json FILE`, with a preloaded module that reports the
  *   process's peak RSS and CPU at exit (start-up included): the RSS target is checked on this one, since that is
  *   the process a user (or the classify Lambda's equivalent) pays for. For a log over 64 MB the launcher reads it
@@ -26,7 +27,7 @@
  * so a before/after comparison shares the machine's load.
  */
 import { spawnSync } from 'node:child_process';
-import { createReadStream, createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -62,18 +63,20 @@ interface Case {
 async function readOnlyChild(file: string): Promise<void> {
   const { forEachLine } = await import('../shared/logs/reader.js');
   const { NAMED_LINES_ONLY } = await import('../shared/logs/dispatch.js');
+  const { fileChunks } = await import('../shared/cli/io.js');
   const cpu0 = process.cpuUsage();
   let read = 0;
-  await forEachLine(createReadStream(file, { highWaterMark: 64 * 1024 }), () => read++, Number.POSITIVE_INFINITY, NAMED_LINES_ONLY);
+  await forEachLine(fileChunks(file), () => read++, Number.POSITIVE_INFINITY, NAMED_LINES_ONLY);
   const cpuUsed = process.cpuUsage(cpu0);
   process.stdout.write(`${JSON.stringify({ cpu: (cpuUsed.user + cpuUsed.system) / 1e6, read })}\n`);
 }
 
 async function runChild(file: string): Promise<void> {
   const { analyzeLog } = await import('../shared/logs/index.js');
+  const { fileChunks } = await import('../shared/cli/io.js');
   const cpu0 = process.cpuUsage();
   const started = process.hrtime.bigint();
-  const analysis = await analyzeLog(createReadStream(file, { highWaterMark: 64 * 1024 }));
+  const analysis = await analyzeLog(fileChunks(file));
   const wall = Number(process.hrtime.bigint() - started) / 1e9;
   const cpuUsed = process.cpuUsage(cpu0);
   const result: ChildResult = {

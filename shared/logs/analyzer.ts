@@ -285,6 +285,15 @@ export class LogScanner {
     this.ringEnd[slot] = end;
   }
 
+  /** The reader is about to overwrite `memory`: lines remembered as bytes from it are read now. */
+  release(memory: ArrayBufferLike): void {
+    for (let slot = 0; slot < RING_SIZE; slot++) {
+      const bytes = this.ringBytes[slot];
+      // A slot left behind by the window is never read again: it lets go of the bytes without reading them.
+      if (bytes && bytes.buffer === memory && this.ringAt(this.ringLine[slot] as number) === null) this.ringBytes[slot] = null;
+    }
+  }
+
   /**
    * Inside a `##[group]Run …` header GitHub echoes the step's script, shell and env — its source, not its output —
    * until `##[endgroup]`. A header that ends any other way (another marker, 200 lines) was output after all (a log

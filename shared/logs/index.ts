@@ -50,6 +50,7 @@ export async function analyzeLog(source: LogSource, options: AnalyzeLogOptions =
     filter: scannerLineFilter,
     idle: () => scanner.idle() && !privateKeys.inside,
     skip: (line, bytes, start, end) => scanner.remember(line, bytes, start, end),
+    release: (memory) => scanner.release(memory),
   };
   const meta = await forEachLine(source, (line, text, raw) => scanner.push(line, privateKeys.filter(text), raw), options.maxBytes, gate);
   return buildAnalysis(scanner.finish(), meta, options);

@@ -1,8 +1,7 @@
-import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { analyzeLog, diagnose, LogBaseline, type Diagnosis, type LogAnalysis, type LogSource } from '../../logs/index.js';
 import { intOption, parseArgs, UsageError } from '../args.js';
-import { type CliIO, regularFile } from '../io.js';
+import { type CliIO, fileChunks, regularFile } from '../io.js';
 import { ANALYZE_META } from './meta.js';
 import type { Command } from './types.js';
 
@@ -42,7 +41,7 @@ export async function openLog(path: string, io: CliIO): Promise<LogSource> {
   } finally {
     await file.close();
   }
-  return createReadStream(path, { highWaterMark: 256 * 1024 });
+  return fileChunks(path);
 }
 
 /** What `guard analyze --json` prints and the classify stage stores: the analysis and its diagnosis. */

@@ -1,9 +1,9 @@
-import { createReadStream } from 'node:fs';
 import { mkdir, open, readFile, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import * as z from 'zod';
 import { analyzeLog, LogBaseline, predictionLines } from '../../logs/index.js';
 import { intOption, parseArgs, UsageError } from '../args.js';
+import { fileChunks } from '../io.js';
 import { EXTRACT_META } from './meta.js';
 import type { Command } from './types.js';
 
@@ -42,7 +42,7 @@ async function readCorpus(dir: string): Promise<CorpusRow[]> {
 async function readBaseline(path: string): Promise<LogBaseline | null> {
   try {
     await stat(path);
-    return await LogBaseline.fromLog(createReadStream(path, { highWaterMark: 1 << 20 }));
+    return await LogBaseline.fromLog(fileChunks(path));
   } catch {
     return null;
   }
@@ -70,7 +70,7 @@ export const extractCommand: Command = {
         try {
           await stat(logPath);
           const baseline = useBaseline && row.pass_log_file ? await readBaseline(resolve(corpus, row.pass_log_file)) : null;
-          const analysis = await analyzeLog(createReadStream(logPath, { highWaterMark: 1 << 20 }), {
+          const analysis = await analyzeLog(fileChunks(logPath), {
             maxFailures: 50,
             ...(baseline ? { baseline } : {}),
           });

@@ -1,9 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CliIO } from '../../../shared/cli/io.js';
+import { fileChunks, type CliIO } from '../../../shared/cli/io.js';
 import { main } from '../../../shared/cli/main.js';
 
 const SAMPLE = resolve(dirname(fileURLToPath(import.meta.url)), '../../../events/logs/github-actions-jest-failure.log');
@@ -163,5 +163,38 @@ describe('guard CLI', () => {
     const io = capture();
     expect(await main(['extract', '--corpus', dir], io)).toBe(2);
     expect(io.stderr).toEqual(['guard extract: extract needs --corpus <dir> and --out <file>']);
+  });
+});
+
+describe('fileChunks', () => {
+  it('reads a file in order from a position, and closes it when its reader stops early', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'guard-chunks-'));
+    try {
+      const path = join(dir, 'log.txt');
+      const bytes = Buffer.from(Array.from({ length: 700_000 }, (_, i) => (i * 7) % 251));
+      writeFileSync(path, bytes);
+      // Chunks share two buffers, so each is copied before the next is asked for.
+      const read = async (position?: number) => {
+        const copies: Buffer[] = [];
+        for await (const chunk of fileChunks(path, position)) copies.push(Buffer.from(chunk));
+        return copies;
+      };
+      const whole = await read();
+      expect(Buffer.concat(whole).equals(bytes)).toBe(true);
+      expect(whole.length).toBe(3);
+      expect(Buffer.concat(await read(123_457)).equals(bytes.subarray(123_457))).toBe(true);
+      expect(await read(bytes.length)).toEqual([]);
+      if (existsSync('/proc/self/fd')) {
+        const open = () => readdirSync('/proc/self/fd').length;
+        const before = open();
+        for await (const chunk of fileChunks(path)) {
+          expect(chunk.length).toBeGreaterThan(0);
+          break;
+        }
+        expect(open()).toBe(before);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -383,6 +383,28 @@ describe('analyzeLog with the line filter', () => {
     expect(everyLine.failures.length).toBeGreaterThan(0);
   }, 120_000);
 
+  it('reads a skipped line from bytes the reader has since reused (context far above a long block)', async () => {
+    // The reader copies filtered bytes into a few slices it reuses, and the scanner keeps skipped lines as views of
+    // them. Lines of ~30 KB put two in a 64 KB slice, so the context lines above a 40-line block of such lines are
+    // in slices overwritten long before the block closes and its context is read.
+    const filler = (i: number) => `${String(i).padStart(6, '0')} `.repeat(4_000);
+    const text = [
+      'building',
+      ...Array.from({ length: 30 }, (_, i) => `context line ${i} ${filler(i)}`),
+      'Error: the validator rejected the bundle',
+      ...Array.from({ length: 40 }, (_, i) => `    at frame ${i} ${filler(1000 + i)}`),
+      'done',
+    ].join('\n');
+    const bytes = Buffer.from(text);
+    setLineFilterUse(false);
+    const everyLine = await analyzeLog(chunked(bytes));
+    setLineFilterUse(true);
+    const filtered = await analyzeLog(chunked(bytes));
+    expect(filtered).toEqual(everyLine);
+    const context = filtered.failures[0]?.context.map((l) => l.text.slice(0, 16));
+    expect(context).toEqual(['context line 27 ', 'context line 28 ', 'context line 29 ', 'done']);
+  });
+
   it('finds in two analyses read at once what each finds alone (the index and the filter are one per process)', async () => {
     // Both keep their tables and their last answers (the candidates, the named lines) in module-level WebAssembly
     // memory that the next line or chunk overwrites: no answer may be kept across an await.
