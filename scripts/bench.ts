@@ -12,7 +12,7 @@
  * - the analyzer alone: this script bundled with esbuild and run by plain `node` (no TypeScript loader), timed inside
  *   the child around `analyzeLog` (start-up excluded), wall and CPU (user + system), with its peak RSS
  *   (VmHWM from `/proc/self/status`, see `peak-rss.ts`): MB/s and the ratio to grep come from this run. It reads
- *   the file the way `guard analyze` does (`fileChunks`);
+ *   the file the way `guard analyze` does (`fileChunks`, with the file's size as `expectedBytes`);
  * - the entry point users run, `node bin/guard.js analyze --json FILE`, with a preloaded module that reports the
  *   process's peak RSS and CPU at exit (start-up included): the RSS target is checked on this one, since that is
  *   the process a user (or the classify Lambda's equivalent) pays for. For a log over 64 MB the launcher reads it
@@ -76,7 +76,7 @@ async function runChild(file: string): Promise<void> {
   const { fileChunks } = await import('../shared/cli/io.js');
   const cpu0 = process.cpuUsage();
   const started = process.hrtime.bigint();
-  const analysis = await analyzeLog(fileChunks(file));
+  const analysis = await analyzeLog(fileChunks(file), { expectedBytes: statSync(file).size });
   const wall = Number(process.hrtime.bigint() - started) / 1e9;
   const cpuUsed = process.cpuUsage(cpu0);
   const result: ChildResult = {

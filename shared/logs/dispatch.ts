@@ -428,6 +428,17 @@ export function scannerLineFilter(bytesRead: number): LineFilter | null {
 }
 
 /**
+ * The line filter for a log expected to be `expectedBytes` long: {@link scannerLineFilter}, or for a log that
+ * will be worth filtering, the filter from its first byte, with the literal index built on the next line scanned
+ * (see `AnalyzeLogOptions.expectedBytes`).
+ */
+export function lineFilterFor(expectedBytes: number): (bytesRead: number) => LineFilter | null {
+  if (expectedBytes < filterAfterBytes) return scannerLineFilter;
+  if (index === null && buildAfterLines !== Number.POSITIVE_INFINITY) linesSeen = buildAfterLines;
+  return () => (lineFilter ??= new LineFilter(SCANNER_TRIGGERS));
+}
+
+/**
  * A gate that reads only the lines the line filter names, whatever the reader's state: for a reader that reacts to
  * nothing but the filter's triggers (a green run's baseline, which keeps prefilter lines).
  */

@@ -3,7 +3,7 @@
  * See `types.ts` for the contract and `rules.ts` for the rule table.
  */
 import { buildAnalysis, LogScanner } from './analyzer.js';
-import { scannerLineFilter } from './dispatch.js';
+import { lineFilterFor } from './dispatch.js';
 import { forEachLine, type LineGate } from './reader.js';
 import { PrivateKeyLineFilter } from './redact.js';
 import type { AnalyzeLogOptions, LogAnalysis, LogSource } from './types.js';
@@ -47,7 +47,7 @@ export async function analyzeLog(source: LogSource, options: AnalyzeLogOptions =
   const privateKeys = new PrivateKeyLineFilter();
   // Lines that neither the idle scanner nor the key filter would react to are only remembered, undecoded.
   const gate: LineGate = {
-    filter: scannerLineFilter,
+    filter: lineFilterFor(options.expectedBytes ?? 0),
     idle: () => scanner.idle() && !privateKeys.inside,
     skip: (line, bytes, start, end) => scanner.remember(line, bytes, start, end),
     release: (memory) => scanner.release(memory),

@@ -133,11 +133,18 @@ export interface AnalyzeLogOptions {
   steps?: readonly JobStep[];
   /** A green run's line templates: failures whose first line is among them are ranked below new ones. */
   baseline?: BaselineLookup;
+  /**
+   * The log's size in bytes when known before reading it (a file's size, a download's Content-Length). A log of
+   * a few megabytes or more then gets the line filter and the literal index from its first line, instead of once
+   * it has shown it is long: the lines read before them cost more, and the code V8 optimised meanwhile is thrown
+   * away when they arrive. The analysis is the same either way.
+   */
+  expectedBytes?: number;
 }
 
 /**
  * Anything the engine can read: a whole string, a Buffer, or a byte/string stream (e.g. a fetch body or fs stream).
- * A stream must not reuse a chunk's memory after yielding it (fetch bodies, fs and stdin streams do not): the
- * analyzer keeps recent lines it skipped as views of their chunk and decodes them only when asked for.
+ * A stream may reuse a chunk's memory once the next chunk is asked for (`fileChunks` in the CLI does): the reader
+ * is done with a chunk by then, and copies the bytes of lines it skipped but may still read (see `LineSplitter`).
  */
 export type LogSource = string | Uint8Array | AsyncIterable<Uint8Array | string>;

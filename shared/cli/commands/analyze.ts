@@ -24,24 +24,32 @@ export function notATextLog(head: Uint8Array, path: string): string | null {
  */
 const READ_WHOLE_BYTES = 1024 * 1024;
 
+/** A log to analyse, and its size when known before reading it (a file's; not stdin's). */
+export interface OpenedLog {
+  source: LogSource;
+  size: number | undefined;
+}
+
 /**
  * Opens `path` (`-` is stdin) after checking it is a readable text file, with a one-line reason if not: its bytes
- * when it is small, else a stream.
+ * when it is small, else its chunks.
  */
-export async function openLog(path: string, io: CliIO): Promise<LogSource> {
-  if (path === '-') return io.stdin;
+export async function openLog(path: string, io: CliIO): Promise<OpenedLog> {
+  if (path === '-') return { source: io.stdin, size: undefined };
   await regularFile(path);
   const file = await open(path, 'r');
+  let size: number;
   try {
     const head = new Uint8Array(8192);
     const { bytesRead } = await file.read(head, 0, head.length, 0);
     const reason = notATextLog(head.subarray(0, bytesRead), path);
     if (reason) throw new Error(reason);
-    if ((await file.stat()).size <= READ_WHOLE_BYTES) return await file.readFile();
+    size = (await file.stat()).size;
+    if (size <= READ_WHOLE_BYTES) return { source: await file.readFile(), size };
   } finally {
     await file.close();
   }
-  return fileChunks(path);
+  return { source: fileChunks(path), size };
 }
 
 /** What `guard analyze --json` prints and the classify stage stores: the analysis and its diagnosis. */
@@ -89,10 +97,11 @@ export const analyzeCommand: Command = {
     const maxBytes = args.values.has('max-bytes') ? intOption(args, 'max-bytes', 0) : undefined;
     const baselinePath = args.values.get('baseline');
     if (baselinePath === '-' && path === '-') throw new UsageError('the log and --baseline cannot both be stdin');
-    const baseline = baselinePath ? await LogBaseline.fromLog(await openLog(baselinePath, io)) : undefined;
-    const source = await openLog(path, io);
-    const analysis = await analyzeLog(source, {
+    const baseline = baselinePath ? await LogBaseline.fromLog((await openLog(baselinePath, io)).source) : undefined;
+    const log = await openLog(path, io);
+    const analysis = await analyzeLog(log.source, {
       ...(baseline ? { baseline } : {}),
+      ...(log.size === undefined ? {} : { expectedBytes: log.size }),
       maxFailures: intOption(args, 'max-failures', 10),
       contextLines: intOption(args, 'context', 3),
       ...(maxBytes === undefined ? {} : { maxBytes }),

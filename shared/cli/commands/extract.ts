@@ -68,9 +68,10 @@ export const extractCommand: Command = {
         const logPath = resolve(corpus, row.log_file);
         let record: { id: string; lines: number[]; category: string; confidence: number };
         try {
-          await stat(logPath);
+          const { size } = await stat(logPath);
           const baseline = useBaseline && row.pass_log_file ? await readBaseline(resolve(corpus, row.pass_log_file)) : null;
           const analysis = await analyzeLog(fileChunks(logPath), {
+            expectedBytes: size,
             maxFailures: 50,
             ...(baseline ? { baseline } : {}),
           });

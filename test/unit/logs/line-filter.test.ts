@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { inflateRawSync } from 'node:zlib';
 import { compileByteDfas, DEAD, decodeByteDfaSet, HIT, type ByteDfaSet } from '../../../shared/logs/byte-dfa.js';
-import { SCANNER_TRIGGERS, setIndexUse, setLineFilterUse, setShapeMemoUse } from '../../../shared/logs/dispatch.js';
+import { lineFilterFor, SCANNER_TRIGGERS, scannerLineFilter, setIndexUse, setLineFilterUse, setShapeMemoUse } from '../../../shared/logs/dispatch.js';
 import { analyzeLog } from '../../../shared/logs/index.js';
 import { LINE_FILTER_TABLES } from '../../../shared/logs/line-filter.generated.js';
 import { LineFilter, lineFilterSpecs, specsKey } from '../../../shared/logs/line-filter.js';
@@ -343,6 +343,18 @@ describe('analyzeLog with the line filter', () => {
       expect(filtered, log.name).toEqual(everyLine);
     }
     expect(logs.length).toBeGreaterThanOrEqual(3);
+  }, 120_000);
+
+  it('filters a log known to be long from its first byte, and finds what reading every line finds', async () => {
+    expect(lineFilterFor(100_000)).toBe(scannerLineFilter);
+    expect(lineFilterFor(100_000)(0)).toBeNull();
+    expect(lineFilterFor(50_000_000)(0)).toBeInstanceOf(LineFilter);
+    for (const log of sampleLogs().slice(0, 20)) {
+      setLineFilterUse(false);
+      const everyLine = await analyzeLog(chunked(log.bytes));
+      setLineFilterUse(null);
+      expect(await analyzeLog(chunked(log.bytes), { expectedBytes: 50_000_000 }), log.name).toEqual(everyLine);
+    }
   }, 120_000);
 
   it('reads a section start hidden behind `ESC` and a caret escape while idle', async () => {
