@@ -139,6 +139,7 @@ const OOM_RULE = RULES.find((r) => r.id === 'infra.oom');
 
 /** `NON_BLANK_RE.test(text)`, without the regex when the line starts with a visible ASCII character (most do). */
 function isNonBlank(text: string): boolean {
+  if (text.length === 0) return false;
   const c0 = text.charCodeAt(0);
   return (c0 > 32 && c0 < 127) || NON_BLANK_RE.test(text);
 }

@@ -100,7 +100,7 @@ export function sameShape(a: string, b: string): boolean {
     if (ca === cb) continue;
     if (!isDigit(ca) || !isDigit(cb)) return false;
     // A differing pair of digits keeps the shape unless one of them is the 0 of 0x (the other is then not a 0).
-    if (ca === 48 || cb === 48) {
+    if ((ca === 48 || cb === 48) && i + 1 < n) {
       const next = a.charCodeAt(i + 1);
       if (next === 120 || next === 88) return false;
     }

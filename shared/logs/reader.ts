@@ -65,16 +65,20 @@ export function cleanGhCliLine(raw: string): string {
  */
 export function cleanLine(raw: string): string {
   // Kept small so V8 inlines it into the splitter's loop (it runs once per line); rare cases live in helpers.
+  // An empty line returns at once: reading its first character would be out of bounds, and optimised code that
+  // never met one is thrown away when it does.
+  if (raw.length === 0) return raw;
   let text = raw;
-  if (text.length > 0 && text.charCodeAt(text.length - 1) === 13) text = text.slice(0, -1);
+  if (text.charCodeAt(text.length - 1) === 13) text = text.slice(0, -1);
   if (text.indexOf('\r') !== -1) text = lastVisibleSegment(text);
   if (text.indexOf('\x1b') !== -1 || text.indexOf('[') !== -1) text = stripCodes(text);
+  if (text.length === 0) return text;
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const c0 = text.charCodeAt(0);
+  const c0 = text.length === 0 ? 0 : text.charCodeAt(0);
   if (c0 >= 48 && c0 <= 57 && text.length > 20 && text.charCodeAt(10) === 84 /* T */) {
     text = text.replace(GHA_TS_RE, '');
   }
-  return text.charCodeAt(0) === 35 /* # */ ? stripBuildKitPrefix(text) : text;
+  return text.length > 1 && text.charCodeAt(0) === 35 /* # */ ? stripBuildKitPrefix(text) : text;
 }
 
 /**
