@@ -30,7 +30,6 @@ export async function regularFile(path: string): Promise<Stats> {
   return info;
 }
 
-
 /** Bytes {@link fileChunks} reads at a time. */
 const FILE_CHUNK_BYTES = 256 * 1024;
 
