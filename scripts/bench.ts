@@ -24,13 +24,16 @@
  *
  * Options: `--cases mix-100,errors-1m` to run some of the cases; `--before DIR` to measure another checkout of this
  * repository (an earlier commit, with its dependencies installed) on the same files in the same run, one row each,
- * so a before/after comparison shares the machine's load.
+ * so a before/after comparison shares the machine's load; `--instructions` to also count the analyzer child's
+ * instructions under valgrind (`instructions.ts`; ~1.5 minutes per 100 MB), the figure that compares two checkouts
+ * on a machine whose speed moves with its neighbours.
  */
 import { spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { countInstructions } from './instructions.js';
 import { EXIT_REPORTER, exitReports, peakRssKb, type ExitReport } from './peak-rss.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -235,10 +238,11 @@ async function main(): Promise<void> {
   const option = (name: string): string | undefined => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
   const casesArg = option('--cases');
   const beforeArg = option('--before');
+  const withInstructions = args.includes('--instructions');
   const wanted = casesArg ? casesArg.split(',') : CASES.map((c) => c.name);
   const dir = mkdtempSync(join(tmpdir(), 'guard-bench-'));
   const rows: string[][] = [
-    ['case', 'MB', 'lines', 'wall s', 'cpu s', 'MB/s wall', 'MB/s cpu', 'reading only MB/s cpu', 'peak RSS MB', 'CLI peak RSS MB', 'CLI cpu s', 'grep wall s', 'grep cpu s', '× grep wall', '× grep cpu', 'target', 'met'],
+    ['case', 'MB', 'lines', 'wall s', 'cpu s', 'MB/s wall', 'MB/s cpu', 'reading only MB/s cpu', 'peak RSS MB', 'CLI peak RSS MB', 'CLI cpu s', 'grep wall s', 'grep cpu s', '× grep wall', '× grep cpu', ...(withInstructions ? ['G instructions'] : []), 'target', 'met'],
   ];
   const tops: string[] = [];
   try {
@@ -257,6 +261,7 @@ async function main(): Promise<void> {
         const result = analyzeInChild(checkout.bundle, file);
         const readOnly = readOnlyInChild(checkout.bundle, file);
         const cli = cliInChild(checkout.root, reporter, file);
+        const instructions = withInstructions ? countInstructions([process.execPath, checkout.bundle, '--child', file], ROOT) : null;
         const rss = result.maxRssKb / 1024;
         const cliRss = cli.maxRssKb / 1024;
         const mbsCpu = mb / result.cpu;
@@ -277,6 +282,7 @@ async function main(): Promise<void> {
           grep.cpu.toFixed(2),
           (result.wall / grep.wall).toFixed(1),
           ratioCpu.toFixed(1),
+          ...(withInstructions ? [instructions === null ? 'n/a' : (instructions / 1e9).toFixed(2)] : []),
           c.target,
           c.meets(mbsCpu, cliRss, ratioCpu) ? 'yes' : 'NO',
         ]);
@@ -291,6 +297,7 @@ async function main(): Promise<void> {
   process.stdout.write('\n"met" uses the CPU figures (MB/s of CPU time, ratio of CPU times): on a shared machine wall time measures the neighbours too.\n');
   process.stdout.write('"reading only" is the analysis without its scanner (reading, the line filter, decoding the lines it names): the ceiling of this design.\n');
   process.stdout.write('"peak RSS" is the analyzer alone in plain node; "CLI peak RSS" is `node bin/guard.js analyze --json` (what a user runs), which the RSS targets are checked on.\n');
+  if (withInstructions) process.stdout.write('"G instructions" is the analyzer alone under valgrind (all threads; n/a without valgrind): it compares checkouts whatever the load.\n');
 }
 
 await main();
