@@ -411,9 +411,13 @@ export async function forEachLine(
   if (typeof source === 'string' || source instanceof Uint8Array) {
     // Big in-memory inputs are still fed in slices so the per-chunk cost stays flat.
     const step = 1 << 20;
-    for (let i = 0; i < source.length; i += step) {
-      const piece = typeof source === 'string' ? source.slice(i, i + step) : source.subarray(i, i + step);
+    for (let i = 0; i < source.length; ) {
+      let end = i + step;
+      // A string's slice ends before a surrogate pair it would split: each half alone counts as a 3-byte U+FFFD.
+      if (typeof source === 'string' && end < source.length && isHighSurrogate(source.charCodeAt(end - 1))) end--;
+      const piece = typeof source === 'string' ? source.slice(i, end) : source.subarray(i, end);
       if (!feed(piece)) break;
+      i = end;
     }
   } else {
     for await (const chunk of source) {
@@ -422,6 +426,10 @@ export async function forEachLine(
   }
   splitter.end();
   return { bytesRead: splitter.bytes, lineCount: splitter.lines, truncated };
+}
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
 }
 
 /** Async iterator over the cleaned lines of a log, for callers that want lines rather than an analysis. */

@@ -124,6 +124,17 @@ describe('streaming', () => {
     expect(lines).toEqual([[1, 'aaaa'], [2, 'bb']]);
   });
 
+  it('counts the bytes of a whole string as its UTF-8 bytes, a character astride its 1M-character slices included', async () => {
+    // A string is fed in slices of 1M UTF-16 units: a slice that ended between the halves of a surrogate pair
+    // counted each half as a 3-byte replacement character, so the log read 2 bytes more than it holds.
+    const text = `${'a'.repeat((1 << 20) - 1)}😀 Error: boom\nnext\n`;
+    const whole = await collect(text);
+    expect(whole.meta.bytesRead).toBe(Buffer.byteLength(text));
+    expect(whole).toEqual(await collect(Buffer.from(text)));
+    const cut = (1 << 20) + 3;
+    expect(await collect(text, cut)).toEqual(await collect(Buffer.from(text), cut));
+  });
+
   it('accepts string chunks from an async iterable', async () => {
     async function* strings() {
       yield 'first li';
