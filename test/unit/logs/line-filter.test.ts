@@ -417,6 +417,44 @@ describe('analyzeLog with the line filter', () => {
     expect(context).toEqual(['context line 27 ', 'context line 28 ', 'context line 29 ', 'done']);
   });
 
+  it('finds what reading every line finds in random logs of long lines, read from a source that reuses its memory', async () => {
+    // Lines of 8-40 KB put one to eight in each of the reader's recycled 64 KB slices, so what the scanner reads
+    // of skipped lines later (context, a 200-line look-back, an exit status's last output lines, a step header read
+    // again, the tail) sits in slices overwritten long before. The source hands every chunk over in one buffer it
+    // scribbles on once the next is asked for, as far as `LogSource` allows (`fileChunks` uses two).
+    const rand = seededRandom(20261123);
+    const pick = <T,>(items: readonly T[]): T => items[Math.floor(rand() * items.length)] as T;
+    const triggers = [
+      'Error: the validator rejected the bundle', 'npm ERR! code ELIFECYCLE', '    at frame (file.js:1:2)', '====DIFF====',
+      'FAIL tests/basic/a.phpt [tests/basic/a.phpt]', 'The command "make test" exited with 1.', '##[group]Run make test',
+      '##[endgroup]', '$ make test', 'Traceback (most recent call last):', 'ValueError: bad value', '',
+      '-----BEGIN RSA PRIVATE KEY-----', 'MIIEowIBAAKCAQEA7bq3', '-----END RSA PRIVATE KEY-----', '##[error]Process completed with exit code 2.',
+    ];
+    const long = () => `${pick(['', '  ', 'ok '])}${'compiled módulo 日本 '.repeat(400 + Math.floor(rand() * 2_000))}`;
+    async function* reusing(bytes: Buffer, size: number): AsyncGenerator<Uint8Array> {
+      const memory = Buffer.alloc(size);
+      for (let at = 0; at < bytes.length; at += size) {
+        const n = bytes.copy(memory, 0, at, at + size);
+        yield memory.subarray(0, n);
+        memory.fill(0x0a);
+      }
+    }
+    for (let k = 0; k < 6; k++) {
+      const lines = ['start'];
+      while (lines.length < 160) lines.push(rand() < 0.2 ? pick(triggers) : rand() < 0.6 ? long() : `ok ${lines.length}`);
+      lines.push('The command "npm test" exited with 1.', '');
+      const crlf = k % 3 === 2;
+      const bytes = Buffer.from(lines.join(crlf ? '\r\n' : '\n'));
+      setLineFilterUse(false);
+      const everyLine = await analyzeLog(bytes);
+      setLineFilterUse(true);
+      expect(await analyzeLog(reusing(bytes, 65_537)), `log ${k} in 65,537-byte chunks`).toEqual(everyLine);
+      expect(await analyzeLog(reusing(bytes, 4_093)), `log ${k} in 4,093-byte chunks`).toEqual(everyLine);
+      setLineFilterUse(null);
+      expect(await analyzeLog(reusing(bytes, 1 << 20), { expectedBytes: bytes.length }), `log ${k} with its size`).toEqual(everyLine);
+    }
+  }, 60_000);
+
   it('finds in two analyses read at once what each finds alone (the index and the filter are one per process)', async () => {
     // Both keep their tables and their last answers (the candidates, the named lines) in module-level WebAssembly
     // memory that the next line or chunk overwrites: no answer may be kept across an await.
