@@ -39,6 +39,12 @@ export interface CheckAnnotation {
 
 export type CommentOutcome = 'created' | 'updated' | 'unchanged';
 
+/**
+ * A job's log: its bytes, and `bytes`, the size the server announced (Content-Length), when it did. The size is a
+ * hint for the analyzer (see `AnalyzeLogOptions.expectedBytes`), never a bound: the stream is capped on its own.
+ */
+export type JobLogStream = AsyncIterable<Uint8Array> & { readonly bytes?: number };
+
 export interface GitHubPort {
   /** Jobs of one run attempt that did not succeed (failure, timed_out, cancelled, startup_failure). */
   listFailedJobs(repo: RepoRef, runId: number, attempt: number): Promise<FailedJob[]>;
@@ -49,10 +55,10 @@ export interface GitHubPort {
   /** The newest finished run of a workflow on a branch, whatever its conclusion (is the base branch failing too?). */
   latestCompletedRun(repo: RepoRef, workflowId: number, branch: string): Promise<{ id: number; attempt: number; conclusion: string | null; url: string | null } | null>;
   /**
-   * Opens a job's log as a byte stream (the API answers with a redirect to storage; it is followed).
-   * Resolves to null when the log is gone or not available (404, 410).
+   * Opens a job's log as a byte stream (the API answers with a redirect to storage; it is followed), with its
+   * size when the server gave one. Resolves to null when the log is gone or not available (404, 410).
    */
-  openJobLog(repo: RepoRef, jobId: number): Promise<AsyncIterable<Uint8Array> | null>;
+  openJobLog(repo: RepoRef, jobId: number): Promise<JobLogStream | null>;
   /** Check-run annotations, the fallback evidence when a log is unavailable. */
   listAnnotations(repo: RepoRef, checkRunId: number): Promise<CheckAnnotation[]>;
   /** Open pull requests whose head is this commit (works for forks, where the payload's list is empty). */

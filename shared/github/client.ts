@@ -20,7 +20,7 @@ import { retry } from '@octokit/plugin-retry';
 import { throttling, type ThrottlingOptions } from '@octokit/plugin-throttling';
 import type { z } from 'zod';
 import { ConfigError, GitHubUnavailableError, ValidationError } from '../errors.js';
-import type { CheckAnnotation, CommentOutcome, FailedJob, FixPullRequest, GitHubPort, RepoRef, WriteLimiter } from '../ports.js';
+import type { CheckAnnotation, CommentOutcome, FailedJob, FixPullRequest, GitHubPort, JobLogStream, RepoRef, WriteLimiter } from '../ports.js';
 import { createInstallationTokenCache, type GitHubAppCredentials, type InstallationTokenCache } from './app-auth.js';
 import { fitCommentBody, MAX_MARKER_CHARS } from './comment-limit.js';
 import { COMMENT_POST_TIMEOUT_MS, type CommentTiming, commentCreationBoundMs, DEFAULT_RETRY_BASE_DELAY_MS, retryBackoffMs } from './comment-timing.js';
@@ -213,6 +213,15 @@ function sameBody(a: string | null | undefined, b: string): boolean {
 }
 
 async function* emptyLog(): AsyncGenerator<Uint8Array, void, undefined> {}
+
+/**
+ * `stream` with the size a response announced (its Content-Length), when that is a plain byte count: a hint for
+ * the analyzer, from a header it does not trust for anything else.
+ */
+function withAnnouncedSize(stream: AsyncGenerator<Uint8Array, void, undefined>, contentLength: string | number | null | undefined): JobLogStream {
+  const bytes = typeof contentLength === 'number' ? contentLength : /^\d{1,15}$/.test(contentLength ?? '') ? Number(contentLength) : Number.NaN;
+  return Number.isSafeInteger(bytes) ? Object.assign(stream, { bytes }) : stream;
+}
 
 /**
  * Builds the GitHub adapter. Construct it once per process (cold start) and reuse it: the bot login is cached
@@ -567,7 +576,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubPort {
     }
     if (response.ok) {
       return response.body
-        ? cappedStream(response.body, { maxBytes: maxLogBytes, idleTimeoutMs: timeoutMs, what: where })
+        ? withAnnouncedSize(cappedStream(response.body, { maxBytes: maxLogBytes, idleTimeoutMs: timeoutMs, what: where }), response.headers.get('content-length'))
         : emptyLog();
     }
     await response.body?.cancel().catch(() => undefined);
@@ -628,7 +637,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubPort {
         return openStorage(new URL(location, response.url), what);
       }
       // Some servers answer with the log itself; stream it the same way.
-      return body ? cappedStream(body, { maxBytes: maxLogBytes, idleTimeoutMs: timeoutMs, what }) : emptyLog();
+      return body ? withAnnouncedSize(cappedStream(body, { maxBytes: maxLogBytes, idleTimeoutMs: timeoutMs, what }), response.headers['content-length']) : emptyLog();
     },
 
     async listAnnotations(repo, checkRunId) {

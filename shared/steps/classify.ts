@@ -137,6 +137,7 @@ async function analyzeGithubJobs(trigger: GithubTrigger, github: GitHubPort | nu
     if (log) {
       const analysis = await analyzeLog(log, {
         maxBytes: deps.config.MAX_LOG_BYTES,
+        ...(log.bytes === undefined ? {} : { expectedBytes: log.bytes }),
         steps: job.steps,
         ...(baseline ? { baseline } : {}),
       });

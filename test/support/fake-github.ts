@@ -228,7 +228,8 @@ export class FakeGitHub {
       if (silent) return;
       if (!log || 'status' in log) return reply(json(log?.status ?? 404, '<Error>BlobNotFound</Error>'));
       if ('content' in log) {
-        res.writeHead(200, { 'content-type': 'text/plain' });
+        // As blob storage does: a whole log is sent with its length; a streamed one (below) in chunks.
+        res.writeHead(200, { 'content-type': 'text/plain', 'content-length': Buffer.byteLength(log.content) });
         res.end(log.content);
         return;
       }

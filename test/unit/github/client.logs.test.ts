@@ -92,6 +92,25 @@ describe('GitHub client: job logs', () => {
     expect(JSON.stringify(storage?.headers)).not.toContain(FAKE_TOKEN);
   });
 
+  it("announces the log's size when storage sends its Content-Length, and none when it streams in chunks", async () => {
+    // Prepare
+    const content = 'line 1\nError: build failed ✗\n';
+    fake.logs.set(31, { content });
+    const writer = logWriter(200 * 1024);
+    fake.logs.set(32, { stream: writer.stream });
+    const client = clientFor(fake);
+
+    // Act
+    const whole = await client.openJobLog(repo, 31);
+    const streamed = await client.openJobLog(repo, 32);
+
+    // Assert
+    expect(whole?.bytes).toBe(Buffer.byteLength(content));
+    expect((await readAll(whole ?? [])).text).toBe(content);
+    expect(streamed?.bytes).toBeUndefined();
+    expect((await readAll(streamed ?? [])).text.length).toBe(200 * 1024);
+  });
+
   it.each([404, 410] as const)('answers null when the log is gone (%i)', async (status) => {
     // Prepare
     fake.logs.set(12, { status });
