@@ -105,10 +105,11 @@ describe('GitHub client: job logs', () => {
     const streamed = await client.openJobLog(repo, 32);
 
     // Assert
-    expect(whole?.bytes).toBe(Buffer.byteLength(content));
-    expect((await readAll(whole ?? [])).text).toBe(content);
-    expect(streamed?.bytes).toBeUndefined();
-    expect((await readAll(streamed ?? [])).text.length).toBe(200 * 1024);
+    if (!whole || !streamed) throw new Error('expected both logs');
+    expect(whole.bytes).toBe(Buffer.byteLength(content));
+    expect((await readAll(whole)).text).toBe(content);
+    expect(streamed.bytes).toBeUndefined();
+    expect((await readAll(streamed)).text.length).toBe(200 * 1024);
   });
 
   it.each([404, 410] as const)('answers null when the log is gone (%i)', async (status) => {
