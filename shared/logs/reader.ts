@@ -171,6 +171,9 @@ export class LineSplitter {
    */
   private slices: Buffer[] = [];
   private nextSlice = 0;
+  /** The slice being read, and per slice whether the gate kept a skipped line from it since it was filled. */
+  private currentSlice = 0;
+  private readonly heldSlices = new Uint8Array(FILTER_SLICES);
 
   constructor(
     private readonly sink: LineSink,
@@ -209,9 +212,15 @@ export class LineSplitter {
    */
   private slice(chunk: Uint8Array, at: number): Buffer {
     if (this.slices.length === 0) this.slices = Array.from({ length: FILTER_SLICES }, () => Buffer.allocUnsafeSlow(FILTER_SLICE));
-    const slice = this.slices[this.nextSlice] as Buffer;
-    this.nextSlice = (this.nextSlice + 1) % FILTER_SLICES;
-    (this.gate as LineGate).release(slice.buffer);
+    const k = this.nextSlice;
+    const slice = this.slices[k] as Buffer;
+    this.nextSlice = (k + 1) % FILTER_SLICES;
+    // Asked only of a slice that lent bytes to a skipped line: a source of tiny chunks fills a slice per chunk.
+    if (this.heldSlices[k] === 1) {
+      (this.gate as LineGate).release(slice.buffer);
+      this.heldSlices[k] = 0;
+    }
+    this.currentSlice = k;
     const part = chunk.subarray(at, at + FILTER_SLICE);
     slice.set(part);
     return slice.subarray(0, part.byteLength);
@@ -270,6 +279,7 @@ export class LineSplitter {
       }
       start = nl + 1;
     }
+    if (skipped > 0) this.heldSlices[this.currentSlice] = 1;
     this.judged.lines += lines.length;
     this.judged.read += lines.length - skipped;
   }
