@@ -1,6 +1,7 @@
 /**
  * Keeping a comment body within what GitHub accepts, without losing the marker that finds it again.
  */
+import { pairSafeEnd } from '../utf16.js';
 
 /** GitHub rejects issue/PR comment bodies longer than this ("Body is too long (maximum is 65536 characters)"). */
 export const GITHUB_COMMENT_MAX_CHARS = 65_536;
@@ -27,9 +28,7 @@ export function fitCommentBody(body: string, marker: string, limit = GITHUB_COMM
     `\n\n---\n> ✂️ **Truncated:** this comment exceeded GitHub's ${limit}-character limit; ${omitted} characters were omitted.`;
   const fenceClose = '\n```';
   const reserve = noteFor(withMarker.length).length + fenceClose.length + markerTail.length;
-  let keep = Math.max(0, limit - reserve);
-  const last = withMarker.charCodeAt(keep - 1);
-  if (keep > 0 && last >= 0xd800 && last <= 0xdbff) keep -= 1;
+  const keep = pairSafeEnd(withMarker, Math.max(0, limit - reserve));
 
   const kept = withMarker.slice(0, keep);
   const openFences = kept.split('\n').filter((line) => FENCE_LINE.test(line)).length;

@@ -22,6 +22,7 @@
 import { LITERAL_INDEX_WASM } from './line-filter.generated.js';
 import { requiredLiterals } from './literals.js';
 import { inputsKey } from './stored.js';
+import { isHighSurrogate, isLowSurrogate, pairSafeEnd } from '../utf16.js';
 import { ensureMemory, instantiate, type WasmMemory } from './wasm.js';
 
 /** Characters of a line written and scanned at a time (a long line is scanned in pieces; the state carries over). */
@@ -60,14 +61,6 @@ export const NEW_SHAPE = 0x80000000 | 0;
 /** `String.prototype.isWellFormed` (ES2024; the project's TypeScript library is ES2023). */
 interface WellFormedCheck {
   isWellFormed(): boolean;
-}
-
-function isHighSurrogate(code: number): boolean {
-  return code >= 0xd800 && code <= 0xdbff;
-}
-
-function isLowSurrogate(code: number): boolean {
-  return code >= 0xdc00 && code <= 0xdfff;
 }
 
 /**
@@ -315,8 +308,7 @@ export class LiteralIndex {
     const n = text.length;
     let row = TABLE_AT;
     for (let from = 0; from < n; ) {
-      let to = Math.min(n, from + PIECE_CHARS);
-      if (to < n && isHighSurrogate(text.charCodeAt(to - 1))) to--;
+      const to = pairSafeEnd(text, Math.min(n, from + PIECE_CHARS));
       const { written } = UTF8.encodeInto(from === 0 && to === n ? text : text.slice(from, to), this.input);
       row = this.scanBytes(this.inputAt, this.inputAt + written, row);
       from = to;

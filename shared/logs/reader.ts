@@ -12,6 +12,7 @@
  * last (`\r` segments). The middle is never joined into one string, so the cost stays linear.
  */
 import type { LogLine, LogSource } from './types.js';
+import { pairSafeEnd } from '../utf16.js';
 
 // CSI sequences (colours, cursor moves, erase-line), two-byte escapes and bare ESC bytes. Some CI systems also
 // leave SGR remnants such as `[0m` behind after a stripped ESC, and tools that escape control bytes print the ESC
@@ -422,9 +423,8 @@ export async function forEachLine(
     // Big in-memory inputs are still fed in slices so the per-chunk cost stays flat.
     const step = 1 << 20;
     for (let i = 0; i < source.length; ) {
-      let end = i + step;
       // A string's slice ends before a surrogate pair it would split: each half alone counts as a 3-byte U+FFFD.
-      if (typeof source === 'string' && end < source.length && isHighSurrogate(source.charCodeAt(end - 1))) end--;
+      const end = typeof source === 'string' ? pairSafeEnd(source, i + step) : i + step;
       const piece = typeof source === 'string' ? source.slice(i, end) : source.subarray(i, end);
       if (!feed(piece)) break;
       i = end;
@@ -436,10 +436,6 @@ export async function forEachLine(
   }
   splitter.end();
   return { bytesRead: splitter.bytes, lineCount: splitter.lines, truncated };
-}
-
-function isHighSurrogate(code: number): boolean {
-  return code >= 0xd800 && code <= 0xdbff;
 }
 
 /** Async iterator over the cleaned lines of a log, for callers that want lines rather than an analysis. */
