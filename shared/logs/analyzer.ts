@@ -52,6 +52,7 @@ import {
   testRuleAt,
 } from './dispatch.js';
 import { confidenceOf } from './confidence.js';
+import { rawContinues } from './raw-continuation.js';
 import { nextCandidate } from './literal-index.js';
 import { PinnedShape } from './shape.js';
 import type { AnalyzeLogOptions, BaselineLookup, Category, Failure, JobStep, LogAnalysis, LogLine, RankingSignals, StepRef } from './types.js';
@@ -83,7 +84,19 @@ interface Block {
   startLine: number;
   endLine: number;
   indent: number;
+  /**
+   * The first lines of the block (up to MAX_STORED_LINES). A line the block took as raw bytes ({@link
+   * LogScanner.skip}) has the text '' (a stored line is never blank) until {@link LogScanner.readStored} reads it
+   * from the ring: when the block is kept, or before the ring would lose it. A repeat never reads them.
+   */
   lines: LogLine[];
+  /** Index in `lines` of the first line whose text is still unread; -1 when none is. */
+  unreadFrom: number;
+  /**
+   * The line at which the ring would lose a line the block still needs: the first context line above it, or the
+   * first stored line still unread. {@link LogScanner.readAhead} reads them when that line comes.
+   */
+  readBy: number;
   lineCount: number;
   blankRun: number;
   /**
@@ -111,7 +124,10 @@ interface Block {
   inBaseline: boolean;
   /** The head only reports an exit status or a wrapped command's failure: boilerplate whatever its rule. */
   wrapper: boolean;
-  /** The last line added (not clipped: only compared, never kept beyond the next line). */
+  /**
+   * The last line added (not clipped: only compared, never kept beyond the next line). Only a rule with `contAfter`
+   * reads it, and such a block takes no line as raw bytes, so it is always the last line's text.
+   */
   lastText: string;
 }
 
@@ -124,6 +140,12 @@ const MAX_STORED_LINES = 40;
 const MAX_TEXT = 500;
 const MAX_BLOCKS = 200;
 const DEFAULT_MAX_LINES = 150;
+/**
+ * {@link Block.readBy} when nothing is left to read: a line number no log reaches, and a small integer (Infinity
+ * would turn the field into a double, a new shape for every block, and throw away the code optimised for the old).
+ * A log longer than this would only read ahead on every line.
+ */
+const NO_LINE = 0x3fffffff;
 /** Wording of a step that reports its own failure without a recognised format ("Version mismatch …"). */
 const COMPLAINT_RE = /\b(?:error|fail(?:ed|ure)?|mismatch|invalid|missing|not found|denied|unable|cannot|can't|refused|exception|abort(?:ed)?|fatal|expected|incorrect|wrong|forbidden)\b/i;
 const FALLBACK_RULE: Rule = uniformRule({ id: 'generic.step-output', category: 'unknown', weight: 20, re: /$^/, extend: 'line', refine: true });
@@ -254,8 +276,7 @@ export class LogScanner {
   /** Processes line `line` (1-based, consecutive) with cleaned text `text`; `raw` is the line before cleaning. */
   push(line: number, text: string, raw: string = text): void {
     const open = this.open;
-    // The ring is about to lose the first context line above the open block: read them now.
-    if (open !== null && open.before === null && line - open.beforeFrom + this.contextLines >= RING_SIZE) this.takeBefore(open);
+    if (open !== null && line >= open.readBy) this.readAhead(open);
     this.lastLine = line;
     if (line === 1 || this.ghCliStep !== null) this.trackGhCliStep(line, raw);
     const slot = line % RING_SIZE;
@@ -276,8 +297,64 @@ export class LogScanner {
     return this.open === null && this.awaiting.length === 0 && this.stepHeaderLeft === 0 && !this.listItemPending && this.ghCliStep === null;
   }
 
-  /** Line `line`, skipped while {@link idle}: only remembered, as raw bytes, for look-back, context and the tail. */
-  remember(line: number, bytes: Buffer, start: number, end: number): void {
+  /**
+   * Line `line`, which the line filter did not name, as raw bytes: taken without reading it, and true, while the
+   * scanner is {@link idle} (the line is only remembered, for look-back, context and the tail) or when the bytes show
+   * that it continues the open block (see `raw-continuation.ts`); false when it must be read ({@link push}).
+   */
+  skip(line: number, bytes: Buffer, start: number, end: number): boolean {
+    const open = this.open;
+    if (open === null) {
+      if (!this.idle()) return false;
+      this.remember(line, bytes, start, end);
+      return true;
+    }
+    return this.absorb(open, line, bytes, start, end);
+  }
+
+  /**
+   * {@link skip} while a block is open: the line is taken when its bytes show that it continues the block. Kept out
+   * of `skip`, which the reader's loop runs once per line: this is the larger part, and the part V8 meets late.
+   */
+  private absorb(open: Block, line: number, bytes: Buffer, start: number, end: number): boolean {
+    if (this.awaiting.length > 0 || this.stepHeaderLeft > 0 || this.listItemPending || this.ghCliStep !== null) return false;
+    const rule = open.rule;
+    if (open.lineCount >= (rule.maxLines ?? DEFAULT_MAX_LINES)) return false;
+    if (!rawContinues(rule, open.position, open.indent, open.pickRank, bytes, start, end)) return false;
+    if (line >= open.readBy) this.readAhead(open);
+    this.remember(line, bytes, start, end);
+    // What `append` does, with the text left unread.
+    open.blankRun = 0;
+    open.lineCount++;
+    open.endLine = line;
+    if (open.lines.length < MAX_STORED_LINES) {
+      if (open.unreadFrom === -1) open.unreadFrom = open.lines.length;
+      open.lines.push({ line, text: '' });
+      if (line + RING_SIZE < open.readBy) open.readBy = line + RING_SIZE;
+    }
+    return true;
+  }
+
+  /** The ring is about to lose a line the open block still needs: the context lines above it, its unread lines. */
+  private readAhead(open: Block): void {
+    this.takeBefore(open);
+    this.readStored(open);
+    open.readBy = NO_LINE;
+  }
+
+  /** Reads the block's stored lines that were taken as raw bytes (see {@link Block.lines}) from the ring. */
+  private readStored(block: Block): void {
+    if (block.unreadFrom === -1) return;
+    const lines = block.lines;
+    for (let k = block.unreadFrom; k < lines.length; k++) {
+      const stored = lines[k] as LogLine;
+      if (stored.text === '') stored.text = cut(this.ringAt(stored.line) ?? '');
+    }
+    block.unreadFrom = -1;
+  }
+
+  /** Line `line`, not read: only remembered, as raw bytes, for look-back, context and the tail. */
+  private remember(line: number, bytes: Buffer, start: number, end: number): void {
     this.lastLine = line;
     const slot = line % RING_SIZE;
     this.ringLine[slot] = line;
@@ -569,6 +646,8 @@ export class LogScanner {
       endLine: line,
       indent: indentOf(text),
       lines: [],
+      unreadFrom: -1,
+      readBy: startLine - this.contextLines + RING_SIZE,
       lineCount: 0,
       blankRun: 0,
       before: null,
@@ -654,6 +733,7 @@ export class LogScanner {
     if (!block) return;
     this.open = null;
     if (block.rule.headNext) {
+      this.readStored(block);
       const next = block.lines[1];
       if (!next) return;
       block.lines.shift();
@@ -704,6 +784,7 @@ export class LogScanner {
     sameTemplate.set(block.key, block);
     this.blocks.push(block);
     // Only a kept block's texts outlive the chunk they were read from (repeats are counted, never stored).
+    this.readStored(block);
     block.headText = own(block.headText);
     block.pickText = own(block.pickText);
     for (const l of block.lines) l.text = own(l.text);

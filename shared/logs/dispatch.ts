@@ -442,7 +442,7 @@ export function lineFilterFor(expectedBytes: number): (bytesRead: number) => Lin
  * A gate that reads only the lines the line filter names, whatever the reader's state: for a reader that reacts to
  * nothing but the filter's triggers (a green run's baseline, which keeps prefilter lines).
  */
-export const NAMED_LINES_ONLY: LineGate = { filter: scannerLineFilter, idle: () => true, skip: () => undefined, release: () => undefined };
+export const NAMED_LINES_ONLY: LineGate = { filter: scannerLineFilter, skip: () => true, release: () => undefined };
 
 /** For tests: filter from the first byte (`true`), never (`false`), or past the usual size (`null`). */
 export function setLineFilterUse(use: boolean | null): void {

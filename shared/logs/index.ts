@@ -45,11 +45,10 @@ export async function analyzeLog(source: LogSource, options: AnalyzeLogOptions =
   // The scanner keeps a window of lines, so an excerpt can start inside a private key far below its BEGIN line:
   // key bodies are blanked as they stream past, whatever the distance.
   const privateKeys = new PrivateKeyLineFilter();
-  // Lines that neither the idle scanner nor the key filter would react to are only remembered, undecoded.
+  // Lines that neither the scanner nor the key filter would react to are only remembered, undecoded.
   const gate: LineGate = {
     filter: lineFilterFor(options.expectedBytes ?? 0),
-    idle: () => scanner.idle() && !privateKeys.inside,
-    skip: (line, bytes, start, end) => scanner.remember(line, bytes, start, end),
+    skip: (line, bytes, start, end) => !privateKeys.inside && scanner.skip(line, bytes, start, end),
     release: (memory) => scanner.release(memory),
   };
   const meta = await forEachLine(source, (line, text, raw) => scanner.push(line, privateKeys.filter(text), raw), options.maxBytes, gate);

@@ -16,7 +16,7 @@
  */
 import { compileByteDfas, DEAD, decodeByteDfaSet, HIT, type ByteDfa, type ByteDfaSet, type ByteDfaSpec } from './byte-dfa.js';
 import { LINE_FILTER_TABLES, LINE_FILTER_WASM } from './line-filter.generated.js';
-import { CLEANED_PREFIX_SOURCE, NAMED } from './reader.js';
+import { CLEANED_PREFIX_SOURCE, escapeEnd, NAMED, remnantEnd } from './reader.js';
 import { UnsupportedRegexError } from './regex-syntax.js';
 import { inputsKey, storedData } from './stored.js';
 import { ensureMemory, instantiate, type WasmMemory } from './wasm.js';
@@ -44,25 +44,6 @@ SPECIAL[CR] = 1;
 SPECIAL[ESC] = 1;
 SPECIAL[BRACKET] = 1;
 
-/**
- * End of the ANSI sequence starting with the ESC at `i`, as `cleanLine`'s expression reads it: a CSI sequence
- * (`ESC [ params intermediates final`), else a two-byte escape, else the bare ESC.
- */
-function escapeEnd(bytes: Uint8Array, i: number, end: number): number {
-  let j = i + 1;
-  if (j < end && bytes[j] === BRACKET) {
-    j++;
-    let b = bytes[j] as number;
-    // Parameters [0-9;?], intermediates [ -/], final [@-~]: disjoint sets, so the greedy reading is the only one.
-    while (j < end && ((b >= 48 && b <= 57) || b === 59 || b === 63)) b = bytes[++j] as number;
-    while (j < end && b >= 32 && b <= 47) b = bytes[++j] as number;
-    if (j < end && b >= 64 && b <= 126) return j + 1;
-  }
-  const next = bytes[i + 1] as number;
-  if (i + 1 < end && ((next >= 64 && next <= 90) || (next >= 92 && next <= 95))) return i + 2;
-  return i + 1;
-}
-
 const CARET = 94;
 
 /**
@@ -73,15 +54,6 @@ const CARET = 94;
 function escapeSkip(bytes: Uint8Array, i: number, end: number): number {
   const e = escapeEnd(bytes, i, end);
   return e + 1 < end && bytes[e - 1] === CARET && bytes[e] === BRACKET && bytes[e + 1] === BRACKET ? e - 1 : e;
-}
-
-/** End of an SGR remnant (`[0m`, `[31;1m`) starting with the `[` at `i`, or -1 when there is none. */
-function remnantEnd(bytes: Uint8Array, i: number, end: number): number {
-  let j = i + 1;
-  const limit = Math.min(end, j + 13);
-  let b = bytes[j] as number;
-  while (j < limit && ((b >= 48 && b <= 57) || b === 59)) b = bytes[++j] as number;
-  return j < end && j - i - 1 <= 12 && b === 109 ? j + 1 : -1;
 }
 
 /** Row offsets instead of state numbers: the loop then adds a class without multiplying. */

@@ -111,6 +111,154 @@ function stripBuildKitPrefix(text: string): string {
   return d1 >= 48 && d1 <= 57 ? text.replace(BUILDKIT_PREFIX_RE, '') : text;
 }
 
+const CR_BYTE = 13;
+const ESC_BYTE = 27;
+const HASH_BYTE = 35;
+const BRACKET_BYTE = 91;
+
+/**
+ * End of the ANSI sequence starting with the ESC at `i`, as `cleanLine`'s expression reads it: a CSI sequence
+ * (`ESC [ params intermediates final`), else a two-byte escape, else the bare ESC.
+ */
+export function escapeEnd(bytes: Uint8Array, i: number, end: number): number {
+  let j = i + 1;
+  if (j < end && bytes[j] === BRACKET_BYTE) {
+    j++;
+    let b = bytes[j] as number;
+    // Parameters [0-9;?], intermediates [ -/], final [@-~]: disjoint sets, so the greedy reading is the only one.
+    while (j < end && ((b >= 48 && b <= 57) || b === 59 || b === 63)) b = bytes[++j] as number;
+    while (j < end && b >= 32 && b <= 47) b = bytes[++j] as number;
+    if (j < end && b >= 64 && b <= 126) return j + 1;
+  }
+  const next = bytes[i + 1] as number;
+  if (i + 1 < end && ((next >= 64 && next <= 90) || (next >= 92 && next <= 95))) return i + 2;
+  return i + 1;
+}
+
+/** End of an SGR remnant (`[0m`, `[31;1m`) starting with the `[` at `i`, or -1 when there is none. */
+export function remnantEnd(bytes: Uint8Array, i: number, end: number): number {
+  let j = i + 1;
+  const limit = Math.min(end, j + 13);
+  let b = bytes[j] as number;
+  while (j < limit && ((b >= 48 && b <= 57) || b === 59)) b = bytes[++j] as number;
+  return j < end && j - i - 1 <= 12 && b === 109 ? j + 1 : -1;
+}
+
+/**
+ * The first byte at or after `i` that {@link cleanLine}'s escape expression keeps (`end` when none is left): ANSI
+ * sequences and SGR remnants are stepped over as that expression removes them, left to right. For a line without
+ * a `^[` (cleaning removes those first, in a pass of its own; see {@link rawTextStart}).
+ */
+export function keptFrom(bytes: Uint8Array, i: number, end: number): number {
+  while (i < end) {
+    const b = bytes[i] as number;
+    if (b === ESC_BYTE) i = escapeEnd(bytes, i, end);
+    else if (b === BRACKET_BYTE) {
+      const after = remnantEnd(bytes, i, end);
+      if (after === -1) return i;
+      i = after;
+    } else return i;
+  }
+  return end;
+}
+
+/**
+ * Whether raw lines hold what makes {@link cleanLine} read more than the bytes at hand: a `\r` before the line's
+ * last byte (a progress bar's segments: the text is one of them) or a `^[` caret escape (removed in a pass of its
+ * own, before the escape sequences, so it changes what they are). Asked of the lines of one buffer in order, as a
+ * reader meets them: each search runs natively, on from where the last one stopped.
+ */
+export class CleaningHazards {
+  private bytes: Uint8Array | null = null;
+  private searchedFrom = 0;
+  private nextCr = 0;
+  private nextCaretEscape = 0;
+
+  /** Whether the raw line `bytes[start, end)` (without its `\n`; a last `\r` is no hazard) holds a hazard. */
+  in(bytes: Buffer, start: number, end: number): boolean {
+    if (bytes !== this.bytes || start < this.searchedFrom) {
+      this.bytes = bytes;
+      this.nextCr = -1;
+      this.nextCaretEscape = -1;
+    }
+    this.searchedFrom = start;
+    const last = end > start && bytes[end - 1] === CR_BYTE ? end - 1 : end;
+    if (this.nextCr < start) this.nextCr = found(bytes.indexOf(CR_BYTE, start), bytes.length);
+    if (this.nextCr < last) return true;
+    if (this.nextCaretEscape < start) this.nextCaretEscape = found(bytes.indexOf(CARET_ESCAPE, start), bytes.length);
+    return this.nextCaretEscape + 1 < last;
+  }
+}
+
+const CARET_ESCAPE = Buffer.from('^[');
+
+function found(at: number, none: number): number {
+  return at === -1 ? none : at;
+}
+
+/**
+ * Where the text {@link cleanLine} makes of the raw line `bytes[start, end)` (without its `\n`) begins, read from
+ * the bytes without decoding or cleaning them: the first byte of the text, after what cleaning removes from the
+ * front (escape sequences, a GitHub Actions timestamp); {@link keptFrom} then walks the text's next bytes. `end`
+ * (or `end - 1` before a last `\r`) for an empty text; -1 when only cleaning can tell: a BOM, a BuildKit prefix
+ * (`#…`), a timestamp that may be all the text. For a line that holds no {@link CleaningHazards}.
+ */
+export function rawTextStart(bytes: Uint8Array, start: number, end: number): number {
+  const last = end > start && bytes[end - 1] === CR_BYTE ? end - 1 : end;
+  let at = keptFrom(bytes, start, last);
+  if (at === last) return last;
+  const b0 = bytes[at] as number;
+  if (b0 === 0xef) return -1;
+  if (b0 >= 48 && b0 <= 57) {
+    const after = timestampEnd(bytes, at, last);
+    if (after === -2) return -1;
+    if (after !== -1) at = after;
+  }
+  return at < last && bytes[at] === HASH_BYTE ? -1 : at;
+}
+
+/** `\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d`: 0 stands for a digit. */
+const TIMESTAMP_SHAPE = '0000-00-00T00:00:00';
+
+/**
+ * Where the text goes on after a GitHub Actions timestamp at its kept byte `at` (as {@link GHA_TS_RE} reads the
+ * cleaned text), -1 when there is none, -2 when the timestamp may be the whole text (cleaning removes one only
+ * from a text over 20 characters).
+ */
+function timestampEnd(bytes: Uint8Array, at: number, end: number): number {
+  let i = at;
+  for (let k = 0; k < TIMESTAMP_SHAPE.length; k++) {
+    if (i >= end) return -1;
+    const c = bytes[i] as number;
+    const want = TIMESTAMP_SHAPE.charCodeAt(k);
+    if (want === 48 ? !(c >= 48 && c <= 57) : c !== want) return -1;
+    i = keptFrom(bytes, i + 1, end);
+  }
+  let characters = TIMESTAMP_SHAPE.length;
+  if (i < end && bytes[i] === 46 /* . */) {
+    // `(?:\.\d+)?Z`: the fraction counts only with a digit and a `Z` after it.
+    let j = keptFrom(bytes, i + 1, end);
+    let digits = 0;
+    while (j < end && (bytes[j] as number) >= 48 && (bytes[j] as number) <= 57) {
+      digits++;
+      j = keptFrom(bytes, j + 1, end);
+    }
+    if (digits === 0 || j >= end || bytes[j] !== 90) return -1;
+    characters += 1 + digits;
+    i = j;
+  }
+  if (i >= end || bytes[i] !== 90 /* Z */) return -1;
+  characters++;
+  const next = keptFrom(bytes, i + 1, end);
+  if (characters === 20 && next >= end) return -2;
+  return next < end && bytes[next] === 32 ? keptFrom(bytes, next + 1, end) : next;
+}
+
+/** Whether byte `b`, a byte of the cleaned text, is a visible character: printable ASCII other than a space. */
+export function isVisibleAscii(b: number): boolean {
+  return b > 32 && b < 127;
+}
+
 /**
  * Receives every line as it is read. `text` is already cleaned with {@link cleanLine}; `raw` is the line as read
  * (without its `\n`), for the few callers that need what cleaning removes (timestamps, a `gh run view` step column).
@@ -129,16 +277,17 @@ export interface LineNamer {
 export const NAMED = 0x80000000 | 0;
 
 /**
- * Lets a sink leave lines unread (see `line-filter.ts`). While the sink is idle, a line the filter does not name
- * goes to `skip` as raw bytes, never decoded or cleaned; every other line goes to the sink as usual.
+ * Lets a sink leave lines unread (see `line-filter.ts`). A line the filter does not name is offered to `skip` as
+ * raw bytes; a line the sink takes there is never decoded or cleaned, every other line goes to the sink as usual.
  */
 export interface LineGate {
   /** The filter, once the log is long enough to be worth it (`bytesRead` so far); null reads every line. */
   filter(bytesRead: number): LineNamer | null;
-  /** True while a line the filter does not name cannot change anything but the sink's memory of recent lines. */
-  idle(): boolean;
-  /** Line `line` was not read: its raw text is `bytes[start, end)` (for the sink to decode and clean if asked). */
-  skip(line: number, bytes: Buffer, start: number, end: number): void;
+  /**
+   * Line `line`, which the filter did not name, as raw text `bytes[start, end)`: true when the sink took it without
+   * reading it (to decode and clean if asked later), false to have it read.
+   */
+  skip(line: number, bytes: Buffer, start: number, end: number): boolean;
   /**
    * The reader is about to overwrite `memory`, which held bytes it passed to {@link skip}: a skipped line still
    * kept from it must be read now.
@@ -270,8 +419,8 @@ export class LineSplitter {
       const entry = lines[index] as number;
       const nl = from + (entry & ~NAMED);
       // A line that may be over MAX_LINE_CHARS is read now, cut to its head and tail as every long line is.
-      if (entry >= 0 && nl - start <= MAX_LINE_CHARS && gate.idle()) {
-        gate.skip(++this.lineNo, bytes, start, nl);
+      if (entry >= 0 && nl - start <= MAX_LINE_CHARS && gate.skip(this.lineNo + 1, bytes, start, nl)) {
+        this.lineNo++;
         skipped++;
       } else {
         const raw = bytes.toString('utf8', start, nl);

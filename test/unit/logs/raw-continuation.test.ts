@@ -1,0 +1,144 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { SCANNER_TRIGGERS, setLineFilterUse } from '../../../shared/logs/dispatch.js';
+import { analyzeLog, LogScanner } from '../../../shared/logs/index.js';
+import { LineFilter } from '../../../shared/logs/line-filter.js';
+import { cleanLine, CleaningHazards, forEachLine, keptFrom, rawTextStart, type LineGate } from '../../../shared/logs/reader.js';
+import { blockQuestions, blockSpecs } from '../../../shared/logs/raw-continuation.js';
+import { seededRandom } from '../../support/random.js';
+
+afterEach(() => setLineFilterUse(null));
+
+/** The cleaned text as `rawTextStart` and `keptFrom` read it from the bytes, or null where they cannot tell. */
+function rawText(raw: string): string | null {
+  const bytes = Buffer.from(raw, 'utf8');
+  if (new CleaningHazards().in(bytes, 0, bytes.length)) return null;
+  const start = rawTextStart(bytes, 0, bytes.length);
+  if (start === -1) return null;
+  const end = bytes.length > 0 && bytes[bytes.length - 1] === 13 ? bytes.length - 1 : bytes.length;
+  const kept: number[] = [];
+  for (let i = start; i < end; i = keptFrom(bytes, i + 1, end)) kept.push(bytes[i] as number);
+  return Buffer.from(kept).toString('utf8');
+}
+
+describe('reading the cleaned text from raw bytes', () => {
+  it('reads what cleanLine makes of a line, or says it cannot tell (escapes, remnants, carets, timestamps, segments)', () => {
+    const random = seededRandom(20261123);
+    const tokens = ['\x1b', '\x1b[', '\x1b[0m', '\x1b[1;31m', '\x1b[?25l', '\x1b(B', '\x1b]0;', '[', '[0m', '[31;1m', '[1234567890123m', 'm',
+      '^', '^[[0m', '\r', '\t', ' ', '  ', '\uFEFF', '#', '#12 3.4 ', 'é', '日本', 'x', 'E', '_', '=', '-', '0', '9', '.', 'Z', 'T', ':',
+      '2024-05-01T10:11:12Z', '2024-05-01T10:11:12Z ', '2024-05-01T10:11:12.1234567Z ', '2024-05-01T10:11:12.Z ', '2024-05-01T10:11:1',
+      '2024-05\x1b[0m-01T10:11:12Z ', '2024-05-01T10:11:12\x1b[0mZ '];
+    let answered = 0;
+    let withCodes = 0;
+    for (let k = 0; k < 60_000; k++) {
+      let raw = '';
+      const length = Math.floor(random() * 7);
+      for (let i = 0; i < length; i++) raw += tokens[Math.floor(random() * tokens.length)];
+      const read = rawText(raw);
+      if (read === null) continue;
+      answered++;
+      if (/[\x1b[]/.test(raw)) withCodes++;
+      expect(read, JSON.stringify(raw)).toBe(cleanLine(raw));
+    }
+    // It must answer for most lines, escape sequences and timestamps included, or it is no use.
+    expect(answered).toBeGreaterThan(20_000);
+    expect(withCodes).toBeGreaterThan(10_000);
+  });
+
+  it('finds a line\'s hazards the same way whether its buffer was searched for the lines before it or not', () => {
+    const random = seededRandom(7);
+    const tokens = ['x', ' ', '\r', '^', '[', '^[', '^[[0m', 'ab', '\x1b[0m'];
+    const lines = Array.from({ length: 5_000 }, () => Array.from({ length: Math.floor(random() * 5) }, () => tokens[Math.floor(random() * tokens.length)]).join(''));
+    const bytes = Buffer.from(lines.join('\n'));
+    const inOrder = new CleaningHazards();
+    let start = 0;
+    let hazards = 0;
+    for (const line of lines) {
+      const end = start + Buffer.byteLength(line);
+      const found = inOrder.in(bytes, start, end);
+      expect(found, JSON.stringify(line)).toBe(new CleaningHazards().in(Buffer.from(line), 0, end - start));
+      expect(found, JSON.stringify(line)).toBe(/\r(?!$)|\^\[/.test(line));
+      if (found) hazards++;
+      start = end + 1;
+    }
+    expect(hazards).toBeGreaterThan(1_000);
+  });
+
+  it('says it cannot tell where cleaning reads more than the bytes at hand', () => {
+    const cannot = ['a\rb', '\uFEFFx', '#1 2.3 npm ERR!', 'x ^[[31m y', '2024-05-01T10:11:12Z', '\x1b[0m2024-05-01T10:11:12Z\x1b[0m'];
+    for (const raw of cannot) expect(rawText(raw), JSON.stringify(raw)).toBeNull();
+    expect(rawText('2024-05-01T10:11:12Z \x1b[31m  at x\r')).toBe('  at x');
+  });
+});
+
+describe('the open block\'s questions', () => {
+  it('anchors an automaton only where every branch of every expression starts with ^', () => {
+    const specs = blockSpecs([[/^a|^b/], [/^a|b/], [/(?:^a)/, /^c/], [/x^/], [/^a/m]]);
+    expect(specs.map((s) => s.anchored)).toEqual([true, false, true, false, false]);
+    expect(blockSpecs([[/a/u]])[0]).toEqual({ sources: [''], anchored: true });
+    expect(blockQuestions().length).toBeGreaterThan(20);
+  });
+});
+
+describe('continuation lines taken as raw bytes', () => {
+  /** Lines of failure blocks of every kind that continue, decorated as real logs decorate them. */
+  function blockLog(seed: number): Buffer {
+    const rand = seededRandom(seed);
+    const pick = <T,>(items: readonly T[]): T => items[Math.floor(rand() * items.length)] as T;
+    const decorate = (text: string): string =>
+      `${pick(['', '', '\x1b[0m', '\x1b[1m\x1b[31m', '[0m', '2024-05-01T10:11:12.1234567Z ', '2024-05-01T10:11:12Z \x1b[36m'])}${text}${pick(['', '', '\x1b[0m', '\r', ' [1m'])}`;
+    const blocks: Array<() => string[]> = [
+      // pytest: `until` with picks, an `E` line (rank 0) after ordinary and path lines, then the next header or the end.
+      () => ['____ test_one ____', '', '    def test_one():', '>       assert f() == 2', ...(rand() < 0.5 ? ['E       assert 1 == 2'] : []),
+        'tests/test_one.py:12: AssertionError', '    x = [1, 2]', '-------- Captured stdout call --------', 'printed', '====== 1 failed in 0.1s ======'],
+      // A Java exception: `indent`, its frames deeper than the head, some with tabs.
+      () => ['java.lang.IllegalStateException: boom', ...Array.from({ length: 3 + Math.floor(rand() * 60) }, (_, i) => `${pick(['\t', '    ', '  '])}at com.example.C${i}.run(C.java:${i})`), 'next output'],
+      // A generic error with indented detail, and one whose next line is not indented.
+      () => ['Error: the bundle failed', '  detail one', '\t  detail two', `  ${pick(['[warn]', '[0m', '^x', 'é', '#3'])} three`, 'done'],
+      // erlang: `paragraph`, until a blank line.
+      () => ['suite:case failed on line 12', 'Reason: {badmatch,1}', '  stack', 'more', '', 'after'],
+      // go test: `indent` with picks that are no trigger (a `file.go:12:` line, a nested `--- FAIL` kept to the last).
+      () => ['--- FAIL: TestParse (0.00s)', '    parse_test.go:10: setting up', `    parse_test.go:${10 + Math.floor(rand() * 90)}: got 1, want 2`,
+        ...(rand() < 0.5 ? ['    --- FAIL: TestParse/empty (0.00s)', '        parse_test.go:30: empty input'] : []), 'FAIL'],
+      // phpunit: `until` the next numbered failure or the summary.
+      () => ['1) Foo\\BarTest::testBaz', 'Failed asserting that false is true.', '', '/app/tests/BarTest.php:12', '2) Foo\\BarTest::testQux', 'x', 'FAILURES!'],
+    ];
+    const lines: string[] = ['start of the job'];
+    while (lines.length < 3_000) {
+      if (rand() < 0.3) lines.push(...pick(blocks)().map((line) => (rand() < 0.7 ? decorate(line) : line)));
+      else lines.push(`compiling unit ${lines.length}`, pick(['', 'ok', '  indented output', '\x1b[32mgreen\x1b[0m']));
+    }
+    lines.push('The command "make test" exited with 1.', '');
+    return Buffer.from(lines.join('\n'));
+  }
+
+  /** A stream in chunks (the reader decides the log's format on its first line, so the first chunk is read whole). */
+  async function* chunks(bytes: Buffer): AsyncGenerator<Uint8Array> {
+    for (let at = 0; at < bytes.length; at += 4093) yield bytes.subarray(at, at + 4093);
+  }
+
+  it('finds exactly what reading every line finds, and takes most continuation lines unread', async () => {
+    for (const seed of [1, 2, 3, 4]) {
+      const bytes = blockLog(seed);
+      setLineFilterUse(false);
+      const everyLine = await analyzeLog(chunks(bytes));
+      setLineFilterUse(true);
+      expect(await analyzeLog(chunks(bytes)), `log ${seed}`).toEqual(everyLine);
+
+      // The same reading, counting the lines taken while the scanner was not idle (a block open).
+      const scanner = new LogScanner();
+      let taken = 0;
+      const gate: LineGate = {
+        filter: () => new LineFilter(SCANNER_TRIGGERS),
+        skip: (line, chunk, start, end) => {
+          const busy = !scanner.idle();
+          const took = scanner.skip(line, chunk, start, end);
+          if (busy && took) taken++;
+          return took;
+        },
+        release: (memory) => scanner.release(memory),
+      };
+      await forEachLine(chunks(bytes), (line, text, raw) => scanner.push(line, text, raw), Number.POSITIVE_INFINITY, gate);
+      expect(taken, `log ${seed}`).toBeGreaterThan(300);
+    }
+  }, 60_000);
+});
