@@ -52,7 +52,7 @@ import {
   testRuleAt,
 } from './dispatch.js';
 import { confidenceOf } from './confidence.js';
-import { rawContinues } from './raw-continuation.js';
+import { rawContinuation } from './raw-continuation.js';
 import { nextCandidate } from './literal-index.js';
 import { PinnedShape } from './shape.js';
 import type { AnalyzeLogOptions, BaselineLookup, Category, Failure, JobStep, LogAnalysis, LogLine, RankingSignals, StepRef } from './types.js';
@@ -300,7 +300,8 @@ export class LogScanner {
   /**
    * Line `line`, which the line filter did not name, as raw bytes: taken without reading it, and true, while the
    * scanner is {@link idle} (the line is only remembered, for look-back, context and the tail) or when the bytes show
-   * that it continues the open block (see `raw-continuation.ts`); false when it must be read ({@link push}).
+   * that it continues the open block, or is a blank line inside it (see `raw-continuation.ts`); false when it must
+   * be read ({@link push}).
    */
   skip(line: number, bytes: Buffer, start: number, end: number): boolean {
     const open = this.open;
@@ -313,14 +314,23 @@ export class LogScanner {
   }
 
   /**
-   * {@link skip} while a block is open: the line is taken when its bytes show that it continues the block. Kept out
+   * {@link skip} while a block is open: the line is taken when its bytes show what it is to the block. Kept out
    * of `skip`, which the reader's loop runs once per line: this is the larger part, and the part V8 meets late.
    */
   private absorb(open: Block, line: number, bytes: Buffer, start: number, end: number): boolean {
     if (this.awaiting.length > 0 || this.stepHeaderLeft > 0 || this.listItemPending || this.ghCliStep !== null) return false;
     const rule = open.rule;
+    const taken = rawContinuation(rule, open.position, open.indent, open.pickRank, bytes, start, end);
+    if (taken === 'read') return false;
+    if (taken === 'blank') {
+      // What `scan` does with a blank line; the one that closes the block is read.
+      if (open.blankRun >= (rule.gap ?? 1)) return false;
+      if (line >= open.readBy) this.readAhead(open);
+      this.remember(line, bytes, start, end);
+      open.blankRun++;
+      return true;
+    }
     if (open.lineCount >= (rule.maxLines ?? DEFAULT_MAX_LINES)) return false;
-    if (!rawContinues(rule, open.position, open.indent, open.pickRank, bytes, start, end)) return false;
     if (line >= open.readBy) this.readAhead(open);
     this.remember(line, bytes, start, end);
     // What `append` does, with the text left unread.

@@ -7,8 +7,9 @@
  * lines in ten that the scanner reads are inside a block: a stack trace's `\tat …` lines, a pytest traceback.
  *
  * Each answer is either "yes, exactly as `LogScanner` would find on the cleaned text" or "read the line":
- * - the line must be visibly non-blank: after what cleaning removes from its front (see `rawTextStart`) and its
- *   indentation, a printable ASCII byte that cleaning keeps;
+ * - a blank line (nothing but spaces and tabs once cleaned) only counts towards the gap that closes the block;
+ * - otherwise the line must be visibly non-blank: after what cleaning removes from its front (see
+ *   `rawTextStart`) and its indentation, a printable ASCII byte;
  * - `indent`: its indentation is deeper than the block's head (spaces and tabs, counted as `indentOf` does);
  * - `paragraph`: any non-blank line;
  * - `until`: neither the rule's end nor its own expression can match;
@@ -120,21 +121,26 @@ function blockAutomata(): ByteDfaSet {
 }
 
 /**
- * True when the raw line `bytes[start, end)`, which the line filter did not name, surely continues an open block
- * of `rule` (at dispatch `position`, -1 outside the table) whose head is indented by `indent` without being
- * picked, its best pick so far being of rank `pickRank` (Infinity: none), as `LogScanner` would find on its
- * cleaned text (the caller checks the block's line limit). False means only that the line must be read.
+ * What a raw line is to an open block, as `LogScanner` would find on its cleaned text: `continues` (it is the
+ * block's next line, and names it no better), `blank` (it only counts towards the blank lines that close the
+ * block), or `read` (the bytes cannot tell; the line must be read).
+ */
+export type RawContinuation = 'continues' | 'blank' | 'read';
+
+/**
+ * What the raw line `bytes[start, end)`, which the line filter did not name, is to an open block of `rule` (at
+ * dispatch `position`, -1 outside the table) whose head is indented by `indent`, its best pick so far being of
+ * rank `pickRank` (Infinity: none). The caller checks the block's line limit and its blank lines' gap.
  *
  * Every question is asked the same way for every rule (an automaton of -1 answers "cannot match"): V8 optimises
  * this early, and a call it had not yet seen made when the first block of another kind opens would throw the
  * optimised code away.
  */
-export function rawContinues(rule: Rule, position: number, indent: number, pickRank: number, bytes: Buffer, start: number, end: number): boolean {
-  const extend = rule.extend ?? 'indent';
-  if (position < 0 || extend === 'line' || rule.contAfter !== undefined || hazards.in(bytes, start, end)) return false;
+export function rawContinuation(rule: Rule, position: number, indent: number, pickRank: number, bytes: Buffer, start: number, end: number): RawContinuation {
+  if (hazards.in(bytes, start, end)) return 'read';
   const last = end > start && bytes[end - 1] === 13 ? end - 1 : end;
   const textStart = rawTextStart(bytes, start, end);
-  if (textStart === -1) return false;
+  if (textStart === -1) return 'read';
   // The text's indentation (spaces and tabs, as `indentOf` counts them) and its first visible character.
   let visible = textStart;
   let lineIndent = 0;
@@ -142,10 +148,13 @@ export function rawContinues(rule: Rule, position: number, indent: number, pickR
     lineIndent++;
     visible = keptFrom(bytes, visible + 1, last);
   }
-  if (visible >= last || !isVisibleAscii(bytes[visible] as number)) return false;
-  if (extend === 'indent' && lineIndent <= indent) return false;
-  if (mayMatch(END_QUESTION[position] as number, bytes, textStart, last)) return false;
-  return !mayPick(rule.pick, FIRST_PICK[position] as number, indent, pickRank, lineIndent, bytes, textStart, last);
+  if (visible >= last) return 'blank';
+  if (!isVisibleAscii(bytes[visible] as number)) return 'read';
+  const extend = rule.extend ?? 'indent';
+  if (position < 0 || extend === 'line' || rule.contAfter !== undefined) return 'read';
+  if (extend === 'indent' && lineIndent <= indent) return 'read';
+  if (mayMatch(END_QUESTION[position] as number, bytes, textStart, last)) return 'read';
+  return mayPick(rule.pick, FIRST_PICK[position] as number, indent, pickRank, lineIndent, bytes, textStart, last) ? 'read' : 'continues';
 }
 
 /**

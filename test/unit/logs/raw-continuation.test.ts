@@ -92,6 +92,9 @@ describe('continuation lines taken as raw bytes', () => {
         'tests/test_one.py:12: AssertionError', '    x = [1, 2]', '-------- Captured stdout call --------', 'printed', '====== 1 failed in 0.1s ======'],
       // A Java exception: `indent`, its frames deeper than the head, some with tabs.
       () => ['java.lang.IllegalStateException: boom', ...Array.from({ length: 3 + Math.floor(rand() * 60) }, (_, i) => `${pick(['\t', '    ', '  '])}at com.example.C${i}.run(C.java:${i})`), 'next output'],
+      // Blank lines inside a block: one is part of it, the second closes it (`gap` 1), whatever follows.
+      () => ['Error: the deploy failed', '  reason: timeout', pick(['', '  ', '\x1b[0m', '\t\x1b[0m ']), `  ${pick(['retrying', 'at step 2'])}`,
+        pick(['', '   ', '\x1b[1m\x1b[0m']), pick(['', ' ', '2024-05-01T10:11:12.1234567Z ']), '  indented after two blank lines', 'next'],
       // A generic error with indented detail, and one whose next line is not indented.
       () => ['Error: the bundle failed', '  detail one', '\t  detail two', `  ${pick(['[warn]', '[0m', '^x', 'é', '#3'])} three`, 'done'],
       // erlang: `paragraph`, until a blank line.
