@@ -438,11 +438,24 @@ export function matchExitMarker(text: string): ExitMarker | null {
   for (const [re, jobEnd] of EXIT_MARKERS) {
     const m = re.exec(text);
     if (!m) continue;
-    const raw = m[1] ?? m[2];
+    const raw = statusOf(m);
     const code = raw === undefined ? null : raw === 'FAILURE' || raw === 'ABORTED' ? 1 : Number(raw);
     return { code, jobEnd };
   }
   return null;
+}
+
+/**
+ * The first group of an exit marker's match that took part: its status. Markers have no group, one or two; reading
+ * past the end of a match (`m[1]` of a marker without a group) would be an out-of-bounds read, and V8 throws away
+ * the optimised scanner the first time it meets one.
+ */
+function statusOf(match: RegExpExecArray): string | undefined {
+  for (let k = 1; k < match.length; k++) {
+    const group = match[k];
+    if (group !== undefined) return group;
+  }
+  return undefined;
 }
 
 /** GitHub Actions post-job markers: what follows is clean-up, not the job's own steps. */

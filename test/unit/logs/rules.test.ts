@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeLog, type Category } from '../../../shared/logs/index.js';
-import { CASCADE_RULES, FAILURE_LIST_ITEM_RULE, GENERIC_RULES, mayStartSection, PREFILTER_RE, PREFILTER_START_RE, RULES, SECTION_START_RE } from '../../../shared/logs/rules.js';
+import { CASCADE_RULES, FAILURE_LIST_ITEM_RULE, GENERIC_RULES, matchExitMarker, mayStartSection, PREFILTER_RE, PREFILTER_START_RE, RULES, SECTION_START_RE } from '../../../shared/logs/rules.js';
 import { seededRandom } from '../../support/random.js';
 
 interface Case {
@@ -509,6 +509,19 @@ describe('rule families', () => {
       expect(analysis.evidence?.text.trim()).toBe(c.head.trim());
     });
   }
+});
+
+describe('exit markers', () => {
+  it('read the status from whichever group took part, and none from a marker without one', () => {
+    expect(matchExitMarker('The command "make test" exited with 2.')).toEqual({ code: 2, jobEnd: false });
+    expect(matchExitMarker('The command "make test" failed 3 times.')).toEqual({ code: null, jobEnd: false });
+    expect(matchExitMarker("##[error]Process completed with exit code 137.")).toEqual({ code: 137, jobEnd: false });
+    expect(matchExitMarker("##[error]The action 'x' failed with exit code '3'")).toEqual({ code: 3, jobEnd: false });
+    expect(matchExitMarker('ERROR: Job failed: exit code 1')).toEqual({ code: 1, jobEnd: true });
+    expect(matchExitMarker('ERROR: Job failed: the runner went away')).toEqual({ code: null, jobEnd: true });
+    expect(matchExitMarker('Finished: ABORTED')).toEqual({ code: 1, jobEnd: true });
+    expect(matchExitMarker('The build passed')).toBeNull();
+  });
 });
 
 describe('rule ids', () => {
