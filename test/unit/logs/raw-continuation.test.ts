@@ -3,7 +3,8 @@ import { SCANNER_TRIGGERS, setLineFilterUse } from '../../../shared/logs/dispatc
 import { analyzeLog, LogScanner } from '../../../shared/logs/index.js';
 import { LineFilter } from '../../../shared/logs/line-filter.js';
 import { cleanLine, CleaningHazards, forEachLine, keptFrom, rawTextStart, type LineGate } from '../../../shared/logs/reader.js';
-import { blockQuestions, blockSpecs } from '../../../shared/logs/raw-continuation.js';
+import { blockQuestions, blockSpecs, rawContinuation } from '../../../shared/logs/raw-continuation.js';
+import { CASCADE_RULES, GENERIC_RULES, RULES, type Rule } from '../../../shared/logs/rules.js';
 import { seededRandom } from '../../support/random.js';
 
 afterEach(() => setLineFilterUse(null));
@@ -79,6 +80,72 @@ describe('the open block\'s questions', () => {
   });
 });
 
+describe('the answer for one raw line', () => {
+  const indentOf = (text: string): number => text.length - text.replace(/^[ \t]+/, '').length;
+
+  /**
+   * What `LogScanner` does with the cleaned `text` inside an open block of `rule`: the answer the bytes may give
+   * ('read' is always allowed), stated from the rule's fields rather than from the scanner's code.
+   */
+  function scannerAllows(rule: Rule, indent: number, pickRank: number, text: string): 'continues' | 'blank' | 'neither' {
+    if (!/\S/.test(text)) return 'blank';
+    const extend = rule.extend ?? 'indent';
+    if (extend === 'indent' && indentOf(text) <= indent) return 'neither';
+    if (extend === 'until' && ((rule.end?.test(text) ?? false) || rule.re.test(text))) return 'neither';
+    const pick = rule.pick ?? [];
+    if (pickRank > 0 || pick[0]?.last === true) {
+      for (let rank = 0; rank <= Math.min(pickRank, pick.length - 1); rank++) {
+        const p = pick[rank] as NonNullable<Rule['pick']>[number];
+        if ((p.outdented === true && indentOf(text) > indent) || !p.re.test(text)) continue;
+        if (rank < pickRank || p.last === true) return 'neither';
+        break;
+      }
+    }
+    return 'continues';
+  }
+
+  it('answers for every rule of the table what the scanner finds on the cleaned text, or asks for the line to be read (ends, picks by rank, indentation, decorated bytes)', () => {
+    const random = seededRandom(424242);
+    const pickOf = <T,>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+    // Text each `until` end and each pick of the table matches, split by what cleaning removes, behind a prefix.
+    const samples = ['E   x', 'tests/a.py:12: Boom', 'a.py:1: in f', 'Boom: x', 'Boom', 'a.b.Boom: y', 'Boom:\u00a0x', 'message: x', 'a.go:12: got', 'Error:  x',
+      '--- FAIL: T', 'error: x', "thread 'a' panicked at", 'org.Foo.BarException', 'expected 1', 'configure: error: x', 'x undefined reference to y', '=== x ===',
+      '--- Captured stdout ---', '====================', 'Ran 1 test', '● x', 'FAIL  a > b', '⎯⎯⎯', 'Test Files 1', 'PASS x', 'Tests:', 'failures:', '---- x stdout ----',
+      'test result:', '2) A\\B::c', '--', 'FAILURES!', 'There were 2', 'Finished in', '1 runs, ', '[ERROR]', '[OK]', 'Compiling x', 'warning: ', '(See full trace',
+      'Tasks: TOP', 'Execution halted', 'npm ERR!', '[12:34:56]', 'nl 1) x', 'START [', 'Cancelling due to', 'Problem 1', 'x', 'frame 3 in f', 'é', '😀'];
+    const prefixes = ['', '', ' ', '  ', '    ', '\t', '\t\t', '2024-05-01T10:11:12Z ', '2024-05-01T10:11:12.5Z  ', '\x1b[0m', '[0m ', '\x1b[1m  \x1b[0m', '\u00a0', '\uFEFF', '#1 2.3 '];
+    const cuts = ['\x1b[0m', '\x1b[31;1m', '[0m', '[1234567890123m', '[123456789012m', '\x1b', '\x1b(B', '\x1b[?25h', '\x1b[2 q', '[;m', '\x1b[<5m', '^[[0m'];
+    const endings = ['', '', '', '\r', ' ', '\x1b[0m', 'x\rdone', '\u00a0'];
+    const table = [...RULES, ...CASCADE_RULES, ...GENERIC_RULES];
+    // A `line` rule's block reads every line but a blank one: a few of those, mostly the others.
+    const blockRules = table.flatMap((rule, at) => (rule.extend !== 'line' || random() < 0.1 ? [at] : []));
+    const answered = { continues: 0, blank: 0, read: 0 };
+    const continuedBy = new Set<string>();
+    for (let k = 0; k < 60_000; k++) {
+      const position = pickOf(blockRules);
+      const rule = table[position] as Rule;
+      let raw = pickOf(prefixes);
+      for (const ch of random() < 0.15 ? '' : pickOf(samples)) raw += (random() < 0.12 ? pickOf(cuts) : '') + ch;
+      raw += pickOf(endings);
+      const indent = Math.floor(random() * 5);
+      const pickRank = rule.pick === undefined || random() < 0.4 ? Number.POSITIVE_INFINITY : Math.floor(random() * rule.pick.length);
+      // The line among others in one buffer, as the reader hands it over.
+      const before = pickOf(['', 'x\r\n', 'a^[b\n']);
+      const bytes = Buffer.from(`${before}${raw}\n${pickOf(['', '\r', '^['])}`);
+      const start = Buffer.byteLength(before);
+      const answer = rawContinuation(rule, position, indent, pickRank, bytes, start, start + Buffer.byteLength(raw));
+      answered[answer]++;
+      if (answer === 'read') continue;
+      if (answer === 'continues') continuedBy.add(rule.id);
+      expect(scannerAllows(rule, indent, pickRank, cleanLine(raw)), `${rule.id} indent ${indent} pick ${pickRank} ${JSON.stringify(raw)}`).toBe(answer);
+    }
+    expect(answered.continues).toBeGreaterThan(6_000);
+    expect(answered.blank).toBeGreaterThan(3_000);
+    // Every kind of block took lines: each extend mode, rules with picks and with `until` ends.
+    for (const id of ['pytest.failed', 'unittest.failed', 'go.test-failed', 'nextest.failed', 'rake.aborted', 'erlang.ct-failed', 'java.exception']) expect(continuedBy, id).toContain(id);
+  });
+});
+
 describe('continuation lines taken as raw bytes', () => {
   /** Lines of failure blocks of every kind that continue, decorated as real logs decorate them. */
   function blockLog(seed: number): Buffer {
@@ -104,6 +171,11 @@ describe('continuation lines taken as raw bytes', () => {
         ...(rand() < 0.5 ? ['    --- FAIL: TestParse/empty (0.00s)', '        parse_test.go:30: empty input'] : []), 'FAIL'],
       // phpunit: `until` the next numbered failure or the summary.
       () => ['1) Foo\\BarTest::testBaz', 'Failed asserting that false is true.', '', '/app/tests/BarTest.php:12', '2) Foo\\BarTest::testQux', 'x', 'FAILURES!'],
+      // A traceback longer than the ring (pytest allows 99 blank lines in a row): the lines it stores after runs of
+      // blank lines are taken unread once its context is, and must be read before the ring loses them.
+      () => [`____ test_${pick(['alpha', 'beta', 'gamma', 'delta'])} ____`, 'E       assert 1 == 2',
+        ...Array.from({ length: 6 }, (_, k) => [...Array.from({ length: 40 + Math.floor(rand() * 20) }, () => ''), `    frame before ${k}`]).flat(),
+        ...Array.from({ length: 240 + Math.floor(rand() * 40) }, (_, i) => `    frame ${i}`), '====== 1 failed in 0.1s ======'],
     ];
     const lines: string[] = ['start of the job'];
     while (lines.length < 3_000) {
