@@ -321,18 +321,15 @@ export class LogScanner {
     if (this.awaiting.length > 0 || this.stepHeaderLeft > 0 || this.listItemPending || this.ghCliStep !== null) return false;
     const rule = open.rule;
     const taken = rawContinuation(rule, open.position, open.indent, open.pickRank, bytes, start, end);
+    // The blank line that closes the block, and the line past its limit, are read: `scan` closes it.
     if (taken === 'read') return false;
+    if (taken === 'blank' ? open.blankRun >= (rule.gap ?? 1) : open.lineCount >= (rule.maxLines ?? DEFAULT_MAX_LINES)) return false;
+    if (line >= open.readBy) this.readAhead(open);
+    this.remember(line, bytes, start, end);
     if (taken === 'blank') {
-      // What `scan` does with a blank line; the one that closes the block is read.
-      if (open.blankRun >= (rule.gap ?? 1)) return false;
-      if (line >= open.readBy) this.readAhead(open);
-      this.remember(line, bytes, start, end);
       open.blankRun++;
       return true;
     }
-    if (open.lineCount >= (rule.maxLines ?? DEFAULT_MAX_LINES)) return false;
-    if (line >= open.readBy) this.readAhead(open);
-    this.remember(line, bytes, start, end);
     // What `append` does, with the text left unread.
     open.blankRun = 0;
     open.lineCount++;

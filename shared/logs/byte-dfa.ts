@@ -332,6 +332,13 @@ export const DEAD = 1;
 /** Past this many states the expressions are too loose for a table that stays in the CPU cache. */
 const MAX_STATES = 20_000;
 
+/**
+ * Flags an expression read by these automata may carry. They read sources, not flags: `i`, `m` and `s` change
+ * nothing a looser reading of one line does not already allow, but under `u` or `v` the same source means something
+ * else (`\p{L}` is not `p{L}`), and `g` or `y` make `test` depend on the expression's last match.
+ */
+export const READABLE_FLAGS = /^[dims]*$/;
+
 /** What one automaton recognises: "one of `sources` matches", from the first byte only when `anchored`. */
 export interface ByteDfaSpec {
   readonly sources: readonly string[];

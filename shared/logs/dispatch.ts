@@ -17,18 +17,18 @@ import {
   FAILURE_LIST_END_RE,
   FAILURE_LIST_RE,
   GENERIC_CONT,
-  GENERIC_RULES,
   GHA_POST_RE,
   NOISE_RE,
   PREFILTER_RE,
   PREFILTER_START_RE,
+  RULE_TABLE,
   RULES,
   SECTION_START_RE,
   WARNING_RE,
   type Rule,
 } from './rules.js';
 
-const TABLE: readonly Rule[] = [...RULES, ...CASCADE_RULES, ...GENERIC_RULES];
+const TABLE = RULE_TABLE;
 const NOISE_AT = TABLE.length;
 const PREFILTER_AT = TABLE.length + 1;
 const START_AT = TABLE.length + 2;

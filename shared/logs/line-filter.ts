@@ -14,7 +14,7 @@
  * The automata read every trigger more loosely than JavaScript (see `byte-dfa.ts`), so a named line may turn out
  * to be ordinary; a line that is not named cannot match any trigger.
  */
-import { compileByteDfas, DEAD, decodeByteDfaSet, HIT, type ByteDfa, type ByteDfaSet, type ByteDfaSpec } from './byte-dfa.js';
+import { compileByteDfas, DEAD, decodeByteDfaSet, HIT, READABLE_FLAGS, type ByteDfa, type ByteDfaSet, type ByteDfaSpec } from './byte-dfa.js';
 import { LINE_FILTER_TABLES, LINE_FILTER_WASM } from './line-filter.generated.js';
 import { CLEANED_PREFIX_SOURCE, escapeEnd, NAMED, remnantEnd } from './reader.js';
 import { UnsupportedRegexError } from './regex-syntax.js';
@@ -62,13 +62,6 @@ function rowTable(dfa: ByteDfa, columns: number): Int32Array {
   for (let k = 0; k < table.length; k++) table[k] = (dfa.next[k] as number) * columns;
   return table;
 }
-
-/**
- * Flags a trigger may carry. The automata read sources, not flags: `i`, `m` and `s` change nothing a looser reading
- * of one line does not already allow, but under `u` or `v` the same source means something else (`\p{L}` is not
- * `p{L}`), and `g` or `y` make `test` depend on the expression's last match.
- */
-const READABLE_FLAGS = /^[dims]*$/;
 
 /** What the two automata recognise: the triggers, read over raw bytes as the pass reads them. */
 export function lineFilterSpecs(triggers: LineTriggers): ByteDfaSpec[] {

@@ -20,14 +20,14 @@
  * are built by `npm run build:line-filter`. Everything else a continuation
  * line does (its count, the block's last line, a stored line's text) is the scanner's to keep: `LogScanner.skip`.
  */
-import { compileByteDfas, decodeByteDfaSet, DEAD, HIT, type ByteDfaSet, type ByteDfaSpec } from './byte-dfa.js';
+import { compileByteDfas, decodeByteDfaSet, DEAD, HIT, READABLE_FLAGS, type ByteDfaSet, type ByteDfaSpec } from './byte-dfa.js';
 import { BLOCK_AUTOMATA } from './line-filter.generated.js';
-import { CleaningHazards, isVisibleAscii, keptFrom, rawTextStart } from './reader.js';
+import { CleaningHazards, isVisibleAscii, keptFrom, rawTextStart, textEnd } from './reader.js';
 import { parseRegex, UnsupportedRegexError, type RegexNode } from './regex-syntax.js';
-import { CASCADE_RULES, GENERIC_RULES, RULES, type Rule } from './rules.js';
+import { RULE_TABLE, type Rule } from './rules.js';
 import { inputsKey, storedData } from './stored.js';
 
-const TABLE: readonly Rule[] = [...RULES, ...CASCADE_RULES, ...GENERIC_RULES];
+const TABLE = RULE_TABLE;
 
 /**
  * The questions the automata answer, in order: for each `until` rule in table order "may its end or its own
@@ -44,9 +44,6 @@ export function blockQuestions(table: readonly Rule[] = TABLE): RegExp[][] {
 export function blockQuestionsKey(questions: readonly RegExp[][]): string {
   return inputsKey(questions.map((list) => list.map((re) => [re.source, re.flags])));
 }
-
-/** Flags the byte automata read the same way (see `line-filter.ts`). */
-const READABLE_FLAGS = /^[dims]*$/;
 
 /** Whether every match of the syntax tree starts at the text's start (each branch begins with a plain `^`). */
 function startsAnchored(node: RegexNode): boolean {
@@ -138,7 +135,7 @@ export type RawContinuation = 'continues' | 'blank' | 'read';
  */
 export function rawContinuation(rule: Rule, position: number, indent: number, pickRank: number, bytes: Buffer, start: number, end: number): RawContinuation {
   if (hazards.in(bytes, start, end)) return 'read';
-  const last = end > start && bytes[end - 1] === 13 ? end - 1 : end;
+  const last = textEnd(bytes, start, end);
   const textStart = rawTextStart(bytes, start, end);
   if (textStart === -1) return 'read';
   // The text's indentation (spaces and tabs, as `indentOf` counts them) and its first visible character.

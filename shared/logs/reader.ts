@@ -162,6 +162,11 @@ export function keptFrom(bytes: Uint8Array, i: number, end: number): number {
   return end;
 }
 
+/** End of the raw line `bytes[start, end)`'s text: before its last byte when that is the `\r` of a `\r\n`. */
+export function textEnd(bytes: Uint8Array, start: number, end: number): number {
+  return end > start && bytes[end - 1] === CR_BYTE ? end - 1 : end;
+}
+
 /**
  * Whether raw lines hold what makes {@link cleanLine} read more than the bytes at hand: a `\r` before the line's
  * last byte (a progress bar's segments: the text is one of them) or a `^[` caret escape (removed in a pass of its
@@ -182,7 +187,7 @@ export class CleaningHazards {
       this.nextCaretEscape = -1;
     }
     this.searchedFrom = start;
-    const last = end > start && bytes[end - 1] === CR_BYTE ? end - 1 : end;
+    const last = textEnd(bytes, start, end);
     if (this.nextCr < start) this.nextCr = found(bytes.indexOf(CR_BYTE, start), bytes.length);
     if (this.nextCr < last) return true;
     if (this.nextCaretEscape < start) this.nextCaretEscape = found(bytes.indexOf(CARET_ESCAPE, start), bytes.length);
@@ -204,7 +209,7 @@ function found(at: number, none: number): number {
  * (`#…`), a timestamp that may be all the text. For a line that holds no {@link CleaningHazards}.
  */
 export function rawTextStart(bytes: Uint8Array, start: number, end: number): number {
-  const last = end > start && bytes[end - 1] === CR_BYTE ? end - 1 : end;
+  const last = textEnd(bytes, start, end);
   let at = keptFrom(bytes, start, last);
   if (at === last) return last;
   const b0 = bytes[at] as number;

@@ -378,6 +378,12 @@ export const CASCADE_RULES: readonly Rule[] = uniformRules([
 ]);
 
 /**
+ * Every rule in the order the scanner tries them: the table rules, the cascade, the generic wording. A rule's
+ * index here is its dispatch position (`positionOf` in dispatch.ts).
+ */
+export const RULE_TABLE: readonly Rule[] = [...RULES, ...CASCADE_RULES, ...GENERIC_RULES];
+
+/**
  * Lines that say *that* a command failed, never *why*: package-manager and task-runner wrappers, exit statuses,
  * a subprocess error re-raised by its caller. Whatever rule matched such a line, it ranks as boilerplate.
  */
