@@ -214,7 +214,8 @@ function readOnlyInChild(bundle: string, file: string): { cpu: number } | null {
 }
 
 function analyzeInChild<T = ChildResult>(bundle: string, file: string, mode: '--child' | '--read-only' = '--child'): T {
-  const child = spawnSync(process.execPath, [bundle, mode, file], { cwd: ROOT, encoding: 'utf8', maxBuffer: 16 * MB, env: { ...process.env, BENCH_WARM: '1' } });
+  const env = mode === '--child' ? { ...process.env, BENCH_WARM: '1' } : process.env;
+  const child = spawnSync(process.execPath, [bundle, mode, file], { cwd: ROOT, encoding: 'utf8', maxBuffer: 16 * MB, env });
   if (child.status !== 0) throw new Error(`analyzer child failed: ${child.stderr.trim().split('\n').pop() ?? child.status}`);
   return JSON.parse(child.stdout.trim().split('\n').pop() ?? '') as T;
 }
