@@ -131,6 +131,86 @@ interface Block {
   lastText: string;
 }
 
+/** A block opened on line `headLine` (see {@link LogScanner.openBlock}), with nothing stored in it yet. */
+function newBlock(
+  rule: Rule,
+  headLine: number,
+  headText: string,
+  headShape: number,
+  startLine: number,
+  indent: number,
+  section: Section,
+  afterJobEnd: boolean,
+  annotated: boolean,
+): Block {
+  return {
+    rule,
+    position: positionOf(rule),
+    headLine,
+    headText,
+    headShape,
+    startLine,
+    endLine: headLine,
+    indent,
+    lines: [],
+    unreadFrom: -1,
+    readBy: NO_LINE,
+    lineCount: 0,
+    blankRun: 0,
+    before: null,
+    beforeFrom: startLine,
+    after: [],
+    afterWanted: 0,
+    section,
+    afterJobEnd,
+    annotated,
+    key: '',
+    template: '',
+    repeats: [],
+    occurrences: 1,
+    pickRank: Number.POSITIVE_INFINITY,
+    pickLine: 0,
+    pickText: '',
+    inBaseline: false,
+    wrapper: false,
+    lastText: '',
+  };
+}
+
+/**
+ * Writes, once per process, every field of a {@link Block} that the scanner may change after the block is made, on a
+ * block nobody uses. V8 compiles code that reads a field no object of its shape has had written since it was made
+ * as if the field were a constant, and throws all that code away the first time one is: the first picked line,
+ * the first repeat, the first context read early, often megabytes into a log, each cost a recompilation of the
+ * scanner's largest functions (`openBlock`, `closeOpen`, `absorb`, the reader's loop they are inlined into).
+ * Written here first, those fields are variables from the start. Only the shape matters: the block is dropped.
+ */
+let blockFieldsWritten = false;
+function writeBlockFieldsOnce(section: Section): void {
+  const block = newBlock(FALLBACK_RULE, 1, '', 0, 1, 0, section, false, false);
+  block.headLine = 2;
+  block.headText = 'x';
+  block.headShape = 1;
+  block.startLine = 2;
+  block.endLine = 2;
+  block.unreadFrom = 0;
+  block.readBy = 0;
+  block.lineCount = 1;
+  block.blankRun = 1;
+  block.before = [];
+  block.beforeFrom = 2;
+  block.afterWanted = 1;
+  block.key = 'x';
+  block.template = 'x';
+  block.occurrences = 2;
+  block.pickRank = 0;
+  block.pickLine = 1;
+  block.pickText = 'x';
+  block.inBaseline = true;
+  block.wrapper = true;
+  block.lastText = 'x';
+}
+
 /** Weight of a block whose head is a wrapper line (see {@link WRAPPER_RE}): with the cascade, below every cause. */
 const WRAPPER_WEIGHT = 13;
 const EXIT_STATUS_EVIDENCE: ReadonlySet<Category> = new Set(['out_of_memory', 'timeout', 'infrastructure']);
@@ -227,7 +307,7 @@ export class LogScanner {
   private readonly ringStart = new Int32Array(RING_SIZE);
   private readonly ringEnd = new Int32Array(RING_SIZE);
   private open: Block | null = null;
-  private blocks: Block[] = [];
+  private readonly blocks: Block[] = [];
   /**
    * Kept blocks by template, then by {@link Block.key}. Template first: the template cache hands the same string
    * out again, and a string that was hashed once is not hashed again.
@@ -241,7 +321,7 @@ export class LogScanner {
   private readonly lastHead = new PinnedShape('');
   private lastFacts: HeadFacts = { template: normalizeLine(''), wrapper: null };
   private readonly factsByShape = new Map<number, HeadFacts>();
-  private awaiting: Block[] = [];
+  private readonly awaiting: Block[] = [];
   private section: Section;
   private sectionCount = 0;
   private failedCount = 0;
@@ -271,6 +351,10 @@ export class LogScanner {
     this.steps = options.steps ?? [];
     this.baseline = options.baseline ?? null;
     this.section = this.newSection('', 'step', null);
+    if (!blockFieldsWritten) {
+      writeBlockFieldsOnce(this.section);
+      blockFieldsWritten = true;
+    }
   }
 
   /** Processes line `line` (1-based, consecutive) with cleaned text `text`; `raw` is the line before cleaning. */
@@ -643,38 +727,8 @@ export class LogScanner {
         if (lines === 1 || (t !== '' && matchExitMarker(t))) break;
       }
     }
-    const block: Block = {
-      rule,
-      position: positionOf(rule),
-      headLine: line,
-      headText: cut(text),
-      headShape: line === this.scannedLine ? lineShape() : 0,
-      startLine,
-      endLine: line,
-      indent: indentOf(text),
-      lines: [],
-      unreadFrom: -1,
-      readBy: startLine - this.contextLines + RING_SIZE,
-      lineCount: 0,
-      blankRun: 0,
-      before: null,
-      beforeFrom: startLine,
-      after: [],
-      afterWanted: 0,
-      section: this.section,
-      afterJobEnd: this.jobEnded,
-      annotated,
-      key: '',
-      template: '',
-      repeats: [],
-      occurrences: 1,
-      pickRank: Number.POSITIVE_INFINITY,
-      pickLine: 0,
-      pickText: '',
-      inBaseline: false,
-      wrapper: false,
-      lastText: '',
-    };
+    const block = newBlock(rule, line, cut(text), line === this.scannedLine ? lineShape() : 0, startLine, indentOf(text), this.section, this.jobEnded, annotated);
+    block.readBy = startLine - this.contextLines + RING_SIZE;
     for (let l = startLine; l < line; l++) {
       const t = this.ringAt(l);
       if (t !== null && NON_BLANK_RE.test(t)) this.store(block, l, t);
@@ -844,16 +898,16 @@ export class LogScanner {
       sameTemplate?.delete(block.key);
       if (sameTemplate?.size === 0) this.byKey.delete(block.template);
     }
-    this.blocks = this.blocks.filter((b) => kept.has(b));
-    this.awaiting = this.awaiting.filter((b) => kept.has(b));
+    keepOnly(this.blocks, kept);
+    keepOnly(this.awaiting, kept);
   }
 
   private newSection(title: string, kind: SectionKind, step: StepRef | null): Section {
     return { id: this.sectionCount++, title: title.slice(0, 300), kind, step, status: 'open', failIndex: 0, findings: 0, lastFinding: null };
   }
 
-  private onExit(line: number, code: number | null, jobEnd: boolean): void {
-    const failed = code === null || code !== 0;
+  private onExit(line: number, code: number, jobEnd: boolean): void {
+    const failed = code !== 0;
     if (jobEnd) {
       if (failed && this.failedCount === 0) {
         // GitLab/Jenkins report the failure once for the whole job: blame the last step that printed something.
@@ -975,6 +1029,17 @@ export class LogScanner {
       picked: block.pickRank !== Number.POSITIVE_INFINITY,
     };
   }
+}
+
+/**
+ * Removes from `list`, in place, the blocks not in `kept`. In place rather than a new array in the field: V8 compiles
+ * code that reads a field no one has written since the object was made as if the field were constant, and the
+ * first write throws that code away (the scanner's hottest functions, the first time a long log is pruned).
+ */
+function keepOnly(list: Block[], kept: ReadonlySet<Block>): void {
+  let n = 0;
+  for (const block of list) if (kept.has(block)) list[n++] = block;
+  list.length = n;
 }
 
 function kindOfStepName(name: string): SectionKind {

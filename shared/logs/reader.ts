@@ -319,7 +319,7 @@ export class LineSplitter {
   /** The line filter rests until this many bytes have been read (see {@link pushFiltered}). */
   private unfilteredUntil = 0;
   /** Lines the filter saw, and of those read, over the stretch being judged (see {@link pushFiltered}). */
-  private judged = { bytes: 0, lines: 0, read: 0 };
+  private readonly judged = { bytes: 0, lines: 0, read: 0 };
   /**
    * Where filtered slices are copied before the pass (see {@link push}), used in turn; allocated with the filter.
    * Skipped lines are kept as views of these, so the chunks a stream hands over are garbage once read.
@@ -410,7 +410,11 @@ export class LineSplitter {
     this.judged.bytes += bytes.byteLength;
     if (this.judged.bytes >= JUDGED_STRETCH) {
       if (this.judged.read > this.judged.lines * 0.75) this.unfilteredUntil = this.bytes + UNFILTERED_STRETCH;
-      this.judged = { bytes: 0, lines: 0, read: 0 };
+      // Reset in place: V8 compiles code that reads a field never written since its object was made as if it were
+      // constant, so a new object in the field would throw away the reader's optimised loop.
+      this.judged.bytes = 0;
+      this.judged.lines = 0;
+      this.judged.read = 0;
     }
   }
 

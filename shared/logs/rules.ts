@@ -416,8 +416,11 @@ export function mayStartSection(text: string): boolean {
 }
 
 export interface ExitMarker {
-  /** Exit code when the marker states it; `null` for "failed" without a code. */
-  code: number | null;
+  /**
+   * Exit code when the marker states it; 1 for "failed" without a code. Always a number: a field that holds small
+   * integers and, on a later marker, null makes V8 recompile the scanner that reads it.
+   */
+  code: number;
   /** True for markers that end the whole job (Travis "Done. Your build exited with 1."). */
   jobEnd: boolean;
 }
@@ -445,7 +448,7 @@ export function matchExitMarker(text: string): ExitMarker | null {
     const m = re.exec(text);
     if (!m) continue;
     const raw = statusOf(m);
-    const code = raw === undefined ? null : raw === 'FAILURE' || raw === 'ABORTED' ? 1 : Number(raw);
+    const code = raw === undefined || raw === 'FAILURE' || raw === 'ABORTED' ? 1 : Number(raw);
     return { code, jobEnd };
   }
   return null;

@@ -512,13 +512,13 @@ describe('rule families', () => {
 });
 
 describe('exit markers', () => {
-  it('read the status from whichever group took part, and none from a marker without one', () => {
+  it('read the status from whichever group took part, and 1 (failed) from a marker without one', () => {
     expect(matchExitMarker('The command "make test" exited with 2.')).toEqual({ code: 2, jobEnd: false });
-    expect(matchExitMarker('The command "make test" failed 3 times.')).toEqual({ code: null, jobEnd: false });
+    expect(matchExitMarker('The command "make test" failed 3 times.')).toEqual({ code: 1, jobEnd: false });
     expect(matchExitMarker("##[error]Process completed with exit code 137.")).toEqual({ code: 137, jobEnd: false });
     expect(matchExitMarker("##[error]The action 'x' failed with exit code '3'")).toEqual({ code: 3, jobEnd: false });
     expect(matchExitMarker('ERROR: Job failed: exit code 1')).toEqual({ code: 1, jobEnd: true });
-    expect(matchExitMarker('ERROR: Job failed: the runner went away')).toEqual({ code: null, jobEnd: true });
+    expect(matchExitMarker('ERROR: Job failed: the runner went away')).toEqual({ code: 1, jobEnd: true });
     expect(matchExitMarker('Finished: ABORTED')).toEqual({ code: 1, jobEnd: true });
     expect(matchExitMarker('The build passed')).toBeNull();
   });
