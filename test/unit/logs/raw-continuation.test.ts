@@ -4,7 +4,7 @@ import { analyzeLog, LogScanner } from '../../../shared/logs/index.js';
 import { LineFilter } from '../../../shared/logs/line-filter.js';
 import { cleanLine, CleaningHazards, forEachLine, keptFrom, rawTextStart, type LineGate } from '../../../shared/logs/reader.js';
 import { blockQuestions, blockSpecs, rawContinuation } from '../../../shared/logs/raw-continuation.js';
-import { CASCADE_RULES, GENERIC_RULES, RULES, type Rule } from '../../../shared/logs/rules.js';
+import { RULE_TABLE, type Rule } from '../../../shared/logs/rules.js';
 import { seededRandom } from '../../support/random.js';
 
 afterEach(() => setLineFilterUse(null));
@@ -116,7 +116,7 @@ describe('the answer for one raw line', () => {
     const prefixes = ['', '', ' ', '  ', '    ', '\t', '\t\t', '2024-05-01T10:11:12Z ', '2024-05-01T10:11:12.5Z  ', '\x1b[0m', '[0m ', '\x1b[1m  \x1b[0m', '\u00a0', '\uFEFF', '#1 2.3 '];
     const cuts = ['\x1b[0m', '\x1b[31;1m', '[0m', '[1234567890123m', '[123456789012m', '\x1b', '\x1b(B', '\x1b[?25h', '\x1b[2 q', '[;m', '\x1b[<5m', '^[[0m'];
     const endings = ['', '', '', '\r', ' ', '\x1b[0m', 'x\rdone', '\u00a0'];
-    const table = [...RULES, ...CASCADE_RULES, ...GENERIC_RULES];
+    const table = RULE_TABLE;
     // A `line` rule's block reads every line but a blank one: a few of those, mostly the others.
     const blockRules = table.flatMap((rule, at) => (rule.extend !== 'line' || random() < 0.1 ? [at] : []));
     const answered = { continues: 0, blank: 0, read: 0 };
