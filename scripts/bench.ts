@@ -325,7 +325,7 @@ async function main(): Promise<void> {
           String(result.lines),
           result.wall.toFixed(2),
           result.cpu.toFixed(2),
-          result.offMainCpu === undefined || result.offMainCpu === null ? 'n/a' : result.offMainCpu.toFixed(2),
+          result.offMainCpu?.toFixed(2) ?? 'n/a',
           (mb / result.wall).toFixed(1),
           mbsCpu.toFixed(1),
           result.warmCpu === undefined ? 'n/a' : (mb / result.warmCpu).toFixed(1),
