@@ -1,3 +1,6 @@
+import { parsePatch } from 'diff';
+import { dangerousCodeSignals } from './dangerous-code.js';
+
 /**
  * Checks a model's proposed patch before it is stored. A patch is the most dangerous thing a model can return:
  * the remediate stage may later open a pull request from it, and a reviewer skimming a "fix" PR can miss a
@@ -125,6 +128,8 @@ export function notAllowListedReason(path: string): string | null {
 export function forbiddenPathReason(path: string): string | null {
   if (path.trim() === '') return 'an empty path';
   if (HIDDEN_CHARACTERS.test(path)) return `a path with control or invisible characters`;
+  // A git-quoted path can hold line breaks and tabs; in a comment they would start new Markdown blocks.
+  if (/[^\S ]/.test(path)) return 'a path with line breaks, tabs or unusual spaces';
   if (path.includes('\\')) return `a path with backslashes (${path})`;
   if (path.startsWith('/') || /^[A-Za-z]:/.test(path) || path.startsWith('~')) return `an absolute path (${path})`;
   const segments = path.split('/');
@@ -140,11 +145,51 @@ export function forbiddenPathReason(path: string): string | null {
 }
 
 /**
+ * Why a line between hunks is refused: it is a header the library that applies the patch (jsdiff's `parsePatch`)
+ * would act on, written in a form this check does not read the same way: `---` or `+++` followed by a tab or an
+ * unusual space instead of one space, an `@@` line that is not a unified hunk header, an `Index:` or `diff -r`
+ * header. Each of those could name a file, or hold changed lines, that the checks below never saw.
+ */
+function unreadableHeader(line: string, isHunkHeader: boolean): string | null {
+  if (/^(?:---|\+\+\+)\s/.test(line) && !/^(?:---|\+\+\+) /.test(line)) return `a file header in an unusual form: ${JSON.stringify(line.slice(0, 80))}`;
+  if (/^@@\s/.test(line) && !isHunkHeader) return `a hunk header that is not \`@@ -a,b +c,d @@\`: ${JSON.stringify(line.slice(0, 80))}`;
+  if (/^(?:Index:\s|diff (?!--git ))/.test(line)) return 'a diff header other than `diff --git` or `---`/`+++` (only unified and git diffs are accepted)';
+  return null;
+}
+
+const applierPath = (name: string | undefined, prefix: 'a/' | 'b/'): string | null =>
+  name === undefined || name === '/dev/null' ? null : stripPrefix(name, prefix);
+
+/**
+ * Reads the diff the way the fix PR will apply it (jsdiff's `parsePatch`, the parser `buildFixFiles` uses) and
+ * says why that reading disagrees with this check's: a file it would write that the checks above did not pass,
+ * or more changed lines than counted. The checks are only worth what the applier agrees with.
+ */
+function applierDisagreement(diff: string, checkedFiles: readonly string[], checkedChanges: number): string | null {
+  let parsed: ReturnType<typeof parsePatch>;
+  try {
+    parsed = parsePatch(diff);
+  } catch (error) {
+    return `the patch cannot be parsed: ${(error as Error).message.slice(0, 120)}`;
+  }
+  let changed = 0;
+  for (const filePatch of parsed) {
+    for (const path of [applierPath(filePatch.oldFileName, 'a/'), applierPath(filePatch.newFileName, 'b/')]) {
+      if (path !== null && !checkedFiles.includes(path)) return `the patch names a file its headers do not state plainly: ${JSON.stringify(path.slice(0, 120))}`;
+    }
+    for (const hunk of filePatch.hunks) for (const hunkLine of hunk.lines) if (hunkLine.startsWith('+') || hunkLine.startsWith('-')) changed += 1;
+  }
+  if (changed > checkedChanges) return `the patch changes ${changed} lines where its hunk headers account for ${checkedChanges}`;
+  return null;
+}
+
+/**
  * Validates a unified diff (`diff -u` or `git diff` format) and returns it with the paths it touches, or the
  * reason it was discarded. Paths come from every header that names one: `diff --git`, `---`/`+++`,
  * `rename from/to` and `copy from/to`. Discarded: empty or hunk-less diffs, binary patches, symlinks and
  * submodules (they point outside the tree), more than {@link PATCH_LIMITS} allow, hidden characters anywhere
- * in the diff, and any path that {@link forbiddenPathReason} rejects.
+ * in the diff, any path that {@link forbiddenPathReason} rejects, headers the applier would read differently,
+ * and added lines that download or decode code and run it ({@link dangerousCodeSignals}).
  */
 export function checkPatch(raw: string): PatchCheck {
   const diff = raw.replace(/\r\n?/g, '\n');
@@ -165,6 +210,7 @@ export function checkPatch(raw: string): PatchCheck {
   };
   let hunks = 0;
   let changed = 0;
+  const added: string[] = [];
   // Lines still expected in the current hunk. Inside a hunk a removed line "-- x" reads "--- x", so headers are
   // only recognised between hunks, exactly as `git apply` does.
   let oldLeft = 0;
@@ -180,6 +226,7 @@ export function checkPatch(raw: string): PatchCheck {
       } else if (line.startsWith('+')) {
         newLeft -= 1;
         changed += 1;
+        added.push(line.slice(1));
       }
       else if (!line.startsWith('\\')) return { ok: false, reason: `malformed hunk line: ${line.slice(0, 80)}` };
       if (oldLeft < 0 || newLeft < 0) return { ok: false, reason: 'a hunk has more lines than its header says' };
@@ -187,6 +234,8 @@ export function checkPatch(raw: string): PatchCheck {
     }
     let reason: string | null = null;
     const hunk = /^@@ -\d+(?:,(\d+))? \+\d+(?:,(\d+))? @@/.exec(line);
+    const unreadable = unreadableHeader(line, hunk !== null);
+    if (unreadable) return { ok: false, reason: unreadable };
     if (hunk) {
       hunks += 1;
       oldLeft = hunk[1] === undefined ? 1 : Number(hunk[1]);
@@ -212,10 +261,16 @@ export function checkPatch(raw: string): PatchCheck {
   if (oldLeft > 0 || newLeft > 0) return { ok: false, reason: 'the last hunk is cut off (fewer lines than its header says)' };
   if (files.length === 0) return { ok: false, reason: 'no file headers (---/+++ or diff --git) were found' };
   if (hunks === 0 && !/^(rename|copy) from /m.test(diff)) return { ok: false, reason: 'no hunks (@@ … @@) were found' };
+  const disagreement = applierDisagreement(diff, files, changed);
+  if (disagreement) return { ok: false, reason: disagreement };
   // Checked last so a structural problem (binary, symlink, protected directory) is reported as such.
   for (const file of files) {
     const notAllowed = notAllowListedReason(file);
     if (notAllowed) return { ok: false, reason: `the patch touches a file outside the fix-PR allow-list: ${notAllowed}` };
+  }
+  const dangerous = dangerousCodeSignals(added.join('\n'));
+  if (dangerous.length > 0) {
+    return { ok: false, reason: `the patch adds code that runs something nobody can review (${dangerous.join(', ')})` };
   }
   if (changed > PATCH_LIMITS.maxChangedLines) {
     return { ok: false, reason: `the patch changes ${changed} lines, over the limit of ${PATCH_LIMITS.maxChangedLines}: fix PRs are small` };

@@ -305,7 +305,7 @@ export function renderComment(incident: Incident, others: Incident[] = []): stri
 function renderProposedDiff(incident: Incident): string {
   const patch = incident.plan?.action === 'open_fix_pr' ? incident.analysis?.patch : undefined;
   if (!patch) return '';
-  return `\n\nThe change that would be committed (${patch.files.length} file${patch.files.length === 1 ? '' : 's'}: ${patch.files.map((f) => `\`${f.replace(/`/g, '')}\``).join(', ')}):\n\n${codeBlock(patch.diff.split('\n'), 'diff')}`;
+  return `\n\nThe change that would be committed (${patch.files.length} file${patch.files.length === 1 ? '' : 's'}: ${patch.files.map(inlineCode).join(', ')}):\n\n${codeBlock(patch.diff.split('\n'), 'diff')}`;
 }
 
 /** Another open failure of the same pull request, in brief: one comment speaks for the whole PR. */

@@ -39,6 +39,9 @@ export async function buildFixFiles(patch: string, readFile: (path: string) => P
   for (const filePatch of parsePatch(check.patch.diff)) {
     const oldPath = stripPrefix(filePatch.oldFileName, 'a/');
     const newPath = stripPrefix(filePatch.newFileName, 'b/');
+    for (const path of [oldPath, newPath]) {
+      if (path !== null && !check.patch.files.includes(path)) throw new PatchRefusedError(`patch refused: it would write ${path}, which the check did not pass`);
+    }
     const source = oldPath === null ? '' : await readFile(oldPath);
     if (source === null) throw new PatchRefusedError(`patch refused: ${oldPath} does not exist at the failing commit`);
     if (newPath === null) {

@@ -1,0 +1,65 @@
+/**
+ * Code that runs something nobody can review: a download piped into a shell, a decoded blob handed to `eval`, a
+ * reverse shell, a workflow that dumps its secrets or checks out a fork's head with write access. An honest fix
+ * for a CI failure never adds one, so the patch check refuses a patch that adds any, and the model's answer is
+ * treated as steered when it recommends one. In a job's log the same commands are ordinary (install scripts), so
+ * the injection detector gives them a weak weight there only.
+ *
+ * Matched case-insensitively; callers pass text already cleaned of invisible characters and homoglyphs where
+ * that matters (the injection detector's normalized forms).
+ */
+
+const SHELL = String.raw`(?:sudo\s+)?(?:sh|bash|zsh|dash|ksh|fish|python[23]?|node|perl|ruby|php|iex|pwsh|powershell)\b`;
+const FETCH = String.raw`(?:curl|wget|iwr|irm|invoke-webrequest|invoke-restmethod|fetch)`;
+const DECODE = String.raw`(?:atob|buffer\.from|base64\.b64decode|b64decode|bytes\.fromhex|codecs\.decode|base64_decode|decode64|frombase64string)`;
+
+export interface DangerousCode {
+  readonly id: string;
+  readonly re: RegExp;
+}
+
+export const DANGEROUS_CODE: readonly DangerousCode[] = [
+  {
+    id: 'remote-script',
+    re: new RegExp(
+      [
+        String.raw`\b${FETCH}\b[^|\n]{0,200}\|\s*${SHELL}`,
+        String.raw`\b(?:bash|sh|zsh|source|\.)\s+<\(\s*${FETCH}\b`,
+        String.raw`\b(?:eval|(?:ba|z)?sh\s+-c)\s+["']?\$\(\s*${FETCH}\b`,
+        // Downloaded to a file, then run.
+        String.raw`\b(?:curl|wget)\b[^\n]{0,200}(?:&&|;)\s*(?:sudo\s+)?(?:sh|bash|zsh|source|\.|chmod\s+\+?[0-7]*x)\s+\S`,
+        String.raw`\bnpx\s+(?:(?:-y|--yes)\s+)?https?:\/\/`,
+        // The same said in words: "fetches https://… and pipes it into sh".
+        String.raw`\bpip(?:e|es|ed|ing)\b[^\n]{0,20}\b(?:into|to|through)\s+(?:sudo\s+)?(?:sh|bash|zsh|a shell|the shell)\b`,
+      ].join('|'),
+      'i',
+    ),
+  },
+  {
+    id: 'decode-exec',
+    re: new RegExp(
+      [
+        String.raw`\bbase64\s+(?:-d|--decode|-D)\b[^\n]{0,100}\|\s*${SHELL}`,
+        String.raw`\bxxd\s+-r\b[^\n]{0,100}\|\s*${SHELL}`,
+        String.raw`\b(?:eval|exec|execsync|spawnsync|system|popen|function)\s*\(\s*(?:new\s+)?${DECODE}`,
+        String.raw`\b(?:eval|exec|execsync|system|popen)\s*\([^\n]{0,80}${DECODE}\s*\([^\n]{0,200}\)`,
+      ].join('|'),
+      'i',
+    ),
+  },
+  {
+    id: 'fetch-exec',
+    re: /\b(?:eval|exec|execsync|system|popen)\s*\([^\n]{0,160}\b(?:urlopen|urllib\.request|requests\.get|https?\.get|fetch|curl|wget)\b/i,
+  },
+  { id: 'reverse-shell', re: /\/dev\/tcp\/|\bnc(?:at)?\s+(?:-\w+\s+)*-[ec]\s|\bsocat\b[^\n]{0,80}\bexec:/i },
+  { id: 'secrets-dump', re: /\btojson\(\s*secrets\s*\)|\bpermissions\s*:\s*write-all\b/i },
+  {
+    id: 'fork-checkout-with-secrets',
+    re: /\bpull_request_target\b[^\n]{0,300}(?:\bhead[._ ](?:sha|ref)\b|\bhead_ref\b|\bpull_request\.head\b|\bcheck(?:s|ing)? ?out (?:the )?(?:pr|pull request|fork|head)\b)|\b(?:head[._](?:sha|ref)|head_ref|pull_request\.head)\b[^\n]{0,300}\bpull_request_target\b/i,
+  },
+];
+
+/** The ids of the dangerous-code patterns `text` contains; empty for ordinary code and prose. */
+export function dangerousCodeSignals(text: string): string[] {
+  return DANGEROUS_CODE.filter((pattern) => pattern.re.test(text)).map((pattern) => pattern.id);
+}
