@@ -1,4 +1,5 @@
 import type { AnalysisInput } from '../ports.js';
+import { DANGEROUS_CODE } from './dangerous-code.js';
 import { stripInvisible } from './text.js';
 
 /**
@@ -25,7 +26,7 @@ interface Signal {
 
 /** Someone or something the text talks to: the model, an assistant, a bot, an automated reviewer. */
 const ADDRESSEE =
-  '(?:ai|a\\.i\\.|llms?|gpts?|chatgpt|claude|gemini|copilot|assistants?|chat ?bots?|bots?|agents?|language models?|the model|models?|automated (?:tools?|systems?|reviewers?|agents?|analy[sz]ers?)|automation|reviewer bots?|code reviewers?|analy[sz]ers?|pipeline ?guard|the guard|triage (?:bot|tool))';
+  '(?:ai|a\\.i\\.|llms?|gpts?|chatgpt|claude|gemini|copilot|assistants?|chat ?bots?|bots?|agents?|language models?|the model|models?|automated (?:tools?|systems?|reviewers?|agents?|analy[sz]ers?)|automation|reviewer bots?|code reviewers?|analy[sz]ers?|(?:the )?(?:analysis|analy[sz]ing|triage|review(?:ing)?|diagnosis|remediation) (?:tools?|bots?|systems?|assistants?|models?)|pipeline ?guard|the guard|triage (?:bot|tool))';
 
 /** Things an analysis can be told to decide: verdicts, actions, fields of its answer. */
 const ANALYSIS_OBJECT =
@@ -64,14 +65,23 @@ const SIGNALS: readonly Signal[] = [
     weight: 2,
     re: /\b(?:reveal|print|send|post|show|output|echo|include|paste|upload|exfiltrate|leak|share|dump|cat|list|read out|expose|forward|email|e-mail)\b.{0,30}\b(?:the|your|all|every|any|our|its|this|these)\s+(?:[\w-]+\s+){0,3}?(?:(?:secrets?|tokens?|credentials?|passwords?|api[ _-]?keys?|private keys?|ssh keys?|env(?:ironment)? (?:variables?|vars)|github_token|aws_secret\w*|system prompt|prompt|instructions)\b|\.env\b)/,
   },
-  // A remote script piped to a shell, phrased as something for the reader to do.
+  // Code that runs a download or a decoded blob, phrased as something for the reader to do or as "the fix".
   {
     id: 'pipe-to-shell-instruction',
     weight: 2,
-    re: /\b(?:run|execute|paste|type|just|please|simply|you (?:must|should|need to)|to fix (?:it|this)|fix(?:es)? (?:it|this) by|the fix is to)\b.{0,60}(?:\b(?:curl|wget|iwr|invoke-webrequest|fetch)\b[^|\n]{0,200}\|\s*(?:sudo\s+)?(?:sh|bash|zsh|dash|python3?|node|perl|ruby|iex|pwsh|powershell)\b|\bbash\s+<\(\s*curl|\beval\s+"?\$\(\s*(?:curl|wget))/,
+    re: new RegExp(
+      `\\b(?:run|execute|paste|type|just|please|simply|you (?:must|should|need to)|to fix (?:it|this)|fix(?:es)? (?:it|this) by|(?:the |a |correct |right |proper |only )*(?:fix|remediation|solution|resolution|workaround|remedy)\\b)[^\\n]{0,60}?(?:${DANGEROUS_CODE.map((pattern) => pattern.re.source).join('|')})`,
+      'i',
+    ),
+  },
+  // Instructions in another language: the model reads them as well as English ones.
+  {
+    id: 'override-translated',
+    weight: 2,
+    re: /\b(?:ignorier\w*|vergiss|vergessen|missachte\w*|ignorez|oubliez|ignorer|ignora|ignorar|olvida\w*|dimentica\w*)\b.{0,40}\b(?:anweisungen|instruktionen|regeln|vorgaben|consignes|r[eè]gles|instrucciones|reglas|indicaciones|istruzioni|regole|instru[cç][oõ]es|regras)\b/,
   },
   { id: 'direct-address', weight: 2, re: new RegExp(`\\b(?:note to|attention|dear|hey|hi|hello|message for|instructions? for|to (?:the|any|all))\\s+(?:the |any |all )?${ADDRESSEE}\\b|\\bif you are (?:an? )?${ADDRESSEE}\\b|\\b(?:any|all|every|each)\\s+${ADDRESSEE}\\s+(?:reading|processing|analy[sz]ing|parsing|seeing|reviewing)\\b|\\b(?:as an ai|as a language model)\\b`) },
-  { id: 'addressee', weight: 1, re: new RegExp(`\\b${ADDRESSEE}\\b.{0,60}\\b(?:must|should|shall|need to|needs to|have to|has to|are (?:required|instructed|told)|will now|is to)\\b|\\b(?:you|your)\\b.{0,40}\\b(?:must|should|shall|need to|have to)\\b`) },
+  { id: 'addressee', weight: 1, re: new RegExp(`\\b${ADDRESSEE}\\b.{0,60}\\b(?:must|should|shall|need to|needs to|have to|has to|are (?:required|instructed|told)|will now|is to)\\b|\\b${ADDRESSEE}\\s+to\\s+(?:propose|open|suggest|recommend|approve|merge|add|apply|run|mark|report|say|answer|classify)\\b|\\b(?:you|your)\\b.{0,40}\\b(?:must|should|shall|need to|have to)\\b`) },
   {
     id: 'steer-analysis',
     weight: 1,
@@ -80,7 +90,11 @@ const SIGNALS: readonly Signal[] = [
     ),
   },
   { id: 'action-demand', weight: 1, re: /\b(?:re-?run|retry|restart|re-?trigger|rebuild|deploy|revert|force-?push|push)\b.{0,30}\b(?:this|the|it|all)\b.{0,30}\b(?:jobs?|workflows?|builds?|pipelines?|runs?|branch|main|master|production|prod)\b.{0,40}\b(?:automatically|immediately|now|right away|forever|without)\b/ },
-  { id: 'remote-script', weight: 1, re: /\b(?:curl|wget|iwr|invoke-webrequest)\b[^|\n]{0,200}\|\s*(?:sudo\s+)?(?:sh|bash|zsh|python3?|node|iex|pwsh|powershell)\b|\bbash\s+<\(\s*curl|\beval\s+"?\$\(\s*(?:curl|wget)/ },
+  // Ordinary in a log (install scripts), so weak alone; any of them in the model's answer is enough.
+  ...DANGEROUS_CODE.map((pattern): Signal => ({ id: pattern.id, weight: 1, re: pattern.re })),
+  { id: 'claimed-review', weight: 1, re: /\balready (?:been )?(?:reviewed|approved|vetted|audited|signed off)\b|\b(?:reviewed|approved|vetted) by (?:the )?(?:maintainers?|security|owners?|admins?)\b/ },
+  // The fields of the analysis's own answer, written into a log line.
+  { id: 'answer-schema', weight: 1, re: /"(?:root_?cause|proposed_?action|remediation|patch|fix_?pr)"\s*:/ },
   { id: 'fence-tag', weight: 1, re: /<\/?untrusted_\w+>/ },
   { id: 'exfil-markup', weight: 1, re: /!\[[^\]]*\]\(\s*https?:\/\/|<img\b[^>]*\bsrc=|\bonerror\s*=|<!--.*(?:system|instruction|assistant|ai\b)/ },
 ];
@@ -99,6 +113,21 @@ function decodeTagCharacters(text: string): string {
   );
 }
 
+/**
+ * Cyrillic and Greek letters drawn like Latin ones ("Ignоre" with a Cyrillic о): folded to the Latin letter for
+ * detection only. Text really written in those alphabets folds to nonsense that matches nothing.
+ */
+const LOOKALIKES: Record<string, string> = {
+  а: 'a', в: 'b', с: 'c', ԁ: 'd', е: 'e', ё: 'e', һ: 'h', н: 'h', і: 'i', ї: 'i', ј: 'j', к: 'k', ӏ: 'l', м: 'm', п: 'n', о: 'o',
+  р: 'p', ԛ: 'q', г: 'r', ѕ: 's', т: 't', у: 'y', ў: 'y', х: 'x', ԝ: 'w', ɡ: 'g', ɑ: 'a', ı: 'i',
+  α: 'a', β: 'b', ε: 'e', η: 'n', ι: 'i', κ: 'k', ν: 'v', ο: 'o', ρ: 'p', τ: 't', υ: 'u', χ: 'x', ω: 'w', ς: 's',
+};
+const LOOKALIKE = new RegExp(`[${Object.keys(LOOKALIKES).join('')}]`, 'g');
+
+function foldLookalikes(text: string): string {
+  return text.replace(LOOKALIKE, (letter) => LOOKALIKES[letter] ?? letter);
+}
+
 /** Digits and symbols that stand in for letters ("1gn0re prev1ous 1nstruct10ns"). */
 const LEET: Record<string, string> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '@': 'a', $: 's' };
 
@@ -108,11 +137,11 @@ const LEET: Record<string, string> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '
  * instructions` in a branch name), and reversed text behind a bidi override.
  */
 function normalize(text: string): string[] {
-  const base = stripInvisible(decodeTagCharacters(text).normalize('NFKC')).toLowerCase();
+  const base = foldLookalikes(stripInvisible(decodeTagCharacters(text).normalize('NFKC')).toLowerCase());
   const spaced = base.replace(/[_/]+|(?<=[a-z])-(?=[a-z])/g, ' ').replace(/\s+/g, ' ');
   const forms = [base.replace(/\s+/g, ' '), spaced];
-  // Letters spelled out one by one: "i g n o r e" or "i.g.n.o.r.e".
-  if (/\b(?:[a-z][ .\-*]){4,}[a-z]\b/.test(spaced)) forms.push(spaced.replace(/\b((?:[a-z][ .\-*]){4,}[a-z])\b/g, (run) => run.replace(/[ .\-*]/g, '')));
+  // Letters spelled out one by one: "i g n o r e", "i.g.n.o.r.e", "i~g~n~o~r~e".
+  if (/\b(?:[a-z][ .\-*~+|:,=]){4,}[a-z]\b/.test(spaced)) forms.push(spaced.replace(/\b((?:[a-z][ .\-*~+|:,=]){4,}[a-z])\b/g, (run) => run.replace(/[ .\-*~+|:,=]/g, '')));
   if (/[013457@$]/.test(spaced) && /[a-z][013457@$]|[013457@$][a-z]/.test(spaced)) {
     forms.push(spaced.replace(/[a-z0-9@$]+/g, (word) => (/[a-z]/.test(word) ? word.replace(/[013457@$]/g, (c) => LEET[c] ?? c) : word)));
   }
@@ -141,6 +170,21 @@ export function looksLikeInstruction(text: string): boolean {
 
 /** Every piece of untrusted text in the input that looks like it was written to steer the model. */
 export function findInstructionLikeText(input: AnalysisInput): string[] {
+  const found = new Set<string>();
+  for (const text of untrustedTexts(input)) if (looksLikeInstruction(text)) found.add(text);
+  // An instruction split over two lines reads as one to the model: each line is also read with the next.
+  for (const lines of [input.failureLines.map((line) => line.text), ...input.jobs.map((job) => job.lines.map((line) => line.text))]) {
+    for (let i = 1; i < lines.length; i += 1) {
+      const first = lines[i - 1]!;
+      const second = lines[i]!;
+      if (found.has(first) || found.has(second)) continue;
+      if (looksLikeInstruction(`${first} ${second}`)) found.add(`${first}\n${second}`);
+    }
+  }
+  return [...found];
+}
+
+function untrustedTexts(input: AnalysisInput): string[] {
   const texts = [
     ...input.failureLines.map((line) => line.text),
     ...input.jobs.flatMap((job) => [job.name, ...job.lines.map((line) => line.text)]),
@@ -150,17 +194,20 @@ export function findInstructionLikeText(input: AnalysisInput): string[] {
     input.alarm?.name,
     input.alarm?.reason,
     input.knowledge?.summary,
-  ].filter((text): text is string => typeof text === 'string' && text.length > 0);
-  return [...new Set(texts.filter(looksLikeInstruction))];
+  ];
+  return texts.filter((text): text is string => typeof text === 'string' && text.length > 0);
 }
 
 /**
  * Signals in a model's own answer that it was steered: it asks for approval or a merge, repeats a `/guard`
- * command, asks for secrets, or tells the reader to pipe a download into a shell. An honest analysis of a CI
+ * command, asks for secrets, or recommends code that runs a download or a decoded blob ({@link DANGEROUS_CODE}). An honest analysis of a CI
  * failure does none of these, so one is enough (no second signal needed, unlike log lines).
  */
 export function unsafeAnswerSignals(texts: readonly string[]): string[] {
-  const strong = new Set(['approval-request', 'guard-command', 'credential-request', 'pipe-to-shell-instruction', 'remote-script', 'override', 'role-change', 'chat-template', 'direct-address', 'exfil-markup']);
+  const strong = new Set([
+    'approval-request', 'guard-command', 'credential-request', 'pipe-to-shell-instruction', 'override', 'override-translated',
+    'role-change', 'chat-template', 'direct-address', 'exfil-markup', ...DANGEROUS_CODE.map((pattern) => pattern.id),
+  ]);
   const found = new Set<string>();
   for (const text of texts) for (const id of instructionSignals(text)) if (strong.has(id)) found.add(id);
   return [...found];
