@@ -49,7 +49,8 @@ export const DANGEROUS_CODE: readonly DangerousCode[] = [
   },
   {
     id: 'fetch-exec',
-    re: /\b(?:eval|exec|execsync|system|popen)\s*\([^\n]{0,160}\b(?:urlopen|urllib\.request|requests\.get|https?\.get|fetch|curl|wget)\b/i,
+    // The fetch inside the call's parentheses: `exec(urlopen(…).read())`, `eval(await fetch(…))`.
+    re: /\b(?:eval|exec|execsync|system|popen)\s*\(\s*[^\n)]{0,160}?(?:\b(?:urlopen|urllib\.request\.urlopen|requests\.get|https?\.get|fetch)\s*\(|\b(?:curl|wget)\s[^\n)]{0,100}https?:\/\/)/i,
   },
   { id: 'reverse-shell', re: /\/dev\/tcp\/|\bnc(?:at)?\s+(?:-\w+\s+)*-[ec]\s|\bsocat\b[^\n]{0,80}\bexec:/i },
   { id: 'secrets-dump', re: /\btojson\(\s*secrets\s*\)|\bpermissions\s*:\s*write-all\b/i },
