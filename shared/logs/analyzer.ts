@@ -1067,6 +1067,15 @@ function redactLogLines(lines: readonly LogLine[], redact: (text: string) => str
   return lines.map((l, i) => ({ line: l.line, text: texts[i] ?? WITHHELD_TEXT }));
 }
 
+/**
+ * A step with its name redacted: the name is the step's `run:` command when the workflow gives it none
+ * (`Run AWS_ACCESS_KEY_ID=… npm test`), and it reaches the diagnosis sentence, the PR comment and the incident.
+ */
+function redactStep(step: StepRef | null | undefined, redact: (text: string) => string): StepRef | null {
+  if (!step) return null;
+  return { ...step, name: redactLines([step.name], redact)[0] ?? WITHHELD_TEXT };
+}
+
 /** Builds the public {@link Failure} for a ranked block: redacted lines and context, fingerprint of the redacted text. */
 export function toFailure(rankedBlock: RankedBlock, redact: (text: string) => string = redactSecrets): Failure {
   const { block, score, category } = rankedBlock;
@@ -1090,7 +1099,8 @@ export function toFailure(rankedBlock: RankedBlock, redact: (text: string) => st
     fingerprint,
     template: withheld ? WITHHELD_TEXT : template,
   };
-  if (block.section.step) failure.step = { ...block.section.step };
+  const step = redactStep(block.section.step, redact);
+  if (step) failure.step = step;
   if (block.inBaseline) failure.inBaseline = true;
   if (block.occurrences > 1) {
     failure.occurrences = block.occurrences;
@@ -1117,7 +1127,7 @@ export function buildAnalysis(
       fingerprint: top.fingerprint,
       template: top.template,
       ...meta,
-      step: top.step ?? scan.failedStep,
+      step: top.step ?? redactStep(scan.failedStep, redact),
       ...(scan.signals ? { signals: scan.signals, confidence: confidenceOf(scan.signals) } : {}),
     };
   }
@@ -1131,7 +1141,7 @@ export function buildAnalysis(
     fingerprint,
     template: withheld ? WITHHELD_TEXT : template,
     ...meta,
-    step: scan.failedStep,
+    step: redactStep(scan.failedStep, redact),
     confidence: 0,
   };
 }

@@ -206,9 +206,10 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
   { id: 'twilio-key', re: /\bSK[0-9a-f]{32}\b/g },
   { id: 'mailgun-key', re: /\bkey-[0-9a-f]{32}\b/g },
   // Tokens that carry their own structure.
-  { id: 'jwt', re: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g },
+  { id: 'jwt', re: /eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g },
   // Credentials in URLs, configuration files and headers.
-  { id: 'url-password', re: /\b([a-z][a-z0-9+.-]{1,20}:\/\/[^\s:@/]{0,128}:)[^\s@/]{3,256}(?=@)/gi, keep: 1 },
+  // The password may hold `@`: it runs to the last `@` before the host.
+  { id: 'url-password', re: /\b([a-z][a-z0-9+.-]{1,20}:\/\/[^\s:@/]{0,128}:)[^\s/]{3,256}?(?=@[^\s@/]+(?:[/:?#\s"'`]|$))/gim, keep: 1 },
   { id: 'url-token-user', re: /\b([a-z][a-z0-9+.-]{1,20}:\/\/)([A-Za-z0-9_-]{20,128})(?=@)/gi, keep: 1, accept: highEntropy(3.5) },
   { id: 'netrc-password', re: /(\bmachine[^\S\n]+\S+[^\S\n]+login[^\S\n]+\S+[^\S\n]+password[^\S\n]+)\S+/gi, keep: 1 },
   { id: 'docker-config-auth', re: /("auth"[^\S\n]*:[^\S\n]*")[A-Za-z0-9+/]{12,}={0,2}(?=")/g, keep: 1 },
@@ -219,7 +220,7 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
   {
     id: 'key-value-secret',
     kind: 'generic',
-    re: /\b([A-Za-z0-9_.-]{0,40}(?:password|passwd|pwd|passphrase)[A-Za-z0-9_.-]{0,40}["']?[^\S\n]{0,4}[:=][^\S\n]{0,4}["']?)(?!\[REDACTED)(?:'[^'\n]{1,200}'|"[^"\n]{1,200}"|[^\s"'`&,;<>]{4,200})/gi,
+    re: /\b([A-Za-z0-9_.-]{0,40}(?:password|passwd|pwd|passphrase)[A-Za-z0-9_.-]{0,40}["']?(?:[^\S\n]+(?:is|was))?[^\S\n]{0,4}[:=][^\S\n]{0,4}["']?)(?!\[REDACTED)(?:'[^'\n]{1,200}'|"[^"\n]{1,200}"|[^\s"'`&,;<>]{4,200})/gi,
     keep: 1,
     accept: passwordValue,
   },
@@ -281,6 +282,29 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
   },
 ];
 
+/**
+ * A token glued to the text after it still counts: `ghp_…_linux` (a cache key made from a token) or
+ * `AKIA…_creds.txt`. A format's trailing `\b` becomes "no letter or digit after". (Its leading `\b` stays: a
+ * lookbehind there would keep V8 from scanning ahead for the literal prefix, several times slower on big logs.)
+ */
+function gluedTokenPattern(pattern: SecretPattern): SecretPattern {
+  if (pattern.kind === 'generic') return pattern;
+  const source = pattern.re.source;
+  if (!source.endsWith('\\b') || source.endsWith('\\\\b')) return pattern;
+  return { ...pattern, re: new RegExp(`${source.slice(0, -2)}(?![A-Za-z0-9])`, pattern.re.flags) };
+}
+
+/**
+ * A token glued to the text before it: behind a JSON or C escape (`"creds:\nAKIA…"`) or a URL-encoded character
+ * (`k%3DAKIA…`). A separator that is not a word character is put after each such escape while the patterns run,
+ * so their leading `\b` holds, and taken out afterwards.
+ */
+const ESCAPE_BEFORE_WORD = /(\\[ntr]|%[0-9A-Fa-f]{2})(?=[A-Za-z0-9])/g;
+const SEPARATOR = '\uE000';
+const SEPARATORS = /\uE000/g;
+
+const PATTERNS_IN_USE: readonly SecretPattern[] = SECRET_PATTERNS.map(gluedTokenPattern);
+
 /** Number of distinct token formats recognised by shape (the generic rules come on top). */
 export const SECRET_FORMAT_COUNT = new Set(SECRET_PATTERNS.filter((p) => p.kind !== 'generic').map((p) => p.id)).size;
 
@@ -300,8 +324,8 @@ function replacement(id: string, match: string, kept: string): string {
 export function redactSecrets(text: string): string {
   if (typeof text !== 'string') throw new RedactionError(`cannot redact a ${typeof text}`);
   try {
-    let out = stripAnsi(text).replace(INVISIBLE, '');
-    for (const { id, re, keep, accept } of SECRET_PATTERNS) {
+    let out = stripAnsi(text).replace(INVISIBLE, '').replace(SEPARATORS, '').replace(ESCAPE_BEFORE_WORD, `$1${SEPARATOR}`);
+    for (const { id, re, keep, accept } of PATTERNS_IN_USE) {
       re.lastIndex = 0;
       out = out.replace(re, (match: string, ...groups: unknown[]) => {
         let kept = '';
@@ -315,7 +339,7 @@ export function redactSecrets(text: string): string {
         return replacement(id, match, kept);
       });
     }
-    return out;
+    return out.replace(SEPARATORS, '');
   } catch (error) {
     throw new RedactionError('secret redaction failed', { cause: error });
   }

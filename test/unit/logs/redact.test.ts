@@ -137,3 +137,53 @@ describe('fail closed', () => {
     expect(analysis.evidence?.text).toContain('[REDACTED');
   });
 });
+
+describe('secrets glued to their surroundings, and in step names', () => {
+  const akia = `AKIA${'Z7Q2K9L4M1N8P3R6'}`;
+  const jwt = `eyJ${'hbGciOiJIUzI1NiJ9'}.eyJ${'zdWIiOiIxMjM0NTY3ODkwIn0'}.${'SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c'}`;
+
+  it.each([
+    ['behind a JSON-escaped line break', String.raw`{"msg":"creds:\n${akia}\n"}`, akia],
+    ['behind a JSON-escaped tab', String.raw`"auth":"x\t${jwt}"`, jwt],
+    ['behind a URL-encoded character', `GET /?k%3D${akia}&x=1`, akia],
+    ['followed by an underscore and a suffix', `cache key ghp_${A36}_linux`, `ghp_${A36}`],
+    ['glued to a word in front (a JWT)', `session${jwt}`, jwt],
+    ['a URL password holding @', 'https://user:p@ss-w0rd@host.example/', 'p@ss-w0rd'],
+    ["a password after 'is:'", 'DB password is: Winter2024!', 'Winter2024!'],
+  ])('redacts a secret %s', (_, text, secret) => {
+    // Act
+    const out = redactSecrets(text);
+
+    // Assert
+    expect(out).not.toContain(secret);
+    expect(out).toContain('[REDACTED:');
+    expect(out).not.toContain('\uE000');
+  });
+
+  it('leaves escapes and encoded characters around ordinary text as they were', () => {
+    // Prepare
+    const text = String.raw`{"msg":"line one\nline two\tend"} GET /search?q=a%20b%3Dc`;
+
+    // Act / Assert
+    expect(redactSecrets(text)).toBe(text);
+  });
+
+  it("redacts the step name taken from a step's run command", async () => {
+    // Prepare
+    const log = [
+      `2024-01-01T00:00:02.0000000Z ##[group]Run AWS_ACCESS_KEY_ID=${akia} DB_URL=postgres://app:S3cr3tPw@db npm test`,
+      '2024-01-01T00:00:02.0000000Z FAIL src/a.test.js',
+      '2024-01-01T00:00:02.0000000Z   ● suite › adds',
+      '2024-01-01T00:00:02.0000000Z     expect(received).toBe(expected)',
+      '2024-01-01T00:00:03.0000000Z ##[error]Process completed with exit code 1.',
+    ].join('\n');
+
+    // Act
+    const analysis = await analyzeLog(log);
+
+    // Assert
+    expect(analysis.step?.name).toContain('[REDACTED:');
+    expect(JSON.stringify(analysis)).not.toContain(akia);
+    expect(JSON.stringify(analysis)).not.toContain('S3cr3tPw');
+  });
+});
