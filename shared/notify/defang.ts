@@ -24,3 +24,12 @@ export function defang(text: string): string {
     .replace(/\b([A-Za-z0-9._%+-]+)@((?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,})\b/g, (_, user: string, host: string) => `${user}[@]${defangHost(host)}`)
     .replace(BARE_HOST, (host) => (host.includes('[.]') ? host : defangHost(host)));
 }
+
+/**
+ * Makes text from a branch, a workflow, a log or a model unable to notify anyone in chat: Slack's `<!channel>`,
+ * `<!here>`, `<@U…>`, `<!subteam^…>` and `<#C…>` need the angle brackets, Mattermost's `@channel`, `@all` and
+ * `@user` the at sign. Brackets become look-alike quotes and an at sign before a name the full-width `＠`.
+ */
+export function muteMentions(text: string): string {
+  return text.replace(/</g, '‹').replace(/>/g, '›').replace(/@(?=[\w.-])/g, '＠');
+}

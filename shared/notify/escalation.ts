@@ -2,7 +2,7 @@ import type { AlarmDetails, Incident } from '../domain/incident.js';
 import { FAILURE_IN_WORDS } from '../logs/categories.js';
 import { redactOrWithhold } from '../logs/redact.js';
 import type { ChatNotification, EscalationDigest, EscalationMessage, EscalationTally } from '../ports.js';
-import { defang } from './defang.js';
+import { defang, muteMentions } from './defang.js';
 
 /** Text from a log, an alarm or a model, as it may appear in an e-mail: redacted once more and with no live link. */
 function untrusted(text: string): string {
@@ -193,20 +193,19 @@ export function renderEscalation(incident: Incident, why: string, tally?: Escala
   lines.push(`Incident: ${incident.id} (Step Functions execution of the same name)`);
 
   const attributes = attributesOf(incident);
+  const chatTitle = subject(muteMentions(subjectLine));
   const chat: ChatNotification = {
     version: '1.0',
     source: 'custom',
     id: incident.id,
     content: {
       textType: 'client-markdown',
-      title: subject(subjectLine),
-      description: [untrusted(headline), `*Why:* ${untrusted(why)}`, ...(seen ? [seen] : []), `*Tried:* ${tried(incident)}`]
-        .join('\n')
-        .slice(0, 3500),
+      title: chatTitle,
+      description: muteMentions([untrusted(headline), `*Why:* ${untrusted(why)}`, ...(seen ? [seen] : []), `*Tried:* ${tried(incident)}`].join('\n')).slice(0, 3500),
       nextSteps: [needs(incident), ...links.slice(0, 4).map(([label, url]) => `<${url}|${label}>`)],
       keywords: [incident.source, incident.category ?? 'unknown', severityOf(incident)],
     },
-    metadata: { threadId: chatThreadOf(incident), summary: subject(subjectLine) },
+    metadata: { threadId: chatThreadOf(incident), summary: chatTitle },
   };
   return { subject: subject(`[Pipeline Guard] ${subjectLine}`), message: lines.join('\n').slice(0, 200_000), attributes, chat };
 }
@@ -239,21 +238,22 @@ export function renderDigest(digest: EscalationDigest, incident: Incident | null
   for (const [linkLabel, url] of links) lines.push(`${linkLabel}: ${url}`);
   if (incident) lines.push(`Incident: ${incident.id} (the latest occurrence)`);
   const title = subject(`[Pipeline Guard] Still happening, ${moreTimes(digest.repeats)}: ${label}`);
+  const chatTitle = subject(muteMentions(title));
   const chat: ChatNotification = {
     version: '1.0',
     source: 'custom',
     id: `digest:${digest.problemKey}:${digest.windowStart}`.slice(0, 200),
     content: {
       textType: 'client-markdown',
-      title,
-      description: [`Still happening: ${summary}.`, `*First seen:* ${digest.firstSeen} (${times(digest.total)} in all)`, `*Last seen:* ${digest.lastSeen}`].join('\n').slice(0, 3500),
+      title: chatTitle,
+      description: muteMentions([`Still happening: ${summary}.`, `*First seen:* ${digest.firstSeen} (${times(digest.total)} in all)`, `*Last seen:* ${digest.lastSeen}`].join('\n')).slice(0, 3500),
       nextSteps: [
         ...(incident ? [needs(incident)] : []),
         ...links.slice(0, 4).map(([linkLabel, url]) => `<${url}|${linkLabel}>`),
       ],
       keywords: ['digest', ...(incident ? [incident.source, incident.category ?? 'unknown'] : [])],
     },
-    metadata: { threadId: incident ? chatThreadOf(incident) : digest.problemKey.slice(0, 200), summary: title },
+    metadata: { threadId: incident ? chatThreadOf(incident) : digest.problemKey.slice(0, 200), summary: chatTitle },
   };
   return {
     subject: title,

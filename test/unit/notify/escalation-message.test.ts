@@ -72,6 +72,28 @@ describe('the escalation e-mail', () => {
   });
 });
 
+describe('chat text from branch, workflow and log', () => {
+  it('cannot notify a channel, a group or a user in Slack, Mattermost or Chatbot', async () => {
+    // Prepare
+    const incident = newIncident({
+      id: 'gh-1-2-1', source: 'github', repository: 'acme/app', branch: 'fix/<!channel>-@all', workflowName: 'CI <!here> <@U024BE7LH> <!subteam^S012AB3CD>',
+      runId: 2, runAttempt: 1, category: 'test_failure', failureLines: [{ line: 1, text: 'x' }],
+    }, at);
+
+    // Act
+    const message = renderEscalation(incident, 'a failure on a watched branch @channel');
+    const { webhookPayload } = await import('../../../shared/adapters/chat-webhook.js');
+    const texts = [JSON.stringify(message.chat), JSON.stringify(webhookPayload('slack', message)), JSON.stringify(webhookPayload('mattermost', message))];
+
+    // Assert
+    for (const text of texts) {
+      expect(text).not.toMatch(/<[!@#]/);
+      expect(text).not.toMatch(/@(?:channel|here|all|U024)/);
+      expect(text).toContain('fix/‹!channel›-＠all');
+    }
+  });
+});
+
 const sns = mockClient(SNSClient);
 afterEach(() => sns.reset());
 
