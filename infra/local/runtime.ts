@@ -15,7 +15,7 @@ import { type ReconcileResult, scheduledReconcilerRun } from '../../shared/recon
 import type { DigestResult } from '../../shared/reconcile/digests.js';
 import { loadConfig } from '../../shared/config.js';
 import { alarmStateChangeOf } from '../../shared/domain/trigger.js';
-import { ValidationError } from '../../shared/errors.js';
+import { ConfigError, ValidationError } from '../../shared/errors.js';
 import { createIncidents, createReconcilerDeps, documentClientFor, reconcilerOptions, serveDynamoInProcess } from '../../shared/runtime/deps.js';
 import { readPages } from '../../shared/stores/dynamo.js';
 import { MAX_JSON_DEPTH, jsonNestsDeeperThan } from '../../shared/validation.js';
@@ -163,12 +163,32 @@ function send(res: ServerResponse, status: number, body: unknown) {
 }
 
 /**
+ * Whether a request comes from a page of another site in a browser: a cross-origin form or `fetch` sends its
+ * page's `Origin` (or `Sec-Fetch-Site: cross-site`). A `text/plain` POST needs no preflight, so without this
+ * any web page the developer opens could post alarms to the local runtime. Clients outside a browser (curl, the
+ * CLI, replays) send neither header.
+ */
+function fromAnotherSite(req: IncomingMessage): boolean {
+  const site = req.headers['sec-fetch-site'];
+  if (site === 'cross-site' || site === 'same-site') return true;
+  const origin = req.headers.origin;
+  if (origin === undefined) return false;
+  return URL.parse(origin)?.host !== req.headers.host;
+}
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);
+
+/**
  * Starts the embedded stack: dynalite with the three tables, the ASL run in-process with the real handlers,
  * an outbox for SNS, and an HTTP server with the API Gateway routes plus local inspection endpoints.
  */
 export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
   const log = options.log ?? (() => {});
   const source = options.env ?? process.env;
+  // The default secret is in this repository: on an address other machines reach it would let anyone sign.
+  if (!source.GITHUB_WEBHOOK_SECRET && !LOOPBACK_HOSTS.has(options.host ?? '127.0.0.1')) {
+    throw new ConfigError(`HOST=${options.host} reaches other machines: set GITHUB_WEBHOOK_SECRET (the default secret is public)`);
+  }
   const dataDir = resolve(options.dataDir);
   const region = source.AWS_REGION ?? 'us-east-1';
   const stateMachineArn = `arn:aws:states:${region}:${ACCOUNT}:stateMachine:incident-pipeline`;
@@ -378,6 +398,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     if (!url) return send(res, 400, { message: 'malformed request target' });
     const path = url.pathname.replace(/\/+$/, '') || '/';
     if (path === '/healthz' && req.method === 'GET') return send(res, 200, { ok: true });
+    if (req.method !== 'GET' && req.method !== 'HEAD' && fromAnotherSite(req)) return send(res, 403, { message: 'requests from other sites are refused' });
     if (path === '/webhooks/github') {
       if (req.method !== 'POST') return send(res, 405, { message: 'use POST' });
       const body = await readBody(req, config.MAX_WEBHOOK_BYTES);

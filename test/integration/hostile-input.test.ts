@@ -19,9 +19,9 @@ afterAll(async () => {
 });
 
 /** A raw request: fetch would normalise `//` away. */
-function raw(method: string, path: string, body?: string): Promise<number> {
+function raw(method: string, path: string, body?: string, headers: Record<string, string> = body ? { 'content-type': 'application/json' } : {}): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port: runtime.port, method, path, headers: body ? { 'content-type': 'application/json' } : {} }, (res) => {
+    const req = httpRequest({ host: '127.0.0.1', port: runtime.port, method, path, headers }, (res) => {
       res.resume();
       res.on('end', () => resolve(res.statusCode ?? 0));
     });
@@ -69,5 +69,33 @@ describe('front door: hostile input', () => {
     expect(await raw('POST', '/events/cloudwatch', JSON.stringify(event))).toBe(200);
     event.detail.state.value = 'INSUFFICIENT_DATA';
     expect(await raw('POST', '/events/cloudwatch', JSON.stringify(event))).toBe(202);
+  });
+});
+
+describe('front door: requests from web pages', () => {
+  it('refuses a cross-site POST a page could send without a preflight, and takes the same event from a client', async () => {
+    // Prepare
+    const event = await loadAlarmEvent('alarm-state-alarm');
+    const body = JSON.stringify({ ...event, id: 'csrf-1', time: new Date().toISOString() });
+
+    // Act
+    const fromPage = await raw('POST', '/events/cloudwatch', body, { 'content-type': 'text/plain', origin: 'https://evil.example' });
+    const fromFetchMetadata = await raw('POST', '/events/cloudwatch', body, { 'content-type': 'text/plain', 'sec-fetch-site': 'cross-site' });
+    const fromClient = await raw('POST', '/events/cloudwatch', body);
+
+    // Assert
+    expect([fromPage, fromFetchMetadata, fromClient]).toEqual([403, 403, 202]);
+  });
+
+  it('will not listen beyond loopback with the public default webhook secret', async () => {
+    // Prepare
+    const { startLocalRuntime } = await import('../../infra/local/runtime.js');
+    const { ConfigError } = await import('../../shared/errors.js');
+
+    // Act
+    const start = startLocalRuntime({ dataDir: '/nonexistent/guard-never-created', host: '0.0.0.0', port: 0, env: { PATH: process.env.PATH } });
+
+    // Assert
+    await expect(start).rejects.toBeInstanceOf(ConfigError);
   });
 });
