@@ -6,7 +6,9 @@
  * - `mix-100`, `mix-500`: the real CI logs of `../shared/datasets/` (LogChunks and GitHub Actions dev sets, with
  *   the sample logs in `events/logs/`) concatenated to ~100 MB and ~500 MB;
  * - `one-line-100`: a 100 MB log without a single newline (a minified bundle or a base64 blob printed by a step);
- * - `errors-1m`: one million compiler error lines (~97 MB), every line a candidate.
+ * - `errors-1m`: one million compiler error lines (~97 MB), every line a candidate;
+ * - `long-lines-100`: 100 MB of lines just over 1 MiB (memory: no line may stay whole);
+ * - `hostile-20`: 20 MB of 8,000-character lines shaped to make regular expressions backtrack.
  *
  * Each analysis runs in a fresh child process, three times:
  * - the analyzer alone: this script bundled with esbuild and run by plain `node` (no TypeScript loader), timed inside
@@ -212,11 +214,56 @@ async function errorLines(path: string): Promise<void> {
   });
 }
 
+/** Lines just over the reader's 1 MiB cut: each is analysed as its head and tail, and none may stay whole in memory. */
+async function longLines(path: string): Promise<void> {
+  const line = Buffer.from(`Error: ${'lorem ipsum dolor sit amet, '.repeat(37_450)}\n`.slice(-(1_048_578)));
+  let written = 0;
+  await writeAll(path, () => {
+    if (written >= 100 * MB) return null;
+    written += line.length;
+    return line;
+  });
+}
+
+/**
+ * Lines an attacker shapes to make regular expressions backtrack: runs of one character (`=`, `(`, `:`, digits)
+ * or of a short phrase, 8,000 characters long, after the words that start a failure block. Before this case existed,
+ * 20 MB of such lines took the analyzer 26 s: every line costs the same bounded work now, whatever its shape.
+ */
+async function hostileLines(path: string): Promise<void> {
+  const shapes = [
+    `_____ test_x _____\n${'='.repeat(8000)}X`,
+    `panic: boom\n${'('.repeat(8000)}`,
+    `${':'.repeat(7980)} failed on lineX`,
+    `ERROR [${'0'.repeat(8000)}\u0001`,
+    `  1:1  Aa${' :'.repeat(3000)} ${'0'.repeat(1500)}.`,
+    `thread '${"thread '".repeat(1000)}`,
+    `FAIL ${'hpt][p'.repeat(1300)}`,
+    `Failed ]${'.s'.repeat(4000)}\t`,
+    `x.rb:1:in '${"': :".repeat(2000)}`,
+    `At n${'0'.repeat(8000)}`,
+    'The hosted runner: ('.repeat(400),
+    'Plugin 0'.repeat(1000),
+    `E: Version '${"' for 'V".repeat(1000)}`,
+    "unable to access 'C".repeat(420),
+    `= ${'1 failed!'.repeat(900)}`,
+  ];
+  const block = Buffer.from(`${shapes.join('\n')}\n`);
+  let written = 0;
+  await writeAll(path, () => {
+    if (written >= 20 * MB) return null;
+    written += block.length;
+    return block;
+  });
+}
+
 const CASES: readonly Case[] = [
   { name: 'mix-100', build: mix(100 * MB), target: '≥ 150 MB/s, ≤ 8× grep', meets: (mbs, _rss, ratio) => mbs >= 150 && ratio <= 8 },
   { name: 'mix-500', build: mix(500 * MB), target: 'peak RSS ≤ 100 MB', meets: (_mbs, rss) => rss <= 100 },
   { name: 'one-line-100', build: oneLine, target: '≥ 100 MB/s, RSS ≤ 150 MB', meets: (mbs, rss) => mbs >= 100 && rss <= 150 },
   { name: 'errors-1m', build: errorLines, target: '≥ 50 MB/s', meets: (mbs) => mbs >= 50 },
+  { name: 'long-lines-100', build: longLines, target: 'RSS ≤ 150 MB', meets: (_mbs, rss) => rss <= 150 },
+  { name: 'hostile-20', build: hostileLines, target: '≥ 5 MB/s (linear)', meets: (mbs) => mbs >= 5 },
 ];
 
 /** A checkout's bench script as one plain JavaScript file, so the analyzer child runs without the TypeScript loader. */

@@ -29,7 +29,7 @@ import {
   WRAPPER_RE,
   type Rule,
 } from './rules.js';
-import { cleanLine, ghCliStepOf, timestampOf } from './reader.js';
+import { cleanLine, ghCliStepOf, LONG_LINE_GAP, timestampOf } from './reader.js';
 import {
   candidatePositions,
   CASCADE_AT,
@@ -264,9 +264,37 @@ function clip(text: string): string {
   return own(cut(text));
 }
 
-/** A line cut to MAX_TEXT, still sharing the chunk's memory: for a block that may yet turn out a repeat. */
+/**
+ * A line cut to MAX_TEXT, still sharing the chunk's memory: for a block that may yet turn out a repeat. The cut
+ * never splits a run of token characters: redaction comes later and cannot recognise a token's first half
+ * (`ghp_` and 29 of its 36 characters would leave a handful of candidates), so a run the cut would split is
+ * dropped whole.
+ */
 function cut(text: string): string {
-  return text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}…` : text;
+  if (text.length <= MAX_TEXT) return text;
+  let end = MAX_TEXT;
+  while (end > 0 && isTokenChar(text.charCodeAt(end)) && isTokenChar(text.charCodeAt(end - 1))) end -= 1;
+  return `${text.slice(0, end)}…`;
+}
+
+/** Letters, digits and the other characters of tokens, keys and base64: `_ - + / = . % ~`. */
+function isTokenChar(code: number): boolean {
+  return (
+    (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) ||
+    code === 95 || code === 45 || code === 43 || code === 47 || code === 61 || code === 46 || code === 37 || code === 126
+  );
+}
+
+/**
+ * Longest line the scanner reads whole. A longer one (a minified bundle, a JSON payload, a line an attacker made
+ * long) is read as its first and last {@link SCANNED_LINE_END} characters: the rules' expressions then cost a
+ * bounded time per line whatever the line, and the ring of recent lines a bounded memory.
+ */
+export const SCANNED_LINE_CHARS = 4096;
+export const SCANNED_LINE_END = 2048;
+
+function scannedPart(text: string): string {
+  return text.length > SCANNED_LINE_CHARS ? `${text.slice(0, SCANNED_LINE_END)}${LONG_LINE_GAP}${text.slice(text.length - SCANNED_LINE_END)}` : text;
 }
 
 /** A string that shares no memory with the chunk it was sliced from. */
@@ -359,6 +387,11 @@ export class LogScanner {
 
   /** Processes line `line` (1-based, consecutive) with cleaned text `text`; `raw` is the line before cleaning. */
   push(line: number, text: string, raw: string = text): void {
+    if (text.length > SCANNED_LINE_CHARS || raw.length > SCANNED_LINE_CHARS) {
+      const same = raw === text;
+      text = scannedPart(text);
+      raw = same ? text : scannedPart(raw);
+    }
     const open = this.open;
     if (open !== null && line >= open.readBy) this.readAhead(open);
     this.lastLine = line;
@@ -783,7 +816,7 @@ export class LogScanner {
     if (this.ringLine[slot] !== line) return null;
     const bytes = this.ringBytes[slot];
     if (bytes) {
-      this.ringText[slot] = cleanLine(bytes.toString('utf8', this.ringStart[slot], this.ringEnd[slot]));
+      this.ringText[slot] = scannedPart(cleanLine(bytes.toString('utf8', this.ringStart[slot], this.ringEnd[slot])));
       this.ringBytes[slot] = null;
     }
     return this.ringText[slot] ?? '';

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { buildAnalysis } from '../../../shared/logs/analyzer.js';
 import { analyzeLog, LogScanner, predictionLines, WITHHELD_TEXT } from '../../../shared/logs/index.js';
+import { SCANNED_LINE_CHARS, SCANNED_LINE_END } from '../../../shared/logs/analyzer.js';
 import { RedactionError } from '../../../shared/errors.js';
 
 const EVENTS = resolve(dirname(fileURLToPath(import.meta.url)), '../../../events/logs');
@@ -188,5 +189,35 @@ describe('bounded memory', () => {
     expect(analysis.lineCount).toBe(40_001);
     expect(analysis.failures.length).toBeLessThanOrEqual(200);
     expect(analysis.failures[0]?.startLine).toBe(1);
+  });
+});
+
+describe('a long line', () => {
+  const filler = (n: number) => 'lorem ipsum '.repeat(Math.ceil(n / 12)).slice(0, n);
+
+  it(`is read as its first and last ${SCANNED_LINE_END} characters once over ${SCANNED_LINE_CHARS}`, async () => {
+    // Prepare
+    const atStart = `Error: bundle rejected ${filler(20_000)}`;
+    const atEnd = `${filler(20_000)} Error: bundle rejected`;
+    const inMiddle = `${filler(10_000)} Error: bundle rejected ${filler(10_000)}`;
+
+    // Act
+    const [start, end, middle] = await Promise.all([analyzeLog(atStart), analyzeLog(atEnd), analyzeLog(inMiddle)]);
+
+    // Assert
+    expect(start.failures).toHaveLength(1);
+    expect(end.failures).toHaveLength(1);
+    expect(middle.failures).toHaveLength(0);
+  });
+
+  it('reaches the rules bounded, so shapes that make expressions backtrack cost no more than other lines', async () => {
+    // Prepare: the shapes that made the pytest, Go and Erlang rules' expressions take seconds per line.
+    const log = ['_____ test_x _____', `${'='.repeat(200_000)}X`, 'panic: boom', '('.repeat(200_000), `${':'.repeat(200_000)} failed on lineX`, 'E   assert 1 == 2'].join('\n');
+
+    // Act
+    const analysis = await analyzeLog(log);
+
+    // Assert: it returns (unbounded, the first expression alone would run for hours) with the assertion found.
+    expect(JSON.stringify(analysis)).toContain('panic: boom');
   });
 });
