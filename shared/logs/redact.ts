@@ -118,7 +118,8 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
   { id: 'aws-access-key-id', re: /\b(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|APKA)[A-Z0-9]{16}\b/g },
   {
     id: 'aws-secret-access-key',
-    re: /\b((?:aws_?)?secret_?access_?key(?:_id)?["']?[^\S\n]*[:=][^\S\n]*["']?)[A-Za-z0-9/+=]{40}\b/gi,
+    // `KEY=value`, `key: value`, and `aws configure set aws_secret_access_key value`.
+    re: /\b((?:aws_?)?secret_?access_?key(?:_id)?["']?(?:[^\S\n]*[:=][^\S\n]*|[^\S\n]+)["']?)[A-Za-z0-9/+=]{40}\b/gi,
     keep: 1,
   },
   { id: 'aws-session-token', re: /\b(aws_?session_?token["']?[^\S\n]*[:=][^\S\n]*["']?)[A-Za-z0-9/+=]{16,}/gi, keep: 1 },
@@ -206,6 +207,8 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
   { id: 'twilio-key', re: /\bSK[0-9a-f]{32}\b/g },
   { id: 'mailgun-key', re: /\bkey-[0-9a-f]{32}\b/g },
   // Tokens that carry their own structure.
+  // A PEM block in base64 (`-----BEGIN` encoded), as Kubernetes secrets and CI variables hold keys: `tls.key: LS0t…`.
+  { id: 'base64-pem', re: /\bLS0tLS1CRUdJTi[A-Za-z0-9+/]{20,}={0,2}/g },
   { id: 'jwt', re: /eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g },
   // Credentials in URLs, configuration files and headers.
   // The password may hold `@`: it runs to the last `@` before the host.
@@ -220,7 +223,7 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
   {
     id: 'key-value-secret',
     kind: 'generic',
-    re: /\b([A-Za-z0-9_.-]{0,40}(?:password|passwd|pwd|passphrase)[A-Za-z0-9_.-]{0,40}["']?(?:[^\S\n]+(?:is|was))?[^\S\n]{0,4}[:=][^\S\n]{0,4}["']?)(?!\[REDACTED)(?:'[^'\n]{1,200}'|"[^"\n]{1,200}"|[^\s"'`&,;<>]{4,200})/gi,
+    re: /\b([A-Za-z0-9_.-]{0,40}(?:password|passwd|pwd|passphrase)[A-Za-z0-9_.-]{0,40}["']?(?:[^\S\n]+(?:is|was))?[^\S\n]{0,4}[:=][^\S\n]{0,4}["']?)(?!\[REDACTED)(?:'[^'\n]{1,200}'|"[^"\n]{1,200}"|[^\s"'`<>]{4,200})/gi,
     keep: 1,
     accept: passwordValue,
   },
@@ -271,6 +274,14 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
     re: /((?:^|[^\S\n])--?(?:token|auth-token|access-token|api-key|apikey|secret|client-secret|secret-key|access-key|[a-z]+-token)(?:[^\S\n]+|=|[^\S\n]*:[^\S\n]*))(?:'[^'\n]{1,200}'|"[^"\n]{1,200}"|[^\s'"]{1,200})/gi,
     keep: 1,
     accept: secretValue,
+  },
+  {
+    id: 'registry-login-password',
+    kind: 'generic',
+    // `docker login -p value`: a password whatever it looks like (the flag says so).
+    re: /(\b(?:docker|podman|buildah|skopeo|oras|nerdctl|helm registry)[^\S\n]+login\b[^\n]{0,120}?[^\S\n]-p[^\S\n]+)(?:'[^'\n]{1,200}'|"[^"\n]{1,200}"|[^\s'"]{1,200})/g,
+    keep: 1,
+    accept: passwordValue,
   },
   {
     id: 'cli-short-password',
@@ -388,6 +399,12 @@ export const PRIVATE_KEY_LINE = '[REDACTED:private-key]';
 /** The line that opens a private-key block (a trigger of the line filter: the filter below must see it). */
 export const PRIVATE_KEY_BEGIN_RE = /-----BEGIN[A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----/;
 const PRIVATE_KEY_END_RE = /-----END[A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----/;
+/**
+ * A line that can be part of a key's body: base64 (possibly quoted, indented or followed by a `\n` escape, as in
+ * source code), a PEM header (`Proc-Type:`, `DEK-Info:`) or a blank line. A 4096-bit RSA key is 51 lines.
+ */
+const PRIVATE_KEY_BODY_RE = /^\s*(?:["'`+]\s*)?(?:[A-Za-z0-9+/]{1,128}={0,2}(?:\\n)?|(?:Proc-Type|DEK-Info|Comment|Version):.*)?\s*["'`,;+)]*\s*$/;
+const MAX_PRIVATE_KEY_LINES = 120;
 
 /**
  * Redaction for a stream of lines seen one at a time (the log scanner keeps only a window of them, so a key
@@ -397,6 +414,7 @@ const PRIVATE_KEY_END_RE = /-----END[A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----/;
  */
 export class PrivateKeyLineFilter {
   private insideKey = false;
+  private linesInside = 0;
 
   /** True from a key's BEGIN line to its END line: every line read in between is blanked. */
   get inside(): boolean {
@@ -408,9 +426,18 @@ export class PrivateKeyLineFilter {
       // Every log line passes here: a plain substring search first, the pattern only when it can match.
       if (text.indexOf('-----BEGIN') === -1 || !PRIVATE_KEY_BEGIN_RE.test(text)) return text;
       this.insideKey = !PRIVATE_KEY_END_RE.test(text.slice(text.indexOf('-----BEGIN') + 10));
+      this.linesInside = 0;
       return redactSecrets(text);
     }
-    if (PRIVATE_KEY_END_RE.test(text)) this.insideKey = false;
-    return PRIVATE_KEY_LINE;
+    if (PRIVATE_KEY_END_RE.test(text)) {
+      this.insideKey = false;
+      return PRIVATE_KEY_LINE;
+    }
+    // A BEGIN line with no key after it (a source constant found by grep, a secret scanner's report) must not
+    // blank the rest of the log: the key ends at the first line that cannot be part of one.
+    this.linesInside += 1;
+    if (this.linesInside <= MAX_PRIVATE_KEY_LINES && PRIVATE_KEY_BODY_RE.test(text)) return PRIVATE_KEY_LINE;
+    this.insideKey = false;
+    return this.filter(redactSecrets(text));
   }
 }

@@ -187,3 +187,58 @@ describe('secrets glued to their surroundings, and in step names', () => {
     expect(JSON.stringify(analysis)).not.toContain('S3cr3tPw');
   });
 });
+
+describe('a private key BEGIN line with no key after it', () => {
+  it('does not blank the rest of the log: the failure after a grep hit for the header is found', async () => {
+    // Prepare
+    const log = [
+      'tests/fixtures/test_ssh.py:12:    KEY_HEADER = "-----BEGIN OPENSSH PRIVATE KEY-----"',
+      '============================= test session starts ==============================',
+      '___________________________________ test_divide ___________________________________',
+      '    def test_divide():',
+      '>       assert 4 / 2 == 3',
+      'E       assert 2.0 == 3',
+      'tests/test_math.py:9: AssertionError',
+      '=========================== 1 failed in 0.12s ===========================',
+    ].join('\n');
+
+    // Act
+    const analysis = await analyzeLog(log);
+
+    // Assert
+    expect(analysis.evidence?.text).toContain('assert 2.0 == 3');
+  });
+
+  it('still blanks every line of a real key, quoted in source code too', async () => {
+    // Prepare
+    const body = ['MIIEowIBAAKCAQEA1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p6q7r8s9t0u1v2w3x4y5z6', 'Qw9xZ8yV7uT6sR5qP4oN3mL2kJ1iH0gF9eD8cB7aA6zY5xW4vU3tS2rQ1pO0nM9lK8jI'];
+    const log = [
+      'KEY = ("-----BEGIN RSA PRIVATE KEY-----\\n"',
+      ...body.map((line) => `       "${line}\\n"`),
+      '       "-----END RSA PRIVATE KEY-----")',
+      'Error: the deploy key was rejected',
+    ].join('\n');
+
+    // Act
+    const analysis = await analyzeLog(log, { contextLines: 10 });
+
+    // Assert
+    const text = JSON.stringify(analysis);
+    for (const line of body) expect(text).not.toContain(line.slice(0, 20));
+  });
+});
+
+describe('the cut of a stored line', () => {
+  it('drops a token the cut would split instead of keeping its first half', async () => {
+    // Prepare
+    const token = `ghp_${A36}`;
+    const line = `Error: push failed for remote ${'x'.repeat(450)} ${token} more`;
+
+    // Act
+    const analysis = await analyzeLog(line);
+
+    // Assert
+    expect(JSON.stringify(analysis)).not.toContain('ghp_');
+    expect(analysis.evidence?.text.endsWith('…')).toBe(true);
+  });
+});
