@@ -125,7 +125,8 @@ export const alarmEventSchema = z.object({
       })
       .passthrough()
       .optional(),
-  }).passthrough(),
+    // Fields not named here are dropped: nothing reads them, and unredacted they would reach the execution input.
+  }),
 });
 export type AlarmEvent = z.infer<typeof alarmEventSchema>;
 

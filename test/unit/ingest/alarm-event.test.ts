@@ -15,6 +15,7 @@ describe('alarm ingest', () => {
     event.detail.alarmName = 'guard-checkout-5xx';
     event.detail.state.reason = `Threshold Crossed: 1 datapoint [5.0] after deploy with GITHUB_TOKEN=${token}`;
     event.detail.state.reasonData = JSON.stringify({ note: `token ${token}` });
+    event.detail.extra = { deep: { deeper: { deepest: { note: `token ${token}` } } } };
     const started: unknown[] = [];
     const deps = {
       incidents: createMemoryStore(),
@@ -32,6 +33,7 @@ describe('alarm ingest', () => {
     expect(started).toHaveLength(1);
     expect(JSON.stringify(started[0])).not.toContain(token);
     expect(JSON.stringify(started[0])).toContain('Threshold Crossed: 1 datapoint [5.0]');
+    expect(JSON.stringify(started[0])).not.toContain('deepest');
   });
 
   it('reads the tags of an alarm whose event carries none (tag propagation off): prefix OR tag', async () => {
