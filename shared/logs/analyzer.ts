@@ -235,6 +235,8 @@ const NON_BLANK_RE = /\S/;
 const GHA_STEP_RE = /^##\[group\]Run /;
 /** Below RING_SIZE, so a header that turns out to be output can be read again from the ring. */
 const MAX_STEP_HEADER_LINES = 200;
+/** Lines only the runner's echo of a step puts in its header group. */
+const RUNNER_ECHO_RE = /^(?:shell: |with:$|env:$)/;
 const SETUP_STEP_RE = /^(?:Set up job|Set up runner|Initialize containers?)$/i;
 const POST_STEP_RE = /^(?:Post |Complete job$|Stop containers$)/i;
 const OOM_RULE = RULES.find((r) => r.id === 'infra.oom');
@@ -369,6 +371,11 @@ export class LogScanner {
    */
   private stepHeaderLeft = 0;
   private stepHeaderFrom = 0;
+  /** Whether the current step header showed the runner's `shell:`, `with:` or `env:` lines. */
+  private stepHeaderEcho = false;
+  /** The step a header announces (null in the `gh run view` format, whose columns name steps), and its raw line. */
+  private stepHeaderTitle: string | null = null;
+  private stepHeaderRaw = '';
   /** `gh run view --log` format: the step is the second column of every line. */
   private ghCliStep: string | null = null;
   private readonly steps: readonly JobStep[];
@@ -498,21 +505,40 @@ export class LogScanner {
 
   /**
    * Inside a `##[group]Run …` header GitHub echoes the step's script, shell and env — its source, not its output —
-   * until `##[endgroup]`. A header that ends any other way (another marker, 200 lines) was output after all (a log
-   * written by hand, a runner that does not close the group): its lines are read again from the ring.
+   * until `##[endgroup]`; the runner's echo always names the step's `shell:` or its `with:`/`env:` inputs. A header
+   * that ends any other way (another marker, 200 lines, the end of the log), or that closes without either, was
+   * output after all (a script's own `::group::Run tests`, a log written by hand, a runner that does not close the
+   * group): its lines are read again from the ring.
    */
   private inStepHeader(line: number, text: string): boolean {
     if (text.startsWith('##[endgroup]')) {
       this.stepHeaderLeft = 0;
+      // An empty group is an action without inputs; one without the runner's lines, a script's own group.
+      if (this.stepHeaderEcho || line === this.stepHeaderFrom) this.startStepOfHeader();
+      else this.rescanStepHeader(line);
       return true;
     }
-    if (!text.startsWith('##[') && --this.stepHeaderLeft > 0) return true;
+    if (!text.startsWith('##[') && --this.stepHeaderLeft > 0) {
+      if (!this.stepHeaderEcho && RUNNER_ECHO_RE.test(text)) this.stepHeaderEcho = true;
+      return true;
+    }
     this.stepHeaderLeft = 0;
-    for (let l = this.stepHeaderFrom; l < line; l++) {
+    this.startStepOfHeader();
+    this.rescanStepHeader(line);
+    return false;
+  }
+
+  private startStepOfHeader(): void {
+    if (this.stepHeaderTitle !== null) this.startSection(this.stepHeaderTitle, 'step', this.stepHeaderRaw, this.stepHeaderFrom - 1);
+    this.stepHeaderTitle = null;
+  }
+
+  /** Reads the lines of a step header that turned out to be output, up to `end` (exclusive). */
+  private rescanStepHeader(end: number): void {
+    for (let l = this.stepHeaderFrom; l < end; l++) {
       const t = this.ringAt(l);
       if (t !== null) this.scan(l, t, t);
     }
-    return false;
   }
 
   /** Everything {@link push} does with a line besides remembering it. */
@@ -586,9 +612,12 @@ export class LogScanner {
     if (text.charCodeAt(0) === 35 /* # */ && text.startsWith('##[')) {
       if (!this.gha) this.startGha();
       if (GHA_STEP_RE.test(text)) {
-        if (this.ghCliStep === null) this.startSection(text.slice(9), 'step', raw);
+        // The step starts once the header shows it is the runner's (see inStepHeader).
+        this.stepHeaderTitle = this.ghCliStep === null ? text.slice(9) : null;
+        this.stepHeaderRaw = raw;
         this.stepHeaderLeft = MAX_STEP_HEADER_LINES;
         this.stepHeaderFrom = line + 1;
+        this.stepHeaderEcho = false;
         return true;
       }
       return false;
@@ -627,9 +656,8 @@ export class LogScanner {
     }
   }
 
-  private startSection(title: string, kind: SectionKind, raw: string): void {
+  private startSection(title: string, kind: SectionKind, raw: string, startLine: number = this.lastLine): void {
     this.closeOpen();
-    const startLine = this.lastLine;
     this.inFailureList = false;
     const previous = this.section;
     // A GitHub Actions job only moves to its next step when the previous one passed (or may fail).
@@ -1027,6 +1055,11 @@ export class LogScanner {
 
   /** Ends the scan and ranks the candidates (best first). */
   finish(): ScanResult {
+    if (this.stepHeaderLeft > 0) {
+      this.stepHeaderLeft = 0;
+      this.startStepOfHeader();
+      this.rescanStepHeader(this.lastLine + 1);
+    }
     this.closeOpen();
     const ranked = this.blocks.map((block) => ({
       block,

@@ -32,10 +32,12 @@ describe('GitHub Actions steps', () => {
     ...CHECKOUT,
     '##[group]Run npm run lint',
     'npm run lint',
+    'shell: /usr/bin/bash -e {0}',
     '##[endgroup]',
     'ERROR: option --legacy is deprecated and will be removed',
     '##[group]Run python -m pytest',
     'python -m pytest',
+    'shell: /usr/bin/bash -e {0}',
     '##[endgroup]',
     'Traceback (most recent call last):',
     '  File "/home/runner/work/app/app/tests/conftest.py", line 3, in <module>',
@@ -52,7 +54,7 @@ describe('GitHub Actions steps', () => {
     const top = analysis.failures[0];
     expect(top?.lines[0]?.text).toBe("ModuleNotFoundError: No module named 'requests'");
     expect(top?.category).toBe('dependency');
-    expect(top?.step).toEqual({ number: null, name: 'Run python -m pytest', startLine: 18 });
+    expect(top?.step).toEqual({ number: null, name: 'Run python -m pytest', startLine: 19 });
     expect(analysis.step).toEqual(top?.step);
     const others = analysis.failures.slice(1).map((f) => f.lines[0]?.text ?? '');
     expect(others.some((t) => t.startsWith('ERROR: option --legacy'))).toBe(true);
@@ -72,7 +74,7 @@ describe('GitHub Actions steps', () => {
     // Act
     const analysis = await analyzeLog(log, { steps });
     // Assert
-    expect(analysis.failures[0]?.step).toEqual({ number: 4, name: 'Unit tests', startLine: 18 });
+    expect(analysis.failures[0]?.step).toEqual({ number: 4, name: 'Unit tests', startLine: 19 });
     expect(analysis.step).toEqual(analysis.failures[0]?.step);
   });
 
@@ -399,5 +401,50 @@ describe('diagnosis', () => {
     expect(diagnosis.determined).toBe(false);
     expect(diagnosis.rootCause).toMatch(/^Root cause not determined: the evidence is weak; the most likely line is \d+: `.+`\.$/);
     expect(diagnosis.candidates.length).toBeGreaterThan(0);
+  });
+});
+
+describe("a script's own ::group::Run", () => {
+  const pytestFailure = [
+    '=================================== FAILURES ===================================',
+    '_________________________________ test_divide __________________________________',
+    '    def test_divide():',
+    '>       assert divide(6, 3) == 3',
+    'E       assert 2.0 == 3',
+    'tests/test_math.py:9: AssertionError',
+    '========================= 1 failed, 1 passed in 0.03s ==========================',
+  ];
+
+  it("is read as the step's output, not skipped as the runner's echo of a new step", async () => {
+    // Prepare: the runner's header names the shell; the script's own group does not.
+    const log = gha(
+      '2024-05-01T10:00:00Z',
+      '##[group]Run ./ci.sh',
+      './ci.sh',
+      'shell: /usr/bin/bash -e {0}',
+      '##[endgroup]',
+      '##[group]Run unit tests',
+      ...pytestFailure,
+      '##[endgroup]',
+      '##[error]Process completed with exit code 1.',
+    );
+
+    // Act
+    const analysis = await analyzeLog(log);
+
+    // Assert
+    expect(analysis.evidence?.text).toBe('E       assert 2.0 == 3');
+    expect(analysis.step?.name).toBe('Run ./ci.sh');
+  });
+
+  it('is read when the log ends inside it', async () => {
+    // Prepare
+    const log = gha('2024-05-01T10:00:00Z', '##[group]Run unit tests', ...pytestFailure);
+
+    // Act
+    const analysis = await analyzeLog(log);
+
+    // Assert
+    expect(analysis.evidence?.text).toBe('E       assert 2.0 == 3');
   });
 });
