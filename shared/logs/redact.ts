@@ -306,11 +306,35 @@ function gluedTokenPattern(pattern: SecretPattern): SecretPattern {
 }
 
 /**
- * A token glued to the text before it: behind a JSON or C escape (`"creds:\nAKIA…"`) or a URL-encoded character
- * (`k%3DAKIA…`). A separator that is not a word character is put after each such escape while the patterns run,
- * so their leading `\b` holds, and taken out afterwards.
+ * A token glued to the text before it by a JSON or C escape (`"creds:\nAKIA…"`): a separator that is not a word
+ * character is put after each such escape while the patterns run, so their leading `\b` holds, and taken out
+ * afterwards. (Not after a URL-encoded `%XX`: URL-encoded signatures and tokens hold those, and their patterns read
+ * them; a token behind one is caught by {@link URL_ENCODED_GLUE}.)
  */
-const ESCAPE_BEFORE_WORD = /(\\[ntr]|%[0-9A-Fa-f]{2})(?=[A-Za-z0-9])/g;
+const ESCAPE_BEFORE_WORD = /(\\[ntr])(?=[A-Za-z0-9])/g;
+
+/**
+ * The most common token formats right after a URL-encoded character (`?k%3DAKIA…`, `token%3Dghp_…`), where their
+ * leading `\b` cannot hold. Literal-first, so V8 scans for the prefix; the `%XX` before it is checked on the match.
+ */
+const URL_ENCODED_GLUE: ReadonlyArray<{ id: string; re: RegExp }> = [
+  { id: 'aws-access-key-id', re: /(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}(?![A-Za-z0-9])/g },
+  { id: 'github-token', re: /gh[pousr]_[A-Za-z0-9]{30,255}(?![A-Za-z0-9])/g },
+  { id: 'github-pat', re: /github_pat_[A-Za-z0-9_]{22,255}/g },
+  { id: 'slack-token', re: /xox[abposre]-[A-Za-z0-9-]{10,}/g },
+];
+
+function redactUrlEncodedGlue(text: string): string {
+  if (text.indexOf('%') === -1) return text;
+  let out = text;
+  for (const { id, re } of URL_ENCODED_GLUE) {
+    re.lastIndex = 0;
+    out = out.replace(re, (match: string, offset: number, whole: string) =>
+      offset >= 3 && whole.charCodeAt(offset - 3) === 37 /* % */ && /^[0-9A-Fa-f]{2}$/.test(whole.slice(offset - 2, offset)) ? `[REDACTED:${id}]` : match,
+    );
+  }
+  return out;
+}
 const SEPARATOR = '\uE000';
 const SEPARATORS = /\uE000/g;
 
@@ -350,7 +374,7 @@ export function redactSecrets(text: string): string {
         return replacement(id, match, kept);
       });
     }
-    return out.replace(SEPARATORS, '');
+    return redactUrlEncodedGlue(out.replace(SEPARATORS, ''));
   } catch (error) {
     throw new RedactionError('secret redaction failed', { cause: error });
   }
@@ -401,10 +425,11 @@ export const PRIVATE_KEY_BEGIN_RE = /-----BEGIN[A-Z0-9 ]*PRIVATE KEY( BLOCK)?---
 const PRIVATE_KEY_END_RE = /-----END[A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----/;
 /**
  * A line that can be part of a key's body: base64 (possibly quoted, indented or followed by a `\n` escape, as in
- * source code), a PEM header (`Proc-Type:`, `DEK-Info:`) or a blank line. A 4096-bit RSA key is 51 lines.
+ * source code), a PEM header (`Proc-Type:`, `DEK-Info:`) or a blank line. A 4096-bit RSA key is 51 lines, a PGP
+ * private key block of that size about 110.
  */
 const PRIVATE_KEY_BODY_RE = /^\s*(?:["'`+]\s*)?(?:[A-Za-z0-9+/]{1,128}={0,2}(?:\\n)?|(?:Proc-Type|DEK-Info|Comment|Version):.*)?\s*["'`,;+)]*\s*$/;
-const MAX_PRIVATE_KEY_LINES = 120;
+const MAX_PRIVATE_KEY_LINES = 400;
 
 /**
  * Redaction for a stream of lines seen one at a time (the log scanner keeps only a window of them, so a key
@@ -415,6 +440,9 @@ const MAX_PRIVATE_KEY_LINES = 120;
 export class PrivateKeyLineFilter {
   private insideKey = false;
   private linesInside = 0;
+  /** What came before `-----BEGIN` on its line: body lines carry the same prefix (`web-1  | `, a timestamp). */
+  private prefixLength = 0;
+  private bodySeen = false;
 
   /** True from a key's BEGIN line to its END line: every line read in between is blanked. */
   get inside(): boolean {
@@ -424,19 +452,32 @@ export class PrivateKeyLineFilter {
   filter(text: string): string {
     if (!this.insideKey) {
       // Every log line passes here: a plain substring search first, the pattern only when it can match.
-      if (text.indexOf('-----BEGIN') === -1 || !PRIVATE_KEY_BEGIN_RE.test(text)) return text;
-      this.insideKey = !PRIVATE_KEY_END_RE.test(text.slice(text.indexOf('-----BEGIN') + 10));
+      const begin = text.indexOf('-----BEGIN');
+      if (begin === -1 || !PRIVATE_KEY_BEGIN_RE.test(text)) return text;
+      this.insideKey = !PRIVATE_KEY_END_RE.test(text.slice(begin + 10));
       this.linesInside = 0;
+      this.prefixLength = begin;
+      this.bodySeen = false;
       return redactSecrets(text);
     }
     if (PRIVATE_KEY_END_RE.test(text)) {
       this.insideKey = false;
       return PRIVATE_KEY_LINE;
     }
-    // A BEGIN line with no key after it (a source constant found by grep, a secret scanner's report) must not
-    // blank the rest of the log: the key ends at the first line that cannot be part of one.
     this.linesInside += 1;
-    if (this.linesInside <= MAX_PRIVATE_KEY_LINES && PRIVATE_KEY_BODY_RE.test(text)) return PRIVATE_KEY_LINE;
+    if (this.linesInside > MAX_PRIVATE_KEY_LINES) {
+      this.insideKey = false;
+      return this.filter(redactSecrets(text));
+    }
+    // Once a body line was seen, the key runs to its END line (within the bound above), whatever its lines hold.
+    if (this.bodySeen) return PRIVATE_KEY_LINE;
+    const rest = text.length > this.prefixLength ? text.slice(this.prefixLength) : text;
+    if (PRIVATE_KEY_BODY_RE.test(text) || PRIVATE_KEY_BODY_RE.test(rest)) {
+      if (/[A-Za-z0-9+/]{16}/.test(rest)) this.bodySeen = true;
+      return PRIVATE_KEY_LINE;
+    }
+    // A BEGIN line with no key after it (a source constant found by grep, a secret scanner's report) must not
+    // blank the rest of the log: the key ends at the first line that cannot start one.
     this.insideKey = false;
     return this.filter(redactSecrets(text));
   }

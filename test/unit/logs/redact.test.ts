@@ -242,3 +242,31 @@ describe('the cut of a stored line', () => {
     expect(analysis.evidence?.text.endsWith('…')).toBe(true);
   });
 });
+
+describe('URL-encoded signatures and prefixed keys (review of session 15)', () => {
+  it('redacts a whole SAS signature and security token holding %2B, %2F and %3D', () => {
+    // Prepare
+    const sig = 'Ab%2BCdEfGhIjKlMnOpQrStUvWxYz0123456789abcDEF%3D';
+    const token = 'IQoJb3JpZ2luX2VjEJr%2FsecretPartAAAAAAAA%2BmoreSecretBBBBBBB';
+
+    // Act
+    const out = redactSecrets(`GET https://a.blob.core.windows.net/c?sv=2022-11-02&sig=${sig} https://b.s3.amazonaws.com/k?X-Amz-Security-Token=${token}&x=1`);
+
+    // Assert
+    expect(out).not.toContain('CdEfGh');
+    expect(out).not.toContain('moreSecret');
+  });
+
+  it('blanks the body of a key whose lines carry a prefix (docker compose, timestamps)', async () => {
+    // Prepare
+    const body = ['MIIEowIBAAKCAQEA1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p6q7r8s9t0u1v2w3x4y5z6', 'Qw9xZ8yV7uT6sR5qP4oN3mL2kJ1iH0gF9eD8cB7aA6zY5xW4vU3tS2rQ1pO0nM9lK8jI'];
+    const log = ['web-1  | -----BEGIN RSA PRIVATE KEY-----', ...body.map((line) => `web-1  | ${line}`), 'web-1  | -----END RSA PRIVATE KEY-----', 'web-1  | Error: the deploy key was rejected'].join('\n');
+
+    // Act
+    const analysis = await analyzeLog(log, { contextLines: 10 });
+
+    // Assert
+    const text = JSON.stringify(analysis);
+    for (const line of body) expect(text).not.toContain(line.slice(0, 20));
+  });
+});
