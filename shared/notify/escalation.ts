@@ -9,6 +9,14 @@ function untrusted(text: string): string {
   return defang(redactOrWithhold(text));
 }
 
+/**
+ * A Slack-style link. A check run's details URL and app name come from a third-party app: `<`, `>` and `|` in the
+ * URL are percent-encoded and the label is muted, so neither can close the link and open a `<!channel>`.
+ */
+function chatLink(label: string, url: string): string {
+  return `<${url.replace(/[<>|\s]/g, (ch) => encodeURIComponent(ch))}|${muteMentions(label).replace(/\|/g, '¦')}>`;
+}
+
 /** SNS subjects are limited to 100 printable ASCII characters. */
 function subject(text: string): string {
   return text.replace(/[^\x20-\x7e]/g, '').slice(0, 100);
@@ -202,7 +210,7 @@ export function renderEscalation(incident: Incident, why: string, tally?: Escala
       textType: 'client-markdown',
       title: chatTitle,
       description: muteMentions([untrusted(headline), `*Why:* ${untrusted(why)}`, ...(seen ? [seen] : []), `*Tried:* ${tried(incident)}`].join('\n')).slice(0, 3500),
-      nextSteps: [needs(incident), ...links.slice(0, 4).map(([label, url]) => `<${url}|${label}>`)],
+      nextSteps: [needs(incident), ...links.slice(0, 4).map(([label, url]) => chatLink(label, url))],
       keywords: [incident.source, incident.category ?? 'unknown', severityOf(incident)],
     },
     metadata: { threadId: chatThreadOf(incident), summary: chatTitle },
@@ -249,7 +257,7 @@ export function renderDigest(digest: EscalationDigest, incident: Incident | null
       description: muteMentions([`Still happening: ${summary}.`, `*First seen:* ${digest.firstSeen} (${times(digest.total)} in all)`, `*Last seen:* ${digest.lastSeen}`].join('\n')).slice(0, 3500),
       nextSteps: [
         ...(incident ? [needs(incident)] : []),
-        ...links.slice(0, 4).map(([linkLabel, url]) => `<${url}|${linkLabel}>`),
+        ...links.slice(0, 4).map(([linkLabel, url]) => chatLink(linkLabel, url)),
       ],
       keywords: ['digest', ...(incident ? [incident.source, incident.category ?? 'unknown'] : [])],
     },

@@ -78,6 +78,8 @@ describe('chat text from branch, workflow and log', () => {
     const incident = newIncident({
       id: 'gh-1-2-1', source: 'github', repository: 'acme/app', branch: 'fix/<!channel>-@all', workflowName: 'CI <!here> <@U024BE7LH> <!subteam^S012AB3CD>',
       runId: 2, runAttempt: 1, category: 'test_failure', failureLines: [{ line: 1, text: 'x' }],
+      runUrl: 'https://github.com/acme/app/actions/runs/2',
+      checkRun: { id: 7, name: 'build', appSlug: 'ci', appName: 'CI <!here>', detailsUrl: 'https://ci.example/x><!channel><' },
     }, at);
 
     // Act
