@@ -168,15 +168,22 @@ function send(res: ServerResponse, status: number, body: unknown) {
  * any web page the developer opens could post alarms to the local runtime. Clients outside a browser (curl, the
  * CLI, replays) send neither header.
  */
-function fromAnotherSite(req: IncomingMessage): boolean {
+function fromAnotherSite(req: IncomingMessage, listeningHost: string): boolean {
   const site = req.headers['sec-fetch-site'];
   if (site === 'cross-site' || site === 'same-site') return true;
   const origin = req.headers.origin;
   if (origin === undefined) return false;
-  return URL.parse(origin)?.host !== req.headers.host;
+  const page = URL.parse(origin);
+  // A page of another site that rebinds its name to this machine sends matching Origin and Host: its own name.
+  // The runtime's own pages are served under a loopback name (or the address it listens on, with a secret set).
+  return page === null || page.host !== req.headers.host || !(isLoopback(page.hostname) || page.hostname === listeningHost);
 }
 
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);
+/** localhost, 127.0.0.0/8 and ::1, as `HOST` or a URL's host name gives them. */
+function isLoopback(host: string): boolean {
+  const name = host.replace(/^\[|\]$/g, '');
+  return name === 'localhost' || name === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(name);
+}
 
 /**
  * Starts the embedded stack: dynalite with the three tables, the ASL run in-process with the real handlers,
@@ -186,7 +193,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const log = options.log ?? (() => {});
   const source = options.env ?? process.env;
   // The default secret is in this repository: on an address other machines reach it would let anyone sign.
-  if (!source.GITHUB_WEBHOOK_SECRET && !LOOPBACK_HOSTS.has(options.host ?? '127.0.0.1')) {
+  if (!source.GITHUB_WEBHOOK_SECRET && !isLoopback(options.host ?? '127.0.0.1')) {
     throw new ConfigError(`HOST=${options.host} reaches other machines: set GITHUB_WEBHOOK_SECRET (the default secret is public)`);
   }
   const dataDir = resolve(options.dataDir);
@@ -398,7 +405,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     if (!url) return send(res, 400, { message: 'malformed request target' });
     const path = url.pathname.replace(/\/+$/, '') || '/';
     if (path === '/healthz' && req.method === 'GET') return send(res, 200, { ok: true });
-    if (req.method !== 'GET' && req.method !== 'HEAD' && fromAnotherSite(req)) return send(res, 403, { message: 'requests from other sites are refused' });
+    if (req.method !== 'GET' && req.method !== 'HEAD' && fromAnotherSite(req, options.host ?? '127.0.0.1')) return send(res, 403, { message: 'requests from other sites are refused' });
     if (path === '/webhooks/github') {
       if (req.method !== 'POST') return send(res, 405, { message: 'use POST' });
       const body = await readBody(req, config.MAX_WEBHOOK_BYTES);

@@ -81,10 +81,11 @@ describe('front door: requests from web pages', () => {
     // Act
     const fromPage = await raw('POST', '/events/cloudwatch', body, { 'content-type': 'text/plain', origin: 'https://evil.example' });
     const fromFetchMetadata = await raw('POST', '/events/cloudwatch', body, { 'content-type': 'text/plain', 'sec-fetch-site': 'cross-site' });
+    const rebound = await raw('POST', '/events/cloudwatch', body, { 'content-type': 'text/plain', host: `evil.example:${runtime.port}`, origin: `http://evil.example:${runtime.port}` });
     const fromClient = await raw('POST', '/events/cloudwatch', body);
 
-    // Assert
-    expect([fromPage, fromFetchMetadata, fromClient]).toEqual([403, 403, 202]);
+    // Assert: a page whose name was rebound to 127.0.0.1 sends its own name as Origin and Host, and is refused too.
+    expect([fromPage, fromFetchMetadata, rebound, fromClient]).toEqual([403, 403, 403, 202]);
   });
 
   it('will not listen beyond loopback with the public default webhook secret', async () => {
