@@ -1,6 +1,6 @@
 import { LOCAL_GATE_CALLER } from '../../shared/baselines/gate-access.js';
 import { redactingLogger } from '../../shared/runtime/redacting-logger.js';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFile, rm, writeFile } from 'node:fs/promises';
@@ -177,6 +177,18 @@ function fromAnotherSite(req: IncomingMessage, listeningHost: string): boolean {
   // A page of another site that rebinds its name to this machine sends matching Origin and Host: its own name.
   // The runtime's own pages are served under a loopback name (or the address it listens on, with a secret set).
   return page === null || page.host !== req.headers.host || !(isLoopback(page.hostname) || page.hostname === listeningHost);
+}
+
+/**
+ * Whether an alarm POST may enter. EventBridge is the only sender in AWS; locally, on a loopback address, any
+ * client of this machine may stand in for it. On an address other machines reach, the sender must show the
+ * runtime's `GATE_TOKEN` (printed at start), or anyone on the network could page on-call.
+ */
+export function alarmPostAllowed(authorization: string | undefined, listeningHost: string, gateToken: string): boolean {
+  if (isLoopback(listeningHost)) return true;
+  const expected = Buffer.from(`Bearer ${gateToken}`);
+  const given = Buffer.from(authorization ?? '');
+  return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
 /** localhost, 127.0.0.0/8 and ::1, as `HOST` or a URL's host name gives them. */
@@ -421,6 +433,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     }
     if (path === '/events/cloudwatch') {
       if (req.method !== 'POST') return send(res, 405, { message: 'use POST' });
+      if (!alarmPostAllowed(req.headers.authorization, options.host ?? '127.0.0.1', gateToken)) {
+        return send(res, 401, { message: 'this runtime listens beyond loopback: send Authorization: Bearer $GATE_TOKEN' });
+      }
       const body = await readBody(req, config.MAX_WEBHOOK_BYTES);
       if (body === null) return send(res, 413, { message: `body is over the ${config.MAX_WEBHOOK_BYTES}-byte limit` });
       const text = body.toString('utf8');

@@ -100,3 +100,23 @@ describe('front door: requests from web pages', () => {
     await expect(start).rejects.toBeInstanceOf(ConfigError);
   });
 });
+
+describe('alarm posts on an address other machines reach', () => {
+  it('need the runtime\'s GATE_TOKEN there, and nothing on loopback', async () => {
+    // Prepare
+    const { alarmPostAllowed } = await import('../../infra/local/runtime.js');
+    const token = 'gate-token-of-this-runtime';
+
+    // Act
+    const answers = [
+      alarmPostAllowed(undefined, '127.0.0.1', token),
+      alarmPostAllowed(undefined, '[::1]', token),
+      alarmPostAllowed(undefined, '0.0.0.0', token),
+      alarmPostAllowed('Bearer not-the-gate-token', '0.0.0.0', token),
+      alarmPostAllowed(`Bearer ${token}`, '0.0.0.0', token),
+    ];
+
+    // Assert
+    expect(answers).toEqual([true, true, false, false, true]);
+  });
+});
