@@ -35,7 +35,7 @@ export interface OpenedLog {
  * when it is small, else its chunks.
  */
 export async function openLog(path: string, io: CliIO): Promise<OpenedLog> {
-  if (path === '-') return { source: io.stdin, size: undefined };
+  if (path === '-') return { source: checkedStdin(io.stdin), size: undefined };
   await regularFile(path);
   const file = await open(path, 'r');
   let size: number;
@@ -50,6 +50,19 @@ export async function openLog(path: string, io: CliIO): Promise<OpenedLog> {
     await file.close();
   }
   return { source: fileChunks(path), size };
+}
+
+/** Standard input, refused with the same reasons as a file (UTF-16, an archive) once its first chunk arrives. */
+async function* checkedStdin(stdin: AsyncIterable<Uint8Array | string>): AsyncGenerator<Uint8Array | string> {
+  let first = true;
+  for await (const chunk of stdin) {
+    if (first && typeof chunk !== 'string') {
+      const reason = notATextLog(chunk.subarray(0, 8192), 'stdin');
+      if (reason) throw new Error(reason);
+    }
+    first = false;
+    yield chunk;
+  }
 }
 
 /** What `guard analyze --json` prints and the classify stage stores: the analysis and its diagnosis. */

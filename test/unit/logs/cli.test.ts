@@ -141,6 +141,21 @@ describe('guard CLI', () => {
     expect(parsed.fingerprint).toMatch(/^[0-9a-f]{16}$/);
   });
 
+  it('refuses a UTF-16 log on stdin as it refuses the file, instead of finding nothing in it', async () => {
+    // Prepare
+    const io = capture();
+    io.stdin = (async function* utf16() {
+      yield Buffer.from('\ufeffError: the build failed\n', 'utf16le');
+    })();
+
+    // Act
+    const code = await main(['analyze', '-'], io);
+
+    // Assert
+    expect(code).not.toBe(0);
+    expect(io.stderr.join('\n')).toContain('stdin looks binary');
+  });
+
   it('extracts predictions for a corpus in the scorer format', async () => {
     // Prepare
     writeFileSync(join(dir, 'a.log'), '$ go test ./...\n--- FAIL: TestX (0.00s)\n    x_test.go:9: boom\nFAIL\n');
