@@ -24,6 +24,12 @@ export function parseJsonDocument<S extends z.ZodType>(schema: S, text: string, 
 }
 
 /** Deepest nesting an event body may have; real CloudWatch and GitHub events stay under 15. */
+/** localhost, 127.0.0.0/8 and ::1 (bracketed or not), as `HOST` or a URL's host name gives them. */
+export function isLoopbackHost(host: string): boolean {
+  const name = host.replace(/^\[|\]$/g, '');
+  return name === 'localhost' || name === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(name);
+}
+
 export const MAX_JSON_DEPTH = 64;
 
 /**

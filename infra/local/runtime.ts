@@ -1,6 +1,6 @@
 import { LOCAL_GATE_CALLER } from '../../shared/baselines/gate-access.js';
 import { redactingLogger } from '../../shared/runtime/redacting-logger.js';
-import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFile, rm, writeFile } from 'node:fs/promises';
@@ -18,10 +18,10 @@ import { alarmStateChangeOf } from '../../shared/domain/trigger.js';
 import { ConfigError, ValidationError } from '../../shared/errors.js';
 import { createIncidents, createReconcilerDeps, documentClientFor, reconcilerOptions, serveDynamoInProcess } from '../../shared/runtime/deps.js';
 import { readPages } from '../../shared/stores/dynamo.js';
-import { MAX_JSON_DEPTH, jsonNestsDeeperThan } from '../../shared/validation.js';
+import { MAX_JSON_DEPTH, isLoopbackHost, jsonNestsDeeperThan } from '../../shared/validation.js';
 import { type Learning, createLearning } from '../../shared/knowledge/learning.js';
 import { inProcessTransport, startEmbeddedDynamo } from './embedded-dynamo.js';
-import { createLearningApi } from './learning-api.js';
+import { bearerMatches, createLearningApi } from './learning-api.js';
 import { type ExecutionRecord, type ExecutionRegistry, type LocalTask, startLocalWorkflow } from './local-workflow.js';
 import { startQueueConsumer } from './queue-consumer.js';
 import { RECOVERY_QUEUE, createStoreWorkQueue } from '../../shared/stores/work-queue.js';
@@ -176,7 +176,7 @@ function fromAnotherSite(req: IncomingMessage, listeningHost: string): boolean {
   const page = URL.parse(origin);
   // A page of another site that rebinds its name to this machine sends matching Origin and Host: its own name.
   // The runtime's own pages are served under a loopback name (or the address it listens on, with a secret set).
-  return page === null || page.host !== req.headers.host || !(isLoopback(page.hostname) || page.hostname === listeningHost);
+  return page === null || page.host !== req.headers.host || !(isLoopbackHost(page.hostname) || page.hostname === listeningHost);
 }
 
 /**
@@ -185,16 +185,7 @@ function fromAnotherSite(req: IncomingMessage, listeningHost: string): boolean {
  * runtime's `GATE_TOKEN` (printed at start), or anyone on the network could page on-call.
  */
 export function alarmPostAllowed(authorization: string | undefined, listeningHost: string, gateToken: string): boolean {
-  if (isLoopback(listeningHost)) return true;
-  const expected = Buffer.from(`Bearer ${gateToken}`);
-  const given = Buffer.from(authorization ?? '');
-  return given.length === expected.length && timingSafeEqual(given, expected);
-}
-
-/** localhost, 127.0.0.0/8 and ::1, as `HOST` or a URL's host name gives them. */
-function isLoopback(host: string): boolean {
-  const name = host.replace(/^\[|\]$/g, '');
-  return name === 'localhost' || name === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(name);
+  return isLoopbackHost(listeningHost) || bearerMatches(authorization, gateToken);
 }
 
 /**
@@ -205,7 +196,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const log = options.log ?? (() => {});
   const source = options.env ?? process.env;
   // The default secret is in this repository: on an address other machines reach it would let anyone sign.
-  if (!source.GITHUB_WEBHOOK_SECRET && !isLoopback(options.host ?? '127.0.0.1')) {
+  if (!source.GITHUB_WEBHOOK_SECRET && !isLoopbackHost(options.host ?? '127.0.0.1')) {
     throw new ConfigError(`HOST=${options.host} reaches other machines: set GITHUB_WEBHOOK_SECRET (the default secret is public)`);
   }
   const dataDir = resolve(options.dataDir);

@@ -157,7 +157,8 @@ function unreadableHeader(line: string, isHunkHeader: boolean): string | null {
   return null;
 }
 
-const applierPath = (name: string | undefined, prefix: 'a/' | 'b/'): string | null =>
+/** A file name as jsdiff's `parsePatch` gives it, as a repository path: prefix removed, null for none or `/dev/null`. */
+export const appliedPath = (name: string | undefined, prefix: 'a/' | 'b/'): string | null =>
   name === undefined || name === '/dev/null' ? null : stripPrefix(name, prefix);
 
 /**
@@ -174,7 +175,7 @@ function applierDisagreement(diff: string, checkedFiles: readonly string[], chec
   }
   let changed = 0;
   for (const filePatch of parsed) {
-    for (const path of [applierPath(filePatch.oldFileName, 'a/'), applierPath(filePatch.newFileName, 'b/')]) {
+    for (const path of [appliedPath(filePatch.oldFileName, 'a/'), appliedPath(filePatch.newFileName, 'b/')]) {
       if (path !== null && !checkedFiles.includes(path)) return `the patch names a file its headers do not state plainly: ${JSON.stringify(path.slice(0, 120))}`;
     }
     for (const hunk of filePatch.hunks) for (const hunkLine of hunk.lines) if (hunkLine.startsWith('+') || hunkLine.startsWith('-')) changed += 1;

@@ -29,7 +29,7 @@ import {
   WRAPPER_RE,
   type Rule,
 } from './rules.js';
-import { cleanLine, ghCliStepOf, LONG_LINE_GAP, timestampOf } from './reader.js';
+import { cleanLine, ghCliStepOf, headAndTail, timestampOf } from './reader.js';
 import {
   candidatePositions,
   CASCADE_AT,
@@ -296,7 +296,7 @@ export const SCANNED_LINE_CHARS = 4096;
 export const SCANNED_LINE_END = 2048;
 
 function scannedPart(text: string): string {
-  return text.length > SCANNED_LINE_CHARS ? `${text.slice(0, SCANNED_LINE_END)}${LONG_LINE_GAP}${text.slice(text.length - SCANNED_LINE_END)}` : text;
+  return text.length > SCANNED_LINE_CHARS ? headAndTail(text, SCANNED_LINE_END, SCANNED_LINE_END) : text;
 }
 
 /** A string that shares no memory with the chunk it was sliced from. */

@@ -492,7 +492,7 @@ export class LineSplitter {
   }
 
   private emit(raw: string): void {
-    if (raw.length > MAX_LINE_CHARS) raw = `${raw.slice(0, LONG_LINE_HEAD)}${LONG_LINE_GAP}${raw.slice(raw.length - LONG_LINE_TAIL)}`;
+    if (raw.length > MAX_LINE_CHARS) raw = headAndTail(raw, LONG_LINE_HEAD, LONG_LINE_TAIL);
     if (this.lineNo === 0 && ghCliStepOf(raw) !== null) this.clean = cleanGhCliLine;
     this.sink(++this.lineNo, this.clean(raw), raw);
   }
@@ -547,6 +547,11 @@ export const LONG_LINE_HEAD = 256 * 1024;
 export const LONG_LINE_TAIL = MAX_LINE_CHARS - LONG_LINE_HEAD;
 /** Stands for the skipped middle of a longer line (no keyword, no digit: rules and fingerprints ignore it). */
 export const LONG_LINE_GAP = ' … ';
+
+/** `text`'s first `head` and last `tail` characters, joined by {@link LONG_LINE_GAP}. */
+export function headAndTail(text: string, head: number, tail: number): string {
+  return `${text.slice(0, head)}${LONG_LINE_GAP}${text.slice(text.length - tail)}`;
+}
 
 /**
  * Feeds a {@link LogSource} into `sink` line by line, stopping after `maxBytes` (the chunk that crosses the limit

@@ -1,5 +1,5 @@
 import { applyPatch, parsePatch } from 'diff';
-import { checkPatch } from '../analysis/patch.js';
+import { appliedPath, checkPatch } from '../analysis/patch.js';
 import type { Incident } from '../domain/incident.js';
 import { codeBlock, escapeMarkdown, link } from '../notify/markdown.js';
 
@@ -24,9 +24,6 @@ export function fixBranchName(incidentId: string): string {
   return `guard/fix-${incidentId}`;
 }
 
-const stripPrefix = (path: string | undefined, prefix: 'a/' | 'b/') =>
-  path && path !== '/dev/null' ? (path.startsWith(prefix) ? path.slice(2) : path) : null;
-
 /**
  * Turns a unified diff into the files of a commit, reading each file's current content at the failing commit.
  * The patch is checked again here (it was checked when stored), so nothing that touches workflows, secrets or
@@ -37,8 +34,8 @@ export async function buildFixFiles(patch: string, readFile: (path: string) => P
   if (!check.ok) throw new PatchRefusedError(`patch refused: ${check.reason}`);
   const files: FixFile[] = [];
   for (const filePatch of parsePatch(check.patch.diff)) {
-    const oldPath = stripPrefix(filePatch.oldFileName, 'a/');
-    const newPath = stripPrefix(filePatch.newFileName, 'b/');
+    const oldPath = appliedPath(filePatch.oldFileName, 'a/');
+    const newPath = appliedPath(filePatch.newFileName, 'b/');
     for (const path of [oldPath, newPath]) {
       if (path !== null && !check.patch.files.includes(path)) throw new PatchRefusedError(`patch refused: it would write ${path}, which the check did not pass`);
     }

@@ -1,11 +1,12 @@
 import { ConditionalCheckFailedException, DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, type BatchGetCommandOutput, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { RetryableError } from '../errors.js';
+import { isLoopbackHost } from '../validation.js';
 
 /** The embedded server on this machine accepts any credentials; the CLI must not need real ones for it. */
 function isLoopback(endpoint: string): boolean {
   try {
-    return ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(endpoint).hostname);
+    return isLoopbackHost(new URL(endpoint).hostname);
   } catch {
     return false;
   }

@@ -188,6 +188,14 @@ describe('secrets glued to their surroundings, and in step names', () => {
   });
 });
 
+/** Two lines of a (made-up) RSA key's body. */
+const KEY_BODY = ['MIIEowIBAAKCAQEA1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p6q7r8s9t0u1v2w3x4y5z6', 'Qw9xZ8yV7uT6sR5qP4oN3mL2kJ1iH0gF9eD8cB7aA6zY5xW4vU3tS2rQ1pO0nM9lK8jI'];
+
+function expectNoKeyBody(analysis: unknown): void {
+  const text = JSON.stringify(analysis);
+  for (const line of KEY_BODY) expect(text).not.toContain(line.slice(0, 20));
+}
+
 describe('a private key BEGIN line with no key after it', () => {
   it('does not blank the rest of the log: the failure after a grep hit for the header is found', async () => {
     // Prepare
@@ -211,10 +219,9 @@ describe('a private key BEGIN line with no key after it', () => {
 
   it('still blanks every line of a real key, quoted in source code too', async () => {
     // Prepare
-    const body = ['MIIEowIBAAKCAQEA1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p6q7r8s9t0u1v2w3x4y5z6', 'Qw9xZ8yV7uT6sR5qP4oN3mL2kJ1iH0gF9eD8cB7aA6zY5xW4vU3tS2rQ1pO0nM9lK8jI'];
     const log = [
       'KEY = ("-----BEGIN RSA PRIVATE KEY-----\\n"',
-      ...body.map((line) => `       "${line}\\n"`),
+      ...KEY_BODY.map((line) => `       "${line}\\n"`),
       '       "-----END RSA PRIVATE KEY-----")',
       'Error: the deploy key was rejected',
     ].join('\n');
@@ -223,8 +230,7 @@ describe('a private key BEGIN line with no key after it', () => {
     const analysis = await analyzeLog(log, { contextLines: 10 });
 
     // Assert
-    const text = JSON.stringify(analysis);
-    for (const line of body) expect(text).not.toContain(line.slice(0, 20));
+    expectNoKeyBody(analysis);
   });
 });
 
@@ -259,14 +265,12 @@ describe('URL-encoded signatures and prefixed keys (review of session 15)', () =
 
   it('blanks the body of a key whose lines carry a prefix (docker compose, timestamps)', async () => {
     // Prepare
-    const body = ['MIIEowIBAAKCAQEA1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p6q7r8s9t0u1v2w3x4y5z6', 'Qw9xZ8yV7uT6sR5qP4oN3mL2kJ1iH0gF9eD8cB7aA6zY5xW4vU3tS2rQ1pO0nM9lK8jI'];
-    const log = ['web-1  | -----BEGIN RSA PRIVATE KEY-----', ...body.map((line) => `web-1  | ${line}`), 'web-1  | -----END RSA PRIVATE KEY-----', 'web-1  | Error: the deploy key was rejected'].join('\n');
+    const log = ['web-1  | -----BEGIN RSA PRIVATE KEY-----', ...KEY_BODY.map((line) => `web-1  | ${line}`), 'web-1  | -----END RSA PRIVATE KEY-----', 'web-1  | Error: the deploy key was rejected'].join('\n');
 
     // Act
     const analysis = await analyzeLog(log, { contextLines: 10 });
 
     // Assert
-    const text = JSON.stringify(analysis);
-    for (const line of body) expect(text).not.toContain(line.slice(0, 20));
+    expectNoKeyBody(analysis);
   });
 });
