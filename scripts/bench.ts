@@ -7,6 +7,8 @@
  *   the sample logs in `events/logs/`) concatenated to ~100 MB and ~500 MB;
  * - `one-line-100`: a 100 MB log without a single newline (a minified bundle or a base64 blob printed by a step);
  * - `errors-1m`: one million compiler error lines (~97 MB), every line a candidate;
+ * - `errors-words-30`: 200,000 compiler error lines (~30 MB) whose file and type names differ in words, not digits,
+ *   so every line is a failure of its own (a new template, a block kept until the ranking drops it);
  * - `long-lines-100`: 100 MB of lines just over 1 MiB (memory: no line may stay whole);
  * - `hostile-20`: 20 MB of 8,000-character lines shaped to make regular expressions backtrack.
  *
@@ -214,6 +216,31 @@ async function errorLines(path: string): Promise<void> {
   });
 }
 
+/**
+ * Compiler errors whose names are made of syllables (a fixed-seed generator): no two lines share a template, unlike
+ * `errors-1m`, whose lines differ in digits the analyzer's digit-shape memo absorbs.
+ */
+async function wordErrorLines(path: string): Promise<void> {
+  const syllables = ['ka', 'lo', 'mi', 'ren', 'tas', 'vo', 'pel', 'dur', 'zin', 'qua', 'bre', 'sto', 'fan', 'gil', 'hor', 'jut'];
+  let seed = 12345;
+  const next = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    // The high bits: an LCG's low bits repeat with a short period.
+    return (seed >>> 16) % n;
+  };
+  const word = (): string => Array.from({ length: 2 + next(3) }, () => syllables[next(syllables.length)]).join('');
+  let i = 0;
+  await writeAll(path, () => {
+    if (i >= 200_000) return null;
+    const lines: string[] = [];
+    for (const end = i + 10_000; i < end; i++) {
+      const dir = word();
+      lines.push(`src/${dir}/${word()}Service.ts(${i % 500},${i % 80}): error TS2345: Argument of type '${word()}Options' is not assignable to parameter of type '${dir}Config'.`);
+    }
+    return Buffer.from(`${lines.join('\n')}\n`);
+  });
+}
+
 /** Lines just over the reader's 1 MiB cut: each is analysed as its head and tail, and none may stay whole in memory. */
 async function longLines(path: string): Promise<void> {
   const line = Buffer.from(`Error: ${'lorem ipsum dolor sit amet, '.repeat(37_450)}\n`.slice(-(1_048_578)));
@@ -262,6 +289,7 @@ const CASES: readonly Case[] = [
   { name: 'mix-500', build: mix(500 * MB), target: 'peak RSS ≤ 100 MB', meets: (_mbs, rss) => rss <= 100 },
   { name: 'one-line-100', build: oneLine, target: '≥ 100 MB/s, RSS ≤ 150 MB', meets: (mbs, rss) => mbs >= 100 && rss <= 150 },
   { name: 'errors-1m', build: errorLines, target: '≥ 50 MB/s', meets: (mbs) => mbs >= 50 },
+  { name: 'errors-words-30', build: wordErrorLines, target: '≥ 50 MB/s', meets: (mbs) => mbs >= 50 },
   { name: 'long-lines-100', build: longLines, target: 'RSS ≤ 150 MB', meets: (_mbs, rss) => rss <= 150 },
   { name: 'hostile-20', build: hostileLines, target: '≥ 5 MB/s (linear)', meets: (mbs) => mbs >= 5 },
 ];

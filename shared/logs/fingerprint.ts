@@ -7,40 +7,156 @@ import { createHash } from 'node:crypto';
 import { stripAnsi } from './reader.js';
 
 /**
- * A cheap test on the text so far (`digits`: whether the line had a digit at all; masking never adds one): when
- * it fails, the mask cannot match and its regex is not run.
+ * What a line has that masking can take away but never add, read in one pass over it ({@link factsOf}). The
+ * tokens a mask writes hold no digit, `-`, `:` or weekday name, start with `<` or `~` and hold no hexadecimal run,
+ * so a fact missing from the line is missing from every text the masks make of it: a mask whose expression needs
+ * that fact cannot match, and its regex is not run (exact, not a heuristic; a unit test compares with running all).
  */
-type Gate = (text: string, digits: boolean) => boolean;
-const DIGIT_RE = /\d/;
-const hasDigit: Gate = (_t, digits) => digits;
+const HAS_DIGIT = 1;
+/** Four or more digits in a row (a year), */
+const DIGITS_4 = 2;
+/** … followed by `-` or `/` (a date), */
+const DATE_START = 4;
+/** … followed by `-` (an ISO timestamp). */
+const ISO_START = 8;
+/** A digit, `:` and a digit (a clock time). */
+const CLOCK = 16;
+/** One or two digits between spaces (a day of the month). */
+const DAY = 256;
+/** One of the path prefixes the path masks need ({@link PATH_HINT_RE}). */
+const PATH = 512;
+/** A run of 7 or more hexadecimal characters with a digit and a letter (a digest). */
+const HEX_RUN = 32;
+/** A digit followed, perhaps after one space, by the first letter of a duration unit (`ms`, `s`, `h`, `µs`, …), */
+const DURATION = 64;
+/** … or of a size unit (`KiB`, `MB`, `bytes`, …). */
+const SIZE = 128;
+
+/**
+ * One mask: what it matches, the token it writes, and its gate: the facts (see {@link HAS_DIGIT}) its expression
+ * needs, and strings of which it needs one (checked on the text so far). A failed gate skips the regex.
+ */
+interface Mask {
+  readonly re: RegExp;
+  readonly token: string;
+  readonly facts: number;
+  readonly anyOf: readonly string[];
+}
+
+/**
+ * What every path mask needs one of: a `/`-wrapped temporary, checkout or home prefix, or a backslash (Windows).
+ * Tokens end in `>` or `/`, and those ending in `/` replaced text ending in `/`, so masking cannot make one.
+ */
+const PATH_HINT_RE = /\/(?:var\/folders|tmp|runner\/work|__w|builds|travis\/build|var\/lib\/jenkins\/workspace|home)\/|\\/;
+
+const mask = (re: RegExp, token: string, facts: number, anyOf: readonly string[] = []): Mask => ({ re, token, facts, anyOf });
 
 // Order matters: specific shapes (timestamps, UUIDs, paths) are masked before the generic number rule eats them.
-// Each mask has a gate (text it cannot match without); on error-dense logs normalisation runs once per line, and
-// most masks are then skipped with one `indexOf`. Gates only skip regexes that would have replaced nothing.
-const MASKS: ReadonlyArray<readonly [RegExp, string, Gate]> = [
+// On error-dense logs normalisation runs once per line, and the gates skip most masks on facts read once or one
+// `indexOf`. Gates only skip regexes that would have replaced nothing.
+/** Exported for the test that checks the gates: running every mask on every line must give the same templates. */
+export const MASKS: readonly Mask[] = [
   // ISO / RFC 3339 / common log timestamps and clock times.
-  [/\b\d{4}-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d(?:[.,]\d+)?)?(?:Z|[+-]\d\d:?\d\d)?/g, '<ts>', (t, d) => d && t.includes('-') && t.includes(':')],
-  [/\b\d{4}[-/]\d\d[-/]\d\d\b/g, '<date>', (t, d) => d && (t.includes('-') || t.includes('/'))],
-  [/\b\d{1,2}:\d\d:\d\d(?:[.,]\d+)?\b/g, '<time>', (t, d) => d && t.includes(':')],
-  [/\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun),? \d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]* \d{4}\b/g, '<date>', hasDigit],
-  [/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, '<uuid>', (t) => t.includes('-')],
+  mask(/\b\d{4}-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d(?:[.,]\d+)?)?(?:Z|[+-]\d\d:?\d\d)?/g, '<ts>', ISO_START | CLOCK),
+  mask(/\b\d{4}[-/]\d\d[-/]\d\d\b/g, '<date>', DATE_START),
+  mask(/\b\d{1,2}:\d\d:\d\d(?:[.,]\d+)?\b/g, '<time>', CLOCK),
+  mask(/\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun),? \d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]* \d{4}\b/g, '<date>', DIGITS_4 | DAY, ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun']),
+  mask(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, '<uuid>', 0, ['-']),
   // Temporary directories differ per run: /tmp/tmp.x1Y2, /var/folders/ab/xyz/T/…, C:\Users\x\AppData\Local\Temp\…
-  [/(?:\/private)?\/var\/folders\/[^\s/]+\/[^\s/]+\/T\/[^\s/:'")\]]*/g, '<tmp>', (t) => t.includes('/var/folders/')],
-  [/\/tmp\/[^\s/:'")\]]*/g, '<tmp>', (t) => t.includes('/tmp/')],
-  [/[A-Za-z]:\\Users\\[^\\\s]+\\AppData\\Local\\Temp\\[^\s\\:'")\]]*/gi, '<tmp>', (t) => t.includes('\\')],
-  [/\b(?:go-build|tmp|temp)[-_.]?(?=[0-9A-Za-z]*\d)[0-9A-Za-z]{4,}\b/g, '<tmp>', (t, d) => d && (t.includes('tmp') || t.includes('temp') || t.includes('go-build'))],
+  mask(/(?:\/private)?\/var\/folders\/[^\s/]+\/[^\s/]+\/T\/[^\s/:'")\]]*/g, '<tmp>', PATH, ['/var/folders/']),
+  mask(/\/tmp\/[^\s/:'")\]]*/g, '<tmp>', PATH, ['/tmp/']),
+  mask(/[A-Za-z]:\\Users\\[^\\\s]+\\AppData\\Local\\Temp\\[^\s\\:'")\]]*/gi, '<tmp>', PATH, ['\\']),
+  mask(/\b(?:go-build|tmp|temp)[-_.]?(?=[0-9A-Za-z]*\d)[0-9A-Za-z]{4,}\b/g, '<tmp>', HAS_DIGIT, ['tmp', 'temp', 'go-build']),
   // Checkout roots differ by CI system and runner OS; the path inside the repository is what identifies the file.
-  [/(?:\/home\/runner\/work|\/Users\/runner\/work|[A-Za-z]:\\a|\/__w)\/[^/\s]+\/[^/\s]+\//g, '<ws>/', (t) => t.includes('/')],
-  [/(?:\/home\/travis\/build|\/Users\/travis\/build|\/builds|\/var\/lib\/jenkins\/workspace|\/home\/circleci)\/(?:[^/\s]+\/){1,2}/g, '<ws>/', (t) => t.includes('/')],
-  [/\/home\/[^/\s]+\//g, '~/', (t) => t.includes('/home/')],
+  mask(/(?:\/home\/runner\/work|\/Users\/runner\/work|[A-Za-z]:\\a|\/__w)\/[^/\s]+\/[^/\s]+\//g, '<ws>/', PATH, ['/runner/work/', '/__w/', ':\\a/']),
+  mask(/(?:\/home\/travis\/build|\/Users\/travis\/build|\/builds|\/var\/lib\/jenkins\/workspace|\/home\/circleci)\/(?:[^/\s]+\/){1,2}/g, '<ws>/', PATH, ['/builds/', '/travis/build/', '/var/lib/jenkins/workspace/', '/home/circleci/']),
+  mask(/\/home\/[^/\s]+\//g, '~/', PATH, ['/home/']),
   // Hex digests and commit SHAs (need a digit so words like "deadbeef"-looking English survive only if unlikely).
-  [/\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{7,64}\b/gi, '<hex>', hasDigit],
-  [/\b0x[0-9a-f]+\b/gi, '<hex>', (t, d) => d && (t.includes('0x') || t.includes('0X'))],
+  mask(/\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{7,64}\b/gi, '<hex>', HEX_RUN),
+  mask(/\b0x[0-9a-f]+\b/gi, '<hex>', HAS_DIGIT, ['0x', '0X']),
   // Durations, sizes and then any remaining number (line:col, counts, ports, PIDs).
-  [/\b\d+(?:\.\d+)?\s?(?:ms|s|sec|secs|seconds?|m|min|minutes?|h|hours?|µs|us|ns)\b/g, '<dur>', hasDigit],
-  [/\b\d+(?:\.\d+)?\s?(?:[KMGT]i?B|bytes?)\b/g, '<size>', hasDigit],
-  [/\d+(?:[.,]\d+)*/g, '<n>', hasDigit],
+  mask(/\b\d+(?:\.\d+)?\s?(?:ms|s|sec|secs|seconds?|m|min|minutes?|h|hours?|µs|us|ns)\b/g, '<dur>', DURATION),
+  mask(/\b\d+(?:\.\d+)?\s?(?:[KMGT]i?B|bytes?)\b/g, '<size>', SIZE),
+  mask(/\d+(?:[.,]\d+)*/g, '<n>', HAS_DIGIT),
 ];
+
+/**
+ * Whitespace that collapsing and trimming would change: any but a space, two in a row, or one at an end (`trim`
+ * removes what `\s` matches). Most lines have none, and are then returned without building a copy.
+ */
+const UNTIDY_SPACE_RE = /[^\S ]| {2}|^ | $/;
+
+function includesAny(text: string, strings: readonly string[]): boolean {
+  for (let i = 0; i < strings.length; i++) if (text.includes(strings[i]!)) return true;
+  return false;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+function isHexLetter(c: number): boolean {
+  return (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
+}
+
+/** Whether `c` may be a `\s` (every code unit above ASCII counts: a gate may only err towards running a mask). */
+function maybeSpace(c: number): boolean {
+  return c <= 32 || c >= 0x80;
+}
+
+/** First letters of the duration units (`m`, `s`, `h`, `µ`, `u`, `n`) and of the size units (`K`, `M`, `G`, `T`, `b`). */
+function startsDuration(c: number): boolean {
+  return c === 109 || c === 115 || c === 104 || c === 0xb5 || c === 117 || c === 110;
+}
+
+function startsSize(c: number): boolean {
+  return c === 75 || c === 77 || c === 71 || c === 84 || c === 98;
+}
+
+/** Runs of digits: {@link factsOf} jumps from one to the next (a regex scans faster than a loop over the characters). */
+const DIGIT_RUN_RE = /\d+/g;
+
+function isHexadecimal(c: number): boolean {
+  return isDigit(c) || isHexLetter(c);
+}
+
+/**
+ * The facts (see {@link HAS_DIGIT}) of `text`. All but {@link PATH} need a digit, so only the text around each run
+ * of digits is read: the characters next to it, and for {@link HEX_RUN} the hexadecimal run it sits in.
+ */
+export function factsOf(text: string): number {
+  let facts = 0;
+  const n = text.length;
+  let hexReadTo = 0;
+  DIGIT_RUN_RE.lastIndex = 0;
+  while (DIGIT_RUN_RE.test(text)) {
+    const end = DIGIT_RUN_RE.lastIndex;
+    let start = end - 1;
+    while (start > 0 && isDigit(text.charCodeAt(start - 1))) start--;
+    const digits = end - start;
+    facts |= HAS_DIGIT;
+    const c = end < n ? text.charCodeAt(end) : -1;
+    if (digits >= 4) {
+      facts |= DIGITS_4;
+      if (c === 45) facts |= DATE_START | ISO_START;
+      else if (c === 47) facts |= DATE_START;
+    }
+    if (digits <= 2 && c === 32 && start > 0 && text.charCodeAt(start - 1) === 32) facts |= DAY;
+    if (c === 58 && end + 1 < n && isDigit(text.charCodeAt(end + 1))) facts |= CLOCK;
+    const unit = maybeSpace(c) && end + 1 < n ? text.charCodeAt(end + 1) : c;
+    if (startsDuration(c) || startsDuration(unit)) facts |= DURATION;
+    if (startsSize(c) || startsSize(unit)) facts |= SIZE;
+    if ((facts & HEX_RUN) === 0 && end > hexReadTo) {
+      let from = start;
+      while (from > 0 && isHexadecimal(text.charCodeAt(from - 1))) from--;
+      let to = end;
+      while (to < n && isHexadecimal(text.charCodeAt(to))) to++;
+      hexReadTo = to;
+      if (to - from >= 7) for (let i = from; i < to; i++) if (!isDigit(text.charCodeAt(i))) facts |= HEX_RUN;
+    }
+  }
+  return facts;
+}
 
 /**
  * Templates by digit shape (see {@link normalizeLine}); cleared when full, so memory stays bounded on a log
@@ -67,25 +183,41 @@ export function normalizeLine(text: string): string {
   // Consecutive failures of one kind usually share a shape (a compiler's errors, a test runner's repeats): one
   // comparison, without building the shape string, answers most calls.
   if (sameShape(text, lastText)) return lastTemplate;
-  const shape = text.replace(SHAPE_DIGIT_RE, '1');
-  let template = TEMPLATES.get(shape);
-  if (template === undefined) {
+  let template: string | undefined;
+  if (unmemoizedLeft > 0) {
+    unmemoizedLeft--;
     template = normalizeUncached(text);
-    if (TEMPLATES.size >= MAX_TEMPLATES) TEMPLATES.clear();
-    TEMPLATES.set(shape, template);
+  } else {
+    const shape = text.replace(SHAPE_DIGIT_RE, '1');
+    template = TEMPLATES.get(shape);
+    if (template === undefined) {
+      template = normalizeUncached(text);
+      if (TEMPLATES.size >= MAX_TEMPLATES) TEMPLATES.clear();
+      TEMPLATES.set(shape, template);
+      if (++missesInARow === MISSES_BEFORE_REST) {
+        missesInARow = 0;
+        unmemoizedLeft = REST_LINES;
+      }
+    } else missesInARow = 0;
   }
   lastText = text;
   lastTemplate = template;
   return template;
 }
 
+/**
+ * When the memo keeps missing (lines that differ in words: every one a new shape), building the shape and storing
+ * it costs more than it saves, so after {@link MISSES_BEFORE_REST} misses in a row the next {@link REST_LINES}
+ * lines are normalised without it; the memo is tried again after them.
+ */
+let missesInARow = 0;
+let unmemoizedLeft = 0;
+const MISSES_BEFORE_REST = 256;
+const REST_LINES = 4096;
+
 /** The last line normalised and its template (starting from the empty line, so the pair is always true). */
 let lastText = '';
 let lastTemplate = normalizeUncached('');
-
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
-}
 
 /**
  * Whether `a` and `b` have one digit shape (see {@link normalizeLine}), without building either shape. Any pattern
@@ -111,9 +243,14 @@ export function sameShape(a: string, b: string): boolean {
 /** {@link normalizeLine} without the cache (exported for the test that checks the cache is exact). */
 export function normalizeUncached(text: string): string {
   let out = stripAnsi(text);
-  const digits = DIGIT_RE.test(out);
-  for (const [re, token, gate] of MASKS) if (gate(out, digits)) out = out.replace(re, token);
-  return out.replace(/\s+/g, ' ').trim();
+  let facts = factsOf(out);
+  if (PATH_HINT_RE.test(out)) facts |= PATH;
+  for (let m = 0; m < MASKS.length; m++) {
+    const { re, token, facts: needed, anyOf } = MASKS[m]!;
+    if ((facts & needed) !== needed || (anyOf.length > 0 && !includesAny(out, anyOf))) continue;
+    out = out.replace(re, token);
+  }
+  return UNTIDY_SPACE_RE.test(out) ? out.replace(/\s+/g, ' ').trim() : out;
 }
 
 /**

@@ -107,6 +107,21 @@ describe('normalizeLine template cache', () => {
     }
   });
 
+  it('gives the same templates while the cache rests, after lines that differ in words kept missing it', async () => {
+    // Prepare: 600 lines of new shapes (more misses in a row than the cache tolerates), then repeats and new ones
+    const { normalizeUncached } = await import('../../../shared/logs/fingerprint.js');
+    const word = (i: number): string => i.toString(36).replace(/[0-9]/g, (d) => 'ghijklmnop'[Number(d)] ?? 'q');
+    const lines = Array.from({ length: 600 }, (_, i) => `src/${word(i)}/${word(i * 7)}.ts(${i},5): error TS2345: took ${i}ms`);
+    const later = [...lines.slice(0, 50), ...lines.slice(0, 50).map(swapDigits), 'at 0x1f in 2024-01-02 12:00:00 /tmp/tmp.ab12'];
+    // Act
+    const first = lines.map((line) => normalizeLine(line));
+    const again = later.map((line) => normalizeLine(line));
+    // Assert
+    expect(first).toEqual(lines.map(normalizeUncached));
+    expect(again).toEqual(later.map(normalizeUncached));
+    expect(again[0]).toBe('src/g/g.ts(<n>): error TS<n>: took <dur>');
+  });
+
   it('keeps the 0 of 0x apart from other digits', () => {
     // Act
     const hex = normalizeLine('pointer 0x1f3a');
@@ -125,5 +140,42 @@ describe('digit-shape answers', () => {
     const literalDigits = WRAPPER_RE.source.replace(/\\d|\{\d+(?:,\d*)?\}/g, '');
     // Assert
     expect(literalDigits).not.toMatch(/\d/);
+  });
+});
+
+describe('mask gates', () => {
+  // Every mask has a gate that skips its regex when the line lacks what the regex needs. A gate that skipped a mask
+  // which would have matched changes templates, so the gated result is compared with running every mask.
+  const ungated = (masks: readonly { re: RegExp; token: string }[], text: string, strip: (t: string) => string): string => {
+    let out = strip(text);
+    for (const { re, token } of masks) out = out.replace(re, token);
+    return out.replace(/\s+/g, ' ').trim();
+  };
+  const pieces = [
+    '0', '7', '42', '2024', '12345', '2024-01-02', '2024/01/02', '12:34', '12:34:56', '.5', ',', '-', '/', ':', ' ', '  ', '\t',
+    '\u00a0', '\u2003', 'ms', 's', 'sec', 'm', 'min', 'h', 'µs', 'us', 'ns', 'KiB', 'MB', 'bytes', 'b', 'K', 'x', '0x', '0X',
+    'deadbeef', 'abc', 'F', 'e', 'Mon', 'Mon,', 'Jan', 'Sun', 'Dec', 'T', 'Z', '+', '/tmp/', '/var/folders/', '/private', 'T/',
+    'C:\\Users\\x\\AppData\\Local\\Temp\\', 'C:\\a/', '/home/runner/work/', '/Users/runner/work/', '/__w/', '/home/travis/build/',
+    '/builds/', '/var/lib/jenkins/workspace/', '/home/circleci/', '/home/', 'go-build', 'tmp', 'temp', '_', '.', '\u001b[31m', "'", ')',
+  ];
+
+  it('skip only masks that would have replaced nothing, on real log lines and on generated ones', async () => {
+    // Prepare
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const { MASKS, normalizeUncached } = await import('../../../shared/logs/fingerprint.js');
+    const { stripAnsi } = await import('../../../shared/logs/reader.js');
+    const dir = new URL('../../../events/logs/', import.meta.url);
+    const lines = readdirSync(dir).flatMap((f) => readFileSync(new URL(f, dir), 'utf8').split('\n'));
+    let seed = 7;
+    const next = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    for (let i = 0; i < 30_000; i++) lines.push(Array.from({ length: 1 + next(10) }, () => pieces[next(pieces.length)]).join(''));
+    // Act
+    const differing = lines.filter((line) => normalizeUncached(line) !== ungated(MASKS, line, stripAnsi));
+    // Assert
+    expect(differing).toEqual([]);
+    expect(lines.length).toBeGreaterThan(30_000);
   });
 });
