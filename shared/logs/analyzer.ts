@@ -235,8 +235,13 @@ const NON_BLANK_RE = /\S/;
 const GHA_STEP_RE = /^##\[group\]Run /;
 /** Below RING_SIZE, so a header that turns out to be output can be read again from the ring. */
 const MAX_STEP_HEADER_LINES = 200;
-/** Lines only the runner's echo of a step puts in its header group. */
-const RUNNER_ECHO_RE = /^(?:shell: |with:$|env:$)/;
+/**
+ * Lines only the runner's echo of a step puts in its header group: the shell it runs the script with, always with
+ * the `{0}` that stands for the script's file (`shell: /usr/bin/bash -e {0}`), or the `with:`/`env:` heading of
+ * the step's inputs, which the runner prints only when an indented `  name: value` line follows.
+ */
+const RUNNER_SHELL_RE = /^shell: \S.*\{0\}/;
+const RUNNER_INPUTS_RE = /^(?:with|env):$/;
 const SETUP_STEP_RE = /^(?:Set up job|Set up runner|Initialize containers?)$/i;
 const POST_STEP_RE = /^(?:Post |Complete job$|Stop containers$)/i;
 const OOM_RULE = RULES.find((r) => r.id === 'infra.oom');
@@ -371,8 +376,10 @@ export class LogScanner {
    */
   private stepHeaderLeft = 0;
   private stepHeaderFrom = 0;
-  /** Whether the current step header showed the runner's `shell:`, `with:` or `env:` lines. */
+  /** Whether the current step header showed the runner's `shell:` line or `with:`/`env:` inputs. */
   private stepHeaderEcho = false;
+  /** Whether the header's last line was `with:` or `env:` (the runner's inputs if an indented line follows). */
+  private stepHeaderInputs = false;
   /** The step a header announces (null in the `gh run view` format, whose columns name steps), and its raw line. */
   private stepHeaderTitle: string | null = null;
   private stepHeaderRaw = '';
@@ -519,7 +526,10 @@ export class LogScanner {
       return true;
     }
     if (!text.startsWith('##[') && --this.stepHeaderLeft > 0) {
-      if (!this.stepHeaderEcho && RUNNER_ECHO_RE.test(text)) this.stepHeaderEcho = true;
+      if (!this.stepHeaderEcho) {
+        this.stepHeaderEcho = (this.stepHeaderInputs && text.startsWith('  ')) || RUNNER_SHELL_RE.test(text);
+        this.stepHeaderInputs = RUNNER_INPUTS_RE.test(text);
+      }
       return true;
     }
     this.stepHeaderLeft = 0;
@@ -618,6 +628,7 @@ export class LogScanner {
         this.stepHeaderLeft = MAX_STEP_HEADER_LINES;
         this.stepHeaderFrom = line + 1;
         this.stepHeaderEcho = false;
+        this.stepHeaderInputs = false;
         return true;
       }
       return false;

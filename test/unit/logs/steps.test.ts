@@ -415,7 +415,12 @@ describe("a script's own ::group::Run", () => {
     '========================= 1 failed, 1 passed in 0.03s ==========================',
   ];
 
-  it("is read as the step's output, not skipped as the runner's echo of a new step", async () => {
+  // The runner's echo of a step names its shell with {0} (the script's file) or lists indented inputs under
+  // with:/env:; a script's own group that prints neither, or prints look-alikes, is output.
+  it.each([
+    ['prints only its own output', []],
+    ['prints a shell and an env: heading that are not the runner\'s', ['shell: bash', 'env:', 'python -m pytest']],
+  ])("is read as the step's output, not skipped as the runner's echo of a new step, when it %s", async (_name, own) => {
     // Prepare: the runner's header names the shell; the script's own group does not.
     const log = gha(
       '2024-05-01T10:00:00Z',
@@ -424,6 +429,7 @@ describe("a script's own ::group::Run", () => {
       'shell: /usr/bin/bash -e {0}',
       '##[endgroup]',
       '##[group]Run unit tests',
+      ...own,
       ...pytestFailure,
       '##[endgroup]',
       '##[error]Process completed with exit code 1.',
