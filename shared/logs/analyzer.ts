@@ -71,6 +71,8 @@ interface Section {
   /** Blocks found in this section that are more than boilerplate. */
   findings: number;
   lastFinding: Block | null;
+  /** How many kept blocks of this section share each rank class ({@link LogScanner.rankClass}). */
+  keptByRankClass: Map<string, number>;
 }
 
 interface Block {
@@ -209,6 +211,17 @@ function writeBlockFieldsOnce(section: Section): void {
   block.inBaseline = true;
   block.wrapper = true;
   block.lastText = 'x';
+}
+
+/** The part of a block's score that its section's outcome does not change (see {@link LogScanner.score}). */
+function fixedScore(block: Block): number {
+  let score = block.wrapper ? WRAPPER_WEIGHT : block.rule.weight;
+  if (block.annotated) score += 5;
+  if (block.inBaseline) score -= 35;
+  // Set-up and clean-up output (checkout, caches, docker clean-up) explains a failure only when nothing else does.
+  if (block.section.kind !== 'step') score -= 45;
+  if (block.afterJobEnd) score -= 30;
+  return score;
 }
 
 /** Weight of a block whose head is a wrapper line (see {@link WRAPPER_RE}): with the cascade, below every cause. */
@@ -910,6 +923,13 @@ export class LogScanner {
       if (existing.repeats.length < 20) existing.repeats.push({ startLine: block.startLine, endLine: block.endLine });
       return;
     }
+    // A block behind MAX_BLOCKS earlier ones of its rank class is what the next prune would drop, whatever the log
+    // does next: it is dropped now, before its texts are copied and its context gathered (in a log of distinct
+    // compiler errors, nearly every block).
+    const rankClass = this.rankClass(block);
+    const keptOfClass = block.section.keptByRankClass.get(rankClass) ?? 0;
+    if (keptOfClass >= MAX_BLOCKS) return;
+    block.section.keptByRankClass.set(rankClass, keptOfClass + 1);
     if (!sameTemplate) {
       sameTemplate = new Map();
       this.byKey.set(template, sameTemplate);
@@ -966,6 +986,9 @@ export class LogScanner {
     ranked.sort((a, b) => b.score - a.score || a.block.startLine - b.block.startLine);
     const kept = new Set(ranked.slice(0, MAX_BLOCKS).map((r) => r.block));
     for (const { block } of ranked.slice(MAX_BLOCKS)) {
+      const rankClass = this.rankClass(block);
+      const counts = block.section.keptByRankClass;
+      counts.set(rankClass, (counts.get(rankClass) ?? 1) - 1);
       const sameTemplate = this.byKey.get(block.template);
       sameTemplate?.delete(block.key);
       if (sameTemplate?.size === 0) this.byKey.delete(block.template);
@@ -975,7 +998,7 @@ export class LogScanner {
   }
 
   private newSection(title: string, kind: SectionKind, step: StepRef | null): Section {
-    return { id: this.sectionCount++, title: title.slice(0, 300), kind, step, status: 'open', failIndex: 0, findings: 0, lastFinding: null };
+    return { id: this.sectionCount++, title: title.slice(0, 300), kind, step, status: 'open', failIndex: 0, findings: 0, lastFinding: null, keptByRankClass: new Map() };
   }
 
   private onExit(line: number, code: number, jobEnd: boolean): void {
@@ -1049,19 +1072,23 @@ export class LogScanner {
   }
 
   private score(block: Block): number {
-    let score = block.wrapper ? WRAPPER_WEIGHT : block.rule.weight;
-    if (block.annotated) score += 5;
-    if (block.inBaseline) score -= 35;
-    // Set-up and clean-up output (checkout, caches, docker clean-up) explains a failure only when nothing else does.
-    if (block.section.kind !== 'step') score -= 45;
-    else if (this.failedCount > 0) {
+    let score = fixedScore(block);
+    if (block.section.kind === 'step' && this.failedCount > 0) {
       const status = block.section.status;
       if (status === 'failed') score += 30 - Math.min(block.section.failIndex, 2) * 6;
       else if (status === 'passed') score -= 40;
       else score -= 20;
     }
-    if (block.afterJobEnd) score -= 30;
     return score;
+  }
+
+  /**
+   * Blocks of one section with one rank class always score alike (the rest of {@link score} depends on the
+   * section alone), rank by their start line, and are kept by the final ranking alike (rule, wrapper): of a
+   * class, the earliest MAX_BLOCKS outrank every later block at every prune and at the end.
+   */
+  private rankClass(block: Block): string {
+    return `${fixedScore(block)}\u0000${block.wrapper ? 1 : 0}\u0000${block.rule.id}`;
   }
 
   /** Ends the scan and ranks the candidates (best first). */

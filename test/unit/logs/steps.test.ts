@@ -454,3 +454,36 @@ describe("a script's own ::group::Run", () => {
     expect(analysis.evidence?.text).toBe('E       assert 2.0 == 3');
   });
 });
+
+describe('error-dense steps', () => {
+  // Names that differ in letters, so that no two errors share a template and every one is a candidate of its own.
+  const name = (i: number): string => i.toString(26).replace(/[0-9a-p]/g, (c) => String.fromCharCode(97 + parseInt(c, 26)));
+  const errors = (dir: string, count: number): string[] =>
+    Array.from({ length: count }, (_, i) => `src/${dir}/${name(i + 1000)}.ts(4,2): error TS2322: Type '${name(i + 7)}' is not assignable to type 'number'.`);
+
+  it('ranks the failed step first when an earlier step printed hundreds of distinct errors of the same rule', async () => {
+    // Prepare: more errors than the scanner keeps, in a step that passed, then a step that failed with its own
+    const log = gha(
+      '2024-05-01T10:00:00Z',
+      '##[group]Run npx tsc -p legacy',
+      'npx tsc -p legacy',
+      'shell: /usr/bin/bash -e {0}',
+      '##[endgroup]',
+      ...errors('legacy', 450),
+      '##[group]Run npx tsc -p app',
+      'npx tsc -p app',
+      'shell: /usr/bin/bash -e {0}',
+      '##[endgroup]',
+      ...errors('app', 450),
+      '##[error]Process completed with exit code 2.',
+    );
+
+    // Act
+    const analysis = await analyzeLog(log);
+
+    // Assert: the failed step's first error leads, though 450 errors of the same rule came before it
+    expect(analysis.step?.name).toBe('Run npx tsc -p app');
+    expect(analysis.evidence?.text).toBe(errors('app', 1)[0]);
+    expect(analysis.failures.map((f) => f.step?.name)).toEqual(analysis.failures.map(() => 'Run npx tsc -p app'));
+  });
+});
