@@ -211,10 +211,8 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
   { id: 'base64-pem', re: /\bLS0tLS1CRUdJTi[A-Za-z0-9+/]{20,}={0,2}/g },
   { id: 'jwt', re: /eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g },
   // Credentials in URLs, configuration files and headers.
-  // The password may hold `@` (it runs to the first `@` a host follows) and `/`, which base64 passwords hold and
-  // connection strings print unencoded (`redis://:ab/cd+e=@cache`), unless it starts as a port and path would
-  // (`registry:5000/image@sha256:…`, `github.com:443/org/repo@v1`).
-  { id: 'url-password', re: /\b([a-z][a-z0-9+.-]{1,20}:\/\/[^\s:@/]{0,128}:)(?!\d{1,5}\/)\S{3,256}?(?=@[^\s@/]+(?:[/:?#\s"'`]|$))/gim, keep: 1 },
+  // The password may hold `@`: it runs to the last `@` before the host.
+  { id: 'url-password', re: /\b([a-z][a-z0-9+.-]{1,20}:\/\/[^\s:@/]{0,128}:)[^\s/]{3,256}?(?=@[^\s@/]+(?:[/:?#\s"'`]|$))/gim, keep: 1 },
   { id: 'url-token-user', re: /\b([a-z][a-z0-9+.-]{1,20}:\/\/)([A-Za-z0-9_-]{20,128})(?=@)/gi, keep: 1, accept: highEntropy(3.5) },
   { id: 'netrc-password', re: /(\bmachine[^\S\n]+\S+[^\S\n]+login[^\S\n]+\S+[^\S\n]+password[^\S\n]+)\S+/gi, keep: 1 },
   { id: 'docker-config-auth', re: /("auth"[^\S\n]*:[^\S\n]*")[A-Za-z0-9+/]{12,}={0,2}(?=")/g, keep: 1 },
