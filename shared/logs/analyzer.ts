@@ -388,6 +388,8 @@ export class LogScanner {
    * source, not its output) until `##[endgroup]`; bounded so a header that never closes cannot hide the step.
    */
   private stepHeaderLeft = 0;
+  /** Whether a prune has run: from then on the candidates are a selection anyway (see closeOpen). */
+  private pruned = false;
   private stepHeaderFrom = 0;
   /** Whether the current step header showed the runner's `shell:` line or `with:`/`env:` inputs. */
   private stepHeaderEcho = false;
@@ -923,12 +925,13 @@ export class LogScanner {
       if (existing.repeats.length < 20) existing.repeats.push({ startLine: block.startLine, endLine: block.endLine });
       return;
     }
-    // A block behind MAX_BLOCKS earlier ones of its rank class is what the next prune would drop, whatever the log
-    // does next: it is dropped now, before its texts are copied and its context gathered (in a log of distinct
-    // compiler errors, nearly every block).
+    // Once the scanner prunes (a log with more than 2 × MAX_BLOCKS candidates), a block behind MAX_BLOCKS earlier
+    // ones of its rank class is what every later prune drops: it is dropped now, before its texts are copied and
+    // its context gathered (in a log of distinct compiler errors, nearly every block). Before the first prune it
+    // is kept, since a log that never prunes ranks every candidate at the end.
     const rankClass = this.rankClass(block);
     const keptOfClass = block.section.keptByRankClass.get(rankClass) ?? 0;
-    if (keptOfClass >= MAX_BLOCKS) return;
+    if (this.pruned && keptOfClass >= MAX_BLOCKS) return;
     block.section.keptByRankClass.set(rankClass, keptOfClass + 1);
     if (!sameTemplate) {
       sameTemplate = new Map();
@@ -982,6 +985,7 @@ export class LogScanner {
 
   /** Keeps the MAX_BLOCKS most promising candidates; earlier blocks win ties (first cause over cascade). */
   private prune(): void {
+    this.pruned = true;
     const ranked = this.blocks.map((block) => ({ block, score: this.score(block) }));
     ranked.sort((a, b) => b.score - a.score || a.block.startLine - b.block.startLine);
     const kept = new Set(ranked.slice(0, MAX_BLOCKS).map((r) => r.block));
@@ -1085,7 +1089,7 @@ export class LogScanner {
   /**
    * Blocks of one section with one rank class always score alike (the rest of {@link score} depends on the
    * section alone), rank by their start line, and are kept by the final ranking alike (rule, wrapper): of a
-   * class, the earliest MAX_BLOCKS outrank every later block at every prune and at the end.
+   * class, the earliest MAX_BLOCKS outrank every later block at every prune.
    */
   private rankClass(block: Block): string {
     return `${fixedScore(block)}\u0000${block.wrapper ? 1 : 0}\u0000${block.rule.id}`;

@@ -487,3 +487,18 @@ describe('error-dense steps', () => {
     expect(analysis.failures.map((f) => f.step?.name)).toEqual(analysis.failures.map(() => 'Run npx tsc -p app'));
   });
 });
+
+describe('candidates of a log that never fills the scanner', () => {
+  it('are all ranked: a 201st error of the same rule and step is still a failure', async () => {
+    // Prepare: more errors of one class than the scanner keeps after a prune, fewer than make it prune
+    const name = (i: number): string => i.toString(26).replace(/[0-9a-p]/g, (c) => String.fromCharCode(97 + parseInt(c, 26)));
+    const lines = Array.from({ length: 201 }, (_, i) => `src/${name(i + 1000)}.ts(4,2): error TS2322: Type '${name(i + 7)}' is not assignable to type 'number'.`);
+
+    // Act
+    const analysis = await analyzeLog(lines.join('\n'), { maxFailures: 300 });
+
+    // Assert
+    expect(analysis.failures).toHaveLength(201);
+    expect(analysis.failures.at(-1)?.lines[0]?.text).toBe(lines[200]);
+  });
+});
