@@ -88,6 +88,14 @@ const secretValue = (secret: string): boolean => looksLikeSecretValue(secret);
 const passwordValue = (secret: string): boolean => looksLikeSecretValue(secret, { passwordKey: true });
 const highEntropy = (min: number) => (secret: string): boolean => shannonEntropy(secret) >= min;
 
+/**
+ * Generated, not written: digits and letters of both cases, and the entropy of random text of that length
+ * (paths and names reach neither: `trunk/src/main/java`, `MyOrganization/my-repository`).
+ */
+function mixedRandom(secret: string): boolean {
+  return /\d/.test(secret) && /[A-Z]/.test(secret) && /[a-z]/.test(secret) && shannonEntropy(secret) >= Math.min(3.5, Math.log2(secret.length) * 0.8);
+}
+
 /** Base64 line of a PEM/OpenSSH body: 40–100 base64 characters, mixed case and digits, nothing else. */
 const PEM_BODY_LINE = /^\s*[A-Za-z0-9+/]{40,100}={0,2}\s*$/;
 
@@ -213,6 +221,16 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
   // Credentials in URLs, configuration files and headers.
   // The password may hold `@`: it runs to the last `@` before the host.
   { id: 'url-password', re: /\b([a-z][a-z0-9+.-]{1,20}:\/\/[^\s:@/]{0,128}:)[^\s/]{3,256}?(?=@[^\s@/]+(?:[/:?#\s"'`]|$))/gim, keep: 1 },
+  // A base64 password holds `/`, and connection strings print it unencoded (`redis://:Qm9/yZWQ+Zm9v=@cache`). A
+  // host's path and ref look alike (`git+ssh://github.com:acme/tool.git@v1.2.3`, `svn+ssh://h:trunk/src@1234`), so
+  // this one needs 12 or more of base64's characters that read as generated (`mixedRandom`), no port in front,
+  // no IPv6 host (`http://[::1]:8080/pkg@1.2.3`), and a host behind `@` that is not a number or version.
+  {
+    id: 'url-password-base64',
+    re: /\b([a-z][a-z0-9+.-]{1,20}:\/\/[^\s:@/[\]]{0,128}:)(?!\d{1,5}\/)(?=[\w+=-]*\/)[\w+/=-]{12,256}?(?=@(?!v?[\d.]+(?:[/:?#\s"'`]|$))[^\s@/]+(?:[/:?#\s"'`]|$))/gim,
+    keep: 1,
+    accept: mixedRandom,
+  },
   { id: 'url-token-user', re: /\b([a-z][a-z0-9+.-]{1,20}:\/\/)([A-Za-z0-9_-]{20,128})(?=@)/gi, keep: 1, accept: highEntropy(3.5) },
   { id: 'netrc-password', re: /(\bmachine[^\S\n]+\S+[^\S\n]+login[^\S\n]+\S+[^\S\n]+password[^\S\n]+)\S+/gi, keep: 1 },
   { id: 'docker-config-auth', re: /("auth"[^\S\n]*:[^\S\n]*")[A-Za-z0-9+/]{12,}={0,2}(?=")/g, keep: 1 },

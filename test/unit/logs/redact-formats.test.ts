@@ -132,6 +132,7 @@ const CASES: Case[] = [
   { kind: 'mailgun-key', text: 'MAILGUN {S}', secret: j('key-', hex(32)) },
   { kind: 'jwt', text: 'id_token {S}', secret: j('eyJhbGciOiJIUzI1NiJ9.', 'eyJ', random(URLSAFE, 40), '.', random(URLSAFE, 43)) },
   { kind: 'url-password', text: 'git clone https://deploy:{S}@git.example.com/r.git', secret: random(ALNUM, 16) },
+  { kind: 'url-password-base64', text: 'REDIS_URL=redis://:{S}@cache:6379/0', secret: j(random(B64, 14), '/', random(B64, 13), '=') },
   { kind: 'url-token-user', text: 'git clone https://{S}@github.com/acme/app.git', secret: random(ALNUM, 40) },
   { kind: 'netrc-password', text: 'machine api.example.com login ci password {S}', secret: random(ALNUM, 18) },
   { kind: 'docker-config-auth', text: '{"auths":{"ghcr.io":{"auth":"{S}"}}}', secret: random(B64, 40) },

@@ -149,6 +149,8 @@ describe('secrets glued to their surroundings, and in step names', () => {
     ['followed by an underscore and a suffix', `cache key ghp_${A36}_linux`, `ghp_${A36}`],
     ['glued to a word in front (a JWT)', `session${jwt}`, jwt],
     ['a URL password holding @', 'https://user:p@ss-w0rd@host.example/', 'p@ss-w0rd'],
+    ['a base64 URL password holding /', 'REDIS_URL=redis://:Qm9/yZWQ+Zm9vYmFyX2Jheg==@cache:6379/0', 'Qm9/yZWQ+Zm9vYmFyX2Jheg=='],
+    ['a base64 URL password holding / behind a user', 'mongodb+srv://app:k7/Pq2+Zx9Lm4Wv8Rt0=@cluster0.ab1cd.mongodb.net/shop', 'k7/Pq2+Zx9Lm4Wv8Rt0='],
     ["a password after 'is:'", 'DB password is: Winter2024!', 'Winter2024!'],
   ])('redacts a secret %s', (_, text, secret) => {
     // Act
@@ -158,6 +160,17 @@ describe('secrets glued to their surroundings, and in step names', () => {
     expect(out).not.toContain(secret);
     expect(out).toContain('[REDACTED:');
     expect(out).not.toContain('\uE000');
+  });
+
+  it.each([
+    ['an image digest behind a registry port', 'docker://registry.local:5000/team/api@sha256:0f3c9a'],
+    ['a git ref behind an scp-style path', 'pip install git+ssh://github.com:acme/tool.git@v1.2.3'],
+    ['a long path and revision behind a host', 'svn checkout svn+ssh://svn.example.org:trunk/src/main/java@1234'],
+    ['a path and branch behind an scp-style host', 'pip install git+ssh://git.example.org:MyOrganization/my-repository@main'],
+    ['a version behind an IPv6 host and port', 'curl http://[::1]:8080/npm/pkg@1.2.3'],
+    ['a scope behind an IPv6 host', 'npm install http://[fe80::1]:4873/@scope/pkg'],
+  ])('leaves a URL alone when what follows its colon is %s', (_, text) => {
+    expect(redactSecrets(text)).toBe(text);
   });
 
   it('leaves escapes and encoded characters around ordinary text as they were', () => {
