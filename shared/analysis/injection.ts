@@ -100,6 +100,9 @@ const SIGNALS: readonly Signal[] = [
   { id: 'exfil-markup', weight: 1, re: /!\[[^\]]*\]\(\s*https?:\/\/|<img\b[^>]*\bsrc=|\bonerror\s*=|<!--.*(?:system|instruction|assistant|ai\b)/ },
 ];
 
+/** {@link SIGNALS} for the leetspeak form, where an `i` may have been an `l` (see {@link LEET}). */
+const LEET_SIGNALS: readonly Signal[] = SIGNALS.map((signal) => ({ ...signal, re: new RegExp(eitherIOrL(signal.re.source), signal.re.flags) }));
+
 const THRESHOLD = 2;
 
 /**
@@ -129,8 +132,41 @@ function foldLookalikes(text: string): string {
   return text.replace(LOOKALIKE, (letter) => LOOKALIKES[letter] ?? letter);
 }
 
-/** Digits and symbols that stand in for letters ("1gn0re prev1ous 1nstruct10ns"). */
-const LEET: Record<string, string> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '@': 'a', $: 's' };
+/**
+ * Digits and symbols that stand in for letters ("1gn0re prev1ous 1nstruct10ns"). `1` and `|` stand for `i` in
+ * one word and `l` in the next ("1gn0re a11 ru1es"): they become `i`, and the leetspeak form is read with
+ * {@link LEET_SIGNALS}, whose expressions take an `i` or an `l` wherever they spell either.
+ */
+const LEET: Record<string, string> = { '0': 'o', '1': 'i', '|': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '@': 'a', $: 's' };
+
+/** `source` (a regular expression's) with every literal `i` and `l` outside a character class read as either. */
+export function eitherIOrL(source: string): string {
+  let out = '';
+  let inClass = false;
+  for (let k = 0; k < source.length; k += 1) {
+    const c = source[k]!;
+    let end = k + 1;
+    if (c === '\\') {
+      // An escape is copied whole, with the braces or name of `\p{…}`, `\u{…}` and `\k<…>`.
+      const next = source[k + 1] ?? '';
+      end = k + 2;
+      if ('pPu'.includes(next) && source[k + 2] === '{') end = source.indexOf('}', k) + 1;
+      else if (next === 'k' && source[k + 2] === '<') end = source.indexOf('>', k) + 1;
+    } else if (inClass) {
+      if (c === ']') inClass = false;
+    } else if (c === '[') {
+      inClass = true;
+    } else if (source.startsWith('(?<', k) && source[k + 3] !== '=' && source[k + 3] !== '!') {
+      end = source.indexOf('>', k) + 1; // a group's name
+    } else if (c === 'i' || c === 'l') {
+      out += '[il]';
+      continue;
+    }
+    out += source.slice(k, end);
+    k = end - 1;
+  }
+  return out;
+}
 
 /**
  * Normalizes the ways injections hide: tag characters, invisible characters, full-width letters, case, spacing,
@@ -143,20 +179,26 @@ function normalize(text: string): string[] {
   const forms = [base.replace(/\s+/g, ' '), spaced];
   // Letters spelled out one by one: "i g n o r e", "i.g.n.o.r.e", "i~g~n~o~r~e".
   if (/\b(?:[a-z][ .\-*~+|:,=]){4,}[a-z]\b/.test(spaced)) forms.push(spaced.replace(/\b((?:[a-z][ .\-*~+|:,=]){4,}[a-z])\b/g, (run) => run.replace(/[ .\-*~+|:,=]/g, '')));
-  if (/[013457@$]/.test(spaced) && /[a-z][013457@$]|[013457@$][a-z]/.test(spaced)) {
-    forms.push(spaced.replace(/[a-z0-9@$]+/g, (word) => (/[a-z]/.test(word) ? word.replace(/[013457@$]/g, (c) => LEET[c] ?? c) : word)));
-  }
   // Text behind a right-to-left override is stored reversed.
   if (/[\u202e\u2067]/.test(text)) forms.push([...spaced].reverse().join(''));
   return forms;
 }
 
+/** The leetspeak form of a `spaced` form (see {@link LEET}), or null when no digit or symbol stands next to a letter. */
+function leetForm(spaced: string): string | null {
+  if (!/[a-z][013457@$|]|[013457@$|][a-z]/.test(spaced)) return null;
+  return spaced.replace(/[a-z0-9@$|]+/g, (word) => (/[a-z]/.test(word) ? word.replace(/[013457@$|]/g, (c) => LEET[c] ?? c) : word));
+}
+
 /** The signals found in `text` (ids), strongest first; empty for ordinary text. */
 export function instructionSignals(text: string): string[] {
   const found = new Set<string>();
-  for (const form of normalize(text)) {
+  const forms = normalize(text);
+  for (const form of forms) {
     for (const signal of SIGNALS) if (signal.re.test(form)) found.add(signal.id);
   }
+  const leet = leetForm(forms[1]!);
+  if (leet !== null) for (const signal of LEET_SIGNALS) if (signal.re.test(leet)) found.add(signal.id);
   return SIGNALS.filter((signal) => found.has(signal.id)).map((signal) => signal.id);
 }
 

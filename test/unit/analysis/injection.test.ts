@@ -247,3 +247,18 @@ describe('instructions split over lines, and steered answers', () => {
     expect(unsafeAnswerSignals(honest)).toEqual([]);
   });
 });
+
+describe('leetspeak expressions', () => {
+  it('read a literal i or l as either, and leave escapes, classes and group names as they were', async () => {
+    // Prepare
+    const { eitherIOrL } = await import('../../../shared/analysis/injection.js');
+    const source = String.raw`(?<lead>\bfill)[il\]]\p{L}\u{69}\k<lead>(?:all|i)`;
+
+    // Act
+    const widened = eitherIOrL(source);
+
+    // Assert
+    expect(widened).toBe(String.raw`(?<lead>\bf[il][il][il])[il\]]\p{L}\u{69}\k<lead>(?:a[il][il]|[il])`);
+    expect(new RegExp(widened, 'u').test('fiil]Lifiilali')).toBe(true);
+  });
+});
