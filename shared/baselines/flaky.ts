@@ -1,4 +1,4 @@
-import type { FlakyMark, Incident } from '../domain/incident.js';
+import { countsAsEvidence, type FlakyMark, type Incident } from '../domain/incident.js';
 import type { BaselineStore } from './store.js';
 
 /**
@@ -12,17 +12,18 @@ export function jobEvidenceNames(incident: Pick<Incident, 'workflowName' | 'jobs
 }
 
 /**
- * Records this failure's jobs as failed on its commit and returns the flaky mark when any of them has failed and
- * passed on one commit before. Called by classify; the evidence goes on the incident.
+ * Records this failure's jobs as failed on its commit (not a fork's: see `countsAsEvidence`) and returns the
+ * flaky mark when any of them has failed and passed on one commit before. Called by classify; the evidence goes on
+ * the incident.
  */
 export async function assessFlakiness(
   baselines: BaselineStore,
-  incident: Pick<Incident, 'repository' | 'headSha' | 'workflowName' | 'jobs'>,
+  incident: Pick<Incident, 'repository' | 'headSha' | 'workflowName' | 'jobs' | 'fromFork'>,
   at: Date,
 ): Promise<FlakyMark | null> {
   if (!incident.repository || !incident.headSha || incident.jobs.length === 0) return null;
   const names = jobEvidenceNames(incident);
-  await baselines.recordTestResults(incident.repository, incident.headSha, names.map((test) => ({ test, passed: false })), at);
+  if (countsAsEvidence(incident)) await baselines.recordTestResults(incident.repository, incident.headSha, names.map((test) => ({ test, passed: false })), at);
   const evidence = await baselines.flakyEvidence(incident.repository, names);
   if (evidence.length === 0) return null;
   const detail = evidence

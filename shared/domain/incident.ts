@@ -406,3 +406,13 @@ export function newIncident(
     ...fields,
   };
 }
+
+/**
+ * Whether an incident may teach the learning loop about its repository: its jobs' flaky evidence, and the
+ * knowledge base's entries and outcomes. A fork's pull request runs the fork's code and workflow, whose author
+ * chooses the job names, the log and so the fingerprint: its failures and passes would let anyone make the
+ * repository's jobs look flaky (and re-run automatically) or plant a fix shown on other pull requests.
+ */
+export function countsAsEvidence(incident: Pick<Incident, 'fromFork'>): boolean {
+  return incident.fromFork !== true;
+}

@@ -2,7 +2,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { jobEvidenceNames, resolvedBySameCommitRerun } from '../baselines/flaky.js';
 import { type BaselineStore, createBaselineStore } from '../baselines/store.js';
-import type { ExperimentAssignment, Incident, KnowledgeSummary, RemediationAction } from '../domain/incident.js';
+import { countsAsEvidence, type ExperimentAssignment, type Incident, type KnowledgeSummary, type RemediationAction } from '../domain/incident.js';
 import { githubIncidentId } from '../domain/trigger.js';
 import { assignVariant, experimentApplies, incidentAssignmentKey } from '../experiments/assign.js';
 import { type ExperimentStore, createExperimentStore } from '../experiments/store.js';
@@ -65,12 +65,17 @@ export interface LearningOptions {
   logger: StepLogger;
 }
 
+/**
+ * What an incident teaches the knowledge base. The fix is the analysis's, and is taught only when the analysis
+ * found no text aimed at automated tools (an injected log steers the model's fix; the comment withheld it, and the
+ * knowledge base must not show it on someone else's pull request).
+ */
 function description(incident: Incident, action: RemediationAction | undefined, withFix: boolean): EntryDescription {
   return {
     template: incident.template ?? incident.failureLines.map((l) => l.text).join('\n'),
     category: incident.category ?? 'unknown',
     title: (incident.failureLines[0]?.text ?? incident.workflowName ?? incident.alarm?.name ?? 'failure').trim(),
-    ...(withFix && incident.analysis ? { fix: incident.analysis.fix } : {}),
+    ...(withFix && incident.analysis && !incident.analysis.injection ? { fix: incident.analysis.fix } : {}),
     ...(action ? { action } : {}),
     source: 'learned',
   };
@@ -130,7 +135,8 @@ export function createLearning(options: LearningOptions): Learning {
     },
 
     async countSeen(incident) {
-      if (incident.fingerprint) await knowledge.recordSeen(incident.fingerprint, description(incident, undefined, false), clock());
+      // A fork's failures teach nothing (see countsAsEvidence): its author chooses their text and fingerprint.
+      if (incident.fingerprint && countsAsEvidence(incident)) await knowledge.recordSeen(incident.fingerprint, description(incident, undefined, false), clock());
       if (incident.repository) await baselines.addMetrics(incident.repository, { incidents: 1, ...(incident.flaky ? { flaky: 1 } : {}) });
     },
 
@@ -138,7 +144,7 @@ export function createLearning(options: LearningOptions): Learning {
       if (!(await claim(incident.id, 'outcomeAt'))) return;
       const action = creditedAction(incident);
       const at = clock();
-      if (incident.fingerprint) await knowledge.recordOutcome(incident.fingerprint, description(incident, action, true), action, true, at);
+      if (incident.fingerprint && countsAsEvidence(incident)) await knowledge.recordOutcome(incident.fingerprint, description(incident, action, true), action, true, at);
       const ttr = incident.timeToRecoverySeconds ?? 0;
       if (incident.repository) {
         const automatic = incident.decision?.applied === true && incident.decision.action === 'rerun_failed_jobs';
@@ -149,7 +155,7 @@ export function createLearning(options: LearningOptions): Learning {
           ...(incident.decision?.applied && AUTOMATIC_ACTIONS.has(incident.decision.action) ? { actionsTaken: 1 } : {}),
         });
       }
-      if (incident.repository && incident.headSha && resolvedBySameCommitRerun(incident)) {
+      if (incident.repository && incident.headSha && countsAsEvidence(incident) && resolvedBySameCommitRerun(incident)) {
         // Failed, then passed on the same commit: flaky evidence for each job that failed.
         const names = jobEvidenceNames(incident);
         await baselines.recordTestResults(incident.repository, incident.headSha, names.map((test) => ({ test, passed: true })), at);
@@ -181,7 +187,7 @@ export function createLearning(options: LearningOptions): Learning {
     async onRemediationFailed(incident) {
       if (!(incident.decision?.applied && incident.decision.action === 'rerun_failed_jobs')) return false;
       if (!(await claim(incident.id, 'outcomeAt'))) return false;
-      if (incident.fingerprint) {
+      if (incident.fingerprint && countsAsEvidence(incident)) {
         await knowledge.recordOutcome(incident.fingerprint, description(incident, 'rerun_failed_jobs', false), 'rerun_failed_jobs', false, clock());
       }
       if (incident.repository) await baselines.addMetrics(incident.repository, { autoFixAttempts: 1, actionsTaken: 1 });

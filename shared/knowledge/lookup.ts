@@ -8,6 +8,7 @@ import type {
 import { ACTION_PHRASES, type KnowledgeEntry, entryConfidence } from './entry.js';
 import type { VariantParams } from '../experiments/params.js';
 import { SIMILARITY_THRESHOLD, SIMILARITY_TOP_K, topSimilar } from './similarity.js';
+import { looksLikeInstruction, unsafeAnswerSignals } from '../analysis/injection.js';
 
 /** An entry's measured outcomes make it the recommendation only with this much evidence. */
 export const RECOMMEND_MIN_ATTEMPTS = 3;
@@ -39,12 +40,23 @@ export function toEntryMatch(entry: KnowledgeEntry, match: 'exact' | 'similar', 
  * top-k similar candidates above the threshold. `candidates` are the stored entries of the incident's category
  * (one bounded query) plus the curated ones; the exact fingerprint is never reported twice.
  */
+/**
+ * Whether an entry's text reads as written to steer an automated reader: a title (a failure line) that gives
+ * orders, or a fix that asks for approval, secrets or runs a download. Entries learned before such text was kept
+ * out of the knowledge base, or imported, may hold it; they are never shown or put in a prompt.
+ */
+export function entryReadsAsInstruction(entry: Pick<KnowledgeEntry, 'title' | 'fix'>): boolean {
+  return looksLikeInstruction(entry.title) || unsafeAnswerSignals(entry.fix).length > 0;
+}
+
 export function matchEntries(
   incident: Pick<Incident, 'fingerprint' | 'template'>,
-  exact: KnowledgeEntry | null,
-  candidates: readonly KnowledgeEntry[],
+  exactEntry: KnowledgeEntry | null,
+  allCandidates: readonly KnowledgeEntry[],
   options: { threshold?: number; k?: number } = {},
 ): KnowledgeEntryMatch[] {
+  const exact = exactEntry && !entryReadsAsInstruction(exactEntry) ? exactEntry : null;
+  const candidates = allCandidates.filter((entry) => !entryReadsAsInstruction(entry));
   const matches: KnowledgeEntryMatch[] = [];
   const exactCurated = candidates.find((c) => c.source === 'curated' && c.fingerprint === incident.fingerprint);
   if (exact) matches.push(toEntryMatch(exact, 'exact', 1));
