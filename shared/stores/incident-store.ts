@@ -432,13 +432,19 @@ export function createIncidentStore(options: {
       equal('repository', filter.repository);
       equal('category', filter.category);
       equal('source', filter.source);
-      const since = filter.since?.toISOString();
-      const start = after ? new Date(after.createdAt) : clock();
-      const oldest = filter.since ?? new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() - SEARCH_MAX_MONTHS, 1));
+      // One query per month walked: a cursor dated in the future (no item this store returned is) or a `since`
+      // older than the window would walk every month in between (a forged cursor of year 9999: 96,000 queries),
+      // so the walk starts no later than now and goes back at most SEARCH_MAX_MONTHS.
+      const now = clock();
+      const cursor = after && new Date(after.createdAt).getTime() <= now.getTime() ? after : null;
+      const start = cursor ? new Date(cursor.createdAt) : now;
+      const windowStart = new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() - SEARCH_MAX_MONTHS, 1));
+      const oldest = filter.since && filter.since > windowStart ? filter.since : windowStart;
+      const since = filter.since ? oldest.toISOString() : undefined;
       let pagesLeft = SEARCH_MAX_PAGES;
       let examined: Record<string, unknown> | undefined;
-      let startKey: Record<string, unknown> | undefined = after
-        ? { ...incidentKey(after.id), month: after.createdAt.slice(0, 7), createdAt: after.createdAt }
+      let startKey: Record<string, unknown> | undefined = cursor
+        ? { ...incidentKey(cursor.id), month: cursor.createdAt.slice(0, 7), createdAt: cursor.createdAt }
         : undefined;
       for (const month of monthsBack(start, oldest)) {
         const read = await readPages(

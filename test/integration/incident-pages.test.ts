@@ -107,6 +107,23 @@ describe('incident store pages (embedded DynamoDB)', () => {
     expect(page.next).toBeNull();
   });
 
+  it.each([
+    ['a since a thousand years back', { since: new Date('1000-01-01T00:00:00Z') }, null],
+    ['a forged cursor dated in the year 9999', { since: new Date('2020-01-01T00:00:00Z') }, { id: 'x', createdAt: '9999-12-31T00:00:00Z' }],
+  ])('walks at most the search window of months, given %s', async (_, filter, cursor) => {
+    // Prepare: a filter nothing matches, so every month walked is read
+    const { client: counting, calls } = scratch.countedDocuments();
+    const counted = createIncidentStore({ client: counting, tableName: 'incidents', ttlDays: 400, clock: () => NOW });
+
+    // Act
+    const page = await counted.search({ repository: 'nobody/here', ...filter }, 50, cursor);
+
+    // Assert: a query per month of the window (14 months and the current one) and at most 20 index pages more,
+    // not one per month since the year 1000 (12,364 calls before)
+    expect(page.items).toEqual([]);
+    expect(calls.length).toBeLessThanOrEqual(15 + 20);
+  });
+
   it('lists unfinished incidents oldest month first, without the notified and resolved ones', async () => {
     const unfinished = await store.listUnfinished({ createdAfter: new Date('2026-08-15T00:00:00Z'), updatedBefore: new Date('2027-01-01T00:00:00Z'), limit: 1000 });
 

@@ -123,9 +123,14 @@ export async function startScratchStore(
     documents,
     countedDocuments() {
       const calls: string[] = [];
-      const real = documents();
-      const send = (command: { constructor: { name: string } }) => (calls.push(command.constructor.name), real.send(command as never));
-      return { client: { send } as unknown as ReturnType<typeof documents>, calls };
+      const client = documents();
+      // The real client (paginators refuse any other), which names each command it is sent.
+      const send = client.send.bind(client);
+      client.send = ((command: { constructor: { name: string } }, ...rest: unknown[]) => {
+        calls.push(command.constructor.name);
+        return (send as (...args: unknown[]) => unknown)(command, ...rest);
+      }) as typeof client.send;
+      return { client, calls };
     },
     async reopen() {
       await dynamo.close();
