@@ -180,11 +180,24 @@ function fromAnotherSite(req: IncomingMessage, listeningHost: string): boolean {
 }
 
 /**
- * Whether an alarm POST may enter. EventBridge is the only sender in AWS; locally, on a loopback address, any
- * client of this machine may stand in for it. On an address other machines reach, the sender must show the
- * runtime's `GATE_TOKEN` (printed at start), or anyone on the network could page on-call.
+ * Whether a request names this runtime by a loopback name in its `Host`. A web page whose own name an attacker
+ * rebinds to 127.0.0.1 reads as same-origin to the browser, but sends its own name as `Host`; without this any
+ * site the developer opens could read every incident. Clients that send no `Host` (HTTP/1.0) are not browsers.
  */
-export function alarmPostAllowed(authorization: string | undefined, listeningHost: string, gateToken: string): boolean {
+function namedByLoopback(req: IncomingMessage): boolean {
+  const host = req.headers.host;
+  if (host === undefined) return true;
+  const named = URL.parse(`http://${host}`);
+  return named !== null && isLoopbackHost(named.hostname);
+}
+
+/**
+ * Whether a request that reads incidents or posts an alarm may enter. In AWS the read API needs IAM or a Cognito
+ * sign-in and EventBridge is the only alarm sender; locally, on a loopback address, any client of this machine
+ * may stand in for them. On an address other machines reach, the client must show the runtime's `GATE_TOKEN`
+ * (printed at start), or anyone on the network could read incidents or page on-call.
+ */
+export function allowedBeyondLoopback(authorization: string | undefined, listeningHost: string, gateToken: string): boolean {
   return isLoopbackHost(listeningHost) || bearerMatches(authorization, gateToken);
 }
 
@@ -408,7 +421,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     if (!url) return send(res, 400, { message: 'malformed request target' });
     const path = url.pathname.replace(/\/+$/, '') || '/';
     if (path === '/healthz' && req.method === 'GET') return send(res, 200, { ok: true });
-    if (req.method !== 'GET' && req.method !== 'HEAD' && fromAnotherSite(req, options.host ?? '127.0.0.1')) return send(res, 403, { message: 'requests from other sites are refused' });
+    const listeningHost = options.host ?? '127.0.0.1';
+    const reads = req.method === 'GET' || req.method === 'HEAD';
+    // Beyond loopback a read needs the GATE_TOKEN, which a rebound page does not have (see allowedBeyondLoopback).
+    if (reads && isLoopbackHost(listeningHost) && !namedByLoopback(req)) return send(res, 403, { message: 'requests for another host name are refused' });
+    if (!reads && fromAnotherSite(req, listeningHost)) return send(res, 403, { message: 'requests from other sites are refused' });
     if (path === '/webhooks/github') {
       if (req.method !== 'POST') return send(res, 405, { message: 'use POST' });
       const body = await readBody(req, config.MAX_WEBHOOK_BYTES);
@@ -424,7 +441,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     }
     if (path === '/events/cloudwatch') {
       if (req.method !== 'POST') return send(res, 405, { message: 'use POST' });
-      if (!alarmPostAllowed(req.headers.authorization, options.host ?? '127.0.0.1', gateToken)) {
+      if (!allowedBeyondLoopback(req.headers.authorization, listeningHost, gateToken)) {
         return send(res, 401, { message: 'this runtime listens beyond loopback: send Authorization: Bearer $GATE_TOKEN' });
       }
       const body = await readBody(req, config.MAX_WEBHOOK_BYTES);
@@ -450,6 +467,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     // The request target as sent (URL parsing turns `/..` and `//` into `/`): odd targets stay 4xx, not the dashboard.
     const target = (req.url ?? '').split('?')[0];
     if (req.method === 'GET' && target === path && (path === '/' || path === '/config.json' || DASHBOARD_FILE.test(path))) return serveDashboard(res, path);
+    if (reads && !allowedBeyondLoopback(req.headers.authorization, listeningHost, gateToken)) {
+      return send(res, 401, { message: 'this runtime listens beyond loopback: send Authorization: Bearer $GATE_TOKEN' });
+    }
     if (path === '/metrics/prometheus' && req.method === 'GET') {
       res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
       return res.end(await scrapeMetrics());

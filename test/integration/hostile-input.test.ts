@@ -88,6 +88,18 @@ describe('front door: requests from web pages', () => {
     expect([fromPage, fromFetchMetadata, rebound, fromClient]).toEqual([403, 403, 403, 202]);
   });
 
+  it('refuses reads for another host name (a page rebound to this machine), and serves them to clients', async () => {
+    // Act
+    const rebound = await Promise.all(['/incidents', '/experiments', '/metrics/prometheus', '/'].map((path) => raw('GET', path, undefined, { host: `evil.example:${runtime.port}`, 'sec-fetch-site': 'same-origin' })));
+    const fromClient = await Promise.all(['/incidents', '/experiments', '/metrics/prometheus'].map((path) => raw('GET', path)));
+    const byLoopbackName = await raw('GET', '/incidents', undefined, { host: `localhost:${runtime.port}` });
+
+    // Assert
+    expect(rebound).toEqual([403, 403, 403, 403]);
+    expect(fromClient).toEqual([200, 200, 200]);
+    expect(byLoopbackName).toBe(200);
+  });
+
   it('will not listen beyond loopback with the public default webhook secret', async () => {
     // Prepare
     const { startLocalRuntime } = await import('../../infra/local/runtime.js');
@@ -101,19 +113,47 @@ describe('front door: requests from web pages', () => {
   });
 });
 
-describe('alarm posts on an address other machines reach', () => {
+describe('reads and alarm posts on an address other machines reach', () => {
+  it('read incidents, experiments and metrics only with the runtime\'s GATE_TOKEN', async () => {
+    // Prepare
+    const token = 'gate-token-of-the-networked-runtime';
+    const networked = await startHarness({ secret: 'networked-secret', name: 'guard-networked', host: '0.0.0.0', env: { GITHUB_TOKEN: undefined, GATE_TOKEN: token } });
+    const get = (path: string, headers: Record<string, string>) =>
+      new Promise<number>((resolve, reject) => {
+        const req = httpRequest({ host: '127.0.0.1', port: networked.runtime.port, path, headers }, (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+
+    try {
+      // Act
+      const paths = ['/incidents', '/experiments', '/knowledge?q=npm', '/metrics/prometheus'];
+      const anonymous = await Promise.all(paths.map((path) => get(path, { host: '192.0.2.2' })));
+      const withToken = await Promise.all(paths.map((path) => get(path, { host: '192.0.2.2', authorization: `Bearer ${token}` })));
+
+      // Assert
+      expect(anonymous).toEqual([401, 401, 401, 401]);
+      expect(withToken).toEqual([200, 200, 200, 200]);
+    } finally {
+      await networked.close();
+    }
+  });
+
   it('need the runtime\'s GATE_TOKEN there, and nothing on loopback', async () => {
     // Prepare
-    const { alarmPostAllowed } = await import('../../infra/local/runtime.js');
+    const { allowedBeyondLoopback } = await import('../../infra/local/runtime.js');
     const token = 'gate-token-of-this-runtime';
 
     // Act
     const answers = [
-      alarmPostAllowed(undefined, '127.0.0.1', token),
-      alarmPostAllowed(undefined, '[::1]', token),
-      alarmPostAllowed(undefined, '0.0.0.0', token),
-      alarmPostAllowed('Bearer not-the-gate-token', '0.0.0.0', token),
-      alarmPostAllowed(`Bearer ${token}`, '0.0.0.0', token),
+      allowedBeyondLoopback(undefined, '127.0.0.1', token),
+      allowedBeyondLoopback(undefined, '[::1]', token),
+      allowedBeyondLoopback(undefined, '0.0.0.0', token),
+      allowedBeyondLoopback('Bearer not-the-gate-token', '0.0.0.0', token),
+      allowedBeyondLoopback(`Bearer ${token}`, '0.0.0.0', token),
     ];
 
     // Assert

@@ -34,6 +34,8 @@ export interface HarnessOptions {
   env?: Record<string, string | undefined>;
   /** Prefix of the scratch directory, for reading leftovers when a test fails. */
   name?: string;
+  /** Address the runtime listens on (loopback unless given). */
+  host?: string;
 }
 
 export async function startHarness(options: HarnessOptions): Promise<Harness> {
@@ -52,6 +54,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       dataDir,
       port: 0,
       retryDelayMs: 0,
+      ...(options.host ? { host: options.host } : {}),
       env: { ...process.env, ...github, GITHUB_WEBHOOK_SECRET: options.secret, POWERTOOLS_LOG_LEVEL: 'SILENT', ...options.env },
     });
   let runtime = await start();

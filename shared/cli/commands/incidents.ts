@@ -40,7 +40,9 @@ export const apiFromEnv = (env: Record<string, string | undefined> = process.env
     if (!local) throw new NothingToReachError('no Pipeline Guard API to ask: start the local runtime with "npm start" (in this directory, or set GUARD_DATA_DIR), or set GUARD_API_URL to the stack\'s ApiUrl output');
     const url = new URL(path, local.url);
     for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
-    response = await fetch(url);
+    // A runtime that listens beyond loopback answers reads only with its GATE_TOKEN.
+    response = await fetch(url, env.GATE_TOKEN ? { headers: { authorization: `Bearer ${env.GATE_TOKEN}` } } : {});
+    if (response.status === 401) throw new NothingToReachError('the local runtime listens beyond loopback and refused the request (401): set GATE_TOKEN to the token it printed at start');
   }
   const body: unknown = await response.json().catch(() => null);
   if (response.status === 403) throw new NothingToReachError(`the API refused the request (403): the AWS identity needs execute-api:Invoke on the read routes`);
