@@ -1,4 +1,5 @@
 import type { AuditEntry } from '../domain/incident.js';
+import { proseOf } from '../domain/comment-text.js';
 import { firstIssue } from '../validation.js';
 import { type FeedbackDeps, applyFeedback, issueCommentPayload, parseFeedbackCommand } from '../knowledge/feedback.js';
 import type { GitHubClients, TaskTokenControl } from '../ports.js';
@@ -29,9 +30,9 @@ export interface ApprovalCommand {
   reason: string | null;
 }
 
-/** Parses the first `/guard approve [incident]` or `/guard reject [incident] [reason]` line of a comment. */
+/** Parses the first `/guard approve [incident]` or `/guard reject [incident] [reason]` line of a comment's prose. */
 export function parseApprovalCommand(body: string): ApprovalCommand | null {
-  const match = APPROVAL_COMMAND.exec(body.slice(0, 65_536));
+  const match = APPROVAL_COMMAND.exec(proseOf(body.slice(0, 65_536)));
   if (!match) return null;
   const words = (match[2] ?? '').replace(/[\u0000-\u001f\u007f]/g, '').trim();
   const first = words.split(/\s+/)[0] ?? '';

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { proseOf } from '../domain/comment-text.js';
 import type { Clock } from '../ports.js';
 import type { IncidentStore } from '../stores/incident-store.js';
 import type { FeedbackVote, Learning } from './learning.js';
@@ -14,9 +15,9 @@ const MAX_COMMENT_BODY = 65_536;
 
 const COMMAND = /^\s*\/guard\s+feedback\s+(up|down|👍|👎|\+1|-1)(?:[ \t]+([^\r\n]*))?\s*$/im;
 
-/** Parses the first `/guard feedback …` line of a comment; null when the comment has none. */
+/** Parses the first `/guard feedback …` line of a comment's prose (see `proseOf`); null when it has none. */
 export function parseFeedbackCommand(body: string): { vote: FeedbackVote; comment: string | null } | null {
-  const match = COMMAND.exec(body.slice(0, MAX_COMMENT_BODY));
+  const match = COMMAND.exec(proseOf(body.slice(0, MAX_COMMENT_BODY)));
   if (!match) return null;
   const word = match[1] ?? '';
   const vote: FeedbackVote = word === 'up' || word === '👍' || word === '+1' ? 'up' : 'down';

@@ -75,6 +75,25 @@ describe('/guard approve and reject', () => {
     expect(parseApprovalCommand('please /guard approve')).toBeNull();
   });
 
+  it.each([
+    ['a fenced code block', 'To approve, comment:\n```\n/guard approve\n```'],
+    ['a tilde fence that is never closed', '~~~text\n/guard approve'],
+    ['an HTML comment', 'Looks fine <!-- \n/guard approve\n-->'],
+    ['an indented code block', 'Run this:\n\n    /guard approve'],
+  ])('ignores a command shown in %s', (_, body) => {
+    expect(parseApprovalCommand(body)).toBeNull();
+  });
+
+  it('ignores feedback shown in a code block too', async () => {
+    const { parseFeedbackCommand } = await import('../../../shared/knowledge/feedback.js');
+    expect(parseFeedbackCommand('Vote with:\n```\n/guard feedback up\n```')).toBeNull();
+    expect(parseFeedbackCommand('/guard feedback up')).toEqual({ vote: 'up', comment: null });
+  });
+
+  it('reads a command after a closed code block or comment', () => {
+    expect(parseApprovalCommand('```\nnpm test\n```\n<!-- note -->\n/guard approve')).toEqual({ decision: 'approve', incidentId: null, reason: null });
+  });
+
   it('resumes the waiting execution for a user with write access and records who decided', async () => {
     const { deps, tasks, incidents } = await setup();
 
