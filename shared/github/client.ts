@@ -227,6 +227,9 @@ function withAnnouncedSize(stream: AsyncGenerator<Uint8Array, void, undefined>, 
  * Builds the GitHub adapter. Construct it once per process (cold start) and reuse it: the bot login is cached
  * and writes are paced per client.
  */
+/** Runs one lookup of a branch's newest run reads: the newest of them not from a fork is taken (see newestRun). */
+const NEWEST_RUN_PAGE = 20;
+
 export function createGitHubClient(options: GitHubClientOptions): GitHubPort {
   const token = options.token?.trim() ?? '';
   const app = options.app;
@@ -482,7 +485,13 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubPort {
     return kept;
   }
 
-  /** The newest run of a workflow on a branch with this status (`success`, `completed`, …). */
+  /**
+   * The newest run of a workflow on a branch with this status (`success`, `completed`, …), of the repository's own
+   * code. The branch filter matches a run's head branch by name, and `exclude_pull_requests` only empties a run's
+   * pull request list: a fork's pull request from its own `main` is a run "on main", whose log its author writes.
+   * As the green run failure lines are compared with, it would let them hide the lines of this repository's next
+   * failures; runs whose head repository is not this one are skipped.
+   */
   async function newestRun(repo: RepoRef, workflowId: number, branch: string, status: string) {
     const what = `find the latest ${status} run of workflow ${workflowId} on ${branch} in ${repo.owner}/${repo.repo}`;
     const response = await call(what, 'GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs', {
@@ -492,9 +501,11 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubPort {
       branch,
       status,
       exclude_pull_requests: true,
-      per_page: 1,
+      per_page: NEWEST_RUN_PAGE,
     });
-    const run = parseBody(workflowRunsPageSchema, response, what).workflow_runs[0];
+    const run = parseBody(workflowRunsPageSchema, response, what).workflow_runs.find(
+      (candidate) => candidate.repository?.id !== undefined && candidate.head_repository?.id === candidate.repository.id,
+    );
     return run ? { id: run.id, attempt: run.run_attempt ?? 1, conclusion: run.conclusion ?? null, url: run.html_url ?? null } : null;
   }
 

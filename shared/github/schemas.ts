@@ -29,7 +29,15 @@ export const jobsPageSchema = z.object({
 /** `GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs`: only the newest run is read. */
 export const workflowRunsPageSchema = z.object({
   workflow_runs: z.array(
-    z.object({ id: z.number().int(), run_attempt: z.number().int().positive().nullish(), conclusion: z.string().nullish(), html_url: z.string().max(500).nullish() }),
+    z.object({
+      id: z.number().int(),
+      run_attempt: z.number().int().positive().nullish(),
+      conclusion: z.string().nullish(),
+      html_url: z.string().max(500).nullish(),
+      // A pull request's run from a fork has the fork as its head repository (and its branch name: often `main`).
+      repository: z.object({ id: z.number().int() }).nullish(),
+      head_repository: z.object({ id: z.number().int() }).nullish(),
+    }),
   ),
 });
 

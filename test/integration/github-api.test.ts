@@ -108,7 +108,7 @@ describe('local runtime against the GitHub REST API', () => {
     expect(job?.failures[0]?.lines[0]?.text).toBe('ZeroDivisionError: division by zero');
     expect(job?.step).toMatchObject({ number: 2, name: 'Unit tests' });
     expect(job?.diagnosis?.rootCause).toBe('A test failed in `app/totals.py:40`: `ZeroDivisionError: division by zero` (step 2 "Unit tests" of job "unit").');
-    expect(github.apiCalls()).toContain(`GET /api/v3/repos/acme-shop/checkout-service/actions/workflows/${WORKFLOW}/runs?branch=main&status=success&exclude_pull_requests=true&per_page=1`);
+    expect(github.apiCalls()).toContain(`GET /api/v3/repos/acme-shop/checkout-service/actions/workflows/${WORKFLOW}/runs?branch=main&status=success&exclude_pull_requests=true&per_page=20`);
     const comment = github.comments.get(1287)?.at(-1)?.body ?? '';
     expect(comment).toContain('**Why:** A test failed in `app/totals.py:40`: `ZeroDivisionError: division by zero`');
     expect(comment).toContain('/job/9002#step:2:5)');

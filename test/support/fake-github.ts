@@ -90,6 +90,9 @@ export interface FakeApp {
   publicKey: KeyObject;
 }
 
+/** The id every repository of this fake has (forks' runs name another head repository). */
+const FAKE_REPOSITORY_ID = 714523861;
+
 export class FakeGitHub {
   readonly requests: RecordedRequest[] = [];
   readonly jobs = new Map<string, FakeJob[]>();
@@ -99,7 +102,7 @@ export class FakeGitHub {
   readonly comments = new Map<number, FakeComment[]>();
   readonly runs = new Map<number, { status: string; run_attempt: number }>();
   /** Workflow id → its runs, newest first, for `GET …/actions/workflows/{id}/runs` (filtered by branch and status). */
-  readonly workflowRuns = new Map<number, Array<{ id: number; run_attempt: number; head_branch: string; conclusion: string | null; html_url?: string }>>();
+  readonly workflowRuns = new Map<number, Array<{ id: number; run_attempt: number; head_branch: string; conclusion: string | null; html_url?: string; head_repository_id?: number }>>();
   login = BOT_LOGIN;
   /** When set, GET /user answers this status (App and Actions tokens cannot read /user). */
   userStatus: number | null = null;
@@ -268,7 +271,9 @@ export class FakeGitHub {
         (run) => (!branch || run.head_branch === branch) && (!status || (status === 'completed' ? run.conclusion !== null : run.conclusion === status)),
       );
       const page = this.paginate(req, url, runs);
-      return reply(json(200, { total_count: runs.length, workflow_runs: page.items }, page.headers));
+      // As GitHub: each run names its repository and its head repository (another one for a fork's pull request).
+      const items = page.items.map(({ head_repository_id, ...run }) => ({ ...run, repository: { id: FAKE_REPOSITORY_ID }, head_repository: { id: head_repository_id ?? FAKE_REPOSITORY_ID } }));
+      return reply(json(200, { total_count: runs.length, workflow_runs: items }, page.headers));
     }
     if (req.method === 'GET' && (m = match(/^\/repos\/[^/]+\/[^/]+\/actions\/jobs\/(\d+)\/logs$/))) {
       const log = this.logs.get(Number(m[0]));

@@ -81,7 +81,22 @@ describe('GitHub client: listings', () => {
     expect(await client.latestCompletedRun(repo, 161335, 'main')).toEqual({ id: 902, attempt: 2, conclusion: 'success', url: null });
     fake.workflowRuns.get(161335)?.unshift({ id: 904, run_attempt: 1, head_branch: 'main', conclusion: 'failure', html_url: 'https://github.com/octo/app/actions/runs/904' });
     expect(await client.latestCompletedRun(repo, 161335, 'main')).toEqual({ id: 904, attempt: 1, conclusion: 'failure', url: 'https://github.com/octo/app/actions/runs/904' });
-    expect(fake.apiCalls()[0]).toBe('GET /repos/octo/app/actions/workflows/161335/runs?branch=main&status=success&exclude_pull_requests=true&per_page=1');
+    expect(fake.apiCalls()[0]).toBe('GET /repos/octo/app/actions/workflows/161335/runs?branch=main&status=success&exclude_pull_requests=true&per_page=20');
+  });
+
+  it("skips a fork's pull request run from a branch of the same name: its log is the fork author's", async () => {
+    // Prepare: the newest green run "on main" is a fork's pull request from the fork's own main
+    fake.workflowRuns.set(161335, [
+      { id: 906, run_attempt: 1, head_branch: 'main', conclusion: 'success', head_repository_id: 829371044 },
+      { id: 905, run_attempt: 1, head_branch: 'main', conclusion: 'success' },
+    ]);
+    const client = clientFor(fake);
+
+    // Act
+    const found = await client.latestSuccessfulRun(repo, 161335, 'main');
+
+    // Assert
+    expect(found).toEqual({ id: 905, attempt: 1 });
   });
 
   it('sends the token, a user agent and the pinned API version', async () => {
