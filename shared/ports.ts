@@ -83,7 +83,7 @@ export interface GitHubPort {
   /** The login this client acts as (`<app-slug>[bot]` for a GitHub App); PR comments and re-runs carry it. */
   botLogin(): Promise<string>;
   /** Reactions on an issue comment (bounded to the first 100): who reacted with what (`+1`, `-1`, …). */
-  listCommentReactions(repo: RepoRef, commentId: number): Promise<Array<{ user: string; content: string; userType: string | null }>>;
+  listCommentReactions(repo: RepoRef, commentId: number): Promise<Array<{ user: string; content: string; userType: string | null; createdAt: string | null }>>;
   /** Names of the labels on an issue or pull request (the kill-switch label is one of them). */
   listIssueLabels(repo: RepoRef, issueNumber: number): Promise<string[]>;
   /** A text file's content at a commit; null when it does not exist. */

@@ -754,7 +754,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubPort {
         comment_id: commentId,
         per_page: 100,
       });
-      return parseBody(reactionsPageSchema, response, what).map((r) => ({ user: r.user?.login ?? '', content: r.content, userType: r.user?.type ?? null }));
+      return parseBody(reactionsPageSchema, response, what).map((r) => ({ user: r.user?.login ?? '', content: r.content, userType: r.user?.type ?? null, createdAt: r.created_at ?? null }));
     },
 
     async listIssueLabels(repo, issueNumber) {

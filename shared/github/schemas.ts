@@ -97,5 +97,9 @@ export const pullRequestSchema = z.object({ number: z.number().int().positive(),
 export const pullRequestListSchema = z.array(pullRequestSchema).max(100);
 
 export const reactionsPageSchema = z
-  .array(z.object({ content: z.string().max(20), user: z.object({ login: z.string().max(100), type: z.string().max(50).optional() }).nullable().optional() }).passthrough())
+  .array(
+    z
+      .object({ content: z.string().max(20), created_at: z.string().max(40).nullish(), user: z.object({ login: z.string().max(100), type: z.string().max(50).optional() }).nullable().optional() })
+      .passthrough(),
+  )
   .max(100);

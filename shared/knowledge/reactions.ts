@@ -2,6 +2,7 @@ import type { Incident } from '../domain/incident.js';
 import { errorMessage } from '../errors.js';
 import type { GitHubPort } from '../ports.js';
 import type { StepLogger } from '../ports.js';
+import type { IncidentStore } from '../stores/incident-store.js';
 import type { Learning } from './learning.js';
 
 /** Reacting users whose permission is checked per collection; the rest wait for the next one. */
@@ -17,24 +18,51 @@ export function botCommentId(incident: Incident): number | null {
   return null;
 }
 
+/** When the comment `commentId` first showed `incident` (its first notification through it), or null. */
+function shownFrom(incident: Incident, commentId: number): number | null {
+  const first = incident.notifications.find((n) => n.commentId === commentId);
+  return first ? Date.parse(first.at) : null;
+}
+
+/**
+ * The time span in which reactions on the pull request's one comment are about `incident`: from when the comment
+ * first showed it until it first showed a later incident of the pull request (the comment is rewritten for each).
+ */
+async function spanOnComment(incident: Incident, commentId: number, incidents: Pick<IncidentStore, 'listByPullRequest'> | undefined) {
+  const from = shownFrom(incident, commentId) ?? Number.POSITIVE_INFINITY;
+  let until = Number.POSITIVE_INFINITY;
+  if (incidents && incident.repository && incident.pullRequest) {
+    for (const other of await incidents.listByPullRequest(incident.repository, incident.pullRequest, 50)) {
+      const at = other.id === incident.id ? null : shownFrom(other, commentId);
+      if (at !== null && at > from && at < until) until = at;
+    }
+  }
+  return { from, until };
+}
+
 /**
  * 👍/👎 reactions on the bot's PR comment, counted as feedback. GitHub sends no webhook for reactions, so they
- * are read whenever Pipeline Guard touches the comment again (a later notification, the recovery). Only users
- * with write access count, one vote per user (the learning loop keeps it idempotent); bots, users who reacted
- * both ways and every other emoji are ignored. Best effort: a failure is logged, never raised.
+ * are read whenever Pipeline Guard touches the comment again (a later notification, the recovery). The pull
+ * request has one comment for all its incidents: a reaction counts for the incident the comment showed when it
+ * was made (see spanOnComment), never for the ones shown before or after. Only users with write access count,
+ * one vote per user (the learning loop keeps it idempotent); bots, users who reacted both ways and every other
+ * emoji are ignored. Best effort: a failure is logged, never raised.
  */
 export async function collectReactionFeedback(
   incident: Incident,
   github: GitHubPort | null,
-  deps: { learning?: Learning; logger: StepLogger },
+  deps: { learning?: Learning; logger: StepLogger; incidents?: Pick<IncidentStore, 'listByPullRequest'> },
 ): Promise<number> {
   const commentId = botCommentId(incident);
   if (!github || !deps.learning || !commentId || !incident.repository) return 0;
   const [owner, repo] = incident.repository.split('/') as [string, string];
   try {
+    const { from, until } = await spanOnComment(incident, commentId, deps.incidents);
     const votes = new Map<string, Set<'up' | 'down'>>();
     for (const reaction of await github.listCommentReactions({ owner, repo }, commentId)) {
       if (!reaction.user || reaction.userType === 'Bot') continue;
+      const at = reaction.createdAt === null ? Number.NaN : Date.parse(reaction.createdAt);
+      if (!(at >= from && at < until)) continue;
       const vote = reaction.content === '+1' ? 'up' : reaction.content === '-1' ? 'down' : null;
       if (vote) votes.set(reaction.user, (votes.get(reaction.user) ?? new Set()).add(vote));
     }

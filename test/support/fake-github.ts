@@ -123,7 +123,7 @@ export class FakeGitHub {
   readonly issueLabels = new Map<number, string[]>();
   /** `owner/repo` (lower case) → the App installation that covers it. */
   readonly repositoryInstallations = new Map<string, number>();
-  readonly reactions = new Map<number, Array<{ content: string; user: { login: string; type: string } }>>();
+  readonly reactions = new Map<number, Array<{ content: string; created_at?: string; user: { login: string; type: string } }>>();
   readonly permissions = new Map<string, string>();
   readonly refs = new Map<string, string>();
   readonly pulls: Array<{ number: number; head: string; base: string; title: string; body: string; html_url: string }> = [];

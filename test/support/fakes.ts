@@ -17,7 +17,7 @@ export function createFakeGitHub() {
   const comments = new Map<string, string>();
   const permissions = new Map<string, 'admin' | 'maintain' | 'write' | 'triage' | 'read' | 'none'>();
   const labels = new Set<string>();
-  const reactions: Array<{ user: string; content: string; userType: string | null }> = [];
+  const reactions: Array<{ user: string; content: string; userType: string | null; createdAt: string | null }> = [];
   const files = new Map<string, string>();
   const port: GitHubPort = {
     async listFailedJobs(...args) {

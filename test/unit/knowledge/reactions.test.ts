@@ -33,14 +33,15 @@ describe('reaction feedback', () => {
     github.permissions.set('lee', 'admin');
     github.permissions.set('sam', 'maintain');
     github.permissions.set('drive-by', 'read');
+    const createdAt = '2026-11-20T10:05:00Z';
     github.reactions.push(
-      { user: 'maya', content: '+1', userType: 'User' },
-      { user: 'lee', content: '-1', userType: 'User' },
-      { user: 'drive-by', content: '-1', userType: 'User' },
-      { user: 'sam', content: '+1', userType: 'User' },
-      { user: 'sam', content: '-1', userType: 'User' },
-      { user: 'maya', content: 'heart', userType: 'User' },
-      { user: 'renovate[bot]', content: '+1', userType: 'Bot' },
+      { user: 'maya', content: '+1', userType: 'User', createdAt },
+      { user: 'lee', content: '-1', userType: 'User', createdAt },
+      { user: 'drive-by', content: '-1', userType: 'User', createdAt },
+      { user: 'sam', content: '+1', userType: 'User', createdAt },
+      { user: 'sam', content: '-1', userType: 'User', createdAt },
+      { user: 'maya', content: 'heart', userType: 'User', createdAt },
+      { user: 'renovate[bot]', content: '+1', userType: 'Bot', createdAt },
     );
     const { votes, learning: learn } = learning();
 
@@ -68,5 +69,40 @@ describe('reaction feedback', () => {
     const { learning: learn } = learning();
 
     expect(await collectReactionFeedback(incident(), github.port, { learning: learn, logger: silentLogger })).toBe(0);
+  });
+});
+
+describe('reaction feedback on a comment that shows one incident after another', () => {
+  // The pull request has one bot comment, rewritten for each new incident: a 👍 is about the incident shown then.
+  const shown = (id: string, at: string) =>
+    newIncident(
+      { id, source: 'github', repository: 'acme/app', pullRequest: 7, notifications: [{ channel: 'github_comment', target: 'acme/app#7', outcome: 'updated', detail: null, at, commentId: 99 }] },
+      new Date(at),
+    );
+
+  it('credits each reaction to the incident the comment showed when it was made, and none made before', async () => {
+    // Prepare: A shown from 10:00, B (say, a fork author's next failure) from 11:00
+    const first = shown('gh-1-2-1', '2026-11-20T10:00:00Z');
+    const second = shown('gh-1-3-1', '2026-11-20T11:00:00Z');
+    const github = createFakeGitHub();
+    github.permissions.set('maya', 'write');
+    github.permissions.set('lee', 'write');
+    github.permissions.set('ari', 'write');
+    github.reactions.push(
+      { user: 'ari', content: '+1', userType: 'User', createdAt: '2026-11-20T09:00:00Z' },
+      { user: 'maya', content: '+1', userType: 'User', createdAt: '2026-11-20T10:30:00Z' },
+      { user: 'lee', content: '-1', userType: 'User', createdAt: '2026-11-20T11:30:00Z' },
+    );
+    const incidents = { listByPullRequest: async () => [second, first] };
+    const onFirst = learning();
+    const onSecond = learning();
+
+    // Act
+    await collectReactionFeedback(first, github.port, { learning: onFirst.learning, logger: silentLogger, incidents });
+    await collectReactionFeedback(second, github.port, { learning: onSecond.learning, logger: silentLogger, incidents });
+
+    // Assert
+    expect(onFirst.votes).toEqual([['maya', 'up']]);
+    expect(onSecond.votes).toEqual([['lee', 'down']]);
   });
 });
