@@ -1,7 +1,8 @@
-import { render } from 'preact';
+import { type ComponentChildren, render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { apiGet } from './api.js';
 import { BarChart, IntervalBar, LineChart } from './charts.js';
+import { webLink } from './links.js';
 import { DataTable } from './table.js';
 import { CATEGORIES as CATEGORY_LIST } from '../../../shared/logs/types.js';
 import type { Experiment, ExperimentReport, Incident, JobFailureSummary, KnowledgeEntry, MetricsSummary, TimelineEntry } from './types.js';
@@ -147,8 +148,14 @@ function IncidentsPage() {
   );
 }
 
+/** `children` linked to `url` when it is a {@link webLink}, else as plain text. */
+function Linked({ url, children }: { url: string | null | undefined; children: ComponentChildren }) {
+  const href = webLink(url);
+  return href ? <a href={href}>{children}</a> : <>{children}</>;
+}
+
 function stepLink(job: JobFailureSummary, line: number): string | null {
-  if (!job.url) return null;
+  if (!webLink(job.url)) return null;
   const step = job.step;
   if (step?.number && step.startLine) return `${job.url}#step:${step.number}:${line - step.startLine + 1}`;
   return job.url;
@@ -167,7 +174,7 @@ function FailureLines({ incident }: { incident: Incident }) {
       {incident.jobs.map((job) => (
         <article key={job.jobId} class="job">
           <h3>
-            {job.url ? <a href={job.url}>{job.jobName}</a> : job.jobName}
+            <Linked url={job.url}>{job.jobName}</Linked>
             {job.step ? <span class="muted" data-step> · step {job.step.number === null ? '' : `${job.step.number} `}“{job.step.name}”</span> : null}
             <span class="muted"> · {job.category}</span>
           </h3>
@@ -228,7 +235,7 @@ function IncidentPage({ id }: { id: string }) {
           <>
             <dt>run</dt>
             <dd>
-              <a href={incident.runUrl}>{incident.runUrl}</a>
+              <Linked url={incident.runUrl}>{incident.runUrl}</Linked>
             </dd>
           </>
         ) : null}
