@@ -127,7 +127,9 @@ export function createLearning(options: LearningOptions): Learning {
       const fingerprint = incident.fingerprint;
       const exact = fingerprint ? (stored.find((entry) => entry.fingerprint === fingerprint) ?? (await knowledge.get(fingerprint))) : null;
       const entries = matchEntries(incident, exact, [...stored, ...curatedForCategory(incident.category)]);
-      const experiment = await assignExperiment(incident);
+      // A fork's incidents join no experiment: their recoveries are their author's to arrange, and an arm's results
+      // decide the policy promoted for everyone's failures.
+      const experiment = countsAsEvidence(incident) ? await assignExperiment(incident) : null;
       const policy = experiment ? null : await experiments.policyFor(incident.category, incident.fingerprint);
       const recommendation = recommend(entries, experiment, policy);
 

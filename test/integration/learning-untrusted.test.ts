@@ -88,6 +88,24 @@ describe('learning from untrusted outcomes', () => {
     expect(entry?.fix).toEqual([]);
   });
 
+  it("assigns a fork's incident to no experiment, and the repository's own incident to one", async () => {
+    // Prepare: an experiment on dependency failures
+    const client = store.documents();
+    const learning = createLearning({ client, tables: { incidents: 'incidents', experiments: 'experiments', baselines: 'baselines' }, clock: () => new Date(), logger: silentLogger });
+    const variants = [{ name: 'comment', action: 'comment_only' as const, weight: 50 }, { name: 'rerun', action: 'rerun_failed_jobs' as const, weight: 50 }];
+    await learning.experiments.create({ id: 'deps-rerun', categories: ['dependency'], variants, metric: { kind: 'positive_feedback' } }, new Date());
+    const failure = (id: string, fromFork: boolean) =>
+      newIncident({ id, source: 'github', repository: 'acme/app', category: 'dependency', fingerprint: `fp-${id}`, headSha: 'c3'.repeat(20), workflowName: 'CI', fromFork }, new Date());
+
+    // Act
+    const fromFork = await learning.lookup(failure('gh-1-601-1', true), summarizeHistory(failure('gh-1-601-1', true), []));
+    const own = await learning.lookup(failure('gh-1-602-1', false), summarizeHistory(failure('gh-1-602-1', false), []));
+
+    // Assert
+    expect(fromFork.experiment).toBeNull();
+    expect(own.experiment).toMatchObject({ experimentId: 'deps-rerun' });
+  });
+
   it('never shows or prompts with a stored entry whose fix runs a download or whose title gives orders', async () => {
     // Prepare: entries learned before these checks, or imported
     const learning = await resolvedByRerun('gh-1-504-1', 504, { fromFork: false, fingerprint: 'fp-clean', analysis: analysis('Pin react to 18.2.0.', null) });
