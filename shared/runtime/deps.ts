@@ -42,6 +42,7 @@ import type {
 } from '../steps/deps.js';
 import { type InProcessTransport, createDocumentClient } from '../stores/dynamo.js';
 import { createIncidentStore } from '../stores/incident-store.js';
+import { createBaselineStore } from '../baselines/store.js';
 import { type Learning, createLearning } from '../knowledge/learning.js';
 import { createDynamoEscalationDigests, createDynamoEscalationLedger } from '../stores/escalation-ledger.js';
 import { createDynamoRerunLedger } from '../stores/rerun-ledger.js';
@@ -360,7 +361,7 @@ export async function createClassifyDeps(config: Config, logger: StepLogger): Pr
   return {
     ...basics,
     github: await createGitHub(config),
-    learning: createLearningDeps(config, logger, basics.clock),
+    learning: { baselines: createBaselineStore({ client: documentClientFor(config), tableName: config.BASELINES_TABLE }) },
     metrics: createMetrics(config),
   };
 }

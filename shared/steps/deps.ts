@@ -66,7 +66,13 @@ export const silentLogger: StepLogger = { info() {}, warn() {}, error() {} };
  * What each stage uses of StepDeps. Its Lambda builds only these ports (shared/runtime/deps.ts), so a bundle
  * carries neither the AWS clients nor the libraries of ports its stage never touches.
  */
-export type ClassifyDeps = Pick<StepDeps, 'config' | 'incidents' | 'github' | 'clock' | 'logger' | 'learning' | 'metrics' | 'signal'>;
+/**
+ * Classify reads and records baselines only (green-run templates, flaky evidence): its Lambda carries no knowledge
+ * lookup, experiments or injection detector.
+ */
+export type ClassifyDeps = Pick<StepDeps, 'config' | 'incidents' | 'github' | 'clock' | 'logger' | 'metrics' | 'signal'> & {
+  learning?: Pick<Learning, 'baselines'>;
+};
 export type KnowledgeLookupDeps = Pick<StepDeps, 'incidents' | 'clock' | 'logger' | 'learning'>;
 export type AnalyzeDeps = Pick<
   StepDeps,
