@@ -1,4 +1,4 @@
-import type { Incident, IncidentHistoryEntry, KnowledgeMatch, KnowledgeSummary, RemediationAction } from '../domain/incident.js';
+import { countsAsEvidence, type Incident, type IncidentHistoryEntry, type KnowledgeMatch, type KnowledgeSummary, type RemediationAction } from '../domain/incident.js';
 
 const ACTION_WORDS: Record<RemediationAction, string> = {
   comment_only: 'a comment',
@@ -24,10 +24,12 @@ function toMatch(incident: IncidentHistoryEntry): KnowledgeMatch {
 
 /**
  * Summarizes earlier incidents with the same fingerprint: how often it was seen, which actions were applied,
- * and how often the incident recovered afterwards.
+ * and how often the incident recovered afterwards. A fork's incidents are not this repository's history (see
+ * `countsAsEvidence`): their author arranges their failures and recoveries, and "re-running fixed it 3 of 3
+ * times" decides what is recommended.
  */
 export function summarizeHistory(current: Pick<Incident, 'id'>, earlier: IncidentHistoryEntry[]): KnowledgeSummary {
-  const matches = earlier.filter((incident) => incident.id !== current.id).map(toMatch);
+  const matches = earlier.filter((incident) => incident.id !== current.id && countsAsEvidence(incident)).map(toMatch);
   const actionOutcomes: KnowledgeSummary['actionOutcomes'] = {};
   for (const match of matches) {
     if (!match.action) continue;

@@ -110,8 +110,11 @@ export async function readItems(
   client: DynamoDBDocumentClient,
   tableName: string,
   keys: ReadonlyArray<{ pk: string; sk: string }>,
-  options: { consistentRead: boolean; sleep?: (ms: number) => Promise<void> },
+  options: { consistentRead: boolean; sleep?: (ms: number) => Promise<void>; fields?: readonly string[] },
 ): Promise<Record<string, unknown>[]> {
+  // Only these attributes (and the key, which the items are matched back by) when given.
+  const fields = options.fields ? [...new Set(['pk', 'sk', ...options.fields])] : null;
+  const projection = fields ? { ProjectionExpression: fields.map((_, i) => `#f${i}`).join(', '), ExpressionAttributeNames: Object.fromEntries(fields.map((field, i) => [`#f${i}`, field])) } : {};
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const found = new Map<string, Record<string, unknown>>();
   const keyOf = (item: { pk?: unknown; sk?: unknown }) => `${String(item.pk)}\u0000${String(item.sk)}`;
@@ -121,7 +124,7 @@ export async function readItems(
       if (round === BATCH_GET_ROUNDS) throw new RetryableError(`${pending.length} keys of ${tableName} still unprocessed after ${round} batch reads`);
       if (round > 0) await sleep(BATCH_GET_BACKOFF_MS * 2 ** (round - 1) * (0.5 + Math.random() / 2));
       const response: BatchGetCommandOutput = await client.send(
-        new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: options.consistentRead } } }),
+        new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: options.consistentRead, ...projection } } }),
       );
       for (const item of response.Responses?.[tableName] ?? []) found.set(keyOf(item), item);
       pending = response.UnprocessedKeys?.[tableName]?.Keys ?? [];

@@ -486,8 +486,13 @@ export function createIncidentStore(options: {
       return queryIndex(INCIDENT_INDEXES.byScope, scope, limit, { open: true });
     },
 
-    listByFingerprint(fingerprint, limit) {
-      return queryIndex(INCIDENT_INDEXES.byFingerprint, fingerprint, limit, { fields: HISTORY_FIELDS });
+    async listByFingerprint(fingerprint, limit) {
+      const history = await queryIndex(INCIDENT_INDEXES.byFingerprint, fingerprint, limit, { fields: HISTORY_FIELDS });
+      // Whether each came from a fork is read from the table: the index's projection is fixed once deployed (changing
+      // it means replacing the index), and a fork's incidents must not count as this repository's history.
+      const origins = await readItems(client, tableName, history.map((entry) => incidentKey(entry.id)), { consistentRead: false, fields: ['fromFork'] });
+      const fromFork = new Map(origins.map((item) => [String(item.pk), item.fromFork === true]));
+      return history.map((entry) => ({ ...entry, fromFork: fromFork.get(incidentKey(entry.id).pk) ?? true }));
     },
 
     listByPullRequest(repository, pullRequest, limit) {

@@ -106,6 +106,23 @@ describe('learning from untrusted outcomes', () => {
     expect(own.experiment).toMatchObject({ experimentId: 'deps-rerun' });
   });
 
+  it("leaves a fork's earlier incidents out of the history that says what fixed a failure before", async () => {
+    // Prepare: three fork incidents of one fingerprint "fixed" by a re-run, and one of the repository's own
+    const incidents = createIncidentStore({ client: store.documents(), tableName: 'incidents', ttlDays: 30 });
+    const decision = { action: 'rerun_failed_jobs' as const, reason: 'transient', applied: true, result: 'rerun requested', dryRun: false, decidedAt: new Date().toISOString() };
+    for (const [id, fromFork] of [['gh-1-701-1', true], ['gh-1-702-1', true], ['gh-1-703-1', true], ['gh-1-704-1', false]] as const) {
+      await incidents.create(newIncident({ id, source: 'github', repository: 'acme/app', fingerprint: 'fp-history', status: 'resolved', decision, fromFork }, new Date()), null);
+    }
+    const current = newIncident({ id: 'gh-1-705-1', source: 'github', repository: 'acme/app', fingerprint: 'fp-history', fromFork: false }, new Date());
+
+    // Act
+    const summary = summarizeHistory(current, await incidents.listByFingerprint('fp-history', 51));
+
+    // Assert
+    expect(summary.matches.map((m) => m.incidentId)).toEqual(['gh-1-704-1']);
+    expect(summary.actionOutcomes).toEqual({ rerun_failed_jobs: { attempts: 1, successes: 1 } });
+  });
+
   it('never shows or prompts with a stored entry whose fix runs a download or whose title gives orders', async () => {
     // Prepare: entries learned before these checks, or imported
     const learning = await resolvedByRerun('gh-1-504-1', 504, { fromFork: false, fingerprint: 'fp-clean', analysis: analysis('Pin react to 18.2.0.', null) });
