@@ -167,6 +167,8 @@ describe('secrets glued to their surroundings, and in step names', () => {
     ['a git ref behind an scp-style path', 'pip install git+ssh://github.com:acme/tool.git@v1.2.3'],
     ['a long path and revision behind a host', 'svn checkout svn+ssh://svn.example.org:trunk/src/main/java@1234'],
     ['a path and branch behind an scp-style host', 'pip install git+ssh://git.example.org:MyOrganization/my-repository@main'],
+    ['a mixed-case path with digits and a release ref', 'pip install git+ssh://github.com:AcmeCorp/Svc42Api@release-7'],
+    ['a bucket path and a region', 'aws s3 sync s3://bucket:Data2024/Export_Q3/Batch7@us-east-1 .'],
     ['a version behind an IPv6 host and port', 'curl http://[::1]:8080/npm/pkg@1.2.3'],
     ['a scope behind an IPv6 host', 'npm install http://[fe80::1]:4873/@scope/pkg'],
   ])('leaves a URL alone when what follows its colon is %s', (_, text) => {
