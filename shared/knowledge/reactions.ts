@@ -18,33 +18,32 @@ export function botCommentId(incident: Incident): number | null {
   return null;
 }
 
-/** When the comment `commentId` first showed `incident` (its first notification through it), or null. */
-function shownFrom(incident: Incident, commentId: number): number | null {
-  const first = incident.notifications.find((n) => n.commentId === commentId);
-  return first ? Date.parse(first.at) : null;
+/**
+ * When the comment `commentId` was written, and for which incident: each incident's notifications through it. The
+ * pull request has one comment, rewritten for whichever incident it then leads with (a new failure, a recovery).
+ */
+async function showings(incident: Incident, commentId: number, incidents: Pick<IncidentStore, 'listByPullRequest'> | undefined) {
+  const others = incidents && incident.repository && incident.pullRequest ? await incidents.listByPullRequest(incident.repository, incident.pullRequest, 50) : [];
+  return [incident, ...others.filter((other) => other.id !== incident.id)]
+    .flatMap((shown) => shown.notifications.filter((n) => n.commentId === commentId).map((n) => ({ at: Date.parse(n.at), id: shown.id })))
+    .sort((a, b) => a.at - b.at);
 }
 
-/**
- * The time span in which reactions on the pull request's one comment are about `incident`: from when the comment
- * first showed it until it first showed a later incident of the pull request (the comment is rewritten for each).
- */
-async function spanOnComment(incident: Incident, commentId: number, incidents: Pick<IncidentStore, 'listByPullRequest'> | undefined) {
-  const from = shownFrom(incident, commentId) ?? Number.POSITIVE_INFINITY;
-  let until = Number.POSITIVE_INFINITY;
-  if (incidents && incident.repository && incident.pullRequest) {
-    for (const other of await incidents.listByPullRequest(incident.repository, incident.pullRequest, 50)) {
-      const at = other.id === incident.id ? null : shownFrom(other, commentId);
-      if (at !== null && at > from && at < until) until = at;
-    }
+/** The incident the comment led with at `at` (the last written before it), or null before it was written. */
+function shownAt(written: ReadonlyArray<{ at: number; id: string }>, at: number): string | null {
+  let shown: string | null = null;
+  for (const write of written) {
+    if (write.at > at) break;
+    shown = write.id;
   }
-  return { from, until };
+  return shown;
 }
 
 /**
  * 👍/👎 reactions on the bot's PR comment, counted as feedback. GitHub sends no webhook for reactions, so they
  * are read whenever Pipeline Guard touches the comment again (a later notification, the recovery). The pull
- * request has one comment for all its incidents: a reaction counts for the incident the comment showed when it
- * was made (see spanOnComment), never for the ones shown before or after. Only users with write access count,
+ * request has one comment for all its incidents: a reaction counts for the incident the comment led with when it
+ * was made (see showings), never for the ones shown before or after. Only users with write access count,
  * one vote per user (the learning loop keeps it idempotent); bots, users who reacted both ways and every other
  * emoji are ignored. Best effort: a failure is logged, never raised.
  */
@@ -57,12 +56,11 @@ export async function collectReactionFeedback(
   if (!github || !deps.learning || !commentId || !incident.repository) return 0;
   const [owner, repo] = incident.repository.split('/') as [string, string];
   try {
-    const { from, until } = await spanOnComment(incident, commentId, deps.incidents);
+    const written = await showings(incident, commentId, deps.incidents);
     const votes = new Map<string, Set<'up' | 'down'>>();
     for (const reaction of await github.listCommentReactions({ owner, repo }, commentId)) {
       if (!reaction.user || reaction.userType === 'Bot') continue;
-      const at = reaction.createdAt === null ? Number.NaN : Date.parse(reaction.createdAt);
-      if (!(at >= from && at < until)) continue;
+      if (reaction.createdAt === null || shownAt(written, Date.parse(reaction.createdAt)) !== incident.id) continue;
       const vote = reaction.content === '+1' ? 'up' : reaction.content === '-1' ? 'down' : null;
       if (vote) votes.set(reaction.user, (votes.get(reaction.user) ?? new Set()).add(vote));
     }

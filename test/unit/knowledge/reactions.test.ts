@@ -105,4 +105,25 @@ describe('reaction feedback on a comment that shows one incident after another',
     expect(onFirst.votes).toEqual([['maya', 'up']]);
     expect(onSecond.votes).toEqual([['lee', 'down']]);
   });
+
+  it('credits a reaction to the incident a later rewrite led with (a recovery), not the one shown before it', async () => {
+    // Prepare: A shown at 10:00, B at 10:10, then the comment rewritten at 10:30 to lead with A's recovery
+    const first = shown('gh-1-2-1', '2026-11-20T10:00:00Z');
+    first.notifications.push({ channel: 'github_comment', target: 'acme/app#7', outcome: 'updated', detail: 'recovery', at: '2026-11-20T10:30:00Z', commentId: 99 });
+    const second = shown('gh-1-3-1', '2026-11-20T10:10:00Z');
+    const github = createFakeGitHub();
+    github.permissions.set('maya', 'write');
+    github.reactions.push({ user: 'maya', content: '-1', userType: 'User', createdAt: '2026-11-20T10:35:00Z' });
+    const incidents = { listByPullRequest: async () => [second, first] };
+    const onFirst = learning();
+    const onSecond = learning();
+
+    // Act
+    await collectReactionFeedback(first, github.port, { learning: onFirst.learning, logger: silentLogger, incidents });
+    await collectReactionFeedback(second, github.port, { learning: onSecond.learning, logger: silentLogger, incidents });
+
+    // Assert
+    expect(onFirst.votes).toEqual([['maya', 'down']]);
+    expect(onSecond.votes).toEqual([]);
+  });
 });
