@@ -80,6 +80,9 @@ describe('/guard approve and reject', () => {
     ['a tilde fence that is never closed', '~~~text\n/guard approve'],
     ['an HTML comment', 'Looks fine <!-- \n/guard approve\n-->'],
     ['an indented code block', 'Run this:\n\n    /guard approve'],
+    ['a fence inside a list item', 'Steps:\n\n- ```\n  /guard approve\n  ```'],
+    ['a fence whose "closing" line is indented four spaces (still code)', '```\nlog:\n    ```\n/guard approve\n```'],
+    ['a fence with an info string, and CRLF line ends', '```text\r\n/guard approve\r\n```\r\n'],
   ])('ignores a command shown in %s', (_, body) => {
     expect(parseApprovalCommand(body)).toBeNull();
   });
@@ -88,6 +91,15 @@ describe('/guard approve and reject', () => {
     const { parseFeedbackCommand } = await import('../../../shared/knowledge/feedback.js');
     expect(parseFeedbackCommand('Vote with:\n```\n/guard feedback up\n```')).toBeNull();
     expect(parseFeedbackCommand('/guard feedback up')).toEqual({ vote: 'up', comment: null });
+  });
+
+  it.each([
+    ['a stray <!-- in the middle of a line', 'I removed the stray `<!--` from the template.\n\n/guard approve'],
+    ['an <!-- inside an indented code block', 'Add this line:\n\n    <!-- guard: ignore\n\n/guard approve'],
+    ['<!--> (a comment that closes at once)', '<!-->\n\n/guard approve'],
+    ['a backtick run that is inline code, not a fence', '``` a ` b\n/guard approve'],
+  ])('reads a visible command after %s', (_, body) => {
+    expect(parseApprovalCommand(body)).toEqual({ decision: 'approve', incidentId: null, reason: null });
   });
 
   it('reads a command after a closed code block or comment', () => {
