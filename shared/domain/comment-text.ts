@@ -2,86 +2,132 @@
  * The part of a comment's Markdown that a person wrote as prose, where a `/guard` command counts. A command in a
  * fenced or indented code block or in an HTML comment is someone showing or quoting it (how to approve, a pasted
  * transcript), not giving it, and GitHub does not render it as a line of text. The rules follow CommonMark where
- * it matters for a line that starts with a command: what opens and closes a fence (also inside list items and
- * quotes), and an HTML comment block, which starts a line.
+ * it matters for a line that starts with a command: fences (also inside list items and quotes, which end them
+ * when they end), HTML comment blocks and comments inside a paragraph. When in doubt a line is not prose: a
+ * command must then be written plainly, which fails closed. Every step is linear in the comment's length (anyone
+ * can comment, before any permission is checked).
  */
 
-/** A fence opening: list or quote markers, up to three spaces, three or more backticks or tildes, an info string. */
-const FENCE_OPEN_RE = /^((?:[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+|[ \t]*>[ \t]?)*)( {0,3})(`{3,}|~{3,})(.*)$/;
-/** A line inside a quote: its markers, then the rest. */
-const QUOTE_PREFIX_RE = /^(?:[ \t]*>[ \t]?)*/;
-/** An HTML comment block starts with `<!--` after at most three spaces. */
+/** One container marker at the start of a line: a quote's `>` or a list item's bullet or number. */
+const CONTAINER_MARKER_RE = /^[ \t]{0,3}(?:>[ \t]?|(?:[-*+]|\d{1,9}[.)])(?:[ \t]+|$))/;
+const FENCE_RE = /^( {0,3})(`{3,}|~{3,})(.*)$/;
 const HTML_COMMENT_OPEN_RE = /^ {0,3}<!--/;
+
+/** `text` with tabs expanded to the next multiple of four columns (CommonMark's tab stops). */
+function expandTabs(text: string): string {
+  let out = '';
+  for (const c of text) out += c === '\t' ? ' '.repeat(4 - (out.length % 4)) : c;
+  return out;
+}
+
+/** A line split into its container markers (quotes and list items, tabs expanded) and the rest. */
+function containers(line: string): { quotes: number; width: number; list: boolean; rest: string } {
+  let rest = expandTabs(line);
+  let quotes = 0;
+  let width = 0;
+  let list = false;
+  for (let marker = CONTAINER_MARKER_RE.exec(rest); marker !== null; marker = CONTAINER_MARKER_RE.exec(rest)) {
+    if (marker[0].includes('>')) quotes += 1;
+    else list = true;
+    width += marker[0].length;
+    rest = rest.slice(marker[0].length);
+  }
+  return { quotes, width, list, rest };
+}
 
 interface Fence {
   readonly char: string;
   readonly length: number;
-  /** Column of the fence's first character: a closing fence may be indented up to three more. */
-  readonly column: number;
+  /** The quotes around it, and the column its list item's content starts at (0 outside a list). */
+  readonly quotes: number;
+  readonly contentColumn: number;
+  /** Spaces before the opening fence: the closing one may have up to three. */
+  readonly indent: number;
 }
 
 function opensFence(line: string): Fence | null {
-  const match = FENCE_OPEN_RE.exec(line);
+  const { quotes, width, list, rest } = containers(line);
+  const match = FENCE_RE.exec(rest);
   if (!match) return null;
-  const [, markers = '', spaces = '', fence = '', info = ''] = match;
+  const [, spaces = '', fence = '', info = ''] = match;
   // A backtick fence's info string holds no backtick (``` a ` b is inline code, not a fence).
   if (fence.startsWith('`') && info.includes('`')) return null;
-  return { char: fence[0]!, length: fence.length, column: markers.length + spaces.length };
+  return { char: fence[0]!, length: fence.length, quotes, contentColumn: list ? width : 0, indent: spaces.length };
 }
 
-function closesFence(line: string, fence: Fence): boolean {
-  const rest = line.slice(QUOTE_PREFIX_RE.exec(line)?.[0].length ?? 0);
+/** What a line does to the open `fence`: closes it, stays inside it, or ends its container (and so the fence). */
+function inFence(line: string, fence: Fence): 'closes' | 'inside' | 'container-ends' {
+  let rest = expandTabs(line);
+  for (let quote = 0; quote < fence.quotes; quote += 1) {
+    const marker = /^[ \t]{0,3}>[ \t]?/.exec(rest);
+    if (!marker) return rest.trim() === '' ? 'inside' : 'container-ends';
+    rest = rest.slice(marker[0].length);
+  }
   const indent = rest.length - rest.trimStart().length;
+  if (fence.contentColumn > 0 && rest.trim() !== '' && indent < fence.contentColumn) return 'container-ends';
   const body = rest.trim();
-  return indent <= fence.column + 3 && body.length >= fence.length && [...body].every((c) => c === fence.char);
-}
-
-/** `line` without its code spans (`` `…` ``), where `<!--` is text, not a comment. */
-function outsideCodeSpans(line: string): string {
-  return line.replace(/(`+)[^`]*?\1/g, '');
+  const closing = indent - fence.contentColumn <= 3 && body.length >= fence.length && [...body].every((c) => c === fence.char);
+  return closing ? 'closes' : 'inside';
 }
 
 /**
- * Where an inline HTML comment that opens on `lines[at]` (outside code spans) closes: the index of the line
- * holding its `-->`, within the same paragraph (up to a blank line); -1 when it does not open, or never closes
- * (an unclosed `<!--` is shown as text).
+ * For each line, the index of the first line from it on that holds `-->`, and of the first blank one (lines.length
+ * when none): an inline comment closes only within its paragraph. Read once, from the end.
  */
-function inlineCommentEnd(lines: readonly string[], at: number): number {
-  const text = outsideCodeSpans(lines[at]!);
-  const open = text.indexOf('<!--');
-  if (open === -1 || text.slice(open + 2).includes('-->')) return -1;
-  for (let next = at + 1; next < lines.length && lines[next]!.trim() !== ''; next += 1) if (lines[next]!.includes('-->')) return next;
-  return -1;
+function commentEnds(lines: readonly string[]): { close: number[]; blank: number[] } {
+  const close = new Array<number>(lines.length + 1).fill(lines.length);
+  const blank = new Array<number>(lines.length + 1).fill(lines.length);
+  for (let at = lines.length - 1; at >= 0; at -= 1) {
+    close[at] = lines[at]!.includes('-->') ? at : close[at + 1]!;
+    blank[at] = lines[at]!.trim() === '' ? at : blank[at + 1]!;
+  }
+  return { close, blank };
+}
+
+/** `line` without its code spans (between runs of backticks), where `<!--` is text, not a comment. */
+function outsideCodeSpans(line: string): string {
+  return line
+    .split(/`+/)
+    .filter((_, i) => i % 2 === 0)
+    .join('');
 }
 
 export function proseOf(body: string): string {
+  const lines = body.split('\n').map((raw) => (raw.endsWith('\r') ? raw.slice(0, -1) : raw));
+  const ends = commentEnds(lines);
   const kept: string[] = [];
   let fence: Fence | null = null;
   let inHtmlComment = false;
-  const lines = body.split('\n').map((raw) => (raw.endsWith('\r') ? raw.slice(0, -1) : raw));
   for (let at = 0; at < lines.length; at += 1) {
     const line = lines[at]!;
     if (fence !== null) {
-      if (closesFence(line, fence)) fence = null;
-      continue;
+      const effect = inFence(line, fence);
+      if (effect === 'inside') continue;
+      fence = null;
+      if (effect === 'closes') continue;
+      // The container ended, and the fence with it: this line is read afresh.
     }
     if (inHtmlComment) {
+      // An HTML comment block ends on the line holding `-->`, blank lines included.
       if (line.includes('-->')) inHtmlComment = false;
       continue;
     }
     fence = opensFence(line);
     if (fence !== null) continue;
-    if (HTML_COMMENT_OPEN_RE.test(line)) {
-      // The block ends on the line holding `-->`, which may be this one (`<!-->` closes at once).
-      inHtmlComment = !line.slice(line.indexOf('<!--') + 2).includes('-->');
+    const { rest } = containers(line);
+    if (HTML_COMMENT_OPEN_RE.test(rest)) {
+      // `<!-->` closes at once, as does a comment whose `-->` is on its first line.
+      inHtmlComment = !rest.slice(rest.indexOf('<!--') + 2).includes('-->');
       continue;
     }
     // Four spaces or a tab: an indented code block (or a list item's continuation, which a command never is).
     if (/^(?: {4}|\t)/.test(line)) continue;
     kept.push(line);
-    // A comment opened inside a paragraph hides the lines up to its `-->` (the text after it continues that line).
-    const end = inlineCommentEnd(lines, at);
-    if (end !== -1) at = end;
+    // A comment opened inside a paragraph (outside code spans) hides the lines up to its `-->`, if it closes before
+    // the paragraph ends; an unclosed `<!--` is shown as text.
+    const text = outsideCodeSpans(line);
+    const open = text.indexOf('<!--');
+    if (open !== -1 && !text.slice(open + 2).includes('-->') && ends.close[at + 1]! < ends.blank[at + 1]!) at = ends.close[at + 1]!;
   }
   return kept.join('\n');
 }

@@ -83,6 +83,12 @@ describe('/guard approve and reject', () => {
     ['a fence inside a list item', 'Steps:\n\n- ```\n  /guard approve\n  ```'],
     ['a fence whose "closing" line is indented four spaces (still code)', '```\nlog:\n    ```\n/guard approve\n```'],
     ['a fence with an info string, and CRLF line ends', '```text\r\n/guard approve\r\n```\r\n'],
+    ['a fence that a quoted fence line does not close', '```\n> ```\n/guard approve'],
+    ['a new fence after a quote ended the quoted one', '> ```\n> x\n```\n/guard approve'],
+    ['a new fence after a list item ended its fence', '- ```\n  x\n```\n/guard approve'],
+    ['a fence whose "closing" line starts with a tab (four columns)', '```\n\t```\n/guard approve'],
+    ['an HTML comment opened in a list item, across a blank line', '- <!--\n\n  /guard approve\n  -->'],
+    ['nothing visible: 40 levels of quote (read in linear time)', `${'> '.repeat(40)}x\n${'> '.repeat(40)}/guard approve`],
   ])('ignores a command shown in %s', (_, body) => {
     expect(parseApprovalCommand(body)).toBeNull();
   });
@@ -98,6 +104,7 @@ describe('/guard approve and reject', () => {
     ['an <!-- inside an indented code block', 'Add this line:\n\n    <!-- guard: ignore\n\n/guard approve'],
     ['<!--> (a comment that closes at once)', '<!-->\n\n/guard approve'],
     ['a backtick run that is inline code, not a fence', '``` a ` b\n/guard approve'],
+    ['a list item whose fence the next unindented line ends', '* ```\n/guard approve'],
   ])('reads a visible command after %s', (_, body) => {
     expect(parseApprovalCommand(body)).toEqual({ decision: 'approve', incidentId: null, reason: null });
   });
