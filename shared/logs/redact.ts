@@ -224,11 +224,12 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
   // A base64 password holds `/`, and connection strings print it unencoded (`redis://:Qm9/yZWQ+Zm9v=@cache`). A
   // host's path and ref look alike (`git+ssh://github.com:acme/tool.git@v1.2.3`, `svn+ssh://h:trunk/src@1234`), so
   // this one needs 12 or more of base64's characters that read as generated (`mixedRandom`), no port in front,
-  // no IPv6 host (`http://[::1]:8080/pkg@1.2.3`), and behind `@` a host with a dot or a port, not a number, a
-  // version or a ref (`…:AcmeCorp/Svc42Api@release-7`).
+  // no IPv6 host (`http://[::1]:8080/pkg@1.2.3`), and behind `@` a host with a dot or a port (an IPv4 address
+  // too), or any host after a password holding base64's `+` or `=` (docker-compose names: `@cache`, `@db`); not a
+  // version (`@1.2.3`) or a ref after a path (`…:AcmeCorp/Svc42Api@release-7`).
   {
     id: 'url-password-base64',
-    re: /\b([a-z][a-z0-9+.-]{1,20}:\/\/[^\s:@/[\]]{0,128}:)(?!\d{1,5}\/)(?=[\w+=-]*\/)[\w+/=-]{12,256}?(?=@(?!v?[\d.]+(?:[/:?#\s"'`]|$))(?=[^\s@/:]*\.|[^\s@/:]+:\d)[^\s@/]+(?:[/:?#\s"'`]|$))/gim,
+    re: /\b([a-z][a-z0-9+.-]{1,20}:\/\/[^\s:@/[\]]{0,128}:)(?!\d{1,5}\/)(?=[\w+=-]*\/)[\w+/=-]{12,256}?(?=@(?!v?\d+(?:\.\d+){0,2}(?:[/:?#\s"'`]|$))(?=[^\s@/:]*\.|[^\s@/:]+:\d|(?<=[+=][\w+/=-]*@))[^\s@/]+(?:[/:?#\s"'`]|$))/gim,
     keep: 1,
     accept: mixedRandom,
   },

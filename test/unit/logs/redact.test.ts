@@ -151,6 +151,8 @@ describe('secrets glued to their surroundings, and in step names', () => {
     ['a URL password holding @', 'https://user:p@ss-w0rd@host.example/', 'p@ss-w0rd'],
     ['a base64 URL password holding /', 'REDIS_URL=redis://:Qm9/yZWQ+Zm9vYmFyX2Jheg==@cache:6379/0', 'Qm9/yZWQ+Zm9vYmFyX2Jheg=='],
     ['a base64 URL password holding / behind a user', 'mongodb+srv://app:k7/Pq2+Zx9Lm4Wv8Rt0=@cluster0.ab1cd.mongodb.net/shop', 'k7/Pq2+Zx9Lm4Wv8Rt0='],
+    ['a base64 URL password holding / before a compose service name', 'REDIS_URL=redis://:k7/Pq2+Zx9Lm4Wv8Rt0=@cache', 'k7/Pq2+Zx9Lm4Wv8Rt0='],
+    ['a base64 URL password holding / before an IPv4 host', 'redis://:k7/Pq2Zx9Lm4Wv8Rt0aB3@10.0.0.5:6379/0', 'k7/Pq2Zx9Lm4Wv8Rt0aB3'],
     ["a password after 'is:'", 'DB password is: Winter2024!', 'Winter2024!'],
   ])('redacts a secret %s', (_, text, secret) => {
     // Act
