@@ -11,10 +11,10 @@ import type { Clock } from '../ports.js';
 import type { StepLogger } from '../ports.js';
 import { incidentKey } from '../stores/incident-store.js';
 import type { ClaimName } from '../domain/incident.js';
+import { ConfigError } from '../errors.js';
 import { claimOnce } from './claims.js';
-import { curatedForCategory } from './curated.js';
 import type { EntryDescription } from './store.js';
-import { matchEntries, recommend, withEntries } from './lookup.js';
+import type { EntryLookup } from './lookup.js';
 import { type KnowledgeStore, MAX_CANDIDATES, createKnowledgeStore } from './store.js';
 
 /** Actions that change something; a thumbs-down on one of them is a false positive. */
@@ -63,6 +63,12 @@ export interface LearningOptions {
   tables: { incidents: string; experiments: string; baselines: string };
   clock: Clock;
   logger: StepLogger;
+  /**
+   * How entries are matched and screened (`ENTRY_LOOKUP` in lookup.ts), for {@link Learning.lookup}. Only the
+   * knowledge stage looks entries up; the others leave it out, and their bundles then carry no matcher, curated
+   * entries or injection detector.
+   */
+  entryLookup?: EntryLookup;
 }
 
 /**
@@ -87,7 +93,7 @@ function creditedAction(incident: Incident): RemediationAction {
 }
 
 export function createLearning(options: LearningOptions): Learning {
-  const { client, tables, clock, logger } = options;
+  const { client, tables, clock, logger, entryLookup } = options;
   const knowledge = createKnowledgeStore({ client, tableName: tables.incidents });
   const experiments = createExperimentStore({ client, tableName: tables.experiments });
   const baselines = createBaselineStore({ client, tableName: tables.baselines });
@@ -126,6 +132,8 @@ export function createLearning(options: LearningOptions): Learning {
       const stored = await knowledge.listByCategory(category, MAX_CANDIDATES);
       const fingerprint = incident.fingerprint;
       const exact = fingerprint ? (stored.find((entry) => entry.fingerprint === fingerprint) ?? (await knowledge.get(fingerprint))) : null;
+      if (!entryLookup) throw new ConfigError('this learning loop was built without entry lookup: only the knowledge stage looks entries up');
+      const { matchEntries, recommend, withEntries, curatedForCategory } = entryLookup;
       const entries = matchEntries(incident, exact, [...stored, ...curatedForCategory(incident.category)]);
       // A fork's incidents join no experiment: their recoveries are their author's to arrange, and an arm's results
       // decide the policy promoted for everyone's failures.

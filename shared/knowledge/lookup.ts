@@ -9,6 +9,7 @@ import { ACTION_PHRASES, type KnowledgeEntry, entryConfidence } from './entry.js
 import type { VariantParams } from '../experiments/params.js';
 import { SIMILARITY_THRESHOLD, SIMILARITY_TOP_K, topSimilar } from './similarity.js';
 import { looksLikeInstruction, unsafeAnswerSignals } from '../analysis/injection.js';
+import { curatedForCategory } from './curated.js';
 
 /** An entry's measured outcomes make it the recommendation only with this much evidence. */
 export const RECOMMEND_MIN_ATTEMPTS = 3;
@@ -147,3 +148,7 @@ export function withEntries(history: KnowledgeSummary, entries: KnowledgeEntryMa
 function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
+
+/** What {@link createLearning}'s lookup needs from this module (its `entryLookup` option). */
+export const ENTRY_LOOKUP = { matchEntries, recommend, withEntries, curatedForCategory };
+export type EntryLookup = typeof ENTRY_LOOKUP;

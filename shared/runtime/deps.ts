@@ -44,6 +44,7 @@ import { type InProcessTransport, createDocumentClient } from '../stores/dynamo.
 import { createIncidentStore } from '../stores/incident-store.js';
 import { createBaselineStore } from '../baselines/store.js';
 import { type Learning, createLearning } from '../knowledge/learning.js';
+import { ENTRY_LOOKUP, type EntryLookup } from '../knowledge/lookup.js';
 import { createDynamoEscalationDigests, createDynamoEscalationLedger } from '../stores/escalation-ledger.js';
 import { createDynamoRerunLedger } from '../stores/rerun-ledger.js';
 import { createDynamoWriteLimiter } from '../stores/write-limiter.js';
@@ -284,13 +285,14 @@ export function createIncidents(config: Config, clock: () => Date = () => new Da
  * Knowledge base, experiments and baselines over one document client. Every function that records outcomes or
  * looks up knowledge builds it once at cold start.
  */
-export function createLearningDeps(config: Config, logger: StepLogger, clock: () => Date = () => new Date()): Learning {
+export function createLearningDeps(config: Config, logger: StepLogger, clock: () => Date = () => new Date(), entryLookup?: EntryLookup): Learning {
   const client = documentClientFor(config);
   return createLearning({
     client,
     tables: { incidents: config.INCIDENTS_TABLE, experiments: config.EXPERIMENTS_TABLE, baselines: config.BASELINES_TABLE },
     clock,
     logger,
+    ...(entryLookup ? { entryLookup } : {}),
   });
 }
 
@@ -368,7 +370,7 @@ export async function createClassifyDeps(config: Config, logger: StepLogger): Pr
 
 export function createKnowledgeLookupDeps(config: Config, logger: StepLogger): KnowledgeLookupDeps {
   const basics = stageBasics(config, logger);
-  return { ...basics, learning: createLearningDeps(config, logger, basics.clock) };
+  return { ...basics, learning: createLearningDeps(config, logger, basics.clock, ENTRY_LOOKUP) };
 }
 
 export function createAnalyzeDeps(config: Config, logger: StepLogger): AnalyzeDeps {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Incident, newIncident } from '../../shared/domain/incident.js';
 import { summarizeHistory } from '../../shared/knowledge/history.js';
 import { createLearning } from '../../shared/knowledge/learning.js';
+import { ENTRY_LOOKUP } from '../../shared/knowledge/lookup.js';
 import { silentLogger } from '../../shared/steps/deps.js';
 import { type ScratchStore, startScratchStore } from '../support/harness.js';
 
@@ -23,6 +24,7 @@ function counted() {
     tables: { incidents: 'incidents', experiments: 'experiments', baselines: 'baselines' },
     clock: () => new Date(),
     logger: silentLogger,
+    entryLookup: ENTRY_LOOKUP,
   });
   return { learning, calls };
 }

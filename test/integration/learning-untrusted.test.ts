@@ -4,7 +4,7 @@ import { type AnalysisSummary, type Incident, newIncident } from '../../shared/d
 import { summarizeHistory } from '../../shared/knowledge/history.js';
 import { createLearning } from '../../shared/knowledge/learning.js';
 import type { KnowledgeEntry } from '../../shared/knowledge/entry.js';
-import { matchEntries } from '../../shared/knowledge/lookup.js';
+import { ENTRY_LOOKUP, matchEntries } from '../../shared/knowledge/lookup.js';
 import { silentLogger } from '../../shared/steps/deps.js';
 import { createIncidentStore } from '../../shared/stores/incident-store.js';
 import { type ScratchStore, startScratchStore } from '../support/harness.js';
@@ -37,7 +37,7 @@ function analysis(fix: string, injection: AnalysisSummary['injection'] | null): 
 /** A failure of job `test` in workflow `CI`, resolved by a passing re-run (attempt 2) of the same run. */
 async function resolvedByRerun(id: string, runId: number, fields: Pick<Incident, 'fromFork' | 'fingerprint' | 'analysis'>) {
   const client = store.documents();
-  const learning = createLearning({ client, tables: { incidents: 'incidents', experiments: 'experiments', baselines: 'baselines' }, clock: () => new Date(), logger: silentLogger });
+  const learning = createLearning({ client, tables: { incidents: 'incidents', experiments: 'experiments', baselines: 'baselines' }, clock: () => new Date(), logger: silentLogger, entryLookup: ENTRY_LOOKUP });
   const incidents = createIncidentStore({ client, tableName: 'incidents', ttlDays: 30 });
   const incident = newIncident(
     {
@@ -91,7 +91,7 @@ describe('learning from untrusted outcomes', () => {
   it("assigns a fork's incident to no experiment, and the repository's own incident to one", async () => {
     // Prepare: an experiment on dependency failures
     const client = store.documents();
-    const learning = createLearning({ client, tables: { incidents: 'incidents', experiments: 'experiments', baselines: 'baselines' }, clock: () => new Date(), logger: silentLogger });
+    const learning = createLearning({ client, tables: { incidents: 'incidents', experiments: 'experiments', baselines: 'baselines' }, clock: () => new Date(), logger: silentLogger, entryLookup: ENTRY_LOOKUP });
     const variants = [{ name: 'comment', action: 'comment_only' as const, weight: 50 }, { name: 'rerun', action: 'rerun_failed_jobs' as const, weight: 50 }];
     await learning.experiments.create({ id: 'deps-rerun', categories: ['dependency'], variants, metric: { kind: 'positive_feedback' } }, new Date());
     const failure = (id: string, fromFork: boolean) =>
