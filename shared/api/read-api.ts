@@ -5,6 +5,7 @@ import { ValidationError } from '../errors.js';
 import { experimentReport } from '../experiments/report.js';
 import { ExperimentNotFoundError } from '../experiments/store.js';
 import type { Learning } from '../knowledge/learning.js';
+import { entryReadsAsInstruction } from '../knowledge/lookup.js';
 import { listEntries, searchEntries } from '../knowledge/search.js';
 import { CATEGORIES } from '../logs/types.js';
 import type { Clock } from '../ports.js';
@@ -149,7 +150,9 @@ export function createReadApi(deps: ReadApiDeps) {
       if (experiment) return ok(await experimentReport(deps.learning.experiments, experiment[1] as string));
       if (path === '/knowledge') {
         const { q, limit } = parse(knowledgeQuerySchema, request.query);
-        const entries = await listEntries(deps.learning.knowledge);
+        // As on pull requests and in prompts, entries whose text reads as an instruction are not shown (`guard kb
+        // export` still lists them, for whoever cleans the knowledge base up).
+        const entries = (await listEntries(deps.learning.knowledge)).filter((entry) => !entryReadsAsInstruction(entry));
         return ok(q ? searchEntries(entries, q, limit ?? 20) : entries.slice(0, limit ?? 200));
       }
       return null;
