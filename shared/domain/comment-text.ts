@@ -21,7 +21,14 @@ function expandTabs(text: string): string {
 }
 
 /** A line split into its container markers (quotes and list items, tabs expanded) and the rest. */
-function containers(line: string): { quotes: number; width: number; list: boolean; rest: string } {
+interface Contained {
+  quotes: number;
+  width: number;
+  list: boolean;
+  rest: string;
+}
+
+function containers(line: string): Contained {
   let rest = expandTabs(line);
   let quotes = 0;
   let width = 0;
@@ -45,8 +52,7 @@ interface Fence {
   readonly indent: number;
 }
 
-function opensFence(line: string): Fence | null {
-  const { quotes, width, list, rest } = containers(line);
+function opensFence({ quotes, width, list, rest }: Contained): Fence | null {
   const match = FENCE_RE.exec(rest);
   if (!match) return null;
   const [, spaces = '', fence = '', info = ''] = match;
@@ -112,9 +118,10 @@ export function proseOf(body: string): string {
       if (line.includes('-->')) inHtmlComment = false;
       continue;
     }
-    fence = opensFence(line);
+    const contained = containers(line);
+    fence = opensFence(contained);
     if (fence !== null) continue;
-    const { rest } = containers(line);
+    const { rest } = contained;
     if (HTML_COMMENT_OPEN_RE.test(rest)) {
       // `<!-->` closes at once, as does a comment whose `-->` is on its first line.
       inHtmlComment = !rest.slice(rest.indexOf('<!--') + 2).includes('-->');

@@ -43,12 +43,6 @@ interface Mask {
   readonly anyOf: readonly string[];
 }
 
-/**
- * What every path mask needs one of: a `/`-wrapped temporary, checkout or home prefix, or a backslash (Windows).
- * Tokens end in `>` or `/`, and those ending in `/` replaced text ending in `/`, so masking cannot make one.
- */
-const PATH_HINT_RE = /\/(?:var\/folders|tmp|runner\/work|__w|builds|travis\/build|var\/lib\/jenkins\/workspace|home)\/|\\/;
-
 const mask = (re: RegExp, token: string, facts: number, anyOf: readonly string[] = []): Mask => ({ re, token, facts, anyOf });
 
 // Order matters: specific shapes (timestamps, UUIDs, paths) are masked before the generic number rule eats them.
@@ -79,6 +73,18 @@ export const MASKS: readonly Mask[] = [
   mask(/\b\d+(?:\.\d+)?\s?(?:[KMGT]i?B|bytes?)\b/g, '<size>', SIZE),
   mask(/\d+(?:[.,]\d+)*/g, '<n>', HAS_DIGIT),
 ];
+
+/**
+ * Whether a line holds one of the strings some path mask needs (a `/`-wrapped temporary, checkout or home prefix,
+ * a backslash): one test for all of them, built from the masks' own lists. Tokens end in `>` or `/`, and those
+ * ending in `/` replaced text ending in `/`, so masking cannot make one.
+ */
+const PATH_HINT_RE = new RegExp(
+  MASKS.filter((m) => (m.facts & PATH) !== 0)
+    .flatMap((m) => m.anyOf)
+    .map((literal) => literal.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'))
+    .join('|'),
+);
 
 /**
  * Whitespace that collapsing and trimming would change: any but a space, two in a row, or one at an end (`trim`

@@ -228,7 +228,8 @@ async function classifyTrigger(trigger: ReturnType<typeof parseState>['trigger']
   if (trigger.source === 'github_check') return classifyCheckRun(trigger, incidentStored, deps);
 
   const github = deps.github.forInstallation(trigger.installationId, deps.signal);
-  if (!incidentStored) await storeIncidentFromTrigger(deps.incidents, trigger, now);
+  // The incident the trigger makes, as the alarm path does: what it says of the failing commit (a fork's) is used below.
+  const { incident: fromTrigger } = incidentStored ? incidentFromTrigger(trigger, now) : await storeIncidentFromTrigger(deps.incidents, trigger, now);
   const jobs = await analyzeGithubJobs(trigger, github, deps);
   const primary = jobs.find((job) => job.failures.length > 0) ?? jobs[0];
   const top = primary?.failures[0];
@@ -237,8 +238,7 @@ async function classifyTrigger(trigger: ReturnType<typeof parseState>['trigger']
   const fingerprint = primary?.fingerprint ?? fingerprintOf(`${trigger.workflowRun.name ?? ''} ${trigger.workflowRun.conclusion}`).fingerprint;
   const template = top ? fingerprintOf(top.lines.map((l) => l.text).join('\n')).template : null;
   const pullRequest = await resolvePullRequest(trigger, trigger.workflowRun.headSha, github, deps);
-  const { fromFork } = incidentFromTrigger(trigger, now).incident;
-  const flaky = await flakyMark(deps, { repository: trigger.repository.fullName, headSha: trigger.workflowRun.headSha, workflowName: trigger.workflowRun.name, jobs, fromFork });
+  const flaky = await flakyMark(deps, { repository: trigger.repository.fullName, headSha: trigger.workflowRun.headSha, workflowName: trigger.workflowRun.name, jobs, fromFork: fromTrigger.fromFork });
   const baseBranchRun = github ? await baseBranchRunOf(trigger, github, deps) : null;
 
   await deps.incidents.record(

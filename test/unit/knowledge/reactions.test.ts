@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { newIncident } from '../../../shared/domain/incident.js';
+import { type Incident, newIncident } from '../../../shared/domain/incident.js';
 import type { Learning } from '../../../shared/knowledge/learning.js';
 import { botCommentId, collectReactionFeedback } from '../../../shared/knowledge/reactions.js';
 import { silentLogger } from '../../../shared/steps/deps.js';
@@ -80,30 +80,41 @@ describe('reaction feedback on a comment that shows one incident after another',
       new Date(at),
     );
 
+  /** The votes each of `shownIncidents` gets from `reactions` (all by users with write access) on the comment. */
+  async function votesPerIncident(shownIncidents: Incident[], reactions: Array<{ user: string; content: string; createdAt: string }>) {
+    const github = createFakeGitHub();
+    for (const reaction of reactions) {
+      github.permissions.set(reaction.user, 'write');
+      github.reactions.push({ ...reaction, userType: 'User' });
+    }
+    const incidents = { listByPullRequest: async () => [...shownIncidents].reverse() };
+    const votes: Array<Array<[string, string]>> = [];
+    for (const incident of shownIncidents) {
+      const counted = learning();
+      await collectReactionFeedback(incident, github.port, { learning: counted.learning, logger: silentLogger, incidents });
+      votes.push(counted.votes);
+    }
+    return votes;
+  }
+
   it('credits each reaction to the incident the comment showed when it was made, and none made before', async () => {
     // Prepare: A shown from 10:00, B (say, a fork author's next failure) from 11:00
     const first = shown('gh-1-2-1', '2026-11-20T10:00:00Z');
     const second = shown('gh-1-3-1', '2026-11-20T11:00:00Z');
-    const github = createFakeGitHub();
-    github.permissions.set('maya', 'write');
-    github.permissions.set('lee', 'write');
-    github.permissions.set('ari', 'write');
-    github.reactions.push(
-      { user: 'ari', content: '+1', userType: 'User', createdAt: '2026-11-20T09:00:00Z' },
-      { user: 'maya', content: '+1', userType: 'User', createdAt: '2026-11-20T10:30:00Z' },
-      { user: 'lee', content: '-1', userType: 'User', createdAt: '2026-11-20T11:30:00Z' },
-    );
-    const incidents = { listByPullRequest: async () => [second, first] };
-    const onFirst = learning();
-    const onSecond = learning();
 
     // Act
-    await collectReactionFeedback(first, github.port, { learning: onFirst.learning, logger: silentLogger, incidents });
-    await collectReactionFeedback(second, github.port, { learning: onSecond.learning, logger: silentLogger, incidents });
+    const [onFirst, onSecond] = await votesPerIncident(
+      [first, second],
+      [
+        { user: 'ari', content: '+1', createdAt: '2026-11-20T09:00:00Z' },
+        { user: 'maya', content: '+1', createdAt: '2026-11-20T10:30:00Z' },
+        { user: 'lee', content: '-1', createdAt: '2026-11-20T11:30:00Z' },
+      ],
+    );
 
     // Assert
-    expect(onFirst.votes).toEqual([['maya', 'up']]);
-    expect(onSecond.votes).toEqual([['lee', 'down']]);
+    expect(onFirst).toEqual([['maya', 'up']]);
+    expect(onSecond).toEqual([['lee', 'down']]);
   });
 
   it('credits a reaction to the incident a later rewrite led with (a recovery), not the one shown before it', async () => {
@@ -111,19 +122,12 @@ describe('reaction feedback on a comment that shows one incident after another',
     const first = shown('gh-1-2-1', '2026-11-20T10:00:00Z');
     first.notifications.push({ channel: 'github_comment', target: 'acme/app#7', outcome: 'updated', detail: 'recovery', at: '2026-11-20T10:30:00Z', commentId: 99 });
     const second = shown('gh-1-3-1', '2026-11-20T10:10:00Z');
-    const github = createFakeGitHub();
-    github.permissions.set('maya', 'write');
-    github.reactions.push({ user: 'maya', content: '-1', userType: 'User', createdAt: '2026-11-20T10:35:00Z' });
-    const incidents = { listByPullRequest: async () => [second, first] };
-    const onFirst = learning();
-    const onSecond = learning();
 
     // Act
-    await collectReactionFeedback(first, github.port, { learning: onFirst.learning, logger: silentLogger, incidents });
-    await collectReactionFeedback(second, github.port, { learning: onSecond.learning, logger: silentLogger, incidents });
+    const [onFirst, onSecond] = await votesPerIncident([first, second], [{ user: 'maya', content: '-1', createdAt: '2026-11-20T10:35:00Z' }]);
 
     // Assert
-    expect(onFirst.votes).toEqual([['maya', 'down']]);
-    expect(onSecond.votes).toEqual([]);
+    expect(onFirst).toEqual([['maya', 'down']]);
+    expect(onSecond).toEqual([]);
   });
 });
