@@ -10,8 +10,11 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const ENTRY = 'shared/cli/main.ts';
-/** Not sources, but they change what a build produces: the dependency versions, the compiler settings, this file. */
-const BUILD_INPUTS = ['package-lock.json', 'tsconfig.json', 'bin/cli-bundle.js'];
+/**
+ * Not sources, but they change what a build produces: package.json's `sideEffects` (whether unused modules drop),
+ * the dependency versions, the compiler settings, this file.
+ */
+const BUILD_INPUTS = ['package.json', 'package-lock.json', 'tsconfig.json', 'bin/cli-bundle.js'];
 /** Builds other processes may still be running from are removed only once they are this old. */
 const STALE_BUILD_MS = 60 * 60 * 1000;
 

@@ -5,7 +5,7 @@ import { readItems } from '../stores/dynamo.js';
 import type { RemediationAction } from '../domain/incident.js';
 import { ValidationError } from '../errors.js';
 import type { Category } from '../logs/types.js';
-import { type Experiment, type ExperimentInput, VARIANT_COUNTERS, type VariantCounterName, type VariantCounters, experimentInputSchema } from './definition.js';
+import { type Experiment, VARIANT_COUNTERS, type VariantCounterName, type VariantCounters, experimentInputSchema } from './definition.js';
 import { type VariantParams, storedParams } from './params.js';
 
 /**

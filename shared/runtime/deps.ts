@@ -23,7 +23,7 @@ import { withCommentSlots } from '../github/comment-slot.js';
 import { commentSlotLeaseMs, type CommentRetrySettings } from '../github/comment-timing.js';
 import { createRecordedGitHub } from '../github/recorded.js';
 import { createDynamoCommentSlots } from '../stores/comment-slots.js';
-import type { AlarmTagReader, Analyzer, EscalationDigests, EscalationLedger, EscalationPublisher, GitHubClients, Metrics, RecoveryQueue, RerunLedger, StepLogger, TaskTokenControl, WorkflowStarter } from '../ports.js';
+import type { AlarmTagReader, EscalationDigests, EscalationLedger, EscalationPublisher, GitHubClients, Metrics, RecoveryQueue, RerunLedger, StepLogger, TaskTokenControl, WorkflowStarter } from '../ports.js';
 import { type ApprovalIndex, createApprovalIndex } from '../remediation/approvals.js';
 import { type GuardStore, createGuardStore } from '../remediation/guard-store.js';
 import { type PolicyFile, parsePolicyFile } from '../remediation/policy.js';

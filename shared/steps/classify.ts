@@ -2,7 +2,6 @@ import { METRIC } from '../adapters/metric-names.js';
 import type { AlarmDetails, Incident, JobFailureSummary } from '../domain/incident.js';
 import { incidentFromTrigger, storeIncidentFromTrigger } from '../domain/incident-from-trigger.js';
 import {
-  type AlarmTrigger,
   type GithubCheckTrigger,
   type GithubTrigger,
 } from '../domain/trigger.js';

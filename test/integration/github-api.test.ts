@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Incident } from '../../shared/domain/incident.js';
 import { analyzeLog, cleanLine } from '../../shared/logs/index.js';
 import { EVENTS_DIR, deliverWebhook, loadWebhook } from '../../infra/local/replay.js';
 import type { LocalRuntime } from '../../infra/local/runtime.js';

@@ -1,7 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Incident } from '../../shared/domain/incident.js';
 import { deliverWebhook, loadWebhook } from '../../infra/local/replay.js';
 import type { LocalRuntime } from '../../infra/local/runtime.js';
 import { TEST_APP_ID, TEST_APP_SLUG, testAppKeys } from '../support/app-keys.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GitHubUnavailableError } from '../../../shared/errors.js';
 import { GITHUB_COMMENT_MAX_CHARS, GitHubRequestError } from '../../../shared/github/client.js';
-import { BOT_LOGIN, FAKE_TOKEN, FakeGitHub, clientFor, rejection } from '../../support/fake-github.js';
+import { BOT_LOGIN, FakeGitHub, clientFor, rejection } from '../../support/fake-github.js';
 import { eachTestWithFakeGitHub } from './fake-server.js';
 
 const repo = { owner: 'octo', repo: 'app' };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GitHubUnavailableError } from '../../../shared/errors.js';
 import { createGitHubClient, GitHubRequestError } from '../../../shared/github/client.js';
-import { BOT_LOGIN, FAKE_TOKEN, FakeGitHub, type FakeJob, clientFor, rejection } from '../../support/fake-github.js';
+import { FAKE_TOKEN, FakeGitHub, type FakeJob, clientFor, rejection } from '../../support/fake-github.js';
 import { eachTestWithFakeGitHub } from './fake-server.js';
 
 const repo = { owner: 'octo', repo: 'app' };

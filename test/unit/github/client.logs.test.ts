@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { GitHubUnavailableError } from '../../../shared/errors.js';
 import { GitHubRequestError } from '../../../shared/github/client.js';
 import type { GitHubPort } from '../../../shared/ports.js';
-import { BOT_LOGIN, FAKE_TOKEN, FakeGitHub, clientFor, rejection } from '../../support/fake-github.js';
+import { FAKE_TOKEN, FakeGitHub, clientFor, rejection } from '../../support/fake-github.js';
 import { eachTestWithFakeGitHub } from './fake-server.js';
 
 const repo = { owner: 'octo', repo: 'app' };
