@@ -53,6 +53,8 @@ export function githubProblemKey(incident: Incident): string {
  * - A pull request failure goes to the pull request, unless the policy asks for on-call too, the guard itself
  *   is degraded (a failed stage: the comment may be wrong or missing) or the PR was asked for an approval and
  *   nobody answered in time.
+ * - A fork's failure never pages (unless the guard is degraded): the fork's author acts on it, and the fork's
+ *   `main` is not this repository's `main`, though a fork PR's run without a pull request found names it so.
  * - A failure without a pull request pages when its branch is watched or it is a scheduled run.
  * - A re-run attempt that a person started never opens an escalation: the person is already on it. Only our own
  *   automatic re-run failing again may open one — the guard has run out of things to try.
@@ -69,6 +71,9 @@ export function routeEscalation(input: RouteInput): Route {
   const key = githubProblemKey(incident);
   const label = `${incident.workflowName || 'workflow'} in ${incident.repository ?? 'unknown'}`;
   if (input.guardDegraded) return { page: true, key: `${key}:degraded`, mayOpen: true, label, why };
+  if (incident.fromFork === true) {
+    return { page: false, why: "the failing commit is a fork's: its author is the one to act, and a fork's branch named like a watched one is not that branch" };
+  }
   if (incident.pullRequest && input.commented && !policy.pullRequests && !input.unanswered) {
     return { page: false, why: 'the pull request comment tells its author (escalation.pullRequests is off)' };
   }

@@ -57,8 +57,13 @@ export interface PlanInput {
    */
   approved?: { action: RemediationAction; by: string } | null;
   /** `rerun`: the failure is a GitHub Actions run (a check from another CI system is re-run there). */
-  /** `fixPr`: a commit may be built on the failing commit (false for a fork's code, which is untrusted). */
-  capabilities: { github: boolean; pullRequest: boolean; rerun: boolean; fixPr?: boolean; runbook: RunbookMapping | null };
+  capabilities: { github: boolean; pullRequest: boolean; rerun: boolean; runbook: RunbookMapping | null };
+  /**
+   * The failing commit is a fork's (or its repository is unknown): code nobody with write access has reviewed. No
+   * fix is committed on top of it, and it is not re-run automatically: its author decides whether it fails again,
+   * so a re-run would spend the repository's CI on it and its failures would trip the repository's breaker.
+   */
+  fromFork: boolean;
 }
 
 /** The planner's output; the incident stores it with the time it was planned. */
@@ -117,8 +122,11 @@ function blockedBy(action: AutomaticAction, input: PlanInput, fromAnalysis: bool
     return { reason: 'it failed again after our automatic re-run: the failure repeats, a human should look', to: 'escalate' };
   }
   if (action !== 'run_runbook' && !input.capabilities.github) return { reason: `${action} needs GitHub credentials, none configured`, to: fallbackFor(input) };
-  if (action === 'open_fix_pr' && input.capabilities.fixPr === false) {
+  if (action === 'open_fix_pr' && input.fromFork) {
     return { reason: 'the failing commit comes from a fork: no fix is committed on top of untrusted code', to: fallbackFor(input) };
+  }
+  if (action === 'rerun_failed_jobs' && input.fromFork) {
+    return { reason: "the failing commit comes from a fork: a fork's run is re-run by a maintainer, never automatically", to: fallbackFor(input) };
   }
   if (!rule.allowed) return { reason: `${action} is not allowed by this repository's policy`, to: fallbackFor(input) };
   if (action === 'open_fix_pr' && !analysis.hasPatch) {

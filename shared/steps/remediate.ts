@@ -200,8 +200,9 @@ export async function remediateStep(input: unknown, deps: RemediateDeps): Promis
       rerunsForCommit: ledger.count - (ledger.claimedByIncident ? 1 : 0),
       ownRerun,
     },
-    // Deny by default: only a commit known to live in this repository may get a fix committed on top of it.
-    capabilities: { github: github !== null, pullRequest: incident.pullRequest !== null, rerun: rerunKey !== null, fixPr: incident.fromFork === false, runbook },
+    capabilities: { github: github !== null, pullRequest: incident.pullRequest !== null, rerun: rerunKey !== null, runbook },
+    // Deny by default: only a commit known to live in this repository is acted on automatically.
+    fromFork: incident.source === 'github' && incident.fromFork !== false,
     // After /guard approve the approved action is re-planned: guards may have changed while it waited.
     approved: approval && incident.plan ? { action: incident.plan.action, by: approver } : null,
   });

@@ -190,6 +190,35 @@ describe('remediateStep: automatic re-runs', () => {
     expect(result.action).toBe('comment_only');
     expect(reruns(github)).toHaveLength(0);
   });
+
+  it("never re-runs a fork's code, so a fork cannot spend the repository's re-runs or trip its breaker", async () => {
+    // Prepare: a fork's job prints a registry timeout on each of four commits (its author decides whether it
+    // fails again), then the repository's own run hits a real one.
+    const github = createFakeGitHub();
+    const { deps } = stepDeps({ github: github.port });
+    const forkRuns = [1, 2, 3, 4].map((i) =>
+      runTrigger('workflow_run-fork-failure', (body) => {
+        body.workflow_run.id = 500 + i;
+        body.workflow_run.head_sha = String(i).repeat(40);
+      }),
+    );
+
+    // Act
+    for (const trigger of forkRuns) {
+      await seedAnalyzed(deps, trigger);
+      // The payload of a fork's run lists no pull request: the decision goes to a human (who is not paged for it).
+      expect((await remediateStep({ trigger }, deps)).action).toBe('escalate');
+    }
+    const own = runTrigger();
+    await seedAnalyzed(deps, own);
+    const ownResult = await remediateStep({ trigger: own }, deps);
+
+    // Assert
+    expect(forkRuns[0]?.workflowRun.headRepositoryId).not.toBe(forkRuns[0]?.repository.id);
+    expect((await deps.incidents.get(forkRuns[0]?.incidentId ?? ''))?.decision?.reason).toMatch(/comes from a fork: a fork's run is re-run by a maintainer/);
+    expect(ownResult).toMatchObject({ action: 'rerun_failed_jobs', applied: true });
+    expect(reruns(github).map((c) => c.args[1])).toEqual([own.workflowRun.id]);
+  });
 });
 
 describe('classifyStep: the incident ingest stored', () => {
