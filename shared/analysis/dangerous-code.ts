@@ -62,7 +62,48 @@ export const DANGEROUS_CODE: readonly DangerousCode[] = [
   },
 ];
 
-/** The ids of the dangerous-code patterns `text` contains; empty for ordinary code and prose. */
-export function dangerousCodeSignals(text: string): string[] {
-  return DANGEROUS_CODE.filter((pattern) => pattern.re.test(text)).map((pattern) => pattern.id);
+/**
+ * A download of code and a way to run code, each anywhere in a text: the patterns above read one line, and
+ * `payload = urlopen(url).read()` then `exec(payload)` on the next line is the same download-and-run. Only for a
+ * patch's added lines, where an honest fix for a CI failure has no reason to add both; in a log or a model's prose
+ * the two are ordinary apart (an install step downloads, a test step runs a shell).
+ */
+const DOWNLOADS = new RegExp(
+  [
+    String.raw`\b${FETCH}\s+\S`,
+    String.raw`\b(?:urlopen|urlretrieve|requests\.(?:get|request)|httpx\.(?:get|request)|https?\.(?:get|request)|fetch|axios(?:\.(?:get|request))?|uri\.open|net::http\.get|downloadstring|downloadfile)\s*\(`,
+  ].join('|'),
+  'i',
+);
+/** What runs code: builtins and process calls (not a regex's `.exec(`), and a shell or interpreter given a file. */
+const RUNS = new RegExp(
+  [
+    String.raw`(?<![.\w])(?:eval|exec|system|popen|compile|__import__|instance_eval|class_eval|execsync|execfilesync|execfile|spawnsync|spawn|invoke-expression|iex)\s*\(`,
+    String.raw`\b(?:subprocess\.\w+|os\.(?:system|popen|exec\w*)|child_process\.\w+|shell\.exec|runpy\.\w+|importlib\.\w+|vm\.run\w*)\s*\(`,
+    String.raw`\bnew\s+function\s*\(`,
+    String.raw`\b(?:sh|bash|zsh|source|python[23]?|node|perl|ruby|pwsh|powershell)\s+["'$]?[\w./\${}-]*(?:\/tmp\/|\$\{?\w)`,
+  ].join('|'),
+  'gi',
+);
+/** A call's argument that starts with a download command: `system("wget -q URL -O fixture.json")` only downloads. */
+const DOWNLOAD_ARGUMENT = new RegExp(String.raw`^\s*[\[\`'"]?\s*${FETCH}\b`, 'i');
+
+/** Whether `text` downloads and, elsewhere, runs something other than that download (see {@link DOWNLOADS}). */
+function downloadsAndRuns(text: string): boolean {
+  if (!DOWNLOADS.test(text)) return false;
+  for (const run of text.matchAll(RUNS)) {
+    const argument = text.slice((run.index ?? 0) + run[0].length, (run.index ?? 0) + run[0].length + 40);
+    if (!run[0].endsWith('(') || !DOWNLOAD_ARGUMENT.test(argument)) return true;
+  }
+  return false;
+}
+
+/**
+ * The ids of the dangerous-code patterns `text` contains; empty for ordinary code and prose. With `acrossLines`,
+ * also `download-and-run` when the text both downloads and runs code on separate lines (see {@link DOWNLOADS}).
+ */
+export function dangerousCodeSignals(text: string, options: { acrossLines?: boolean } = {}): string[] {
+  const ids = DANGEROUS_CODE.filter((pattern) => pattern.re.test(text)).map((pattern) => pattern.id);
+  if (options.acrossLines && ids.length === 0 && downloadsAndRuns(text)) ids.push('download-and-run');
+  return ids;
 }

@@ -43,8 +43,17 @@ const CREDENTIAL_FILE_NAMES: RegExp[] = [
   /\.(p12|pfx|jks|keystore)$/i,
 ];
 
-/** Characters that hide or reorder text for a reviewer (bidi controls, zero-width, tag block) or control it. */
-const HIDDEN_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]|\uDB40[\uDC00-\uDC7F]/;
+/**
+ * Characters that hide or reorder text for a reviewer or control it: C0 and C1 controls, bidi controls and marks
+ * (U+061C, U+200E/F, U+202A–E, U+2066–9), zero-width and invisible format characters (U+00AD, U+034F, U+180E,
+ * U+200B–D, U+2060–4, U+FEFF), the line and paragraph separators (U+2028/9: JavaScript ends a `//` comment there,
+ * so code after one runs while the diff shows a comment), the blank letters that are valid in identifiers (Hangul
+ * fillers U+115F, U+1160, U+3164, U+FFA0, Khmer U+17B4/5, Braille blank U+2800: `{ timeout, ㅤ }` reads as a
+ * trailing comma), interlinear annotation marks and the tag block. Variation selectors stay: emoji in
+ * documentation carry them, and they change how a character looks, not what code runs.
+ */
+const HIDDEN_CHARACTERS =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180E\u200B-\u200F\u2028-\u202E\u2060-\u2064\u2066-\u206F\u2800\u3164\uFEFF\uFFA0\uFFF9-\uFFFB]|\uDB40[\uDC00-\uDC7F]/;
 
 /** `"a/odd name"` → `a/odd name`: git quotes paths with unusual characters and escapes them C-style. */
 function unquote(path: string): string {
@@ -134,7 +143,10 @@ export function forbiddenPathReason(path: string): string | null {
   if (path.startsWith('/') || /^[A-Za-z]:/.test(path) || path.startsWith('~')) return `an absolute path (${path})`;
   const segments = path.split('/');
   if (segments.some((segment) => segment === '..')) return `a path outside the repository (${path})`;
-  const normalized = segments.filter((segment) => segment !== '' && segment !== '.').join('/');
+  // `src/./a.ts` and `src//a.ts` name `src/a.ts` to git but not to the checks below that walk the tree by segment
+  // (a symlink's mode is looked up that way): only the plain spelling is accepted.
+  if (segments.some((segment) => segment === '' || segment === '.')) return `a path with empty or "." segments (${path})`;
+  const normalized = segments.join('/');
   const lower = `${normalized.toLowerCase()}/`;
   for (const directory of PROTECTED_DIRECTORIES) {
     if (lower.startsWith(directory)) return `a file under ${directory} (${normalized})`;
@@ -269,7 +281,7 @@ export function checkPatch(raw: string): PatchCheck {
     const notAllowed = notAllowListedReason(file);
     if (notAllowed) return { ok: false, reason: `the patch touches a file outside the fix-PR allow-list: ${notAllowed}` };
   }
-  const dangerous = dangerousCodeSignals(added.join('\n'));
+  const dangerous = dangerousCodeSignals(added.join('\n'), { acrossLines: true });
   if (dangerous.length > 0) {
     return { ok: false, reason: `the patch adds code that runs something nobody can review (${dangerous.join(', ')})` };
   }

