@@ -12,14 +12,21 @@ function defangHost(host: string): string {
   return host.replace(/\./g, '[.]');
 }
 
-/** Makes every URL, host name and e-mail address in `text` unclickable while keeping it readable. */
+/**
+ * Makes every URL, host name and e-mail address in `text` unclickable while keeping it readable, and every
+ * Markdown link (`[label](target)`) plain text: Mattermost and Teams render the chat message's Markdown, where a
+ * label from a workflow name or a model's rationale would otherwise hide its target. Browsers read `https:\\host`
+ * as `https://host` and `//host` as a link on the page's own scheme, so those are URLs here too.
+ */
 export function defang(text: string): string {
   return text
-    .replace(/\b([a-z][a-z0-9+.-]{1,20}):\/\/([^\s/?#]*)/gi, (_, scheme: string, authority: string) => {
+    .replace(/\b([a-z][a-z0-9+.-]{1,20}):[\\/]{2}([^\s/\\?#]*)/gi, (_, scheme: string, authority: string) => {
       const fanged = scheme.toLowerCase().replace(/^http/, 'hxxp').replace(/^ftp/, 'fxp').replace(/^ws/, 'wx');
       const safeScheme = fanged === scheme.toLowerCase() ? `${scheme}[:]` : fanged;
       return `${safeScheme}://${defangHost(authority)}`;
     })
+    .replace(/(?<![\w:/\\])[\\/]{2}((?:[a-z0-9-]+\.)+[a-z][a-z0-9-]*)/gi, (_, host: string) => `//${defangHost(host)}`)
+    .replace(/\](?=\()/g, '] ')
     .replace(/\bwww\.[^\s/]+/gi, (host) => defangHost(host))
     .replace(/\b([A-Za-z0-9._%+-]+)@((?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,})\b/g, (_, user: string, host: string) => `${user}[@]${defangHost(host)}`)
     .replace(BARE_HOST, (host) => (host.includes('[.]') ? host : defangHost(host)));

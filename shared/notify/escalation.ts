@@ -201,7 +201,7 @@ export function renderEscalation(incident: Incident, why: string, tally?: Escala
   lines.push(`Incident: ${incident.id} (Step Functions execution of the same name)`);
 
   const attributes = attributesOf(incident);
-  const chatTitle = subject(muteMentions(subjectLine));
+  const chatTitle = subject(muteMentions(defang(subjectLine)));
   const chat: ChatNotification = {
     version: '1.0',
     source: 'custom',

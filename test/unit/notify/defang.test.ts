@@ -11,12 +11,16 @@ describe('defang', () => {
     ['fetch evil.com/payload', 'fetch evil[.]com/payload'],
     ['mail ops@evil.example.com', 'mail ops[@]evil[.]example[.]com'],
     ['ftp://files.example.org/a', 'fxp://files[.]example[.]org/a'],
+    // Browsers read backslashes as slashes, and `//host` as a link on the page's scheme.
+    ['[logs](https:\\\\logs.evil.sh\\run)', '[logs] (hxxps://logs[.]evil[.]sh\\run)'],
+    ['[Re-authenticate the deploy bot](//evil.example/login)', '[Re-authenticate the deploy bot] (//evil[.]example/login)'],
+    ['[rotate](rotate-key.evil.sh)', '[rotate] (rotate-key.evil.sh)'],
   ])('%s', (input, expected) => {
     expect(defang(input)).toBe(expected);
   });
 
   it('keeps file names and ordinary text readable', () => {
-    const text = 'update package.json and src/app.test.ts; expected 3, got 4';
+    const text = 'update package.json and src/app.test.ts; expected 3, got 4; a // comment; src//a.ts; //server/share';
     expect(defang(text)).toBe(text);
   });
 });

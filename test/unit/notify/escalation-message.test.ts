@@ -94,6 +94,24 @@ describe('chat text from branch, workflow and log', () => {
       expect(text).toContain('fix/‹!channel›-＠all');
     }
   });
+
+  it('carries no Markdown link from a workflow name or a model rationale to Mattermost, Teams or the e-mail', async () => {
+    // Prepare: a fork PR names its pull_request workflow; a steered model writes the rationale.
+    const workflowName = 'CI [Re-authenticate the deploy bot](//evil.example/login) [logs](https:\\\\logs.evil.sh\\run)';
+    const incident = newIncident({ id: 'gh-1-2-1', source: 'github', repository: 'octo/app', branch: 'main', category: 'test_failure', workflowName }, at);
+
+    // Act
+    const message = renderEscalation(incident, 'the analysis asks for a human: [Rotate the leaked key here](//evil.example/rotate)');
+    const { webhookPayload } = await import('../../../shared/adapters/chat-webhook.js');
+    const texts = [message.message, JSON.stringify(webhookPayload('mattermost', message)), JSON.stringify(webhookPayload('teams', message))];
+
+    // Assert
+    for (const text of texts) {
+      expect(text).not.toMatch(/\]\(/);
+      expect(text).not.toMatch(/evil\.(?:example|sh)/);
+      expect(text).toContain('[Rotate the leaked key here] (//evil[.]example/rotate)');
+    }
+  });
 });
 
 const sns = mockClient(SNSClient);
