@@ -13,6 +13,7 @@
  * | githubApiUrl       | https://api.github.com    | GitHub REST base URL; `https://<host>/api/v3` for GitHub Enterprise Server                |
  * | githubBotLogin     | (discovered)              | login the bot comments as, used to find its own PR comment (GET /user; an App: `<slug>[bot]` from GET /app) |
  * | githubAppId        | (none → token)            | act as this GitHub App: creates an empty private-key secret instead of the token secret  |
+ * | githubOwners       | (none → any)              | comma-separated accounts whose repositories' deliveries are acted on; others get 202 and are ignored (GITHUB_OWNERS) |
  * | logRetentionDays   | 30                        | retention of every log group (a CloudWatch Logs retention value: 1, 3, 5, 7, 14, 30, 60, 90, …) |
  * | dryRun             | false                     | remediation plans but applies nothing (no re-runs)                                       |
  * | wholeItemIndexes   | false                     | every incident index projects whole items, as stacks deployed before the narrower projections have them (CloudFormation cannot narrow an existing index in place) |
@@ -74,7 +75,7 @@ import { type CfnStateMachine, DefinitionBody, LogLevel, StateMachine, StateMach
 import type { Construct } from 'constructs';
 import { TABLES, type TableDefinition } from '../shared/stores/tables.js';
 import { gateCallersSchema } from '../shared/baselines/gate-access.js';
-import { gateRepositoriesSchema } from '../shared/config.js';
+import { GITHUB_ACCOUNT_NAME, gateRepositoriesSchema } from '../shared/config.js';
 import { type FunctionName, GuardFunction, type GuardFunctionProps, PROJECT_ROOT } from './constructs/guard-function.js';
 import { GuardTable } from './constructs/guard-table.js';
 import { DashboardSite } from './constructs/dashboard-site.js';
@@ -115,6 +116,8 @@ export interface GuardSettings {
   /** Quality gate thresholds and the number of default-branch runs in its baseline. */
   readonly gate: { readonly deltaCoverage: number; readonly deltaVulnHigh: number; readonly deltaVulnCritical: number; readonly baselineRuns: number };
   readonly maxWebhookBytes: number;
+  /** Accounts whose repositories' deliveries are acted on (context `githubOwners`); empty: every verified one. */
+  readonly githubOwners: string[];
   readonly maxLogBytes: number;
   readonly llmMaxTokens: number;
   readonly llmTemperature: number;
@@ -319,6 +322,10 @@ export function readSettings(scope: Construct): GuardSettings {
     throw new SettingsError('context values llmBaseUrl and bedrockModelId exclude each other: choose one analyzer');
   }
   const llmPricesJson = jsonFile('llmPricesFile', (text) => parsePriceOverrides(text));
+  const githubOwners = (raw('githubOwners') ?? '').split(',').map((owner) => owner.trim()).filter((owner) => owner.length > 0);
+  for (const owner of githubOwners) {
+    if (!GITHUB_ACCOUNT_NAME.test(owner)) throw new SettingsError(`context value githubOwners: "${owner}" is not a GitHub account name`);
+  }
   const experimentModelIds = (raw('experimentModelIds') ?? '').split(',').map((model) => model.trim()).filter((model) => model.length > 0);
   for (const model of experimentModelIds) {
     if (!EXPERIMENT_MODEL_ID.test(model)) throw new SettingsError(`context value experimentModelIds: "${model}" is not a model id`);
@@ -372,6 +379,7 @@ export function readSettings(scope: Construct): GuardSettings {
       (n) => positiveInt(n) && n <= MAX_WEBHOOK_BYTES_LIMIT,
       `a whole number between 1 and ${MAX_WEBHOOK_BYTES_LIMIT}`,
     ),
+    githubOwners,
     maxLogBytes: number('maxLogBytes', 200 * 1024 * 1024, positiveInt, 'a positive whole number'),
     llmMaxTokens: number('llmMaxTokens', 1024, positiveInt, 'a positive whole number'),
     llmTemperature: number('llmTemperature', 0, (n) => n >= 0 && n <= 1, 'between 0 and 1'),
@@ -723,7 +731,12 @@ export class PipelineGuardStack extends Stack {
       description: 'Verifies GitHub webhooks, deduplicates and starts one pipeline execution per failed run',
       // GitHub gives up on a delivery after 10 s; answering later is pointless.
       timeout: Duration.seconds(10),
-      environment: { ...github, ...botLogin, MAX_WEBHOOK_BYTES: String(settings.maxWebhookBytes) },
+      environment: {
+        ...github,
+        ...botLogin,
+        MAX_WEBHOOK_BYTES: String(settings.maxWebhookBytes),
+        ...(settings.githubOwners.length > 0 ? { GITHUB_OWNERS: settings.githubOwners.join(',') } : {}),
+      },
     })
       .useTable(incidents, 'readWrite')
       // A recovery or a /guard feedback comment updates knowledge, experiment and repository counters.

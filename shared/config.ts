@@ -11,6 +11,9 @@ const booleanFlag = z
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
+/** A GitHub organization or user name (Enterprise Managed Users add `_shortcode`). */
+export const GITHUB_ACCOUNT_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
+
 /** A comma-separated list of at most `maxChars`, items trimmed, empty items dropped; unset is an empty list. */
 const commaList = (maxChars: number) =>
   z
@@ -102,6 +105,12 @@ const configSchema = z.object({
   OUTBOX_PATH: z.string().min(1).optional(),
 
   GITHUB_API_URL: z.url().default('https://api.github.com'),
+  /**
+   * The accounts (organizations or users) whose repositories' deliveries are acted on; unset: every delivery the
+   * webhook secret verifies. A public GitHub App can be installed by anyone, and GitHub signs their deliveries
+   * with the App's secret: this keeps strangers' failures from becoming incidents, model calls and comments.
+   */
+  GITHUB_OWNERS: commaList(4000).pipe(z.array(z.string().regex(GITHUB_ACCOUNT_NAME, 'must be GitHub account names'))),
   GITHUB_TOKEN: z.string().min(1).optional(),
   GITHUB_TOKEN_SECRET_ARN: z.string().min(1).optional(),
   /** GitHub App id: with a private key, the functions act as the App's installations instead of with a token. */

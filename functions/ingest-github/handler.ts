@@ -12,6 +12,7 @@ const config = loadConfig(process.env);
 const deps = {
   webhooks: await createWebhookVerifier(config, safeLogger),
   maxBodyBytes: config.MAX_WEBHOOK_BYTES,
+  allowedOwners: config.GITHUB_OWNERS,
   incidents: createIncidents(config),
   workflow: createWorkflowStarter(config),
   github: await createGitHub(config),

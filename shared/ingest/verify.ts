@@ -1,3 +1,4 @@
+import * as z from 'zod';
 import { MAX_JSON_DEPTH, jsonNestsDeeperThan } from '../validation.js';
 import type { Webhooks } from '@octokit/webhooks';
 
@@ -17,6 +18,8 @@ export interface VerifyDeps {
   /** Built once per process from the webhook secret; verifies `X-Hub-Signature-256`. */
   webhooks: Pick<Webhooks, 'verify'>;
   maxBodyBytes: number;
+  /** GITHUB_OWNERS: deliveries for repositories of other accounts are answered 202 and ignored; empty: none are. */
+  allowedOwners?: readonly string[];
 }
 
 export type VerifiedDelivery =
@@ -32,9 +35,22 @@ export function header(headers: WebhookRequest['headers'], name: string): string
 export const reply = (statusCode: number, body: Record<string, unknown>): WebhookResponse => ({ statusCode, body });
 export const refuse = (statusCode: number, message: string): WebhookResponse => reply(statusCode, { message });
 
+const repositoryOwner = z.object({ repository: z.object({ owner: z.object({ login: z.string().max(100) }) }) });
+
+/** The delivery's repository owner when `allowed` names accounts and it is not one of them (or there is none). */
+function ownerNotAllowed(payload: unknown, allowed: readonly string[] | undefined): string | null {
+  if (!allowed || allowed.length === 0) return null;
+  const parsed = repositoryOwner.safeParse(payload);
+  const owner = parsed.success ? parsed.data.repository.owner.login : null;
+  if (owner !== null && allowed.some((account) => account.toLowerCase() === owner.toLowerCase())) return null;
+  return owner ?? '(no repository)';
+}
+
 /**
  * The checks every delivery passes before anything reads it: size cap, HMAC over the raw (base64-decoded)
- * bytes, the event header, then JSON. Each failure is a 4xx with a one-line reason.
+ * bytes, the event header, then JSON. Each failure is a 4xx with a one-line reason. A delivery for another
+ * account's repository than GITHUB_OWNERS allows is answered 202 (GitHub then does not show it as failed) and
+ * goes no further.
  */
 export async function verifyDelivery(request: WebhookRequest, deps: VerifyDeps): Promise<VerifiedDelivery> {
   const raw = request.body ?? '';
@@ -55,5 +71,7 @@ export async function verifyDelivery(request: WebhookRequest, deps: VerifyDeps):
   } catch {
     return fail(refuse(400, 'body is not valid JSON'));
   }
+  const stranger = event === 'ping' ? null : ownerNotAllowed(payload, deps.allowedOwners);
+  if (stranger !== null) return fail(reply(202, { ignored: `repositories of ${stranger} are not in GITHUB_OWNERS` }));
   return { ok: true, event, deliveryId: header(request.headers, 'x-github-delivery')?.slice(0, 100) ?? null, payload };
 }

@@ -21,6 +21,7 @@ describe('CDK context settings', () => {
       githubWrites: { perMinute: 20, perHour: 300, rerunsPerMinute: 5, waitMinutes: 120 },
       gate: { deltaCoverage: 5, deltaVulnHigh: 3, deltaVulnCritical: 1, baselineRuns: 10 },
       maxWebhookBytes: 1_048_576,
+      githubOwners: [],
       maxLogBytes: 209_715_200,
       llmMaxTokens: 1024,
       llmTemperature: 0,
@@ -55,6 +56,7 @@ describe('CDK context settings', () => {
     [{ alertEmail: 'not-an-address' }, /alertEmail/],
     [{ rerunMinConfidence: '1.5' }, /rerunMinConfidence/],
     [{ bedrockModelId: 'arn:aws:bedrock:us-east-1::foundation-model/x' }, /bedrockModelId/],
+    [{ githubOwners: 'acme-shop, not/an-account' }, /githubOwners: "not\/an-account" is not a GitHub account name/],
   ])('rejects %o naming the key', (context, message) => {
     expect(() => settingsFrom(context)).toThrow(message);
   });
@@ -67,12 +69,13 @@ describe('CDK context settings', () => {
       autoRerunMax: '2',
       maxWebhookBytes: '2097152',
       logRetentionDays: '14',
+      githubOwners: 'acme-shop, acme-labs',
     });
     const { stack, template } = synthesized;
     const env = (name: keyof typeof stack.functions) =>
       template.toJSON().Resources[functionLogicalId(stack, stack.functions[name])].Properties.Environment.Variables;
     expect(env('remediate')).toMatchObject({ DRY_RUN: 'true', AUTO_RERUN_MAX: '2', GITHUB_API_URL: 'https://ghes.example.com/api/v3' });
-    expect(env('ingest-github')).toMatchObject({ MAX_WEBHOOK_BYTES: '2097152', GITHUB_BOT_LOGIN: 'guard-bot' });
+    expect(env('ingest-github')).toMatchObject({ MAX_WEBHOOK_BYTES: '2097152', GITHUB_BOT_LOGIN: 'guard-bot', GITHUB_OWNERS: 'acme-shop,acme-labs' });
     expect(env('notify')).toMatchObject({ GITHUB_BOT_LOGIN: 'guard-bot' });
     expect(env('classify').GITHUB_BOT_LOGIN).toBeUndefined();
     const retentions = Object.values(template.findResources('AWS::Logs::LogGroup')).map((g) => g.Properties.RetentionInDays);

@@ -135,6 +135,25 @@ describe('handleGithubWebhook', () => {
     expect(response.body.message).toMatch(/over the 1024-byte limit/);
   });
 
+  it('acts only on the accounts GITHUB_OWNERS names, matching them as GitHub does (case-insensitively)', async () => {
+    // The sample's repository belongs to acme-shop; a public App's stranger installs send signed deliveries too.
+    const allowed = { ...deps, allowedOwners: loadConfig({ GITHUB_OWNERS: 'Acme-Shop, acme-labs' }).GITHUB_OWNERS };
+    const stranger = { ...deps, allowedOwners: loadConfig({ GITHUB_OWNERS: 'acme-labs' }).GITHUB_OWNERS };
+
+    const refused = await handleGithubWebhook(request('workflow_run-failure'), stranger);
+    const ping = await handleGithubWebhook(request('ping'), stranger);
+    const storedAfterRefusal = await store.get('gh-714523861-11862439017-1');
+    const startedAfterRefusal = deps.started.length;
+    const accepted = await handleGithubWebhook(request('workflow_run-failure'), allowed);
+
+    expect(refused).toEqual({ statusCode: 202, body: { ignored: 'repositories of acme-shop are not in GITHUB_OWNERS' } });
+    expect(storedAfterRefusal).toBeNull();
+    expect(startedAfterRefusal).toBe(0);
+    expect(ping.statusCode).toBe(200);
+    expect(accepted.body).toMatchObject({ incidentId: 'gh-714523861-11862439017-1', duplicate: false });
+    expect(() => loadConfig({ GITHUB_OWNERS: 'acme-shop,../etc' })).toThrow(/GITHUB_OWNERS/);
+  });
+
   it('answers ping with 200 and ignores other events and actions with 202 and a reason', async () => {
     expect((await handleGithubWebhook(request('ping'), deps)).statusCode).toBe(200);
     const inProgress = await handleGithubWebhook(request('workflow_run-in_progress'), deps);
