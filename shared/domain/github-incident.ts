@@ -19,6 +19,7 @@ export function githubIncidentFields(trigger: GithubTrigger): Pick<Incident, 'id
     workflowId: trigger.workflowRun.workflowId,
     runId: trigger.workflowRun.id,
     runAttempt: trigger.workflowRun.attempt,
+    ...(trigger.workflowRun.number ? { runNumber: trigger.workflowRun.number } : {}),
     runUrl: trigger.workflowRun.htmlUrl,
     pullRequest: trigger.pullRequests[0] ?? null,
     runEvent: trigger.workflowRun.event,

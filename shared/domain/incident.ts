@@ -278,6 +278,8 @@ export interface Incident {
   workflowId: number | null;
   runId: number | null;
   runAttempt: number | null;
+  /** The Actions run's `run_number` (see the trigger), when GitHub gave it: a green run with a lower one resolves nothing here. */
+  runNumber?: number | null;
   runUrl: string | null;
   pullRequest: number | null;
   /** The repository's default branch (the usual base of its pull requests), when the event said. */

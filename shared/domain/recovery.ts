@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
+import type { Incident } from './incident.js';
 import { alarmStateChangeOf } from './trigger.js';
 
 /**
@@ -15,6 +16,8 @@ export const workflowRecoveryMessageSchema = z.object({
   scope: z.string().min(1).max(1000),
   runId: z.number().int().positive().nullable(),
   runAttempt: z.number().int().positive().optional(),
+  /** The green run's `run_number`; absent for another CI's check run (and in messages queued before it was kept). */
+  runNumber: z.number().int().positive().nullable().optional(),
   resolvedBy: z.string().min(1).max(200),
   installationId: z.number().int().nullable(),
   completedAt: z.iso.datetime({ offset: true }),
@@ -29,6 +32,7 @@ export function workflowRecoveryMessage(recovery: Omit<WorkflowRecoveryMessage, 
     scope: recovery.scope,
     runId: recovery.runId,
     ...(recovery.runAttempt === undefined ? {} : { runAttempt: recovery.runAttempt }),
+    ...(recovery.runNumber ? { runNumber: recovery.runNumber } : {}),
     resolvedBy: recovery.resolvedBy,
     installationId: recovery.installationId,
     completedAt: recovery.completedAt.toISOString(),
@@ -42,4 +46,36 @@ export function workflowRecoveryMessage(recovery: Omit<WorkflowRecoveryMessage, 
  */
 export function isWorkflowRecoveryMessage(event: unknown): boolean {
   return typeof event === 'object' && event !== null && (event as { kind?: unknown }).kind === 'workflow_recovery' && alarmStateChangeOf(event) === null;
+}
+
+/** When an incident's failure happened, as its time to recovery counts it (epoch ms; NaN when unreadable). */
+export function failureTimeOf(incident: Pick<Incident, 'failedAt' | 'createdAt'>): number {
+  return Date.parse(incident.failedAt ?? incident.createdAt);
+}
+
+/**
+ * Why a green run does not speak for an open incident of its scope, or null when it does and resolves it.
+ * Deliveries come late and more than once (GitHub redelivers, Lambda retries the queued recovery, a slow run
+ * finishes after a newer one), so a green run is compared with the failure instead of trusted for arriving after it:
+ * - it completed at or after the failure (its `updated_at` against the incident's `failedAt`): a green run that
+ *   ended before the failure cannot say the failure is fixed, and would record a recovery before it failed;
+ * - it is not an earlier run of the workflow (a lower `run_number`; a scope is one repository, branch and
+ *   workflow): an earlier run tested an earlier push, so it says nothing of the newer commit that failed, even when
+ *   it finished later. Compared only when both numbers are known (Actions runs, not other CI's checks; not
+ *   incidents or queued recoveries from before the number was kept). A re-run attempt keeps its run's number.
+ * Both must hold: a newer run that finished before a slower failing run of an older commit leaves that incident to
+ * the next green run rather than record it resolved before it failed.
+ */
+export function greenRunLeavesOpen(
+  incident: Pick<Incident, 'failedAt' | 'createdAt' | 'runNumber'>,
+  green: { completedAt: Date; runNumber?: number | null },
+): string | null {
+  const failedAt = failureTimeOf(incident);
+  if (!Number.isNaN(failedAt) && green.completedAt.getTime() < failedAt) {
+    return `the green run completed at ${green.completedAt.toISOString()}, before the failure at ${new Date(failedAt).toISOString()}`;
+  }
+  if (green.runNumber && incident.runNumber && green.runNumber < incident.runNumber) {
+    return `the green run is run number ${green.runNumber}, earlier than the failed run number ${incident.runNumber}`;
+  }
+  return null;
 }

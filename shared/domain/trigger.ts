@@ -24,6 +24,11 @@ export const githubTriggerSchema = z.object({
     attempt: z.number().int().positive(),
     name: z.string().max(300).nullable(),
     workflowId: z.number().int().nullable(),
+    /**
+     * `run_number`: counts the workflow's runs in the repository (a re-run keeps it). Orders runs of one workflow by
+     * when they were triggered, whatever order they finish or are delivered in; absent in triggers kept before it was.
+     */
+    number: z.number().int().positive().nullable().optional(),
     headSha: z.string().max(64),
     headBranch: z.string().max(255).nullable(),
     /** The repository the head commit lives in; another id than the repository's means a fork's pull request. */

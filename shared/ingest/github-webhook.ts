@@ -74,6 +74,7 @@ const workflowRunPayload = z.object({
   workflow_run: z.object({
     id: z.number().int().positive(),
     run_attempt: z.number().int().positive().default(1),
+    run_number: z.number().int().positive().optional(),
     name: z.string().max(300).nullable().optional(),
     workflow_id: z.number().int().nullable().optional(),
     head_sha: z.string().regex(/^[0-9a-f]{7,64}$/i),
@@ -168,6 +169,7 @@ export function triggerFromWorkflowRun(payload: WorkflowRunPayload, deliveryId: 
     workflowRun: {
       id: run.id,
       attempt: run.run_attempt,
+      number: run.run_number ?? null,
       name: run.name ?? null,
       workflowId: run.workflow_id ?? null,
       headSha: run.head_sha,
@@ -282,6 +284,7 @@ export async function handleGithubWebhook(request: WebhookRequest, deps: IngestD
         scope: githubIncidentScope(trigger),
         runId: run.id,
         runAttempt: run.run_attempt,
+        runNumber: run.run_number ?? null,
         resolvedBy: run.run_attempt > 1 ? `run ${run.id} (attempt ${run.run_attempt})` : `run ${run.id}`,
         installationId: trigger.installationId,
         completedAt: completedAtOf(run.updated_at, deps.clock),

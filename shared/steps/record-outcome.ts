@@ -1,6 +1,6 @@
 import { METRIC } from '../adapters/metric-names.js';
 import type { Incident } from '../domain/incident.js';
-import { workflowRecoveryMessageSchema } from '../domain/recovery.js';
+import { failureTimeOf, greenRunLeavesOpen, workflowRecoveryMessageSchema } from '../domain/recovery.js';
 import { type AlarmEvent, alarmArnOf, alarmEventSchema, alarmScope } from '../domain/trigger.js';
 import { ValidationError, errorMessage } from '../errors.js';
 import { firstIssue } from '../validation.js';
@@ -28,7 +28,7 @@ async function resolveIncident(
   extra: Partial<Incident> = {},
   options: { updateComment?: boolean } = {},
 ) {
-  const since = Date.parse(incident.failedAt ?? incident.createdAt);
+  const since = failureTimeOf(incident);
   const seconds = Math.max(0, Math.round((at.getTime() - (Number.isNaN(since) ? at.getTime() : since)) / 1000));
   const updated = await deps.incidents.update(
     incident.id,
@@ -73,6 +73,8 @@ export interface WorkflowRecovery {
   /** The successful Actions run (null for a check run of another CI system). */
   runId: number | null;
   runAttempt?: number;
+  /** The green run's `run_number` (null or absent when unknown: a check run of another CI system). */
+  runNumber?: number | null;
   /** How the comment and the record name the recovery, e.g. "run 42" or "check run 7". */
   resolvedBy: string;
   /** The delivery's App installation, whose client updates the PR comment. */
@@ -81,7 +83,8 @@ export interface WorkflowRecovery {
 }
 
 /**
- * A successful run of the same workflow (or check) on the same branch resolves that scope's open incidents and
+ * A successful run of the same workflow (or check) on the same branch resolves that scope's open incidents that
+ * failed before it (see `greenRunLeavesOpen`: not a failure after it completed, nor one of a later run number), and
  * records the time to recovery. A successful re-run attempt resolves the failed earlier attempts of its own run.
  * The PR comment is updated once per pull request, from the newest incident, so an older incident resolved in
  * the same pass cannot overwrite what the comment says about the latest failure.
@@ -97,6 +100,12 @@ export async function recordWorkflowRecovery(recovery: WorkflowRecovery, deps: O
     const pr = incident.pullRequest ? `${incident.repository}#${incident.pullRequest}` : null;
     const updateComment = pr !== null && !commented.has(pr);
     if (pr) commented.add(pr);
+    const leftOpen = greenRunLeavesOpen(incident, recovery);
+    if (leftOpen) {
+      // Still open, and its PR's comment goes on showing it: an older incident resolved below does not rewrite it.
+      deps.logger.info('green run does not resolve a newer failure', { incidentId: incident.id, resolvedBy: recovery.resolvedBy, reason: leftOpen });
+      continue;
+    }
     await resolveIncident(incident, recovery.resolvedBy, recovery.completedAt, deps, {}, { updateComment });
     resolved.push(incident.id);
   }
@@ -117,6 +126,7 @@ export async function recordQueuedRecovery(message: unknown, deps: OutcomeDeps):
       scope: queued.scope,
       runId: queued.runId,
       ...(queued.runAttempt === undefined ? {} : { runAttempt: queued.runAttempt }),
+      runNumber: queued.runNumber ?? null,
       resolvedBy: queued.resolvedBy,
       installationId: queued.installationId,
       completedAt: new Date(queued.completedAt),

@@ -7,6 +7,7 @@ import { handleGithubWebhook, type IngestDeps } from '../../../shared/ingest/git
 import { githubIncidentScope } from '../../../shared/domain/github-incident.js';
 import { staticGitHubClients } from '../../../shared/github/clients.js';
 import { silentLogger } from '../../../shared/steps/deps.js';
+import { recordWorkflowRecovery } from '../../../shared/steps/record-outcome.js';
 import { loadWebhook } from '../../../infra/local/replay.js';
 import { createRecordingRecoveryQueue } from '../../support/fakes.js';
 import { createMemoryStore } from '../../support/memory-store.js';
@@ -182,6 +183,64 @@ describe('handleGithubWebhook', () => {
     // From the failed run's completion (09:19:47) to the green run's (09:46:30).
     expect(resolved?.timeToRecoverySeconds).toBe(26 * 60 + 43);
     expect((await store.get('gh-other'))?.status).toBe('received');
+  });
+
+  it('carries the green run\'s run number to the outcome recorder and onto a failure\'s incident', async () => {
+    await handleGithubWebhook(request('workflow_run-failure'), deps);
+    await handleGithubWebhook(request('workflow_run-success'), deps);
+
+    expect((await store.get('gh-714523861-11862439017-1'))?.runNumber).toBe(482);
+    expect(recoveries.messages[0]).toMatchObject({ runNumber: 483, completedAt: '2026-11-20T09:46:30.000Z' });
+  });
+
+  it('does not resolve a failure with a green run that completed before it (a late or redelivered green run)', async () => {
+    // The failure completed at 09:19:47; a green run of a newer run number whose delivery says it completed at 09:10.
+    await handleGithubWebhook(request('workflow_run-failure'), deps);
+    await handleGithubWebhook(request('workflow_run-success', (b) => (b.workflow_run.updated_at = '2026-11-20T09:10:00Z')), deps);
+
+    expect(await recoveries.drain(deps)).toEqual([]);
+    expect(await store.get('gh-714523861-11862439017-1')).toMatchObject({ status: 'received', resolvedAt: null, resolvedBy: null });
+  });
+
+  it('does not resolve a failure with an earlier run of the workflow that went green after it (older commit)', async () => {
+    // Run 481 tested the push before the failing one; it was slower and finished green at 09:46:30, after run 482 failed.
+    await handleGithubWebhook(request('workflow_run-failure'), deps);
+    await handleGithubWebhook(request('workflow_run-success', (b) => (b.workflow_run.run_number = 481)), deps);
+
+    expect(await recoveries.drain(deps)).toEqual([]);
+    expect((await store.get('gh-714523861-11862439017-1'))?.status).toBe('received');
+  });
+
+  it('resolves only the failures before the green run when a newer failure of the same scope is open too', async () => {
+    // Run 482 failed at 09:19:47, run 483 went green at 09:46:30, run 484 failed at 10:02; then 483's delivery arrives.
+    await handleGithubWebhook(request('workflow_run-failure'), deps);
+    await handleGithubWebhook(
+      request('workflow_run-failure', (b) => Object.assign(b.workflow_run, { id: 11863000001, run_number: 484, updated_at: '2026-11-20T10:02:00Z' })),
+      deps,
+    );
+    await handleGithubWebhook(request('workflow_run-success'), deps);
+
+    expect(await recoveries.drain(deps)).toEqual(['gh-714523861-11862439017-1']);
+    expect(await store.get('gh-714523861-11863000001-1')).toMatchObject({ status: 'received', resolvedBy: null });
+    expect(await store.get('gh-714523861-11862439017-1')).toMatchObject({ status: 'resolved', timeToRecoverySeconds: 26 * 60 + 43 });
+  });
+
+  it('leaves a newer failure open when a queued recovery is redelivered after it, even with no run numbers', async () => {
+    // The reviewer's case: run 200 failed at 11:00; run 100 of the same workflow and branch went green at 10:00 and its
+    // recovery is delivered again now. Nothing but the times to go by (a recovery queued before run numbers were kept).
+    await handleGithubWebhook(
+      request('workflow_run-failure', (b) => Object.assign(b.workflow_run, { id: 200, updated_at: '2026-11-20T11:00:00Z', run_number: undefined })),
+      deps,
+    );
+    const incident = (await store.get('gh-714523861-200-1'))!;
+
+    const result = await recordWorkflowRecovery(
+      { scope: store.items.get(incident.id)!.scope!, runId: 100, resolvedBy: 'run 100', installationId: null, completedAt: new Date('2026-11-20T10:00:00Z') },
+      deps,
+    );
+
+    expect(result.resolved).toEqual([]);
+    expect(await store.get(incident.id)).toMatchObject({ status: 'received', resolvedBy: null, timeToRecoverySeconds: null });
   });
 
   it('files the incident under its repository, branch and workflow scope', async () => {
