@@ -2,9 +2,10 @@
  * The incident fields a CloudWatch alarm trigger determines on its own, as github-incident.ts does for GitHub:
  * used by ingest (which stores the incident before the execution starts), classify and notify.
  */
-import type { AlarmDetails, Incident } from './incident.js';
+import type { AlarmDetails, HistoryEntry, Incident } from './incident.js';
 import { alarmShape } from './alarm-shape.js';
-import { type AlarmTrigger, alarmArnOf, alarmScope } from './trigger.js';
+import { failureTimeOf } from './recovery.js';
+import { type AlarmEvent, type AlarmTrigger, alarmArnOf, alarmScope } from './trigger.js';
 import { redactSecrets } from '../logs/redact.js';
 
 /** What the alarm is and measures, from its state-change event. */
@@ -28,12 +29,73 @@ export function alarmDetails(trigger: AlarmTrigger): AlarmDetails {
 /** The incident fields of an alarm trigger: its details (reason and description redacted) and when it fired. */
 export function alarmIncidentFields(trigger: AlarmTrigger): Pick<Incident, 'id' | 'source'> & Partial<Incident> {
   const alarm = alarmDetails(trigger);
-  const changed = Date.parse(alarm.stateChangedAt);
+  const changed = stateChangedAtOf(trigger.event);
   return {
     id: trigger.incidentId,
     source: 'cloudwatch',
     alarm,
-    ...(Number.isNaN(changed) ? {} : { failedAt: new Date(changed).toISOString() }),
+    ...(changed ? { failedAt: changed.toISOString() } : {}),
+  };
+}
+
+/**
+ * When the alarm changed state: `detail.state.timestamp` (CloudWatch's `2026-11-20T10:00:00.000+0000`), else the
+ * event's `time`; null when neither reads as a time. Events of one alarm are ordered by this, never by arrival:
+ * EventBridge retries a target for up to 2 hours, so an OK can arrive before the ALARM it ended, or again later.
+ */
+export function stateChangedAtOf(event: AlarmEvent): Date | null {
+  for (const text of [event.detail.state.timestamp, event.time]) {
+    const at = Date.parse(text);
+    if (!Number.isNaN(at)) return new Date(at);
+  }
+  return null;
+}
+
+/**
+ * Whether an OK of the alarm at `okAt` ended this ALARM: it came at or after the ALARM's state change. Never when
+ * either time is unknown (an ALARM whose time cannot be read is handled as it always was).
+ */
+export function alarmOverBy(event: AlarmEvent, okAt: Date | null): boolean {
+  const firedAt = stateChangedAtOf(event);
+  return firedAt !== null && okAt !== null && okAt.getTime() >= firedAt.getTime();
+}
+
+/**
+ * Why an OK at `okAt` does not end an open alarm incident, or null when it does: the incident's ALARM came after
+ * it (a late or redelivered OK from before the alarm fired again), so it is a newer ALARM that OK knows nothing of.
+ */
+export function alarmOkLeavesOpen(incident: Pick<Incident, 'failedAt' | 'createdAt'>, okAt: Date): string | null {
+  const firedAt = failureTimeOf(incident);
+  if (Number.isNaN(firedAt) || firedAt <= okAt.getTime()) return null;
+  return `the OK at ${okAt.toISOString()} is older than the alarm at ${new Date(firedAt).toISOString()}`;
+}
+
+/**
+ * The fields (and history entry) that record an alarm incident as resolved by an OK noted before `stage` handled
+ * its ALARM, as the outcome recorder records an OK (state, time to recovery), with a note of why nothing ran.
+ */
+export function recoveredAlarmFields(
+  incident: Pick<Incident, 'alarm' | 'failedAt' | 'createdAt'>,
+  okAt: Date,
+  stage: string,
+  now: Date,
+): { fields: Pick<Incident, 'status' | 'resolvedAt' | 'timeToRecoverySeconds' | 'resolvedBy'> & Partial<Pick<Incident, 'alarm'>>; history: HistoryEntry } {
+  const firedAt = failureTimeOf(incident);
+  const seconds = Number.isNaN(firedAt) ? 0 : Math.max(0, Math.round((okAt.getTime() - firedAt) / 1000));
+  const resolvedAt = okAt.toISOString();
+  return {
+    fields: {
+      status: 'resolved',
+      resolvedAt,
+      timeToRecoverySeconds: seconds,
+      resolvedBy: `alarm OK before ${stage}`,
+      ...(incident.alarm ? { alarm: { ...incident.alarm, state: 'OK', previousState: incident.alarm.state, stateChangedAt: resolvedAt } } : {}),
+    },
+    history: {
+      at: now.toISOString(),
+      event: 'resolved',
+      detail: `the alarm was back to OK at ${resolvedAt}, before ${stage} handled this ALARM: nothing was run and nobody paged`,
+    },
   };
 }
 

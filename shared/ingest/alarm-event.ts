@@ -1,10 +1,11 @@
-import { type AlarmEvent, alarmArnOf, alarmEventSchema, alarmTriggerFromEvent } from '../domain/trigger.js';
+import { type AlarmEvent, type AlarmTrigger, alarmArnOf, alarmEventSchema, alarmTriggerFromEvent } from '../domain/trigger.js';
+import { alarmOverBy, recoveredAlarmFields, stateChangedAtOf } from '../domain/alarm-incident.js';
 import { redactDeep, redactOrWithhold } from '../logs/redact.js';
 import { ValidationError } from '../errors.js';
 import { redriveIfStalled } from '../reconcile/redrive.js';
 import type { AlarmTagReader, Clock, WorkflowStarter } from '../ports.js';
 import type { StepLogger } from '../ports.js';
-import { storeIncidentFromTrigger } from '../domain/incident-from-trigger.js';
+import { incidentFromTrigger, storeIncidentFromTrigger } from '../domain/incident-from-trigger.js';
 import type { IncidentStore } from '../stores/incident-store.js';
 import { firstIssue } from '../validation.js';
 import { type AlarmScope, alarmOutOfScope, alarmTagsNeeded } from './alarm-scope.js';
@@ -48,13 +49,19 @@ export function redactAlarmText(event: AlarmEvent): AlarmEvent {
   };
 }
 
-export type AlarmIngestResult = { incidentId: string; duplicate: boolean; redriven?: string } | { ignored: string };
+export type AlarmIngestResult =
+  | { incidentId: string; duplicate: boolean; redriven?: string }
+  /** The alarm was back to OK (at `recoveredAt`) before this ALARM was processed: recorded resolved, nothing started. */
+  | { incidentId: string; duplicate: boolean; recoveredAt: string }
+  | { ignored: string };
 
 /**
  * A CloudWatch alarm entering ALARM, as EventBridge delivers it: the incident is written first (with its trigger,
  * so the reconciler can re-drive it), then one execution named after the alarm ARN and state change time
  * (`alarmIncidentId`). A redelivered event starts nothing new, in AWS as locally (an EventBridge → Step Functions
  * target cannot name executions, so every redelivery used to start a second pipeline and a second escalation).
+ * An ALARM whose OK was already seen (EventBridge retries for up to 2 hours, so the OK can come first) starts
+ * nothing: see {@link recordRecoveredAlarm}.
  */
 export async function ingestAlarmEvent(event: unknown, deps: AlarmIngestDeps): Promise<AlarmIngestResult> {
   const parsed = alarmEventSchema.safeParse(event);
@@ -71,6 +78,11 @@ export async function ingestAlarmEvent(event: unknown, deps: AlarmIngestDeps): P
     return { ignored: outOfScope };
   }
   const trigger = alarmTriggerFromEvent(redactAlarmText(parsed.data));
+  // The alarm's latest OK, read before the incident is written. An OK noted after this read is caught by
+  // record-outcome (it lists the alarm's open incidents after noting the OK) or, if it got there before this
+  // incident was written, by classify, which reads the OK again before anything acts.
+  const okAt = stateChangedAtOf(parsed.data) ? await deps.incidents.latestAlarmOk(alarmArnOf(parsed.data)) : null;
+  if (okAt && alarmOverBy(parsed.data, okAt)) return recordRecoveredAlarm(trigger, okAt, deps);
   const { created } = await storeIncidentFromTrigger(deps.incidents, trigger, deps.clock());
   const started = await deps.workflow.start(trigger.incidentId, { trigger, incidentStored: true });
   const duplicate = !created || started.alreadyStarted;
@@ -78,4 +90,29 @@ export async function ingestAlarmEvent(event: unknown, deps: AlarmIngestDeps): P
   if (!duplicate) return { incidentId: trigger.incidentId, duplicate };
   const redriven = await redriveIfStalled(trigger.incidentId, deps, deps.maxRedrives);
   return redriven ? { incidentId: trigger.incidentId, duplicate, redriven } : { incidentId: trigger.incidentId, duplicate };
+}
+
+/**
+ * An ALARM processed after the OK that ended it: a retried or slow delivery (a tag lookup, a throttled Lambda), or a
+ * redelivery after the incident was resolved. It is recorded, but as resolved already, and no execution starts.
+ * Why record rather than drop: an accepted failure always ends recorded — the alarm did fire, for how long is its
+ * time to recovery, and a flapping alarm shows only through these records. Why start nothing: the pipeline's path
+ * ends in a runbook and a page, and a human is paged only when a human must act; for an alarm already back to OK
+ * there is nothing to act on (a resolved incident pages nobody, and remediation applies nothing to one). The
+ * incident is written in its final state in one write (a crash cannot leave it open for the reconciler to re-drive).
+ * A redelivery of an ALARM whose incident exists changes nothing, and re-drives nothing.
+ */
+async function recordRecoveredAlarm(trigger: AlarmTrigger, okAt: Date, deps: AlarmIngestDeps): Promise<AlarmIngestResult> {
+  const now = deps.clock();
+  const { incident, scope } = incidentFromTrigger(trigger, now);
+  const { fields, history } = recoveredAlarmFields(incident, okAt, 'the pipeline started', now);
+  const created = await deps.incidents.create({ ...incident, ...fields, history: [...incident.history, history] }, scope, trigger);
+  deps.logger.info('alarm already back to OK: recorded as resolved, nothing started', {
+    incidentId: trigger.incidentId,
+    duplicate: !created,
+    alarm: trigger.event.detail.alarmName,
+    firedAt: trigger.event.detail.state.timestamp,
+    okAt: okAt.toISOString(),
+  });
+  return { incidentId: trigger.incidentId, duplicate: !created, recoveredAt: okAt.toISOString() };
 }

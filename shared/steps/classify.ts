@@ -1,6 +1,8 @@
 import { METRIC } from '../adapters/metric-names.js';
 import type { AlarmDetails, Incident, JobFailureSummary } from '../domain/incident.js';
 import { incidentFromTrigger, storeIncidentFromTrigger } from '../domain/incident-from-trigger.js';
+import { alarmOverBy, recoveredAlarmFields } from '../domain/alarm-incident.js';
+import { alarmArnOf } from '../domain/trigger.js';
 import {
   type GithubCheckTrigger,
   type GithubTrigger,
@@ -216,11 +218,19 @@ async function classifyTrigger(trigger: ReturnType<typeof parseState>['trigger']
     const reasonLine = { line: 1, text: `${alarm.name}: ${alarm.reason}`.slice(0, MAX_LINE_CHARS) };
     const { fingerprint, template } = fingerprintOf(`alarm ${alarm.name} ${alarm.namespace ?? ''} ${alarm.metric ?? ''}`);
     const category = alarmCategory(alarm);
+    // An OK that record-outcome noted but could not apply: it came after ingest read the alarm's latest OK and before
+    // the incident was written, or before a re-driven execution stored it here. The incident is recorded resolved
+    // now, so the later stages act on nothing (remediation applies nothing to a resolved incident, notify pages
+    // nobody for one); one the outcome recorder resolved already keeps the record it wrote.
+    const okAt = await deps.incidents.latestAlarmOk(alarmArnOf(trigger.event));
+    const over = alarmOverBy(trigger.event, okAt) && (await deps.incidents.get(trigger.incidentId))?.status !== 'resolved';
+    const recovered = over ? recoveredAlarmFields(incident, okAt as Date, 'classify', now) : null;
     await deps.incidents.record(
       trigger.incidentId,
-      { status: 'classified', category, fingerprint, template, failureLines: [reasonLine], evidence: reasonLine },
-      { history: [{ at: now.toISOString(), event: 'classified', detail: `alarm ${alarm.state}` }] },
+      { status: 'classified', category, fingerprint, template, failureLines: [reasonLine], evidence: reasonLine, ...recovered?.fields },
+      { history: [{ at: now.toISOString(), event: 'classified', detail: `alarm ${alarm.state}` }, ...(recovered ? [recovered.history] : [])] },
     );
+    if (recovered) deps.logger.info('alarm already back to OK at classify: recorded as resolved', { incidentId: trigger.incidentId, okAt: recovered.fields.resolvedAt });
     return { incidentId: trigger.incidentId, category, fingerprint, failureCount: 1, jobCount: 0 };
   }
 

@@ -1,4 +1,5 @@
 import { METRIC } from '../adapters/metric-names.js';
+import { alarmOkLeavesOpen, stateChangedAtOf } from '../domain/alarm-incident.js';
 import type { Incident } from '../domain/incident.js';
 import { failureTimeOf, greenRunLeavesOpen, workflowRecoveryMessageSchema } from '../domain/recovery.js';
 import { type AlarmEvent, alarmArnOf, alarmEventSchema, alarmScope } from '../domain/trigger.js';
@@ -135,17 +136,35 @@ export async function recordQueuedRecovery(message: unknown, deps: OutcomeDeps):
   );
 }
 
-/** The alarm returned to OK: store the state change on its open incidents and resolve them. */
+/**
+ * The alarm returned to OK: store the state change on its open incidents that fired at or before it and resolve
+ * them. Events are ordered by their state-change times, not by arrival (EventBridge retries for up to 2 hours): an
+ * OK resolves no ALARM that came after it, and its time is noted for the alarm so that an ALARM arriving after its
+ * own OK is recorded as already over instead of starting the pipeline (ingestAlarmEvent, classify).
+ */
 export async function recordAlarmRecovery(event: unknown, deps: OutcomeDeps): Promise<RecoveryResult> {
   const parsed = alarmEventSchema.safeParse(event);
   if (!parsed.success) throw new ValidationError(`not a CloudWatch Alarm State Change event: ${firstIssue(parsed.error)}`);
   const alarmEvent: AlarmEvent = parsed.data;
   const arn = alarmArnOf(alarmEvent);
-  const at = new Date(alarmEvent.detail.state.timestamp);
-  const when = Number.isNaN(at.getTime()) ? deps.clock() : at;
+  const at = stateChangedAtOf(alarmEvent);
+  const when = at ?? deps.clock();
+  if (at && alarmEvent.detail.state.value === 'OK') {
+    // Noted before the open incidents are read: an ALARM ingested meanwhile either reads this OK (and starts
+    // nothing) or was stored before the read below, which then resolves it.
+    await deps.incidents.noteAlarmOk(arn, at);
+  } else if (!at) {
+    deps.logger.warn('alarm state change without a readable time: resolving as of now, not noted for ordering', { alarm: alarmEvent.detail.alarmName });
+  }
   const open = await deps.incidents.listOpenInScope(alarmScope(arn), MAX_RESOLVED_PER_EVENT);
   const resolved: string[] = [];
   for (const incident of open) {
+    const leftOpen = at ? alarmOkLeavesOpen(incident, at) : null;
+    if (leftOpen) {
+      // A late or redelivered OK from before this ALARM: the alarm fired again after it, and is not over.
+      deps.logger.info('alarm OK older than the incident: left open', { incidentId: incident.id, reason: leftOpen });
+      continue;
+    }
     const alarm = incident.alarm
       ? { ...incident.alarm, state: alarmEvent.detail.state.value, previousState: alarmEvent.detail.previousState?.value ?? incident.alarm.state, stateChangedAt: alarmEvent.detail.state.timestamp }
       : null;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   GetCommand,
@@ -44,9 +45,19 @@ const UNFINISHED_MAX_PAGES_PER_MONTH = 10;
 const MAX_APPENDED_ENTRIES = 200;
 
 const INCIDENT_PK_PREFIX = 'INCIDENT#';
+/**
+ * How long an alarm's latest OK is kept after it was last moved: far beyond the oldest event that can still arrive
+ * (EventBridge gives up after 2 hours, Lambda's own retries after 6).
+ */
+const ALARM_OK_TTL_SECONDS = 30 * 86_400;
 
 export function incidentKey(id: string): { pk: string; sk: string } {
   return { pk: `${INCIDENT_PK_PREFIX}${id}`, sk: INCIDENT_SK };
+}
+
+/** The item holding an alarm's latest OK; the ARN is hashed (it can be 2,048 characters, a key at most 2,048 bytes). */
+export function alarmOkKey(alarmArn: string): { pk: string; sk: string } {
+  return { pk: `ALARMOK#${createHash('sha256').update(alarmArn).digest('hex').slice(0, 40)}`, sk: 'ALARMOK' };
 }
 
 /** Index attributes derived from the incident. GSI key attributes must be absent rather than null. */
@@ -143,6 +154,13 @@ export interface IncidentStore {
   listByFingerprint(fingerprint: string, limit: number): Promise<IncidentHistoryEntry[]>;
   /** Incidents of one pull request, newest first. */
   listByPullRequest(repository: string, pullRequest: number, limit: number): Promise<Incident[]>;
+  /**
+   * Notes that the alarm was back to OK at `at`, unless a later OK is noted already: one conditional write (item
+   * `ALARMOK#…` of this table, in no index), so a late or redelivered OK never moves it back. True when it moved.
+   */
+  noteAlarmOk(alarmArn: string, at: Date): Promise<boolean>;
+  /** The latest OK noted for the alarm (consistent read), or null when none was noted in the last 30 days. */
+  latestAlarmOk(alarmArn: string): Promise<Date | null>;
 }
 
 const STRIP = new Set(['pk', 'sk', 'kind', 'month', 'scope', 'expiresAt', 'pullKey', 'trigger']);
@@ -497,6 +515,31 @@ export function createIncidentStore(options: {
 
     listByPullRequest(repository, pullRequest, limit) {
       return queryIndex(INCIDENT_INDEXES.byPullRequest, pullKeyOf(repository, pullRequest) as string, limit);
+    },
+
+    async noteAlarmOk(alarmArn, at) {
+      const moved = await conditionalWrite(() =>
+        client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: alarmOkKey(alarmArn),
+            UpdateExpression: 'SET #okAt = :at, #arn = :arn, #expiresAt = :expiresAt',
+            // ISO strings of one format order as the instants do.
+            ConditionExpression: 'attribute_not_exists(#okAt) OR #okAt < :at',
+            ExpressionAttributeNames: { '#okAt': 'okAt', '#arn': 'alarmArn', '#expiresAt': 'expiresAt' },
+            ExpressionAttributeValues: { ':at': at.toISOString(), ':arn': alarmArn, ':expiresAt': Math.floor(clock().getTime() / 1000) + ALARM_OK_TTL_SECONDS },
+          }),
+        ),
+      );
+      return moved !== null;
+    },
+
+    async latestAlarmOk(alarmArn) {
+      const response = await client.send(
+        new GetCommand({ TableName: tableName, Key: alarmOkKey(alarmArn), ConsistentRead: true, ProjectionExpression: '#okAt', ExpressionAttributeNames: { '#okAt': 'okAt' } }),
+      );
+      const at = typeof response.Item?.okAt === 'string' ? Date.parse(response.Item.okAt) : Number.NaN;
+      return Number.isNaN(at) ? null : new Date(at);
     },
   };
 }

@@ -150,3 +150,24 @@ describe('status moves only forward (DynamoDB condition on the states a status m
     expect(typeof stored.kbSeenAt).toBe('string');
   });
 });
+
+describe('an alarm\'s latest OK only moves forward (one conditional write beside its incidents)', () => {
+  it('keeps the latest of OKs noted in any order and at once, per alarm, in no index', async () => {
+    const incidents = dynamoStore();
+    const arn = `arn:aws:cloudwatch:us-east-1:123456789012:alarm:${'checkout-api-5xx-rate-'.repeat(90)}`; // 1,980+ characters
+    const other = 'arn:aws:cloudwatch:us-east-1:123456789012:alarm:checkout-api-latency';
+    expect(await incidents.latestAlarmOk(arn)).toBeNull();
+
+    expect(await incidents.noteAlarmOk(arn, new Date('2026-11-20T10:05:00Z'))).toBe(true);
+    expect(await incidents.noteAlarmOk(arn, new Date('2026-11-20T10:05:00Z'))).toBe(false); // a redelivery
+    expect(await incidents.noteAlarmOk(arn, new Date('2026-11-20T09:58:00Z'))).toBe(false); // a late, older one
+    const minutes = Array.from({ length: 12 }, (_, i) => new Date(Date.UTC(2026, 10, 20, 10, 10 + ((i * 7) % 12))));
+    await Promise.all(minutes.map((at) => incidents.noteAlarmOk(arn, at)));
+    await incidents.noteAlarmOk(other, new Date('2026-11-20T08:00:00Z'));
+
+    expect(await incidents.latestAlarmOk(arn)).toEqual(new Date('2026-11-20T10:21:00Z'));
+    expect(await incidents.latestAlarmOk(other)).toEqual(new Date('2026-11-20T08:00:00Z'));
+    expect(await incidents.listOpenInScope(`alarm:${arn}`, 10)).toEqual([]);
+    expect(await incidents.listRecent(50)).not.toContainEqual(expect.objectContaining({ okAt: expect.anything() }));
+  });
+});

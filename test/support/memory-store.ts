@@ -4,6 +4,7 @@ import type { AppendLists, IncidentStore } from '../../shared/stores/incident-st
 /** In-memory IncidentStore for unit tests; same semantics as the DynamoDB one (conditional create, appends). */
 export function createMemoryStore(clock: () => Date = () => new Date()): IncidentStore & { items: Map<string, { incident: Incident; scope: string | null; trigger?: unknown }> } {
   const items = new Map<string, { incident: Incident; scope: string | null; trigger?: unknown }>();
+  const alarmOks = new Map<string, Date>();
   const byNewest = (a: Incident, b: Incident) => b.createdAt.localeCompare(a.createdAt);
   return {
     items,
@@ -86,6 +87,16 @@ export function createMemoryStore(clock: () => Date = () => new Date()): Inciden
     },
     async listByFingerprint(fingerprint, limit) {
       return [...items.values()].map((i) => i.incident).filter((i) => i.fingerprint === fingerprint).sort(byNewest).slice(0, limit);
+    },
+    async noteAlarmOk(alarmArn, at) {
+      const latest = alarmOks.get(alarmArn);
+      if (latest && latest.getTime() >= at.getTime()) return false;
+      alarmOks.set(alarmArn, new Date(at));
+      return true;
+    },
+    async latestAlarmOk(alarmArn) {
+      const latest = alarmOks.get(alarmArn);
+      return latest ? new Date(latest) : null;
     },
   };
 }

@@ -2,7 +2,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ingestAlarmEvent } from '../../../shared/ingest/alarm-event.js';
+import { staticGitHubClients } from '../../../shared/github/clients.js';
+import { routeEscalation } from '../../../shared/notify/escalation-policy.js';
 import { silentLogger } from '../../../shared/steps/deps.js';
+import { recordAlarmRecovery } from '../../../shared/steps/record-outcome.js';
 import { createMemoryStore } from '../../support/memory-store.js';
 
 const EVENT = JSON.parse(readFileSync(join(import.meta.dirname, '../../../events/cloudwatch/alarm-state-alarm.json'), 'utf8')) as Record<string, any>;
@@ -66,5 +69,134 @@ describe('alarm ingest', () => {
     expect(started).toHaveLength(2);
     // The prefix decides without a read; only the other two alarms were looked up.
     expect(asked).toEqual(['arn:aws:cloudwatch:us-east-1:123456789012:alarm:payments-latency', 'arn:aws:cloudwatch:us-east-1:123456789012:alarm:search-latency']);
+  });
+});
+
+describe('alarm state changes are applied in the order they happened, not the order they arrive', () => {
+  // EventBridge retries each target for up to 2 hours: an OK can arrive before the ALARM it ended, or again later.
+  const ARN = 'arn:aws:cloudwatch:us-east-1:123456789012:alarm:checkout-api-5xx-rate';
+  function change(value: 'ALARM' | 'OK', timestamp: string) {
+    const event = structuredClone(EVENT);
+    event.detail.state.value = value;
+    event.detail.state.timestamp = timestamp;
+    event.detail.previousState.value = value === 'OK' ? 'ALARM' : 'OK';
+    return event;
+  }
+  function setup() {
+    const clock = () => new Date('2026-11-20T12:00:00Z');
+    const incidents = createMemoryStore(clock);
+    const started: string[] = [];
+    const ingest = {
+      incidents, clock, logger: silentLogger, maxRedrives: 3, alarmTags: null,
+      scope: { prefixes: ['checkout-'], tag: null, includeAutoscaling: false },
+      workflow: {
+        async start(name: string) {
+          const alreadyStarted = started.includes(name);
+          if (!alreadyStarted) started.push(name);
+          return { alreadyStarted, executionId: name };
+        },
+        async describe(name: string) { return started.includes(name) ? { status: 'RUNNING', input: {} } : null; },
+      },
+    };
+    const outcome = { incidents, clock, logger: silentLogger, github: staticGitHubClients(null) };
+    return {
+      incidents, started,
+      alarm: async (timestamp: string) => ingestAlarmEvent(change('ALARM', timestamp), ingest as never) as Promise<{ incidentId: string; duplicate: boolean; recoveredAt?: string }>,
+      ok: async (timestamp: string) => recordAlarmRecovery(change('OK', timestamp), outcome as never),
+    };
+  }
+
+  it('resolves the ALARM an OK followed, and starts the pipeline for the next ALARM after that OK', async () => {
+    const d = setup();
+    const first = await d.alarm('2026-11-20T10:00:00.000+0000');
+    expect(await d.ok('2026-11-20T10:05:00.000+0000')).toEqual({ resolved: [first.incidentId] });
+    const second = await d.alarm('2026-11-20T10:20:00.000+0000');
+
+    expect(second).toEqual({ incidentId: second.incidentId, duplicate: false });
+    expect(d.started).toEqual([first.incidentId, second.incidentId]);
+    expect(await d.incidents.get(first.incidentId)).toMatchObject({ status: 'resolved', resolvedAt: '2026-11-20T10:05:00.000Z', timeToRecoverySeconds: 300, resolvedBy: 'alarm OK' });
+    expect((await d.incidents.get(second.incidentId))?.status).toBe('received');
+    // An OK at the very instant of the ALARM ends it too.
+    expect(await d.ok('2026-11-20T10:20:00.000+0000')).toEqual({ resolved: [second.incidentId] });
+  });
+
+  it('does not resolve a newer ALARM with a late or redelivered OK from before it', async () => {
+    const d = setup();
+    await d.alarm('2026-11-20T10:00:00.000+0000');
+    await d.ok('2026-11-20T10:05:00.000+0000');
+    const second = await d.alarm('2026-11-20T10:20:00.000+0000');
+
+    // The 10:05 OK is delivered again (an EventBridge retry), and one from before that arrives late.
+    expect(await d.ok('2026-11-20T10:05:00.000+0000')).toEqual({ resolved: [] });
+    expect(await d.ok('2026-11-20T09:58:00.000+0000')).toEqual({ resolved: [] });
+
+    expect(await d.incidents.get(second.incidentId)).toMatchObject({ status: 'received', resolvedAt: null, timeToRecoverySeconds: null, resolvedBy: null });
+    expect(await d.incidents.latestAlarmOk(ARN)).toEqual(new Date('2026-11-20T10:05:00Z'));
+  });
+
+  it('records an ALARM processed after its own OK as resolved, and starts nothing: no runbook, no page', async () => {
+    const d = setup();
+    expect(await d.ok('2026-11-20T10:02:00.000+0000')).toEqual({ resolved: [] }); // nothing open yet
+    const late = await d.alarm('2026-11-20T10:01:00.000+0000');
+
+    expect(late).toEqual({ incidentId: late.incidentId, duplicate: false, recoveredAt: '2026-11-20T10:02:00.000Z' });
+    expect(d.started).toEqual([]);
+    const incident = (await d.incidents.get(late.incidentId))!;
+    expect(incident).toMatchObject({
+      status: 'resolved',
+      failedAt: '2026-11-20T10:01:00.000Z',
+      resolvedAt: '2026-11-20T10:02:00.000Z',
+      timeToRecoverySeconds: 60,
+      resolvedBy: 'alarm OK before the pipeline started',
+      alarm: { state: 'OK', previousState: 'ALARM', stateChangedAt: '2026-11-20T10:02:00.000Z' },
+    });
+    expect(incident.history.at(-1)?.detail).toMatch(/back to OK at 2026-11-20T10:02:00.000Z.*nothing was run and nobody paged/);
+    // Recorded with its trigger and scope, as any incident: the alarm's history shows it fired.
+    expect(d.incidents.items.get(late.incidentId)).toMatchObject({ scope: `alarm:${ARN}`, trigger: { source: 'cloudwatch' } });
+    const route = routeEscalation({ incident, reasons: ['alarm'], guardDegraded: false, commented: false, ownRerun: false, policy: {} as never });
+    expect(route.page).toBe(false);
+  });
+
+  it('starts nothing and re-drives nothing when an ALARM is redelivered after its OK resolved it', async () => {
+    const d = setup();
+    const first = await d.alarm('2026-11-20T10:00:00.000+0000');
+    await d.ok('2026-11-20T10:05:00.000+0000');
+
+    const again = await d.alarm('2026-11-20T10:00:00.000+0000');
+
+    expect(again).toEqual({ incidentId: first.incidentId, duplicate: true, recoveredAt: '2026-11-20T10:05:00.000Z' });
+    expect(d.started).toEqual([first.incidentId]);
+    expect(await d.incidents.get(first.incidentId)).toMatchObject({ status: 'resolved', resolvedBy: 'alarm OK', timeToRecoverySeconds: 300 });
+  });
+
+  it('keeps the latest OK when an older one arrives after it, so an ALARM between the two is still known to be over', async () => {
+    const d = setup();
+    await d.ok('2026-11-20T10:30:00.000+0000');
+    await d.ok('2026-11-20T10:05:00.000+0000');
+    expect(await d.incidents.latestAlarmOk(ARN)).toEqual(new Date('2026-11-20T10:30:00Z'));
+
+    const between = await d.alarm('2026-11-20T10:20:00.000+0000');
+    expect(between).toMatchObject({ duplicate: false, recoveredAt: '2026-11-20T10:30:00.000Z' });
+    const after = await d.alarm('2026-11-20T10:31:00.000+0000');
+    expect(after).toEqual({ incidentId: after.incidentId, duplicate: false });
+    expect(d.started).toEqual([after.incidentId]);
+  });
+
+  it('keeps each alarm\'s OK to itself', async () => {
+    const d = setup();
+    await d.ok('2026-11-20T10:30:00.000+0000');
+    const other = change('ALARM', '2026-11-20T10:20:00.000+0000');
+    other.detail.alarmName = 'checkout-api-latency';
+    other.resources = ['arn:aws:cloudwatch:us-east-1:123456789012:alarm:checkout-api-latency'];
+
+    const result = await ingestAlarmEvent(other, {
+      incidents: d.incidents, clock: () => new Date('2026-11-20T12:00:00Z'), logger: silentLogger, maxRedrives: 3, alarmTags: null,
+      scope: { prefixes: ['checkout-'], tag: null, includeAutoscaling: false },
+      workflow: { async start(name: string) { d.started.push(name); return { alreadyStarted: false, executionId: name }; } },
+    } as never);
+
+    expect(result).toMatchObject({ duplicate: false });
+    expect(result).not.toHaveProperty('recoveredAt');
+    expect(d.started).toHaveLength(1);
   });
 });

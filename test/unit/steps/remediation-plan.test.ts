@@ -7,6 +7,8 @@ import { triggerFromWorkflowRun } from '../../../shared/ingest/github-webhook.js
 import { parseRunbookMappings } from '../../../shared/remediation/runbooks.js';
 import { analyzeStep } from '../../../shared/steps/analyze.js';
 import { classifyStep } from '../../../shared/steps/classify.js';
+import { notifyStep } from '../../../shared/steps/notify.js';
+import { recordAlarmRecovery } from '../../../shared/steps/record-outcome.js';
 import { remediateStep } from '../../../shared/steps/remediate.js';
 import { loadAlarmEvent, loadWebhook } from '../../../infra/local/replay.js';
 import { createFakeGitHub, createMemoryGuardStore, createScriptedRunbookRunner, remediationDeps, scriptedAnalyzer, stepDeps } from '../../support/fakes.js';
@@ -187,6 +189,38 @@ describe('remediate: alarm runbooks', () => {
     expect(result).toMatchObject({ action: 'comment_only', applied: false });
     expect(runner.started).toEqual([]);
     expect((await deps.incidents.get(trigger.incidentId))?.decision?.reason).toBe('the incident recovered before remediation');
+  });
+
+  it('starts no runbook and pages nobody when the alarm\'s OK came before classify stored the incident', async () => {
+    // A re-driven execution stores the incident at classify; the OK (10:22:40) was recorded before, with nothing open.
+    const runner = createScriptedRunbookRunner('Success');
+    const { deps, published } = stepDeps({ analyzer: scriptedAnalyzer({ proposedAction: 'run_runbook', confidence: 0.85 }), remediation: remediationDeps({ runbooks, runner }) });
+    expect(await recordAlarmRecovery(loadAlarmEvent('alarm-state-ok'), deps)).toEqual({ resolved: [] });
+    const trigger = await alarmIncident(deps);
+    await analyzeStep({ trigger }, deps);
+
+    const result = await remediateStep({ trigger }, deps);
+    await notifyStep({ trigger }, deps);
+
+    expect(result).toMatchObject({ action: 'comment_only', applied: false });
+    expect(runner.started).toEqual([]);
+    expect(published).toEqual([]);
+    expect(await deps.incidents.get(trigger.incidentId)).toMatchObject({
+      status: 'resolved', category: expect.any(String), resolvedBy: 'alarm OK before classify', resolvedAt: '2026-11-20T10:22:40.000Z', timeToRecoverySeconds: 19 * 60 + 28,
+    });
+  });
+
+  it('still starts the runbook when the alarm\'s last OK came before this ALARM', async () => {
+    const runner = createScriptedRunbookRunner('Success');
+    const { deps } = stepDeps({ analyzer: scriptedAnalyzer({ proposedAction: 'run_runbook', confidence: 0.85 }), remediation: remediationDeps({ runbooks, runner }) });
+    const earlierOk = structuredClone(loadAlarmEvent('alarm-state-ok')) as { detail: { state: { timestamp: string } } };
+    earlierOk.detail.state.timestamp = '2026-11-20T09:40:00.000+0000';
+    await recordAlarmRecovery(earlierOk, deps);
+    const trigger = await alarmIncident(deps);
+    await analyzeStep({ trigger }, deps);
+
+    expect(await remediateStep({ trigger }, deps)).toMatchObject({ action: 'run_runbook', applied: true });
+    expect((await deps.incidents.get(trigger.incidentId))?.status).not.toBe('resolved');
   });
 
   it('escalates when the runbook fails', async () => {
