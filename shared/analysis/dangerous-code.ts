@@ -63,47 +63,58 @@ export const DANGEROUS_CODE: readonly DangerousCode[] = [
 ];
 
 /**
- * A download of code and a way to run code, each anywhere in a text: the patterns above read one line, and
- * `payload = urlopen(url).read()` then `exec(payload)` on the next line is the same download-and-run. Only for a
- * patch's added lines, where an honest fix for a CI failure has no reason to add both; in a log or a model's prose
- * the two are ordinary apart (an install step downloads, a test step runs a shell).
+ * A download and, elsewhere, a way to run code: `payload = urlopen(url).read()` on one line and `exec(payload)` on
+ * the next is the same download-and-run the patterns above refuse on one line. Across lines, whether what runs is
+ * what was downloaded is a question of data flow that patterns cannot answer: a test that starts a server and
+ * fetches its health page has both and is honest, while a patch that writes the download to a file and requires it
+ * has no run call a list could name. So this is a warning for the person asked to approve a fix PR (the approval
+ * is the control), never a refusal: it names what to look at.
  */
 const DOWNLOADS = new RegExp(
   [
     String.raw`\b${FETCH}\s+\S`,
-    String.raw`\b(?:urlopen|urlretrieve|requests\.(?:get|request)|httpx\.(?:get|request)|https?\.(?:get|request)|fetch|axios(?:\.(?:get|request))?|uri\.open|net::http\.get|downloadstring|downloadfile)\s*\(`,
+    String.raw`(?<![\w])(?:urlopen|urlretrieve)\s*\(|(?<![.\w])(?:fetch|got)\s*\(`,
+    String.raw`\b(?:requests|httpx|session|urllib\.request|https?|axios|got|uri|open-uri|net::http|webclient|http)\s*(?:\(\s*\))?\s*[.:]+\s*(?:get|request|urlopen|open|get_response|downloadstring|downloadfile)\b`,
   ].join('|'),
   'i',
 );
-/** What runs code: builtins and process calls (not a regex's `.exec(`), and a shell or interpreter given a file. */
+/** What runs code: builtins, process and interpreter calls (not a regex's `.exec(`), and a shell given a script. */
 const RUNS = new RegExp(
   [
-    String.raw`(?<![.\w])(?:eval|exec|system|popen|compile|__import__|instance_eval|class_eval|execsync|execfilesync|execfile|spawnsync|spawn|invoke-expression|iex)\s*\(`,
-    String.raw`\b(?:subprocess\.\w+|os\.(?:system|popen|exec\w*)|child_process\.\w+|shell\.exec|runpy\.\w+|importlib\.\w+|vm\.run\w*)\s*\(`,
-    String.raw`\bnew\s+function\s*\(`,
-    String.raw`\b(?:sh|bash|zsh|source|python[23]?|node|perl|ruby|pwsh|powershell)\s+["'$]?[\w./\${}-]*(?:\/tmp\/|\$\{?\w)`,
+    String.raw`(?<![\w$.])(?:eval|exec|system|popen|compile|__import__|instance_eval|class_eval|execsync|execfilesync|execfile|spawnsync|spawn|fork)\s*\(`,
+    String.raw`(?<![\w$-])(?:iex|invoke-expression)\s`,
+    String.raw`\.(?:execsync|execfilesync|execfile|spawnsync|spawn|fork|popen|system|eval)\s*\(|\bbuiltins\.(?:exec|eval)\s*\(|(?<![\w$])run(?:innew|inthis|in)?context\s*\(`,
+    String.raw`\b(?:subprocess|child_process|runpy|importlib)\b|\b(?:pickle|marshal)\.loads?\s*\(|\bexec\.command(?:context)?\s*\(|\b(?:kernel|io)\.(?:exec|system|eval|spawn|popen)\b`,
+    String.raw`\bimport\s*\(\s*[\x60'"](?:data|blob):|\bchmod\s+(?:[ugoa]*\+x|0?[0-7]{2}[1357])\b`,
+    String.raw`\b(?:sh|bash|zsh|source|python[23]?|node|perl|ruby|pwsh|powershell)\s+["'$]?[\w./\${}-]*(?:\/tmp\/|\$\{?\w|\.(?:sh|py|js|mjs|rb|pl|ps1)\b)`,
   ].join('|'),
   'gi',
 );
-/** A call's argument that starts with a download command: `system("wget -q URL -O fixture.json")` only downloads. */
-const DOWNLOAD_ARGUMENT = new RegExp(String.raw`^\s*[\[\`'"]?\s*${FETCH}\b`, 'i');
+/** JavaScript's `Function` constructor, with or without `new` (case matters: `function (` declares one). */
+const FUNCTION_CONSTRUCTOR = /(?<![\w$.])Function\s*\(/g;
+/** A call's argument that is only a download command: `system("wget -q URL -O fixture.json")` runs nothing else. */
+const DOWNLOAD_ONLY_ARGUMENT = new RegExp(String.raw`^\s*[\[\x60'"]?\s*${FETCH}\b[^\n&;|\x60'"]*[\x60'"\]]`, 'i');
 
-/** Whether `text` downloads and, elsewhere, runs something other than that download (see {@link DOWNLOADS}). */
-function downloadsAndRuns(text: string): boolean {
-  if (!DOWNLOADS.test(text)) return false;
-  for (const run of text.matchAll(RUNS)) {
-    const argument = text.slice((run.index ?? 0) + run[0].length, (run.index ?? 0) + run[0].length + 40);
-    if (!run[0].endsWith('(') || !DOWNLOAD_ARGUMENT.test(argument)) return true;
+/**
+ * Whether `text` (a patch's added lines) downloads and, elsewhere, runs something other than that download, for the
+ * approval request to say so (see {@link DOWNLOADS}); looks through compatibility forms as {@link dangerousCodeSignals} does.
+ */
+export function downloadsAndRuns(text: string): boolean {
+  const folded = text.normalize('NFKC');
+  if (!DOWNLOADS.test(folded)) return false;
+  for (const run of [...folded.matchAll(RUNS), ...folded.matchAll(FUNCTION_CONSTRUCTOR)]) {
+    const at = (run.index ?? 0) + run[0].length;
+    if (!run[0].endsWith('(') || !DOWNLOAD_ONLY_ARGUMENT.test(folded.slice(at, at + 300))) return true;
   }
   return false;
 }
 
 /**
- * The ids of the dangerous-code patterns `text` contains; empty for ordinary code and prose. With `acrossLines`,
- * also `download-and-run` when the text both downloads and runs code on separate lines (see {@link DOWNLOADS}).
+ * The ids of the dangerous-code patterns `text` contains; empty for ordinary code and prose. Python folds
+ * identifiers to their compatibility form (`𝐞𝐱𝐞𝐜` is `exec`), so the folded text is read too.
  */
-export function dangerousCodeSignals(text: string, options: { acrossLines?: boolean } = {}): string[] {
-  const ids = DANGEROUS_CODE.filter((pattern) => pattern.re.test(text)).map((pattern) => pattern.id);
-  if (options.acrossLines && ids.length === 0 && downloadsAndRuns(text)) ids.push('download-and-run');
-  return ids;
+export function dangerousCodeSignals(text: string): string[] {
+  const folded = text.normalize('NFKC');
+  const forms = folded === text ? [text] : [text, folded];
+  return DANGEROUS_CODE.filter((pattern) => forms.some((form) => pattern.re.test(form))).map((pattern) => pattern.id);
 }

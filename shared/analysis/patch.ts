@@ -1,5 +1,6 @@
 import { parsePatch } from 'diff';
 import { dangerousCodeSignals } from './dangerous-code.js';
+import { hidesCode } from './text.js';
 
 /**
  * Checks a model's proposed patch before it is stored. A patch is the most dangerous thing a model can return:
@@ -42,18 +43,6 @@ const CREDENTIAL_FILE_NAMES: RegExp[] = [
   /^secrets?([._-]|$)/i,
   /\.(p12|pfx|jks|keystore)$/i,
 ];
-
-/**
- * Characters that hide or reorder text for a reviewer or control it: C0 and C1 controls, bidi controls and marks
- * (U+061C, U+200E/F, U+202A–E, U+2066–9), zero-width and invisible format characters (U+00AD, U+034F, U+180E,
- * U+200B–D, U+2060–4, U+FEFF), the line and paragraph separators (U+2028/9: JavaScript ends a `//` comment there,
- * so code after one runs while the diff shows a comment), the blank letters that are valid in identifiers (Hangul
- * fillers U+115F, U+1160, U+3164, U+FFA0, Khmer U+17B4/5, Braille blank U+2800: `{ timeout, ㅤ }` reads as a
- * trailing comma), interlinear annotation marks and the tag block. Variation selectors stay: emoji in
- * documentation carry them, and they change how a character looks, not what code runs.
- */
-const HIDDEN_CHARACTERS =
-  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180E\u200B-\u200F\u2028-\u202E\u2060-\u2064\u2066-\u206F\u2800\u3164\uFEFF\uFFA0\uFFF9-\uFFFB]|\uDB40[\uDC00-\uDC7F]/;
 
 /** `"a/odd name"` → `a/odd name`: git quotes paths with unusual characters and escapes them C-style. */
 function unquote(path: string): string {
@@ -136,7 +125,7 @@ export function notAllowListedReason(path: string): string | null {
 /** Why `path` must not be patched, or null when it may be. */
 export function forbiddenPathReason(path: string): string | null {
   if (path.trim() === '') return 'an empty path';
-  if (HIDDEN_CHARACTERS.test(path)) return `a path with control or invisible characters`;
+  if (hidesCode(path)) return `a path with control or invisible characters`;
   // A git-quoted path can hold line breaks and tabs; in a comment they would start new Markdown blocks.
   if (/[^\S ]/.test(path)) return 'a path with line breaks, tabs or unusual spaces';
   if (path.includes('\\')) return `a path with backslashes (${path})`;
@@ -209,7 +198,7 @@ export function checkPatch(raw: string): PatchCheck {
   const bytes = Buffer.byteLength(diff, 'utf8');
   if (diff.trim() === '') return { ok: false, reason: 'the patch is empty' };
   if (bytes > PATCH_LIMITS.maxBytes) return { ok: false, reason: `the patch is ${bytes} bytes, over the ${PATCH_LIMITS.maxBytes}-byte limit` };
-  if (HIDDEN_CHARACTERS.test(diff)) {
+  if (hidesCode(diff)) {
     return { ok: false, reason: 'the patch contains control or invisible characters (bidi overrides, zero-width or tag characters)' };
   }
 
@@ -281,7 +270,7 @@ export function checkPatch(raw: string): PatchCheck {
     const notAllowed = notAllowListedReason(file);
     if (notAllowed) return { ok: false, reason: `the patch touches a file outside the fix-PR allow-list: ${notAllowed}` };
   }
-  const dangerous = dangerousCodeSignals(added.join('\n'), { acrossLines: true });
+  const dangerous = dangerousCodeSignals(added.join('\n'));
   if (dangerous.length > 0) {
     return { ok: false, reason: `the patch adds code that runs something nobody can review (${dangerous.join(', ')})` };
   }

@@ -4,12 +4,28 @@
  */
 
 /**
- * Invisible and direction-changing characters: zero-width spaces/joiners, bidi embeddings/overrides/isolates,
- * the BOM, soft hyphen, word joiner and the Unicode "tag" block. They are how a log line hides text from a
- * human reviewer ("Trojan Source") while a model still reads it, so they are removed from model output and
- * ignored when looking for injected instructions.
+ * Invisible and direction-changing characters: Unicode's default-ignorable code points (zero-width spaces and
+ * joiners, bidi marks, embeddings, overrides and isolates, the BOM, the soft hyphen, the combining grapheme
+ * joiner, the Hangul fillers and other blank letters, variation selectors, the tag block) and the Braille blank,
+ * which renders as a space. They are how a log line hides text from a human reviewer ("Trojan Source") while a
+ * model still reads it, so they are removed from model output and ignored when looking for injected instructions.
  */
-const INVISIBLE = /[\u00AD\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]|\uDB40[\uDC00-\uDC7F]/g;
+const INVISIBLE = /\p{Default_Ignorable_Code_Point}|\u2800/gu;
+
+/**
+ * What may not appear in code a fix commits: the characters above, controls other than tab, LF and CR, and the
+ * line and paragraph separators (JavaScript ends a `//` comment at U+2028, so code after one runs while a diff
+ * shows a comment). Blank letters and variation selectors are valid in JavaScript and Python identifiers
+ * (`{ timeout, ㅤ }` reads as a trailing comma; `allowed︀` is another variable than `allowed`), so the one
+ * exception is an emoji's text or emoji presentation selector right after a pictograph, as documentation has.
+ */
+const HIDES_CODE =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u2028\u2029\u2800\uFFF9-\uFFFB]|(?![\uFE0E\uFE0F])\p{Default_Ignorable_Code_Point}|(?<!\p{Extended_Pictographic})[\uFE0E\uFE0F]/u;
+
+/** Whether `text` holds a character that hides, reorders or disguises code for a reviewer (see {@link HIDES_CODE}). */
+export function hidesCode(text: string): boolean {
+  return HIDES_CODE.test(text);
+}
 
 /** C0/C1 control characters other than tab and newline (terminal escapes, NUL, bell ...). */
 const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;

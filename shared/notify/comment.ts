@@ -1,3 +1,4 @@
+import { downloadsAndRuns } from '../analysis/dangerous-code.js';
 import type { Incident } from '../domain/incident.js';
 import type { JobFailureSummary } from '../domain/incident.js';
 import { FAILED_RUN_CONCLUSIONS } from '../domain/trigger.js';
@@ -301,11 +302,20 @@ export function renderComment(incident: Incident, others: Incident[] = []): stri
   return truncateComment(parts.join('\n\n'));
 }
 
-/** A fix PR waits for approval: the approver sees exactly the change that would be committed. */
+/**
+ * A fix PR waits for approval: the approver sees exactly the change that would be committed, and is told when it
+ * downloads something and runs code elsewhere (the patch check refuses the two on one line; across lines only a
+ * reader can tell whether what runs is what was downloaded).
+ */
 function renderProposedDiff(incident: Incident): string {
   const patch = incident.plan?.action === 'open_fix_pr' ? incident.analysis?.patch : undefined;
   if (!patch) return '';
-  return `\n\nThe change that would be committed (${patch.files.length} file${patch.files.length === 1 ? '' : 's'}: ${patch.files.map(inlineCode).join(', ')}):\n\n${codeBlock(patch.diff.split('\n'), 'diff')}`;
+  const lines = patch.diff.split('\n');
+  const added = lines.filter((line) => line.startsWith('+') && !line.startsWith('+++')).map((line) => line.slice(1));
+  const warning = downloadsAndRuns(added.join('\n'))
+    ? '\n\n> [!WARNING]\n> This change downloads something and, on another line, runs code: check that what runs is not what was downloaded before approving.'
+    : '';
+  return `${warning}\n\nThe change that would be committed (${patch.files.length} file${patch.files.length === 1 ? '' : 's'}: ${patch.files.map(inlineCode).join(', ')}):\n\n${codeBlock(lines, 'diff')}`;
 }
 
 /** Another open failure of the same pull request, in brief: one comment speaks for the whole PR. */

