@@ -415,6 +415,15 @@ export function newIncident(
  * chooses the job names, the log and so the fingerprint: its failures and passes would let anyone make the
  * repository's jobs look flaky (and re-run automatically) or plant a fix shown on other pull requests.
  */
+/**
+ * Whether the failing commit may be a fork's: a GitHub incident whose head repository is not known to be this one
+ * (a check suite with no head branch and no pull request, or an incident stored before the field existed): such
+ * code gets no automatic action. Paging asks the opposite question (see `routeEscalation`).
+ */
+export function fromUntrustedHead(incident: Pick<Incident, 'source' | 'fromFork'>): boolean {
+  return incident.source === 'github' && incident.fromFork !== false;
+}
+
 export function countsAsEvidence(incident: Pick<Incident, 'fromFork'>): boolean {
   return incident.fromFork !== true;
 }

@@ -71,6 +71,8 @@ export function routeEscalation(input: RouteInput): Route {
   const key = githubProblemKey(incident);
   const label = `${incident.workflowName || 'workflow'} in ${incident.repository ?? 'unknown'}`;
   if (input.guardDegraded) return { page: true, key: `${key}:degraded`, mayOpen: true, label, why };
+  // Known forks only: an incident stored before `fromFork` existed still pages. Not paging is the unsafe way to be
+  // wrong here, while an automatic action (remediation's `fromUntrustedHead`) is the unsafe way to be wrong there.
   if (incident.fromFork === true) {
     return { page: false, why: "the failing commit is a fork's: its author is the one to act, and a fork's branch named like a watched one is not that branch" };
   }

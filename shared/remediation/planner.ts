@@ -108,6 +108,11 @@ function blockedBy(action: AutomaticAction, input: PlanInput, fromAnalysis: bool
   if (fromAnalysis && !input.approved && analysis.injection) {
     return { reason: 'the log contained text aimed at automated tools, so the analysis proposal is not acted on', to: fallbackFor(input) };
   }
+  // A fix PR commits the analysis's patch whoever proposes it (an experiment arm, a promoted policy, an approval
+  // of such a proposal): a steered analysis's patch is never committed.
+  if (action === 'open_fix_pr' && analysis.injection) {
+    return { reason: "the log contained text aimed at automated tools: that analysis's patch is not committed, whoever proposes the fix PR", to: fallbackFor(input) };
+  }
   if (fromAnalysis && !input.approved) {
     const why = disagreement(action, input);
     if (why) return { reason: why, to: fallbackFor(input) };

@@ -1,5 +1,5 @@
 import { METRIC } from '../adapters/metric-names.js';
-import type { AnalysisSummary, Incident, StoredPlan } from '../domain/incident.js';
+import { type AnalysisSummary, type Incident, type StoredPlan, fromUntrustedHead } from '../domain/incident.js';
 import { githubIncidentId } from '../domain/trigger.js';
 import { NotFoundError, WriteBudgetExhaustedError, errorMessage } from '../errors.js';
 import { planWriteWait } from '../domain/write-wait.js';
@@ -202,7 +202,7 @@ export async function remediateStep(input: unknown, deps: RemediateDeps): Promis
     },
     capabilities: { github: github !== null, pullRequest: incident.pullRequest !== null, rerun: rerunKey !== null, runbook },
     // Deny by default: only a commit known to live in this repository is acted on automatically.
-    fromFork: incident.source === 'github' && incident.fromFork !== false,
+    fromFork: fromUntrustedHead(incident),
     // After /guard approve the approved action is re-planned: guards may have changed while it waited.
     approved: approval && incident.plan ? { action: incident.plan.action, by: approver } : null,
   });

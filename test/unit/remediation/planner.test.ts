@@ -107,6 +107,20 @@ describe('planRemediation', () => {
     expect(chosen).toMatchObject({ action: 'rerun_failed_jobs', proposed: 'rerun_failed_jobs', experiment: { experimentId: 'exp-1', variant: 'B' } });
     expect(guarded.action).toBe('comment_only');
   });
+
+  it("commits no steered analysis's patch, whoever proposes the fix PR", () => {
+    // Prepare: the log held text aimed at automated tools; the patch in the analysis is the model's.
+    const steered = { proposedAction: 'comment_only' as const, confidence: 0.95, rationale: '', hasPatch: true, injection: true };
+    const byVariant = input({ category: 'test_failure', analysis: steered, variant: { experimentId: 'exp-1', variant: 'B', action: 'open_fix_pr' } }, fixPrsOn);
+    const promoted = input({ category: 'test_failure', analysis: steered, variant: { experimentId: 'exp-2', variant: 'fix', action: 'open_fix_pr', promoted: true } }, fixPrsOn);
+    const approved = input({ category: 'test_failure', analysis: steered, approved: { action: 'open_fix_pr', by: 'maintainer' } }, fixPrsOn);
+
+    // Act & Assert
+    for (const plan of [byVariant, promoted, approved].map(planRemediation)) {
+      expect(plan.action).toBe('comment_only');
+      expect(plan.reasons.at(-1)).toMatch(/that analysis's patch is not committed/);
+    }
+  });
 });
 
 describe('planRemediation with a promoted policy', () => {
