@@ -30,6 +30,12 @@ export const DANGEROUS_CODE: readonly DangerousCode[] = [
         // Downloaded to a file, then that file run: `curl -so /tmp/f URL && sh /tmp/f`.
         String.raw`\b(?:curl|wget)\b[^\n]{0,200}?\s-(?:[A-Za-z]*[oO]|-output)\s*(\S+)[^\n]{0,200}(?:&&|;)\s*(?:sudo\s+)?(?:sh|bash|zsh|source|\.)\s+\1(?![\w./-])`,
         String.raw`\bnpx\s+(?:(?:-y|--yes)\s+)?https?:\/\/`,
+        // An interpreter handed a download as its program: `python3 -c "$(curl …)"`, `node -e "$(wget -O- …)"`.
+        String.raw`${SHELL}\s+-[ce]\s+["']?\$\(\s*${FETCH}\b`,
+        // PowerShell's download-and-run: `iex (New-Object Net.WebClient).DownloadString(…)`, `iwr … | iex`.
+        String.raw`\b(?:iex|invoke-expression)\b[^\n]{0,120}\bdownloadstring\b|\b${FETCH}\b[^\n|]{0,200}\|\s*(?:iex|invoke-expression)\b`,
+        // Downloaded by redirection, then run: `curl … > /tmp/f.sh; sh /tmp/f.sh`.
+        String.raw`\b(?:curl|wget)\b[^\n|>]{0,200}>\s*(\S+)[^\n]{0,200}?(?:&&|;)\s*(?:sudo\s+)?(?:sh|bash|zsh|source|\.)\s+\2(?![\w./-])`,
         // The same said in words: "fetches https://… and pipes it into sh".
         String.raw`\bpip(?:e|es|ed|ing)\b[^\n]{0,20}\b(?:into|to|through)\s+(?:sudo\s+)?(?:sh|bash|zsh|a shell|the shell)\b`,
       ].join('|'),

@@ -58,6 +58,20 @@ const SIGNALS: readonly Signal[] = [
     re: /\b(?:approve|approving|merge|merging|accept|land|ship)\b.{0,40}\b(?:this|the|these|it|pr|pull requests?|changes?|branch|commits?|deployment|release)\b.{0,40}\b(?:now|immediately|right away|asap|without (?:review|approval|checks?|waiting)|automatically|no (?:review|approval)|is (?:safe|approved|fine)|pre-?approved)\b|\b(?:approval|review|sign-?off)\s+(?:is\s+)?(?:not|no longer)\s+(?:needed|required|necessary)\b|\bno (?:human )?(?:review|approval) (?:is )?(?:needed|required|necessary)\b|\bwithout (?:human |any )?(?:review|approval)\b|\bpre-?approved\b|\bauto-?merge\b|\bapprove (?:and|&) merge\b|\bskip (?:the )?(?:code )?(?:review|approval)\b|\btreat\b.{0,30}\bas (?:approved|reviewed|pre-?approved)\b|\b(?:must|should|go ahead and|just)\s+(?:approve|merge)\b/,
   },
   { id: 'approve-imperative', weight: 1, re: /\b(?:please|now|kindly)\s+(?:approve|merge)\b/ },
+  // A verdict that the change may be merged: a log line has no business saying it, and an analysis of a failed run
+  // never should (a steered model says it without "now" or "without review": "the PR is safe to merge").
+  {
+    id: 'merge-advice',
+    weight: 1,
+    re: /\b(?:approve|merge)\s+(?:the|this|your)\s+(?:pr|pull request|change|changes|branch)\b|\b(?:safe|ok|okay|fine|ready|good) to (?:merge|approve)\b|\b(?:can|could|may|should) (?:safely |still )?be (?:merged|approved)\b/,
+  },
+  // Advice that weakens the repository's defences: secrets for forks' workflows, privileged fork triggers, branch
+  // protection or secret scanning off. No CI failure is fixed that way, and it is what an attacker in a fork wants.
+  {
+    id: 'weaken-security',
+    weight: 1,
+    re: /\b(?:send|give|grant|expose|pass|share|provide)\b.{0,40}\b(?:secrets?|write tokens?|tokens?)\b.{0,40}\b(?:to|for|with)\b.{0,30}\bforks?\b|\bpull_request_target\b|\b(?:disable|turn off|remove|bypass|relax|loosen)\s+(?:the\s+)?(?:branch protection|required (?:reviews?|checks?|status checks?|approvals?)|code ?owners? review|secret scanning|push protection)\b/,
+  },
   { id: 'guard-command', weight: 2, re: /(?:^|\s)\/guard\s+(?:approve|reject|rerun|run|merge)\b/ },
   // Secrets: asking the reader to print, send or include credentials.
   {
@@ -248,7 +262,7 @@ function untrustedTexts(input: AnalysisInput): string[] {
  */
 export function unsafeAnswerSignals(texts: readonly string[]): string[] {
   const strong = new Set([
-    'approval-request', 'guard-command', 'credential-request', 'pipe-to-shell-instruction', 'override', 'override-translated',
+    'approval-request', 'merge-advice', 'weaken-security', 'guard-command', 'credential-request', 'pipe-to-shell-instruction', 'override', 'override-translated',
     'role-change', 'chat-template', 'direct-address', 'exfil-markup', ...DANGEROUS_CODE.map((pattern) => pattern.id),
   ]);
   const found = new Set<string>();
