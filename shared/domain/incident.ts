@@ -416,12 +416,15 @@ export function newIncident(
  * repository's jobs look flaky (and re-run automatically) or plant a fix shown on other pull requests.
  */
 /**
- * Whether the failing commit may be a fork's: a GitHub incident whose head repository is not known to be this one
- * (a check suite with no head branch and no pull request, or an incident stored before the field existed): such
- * code gets no automatic action. Paging asks the opposite question (see `routeEscalation`).
+ * Whether the failing run may have run a fork's code: a GitHub incident whose head repository is not known to be
+ * this one (a check suite with no head branch and no pull request, or an incident stored before the field
+ * existed), or a `pull_request_target` or `issue_comment` run, which GitHub reports with this repository as the
+ * head while the workflow may check out the pull request's fork and run it with the repository's secrets. Such a
+ * run gets no automatic action. Paging asks the opposite question (see `routeEscalation`).
  */
-export function fromUntrustedHead(incident: Pick<Incident, 'source' | 'fromFork'>): boolean {
-  return incident.source === 'github' && incident.fromFork !== false;
+export function fromUntrustedHead(incident: Pick<Incident, 'source' | 'fromFork' | 'runEvent'>): boolean {
+  if (incident.source !== 'github') return false;
+  return incident.fromFork !== false || incident.runEvent === 'pull_request_target' || incident.runEvent === 'issue_comment';
 }
 
 export function countsAsEvidence(incident: Pick<Incident, 'fromFork'>): boolean {

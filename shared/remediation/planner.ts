@@ -59,11 +59,11 @@ export interface PlanInput {
   /** `rerun`: the failure is a GitHub Actions run (a check from another CI system is re-run there). */
   capabilities: { github: boolean; pullRequest: boolean; rerun: boolean; runbook: RunbookMapping | null };
   /**
-   * The failing commit is a fork's (or its repository is unknown): code nobody with write access has reviewed. No
-   * fix is committed on top of it, and it is not re-run automatically: its author decides whether it fails again,
-   * so a re-run would spend the repository's CI on it and its failures would trip the repository's breaker.
+   * The failing run may have run a fork's code (see `fromUntrustedHead`): code nobody with write access has
+   * reviewed. No fix is committed on top of it, and it is not re-run automatically: its author decides whether it
+   * fails again, so a re-run would spend the repository's CI on it and its failures would trip the breaker.
    */
-  fromFork: boolean;
+  untrustedHead: boolean;
 }
 
 /** The planner's output; the incident stores it with the time it was planned. */
@@ -127,11 +127,11 @@ function blockedBy(action: AutomaticAction, input: PlanInput, fromAnalysis: bool
     return { reason: 'it failed again after our automatic re-run: the failure repeats, a human should look', to: 'escalate' };
   }
   if (action !== 'run_runbook' && !input.capabilities.github) return { reason: `${action} needs GitHub credentials, none configured`, to: fallbackFor(input) };
-  if (action === 'open_fix_pr' && input.fromFork) {
-    return { reason: 'the failing commit comes from a fork: no fix is committed on top of untrusted code', to: fallbackFor(input) };
+  if (action === 'open_fix_pr' && input.untrustedHead) {
+    return { reason: "the failing run comes from a fork or may run a fork's code: no fix is committed on top of untrusted code", to: fallbackFor(input) };
   }
-  if (action === 'rerun_failed_jobs' && input.fromFork) {
-    return { reason: "the failing commit comes from a fork: a fork's run is re-run by a maintainer, never automatically", to: fallbackFor(input) };
+  if (action === 'rerun_failed_jobs' && input.untrustedHead) {
+    return { reason: "the failing run comes from a fork or may run a fork's code: a maintainer re-runs it, never the guard", to: fallbackFor(input) };
   }
   if (!rule.allowed) return { reason: `${action} is not allowed by this repository's policy`, to: fallbackFor(input) };
   if (action === 'open_fix_pr' && !analysis.hasPatch) {

@@ -202,7 +202,7 @@ export async function remediateStep(input: unknown, deps: RemediateDeps): Promis
     },
     capabilities: { github: github !== null, pullRequest: incident.pullRequest !== null, rerun: rerunKey !== null, runbook },
     // Deny by default: only a commit known to live in this repository is acted on automatically.
-    fromFork: fromUntrustedHead(incident),
+    untrustedHead: fromUntrustedHead(incident),
     // After /guard approve the approved action is re-planned: guards may have changed while it waited.
     approved: approval && incident.plan ? { action: incident.plan.action, by: approver } : null,
   });

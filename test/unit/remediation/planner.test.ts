@@ -16,7 +16,7 @@ function input(overrides: Partial<PlanInput> = {}, policy: Partial<RepositoryPol
     policy: { ...DEFAULT_POLICY, ...policy },
     guards: { killSwitchLabelSet: false, automaticActionsLastHour: 0, automaticActionsLastDay: 0, recentOutcomes: { attempts: 0, failures: 0 }, rerunsForCommit: 0, ownRerun: false },
     capabilities: { github: true, pullRequest: true, rerun: true, runbook: null },
-    fromFork: false,
+    untrustedHead: false,
     ...overrides,
   };
 }
@@ -48,9 +48,9 @@ describe('planRemediation', () => {
     ['an action the repository does not allow', input({}, { actions: { ...DEFAULT_POLICY.actions, rerun_failed_jobs: { allowed: false, minConfidence: 0.6 } } }), 'comment_only', /not allowed by this repository's policy/],
     ['no GitHub credentials', input({ capabilities: { github: false, pullRequest: true, rerun: true, runbook: null } }), 'comment_only', /needs GitHub credentials/],
     ['a fix PR with a validated patch at high confidence', input({ category: 'lint', analysis: { proposedAction: 'open_fix_pr', confidence: 0.93, rationale: '', hasPatch: true } }, fixPrsOn), 'open_fix_pr', /open a fix PR/],
-    ['no fix PR on a fork\'s code', input({ category: 'lint', analysis: { proposedAction: 'open_fix_pr', confidence: 0.95, rationale: '', hasPatch: true }, fromFork: true }, fixPrsOn), 'comment_only', /comes from a fork/],
-    ["no automatic re-run of a fork's code", input({ fromFork: true }), 'comment_only', /comes from a fork: a fork's run is re-run by a maintainer/],
-    ["a fork's re-run without a pull request to explain it on goes to a human", input({ fromFork: true, capabilities: { github: true, pullRequest: false, rerun: true, runbook: null } }), 'escalate', /comes from a fork/],
+    ['no fix PR on a fork\'s code', input({ category: 'lint', analysis: { proposedAction: 'open_fix_pr', confidence: 0.95, rationale: '', hasPatch: true }, untrustedHead: true }, fixPrsOn), 'comment_only', /comes from a fork or may run a fork's code: no fix/],
+    ["no automatic re-run of a fork's code", input({ untrustedHead: true }), 'comment_only', /comes from a fork or may run a fork's code: a maintainer re-runs it/],
+    ["a fork's re-run without a pull request to explain it on goes to a human", input({ untrustedHead: true, capabilities: { github: true, pullRequest: false, rerun: true, runbook: null } }), 'escalate', /comes from a fork/],
     ['a fix PR below 0.9', input({ category: 'lint', analysis: { proposedAction: 'open_fix_pr', confidence: 0.85, rationale: '', hasPatch: true } }, fixPrsOn), 'comment_only', /0\.85 is below the 0\.90/],
     ['a fix PR without a patch', input({ category: 'lint', analysis: { proposedAction: 'open_fix_pr', confidence: 0.95, rationale: '', hasPatch: false } }, fixPrsOn), 'comment_only', /needs a patch/],
     ['fix PRs are off by default', input({ category: 'lint', analysis: { proposedAction: 'open_fix_pr', confidence: 0.99, rationale: '', hasPatch: true } }), 'comment_only', /open_fix_pr is not allowed by this repository's policy/],

@@ -215,9 +215,25 @@ describe('remediateStep: automatic re-runs', () => {
 
     // Assert
     expect(forkRuns[0]?.workflowRun.headRepositoryId).not.toBe(forkRuns[0]?.repository.id);
-    expect((await deps.incidents.get(forkRuns[0]?.incidentId ?? ''))?.decision?.reason).toMatch(/comes from a fork: a fork's run is re-run by a maintainer/);
+    expect((await deps.incidents.get(forkRuns[0]?.incidentId ?? ''))?.decision?.reason).toMatch(/comes from a fork or may run a fork's code: a maintainer re-runs it/);
     expect(ownResult).toMatchObject({ action: 'rerun_failed_jobs', applied: true });
     expect(reruns(github).map((c) => c.args[1])).toEqual([own.workflowRun.id]);
+  });
+
+  it.each(['pull_request_target', 'issue_comment'])('never re-runs a %s run, which may check out and run a fork\'s code', async (event) => {
+    // Prepare: GitHub reports such a run with this repository as its head, whatever the workflow checks out.
+    const github = createFakeGitHub();
+    const { deps } = stepDeps({ github: github.port });
+    const trigger = runTrigger('workflow_run-failure', (body) => (body.workflow_run.event = event));
+    await seedAnalyzed(deps, trigger);
+
+    // Act
+    const result = await remediateStep({ trigger }, deps);
+
+    // Assert
+    expect(trigger.workflowRun.headRepositoryId).toBe(trigger.repository.id);
+    expect(result.action).toBe('comment_only');
+    expect(reruns(github)).toHaveLength(0);
   });
 });
 
