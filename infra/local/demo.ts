@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Incident } from '../../shared/domain/incident.js';
-import { deliverAlarm, deliverWebhook, loadAlarmEvent, loadWebhook, fetchIncident, readOutbox } from './replay.js';
+import { deliverAlarm, deliverWebhook, loadAlarmEvent, loadWebhook, fetchIncident, readOutbox, resolutionLine } from './replay.js';
 import { startLocalRuntime } from './runtime.js';
 
 /**
@@ -70,9 +70,11 @@ try {
   console.log(`  POST /webhooks/github → ${green.status} ${JSON.stringify(green.body)}`);
   console.log(`  incident ${id}: status=${resolved.status}, resolved by ${resolved.resolvedBy}, time to recovery ${resolved.timeToRecoverySeconds}s`);
   const comments = (await outbox()).filter((e) => e.kind === 'github_comment');
-  console.log(`  PR comment ${comments.at(-1)?.outcome}: ${String(comments.at(-1)?.body ?? '').split('\n').find((l) => l.startsWith('> Fixed')) ?? ''}`);
+  const fixedLine = resolutionLine(String(comments.at(-1)?.body ?? ''));
+  console.log(`  PR comment ${comments.at(-1)?.outcome}: ${fixedLine ?? '(no "Fixed in …" line)'}`);
   check(resolved.status === 'resolved', 'incident resolved with time to recovery');
   check(comments.length === 2 && comments[1]?.outcome === 'updated', 'the same PR comment updated in place');
+  check(fixedLine !== null, 'the updated comment says which run fixed it');
 
   heading('5. CloudWatch: an alarm fires (EventBridge event)');
   const alarm = await deliverAlarm(runtime.url, loadAlarmEvent('alarm-state-alarm'));

@@ -55,3 +55,11 @@ export async function readOutbox(path: string): Promise<Array<Record<string, any
   const text = await readFile(path, 'utf8').catch(() => '');
   return text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, any>);
 }
+
+/**
+ * The line of a resolved incident's PR comment that says how it ended ("Fixed in run … after 27 min." or "Passed in
+ * …"), or null when the comment has none.
+ */
+export function resolutionLine(commentBody: string): string | null {
+  return commentBody.split('\n').find((line) => /^(Fixed|Passed) in \S/.test(line)) ?? null;
+}
