@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { startLocalRuntime } from './runtime.js';
+import { startBanner, startFailure } from './start-messages.js';
 
 /** `npm start`: the local runtime on PORT (default 3000), data under GUARD_DATA_DIR (default .guard-data). */
 const port = Number(process.env.PORT ?? 3000);
@@ -13,19 +14,8 @@ const secretFromEnv = Boolean(process.env.GITHUB_WEBHOOK_SECRET);
 
 try {
   const runtime = await startLocalRuntime({ dataDir, port, host: process.env.HOST ?? '127.0.0.1', log: (line) => console.log(line) });
-  const github = runtime.env.GITHUB_TOKEN || runtime.env.GITHUB_APP_ID
-    ? `GitHub API at ${runtime.env.GITHUB_API_URL ?? 'https://api.github.com'} (${runtime.env.GITHUB_APP_ID ? `GitHub App ${runtime.env.GITHUB_APP_ID}` : 'token'})`
-    : 'no GITHUB_TOKEN or GITHUB_APP_ID: job logs from events/recorded-runs.json, comments to the outbox';
-  console.log(`Pipeline Guard (local) listening on ${runtime.url}`);
-  console.log(`  POST ${runtime.url}/webhooks/github   (secret: ${secretFromEnv ? 'from GITHUB_WEBHOOK_SECRET' : runtime.webhookSecret})`);
-  console.log(`  POST ${runtime.url}/events/cloudwatch`);
-  console.log(`  dashboard: ${runtime.url}/`);
-  console.log(`  GET  ${runtime.url}/incidents?status=&repository=&category=&source=&since=   ${runtime.url}/incidents/{id}   ${runtime.url}/healthz`);
-  console.log(`  POST ${runtime.url}/gates/evaluate   ${runtime.url}/experiments   (bearer: ${process.env.GATE_TOKEN ? 'from GATE_TOKEN' : runtime.gateToken})`);
-  console.log(`  GET  ${runtime.url}/experiments[/{id}]   ${runtime.url}/metrics[/{owner}/{repo}]   ${runtime.url}/metrics/prometheus   ${runtime.url}/knowledge?q=…`);
-  console.log('  guard incidents / kb / experiments find this runtime by themselves (run them from this directory, or set GUARD_DATA_DIR)');
-  console.log(`  data: ${dataDir}   outbox: ${runtime.outboxPath}`);
-  console.log(`  ${github}`);
+  const banner = startBanner(runtime, { dataDir, secretFromEnv, gateTokenFromEnv: Boolean(process.env.GATE_TOKEN) });
+  for (const line of banner) console.log(line);
   const stop = async () => {
     console.log('stopping…');
     const calls = await runtime.dynamoCalls();
@@ -37,6 +27,6 @@ try {
   process.once('SIGINT', () => void stop());
   process.once('SIGTERM', () => void stop());
 } catch (error) {
-  console.error(`could not start: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(startFailure(error, port));
   process.exit(1);
 }

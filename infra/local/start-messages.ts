@@ -1,0 +1,37 @@
+import type { LocalRuntime } from './runtime.js';
+
+/** What `npm start` prints once the local runtime listens: the routes, and what a client needs to call them. */
+export function startBanner(
+  runtime: Pick<LocalRuntime, 'url' | 'env' | 'webhookSecret' | 'gateToken' | 'outboxPath'>,
+  options: { dataDir: string; secretFromEnv: boolean; gateTokenFromEnv: boolean },
+): string[] {
+  const { url, env } = runtime;
+  const github = env.GITHUB_TOKEN || env.GITHUB_APP_ID
+    ? `GitHub API at ${env.GITHUB_API_URL ?? 'https://api.github.com'} (${env.GITHUB_APP_ID ? `GitHub App ${env.GITHUB_APP_ID}` : 'token'})`
+    : 'no GITHUB_TOKEN or GITHUB_APP_ID: job logs from events/recorded-runs.json, comments to the outbox';
+  // The bearer token is the runtime's GATE_TOKEN: printed when generated (it is local), named when the caller set it.
+  const bearer = options.gateTokenFromEnv ? 'GATE_TOKEN from the environment' : `GATE_TOKEN=${runtime.gateToken}`;
+  return [
+    `Pipeline Guard (local) listening on ${url}`,
+    `  POST ${url}/webhooks/github   (secret: ${options.secretFromEnv ? 'from GITHUB_WEBHOOK_SECRET' : runtime.webhookSecret})`,
+    `  POST ${url}/events/cloudwatch`,
+    `  dashboard: ${url}/`,
+    `  GET  ${url}/incidents?status=&repository=&category=&source=&since=   ${url}/incidents/{id}   ${url}/healthz`,
+    `  POST ${url}/gates/evaluate   ${url}/experiments   (Authorization: Bearer $GATE_TOKEN; ${bearer})`,
+    `  GET  ${url}/experiments[/{id}]   ${url}/metrics[/{owner}/{repo}]   ${url}/metrics/prometheus   ${url}/knowledge?q=…`,
+    `  DYNAMODB_ENDPOINT=${env.DYNAMODB_ENDPOINT}   (the embedded DynamoDB; tables ${env.INCIDENTS_TABLE}, ${env.BASELINES_TABLE}, ${env.EXPERIMENTS_TABLE})`,
+    '  guard incidents / kb / experiments find this runtime by themselves (run them from this directory, or set GUARD_DATA_DIR)',
+    `  data: ${options.dataDir}   outbox: ${runtime.outboxPath}`,
+    `  ${github}`,
+  ];
+}
+
+/** Why `npm start` could not start, in one line, with what to change when the port is taken. */
+export function startFailure(error: unknown, port: number): string {
+  const reason = error instanceof Error ? error.message : String(error);
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  if (code === 'EADDRINUSE') {
+    return `could not start: port ${port} is in use (${reason}): stop what listens there, or set PORT to another port (PORT=${port === 3000 ? 3001 : 3000} npm start, or PORT=0 for any free port)`;
+  }
+  return `could not start: ${reason}`;
+}

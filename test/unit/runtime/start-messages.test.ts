@@ -1,0 +1,59 @@
+import { createServer, type Server } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startBanner, startFailure } from '../../../infra/local/start-messages.js';
+
+const runtime = {
+  url: 'http://127.0.0.1:3000',
+  webhookSecret: 'pipeline-guard-local-secret',
+  gateToken: 'tok-123',
+  outboxPath: '/data/outbox.jsonl',
+  env: {
+    DYNAMODB_ENDPOINT: 'http://127.0.0.1:45123',
+    INCIDENTS_TABLE: 'pipeline-guard-incidents',
+    BASELINES_TABLE: 'pipeline-guard-baselines',
+    EXPERIMENTS_TABLE: 'pipeline-guard-experiments',
+  },
+};
+
+describe('npm start banner', () => {
+  it('prints the DynamoDB endpoint and names the bearer token GATE_TOKEN, as the README says', () => {
+    const lines = startBanner(runtime, { dataDir: '/data', secretFromEnv: false, gateTokenFromEnv: false });
+
+    expect(lines[0]).toBe('Pipeline Guard (local) listening on http://127.0.0.1:3000');
+    expect(lines).toContain('  DYNAMODB_ENDPOINT=http://127.0.0.1:45123   (the embedded DynamoDB; tables pipeline-guard-incidents, pipeline-guard-baselines, pipeline-guard-experiments)');
+    expect(lines.find((l) => l.includes('/gates/evaluate'))).toMatch(/\(Authorization: Bearer \$GATE_TOKEN; GATE_TOKEN=tok-123\)$/);
+  });
+
+  it('does not repeat a GATE_TOKEN or webhook secret the caller set', () => {
+    const lines = startBanner(runtime, { dataDir: '/data', secretFromEnv: true, gateTokenFromEnv: true }).join('\n');
+
+    expect(lines).not.toContain('tok-123');
+    expect(lines).not.toContain('pipeline-guard-local-secret');
+    expect(lines).toContain('GATE_TOKEN from the environment');
+  });
+});
+
+describe('npm start failure', () => {
+  let servers: Server[] = [];
+  afterEach(async () => {
+    await Promise.all(servers.map((s) => new Promise((done) => s.close(done))));
+    servers = [];
+  });
+
+  it('says to set PORT when the port is taken', async () => {
+    // Prepare: a port in use, and the error listening on it again gives.
+    const taken = createServer();
+    servers.push(taken);
+    await new Promise<void>((ok) => taken.listen(0, '127.0.0.1', ok));
+    const port = (taken.address() as { port: number }).port;
+    const second = createServer();
+    const error = await new Promise<Error>((ok) => second.once('error', ok).listen(port, '127.0.0.1'));
+
+    // Act
+    const line = startFailure(error, port);
+
+    // Assert
+    expect(line).toMatch(new RegExp(`^could not start: port ${port} is in use \\(listen EADDRINUSE.*\\): stop what listens there, or set PORT to another port`));
+    expect(startFailure(new Error('disk full'), port)).toBe('could not start: disk full');
+  });
+});
