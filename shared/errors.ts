@@ -88,6 +88,46 @@ export class NotFoundError extends Error {
   }
 }
 
+/** An experiment with that id is already defined. */
+export class ExperimentExistsError extends Error {
+  override name = 'ExperimentExistsError';
+}
+
+/** No experiment has that id. */
+export class ExperimentNotFoundError extends Error {
+  override name = 'ExperimentNotFoundError';
+}
+
+/** The experiment is not in a state that allows the change (stopping a stopped one, promoting a running one). */
+export class ExperimentStateError extends Error {
+  override name = 'ExperimentStateError';
+}
+
+/**
+ * The project's errors whose message is written for whoever ran the command: the CLI prints the message alone, since
+ * the class name (`ExperimentNotFoundError: …`) is an internal detail. Built-in errors (`TypeError`) and other
+ * libraries' keep their name: there it says what kind of failure it was.
+ */
+const OWN_ERRORS: ReadonlyArray<abstract new (...args: never[]) => Error> = [
+  RetryableError,
+  AnalyzerConfigurationError,
+  ValidationError,
+  ConfigError,
+  RedactionError,
+  IndexProjectionError,
+  NotFoundError,
+  ExperimentExistsError,
+  ExperimentNotFoundError,
+  ExperimentStateError,
+];
+
+/** `error`'s message alone for a plain `Error` or one of the project's named errors (see {@link OWN_ERRORS}), else "Name: message". */
+export function userMessage(error: unknown, ownErrors: ReadonlyArray<abstract new (...args: never[]) => Error> = []): string {
+  if (!(error instanceof Error)) return String(error);
+  const own = error.constructor === Error || [...OWN_ERRORS, ...ownErrors].some((kind) => error instanceof kind);
+  return own ? error.message : errorMessage(error);
+}
+
 /** Error names the state machine retries. Kept here so tests can compare them with the ASL file. */
 export const RETRYABLE_ERROR_NAMES = [
   'RetryableError',

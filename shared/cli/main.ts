@@ -3,7 +3,7 @@
  * Errors print a one-line reason on stderr: usage errors exit 2, anything else exits 1.
  */
 import { pathToFileURL } from 'node:url';
-import { errorMessage } from '../errors.js';
+import { userMessage } from '../errors.js';
 import { UsageError } from './args.js';
 import { COMMANDS, type Command } from './commands/index.js';
 import { processIO, type CliIO } from './io.js';
@@ -44,8 +44,8 @@ export async function main(argv: readonly string[], io: CliIO = processIO, comma
       return 2;
     }
     // Loaded on failure only: it brings zod (for the runtime file's schema), which `guard analyze` need not load.
-    const { explainReachError } = await import('./local-runtime.js');
-    io.err(`guard ${name}: ${explainReachError(error) ?? errorMessage(error).split('\n')[0]}`);
+    const { explainReachError, NothingToReachError } = await import('./local-runtime.js');
+    io.err(`guard ${name}: ${explainReachError(error) ?? userMessage(error, [NothingToReachError]).split('\n')[0]}`);
     return 1;
   }
 }

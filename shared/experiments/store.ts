@@ -3,7 +3,7 @@ import { firstIssue } from '../validation.js';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { readItems } from '../stores/dynamo.js';
 import type { RemediationAction } from '../domain/incident.js';
-import { ValidationError } from '../errors.js';
+import { ExperimentExistsError, ExperimentNotFoundError, ExperimentStateError, ValidationError } from '../errors.js';
 import type { Category } from '../logs/types.js';
 import { type Experiment, VARIANT_COUNTERS, type VariantCounterName, type VariantCounters, experimentInputSchema } from './definition.js';
 import { type VariantParams, storedParams } from './params.js';
@@ -19,15 +19,7 @@ const POLICY_PK = 'POLICY';
 /** Definitions read per lookup; experiments are few and hand-made. */
 const MAX_EXPERIMENTS = 100;
 
-export class ExperimentExistsError extends Error {
-  override name = 'ExperimentExistsError';
-}
-export class ExperimentNotFoundError extends Error {
-  override name = 'ExperimentNotFoundError';
-}
-export class ExperimentStateError extends Error {
-  override name = 'ExperimentStateError';
-}
+export { ExperimentExistsError, ExperimentNotFoundError, ExperimentStateError } from '../errors.js';
 
 export interface PolicyOverride {
   action: RemediationAction;

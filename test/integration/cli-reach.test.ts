@@ -89,6 +89,7 @@ describe('the CLI finds the running local runtime by itself', () => {
       expect(result.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
       expect(result.stderr).toContain('npm start');
       expect(result.stderr).not.toMatch(/CredentialsProviderError|ProviderError|Exception|    at /);
+      expect(result.stderr, args.join(' ')).not.toMatch(/\b[A-Z]\w*Error:/);
     }
   });
 });

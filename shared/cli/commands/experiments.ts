@@ -32,6 +32,8 @@ async function readAll(stream: AsyncIterable<Uint8Array | string>): Promise<stri
   return text;
 }
 
+const SUBCOMMANDS: readonly string[] = ['create', 'show', 'list', 'stop', 'promote'];
+
 /** `guard experiments …`: define, inspect, stop and promote A/B experiments. */
 export function createExperimentsCommand(factory: LearningFactory = learningFromEnv, clock: () => Date = () => new Date()): Command {
   return {
@@ -40,6 +42,8 @@ export function createExperimentsCommand(factory: LearningFactory = learningFrom
       const [sub, ...rest] = argv;
       const args = parseArgs(rest, { values: ['variant'], flags: ['json'] });
       const id = args.positionals[0];
+      if (sub === undefined) throw new UsageError('experiments needs a subcommand: create, show, list, stop or promote');
+      if (!SUBCOMMANDS.includes(sub)) throw new UsageError(`unknown experiments subcommand "${sub}": use create, show, list, stop or promote`);
       const { experiments } = await factory();
       switch (sub) {
         case 'create': {
@@ -71,7 +75,7 @@ export function createExperimentsCommand(factory: LearningFactory = learningFrom
           return 0;
         }
         default:
-          throw new UsageError('experiments needs a subcommand: create, show, list, stop or promote');
+          throw new UsageError(`unknown experiments subcommand "${sub}": use create, show, list, stop or promote`);
       }
     },
   };

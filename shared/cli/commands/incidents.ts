@@ -106,7 +106,7 @@ export function createIncidentsCommand(api: () => ApiGet = () => apiFromEnv()): 
         io.out(args.flags.has('json') ? JSON.stringify(body, null, 2) : render(body as IncidentDetail));
         return 0;
       }
-      throw new UsageError('incidents needs a subcommand: list or show');
+      throw new UsageError(`unknown incidents subcommand "${sub}": use list or show`);
     },
   };
 }

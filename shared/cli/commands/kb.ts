@@ -126,7 +126,7 @@ export function createKbCommand(factory: LearningFactory = learningFromEnv): Com
           return 0;
         }
         default:
-          throw new UsageError(`kb needs a subcommand: import, export, list or search`);
+          throw new UsageError(sub === undefined ? 'kb needs a subcommand: import, export, list or search' : `unknown kb subcommand "${sub}": use import, export, list or search`);
       }
     },
   };

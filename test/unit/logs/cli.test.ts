@@ -96,6 +96,36 @@ describe('guard CLI', () => {
     expect(io.stderr[0]).toBe('guard analyze: unknown option --colour');
   });
 
+  it('names an unknown subcommand as unknown and lists the valid ones', async () => {
+    const cases: Array<[string[], string]> = [
+      [['kb', 'bogus'], 'guard kb: unknown kb subcommand "bogus": use import, export, list or search'],
+      [['kb'], 'guard kb: kb needs a subcommand: import, export, list or search'],
+      [['experiments', 'bogus'], 'guard experiments: unknown experiments subcommand "bogus": use create, show, list, stop or promote'],
+      [['incidents', 'bogus'], 'guard incidents: unknown incidents subcommand "bogus": use list or show'],
+    ];
+    for (const [argv, message] of cases) {
+      const io = capture();
+      expect(await main(argv, io), argv.join(' ')).toBe(2);
+      expect(io.stderr).toEqual([message]);
+    }
+  });
+
+  it('prints the message of its own errors without their class name', async () => {
+    const saved = { GUARD_DATA_DIR: process.env.GUARD_DATA_DIR, GUARD_API_URL: process.env.GUARD_API_URL };
+    process.env.GUARD_DATA_DIR = dir;
+    delete process.env.GUARD_API_URL;
+    try {
+      const io = capture();
+      expect(await main(['incidents', 'list'], io)).toBe(1);
+      expect(io.stderr).toEqual([expect.stringMatching(/^guard incidents: no Pipeline Guard API to ask: start the local runtime with "npm start"/)]);
+    } finally {
+      for (const [key, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+    }
+  });
+
   it('prints a readable report with line numbers, text, category and fingerprint', async () => {
     // Act
     const io = capture();
