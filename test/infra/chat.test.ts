@@ -1,10 +1,9 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { App } from 'aws-cdk-lib';
 import { readSettings } from '../../infra/stack.js';
 
-const settingsFrom = (context: Record<string, unknown>) => readSettings(new App({ context }));
-import { synth } from './support.js';
+const settingsFrom = (context: Record<string, unknown>) => readSettings(testApp(context));
+import { synth, testApp } from './support.js';
 
 describe('chat through Amazon Q Developer in chat applications (AWS Chatbot)', () => {
   const { stack, template } = synth({

@@ -1,13 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { App } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
 import { bedrockInvokeStatements, readSettings } from '../../infra/stack.js';
 import { PROJECT_ROOT } from '../../infra/constructs/guard-function.js';
-import { actionsOf, functionLogicalId, functionStatements, readJson, resourcesOf, synth } from './support.js';
+import { actionsOf, functionLogicalId, functionStatements, readJson, resourcesOf, scratchDir, synth, testApp } from './support.js';
 
-const settingsFrom = (context: Record<string, unknown>) => readSettings(new App({ context }));
+const settingsFrom = (context: Record<string, unknown>) => readSettings(testApp(context));
 
 describe('CDK context settings', () => {
   it('has documented defaults', () => {
@@ -93,7 +91,7 @@ describe('CDK context settings', () => {
     for (const name of ['classify', 'remediate', 'notify', 'ingest-github', 'record-outcome'] as const) expect(env(name), name).toMatchObject(budget);
     expect(env('evaluate-gate')).toMatchObject({ DELTA_COVERAGE: '2.5', DELTA_VULN_HIGH: '1', DELTA_VULN_CRITICAL: '1', BASELINE_RUNS: '20' });
     expect(() => synth({ githubWritesPerMinute: '0' })).toThrow(/githubWritesPerMinute/);
-    const dir = mkdtempSync(join(tmpdir(), 'guard-gate-'));
+    const dir = scratchDir('guard-gate-');
     const repositories = { 'acme/app': { defaultBranch: 'trunk', DELTA_COVERAGE: 2 } };
     writeFileSync(join(dir, 'gate.json'), JSON.stringify(repositories));
     writeFileSync(join(dir, 'bad.json'), JSON.stringify({ 'not a repo': {} }));

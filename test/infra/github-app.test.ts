@@ -1,8 +1,7 @@
-import { App } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
 import { ASL_PATH, readSettings } from '../../infra/stack.js';
 import { loadConfig } from '../../shared/config.js';
-import { allows, FUNCTION_NAMES, functionLogicalId, functionStatements, readJson, ref, synth } from './support.js';
+import { allows, FUNCTION_NAMES, functionLogicalId, functionStatements, readJson, ref, synth, testApp } from './support.js';
 
 /** `-c githubAppId=…`: the functions act as the App's installations, with the App key in Secrets Manager. */
 // record-outcome updates the PR comment of the incidents a green run resolves.
@@ -41,7 +40,7 @@ describe('GitHub App deployment (githubAppId)', () => {
   });
 
   it.each([['0'], ['-3'], ['abc'], ['1.5']])('rejects githubAppId=%s naming the key', (value) => {
-    expect(() => readSettings(new App({ context: { githubAppId: value } }))).toThrow(/githubAppId must be a positive whole number/);
+    expect(() => readSettings(testApp({ githubAppId: value }))).toThrow(/githubAppId must be a positive whole number/);
   });
 });
 

@@ -1,9 +1,8 @@
-import { App } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
 import { bedrockGuardrailStatement, readSettings } from '../../infra/stack.js';
-import { actionsOf, functionLogicalId, functionStatements, resourcesOf, synth } from './support.js';
+import { actionsOf, functionLogicalId, functionStatements, resourcesOf, scratchDir, synth, testApp } from './support.js';
 
-const settingsFrom = (context: Record<string, unknown>) => readSettings(new App({ context }));
+const settingsFrom = (context: Record<string, unknown>) => readSettings(testApp(context));
 const MODEL = 'us.anthropic.claude-3-5-haiku-20241022-v1:0';
 
 function analyzeEnvironment(synthesized: ReturnType<typeof synth>): Record<string, string> {
@@ -88,10 +87,9 @@ describe('bedrockGuardrailId / bedrockGuardrailVersion', () => {
 describe('llmBaseUrl / llmModel / llmPricesFile / experimentModelIds (settings that could not be set in AWS)', () => {
   it('deploys the OpenAI-compatible analyzer with its prices and the experiment models, and grants no Bedrock', async () => {
     // Prepare
-    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { writeFileSync } = await import('node:fs');
     const { join } = await import('node:path');
-    const { tmpdir } = await import('node:os');
-    const prices = join(mkdtempSync(join(tmpdir(), 'guard-prices-')), 'prices.json');
+    const prices = join(scratchDir('guard-prices-'), 'prices.json');
     writeFileSync(prices, JSON.stringify({ 'llama3.1:8b': { input: 0.1, output: 0.2 } }));
 
     // Act

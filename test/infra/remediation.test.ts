@@ -1,9 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { actionsOf, allows, functionStatements, resourcesOf, synth } from './support.js';
+import { actionsOf, allows, functionStatements, resourcesOf, scratchDir, synth } from './support.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/remediation/${name}`, import.meta.url));
 
@@ -43,7 +42,7 @@ describe('remediation settings', () => {
 
 describe('remediation files and the Lambda environment limit', () => {
   it('fails synth when the two files would not fit in the remediate environment', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'guard-policy-'));
+    const dir = scratchDir('guard-policy-');
     const repositories = Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`acme-shop/service-${i}`, { dryRun: true, killSwitch: false }]));
     writeFileSync(join(dir, 'big.json'), JSON.stringify({ repositories }));
 

@@ -1,8 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { Stack } from 'aws-cdk-lib';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { CfnRole } from 'aws-cdk-lib/aws-iam';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import { afterAll } from 'vitest';
 import { buildApp } from '../../infra/app.js';
 import type { FunctionName } from '../../infra/constructs/guard-function.js';
 import type { PipelineGuardStack } from '../../infra/stack.js';
@@ -27,11 +30,29 @@ export interface Synthesized {
 }
 
 /**
+ * The temporary files of the test file that imports this module: one directory, removed when the file's tests end.
+ * An App given no outdir makes a `cdk.out*` directory of its own in the OS temp directory, which CDK removes only
+ * when the process exits normally, and a test worker does not; so every App here gets an outdir in this one.
+ */
+const scratch = mkdtempSync(join(tmpdir(), 'guard-infra-test-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+/** A fresh directory (for a settings file, or an App's cloud assembly) that is removed after the test file. */
+export function scratchDir(prefix = 'dir-'): string {
+  return mkdtempSync(join(scratch, prefix));
+}
+
+/** An App for reading settings (`readSettings(testApp(context))`), writing its assembly under {@link scratchDir}. */
+export function testApp(context: Record<string, unknown> = {}): App {
+  return new App({ outdir: scratchDir('cdk.out-'), context });
+}
+
+/**
  * The app exactly as `cdk synth` builds it (cdk-nag included), without bundling: synth takes a second or two
  * instead of bundling seven functions.
  */
 export function synth(context: Record<string, unknown> = {}): Synthesized {
-  const { stack } = buildApp({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
+  const { stack } = buildApp({ outdir: scratchDir('cdk.out-'), context: { 'aws:cdk:bundling-stacks': [], ...context } });
   return { stack, template: Template.fromStack(stack) };
 }
 
