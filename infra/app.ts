@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { App, type AppProps, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { PROJECT_ROOT } from './constructs/guard-function.js';
-import { PipelineGuardStack } from './stack.js';
+import { PipelineGuardStack, SettingsError } from './stack.js';
 
 /** The stack's name unless `-c stackName=…` says otherwise (a staging and a production stack in one account). */
 export const DEFAULT_STACK_NAME = 'PipelineGuard';
@@ -30,7 +30,7 @@ function projectContext(): Record<string, unknown> {
 export function stackNameFrom(app: App): string {
   const value: unknown = app.node.tryGetContext('stackName') ?? DEFAULT_STACK_NAME;
   if (typeof value !== 'string' || !STACK_NAME_RE.test(value)) {
-    throw new Error(`context stackName must start with a letter and hold only letters, digits and hyphens (at most 128): got ${JSON.stringify(value)}`);
+    throw new SettingsError(`context stackName must start with a letter and hold only letters, digits and hyphens (at most 128): got ${JSON.stringify(value)}`);
   }
   return value;
 }
@@ -58,4 +58,19 @@ function isEntryPoint(): boolean {
   }
 }
 
-if (isEntryPoint()) buildApp().app.synth();
+/**
+ * `cdk synth`'s run of this app: a context value that is wrong is reported as its message alone (the stack trace of
+ * a settings check tells the user nothing) with exit code 1; any other error is thrown as it is, trace included.
+ */
+export function synthForCli(props: AppProps = {}, report: (line: string) => void = (line) => console.error(line)): number {
+  try {
+    buildApp(props).app.synth();
+    return 0;
+  } catch (error) {
+    if (!(error instanceof SettingsError)) throw error;
+    report(error.message);
+    return 1;
+  }
+}
+
+if (isEntryPoint()) process.exitCode = synthForCli();

@@ -186,7 +186,8 @@ export function bedrockGuardrailStatement(guardrailId: string, region: string, a
   return new PolicyStatement({ actions: ['bedrock:ApplyGuardrail'], resources: [arn] });
 }
 
-class SettingsError extends Error {
+/** A context value (`-c key=value` or cdk.json) that is missing, malformed or names a file that cannot be read. */
+export class SettingsError extends Error {
   override name = 'SettingsError';
 }
 

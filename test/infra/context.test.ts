@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { synthForCli } from '../../infra/app.js';
 import { bedrockInvokeStatements, readSettings } from '../../infra/stack.js';
 import { PROJECT_ROOT } from '../../infra/constructs/guard-function.js';
 import { actionsOf, functionLogicalId, functionStatements, readJson, resourcesOf, scratchDir, synth, testApp } from './support.js';
@@ -57,6 +58,17 @@ describe('CDK context settings', () => {
     [{ githubOwners: 'acme-shop, not/an-account' }, /githubOwners: "not\/an-account" is not a GitHub account name/],
   ])('rejects %o naming the key', (context, message) => {
     expect(() => settingsFrom(context)).toThrow(message);
+  });
+
+  it('reports a bad setting to cdk synth as its message alone, with a non-zero exit code', () => {
+    const outdir = scratchDir('cdk.out-');
+    const lines: string[] = [];
+    expect(synthForCli({ outdir, context: { policyFile: join(outdir, 'nope.json') } }, (line) => lines.push(line))).toBe(1);
+    expect(synthForCli({ outdir, context: { stackName: '1-bad' } }, (line) => lines.push(line))).toBe(1);
+    expect(lines).toEqual([
+      `context value policyFile: cannot read ${join(outdir, 'nope.json')} (ENOENT: no such file or directory, open '${join(outdir, 'nope.json')}')`,
+      'context stackName must start with a letter and hold only letters, digits and hyphens (at most 128): got "1-bad"',
+    ]);
   });
 
   it('passes the settings into the functions that read them', () => {
