@@ -1,15 +1,16 @@
 /**
  * The root cause in one sentence, written from the evidence alone (no model): what failed (the exception and
  * its message, the test, the command), where (file:line, step, job), and the likely reason the matched rule
- * stands for, with a fix specific to that rule. When the evidence is weak it says so — "not determined" and the
- * best candidates — instead of dressing a guess up.
+ * stands for, with a fix specific to that rule. When the evidence is weak (confidence below 0.5), or the leading
+ * line is of no kind a rule can explain, it says so — "not determined", why, and the best candidates — instead of
+ * dressing a guess up.
  *
  * Input is an analysis whose lines are already redacted; every quote is cut to one short line.
  */
 import type { Category, Failure, LogAnalysis, LogLine, StepRef } from './types.js';
 
 export interface Diagnosis {
-  /** False when the evidence is too weak to name a cause (low confidence or nothing recognised). */
+  /** False when the evidence is too weak to name a cause (low confidence, or no rule explains the leading line). */
   determined: boolean;
   rootCause: string;
   fix: string[];
@@ -259,10 +260,12 @@ export function diagnose(analysis: LogAnalysis, context: { job?: string | null }
   const found = specific(top, facts);
   if (!found || confidence < DETERMINED_CONFIDENCE) {
     const best = candidates[0];
+    // Two reasons, said apart: a confidence of 0.5 or more with a line of no known kind is not weak evidence.
+    const why = confidence < DETERMINED_CONFIDENCE ? 'the evidence is weak' : 'no rule says what kind of failure its leading line is';
     return {
       determined: false,
       rootCause:
-        `Root cause not determined${whereRun(step, job)}: the evidence is weak` +
+        `Root cause not determined${whereRun(step, job)}: ${why}` +
         (best ? `; the most likely line is ${best.line}: \`${best.text}\`.` : '.'),
       fix: [...FAMILY_FIX.unknown],
       candidates,

@@ -402,6 +402,28 @@ describe('diagnosis', () => {
     expect(diagnosis.rootCause).toMatch(/^Root cause not determined: the evidence is weak; the most likely line is \d+: `.+`\.$/);
     expect(diagnosis.candidates.length).toBeGreaterThan(0);
   });
+
+  it('says why when a confident line is of no known kind, instead of calling the evidence weak', async () => {
+    // Prepare: events/logs/github-actions-unrecognized-failure.log, a script's own message and its exit code.
+    const log = [
+      '##[group]Run ./scripts/release-check.sh',
+      'Checking release notes...',
+      'Release notes present.',
+      'Checking version...',
+      'Version mismatch between manifest and tag.',
+      '##[error]Process completed with exit code 3.',
+      '##[endgroup]',
+    ].join('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    const diagnosis = diagnose(analysis);
+    // Assert
+    expect(analysis.confidence).toBeGreaterThanOrEqual(0.5);
+    expect(diagnosis.determined).toBe(false);
+    expect(diagnosis.rootCause).toBe(
+      'Root cause not determined (step "Run ./scripts/release-check.sh"): no rule says what kind of failure its leading line is; the most likely line is 5: `Version mismatch between manifest and tag.`.',
+    );
+  });
 });
 
 describe("a script's own ::group::Run", () => {
