@@ -3,7 +3,7 @@
  * file in the same run (the reference a shared, busy machine cannot fake: both are measured under the same load).
  *
  * Cases (built under the OS temp directory and deleted afterwards):
- * - `mix-100`, `mix-500`: the real CI logs of `../shared/datasets/` (LogChunks and GitHub Actions dev sets, with
+ * - `mix-100`, `mix-500`: the real CI logs of `../shared/datasets/` (or `GUARD_DATASETS`: `datasets.ts`) (LogChunks and GitHub Actions dev sets, with
  *   the sample logs in `events/logs/`) concatenated to ~100 MB and ~500 MB;
  * - `one-line-100`: a 100 MB log without a single newline (a minified bundle or a base64 blob printed by a step);
  * - `errors-1m`: one million compiler error lines (~97 MB), every line a candidate;
@@ -40,11 +40,12 @@ import { createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { datasetsLocation } from './datasets.js';
 import { countInstructions } from './instructions.js';
 import { EXIT_REPORTER, exitReports, peakRssKb, type ExitReport } from './peak-rss.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const DATASETS = resolve(ROOT, '..', 'shared', 'datasets');
+const DATASETS = datasetsLocation().dir;
 const MB = 1024 * 1024;
 
 interface ChildResult {

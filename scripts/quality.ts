@@ -1,7 +1,8 @@
 /**
  * `npm run quality`: the extractor's scores on the development sets and the calibration table of its confidence.
  *
- * For each set in `../shared/datasets/` (LogChunks `ci-logs-dev`, GitHub Actions/CiDiff `ci-logs-gha-dev`) it
+ * For each set in the datasets directory (`../shared/datasets/` beside the checkout, or `GUARD_DATASETS`; see
+ * `datasets.ts`) (LogChunks `ci-logs-dev`, GitHub Actions/CiDiff `ci-logs-gha-dev`) it
  * writes predictions the way `guard extract` does, with and without the green-run baselines where a record has
  * one, scores them with the datasets' own `score.py` (python3) and prints the calibration table: confidence
  * bucket → logs, measured hit@1, mean confidence.
@@ -22,9 +23,11 @@ import { fileURLToPath } from 'node:url';
 import { analyzeLog, LogBaseline, predictionLines, type RankingSignals } from '../shared/logs/index.js';
 import { CALIBRATION } from '../shared/logs/calibration.generated.js';
 import { confidenceFeatures, confidenceOf, FEATURE_NAMES } from '../shared/logs/confidence.js';
+import { datasetsLocation, DATASETS_ENV, noDatasetsMessage } from './datasets.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const DATASETS = resolve(ROOT, '..', 'shared', 'datasets');
+const LOCATION = datasetsLocation();
+const DATASETS = LOCATION.dir;
 const SETS = ['ci-logs-dev', 'ci-logs-gha-dev'] as const;
 
 interface Row {
@@ -180,10 +183,15 @@ function refit(rows: readonly Row[]): void {
 }
 
 async function main(): Promise<void> {
-  if (!existsSync(DATASETS)) {
-    console.log(`no datasets at ${DATASETS}; nothing to measure`);
+  const present = SETS.filter((set) => existsSync(join(DATASETS, set, 'labels.jsonl')));
+  if (present.length === 0) {
+    // A checkout without the sets (CI, a fresh clone) is not an error: say so and exit 0. A GUARD_DATASETS that
+    // names a directory without them is the caller's mistake: exit 1.
+    console.error(`${LOCATION.fromEnv ? 'error' : 'warning'}: ${noDatasetsMessage(LOCATION)}`);
+    if (LOCATION.fromEnv) process.exitCode = 1;
     return;
   }
+  console.log(`datasets: ${DATASETS}${LOCATION.fromEnv ? ` (${DATASETS_ENV})` : ` (set ${DATASETS_ENV} to use another directory)`}`);
   const keepAt = process.argv.indexOf('--keep');
   const keep = keepAt >= 0 ? process.argv[keepAt + 1] : undefined;
   if (keep) mkdirSync(keep, { recursive: true });
@@ -192,7 +200,10 @@ async function main(): Promise<void> {
   try {
     for (const set of SETS) {
       const dir = join(DATASETS, set);
-      if (!existsSync(join(dir, 'labels.jsonl'))) continue;
+      if (!present.includes(set)) {
+        console.log(`${set}: not found under ${DATASETS}, skipped`);
+        continue;
+      }
       const hasBaselines = readLabels(dir).some((l) => l.pass_log_file);
       for (const useBaseline of hasBaselines ? [true, false] : [false]) {
         const predFile = join(tmp, `${set}-${useBaseline ? 'baseline' : 'plain'}.jsonl`);

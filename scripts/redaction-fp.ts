@@ -10,13 +10,14 @@
  * The same logs measure the prompt-injection detector's false positives: lines of real CI output that it takes
  * for text aimed at automated tools (each one withholds the model's answer for its incident).
  *
- * Options: `--root <dir>` (default `../shared/datasets`), `--show N` (default 3).
+ * Options: `--root <dir>` (default `../shared/datasets`, or `GUARD_DATASETS`: `datasets.ts`), `--show N` (default 3).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { instructionSignals, looksLikeInstruction } from '../shared/analysis/injection.js';
 import { redactSecrets, SECRET_FORMAT_COUNT, SECRET_PATTERNS, stripAnsi } from '../shared/logs/index.js';
+import { datasetsLocation } from './datasets.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SETS = ['ci-logs-dev', 'ci-logs-gha-dev'];
@@ -58,7 +59,8 @@ function logFiles(setDir: string): string[] {
 }
 
 function main(): number {
-  const datasets = resolve(ROOT, option('root', '../shared/datasets'));
+  const root = option('root', '');
+  const datasets = root ? resolve(ROOT, root) : datasetsLocation().dir;
   const show = Number(option('show', '3'));
   const ids = SECRET_PATTERNS.map((p) => p.id);
   console.log(`redaction: ${SECRET_FORMAT_COUNT} token formats + ${new Set(SECRET_PATTERNS.filter((p) => p.kind === 'generic').map((p) => p.id)).size} generic rules (${ids.length} patterns)`);

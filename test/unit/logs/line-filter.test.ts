@@ -11,11 +11,12 @@ import { LineFilter, lineFilterSpecs, specsKey } from '../../../shared/logs/line
 
 import { cleanLine, NAMED } from '../../../shared/logs/reader.js';
 import { generatedModule, GENERATED_PATH } from '../../../scripts/build-line-filter.js';
+import { datasetsLocation } from '../../../scripts/datasets.js';
 import { seededRandom } from '../../support/random.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '../../..');
-const DATASETS = resolve(ROOT, '..', 'shared', 'datasets');
+const DATASETS = datasetsLocation().dir;
 const TRIGGERS = [...SCANNER_TRIGGERS.anywhere, ...SCANNER_TRIGGERS.atStart];
 
 /** Whether automaton `k` of `set` reaches HIT on `text` (anchored: from its first byte; else anywhere), its end included. */

@@ -10,6 +10,7 @@ import { expressionsKey, LITERAL_PREFIX_CHARS, LiteralIndex, NEW_SHAPE, readLite
 import { requiredLiterals } from '../../../shared/logs/literals.js';
 import { CASCADE_RULES, FAILURE_LIST_RE, GENERIC_RULES, NOISE_RE, PREFILTER_RE, PREFILTER_START_RE, RULES, WARNING_RE, WRAPPER_RE } from '../../../shared/logs/rules.js';
 import { cleanLine } from '../../../shared/logs/reader.js';
+import { datasetsLocation } from '../../../scripts/datasets.js';
 import { seededRandom } from '../../support/random.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -73,7 +74,7 @@ describe('LiteralIndex', () => {
   });
 
   it('checks the development sets too when they are present', () => {
-    const dir = resolve(ROOT, '..', 'shared', 'datasets', 'ci-logs-gha-dev', 'logs');
+    const dir = join(datasetsLocation().dir, 'ci-logs-gha-dev', 'logs');
     if (!existsSync(dir)) return;
     const files = readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
     for (const f of files.slice(0, 60)) {
