@@ -40,3 +40,16 @@ export function defang(text: string): string {
 export function muteMentions(text: string): string {
   return text.replace(/</g, '‹').replace(/>/g, '›').replace(/@(?=[\w.-])/g, '＠');
 }
+
+/**
+ * Text for a chat message (title, description, link labels), after `defang`: no mention (`muteMentions`) and no
+ * Markdown link. Mattermost and Teams render the message's Markdown, and AWS Chatbot's `client-markdown` is
+ * rendered by Slack or Teams; a link's target can be spelled in more ways than defang can know (`//evil%2Eexample`,
+ * `https:host`, a reference `[k]: target` on a line of its own), but every inline link, reference link, link
+ * definition and image needs `[` and `]`. They become the full-width look-alikes `［` `］`, as `<` `>` (autolinks,
+ * HTML) become `‹` `›`; what a renderer still links by itself, a bare URL, e-mail address or `www.` host, defang has
+ * made unclickable.
+ */
+export function chatText(text: string): string {
+  return muteMentions(text).replace(/\[/g, '［').replace(/\]/g, '］');
+}

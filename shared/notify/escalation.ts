@@ -2,7 +2,7 @@ import type { AlarmDetails, Incident } from '../domain/incident.js';
 import { FAILURE_IN_WORDS } from '../logs/categories.js';
 import { redactOrWithhold } from '../logs/redact.js';
 import type { ChatNotification, EscalationDigest, EscalationMessage, EscalationTally } from '../ports.js';
-import { defang, muteMentions } from './defang.js';
+import { chatText, defang } from './defang.js';
 
 /** Text from a log, an alarm or a model, as it may appear in an e-mail: redacted once more and with no live link. */
 function untrusted(text: string): string {
@@ -11,15 +11,31 @@ function untrusted(text: string): string {
 
 /**
  * A Slack-style link. A check run's details URL and app name come from a third-party app: `<`, `>` and `|` in the
- * URL are percent-encoded and the label is muted, so neither can close the link and open a `<!channel>`.
+ * URL are percent-encoded and the label is muted, so neither can close the link and open a `<!channel>`. The label
+ * is chat text too: Mattermost and Teams get the link as `[label](url)`, which a `](` in the label would end early.
  */
 function chatLink(label: string, url: string): string {
-  return `<${url.replace(/[<>|\s]/g, (ch) => encodeURIComponent(ch))}|${muteMentions(label).replace(/\|/g, '¦')}>`;
+  return `<${url.replace(/[<>|\s]/g, (ch) => encodeURIComponent(ch))}|${chatText(defang(label)).replace(/\|/g, '¦')}>`;
+}
+
+/** Printable ASCII only, as SNS wants for a subject. */
+function ascii(text: string): string {
+  return text.replace(/[^\x20-\x7e]/g, '');
 }
 
 /** SNS subjects are limited to 100 printable ASCII characters. */
 function subject(text: string): string {
-  return text.replace(/[^\x20-\x7e]/g, '').slice(0, 100);
+  return ascii(text).slice(0, 100);
+}
+
+/**
+ * A chat title: our prefix, then untrusted text in the e-mail subject's characters (printable ASCII), cut to about
+ * 100 characters before it is defanged (a cut after could leave a host defang did not see: `evil.comx` →
+ * `evil.com`), with no mention or Markdown link. The look-alikes chatText puts in stay: removing them would join
+ * what they separate (`www<>.evil.com`).
+ */
+function chatTitle(prefix: string, text: string): string {
+  return `${prefix}${chatText(defang(ascii(text).slice(0, Math.max(0, 100 - prefix.length))))}`;
 }
 
 function severityOf(incident: Incident): string {
@@ -111,12 +127,14 @@ function needs(incident: Incident): string {
   return 'Look at the run: nobody else was told (there is no pull request). A green run on the same branch resolves this.';
 }
 
-function what(incident: Incident): { subject: string; headline: string } {
+/** What happened: the subject's tag (`[ALARM]`), the rest of the subject, and the body's first line. */
+function what(incident: Incident): { tag: string; about: string; headline: string } {
   if (incident.source === 'cloudwatch') {
     const alarm = incident.alarm;
     const name = alarm?.name ?? 'unknown alarm';
     return {
-      subject: `[ALARM] ${name} in ${alarm?.region ?? '?'} (${alarm?.account ?? '?'})`,
+      tag: '[ALARM]',
+      about: `${name} in ${alarm?.region ?? '?'} (${alarm?.account ?? '?'})`,
       headline: `CloudWatch alarm ${name} went ${alarm?.previousState ?? '?'} -> ${alarm?.state ?? 'ALARM'} at ${alarm?.stateChangedAt ?? '?'} (${alarm?.kind ?? 'metric'} alarm, ${alarm?.region}, account ${alarm?.account}).`,
     };
   }
@@ -124,7 +142,7 @@ function what(incident: Incident): { subject: string; headline: string } {
   const failed = WHAT_FAILED[incident.category ?? 'unknown'] ?? 'it failed';
   const where = `${incident.repository ?? 'a repository'}${incident.branch ? ` on ${incident.branch}` : ''}`;
   const trigger = incident.runEvent === 'schedule' ? ' (scheduled run)' : incident.pullRequest ? ` (pull request #${incident.pullRequest})` : '';
-  return { subject: `[CI failed] ${workflow} in ${where}: ${failed}`, headline: `${workflow} failed in ${where}${trigger}: ${failed}.` };
+  return { tag: '[CI failed]', about: `${workflow} in ${where}: ${failed}`, headline: `${workflow} failed in ${where}${trigger}: ${failed}.` };
 }
 
 /** The console links of an alarm, or the pull request, run and failing job of a CI failure. */
@@ -168,7 +186,7 @@ export function executionLink(arn: unknown): string | null {
 }
 
 export function renderEscalation(incident: Incident, why: string, tally?: EscalationTally, executionArn?: unknown): EscalationMessage {
-  const { subject: subjectLine, headline } = what(incident);
+  const { tag, about, headline } = what(incident);
   const lines: string[] = [untrusted(headline), '', `Why you are getting this: ${untrusted(why)}`];
   const seen = tally && tally.total > 1 && tally.firstSeen
     ? `Seen ${tally.total} times since ${tally.firstSeen}${tally.previousSentAt ? `; the last escalation of this problem went out at ${tally.previousSentAt}` : ''}.`
@@ -201,21 +219,21 @@ export function renderEscalation(incident: Incident, why: string, tally?: Escala
   lines.push(`Incident: ${incident.id} (Step Functions execution of the same name)`);
 
   const attributes = attributesOf(incident);
-  const chatTitle = subject(muteMentions(defang(subjectLine)));
+  const title = chatTitle(`${tag} `, about);
   const chat: ChatNotification = {
     version: '1.0',
     source: 'custom',
     id: incident.id,
     content: {
       textType: 'client-markdown',
-      title: chatTitle,
-      description: muteMentions([untrusted(headline), `*Why:* ${untrusted(why)}`, ...(seen ? [seen] : []), `*Tried:* ${tried(incident)}`].join('\n')).slice(0, 3500),
+      title,
+      description: chatText([untrusted(headline), `*Why:* ${untrusted(why)}`, ...(seen ? [seen] : []), `*Tried:* ${tried(incident)}`].join('\n')).slice(0, 3500),
       nextSteps: [needs(incident), ...links.slice(0, 4).map(([label, url]) => chatLink(label, url))],
       keywords: [incident.source, incident.category ?? 'unknown', severityOf(incident)],
     },
-    metadata: { threadId: chatThreadOf(incident), summary: chatTitle },
+    metadata: { threadId: chatThreadOf(incident), summary: title },
   };
-  return { subject: subject(`[Pipeline Guard] ${subjectLine}`), message: lines.join('\n').slice(0, 200_000), attributes, chat };
+  return { subject: subject(`[Pipeline Guard] ${tag} ${about}`), message: lines.join('\n').slice(0, 200_000), attributes, chat };
 }
 
 const times = (n: number) => `${n} time${n === 1 ? '' : 's'}`;
@@ -246,22 +264,22 @@ export function renderDigest(digest: EscalationDigest, incident: Incident | null
   for (const [linkLabel, url] of links) lines.push(`${linkLabel}: ${url}`);
   if (incident) lines.push(`Incident: ${incident.id} (the latest occurrence)`);
   const title = subject(`[Pipeline Guard] Still happening, ${moreTimes(digest.repeats)}: ${label}`);
-  const chatTitle = subject(muteMentions(title));
+  const chatTitleText = chatTitle(`[Pipeline Guard] Still happening, ${moreTimes(digest.repeats)}: `, redactOrWithhold(digest.label));
   const chat: ChatNotification = {
     version: '1.0',
     source: 'custom',
     id: `digest:${digest.problemKey}:${digest.windowStart}`.slice(0, 200),
     content: {
       textType: 'client-markdown',
-      title: chatTitle,
-      description: muteMentions([`Still happening: ${summary}.`, `*First seen:* ${digest.firstSeen} (${times(digest.total)} in all)`, `*Last seen:* ${digest.lastSeen}`].join('\n')).slice(0, 3500),
+      title: chatTitleText,
+      description: chatText([`Still happening: ${summary}.`, `*First seen:* ${digest.firstSeen} (${times(digest.total)} in all)`, `*Last seen:* ${digest.lastSeen}`].join('\n')).slice(0, 3500),
       nextSteps: [
         ...(incident ? [needs(incident)] : []),
         ...links.slice(0, 4).map(([linkLabel, url]) => chatLink(linkLabel, url)),
       ],
       keywords: ['digest', ...(incident ? [incident.source, incident.category ?? 'unknown'] : [])],
     },
-    metadata: { threadId: incident ? chatThreadOf(incident) : digest.problemKey.slice(0, 200), summary: chatTitle },
+    metadata: { threadId: incident ? chatThreadOf(incident) : digest.problemKey.slice(0, 200), summary: chatTitleText },
   };
   return {
     subject: title,

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
+import { marked } from 'marked';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createChatWebhook, withChatWebhook } from '../../../shared/adapters/chat-webhook.js';
 import { createSnsPublisher } from '../../../shared/adapters/sns.js';
@@ -105,14 +106,52 @@ describe('chat text from branch, workflow and log', () => {
     const { webhookPayload } = await import('../../../shared/adapters/chat-webhook.js');
     const texts = [message.message, JSON.stringify(webhookPayload('mattermost', message)), JSON.stringify(webhookPayload('teams', message))];
 
-    // Assert
+    // Assert: chat has look-alike brackets (see 'renders no link but ours').
     for (const text of texts) {
       expect(text).not.toMatch(/\]\(/);
       expect(text).not.toMatch(/evil\.(?:example|sh)/);
-      expect(text).toContain('[Rotate the leaked key here] (//evil[.]example/rotate)');
+      expect(text).toContain(text === message.message ? '[Rotate the leaked key here] (//evil[.]example/rotate)' : '［Rotate the leaked key here］ (//evil［.］example/rotate)');
+    }
+  });
+
+  it('renders no link but ours in Mattermost, Teams or Chatbot, whatever the spelling of the target', async () => {
+    // Prepare: a fork names its workflow, a steered model writes the rationale, a third-party app names itself.
+    const workflowName = 'CI [Re-authenticate][k] www<>.evil.com';
+    const incident = newIncident({
+      id: 'gh-1-2-1', source: 'github', repository: 'octo/app', branch: 'main', category: 'test_failure', workflowName, runId: 2, runAttempt: 1,
+      runUrl: 'https://github.com/octo/app/actions/runs/2',
+      checkRun: { id: 7, name: 'build', appSlug: 'ci', appName: 'CI](//evil.example/app) [x', detailsUrl: 'https://ci.example/builds/7' },
+    }, at);
+    const why = [
+      'the analysis asks for a human: [Rotate the leaked key here][k]',
+      '',
+      '[k]: //evil%2Eexample/rotate',
+      '[Re-authenticate]: https:login.evil.sh/x',
+      '',
+      '[the runbook](//ＥＶＩＬ．com/x) ![](//2130706433/p.png) <a href="//evil%2Eexample">here</a>',
+    ].join('\n');
+
+    // Act
+    const message = renderEscalation(incident, why);
+    const { webhookPayload } = await import('../../../shared/adapters/chat-webhook.js');
+    const teams = webhookPayload('teams', message) as { attachments: Array<{ content: { body: Array<{ text: string }> } }> };
+    const documents = [
+      (webhookPayload('mattermost', message) as { text: string }).text,
+      teams.attachments[0]!.content.body.map((block) => block.text).join('\n\n'),
+      `${message.chat!.content.title}\n\n${message.chat!.content.description}`,
+    ];
+
+    // Assert: a CommonMark/GFM renderer finds no link target of the attacker's, and the words stay readable.
+    for (const markdown of documents) {
+      const html = marked.parse(markdown, { async: false, gfm: true });
+      const targets = [...html.matchAll(/(?:href|src)="([^"]*)"/g)].map((match) => match[1]);
+      expect(targets.filter((target) => !/^https:\/\/(?:github\.com\/octo\/app\/|ci\.example\/builds\/7$)/.test(target!))).toEqual([]);
+      expect(html).not.toMatch(/www\.evil/);
+      expect(markdown).toContain('Rotate the leaked key here');
     }
   });
 });
+
 
 const sns = mockClient(SNSClient);
 afterEach(() => sns.reset());
