@@ -7,26 +7,49 @@
 /** Top-level domains clients autolink without a scheme (`evil.com/x`); file names such as `package.json` or `deploy.sh` stay. */
 const BARE_HOST = /(?<![/\w.@[-])((?:[a-z0-9-]+\.)+(?:com|net|org|io|dev|app|xyz|ru|cn|info|biz|co|me|ly|gg|site|online|top|link|click|example))(?=[/:?#]|\b)/gi;
 
-/** Replaces the dots of a host name so it is no longer a link. */
+/**
+ * A dot between host labels as a URL parser reads it: `.`, its percent-encoding, and the ideographic, full-width and
+ * half-width ideographic dots that IDNA maps to `.` (`//login。evil。com` is `//login.evil.com` to a browser).
+ */
+const DOT = String.raw`(?:\.|%2e|[\u3002\uff0e\uff61])`;
+
+/** A host label: letters of any script (full-width `ＥＶＩＬ` included), digits, `-`, percent-escapes other than a dot. */
+const LABEL = String.raw`(?:[\p{L}\p{N}-]|%(?!2e)[0-9a-f]{2})+`;
+
+/** Replaces the dots of a host name so it is no longer a link; a dot already in brackets stays as it is. */
 function defangHost(host: string): string {
-  return host.replace(/\./g, '[.]');
+  return host.replace(new RegExp(`(?<!\\[)${DOT}(?!\\])`, 'giu'), (dot) => `[${dot}]`);
+}
+
+/** `https` → `hxxps` and the like; a scheme that is already defanged stays, any other gets `[:]`. */
+function defangScheme(scheme: string): string {
+  if (/(?:hxxps?|fxp|wxs?)$/i.test(scheme)) return scheme;
+  const fanged = scheme.toLowerCase().replace(/^http/, 'hxxp').replace(/^ftp/, 'fxp').replace(/^ws/, 'wx');
+  return fanged === scheme.toLowerCase() ? `${scheme}[:]` : fanged;
 }
 
 /**
- * Makes every URL, host name and e-mail address in `text` unclickable while keeping it readable, and every
- * Markdown link (`[label](target)`) plain text: Mattermost and Teams render the chat message's Markdown, where a
- * label from a workflow name or a model's rationale would otherwise hide its target. Browsers read `https:\\host`
- * as `https://host` and `//host` as a link on the page's own scheme, so those are URLs here too.
+ * A scheme-less host after two or more slashes or backslashes (`//evil.example/x`, `///evil.example`, the UNC path
+ * `\\build01.corp.local\share`), followed by what may follow a host in a URL, or by the end of a word: not `(`, so
+ * `//console.log(x)` in a code comment is text.
+ */
+const SLASHED_HOST = new RegExp(String.raw`(?<![\w:/\\])([\\/]{2,})(${LABEL}(?:${DOT}${LABEL})+)(?=[/\\:?#]|[.,;!?)\]}>'"]*(?:\s|$))`, 'giu');
+
+/**
+ * Makes every URL, host name and e-mail address in `text` unclickable while keeping it readable; everything else,
+ * brackets and slashes included, stays as it was (`handlers[type](...)`, `\\build01.corp.local\artifacts`).
+ * Plain text renders no Markdown; chat, which does, gets `chatText` on top. Browsers read `https:host`,
+ * `https:/host` and `https:\\host` as `https://host` and `//host` as a link on the page's own scheme, so those are
+ * URLs here too, with a host's dots spelled as a URL parser reads them (`%2E`, `。`, `．`). Not caught: a host
+ * without any dot (`//2130706433`) after `//` alone; no mail client links that, and chat has no link syntax left.
  */
 export function defang(text: string): string {
   return text
-    .replace(/\b([a-z][a-z0-9+.-]{1,20}):[\\/]{2}([^\s/\\?#]*)/gi, (_, scheme: string, authority: string) => {
-      const fanged = scheme.toLowerCase().replace(/^http/, 'hxxp').replace(/^ftp/, 'fxp').replace(/^ws/, 'wx');
-      const safeScheme = fanged === scheme.toLowerCase() ? `${scheme}[:]` : fanged;
-      return `${safeScheme}://${defangHost(authority)}`;
-    })
-    .replace(/(?<![\w:/\\])[\\/]{2}((?:[a-z0-9-]+\.)+[a-z][a-z0-9-]*)/gi, (_, host: string) => `//${defangHost(host)}`)
-    .replace(/\](?=\()/g, '] ')
+    // http, https, ftp, ws and wss are "special" schemes: a URL parser takes any number of slashes or backslashes,
+    // none included, before the host.
+    .replace(/\b(https?|ftp|wss?)(:[\\/]*)([^\s/\\?#]+)/gi, (_, scheme: string, separator: string, authority: string) => `${defangScheme(scheme)}${separator}${defangHost(authority)}`)
+    .replace(/\b([a-z][a-z0-9+.-]{1,20}):([\\/]{2})([^\s/\\?#]*)/gi, (_, scheme: string, slashes: string, authority: string) => `${defangScheme(scheme)}${defangScheme(scheme).endsWith(']') ? '' : ':'}${slashes}${defangHost(authority)}`)
+    .replace(SLASHED_HOST, (_, slashes: string, host: string) => `${slashes}${defangHost(host)}`)
     .replace(/\bwww\.[^\s/]+/gi, (host) => defangHost(host))
     .replace(/\b([A-Za-z0-9._%+-]+)@((?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,})\b/g, (_, user: string, host: string) => `${user}[@]${defangHost(host)}`)
     .replace(BARE_HOST, (host) => (host.includes('[.]') ? host : defangHost(host)));

@@ -106,11 +106,14 @@ describe('chat text from branch, workflow and log', () => {
     const { webhookPayload } = await import('../../../shared/adapters/chat-webhook.js');
     const texts = [message.message, JSON.stringify(webhookPayload('mattermost', message)), JSON.stringify(webhookPayload('teams', message))];
 
-    // Assert: chat has look-alike brackets (see 'renders no link but ours').
+    // Assert: the e-mail is plain text, with its brackets; chat has look-alikes (see 'renders no link but ours').
     for (const text of texts) {
-      expect(text).not.toMatch(/\]\(/);
       expect(text).not.toMatch(/evil\.(?:example|sh)/);
-      expect(text).toContain(text === message.message ? '[Rotate the leaked key here] (//evil[.]example/rotate)' : '［Rotate the leaked key here］ (//evil［.］example/rotate)');
+      if (text === message.message) expect(text).toContain('[Rotate the leaked key here](//evil[.]example/rotate)');
+      else {
+        expect(text).not.toMatch(/\]\(/);
+        expect(text).toContain('［Rotate the leaked key here］(//evil［.］example/rotate)');
+      }
     }
   });
 
