@@ -23,9 +23,17 @@ function ascii(text: string): string {
   return text.replace(/[^\x20-\x7e]/g, '');
 }
 
-/** SNS subjects are limited to 100 printable ASCII characters. */
-function subject(text: string): string {
-  return ascii(text).slice(0, 100);
+/**
+ * An e-mail subject: our prefix, then untrusted text defanged as the body is. SNS takes at most 100 printable ASCII
+ * characters: the others go before defang (removed after, `www\u200b.evil.com` would come back together), and a
+ * longer subject is cut before a word rather than inside one (a cut after defang could leave a host it did not
+ * see: `evil.comx` → `evil.com`).
+ */
+function subject(prefix: string, text: string): string {
+  const full = `${prefix}${defang(ascii(text))}`;
+  if (full.length <= 100) return full;
+  const cut = full.slice(0, 101);
+  return cut.slice(0, Math.max(prefix.trimEnd().length, cut.lastIndexOf(' '))).trimEnd();
 }
 
 /**
@@ -233,7 +241,7 @@ export function renderEscalation(incident: Incident, why: string, tally?: Escala
     },
     metadata: { threadId: chatThreadOf(incident), summary: title },
   };
-  return { subject: subject(`[Pipeline Guard] ${tag} ${about}`), message: lines.join('\n').slice(0, 200_000), attributes, chat };
+  return { subject: subject(`[Pipeline Guard] ${tag} `, about), message: lines.join('\n').slice(0, 200_000), attributes, chat };
 }
 
 const times = (n: number) => `${n} time${n === 1 ? '' : 's'}`;
@@ -263,7 +271,7 @@ export function renderDigest(digest: EscalationDigest, incident: Incident | null
   if (execution) links.push(['Execution', execution]);
   for (const [linkLabel, url] of links) lines.push(`${linkLabel}: ${url}`);
   if (incident) lines.push(`Incident: ${incident.id} (the latest occurrence)`);
-  const title = subject(`[Pipeline Guard] Still happening, ${moreTimes(digest.repeats)}: ${label}`);
+  const title = subject(`[Pipeline Guard] Still happening, ${moreTimes(digest.repeats)}: `, redactOrWithhold(digest.label));
   const chatTitleText = chatTitle(`[Pipeline Guard] Still happening, ${moreTimes(digest.repeats)}: `, redactOrWithhold(digest.label));
   const chat: ChatNotification = {
     version: '1.0',

@@ -59,6 +59,21 @@ describe('the escalation e-mail', () => {
     expect(anomaly).toContain('Expected band at the breach: 0.020599444741798756 to 0.3006915352732461');
   });
 
+  it('defangs the subject as the body, and cuts a long one before a word, not inside a host', () => {
+    // Prepare: a fork names its pull_request workflow; a zero-width space is dropped from a subject (ASCII only).
+    const named = (workflowName: string) => newIncident({ id: 'gh-1-2-1', source: 'github', repository: 'octo/app', branch: 'main', category: 'test_failure', workflowName }, at);
+
+    // Act
+    const { subject } = renderEscalation(named('https://x.co www\u200b.evil.com'), 'x');
+    const long = renderEscalation(named(`${'x'.repeat(62)} evil.comxyz`), 'x').subject;
+    const digest = renderDigest({ problemKey: 'p', windowStart: 'w', dueAt: 'd', label: 'CI www\u200b.evil.com', repeats: 2, total: 3, firstSeen: 'f', lastSeen: 'l', lastIncidentId: null, claim: 'c' }, null).subject;
+
+    // Assert
+    expect(subject).toBe('[Pipeline Guard] [CI failed] hxxps://x[.]co www[.]evil[.]com in octo/app on main: a test failed');
+    expect(long).toBe(`[Pipeline Guard] [CI failed] ${'x'.repeat(62)}`);
+    expect(digest).toBe('[Pipeline Guard] Still happening, 2 more times: CI www[.]evil[.]com');
+  });
+
   it('links a CI failure to its pull request and run, and sets repository (not an alarm name) as attribute', () => {
     const incident = newIncident({
       id: 'gh-1-2-1', source: 'github', repository: 'acme-shop/checkout-service', branch: 'main', workflowName: 'Nightly', runEvent: 'schedule', runId: 2, runAttempt: 1,
