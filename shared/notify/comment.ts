@@ -5,7 +5,7 @@ import { FAILED_RUN_CONCLUSIONS } from '../domain/trigger.js';
 import { resolvedBySameCommitRerun } from '../baselines/flaky.js';
 import { FAILURE_IN_WORDS } from '../logs/categories.js';
 import type { Category } from '../logs/types.js';
-import { codeBlock, escapeMarkdown, inlineCode, link, sentenceWithCode } from './markdown.js';
+import { codeBlock, defuseReferences, escapeMarkdown, inlineCode, link, sentenceWithCode } from './markdown.js';
 
 /** Hidden marker that identifies the bot's comment (together with the bot's login). */
 export const COMMENT_MARKER = '<!-- pipeline-guard:incident-comment -->';
@@ -51,16 +51,15 @@ function details(summary: string, body: string[]): string {
   return `<details><summary>${htmlText(summary)}</summary>\n\n${body.join('\n\n')}\n\n</details>`;
 }
 
-/** Text for raw HTML: entities for the characters HTML gives meaning to, mentions and links defused. */
+/** Text for raw HTML: entities for the characters HTML gives meaning to, mentions, references and links defused. */
 function htmlText(text: string): string {
-  return text
+  const escaped = text
     .replace(/[\u0000-\u001f\u007f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g, ' ')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/@(?=[A-Za-z0-9])/g, '@\u200b')
-    .replace(/https?:\/\//gi, (scheme) => scheme.replace('://', ':\u200b//'));
+    .replace(/"/g, '&quot;');
+  return defuseReferences(escaped);
 }
 
 function workflowLabel(incident: Incident): string {

@@ -5,16 +5,36 @@
 
 const MARKDOWN_SPECIALS = /[\\`*_{}[\]()<>#+\-.!|~=]/g;
 
-/** Escapes inline text so it renders literally. Mentions and issue references are defused. */
-export function escapeMarkdown(text: string): string {
+/** A run of 7 or more hex digits with a digit and a letter in it: what GitHub links as a commit SHA. */
+const HEX_RUN = /\b(?=[0-9a-f]*[0-9])(?=[0-9a-f]*[a-f])[0-9a-f]{7,}\b/gi;
+
+/**
+ * What GitHub turns into links or math in the rendered text (after Markdown, so a backslash escape does not stop
+ * it), defused with a zero-width space or an entity; the text reads the same. Mentions (`@user`,
+ * `owner/repo@sha`); issue and pull request references (`#12`, `owner/repo#12`, `GH-12`), which put a "mentioned
+ * this" entry in another repository's timeline and, after a closing keyword in a PR body, close the issue on merge;
+ * commit SHAs, split into runs of six; `http(s)://` autolinks; and `$`, the delimiter of GitHub's math (`$…$`,
+ * `$$…$$`). Runs after `&` is escaped.
+ */
+export function defuseReferences(text: string): string {
   return text
+    .replace(/@(?=[A-Za-z0-9])/g, '@\u200b')
+    .replace(/#(?=[0-9])/g, '#\u200b')
+    .replace(/\bGH\\?-(?=[0-9])/gi, (prefix) => `${prefix}\u200b`)
+    .replace(HEX_RUN, (run) => run.replace(/[0-9a-f]{6}(?=[0-9a-f])/gi, '$&\u200b'))
+    .replace(/\$/g, '&#36;')
+    .replace(/https?:\/\//gi, (scheme) => scheme.replace('://', ':\u200b//'));
+}
+
+/** Escapes inline text so it renders literally. Mentions, issue references, commit SHAs and math are defused. */
+export function escapeMarkdown(text: string): string {
+  const escaped = text
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g, '')
     // CommonMark ends a line at \r as well as \n: either could start a heading or a code block.
     .replace(/\r\n?|\n/g, ' ')
     .replace(MARKDOWN_SPECIALS, (ch) => `\\${ch}`)
-    .replace(/&/g, '&amp;')
-    .replace(/@(?=[A-Za-z0-9])/g, '@\u200b')
-    .replace(/https?:\/\//gi, (scheme) => scheme.replace('://', ':\u200b//'));
+    .replace(/&/g, '&amp;');
+  return defuseReferences(escaped);
 }
 
 /**

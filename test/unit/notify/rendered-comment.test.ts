@@ -151,3 +151,28 @@ describe('the PR comment, rendered', () => {
     expectReadable(text);
   });
 });
+
+describe('the PR comment, rendered: references', () => {
+  it("links no other repository's issue, no issue number, no commit and no math from model text or names", () => {
+    // Prepare: GitHub links references in the rendered text outside code, pre and links, where `\#` is already `#`.
+    const incident = failing({
+      workflowName: 'CI closes kubernetes/kubernetes#1',
+      jobs: [{ ...failing().jobs[0]!, jobName: 'test nodejs/node#2', diagnosis: undefined }],
+      analysis: {
+        provider: 'openai', model: 'm', confidence: 0.8, proposedAction: 'comment_only', rationale: 'r', evidence: [], latencyMs: 1,
+        rootCause: 'Regression tracked in torvalds/linux#1 and #1 (GH-2), introduced by 0123456789abcdef0123456789abcdef01234567. $\\sqrt{2}$',
+        fix: ['Fixes microsoft/vscode#1.'],
+      },
+    });
+
+    // Act
+    const { html } = render(renderComment(incident));
+    const text = html.replace(/<(code|pre|a)\b[\s\S]*?<\/\1>/g, ' ').replace(/<[^>]+>/g, ' ').replace(/&#36;/g, '$').replace(/&amp;/g, '&');
+
+    // Assert: no reference and no `$` pair survives, and the words read the same once the zero-width spaces go.
+    for (const reference of [/[\w-]+\/[\w.-]+#\d/, /(?:^|[\s(])#\d/, /\bGH-\d/i, /\b[0-9a-f]{7,}\b/]) expect(text).not.toMatch(reference);
+    expect(renderComment(incident)).not.toMatch(/\$/);
+    const plain = text.replace(/\u200b/g, '');
+    for (const words of ['kubernetes/kubernetes#1', 'nodejs/node#2', 'torvalds/linux#1 and #1 (GH-2)', '0123456789abcdef0123456789abcdef01234567', '$\\sqrt{2}$', 'microsoft/vscode#1']) expect(plain).toContain(words);
+  });
+});
