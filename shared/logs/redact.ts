@@ -369,8 +369,93 @@ function replacement(id: string, match: string, kept: string): string {
 }
 
 /**
+ * Base64 runs that may hide a secret: a Kubernetes `.dockerconfigjson: eyJ…`, `CREDS_B64=<base64 of user:ghp_…>`,
+ * `echo "$TOKEN" | base64` to get past a CI system's masking. A run of {@link BASE64_MIN_CHARS} or more base64 or
+ * base64url characters (one alphabet, both letter cases) that decodes to mostly printable text is redacted again
+ * after decoding, and the whole run is replaced when anything in it is a secret. Random data decodes to binary and
+ * is skipped; paths (`/usr/lib/x86_64-linux-gnu`) and identifiers fail the alphabet or case check before decoding.
+ *
+ * Bounded: at most {@link BASE64_MAX_RUNS_PER_LINE} runs are decoded per line, at most {@link BASE64_MAX_CHARS}
+ * characters of each (a secret further into a longer run is missed), and base64 inside decoded base64 (the
+ * `auth` field of a docker config) is followed {@link BASE64_MAX_DEPTH} levels deep. Each character is decoded at
+ * most once per level, so redaction stays linear. Not handled: a blob wrapped over several lines (`base64`
+ * without `-w0`) with a token across the break, and a run glued to a prefix of word characters (`KEY_B64_eyJ…`),
+ * which shifts the decoding.
+ */
+const BASE64_MIN_CHARS = 24;
+// The lookbehind starts each attempt at the beginning of a run: without it a short word is rescanned from each
+// of its characters, which doubles the cost of the pass on ordinary logs.
+const BASE64_RUN = new RegExp(`(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{${BASE64_MIN_CHARS},}={0,2}`, 'g');
+export const BASE64_MAX_RUNS_PER_LINE = 32;
+export const BASE64_MAX_CHARS = 16_384;
+const BASE64_MAX_DEPTH = 2;
+/** Share of decoded bytes that must be printable ASCII or whitespace for the run to count as encoded text. */
+const BASE64_MIN_PRINTABLE = 0.9;
+const MARKER = '[REDACTED:';
+
+function countMarkers(text: string): number {
+  let count = 0;
+  for (let at = text.indexOf(MARKER); at !== -1; at = text.indexOf(MARKER, at + MARKER.length)) count += 1;
+  return count;
+}
+
+/** The text a base64 run decodes to, or null when it is not base64 of (mostly) printable text. */
+function decodeBase64Text(run: string): string | null {
+  const body = run.replace(/=+$/, '');
+  if (body.length % 4 === 1) return null; // not a whole number of bytes
+  if (/[+/]/.test(body) && /[-_]/.test(body)) return null; // two alphabets: a path or a name, not base64
+  if (!/[a-z]/.test(body) || !/[A-Z]/.test(body)) return null;
+  const bytes = Buffer.from(body.length > BASE64_MAX_CHARS ? body.slice(0, BASE64_MAX_CHARS) : body, 'base64');
+  if (bytes.length === 0) return null;
+  let printable = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const byte = bytes[i] as number;
+    if ((byte >= 0x20 && byte < 0x7f) || byte === 0x09 || byte === 0x0a || byte === 0x0d) printable += 1;
+  }
+  return printable >= bytes.length * BASE64_MIN_PRINTABLE ? bytes.toString('utf8') : null;
+}
+
+function redactBase64(text: string, depth: number): string {
+  let lineEnd = -1;
+  let decodedOnLine = 0;
+  BASE64_RUN.lastIndex = 0;
+  return text.replace(BASE64_RUN, (run: string, offset: number) => {
+    if (offset > lineEnd) {
+      lineEnd = text.indexOf('\n', offset);
+      if (lineEnd === -1) lineEnd = text.length;
+      decodedOnLine = 0;
+    }
+    if (decodedOnLine >= BASE64_MAX_RUNS_PER_LINE) return run;
+    decodedOnLine += 1;
+    const decoded = decodeBase64Text(run);
+    if (decoded === null) return run;
+    return countMarkers(redactText(decoded, depth + 1)) > countMarkers(decoded) ? `${MARKER}base64-secret]` : run;
+  });
+}
+
+function redactText(text: string, depth: number): string {
+  let out = stripAnsi(text).replace(INVISIBLE, '').replace(SEPARATORS, '').replace(ESCAPE_BEFORE_WORD, `$1${SEPARATOR}`);
+  for (const { id, re, keep, accept } of PATTERNS_IN_USE) {
+    re.lastIndex = 0;
+    out = out.replace(re, (match: string, ...groups: unknown[]) => {
+      let kept = '';
+      for (let i = 0; i < (keep ?? 0); i++) kept += typeof groups[i] === 'string' ? (groups[i] as string) : '';
+      // A value an earlier, more specific pattern already replaced keeps its more telling label, and the
+      // `:` inside a marker is not the start of a `user:password` pair.
+      if (match.startsWith('[REDACTED:', kept.length) || match.slice(kept.length).includes('[REDACTED:')) return match;
+      const open = kept.lastIndexOf('[REDACTED:');
+      if (open >= 0 && !kept.includes(']', open)) return match;
+      if (accept && !accept(match.slice(kept.length))) return match;
+      return replacement(id, match, kept);
+    });
+  }
+  if (depth < BASE64_MAX_DEPTH) out = redactBase64(out, depth);
+  return redactUrlEncodedGlue(out.replace(SEPARATORS, ''));
+}
+
+/**
  * Replaces every secret found in `text` with `[REDACTED:<kind>]`. ANSI escape codes and invisible characters
- * are removed first.
+ * are removed first. A base64 run that decodes to text holding a secret becomes `[REDACTED:base64-secret]`.
  *
  * @throws RedactionError when the input is not a string or a pattern fails; callers must then withhold the
  * text instead of sending it on unredacted.
@@ -378,22 +463,7 @@ function replacement(id: string, match: string, kept: string): string {
 export function redactSecrets(text: string): string {
   if (typeof text !== 'string') throw new RedactionError(`cannot redact a ${typeof text}`);
   try {
-    let out = stripAnsi(text).replace(INVISIBLE, '').replace(SEPARATORS, '').replace(ESCAPE_BEFORE_WORD, `$1${SEPARATOR}`);
-    for (const { id, re, keep, accept } of PATTERNS_IN_USE) {
-      re.lastIndex = 0;
-      out = out.replace(re, (match: string, ...groups: unknown[]) => {
-        let kept = '';
-        for (let i = 0; i < (keep ?? 0); i++) kept += typeof groups[i] === 'string' ? (groups[i] as string) : '';
-        // A value an earlier, more specific pattern already replaced keeps its more telling label, and the
-        // `:` inside a marker is not the start of a `user:password` pair.
-        if (match.startsWith('[REDACTED:', kept.length) || match.slice(kept.length).includes('[REDACTED:')) return match;
-        const open = kept.lastIndexOf('[REDACTED:');
-        if (open >= 0 && !kept.includes(']', open)) return match;
-        if (accept && !accept(match.slice(kept.length))) return match;
-        return replacement(id, match, kept);
-      });
-    }
-    return redactUrlEncodedGlue(out.replace(SEPARATORS, ''));
+    return redactText(text, 0);
   } catch (error) {
     throw new RedactionError('secret redaction failed', { cause: error });
   }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RedactionError } from '../../../shared/errors.js';
 import { analyzeLog, redactLines, redactSecrets, SECRET_PATTERNS, WITHHELD_TEXT } from '../../../shared/logs/index.js';
+import { BASE64_MAX_CHARS, BASE64_MAX_RUNS_PER_LINE } from '../../../shared/logs/redact.js';
 
 // Built from parts so the repository itself does not carry strings that look like live credentials.
 const rep = (c: string, n: number): string => c.repeat(n);
@@ -289,5 +290,66 @@ describe('URL-encoded signatures and prefixed keys (review of session 15)', () =
 
     // Assert
     expectNoKeyBody(analysis);
+  });
+});
+
+describe('secrets inside base64', () => {
+  const ghp = `ghp_${A36}`;
+  const b64 = (text: string): string => Buffer.from(text).toString('base64');
+
+  it.each([
+    ['a Kubernetes .dockerconfigjson', `  .dockerconfigjson: ${b64(JSON.stringify({ auths: { 'ghcr.io': { username: 'ci', password: ghp } } }))}`],
+    ['a *_B64 variable holding user:token', `CREDS_B64=${b64(`ci:${ghp}`)}`],
+    ['base64url', `cred=${Buffer.from(`ci:${ghp}`).toString('base64url')}`],
+    ['base64 inside base64 (the auth field of a docker config)', `config: ${b64(JSON.stringify({ auths: { 'r.io': { auth: b64(`ci:${ghp}`) } } }))}`],
+    ['an encoded export line', `$(base64 --decode <<< "${b64(`export DEPLOY_PASSWORD=Winter2024!x`)}")`],
+  ])('redacts the whole run: %s', (_, text) => {
+    // Act
+    const out = redactSecrets(text);
+
+    // Assert
+    expect(out).toContain('[REDACTED:base64-secret]');
+    expect(out).not.toMatch(/[A-Za-z0-9+/_-]{24,}/);
+  });
+
+  it.each([
+    ['base64 of ordinary text', `MESSAGE=${b64('the build finished with two warnings and no errors')}`],
+    ['base64 of random bytes (a checksum)', `integrity sha512-${Buffer.from(Array.from({ length: 64 }, (_, i) => (i * 97 + 13) % 256)).toString('base64')}`],
+    ['a path', 'at /home/runner/work/ShopService/ShopService/node_modules/SomePackage/index.js:10'],
+    ['a long identifier', 'ReferenceError: AbstractSingletonProxyFactoryBeanImpl is not defined'],
+  ])('leaves alone %s', (_, text) => {
+    expect(redactSecrets(text)).toBe(text);
+  });
+
+  it('keeps the line count and redacts only the run that holds the secret', () => {
+    // Prepare
+    const text = [`A=${b64('nothing secret in this one, just words')}`, `B=${b64(`token ${ghp}`)}`, 'C=done'].join('\n');
+
+    // Act
+    const out = redactSecrets(text).split('\n');
+
+    // Assert
+    expect(out).toEqual([`A=${b64('nothing secret in this one, just words')}`, 'B=[REDACTED:base64-secret]', 'C=done']);
+  });
+
+  it(`decodes the first ${BASE64_MAX_CHARS} characters of a longer run and redacts all of it`, () => {
+    // Prepare
+    const run = b64(`password: ${ghp}\n${'x'.repeat(BASE64_MAX_CHARS * 2)}`);
+
+    // Act / Assert
+    expect(redactSecrets(`blob ${run}`)).toBe('blob [REDACTED:base64-secret]');
+  });
+
+  it(`decodes at most ${BASE64_MAX_RUNS_PER_LINE} runs per line and counts again on the next line`, () => {
+    // Prepare
+    const secret = b64(`ci:${ghp}`);
+    const line = Array.from({ length: BASE64_MAX_RUNS_PER_LINE + 1 }, () => secret).join(' ');
+
+    // Act
+    const [first, second] = redactSecrets(`${line}\nagain ${secret}`).split('\n');
+
+    // Assert
+    expect(first?.split(' ').filter((part) => part === '[REDACTED:base64-secret]')).toHaveLength(BASE64_MAX_RUNS_PER_LINE);
+    expect(second).toBe('again [REDACTED:base64-secret]');
   });
 });
