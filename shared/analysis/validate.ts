@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { REMEDIATION_ACTIONS } from '../domain/incident.js';
+import { holdsSecret, redactOrWithhold, WITHHELD_TEXT } from '../logs/redact.js';
 import type { AnalysisInput, AnalysisResult } from '../ports.js';
 import { AnalyzerOutputError } from './errors.js';
 import { findInstructionLikeText, looksLikeInstruction } from './injection.js';
@@ -14,6 +15,8 @@ export const NO_EVIDENCE_CONFIDENCE_CAP = 0.5;
 export const INJECTION_CONFIDENCE_CAP = 0.5;
 /** A partial quote must be at least this long to count: "error" alone would match almost any log. */
 const MIN_PARTIAL_QUOTE_CHARS = 20;
+/** What {@link redactOrWithhold} puts in place of a secret. */
+const REDACTION_MARKER = '[REDACTED:';
 /** Evidence entries looked at; a model that returns hundreds gets the first ones considered. */
 const MAX_EVIDENCE_CONSIDERED = 50;
 
@@ -64,12 +67,19 @@ export interface ValidatedAnalysis extends AnalysisResult {
   patch?: AcceptedPatch;
 }
 
-/** The model's `patch` field: absent, accepted, or discarded with a reason for `adjustments`. */
+/**
+ * The model's `patch` field: absent, accepted, or discarded with a reason for `adjustments`. A patch holding
+ * anything redaction would replace is discarded, not redacted: a marker inside a diff would corrupt the change
+ * (or commit the marker), and the diff is published whole in the fix PR and the comment. A patch that adds a
+ * test password is lost that way too; the analysis itself is kept.
+ */
 function reviewPatch(value: unknown): { patch?: AcceptedPatch; note?: string } {
   if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) return {};
   if (typeof value !== 'string') return { note: 'patch discarded: expected a unified diff as text' };
   const check = checkPatch(value);
-  return check.ok ? { patch: check.patch } : { note: `patch discarded: ${oneLine(check.reason, 200)}` };
+  if (!check.ok) return { note: `patch discarded: ${oneLine(redactOrWithhold(check.reason), 200)}` };
+  if (holdsSecret(check.patch.diff)) return { note: 'patch discarded: it holds text that looks like a secret' };
+  return { patch: check.patch };
 }
 
 function collapse(text: string): string {
@@ -135,6 +145,11 @@ function reject(message: string): never {
  * confidence capped at {@link NO_EVIDENCE_CONFIDENCE_CAP} when no evidence remains and at
  * {@link INJECTION_CONFIDENCE_CAP} when the input contains instruction-like text; a `patch` that fails
  * {@link checkPatch} (workflow, action, credential or out-of-tree paths, binary, oversized) discarded.
+ *
+ * Redacted (noted in `adjustments`): secrets in the root cause, fix steps, rationale, prevention and evidence, with
+ * {@link redactOrWithhold}, before any cut. What this returns reaches the PR comment, the fix PR's body, the stored
+ * incident and later prompts (as knowledge), so nothing the model writes passes unredacted. A patch holding a secret
+ * is discarded rather than redacted (see {@link reviewPatch}).
  */
 export function validateAnalysis(
   raw: unknown,
@@ -154,17 +169,28 @@ export function validateAnalysis(
   if (!parsed.success) reject(describeIssues(parsed.error));
   const answer = parsed.data;
   const adjustments: string[] = [];
+  // Every text of the answer is redacted (the model can decode base64 or join a token split over lines, which
+  // the log's redaction did not see), before any cut, so a cut cannot leave half a token no pattern recognises.
+  // A text with nothing to redact is kept as it was.
+  let redactedFields = 0;
+  const redact = (text: string): string => {
+    const out = redactOrWithhold(text);
+    if (out !== WITHHELD_TEXT && out.split(REDACTION_MARKER).length <= text.split(REDACTION_MARKER).length) return text;
+    redactedFields += 1;
+    return out;
+  };
 
-  const rootCauseText = cleanText(answer.rootCause).trim();
+  const rootCauseText = redact(cleanText(answer.rootCause)).trim();
   if (rootCauseText === '') reject('rootCause: must not be empty');
   const rootCause = truncate(rootCauseText, ANALYSIS_LIMITS.rootCauseChars);
   if (rootCause !== rootCauseText) adjustments.push(`root cause cut to ${ANALYSIS_LIMITS.rootCauseChars} characters`);
 
-  const steps = answer.fix.map((step) => oneLine(step, ANALYSIS_LIMITS.fixStepChars)).filter((step) => step !== '');
+  const stepTexts = answer.fix.map((step) => redact(cleanText(step)).replace(/\s+/g, ' ').trim());
+  const steps = stepTexts.map((step) => truncate(step, ANALYSIS_LIMITS.fixStepChars)).filter((step) => step !== '');
   if (steps.length === 0) reject('fix: must contain at least one step');
   const fix = steps.slice(0, ANALYSIS_LIMITS.fixSteps);
   if (steps.length > fix.length) adjustments.push(`fix cut from ${steps.length} to ${fix.length} steps`);
-  if (answer.fix.some((step) => cleanText(step).replace(/\s+/g, ' ').trim().length > ANALYSIS_LIMITS.fixStepChars)) {
+  if (stepTexts.some((step) => step.length > ANALYSIS_LIMITS.fixStepChars)) {
     adjustments.push(`fix steps cut to ${ANALYSIS_LIMITS.fixStepChars} characters`);
   }
 
@@ -198,16 +224,20 @@ export function validateAnalysis(
   if (evidence.length === 0) cap(NO_EVIDENCE_CONFIDENCE_CAP, 'no verbatim evidence');
   if (findInstructionLikeText(input).length > 0) cap(INJECTION_CONFIDENCE_CAP, 'the input contains text that tries to instruct the model');
 
-  const preventionText = cleanText(answer.prevention ?? '').trim();
+  const preventionText = redact(cleanText(answer.prevention ?? '')).trim();
   const prevention = truncate(preventionText, ANALYSIS_LIMITS.preventionChars);
   if (prevention !== preventionText) adjustments.push(`prevention cut to ${ANALYSIS_LIMITS.preventionChars} characters`);
 
   const proposedPatch = reviewPatch(answer.patch);
   if (proposedPatch.note) adjustments.push(proposedPatch.note);
 
-  const rationaleText = cleanText(answer.rationale).trim();
+  const rationaleText = redact(cleanText(answer.rationale)).trim();
   const rationale = truncate(rationaleText, ANALYSIS_LIMITS.rationaleChars);
   if (rationale !== rationaleText) adjustments.push(`rationale cut to ${ANALYSIS_LIMITS.rationaleChars} characters`);
+
+  // Log lines were redacted when they were read; the pass here covers inputs that were not (the CLI, tests).
+  const shownEvidence = evidence.map((line) => truncate(redact(line), ANALYSIS_LIMITS.evidenceChars));
+  if (redactedFields > 0) adjustments.push(`redacted secrets in ${redactedFields} text field(s) of the answer`);
 
   return {
     rootCause,
@@ -215,7 +245,7 @@ export function validateAnalysis(
     confidence,
     proposedAction: answer.proposedAction,
     rationale,
-    evidence: evidence.map((line) => truncate(line, ANALYSIS_LIMITS.evidenceChars)),
+    evidence: shownEvidence,
     provider,
     model,
     adjustments,

@@ -469,6 +469,18 @@ export function redactSecrets(text: string): string {
   }
 }
 
+/**
+ * Whether {@link redactSecrets} would replace anything in `text`, for text that must be published whole or not
+ * at all (a diff: a redaction marker inside it would corrupt it). True as well when redaction cannot run.
+ */
+export function holdsSecret(text: string): boolean {
+  try {
+    return countMarkers(redactSecrets(text)) > countMarkers(text);
+  } catch {
+    return true;
+  }
+}
+
 /** Text shown instead of an excerpt whose redaction failed. */
 export const WITHHELD_TEXT = '[withheld: secret redaction failed]';
 

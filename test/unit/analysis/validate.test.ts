@@ -204,6 +204,58 @@ describe('validateAnalysis', () => {
     );
   });
 
+  describe('secrets in the answer', () => {
+    // Built from parts so the repository does not carry a string that looks like a live token.
+    const ghp = `ghp_${'aB3dE6gH9jK2mN5pQ8sT1vW4yZ7bC0eF3hJ6'}`;
+    const patch = ['--- a/src/cart.ts', '+++ b/src/cart.ts', '@@ -1,1 +1,1 @@', '-  return applyDiscount(applyDiscount(total));', '+  return applyDiscount(total);', ''].join('\n');
+
+    it('redacts every text field, before any cut, and notes it', () => {
+      // Act: the model decoded a base64 blob from the log, or joined a token split over two lines.
+      const result = validateAnalysis(
+        answer({
+          rootCause: `${'r'.repeat(ANALYSIS_LIMITS.rootCauseChars - 30)} pass ${ghp} has expired.`, // the cut falls inside the token
+          fix: [`Rotate ${ghp} and update the secret.`, 'Re-run the job.'],
+          rationale: `The decoded .dockerconfigjson holds ${ghp}.`,
+          prevention: `Never print ${ghp}.`,
+        }),
+        input,
+        'bedrock',
+        'm',
+      );
+
+      // Assert
+      expect(JSON.stringify(result)).not.toContain('ghp_');
+      expect(result.fix).toEqual(['Rotate [REDACTED:github-token] and update the secret.', 'Re-run the job.']);
+      expect(result.rationale).toBe('The decoded .dockerconfigjson holds [REDACTED:github-token].');
+      expect(result.prevention).toBe('Never print [REDACTED:github-token].');
+      expect(result.rootCause.length).toBe(ANALYSIS_LIMITS.rootCauseChars);
+      expect(result.adjustments).toEqual(expect.arrayContaining(['redacted secrets in 4 text field(s) of the answer']));
+    });
+
+    it('redacts evidence taken from a log line that was not redacted', () => {
+      // Prepare
+      const logInput = githubInput('unknown', lines(1, `fatal: could not push with ${ghp} to origin`));
+
+      // Act
+      const result = validateAnalysis(answer({ evidence: [`fatal: could not push with ${ghp} to origin`] }), logInput, 'bedrock', 'm');
+
+      // Assert
+      expect(result.evidence).toEqual(['fatal: could not push with [REDACTED:github-token] to origin']);
+    });
+
+    it('discards a patch that holds a secret instead of redacting inside the diff', () => {
+      // Act
+      const leaky = validateAnalysis(answer({ proposedAction: 'open_fix_pr', patch: patch.replace('applyDiscount(total);', `applyDiscount(total); // ${ghp}`) }), input, 'bedrock', 'm');
+      const clean = validateAnalysis(answer({ proposedAction: 'open_fix_pr', patch }), input, 'bedrock', 'm');
+
+      // Assert
+      expect(leaky.patch).toBeUndefined();
+      expect(leaky.adjustments).toEqual(['patch discarded: it holds text that looks like a secret']);
+      expect(clean.patch).toEqual({ diff: patch, files: ['src/cart.ts'] });
+      expect(clean.adjustments).toEqual([]);
+    });
+  });
+
   it('ignores unknown fields the model adds', () => {
     // Act
     const result = validateAnalysis(answer({ merge: true, command: 'rm -rf /' }), input, 'bedrock', 'm');
