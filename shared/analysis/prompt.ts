@@ -100,12 +100,71 @@ const SYSTEM_PROMPTS: Record<PromptVersion, string> = {
 };
 
 /**
+ * What a model may read as the `<` of a fence tag: the ASCII character; its full-width and small forms (what
+ * NFKC folds to `<`); angle brackets NFKC leaves alone (`˂`, `ᐸ`, `〈`, `⟨`, `❮`, `❬`); HTML entities (`&lt;`,
+ * `&#60;`, `&#x3c;`); and the escapes of JSON, C and URLs (`\u003c`, `\x3c`, `%3C`).
+ */
+const TAG_OPEN = /<|[\uFF1C\uFE64\u02C2\u1438\u3008\u2329\u27E8\u276E\u276C]|&(?:lt|#0{0,8}60|#x0{0,8}3c)(?![0-9a-z]);?|\\(?:u003c|x3c)|%3c/gi;
+
+/** One encoded character in the text after a tag's `<`: an HTML entity, a JSON/C escape or a URL escape. */
+const ENCODED_CHAR = /&(?:#(\d{1,7})|#x([0-9a-f]{1,6})|(lt|sol|nbsp));?|\\(?:u([0-9a-f]{4})|x([0-9a-f]{2})|(\/))|%([0-9a-f]{2})/iy;
+const NAMED_ENTITIES: Record<string, string> = { lt: '<', sol: '/', nbsp: ' ' };
+/** Look-alikes NFKC does not fold: slashes, and Cyrillic and Armenian letters that read as those of `untrusted`. */
+const CONFUSABLES: Record<string, string> = { '\u2044': '/', '\u2215': '/', '\u0435': 'e', '\u0455': 's', '\u0501': 'd', '\u057D': 'u', '\u0578': 'n' };
+/** Characters of the tag name read after `<` (and the optional `/`): `untrusted` is 9. */
+const TAG_NAME = 'untrusted';
+
+/** The character at `at` as a model would read it (decoded, NFKC-folded, lower case) and where the next one starts. */
+function readChar(text: string, at: number): { char: string; next: number } {
+  ENCODED_CHAR.lastIndex = at;
+  const encoded = ENCODED_CHAR.exec(text);
+  if (encoded) {
+    const [whole, decimal, hex, named, u4, x2, slash, url] = encoded;
+    const code = decimal ? Number(decimal) : hex || u4 || x2 || url ? Number.parseInt((hex ?? u4 ?? x2 ?? url) as string, 16) : null;
+    const char = named ? (NAMED_ENTITIES[named.toLowerCase()] as string) : slash ? '/' : code !== null && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+    return { char: (CONFUSABLES[char] ?? char).normalize('NFKC').toLowerCase(), next: at + whole.length };
+  }
+  const char = String.fromCodePoint(text.codePointAt(at) as number);
+  return { char: (CONFUSABLES[char] ?? char).normalize('NFKC').toLowerCase(), next: at + char.length };
+}
+
+/** Whether the text from `at` (just after a `<` form) reads as `/untrusted` or `untrusted`, spaces allowed. */
+function continuesFenceTag(text: string, at: number): boolean {
+  let i = at;
+  const next = (): string | null => {
+    if (i >= text.length) return null;
+    const read = readChar(text, i);
+    i = read.next;
+    return read.char;
+  };
+  const isSpace = (char: string | null): boolean => char !== null && /^\s+$/.test(char);
+  let char = next();
+  while (isSpace(char)) char = next();
+  if (char === '/') {
+    char = next();
+    while (isSpace(char)) char = next();
+  }
+  let name = char ?? '';
+  for (let count = 1; count < TAG_NAME.length * 2 && name.length < TAG_NAME.length; count++) {
+    const more = next();
+    if (more === null) break;
+    name += more;
+  }
+  return name.startsWith(TAG_NAME);
+}
+
+/**
  * Makes untrusted text safe to place inside the prompt's data fences: control and invisible characters are
- * removed and anything that could open or close an `<untrusted_...>` tag is defused, so a log line cannot end
- * the data block early and speak as the prompt. `<` elsewhere (generics, HTML) is left alone for readability.
+ * removed and anything that could open or close an `<untrusted_...>` tag is defused (its `<` becomes `‹`), so a
+ * log line cannot end the data block early and speak as the prompt. Look-alikes are defused too: a full-width
+ * `＜／untrusted_log＞`, `&lt;/untrusted_log&gt;`, `\u003c/untrusted_log\u003e`, letters NFKC folds
+ * (`ｕｎｔｒｕｓｔｅｄ`). `<` elsewhere (generics, HTML) is left alone for readability, and text without a tag
+ * is returned as it was.
  */
 export function neutralizeUntrusted(text: string): string {
-  return cleanText(text).replace(/<(\s*\/?\s*untrusted)/gi, '‹$1');
+  const clean = cleanText(text);
+  TAG_OPEN.lastIndex = 0;
+  return clean.replace(TAG_OPEN, (open: string, offset: number) => (continuesFenceTag(clean, offset + open.length) ? '‹' : open));
 }
 
 /** How one log line's text appears in the prompt. The validator uses it to map quoted evidence back. */
