@@ -3,6 +3,7 @@ import { errorMessage } from '../errors.js';
 import type { GitHubPort, RerunKey } from '../ports.js';
 import type { RemediateDeps } from '../steps/deps.js';
 import { PatchRefusedError, FIX_PR_LABELS, buildFixFiles, fixBranchName, fixPrBody } from './fix-pr.js';
+import { defusePlainReferences } from '../notify/markdown.js';
 import type { RemediationPlan } from './planner.js';
 import type { RepositoryPolicy } from './policy.js';
 import { followRunbook, succeeded } from './runbook-runner.js';
@@ -101,7 +102,9 @@ async function openFixPr(
   const [owner, repo] = incident.repository.split('/') as [string, string];
   try {
     const files = await buildFixFiles(patch, (path) => github.readFile({ owner, repo }, path, incident.headSha as string));
-    const title = `Pipeline Guard: fix ${incident.category ?? 'CI'} failure in ${incident.workflowName ?? 'CI'}`.slice(0, 200);
+    // The workflow's name is the failing branch's to choose (a fork's, a PR author's): `CI fixes #12` in a commit
+    // message would close issue 12 once the commit reached the default branch.
+    const title = `Pipeline Guard: fix ${incident.category ?? 'CI'} failure in ${defusePlainReferences(incident.workflowName ?? 'CI')}`.slice(0, 200);
     const pull = await github.createFixPullRequest({ owner, repo }, {
       baseBranch: incident.branch,
       baseSha: incident.headSha,

@@ -63,6 +63,26 @@ describe('remediate: plan, then apply', () => {
     expect(incident?.audit?.map((a) => [a.status, a.action])).toEqual([['awaiting_approval', 'open_fix_pr'], ['applied', 'open_fix_pr']]);
   });
 
+  it("names the workflow in the fix PR's title and commit without a reference GitHub would act on", async () => {
+    // Prepare: the failing branch names its workflow; in a commit message `fixes #12` closes issue 12 on merge.
+    const github = createFakeGitHub();
+    github.files.set('src/tax.ts', 'export const rate = 0.2;\n');
+    const { deps } = stepDeps({ github: github.port, remediation: remediationDeps({ policyFile: FIX_PRS_ON }) });
+    const trigger = await githubIncident(deps, { patch: { diff: PATCH, files: ['src/tax.ts'] } });
+    await deps.incidents.update(trigger.incidentId, { workflowName: 'CI fixes #12 and acme/infra#7 for @ops' });
+
+    // Act
+    await remediateStep({ trigger }, deps);
+    await remediateStep({ trigger, approval: { approvedBy: 'dana-dev' } }, deps);
+
+    // Assert
+    const [, request] = github.calls.find((c) => c.method === 'createFixPullRequest')?.args as [unknown, Record<string, string>];
+    for (const text of [request.title, request.commitMessage]) {
+      expect(text).toContain('CI fixes #\u200b12 and acme/infra#\u200b7 for @\u200bops');
+      expect(text).not.toMatch(/#\d|@ops/);
+    }
+  });
+
   it('escalates instead of committing a patch that no longer applies', async () => {
     const github = createFakeGitHub();
     github.files.set('src/tax.ts', 'export const rate = 0.25;\n');
