@@ -78,7 +78,8 @@ function isAutomatic(action: RemediationAction): action is AutomaticAction {
   return (AUTOMATIC_ACTIONS as readonly string[]).includes(action);
 }
 
-const fmt = (n: number) => n.toFixed(2);
+/** Two decimals, rounded down: a confidence of 0.597 must not read "0.60 is below the 0.60 needed". */
+const fmt = (n: number) => (Math.floor(n * 100 + 1e-9) / 100).toFixed(2);
 
 /** Where a blocked automatic action goes: a human for alarms and exhausted re-runs, else an explanation. */
 function fallbackFor(input: PlanInput): RemediationAction {
