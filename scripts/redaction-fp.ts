@@ -31,6 +31,7 @@ const REVIEWED_TRUE_POSITIVES: Array<{ file: string; text: RegExp; why: string }
   { file: 'awesome-ios', text: /DANGER_GITHUB_API_TOKEN=[0-9a-f]{40}/, why: 'a 40-hex GitHub token exported in clear' },
   { file: 'Microsoft@vscode', text: /PUBLIC_GITHUB_TOKEN=[0-9a-f]{40}/, why: 'a 40-hex GitHub token exported in clear' },
   { file: 'luvit@luvit', text: /Authorization: token [0-9a-f]{40}/, why: 'a GitHub token in a recorded request' },
+  { file: 'rails@rails', text: /base64 --decode <<< "ZXhwb3J0IFNBVUNFX0FDQ0VTU19LRVk9/, why: 'a Sauce Labs access key (a UUID), base64-encoded' },
   { file: '', text: /X-Amz-Credential=AKIA[A-Z0-9]{16}.*X-Amz-Signature=/, why: 'a pre-signed S3 URL: key id and signature' },
   { file: 'luvit@luvit', text: /Master-Key: [0-9A-F]{96}/, why: 'a TLS session master key printed by openssl s_client' },
   { file: 'pytest-pandas', text: /POSTGRES_PASSWORD=postgres/, why: 'the database password of the job, in clear' },
