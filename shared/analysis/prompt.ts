@@ -104,7 +104,9 @@ const SYSTEM_PROMPTS: Record<PromptVersion, string> = {
  * NFKC folds to `<`); angle brackets NFKC leaves alone (`˂`, `ᐸ`, `〈`, `⟨`, `❮`, `❬`); HTML entities (`&lt;`,
  * `&#60;`, `&#x3c;`); and the escapes of JSON, C and URLs (`\u003c`, `\x3c`, `%3C`).
  */
-const TAG_OPEN = /<|[\uFF1C\uFE64\u02C2\u1438\u3008\u2329\u27E8\u276E\u276C]|&(?:lt|#0{0,8}60|#x0{0,8}3c)(?![0-9a-z]);?|\\(?:u003c|x3c)|%3c/gi;
+// An entity needs no `;` where a reader decodes it anyway (`&#60untrusted`, `&ltuntrusted`); only a longer number
+// (`&#600`) is another character.
+const TAG_OPEN = /<|[\uFF1C\uFE64\u02C2\u1438\u3008\u2329\u27E8\u276E\u276C]|&(?:lt|#0{0,8}60(?![0-9])|#x0{0,8}3c(?![0-9a-f]));?|\\(?:u003c|x3c)|%3c/gi;
 
 /** One encoded character in the text after a tag's `<`: an HTML entity, a JSON/C escape or a URL escape. */
 const ENCODED_CHAR = /&(?:#(\d{1,7})|#x([0-9a-f]{1,6})|(lt|sol|nbsp));?|\\(?:u([0-9a-f]{4})|x([0-9a-f]{2})|(\/))|%([0-9a-f]{2})/iy;
