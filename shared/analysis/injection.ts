@@ -58,20 +58,6 @@ const SIGNALS: readonly Signal[] = [
     re: /\b(?:approve|approving|merge|merging|accept|land|ship)\b.{0,40}\b(?:this|the|these|it|pr|pull requests?|changes?|branch|commits?|deployment|release)\b.{0,40}\b(?:now|immediately|right away|asap|without (?:review|approval|checks?|waiting)|automatically|no (?:review|approval)|is (?:safe|approved|fine)|pre-?approved)\b|\b(?:approval|review|sign-?off)\s+(?:is\s+)?(?:not|no longer)\s+(?:needed|required|necessary)\b|\bno (?:human )?(?:review|approval) (?:is )?(?:needed|required|necessary)\b|\bwithout (?:human |any )?(?:review|approval)\b|\bpre-?approved\b|\bauto-?merge\b|\bapprove (?:and|&) merge\b|\bskip (?:the )?(?:code )?(?:review|approval)\b|\btreat\b.{0,30}\bas (?:approved|reviewed|pre-?approved)\b|\b(?:must|should|go ahead and|just)\s+(?:approve|merge)\b/,
   },
   { id: 'approve-imperative', weight: 1, re: /\b(?:please|now|kindly)\s+(?:approve|merge)\b/ },
-  // A verdict that the change may be merged: a log line has no business saying it, and an analysis of a failed run
-  // never should (a steered model says it without "now" or "without review": "the PR is safe to merge").
-  {
-    id: 'merge-advice',
-    weight: 1,
-    re: /\b(?:approve|merge)\s+(?:the|this|your)\s+(?:pr|pull request|change|changes|branch)\b|\b(?:safe|ok|okay|fine|ready|good) to (?:merge|approve)\b|\b(?:can|could|may|should) (?:safely |still )?be (?:merged|approved)\b/,
-  },
-  // Advice that weakens the repository's defences: secrets for forks' workflows, privileged fork triggers, branch
-  // protection or secret scanning off. No CI failure is fixed that way, and it is what an attacker in a fork wants.
-  {
-    id: 'weaken-security',
-    weight: 1,
-    re: /\b(?:send|give|grant|expose|pass|share|provide)\b.{0,40}\b(?:secrets?|write tokens?|tokens?)\b.{0,40}\b(?:to|for|with)\b.{0,30}\bforks?\b|\bpull_request_target\b|\b(?:disable|turn off|remove|bypass|relax|loosen)\s+(?:the\s+)?(?:branch protection|required (?:reviews?|checks?|status checks?|approvals?)|code ?owners? review|secret scanning|push protection)\b/,
-  },
   { id: 'guard-command', weight: 2, re: /(?:^|\s)\/guard\s+(?:approve|reject|rerun|run|merge)\b/ },
   // Secrets: asking the reader to print, send or include credentials.
   {
@@ -256,16 +242,40 @@ function untrustedTexts(input: AnalysisInput): string[] {
 }
 
 /**
- * Signals in a model's own answer that it was steered: it asks for approval or a merge, repeats a `/guard`
- * command, asks for secrets, or recommends code that runs a download or a decoded blob ({@link DANGEROUS_CODE}). An honest analysis of a CI
- * failure does none of these, so one is enough (no second signal needed, unlike log lines).
+ * What only an answer is read for, never a log line (a branch-protection error says "before this pull request can
+ * be merged", a workflow linter names `pull_request_target`): the answer claims the change is mergeable or tells
+ * the reader to approve or merge it, or advises weakening the repository (secrets for forks' workflows, switching to
+ * `pull_request_target`, protections off). A steered model writes these without the "now" or "without review" the
+ * approval-request signal needs; an honest one says "can be merged once the lock is regenerated", or "do not
+ * bypass push protection".
+ */
+const ANSWER_ONLY_SIGNALS: ReadonlyArray<{ id: string; re: RegExp }> = [
+  {
+    id: 'merge-advice',
+    re: /\b(?:pr|pull request|change|changes|branch)\s+(?:is|are)\s+(?:safe|ok|okay|fine|ready|good)\s+to\s+(?:merge|approve)\b(?![^.;]*\b(?:once|after|when|if|as soon as|until)\b)|(?:^|[.;:!]\s*|\b(?:then|and|just|now|please)\s+)(?:approve|merge)\s+(?:the|this|your)\s+(?:pr|pull request)\b(?!['’]s)(?![^.;]*\b(?:once|after|when|if|as soon as|until)\b)/,
+  },
+  {
+    id: 'weaken-security',
+    re: /(?<!\b(?:not|never|n't)\s+)\b(?:send|give|grant|expose|pass|share|provide)\b.{0,40}\b(?:secrets?|write tokens?)\b.{0,60}\bforks?\b|\b(?:switch|change|move|convert|migrate)\b.{0,40}\bto\s+pull_request_target\b|(?<!\b(?:not|never|n't)\s+)\b(?:disable|turn off|remove|bypass|relax|loosen)\s+(?:the\s+)?(?:branch protection|required (?:reviews?|checks?|status checks?|approvals?)|code ?owners? reviews?|secret scanning|push protection)\b/,
+  },
+];
+
+/**
+ * Signals in a model's own answer that it was steered: it asks for approval or a merge, says the change may be
+ * merged, advises weakening the repository, repeats a `/guard` command, asks for secrets, or recommends code that
+ * runs a download or a decoded blob ({@link DANGEROUS_CODE}). An honest analysis of a CI failure does none of
+ * these, so one is enough (no second signal needed, unlike log lines).
  */
 export function unsafeAnswerSignals(texts: readonly string[]): string[] {
   const strong = new Set([
-    'approval-request', 'merge-advice', 'weaken-security', 'guard-command', 'credential-request', 'pipe-to-shell-instruction', 'override', 'override-translated',
+    'approval-request', 'guard-command', 'credential-request', 'pipe-to-shell-instruction', 'override', 'override-translated',
     'role-change', 'chat-template', 'direct-address', 'exfil-markup', ...DANGEROUS_CODE.map((pattern) => pattern.id),
   ]);
   const found = new Set<string>();
-  for (const text of texts) for (const id of instructionSignals(text)) if (strong.has(id)) found.add(id);
+  for (const text of texts) {
+    for (const id of instructionSignals(text)) if (strong.has(id)) found.add(id);
+    const folded = stripInvisible(text.normalize('NFKC')).toLowerCase();
+    for (const signal of ANSWER_ONLY_SIGNALS) if (signal.re.test(folded)) found.add(signal.id);
+  }
   return [...found];
 }
