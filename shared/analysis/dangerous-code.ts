@@ -79,15 +79,16 @@ export const DANGEROUS_CODE: readonly DangerousCode[] = [
 const DOWNLOADS = new RegExp(
   [
     String.raw`\b${FETCH}\s+\S`,
-    String.raw`(?<![\w])(?:urlopen|urlretrieve)\s*\(|(?<![.\w])(?:fetch|got)\s*\(`,
-    String.raw`\b(?:requests|httpx|session|urllib\.request|https?|axios|got|uri|open-uri|net::http|webclient|http)\s*(?:\(\s*\))?\s*[.:]+\s*(?:get|request|urlopen|open|get_response|downloadstring|downloadfile)\b`,
+    // `fetch(` as a function, not a method (`ENV.fetch`, `map.fetch`), except on the global object.
+    String.raw`(?<![\w])(?:urlopen|urlretrieve)\s*\(|(?:(?<![.\w$])|\b(?:globalthis|window|self)\s*\.\s*)(?:fetch|got|axios)\s*\(`,
+    String.raw`\b(?:requests|httpx|session|urllib\.request|https?|axios|got|uri|open-uri|net::http|webclient|http)\s*(?:\(\s*\))?\s*[.:]+\s*(?:get|post|request|urlopen|open|get_response|downloadstring|downloadfile)\b`,
   ].join('|'),
   'i',
 );
 /** What runs code: builtins, process and interpreter calls (not a regex's `.exec(`), and a shell given a script. */
 const RUNS = new RegExp(
   [
-    String.raw`(?<![\w$.])(?:eval|exec|system|popen|compile|__import__|instance_eval|class_eval|execsync|execfilesync|execfile|spawnsync|spawn|fork)\s*\(`,
+    String.raw`(?<![\w$.])(?:eval|exec|system|popen|compile|__import__|instance_eval|class_eval|execsync|execfilesync|execfile|spawnsync|spawn|fork)\s*\(|,\s*eval\s*\)\s*\(`,
     String.raw`(?<![\w$-])(?:iex|invoke-expression)\s`,
     String.raw`\.(?:execsync|execfilesync|execfile|spawnsync|spawn|fork|popen|system|eval)\s*\(|\bbuiltins\.(?:exec|eval)\s*\(|(?<![\w$])run(?:innew|inthis|in)?context\s*\(`,
     String.raw`\b(?:subprocess|child_process|runpy|importlib)\b|\b(?:pickle|marshal)\.loads?\s*\(|\bexec\.command(?:context)?\s*\(|\b(?:kernel|io)\.(?:exec|system|eval|spawn|popen)\b`,

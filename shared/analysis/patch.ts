@@ -158,6 +158,15 @@ function unreadableHeader(line: string, isHunkHeader: boolean): string | null {
   return null;
 }
 
+/** The lines a patch adds, as the applier (jsdiff) reads its hunks: an added line may itself start with `++`. */
+export function addedLines(diff: string): string[] {
+  try {
+    return parsePatch(diff).flatMap((file) => file.hunks.flatMap((hunk) => hunk.lines.filter((line) => line.startsWith('+')).map((line) => line.slice(1))));
+  } catch {
+    return [];
+  }
+}
+
 /** A file name as jsdiff's `parsePatch` gives it, as a repository path: prefix removed, null for none or `/dev/null`. */
 export const appliedPath = (name: string | undefined, prefix: 'a/' | 'b/'): string | null =>
   name === undefined || name === '/dev/null' ? null : stripPrefix(name, prefix);

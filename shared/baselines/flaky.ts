@@ -18,7 +18,7 @@ export function jobEvidenceNames(incident: Pick<Incident, 'workflowName' | 'jobs
  */
 export async function assessFlakiness(
   baselines: BaselineStore,
-  incident: Pick<Incident, 'repository' | 'headSha' | 'workflowName' | 'jobs' | 'fromFork'>,
+  incident: Pick<Incident, 'repository' | 'headSha' | 'workflowName' | 'jobs' | 'fromFork' | 'runEvent'>,
   at: Date,
 ): Promise<FlakyMark | null> {
   if (!incident.repository || !incident.headSha || incident.jobs.length === 0) return null;

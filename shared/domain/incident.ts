@@ -410,23 +410,32 @@ export function newIncident(
 }
 
 /**
- * Whether an incident may teach the learning loop about its repository: its jobs' flaky evidence, and the
- * knowledge base's entries and outcomes. A fork's pull request runs the fork's code and workflow, whose author
- * chooses the job names, the log and so the fingerprint: its failures and passes would let anyone make the
- * repository's jobs look flaky (and re-run automatically) or plant a fix shown on other pull requests.
+ * Events whose runs GitHub reports with this repository as the head while the workflow, running with the
+ * repository's secrets, may check out a pull request's fork or use its artifacts: `pull_request_target`,
+ * `issue_comment` (a `/deploy`-style command on a PR) and `workflow_run` (a follow-up to a fork's run).
  */
+const RUNS_FORK_CODE_AS_BASE = new Set(['pull_request_target', 'issue_comment', 'workflow_run']);
+
 /**
  * Whether the failing run may have run a fork's code: a GitHub incident whose head repository is not known to be
  * this one (a check suite with no head branch and no pull request, or an incident stored before the field
- * existed), or a `pull_request_target` or `issue_comment` run, which GitHub reports with this repository as the
- * head while the workflow may check out the pull request's fork and run it with the repository's secrets. Such a
- * run gets no automatic action. Paging asks the opposite question (see `routeEscalation`).
+ * existed), or a run of an event in {@link RUNS_FORK_CODE_AS_BASE}. Such a run gets no automatic action. Paging
+ * asks the opposite question (see `routeEscalation`).
  */
 export function fromUntrustedHead(incident: Pick<Incident, 'source' | 'fromFork' | 'runEvent'>): boolean {
   if (incident.source !== 'github') return false;
-  return incident.fromFork !== false || incident.runEvent === 'pull_request_target' || incident.runEvent === 'issue_comment';
+  return incident.fromFork !== false || RUNS_FORK_CODE_AS_BASE.has(incident.runEvent ?? '');
 }
 
-export function countsAsEvidence(incident: Pick<Incident, 'fromFork'>): boolean {
-  return incident.fromFork !== true;
+/**
+ * Whether an incident may teach the learning loop about its repository: its jobs' flaky evidence, and the
+ * knowledge base's entries and outcomes. A fork's pull request runs the fork's code and workflow, whose author
+ * chooses the job names, the log and so the fingerprint: its failures and passes would let anyone make the
+ * repository's jobs look flaky (and re-run automatically) or plant a fix shown on other pull requests. The same
+ * goes for a run that may run a fork's code as this repository's ({@link RUNS_FORK_CODE_AS_BASE}), where the event
+ * is known (history entries read before it was kept carry none). Unknown origin still counts: learning is not an
+ * action.
+ */
+export function countsAsEvidence(incident: Pick<Incident, 'fromFork'> & { runEvent?: string | null }): boolean {
+  return incident.fromFork !== true && !RUNS_FORK_CODE_AS_BASE.has(incident.runEvent ?? '');
 }

@@ -1,4 +1,5 @@
 import { downloadsAndRuns } from '../analysis/dangerous-code.js';
+import { addedLines } from '../analysis/patch.js';
 import type { Incident } from '../domain/incident.js';
 import type { JobFailureSummary } from '../domain/incident.js';
 import { FAILED_RUN_CONCLUSIONS } from '../domain/trigger.js';
@@ -310,8 +311,7 @@ function renderProposedDiff(incident: Incident): string {
   const patch = incident.plan?.action === 'open_fix_pr' ? incident.analysis?.patch : undefined;
   if (!patch) return '';
   const lines = patch.diff.split('\n');
-  const added = lines.filter((line) => line.startsWith('+') && !line.startsWith('+++')).map((line) => line.slice(1));
-  const warning = downloadsAndRuns(added.join('\n'))
+  const warning = downloadsAndRuns(addedLines(patch.diff).join('\n'))
     ? '\n\n> [!WARNING]\n> This change downloads something and, on another line, runs code: check that what runs is not what was downloaded before approving.'
     : '';
   return `${warning}\n\nThe change that would be committed (${patch.files.length} file${patch.files.length === 1 ? '' : 's'}: ${patch.files.map(inlineCode).join(', ')}):\n\n${codeBlock(lines, 'diff')}`;

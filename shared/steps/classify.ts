@@ -247,7 +247,7 @@ async function classifyTrigger(trigger: ReturnType<typeof parseState>['trigger']
   const fingerprint = primary?.fingerprint ?? fingerprintOf(`${trigger.workflowRun.name ?? ''} ${trigger.workflowRun.conclusion}`).fingerprint;
   const template = top ? fingerprintOf(top.lines.map((l) => l.text).join('\n')).template : null;
   const pullRequest = await resolvePullRequest(trigger, trigger.workflowRun.headSha, github, deps);
-  const flaky = await flakyMark(deps, { repository: trigger.repository.fullName, headSha: trigger.workflowRun.headSha, workflowName: trigger.workflowRun.name, jobs, fromFork: fromTrigger.fromFork });
+  const flaky = await flakyMark(deps, { repository: trigger.repository.fullName, headSha: trigger.workflowRun.headSha, workflowName: trigger.workflowRun.name, jobs, fromFork: fromTrigger.fromFork, runEvent: fromTrigger.runEvent ?? null });
   const baseBranchRun = github ? await baseBranchRunOf(trigger, github, deps) : null;
 
   await deps.incidents.record(

@@ -35,7 +35,7 @@ function analysis(fix: string, injection: AnalysisSummary['injection'] | null): 
 }
 
 /** A failure of job `test` in workflow `CI`, resolved by a passing re-run (attempt 2) of the same run. */
-async function resolvedByRerun(id: string, runId: number, fields: Pick<Incident, 'fromFork' | 'fingerprint' | 'analysis'>) {
+async function resolvedByRerun(id: string, runId: number, fields: Pick<Incident, 'fromFork' | 'fingerprint' | 'analysis'> & Partial<Pick<Incident, 'runEvent'>>) {
   const client = store.documents();
   const learning = createLearning({ client, tables: { incidents: 'incidents', experiments: 'experiments', baselines: 'baselines' }, clock: () => new Date(), logger: silentLogger, entryLookup: ENTRY_LOOKUP });
   const incidents = createIncidentStore({ client, tableName: 'incidents', ttlDays: 30 });
@@ -64,6 +64,19 @@ describe('learning from untrusted outcomes', () => {
 
     // Assert
     expect(await learning.knowledge.get('fp-fork')).toBeNull();
+    expect(await learning.baselines.flakyEvidence('acme/app', JOB_EVIDENCE)).toEqual([]);
+  });
+
+  it.each([
+    ['pull_request_target', 511],
+    ['issue_comment', 512],
+    ['workflow_run', 513],
+  ] as const)('teaches nothing from a %s run, which may run a fork\'s code as this repository\'s', async (runEvent, runId) => {
+    // Act: GitHub reports this repository as the head of such a run.
+    const learning = await resolvedByRerun(`gh-1-${runId}-1`, runId, { fromFork: false, runEvent, fingerprint: `fp-${runEvent}`, analysis: analysis('Pin react to 18.2.0.', null) });
+
+    // Assert
+    expect(await learning.knowledge.get(`fp-${runEvent}`)).toBeNull();
     expect(await learning.baselines.flakyEvidence('acme/app', JOB_EVIDENCE)).toEqual([]);
   });
 

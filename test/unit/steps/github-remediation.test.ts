@@ -220,7 +220,7 @@ describe('remediateStep: automatic re-runs', () => {
     expect(reruns(github).map((c) => c.args[1])).toEqual([own.workflowRun.id]);
   });
 
-  it.each(['pull_request_target', 'issue_comment'])('never re-runs a %s run, which may check out and run a fork\'s code', async (event) => {
+  it.each(['pull_request_target', 'issue_comment', 'workflow_run'])('never re-runs a %s run, which may check out and run a fork\'s code', async (event) => {
     // Prepare: GitHub reports such a run with this repository as its head, whatever the workflow checks out.
     const github = createFakeGitHub();
     const { deps } = stepDeps({ github: github.port });
