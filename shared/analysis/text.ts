@@ -16,11 +16,12 @@ const INVISIBLE = /\p{Default_Ignorable_Code_Point}|\u2800/gu;
  * What may not appear in code a fix commits: the characters above, controls other than tab, LF and CR, and the
  * line and paragraph separators (JavaScript ends a `//` comment at U+2028, so code after one runs while a diff
  * shows a comment). Blank letters and variation selectors are valid in JavaScript and Python identifiers
- * (`{ timeout, ㅤ }` reads as a trailing comma; `allowed︀` is another variable than `allowed`), so the one
- * exception is an emoji's text or emoji presentation selector right after a pictograph, as documentation has.
+ * (`{ timeout, ㅤ }` reads as a trailing comma; `allowed︀` is another variable than `allowed`), so the exceptions
+ * are what emoji in documentation hold: a presentation selector after a pictograph or in a keycap (`1️⃣`), and a
+ * zero-width joiner between two pictographs (`👨‍👩‍👧`).
  */
 const HIDES_CODE =
-  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u2028\u2029\u2800\uFFF9-\uFFFB]|(?![\uFE0E\uFE0F])\p{Default_Ignorable_Code_Point}|(?<!\p{Extended_Pictographic})[\uFE0E\uFE0F]/u;
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u2028\u2029\u2800\uFFF9-\uFFFB]|(?![\uFE0E\uFE0F\u200D])\p{Default_Ignorable_Code_Point}|(?<!\p{Extended_Pictographic}|[0-9#*])[\uFE0E\uFE0F]|[\uFE0E\uFE0F](?<=[0-9#*]\uFE0F|[0-9#*]\uFE0E)(?!\u20E3)|(?<!\p{Extended_Pictographic}\uFE0F?)\u200D|\u200D(?!\p{Extended_Pictographic})/u;
 
 /** Whether `text` holds a character that hides, reorders or disguises code for a reviewer (see {@link HIDES_CODE}). */
 export function hidesCode(text: string): boolean {

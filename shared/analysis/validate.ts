@@ -5,7 +5,7 @@ import type { AnalysisInput, AnalysisResult } from '../ports.js';
 import { AnalyzerOutputError } from './errors.js';
 import { findInstructionLikeText, looksLikeInstruction } from './injection.js';
 import { renderLogText } from './prompt.js';
-import { type AcceptedPatch, checkPatch } from './patch.js';
+import { type AcceptedPatch, addedLines, checkPatch } from './patch.js';
 import { ANALYSIS_LIMITS } from './schema.js';
 import { cleanText, oneLine, truncate } from './text.js';
 
@@ -78,7 +78,9 @@ function reviewPatch(value: unknown): { patch?: AcceptedPatch; note?: string } {
   if (typeof value !== 'string') return { note: 'patch discarded: expected a unified diff as text' };
   const check = checkPatch(value);
   if (!check.ok) return { note: `patch discarded: ${oneLine(redactOrWithhold(check.reason), 200)}` };
-  if (holdsSecret(check.patch.diff)) return { note: 'patch discarded: it holds text that looks like a secret' };
+  // Only what the patch adds: its context and removed lines are already in the repository, where the comment
+  // showing them lives too (a one-line fix next to a test fixture's JWT is still a fix).
+  if (holdsSecret(addedLines(check.patch.diff).join('\n'))) return { note: 'patch discarded: it adds text that looks like a secret' };
   return { patch: check.patch };
 }
 

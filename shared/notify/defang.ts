@@ -48,7 +48,8 @@ export function defang(text: string): string {
     // http, https, ftp, ws and wss are "special" schemes: a URL parser takes any number of slashes or backslashes,
     // none included, before the host.
     .replace(/\b(https?|ftp|wss?)(:[\\/]*)([^\s/\\?#]+)/gi, (_, scheme: string, separator: string, authority: string) => `${defangScheme(scheme)}${separator}${defangHost(authority)}`)
-    .replace(/\b([a-z][a-z0-9+.-]{1,20}):([\\/]{2})([^\s/\\?#]*)/gi, (_, scheme: string, slashes: string, authority: string) => `${defangScheme(scheme)}${defangScheme(scheme).endsWith(']') ? '' : ':'}${slashes}${defangHost(authority)}`)
+    // Not `\b`: GitHub autolinks a URL right after `_` (`_https://…`), which is a word character.
+    .replace(/(?<![A-Za-z0-9+.-])([a-z][a-z0-9+.-]{1,20}):([\\/]{2})([^\s/\\?#]*)/gi, (_, scheme: string, slashes: string, authority: string) => `${defangScheme(scheme)}${defangScheme(scheme).endsWith(']') ? '' : ':'}${slashes}${defangHost(authority)}`)
     .replace(SLASHED_HOST, (_, slashes: string, host: string) => `${slashes}${defangHost(host)}`)
     .replace(/\bwww\.[^\s/]+/gi, (host) => defangHost(host))
     .replace(/\b([A-Za-z0-9._%+-]+)@((?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,})\b/g, (_, user: string, host: string) => `${user}[@]${defangHost(host)}`)

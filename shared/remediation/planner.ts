@@ -80,6 +80,8 @@ function isAutomatic(action: RemediationAction): action is AutomaticAction {
 
 /** Two decimals, rounded down: a confidence of 0.597 must not read "0.60 is below the 0.60 needed". */
 const fmt = (n: number) => (Math.floor(n * 100 + 1e-9) / 100).toFixed(2);
+/** A threshold, rounded up: with a 0.605 minimum, a 0.601 confidence reads "0.60 is below the 0.61 needed". */
+const fmtThreshold = (n: number) => (Math.ceil(n * 100 - 1e-9) / 100).toFixed(2);
 
 /** Where a blocked automatic action goes: a human for alarms and exhausted re-runs, else an explanation. */
 function fallbackFor(input: PlanInput): RemediationAction {
@@ -145,7 +147,7 @@ function blockedBy(action: AutomaticAction, input: PlanInput, fromAnalysis: bool
   }
   const operatorMapped = action === 'run_runbook' && input.capabilities.runbook !== null;
   if (!operatorMapped && !input.approved && analysis.confidence < rule.minConfidence) {
-    return { reason: `confidence ${fmt(analysis.confidence)} is below the ${fmt(rule.minConfidence)} needed for ${action}`, to: fallbackFor(input) };
+    return { reason: `confidence ${fmt(analysis.confidence)} is below the ${fmtThreshold(rule.minConfidence)} needed for ${action}`, to: fallbackFor(input) };
   }
   if (policy.killSwitch) return { reason: 'the kill switch is on in the configuration: no automatic actions', to: fallbackFor(input) };
   if (guards.killSwitchLabelSet) return { reason: `the repository has the "${policy.killSwitchLabel}" label: no automatic actions`, to: fallbackFor(input) };

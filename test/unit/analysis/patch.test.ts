@@ -39,7 +39,7 @@ describe('checkPatch', () => {
 
   it("accepts an emoji's presentation selector in documentation", () => {
     // Act
-    const result = checkPatch(gitDiff('docs/status.md', { body: [' # Status', '-Build: failing', '+Build: \u2705\uFE0F passing, \u26A0\uFE0E one warning'] }));
+    const result = checkPatch(gitDiff('docs/status.md', { body: [' # Status', '-Build: failing', '+Build: \u2705\uFE0F passing, \u26A0\uFE0E one warning', '+Steps: 1\uFE0F\u20E3 install, #\uFE0F\u20E3 tag; owners: \u{1F468}\u200D\u{1F469}\u200D\u{1F467}'] }));
 
     // Assert
     expect(result.ok).toBe(true);
@@ -140,7 +140,7 @@ describe('checkPatch', () => {
     ['a line separator ending a comment', gitDiff('src/a.ts', { body: [' a', '+// keep rounding as the ledger does\u2028globalThis.pwned = 1'] }), /invisible characters/],
     // Blank letters valid in identifiers: `{ timeout, ㅤ }` reads as a trailing comma.
     // Variation selectors too: `allowed︀` is another variable than `allowed` in JavaScript and Python.
-    ...['\u3164', '\u115F', '\uFFA0', '\u00AD', '\u034F', '\u061C', '\u180E', '\u2029', '\uFE00', '\u180B', '\u2800', '\uFE0F'].map(
+    ...['\u3164', '\u115F', '\uFFA0', '\u00AD', '\u034F', '\u061C', '\u180E', '\u2029', '\uFE00', '\u180B', '\u2800', '\uFE0F', '\u200D'].map(
       (ch) => [`U+${ch.charCodeAt(0).toString(16).toUpperCase()} in the content`, gitDiff('src/a.ts', { body: [' a', `+const { timeout, ${ch} } = options;`] }), /invisible characters/] as [string, string, RegExp],
     ),
     ['no hunks', 'diff --git a/src/a.ts b/src/a.ts\n--- a/src/a.ts\n+++ b/src/a.ts\n', /no hunks/],

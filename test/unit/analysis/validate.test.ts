@@ -250,9 +250,21 @@ describe('validateAnalysis', () => {
 
       // Assert
       expect(leaky.patch).toBeUndefined();
-      expect(leaky.adjustments).toEqual(['patch discarded: it holds text that looks like a secret']);
+      expect(leaky.adjustments).toEqual(['patch discarded: it adds text that looks like a secret']);
       expect(clean.patch).toEqual({ diff: patch, files: ['src/cart.ts'] });
       expect(clean.adjustments).toEqual([]);
+    });
+
+    it('keeps a patch whose context or removed lines hold a secret already in the repository', () => {
+      // Prepare: a one-line fix next to a test fixture's token, and one that removes a hard-coded token.
+      const nextToFixture = ['--- a/src/cart.test.ts', '+++ b/src/cart.test.ts', '@@ -1,2 +1,2 @@', ` const FIXTURE_TOKEN = '${ghp}';`, '-test(\'total\', () => total());', '+test(\'total\', async () => await total());', ''].join('\n');
+      const removing = ['--- a/src/cart.ts', '+++ b/src/cart.ts', '@@ -1,1 +1,1 @@', `-const token = '${ghp}';`, '+const token = process.env.GH_TOKEN;', ''].join('\n');
+
+      // Act
+      const kept = [nextToFixture, removing].map((diff) => validateAnalysis(answer({ proposedAction: 'open_fix_pr', patch: diff }), input, 'bedrock', 'm'));
+
+      // Assert
+      expect(kept.map((result) => result.patch?.files)).toEqual([['src/cart.test.ts'], ['src/cart.ts']]);
     });
   });
 

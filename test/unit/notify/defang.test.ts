@@ -16,6 +16,8 @@ describe('defang', () => {
     ['[logs](https:\\\\logs.evil.sh\\run)', '[logs](hxxps:\\\\logs[.]evil[.]sh\\run)'],
     ['[Re-authenticate the deploy bot](//evil.example/login)', '[Re-authenticate the deploy bot](//evil[.]example/login)'],
     ['[rotate](rotate-key.evil.sh)', '[rotate](rotate-key.evil.sh)'],
+    // GitHub autolinks a URL after `_`, a word character.
+    ['see _https://evil.example/login_', 'see _hxxps://evil[.]example/login_'],
     // A special scheme needs no slashes, and a host's dot can be spelled the ways a URL parser reads it.
     ['[k]: https:login.evil.sh/x', '[k]: hxxps:login[.]evil[.]sh/x'],
     ['https:/evil.com/x', 'hxxps:/evil[.]com/x'],

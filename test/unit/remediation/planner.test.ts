@@ -38,6 +38,7 @@ describe('planRemediation', () => {
   it.each<[string, PlanInput, string, RegExp]>([
     ['a confident transient failure is re-run', input(), 'rerun_failed_jobs', /re-run the failed jobs/],
     ['confidence below the re-run threshold only comments', input({ analysis: { proposedAction: 'rerun_failed_jobs', confidence: 0.55, rationale: '', hasPatch: false } }), 'comment_only', /0\.55 is below the 0\.60/],
+    ['a threshold between two hundredths reads rounded up', input({ analysis: { proposedAction: 'rerun_failed_jobs', confidence: 0.601, rationale: '', hasPatch: false } }, { actions: { ...DEFAULT_POLICY.actions, rerun_failed_jobs: { allowed: true, minConfidence: 0.605 } } }), 'comment_only', /0\.60 is below the 0\.61/],
     ['a confidence just below the threshold reads as below it', input({ analysis: { proposedAction: 'rerun_failed_jobs', confidence: 0.597, rationale: '', hasPatch: false } }), 'comment_only', /0\.59 is below the 0\.60/],
     ['a re-run already spent on this commit escalates', input({ guards: guards({ rerunsForCommit: 1 }) }), 'escalate', /already re-run automatically 1 time\(s\) for this commit \(limit 1\)/],
     ['the configured kill switch stops automatic actions', input({}, { killSwitch: true }), 'comment_only', /kill switch is on/],
