@@ -118,6 +118,9 @@ const TAG_NAME = 'untrusted';
 
 /** The character at `at` as a model would read it (decoded, NFKC-folded, lower case) and where the next one starts. */
 function readChar(text: string, at: number): { char: string; next: number } {
+  // ASCII other than the starts of an entity, an escape or a URL escape reads as itself (NFKC keeps ASCII).
+  const code = text.charCodeAt(at);
+  if (code < 0x80 && code !== 0x26 && code !== 0x5c && code !== 0x25) return { char: (text[at] as string).toLowerCase(), next: at + 1 };
   ENCODED_CHAR.lastIndex = at;
   const encoded = ENCODED_CHAR.exec(text);
   if (encoded) {
@@ -130,7 +133,13 @@ function readChar(text: string, at: number): { char: string; next: number } {
   return { char: (CONFUSABLES[char] ?? char).normalize('NFKC').toLowerCase(), next: at + char.length };
 }
 
-/** Whether the text from `at` (just after a `<` form) reads as `/untrusted` or `untrusted`, spaces allowed. */
+/** Spaces read between a `<` form, its `/` and the tag name: a model reads `< / untrusted` as a tag too. */
+const MAX_TAG_SPACES = 8;
+
+/**
+ * Whether the text from `at` (just after a `<` form) reads as `/untrusted` or `untrusted`, spaces allowed. It
+ * stops at the first character that cannot continue the tag, so a log full of `<` costs a few reads per `<`.
+ */
 function continuesFenceTag(text: string, at: number): boolean {
   let i = at;
   const next = (): string | null => {
@@ -140,14 +149,16 @@ function continuesFenceTag(text: string, at: number): boolean {
     return read.char;
   };
   const isSpace = (char: string | null): boolean => char !== null && /^\s+$/.test(char);
-  let char = next();
-  while (isSpace(char)) char = next();
-  if (char === '/') {
-    char = next();
-    while (isSpace(char)) char = next();
-  }
+  const skipSpaces = (char: string | null): string | null => {
+    let skipped = 0;
+    while (isSpace(char) && skipped++ < MAX_TAG_SPACES) char = next();
+    return char;
+  };
+  let char = skipSpaces(next());
+  if (char === '/') char = skipSpaces(next());
   let name = char ?? '';
   for (let count = 1; count < TAG_NAME.length * 2 && name.length < TAG_NAME.length; count++) {
+    if (!TAG_NAME.startsWith(name)) return false;
     const more = next();
     if (more === null) break;
     name += more;
@@ -171,7 +182,10 @@ export function neutralizeUntrusted(text: string): string {
 
 /** How one log line's text appears in the prompt. The validator uses it to map quoted evidence back. */
 export function renderLogText(text: string): string {
-  return truncate(neutralizeUntrusted(text).replace(/[\r\n]+/g, ' '), MAX_PROMPT_LINE_CHARS);
+  // Only what the prompt keeps is read for tags (a margin covers a tag the cut would split): a 1 MB line of `<`
+  // would otherwise cost a second.
+  const kept = text.length > MAX_PROMPT_LINE_CHARS * 2 ? text.slice(0, MAX_PROMPT_LINE_CHARS * 2) : text;
+  return truncate(neutralizeUntrusted(kept).replace(/[\r\n]+/g, ' '), MAX_PROMPT_LINE_CHARS);
 }
 
 function renderLogLine(line: LogLine): string {
