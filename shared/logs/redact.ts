@@ -399,12 +399,17 @@ function countMarkers(text: string): number {
   return count;
 }
 
-/** The text a base64 run decodes to, or null when it is not base64 of (mostly) printable text. */
-function decodeBase64Text(run: string): string | null {
+/** The run without its padding when it can be base64 at all (the cheap checks), else null. */
+function base64Body(run: string): string | null {
   const body = run.replace(/=+$/, '');
   if (body.length % 4 === 1) return null; // not a whole number of bytes
   if (/[+/]/.test(body) && /[-_]/.test(body)) return null; // two alphabets: a path or a name, not base64
   if (!/[a-z]/.test(body) || !/[A-Z]/.test(body)) return null;
+  return body;
+}
+
+/** The text a base64 run's body decodes to, or null when it is not base64 of (mostly) printable text. */
+function decodeBase64Text(body: string): string | null {
   const bytes = Buffer.from(body.length > BASE64_MAX_CHARS ? body.slice(0, BASE64_MAX_CHARS) : body, 'base64');
   if (bytes.length === 0) return null;
   let printable = 0;
@@ -425,9 +430,11 @@ function redactBase64(text: string, depth: number): string {
       if (lineEnd === -1) lineEnd = text.length;
       decodedOnLine = 0;
     }
-    if (decodedOnLine >= BASE64_MAX_RUNS_PER_LINE) return run;
+    // Only runs that can be base64 count against the cap: 32 decoy words cannot use it up.
+    const body = base64Body(run);
+    if (body === null || decodedOnLine >= BASE64_MAX_RUNS_PER_LINE) return run;
     decodedOnLine += 1;
-    const decoded = decodeBase64Text(run);
+    const decoded = decodeBase64Text(body);
     if (decoded === null) return run;
     return countMarkers(redactText(decoded, depth + 1)) > countMarkers(decoded) ? `${MARKER}base64-secret]` : run;
   });

@@ -352,4 +352,12 @@ describe('secrets inside base64', () => {
     expect(first?.split(' ').filter((part) => part === '[REDACTED:base64-secret]')).toHaveLength(BASE64_MAX_RUNS_PER_LINE);
     expect(second).toBe('again [REDACTED:base64-secret]');
   });
+
+  it('counts only runs that can be base64 against that cap, so decoy words cannot use it up', () => {
+    // Prepare: 24+ letters of one case are no base64 run of text.
+    const decoys = Array.from({ length: BASE64_MAX_RUNS_PER_LINE }, () => 'abcdefghijklmnopqrstuvwxyz').join(' ');
+
+    // Act / Assert
+    expect(redactSecrets(`${decoys} ${b64(`ci:${ghp}`)}`)).toBe(`${decoys} [REDACTED:base64-secret]`);
+  });
 });
