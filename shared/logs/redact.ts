@@ -443,6 +443,9 @@ function redactBase64(text: string, depth: number): string {
 function redactText(text: string, depth: number): string {
   let out = stripAnsi(text).replace(INVISIBLE, '').replace(SEPARATORS, '').replace(ESCAPE_BEFORE_WORD, `$1${SEPARATOR}`);
   for (const { id, re, keep, accept } of PATTERNS_IN_USE) {
+    // Decoded base64 that is itself one random base64 line (a digest encoded twice) is no key body: only text that
+    // names a private key is read for body lines there.
+    if (depth > 0 && id === 'private-key' && !text.includes('PRIVATE KEY')) continue;
     re.lastIndex = 0;
     out = out.replace(re, (match: string, ...groups: unknown[]) => {
       let kept = '';

@@ -353,6 +353,15 @@ describe('secrets inside base64', () => {
     expect(second).toBe('again [REDACTED:base64-secret]');
   });
 
+  it('keeps base64 of a random digest, which decodes to one random base64 line and not to a key', () => {
+    // Prepare: a sha512 digest in base64, encoded once more (checksum files, OCI annotations do this).
+    const digest = 'q1MKdOVzZ8P3l0fTn1Ysb2k9Hh3cY7a4rW6eX0uJmQvLpN5sE8tA2gB4iC6oD8fG0hJ2kL4mN6pQ8rS0tU2vW4xY6zA==';
+    const line = `checksum: ${b64(digest)}`;
+
+    // Act / Assert
+    expect(redactSecrets(line)).toBe(line);
+  });
+
   it('counts only runs that can be base64 against that cap, so decoy words cannot use it up', () => {
     // Prepare: 24+ letters of one case are no base64 run of text.
     const decoys = Array.from({ length: BASE64_MAX_RUNS_PER_LINE }, () => 'abcdefghijklmnopqrstuvwxyz').join(' ');
