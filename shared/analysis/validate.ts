@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { REMEDIATION_ACTIONS } from '../domain/incident.js';
-import { holdsSecret, redactOrWithhold, WITHHELD_TEXT } from '../logs/redact.js';
+import { countMarkers, holdsSecret, redactOrWithhold, WITHHELD_TEXT } from '../logs/redact.js';
 import type { AnalysisInput, AnalysisResult } from '../ports.js';
 import { AnalyzerOutputError } from './errors.js';
 import { findInstructionLikeText, looksLikeInstruction } from './injection.js';
@@ -15,8 +15,6 @@ export const NO_EVIDENCE_CONFIDENCE_CAP = 0.5;
 export const INJECTION_CONFIDENCE_CAP = 0.5;
 /** A partial quote must be at least this long to count: "error" alone would match almost any log. */
 const MIN_PARTIAL_QUOTE_CHARS = 20;
-/** What {@link redactOrWithhold} puts in place of a secret. */
-const REDACTION_MARKER = '[REDACTED:';
 /** Evidence entries looked at; a model that returns hundreds gets the first ones considered. */
 const MAX_EVIDENCE_CONSIDERED = 50;
 
@@ -177,7 +175,7 @@ export function validateAnalysis(
   let redactedFields = 0;
   const redact = (text: string): string => {
     const out = redactOrWithhold(text);
-    if (out !== WITHHELD_TEXT && out.split(REDACTION_MARKER).length <= text.split(REDACTION_MARKER).length) return text;
+    if (out !== WITHHELD_TEXT && countMarkers(out) <= countMarkers(text)) return text;
     redactedFields += 1;
     return out;
   };

@@ -8,6 +8,12 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
+/** The usage error for a missing or unknown subcommand of `command`, naming the valid ones. */
+export function subcommandError(command: string, sub: string | undefined, valid: readonly string[]): UsageError {
+  const list = valid.length > 1 ? `${valid.slice(0, -1).join(', ')} or ${valid.at(-1)}` : (valid[0] ?? '');
+  return new UsageError(sub === undefined ? `${command} needs a subcommand: ${list}` : `unknown ${command} subcommand "${sub}": use ${list}`);
+}
+
 export interface OptionSpec {
   /** Options that take a value. */
   values?: readonly string[];

@@ -4,7 +4,7 @@
  */
 import type { AlarmDetails, HistoryEntry, Incident } from './incident.js';
 import { alarmShape } from './alarm-shape.js';
-import { failureTimeOf } from './recovery.js';
+import { failureTimeOf, secondsToRecovery } from './recovery.js';
 import { type AlarmEvent, type AlarmTrigger, alarmArnOf, alarmScope } from './trigger.js';
 import { redactSecrets } from '../logs/redact.js';
 
@@ -80,8 +80,7 @@ export function recoveredAlarmFields(
   stage: string,
   now: Date,
 ): { fields: Pick<Incident, 'status' | 'resolvedAt' | 'timeToRecoverySeconds' | 'resolvedBy'> & Partial<Pick<Incident, 'alarm'>>; history: HistoryEntry } {
-  const firedAt = failureTimeOf(incident);
-  const seconds = Number.isNaN(firedAt) ? 0 : Math.max(0, Math.round((okAt.getTime() - firedAt) / 1000));
+  const seconds = secondsToRecovery(incident, okAt);
   const resolvedAt = okAt.toISOString();
   return {
     fields: {

@@ -53,6 +53,12 @@ export function failureTimeOf(incident: Pick<Incident, 'failedAt' | 'createdAt'>
   return Date.parse(incident.failedAt ?? incident.createdAt);
 }
 
+/** Whole seconds from the failure to `at`, never negative; 0 when the failure's time cannot be read. */
+export function secondsToRecovery(incident: Pick<Incident, 'failedAt' | 'createdAt'>, at: Date): number {
+  const since = failureTimeOf(incident);
+  return Number.isNaN(since) ? 0 : Math.max(0, Math.round((at.getTime() - since) / 1000));
+}
+
 /**
  * Why a green run does not speak for an open incident of its scope, or null when it does and resolves it.
  * Deliveries come late and more than once (GitHub redelivers, Lambda retries the queued recovery, a slow run

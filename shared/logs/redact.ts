@@ -393,7 +393,8 @@ const BASE64_MAX_DEPTH = 2;
 const BASE64_MIN_PRINTABLE = 0.9;
 const MARKER = '[REDACTED:';
 
-function countMarkers(text: string): number {
+/** How many redaction markers `text` holds: more after redaction than before means something was redacted. */
+export function countMarkers(text: string): number {
   let count = 0;
   for (let at = text.indexOf(MARKER); at !== -1; at = text.indexOf(MARKER, at + MARKER.length)) count += 1;
   return count;

@@ -1,7 +1,7 @@
 import { METRIC } from '../adapters/metric-names.js';
 import { alarmOkLeavesOpen, stateChangedAtOf } from '../domain/alarm-incident.js';
 import type { Incident } from '../domain/incident.js';
-import { failureTimeOf, greenRunLeavesOpen, workflowRecoveryMessageSchema } from '../domain/recovery.js';
+import { greenRunLeavesOpen, secondsToRecovery, workflowRecoveryMessageSchema } from '../domain/recovery.js';
 import { type AlarmEvent, alarmArnOf, alarmEventSchema, alarmScope } from '../domain/trigger.js';
 import { ValidationError, errorMessage } from '../errors.js';
 import { firstIssue } from '../validation.js';
@@ -29,8 +29,7 @@ async function resolveIncident(
   extra: Partial<Incident> = {},
   options: { updateComment?: boolean } = {},
 ) {
-  const since = failureTimeOf(incident);
-  const seconds = Math.max(0, Math.round((at.getTime() - (Number.isNaN(since) ? at.getTime() : since)) / 1000));
+  const seconds = secondsToRecovery(incident, at);
   const updated = await deps.incidents.update(
     incident.id,
     { ...extra, status: 'resolved', resolvedAt: at.toISOString(), timeToRecoverySeconds: seconds, resolvedBy },

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { experimentReport, promoteExperiment, renderExperimentReport } from '../../experiments/report.js';
-import { UsageError, parseArgs } from '../args.js';
+import { UsageError, parseArgs, subcommandError } from '../args.js';
 import type { CliIO } from '../io.js';
 import { type LearningFactory, learningFromEnv } from './kb.js';
 import { EXPERIMENTS_META } from './meta.js';
@@ -42,8 +42,8 @@ export function createExperimentsCommand(factory: LearningFactory = learningFrom
       const [sub, ...rest] = argv;
       const args = parseArgs(rest, { values: ['variant'], flags: ['json'] });
       const id = args.positionals[0];
-      if (sub === undefined) throw new UsageError('experiments needs a subcommand: create, show, list, stop or promote');
-      if (!SUBCOMMANDS.includes(sub)) throw new UsageError(`unknown experiments subcommand "${sub}": use create, show, list, stop or promote`);
+      // Checked before the runtime is looked for: a typo is told as such, not as a runtime that is not running.
+      if (sub === undefined || !SUBCOMMANDS.includes(sub)) throw subcommandError('experiments', sub, SUBCOMMANDS);
       const { experiments } = await factory();
       switch (sub) {
         case 'create': {
@@ -75,7 +75,7 @@ export function createExperimentsCommand(factory: LearningFactory = learningFrom
           return 0;
         }
         default:
-          throw new UsageError(`unknown experiments subcommand "${sub}": use create, show, list, stop or promote`);
+          throw subcommandError('experiments', sub, SUBCOMMANDS);
       }
     },
   };

@@ -1,6 +1,6 @@
 import type { IncidentDetail } from '../../api/read-api.js';
 import type { Incident } from '../../domain/incident.js';
-import { UsageError, intOption, parseArgs } from '../args.js';
+import { UsageError, intOption, parseArgs, subcommandError } from '../args.js';
 import type { CliIO } from '../io.js';
 import { NothingToReachError, findLocalRuntime } from '../local-runtime.js';
 import type { Command } from './types.js';
@@ -106,7 +106,7 @@ export function createIncidentsCommand(api: () => ApiGet = () => apiFromEnv()): 
         io.out(args.flags.has('json') ? JSON.stringify(body, null, 2) : render(body as IncidentDetail));
         return 0;
       }
-      throw new UsageError(`unknown incidents subcommand "${sub}": use list or show`);
+      throw subcommandError('incidents', sub, ['list', 'show']);
     },
   };
 }

@@ -5,7 +5,7 @@ import { importRows, parseImportFile } from '../../knowledge/import.js';
 import type { Learning } from '../../knowledge/learning.js';
 import { listEntries, searchEntries } from '../../knowledge/search.js';
 import { CATEGORIES, type Category } from '../../logs/types.js';
-import { UsageError, intOption, parseArgs } from '../args.js';
+import { UsageError, intOption, parseArgs, subcommandError } from '../args.js';
 import { type CliIO, regularFile } from '../io.js';
 import { KB_META } from './meta.js';
 import type { Command } from './types.js';
@@ -126,7 +126,7 @@ export function createKbCommand(factory: LearningFactory = learningFromEnv): Com
           return 0;
         }
         default:
-          throw new UsageError(sub === undefined ? 'kb needs a subcommand: import, export, list or search' : `unknown kb subcommand "${sub}": use import, export, list or search`);
+          throw subcommandError('kb', sub, ['import', 'export', 'list', 'search']);
       }
     },
   };
