@@ -365,7 +365,7 @@ export type ClaimName =
 
 /** What a knowledge lookup reads of an earlier incident with the same fingerprint (`summarizeHistory`). */
 export const HISTORY_FIELDS = ['id', 'fingerprint', 'createdAt', 'status', 'decision', 'timeToRecoverySeconds', 'branch', 'runUrl'] as const;
-export type IncidentHistoryEntry = Pick<Incident, (typeof HISTORY_FIELDS)[number] | 'fromFork'>;
+export type IncidentHistoryEntry = Pick<Incident, (typeof HISTORY_FIELDS)[number] | 'fromFork' | 'runEvent'>;
 
 export function newIncident(
   fields: Pick<Incident, 'id' | 'source'> & Partial<Incident>,
@@ -433,7 +433,7 @@ export function fromUntrustedHead(incident: Pick<Incident, 'source' | 'fromFork'
  * chooses the job names, the log and so the fingerprint: its failures and passes would let anyone make the
  * repository's jobs look flaky (and re-run automatically) or plant a fix shown on other pull requests. The same
  * goes for a run that may run a fork's code as this repository's ({@link RUNS_FORK_CODE_AS_BASE}), where the event
- * is known (history entries read before it was kept carry none). Unknown origin still counts: learning is not an
+ * is known (incidents stored before it was kept carry none). Unknown origin still counts: learning is not an
  * action.
  */
 export function countsAsEvidence(incident: Pick<Incident, 'fromFork'> & { runEvent?: string | null }): boolean {

@@ -506,11 +506,16 @@ export function createIncidentStore(options: {
 
     async listByFingerprint(fingerprint, limit) {
       const history = await queryIndex(INCIDENT_INDEXES.byFingerprint, fingerprint, limit, { fields: HISTORY_FIELDS });
-      // Whether each came from a fork is read from the table: the index's projection is fixed once deployed (changing
-      // it means replacing the index), and a fork's incidents must not count as this repository's history.
-      const origins = await readItems(client, tableName, history.map((entry) => incidentKey(entry.id)), { consistentRead: false, fields: ['fromFork'] });
-      const fromFork = new Map(origins.map((item) => [String(item.pk), item.fromFork === true]));
-      return history.map((entry) => ({ ...entry, fromFork: fromFork.get(incidentKey(entry.id).pk) ?? true }));
+      // Where each run's code came from (a fork, or an event that may run a fork's code as this repository's) is
+      // read from the table: the index's projection is fixed once deployed (changing it means replacing the index),
+      // and such runs must not count as this repository's history (`countsAsEvidence`).
+      const origins = await readItems(client, tableName, history.map((entry) => incidentKey(entry.id)), { consistentRead: false, fields: ['fromFork', 'runEvent'] });
+      const originOf = new Map(origins.map((item) => [String(item.pk), item]));
+      return history.map((entry) => {
+        const origin = originOf.get(incidentKey(entry.id).pk);
+        // An item gone between the query and the read is of unknown origin: left out, as a fork's would be.
+        return { ...entry, fromFork: origin ? origin.fromFork === true : true, runEvent: typeof origin?.runEvent === 'string' ? origin.runEvent : null };
+      });
     },
 
     listByPullRequest(repository, pullRequest, limit) {

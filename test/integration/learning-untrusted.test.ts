@@ -119,12 +119,21 @@ describe('learning from untrusted outcomes', () => {
     expect(own.experiment).toMatchObject({ experimentId: 'deps-rerun' });
   });
 
-  it("leaves a fork's earlier incidents out of the history that says what fixed a failure before", async () => {
-    // Prepare: three fork incidents of one fingerprint "fixed" by a re-run, and one of the repository's own
+  it("leaves a fork's earlier incidents, and runs that may run a fork's code, out of the history that says what fixed a failure before", async () => {
+    // Prepare: three fork incidents of one fingerprint "fixed" by a re-run, two `pull_request_target` and
+    // `workflow_run` runs (GitHub names the base repository as their head), and one of the repository's own
     const incidents = createIncidentStore({ client: store.documents(), tableName: 'incidents', ttlDays: 30 });
     const decision = { action: 'rerun_failed_jobs' as const, reason: 'transient', applied: true, result: 'rerun requested', dryRun: false, decidedAt: new Date().toISOString() };
-    for (const [id, fromFork] of [['gh-1-701-1', true], ['gh-1-702-1', true], ['gh-1-703-1', true], ['gh-1-704-1', false]] as const) {
-      await incidents.create(newIncident({ id, source: 'github', repository: 'acme/app', fingerprint: 'fp-history', status: 'resolved', decision, fromFork }, new Date()), null);
+    const earlier = [
+      ['gh-1-701-1', true, 'pull_request'],
+      ['gh-1-702-1', true, 'pull_request'],
+      ['gh-1-703-1', true, 'pull_request'],
+      ['gh-1-706-1', false, 'pull_request_target'],
+      ['gh-1-707-1', false, 'workflow_run'],
+      ['gh-1-704-1', false, 'push'],
+    ] as const;
+    for (const [id, fromFork, runEvent] of earlier) {
+      await incidents.create(newIncident({ id, source: 'github', repository: 'acme/app', fingerprint: 'fp-history', status: 'resolved', decision, fromFork, runEvent }, new Date()), null);
     }
     const current = newIncident({ id: 'gh-1-705-1', source: 'github', repository: 'acme/app', fingerprint: 'fp-history', fromFork: false }, new Date());
 
