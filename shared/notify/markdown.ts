@@ -17,22 +17,22 @@ const HEX_RUN = /\b(?=[0-9a-f]*[0-9])(?=[0-9a-f]*[a-f])[0-9a-f]{7,}\b/gi;
  * `$$…$$`). Runs after `&` is escaped.
  */
 export function defuseReferences(text: string): string {
-  return defusePlainReferences(text)
-    .replace(/\$/g, '&#36;')
-    .replace(/https?:\/\//gi, (scheme) => scheme.replace('://', ':\u200b//'));
+  return defusePlainReferences(text).replace(/\$/g, '&#36;');
 }
 
 /**
- * The mentions, issue references and commit SHAs of {@link defuseReferences} for text GitHub reads but does not
- * render as Markdown: a commit message or a pull request title, where a closing keyword (`fixes #12`) closes the
- * issue when the commit reaches the default branch.
+ * The mentions, issue references, commit SHAs and URLs of {@link defuseReferences} for text GitHub reads but does
+ * not render as Markdown: a commit message or a pull request title, where a closing keyword before an issue's
+ * number or its URL (`fixes #12`, `fixes https://github.com/o/r/issues/12`) closes the issue when the commit
+ * reaches the default branch.
  */
 export function defusePlainReferences(text: string): string {
   return text
     .replace(/@(?=[A-Za-z0-9])/g, '@\u200b')
     .replace(/#(?=[0-9])/g, '#\u200b')
     .replace(/\bGH\\?-(?=[0-9])/gi, (prefix) => `${prefix}\u200b`)
-    .replace(HEX_RUN, (run) => run.replace(/[0-9a-f]{6}(?=[0-9a-f])/gi, '$&\u200b'));
+    .replace(HEX_RUN, (run) => run.replace(/[0-9a-f]{6}(?=[0-9a-f])/gi, '$&\u200b'))
+    .replace(/https?:\/\//gi, (scheme) => scheme.replace('://', ':\u200b//'));
 }
 
 /** Escapes inline text so it renders literally. Mentions, issue references, commit SHAs and math are defused. */

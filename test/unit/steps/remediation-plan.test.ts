@@ -69,7 +69,7 @@ describe('remediate: plan, then apply', () => {
     github.files.set('src/tax.ts', 'export const rate = 0.2;\n');
     const { deps } = stepDeps({ github: github.port, remediation: remediationDeps({ policyFile: FIX_PRS_ON }) });
     const trigger = await githubIncident(deps, { patch: { diff: PATCH, files: ['src/tax.ts'] } });
-    await deps.incidents.update(trigger.incidentId, { workflowName: 'CI fixes #12 and acme/infra#7 for @ops' });
+    await deps.incidents.update(trigger.incidentId, { workflowName: 'CI fixes #12 and acme/infra#7 for @ops, closes https://github.com/acme/app/issues/9' });
 
     // Act
     await remediateStep({ trigger }, deps);
@@ -79,7 +79,8 @@ describe('remediate: plan, then apply', () => {
     const [, request] = github.calls.find((c) => c.method === 'createFixPullRequest')?.args as [unknown, Record<string, string>];
     for (const text of [request.title, request.commitMessage]) {
       expect(text).toContain('CI fixes #\u200b12 and acme/infra#\u200b7 for @\u200bops');
-      expect(text).not.toMatch(/#\d|@ops/);
+      expect(text).not.toMatch(/#\d|@ops|https:\/\//);
+      expect(text).toContain('closes https:\u200b//github.com/acme/app/issues/9');
     }
   });
 
