@@ -1,6 +1,6 @@
 import type { AnalysisInput } from '../ports.js';
 import { DANGEROUS_CODE } from './dangerous-code.js';
-import { stripInvisible } from './text.js';
+import { stripHidden } from '../invisible.js';
 
 /**
  * Detection of text written to steer an automated reader (the analysis model, a reviewer bot) rather than to
@@ -174,7 +174,7 @@ export function eitherIOrL(source: string): string {
  * instructions` in a branch name), and reversed text behind a bidi override.
  */
 function normalize(text: string): string[] {
-  const base = foldLookalikes(stripInvisible(decodeTagCharacters(text).normalize('NFKC')).toLowerCase());
+  const base = foldLookalikes(stripHidden(decodeTagCharacters(text).normalize('NFKC')).toLowerCase());
   const spaced = base.replace(/[_/]+|(?<=[a-z])-(?=[a-z])/g, ' ').replace(/\s+/g, ' ');
   const forms = [base.replace(/\s+/g, ' '), spaced];
   // Letters spelled out one by one: "i g n o r e", "i.g.n.o.r.e", "i~g~n~o~r~e".
@@ -274,7 +274,7 @@ export function unsafeAnswerSignals(texts: readonly string[]): string[] {
   const found = new Set<string>();
   for (const text of texts) {
     for (const id of instructionSignals(text)) if (strong.has(id)) found.add(id);
-    const folded = stripInvisible(text.normalize('NFKC')).toLowerCase();
+    const folded = stripHidden(text.normalize('NFKC')).toLowerCase();
     for (const signal of ANSWER_ONLY_SIGNALS) if (signal.re.test(folded)) found.add(signal.id);
   }
   return [...found];

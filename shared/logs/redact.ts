@@ -15,6 +15,7 @@
  * anchored on fixed prefixes or bounded character classes so they run in linear time on hostile input.
  */
 import { RedactionError } from '../errors.js';
+import { stripHidden } from '../invisible.js';
 import { stripAnsi } from './reader.js';
 
 /** One redaction pattern. */
@@ -29,8 +30,6 @@ export interface SecretPattern {
   readonly kind?: 'format' | 'generic';
 }
 
-/** Zero-width and direction characters: they can split a token without changing how it reads. */
-const INVISIBLE = /[\u00AD\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]|\uDB40[\uDC00-\uDC7F]/g;
 
 /** Shannon entropy of `text` in bits per character. */
 export function shannonEntropy(text: string): number {
@@ -442,7 +441,8 @@ function redactBase64(text: string, depth: number): string {
 }
 
 function redactText(text: string, depth: number): string {
-  let out = stripAnsi(text).replace(INVISIBLE, '').replace(SEPARATORS, '').replace(ESCAPE_BEFORE_WORD, `$1${SEPARATOR}`);
+  // A hidden character can split a token without changing how it reads: removed before the patterns look.
+  let out = stripHidden(stripAnsi(text)).replace(SEPARATORS, '').replace(ESCAPE_BEFORE_WORD, `$1${SEPARATOR}`);
   for (const { id, re, keep, accept } of PATTERNS_IN_USE) {
     // Decoded base64 that is itself one random base64 line (a digest encoded twice) is no key body: only text that
     // names a private key is read for body lines there.

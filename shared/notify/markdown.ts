@@ -2,6 +2,7 @@
  * Escaping for text we do not control (log lines, analyzer output, branch names) before it is rendered as
  * GitHub-flavoured Markdown: a log must not be able to inject links, images, mentions, HTML or headings.
  */
+import { stripHidden } from '../invisible.js';
 
 const MARKDOWN_SPECIALS = /[\\`*_{}[\]()<>#+\-.!|~=]/g;
 
@@ -37,8 +38,8 @@ export function defusePlainReferences(text: string): string {
 
 /** Escapes inline text so it renders literally. Mentions, issue references, commit SHAs and math are defused. */
 export function escapeMarkdown(text: string): string {
-  const escaped = text
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g, '')
+  const escaped = stripHidden(text)
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '')
     // CommonMark ends a line at \r as well as \n: either could start a heading or a code block.
     .replace(/\r\n?|\n/g, ' ')
     .replace(MARKDOWN_SPECIALS, (ch) => `\\${ch}`)

@@ -182,10 +182,24 @@ describe('redactSecrets: formats', () => {
     });
   }
 
-  it('finds a token split by zero-width characters', () => {
+  it.each([
+    ['a zero-width space', '\u200b'],
+    ['a combining grapheme joiner', '\u034f'],
+    ['a Hangul filler', '\u3164'],
+    ['a variation selector', '\ufe00'],
+    ['a presentation selector after a letter', '\ufe0f'],
+    ['a Mongolian free variation selector', '\u180b'],
+    ['a Braille blank', '\u2800'],
+    ['a tag character', '\u{e0041}'],
+  ])('finds a token split by %s', (_label, hidden) => {
     const token = j('gh', 'p_', an(36));
-    const out = redactSecrets(`push with ${token.slice(0, 12)}\u200b${token.slice(12)}`);
+    const out = redactSecrets(`push with ${token.slice(0, 12)}${hidden}${token.slice(12)}`);
     expect(out).toBe('push with [REDACTED:github-token]');
+  });
+
+  it("keeps emoji's selectors and joiners, which hide nothing", () => {
+    const text = '====⚡️==== run-tests 👨‍👩‍👧 passed 1️⃣';
+    expect(redactSecrets(text)).toBe(text);
   });
 });
 

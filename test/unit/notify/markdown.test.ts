@@ -12,11 +12,17 @@ describe('escapeMarkdown', () => {
     ['a setext heading after a lone carriage return', 'Approved\r=====', /^Approved \\=\\=\\=\\=\\=$/],
     ['a heading on a new line', 'ok\n# Approved', /^ok \\# Approved$/],
     ['bidi overrides', 'a\u202Eb', /^ab$/],
+    ['text hidden in tag characters', 'ok\u{E0069}\u{E0067}\u{E006E}\u{E006F}\u{E0072}\u{E0065}', /^ok$/u],
+    ['blank letters and joiners', 'a\u3164b\u034Fc\u2060d\u00ADe', /^abcde$/],
     ['issue references', 'Fixes #12, octo/app#3 and GH-4', /^Fixes \\#\u200b12, octo\/app\\#\u200b3 and GH\\-\u200b4$/],
     ['a commit SHA', 'from 0123456789abcdef0123456789abcdef01234567', /^from 012345\u200b6789ab\u200bcdef01\u200b234567\u200b89abcd\u200bef0123\u200b4567$/],
     ['math', '$\\sqrt{2}$', /^&#36;\\\\sqrt\\\{2\\\}&#36;$/],
   ])('defuses %s', (_label, text, expected) => {
     expect(escapeMarkdown(text)).toMatch(expected);
+  });
+
+  it("keeps emoji's selectors and joiners", () => {
+    expect(escapeMarkdown('⚡️ 👨‍👩‍👧 done')).toBe('⚡️ 👨‍👩‍👧 done');
   });
 });
 
