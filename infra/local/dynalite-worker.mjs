@@ -126,6 +126,28 @@ server.prependListener('request', (req) => {
   const operation = String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? 'unknown';
   calls[operation] = (calls[operation] ?? 0) + 1;
 });
+// The HTTP endpoint is for DynamoDB clients of other processes on this machine (`guard` commands), never for web
+// pages: dynalite answers any Origin with `Access-Control-Allow-Origin: *` (preflights included) and takes any
+// signature, so any page the developer opened could find the port and read and rewrite every table, around the
+// runtime's own refusal of other sites and rebound host names. A request a browser sends carries an Origin or
+// Fetch Metadata, or (a page whose name was rebound to 127.0.0.1) a Host that is not a loopback name; the SDK sends
+// none of these. The in-process calls below have no socket and are not HTTP requests.
+const LOOPBACK_HOST = /^(?:localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\])(?::\d{1,5})?$/i;
+const fromWebPage = ({ headers }) =>
+  headers.origin !== undefined ||
+  headers['sec-fetch-site'] !== undefined ||
+  headers['sec-fetch-mode'] !== undefined ||
+  (headers.host !== undefined && !LOOPBACK_HOST.test(headers.host));
+const dynaliteHandlers = server.listeners('request');
+server.removeAllListeners('request');
+server.on('request', (req, res) => {
+  if (req.socket && fromWebPage(req)) {
+    req.resume();
+    res.writeHead(403, { 'content-type': 'application/x-amz-json-1.0', connection: 'close' });
+    return res.end(JSON.stringify({ __type: 'com.amazon.coral.service#AccessDeniedException', message: 'requests from web pages are refused' }));
+  }
+  for (const handler of dynaliteHandlers) handler.call(server, req, res);
+});
 // In-process calls from the runtime's DynamoDB clients (embedded-dynamo.ts): each message goes to dynalite's own
 // request handler (the 'request' listeners, counting included) as a request and response that carry it instead
 // of a socket; the answer's bytes go back transferred, not copied.

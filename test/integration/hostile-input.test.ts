@@ -30,6 +30,19 @@ function raw(method: string, path: string, body?: string, headers: Record<string
   });
 }
 
+/** A raw request to another of the runtime's loopback ports (the embedded DynamoDB, the Step Functions stand-in). */
+function rawAt(port: number, method: string, path: string, body: string | undefined, headers: Record<string, string>): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: '127.0.0.1', port, method, path, headers }, (res) => {
+      let text = '';
+      res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
 describe('front door: hostile input', () => {
   it('answers 4xx to deeply nested JSON on /events/cloudwatch', async () => {
     expect(await raw('POST', '/events/cloudwatch', `${'['.repeat(100_000)}${']'.repeat(100_000)}`)).toBe(400);
@@ -98,6 +111,40 @@ describe('front door: requests from web pages', () => {
     expect(rebound).toEqual([403, 403, 403, 403]);
     expect(fromClient).toEqual([200, 200, 200]);
     expect(byLoopbackName).toBe(200);
+  });
+
+  it('refuses web pages on the embedded DynamoDB and Step Functions endpoints too, and serves clients', async () => {
+    // Prepare: what a page of another site sends (a CORS preflight, then the call with its Origin), what a page whose
+    // name was rebound to 127.0.0.1 sends (its own name as Host and Origin), and what the AWS SDK sends (neither).
+    const dynamo = Number(new URL(runtime.env.DYNAMODB_ENDPOINT as string).port);
+    const sfn = Number(new URL(runtime.env.SFN_ENDPOINT as string).port);
+    const signed = {
+      'content-type': 'application/x-amz-json-1.0',
+      authorization: 'AWS4-HMAC-SHA256 Credential=x/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0',
+      'x-amz-date': '20260101T000000Z',
+      'x-amz-target': 'DynamoDB_20120810.ListTables',
+    };
+    const describeBody = JSON.stringify({ executionArn: `${runtime.env.STATE_MACHINE_ARN?.replace(':stateMachine:', ':execution:')}:none` });
+    const sfnHeaders = { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'AWSStepFunctions.DescribeExecution' };
+
+    // Act
+    const preflight = await rawAt(dynamo, 'OPTIONS', '/', undefined, { origin: 'https://evil.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type,x-amz-date,x-amz-target' });
+    const crossSite = await rawAt(dynamo, 'POST', '/', '{}', { ...signed, origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' });
+    const probe = await rawAt(dynamo, 'GET', '/', undefined, { origin: 'https://evil.example' });
+    const reboundStore = await rawAt(dynamo, 'POST', '/', '{}', { ...signed, host: `evil.example:${dynamo}`, origin: `http://evil.example:${dynamo}` });
+    const reboundWorkflow = await rawAt(sfn, 'POST', '/', describeBody, { ...sfnHeaders, host: `evil.example:${sfn}`, origin: `http://evil.example:${sfn}` });
+    const storeClient = await rawAt(dynamo, 'POST', '/', '{}', signed);
+    const workflowClient = await rawAt(sfn, 'POST', '/', describeBody, sfnHeaders);
+
+    // Assert: no answer a page may read (no Access-Control-Allow-Origin), no call served; clients are served.
+    for (const reply of [preflight, crossSite, probe, reboundStore, reboundWorkflow]) {
+      expect(reply.status).toBe(403);
+      expect(reply.headers['access-control-allow-origin']).toBeUndefined();
+    }
+    expect(storeClient.status).toBe(200);
+    expect(JSON.parse(storeClient.body).TableNames).toContain('incidents');
+    expect(workflowClient.status).toBe(400);
+    expect(workflowClient.body).toContain('ExecutionDoesNotExist');
   });
 
   it('will not listen beyond loopback with the public default webhook secret', async () => {
