@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { repositoryReport } from '../baselines/metrics.js';
-import type { Incident, IncidentSource, IncidentStatus } from '../domain/incident.js';
+import type { AnalysisSummary, Incident, IncidentSource, IncidentStatus } from '../domain/incident.js';
 import { ValidationError } from '../errors.js';
 import { experimentReport } from '../experiments/report.js';
 import { ExperimentNotFoundError } from '../experiments/store.js';
@@ -81,9 +81,30 @@ function parse<T extends z.ZodType>(schema: T, query: ReadRequest['query']): z.i
   throw new ValidationError(`query parameter ${issue?.path.join('.') || '?'}: ${issue?.message ?? 'invalid'}`);
 }
 
-/** Incidents as the API shows them: a pending approval's task token is a credential and stays in the table. */
+/** What the API says instead of the words of an analysis the log tried to steer. */
+export const WITHHELD_ANALYSIS = 'withheld: the log contained text aimed at automated tools, so the analysis model\'s answer is not shown';
+
+/**
+ * An analysis as the API shows it. One the log tried to steer (`injection`) keeps its verdict, provider, proposal
+ * and accounting but none of the model's words (root cause, fix steps, rationale, prevention, evidence, patch): the
+ * PR comment and the escalation never publish them, and the dashboard printed them as the analysis right above its
+ * own "its answer is withheld".
+ */
+function analysisForDisplay(analysis: AnalysisSummary): AnalysisSummary {
+  if (!analysis.injection) return analysis;
+  const { prevention: _prevention, patch: _patch, ...rest } = analysis;
+  return { ...rest, rootCause: WITHHELD_ANALYSIS, fix: [], rationale: WITHHELD_ANALYSIS, evidence: [] };
+}
+
+/**
+ * Incidents as the API shows them: a pending approval's task token is a credential and stays in the table, and a
+ * steered analysis's text is withheld ({@link analysisForDisplay}).
+ */
 export function forDisplay(incident: Incident): Incident {
-  return incident.approval?.taskToken ? { ...incident, approval: { ...incident.approval, taskToken: '[hidden]' } } : incident;
+  let shown = incident;
+  if (shown.approval?.taskToken) shown = { ...shown, approval: { ...shown.approval, taskToken: '[hidden]' } };
+  if (shown.analysis?.injection) shown = { ...shown, analysis: analysisForDisplay(shown.analysis) };
+  return shown;
 }
 
 export type IncidentDetail = Incident & { timeline: TimelineEntry[] };
