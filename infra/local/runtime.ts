@@ -150,7 +150,9 @@ async function serveDashboard(res: ServerResponse, path: string) {
   const type = CONTENT_TYPES[file.split('.').pop() ?? ''] ?? 'application/octet-stream';
   res.writeHead(200, {
     'content-type': `${type}; charset=utf-8`,
-    'content-security-policy': "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'",
+    // No other site may frame the dashboard (clickjacking); no plugins, and no <base> to re-point its scripts.
+    'content-security-policy': "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; object-src 'none'; base-uri 'none'",
+    'x-frame-options': 'DENY',
     'x-content-type-options': 'nosniff',
     'cache-control': 'no-cache',
   });

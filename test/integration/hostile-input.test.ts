@@ -147,6 +147,18 @@ describe('front door: requests from web pages', () => {
     expect(workflowClient.body).toContain('ExecutionDoesNotExist');
   });
 
+  it('serves the dashboard with a policy that keeps it out of other sites\' frames', async () => {
+    // Act
+    const response = await fetch(`${runtime.url}/`);
+    await response.arrayBuffer();
+    const policy = response.headers.get('content-security-policy') ?? '';
+
+    // Assert: a page of another site cannot frame the dashboard (clickjacking), and the policy still limits scripts.
+    expect(policy).toMatch(/(^|;)\s*frame-ancestors 'none'/);
+    expect(policy).toMatch(/(^|;)\s*default-src 'self'/);
+    expect(response.headers.get('x-frame-options')).toBe('DENY');
+  });
+
   it('will not listen beyond loopback with the public default webhook secret', async () => {
     // Prepare
     const { startLocalRuntime } = await import('../../infra/local/runtime.js');
