@@ -171,4 +171,21 @@ describe.skipIf(!CHROMIUM)('dashboard in headless Chromium', () => {
     expect(all.length).toBeGreaterThanOrEqual(6);
     expect((globalThis as { pageErrors?: string[] }).pageErrors).toEqual([]);
   });
+
+  it('shows a branch name that hides a right-to-left override for what it is, not as "main"', async () => {
+    // Prepare: another failed run of the sample, on a branch whose name is U+202E then "niam" (it renders as "main")
+    const webhook = loadWebhook('workflow_run-failure');
+    const run = webhook.body.workflow_run as Record<string, unknown>;
+    const spoofed = { ...webhook, headers: { ...webhook.headers, 'x-github-delivery': 'e2e-bidi-branch' }, body: { ...webhook.body, workflow_run: { ...run, id: 11862439018, head_branch: '\u202Eniam' } } };
+    expect((await deliverWebhook(url, spoofed, SECRET)).status).toBe(202);
+
+    // Act
+    await page.goto(`${url}/`, { waitUntil: 'networkidle0' });
+    const row = await page.waitForSelector('tr[data-incident="gh-714523861-11862439018-1"]', { timeout: 15_000 });
+
+    // Assert
+    const shown = (await row?.evaluate((el) => el.textContent ?? '')) ?? '';
+    expect(shown).toContain('⟨U+202E⟩niam');
+    expect(shown).not.toContain('\u202E');
+  });
 });

@@ -1,4 +1,5 @@
 import { type AuthConfig, idToken } from './auth.js';
+import { showHidden } from './text.js';
 
 /** `config.json` next to index.html: locally served by the runtime, in AWS written by the stack's deployment. */
 interface SiteConfig {
@@ -31,7 +32,11 @@ export async function apiGet<T>(path: string, query: Record<string, string | und
   const params = new URLSearchParams(Object.entries(query).filter((e): e is [string, string] => Boolean(e[1])));
   const url = `${apiBase.replace(/\/$/, '')}${path}${params.size ? `?${params}` : ''}`;
   const response = await fetch(url, { headers: auth ? { authorization: await idToken(auth) } : {} });
-  const body = (await response.json().catch(() => null)) as (T & { message?: string }) | null;
+  // Every string the page shows comes through here: hidden characters become visible marks (see showHidden).
+  const body = (await response
+    .text()
+    .then((text) => JSON.parse(text, (_key, value: unknown) => (typeof value === 'string' ? showHidden(value) : value)))
+    .catch(() => null)) as (T & { message?: string }) | null;
   if (!response.ok) throw new ApiError(body?.message ?? `${response.status} ${response.statusText}`, response.status);
   return { body: body as T, headers: response.headers };
 }
