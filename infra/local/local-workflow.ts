@@ -2,21 +2,7 @@ import { readFileSync } from 'node:fs';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { StateMachine } from 'aws-local-stepfunctions';
-import { isLoopbackHost } from '../../shared/validation.js';
-
-/**
- * Whether a request to this loopback endpoint comes from a web page: a browser sends an Origin or Fetch Metadata,
- * and a page whose name was rebound to 127.0.0.1 (same-origin to the browser, so custom headers need no preflight)
- * sends its own name as Host. The endpoint is for the runtime's SDK clients, which send none of these; without the
- * check such a page could start executions with any input (a pipeline run no webhook signature vouched for).
- */
-export function fromWebPage(req: Pick<IncomingMessage, 'headers'>): boolean {
-  const { headers } = req;
-  if (headers.origin !== undefined || headers['sec-fetch-site'] !== undefined || headers['sec-fetch-mode'] !== undefined) return true;
-  if (headers.host === undefined) return false;
-  const named = URL.parse(`http://${headers.host}`);
-  return named === null || !isLoopbackHost(named.hostname);
-}
+import { fromWebPage } from './loopback-requests.js';
 
 /** Task implementation for the local run: the same handler export a Lambda would run, or a service stand-in. */
 export type LocalTask = (input: unknown) => Promise<unknown>;
@@ -257,6 +243,8 @@ export async function startLocalWorkflow(options: {
   }
 
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    // For the runtime's SDK clients only: a page could otherwise start executions with any input (a pipeline run no
+    // webhook signature vouched for).
     if (fromWebPage(req)) {
       req.resume();
       res.writeHead(403, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-errortype': 'AccessDeniedException', connection: 'close' });

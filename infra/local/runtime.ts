@@ -23,6 +23,7 @@ import { type Learning, createLearning } from '../../shared/knowledge/learning.j
 import { inProcessTransport, startEmbeddedDynamo } from './embedded-dynamo.js';
 import { bearerMatches, createLearningApi } from './learning-api.js';
 import { type ExecutionRecord, type ExecutionRegistry, type LocalTask, startLocalWorkflow } from './local-workflow.js';
+import { namedByLoopback } from './loopback-requests.js';
 import { startQueueConsumer } from './queue-consumer.js';
 import { RECOVERY_QUEUE, createStoreWorkQueue } from '../../shared/stores/work-queue.js';
 
@@ -179,18 +180,6 @@ function fromAnotherSite(req: IncomingMessage, listeningHost: string): boolean {
   // A page of another site that rebinds its name to this machine sends matching Origin and Host: its own name.
   // The runtime's own pages are served under a loopback name (or the address it listens on, with a secret set).
   return page === null || page.host !== req.headers.host || !(isLoopbackHost(page.hostname) || page.hostname === listeningHost);
-}
-
-/**
- * Whether a request names this runtime by a loopback name in its `Host`. A web page whose own name an attacker
- * rebinds to 127.0.0.1 reads as same-origin to the browser, but sends its own name as `Host`; without this any
- * site the developer opens could read every incident. Clients that send no `Host` (HTTP/1.0) are not browsers.
- */
-function namedByLoopback(req: IncomingMessage): boolean {
-  const host = req.headers.host;
-  if (host === undefined) return true;
-  const named = URL.parse(`http://${host}`);
-  return named !== null && isLoopbackHost(named.hostname);
 }
 
 /**
