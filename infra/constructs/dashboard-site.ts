@@ -2,12 +2,13 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { CfnOutput, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { AuthorizationType, CognitoUserPoolsAuthorizer, type RestApi } from 'aws-cdk-lib/aws-apigateway';
-import { Distribution, HttpVersion, ResponseHeadersPolicy, ViewerProtocolPolicy } from 'aws-cdk-lib/aws-cloudfront';
+import { Distribution, HeadersFrameOption, HeadersReferrerPolicy, HttpVersion, ResponseHeadersPolicy, ViewerProtocolPolicy } from 'aws-cdk-lib/aws-cloudfront';
 import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { AccountRecovery, Mfa, OAuthScope, UserPool, type UserPoolClient, type UserPoolDomain } from 'aws-cdk-lib/aws-cognito';
 import { BlockPublicAccess, Bucket, BucketEncryption, type CfnBucket } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
+import { dashboardContentSecurityPolicy } from './dashboard-headers.js';
 import { PROJECT_ROOT } from './guard-function.js';
 
 /** Where `npm run build:web` writes the dashboard's static files. */
@@ -52,18 +53,6 @@ export class DashboardSite extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
       autoDeleteObjects: true,
     });
-    this.distribution = new Distribution(this, 'Distribution', {
-      comment: `${stack.stackName} dashboard`,
-      defaultRootObject: 'index.html',
-      httpVersion: HttpVersion.HTTP2_AND_3,
-      defaultBehavior: {
-        origin: S3BucketOrigin.withOriginAccessControl(this.bucket),
-        viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
-        responseHeadersPolicy: ResponseHeadersPolicy.SECURITY_HEADERS,
-      },
-    });
-    this.url = `https://${this.distribution.distributionDomainName}`;
-
     this.userPool = new UserPool(this, 'Users', {
       userPoolName: `${stack.stackName}-dashboard`,
       selfSignUpEnabled: false,
@@ -75,6 +64,18 @@ export class DashboardSite extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     this.domain = this.userPool.addDomain('SignIn', { cognitoDomain: { domainPrefix: props.domainPrefix } });
+    this.distribution = new Distribution(this, 'Distribution', {
+      comment: `${stack.stackName} dashboard`,
+      defaultRootObject: 'index.html',
+      httpVersion: HttpVersion.HTTP2_AND_3,
+      defaultBehavior: {
+        origin: S3BucketOrigin.withOriginAccessControl(this.bucket),
+        viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+        responseHeadersPolicy: this.headersPolicy(this.domain),
+      },
+    });
+    this.url = `https://${this.distribution.distributionDomainName}`;
+
     // A browser app cannot keep a secret: authorization code with PKCE and no client secret.
     this.client = this.userPool.addClient('Dashboard', {
       generateSecret: false,
@@ -102,6 +103,31 @@ export class DashboardSite extends Construct {
     this.acknowledge();
   }
 
+  /**
+   * The headers of CloudFront's managed security-headers policy (HSTS, nosniff, referrer policy), plus the
+   * dashboard's Content-Security-Policy (the one the local runtime sends, with the API and sign-in origins added)
+   * and frames denied rather than same-origin: the Cognito ID token sits in the page's sessionStorage, so a script
+   * injected through incident data, or a page framing the dashboard, must get nowhere.
+   *
+   * The sign-in domain is named exactly. The API is named as "an API Gateway API of this region": its own ID cannot
+   * be written here, because the API's CORS settings and the read function's allowed origin name this
+   * distribution, and CloudFormation refuses the cycle. Scripts still load only from the dashboard's origin.
+   */
+  private headersPolicy(domain: UserPoolDomain): ResponseHeadersPolicy {
+    const stack = Stack.of(this);
+    const contentSecurityPolicy = dashboardContentSecurityPolicy([`https://*.execute-api.${stack.region}.${stack.urlSuffix}`, domain.baseUrl()]);
+    return new ResponseHeadersPolicy(this, 'Headers', {
+      comment: 'Pipeline Guard dashboard: security headers, CSP naming the API and sign-in origins',
+      securityHeadersBehavior: {
+        contentSecurityPolicy: { contentSecurityPolicy, override: true },
+        contentTypeOptions: { override: true },
+        frameOptions: { frameOption: HeadersFrameOption.DENY, override: true },
+        referrerPolicy: { referrerPolicy: HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN, override: true },
+        strictTransportSecurity: { accessControlMaxAge: Duration.days(365), includeSubdomains: true, override: true },
+      },
+    });
+  }
+
   private acknowledge(): void {
     const plus = 'Threat protection needs the Cognito Plus feature plan (a per-user monthly cost); users are admin-created, MFA is required and sign-up is off.';
     Validations.of(this.userPool).acknowledge({ id: 'AwsSolutions-COG3', reason: plus }, { id: 'AwsSolutions-COG8', reason: plus });
@@ -119,6 +145,7 @@ export class DashboardSite extends Construct {
 
   /** Uploads the build and the `config.json` that points the app at `api` and at the sign-in domain. */
   publish(api: RestApi): void {
+    const stack = Stack.of(this);
     new BucketDeployment(this, 'Deploy', {
       destinationBucket: this.bucket,
       sources: [
@@ -140,7 +167,7 @@ export class DashboardSite extends Construct {
     // BucketDeployment's function is CDK's singleton (a child of the stack), with CDK's runtime and policies: it copies
     // the build from CDK's asset bucket into this bucket and invalidates this distribution.
     const reason = 'CDK BucketDeployment handler: reads the CDK asset bucket, writes and prunes the dashboard bucket (s3:*Object* on those buckets only), and invalidates the distribution (CloudFront invalidation has no resource-level scoping here).';
-    for (const child of Stack.of(this).node.children) {
+    for (const child of stack.node.children) {
       if (!child.node.id.startsWith('Custom::CDKBucketDeployment')) continue;
       Validations.of(child).acknowledge(
         { id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', reason: 'CDK BucketDeployment handler logs through the AWS-managed basic execution role.' },
@@ -151,7 +178,7 @@ export class DashboardSite extends Construct {
         { id: 'AwsSolutions-IAM5[Action::s3:DeleteObject*]', reason },
         { id: 'AwsSolutions-IAM5[Action::s3:Abort*]', reason },
         { id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*]`, reason },
-        { id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(this.bucket.node.defaultChild as CfnBucket)}.Arn>/*]`, reason },
+        { id: `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(this.bucket.node.defaultChild as CfnBucket)}.Arn>/*]`, reason },
         { id: 'AwsSolutions-IAM5[Resource::*]', reason },
       );
     }

@@ -24,6 +24,7 @@ import { inProcessTransport, startEmbeddedDynamo } from './embedded-dynamo.js';
 import { bearerMatches, createLearningApi } from './learning-api.js';
 import { type ExecutionRecord, type ExecutionRegistry, type LocalTask, startLocalWorkflow } from './local-workflow.js';
 import { namedByLoopback } from './loopback-requests.js';
+import { dashboardContentSecurityPolicy } from '../constructs/dashboard-headers.js';
 import { startQueueConsumer } from './queue-consumer.js';
 import { RECOVERY_QUEUE, createStoreWorkQueue } from '../../shared/stores/work-queue.js';
 
@@ -151,8 +152,7 @@ async function serveDashboard(res: ServerResponse, path: string) {
   const type = CONTENT_TYPES[file.split('.').pop() ?? ''] ?? 'application/octet-stream';
   res.writeHead(200, {
     'content-type': `${type}; charset=utf-8`,
-    // No other site may frame the dashboard (clickjacking); no plugins, and no <base> to re-point its scripts.
-    'content-security-policy': "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; object-src 'none'; base-uri 'none'",
+    'content-security-policy': dashboardContentSecurityPolicy(),
     'x-frame-options': 'DENY',
     'x-content-type-options': 'nosniff',
     'cache-control': 'no-cache',

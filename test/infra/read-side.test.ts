@@ -1,5 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { dashboardContentSecurityPolicy } from '../../infra/constructs/dashboard-headers.js';
 import { READ_ROUTES } from '../../infra/stack.js';
 import { METRIC } from '../../shared/adapters/metric-names.js';
 import { functionLogicalId, synth } from './support.js';
@@ -93,6 +94,31 @@ describe('dashboard site (-c dashboard=true)', () => {
     });
     const policy = Object.values(resources).find((r) => r.Type === 'AWS::S3::BucketPolicy' && JSON.stringify(r.Properties).includes('cloudfront.amazonaws.com'));
     expect(JSON.stringify(policy?.Properties)).toContain('AWS:SourceArn');
+  });
+
+  it('serves the site with a Content-Security-Policy that lets the app reach only its API and sign-in domain', () => {
+    const policies = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::CloudFront::ResponseHeadersPolicy');
+    expect(policies).toHaveLength(1);
+    const [policyId, policy] = policies[0]!;
+    const behavior = resources[stack.getLogicalId(stack.dashboardSite?.distribution.node.defaultChild as never)]?.Properties.DistributionConfig.DefaultCacheBehavior;
+    expect(behavior.ResponseHeadersPolicyId).toEqual({ Ref: policyId });
+
+    const headers = policy.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig;
+    expect(headers.FrameOptions).toEqual({ FrameOption: 'DENY', Override: true });
+    expect(headers.ContentTypeOptions).toEqual({ Override: true });
+    expect(headers.StrictTransportSecurity).toMatchObject({ AccessControlMaxAgeSec: 31_536_000, Override: true });
+    // The CSP is a join of text and references: the local runtime's policy plus a connect-src naming the
+    // region's API Gateway endpoints and this stack's Cognito domain (by its name).
+    const csp = headers.ContentSecurityPolicy;
+    expect(csp.Override).toBe(true);
+    const parts = csp.ContentSecurityPolicy['Fn::Join'][1] as unknown[];
+    const text = parts.map((p) => (typeof p === 'string' ? p : '<ref>')).join('');
+    expect(text).toBe(dashboardContentSecurityPolicy(['https://*.execute-api.<ref>.<ref>', 'https://<ref>.auth.<ref>.amazoncognito.com']));
+    for (const directive of ["default-src 'self'", "frame-ancestors 'none'", "object-src 'none'", "base-uri 'none'"]) expect(text).toContain(directive);
+    expect(text).not.toMatch(/unsafe-eval|script-src/);
+    const domain = Object.entries(resources).find(([, r]) => r.Type === 'AWS::Cognito::UserPoolDomain')?.[0];
+    expect(parts).toContainEqual({ Ref: domain });
+    expect(parts).toContainEqual({ Ref: 'AWS::Region' });
   });
 
   it('lets the browser read the API only from the dashboard origin', () => {
