@@ -11,9 +11,15 @@ const config = loadConfig(process.env);
 const read = createReadApi({ incidents: createIncidents(config), learning: createLearningDeps(config, safeLogger), clock: () => new Date() });
 const cors: Record<string, string> = config.DASHBOARD_ORIGIN ? { 'access-control-allow-origin': config.DASHBOARD_ORIGIN, vary: 'Origin' } : {};
 
+/**
+ * Replies hold incident data (log lines, PR titles, approval state) for a signed-in reader: no cache on the way
+ * (browser, proxy) keeps a copy, and no browser reads the JSON as anything but JSON.
+ */
+const PRIVATE_JSON: Record<string, string> = { 'content-type': 'application/json', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
+
 const reply = (statusCode: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyResult => ({
   statusCode,
-  headers: { 'content-type': 'application/json', ...cors, ...headers },
+  headers: { ...PRIVATE_JSON, ...cors, ...headers },
   body: JSON.stringify(body),
 });
 

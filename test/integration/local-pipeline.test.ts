@@ -135,4 +135,13 @@ describe('local runtime: CloudWatch alarm → escalation → recovery', () => {
 
     expect(body.map((i) => i.source)).toEqual(['cloudwatch', 'github']);
   });
+
+  it('tells browsers and proxies to keep no copy of what the read API returns', async () => {
+    for (const path of ['/incidents', `/incidents/${FAILURE_ID}`, '/incidents/gh-0-0-0']) {
+      const response = await fetch(`${runtime.url}${path}`);
+      await response.body?.cancel();
+      expect(response.headers.get('cache-control'), path).toBe('no-store');
+      expect(response.headers.get('x-content-type-options'), path).toBe('nosniff');
+    }
+  });
 });
