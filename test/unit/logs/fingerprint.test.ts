@@ -14,6 +14,18 @@ describe('normalizeLine', () => {
   ])('masks %s', (input, expected) => {
     expect(normalizeLine(input)).toBe(expected);
   });
+
+  it('collapses every kind of whitespace that \\s matches, anywhere, and nothing else', () => {
+    const whitespace: string[] = [];
+    for (let c = 0; c <= 0xffff; c++) if (/\s/.test(String.fromCharCode(c))) whitespace.push(String.fromCharCode(c));
+    const others = ['\u0001', '\u001f', '\u007f', '\u0085', '\u200b', '\u00ad', 'é', 'x'];
+    for (const ws of [...whitespace, ...others]) {
+      for (const text of [`a${ws}b`, `${ws}ab`, `ab${ws}`, `a ${ws}b`, `a${ws} b`, `${ws}`, `a${ws}${ws}b`]) {
+        expect(normalizeLine(text), JSON.stringify(text)).toBe(text.replace(/\s+/g, ' ').trim());
+      }
+    }
+    for (const text of ['a  b', ' a', 'a ', '  ', 'a b c']) expect(normalizeLine(text)).toBe(text.replace(/\s+/g, ' ').trim());
+  });
 });
 
 describe('fingerprint stability', () => {
