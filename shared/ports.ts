@@ -61,8 +61,12 @@ export interface GitHubPort {
   openJobLog(repo: RepoRef, jobId: number): Promise<JobLogStream | null>;
   /** Check-run annotations, the fallback evidence when a log is unavailable. */
   listAnnotations(repo: RepoRef, checkRunId: number): Promise<CheckAnnotation[]>;
-  /** Open pull requests whose head is this commit (works for forks, where the payload's list is empty). */
-  findPullRequestsForCommit(repo: RepoRef, sha: string): Promise<number[]>;
+  /**
+   * Open pull requests whose head is this commit in `headRepositoryId`, the repository the run's commit came from
+   * (works for forks, where the payload's list is empty). Anyone can open a pull request from a fork whose head is
+   * a commit of this repository: only one from the run's own head repository is the run's. `null` (unknown): any.
+   */
+  findPullRequestsForCommit(repo: RepoRef, sha: string, headRepositoryId: number | null): Promise<number[]>;
   /**
    * Creates the bot's comment on an issue/PR, or updates it in place. The comment is found by `marker`
    * *and* authored by the bot itself; an identical body is left alone.

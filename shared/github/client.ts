@@ -669,7 +669,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubPort {
       return annotations;
     },
 
-    async findPullRequestsForCommit(repo, sha) {
+    async findPullRequestsForCommit(repo, sha, headRepositoryId) {
       const what = `list pull requests of commit ${sha} in ${repo.owner}/${repo.repo}`;
       const route = 'GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls';
       const params = { owner: repo.owner, repo: repo.repo, commit_sha: sha };
@@ -678,8 +678,12 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubPort {
         for await (const page of pages(what, route, params, pullsPageSchema, MAX_PULL_PAGES)) {
           for (const pull of page) {
             // The endpoint also lists merged PRs that contain the commit and open PRs built on top of it; only
-            // an open PR whose head is this commit is the one the failed run belongs to.
-            if (pull.state === 'open' && pull.head?.sha.toLowerCase() === sha.toLowerCase()) numbers.push(pull.number);
+            // an open PR whose head is this commit is the one the failed run belongs to, and only one from the
+            // run's head repository: a stranger's fork can open one at this repository's commit too.
+            const head = pull.head;
+            if (pull.state !== 'open' || head?.sha.toLowerCase() !== sha.toLowerCase()) continue;
+            if (headRepositoryId !== null && head.repo?.id !== headRepositoryId) continue;
+            numbers.push(pull.number);
           }
         }
       } catch (error) {

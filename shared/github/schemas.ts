@@ -54,7 +54,7 @@ export const pullsPageSchema = z.array(
   z.object({
     number: z.number().int(),
     state: z.string(),
-    head: z.object({ sha: z.string() }).nullish(),
+    head: z.object({ sha: z.string(), repo: z.object({ id: z.number().int() }).nullish() }).nullish(),
   }),
 );
 

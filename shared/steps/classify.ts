@@ -157,7 +157,7 @@ async function analyzeGithubJobs(trigger: GithubTrigger, github: GitHubPort | nu
 
 async function resolvePullRequest(
   trigger: { pullRequests: number[]; repository: GithubTrigger['repository'] },
-  headSha: string,
+  head: { sha: string; repositoryId: number | null },
   github: GitHubPort | null,
   deps: ClassifyDeps,
 ): Promise<number | null> {
@@ -166,7 +166,7 @@ async function resolvePullRequest(
   try {
     // A pull request from a fork has an empty `pull_requests` list in the payload; the base repository still
     // knows it by its head commit.
-    const prs = await github.findPullRequestsForCommit({ owner: trigger.repository.owner, repo: trigger.repository.name }, headSha);
+    const prs = await github.findPullRequestsForCommit({ owner: trigger.repository.owner, repo: trigger.repository.name }, head.sha, head.repositoryId);
     return prs[0] ?? null;
   } catch (error) {
     // Fork PRs and pushes to the default branch have no PR; an incident without one is notified by SNS.
@@ -246,7 +246,7 @@ async function classifyTrigger(trigger: ReturnType<typeof parseState>['trigger']
   const failureLines = top ? clip(top.lines) : [];
   const fingerprint = primary?.fingerprint ?? fingerprintOf(`${trigger.workflowRun.name ?? ''} ${trigger.workflowRun.conclusion}`).fingerprint;
   const template = top ? fingerprintOf(top.lines.map((l) => l.text).join('\n')).template : null;
-  const pullRequest = await resolvePullRequest(trigger, trigger.workflowRun.headSha, github, deps);
+  const pullRequest = await resolvePullRequest(trigger, { sha: trigger.workflowRun.headSha, repositoryId: trigger.workflowRun.headRepositoryId }, github, deps);
   const flaky = await flakyMark(deps, { repository: trigger.repository.fullName, headSha: trigger.workflowRun.headSha, workflowName: trigger.workflowRun.name, jobs, fromFork: fromTrigger.fromFork, runEvent: fromTrigger.runEvent ?? null });
   const baseBranchRun = github ? await baseBranchRunOf(trigger, github, deps) : null;
 
@@ -313,7 +313,7 @@ async function classifyCheckRun(trigger: GithubCheckTrigger, incidentStored: boo
   const failureLines = top ? clip(top.lines) : [];
   const fingerprint = job.failures.length > 0 ? job.fingerprint : fingerprintOf(`${check.app.slug} ${check.name} ${check.conclusion}`).fingerprint;
   const template = top ? fingerprintOf(top.lines.map((l) => l.text).join('\n')).template : null;
-  const pullRequest = await resolvePullRequest(trigger, check.headSha, github, deps);
+  const pullRequest = await resolvePullRequest(trigger, { sha: check.headSha, repositoryId: check.headRepositoryId }, github, deps);
   await deps.incidents.record(
     trigger.incidentId,
     { status: 'classified', category, fingerprint, template, failureLines, evidence: failureLines[0] ?? null, jobs: [job], pullRequest, repository: trigger.repository.fullName },

@@ -280,4 +280,49 @@ describe('forks', () => {
     expect(github.requests.some((r) => r.route.includes('/issues/4321/'))).toBe(false);
     expect((await harness.outbox()).some((e) => e.kind === 'escalation' && String(e.message).includes(String(response.body.incidentId)))).toBe(true);
   });
+
+  it("a fork's pull request whose head is the same commit never takes over a failure of the repository's own branch", async () => {
+    // Anyone can open a pull request from a fork whose head is the tip of this repository's `main` (into another
+    // base branch): looked up by commit, it used to become the incident's pull request, so the failure of `main`
+    // was explained on the stranger's pull request and never paged.
+    model.answer = honest(SOURCE_PATCH);
+    const mainSha = '4c0ffee4c0ffee4c0ffee4c0ffee4c0ffee4c0f';
+    const forkPr = 4400;
+    const webhook = failedRun(91000030, 81000030, jestLog);
+    const body = webhook.body as Record<string, any>;
+    Object.assign(body.workflow_run, { head_sha: mainSha, head_branch: 'main', event: 'push', pull_requests: [] });
+    github.commitPulls.set(mainSha, [{ number: forkPr, state: 'open', head: { sha: mainSha, repo: { id: 555000111 } } }]);
+
+    const response = await deliverWebhook(runtime.url, webhook, SECRET);
+    await runtime.idle();
+
+    const done = await incident(String(response.body.incidentId));
+    expect(done.fromFork).toBe(false);
+    expect(done.pullRequest).toBeNull();
+    expect(github.comments.get(forkPr)).toBeUndefined();
+    // On-call hears of it: paged, or counted on the open escalation of the same failure (an earlier test paged it).
+    const sns = done.notifications.filter((n) => n.channel === 'sns');
+    expect(sns.some((n) => n.outcome === 'published' || /counted on the open escalation/.test(n.detail ?? ''))).toBe(true);
+  });
+
+  it("a fork's run still finds the fork's own pull request by its head commit", async () => {
+    model.answer = honest(SOURCE_PATCH);
+    const forkSha = '5d1e9a7c3b2f4e6d8a0c1b3e5f7a9c2d4e6b8f0a';
+    const forkId = 829371044;
+    const webhook = failedRun(91000031, 81000031, jestLog);
+    const body = webhook.body as Record<string, any>;
+    Object.assign(body.workflow_run, { head_sha: forkSha, head_branch: 'main', pull_requests: [], head_repository: { id: forkId } });
+    github.commitPulls.set(forkSha, [
+      { number: 4401, state: 'open', head: { sha: forkSha, repo: { id: 555000111 } } },
+      { number: 4402, state: 'open', head: { sha: forkSha, repo: { id: forkId } } },
+    ]);
+
+    const response = await deliverWebhook(runtime.url, webhook, SECRET);
+    await runtime.idle();
+
+    const done = await incident(String(response.body.incidentId));
+    expect(done.fromFork).toBe(true);
+    expect(done.pullRequest).toBe(4402);
+    expect(github.comments.get(4401)).toBeUndefined();
+  });
 });

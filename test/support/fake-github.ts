@@ -41,7 +41,8 @@ export interface FakeComment {
 export interface FakePull {
   number: number;
   state: 'open' | 'closed';
-  head: { sha: string };
+  /** `repo`: the repository the pull request comes from (a fork's own id for a fork's). */
+  head: { sha: string; repo?: { id: number } | null };
 }
 
 export interface FakeAnnotation {

@@ -84,13 +84,13 @@ describe('GitHub App authentication', () => {
     const clients = appClients(fake, { tokenCache: createInstallationTokenCache({ clock: () => now }) });
     const client = clients.forInstallation(INSTALLATION) as GitHubPort;
     fake.commitPulls.set('abc1234', []);
-    await client.findPullRequestsForCommit(repo, 'abc1234');
+    await client.findPullRequestsForCommit(repo, 'abc1234', null);
 
     // Act: 54 minutes later the token is still good; at 56 it is within the 5-minute margin of its expiry.
     now = new Date(now.getTime() + 54 * 60_000);
-    await client.findPullRequestsForCommit(repo, 'abc1234');
+    await client.findPullRequestsForCommit(repo, 'abc1234', null);
     now = new Date(now.getTime() + 2 * 60_000);
-    await client.findPullRequestsForCommit(repo, 'abc1234');
+    await client.findPullRequestsForCommit(repo, 'abc1234', null);
 
     // Assert
     expect(tokenExchanges(fake)).toHaveLength(2);

@@ -157,11 +157,30 @@ describe('GitHub client: listings', () => {
     const client = clientFor(fake);
 
     // Act
-    const numbers = await client.findPullRequestsForCommit(repo, sha);
+    const numbers = await client.findPullRequestsForCommit(repo, sha, null);
 
     // Assert
     expect(fake.apiCalls()).toEqual([`GET /repos/octo/app/commits/${sha}/pulls?per_page=100`]);
     expect(numbers).toEqual([7]);
+  });
+
+  it("keeps only the pull requests from the run's head repository: a stranger's fork can open one at the same commit", async () => {
+    // Prepare
+    const sha = 'abc123def4567890abc123def4567890abc123de';
+    fake.commitPulls.set(sha, [
+      { number: 11, state: 'open', head: { sha, repo: { id: 555 } } },
+      { number: 12, state: 'open', head: { sha, repo: { id: 42 } } },
+      { number: 13, state: 'open', head: { sha, repo: null } },
+    ]);
+    const client = clientFor(fake);
+
+    // Act
+    const own = await client.findPullRequestsForCommit(repo, sha, 42);
+    const unknownHead = await client.findPullRequestsForCommit(repo, sha, null);
+
+    // Assert
+    expect(own).toEqual([12]);
+    expect(unknownHead).toEqual([11, 12, 13]);
   });
 
   it('answers no pull requests for a commit GitHub does not know (422)', async () => {
@@ -169,7 +188,7 @@ describe('GitHub client: listings', () => {
     const client = clientFor(fake);
 
     // Act
-    const numbers = await client.findPullRequestsForCommit(repo, 'deadbeef');
+    const numbers = await client.findPullRequestsForCommit(repo, 'deadbeef', null);
 
     // Assert
     expect(numbers).toEqual([]);

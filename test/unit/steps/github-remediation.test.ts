@@ -311,6 +311,7 @@ describe('classifyStep: check runs and forks', () => {
     expect(github.calls.find((c) => c.method === 'findPullRequestsForCommit')?.args).toEqual([
       { owner: 'acme-shop', repo: 'checkout-service' },
       '5d1e9a7c3b2f4e6d8a0c1b3e5f7a9c2d4e6b8f0a',
+      829371044,
     ]);
     expect((await deps.incidents.get(trigger.incidentId))?.pullRequest).toBe(1290);
   });
