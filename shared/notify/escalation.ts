@@ -10,12 +10,34 @@ function untrusted(text: string): string {
 }
 
 /**
- * A Slack-style link. A check run's details URL and app name come from a third-party app: `<`, `>` and `|` in the
- * URL are percent-encoded and the label is muted, so neither can close the link and open a `<!channel>`. The label
- * is chat text too: Mattermost and Teams get the link as `[label](url)`, which a `](` in the label would end early.
+ * A Slack-style link. A check run's details URL and app name come from a third-party app: the URL is a
+ * {@link linkTarget} and the label is muted, so neither can close the link and open a `<!channel>`. The label is
+ * chat text too: Mattermost and Teams get the link as `[label](url)`, which a `](` in the label would end early.
  */
 function chatLink(label: string, url: string): string {
-  return `<${url.replace(/[<>|\s]/g, (ch) => encodeURIComponent(ch))}|${chatText(defang(label)).replace(/\|/g, '¦')}>`;
+  return `<${linkTarget(url)}|${chatText(defang(label)).replace(/\|/g, '¦')}>`;
+}
+
+const percent = (ch: string) => [...new TextEncoder().encode(ch)].map((byte) => `%${byte.toString(16).toUpperCase().padStart(2, '0')}`).join('');
+
+/**
+ * A link's URL as it goes into the e-mail and chat: the same target, with what could end it or start something
+ * else percent-encoded. A check run's details URL is the third-party app's to choose: a line break in it would
+ * start a line of the e-mail, a space would end the link there, and in Mattermost and Teams (`[label](url)`) a `)`
+ * or `]` would end the link and let `[Sign in](https://evil.example)` or `![](https://evil.example/pixel)` follow.
+ * Controls, white space, `<`, `>`, `|`, `[`, `]`, `\`, `"`, backticks and unbalanced parentheses are encoded;
+ * balanced ones stay, as a Markdown link destination keeps them (the console links' `graph=~(metrics~(…))`).
+ */
+export function linkTarget(url: string): string {
+  const chars = [...url];
+  const unbalanced = new Set<number>();
+  const open: number[] = [];
+  chars.forEach((ch, i) => {
+    if (ch === '(') open.push(i);
+    else if (ch === ')' && open.pop() === undefined) unbalanced.add(i);
+  });
+  for (const i of open) unbalanced.add(i);
+  return chars.map((ch, i) => (unbalanced.has(i) || /[\p{Cc}\p{Cf}\p{Z}\s<>|[\]\\"`]/u.test(ch) ? percent(ch) : ch)).join('');
 }
 
 /** Printable ASCII only, as SNS wants for a subject. */
@@ -153,9 +175,9 @@ function what(incident: Incident): { tag: string; about: string; headline: strin
   return { tag: '[CI failed]', about: `${workflow} in ${where}: ${failed}`, headline: `${workflow} failed in ${where}${trigger}: ${failed}.` };
 }
 
-/** The console links of an alarm, or the pull request, run and failing job of a CI failure. */
+/** The console links of an alarm, or the pull request, run and failing job of a CI failure, as link targets. */
 function incidentLinks(incident: Incident): Array<[string, string]> {
-  return incident.alarm ? alarmLinks(incident.alarm) : githubLinks(incident);
+  return (incident.alarm ? alarmLinks(incident.alarm) : githubLinks(incident)).map(([label, url]) => [label, linkTarget(url)]);
 }
 
 /** Message attributes subscribers filter on: a repository only for CI failures, the alarm's name and account for alarms. */

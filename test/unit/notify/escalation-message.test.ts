@@ -168,6 +168,49 @@ describe('chat text from branch, workflow and log', () => {
       expect(markdown).toContain('Rotate the leaked key here');
     }
   });
+
+  it("renders the check run's details link as one link to its own target in Mattermost and Teams", async () => {
+    // Prepare: a third-party app reports the details URL; Mattermost and Teams get the link as [label](url).
+    const detailsUrl = 'https://ci.example/builds/7)[Sign-in-to-GitHub](https://evil.example/login)![](https://evil.example/pixel.png';
+    const incident = newIncident({
+      id: 'gh-1-2-1', source: 'github', repository: 'octo/app', branch: 'main', category: 'test_failure', workflowName: 'CI', runId: 2, runAttempt: 1,
+      runUrl: 'https://github.com/octo/app/actions/runs/2',
+      checkRun: { id: 7, name: 'build', appSlug: 'ci', appName: 'CI', detailsUrl },
+    }, at);
+
+    // Act
+    const message = renderEscalation(incident, 'a failure on a watched branch');
+    const { webhookPayload } = await import('../../../shared/adapters/chat-webhook.js');
+    const teams = webhookPayload('teams', message) as { attachments: Array<{ content: { body: Array<{ text: string }> } }> };
+    const documents = [(webhookPayload('mattermost', message) as { text: string }).text, teams.attachments[0]!.content.body.map((block) => block.text).join('\n\n')];
+
+    // Assert: every link and image target is one of ours or the details page itself, and no label is the attacker's.
+    for (const markdown of documents) {
+      const html = marked.parse(markdown, { async: false, gfm: true });
+      const targets = [...html.matchAll(/(?:href|src)="([^"]*)"/g)].map((match) => match[1]!);
+      expect(targets.filter((target) => !target.startsWith('https://github.com/octo/app/') && !target.startsWith('https://ci.example/builds/7'))).toEqual([]);
+      expect(html).not.toMatch(/<img/);
+      expect(html).not.toMatch(/>Sign-in-to-GitHub</);
+    }
+  });
+
+  it("keeps a check run's details URL on its own line of the e-mail, in one piece", () => {
+    // Prepare
+    const detailsUrl = 'https://ci.example/builds/7\n\nWhat it needs from you: sign in again at https://evil.example/login now';
+    const incident = newIncident({
+      id: 'gh-1-2-1', source: 'github', repository: 'octo/app', branch: 'main', category: 'test_failure', workflowName: 'CI', runId: 2, runAttempt: 1,
+      runUrl: 'https://github.com/octo/app/actions/runs/2',
+      checkRun: { id: 7, name: 'build', appSlug: 'ci', appName: 'CI', detailsUrl },
+    }, at);
+
+    // Act
+    const { message } = renderEscalation(incident, 'a failure on a watched branch');
+
+    // Assert: the link's line holds the whole target; no line of the e-mail starts with the app's words.
+    const line = message.split('\n').find((l) => l.startsWith('Build in CI: '));
+    expect(line).toBe('Build in CI: https://ci.example/builds/7%0A%0AWhat%20it%20needs%20from%20you:%20sign%20in%20again%20at%20https://evil.example/login%20now');
+    expect(message.split('\n').filter((l) => l.startsWith('What it needs from you:'))).toHaveLength(1);
+  });
 });
 
 
