@@ -72,7 +72,15 @@ export async function handleIssueCommentWebhook(request: WebhookRequest, deps: C
     return ignore(`${login} has ${permission} access; ${approval ? `/guard ${approval.decision}` : 'feedback'} needs write access`);
   }
   if (feedback) return applyFeedback(payload, feedback, deps);
-  return applyApproval(payload.repository.full_name, payload.issue.number, login, approval as ApprovalCommand, deps);
+  return applyApproval(payload.repository.full_name, payload.issue.number, login, approval as ApprovalCommand, deps, writtenAt(payload.comment.created_at));
+}
+
+/** How far GitHub's clock and ours may disagree when a comment is compared with the proposal it answers. */
+const CLOCK_SKEW_MS = 5_000;
+
+function writtenAt(value: string | null | undefined): number | null {
+  const at = value ? Date.parse(value) : Number.NaN;
+  return Number.isNaN(at) ? null : at;
 }
 
 /**
@@ -86,6 +94,7 @@ async function applyApproval(
   login: string,
   command: ApprovalCommand,
   deps: CommentCommandDeps,
+  commentWrittenAt: number | null,
 ): Promise<WebhookResponse> {
   const pending = await deps.approvals.pending(repository, pullRequest);
   if (pending.length === 0) return reply(409, { message: `nothing is waiting for approval on ${repository}#${pullRequest}` });
@@ -101,6 +110,13 @@ async function applyApproval(
   if (!incident || !approval || approval.status !== 'pending' || !approval.taskToken || !incident.plan) {
     await deps.approvals.take(repository, pullRequest, incidentId);
     return reply(409, { message: `${incidentId} is not waiting for approval` });
+  }
+  // A comment written before this proposal was made answers an earlier one (or none): a delivery redelivered or
+  // replayed later, or one delayed while an earlier proposal of the pull request timed out, must not decide a
+  // proposal its author never saw. The proposal keeps waiting.
+  const requestedAt = Date.parse(approval.requestedAt);
+  if (commentWrittenAt !== null && !Number.isNaN(requestedAt) && commentWrittenAt < requestedAt - CLOCK_SKEW_MS) {
+    return reply(409, { message: `the comment was written before ${incidentId} was proposed (${approval.requestedAt}); it decides nothing` });
   }
   if (!(await deps.approvals.take(repository, pullRequest, incidentId))) {
     return reply(409, { message: `the approval of ${incidentId} was already decided` });

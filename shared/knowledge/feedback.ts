@@ -33,6 +33,8 @@ export const issueCommentPayload = z.object({
     id: z.number().int(),
     body: z.string().max(MAX_COMMENT_BODY).nullable(),
     user: z.object({ login: z.string().min(1).max(100), type: z.string().max(50).optional() }),
+    /** When it was written (GitHub's clock): a redelivered old comment keeps it. */
+    created_at: z.string().max(40).nullable().optional(),
   }),
   repository: z.object({ full_name: z.string().min(3).max(200), name: z.string().min(1).max(100), owner: z.object({ login: z.string().min(1).max(100) }) }),
   installation: z.object({ id: z.number().int() }).nullable().optional(),

@@ -16,11 +16,11 @@ import { createFakeGitHub, createMemoryApprovalIndex, stepDeps } from '../../sup
 const SECRET = 'comment-secret';
 const INCIDENT = 'gh-714523861-11862439017-1';
 
-function delivery(login: string, body: string) {
+function delivery(login: string, body: string, createdAt?: string) {
   const payload = JSON.stringify({
     action: 'created',
     issue: { number: 1287, pull_request: { url: 'x' } },
-    comment: { id: 1, body, user: { login, type: 'User' } },
+    comment: { id: 1, body, user: { login, type: 'User' }, ...(createdAt ? { created_at: createdAt } : {}) },
     repository: { full_name: 'acme-shop/checkout-service', name: 'checkout-service', owner: { login: 'acme-shop' } },
   });
   const signature = `sha256=${createHmac('sha256', SECRET).update(payload).digest('hex')}`;
@@ -184,6 +184,25 @@ describe('/guard approve and reject', () => {
     const response = await handleIssueCommentWebhook(delivery('maintainer', '/guard approve'), deps);
 
     expect(response.statusCode).toBe(409);
+  });
+
+  it('lets a comment written before the proposal decide nothing: a redelivered old /guard approve meant an earlier one', async () => {
+    // Prepare: the proposal waits since 10:00; a maintainer's approval of an earlier proposal was written at 09:12.
+    const { deps, tasks, incidents, approvals } = await setup();
+
+    // Act
+    const old = await handleIssueCommentWebhook(delivery('maintainer', '/guard approve', '2026-11-20T09:12:00Z'), deps);
+    const named = await handleIssueCommentWebhook(delivery('maintainer', `/guard reject ${INCIDENT} stale`, '2026-11-20T09:59:00Z'), deps);
+    const fresh = await handleIssueCommentWebhook(delivery('maintainer', '/guard approve', '2026-11-20T10:04:00Z'), deps);
+
+    // Assert
+    expect(old.statusCode).toBe(409);
+    expect(old.body.message).toMatch(/written before gh-714523861-11862439017-1 was proposed/);
+    expect(named.statusCode).toBe(409);
+    expect(fresh.body).toEqual({ incidentId: INCIDENT, decision: 'approve' });
+    expect(tasks).toEqual([['succeed', 'token-1', { approvedBy: 'maintainer' }]]);
+    expect((await incidents.get(INCIDENT))?.audit?.filter((entry) => entry.status === 'approved' || entry.status === 'rejected')).toHaveLength(1);
+    expect(await approvals.pending('acme-shop/checkout-service', 1287)).toEqual([]);
   });
 
   it('refuses a forged comment before reading it', async () => {
