@@ -140,8 +140,19 @@ async function applyApproval(
     if (approved) await deps.tasks.succeed(approval.taskToken, { approvedBy: login });
     else await deps.tasks.fail(approval.taskToken, 'ApprovalRejected', command.reason ?? `rejected by ${login}`);
   } catch (error) {
-    // The timeout (or another path) used the token first: the execution has already moved on.
+    // The timeout (or another path) used the token first: the execution has already moved on, and nothing was
+    // decided here. The record must not keep saying who approved it: the wait is over without a decision.
     if (error instanceof Error && STALE_TOKEN_ERRORS.has(error.name)) {
+      const late = deps.clock().toISOString();
+      const detail = `${command.decision === 'approve' ? 'approved' : 'rejected'} by ${login} after the wait had ended: nothing was resumed`;
+      await deps.incidents.update(
+        incident.id,
+        { approval: { ...approval, status: 'timed_out', taskToken: null } },
+        {
+          audit: [{ at: late, actor: login, action: incident.plan.action, status: 'skipped', detail }],
+          history: [{ at: late, event: 'approval_too_late', detail }],
+        },
+      );
       return reply(409, { message: `the approval of ${incidentId} has expired` });
     }
     // A transient failure: put the proposal back so the same command can be repeated.

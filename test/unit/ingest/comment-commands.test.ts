@@ -186,6 +186,20 @@ describe('/guard approve and reject', () => {
     expect(response.statusCode).toBe(409);
   });
 
+  it('does not record as approved a proposal whose wait had already ended', async () => {
+    // Prepare: the wait timed out, and the command came before Notify recorded it.
+    const { deps, incidents } = await setup(Object.assign(new Error('Task Timed Out'), { name: 'TaskTimedOut' }));
+
+    // Act
+    await handleIssueCommentWebhook(delivery('maintainer', '/guard approve'), deps);
+
+    // Assert: not pending, not approved; the audit says the approval came too late.
+    const incident = await incidents.get(INCIDENT);
+    expect(incident?.approval).toMatchObject({ status: 'timed_out', taskToken: null, decidedBy: null });
+    expect(incident?.audit?.at(-1)).toMatchObject({ actor: 'maintainer', status: 'skipped', detail: expect.stringMatching(/after the wait had ended/) });
+    expect(incident?.history.map((entry) => entry.event)).toContain('approval_too_late');
+  });
+
   it('lets a comment written before the proposal decide nothing: a redelivered old /guard approve meant an earlier one', async () => {
     // Prepare: the proposal waits since 10:00; a maintainer's approval of an earlier proposal was written at 09:12.
     const { deps, tasks, incidents, approvals } = await setup();
