@@ -123,6 +123,42 @@ describe('notifyStep pages once per problem', () => {
     expect(published[1]?.message).toMatch(/Seen 4 times since 2026-11-20T09:12:00.000Z/);
   });
 
+  it("opens one escalation per workflow, not per log line, for runs whose log an outsider writes", async () => {
+    // Prepare: strangers' pull requests fail a pull_request_target workflow (reported as `main` of this repository)
+    // five times, each printing something else; a fork's runs fail five times while a stage of the guard fails.
+    const { deps, published } = stepDeps({ github: createFakeGitHub().port, analyzer: scriptedAnalyzer({ proposedAction: 'escalate', confidence: 0.3 }) });
+    const forkTrigger = (runId: number) => {
+      const body = structuredClone(loadWebhook('workflow_run-fork-failure').body) as Record<string, any>;
+      body.workflow_run.id = runId;
+      body.workflow_run.head_branch = `main-${runId}`;
+      return triggerFromWorkflowRun(body as never, `delivery-${runId}`);
+    };
+    const targets = [31, 32, 33, 34, 35].map((id) => pushTrigger(id, 1, 'pull_request_target'));
+    const forks = [41, 42, 43, 44, 45].map(forkTrigger);
+
+    // Act
+    for (const [i, trigger] of targets.entries()) {
+      await deps.incidents.create(newIncident({ ...githubIncidentFields(trigger), category: 'unknown', fingerprint: `fp-title-${i}`, failureLines: [{ line: 3, text: `bad title ${i}` }] }, deps.clock()), githubIncidentScope(trigger));
+      await analyzeStep({ trigger }, deps);
+      await remediateStep({ trigger }, deps);
+      await notifyStep({ trigger }, deps);
+    }
+    const afterTargets = published.length;
+    for (const [i, trigger] of forks.entries()) {
+      await deps.incidents.create(
+        newIncident({ ...githubIncidentFields(trigger), category: 'unknown', fingerprint: `fp-fork-${i}`, stageErrors: [{ stage: 'classify', error: 'Timeout', at: at.toISOString() }] }, deps.clock()),
+        githubIncidentScope(trigger),
+      );
+      await notifyStep({ trigger }, deps);
+    }
+
+    // Assert: on-call hears once of each (and the rest is counted on it), however the logs vary.
+    expect(afterTargets).toBe(1);
+    expect(published).toHaveLength(2);
+    const last = await deps.incidents.get(forks[4]!.incidentId);
+    expect(last?.notifications.find((n) => n.channel === 'sns')).toMatchObject({ outcome: 'skipped', detail: expect.stringMatching(/seen 5 times/) });
+  });
+
   it('never pages for a person\'s re-run of a pull request failure, however many attempts', async () => {
     const github = createFakeGitHub();
     const { deps, published } = stepDeps({ github: github.port, analyzer: scriptedAnalyzer({ proposedAction: 'escalate', confidence: 0.2 }) });
