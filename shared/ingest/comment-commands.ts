@@ -1,7 +1,7 @@
 import type { AuditEntry } from '../domain/incident.js';
 import { proseOf } from '../domain/comment-text.js';
 import { firstIssue } from '../validation.js';
-import { type FeedbackDeps, applyFeedback, issueCommentPayload, parseFeedbackCommand } from '../knowledge/feedback.js';
+import { type FeedbackDeps, applyFeedback, incidentForFeedback, issueCommentPayload, parseFeedbackCommand } from '../knowledge/feedback.js';
 import type { GitHubClients, TaskTokenControl } from '../ports.js';
 import type { ApprovalIndex } from '../remediation/approvals.js';
 import type { StepLogger } from '../ports.js';
@@ -64,6 +64,15 @@ export async function handleIssueCommentWebhook(request: WebhookRequest, deps: C
   if (!payload.issue.pull_request) return ignore('/guard commands are taken on pull requests only');
   if (payload.comment.user.type === 'Bot') return ignore('/guard commands from bots are not accepted');
 
+  // What the command would act on is read from our own tables before the author's permission is asked of GitHub:
+  // anyone may comment, and a command that can decide nothing must not spend the installation's API quota (a few
+  // accounts posting `/guard approve` on every pull request would otherwise drain it, and the stages with it).
+  const repository = payload.repository.full_name;
+  const pending = approval ? await deps.approvals.pending(repository, payload.issue.number) : [];
+  if (approval && pending.length === 0) return reply(409, { message: `nothing is waiting for approval on ${repository}#${payload.issue.number}` });
+  const voted = feedback ? await incidentForFeedback(payload, deps) : null;
+  if (feedback && !voted) return ignore(`no incident recorded for ${repository}#${payload.issue.number}`);
+
   const github = deps.github.forInstallation(payload.installation?.id ?? null);
   if (!github) return ignore("no GitHub access configured to check the author's permission");
   const login = payload.comment.user.login;
@@ -71,8 +80,8 @@ export async function handleIssueCommentWebhook(request: WebhookRequest, deps: C
   if (!WRITE_ROLES.has(permission)) {
     return ignore(`${login} has ${permission} access; ${approval ? `/guard ${approval.decision}` : 'feedback'} needs write access`);
   }
-  if (feedback) return applyFeedback(payload, feedback, deps);
-  return applyApproval(payload.repository.full_name, payload.issue.number, login, approval as ApprovalCommand, deps, writtenAt(payload.comment.created_at));
+  if (feedback && voted) return applyFeedback(payload, feedback, voted, deps);
+  return applyApproval(repository, payload.issue.number, login, approval as ApprovalCommand, pending, deps, writtenAt(payload.comment.created_at));
 }
 
 /** How far GitHub's clock and ours may disagree when a comment is compared with the proposal it answers. */
@@ -93,11 +102,10 @@ async function applyApproval(
   pullRequest: number,
   login: string,
   command: ApprovalCommand,
+  pending: readonly string[],
   deps: CommentCommandDeps,
   commentWrittenAt: number | null,
 ): Promise<WebhookResponse> {
-  const pending = await deps.approvals.pending(repository, pullRequest);
-  if (pending.length === 0) return reply(409, { message: `nothing is waiting for approval on ${repository}#${pullRequest}` });
   if (command.incidentId && !pending.includes(command.incidentId)) {
     return reply(409, { message: `${command.incidentId} is not waiting for approval; waiting: ${pending.join(', ')}` });
   }

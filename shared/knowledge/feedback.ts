@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { proseOf } from '../domain/comment-text.js';
+import type { Incident } from '../domain/incident.js';
 import type { Clock } from '../ports.js';
 import type { IncidentStore } from '../stores/incident-store.js';
 import type { FeedbackVote, Learning } from './learning.js';
@@ -47,21 +48,25 @@ export interface FeedbackDeps {
   clock: Clock;
 }
 
+/** The incident a `/guard feedback` comment votes on: the pull request's newest, or null when it has none. */
+export async function incidentForFeedback(payload: IssueComment, deps: Pick<FeedbackDeps, 'incidents'>): Promise<Incident | null> {
+  // The pull request index, newest first, names the incident; it is read again by key, as the index may lag.
+  const [newest] = await deps.incidents.listByPullRequest(payload.repository.full_name, payload.issue.number, 1);
+  return newest ? await deps.incidents.get(newest.id) : null;
+}
+
 /**
- * Records a `/guard feedback` vote from a user whose write access the caller checked, on the latest incident of
- * that pull request. One vote per user and incident (a changed vote moves the counters).
+ * Records a `/guard feedback` vote from a user whose write access the caller checked, on `incident` (see
+ * {@link incidentForFeedback}). One vote per user and incident (a changed vote moves the counters).
  */
+
 export async function applyFeedback(
   payload: IssueComment,
   command: { vote: FeedbackVote; comment: string | null },
+  incident: Incident,
   deps: FeedbackDeps,
 ): Promise<{ statusCode: number; body: Record<string, unknown> }> {
-  const repository = payload.repository.full_name;
   const login = payload.comment.user.login;
-  // The pull request index, newest first, names the incident; it is read again by key, as the index may lag.
-  const [newest] = await deps.incidents.listByPullRequest(repository, payload.issue.number, 1);
-  const incident = newest ? await deps.incidents.get(newest.id) : null;
-  if (!incident) return { statusCode: 202, body: { ignored: `no incident recorded for ${repository}#${payload.issue.number}` } };
   const result = await deps.learning.onFeedback(incident, command.vote, login, command.comment);
   await deps.incidents.update(incident.id, {}, {
     history: [{ at: deps.clock().toISOString(), event: 'feedback', detail: `${command.vote} from ${login}${result.counted ? '' : ' (unchanged)'}` }],

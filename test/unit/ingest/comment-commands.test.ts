@@ -143,6 +143,21 @@ describe('/guard approve and reject', () => {
     expect((await incidents.get(INCIDENT))?.approval?.status).toBe('pending');
   });
 
+  it('asks GitHub nothing for a command that could decide nothing: no API quota for comment spam', async () => {
+    const { deps, approvals } = await setup();
+    await approvals.take('acme-shop/checkout-service', 1287, INCIDENT);
+    const github = createFakeGitHub();
+    deps.github = staticGitHubClients(github.port);
+
+    // Nothing waits for approval any more, and a pull request without incidents has nothing to vote on.
+    const approve = await handleIssueCommentWebhook(delivery('stranger', '/guard approve'), deps);
+    const vote = await handleIssueCommentWebhook(delivery('stranger', '/guard feedback down'), { ...deps, incidents: createMemoryStore() });
+
+    expect(approve.statusCode).toBe(409);
+    expect(vote.body).toEqual({ ignored: 'no incident recorded for acme-shop/checkout-service#1287' });
+    expect(github.calls.filter((c) => c.method === 'repositoryPermission')).toEqual([]);
+  });
+
   it('asks which proposal when several wait on the pull request, and takes the named one', async () => {
     const { deps, tasks, approvals } = await setup();
     await approvals.add('acme-shop/checkout-service', 1287, 'gh-714523861-999-1');
