@@ -269,7 +269,8 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
   {
     id: 'cli-user-password',
     kind: 'generic',
-    re: /((?:^|[^\S\n])(?:-u|--user|--proxy-user)[^\S\n]*["']?[\w.@-]{1,100}:)(?:'[^'\n]{1,200}'|"[^"\n]{1,200}"|[^\s'"]{1,200})/g,
+    // `m`: the flag may start any line of the text (an excerpt is redacted as one text), not only its first.
+    re: /((?:^|[^\S\n])(?:-u|--user|--proxy-user)[^\S\n]*["']?[\w.@-]{1,100}:)(?:'[^'\n]{1,200}'|"[^"\n]{1,200}"|[^\s'"]{1,200})/gm,
     keep: 1,
     accept: passwordValue,
   },
@@ -283,14 +284,16 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
   {
     id: 'cli-password-flag',
     kind: 'generic',
-    re: /((?:^|[^\S\n])--?(?:password|passwd|pass|pwd|[a-z]+-password|storepass|keypass)(?:[^\S\n]+|=|[^\S\n]*:[^\S\n]*))(?:'[^'\n]{1,200}'|"[^"\n]{1,200}"|[^\s'"]{1,200})/gi,
+    // `m` as for cli-user-password.
+    re: /((?:^|[^\S\n])--?(?:password|passwd|pass|pwd|[a-z]+-password|storepass|keypass)(?:[^\S\n]+|=|[^\S\n]*:[^\S\n]*))(?:'[^'\n]{1,200}'|"[^"\n]{1,200}"|[^\s'"]{1,200})/gim,
     keep: 1,
     accept: passwordValue,
   },
   {
     id: 'cli-secret-flag',
     kind: 'generic',
-    re: /((?:^|[^\S\n])--?(?:token|auth-token|access-token|api-key|apikey|secret|client-secret|secret-key|access-key|[a-z]+-token)(?:[^\S\n]+|=|[^\S\n]*:[^\S\n]*))(?:'[^'\n]{1,200}'|"[^"\n]{1,200}"|[^\s'"]{1,200})/gi,
+    // `m` as for cli-user-password.
+    re: /((?:^|[^\S\n])--?(?:token|auth-token|access-token|api-key|apikey|secret|client-secret|secret-key|access-key|[a-z]+-token)(?:[^\S\n]+|=|[^\S\n]*:[^\S\n]*))(?:'[^'\n]{1,200}'|"[^"\n]{1,200}"|[^\s'"]{1,200})/gim,
     keep: 1,
     accept: secretValue,
   },

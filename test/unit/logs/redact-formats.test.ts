@@ -203,6 +203,24 @@ describe('redactSecrets: formats', () => {
   });
 });
 
+describe('redactSecrets: a flag at the start of a line below the first', () => {
+  it.each([
+    ['--password', 'cli-password-flag', (secret: string) => `helm registry login registry.example.com \\\n--username ci \\\n--password ${secret}`],
+    ['--client-secret', 'cli-secret-flag', (secret: string) => `az login --service-principal -u "$APP_ID" \\\n--client-secret ${secret} --tenant "$TENANT"`],
+    ['-u user:password', 'cli-user-password', (secret: string) => `curl -sf https://nexus.example.com/repository/raw/ \\\n-u ci:${secret} -T build.zip`],
+  ])('redacts %s in an excerpt of several lines', (_flag, kind, text) => {
+    // Prepare: excerpts are redacted as one text, so the flag is at the start of a line but not of the text.
+    const secret = random(ALNUM, 20);
+
+    // Act
+    const out = redactSecrets(text(secret));
+
+    // Assert
+    expect(out).not.toContain(secret);
+    expect(out).toContain(`[REDACTED:${kind}]`);
+  });
+});
+
 describe('redactSecrets: generic rules keep ordinary log text', () => {
   const ordinary = [
     'SyntaxError: Unexpected token: punc (;) at line 3',
