@@ -380,9 +380,10 @@ function replacement(id: string, match: string, kept: string): string {
  * Bounded: at most {@link BASE64_MAX_RUNS_PER_LINE} runs are decoded per line, at most {@link BASE64_MAX_CHARS}
  * characters of each (a secret further into a longer run is missed), and base64 inside decoded base64 (the
  * `auth` field of a docker config) is followed {@link BASE64_MAX_DEPTH} levels deep. Each character is decoded at
- * most once per level, so redaction stays linear. Not handled: a blob wrapped over several lines (`base64`
- * without `-w0`) with a token across the break, and a run glued to a prefix of word characters (`KEY_B64_eyJ…`),
- * which shifts the decoding.
+ * most once per level, and the texts decoded from one text are redacted together, in one pass of the patterns
+ * (see {@link redactTexts}), so redaction stays linear and a run costs about what its characters cost in a plain
+ * log. Not handled: a blob wrapped over several lines (`base64` without `-w0`) with a token across the break, and a
+ * run glued to a prefix of word characters (`KEY_B64_eyJ…`), which shifts the decoding.
  */
 const BASE64_MIN_CHARS = 24;
 // The lookbehind starts each attempt at the beginning of a run: without it a short word is rescanned from each
@@ -423,48 +424,127 @@ function decodeBase64Text(body: string): string | null {
   return printable >= bytes.length * BASE64_MIN_PRINTABLE ? bytes.toString('utf8') : null;
 }
 
+/** For each text, whether redaction one level down finds a secret in it: one pass over all of them. */
+function holdSecrets(texts: readonly string[], depth: number): boolean[] {
+  const redacted = redactTexts(texts, depth);
+  return texts.map((text, i) => countMarkers(redacted[i] as string) > countMarkers(text));
+}
+
+/** `text` with every base64 run that decodes to a secret replaced: runs are decoded first, then read together. */
 function redactBase64(text: string, depth: number): string {
+  const runs: number[] = [];
+  const decoded: string[] = [];
   let lineEnd = -1;
   let decodedOnLine = 0;
   BASE64_RUN.lastIndex = 0;
-  return text.replace(BASE64_RUN, (run: string, offset: number) => {
+  for (let match = BASE64_RUN.exec(text); match !== null; match = BASE64_RUN.exec(text)) {
+    const offset = match.index;
     if (offset > lineEnd) {
       lineEnd = text.indexOf('\n', offset);
       if (lineEnd === -1) lineEnd = text.length;
       decodedOnLine = 0;
     }
     // Only runs that can be base64 count against the cap: 32 decoy words cannot use it up.
-    const body = base64Body(run);
-    if (body === null || decodedOnLine >= BASE64_MAX_RUNS_PER_LINE) return run;
+    const body = base64Body(match[0]);
+    if (body === null || decodedOnLine >= BASE64_MAX_RUNS_PER_LINE) continue;
     decodedOnLine += 1;
-    const decoded = decodeBase64Text(body);
-    if (decoded === null) return run;
-    return countMarkers(redactText(decoded, depth + 1)) > countMarkers(decoded) ? `${MARKER}base64-secret]` : run;
+    const decodedText = decodeBase64Text(body);
+    if (decodedText === null) continue;
+    runs.push(offset, offset + match[0].length);
+    decoded.push(decodedText);
+  }
+  if (decoded.length === 0) return text;
+  const secret = holdSecrets(decoded, depth + 1);
+  let out = '';
+  let copied = 0;
+  for (let i = 0; i < decoded.length; i++) {
+    if (!secret[i]) continue;
+    out += `${text.slice(copied, runs[2 * i])}${MARKER}base64-secret]`;
+    copied = runs[2 * i + 1] as number;
+  }
+  return out + text.slice(copied);
+}
+
+/**
+ * Patterns that read a text as a whole: a key block runs from its BEGIN line to its END line or to the end of its
+ * text, and in decoded base64 a key body line counts only when the text names a private key. When several texts
+ * are redacted together these run on each text on its own; every other pattern stops at a line break, so texts
+ * joined by one are read as if each were alone.
+ */
+const readsWholeText = (pattern: SecretPattern): boolean => pattern.id === 'private-key' || pattern.id === 'putty-private-key';
+const WHOLE_TEXT_PATTERNS = PATTERNS_IN_USE.filter(readsWholeText);
+const LINE_PATTERNS = PATTERNS_IN_USE.filter((pattern) => !readsWholeText(pattern));
+// Running them first keeps the order of SECRET_PATTERNS (most specific first) only while they come first there.
+if (PATTERNS_IN_USE.findIndex((pattern) => !readsWholeText(pattern)) !== WHOLE_TEXT_PATTERNS.length) {
+  throw new RedactionError('the private-key patterns must come first in SECRET_PATTERNS');
+}
+
+function applyPattern(text: string, { id, re, keep, accept }: SecretPattern): string {
+  re.lastIndex = 0;
+  return text.replace(re, (match: string, ...groups: unknown[]) => {
+    let kept = '';
+    for (let i = 0; i < (keep ?? 0); i++) kept += typeof groups[i] === 'string' ? (groups[i] as string) : '';
+    // A value an earlier, more specific pattern already replaced keeps its more telling label, and the
+    // `:` inside a marker is not the start of a `user:password` pair.
+    if (match.startsWith('[REDACTED:', kept.length) || match.slice(kept.length).includes('[REDACTED:')) return match;
+    const open = kept.lastIndexOf('[REDACTED:');
+    if (open >= 0 && !kept.includes(']', open)) return match;
+    if (accept && !accept(match.slice(kept.length))) return match;
+    return replacement(id, match, kept);
   });
 }
 
-function redactText(text: string, depth: number): string {
-  // A hidden character can split a token without changing how it reads: removed before the patterns look.
-  let out = stripHidden(stripAnsi(text)).replace(SEPARATORS, '').replace(ESCAPE_BEFORE_WORD, `$1${SEPARATOR}`);
-  for (const { id, re, keep, accept } of PATTERNS_IN_USE) {
+function applyWholeTextPatterns(text: string, depth: number): string {
+  let out = text;
+  for (const pattern of WHOLE_TEXT_PATTERNS) {
     // Decoded base64 that is itself one random base64 line (a digest encoded twice) is no key body: only text that
     // names a private key is read for body lines there.
-    if (depth > 0 && id === 'private-key' && !text.includes('PRIVATE KEY')) continue;
-    re.lastIndex = 0;
-    out = out.replace(re, (match: string, ...groups: unknown[]) => {
-      let kept = '';
-      for (let i = 0; i < (keep ?? 0); i++) kept += typeof groups[i] === 'string' ? (groups[i] as string) : '';
-      // A value an earlier, more specific pattern already replaced keeps its more telling label, and the
-      // `:` inside a marker is not the start of a `user:password` pair.
-      if (match.startsWith('[REDACTED:', kept.length) || match.slice(kept.length).includes('[REDACTED:')) return match;
-      const open = kept.lastIndexOf('[REDACTED:');
-      if (open >= 0 && !kept.includes(']', open)) return match;
-      if (accept && !accept(match.slice(kept.length))) return match;
-      return replacement(id, match, kept);
-    });
+    if (depth > 0 && pattern.id === 'private-key' && !text.includes('PRIVATE KEY')) continue;
+    out = applyPattern(out, pattern);
   }
+  return out;
+}
+
+/** `text` as the patterns read it: without ANSI codes and hidden characters, a separator after each escape. */
+function cleanForPatterns(text: string): string {
+  // A hidden character can split a token without changing how it reads: removed before the patterns look.
+  return stripHidden(stripAnsi(text)).replace(SEPARATORS, '').replace(ESCAPE_BEFORE_WORD, `$1${SEPARATOR}`);
+}
+
+/** `text` cut into as many parts as `like` has, each with as many lines as its part of `like`. */
+function splitLike(text: string, like: readonly string[]): string[] {
+  const parts: string[] = [];
+  let from = 0;
+  for (let i = 0; i < like.length; i++) {
+    const part = like[i] as string;
+    let lineStart = from;
+    for (let at = part.indexOf('\n'); at !== -1; at = part.indexOf('\n', at + 1)) {
+      const lineEnd = text.indexOf('\n', lineStart);
+      if (lineEnd === -1) throw new RedactionError('redaction removed a line of a decoded text');
+      lineStart = lineEnd + 1;
+    }
+    const joint = text.indexOf('\n', lineStart);
+    const last = i === like.length - 1;
+    if (last ? joint !== -1 : joint === -1) throw new RedactionError('redaction changed the number of lines of a decoded text');
+    parts.push(text.slice(from, last ? text.length : joint));
+    from = joint + 1;
+  }
+  return parts;
+}
+
+/**
+ * Redacts several texts at once (the texts decoded from one text's base64 runs): each is cleaned and read for
+ * keys on its own, then they are joined by line breaks and the other patterns and the base64 pass run once over
+ * the whole. Running every pattern on each decoded text costs a hundred regular-expression calls per run, which
+ * made a file of short base64 runs many times dearer to redact than a plain log of the same size.
+ */
+function redactTexts(texts: readonly string[], depth: number): string[] {
+  const cleaned = texts.map((text) => applyWholeTextPatterns(cleanForPatterns(text), depth));
+  let out = cleaned.length === 1 ? (cleaned[0] as string) : cleaned.join('\n');
+  for (const pattern of LINE_PATTERNS) out = applyPattern(out, pattern);
   if (depth < BASE64_MAX_DEPTH) out = redactBase64(out, depth);
-  return redactUrlEncodedGlue(out.replace(SEPARATORS, ''));
+  out = redactUrlEncodedGlue(out.replace(SEPARATORS, ''));
+  return cleaned.length === 1 ? [out] : splitLike(out, cleaned);
 }
 
 /**
@@ -477,7 +557,7 @@ function redactText(text: string, depth: number): string {
 export function redactSecrets(text: string): string {
   if (typeof text !== 'string') throw new RedactionError(`cannot redact a ${typeof text}`);
   try {
-    return redactText(text, 0);
+    return redactTexts([text], 0)[0] as string;
   } catch (error) {
     throw new RedactionError('secret redaction failed', { cause: error });
   }

@@ -362,6 +362,26 @@ describe('secrets inside base64', () => {
     expect(redactSecrets(line)).toBe(line);
   });
 
+  it('reads each decoded run on its own, though the runs of a text are redacted together', () => {
+    // Prepare: a key header with no END line, whose block would run on into the next run's text if the two were
+    // read as one; a flag that starts its text; a digest beside a text that names a private key.
+    const digest = 'q1MKdOVzZ8P3l0fTn1Ysb2k9Hh3cY7a4rW6eX0uJmQvLpN5sE8tA2gB4iC6oD8fG0hJ2kL4mN6pQ8rS0tU2vW4xY6zA==';
+    const runs = [
+      b64('deploy key:\n-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA1b2c3d4e5f6'),
+      b64(`ci:${ghp}`),
+      b64('--password Winter2024!deploy'),
+      b64('the build finished with two warnings and no errors'),
+      b64('rotate the PRIVATE KEY every 90 days'),
+      b64(digest),
+    ];
+
+    // Act
+    const out = redactSecrets(runs.join(' ')).split(' ');
+
+    // Assert
+    expect(out).toEqual(['[REDACTED:base64-secret]', '[REDACTED:base64-secret]', '[REDACTED:base64-secret]', runs[3], runs[4], runs[5]]);
+  });
+
   it('counts only runs that can be base64 against that cap, so decoy words cannot use it up', () => {
     // Prepare: 24+ letters of one case are no base64 run of text.
     const decoys = Array.from({ length: BASE64_MAX_RUNS_PER_LINE }, () => 'abcdefghijklmnopqrstuvwxyz').join(' ');
