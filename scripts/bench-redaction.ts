@@ -82,6 +82,7 @@ function hostileTexts(size: number): Array<[string, string]> {
     ['base64 of base64 of text, one run per line', fill(size, () => b64(b64(printable(120))))],
     ['base64 of random bytes, 76 columns', fill(size, () => b64(randomBytes(57)))],
     ['base64 of random bytes, one 4,000-character run per line', fill(size, () => b64(randomBytes(3000)))],
+    ['base64 of text, one 1 MiB run per line', fill(size, () => b64(printable(786_432)))],
   ];
 }
 

@@ -16,7 +16,7 @@
  */
 import { RedactionError } from '../errors.js';
 import { stripHidden } from '../invisible.js';
-import { stripAnsi } from './reader.js';
+import { MAX_LINE_CHARS, stripAnsi } from './reader.js';
 
 /** One redaction pattern. */
 export interface SecretPattern {
@@ -377,20 +377,20 @@ function replacement(id: string, match: string, kept: string): string {
  * after decoding, and the whole run is replaced when anything in it is a secret. Random data decodes to binary and
  * is skipped; paths (`/usr/lib/x86_64-linux-gnu`) and identifiers fail the alphabet or case check before decoding.
  *
- * Bounded: at most {@link BASE64_MAX_RUNS_PER_LINE} runs are decoded per line, at most {@link BASE64_MAX_CHARS}
- * characters of each (a secret further into a longer run is missed), and base64 inside decoded base64 (the
- * `auth` field of a docker config) is followed {@link BASE64_MAX_DEPTH} levels deep. Each character is decoded at
- * most once per level, and the texts decoded from one text are redacted together, in one pass of the patterns
- * (see {@link redactTexts}), so redaction stays linear and a run costs about what its characters cost in a plain
- * log. Not handled: a blob wrapped over several lines (`base64` without `-w0`) with a token across the break, and a
+ * Bounded: a run is decoded whole, and the runs of a line up to {@link BASE64_MAX_CHARS_PER_LINE} characters in
+ * all, twice the longest line the log reader keeps, so every line of a log is read to its end; a run past that
+ * budget is withheld unread (`[REDACTED:base64-unread]`). Base64 inside decoded base64 (the `auth` field of a
+ * docker config) is followed {@link BASE64_MAX_DEPTH} levels deep. Each character is decoded at most once per
+ * level, and the texts decoded from one text are redacted together, in one pass of the patterns (see
+ * {@link redactTexts}), so redaction stays linear and a run costs about what its characters cost in a plain log.
+ * Not handled: a blob wrapped over several lines (`base64` without `-w0`) with a token across the break, and a
  * run glued to a prefix of word characters (`KEY_B64_eyJ…`), which shifts the decoding.
  */
 const BASE64_MIN_CHARS = 24;
 // The lookbehind starts each attempt at the beginning of a run: without it a short word is rescanned from each
 // of its characters, which doubles the cost of the pass on ordinary logs.
 const BASE64_RUN = new RegExp(`(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{${BASE64_MIN_CHARS},}={0,2}`, 'g');
-export const BASE64_MAX_RUNS_PER_LINE = 32;
-export const BASE64_MAX_CHARS = 16_384;
+export const BASE64_MAX_CHARS_PER_LINE = 2 * MAX_LINE_CHARS;
 const BASE64_MAX_DEPTH = 2;
 /** Share of decoded bytes that must be printable ASCII or whitespace for the run to count as encoded text. */
 const BASE64_MIN_PRINTABLE = 0.9;
@@ -414,7 +414,7 @@ function base64Body(run: string): string | null {
 
 /** The text a base64 run's body decodes to, or null when it is not base64 of (mostly) printable text. */
 function decodeBase64Text(body: string): string | null {
-  const bytes = Buffer.from(body.length > BASE64_MAX_CHARS ? body.slice(0, BASE64_MAX_CHARS) : body, 'base64');
+  const bytes = Buffer.from(body, 'base64');
   if (bytes.length === 0) return null;
   let printable = 0;
   for (let i = 0; i < bytes.length; i++) {
@@ -430,37 +430,48 @@ function holdSecrets(texts: readonly string[], depth: number): boolean[] {
   return texts.map((text, i) => countMarkers(redacted[i] as string) > countMarkers(text));
 }
 
+/** A base64 run of a text: where it is, and the text it decodes to or why it is replaced unread. */
+interface Base64Run {
+  readonly start: number;
+  readonly end: number;
+  readonly decoded: string | null;
+}
+
 /** `text` with every base64 run that decodes to a secret replaced: runs are decoded first, then read together. */
 function redactBase64(text: string, depth: number): string {
-  const runs: number[] = [];
-  const decoded: string[] = [];
+  const runs: Base64Run[] = [];
   let lineEnd = -1;
-  let decodedOnLine = 0;
+  let budget = 0;
   BASE64_RUN.lastIndex = 0;
   for (let match = BASE64_RUN.exec(text); match !== null; match = BASE64_RUN.exec(text)) {
-    const offset = match.index;
-    if (offset > lineEnd) {
-      lineEnd = text.indexOf('\n', offset);
+    const start = match.index;
+    if (start > lineEnd) {
+      lineEnd = text.indexOf('\n', start);
       if (lineEnd === -1) lineEnd = text.length;
-      decodedOnLine = 0;
+      budget = BASE64_MAX_CHARS_PER_LINE;
     }
-    // Only runs that can be base64 count against the cap: 32 decoy words cannot use it up.
+    // Only runs that can be base64 count against the budget: decoy words cannot use it up.
     const body = base64Body(match[0]);
-    if (body === null || decodedOnLine >= BASE64_MAX_RUNS_PER_LINE) continue;
-    decodedOnLine += 1;
-    const decodedText = decodeBase64Text(body);
-    if (decodedText === null) continue;
-    runs.push(offset, offset + match[0].length);
-    decoded.push(decodedText);
+    if (body === null) continue;
+    const end = start + match[0].length;
+    if (body.length > budget) {
+      runs.push({ start, end, decoded: null });
+      continue;
+    }
+    budget -= body.length;
+    const decoded = decodeBase64Text(body);
+    if (decoded !== null) runs.push({ start, end, decoded });
   }
-  if (decoded.length === 0) return text;
-  const secret = holdSecrets(decoded, depth + 1);
+  if (runs.length === 0) return text;
+  const decodedRuns = runs.filter((run) => run.decoded !== null);
+  const holding = holdSecrets(decodedRuns.map((run) => run.decoded as string), depth + 1);
+  const secret = new Set(decodedRuns.filter((_, i) => holding[i]));
   let out = '';
   let copied = 0;
-  for (let i = 0; i < decoded.length; i++) {
-    if (!secret[i]) continue;
-    out += `${text.slice(copied, runs[2 * i])}${MARKER}base64-secret]`;
-    copied = runs[2 * i + 1] as number;
+  for (const run of runs) {
+    if (run.decoded !== null && !secret.has(run)) continue;
+    out += `${text.slice(copied, run.start)}${MARKER}${run.decoded === null ? 'base64-unread' : 'base64-secret'}]`;
+    copied = run.end;
   }
   return out + text.slice(copied);
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RedactionError } from '../../../shared/errors.js';
 import { analyzeLog, redactLines, redactSecrets, SECRET_PATTERNS, WITHHELD_TEXT } from '../../../shared/logs/index.js';
-import { BASE64_MAX_CHARS, BASE64_MAX_RUNS_PER_LINE } from '../../../shared/logs/redact.js';
+import { BASE64_MAX_CHARS_PER_LINE } from '../../../shared/logs/redact.js';
 
 // Built from parts so the repository itself does not carry strings that look like live credentials.
 const rep = (c: string, n: number): string => c.repeat(n);
@@ -332,24 +332,34 @@ describe('secrets inside base64', () => {
     expect(out).toEqual([`A=${b64('nothing secret in this one, just words')}`, 'B=[REDACTED:base64-secret]', 'C=done']);
   });
 
-  it(`decodes the first ${BASE64_MAX_CHARS} characters of a longer run and redacts all of it`, () => {
+  it('redacts the whole of a long run whose secret is at its start', () => {
     // Prepare
-    const run = b64(`password: ${ghp}\n${'x'.repeat(BASE64_MAX_CHARS * 2)}`);
+    const run = b64(`password: ${ghp}\n${'x'.repeat(40_000)}`);
 
     // Act / Assert
     expect(redactSecrets(`blob ${run}`)).toBe('blob [REDACTED:base64-secret]');
   });
 
-  it(`decodes at most ${BASE64_MAX_RUNS_PER_LINE} runs per line and counts again on the next line`, () => {
+  it('decodes every run of a line, however many', () => {
     // Prepare
     const secret = b64(`ci:${ghp}`);
-    const line = Array.from({ length: BASE64_MAX_RUNS_PER_LINE + 1 }, () => secret).join(' ');
+    const line = Array.from({ length: 100 }, () => secret).join(' ');
+
+    // Act / Assert
+    expect(redactSecrets(line)).toBe(Array.from({ length: 100 }, () => '[REDACTED:base64-secret]').join(' '));
+  });
+
+  it(`withholds unread a run past the first ${BASE64_MAX_CHARS_PER_LINE} characters of base64 on a line, and counts again on the next line`, () => {
+    // Prepare: a run of plain words that takes all but 20 characters of the line's budget.
+    const words = 'the build finished with two warnings and no errors ';
+    const decoy = b64(words.repeat(Math.ceil(BASE64_MAX_CHARS_PER_LINE / (words.length * 4 / 3)))).slice(0, BASE64_MAX_CHARS_PER_LINE - 20);
+    const secret = b64(`ci:${ghp}`);
 
     // Act
-    const [first, second] = redactSecrets(`${line}\nagain ${secret}`).split('\n');
+    const [first, second] = redactSecrets(`${decoy} ${secret}\nagain ${secret}`).split('\n');
 
     // Assert
-    expect(first?.split(' ').filter((part) => part === '[REDACTED:base64-secret]')).toHaveLength(BASE64_MAX_RUNS_PER_LINE);
+    expect(first).toBe(`${decoy} [REDACTED:base64-unread]`);
     expect(second).toBe('again [REDACTED:base64-secret]');
   });
 
@@ -382,11 +392,46 @@ describe('secrets inside base64', () => {
     expect(out).toEqual(['[REDACTED:base64-secret]', '[REDACTED:base64-secret]', '[REDACTED:base64-secret]', runs[3], runs[4], runs[5]]);
   });
 
-  it('counts only runs that can be base64 against that cap, so decoy words cannot use it up', () => {
+  it('counts only runs that can be base64 against the budget, so decoy words cannot use it up', () => {
     // Prepare: 24+ letters of one case are no base64 run of text.
-    const decoys = Array.from({ length: BASE64_MAX_RUNS_PER_LINE }, () => 'abcdefghijklmnopqrstuvwxyz').join(' ');
+    const decoys = 'abcdefghijklmnopqrstuvwxyz '.repeat(Math.ceil(BASE64_MAX_CHARS_PER_LINE / 26)).trim();
 
     // Act / Assert
     expect(redactSecrets(`${decoys} ${b64(`ci:${ghp}`)}`)).toBe(`${decoys} [REDACTED:base64-secret]`);
+  });
+});
+
+describe('base64 the decoder used to miss (review of the base64 pass)', () => {
+  const ghp = `ghp_${A36}`;
+
+  /** Bytes no one would take for text: xorshift noise, the same on every run. */
+  function noise(length: number, seed = 0x9e3779b9): Buffer {
+    const out = Buffer.alloc(length);
+    let state = seed >>> 0;
+    for (let i = 0; i < length; i++) {
+      state ^= state << 13;
+      state ^= state >>> 17;
+      state ^= state << 5;
+      out[i] = (state >>> 0) & 0xff;
+    }
+    return out;
+  }
+
+  /** The line's base64 is gone, replaced because what it decodes to holds a secret. */
+  function expectRedacted(text: string): void {
+    const out = redactSecrets(text);
+    expect(out).toContain('[REDACTED:base64-secret]');
+    expect(out).not.toMatch(/[A-Za-z0-9+/]{40,}/);
+  }
+
+  it('finds a secret 20,000 characters into one run (a base64 config file with a CA bundle)', () => {
+    // Prepare
+    const caLines = Array.from({ length: 240 }, (_, i) => noise(48, i + 1).toString('base64'));
+    const config = JSON.stringify({ ca: `-----BEGIN CERTIFICATE-----\n${caLines.join('\n')}\n-----END CERTIFICATE-----\n`, server: 'https://k8s.example.internal', token: ghp });
+    const run = Buffer.from(config).toString('base64');
+    expect(Buffer.from(config).indexOf(ghp)).toBeGreaterThan((20_000 / 4) * 3);
+
+    // Act / Assert
+    expectRedacted(`KUBECONFIG_B64=${run}`);
   });
 });
