@@ -83,6 +83,8 @@ function hostileTexts(size: number): Array<[string, string]> {
     ['base64 of random bytes, 76 columns', fill(size, () => b64(randomBytes(57)))],
     ['base64 of random bytes, one 4,000-character run per line', fill(size, () => b64(randomBytes(3000)))],
     ['base64 of text, one 1 MiB run per line', fill(size, () => b64(printable(786_432)))],
+    ['base64 of binary made of 8-character strings, 4,000 per run', fill(size, () => b64(Buffer.concat(Array.from({ length: 300 }, () => Buffer.from(`${printable(8)}\0\xff`, 'latin1')))))],
+    ['base64 of UTF-16LE text, one 4,000-character run per line', fill(size, () => b64(Buffer.from(printable(1500), 'utf16le')))],
   ];
 }
 

@@ -373,9 +373,10 @@ function replacement(id: string, match: string, kept: string): string {
 /**
  * Base64 runs that may hide a secret: a Kubernetes `.dockerconfigjson: eyJ…`, `CREDS_B64=<base64 of user:ghp_…>`,
  * `echo "$TOKEN" | base64` to get past a CI system's masking. A run of {@link BASE64_MIN_CHARS} or more base64 or
- * base64url characters (one alphabet, both letter cases) that decodes to mostly printable text is redacted again
- * after decoding, and the whole run is replaced when anything in it is a secret. Random data decodes to binary and
- * is skipped; paths (`/usr/lib/x86_64-linux-gnu`) and identifiers fail the alphabet or case check before decoding.
+ * base64url characters (one alphabet, both letter cases) is decoded, the text its bytes hold ({@link textInBytes}:
+ * UTF-8 text, or the strings inside binary data, and UTF-16 text) is redacted again, and the whole run is replaced
+ * when anything in it is a secret. Paths (`/usr/lib/x86_64-linux-gnu`) and identifiers fail the alphabet or case
+ * check before decoding; random data holds no string long enough for a pattern to match.
  *
  * Bounded: a run is decoded whole, and the runs of a line up to {@link BASE64_MAX_CHARS_PER_LINE} characters in
  * all, twice the longest line the log reader keeps, so every line of a log is read to its end; a run past that
@@ -392,8 +393,13 @@ const BASE64_MIN_CHARS = 24;
 const BASE64_RUN = new RegExp(`(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{${BASE64_MIN_CHARS},}={0,2}`, 'g');
 export const BASE64_MAX_CHARS_PER_LINE = 2 * MAX_LINE_CHARS;
 const BASE64_MAX_DEPTH = 2;
-/** Share of decoded bytes that must be printable ASCII or whitespace for the run to count as encoded text. */
+/** Share of decoded bytes that must be printable ASCII or whitespace for the run to be read whole, as UTF-8 text. */
 const BASE64_MIN_PRINTABLE = 0.9;
+/**
+ * Shortest string read from decoded binary data (`strings` reads 4): random bytes hold few strings this long and
+ * none a pattern matches, and the shortest secret a rule takes (`pwd=` and four characters) still fits.
+ */
+const BASE64_MIN_STRING = 8;
 const MARKER = '[REDACTED:';
 
 /** How many redaction markers `text` holds: more after redaction than before means something was redacted. */
@@ -412,16 +418,48 @@ function base64Body(run: string): string | null {
   return body;
 }
 
-/** The text a base64 run's body decodes to, or null when it is not base64 of (mostly) printable text. */
-function decodeBase64Text(body: string): string | null {
-  const bytes = Buffer.from(body, 'base64');
-  if (bytes.length === 0) return null;
+const isPrintableByte = (byte: number): boolean => (byte >= 0x20 && byte < 0x7f) || byte === 0x09 || byte === 0x0a || byte === 0x0d;
+
+/**
+ * The text decoded base64 holds, for the patterns to read, one piece a line: all of it as UTF-8 when it is mostly
+ * printable; otherwise its strings of printable ASCII, as `strings` finds them (a tar or zip archive, a binary
+ * header or random bytes before a config file); and in either case its strings of UTF-16LE text, where every
+ * other byte is a NUL (what Windows encodes: PowerShell's `-EncodedCommand`, `[Text.Encoding]::Unicode`). Empty
+ * when it holds no string of {@link BASE64_MIN_STRING} characters.
+ */
+function textInBytes(bytes: Buffer): string {
   let printable = 0;
+  let nul = false;
   for (let i = 0; i < bytes.length; i++) {
     const byte = bytes[i] as number;
-    if ((byte >= 0x20 && byte < 0x7f) || byte === 0x09 || byte === 0x0a || byte === 0x0d) printable += 1;
+    if (isPrintableByte(byte)) printable += 1;
+    else if (byte === 0) nul = true;
   }
-  return printable >= bytes.length * BASE64_MIN_PRINTABLE ? bytes.toString('utf8') : null;
+  const pieces: string[] = [];
+  if (printable >= bytes.length * BASE64_MIN_PRINTABLE) pieces.push(bytes.toString('utf8'));
+  else if (printable >= BASE64_MIN_STRING) collectStrings(bytes, 1, 0, pieces);
+  if (nul && printable >= BASE64_MIN_STRING) {
+    // A UTF-16 string starts at an even or an odd byte, depending on what came before it.
+    collectStrings(bytes, 2, 0, pieces);
+    collectStrings(bytes, 2, 1, pieces);
+  }
+  return pieces.join('\n');
+}
+
+/**
+ * Appends to `pieces` the strings of at least {@link BASE64_MIN_STRING} printable characters in `bytes` from
+ * `from` on: a character is one printable byte (`width` 1) or a printable byte and a NUL (`width` 2, UTF-16LE).
+ */
+function collectStrings(bytes: Buffer, width: 1 | 2, from: number, pieces: string[]): void {
+  const encoding = width === 1 ? 'latin1' : 'utf16le';
+  let start = from;
+  let at = from;
+  for (; at + width <= bytes.length; at += width) {
+    if (isPrintableByte(bytes[at] as number) && (width === 1 || bytes[at + 1] === 0)) continue;
+    if (at - start >= BASE64_MIN_STRING * width) pieces.push(bytes.toString(encoding, start, at));
+    start = at + width;
+  }
+  if (at - start >= BASE64_MIN_STRING * width) pieces.push(bytes.toString(encoding, start, at));
 }
 
 /** For each text, whether redaction one level down finds a secret in it: one pass over all of them. */
@@ -459,8 +497,8 @@ function redactBase64(text: string, depth: number): string {
       continue;
     }
     budget -= body.length;
-    const decoded = decodeBase64Text(body);
-    if (decoded !== null) runs.push({ start, end, decoded });
+    const decoded = textInBytes(Buffer.from(body, 'base64'));
+    if (decoded.length > 0) runs.push({ start, end, decoded });
   }
   if (runs.length === 0) return text;
   const decodedRuns = runs.filter((run) => run.decoded !== null);

@@ -403,6 +403,8 @@ describe('secrets inside base64', () => {
 
 describe('base64 the decoder used to miss (review of the base64 pass)', () => {
   const ghp = `ghp_${A36}`;
+  const awsId = `AKIA${'Z7Q2K9L4M1N8P3R6'}`;
+  const awsSecret = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY'.slice(0, 40);
 
   /** Bytes no one would take for text: xorshift noise, the same on every run. */
   function noise(length: number, seed = 0x9e3779b9): Buffer {
@@ -417,12 +419,86 @@ describe('base64 the decoder used to miss (review of the base64 pass)', () => {
     return out;
   }
 
+  /** A tar archive of one file, as `tar c .env | base64 -w0` prints it: a 512-byte header of mostly NULs, then the file. */
+  function tarOf(name: string, content: string): Buffer {
+    const header = Buffer.alloc(512);
+    header.write(name, 0, 'latin1');
+    header.write('0000644\0', 100, 'latin1');
+    header.write('0001750\0', 108, 'latin1');
+    header.write('0001750\0', 116, 'latin1');
+    header.write(`${Buffer.byteLength(content).toString(8).padStart(11, '0')}\0`, 124, 'latin1');
+    header.write('14671406750\0', 136, 'latin1');
+    header.write('        ', 148, 'latin1');
+    header.write('0', 156, 'latin1');
+    header.write('ustar\x0000', 257, 'latin1');
+    let sum = 0;
+    for (const byte of header) sum += byte;
+    header.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'latin1');
+    const body = Buffer.alloc(Math.ceil(Buffer.byteLength(content) / 512) * 512);
+    body.write(content, 0, 'utf8');
+    return Buffer.concat([header, body, Buffer.alloc(1024)]);
+  }
+
+  /** A zip holding one file stored without compression (`zip -0`): local header, name, data, central directory. */
+  function storedZipOf(name: string, content: string): Buffer {
+    const data = Buffer.from(content);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(10, 4);
+    local.writeUInt16LE(0x5a21, 10);
+    local.writeUInt16LE(0x5927, 12);
+    local.writeUInt32LE(0x1c291ca3, 14);
+    local.writeUInt32LE(data.length, 18);
+    local.writeUInt32LE(data.length, 22);
+    local.writeUInt16LE(name.length, 26);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(0x031e, 4);
+    central.writeUInt16LE(10, 6);
+    central.writeUInt32LE(data.length, 20);
+    central.writeUInt32LE(data.length, 24);
+    central.writeUInt16LE(name.length, 28);
+    central.writeUInt32LE(0x81a40000, 38);
+    const end = Buffer.alloc(22);
+    end.writeUInt32LE(0x06054b50, 0);
+    end.writeUInt16LE(1, 8);
+    end.writeUInt16LE(1, 10);
+    end.writeUInt32LE(46 + name.length, 12);
+    end.writeUInt32LE(30 + name.length + data.length, 16);
+    return Buffer.concat([local, Buffer.from(name), data, central, Buffer.from(name), end]);
+  }
+
   /** The line's base64 is gone, replaced because what it decodes to holds a secret. */
   function expectRedacted(text: string): void {
     const out = redactSecrets(text);
     expect(out).toContain('[REDACTED:base64-secret]');
     expect(out).not.toMatch(/[A-Za-z0-9+/]{40,}/);
   }
+
+  it.each([
+    ['a tar archive of a .env file', tarOf('.env', `NODE_ENV=production\nGITHUB_TOKEN=${ghp}\n`)],
+    ['a zip holding .git-credentials, stored', storedZipOf('.git-credentials', `https://ci-bot:${ghp}@github.com\n`)],
+    ['random bytes, then the token', Buffer.concat([noise(600), Buffer.from(`\ntoken ${ghp}\n`)])],
+    ['random bytes, then an AWS key pair', Buffer.concat([noise(300), Buffer.from(`[default]\naws_access_key_id = ${awsId}\naws_secret_access_key = ${awsSecret}\n`), noise(300, 7)])],
+  ])('finds a secret in base64 of binary data: %s', (_, bytes) => {
+    // Prepare
+    const line = `ARTIFACT_B64=${bytes.toString('base64')}`;
+    const decoded = bytes.toString('latin1');
+    const printable = [...decoded].filter((c) => /[\x20-\x7e\t\n\r]/.test(c)).length;
+    expect(printable / decoded.length).toBeLessThan(0.9);
+
+    // Act / Assert
+    expectRedacted(line);
+  });
+
+  it.each([
+    ['a PowerShell -EncodedCommand', (b: string) => `powershell.exe -NoProfile -EncodedCommand ${b}`, `$env:GH_TOKEN = '${ghp}'; gh release upload v1.2.0 dist/app.zip`],
+    ['[Convert]::ToBase64String of Unicode bytes', (b: string) => `CREDS_B64=${b}`, `ci-bot:${ghp}`],
+    ['a UTF-16 file with a byte order mark, encoded whole', (b: string) => b, `\uFEFF[default]\r\naws_access_key_id=${awsId}\r\naws_secret_access_key=${awsSecret}\r\n`],
+  ])('finds a secret in base64 of UTF-16LE text: %s', (_, line, text) => {
+    // Act / Assert
+    expectRedacted(line(Buffer.from(text, 'utf16le').toString('base64')));
+  });
 
   it('finds a secret 20,000 characters into one run (a base64 config file with a CA bundle)', () => {
     // Prepare
