@@ -1178,12 +1178,31 @@ function categoryOf(block: Block): Category {
   return refineCategory(block.lines.map((l) => l.text).slice(0, 6).join('\n'), block.rule.category, block.section.title);
 }
 
+/**
+ * Redacts an excerpt's lines in log order, one stretch of consecutive lines at a time: text that runs over lines (a
+ * private key, base64 wrapped by `base64`) reads whole, and the lines around a gap (a block is stored to its first
+ * MAX_STORED_LINES lines, its context comes after its end) are not read as if they followed each other.
+ */
 function redactLogLines(lines: readonly LogLine[], redact: (text: string) => string): LogLine[] {
-  const texts = redactLines(
-    lines.map((l) => l.text),
-    redact,
-  );
-  return lines.map((l, i) => ({ line: l.line, text: texts[i] ?? WITHHELD_TEXT }));
+  const out = new Array<LogLine>(lines.length);
+  let stretch: Array<LogLine & { index: number }> = [];
+  const redactStretch = (): void => {
+    const texts = redactLines(
+      stretch.map((l) => l.text),
+      redact,
+    );
+    stretch.forEach((l, k) => {
+      out[l.index] = { line: l.line, text: texts[k] ?? WITHHELD_TEXT };
+    });
+    stretch = [];
+  };
+  for (const l of lines.map((line, index) => ({ ...line, index })).sort((a, b) => a.line - b.line)) {
+    const last = stretch.at(-1);
+    if (last !== undefined && l.line !== last.line + 1) redactStretch();
+    stretch.push(l);
+  }
+  redactStretch();
+  return out;
 }
 
 /**

@@ -510,4 +510,27 @@ describe('base64 the decoder used to miss (review of the base64 pass)', () => {
     // Act / Assert
     expectRedacted(`KUBECONFIG_B64=${run}`);
   });
+
+  it('does not join the lines an excerpt leaves out: a token that ends the last line shown of a block is found', async () => {
+    // Prepare: a failing test prints its container's log, where a deploy script is printed in base64, 76 columns,
+    // over 400 lines. The excerpt shows the first lines of the block and the context after its end; a Netlify token
+    // ends the last line shown, and the bytes on every line after it are letters, so reading the lines on both
+    // sides of the gap as one would glue letters to the token.
+    const token = `nfp_${A36}`;
+    const bytesPerLine = 57;
+    const command = `netlify deploy --prod --auth ${token}`;
+    let script = '';
+    for (let step = 0; script.length + 40 < 36 * bytesPerLine - command.length; step++) script += `echo step ${String(step).padStart(3, '0')}\n`;
+    script += `${'#'.repeat(37 * bytesPerLine - command.length - script.length - 1)}\n${command}\n${'deploy'.repeat(3800)}`;
+    const blob = Buffer.from(script).toString('base64').match(/.{1,76}/g) ?? [];
+    const log = ['FAIL src/deploy.test.js', '  ● deploy › runs the script', '', '    expect(received).toBe(expected)', '', ...blob.map((line) => `app-1  | ${line}`), '', 'Tests: 1 failed'];
+
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+
+    // Assert: the excerpt has a gap, and the line that ends with the token is not shown as it was.
+    const shown = [...(analysis.failures[0]?.lines ?? []), ...(analysis.failures[0]?.context ?? [])].map((line) => line.line).sort((a, b) => a - b);
+    expect(shown.some((line, i) => i > 0 && line > (shown[i - 1] as number) + 1)).toBe(true);
+    expect(JSON.stringify(analysis)).not.toContain(blob[36]);
+  });
 });
