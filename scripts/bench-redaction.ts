@@ -79,6 +79,7 @@ function hostileTexts(size: number): Array<[string, string]> {
     ['one short base64 run of text per line', fill(size, () => b64(printable(18)))],
     ['32 short base64 runs of text per line', fill(size, () => Array.from({ length: 32 }, () => b64(printable(18))).join(' '))],
     ['base64 of text wrapped at 76 columns', fill(size, () => b64(printable(57)))],
+    ['base64 of text wrapped at 76 columns behind `app-1  | `', fill(size, () => `app-1  | ${b64(printable(57))}`)],
     ['base64 of base64 of text, one run per line', fill(size, () => b64(b64(printable(120))))],
     ['base64 of random bytes, 76 columns', fill(size, () => b64(randomBytes(57)))],
     ['base64 of random bytes, one 4,000-character run per line', fill(size, () => b64(randomBytes(3000)))],

@@ -381,11 +381,11 @@ function replacement(id: string, match: string, kept: string): string {
  * Bounded: a run is decoded whole, and the runs of a line up to {@link BASE64_MAX_CHARS_PER_LINE} characters in
  * all, twice the longest line the log reader keeps, so every line of a log is read to its end; a run past that
  * budget is withheld unread (`[REDACTED:base64-unread]`). Base64 inside decoded base64 (the `auth` field of a
- * docker config) is followed {@link BASE64_MAX_DEPTH} levels deep. Each character is decoded at most once per
- * level, and the texts decoded from one text are redacted together, in one pass of the patterns (see
+ * docker config) is followed {@link BASE64_MAX_DEPTH} levels deep. A blob wrapped over several lines is read whole
+ * as well ({@link WrappedBlock}). Each character is decoded at most twice per level (a wrapped line: with its blob,
+ * and alone), and the texts decoded from one text are redacted together, in one pass of the patterns (see
  * {@link redactTexts}), so redaction stays linear and a run costs about what its characters cost in a plain log.
- * Not handled: a blob wrapped over several lines (`base64` without `-w0`) with a token across the break, and a
- * run glued to a prefix of word characters (`KEY_B64_eyJ…`), which shifts the decoding.
+ * Not handled: a run glued to a prefix of word characters (`KEY_B64_eyJ…`), which shifts the decoding.
  */
 const BASE64_MIN_CHARS = 24;
 // The lookbehind starts each attempt at the beginning of a run: without it a short word is rescanned from each
@@ -515,6 +515,125 @@ function redactBase64(text: string, depth: number): string {
 }
 
 /**
+ * A blob of base64 wrapped over lines, as `base64` prints it (GNU at 76 columns, `openssl base64` at 64, PEM and
+ * MIME alike): consecutive lines that each end in a base64 run behind the same prefix (nothing, an indent, a
+ * compose service's `app-1  | `; digits may differ, as in timestamps), full lines of one width (a multiple of 4, at
+ * least {@link BASE64_MIN_CHARS}) without padding, then at most one last line no wider. A secret's encoding can
+ * straddle two of its lines, and neither line decodes to enough of it to be recognised: the runs are decoded
+ * together, as one, and every line's run is replaced when that holds a secret. Each line's run is still read
+ * alone as well, as any run is: lines that only look wrapped (values encoded one by one, of one width) glue the
+ * end of one value to the start of the next, which can hide a token that ends or starts a line. A wrapped line is
+ * so decoded twice per level, no more.
+ */
+interface WrappedBlock {
+  /** Start and end of each line's run in its text, in pairs. */
+  readonly runs: number[];
+}
+
+const isBase64Char = (code: number): boolean =>
+  (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || (code >= 48 && code <= 57) || code === 43 || code === 47 || code === 45 || code === 95;
+const isDigit = (code: number): boolean => code >= 48 && code <= 57;
+
+/** Where the base64 run that ends the line `text[lineStart, lineEnd)` starts: `lineEnd` when none does. */
+function trailingRunStart(text: string, lineStart: number, lineEnd: number): number {
+  let at = lineEnd;
+  while (at > lineStart && lineEnd - at < 2 && text.charCodeAt(at - 1) === 61 /* = */) at -= 1;
+  const padded = at;
+  while (at > lineStart && isBase64Char(text.charCodeAt(at - 1))) at -= 1;
+  return at === padded ? lineEnd : at;
+}
+
+/** Whether two stretches of `text` read the same, a digit standing for any digit (timestamps, counters). */
+function samePrefix(text: string, a: number, b: number, length: number): boolean {
+  for (let i = 0; i < length; i++) {
+    const x = text.charCodeAt(a + i);
+    const y = text.charCodeAt(b + i);
+    if (x !== y && !(isDigit(x) && isDigit(y))) return false;
+  }
+  return true;
+}
+
+/** A wrapped block still being read: its lines' runs so far, their width and the prefix its lines share. */
+interface OpenBlock {
+  readonly runs: number[];
+  readonly width: number;
+  readonly prefixStart: number;
+  readonly prefixLength: number;
+}
+
+/** The wrapped blocks of two lines or more in `text`. */
+function wrappedBlocks(text: string): WrappedBlock[] {
+  const blocks: WrappedBlock[] = [];
+  let open: OpenBlock | null = null;
+  for (let lineStart = 0; lineStart <= text.length; ) {
+    const newline = text.indexOf('\n', lineStart);
+    const lineEnd = newline === -1 ? text.length : newline;
+    const runStart = trailingRunStart(text, lineStart, lineEnd);
+    const width = lineEnd - runStart;
+    const padded = width > 0 && text.charCodeAt(lineEnd - 1) === 61 /* = */;
+    const continues =
+      open !== null &&
+      width > 0 &&
+      width <= open.width &&
+      runStart - lineStart === open.prefixLength &&
+      samePrefix(text, open.prefixStart, lineStart, open.prefixLength);
+    if (open !== null && continues) {
+      open.runs.push(runStart, lineEnd);
+      // A narrower or padded line is the blob's last.
+      if (width < open.width || padded) {
+        blocks.push({ runs: open.runs });
+        open = null;
+      }
+    } else {
+      if (open !== null && open.runs.length >= 4) blocks.push({ runs: open.runs });
+      const full = width >= BASE64_MIN_CHARS && width % 4 === 0 && !padded && width <= BASE64_MAX_CHARS_PER_LINE;
+      open = full ? { runs: [runStart, lineEnd], width, prefixStart: lineStart, prefixLength: runStart - lineStart } : null;
+    }
+    lineStart = lineEnd + 1;
+  }
+  if (open !== null && open.runs.length >= 4) blocks.push({ runs: open.runs });
+  return blocks;
+}
+
+/**
+ * `texts` with the runs of every wrapped block that decodes to a secret replaced: before the patterns run, since the
+ * key body rule would blank the block's full lines one by one and its last line would keep its part of the secret.
+ */
+function redactWrappedBase64(texts: readonly string[], depth: number): readonly string[] {
+  const found: Array<{ text: number; runs: number[]; decoded: string }> = [];
+  texts.forEach((text, index) => {
+    for (const { runs } of wrappedBlocks(text)) {
+      let joined = '';
+      for (let i = 0; i < runs.length; i += 2) joined += text.slice(runs[i], runs[i + 1]);
+      const body = base64Body(joined);
+      const decoded = body === null ? '' : textInBytes(Buffer.from(body, 'base64'));
+      if (decoded.length > 0) found.push({ text: index, runs, decoded });
+    }
+  });
+  if (found.length === 0) return texts;
+  const holding = holdSecrets(found.map((block) => block.decoded), depth + 1);
+  // Runs to replace, per text, in order: blocks were found in order.
+  const replaced = texts.map((): number[] => []);
+  found.forEach(({ text, runs }, i) => {
+    if (!holding[i]) return;
+    const list = replaced[text] as number[];
+    for (const at of runs) list.push(at);
+  });
+  return texts.map((text, index) => {
+    const runs = replaced[index] as number[];
+    if (runs.length === 0) return text;
+    const pieces: string[] = [];
+    let copied = 0;
+    for (let r = 0; r < runs.length; r += 2) {
+      pieces.push(text.slice(copied, runs[r]), `${MARKER}base64-secret]`);
+      copied = runs[r + 1] as number;
+    }
+    pieces.push(text.slice(copied));
+    return pieces.join('');
+  });
+}
+
+/**
  * Patterns that read a text as a whole: a key block runs from its BEGIN line to its END line or to the end of its
  * text, and in decoded base64 a key body line counts only when the text names a private key. When several texts
  * are redacted together these run on each text on its own; every other pattern stops at a line break, so texts
@@ -582,13 +701,16 @@ function splitLike(text: string, like: readonly string[]): string[] {
 }
 
 /**
- * Redacts several texts at once (the texts decoded from one text's base64 runs): each is cleaned and read for
- * keys on its own, then they are joined by line breaks and the other patterns and the base64 pass run once over
- * the whole. Running every pattern on each decoded text costs a hundred regular-expression calls per run, which
- * made a file of short base64 runs many times dearer to redact than a plain log of the same size.
+ * Redacts several texts at once (the texts decoded from one text's base64 runs): each is cleaned, its wrapped
+ * base64 read, and read for keys on its own, then they are joined by line breaks and the other patterns and the
+ * base64 pass run once over the whole. Running every pattern on each decoded text cost a hundred
+ * regular-expression calls per run, which made a file of short base64 runs many times dearer to redact than a
+ * plain log of the same size.
  */
 function redactTexts(texts: readonly string[], depth: number): string[] {
-  const cleaned = texts.map((text) => applyWholeTextPatterns(cleanForPatterns(text), depth));
+  const prepared = texts.map(cleanForPatterns);
+  const unwrapped = depth < BASE64_MAX_DEPTH ? redactWrappedBase64(prepared, depth) : prepared;
+  const cleaned = unwrapped.map((text) => applyWholeTextPatterns(text, depth));
   let out = cleaned.length === 1 ? (cleaned[0] as string) : cleaned.join('\n');
   for (const pattern of LINE_PATTERNS) out = applyPattern(out, pattern);
   if (depth < BASE64_MAX_DEPTH) out = redactBase64(out, depth);
@@ -598,7 +720,8 @@ function redactTexts(texts: readonly string[], depth: number): string[] {
 
 /**
  * Replaces every secret found in `text` with `[REDACTED:<kind>]`. ANSI escape codes and invisible characters
- * are removed first. A base64 run that decodes to text holding a secret becomes `[REDACTED:base64-secret]`.
+ * are removed first. A base64 run that decodes to text holding a secret becomes `[REDACTED:base64-secret]`, one
+ * too long to read `[REDACTED:base64-unread]`.
  *
  * @throws RedactionError when the input is not a string or a pattern fails; callers must then withhold the
  * text instead of sending it on unredacted.

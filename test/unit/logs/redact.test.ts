@@ -403,6 +403,7 @@ describe('secrets inside base64', () => {
 
 describe('base64 the decoder used to miss (review of the base64 pass)', () => {
   const ghp = `ghp_${A36}`;
+  const b64 = (text: string): string => Buffer.from(text).toString('base64');
   const awsId = `AKIA${'Z7Q2K9L4M1N8P3R6'}`;
   const awsSecret = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY'.slice(0, 40);
 
@@ -509,6 +510,89 @@ describe('base64 the decoder used to miss (review of the base64 pass)', () => {
 
     // Act / Assert
     expectRedacted(`KUBECONFIG_B64=${run}`);
+  });
+
+  /** `prefix` as line `line` shows it: a `#` in it is the line number's last digit (a timestamp's seconds). */
+  const linePrefix = (prefix: string, line: number): string => prefix.replace('#', String(line % 10));
+
+  /**
+   * `base64` of `text` wrapped at `width` columns, each line behind `prefix`, and the indexes of the lines that
+   * carry a byte of `secret`.
+   */
+  function wrapped(text: string, secret: string, width: number, prefix = ''): { lines: string[]; carrying: number[] } {
+    const encoded = Buffer.from(text).toString('base64');
+    const lines: string[] = [];
+    for (let at = 0; at < encoded.length; at += width) lines.push(linePrefix(prefix, lines.length) + encoded.slice(at, at + width));
+    const bytesPerLine = (width / 4) * 3;
+    const first = Buffer.byteLength(text.slice(0, text.indexOf(secret)));
+    const last = first + Buffer.byteLength(secret) - 1;
+    const carrying: number[] = [];
+    for (let line = Math.floor(first / bytesPerLine); line <= Math.floor(last / bytesPerLine); line++) carrying.push(line);
+    return { lines, carrying };
+  }
+
+  /** Leading text that puts the token across a line break, `offset` bytes before the end of a wrapped line. */
+  const pad = (bytesPerLine: number, before: string, offset: number): string => 'x'.repeat((bytesPerLine - ((Buffer.byteLength(before) + offset) % bytesPerLine)) % bytesPerLine);
+
+  it.each([
+    [
+      'GNU base64 (76 columns) of a .env file, the token across the last break',
+      76,
+      '',
+      (p: string) => `# deploy settings ${p}\nREGION=eu-west-1\nGITHUB_TOKEN=${ghp}\n`,
+    ],
+    [
+      'openssl base64 (64 columns) of .git-credentials behind a docker compose prefix',
+      64,
+      'app-1  | ',
+      (p: string) => `# ${p}\nhttps://ci-bot:${ghp}@github.com\n`,
+    ],
+    [
+      'GNU base64 of a .npmrc behind Jenkins timestamps',
+      76,
+      '[2024-05-01T10:11:1#.345Z] ',
+      (p: string) => `; ${p}\n//registry.npmjs.org/:always-auth=true\n//npm.pkg.github.com/:_authToken=${ghp}\n`,
+    ],
+    [
+      'GNU base64 of an AWS credentials file, indented under a YAML key',
+      76,
+      '    ',
+      (p: string) => `[default] # ${p}\naws_access_key_id = ${awsId}\naws_secret_access_key = ${awsSecret}\n`,
+    ],
+  ])('redacts every line that carries part of a secret wrapped over lines: %s', (_, width, prefix, file) => {
+    // Prepare: the token starts 20 bytes before a line break, so no one line holds enough of it to be recognised.
+    const secret = file('').includes(ghp) ? ghp : awsSecret;
+    const bytesPerLine = (width / 4) * 3;
+    const head = (p: string) => file(p).slice(0, file(p).indexOf(secret));
+    const text = file(pad(bytesPerLine, head(''), 20));
+    const { lines, carrying } = wrapped(text, secret, width, prefix);
+    expect(carrying.length).toBeGreaterThan(1);
+    const log = ['Run echo "$SETTINGS" | base64', ...lines, 'Error: deploy failed'].join('\n');
+
+    // Act
+    const out = redactSecrets(log).split('\n');
+
+    // Assert: the blob is one run wrapped, and replaced whole, line by line.
+    expect(out).toEqual(['Run echo "$SETTINGS" | base64', ...lines.map((_, line) => `${linePrefix(prefix, line)}[REDACTED:base64-secret]`), 'Error: deploy failed']);
+  });
+
+  it('reads each line alone too: values encoded one by one can look wrapped, and joined they glue together', () => {
+    // Prepare: a service prints `printf %s "$V" | base64` for two values: 42 bytes (56 characters, no padding), then a token.
+    const first = b64('deploy-target-eu-west-1-cluster-7f3a9b2c1d');
+    const second = b64(ghp);
+    expect(first).toHaveLength(second.length);
+
+    // Act / Assert
+    expect(redactSecrets(`app-1  | ${first}\napp-1  | ${second}`)).toBe(`app-1  | ${first}\napp-1  | [REDACTED:base64-secret]`);
+  });
+
+  it('leaves a wrapped blob that holds no secret as it was', () => {
+    // Prepare
+    const notes = 'Release notes: the build now caches node_modules between jobs and retries flaky downloads twice.\n'.repeat(3);
+    const lines = (Buffer.from(notes).toString('base64').match(/.{1,76}/g) ?? []).map((line) => `app-1  | ${line}`);
+
+    // Act / Assert
+    expect(redactSecrets(lines.join('\n'))).toBe(lines.join('\n'));
   });
 
   it('does not join the lines an excerpt leaves out: a token that ends the last line shown of a block is found', async () => {
