@@ -12,6 +12,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { datasetsLocation, noDatasetsMessage } from './datasets.js';
+import { seededBytes } from '../test/support/random.js';
 
 type Redact = (text: string) => string;
 
@@ -44,22 +45,7 @@ function largestLog(dir: string): string | null {
   return (best as { path: string } | null)?.path ?? null;
 }
 
-/** xorshift32: the same bytes on every run. */
-function byteSource(seed: number): (length: number) => Buffer {
-  let state = seed >>> 0;
-  return (length) => {
-    const out = Buffer.alloc(length);
-    for (let i = 0; i < length; i++) {
-      state ^= state << 13;
-      state ^= state >>> 17;
-      state ^= state << 5;
-      out[i] = (state >>> 0) & 0xff;
-    }
-    return out;
-  };
-}
-
-const randomBytes = byteSource(0x2545f491);
+const randomBytes = seededBytes(0x2545f491);
 const printable = (length: number): string => [...randomBytes(length)].map((byte) => String.fromCharCode(32 + (byte % 95))).join('');
 const b64 = (data: string | Buffer): string => Buffer.from(data).toString('base64');
 

@@ -11,3 +11,21 @@ export function seededRandom(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/**
+ * A source of pseudo-random bytes from a seed (xorshift32), the same on every run: noise no one would take for text,
+ * for fixtures and benchmark inputs.
+ */
+export function seededBytes(seed: number): (length: number) => Buffer {
+  let state = seed >>> 0 || 1;
+  return (length) => {
+    const out = Buffer.alloc(length);
+    for (let i = 0; i < length; i++) {
+      state ^= state << 13;
+      state ^= state >>> 17;
+      state ^= state << 5;
+      out[i] = (state >>> 0) & 0xff;
+    }
+    return out;
+  };
+}

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { RedactionError } from '../../../shared/errors.js';
 import { analyzeLog, redactLines, redactSecrets, SECRET_PATTERNS, WITHHELD_TEXT } from '../../../shared/logs/index.js';
 import { BASE64_MAX_CHARS_PER_LINE } from '../../../shared/logs/redact.js';
+import { seededBytes } from '../../support/random.js';
 
 // Built from parts so the repository itself does not carry strings that look like live credentials.
 const rep = (c: string, n: number): string => c.repeat(n);
@@ -407,18 +408,8 @@ describe('base64 the decoder used to miss (review of the base64 pass)', () => {
   const awsId = `AKIA${'Z7Q2K9L4M1N8P3R6'}`;
   const awsSecret = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY'.slice(0, 40);
 
-  /** Bytes no one would take for text: xorshift noise, the same on every run. */
-  function noise(length: number, seed = 0x9e3779b9): Buffer {
-    const out = Buffer.alloc(length);
-    let state = seed >>> 0;
-    for (let i = 0; i < length; i++) {
-      state ^= state << 13;
-      state ^= state >>> 17;
-      state ^= state << 5;
-      out[i] = (state >>> 0) & 0xff;
-    }
-    return out;
-  }
+  /** Bytes no one would take for text, the same on every run. */
+  const noise = (length: number, seed = 0x9e3779b9): Buffer => seededBytes(seed)(length);
 
   /** A tar archive of one file, as `tar c .env | base64 -w0` prints it: a 512-byte header of mostly NULs, then the file. */
   function tarOf(name: string, content: string): Buffer {
