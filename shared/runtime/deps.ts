@@ -47,7 +47,7 @@ import { type Learning, createLearning } from '../knowledge/learning.js';
 import { ENTRY_LOOKUP, type EntryLookup } from '../knowledge/lookup.js';
 import { createDynamoEscalationDigests, createDynamoEscalationLedger } from '../stores/escalation-ledger.js';
 import { createDynamoRerunLedger } from '../stores/rerun-ledger.js';
-import { createDynamoWriteLimiter } from '../stores/write-limiter.js';
+import { type WriteBudgets, createDynamoWriteLimiter, forkShareOf } from '../stores/write-limiter.js';
 import { type SecretReader, createRotatingWebhookVerifier, powertoolsSecretReader, readSecret } from './secrets.js';
 import { RECOVERY_QUEUE, createStoreWorkQueue, storeRecoveryQueue } from '../stores/work-queue.js';
 
@@ -132,11 +132,7 @@ async function createGitHubAccess(
 ): Promise<GitHubClients> {
   const auth = await githubAuth(config);
   if (auth) {
-    const budgets = {
-      writesPerMinute: config.GITHUB_WRITES_PER_MINUTE,
-      writesPerHour: config.GITHUB_WRITES_PER_HOUR,
-      rerunsPerMinute: config.GITHUB_RERUNS_PER_MINUTE,
-    };
+    const budgets = writeBudgetsOf(config);
     return createGitHubClients({
       auth,
       client: {
@@ -161,6 +157,27 @@ async function createGitHubAccess(
     );
   }
   return staticGitHubClients(null);
+}
+
+function writeBudgetsOf(config: Config): WriteBudgets {
+  return { writesPerMinute: config.GITHUB_WRITES_PER_MINUTE, writesPerHour: config.GITHUB_WRITES_PER_HOUR, rerunsPerMinute: config.GITHUB_RERUNS_PER_MINUTE };
+}
+
+/**
+ * The share of the write budget for comments on forks' pull requests (`forkShareOf`), counted beside the budget of
+ * the identity the GitHub client writes as (`token`, or the App's `installation-<id>`, as `createGitHubClients`
+ * names it); null where writes are not budgeted (no credentials, the recorded stand-in).
+ */
+function createForkWrites(config: Config): NotifyDeps['forkWrites'] {
+  const app = config.GITHUB_APP_ID !== undefined;
+  if (!app && !config.GITHUB_TOKEN && !config.GITHUB_TOKEN_SECRET_ARN) return undefined;
+  const client = documentClientFor(config);
+  const budgets = forkShareOf(writeBudgetsOf(config));
+  return (installationId) => {
+    if (app && installationId === null) return null;
+    const identity = `${app ? `installation-${installationId}` : 'token'}#forks`;
+    return createDynamoWriteLimiter({ client, tableName: config.INCIDENTS_TABLE, identity, budgets });
+  };
 }
 
 /** The persisted cap on automatic re-runs per (workflow, head SHA), in the incidents table. */
@@ -394,6 +411,7 @@ export async function createRemediateDeps(config: Config, logger: StepLogger): P
 /** The only stage that publishes escalations, so the only one that requires the topic (and fails at cold start without it). */
 export async function createNotifyDeps(config: Config, logger: StepLogger): Promise<NotifyDeps> {
   const basics = stageBasics(config, logger);
+  const forkWrites = createForkWrites(config);
   return {
     ...basics,
     github: await createGitHub(config),
@@ -402,5 +420,6 @@ export async function createNotifyDeps(config: Config, logger: StepLogger): Prom
     escalationLedger: createEscalationLedger(config),
     remediation: { policyFile: policyFileOf(config), approvals: createApprovals(config, basics.clock) },
     metrics: createMetrics(config),
+    ...(forkWrites ? { forkWrites } : {}),
   };
 }

@@ -1,6 +1,6 @@
 import type { AnalyzerOverrides } from '../analysis/providers.js';
 import type { Config } from '../config.js';
-import type { Analyzer, Clock, EscalationLedger, EscalationPublisher, GitHubClients, Metrics, RerunLedger, StepLogger } from '../ports.js';
+import type { Analyzer, Clock, EscalationLedger, EscalationPublisher, GitHubClients, Metrics, RerunLedger, StepLogger, WriteLimiter } from '../ports.js';
 import type { IncidentStore } from '../stores/incident-store.js';
 import type { Learning } from '../knowledge/learning.js';
 import type { ApprovalIndex } from '../remediation/approvals.js';
@@ -89,4 +89,9 @@ export type NotifyDeps = Pick<
   'config' | 'incidents' | 'github' | 'reruns' | 'escalations' | 'escalationLedger' | 'clock' | 'logger' | 'metrics' | 'signal'
 > & {
   remediation: Pick<RemediationDeps, 'policyFile' | 'approvals'>;
+  /**
+   * The budget share of comments on forks' pull requests, for the incident's installation (see `forkShareOf`);
+   * absent where GitHub writes have no budget (the recorded stand-in, tests).
+   */
+  forkWrites?: (installationId: number | null) => WriteLimiter | null;
 };

@@ -158,6 +158,9 @@ export async function notifyStep(input: unknown, deps: NotifyDeps): Promise<Noti
       await collectReactionFeedback(incident, github, deps);
       const body = await pullRequestComment(incident, deps.incidents, deps.logger);
       try {
+        // A fork's pull request draws on its share of the budget first: when that is spent its comment waits like
+        // any other (and a fork's failure never pages), while the rest of the budget stays for everyone else's.
+        if (incident.fromFork === true) await deps.forkWrites?.(incident.installationId)?.acquire('comment');
         const result = await github.upsertComment({ owner, repo }, incident.pullRequest, COMMENT_MARKER, body);
         notifications.push({
           channel: 'github_comment',

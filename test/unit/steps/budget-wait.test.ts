@@ -8,6 +8,7 @@ import { incidentTimeline } from '../../../shared/api/timeline.js';
 import { analyzeStep } from '../../../shared/steps/analyze.js';
 import { notifyStep } from '../../../shared/steps/notify.js';
 import { remediateStep } from '../../../shared/steps/remediate.js';
+import type { NotifyDeps } from '../../../shared/steps/deps.js';
 import type { NotifyResult, RemediateResult } from '../../../shared/steps/state.js';
 import { loadWebhook } from '../../../infra/local/replay.js';
 import { createFakeGitHub, scriptedAnalyzer, stepDeps } from '../../support/fakes.js';
@@ -112,6 +113,39 @@ describe('notifyStep with a spent write budget', () => {
     expect(incident?.status).toBe('notified');
     expect(incident?.commentPending).toBeNull();
     expect(incident?.notifications.map((n) => `${n.channel}:${n.outcome}`)).toEqual(['github_comment:pending', 'github_comment:failed', 'sns:published']);
+  });
+
+  it("keeps a fork's comments to the forks' share: spent, they wait and never page, while the repository's own still post", async () => {
+    const github = createFakeGitHub();
+    const { deps, published, trigger: t } = await prepared(github);
+    const asked: Array<number | null> = [];
+    const notifyDeps: NotifyDeps = {
+      ...deps,
+      forkWrites: (installationId) => {
+        asked.push(installationId);
+        return {
+          async acquire() {
+            throw new WriteBudgetExhaustedError('GitHub write budget spent for token#forks: 5 writes per minute already used; room again in 30 s', { retryAfterSeconds: 30 });
+          },
+        };
+      },
+    };
+    await deps.incidents.update(t.incidentId, { fromFork: true });
+
+    const fork = await notifyStep({ trigger: t }, notifyDeps);
+
+    expect(fork).toMatchObject({ commentPending: true, pendingRounds: 1 });
+    expect(github.comments.size).toBe(0);
+    expect(published).toHaveLength(0);
+    expect(asked).toHaveLength(1);
+
+    // The same pull request's comment as the repository's own run: the forks' share is not asked.
+    await deps.incidents.update(t.incidentId, { fromFork: false });
+    const own = await notifyStep({ trigger: t }, notifyDeps);
+
+    expect(own).toMatchObject({ status: 'notified', commentPending: false });
+    expect(github.comments.size).toBe(1);
+    expect(asked).toHaveLength(1);
   });
 
   it('lets other GitHub errors through for the state machine to retry', async () => {

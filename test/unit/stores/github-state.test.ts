@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WriteBudgetExhaustedError } from '../../../shared/errors.js';
 import type { createDocumentClient } from '../../../shared/stores/dynamo.js';
 import { createDynamoRerunLedger, rerunLedgerKey } from '../../../shared/stores/rerun-ledger.js';
-import { createDynamoWriteLimiter } from '../../../shared/stores/write-limiter.js';
+import { DEFAULT_WRITE_BUDGETS, createDynamoWriteLimiter, forkShareOf } from '../../../shared/stores/write-limiter.js';
 import { type ScratchStore, startScratchStore } from '../../support/harness.js';
 
 /** The limiter and the re-run ledger against dynalite: the same conditional writes DynamoDB evaluates. */
@@ -51,6 +51,25 @@ describe('write limiter (DynamoDB)', () => {
     expect(error.name).toBe('WriteBudgetExhaustedError');
     expect(error.message).toMatch(/3 writes per minute already used; room again in 50 s/);
     expect((error as WriteBudgetExhaustedError).retryAfterSeconds).toBe(50);
+  });
+
+  it("gives forks' pull requests a quarter of each window, counted apart from the shared budget", async () => {
+    // Prepare
+    expect(forkShareOf(DEFAULT_WRITE_BUDGETS)).toEqual({ writesPerMinute: 5, writesPerHour: 75, rerunsPerMinute: 1 });
+    expect(forkShareOf({ writesPerMinute: 2, writesPerHour: 3, rerunsPerMinute: 1 })).toEqual({ writesPerMinute: 1, writesPerHour: 1, rerunsPerMinute: 1 });
+    const budgets = { writesPerMinute: 8, writesPerHour: 100, rerunsPerMinute: 10 };
+    const clock = at('2026-11-20T11:00:10Z');
+    const shared = createDynamoWriteLimiter({ client, tableName: TABLE, identity: 'installation-9', budgets, clock });
+    const forks = createDynamoWriteLimiter({ client, tableName: TABLE, identity: 'installation-9#forks', budgets: forkShareOf(budgets), clock });
+    for (let i = 0; i < 2; i += 1) await forks.acquire('comment');
+
+    // Act
+    const spent = await rejection(forks.acquire('comment'));
+    for (let i = 0; i < 8; i += 1) await shared.acquire('comment');
+
+    // Assert: the forks' share is spent after 2, and the shared budget still had all 8
+    expect(spent.message).toMatch(/installation-9#forks: 2 writes per minute already used/);
+    await expect(shared.acquire('comment')).rejects.toBeInstanceOf(WriteBudgetExhaustedError);
   });
 
   it("holds every process's writes until the time GitHub asked for, and never shortens a hold", async () => {
