@@ -414,7 +414,16 @@ export function newIncident(
  * repository's secrets, may check out a pull request's fork or use its artifacts: `pull_request_target`,
  * `issue_comment` (a `/deploy`-style command on a PR) and `workflow_run` (a follow-up to a fork's run).
  */
-const RUNS_FORK_CODE_AS_BASE = new Set(['pull_request_target', 'issue_comment', 'workflow_run']);
+const RUNS_FORK_CODE_AS_BASE: ReadonlySet<string> = new Set(['pull_request_target', 'issue_comment', 'workflow_run']);
+
+/**
+ * Whether a run of this event may run a fork's code while GitHub names this repository (and its base branch) as
+ * its head ({@link RUNS_FORK_CODE_AS_BASE}). Such a run speaks neither for the repository's incidents nor for its
+ * branch: not as the green run of a job's normal log, nor as the base branch's latest state, nor as a recovery.
+ */
+export function runsForkCodeAsBase(event: string | null | undefined): boolean {
+  return RUNS_FORK_CODE_AS_BASE.has(event ?? '');
+}
 
 /**
  * Whether the failing run may have run a fork's code: a GitHub incident whose head repository is not known to be
@@ -424,7 +433,7 @@ const RUNS_FORK_CODE_AS_BASE = new Set(['pull_request_target', 'issue_comment', 
  */
 export function fromUntrustedHead(incident: Pick<Incident, 'source' | 'fromFork' | 'runEvent'>): boolean {
   if (incident.source !== 'github') return false;
-  return incident.fromFork !== false || RUNS_FORK_CODE_AS_BASE.has(incident.runEvent ?? '');
+  return incident.fromFork !== false || runsForkCodeAsBase(incident.runEvent);
 }
 
 /**
@@ -437,5 +446,5 @@ export function fromUntrustedHead(incident: Pick<Incident, 'source' | 'fromFork'
  * action.
  */
 export function countsAsEvidence(incident: Pick<Incident, 'fromFork'> & { runEvent?: string | null }): boolean {
-  return incident.fromFork !== true && !RUNS_FORK_CODE_AS_BASE.has(incident.runEvent ?? '');
+  return incident.fromFork !== true && !runsForkCodeAsBase(incident.runEvent);
 }

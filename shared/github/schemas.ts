@@ -37,6 +37,8 @@ export const workflowRunsPageSchema = z.object({
       // A pull request's run from a fork has the fork as its head repository (and its branch name: often `main`).
       repository: z.object({ id: z.number().int() }).nullish(),
       head_repository: z.object({ id: z.number().int() }).nullish(),
+      // What started the run: a comment, pull_request_target or workflow_run run names this repository as its head.
+      event: z.string().max(100).nullish(),
     }),
   ),
 });

@@ -103,7 +103,7 @@ export class FakeGitHub {
   readonly comments = new Map<number, FakeComment[]>();
   readonly runs = new Map<number, { status: string; run_attempt: number }>();
   /** Workflow id → its runs, newest first, for `GET …/actions/workflows/{id}/runs` (filtered by branch and status). */
-  readonly workflowRuns = new Map<number, Array<{ id: number; run_attempt: number; head_branch: string; conclusion: string | null; html_url?: string; head_repository_id?: number }>>();
+  readonly workflowRuns = new Map<number, Array<{ id: number; run_attempt: number; head_branch: string; conclusion: string | null; html_url?: string; head_repository_id?: number; event?: string }>>();
   login = BOT_LOGIN;
   /** When set, GET /user answers this status (App and Actions tokens cannot read /user). */
   userStatus: number | null = null;

@@ -99,6 +99,26 @@ describe('GitHub client: listings', () => {
     expect(found).toEqual({ id: 905, attempt: 1 });
   });
 
+  it('skips a green run that may have run a fork\'s code as ours: an issue_comment, pull_request_target or workflow_run run', async () => {
+    // Prepare: the newest green runs "on main" were started by a comment on a pull request, by pull_request_target
+    // and by workflow_run: GitHub names this repository as their head, yet each may run an outsider's code
+    fake.workflowRuns.set(161335, [
+      { id: 909, run_attempt: 1, head_branch: 'main', conclusion: 'success', event: 'issue_comment' },
+      { id: 908, run_attempt: 1, head_branch: 'main', conclusion: 'success', event: 'pull_request_target' },
+      { id: 907, run_attempt: 1, head_branch: 'main', conclusion: 'failure', event: 'workflow_run' },
+      { id: 905, run_attempt: 1, head_branch: 'main', conclusion: 'success', event: 'push' },
+    ]);
+    const client = clientFor(fake);
+
+    // Act
+    const green = await client.latestSuccessfulRun(repo, 161335, 'main');
+    const completed = await client.latestCompletedRun(repo, 161335, 'main');
+
+    // Assert: the green-run baseline and the base branch's state come from the push
+    expect(green).toEqual({ id: 905, attempt: 1 });
+    expect(completed?.id).toBe(905);
+  });
+
   it('sends the token, a user agent and the pinned API version', async () => {
     // Prepare
     fake.jobs.set('42/1', []);
