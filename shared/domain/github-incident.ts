@@ -36,7 +36,7 @@ export function githubIncidentScope(trigger: GithubTrigger): string {
     trigger.repository.fullName,
     trigger.workflowRun.headBranch,
     trigger.workflowRun.workflowId,
-    headOf(trigger.repository.id, trigger.workflowRun.headRepositoryId),
+    { ...headOf(trigger.repository.id, trigger.workflowRun.headRepositoryId), event: trigger.workflowRun.event },
   );
 }
 

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
+import { runsForkCodeAsBase } from './incident.js';
 
 /**
  * The workflow's input. Kept small (Step Functions state is capped at 256 KB): stages load and store the
@@ -199,12 +200,22 @@ export function alarmTriggerFromEvent(event: AlarmEvent): AlarmTrigger {
 export interface HeadRepository {
   repositoryId: number;
   headRepositoryId: number | null;
+  /**
+   * What started the run, when known. A run that may run a fork's code as this repository's (`runsForkCodeAsBase`:
+   * a comment on a pull request, `pull_request_target`, `workflow_run`) is reported on the base branch with this
+   * repository as its head: its own segment keeps an outsider's green run from resolving the branch's failures.
+   */
+  event?: string | null;
 }
 
-/** The scope segment for a fork's code; empty for the repository's own, so existing keys stay as they were. */
+/**
+ * The scope segment for a fork's code, or for a run of an event that may run it as ours; empty for the repository's
+ * own, so existing keys stay as they were.
+ */
 function forkSegment(head: HeadRepository | undefined): string {
-  if (!head || head.headRepositoryId === head.repositoryId) return '';
-  return `fork-${head.headRepositoryId ?? 'unknown'}:`;
+  if (!head) return '';
+  if (head.headRepositoryId !== head.repositoryId) return `fork-${head.headRepositoryId ?? 'unknown'}:`;
+  return runsForkCodeAsBase(head.event) ? `event-${head.event}:` : '';
 }
 
 /** Whether the code comes from somewhere other than this repository (unknown counts as a fork). */

@@ -235,6 +235,36 @@ describe('handleGithubWebhook: check runs, jobs, re-runs and forks', () => {
     expect(store.items.get('gh-714523861-11862439017-1')?.incident.status).toBe('received');
   });
 
+  it.each(['issue_comment', 'pull_request_target', 'workflow_run'])(
+    "never lets a green %s run, which may run a fork's code as ours, resolve the repository's own failures",
+    async (event) => {
+      // Prepare: a push to main fails.
+      await handleGithubWebhook(request('workflow_run-failure', (b) => Object.assign(b.workflow_run, { head_branch: 'main', event: 'push' })), deps);
+
+      // Act: anyone comments on a pull request (or opens one) and a run of the same workflow, reported on main with
+      // this repository as its head, passes: it may have checked out and run the outsider's code.
+      await handleGithubWebhook(
+        request('workflow_run-success', (b) => Object.assign(b.workflow_run, { head_branch: 'main', event, pull_requests: [] })),
+        deps,
+      );
+
+      // Assert: main's failure stays open; the outcome, the knowledge and the experiment arm learn nothing from it
+      expect(await recovered()).toEqual([]);
+      expect(store.items.get('gh-714523861-11862439017-1')?.incident.status).toBe('received');
+    },
+  );
+
+  it("lets a green run of the same untrusted event resolve that event's failure", async () => {
+    // Prepare
+    await handleGithubWebhook(request('workflow_run-failure', (b) => Object.assign(b.workflow_run, { head_branch: 'main', event: 'issue_comment' })), deps);
+
+    // Act
+    await handleGithubWebhook(request('workflow_run-success', (b) => Object.assign(b.workflow_run, { head_branch: 'main', event: 'issue_comment', pull_requests: [] })), deps);
+
+    // Assert
+    expect(await recovered()).toEqual(['gh-714523861-11862439017-1']);
+  });
+
   it('accepts workflow_job deliveries with 202 and says why they are not acted on', async () => {
     // Act
     const response = await handleGithubWebhook(request('workflow_job-failure'), deps);
