@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { firstIssue } from '../validation.js';
 import type { Config } from '../config.js';
+import { JOB_EVIDENCE_PREFIX } from './flaky.js';
 import { ValidationError } from '../errors.js';
 import type { Clock } from '../ports.js';
 import { type Baseline, DEFAULT_THRESHOLDS, type GateDecision, type GateThresholds, baselineFrom, evaluateGate } from './gate.js';
@@ -10,7 +11,12 @@ import type { BaselineStore } from './store.js';
 const MAX_TESTS = 500;
 
 const metricValue = z.number().finite().min(0).max(1e9);
-const testName = z.string().min(1).max(300);
+/** A test's name; never a job's evidence name, which only a failed run and its passing re-run may record. */
+const testName = z
+  .string()
+  .min(1)
+  .max(300)
+  .refine((name) => !name.startsWith(JOB_EVIDENCE_PREFIX), `must not start with "${JOB_EVIDENCE_PREFIX}" (job evidence names)`);
 
 export const gateRequestSchema = z
   .object({

@@ -6,9 +6,15 @@ import type { BaselineStore } from './store.js';
  * Sources: per-test results reported to `POST /gates/evaluate`, and a failed run whose re-run attempt passed.
  */
 
+/**
+ * The prefix of a job's evidence name. Reserved: the gate refuses a test of that name (see `gateRequestSchema`), as
+ * a test's name is its author's to choose, and would otherwise mark the repository's job flaky.
+ */
+export const JOB_EVIDENCE_PREFIX = 'job:';
+
 /** Evidence names for an incident's failed jobs (`job:<workflow>/<job>`), so they never collide with test names. */
 export function jobEvidenceNames(incident: Pick<Incident, 'workflowName' | 'jobs'>): string[] {
-  return incident.jobs.slice(0, 20).map((job) => `job:${incident.workflowName ?? 'workflow'}/${job.jobName}`);
+  return incident.jobs.slice(0, 20).map((job) => `${JOB_EVIDENCE_PREFIX}${incident.workflowName ?? 'workflow'}/${job.jobName}`);
 }
 
 /**

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { gateRequestSchema, gateSettings } from '../../../shared/baselines/evaluate.js';
+import { evaluateGateRequest, gateRequestSchema, gateSettings } from '../../../shared/baselines/evaluate.js';
+import { jobEvidenceNames } from '../../../shared/baselines/flaky.js';
+import type { BaselineStore } from '../../../shared/baselines/store.js';
+import { ValidationError } from '../../../shared/errors.js';
 import { DEFAULT_THRESHOLDS, baselineFrom, evaluateGate, percentile } from '../../../shared/baselines/gate.js';
 import { repositoryReport } from '../../../shared/baselines/metrics.js';
 import { loadConfig } from '../../../shared/config.js';
@@ -81,6 +84,35 @@ describe('gate settings and requests', () => {
     expect(gateRequestSchema.safeParse({ ...ok, sha: 'not-a-sha' }).success).toBe(false);
     expect(gateRequestSchema.safeParse({ ...ok, extra: 1 }).success).toBe(false);
     expect(gateRequestSchema.safeParse({ ...ok, tests: { failed: Array.from({ length: 501 }, (_, i) => `t${i}`) } }).success).toBe(false);
+  });
+});
+
+describe('gate test results and job evidence', () => {
+  it("refuses a test named like a job's flaky evidence: a test's author could mark the repository's job flaky", async () => {
+    // Prepare: the tests a gate request reports are named by whoever wrote them (a pull request's author); one
+    // request holding a name as failed and passed is flaky evidence at once (retried tests are reported so)
+    const recorded: string[] = [];
+    const baselines = {
+      recentRuns: async () => [],
+      gateState: async () => null,
+      saveGateState: async () => {},
+      acceptRun: async () => false,
+      recordTestResults: async (_repo: string, _sha: string, results: ReadonlyArray<{ test: string }>) => {
+        recorded.push(...results.map((r) => r.test));
+        return [];
+      },
+    } as unknown as BaselineStore;
+    const config = loadConfig({});
+    const job = jobEvidenceNames({ workflowName: 'CI', jobs: [{ jobName: 'test' }] as never })[0] as string;
+    const body = { repository: 'acme/shop', branch: 'feature/x', sha: 'abc1234', metrics: {}, tests: { failed: [job], passed: [job] } };
+
+    // Act
+    const refused = evaluateGateRequest(body, { baselines, config, clock: () => new Date() });
+
+    // Assert
+    await expect(refused).rejects.toThrow(ValidationError);
+    await expect(refused).rejects.toThrow(/tests/);
+    expect(recorded).toEqual([]);
   });
 });
 
