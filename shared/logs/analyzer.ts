@@ -15,7 +15,7 @@
  */
 import { refineCategory } from './categories.js';
 import { fingerprintOf, normalizeLine } from './fingerprint.js';
-import { redactLines, redactSecrets, WITHHELD_TEXT } from './redact.js';
+import { redactLines, redactSecrets, WITHHELD_TEXT, type Redact } from './redact.js';
 import {
   CASCADE_RULES,
   FAILURE_LIST_ITEM_RULE,
@@ -1181,15 +1181,21 @@ function categoryOf(block: Block): Category {
 /**
  * Redacts an excerpt's lines in log order, one stretch of consecutive lines at a time: text that runs over lines (a
  * private key, base64 wrapped by `base64`) reads whole, and the lines around a gap (a block is stored to its first
- * MAX_STORED_LINES lines, its context comes after its end) are not read as if they followed each other.
+ * MAX_STORED_LINES lines, its context comes after its end) are not read as if they followed each other. A stretch
+ * is cut out of the log at its start unless it starts at line 1, and at its end unless it ends at `lastLine`, the
+ * log's last line when the log was read to its end: base64 wrapped over a cut end is read only in part, and is
+ * masked (see `TextCut` in redact.ts).
  */
-function redactLogLines(lines: readonly LogLine[], redact: (text: string) => string): LogLine[] {
+function redactLogLines(lines: readonly LogLine[], redact: Redact, lastLine: number): LogLine[] {
   const out = new Array<LogLine>(lines.length);
   let stretch: Array<LogLine & { index: number }> = [];
   const redactStretch = (): void => {
+    if (stretch.length === 0) return;
+    const cut = { atStart: (stretch[0] as LogLine).line > 1, atEnd: (stretch.at(-1) as LogLine).line < lastLine };
     const texts = redactLines(
       stretch.map((l) => l.text),
       redact,
+      cut,
     );
     stretch.forEach((l, k) => {
       out[l.index] = { line: l.line, text: texts[k] ?? WITHHELD_TEXT };
@@ -1209,17 +1215,20 @@ function redactLogLines(lines: readonly LogLine[], redact: (text: string) => str
  * A step with its name redacted: the name is the step's `run:` command when the workflow gives it none
  * (`Run AWS_ACCESS_KEY_ID=… npm test`), and it reaches the diagnosis sentence, the PR comment and the incident.
  */
-function redactStep(step: StepRef | null | undefined, redact: (text: string) => string): StepRef | null {
+function redactStep(step: StepRef | null | undefined, redact: Redact): StepRef | null {
   if (!step) return null;
   return { ...step, name: redactLines([step.name], redact)[0] ?? WITHHELD_TEXT };
 }
 
-/** Builds the public {@link Failure} for a ranked block: redacted lines and context, fingerprint of the redacted text. */
-export function toFailure(rankedBlock: RankedBlock, redact: (text: string) => string = redactSecrets): Failure {
+/**
+ * Builds the public {@link Failure} for a ranked block: redacted lines and context, fingerprint of the redacted text.
+ * `lastLine` is the log's last line when the log was read to its end (see {@link redactLogLines}).
+ */
+export function toFailure(rankedBlock: RankedBlock, redact: Redact = redactSecrets, lastLine: number = NO_LINE): Failure {
   const { block, score, category } = rankedBlock;
   const head = block.lines.find((l) => l.line === block.headLine) ?? { line: block.headLine, text: block.headText };
   const ordered = [head, ...block.lines.filter((l) => l.line !== block.headLine)];
-  const redacted = redactLogLines([...ordered, ...(block.before ?? []), ...block.after], redact);
+  const redacted = redactLogLines([...ordered, ...(block.before ?? []), ...block.after], redact, lastLine);
   const lines = redacted.slice(0, ordered.length);
   const context = redacted.slice(ordered.length).sort((a, b) => a.line - b.line);
   const withheld = lines.some((l) => l.text === WITHHELD_TEXT);
@@ -1252,10 +1261,11 @@ export function buildAnalysis(
   scan: ScanResult,
   meta: { lineCount: number; bytesRead: number; truncated: boolean },
   options: AnalyzeLogOptions = {},
-  redact: (text: string) => string = redactSecrets,
+  redact: Redact = redactSecrets,
 ): LogAnalysis {
   const maxFailures = Math.max(1, options.maxFailures ?? 10);
-  const failures = scan.ranked.slice(0, maxFailures).map((r) => toFailure(r, redact));
+  const lastLine = meta.truncated ? NO_LINE : meta.lineCount;
+  const failures = scan.ranked.slice(0, maxFailures).map((r) => toFailure(r, redact, lastLine));
   const top = failures[0];
   if (top) {
     return {
@@ -1269,7 +1279,7 @@ export function buildAnalysis(
       ...(scan.signals ? { signals: scan.signals, confidence: confidenceOf(scan.signals) } : {}),
     };
   }
-  const tail = redactLogLines(scan.tail, redact);
+  const tail = redactLogLines(scan.tail, redact, lastLine);
   const withheld = tail.some((l) => l.text === WITHHELD_TEXT);
   const { fingerprint, template } = fingerprintOf(tail.map((l) => l.text).join('\n'));
   return {

@@ -634,6 +634,148 @@ function redactWrappedBase64(texts: readonly string[], depth: number): readonly 
 }
 
 /**
+ * Which ends of a text were cut out of a longer one: an excerpt's stretch of consecutive lines that starts below the
+ * log's first line, or ends above its last. A blob wrapped over lines ({@link WrappedBlock}) that runs over a cut
+ * end is seen only in part, and the part can hold part of a secret that no pattern recognises (`ci-bot:ghp_` and 29
+ * of the token's 36 characters; the last 20 characters and `@github.com`): see {@link maskCutBlobs}.
+ */
+export interface TextCut {
+  readonly atStart: boolean;
+  readonly atEnd: boolean;
+}
+
+/** A redactor: {@link redactSecrets}, or one that stands in for it. */
+export type Redact = (text: string, cut?: TextCut) => string;
+
+/** The line of `text` that starts at `lineStart`, and the base64 run that ends it as the wrapped-blob reader sees it. */
+interface RunLine {
+  readonly lineStart: number;
+  readonly runStart: number;
+  readonly lineEnd: number;
+}
+
+function runLine(text: string, lineStart: number): RunLine {
+  const newline = text.indexOf('\n', lineStart);
+  const lineEnd = newline === -1 ? text.length : newline;
+  return { lineStart, runStart: trailingRunStart(text, lineStart, lineEnd), lineEnd };
+}
+
+const runWidth = (line: RunLine): number => line.lineEnd - line.runStart;
+const isPadded = (text: string, line: RunLine): boolean => runWidth(line) > 0 && text.charCodeAt(line.lineEnd - 1) === 61; /* = */
+
+/** Whether the line can be a full line of a wrapped blob ({@link WrappedBlock}): one that another may follow. */
+function isFullLine(text: string, line: RunLine): boolean {
+  const width = runWidth(line);
+  return width >= BASE64_MIN_CHARS && width % 4 === 0 && width <= BASE64_MAX_CHARS_PER_LINE && !isPadded(text, line);
+}
+
+/** Whether `line` has the width and prefix of `full`, a full line of a wrapped blob. */
+function sameShape(text: string, full: RunLine, line: RunLine): boolean {
+  const prefixLength = full.runStart - full.lineStart;
+  return line.runStart - line.lineStart === prefixLength && samePrefix(text, full.lineStart, line.lineStart, prefixLength);
+}
+
+/**
+ * The runs, in pairs of start and end, of the wrapped blob that the start of `text` may cut: its full lines of one
+ * width from the first line on, and the narrower last line after them; or a first line that is the last of a blob
+ * (any run the base64 pass would read). Empty when the first line ends in no such run.
+ */
+function blobAtStart(text: string): number[] {
+  const first = runLine(text, 0);
+  if (runWidth(first) < BASE64_MIN_CHARS) return [];
+  const runs = [first.runStart, first.lineEnd];
+  if (!isFullLine(text, first)) return runs;
+  for (let line = first; line.lineEnd < text.length; ) {
+    line = runLine(text, line.lineEnd + 1);
+    const width = runWidth(line);
+    if (width === 0 || width > runWidth(first) || !sameShape(text, first, line)) break;
+    runs.push(line.runStart, line.lineEnd);
+    // A narrower or padded line is the blob's last.
+    if (width < runWidth(first) || isPadded(text, line)) break;
+  }
+  return runs;
+}
+
+/**
+ * The runs, in pairs, of the wrapped blob that the end of `text` may cut: full lines of one width up to the last
+ * line. A blob whose narrower or padded last line is seen ends there, cut or not.
+ */
+function blobAtEnd(text: string): number[] {
+  const last = runLine(text, text.lastIndexOf('\n') + 1);
+  if (!isFullLine(text, last)) return [];
+  const starts = [last.runStart];
+  for (let line = last; line.lineStart > 0; ) {
+    const previousEnd = line.lineStart - 1;
+    line = runLine(text, previousEnd === 0 ? 0 : text.lastIndexOf('\n', previousEnd - 1) + 1);
+    if (runWidth(line) !== runWidth(last) || isPadded(text, line) || !sameShape(text, last, line)) break;
+    starts.push(line.runStart);
+  }
+  const width = runWidth(last);
+  return starts.reverse().flatMap((start) => [start, start + width]);
+}
+
+/**
+ * Whether `bytes` hold text that runs into one of their ends (`atEnd`: the last byte, else the first): at least
+ * {@link BASE64_MIN_STRING} characters of printable ASCII, or of UTF-16LE text (a printable byte and a NUL), as
+ * {@link textInBytes} reads them. A UTF-16 character the end splits in two counts as text.
+ */
+function textRunsIntoEdge(bytes: Buffer, atEnd: boolean): boolean {
+  const fromEdge = (k: number): number => (atEnd ? bytes[bytes.length - 1 - k] : bytes[k]) ?? -1;
+  let ascii = 0;
+  while (ascii < BASE64_MIN_STRING && isPrintableByte(fromEdge(ascii))) ascii += 1;
+  if (ascii === BASE64_MIN_STRING) return true;
+  // Read from the edge, a UTF-16LE character is a NUL then a printable byte at the end, the other way at the start.
+  const printableAt = atEnd ? 1 : 0;
+  let at = (atEnd ? isPrintableByte(fromEdge(0)) : fromEdge(0) === 0) ? 1 : 0;
+  let characters = 0;
+  while (characters < BASE64_MIN_STRING && isPrintableByte(fromEdge(at + printableAt)) && fromEdge(at + 1 - printableAt) === 0) {
+    characters += 1;
+    at += 2;
+  }
+  return characters === BASE64_MIN_STRING;
+}
+
+/**
+ * `text` with the runs of a wrapped blob that a cut end of it splits replaced by `[REDACTED:base64-partial]`, when
+ * what is seen of the blob decodes to text that runs into the cut: a secret may run over it, its part on this side
+ * too short to be recognised, its other part in lines this text does not hold. Every line seen of such a blob is
+ * replaced, failing closed: how long a secret is, and so how far back from the cut its part reaches, is not known.
+ * The blob is the one the first or last line ends, as the wrapped-blob reader finds them; a blob whose bytes at
+ * the cut are binary (an image, a key store, compressed data) is kept. Bounded: each end's blob is walked and
+ * decoded once.
+ */
+function maskCutBlobs(text: string, cut: TextCut): string {
+  const atStart = cut.atStart ? blobAtStart(text) : [];
+  const atEnd = cut.atEnd ? blobAtEnd(text) : [];
+  // Seen from the first line to a full last line, one blob is cut at both ends: it is decoded once. Otherwise the
+  // two share no line (the first stops at a line of another shape, or at its narrower last line), and are in order.
+  const masked =
+    atStart.length > 0 && atEnd.length > 0 && atStart.at(-1) === text.length
+      ? holdsTextAtCut(text, atStart, true, true) ? atStart : []
+      : [...(holdsTextAtCut(text, atStart, true, false) ? atStart : []), ...(holdsTextAtCut(text, atEnd, false, true) ? atEnd : [])];
+  if (masked.length === 0) return text;
+  const pieces: string[] = [];
+  let copied = 0;
+  for (let r = 0; r < masked.length; r += 2) {
+    pieces.push(text.slice(copied, masked[r]), `${MARKER}base64-partial]`);
+    copied = masked[r + 1] as number;
+  }
+  pieces.push(text.slice(copied));
+  return pieces.join('');
+}
+
+/** Whether the blob made of `runs` (pairs of start and end in `text`) decodes to text that runs into a cut end. */
+function holdsTextAtCut(text: string, runs: readonly number[], cutAtStart: boolean, cutAtEnd: boolean): boolean {
+  if (runs.length === 0) return false;
+  let joined = '';
+  for (let i = 0; i < runs.length; i += 2) joined += text.slice(runs[i], runs[i + 1]);
+  const body = base64Body(joined);
+  if (body === null) return false;
+  const bytes = Buffer.from(body, 'base64');
+  return (cutAtStart && textRunsIntoEdge(bytes, false)) || (cutAtEnd && textRunsIntoEdge(bytes, true));
+}
+
+/**
  * Patterns that read a text as a whole: a key block runs from its BEGIN line to its END line or to the end of its
  * text, and in decoded base64 a key body line counts only when the text names a private key. When several texts
  * are redacted together these run on each text on its own; every other pattern stops at a line break, so texts
@@ -707,8 +849,9 @@ function splitLike(text: string, like: readonly string[]): string[] {
  * regular-expression calls per run, which made a file of short base64 runs many times dearer to redact than a
  * plain log of the same size.
  */
-function redactTexts(texts: readonly string[], depth: number): string[] {
-  const prepared = texts.map(cleanForPatterns);
+function redactTexts(texts: readonly string[], depth: number, cut?: TextCut): string[] {
+  const cleanedForPatterns = texts.map(cleanForPatterns);
+  const prepared = cut === undefined ? cleanedForPatterns : cleanedForPatterns.map((text) => maskCutBlobs(text, cut));
   const unwrapped = depth < BASE64_MAX_DEPTH ? redactWrappedBase64(prepared, depth) : prepared;
   const cleaned = unwrapped.map((text) => applyWholeTextPatterns(text, depth));
   let out = cleaned.length === 1 ? (cleaned[0] as string) : cleaned.join('\n');
@@ -721,15 +864,16 @@ function redactTexts(texts: readonly string[], depth: number): string[] {
 /**
  * Replaces every secret found in `text` with `[REDACTED:<kind>]`. ANSI escape codes and invisible characters
  * are removed first. A base64 run that decodes to text holding a secret becomes `[REDACTED:base64-secret]`, one
- * too long to read `[REDACTED:base64-unread]`.
+ * too long to read `[REDACTED:base64-unread]`. When `text` was cut out of a longer one (`cut`), a wrapped blob split
+ * by a cut end becomes `[REDACTED:base64-partial]` line by line ({@link maskCutBlobs}).
  *
  * @throws RedactionError when the input is not a string or a pattern fails; callers must then withhold the
  * text instead of sending it on unredacted.
  */
-export function redactSecrets(text: string): string {
+export function redactSecrets(text: string, cut?: TextCut): string {
   if (typeof text !== 'string') throw new RedactionError(`cannot redact a ${typeof text}`);
   try {
-    return redactTexts([text], 0)[0] as string;
+    return redactTexts([text], 0, cut)[0] as string;
   } catch (error) {
     throw new RedactionError('secret redaction failed', { cause: error });
   }
@@ -772,12 +916,13 @@ export function redactDeep(value: unknown, depth = 0): unknown {
 }
 
 /**
- * Redacts several lines together (a private key spans lines) and returns them in the same order. If redaction
- * fails, every line is replaced by {@link WITHHELD_TEXT}: fail closed, never pass raw text on.
+ * Redacts several lines together (a private key spans lines) and returns them in the same order; `cut` tells which
+ * ends were cut out of a longer text. If redaction fails, every line is replaced by {@link WITHHELD_TEXT}: fail
+ * closed, never pass raw text on.
  */
-export function redactLines(texts: readonly string[], redact: (text: string) => string = redactSecrets): string[] {
+export function redactLines(texts: readonly string[], redact: Redact = redactSecrets, cut?: TextCut): string[] {
   try {
-    const out = redact(texts.join('\n')).split('\n');
+    const out = redact(texts.join('\n'), cut).split('\n');
     if (out.length !== texts.length) throw new RedactionError('redaction changed the number of lines');
     return out;
   } catch {

@@ -608,4 +608,127 @@ describe('base64 the decoder used to miss (review of the base64 pass)', () => {
     expect(shown.some((line, i) => i > 0 && line > (shown[i - 1] as number) + 1)).toBe(true);
     expect(JSON.stringify(analysis)).not.toContain(blob[36]);
   });
+
+  describe('a wrapped blob cut by the edge of an excerpt', () => {
+    const credentials = `https://ci-bot:${ghp}@github.com\n`;
+    const bytesPerLine = 57;
+
+    /**
+     * A service's settings file whose token starts `before` bytes ahead of the end of wrapped line `line` (76
+     * columns), `length` bytes in all.
+     */
+    function settingsWithTokenAcross(line: number, before: number, length: number): string {
+      const headLength = line * bytesPerLine - before - credentials.indexOf('ghp_');
+      let head = '';
+      for (let i = 0; head.length + 40 < headLength; i++) head += `setting_${String(i).padStart(3, '0')}=value-${i}\n`;
+      head += `#${'-'.repeat(headLength - head.length - 2)}\n`;
+      let tail = '';
+      for (let i = 0; head.length + credentials.length + tail.length < length; i++) tail += `more_${i}=x\n`;
+      return (head + credentials + tail).slice(0, length);
+    }
+
+    const wrap = (text: string): string[] => Buffer.from(text).toString('base64').match(/.{1,76}/g) ?? [];
+    /** What the shown lines of a blob decode to, read one by one (each starts on a whole number of bytes). */
+    const decodedRuns = (texts: readonly string[]): string => texts.map((text) => Buffer.from(text.replace(/^app-1 {2}\| /, ''), 'base64').toString('latin1')).join('');
+    const shownLines = (analysis: { failures: Array<{ lines: Array<{ line: number; text: string }>; context: Array<{ line: number; text: string }> }> }) =>
+      [...(analysis.failures[0]?.lines ?? []), ...(analysis.failures[0]?.context ?? [])].sort((a, b) => a.line - b.line);
+
+    const notes = 'Release notes: the build now caches node_modules between jobs and retries flaky downloads twice.\n'.repeat(3);
+    const notesLines = wrap(notes).map((line) => `app-1  | ${line}`);
+
+    it('masks the lines of a blob of text that a cut end splits, and keeps the same blob when the end is not cut', () => {
+      // Prepare: the blob's full lines, without its narrower last line, and without its first line.
+      const withoutLast = notesLines.slice(0, -1).join('\n');
+      const withoutFirst = notesLines.slice(1).join('\n');
+      const masked = (count: number) => Array.from({ length: count }, () => 'app-1  | [REDACTED:base64-partial]').join('\n');
+
+      // Act / Assert
+      expect(redactSecrets(`Run ./start.sh\n${withoutLast}`, { atStart: true, atEnd: true })).toBe(`Run ./start.sh\n${masked(notesLines.length - 1)}`);
+      expect(redactSecrets(`${withoutFirst}\nError: exit 1`, { atStart: true, atEnd: true })).toBe(`${masked(notesLines.length - 1)}\nError: exit 1`);
+      expect(redactSecrets(withoutLast, { atStart: false, atEnd: false })).toBe(withoutLast);
+      expect(redactSecrets(withoutFirst)).toBe(withoutFirst);
+    });
+
+    it('keeps a blob whose ends are seen: a line before it that is not base64, its narrower last line', () => {
+      // Prepare
+      const whole = `Run ./start.sh\n${notesLines.join('\n')}`;
+
+      // Act / Assert
+      expect(redactSecrets(whole, { atStart: true, atEnd: true })).toBe(whole);
+    });
+
+    it('masks a blob of binary data only when text runs into the cut: ASCII, or UTF-16LE as Windows encodes it', () => {
+      // Prepare: six lines of random bytes, then the same with a string at the end that the cut splits, and a
+      // PowerShell script in UTF-16LE whose first lines the cut leaves out.
+      const random = seededBytes(0x5eed)(57 * 6);
+      const lines = (bytes: Buffer, prefix = 'app-1  | ') => (bytes.toString('base64').match(/.{1,76}/g) ?? []).map((line) => `${prefix}${line}`);
+      const binary = lines(random).join('\n');
+      const withString = lines(Buffer.concat([random.subarray(0, 57 * 5), Buffer.from(`${'\0'.repeat(28)}url=https://ci-bot:ghp_aB3dE5`)])).join('\n');
+      const endingInString = lines(Buffer.concat([random.subarray(0, 57 * 5), Buffer.from(`${'\0'.repeat(23)}url=https://ci-bot:ghp_aB3dE5`)])).join('\n');
+      const script = lines(Buffer.from(`$headers = @{ Authorization = "token ${ghp}" }\nInvoke-RestMethod -Headers $headers -Uri $api\n`, 'utf16le'), '2024-05-01T10:11:12.3456789Z ');
+
+      // Act / Assert
+      expect(redactSecrets(binary, { atStart: true, atEnd: true })).toBe(binary);
+      expect(redactSecrets(withString, { atStart: false, atEnd: true }).split('\n').at(-1)).toBe('app-1  | [REDACTED:base64-partial]');
+      expect(redactSecrets(withString, { atStart: true, atEnd: false })).toBe(withString);
+      // Its last line padded, the blob ends where the text does: the end does not cut it.
+      expect(redactSecrets(endingInString, { atStart: true, atEnd: true })).toBe(endingInString);
+      // Lines of 57 bytes: the second starts inside a character (on its NUL), the third on a character.
+      expect(redactSecrets(script.slice(1).join('\n'), { atStart: true, atEnd: false })).not.toContain(script[1]);
+      expect(redactSecrets(script.slice(2).join('\n'), { atStart: true, atEnd: false })).not.toContain(script[2]);
+    });
+
+    it('does not take the first and last lines of a log for cut ends', async () => {
+      // Prepare: a log that starts and ends with a blob of text wrapped at 76 columns, three full lines each, as
+      // many as the lines of context around the error.
+      const full = wrap(notes.slice(0, 57 * 3)).map((line) => `app-1  | ${line}`);
+      const log = [...full, 'app-1  | Error: connect ECONNREFUSED 127.0.0.1:5432', ...full];
+
+      // Act
+      const analysis = await analyzeLog(log.join('\n'));
+
+      // Assert: the excerpt runs from the log's first line to its last, and shows the blobs as they are.
+      expect(shownLines(analysis).map((line) => line.line)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+      expect(shownLines(analysis).map((line) => line.text)).toEqual(log);
+    });
+
+    it('masks a blob that the last line shown of a block cuts: `ci-bot:ghp_` and 29 of 36 characters are not let out', async () => {
+      // Prepare: a failing test prints its container's log, where the service prints its settings in base64. The
+      // block is stored to its first 40 lines: 7 of the test's, then 33 of the blob's; the token starts 33 bytes
+      // (`ghp_` and 29 characters) before the end of the 33rd.
+      const blob = wrap(settingsWithTokenAcross(33, 33, 60 * bytesPerLine));
+      const head = ['FAIL test/deploy.test.js', '  ● deploy › pushes the release tag', '    expect(received).toBe(expected) // Object.is equality', '    Expected: 0', '    Received: 128', '    at Object.<anonymous> (test/deploy.test.js:14:23)', '    docker compose logs app:'];
+      const log = [...head, ...blob.map((line) => `app-1  | ${line}`), '', 'Tests: 1 failed, 1 total'];
+
+      // Act
+      const analysis = await analyzeLog(log.join('\n'));
+
+      // Assert: the excerpt ends at the 33rd line of the blob, which is not shown as it was, and what is shown of
+      // the blob holds no part of the token.
+      const stored = analysis.failures[0]?.lines ?? [];
+      expect(Math.max(...stored.map((line) => line.line))).toBe(head.length + 33);
+      expect(JSON.stringify(analysis)).not.toContain(blob[32]);
+      const shown = shownLines(analysis).filter((line) => line.line > head.length && line.line <= head.length + blob.length);
+      expect(decodedRuns(shown.map((line) => line.text))).not.toContain('ghp_');
+      expect(stored.at(-1)?.text).toBe('app-1  | [REDACTED:base64-partial]');
+    });
+
+    it('masks a blob that the first context line above a block cuts: the last 20 characters of the token are not let out', async () => {
+      // Prepare: a compose service prints its settings in base64 and fails; the 3 lines of context above the error
+      // are the blob's last, and the token's last 20 characters start the first of them.
+      const lines = 12;
+      const blob = wrap(settingsWithTokenAcross(lines - 3, ghp.length - 20, (lines - 1) * bytesPerLine + 30));
+      expect(blob).toHaveLength(lines);
+      const log = ['##[group]Run docker compose up --abort-on-container-exit', 'app-1  | loading settings', ...blob.map((line) => `app-1  | ${line}`), 'app-1  | Error: connect ECONNREFUSED 127.0.0.1:5432', 'app-1 exited with code 1', '##[error]Process completed with exit code 1.'];
+
+      // Act
+      const analysis = await analyzeLog(log.join('\n'));
+
+      // Assert: the context starts at the blob's third last line, which is not shown as it was.
+      const shown = shownLines(analysis);
+      expect(shown[0]?.line).toBe(2 + lines - 3 + 1);
+      expect(JSON.stringify(analysis)).not.toContain(blob[lines - 3]);
+      expect(decodedRuns(shown.slice(0, 3).map((line) => line.text))).not.toContain(ghp.slice(-20));
+    });
+  });
 });
