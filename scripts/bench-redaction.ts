@@ -4,9 +4,10 @@
  * machine's load. The real log is the largest of the development sets (`GUARD_DATASETS` or `../shared/datasets`,
  * see `datasets.ts`); the hostile files are generated, the same on every run.
  *
- * Each text is redacted whole, as `redaction:fp` does; the figure is the best CPU time (user + system) of five runs
- * after one warm-up. `--before DIR` measures another checkout of this repository (an earlier commit) on the same
- * texts in the same run, one column each.
+ * Each text is redacted whole, as `redaction:fp` does, the last two as an excerpt cut out of a longer log at both
+ * ends (a checkout from before cut ends were known reads them whole); the figure is the best CPU time (user +
+ * system) of five runs after one warm-up. `--before DIR` measures another checkout of this repository (an earlier
+ * commit) on the same texts in the same run, one column each.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -14,7 +15,13 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { datasetsLocation, noDatasetsMessage } from './datasets.js';
 import { seededBytes } from '../test/support/random.js';
 
-type Redact = (text: string) => string;
+/** Which ends of the text are cut out of a longer one: an excerpt's stretch of lines, as the analyzer redacts it. */
+interface TextCut {
+  atStart: boolean;
+  atEnd: boolean;
+}
+type Redact = (text: string, cut?: TextCut) => string;
+const CUT_AT_BOTH_ENDS: TextCut = { atStart: true, atEnd: true };
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -60,7 +67,7 @@ function fill(size: number, line: () => string): string {
   return lines.join('\n');
 }
 
-function hostileTexts(size: number): Array<[string, string]> {
+function hostileTexts(size: number): Array<[string, string, TextCut?]> {
   return [
     ['one short base64 run of text per line', fill(size, () => b64(printable(18)))],
     ['32 short base64 runs of text per line', fill(size, () => Array.from({ length: 32 }, () => b64(printable(18))).join(' '))],
@@ -72,15 +79,17 @@ function hostileTexts(size: number): Array<[string, string]> {
     ['base64 of text, one 1 MiB run per line', fill(size, () => b64(printable(786_432)))],
     ['base64 of binary made of 8-character strings, 4,000 per run', fill(size, () => b64(Buffer.concat(Array.from({ length: 300 }, () => Buffer.from(`${printable(8)}\0\xff`, 'latin1')))))],
     ['base64 of UTF-16LE text, one 4,000-character run per line', fill(size, () => b64(Buffer.from(printable(1500), 'utf16le')))],
+    ['base64 of text, 76 columns behind a prefix, ends cut', fill(size, () => `app-1  | ${b64(printable(57))}`), CUT_AT_BOTH_ENDS],
+    ['base64 of random bytes, 76 columns behind a prefix, ends cut', fill(size, () => `app-1  | ${b64(randomBytes(57))}`), CUT_AT_BOTH_ENDS],
   ];
 }
 
-function cpuMs(redact: Redact, text: string): number {
-  redact(text);
+function cpuMs(redact: Redact, text: string, cut?: TextCut): number {
+  redact(text, cut);
   let best = Number.POSITIVE_INFINITY;
   for (let run = 0; run < 5; run++) {
     const start = process.cpuUsage();
-    redact(text);
+    redact(text, cut);
     const used = process.cpuUsage(start);
     best = Math.min(best, (used.user + used.system) / 1000);
   }
@@ -103,12 +112,12 @@ async function main(): Promise<number> {
   const before = option('before');
   if (before) checkouts.unshift([`before (${before})`, await redactorOf(resolve(before))]);
   const real = readFileSync(logPath, 'utf8').replace(/\r/g, '');
-  const texts: Array<[string, string]> = [[`real log ${logPath.slice(location.dir.length + 1)}`, real], ...hostileTexts(real.length)];
+  const texts: Array<[string, string, TextCut?]> = [[`real log ${logPath.slice(location.dir.length + 1)}`, real], ...hostileTexts(real.length)];
   console.log(`redaction CPU time, best of 5, on ${(real.length / 1e6).toFixed(1)} MB each (ms, and × the real log)`);
   const realMs = checkouts.map(([, redact]) => cpuMs(redact, real));
-  for (const [name, text] of texts) {
+  for (const [name, text, cut] of texts) {
     const cells = checkouts.map(([label, redact], i) => {
-      const ms = text === real ? (realMs[i] as number) : cpuMs(redact, text);
+      const ms = text === real ? (realMs[i] as number) : cpuMs(redact, text, cut);
       return `${label}: ${ms.toFixed(0).padStart(5)} ms ${(ms / (realMs[i] as number)).toFixed(1).padStart(5)}×`;
     });
     console.log(`  ${name.padEnd(60)} ${cells.join('   ')}`);
