@@ -746,13 +746,16 @@ function textRunsIntoEdge(bytes: Buffer, atEnd: boolean): boolean {
  */
 function maskCutBlobs(text: string, cut: TextCut): string {
   const atStart = cut.atStart ? blobAtStart(text) : [];
-  const atEnd = cut.atEnd ? blobAtEnd(text) : [];
-  // Seen from the first line to a full last line, one blob is cut at both ends: it is decoded once. Otherwise the
-  // two share no line (the first stops at a line of another shape, or at its narrower last line), and are in order.
-  const masked =
-    atStart.length > 0 && atEnd.length > 0 && atStart.at(-1) === text.length
-      ? holdsTextAtCut(text, atStart, true, true) ? atStart : []
-      : [...(holdsTextAtCut(text, atStart, true, false) ? atStart : []), ...(holdsTextAtCut(text, atEnd, false, true) ? atEnd : [])];
+  let masked: number[];
+  if (atStart.at(-1) === text.length) {
+    // One blob from the first line to the last, decoded once: the end cuts it too unless its last line is narrower.
+    const cutAtEnd = cut.atEnd && isFullLine(text, runLine(text, text.lastIndexOf('\n') + 1));
+    masked = holdsTextAtCut(text, atStart, true, cutAtEnd) ? atStart : [];
+  } else {
+    // The two share no line (the first stops at a line of another shape, or at its narrower last line).
+    const atEnd = cut.atEnd ? blobAtEnd(text) : [];
+    masked = [...(holdsTextAtCut(text, atStart, true, false) ? atStart : []), ...(holdsTextAtCut(text, atEnd, false, true) ? atEnd : [])];
+  }
   if (masked.length === 0) return text;
   const pieces: string[] = [];
   let copied = 0;
