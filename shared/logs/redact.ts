@@ -620,17 +620,21 @@ function redactWrappedBase64(texts: readonly string[], depth: number): readonly 
     for (const at of runs) list.push(at);
   });
   return texts.map((text, index) => {
-    const runs = replaced[index] as number[];
-    if (runs.length === 0) return text;
-    const pieces: string[] = [];
-    let copied = 0;
-    for (let r = 0; r < runs.length; r += 2) {
-      pieces.push(text.slice(copied, runs[r]), `${MARKER}base64-secret]`);
-      copied = runs[r + 1] as number;
-    }
-    pieces.push(text.slice(copied));
-    return pieces.join('');
+    return withRangesReplaced(text, replaced[index] as number[], `${MARKER}base64-secret]`);
   });
+}
+
+/** `text` with each range of `ranges` (start and end offsets, in order, not overlapping) replaced by `marker`. */
+function withRangesReplaced(text: string, ranges: readonly number[], marker: string): string {
+  if (ranges.length === 0) return text;
+  const pieces: string[] = [];
+  let copied = 0;
+  for (let r = 0; r < ranges.length; r += 2) {
+    pieces.push(text.slice(copied, ranges[r]), marker);
+    copied = ranges[r + 1] as number;
+  }
+  pieces.push(text.slice(copied));
+  return pieces.join('');
 }
 
 /**
@@ -756,15 +760,7 @@ function maskCutBlobs(text: string, cut: TextCut): string {
     const atEnd = cut.atEnd ? blobAtEnd(text) : [];
     masked = [...(holdsTextAtCut(text, atStart, true, false) ? atStart : []), ...(holdsTextAtCut(text, atEnd, false, true) ? atEnd : [])];
   }
-  if (masked.length === 0) return text;
-  const pieces: string[] = [];
-  let copied = 0;
-  for (let r = 0; r < masked.length; r += 2) {
-    pieces.push(text.slice(copied, masked[r]), `${MARKER}base64-partial]`);
-    copied = masked[r + 1] as number;
-  }
-  pieces.push(text.slice(copied));
-  return pieces.join('');
+  return withRangesReplaced(text, masked, `${MARKER}base64-partial]`);
 }
 
 /** Whether the blob made of `runs` (pairs of start and end in `text`) decodes to text that runs into a cut end. */
