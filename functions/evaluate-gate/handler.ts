@@ -1,8 +1,8 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { evaluateGateRequest } from '../../shared/baselines/evaluate.js';
-import { gateCallerOf, gateRefusal } from '../../shared/baselines/gate-access.js';
+import { DefaultBranchRefusedError, evaluateGateRequest } from '../../shared/baselines/evaluate.js';
+import { gateAccess, gateCallerOf } from '../../shared/baselines/gate-access.js';
 import { loadConfig } from '../../shared/config.js';
 import { ValidationError, errorMessage } from '../../shared/errors.js';
 import { createLearningDeps } from '../../shared/runtime/deps.js';
@@ -36,12 +36,13 @@ async function evaluate(event: APIGatewayProxyEvent): Promise<APIGatewayProxyRes
   }
   // The repository in the body is a claim; the caller's identity decides whether it may move that baseline.
   const repository = typeof (body as { repository?: unknown })?.repository === 'string' ? (body as { repository: string }).repository : '';
-  const refusal = repository ? gateRefusal(config.GATE_CALLERS, gateCallerOf(event), repository) : null;
-  if (refusal) return reply(403, { message: `forbidden: ${refusal}` });
+  const access = repository ? gateAccess(config.GATE_CALLERS, gateCallerOf(event), repository) : { allowed: true as const, reportsDefaultBranch: true };
+  if (!access.allowed) return reply(403, { message: `forbidden: ${access.refusal}` });
   try {
-    return reply(200, await evaluateGateRequest(body, deps));
+    return reply(200, await evaluateGateRequest(body, deps, access));
   } catch (error) {
     if (error instanceof ValidationError) return reply(400, { message: error.message });
+    if (error instanceof DefaultBranchRefusedError) return reply(403, { message: `forbidden: ${error.message}` });
     safeLogger.error('gate evaluation failed', { error: errorMessage(error) });
     return reply(500, { message: 'internal error; retry the request' });
   }

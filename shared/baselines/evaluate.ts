@@ -62,6 +62,11 @@ export function gateSettings(config: Pick<Config, 'DELTA_COVERAGE' | 'DELTA_VULN
   return { thresholds, defaultBranch: own.defaultBranch ?? 'main' };
 }
 
+/** A caller configured evaluate-only (`GATE_CALLERS`, `:evaluate`) named the default branch. */
+export class DefaultBranchRefusedError extends Error {
+  override name = 'DefaultBranchRefusedError';
+}
+
 export interface GateResponse extends GateDecision {
   repository: string;
   branch: string;
@@ -82,9 +87,14 @@ export interface GateResponse extends GateDecision {
 export async function evaluateGateRequest(
   body: unknown,
   deps: { baselines: BaselineStore; config: Pick<Config, 'DELTA_COVERAGE' | 'DELTA_VULN_HIGH' | 'DELTA_VULN_CRITICAL' | 'GATE_REPOSITORIES' | 'BASELINE_RUNS'>; clock: Clock },
+  caller: { reportsDefaultBranch: boolean } = { reportsDefaultBranch: true },
 ): Promise<GateResponse> {
   const request = parseGateRequest(body);
   const { thresholds, defaultBranch } = gateSettings(deps.config, request.repository);
+  // Before anything is read or stored: a run of the default branch moves the baseline and its pass/fail memory.
+  if (request.branch === defaultBranch && !caller.reportsDefaultBranch) {
+    throw new DefaultBranchRefusedError(`this caller may not report runs of ${request.repository}'s default branch (${defaultBranch}): its GATE_CALLERS entry is evaluate-only`);
+  }
   const at = deps.clock();
   const [runs, state] = await Promise.all([
     deps.baselines.recentRuns(request.repository, defaultBranch, deps.config.BASELINE_RUNS),

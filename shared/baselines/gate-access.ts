@@ -4,14 +4,29 @@ import * as z from 'zod';
  * Who may move which repository's gate baseline. The repository in a gate request is only a claim: the caller's
  * identity (the IAM principal API Gateway authenticated, or locally the holder of GATE_TOKEN) must be configured
  * for it in `GATE_CALLERS`, so one repository's pipeline cannot move another's baseline.
+ *
+ * The branch and commit in a request are claims too. A caller configured for a repository with the
+ * {@link EVALUATE_ONLY} suffix may have its pull requests' runs evaluated but may not report a run of the default
+ * branch: only runs of the default branch move the baseline (and its pass/fail memory), and a pull request's job
+ * holding the same role as the main branch's could otherwise claim `branch: main` and walk the baseline down a
+ * few points a run. Give the main branch's job its own role (an OIDC trust policy on `ref:refs/heads/main`).
  */
 
-/** `{"<caller ARN, or a prefix ending in *>": ["owner/repo", …]}`; `"*"` as a repository allows all of them. */
+/** Suffix of a repository entry whose caller may not report runs of the default branch. */
+export const EVALUATE_ONLY = ':evaluate';
+
+/**
+ * `{"<caller ARN, or a prefix ending in *>": ["owner/repo", "owner/other:evaluate", …]}`; `"*"` as a repository
+ * allows all of them (`"*:evaluate"`: all of them, evaluate only).
+ */
 export const gateCallersSchema = z.record(
   z.string().min(1).max(2048),
-  z.array(z.string().regex(/^(?:\*|[\w.-]{1,100}\/[\w.-]{1,100})$/, 'must be owner/repo or *')).min(1).max(500),
+  z.array(z.string().regex(/^(?:\*|[\w.-]{1,100}\/[\w.-]{1,100})(?::evaluate)?$/, 'must be owner/repo or *, optionally followed by :evaluate')).min(1).max(500),
 );
 export type GateCallers = z.infer<typeof gateCallersSchema>;
+
+/** What a caller may do with one repository's gate, or why it may not use it. */
+export type GateAccess = { allowed: true; reportsDefaultBranch: boolean } | { allowed: false; refusal: string };
 
 /** The caller identity the local runtime gives a request that carried the right GATE_TOKEN. */
 export const LOCAL_GATE_CALLER = 'local:gate-token';
@@ -26,14 +41,20 @@ function repositoriesOf(callers: GateCallers, caller: string): string[] | null {
   return best ? best.repositories.map((r) => r.toLowerCase()) : null;
 }
 
-/** Why `caller` may not evaluate the gate for `repository`, or null when it may. */
-export function gateRefusal(callers: GateCallers, caller: string | null, repository: string): string | null {
-  if (!caller) return 'the request carries no caller identity';
-  const allowed = repositoriesOf(callers, caller);
-  if (!allowed) return 'this caller is not configured for the quality gate (GATE_CALLERS)';
-  if (!allowed.includes('*') && !allowed.includes(repository.toLowerCase())) return `this caller is not configured for ${repository}`;
-  return null;
+/** What `caller` may do with the gate of `repository` (the entry naming it wins over `*`; full access over evaluate-only). */
+export function gateAccess(callers: GateCallers, caller: string | null, repository: string): GateAccess {
+  if (!caller) return { allowed: false, refusal: 'the request carries no caller identity' };
+  const entries = repositoriesOf(callers, caller);
+  if (!entries) return { allowed: false, refusal: 'this caller is not configured for the quality gate (GATE_CALLERS)' };
+  const wanted = repository.toLowerCase();
+  const grants = entries
+    .map((entry) => (entry.endsWith(EVALUATE_ONLY) ? { repository: entry.slice(0, -EVALUATE_ONLY.length), full: false } : { repository: entry, full: true }))
+    .filter((grant) => grant.repository === wanted || grant.repository === '*');
+  if (grants.length === 0) return { allowed: false, refusal: `this caller is not configured for ${repository}` };
+  const named = grants.filter((grant) => grant.repository === wanted);
+  return { allowed: true, reportsDefaultBranch: (named.length > 0 ? named : grants).some((grant) => grant.full) };
 }
+
 
 /** The caller API Gateway authenticated (IAM authorization fills `requestContext.identity.userArn`). */
 export function gateCallerOf(event: { requestContext?: { identity?: { userArn?: string | null; caller?: string | null } | null } | null }): string | null {
