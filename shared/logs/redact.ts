@@ -553,46 +553,63 @@ function samePrefix(text: string, a: number, b: number, length: number): boolean
   return true;
 }
 
-/** A wrapped block still being read: its lines' runs so far, their width and the prefix its lines share. */
-interface OpenBlock {
-  readonly runs: number[];
-  readonly width: number;
-  readonly prefixStart: number;
-  readonly prefixLength: number;
+/** The line of `text` that starts at `lineStart`, and the base64 run that ends it as the wrapped-blob reader sees it. */
+interface RunLine {
+  readonly lineStart: number;
+  readonly runStart: number;
+  readonly lineEnd: number;
 }
 
-/** The wrapped blocks of two lines or more in `text`. */
+function runLine(text: string, lineStart: number): RunLine {
+  const newline = text.indexOf('\n', lineStart);
+  const lineEnd = newline === -1 ? text.length : newline;
+  return { lineStart, runStart: trailingRunStart(text, lineStart, lineEnd), lineEnd };
+}
+
+const runWidth = (line: RunLine): number => line.lineEnd - line.runStart;
+const isPadded = (text: string, line: RunLine): boolean => runWidth(line) > 0 && text.charCodeAt(line.lineEnd - 1) === 61; /* = */
+
+/** Whether the line can be a full line of a wrapped blob ({@link WrappedBlock}): one that another may follow. */
+function isFullLine(text: string, line: RunLine): boolean {
+  const width = runWidth(line);
+  return width >= BASE64_MIN_CHARS && width % 4 === 0 && width <= BASE64_MAX_CHARS_PER_LINE && !isPadded(text, line);
+}
+
+/** Whether `line` has the width and prefix of `full`, a full line of a wrapped blob. */
+function sameShape(text: string, full: RunLine, line: RunLine): boolean {
+  const prefixLength = full.runStart - full.lineStart;
+  return line.runStart - line.lineStart === prefixLength && samePrefix(text, full.lineStart, line.lineStart, prefixLength);
+}
+
+/** The wrapped blocks of two lines or more in `text`: a full line, then lines of its shape ({@link sameShape}). */
 function wrappedBlocks(text: string): WrappedBlock[] {
   const blocks: WrappedBlock[] = [];
-  let open: OpenBlock | null = null;
+  let open: { first: RunLine; runs: number[] } | null = null;
   for (let lineStart = 0; lineStart <= text.length; ) {
-    const newline = text.indexOf('\n', lineStart);
-    const lineEnd = newline === -1 ? text.length : newline;
-    const runStart = trailingRunStart(text, lineStart, lineEnd);
-    const width = lineEnd - runStart;
-    const padded = width > 0 && text.charCodeAt(lineEnd - 1) === 61 /* = */;
-    const continues =
-      open !== null &&
-      width > 0 &&
-      width <= open.width &&
-      runStart - lineStart === open.prefixLength &&
-      samePrefix(text, open.prefixStart, lineStart, open.prefixLength);
-    if (open !== null && continues) {
-      open.runs.push(runStart, lineEnd);
+    const line = runLine(text, lineStart);
+    const width = runWidth(line);
+    if (open !== null && width > 0 && width <= runWidth(open.first) && sameShape(text, open.first, line)) {
+      open.runs.push(line.runStart, line.lineEnd);
       // A narrower or padded line is the blob's last.
-      if (width < open.width || padded) {
+      if (width < runWidth(open.first) || isPadded(text, line)) {
         blocks.push({ runs: open.runs });
         open = null;
       }
     } else {
       if (open !== null && open.runs.length >= 4) blocks.push({ runs: open.runs });
-      const full = width >= BASE64_MIN_CHARS && width % 4 === 0 && !padded && width <= BASE64_MAX_CHARS_PER_LINE;
-      open = full ? { runs: [runStart, lineEnd], width, prefixStart: lineStart, prefixLength: runStart - lineStart } : null;
+      open = isFullLine(text, line) ? { first: line, runs: [line.runStart, line.lineEnd] } : null;
     }
-    lineStart = lineEnd + 1;
+    lineStart = line.lineEnd + 1;
   }
   if (open !== null && open.runs.length >= 4) blocks.push({ runs: open.runs });
   return blocks;
+}
+
+/** The base64 of a blob: its lines' runs (pairs of start and end in `text`) joined, as the base64 pass reads a run. */
+function joinedRuns(text: string, runs: readonly number[]): string {
+  let joined = '';
+  for (let i = 0; i < runs.length; i += 2) joined += text.slice(runs[i], runs[i + 1]);
+  return joined;
 }
 
 /**
@@ -603,9 +620,7 @@ function redactWrappedBase64(texts: readonly string[], depth: number): readonly 
   const found: Array<{ text: number; runs: number[]; decoded: string }> = [];
   texts.forEach((text, index) => {
     for (const { runs } of wrappedBlocks(text)) {
-      let joined = '';
-      for (let i = 0; i < runs.length; i += 2) joined += text.slice(runs[i], runs[i + 1]);
-      const body = base64Body(joined);
+      const body = base64Body(joinedRuns(text, runs));
       const decoded = body === null ? '' : textInBytes(Buffer.from(body, 'base64'));
       if (decoded.length > 0) found.push({ text: index, runs, decoded });
     }
@@ -619,9 +634,7 @@ function redactWrappedBase64(texts: readonly string[], depth: number): readonly 
     const list = replaced[text] as number[];
     for (const at of runs) list.push(at);
   });
-  return texts.map((text, index) => {
-    return withRangesReplaced(text, replaced[index] as number[], `${MARKER}base64-secret]`);
-  });
+  return texts.map((text, index) => withRangesReplaced(text, replaced[index] as number[], `${MARKER}base64-secret]`));
 }
 
 /** `text` with each range of `ranges` (start and end offsets, in order, not overlapping) replaced by `marker`. */
@@ -650,34 +663,6 @@ export interface TextCut {
 
 /** A redactor: {@link redactSecrets}, or one that stands in for it. */
 export type Redact = (text: string, cut?: TextCut) => string;
-
-/** The line of `text` that starts at `lineStart`, and the base64 run that ends it as the wrapped-blob reader sees it. */
-interface RunLine {
-  readonly lineStart: number;
-  readonly runStart: number;
-  readonly lineEnd: number;
-}
-
-function runLine(text: string, lineStart: number): RunLine {
-  const newline = text.indexOf('\n', lineStart);
-  const lineEnd = newline === -1 ? text.length : newline;
-  return { lineStart, runStart: trailingRunStart(text, lineStart, lineEnd), lineEnd };
-}
-
-const runWidth = (line: RunLine): number => line.lineEnd - line.runStart;
-const isPadded = (text: string, line: RunLine): boolean => runWidth(line) > 0 && text.charCodeAt(line.lineEnd - 1) === 61; /* = */
-
-/** Whether the line can be a full line of a wrapped blob ({@link WrappedBlock}): one that another may follow. */
-function isFullLine(text: string, line: RunLine): boolean {
-  const width = runWidth(line);
-  return width >= BASE64_MIN_CHARS && width % 4 === 0 && width <= BASE64_MAX_CHARS_PER_LINE && !isPadded(text, line);
-}
-
-/** Whether `line` has the width and prefix of `full`, a full line of a wrapped blob. */
-function sameShape(text: string, full: RunLine, line: RunLine): boolean {
-  const prefixLength = full.runStart - full.lineStart;
-  return line.runStart - line.lineStart === prefixLength && samePrefix(text, full.lineStart, line.lineStart, prefixLength);
-}
 
 /**
  * The runs, in pairs of start and end, of the wrapped blob that the start of `text` may cut: its full lines of one
@@ -766,9 +751,7 @@ function maskCutBlobs(text: string, cut: TextCut): string {
 /** Whether the blob made of `runs` (pairs of start and end in `text`) decodes to text that runs into a cut end. */
 function holdsTextAtCut(text: string, runs: readonly number[], cutAtStart: boolean, cutAtEnd: boolean): boolean {
   if (runs.length === 0) return false;
-  let joined = '';
-  for (let i = 0; i < runs.length; i += 2) joined += text.slice(runs[i], runs[i + 1]);
-  const body = base64Body(joined);
+  const body = base64Body(joinedRuns(text, runs));
   if (body === null) return false;
   const bytes = Buffer.from(body, 'base64');
   return (cutAtStart && textRunsIntoEdge(bytes, false)) || (cutAtEnd && textRunsIntoEdge(bytes, true));
