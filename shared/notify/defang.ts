@@ -49,7 +49,10 @@ export function defang(text: string): string {
     // none included, before the host.
     .replace(/\b(https?|ftp|wss?)(:[\\/]*)([^\s/\\?#]+)/gi, (_, scheme: string, separator: string, authority: string) => `${defangScheme(scheme)}${separator}${defangHost(authority)}`)
     // Not `\b`: GitHub autolinks a URL right after `_` (`_https://…`), which is a word character.
-    .replace(/(?<![A-Za-z0-9+.-])([a-z][a-z0-9+.-]{1,20}):([\\/]{2})([^\s/\\?#]*)/gi, (_, scheme: string, slashes: string, authority: string) => `${defangScheme(scheme)}${defangScheme(scheme).endsWith(']') ? '' : ':'}${slashes}${defangHost(authority)}`)
+    .replace(/(?<![A-Za-z0-9+.-])([a-z][a-z0-9+.-]{1,20}):([\\/]{2})([^\s/\\?#]*)/gi, (_, scheme: string, slashes: string, authority: string) => {
+      const safe = defangScheme(scheme);
+      return `${safe}${safe.endsWith(']') ? '' : ':'}${slashes}${defangHost(authority)}`;
+    })
     .replace(SLASHED_HOST, (_, slashes: string, host: string) => `${slashes}${defangHost(host)}`)
     .replace(/\bwww\.[^\s/]+/gi, (host) => defangHost(host))
     .replace(/\b([A-Za-z0-9._%+-]+)@((?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,})\b/g, (_, user: string, host: string) => `${user}[@]${defangHost(host)}`)
