@@ -36,6 +36,14 @@ export const INSTALLATION_MISSING_TTL_MS = 5 * 60_000;
 /** Repositories whose lookup is remembered per process; the oldest is forgotten beyond this. */
 const MAX_REMEMBERED_REPOSITORIES = 1_000;
 
+/**
+ * Whose write budget a client draws on, as the budget's counters are keyed: GitHub counts its limits per token
+ * (`installationId` null) or per App installation.
+ */
+export function writeIdentity(installationId: number | null): string {
+  return installationId === null ? 'token' : `installation-${installationId}`;
+}
+
 /** One client for every installation (a token, the recorded stand-in, a test fake) or none at all. */
 export function staticGitHubClients(port: GitHubPort | null): GitHubClients {
   return { forInstallation: () => port };
@@ -47,7 +55,7 @@ export function createGitHubClients(options: GitHubClientsOptions): GitHubClient
   // The bot login discovered once serves every client of the process, including those bound to a step's deadline.
   const loginCache = {};
   if (auth.kind === 'token') {
-    const writeLimiter = options.writeLimiter?.('token');
+    const writeLimiter = options.writeLimiter?.(writeIdentity(null));
     const tokenClient = (signal?: AbortSignal) =>
       createGitHubClient({ ...base, token: auth.token, loginCache, ...(writeLimiter ? { writeLimiter } : {}), ...(signal ? { signal } : {}) });
     const client = tokenClient();
@@ -97,7 +105,7 @@ export function createGitHubClients(options: GitHubClientsOptions): GitHubClient
         ...base,
         app: { appId: auth.appId, privateKey: auth.privateKey, installationId, tokenCache },
         loginCache,
-        ...(options.writeLimiter ? { writeLimiter: options.writeLimiter(`installation-${installationId}`) } : {}),
+        ...(options.writeLimiter ? { writeLimiter: options.writeLimiter(writeIdentity(installationId)) } : {}),
         ...(signal ? { signal } : {}),
       });
       // Bound to one step's deadline: not kept (the installation token it fetched is, in the shared cache).

@@ -18,7 +18,7 @@ import { createConfiguredAnalyzers } from '../analysis/providers.js';
 import { type Config, requireConfig } from '../config.js';
 import { ConfigError, errorMessage } from '../errors.js';
 import { normalizePrivateKey } from '../github/app-auth.js';
-import { type GitHubAuth, createGitHubClients, staticGitHubClients } from '../github/clients.js';
+import { type GitHubAuth, createGitHubClients, staticGitHubClients, writeIdentity } from '../github/clients.js';
 import { withCommentSlots } from '../github/comment-slot.js';
 import { commentSlotLeaseMs, type CommentRetrySettings } from '../github/comment-timing.js';
 import { createRecordedGitHub } from '../github/recorded.js';
@@ -165,8 +165,8 @@ function writeBudgetsOf(config: Config): WriteBudgets {
 
 /**
  * The share of the write budget for comments on forks' pull requests (`forkShareOf`), counted beside the budget of
- * the identity the GitHub client writes as (`token`, or the App's `installation-<id>`, as `createGitHubClients`
- * names it); null where writes are not budgeted (no credentials, the recorded stand-in).
+ * the identity the GitHub client writes as ({@link writeIdentity}); null where writes are not budgeted (no
+ * credentials, the recorded stand-in).
  */
 function createForkWrites(config: Config): NotifyDeps['forkWrites'] {
   const app = config.GITHUB_APP_ID !== undefined;
@@ -175,7 +175,7 @@ function createForkWrites(config: Config): NotifyDeps['forkWrites'] {
   const budgets = forkShareOf(writeBudgetsOf(config));
   return (installationId) => {
     if (app && installationId === null) return null;
-    const identity = `${app ? `installation-${installationId}` : 'token'}#forks`;
+    const identity = `${writeIdentity(app ? installationId : null)}#forks`;
     return createDynamoWriteLimiter({ client, tableName: config.INCIDENTS_TABLE, identity, budgets });
   };
 }
