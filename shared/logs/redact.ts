@@ -14,6 +14,7 @@
  * (`ghp_ab\x1b[0mcd…`) or zero-width spaces, which would otherwise slip past every pattern. Patterns are
  * anchored on fixed prefixes or bounded character classes so they run in linear time on hostile input.
  */
+import { constants as zlib, inflateRawSync } from 'node:zlib';
 import { RedactionError } from '../errors.js';
 import { stripHidden } from '../invisible.js';
 import { MAX_LINE_CHARS, stripAnsi } from './reader.js';
@@ -374,8 +375,8 @@ function replacement(id: string, match: string, kept: string): string {
  * Base64 runs that may hide a secret: a Kubernetes `.dockerconfigjson: eyJ…`, `CREDS_B64=<base64 of user:ghp_…>`,
  * `echo "$TOKEN" | base64` to get past a CI system's masking. A run of {@link BASE64_MIN_CHARS} or more base64 or
  * base64url characters (one alphabet, both letter cases) is decoded, the text its bytes hold ({@link textInBytes}:
- * UTF-8 text, or the strings inside binary data, and UTF-16 text) is redacted again, and the whole run is replaced
- * when anything in it is a secret. Paths (`/usr/lib/x86_64-linux-gnu`) and identifiers fail the alphabet or case
+ * UTF-8 text, or the strings inside binary data, and UTF-16 text; and the same of what its compressed data inflates
+ * to, {@link inflatedParts}) is redacted again, and the whole run is replaced when anything in it is a secret. Paths (`/usr/lib/x86_64-linux-gnu`) and identifiers fail the alphabet or case
  * check before decoding; random data holds no string long enough for a pattern to match.
  *
  * Bounded: a run is decoded whole, and the runs of a line up to {@link BASE64_MAX_CHARS_PER_LINE} characters in
@@ -401,6 +402,8 @@ const BASE64_MIN_PRINTABLE = 0.9;
  */
 const BASE64_MIN_STRING = 8;
 const MARKER = '[REDACTED:';
+const SECRET_MARKER = `${MARKER}base64-secret]`;
+const UNREAD_MARKER = `${MARKER}base64-unread]`;
 
 /** How many redaction markers `text` holds: more after redaction than before means something was redacted. */
 export function countMarkers(text: string): number {
@@ -462,9 +465,134 @@ function collectStrings(bytes: Buffer, width: 1 | 2, from: number, pieces: strin
   if (at - start >= BASE64_MIN_STRING * width) pieces.push(bytes.toString(encoding, start, at));
 }
 
+/**
+ * How many bytes one redaction may inflate from compressed data, at every level of base64 together: a fixed part,
+ * enough for a `.tar.gz` of a few config files (a tar pads each file to 10 KB of mostly NULs), and a share per
+ * character of the redacted text. Deflate can expand a byte ~1,000-fold, so a bound per run or per line would let a
+ * log of small compression bombs cost ~1,000 times its size; this keeps the cost of a redaction linear in its input.
+ * Data past the allowance (a bomb, a big archive) is withheld unread.
+ */
+const INFLATE_FIXED_BYTES = 256 * 1024;
+const INFLATE_BYTES_PER_CHAR = 4;
+/** Most compressed streams inflated from one decoded run: gzip members one after another, or zip entries. */
+const INFLATE_MAX_STREAMS = 64;
+
+const GZIP_FLAG_HCRC = 0x02;
+const GZIP_FLAG_EXTRA = 0x04;
+const GZIP_FLAG_NAME = 0x08;
+const GZIP_FLAG_COMMENT = 0x10;
+const ZIP_LOCAL_HEADER = Buffer.from('PK\x03\x04', 'latin1');
+const ZIP_DEFLATED = 8;
+const ZIP_HEADER_BYTES = 30;
+
+/** Where the deflate data of the gzip member at `at` starts (after its header), or -1 when no member starts there. */
+function gzipDataStart(bytes: Buffer, at: number): number {
+  if (bytes[at] !== 0x1f || bytes[at + 1] !== 0x8b || bytes[at + 2] !== 8) return -1;
+  const flags = bytes[at + 3] ?? 0;
+  let from = at + 10;
+  if (flags & GZIP_FLAG_EXTRA) from += 2 + ((bytes[from] ?? 0) | ((bytes[from + 1] ?? 0) << 8));
+  for (const flag of [GZIP_FLAG_NAME, GZIP_FLAG_COMMENT]) {
+    if (!(flags & flag)) continue;
+    const nul = bytes.indexOf(0, from);
+    if (nul === -1) return -1;
+    from = nul + 1;
+  }
+  if (flags & GZIP_FLAG_HCRC) from += 2;
+  return from < bytes.length ? from : -1;
+}
+
+/** Whether `bytes` start with a zlib stream's header (deflate, no preset dictionary, its check bits right). */
+function isZlibHeader(bytes: Buffer): boolean {
+  const cmf = bytes[0] ?? 0;
+  const flg = bytes[1] ?? 0;
+  return (cmf & 0x0f) === 8 && cmf >> 4 <= 7 && (flg & 0x20) === 0 && ((cmf << 8) | flg) % 31 === 0;
+}
+
+/** Where each deflated entry's data starts in a zip archive (stored entries are read as bytes already). */
+function zipDeflatedStarts(bytes: Buffer): number[] {
+  const starts: number[] = [];
+  for (let at = bytes.indexOf(ZIP_LOCAL_HEADER); at !== -1 && at + ZIP_HEADER_BYTES <= bytes.length && starts.length < INFLATE_MAX_STREAMS; at = bytes.indexOf(ZIP_LOCAL_HEADER, at + 4)) {
+    if (bytes.readUInt16LE(at + 8) !== ZIP_DEFLATED) continue;
+    const data = at + ZIP_HEADER_BYTES + bytes.readUInt16LE(at + 26) + bytes.readUInt16LE(at + 28);
+    if (data < bytes.length) starts.push(data);
+  }
+  return starts;
+}
+
+/** What is left of one redaction's allowance for inflating compressed data ({@link INFLATE_FIXED_BYTES}). */
+interface InflateAllowance {
+  left: number;
+}
+
+const allowanceFor = (texts: readonly string[]): InflateAllowance => ({
+  left: INFLATE_FIXED_BYTES + INFLATE_BYTES_PER_CHAR * texts.reduce((sum, text) => sum + text.length, 0),
+});
+
+/** Raised inside {@link inflatedParts} when the data inflates to more than it may. */
+class InflateLimitReached extends Error {}
+
+/**
+ * What the compressed data in decoded bytes inflates to, one buffer a stream: a gzip file (`gzip | base64`, a
+ * `.tar.gz`; each member of concatenated ones), a zlib stream, and the deflated entries of a zip archive. Data cut
+ * short gives what it inflates to so far, as a truncated download would. What it inflates is taken from `allowance`;
+ * null when the allowance runs out. One level: compressed data inside what is inflated is read as bytes only.
+ */
+function inflatedParts(bytes: Buffer, allowance: InflateAllowance): Buffer[] | null {
+  const parts: Buffer[] = [];
+  const inflateFrom = (start: number): number => {
+    if (allowance.left <= 0) throw new InflateLimitReached();
+    try {
+      const { buffer, engine } = inflateRawSync(bytes.subarray(start), { finishFlush: zlib.Z_SYNC_FLUSH, maxOutputLength: allowance.left, info: true }) as unknown as {
+        buffer: Buffer;
+        engine: { bytesWritten: number };
+      };
+      parts.push(buffer);
+      allowance.left -= buffer.length;
+      return start + engine.bytesWritten;
+    } catch (error) {
+      if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw new InflateLimitReached();
+      return -1; // not deflate data after all: bytes that only looked like a header
+    }
+  };
+  try {
+    if (bytes[0] === 0x1f) {
+      // Each member's deflate data, then its 8-byte trailer (CRC and size), then maybe the next member.
+      let member = 0;
+      for (let at = gzipDataStart(bytes, 0); at !== -1 && member < INFLATE_MAX_STREAMS; member++) {
+        const end = inflateFrom(at);
+        at = end === -1 ? -1 : gzipDataStart(bytes, end + 8);
+      }
+    } else if (isZlibHeader(bytes)) {
+      inflateFrom(2);
+    }
+    for (const start of zipDeflatedStarts(bytes)) inflateFrom(start);
+  } catch (error) {
+    if (error instanceof InflateLimitReached) return null;
+    throw error;
+  }
+  return parts;
+}
+
+/**
+ * The text that decoded bytes hold ({@link textInBytes}), with the text of what their compressed data inflates to;
+ * null when that would take more than is left of `allowance`.
+ */
+function decodedText(bytes: Buffer, allowance: InflateAllowance): string | null {
+  const plain = textInBytes(bytes);
+  if (!mayBeCompressed(bytes)) return plain;
+  const inflated = inflatedParts(bytes, allowance);
+  if (inflated === null) return null;
+  return [plain, ...inflated.map(textInBytes)].filter((text) => text.length > 0).join('\n');
+}
+
+/** The cheap test before {@link inflatedParts}: whether `bytes` start like gzip or zlib data, or hold a zip entry. */
+function mayBeCompressed(bytes: Buffer): boolean {
+  return (bytes[0] === 0x1f && bytes[1] === 0x8b) || isZlibHeader(bytes) || (bytes.length > ZIP_HEADER_BYTES && bytes.indexOf(ZIP_LOCAL_HEADER) !== -1);
+}
+
 /** For each text, whether redaction one level down finds a secret in it: one pass over all of them. */
-function holdSecrets(texts: readonly string[], depth: number): boolean[] {
-  const redacted = redactTexts(texts, depth);
+function holdSecrets(texts: readonly string[], depth: number, allowance: InflateAllowance): boolean[] {
+  const redacted = redactTexts(texts, depth, undefined, allowance);
   return texts.map((text, i) => countMarkers(redacted[i] as string) > countMarkers(text));
 }
 
@@ -476,7 +604,7 @@ interface Base64Run {
 }
 
 /** `text` with every base64 run that decodes to a secret replaced: runs are decoded first, then read together. */
-function redactBase64(text: string, depth: number): string {
+function redactBase64(text: string, depth: number, allowance: InflateAllowance): string {
   const runs: Base64Run[] = [];
   let lineEnd = -1;
   let budget = 0;
@@ -497,21 +625,21 @@ function redactBase64(text: string, depth: number): string {
       continue;
     }
     budget -= body.length;
-    const decoded = textInBytes(Buffer.from(body, 'base64'));
-    if (decoded.length > 0) runs.push({ start, end, decoded });
+    const decoded = decodedText(Buffer.from(body, 'base64'), allowance);
+    if (decoded === null || decoded.length > 0) runs.push({ start, end, decoded });
   }
   if (runs.length === 0) return text;
   const decodedRuns = runs.filter((run) => run.decoded !== null);
-  const holding = holdSecrets(decodedRuns.map((run) => run.decoded as string), depth + 1);
+  const holding = holdSecrets(decodedRuns.map((run) => run.decoded as string), depth + 1, allowance);
   const secret = new Set(decodedRuns.filter((_, i) => holding[i]));
-  let out = '';
-  let copied = 0;
+  const ranges: number[] = [];
+  const markers: string[] = [];
   for (const run of runs) {
     if (run.decoded !== null && !secret.has(run)) continue;
-    out += `${text.slice(copied, run.start)}${MARKER}${run.decoded === null ? 'base64-unread' : 'base64-secret'}]`;
-    copied = run.end;
+    ranges.push(run.start, run.end);
+    markers.push(run.decoded === null ? UNREAD_MARKER : SECRET_MARKER);
   }
-  return out + text.slice(copied);
+  return withRangesReplaced(text, ranges, markers);
 }
 
 /**
@@ -615,35 +743,45 @@ function joinedRuns(text: string, runs: readonly number[]): string {
 /**
  * `texts` with the runs of every wrapped block that decodes to a secret replaced: before the patterns run, since the
  * key body rule would blank the block's full lines one by one and its last line would keep its part of the secret.
+ * A block whose compressed data would inflate past what is left of `allowance` is withheld unread.
  */
-function redactWrappedBase64(texts: readonly string[], depth: number): readonly string[] {
-  const found: Array<{ text: number; runs: number[]; decoded: string }> = [];
+function redactWrappedBase64(texts: readonly string[], depth: number, allowance: InflateAllowance): readonly string[] {
+  const found: Array<{ text: number; runs: number[]; decoded: string | null }> = [];
   texts.forEach((text, index) => {
     for (const { runs } of wrappedBlocks(text)) {
       const body = base64Body(joinedRuns(text, runs));
-      const decoded = body === null ? '' : textInBytes(Buffer.from(body, 'base64'));
-      if (decoded.length > 0) found.push({ text: index, runs, decoded });
+      if (body === null) continue;
+      const decoded = decodedText(Buffer.from(body, 'base64'), allowance);
+      if (decoded === null || decoded.length > 0) found.push({ text: index, runs, decoded });
     }
   });
   if (found.length === 0) return texts;
-  const holding = holdSecrets(found.map((block) => block.decoded), depth + 1);
+  const readable = found.filter((block) => block.decoded !== null);
+  const holding = holdSecrets(readable.map((block) => block.decoded as string), depth + 1, allowance);
+  const secret = new Set(readable.filter((_, i) => holding[i]));
   // Runs to replace, per text, in order: blocks were found in order.
-  const replaced = texts.map((): number[] => []);
-  found.forEach(({ text, runs }, i) => {
-    if (!holding[i]) return;
-    const list = replaced[text] as number[];
-    for (const at of runs) list.push(at);
-  });
-  return texts.map((text, index) => withRangesReplaced(text, replaced[index] as number[], `${MARKER}base64-secret]`));
+  const replaced = texts.map(() => ({ ranges: [] as number[], markers: [] as string[] }));
+  for (const block of found) {
+    if (block.decoded !== null && !secret.has(block)) continue;
+    const { ranges, markers } = replaced[block.text] as { ranges: number[]; markers: string[] };
+    for (let r = 0; r < block.runs.length; r += 2) {
+      ranges.push(block.runs[r] as number, block.runs[r + 1] as number);
+      markers.push(block.decoded === null ? UNREAD_MARKER : SECRET_MARKER);
+    }
+  }
+  return texts.map((text, index) => withRangesReplaced(text, replaced[index]?.ranges ?? [], replaced[index]?.markers ?? []));
 }
 
-/** `text` with each range of `ranges` (start and end offsets, in order, not overlapping) replaced by `marker`. */
-function withRangesReplaced(text: string, ranges: readonly number[], marker: string): string {
+/**
+ * `text` with each range of `ranges` (start and end offsets, in order, not overlapping) replaced by `marker`, or by
+ * its own marker when `marker` lists one per range.
+ */
+function withRangesReplaced(text: string, ranges: readonly number[], marker: string | readonly string[]): string {
   if (ranges.length === 0) return text;
   const pieces: string[] = [];
   let copied = 0;
   for (let r = 0; r < ranges.length; r += 2) {
-    pieces.push(text.slice(copied, ranges[r]), marker);
+    pieces.push(text.slice(copied, ranges[r]), typeof marker === 'string' ? marker : (marker[r / 2] as string));
     copied = ranges[r + 1] as number;
   }
   pieces.push(text.slice(copied));
@@ -730,8 +868,8 @@ function textRunsIntoEdge(bytes: Buffer, atEnd: boolean): boolean {
  * too short to be recognised, its other part in lines this text does not hold. Every line seen of such a blob is
  * replaced, failing closed: how long a secret is, and so how far back from the cut its part reaches, is not known.
  * The blob is the one the first or last line ends, as the wrapped-blob reader finds them; a blob whose bytes at
- * the cut are binary (an image, a key store, compressed data) is kept. Bounded: each end's blob is walked and
- * decoded once.
+ * the cut are binary (an image, a key store) is kept, and so is compressed data unless what it inflates to runs into
+ * the cut. Bounded: each end's blob is walked and decoded once.
  */
 function maskCutBlobs(text: string, cut: TextCut): string {
   const atStart = cut.atStart ? blobAtStart(text) : [];
@@ -754,7 +892,19 @@ function holdsTextAtCut(text: string, runs: readonly number[], cutAtStart: boole
   const body = base64Body(joinedRuns(text, runs));
   if (body === null) return false;
   const bytes = Buffer.from(body, 'base64');
-  return (cutAtStart && textRunsIntoEdge(bytes, false)) || (cutAtEnd && textRunsIntoEdge(bytes, true));
+  return (cutAtStart && textRunsIntoEdge(bytes, false)) || (cutAtEnd && (textRunsIntoEdge(bytes, true) || inflatedTextRunsIntoEnd(bytes)));
+}
+
+/**
+ * Whether compressed data that a cut end splits inflates to text running into its end: the start of a gzip file
+ * inflates as far as it goes, and a secret can run over that point as over a cut in plain text. Compressed data
+ * whose start the cut leaves out cannot be inflated, by anyone reading the excerpt either.
+ */
+function inflatedTextRunsIntoEnd(bytes: Buffer): boolean {
+  const parts = inflatedParts(bytes, { left: INFLATE_FIXED_BYTES });
+  if (parts === null) return true;
+  const last = parts.at(-1);
+  return last !== undefined && textRunsIntoEdge(last, true);
 }
 
 /**
@@ -829,16 +979,16 @@ function splitLike(text: string, like: readonly string[]): string[] {
  * base64 read, and read for keys on its own, then they are joined by line breaks and the other patterns and the
  * base64 pass run once over the whole. Running every pattern on each decoded text cost a hundred
  * regular-expression calls per run, which made a file of short base64 runs many times dearer to redact than a
- * plain log of the same size.
+ * plain log of the same size. The texts of every level share the top level's `allowance` for inflating.
  */
-function redactTexts(texts: readonly string[], depth: number, cut?: TextCut): string[] {
+function redactTexts(texts: readonly string[], depth: number, cut?: TextCut, allowance: InflateAllowance = allowanceFor(texts)): string[] {
   const cleanedForPatterns = texts.map(cleanForPatterns);
   const prepared = cut === undefined ? cleanedForPatterns : cleanedForPatterns.map((text) => maskCutBlobs(text, cut));
-  const unwrapped = depth < BASE64_MAX_DEPTH ? redactWrappedBase64(prepared, depth) : prepared;
+  const unwrapped = depth < BASE64_MAX_DEPTH ? redactWrappedBase64(prepared, depth, allowance) : prepared;
   const cleaned = unwrapped.map((text) => applyWholeTextPatterns(text, depth));
   let out = cleaned.length === 1 ? (cleaned[0] as string) : cleaned.join('\n');
   for (const pattern of LINE_PATTERNS) out = applyPattern(out, pattern);
-  if (depth < BASE64_MAX_DEPTH) out = redactBase64(out, depth);
+  if (depth < BASE64_MAX_DEPTH) out = redactBase64(out, depth, allowance);
   out = redactUrlEncodedGlue(out.replace(SEPARATORS, ''));
   return cleaned.length === 1 ? [out] : splitLike(out, cleaned);
 }

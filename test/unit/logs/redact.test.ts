@@ -1,3 +1,4 @@
+import { crc32, deflateRawSync, deflateSync, gzipSync, inflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { RedactionError } from '../../../shared/errors.js';
 import { analyzeLog, redactLines, redactSecrets, SECRET_PATTERNS, WITHHELD_TEXT } from '../../../shared/logs/index.js';
@@ -431,24 +432,31 @@ describe('base64 the decoder used to miss (review of the base64 pass)', () => {
     return Buffer.concat([header, body, Buffer.alloc(1024)]);
   }
 
-  /** A zip holding one file stored without compression (`zip -0`): local header, name, data, central directory. */
-  function storedZipOf(name: string, content: string): Buffer {
-    const data = Buffer.from(content);
+  /**
+   * A zip holding one file: local header, name, data, central directory. Stored without compression (`zip -0`), or
+   * deflated as `zip` does by default.
+   */
+  function zipOf(name: string, content: string, method: 'stored' | 'deflated' = 'stored'): Buffer {
+    const plain = Buffer.from(content);
+    const data = method === 'stored' ? plain : deflateRawSync(plain);
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(10, 4);
+    local.writeUInt16LE(method === 'stored' ? 10 : 20, 4);
+    local.writeUInt16LE(method === 'stored' ? 0 : 8, 8);
     local.writeUInt16LE(0x5a21, 10);
     local.writeUInt16LE(0x5927, 12);
-    local.writeUInt32LE(0x1c291ca3, 14);
+    local.writeUInt32LE(crc32(plain), 14);
     local.writeUInt32LE(data.length, 18);
-    local.writeUInt32LE(data.length, 22);
+    local.writeUInt32LE(plain.length, 22);
     local.writeUInt16LE(name.length, 26);
     const central = Buffer.alloc(46);
     central.writeUInt32LE(0x02014b50, 0);
     central.writeUInt16LE(0x031e, 4);
-    central.writeUInt16LE(10, 6);
+    central.writeUInt16LE(method === 'stored' ? 10 : 20, 6);
+    central.writeUInt16LE(method === 'stored' ? 0 : 8, 10);
+    central.writeUInt32LE(crc32(plain), 16);
     central.writeUInt32LE(data.length, 20);
-    central.writeUInt32LE(data.length, 24);
+    central.writeUInt32LE(plain.length, 24);
     central.writeUInt16LE(name.length, 28);
     central.writeUInt32LE(0x81a40000, 38);
     const end = Buffer.alloc(22);
@@ -469,7 +477,7 @@ describe('base64 the decoder used to miss (review of the base64 pass)', () => {
 
   it.each([
     ['a tar archive of a .env file', tarOf('.env', `NODE_ENV=production\nGITHUB_TOKEN=${ghp}\n`)],
-    ['a zip holding .git-credentials, stored', storedZipOf('.git-credentials', `https://ci-bot:${ghp}@github.com\n`)],
+    ['a zip holding .git-credentials, stored', zipOf('.git-credentials', `https://ci-bot:${ghp}@github.com\n`)],
     ['random bytes, then the token', Buffer.concat([noise(600), Buffer.from(`\ntoken ${ghp}\n`)])],
     ['random bytes, then an AWS key pair', Buffer.concat([noise(300), Buffer.from(`[default]\naws_access_key_id = ${awsId}\naws_secret_access_key = ${awsSecret}\n`), noise(300, 7)])],
   ])('finds a secret in base64 of binary data: %s', (_, bytes) => {
@@ -490,6 +498,79 @@ describe('base64 the decoder used to miss (review of the base64 pass)', () => {
   ])('finds a secret in base64 of UTF-16LE text: %s', (_, line, text) => {
     // Act / Assert
     expectRedacted(line(Buffer.from(text, 'utf16le').toString('base64')));
+  });
+
+  const dotEnv = `NODE_ENV=production\nGITHUB_TOKEN=${ghp}\n`;
+  const awsCredentials = `[default]\naws_access_key_id = ${awsId}\naws_secret_access_key = ${awsSecret}\n`;
+
+  it.each([
+    ['gzip of a .env file (`gzip -c .env | base64 -w0`)', gzipSync(dotEnv)],
+    ['a .tar.gz of a .env file', gzipSync(tarOf('.env', dotEnv))],
+    ['a zip holding .git-credentials, deflated', zipOf('.git-credentials', `https://ci-bot:${ghp}@github.com\n`, 'deflated')],
+    ['a zlib stream (`openssl zlib`, Python\'s zlib.compress) of an AWS credentials file', deflateSync(awsCredentials)],
+    ['the second of two gzip files one after the other (`cat a.gz b.gz`)', Buffer.concat([gzipSync('build: ok\n'.repeat(40)), gzipSync(dotEnv)])],
+    ['the first part of a gzip file, cut short', gzipSync(`${dotEnv}${noise(20_000).toString('base64')}`).subarray(0, 200)],
+  ])('finds a secret in base64 of compressed data: %s', (_, bytes) => {
+    // Prepare: nothing of the secret can be read from the compressed bytes themselves.
+    expect(bytes.toString('latin1')).not.toContain('ghp_');
+    expect(bytes.toString('latin1')).not.toContain(awsId);
+
+    // Act / Assert
+    expectRedacted(`ARTIFACT_B64=${bytes.toString('base64')}`);
+  });
+
+  it('keeps base64 of compressed data that holds no secret, and of random bytes that only start like compressed data', () => {
+    // Prepare
+    const lines = [
+      `REPORT_GZ=${gzipSync('PASS src/app.test.ts\nTests: 12 passed, 12 total\n'.repeat(20)).toString('base64')}`,
+      `BLOB=${Buffer.concat([Buffer.from([0x1f, 0x8b, 0x08, 0x00]), noise(400)]).toString('base64')}`,
+      `BLOB=${Buffer.concat([Buffer.from([0x78, 0x9c]), noise(400, 3)]).toString('base64')}`,
+      `BLOB=${Buffer.concat([Buffer.from('PK\x03\x04\x14\x00\x00\x00\x08\x00', 'latin1'), noise(400, 5)]).toString('base64')}`,
+    ];
+
+    // Act / Assert
+    for (const line of lines) expect(redactSecrets(line)).toBe(line);
+  });
+
+  it('withholds compressed data that would inflate past the redaction\'s allowance unread (a compression bomb)', () => {
+    // Prepare: 64 MB of zeros, and the token after them, in 64 KB of gzip.
+    const bomb = gzipSync(Buffer.concat([Buffer.alloc(64 << 20), Buffer.from(dotEnv)]));
+    expect(bomb.length).toBeLessThan(BASE64_MAX_CHARS_PER_LINE / 2);
+
+    // Act
+    const out = redactSecrets(`ARTIFACT_B64=${bomb.toString('base64')} done`);
+
+    // Assert
+    expect(out).toBe('ARTIFACT_B64=[REDACTED:base64-unread] done');
+  });
+
+  it('inflates in proportion to the text redacted: a log of small bombs is withheld past the allowance', () => {
+    // Prepare: 200 lines, each 1 MB of zeros in ~1.4 KB of base64: inflating them all would be 200 MB for 280 KB.
+    const line = `chunk=${gzipSync(Buffer.alloc(1 << 20)).toString('base64')}`;
+    const log = Array.from({ length: 200 }, () => line).join('\n');
+    expect(log.length).toBeLessThan(300_000);
+
+    // Act
+    const out = redactSecrets(log).split('\n');
+
+    // Assert: the allowance (256 KB and 4 bytes a character, ~1.4 MB) covers the first line; the others are
+    // withheld, each in its place.
+    expect(out).toHaveLength(200);
+    expect(out.filter((text) => text === 'chunk=[REDACTED:base64-unread]')).toHaveLength(199);
+    expect(out[0]).toBe(line);
+  });
+
+  it('finds a secret in gzip wrapped over lines (`gzip -c .env | base64`, 76 columns)', () => {
+    // Prepare
+    const lines = gzipSync(`${'# settings for the staging deploy\n'.repeat(6)}${dotEnv}`).toString('base64').match(/.{1,76}/g) ?? [];
+    expect(lines.length).toBeGreaterThan(1);
+    const text = ['Run cat env.b64', ...lines.map((line) => `app-1  | ${line}`), 'Error: Process completed with exit code 1.'].join('\n');
+
+    // Act
+    const out = redactSecrets(text);
+
+    // Assert
+    expect(out.split('\n').slice(1, -1)).toEqual(lines.map(() => 'app-1  | [REDACTED:base64-secret]'));
   });
 
   it('finds a secret 20,000 characters into one run (a base64 config file with a CA bundle)', () => {
@@ -676,6 +757,27 @@ describe('base64 the decoder used to miss (review of the base64 pass)', () => {
       // Lines of 57 bytes: the second starts inside a character (on its NUL), the third on a character.
       expect(redactSecrets(script.slice(1).join('\n'), { atStart: true, atEnd: false })).not.toContain(script[1]);
       expect(redactSecrets(script.slice(2).join('\n'), { atStart: true, atEnd: false })).not.toContain(script[2]);
+    });
+
+    it('masks the start of a gzip blob when what it inflates to runs into the cut, and keeps it otherwise', () => {
+      // Prepare: `gzip -c settings | base64` in a service's log, shown up to a line after which the inflated text
+      // ends inside the token (found by inflating each prefix of lines, as a reader of the excerpt could).
+      const random = seededBytes(0x51e7);
+      const settings = (count: number): string => Array.from({ length: count }, (_, i) => `key_${i}=${random(18).toString('hex')}\n`).join('');
+      const lines = (gzipSync(`${settings(60)}${credentials}${settings(40)}`).toString('base64').match(/.{1,76}/g) ?? []).map((line) => `app-1  | ${line}`);
+      const inflatedPrefix = (count: number): string =>
+        inflateRawSync(Buffer.from(decodedRuns(lines.slice(0, count)), 'latin1').subarray(10), { finishFlush: 2 /* Z_SYNC_FLUSH */ }).toString('latin1');
+      const cutInToken = lines.findIndex((_, i) => inflatedPrefix(i + 1).includes('ci-bot:ghp_') && !inflatedPrefix(i + 1).includes(ghp)) + 1;
+      const beforeToken = lines.findIndex((_, i) => inflatedPrefix(i + 1).includes('key_30=')) + 1;
+      expect(cutInToken).toBeGreaterThan(0);
+      const shown = lines.slice(0, cutInToken).join('\n');
+      const shownBeforeToken = lines.slice(0, beforeToken).join('\n');
+
+      // Act / Assert: all of it masked when the token runs into the cut; random settings running into it mask too
+      // (how far a secret reaches back is not known); the same lines are kept when the end is not cut.
+      expect(redactSecrets(shown, { atStart: false, atEnd: true })).toBe(lines.slice(0, cutInToken).map(() => 'app-1  | [REDACTED:base64-partial]').join('\n'));
+      expect(redactSecrets(shownBeforeToken, { atStart: false, atEnd: true })).not.toContain(lines[0]);
+      expect(redactSecrets(shown, { atStart: false, atEnd: false })).toBe(shown);
     });
 
     it('does not take the first and last lines of a log for cut ends', async () => {
