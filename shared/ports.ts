@@ -191,6 +191,27 @@ export interface RerunLedger {
   ): Promise<{ count: number; ownAttempt: boolean; claimedByIncident: boolean }>;
 }
 
+/** What a claim on a {@link ModelBudget} found. */
+export interface ModelBudgetClaim {
+  granted: boolean;
+  /** Analyses counted in the claim's window, this one included when granted. */
+  used: number;
+  /** The most a window counts. */
+  max: number;
+  /** Start of the claim's window. */
+  windowStart: Date;
+}
+
+/**
+ * Model analyses per fixed window, shared by every concurrent execution (state in DynamoDB, not in process memory).
+ * A claim is one conditional write: concurrent executions cannot both take the last one, and an incident that
+ * already holds one (a retried analyze step, a re-driven execution) is granted again without counting twice. The
+ * window is the one `receivedAt` falls in (the incident's creation, which a retry or re-drive does not move).
+ */
+export interface ModelBudget {
+  claim(incidentId: string, receivedAt: Date): Promise<ModelBudgetClaim>;
+}
+
 export interface EscalationMessage {
   subject: string;
   /** Plain text, reads well as an email: summary first, then links and what was tried. */
