@@ -28,6 +28,7 @@
  * | llmMaxTokens       | 1024                      | output token cap for the LLM analyzer                                                    |
  * | llmTemperature     | 0                         | LLM temperature (0–1)                                                                      |
  * | llmInputTokenBudget | 8000                     | estimated input tokens per model call (3000–1000000): how much log and knowledge is sent |
+ * | llmOutsiderAnalysesPerHour | 10                | model analyses per hour of failures an outsider controls (forks' runs, `pull_request_target`, …; 0–1000); past it they are analysed offline (LLM_OUTSIDER_ANALYSES_PER_HOUR) |
  * | bedrockGuardrailId | (none)                    | Bedrock Guardrail id or ARN applied to every analysis call (needs bedrockModelId); grants ApplyGuardrail on it |
  * | bedrockGuardrailVersion | DRAFT                | guardrail version: DRAFT or a version number                                              |
  * | llmBaseUrl         | (none)                    | OpenAI-compatible endpoint (https, up to the version, e.g. `https://llm.internal/v1`) with `llmModel`; sets ANALYZER=openai (not with bedrockModelId) |
@@ -122,6 +123,8 @@ export interface GuardSettings {
   readonly llmMaxTokens: number;
   readonly llmTemperature: number;
   readonly llmInputTokenBudget: number;
+  /** Model analyses per hour of failures an outsider controls (LLM_OUTSIDER_ANALYSES_PER_HOUR). */
+  readonly llmOutsiderAnalysesPerHour: number;
   readonly bedrockGuardrail?: { readonly id: string; readonly version: string };
   /** The OpenAI-compatible analyzer (context `llmBaseUrl` + `llmModel`). */
   readonly openai?: { readonly baseUrl: string; readonly model: string };
@@ -390,6 +393,12 @@ export function readSettings(scope: Construct): GuardSettings {
       (n) => Number.isInteger(n) && n >= 3000 && n <= 1_000_000,
       'a whole number between 3000 and 1000000',
     ),
+    llmOutsiderAnalysesPerHour: number(
+      'llmOutsiderAnalysesPerHour',
+      10,
+      (n) => Number.isInteger(n) && n >= 0 && n <= 1000,
+      'a whole number between 0 and 1000',
+    ),
     ...optional('bedrockGuardrail', guardrailId === undefined ? undefined : { id: guardrailId, version: guardrailVersion ?? 'DRAFT' }),
     ...optional('openai', llmBaseUrl === undefined || llmModel === undefined ? undefined : { baseUrl: llmBaseUrl, model: llmModel }),
     ...optional('llmPricesJson', llmPricesJson),
@@ -573,6 +582,7 @@ export class PipelineGuardStack extends Stack {
       LLM_MAX_TOKENS: String(settings.llmMaxTokens),
       LLM_TEMPERATURE: String(settings.llmTemperature),
       LLM_INPUT_TOKEN_BUDGET: String(settings.llmInputTokenBudget),
+      LLM_OUTSIDER_ANALYSES_PER_HOUR: String(settings.llmOutsiderAnalysesPerHour),
       ...(settings.llmPricesJson ? { LLM_PRICES_JSON: settings.llmPricesJson } : {}),
       ...(settings.experimentModelIds.length > 0 ? { LLM_EXPERIMENT_MODELS: settings.experimentModelIds.join(',') } : {}),
     };

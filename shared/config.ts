@@ -165,6 +165,13 @@ const configSchema = z.object({
    * function may only invoke the models granted to it (CDK context `experimentModelIds`).
    */
   LLM_EXPERIMENT_MODELS: commaList(4000),
+  /**
+   * Model analyses per hour, across all executions, of failures whose run may execute code an outsider controls (a
+   * fork's, or a `pull_request_target`, `issue_comment` or `workflow_run` run: see `countsAsEvidence`). Anyone can
+   * make such runs fail on every push; past this, they get the offline analysis and the reason. 0: never a model.
+   * At most 1000: the window's item keeps the id of every incident it counted.
+   */
+  LLM_OUTSIDER_ANALYSES_PER_HOUR: z.coerce.number().int().min(0).max(1000).default(10),
   /** Price overrides for cost accounting, USD per 1M tokens: {"<model id>":{"input":0.8,"output":4}}. */
   LLM_PRICES_JSON: z
     .string()

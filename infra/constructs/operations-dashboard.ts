@@ -65,8 +65,9 @@ export class OperationsDashboard extends Construct {
           props.stateMachine.metricSucceeded({ period: hour, label: 'succeeded' }),
           props.stateMachine.metricFailed({ period: hour, label: 'failed' }),
         ],
-        24,
+        16,
       ),
+      graph("Outsiders' failures analysed offline (model budget spent)", [plain(METRIC.outsiderModelBudgetSpent, 'Sum', hour, 'analysed offline')]),
     );
   }
 }

@@ -23,6 +23,8 @@ export const METRIC = {
   llmInputTokens: 'LlmInputTokens',
   llmOutputTokens: 'LlmOutputTokens',
   llmCostUsd: 'LlmCostUsd',
+  /** Analyze: failures an outsider controls analysed offline because their model budget was spent. */
+  outsiderModelBudgetSpent: 'OutsiderModelBudgetSpent',
   /** Reconciler: incidents re-driven, and those past their re-drive budget. */
   redriven: 'IncidentsRedriven',
   redriveExhausted: 'IncidentsRedriveExhausted',

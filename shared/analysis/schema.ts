@@ -103,7 +103,7 @@ export interface AnalysisOutcome extends AnalysisResult {
   prevention?: string;
   /** A patch the model proposed that passed {@link checkPatch}; discarded ones are noted in `adjustments`. */
   patch?: AcceptedPatch;
-  /** Set when the primary provider failed and the fallback produced this result. One line. */
+  /** Set when the fallback produced this result: the primary provider failed, or was not asked (a spent budget). One line. */
   fallbackReason?: string;
   /** Estimated input tokens of the first request (see `tokens.ts`); the provider's count is in `usage`. */
   estimatedInputTokens?: number;

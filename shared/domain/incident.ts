@@ -104,7 +104,10 @@ export interface AnalysisSummary {
   prevention?: string;
   evidence: string[];
   latencyMs: number;
-  /** Set when the configured provider failed and the offline analyzer stood in. */
+  /**
+   * Set when the offline analyzer stood in: the configured provider failed, or the model budget of failures an
+   * outsider controls was spent (LLM_OUTSIDER_ANALYSES_PER_HOUR).
+   */
   fallbackReason?: string;
   /** Model token usage (cost accounting), when a model was called. */
   usage?: { inputTokens: number; outputTokens: number };

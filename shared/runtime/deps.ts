@@ -23,7 +23,7 @@ import { withCommentSlots } from '../github/comment-slot.js';
 import { commentSlotLeaseMs, type CommentRetrySettings } from '../github/comment-timing.js';
 import { createRecordedGitHub } from '../github/recorded.js';
 import { createDynamoCommentSlots } from '../stores/comment-slots.js';
-import type { AlarmTagReader, EscalationDigests, EscalationLedger, EscalationPublisher, GitHubClients, Metrics, RecoveryQueue, RerunLedger, StepLogger, TaskTokenControl, WorkflowStarter } from '../ports.js';
+import type { AlarmTagReader, EscalationDigests, EscalationLedger, EscalationPublisher, GitHubClients, Metrics, ModelBudget, RecoveryQueue, RerunLedger, StepLogger, TaskTokenControl, WorkflowStarter } from '../ports.js';
 import { type ApprovalIndex, createApprovalIndex } from '../remediation/approvals.js';
 import { type GuardStore, createGuardStore } from '../remediation/guard-store.js';
 import { type PolicyFile, parsePolicyFile } from '../remediation/policy.js';
@@ -46,6 +46,7 @@ import { createBaselineStore } from '../baselines/store.js';
 import { type Learning, createLearning } from '../knowledge/learning.js';
 import { ENTRY_LOOKUP, type EntryLookup } from '../knowledge/lookup.js';
 import { createDynamoEscalationDigests, createDynamoEscalationLedger } from '../stores/escalation-ledger.js';
+import { createDynamoModelBudget } from '../stores/model-budget.js';
 import { createDynamoRerunLedger } from '../stores/rerun-ledger.js';
 import { type WriteBudgets, createDynamoWriteLimiter, forkShareOf } from '../stores/write-limiter.js';
 import { type SecretReader, createRotatingWebhookVerifier, powertoolsSecretReader, readSecret } from './secrets.js';
@@ -256,6 +257,14 @@ export function createAnalyzers(config: Config): Pick<StepDeps, 'analyzer' | 'fa
   return { analyzer, fallbackAnalyzer, analyzerFor };
 }
 
+/**
+ * Model analyses per hour of failures an outsider controls (LLM_OUTSIDER_ANALYSES_PER_HOUR), counted in the incidents
+ * table (the embedded server locally), like the GitHub write budget.
+ */
+export function createOutsiderModelBudget(config: Config): ModelBudget {
+  return createDynamoModelBudget({ client: documentClientFor(config), tableName: config.INCIDENTS_TABLE, name: 'outsiders', max: config.LLM_OUTSIDER_ANALYSES_PER_HOUR });
+}
+
 /** Business metrics as EMF: stdout in Lambda (CloudWatch extracts them), the local runtime's file when it sets one. */
 export function createMetrics(config: Config): Metrics {
   return createEmfMetrics(config.METRICS_EMF_PATH ? { write: emfFileWriter(config.METRICS_EMF_PATH) } : {});
@@ -392,7 +401,13 @@ export function createKnowledgeLookupDeps(config: Config, logger: StepLogger): K
 
 export function createAnalyzeDeps(config: Config, logger: StepLogger): AnalyzeDeps {
   const basics = stageBasics(config, logger);
-  return { ...basics, ...createAnalyzers(config), learning: createLearningDeps(config, logger, basics.clock), metrics: createMetrics(config) };
+  return {
+    ...basics,
+    ...createAnalyzers(config),
+    outsiderModelBudget: createOutsiderModelBudget(config),
+    learning: createLearningDeps(config, logger, basics.clock),
+    metrics: createMetrics(config),
+  };
 }
 
 export async function createRemediateDeps(config: Config, logger: StepLogger): Promise<RemediateDeps> {

@@ -1,6 +1,7 @@
 import { METRIC } from '../adapters/metric-names.js';
-import { withFallback } from '../analysis/index.js';
+import { analyzeWithFallback, withFallback } from '../analysis/index.js';
 import { analysisInputFor, summaryOf } from '../analysis/incident-analysis.js';
+import { drawsOnOutsiderModelBudget, outsiderBudgetSpentReason } from '../analysis/outsider-budget.js';
 import type { AnalysisSummary, Incident } from '../domain/incident.js';
 import { NotFoundError } from '../errors.js';
 import type { AnalyzerOverrides } from '../analysis/providers.js';
@@ -36,8 +37,24 @@ export function armAnalyzer(incident: Incident, deps: AnalyzeDeps): { analyzer: 
 }
 
 /**
+ * Why no model may analyse this incident, or null when one may: a failure an outsider controls whose model budget
+ * (LLM_OUTSIDER_ANALYSES_PER_HOUR) is spent. The offline analyzer is free and takes nothing from it. The claim is
+ * made in the window of the incident's creation, so a retried or re-driven analysis finds its own claim again.
+ */
+async function outsiderBudgetRefusal(incident: Incident, analyzer: Analyzer, deps: AnalyzeDeps): Promise<string | null> {
+  if (analyzer === deps.fallbackAnalyzer || !drawsOnOutsiderModelBudget(incident)) return null;
+  const createdMs = Date.parse(incident.createdAt);
+  const claim = await deps.outsiderModelBudget.claim(incident.id, Number.isNaN(createdMs) ? deps.clock() : new Date(createdMs));
+  if (claim.granted) return null;
+  deps.metrics.count(METRIC.outsiderModelBudgetSpent, 1);
+  deps.logger.warn('model budget for runs outsiders control spent; analysing offline', { incidentId: incident.id, used: claim.used, max: claim.max });
+  return outsiderBudgetSpentReason(claim);
+}
+
+/**
  * Runs the configured analyzer (with the experiment arm's settings), falling back to the deterministic one when
- * it fails for a reason retries cannot fix. Transient provider errors propagate so the state machine retries them.
+ * it fails for a reason retries cannot fix, or at once when the incident's model budget is spent. Transient
+ * provider errors propagate so the state machine retries them.
  */
 export async function runAnalysis(incident: Incident, deps: AnalyzeDeps): Promise<AnalysisSummary> {
   const started = Date.now();
@@ -46,7 +63,10 @@ export async function runAnalysis(incident: Incident, deps: AnalyzeDeps): Promis
     deps.logger.warn('analyzer failed; using the offline analyzer', { reason }),
   );
   const input = analysisInputFor(incident);
-  const result = await analyzer.analyze(deps.signal ? { ...input, signal: deps.signal } : input);
+  const refusal = await outsiderBudgetRefusal(incident, arm.analyzer, deps);
+  const result = refusal
+    ? await analyzeWithFallback(deps.fallbackAnalyzer, input, refusal)
+    : await analyzer.analyze(deps.signal ? { ...input, signal: deps.signal } : input);
   const summary = summaryOf(result, input, Date.now() - started, deps.config.LLM_PRICES_JSON);
   return arm.notes.length > 0 ? { ...summary, adjustments: [...(summary.adjustments ?? []), ...arm.notes] } : summary;
 }
@@ -73,8 +93,9 @@ export async function analyzeStep(input: unknown, deps: AnalyzeDeps): Promise<An
           event: 'analyzed',
           detail: `${analysis.provider}: ${analysis.proposedAction} (confidence ${analysis.confidence.toFixed(2)})`,
         },
-        // A provider that is misconfigured (access denied, model not enabled, bad request) is not retried; the
-        // reason is kept in the history as well as on the analysis so it shows wherever the incident is read.
+        // A provider that is misconfigured (access denied, model not enabled, bad request) is not retried, and a
+        // spent outsiders' model budget is not waited for; the reason is kept in the history as well as on the
+        // analysis so it shows wherever the incident is read.
         ...(analysis.fallbackReason ? [{ at: deps.clock().toISOString(), event: 'analyzer_fallback', detail: analysis.fallbackReason }] : []),
       ],
     },

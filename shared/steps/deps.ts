@@ -1,6 +1,6 @@
 import type { AnalyzerOverrides } from '../analysis/providers.js';
 import type { Config } from '../config.js';
-import type { Analyzer, Clock, EscalationLedger, EscalationPublisher, GitHubClients, Metrics, RerunLedger, StepLogger, WriteLimiter } from '../ports.js';
+import type { Analyzer, Clock, EscalationLedger, EscalationPublisher, GitHubClients, Metrics, ModelBudget, RerunLedger, StepLogger, WriteLimiter } from '../ports.js';
 import type { IncidentStore } from '../stores/incident-store.js';
 import type { Learning } from '../knowledge/learning.js';
 import type { ApprovalIndex } from '../remediation/approvals.js';
@@ -39,6 +39,11 @@ export interface StepDeps {
    * when the provider takes none of them (the offline analyzer).
    */
   analyzerFor?: (overrides: AnalyzerOverrides) => Analyzer | null;
+  /**
+   * Model analyses per hour of failures an outsider controls (`drawsOnOutsiderModelBudget`), shared by all
+   * executions; past it they are analysed offline.
+   */
+  outsiderModelBudget: ModelBudget;
   escalations: EscalationPublisher;
   /** One open escalation per problem and window (counts of repeats), shared by all executions. */
   escalationLedger: EscalationLedger;
@@ -76,7 +81,7 @@ export type ClassifyDeps = Pick<StepDeps, 'config' | 'incidents' | 'github' | 'c
 export type KnowledgeLookupDeps = Pick<StepDeps, 'incidents' | 'clock' | 'logger' | 'learning'>;
 export type AnalyzeDeps = Pick<
   StepDeps,
-  'config' | 'incidents' | 'analyzer' | 'fallbackAnalyzer' | 'analyzerFor' | 'clock' | 'logger' | 'learning' | 'metrics' | 'signal'
+  'config' | 'incidents' | 'analyzer' | 'fallbackAnalyzer' | 'analyzerFor' | 'outsiderModelBudget' | 'clock' | 'logger' | 'learning' | 'metrics' | 'signal'
 >;
 /** Remediate runs the offline analysis itself when the analyze stage failed. */
 export type RemediateDeps = Pick<

@@ -25,6 +25,7 @@ describe('CDK context settings', () => {
       llmMaxTokens: 1024,
       llmTemperature: 0,
       llmInputTokenBudget: 8000,
+      llmOutsiderAnalysesPerHour: 10,
       experimentModelIds: [],
       runbookWaitSeconds: 300,
       dashboard: false,

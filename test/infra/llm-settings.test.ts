@@ -29,6 +29,22 @@ describe('llmInputTokenBudget', () => {
   });
 });
 
+describe('llmOutsiderAnalysesPerHour', () => {
+  it('defaults to 10 and reaches the analyze function with a model', () => {
+    // Act
+    const synthesized = synth({ bedrockModelId: MODEL, llmOutsiderAnalysesPerHour: '0' });
+
+    // Assert
+    expect(settingsFrom({}).llmOutsiderAnalysesPerHour).toBe(10);
+    expect(analyzeEnvironment(synthesized)).toMatchObject({ LLM_OUTSIDER_ANALYSES_PER_HOUR: '0' });
+    expect(analyzeEnvironment(synth({ bedrockModelId: MODEL }))).toMatchObject({ LLM_OUTSIDER_ANALYSES_PER_HOUR: '10' });
+  });
+
+  it.each(['-1', '2.5', 'lots', '1001'])('rejects %s naming the key', (value) => {
+    expect(() => settingsFrom({ llmOutsiderAnalysesPerHour: value })).toThrow(/llmOutsiderAnalysesPerHour must be a whole number between 0 and 1000/);
+  });
+});
+
 describe('bedrockGuardrailId / bedrockGuardrailVersion', () => {
   it('passes the guardrail to analyze and grants ApplyGuardrail on that guardrail only', () => {
     // Prepare

@@ -2,7 +2,7 @@ import { noMetrics } from '../../shared/adapters/metrics.js';
 import type { Config } from '../../shared/config.js';
 import { loadConfig } from '../../shared/config.js';
 import { staticGitHubClients } from '../../shared/github/clients.js';
-import type { AnalysisResult, Analyzer, EscalationLedger, EscalationMessage, GitHubPort, RecoveryQueue, RerunKey, RerunLedger } from '../../shared/ports.js';
+import type { AnalysisResult, Analyzer, EscalationLedger, EscalationMessage, GitHubPort, ModelBudget, RecoveryQueue, RerunKey, RerunLedger } from '../../shared/ports.js';
 import type { WorkflowRecoveryMessage } from '../../shared/domain/recovery.js';
 import { recordQueuedRecovery } from '../../shared/steps/record-outcome.js';
 import type { ApprovalIndex } from '../../shared/remediation/approvals.js';
@@ -113,6 +113,22 @@ export function createMemoryRerunLedger(): RerunLedger & { items: Map<string, { 
   };
 }
 
+/** In-memory ModelBudget with the DynamoDB one's semantics (hourly windows of creation, each incident counted once). */
+export function createMemoryModelBudget(max: number): ModelBudget & { windows: Map<number, Set<string>> } {
+  const windows = new Map<number, Set<string>>();
+  return {
+    windows,
+    async claim(incidentId, receivedAt) {
+      const start = receivedAt.getTime() - (receivedAt.getTime() % 3_600_000);
+      const claims = windows.get(start) ?? new Set<string>();
+      const granted = max > 0 && (claims.has(incidentId) || claims.size < max);
+      if (granted) claims.add(incidentId);
+      windows.set(start, claims);
+      return { granted, used: claims.size, max, windowStart: new Date(start) };
+    },
+  };
+}
+
 export function scriptedAnalyzer(result: Partial<AnalysisResult> | Error): Analyzer {
   return {
     provider: 'scripted',
@@ -219,6 +235,7 @@ export function stepDeps(
     reruns: createMemoryRerunLedger(),
     analyzer: scriptedAnalyzer({}),
     fallbackAnalyzer: { ...scriptedAnalyzer({ rootCause: 'offline root cause', confidence: 0.5 }), provider: 'offline-fake' },
+    outsiderModelBudget: createMemoryModelBudget(config.LLM_OUTSIDER_ANALYSES_PER_HOUR),
     escalations: {
       async publish(message) {
         published.push(message);

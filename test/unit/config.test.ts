@@ -17,6 +17,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DRY_RUN: 'maybe' })).toThrow(/DRY_RUN/);
   });
 
+  it("bounds the model analyses of outsiders' failures: 10 an hour by default, 0 to 1000", () => {
+    expect(loadConfig({}).LLM_OUTSIDER_ANALYSES_PER_HOUR).toBe(10);
+    expect(loadConfig({ LLM_OUTSIDER_ANALYSES_PER_HOUR: '0' }).LLM_OUTSIDER_ANALYSES_PER_HOUR).toBe(0);
+    expect(loadConfig({ LLM_OUTSIDER_ANALYSES_PER_HOUR: '1000' }).LLM_OUTSIDER_ANALYSES_PER_HOUR).toBe(1000);
+    for (const value of ['-1', '1001', '2.5', 'lots']) expect(() => loadConfig({ LLM_OUTSIDER_ANALYSES_PER_HOUR: value })).toThrow(/LLM_OUTSIDER_ANALYSES_PER_HOUR/);
+  });
+
   it('names the variable a function needs but is missing', () => {
     expect(() => requireConfig(loadConfig({}), 'STATE_MACHINE_ARN')).toThrow('missing environment variable STATE_MACHINE_ARN');
     expect(requireConfig(loadConfig({ STATE_MACHINE_ARN: 'arn' }), 'STATE_MACHINE_ARN').STATE_MACHINE_ARN).toBe('arn');

@@ -1,0 +1,126 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EVENTS_DIR, type RecordedWebhook, deliverWebhook, loadWebhook } from '../../infra/local/replay.js';
+import type { Incident } from '../../shared/domain/incident.js';
+import { FakeGitHub } from '../support/fake-github.js';
+import { FakeModel } from '../support/fake-model.js';
+import { type Harness, startHarness } from '../support/harness.js';
+
+/**
+ * The model budget of failures an outsider controls, through the local runtime: a GitHub-like REST server, an
+ * OpenAI-compatible model, and LLM_OUTSIDER_ANALYSES_PER_HOUR=2. A fork's third failure in the hour is analysed
+ * offline, recorded and commented on; the repository's own failures still get the model.
+ */
+const SECRET = 'outsider-budget-secret';
+const BUDGET = 2;
+/** The head repository of `workflow_run-fork-failure.json`. */
+const FORK_REPO_ID = 829371044;
+let github: FakeGitHub;
+let model: FakeModel;
+let harness: Harness;
+let jestLog: string;
+
+beforeAll(async () => {
+  github = await FakeGitHub.start();
+  model = await FakeModel.start();
+  jestLog = await readFile(join(EVENTS_DIR, 'logs', 'github-actions-jest-failure.log'), 'utf8');
+  harness = await startHarness({
+    name: 'guard-outsider-budget',
+    secret: SECRET,
+    github,
+    env: { ANALYZER: 'openai', LLM_BASE_URL: model.baseUrl, LLM_MODEL: 'budgeted', LLM_API_KEY: 'test-key', LLM_OUTSIDER_ANALYSES_PER_HOUR: String(BUDGET) },
+  });
+});
+
+afterAll(async () => {
+  await harness?.close();
+  await github?.close();
+  await model?.close();
+});
+
+/** A commit SHA of its own for run `n`. */
+const shaOf = (n: number) => n.toString(16).padStart(40, 'a');
+
+/**
+ * A failed run whose only job fails with the jest log: a fork's pull request run (`fork`, its pull request found by
+ * its head commit, as GitHub lists none for a fork) or one of the repository's own pull requests.
+ */
+function failedRun(n: number, origin: 'fork' | 'own'): { webhook: RecordedWebhook; pullRequest: number } {
+  const webhook = structuredClone(loadWebhook(origin === 'fork' ? 'workflow_run-fork-failure' : 'workflow_run-failure'));
+  const run = (webhook.body as Record<string, any>).workflow_run;
+  const runId = 95_000_000 + n;
+  const pullRequest = 7000 + n;
+  run.id = runId;
+  run.head_sha = shaOf(n);
+  if (origin === 'fork') {
+    github.commitPulls.set(run.head_sha, [{ number: pullRequest, state: 'open', head: { sha: run.head_sha, repo: { id: FORK_REPO_ID } } }]);
+  } else {
+    run.pull_requests[0].number = pullRequest;
+    run.pull_requests[0].head.sha = run.head_sha;
+  }
+  github.jobs.set(`${runId}/1`, [{ id: 85_000_000 + n, name: 'test (node 22)', conclusion: 'failure' }]);
+  github.logs.set(85_000_000 + n, { content: jestLog });
+  return { webhook, pullRequest };
+}
+
+/** Delivers a failed run and waits until the pipeline is done with it; returns the incident and its pull request. */
+async function fails(n: number, origin: 'fork' | 'own'): Promise<{ incident: Incident; pullRequest: number }> {
+  const { webhook, pullRequest } = failedRun(n, origin);
+  const response = await deliverWebhook(harness.runtime.url, webhook, SECRET);
+  expect(response.status).toBe(202);
+  await harness.runtime.idle();
+  return { incident: await harness.incident(String(response.body.incidentId)), pullRequest };
+}
+
+/** Longer than the scenario takes on a loaded machine (about 2 s alone). */
+const SCENARIO_MS = 60_000;
+
+/**
+ * Waits out the end of the hour if the scenario might run into it: the budget counts per clock hour of the failures'
+ * arrival, and the failures of one scenario must arrive in one hour.
+ */
+async function clearOfTheHoursEnd(): Promise<void> {
+  const leftMs = 3_600_000 - (Date.now() % 3_600_000);
+  if (leftMs < SCENARIO_MS) await new Promise((resolve) => setTimeout(resolve, leftMs + 1000));
+}
+
+const commented = (pullRequest: number) => (github.comments.get(pullRequest) ?? []).length > 0;
+
+describe("outsiders' model budget", () => {
+  it("analyses a fork's failure past the budget offline, records and comments on it, and leaves the repository's own to the model", async () => {
+    // Prepare
+    await clearOfTheHoursEnd();
+
+    // Act
+    const forks = [];
+    for (let n = 1; n <= BUDGET + 1; n += 1) forks.push(await fails(n, 'fork'));
+    const promptsForForks = model.prompts.length;
+    const own = [await fails(11, 'own'), await fails(12, 'own')];
+
+    // Assert
+    expect(promptsForForks).toBe(BUDGET);
+    expect(model.prompts.length).toBe(BUDGET + 2);
+    for (const { incident } of forks) expect(incident.fromFork).toBe(true);
+    for (const { incident } of forks.slice(0, BUDGET)) {
+      expect(incident.analysis).toMatchObject({ provider: 'openai', model: 'budgeted' });
+      expect(incident.analysis?.fallbackReason).toBeUndefined();
+    }
+    const past = forks[BUDGET]!;
+    expect(past.incident.analysis?.provider).toBe('offline');
+    expect(past.incident.analysis?.fallbackReason).toMatch(/^model budget for runs outsiders control spent: 2 of 2 analyses in the hour from .* analysed offline$/);
+    expect(past.incident.history.find((entry) => entry.event === 'analyzer_fallback')?.detail).toBe(past.incident.analysis?.fallbackReason);
+    expect(past.incident.status).toBe('notified');
+    expect(past.incident.notifications).toContainEqual(expect.objectContaining({ channel: 'github_comment', outcome: 'created' }));
+    for (const { pullRequest } of forks) expect(commented(pullRequest), `PR #${pullRequest}`).toBe(true);
+    for (const { incident, pullRequest } of own) {
+      expect(incident.fromFork).toBe(false);
+      expect(incident.analysis).toMatchObject({ provider: 'openai', model: 'budgeted' });
+      expect(incident.analysis?.fallbackReason).toBeUndefined();
+      expect(incident.status).toBe('notified');
+      expect(commented(pullRequest), `PR #${pullRequest}`).toBe(true);
+    }
+    const metrics = await (await fetch(`${harness.runtime.url}/metrics/prometheus`)).text();
+    expect(metrics).toMatch(/^pipeline_guard_outsider_model_budget_spent_total(\{[^}]*\})? 1$/m);
+  }, 2 * SCENARIO_MS + 10_000);
+});

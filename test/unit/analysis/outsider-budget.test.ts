@@ -1,0 +1,172 @@
+import { describe, expect, it } from 'vitest';
+import { METRIC } from '../../../shared/adapters/metric-names.js';
+import { createOfflineAnalyzer } from '../../../shared/analysis/index.js';
+import { drawsOnOutsiderModelBudget, outsiderBudgetSpentReason } from '../../../shared/analysis/outsider-budget.js';
+import { githubIncidentFields, githubIncidentScope } from '../../../shared/domain/github-incident.js';
+import { newIncident } from '../../../shared/domain/incident.js';
+import { triggerFromWorkflowRun } from '../../../shared/ingest/github-webhook.js';
+import type { Analyzer, Metrics, StepLogger } from '../../../shared/ports.js';
+import { analyzeStep } from '../../../shared/steps/analyze.js';
+import { loadWebhook } from '../../../infra/local/replay.js';
+import { createMemoryModelBudget, scriptedAnalyzer, stepDeps } from '../../support/fakes.js';
+
+/**
+ * The model budget of failures an outsider controls (LLM_OUTSIDER_ANALYSES_PER_HOUR): which incidents draw on it,
+ * and the analyze stage analysing them offline, with the reason, once it is spent.
+ */
+
+describe('drawsOnOutsiderModelBudget', () => {
+  it.each([
+    ['a fork run', { source: 'github', fromFork: true, runEvent: 'pull_request' }, true],
+    ['an unknown head (counted as a fork)', { source: 'github', fromFork: true, runEvent: null }, true],
+    ['a pull_request_target run of the repository', { source: 'github', fromFork: false, runEvent: 'pull_request_target' }, true],
+    ['an issue_comment run of the repository', { source: 'github', fromFork: false, runEvent: 'issue_comment' }, true],
+    ['a workflow_run run of the repository', { source: 'github', fromFork: false, runEvent: 'workflow_run' }, true],
+    ['a push to the repository', { source: 'github', fromFork: false, runEvent: 'push' }, false],
+    ["the repository's own pull request", { source: 'github', fromFork: false, runEvent: 'pull_request' }, false],
+    ['an alarm', { source: 'cloudwatch' }, false],
+  ] as const)('%s: %s', (_name, incident, draws) => {
+    expect(drawsOnOutsiderModelBudget(incident)).toBe(draws);
+  });
+
+  it('names the budget, its window and the setting in the reason', () => {
+    const reason = outsiderBudgetSpentReason({ granted: false, used: 10, max: 10, windowStart: new Date('2026-11-20T10:00:00Z') });
+    expect(reason).toBe(
+      'model budget for runs outsiders control spent: 10 of 10 analyses in the hour from 2026-11-20T10:00:00.000Z (LLM_OUTSIDER_ANALYSES_PER_HOUR); analysed offline',
+    );
+  });
+});
+
+/** A model stand-in that counts its calls. */
+function countingModel(): Analyzer & { calls: number } {
+  const scripted = scriptedAnalyzer({ rootCause: 'model root cause', confidence: 0.8 });
+  const model = {
+    provider: 'model',
+    calls: 0,
+    async analyze(input: Parameters<Analyzer['analyze']>[0]) {
+      model.calls += 1;
+      return { ...(await scripted.analyze(input)), provider: 'model' };
+    },
+  };
+  return model;
+}
+
+function recordingMetrics(): Metrics & { counted: Array<{ name: string; value: number }> } {
+  const counted: Array<{ name: string; value: number }> = [];
+  return { counted, count: (name, value) => counted.push({ name, value }), measure() {} };
+}
+
+function recordingLogger(): StepLogger & { warnings: string[] } {
+  const warnings: string[] = [];
+  return { warnings, info() {}, warn: (message) => warnings.push(message), error() {} };
+}
+
+type Origin = 'fork' | 'own push' | 'pull_request_target';
+
+/** Stores a failed run of `origin` (run `runId`) as an incident received at the deps' clock; returns its trigger. */
+async function failedRun(deps: ReturnType<typeof stepDeps>['deps'], runId: number, origin: Origin) {
+  const body = structuredClone(loadWebhook(origin === 'fork' ? 'workflow_run-fork-failure' : 'workflow_run-failure').body) as Record<string, any>;
+  body.workflow_run.id = runId;
+  if (origin === 'own push') body.workflow_run.event = 'push';
+  if (origin === 'pull_request_target') body.workflow_run.event = 'pull_request_target';
+  const trigger = triggerFromWorkflowRun(body as never, `delivery-${runId}`);
+  const lines = [{ line: 12, text: 'AssertionError: expected 90 to be 81 // Object.is equality' }];
+  await deps.incidents.create(
+    newIncident({ ...githubIncidentFields(trigger), category: 'test_failure', fingerprint: `fp-${runId}`, failureLines: lines }, deps.clock()),
+    githubIncidentScope(trigger),
+  );
+  return trigger;
+}
+
+/** Puts a memory budget of the deps' configured size in place; returns the incident ids it was asked to claim for. */
+function claimsOf(deps: ReturnType<typeof stepDeps>['deps']): string[] {
+  const budget = createMemoryModelBudget(deps.config.LLM_OUTSIDER_ANALYSES_PER_HOUR);
+  const claimed: string[] = [];
+  deps.outsiderModelBudget = {
+    claim(incidentId, receivedAt) {
+      claimed.push(incidentId);
+      return budget.claim(incidentId, receivedAt);
+    },
+  };
+  return claimed;
+}
+
+function budgeted(perHour: string) {
+  const model = countingModel();
+  const metrics = recordingMetrics();
+  const logger = recordingLogger();
+  const { deps } = stepDeps({ analyzer: model, fallbackAnalyzer: createOfflineAnalyzer(), metrics, logger, env: { LLM_OUTSIDER_ANALYSES_PER_HOUR: perHour } });
+  return { deps, model, metrics, logger };
+}
+
+describe("analyze step with the outsiders' model budget", () => {
+  it("analyses a fork's failures with the model up to the budget, and the next one offline with the reason", async () => {
+    // Prepare
+    const { deps, model, metrics, logger } = budgeted('2');
+    const triggers = [await failedRun(deps, 101, 'fork'), await failedRun(deps, 102, 'fork'), await failedRun(deps, 103, 'fork')];
+
+    // Act
+    const results = [];
+    for (const trigger of triggers) results.push(await analyzeStep({ trigger }, deps));
+
+    // Assert
+    expect(model.calls).toBe(2);
+    expect(results.map((result) => result.provider)).toEqual(['model', 'model', 'offline']);
+    const third = (await deps.incidents.get(triggers[2]!.incidentId))!;
+    expect(third.status).toBe('analyzed');
+    expect(third.analysis?.fallbackReason).toBe(
+      'model budget for runs outsiders control spent: 2 of 2 analyses in the hour from 2026-11-20T10:00:00.000Z (LLM_OUTSIDER_ANALYSES_PER_HOUR); analysed offline',
+    );
+    expect(third.analysis?.cost).toMatchObject({ inputTokens: 0, outputTokens: 0, estimatedUsd: 0 });
+    expect(third.history.find((entry) => entry.event === 'analyzer_fallback')?.detail).toBe(third.analysis?.fallbackReason);
+    expect(metrics.counted.filter((point) => point.name === METRIC.outsiderModelBudgetSpent)).toEqual([{ name: METRIC.outsiderModelBudgetSpent, value: 1 }]);
+    expect(logger.warnings).toContain('model budget for runs outsiders control spent; analysing offline');
+  });
+
+  it('charges a retried or re-driven analysis of the same incident once', async () => {
+    // Prepare
+    const { deps, model } = budgeted('2');
+    const first = await failedRun(deps, 201, 'fork');
+    const second = await failedRun(deps, 202, 'fork');
+    const third = await failedRun(deps, 203, 'fork');
+
+    // Act: the first incident's analysis runs twice (a Step Functions retry, a re-drive after a crash).
+    await analyzeStep({ trigger: first }, deps);
+    await analyzeStep({ trigger: first }, deps);
+    await analyzeStep({ trigger: second }, deps);
+    const refused = await analyzeStep({ trigger: third }, deps);
+
+    // Assert
+    expect(model.calls).toBe(3);
+    expect((await deps.incidents.get(first.incidentId))?.analysis?.provider).toBe('model');
+    expect((await deps.incidents.get(second.incidentId))?.analysis?.provider).toBe('model');
+    expect(refused.provider).toBe('offline');
+  });
+
+  it("asks the budget for outsiders' runs only, never for the repository's own or an offline analyzer's; 0 refuses all", async () => {
+    // Prepare
+    const { deps, model } = budgeted('0');
+    const claimed = claimsOf(deps);
+    const own = [await failedRun(deps, 301, 'own push'), await failedRun(deps, 302, 'own push')];
+    const fork = await failedRun(deps, 303, 'fork');
+    const target = await failedRun(deps, 304, 'pull_request_target');
+    const offline = createOfflineAnalyzer();
+    const offlineOnly = stepDeps({ analyzer: offline, fallbackAnalyzer: offline, env: { LLM_OUTSIDER_ANALYSES_PER_HOUR: '0' } }).deps;
+    const claimedOffline = claimsOf(offlineOnly);
+    const offlineFork = await failedRun(offlineOnly, 305, 'fork');
+
+    // Act
+    const ownResults = [await analyzeStep({ trigger: own[0]! }, deps), await analyzeStep({ trigger: own[1]! }, deps)];
+    const outsiderResults = [await analyzeStep({ trigger: fork }, deps), await analyzeStep({ trigger: target }, deps)];
+    await analyzeStep({ trigger: offlineFork }, offlineOnly);
+
+    // Assert
+    expect(ownResults.map((result) => result.provider)).toEqual(['model', 'model']);
+    expect(outsiderResults.map((result) => result.provider)).toEqual(['offline', 'offline']);
+    expect(model.calls).toBe(2);
+    expect(claimed).toEqual([fork.incidentId, target.incidentId]);
+    expect((await deps.incidents.get(target.incidentId))?.analysis?.fallbackReason).toMatch(/^model budget for runs outsiders control spent: 0 of 0 /);
+    expect(claimedOffline).toEqual([]);
+    expect((await offlineOnly.incidents.get(offlineFork.incidentId))?.analysis?.fallbackReason).toBeUndefined();
+  });
+});
