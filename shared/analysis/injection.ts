@@ -100,8 +100,12 @@ const SIGNALS: readonly Signal[] = [
   { id: 'exfil-markup', weight: 1, re: /!\[[^\]]*\]\(\s*https?:\/\/|<img\b[^>]*\bsrc=|\bonerror\s*=|<!--.*(?:system|instruction|assistant|ai\b)/ },
 ];
 
-/** {@link SIGNALS} for the leetspeak form, where an `i` may have been an `l` (see {@link LEET}). */
-const LEET_SIGNALS: readonly Signal[] = SIGNALS.map((signal) => ({ ...signal, re: new RegExp(eitherIOrL(signal.re.source), signal.re.flags) }));
+/** `signals` for the leetspeak form, where an `i` may have been an `l` (see {@link LEET}). */
+function forLeet<S extends Pick<Signal, 're'>>(signals: readonly S[]): S[] {
+  return signals.map((signal) => ({ ...signal, re: new RegExp(eitherIOrL(signal.re.source), signal.re.flags) }));
+}
+
+const LEET_SIGNALS: readonly Signal[] = forLeet(SIGNALS);
 
 const THRESHOLD = 2;
 
@@ -190,16 +194,30 @@ function leetForm(spaced: string): string | null {
   return spaced.replace(/[a-z0-9@$|]+/g, (word) => (/[a-z]/.test(word) ? word.replace(/[013457@$|]/g, (c) => LEET[c] ?? c) : word));
 }
 
-/** The signals found in `text` (ids), strongest first; empty for ordinary text. */
-export function instructionSignals(text: string): string[] {
+/**
+ * The ids of `signals` that match one of the normalized `forms` of a text, or its leetspeak form with the same
+ * signals widened in `leetSignals`: the one way every signal list reads a text, so a spelling that hides from one
+ * list hides from none.
+ */
+function matchedIds(forms: readonly string[], signals: readonly Pick<Signal, 'id' | 're'>[], leetSignals: readonly Pick<Signal, 'id' | 're'>[]): Set<string> {
   const found = new Set<string>();
-  const forms = normalize(text);
   for (const form of forms) {
-    for (const signal of SIGNALS) if (signal.re.test(form)) found.add(signal.id);
+    for (const signal of signals) if (signal.re.test(form)) found.add(signal.id);
   }
   const leet = leetForm(forms[1]!);
-  if (leet !== null) for (const signal of LEET_SIGNALS) if (signal.re.test(leet)) found.add(signal.id);
+  if (leet !== null) for (const signal of leetSignals) if (signal.re.test(leet)) found.add(signal.id);
+  return found;
+}
+
+/** The {@link SIGNALS} found in the normalized `forms` of a text (ids), strongest first. */
+function signalsInForms(forms: readonly string[]): string[] {
+  const found = matchedIds(forms, SIGNALS, LEET_SIGNALS);
   return SIGNALS.filter((signal) => found.has(signal.id)).map((signal) => signal.id);
+}
+
+/** The signals found in `text` (ids), strongest first; empty for ordinary text. */
+export function instructionSignals(text: string): string[] {
+  return signalsInForms(normalize(text));
 }
 
 function score(signals: readonly string[]): number {
@@ -249,7 +267,7 @@ function untrustedTexts(input: AnalysisInput): string[] {
  * approval-request signal needs; an honest one says "can be merged once the lock is regenerated", or "do not
  * bypass push protection".
  */
-const ANSWER_ONLY_SIGNALS: ReadonlyArray<{ id: string; re: RegExp }> = [
+const ANSWER_ONLY_SIGNALS: ReadonlyArray<Pick<Signal, 'id' | 're'>> = [
   {
     id: 'merge-advice',
     re: /\b(?:pr|pull request|change|changes|branch)\s+(?:is|are)\s+(?:safe|ok|okay|fine|ready|good)\s+to\s+(?:merge|approve)\b(?![^.;]*\b(?:once|after|when|if|as soon as|until)\b)|(?:^|[.;:!]\s*|\b(?:then|and|just|now|please)\s+)(?:approve|merge)\s+(?:the|this|your)\s+(?:pr|pull request)\b(?!['’]s)(?![^.;]*\b(?:once|after|when|if|as soon as|until)\b)/,
@@ -259,6 +277,8 @@ const ANSWER_ONLY_SIGNALS: ReadonlyArray<{ id: string; re: RegExp }> = [
     re: /(?<!\b(?:not|never|n't)\s+)\b(?:send|give|grant|expose|pass|share|provide)\b.{0,40}\b(?:secrets?|write tokens?)\b.{0,60}\bforks?\b|\b(?:switch|change|move|convert|migrate)\b.{0,40}\bto\s+pull_request_target\b|(?<!\b(?:not|never|n't)\s+)\b(?:disable|turn off|remove|bypass|relax|loosen)\s+(?:the\s+)?(?:branch protection|required (?:reviews?|checks?|status checks?|approvals?)|code ?owners? reviews?|secret scanning|push protection)\b/,
   },
 ];
+
+const LEET_ANSWER_ONLY_SIGNALS = forLeet(ANSWER_ONLY_SIGNALS);
 
 /**
  * Signals in a model's own answer that it was steered: it asks for approval or a merge, says the change may be
@@ -273,9 +293,10 @@ export function unsafeAnswerSignals(texts: readonly string[]): string[] {
   ]);
   const found = new Set<string>();
   for (const text of texts) {
-    for (const id of instructionSignals(text)) if (strong.has(id)) found.add(id);
-    const folded = stripHidden(text.normalize('NFKC')).toLowerCase();
-    for (const signal of ANSWER_ONLY_SIGNALS) if (signal.re.test(folded)) found.add(signal.id);
+    // Normalized once, and read by both lists: look-alike letters or tag characters hide an answer-only signal no better than any other.
+    const forms = normalize(text);
+    for (const id of signalsInForms(forms)) if (strong.has(id)) found.add(id);
+    for (const id of matchedIds(forms, ANSWER_ONLY_SIGNALS, LEET_ANSWER_ONLY_SIGNALS)) found.add(id);
   }
   return [...found];
 }
