@@ -1,4 +1,5 @@
 import { gateCallersSchema } from './baselines/gate-access.js';
+import { repositoryKey } from './domain/repository-key.js';
 import * as z from 'zod';
 import { DEFAULT_INPUT_TOKEN_BUDGET, MIN_INPUT_TOKEN_BUDGET } from './analysis/prompt-versions.js';
 import { type PriceOverrides, parsePriceOverrides } from './analysis/pricing.js';
@@ -23,17 +24,20 @@ const commaList = (maxChars: number) =>
     .transform((value) => (value ?? '').split(',').map((item) => item.trim()).filter((item) => item.length > 0));
 
 /** Gate settings of one repository; anything omitted falls back to the global DELTA_* values. */
-export const gateRepositoriesSchema = z.record(
-  z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'keys must be owner/repo'),
-  z
-    .object({
-      defaultBranch: z.string().min(1).max(255).optional(),
-      DELTA_COVERAGE: z.number().positive().optional(),
-      DELTA_VULN_HIGH: z.number().positive().optional(),
-      DELTA_VULN_CRITICAL: z.number().positive().optional(),
-    })
-    .strict(),
-);
+export const gateRepositoriesSchema = z
+  .record(
+    z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'keys must be owner/repo'),
+    z
+      .object({
+        defaultBranch: z.string().min(1).max(255).optional(),
+        DELTA_COVERAGE: z.number().positive().optional(),
+        DELTA_VULN_HIGH: z.number().positive().optional(),
+        DELTA_VULN_CRITICAL: z.number().positive().optional(),
+      })
+      .strict(),
+  )
+  // Names are case-insensitive: two spellings of one repository would leave which settings apply to chance.
+  .refine((settings) => new Set(Object.keys(settings).map(repositoryKey)).size === Object.keys(settings).length, 'keys must name each repository once (owner/repo is case-insensitive)');
 
 /**
  * Every environment variable Pipeline Guard reads, in one place. Values are validated once at cold start;

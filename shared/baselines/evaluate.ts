@@ -4,6 +4,7 @@ import type { Config } from '../config.js';
 import { JOB_EVIDENCE_PREFIX } from './flaky.js';
 import { ValidationError } from '../errors.js';
 import type { Clock } from '../ports.js';
+import { repositoryKey } from '../domain/repository-key.js';
 import { type Baseline, DEFAULT_THRESHOLDS, type GateDecision, type GateThresholds, baselineFrom, evaluateGate } from './gate.js';
 import type { BaselineStore } from './store.js';
 
@@ -51,9 +52,10 @@ export function parseGateRequest(body: unknown): GateRequest {
   return parsed.data;
 }
 
-/** Global DELTA_* settings, overridden per repository by GATE_REPOSITORIES. */
+/** Global DELTA_* settings, overridden per repository by GATE_REPOSITORIES (its keys in any case, as GitHub's names). */
 export function gateSettings(config: Pick<Config, 'DELTA_COVERAGE' | 'DELTA_VULN_HIGH' | 'DELTA_VULN_CRITICAL' | 'GATE_REPOSITORIES'>, repository: string) {
-  const own = config.GATE_REPOSITORIES[repository] ?? {};
+  const wanted = repositoryKey(repository);
+  const own = Object.entries(config.GATE_REPOSITORIES).find(([name]) => repositoryKey(name) === wanted)?.[1] ?? {};
   const thresholds: GateThresholds = {
     DELTA_COVERAGE: own.DELTA_COVERAGE ?? config.DELTA_COVERAGE ?? DEFAULT_THRESHOLDS.DELTA_COVERAGE,
     DELTA_VULN_HIGH: own.DELTA_VULN_HIGH ?? config.DELTA_VULN_HIGH ?? DEFAULT_THRESHOLDS.DELTA_VULN_HIGH,

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { repositoryKey } from '../domain/repository-key.js';
 
 /**
  * Who may move which repository's gate baseline. The repository in a gate request is only a claim: the caller's
@@ -31,14 +32,14 @@ export type GateAccess = { allowed: true; reportsDefaultBranch: boolean } | { al
 /** The caller identity the local runtime gives a request that carried the right GATE_TOKEN. */
 export const LOCAL_GATE_CALLER = 'local:gate-token';
 
-/** The repositories `caller` may use the gate for (lower case), from the longest matching entry. */
+/** The repositories `caller` may use the gate for (as {@link repositoryKey}s), from the longest matching entry. */
 function repositoriesOf(callers: GateCallers, caller: string): string[] | null {
   let best: { length: number; repositories: string[] } | null = null;
   for (const [pattern, repositories] of Object.entries(callers)) {
     const matches = pattern.endsWith('*') ? caller.startsWith(pattern.slice(0, -1)) : caller === pattern;
     if (matches && (!best || pattern.length > best.length)) best = { length: pattern.length, repositories };
   }
-  return best ? best.repositories.map((r) => r.toLowerCase()) : null;
+  return best ? best.repositories.map(repositoryKey) : null;
 }
 
 /** What `caller` may do with the gate of `repository` (the entry naming it wins over `*`; full access over evaluate-only). */
@@ -46,7 +47,7 @@ export function gateAccess(callers: GateCallers, caller: string | null, reposito
   if (!caller) return { allowed: false, refusal: 'the request carries no caller identity' };
   const entries = repositoriesOf(callers, caller);
   if (!entries) return { allowed: false, refusal: 'this caller is not configured for the quality gate (GATE_CALLERS)' };
-  const wanted = repository.toLowerCase();
+  const wanted = repositoryKey(repository);
   const grants = entries
     .map((entry) => (entry.endsWith(EVALUATE_ONLY) ? { repository: entry.slice(0, -EVALUATE_ONLY.length), full: false } : { repository: entry, full: true }))
     .filter((grant) => grant.repository === wanted || grant.repository === '*');

@@ -1,10 +1,12 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { repositoryKey } from '../domain/repository-key.js';
 import { readItems } from '../stores/dynamo.js';
 import type { GateDecision, GateMetrics } from './gate.js';
 
 /**
- * Layout in the baselines table (all keys carry the repository as `owner/name`):
+ * Layout in the baselines table (all keys carry the repository as `owner/name` in lower case, its
+ * {@link repositoryKey}: the gate's caller and GitHub's webhooks may spell one repository differently):
  * - `BASELINE#<repo>#<branch>` / `RUN#<time>#<sha>`: accepted default-branch runs; the newest N are the baseline;
  *   `SHA#<sha>` in the same partition makes accepting one commit idempotent;
  * - `GATE#<repo>#<branch>` / `STATE`: the last decision, for hysteresis;
@@ -13,6 +15,10 @@ import type { GateDecision, GateMetrics } from './gate.js';
  * - `FLAKY#<repo>` / `<test>`: how often a test failed and passed on the same commit, with the latest evidence;
  * - `JOBLOG#<repo>#<workflow>` / `JOB#<job name>`: the line templates of a green run of that job (its normal
  *   noise, see shared/logs/baseline.ts), with the run they came from.
+ *
+ * Items written before the keys were lower case sit under the spelling used then. {@link BaselineStore.recentRuns}
+ * still reads that spelling's runs while the lower-case window is short of full; the other items (gate state,
+ * counters, test and flaky evidence, job templates) start again under the lower-case key.
  */
 export interface AcceptedRun {
   sha: string;
@@ -81,14 +87,32 @@ const MAX_TEST_NAME = 300;
 
 export function createBaselineStore(options: { client: DynamoDBDocumentClient; tableName: string }): BaselineStore {
   const { client, tableName } = options;
-  const runsPk = (repository: string, branch: string) => `BASELINE#${repository}#${branch}`;
-  const gateKey = (repository: string, branch: string) => ({ pk: `GATE#${repository}#${branch}`, sk: 'STATE' });
-  const metricsKey = (repository: string) => ({ pk: `METRICS#${repository}`, sk: 'TOTAL' });
+  // Every key names the repository by its repositoryKey, built here and nowhere else (runsPartition also reads the
+  // spelling an earlier version keyed runs by).
+  const runsPartition = (spelling: string, branch: string) => `BASELINE#${spelling}#${branch}`;
+  const runsPk = (repository: string, branch: string) => runsPartition(repositoryKey(repository), branch);
+  const gateKey = (repository: string, branch: string) => ({ pk: `GATE#${repositoryKey(repository)}#${branch}`, sk: 'STATE' });
+  const metricsKey = (repository: string) => ({ pk: `METRICS#${repositoryKey(repository)}`, sk: 'TOTAL' });
+  const testKey = (repository: string, sha: string, test: string) => ({ pk: `TESTS#${repositoryKey(repository)}#${sha}`, sk: test });
+  const flakyKey = (repository: string, test: string) => ({ pk: `FLAKY#${repositoryKey(repository)}`, sk: test });
 
   const jobLogKey = (repository: string, workflow: string, job: string) => ({
-    pk: `JOBLOG#${repository}#${workflow.slice(0, 300)}`,
+    pk: `JOBLOG#${repositoryKey(repository)}#${workflow.slice(0, 300)}`,
     sk: `JOB#${job.slice(0, 300)}`,
   });
+
+  const runsIn = async (pk: string, limit: number): Promise<AcceptedRun[]> => {
+    const response = await client.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': pk, ':prefix': 'RUN#' },
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
+    );
+    return (response.Items ?? []).map((item) => ({ sha: String(item.sha), at: String(item.at), metrics: (item.metrics ?? {}) as GateMetrics }));
+  };
 
   return {
     async jobLogBaseline(repository, workflow, job) {
@@ -109,16 +133,14 @@ export function createBaselineStore(options: { client: DynamoDBDocumentClient; t
     },
 
     async recentRuns(repository, branch, limit) {
-      const response = await client.send(
-        new QueryCommand({
-          TableName: tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': runsPk(repository, branch), ':prefix': 'RUN#' },
-          ScanIndexForward: false,
-          Limit: limit,
-        }),
-      );
-      return (response.Items ?? []).map((item) => ({ sha: String(item.sha), at: String(item.at), metrics: (item.metrics ?? {}) as GateMetrics }));
+      const runs = await runsIn(runsPk(repository, branch), limit);
+      if (runs.length >= limit || repository === repositoryKey(repository)) return runs;
+      // Runs accepted before the keys were lower case sit under the spelling given then: without them a repository
+      // named in capitals would restart with no baseline (and pass everything) after the upgrade. Read only until
+      // the lower-case window is full; a commit in both counts once.
+      const seen = new Set(runs.map((run) => run.sha));
+      const earlier = (await runsIn(runsPartition(repository, branch), limit)).filter((run) => !seen.has(run.sha));
+      return [...runs, ...earlier].sort((a, b) => b.at.localeCompare(a.at)).slice(0, limit);
     },
 
     async acceptRun(repository, branch, run) {
@@ -193,7 +215,7 @@ export function createBaselineStore(options: { client: DynamoDBDocumentClient; t
         const response = await client.send(
           new UpdateCommand({
             TableName: tableName,
-            Key: { pk: `TESTS#${repository}#${sha}`, sk: name },
+            Key: testKey(repository, sha, name),
             UpdateExpression: 'ADD #counter :one',
             ExpressionAttributeNames: { '#counter': passed ? 'passes' : 'fails' },
             ExpressionAttributeValues: { ':one': 1 },
@@ -207,7 +229,7 @@ export function createBaselineStore(options: { client: DynamoDBDocumentClient; t
           await client.send(
             new UpdateCommand({
               TableName: tableName,
-              Key: { pk: `TESTS#${repository}#${sha}`, sk: name },
+              Key: testKey(repository, sha, name),
               UpdateExpression: 'SET flaggedAt = :at',
               ConditionExpression: 'attribute_not_exists(flaggedAt)',
               ExpressionAttributeValues: { ':at': at.toISOString() },
@@ -220,7 +242,7 @@ export function createBaselineStore(options: { client: DynamoDBDocumentClient; t
         await client.send(
           new UpdateCommand({
             TableName: tableName,
-            Key: { pk: `FLAKY#${repository}`, sk: name },
+            Key: flakyKey(repository, name),
             UpdateExpression: 'ADD flakes :one SET lastSha = :sha, lastAt = :at, test = :test',
             ExpressionAttributeValues: { ':one': 1, ':sha': sha, ':at': at.toISOString(), ':test': name },
           }),
@@ -233,7 +255,7 @@ export function createBaselineStore(options: { client: DynamoDBDocumentClient; t
     async flakyEvidence(repository, tests) {
       const names = [...new Set(tests.map((t) => t.slice(0, MAX_TEST_NAME)))].slice(0, 100);
       if (names.length === 0) return [];
-      const items = await readItems(client, tableName, names.map((sk) => ({ pk: `FLAKY#${repository}`, sk })), { consistentRead: false });
+      const items = await readItems(client, tableName, names.map((name) => flakyKey(repository, name)), { consistentRead: false });
       return items.map((item) => ({
         test: String(item.test ?? item.sk),
         flakes: Number(item.flakes ?? 0),
