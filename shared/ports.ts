@@ -18,6 +18,12 @@ export interface RepoRef {
   repo: string;
 }
 
+/** A user's role on a repository, highest first; `none`: not a collaborator. */
+export type RepositoryRole = 'admin' | 'maintain' | 'write' | 'triage' | 'read' | 'none';
+
+/** A 👍 or 👎, the reactions counted as feedback. */
+export type VoteReaction = '+1' | '-1';
+
 export interface FailedJob {
   id: number;
   name: string;
@@ -86,8 +92,13 @@ export interface GitHubPort {
   rerunFailedJobs(repo: RepoRef, runId: number, options?: RerunOptions): Promise<RerunOutcome>;
   /** The login this client acts as (`<app-slug>[bot]` for a GitHub App); PR comments and re-runs carry it. */
   botLogin(): Promise<string>;
-  /** Reactions on an issue comment (bounded to the first 100): who reacted with what (`+1`, `-1`, …). */
-  listCommentReactions(repo: RepoRef, commentId: number): Promise<Array<{ user: string; content: string; userType: string | null; createdAt: string | null }>>;
+  /** The `content` reactions on an issue comment, in GitHub's order, at most `limit` of them (read 100 a page). */
+  listCommentReactions(
+    repo: RepoRef,
+    commentId: number,
+    content: VoteReaction,
+    limit: number,
+  ): Promise<Array<{ user: string; content: string; userType: string | null; createdAt: string | null }>>;
   /** Names of the labels on an issue or pull request (the kill-switch label is one of them). */
   listIssueLabels(repo: RepoRef, issueNumber: number): Promise<string[]>;
   /** A text file's content at a commit; null when it does not exist. */
@@ -102,7 +113,12 @@ export interface GitHubPort {
    * A user's role on the repository (GET /repos/{owner}/{repo}/collaborators/{username}/permission): `none` for
    * someone who is not a collaborator. Feedback commands and reactions count only from `write` and above.
    */
-  repositoryPermission(repo: RepoRef, username: string): Promise<'admin' | 'maintain' | 'write' | 'triage' | 'read' | 'none'>;
+  repositoryPermission(repo: RepoRef, username: string): Promise<RepositoryRole>;
+  /**
+   * The repository's collaborators with their roles (GET /repos/{owner}/{repo}/collaborators, every affiliation),
+   * at most `limit` of them (read 100 a page); `complete` is false when GitHub may have more.
+   */
+  listCollaborators(repo: RepoRef, limit: number): Promise<{ collaborators: Array<{ login: string; role: RepositoryRole }>; complete: boolean }>;
 }
 
 export interface RerunOptions {

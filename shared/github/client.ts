@@ -21,7 +21,7 @@ import { throttling, type ThrottlingOptions } from '@octokit/plugin-throttling';
 import type { z } from 'zod';
 import { runsForkCodeAsBase } from '../domain/incident.js';
 import { ConfigError, GitHubUnavailableError, ValidationError } from '../errors.js';
-import type { CheckAnnotation, CommentOutcome, FailedJob, FixPullRequest, GitHubPort, JobLogStream, RepoRef, WriteLimiter } from '../ports.js';
+import type { CheckAnnotation, CommentOutcome, FailedJob, FixPullRequest, GitHubPort, JobLogStream, RepoRef, RepositoryRole, WriteLimiter } from '../ports.js';
 import { createInstallationTokenCache, type GitHubAppCredentials, type InstallationTokenCache } from './app-auth.js';
 import { fitCommentBody, MAX_MARKER_CHARS } from './comment-limit.js';
 import { COMMENT_POST_TIMEOUT_MS, type CommentTiming, commentCreationBoundMs, DEFAULT_RETRY_BASE_DELAY_MS, retryBackoffMs } from './comment-timing.js';
@@ -38,6 +38,7 @@ import {
   workflowRunsPageSchema,
   pullsPageSchema,
   appSchema,
+  collaboratorsPageSchema,
   userSchema,
   workflowRunSchema,
   fileContentSchema,
@@ -121,6 +122,26 @@ const MAX_JOB_PAGES = 10;
 const MAX_ANNOTATION_PAGES = 5;
 const MAX_PULL_PAGES = 3;
 const MAX_COMMENT_PAGES = 30;
+
+const ROLES: readonly RepositoryRole[] = ['admin', 'maintain', 'write', 'triage', 'read', 'none'];
+
+/**
+ * A role from GitHub's answer: `role_name` distinguishes maintain and triage, which the base permission folds into
+ * write and read; a custom role's name falls back to its base permission; anything else is no access.
+ */
+function repositoryRole(roleName: unknown, basePermission: unknown): RepositoryRole {
+  const known = (value: unknown) => ROLES.find((role) => role === value);
+  return known(roleName) ?? known(basePermission) ?? 'none';
+}
+
+/** The base permission a collaborator listing's `permissions` flags stand for. */
+function basePermissionOf(flags: { admin?: boolean; maintain?: boolean; push?: boolean; triage?: boolean; pull?: boolean } | null | undefined): RepositoryRole {
+  if (flags?.admin) return 'admin';
+  if (flags?.maintain) return 'maintain';
+  if (flags?.push) return 'write';
+  if (flags?.triage) return 'triage';
+  return flags?.pull ? 'read' : 'none';
+}
 
 /** Pins the REST API version so a GitHub-side default change cannot silently alter response shapes. */
 const API_HEADERS = { 'x-github-api-version': '2022-11-28' } as const;
@@ -338,6 +359,13 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubPort {
       if (!next) return;
       query = next;
     }
+  }
+
+  /** At most `limit` items of a listing, and whether that was all of it (fewer than `limit` came back). */
+  async function firstItems<T>(what: string, route: string, params: Record<string, unknown>, schema: z.ZodType<T[]>, limit: number): Promise<{ items: T[]; complete: boolean }> {
+    const items: T[] = [];
+    for await (const page of pages(what, route, params, schema, Math.ceil(limit / 100))) items.push(...page);
+    return { items: items.slice(0, limit), complete: items.length < limit };
   }
 
   const loginCache = options.loginCache ?? {};
@@ -754,15 +782,11 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubPort {
 
     botLogin,
 
-    async listCommentReactions(repo, commentId) {
-      const what = `list reactions on comment ${commentId} in ${repo.owner}/${repo.repo}`;
-      const response = await call(what, 'GET /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions', {
-        owner: repo.owner,
-        repo: repo.repo,
-        comment_id: commentId,
-        per_page: 100,
-      });
-      return parseBody(reactionsPageSchema, response, what).map((r) => ({ user: r.user?.login ?? '', content: r.content, userType: r.user?.type ?? null, createdAt: r.created_at ?? null }));
+    async listCommentReactions(repo, commentId, content, limit) {
+      const what = `list ${content} reactions on comment ${commentId} in ${repo.owner}/${repo.repo}`;
+      const route = 'GET /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions';
+      const { items } = await firstItems(what, route, { owner: repo.owner, repo: repo.repo, comment_id: commentId, content }, reactionsPageSchema, limit);
+      return items.map((r) => ({ user: r.user?.login ?? '', content: r.content, userType: r.user?.type ?? null, createdAt: r.created_at ?? null }));
     },
 
     async listIssueLabels(repo, issueNumber) {
@@ -863,15 +887,19 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubPort {
           username,
         });
         const body = (response.data ?? {}) as { role_name?: unknown; permission?: unknown };
-        const roles = ['admin', 'maintain', 'write', 'triage', 'read', 'none'] as const;
-        const known = (value: unknown) => roles.find((role) => role === value);
-        // role_name distinguishes maintain/triage, which `permission` folds into write/read; anything else is no access.
-        return known(body.role_name) ?? known(body.permission) ?? 'none';
+        return repositoryRole(body.role_name, body.permission);
       } catch (error) {
         // 404: not a collaborator (or the user does not exist) — no permission, not a failure.
         if (error instanceof GitHubRequestError && error.status === 404) return 'none';
         throw error;
       }
+    },
+
+    async listCollaborators(repo, limit) {
+      const what = `list the collaborators of ${repo.owner}/${repo.repo}`;
+      const route = 'GET /repos/{owner}/{repo}/collaborators';
+      const { items, complete } = await firstItems(what, route, { owner: repo.owner, repo: repo.repo, affiliation: 'all' }, collaboratorsPageSchema, limit);
+      return { collaborators: items.map((c) => ({ login: c.login, role: repositoryRole(c.role_name, basePermissionOf(c.permissions)) })), complete };
     },
   };
 }

@@ -184,5 +184,8 @@ export function createRecordedGitHub(options: {
       // No collaborator list is recorded: the account that owns the repository administers it, nobody else writes.
       return username.toLowerCase() === repo.owner.toLowerCase() ? 'admin' : 'read';
     },
+    async listCollaborators(repo) {
+      return { collaborators: [{ login: repo.owner, role: 'admin' }], complete: true };
+    },
   };
 }

@@ -98,6 +98,19 @@ export const gitTreeSchema = z
 export const pullRequestSchema = z.object({ number: z.number().int().positive(), html_url: z.string().nullable().optional() }).passthrough();
 export const pullRequestListSchema = z.array(pullRequestSchema).max(100);
 
+/** One page of collaborators: `role_name` may be a custom role; `permissions` holds the base role's flags. */
+export const collaboratorsPageSchema = z
+  .array(
+    z
+      .object({
+        login: z.string().max(100),
+        role_name: z.string().max(100).nullish(),
+        permissions: z.object({ admin: z.boolean().optional(), maintain: z.boolean().optional(), push: z.boolean().optional(), triage: z.boolean().optional(), pull: z.boolean().optional() }).passthrough().nullish(),
+      })
+      .passthrough(),
+  )
+  .max(100);
+
 export const reactionsPageSchema = z
   .array(
     z

@@ -330,7 +330,17 @@ export class FakeGitHub {
     }
 
     if (req.method === 'GET' && (m = match(/^\/repos\/[^/]+\/[^/]+\/issues\/comments\/(\d+)\/reactions$/))) {
-      return reply(json(200, this.reactions.get(Number(m[0])) ?? []));
+      const content = url.searchParams.get('content');
+      const all = (this.reactions.get(Number(m[0])) ?? []).filter((reaction) => content === null || reaction.content === content);
+      const page = this.paginate(req, url, all);
+      return reply(json(200, page.items, page.headers));
+    }
+    if (req.method === 'GET' && match(/^\/repos\/[^/]+\/[^/]+\/collaborators$/)) {
+      // As GitHub: the highest role's name, and the base role's flags (a maintainer pushes; a triager pulls).
+      const flags = (role: string) => ({ admin: role === 'admin', maintain: ['admin', 'maintain'].includes(role), push: ['admin', 'maintain', 'write'].includes(role), triage: role !== 'read', pull: true });
+      const all = [...this.permissions].filter(([, role]) => role !== 'none').map(([login, role]) => ({ login, type: 'User', role_name: role, permissions: flags(role) }));
+      const page = this.paginate(req, url, all);
+      return reply(json(200, page.items, page.headers));
     }
     if (req.method === 'GET' && (m = match(/^\/repos\/[^/]+\/[^/]+\/issues\/(\d+)\/labels$/))) {
       return reply(json(200, (this.issueLabels.get(Number(m[0])) ?? []).map((name) => ({ name }))));

@@ -2,7 +2,7 @@ import { noMetrics } from '../../shared/adapters/metrics.js';
 import type { Config } from '../../shared/config.js';
 import { loadConfig } from '../../shared/config.js';
 import { staticGitHubClients } from '../../shared/github/clients.js';
-import type { AnalysisResult, Analyzer, EscalationLedger, EscalationMessage, GitHubPort, ModelBudget, RecoveryQueue, RerunKey, RerunLedger } from '../../shared/ports.js';
+import type { AnalysisResult, Analyzer, EscalationLedger, EscalationMessage, GitHubPort, ModelBudget, RecoveryQueue, RepositoryRole, RerunKey, RerunLedger } from '../../shared/ports.js';
 import type { WorkflowRecoveryMessage } from '../../shared/domain/recovery.js';
 import { recordQueuedRecovery } from '../../shared/steps/record-outcome.js';
 import type { ApprovalIndex } from '../../shared/remediation/approvals.js';
@@ -15,7 +15,7 @@ import { createMemoryStore } from './memory-store.js';
 export function createFakeGitHub() {
   const calls: Array<{ method: string; args: unknown[] }> = [];
   const comments = new Map<string, string>();
-  const permissions = new Map<string, 'admin' | 'maintain' | 'write' | 'triage' | 'read' | 'none'>();
+  const permissions = new Map<string, RepositoryRole>();
   const labels = new Set<string>();
   const reactions: Array<{ user: string; content: string; userType: string | null; createdAt: string | null }> = [];
   const files = new Map<string, string>();
@@ -62,9 +62,9 @@ export function createFakeGitHub() {
     async botLogin() {
       return 'pipeline-guard[bot]';
     },
-    async listCommentReactions(...args) {
-      calls.push({ method: 'listCommentReactions', args });
-      return [...reactions];
+    async listCommentReactions(repo, commentId, content, limit) {
+      calls.push({ method: 'listCommentReactions', args: [repo, commentId, content, limit] });
+      return reactions.filter((reaction) => reaction.content === content).slice(0, limit);
     },
     async listIssueLabels(...args) {
       calls.push({ method: 'listIssueLabels', args });
@@ -81,6 +81,12 @@ export function createFakeGitHub() {
     async repositoryPermission(repo, username) {
       calls.push({ method: 'repositoryPermission', args: [repo, username] });
       return permissions.get(username) ?? 'none';
+    },
+    async listCollaborators(repo, limit) {
+      calls.push({ method: 'listCollaborators', args: [repo, limit] });
+      // Everyone with a role but none, as GitHub lists them; `complete` as the client reports it.
+      const collaborators = [...permissions].filter(([, role]) => role !== 'none').map(([login, role]) => ({ login, role }));
+      return { collaborators: collaborators.slice(0, limit), complete: collaborators.length < limit };
     },
   };
   return { port, calls, comments, permissions, labels, files, reactions };

@@ -413,6 +413,74 @@ describe('GitHub client: failures and retries', () => {
     expect(error.message).not.toContain(FAKE_TOKEN);
   });
 
+  it('reads one kind of reaction on a comment across pages, up to the limit (only the first page was read before)', async () => {
+    // Prepare: 150 👍 and a 👎, the maintainer's 👍 the last of them
+    const createdAt = '2026-11-20T10:05:00Z';
+    fake.reactions.set(99, [
+      ...Array.from({ length: 149 }, (_, i) => ({ content: '+1', created_at: createdAt, user: { login: `drive-by-${i}`, type: 'User' } })),
+      { content: '-1', created_at: createdAt, user: { login: 'lee', type: 'User' } },
+      { content: '+1', created_at: createdAt, user: { login: 'maya', type: 'User' } },
+    ]);
+    const client = clientFor(fake);
+    const path = '/repos/octo/app/issues/comments/99/reactions';
+
+    // Act
+    const ups = await client.listCommentReactions(repo, 99, '+1', 500);
+    const callsForAll = fake.apiCalls().length;
+    const firstHundred = await client.listCommentReactions(repo, 99, '+1', 100);
+
+    // Assert
+    expect(ups).toHaveLength(150);
+    expect(ups.at(-1)).toEqual({ user: 'maya', content: '+1', userType: 'User', createdAt });
+    expect(fake.apiCalls().slice(0, callsForAll)).toEqual([`GET ${path}?content=%2B1&per_page=100`, `GET ${path}?content=%2B1&per_page=100&page=2`]);
+    expect(firstHundred).toHaveLength(100);
+    expect(fake.apiCalls()).toHaveLength(callsForAll + 1);
+  });
+
+  it("lists the collaborators with each one's role, and says whether the list was read to its end", async () => {
+    // Prepare
+    fake.permissions.set('lee', 'admin');
+    fake.permissions.set('maya', 'maintain');
+    fake.permissions.set('sam', 'write');
+    fake.permissions.set('tri', 'triage');
+    fake.permissions.set('rae', 'read');
+    for (let i = 0; i < 100; i += 1) fake.permissions.set(`member-${i}`, 'read');
+    const client = clientFor(fake);
+
+    // Act
+    const all = await client.listCollaborators(repo, 1000);
+    const first = await client.listCollaborators(repo, 100);
+
+    // Assert
+    expect(all.complete).toBe(true);
+    expect(all.collaborators.slice(0, 5)).toEqual([
+      { login: 'lee', role: 'admin' },
+      { login: 'maya', role: 'maintain' },
+      { login: 'sam', role: 'write' },
+      { login: 'tri', role: 'triage' },
+      { login: 'rae', role: 'read' },
+    ]);
+    expect(all.collaborators).toHaveLength(105);
+    expect(first).toMatchObject({ complete: false, collaborators: { length: 100 } });
+    expect(fake.apiCalls()[0]).toBe('GET /repos/octo/app/collaborators?affiliation=all&per_page=100');
+  });
+
+  it("takes a custom role's base permission from the collaborator's flags, as the permission endpoint's base permission", async () => {
+    // Prepare: GitHub names the custom role; only its flags say it writes
+    fake.fail({
+      method: 'GET',
+      route: /\/collaborators$/,
+      reply: { status: 200, body: [{ login: 'rel', role_name: 'release-manager', permissions: { admin: false, maintain: false, push: true, triage: true, pull: true } }, { login: 'ghost', role_name: null, permissions: null }] },
+    });
+    const client = clientFor(fake);
+
+    // Act
+    const listed = await client.listCollaborators(repo, 1000);
+
+    // Assert
+    expect(listed.collaborators).toEqual([{ login: 'rel', role: 'write' }, { login: 'ghost', role: 'none' }]);
+  });
+
   it('rejects a body that is not shaped like the API answer as GitHubRequestError', async () => {
     // Prepare
     fake.fail({ method: 'GET', route: /\/jobs$/, reply: { status: 200, body: { unexpected: true } } });

@@ -49,7 +49,10 @@ describe('reaction feedback', () => {
 
     expect(counted).toBe(2);
     expect(votes).toEqual([['maya', 'up'], ['lee', 'down']]);
-    expect(github.calls.find((c) => c.method === 'listCommentReactions')?.args).toEqual([{ owner: 'acme', repo: 'app' }, 99]);
+    expect(github.calls.filter((c) => c.method === 'listCommentReactions').map((c) => c.args)).toEqual([
+      [{ owner: 'acme', repo: 'app' }, 99, '+1', 500],
+      [{ owner: 'acme', repo: 'app' }, 99, '-1', 500],
+    ]);
   });
 
   it('does nothing before the bot has commented', async () => {
@@ -69,6 +72,81 @@ describe('reaction feedback', () => {
     const { learning: learn } = learning();
 
     expect(await collectReactionFeedback(incident(), github.port, { learning: learn, logger: silentLogger })).toBe(0);
+  });
+});
+
+describe('reaction feedback when outsiders react first', () => {
+  const createdAt = '2026-11-20T10:05:00Z';
+  /** `count` accounts without write access, each with a 👍, listed before anyone else's reaction. */
+  function outsiders(github: ReturnType<typeof createFakeGitHub>, count: number) {
+    for (let i = 0; i < count; i += 1) github.reactions.push({ user: `drive-by-${i}`, content: '+1', userType: 'User', createdAt });
+  }
+
+  it("checks every reacting user when 20 outsiders reacted before the maintainers (only the first 20 were checked)", async () => {
+    // Prepare
+    const github = createFakeGitHub();
+    outsiders(github, 20);
+    github.permissions.set('maya', 'write');
+    github.permissions.set('lee', 'admin');
+    github.reactions.push({ user: 'maya', content: '-1', userType: 'User', createdAt }, { user: 'lee', content: '+1', userType: 'User', createdAt });
+    const { votes, learning: learn } = learning();
+
+    // Act
+    const counted = await collectReactionFeedback(incident(), github.port, { learning: learn, logger: silentLogger });
+
+    // Assert
+    expect(counted).toBe(2);
+    expect(votes).toEqual([['lee', 'up'], ['maya', 'down']]);
+    expect(github.calls.filter((c) => c.method === 'repositoryPermission')).toHaveLength(22);
+  });
+
+  it("reads the collaborator list once when more users reacted than are checked one by one, so 300 outsiders cannot hide a maintainer", async () => {
+    // Prepare: 300 outsiders, a read-only collaborator and a triager, then two maintainers
+    const github = createFakeGitHub();
+    outsiders(github, 300);
+    github.permissions.set('reader', 'read');
+    github.permissions.set('triager', 'triage');
+    github.permissions.set('Maya', 'maintain');
+    github.permissions.set('lee', 'write');
+    github.reactions.push(
+      { user: 'reader', content: '-1', userType: 'User', createdAt },
+      { user: 'triager', content: '-1', userType: 'User', createdAt },
+      { user: 'maya', content: '-1', userType: 'User', createdAt },
+      { user: 'lee', content: '+1', userType: 'User', createdAt },
+    );
+    const { votes, learning: learn } = learning();
+
+    // Act
+    const counted = await collectReactionFeedback(incident(), github.port, { learning: learn, logger: silentLogger });
+
+    // Assert: GitHub logins are case-insensitive (Maya listed, maya reacted); no per-user check was needed
+    expect(counted).toBe(2);
+    expect(votes).toEqual([['lee', 'up'], ['maya', 'down']]);
+    expect(github.calls.filter((c) => c.method === 'listCollaborators').map((c) => c.args)).toEqual([[{ owner: 'acme', repo: 'app' }, 1000]]);
+    expect(github.calls.filter((c) => c.method === 'repositoryPermission')).toEqual([]);
+  });
+
+  it('checks at most 25 users one by one, the first listed, when the collaborator list cannot settle them, and says so', async () => {
+    // Prepare: the list is refused (a token that may not read it); 30 outsiders reacted before the maintainer
+    const github = createFakeGitHub();
+    github.port.listCollaborators = async () => {
+      throw new Error('Resource not accessible by integration');
+    };
+    outsiders(github, 30);
+    github.permissions.set('maya', 'write');
+    github.reactions.push({ user: 'maya', content: '-1', userType: 'User', createdAt });
+    const warnings: string[] = [];
+    const logger = { ...silentLogger, warn: (message: string) => void warnings.push(message) };
+    const { votes, learning: learn } = learning();
+
+    // Act
+    const counted = await collectReactionFeedback(incident(), github.port, { learning: learn, logger });
+
+    // Assert: beyond the bound a vote waits; it is not counted from an unchecked user
+    expect(counted).toBe(0);
+    expect(votes).toEqual([]);
+    expect(github.calls.filter((c) => c.method === 'repositoryPermission')).toHaveLength(25);
+    expect(warnings).toEqual(['could not list the collaborators; checking reacting users one by one', "6 reacting users' permission not checked"]);
   });
 });
 
