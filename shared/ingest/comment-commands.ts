@@ -1,14 +1,13 @@
 import type { AuditEntry } from '../domain/incident.js';
 import { proseOf } from '../domain/comment-text.js';
 import { firstIssue } from '../validation.js';
+import { hasWriteAccess } from '../github/roles.js';
 import { type FeedbackDeps, applyFeedback, incidentForFeedback, issueCommentPayload, parseFeedbackCommand } from '../knowledge/feedback.js';
 import type { GitHubClients, TaskTokenControl } from '../ports.js';
 import type { ApprovalIndex } from '../remediation/approvals.js';
 import type { StepLogger } from '../ports.js';
 import { type VerifyDeps, type WebhookRequest, type WebhookResponse, refuse, reply, verifyDelivery } from './verify.js';
 
-/** Roles that may approve, reject or give feedback: the ones that could have made the change themselves. */
-const WRITE_ROLES = new Set(['admin', 'maintain', 'write']);
 const APPROVAL_COMMAND = /^\s*\/guard\s+(approve|reject)(?:[ \t]+([^\r\n]*))?\s*$/im;
 /** Incident ids as Pipeline Guard builds them (`gh-…`, `ghc-…`, `cw-…`). */
 const INCIDENT_ID = /^(?:gh|ghc|cw)-[A-Za-z0-9_-]{1,77}$/;
@@ -77,7 +76,7 @@ export async function handleIssueCommentWebhook(request: WebhookRequest, deps: C
   if (!github) return ignore("no GitHub access configured to check the author's permission");
   const login = payload.comment.user.login;
   const permission = await github.repositoryPermission({ owner: payload.repository.owner.login, repo: payload.repository.name }, login);
-  if (!WRITE_ROLES.has(permission)) {
+  if (!hasWriteAccess(permission)) {
     return ignore(`${login} has ${permission} access; ${approval ? `/guard ${approval.decision}` : 'feedback'} needs write access`);
   }
   if (feedback && voted) return applyFeedback(payload, feedback, voted, deps);

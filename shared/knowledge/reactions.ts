@@ -1,6 +1,7 @@
 import type { Incident } from '../domain/incident.js';
 import { errorMessage } from '../errors.js';
-import type { GitHubPort, RepoRef, RepositoryRole, StepLogger, VoteReaction } from '../ports.js';
+import { hasWriteAccess } from '../github/roles.js';
+import type { GitHubPort, RepoRef, StepLogger, VoteReaction } from '../ports.js';
 import type { IncidentStore } from '../stores/incident-store.js';
 import type { Learning } from './learning.js';
 
@@ -14,7 +15,6 @@ const REACTIONS_READ = 500;
 const PERMISSION_CHECKS = 25;
 /** Collaborators read when more users reacted than are checked one by one (10 pages of 100). */
 const COLLABORATORS_READ = 1000;
-const WRITE_ROLES = new Set<RepositoryRole>(['admin', 'maintain', 'write']);
 const VOTES: ReadonlyArray<readonly [VoteReaction, 'up' | 'down']> = [['+1', 'up'], ['-1', 'down']];
 
 /** The bot's comment on the incident's pull request, from the notifications that created or updated it. */
@@ -87,14 +87,14 @@ async function withWriteAccess(github: GitHubPort, repo: RepoRef, users: readonl
     try {
       const { collaborators, complete } = await github.listCollaborators(repo, COLLABORATORS_READ);
       const roles = new Map(collaborators.map((collaborator) => [collaborator.login.toLowerCase(), collaborator.role]));
-      for (const user of users) if (WRITE_ROLES.has(roles.get(user.toLowerCase()) ?? 'none')) writers.add(user.toLowerCase());
+      for (const user of users) if (hasWriteAccess(roles.get(user.toLowerCase()) ?? 'none')) writers.add(user.toLowerCase());
       unsettled = complete ? [] : users.filter((user) => !roles.has(user.toLowerCase()));
     } catch (error) {
       logger.warn('could not list the collaborators; checking reacting users one by one', { error: errorMessage(error) });
     }
   }
   for (const user of unsettled.slice(0, PERMISSION_CHECKS)) {
-    if (WRITE_ROLES.has(await github.repositoryPermission(repo, user))) writers.add(user.toLowerCase());
+    if (hasWriteAccess(await github.repositoryPermission(repo, user))) writers.add(user.toLowerCase());
   }
   if (unsettled.length > PERMISSION_CHECKS) logger.warn(`${unsettled.length - PERMISSION_CHECKS} reacting users' permission not checked`, { checked: PERMISSION_CHECKS });
   return writers;
