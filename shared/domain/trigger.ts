@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import { runsForkCodeAsBase } from './incident.js';
+import { repositoryKey } from './repository-key.js';
 
 /**
  * The workflow's input. Kept small (Step Functions state is capped at 256 KB): stages load and store the
@@ -225,7 +226,7 @@ export function isFork(head: HeadRepository): boolean {
 
 /** Scope key used to find the open incidents a recovery resolves. */
 export function githubScope(repositoryFullName: string, branch: string | null, workflowId: number | null, head?: HeadRepository): string {
-  return `github:${repositoryFullName.toLowerCase()}:${forkSegment(head)}${branch ?? '-'}:${workflowId ?? '-'}`;
+  return `github:${repositoryKey(repositoryFullName)}:${forkSegment(head)}${branch ?? '-'}:${workflowId ?? '-'}`;
 }
 
 /**
@@ -239,7 +240,7 @@ export function githubCheckScope(
   checkName: string,
   head?: HeadRepository,
 ): string {
-  return `github-check:${repositoryFullName.toLowerCase()}:${forkSegment(head)}${branch ?? '-'}:${shortHash(`${appSlug}\n${checkName}`)}`;
+  return `github-check:${repositoryKey(repositoryFullName)}:${forkSegment(head)}${branch ?? '-'}:${shortHash(`${appSlug}\n${checkName}`)}`;
 }
 
 export function alarmScope(alarmArn: string): string {

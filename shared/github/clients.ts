@@ -10,6 +10,7 @@ import { Octokit } from '@octokit/core';
 import type { GitHubClients, GitHubPort, WriteLimiter } from '../ports.js';
 import { createInstallationTokenCache, type GitHubAppCredentials, type InstallationTokenCache } from './app-auth.js';
 import { createGitHubClient, type GitHubClientOptions } from './client.js';
+import { repositoryKey } from '../domain/repository-key.js';
 
 export type GitHubAuth = { kind: 'token'; token: string } | ({ kind: 'app' } & GitHubAppCredentials);
 
@@ -83,7 +84,7 @@ export function createGitHubClients(options: GitHubClientsOptions): GitHubClient
   };
   return {
     async installationFor(repo) {
-      const key = `${repo.owner}/${repo.repo}`.toLowerCase();
+      const key = repositoryKey(`${repo.owner}/${repo.repo}`);
       const known = installations.get(key);
       if (known && known.expiresAt > now()) return known.installationId;
       try {

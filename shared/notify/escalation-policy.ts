@@ -1,5 +1,6 @@
 import { type Incident, countsAsEvidence } from '../domain/incident.js';
 import type { EscalationPolicy } from '../remediation/policy.js';
+import { repositoryKey } from '../domain/repository-key.js';
 
 /** What the notify stage knows when it decides whether on-call hears about an incident. */
 export interface RouteInput {
@@ -46,7 +47,7 @@ export function branchWatched(patterns: readonly string[], branch: string | null
  * new line a stranger's pull request or comment printed opened a new escalation and paged again.
  */
 export function githubProblemKey(incident: Incident): string {
-  const repo = (incident.repository ?? 'unknown').toLowerCase();
+  const repo = repositoryKey(incident.repository ?? 'unknown');
   if (!countsAsEvidence(incident)) {
     return `gh:${repo}:outside:${incident.fromFork === true ? 'fork' : `workflow:${incident.workflowId ?? incident.workflowName ?? 'unknown'}`}`;
   }

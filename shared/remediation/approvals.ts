@@ -5,6 +5,7 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { repositoryKey } from '../domain/repository-key.js';
 
 /** Pending approvals outlive the longest approval timeout (7 days); TTL then removes stale ones. */
 const TTL_SECONDS = 8 * 86_400;
@@ -19,7 +20,7 @@ export interface ApprovalIndex {
 export function createApprovalIndex(options: { client: DynamoDBDocumentClient; tableName: string; clock?: () => Date }): ApprovalIndex {
   const { client, tableName } = options;
   const clock = options.clock ?? (() => new Date());
-  const key = (repository: string, pullRequest: number) => ({ pk: `APPROVALS#${repository.toLowerCase()}#${pullRequest}`, sk: 'PENDING' });
+  const key = (repository: string, pullRequest: number) => ({ pk: `APPROVALS#${repositoryKey(repository)}#${pullRequest}`, sk: 'PENDING' });
   return {
     async add(repository, pullRequest, incidentId) {
       await client.send(

@@ -6,13 +6,14 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { readItems } from '../stores/dynamo.js';
+import { repositoryKey } from '../domain/repository-key.js';
 
 /** Buckets outlive the longest window they serve (a day, a week of breaker history); TTL then removes them. */
 const BUCKET_TTL_SECONDS = 8 * 86_400;
 
 /** The scope guard counters are kept per: the repository, or the alarm. */
 export function guardScope(incident: { repository: string | null; alarm: { name: string } | null; id: string }): string {
-  return incident.repository ? incident.repository.toLowerCase() : `alarm:${incident.alarm?.name ?? incident.id}`;
+  return incident.repository ? repositoryKey(incident.repository) : `alarm:${incident.alarm?.name ?? incident.id}`;
 }
 
 export interface GuardCounters {

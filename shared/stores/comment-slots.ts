@@ -9,6 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { conditionalWrite } from './dynamo.js';
+import { repositoryKey } from '../domain/repository-key.js';
 
 const SLOT_TTL_SECONDS = 400 * 86_400;
 
@@ -32,7 +33,7 @@ export interface CommentSlots {
 }
 
 export function commentSlotKey(owner: string, repo: string, issueNumber: number): string {
-  return `${owner}/${repo}#${issueNumber}`.toLowerCase();
+  return `${repositoryKey(`${owner}/${repo}`)}#${issueNumber}`;
 }
 
 function slotOf(item: Record<string, unknown> | undefined, fallbackAt: string): CommentSlot {

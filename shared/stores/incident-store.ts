@@ -23,6 +23,7 @@ import {
 import { IndexProjectionError } from '../errors.js';
 import { INCIDENT_INDEXES, type IndexDefinition } from './tables.js';
 import { conditionalWrite, readItems, readPages } from './dynamo.js';
+import { repositoryKey } from '../domain/repository-key.js';
 
 const INCIDENT_SK = 'INCIDENT';
 /**
@@ -62,7 +63,7 @@ export function alarmOkKey(alarmArn: string): { pk: string; sk: string } {
 
 /** Index attributes derived from the incident. GSI key attributes must be absent rather than null. */
 export function pullKeyOf(repository: string | null | undefined, pullRequest: number | null | undefined): string | null {
-  return repository && pullRequest ? `${repository.toLowerCase()}#${pullRequest}` : null;
+  return repository && pullRequest ? `${repositoryKey(repository)}#${pullRequest}` : null;
 }
 
 function indexAttributes(incident: Pick<Incident, 'createdAt' | 'fingerprint' | 'repository' | 'pullRequest'>, scope: string | null) {
