@@ -1,3 +1,5 @@
+import { INCIDENT_ID } from './trigger.js';
+
 /**
  * The part of a comment's Markdown that a person wrote as prose, where a `/guard` command counts. A command in a
  * fenced or indented code block or in an HTML comment is someone showing or quoting it (how to approve, a pasted
@@ -137,4 +139,13 @@ export function proseOf(body: string): string {
     if (open !== -1 && !text.slice(open + 2).includes('-->') && ends.close[at + 1]! < ends.blank[at + 1]!) at = ends.close[at + 1]!;
   }
   return kept.join('\n');
+}
+
+/**
+ * The words after a `/guard` command split into the incident they name first, if they do (`/guard approve gh-1-2-1`,
+ * `/guard feedback up gh-1-2-1 …`), and the rest.
+ */
+export function leadingIncidentId(words: string): { incidentId: string | null; rest: string } {
+  const first = words.split(/\s+/)[0] ?? '';
+  return INCIDENT_ID.test(first) ? { incidentId: first, rest: words.slice(first.length).trim() } : { incidentId: null, rest: words };
 }

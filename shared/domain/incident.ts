@@ -261,6 +261,13 @@ export interface ApprovalState {
   decidedAt: string | null;
   decidedBy: string | null;
   reason: string | null;
+  /**
+   * Digest of the proposal the request showed, and then of the one approved (shared/remediation/proposal-digest.ts);
+   * absent on requests stored before digests were recorded.
+   */
+  digest?: string | null;
+  /** 1 for the proposal first shown; one more each time a request of this incident showed a different one. */
+  revision?: number;
 }
 
 export interface HistoryEntry {

@@ -172,6 +172,9 @@ export function githubCheckIncidentId(repositoryId: number, checkRunId: number):
   return `ghc-${repositoryId}-${checkRunId}`;
 }
 
+/** Incident ids as the functions above build them (`gh-…`, `ghc-…`, `cw-…`), for reading one back from a comment. */
+export const INCIDENT_ID = /^(?:gh|ghc|cw)-[A-Za-z0-9_-]{1,77}$/;
+
 /** Workflow-run conclusions that mean the run failed (not cancelled, skipped or neutral). */
 export const FAILED_RUN_CONCLUSIONS: ReadonlySet<string> = new Set(['failure', 'timed_out', 'startup_failure']);
 

@@ -1,16 +1,15 @@
 import type { AuditEntry } from '../domain/incident.js';
-import { proseOf } from '../domain/comment-text.js';
+import { leadingIncidentId, proseOf } from '../domain/comment-text.js';
 import { firstIssue } from '../validation.js';
 import { hasWriteAccess } from '../github/roles.js';
 import { type FeedbackDeps, applyFeedback, incidentForFeedback, issueCommentPayload, parseFeedbackCommand } from '../knowledge/feedback.js';
 import type { GitHubClients, TaskTokenControl } from '../ports.js';
 import type { ApprovalIndex } from '../remediation/approvals.js';
+import { type ApprovalBinding, PROPOSAL_DIGEST, bindApproval } from '../remediation/proposal-digest.js';
 import type { StepLogger } from '../ports.js';
 import { type VerifyDeps, type WebhookRequest, type WebhookResponse, refuse, reply, verifyDelivery } from './verify.js';
 
 const APPROVAL_COMMAND = /^\s*\/guard\s+(approve|reject)(?:[ \t]+([^\r\n]*))?\s*$/im;
-/** Incident ids as Pipeline Guard builds them (`gh-…`, `ghc-…`, `cw-…`). */
-const INCIDENT_ID = /^(?:gh|ghc|cw)-[A-Za-z0-9_-]{1,77}$/;
 const MAX_REASON = 500;
 /** Step Functions' answers for a task token that was used or has expired. */
 const STALE_TOKEN_ERRORS = new Set(['TaskTimedOut', 'InvalidToken', 'TaskDoesNotExist']);
@@ -26,18 +25,24 @@ export interface ApprovalCommand {
   decision: 'approve' | 'reject';
   /** Which proposal, when several wait on the same pull request. */
   incidentId: string | null;
+  /** The digest of the proposal the approver saw (see proposal-digest.ts); a rejection names none. */
+  digest: string | null;
   reason: string | null;
 }
 
-/** Parses the first `/guard approve [incident]` or `/guard reject [incident] [reason]` line of a comment's prose. */
+/**
+ * Parses the first `/guard approve [incident] [digest]` or `/guard reject [incident] [reason]` line of a comment's
+ * prose. Rejecting needs no digest: whatever was shown, nothing is applied.
+ */
 export function parseApprovalCommand(body: string): ApprovalCommand | null {
   const match = APPROVAL_COMMAND.exec(proseOf(body.slice(0, 65_536)));
   if (!match) return null;
-  const words = (match[2] ?? '').replace(/[\u0000-\u001f\u007f]/g, '').trim();
-  const first = words.split(/\s+/)[0] ?? '';
-  const incidentId = INCIDENT_ID.test(first) ? first : null;
-  const reason = (incidentId ? words.slice(first.length) : words).trim().slice(0, MAX_REASON);
-  return { decision: match[1] === 'approve' ? 'approve' : 'reject', incidentId, reason: reason || null };
+  const decision = match[1] === 'approve' ? 'approve' : 'reject';
+  const { incidentId, rest } = leadingIncidentId((match[2] ?? '').replace(/[\u0000-\u001f\u007f]/g, '').trim());
+  const first = rest.split(/\s+/)[0] ?? '';
+  const digest = decision === 'approve' && PROPOSAL_DIGEST.test(first) ? first.toLowerCase() : null;
+  const reason = (digest ? rest.slice(first.length) : rest).trim().slice(0, MAX_REASON);
+  return { decision, incidentId, digest, reason: reason || null };
 }
 
 /**
@@ -125,6 +130,10 @@ async function applyApproval(
   if (commentWrittenAt !== null && !Number.isNaN(requestedAt) && commentWrittenAt < requestedAt - CLOCK_SKEW_MS) {
     return reply(409, { message: `the comment was written before ${incidentId} was proposed (${approval.requestedAt}); it decides nothing` });
   }
+  // An approval is of the proposal its author read: it names that proposal's digest, and decides nothing once the
+  // proposal has changed (a re-analysis rewrote it and the comment with it). The proposal keeps waiting.
+  const binding = command.decision === 'approve' ? bindApproval({ ...incident, plan: incident.plan }, command.digest) : null;
+  if (binding && !binding.ok) return reply(409, { message: unboundApproval(incidentId, command.digest, binding) });
   if (!(await deps.approvals.take(repository, pullRequest, incidentId))) {
     return reply(409, { message: `the approval of ${incidentId} was already decided` });
   }
@@ -140,7 +149,13 @@ async function applyApproval(
   // Recorded before resuming, so the steps that run next see who decided; the token is spent either way.
   await deps.incidents.update(
     incident.id,
-    { approval: { ...approval, status: approved ? 'approved' : 'rejected', taskToken: null, decidedAt: at, decidedBy: login, reason: command.reason } },
+    // The digest approved is recorded with the decision: the remediate stage applies the proposal only if it still has it.
+    {
+      approval: {
+        ...approval, status: approved ? 'approved' : 'rejected', taskToken: null, decidedAt: at, decidedBy: login, reason: command.reason,
+        ...(binding?.ok ? { digest: binding.digest } : {}),
+      },
+    },
     { audit: [entry], history: [{ at, event: approved ? 'approved' : 'rejected', detail: entry.detail }] },
   );
   try {
@@ -171,4 +186,17 @@ async function applyApproval(
   }
   deps.logger.info('approval decided', { incidentId: incident.id, decision: command.decision, by: login });
   return reply(202, { incidentId: incident.id, decision: command.decision });
+}
+
+/** The answer to an approval that does not name the proposal waiting now: what changed, and how to approve it. */
+function unboundApproval(incidentId: string, given: string | null, binding: Extract<ApprovalBinding, { ok: false }>): string {
+  const approve = `Read the change in the updated comment; to approve it, reply /guard approve ${incidentId} ${binding.digest}`;
+  switch (binding.why) {
+    case 'changing':
+      return `the proposal of ${incidentId} changed after it was shown and is being asked again: this approval decides nothing. Approve it from the updated comment`;
+    case 'changed':
+      return `${given} is not the proposal of ${incidentId} waiting now (it changed after it was shown, or the digest is mistyped): this approval decides nothing. ${approve}`;
+    case 'revised':
+      return `the proposal of ${incidentId} changed since it was first shown, and this approval names no digest: it decides nothing. ${approve}`;
+  }
 }

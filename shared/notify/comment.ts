@@ -6,6 +6,7 @@ import { FAILED_RUN_CONCLUSIONS } from '../domain/trigger.js';
 import { resolvedBySameCommitRerun } from '../baselines/flaky.js';
 import { FAILURE_IN_WORDS } from '../logs/categories.js';
 import type { Category } from '../logs/types.js';
+import { plannedProposalDigest } from '../remediation/proposal-digest.js';
 import { codeBlock, defuseReferences, escapeMarkdown, inlineCode, link, sentenceWithCode } from './markdown.js';
 
 /** Hidden marker that identifies the bot's comment (together with the bot's login). */
@@ -236,8 +237,7 @@ function renderOpen(incident: Incident, attempts: Incident[]): string[] {
     parts.push(
       `**Proposed:** ${PROPOSAL_TEXT[incident.plan.action] ?? escapeMarkdown(incident.plan.action)} — waiting for approval. ` +
         `${incident.plan.action === 'open_fix_pr' ? 'A fix pull request always waits for approval from someone with write access, who sees the change first.' : 'This repository\'s policy asks for a person\'s approval first.'}` +
-        `${renderProposedDiff(incident)}\n\n` +
-        `Someone with write access can reply \`/guard approve ${incident.id}\` or \`/guard reject ${incident.id} <reason>\` (the id may be left out while this is the only proposal waiting).`,
+        `${renderProposedDiff(incident)}\n\n${howToDecide(incident)}`,
     );
   } else {
     const action = actionLine(incident);
@@ -317,14 +317,37 @@ function renderProposedDiff(incident: Incident): string {
   return `${warning}\n\nThe change that would be committed (${patch.files.length} file${patch.files.length === 1 ? '' : 's'}: ${patch.files.map(inlineCode).join(', ')}):\n\n${codeBlock(lines, 'diff')}`;
 }
 
+/**
+ * The digest an approval of a waiting proposal names: the proposal's as it stands, which is what the comment shows.
+ * Null while a proposal that changed after its request is being asked again (the next request shows it): the
+ * comment would show a change that an approval now could not reach.
+ */
+function shownDigest(incident: Incident): string | null {
+  const digest = plannedProposalDigest(incident);
+  return !digest || (incident.approval?.digest && incident.approval.digest !== digest) ? null : digest;
+}
+
+function howToDecide(incident: Incident): string {
+  const digest = shownDigest(incident);
+  if (!digest) return 'The proposal changed after it was shown and is being asked again; this comment shows how to approve it when it is.';
+  return (
+    `Someone with write access can reply \`/guard approve ${incident.id} ${digest}\` or \`/guard reject ${incident.id} <reason>\`. ` +
+    `\`${digest}\` stands for exactly the proposal shown here: if the proposal changes, an approval naming it decides nothing.`
+  );
+}
+
 /** Another open failure of the same pull request, in brief: one comment speaks for the whole PR. */
 function renderOther(other: Incident): string {
   const job = primaryJob(other);
   const lines = [...other.failureLines].sort((a, b) => a.line - b.line).slice(0, 8);
-  const waiting = other.approval?.status === 'pending' && other.plan ? ` — waiting for approval: reply \`/guard approve ${other.id}\`` : '';
+  const waiting = other.approval?.status === 'pending' && other.plan;
+  // The approver sees what this proposal would change here too, above the command: a cut comment loses the command
+  // with the change.
+  const decide = waiting ? [renderProposedDiff(other).trim(), howToDecide(other)].filter((part) => part !== '') : [];
   return [
     `<!-- incident: ${other.id} -->`,
-    `**${headline(other)}** — ${runLink(other)}${waiting}`,
+    `**${headline(other)}** — ${runLink(other)}${waiting ? ' — waiting for approval' : ''}`,
+    ...decide,
     ...(job?.diagnosis ? [`**${job.diagnosis.determined ? 'Why' : 'Not determined'}:** ${sentenceWithCode(job.diagnosis.rootCause)}`] : []),
     verdictLine(other),
     ...(actionLine(other) ? [actionLine(other) as string] : []),

@@ -10,6 +10,7 @@ import type { NotifyDeps } from './deps.js';
 import { storeIncidentFromTrigger } from '../domain/incident-from-trigger.js';
 import { routeEscalation } from '../notify/escalation-policy.js';
 import { policyFor } from '../remediation/policy.js';
+import { plannedProposalDigest, revisionAfter } from '../remediation/proposal-digest.js';
 import { type NotifyResult, type PipelineState, describeCaught, parseState } from './state.js';
 
 function stageErrorsOf(state: PipelineState, at: string): StageError[] {
@@ -85,9 +86,14 @@ async function recordApprovalOutcome(state: PipelineState, incident: Incident, d
 async function requestApproval(state: PipelineState, taskToken: string, deps: NotifyDeps): Promise<NotifyResult> {
   const at = deps.clock().toISOString();
   let incident = await loadOrCreate(state, deps);
+  // The digest of what this request shows, and whether an earlier request of the incident showed something else
+  // (a re-drive analysed it again): `/guard approve` is bound to it (shared/remediation/proposal-digest.ts).
+  const digest = plannedProposalDigest(incident);
   incident = await deps.incidents.update(incident.id, {
     status: 'awaiting_approval',
-    approval: { status: 'pending', taskToken, requestedAt: at, decidedAt: null, decidedBy: null, reason: null },
+    approval: {
+      status: 'pending', taskToken, requestedAt: at, decidedAt: null, decidedBy: null, reason: null, digest, revision: revisionAfter(incident.approval, digest),
+    },
   });
   if (incident.repository && incident.pullRequest) await deps.remediation.approvals.add(incident.repository, incident.pullRequest, incident.id);
   const notifications: NotificationRecord[] = [];

@@ -209,6 +209,48 @@ describe('fix PRs', () => {
     expect(github.pulls.map((p) => p.head)).toEqual([`guard/fix-${id}`]);
   });
 
+  it('when the proposal changes while it waits, an approval of the diff shown before decides nothing; one of the new diff applies it', async () => {
+    // Prepare: a fix is proposed and shown with its digest; the runtime restarts while it waits, and the resumed
+    // execution analyses the failure again: this time the model proposes another patch, and the comment shows it.
+    model.answer = honest(SOURCE_PATCH);
+    const response = await deliverWebhook(runtime.url, failedRun(91000013, 81000013, jestLog, { name: 'fixes-on', id: 800000042 }), SECRET);
+    await runtime.idle();
+    const id = String(response.body.incidentId);
+    const shownDigest = () => new RegExp(`/guard approve ${id} ([0-9a-f]{12})`).exec(commentsOn(PR))?.[1];
+    const d1 = shownDigest();
+    model.answer = honest(SOURCE_PATCH.replace('0.19', '0.18'));
+    runtime = await harness.restart();
+    await runtime.idle();
+    const d2 = shownDigest();
+    const revisedComment = commentsOn(PR);
+    const pullsBefore = github.pulls.length;
+
+    // Act
+    const stale = await deliverWebhook(runtime.url, approval('dana-dev', `/guard approve ${id} ${d1}`, 7002, 'fixes-on'), SECRET);
+    await runtime.idle();
+    const afterStale = await incident(id);
+    const pullsAfterStale = github.pulls.length;
+    const current = await deliverWebhook(runtime.url, approval('dana-dev', `/guard approve ${id} ${d2}`, 7003, 'fixes-on'), SECRET);
+    await runtime.idle();
+    const done = await incident(id);
+
+    // Assert: D1 decided nothing and applied nothing; D2 committed the 0.18 patch shown with it.
+    expect(d1).toMatch(/^[0-9a-f]{12}$/);
+    expect(d2).toMatch(/^[0-9a-f]{12}$/);
+    expect(d2).not.toBe(d1);
+    expect(revisedComment).toContain('+export const rate = 0.18;');
+    expect(revisedComment).not.toContain('+export const rate = 0.19;');
+    expect(stale.status).toBe(409);
+    expect(stale.body.message).toContain(`reply /guard approve ${id} ${d2}`);
+    expect(afterStale).toMatchObject({ status: 'awaiting_approval', approval: { status: 'pending', digest: d2, revision: 2 } });
+    expect(pullsAfterStale).toBe(pullsBefore);
+    expect(current.body).toEqual({ incidentId: id, decision: 'approve' });
+    expect(done.decision).toMatchObject({ action: 'open_fix_pr', applied: true });
+    expect(github.pulls.slice(pullsBefore).map((p) => p.head)).toEqual([`guard/fix-${id}`]);
+    const committed = [...github.gitObjects.values()].filter((o) => o.kind === 'trees').map((o) => JSON.stringify(o)).at(-1);
+    expect(committed).toContain('export const rate = 0.18;');
+  });
+
   it('refuse build and script files, and say why', async () => {
     model.answer = honest(MAKEFILE_PATCH);
     const before = github.pulls.length;

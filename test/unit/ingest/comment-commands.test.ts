@@ -1,7 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { Webhooks } from '@octokit/webhooks';
 import { describe, expect, it } from 'vitest';
-import { newIncident } from '../../../shared/domain/incident.js';
+import { type AnalysisSummary, type Incident, newIncident } from '../../../shared/domain/incident.js';
+import { plannedProposalDigest } from '../../../shared/remediation/proposal-digest.js';
 import { type CommentCommandDeps, handleIssueCommentWebhook, parseApprovalCommand } from '../../../shared/ingest/comment-commands.js';
 import { staticGitHubClients } from '../../../shared/github/clients.js';
 import type { Learning } from '../../../shared/knowledge/learning.js';
@@ -27,7 +28,7 @@ function delivery(login: string, body: string, createdAt?: string) {
   return { headers: { 'x-github-event': 'issue_comment', 'x-hub-signature-256': signature }, body: payload, isBase64Encoded: false };
 }
 
-async function setup(taskError?: Error) {
+async function setup(taskError?: Error, fields: Partial<Incident> = {}) {
   const github = createFakeGitHub();
   github.permissions.set('maintainer', 'maintain');
   github.permissions.set('reader', 'read');
@@ -38,6 +39,7 @@ async function setup(taskError?: Error) {
       ...githubIncidentFields(trigger),
       plan: { action: 'rerun_failed_jobs', proposed: 'rerun_failed_jobs', reasons: ['policy'], requiresApproval: true, dryRun: false, experiment: null, plannedAt: '2026-11-20T10:00:00Z' },
       approval: { status: 'pending', taskToken: 'token-1', requestedAt: '2026-11-20T10:00:00Z', decidedAt: null, decidedBy: null, reason: null },
+      ...fields,
     }, new Date('2026-11-20T10:00:00Z')),
     githubIncidentScope(trigger),
   );
@@ -69,9 +71,9 @@ async function setup(taskError?: Error) {
 
 describe('/guard approve and reject', () => {
   it('parses the first command line of a comment', () => {
-    expect(parseApprovalCommand('LGTM\n/guard approve')).toEqual({ decision: 'approve', incidentId: null, reason: null });
-    expect(parseApprovalCommand('/guard reject  not flaky, a real bug\u0007')).toEqual({ decision: 'reject', incidentId: null, reason: 'not flaky, a real bug' });
-    expect(parseApprovalCommand('/guard reject gh-1-2-1 flaky')).toEqual({ decision: 'reject', incidentId: 'gh-1-2-1', reason: 'flaky' });
+    expect(parseApprovalCommand('LGTM\n/guard approve')).toEqual({ decision: 'approve', incidentId: null, digest: null, reason: null });
+    expect(parseApprovalCommand('/guard reject  not flaky, a real bug\u0007')).toEqual({ decision: 'reject', incidentId: null, digest: null, reason: 'not flaky, a real bug' });
+    expect(parseApprovalCommand('/guard reject gh-1-2-1 flaky')).toEqual({ decision: 'reject', incidentId: 'gh-1-2-1', digest: null, reason: 'flaky' });
     expect(parseApprovalCommand('please /guard approve')).toBeNull();
   });
 
@@ -106,11 +108,11 @@ describe('/guard approve and reject', () => {
     ['a backtick run that is inline code, not a fence', '``` a ` b\n/guard approve'],
     ['a list item whose fence the next unindented line ends', '* ```\n/guard approve'],
   ])('reads a visible command after %s', (_, body) => {
-    expect(parseApprovalCommand(body)).toEqual({ decision: 'approve', incidentId: null, reason: null });
+    expect(parseApprovalCommand(body)).toEqual({ decision: 'approve', incidentId: null, digest: null, reason: null });
   });
 
   it('reads a command after a closed code block or comment', () => {
-    expect(parseApprovalCommand('```\nnpm test\n```\n<!-- note -->\n/guard approve')).toEqual({ decision: 'approve', incidentId: null, reason: null });
+    expect(parseApprovalCommand('```\nnpm test\n```\n<!-- note -->\n/guard approve')).toEqual({ decision: 'approve', incidentId: null, digest: null, reason: null });
   });
 
   it('resumes the waiting execution for a user with write access and records who decided', async () => {
@@ -232,6 +234,65 @@ describe('/guard approve and reject', () => {
     expect(tasks).toEqual([['succeed', 'token-1', { approvedBy: 'maintainer' }]]);
     expect((await incidents.get(INCIDENT))?.audit?.filter((entry) => entry.status === 'approved' || entry.status === 'rejected')).toHaveLength(1);
     expect(await approvals.pending('acme-shop/checkout-service', 1287)).toEqual([]);
+  });
+
+  it('parses the digest an approval names, after the incident or alone; a rejection names none', () => {
+    expect(parseApprovalCommand('/guard approve gh-1-2-1 0123456789ab looks right')).toEqual({ decision: 'approve', incidentId: 'gh-1-2-1', digest: '0123456789ab', reason: 'looks right' });
+    expect(parseApprovalCommand('/guard approve 0123456789AB')).toEqual({ decision: 'approve', incidentId: null, digest: '0123456789ab', reason: null });
+    expect(parseApprovalCommand('/guard reject gh-1-2-1 0123456789ab')).toEqual({ decision: 'reject', incidentId: 'gh-1-2-1', digest: null, reason: '0123456789ab' });
+  });
+
+  describe('a fix PR whose proposal a re-analysis changed while it waited', () => {
+    const patch = (rate: string) => ['--- a/src/tax.ts', '+++ b/src/tax.ts', '@@ -1 +1 @@', '-export const rate = 0.2;', `+export const rate = ${rate};`, ''].join('\n');
+    const analysis = (rate: string): AnalysisSummary => ({
+      provider: 'openai', model: 'm', rootCause: 'r', fix: [], confidence: 0.95, proposedAction: 'open_fix_pr', rationale: 'r', evidence: [], latencyMs: 1,
+      patch: { diff: patch(rate), files: ['src/tax.ts'] },
+    });
+    const plan = { action: 'open_fix_pr' as const, proposed: 'open_fix_pr' as const, reasons: ['fix PR'], requiresApproval: true, dryRun: false, experiment: null, plannedAt: '2026-11-20T10:00:00Z' };
+    const digestOf = (rate: string) => plannedProposalDigest({ id: INCIDENT, analysis: analysis(rate), plan }) as string;
+    const request = (rate: string, revision: number, shown = rate) => ({
+      plan,
+      analysis: analysis(rate),
+      approval: { status: 'pending' as const, taskToken: 'token-1', requestedAt: '2026-11-20T10:00:00Z', decidedAt: null, decidedBy: null, reason: null, digest: digestOf(shown), revision },
+    });
+
+    it('decides nothing with the digest shown before the change, nor without one, and says how to approve the one shown now', async () => {
+      // Prepare: 0.18 was shown first; the second request shows 0.19.
+      const { deps, tasks, incidents, approvals } = await setup(undefined, request('0.19', 2));
+
+      // Act
+      const old = await handleIssueCommentWebhook(delivery('maintainer', `/guard approve ${INCIDENT} ${digestOf('0.18')}`), deps);
+      const bare = await handleIssueCommentWebhook(delivery('maintainer', '/guard approve'), deps);
+      const shown = await handleIssueCommentWebhook(delivery('maintainer', `/guard approve ${INCIDENT} ${digestOf('0.19')}`), deps);
+
+      // Assert
+      expect(old.statusCode).toBe(409);
+      expect(old.body.message).toContain(`${digestOf('0.18')} is not the proposal of ${INCIDENT} waiting now`);
+      expect(old.body.message).toContain(`reply /guard approve ${INCIDENT} ${digestOf('0.19')}`);
+      expect(bare.statusCode).toBe(409);
+      expect(bare.body.message).toMatch(/changed since it was first shown, and this approval names no digest/);
+      expect(shown.body).toEqual({ incidentId: INCIDENT, decision: 'approve' });
+      expect(tasks).toEqual([['succeed', 'token-1', { approvedBy: 'maintainer' }]]);
+      expect((await incidents.get(INCIDENT))?.approval).toMatchObject({ status: 'approved', decidedBy: 'maintainer', digest: digestOf('0.19') });
+      expect(await approvals.pending('acme-shop/checkout-service', 1287)).toEqual([]);
+    });
+
+    it('decides nothing while the changed proposal is yet to be asked again; a rejection still decides', async () => {
+      // Prepare: the request showed 0.18; a re-analysis has since stored 0.19, and its request has not come yet.
+      const { deps, tasks, approvals } = await setup(undefined, request('0.19', 1, '0.18'));
+
+      // Act
+      const approvalsSent = await Promise.all([digestOf('0.18'), digestOf('0.19')].map((digest) => handleIssueCommentWebhook(delivery('maintainer', `/guard approve ${INCIDENT} ${digest}`), deps)));
+      const stillWaiting = await approvals.pending('acme-shop/checkout-service', 1287);
+      const rejected = await handleIssueCommentWebhook(delivery('maintainer', `/guard reject ${INCIDENT} not this way`), deps);
+
+      // Assert: approving needs the proposal shown; rejecting applies nothing, whatever was shown.
+      expect(approvalsSent.map((r) => r.statusCode)).toEqual([409, 409]);
+      expect(approvalsSent[0]?.body.message).toMatch(/changed after it was shown and is being asked again/);
+      expect(stillWaiting).toEqual([INCIDENT]);
+      expect(rejected.body).toEqual({ incidentId: INCIDENT, decision: 'reject' });
+      expect(tasks).toEqual([['fail', 'token-1', 'ApprovalRejected', 'not this way']]);
+    });
   });
 
   it('refuses a forged comment before reading it', async () => {

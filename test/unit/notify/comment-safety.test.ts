@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { newIncident } from '../../../shared/domain/incident.js';
 import { INJECTION_NOTICE, renderComment } from '../../../shared/notify/comment.js';
+import { plannedProposalDigest } from '../../../shared/remediation/proposal-digest.js';
 
 const incident = newIncident(
   {
@@ -55,6 +56,34 @@ describe('approval request for a fix PR', () => {
     // Assert
     expect(body).toContain('> [!WARNING]\n> This change downloads something and, on another line, runs code');
     expect(body.indexOf('[!WARNING]')).toBeLessThan(body.indexOf('```diff'));
+  });
+
+  it('names the digest of the diff shown in the approve command, here and where another failure leads the comment', () => {
+    // Prepare
+    const diff = ['--- a/src/tax.ts', '+++ b/src/tax.ts', '@@ -1 +1 @@', '-export const rate = 0.2;', '+export const rate = 0.19;', ''].join('\n');
+    const waiting = waitingFor(diff) as typeof incident;
+    const digest = plannedProposalDigest(waiting);
+    const newer = { ...incident, id: 'gh-1-3-1', runId: 3, analysis: { ...incident.analysis!, injection: undefined } };
+    // Act
+    const leading = renderComment(waiting);
+    const below = renderComment(newer, [waiting]);
+    // Assert: below the newer failure, the change is shown before the command that approves it.
+    expect(digest).toMatch(/^[0-9a-f]{12}$/);
+    expect(leading).toContain(`\`/guard approve gh-1-2-1 ${digest}\``);
+    expect(below).toContain(`\`/guard approve gh-1-2-1 ${digest}\``);
+    expect(below.indexOf('+export const rate = 0.19;')).toBeGreaterThan(-1);
+    expect(below.indexOf('+export const rate = 0.19;')).toBeLessThan(below.indexOf('/guard approve gh-1-2-1'));
+  });
+
+  it('shows no approve command for a proposal that changed after its request, until it is asked again', () => {
+    // Prepare: the request showed another patch; the one stored now has not been asked for yet.
+    const diff = ['--- a/src/tax.ts', '+++ b/src/tax.ts', '@@ -1 +1 @@', '-export const rate = 0.2;', '+export const rate = 0.18;', ''].join('\n');
+    const changed = { ...waitingFor(diff), approval: { status: 'pending' as const, requestedAt: '2026-11-20T10:00:00Z', digest: '0123456789ab', revision: 1 } } as typeof incident;
+    // Act
+    const body = renderComment(changed);
+    // Assert
+    expect(body).not.toContain('/guard approve gh-1-2-1');
+    expect(body).toContain('changed after it was shown and is being asked again');
   });
 
   it('reads the added lines as the applier does, an added line starting with ++ included', () => {

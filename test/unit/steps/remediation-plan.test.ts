@@ -173,6 +173,44 @@ describe('remediate: resuming after approval', () => {
   });
 });
 
+describe('approval: a proposal is approved and applied as it was shown', () => {
+  const REVISED = PATCH.replace('0.19', '0.18');
+  const comment = (github: ReturnType<typeof createFakeGitHub>) => github.calls.filter((c) => c.method === 'upsertComment').at(-1)?.args[3] as string;
+
+  async function waitingFixPr() {
+    const github = createFakeGitHub();
+    github.files.set('src/tax.ts', 'export const rate = 0.2;\n');
+    const { deps } = stepDeps({ github: github.port, remediation: remediationDeps({ policyFile: FIX_PRS_ON }) });
+    const trigger = await githubIncident(deps, { patch: { diff: PATCH, files: ['src/tax.ts'] } });
+    await remediateStep({ trigger }, deps);
+    await notifyStep({ trigger, approvalRequest: { taskToken: 'token-1' } }, deps);
+    const requested = await deps.incidents.get(trigger.incidentId);
+    return { github, deps, trigger, requested };
+  }
+
+  it('shows the digest of the proposal in the request, and counts a revision when a later request shows another', async () => {
+    // Prepare: the proposal was asked for; a re-drive analysed the failure again, and the model wrote another patch.
+    const { github, deps, trigger, requested } = await waitingFixPr();
+    const firstComment = comment(github);
+    await deps.incidents.update(trigger.incidentId, { analysis: analysis({ patch: { diff: REVISED, files: ['src/tax.ts'] } }) });
+
+    // Act
+    await remediateStep({ trigger }, deps);
+    await notifyStep({ trigger, approvalRequest: { taskToken: 'token-2' } }, deps);
+
+    // Assert
+    const again = await deps.incidents.get(trigger.incidentId);
+    const [first, second] = [requested?.approval?.digest, again?.approval?.digest];
+    expect(first).toMatch(/^[0-9a-f]{12}$/);
+    expect(second).toMatch(/^[0-9a-f]{12}$/);
+    expect(second).not.toBe(first);
+    expect([requested?.approval?.revision, again?.approval?.revision]).toEqual([1, 2]);
+    expect(firstComment).toContain(`/guard approve ${trigger.incidentId} ${first}`);
+    expect(comment(github)).toContain(`/guard approve ${trigger.incidentId} ${second}`);
+    expect(comment(github)).toContain('+export const rate = 0.18;');
+  });
+});
+
 describe('remediate: alarm runbooks', () => {
   const runbooks = parseRunbookMappings(JSON.stringify([
     { alarmNamePrefix: 'checkout-api-', document: 'Restart-Checkout-Api', parameters: { Alarm: ['{{alarm.name}}'] }, severity: 'medium' },
