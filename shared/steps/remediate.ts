@@ -7,6 +7,7 @@ import { applyPlan, failedOutcome, outcomeWithoutEffects, recordDecision } from 
 import { guardScope } from '../remediation/guard-store.js';
 import { type PlanInput, type RemediationPlan, planRemediation } from '../remediation/planner.js';
 import { type RepositoryPolicy, type Severity, basePolicy, policyFor } from '../remediation/policy.js';
+import { proposalDigest, proposalOf } from '../remediation/proposal-digest.js';
 import { type RunbookMapping, runbookFor, runbookSeverity } from '../remediation/runbooks.js';
 import { policyForVariant, variantParamsNote, variantParamsOf } from '../remediation/variant.js';
 import type { VariantParams } from '../experiments/params.js';
@@ -92,6 +93,19 @@ function variantOf(incident: Incident): PlanInput['variant'] {
 function patchRefusalOf(analysis: AnalysisSummary): { patchRefusal?: string } {
   const note = analysis.adjustments?.find((line) => line.startsWith('patch discarded: '));
   return note ? { patchRefusal: note.slice('patch discarded: '.length) } : {};
+}
+
+/**
+ * Whether what `plan` would apply is not the proposal approved: the digest recorded with the approval (or, for an
+ * approval sent with the task token by hand, with its request) against the digest of what this step holds now. A
+ * re-analysis between the approval and this step must not slip a change in. Null when they agree, when the plan
+ * touches nothing outside, and for an approval recorded before digests were.
+ */
+function changeSinceApproval(incident: Incident, plan: RemediationPlan): { approved: string; applying: string } | null {
+  const approved = incident.approval?.digest;
+  if (!approved || outcomeWithoutEffects(plan)) return null;
+  const applying = proposalDigest(proposalOf(incident, plan.action));
+  return applying === approved ? null : { approved, applying };
 }
 
 function toStoredPlan(plan: RemediationPlan, at: string): StoredPlan {
@@ -239,6 +253,13 @@ export async function remediateStep(input: unknown, deps: RemediateDeps): Promis
       history: [{ at, event: 'rerun_delayed', detail: `re-run in ${delaySeconds} s` }],
     });
     return { incidentId: incident.id, action: plan.action, applied: false, awaitingApproval: false, awaitingDelay: true, delaySeconds };
+  }
+  const unapproved = approval ? changeSinceApproval(incident, plan) : null;
+  if (unapproved) {
+    const reason = `approved by ${approver} as proposal ${unapproved.approved}, but what would be applied now is ${unapproved.applying}: the proposal changed after the approval, a human should look`;
+    const outcome = { action: 'escalate' as const, applied: false, reason, result: 'nothing applied' };
+    await recordDecision(incident, outcome, false, approver, deps, 'skipped');
+    return { incidentId: incident.id, action: outcome.action, applied: false, awaitingApproval: false, awaitingDelay: false };
   }
   const actor = approval ? approver : 'pipeline-guard';
   let unstored: Planned | undefined;

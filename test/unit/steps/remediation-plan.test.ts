@@ -209,6 +209,25 @@ describe('approval: a proposal is approved and applied as it was shown', () => {
     expect(comment(github)).toContain(`/guard approve ${trigger.incidentId} ${second}`);
     expect(comment(github)).toContain('+export const rate = 0.18;');
   });
+
+  it('commits nothing when the patch changed after the approval, and says so', async () => {
+    // Prepare: approved as asked for (the digest the request recorded), then the analysis was rewritten.
+    const { github, deps, trigger, requested } = await waitingFixPr();
+    await deps.incidents.update(trigger.incidentId, {
+      approval: { ...requested!.approval!, status: 'approved', taskToken: null, decidedBy: 'dana-dev', decidedAt: '2026-11-20T10:05:00Z' },
+      analysis: analysis({ patch: { diff: REVISED, files: ['src/tax.ts'] } }),
+    });
+
+    // Act
+    const resumed = await remediateStep({ trigger, approval: { approvedBy: 'dana-dev' } }, deps);
+
+    // Assert
+    expect(resumed).toMatchObject({ action: 'escalate', applied: false });
+    expect(github.calls.some((c) => c.method === 'createFixPullRequest')).toBe(false);
+    const after = await deps.incidents.get(trigger.incidentId);
+    expect(after?.decision?.reason).toMatch(new RegExp(`approved by dana-dev as proposal ${requested?.approval?.digest}, but what would be applied now is [0-9a-f]{12}`));
+    expect(after?.audit?.at(-1)).toMatchObject({ actor: 'dana-dev', status: 'skipped', action: 'escalate' });
+  });
 });
 
 describe('remediate: alarm runbooks', () => {
