@@ -2,7 +2,7 @@ import type { AuditEntry } from '../domain/incident.js';
 import { leadingIncidentId, proseOf } from '../domain/comment-text.js';
 import { firstIssue } from '../validation.js';
 import { hasWriteAccess } from '../github/roles.js';
-import { type FeedbackDeps, applyFeedback, incidentForFeedback, issueCommentPayload, parseFeedbackCommand } from '../knowledge/feedback.js';
+import { type FeedbackCommand, type FeedbackDeps, type FeedbackTarget, applyFeedback, feedbackTarget, issueCommentPayload, parseFeedbackCommand } from '../knowledge/feedback.js';
 import type { GitHubClients, TaskTokenControl } from '../ports.js';
 import type { ApprovalIndex } from '../remediation/approvals.js';
 import { type ApprovalBinding, PROPOSAL_DIGEST, bindApproval } from '../remediation/proposal-digest.js';
@@ -46,7 +46,8 @@ export function parseApprovalCommand(body: string): ApprovalCommand | null {
 }
 
 /**
- * `issue_comment` deliveries: `/guard approve`, `/guard reject [reason]` and `/guard feedback up|down`. The
+ * `issue_comment` deliveries: `/guard approve`, `/guard reject [reason]` and `/guard feedback up|down`, each naming
+ * its incident when the pull request has several (see `parseApprovalCommand` and `parseFeedbackCommand`). The
  * signature is checked on the raw bytes first, then the command, then the author's write access on the
  * repository — a command from anyone else is refused with the reason, and changes nothing.
  */
@@ -74,8 +75,8 @@ export async function handleIssueCommentWebhook(request: WebhookRequest, deps: C
   const repository = payload.repository.full_name;
   const pending = approval ? await deps.approvals.pending(repository, payload.issue.number) : [];
   if (approval && pending.length === 0) return reply(409, { message: `nothing is waiting for approval on ${repository}#${payload.issue.number}` });
-  const voted = feedback ? await incidentForFeedback(payload, deps) : null;
-  if (feedback && !voted) return ignore(`no incident recorded for ${repository}#${payload.issue.number}`);
+  const target = feedback ? await feedbackTarget(payload, feedback.incidentId, deps) : null;
+  if (feedback && target && target.kind !== 'incident') return unvoted(target, feedback.vote, `${repository}#${payload.issue.number}`);
 
   const github = deps.github.forInstallation(payload.installation?.id ?? null);
   if (!github) return ignore("no GitHub access configured to check the author's permission");
@@ -84,8 +85,20 @@ export async function handleIssueCommentWebhook(request: WebhookRequest, deps: C
   if (!hasWriteAccess(permission)) {
     return ignore(`${login} has ${permission} access; ${approval ? `/guard ${approval.decision}` : 'feedback'} needs write access`);
   }
-  if (feedback && voted) return applyFeedback(payload, feedback, voted, deps);
+  if (feedback && target?.kind === 'incident') return applyFeedback(payload, feedback, target.incident, deps);
   return applyApproval(repository, payload.issue.number, login, approval as ApprovalCommand, pending, deps, writtenAt(payload.comment.created_at));
+}
+
+/** The answer to a `/guard feedback` that votes on nothing: the pull request has no incident, several, or not that one. */
+function unvoted(target: Exclude<FeedbackTarget, { kind: 'incident' }>, vote: FeedbackCommand['vote'], pullRequest: string): WebhookResponse {
+  switch (target.kind) {
+    case 'none':
+      return reply(202, { ignored: `no incident recorded for ${pullRequest}` });
+    case 'elsewhere':
+      return reply(409, { message: `${target.incidentId} is not an incident of ${pullRequest}` });
+    case 'ambiguous':
+      return reply(409, { message: `several incidents on ${pullRequest}: reply /guard feedback ${vote} <incident> with one of ${target.incidentIds.join(', ')}` });
+  }
 }
 
 /** How far GitHub's clock and ours may disagree when a comment is compared with the proposal it answers. */

@@ -1,13 +1,14 @@
 import * as z from 'zod';
-import { proseOf } from '../domain/comment-text.js';
+import { leadingIncidentId, proseOf } from '../domain/comment-text.js';
 import type { Incident } from '../domain/incident.js';
+import { repositoryKey } from '../domain/repository-key.js';
 import type { Clock } from '../ports.js';
 import type { IncidentStore } from '../stores/incident-store.js';
 import type { FeedbackVote, Learning } from './learning.js';
 
 /**
- * Human feedback on an incident: `/guard feedback up|down [comment]` in a PR comment (an `issue_comment` webhook).
- * Only users with write access count, one vote per user and incident (a changed vote moves the counters).
+ * Human feedback on an incident: `/guard feedback up|down [incident] [comment]` in a PR comment (an `issue_comment`
+ * webhook). Only users with write access count, one vote per user and incident (a changed vote moves the counters).
  */
 
 const MAX_FEEDBACK_COMMENT = 500;
@@ -16,15 +17,23 @@ const MAX_COMMENT_BODY = 65_536;
 
 const COMMAND = /^\s*\/guard\s+feedback\s+(up|down|👍|👎|\+1|-1)(?:[ \t]+([^\r\n]*))?\s*$/im;
 
+export interface FeedbackCommand {
+  vote: FeedbackVote;
+  /** The incident voted on; without it, the pull request's only incident (see {@link feedbackTarget}). */
+  incidentId: string | null;
+  comment: string | null;
+}
+
 /** Parses the first `/guard feedback …` line of a comment's prose (see `proseOf`); null when it has none. */
-export function parseFeedbackCommand(body: string): { vote: FeedbackVote; comment: string | null } | null {
+export function parseFeedbackCommand(body: string): FeedbackCommand | null {
   const match = COMMAND.exec(proseOf(body.slice(0, MAX_COMMENT_BODY)));
   if (!match) return null;
   const word = match[1] ?? '';
   const vote: FeedbackVote = word === 'up' || word === '👍' || word === '+1' ? 'up' : 'down';
   // Stored, never rendered as Markdown; control characters are dropped so the text stays one plain line.
-  const comment = (match[2] ?? '').replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, MAX_FEEDBACK_COMMENT);
-  return { vote, comment: comment || null };
+  const { incidentId, rest } = leadingIncidentId((match[2] ?? '').replace(/[\u0000-\u001f\u007f]/g, '').trim());
+  const comment = rest.slice(0, MAX_FEEDBACK_COMMENT);
+  return { vote, incidentId, comment: comment || null };
 }
 
 export const issueCommentPayload = z.object({
@@ -48,21 +57,49 @@ export interface FeedbackDeps {
   clock: Clock;
 }
 
-/** The incident a `/guard feedback` comment votes on: the pull request's newest, or null when it has none. */
-export async function incidentForFeedback(payload: IssueComment, deps: Pick<FeedbackDeps, 'incidents'>): Promise<Incident | null> {
-  // The pull request index, newest first, names the incident; it is read again by key, as the index may lag.
-  const [newest] = await deps.incidents.listByPullRequest(payload.repository.full_name, payload.issue.number, 1);
-  return newest ? await deps.incidents.get(newest.id) : null;
+/** Incidents of a pull request listed for a `/guard feedback` that names none: enough to name them in the answer. */
+const MAX_LISTED_INCIDENTS = 10;
+
+/**
+ * What a `/guard feedback` comment votes on: `incident`; `none` when the pull request has no incident; `ambiguous`
+ * when it names none and the pull request has several; `elsewhere` when the one it names is not of this pull request.
+ */
+export type FeedbackTarget =
+  | { kind: 'incident'; incident: Incident }
+  | { kind: 'none' }
+  | { kind: 'ambiguous'; incidentIds: string[] }
+  | { kind: 'elsewhere'; incidentId: string };
+
+/**
+ * The incident a `/guard feedback` comment votes on: the one it names, if that is an incident of the pull request
+ * commented on; without a name, the pull request's only incident. A pull request can have several (other workflows,
+ * other CI systems, re-run attempts), and a vote meant for one and credited to another (the newest, as it used to
+ * be) teaches the knowledge base, the false-positive rate and the experiments the wrong outcome: then the command
+ * must name one.
+ */
+export async function feedbackTarget(payload: IssueComment, incidentId: string | null, deps: Pick<FeedbackDeps, 'incidents'>): Promise<FeedbackTarget> {
+  const repository = payload.repository.full_name;
+  const pullRequest = payload.issue.number;
+  if (incidentId) {
+    const named = await deps.incidents.get(incidentId);
+    const here = named !== null && named.repository !== null && repositoryKey(named.repository) === repositoryKey(repository) && named.pullRequest === pullRequest;
+    return here ? { kind: 'incident', incident: named } : { kind: 'elsewhere', incidentId };
+  }
+  // The pull request index names them; the only one is read again by key, as the index may lag.
+  const listed = await deps.incidents.listByPullRequest(repository, pullRequest, MAX_LISTED_INCIDENTS);
+  if (listed.length > 1) return { kind: 'ambiguous', incidentIds: listed.map((incident) => incident.id) };
+  const only = listed[0] ? await deps.incidents.get(listed[0].id) : null;
+  return only ? { kind: 'incident', incident: only } : { kind: 'none' };
 }
 
 /**
  * Records a `/guard feedback` vote from a user whose write access the caller checked, on `incident` (see
- * {@link incidentForFeedback}). One vote per user and incident (a changed vote moves the counters).
+ * {@link feedbackTarget}). One vote per user and incident (a changed vote moves the counters).
  */
 
 export async function applyFeedback(
   payload: IssueComment,
-  command: { vote: FeedbackVote; comment: string | null },
+  command: FeedbackCommand,
   incident: Incident,
   deps: FeedbackDeps,
 ): Promise<{ statusCode: number; body: Record<string, unknown> }> {

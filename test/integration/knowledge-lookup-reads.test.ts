@@ -47,7 +47,7 @@ describe('knowledge lookup reads', () => {
     expect(knowledge.entries?.[0]).toMatchObject({ fingerprint: 'fp-recurring', match: 'exact' });
     expect(knowledge.seenBefore).toBe(1);
     expect(calls).not.toContain('GetCommand');
-    // No pull-request pointer is written: /guard feedback finds the newest incident by the pull request index.
+    // No pull-request pointer is written: /guard feedback finds the pull request's incidents by the pull request index.
     expect(calls).not.toContain('PutCommand');
   });
 

@@ -130,20 +130,29 @@ describe('feedback: /guard feedback from users with write access', () => {
     },
   });
 
-  it('counts one vote per user on the newest incident of the pull request, and ignores readers', async () => {
+  it('counts one vote per user on the incident named, asks which when the pull request has several, and ignores readers', async () => {
+    // Prepare: the pull request has two incidents, the first (resolved) and the later failure.
+    const first = `gh-${REPOSITORY_ID}-11862439017-1`;
+    const newest = `gh-${REPOSITORY_ID}-11863000001-1`;
+
     // Act
-    const vote = await deliverWebhook(runtime.url, comment('acme-shop', 'Thanks.\n/guard feedback up found it', 1), SECRET);
-    const again = await deliverWebhook(runtime.url, comment('acme-shop', '/guard feedback up', 2), SECRET);
-    const reader = await deliverWebhook(runtime.url, comment('drive-by', '/guard feedback down', 3), SECRET);
+    const unnamed = await deliverWebhook(runtime.url, comment('acme-shop', '/guard feedback up', 6), SECRET);
+    const vote = await deliverWebhook(runtime.url, comment('acme-shop', `Thanks.\n/guard feedback up ${newest} found it`, 1), SECRET);
+    const again = await deliverWebhook(runtime.url, comment('acme-shop', `/guard feedback up ${newest}`, 2), SECRET);
+    const older = await deliverWebhook(runtime.url, comment('acme-shop', `/guard feedback down ${first} it was not the network`, 7), SECRET);
+    const reader = await deliverWebhook(runtime.url, comment('drive-by', `/guard feedback down ${newest}`, 3), SECRET);
     const chatter = await deliverWebhook(runtime.url, comment('acme-shop', 'looks good', 4), SECRET);
 
-    // Assert
-    const newest = `gh-${REPOSITORY_ID}-11863000001-1`;
+    // Assert: nothing is credited to the newest incident that was not meant for it.
+    expect(unnamed.status).toBe(409);
+    expect(unnamed.body.message).toBe(`several incidents on acme-shop/checkout-service#1287: reply /guard feedback up <incident> with one of ${newest}, ${first}`);
     expect(vote.body).toEqual({ incidentId: newest, vote: 'up', counted: true });
     expect(again.body).toEqual({ incidentId: newest, vote: 'up', counted: false });
+    expect(older.body).toEqual({ incidentId: first, vote: 'down', counted: true });
     expect(reader.body.ignored).toBe('drive-by has read access; feedback needs write access');
     expect(chatter.body.ignored).toBe('no /guard command');
     expect(await incident(newest)).toMatchObject({ feedbackUp: 1, feedbackDown: 0 });
+    expect(await incident(first)).toMatchObject({ feedbackUp: 0, feedbackDown: 1 });
   });
 
   it('refuses a forged comment', async () => {

@@ -98,7 +98,7 @@ describe('/guard approve and reject', () => {
   it('ignores feedback shown in a code block too', async () => {
     const { parseFeedbackCommand } = await import('../../../shared/knowledge/feedback.js');
     expect(parseFeedbackCommand('Vote with:\n```\n/guard feedback up\n```')).toBeNull();
-    expect(parseFeedbackCommand('/guard feedback up')).toEqual({ vote: 'up', comment: null });
+    expect(parseFeedbackCommand('/guard feedback up')).toEqual({ vote: 'up', incidentId: null, comment: null });
   });
 
   it.each([
@@ -301,6 +301,67 @@ describe('/guard approve and reject', () => {
 
     expect((await handleIssueCommentWebhook(forged, deps)).statusCode).toBe(401);
     expect(tasks).toEqual([]);
+  });
+});
+
+describe('/guard feedback', () => {
+  const OLDER = INCIDENT;
+  const NEWER = 'gh-714523861-11862439999-1';
+
+  /** The pull request's incident (setup's), votes recorded as the learning loop receives them, and another incident to add. */
+  async function feedbackSetup() {
+    const { deps, incidents } = await setup();
+    const votes: Array<[string, string, string, string | null]> = [];
+    deps.learning = {
+      async onFeedback(incident, vote, user, comment) {
+        votes.push([incident.id, vote, user, comment]);
+        return { counted: true, previous: null };
+      },
+    } as Learning;
+    const addIncident = async (runId: number, pullRequest: number) => {
+      const body = structuredClone(loadWebhook('workflow_run-failure')).body as Record<string, any>;
+      body.workflow_run.id = runId;
+      for (const pr of body.workflow_run.pull_requests) pr.number = pullRequest;
+      const trigger = triggerFromWorkflowRun(body as never, `d-${runId}`);
+      await incidents.create(newIncident(githubIncidentFields(trigger), new Date('2026-11-20T10:03:00Z')), githubIncidentScope(trigger));
+      return trigger.incidentId;
+    };
+    return { deps, votes, addIncident };
+  }
+
+  it('counts a vote without an incident only while the pull request has one; with several it asks which', async () => {
+    // Prepare
+    const { deps, votes, addIncident } = await feedbackSetup();
+
+    // Act: a vote on the only incident; then another workflow fails on the same pull request.
+    const only = await handleIssueCommentWebhook(delivery('maintainer', '/guard feedback up'), deps);
+    expect(await addIncident(11862439999, 1287)).toBe(NEWER);
+    const unnamed = await handleIssueCommentWebhook(delivery('maintainer', '/guard feedback down the re-run hid a race'), deps);
+    const named = await handleIssueCommentWebhook(delivery('maintainer', `/guard feedback down ${OLDER} the re-run hid a race`), deps);
+
+    // Assert: the vote about the older incident is credited to it, not to the newest.
+    expect(only.body).toEqual({ incidentId: OLDER, vote: 'up', counted: true });
+    expect(unnamed.statusCode).toBe(409);
+    expect(unnamed.body.message).toBe(`several incidents on acme-shop/checkout-service#1287: reply /guard feedback down <incident> with one of ${NEWER}, ${OLDER}`);
+    expect(named.body).toEqual({ incidentId: OLDER, vote: 'down', counted: true });
+    expect(votes).toEqual([[OLDER, 'up', 'maintainer', null], [OLDER, 'down', 'maintainer', 'the re-run hid a race']]);
+  });
+
+  it('refuses an incident of another pull request or none at all, and still needs write access', async () => {
+    // Prepare: an incident of another pull request of the same repository.
+    const { deps, votes, addIncident } = await feedbackSetup();
+    const elsewhere = await addIncident(11862438888, 42);
+
+    // Act
+    const other = await handleIssueCommentWebhook(delivery('maintainer', `/guard feedback down ${elsewhere}`), deps);
+    const unknown = await handleIssueCommentWebhook(delivery('maintainer', '/guard feedback down gh-714523861-1-1'), deps);
+    const reader = await handleIssueCommentWebhook(delivery('reader', `/guard feedback down ${OLDER}`), deps);
+
+    // Assert
+    expect(other).toEqual({ statusCode: 409, body: { message: `${elsewhere} is not an incident of acme-shop/checkout-service#1287` } });
+    expect(unknown.statusCode).toBe(409);
+    expect(reader.body).toEqual({ ignored: 'reader has read access; feedback needs write access' });
+    expect(votes).toEqual([]);
   });
 });
 

@@ -69,10 +69,12 @@ describe('entryFromRow', () => {
 
 describe('parseFeedbackCommand', () => {
   it.each([
-    ['/guard feedback up', { vote: 'up', comment: null }],
-    ['/guard feedback down the re-run hid a real bug', { vote: 'down', comment: 'the re-run hid a real bug' }],
-    ['Thanks!\n/guard  feedback  👍', { vote: 'up', comment: null }],
-    ['/GUARD feedback -1 nope', { vote: 'down', comment: 'nope' }],
+    ['/guard feedback up', { vote: 'up', incidentId: null, comment: null }],
+    ['/guard feedback down the re-run hid a real bug', { vote: 'down', incidentId: null, comment: 'the re-run hid a real bug' }],
+    ['Thanks!\n/guard  feedback  👍', { vote: 'up', incidentId: null, comment: null }],
+    ['/GUARD feedback -1 nope', { vote: 'down', incidentId: null, comment: 'nope' }],
+    ['/guard feedback down gh-714523861-500-1 the re-run hid a real bug', { vote: 'down', incidentId: 'gh-714523861-500-1', comment: 'the re-run hid a real bug' }],
+    ['/guard feedback 👍 ghc-714523861-93000001', { vote: 'up', incidentId: 'ghc-714523861-93000001', comment: null }],
   ])('parses %j', (body, expected) => {
     expect(parseFeedbackCommand(body)).toEqual(expected);
   });
