@@ -474,7 +474,10 @@ function collectStrings(bytes: Buffer, width: 1 | 2, from: number, pieces: strin
  */
 const INFLATE_FIXED_BYTES = 256 * 1024;
 const INFLATE_BYTES_PER_CHAR = 4;
-/** Most compressed streams inflated from one decoded run: gzip members one after another, or zip entries. */
+/**
+ * Most compressed streams inflated from one decoded run: gzip members one after another, or zip entries. A run with
+ * more is withheld unread, as data past the allowance is.
+ */
 const INFLATE_MAX_STREAMS = 64;
 
 const GZIP_FLAG_HCRC = 0x02;
@@ -508,10 +511,13 @@ function isZlibHeader(bytes: Buffer): boolean {
   return (cmf & 0x0f) === 8 && cmf >> 4 <= 7 && (flg & 0x20) === 0 && ((cmf << 8) | flg) % 31 === 0;
 }
 
-/** Where each deflated entry's data starts in a zip archive (stored entries are read as bytes already). */
+/**
+ * Where each deflated entry's data starts in a zip archive (stored entries are read as bytes already): up to one more
+ * than {@link INFLATE_MAX_STREAMS}, so the caller can tell that entries were left over.
+ */
 function zipDeflatedStarts(bytes: Buffer): number[] {
   const starts: number[] = [];
-  for (let at = bytes.indexOf(ZIP_LOCAL_HEADER); at !== -1 && at + ZIP_HEADER_BYTES <= bytes.length && starts.length < INFLATE_MAX_STREAMS; at = bytes.indexOf(ZIP_LOCAL_HEADER, at + 4)) {
+  for (let at = bytes.indexOf(ZIP_LOCAL_HEADER); at !== -1 && at + ZIP_HEADER_BYTES <= bytes.length && starts.length <= INFLATE_MAX_STREAMS; at = bytes.indexOf(ZIP_LOCAL_HEADER, at + 4)) {
     if (bytes.readUInt16LE(at + 8) !== ZIP_DEFLATED) continue;
     const data = at + ZIP_HEADER_BYTES + bytes.readUInt16LE(at + 26) + bytes.readUInt16LE(at + 28);
     if (data < bytes.length) starts.push(data);
@@ -558,14 +564,19 @@ function inflatedParts(bytes: Buffer, allowance: InflateAllowance): Buffer[] | n
     if (bytes[0] === 0x1f) {
       // Each member's deflate data, then its 8-byte trailer (CRC and size), then maybe the next member.
       let member = 0;
-      for (let at = gzipDataStart(bytes, 0); at !== -1 && member < INFLATE_MAX_STREAMS; member++) {
+      let at = gzipDataStart(bytes, 0);
+      for (; at !== -1 && member < INFLATE_MAX_STREAMS; member++) {
         const end = inflateFrom(at);
         at = end === -1 ? -1 : gzipDataStart(bytes, end + 8);
       }
+      // More members than are read: withheld unread, as past the allowance, rather than shown with a secret in them.
+      if (at !== -1) throw new InflateLimitReached();
     } else if (isZlibHeader(bytes)) {
       inflateFrom(2);
     }
-    for (const start of zipDeflatedStarts(bytes)) inflateFrom(start);
+    const zipStarts = zipDeflatedStarts(bytes);
+    if (zipStarts.length > INFLATE_MAX_STREAMS) throw new InflateLimitReached();
+    for (const start of zipStarts) inflateFrom(start);
   } catch (error) {
     if (error instanceof InflateLimitReached) return null;
     throw error;

@@ -544,6 +544,17 @@ describe('base64 the decoder used to miss (review of the base64 pass)', () => {
     expect(out).toBe('ARTIFACT_B64=[REDACTED:base64-unread] done');
   });
 
+  it.each([
+    ['a 65th gzip member (`cat` of 65 .gz files)', () => Buffer.concat([...Array.from({ length: 64 }, () => gzipSync('ok\n')), gzipSync(dotEnv)])],
+    ['a 65th deflated zip entry', () => Buffer.concat([...Array.from({ length: 64 }, (_, i) => zipOf(`f${i}.txt`, `file ${i}\n`, 'deflated').subarray(0, 30 + `f${i}.txt`.length + deflateRawSync(`file ${i}\n`).length)), zipOf('.env', dotEnv, 'deflated')])],
+  ])('withholds unread compressed data with more streams than are inflated, not shows it: %s', (_, bytes) => {
+    // Act
+    const out = redactSecrets(`ARTIFACT_B64=${bytes().toString('base64')} done`);
+
+    // Assert
+    expect(out).toBe('ARTIFACT_B64=[REDACTED:base64-unread] done');
+  });
+
   it('inflates in proportion to the text redacted: a log of small bombs is withheld past the allowance', () => {
     // Prepare: 200 lines, each 1 MB of zeros in ~1.4 KB of base64: inflating them all would be 200 MB for 280 KB.
     const line = `chunk=${gzipSync(Buffer.alloc(1 << 20)).toString('base64')}`;
