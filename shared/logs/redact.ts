@@ -467,13 +467,14 @@ function collectStrings(bytes: Buffer, width: 1 | 2, from: number, pieces: strin
 
 /**
  * How many bytes one redaction may inflate from compressed data, at every level of base64 together: a fixed part,
- * enough for a `.tar.gz` of a few config files (a tar pads each file to 10 KB of mostly NULs), and a share per
+ * enough for a `.tar.gz` of a few small config files (`tar` pads an archive to 10 KB of mostly NULs), and a byte per
  * character of the redacted text. Deflate can expand a byte ~1,000-fold, so a bound per run or per line would let a
- * log of small compression bombs cost ~1,000 times its size; this keeps the cost of a redaction linear in its input.
- * Data past the allowance (a bomb, a big archive) is withheld unread.
+ * log of small compression bombs cost ~1,000 times its size; this keeps the cost of a redaction linear in its input,
+ * and a short text's (a logged field, a single line) small. Data past the allowance (a bomb, a big archive) is
+ * withheld unread.
  */
-const INFLATE_FIXED_BYTES = 256 * 1024;
-const INFLATE_BYTES_PER_CHAR = 4;
+const INFLATE_FIXED_BYTES = 16 * 1024;
+const INFLATE_BYTES_PER_CHAR = 1;
 /**
  * Most compressed streams inflated from one decoded run: gzip members one after another, or zip entries. A run with
  * more is withheld unread, as data past the allowance is.
@@ -484,13 +485,15 @@ const GZIP_FLAG_HCRC = 0x02;
 const GZIP_FLAG_EXTRA = 0x04;
 const GZIP_FLAG_NAME = 0x08;
 const GZIP_FLAG_COMMENT = 0x10;
+const GZIP_MAGIC = Buffer.from([0x1f, 0x8b, 8]);
+/** A gzip member's header and trailer: nothing shorter holds one. */
+const GZIP_MIN_BYTES = 18;
 const ZIP_LOCAL_HEADER = Buffer.from('PK\x03\x04', 'latin1');
 const ZIP_DEFLATED = 8;
 const ZIP_HEADER_BYTES = 30;
 
-/** Where the deflate data of the gzip member at `at` starts (after its header), or -1 when no member starts there. */
+/** Where the deflate data of the gzip member whose magic bytes are at `at` starts (after its header), or -1. */
 function gzipDataStart(bytes: Buffer, at: number): number {
-  if (bytes[at] !== 0x1f || bytes[at + 1] !== 0x8b || bytes[at + 2] !== 8) return -1;
   const flags = bytes[at + 3] ?? 0;
   let from = at + 10;
   if (flags & GZIP_FLAG_EXTRA) from += 2 + ((bytes[from] ?? 0) | ((bytes[from + 1] ?? 0) << 8));
@@ -561,19 +564,17 @@ function inflatedParts(bytes: Buffer, allowance: InflateAllowance): Buffer[] | n
     }
   };
   try {
-    if (bytes[0] === 0x1f) {
-      // Each member's deflate data, then its 8-byte trailer (CRC and size), then maybe the next member.
-      let member = 0;
-      let at = gzipDataStart(bytes, 0);
-      for (; at !== -1 && member < INFLATE_MAX_STREAMS; member++) {
-        const end = inflateFrom(at);
-        at = end === -1 ? -1 : gzipDataStart(bytes, end + 8);
-      }
+    // Each gzip member wherever it starts (behind other bytes too): its deflate data, then its 8-byte trailer (CRC
+    // and size), then maybe the next member.
+    let members = 0;
+    for (let at = bytes.indexOf(GZIP_MAGIC); at !== -1; members++) {
       // More members than are read: withheld unread, as past the allowance, rather than shown with a secret in them.
-      if (at !== -1) throw new InflateLimitReached();
-    } else if (isZlibHeader(bytes)) {
-      inflateFrom(2);
+      if (members === INFLATE_MAX_STREAMS) throw new InflateLimitReached();
+      const data = gzipDataStart(bytes, at);
+      const end = data === -1 ? -1 : inflateFrom(data);
+      at = bytes.indexOf(GZIP_MAGIC, end === -1 ? at + GZIP_MAGIC.length : end + 8);
     }
+    if (members === 0 && isZlibHeader(bytes)) inflateFrom(2);
     const zipStarts = zipDeflatedStarts(bytes);
     if (zipStarts.length > INFLATE_MAX_STREAMS) throw new InflateLimitReached();
     for (const start of zipStarts) inflateFrom(start);
@@ -596,9 +597,13 @@ function decodedText(bytes: Buffer, allowance: InflateAllowance): string | null 
   return [plain, ...inflated.map(textInBytes)].filter((text) => text.length > 0).join('\n');
 }
 
-/** The cheap test before {@link inflatedParts}: whether `bytes` start like gzip or zlib data, or hold a zip entry. */
+/** The cheap test before {@link inflatedParts}: whether `bytes` start like zlib data, or hold a gzip member or a zip entry. */
 function mayBeCompressed(bytes: Buffer): boolean {
-  return (bytes[0] === 0x1f && bytes[1] === 0x8b) || isZlibHeader(bytes) || (bytes.length > ZIP_HEADER_BYTES && bytes.indexOf(ZIP_LOCAL_HEADER) !== -1);
+  return (
+    isZlibHeader(bytes) ||
+    (bytes.length >= GZIP_MIN_BYTES && bytes.indexOf(GZIP_MAGIC) !== -1) ||
+    (bytes.length > ZIP_HEADER_BYTES && bytes.indexOf(ZIP_LOCAL_HEADER) !== -1)
+  );
 }
 
 /** For each text, whether redaction one level down finds a secret in it: one pass over all of them. */

@@ -510,6 +510,7 @@ describe('base64 the decoder used to miss (review of the base64 pass)', () => {
     ['a zlib stream (`openssl zlib`, Python\'s zlib.compress) of an AWS credentials file', deflateSync(awsCredentials)],
     ['the second of two gzip files one after the other (`cat a.gz b.gz`)', Buffer.concat([gzipSync('build: ok\n'.repeat(40)), gzipSync(dotEnv)])],
     ['the first part of a gzip file, cut short', gzipSync(`${dotEnv}${noise(20_000).toString('base64')}`).subarray(0, 200)],
+    ['a gzip file behind other bytes (a header of its own, a self-extracting script)', Buffer.concat([noise(300), gzipSync(dotEnv)])],
   ])('finds a secret in base64 of compressed data: %s', (_, bytes) => {
     // Prepare: nothing of the secret can be read from the compressed bytes themselves.
     expect(bytes.toString('latin1')).not.toContain('ghp_');
@@ -556,19 +557,29 @@ describe('base64 the decoder used to miss (review of the base64 pass)', () => {
   });
 
   it('inflates in proportion to the text redacted: a log of small bombs is withheld past the allowance', () => {
-    // Prepare: 200 lines, each 1 MB of zeros in ~1.4 KB of base64: inflating them all would be 200 MB for 280 KB.
-    const line = `chunk=${gzipSync(Buffer.alloc(1 << 20)).toString('base64')}`;
-    const log = Array.from({ length: 200 }, () => line).join('\n');
-    expect(log.length).toBeLessThan(300_000);
+    // Prepare: 2,000 lines, each 64 KB of zeros in 128 characters of base64 (and a word after it, so the lines are
+    // not read as one wrapped blob): inflating them all would be 128 MB for 300 KB.
+    const bomb = gzipSync(Buffer.alloc(1 << 16)).toString('base64');
+    const log = Array.from({ length: 2000 }, (_, i) => `chunk=${bomb} part-${i}`);
+    expect(log.join('\n').length).toBeLessThan(320_000);
 
     // Act
-    const out = redactSecrets(log).split('\n');
+    const out = redactSecrets(log.join('\n')).split('\n');
 
-    // Assert: the allowance (256 KB and 4 bytes a character, ~1.4 MB) covers the first line; the others are
-    // withheld, each in its place.
-    expect(out).toHaveLength(200);
-    expect(out.filter((text) => text === 'chunk=[REDACTED:base64-unread]')).toHaveLength(199);
-    expect(out[0]).toBe(line);
+    // Assert: the allowance (16 KB and a byte a character, ~300 KB) covers the first four lines, in order; the
+    // others are withheld, each in its place.
+    expect(out).toHaveLength(2000);
+    expect(out.slice(0, 4)).toEqual(log.slice(0, 4));
+    expect(out.slice(4)).toEqual(log.slice(4).map((_, i) => `chunk=[REDACTED:base64-unread] part-${i + 4}`));
+  });
+
+  it('keeps a short text cheap: a line of one small bomb is withheld after 16 KB', () => {
+    // Prepare: one line, as a logged field or a check run's summary is redacted alone: 64 KB in 200 characters.
+    const line = `payload=${gzipSync(Buffer.concat([Buffer.alloc(1 << 16), Buffer.from(dotEnv)])).toString('base64')}`;
+    expect(line.length).toBeLessThan(300);
+
+    // Act / Assert
+    expect(redactSecrets(line)).toBe('payload=[REDACTED:base64-unread]');
   });
 
   it('finds a secret in gzip wrapped over lines (`gzip -c .env | base64`, 76 columns)', () => {
