@@ -18,6 +18,9 @@ export interface RepoRef {
   repo: string;
 }
 
+/** Whether a branch contains a commit, as {@link GitHubPort.commitOnBranch} reports it. */
+export type BranchMembership = 'on_branch' | 'off_branch' | 'unknown_commit';
+
 /** A user's role on a repository, highest first; `none`: not a collaborator. */
 export type RepositoryRole = 'admin' | 'maintain' | 'write' | 'triage' | 'read' | 'none';
 
@@ -103,6 +106,12 @@ export interface GitHubPort {
   listIssueLabels(repo: RepoRef, issueNumber: number): Promise<string[]>;
   /** A text file's content at a commit; null when it does not exist. */
   readFile(repo: RepoRef, path: string, ref: string): Promise<string | null>;
+  /**
+   * Where a commit stands against a branch (GET /repos/{owner}/{repo}/compare/{branch}...{sha}): `on_branch` when it
+   * is the branch's head or one of its ancestors (GitHub: `identical`, `behind`), `off_branch` when the branch does
+   * not contain it (`ahead`, `diverged`), `unknown_commit` when GitHub knows no such commit or branch (404).
+   */
+  commitOnBranch(repo: RepoRef, branch: string, sha: string): Promise<BranchMembership>;
   /**
    * Commits `files` on top of `baseSha` to `branch` through the Git Data API and opens a pull request into
    * `baseBranch` with `labels`. Idempotent: an existing PR from `branch` is returned instead of a second one.

@@ -39,6 +39,7 @@ import {
   pullsPageSchema,
   appSchema,
   collaboratorsPageSchema,
+  commitComparisonSchema,
   userSchema,
   workflowRunSchema,
   fileContentSchema,
@@ -811,6 +812,25 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubPort {
         return Buffer.from(file.content, 'base64').toString('utf8');
       } catch (error) {
         if (error instanceof GitHubRequestError && error.status === 404) return null;
+        throw error;
+      }
+    },
+
+    async commitOnBranch(repo, branch, sha) {
+      const what = `compare ${sha.slice(0, 12)} with ${branch} in ${repo.owner}/${repo.repo}`;
+      try {
+        const response = await call(what, 'GET /repos/{owner}/{repo}/compare/{basehead}', {
+          owner: repo.owner,
+          repo: repo.repo,
+          basehead: `${branch}...${sha}`,
+          // Only the status is read: one commit a page keeps the listing GitHub sends with it short.
+          per_page: 1,
+        });
+        const { status } = parseBody(commitComparisonSchema, response, what);
+        // The branch's head is `sha` (identical) or a descendant of it (behind): the branch contains it.
+        return status === 'identical' || status === 'behind' ? 'on_branch' : 'off_branch';
+      } catch (error) {
+        if (error instanceof GitHubRequestError && error.status === 404) return 'unknown_commit';
         throw error;
       }
     },

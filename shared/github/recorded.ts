@@ -176,6 +176,10 @@ export function createRecordedGitHub(options: {
       // No repository contents are recorded, so a fix PR cannot be built from a patch here: it is refused and escalated.
       return null;
     },
+    async commitOnBranch() {
+      // Recorded runs carry no commit graph: no commit can be shown to be on a branch offline.
+      return 'unknown_commit';
+    },
     async createFixPullRequest(repo, request) {
       const entry = await options.outbox.write({ kind: 'github_fix_pr', target: `${repo.owner}/${repo.repo}`, ...request });
       return { number: 1, url: null, outcome: 'created', outboxId: entry.id } as { number: number; url: null; outcome: 'created' };

@@ -118,3 +118,9 @@ export const reactionsPageSchema = z
       .passthrough(),
   )
   .max(100);
+
+/**
+ * `GET /compare/{base}...{head}`: only the status is read (the commits and files beside it are not). Any other value
+ * is an unexpected answer, never taken as a yes.
+ */
+export const commitComparisonSchema = z.object({ status: z.enum(['identical', 'behind', 'ahead', 'diverged']) });

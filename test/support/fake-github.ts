@@ -129,6 +129,10 @@ export class FakeGitHub {
   readonly refs = new Map<string, string>();
   readonly pulls: Array<{ number: number; head: string; base: string; title: string; body: string; html_url: string }> = [];
   readonly gitObjects = new Map<string, Record<string, unknown>>();
+  /** Branch → its commits, oldest first (the last is its head), for the compare API. */
+  readonly branchCommits = new Map<string, string[]>();
+  /** Commits on none of those branches (a pull request's), and how each compares with a branch: `ahead` or `diverged`. */
+  readonly offBranchCommits = new Map<string, 'ahead' | 'diverged'>();
   private nextSha = 1;
   private nextCommentId = 1000;
   private readonly faults: ActiveFault[] = [];
@@ -397,6 +401,9 @@ export class FakeGitHub {
       this.refs.set(`refs/${decodeURIComponent(m[0] ?? '')}`, (JSON.parse(req.body) as { sha: string }).sha);
       return reply(json(200, {}));
     }
+    if (req.method === 'GET' && (m = match(/^\/repos\/[^/]+\/[^/]+\/compare\/(.+)$/))) {
+      return reply(this.compare(decodeURIComponent(m[0] ?? '')));
+    }
     if ((m = match(/^\/repos\/([^/]+)\/([^/]+)\/pulls$/))) {
       if (req.method === 'GET') {
         const head = url.searchParams.get('head')?.split(':')[1];
@@ -410,6 +417,25 @@ export class FakeGitHub {
       }
     }
     return reply(NOT_FOUND);
+  }
+
+  /**
+   * `GET /compare/{branch}...{sha}` as GitHub answers it for a commit against a branch: `identical` for the head,
+   * `behind` for an older commit of the branch, the commit's own status off it, 404 for an unknown branch or commit.
+   * A commit may be named by a prefix of its sha, as GitHub allows.
+   */
+  private compare(basehead: string): Reply {
+    const [base = '', head = ''] = basehead.split('...');
+    const commits = this.branchCommits.get(base);
+    if (!commits || head === '') return NOT_FOUND;
+    const index = commits.findIndex((sha) => sha.startsWith(head));
+    const last = commits.length - 1;
+    const off = [...this.offBranchCommits].find(([sha]) => sha.startsWith(head))?.[1];
+    if (index < 0 && !off) return json(404, { message: `No commit found for SHA: ${head}`, documentation_url: 'https://docs.github.com/rest' });
+    const status = index === last ? 'identical' : index >= 0 ? 'behind' : off;
+    const aheadBy = index >= 0 ? 0 : 1;
+    const behindBy = index >= 0 ? last - index : status === 'diverged' ? 1 : 0;
+    return json(200, { status, ahead_by: aheadBy, behind_by: behindBy, total_commits: aheadBy, commits: [], files: [] });
   }
 
   /** The installation a request acted for (by its installation token), or null for the plain token. */

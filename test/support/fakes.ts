@@ -2,7 +2,7 @@ import { noMetrics } from '../../shared/adapters/metrics.js';
 import type { Config } from '../../shared/config.js';
 import { loadConfig } from '../../shared/config.js';
 import { staticGitHubClients } from '../../shared/github/clients.js';
-import type { AnalysisResult, Analyzer, EscalationLedger, EscalationMessage, GitHubPort, ModelBudget, RecoveryQueue, RepositoryRole, RerunKey, RerunLedger } from '../../shared/ports.js';
+import type { AnalysisResult, Analyzer, BranchMembership, EscalationLedger, EscalationMessage, GitHubPort, ModelBudget, RecoveryQueue, RepositoryRole, RerunKey, RerunLedger } from '../../shared/ports.js';
 import type { WorkflowRecoveryMessage } from '../../shared/domain/recovery.js';
 import { recordQueuedRecovery } from '../../shared/steps/record-outcome.js';
 import type { ApprovalIndex } from '../../shared/remediation/approvals.js';
@@ -19,6 +19,8 @@ export function createFakeGitHub() {
   const labels = new Set<string>();
   const reactions: Array<{ user: string; content: string; userType: string | null; createdAt: string | null }> = [];
   const files = new Map<string, string>();
+  /** Where each commit stands against the branch asked about; a commit not listed is unknown, as GitHub's 404. */
+  const memberships = new Map<string, BranchMembership>();
   const port: GitHubPort = {
     async listFailedJobs(...args) {
       calls.push({ method: 'listFailedJobs', args });
@@ -74,6 +76,10 @@ export function createFakeGitHub() {
       calls.push({ method: 'readFile', args: [repo, path, ref] });
       return files.get(path) ?? null;
     },
+    async commitOnBranch(repo, branch, sha) {
+      calls.push({ method: 'commitOnBranch', args: [repo, branch, sha] });
+      return memberships.get(sha) ?? 'unknown_commit';
+    },
     async createFixPullRequest(repo, request) {
       calls.push({ method: 'createFixPullRequest', args: [repo, request] });
       return { number: 4242, url: 'https://github.com/acme-shop/checkout-service/pull/4242', outcome: 'created' };
@@ -89,7 +95,7 @@ export function createFakeGitHub() {
       return { collaborators: collaborators.slice(0, limit), complete: collaborators.length < limit };
     },
   };
-  return { port, calls, comments, permissions, labels, files, reactions };
+  return { port, calls, comments, permissions, labels, files, reactions, memberships };
 }
 
 /** In-memory RerunLedger with the DynamoDB one's semantics (idempotent per incident, capped per key). */
