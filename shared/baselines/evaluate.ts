@@ -21,7 +21,11 @@ const testName = z
 
 export const gateRequestSchema = z
   .object({
-    repository: z.string().regex(/^[\w.-]{1,100}\/[\w.-]{1,100}$/, 'must be owner/repo'),
+    repository: z
+      .string()
+      .regex(/^[\w.-]{1,100}\/[\w.-]{1,100}$/, 'must be owner/repo')
+      // No GitHub account or repository is named `.` or `..`; in a GitHub API path they would climb out of /repos.
+      .refine((name) => name.split('/').every((part) => part !== '.' && part !== '..'), 'must be owner/repo'),
     branch: z.string().min(1).max(255),
     sha: z.string().regex(/^[0-9a-f]{7,64}$/i, 'must be a commit SHA'),
     metrics: z

@@ -85,6 +85,16 @@ describe('gate settings and requests', () => {
     expect(gateRequestSchema.safeParse({ ...ok, extra: 1 }).success).toBe(false);
     expect(gateRequestSchema.safeParse({ ...ok, tests: { failed: Array.from({ length: 501 }, (_, i) => `t${i}`) } }).success).toBe(false);
   });
+
+  it('refuses `.` and `..` as an owner or repository: the name goes into a GitHub API path, where they climb out of /repos', () => {
+    const ok = { repository: 'acme/shop', branch: 'main', sha: 'abc1234', metrics: {} };
+
+    for (const repository of ['../shop', 'acme/..', './.', '../..']) {
+      expect(gateRequestSchema.safeParse({ ...ok, repository }).success, repository).toBe(false);
+    }
+    expect(gateRequestSchema.safeParse({ ...ok, repository: 'acme/.github' }).success).toBe(true);
+    expect(gateRequestSchema.safeParse({ ...ok, repository: 'acme/shop..v2' }).success).toBe(true);
+  });
 });
 
 describe('gate test results and job evidence', () => {
