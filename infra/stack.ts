@@ -22,6 +22,7 @@
  * | githubWriteWaitMinutes | 120                   | how long a PR comment or re-run waits for the write budget before the incident escalates |
  * | gateRepositoriesFile | (none)                  | JSON file of per-repository gate settings: `{"acme/app": {"defaultBranch": "trunk", "DELTA_COVERAGE": 2}}` → GATE_REPOSITORIES |
  * | gateDeltaCoverage, gateDeltaVulnHigh, gateDeltaVulnCritical, gateBaselineRuns | 5, 3, 1, 10 | quality gate thresholds and baseline runs (DELTA_COVERAGE, …, BASELINE_RUNS) |
+ * | gateVerifyDefaultBranch | true                 | a passing run reported as the default branch's joins its baseline only once GitHub shows its commit on that branch; gives evaluate-gate the GitHub credential (GATE_VERIFY_DEFAULT_BRANCH). `false`: the request's word is taken, and the gate gets no GitHub access |
  * | rerunMinConfidence | 0.6                       | minimum analysis confidence (0–1) before an automatic re-run                             |
  * | maxWebhookBytes    | 1048576                   | webhook bodies above this get 413 (at most 5242880: Lambda's 6 MB request limit includes the event envelope) |
  * | maxLogBytes        | 209715200                 | bytes of one job log read by classify                                                    |
@@ -114,8 +115,17 @@ export interface GuardSettings {
   readonly rerunMinConfidence: number;
   /** The shared GitHub write budget per installation or token, and how long a write waits for it. */
   readonly githubWrites: { readonly perMinute: number; readonly perHour: number; readonly rerunsPerMinute: number; readonly waitMinutes: number };
-  /** Quality gate thresholds and the number of default-branch runs in its baseline. */
-  readonly gate: { readonly deltaCoverage: number; readonly deltaVulnHigh: number; readonly deltaVulnCritical: number; readonly baselineRuns: number };
+  /**
+   * Quality gate thresholds, the number of default-branch runs in its baseline, and whether GitHub must confirm
+   * that a run's commit is on the default branch before it joins the baseline.
+   */
+  readonly gate: {
+    readonly deltaCoverage: number;
+    readonly deltaVulnHigh: number;
+    readonly deltaVulnCritical: number;
+    readonly baselineRuns: number;
+    readonly verifyDefaultBranch: boolean;
+  };
   readonly maxWebhookBytes: number;
   /** Accounts whose repositories' deliveries are acted on (context `githubOwners`); empty: every verified one. */
   readonly githubOwners: string[];
@@ -376,6 +386,7 @@ export function readSettings(scope: Construct): GuardSettings {
       deltaVulnHigh: number('gateDeltaVulnHigh', 3, (n) => n > 0, 'a positive number'),
       deltaVulnCritical: number('gateDeltaVulnCritical', 1, (n) => n > 0, 'a positive number'),
       baselineRuns: number('gateBaselineRuns', 10, (n) => Number.isInteger(n) && n >= 1 && n <= 100, 'a whole number between 1 and 100'),
+      verifyDefaultBranch: boolean('gateVerifyDefaultBranch', true),
     },
     maxWebhookBytes: number(
       'maxWebhookBytes',
@@ -809,6 +820,7 @@ export class PipelineGuardStack extends Stack {
     );
 
     // ---- Adaptive quality gate: CI calls it with SigV4-signed requests (IAM auth); see README "Quality gates".
+    const { verifyDefaultBranch } = settings.gate;
     const evaluateGate = fn('EvaluateGate', {
       name: 'evaluate-gate',
       description: 'Judges a build\'s coverage and vulnerability counts against the rolling default-branch baseline',
@@ -821,8 +833,14 @@ export class PipelineGuardStack extends Stack {
         DELTA_VULN_HIGH: String(settings.gate.deltaVulnHigh),
         DELTA_VULN_CRITICAL: String(settings.gate.deltaVulnCritical),
         BASELINE_RUNS: String(settings.gate.baselineRuns),
+        GATE_VERIFY_DEFAULT_BRANCH: String(verifyDefaultBranch),
+        // It only reads from GitHub (the compare API): the credential, but not the write budget's settings.
+        ...(verifyDefaultBranch
+          ? { GITHUB_API_URL: settings.githubApiUrl, ...(settings.githubAppId ? { GITHUB_APP_ID: String(settings.githubAppId) } : {}) }
+          : {}),
       },
     }).useTable(baselines, 'readWrite');
+    if (verifyDefaultBranch) evaluateGate.useSecret(credentialKey, credentialSecret);
     const gateMethod = api.root
       .addResource('gates')
       .addResource('evaluate')

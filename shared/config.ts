@@ -10,6 +10,12 @@ const booleanFlag = z
   .optional()
   .transform((value) => value === 'true' || value === '1' || value === 'yes');
 
+/** A flag that is on unless set to a false value: for safeguards, which must be turned off on purpose. */
+const onUnlessFalse = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .optional()
+  .transform((value) => value !== 'false' && value !== '0' && value !== 'no');
+
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
 /** A GitHub organization or user name (Enterprise Managed Users add `_shortcode`). */
@@ -235,6 +241,11 @@ const configSchema = z.object({
   GATE_CALLERS: jsonSetting(gateCallersSchema),
   /** Per-repository gate settings as JSON: `{"owner/repo": {"defaultBranch": "main", "DELTA_COVERAGE": 2}}`. */
   GATE_REPOSITORIES: jsonSetting(gateRepositoriesSchema),
+  /**
+   * A passing run reported as the default branch's joins its baseline only once GitHub confirms that its commit is
+   * on that branch (the compare API, with the GitHub credential). Off: the request's word is taken, as before.
+   */
+  GATE_VERIFY_DEFAULT_BRANCH: onUnlessFalse,
 });
 
 export type Config = z.infer<typeof configSchema>;

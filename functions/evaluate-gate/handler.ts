@@ -5,15 +5,14 @@ import { DefaultBranchRefusedError, evaluateGateRequest } from '../../shared/bas
 import { gateAccess, gateCallerOf } from '../../shared/baselines/gate-access.js';
 import { loadConfig } from '../../shared/config.js';
 import { ValidationError, errorMessage } from '../../shared/errors.js';
-import { createLearningDeps } from '../../shared/runtime/deps.js';
+import { createGateDeps } from '../../shared/runtime/deps.js';
 import { logger, safeLogger } from '../../shared/runtime/lambda.js';
 
 /** Gate requests are a few metrics and test names; anything bigger is refused before parsing. */
 const MAX_BODY_BYTES = 256 * 1024;
 
 const config = loadConfig(process.env);
-const { baselines } = createLearningDeps(config, safeLogger);
-const deps = { baselines, config, clock: () => new Date() };
+const deps = createGateDeps(config, safeLogger);
 
 const reply = (statusCode: number, body: unknown): APIGatewayProxyResult => ({
   statusCode,

@@ -69,5 +69,8 @@ export class OperationsDashboard extends Construct {
       ),
       graph("Outsiders' failures analysed offline (model budget spent)", [plain(METRIC.outsiderModelBudgetSpent, 'Sum', hour, 'analysed offline')]),
     );
+    this.dashboard.addWidgets(
+      graph('Gate runs claiming a default branch GitHub did not confirm, by reason', [search(METRIC.gateRunsUnverified, 'Sum', day, '')], 16),
+    );
   }
 }

@@ -235,7 +235,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     // Locally the GATE_TOKEN holder is the operator: every repository, unless GATE_CALLERS narrows it.
     GATE_CALLERS: source.GATE_CALLERS ?? JSON.stringify({ [LOCAL_GATE_CALLER]: ['*'] }),
   };
-  if (!env.GITHUB_TOKEN && !env.GITHUB_APP_ID) env.RECORDED_RUNS_FILE = source.RECORDED_RUNS_FILE ?? join(root, 'events', 'recorded-runs.json');
+  if (!env.GITHUB_TOKEN && !env.GITHUB_APP_ID) {
+    env.RECORDED_RUNS_FILE = source.RECORDED_RUNS_FILE ?? join(root, 'events', 'recorded-runs.json');
+    // The recorded runs carry no commit graph: without GitHub no commit can be shown on a default branch, so the
+    // gate takes the GATE_TOKEN holder's word for it unless told to verify anyway (and then accepts no run).
+    env.GATE_VERIFY_DEFAULT_BRANCH = source.GATE_VERIFY_DEFAULT_BRANCH ?? 'false';
+  }
   delete env.ESCALATION_TOPIC_ARN;
 
   // Every DynamoDB client in this process (the handlers' too: they build theirs in the composition root) talks to

@@ -28,6 +28,11 @@ export const METRIC = {
   /** Reconciler: incidents re-driven, and those past their re-drive budget. */
   redriven: 'IncidentsRedriven',
   redriveExhausted: 'IncidentsRedriveExhausted',
+  /**
+   * Quality gate: passing runs of a default branch left out of its baseline because GitHub did not confirm their
+   * commit is on it, dimension reason (off_branch, unknown_commit, no_github_access, github_unavailable).
+   */
+  gateRunsUnverified: 'GateRunsUnverified',
 } as const;
 
 export type MetricName = (typeof METRIC)[keyof typeof METRIC];

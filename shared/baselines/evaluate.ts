@@ -3,8 +3,10 @@ import { firstIssue } from '../validation.js';
 import type { Config } from '../config.js';
 import { JOB_EVIDENCE_PREFIX } from './flaky.js';
 import { ValidationError } from '../errors.js';
-import type { Clock } from '../ports.js';
+import { METRIC } from '../adapters/metric-names.js';
+import type { Clock, Metrics, StepLogger } from '../ports.js';
 import { repositoryKey } from '../domain/repository-key.js';
+import { type GateGitHub, verifyBranchClaim } from './branch-claim.js';
 import { type Baseline, DEFAULT_THRESHOLDS, type GateDecision, type GateThresholds, baselineFrom, evaluateGate } from './gate.js';
 import type { BaselineStore } from './store.js';
 
@@ -81,18 +83,35 @@ export interface GateResponse extends GateDecision {
   thresholds: GateThresholds;
   /** Whether this run was added to the baseline (a passing run on the default branch). */
   accepted: boolean;
+  /** Why a passing run of the default branch was not added: GitHub did not confirm that its commit is on that branch. */
+  notAccepted?: string;
   flaky: string[];
+}
+
+export interface GateDeps {
+  baselines: BaselineStore;
+  config: Pick<Config, 'DELTA_COVERAGE' | 'DELTA_VULN_HIGH' | 'DELTA_VULN_CRITICAL' | 'GATE_REPOSITORIES' | 'BASELINE_RUNS' | 'GATE_VERIFY_DEFAULT_BRANCH'>;
+  clock: Clock;
+  /**
+   * GitHub access, opened when a run's acceptance first depends on it (a request that puts nothing at stake never
+   * reads the credential); it resolves to null when none is configured.
+   */
+  github: () => Promise<GateGitHub | null>;
+  logger: StepLogger;
+  metrics: Metrics;
 }
 
 /**
  * Evaluates a gate request against the default branch's rolling baseline (mean of the last N accepted runs).
  * The baseline advances only with passing runs on the default branch — a run that fails the gate, or any run on
  * another branch, never moves it — and the default branch comes from configuration, not from the request, so a
- * pull-request job cannot make its own numbers the baseline.
+ * pull-request job cannot make its own numbers the baseline. That a run is of the default branch is the caller's
+ * word, though: with GATE_VERIFY_DEFAULT_BRANCH (the default) GitHub must confirm that its commit is on that branch
+ * before it is accepted, one request per passing default-branch run and none for any other.
  */
 export async function evaluateGateRequest(
   body: unknown,
-  deps: { baselines: BaselineStore; config: Pick<Config, 'DELTA_COVERAGE' | 'DELTA_VULN_HIGH' | 'DELTA_VULN_CRITICAL' | 'GATE_REPOSITORIES' | 'BASELINE_RUNS'>; clock: Clock },
+  deps: GateDeps,
   caller: { reportsDefaultBranch: boolean } = { reportsDefaultBranch: true },
 ): Promise<GateResponse> {
   const request = parseGateRequest(body);
@@ -109,11 +128,15 @@ export async function evaluateGateRequest(
   const baseline = baselineFrom(runs);
   const metrics = Object.fromEntries(Object.entries(request.metrics).filter(([, v]) => v !== undefined)) as Record<string, number>;
   const decision = evaluateGate({ baseline, metrics, thresholds, previous: state?.decision ?? null });
-  await deps.baselines.saveGateState(request.repository, request.branch, { decision: decision.decision, sha: request.sha, at: at.toISOString(), reasons: decision.reasons });
+  const acceptable = decision.decision === 'pass' && request.branch === defaultBranch;
+  const refusal = acceptable ? await unverifiedClaim(request, defaultBranch, deps) : null;
+  // The default branch's pass/fail memory loosens its next verdict after a pass, so an unconfirmed pass leaves it
+  // as it was. A fail is kept unasked, as before: it can only tighten the next verdict, and costs no GitHub call.
+  if (!refusal) {
+    await deps.baselines.saveGateState(request.repository, request.branch, { decision: decision.decision, sha: request.sha, at: at.toISOString(), reasons: decision.reasons });
+  }
   const accepted =
-    decision.decision === 'pass' && request.branch === defaultBranch
-      ? await deps.baselines.acceptRun(request.repository, defaultBranch, { sha: request.sha, at: at.toISOString(), metrics })
-      : false;
+    acceptable && !refusal ? await deps.baselines.acceptRun(request.repository, defaultBranch, { sha: request.sha, at: at.toISOString(), metrics }) : false;
   const results = [
     ...(request.tests?.failed ?? []).map((test) => ({ test, passed: false })),
     ...(request.tests?.passed ?? []).map((test) => ({ test, passed: true })),
@@ -127,8 +150,26 @@ export async function evaluateGateRequest(
     baseline: { ...baseline, means: roundAll(baseline.means), branch: defaultBranch },
     thresholds,
     accepted,
+    ...(refusal ? { notAccepted: refusal } : {}),
     flaky,
   };
+}
+
+/**
+ * Null when the run may join the baseline: verification is off, or GitHub confirmed that its commit is on the
+ * default branch. Otherwise why not, for the caller, after a warning (GitHub's no) or an error (no answer) in the
+ * log and a count by reason.
+ */
+async function unverifiedClaim(request: GateRequest, defaultBranch: string, deps: GateDeps): Promise<string | null> {
+  if (!deps.config.GATE_VERIFY_DEFAULT_BRANCH) return null;
+  const claim = await verifyBranchClaim(deps.github, { repository: request.repository, branch: defaultBranch, sha: request.sha });
+  if (claim.verified) return null;
+  const details = { repository: request.repository, branch: defaultBranch, sha: request.sha, because: claim.because, ...(claim.error ? { error: claim.error } : {}) };
+  const gitHubSaidNo = claim.because === 'off_branch' || claim.because === 'unknown_commit';
+  if (gitHubSaidNo) deps.logger.warn('gate run not accepted: GitHub does not show its commit on the default branch', details);
+  else deps.logger.error('gate run not accepted: its commit could not be checked with GitHub', details);
+  deps.metrics.count(METRIC.gateRunsUnverified, 1, { reason: claim.because });
+  return claim.reason;
 }
 
 function roundAll(values: Baseline['means']): Baseline['means'] {

@@ -42,6 +42,7 @@ import type {
 } from '../steps/deps.js';
 import { type InProcessTransport, createDocumentClient } from '../stores/dynamo.js';
 import { createIncidentStore } from '../stores/incident-store.js';
+import type { GateDeps } from '../baselines/evaluate.js';
 import { createBaselineStore } from '../baselines/store.js';
 import { type Learning, createLearning } from '../knowledge/learning.js';
 import { ENTRY_LOOKUP, type EntryLookup } from '../knowledge/lookup.js';
@@ -126,10 +127,19 @@ export async function createGitHub(config: Config): Promise<GitHubClients> {
   return withCommentSlots(await createGitHubAccess(config, documents, retrySettings), slots);
 }
 
+/**
+ * GitHub access for a function that only reads (the quality gate): no comment slots and no write budget, so it
+ * needs no incidents table. Its callers are given ports that cannot write (see `GateGitHub`).
+ */
+export async function createGitHubReader(config: Config): Promise<GitHubClients> {
+  return createGitHubAccess(config, documentClientFor(config), { retries: config.GITHUB_RETRIES }, { budgetWrites: false });
+}
+
 async function createGitHubAccess(
   config: Config,
   documents: ReturnType<typeof documentClientFor>,
   retrySettings: Pick<CommentRetrySettings, 'retries' | 'retryBaseDelayMs'>,
+  { budgetWrites }: { budgetWrites: boolean } = { budgetWrites: true },
 ): Promise<GitHubClients> {
   const auth = await githubAuth(config);
   if (auth) {
@@ -143,8 +153,9 @@ async function createGitHubAccess(
         writeIntervalMs: config.GITHUB_WRITE_INTERVAL_MS,
         ...(config.GITHUB_BOT_LOGIN ? { botLogin: config.GITHUB_BOT_LOGIN } : {}),
       },
-      writeLimiter: (identity) =>
-        createDynamoWriteLimiter({ client: documents, tableName: config.INCIDENTS_TABLE, identity, budgets }),
+      ...(budgetWrites
+        ? { writeLimiter: (identity: string) => createDynamoWriteLimiter({ client: documents, tableName: config.INCIDENTS_TABLE, identity, budgets }) }
+        : {}),
     });
   }
   if (config.RECORDED_RUNS_FILE && config.OUTBOX_PATH) {
@@ -320,6 +331,24 @@ export function createLearningDeps(config: Config, logger: StepLogger, clock: ()
     logger,
     ...(entryLookup ? { entryLookup } : {}),
   });
+}
+
+/**
+ * The quality gate's dependencies: the baselines, and GitHub opened on the first request whose acceptance depends on
+ * it (GATE_VERIFY_DEFAULT_BRANCH). A credential that cannot be read is tried again by the next such request rather
+ * than failing every request from cold start: the gate still answers, and only leaves runs unaccepted meanwhile.
+ */
+export function createGateDeps(config: Config, logger: StepLogger): GateDeps {
+  const { baselines } = createLearningDeps(config, logger);
+  let opening: Promise<GitHubClients> | undefined;
+  const github = () => {
+    opening ??= createGitHubReader(config).catch((error: unknown) => {
+      opening = undefined;
+      throw error;
+    });
+    return opening;
+  };
+  return { baselines, config, clock: () => new Date(), github, logger, metrics: createMetrics(config) };
 }
 
 /** Rate-limit and circuit-breaker counters (in the incidents table). */

@@ -18,7 +18,7 @@ describe('CDK context settings', () => {
       autoRerunMax: 1,
       rerunMinConfidence: 0.6,
       githubWrites: { perMinute: 20, perHour: 300, rerunsPerMinute: 5, waitMinutes: 120 },
-      gate: { deltaCoverage: 5, deltaVulnHigh: 3, deltaVulnCritical: 1, baselineRuns: 10 },
+      gate: { deltaCoverage: 5, deltaVulnHigh: 3, deltaVulnCritical: 1, baselineRuns: 10, verifyDefaultBranch: true },
       maxWebhookBytes: 1_048_576,
       githubOwners: [],
       maxLogBytes: 209_715_200,
@@ -114,6 +114,22 @@ describe('CDK context settings', () => {
     expect(JSON.parse(gateEnv.GATE_REPOSITORIES)).toEqual(repositories);
     expect(() => synth({ gateRepositoriesFile: join(dir, 'bad.json') })).toThrow(/gateRepositoriesFile/);
     expect(() => synth({ gateBaselineRuns: '500' })).toThrow(/gateBaselineRuns/);
+  });
+
+  it('lets the gate read the GitHub credential to verify default-branch runs, and takes both away with gateVerifyDefaultBranch=false', () => {
+    const verifying = synth();
+    const unverified = synth({ gateVerifyDefaultBranch: 'false' });
+    const gateOf = (synthesized: ReturnType<typeof synth>) => ({
+      env: synthesized.template.toJSON().Resources[functionLogicalId(synthesized.stack, synthesized.stack.functions['evaluate-gate'])].Properties.Environment.Variables,
+      reads: functionStatements(synthesized, 'evaluate-gate').flatMap(actionsOf).filter((action) => action.startsWith('secretsmanager:')),
+    });
+
+    expect(gateOf(verifying).env).toMatchObject({ GATE_VERIFY_DEFAULT_BRANCH: 'true', GITHUB_API_URL: 'https://api.github.com', GITHUB_TOKEN_SECRET_ARN: expect.anything() });
+    expect(gateOf(verifying).reads).toContain('secretsmanager:GetSecretValue');
+    expect(gateOf(unverified).env.GATE_VERIFY_DEFAULT_BRANCH).toBe('false');
+    expect(Object.keys(gateOf(unverified).env).filter((key) => key.startsWith('GITHUB_'))).toEqual([]);
+    expect(gateOf(unverified).reads).toEqual([]);
+    expect(() => synth({ gateVerifyDefaultBranch: 'sometimes' })).toThrow(/gateVerifyDefaultBranch/);
   });
 });
 

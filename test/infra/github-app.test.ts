@@ -4,8 +4,9 @@ import { loadConfig } from '../../shared/config.js';
 import { allows, FUNCTION_NAMES, functionLogicalId, functionStatements, readJson, ref, synth, testApp } from './support.js';
 
 /** `-c githubAppId=…`: the functions act as the App's installations, with the App key in Secrets Manager. */
-// record-outcome updates the PR comment of the incidents a green run resolves.
-const GITHUB_FUNCTIONS = ['ingest-github', 'classify', 'remediate', 'notify', 'record-outcome'] as const;
+// record-outcome updates the PR comment of the incidents a green run resolves; evaluate-gate asks whether a run's
+// commit is on the default branch.
+const GITHUB_FUNCTIONS = ['ingest-github', 'classify', 'remediate', 'notify', 'record-outcome', 'evaluate-gate'] as const;
 
 describe('GitHub App deployment (githubAppId)', () => {
   const synthesized = synth({ githubAppId: '1048576', githubBotLogin: 'pipeline-guard[bot]' });

@@ -4,6 +4,10 @@ import { evaluateGateRequest } from '../../shared/baselines/evaluate.js';
 import { gateAccess } from '../../shared/baselines/gate-access.js';
 import { createBaselineStore } from '../../shared/baselines/store.js';
 import { loadConfig } from '../../shared/config.js';
+import { noMetrics } from '../../shared/adapters/metrics.js';
+import { staticGitHubClients } from '../../shared/github/clients.js';
+import { silentLogger } from '../../shared/steps/deps.js';
+import { createFakeGitHub } from '../support/fakes.js';
 import { type ScratchStore, startScratchStore } from '../support/harness.js';
 
 /**
@@ -24,7 +28,16 @@ const ROLE = 'arn:aws:sts::123456789012:assumed-role/ci-acme-widgets/*';
 const SESSION = 'arn:aws:sts::123456789012:assumed-role/ci-acme-widgets/build-9';
 
 function gate(settings: Record<string, string> = {}) {
-  const deps = { baselines: createBaselineStore({ client: scratch.documents(), tableName: 'baselines' }), config: loadConfig(settings), clock: () => new Date('2026-05-04T10:00:00Z') };
+  // Every commit these runs name is on the branch they report, as GitHub confirms.
+  const onEveryBranch = { ...createFakeGitHub().port, commitOnBranch: async () => 'on_branch' as const };
+  const deps = {
+    baselines: createBaselineStore({ client: scratch.documents(), tableName: 'baselines' }),
+    config: loadConfig(settings),
+    clock: () => new Date('2026-05-04T10:00:00Z'),
+    github: async () => staticGitHubClients(onEveryBranch),
+    logger: silentLogger,
+    metrics: noMetrics,
+  };
   return (repository: string, branch: string, sha: string, metrics: Record<string, number>, tests?: { passed?: string[]; failed?: string[] }) =>
     evaluateGateRequest({ repository, branch, sha, metrics, ...(tests ? { tests } : {}) }, deps);
 }

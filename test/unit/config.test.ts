@@ -24,6 +24,14 @@ describe('loadConfig', () => {
     for (const value of ['-1', '1001', '2.5', 'lots']) expect(() => loadConfig({ LLM_OUTSIDER_ANALYSES_PER_HOUR: value })).toThrow(/LLM_OUTSIDER_ANALYSES_PER_HOUR/);
   });
 
+  it("verifies a default branch's gate runs with GitHub unless GATE_VERIFY_DEFAULT_BRANCH is set false", () => {
+    expect(loadConfig({}).GATE_VERIFY_DEFAULT_BRANCH).toBe(true);
+    expect(loadConfig({ GATE_VERIFY_DEFAULT_BRANCH: '' }).GATE_VERIFY_DEFAULT_BRANCH).toBe(true);
+    expect(loadConfig({ GATE_VERIFY_DEFAULT_BRANCH: 'true' }).GATE_VERIFY_DEFAULT_BRANCH).toBe(true);
+    for (const value of ['false', '0', 'no']) expect(loadConfig({ GATE_VERIFY_DEFAULT_BRANCH: value }).GATE_VERIFY_DEFAULT_BRANCH, value).toBe(false);
+    expect(() => loadConfig({ GATE_VERIFY_DEFAULT_BRANCH: 'off' })).toThrow(/GATE_VERIFY_DEFAULT_BRANCH/);
+  });
+
   it('names the variable a function needs but is missing', () => {
     expect(() => requireConfig(loadConfig({}), 'STATE_MACHINE_ARN')).toThrow('missing environment variable STATE_MACHINE_ARN');
     expect(requireConfig(loadConfig({ STATE_MACHINE_ARN: 'arn' }), 'STATE_MACHINE_ARN').STATE_MACHINE_ARN).toBe('arn');

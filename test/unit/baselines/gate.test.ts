@@ -6,6 +6,8 @@ import { ValidationError } from '../../../shared/errors.js';
 import { DEFAULT_THRESHOLDS, baselineFrom, evaluateGate, percentile } from '../../../shared/baselines/gate.js';
 import { repositoryReport } from '../../../shared/baselines/metrics.js';
 import { loadConfig } from '../../../shared/config.js';
+import { noMetrics } from '../../../shared/adapters/metrics.js';
+import { silentLogger } from '../../../shared/steps/deps.js';
 
 const baseline = baselineFrom([
   { metrics: { coverage_pct: 80, vuln_high: 2, vuln_critical: 0, duration_seconds: 300 } },
@@ -117,7 +119,7 @@ describe('gate test results and job evidence', () => {
     const body = { repository: 'acme/shop', branch: 'feature/x', sha: 'abc1234', metrics: {}, tests: { failed: [job], passed: [job] } };
 
     // Act
-    const refused = evaluateGateRequest(body, { baselines, config, clock: () => new Date() });
+    const refused = evaluateGateRequest(body, { baselines, config, clock: () => new Date(), github: async () => null, logger: silentLogger, metrics: noMetrics });
 
     // Assert
     await expect(refused).rejects.toThrow(ValidationError);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../shared/config.js';
 import { ConfigError } from '../../../shared/errors.js';
-import { createGitHub } from '../../../shared/runtime/deps.js';
+import { createGateDeps, createGitHub } from '../../../shared/runtime/deps.js';
+import { silentLogger } from '../../../shared/steps/deps.js';
 import { TEST_APP_ID, testAppKeys } from '../../support/app-keys.js';
 
 /** The composition root's choice of GitHub access: token, App, recorded stand-in, or none; misconfiguration fails at start. */
@@ -39,6 +40,23 @@ describe('createGitHub', () => {
     // Assert
     await expect(attempt).rejects.toBeInstanceOf(ConfigError);
     await expect(createGitHub(loadConfig({ ...local, ...env }))).rejects.toThrow(message);
+  });
+
+  it('opens the gate\'s GitHub access on first use, not at cold start, and asks again after a failure', async () => {
+    // Prepare: an App without its key, which createGitHub refuses at start
+    const config = loadConfig({ ...local, GITHUB_APP_ID: '12' });
+
+    // Act
+    const deps = createGateDeps(config, silentLogger);
+
+    const first = await deps.github().catch((error: unknown) => error);
+    const second = await deps.github().catch((error: unknown) => error);
+
+    // Assert: the gate starts; each use that needs GitHub tries again and reports the setting
+    expect(first).toBeInstanceOf(ConfigError);
+    expect(String(first)).toContain('GITHUB_APP_PRIVATE_KEY_SECRET_ARN');
+    expect(second).toBeInstanceOf(ConfigError);
+    expect(second).not.toBe(first);
   });
 
   it('names GITHUB_APP_ID when it is not a positive number', () => {
