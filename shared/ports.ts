@@ -18,8 +18,11 @@ export interface RepoRef {
   repo: string;
 }
 
-/** Whether a branch contains a commit, as {@link GitHubPort.commitOnBranch} reports it. */
-export type BranchMembership = 'on_branch' | 'off_branch' | 'unknown_commit';
+/**
+ * Whether a branch contains a commit, as {@link GitHubPort.commitOnBranch} reports it. On the branch, `sha` is the
+ * commit's full SHA in lower case: GitHub resolves the one asked about, which may be a prefix, in any case.
+ */
+export type BranchMembership = { status: 'on_branch'; sha: string } | { status: 'off_branch' } | { status: 'unknown_commit' };
 
 /** A user's role on a repository, highest first; `none`: not a collaborator. */
 export type RepositoryRole = 'admin' | 'maintain' | 'write' | 'triage' | 'read' | 'none';

@@ -14,7 +14,8 @@ export interface GateGitHub {
 export type UnverifiedBecause = 'off_branch' | 'unknown_commit' | 'no_github_access' | 'github_unavailable';
 
 export type BranchClaim =
-  | { verified: true }
+  /** `sha`: the commit's full SHA as GitHub resolved the one claimed (a prefix, in any case, names the same commit). */
+  | { verified: true; sha: string }
   /** `reason` is for the caller (no internals); `error`, when GitHub failed, is for the log only. */
   | { verified: false; because: UnverifiedBecause; reason: string; error?: string };
 
@@ -65,8 +66,8 @@ export async function verifyBranchClaim(
     return unverified('github_unavailable', `GitHub could not be asked whether ${sha} is on ${branch}`, errorMessage(error));
   }
   if (membership === null) return unverified('no_github_access', noAccessReason);
-  if (membership === 'on_branch') return { verified: true };
-  if (membership === 'off_branch') return unverified('off_branch', `${sha} is not on ${branch}`);
+  if (membership.status === 'on_branch') return { verified: true, sha: membership.sha };
+  if (membership.status === 'off_branch') return unverified('off_branch', `${sha} is not on ${branch}`);
   return unverified('unknown_commit', `GitHub knows no commit ${sha} on ${branch} of ${repository}`);
 }
 

@@ -129,14 +129,16 @@ export async function evaluateGateRequest(
   const metrics = Object.fromEntries(Object.entries(request.metrics).filter(([, v]) => v !== undefined)) as Record<string, number>;
   const decision = evaluateGate({ baseline, metrics, thresholds, previous: state?.decision ?? null });
   const acceptable = decision.decision === 'pass' && request.branch === defaultBranch;
-  const refusal = acceptable ? await unverifiedClaim(request, defaultBranch, deps) : null;
+  const claim = acceptable ? await defaultBranchClaim(request, defaultBranch, deps) : null;
+  const refusal = claim && !claim.verified ? claim.reason : null;
   // The default branch's pass/fail memory loosens its next verdict after a pass, so an unconfirmed pass leaves it
   // as it was. A fail is kept unasked, as before: it can only tighten the next verdict, and costs no GitHub call.
   if (!refusal) {
     await deps.baselines.saveGateState(request.repository, request.branch, { decision: decision.decision, sha: request.sha, at: at.toISOString(), reasons: decision.reasons });
   }
+  // Keyed by the commit GitHub resolved: a commit named again by another prefix or case is still accepted once.
   const accepted =
-    acceptable && !refusal ? await deps.baselines.acceptRun(request.repository, defaultBranch, { sha: request.sha, at: at.toISOString(), metrics }) : false;
+    claim?.verified ? await deps.baselines.acceptRun(request.repository, defaultBranch, { sha: claim.sha, at: at.toISOString(), metrics }) : false;
   const results = [
     ...(request.tests?.failed ?? []).map((test) => ({ test, passed: false })),
     ...(request.tests?.passed ?? []).map((test) => ({ test, passed: true })),
@@ -156,20 +158,24 @@ export async function evaluateGateRequest(
 }
 
 /**
- * Null when the run may join the baseline: verification is off, or GitHub confirmed that its commit is on the
- * default branch. Otherwise why not, for the caller, after a warning (GitHub's no) or an error (no answer) in the
- * log and a count by reason.
+ * Whether a passing run may join the default branch's baseline, and under which SHA: the request's with
+ * verification off, else the full SHA of the commit GitHub showed on the branch. When it may not, why, for the
+ * caller, after a warning (GitHub's no) or an error (no answer) in the log and a count by reason.
  */
-async function unverifiedClaim(request: GateRequest, defaultBranch: string, deps: GateDeps): Promise<string | null> {
-  if (!deps.config.GATE_VERIFY_DEFAULT_BRANCH) return null;
+async function defaultBranchClaim(
+  request: GateRequest,
+  defaultBranch: string,
+  deps: GateDeps,
+): Promise<{ verified: true; sha: string } | { verified: false; reason: string }> {
+  if (!deps.config.GATE_VERIFY_DEFAULT_BRANCH) return { verified: true, sha: request.sha };
   const claim = await verifyBranchClaim(deps.github, { repository: request.repository, branch: defaultBranch, sha: request.sha });
-  if (claim.verified) return null;
+  if (claim.verified) return claim;
   const details = { repository: request.repository, branch: defaultBranch, sha: request.sha, because: claim.because, ...(claim.error ? { error: claim.error } : {}) };
   const gitHubSaidNo = claim.because === 'off_branch' || claim.because === 'unknown_commit';
   if (gitHubSaidNo) deps.logger.warn('gate run not accepted: GitHub does not show its commit on the default branch', details);
   else deps.logger.error('gate run not accepted: its commit could not be checked with GitHub', details);
   deps.metrics.count(METRIC.gateRunsUnverified, 1, { reason: claim.because });
-  return claim.reason;
+  return { verified: false, reason: claim.reason };
 }
 
 function roundAll(values: Baseline['means']): Baseline['means'] {

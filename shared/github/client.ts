@@ -826,11 +826,17 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubPort {
           // Only the status is read: one commit a page keeps the listing GitHub sends with it short.
           per_page: 1,
         });
-        const { status } = parseBody(commitComparisonSchema, response, what);
-        // The branch's head is `sha` (identical) or a descendant of it (behind): the branch contains it.
-        return status === 'identical' || status === 'behind' ? 'on_branch' : 'off_branch';
+        const comparison = parseBody(commitComparisonSchema, response, what);
+        if (comparison.status === 'ahead' || comparison.status === 'diverged') return { status: 'off_branch' };
+        // The branch's head is `sha` (identical) or a descendant of it (behind), so their merge base is the commit
+        // itself, by its full name: one that does not begin with what was asked is not an answer about it.
+        const resolved = comparison.merge_base_commit.sha;
+        if (!resolved.startsWith(sha.toLowerCase())) {
+          throw new GitHubRequestError(`GitHub answered with an unexpected body: ${what}: merge base ${resolved.slice(0, 12)} is not the commit asked about`, response.status);
+        }
+        return { status: 'on_branch', sha: resolved };
       } catch (error) {
-        if (error instanceof GitHubRequestError && error.status === 404) return 'unknown_commit';
+        if (error instanceof GitHubRequestError && error.status === 404) return { status: 'unknown_commit' };
         throw error;
       }
     },

@@ -178,7 +178,7 @@ export function createRecordedGitHub(options: {
     },
     async commitOnBranch() {
       // Recorded runs carry no commit graph: no commit can be shown to be on a branch offline.
-      return 'unknown_commit';
+      return { status: 'unknown_commit' };
     },
     async createFixPullRequest(repo, request) {
       const entry = await options.outbox.write({ kind: 'github_fix_pr', target: `${repo.owner}/${repo.repo}`, ...request });

@@ -120,7 +120,10 @@ export const reactionsPageSchema = z
   .max(100);
 
 /**
- * `GET /compare/{base}...{head}`: only the status is read (the commits and files beside it are not). Any other value
- * is an unexpected answer, never taken as a yes.
+ * `GET /compare/{base}...{head}`: the status and the merge base, which is the head itself when the base contains it
+ * (the commits and files beside them are not read). Any other status is an unexpected answer, never taken as a yes.
  */
-export const commitComparisonSchema = z.object({ status: z.enum(['identical', 'behind', 'ahead', 'diverged']) });
+export const commitComparisonSchema = z.object({
+  status: z.enum(['identical', 'behind', 'ahead', 'diverged']),
+  merge_base_commit: z.object({ sha: z.string().regex(/^[0-9a-f]{40}$|^[0-9a-f]{64}$/) }).passthrough(),
+});

@@ -83,6 +83,23 @@ describe('quality gate with a token: a pull request cannot walk main\'s baseline
     expect(whileDown.body).toMatchObject({ decision: 'pass', accepted: false, notAccepted: 'GitHub could not be asked whether a000000000000000000000000000000000000005 is on main' });
     expect(afterwards.body).toMatchObject({ decision: 'pass', accepted: true, baseline: { runs: 4 } });
   });
+
+  it('accepts a commit of main once, whatever prefix or case a request names it by', async () => {
+    // Prepare: five runs of main are in the baseline
+    const evaluate = gate(harness);
+    const before = await evaluate('feature/tax', PULL_REQUEST[2] as string, 81);
+
+    // Act: the first commit of main again, as a 7-character prefix and in upper case, 3 points down
+    const prefix = await evaluate('main', (MAIN[0] as string).slice(0, 7), 78);
+    const upper = await evaluate('main', (MAIN[0] as string).toUpperCase(), 78);
+    const after = await evaluate('feature/tax', PULL_REQUEST[2] as string, 81);
+
+    // Assert
+    expect(before.body.baseline.runs).toBe(5);
+    expect(prefix.body).toMatchObject({ decision: 'pass', accepted: false });
+    expect(upper.body).toMatchObject({ decision: 'pass', accepted: false });
+    expect(after.body.baseline).toEqual(before.body.baseline);
+  });
 });
 
 describe('quality gate as a GitHub App: asks with the installation of the repository', () => {

@@ -29,7 +29,7 @@ const SESSION = 'arn:aws:sts::123456789012:assumed-role/ci-acme-widgets/build-9'
 
 function gate(settings: Record<string, string> = {}) {
   // Every commit these runs name is on the branch they report, as GitHub confirms.
-  const onEveryBranch = { ...createFakeGitHub().port, commitOnBranch: async () => 'on_branch' as const };
+  const onEveryBranch = { ...createFakeGitHub().port, commitOnBranch: async (_repo: unknown, _branch: string, sha: string) => ({ status: 'on_branch' as const, sha }) };
   const deps = {
     baselines: createBaselineStore({ client: scratch.documents(), tableName: 'baselines' }),
     config: loadConfig(settings),

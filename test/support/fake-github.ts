@@ -422,20 +422,23 @@ export class FakeGitHub {
   /**
    * `GET /compare/{branch}...{sha}` as GitHub answers it for a commit against a branch: `identical` for the head,
    * `behind` for an older commit of the branch, the commit's own status off it, 404 for an unknown branch or commit.
-   * A commit may be named by a prefix of its sha, as GitHub allows.
+   * A commit may be named by a prefix of its sha, in either case, as git resolves one.
    */
   private compare(basehead: string): Reply {
-    const [base = '', head = ''] = basehead.split('...');
+    const [base = '', named = ''] = basehead.split('...');
+    const head = named.toLowerCase();
     const commits = this.branchCommits.get(base);
     if (!commits || head === '') return NOT_FOUND;
     const index = commits.findIndex((sha) => sha.startsWith(head));
     const last = commits.length - 1;
     const off = [...this.offBranchCommits].find(([sha]) => sha.startsWith(head))?.[1];
-    if (index < 0 && !off) return json(404, { message: `No commit found for SHA: ${head}`, documentation_url: 'https://docs.github.com/rest' });
+    if (index < 0 && !off) return json(404, { message: `No commit found for SHA: ${named}`, documentation_url: 'https://docs.github.com/rest' });
     const status = index === last ? 'identical' : index >= 0 ? 'behind' : off;
     const aheadBy = index >= 0 ? 0 : 1;
     const behindBy = index >= 0 ? last - index : status === 'diverged' ? 1 : 0;
-    return json(200, { status, ahead_by: aheadBy, behind_by: behindBy, total_commits: aheadBy, commits: [], files: [] });
+    // The merge base: the commit itself when the branch contains it; for another commit, the branch's first.
+    const mergeBase = index >= 0 ? commits[index] : commits[0];
+    return json(200, { status, ahead_by: aheadBy, behind_by: behindBy, total_commits: aheadBy, merge_base_commit: { sha: mergeBase }, commits: [], files: [] });
   }
 
   /** The installation a request acted for (by its installation token), or null for the plain token. */

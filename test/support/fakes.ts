@@ -19,7 +19,10 @@ export function createFakeGitHub() {
   const labels = new Set<string>();
   const reactions: Array<{ user: string; content: string; userType: string | null; createdAt: string | null }> = [];
   const files = new Map<string, string>();
-  /** Where each commit stands against the branch asked about; a commit not listed is unknown, as GitHub's 404. */
+  /**
+   * Where each commit stands against the branch asked about, by the SHA (or prefix) asked with; a commit not listed is
+   * unknown, as GitHub's 404.
+   */
   const memberships = new Map<string, BranchMembership>();
   const port: GitHubPort = {
     async listFailedJobs(...args) {
@@ -78,7 +81,7 @@ export function createFakeGitHub() {
     },
     async commitOnBranch(repo, branch, sha) {
       calls.push({ method: 'commitOnBranch', args: [repo, branch, sha] });
-      return memberships.get(sha) ?? 'unknown_commit';
+      return memberships.get(sha) ?? { status: 'unknown_commit' };
     },
     async createFixPullRequest(repo, request) {
       calls.push({ method: 'createFixPullRequest', args: [repo, request] });

@@ -74,7 +74,7 @@ describe('quality gate: a run of the default branch joins its baseline only when
   it('accepts a passing run whose commit GitHub shows on main, asking once with main as the base', async () => {
     // Prepare
     const { github, runs, evaluate } = await prepare();
-    github.memberships.set(MAIN_HEAD, 'on_branch');
+    github.memberships.set(MAIN_HEAD, { status: 'on_branch', sha: MAIN_HEAD });
 
     // Act
     const answer = await evaluate('main', MAIN_HEAD, 80.5);
@@ -86,13 +86,30 @@ describe('quality gate: a run of the default branch joins its baseline only when
     expect(runs.get(`${REPOSITORY}#main`)).toHaveLength(4);
   });
 
+  it('accepts a commit on main once, whatever prefix or case names it: runs are keyed by the SHA GitHub resolved', async () => {
+    // Prepare: GitHub resolves a prefix or an upper-case name to the one commit
+    const { github, runs, evaluate } = await prepare();
+    for (const name of [MAIN_HEAD, MAIN_HEAD.slice(0, 7), MAIN_HEAD.slice(0, 12).toUpperCase()]) github.memberships.set(name, { status: 'on_branch', sha: MAIN_HEAD });
+
+    // Act
+    const first = await evaluate('main', MAIN_HEAD.slice(0, 7), 80);
+    const longer = await evaluate('main', MAIN_HEAD, 79);
+    const upper = await evaluate('main', MAIN_HEAD.slice(0, 12).toUpperCase(), 79);
+
+    // Assert
+    expect(first).toMatchObject({ decision: 'pass', accepted: true, sha: MAIN_HEAD.slice(0, 7) });
+    expect(longer).toMatchObject({ decision: 'pass', accepted: false });
+    expect(upper).toMatchObject({ decision: 'pass', accepted: false });
+    expect(runs.get(`${REPOSITORY}#main`)?.map((r) => r.sha)).toEqual(['c000001', 'c000002', 'c000003', MAIN_HEAD]);
+  });
+
   it.each([
     ['off_branch', `${PULL_REQUEST_HEAD} is not on main`],
     ['unknown_commit', `GitHub knows no commit ${PULL_REQUEST_HEAD} on main of ${REPOSITORY}`],
   ] as const)('gives the verdict but accepts nothing when GitHub answers %s, and says why', async (membership, reason) => {
     // Prepare: a pull request's job reports its own commit as main's, a point worse than the baseline
     const { github, runs, states, logs, counts, evaluate } = await prepare();
-    github.memberships.set(PULL_REQUEST_HEAD, membership);
+    github.memberships.set(PULL_REQUEST_HEAD, { status: membership });
 
     // Act
     const answer = await evaluate('main', PULL_REQUEST_HEAD, 80);
@@ -166,8 +183,8 @@ describe('quality gate: a run of the default branch joins its baseline only when
   it("leaves main's pass/fail memory alone for an unconfirmed pass, so main's next run is judged as after its failure", async () => {
     // Prepare: main's real run fails (a 6-point drop); a pull request's commit then claims main with a passing run
     const { github, states, evaluate } = await prepare();
-    github.memberships.set(PULL_REQUEST_HEAD, 'off_branch');
-    github.memberships.set(MAIN_HEAD, 'on_branch');
+    github.memberships.set(PULL_REQUEST_HEAD, { status: 'off_branch' });
+    github.memberships.set(MAIN_HEAD, { status: 'on_branch', sha: MAIN_HEAD });
     await evaluate('main', 'c000004', 75);
 
     // Act

@@ -18,7 +18,7 @@ describe('GitHub client: is a commit on a branch (compare API)', () => {
     fake.branchCommits.set('release/2.0', [OLDER]);
   });
 
-  it('reads the head and its ancestors as on the branch, one request each with the branch as the base', async () => {
+  it('reads the head and its ancestors as on the branch, by their full SHA, one request each with the branch as the base', async () => {
     // Prepare
     const client = clientFor(fake);
 
@@ -26,8 +26,8 @@ describe('GitHub client: is a commit on a branch (compare API)', () => {
     const head = await client.commitOnBranch(repo, 'main', HEAD);
     const older = await client.commitOnBranch(repo, 'main', OLDER.slice(0, 7));
 
-    // Assert: GitHub says identical and behind
-    expect([head, older]).toEqual(['on_branch', 'on_branch']);
+    // Assert: GitHub says identical and behind; the merge base names the commit in full
+    expect([head, older]).toEqual([{ status: 'on_branch', sha: HEAD }, { status: 'on_branch', sha: OLDER }]);
     expect(fake.apiCalls()).toEqual([`GET /repos/octo/app/compare/main...${HEAD}?per_page=1`, `GET /repos/octo/app/compare/main...${OLDER.slice(0, 7)}?per_page=1`]);
   });
 
@@ -39,7 +39,7 @@ describe('GitHub client: is a commit on a branch (compare API)', () => {
     const membership = await clientFor(fake).commitOnBranch(repo, 'main', PULL_REQUEST);
 
     // Assert
-    expect(membership).toBe('off_branch');
+    expect(membership).toEqual({ status: 'off_branch' });
   });
 
   it('names a branch with a slash as one path segment', async () => {
@@ -47,7 +47,7 @@ describe('GitHub client: is a commit on a branch (compare API)', () => {
     const membership = await clientFor(fake).commitOnBranch(repo, 'release/2.0', OLDER);
 
     // Assert
-    expect(membership).toBe('on_branch');
+    expect(membership).toEqual({ status: 'on_branch', sha: OLDER });
     expect(fake.apiCalls()).toEqual([`GET /repos/octo/app/compare/release%2F2.0...${OLDER}?per_page=1`]);
   });
 
@@ -57,7 +57,7 @@ describe('GitHub client: is a commit on a branch (compare API)', () => {
     const unknownBranch = await clientFor(fake).commitOnBranch(repo, 'trunk', HEAD);
 
     // Assert
-    expect([unknownCommit, unknownBranch]).toEqual(['unknown_commit', 'unknown_commit']);
+    expect([unknownCommit, unknownBranch]).toEqual([{ status: 'unknown_commit' }, { status: 'unknown_commit' }]);
   });
 
   it('refuses a status it does not know rather than reading it as a yes', async () => {
@@ -70,6 +70,18 @@ describe('GitHub client: is a commit on a branch (compare API)', () => {
     // Assert
     expect(error).toBeInstanceOf(GitHubRequestError);
     expect(error.message).toContain('unexpected body');
+  });
+
+  it('refuses an answer whose merge base is not the commit asked about', async () => {
+    // Prepare: "behind", but about another commit
+    fake.fail({ method: 'GET', route: /\/compare\//, reply: { status: 200, body: { status: 'behind', merge_base_commit: { sha: OLDER } } } });
+
+    // Act
+    const error = await rejection(clientFor(fake).commitOnBranch(repo, 'main', HEAD.slice(0, 7)));
+
+    // Assert
+    expect(error).toBeInstanceOf(GitHubRequestError);
+    expect(error.message).toContain('not the commit asked about');
   });
 
   it('reports a rate limit as GitHub unavailable', async () => {
