@@ -1,5 +1,5 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { evaluateGateRequest } from '../../shared/baselines/evaluate.js';
 import { gateAccess } from '../../shared/baselines/gate-access.js';
 import { createBaselineStore } from '../../shared/baselines/store.js';
@@ -8,21 +8,13 @@ import { noMetrics } from '../../shared/adapters/metrics.js';
 import { staticGitHubClients } from '../../shared/github/clients.js';
 import { silentLogger } from '../../shared/steps/deps.js';
 import { createFakeGitHub } from '../support/fakes.js';
-import { type ScratchStore, startScratchStore } from '../support/harness.js';
+import { scratchStoreForFile } from '../support/harness.js';
 
 /**
  * GitHub names one repository in any case (`Acme/Widgets`, `acme/widgets`); the gate's callers, its settings and
  * its stored baseline must treat every spelling as that one repository, against the embedded DynamoDB.
  */
-let scratch: ScratchStore;
-
-beforeAll(async () => {
-  scratch = await startScratchStore('gate-repository-case');
-});
-
-afterAll(async () => {
-  await scratch?.close();
-});
+const scratch = scratchStoreForFile('gate-repository-case');
 
 const ROLE = 'arn:aws:sts::123456789012:assumed-role/ci-acme-widgets/*';
 const SESSION = 'arn:aws:sts::123456789012:assumed-role/ci-acme-widgets/build-9';
@@ -31,7 +23,7 @@ function gate(settings: Record<string, string> = {}) {
   // Every commit these runs name is on the branch they report, as GitHub confirms.
   const onEveryBranch = { ...createFakeGitHub().port, commitOnBranch: async (_repo: unknown, _branch: string, sha: string) => ({ status: 'on_branch' as const, sha }) };
   const deps = {
-    baselines: createBaselineStore({ client: scratch.documents(), tableName: 'baselines' }),
+    baselines: createBaselineStore({ client: scratch.store.documents(), tableName: 'baselines' }),
     config: loadConfig(settings),
     clock: () => new Date('2026-05-04T10:00:00Z'),
     github: async () => staticGitHubClients(onEveryBranch),
@@ -68,7 +60,7 @@ describe('quality gate: one repository whatever the case of its name', () => {
 
   it('still reads the runs a repository named in capitals had accepted before its keys were lower case, until its window is full', async () => {
     // Prepare: two runs under the spelling the earlier version keyed them by
-    const client = scratch.documents();
+    const client = scratch.store.documents();
     for (const [at, sha, coverage] of [['2026-05-01T10:00:00.000Z', 'e000001', 90], ['2026-05-02T10:00:00.000Z', 'e000002', 92]] as const) {
       const run = { sha, at, metrics: { coverage_pct: coverage } };
       await client.send(new PutCommand({ TableName: 'baselines', Item: { pk: 'BASELINE#Acme/Legacy#main', sk: `SHA#${sha}`, at } }));

@@ -6,6 +6,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import type { Incident } from '../../shared/domain/incident.js';
 import { fetchIncident, readOutbox } from '../../infra/local/replay.js';
 import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.js';
@@ -142,6 +143,35 @@ export async function startScratchStore(
     async close() {
       await dynamo.close();
       await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * A scratch store for the tests of one file: started before them and closed after them, with a document client
+ * (`client`) closed first. Read its fields inside hooks and tests, not at the top of the file.
+ */
+export function scratchStoreForFile(name: string, tableNames?: Record<string, string>): { readonly store: ScratchStore; readonly client: ReturnType<typeof createDocumentClient> } {
+  let store: ScratchStore | undefined;
+  let client: ReturnType<typeof createDocumentClient> | undefined;
+  beforeAll(async () => {
+    store = await startScratchStore(name, tableNames);
+    client = store.documents();
+  });
+  afterAll(async () => {
+    client?.destroy();
+    await store?.close();
+  });
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('the scratch store starts in beforeAll: read it inside a hook or a test');
+    return value;
+  };
+  return {
+    get store() {
+      return started(store);
+    },
+    get client() {
+      return started(client);
     },
   };
 }

@@ -1,27 +1,13 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { WriteBudgetExhaustedError } from '../../../shared/errors.js';
-import type { createDocumentClient } from '../../../shared/stores/dynamo.js';
 import { createDynamoRerunLedger, rerunLedgerKey } from '../../../shared/stores/rerun-ledger.js';
 import { DEFAULT_WRITE_BUDGETS, createDynamoWriteLimiter, forkShareOf } from '../../../shared/stores/write-limiter.js';
-import { type ScratchStore, startScratchStore } from '../../support/harness.js';
+import { scratchStoreForFile } from '../../support/harness.js';
 
 /** The limiter and the re-run ledger against dynalite: the same conditional writes DynamoDB evaluates. */
 const TABLE = 'incidents';
-let store: ScratchStore;
-let client: ReturnType<typeof createDocumentClient>;
-
-beforeAll(async () => {
-  store = await startScratchStore('guard-state', { incidents: TABLE });
-  process.env.AWS_ACCESS_KEY_ID ??= 'local';
-  process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
-  client = store.documents();
-});
-
-afterAll(async () => {
-  client?.destroy();
-  await store?.close();
-});
+const scratch = scratchStoreForFile('guard-state', { incidents: TABLE });
 
 async function rejection(promise: Promise<unknown>): Promise<Error> {
   try {
@@ -38,7 +24,7 @@ describe('write limiter (DynamoDB)', () => {
   it('grants writes up to the per-minute budget, then throws a retryable named error', async () => {
     // Prepare
     const limiter = createDynamoWriteLimiter({
-      client, tableName: TABLE, identity: 'installation-1',
+      client: scratch.client, tableName: TABLE, identity: 'installation-1',
       budgets: { writesPerMinute: 3, writesPerHour: 100, rerunsPerMinute: 10 }, clock: at('2026-11-20T10:00:10Z'),
     });
     for (let i = 0; i < 3; i += 1) await limiter.acquire('comment');
@@ -59,8 +45,8 @@ describe('write limiter (DynamoDB)', () => {
     expect(forkShareOf({ writesPerMinute: 2, writesPerHour: 3, rerunsPerMinute: 1 })).toEqual({ writesPerMinute: 1, writesPerHour: 1, rerunsPerMinute: 1 });
     const budgets = { writesPerMinute: 8, writesPerHour: 100, rerunsPerMinute: 10 };
     const clock = at('2026-11-20T11:00:10Z');
-    const shared = createDynamoWriteLimiter({ client, tableName: TABLE, identity: 'installation-9', budgets, clock });
-    const forks = createDynamoWriteLimiter({ client, tableName: TABLE, identity: 'installation-9#forks', budgets: forkShareOf(budgets), clock });
+    const shared = createDynamoWriteLimiter({ client: scratch.client, tableName: TABLE, identity: 'installation-9', budgets, clock });
+    const forks = createDynamoWriteLimiter({ client: scratch.client, tableName: TABLE, identity: 'installation-9#forks', budgets: forkShareOf(budgets), clock });
     for (let i = 0; i < 2; i += 1) await forks.acquire('comment');
 
     // Act
@@ -76,9 +62,9 @@ describe('write limiter (DynamoDB)', () => {
     // Prepare: one process was told retry-after 30 s; another process of the same identity writes next
     let now = new Date('2026-11-20T14:00:00Z');
     const budgets = { writesPerMinute: 100, writesPerHour: 1000, rerunsPerMinute: 10 };
-    const told = createDynamoWriteLimiter({ client, tableName: TABLE, identity: 'installation-6', budgets, clock: () => now });
-    const other = createDynamoWriteLimiter({ client, tableName: TABLE, identity: 'installation-6', budgets, clock: () => now });
-    const stranger = createDynamoWriteLimiter({ client, tableName: TABLE, identity: 'installation-7', budgets, clock: () => now });
+    const told = createDynamoWriteLimiter({ client: scratch.client, tableName: TABLE, identity: 'installation-6', budgets, clock: () => now });
+    const other = createDynamoWriteLimiter({ client: scratch.client, tableName: TABLE, identity: 'installation-6', budgets, clock: () => now });
+    const stranger = createDynamoWriteLimiter({ client: scratch.client, tableName: TABLE, identity: 'installation-7', budgets, clock: () => now });
     await told.holdUntil?.(new Date('2026-11-20T14:00:30Z'));
     await told.holdUntil?.(new Date('2026-11-20T14:00:05Z'));
 
@@ -99,9 +85,9 @@ describe('write limiter (DynamoDB)', () => {
     // Prepare
     const budgets = { writesPerMinute: 2, writesPerHour: 100, rerunsPerMinute: 10 };
     const clock = at('2026-11-20T11:00:00Z');
-    const first = createDynamoWriteLimiter({ client, tableName: TABLE, identity: 'installation-2', budgets, clock });
-    const second = createDynamoWriteLimiter({ client, tableName: TABLE, identity: 'installation-2', budgets, clock });
-    const other = createDynamoWriteLimiter({ client, tableName: TABLE, identity: 'installation-3', budgets, clock });
+    const first = createDynamoWriteLimiter({ client: scratch.client, tableName: TABLE, identity: 'installation-2', budgets, clock });
+    const second = createDynamoWriteLimiter({ client: scratch.client, tableName: TABLE, identity: 'installation-2', budgets, clock });
+    const other = createDynamoWriteLimiter({ client: scratch.client, tableName: TABLE, identity: 'installation-3', budgets, clock });
 
     // Act: five concurrent writes for one identity
     const results = await Promise.allSettled([first, second, first, second, first].map((l) => l.acquire('comment')));
@@ -115,7 +101,7 @@ describe('write limiter (DynamoDB)', () => {
     // Prepare
     let now = new Date('2026-11-20T12:00:30Z');
     const limiter = createDynamoWriteLimiter({
-      client, tableName: TABLE, identity: 'installation-4',
+      client: scratch.client, tableName: TABLE, identity: 'installation-4',
       budgets: { writesPerMinute: 1, writesPerHour: 2, rerunsPerMinute: 10 }, clock: () => now,
     });
     await limiter.acquire('comment');
@@ -133,7 +119,7 @@ describe('write limiter (DynamoDB)', () => {
   it('paces re-runs with their own, smaller budget', async () => {
     // Prepare
     const limiter = createDynamoWriteLimiter({
-      client, tableName: TABLE, identity: 'installation-5',
+      client: scratch.client, tableName: TABLE, identity: 'installation-5',
       budgets: { writesPerMinute: 10, writesPerHour: 100, rerunsPerMinute: 1 }, clock: at('2026-11-20T13:00:00Z'),
     });
     await limiter.acquire('rerun');
@@ -149,7 +135,7 @@ describe('write limiter (DynamoDB)', () => {
 
 describe('re-run ledger (DynamoDB)', () => {
   const key = { repositoryId: 714523861, workflowId: 61835520, headSha: 'ABCDEF1234567' };
-  const ledger = () => createDynamoRerunLedger({ client, tableName: TABLE, clock: () => new Date('2026-11-20T10:00:00Z') });
+  const ledger = () => createDynamoRerunLedger({ client: scratch.client, tableName: TABLE, clock: () => new Date('2026-11-20T10:00:00Z') });
 
   it('grants one claim per (workflow, SHA) at the default cap, even to concurrent executions', async () => {
     // Prepare
@@ -175,7 +161,7 @@ describe('re-run ledger (DynamoDB)', () => {
 
     // Assert
     expect(again).toEqual({ granted: true, count: 1 });
-    const item = await client.send(new GetCommand({ TableName: TABLE, Key: rerunLedgerKey(own) }));
+    const item = await scratch.client.send(new GetCommand({ TableName: TABLE, Key: rerunLedgerKey(own) }));
     expect(item.Item?.claims).toEqual(new Set(['gh-1-200-1']));
     expect(item.Item?.expiresAt).toBe(Math.floor(Date.parse('2026-11-20T10:00:00Z') / 1000) + 30 * 86_400);
   });

@@ -1,32 +1,18 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { createDocumentClient } from '../../../shared/stores/dynamo.js';
+import { describe, expect, it } from 'vitest';
 import { createDynamoModelBudget, modelBudgetKey } from '../../../shared/stores/model-budget.js';
-import { type ScratchStore, startScratchStore } from '../../support/harness.js';
+import { scratchStoreForFile } from '../../support/harness.js';
 
 /** The model budget against dynalite: the same conditional writes DynamoDB evaluates. */
 const TABLE = 'incidents';
-let store: ScratchStore;
-let client: ReturnType<typeof createDocumentClient>;
-
-beforeAll(async () => {
-  store = await startScratchStore('guard-model-budget', { incidents: TABLE });
-  process.env.AWS_ACCESS_KEY_ID ??= 'local';
-  process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
-  client = store.documents();
-});
-
-afterAll(async () => {
-  client?.destroy();
-  await store?.close();
-});
+const scratch = scratchStoreForFile('guard-model-budget', { incidents: TABLE });
 
 const at = (iso: string) => new Date(iso);
 
 describe('model budget (DynamoDB)', () => {
   it('grants up to the budget within the hour of creation, counting an incident once, then refuses', async () => {
     // Prepare
-    const budget = createDynamoModelBudget({ client, tableName: TABLE, name: 'test-a', max: 2 });
+    const budget = createDynamoModelBudget({ client: scratch.client, tableName: TABLE, name: 'test-a', max: 2 });
 
     // Act
     const first = await budget.claim('gh-1-1-1', at('2026-11-20T10:05:00Z'));
@@ -44,7 +30,7 @@ describe('model budget (DynamoDB)', () => {
     expect(third).toEqual({ granted: false, used: 2, max: 2, windowStart });
     expect(firstRetried.granted).toBe(true);
     expect(nextHour).toEqual({ granted: true, used: 1, max: 2, windowStart: at('2026-11-20T11:00:00Z') });
-    const item = await client.send(new GetCommand({ TableName: TABLE, Key: modelBudgetKey('test-a', 3600, windowStart.getTime() / 1000) }));
+    const item = await scratch.client.send(new GetCommand({ TableName: TABLE, Key: modelBudgetKey('test-a', 3600, windowStart.getTime() / 1000) }));
     expect(item.Item?.claims).toEqual(new Set(['gh-1-1-1', 'gh-1-2-1']));
     // Kept past the window for longer than the reconciler looks back (at most 14 days), then removed by TTL.
     expect(item.Item?.expiresAt).toBe(windowStart.getTime() / 1000 + 3600 + 15 * 86_400);
@@ -52,19 +38,19 @@ describe('model budget (DynamoDB)', () => {
 
   it('refuses every claim with a budget of 0 and writes nothing', async () => {
     // Prepare
-    const budget = createDynamoModelBudget({ client, tableName: TABLE, name: 'test-b', max: 0 });
+    const budget = createDynamoModelBudget({ client: scratch.client, tableName: TABLE, name: 'test-b', max: 0 });
 
     // Act
     const claim = await budget.claim('gh-2-1-1', at('2026-11-20T10:05:00Z'));
 
     // Assert
     expect(claim).toEqual({ granted: false, used: 0, max: 0, windowStart: at('2026-11-20T10:00:00Z') });
-    expect((await client.send(new GetCommand({ TableName: TABLE, Key: modelBudgetKey('test-b', 3600, at('2026-11-20T10:00:00Z').getTime() / 1000) }))).Item).toBeUndefined();
+    expect((await scratch.client.send(new GetCommand({ TableName: TABLE, Key: modelBudgetKey('test-b', 3600, at('2026-11-20T10:00:00Z').getTime() / 1000) }))).Item).toBeUndefined();
   });
 
   it('lets concurrent claims take no more than the budget', async () => {
     // Prepare
-    const budget = createDynamoModelBudget({ client, tableName: TABLE, name: 'test-c', max: 3 });
+    const budget = createDynamoModelBudget({ client: scratch.client, tableName: TABLE, name: 'test-c', max: 3 });
 
     // Act
     const claims = await Promise.all(Array.from({ length: 10 }, (_, i) => budget.claim(`gh-3-${i}-1`, at('2026-11-20T10:05:00Z'))));
