@@ -5,7 +5,7 @@ import { JOB_EVIDENCE_PREFIX } from './flaky.js';
 import { ValidationError } from '../errors.js';
 import { METRIC } from '../adapters/metric-names.js';
 import type { Clock, Metrics, StepLogger } from '../ports.js';
-import { repositoryKey } from '../domain/repository-key.js';
+import { settingsForRepository } from '../domain/repository-key.js';
 import { type GateGitHub, verifyBranchClaim } from './branch-claim.js';
 import { type Baseline, DEFAULT_THRESHOLDS, type GateDecision, type GateThresholds, baselineFrom, evaluateGate } from './gate.js';
 import type { BaselineStore } from './store.js';
@@ -60,8 +60,7 @@ export function parseGateRequest(body: unknown): GateRequest {
 
 /** Global DELTA_* settings, overridden per repository by GATE_REPOSITORIES (its keys in any case, as GitHub's names). */
 export function gateSettings(config: Pick<Config, 'DELTA_COVERAGE' | 'DELTA_VULN_HIGH' | 'DELTA_VULN_CRITICAL' | 'GATE_REPOSITORIES'>, repository: string) {
-  const wanted = repositoryKey(repository);
-  const own = Object.entries(config.GATE_REPOSITORIES).find(([name]) => repositoryKey(name) === wanted)?.[1] ?? {};
+  const own = settingsForRepository(config.GATE_REPOSITORIES, repository) ?? {};
   const thresholds: GateThresholds = {
     DELTA_COVERAGE: own.DELTA_COVERAGE ?? config.DELTA_COVERAGE ?? DEFAULT_THRESHOLDS.DELTA_COVERAGE,
     DELTA_VULN_HIGH: own.DELTA_VULN_HIGH ?? config.DELTA_VULN_HIGH ?? DEFAULT_THRESHOLDS.DELTA_VULN_HIGH,

@@ -8,3 +8,9 @@
 export function repositoryKey(repository: string): string {
   return repository.toLowerCase();
 }
+
+/** The settings a record keyed by repository name (as an operator spelled it) holds for `repository`, in any case. */
+export function settingsForRepository<T>(byName: Readonly<Record<string, T>> | undefined, repository: string): T | undefined {
+  const wanted = repositoryKey(repository);
+  return Object.entries(byName ?? {}).find(([name]) => repositoryKey(name) === wanted)?.[1];
+}

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { REMEDIATION_ACTIONS } from '../domain/incident.js';
 import { CATEGORIES } from '../logs/types.js';
 import { parseJsonDocument } from '../validation.js';
-import { repositoryKey } from '../domain/repository-key.js';
+import { settingsForRepository } from '../domain/repository-key.js';
 
 /** Actions that change something outside Pipeline Guard and therefore pass every guard. */
 export const AUTOMATIC_ACTIONS = ['rerun_failed_jobs', 'open_fix_pr', 'run_runbook'] as const;
@@ -170,10 +170,7 @@ export function policyFor(
   base: RepositoryPolicy = DEFAULT_POLICY,
 ): RepositoryPolicy {
   let policy = merge(base, file.defaults);
-  if (repository) {
-    const key = Object.keys(file.repositories ?? {}).find((name) => repositoryKey(name) === repositoryKey(repository));
-    if (key) policy = merge(policy, file.repositories?.[key]);
-  }
+  if (repository) policy = merge(policy, settingsForRepository(file.repositories, repository));
   return globalDryRun ? { ...policy, dryRun: true } : policy;
 }
 
