@@ -29,6 +29,8 @@ export type RepositoryRole = 'admin' | 'maintain' | 'write' | 'triage' | 'read' 
 
 /** A 👍 or 👎, the reactions counted as feedback. */
 export type VoteReaction = '+1' | '-1';
+/** The reaction the guard leaves on a `/guard` command it carried out. */
+export type CommandReaction = '+1';
 
 export interface FailedJob {
   id: number;
@@ -105,6 +107,11 @@ export interface GitHubPort {
     content: VoteReaction,
     limit: number,
   ): Promise<Array<{ user: string; content: string; userType: string | null; createdAt: string | null }>>;
+  /**
+   * Leaves `content` on an issue comment (POST …/issues/comments/{comment_id}/reactions). GitHub keeps one reaction
+   * of a kind per user and answers a repeat with the existing one, so a retry or a redelivery adds nothing.
+   */
+  addCommentReaction(repo: RepoRef, commentId: number, content: CommandReaction): Promise<void>;
   /** Names of the labels on an issue or pull request (the kill-switch label is one of them). */
   listIssueLabels(repo: RepoRef, issueNumber: number): Promise<string[]>;
   /** A text file's content at a commit; null when it does not exist. */

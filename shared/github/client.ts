@@ -790,6 +790,13 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubPort {
       return items.map((r) => ({ user: r.user?.login ?? '', content: r.content, userType: r.user?.type ?? null, createdAt: r.created_at ?? null }));
     },
 
+    async addCommentReaction(repo, commentId, content) {
+      const what = `react ${content} to comment ${commentId} in ${repo.owner}/${repo.repo}`;
+      await acquire('comment');
+      // Idempotent on GitHub's side (a repeat answers 200 with the existing reaction): retries may repeat it.
+      await call(what, 'POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions', { owner: repo.owner, repo: repo.repo, comment_id: commentId, content });
+    },
+
     async listIssueLabels(repo, issueNumber) {
       const what = `list labels of #${issueNumber} in ${repo.owner}/${repo.repo}`;
       const response = await call(what, 'GET /repos/{owner}/{repo}/issues/{issue_number}/labels', {

@@ -151,10 +151,11 @@ export function createRecordedGitHub(options: {
     async findPullRequestsForCommit() {
       return [];
     },
-    async upsertComment(repo, issueNumber, _marker, body) {
+    async upsertComment(repo, issueNumber, marker, body) {
       const key = `${repo.owner}/${repo.repo}#${issueNumber}`;
-      const { outcome, id } = await upsert(key, body);
-      if (outcome !== 'unchanged') await options.outbox.write({ kind: 'github_comment', target: key, outcome, body });
+      // One comment per marker, as on GitHub: the incident's comment and an answer to a command are two comments.
+      const { outcome, id } = await upsert(`${key} ${marker}`, body);
+      if (outcome !== 'unchanged') await options.outbox.write({ kind: 'github_comment', target: key, outcome, marker, body });
       return { outcome, commentId: id, url: null };
     },
     async rerunFailedJobs(repo, runId, rerunOptions = {}) {
@@ -168,6 +169,9 @@ export function createRecordedGitHub(options: {
     async listCommentReactions() {
       // Nobody can react to a comment in the outbox.
       return [];
+    },
+    async addCommentReaction(repo, commentId, content) {
+      await options.outbox.write({ kind: 'github_reaction', target: `${repo.owner}/${repo.repo}`, commentId, content });
     },
     async listIssueLabels() {
       return [];

@@ -2,7 +2,7 @@ import type { AuditEntry } from '../domain/incident.js';
 import { leadingIncidentId, proseOf } from '../domain/comment-text.js';
 import { firstIssue } from '../validation.js';
 import { hasWriteAccess } from '../github/roles.js';
-import { type FeedbackCommand, type FeedbackDeps, type FeedbackTarget, applyFeedback, feedbackTarget, issueCommentPayload, parseFeedbackCommand } from '../knowledge/feedback.js';
+import { type FeedbackCommand, type FeedbackDeps, type FeedbackTarget, type IssueComment, applyFeedback, feedbackTarget, issueCommentPayload, parseFeedbackCommand } from '../knowledge/feedback.js';
 import type { GitHubClients, TaskTokenControl } from '../ports.js';
 import type { ApprovalIndex } from '../remediation/approvals.js';
 import { type ApprovalBinding, PROPOSAL_DIGEST, bindApproval } from '../remediation/proposal-digest.js';
@@ -49,7 +49,8 @@ export function parseApprovalCommand(body: string): ApprovalCommand | null {
  * `issue_comment` deliveries: `/guard approve`, `/guard reject [reason]` and `/guard feedback up|down`, each naming
  * its incident when the pull request has several (see `parseApprovalCommand` and `parseFeedbackCommand`). The
  * signature is checked on the raw bytes first, then the command, then the author's write access on the
- * repository — a command from anyone else is refused with the reason, and changes nothing.
+ * repository — a command from anyone else is refused with the reason, and changes nothing. An author with write
+ * access also hears back on the pull request (see {@link answerOnPullRequest}).
  */
 export async function handleIssueCommentWebhook(request: WebhookRequest, deps: CommentCommandDeps): Promise<WebhookResponse> {
   const delivery = await verifyDelivery(request, deps);
@@ -63,42 +64,149 @@ export async function handleIssueCommentWebhook(request: WebhookRequest, deps: C
   const ignore = (reason: string) => reply(202, { ignored: reason });
   if (payload.action !== 'created') return ignore(`issue_comment action ${payload.action} is not acted on`);
   const body = payload.comment.body ?? '';
+  // Our own answers quote commands; with a personal token they are not written by a Bot account.
+  if (body.includes(COMMAND_ANSWER_MARKER_PREFIX)) return ignore('a Pipeline Guard answer is not a command');
   const approval = parseApprovalCommand(body);
   const feedback = approval ? null : parseFeedbackCommand(body);
   if (!approval && !feedback) return ignore('no /guard command');
   if (!payload.issue.pull_request) return ignore('/guard commands are taken on pull requests only');
   if (payload.comment.user.type === 'Bot') return ignore('/guard commands from bots are not accepted');
+  const decided = approval ? await decideApproval(payload, approval, deps) : await decideFeedback(payload, feedback as FeedbackCommand, deps);
+  if (decided.told) {
+    const command = approval ? `/guard ${approval.decision}` : `/guard feedback ${(feedback as FeedbackCommand).vote}`;
+    await answerOnPullRequest(payload, command, decided.told, decided.writer, deps);
+  }
+  return decided.response;
+}
 
-  // What the command would act on is read from our own tables before the author's permission is asked of GitHub:
-  // anyone may comment, and a command that can decide nothing must not spend the installation's API quota (a few
-  // accounts posting `/guard approve` on every pull request would otherwise drain it, and the stages with it).
+/** A refusal, as the webhook's answer says it and as the pull request is told (see {@link refusal}). */
+export interface Refusal {
+  plain: string;
+  markdown: string;
+}
+
+/**
+ * Template tag: the same sentence plain, and as Markdown where every interpolated value is a code span, so an
+ * incident id or a digest can be copied as it is (outside code GitHub would link `#12` and `GH-1`, and the defusing
+ * that stops it breaks the text) and `<incident>` is not read as an HTML tag. Values are ours: ids, digests,
+ * commands, repository names and times from the signed delivery.
+ */
+function refusal(strings: TemplateStringsArray, ...values: Array<string | number>): Refusal {
+  let plain = strings[0] ?? '';
+  let markdown = plain;
+  values.forEach((value, at) => {
+    const text = String(value);
+    plain += text + (strings[at + 1] ?? '');
+    markdown += `\`${text.replace(/[`\r\n]/g, ' ')}\`${strings[at + 1] ?? ''}`;
+  });
+  return { plain, markdown };
+}
+
+/** How a command ended: the webhook's answer, and what its author is told on the pull request. */
+interface Decided {
+  response: WebhookResponse;
+  /** Done, refused with a reason, or null: nothing to say (the author may not decide, or a transient failure). */
+  told: { done: true } | { done: false; refusal: Refusal } | null;
+  /** Whether GitHub said the author has write access; null when it was not asked (see {@link answerOnPullRequest}). */
+  writer: boolean | null;
+}
+
+function refused(statusCode: number, why: Refusal, writer: boolean | null): Decided {
+  const response = statusCode === 409 ? reply(409, { message: why.plain }) : reply(statusCode, { ignored: why.plain });
+  return { response, told: { done: false, refusal: why }, writer };
+}
+
+// What a command would act on is read from our own tables before the author's permission is asked of GitHub:
+// anyone may comment, and a command that can decide nothing must not spend the installation's API quota (a few
+// accounts posting `/guard approve` on every pull request would otherwise drain it, and the stages with it).
+
+async function decideApproval(payload: IssueComment, approval: ApprovalCommand, deps: CommentCommandDeps): Promise<Decided> {
   const repository = payload.repository.full_name;
-  const pending = approval ? await deps.approvals.pending(repository, payload.issue.number) : [];
-  if (approval && pending.length === 0) return reply(409, { message: `nothing is waiting for approval on ${repository}#${payload.issue.number}` });
-  const target = feedback ? await feedbackTarget(payload, feedback.incidentId, deps) : null;
-  if (feedback && target && target.kind !== 'incident') return unvoted(target, feedback.vote, `${repository}#${payload.issue.number}`);
+  const pending = await deps.approvals.pending(repository, payload.issue.number);
+  if (pending.length === 0) return refused(409, refusal`nothing is waiting for approval on ${`${repository}#${payload.issue.number}`}`, null);
+  const unwritable = await withoutWriteAccess(payload, `/guard ${approval.decision}`, deps);
+  if (unwritable) return unwritable;
+  return applyApproval(repository, payload.issue.number, payload.comment.user.login, approval, pending, deps, writtenAt(payload.comment.created_at));
+}
 
+async function decideFeedback(payload: IssueComment, feedback: FeedbackCommand, deps: CommentCommandDeps): Promise<Decided> {
+  const target = await feedbackTarget(payload, feedback.incidentId, deps);
+  if (target.kind !== 'incident') return unvoted(target, feedback.vote, `${payload.repository.full_name}#${payload.issue.number}`);
+  const unwritable = await withoutWriteAccess(payload, 'feedback', deps);
+  if (unwritable) return unwritable;
+  return { response: await applyFeedback(payload, feedback, target.incident, deps), told: { done: true }, writer: true };
+}
+
+/** The answer when the author may not decide (`what` needs write access), or null when GitHub says they may. */
+async function withoutWriteAccess(payload: IssueComment, what: string, deps: CommentCommandDeps): Promise<Decided | null> {
   const github = deps.github.forInstallation(payload.installation?.id ?? null);
-  if (!github) return ignore("no GitHub access configured to check the author's permission");
+  if (!github) return { response: reply(202, { ignored: "no GitHub access configured to check the author's permission" }), told: null, writer: null };
   const login = payload.comment.user.login;
   const permission = await github.repositoryPermission({ owner: payload.repository.owner.login, repo: payload.repository.name }, login);
-  if (!hasWriteAccess(permission)) {
-    return ignore(`${login} has ${permission} access; ${approval ? `/guard ${approval.decision}` : 'feedback'} needs write access`);
-  }
-  if (feedback && target?.kind === 'incident') return applyFeedback(payload, feedback, target.incident, deps);
-  return applyApproval(repository, payload.issue.number, login, approval as ApprovalCommand, pending, deps, writtenAt(payload.comment.created_at));
+  if (hasWriteAccess(permission)) return null;
+  return { response: reply(202, { ignored: `${login} has ${permission} access; ${what} needs write access` }), told: null, writer: false };
 }
 
 /** The answer to a `/guard feedback` that votes on nothing: the pull request has no incident, several, or not that one. */
-function unvoted(target: Exclude<FeedbackTarget, { kind: 'incident' }>, vote: FeedbackCommand['vote'], pullRequest: string): WebhookResponse {
+function unvoted(target: Exclude<FeedbackTarget, { kind: 'incident' }>, vote: FeedbackCommand['vote'], pullRequest: string): Decided {
   switch (target.kind) {
     case 'none':
-      return reply(202, { ignored: `no incident recorded for ${pullRequest}` });
+      return refused(202, refusal`no incident recorded for ${pullRequest}`, null);
     case 'elsewhere':
-      return reply(409, { message: `${target.incidentId} is not an incident of ${pullRequest}` });
+      return refused(409, refusal`${target.incidentId} is not an incident of ${pullRequest}`, null);
     case 'ambiguous':
-      return reply(409, { message: `several incidents on ${pullRequest}: reply /guard feedback ${vote} <incident> with one of ${target.incidentIds.join(', ')}` });
+      return refused(409, refusal`several incidents on ${pullRequest}: reply ${`/guard feedback ${vote} <incident>`} with one of ${target.incidentIds.join(', ')}`, null);
   }
+}
+
+/**
+ * Associations GitHub gives a commenter who may have write access: only for them is GitHub asked, and only a
+ * writer is answered. Anyone else's commands change nothing, and answering them would let anyone spend the
+ * installation's API quota and write budget.
+ */
+const MAY_WRITE = new Set(['OWNER', 'MEMBER', 'COLLABORATOR']);
+
+/** Marks an answer to one command comment (`<prefix><comment id> -->`): a redelivery edits it, never adds one. */
+const COMMAND_ANSWER_MARKER_PREFIX = '<!-- pipeline-guard:command-answer:';
+
+/**
+ * Tells the author of a command with write access how it ended, on the pull request: a 👍 on their comment when it
+ * was carried out, or a reply saying why it decided nothing and what to write instead (a bare `/guard feedback` on a
+ * pull request with several incidents, an approval of a proposal that changed, …); before, only the webhook's
+ * delivery log said so. Best effort: the command's outcome stands whether or not GitHub takes the answer.
+ */
+async function answerOnPullRequest(
+  payload: IssueComment,
+  command: string,
+  told: NonNullable<Decided['told']>,
+  writer: boolean | null,
+  deps: CommentCommandDeps,
+): Promise<void> {
+  if (writer === false) return;
+  if (writer === null && !MAY_WRITE.has(payload.comment.author_association ?? '')) return;
+  const github = deps.github.forInstallation(payload.installation?.id ?? null);
+  if (!github) return;
+  const repo = { owner: payload.repository.owner.login, repo: payload.repository.name };
+  try {
+    if (writer === null && !hasWriteAccess(await github.repositoryPermission(repo, payload.comment.user.login))) return;
+    if (told.done) await github.addCommentReaction(repo, payload.comment.id, '+1');
+    else await github.upsertComment(repo, payload.issue.number, commandAnswerMarker(payload.comment.id), commandAnswer(payload, command, told.refusal));
+  } catch (error) {
+    deps.logger.warn('could not answer a /guard command on the pull request', { commentId: payload.comment.id, error: error instanceof Error ? error.message : String(error) });
+  }
+}
+
+export function commandAnswerMarker(commentId: number): string {
+  return `${COMMAND_ANSWER_MARKER_PREFIX}${commentId} -->`;
+}
+
+/** GitHub logins are letters, digits and single hyphens; anything else is left out of the answer rather than quoted. */
+const LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
+
+function commandAnswer(payload: IssueComment, command: string, why: Refusal): string {
+  const login = payload.comment.user.login;
+  const from = LOGIN.test(login) ? ` from \`${login}\`` : '';
+  return `The \`${command}\`${from} decided nothing: ${why.markdown}.`;
 }
 
 /** How far GitHub's clock and ours may disagree when a comment is compared with the proposal it answers. */
@@ -122,33 +230,33 @@ async function applyApproval(
   pending: readonly string[],
   deps: CommentCommandDeps,
   commentWrittenAt: number | null,
-): Promise<WebhookResponse> {
+): Promise<Decided> {
   if (command.incidentId && !pending.includes(command.incidentId)) {
-    return reply(409, { message: `${command.incidentId} is not waiting for approval; waiting: ${pending.join(', ')}` });
+    return refused(409, refusal`${command.incidentId} is not waiting for approval; waiting: ${pending.join(', ')}`, true);
   }
   if (!command.incidentId && pending.length > 1) {
-    return reply(409, { message: `several proposals wait on ${repository}#${pullRequest}: reply /guard ${command.decision} <incident> with one of ${pending.join(', ')}` });
+    return refused(409, refusal`several proposals wait on ${`${repository}#${pullRequest}`}: reply ${`/guard ${command.decision} <incident>`} with one of ${pending.join(', ')}`, true);
   }
   const incidentId = command.incidentId ?? (pending[0] as string);
   const incident = await deps.incidents.get(incidentId);
   const approval = incident?.approval;
   if (!incident || !approval || approval.status !== 'pending' || !approval.taskToken || !incident.plan) {
     await deps.approvals.take(repository, pullRequest, incidentId);
-    return reply(409, { message: `${incidentId} is not waiting for approval` });
+    return refused(409, refusal`${incidentId} is not waiting for approval`, true);
   }
   // A comment written before this proposal was made answers an earlier one (or none): a delivery redelivered or
   // replayed later, or one delayed while an earlier proposal of the pull request timed out, must not decide a
   // proposal its author never saw. The proposal keeps waiting.
   const requestedAt = Date.parse(approval.requestedAt);
   if (commentWrittenAt !== null && !Number.isNaN(requestedAt) && commentWrittenAt < requestedAt - CLOCK_SKEW_MS) {
-    return reply(409, { message: `the comment was written before ${incidentId} was proposed (${approval.requestedAt}); it decides nothing` });
+    return refused(409, refusal`the comment was written before ${incidentId} was proposed (${approval.requestedAt}); it decides nothing`, true);
   }
   // An approval is of the proposal its author read: it names that proposal's digest, and decides nothing once the
   // proposal has changed (a re-analysis rewrote it and the comment with it). The proposal keeps waiting.
   const binding = command.decision === 'approve' ? bindApproval({ ...incident, plan: incident.plan }, command.digest) : null;
-  if (binding && !binding.ok) return reply(409, { message: unboundApproval(incidentId, command.digest, binding) });
+  if (binding && !binding.ok) return refused(409, unboundApproval(incidentId, command.digest, binding), true);
   if (!(await deps.approvals.take(repository, pullRequest, incidentId))) {
-    return reply(409, { message: `the approval of ${incidentId} was already decided` });
+    return refused(409, refusal`the approval of ${incidentId} was already decided`, true);
   }
   const at = deps.clock().toISOString();
   const approved = command.decision === 'approve';
@@ -188,7 +296,7 @@ async function applyApproval(
           history: [{ at: late, event: 'approval_too_late', detail }],
         },
       );
-      return reply(409, { message: `the approval of ${incidentId} has expired` });
+      return refused(409, refusal`the approval of ${incidentId} has expired`, true);
     }
     // A transient failure: put the proposal back so the same command can be repeated.
     await deps.incidents.update(incident.id, { approval }, {
@@ -198,18 +306,19 @@ async function applyApproval(
     throw error;
   }
   deps.logger.info('approval decided', { incidentId: incident.id, decision: command.decision, by: login });
-  return reply(202, { incidentId: incident.id, decision: command.decision });
+  return { response: reply(202, { incidentId: incident.id, decision: command.decision }), told: { done: true }, writer: true };
 }
 
 /** The answer to an approval that does not name the proposal waiting now: what changed, and how to approve it. */
-function unboundApproval(incidentId: string, given: string | null, binding: Extract<ApprovalBinding, { ok: false }>): string {
-  const approve = `Read the change in the updated comment; to approve it, reply /guard approve ${incidentId} ${binding.digest}`;
+function unboundApproval(incidentId: string, given: string | null, binding: Extract<ApprovalBinding, { ok: false }>): Refusal {
+  const approve = refusal`Read the change in the updated comment; to approve it, reply ${`/guard approve ${incidentId} ${binding.digest}`}`;
+  const then = (first: Refusal): Refusal => ({ plain: `${first.plain} ${approve.plain}`, markdown: `${first.markdown} ${approve.markdown}` });
   switch (binding.why) {
     case 'changing':
-      return `the proposal of ${incidentId} changed after it was shown and is being asked again: this approval decides nothing. Approve it from the updated comment`;
+      return refusal`the proposal of ${incidentId} changed after it was shown and is being asked again: this approval decides nothing. Approve it from the updated comment`;
     case 'changed':
-      return `${given} is not the proposal of ${incidentId} waiting now (it changed after it was shown, or the digest is mistyped): this approval decides nothing. ${approve}`;
+      return then(refusal`${given ?? ''} is not the proposal of ${incidentId} waiting now (it changed after it was shown, or the digest is mistyped): this approval decides nothing.`);
     case 'revised':
-      return `the proposal of ${incidentId} changed since it was first shown, and this approval names no digest: it decides nothing. ${approve}`;
+      return then(refusal`the proposal of ${incidentId} changed since it was first shown, and this approval names no digest: it decides nothing.`);
   }
 }

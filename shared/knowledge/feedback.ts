@@ -43,6 +43,8 @@ export const issueCommentPayload = z.object({
     id: z.number().int(),
     body: z.string().max(MAX_COMMENT_BODY).nullable(),
     user: z.object({ login: z.string().min(1).max(100), type: z.string().max(50).optional() }),
+    /** The author's relation to the repository (OWNER, MEMBER, COLLABORATOR, CONTRIBUTOR, NONE, …). */
+    author_association: z.string().max(40).optional(),
     /** When it was written (GitHub's clock): a redelivered old comment keeps it. */
     created_at: z.string().max(40).nullable().optional(),
   }),

@@ -5,12 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Incident } from '../../shared/domain/incident.js';
 import { silentLogger } from '../../shared/steps/deps.js';
 import type { ExperimentReport } from '../../shared/experiments/report.js';
-import { type RecordedWebhook, deliverWebhook, loadWebhook } from '../../infra/local/replay.js';
+import { type RecordedWebhook, deliverWebhook, loadWebhook, readOutbox } from '../../infra/local/replay.js';
 import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.js';
 import { createExperimentsCommand } from '../../shared/cli/commands/experiments.js';
 import { createKbCommand } from '../../shared/cli/commands/kb.js';
 import type { CliIO } from '../../shared/cli/io.js';
 import { knowledgeLookupStep } from '../../shared/steps/knowledge-lookup.js';
+import { commandAnswerMarker } from '../../shared/ingest/comment-commands.js';
 import { apiRequest, storedIncident } from '../support/harness.js';
 
 /**
@@ -125,7 +126,8 @@ describe('feedback: /guard feedback from users with write access', () => {
     body: {
       action: 'created',
       issue: { number: 1287, pull_request: { url: 'https://api.github.com/repos/acme-shop/checkout-service/pulls/1287' } },
-      comment: { id, body, user: { login, type: 'User' } },
+      // GitHub says how the author relates to the repository; the owner's account is OWNER.
+      comment: { id, body, user: { login, type: 'User' }, author_association: login === 'acme-shop' ? 'OWNER' : 'NONE' },
       repository: { full_name: 'acme-shop/checkout-service', name: 'checkout-service', owner: { login: 'acme-shop' } },
     },
   });
@@ -153,6 +155,14 @@ describe('feedback: /guard feedback from users with write access', () => {
     expect(chatter.body.ignored).toBe('no /guard command');
     expect(await incident(newest)).toMatchObject({ feedbackUp: 1, feedbackDown: 0 });
     expect(await incident(first)).toMatchObject({ feedbackUp: 0, feedbackDown: 1 });
+    // On the pull request: a 👍 on each vote taken, and an answer to the unnamed one saying which ids to name.
+    const outbox = await readOutbox(runtime.outboxPath);
+    expect(outbox.filter((e) => e.kind === 'github_reaction').map((e) => [e.commentId, e.content])).toEqual([[1, '+1'], [2, '+1'], [7, '+1']]);
+    const answers = outbox.filter((e) => e.kind === 'github_comment' && e.marker === commandAnswerMarker(6));
+    expect(answers).toHaveLength(1);
+    expect(answers[0]?.target).toBe('acme-shop/checkout-service#1287');
+    expect(answers[0]?.body).toContain(`decided nothing: several incidents on \`acme-shop/checkout-service#1287\`: reply \`/guard feedback up <incident>\` with one of \`${newest}, ${first}\``);
+    expect(outbox.filter((e) => e.kind === 'github_comment' && /command-answer/.test(String(e.marker)))).toHaveLength(1);
   });
 
   it('refuses a forged comment', async () => {

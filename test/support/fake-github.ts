@@ -333,6 +333,17 @@ export class FakeGitHub {
       }
     }
 
+    if (req.method === 'POST' && (m = match(/^\/repos\/[^/]+\/[^/]+\/issues\/comments\/(\d+)\/reactions$/))) {
+      // As GitHub: one reaction of a kind per user; a repeat answers 200 with the one that exists.
+      const content = (JSON.parse(req.body) as { content: string }).content;
+      const list = this.reactions.get(Number(m[0])) ?? [];
+      this.reactions.set(Number(m[0]), list);
+      const existing = list.find((reaction) => reaction.content === content && reaction.user.login === BOT_LOGIN);
+      if (existing) return reply(json(200, existing));
+      const created = { content, user: { login: BOT_LOGIN, type: 'Bot' } };
+      list.push(created);
+      return reply(json(201, created));
+    }
     if (req.method === 'GET' && (m = match(/^\/repos\/[^/]+\/[^/]+\/issues\/comments\/(\d+)\/reactions$/))) {
       const content = url.searchParams.get('content');
       const all = (this.reactions.get(Number(m[0])) ?? []).filter((reaction) => content === null || reaction.content === content);

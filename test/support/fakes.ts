@@ -2,6 +2,7 @@ import { noMetrics } from '../../shared/adapters/metrics.js';
 import type { Config } from '../../shared/config.js';
 import { loadConfig } from '../../shared/config.js';
 import { staticGitHubClients } from '../../shared/github/clients.js';
+import { COMMENT_MARKER } from '../../shared/notify/comment.js';
 import type { AnalysisResult, Analyzer, BranchMembership, EscalationLedger, EscalationMessage, GitHubPort, ModelBudget, RecoveryQueue, RepositoryRole, RerunKey, RerunLedger } from '../../shared/ports.js';
 import type { WorkflowRecoveryMessage } from '../../shared/domain/recovery.js';
 import { recordQueuedRecovery } from '../../shared/steps/record-outcome.js';
@@ -55,7 +56,8 @@ export function createFakeGitHub() {
     },
     async upsertComment(repo, issue, marker, body) {
       calls.push({ method: 'upsertComment', args: [repo, issue, marker, body] });
-      const key = `${repo.owner}/${repo.repo}#${issue}`;
+      // The incident's comment is keyed by its pull request (what most tests read); any other marker is its own comment.
+      const key = `${repo.owner}/${repo.repo}#${issue}${marker === COMMENT_MARKER ? '' : ` ${marker}`}`;
       const previous = comments.get(key);
       comments.set(key, body);
       return { outcome: previous === undefined ? 'created' : previous === body ? 'unchanged' : 'updated', commentId: 1, url: null };
@@ -70,6 +72,9 @@ export function createFakeGitHub() {
     async listCommentReactions(repo, commentId, content, limit) {
       calls.push({ method: 'listCommentReactions', args: [repo, commentId, content, limit] });
       return reactions.filter((reaction) => reaction.content === content).slice(0, limit);
+    },
+    async addCommentReaction(...args) {
+      calls.push({ method: 'addCommentReaction', args });
     },
     async listIssueLabels(...args) {
       calls.push({ method: 'listIssueLabels', args });

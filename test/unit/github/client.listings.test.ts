@@ -506,3 +506,22 @@ describe('GitHub client: configuration', () => {
     expect(() => createGitHubClient({ ...base, token: 't', baseUrl: 'ftp://ghe.example.com' })).toThrow(/GITHUB_API_URL/);
   });
 });
+
+describe('GitHub client: reactions', () => {
+  let fake: FakeGitHub;
+
+  eachTestWithFakeGitHub((started) => {
+    fake = started;
+  });
+
+  it('reacts to a comment once, however often it is asked', async () => {
+    const client = clientFor(fake);
+
+    await client.addCommentReaction(repo, 77, '+1');
+    await client.addCommentReaction(repo, 77, '+1');
+
+    expect(fake.apiCalls()).toEqual(['POST /repos/octo/app/issues/comments/77/reactions', 'POST /repos/octo/app/issues/comments/77/reactions']);
+    expect(fake.requests.map((r) => JSON.parse(r.body || '{}'))).toEqual([{ content: '+1' }, { content: '+1' }]);
+    expect(fake.reactions.get(77)).toEqual([{ content: '+1', user: { login: 'pipeline-guard[bot]', type: 'Bot' } }]);
+  });
+});

@@ -3,7 +3,7 @@ import { Webhooks } from '@octokit/webhooks';
 import { describe, expect, it } from 'vitest';
 import { type AnalysisSummary, type Incident, newIncident } from '../../../shared/domain/incident.js';
 import { plannedProposalDigest } from '../../../shared/remediation/proposal-digest.js';
-import { type CommentCommandDeps, handleIssueCommentWebhook, parseApprovalCommand } from '../../../shared/ingest/comment-commands.js';
+import { type CommentCommandDeps, commandAnswerMarker, handleIssueCommentWebhook, parseApprovalCommand } from '../../../shared/ingest/comment-commands.js';
 import { staticGitHubClients } from '../../../shared/github/clients.js';
 import type { Learning } from '../../../shared/knowledge/learning.js';
 import { silentLogger } from '../../../shared/steps/deps.js';
@@ -17,11 +17,11 @@ import { createFakeGitHub, createMemoryApprovalIndex, stepDeps } from '../../sup
 const SECRET = 'comment-secret';
 const INCIDENT = 'gh-714523861-11862439017-1';
 
-function delivery(login: string, body: string, createdAt?: string) {
+function delivery(login: string, body: string, createdAt?: string, association?: string) {
   const payload = JSON.stringify({
     action: 'created',
     issue: { number: 1287, pull_request: { url: 'x' } },
-    comment: { id: 1, body, user: { login, type: 'User' }, ...(createdAt ? { created_at: createdAt } : {}) },
+    comment: { id: 1, body, user: { login, type: 'User' }, ...(createdAt ? { created_at: createdAt } : {}), ...(association ? { author_association: association } : {}) },
     repository: { full_name: 'acme-shop/checkout-service', name: 'checkout-service', owner: { login: 'acme-shop' } },
   });
   const signature = `sha256=${createHmac('sha256', SECRET).update(payload).digest('hex')}`;
@@ -66,7 +66,7 @@ async function setup(taskError?: Error, fields: Partial<Incident> = {}) {
       },
     },
   };
-  return { deps, tasks, incidents, approvals };
+  return { deps, tasks, incidents, approvals, github };
 }
 
 describe('/guard approve and reject', () => {
@@ -380,5 +380,105 @@ describe('notify after the approval wait', () => {
     expect(after?.decision).toMatchObject({ action: 'escalate', applied: false });
     expect(after?.decision?.reason).toMatch(/nobody approved "re-run the failed jobs" in time/);
     expect(published).toHaveLength(1);
+  });
+});
+
+describe('answers on the pull request', () => {
+  const REPO = { owner: 'acme-shop', repo: 'checkout-service' };
+  const answers = (github: ReturnType<typeof createFakeGitHub>) => github.calls.filter((c) => c.method === 'upsertComment');
+  const reactions = (github: ReturnType<typeof createFakeGitHub>) => github.calls.filter((c) => c.method === 'addCommentReaction');
+  const permissionChecks = (github: ReturnType<typeof createFakeGitHub>) => github.calls.filter((c) => c.method === 'repositoryPermission');
+
+  it('reacts to a command that was carried out, and writes nothing else', async () => {
+    const { deps, github } = await setup();
+
+    const response = await handleIssueCommentWebhook(delivery('maintainer', '/guard approve'), deps);
+
+    expect(response.statusCode).toBe(202);
+    expect(reactions(github).map((c) => c.args)).toEqual([[REPO, 1, '+1']]);
+    expect(answers(github)).toEqual([]);
+  });
+
+  it('tells a writer why the command decided nothing, with the ids to copy as code', async () => {
+    const { deps, github, tasks } = await setup();
+    await deps.approvals.add('acme-shop/checkout-service', 1287, 'gh-714523861-999-1');
+
+    const response = await handleIssueCommentWebhook(delivery('maintainer', '/guard approve'), deps);
+    const again = await handleIssueCommentWebhook(delivery('maintainer', '/guard approve'), deps);
+
+    // The webhook's answer is as before; the pull request is told the same, once (a redelivery edits nothing).
+    expect(response.body.message).toBe(`several proposals wait on acme-shop/checkout-service#1287: reply /guard approve <incident> with one of ${INCIDENT}, gh-714523861-999-1`);
+    expect(again).toEqual(response);
+    expect(tasks).toEqual([]);
+    const [first, second] = answers(github).map((c) => c.args);
+    expect(first?.slice(0, 3)).toEqual([REPO, 1287, commandAnswerMarker(1)]);
+    expect(first?.[3]).toBe(
+      'The `/guard approve` from `maintainer` decided nothing: several proposals wait on `acme-shop/checkout-service#1287`: ' +
+        `reply \`/guard approve <incident>\` with one of \`${INCIDENT}, gh-714523861-999-1\`.`,
+    );
+    expect(second).toEqual(first);
+    expect(github.comments.size).toBe(1);
+    expect(reactions(github)).toEqual([]);
+  });
+
+  it('asks GitHub about an author only when the association says they may write, and answers only a writer', async () => {
+    const { deps, approvals, github } = await setup();
+    await approvals.take('acme-shop/checkout-service', 1287, INCIDENT);
+
+    // Nothing waits for approval: the refusal comes before any permission check.
+    await handleIssueCommentWebhook(delivery('stranger', '/guard approve', undefined, 'NONE'), deps);
+    await handleIssueCommentWebhook(delivery('stranger', '/guard approve', undefined, 'CONTRIBUTOR'), deps);
+    expect(permissionChecks(github)).toEqual([]);
+    await handleIssueCommentWebhook(delivery('reader', '/guard approve', undefined, 'COLLABORATOR'), deps);
+    expect(answers(github)).toEqual([]);
+    const response = await handleIssueCommentWebhook(delivery('maintainer', '/guard approve', undefined, 'MEMBER'), deps);
+
+    expect(response).toEqual({ statusCode: 409, body: { message: 'nothing is waiting for approval on acme-shop/checkout-service#1287' } });
+    expect(permissionChecks(github).map((c) => c.args[1])).toEqual(['reader', 'maintainer']);
+    expect(answers(github).map((c) => c.args[3])).toEqual([
+      'The `/guard approve` from `maintainer` decided nothing: nothing is waiting for approval on `acme-shop/checkout-service#1287`.',
+    ]);
+  });
+
+  it('answers nobody without write access, whatever they wrote', async () => {
+    const { deps, github } = await setup();
+
+    await handleIssueCommentWebhook(delivery('reader', '/guard approve', undefined, 'COLLABORATOR'), deps);
+    await handleIssueCommentWebhook(delivery('reader', '/guard feedback up', undefined, 'COLLABORATOR'), deps);
+
+    expect(answers(github)).toEqual([]);
+    expect(reactions(github)).toEqual([]);
+  });
+
+  it('takes no command from a comment that is one of its own answers', async () => {
+    const { deps, tasks } = await setup();
+    const answer = `${commandAnswerMarker(7)}\n/guard approve`;
+
+    const response = await handleIssueCommentWebhook(delivery('maintainer', answer), deps);
+
+    expect(response).toEqual({ statusCode: 202, body: { ignored: 'a Pipeline Guard answer is not a command' } });
+    expect(tasks).toEqual([]);
+  });
+
+  it('keeps the outcome when GitHub refuses the answer', async () => {
+    const { deps, tasks, github } = await setup();
+    github.port.addCommentReaction = async () => {
+      throw new Error('403 resource not accessible by integration');
+    };
+
+    const response = await handleIssueCommentWebhook(delivery('maintainer', '/guard approve'), deps);
+
+    expect(response).toEqual({ statusCode: 202, body: { incidentId: INCIDENT, decision: 'approve' } });
+    expect(tasks).toHaveLength(1);
+  });
+
+  it('quotes no login GitHub would not have made', async () => {
+    const { deps, github } = await setup();
+    github.permissions.set('evil`login', 'admin');
+    await deps.approvals.add('acme-shop/checkout-service', 1287, 'gh-714523861-999-1');
+
+    await handleIssueCommentWebhook(delivery('evil`login', '/guard approve'), deps);
+
+    expect(answers(github)[0]?.args[3]).toMatch(/^The `\/guard approve` decided nothing: /);
   });
 });
