@@ -1,4 +1,5 @@
 import { GitHubUnavailableError } from '../errors.js';
+import { COMMENT_MARKER } from '../notify/comment.js';
 import type { GitHubClients, GitHubPort } from '../ports.js';
 import { type CommentSlots, commentSlotKey } from '../stores/comment-slots.js';
 
@@ -14,6 +15,11 @@ export interface CommentSlotOptions {
  * a comment. The winner creates (or finds) the comment and records its id; a loser waits until the id is recorded
  * and then updates that comment (the port finds it by marker and author). Waiting too long throws a retryable
  * error, so the state machine backs off instead of posting a second comment.
+ *
+ * The slot is the incident comment's (`COMMENT_MARKER`): a comment with another marker (an answer to a `/guard`
+ * command) is its own comment and passes by. Through the slot it would take the pull request's slot and record
+ * its own id there, and every incident comment after it would be created unguarded; or wait, in a webhook that
+ * has 10 s in all, for an incident comment being created.
  */
 export function withCommentSlot(port: GitHubPort, slots: CommentSlots, options: CommentSlotOptions = {}): GitHubPort {
   const waitMs = options.waitMs ?? 15_000;
@@ -22,6 +28,7 @@ export function withCommentSlot(port: GitHubPort, slots: CommentSlots, options: 
   return {
     ...port,
     async upsertComment(repo, issueNumber, marker, body) {
+      if (marker !== COMMENT_MARKER) return port.upsertComment(repo, issueNumber, marker, body);
       const key = commentSlotKey(repo.owner, repo.repo, issueNumber);
       const deadline = Date.now() + waitMs;
       for (;;) {

@@ -1,0 +1,98 @@
+import { createHmac } from 'node:crypto';
+import { Webhooks } from '@octokit/webhooks';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { withCommentSlot, withCommentSlots } from '../../shared/github/comment-slot.js';
+import { staticGitHubClients } from '../../shared/github/clients.js';
+import { type CommentCommandDeps, handleIssueCommentWebhook } from '../../shared/ingest/comment-commands.js';
+import type { Learning } from '../../shared/knowledge/learning.js';
+import { COMMENT_MARKER } from '../../shared/notify/comment.js';
+import { createDynamoCommentSlots } from '../../shared/stores/comment-slots.js';
+import { silentLogger } from '../../shared/steps/deps.js';
+import { FakeGitHub, clientFor } from '../support/fake-github.js';
+import { createMemoryApprovalIndex } from '../support/fakes.js';
+import { type ScratchStore, startScratchStore } from '../support/harness.js';
+import { createMemoryStore } from '../support/memory-store.js';
+
+/**
+ * Answers to /guard commands go through the same GitHub clients as the incident comment, and so through the
+ * pull request's comment slot (one incident comment per pull request under concurrency). The slot is keyed by
+ * the pull request, not by the marker.
+ */
+let store: ScratchStore;
+let fake: FakeGitHub;
+const SECRET = 'attack-secret';
+const repo = { owner: 'octo', repo: 'app' };
+const LEASE_MS = 60_000;
+
+beforeAll(async () => {
+  store = await startScratchStore('guard-answer-slot');
+});
+afterAll(async () => {
+  await store?.close();
+});
+beforeEach(async () => {
+  fake = await FakeGitHub.start();
+  fake.permissions.set('maintainer', 'maintain');
+});
+afterEach(async () => {
+  await fake.close();
+});
+
+const slots = () => createDynamoCommentSlots({ client: store.documents(), tableName: 'incidents', leaseMs: LEASE_MS });
+
+function delivery(pullRequest: number, commentId: number, body: string) {
+  const payload = JSON.stringify({
+    action: 'created',
+    issue: { number: pullRequest, pull_request: { url: 'x' } },
+    comment: { id: commentId, body, user: { login: 'maintainer', type: 'User' }, author_association: 'MEMBER' },
+    repository: { full_name: 'octo/app', name: 'app', owner: { login: 'octo' } },
+  });
+  const signature = `sha256=${createHmac('sha256', SECRET).update(payload).digest('hex')}`;
+  return { headers: { 'x-github-event': 'issue_comment', 'x-hub-signature-256': signature }, body: payload, isBase64Encoded: false };
+}
+
+/** The ingest Lambda's dependencies, with its GitHub clients behind the comment slot as in shared/runtime/deps.ts. */
+function deps(): CommentCommandDeps {
+  return {
+    webhooks: new Webhooks({ secret: SECRET }),
+    maxBodyBytes: 1_048_576,
+    incidents: createMemoryStore(),
+    github: withCommentSlots(staticGitHubClients(clientFor(fake)), slots()),
+    clock: () => new Date(),
+    logger: silentLogger,
+    learning: {} as Learning,
+    approvals: createMemoryApprovalIndex(),
+    tasks: { async succeed() {}, async fail() {} },
+  };
+}
+
+const incidentComments = (pullRequest: number) => (fake.comments.get(pullRequest) ?? []).filter((c) => c.body?.includes(COMMENT_MARKER));
+
+describe('answers to /guard commands and the pull request comment slot', () => {
+  it('an answer on a pull request without an incident comment does not take the incident comment\'s slot', async () => {
+    // A maintainer types `/guard approve` on a pull request the guard has not commented on yet: it is answered.
+    const response = await handleIssueCommentWebhook(delivery(31, 9001, '/guard approve'), deps());
+    expect(response.statusCode).toBe(409);
+    expect(fake.comments.get(31)).toHaveLength(1);
+
+    // Later two executions (CI and lint failing on the same push) comment on that pull request at once.
+    const ports = Array.from({ length: 4 }, () => withCommentSlot(clientFor(fake), slots(), { pollMs: 20 }));
+    await Promise.all(ports.map((port, i) => port.upsertComment(repo, 31, COMMENT_MARKER, `${COMMENT_MARKER}\nexecution ${i}`)));
+
+    // One incident comment, as the slot promises.
+    expect(incidentComments(31)).toHaveLength(1);
+  });
+
+  it('an answer does not wait on an incident comment being created (the webhook has 10 s in all)', async () => {
+    // An execution is creating the incident comment of the pull request right now: it holds the slot.
+    const held = await slots().claim('octo/app#32');
+    expect(held.won).toBe(true);
+
+    const started = Date.now();
+    const response = await handleIssueCommentWebhook(delivery(32, 9002, '/guard approve'), deps());
+    const tookMs = Date.now() - started;
+
+    expect(response.statusCode).toBe(409);
+    expect(tookMs).toBeLessThan(5_000);
+  }, 30_000);
+});
