@@ -184,17 +184,31 @@ async function answerOnPullRequest(
 ): Promise<void> {
   if (writer === false) return;
   if (writer === null && !MAY_WRITE.has(payload.comment.author_association ?? '')) return;
-  const github = deps.github.forInstallation(payload.installation?.id ?? null);
-  if (!github) return;
-  const repo = { owner: payload.repository.owner.login, repo: payload.repository.name };
+  // The command is decided: the answer must not keep the delivery past the ingest Lambda's 10 s (a slow GitHub would
+  // turn a carried-out approval into a failed delivery). The client stops at the deadline, and so does the wait.
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(new DOMException(`no answer within ${ANSWER_BUDGET_MS} ms`, 'TimeoutError')), ANSWER_BUDGET_MS);
+  const expired = new Promise<never>((_, reject) => deadline.signal.addEventListener('abort', () => reject(deadline.signal.reason), { once: true }));
+  expired.catch(() => undefined);
   try {
-    if (writer === null && !hasWriteAccess(await github.repositoryPermission(repo, payload.comment.user.login))) return;
-    if (told.done) await github.addCommentReaction(repo, payload.comment.id, '+1');
-    else await github.upsertComment(repo, payload.issue.number, commandAnswerMarker(payload.comment.id), commandAnswer(payload, command, told.refusal));
+    const github = deps.github.forInstallation(payload.installation?.id ?? null, deadline.signal);
+    if (!github) return;
+    const repo = { owner: payload.repository.owner.login, repo: payload.repository.name };
+    const answer = async (): Promise<void> => {
+      if (writer === null && !hasWriteAccess(await github.repositoryPermission(repo, payload.comment.user.login))) return;
+      if (told.done) await github.addCommentReaction(repo, payload.comment.id, '+1');
+      else await github.upsertComment(repo, payload.issue.number, commandAnswerMarker(payload.comment.id), commandAnswer(payload, command, told.refusal));
+    };
+    await Promise.race([answer(), expired]);
   } catch (error) {
     deps.logger.warn('could not answer a /guard command on the pull request', { commentId: payload.comment.id, error: error instanceof Error ? error.message : String(error) });
+  } finally {
+    clearTimeout(timer);
   }
 }
+
+/** The time an answer may take: the ingest Lambda stops at 10 s, and the command before it had its share. */
+const ANSWER_BUDGET_MS = 3_000;
 
 export function commandAnswerMarker(commentId: number): string {
   return `${COMMAND_ANSWER_MARKER_PREFIX}${commentId} -->`;
