@@ -196,8 +196,12 @@ async function answerOnPullRequest(
     const repo = { owner: payload.repository.owner.login, repo: payload.repository.name };
     const answer = async (): Promise<void> => {
       if (writer === null && !hasWriteAccess(await github.repositoryPermission(repo, payload.comment.user.login))) return;
-      if (told.done) await github.addCommentReaction(repo, payload.comment.id, '+1');
-      else await github.upsertComment(repo, payload.issue.number, commandAnswerMarker(payload.comment.id), commandAnswer(payload, command, told.refusal));
+      if (told.done) return github.addCommentReaction(repo, payload.comment.id, '+1');
+      // A command carried out once (our 👍 is on it) and delivered again is refused now (nothing waits any more):
+      // a reply under it saying it decided nothing would contradict the 👍.
+      const [bot, reactions] = await Promise.all([github.botLogin(), github.listCommentReactions(repo, payload.comment.id, '+1', 100)]);
+      if (reactions.some((reaction) => reaction.user.toLowerCase() === bot.toLowerCase())) return;
+      await github.upsertComment(repo, payload.issue.number, commandAnswerMarker(payload.comment.id), commandAnswer(payload, command, told.refusal));
     };
     await Promise.race([answer(), expired]);
   } catch (error) {

@@ -19,6 +19,8 @@ export function createFakeGitHub() {
   const permissions = new Map<string, RepositoryRole>();
   const labels = new Set<string>();
   const reactions: Array<{ user: string; content: string; userType: string | null; createdAt: string | null }> = [];
+  /** The reactions the guard left, by comment (as GitHub: one of a kind per comment). */
+  const reacted = new Map<number, Array<{ user: string; content: string; userType: string | null; createdAt: string | null }>>();
   const files = new Map<string, string>();
   /**
    * Where each commit stands against the branch asked about, by the SHA (or prefix) asked with; a commit not listed is
@@ -71,10 +73,14 @@ export function createFakeGitHub() {
     },
     async listCommentReactions(repo, commentId, content, limit) {
       calls.push({ method: 'listCommentReactions', args: [repo, commentId, content, limit] });
-      return reactions.filter((reaction) => reaction.content === content).slice(0, limit);
+      return [...reactions, ...(reacted.get(commentId) ?? [])].filter((reaction) => reaction.content === content).slice(0, limit);
     },
     async addCommentReaction(...args) {
       calls.push({ method: 'addCommentReaction', args });
+      const [, commentId, content] = args;
+      const mine = reacted.get(commentId) ?? [];
+      if (!mine.some((reaction) => reaction.content === content)) mine.push({ user: 'pipeline-guard[bot]', content, userType: 'Bot', createdAt: null });
+      reacted.set(commentId, mine);
     },
     async listIssueLabels(...args) {
       calls.push({ method: 'listIssueLabels', args });
