@@ -399,6 +399,11 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubPort {
     return loginCache.lookup;
   }
 
+  function markedBy(body: string, marker: string): boolean {
+    const text = body.trim();
+    return text.startsWith(marker) || text.endsWith(marker);
+  }
+
   async function findBotComment(
     repo: RepoRef,
     issueNumber: number,
@@ -410,7 +415,9 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubPort {
     const params = { owner: repo.owner, repo: repo.repo, issue_number: issueNumber };
     for await (const page of pages(what, route, params, commentsPageSchema, MAX_COMMENT_PAGES)) {
       // The author check matters: anyone can paste our marker into their own comment, and we must not adopt it.
-      const found = page.find((comment) => comment.body?.includes(marker) && sameLogin(comment.user?.login, login));
+      // The marker is where we put it (first, or last as fitCommentBody appends it), not anywhere: our incident
+      // comment quotes log lines, and a job can print another comment's marker (a command answer's) in one.
+      const found = page.find((comment) => markedBy(comment.body ?? '', marker) && sameLogin(comment.user?.login, login));
       if (found) return found;
     }
     return undefined;

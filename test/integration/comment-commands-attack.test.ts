@@ -3,12 +3,12 @@ import { Webhooks } from '@octokit/webhooks';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { withCommentSlot, withCommentSlots } from '../../shared/github/comment-slot.js';
 import { staticGitHubClients } from '../../shared/github/clients.js';
-import { type CommentCommandDeps, handleIssueCommentWebhook } from '../../shared/ingest/comment-commands.js';
+import { type CommentCommandDeps, commandAnswerMarker, handleIssueCommentWebhook } from '../../shared/ingest/comment-commands.js';
 import type { Learning } from '../../shared/knowledge/learning.js';
 import { COMMENT_MARKER } from '../../shared/notify/comment.js';
 import { createDynamoCommentSlots } from '../../shared/stores/comment-slots.js';
 import { silentLogger } from '../../shared/steps/deps.js';
-import { FakeGitHub, clientFor } from '../support/fake-github.js';
+import { BOT_LOGIN, FakeGitHub, clientFor } from '../support/fake-github.js';
 import { createMemoryApprovalIndex } from '../support/fakes.js';
 import { type ScratchStore, startScratchStore } from '../support/harness.js';
 import { createMemoryStore } from '../support/memory-store.js';
@@ -95,4 +95,20 @@ describe('answers to /guard commands and the pull request comment slot', () => {
     expect(response.statusCode).toBe(409);
     expect(tookMs).toBeLessThan(5_000);
   }, 30_000);
+});
+
+describe('the answer marker in text of the incident comment', () => {
+  it('a refused command is not answered over the incident comment that quotes a log line holding its marker', async () => {
+    // A failing job of a pull request prints `<!-- pipeline-guard:command-answer:N -->` (anyone can make CI print
+    // anything); the incident comment shows the failure lines as code, where the text is kept as it is.
+    const target = 9003;
+    const incident = fake.addComment(33, BOT_LOGIN, `${COMMENT_MARKER}\n\n\`\`\`text\nError: ${commandAnswerMarker(target)}\n\`\`\``);
+
+    // A maintainer's `/guard approve` with that comment id decides nothing, and is answered.
+    const response = await handleIssueCommentWebhook(delivery(33, target, '/guard approve'), deps());
+
+    expect(response.statusCode).toBe(409);
+    expect(fake.comments.get(33)?.find((c) => c.id === incident.id)?.body).toContain(COMMENT_MARKER);
+    expect(fake.comments.get(33)).toHaveLength(2);
+  });
 });
