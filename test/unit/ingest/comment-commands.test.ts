@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { Webhooks } from '@octokit/webhooks';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type AnalysisSummary, type Incident, newIncident } from '../../../shared/domain/incident.js';
 import { plannedProposalDigest } from '../../../shared/remediation/proposal-digest.js';
 import { type CommentCommandDeps, commandAnswerMarker, handleIssueCommentWebhook, parseApprovalCommand } from '../../../shared/ingest/comment-commands.js';
@@ -470,6 +470,56 @@ describe('answers on the pull request', () => {
 
     expect(response).toEqual({ statusCode: 202, body: { incidentId: INCIDENT, decision: 'approve' } });
     expect(tasks).toHaveLength(1);
+  });
+
+  it('tells a carried-out approval delivered again nothing more: "decided nothing" would contradict its 👍', async () => {
+    const { deps, github, tasks } = await setup();
+
+    const first = await handleIssueCommentWebhook(delivery('maintainer', '/guard approve'), deps);
+    const again = await handleIssueCommentWebhook(delivery('maintainer', '/guard approve'), deps);
+
+    expect([first.statusCode, again.statusCode]).toEqual([202, 409]);
+    expect(tasks).toHaveLength(1);
+    expect(reactions(github)).toHaveLength(1);
+    expect(answers(github)).toEqual([]);
+  });
+
+  describe('within the webhook\'s time', () => {
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    /** The delivery's answer once `ms` have passed, with GitHub taking as long as it likes over the answer. */
+    async function answeredWithin(ms: number, slowly: (port: ReturnType<typeof createFakeGitHub>['port']) => void, extra?: string) {
+      vi.useFakeTimers();
+      const { deps, github, tasks } = await setup();
+      if (extra) await deps.approvals.add('acme-shop/checkout-service', 1287, extra);
+      slowly(github.port);
+      let response: Awaited<ReturnType<typeof handleIssueCommentWebhook>> | undefined;
+      void handleIssueCommentWebhook(delivery('maintainer', '/guard approve'), deps).then((r) => {
+        response = r;
+      });
+      // The ingest Lambda is stopped at 10 s; the answer must leave the rest of that to the command itself.
+      await vi.advanceTimersByTimeAsync(ms);
+      return { response, tasks };
+    }
+
+    it('answers the delivery when GitHub is slow to take the 👍 on a carried-out approval', async () => {
+      const { response, tasks } = await answeredWithin(5_000, (port) => {
+        port.addCommentReaction = () => new Promise((resolve) => setTimeout(resolve, 30_000));
+      });
+
+      expect(tasks).toHaveLength(1);
+      expect(response).toEqual({ statusCode: 202, body: { incidentId: INCIDENT, decision: 'approve' } });
+    });
+
+    it('answers the delivery when GitHub is slow to take a reply', async () => {
+      const { response } = await answeredWithin(5_000, (port) => {
+        port.upsertComment = () => new Promise(() => undefined);
+      }, 'gh-714523861-999-1');
+
+      expect(response?.statusCode).toBe(409);
+    });
   });
 
   it('quotes no login GitHub would not have made', async () => {
