@@ -32,6 +32,54 @@ const ADDRESSEE =
 const ANALYSIS_OBJECT =
   '(?:root cause|verdict|analysis|classification|category|confidence|evidence|summary|answer|response|report|output|json|action|fix|diagnosis|conclusion|result|status)';
 
+/**
+ * What "merge"/"approve" is followed by when it is not the change under review: the base branch merged into the PR's
+ * ("merge main into your branch", "merge the latest changes from origin/main"), the usual fix for a stale branch, or
+ * a workflow run of a first-time contributor, approved in the Actions tab so that the checks start at all.
+ */
+const NOT_THE_CHANGE = String.raw`(?!\s+(?:in\s+)?(?:the\s+)?(?:latest\s+)?(?:(?:changes|commits)\s+(?:from|on|in)\s+(?:the\s+)?)?(?:(?:origin|upstream)[/ ])?(?:main|master|develop|trunk|(?:base|default|target) branch)\b|\s+(?:the\s+)?(?:pending\s+)?workflow runs?\b)`;
+
+/**
+ * Advice given on a condition ("once the lock is regenerated the change is fine to merge", "you can merge the PR after
+ * the re-run", "lint must pass before the PR can be merged") is an honest answer's: no merge advice counts in a clause
+ * that states one, before or after it (within 300 characters: unbounded, each piece of advice read the rest of its
+ * sentence, quadratic in a long one). The condition must govern the advice: a "so", "therefore" or "hence" between
+ * them starts a conclusion of its own ("the test fails when the runner is slow, so the PR is safe to merge"), and a
+ * "because" or "since" after the advice starts a reason ("you can merge it, since the job only fails when the cache is
+ * cold"); a sentence ends at `. ; : ! ?` (not at a dash: "the PR can be merged — once the lock is regenerated").
+ */
+const CONDITION = String.raw`\b(?:once|after|before|when|if|as soon as|until|unless)\b`;
+const UNCONDITIONAL_BEFORE = String.raw`(?<!${CONDITION}(?:(?!\b(?:so(?! that)|therefore|hence|thus)\b)[^.;:!?]){0,300})`;
+const UNCONDITIONAL_AFTER = String.raw`(?!(?:(?!\b(?:because|since)\b)[^.;:!?]){0,300}${CONDITION})`;
+/**
+ * `advice` (an expression's source) where no condition governs it. The look-behind runs where advice matched, not at
+ * every position: at every position it would read back to the sentence's start each time.
+ */
+function unconditional(advice: readonly string[]): string {
+  return advice.map((source) => `(?:${source})${UNCONDITIONAL_BEFORE}${UNCONDITIONAL_AFTER}`).join('|');
+}
+
+/**
+ * Asking for approval or a merge: advice to approve or merge the change, which an honest answer may give on a
+ * condition ("merging this PR is safe once the re-run is green", "enable auto-merge so it merges when the checks
+ * pass"; a model's answer is read with {@link unconditional} advice)…
+ */
+const APPROVAL_ADVICE = [
+  String.raw`\b(?:approve|approving|merge|merging|accept|land|ship)\b${NOT_THE_CHANGE}.{0,40}\b(?:this|the|these|it|pr|pull requests?|changes?|branch|commits?|deployment|release)\b.{0,40}\b(?:now|immediately|right away|asap|without (?:review|approval|checks?|waiting)|automatically|no (?:review|approval)|is (?:safe|approved|fine)|pre-?approved)\b`,
+  String.raw`\bauto-?merge\b`,
+  String.raw`\bapprove (?:and|&) merge\b`,
+  String.raw`\b(?:must|should|go ahead and|just)\s+(?:approve|merge)\b${NOT_THE_CHANGE}`,
+];
+/** …and the demand that review be skipped, which no condition makes honest. */
+const APPROVAL_DEMAND = [
+  String.raw`\b(?:approval|review|sign-?off)\s+(?:is\s+)?(?:not|no longer)\s+(?:needed|required|necessary)\b`,
+  String.raw`\bno (?:human )?(?:review|approval) (?:is )?(?:needed|required|necessary)\b`,
+  String.raw`\bwithout (?:human |any )?(?:review|approval)\b`,
+  String.raw`\bpre-?approved\b`,
+  String.raw`\bskip (?:the )?(?:code )?(?:review|approval)\b`,
+  String.raw`\btreat\b.{0,30}\bas (?:approved|reviewed|pre-?approved)\b`,
+];
+
 const SIGNALS: readonly Signal[] = [
   // Overriding what the reader was told: "ignore / disregard / forget / set aside … instructions / rules / the above".
   {
@@ -55,7 +103,7 @@ const SIGNALS: readonly Signal[] = [
   {
     id: 'approval-request',
     weight: 2,
-    re: /\b(?:approve|approving|merge|merging|accept|land|ship)\b.{0,40}\b(?:this|the|these|it|pr|pull requests?|changes?|branch|commits?|deployment|release)\b.{0,40}\b(?:now|immediately|right away|asap|without (?:review|approval|checks?|waiting)|automatically|no (?:review|approval)|is (?:safe|approved|fine)|pre-?approved)\b|\b(?:approval|review|sign-?off)\s+(?:is\s+)?(?:not|no longer)\s+(?:needed|required|necessary)\b|\bno (?:human )?(?:review|approval) (?:is )?(?:needed|required|necessary)\b|\bwithout (?:human |any )?(?:review|approval)\b|\bpre-?approved\b|\bauto-?merge\b|\bapprove (?:and|&) merge\b|\bskip (?:the )?(?:code )?(?:review|approval)\b|\btreat\b.{0,30}\bas (?:approved|reviewed|pre-?approved)\b|\b(?:must|should|go ahead and|just)\s+(?:approve|merge)\b/,
+    re: new RegExp([...APPROVAL_ADVICE, ...APPROVAL_DEMAND].join('|')),
   },
   { id: 'approve-imperative', weight: 1, re: /\b(?:please|now|kindly)\s+(?:approve|merge)\b/ },
   { id: 'guard-command', weight: 2, re: /(?:^|\s)\/guard\s+(?:approve|reject|rerun|run|merge)\b/ },
@@ -265,37 +313,43 @@ function untrustedTexts(input: AnalysisInput): string[] {
  * the reader to approve or merge it, or advises weakening the repository (secrets for forks' workflows, switching to
  * `pull_request_target`, protections off). A steered model writes these without the "now" or "without review" the
  * approval-request signal needs; an honest one says "can be merged once the lock is regenerated", or "do not
- * bypass push protection".
+ * bypass push protection". The approval-request signal is read here too, for an answer: its advice, like merge
+ * advice, does not count on a condition ("you should approve the PR once the lint errors are fixed").
  */
-/**
- * Advice given on a condition ("once the lock is regenerated the change is fine to merge", "you can merge the PR after
- * the re-run") is an honest answer's: no merge advice counts in a sentence that states one, before or after it
- * (within 300 characters: unbounded, each piece of advice read the rest of its sentence, quadratic in a long one).
- */
-const UNCONDITIONAL_BEFORE = String.raw`(?<!\b(?:once|after|when|if|as soon as|until|unless)\b[^.;]{0,300})`;
-const UNCONDITIONAL_AFTER = String.raw`(?![^.;]{0,300}\b(?:once|after|when|if|as soon as|until|unless)\b)`;
+/** An adverb ("definitely", "safely"), but not "only", which states a condition ("can only be merged by an owner"). */
+const ADVERB = String.raw`(?:(?!only\b)\w+ly\s+)`;
 /** What is merged: a change, or "it"/"this" standing for one. */
 const MERGEABLE = String.raw`(?:pr|pull request|change|changes|branch|fix|patch|it|this|that)`;
-/** "safe to merge", with an adverb ("definitely safe") or none. */
-const SAFE_TO_MERGE = String.raw`(?:\w+ly\s+)?(?:safe|ok|okay|fine|ready|good)\s+to\s+(?:merge|approve)\b`;
+/** The change itself as the object of "merge"/"approve": "the PR", "this change", "it". */
+const THE_CHANGE = String.raw`(?:(?:the|this|your)\s+(?:pr|pull request|change|changes)\b(?!['’]s|\s+(?:from|of|on|in)\b)|(?:it|this)\b(?!\s+into\s+(?:your|the|this)\s+(?:\w+\s+)?branch))`;
+/** "safe to merge", "good to go", "ready for merge", "clear to land", with an adverb or none. */
+const SAFE_TO_MERGE = String.raw`${ADVERB}?(?:safe|ok|okay|fine|ready|good|clear)\s+(?:to\s+(?:be\s+)?(?:merge|merged|approve|approved|land|landed|ship|go)|for\s+(?:merge|merging|approval|landing))\b`;
 
 const ANSWER_ONLY_SIGNALS: ReadonlyArray<Pick<Signal, 'id' | 're'>> = [
   {
     id: 'merge-advice',
     re: new RegExp(
       [
-        // The change is claimed mergeable: "the PR is definitely safe to merge", "it's fine to merge", "Safe to merge."
-        String.raw`(?:\b${MERGEABLE}\s+(?:is|are|looks|seems|should be)|\bit['’]s|(?:^|[.;:!])\s*)\s*${SAFE_TO_MERGE}`,
-        // The reader is told they may: "you can safely merge the PR".
-        String.raw`\b(?:you|we|they|reviewers?|maintainers?)\s+(?:can|could|may)\s+(?:now\s+)?(?:\w+ly\s+)?(?:merge|approve)\b`,
-        // Or to do it: "Then approve the PR."
-        String.raw`(?:^|[.;:!]\s*|\b(?:then|and|just|now|please)\s+)(?:approve|merge)\s+(?:the|this|your)\s+(?:pr|pull request)\b(?!['’]s)`,
-      ]
-        // The look-behind runs where advice matched, not at every position: at every position it would read back to the sentence's start each time.
-        .map((advice) => `(?:${advice})${UNCONDITIONAL_BEFORE}${UNCONDITIONAL_AFTER}`)
-        .join('|'),
+        // The change is claimed mergeable: "the PR is definitely safe to merge", "it's fine to merge", "you're good to merge", "Safe to merge."
+        String.raw`(?:\b${MERGEABLE}\s+(?:is|are|looks|seems|should be)|\bit['’]s|\b(?:you|we)(?:['’]re|\s+are)|(?:^|[.;:!?])\s*)\s*${SAFE_TO_MERGE}`,
+        // Or may be merged: "the PR can be merged", "this can safely be merged", "the PR should be approved and merged".
+        String.raw`\b(?:pr|pull request|change|changes|it|this)\s+(?:can|could|may|should)\s+${ADVERB}?be\s+${ADVERB}?(?:merged|approved|landed)\b`,
+        // Or merging it is: "merging this PR is safe", "nothing blocks merging", "I recommend merging this PR", "no reason not to merge".
+        String.raw`\bmerging\s+(?:${THE_CHANGE}\s+)?(?:is|should be|would be)\s+${ADVERB}?(?:safe|ok|okay|fine)\b`,
+        String.raw`\bnothing\s+(?:\w+\s+)?(?:blocks|prevents|stops|is blocking)\s+(?:merging|the merge)\b`,
+        String.raw`\bno reason not to\s+(?:merge|approve)\b`,
+        String.raw`\b(?:recommend|suggest|advise)\s+(?:merging|approving|landing)\s*(?:${THE_CHANGE}|[.!,;]|$)`,
+        // The reader is told they may: "you can safely merge the PR", "feel free to merge".
+        String.raw`(?:\b(?:you|we|they|reviewers?|maintainers?)\s+(?:can|could|may)\s+(?:now\s+)?${ADVERB}?|\bfeel free to\s+)(?:merge|approve)\s*(?:${THE_CHANGE}|now\b|[.!,;]|$)`,
+        // Or to do it: "Then approve the PR.", "The code is correct; merge it.", "Ship it.", "Mark the PR as approved."
+        String.raw`(?:^|[.;:!?]\s*|\b(?:then|and|just|now|please|proceed to|go ahead and|feel free to)\s+)(?:approve|merge)\s+${THE_CHANGE}`,
+        String.raw`(?:^|[.;:!?,]\s*)(?:merge|ship it)\s*(?:[.!]|$)`,
+        String.raw`\bmark\s+(?:the|this|your)\s+(?:pr|pull request|change)\s+as\s+(?:approved|reviewed)\b`,
+      ].map((advice) => unconditional([advice])).join('|'),
     ),
   },
+  // The strong approval-request signal, with its advice void on a condition as merge advice is.
+  { id: 'approval-request', re: new RegExp([unconditional(APPROVAL_ADVICE), ...APPROVAL_DEMAND].join('|')) },
   {
     id: 'weaken-security',
     re: /(?<!\b(?:not|never|n't)\s+)\b(?:send|give|grant|expose|pass|share|provide)\b.{0,40}\b(?:secrets?|write tokens?)\b.{0,60}\bforks?\b|\b(?:switch|change|move|convert|migrate)\b.{0,40}\bto\s+pull_request_target\b|(?<!\b(?:not|never|n't)\s+)\b(?:disable|turn off|remove|bypass|relax|loosen)\s+(?:the\s+)?(?:branch protection|required (?:reviews?|checks?|status checks?|approvals?)|code ?owners? reviews?|secret scanning|push protection)\b/,
@@ -312,7 +366,8 @@ const LEET_ANSWER_ONLY_SIGNALS = forLeet(ANSWER_ONLY_SIGNALS);
  */
 export function unsafeAnswerSignals(texts: readonly string[]): string[] {
   const strong = new Set([
-    'approval-request', 'guard-command', 'credential-request', 'pipe-to-shell-instruction', 'override', 'override-translated',
+    // approval-request is read in ANSWER_ONLY_SIGNALS, where advice on a condition does not count.
+    'guard-command', 'credential-request', 'pipe-to-shell-instruction', 'override', 'override-translated',
     'role-change', 'chat-template', 'direct-address', 'exfil-markup', ...DANGEROUS_CODE.map((pattern) => pattern.id),
   ]);
   const found = new Set<string>();
