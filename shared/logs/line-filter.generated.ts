@@ -19,8 +19,8 @@ export const LITERAL_INDEX_LITERALS = {
 
 /** 1 for each digit-blind expression of the digit-shape memo (`digitBlindFlags`), deflated, and the key of those expressions. */
 export const DIGIT_BLIND_SLOTS = {
-  key: 'df66e0b5d97bc295c61378c1a29a918956cf576f82e9dfb753e9141b0bf6ea94',
-  data: 'jY8BDsAgCAN7///0MiOxAx1iCFhoAfGaEMU2UN+gCiu3+jSNqiQ2Lo9YbeRBD9zfxNH6z7hmkfSck3l8+45Ozcl47ECjden4TaF82IteT79/NhqU21W4NPfyAA==',
+  key: 'f0c5ecfeecac9bdef90b7357eca2b56dd944074f6d5dc935c1e7b52efe70b514',
+  data: 'jZABDsAgCAN7///0MiOxgo5hCFCggOIVIYocoL5AFVYu9WkaWUkcVG6x3PCjPXB/E0crnnbNIvF5T+5jr7sq1SfjsQMN10/Fbwrmy170fPqMufzPfo9KL829PA==',
 };
 
 /** The automata of the open block's questions (`blockSpecs`), deflated, and the key of their expressions. */

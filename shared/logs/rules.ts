@@ -322,7 +322,8 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^rake aborted!$/, end: /^(?:\(See full trace|Tasks: TOP)/ },
   { id: 'php.fatal', category: 'unknown', weight: 80, extend: 'indent', refine: true,
     re: /^(?:PHP )?(?:Fatal error|Parse error|Catchable fatal error|Uncaught \w+):\s/ },
-  { id: 'elisp.error', category: 'unknown', weight: 72, extend: 'indent', refine: true, maxLines: 80,
+  // An Emacs backtrace: every frame two spaces in, as deep as `signal(…)` itself.
+  { id: 'elisp.error', category: 'unknown', weight: 72, extend: 'indent', refine: true, maxLines: 80, cont: /^ {2}\S/,
     re: /^\s*(?:signal\((?:error|file-error|[\w-]+-error) |Debugger entered--Lisp error: )/ },
   { id: 'elixir.exception', category: 'unknown', weight: 72, extend: 'indent', refine: true, re: /^\*\* \([\w.]+\) / },
   { id: 'java.exception', category: 'unknown', weight: 74, extend: 'indent', refine: true, maxLines: 200,

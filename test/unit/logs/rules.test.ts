@@ -166,6 +166,23 @@ const CASES: Case[] = [
     ),
   },
   {
+    // Emacs prints its backtrace two spaces in, every frame as deep as the `signal(…)` that heads it.
+    name: 'emacs backtrace',
+    rule: 'elisp.error',
+    category: 'unknown',
+    head: '  signal(error ("No version of fullframe >= nil is available"))',
+    covers: [5],
+    log: lines(
+      'Loading /home/ci/.emacs.d/init.el...',
+      '  signal(error ("No version of fullframe >= nil is available"))',
+      '  error("No version of %s >= %S is available" fullframe nil)',
+      '  (if no-refresh (error "No version of %s >= %S is available" package min-version) (package-refresh-contents))',
+      '  require-package(fullframe)',
+      '  eval-buffer(#<buffer  *load*> nil "/home/ci/.emacs.d/lisp/init-elpa.el" nil t)',
+      'The command "emacs --batch -l init.el" exited with 255.',
+    ),
+  },
+  {
     name: 'go test',
     rule: 'go.test-failed',
     category: 'test_failure',
