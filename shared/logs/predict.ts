@@ -7,6 +7,10 @@ import type { LogAnalysis } from './types.js';
 
 /** Gap in lines under which two blocks of the same rule count as one report. */
 const ADJACENT_GAP = 12;
+/** Gap in lines under which a block of another rule right after the report is part of it. */
+const CONTIGUOUS_GAP = 2;
+/** Rules whose lines say that something failed, not what: the generic `failed` wording, go's package line, the cascade. */
+const STATUS_RULE = /^(?:generic\.failed|go\.pkg-failed|cascade\.)/;
 
 /**
  * Lines that explain the failure, most likely cause first (at most `maxLines`).
@@ -41,6 +45,17 @@ export function predictionLines(analysis: LogAnalysis, maxLines = 400): number[]
     if (r.endLine < start && start - r.endLine <= ADJACENT_GAP) {
       ranges.push(r);
       start = r.startLine;
+    }
+  }
+  // A block of another kind that starts right where this report ends continues it: a Java exception whose multi-line
+  // message holds the line another rule took (`stderr: fatal: unable to access …`), with the frames under that one.
+  // Not a block that only reports that something failed (`FAIL`, `TEST FAILURE`, `3 tests completed, 1 failed`): a
+  // summary after the report is not part of it.
+  const others = analysis.failures.filter((f) => f.rule !== top.rule && !STATUS_RULE.test(f.rule)).sort((a, b) => a.startLine - b.startLine);
+  for (const f of others) {
+    if (f.startLine > end && f.startLine - end <= CONTIGUOUS_GAP) {
+      ranges.push({ startLine: f.startLine, endLine: f.endLine });
+      end = f.endLine;
     }
   }
   for (const r of ranges) for (let l = r.startLine; l <= r.endLine; l++) add(l);

@@ -157,6 +157,30 @@ describe('options and shape', () => {
     expect(lines).toHaveLength(60);
   });
 
+  it('continues the report over a block of another kind right after it, but not over a line that only says it failed', async () => {
+    // Prepare: Jenkins prints a Java exception whose multi-line message holds git's own error, frames under it.
+    const jenkins = [
+      'ERROR: Error cloning remote repo \'origin\'',
+      'hudson.plugins.git.GitException: Command "git fetch --tags --progress https://github.com/acme/app.git" returned status code 128:',
+      'stdout: ',
+      "stderr: fatal: unable to access 'https://github.com/acme/app.git/': The requested URL returned error: 503",
+      '',
+      '\tat org.jenkinsci.plugins.gitclient.CliGitAPIImpl.launchCommandIn(CliGitAPIImpl.java:2681)',
+      '\tat hudson.remoting.UserRequest.perform(UserRequest.java:211)',
+      'Finished: FAILURE',
+    ].join('\n');
+    const goTest = ['=== RUN   TestSum', '--- FAIL: TestSum (0.00s)', '    sum_test.go:12: got 3, want 4', 'FAIL', 'FAIL\tgithub.com/acme/calc\t0.004s'].join('\n');
+
+    // Act
+    const report = predictionLines(await analyzeLog(jenkins));
+    const test = predictionLines(await analyzeLog(goTest));
+
+    // Assert: the exception's head, then its message and frames; the test's block without the package's FAIL lines.
+    expect(report[0]).toBe(2);
+    expect([...report].sort((a, b) => a - b)).toEqual([2, 4, 5, 6, 7]);
+    expect([...test].sort((a, b) => a - b)).toEqual([2, 3]);
+  });
+
   it('withholds text when redaction fails instead of returning it raw', () => {
     // Prepare
     const scanner = new LogScanner();
