@@ -99,7 +99,7 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'infra.gpu-oom', category: 'out_of_memory', weight: 95, extend: 'line',
     re: /CUDA out of memory|CUDA error: out of memory|(?<![A-Za-z0-9_])OutOfMemoryError\b|CUBLAS_STATUS_ALLOC_FAILED|hipErrorOutOfMemory|ResourceExhaustedError|OOM when allocating/ },
   { id: 'infra.killed', category: 'out_of_memory', weight: 80, extend: 'line', re: /^\s*(?:\S+: line \d+:\s+\d+ )?Killed(?:\s.*)?$/ },
-  { id: 'infra.disk-full', category: 'infrastructure', weight: 95, extend: 'line',
+  { id: 'infra.disk-full', category: 'infrastructure', weight: 95, extend: 'indent',
     re: /No space left on device|\bENOSPC\b|[Dd]isk quota exceeded|not enough (?:free )?(?:disk )?space on the disk|System\.IO\.IOException: There is not enough space/i },
   { id: 'infra.runner-lost', category: 'infrastructure', weight: 92, extend: 'line',
     re: /The runner has received a shutdown signal|lost communication with the server|The hosted runner: .{0,300} lost communication|Runner .{0,300} (?:did not respond|is offline)|ERROR: Job failed \(system failure\)|The job was not acquired by Runner|No hosted parallelism has been purchased|exceeded the maximum (?:number of )?concurrent jobs/i },

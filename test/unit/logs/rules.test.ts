@@ -455,6 +455,21 @@ const CASES: Case[] = [
     log: lines('Extracting layer', 'write /var/lib/docker/tmp/layer: no space left on device'),
   },
   {
+    // The exception that says so keeps its frames, one level in.
+    name: 'disk full, with the stack trace under it',
+    rule: 'infra.disk-full',
+    category: 'infrastructure',
+    head: 'java.io.IOException: No space left on device',
+    covers: [4],
+    log: lines(
+      '[INFO] spoon.support.JavaOutputProcessor',
+      'java.io.IOException: No space left on device',
+      '    at java.io.UnixFileSystem.createFileExclusively (Native Method)',
+      '    at java.io.File.createNewFile (File.java:1026)',
+      '[INFO] BUILD FAILURE',
+    ),
+  },
+  {
     name: 'DNS',
     rule: 'network.error',
     category: 'network',
