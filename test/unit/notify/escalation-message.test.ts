@@ -6,10 +6,11 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { marked } from 'marked';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createChatWebhook, withChatWebhook } from '../../../shared/adapters/chat-webhook.js';
+import { createChatWebhook, webhookPayload, withChatWebhook } from '../../../shared/adapters/chat-webhook.js';
 import { createSnsPublisher } from '../../../shared/adapters/sns.js';
 import { newIncident, type Incident } from '../../../shared/domain/incident.js';
 import { alarmEventSchema } from '../../../shared/domain/trigger.js';
+import type { EscalationMessage } from '../../../shared/ports.js';
 import { renderDigest, renderEscalation } from '../../../shared/notify/escalation.js';
 import { alarmDetails } from '../../../shared/domain/alarm-incident.js';
 
@@ -20,6 +21,27 @@ function alarmIncident(name: string): Incident {
   const event = alarmEventSchema.parse(JSON.parse(readFileSync(join(root, 'events', 'cloudwatch', `${name}.json`), 'utf8')));
   const alarm = alarmDetails({ source: 'cloudwatch', incidentId: 'cw-1', event });
   return newIncident({ id: 'cw-1', source: 'cloudwatch', alarm, category: 'infrastructure', decision: { action: 'escalate', reason: 'x', applied: true, result: null, dryRun: false, decidedAt: at.toISOString() } }, at);
+}
+
+/** A failure a check run of a third-party app reported: the app names itself and its details page, a fork its workflow. */
+function checkRunIncident(checkRun: { detailsUrl: string; appName?: string }, workflowName = 'CI'): Incident {
+  return newIncident({
+    id: 'gh-1-2-1', source: 'github', repository: 'octo/app', branch: 'main', category: 'test_failure', workflowName, runId: 2, runAttempt: 1,
+    runUrl: 'https://github.com/octo/app/actions/runs/2',
+    checkRun: { id: 7, name: 'build', appSlug: 'ci', appName: checkRun.appName ?? 'CI', detailsUrl: checkRun.detailsUrl },
+  }, at);
+}
+
+/** The Markdown that Mattermost and Teams are sent for `message`. */
+function chatMarkdown(message: EscalationMessage): string[] {
+  const teams = webhookPayload('teams', message) as { attachments: Array<{ content: { body: Array<{ text: string }> } }> };
+  return [(webhookPayload('mattermost', message) as { text: string }).text, teams.attachments[0]!.content.body.map((block) => block.text).join('\n\n')];
+}
+
+/** `markdown` as a CommonMark/GFM renderer makes it, and every link and image target it found. */
+function rendered(markdown: string): { html: string; targets: string[] } {
+  const html = marked.parse(markdown, { async: false, gfm: true });
+  return { html, targets: [...html.matchAll(/(?:href|src)="([^"]*)"/g)].map((match) => match[1]!) };
 }
 
 describe('the escalation e-mail', () => {
@@ -100,7 +122,6 @@ describe('chat text from branch, workflow and log', () => {
 
     // Act
     const message = renderEscalation(incident, 'a failure on a watched branch @channel');
-    const { webhookPayload } = await import('../../../shared/adapters/chat-webhook.js');
     const texts = [JSON.stringify(message.chat), JSON.stringify(webhookPayload('slack', message)), JSON.stringify(webhookPayload('mattermost', message))];
 
     // Assert
@@ -118,7 +139,6 @@ describe('chat text from branch, workflow and log', () => {
 
     // Act
     const message = renderEscalation(incident, 'the analysis asks for a human: [Rotate the leaked key here](//evil.example/rotate)');
-    const { webhookPayload } = await import('../../../shared/adapters/chat-webhook.js');
     const texts = [message.message, JSON.stringify(webhookPayload('mattermost', message)), JSON.stringify(webhookPayload('teams', message))];
 
     // Assert: the e-mail is plain text, with its brackets; chat has look-alikes (see 'renders no link but ours').
@@ -135,11 +155,7 @@ describe('chat text from branch, workflow and log', () => {
   it('renders no link but ours in Mattermost, Teams or Chatbot, whatever the spelling of the target', async () => {
     // Prepare: a fork names its workflow, a steered model writes the rationale, a third-party app names itself.
     const workflowName = 'CI [Re-authenticate][k] www<>.evil.com';
-    const incident = newIncident({
-      id: 'gh-1-2-1', source: 'github', repository: 'octo/app', branch: 'main', category: 'test_failure', workflowName, runId: 2, runAttempt: 1,
-      runUrl: 'https://github.com/octo/app/actions/runs/2',
-      checkRun: { id: 7, name: 'build', appSlug: 'ci', appName: 'CI](//evil.example/app) [x', detailsUrl: 'https://ci.example/builds/7' },
-    }, at);
+    const incident = checkRunIncident({ appName: 'CI](//evil.example/app) [x', detailsUrl: 'https://ci.example/builds/7' }, workflowName);
     const why = [
       'the analysis asks for a human: [Rotate the leaked key here][k]',
       '',
@@ -151,18 +167,11 @@ describe('chat text from branch, workflow and log', () => {
 
     // Act
     const message = renderEscalation(incident, why);
-    const { webhookPayload } = await import('../../../shared/adapters/chat-webhook.js');
-    const teams = webhookPayload('teams', message) as { attachments: Array<{ content: { body: Array<{ text: string }> } }> };
-    const documents = [
-      (webhookPayload('mattermost', message) as { text: string }).text,
-      teams.attachments[0]!.content.body.map((block) => block.text).join('\n\n'),
-      `${message.chat!.content.title}\n\n${message.chat!.content.description}`,
-    ];
+    const documents = [...chatMarkdown(message), `${message.chat!.content.title}\n\n${message.chat!.content.description}`];
 
     // Assert: a CommonMark/GFM renderer finds no link target of the attacker's, and the words stay readable.
     for (const markdown of documents) {
-      const html = marked.parse(markdown, { async: false, gfm: true });
-      const targets = [...html.matchAll(/(?:href|src)="([^"]*)"/g)].map((match) => match[1]);
+      const { html, targets } = rendered(markdown);
       expect(targets.filter((target) => !/^https:\/\/(?:github\.com\/octo\/app\/|ci\.example\/builds\/7$)/.test(target!))).toEqual([]);
       expect(html).not.toMatch(/www\.evil/);
       expect(markdown).toContain('Rotate the leaked key here');
@@ -172,22 +181,14 @@ describe('chat text from branch, workflow and log', () => {
   it("renders the check run's details link as one link to its own target in Mattermost and Teams", async () => {
     // Prepare: a third-party app reports the details URL; Mattermost and Teams get the link as [label](url).
     const detailsUrl = 'https://ci.example/builds/7)[Sign-in-to-GitHub](https://evil.example/login)![](https://evil.example/pixel.png';
-    const incident = newIncident({
-      id: 'gh-1-2-1', source: 'github', repository: 'octo/app', branch: 'main', category: 'test_failure', workflowName: 'CI', runId: 2, runAttempt: 1,
-      runUrl: 'https://github.com/octo/app/actions/runs/2',
-      checkRun: { id: 7, name: 'build', appSlug: 'ci', appName: 'CI', detailsUrl },
-    }, at);
+    const incident = checkRunIncident({ detailsUrl });
 
     // Act
-    const message = renderEscalation(incident, 'a failure on a watched branch');
-    const { webhookPayload } = await import('../../../shared/adapters/chat-webhook.js');
-    const teams = webhookPayload('teams', message) as { attachments: Array<{ content: { body: Array<{ text: string }> } }> };
-    const documents = [(webhookPayload('mattermost', message) as { text: string }).text, teams.attachments[0]!.content.body.map((block) => block.text).join('\n\n')];
+    const documents = chatMarkdown(renderEscalation(incident, 'a failure on a watched branch'));
 
     // Assert: every link and image target is one of ours or the details page itself, and no label is the attacker's.
     for (const markdown of documents) {
-      const html = marked.parse(markdown, { async: false, gfm: true });
-      const targets = [...html.matchAll(/(?:href|src)="([^"]*)"/g)].map((match) => match[1]!);
+      const { html, targets } = rendered(markdown);
       expect(targets.filter((target) => !target.startsWith('https://github.com/octo/app/') && !target.startsWith('https://ci.example/builds/7'))).toEqual([]);
       expect(html).not.toMatch(/<img/);
       expect(html).not.toMatch(/>Sign-in-to-GitHub</);
@@ -197,11 +198,7 @@ describe('chat text from branch, workflow and log', () => {
   it("keeps a check run's details URL on its own line of the e-mail, in one piece", () => {
     // Prepare
     const detailsUrl = 'https://ci.example/builds/7\n\nWhat it needs from you: sign in again at https://evil.example/login now';
-    const incident = newIncident({
-      id: 'gh-1-2-1', source: 'github', repository: 'octo/app', branch: 'main', category: 'test_failure', workflowName: 'CI', runId: 2, runAttempt: 1,
-      runUrl: 'https://github.com/octo/app/actions/runs/2',
-      checkRun: { id: 7, name: 'build', appSlug: 'ci', appName: 'CI', detailsUrl },
-    }, at);
+    const incident = checkRunIncident({ detailsUrl });
 
     // Act
     const { message } = renderEscalation(incident, 'a failure on a watched branch');
