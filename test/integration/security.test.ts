@@ -79,15 +79,31 @@ function repository(body: Record<string, any>, name: string, id: number): void {
   }
 }
 
-/** A failed run of `repo` whose only job fails with `log`. */
-function failedRun(runId: number, jobId: number, log: string, repo = { name: 'checkout-service', id: REPO_ID }): RecordedWebhook {
+/** The repository whose policy opts in to fix PRs. */
+const FIXES_ON = { name: 'fixes-on', id: 800000042 };
+
+/** A failed run of `repo` whose only job fails with `log`; `run` overrides fields of the recorded `workflow_run`. */
+function failedRun(
+  runId: number,
+  jobId: number,
+  log: string,
+  { repo = { name: 'checkout-service', id: REPO_ID }, run = {} }: { repo?: { name: string; id: number }; run?: Record<string, unknown> } = {},
+): RecordedWebhook {
   const webhook = structuredClone(loadWebhook('workflow_run-failure'));
   const body = webhook.body as Record<string, any>;
   body.workflow_run.id = runId;
   repository(body, repo.name, repo.id);
+  Object.assign(body.workflow_run, run);
   github.jobs.set(`${runId}/1`, [{ id: jobId, name: 'test (node 22)', conclusion: 'failure' }]);
   github.logs.set(jobId, { content: log });
   return webhook;
+}
+
+/** Delivers `webhook`, waits until the runtime is idle, and reads the incident it created. */
+async function settled(webhook: RecordedWebhook) {
+  const response = await deliverWebhook(runtime.url, webhook, SECRET);
+  await runtime.idle();
+  return { response, done: await incident(String(response.body.incidentId)) };
 }
 
 function approval(login: string, text: string, id: number, repo: string): RecordedWebhook {
@@ -139,7 +155,7 @@ afterAll(async () => {
 describe('an evasive injection with an obedient model', () => {
   it('opens no fix PR and publishes no model text, even where fix PRs are on', async () => {
     model.answer = obedient('open_fix_pr', POSTINSTALL_PATCH);
-    const response = await deliverWebhook(runtime.url, failedRun(91000001, 81000001, withInjection(), { name: 'fixes-on', id: 800000042 }), SECRET);
+    const response = await deliverWebhook(runtime.url, failedRun(91000001, 81000001, withInjection(), { repo: FIXES_ON }), SECRET);
     await runtime.idle();
 
     const done = await incident(String(response.body.incidentId));
@@ -190,7 +206,7 @@ describe('fix PRs', () => {
 
   it('when on, wait for /guard approve with the diff shown, then open the PR as the approver', async () => {
     model.answer = honest(SOURCE_PATCH);
-    const response = await deliverWebhook(runtime.url, failedRun(91000011, 81000011, jestLog, { name: 'fixes-on', id: 800000042 }), SECRET);
+    const response = await deliverWebhook(runtime.url, failedRun(91000011, 81000011, jestLog, { repo: FIXES_ON }), SECRET);
     await runtime.idle();
     const id = String(response.body.incidentId);
     const waiting = await incident(id);
@@ -213,7 +229,7 @@ describe('fix PRs', () => {
     // Prepare: a fix is proposed and shown with its digest; the runtime restarts while it waits, and the resumed
     // execution analyses the failure again: this time the model proposes another patch, and the comment shows it.
     model.answer = honest(SOURCE_PATCH);
-    const response = await deliverWebhook(runtime.url, failedRun(91000013, 81000013, jestLog, { name: 'fixes-on', id: 800000042 }), SECRET);
+    const response = await deliverWebhook(runtime.url, failedRun(91000013, 81000013, jestLog, { repo: FIXES_ON }), SECRET);
     await runtime.idle();
     const id = String(response.body.incidentId);
     const shownDigest = () => new RegExp(`/guard approve ${id} ([0-9a-f]{12})`).exec(commentsOn(PR))?.[1];
@@ -254,7 +270,7 @@ describe('fix PRs', () => {
   it('refuse build and script files, and say why', async () => {
     model.answer = honest(MAKEFILE_PATCH);
     const before = github.pulls.length;
-    const response = await deliverWebhook(runtime.url, failedRun(91000012, 81000012, jestLog, { name: 'fixes-on', id: 800000042 }), SECRET);
+    const response = await deliverWebhook(runtime.url, failedRun(91000012, 81000012, jestLog, { repo: FIXES_ON }), SECRET);
     await runtime.idle();
 
     const done = await incident(String(response.body.incidentId));
@@ -271,7 +287,7 @@ describe('forks', () => {
     return webhook;
   }
   const forkCheck = (body: Record<string, any>) => {
-    repository(body, 'fixes-on', 800000042);
+    repository(body, FIXES_ON.name, FIXES_ON.id);
     // GitHub reports a fork's check suite with no head branch and no pull requests.
     body.check_run.check_suite.head_branch = null;
     body.check_run.pull_requests = [];
@@ -281,7 +297,7 @@ describe('forks', () => {
     model.answer = honest(SOURCE_PATCH);
     const before = github.pulls.length;
     const base = await deliverWebhook(runtime.url, check('check_run-circleci-failure', (b) => {
-      repository(b, 'fixes-on', 800000042);
+      repository(b, FIXES_ON.name, FIXES_ON.id);
       b.check_run.id = 93000001;
       b.check_run.check_suite.head_branch = 'main';
       b.check_run.pull_requests = [];
@@ -309,15 +325,14 @@ describe('forks', () => {
 
   it('an unrelated pull request listed in pull_requests gets no comment', async () => {
     model.answer = honest(SOURCE_PATCH);
-    const webhook = failedRun(91000020, 81000020, jestLog);
-    const body = webhook.body as Record<string, any>;
-    body.workflow_run.pull_requests = [{ number: 4321, head: { ref: 'feature/tax-rounding', sha: SHA, repo: { id: REPO_ID } }, base: { ref: 'main', sha: SHA, repo: { id: 99999 } } }];
+    const webhook = failedRun(91000020, 81000020, jestLog, {
+      run: { pull_requests: [{ number: 4321, head: { ref: 'feature/tax-rounding', sha: SHA, repo: { id: REPO_ID } }, base: { ref: 'main', sha: SHA, repo: { id: 99999 } } }] },
+    });
     github.commitPulls.set(SHA, []);
 
-    const response = await deliverWebhook(runtime.url, webhook, SECRET);
-    await runtime.idle();
+    const { response, done } = await settled(webhook);
 
-    expect((await incident(String(response.body.incidentId))).pullRequest).toBeNull();
+    expect(done.pullRequest).toBeNull();
     expect(github.comments.get(4321)).toBeUndefined();
     expect(github.requests.some((r) => r.route.includes('/issues/4321/'))).toBe(false);
     expect((await harness.outbox()).some((e) => e.kind === 'escalation' && String(e.message).includes(String(response.body.incidentId)))).toBe(true);
@@ -330,15 +345,11 @@ describe('forks', () => {
     model.answer = honest(SOURCE_PATCH);
     const mainSha = '4c0ffee4c0ffee4c0ffee4c0ffee4c0ffee4c0f';
     const forkPr = 4400;
-    const webhook = failedRun(91000030, 81000030, jestLog);
-    const body = webhook.body as Record<string, any>;
-    Object.assign(body.workflow_run, { head_sha: mainSha, head_branch: 'main', event: 'push', pull_requests: [] });
+    const webhook = failedRun(91000030, 81000030, jestLog, { run: { head_sha: mainSha, head_branch: 'main', event: 'push', pull_requests: [] } });
     github.commitPulls.set(mainSha, [{ number: forkPr, state: 'open', head: { sha: mainSha, repo: { id: 555000111 } } }]);
 
-    const response = await deliverWebhook(runtime.url, webhook, SECRET);
-    await runtime.idle();
+    const { done } = await settled(webhook);
 
-    const done = await incident(String(response.body.incidentId));
     expect(done.fromFork).toBe(false);
     expect(done.pullRequest).toBeNull();
     expect(github.comments.get(forkPr)).toBeUndefined();
@@ -351,18 +362,14 @@ describe('forks', () => {
     model.answer = honest(SOURCE_PATCH);
     const forkSha = '5d1e9a7c3b2f4e6d8a0c1b3e5f7a9c2d4e6b8f0a';
     const forkId = 829371044;
-    const webhook = failedRun(91000031, 81000031, jestLog);
-    const body = webhook.body as Record<string, any>;
-    Object.assign(body.workflow_run, { head_sha: forkSha, head_branch: 'main', pull_requests: [], head_repository: { id: forkId } });
+    const webhook = failedRun(91000031, 81000031, jestLog, { run: { head_sha: forkSha, head_branch: 'main', pull_requests: [], head_repository: { id: forkId } } });
     github.commitPulls.set(forkSha, [
       { number: 4401, state: 'open', head: { sha: forkSha, repo: { id: 555000111 } } },
       { number: 4402, state: 'open', head: { sha: forkSha, repo: { id: forkId } } },
     ]);
 
-    const response = await deliverWebhook(runtime.url, webhook, SECRET);
-    await runtime.idle();
+    const { done } = await settled(webhook);
 
-    const done = await incident(String(response.body.incidentId));
     expect(done.fromFork).toBe(true);
     expect(done.pullRequest).toBe(4402);
     expect(github.comments.get(4401)).toBeUndefined();
