@@ -3,6 +3,7 @@ import { type Incident, newIncident } from '../../../shared/domain/incident.js';
 import type { Learning } from '../../../shared/knowledge/learning.js';
 import { botCommentId, collectReactionFeedback } from '../../../shared/knowledge/reactions.js';
 import { silentLogger } from '../../../shared/steps/deps.js';
+import type { RepositoryRole } from '../../../shared/ports.js';
 import { createFakeGitHub } from '../../support/fakes.js';
 
 function incident(withComment = true) {
@@ -26,26 +27,36 @@ function learning() {
   };
 }
 
+const createdAt = '2026-11-20T10:05:00Z';
+
+/** A fake GitHub where each of `roles` has its role and `reactions` ([user, content], a bot's marked) are on the comment, in order. */
+function commentWith(roles: Record<string, RepositoryRole>, reactions: Array<[string, string, ('User' | 'Bot')?]>) {
+  const github = createFakeGitHub();
+  for (const [user, role] of Object.entries(roles)) github.permissions.set(user, role);
+  for (const [user, content, userType = 'User'] of reactions) github.reactions.push({ user, content, userType, createdAt });
+  return github;
+}
+
+/** The reactions on `incident()`'s comment collected: how many counted, and the votes as the learning loop got them. */
+async function collect(github: ReturnType<typeof createFakeGitHub>, logger = silentLogger) {
+  const { votes, learning: learn } = learning();
+  const counted = await collectReactionFeedback(incident(), github.port, { learning: learn, logger });
+  return { counted, votes };
+}
+
 describe('reaction feedback', () => {
   it('counts 👍/👎 from users with write access only, once per user, ignoring bots and mixed votes', async () => {
-    const github = createFakeGitHub();
-    github.permissions.set('maya', 'write');
-    github.permissions.set('lee', 'admin');
-    github.permissions.set('sam', 'maintain');
-    github.permissions.set('drive-by', 'read');
-    const createdAt = '2026-11-20T10:05:00Z';
-    github.reactions.push(
-      { user: 'maya', content: '+1', userType: 'User', createdAt },
-      { user: 'lee', content: '-1', userType: 'User', createdAt },
-      { user: 'drive-by', content: '-1', userType: 'User', createdAt },
-      { user: 'sam', content: '+1', userType: 'User', createdAt },
-      { user: 'sam', content: '-1', userType: 'User', createdAt },
-      { user: 'maya', content: 'heart', userType: 'User', createdAt },
-      { user: 'renovate[bot]', content: '+1', userType: 'Bot', createdAt },
-    );
-    const { votes, learning: learn } = learning();
+    const github = commentWith({ maya: 'write', lee: 'admin', sam: 'maintain', 'drive-by': 'read' }, [
+      ['maya', '+1'],
+      ['lee', '-1'],
+      ['drive-by', '-1'],
+      ['sam', '+1'],
+      ['sam', '-1'],
+      ['maya', 'heart'],
+      ['renovate[bot]', '+1', 'Bot'],
+    ]);
 
-    const counted = await collectReactionFeedback(incident(), github.port, { learning: learn, logger: silentLogger });
+    const { counted, votes } = await collect(github);
 
     expect(counted).toBe(2);
     expect(votes).toEqual([['maya', 'up'], ['lee', 'down']]);
@@ -76,23 +87,15 @@ describe('reaction feedback', () => {
 });
 
 describe('reaction feedback when outsiders react first', () => {
-  const createdAt = '2026-11-20T10:05:00Z';
-  /** `count` accounts without write access, each with a 👍, listed before anyone else's reaction. */
-  function outsiders(github: ReturnType<typeof createFakeGitHub>, count: number) {
-    for (let i = 0; i < count; i += 1) github.reactions.push({ user: `drive-by-${i}`, content: '+1', userType: 'User', createdAt });
-  }
+  /** `count` accounts without write access, each with a 👍, to list before anyone else's reaction. */
+  const outsiders = (count: number): Array<[string, string]> => Array.from({ length: count }, (_, i) => [`drive-by-${i}`, '+1']);
 
   it("checks every reacting user when 20 outsiders reacted before the maintainers (only the first 20 were checked)", async () => {
     // Prepare
-    const github = createFakeGitHub();
-    outsiders(github, 20);
-    github.permissions.set('maya', 'write');
-    github.permissions.set('lee', 'admin');
-    github.reactions.push({ user: 'maya', content: '-1', userType: 'User', createdAt }, { user: 'lee', content: '+1', userType: 'User', createdAt });
-    const { votes, learning: learn } = learning();
+    const github = commentWith({ maya: 'write', lee: 'admin' }, [...outsiders(20), ['maya', '-1'], ['lee', '+1']]);
 
     // Act
-    const counted = await collectReactionFeedback(incident(), github.port, { learning: learn, logger: silentLogger });
+    const { counted, votes } = await collect(github);
 
     // Assert
     expect(counted).toBe(2);
@@ -102,22 +105,16 @@ describe('reaction feedback when outsiders react first', () => {
 
   it("reads the collaborator list once when more users reacted than are checked one by one, so 300 outsiders cannot hide a maintainer", async () => {
     // Prepare: 300 outsiders, a read-only collaborator and a triager, then two maintainers
-    const github = createFakeGitHub();
-    outsiders(github, 300);
-    github.permissions.set('reader', 'read');
-    github.permissions.set('triager', 'triage');
-    github.permissions.set('Maya', 'maintain');
-    github.permissions.set('lee', 'write');
-    github.reactions.push(
-      { user: 'reader', content: '-1', userType: 'User', createdAt },
-      { user: 'triager', content: '-1', userType: 'User', createdAt },
-      { user: 'maya', content: '-1', userType: 'User', createdAt },
-      { user: 'lee', content: '+1', userType: 'User', createdAt },
-    );
-    const { votes, learning: learn } = learning();
+    const github = commentWith({ reader: 'read', triager: 'triage', Maya: 'maintain', lee: 'write' }, [
+      ...outsiders(300),
+      ['reader', '-1'],
+      ['triager', '-1'],
+      ['maya', '-1'],
+      ['lee', '+1'],
+    ]);
 
     // Act
-    const counted = await collectReactionFeedback(incident(), github.port, { learning: learn, logger: silentLogger });
+    const { counted, votes } = await collect(github);
 
     // Assert: GitHub logins are case-insensitive (Maya listed, maya reacted); no per-user check was needed
     expect(counted).toBe(2);
@@ -128,19 +125,15 @@ describe('reaction feedback when outsiders react first', () => {
 
   it('checks at most 25 users one by one, the first listed, when the collaborator list cannot settle them, and says so', async () => {
     // Prepare: the list is refused (a token that may not read it); 30 outsiders reacted before the maintainer
-    const github = createFakeGitHub();
+    const github = commentWith({ maya: 'write' }, [...outsiders(30), ['maya', '-1']]);
     github.port.listCollaborators = async () => {
       throw new Error('Resource not accessible by integration');
     };
-    outsiders(github, 30);
-    github.permissions.set('maya', 'write');
-    github.reactions.push({ user: 'maya', content: '-1', userType: 'User', createdAt });
     const warnings: string[] = [];
     const logger = { ...silentLogger, warn: (message: string) => void warnings.push(message) };
-    const { votes, learning: learn } = learning();
 
     // Act
-    const counted = await collectReactionFeedback(incident(), github.port, { learning: learn, logger });
+    const { counted, votes } = await collect(github, logger);
 
     // Assert: beyond the bound a vote waits; it is not counted from an unchecked user
     expect(counted).toBe(0);
