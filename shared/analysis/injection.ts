@@ -348,6 +348,15 @@ const ANSWER_ONLY_SIGNALS: ReadonlyArray<Pick<Signal, 'id' | 're'>> = [
         String.raw`(?:^|[.;:!?]\s*|\b(?:then|and|just|now|please|proceed to|go ahead and|feel free to)\s+)(?:approve|merge)\s+${THE_CHANGE}`,
         String.raw`(?:^|[.;:!?,]\s*)(?:merge|ship it)\s*(?:[.!]|$)`,
         String.raw`\bmark\s+(?:the|this|your)\s+(?:pr|pull request|change)\s+as\s+(?:approved|reviewed)\b`,
+        // Mergeable in other words: "the PR is mergeable", "this fix can go in now", "proceed with the merge".
+        String.raw`\b${MERGEABLE}\s+(?:is|are|looks|seems|should be)\s+${ADVERB}?mergeable\b`,
+        String.raw`\b${MERGEABLE}\s+(?:can|could|may|should)\s+(?:now\s+)?${ADVERB}?go\s+in\s*(?:now\b|as is\b|[.!,;]|$)`,
+        String.raw`\bproceed\s+with\s+(?:the\s+)?(?:merge\b|merging\b${NOT_THE_CHANGE})`,
+        // A failure set aside on the way to a merge: "override the failing check and merge", "the failure can be ignored
+        // and the PR merged"; not when it cannot be ("branch protection cannot be bypassed"), or is told not to be.
+        String.raw`(?<!\b(?:not|never|n['’]t|cannot)\s+(?:be\s+)?)\b(?:ignor(?:e|ed|ing)|overrid(?:e|den|ing)|bypass(?:ed|ing)?|dismiss(?:ed|ing)?|disregard(?:ed|ing)?)\b[^.;:!?]{0,60}\b(?:merge|merged|merging|land|landed)\b${NOT_THE_CHANGE}`,
+        // Merged past the checks by an administrator: "force-merge the PR", "gh pr merge --admin".
+        String.raw`(?<!\b(?:not|never|n['’]t)\s+)\b(?:force|admin)[- ]?merg(?:e|ed|ing)\b|\bmerge\b[^.;:!?]{0,40}\s--admin\b`,
       ].map((advice) => unconditional([advice])).join('|'),
     ),
   },
