@@ -303,8 +303,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   // Handlers read process.env at cold start, exactly as in Lambda. What this runtime sets is undone when it closes,
   // so a runtime started later in the same process (the chaos suites, the tests) starts from the environment it was
   // given, not from this one's settings (one suite's GITHUB_RETRIES=0 made a later one's GitHub faults fatal).
-  const envBefore = new Map<string, string | undefined>([...Object.keys(env), 'SFN_ENDPOINT'].map((key) => [key, process.env[key]]));
+  // A setting given as undefined is unset while it runs: a GITHUB_TOKEN in the shell must not reach the handlers of
+  // a runtime told to run without one.
+  const unset = Object.keys(source).filter((key) => source[key] === undefined && !(key in env));
+  const envBefore = new Map<string, string | undefined>([...Object.keys(env), ...unset, 'SFN_ENDPOINT'].map((key) => [key, process.env[key]]));
   Object.assign(process.env, env);
+  for (const key of unset) delete process.env[key];
   generation += 1;
   const tasks: Record<string, LocalTask> = {};
   const aslStates = JSON.parse(await readFile(join(root, 'statemachines', 'incident-pipeline.asl.json'), 'utf8')).States as Record<string, { TimeoutSeconds?: number }>;

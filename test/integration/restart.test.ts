@@ -34,4 +34,20 @@ describe('local runtime persistence', () => {
     expect(during).toEqual({ GITHUB_RETRIES: '0', endpointSet: true });
     expect({ GITHUB_RETRIES: process.env.GITHUB_RETRIES, SFN_ENDPOINT: process.env.SFN_ENDPOINT, DYNAMODB_ENDPOINT: process.env.DYNAMODB_ENDPOINT }).toEqual(before);
   });
+
+  it("unsets what its settings name as undefined while it runs, so a token in the outer environment is not the handlers'", async () => {
+    const saved = process.env.GITHUB_TOKEN;
+    process.env.GITHUB_TOKEN = 'ghp_outer-shell-token';
+    try {
+      const runtime = await startHarness({ secret: 'unset-secret', env: { GITHUB_TOKEN: undefined }, name: 'guard-unset' });
+      const during = process.env.GITHUB_TOKEN;
+      await runtime.close();
+
+      expect(during).toBeUndefined();
+      expect(process.env.GITHUB_TOKEN).toBe('ghp_outer-shell-token');
+    } finally {
+      if (saved === undefined) delete process.env.GITHUB_TOKEN;
+      else process.env.GITHUB_TOKEN = saved;
+    }
+  });
 });
