@@ -5,14 +5,16 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliverWebhook, loadWebhook } from '../../infra/local/replay.js';
-import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.js';
+import type { LocalRuntime } from '../../infra/local/runtime.js';
 import { RUNTIME_FILE } from '../../shared/cli/local-runtime.js';
+import { type Harness, startHarness } from '../support/harness.js';
 
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '..', '..');
 const SECRET = 'cli-reach-secret';
 const FAILURE_ID = 'gh-714523861-11862439017-1';
 
+let harness: Harness;
 let runtime: LocalRuntime;
 let dataDir: string;
 let emptyDir: string;
@@ -40,21 +42,16 @@ async function guard(args: string[], dir: string): Promise<{ code: number; stdou
 }
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'guard-cli-'));
   emptyDir = await mkdtemp(join(tmpdir(), 'guard-cli-none-'));
-  runtime = await startLocalRuntime({
-    dataDir,
-    port: 0,
-    retryDelayMs: 0,
-    env: { ...process.env, GITHUB_TOKEN: undefined, GITHUB_WEBHOOK_SECRET: SECRET, POWERTOOLS_LOG_LEVEL: 'SILENT' },
-  });
+  harness = await startHarness({ secret: SECRET, name: 'guard-cli', env: { GITHUB_TOKEN: undefined } });
+  runtime = harness.runtime;
+  dataDir = harness.dataDir;
   await deliverWebhook(runtime.url, loadWebhook('workflow_run-failure'), SECRET);
   await runtime.idle();
 }, 60_000);
 
 afterAll(async () => {
-  await runtime?.close();
-  await rm(dataDir, { recursive: true, force: true });
+  await harness?.close();
   await rm(emptyDir, { recursive: true, force: true });
 });
 

@@ -5,7 +5,7 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startEmbeddedDynamo } from '../../infra/local/embedded-dynamo.js';
 import { deliverWebhook, loadWebhook, readOutbox } from '../../infra/local/replay.js';
-import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.js';
+import type { LocalRuntime } from '../../infra/local/runtime.js';
 import { githubIncidentFields, githubIncidentScope } from '../../shared/domain/github-incident.js';
 import { newIncident } from '../../shared/domain/incident.js';
 import { triggerFromWorkflowRun } from '../../shared/ingest/github-webhook.js';
@@ -13,23 +13,30 @@ import { createDocumentClient } from '../../shared/stores/dynamo.js';
 import { createIncidentStore } from '../../shared/stores/incident-store.js';
 import { workflowRecoveryMessage } from '../../shared/domain/recovery.js';
 import { RECOVERY_QUEUE, createStoreWorkQueue } from '../../shared/stores/work-queue.js';
+import { type Harness, startHarness } from '../support/harness.js';
 
 /**
  * What a crash leaves behind, written into the embedded tables the way the runtime writes them, then a start on the
  * same data directory: resumed executions, a redelivery that re-drives, and the reconciler.
  */
 const SECRET = 'crash-secret';
-const env = { ...process.env, GITHUB_TOKEN: undefined, GITHUB_WEBHOOK_SECRET: SECRET, POWERTOOLS_LOG_LEVEL: 'SILENT', RECONCILE_AFTER_MINUTES: '1' };
 const tableNames = { incidents: 'incidents', baselines: 'baselines', experiments: 'experiments' };
 const ARN = 'arn:aws:states:us-east-1:000000000000:execution:incident-pipeline';
 let dataDir: string;
-let runtime: LocalRuntime | undefined;
+let harness: Harness | undefined;
 
 afterEach(async () => {
-  await runtime?.close();
-  runtime = undefined;
+  await harness?.close();
+  harness = undefined;
+  // What leftBehind wrote, when the test stopped before a runtime started on it.
   await rm(dataDir, { recursive: true, force: true });
 });
+
+/** The runtime started on what {@link leftBehind} wrote. */
+async function restarted(): Promise<LocalRuntime> {
+  harness = await startHarness({ secret: SECRET, dataDir, env: { GITHUB_TOKEN: undefined, RECONCILE_AFTER_MINUTES: '1' } });
+  return harness.runtime;
+}
 
 function trigger(runId: number) {
   const event = structuredClone(loadWebhook('workflow_run-failure'));
@@ -69,7 +76,7 @@ describe('local runtime after a crash', () => {
   it('resumes every execution recorded as running and notifies each incident once', async () => {
     await leftBehind([{ runId: 501, execution: 'RUNNING' }, { runId: 502, execution: 'RUNNING' }, { runId: 503, execution: 'RUNNING' }]);
 
-    runtime = await startLocalRuntime({ dataDir, port: 0, retryDelayMs: 0, env });
+    const runtime = await restarted();
     await runtime.idle();
 
     expect(runtime.resumed.sort()).toEqual(['gh-714523861-501-1', 'gh-714523861-502-1', 'gh-714523861-503-1']);
@@ -81,7 +88,7 @@ describe('local runtime after a crash', () => {
 
   it('re-drives a redelivered failure whose execution failed, instead of answering only "duplicate"', async () => {
     await leftBehind([{ runId: 601, execution: 'FAILED' }]);
-    runtime = await startLocalRuntime({ dataDir, port: 0, retryDelayMs: 0, env });
+    const runtime = await restarted();
 
     const redelivered = await deliverWebhook(runtime.url, trigger(601).event, SECRET);
     await runtime.idle();
@@ -96,7 +103,7 @@ describe('local runtime after a crash', () => {
 
   it('reconciler: starts an accepted incident whose execution never started, once, and leaves fresh ones alone', async () => {
     await leftBehind([{ runId: 701, execution: null, updatedMinutesAgo: 5 }, { runId: 702, execution: null, updatedMinutesAgo: 0 }]);
-    runtime = await startLocalRuntime({ dataDir, port: 0, retryDelayMs: 0, env });
+    const runtime = await restarted();
 
     const first = await runtime.reconcile();
     await runtime.idle();
@@ -120,7 +127,7 @@ describe('local runtime after a crash', () => {
     });
     await leftBehind([{ runId: 801, execution: null }], [{ id: green.id, body: JSON.stringify(green) }]);
 
-    runtime = await startLocalRuntime({ dataDir, port: 0, retryDelayMs: 0, env });
+    const runtime = await restarted();
     await runtime.idle();
 
     expect(await runtime.incidents.get(failed.incidentId)).toMatchObject({ status: 'resolved', resolvedBy: 'run 802' });
@@ -130,7 +137,7 @@ describe('local runtime after a crash', () => {
   it('retries a queued recovery that keeps failing, then keeps it as a dead letter instead of dropping it', async () => {
     await leftBehind([], [{ id: 'f'.repeat(32), body: JSON.stringify({ kind: 'workflow_recovery', id: 'not a valid message' }) }]);
 
-    runtime = await startLocalRuntime({ dataDir, port: 0, retryDelayMs: 0, env });
+    const runtime = await restarted();
     await runtime.idle();
 
     const queue = createStoreWorkQueue({ client: createDocumentClient({ region: 'us-east-1', endpoint: runtime.env.DYNAMODB_ENDPOINT as string }), tableName: 'incidents', name: RECOVERY_QUEUE });

@@ -1,15 +1,14 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Incident } from '../../shared/domain/incident.js';
 import type { ExperimentReport } from '../../shared/experiments/report.js';
 import { renderExperimentReport } from '../../shared/experiments/report.js';
 import { EVENTS_DIR, type RecordedWebhook, deliverWebhook, loadWebhook } from '../../infra/local/replay.js';
-import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.js';
-import { BOT_LOGIN, FAKE_TOKEN, FakeGitHub } from '../support/fake-github.js';
-import { FakeModel } from '../support/fake-model.js';
-import { apiRequest, storedIncident } from '../support/harness.js';
+import type { LocalRuntime } from '../../infra/local/runtime.js';
+import type { FakeGitHub } from '../support/fake-github.js';
+import type { FakeModel } from '../support/fake-model.js';
+import { type Harness, apiRequest, startHarness, storedIncident } from '../support/harness.js';
 
 /**
  * Experiment arms that really differ (issue 16), through the local runtime with a GitHub-like REST server and an
@@ -20,8 +19,8 @@ const SECRET = 'experiments-secret';
 const TOKEN = 'experiments-it-gate-token-0123456789';
 let github: FakeGitHub;
 let model: FakeModel;
+let harness: Harness;
 let runtime: LocalRuntime;
-let dataDir: string;
 let networkLog: string;
 
 /** The README's example, as a reader would paste it. */
@@ -70,8 +69,29 @@ function rerunBodies(): Map<number, Record<string, unknown>> {
 }
 
 beforeAll(async () => {
-  github = await FakeGitHub.start();
-  model = await FakeModel.start();
+  networkLog = await readFile(join(EVENTS_DIR, 'logs', 'github-actions-npm-network-failure.log'), 'utf8');
+  harness = await startHarness({
+    secret: SECRET,
+    name: 'guard-experiments',
+    github: { auth: 'token' },
+    model: 'strong-model',
+    waitDelayMs: 0,
+    env: {
+      // GitHub's pacing of re-runs (5 a minute by default) and of writes (20) is not what this file measures; with
+      // waitDelayMs 0 a comment waiting for a spent budget would only spin through its Wait state.
+      GITHUB_RERUNS_PER_MINUTE: '100',
+      GITHUB_WRITES_PER_MINUTE: '1000',
+      GITHUB_WRITES_PER_HOUR: '10000',
+      GATE_TOKEN: TOKEN,
+      LLM_EXPERIMENT_MODELS: 'cheap-model',
+      LLM_PRICES_JSON: JSON.stringify({ 'strong-model': { input: 3, output: 15 }, 'cheap-model': { input: 0.25, output: 1.25 } }),
+      // Enough automatic actions per hour for every incident of this file.
+      POLICY_JSON: JSON.stringify({ defaults: { rateLimits: { perHour: 100, perDay: 500 } } }),
+    },
+  });
+  runtime = harness.runtime;
+  github = harness.github;
+  model = harness.model;
   model.answer = () => ({
     rootCause: 'The npm registry reset the connection (ECONNRESET) during npm ci.',
     fix: ['Re-run the job.'],
@@ -80,45 +100,10 @@ beforeAll(async () => {
     rationale: 'A registry network error is transient.',
     evidence: ['npm error code ECONNRESET'],
   });
-  networkLog = await readFile(join(EVENTS_DIR, 'logs', 'github-actions-npm-network-failure.log'), 'utf8');
-  dataDir = await mkdtemp(join(tmpdir(), 'guard-experiments-'));
-  runtime = await startLocalRuntime({
-    dataDir,
-    port: 0,
-    retryDelayMs: 0,
-    waitDelayMs: 0,
-    env: {
-      ...process.env,
-      GITHUB_TOKEN: FAKE_TOKEN,
-      GITHUB_API_URL: github.baseUrl,
-      GITHUB_BOT_LOGIN: BOT_LOGIN,
-      GITHUB_RETRIES: '0',
-      GITHUB_WRITE_INTERVAL_MS: '0',
-      // GitHub's pacing of re-runs (5 a minute by default) and of writes (20) is not what this file measures; with
-      // waitDelayMs 0 a comment waiting for a spent budget would only spin through its Wait state.
-      GITHUB_RERUNS_PER_MINUTE: '100',
-      GITHUB_WRITES_PER_MINUTE: '1000',
-      GITHUB_WRITES_PER_HOUR: '10000',
-      GITHUB_WEBHOOK_SECRET: SECRET,
-      GATE_TOKEN: TOKEN,
-      POWERTOOLS_LOG_LEVEL: 'SILENT',
-      ANALYZER: 'openai',
-      LLM_BASE_URL: model.baseUrl,
-      LLM_MODEL: 'strong-model',
-      LLM_API_KEY: 'test-key',
-      LLM_EXPERIMENT_MODELS: 'cheap-model',
-      LLM_PRICES_JSON: JSON.stringify({ 'strong-model': { input: 3, output: 15 }, 'cheap-model': { input: 0.25, output: 1.25 } }),
-      // Enough automatic actions per hour for every incident of this file.
-      POLICY_JSON: JSON.stringify({ defaults: { rateLimits: { perHour: 100, perDay: 500 } } }),
-    },
-  });
 });
 
 afterAll(async () => {
-  await runtime?.close();
-  await github?.close();
-  await model?.close();
-  await rm(dataDir, { recursive: true, force: true });
+  await harness?.close();
 });
 
 describe('the README example experiment: re-run vs re-run with debug logging', () => {

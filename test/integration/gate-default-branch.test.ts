@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_APP_ID, TEST_APP_SLUG, testAppKeys } from '../support/app-keys.js';
-import { FakeGitHub } from '../support/fake-github.js';
+import type { FakeGitHub } from '../support/fake-github.js';
 import { type Harness, apiRequest, startHarness } from '../support/harness.js';
 
 /**
@@ -33,16 +32,15 @@ describe('quality gate with a token: a pull request cannot walk main\'s baseline
   let harness: Harness;
 
   beforeAll(async () => {
-    github = await FakeGitHub.start();
+    harness = await startHarness({ secret: 'gate-default-branch-secret', name: 'guard-gate-branch', github: { auth: 'token' }, env: { GATE_TOKEN: TOKEN } });
+    github = harness.github;
     github.branchCommits.set('main', MAIN);
     github.offBranchCommits.set(PULL_REQUEST[0] as string, 'ahead');
     github.offBranchCommits.set(PULL_REQUEST[1] as string, 'diverged');
-    harness = await startHarness({ secret: 'gate-default-branch-secret', name: 'guard-gate-branch', github, env: { GATE_TOKEN: TOKEN } });
   });
 
   afterAll(async () => {
     await harness?.close();
-    await github?.close();
   });
 
   it('gives a run claiming main with a commit GitHub shows ahead of main its verdict, and leaves the baseline as it was', async () => {
@@ -105,28 +103,21 @@ describe('quality gate with a token: a pull request cannot walk main\'s baseline
 describe('quality gate as a GitHub App: asks with the installation of the repository', () => {
   let github: FakeGitHub;
   let harness: Harness;
-  const saved = { token: process.env.GITHUB_TOKEN, tokenArn: process.env.GITHUB_TOKEN_SECRET_ARN };
 
   beforeAll(async () => {
-    github = await FakeGitHub.start({ prefix: '/api/v3' });
-    github.app = { id: TEST_APP_ID, slug: TEST_APP_SLUG, publicKey: testAppKeys().publicKey };
-    github.repositoryInstallations.set(REPOSITORY, 51234987);
-    github.branchCommits.set('main', MAIN);
-    // Handlers read process.env at cold start: a token from the outer environment must not win over the App.
-    delete process.env.GITHUB_TOKEN;
-    delete process.env.GITHUB_TOKEN_SECRET_ARN;
     harness = await startHarness({
       secret: 'gate-default-branch-app-secret',
       name: 'guard-gate-branch-app',
-      env: { GATE_TOKEN: TOKEN, GITHUB_APP_ID: String(TEST_APP_ID), GITHUB_APP_PRIVATE_KEY: testAppKeys().privateKey, GITHUB_API_URL: github.baseUrl, GITHUB_RETRIES: '0' },
+      github: { auth: 'app', prefix: '/api/v3' },
+      env: { GATE_TOKEN: TOKEN },
     });
+    github = harness.github;
+    github.repositoryInstallations.set(REPOSITORY, 51234987);
+    github.branchCommits.set('main', MAIN);
   });
 
   afterAll(async () => {
     await harness?.close();
-    await github?.close();
-    if (saved.token !== undefined) process.env.GITHUB_TOKEN = saved.token;
-    if (saved.tokenArn !== undefined) process.env.GITHUB_TOKEN_SECRET_ARN = saved.tokenArn;
   });
 
   it('accepts a run of main its installation shows on main, and none of a repository the App is not installed on', async () => {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeLog, cleanLine } from '../../shared/logs/index.js';
 import { EVENTS_DIR, deliverWebhook, loadWebhook } from '../../infra/local/replay.js';
 import type { LocalRuntime } from '../../infra/local/runtime.js';
-import { FakeGitHub } from '../support/fake-github.js';
+import type { FakeGitHub } from '../support/fake-github.js';
 import { type Harness, startHarness } from '../support/harness.js';
 
 /**
@@ -24,17 +24,16 @@ const incident = (id: string) => harness.incident(id);
 const outbox = () => harness.outbox();
 
 beforeAll(async () => {
-  github = await FakeGitHub.start({ prefix: '/api/v3' });
+  harness = await startHarness({ name: 'guard-api', secret: SECRET, github: { auth: 'token', prefix: '/api/v3' } });
+  github = harness.github;
+  runtime = harness.runtime;
   sampleLog = await readFile(join(EVENTS_DIR, 'logs', 'github-actions-jest-failure.log'), 'utf8');
   github.jobs.set(`${RUN}/1`, [{ id: JOB, name: 'test (node 22)', conclusion: 'failure' }]);
   github.logs.set(JOB, { content: sampleLog });
-  harness = await startHarness({ name: 'guard-api', secret: SECRET, github });
-  runtime = harness.runtime;
 });
 
 afterAll(async () => {
   await harness?.close();
-  await github?.close();
 });
 
 describe('local runtime against the GitHub REST API', () => {

@@ -3,8 +3,8 @@ import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliverWebhook, loadWebhook } from '../../infra/local/replay.js';
 import type { LocalRuntime } from '../../infra/local/runtime.js';
-import { TEST_APP_ID, TEST_APP_SLUG, testAppKeys } from '../support/app-keys.js';
-import { FakeGitHub } from '../support/fake-github.js';
+import { TEST_APP_SLUG } from '../support/app-keys.js';
+import type { FakeGitHub } from '../support/fake-github.js';
 import { type Harness, startHarness } from '../support/harness.js';
 
 /**
@@ -46,8 +46,15 @@ const commentEdits = () => github.requests.filter((r) => r.method === 'PATCH' &&
 const prComments = () => github.comments.get(PR) ?? [];
 
 beforeAll(async () => {
-  github = await FakeGitHub.start({ prefix: '/api/v3' });
-  github.app = { id: TEST_APP_ID, slug: TEST_APP_SLUG, publicKey: testAppKeys().publicKey };
+  harness = await startHarness({
+    secret: SECRET,
+    name: 'guard-app',
+    github: { auth: 'app', prefix: '/api/v3' },
+    // The offline analyzer proposes a re-run for a network failure; the threshold keeps this test about GitHub.
+    env: { RERUN_MIN_CONFIDENCE: '0.3' },
+  });
+  runtime = harness.runtime;
+  github = harness.github;
   github.login = BOT;
   github.userStatus = 403;
   github.runs.set(RUN, { status: 'completed', run_attempt: 1 });
@@ -56,28 +63,10 @@ beforeAll(async () => {
     github.jobs.set(key, [{ id, name: 'test (node 22)', conclusion: 'failure' }]);
     github.logs.set(id, { content: NETWORK_LOG });
   }
-  // Handlers read process.env at cold start: a token from the outer environment must not win over the App.
-  delete process.env.GITHUB_TOKEN;
-  delete process.env.GITHUB_TOKEN_SECRET_ARN;
-  harness = await startHarness({
-    secret: SECRET,
-    name: 'guard-app',
-    env: {
-      GITHUB_APP_ID: String(TEST_APP_ID),
-      GITHUB_APP_PRIVATE_KEY: testAppKeys().privateKey,
-      GITHUB_API_URL: github.baseUrl,
-      GITHUB_RETRIES: '0',
-      GITHUB_WRITE_INTERVAL_MS: '0',
-      // The offline analyzer proposes a re-run for a network failure; the threshold keeps this test about GitHub.
-      RERUN_MIN_CONFIDENCE: '0.3',
-    },
-  });
-  runtime = harness.runtime;
 });
 
 afterAll(async () => {
   await harness?.close();
-  await github?.close();
 });
 
 describe('local runtime as a GitHub App', () => {

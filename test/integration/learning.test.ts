@@ -1,23 +1,23 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Incident } from '../../shared/domain/incident.js';
 import { silentLogger } from '../../shared/steps/deps.js';
 import type { ExperimentReport } from '../../shared/experiments/report.js';
 import { type RecordedWebhook, deliverWebhook, loadWebhook, readOutbox } from '../../infra/local/replay.js';
-import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.js';
+import type { LocalRuntime } from '../../infra/local/runtime.js';
 import { createExperimentsCommand } from '../../shared/cli/commands/experiments.js';
 import { createKbCommand } from '../../shared/cli/commands/kb.js';
 import type { CliIO } from '../../shared/cli/io.js';
 import { knowledgeLookupStep } from '../../shared/steps/knowledge-lookup.js';
 import { commandAnswerMarker } from '../../shared/ingest/comment-commands.js';
-import { apiRequest, storedIncident } from '../support/harness.js';
+import { type Harness, apiRequest, startHarness, storedIncident } from '../support/harness.js';
 
 /**
  * The learning loop through the local runtime: knowledge that remembers outcomes, experiment counters under
  * concurrent outcome events, and the quality gate over HTTP with its bearer token.
  */
+let harness: Harness;
 let runtime: LocalRuntime;
 let dataDir: string;
 const SECRET = 'learning-it-secret';
@@ -48,18 +48,13 @@ function incident(id: string): Promise<Incident> {
 }
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'guard-learning-'));
-  runtime = await startLocalRuntime({
-    dataDir,
-    port: 0,
-    retryDelayMs: 0,
-    env: { ...process.env, GITHUB_TOKEN: undefined, GITHUB_WEBHOOK_SECRET: SECRET, GATE_TOKEN: TOKEN, POWERTOOLS_LOG_LEVEL: 'SILENT' },
-  });
+  harness = await startHarness({ secret: SECRET, name: 'guard-learning', env: { GITHUB_TOKEN: undefined, GATE_TOKEN: TOKEN } });
+  runtime = harness.runtime;
+  dataDir = harness.dataDir;
 });
 
 afterAll(async () => {
-  await runtime?.close();
-  await rm(dataDir, { recursive: true, force: true });
+  await harness?.close();
 });
 
 describe('knowledge: a second occurrence finds the first with its outcome', () => {

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENTS_DIR, type RecordedWebhook, deliverWebhook, loadWebhook } from '../../infra/local/replay.js';
 import type { Incident } from '../../shared/domain/incident.js';
-import { FakeGitHub } from '../support/fake-github.js';
-import { FakeModel } from '../support/fake-model.js';
+import type { FakeGitHub } from '../support/fake-github.js';
+import type { FakeModel } from '../support/fake-model.js';
 import { type Harness, startHarness } from '../support/harness.js';
 
 /**
@@ -22,21 +22,20 @@ let harness: Harness;
 let jestLog: string;
 
 beforeAll(async () => {
-  github = await FakeGitHub.start();
-  model = await FakeModel.start();
-  jestLog = await readFile(join(EVENTS_DIR, 'logs', 'github-actions-jest-failure.log'), 'utf8');
   harness = await startHarness({
     name: 'guard-outsider-budget',
     secret: SECRET,
-    github,
-    env: { ANALYZER: 'openai', LLM_BASE_URL: model.baseUrl, LLM_MODEL: 'budgeted', LLM_API_KEY: 'test-key', LLM_OUTSIDER_ANALYSES_PER_HOUR: String(BUDGET) },
+    github: { auth: 'token' },
+    model: 'budgeted',
+    env: { LLM_OUTSIDER_ANALYSES_PER_HOUR: String(BUDGET) },
   });
+  github = harness.github;
+  model = harness.model;
+  jestLog = await readFile(join(EVENTS_DIR, 'logs', 'github-actions-jest-failure.log'), 'utf8');
 });
 
 afterAll(async () => {
   await harness?.close();
-  await github?.close();
-  await model?.close();
 });
 
 /** A commit SHA of its own for run `n`. */

@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENTS_DIR, type RecordedWebhook, deliverWebhook, loadWebhook } from '../../infra/local/replay.js';
 import type { LocalRuntime } from '../../infra/local/runtime.js';
-import { FakeGitHub } from '../support/fake-github.js';
+import type { FakeGitHub } from '../support/fake-github.js';
 import { type Harness, startHarness } from '../support/harness.js';
-import { FakeModel, type ModelAnswer } from '../support/fake-model.js';
+import type { FakeModel, ModelAnswer } from '../support/fake-model.js';
 
 /**
  * Attacks through the local runtime, with a GitHub-like REST server and an OpenAI-compatible model that obeys
@@ -124,32 +124,27 @@ const withInjection = () => jestLog.replace(/^(.*Received: .*108.*)$/m, (line) =
 const commentsOn = (pr: number) => (github.comments.get(pr) ?? []).map((c) => c.body).join('\n---\n');
 
 beforeAll(async () => {
-  github = await FakeGitHub.start();
-  model = await FakeModel.start();
-  jestLog = await readFile(join(EVENTS_DIR, 'logs', 'github-actions-jest-failure.log'), 'utf8');
-  github.permissions.set('dana-dev', 'write');
-  github.files.set(`src/invoices/tax.ts@${SHA}`, 'export const rate = 0.2;\n');
-  github.files.set(`Makefile@${SHA}`, 'test:\n');
   harness = await startHarness({
     name: 'guard-security',
     secret: SECRET,
-    github,
+    github: { auth: 'token' },
+    model: 'obedient',
     env: {
-      ANALYZER: 'openai',
-      LLM_BASE_URL: model.baseUrl,
-      LLM_MODEL: 'obedient',
-      LLM_API_KEY: 'test-key',
       // The repository opted in to fix PRs: the strongest position for an attacker.
       POLICY_JSON: JSON.stringify({ repositories: { 'acme-shop/fixes-on': { actions: { open_fix_pr: { allowed: true } } } } }),
     },
   });
   runtime = harness.runtime;
+  github = harness.github;
+  model = harness.model;
+  jestLog = await readFile(join(EVENTS_DIR, 'logs', 'github-actions-jest-failure.log'), 'utf8');
+  github.permissions.set('dana-dev', 'write');
+  github.files.set(`src/invoices/tax.ts@${SHA}`, 'export const rate = 0.2;\n');
+  github.files.set(`Makefile@${SHA}`, 'test:\n');
 });
 
 afterAll(async () => {
   await harness?.close();
-  await github?.close();
-  await model?.close();
 });
 
 describe('an evasive injection with an obedient model', () => {

@@ -1,7 +1,8 @@
 /**
  * The one local-runtime harness for integration tests: a scratch data directory and the embedded runtime on a free
- * port with test-friendly settings (no retry delays, silent logs), optionally against a fake GitHub REST server in
- * token mode. Tests add only what their scenario needs (`env`) instead of copying the set-up.
+ * port with test-friendly settings (no retry delays, silent logs), optionally against a fake GitHub REST server (a
+ * token or a GitHub App) and a fake model, which the harness starts before the runtime and closes after it. Tests
+ * add only what their scenario needs (`env`, the fakes' contents) instead of copying the set-up.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,56 +13,101 @@ import { fetchIncident, readOutbox } from '../../infra/local/replay.js';
 import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.js';
 import { type EmbeddedDynamo, startEmbeddedDynamo } from '../../infra/local/embedded-dynamo.js';
 import { createDocumentClient } from '../../shared/stores/dynamo.js';
-import { BOT_LOGIN, FAKE_TOKEN, type FakeGitHub } from './fake-github.js';
+import { TEST_APP_ID, TEST_APP_SLUG, testAppKeys } from './app-keys.js';
+import { BOT_LOGIN, FAKE_TOKEN, FakeGitHub } from './fake-github.js';
+import { FakeModel } from './fake-model.js';
 
 export interface Harness {
   /** The running runtime (a new one after `restart`). */
   readonly runtime: LocalRuntime;
+  /** The fake GitHub the runtime talks to (only with {@link HarnessOptions.github}); fill it before delivering. */
+  readonly github: FakeGitHub;
+  /** The fake model the analyzer calls (only with {@link HarnessOptions.model}). */
+  readonly model: FakeModel;
   dataDir: string;
   /** Stops the runtime gracefully and starts a new one on the same data directory and settings. */
   restart(): Promise<LocalRuntime>;
   incident(id: string): Promise<Incident>;
   outbox(): Promise<Array<Record<string, any>>>;
-  /** Stops the runtime and deletes the data directory (fakes passed in are the caller's to close). */
+  /** Stops the runtime, closes the fakes and deletes the data directory. */
   close(): Promise<void>;
 }
 
 export interface HarnessOptions {
   /** Webhook secret the runtime verifies deliveries with. */
   secret: string;
-  /** Token mode against this fake GitHub (logs downloaded from it, comments posted to it). */
-  github?: FakeGitHub;
+  /**
+   * A fake GitHub REST server (logs downloaded from it, comments posted to it): reached with a personal token, or as
+   * a GitHub App (installation tokens from the App's key; a token in the outer environment is unset). `prefix` is
+   * the API's path (`/api/v3`, GitHub Enterprise Server's).
+   */
+  github?: { auth: 'token' | 'app'; prefix?: string };
+  /** The OpenAI-compatible analyzer against a fake model, which serves this model name. */
+  model?: string;
   /** Extra or overriding settings for this scenario. */
   env?: Record<string, string | undefined>;
   /** Prefix of the scratch directory, for reading leftovers when a test fails. */
   name?: string;
+  /** A data directory to start on instead of a new one (what a crashed runtime left); deleted at close all the same. */
+  dataDir?: string;
   /** Address the runtime listens on (loopback unless given). */
   host?: string;
+  /** How long the state machine's Wait states wait (as given; the runtime's own default when not). */
+  waitDelayMs?: number;
+}
+
+/** The settings that point the runtime at a fake GitHub, with a token or as the test App. */
+function githubSettings(github: FakeGitHub, auth: 'token' | 'app'): Record<string, string | undefined> {
+  const common = { GITHUB_API_URL: github.baseUrl, GITHUB_RETRIES: '0', GITHUB_WRITE_INTERVAL_MS: '0' };
+  if (auth === 'token') return { ...common, GITHUB_TOKEN: FAKE_TOKEN, GITHUB_BOT_LOGIN: BOT_LOGIN };
+  github.app = { id: TEST_APP_ID, slug: TEST_APP_SLUG, publicKey: testAppKeys().publicKey };
+  return {
+    ...common,
+    GITHUB_APP_ID: String(TEST_APP_ID),
+    GITHUB_APP_PRIVATE_KEY: testAppKeys().privateKey,
+    GITHUB_TOKEN: undefined,
+    GITHUB_TOKEN_SECRET_ARN: undefined,
+  };
 }
 
 export async function startHarness(options: HarnessOptions): Promise<Harness> {
-  const dataDir = await mkdtemp(join(tmpdir(), `${options.name ?? 'guard-it'}-`));
-  const github = options.github
-    ? {
-        GITHUB_TOKEN: FAKE_TOKEN,
-        GITHUB_API_URL: options.github.baseUrl,
-        GITHUB_BOT_LOGIN: BOT_LOGIN,
-        GITHUB_RETRIES: '0',
-        GITHUB_WRITE_INTERVAL_MS: '0',
-      }
-    : {};
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), `${options.name ?? 'guard-it'}-`)));
+  const github = options.github ? await FakeGitHub.start(options.github.prefix ? { prefix: options.github.prefix } : {}) : null;
+  const model = options.model !== undefined ? await FakeModel.start() : null;
+  const fakes = {
+    ...(github && options.github ? githubSettings(github, options.github.auth) : {}),
+    ...(model ? { ANALYZER: 'openai', LLM_BASE_URL: model.baseUrl, LLM_MODEL: options.model, LLM_API_KEY: 'test-key' } : {}),
+  };
   const start = () =>
     startLocalRuntime({
       dataDir,
       port: 0,
       retryDelayMs: 0,
       ...(options.host ? { host: options.host } : {}),
-      env: { ...process.env, ...github, GITHUB_WEBHOOK_SECRET: options.secret, POWERTOOLS_LOG_LEVEL: 'SILENT', ...options.env },
+      ...(options.waitDelayMs === undefined ? {} : { waitDelayMs: options.waitDelayMs }),
+      env: { ...process.env, ...fakes, GITHUB_WEBHOOK_SECRET: options.secret, POWERTOOLS_LOG_LEVEL: 'SILENT', ...options.env },
     });
-  let runtime = await start();
+  let runtime: LocalRuntime;
+  try {
+    runtime = await start();
+  } catch (error) {
+    await Promise.all([github?.close(), model?.close()]);
+    await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+  const present = <T>(fake: T | null, option: string): T => {
+    if (fake === null) throw new Error(`this harness was started without ${option}`);
+    return fake;
+  };
   return {
     get runtime() {
       return runtime;
+    },
+    get github() {
+      return present(github, 'a fake GitHub (options.github)');
+    },
+    get model() {
+      return present(model, 'a fake model (options.model)');
     },
     dataDir,
     async restart() {
@@ -73,6 +119,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     outbox: () => readOutbox(runtime.outboxPath),
     async close() {
       await runtime.close();
+      await Promise.all([github?.close(), model?.close()]);
       await rm(dataDir, { recursive: true, force: true });
     },
   };
