@@ -3,14 +3,15 @@
  * command expect: the root cause's headline first, then its whole block, then neighbouring failures of the same
  * kind (the other failed tests of the same report), which a reader would read as one failure report.
  */
+import { RULE_TABLE, type Rule } from './rules.js';
 import type { LogAnalysis } from './types.js';
 
 /** Gap in lines under which two blocks of the same rule count as one report. */
 const ADJACENT_GAP = 12;
 /** Gap in lines under which a block of another rule right after the report is part of it. */
 const CONTIGUOUS_GAP = 2;
-/** Rules whose lines say that something failed, not what: the generic `failed` wording, go's package line, the cascade. */
-const STATUS_RULE = /^(?:generic\.failed|go\.pkg-failed|cascade\.)/;
+/** Rules whose lines say that something failed, not what ({@link Rule.statusOnly}). */
+const STATUS_RULES: ReadonlySet<string> = new Set(RULE_TABLE.filter((rule) => rule.statusOnly).map((rule) => rule.id));
 
 /**
  * Lines that explain the failure, most likely cause first (at most `maxLines`).
@@ -51,7 +52,7 @@ export function predictionLines(analysis: LogAnalysis, maxLines = 400): number[]
   // message holds the line another rule took (`stderr: fatal: unable to access …`), with the frames under that one.
   // Not a block that only reports that something failed (`FAIL`, `TEST FAILURE`, `3 tests completed, 1 failed`): a
   // summary after the report is not part of it.
-  const others = analysis.failures.filter((f) => f.rule !== top.rule && !STATUS_RULE.test(f.rule)).sort((a, b) => a.startLine - b.startLine);
+  const others = analysis.failures.filter((f) => f.rule !== top.rule && !STATUS_RULES.has(f.rule)).sort((a, b) => a.startLine - b.startLine);
   for (const f of others) {
     if (f.startLine > end && f.startLine - end <= CONTIGUOUS_GAP) {
       ranges.push({ startLine: f.startLine, endLine: f.endLine });

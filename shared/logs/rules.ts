@@ -51,6 +51,11 @@ export interface Rule {
    * deeper than the headline.
    */
   readonly pick?: ReadonlyArray<{ readonly re: RegExp; readonly last?: boolean; readonly outdented?: boolean }>;
+  /**
+   * Its lines say *that* something failed, not what (`FAIL ./pkg`, `BUILD FAILED`, `3 tests completed, 1 failed`):
+   * a status or summary after a report is not part of the report (see `predict.ts`).
+   */
+  readonly statusOnly?: boolean;
 }
 
 /**
@@ -77,6 +82,7 @@ export function uniformRule(rule: Rule): Rule {
     refine: rule.refine,
     headNext: rule.headNext,
     pick: rule.pick?.map((p) => ({ re: p.re, last: p.last, outdented: p.outdented }) satisfies Record<keyof typeof p, unknown>),
+    statusOnly: rule.statusOnly,
   } satisfies Record<keyof Rule, unknown>;
   return uniform;
 }
@@ -143,7 +149,7 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'go.test-failed', category: 'test_failure', weight: 88, extend: 'indent', maxLines: 300, re: /^\s*--- FAIL: \S+/, cont: /^\s*(?:Error Trace:|Error:|Messages:|Test:)/,
     pick: [{ re: /^\s+(?:[\w.-]+\.go:\d+: \S|Error:\s+\S)/ }, { re: /^\s+--- FAIL: \S+/, last: true }] },
   { id: 'go.panic', category: 'test_failure', weight: 84, extend: 'indent', maxLines: 200, re: /^panic: /, cont: /^(?:goroutine |\S[^\s(]*\(.*\)$|\[signal )/ },
-  { id: 'go.pkg-failed', category: 'test_failure', weight: 30, extend: 'line', re: /^(?:FAIL\s+\S+\s+(?:[\d.]+s|\[build failed\]|\[setup failed\])|FAIL)$/ },
+  { id: 'go.pkg-failed', category: 'test_failure', weight: 30, extend: 'line', statusOnly: true, re: /^(?:FAIL\s+\S+\s+(?:[\d.]+s|\[build failed\]|\[setup failed\])|FAIL)$/ },
   { id: 'nextest.failed', category: 'test_failure', weight: 86, extend: 'until', maxLines: 400, gap: 99,
     re: /^\s*(?:FAIL|SIGSEGV|SIGABRT|SIGKILL|TIMEOUT|LEAK-FAIL) \[\s*[\d.]+m?s\] (?:\(\s*\d+\/\d+\) )?\S/,
     end: /^\s*(?:(?:PASS|FAIL|SKIP|SIGSEGV|SIGABRT|SIGKILL|TIMEOUT|LEAK|START|SLOW|RETRY|TRY \d+ \w+) \[|Summary \[|Cancelling due to)/,
@@ -349,7 +355,7 @@ export const GENERIC_RULES: readonly Rule[] = uniformRules([
     re: /^\s*(?:[\w$]+[.:]{1,2})*[A-Z]\w*(?:Error|Exception|Failure|Fault)(?::\s|$)/ },
   { id: 'generic.error', category: 'unknown', weight: 40, extend: 'indent', refine: true,
     re: /^\s*(?:\[(?:ERROR|error|Error|FATAL|fatal|Fatal|ERR)\]|(?:ERROR|Error|error|FATAL|Fatal|fatal|ERR|CRITICAL|Failure|FAILURE|FAIL|Failed|FAILED|fail)\s*[:!|]|(?:ERROR|FATAL|FAIL|FAILED)\b)\s*\S/ },
-  { id: 'generic.failed', category: 'unknown', weight: 28, extend: 'indent', refine: true,
+  { id: 'generic.failed', category: 'unknown', weight: 28, extend: 'indent', refine: true, statusOnly: true,
     re: /(?<![\w./-])(?:failed|FAILED|Failed|failure|FAILURE|FAIL|aborted|exceeded|could not|Could not|couldn't|cannot|Cannot|unable to|Unable to|not found|broken|is not defined|does not exist|undefined method)\b/ },
   { id: 'generic.error-word', category: 'unknown', weight: 22, extend: 'indent', refine: true,
     re: /\b(?:error|ERROR|Error|errors|fatal|FATAL|exception|Exception|panic)\b/ },
@@ -364,9 +370,9 @@ export const NOISE_RE =
 
 /**
  * Boilerplate that follows every failure. Never a root cause while anything more specific exists, and dropped
- * from the result when it is (see issue: "Drop boilerplate that follows every failure").
+ * from the result when it is (see issue: "Drop boilerplate that follows every failure"). Each only reports status.
  */
-export const CASCADE_RULES: readonly Rule[] = uniformRules([
+export const CASCADE_RULES: readonly Rule[] = uniformRules(([
   { id: 'cascade.npm', category: 'unknown', weight: 12, extend: 'line',
     re: /^npm (?:ERR!|error) |^error Command failed with exit code \d+|^ERR_PNPM_RECURSIVE_RUN_FIRST_FAIL|^\s*ELIFECYCLE\s/ },
   { id: 'cascade.make', category: 'unknown', weight: 10, extend: 'line', re: /^(?:g?make|mingw32-make|ninja)(?:\[\d+\])?: \*\*\* |^ninja: build stopped|^make(?:\[\d+\])?: \*\*\* Waiting/ },
@@ -376,7 +382,7 @@ export const CASCADE_RULES: readonly Rule[] = uniformRules([
     re: /^(?:\s*❯ \S+ \(\d+ tests? \| \d+ failed\)|\s*Test Files\s+\d+ failed|\s*(?:FAILED|Failed):\s+\d+ Tests?|\s*\[ERROR\] Found \d+ errors?|FAILED \S+$|Tests?:\s+\d+ failed|Test Suites: \d+ failed|FAILURES!|ERRORS!|Tests run: \d+, Failures: [1-9]|\d+ (?:examples?|tests?|runs?), \d+ (?:failures?|errors?)|[=]+ (?=.*\b\d+ failed\b).* [=]+$|test result: FAILED|\d+ failing$)/ },
   { id: 'cascade.maven-goal', category: 'unknown', weight: 30, extend: 'line', refine: true, re: /^\[ERROR\] Failed to execute goal / },
   { id: 'cascade.gradle-wrong', category: 'unknown', weight: 32, extend: 'indent', refine: true, re: /^\* What went wrong:$/, cont: /^(?!\* Try:)\S/ },
-]);
+] satisfies Rule[]).map((rule) => ({ ...rule, statusOnly: true })));
 
 /**
  * Every rule in the order the scanner tries them: the table rules, the cascade, the generic wording. A rule's

@@ -157,7 +157,7 @@ describe('options and shape', () => {
     expect(lines).toHaveLength(60);
   });
 
-  it('continues the report over a block of another kind right after it, but not over a line that only says it failed', async () => {
+  it('continues the report over a block of another kind right after it, but not over a line that only says something failed (go\'s FAIL, generic wording)', async () => {
     // Prepare: Jenkins prints a Java exception whose multi-line message holds git's own error, frames under it.
     const jenkins = [
       'ERROR: Error cloning remote repo \'origin\'',
@@ -170,15 +170,18 @@ describe('options and shape', () => {
       'Finished: FAILURE',
     ].join('\n');
     const goTest = ['=== RUN   TestSum', '--- FAIL: TestSum (0.00s)', '    sum_test.go:12: got 3, want 4', 'FAIL', 'FAIL\tgithub.com/acme/calc\t0.004s'].join('\n');
+    const nodeError = ['> jest', "TypeError: Cannot read properties of undefined (reading 'total')", '    at sum (src/cart.js:4:10)', 'Build step could not complete'].join('\n');
 
     // Act
     const report = predictionLines(await analyzeLog(jenkins));
     const test = predictionLines(await analyzeLog(goTest));
+    const exception = predictionLines(await analyzeLog(nodeError));
 
     // Assert: the exception's head, then its message and frames; the test's block without the package's FAIL lines.
     expect(report[0]).toBe(2);
     expect([...report].sort((a, b) => a - b)).toEqual([2, 4, 5, 6, 7]);
     expect([...test].sort((a, b) => a - b)).toEqual([2, 3]);
+    expect(exception).toEqual([2, 3]);
   });
 
   it('withholds text when redaction fails instead of returning it raw', () => {
