@@ -371,23 +371,25 @@ const ANSWER_ONLY_SIGNALS: ReadonlyArray<Pick<Signal, 'id' | 're'>> = [
 const LEET_ANSWER_ONLY_SIGNALS = forLeet(ANSWER_ONLY_SIGNALS);
 
 /**
+ * The log-line signals that count in an answer on their own (approval-request is read in ANSWER_ONLY_SIGNALS
+ * instead, where advice on a condition does not count; the weaker ones need a second signal in a log line).
+ */
+const STRONG_IN_ANSWERS: ReadonlySet<string> = new Set([
+  'guard-command', 'credential-request', 'pipe-to-shell-instruction', 'override', 'override-translated',
+  'role-change', 'chat-template', 'direct-address', 'exfil-markup', ...DANGEROUS_CODE.map((pattern) => pattern.id),
+]);
+const ANSWER_SIGNALS: ReadonlyArray<Pick<Signal, 'id' | 're'>> = [...SIGNALS.filter((signal) => STRONG_IN_ANSWERS.has(signal.id)), ...ANSWER_ONLY_SIGNALS];
+const LEET_ANSWER_SIGNALS: ReadonlyArray<Pick<Signal, 'id' | 're'>> = [...LEET_SIGNALS.filter((signal) => STRONG_IN_ANSWERS.has(signal.id)), ...LEET_ANSWER_ONLY_SIGNALS];
+
+/**
  * Signals in a model's own answer that it was steered: it asks for approval or a merge, says the change may be
  * merged, advises weakening the repository, repeats a `/guard` command, asks for secrets, or recommends code that
  * runs a download or a decoded blob ({@link DANGEROUS_CODE}). An honest analysis of a CI failure does none of
  * these, so one is enough (no second signal needed, unlike log lines).
  */
 export function unsafeAnswerSignals(texts: readonly string[]): string[] {
-  const strong = new Set([
-    // approval-request is read in ANSWER_ONLY_SIGNALS, where advice on a condition does not count.
-    'guard-command', 'credential-request', 'pipe-to-shell-instruction', 'override', 'override-translated',
-    'role-change', 'chat-template', 'direct-address', 'exfil-markup', ...DANGEROUS_CODE.map((pattern) => pattern.id),
-  ]);
   const found = new Set<string>();
-  for (const text of texts) {
-    // Normalized once, and read by both lists: look-alike letters or tag characters hide an answer-only signal no better than any other.
-    const forms = normalize(text);
-    for (const id of signalsInForms(forms)) if (strong.has(id)) found.add(id);
-    for (const id of matchedIds(forms, ANSWER_ONLY_SIGNALS, LEET_ANSWER_ONLY_SIGNALS)) found.add(id);
-  }
+  // Normalized once, and read by both lists: look-alike letters or tag characters hide an answer-only signal no better than any other.
+  for (const text of texts) for (const id of matchedIds(normalize(text), ANSWER_SIGNALS, LEET_ANSWER_SIGNALS)) found.add(id);
   return [...found];
 }
