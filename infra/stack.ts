@@ -30,6 +30,7 @@
  * | llmTemperature     | 0                         | LLM temperature (0–1)                                                                      |
  * | llmInputTokenBudget | 8000                     | estimated input tokens per model call (3000–1000000): how much log and knowledge is sent |
  * | llmOutsiderAnalysesPerHour | 10                | model analyses per hour of failures an outsider controls (forks' runs, `pull_request_target`, …; 0–1000); past it they are analysed offline (LLM_OUTSIDER_ANALYSES_PER_HOUR) |
+ * | llmOutsiderRepositoryAnalysesPerHour | half the above, rounded up | how many of those one repository's outsiders may take (0–1000; LLM_OUTSIDER_REPOSITORY_ANALYSES_PER_HOUR) |
  * | bedrockGuardrailId | (none)                    | Bedrock Guardrail id or ARN applied to every analysis call (needs bedrockModelId); grants ApplyGuardrail on it |
  * | bedrockGuardrailVersion | DRAFT                | guardrail version: DRAFT or a version number                                              |
  * | llmBaseUrl         | (none)                    | OpenAI-compatible endpoint (https, up to the version, e.g. `https://llm.internal/v1`) with `llmModel`; sets ANALYZER=openai (not with bedrockModelId) |
@@ -135,6 +136,8 @@ export interface GuardSettings {
   readonly llmInputTokenBudget: number;
   /** Model analyses per hour of failures an outsider controls (LLM_OUTSIDER_ANALYSES_PER_HOUR). */
   readonly llmOutsiderAnalysesPerHour: number;
+  /** One repository's share of them (LLM_OUTSIDER_REPOSITORY_ANALYSES_PER_HOUR); unset: the config's default, half. */
+  readonly llmOutsiderRepositoryAnalysesPerHour?: number;
   readonly bedrockGuardrail?: { readonly id: string; readonly version: string };
   /** The OpenAI-compatible analyzer (context `llmBaseUrl` + `llmModel`). */
   readonly openai?: { readonly baseUrl: string; readonly model: string };
@@ -410,6 +413,12 @@ export function readSettings(scope: Construct): GuardSettings {
       (n) => Number.isInteger(n) && n >= 0 && n <= 1000,
       'a whole number between 0 and 1000',
     ),
+    ...optional(
+      'llmOutsiderRepositoryAnalysesPerHour',
+      raw('llmOutsiderRepositoryAnalysesPerHour') === undefined
+        ? undefined
+        : number('llmOutsiderRepositoryAnalysesPerHour', 0, (n) => Number.isInteger(n) && n >= 0 && n <= 1000, 'a whole number between 0 and 1000'),
+    ),
     ...optional('bedrockGuardrail', guardrailId === undefined ? undefined : { id: guardrailId, version: guardrailVersion ?? 'DRAFT' }),
     ...optional('openai', llmBaseUrl === undefined || llmModel === undefined ? undefined : { baseUrl: llmBaseUrl, model: llmModel }),
     ...optional('llmPricesJson', llmPricesJson),
@@ -594,6 +603,9 @@ export class PipelineGuardStack extends Stack {
       LLM_TEMPERATURE: String(settings.llmTemperature),
       LLM_INPUT_TOKEN_BUDGET: String(settings.llmInputTokenBudget),
       LLM_OUTSIDER_ANALYSES_PER_HOUR: String(settings.llmOutsiderAnalysesPerHour),
+      ...(settings.llmOutsiderRepositoryAnalysesPerHour === undefined
+        ? {}
+        : { LLM_OUTSIDER_REPOSITORY_ANALYSES_PER_HOUR: String(settings.llmOutsiderRepositoryAnalysesPerHour) }),
       ...(settings.llmPricesJson ? { LLM_PRICES_JSON: settings.llmPricesJson } : {}),
       ...(settings.experimentModelIds.length > 0 ? { LLM_EXPERIMENT_MODELS: settings.experimentModelIds.join(',') } : {}),
     };

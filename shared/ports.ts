@@ -247,6 +247,19 @@ export interface ModelBudget {
   claim(incidentId: string, receivedAt: Date): Promise<ModelBudgetClaim>;
 }
 
+/**
+ * The model budget of failures an outsider controls: the deployment's pool, and each repository's share of it (an
+ * analysis needs both; the share is claimed first, so a repository past its share takes nothing from the pool).
+ */
+export interface OutsiderModelBudgets {
+  pool: ModelBudget;
+  /**
+   * The share of the repository `scope` names (its id, or its name when the event gave no id); null when a share
+   * cannot bind, being no smaller than the pool.
+   */
+  share(scope: string): ModelBudget | null;
+}
+
 export interface EscalationMessage {
   subject: string;
   /** Plain text, reads well as an email: summary first, then links and what was tried. */

@@ -1,10 +1,13 @@
 /**
  * The model budget of failures an outsider controls. Whoever opens a pull request from a fork can make its runs fail
  * on every push, from as many forks as they like; each failure was a model call on the deployment's account. Their
- * analyses draw on a budget of their own (LLM_OUTSIDER_ANALYSES_PER_HOUR); once it is spent they get the offline
- * analysis, and are recorded and notified as any other.
+ * analyses draw on a budget of their own (LLM_OUTSIDER_ANALYSES_PER_HOUR), of which one repository's take at most
+ * a share (LLM_OUTSIDER_REPOSITORY_ANALYSES_PER_HOUR); once either is spent they get the offline analysis, and are
+ * recorded and notified as any other.
  */
+import type { Config } from '../config.js';
 import { countsAsEvidence, type Incident } from '../domain/incident.js';
+import { repositoryKey } from '../domain/repository-key.js';
 import type { ModelBudgetClaim } from '../ports.js';
 
 /**
@@ -17,10 +20,32 @@ export function drawsOnOutsiderModelBudget(incident: Pick<Incident, 'source' | '
   return incident.source === 'github' && !countsAsEvidence(incident);
 }
 
-/** The reason an analysis was done offline because the outsiders' budget was spent (`analysis.fallbackReason`). */
+/** How many of the pool's analyses one repository's outsiders may take in an hour: as set, or half the pool rounded up. */
+export function outsiderRepositoryShare(config: Pick<Config, 'LLM_OUTSIDER_ANALYSES_PER_HOUR' | 'LLM_OUTSIDER_REPOSITORY_ANALYSES_PER_HOUR'>): number {
+  return config.LLM_OUTSIDER_REPOSITORY_ANALYSES_PER_HOUR ?? Math.ceil(config.LLM_OUTSIDER_ANALYSES_PER_HOUR / 2);
+}
+
+/**
+ * What an incident's repository share is counted under: the repository's id, which a rename does not change, or
+ * its name in one spelling when the event gave no id.
+ */
+export function outsiderShareScope(incident: Pick<Incident, 'repositoryId' | 'repository'>): string {
+  if (incident.repositoryId !== null) return `id-${incident.repositoryId}`;
+  return `name-${repositoryKey(incident.repository ?? '')}`;
+}
+
+/** The reason an analysis was done offline because the outsiders' pool was spent (`analysis.fallbackReason`). */
 export function outsiderBudgetSpentReason(claim: ModelBudgetClaim): string {
   return (
     `model budget for runs outsiders control spent: ${claim.used} of ${claim.max} analyses in the hour from ` +
     `${claim.windowStart.toISOString()} (LLM_OUTSIDER_ANALYSES_PER_HOUR); analysed offline`
+  );
+}
+
+/** The reason an analysis was done offline because the repository's share of that pool was spent. */
+export function outsiderShareSpentReason(claim: ModelBudgetClaim, repository: string | null): string {
+  return (
+    `model budget for runs outsiders control in ${repository ?? 'this repository'} spent: ${claim.used} of ${claim.max} ` +
+    `analyses in the hour from ${claim.windowStart.toISOString()} (LLM_OUTSIDER_REPOSITORY_ANALYSES_PER_HOUR); analysed offline`
   );
 }

@@ -106,7 +106,8 @@ export interface AnalysisSummary {
   latencyMs: number;
   /**
    * Set when the offline analyzer stood in: the configured provider failed, or the model budget of failures an
-   * outsider controls was spent (LLM_OUTSIDER_ANALYSES_PER_HOUR).
+   * outsider controls, or its repository's share of it, was spent (LLM_OUTSIDER_ANALYSES_PER_HOUR,
+   * LLM_OUTSIDER_REPOSITORY_ANALYSES_PER_HOUR).
    */
   fallbackReason?: string;
   /** Model token usage (cost accounting), when a model was called. */

@@ -23,7 +23,7 @@ import { withCommentSlots } from '../github/comment-slot.js';
 import { commentSlotLeaseMs, type CommentRetrySettings } from '../github/comment-timing.js';
 import { createRecordedGitHub } from '../github/recorded.js';
 import { createDynamoCommentSlots } from '../stores/comment-slots.js';
-import type { AlarmTagReader, EscalationDigests, EscalationLedger, EscalationPublisher, GitHubClients, Metrics, ModelBudget, RecoveryQueue, RerunLedger, StepLogger, TaskTokenControl, WorkflowStarter } from '../ports.js';
+import type { AlarmTagReader, EscalationDigests, EscalationLedger, EscalationPublisher, GitHubClients, Metrics, OutsiderModelBudgets, RecoveryQueue, RerunLedger, StepLogger, TaskTokenControl, WorkflowStarter } from '../ports.js';
 import { type ApprovalIndex, createApprovalIndex } from '../remediation/approvals.js';
 import { type GuardStore, createGuardStore } from '../remediation/guard-store.js';
 import { type PolicyFile, parsePolicyFile } from '../remediation/policy.js';
@@ -48,6 +48,7 @@ import { type Learning, createLearning } from '../knowledge/learning.js';
 import { ENTRY_LOOKUP, type EntryLookup } from '../knowledge/lookup.js';
 import { createDynamoEscalationDigests, createDynamoEscalationLedger } from '../stores/escalation-ledger.js';
 import { createDynamoModelBudget } from '../stores/model-budget.js';
+import { outsiderRepositoryShare } from '../analysis/outsider-budget.js';
 import { createDynamoRerunLedger } from '../stores/rerun-ledger.js';
 import { type WriteBudgets, createDynamoWriteLimiter, forkShareOf } from '../stores/write-limiter.js';
 import { type SecretReader, createRotatingWebhookVerifier, powertoolsSecretReader, readSecret } from './secrets.js';
@@ -269,11 +270,20 @@ export function createAnalyzers(config: Config): Pick<StepDeps, 'analyzer' | 'fa
 }
 
 /**
- * Model analyses per hour of failures an outsider controls (LLM_OUTSIDER_ANALYSES_PER_HOUR), counted in the incidents
- * table (the embedded server locally), like the GitHub write budget.
+ * Model analyses per hour of failures an outsider controls (LLM_OUTSIDER_ANALYSES_PER_HOUR) and each repository's
+ * share (LLM_OUTSIDER_REPOSITORY_ANALYSES_PER_HOUR), counted in the incidents table (the embedded server locally),
+ * like the GitHub write budget.
  */
-export function createOutsiderModelBudget(config: Config): ModelBudget {
-  return createDynamoModelBudget({ client: documentClientFor(config), tableName: config.INCIDENTS_TABLE, name: 'outsiders', max: config.LLM_OUTSIDER_ANALYSES_PER_HOUR });
+export function createOutsiderModelBudget(config: Config): OutsiderModelBudgets {
+  const client = documentClientFor(config);
+  const share = outsiderRepositoryShare(config);
+  return {
+    pool: createDynamoModelBudget({ client, tableName: config.INCIDENTS_TABLE, name: 'outsiders', max: config.LLM_OUTSIDER_ANALYSES_PER_HOUR }),
+    share: (scope) =>
+      share < config.LLM_OUTSIDER_ANALYSES_PER_HOUR
+        ? createDynamoModelBudget({ client, tableName: config.INCIDENTS_TABLE, name: `outsiders-repository#${scope}`, max: share })
+        : null,
+  };
 }
 
 /** Business metrics as EMF: stdout in Lambda (CloudWatch extracts them), the local runtime's file when it sets one. */

@@ -1,7 +1,7 @@
 import { METRIC } from '../adapters/metric-names.js';
 import { analyzeWithFallback, withFallback } from '../analysis/index.js';
 import { analysisInputFor, summaryOf } from '../analysis/incident-analysis.js';
-import { drawsOnOutsiderModelBudget, outsiderBudgetSpentReason } from '../analysis/outsider-budget.js';
+import { drawsOnOutsiderModelBudget, outsiderBudgetSpentReason, outsiderShareScope, outsiderShareSpentReason } from '../analysis/outsider-budget.js';
 import type { AnalysisSummary, Incident } from '../domain/incident.js';
 import { NotFoundError } from '../errors.js';
 import type { AnalyzerOverrides } from '../analysis/providers.js';
@@ -37,18 +37,24 @@ export function armAnalyzer(incident: Incident, deps: AnalyzeDeps): { analyzer: 
 }
 
 /**
- * Why no model may analyse this incident, or null when one may: a failure an outsider controls whose model budget
- * (LLM_OUTSIDER_ANALYSES_PER_HOUR) is spent. The offline analyzer is free and takes nothing from it. The claim is
- * made in the window of the incident's creation, so a retried or re-driven analysis finds its own claim again.
+ * Why no model may analyse this incident, or null when one may: a failure an outsider controls whose repository's
+ * share (LLM_OUTSIDER_REPOSITORY_ANALYSES_PER_HOUR) or whose pool (LLM_OUTSIDER_ANALYSES_PER_HOUR) is spent. The
+ * share is claimed first: a repository past its share takes nothing from the pool. The offline analyzer is free
+ * and takes nothing from either. Claims are made in the window of the incident's creation, so a retried or
+ * re-driven analysis finds its own claims again.
  */
 async function outsiderBudgetRefusal(incident: Incident, analyzer: Analyzer, deps: AnalyzeDeps): Promise<string | null> {
   if (analyzer === deps.fallbackAnalyzer || !drawsOnOutsiderModelBudget(incident)) return null;
   const createdMs = Date.parse(incident.createdAt);
-  const claim = await deps.outsiderModelBudget.claim(incident.id, Number.isNaN(createdMs) ? deps.clock() : new Date(createdMs));
+  const createdAt = Number.isNaN(createdMs) ? deps.clock() : new Date(createdMs);
+  const share = await deps.outsiderModelBudget.share(outsiderShareScope(incident))?.claim(incident.id, createdAt);
+  const shareSpent = share !== undefined && !share.granted;
+  const claim = shareSpent ? share : await deps.outsiderModelBudget.pool.claim(incident.id, createdAt);
   if (claim.granted) return null;
   deps.metrics.count(METRIC.outsiderModelBudgetSpent, 1);
-  deps.logger.warn('model budget for runs outsiders control spent; analysing offline', { incidentId: incident.id, used: claim.used, max: claim.max });
-  return outsiderBudgetSpentReason(claim);
+  const spent = shareSpent ? 'repository share' : 'pool';
+  deps.logger.warn('model budget for runs outsiders control spent; analysing offline', { incidentId: incident.id, spent, used: claim.used, max: claim.max });
+  return shareSpent ? outsiderShareSpentReason(claim, incident.repository) : outsiderBudgetSpentReason(claim);
 }
 
 /**

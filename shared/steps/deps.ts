@@ -1,6 +1,6 @@
 import type { AnalyzerOverrides } from '../analysis/providers.js';
 import type { Config } from '../config.js';
-import type { Analyzer, Clock, EscalationLedger, EscalationPublisher, GitHubClients, Metrics, ModelBudget, RerunLedger, StepLogger, WriteLimiter } from '../ports.js';
+import type { Analyzer, Clock, EscalationLedger, EscalationPublisher, GitHubClients, Metrics, OutsiderModelBudgets, RerunLedger, StepLogger, WriteLimiter } from '../ports.js';
 import type { IncidentStore } from '../stores/incident-store.js';
 import type { Learning } from '../knowledge/learning.js';
 import type { ApprovalIndex } from '../remediation/approvals.js';
@@ -40,10 +40,10 @@ export interface StepDeps {
    */
   analyzerFor?: (overrides: AnalyzerOverrides) => Analyzer | null;
   /**
-   * Model analyses per hour of failures an outsider controls (`drawsOnOutsiderModelBudget`), shared by all
-   * executions; past it they are analysed offline.
+   * Model analyses per hour of failures an outsider controls (`drawsOnOutsiderModelBudget`), and each repository's
+   * share of them, shared by all executions; past either they are analysed offline.
    */
-  outsiderModelBudget: ModelBudget;
+  outsiderModelBudget: OutsiderModelBudgets;
   escalations: EscalationPublisher;
   /** One open escalation per problem and window (counts of repeats), shared by all executions. */
   escalationLedger: EscalationLedger;

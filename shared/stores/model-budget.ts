@@ -18,7 +18,10 @@ import { claimCapped } from './capped-claims.js';
  */
 const CLAIMS_KEPT_SECONDS = 15 * 86_400;
 
-/** Key of one window's item; `name` is built by us (`outsiders`), never from webhook text. */
+/**
+ * Key of one window's item; `name` is built by us (`outsiders`, `outsiders-repository#id-<repository id>`), from no
+ * webhook text but a repository's numeric id (or, without one, its name as GitHub allows it: `[\w.-]/[\w.-]`).
+ */
 export function modelBudgetKey(name: string, windowSeconds: number, windowStartSeconds: number): { pk: string; sk: string } {
   return { pk: `MODELBUDGET#${name}#${windowSeconds}`, sk: String(windowStartSeconds) };
 }
@@ -26,7 +29,7 @@ export function modelBudgetKey(name: string, windowSeconds: number, windowStartS
 export function createDynamoModelBudget(options: {
   client: DynamoDBDocumentClient;
   tableName: string;
-  /** Which budget: `outsiders` for runs that may execute code an outsider controls. */
+  /** Which budget: `outsiders` for runs that may execute code an outsider controls, `outsiders-repository#…` for a repository's share. */
   name: string;
   /** Analyses per window; 0 grants none. */
   max: number;

@@ -45,6 +45,23 @@ describe('llmOutsiderAnalysesPerHour', () => {
   });
 });
 
+describe('llmOutsiderRepositoryAnalysesPerHour', () => {
+  it("reaches the analyze function when set, and leaves the config's default (half the pool) when not", () => {
+    // Act
+    const set = analyzeEnvironment(synth({ bedrockModelId: MODEL, llmOutsiderRepositoryAnalysesPerHour: '3' }));
+    const unset = analyzeEnvironment(synth({ bedrockModelId: MODEL }));
+
+    // Assert
+    expect(set).toMatchObject({ LLM_OUTSIDER_REPOSITORY_ANALYSES_PER_HOUR: '3' });
+    expect(unset).not.toHaveProperty('LLM_OUTSIDER_REPOSITORY_ANALYSES_PER_HOUR');
+    expect(settingsFrom({}).llmOutsiderRepositoryAnalysesPerHour).toBeUndefined();
+  });
+
+  it.each(['-1', '2.5', 'lots', '1001'])('rejects %s naming the key', (value) => {
+    expect(() => settingsFrom({ llmOutsiderRepositoryAnalysesPerHour: value })).toThrow(/llmOutsiderRepositoryAnalysesPerHour must be a whole number between 0 and 1000/);
+  });
+});
+
 describe('bedrockGuardrailId / bedrockGuardrailVersion', () => {
   it('passes the guardrail to analyze and grants ApplyGuardrail on that guardrail only', () => {
     // Prepare

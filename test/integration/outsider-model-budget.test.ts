@@ -9,11 +9,17 @@ import { type Harness, startHarness } from '../support/harness.js';
 
 /**
  * The model budget of failures an outsider controls, through the local runtime: a GitHub-like REST server, an
- * OpenAI-compatible model, and LLM_OUTSIDER_ANALYSES_PER_HOUR=2. A fork's third failure in the hour is analysed
- * offline, recorded and commented on; the repository's own failures still get the model.
+ * OpenAI-compatible model, LLM_OUTSIDER_ANALYSES_PER_HOUR=3 and its default repository share, 2. A fork's third
+ * failure in one repository in the hour is analysed offline, recorded and commented on; another repository's
+ * fork then gets the pool's third analysis, and its next failure is offline; the repositories' own failures
+ * still get the model.
  */
 const SECRET = 'outsider-budget-secret';
-const BUDGET = 2;
+const BUDGET = 3;
+/** The default share of one repository: half the pool, rounded up. */
+const SHARE = 2;
+/** A second repository of the same owner, whose outsiders the first one's must not starve. */
+const OTHER_REPOSITORY = { id: 714523999, name: 'docs-site' };
 /** The head repository of `workflow_run-fork-failure.json`. */
 const FORK_REPO_ID = 829371044;
 let github: FakeGitHub;
@@ -45,9 +51,16 @@ const shaOf = (n: number) => n.toString(16).padStart(40, 'a');
  * A failed run whose only job fails with the jest log: a fork's pull request run (`fork`, its pull request found by
  * its head commit, as GitHub lists none for a fork) or one of the repository's own pull requests.
  */
-function failedRun(n: number, origin: 'fork' | 'own'): { webhook: RecordedWebhook; pullRequest: number } {
+function failedRun(n: number, origin: 'fork' | 'own', repository?: { id: number; name: string }): { webhook: RecordedWebhook; pullRequest: number } {
   const webhook = structuredClone(loadWebhook(origin === 'fork' ? 'workflow_run-fork-failure' : 'workflow_run-failure'));
-  const run = (webhook.body as Record<string, any>).workflow_run;
+  const body = webhook.body as Record<string, any>;
+  const run = body.workflow_run;
+  if (repository) {
+    // The run's own repository, and for its own runs the head repository too (a head elsewhere is a fork's).
+    const names = { id: repository.id, name: repository.name, full_name: `${body.repository.owner.login}/${repository.name}` };
+    const own = origin === 'own' ? [run.head_repository, run.pull_requests[0].head.repo, run.pull_requests[0].base.repo] : [];
+    for (const target of [body.repository, run.repository, ...own]) if (target) Object.assign(target, names);
+  }
   const runId = 95_000_000 + n;
   const pullRequest = 7000 + n;
   run.id = runId;
@@ -64,8 +77,8 @@ function failedRun(n: number, origin: 'fork' | 'own'): { webhook: RecordedWebhoo
 }
 
 /** Delivers a failed run and waits until the pipeline is done with it; returns the incident and its pull request. */
-async function fails(n: number, origin: 'fork' | 'own'): Promise<{ incident: Incident; pullRequest: number }> {
-  const { webhook, pullRequest } = failedRun(n, origin);
+async function fails(n: number, origin: 'fork' | 'own', repository?: { id: number; name: string }): Promise<{ incident: Incident; pullRequest: number }> {
+  const { webhook, pullRequest } = failedRun(n, origin, repository);
   const response = await deliverWebhook(harness.runtime.url, webhook, SECRET);
   expect(response.status).toBe(202);
   await harness.runtime.idle();
@@ -87,31 +100,38 @@ async function clearOfTheHoursEnd(): Promise<void> {
 const commented = (pullRequest: number) => (github.comments.get(pullRequest) ?? []).length > 0;
 
 describe("outsiders' model budget", () => {
-  it("analyses a fork's failure past the budget offline, records and comments on it, and leaves the repository's own to the model", async () => {
+  it("analyses a fork's failures past its repository's share or the pool offline, records and comments on them, and leaves the repositories' own to the model", async () => {
     // Prepare
     await clearOfTheHoursEnd();
 
-    // Act
+    // Act: one repository's forks fail three times, then another repository's twice, then each repository's own twice.
     const forks = [];
-    for (let n = 1; n <= BUDGET + 1; n += 1) forks.push(await fails(n, 'fork'));
+    for (let n = 1; n <= SHARE + 1; n += 1) forks.push(await fails(n, 'fork'));
+    const otherForks = [await fails(4, 'fork', OTHER_REPOSITORY), await fails(5, 'fork', OTHER_REPOSITORY)];
     const promptsForForks = model.prompts.length;
-    const own = [await fails(11, 'own'), await fails(12, 'own')];
+    const own = [await fails(11, 'own'), await fails(12, 'own', OTHER_REPOSITORY)];
 
-    // Assert
+    // Assert: the share's 2, then the pool's third to the other repository.
     expect(promptsForForks).toBe(BUDGET);
     expect(model.prompts.length).toBe(BUDGET + 2);
-    for (const { incident } of forks) expect(incident.fromFork).toBe(true);
-    for (const { incident } of forks.slice(0, BUDGET)) {
+    for (const { incident } of [...forks, ...otherForks]) expect(incident.fromFork).toBe(true);
+    for (const { incident } of [...forks.slice(0, SHARE), otherForks[0]!]) {
       expect(incident.analysis).toMatchObject({ provider: 'openai', model: 'budgeted' });
       expect(incident.analysis?.fallbackReason).toBeUndefined();
     }
-    const past = forks[BUDGET]!;
-    expect(past.incident.analysis?.provider).toBe('offline');
-    expect(past.incident.analysis?.fallbackReason).toMatch(/^model budget for runs outsiders control spent: 2 of 2 analyses in the hour from .* analysed offline$/);
-    expect(past.incident.history.find((entry) => entry.event === 'analyzer_fallback')?.detail).toBe(past.incident.analysis?.fallbackReason);
-    expect(past.incident.status).toBe('notified');
-    expect(past.incident.notifications).toContainEqual(expect.objectContaining({ channel: 'github_comment', outcome: 'created' }));
-    for (const { pullRequest } of forks) expect(commented(pullRequest), `PR #${pullRequest}`).toBe(true);
+    const pastShare = forks[SHARE]!;
+    expect(pastShare.incident.analysis?.provider).toBe('offline');
+    expect(pastShare.incident.analysis?.fallbackReason).toMatch(
+      /^model budget for runs outsiders control in acme-shop\/checkout-service spent: 2 of 2 analyses in the hour from .* \(LLM_OUTSIDER_REPOSITORY_ANALYSES_PER_HOUR\); analysed offline$/,
+    );
+    const pastPool = otherForks[1]!;
+    expect(pastPool.incident.analysis?.fallbackReason).toMatch(/^model budget for runs outsiders control spent: 3 of 3 analyses in the hour from .* analysed offline$/);
+    for (const past of [pastShare, pastPool]) {
+      expect(past.incident.history.find((entry) => entry.event === 'analyzer_fallback')?.detail).toBe(past.incident.analysis?.fallbackReason);
+      expect(past.incident.status).toBe('notified');
+      expect(past.incident.notifications).toContainEqual(expect.objectContaining({ channel: 'github_comment', outcome: 'created' }));
+    }
+    for (const { pullRequest } of [...forks, ...otherForks]) expect(commented(pullRequest), `PR #${pullRequest}`).toBe(true);
     for (const { incident, pullRequest } of own) {
       expect(incident.fromFork).toBe(false);
       expect(incident.analysis).toMatchObject({ provider: 'openai', model: 'budgeted' });
@@ -120,6 +140,6 @@ describe("outsiders' model budget", () => {
       expect(commented(pullRequest), `PR #${pullRequest}`).toBe(true);
     }
     const metrics = await (await fetch(`${harness.runtime.url}/metrics/prometheus`)).text();
-    expect(metrics).toMatch(/^pipeline_guard_outsider_model_budget_spent_total(\{[^}]*\})? 1$/m);
+    expect(metrics).toMatch(/^pipeline_guard_outsider_model_budget_spent_total(\{[^}]*\})? 2$/m);
   }, 2 * SCENARIO_MS + 10_000);
 });

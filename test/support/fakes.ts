@@ -2,8 +2,9 @@ import { noMetrics } from '../../shared/adapters/metrics.js';
 import type { Config } from '../../shared/config.js';
 import { loadConfig } from '../../shared/config.js';
 import { staticGitHubClients } from '../../shared/github/clients.js';
+import { outsiderRepositoryShare } from '../../shared/analysis/outsider-budget.js';
 import { COMMENT_MARKER } from '../../shared/notify/comment.js';
-import type { AnalysisResult, Analyzer, BranchMembership, EscalationLedger, EscalationMessage, GitHubPort, ModelBudget, RecoveryQueue, RepositoryRole, RerunKey, RerunLedger } from '../../shared/ports.js';
+import type { AnalysisResult, Analyzer, BranchMembership, EscalationLedger, EscalationMessage, GitHubPort, ModelBudget, OutsiderModelBudgets, RecoveryQueue, RepositoryRole, RerunKey, RerunLedger } from '../../shared/ports.js';
 import type { WorkflowRecoveryMessage } from '../../shared/domain/recovery.js';
 import { recordQueuedRecovery } from '../../shared/steps/record-outcome.js';
 import type { ApprovalIndex } from '../../shared/remediation/approvals.js';
@@ -155,6 +156,21 @@ export function createMemoryModelBudget(max: number): ModelBudget & { windows: M
   };
 }
 
+/** In-memory outsiders' budgets: the pool and one {@link createMemoryModelBudget} per repository share. */
+export function createMemoryOutsiderBudgets(pool: number, share: number): OutsiderModelBudgets & { shares: Map<string, ReturnType<typeof createMemoryModelBudget>> } {
+  const shares = new Map<string, ReturnType<typeof createMemoryModelBudget>>();
+  return {
+    pool: createMemoryModelBudget(pool),
+    shares,
+    share(scope) {
+      if (share >= pool) return null;
+      let budget = shares.get(scope);
+      if (!budget) shares.set(scope, (budget = createMemoryModelBudget(share)));
+      return budget;
+    },
+  };
+}
+
 export function scriptedAnalyzer(result: Partial<AnalysisResult> | Error): Analyzer {
   return {
     provider: 'scripted',
@@ -261,7 +277,7 @@ export function stepDeps(
     reruns: createMemoryRerunLedger(),
     analyzer: scriptedAnalyzer({}),
     fallbackAnalyzer: { ...scriptedAnalyzer({ rootCause: 'offline root cause', confidence: 0.5 }), provider: 'offline-fake' },
-    outsiderModelBudget: createMemoryModelBudget(config.LLM_OUTSIDER_ANALYSES_PER_HOUR),
+    outsiderModelBudget: createMemoryOutsiderBudgets(config.LLM_OUTSIDER_ANALYSES_PER_HOUR, outsiderRepositoryShare(config)),
     escalations: {
       async publish(message) {
         published.push(message);

@@ -24,6 +24,13 @@ describe('loadConfig', () => {
     for (const value of ['-1', '1001', '2.5', 'lots']) expect(() => loadConfig({ LLM_OUTSIDER_ANALYSES_PER_HOUR: value })).toThrow(/LLM_OUTSIDER_ANALYSES_PER_HOUR/);
   });
 
+  it("takes one repository's share of them unset by default (half the pool then), 0 to 1000 when set", () => {
+    expect(loadConfig({}).LLM_OUTSIDER_REPOSITORY_ANALYSES_PER_HOUR).toBeUndefined();
+    expect(loadConfig({ LLM_OUTSIDER_REPOSITORY_ANALYSES_PER_HOUR: '' }).LLM_OUTSIDER_REPOSITORY_ANALYSES_PER_HOUR).toBeUndefined();
+    expect(loadConfig({ LLM_OUTSIDER_REPOSITORY_ANALYSES_PER_HOUR: '0' }).LLM_OUTSIDER_REPOSITORY_ANALYSES_PER_HOUR).toBe(0);
+    for (const value of ['-1', '1001', '2.5', 'lots']) expect(() => loadConfig({ LLM_OUTSIDER_REPOSITORY_ANALYSES_PER_HOUR: value })).toThrow(/LLM_OUTSIDER_REPOSITORY_ANALYSES_PER_HOUR/);
+  });
+
   it("verifies a default branch's gate runs with GitHub unless GATE_VERIFY_DEFAULT_BRANCH is set false", () => {
     expect(loadConfig({}).GATE_VERIFY_DEFAULT_BRANCH).toBe(true);
     expect(loadConfig({ GATE_VERIFY_DEFAULT_BRANCH: '' }).GATE_VERIFY_DEFAULT_BRANCH).toBe(true);

@@ -1,18 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { METRIC } from '../../../shared/adapters/metric-names.js';
 import { createOfflineAnalyzer } from '../../../shared/analysis/index.js';
-import { drawsOnOutsiderModelBudget, outsiderBudgetSpentReason } from '../../../shared/analysis/outsider-budget.js';
+import { drawsOnOutsiderModelBudget, outsiderBudgetSpentReason, outsiderRepositoryShare } from '../../../shared/analysis/outsider-budget.js';
 import { githubIncidentFields, githubIncidentScope } from '../../../shared/domain/github-incident.js';
 import { newIncident } from '../../../shared/domain/incident.js';
 import { triggerFromWorkflowRun } from '../../../shared/ingest/github-webhook.js';
-import type { Analyzer, Metrics, StepLogger } from '../../../shared/ports.js';
+import type { Analyzer, Metrics, ModelBudget, StepLogger } from '../../../shared/ports.js';
 import { analyzeStep } from '../../../shared/steps/analyze.js';
 import { loadWebhook } from '../../../infra/local/replay.js';
-import { createMemoryModelBudget, scriptedAnalyzer, stepDeps } from '../../support/fakes.js';
+import { createMemoryOutsiderBudgets, scriptedAnalyzer, stepDeps } from '../../support/fakes.js';
 
 /**
- * The model budget of failures an outsider controls (LLM_OUTSIDER_ANALYSES_PER_HOUR): which incidents draw on it,
- * and the analyze stage analysing them offline, with the reason, once it is spent.
+ * The model budget of failures an outsider controls (LLM_OUTSIDER_ANALYSES_PER_HOUR) and a repository's share of it
+ * (LLM_OUTSIDER_REPOSITORY_ANALYSES_PER_HOUR): which incidents draw on them, and the analyze stage analysing them
+ * offline, with the reason, once either is spent.
  */
 
 describe('drawsOnOutsiderModelBudget', () => {
@@ -63,10 +64,18 @@ function recordingLogger(): StepLogger & { warnings: string[] } {
 
 type Origin = 'fork' | 'own push' | 'pull_request_target';
 
-/** Stores a failed run of `origin` (run `runId`) as an incident received at the deps' clock; returns its trigger. */
-async function failedRun(deps: ReturnType<typeof stepDeps>['deps'], runId: number, origin: Origin) {
+/**
+ * Stores a failed run of `origin` (run `runId`, in the recorded delivery's repository or in `repository`) as an
+ * incident received at the deps' clock; returns its trigger.
+ */
+async function failedRun(deps: ReturnType<typeof stepDeps>['deps'], runId: number, origin: Origin, repository?: { id: number; fullName: string }) {
   const body = structuredClone(loadWebhook(origin === 'fork' ? 'workflow_run-fork-failure' : 'workflow_run-failure').body) as Record<string, any>;
   body.workflow_run.id = runId;
+  if (repository) {
+    body.repository.id = repository.id;
+    body.repository.full_name = repository.fullName;
+    body.repository.name = repository.fullName.split('/')[1];
+  }
   if (origin === 'own push') body.workflow_run.event = 'push';
   if (origin === 'pull_request_target') body.workflow_run.event = 'pull_request_target';
   const trigger = triggerFromWorkflowRun(body as never, `delivery-${runId}`);
@@ -78,31 +87,40 @@ async function failedRun(deps: ReturnType<typeof stepDeps>['deps'], runId: numbe
   return trigger;
 }
 
-/** Puts a memory budget of the deps' configured size in place; returns the incident ids it was asked to claim for. */
+/** Puts memory budgets of the deps' configured sizes in place; returns the incident ids the pool or a share was asked to claim for. */
 function claimsOf(deps: ReturnType<typeof stepDeps>['deps']): string[] {
-  const budget = createMemoryModelBudget(deps.config.LLM_OUTSIDER_ANALYSES_PER_HOUR);
+  const budgets = createMemoryOutsiderBudgets(deps.config.LLM_OUTSIDER_ANALYSES_PER_HOUR, outsiderRepositoryShare(deps.config));
   const claimed: string[] = [];
-  deps.outsiderModelBudget = {
+  const recorded = (budget: ModelBudget): ModelBudget => ({
     claim(incidentId, receivedAt) {
       claimed.push(incidentId);
       return budget.claim(incidentId, receivedAt);
+    },
+  });
+  deps.outsiderModelBudget = {
+    pool: recorded(budgets.pool),
+    share: (scope) => {
+      const share = budgets.share(scope);
+      return share && recorded(share);
     },
   };
   return claimed;
 }
 
-function budgeted(perHour: string) {
+/** Step deps with a pool of `perHour` and, when given, a repository share of `share` (else the default, half the pool). */
+function budgeted(perHour: string, share?: string) {
   const model = countingModel();
   const metrics = recordingMetrics();
   const logger = recordingLogger();
-  const { deps } = stepDeps({ analyzer: model, fallbackAnalyzer: createOfflineAnalyzer(), metrics, logger, env: { LLM_OUTSIDER_ANALYSES_PER_HOUR: perHour } });
+  const env = { LLM_OUTSIDER_ANALYSES_PER_HOUR: perHour, ...(share === undefined ? {} : { LLM_OUTSIDER_REPOSITORY_ANALYSES_PER_HOUR: share }) };
+  const { deps } = stepDeps({ analyzer: model, fallbackAnalyzer: createOfflineAnalyzer(), metrics, logger, env });
   return { deps, model, metrics, logger };
 }
 
 describe("analyze step with the outsiders' model budget", () => {
   it("analyses a fork's failures with the model up to the budget, and the next one offline with the reason", async () => {
-    // Prepare
-    const { deps, model, metrics, logger } = budgeted('2');
+    // Prepare: a repository share as large as the pool, which never binds.
+    const { deps, model, metrics, logger } = budgeted('2', '2');
     const triggers = [await failedRun(deps, 101, 'fork'), await failedRun(deps, 102, 'fork'), await failedRun(deps, 103, 'fork')];
 
     // Act
@@ -125,7 +143,7 @@ describe("analyze step with the outsiders' model budget", () => {
 
   it('charges a retried or re-driven analysis of the same incident once', async () => {
     // Prepare
-    const { deps, model } = budgeted('2');
+    const { deps, model } = budgeted('2', '2');
     const first = await failedRun(deps, 201, 'fork');
     const second = await failedRun(deps, 202, 'fork');
     const third = await failedRun(deps, 203, 'fork');
@@ -168,5 +186,41 @@ describe("analyze step with the outsiders' model budget", () => {
     expect((await deps.incidents.get(target.incidentId))?.analysis?.fallbackReason).toMatch(/^model budget for runs outsiders control spent: 0 of 0 /);
     expect(claimedOffline).toEqual([]);
     expect((await offlineOnly.incidents.get(offlineFork.incidentId))?.analysis?.fallbackReason).toBeUndefined();
+  });
+
+  it("gives one repository's outsiders at most its share, which leaves the rest of the pool to another repository's", async () => {
+    // Prepare: a pool of 3, half of it (2) for one repository; a fourth repository's failure after the pool is spent.
+    const { deps, model, metrics } = budgeted('3');
+    const claimed = claimsOf(deps);
+    const other = { id: 900001, fullName: 'acme-shop/docs' };
+    const third = { id: 900002, fullName: 'acme-shop/api' };
+    const attacked = [await failedRun(deps, 401, 'fork'), await failedRun(deps, 402, 'fork'), await failedRun(deps, 403, 'fork'), await failedRun(deps, 404, 'fork')];
+    const elsewhere = await failedRun(deps, 405, 'fork', other);
+    const late = await failedRun(deps, 406, 'fork', third);
+
+    // Act
+    const results = [];
+    for (const trigger of [...attacked, elsewhere, late]) results.push((await analyzeStep({ trigger }, deps)).provider);
+    const retried = await analyzeStep({ trigger: attacked[0]! }, deps);
+
+    // Assert: two of the attacked repository's four, then the other repository's; the pool is spent for the third.
+    expect(results).toEqual(['model', 'model', 'offline', 'offline', 'model', 'offline']);
+    expect(retried.provider).toBe('model');
+    expect(model.calls).toBe(4);
+    const refused = (await deps.incidents.get(attacked[2]!.incidentId))!;
+    expect(refused.analysis?.fallbackReason).toBe(
+      `model budget for runs outsiders control in ${refused.repository} spent: 2 of 2 analyses in the hour from 2026-11-20T10:00:00.000Z (LLM_OUTSIDER_REPOSITORY_ANALYSES_PER_HOUR); analysed offline`,
+    );
+    expect((await deps.incidents.get(late.incidentId))?.analysis?.fallbackReason).toMatch(/^model budget for runs outsiders control spent: 3 of 3 analyses .*\(LLM_OUTSIDER_ANALYSES_PER_HOUR\)/);
+    // A repository past its share asked nothing of the pool: the pool counted 2 + 1, and refused the fourth repository's.
+    expect(claimed.filter((id) => id === attacked[2]!.incidentId)).toHaveLength(1);
+    expect(metrics.counted.filter((point) => point.name === METRIC.outsiderModelBudgetSpent)).toHaveLength(3);
+  });
+
+  it('takes half the pool, rounded up, as the share when none is set, and none below a pool of 2', () => {
+    expect(outsiderRepositoryShare({ LLM_OUTSIDER_ANALYSES_PER_HOUR: 10, LLM_OUTSIDER_REPOSITORY_ANALYSES_PER_HOUR: undefined })).toBe(5);
+    expect(outsiderRepositoryShare({ LLM_OUTSIDER_ANALYSES_PER_HOUR: 3, LLM_OUTSIDER_REPOSITORY_ANALYSES_PER_HOUR: undefined })).toBe(2);
+    expect(outsiderRepositoryShare({ LLM_OUTSIDER_ANALYSES_PER_HOUR: 1, LLM_OUTSIDER_REPOSITORY_ANALYSES_PER_HOUR: undefined })).toBe(1);
+    expect(outsiderRepositoryShare({ LLM_OUTSIDER_ANALYSES_PER_HOUR: 10, LLM_OUTSIDER_REPOSITORY_ANALYSES_PER_HOUR: 8 })).toBe(8);
   });
 });
