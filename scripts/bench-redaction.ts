@@ -12,7 +12,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { gzipSync } from 'node:zlib';
+import { gzipSync, zstdCompressSync } from 'node:zlib';
 import { datasetsLocation, noDatasetsMessage } from './datasets.js';
 import { seededBytes } from '../test/support/random.js';
 
@@ -82,6 +82,8 @@ function hostileTexts(size: number): Array<[string, string, TextCut?]> {
     ['base64 of UTF-16LE text, one 4,000-character run per line', fill(size, () => b64(Buffer.from(printable(1500), 'utf16le')))],
     ['base64 of gzip of text, one 4,000-character run per line', fill(size, () => b64(gzipSync(printable(2900))))],
     ['base64 of gzip of 1 MiB of zeros per line (compression bombs)', fill(size, () => b64(gzipSync(Buffer.alloc(1 << 20))))],
+    ['base64 of Zstandard of text, one 4,000-character run per line', fill(size, () => b64(zstdCompressSync(printable(2900))))],
+    ['base64 of Zstandard of 1 MiB of zeros per line (compression bombs)', fill(size, () => b64(zstdCompressSync(Buffer.alloc(1 << 20))))],
     ['base64 of text, 76 columns behind a prefix, ends cut', fill(size, () => `app-1  | ${b64(printable(57))}`), CUT_AT_BOTH_ENDS],
     ['base64 of random bytes, 76 columns behind a prefix, ends cut', fill(size, () => `app-1  | ${b64(randomBytes(57))}`), CUT_AT_BOTH_ENDS],
   ];

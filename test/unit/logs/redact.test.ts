@@ -1,4 +1,4 @@
-import { crc32, deflateRawSync, deflateSync, gzipSync, inflateRawSync } from 'node:zlib';
+import { crc32, deflateRawSync, deflateSync, gzipSync, inflateRawSync, zstdCompressSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { RedactionError } from '../../../shared/errors.js';
 import { analyzeLog, redactLines, redactSecrets, SECRET_PATTERNS, WITHHELD_TEXT } from '../../../shared/logs/index.js';
@@ -502,6 +502,7 @@ describe('base64 the decoder used to miss (review of the base64 pass)', () => {
 
   const dotEnv = `NODE_ENV=production\nGITHUB_TOKEN=${ghp}\n`;
   const awsCredentials = `[default]\naws_access_key_id = ${awsId}\naws_secret_access_key = ${awsSecret}\n`;
+  const prose = 'the build step ran the tests and the linter on every package of the workspace before it packed the release\n'.repeat(8);
 
   it.each([
     ['gzip of a .env file (`gzip -c .env | base64 -w0`)', gzipSync(dotEnv)],
@@ -511,6 +512,12 @@ describe('base64 the decoder used to miss (review of the base64 pass)', () => {
     ['the second of two gzip files one after the other (`cat a.gz b.gz`)', Buffer.concat([gzipSync('build: ok\n'.repeat(40)), gzipSync(dotEnv)])],
     ['the first part of a gzip file, cut short', gzipSync(`${dotEnv}${noise(20_000).toString('base64')}`).subarray(0, 200)],
     ['a gzip file behind other bytes (a header of its own, a self-extracting script)', Buffer.concat([noise(300), gzipSync(dotEnv)])],
+    // Zstandard stores a short text's bytes as they are (the reader of strings in bytes finds those); with a page of
+    // prose before it, its letters are entropy-coded and only decompressing shows the secret.
+    ['Zstandard of a notes file and a .env file (`zstd -c | base64 -w0`)', zstdCompressSync(`${prose}${dotEnv}`)],
+    ['a .tar.zst of a .env file', zstdCompressSync(tarOf('.env', `${prose}${dotEnv}`))],
+    ['the second of two Zstandard frames one after the other', Buffer.concat([zstdCompressSync('build: ok\n'.repeat(40)), zstdCompressSync(`${dotEnv}${prose}`)])],
+    ['a Zstandard frame behind other bytes', Buffer.concat([noise(300), zstdCompressSync(`${prose}${awsCredentials}`)])],
   ])('finds a secret in base64 of compressed data: %s', (_, bytes) => {
     // Prepare: nothing of the secret can be read from the compressed bytes themselves.
     expect(bytes.toString('latin1')).not.toContain('ghp_');
@@ -527,6 +534,8 @@ describe('base64 the decoder used to miss (review of the base64 pass)', () => {
       `BLOB=${Buffer.concat([Buffer.from([0x1f, 0x8b, 0x08, 0x00]), noise(400)]).toString('base64')}`,
       `BLOB=${Buffer.concat([Buffer.from([0x78, 0x9c]), noise(400, 3)]).toString('base64')}`,
       `BLOB=${Buffer.concat([Buffer.from('PK\x03\x04\x14\x00\x00\x00\x08\x00', 'latin1'), noise(400, 5)]).toString('base64')}`,
+      `REPORT_ZST=${zstdCompressSync('PASS src/app.test.ts\nTests: 12 passed, 12 total\n'.repeat(20)).toString('base64')}`,
+      `BLOB=${Buffer.concat([Buffer.from([0x28, 0xb5, 0x2f, 0xfd]), noise(400, 7)]).toString('base64')}`,
     ];
 
     // Act / Assert
@@ -543,6 +552,33 @@ describe('base64 the decoder used to miss (review of the base64 pass)', () => {
 
     // Assert
     expect(out).toBe('ARTIFACT_B64=[REDACTED:base64-unread] done');
+  });
+
+  it('withholds a Zstandard frame that would decompress past the allowance unread', () => {
+    // Prepare: 64 MB of zeros, and the token after them, in a few KB of zstd.
+    const bomb = zstdCompressSync(Buffer.concat([Buffer.alloc(64 << 20), Buffer.from(dotEnv)]));
+    expect(bomb.length).toBeLessThan(BASE64_MAX_CHARS_PER_LINE / 2);
+
+    // Act
+    const out = redactSecrets(`ARTIFACT_B64=${bomb.toString('base64')} done`);
+
+    // Assert
+    expect(out).toBe('ARTIFACT_B64=[REDACTED:base64-unread] done');
+  });
+
+  it('spends the whole allowance on the first Zstandard frame past it: every run after it is withheld, each in its place', () => {
+    // Prepare: 2,000 lines, each 64 KB of zeros in 28 characters of base64. Each frame that was read again would cost
+    // as much as was left: the allowance (16 KB and a byte a character, ~100 KB) covers the first.
+    const bomb = zstdCompressSync(Buffer.alloc(1 << 16)).toString('base64');
+    const log = Array.from({ length: 2000 }, (_, i) => `chunk=${bomb} part-${i}`);
+    expect(bomb.length).toBeLessThan(40);
+
+    // Act
+    const out = redactSecrets(log.join('\n')).split('\n');
+
+    // Assert
+    expect(out[0]).toBe(log[0]);
+    expect(out.slice(1)).toEqual(log.slice(1).map((_, i) => `chunk=[REDACTED:base64-unread] part-${i + 1}`));
   });
 
   it.each([
