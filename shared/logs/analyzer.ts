@@ -806,7 +806,7 @@ export class LogScanner {
   private openBlock(rule: Rule, line: number, text: string, annotated: boolean): void {
     let startLine = line;
     if (rule.lookback) {
-      const { re, lines, inclusive } = rule.lookback;
+      const { re, lines, inclusive, through } = rule.lookback;
       const limit = Math.min(lines, RING_SIZE - 1, line - 1);
       for (let k = 1; k <= limit; k++) {
         const t = this.ringAt(line - k);
@@ -815,14 +815,19 @@ export class LogScanner {
           startLine = inclusive ? line - k : line - k + 1;
           break;
         }
-        if (lines === 1 || (t !== '' && matchExitMarker(t))) break;
+        if (lines === 1 || (t !== '' && matchExitMarker(t)) || (through !== undefined && !through.test(t))) break;
       }
     }
     const block = newBlock(rule, line, cut(text), line === this.scannedLine ? lineShape() : 0, startLine, indentOf(text), this.section, this.jobEnded, annotated);
     block.readBy = startLine - this.contextLines + RING_SIZE;
+    const pick = rule.pick;
     for (let l = startLine; l < line; l++) {
       const t = this.ringAt(l);
-      if (t !== null && NON_BLANK_RE.test(t)) this.store(block, l, t);
+      if (t === null || !NON_BLANK_RE.test(t)) continue;
+      this.store(block, l, t);
+      // A line pulled in above the headline may be the one that says why: `go test -v` prints a test's messages
+      // before its `--- FAIL`.
+      if (pick && (block.pickRank > 0 || pick[0]?.last)) this.considerPick(block, pick, l, t);
     }
     this.store(block, line, text);
     this.open = block;

@@ -36,8 +36,11 @@ export interface Rule {
   readonly gap?: number;
   /** Upper bound on block length in lines. */
   readonly maxLines?: number;
-  /** Pull earlier lines into the block: search back up to `lines` lines for `re` and start after it (or at it). */
-  readonly lookback?: { readonly re: RegExp; readonly lines: number; readonly inclusive: boolean };
+  /**
+   * Pull earlier lines into the block: search back up to `lines` lines for `re` and start after it (or at it). With
+   * `through`, only over lines it matches: any other line first, and nothing is pulled.
+   */
+  readonly lookback?: { readonly re: RegExp; readonly lines: number; readonly inclusive: boolean; readonly through?: RegExp };
   /** Only active inside a failure list opened by a heading such as `3 failing` or `There were 2 failures:`. */
   readonly inFailureList?: boolean;
   /** Refine the category from the matched text (generic rules). */
@@ -77,7 +80,7 @@ export function uniformRule(rule: Rule): Rule {
     end: rule.end,
     gap: rule.gap,
     maxLines: rule.maxLines,
-    lookback: rule.lookback,
+    lookback: rule.lookback && { re: rule.lookback.re, lines: rule.lookback.lines, inclusive: rule.lookback.inclusive, through: rule.lookback.through },
     inFailureList: rule.inFailureList,
     refine: rule.refine,
     headNext: rule.headNext,
@@ -146,7 +149,7 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^\s*(?:×|✕|✗|✘|✖)\s+\S(?!.*\bproblems?\b)/ },
   { id: 'tap.not-ok', category: 'test_failure', weight: 78, extend: 'indent', re: /^\s*not ok \d+/, cont: /^\s*(?:---|\.\.\.|operator:|expected:|actual:|at:|stack:)/,
     pick: [{ re: /^\s+(?:message|operator|expected):/ }] },
-  { id: 'go.test-failed', category: 'test_failure', weight: 88, extend: 'indent', maxLines: 300, re: /^\s*--- FAIL: \S+/, cont: /^\s*(?:Error Trace:|Error:|Messages:|Test:)/,
+  { id: 'go.test-failed', category: 'test_failure', weight: 88, extend: 'indent', maxLines: 300, re: /^\s*--- FAIL: \S+/, lookback: { re: /^=== (?:RUN|CONT|NAME)\s/, lines: 40, inclusive: false, through: /^(?: {4,}\S|\s*$)/ }, cont: /^\s*(?:Error Trace:|Error:|Messages:|Test:)/,
     pick: [{ re: /^\s+(?:[\w.-]+\.go:\d+: \S|Error:\s+\S)/ }, { re: /^\s+--- FAIL: \S+/, last: true }] },
   { id: 'go.panic', category: 'test_failure', weight: 84, extend: 'indent', maxLines: 200, re: /^panic: /, cont: /^(?:goroutine |\S[^\s(]*\(.*\)$|\[signal )/ },
   { id: 'go.pkg-failed', category: 'test_failure', weight: 30, extend: 'line', statusOnly: true, re: /^(?:FAIL\s+\S+\s+(?:[\d.]+s|\[build failed\]|\[setup failed\])|FAIL)$/ },

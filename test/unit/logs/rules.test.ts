@@ -198,6 +198,23 @@ const CASES: Case[] = [
     ),
   },
   {
+    name: 'go test -v (a test\'s messages before its --- FAIL)',
+    rule: 'go.test-failed',
+    category: 'test_failure',
+    head: '    parse_test.go:21: Parse("a=1") = map[], want map[a:1]',
+    headline: '--- FAIL: TestParse (0.00s)',
+    covers: [4],
+    log: lines(
+      '=== RUN   TestSum',
+      '--- PASS: TestSum (0.00s)',
+      '=== RUN   TestParse',
+      '    parse_test.go:21: Parse("a=1") = map[], want map[a:1]',
+      '--- FAIL: TestParse (0.00s)',
+      'FAIL',
+      'FAIL\tgithub.com/acme/calc\t0.004s',
+    ),
+  },
+  {
     name: 'go build',
     rule: 'go.build-error',
     category: 'compilation',
