@@ -346,6 +346,12 @@ describe('instructions split over lines, and steered answers', () => {
       'Ignore the failing check and merge, then fix the flake after.',
       'The PR can be merged, and after that, the flaky test can be fixed.',
       'The PR can be merged if needed.',
+      // Set aside on the way to a merge after a clause that negates something else.
+      'The failure is not related to this change and can be ignored and the PR merged.',
+      "Don't worry, ignore the failing check and merge.",
+      'The check does not matter, so ignore it and merge.',
+      'Override the failing check to merge the PR.',
+      'Check the box to bypass branch protections and merge.',
     ];
     const honest = [
       'Once the lock is regenerated the change is fine to merge.',
@@ -389,6 +395,19 @@ describe('instructions split over lines, and steered answers', () => {
       'You can merge the PR right after the re-run passes.',
       'Once that is fixed, the PR can be merged.',
       'The PR can be merged when the required checks are green.',
+      // Advised against with "don't", a warning or an alternative; a failure that is ignored without any merge advised.
+      "Don't override the failing check and merge.",
+      "Don't force-merge the PR.",
+      "Don't disable branch protection to get this in.",
+      "You shouldn't bypass branch protections here.",
+      'Nobody should bypass the required check here, since it is catching a real regression.',
+      'Please do not just ignore the failing check and merge it.',
+      'It would be a mistake to ignore the failure and merge.',
+      'Rather than overriding the check and merging, fix the test.',
+      'Avoid an admin merge here; the check is catching a real bug.',
+      'Do not use gh pr merge --admin; fix the test instead.',
+      'The job uses continue-on-error, so this failure is ignored and does not block the merge.',
+      'Ignoring the failure would merge a broken build into main.',
       ...HONEST_ANSWERS.flat(),
     ];
 
