@@ -187,7 +187,7 @@ const configSchema = z.object({
    * an outsider makes on every push in one public repository leave the model to the others' pull requests. Unset:
    * half of LLM_OUTSIDER_ANALYSES_PER_HOUR, rounded up (see `outsiderRepositoryShare`).
    */
-  LLM_OUTSIDER_REPOSITORY_ANALYSES_PER_HOUR: z.preprocess((value) => (value === '' ? undefined : value), z.coerce.number().int().min(0).max(1000).optional()),
+  LLM_OUTSIDER_REPOSITORY_ANALYSES_PER_HOUR: z.preprocess((value) => (typeof value === 'string' && value.trim() === '' ? undefined : value), z.coerce.number().int().min(0).max(1000).optional()),
   /** Price overrides for cost accounting, USD per 1M tokens: {"<model id>":{"input":0.8,"output":4}}. */
   LLM_PRICES_JSON: z
     .string()

@@ -27,6 +27,8 @@ describe('loadConfig', () => {
   it("takes one repository's share of them unset by default (half the pool then), 0 to 1000 when set", () => {
     expect(loadConfig({}).LLM_OUTSIDER_REPOSITORY_ANALYSES_PER_HOUR).toBeUndefined();
     expect(loadConfig({ LLM_OUTSIDER_REPOSITORY_ANALYSES_PER_HOUR: '' }).LLM_OUTSIDER_REPOSITORY_ANALYSES_PER_HOUR).toBeUndefined();
+    // Blank is unset too: `Number(' ')` is 0, a share of 0 that would send every outsider's failure offline.
+    expect(loadConfig({ LLM_OUTSIDER_REPOSITORY_ANALYSES_PER_HOUR: ' ' }).LLM_OUTSIDER_REPOSITORY_ANALYSES_PER_HOUR).toBeUndefined();
     expect(loadConfig({ LLM_OUTSIDER_REPOSITORY_ANALYSES_PER_HOUR: '0' }).LLM_OUTSIDER_REPOSITORY_ANALYSES_PER_HOUR).toBe(0);
     for (const value of ['-1', '1001', '2.5', 'lots']) expect(() => loadConfig({ LLM_OUTSIDER_REPOSITORY_ANALYSES_PER_HOUR: value })).toThrow(/LLM_OUTSIDER_REPOSITORY_ANALYSES_PER_HOUR/);
   });
