@@ -23,8 +23,15 @@ describe('drawsOnOutsiderModelBudget', () => {
     ['a pull_request_target run of the repository', { source: 'github', fromFork: false, runEvent: 'pull_request_target' }, true],
     ['an issue_comment run of the repository', { source: 'github', fromFork: false, runEvent: 'issue_comment' }, true],
     ['a workflow_run run of the repository', { source: 'github', fromFork: false, runEvent: 'workflow_run' }, true],
+    // The repository's own code, on an event any GitHub user can cause as often as they like.
+    ...(['issues', 'discussion', 'discussion_comment', 'watch', 'fork', 'gollum', 'pull_request_review', 'pull_request_review_comment'] as const).map(
+      (event) => [`a ${event} run of the repository`, { source: 'github', fromFork: false, runEvent: event }, true] as const,
+    ),
     ['a push to the repository', { source: 'github', fromFork: false, runEvent: 'push' }, false],
     ["the repository's own pull request", { source: 'github', fromFork: false, runEvent: 'pull_request' }, false],
+    ...(['schedule', 'workflow_dispatch', 'merge_group', 'release'] as const).map(
+      (event) => [`a ${event} run of the repository`, { source: 'github', fromFork: false, runEvent: event }, false] as const,
+    ),
     ['an alarm', { source: 'cloudwatch' }, false],
   ] as const)('%s: %s', (_name, incident, draws) => {
     expect(drawsOnOutsiderModelBudget(incident)).toBe(draws);
@@ -62,7 +69,7 @@ function recordingLogger(): StepLogger & { warnings: string[] } {
   return { warnings, info() {}, warn: (message) => warnings.push(message), error() {} };
 }
 
-type Origin = 'fork' | 'own push' | 'pull_request_target';
+type Origin = 'fork' | 'own push' | 'pull_request_target' | 'issues';
 
 /**
  * Stores a failed run of `origin` (run `runId`, in the recorded delivery's repository or in `repository`) as an
@@ -77,7 +84,7 @@ async function failedRun(deps: ReturnType<typeof stepDeps>['deps'], runId: numbe
     body.repository.name = repository.fullName.split('/')[1];
   }
   if (origin === 'own push') body.workflow_run.event = 'push';
-  if (origin === 'pull_request_target') body.workflow_run.event = 'pull_request_target';
+  if (origin === 'pull_request_target' || origin === 'issues') body.workflow_run.event = origin;
   const trigger = triggerFromWorkflowRun(body as never, `delivery-${runId}`);
   const lines = [{ line: 12, text: 'AssertionError: expected 90 to be 81 // Object.is equality' }];
   await deps.incidents.create(
@@ -215,6 +222,20 @@ describe("analyze step with the outsiders' model budget", () => {
     // A repository past its share asked nothing of the pool: the pool counted 2 + 1, and refused the fourth repository's.
     expect(claimed.filter((id) => id === attacked[2]!.incidentId)).toHaveLength(1);
     expect(metrics.counted.filter((point) => point.name === METRIC.outsiderModelBudgetSpent)).toHaveLength(3);
+  });
+
+  it('counts the failures of a workflow that runs on each new issue, which anyone can open, against the pool', async () => {
+    // Prepare
+    const { deps, model } = budgeted('2', '2');
+    const triggers = [await failedRun(deps, 501, 'issues'), await failedRun(deps, 502, 'issues'), await failedRun(deps, 503, 'issues')];
+
+    // Act
+    const providers = [];
+    for (const trigger of triggers) providers.push((await analyzeStep({ trigger }, deps)).provider);
+
+    // Assert
+    expect(providers).toEqual(['model', 'model', 'offline']);
+    expect(model.calls).toBe(2);
   });
 
   it('takes half the pool, rounded up, as the share when none is set, and none below a pool of 2', () => {
