@@ -244,7 +244,8 @@ export interface ModelBudgetClaim {
  * window is the one `receivedAt` falls in (the incident's creation, which a retry or re-drive does not move).
  */
 export interface ModelBudget {
-  claim(incidentId: string, receivedAt: Date): Promise<ModelBudgetClaim>;
+  /** With `limit` (below the budget's own), granted only while fewer than `limit` are counted in the window. */
+  claim(incidentId: string, receivedAt: Date, limit?: number): Promise<ModelBudgetClaim>;
 }
 
 /**
@@ -253,6 +254,11 @@ export interface ModelBudget {
  */
 export interface OutsiderModelBudgets {
   pool: ModelBudget;
+  /**
+   * How far a repository's second and later failures in the hour may fill the pool: the analyses past it are kept
+   * for other repositories' first failure, so outsiders flooding two repositories cannot take the whole pool.
+   */
+  repeatLimit: number;
   /**
    * The share of the repository `scope` names (its id, or its name when the event gave no id); null when a share
    * cannot bind, being no smaller than the pool.

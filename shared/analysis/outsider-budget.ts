@@ -37,6 +37,16 @@ export function outsiderRepositoryShare(config: Pick<Config, 'LLM_OUTSIDER_ANALY
 }
 
 /**
+ * How far a repository's second and later failures in the hour may fill the pool: all of it but a quarter, rounded
+ * down, kept for other repositories' first failure. All of it when shares are not counted (no smaller than the pool):
+ * without a share nothing tells a repository's first failure from its others.
+ */
+export function outsiderRepeatLimit(config: Pick<Config, 'LLM_OUTSIDER_ANALYSES_PER_HOUR' | 'LLM_OUTSIDER_REPOSITORY_ANALYSES_PER_HOUR'>): number {
+  const pool = config.LLM_OUTSIDER_ANALYSES_PER_HOUR;
+  return outsiderRepositoryShare(config) < pool ? pool - Math.floor(pool / 4) : pool;
+}
+
+/**
  * What an incident's repository share is counted under: the repository's id, which a rename does not change, or
  * its name in one spelling when the event gave no id.
  */
@@ -50,6 +60,15 @@ export function outsiderBudgetSpentReason(claim: ModelBudgetClaim): string {
   return (
     `model budget for runs outsiders control spent: ${claim.used} of ${claim.max} analyses in the hour from ` +
     `${claim.windowStart.toISOString()} (LLM_OUTSIDER_ANALYSES_PER_HOUR); analysed offline`
+  );
+}
+
+/** The reason a repository's repeated failure was analysed offline: the pool's rest is kept for others' first failure. */
+export function outsiderReserveReason(claim: ModelBudgetClaim, repository: string | null): string {
+  return (
+    `model budget for runs outsiders control: ${claim.used} of ${claim.max} analyses taken in the hour from ` +
+    `${claim.windowStart.toISOString()}, the rest kept for the first failure of repositories other than ` +
+    `${repository ?? 'this one'} (LLM_OUTSIDER_ANALYSES_PER_HOUR); analysed offline`
   );
 }
 

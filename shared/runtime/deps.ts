@@ -48,7 +48,7 @@ import { type Learning, createLearning } from '../knowledge/learning.js';
 import { ENTRY_LOOKUP, type EntryLookup } from '../knowledge/lookup.js';
 import { createDynamoEscalationDigests, createDynamoEscalationLedger } from '../stores/escalation-ledger.js';
 import { createDynamoModelBudget } from '../stores/model-budget.js';
-import { outsiderRepositoryShare } from '../analysis/outsider-budget.js';
+import { outsiderRepeatLimit, outsiderRepositoryShare } from '../analysis/outsider-budget.js';
 import { createDynamoRerunLedger } from '../stores/rerun-ledger.js';
 import { type WriteBudgets, createDynamoWriteLimiter, forkShareOf } from '../stores/write-limiter.js';
 import { type SecretReader, createRotatingWebhookVerifier, powertoolsSecretReader, readSecret } from './secrets.js';
@@ -279,6 +279,7 @@ export function createOutsiderModelBudget(config: Config): OutsiderModelBudgets 
   const share = outsiderRepositoryShare(config);
   return {
     pool: createDynamoModelBudget({ client, tableName: config.INCIDENTS_TABLE, name: 'outsiders', max: config.LLM_OUTSIDER_ANALYSES_PER_HOUR }),
+    repeatLimit: outsiderRepeatLimit(config),
     share: (scope) =>
       share < config.LLM_OUTSIDER_ANALYSES_PER_HOUR
         ? createDynamoModelBudget({ client, tableName: config.INCIDENTS_TABLE, name: `outsiders-repository#${scope}`, max: share })

@@ -1,7 +1,7 @@
 import { METRIC } from '../adapters/metric-names.js';
 import { analyzeWithFallback, withFallback } from '../analysis/index.js';
 import { analysisInputFor, summaryOf } from '../analysis/incident-analysis.js';
-import { drawsOnOutsiderModelBudget, outsiderBudgetSpentReason, outsiderShareScope, outsiderShareSpentReason } from '../analysis/outsider-budget.js';
+import { drawsOnOutsiderModelBudget, outsiderBudgetSpentReason, outsiderReserveReason, outsiderShareScope, outsiderShareSpentReason } from '../analysis/outsider-budget.js';
 import type { AnalysisSummary, Incident } from '../domain/incident.js';
 import { NotFoundError } from '../errors.js';
 import type { AnalyzerOverrides } from '../analysis/providers.js';
@@ -39,7 +39,8 @@ export function armAnalyzer(incident: Incident, deps: AnalyzeDeps): { analyzer: 
 /**
  * Why no model may analyse this incident, or null when one may: a failure an outsider controls whose repository's
  * share (LLM_OUTSIDER_REPOSITORY_ANALYSES_PER_HOUR) or whose pool (LLM_OUTSIDER_ANALYSES_PER_HOUR) is spent. The
- * share is claimed first: a repository past its share takes nothing from the pool. The offline analyzer is free
+ * share is claimed first: a repository past its share takes nothing from the pool, and one past its first failure
+ * in the hour leaves the pool's last quarter to the others (`outsiderRepeatLimit`). The offline analyzer is free
  * and takes nothing from either. Claims are made in the window of the incident's creation, so a retried or
  * re-driven analysis finds its own claims again.
  */
@@ -49,12 +50,16 @@ async function outsiderBudgetRefusal(incident: Incident, analyzer: Analyzer, dep
   const createdAt = Number.isNaN(createdMs) ? deps.clock() : new Date(createdMs);
   const share = await deps.outsiderModelBudget.share(outsiderShareScope(incident))?.claim(incident.id, createdAt);
   const shareSpent = share !== undefined && !share.granted;
-  const claim = shareSpent ? share : await deps.outsiderModelBudget.pool.claim(incident.id, createdAt);
+  // A repository's first failure in the hour may take the pool's last analyses; its others leave them to the rest.
+  const repeat = share !== undefined && share.used > 1;
+  const claim = shareSpent ? share : await deps.outsiderModelBudget.pool.claim(incident.id, createdAt, repeat ? deps.outsiderModelBudget.repeatLimit : undefined);
   if (claim.granted) return null;
   deps.metrics.count(METRIC.outsiderModelBudgetSpent, 1);
-  const spent = shareSpent ? 'repository share' : 'pool';
+  const reserved = !shareSpent && claim.used < claim.max;
+  const spent = shareSpent ? 'repository share' : reserved ? 'pool, but for its reserve' : 'pool';
   deps.logger.warn('model budget for runs outsiders control spent; analysing offline', { incidentId: incident.id, spent, used: claim.used, max: claim.max });
-  return shareSpent ? outsiderShareSpentReason(claim, incident.repository) : outsiderBudgetSpentReason(claim);
+  if (shareSpent) return outsiderShareSpentReason(claim, incident.repository);
+  return reserved ? outsiderReserveReason(claim, incident.repository) : outsiderBudgetSpentReason(claim);
 }
 
 /**

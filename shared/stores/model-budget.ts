@@ -37,13 +37,13 @@ export function createDynamoModelBudget(options: {
 }): ModelBudget {
   const windowSeconds = options.windowSeconds ?? 3600;
   return {
-    async claim(incidentId, receivedAt) {
+    async claim(incidentId, receivedAt, limit) {
       const receivedSeconds = Math.floor(receivedAt.getTime() / 1000);
       const startSeconds = receivedSeconds - (receivedSeconds % windowSeconds);
       const key = modelBudgetKey(options.name, windowSeconds, startSeconds);
       const { granted, count } = await claimCapped(options.client, options.tableName, key, {
         incidentId,
-        max: options.max,
+        max: Math.min(options.max, limit ?? options.max),
         expiresAt: startSeconds + windowSeconds + CLAIMS_KEPT_SECONDS,
       });
       return { granted, used: count, max: options.max, windowStart: new Date(startSeconds * 1000) };

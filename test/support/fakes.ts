@@ -2,7 +2,7 @@ import { noMetrics } from '../../shared/adapters/metrics.js';
 import type { Config } from '../../shared/config.js';
 import { loadConfig } from '../../shared/config.js';
 import { staticGitHubClients } from '../../shared/github/clients.js';
-import { outsiderRepositoryShare } from '../../shared/analysis/outsider-budget.js';
+import { outsiderRepeatLimit, outsiderRepositoryShare } from '../../shared/analysis/outsider-budget.js';
 import { COMMENT_MARKER } from '../../shared/notify/comment.js';
 import type { AnalysisResult, Analyzer, BranchMembership, EscalationLedger, EscalationMessage, GitHubPort, ModelBudget, OutsiderModelBudgets, RecoveryQueue, RepositoryRole, RerunKey, RerunLedger } from '../../shared/ports.js';
 import type { WorkflowRecoveryMessage } from '../../shared/domain/recovery.js';
@@ -145,10 +145,11 @@ export function createMemoryModelBudget(max: number): ModelBudget & { windows: M
   const windows = new Map<number, Set<string>>();
   return {
     windows,
-    async claim(incidentId, receivedAt) {
+    async claim(incidentId, receivedAt, limit) {
       const start = receivedAt.getTime() - (receivedAt.getTime() % 3_600_000);
       const claims = windows.get(start) ?? new Set<string>();
-      const granted = max > 0 && (claims.has(incidentId) || claims.size < max);
+      const cap = Math.min(max, limit ?? max);
+      const granted = cap > 0 && (claims.has(incidentId) || claims.size < cap);
       if (granted) claims.add(incidentId);
       windows.set(start, claims);
       return { granted, used: claims.size, max, windowStart: new Date(start) };
@@ -157,10 +158,15 @@ export function createMemoryModelBudget(max: number): ModelBudget & { windows: M
 }
 
 /** In-memory outsiders' budgets: the pool and one {@link createMemoryModelBudget} per repository share. */
-export function createMemoryOutsiderBudgets(pool: number, share: number): OutsiderModelBudgets & { shares: Map<string, ReturnType<typeof createMemoryModelBudget>> } {
+export function createMemoryOutsiderBudgets(
+  pool: number,
+  share: number,
+  repeatLimit = pool,
+): OutsiderModelBudgets & { shares: Map<string, ReturnType<typeof createMemoryModelBudget>> } {
   const shares = new Map<string, ReturnType<typeof createMemoryModelBudget>>();
   return {
     pool: createMemoryModelBudget(pool),
+    repeatLimit,
     shares,
     share(scope) {
       if (share >= pool) return null;
@@ -277,7 +283,7 @@ export function stepDeps(
     reruns: createMemoryRerunLedger(),
     analyzer: scriptedAnalyzer({}),
     fallbackAnalyzer: { ...scriptedAnalyzer({ rootCause: 'offline root cause', confidence: 0.5 }), provider: 'offline-fake' },
-    outsiderModelBudget: createMemoryOutsiderBudgets(config.LLM_OUTSIDER_ANALYSES_PER_HOUR, outsiderRepositoryShare(config)),
+    outsiderModelBudget: createMemoryOutsiderBudgets(config.LLM_OUTSIDER_ANALYSES_PER_HOUR, outsiderRepositoryShare(config), outsiderRepeatLimit(config)),
     escalations: {
       async publish(message) {
         published.push(message);

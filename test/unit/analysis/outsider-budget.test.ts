@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { METRIC } from '../../../shared/adapters/metric-names.js';
 import { createOfflineAnalyzer } from '../../../shared/analysis/index.js';
-import { drawsOnOutsiderModelBudget, outsiderBudgetSpentReason, outsiderRepositoryShare } from '../../../shared/analysis/outsider-budget.js';
+import { drawsOnOutsiderModelBudget, outsiderBudgetSpentReason, outsiderRepeatLimit, outsiderRepositoryShare } from '../../../shared/analysis/outsider-budget.js';
 import { githubIncidentFields, githubIncidentScope } from '../../../shared/domain/github-incident.js';
 import { newIncident } from '../../../shared/domain/incident.js';
 import { triggerFromWorkflowRun } from '../../../shared/ingest/github-webhook.js';
@@ -96,16 +96,17 @@ async function failedRun(deps: ReturnType<typeof stepDeps>['deps'], runId: numbe
 
 /** Puts memory budgets of the deps' configured sizes in place; returns the incident ids the pool or a share was asked to claim for. */
 function claimsOf(deps: ReturnType<typeof stepDeps>['deps']): string[] {
-  const budgets = createMemoryOutsiderBudgets(deps.config.LLM_OUTSIDER_ANALYSES_PER_HOUR, outsiderRepositoryShare(deps.config));
+  const budgets = createMemoryOutsiderBudgets(deps.config.LLM_OUTSIDER_ANALYSES_PER_HOUR, outsiderRepositoryShare(deps.config), outsiderRepeatLimit(deps.config));
   const claimed: string[] = [];
   const recorded = (budget: ModelBudget): ModelBudget => ({
-    claim(incidentId, receivedAt) {
+    claim(incidentId, receivedAt, limit) {
       claimed.push(incidentId);
-      return budget.claim(incidentId, receivedAt);
+      return budget.claim(incidentId, receivedAt, limit);
     },
   });
   deps.outsiderModelBudget = {
     pool: recorded(budgets.pool),
+    repeatLimit: budgets.repeatLimit,
     share: (scope) => {
       const share = budgets.share(scope);
       return share && recorded(share);
@@ -222,6 +223,32 @@ describe("analyze step with the outsiders' model budget", () => {
     // A repository past its share asked nothing of the pool: the pool counted 2 + 1, and refused the fourth repository's.
     expect(claimed.filter((id) => id === attacked[2]!.incidentId)).toHaveLength(1);
     expect(metrics.counted.filter((point) => point.name === METRIC.outsiderModelBudgetSpent)).toHaveLength(3);
+  });
+
+  it("keeps the pool's last quarter for repositories' first failure: outsiders flooding two repositories leave analyses to a third and a fourth", async () => {
+    // Prepare: the default pool (10), share (5) and repeat limit (8).
+    const { deps, model } = budgeted('10');
+    claimsOf(deps);
+    let runId = 600;
+    const flood = async (repository: { id: number; fullName: string }) => {
+      for (let i = 0; i < 8; i += 1) await analyzeStep({ trigger: await failedRun(deps, (runId += 1), 'fork', repository) }, deps);
+    };
+    const firstOf = async (repository: { id: number; fullName: string }) =>
+      (await analyzeStep({ trigger: await failedRun(deps, (runId += 1), 'fork', repository) }, deps)).provider;
+
+    // Act
+    await flood({ id: 700001, fullName: 'oss/one' });
+    await flood({ id: 700002, fullName: 'oss/two' });
+    // The second repository's fourth failure: its share (5) is not spent, the pool is taken up to the repeat limit.
+    const reserved = (await deps.incidents.get(`gh-700002-${runId - 4}-1`))?.analysis?.fallbackReason;
+    const later = [await firstOf({ id: 700003, fullName: 'acme/app' }), await firstOf({ id: 700004, fullName: 'acme/web' }), await firstOf({ id: 700005, fullName: 'acme/api' })];
+
+    // Assert: the first repository's share (5), the second's first and then up to 8 (3 in all), then two first failures.
+    expect(model.calls).toBe(10);
+    expect(later).toEqual(['model', 'model', 'offline']);
+    expect(reserved).toMatch(/^model budget for runs outsiders control: 8 of 10 analyses taken in the hour from .*, the rest kept for the first failure of repositories other than oss\/two \(LLM_OUTSIDER_ANALYSES_PER_HOUR\); analysed offline$/);
+    expect(outsiderRepeatLimit({ LLM_OUTSIDER_ANALYSES_PER_HOUR: 10, LLM_OUTSIDER_REPOSITORY_ANALYSES_PER_HOUR: undefined })).toBe(8);
+    expect(outsiderRepeatLimit({ LLM_OUTSIDER_ANALYSES_PER_HOUR: 10, LLM_OUTSIDER_REPOSITORY_ANALYSES_PER_HOUR: 10 })).toBe(10);
   });
 
   it('counts the failures of a workflow that runs on each new issue, which anyone can open, against the pool', async () => {

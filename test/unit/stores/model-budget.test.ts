@@ -48,6 +48,24 @@ describe('model budget (DynamoDB)', () => {
     expect((await scratch.client.send(new GetCommand({ TableName: TABLE, Key: modelBudgetKey('test-b', 3600, at('2026-11-20T10:00:00Z').getTime() / 1000) }))).Item).toBeUndefined();
   });
 
+  it('grants a claim with a lower limit only below it, and again to an incident that already holds one', async () => {
+    // Prepare
+    const budget = createDynamoModelBudget({ client: scratch.client, tableName: TABLE, name: 'test-d', max: 4 });
+    const hour = at('2026-11-20T10:05:00Z');
+    await budget.claim('gh-4-1-1', hour);
+    await budget.claim('gh-4-2-1', hour);
+
+    // Act
+    const limited = await budget.claim('gh-4-3-1', hour, 2);
+    const heldAlready = await budget.claim('gh-4-1-1', hour, 2);
+    const unlimited = await budget.claim('gh-4-3-1', hour);
+
+    // Assert
+    expect(limited).toMatchObject({ granted: false, used: 2 });
+    expect(heldAlready).toMatchObject({ granted: true, used: 2 });
+    expect(unlimited).toMatchObject({ granted: true, used: 3, max: 4 });
+  });
+
   it('lets concurrent claims take no more than the budget', async () => {
     // Prepare
     const budget = createDynamoModelBudget({ client: scratch.client, tableName: TABLE, name: 'test-c', max: 3 });
