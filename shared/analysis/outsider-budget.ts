@@ -63,19 +63,24 @@ export function outsiderBudgetSpentReason(claim: ModelBudgetClaim): string {
   );
 }
 
+/*
+ * The reasons below name the setting, not the repository (the incident names it): a repository's name of up to 140
+ * characters would push the setting out of the 300 a reason keeps.
+ */
+
 /** The reason a repository's repeated failure was analysed offline: the pool's rest is kept for others' first failure. */
-export function outsiderReserveReason(claim: ModelBudgetClaim, repository: string | null): string {
+export function outsiderReserveReason(claim: ModelBudgetClaim): string {
   return (
     `model budget for runs outsiders control: ${claim.used} of ${claim.max} analyses taken in the hour from ` +
-    `${claim.windowStart.toISOString()}, the rest kept for the first failure of repositories other than ` +
-    `${repository ?? 'this one'} (LLM_OUTSIDER_ANALYSES_PER_HOUR); analysed offline`
+    `${claim.windowStart.toISOString()}, the rest kept for other repositories' first failure ` +
+    `(LLM_OUTSIDER_ANALYSES_PER_HOUR); analysed offline`
   );
 }
 
 /** The reason an analysis was done offline because the repository's share of that pool was spent. */
-export function outsiderShareSpentReason(claim: ModelBudgetClaim, repository: string | null): string {
+export function outsiderShareSpentReason(claim: ModelBudgetClaim): string {
   return (
-    `model budget for runs outsiders control in ${repository ?? 'this repository'} spent: ${claim.used} of ${claim.max} ` +
+    `model budget for runs outsiders control in this repository spent: ${claim.used} of ${claim.max} ` +
     `analyses in the hour from ${claim.windowStart.toISOString()} (LLM_OUTSIDER_REPOSITORY_ANALYSES_PER_HOUR); analysed offline`
   );
 }

@@ -58,8 +58,8 @@ async function outsiderBudgetRefusal(incident: Incident, analyzer: Analyzer, dep
   const reserved = !shareSpent && claim.used < claim.max;
   const spent = shareSpent ? 'repository share' : reserved ? 'pool, but for its reserve' : 'pool';
   deps.logger.warn('model budget for runs outsiders control spent; analysing offline', { incidentId: incident.id, spent, used: claim.used, max: claim.max });
-  if (shareSpent) return outsiderShareSpentReason(claim, incident.repository);
-  return reserved ? outsiderReserveReason(claim, incident.repository) : outsiderBudgetSpentReason(claim);
+  if (shareSpent) return outsiderShareSpentReason(claim);
+  return reserved ? outsiderReserveReason(claim) : outsiderBudgetSpentReason(claim);
 }
 
 /**

@@ -122,7 +122,7 @@ describe("outsiders' model budget", () => {
     const pastShare = forks[SHARE]!;
     expect(pastShare.incident.analysis?.provider).toBe('offline');
     expect(pastShare.incident.analysis?.fallbackReason).toMatch(
-      /^model budget for runs outsiders control in acme-shop\/checkout-service spent: 2 of 2 analyses in the hour from .* \(LLM_OUTSIDER_REPOSITORY_ANALYSES_PER_HOUR\); analysed offline$/,
+      /^model budget for runs outsiders control in this repository spent: 2 of 2 analyses in the hour from .* \(LLM_OUTSIDER_REPOSITORY_ANALYSES_PER_HOUR\); analysed offline$/,
     );
     const pastPool = otherForks[1]!;
     expect(pastPool.incident.analysis?.fallbackReason).toMatch(/^model budget for runs outsiders control spent: 3 of 3 analyses in the hour from .* analysed offline$/);

@@ -217,7 +217,7 @@ describe("analyze step with the outsiders' model budget", () => {
     expect(model.calls).toBe(4);
     const refused = (await deps.incidents.get(attacked[2]!.incidentId))!;
     expect(refused.analysis?.fallbackReason).toBe(
-      `model budget for runs outsiders control in ${refused.repository} spent: 2 of 2 analyses in the hour from 2026-11-20T10:00:00.000Z (LLM_OUTSIDER_REPOSITORY_ANALYSES_PER_HOUR); analysed offline`,
+      'model budget for runs outsiders control in this repository spent: 2 of 2 analyses in the hour from 2026-11-20T10:00:00.000Z (LLM_OUTSIDER_REPOSITORY_ANALYSES_PER_HOUR); analysed offline',
     );
     expect((await deps.incidents.get(late.incidentId))?.analysis?.fallbackReason).toMatch(/^model budget for runs outsiders control spent: 3 of 3 analyses .*\(LLM_OUTSIDER_ANALYSES_PER_HOUR\)/);
     // A repository past its share asked nothing of the pool: the pool counted 2 + 1, and refused the fourth repository's.
@@ -246,7 +246,7 @@ describe("analyze step with the outsiders' model budget", () => {
     // Assert: the first repository's share (5), the second's first and then up to 8 (3 in all), then two first failures.
     expect(model.calls).toBe(10);
     expect(later).toEqual(['model', 'model', 'offline']);
-    expect(reserved).toMatch(/^model budget for runs outsiders control: 8 of 10 analyses taken in the hour from .*, the rest kept for the first failure of repositories other than oss\/two \(LLM_OUTSIDER_ANALYSES_PER_HOUR\); analysed offline$/);
+    expect(reserved).toMatch(/^model budget for runs outsiders control: 8 of 10 analyses taken in the hour from .*, the rest kept for other repositories' first failure \(LLM_OUTSIDER_ANALYSES_PER_HOUR\); analysed offline$/);
     expect(outsiderRepeatLimit({ LLM_OUTSIDER_ANALYSES_PER_HOUR: 10, LLM_OUTSIDER_REPOSITORY_ANALYSES_PER_HOUR: undefined })).toBe(8);
     expect(outsiderRepeatLimit({ LLM_OUTSIDER_ANALYSES_PER_HOUR: 10, LLM_OUTSIDER_REPOSITORY_ANALYSES_PER_HOUR: 10 })).toBe(10);
   });
