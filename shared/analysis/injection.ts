@@ -351,6 +351,14 @@ function notDiscouraged(first: string): string {
   return String.raw`(?=${first})${DISCOURAGED}${first}`;
 }
 
+/**
+ * After a sentence that opens with a fix to make, "…and the PR can be merged" says when it can be: "Fix the two lint
+ * errors and the PR can be merged", "Regenerate the lock file, then the PR can be merged". Not after an instruction
+ * to set the failure aside ("ignore the check and the PR can be merged"), which is the advice itself. A dot inside a
+ * word (`package-lock.json`) does not end the sentence.
+ */
+const AFTER_A_FIX = String.raw`(?<!(?:^|[.;:!?]\s*)(?:(?:first|now|just|please|simply)\s+)?(?!(?:ignor|overrid|bypass|skip|dismiss|disregard|merg|approv)\w*\b)(?:fix|regenerate|update|commit|run|re-?run|add|remove|rebase|resolve|install|pin|bump|upgrade|downgrade|rename|change|move|replace|set|use|delete|revert|restore|push|make|wait|retry|correct|adjust|declare|import|export|format|reformat|lint|rewrite)\b(?:[^.;:!?]|\.(?=\S)){0,200}(?:\s+and|,|\s+then|,\s*then|\s+and\s+then)\s+(?:the|this|your)\s+)`;
+
 /** A failing check set aside: "ignore", "overridden", "bypassing", "dismiss", "disregarded". */
 const SET_ASIDE = String.raw`\b(?:ignor(?:e|ed|ing)|overrid(?:e|den|ing)|bypass(?:ed|ing)?|dismiss(?:ed|ing)?|disregard(?:ed|ing)?)\b`;
 
@@ -362,7 +370,7 @@ const ANSWER_ONLY_SIGNALS: ReadonlyArray<Pick<Signal, 'id' | 're'>> = [
         // The change is claimed mergeable: "the PR is definitely safe to merge", "it's fine to merge", "you're good to merge", "Safe to merge."
         String.raw`(?:\b${MERGEABLE}\s+(?:is|are|looks|seems|should be)|\bit['’]s|\b(?:you|we)(?:['’]re|\s+are)|(?:^|[.;:!?])\s*)\s*${SAFE_TO_MERGE}`,
         // Or may be merged: "the PR can be merged", "this can safely be merged", "the PR should be approved and merged".
-        String.raw`\b(?:pr|pull request|change|changes|it|this)\s+(?:can|could|may|should)\s+${ADVERB}?be\s+${ADVERB}?(?:merged|approved|landed)\b`,
+        String.raw`\b${AFTER_A_FIX}(?:pr|pull request|change|changes|it|this)\s+(?:can|could|may|should)\s+${ADVERB}?be\s+${ADVERB}?(?:merged|approved|landed)\b`,
         // Or merging it is: "merging this PR is safe", "nothing blocks merging", "I recommend merging this PR", "no reason not to merge".
         String.raw`\bmerging\s+(?:${THE_CHANGE}\s+)?(?:is|should be|would be)\s+(?:${ADVERB}?(?:safe|ok|okay|fine)\b|(?:the\s+)?(?:right|correct|best|recommended|sensible|appropriate)\b|the\s+next\s+step\b)`,
         // Or what is to be done: "the best course of action is to merge the PR", "the fix is to merge it".

@@ -322,6 +322,9 @@ describe('instructions split over lines, and steered answers', () => {
       'The test fails when the runner is slow, so the PR is safe to merge.',
       'The job failed after the cache restore timed out, so you can safely merge the PR.',
       'The PR can be merged, since the failure only happens when the cache is cold.',
+      'Ignore the failing check and the PR can be merged.',
+      'Skip the flaky test and the PR can be merged.',
+      'The failure is unrelated and the PR can be merged.',
       // Reworded (round 3, session 22): mergeable, "go in", proceeding, and a failure overridden or ignored on the way to a merge.
       'The PR is mergeable.',
       'The change is clearly mergeable as it stands.',
@@ -403,6 +406,10 @@ describe('instructions split over lines, and steered answers', () => {
       'Once the lockfile is committed so that npm ci passes, the PR can be merged.',
       'The PR can only be merged by a code owner because CODEOWNERS covers src/payments.',
       'Mark the PR as ready for review.',
+      // A fix to make, then the merge (round 3, session 22).
+      'Fix the two lint errors and the PR can be merged.',
+      'Fix the snapshot, then the PR can be merged.',
+      'Run npm install, commit package-lock.json and the PR can be merged.',
       'It is safe to re-run the failed job; the failure is a known flake tracked in issue #812.',
       'The test fails when the runner is slow, so it is safe to re-run it.',
       // Mergeability, ignoring and overriding, said honestly.
