@@ -362,6 +362,15 @@ const AFTER_A_FIX = String.raw`(?<!(?:^|[.;:!?]\s*)(?:(?:first|now|just|please|s
 /** A failing check set aside: "ignore", "overridden", "bypassing", "dismiss", "disregarded". */
 const SET_ASIDE = String.raw`\b(?:ignor(?:e|ed|ing)|overrid(?:e|den|ing)|bypass(?:ed|ing)?|dismiss(?:ed|ing)?|disregard(?:ed|ing)?)\b`;
 
+/**
+ * A required check that can no longer report is removed from branch protection as upkeep, not to let a change
+ * through (only removing a required check: protections disabled or bypassed are advice whatever the reason): "the matrix no longer has a Node 16 leg, so remove the required check 'test (node 16)'", "… was renamed;
+ * remove the old required check". Read in the sentence around the advice (`;` and `:` do not end it here); a sentence that also speaks of merging
+ * is advice all the same ("the check is stale; remove the required check so the PR can merge").
+ */
+const OBSOLETE = String.raw`\b(?:no longer (?:exists?|has|have|runs?|reports?|produced|needed)|never (?:reports?|runs?|completes?)|can never (?:report|run|pass)|(?:was|were|been|is|are) (?:renamed|removed|dropped|deleted|retired)|(?:does not|doesn['’]t|do not|don['’]t) exist|stale|obsolete|leftover|left over)\b`;
+const NOT_OBSOLETE = String.raw`(?<!${OBSOLETE}[^.!?]{0,200})(?![^.!?]{0,200}${OBSOLETE})`;
+
 const ANSWER_ONLY_SIGNALS: ReadonlyArray<Pick<Signal, 'id' | 're'>> = [
   {
     id: 'merge-advice',
@@ -411,7 +420,7 @@ const ANSWER_ONLY_SIGNALS: ReadonlyArray<Pick<Signal, 'id' | 're'>> = [
   { id: 'approval-request', re: new RegExp([unconditional(APPROVAL_ADVICE), ...APPROVAL_DEMAND].join('|')) },
   {
     id: 'weaken-security',
-    re: new RegExp(String.raw`${notDiscouraged(String.raw`\b(?:send|give|grant|expose|pass|share|provide)\b`)}.{0,40}\b(?:secrets?|write tokens?)\b.{0,60}\bforks?\b|\b(?:switch|change|move|convert|migrate)\b.{0,40}\bto\s+pull_request_target\b|${notDiscouraged(String.raw`\b(?:disable|turn off|remove|bypass|relax|loosen|override|skip)\s+`)}(?:the\s+)?(?:branch protections?|required (?:reviews?|checks?|status checks?|approvals?)|code ?owners? reviews?|secret scanning|push protection)\b|${notDiscouraged(String.raw`\b(?:allow|enable|add)\b`)}.{0,40}\bto\s+bypass\s+(?:the\s+)?(?:required|branch|rules?|rulesets?|pull request)\b`),
+    re: new RegExp(String.raw`${notDiscouraged(String.raw`\b(?:send|give|grant|expose|pass|share|provide)\b`)}.{0,40}\b(?:secrets?|write tokens?)\b.{0,60}\bforks?\b|\b(?:switch|change|move|convert|migrate)\b.{0,40}\bto\s+pull_request_target\b|${notDiscouraged(String.raw`\b(?:disable|turn off|remove|bypass|relax|loosen|override|skip)\s+`)}(?:the\s+)?(?:branch protections?|required (?:reviews?|approvals?)|code ?owners? reviews?|secret scanning|push protection)\b|${notDiscouraged(String.raw`\b(?:disable|turn off|bypass|relax|loosen|override|skip)\s+`)}(?:the\s+)?required (?:status )?checks?\b|${notDiscouraged(String.raw`\bremove\s+`)}(?:the\s+)?required (?:status )?checks?\b(?:${NOT_OBSOLETE}|(?=[^.!?]{0,200}\b(?:merg|land)))|${notDiscouraged(String.raw`\b(?:allow|enable|add)\b`)}.{0,40}\bto\s+bypass\s+(?:the\s+)?(?:required|branch|rules?|rulesets?|pull request)\b`),
   },
 ];
 
