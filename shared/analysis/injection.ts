@@ -128,7 +128,9 @@ const SIGNALS: readonly Signal[] = [
     weight: 2,
     re: new RegExp(
       // A line that starts with `Run ` is a GitHub Actions step header, the runner's words, not an order.
-      `(?:(?<!^\\s*(?:##\\[group\\])?)\\brun|\\b(?:execute|paste|type|just|please|simply|you (?:must|should|need to)|to fix (?:it|this)|fix(?:es)? (?:it|this) by|(?:the |a |correct |right |proper |only )*(?:fix|remediation|solution|resolution|workaround|remedy)))\\b[^\\n]{0,60}?(?:${DANGEROUS_CODE.map((pattern) => pattern.re.source).join('|')})`,
+      // "The fix", "the correct fix": the noun alone is enough for a match, and a repeated `(?:the |a |…)*` before it
+      // read each run of words again from every position (1.5 s on 100,000 characters of "the ").
+      `(?:(?<!^\\s*(?:##\\[group\\])?)\\brun|\\b(?:execute|paste|type|just|please|simply|you (?:must|should|need to)|to fix (?:it|this)|fix(?:es)? (?:it|this) by|(?:fix|remediation|solution|resolution|workaround|remedy)))\\b[^\\n]{0,60}?(?:${DANGEROUS_CODE.map((pattern) => pattern.re.source).join('|')})`,
       'i',
     ),
   },
