@@ -337,6 +337,12 @@ const THE_CHANGE = String.raw`(?:(?:the|this|your)\s+(?:pr|pull request|change|c
 const SAFE_TO_MERGE = String.raw`${ADVERB}?(?:safe|ok|okay|fine|ready|good|clear)\s+(?:to\s+(?:be\s+)?(?:merge|merged|approve|approved|land|landed|ship|go)|for\s+(?:merge|merging|approval|landing))\b`;
 
 /**
+ * A word that advises against what follows ({@link DISCOURAGED}), but not one that urges it: "don't hesitate to",
+ * "never forget to", "do not fail to", and a warning against not doing it ("it would be a mistake not to merge",
+ * "wrong not to"), where two negatives make the advice.
+ */
+const ADVISED_AGAINST = String.raw`(?:(?<!\b(?:mistake|dangerous|risky|unsafe|wrong|unwise|bad idea)\s+)\b(?:not|never)|\b(?:cannot|nobody|no one|rather than|instead of|avoid|avoiding|refrain from|against|mistake|dangerous|risky|unsafe|wrong|tempting|unwise|bad idea)|n['’]t)\b(?!\s+(?:not|never|hesitate|forget|fail|neglect|worry|be\s+(?:afraid|shy))\b)`;
+/**
  * Not at a point the sentence advises against: a negation or a warning within 40 characters before it in its clause
  * ("do not just ignore the check and merge", "rather than overriding the check and merging", "avoid an admin merge",
  * "nobody should bypass branch protection", "it would be a mistake to ignore the failure and merge"). A clause ends
@@ -344,7 +350,7 @@ const SAFE_TO_MERGE = String.raw`${ADVERB}?(?:safe|ok|okay|fine|ready|good|clear
  * does not matter, so ignore it and merge", "the failure is not related to this change and can be ignored and the PR
  * merged"); an "and" just before it joins a second verb to the first ("do not ignore it and merge anyway"). "n't" counts ("don't disable branch protection"): a `\b` before it never matched inside "don't".
  */
-const DISCOURAGED = String.raw`(?<!(?:\b(?:not|never|cannot|nobody|no one|rather than|instead of|avoid|avoiding|refrain from|against|mistake|dangerous|risky|unsafe|wrong|tempting|unwise|bad idea)|n['’]t)\b(?:(?!\b(?:so|and|but|therefore|hence|thus|instead)\b)[^.;:!?,—–]){0,40}(?:\band\s+)?)`;
+const DISCOURAGED = String.raw`(?<!${ADVISED_AGAINST}(?:(?!\b(?:so|and|but|therefore|hence|thus|instead)\b)[^.;:!?,—–]){0,40}(?:\band\s+)?)`;
 /**
  * `first` (an expression's source), where the text is not {@link DISCOURAGED}. The look-behind runs only where
  * `first` can start: first at every position it read 40 characters back each time, ten times the cost of the rest.
