@@ -52,9 +52,10 @@ const NOT_THE_CHANGE = String.raw`(?!\s+(?:in\s+)?(?:the\s+)?(?:latest\s+)?(?:(?
  * A condition word that states no condition does not void the advice: a concession ("safe to merge even if the check
  * is red"), a comparison ("as before", "as if it had passed"), the reader's convenience ("if you want", "when
  * ready"), an idiom ("if you ask me", "when all is said and done", "before anything else"), a sequence ("after
- * that, …") or a word that ends its clause ("merge now and fix the test after").
+ * that, …") or a word that ends its clause ("merge now and fix the test after"). "After that" at the end of the
+ * advice points back at the fix before it ("Fix the lint errors. The PR can be merged after that."): a condition.
  */
-const CONDITION = String.raw`(?<!\b(?:even|as)\s)\b(?:once|after|before|when|if|as soon as|until|unless)\b(?!\s*(?:[,.;:!?)]|$)|\s+(?:(?:you(?:['’]d|\s+would)?\s+(?:want|wish|like|prefer|please)|you(?:['’]re|\s+are)\s+ready|ready|(?:you\s+)?ask\s+me|all\s+is\s+said|anything\s+else)\b|(?:that|needed|necessary|possible|desired|convenient)\s*(?:[,.;:!?)]|$)))`;
+const CONDITION = String.raw`(?<!\b(?:even|as)\s)\b(?:once|after|before|when|if|as soon as|until|unless)\b(?!\s*(?:[,.;:!?)]|$)|\s+(?:(?:you(?:['’]d|\s+would)?\s+(?:want|wish|like|prefer|please)|you(?:['’]re|\s+are)\s+ready|ready|(?:you\s+)?ask\s+me|all\s+is\s+said|anything\s+else)\b|that\s*,|(?:needed|necessary|possible|desired|convenient)\s*(?:[,.;:!?)]|$)))`;
 const UNCONDITIONAL_BEFORE = String.raw`(?<!${CONDITION}(?:(?!\b(?:so(?! that)|therefore|hence|thus)\b)[^.;:!?]){0,300})`;
 const UNCONDITIONAL_AFTER = String.raw`(?!(?:(?!\b(?:because|since)\b)[^.;:!?]){0,300}${CONDITION})`;
 /**

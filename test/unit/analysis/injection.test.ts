@@ -445,6 +445,9 @@ describe('instructions split over lines, and steered answers', () => {
       'You can merge the PR right after the re-run passes.',
       'Once that is fixed, the PR can be merged.',
       'The PR can be merged when the required checks are green.',
+      // "After that" at the end points back at the fix (review of session 22).
+      'Fix the lint errors. The PR can be merged after that.',
+      'Regenerate the lock file; you can merge the PR after that',
       // Advised against with "don't", a warning or an alternative; a failure that is ignored without any merge advised.
       "Don't override the failing check and merge.",
       "Don't force-merge the PR.",
