@@ -14,8 +14,9 @@ import type { ModelBudgetClaim } from '../ports.js';
  * Whether an incident's model analysis draws on the outsiders' budget: a GitHub run that may execute code an outsider
  * controls, the runs that do not count as evidence (`countsAsEvidence`: a fork's, unknown heads included, or a
  * `pull_request_target`, `issue_comment` or `workflow_run` run that may run a fork's code as this repository's).
- * Escalations key the same runs apart (`githubProblemKey`). So do the repository's own runs of an event anyone can
- * cause ({@link OUTSIDER_TRIGGERED}); its other runs and alarms never draw on it.
+ * Escalations key those runs apart (`githubProblemKey`). The repository's own runs of an event anyone can cause
+ * ({@link OUTSIDER_TRIGGERED}) draw on it too, though escalations still key them by fingerprint like any own run;
+ * its other runs and alarms never draw on it.
  */
 export function drawsOnOutsiderModelBudget(incident: Pick<Incident, 'source' | 'fromFork' | 'runEvent'>): boolean {
   return incident.source === 'github' && (!countsAsEvidence(incident) || OUTSIDER_TRIGGERED.has(incident.runEvent ?? ''));
