@@ -149,7 +149,7 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^\s*(?:×|✕|✗|✘|✖)\s+\S(?!.*\bproblems?\b)/ },
   { id: 'tap.not-ok', category: 'test_failure', weight: 78, extend: 'indent', re: /^\s*not ok \d+/, cont: /^\s*(?:---|\.\.\.|operator:|expected:|actual:|at:|stack:)/,
     pick: [{ re: /^\s+(?:message|operator|expected):/ }] },
-  { id: 'go.test-failed', category: 'test_failure', weight: 88, extend: 'indent', maxLines: 300, re: /^\s*--- FAIL: \S+/, lookback: { re: /^=== (?:RUN|CONT|NAME)\s/, lines: 40, inclusive: false, through: /^(?: {4,}\S|\s*$)/ }, cont: /^\s*(?:Error Trace:|Error:|Messages:|Test:)/,
+  { id: 'go.test-failed', category: 'test_failure', weight: 88, extend: 'indent', maxLines: 300, re: /^\s*--- FAIL: \S+/, lookback: { re: /^=== (?:RUN|CONT|NAME)\s/, lines: 40, inclusive: false, through: /^ {4}\s*\S|^\s*$/ }, cont: /^\s*(?:Error Trace:|Error:|Messages:|Test:)/,
     pick: [{ re: /^\s+(?:[\w.-]+\.go:\d+: \S|Error:\s+\S)/ }, { re: /^\s+--- FAIL: \S+/, last: true }] },
   { id: 'go.panic', category: 'test_failure', weight: 84, extend: 'indent', maxLines: 200, re: /^panic: /, cont: /^(?:goroutine |\S[^\s(]*\(.*\)$|\[signal )/ },
   { id: 'go.pkg-failed', category: 'test_failure', weight: 30, extend: 'line', statusOnly: true, re: /^(?:FAIL\s+\S+\s+(?:[\d.]+s|\[build failed\]|\[setup failed\])|FAIL)$/ },
