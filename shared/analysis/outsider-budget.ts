@@ -6,31 +6,20 @@
  * recorded and notified as any other.
  */
 import type { Config } from '../config.js';
-import { countsAsEvidence, type Incident } from '../domain/incident.js';
+import { type Incident, outsiderCanRepeat } from '../domain/incident.js';
 import { repositoryKey } from '../domain/repository-key.js';
 import type { ModelBudgetClaim } from '../ports.js';
 
 /**
- * Whether an incident's model analysis draws on the outsiders' budget: a GitHub run that may execute code an outsider
- * controls, the runs that do not count as evidence (`countsAsEvidence`: a fork's, unknown heads included, or a
- * `pull_request_target`, `issue_comment` or `workflow_run` run that may run a fork's code as this repository's).
- * Escalations key those runs apart (`githubProblemKey`). The repository's own runs of an event anyone can cause
- * ({@link OUTSIDER_TRIGGERED}) draw on it too, though escalations still key them by fingerprint like any own run;
- * its other runs and alarms never draw on it.
+ * Whether an incident's model analysis draws on the outsiders' budget: a GitHub run an outsider can make fail again
+ * and again (`outsiderCanRepeat`): a fork's, unknown heads included, a `pull_request_target`, `issue_comment` or
+ * `workflow_run` run that may run a fork's code as this repository's, or a run of an event anyone can cause
+ * (`issues`, `watch`, …). Escalations key the same runs by workflow (`githubProblemKey`). The repository's other
+ * runs and alarms never draw on it.
  */
 export function drawsOnOutsiderModelBudget(incident: Pick<Incident, 'source' | 'fromFork' | 'runEvent'>): boolean {
-  return incident.source === 'github' && (!countsAsEvidence(incident) || OUTSIDER_TRIGGERED.has(incident.runEvent ?? ''));
+  return incident.source === 'github' && outsiderCanRepeat(incident);
 }
-
-/**
- * Events any GitHub user can cause in a public repository, so as often as they like: a run of the repository's own
- * code, but one whose failures an outsider can repeat (a workflow on `issues` that fails on each new issue). They
- * count as evidence (the code is the repository's), and draw on the outsiders' budget (the failure is anyone's).
- */
-const OUTSIDER_TRIGGERED: ReadonlySet<string> = new Set([
-  'issues', 'issue_comment', 'discussion', 'discussion_comment', 'watch', 'fork', 'gollum',
-  'pull_request_review', 'pull_request_review_comment',
-]);
 
 /** How many of the pool's analyses one repository's outsiders may take in an hour: as set, or half the pool rounded up. */
 export function outsiderRepositoryShare(config: Pick<Config, 'LLM_OUTSIDER_ANALYSES_PER_HOUR' | 'LLM_OUTSIDER_REPOSITORY_ANALYSES_PER_HOUR'>): number {

@@ -459,3 +459,23 @@ export function fromUntrustedHead(incident: Pick<Incident, 'source' | 'fromFork'
 export function countsAsEvidence(incident: Pick<Incident, 'fromFork'> & { runEvent?: string | null }): boolean {
   return incident.fromFork !== true && !runsForkCodeAsBase(incident.runEvent);
 }
+
+/**
+ * Events any GitHub user can cause in a public repository, as often as they like: a run of the repository's own
+ * code, but one whose failures an outsider can repeat (a workflow on `issues` that fails on each new issue), with a
+ * log that may quote what they wrote.
+ */
+const ANYONE_CAN_CAUSE: ReadonlySet<string> = new Set([
+  'issues', 'issue_comment', 'discussion', 'discussion_comment', 'watch', 'fork', 'gollum',
+  'pull_request_review', 'pull_request_review_comment',
+]);
+
+/**
+ * Whether an outsider can make this incident's run fail again and again: a run that does not count as evidence
+ * ({@link countsAsEvidence}), or one of an event anyone can cause ({@link ANYONE_CAN_CAUSE}). Such runs draw on the
+ * outsiders' model budget, and their escalations are keyed by what the repository decides (its workflow), not by
+ * what their logs say.
+ */
+export function outsiderCanRepeat(incident: Pick<Incident, 'fromFork'> & { runEvent?: string | null }): boolean {
+  return !countsAsEvidence(incident) || ANYONE_CAN_CAUSE.has(incident.runEvent ?? '');
+}

@@ -1,4 +1,4 @@
-import { type Incident, countsAsEvidence } from '../domain/incident.js';
+import { type Incident, outsiderCanRepeat } from '../domain/incident.js';
 import type { EscalationPolicy } from '../remediation/policy.js';
 import { repositoryKey } from '../domain/repository-key.js';
 
@@ -41,14 +41,15 @@ export function branchWatched(patterns: readonly string[], branch: string | null
  * re-run, on another branch or on tonight's cron is the same problem). Without a fingerprint, the workflow.
  *
  * Whoever writes the log writes the fingerprint (and a fork its branch and workflow names). A run an outsider may
- * steer (see `countsAsEvidence`: a fork's, or a `pull_request_target`/`issue_comment`/`workflow_run` run that may
- * run a fork's code as this repository's `main`) is keyed by what the repository decides instead: its workflow,
- * or for a fork's runs (which only page while the guard is degraded) the repository. Keyed by fingerprint, every
- * new line a stranger's pull request or comment printed opened a new escalation and paged again.
+ * steer or repeat (see `outsiderCanRepeat`: a fork's, a `pull_request_target`/`issue_comment`/`workflow_run` run that
+ * may run a fork's code as this repository's `main`, or a run of an event anyone can cause, such as `issues`) is keyed
+ * by what the repository decides instead: its workflow, or for a fork's runs (which only page while the guard is
+ * degraded) the repository. Keyed by fingerprint, every new line a stranger's pull request, comment or issue printed
+ * opened a new escalation and paged again.
  */
 export function githubProblemKey(incident: Incident): string {
   const repo = repositoryKey(incident.repository ?? 'unknown');
-  if (!countsAsEvidence(incident)) {
+  if (outsiderCanRepeat(incident)) {
     return `gh:${repo}:outside:${incident.fromFork === true ? 'fork' : `workflow:${incident.workflowId ?? incident.workflowName ?? 'unknown'}`}`;
   }
   const what = incident.fingerprint ?? `workflow:${incident.workflowId ?? incident.workflowName ?? 'unknown'}:${incident.branch ?? '-'}`;

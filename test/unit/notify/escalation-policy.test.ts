@@ -123,7 +123,7 @@ describe('notifyStep pages once per problem', () => {
     expect(published[1]?.message).toMatch(/Seen 4 times since 2026-11-20T09:12:00.000Z/);
   });
 
-  it("opens one escalation per workflow, not per log line, for runs whose log an outsider writes", async () => {
+  it("opens one escalation per workflow, not per log line, for runs whose log an outsider writes or whose failure anyone can repeat", async () => {
     // Prepare: strangers' pull requests fail a pull_request_target workflow (reported as `main` of this repository)
     // five times, each printing something else; a fork's runs fail five times while a stage of the guard fails.
     const { deps, published } = stepDeps({ github: createFakeGitHub().port, analyzer: scriptedAnalyzer({ proposedAction: 'escalate', confidence: 0.3 }) });
@@ -134,10 +134,12 @@ describe('notifyStep pages once per problem', () => {
       return triggerFromWorkflowRun(body as never, `delivery-${runId}`);
     };
     const targets = [31, 32, 33, 34, 35].map((id) => pushTrigger(id, 1, 'pull_request_target'));
+    // A triage workflow on `issues` fails on each new issue, which anyone can open, and prints its title.
+    const issues = [51, 52, 53, 54, 55].map((id) => pushTrigger(id, 1, 'issues'));
     const forks = [41, 42, 43, 44, 45].map(forkTrigger);
 
     // Act
-    for (const [i, trigger] of targets.entries()) {
+    for (const [i, trigger] of [...targets, ...issues].entries()) {
       await deps.incidents.create(newIncident({ ...githubIncidentFields(trigger), category: 'unknown', fingerprint: `fp-title-${i}`, failureLines: [{ line: 3, text: `bad title ${i}` }] }, deps.clock()), githubIncidentScope(trigger));
       await analyzeStep({ trigger }, deps);
       await remediateStep({ trigger }, deps);
@@ -152,7 +154,8 @@ describe('notifyStep pages once per problem', () => {
       await notifyStep({ trigger }, deps);
     }
 
-    // Assert: on-call hears once of each (and the rest is counted on it), however the logs vary.
+    // Assert: on-call hears once of the workflow (both events run it) and once of the forks (and the rest is counted
+    // on them), however the logs vary.
     expect(afterTargets).toBe(1);
     expect(published).toHaveLength(2);
     const last = await deps.incidents.get(forks[4]!.incidentId);
