@@ -827,7 +827,7 @@ export class LogScanner {
       this.store(block, l, t);
       // A line pulled in above the headline may be the one that says why: `go test -v` prints a test's messages
       // before its `--- FAIL`.
-      if (pick && (block.pickRank > 0 || pick[0]?.last)) this.considerPick(block, pick, l, t);
+      if (pick && stillPicking(block, pick)) this.considerPick(block, pick, l, t);
     }
     this.store(block, line, text);
     this.open = block;
@@ -851,7 +851,7 @@ export class LogScanner {
     block.lastText = text;
     if (block.lines.length < MAX_STORED_LINES) block.lines.push({ line, text: cut(text) });
     const pick = block.rule.pick;
-    if (pick && line > block.headLine && (block.pickRank > 0 || pick[0]?.last)) this.considerPick(block, pick, line, text);
+    if (pick && line > block.headLine && stillPicking(block, pick)) this.considerPick(block, pick, line, text);
   }
 
   private considerPick(block: Block, pick: NonNullable<Rule['pick']>, line: number, text: string): void {
@@ -1160,6 +1160,11 @@ export class LogScanner {
  * code that reads a field no one has written since the object was made as if the field were constant, and the
  * first write throws that code away (the scanner's hottest functions, the first time a long log is pruned).
  */
+/** Whether a later line may still be picked: nothing found yet at the first rank, or that rank takes its last match. */
+function stillPicking(block: Block, pick: NonNullable<Rule['pick']>): boolean {
+  return block.pickRank > 0 || pick[0]?.last === true;
+}
+
 function keepOnly(list: Block[], kept: ReadonlySet<Block>): void {
   let n = 0;
   for (const block of list) if (kept.has(block)) list[n++] = block;
