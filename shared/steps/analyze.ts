@@ -56,8 +56,9 @@ async function outsiderBudgetRefusal(incident: Incident, analyzer: Analyzer, dep
   if (claim.granted) return null;
   deps.metrics.count(METRIC.outsiderModelBudgetSpent, 1);
   const reserved = !shareSpent && claim.used < claim.max;
-  const spent = shareSpent ? 'repository share' : reserved ? 'pool, but for its reserve' : 'pool';
-  deps.logger.warn('model budget for runs outsiders control spent; analysing offline', { incidentId: incident.id, spent, used: claim.used, max: claim.max });
+  const context = { incidentId: incident.id, used: claim.used, max: claim.max };
+  if (reserved) deps.logger.warn("model budget for runs outsiders control: the rest is kept for other repositories' first failure; analysing offline", context);
+  else deps.logger.warn('model budget for runs outsiders control spent; analysing offline', { ...context, spent: shareSpent ? 'repository share' : 'pool' });
   if (shareSpent) return outsiderShareSpentReason(claim);
   return reserved ? outsiderReserveReason(claim) : outsiderBudgetSpentReason(claim);
 }
