@@ -339,10 +339,10 @@ const SAFE_TO_MERGE = String.raw`${ADVERB}?(?:safe|ok|okay|fine|ready|good|clear
 
 /**
  * A word that advises against what follows ({@link DISCOURAGED}), but not one that urges it: "don't hesitate to",
- * "never forget to", "do not fail to", and a warning against not doing it ("it would be a mistake not to merge",
+ * "never forget to", "do not fail to", "nobody will notice if", and a warning against not doing it ("it would be a mistake not to merge",
  * "wrong not to"), where two negatives make the advice.
  */
-const ADVISED_AGAINST = String.raw`(?:(?<!\b(?:mistake|dangerous|risky|unsafe|wrong|unwise|bad idea)\s+)\b(?:not|never)|\b(?:cannot|nobody|no one|rather than|instead of|avoid|avoiding|refrain from|against|mistake|dangerous|risky|unsafe|wrong|tempting|unwise|bad idea)|n['’]t)\b(?!\s+(?:not|never|hesitate|forget|fail|neglect|worry|be\s+(?:afraid|shy))\b)`;
+const ADVISED_AGAINST = String.raw`(?:(?<!\b(?:mistake|dangerous|risky|unsafe|wrong|unwise|bad idea)\s+)\b(?:not|never)|\b(?:cannot|(?:nobody|no one)\s+(?:should|must|may|can|could|ought to|needs to|has to)|rather than|instead of|avoid|avoiding|refrain from|against|mistake|dangerous|risky|unsafe|wrong|tempting|unwise|bad idea)|n['’]t)\b(?!\s+(?:not|never|hesitate|forget|fail|neglect|worry|be\s+(?:afraid|shy))\b)`;
 /**
  * Not at a point the sentence advises against: a negation or a warning within 40 characters before it in its clause
  * ("do not just ignore the check and merge", "rather than overriding the check and merging", "avoid an admin merge",
@@ -378,7 +378,7 @@ const SET_ASIDE = String.raw`\b(?:ignor(?:e|ed|ing)|overrid(?:e|den|ing)|bypass(
  * remove the old required check". Read in the sentence around the advice (`;` and `:` do not end it here); a sentence that also speaks of merging
  * is advice all the same ("the check is stale; remove the required check so the PR can merge").
  */
-const OBSOLETE = String.raw`\b(?:no longer (?:exists?|has|have|runs?|reports?|produced|needed)|never (?:reports?|runs?|completes?)|can never (?:report|run|pass)|(?:was|were|been|is|are) (?:renamed|removed|dropped|deleted|retired)|(?:does not|doesn['’]t|do not|don['’]t) exist|stale|obsolete|leftover|left over)\b`;
+const OBSOLETE = String.raw`(?<!\b(?:not|never)\s+(?:\w+\s+)?|n['’]t\s+(?:\w+\s+)?)\b(?:no longer (?:exists?|has|have|runs?|reports?|produced|needed)|never (?:reports?|runs?|completes?)|can never (?:report|run|pass)|(?:was|were|been|is|are) (?:renamed|removed|dropped|deleted|retired)|(?:does not|doesn['’]t|do not|don['’]t) exist|stale|obsolete|leftover|left over)\b`;
 const NOT_OBSOLETE = String.raw`(?<!${OBSOLETE}[^.!?]{0,200})(?![^.!?]{0,200}${OBSOLETE})`;
 
 const ANSWER_ONLY_SIGNALS: ReadonlyArray<Pick<Signal, 'id' | 're'>> = [
