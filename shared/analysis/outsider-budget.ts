@@ -8,7 +8,7 @@
 import type { Config } from '../config.js';
 import { type Incident, outsiderCanRepeat } from '../domain/incident.js';
 import { repositoryKey } from '../domain/repository-key.js';
-import type { ModelBudgetClaim } from '../ports.js';
+import type { ModelBudget, ModelBudgetClaim, OutsiderModelBudgets } from '../ports.js';
 
 /**
  * Whether an incident's model analysis draws on the outsiders' budget: a GitHub run an outsider can make fail again
@@ -21,8 +21,11 @@ export function drawsOnOutsiderModelBudget(incident: Pick<Incident, 'source' | '
   return incident.source === 'github' && outsiderCanRepeat(incident);
 }
 
+/** The settings the outsiders' budgets are made from. */
+type OutsiderBudgetSettings = Pick<Config, 'LLM_OUTSIDER_ANALYSES_PER_HOUR' | 'LLM_OUTSIDER_REPOSITORY_ANALYSES_PER_HOUR'>;
+
 /** How many of the pool's analyses one repository's outsiders may take in an hour: as set, or half the pool rounded up. */
-export function outsiderRepositoryShare(config: Pick<Config, 'LLM_OUTSIDER_ANALYSES_PER_HOUR' | 'LLM_OUTSIDER_REPOSITORY_ANALYSES_PER_HOUR'>): number {
+export function outsiderRepositoryShare(config: OutsiderBudgetSettings): number {
   return config.LLM_OUTSIDER_REPOSITORY_ANALYSES_PER_HOUR ?? Math.ceil(config.LLM_OUTSIDER_ANALYSES_PER_HOUR / 2);
 }
 
@@ -31,9 +34,29 @@ export function outsiderRepositoryShare(config: Pick<Config, 'LLM_OUTSIDER_ANALY
  * down, kept for other repositories' first failure. All of it when shares are not counted (no smaller than the pool):
  * without a share nothing tells a repository's first failure from its others.
  */
-export function outsiderRepeatLimit(config: Pick<Config, 'LLM_OUTSIDER_ANALYSES_PER_HOUR' | 'LLM_OUTSIDER_REPOSITORY_ANALYSES_PER_HOUR'>): number {
+export function outsiderRepeatLimit(config: OutsiderBudgetSettings): number {
   const pool = config.LLM_OUTSIDER_ANALYSES_PER_HOUR;
-  return outsiderRepositoryShare(config) < pool ? pool - Math.floor(pool / 4) : pool;
+  return sharesCounted(config) ? pool - Math.floor(pool / 4) : pool;
+}
+
+/** Whether a repository's share can refuse anything: a share no smaller than the pool never does, and is not counted. */
+function sharesCounted(config: OutsiderBudgetSettings): boolean {
+  return outsiderRepositoryShare(config) < config.LLM_OUTSIDER_ANALYSES_PER_HOUR;
+}
+
+/**
+ * The outsiders' pool and each repository's share from the settings, with budgets made by `budgetFor` (a counter
+ * named `name` that grants `max` a window): the one place the settings become budgets, for AWS and the tests alike.
+ * Without a counted share there is no limit on repeats either ({@link outsiderRepeatLimit}).
+ */
+export function outsiderModelBudgets(config: OutsiderBudgetSettings, budgetFor: (name: string, max: number) => ModelBudget): OutsiderModelBudgets {
+  const share = outsiderRepositoryShare(config);
+  const counted = sharesCounted(config);
+  return {
+    pool: budgetFor('outsiders', config.LLM_OUTSIDER_ANALYSES_PER_HOUR),
+    repeatLimit: outsiderRepeatLimit(config),
+    share: (scope) => (counted ? budgetFor(`outsiders-repository#${scope}`, share) : null),
+  };
 }
 
 /**

@@ -48,7 +48,7 @@ import { type Learning, createLearning } from '../knowledge/learning.js';
 import { ENTRY_LOOKUP, type EntryLookup } from '../knowledge/lookup.js';
 import { createDynamoEscalationDigests, createDynamoEscalationLedger } from '../stores/escalation-ledger.js';
 import { createDynamoModelBudget } from '../stores/model-budget.js';
-import { outsiderRepeatLimit, outsiderRepositoryShare } from '../analysis/outsider-budget.js';
+import { outsiderModelBudgets } from '../analysis/outsider-budget.js';
 import { createDynamoRerunLedger } from '../stores/rerun-ledger.js';
 import { type WriteBudgets, createDynamoWriteLimiter, forkShareOf } from '../stores/write-limiter.js';
 import { type SecretReader, createRotatingWebhookVerifier, powertoolsSecretReader, readSecret } from './secrets.js';
@@ -276,15 +276,7 @@ export function createAnalyzers(config: Config): Pick<StepDeps, 'analyzer' | 'fa
  */
 export function createOutsiderModelBudget(config: Config): OutsiderModelBudgets {
   const client = documentClientFor(config);
-  const share = outsiderRepositoryShare(config);
-  return {
-    pool: createDynamoModelBudget({ client, tableName: config.INCIDENTS_TABLE, name: 'outsiders', max: config.LLM_OUTSIDER_ANALYSES_PER_HOUR }),
-    repeatLimit: outsiderRepeatLimit(config),
-    share: (scope) =>
-      share < config.LLM_OUTSIDER_ANALYSES_PER_HOUR
-        ? createDynamoModelBudget({ client, tableName: config.INCIDENTS_TABLE, name: `outsiders-repository#${scope}`, max: share })
-        : null,
-  };
+  return outsiderModelBudgets(config, (name, max) => createDynamoModelBudget({ client, tableName: config.INCIDENTS_TABLE, name, max }));
 }
 
 /** Business metrics as EMF: stdout in Lambda (CloudWatch extracts them), the local runtime's file when it sets one. */

@@ -2,7 +2,7 @@ import { noMetrics } from '../../shared/adapters/metrics.js';
 import type { Config } from '../../shared/config.js';
 import { loadConfig } from '../../shared/config.js';
 import { staticGitHubClients } from '../../shared/github/clients.js';
-import { outsiderRepeatLimit, outsiderRepositoryShare } from '../../shared/analysis/outsider-budget.js';
+import { outsiderModelBudgets } from '../../shared/analysis/outsider-budget.js';
 import { COMMENT_MARKER } from '../../shared/notify/comment.js';
 import type { AnalysisResult, Analyzer, BranchMembership, EscalationLedger, EscalationMessage, GitHubPort, ModelBudget, OutsiderModelBudgets, RecoveryQueue, RepositoryRole, RerunKey, RerunLedger } from '../../shared/ports.js';
 import type { WorkflowRecoveryMessage } from '../../shared/domain/recovery.js';
@@ -157,24 +157,14 @@ export function createMemoryModelBudget(max: number): ModelBudget & { windows: M
   };
 }
 
-/** In-memory outsiders' budgets: the pool and one {@link createMemoryModelBudget} per repository share. */
-export function createMemoryOutsiderBudgets(
-  pool: number,
-  share: number,
-  repeatLimit = pool,
-): OutsiderModelBudgets & { shares: Map<string, ReturnType<typeof createMemoryModelBudget>> } {
-  const shares = new Map<string, ReturnType<typeof createMemoryModelBudget>>();
-  return {
-    pool: createMemoryModelBudget(pool),
-    repeatLimit,
-    shares,
-    share(scope) {
-      if (share >= pool) return null;
-      let budget = shares.get(scope);
-      if (!budget) shares.set(scope, (budget = createMemoryModelBudget(share)));
-      return budget;
-    },
-  };
+/** In-memory outsiders' budgets from the settings: one {@link createMemoryModelBudget} per counter name, kept. */
+export function createMemoryOutsiderBudgets(config: Parameters<typeof outsiderModelBudgets>[0]): OutsiderModelBudgets {
+  const byName = new Map<string, ModelBudget>();
+  return outsiderModelBudgets(config, (name, max) => {
+    let budget = byName.get(name);
+    if (!budget) byName.set(name, (budget = createMemoryModelBudget(max)));
+    return budget;
+  });
 }
 
 export function scriptedAnalyzer(result: Partial<AnalysisResult> | Error): Analyzer {
@@ -283,7 +273,7 @@ export function stepDeps(
     reruns: createMemoryRerunLedger(),
     analyzer: scriptedAnalyzer({}),
     fallbackAnalyzer: { ...scriptedAnalyzer({ rootCause: 'offline root cause', confidence: 0.5 }), provider: 'offline-fake' },
-    outsiderModelBudget: createMemoryOutsiderBudgets(config.LLM_OUTSIDER_ANALYSES_PER_HOUR, outsiderRepositoryShare(config), outsiderRepeatLimit(config)),
+    outsiderModelBudget: createMemoryOutsiderBudgets(config),
     escalations: {
       async publish(message) {
         published.push(message);

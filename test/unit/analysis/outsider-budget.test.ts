@@ -96,7 +96,7 @@ async function failedRun(deps: ReturnType<typeof stepDeps>['deps'], runId: numbe
 
 /** Puts memory budgets of the deps' configured sizes in place; returns the incident ids the pool or a share was asked to claim for. */
 function claimsOf(deps: ReturnType<typeof stepDeps>['deps']): string[] {
-  const budgets = createMemoryOutsiderBudgets(deps.config.LLM_OUTSIDER_ANALYSES_PER_HOUR, outsiderRepositoryShare(deps.config), outsiderRepeatLimit(deps.config));
+  const budgets = createMemoryOutsiderBudgets(deps.config);
   const claimed: string[] = [];
   const recorded = (budget: ModelBudget): ModelBudget => ({
     claim(incidentId, receivedAt, limit) {
