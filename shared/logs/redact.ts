@@ -14,6 +14,7 @@
  * (`ghp_ab\x1b[0mcd…`) or zero-width spaces, which would otherwise slip past every pattern. Patterns are
  * anchored on fixed prefixes or bounded character classes so they run in linear time on hostile input.
  */
+// The namespace as well: a named import of zstdDecompressSync would fail to link on a Node without it (before 22.15).
 import * as nodeZlib from 'node:zlib';
 import { constants as zlib, inflateRawSync } from 'node:zlib';
 import { RedactionError } from '../errors.js';
@@ -555,15 +556,19 @@ class InflateLimitReached extends Error {}
 /**
  * What the compressed data in decoded bytes inflates to, one buffer a stream: a gzip file (`gzip | base64`, a
  * `.tar.gz`; each member of concatenated ones), a zlib stream, the deflated entries of a zip archive, and Zstandard
- * frames. Deflate data cut short gives what it inflates to so far, as a truncated download would. What it inflates is taken from `allowance`;
- * null when the allowance runs out. One level: compressed data inside what is inflated is read as bytes only.
+ * frames. Deflate data cut short gives what it inflates to so far, as a truncated download would. What it inflates
+ * is taken from `allowance`; null when the allowance runs out. One level: compressed data inside what is inflated is read as bytes only.
  */
 function inflatedParts(bytes: Buffer, allowance: InflateAllowance): Buffer[] | null {
   const parts: Buffer[] = [];
-  const inflateFrom = (start: number): number => {
+  /**
+   * What the stream at `start` decompresses to, taken from the allowance: the offset just past the stream, or -1 when
+   * the bytes only looked like one (or, for Zstandard, a frame was cut short: it gives nothing).
+   */
+  const readFrom = (start: number, decompress: typeof inflateRawSync, options: { finishFlush?: number }): number => {
     if (allowance.left <= 0) throw new InflateLimitReached();
     try {
-      const { buffer, engine } = inflateRawSync(bytes.subarray(start), { finishFlush: zlib.Z_SYNC_FLUSH, maxOutputLength: allowance.left, info: true }) as unknown as {
+      const { buffer, engine } = decompress(bytes.subarray(start), { ...options, maxOutputLength: allowance.left, info: true }) as unknown as {
         buffer: Buffer;
         engine: { bytesWritten: number };
       };
@@ -572,28 +577,20 @@ function inflatedParts(bytes: Buffer, allowance: InflateAllowance): Buffer[] | n
       return start + engine.bytesWritten;
     } catch (error) {
       if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw new InflateLimitReached();
-      return -1; // not deflate data after all: bytes that only looked like a header
+      return -1;
     }
   };
+  const inflateFrom = (start: number): number => readFrom(start, inflateRawSync, { finishFlush: zlib.Z_SYNC_FLUSH });
   const zstdFrom = (start: number): number => {
     allowance.left -= ZSTD_FRAME_BYTES;
-    if (allowance.left <= 0) throw new InflateLimitReached();
     try {
-      const { buffer, engine } = (zstdDecompress as typeof nodeZlib.zstdDecompressSync)(bytes.subarray(start), { maxOutputLength: allowance.left, info: true }) as unknown as {
-        buffer: Buffer;
-        engine: { bytesWritten: number };
-      };
-      parts.push(buffer);
-      allowance.left -= buffer.length;
-      return start + Math.max(engine.bytesWritten, ZSTD_MAGIC.length);
+      const end = readFrom(start, zstdDecompress as typeof inflateRawSync, {});
+      return end === -1 ? -1 : Math.max(end, start + ZSTD_MAGIC.length);
     } catch (error) {
       // Deflate expands a byte ~1,000-fold at most; a Zstandard frame of 70 bytes can fill any allowance, and each
       // frame after it would again cost as much as is left. The first one past the allowance spends it.
-      if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
-        allowance.left = 0;
-        throw new InflateLimitReached();
-      }
-      return -1; // not a whole frame: bytes that only looked like one, or a frame cut short (it gives nothing)
+      if (error instanceof InflateLimitReached) allowance.left = 0;
+      throw error;
     }
   };
   try {
