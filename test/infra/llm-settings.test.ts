@@ -10,38 +10,21 @@ function analyzeEnvironment(synthesized: ReturnType<typeof synth>): Record<strin
   return template.toJSON().Resources[functionLogicalId(stack, stack.functions.analyze)].Properties.Environment.Variables;
 }
 
-describe('llmInputTokenBudget', () => {
-  it('defaults to 8000 and reaches the analyze function with a model', () => {
-    // Prepare
-    const context = { bedrockModelId: MODEL, llmInputTokenBudget: '12000' };
+/** Numeric context keys of the analyze function: the environment variable each sets, its default, a value to set, and its range. */
+const NUMERIC_KEYS = [
+  { key: 'llmInputTokenBudget', variable: 'LLM_INPUT_TOKEN_BUDGET', fallback: 8000, set: '12000', range: 'between 3000 and 1000000', refused: ['2999', '8000.5', 'lots', '1000001'] },
+  { key: 'llmOutsiderAnalysesPerHour', variable: 'LLM_OUTSIDER_ANALYSES_PER_HOUR', fallback: 10, set: '0', range: 'between 0 and 1000', refused: ['-1', '2.5', 'lots', '1001'] },
+] as const;
 
+describe.each(NUMERIC_KEYS)('$key', ({ key, variable, fallback, set }) => {
+  it(`defaults to ${fallback} and reaches the analyze function with a model`, () => {
     // Act
-    const synthesized = synth(context);
+    const synthesized = synth({ bedrockModelId: MODEL, [key]: set });
 
     // Assert
-    expect(settingsFrom({}).llmInputTokenBudget).toBe(8000);
-    expect(analyzeEnvironment(synthesized)).toMatchObject({ LLM_INPUT_TOKEN_BUDGET: '12000' });
-    expect(analyzeEnvironment(synth({ bedrockModelId: MODEL }))).toMatchObject({ LLM_INPUT_TOKEN_BUDGET: '8000' });
-  });
-
-  it.each(['2999', '8000.5', 'lots', '1000001'])('rejects %s naming the key', (value) => {
-    expect(() => settingsFrom({ llmInputTokenBudget: value })).toThrow(/llmInputTokenBudget must be a whole number between 3000 and 1000000/);
-  });
-});
-
-describe('llmOutsiderAnalysesPerHour', () => {
-  it('defaults to 10 and reaches the analyze function with a model', () => {
-    // Act
-    const synthesized = synth({ bedrockModelId: MODEL, llmOutsiderAnalysesPerHour: '0' });
-
-    // Assert
-    expect(settingsFrom({}).llmOutsiderAnalysesPerHour).toBe(10);
-    expect(analyzeEnvironment(synthesized)).toMatchObject({ LLM_OUTSIDER_ANALYSES_PER_HOUR: '0' });
-    expect(analyzeEnvironment(synth({ bedrockModelId: MODEL }))).toMatchObject({ LLM_OUTSIDER_ANALYSES_PER_HOUR: '10' });
-  });
-
-  it.each(['-1', '2.5', 'lots', '1001'])('rejects %s naming the key', (value) => {
-    expect(() => settingsFrom({ llmOutsiderAnalysesPerHour: value })).toThrow(/llmOutsiderAnalysesPerHour must be a whole number between 0 and 1000/);
+    expect(settingsFrom({})[key]).toBe(fallback);
+    expect(analyzeEnvironment(synthesized)).toMatchObject({ [variable]: set });
+    expect(analyzeEnvironment(synth({ bedrockModelId: MODEL }))).toMatchObject({ [variable]: String(fallback) });
   });
 });
 
@@ -56,9 +39,16 @@ describe('llmOutsiderRepositoryAnalysesPerHour', () => {
     expect(unset).not.toHaveProperty('LLM_OUTSIDER_REPOSITORY_ANALYSES_PER_HOUR');
     expect(settingsFrom({}).llmOutsiderRepositoryAnalysesPerHour).toBeUndefined();
   });
+});
 
-  it.each(['-1', '2.5', 'lots', '1001'])('rejects %s naming the key', (value) => {
-    expect(() => settingsFrom({ llmOutsiderRepositoryAnalysesPerHour: value })).toThrow(/llmOutsiderRepositoryAnalysesPerHour must be a whole number between 0 and 1000/);
+describe('numeric context keys out of range', () => {
+  const cases = [
+    ...NUMERIC_KEYS.flatMap(({ key, range, refused }) => refused.map((value) => ({ key, value, range }))),
+    ...['-1', '2.5', 'lots', '1001'].map((value) => ({ key: 'llmOutsiderRepositoryAnalysesPerHour', value, range: 'between 0 and 1000' })),
+  ];
+
+  it.each(cases)('$key rejects $value naming the key', ({ key, value, range }) => {
+    expect(() => settingsFrom({ [key]: value })).toThrow(`${key} must be a whole number ${range}`);
   });
 });
 
