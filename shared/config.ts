@@ -6,13 +6,13 @@ import { type PriceOverrides, parsePriceOverrides } from './analysis/pricing.js'
 import { ConfigError } from './errors.js';
 
 const booleanFlag = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .optional()
   .transform((value) => value === 'true' || value === '1' || value === 'yes');
 
 /** A flag that is on unless set to a false value: for safeguards, which must be turned off on purpose. */
 const onUnlessFalse = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .optional()
   .transform((value) => value !== 'false' && value !== '0' && value !== 'no');
 
@@ -187,13 +187,13 @@ const configSchema = z.object({
    * an outsider makes on every push in one public repository leave the model to the others' pull requests. Unset:
    * half of LLM_OUTSIDER_ANALYSES_PER_HOUR, rounded up (see `outsiderRepositoryShare`).
    */
-  LLM_OUTSIDER_REPOSITORY_ANALYSES_PER_HOUR: z.preprocess((value) => (typeof value === 'string' && value.trim() === '' ? undefined : value), z.coerce.number().int().min(0).max(1000).optional()),
+  LLM_OUTSIDER_REPOSITORY_ANALYSES_PER_HOUR: z.coerce.number().int().min(0).max(1000).optional(),
   /** Price overrides for cost accounting, USD per 1M tokens: {"<model id>":{"input":0.8,"output":4}}. */
   LLM_PRICES_JSON: z
     .string()
     .optional()
     .transform((json, context): PriceOverrides => {
-      if (json === undefined || json.trim() === '') return {};
+      if (json === undefined) return {};
       try {
         return parsePriceOverrides(json);
       } catch (error) {
@@ -256,9 +256,24 @@ const configSchema = z.object({
 
 export type Config = z.infer<typeof configSchema>;
 
-/** Parses the environment once. Throws {@link ConfigError} naming the first bad variable. */
+/** Every variable the configuration reads. */
+export const CONFIG_VARIABLES = Object.keys(configSchema.shape) as ReadonlyArray<keyof Config>;
+
+/**
+ * The variables of `env` that hold something: a blank value (empty, or only spaces) is unset. A template or an
+ * `.env` file writes `NAME=` for "not set"; read as given, a blank number was 0 (`Number('')`: a re-run at any
+ * confidence, no reconciler attempts, no outsider analyses) and a blank text failed the whole configuration.
+ */
+function withoutBlanks(env: Record<string, string | undefined>): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(env).filter(([, value]) => value === undefined || value.trim() !== ''));
+}
+
+/**
+ * Parses the environment once; a blank variable counts as unset (its default applies). Throws {@link ConfigError}
+ * naming the first bad variable.
+ */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const result = configSchema.safeParse(env);
+  const result = configSchema.safeParse(withoutBlanks(env));
   if (!result.success) {
     const issue = result.error.issues[0];
     const name = issue?.path.join('.') ?? 'unknown';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig, requireConfig } from '../../shared/config.js';
+import { CONFIG_VARIABLES, loadConfig, requireConfig } from '../../shared/config.js';
 
 describe('loadConfig', () => {
   it('applies documented defaults', () => {
@@ -9,6 +9,14 @@ describe('loadConfig', () => {
       INCIDENTS_TABLE: 'incidents', GITHUB_API_URL: 'https://api.github.com', MAX_WEBHOOK_BYTES: 1_048_576,
       AUTO_RERUN_MAX: 1, RERUN_MIN_CONFIDENCE: 0.6, DRY_RUN: false,
     });
+  });
+
+  // A template or an `.env` file writes `NAME=` for "not set". Read as given, a blank number was 0 (a re-run at any
+  // confidence, no outsider analyses, no reconciler attempts) and a blank text failed the whole configuration.
+  it.each(CONFIG_VARIABLES)('reads %s given blank as unset: its default applies', (name) => {
+    const unset = loadConfig({});
+    expect(loadConfig({ [name]: '' })).toEqual(unset);
+    expect(loadConfig({ [name]: ' \t' })).toEqual(unset);
   });
 
   it('names the variable that is malformed', () => {

@@ -17,7 +17,7 @@ async function signedGet(base: URL, path: string, query: Record<string, string>)
     import('@aws-sdk/credential-provider-node'),
   ]);
   // https://<id>.execute-api.<region>.amazonaws.com/<stage>/: the region is in the host name.
-  const region = /\.execute-api\.([a-z0-9-]+)\.amazonaws\.com$/.exec(base.hostname)?.[1] ?? process.env.AWS_REGION ?? 'us-east-1';
+  const region = /\.execute-api\.([a-z0-9-]+)\.amazonaws\.com$/.exec(base.hostname)?.[1] ?? (process.env.AWS_REGION?.trim() || 'us-east-1');
   const signer = new SignatureV4({ service: 'execute-api', region, credentials: defaultProvider(), sha256: Hash.bind(null, 'sha256') });
   const fullPath = `${base.pathname.replace(/\/$/, '')}${path}`;
   const signed = await signer.sign({ method: 'GET', protocol: base.protocol, hostname: base.hostname, path: fullPath, query, headers: { host: base.host } });
