@@ -231,6 +231,11 @@ export interface ModelBudgetClaim {
   granted: boolean;
   /** Analyses counted in the claim's window, this one included when granted. */
   used: number;
+  /**
+   * Whether this incident made the window's first claim: still true when its analysis is retried after others
+   * claimed (`used` has grown by then), false when refused.
+   */
+  first: boolean;
   /** The most a window counts. */
   max: number;
   /** Start of the claim's window. */

@@ -51,7 +51,8 @@ async function outsiderBudgetRefusal(incident: Incident, analyzer: Analyzer, dep
   const share = await deps.outsiderModelBudget.share(outsiderShareScope(incident))?.claim(incident.id, createdAt);
   const shareSpent = share !== undefined && !share.granted;
   // A repository's first failure in the hour may take the pool's last analyses; its others leave them to the rest.
-  const repeat = share !== undefined && share.used > 1;
+  // `first`, not a count of one: a first failure retried after the pool's claim failed finds others counted since.
+  const repeat = share !== undefined && !share.first;
   const claim = shareSpent ? share : await deps.outsiderModelBudget.pool.claim(incident.id, createdAt, repeat ? deps.outsiderModelBudget.repeatLimit : undefined);
   if (claim.granted) return null;
   deps.metrics.count(METRIC.outsiderModelBudgetSpent, 1);

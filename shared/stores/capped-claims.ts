@@ -2,7 +2,8 @@
  * A capped set of claims in one DynamoDB item: the re-run ledger's slots per commit and the model budget's per
  * window. A claim is a single conditional `ADD` of the incident's id, granted while fewer than `max` are in the set,
  * and again, without counting twice, for an incident already in it (a retried step, a re-driven or resumed
- * execution): concurrent executions, each its own Lambda process, cannot both take the last slot.
+ * execution): concurrent executions, each its own Lambda process, cannot both take the last slot. The item also
+ * keeps which incident claimed first: a set does not keep the order of its members.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -27,10 +28,10 @@ export async function claimCapped(
   tableName: string,
   key: { pk: string; sk: string },
   claim: CappedClaim,
-): Promise<{ granted: boolean; count: number }> {
+): Promise<{ granted: boolean; count: number; first: boolean }> {
   const refused = async () => {
     const item = await client.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }));
-    return { granted: false, count: claimCount(item.Item?.claims) };
+    return { granted: false, count: claimCount(item.Item?.claims), first: false };
   };
   // With a cap of 0 nothing may be claimed; `attribute_not_exists` below would otherwise grant the first one.
   if (claim.max <= 0) return refused();
@@ -41,9 +42,9 @@ export async function claimCapped(
       new UpdateCommand({
         TableName: tableName,
         Key: key,
-        UpdateExpression: `ADD ${adds} SET #expiresAt = if_not_exists(#expiresAt, :expiresAt)`,
+        UpdateExpression: `ADD ${adds} SET #expiresAt = if_not_exists(#expiresAt, :expiresAt), #first = if_not_exists(#first, :incidentId)`,
         ConditionExpression: 'attribute_not_exists(#claims) OR contains(#claims, :incidentId) OR size(#claims) < :max',
-        ExpressionAttributeNames: { '#claims': 'claims', '#expiresAt': 'expiresAt', ...Object.fromEntries(extra.map(([name], i) => [`#also${i}`, name])) },
+        ExpressionAttributeNames: { '#claims': 'claims', '#expiresAt': 'expiresAt', '#first': 'first', ...Object.fromEntries(extra.map(([name], i) => [`#also${i}`, name])) },
         ExpressionAttributeValues: {
           ':incident': new Set([claim.incidentId]),
           ':incidentId': claim.incidentId,
@@ -54,7 +55,7 @@ export async function claimCapped(
         ReturnValues: 'ALL_NEW',
       }),
     );
-    return { granted: true, count: claimCount(response.Attributes?.claims) };
+    return { granted: true, count: claimCount(response.Attributes?.claims), first: response.Attributes?.first === claim.incidentId };
   } catch (error) {
     if (!(error instanceof ConditionalCheckFailedException)) throw error;
     return refused();

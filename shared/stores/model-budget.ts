@@ -41,12 +41,12 @@ export function createDynamoModelBudget(options: {
       const receivedSeconds = Math.floor(receivedAt.getTime() / 1000);
       const startSeconds = receivedSeconds - (receivedSeconds % windowSeconds);
       const key = modelBudgetKey(options.name, windowSeconds, startSeconds);
-      const { granted, count } = await claimCapped(options.client, options.tableName, key, {
+      const { granted, count, first } = await claimCapped(options.client, options.tableName, key, {
         incidentId,
         max: Math.min(options.max, limit ?? options.max),
         expiresAt: startSeconds + windowSeconds + CLAIMS_KEPT_SECONDS,
       });
-      return { granted, used: count, max: options.max, windowStart: new Date(startSeconds * 1000) };
+      return { granted, used: count, first, max: options.max, windowStart: new Date(startSeconds * 1000) };
     },
   };
 }

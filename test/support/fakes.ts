@@ -152,7 +152,9 @@ export function createMemoryModelBudget(max: number): ModelBudget & { windows: M
       const granted = cap > 0 && (claims.has(incidentId) || claims.size < cap);
       if (granted) claims.add(incidentId);
       windows.set(start, claims);
-      return { granted, used: claims.size, max, windowStart: new Date(start) };
+      // A Set iterates in insertion order: its first member claimed first.
+      const first = granted && claims.values().next().value === incidentId;
+      return { granted, used: claims.size, first, max, windowStart: new Date(start) };
     },
   };
 }

@@ -38,7 +38,7 @@ describe('drawsOnOutsiderModelBudget', () => {
   });
 
   it('names the budget, its window and the setting in the reason', () => {
-    const reason = outsiderBudgetSpentReason({ granted: false, used: 10, max: 10, windowStart: new Date('2026-11-20T10:00:00Z') });
+    const reason = outsiderBudgetSpentReason({ granted: false, used: 10, first: false, max: 10, windowStart: new Date('2026-11-20T10:00:00Z') });
     expect(reason).toBe(
       'model budget for runs outsiders control spent: 10 of 10 analyses in the hour from 2026-11-20T10:00:00.000Z (LLM_OUTSIDER_ANALYSES_PER_HOUR); analysed offline',
     );
@@ -249,6 +249,36 @@ describe("analyze step with the outsiders' model budget", () => {
     expect(reserved).toMatch(/^model budget for runs outsiders control: 8 of 10 analyses taken in the hour from .*, the rest kept for other repositories' first failure \(LLM_OUTSIDER_ANALYSES_PER_HOUR\); analysed offline$/);
     expect(outsiderRepeatLimit({ LLM_OUTSIDER_ANALYSES_PER_HOUR: 10, LLM_OUTSIDER_REPOSITORY_ANALYSES_PER_HOUR: undefined })).toBe(8);
     expect(outsiderRepeatLimit({ LLM_OUTSIDER_ANALYSES_PER_HOUR: 10, LLM_OUTSIDER_REPOSITORY_ANALYSES_PER_HOUR: 10 })).toBe(10);
+  });
+
+  it("treats a repository's first failure, retried after the pool's claim failed, as its first, though others claimed since", async () => {
+    // Prepare: pool 4, share 2, repeats up to 3; two other repositories' first failures take 2 of the pool.
+    const { deps, model } = budgeted('4', '2');
+    claimsOf(deps);
+    const pool = deps.outsiderModelBudget.pool;
+    let poolDown = false;
+    deps.outsiderModelBudget = {
+      ...deps.outsiderModelBudget,
+      pool: { claim: (...args) => (poolDown ? Promise.reject(new Error('ProvisionedThroughputExceededException')) : pool.claim(...args)) },
+    };
+    const repository = { id: 800001, fullName: 'oss/lib' };
+    await analyzeStep({ trigger: await failedRun(deps, 801, 'fork', { id: 800002, fullName: 'oss/a' }) }, deps);
+    await analyzeStep({ trigger: await failedRun(deps, 802, 'fork', { id: 800003, fullName: 'oss/b' }) }, deps);
+    const first = await failedRun(deps, 803, 'fork', repository);
+    const second = await failedRun(deps, 804, 'fork', repository);
+
+    // Act: the first failure's share is claimed, then the pool's claim fails (the state machine retries the step);
+    // the repository's second failure is analysed in between, as a repeat (the pool's third analysis).
+    poolDown = true;
+    await expect(analyzeStep({ trigger: first }, deps)).rejects.toThrow('ProvisionedThroughputExceededException');
+    poolDown = false;
+    const repeat = await analyzeStep({ trigger: second }, deps);
+    const retried = await analyzeStep({ trigger: first }, deps);
+
+    // Assert: the retried first failure may take the pool's last analysis, which a repeat may not.
+    expect(repeat.provider).toBe('model');
+    expect(retried.provider).toBe('model');
+    expect(model.calls).toBe(4);
   });
 
   it('counts the failures of a workflow that runs on each new issue, which anyone can open, against the pool', async () => {

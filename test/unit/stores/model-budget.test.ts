@@ -24,12 +24,13 @@ describe('model budget (DynamoDB)', () => {
 
     // Assert
     const windowStart = at('2026-11-20T10:00:00Z');
-    expect(first).toEqual({ granted: true, used: 1, max: 2, windowStart });
-    expect(again).toEqual({ granted: true, used: 1, max: 2, windowStart });
-    expect(second).toEqual({ granted: true, used: 2, max: 2, windowStart });
-    expect(third).toEqual({ granted: false, used: 2, max: 2, windowStart });
-    expect(firstRetried.granted).toBe(true);
-    expect(nextHour).toEqual({ granted: true, used: 1, max: 2, windowStart: at('2026-11-20T11:00:00Z') });
+    expect(first).toEqual({ granted: true, used: 1, first: true, max: 2, windowStart });
+    expect(again).toEqual({ granted: true, used: 1, first: true, max: 2, windowStart });
+    expect(second).toEqual({ granted: true, used: 2, first: false, max: 2, windowStart });
+    expect(third).toEqual({ granted: false, used: 2, first: false, max: 2, windowStart });
+    // Retried after another claimed: still the window's first.
+    expect(firstRetried).toEqual({ granted: true, used: 2, first: true, max: 2, windowStart });
+    expect(nextHour).toEqual({ granted: true, used: 1, first: true, max: 2, windowStart: at('2026-11-20T11:00:00Z') });
     const item = await scratch.client.send(new GetCommand({ TableName: TABLE, Key: modelBudgetKey('test-a', 3600, windowStart.getTime() / 1000) }));
     expect(item.Item?.claims).toEqual(new Set(['gh-1-1-1', 'gh-1-2-1']));
     // Kept past the window for longer than the reconciler looks back (at most 14 days), then removed by TTL.
@@ -44,7 +45,7 @@ describe('model budget (DynamoDB)', () => {
     const claim = await budget.claim('gh-2-1-1', at('2026-11-20T10:05:00Z'));
 
     // Assert
-    expect(claim).toEqual({ granted: false, used: 0, max: 0, windowStart: at('2026-11-20T10:00:00Z') });
+    expect(claim).toEqual({ granted: false, used: 0, first: false, max: 0, windowStart: at('2026-11-20T10:00:00Z') });
     expect((await scratch.client.send(new GetCommand({ TableName: TABLE, Key: modelBudgetKey('test-b', 3600, at('2026-11-20T10:00:00Z').getTime() / 1000) }))).Item).toBeUndefined();
   });
 
