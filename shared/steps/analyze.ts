@@ -7,7 +7,7 @@ import { NotFoundError } from '../errors.js';
 import type { AnalyzerOverrides } from '../analysis/providers.js';
 import { ANALYSIS_PARAMS } from '../experiments/params.js';
 import { variantParamsOf } from '../remediation/variant.js';
-import type { Analyzer } from '../ports.js';
+import type { Analyzer, ModelBudgetClaim } from '../ports.js';
 import type { AnalyzeDeps } from './deps.js';
 import { type AnalyzeResult, parseState } from './state.js';
 
@@ -55,14 +55,20 @@ async function outsiderBudgetRefusal(incident: Incident, analyzer: Analyzer, dep
   const repeat = share !== undefined && !share.first;
   const claim = shareSpent ? share : await deps.outsiderModelBudget.pool.claim(incident.id, createdAt, repeat ? deps.outsiderModelBudget.repeatLimit : undefined);
   if (claim.granted) return null;
+  // The pool refused below its size: only a repeat's lower limit does that.
+  const refusedBy = shareSpent ? 'repository share' : claim.used < claim.max ? 'reserve' : 'pool';
+  const refusal = OUTSIDER_REFUSALS[refusedBy];
   deps.metrics.count(METRIC.outsiderModelBudgetSpent, 1);
-  const reserved = !shareSpent && claim.used < claim.max;
-  const context = { incidentId: incident.id, used: claim.used, max: claim.max };
-  if (reserved) deps.logger.warn("model budget for runs outsiders control: the rest is kept for other repositories' first failure; analysing offline", context);
-  else deps.logger.warn('model budget for runs outsiders control spent; analysing offline', { ...context, spent: shareSpent ? 'repository share' : 'pool' });
-  if (shareSpent) return outsiderShareSpentReason(claim);
-  return reserved ? outsiderReserveReason(claim) : outsiderBudgetSpentReason(claim);
+  deps.logger.warn(refusal.log, { incidentId: incident.id, used: claim.used, max: claim.max, refusedBy });
+  return refusal.reason(claim);
 }
+
+/** What refused an outsider's failure the model: the log line, and the reason the analysis keeps. */
+const OUTSIDER_REFUSALS: Record<'repository share' | 'reserve' | 'pool', { log: string; reason: (claim: ModelBudgetClaim) => string }> = {
+  'repository share': { log: 'model budget for runs outsiders control spent; analysing offline', reason: outsiderShareSpentReason },
+  reserve: { log: "model budget for runs outsiders control: the rest is kept for other repositories' first failure; analysing offline", reason: outsiderReserveReason },
+  pool: { log: 'model budget for runs outsiders control spent; analysing offline', reason: outsiderBudgetSpentReason },
+};
 
 /**
  * Runs the configured analyzer (with the experiment arm's settings), falling back to the deterministic one when
