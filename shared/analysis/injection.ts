@@ -398,6 +398,10 @@ const ANSWER_ONLY_SIGNALS: ReadonlyArray<Pick<Signal, 'id' | 're'>> = [
         String.raw`\bnothing\s+(?:\w+\s+)?(?:(?:should|would|will|does|needs to)\s+)?(?:blocks?|prevents?|stops?|is blocking)\s+(?:merging|the merge)\b|\bno\s+(?:\w+\s+)?blockers?\s+(?:to|for)\s+(?:merging|the merge)\b`,
         String.raw`\bno reason not to\s+(?:merge|approve)\b`,
         String.raw`\b(?:recommend|suggest|advise)\s+(?:merging|approving|landing)\s*(?:${THE_CHANGE}|and\s+merging\b|[.!,;]|$)`,
+        // The reader told to, through a recommendation: "I suggest you merge this change", "we recommend that maintainers approve it".
+        String.raw`\b(?:recommend|suggest|advise)\s+(?:that\s+)?(?:you|we|they|(?:the\s+)?(?:maintainers?|reviewers?))\s+(?:should\s+)?(?:go ahead and\s+)?(?:merge|approve|land)\s*(?:${THE_CHANGE}|[.!,;]|$)`,
+        // Merging said to be harmless: "there is no risk in merging this pull request", "merging it is risk-free".
+        String.raw`\bno\s+(?:\w+\s+)?(?:risk|harm|danger|downside)\s+(?:in|to|with|from)\s+(?:merging|approving|landing)\b${NOT_THE_CHANGE}|\bmerging\s+(?:${THE_CHANGE}\s+)?(?:is|would be)\s+(?:${ADVERB})?(?:risk-?free|harmless|without risk)\b`,
         String.raw`\bi(?:['’]d|\s+would)\s+${ADVERB}?(?:merge|approve|land)\s*(?:${THE_CHANGE}|[.!,;]|$)`,
         // The reader is told they may: "you can safely merge the PR", "feel free to merge".
         String.raw`(?:\b(?:you|we|they|reviewers?|maintainers?)\s+(?:can|could|may)\s+(?:now\s+)?${ADVERB}?|\bfeel free to\s+)(?:merge|approve|land)\s*(?:${THE_CHANGE}|now\b|[.!,;]|$)`,
