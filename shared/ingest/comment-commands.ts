@@ -37,7 +37,9 @@ export interface ApprovalCommand {
 export function parseApprovalCommand(body: string): ApprovalCommand | null {
   const match = APPROVAL_COMMAND.exec(proseOf(body.slice(0, 65_536)));
   if (!match) return null;
-  const decision = match[1] === 'approve' ? 'approve' : 'reject';
+  // The pattern ignores case (a phone writes `/guard Approve`): the word is compared in lower case too, or an
+  // approval so written would be taken as its opposite.
+  const decision = match[1]?.toLowerCase() === 'approve' ? 'approve' : 'reject';
   const { incidentId, rest } = leadingIncidentId((match[2] ?? '').replace(/[\u0000-\u001f\u007f]/g, '').trim());
   const first = rest.split(/\s+/)[0] ?? '';
   const digest = decision === 'approve' && PROPOSAL_DIGEST.test(first) ? first.toLowerCase() : null;

@@ -28,7 +28,8 @@ export interface FeedbackCommand {
 export function parseFeedbackCommand(body: string): FeedbackCommand | null {
   const match = COMMAND.exec(proseOf(body.slice(0, MAX_COMMENT_BODY)));
   if (!match) return null;
-  const word = match[1] ?? '';
+  // Compared in lower case, as the pattern matched it: `/guard feedback Up` is an up vote, not a down one.
+  const word = (match[1] ?? '').toLowerCase();
   const vote: FeedbackVote = word === 'up' || word === '👍' || word === '+1' ? 'up' : 'down';
   // Stored, never rendered as Markdown; control characters are dropped so the text stays one plain line.
   const { incidentId, rest } = leadingIncidentId((match[2] ?? '').replace(/[\u0000-\u001f\u007f]/g, '').trim());

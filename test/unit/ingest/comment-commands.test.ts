@@ -77,6 +77,25 @@ describe('/guard approve and reject', () => {
     expect(parseApprovalCommand('please /guard approve')).toBeNull();
   });
 
+  it('reads the decision and the vote whatever their case: "/guard Approve" (a phone capitalises it) is no rejection', async () => {
+    const { parseFeedbackCommand } = await import('../../../shared/knowledge/feedback.js');
+    expect(parseApprovalCommand('/guard Approve')).toEqual({ decision: 'approve', incidentId: null, digest: null, reason: null });
+    expect(parseApprovalCommand('/GUARD APPROVE 0123456789AB')).toEqual({ decision: 'approve', incidentId: null, digest: '0123456789ab', reason: null });
+    expect(parseApprovalCommand('/guard REJECT flaky')).toEqual({ decision: 'reject', incidentId: null, digest: null, reason: 'flaky' });
+    expect(parseFeedbackCommand('/guard feedback Up')).toEqual({ vote: 'up', incidentId: null, comment: null });
+    expect(parseFeedbackCommand('/guard Feedback DOWN')).toEqual({ vote: 'down', incidentId: null, comment: null });
+  });
+
+  it('approves, not rejects, for a writer who capitalised the command', async () => {
+    const { deps, tasks, incidents } = await setup();
+
+    const response = await handleIssueCommentWebhook(delivery('maintainer', '/guard Approve'), deps);
+
+    expect(response).toEqual({ statusCode: 202, body: { incidentId: INCIDENT, decision: 'approve' } });
+    expect(tasks).toEqual([['succeed', 'token-1', { approvedBy: 'maintainer' }]]);
+    expect((await incidents.get(INCIDENT))?.approval).toMatchObject({ status: 'approved', decidedBy: 'maintainer' });
+  });
+
   it.each([
     ['a fenced code block', 'To approve, comment:\n```\n/guard approve\n```'],
     ['a tilde fence that is never closed', '~~~text\n/guard approve'],
