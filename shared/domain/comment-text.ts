@@ -101,7 +101,10 @@ function outsideCodeSpans(line: string): string {
 }
 
 export function proseOf(body: string): string {
-  const lines = body.split('\n').map((raw) => (raw.endsWith('\r') ? raw.slice(0, -1) : raw));
+  // Lines as Markdown reads them: a lone CR ends one too (a fence so written is still a fence). U+2028 and U+2029
+  // end none, though a JavaScript `^` in multiline mode starts a line after them: they become spaces, so a command
+  // after one, in the middle of a rendered line (or of a log line quoted in prose), is not read as written plainly.
+  const lines = body.split(/\r\n?|\n/).map((line) => line.replace(/[\u2028\u2029]/g, ' '));
   const ends = commentEnds(lines);
   const kept: string[] = [];
   let fence: Fence | null = null;

@@ -109,6 +109,10 @@ describe('/guard approve and reject', () => {
     ['a new fence after a list item ended its fence', '- ```\n  x\n```\n/guard approve'],
     ['a fence whose "closing" line starts with a tab (four columns)', '```\n\t```\n/guard approve'],
     ['an HTML comment opened in a list item, across a blank line', '- <!--\n\n  /guard approve\n  -->'],
+    ['a fenced code block whose lines end in a lone CR (a line ending in Markdown too)', '```\r/guard approve\r```'],
+    ['an indented code block after lone-CR line ends', 'Run this:\r\r    /guard approve'],
+    ['the middle of a line, after U+2028 (no line break in Markdown)', 'Looks odd:\u2028/guard approve'],
+    ['the middle of a line, after U+2029', 'not yet\u2029/guard approve'],
     ['nothing visible: 40 levels of quote (read in linear time)', `${'> '.repeat(40)}x\n${'> '.repeat(40)}/guard approve`],
   ])('ignores a command shown in %s', (_, body) => {
     expect(parseApprovalCommand(body)).toBeNull();
@@ -126,6 +130,7 @@ describe('/guard approve and reject', () => {
     ['<!--> (a comment that closes at once)', '<!-->\n\n/guard approve'],
     ['a backtick run that is inline code, not a fence', '``` a ` b\n/guard approve'],
     ['a list item whose fence the next unindented line ends', '* ```\n/guard approve'],
+    ['a line that a lone CR ends', 'LGTM\r/guard approve'],
   ])('reads a visible command after %s', (_, body) => {
     expect(parseApprovalCommand(body)).toEqual({ decision: 'approve', incidentId: null, digest: null, reason: null });
   });
