@@ -158,6 +158,22 @@ function unreadableHeader(line: string, isHunkHeader: boolean): string | null {
   return null;
 }
 
+/**
+ * Code that brings in a dependency no manifest declares: a module imported from a URL or a registry specifier
+ * (Deno, browsers, bundlers fetch it), or a package manager's install run from the code. Manifests and lockfiles are
+ * off the allow-list because they decide which dependency code is fetched; these lines decide the same from a
+ * source file, so a steered model could add a package of its author's choosing. A fix for a CI failure adds none.
+ */
+const ADDED_DEPENDENCY = new RegExp(
+  [
+    // `import … from "https://…"`, `export … from "npm:…"`, `import "jsr:…"`, `import("https://…")`, `require("http://…")`.
+    String.raw`(?:\bfrom|\bimport|\b(?:import|require)\s*\()\s*["'\x60](?:https?|npm|jsr):`,
+    // `execSync('npm install x')`, `subprocess.run(["pip", "install", …])`, `[sys.executable, "-m", "pip", "install", …]`.
+    String.raw`\(\s*\[?[^\n)]{0,80}?["'\x60]\s*(?:sudo\s+)?(?:python[23]?\s+-m\s+)?(?:pip[23]?|pipx|uv|poetry|npm|pnpm|yarn|bun|deno|gem|bundle|cargo|go|composer|dotnet|nuget)\b(?:["'\x60]?[,\s]+["'\x60]?(?:-m|pip)\b)?["'\x60]?[,\s]+["'\x60]?(?:install|add|i|get)\b`,
+  ].join('|'),
+  'i',
+);
+
 /** The lines a patch adds, as the applier (jsdiff) reads its hunks: an added line may itself start with `++`. */
 export function addedLines(diff: string): string[] {
   try {
@@ -200,7 +216,8 @@ function applierDisagreement(diff: string, checkedFiles: readonly string[], chec
  * `rename from/to` and `copy from/to`. Discarded: empty or hunk-less diffs, binary patches, symlinks and
  * submodules (they point outside the tree), more than {@link PATCH_LIMITS} allow, hidden characters anywhere
  * in the diff, any path that {@link forbiddenPathReason} rejects, headers the applier would read differently,
- * and added lines that download or decode code and run it ({@link dangerousCodeSignals}).
+ * added lines that download or decode code and run it ({@link dangerousCodeSignals}), and added lines that bring
+ * in a dependency no manifest declares ({@link ADDED_DEPENDENCY}).
  */
 export function checkPatch(raw: string): PatchCheck {
   const diff = raw.replace(/\r\n?/g, '\n');
@@ -282,6 +299,10 @@ export function checkPatch(raw: string): PatchCheck {
   const dangerous = dangerousCodeSignals(added.join('\n'));
   if (dangerous.length > 0) {
     return { ok: false, reason: `the patch adds code that runs something nobody can review (${dangerous.join(', ')})` };
+  }
+  const dependency = added.map((line) => line.normalize('NFKC')).find((line) => ADDED_DEPENDENCY.test(line));
+  if (dependency !== undefined) {
+    return { ok: false, reason: `the patch adds a dependency no manifest declares: ${JSON.stringify(dependency.trim().slice(0, 120))}` };
   }
   if (changed > PATCH_LIMITS.maxChangedLines) {
     return { ok: false, reason: `the patch changes ${changed} lines, over the limit of ${PATCH_LIMITS.maxChangedLines}: fix PRs are small` };

