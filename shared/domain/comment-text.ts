@@ -1,6 +1,12 @@
 import { INCIDENT_ID } from './trigger.js';
 
 /**
+ * How every hidden marker in Pipeline Guard's own comments starts (the incident comment's, a command answer's). A
+ * comment holding one is ours, and never a command: with a personal token ours are not written by a Bot account.
+ */
+export const OUR_MARKER_PREFIX = '<!-- pipeline-guard:';
+
+/**
  * The part of a comment's Markdown that a person wrote as prose, where a `/guard` command counts. A command in a
  * fenced or indented code block or in an HTML comment is someone showing or quoting it (how to approve, a pasted
  * transcript), not giving it, and GitHub does not render it as a line of text. The rules follow CommonMark where

@@ -1,5 +1,5 @@
 import type { AuditEntry } from '../domain/incident.js';
-import { leadingIncidentId, proseOf } from '../domain/comment-text.js';
+import { OUR_MARKER_PREFIX, leadingIncidentId, proseOf } from '../domain/comment-text.js';
 import { firstIssue } from '../validation.js';
 import { hasWriteAccess } from '../github/roles.js';
 import { type FeedbackCommand, type FeedbackDeps, type FeedbackTarget, type IssueComment, applyFeedback, feedbackTarget, issueCommentPayload, parseFeedbackCommand } from '../knowledge/feedback.js';
@@ -66,8 +66,9 @@ export async function handleIssueCommentWebhook(request: WebhookRequest, deps: C
   const ignore = (reason: string) => reply(202, { ignored: reason });
   if (payload.action !== 'created') return ignore(`issue_comment action ${payload.action} is not acted on`);
   const body = payload.comment.body ?? '';
-  // Our own answers quote commands; with a personal token they are not written by a Bot account.
-  if (body.includes(COMMAND_ANSWER_MARKER_PREFIX)) return ignore('a Pipeline Guard answer is not a command');
+  // Our own comments quote commands (an answer, the incident comment's "to approve, reply …") and show text from
+  // logs and models; with a personal token they are not written by a Bot account.
+  if (body.includes(OUR_MARKER_PREFIX)) return ignore('a Pipeline Guard comment is not a command');
   const approval = parseApprovalCommand(body);
   const feedback = approval ? null : parseFeedbackCommand(body);
   if (!approval && !feedback) return ignore('no /guard command');
@@ -169,7 +170,7 @@ function unvoted(target: Exclude<FeedbackTarget, { kind: 'incident' }>, vote: Fe
 const MAY_WRITE = new Set(['OWNER', 'MEMBER', 'COLLABORATOR']);
 
 /** Marks an answer to one command comment (`<prefix><comment id> -->`): a redelivery edits it, never adds one. */
-const COMMAND_ANSWER_MARKER_PREFIX = '<!-- pipeline-guard:command-answer:';
+const COMMAND_ANSWER_MARKER_PREFIX = `${OUR_MARKER_PREFIX}command-answer:`;
 
 /**
  * Tells the author of a command with write access how it ended, on the pull request: a 👍 on their comment when it

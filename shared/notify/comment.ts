@@ -1,5 +1,6 @@
 import { downloadsAndRuns } from '../analysis/dangerous-code.js';
 import { addedLines } from '../analysis/patch.js';
+import { OUR_MARKER_PREFIX } from '../domain/comment-text.js';
 import type { Incident } from '../domain/incident.js';
 import type { JobFailureSummary } from '../domain/incident.js';
 import { FAILED_RUN_CONCLUSIONS } from '../domain/trigger.js';
@@ -10,7 +11,7 @@ import { plannedProposalDigest } from '../remediation/proposal-digest.js';
 import { codeBlock, defuseReferences, escapeMarkdown, inlineCode, link, sentenceWithCode } from './markdown.js';
 
 /** Hidden marker that identifies the bot's comment (together with the bot's login). */
-export const COMMENT_MARKER = '<!-- pipeline-guard:incident-comment -->';
+export const COMMENT_MARKER = `${OUR_MARKER_PREFIX}incident-comment -->`;
 /** GitHub rejects comment bodies over 65,536 characters; stay clear of it. */
 export const MAX_COMMENT_CHARS = 60_000;
 

@@ -8,6 +8,7 @@ import { staticGitHubClients } from '../../../shared/github/clients.js';
 import type { Learning } from '../../../shared/knowledge/learning.js';
 import { silentLogger } from '../../../shared/steps/deps.js';
 import { notifyStep } from '../../../shared/steps/notify.js';
+import { COMMENT_MARKER } from '../../../shared/notify/comment.js';
 import { triggerFromWorkflowRun } from '../../../shared/ingest/github-webhook.js';
 import { githubIncidentFields, githubIncidentScope } from '../../../shared/domain/github-incident.js';
 import { loadWebhook } from '../../../infra/local/replay.js';
@@ -480,7 +481,19 @@ describe('answers on the pull request', () => {
 
     const response = await handleIssueCommentWebhook(delivery('maintainer', answer), deps);
 
-    expect(response).toEqual({ statusCode: 202, body: { ignored: 'a Pipeline Guard answer is not a command' } });
+    expect(response).toEqual({ statusCode: 202, body: { ignored: 'a Pipeline Guard comment is not a command' } });
+    expect(tasks).toEqual([]);
+  });
+
+  it('takes no command from its own incident comment, whatever text from a log or a model it shows', async () => {
+    // With a personal token the incident comment is written by a user with write access: a command in it (a field
+    // shown as prose that a future rendering mistake lets through) would approve the proposal it describes.
+    const { deps, tasks } = await setup();
+    const ours = `${COMMENT_MARKER}\n\n**Pipeline Guard** found the failure.\n\n/guard approve`;
+
+    const response = await handleIssueCommentWebhook(delivery('maintainer', ours), deps);
+
+    expect(response).toEqual({ statusCode: 202, body: { ignored: 'a Pipeline Guard comment is not a command' } });
     expect(tasks).toEqual([]);
   });
 
