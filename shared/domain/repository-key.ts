@@ -14,3 +14,16 @@ export function settingsForRepository<T>(byName: Readonly<Record<string, T>> | u
   const wanted = repositoryKey(repository);
   return Object.entries(byName ?? {}).find(([name]) => repositoryKey(name) === wanted)?.[1];
 }
+
+/**
+ * Whether a record (an incident) is of the repository a webhook names: the same name in any case, and the same id
+ * when both know one. A name is not for ever: after an account is renamed, whoever registers the old name can
+ * create a repository of the old name, with pull requests of the same numbers, and comment on them as its owner.
+ */
+export function sameRepository(
+  record: { repository: string | null; repositoryId: number | null },
+  named: { full_name: string; id?: number | null | undefined },
+): boolean {
+  if (record.repository === null || repositoryKey(record.repository) !== repositoryKey(named.full_name)) return false;
+  return record.repositoryId === null || named.id === undefined || named.id === null || record.repositoryId === named.id;
+}

@@ -1,5 +1,6 @@
 import type { AuditEntry } from '../domain/incident.js';
 import { OUR_MARKER_PREFIX, leadingIncidentId, proseOf } from '../domain/comment-text.js';
+import { sameRepository } from '../domain/repository-key.js';
 import { firstIssue } from '../validation.js';
 import { hasWriteAccess } from '../github/roles.js';
 import { type FeedbackCommand, type FeedbackDeps, type FeedbackTarget, type IssueComment, applyFeedback, feedbackTarget, issueCommentPayload, parseFeedbackCommand } from '../knowledge/feedback.js';
@@ -129,7 +130,7 @@ async function decideApproval(payload: IssueComment, approval: ApprovalCommand, 
   if (pending.length === 0) return refused(409, refusal`nothing is waiting for approval on ${`${repository}#${payload.issue.number}`}`, null);
   const unwritable = await withoutWriteAccess(payload, `/guard ${approval.decision}`, deps);
   if (unwritable) return unwritable;
-  return applyApproval(repository, payload.issue.number, payload.comment.user.login, approval, pending, deps, writtenAt(payload.comment.created_at));
+  return applyApproval(payload.repository, payload.issue.number, payload.comment.user.login, approval, pending, deps, writtenAt(payload.comment.created_at));
 }
 
 async function decideFeedback(payload: IssueComment, feedback: FeedbackCommand, deps: CommentCommandDeps): Promise<Decided> {
@@ -244,7 +245,7 @@ function writtenAt(value: string | null | undefined): number | null {
  * atomic, so of two concurrent commands exactly one decides.
  */
 async function applyApproval(
-  repository: string,
+  named: IssueComment['repository'],
   pullRequest: number,
   login: string,
   command: ApprovalCommand,
@@ -252,6 +253,7 @@ async function applyApproval(
   deps: CommentCommandDeps,
   commentWrittenAt: number | null,
 ): Promise<Decided> {
+  const repository = named.full_name;
   if (command.incidentId && !pending.includes(command.incidentId)) {
     return refused(409, refusal`${command.incidentId} is not waiting for approval; waiting: ${pending.join(', ')}`, true);
   }
@@ -265,6 +267,9 @@ async function applyApproval(
     await deps.approvals.take(repository, pullRequest, incidentId);
     return refused(409, refusal`${incidentId} is not waiting for approval`, true);
   }
+  // The index is keyed by name: a repository that took over a renamed account's old name is not the one that
+  // failed, whatever its pull request numbers. The proposal keeps waiting for its own repository.
+  if (!sameRepository(incident, named)) return refused(409, refusal`${incidentId} is not an incident of ${`${repository}#${pullRequest}`}`, true);
   // A comment written before this proposal was made answers an earlier one (or none): a delivery redelivered or
   // replayed later, or one delayed while an earlier proposal of the pull request timed out, must not decide a
   // proposal its author never saw. The proposal keeps waiting.

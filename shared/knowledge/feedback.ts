@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { leadingIncidentId, proseOf } from '../domain/comment-text.js';
 import type { Incident } from '../domain/incident.js';
-import { repositoryKey } from '../domain/repository-key.js';
+import { sameRepository } from '../domain/repository-key.js';
 import type { Clock } from '../ports.js';
 import type { IncidentStore } from '../stores/incident-store.js';
 import type { FeedbackVote, Learning } from './learning.js';
@@ -49,7 +49,13 @@ export const issueCommentPayload = z.object({
     /** When it was written (GitHub's clock): a redelivered old comment keeps it. */
     created_at: z.string().max(40).nullable().optional(),
   }),
-  repository: z.object({ full_name: z.string().min(3).max(200), name: z.string().min(1).max(100), owner: z.object({ login: z.string().min(1).max(100) }) }),
+  repository: z.object({
+    /** GitHub's id, which a rename does not change nor pass to anyone else (see `sameRepository`). */
+    id: z.number().int().positive().optional(),
+    full_name: z.string().min(3).max(200),
+    name: z.string().min(1).max(100),
+    owner: z.object({ login: z.string().min(1).max(100) }),
+  }),
   installation: z.object({ id: z.number().int() }).nullable().optional(),
 });
 export type IssueComment = z.infer<typeof issueCommentPayload>;
@@ -85,13 +91,14 @@ export async function feedbackTarget(payload: IssueComment, incidentId: string |
   const pullRequest = payload.issue.number;
   if (incidentId) {
     const named = await deps.incidents.get(incidentId);
-    const here = named !== null && named.repository !== null && repositoryKey(named.repository) === repositoryKey(repository) && named.pullRequest === pullRequest;
+    const here = named !== null && sameRepository(named, payload.repository) && named.pullRequest === pullRequest;
     return here ? { kind: 'incident', incident: named } : { kind: 'elsewhere', incidentId };
   }
   // The pull request index names them; the only one is read again by key, as the index may lag.
   const listed = await deps.incidents.listByPullRequest(repository, pullRequest, MAX_LISTED_INCIDENTS);
   if (listed.length > 1) return { kind: 'ambiguous', incidentIds: listed.map((incident) => incident.id) };
   const only = listed[0] ? await deps.incidents.get(listed[0].id) : null;
+  if (only && !sameRepository(only, payload.repository)) return { kind: 'elsewhere', incidentId: only.id };
   return only ? { kind: 'incident', incident: only } : { kind: 'none' };
 }
 

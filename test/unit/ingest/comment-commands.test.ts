@@ -18,12 +18,12 @@ import { createFakeGitHub, createMemoryApprovalIndex, stepDeps } from '../../sup
 const SECRET = 'comment-secret';
 const INCIDENT = 'gh-714523861-11862439017-1';
 
-function delivery(login: string, body: string, createdAt?: string, association?: string) {
+function delivery(login: string, body: string, createdAt?: string, association?: string, repositoryId?: number) {
   const payload = JSON.stringify({
     action: 'created',
     issue: { number: 1287, pull_request: { url: 'x' } },
     comment: { id: 1, body, user: { login, type: 'User' }, ...(createdAt ? { created_at: createdAt } : {}), ...(association ? { author_association: association } : {}) },
-    repository: { full_name: 'acme-shop/checkout-service', name: 'checkout-service', owner: { login: 'acme-shop' } },
+    repository: { ...(repositoryId === undefined ? {} : { id: repositoryId }), full_name: 'acme-shop/checkout-service', name: 'checkout-service', owner: { login: 'acme-shop' } },
   });
   const signature = `sha256=${createHmac('sha256', SECRET).update(payload).digest('hex')}`;
   return { headers: { 'x-github-event': 'issue_comment', 'x-hub-signature-256': signature }, body: payload, isBase64Encoded: false };
@@ -473,6 +473,25 @@ describe('answers on the pull request', () => {
 
     expect(answers(github)).toEqual([]);
     expect(reactions(github)).toEqual([]);
+  });
+
+  it("decides nothing, and votes on nothing, for a repository that took over the failing one's name (its id differs)", async () => {
+    // Prepare: the incident is of repository 714523861; after its owner renamed the account, someone registered the
+    // old name and created a repository of the old name, whose pull request 1287 they comment on as its maintainer.
+    const { deps, tasks, incidents } = await setup();
+    const impostor = 999_999_001;
+
+    // Act
+    const approval = await handleIssueCommentWebhook(delivery('maintainer', '/guard approve', undefined, undefined, impostor), deps);
+    const vote = await handleIssueCommentWebhook(delivery('maintainer', '/guard feedback up', undefined, undefined, impostor), deps);
+    const own = await handleIssueCommentWebhook(delivery('maintainer', '/guard approve', undefined, undefined, 714523861), deps);
+
+    // Assert: the proposal kept waiting for its own repository, which then approved it.
+    expect(approval.statusCode).toBe(409);
+    expect(vote.statusCode).toBe(409);
+    expect(own).toEqual({ statusCode: 202, body: { incidentId: INCIDENT, decision: 'approve' } });
+    expect(tasks).toEqual([['succeed', 'token-1', { approvedBy: 'maintainer' }]]);
+    expect((await incidents.get(INCIDENT))?.feedbackUp).toBeUndefined();
   });
 
   it('takes no command from a comment that is one of its own answers', async () => {
