@@ -269,6 +269,15 @@ function withoutBlanks(env: Record<string, string | undefined>): Record<string, 
 }
 
 /**
+ * `env` with every blank variable set to `undefined`, for code that reads variables outside the schema (the local
+ * runtime's `PORT`, `HOST`, `GUARD_DATA_DIR`, its table names and defaults): there too `NAME=` means "not set", so
+ * `value ?? default` gives the default. The keys stay, so a caller that unsets variables for its handlers sees them.
+ */
+export function blankAsUnset(env: Record<string, string | undefined>): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(env).map(([name, value]) => [name, value === undefined || value.trim() === '' ? undefined : value]));
+}
+
+/**
  * Parses the environment once; a blank variable counts as unset (its default applies). Throws {@link ConfigError}
  * naming the first bad variable.
  */

@@ -1,20 +1,22 @@
-import { resolve } from 'node:path';
+import { ConfigError } from '../../shared/errors.js';
 import { startLocalRuntime } from './runtime.js';
 import { startBanner, startFailure } from './start-messages.js';
+import { type StartSettings, startSettings } from './start-settings.js';
 
 /** `npm start`: the local runtime on PORT (default 3000), data under GUARD_DATA_DIR (default .guard-data). */
-const port = Number(process.env.PORT ?? 3000);
-if (!Number.isInteger(port) || port < 0 || port > 65535) {
-  console.error(`invalid PORT ${process.env.PORT}: expected 0-65535`);
+let settings: StartSettings;
+try {
+  settings = startSettings(process.env);
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(error.message);
   process.exit(2);
 }
-const dataDir = resolve(process.env.GUARD_DATA_DIR ?? '.guard-data');
-
-const secretFromEnv = Boolean(process.env.GITHUB_WEBHOOK_SECRET);
+const { port, host, dataDir, secretFromEnv, gateTokenFromEnv } = settings;
 
 try {
-  const runtime = await startLocalRuntime({ dataDir, port, host: process.env.HOST ?? '127.0.0.1', log: (line) => console.log(line) });
-  const banner = startBanner(runtime, { dataDir, secretFromEnv, gateTokenFromEnv: Boolean(process.env.GATE_TOKEN) });
+  const runtime = await startLocalRuntime({ dataDir, port, host, log: (line) => console.log(line) });
+  const banner = startBanner(runtime, { dataDir, secretFromEnv, gateTokenFromEnv });
   for (const line of banner) console.log(line);
   const stop = async () => {
     console.log('stopping…');

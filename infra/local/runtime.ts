@@ -13,7 +13,7 @@ import { createEmfFileReader } from '../../shared/adapters/prometheus.js';
 import { createOutbox } from '../../shared/adapters/outbox.js';
 import { type ReconcileResult, scheduledReconcilerRun } from '../../shared/reconcile/redrive.js';
 import type { DigestResult } from '../../shared/reconcile/digests.js';
-import { loadConfig } from '../../shared/config.js';
+import { blankAsUnset, loadConfig } from '../../shared/config.js';
 import { alarmStateChangeOf } from '../../shared/domain/trigger.js';
 import { ConfigError, ValidationError } from '../../shared/errors.js';
 import { createIncidents, createReconcilerDeps, documentClientFor, reconcilerOptions, serveDynamoInProcess } from '../../shared/runtime/deps.js';
@@ -198,7 +198,9 @@ export function allowedBeyondLoopback(authorization: string | undefined, listeni
  */
 export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
   const log = options.log ?? (() => {});
-  const source = options.env ?? process.env;
+  // A variable set blank counts as unset here too, as loadConfig reads it: `GATE_TOKEN=` in an .env file must not
+  // become an empty bearer token nobody can present, nor `INCIDENTS_TABLE=` a table without a name.
+  const source = blankAsUnset(options.env ?? process.env);
   // The default secret is in this repository: on an address other machines reach it would let anyone sign.
   if (!source.GITHUB_WEBHOOK_SECRET && !isLoopbackHost(options.host ?? '127.0.0.1')) {
     throw new ConfigError(`HOST=${options.host} reaches other machines: set GITHUB_WEBHOOK_SECRET (the default secret is public)`);

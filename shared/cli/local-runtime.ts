@@ -17,9 +17,12 @@ export const runtimeInfoSchema = z
 
 export type RuntimeInfo = z.infer<typeof runtimeInfoSchema>;
 
-/** Where `npm start` keeps its data: GUARD_DATA_DIR, else `.guard-data` in the current directory (as npm start). */
+/**
+ * Where `npm start` keeps its data: GUARD_DATA_DIR, else `.guard-data` in the current directory (as npm start, which
+ * also reads `GUARD_DATA_DIR=` set blank as unset rather than as the current directory).
+ */
 export function dataDirOf(env: Record<string, string | undefined>): string {
-  return resolve(env.GUARD_DATA_DIR ?? '.guard-data');
+  return resolve(env.GUARD_DATA_DIR?.trim() || '.guard-data');
 }
 
 function alive(pid: number): boolean {

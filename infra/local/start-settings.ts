@@ -1,0 +1,31 @@
+import { resolve } from 'node:path';
+import { blankAsUnset } from '../../shared/config.js';
+import { ConfigError } from '../../shared/errors.js';
+
+/** What `npm start` reads from its environment before the runtime starts. */
+export interface StartSettings {
+  port: number;
+  host: string;
+  dataDir: string;
+  secretFromEnv: boolean;
+  gateTokenFromEnv: boolean;
+}
+
+/**
+ * `npm start`'s own variables: PORT (default 3000), HOST (default 127.0.0.1) and GUARD_DATA_DIR (default
+ * `.guard-data`). A variable set blank counts as unset, as it does for every setting (README, "Configuration"):
+ * read as given, `PORT=` listened on a random port (`Number('')` is 0), `HOST=` on every interface, and
+ * `GUARD_DATA_DIR=` put the tables in the current directory. Throws {@link ConfigError} for a PORT that is not one.
+ */
+export function startSettings(given: Record<string, string | undefined>): StartSettings {
+  const env = blankAsUnset(given);
+  const port = Number(env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`invalid PORT ${env.PORT}: expected 0-65535`);
+  return {
+    port,
+    host: env.HOST ?? '127.0.0.1',
+    dataDir: resolve(env.GUARD_DATA_DIR ?? '.guard-data'),
+    secretFromEnv: env.GITHUB_WEBHOOK_SECRET !== undefined,
+    gateTokenFromEnv: env.GATE_TOKEN !== undefined,
+  };
+}
