@@ -103,9 +103,10 @@ export function parseImportFile(content: string, format: 'csv' | 'json'): Array<
   if (format === 'json') {
     let data: unknown;
     try {
-      data = JSON.parse(content);
-    } catch {
-      throw new ValidationError('the JSON file does not parse');
+      // A byte-order mark is skipped as in a CSV: Windows tools (PowerShell 5's Out-File -Encoding utf8) write one.
+      data = JSON.parse(content.replace(/^\uFEFF/, ''));
+    } catch (error) {
+      throw new ValidationError(`the JSON file does not parse: ${(error as Error).message}`);
     }
     if (!Array.isArray(data)) throw new ValidationError('the JSON file must hold an array of rows');
     if (data.length > MAX_IMPORT_ROWS) throw new ValidationError(`more than ${MAX_IMPORT_ROWS} rows; split the file`);

@@ -7,6 +7,7 @@ import { listEntries, searchEntries } from '../../knowledge/search.js';
 import { CATEGORIES, type Category } from '../../logs/types.js';
 import { UsageError, intOption, parseArgs, subcommandError } from '../args.js';
 import { type CliIO, regularFile } from '../io.js';
+import { ValidationError } from '../../errors.js';
 import { KB_META } from './meta.js';
 import type { Command } from './types.js';
 
@@ -76,12 +77,29 @@ function progressBar(stream: NodeJS.WriteStream) {
   };
 }
 
-async function runImport(path: string, args: ReturnType<typeof parseArgs>, io: CliIO, learning: Learning): Promise<number> {
+/**
+ * Why a file cannot be a CSV or JSON import, from its first bytes: compressed (an exported `history.csv.gz`), or
+ * binary. Read as text such a file only got "the CSV header lacks timestamp, title, …", which sends the user to
+ * check the columns of a file that is fine once decompressed. Null for text.
+ */
+export function notAnImportFile(head: Uint8Array, path: string): string | null {
+  if (head[0] === 0x1f && head[1] === 0x8b) return `${path} is a gzip archive: decompress it first (gunzip -k ${path}) and import the file inside`;
+  if (head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04) return `${path} is a zip archive: unzip it and import the CSV or JSON file inside`;
+  if (head.includes(0)) return `${path} looks binary (NUL bytes), not a CSV or JSON file`;
+  return null;
+}
+
+/** Reads and checks the file before the tables are reached, so a wrong file is said so without a running runtime. */
+async function runImport(path: string, args: ReturnType<typeof parseArgs>, io: CliIO, factory: LearningFactory): Promise<number> {
   const info = await regularFile(path);
   if (info.size > MAX_IMPORT_BYTES) throw new UsageError(`${path} is larger than ${MAX_IMPORT_BYTES} bytes; split it`);
   const format = args.values.get('format') ?? (extname(path).toLowerCase() === '.json' ? 'json' : 'csv');
   if (format !== 'csv' && format !== 'json') throw new UsageError('--format must be csv or json');
-  const rows = parseImportFile(await readFile(path, 'utf8'), format);
+  const bytes = await readFile(path);
+  const problem = notAnImportFile(bytes.subarray(0, 8192), path);
+  if (problem) throw new ValidationError(problem);
+  const rows = parseImportFile(bytes.toString('utf8'), format);
+  const learning = await factory();
   const tty = process.stderr.isTTY === true && !args.flags.has('quiet');
   const summary = await importRows(learning.knowledge, rows, {
     ...(tty && rows.length >= PROGRESS_MIN_ROWS ? { onProgress: progressBar(process.stderr) } : {}),
@@ -103,7 +121,7 @@ export function createKbCommand(factory: LearningFactory = learningFromEnv): Com
       switch (sub) {
         case 'import': {
           if (args.positionals.length !== 1) throw new UsageError('kb import needs exactly one file');
-          return runImport(args.positionals[0] as string, args, io, await factory());
+          return runImport(args.positionals[0] as string, args, io, factory);
         }
         case 'export': {
           io.out(JSON.stringify(await listEntries((await factory()).knowledge, category), null, 2));

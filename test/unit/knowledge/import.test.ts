@@ -35,6 +35,11 @@ describe('parseImportFile', () => {
     expect(() => parseImportFile('{"title":"x"}', 'json')).toThrow(/array/);
     expect(() => parseImportFile('not json', 'json')).toThrow(ValidationError);
   });
+
+  it('skips a byte-order mark in JSON as in CSV, and says why a JSON file does not parse', () => {
+    expect(parseImportFile('\uFEFF[{"title":"x"}]', 'json')).toEqual([{ title: 'x' }]);
+    expect(() => parseImportFile('[{"title": }]', 'json')).toThrow(/^the JSON file does not parse: Unexpected token '}'/);
+  });
 });
 
 describe('entryFromRow', () => {

@@ -79,6 +79,22 @@ describe('guard CLI', () => {
     }
   });
 
+  it('refuses a compressed or binary knowledge-base import by what it is, before looking for the tables', async () => {
+    const cases: Array<[string, Buffer, string]> = [
+      ['history.csv.gz', Buffer.from([0x1f, 0x8b, 0x08, 0, 0, 0, 0, 0]), 'is a gzip archive: decompress it first (gunzip -k'],
+      ['history.zip', Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0, 0, 0]), 'is a zip archive: unzip it and import the CSV or JSON file inside'],
+      ['history.csv', Buffer.from('timestamp\u0000,title'), 'looks binary (NUL bytes), not a CSV or JSON file'],
+    ];
+    const { createKbCommand } = await import('../../../shared/cli/commands/kb.js');
+    const kb = createKbCommand(() => Promise.reject(new Error('the tables were asked for')));
+    for (const [name, bytes, message] of cases) {
+      const path = join(dir, name);
+      writeFileSync(path, bytes);
+
+      await expect(kb.run(['import', path], capture()), name).rejects.toThrow(`${path} ${message}`);
+    }
+  });
+
   it('loads a command only when it runs (guard analyze does not import the AWS SDK)', async () => {
     const { COMMANDS } = await import('../../../shared/cli/commands/index.js');
     const { analyzeCommand } = await import('../../../shared/cli/commands/analyze.js');
