@@ -56,6 +56,12 @@ export function decodeCursor(text: string): IncidentCursor {
   return parsed.data;
 }
 
+/**
+ * A whole-number query parameter. zod's own message for `limit=abc` is "Invalid input: expected number, received NaN",
+ * which names a JavaScript value the caller never sent.
+ */
+const wholeNumber = () => z.coerce.number({ error: 'expected a whole number' }).int('expected a whole number');
+
 /** Query parameters of `GET /incidents`; unknown ones are refused so a misspelt filter is not silently ignored. */
 const listQuerySchema = z
   .object({
@@ -63,14 +69,15 @@ const listQuerySchema = z
     repository: z.string().regex(/^[\w.-]{1,100}\/[\w.-]{1,100}$/, 'must be owner/repo').optional(),
     category: z.enum([...CATEGORIES, 'unclassified'] as [string, ...string[]]).optional(),
     source: z.enum(SOURCES).optional(),
-    since: z.union([z.iso.datetime({ offset: true }), z.iso.date()]).optional(),
-    limit: z.coerce.number().int().min(1).max(500).default(50),
+    // A union's own message is "Invalid input", which does not say what a date should look like.
+    since: z.union([z.iso.datetime({ offset: true }), z.iso.date()], { error: 'expected a date (2026-11-20) or a date and time with its offset (2026-11-20T10:00:00Z)' }).optional(),
+    limit: wholeNumber().min(1).max(500).default(50),
     cursor: z.string().max(400).optional(),
   })
   .strict();
 
-const metricsQuerySchema = z.object({ days: z.coerce.number().int().min(1).max(90).default(14) }).strict();
-const knowledgeQuerySchema = z.object({ q: z.string().max(1_000).optional(), limit: z.coerce.number().int().min(1).max(200).optional() }).strict();
+const metricsQuerySchema = z.object({ days: wholeNumber().min(1).max(90).default(14) }).strict();
+const knowledgeQuerySchema = z.object({ q: z.string().max(1_000).optional(), limit: wholeNumber().min(1).max(200).optional() }).strict();
 
 function parse<T extends z.ZodType>(schema: T, query: ReadRequest['query']): z.infer<T> {
   const present = Object.fromEntries(Object.entries(query).filter(([, v]) => v !== undefined && v !== ''));

@@ -54,6 +54,13 @@ describe('GET /incidents', () => {
     expect(await read(get('/incidents', { stauts: 'resolved' }))).toEqual({ status: 400, body: { message: 'unknown query parameter stauts' } });
     expect((await read(get('/incidents', { status: 'done' })))?.status).toBe(400);
     expect((await read(get('/incidents', { limit: '0' })))?.status).toBe(400);
+    expect(await read(get('/incidents', { since: 'yesterday' }))).toEqual({
+      status: 400,
+      body: { message: 'query parameter since: expected a date (2026-11-20) or a date and time with its offset (2026-11-20T10:00:00Z)' },
+    });
+    expect(await read(get('/incidents', { limit: 'abc' }))).toEqual({ status: 400, body: { message: 'query parameter limit: expected a whole number' } });
+    expect(await read(get('/incidents', { limit: '2.5' }))).toEqual({ status: 400, body: { message: 'query parameter limit: expected a whole number' } });
+    expect(await read(get('/metrics', { days: 'abc' }))).toEqual({ status: 400, body: { message: 'query parameter days: expected a whole number' } });
     expect(await read(get('/incidents', { cursor: 'bm90LWpzb24' }))).toEqual({ status: 400, body: { message: 'cursor is not one this API returned' } });
     expect(decodeCursor(encodeCursor({ id: 'x', createdAt: NOW.toISOString() }))).toEqual({ id: 'x', createdAt: NOW.toISOString() });
   });
