@@ -7,10 +7,13 @@ import type { Command } from './types.js';
 
 /**
  * Why a file is not a text log, from its first bytes: a gzip or zip archive (GitHub's "Download log archive"
- * gives a zip of one .txt per job), or binary data (NUL bytes). Null for text.
+ * gives a zip of one .txt per job), or binary data (NUL bytes). Null for text. `gunzip` is the command that
+ * decompresses it into what was asked for: the default fits a log named on the command line; standard input and
+ * a `--baseline` are read differently, and a hint to run `gunzip -c stdin` or to analyse the green run as the
+ * failure would mislead.
  */
-export function notATextLog(head: Uint8Array, path: string): string | null {
-  if (head[0] === 0x1f && head[1] === 0x8b) return `${path} is a gzip archive: decompress it first (gunzip -c ${path} | guard analyze -)`;
+export function notATextLog(head: Uint8Array, path: string, gunzip = `gunzip -c ${path} | guard analyze -`): string | null {
+  if (head[0] === 0x1f && head[1] === 0x8b) return `${path} is a gzip archive: decompress it first (${gunzip})`;
   if (head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04) {
     return `${path} is a zip archive (GitHub's "Download log archive" gives one): unzip it and analyse a job's .txt log`;
   }
@@ -34,15 +37,15 @@ export interface OpenedLog {
  * Opens `path` (`-` is stdin) after checking it is a readable text file, with a one-line reason if not: its bytes
  * when it is small, else its chunks.
  */
-export async function openLog(path: string, io: CliIO): Promise<OpenedLog> {
-  if (path === '-') return { source: checkedStdin(io.stdin), size: undefined };
+export async function openLog(path: string, io: CliIO, gunzip?: string): Promise<OpenedLog> {
+  if (path === '-') return { source: checkedStdin(io.stdin, gunzip), size: undefined };
   await regularFile(path);
   const file = await open(path, 'r');
   let size: number;
   try {
     const head = new Uint8Array(8192);
     const { bytesRead } = await file.read(head, 0, head.length, 0);
-    const reason = notATextLog(head.subarray(0, bytesRead), path);
+    const reason = notATextLog(head.subarray(0, bytesRead), path, gunzip);
     if (reason) throw new Error(reason);
     size = (await file.stat()).size;
     if (size <= READ_WHOLE_BYTES) return { source: await file.readFile(), size };
@@ -53,11 +56,11 @@ export async function openLog(path: string, io: CliIO): Promise<OpenedLog> {
 }
 
 /** Standard input, refused with the same reasons as a file (UTF-16, an archive) once its first chunk arrives. */
-async function* checkedStdin(stdin: AsyncIterable<Uint8Array | string>): AsyncGenerator<Uint8Array | string> {
+async function* checkedStdin(stdin: AsyncIterable<Uint8Array | string>, gunzip = 'pipe it through gunzip -c into guard analyze -'): AsyncGenerator<Uint8Array | string> {
   let first = true;
   for await (const chunk of stdin) {
     if (first && typeof chunk !== 'string') {
-      const reason = notATextLog(chunk.subarray(0, 8192), 'stdin');
+      const reason = notATextLog(chunk.subarray(0, 8192), 'stdin', gunzip);
       if (reason) throw new Error(reason);
     }
     first = false;
@@ -110,7 +113,13 @@ export const analyzeCommand: Command = {
     const maxBytes = args.values.has('max-bytes') ? intOption(args, 'max-bytes', 0) : undefined;
     const baselinePath = args.values.get('baseline');
     if (baselinePath === '-' && path === '-') throw new UsageError('the log and --baseline cannot both be stdin');
-    const baseline = baselinePath ? await LogBaseline.fromLog((await openLog(baselinePath, io)).source) : undefined;
+    // A compressed green run is decompressed into --baseline, not into the failure's place (LOG: the failed log
+    // came from standard input, so it has to be saved to a file for the baseline to be piped in).
+    const failedLog = path === '-' ? 'LOG' : path;
+    const baselineGunzip = baselinePath === '-'
+      ? `pipe it through gunzip -c into guard analyze ${failedLog} --baseline -`
+      : `gunzip -c ${baselinePath} | guard analyze ${failedLog} --baseline -`;
+    const baseline = baselinePath ? await LogBaseline.fromLog((await openLog(baselinePath, io, baselineGunzip)).source) : undefined;
     const log = await openLog(path, io);
     const analysis = await analyzeLog(log.source, {
       ...(baseline ? { baseline } : {}),

@@ -79,6 +79,23 @@ describe('guard CLI', () => {
     }
   });
 
+  it('says how to decompress a gzip log into where it was given: a file, standard input or --baseline', async () => {
+    const gzip = Buffer.from([0x1f, 0x8b, 0x08, 0, 0, 0, 0, 0]);
+    const green = join(dir, 'green.log.gz');
+    writeFileSync(green, gzip);
+    const fromStdin = capture();
+    fromStdin.stdin = (async function* () {
+      yield gzip;
+    })();
+    const baseline = capture();
+
+    expect(await main(['analyze', '-'], fromStdin)).toBe(1);
+    expect(await main(['analyze', SAMPLE, '--baseline', green], baseline)).toBe(1);
+
+    expect(fromStdin.stderr).toEqual(['guard analyze: stdin is a gzip archive: decompress it first (pipe it through gunzip -c into guard analyze -)']);
+    expect(baseline.stderr).toEqual([`guard analyze: ${green} is a gzip archive: decompress it first (gunzip -c ${green} | guard analyze ${SAMPLE} --baseline -)`]);
+  });
+
   it('refuses a compressed or binary knowledge-base import by what it is, before looking for the tables', async () => {
     const cases: Array<[string, Buffer, string]> = [
       ['history.csv.gz', Buffer.from([0x1f, 0x8b, 0x08, 0, 0, 0, 0, 0]), 'is a gzip archive: decompress it first (gunzip -k'],
