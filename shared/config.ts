@@ -260,18 +260,12 @@ export type Config = z.infer<typeof configSchema>;
 export const CONFIG_VARIABLES = Object.keys(configSchema.shape) as ReadonlyArray<keyof Config>;
 
 /**
- * The variables of `env` that hold something: a blank value (empty, or only spaces) is unset. A template or an
- * `.env` file writes `NAME=` for "not set"; read as given, a blank number was 0 (`Number('')`: a re-run at any
- * confidence, no reconciler attempts, no outsider analyses) and a blank text failed the whole configuration.
- */
-function withoutBlanks(env: Record<string, string | undefined>): Record<string, string | undefined> {
-  return Object.fromEntries(Object.entries(env).filter(([, value]) => value === undefined || value.trim() !== ''));
-}
-
-/**
- * `env` with every blank variable set to `undefined`, for code that reads variables outside the schema (the local
- * runtime's `PORT`, `HOST`, `GUARD_DATA_DIR`, its table names and defaults): there too `NAME=` means "not set", so
- * `value ?? default` gives the default. The keys stay, so a caller that unsets variables for its handlers sees them.
+ * `env` with every blank variable (empty, or only spaces) set to `undefined`: a template or an `.env` file writes
+ * `NAME=` for "not set". Read as given, a blank number was 0 (`Number('')`: a re-run at any confidence, no outsider
+ * analyses, no reconciler attempts) and a blank text failed the whole configuration. {@link loadConfig} reads through
+ * it, and so does code that reads variables outside the schema (the local runtime's `PORT`, `HOST`, `GUARD_DATA_DIR`,
+ * its table names and defaults), so that `value ?? default` gives the default. The keys stay, so a caller that unsets
+ * variables for its handlers sees them.
  */
 export function blankAsUnset(env: Record<string, string | undefined>): Record<string, string | undefined> {
   return Object.fromEntries(Object.entries(env).map(([name, value]) => [name, value === undefined || value.trim() === '' ? undefined : value]));
@@ -282,7 +276,7 @@ export function blankAsUnset(env: Record<string, string | undefined>): Record<st
  * naming the first bad variable.
  */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const result = configSchema.safeParse(withoutBlanks(env));
+  const result = configSchema.safeParse(blankAsUnset(env));
   if (!result.success) {
     const issue = result.error.issues[0];
     const name = issue?.path.join('.') ?? 'unknown';
