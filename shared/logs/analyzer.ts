@@ -29,7 +29,7 @@ import {
   WRAPPER_RE,
   type Rule,
 } from './rules.js';
-import { cleanLine, ghCliStepOf, headAndTail, timestampOf } from './reader.js';
+import { cleanLine, ghCliStepOf, headAndTail, type LogReadMeta, timestampOf } from './reader.js';
 import {
   candidatePositions,
   CASCADE_AT,
@@ -1269,12 +1269,15 @@ export function toFailure(rankedBlock: RankedBlock, redact: Redact = redactSecre
 /** Assembles the {@link LogAnalysis} from a finished scan. */
 export function buildAnalysis(
   scan: ScanResult,
-  meta: { lineCount: number; bytesRead: number; truncated: boolean },
+  read: LogReadMeta,
   options: AnalyzeLogOptions = {},
   redact: Redact = redactSecrets,
 ): LogAnalysis {
   const maxFailures = Math.max(1, options.maxFailures ?? 10);
-  const lastLine = meta.truncated ? NO_LINE : meta.lineCount;
+  // The last line numbered, not the count a person reads: after a final line break that is the empty line following
+  // it, so redaction still takes an excerpt ending on the last line of text as cut there (base64 wrapped over it masked).
+  const lastLine = read.truncated ? NO_LINE : read.lastLine;
+  const meta = { lineCount: read.lineCount, bytesRead: read.bytesRead, truncated: read.truncated };
   const failures = scan.ranked.slice(0, maxFailures).map((r) => toFailure(r, redact, lastLine));
   const top = failures[0];
   if (top) {

@@ -340,6 +340,12 @@ export class LineSplitter {
     return this.lineNo;
   }
 
+  /**
+   * Whether {@link end} emitted an empty last line: the one after a final line break (or the whole of an empty
+   * log), which the sink reads, but which is no line of the log as a person (or `wc -l`) counts them.
+   */
+  endedEmpty = false;
+
   push(chunk: Uint8Array | string): void {
     let text: string;
     if (typeof chunk === 'string') {
@@ -447,7 +453,9 @@ export class LineSplitter {
   end(): void {
     const rest = this.decoder.decode();
     if (rest) this.consume(rest);
-    this.emit(this.takePartial(''));
+    const last = this.takePartial('');
+    this.endedEmpty = last === '';
+    this.emit(last);
   }
 
   /** Adds a piece of a line whose end has not been read yet. */
@@ -553,6 +561,16 @@ export function headAndTail(text: string, head: number, tail: number): string {
   return `${text.slice(0, head)}${LONG_LINE_GAP}${text.slice(text.length - tail)}`;
 }
 
+/** What reading a log found besides its lines. */
+export interface LogReadMeta {
+  bytesRead: number;
+  /** Lines as a person (or `wc -l`) counts them: a final line break ends the last line, and an empty log has none. */
+  lineCount: number;
+  /** The number of the last line the sink read: after a final line break, the empty line that follows it. */
+  lastLine: number;
+  truncated: boolean;
+}
+
 /**
  * Feeds a {@link LogSource} into `sink` line by line, stopping after `maxBytes` (the chunk that crosses the limit
  * is cut so no more than `maxBytes` are decoded). Returns the bytes read and whether the limit cut the log short.
@@ -563,7 +581,7 @@ export async function forEachLine(
   sink: LineSink,
   maxBytes = Number.POSITIVE_INFINITY,
   gate: LineGate | null = null,
-): Promise<{ bytesRead: number; lineCount: number; truncated: boolean }> {
+): Promise<LogReadMeta> {
   const splitter = new LineSplitter(sink, gate);
   let truncated = false;
   const feed = (chunk: Uint8Array | string): boolean => {
@@ -598,7 +616,7 @@ export async function forEachLine(
     }
   }
   splitter.end();
-  return { bytesRead: splitter.bytes, lineCount: splitter.lines, truncated };
+  return { bytesRead: splitter.bytes, lineCount: splitter.lines - (splitter.endedEmpty ? 1 : 0), lastLine: splitter.lines, truncated };
 }
 
 /** Async iterator over the cleaned lines of a log, for callers that want lines rather than an analysis. */

@@ -86,6 +86,7 @@ export interface LogAnalysis {
   /** Fingerprint of the most likely root cause (or of the log's tail when nothing matched). */
   fingerprint: string;
   template: string;
+  /** Lines as a person counts them: a final line break ends the last line, and an empty log has none. */
   lineCount: number;
   bytesRead: number;
   /** True when reading stopped at `maxBytes`. */

@@ -30,6 +30,19 @@ describe('line numbering convention', () => {
     expect(meta.lineCount).toBe(4);
   });
 
+  it.each([
+    ['a final line break, which ends the last line', 'a\nb\n', 2],
+    ['no final line break', 'a\nb', 2],
+    ['an empty log', '', 0],
+    ['a log of one line break', '\n', 1],
+  ])('counts lines as `wc -l` does, and a last line without a line break: %s', async (_, log, count) => {
+    // Act
+    const { meta } = await collect(log);
+
+    // Assert: `guard analyze` printed "1 lines" for an empty log, and one more than `wc -l` for a file ending in \n.
+    expect(meta.lineCount).toBe(count);
+  });
+
   it('counts the empty line after a trailing newline', async () => {
     const { lines } = await collect('x\n');
     expect(lines).toEqual([[1, 'x'], [2, '']]);
