@@ -34,7 +34,8 @@ function comment(login: string, text: string, id: number): RecordedWebhook {
       action: 'created',
       issue: { number: 1287, pull_request: { url: 'https://api.github.com/repos/acme-shop/payments/pulls/1287' } },
       comment: { id, body: text, user: { login, type: 'User' } },
-      repository: { ...repo, name: 'payments', full_name: 'acme-shop/payments' },
+      // The repository whose failures the approvals below are of (`payments` in that test): its id with its name.
+      repository: { ...repo, id: 800000001, name: 'payments', full_name: 'acme-shop/payments' },
     },
   };
 }
