@@ -168,8 +168,11 @@ const ADDED_DEPENDENCY = new RegExp(
   [
     // `import … from "https://…"`, `export … from "npm:…"`, `import "jsr:…"`, `import("https://…")`, `require("http://…")`.
     String.raw`(?:\bfrom|\bimport|\b(?:import|require)\s*\()\s*["'\x60](?:https?|npm|jsr):`,
-    // `execSync('npm install x')`, `subprocess.run(["pip", "install", …])`, `[sys.executable, "-m", "pip", "install", …]`.
-    String.raw`\(\s*\[?[^\n)]{0,80}?["'\x60]\s*(?:sudo\s+)?(?:python[23]?\s+-m\s+)?(?:pip[23]?|pipx|uv|poetry|npm|pnpm|yarn|bun|deno|gem|bundle|cargo|go|composer|dotnet|nuget)\b(?:["'\x60]?[,\s]+["'\x60]?(?:-m|pip)\b)?["'\x60]?[,\s]+["'\x60]?(?:install|add|i|get)\b`,
+    // `execSync('npm install x')`, `subprocess.run(["pip", "install", …])`, `[sys.executable, "-m", "pip", "install", …]`:
+    // an argument of a call that runs a process. Not of any call: a message or an assertion names the command as
+    // text (`new Error('npm install failed')`, `expect(stderr).toContain('npm install')`, `it('go get …')`), and a
+    // fix for a missing dependency often adds one.
+    String.raw`\b(?:exec\w*|spawn\w*|system|popen|sh|capture\w*|run|call|check_call|check_output|getoutput|getstatusoutput|command(?:context)?|shell_exec|passthru|proc_open|processbuilder|start)\s*\(\s*\[?[^\n)]{0,80}?["'\x60]\s*(?:sudo\s+)?(?:python[23]?\s+-m\s+)?(?:pip[23]?|pipx|uv|poetry|npm|pnpm|yarn|bun|deno|gem|bundle|cargo|go|composer|dotnet|nuget)\b(?:["'\x60]?[,\s]+["'\x60]?(?:-m|pip)\b)?["'\x60]?[,\s]+["'\x60]?(?:install|add|i|get)\b`,
   ].join('|'),
   'i',
 );

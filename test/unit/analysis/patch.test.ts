@@ -256,6 +256,8 @@ describe('checkPatch reads what a patch adds', () => {
     ['a package installed by python -m pip', 'subprocess.check_call([sys.executable, "-m", "pip", "install", "evilpkg"])'],
     ['a gem installed by system', 'system("gem install evil")'],
     ['a Go module fetched by exec', 'exec.Command("go", "get", "evil.example/pkg").Run()'],
+    ['a package installed by a sh step', "sh('npm install evil-pkg')"],
+    ['a gem installed by Open3', "Open3.capture2('gem install evil')"],
   ])('refuses a dependency no manifest declares: %s', (_, addedLine) => {
     // Act
     const result = checkPatch(gitDiff('src/setup.ts', { body: [' export function total(items) {', `+${addedLine}`] }));
@@ -277,6 +279,20 @@ describe('checkPatch reads what a patch adds', () => {
 
     // Act
     const result = checkPatch(gitDiff('src/prices.ts', { body }));
+
+    // Assert
+    expect(result.ok).toBe(true);
+  });
+
+  it.each([
+    ['an error message', "throw new Error('npm install failed: run it again with --verbose');"],
+    ['a hint in a message', 'console.error("Run \'npm install\' first");'],
+    ['an assertion on output', "expect(stderr).toContain('npm install');"],
+    ['a Python exception', "raise RuntimeError('pip install -r requirements.txt first')"],
+    ['a test name', "it('go get resolves the module', () => {"],
+  ])('accepts an install command named as text, not run: %s', (_, addedLine) => {
+    // Act: a fix for a missing dependency often says how to install it.
+    const result = checkPatch(gitDiff('src/setup.ts', { body: [' export function total(items) {', `+${addedLine}`] }));
 
     // Assert
     expect(result.ok).toBe(true);
