@@ -16,14 +16,15 @@ export function settingsForRepository<T>(byName: Readonly<Record<string, T>> | u
 }
 
 /**
- * Whether a record (an incident) is of the repository a webhook names: the same name in any case, and the same id
- * when both know one. A name is not for ever: after an account is renamed, whoever registers the old name can
- * create a repository of the old name, with pull requests of the same numbers, and comment on them as its owner.
+ * Whether a record (an incident) is of the repository a webhook names. GitHub's id decides when both know one: a
+ * rename or a transfer to another owner keeps it, and no other repository ever gets it, whereas a name is not for
+ * ever (after an account is renamed, whoever registers the old name can create a repository of the old name, with
+ * pull requests of the same numbers, and comment on them as its owner). Without an id, the name in any case.
  */
 export function sameRepository(
   record: { repository: string | null; repositoryId: number | null },
   named: { full_name: string; id?: number | null | undefined },
 ): boolean {
-  if (record.repository === null || repositoryKey(record.repository) !== repositoryKey(named.full_name)) return false;
-  return record.repositoryId === null || named.id === undefined || named.id === null || record.repositoryId === named.id;
+  if (record.repositoryId !== null && named.id !== undefined && named.id !== null) return record.repositoryId === named.id;
+  return record.repository !== null && repositoryKey(record.repository) === repositoryKey(named.full_name);
 }

@@ -18,12 +18,12 @@ import { createFakeGitHub, createMemoryApprovalIndex, stepDeps } from '../../sup
 const SECRET = 'comment-secret';
 const INCIDENT = 'gh-714523861-11862439017-1';
 
-function delivery(login: string, body: string, createdAt?: string, association?: string, repositoryId?: number) {
+function delivery(login: string, body: string, createdAt?: string, association?: string, repositoryId?: number, fullName = 'acme-shop/checkout-service') {
   const payload = JSON.stringify({
     action: 'created',
     issue: { number: 1287, pull_request: { url: 'x' } },
     comment: { id: 1, body, user: { login, type: 'User' }, ...(createdAt ? { created_at: createdAt } : {}), ...(association ? { author_association: association } : {}) },
-    repository: { ...(repositoryId === undefined ? {} : { id: repositoryId }), full_name: 'acme-shop/checkout-service', name: 'checkout-service', owner: { login: 'acme-shop' } },
+    repository: { ...(repositoryId === undefined ? {} : { id: repositoryId }), full_name: fullName, name: fullName.split('/')[1], owner: { login: fullName.split('/')[0] } },
   });
   const signature = `sha256=${createHmac('sha256', SECRET).update(payload).digest('hex')}`;
   return { headers: { 'x-github-event': 'issue_comment', 'x-hub-signature-256': signature }, body: payload, isBase64Encoded: false };
@@ -387,6 +387,19 @@ describe('/guard feedback', () => {
     expect(unknown.statusCode).toBe(409);
     expect(reader.body).toEqual({ ignored: 'reader has read access; feedback needs write access' });
     expect(votes).toEqual([]);
+  });
+
+  it('counts a vote naming its incident after the repository moved to another owner (GitHub keeps its id)', async () => {
+    // Prepare: acme-shop/checkout-service (id 714523861) was transferred to acme-payments; its pull requests keep
+    // their numbers, and the incident its old name.
+    const { deps, votes } = await feedbackSetup();
+
+    // Act
+    const moved = await handleIssueCommentWebhook(delivery('maintainer', `/guard feedback up ${INCIDENT}`, undefined, undefined, 714523861, 'acme-payments/checkout-service'), deps);
+
+    // Assert
+    expect(moved.body).toEqual({ incidentId: INCIDENT, vote: 'up', counted: true });
+    expect(votes).toEqual([[INCIDENT, 'up', 'maintainer', null]]);
   });
 });
 
