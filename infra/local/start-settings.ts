@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { dataDirOf } from '../../shared/cli/local-runtime.js';
 import { blankAsUnset } from '../../shared/config.js';
 import { ConfigError } from '../../shared/errors.js';
 
@@ -24,7 +24,8 @@ export function startSettings(given: Record<string, string | undefined>): StartS
   return {
     port,
     host: env.HOST ?? '127.0.0.1',
-    dataDir: resolve(env.GUARD_DATA_DIR ?? '.guard-data'),
+    // Read as `guard` reads it to find this runtime: the two must name one directory for every value.
+    dataDir: dataDirOf(env),
     secretFromEnv: env.GITHUB_WEBHOOK_SECRET !== undefined,
     gateTokenFromEnv: env.GATE_TOKEN !== undefined,
   };

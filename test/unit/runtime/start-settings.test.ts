@@ -33,4 +33,8 @@ describe('the data directory guard looks in', () => {
     expect(dataDirOf({ GUARD_DATA_DIR: '' })).toBe(resolve('.guard-data'));
     expect(dataDirOf({ GUARD_DATA_DIR: ' ' })).toBe(resolve('.guard-data'));
   });
+
+  it.each(['/data/guard', ' /data/guard ', '', '  '])('is the one npm start uses for GUARD_DATA_DIR=%j', (value) => {
+    expect(dataDirOf({ GUARD_DATA_DIR: value })).toBe(startSettings({ GUARD_DATA_DIR: value }).dataDir);
+  });
 });
