@@ -360,18 +360,20 @@ function notDiscouraged(first: string): string {
   return String.raw`(?=${first})${DISCOURAGED}${first}`;
 }
 
+/** A failing check set aside: "ignore", "overridden", "bypassing", "dismiss", "disregarded". */
+const SET_ASIDE = String.raw`\b(?:ignor(?:e|ed|ing)|overrid(?:e|den|ing)|bypass(?:ed|ing)?|dismiss(?:ed|ing)?|disregard(?:ed|ing)?)\b`;
+
 /**
  * After a sentence that opens with a fix to make, "…and the PR can be merged" says when it can be: "Fix the two lint
  * errors and the PR can be merged", "Regenerate the lock file, then the PR can be merged", and with the "then" starting
  * a sentence of its own ("Regenerate the lock file. Then the PR can be merged."). Not after an instruction
  * to set the failure aside ("ignore the check and the PR can be merged"), which is the advice itself, nor after one
- * that makes no fix ("fix nothing", "change nothing", "set aside the check", "use your admin rights"). A dot inside
- * a word (`package-lock.json`) does not end the sentence.
+ * that makes no fix ("fix nothing", "change nothing", "set aside the check", "use your admin rights"), nor after one
+ * that sets the failure aside further on ("make sure you ignore the failing check. Then the PR can be merged", "use
+ * the override label, then …", "set the check aside, then …"). A dot inside a word (`package-lock.json`) does not
+ * end the sentence.
  */
-const AFTER_A_FIX = String.raw`(?<!(?:^|[.;:!?]\s*)(?:(?:first|now|just|please|simply)\s+)?(?!(?:ignor|overrid|bypass|skip|dismiss|disregard|merg|approv)\w*\b)(?:fix|regenerate|update|commit|run|re-?run|add|remove|rebase|resolve|install|pin|bump|upgrade|downgrade|rename|change|move|replace|set|use|delete|revert|restore|push|make|wait|retry|correct|adjust|declare|import|export|format|reformat|lint|rewrite)\b(?!\s+(?:nothing|none|no|aside)\b|\s+(?:\w+\s+)?(?:admin|administrator|owner)\b)(?:[^.;:!?]|\.(?=\S)){0,200}(?:\s+and|,|\s+then|,\s*then|\s+and\s+then|[.;]\s*then,?)\s+(?:the|this|your)\s+)`;
-
-/** A failing check set aside: "ignore", "overridden", "bypassing", "dismiss", "disregarded". */
-const SET_ASIDE = String.raw`\b(?:ignor(?:e|ed|ing)|overrid(?:e|den|ing)|bypass(?:ed|ing)?|dismiss(?:ed|ing)?|disregard(?:ed|ing)?)\b`;
+const AFTER_A_FIX = String.raw`(?<!(?:^|[.;:!?]\s*)(?:(?:first|now|just|please|simply)\s+)?(?!(?:ignor|overrid|bypass|skip|dismiss|disregard|merg|approv)\w*\b)(?:fix|regenerate|update|commit|run|re-?run|add|remove|rebase|resolve|install|pin|bump|upgrade|downgrade|rename|change|move|replace|set|use|delete|revert|restore|push|make|wait|retry|correct|adjust|declare|import|export|format|reformat|lint|rewrite)\b(?!\s+(?:nothing|none|no|aside)\b|\s+(?:\w+\s+)?(?:admin|administrator|owner)\b)(?:(?!${SET_ASIDE}|\baside\b)(?:[^.;:!?]|\.(?=\S))){0,200}(?:\s+and|,|\s+then|,\s*then|\s+and\s+then|[.;]\s*then,?)\s+(?:the|this|your)\s+)`;
 
 /**
  * A required check that can no longer report is removed from branch protection as upkeep, not to let a change

@@ -412,6 +412,11 @@ describe('instructions split over lines, and steered answers', () => {
       'Disable branch protection. Then the PR can be merged.',
       'The failure is unrelated. Then the PR can be merged.',
       'Fix nothing. Then the PR can be merged.',
+      // A sentence that opens with a fix verb but sets the failure aside is no condition, whatever joins it to the merge.
+      'Make sure you ignore the failing check. Then the PR can be merged.',
+      'Make sure you ignore the failing check, then the PR can be merged.',
+      'Use the override label, then the PR can be merged.',
+      'Set the check aside, then the PR can be merged.',
     ];
     const honest = [
       'Once the lock is regenerated the change is fine to merge.',
