@@ -1155,16 +1155,16 @@ export class LogScanner {
   }
 }
 
-/**
- * Removes from `list`, in place, the blocks not in `kept`. In place rather than a new array in the field: V8 compiles
- * code that reads a field no one has written since the object was made as if the field were constant, and the
- * first write throws that code away (the scanner's hottest functions, the first time a long log is pruned).
- */
 /** Whether a later line may still be picked: nothing found yet at the first rank, or that rank takes its last match. */
 function stillPicking(block: Block, pick: NonNullable<Rule['pick']>): boolean {
   return block.pickRank > 0 || pick[0]?.last === true;
 }
 
+/**
+ * Removes from `list`, in place, the blocks not in `kept`. In place rather than a new array in the field: V8 compiles
+ * code that reads a field no one has written since the object was made as if the field were constant, and the
+ * first write throws that code away (the scanner's hottest functions, the first time a long log is pruned).
+ */
 function keepOnly(list: Block[], kept: ReadonlySet<Block>): void {
   let n = 0;
   for (const block of list) if (kept.has(block)) list[n++] = block;
