@@ -63,3 +63,14 @@ export async function* fileChunks(path: string, position = 0): AsyncGenerator<Ui
     await file.close();
   }
 }
+
+/**
+ * What a file is when its first bytes say it is not text: a gzip or zip archive (GitHub's "Download log archive" is
+ * a zip; an exported file is often gzipped), or binary data (NUL bytes). Null for text. Each command says in its own
+ * words what to do instead.
+ */
+export function nonTextKind(head: Uint8Array): 'gzip' | 'zip' | 'binary' | null {
+  if (head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
+  if (head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04) return 'zip';
+  return head.includes(0) ? 'binary' : null;
+}

@@ -1,24 +1,27 @@
 import { open } from 'node:fs/promises';
 import { analyzeLog, diagnose, LogBaseline, type Diagnosis, type LogAnalysis, type LogSource } from '../../logs/index.js';
 import { intOption, parseArgs, UsageError } from '../args.js';
-import { type CliIO, fileChunks, regularFile } from '../io.js';
+import { type CliIO, fileChunks, nonTextKind, regularFile } from '../io.js';
 import { ANALYZE_META } from './meta.js';
 import type { Command } from './types.js';
 
 /**
- * Why a file is not a text log, from its first bytes: a gzip or zip archive (GitHub's "Download log archive"
- * gives a zip of one .txt per job), or binary data (NUL bytes). Null for text. `gunzip` is the command that
- * decompresses it into what was asked for: the default fits a log named on the command line; standard input and
+ * Why a file is not a text log, from its first bytes ({@link nonTextKind}); null for text. `gunzip` is the command
+ * that decompresses it into what was asked for: the default fits a log named on the command line; standard input and
  * a `--baseline` are read differently, and a hint to run `gunzip -c stdin` or to analyse the green run as the
  * failure would mislead.
  */
 export function notATextLog(head: Uint8Array, path: string, gunzip = `gunzip -c ${path} | guard analyze -`): string | null {
-  if (head[0] === 0x1f && head[1] === 0x8b) return `${path} is a gzip archive: decompress it first (${gunzip})`;
-  if (head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04) {
-    return `${path} is a zip archive (GitHub's "Download log archive" gives one): unzip it and analyse a job's .txt log`;
+  switch (nonTextKind(head)) {
+    case 'gzip':
+      return `${path} is a gzip archive: decompress it first (${gunzip})`;
+    case 'zip':
+      return `${path} is a zip archive (GitHub's "Download log archive" gives one): unzip it and analyse a job's .txt log`;
+    case 'binary':
+      return `${path} looks binary (NUL bytes), not a text log`;
+    case null:
+      return null;
   }
-  if (head.includes(0)) return `${path} looks binary (NUL bytes), not a text log`;
-  return null;
 }
 
 /**

@@ -6,7 +6,7 @@ import type { Learning } from '../../knowledge/learning.js';
 import { listEntries, searchEntries } from '../../knowledge/search.js';
 import { CATEGORIES, type Category } from '../../logs/types.js';
 import { UsageError, intOption, parseArgs, subcommandError } from '../args.js';
-import { type CliIO, regularFile } from '../io.js';
+import { type CliIO, nonTextKind, regularFile } from '../io.js';
 import { ValidationError } from '../../errors.js';
 import { KB_META } from './meta.js';
 import type { Command } from './types.js';
@@ -83,10 +83,16 @@ function progressBar(stream: NodeJS.WriteStream) {
  * check the columns of a file that is fine once decompressed. Null for text.
  */
 export function notAnImportFile(head: Uint8Array, path: string): string | null {
-  if (head[0] === 0x1f && head[1] === 0x8b) return `${path} is a gzip archive: decompress it first (gunzip -k ${path}) and import the file inside`;
-  if (head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04) return `${path} is a zip archive: unzip it and import the CSV or JSON file inside`;
-  if (head.includes(0)) return `${path} looks binary (NUL bytes), not a CSV or JSON file`;
-  return null;
+  switch (nonTextKind(head)) {
+    case 'gzip':
+      return `${path} is a gzip archive: decompress it first (gunzip -k ${path}) and import the file inside`;
+    case 'zip':
+      return `${path} is a zip archive: unzip it and import the CSV or JSON file inside`;
+    case 'binary':
+      return `${path} looks binary (NUL bytes), not a CSV or JSON file`;
+    case null:
+      return null;
+  }
 }
 
 /** Reads and checks the file before the tables are reached, so a wrong file is said so without a running runtime. */
