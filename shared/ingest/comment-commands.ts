@@ -268,8 +268,8 @@ async function applyApproval(
     return refused(409, refusal`${incidentId} is not waiting for approval`, true);
   }
   // The index is keyed by name: a repository that took over a renamed account's old name is not the one that
-  // failed, whatever its pull request numbers. The proposal keeps waiting for its own repository.
-  // Answered as if nothing waited: the other repository's incident and its id are none of the commenter's business.
+  // failed, whatever its pull request numbers. It is answered as if nothing waited (the incident's id is not told),
+  // and the proposal keeps waiting for its own repository.
   if (!sameRepository(incident, named)) return refused(409, refusal`nothing is waiting for approval on ${`${repository}#${pullRequest}`}`, true);
   // A comment written before this proposal was made answers an earlier one (or none): a delivery redelivered or
   // replayed later, or one delayed while an earlier proposal of the pull request timed out, must not decide a

@@ -98,9 +98,8 @@ export async function feedbackTarget(payload: IssueComment, incidentId: string |
   const listed = await deps.incidents.listByPullRequest(repository, pullRequest, MAX_LISTED_INCIDENTS);
   if (listed.length > 1) return { kind: 'ambiguous', incidentIds: listed.map((incident) => incident.id) };
   const only = listed[0] ? await deps.incidents.get(listed[0].id) : null;
-  // Another repository's incident under this name: as if there were none, without its id.
-  if (only && !sameRepository(only, payload.repository)) return { kind: 'none' };
-  return only ? { kind: 'incident', incident: only } : { kind: 'none' };
+  // Another repository's incident under this name counts as none, and its id is not told.
+  return only && sameRepository(only, payload.repository) ? { kind: 'incident', incident: only } : { kind: 'none' };
 }
 
 /**
