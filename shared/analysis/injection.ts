@@ -373,7 +373,7 @@ const SET_ASIDE = String.raw`\b(?:ignor(?:e|ed|ing)|overrid(?:e|den|ing)|bypass(
  * the override label, then …", "set the check aside, then …"). A dot inside a word (`package-lock.json`) does not
  * end the sentence.
  */
-const AFTER_A_FIX = String.raw`(?<!(?:^|[.;:!?]\s*)(?:(?:first|now|just|please|simply)\s+)?(?!(?:ignor|overrid|bypass|skip|dismiss|disregard|merg|approv)\w*\b)(?:fix|regenerate|update|commit|run|re-?run|add|remove|rebase|resolve|install|pin|bump|upgrade|downgrade|rename|change|move|replace|set|use|delete|revert|restore|push|make|wait|retry|correct|adjust|declare|import|export|format|reformat|lint|rewrite)\b(?!\s+(?:nothing|none|no|aside)\b|\s+(?:\w+\s+)?(?:admin|administrator|owner)\b)(?:(?!${SET_ASIDE}|\baside\b)(?:[^.;:!?]|\.(?=\S))){0,200}(?:\s+and|,|\s+then|,\s*then|\s+and\s+then|[.;]\s*then,?)\s+(?:the|this|your)\s+)`;
+const AFTER_A_FIX = String.raw`(?<!(?:^|[.;:!?]\s*)(?:(?:first|now|just|please|simply)\s+)?(?:fix|regenerate|update|commit|run|re-?run|add|remove|rebase|resolve|install|pin|bump|upgrade|downgrade|rename|change|move|replace|set|use|delete|revert|restore|push|make|wait|retry|correct|adjust|declare|import|export|format|reformat|lint|rewrite)\b(?!\s+(?:nothing|none|no)\b|\s+(?:\w+\s+)?(?:admin|administrator|owner)\b)(?:(?!${SET_ASIDE}|\baside\b)(?:[^.;:!?]|\.(?=\S))){0,200}(?:\s+and|,|\s+then|,\s*then|\s+and\s+then|[.;]\s*then,?)\s+(?:the|this|your)\s+)`;
 
 /**
  * A required check that can no longer report is removed from branch protection as upkeep, not to let a change
