@@ -5,22 +5,36 @@
  */
 import * as z from 'zod';
 
+/**
+ * GitHub refuses a comment body or an annotation message over 65,535 characters, counted as code points: at most
+ * twice that in UTF-16 units. A longer field is not GitHub's answer, and would travel into the incident unbounded.
+ */
+const GITHUB_TEXT_MAX = 131_072;
+/** Names GitHub shows in one line (jobs, steps, check runs); matrix jobs put their values in the name. */
+const NAME_MAX = 1000;
+const URL_MAX = 2000;
+/** Enumerations such as a conclusion, a state or an annotation level. */
+const WORD_MAX = 50;
+/** ISO 8601 timestamps. */
+const TIME_MAX = 40;
+const LOGIN_MAX = 100;
+
 /** A job's step as the jobs API lists it; old GHES versions and queued jobs may omit times. */
 const jobStepSchema = z.object({
   number: z.number().int(),
   name: z.string().max(500),
-  conclusion: z.string().nullish(),
-  started_at: z.string().nullish(),
-  completed_at: z.string().nullish(),
+  conclusion: z.string().max(WORD_MAX).nullish(),
+  started_at: z.string().max(TIME_MAX).nullish(),
+  completed_at: z.string().max(TIME_MAX).nullish(),
 });
 
 export const jobsPageSchema = z.object({
   jobs: z.array(
     z.object({
       id: z.number().int(),
-      name: z.string(),
-      html_url: z.string().nullish(),
-      conclusion: z.string().nullish(),
+      name: z.string().max(NAME_MAX),
+      html_url: z.string().max(URL_MAX).nullish(),
+      conclusion: z.string().max(WORD_MAX).nullish(),
       steps: z.array(jobStepSchema).max(1000).nullish(),
     }),
   ),
@@ -32,8 +46,8 @@ export const workflowRunsPageSchema = z.object({
     z.object({
       id: z.number().int(),
       run_attempt: z.number().int().positive().nullish(),
-      conclusion: z.string().nullish(),
-      html_url: z.string().max(500).nullish(),
+      conclusion: z.string().max(WORD_MAX).nullish(),
+      html_url: z.string().max(URL_MAX).nullish(),
       // A pull request's run from a fork has the fork as its head repository (and its branch name: often `main`).
       repository: z.object({ id: z.number().int() }).nullish(),
       head_repository: z.object({ id: z.number().int() }).nullish(),
@@ -45,57 +59,62 @@ export const workflowRunsPageSchema = z.object({
 
 export const annotationsPageSchema = z.array(
   z.object({
-    path: z.string().nullish(),
+    path: z.string().max(4096).nullish(),
     start_line: z.number().int().nullish(),
-    annotation_level: z.string().nullish(),
-    message: z.string().nullish(),
+    annotation_level: z.string().max(WORD_MAX).nullish(),
+    message: z.string().max(GITHUB_TEXT_MAX).nullish(),
   }),
 );
 
 export const pullsPageSchema = z.array(
   z.object({
     number: z.number().int(),
-    state: z.string(),
-    head: z.object({ sha: z.string(), repo: z.object({ id: z.number().int() }).nullish() }).nullish(),
+    state: z.string().max(WORD_MAX),
+    head: z.object({ sha: z.string().max(64), repo: z.object({ id: z.number().int() }).nullish() }).nullish(),
   }),
 );
 
 export const commentSchema = z.object({
   id: z.number().int(),
-  body: z.string().nullish(),
-  html_url: z.string().nullish(),
-  user: z.object({ login: z.string() }).nullish(),
+  body: z.string().max(GITHUB_TEXT_MAX).nullish(),
+  html_url: z.string().max(URL_MAX).nullish(),
+  user: z.object({ login: z.string().max(LOGIN_MAX) }).nullish(),
 });
 export type Comment = z.infer<typeof commentSchema>;
 
 export const commentsPageSchema = z.array(commentSchema);
 
-export const userSchema = z.object({ login: z.string().min(1) });
+export const userSchema = z.object({ login: z.string().min(1).max(LOGIN_MAX) });
 
 /** `GET /app`: the slug names the App's bot user, `<slug>[bot]`. */
 export const appSchema = z.object({ slug: z.string().min(1).max(100).regex(/^[a-z0-9-]+$/i) });
 
 export const workflowRunSchema = z.object({
-  status: z.string().nullish(),
+  status: z.string().max(WORD_MAX).nullish(),
   run_attempt: z.number().int().nullish(),
 });
 
 export const labelsPageSchema = z.array(z.object({ name: z.string().max(100) }).passthrough()).max(100);
 
-/** `GET /contents/{path}` for a file: base64 content (files over 1 MB come without it). */
+/**
+ * `GET /contents/{path}` for a file: base64 content (files over 1 MB come without it, so the content is at most
+ * 1 MB in base64, with a line break every 60 characters: under 1.5M characters).
+ */
 export const fileContentSchema = z
-  .object({ type: z.string(), encoding: z.string().optional(), content: z.string().optional(), size: z.number().int().nonnegative() })
+  .object({ type: z.string().max(WORD_MAX), encoding: z.string().max(WORD_MAX).optional(), content: z.string().max(1_500_000).optional(), size: z.number().int().nonnegative() })
   .passthrough();
 
-export const gitObjectSchema = z.object({ sha: z.string().regex(/^[0-9a-f]{40,64}$/) }).passthrough();
-export const gitCommitSchema = z.object({ sha: z.string(), tree: z.object({ sha: z.string() }) }).passthrough();
+/** A Git object id: SHA-1, or SHA-256 in a repository that uses it. */
+const objectIdSchema = z.string().regex(/^[0-9a-f]{40}$|^[0-9a-f]{64}$/);
+export const gitObjectSchema = z.object({ sha: objectIdSchema }).passthrough();
+export const gitCommitSchema = z.object({ sha: objectIdSchema, tree: z.object({ sha: objectIdSchema }) }).passthrough();
 /** One directory of a Git tree (`GET /git/trees/{sha}`, not recursive): names, modes and object ids. */
 export const gitTreeSchema = z
   .object({
     tree: z.array(z.object({ path: z.string().max(4096), mode: z.string().max(6), type: z.string().max(10), sha: z.string().max(64) }).passthrough()).max(100_000),
   })
   .passthrough();
-export const pullRequestSchema = z.object({ number: z.number().int().positive(), html_url: z.string().nullable().optional() }).passthrough();
+export const pullRequestSchema = z.object({ number: z.number().int().positive(), html_url: z.string().max(URL_MAX).nullable().optional() }).passthrough();
 export const pullRequestListSchema = z.array(pullRequestSchema).max(100);
 
 /** One page of collaborators: `role_name` may be a custom role; `permissions` holds the base role's flags. */
@@ -125,5 +144,5 @@ export const reactionsPageSchema = z
  */
 export const commitComparisonSchema = z.object({
   status: z.enum(['identical', 'behind', 'ahead', 'diverged']),
-  merge_base_commit: z.object({ sha: z.string().regex(/^[0-9a-f]{40}$|^[0-9a-f]{64}$/) }).passthrough(),
+  merge_base_commit: z.object({ sha: objectIdSchema }).passthrough(),
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GitHubUnavailableError } from '../../../shared/errors.js';
 import { createGitHubClient, GitHubRequestError } from '../../../shared/github/client.js';
+type GitHubClient = ReturnType<typeof clientFor>;
 import { FAKE_TOKEN, FakeGitHub, type FakeJob, clientFor, rejection } from '../../support/fake-github.js';
 import { eachTestWithFakeGitHub } from './fake-server.js';
 
@@ -164,6 +165,35 @@ describe('GitHub client: listings', () => {
       { path: 'src/a.test.ts', startLine: 12, level: 'failure', message: 'expected 1 to be 2' },
       { path: '.github', startLine: 1, level: 'warning', message: 'Node 16 is deprecated' },
     ]);
+  });
+
+  it("keeps an annotation message at GitHub's limit: 65,535 characters, astral ones two UTF-16 units each", async () => {
+    // Prepare
+    const message = '😀'.repeat(65_535);
+    fake.annotations.set(777, [{ path: 'src/a.ts', start_line: 1, annotation_level: 'failure', message }]);
+    const client = clientFor(fake);
+    // Act
+    const annotations = await client.listAnnotations(repo, 777);
+    // Assert
+    expect(annotations[0]?.message).toHaveLength(131_070);
+  });
+
+  it.each([
+    ['an annotation message', /\/annotations$/, [{ path: 'a.ts', start_line: 1, annotation_level: 'failure', message: 'x'.repeat(131_073) }], (client: GitHubClient) => client.listAnnotations(repo, 777)],
+    ['an annotation path', /\/annotations$/, [{ path: 'a/'.repeat(2049), start_line: 1, annotation_level: 'failure', message: 'm' }], (client: GitHubClient) => client.listAnnotations(repo, 777)],
+    ["a job's name", /\/jobs$/, { jobs: [{ id: 1, name: 'n'.repeat(1001), conclusion: 'failure' }] }, (client: GitHubClient) => client.listFailedJobs(repo, 42, 1)],
+    ["a job's address", /\/jobs$/, { jobs: [{ id: 1, name: 'test', html_url: `https://github.com/${'o'.repeat(2000)}`, conclusion: 'failure' }] }, (client: GitHubClient) => client.listFailedJobs(repo, 42, 1)],
+    ["a job's conclusion", /\/jobs$/, { jobs: [{ id: 1, name: 'test', conclusion: 'f'.repeat(51) }] }, (client: GitHubClient) => client.listFailedJobs(repo, 42, 1)],
+    ["a pull request's head", /\/pulls$/, [{ number: 1, state: 'open', head: { sha: 'a'.repeat(65) } }], (client: GitHubClient) => client.findPullRequestsForCommit(repo, 'a'.repeat(40), null)],
+  ])('refuses %s longer than GitHub allows, as an unexpected answer', async (_field, route, body, list) => {
+    // Prepare
+    fake.fail({ method: 'GET', route, reply: { status: 200, body } });
+    const client = clientFor(fake);
+    // Act
+    const error = await rejection(list(client));
+    // Assert
+    expect(error).toMatchObject({ name: 'GitHubRequestError', status: 200 });
+    expect(error.message).toContain('unexpected body');
   });
 
   it('finds the open pull requests whose head is the commit', async () => {
