@@ -1,4 +1,4 @@
-import { ValidationError } from '../errors.js';
+import { ExperimentStateError, ValidationError } from '../errors.js';
 import type { Experiment } from './definition.js';
 import { type ExperimentDecision, type VariantResult, decideExperiment, variantResults } from './stats.js';
 import { type ExperimentStore, ExperimentNotFoundError } from './store.js';
@@ -23,6 +23,8 @@ export async function experimentReport(store: ExperimentStore, id: string): Prom
  */
 export async function promoteExperiment(store: ExperimentStore, id: string, variant: string | undefined, at: Date): Promise<ExperimentReport> {
   const report = await experimentReport(store, id);
+  // The state first: asking for a winner of an experiment that was already promoted is a conflict, as stopping it is.
+  if (report.experiment.status === 'promoted') throw new ExperimentStateError(`experiment ${id} is promoted`);
   const chosen = variant ?? report.decision.winner;
   if (!chosen) throw new ValidationError(`experiment ${id} has no winner yet (${report.decision.reason}); name a variant to promote it anyway`);
   const experiment = await store.promote(id, chosen, at);

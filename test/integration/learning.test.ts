@@ -308,3 +308,26 @@ describe('guard kb and guard experiments against the runtime\'s tables', () => {
     expect(io.lines[0]).toMatch(/decision: (continue|collecting)/);
   });
 });
+
+describe('experiments: promoting and stopping over HTTP', () => {
+  it('answers 409 to promoting or stopping an experiment that was already promoted, with or without a winner', async () => {
+    // Arrange: an experiment with no sample yet, promoted by naming a variant
+    const id = 'promote-twice';
+    const variants = [
+      { name: 'rerun', action: 'rerun_failed_jobs', weight: 1 },
+      { name: 'escalate', action: 'escalate', weight: 1 },
+    ];
+    expect((await api('POST', '/experiments', { id, variants, metric: { kind: 'recovered_within', minutes: 60 }, categories: ['network'] })).status).toBe(201);
+    expect((await api('POST', `/experiments/${id}/promote`, { variant: 'rerun' })).status).toBe(200);
+
+    // Act
+    const again = await api<{ message: string }>('POST', `/experiments/${id}/promote`, {});
+    const named = await api<{ message: string }>('POST', `/experiments/${id}/promote`, { variant: 'escalate' });
+    const stop = await api<{ message: string }>('POST', `/experiments/${id}/stop`);
+
+    // Assert
+    expect(again).toEqual({ status: 409, body: { message: `experiment ${id} is promoted` } });
+    expect(named).toEqual({ status: 409, body: { message: `experiment ${id} is promoted` } });
+    expect(stop).toEqual({ status: 409, body: { message: `experiment ${id} is promoted` } });
+  });
+});
