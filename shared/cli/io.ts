@@ -64,13 +64,62 @@ export async function* fileChunks(path: string, position = 0): AsyncGenerator<Ui
   }
 }
 
+/** A UTF-16 encoding, as `TextDecoder` names it. */
+export type Utf16Encoding = 'utf-16le' | 'utf-16be';
+
+/**
+ * Whether a file is UTF-16 text, from its first bytes: a byte order mark (what PowerShell's `>` and Excel's "Unicode
+ * text" write), or none and text that is nearly all ASCII characters in UTF-16 (a printable byte or a line break
+ * beside a zero in each pair), which numbers stored 16 bits each are not. Null otherwise.
+ */
+export function utf16Encoding(head: Uint8Array): Utf16Encoding | null {
+  if (head[0] === 0xff && head[1] === 0xfe) return 'utf-16le';
+  if (head[0] === 0xfe && head[1] === 0xff) return 'utf-16be';
+  const pairs = Math.floor(head.length / 2);
+  if (pairs < 2) return null;
+  let little = 0;
+  let big = 0;
+  for (let i = 0; i < pairs * 2; i += 2) {
+    const first = head[i] ?? 0;
+    const second = head[i + 1] ?? 0;
+    if (second === 0 && isTextByte(first)) little += 1;
+    else if (first === 0 && isTextByte(second)) big += 1;
+  }
+  if (little >= pairs * 0.9 && big === 0) return 'utf-16le';
+  if (big >= pairs * 0.9 && little === 0) return 'utf-16be';
+  return null;
+}
+
+/** A printable ASCII byte, a tab or a line break. */
+function isTextByte(byte: number): boolean {
+  return (byte >= 0x20 && byte < 0x7f) || byte === 0x09 || byte === 0x0a || byte === 0x0d;
+}
+
+/** UTF-16 text read in chunks, as UTF-8 bytes; a character or byte pair split between chunks is kept whole. */
+export async function* utf8FromUtf16(chunks: AsyncIterable<Uint8Array | string>, encoding: Utf16Encoding): AsyncGenerator<Uint8Array | string> {
+  const decoder = new TextDecoder(encoding);
+  for await (const chunk of chunks) {
+    // A string chunk was decoded already (a text-mode stdin): only bytes are UTF-16.
+    if (typeof chunk === 'string') yield chunk;
+    else yield Buffer.from(decoder.decode(chunk, { stream: true }), 'utf8');
+  }
+  const rest = decoder.decode();
+  if (rest) yield Buffer.from(rest, 'utf8');
+}
+
+/** A whole file's text: UTF-16 when its first bytes say so ({@link utf16Encoding}), else UTF-8. */
+export function textOf(bytes: Buffer): string {
+  const encoding = utf16Encoding(bytes.subarray(0, 8192));
+  return encoding ? new TextDecoder(encoding).decode(bytes) : bytes.toString('utf8');
+}
+
 /**
  * What a file is when its first bytes say it is not text: a gzip or zip archive (GitHub's "Download log archive" is
- * a zip; an exported file is often gzipped), or binary data (NUL bytes). Null for text. Each command says in its own
- * words what to do instead.
+ * a zip; an exported file is often gzipped), or binary data (NUL bytes, unless it is UTF-16 text). Null for text.
+ * Each command says in its own words what to do instead.
  */
 export function nonTextKind(head: Uint8Array): 'gzip' | 'zip' | 'binary' | null {
   if (head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
   if (head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04) return 'zip';
-  return head.includes(0) ? 'binary' : null;
+  return head.includes(0) && !utf16Encoding(head) ? 'binary' : null;
 }

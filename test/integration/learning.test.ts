@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Incident } from '../../shared/domain/incident.js';
@@ -288,12 +288,18 @@ describe('guard kb and guard experiments against the runtime\'s tables', () => {
     await kb.run(['import', file, '--quiet'], repeat);
     const search = capture();
     await kb.run(['search', 'postgres', 'timeout'], search);
+    // The same rows as PowerShell's `>` writes them: UTF-16 with a byte order mark.
+    const utf16 = join(dataDir, 'history-utf16.csv');
+    await writeFile(utf16, Buffer.from(`\ufeff${await readFile(file, 'utf8')}`, 'utf16le'));
+    const fromUtf16 = capture();
+    await kb.run(['import', utf16, '--quiet'], fromUtf16);
 
     // Assert
     expect(code).toBe(1);
     expect(io.lines).toEqual(['imported 2 of 3 rows (0 already imported, 1 invalid)']);
     expect(io.errors[0]).toMatch(/^row 3: title/);
     expect(repeat.lines).toEqual(['imported 0 of 3 rows (2 already imported, 1 invalid)']);
+    expect(fromUtf16.lines).toEqual(['imported 0 of 3 rows (2 already imported, 1 invalid)']);
     expect(search.lines[0]).toMatch(/imported\s+timeout .* re-running the failed jobs 1\/2 .*Integration tests time out/);
   });
 

@@ -1,7 +1,7 @@
 import { open } from 'node:fs/promises';
 import { analyzeLog, diagnose, LogBaseline, type Diagnosis, type LogAnalysis, type LogSource } from '../../logs/index.js';
 import { intOption, parseArgs, UsageError } from '../args.js';
-import { type CliIO, fileChunks, nonTextKind, regularFile } from '../io.js';
+import { type CliIO, fileChunks, nonTextKind, regularFile, textOf, type Utf16Encoding, utf16Encoding, utf8FromUtf16 } from '../io.js';
 import { ANALYZE_META } from './meta.js';
 import type { Command } from './types.js';
 
@@ -38,37 +38,51 @@ export interface OpenedLog {
 
 /**
  * Opens `path` (`-` is stdin) after checking it is a readable text file, with a one-line reason if not: its bytes
- * when it is small, else its chunks.
+ * when it is small, else its chunks. A UTF-16 log (PowerShell's `>` writes one) is read as UTF-8; its size is then
+ * not known ahead.
  */
 export async function openLog(path: string, io: CliIO, gunzip?: string): Promise<OpenedLog> {
   if (path === '-') return { source: checkedStdin(io.stdin, gunzip), size: undefined };
   await regularFile(path);
   const file = await open(path, 'r');
   let size: number;
+  let encoding: Utf16Encoding | null;
   try {
     const head = new Uint8Array(8192);
     const { bytesRead } = await file.read(head, 0, head.length, 0);
     const reason = notATextLog(head.subarray(0, bytesRead), path, gunzip);
     if (reason) throw new Error(reason);
+    encoding = utf16Encoding(head.subarray(0, bytesRead));
     size = (await file.stat()).size;
-    if (size <= READ_WHOLE_BYTES) return { source: await file.readFile(), size };
+    if (size <= READ_WHOLE_BYTES) {
+      const bytes = await file.readFile();
+      return encoding ? { source: textOf(bytes), size: undefined } : { source: bytes, size };
+    }
   } finally {
     await file.close();
   }
-  return { source: fileChunks(path), size };
+  return encoding ? { source: utf8FromUtf16(fileChunks(path), encoding), size: undefined } : { source: fileChunks(path), size };
 }
 
-/** Standard input, refused with the same reasons as a file (UTF-16, an archive) once its first chunk arrives. */
+/** Standard input, refused with the same reasons as a file (an archive, binary) once its first chunk arrives. */
 async function* checkedStdin(stdin: AsyncIterable<Uint8Array | string>, gunzip = 'pipe it through gunzip -c into guard analyze -'): AsyncGenerator<Uint8Array | string> {
-  let first = true;
-  for await (const chunk of stdin) {
-    if (first && typeof chunk !== 'string') {
-      const reason = notATextLog(chunk.subarray(0, 8192), 'stdin', gunzip);
-      if (reason) throw new Error(reason);
-    }
-    first = false;
-    yield chunk;
+  const chunks = stdin[Symbol.asyncIterator]();
+  const first = await chunks.next();
+  if (first.done) return;
+  const all = (async function* () {
+    yield first.value;
+    yield* { [Symbol.asyncIterator]: () => chunks };
+  })();
+  // A string chunk was decoded already (stdin set to an encoding): there are no bytes to look at.
+  if (typeof first.value === 'string') {
+    yield* all;
+    return;
   }
+  const head = first.value.subarray(0, 8192);
+  const reason = notATextLog(head, 'stdin', gunzip);
+  if (reason) throw new Error(reason);
+  const encoding = utf16Encoding(head);
+  yield* encoding ? utf8FromUtf16(all, encoding) : all;
 }
 
 /** What `guard analyze --json` prints and the classify stage stores: the analysis and its diagnosis. */

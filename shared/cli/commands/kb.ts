@@ -6,7 +6,7 @@ import type { Learning } from '../../knowledge/learning.js';
 import { listEntries, searchEntries } from '../../knowledge/search.js';
 import { CATEGORIES, type Category } from '../../logs/types.js';
 import { UsageError, intOption, parseArgs, subcommandError } from '../args.js';
-import { type CliIO, nonTextKind, regularFile } from '../io.js';
+import { type CliIO, nonTextKind, regularFile, textOf } from '../io.js';
 import { ValidationError } from '../../errors.js';
 import { KB_META } from './meta.js';
 import type { Command } from './types.js';
@@ -104,7 +104,7 @@ async function runImport(path: string, args: ReturnType<typeof parseArgs>, io: C
   const bytes = await readFile(path);
   const problem = notAnImportFile(bytes.subarray(0, 8192), path);
   if (problem) throw new ValidationError(problem);
-  const rows = parseImportFile(bytes.toString('utf8'), format);
+  const rows = parseImportFile(textOf(bytes), format);
   const learning = await factory();
   const tty = process.stderr.isTTY === true && !args.flags.has('quiet');
   const summary = await importRows(learning.knowledge, rows, {

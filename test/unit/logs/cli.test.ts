@@ -204,19 +204,51 @@ describe('guard CLI', () => {
     expect(parsed.fingerprint).toMatch(/^[0-9a-f]{16}$/);
   });
 
-  it('refuses a UTF-16 log on stdin as it refuses the file, instead of finding nothing in it', async () => {
-    // Prepare
+  it('reads a UTF-16 log as the same log in UTF-8: either byte order, with or without a mark, from stdin, and streamed when large', async () => {
+    // Prepare: UTF-16LE with a byte order mark is what PowerShell's `>` writes. The mark is not part of the text.
+    const text = readFileSync(SAMPLE, 'utf8').replace(/^\ufeff/, '');
+    const large = text.repeat(130);
+    const le = Buffer.from(`\ufeff${text}`, 'utf16le');
+    const cases: Array<[string, string, Buffer]> = [
+      ['le.log', text, le],
+      ['be.log', text, Buffer.from(le).swap16()],
+      ['no-mark.log', text, Buffer.from(text, 'utf16le')],
+      ['large.log', large, Buffer.from(`\ufeff${large}`, 'utf16le')],
+    ];
+    const analysed = async (path: string, stdin?: Buffer) => {
+      const io = capture();
+      if (stdin) {
+        // Odd chunks: a UTF-16 unit split between two of them.
+        io.stdin = (async function* () {
+          for (let at = 0; at < stdin.length; at += 4097) yield stdin.subarray(at, at + 4097);
+        })();
+      }
+      expect(await main(['analyze', stdin ? '-' : path, '--json'], io), path).toBe(0);
+      return JSON.parse(io.stdout.join('\n')) as { failures: unknown[] };
+    };
+
+    for (const [name, utf8, utf16] of cases) {
+      writeFileSync(join(dir, `utf8-${name}`), utf8);
+      writeFileSync(join(dir, name), utf16);
+      // Act
+      const expected = await analysed(join(dir, `utf8-${name}`));
+      const fromFile = await analysed(join(dir, name));
+      const fromStdin = await analysed('-', utf16);
+
+      // Assert
+      expect(expected.failures.length, name).toBeGreaterThan(0);
+      expect(fromFile, name).toEqual(expected);
+      expect(fromStdin, name).toEqual(expected);
+    }
+  });
+
+  it('still calls a file of 16-bit numbers binary: UTF-16 without a mark is text that is nearly all ASCII', async () => {
+    const samples = join(dir, 'samples.bin');
+    writeFileSync(samples, Buffer.from(Uint16Array.from({ length: 4096 }, (_, i) => i).buffer));
     const io = capture();
-    io.stdin = (async function* utf16() {
-      yield Buffer.from('\ufeffError: the build failed\n', 'utf16le');
-    })();
 
-    // Act
-    const code = await main(['analyze', '-'], io);
-
-    // Assert
-    expect(code).not.toBe(0);
-    expect(io.stderr.join('\n')).toContain('stdin looks binary');
+    expect(await main(['analyze', samples], io)).toBe(1);
+    expect(io.stderr).toEqual([`guard analyze: ${samples} looks binary (NUL bytes), not a text log`]);
   });
 
   it('extracts predictions for a corpus in the scorer format', async () => {
