@@ -1,0 +1,157 @@
+/**
+ * One reply per `/guard` command comment, kept in the incidents table (item `COMMANDANSWER#<owner/repo>#<pr>#<comment
+ * id>`).
+ *
+ * The reply saying why a command decided nothing was found by its marker and created when none was listed: two
+ * deliveries of one command at once (GitHub's redelivery racing the original) both listed none and both posted one.
+ * Now a delivery claims the command's reply (one write) before it may create it and records the reply's id after; a
+ * delivery that finds the reply recorded updates it, and one that finds it being created leaves it to its creator.
+ *
+ * A command carried out is marked `done`, for good: a refusal is never written over it afterwards (a later delivery
+ * finds nothing waiting any more), and a reply that said it decided nothing is edited to say it was carried out.
+ * Either the `done` mark or the reply's id is written second, on the same item, and that write answers with the
+ * other: whoever writes second edits the reply, so a refusal posted while the command was being carried out does not
+ * stay.
+ */
+import { randomUUID } from 'node:crypto';
+import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { conditionalWrite } from './dynamo.js';
+import { repositoryKey } from '../domain/repository-key.js';
+
+/** Longer than GitHub lets a delivery be redelivered (3 days); TTL then removes the record. */
+const ANSWER_TTL_SECONDS = 30 * 86_400;
+
+export interface CommandAnswerKey {
+  repository: string;
+  pullRequest: number;
+  commentId: number;
+}
+
+/** What a delivery about to refuse a command may do with its reply. */
+export type AnswerClaim =
+  /** Create the reply, then {@link CommandAnswers.record} it (or {@link CommandAnswers.release} on failure). */
+  | { kind: 'create'; holder: string }
+  /** The reply exists: update it, then record it again (see {@link CommandAnswers.record}). */
+  | { kind: 'update'; replyId: number }
+  /** Another delivery is creating the reply now. */
+  | { kind: 'busy' }
+  /** The command was carried out: it is told nothing more. */
+  | { kind: 'done' };
+
+export interface CommandAnswers {
+  /** Claims the command's reply for a refusal; one UpdateItem in every case but the takeover of a lapsed claim. */
+  claim(key: CommandAnswerKey): Promise<AnswerClaim>;
+  /** The reply `replyId` now says what its writer meant; `done` when the command was carried out meanwhile. */
+  record(key: CommandAnswerKey, replyId: number): Promise<{ done: boolean }>;
+  /** The holder could not create the reply: the next delivery may. */
+  release(key: CommandAnswerKey, holder: string): Promise<void>;
+  /** The command was carried out: the reply to edit, if one was recorded. */
+  markDone(key: CommandAnswerKey): Promise<{ replyId: number | null }>;
+}
+
+function numberOr(value: unknown): number | null {
+  return typeof value === 'number' ? value : null;
+}
+
+/**
+ * `leaseMs`: how long a claim without a reply is honoured; after it the holder is taken to have stopped before
+ * creating one (a reply it did post is then found by its marker, and updated rather than posted again).
+ */
+export function createDynamoCommandAnswers(options: { client: DynamoDBDocumentClient; tableName: string; leaseMs: number; clock?: () => Date }): CommandAnswers {
+  const { client, tableName, leaseMs } = options;
+  const clock = options.clock ?? (() => new Date());
+  const keyOf = ({ repository, pullRequest, commentId }: CommandAnswerKey) => ({
+    pk: `COMMANDANSWER#${repositoryKey(repository)}#${pullRequest}#${commentId}`,
+    sk: 'COMMANDANSWER',
+  });
+  const expiresAt = (now: Date) => Math.floor(now.getTime() / 1000) + ANSWER_TTL_SECONDS;
+
+  /** Takes over a claim whose holder created no reply within the lease; false when that no longer holds. */
+  async function takeOver(key: CommandAnswerKey, stale: string, holder: string, now: Date): Promise<boolean> {
+    const taken = await conditionalWrite(() =>
+      client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: keyOf(key),
+          UpdateExpression: 'SET holder = :holder, claimedAt = :now',
+          ConditionExpression: 'holder = :stale AND attribute_not_exists(replyId) AND attribute_not_exists(done)',
+          ExpressionAttributeValues: { ':holder': holder, ':now': now.toISOString(), ':stale': stale },
+        }),
+      ),
+    );
+    return taken !== null;
+  }
+
+  return {
+    async claim(key) {
+      const holder = randomUUID();
+      const now = clock();
+      // Takes a free claim and answers with the item as it now is, in one write; a held claim keeps its holder and
+      // time (if_not_exists), so the answer says who holds it. A command carried out is not claimed at all.
+      const response = await conditionalWrite(() =>
+        client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: keyOf(key),
+            UpdateExpression: 'SET holder = if_not_exists(holder, :holder), claimedAt = if_not_exists(claimedAt, :now), expiresAt = if_not_exists(expiresAt, :expires)',
+            ConditionExpression: 'attribute_not_exists(done)',
+            ExpressionAttributeValues: { ':holder': holder, ':now': now.toISOString(), ':expires': expiresAt(now) },
+            ReturnValues: 'ALL_NEW',
+          }),
+        ),
+      );
+      if (!response) return { kind: 'done' };
+      const item = response.Attributes ?? {};
+      const replyId = numberOr(item.replyId);
+      if (replyId !== null) return { kind: 'update', replyId };
+      if (item.holder === holder) return { kind: 'create', holder };
+      const claimedAt = typeof item.claimedAt === 'string' ? Date.parse(item.claimedAt) : Number.NaN;
+      const lapsed = !(claimedAt >= now.getTime() - leaseMs);
+      if (lapsed && typeof item.holder === 'string' && (await takeOver(key, item.holder, holder, now))) return { kind: 'create', holder };
+      return { kind: 'busy' };
+    },
+
+    async record(key, replyId) {
+      const now = clock();
+      const response = await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: keyOf(key),
+          UpdateExpression: 'SET replyId = :id, expiresAt = if_not_exists(expiresAt, :expires)',
+          ExpressionAttributeValues: { ':id': replyId, ':expires': expiresAt(now) },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return { done: response.Attributes?.done === true };
+    },
+
+    async release(key, holder) {
+      // An UpdateItem, not a delete (ingest may not delete): a claim taken over, or whose reply exists, stays.
+      await conditionalWrite(() =>
+        client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: keyOf(key),
+            UpdateExpression: 'REMOVE holder, claimedAt',
+            ConditionExpression: 'holder = :holder AND attribute_not_exists(replyId)',
+            ExpressionAttributeValues: { ':holder': holder },
+          }),
+        ),
+      );
+    },
+
+    async markDone(key) {
+      const now = clock();
+      const response = await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: keyOf(key),
+          UpdateExpression: 'SET done = :done, expiresAt = if_not_exists(expiresAt, :expires)',
+          ExpressionAttributeValues: { ':done': true, ':expires': expiresAt(now) },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return { replyId: numberOr(response.Attributes?.replyId) };
+    },
+  };
+}

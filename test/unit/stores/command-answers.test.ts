@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { type CommandAnswerKey, createDynamoCommandAnswers } from '../../../shared/stores/command-answers.js';
+import { scratchStoreForFile } from '../../support/harness.js';
+
+/** The reply claims against dynalite: the same conditional writes DynamoDB evaluates. */
+const TABLE = 'incidents';
+const LEASE_MS = 8_000;
+const scratch = scratchStoreForFile('guard-command-answers', { incidents: TABLE });
+
+let nextComment = 1;
+/** A command comment of its own for each test: the records live as long as the file's store. */
+const freshKey = (): CommandAnswerKey => ({ repository: 'Acme/App', pullRequest: 12, commentId: nextComment++ });
+
+/** Each delivery is its own Lambda: its own client, sharing only the table. */
+const answers = (clock?: () => Date) =>
+  createDynamoCommandAnswers({ client: scratch.store.documents(), tableName: TABLE, leaseMs: LEASE_MS, ...(clock ? { clock } : {}) });
+
+describe('command answers (DynamoDB)', () => {
+  it('lets one of many concurrent deliveries create the reply; the others find it being created', async () => {
+    // Prepare
+    const key = freshKey();
+
+    // Act
+    const claims = await Promise.all(Array.from({ length: 8 }, () => answers().claim(key)));
+
+    // Assert
+    expect(claims.filter((claim) => claim.kind === 'create')).toHaveLength(1);
+    expect(claims.filter((claim) => claim.kind === 'busy')).toHaveLength(7);
+  });
+
+  it('sends every later delivery to the recorded reply, in any spelling of the repository', async () => {
+    // Prepare
+    const key = freshKey();
+    const first = await answers().claim(key);
+    expect(first.kind).toBe('create');
+
+    // Act
+    const recorded = await answers().record(key, 501);
+    const later = await answers().claim({ ...key, repository: 'acme/app' });
+
+    // Assert
+    expect(recorded).toEqual({ done: false });
+    expect(later).toEqual({ kind: 'update', replyId: 501 });
+  });
+
+  it('lets the next delivery create the reply once the holder released its claim, and not before', async () => {
+    // Prepare
+    const key = freshKey();
+    const first = await answers().claim(key);
+    if (first.kind !== 'create') throw new Error(`expected to create, got ${first.kind}`);
+
+    // Act
+    const whileHeld = await answers().claim(key);
+    await answers().release(key, 'not-the-holder');
+    const afterStranger = await answers().claim(key);
+    await answers().release(key, first.holder);
+    const afterRelease = await answers().claim(key);
+
+    // Assert
+    expect([whileHeld.kind, afterStranger.kind, afterRelease.kind]).toEqual(['busy', 'busy', 'create']);
+  });
+
+  it('takes over a claim whose holder created nothing within the lease', async () => {
+    // Prepare
+    const key = freshKey();
+    const at = (iso: string) => () => new Date(iso);
+    await answers(at('2026-11-20T10:00:00Z')).claim(key);
+
+    // Act
+    const within = await answers(at('2026-11-20T10:00:07Z')).claim(key);
+    const after = await answers(at('2026-11-20T10:00:09Z')).claim(key);
+    const again = await answers(at('2026-11-20T10:00:10Z')).claim(key);
+
+    // Assert
+    expect([within.kind, after.kind, again.kind]).toEqual(['busy', 'create', 'busy']);
+  });
+
+  it('claims nothing for a command carried out, and tells the reply to edit to whoever writes second', async () => {
+    // Prepare: a refusal's reply is being created when another delivery carries the command out.
+    const key = freshKey();
+    await answers().claim(key);
+
+    // Act
+    const doneFirst = await answers().markDone(key);
+    const recordedAfter = await answers().record(key, 502);
+    const doneAgain = await answers().markDone(key);
+    const claimAfter = await answers().claim(key);
+
+    // Assert
+    expect(doneFirst).toEqual({ replyId: null });
+    expect(recordedAfter).toEqual({ done: true });
+    expect(doneAgain).toEqual({ replyId: 502 });
+    expect(claimAfter).toEqual({ kind: 'done' });
+  });
+
+  it('keeps commands of other pull requests and repositories apart', async () => {
+    // Prepare: sample events reuse comment ids across pull requests.
+    const key = freshKey();
+    await answers().markDone(key);
+
+    // Act
+    const otherPull = await answers().claim({ ...key, pullRequest: 13 });
+    const otherRepository = await answers().claim({ ...key, repository: 'acme/other' });
+
+    // Assert
+    expect([otherPull.kind, otherRepository.kind]).toEqual(['create', 'create']);
+  });
+});
