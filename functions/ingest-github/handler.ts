@@ -4,7 +4,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { loadConfig } from '../../shared/config.js';
 import { handleGithubWebhook } from '../../shared/ingest/github-webhook.js';
 import { handleIssueCommentWebhook } from '../../shared/ingest/comment-commands.js';
-import { createApprovals, createGitHub, createIncidents, createLearningDeps, createRecoveryQueue, createTaskControl, createWebhookVerifier, createWorkflowStarter } from '../../shared/runtime/deps.js';
+import { createApprovals, createCommandAnswers, createGitHub, createIncidents, createLearningDeps, createRecoveryQueue, createTaskControl, createWebhookVerifier, createWorkflowStarter } from '../../shared/runtime/deps.js';
 import { logger, safeLogger } from '../../shared/runtime/lambda.js';
 import { errorMessage } from '../../shared/errors.js';
 
@@ -25,6 +25,8 @@ const deps = {
   // `/guard approve|reject` resumes the execution waiting for approval.
   tasks: createTaskControl(config),
   approvals: createApprovals(config),
+  // Each command comment gets at most one reply, edited when a later delivery's outcome differs.
+  answers: createCommandAnswers(config),
   // A redelivery of a stalled incident re-drives it, within the reconciler's bound.
   maxRedrives: config.RECONCILE_MAX_ATTEMPTS,
 };

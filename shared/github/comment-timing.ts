@@ -67,3 +67,15 @@ export function commentCreationBoundMs(settings: CommentRetrySettings): number {
 export function commentSlotLeaseMs(settings: CommentRetrySettings): number {
   return commentCreationBoundMs(settings) + COMMENT_SLOT_LEASE_MARGIN_MS;
 }
+
+/**
+ * The time an answer to a `/guard` command may take (shared/ingest/comment-commands.ts): the ingest Lambda stops at
+ * 10 s, and the command before it had its share. Its GitHub client is aborted at the end of it.
+ */
+export const COMMAND_ANSWER_BUDGET_MS = 3_000;
+
+/**
+ * How long a claim on a command's reply is honoured (shared/stores/command-answers.ts): its holder's client is
+ * aborted once the answer's budget is spent, so after it (and room for clock skew) no POST of the holder is on its way.
+ */
+export const COMMAND_ANSWER_LEASE_MS = COMMAND_ANSWER_BUDGET_MS + COMMENT_SLOT_LEASE_MARGIN_MS;

@@ -4,8 +4,10 @@ import { sameRepository } from '../domain/repository-key.js';
 import { firstIssue } from '../validation.js';
 import { hasWriteAccess } from '../github/roles.js';
 import { type FeedbackCommand, type FeedbackDeps, type FeedbackTarget, type IssueComment, applyFeedback, feedbackTarget, issueCommentPayload, parseFeedbackCommand } from '../knowledge/feedback.js';
-import type { GitHubClients, TaskTokenControl } from '../ports.js';
+import type { GitHubClients, GitHubPort, RepoRef, TaskTokenControl } from '../ports.js';
 import type { ApprovalIndex } from '../remediation/approvals.js';
+import { COMMAND_ANSWER_BUDGET_MS } from '../github/comment-timing.js';
+import type { CommandAnswerKey, CommandAnswers } from '../stores/command-answers.js';
 import { type ApprovalBinding, PROPOSAL_DIGEST, bindApproval } from '../remediation/proposal-digest.js';
 import type { StepLogger } from '../ports.js';
 import { type VerifyDeps, type WebhookRequest, type WebhookResponse, refuse, reply, verifyDelivery } from './verify.js';
@@ -19,6 +21,8 @@ export interface CommentCommandDeps extends VerifyDeps, FeedbackDeps {
   github: GitHubClients;
   tasks: TaskTokenControl;
   approvals: ApprovalIndex;
+  /** Which reply answers each command comment: one, whatever the deliveries and their interleaving. */
+  answers: CommandAnswers;
   logger: StepLogger;
 }
 
@@ -191,7 +195,7 @@ async function answerOnPullRequest(
   // The command is decided: the answer must not keep the delivery past the ingest Lambda's 10 s (a slow GitHub would
   // turn a carried-out approval into a failed delivery). The client stops at the deadline, and so does the wait.
   const deadline = new AbortController();
-  const timer = setTimeout(() => deadline.abort(new DOMException(`no answer within ${ANSWER_BUDGET_MS} ms`, 'TimeoutError')), ANSWER_BUDGET_MS);
+  const timer = setTimeout(() => deadline.abort(new DOMException(`no answer within ${COMMAND_ANSWER_BUDGET_MS} ms`, 'TimeoutError')), COMMAND_ANSWER_BUDGET_MS);
   const expired = new Promise<never>((_, reject) => deadline.signal.addEventListener('abort', () => reject(deadline.signal.reason), { once: true }));
   expired.catch(() => undefined);
   try {
@@ -205,7 +209,7 @@ async function answerOnPullRequest(
       // a reply under it saying it decided nothing would contradict the 👍.
       const [bot, reactions] = await Promise.all([github.botLogin(), github.listCommentReactions(repo, payload.comment.id, '+1', 100)]);
       if (reactions.some((reaction) => reaction.user.toLowerCase() === bot.toLowerCase())) return;
-      await github.upsertComment(repo, payload.issue.number, commandAnswerMarker(payload.comment.id), commandAnswer(payload, command, told.refusal));
+      await writeReply(github, repo, payload, commandAnswer(payload, command, told.refusal), deps);
     };
     await Promise.race([answer(), expired]);
   } catch (error) {
@@ -215,8 +219,29 @@ async function answerOnPullRequest(
   }
 }
 
-/** The time an answer may take: the ingest Lambda stops at 10 s, and the command before it had its share. */
-const ANSWER_BUDGET_MS = 3_000;
+function answerKey(payload: IssueComment): CommandAnswerKey {
+  return { repository: payload.repository.full_name, pullRequest: payload.issue.number, commentId: payload.comment.id };
+}
+
+/**
+ * Writes the reply to a command comment: the one delivery holding its claim creates it, and a delivery that finds
+ * it recorded updates it. Finding it by its marker alone, two deliveries of one command at once (a redelivery racing
+ * the original) both listed none and both posted one. A delivery that finds the reply being created leaves it to
+ * its creator: both were refused within moments of each other.
+ */
+async function writeReply(github: GitHubPort, repo: RepoRef, payload: IssueComment, body: string, deps: CommentCommandDeps): Promise<void> {
+  const key = answerKey(payload);
+  const claim = await deps.answers.claim(key);
+  if (claim.kind === 'busy' || claim.kind === 'done') return;
+  let written: Awaited<ReturnType<GitHubPort['upsertComment']>>;
+  try {
+    written = await github.upsertComment(repo, payload.issue.number, commandAnswerMarker(payload.comment.id), body);
+  } catch (error) {
+    if (claim.kind === 'create') await deps.answers.release(key, claim.holder);
+    throw error;
+  }
+  await deps.answers.record(key, written.commentId);
+}
 
 export function commandAnswerMarker(commentId: number): string {
   return `${COMMAND_ANSWER_MARKER_PREFIX}${commentId} -->`;

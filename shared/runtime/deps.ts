@@ -20,9 +20,10 @@ import { ConfigError, errorMessage } from '../errors.js';
 import { normalizePrivateKey } from '../github/app-auth.js';
 import { type GitHubAuth, createGitHubClients, staticGitHubClients, writeIdentity } from '../github/clients.js';
 import { withCommentSlots } from '../github/comment-slot.js';
-import { commentSlotLeaseMs, type CommentRetrySettings } from '../github/comment-timing.js';
+import { COMMAND_ANSWER_LEASE_MS, commentSlotLeaseMs, type CommentRetrySettings } from '../github/comment-timing.js';
 import { createRecordedGitHub } from '../github/recorded.js';
 import { createDynamoCommentSlots } from '../stores/comment-slots.js';
+import { type CommandAnswers, createDynamoCommandAnswers } from '../stores/command-answers.js';
 import type { AlarmTagReader, EscalationDigests, EscalationLedger, EscalationPublisher, GitHubClients, Metrics, OutsiderModelBudgets, RecoveryQueue, RerunLedger, StepLogger, TaskTokenControl, WorkflowStarter } from '../ports.js';
 import { type ApprovalIndex, createApprovalIndex } from '../remediation/approvals.js';
 import { type GuardStore, createGuardStore } from '../remediation/guard-store.js';
@@ -364,6 +365,11 @@ export function createGuards(config: Config, clock: () => Date = () => new Date(
 export function createApprovals(config: Config, clock: () => Date = () => new Date()): ApprovalIndex {
   const client = documentClientFor(config);
   return createApprovalIndex({ client, tableName: config.INCIDENTS_TABLE, clock });
+}
+
+/** Which reply answers each `/guard` command comment (ingest). */
+export function createCommandAnswers(config: Config): CommandAnswers {
+  return createDynamoCommandAnswers({ client: documentClientFor(config), tableName: config.INCIDENTS_TABLE, leaseMs: COMMAND_ANSWER_LEASE_MS });
 }
 
 /** The remediation policy file, from POLICY_FILE or POLICY_JSON; a bad file fails at cold start with the variable's name. */

@@ -7,6 +7,7 @@ import { type CommentCommandDeps, commandAnswerMarker, handleIssueCommentWebhook
 import type { Learning } from '../../shared/knowledge/learning.js';
 import { COMMENT_MARKER } from '../../shared/notify/comment.js';
 import { createDynamoCommentSlots } from '../../shared/stores/comment-slots.js';
+import { createDynamoCommandAnswers } from '../../shared/stores/command-answers.js';
 import { silentLogger } from '../../shared/steps/deps.js';
 import { BOT_LOGIN, FakeGitHub, clientFor } from '../support/fake-github.js';
 import { createMemoryApprovalIndex } from '../support/fakes.js';
@@ -55,6 +56,7 @@ function deps(): CommentCommandDeps {
     logger: silentLogger,
     learning: {} as Learning,
     approvals: createMemoryApprovalIndex(),
+    answers: createDynamoCommandAnswers({ client: scratch.client, tableName: 'incidents', leaseMs: LEASE_MS }),
     tasks: { async succeed() {}, async fail() {} },
   };
 }

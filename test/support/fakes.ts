@@ -8,6 +8,7 @@ import type { AnalysisResult, Analyzer, BranchMembership, EscalationLedger, Esca
 import type { WorkflowRecoveryMessage } from '../../shared/domain/recovery.js';
 import { recordQueuedRecovery } from '../../shared/steps/record-outcome.js';
 import type { ApprovalIndex } from '../../shared/remediation/approvals.js';
+import type { CommandAnswerKey, CommandAnswers } from '../../shared/stores/command-answers.js';
 import type { GuardCounters, GuardStore } from '../../shared/remediation/guard-store.js';
 import type { RunbookRequest, RunbookRunner } from '../../shared/remediation/runbook-runner.js';
 import { type RemediationDeps, type StepDeps, silentLogger } from '../../shared/steps/deps.js';
@@ -246,6 +247,39 @@ export function createMemoryApprovalIndex(): ApprovalIndex & { sets: Map<string,
     },
     async take(repository, pullRequest, incidentId) {
       return sets.get(keyOf(repository, pullRequest))?.delete(incidentId) ?? false;
+    },
+  };
+}
+
+/** In-memory CommandAnswers with the DynamoDB one's answers (a claim here never lapses). */
+export function createMemoryCommandAnswers(): CommandAnswers & { items: Map<string, { holder?: string; replyId?: number; done?: true }> } {
+  const items = new Map<string, { holder?: string; replyId?: number; done?: true }>();
+  const keyOf = (key: CommandAnswerKey) => `${key.repository.toLowerCase()}#${key.pullRequest}#${key.commentId}`;
+  const itemOf = (key: CommandAnswerKey) => items.get(keyOf(key)) ?? items.set(keyOf(key), {}).get(keyOf(key))!;
+  let holders = 0;
+  return {
+    items,
+    async claim(key) {
+      const item = itemOf(key);
+      if (item.done) return { kind: 'done' };
+      if (item.replyId !== undefined) return { kind: 'update', replyId: item.replyId };
+      if (item.holder !== undefined) return { kind: 'busy' };
+      item.holder = `holder-${(holders += 1)}`;
+      return { kind: 'create', holder: item.holder };
+    },
+    async record(key, replyId) {
+      const item = itemOf(key);
+      item.replyId = replyId;
+      return { done: item.done === true };
+    },
+    async release(key, holder) {
+      const item = itemOf(key);
+      if (item.holder === holder && item.replyId === undefined) delete item.holder;
+    },
+    async markDone(key) {
+      const item = itemOf(key);
+      item.done = true;
+      return { replyId: item.replyId ?? null };
     },
   };
 }

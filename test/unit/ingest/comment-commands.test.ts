@@ -13,7 +13,7 @@ import { triggerFromWorkflowRun } from '../../../shared/ingest/github-webhook.js
 import { githubIncidentFields, githubIncidentScope } from '../../../shared/domain/github-incident.js';
 import { loadWebhook } from '../../../infra/local/replay.js';
 import { createMemoryStore } from '../../support/memory-store.js';
-import { createFakeGitHub, createMemoryApprovalIndex, stepDeps } from '../../support/fakes.js';
+import { createFakeGitHub, createMemoryApprovalIndex, createMemoryCommandAnswers, stepDeps } from '../../support/fakes.js';
 
 const SECRET = 'comment-secret';
 const INCIDENT = 'gh-714523861-11862439017-1';
@@ -56,6 +56,7 @@ async function setup(taskError?: Error, fields: Partial<Incident> = {}) {
     logger: silentLogger,
     learning: {} as Learning,
     approvals,
+    answers: createMemoryCommandAnswers(),
     tasks: {
       async succeed(token, output) {
         if (taskError) throw taskError;

@@ -1,0 +1,159 @@
+import { createHmac } from 'node:crypto';
+import { Webhooks } from '@octokit/webhooks';
+import { describe, expect, it } from 'vitest';
+import { newIncident } from '../../../shared/domain/incident.js';
+import { githubIncidentFields, githubIncidentScope } from '../../../shared/domain/github-incident.js';
+import { staticGitHubClients } from '../../../shared/github/clients.js';
+import { COMMAND_ANSWER_LEASE_MS } from '../../../shared/github/comment-timing.js';
+import { type CommentCommandDeps, commandAnswerMarker, handleIssueCommentWebhook } from '../../../shared/ingest/comment-commands.js';
+import { triggerFromWorkflowRun } from '../../../shared/ingest/github-webhook.js';
+import type { Learning } from '../../../shared/knowledge/learning.js';
+import { silentLogger } from '../../../shared/steps/deps.js';
+import { createDynamoCommandAnswers } from '../../../shared/stores/command-answers.js';
+import { loadWebhook } from '../../../infra/local/replay.js';
+import { createFakeGitHub, createMemoryApprovalIndex } from '../../support/fakes.js';
+import { scratchStoreForFile } from '../../support/harness.js';
+import { createMemoryStore } from '../../support/memory-store.js';
+
+/**
+ * Deliveries of one `/guard` command interleaved step by step: the replies' claims in dynalite (the conditional
+ * writes DynamoDB evaluates), a GitHub that lists comments and then posts one, as the real client does, and a hold
+ * between the two that the test releases.
+ */
+const TABLE = 'incidents';
+const scratch = scratchStoreForFile('guard-command-races', { incidents: TABLE });
+const SECRET = 'race-secret';
+const REPOSITORY = 'acme-shop/checkout-service';
+const PULL_REQUEST = 1287;
+const INCIDENT = 'gh-714523861-11862439017-1';
+const OTHER = 'gh-714523861-999-1';
+
+let nextComment = 7_000;
+
+function delivery(commentId: number, body: string) {
+  const payload = JSON.stringify({
+    action: 'created',
+    issue: { number: PULL_REQUEST, pull_request: { url: 'x' } },
+    comment: { id: commentId, body, user: { login: 'maintainer', type: 'User' }, author_association: 'MEMBER' },
+    repository: { id: 714523861, full_name: REPOSITORY, name: 'checkout-service', owner: { login: 'acme-shop' } },
+  });
+  const signature = `sha256=${createHmac('sha256', SECRET).update(payload).digest('hex')}`;
+  return { headers: { 'x-github-event': 'issue_comment', 'x-hub-signature-256': signature }, body: payload, isBase64Encoded: false };
+}
+
+interface Hold {
+  /** The upsert has listed the comments and is about to write. */
+  reached: Promise<void>;
+  release(): void;
+}
+
+/** The fake GitHub port with comments kept as GitHub keeps them: several may carry one marker. */
+function listingGitHub() {
+  const github = createFakeGitHub();
+  github.permissions.set('maintainer', 'maintain');
+  const posted: Array<{ id: number; issue: number; body: string }> = [];
+  let hold: { reached: () => void; released: Promise<void> } | null = null;
+  github.port.upsertComment = async (_repo, issue, marker, body) => {
+    const found = posted.find((comment) => comment.issue === issue && comment.body.startsWith(marker));
+    if (hold) {
+      const held = hold;
+      hold = null;
+      held.reached();
+      await held.released;
+    }
+    const text = `${marker}\n${body}`;
+    if (found) {
+      const outcome = found.body === text ? 'unchanged' : 'updated';
+      found.body = text;
+      return { outcome, commentId: found.id, url: null };
+    }
+    const comment = { id: 90_000 + posted.length, issue, body: text };
+    posted.push(comment);
+    return { outcome: 'created', commentId: comment.id, url: null };
+  };
+  /** Holds the next upsert between its listing and its write. */
+  function holdNextUpsert(): Hold {
+    let reached!: () => void;
+    let release!: () => void;
+    const reachedPromise = new Promise<void>((resolve) => {
+      reached = resolve;
+    });
+    hold = { reached, released: new Promise<void>((resolve) => (release = resolve)) };
+    return { reached: reachedPromise, release };
+  }
+  const replies = (commentId: number) => posted.filter((comment) => comment.body.startsWith(commandAnswerMarker(commentId)));
+  return { ...github, posted, holdNextUpsert, replies };
+}
+
+/** One proposal waits for approval on the pull request, and `OTHER` too: a bare `/guard approve` is refused. */
+async function setup() {
+  const github = listingGitHub();
+  const incidents = createMemoryStore();
+  const trigger = triggerFromWorkflowRun(structuredClone(loadWebhook('workflow_run-failure')).body as never, 'd');
+  await incidents.create(
+    newIncident({
+      ...githubIncidentFields(trigger),
+      plan: { action: 'rerun_failed_jobs', proposed: 'rerun_failed_jobs', reasons: ['policy'], requiresApproval: true, dryRun: false, experiment: null, plannedAt: '2026-11-20T10:00:00Z' },
+      approval: { status: 'pending', taskToken: 'token-1', requestedAt: '2026-11-20T10:00:00Z', decidedAt: null, decidedBy: null, reason: null },
+    }, new Date('2026-11-20T10:00:00Z')),
+    githubIncidentScope(trigger),
+  );
+  const approvals = createMemoryApprovalIndex();
+  await approvals.add(REPOSITORY, PULL_REQUEST, INCIDENT);
+  await approvals.add(REPOSITORY, PULL_REQUEST, OTHER);
+  const tasks: unknown[] = [];
+  /** Each delivery is its own Lambda: its own table client, sharing the table, GitHub and the other stores. */
+  const deps = (): CommentCommandDeps => ({
+    webhooks: new Webhooks({ secret: SECRET }),
+    maxBodyBytes: 1_048_576,
+    incidents,
+    github: staticGitHubClients(github.port),
+    clock: () => new Date('2026-11-20T10:05:00Z'),
+    logger: silentLogger,
+    learning: {} as Learning,
+    approvals,
+    answers: createDynamoCommandAnswers({ client: scratch.store.documents(), tableName: TABLE, leaseMs: COMMAND_ANSWER_LEASE_MS }),
+    tasks: {
+      async succeed(token, output) {
+        tasks.push(['succeed', token, output]);
+      },
+      async fail(token, error, cause) {
+        tasks.push(['fail', token, error, cause]);
+      },
+    },
+  });
+  return { github, approvals, tasks, deps, commentId: nextComment++ };
+}
+
+describe('one reply per command comment, whatever the interleaving of its deliveries', () => {
+  it('posts one reply when a redelivery of a refused command runs while the original is posting its reply', async () => {
+    // Prepare: the original delivery listed no reply and is about to post one.
+    const { github, deps, commentId } = await setup();
+    const hold = github.holdNextUpsert();
+    const original = handleIssueCommentWebhook(delivery(commentId, '/guard approve'), deps());
+    await hold.reached;
+
+    // Act: GitHub's redelivery runs to its end meanwhile, then the original posts.
+    const redelivered = await handleIssueCommentWebhook(delivery(commentId, '/guard approve'), deps());
+    hold.release();
+    const answered = await original;
+
+    // Assert: both refused, and the pull request has one reply saying so.
+    expect([answered.statusCode, redelivered.statusCode]).toEqual([409, 409]);
+    expect(github.replies(commentId)).toHaveLength(1);
+    expect(github.replies(commentId)[0]?.body).toContain('decided nothing: several proposals wait');
+  });
+
+  it('updates the reply when the same refused command is delivered again after it was posted', async () => {
+    // Prepare
+    const { github, deps, commentId } = await setup();
+    await handleIssueCommentWebhook(delivery(commentId, '/guard approve'), deps());
+
+    // Act
+    const again = await handleIssueCommentWebhook(delivery(commentId, '/guard approve'), deps());
+
+    // Assert
+    expect(again.statusCode).toBe(409);
+    expect(github.replies(commentId)).toHaveLength(1);
+  });
+});
