@@ -204,12 +204,23 @@ async function answerOnPullRequest(
     const repo = { owner: payload.repository.owner.login, repo: payload.repository.name };
     const answer = async (): Promise<void> => {
       if (writer === null && !hasWriteAccess(await github.repositoryPermission(repo, payload.comment.user.login))) return;
-      if (told.done) return github.addCommentReaction(repo, payload.comment.id, '+1');
+      const marker = commandAnswerMarker(payload.comment.id);
+      if (told.done) {
+        const { replyId } = await deps.answers.markDone(answerKey(payload));
+        await github.addCommentReaction(repo, payload.comment.id, '+1');
+        // An earlier delivery of it was refused (a proposal not waiting yet, several waiting) and said so: left as it
+        // was, that reply would contradict the 👍.
+        if (replyId !== null) await github.upsertComment(repo, payload.issue.number, marker, carriedOut(payload, command));
+        return;
+      }
       // A command carried out once (our 👍 is on it) and delivered again is refused now (nothing waits any more):
-      // a reply under it saying it decided nothing would contradict the 👍.
+      // a reply under it saying it decided nothing would contradict the 👍. Commands answered before the record of
+      // their replies existed have only the 👍 to say so.
       const [bot, reactions] = await Promise.all([github.botLogin(), github.listCommentReactions(repo, payload.comment.id, '+1', 100)]);
       if (reactions.some((reaction) => reaction.user.toLowerCase() === bot.toLowerCase())) return;
-      await writeReply(github, repo, payload, commandAnswer(payload, command, told.refusal), deps);
+      const { doneMeanwhile } = await writeReply(github, repo, payload, commandAnswer(payload, command, told.refusal), deps);
+      // Another delivery carried the command out while this one wrote its refusal, before there was a reply to edit.
+      if (doneMeanwhile) await github.upsertComment(repo, payload.issue.number, marker, carriedOut(payload, command));
     };
     await Promise.race([answer(), expired]);
   } catch (error) {
@@ -227,12 +238,13 @@ function answerKey(payload: IssueComment): CommandAnswerKey {
  * Writes the reply to a command comment: the one delivery holding its claim creates it, and a delivery that finds
  * it recorded updates it. Finding it by its marker alone, two deliveries of one command at once (a redelivery racing
  * the original) both listed none and both posted one. A delivery that finds the reply being created leaves it to
- * its creator: both were refused within moments of each other.
+ * its creator: both were refused within moments of each other. Nothing is written for a command carried out;
+ * `doneMeanwhile` when it was carried out while this reply was written (see shared/stores/command-answers.ts).
  */
-async function writeReply(github: GitHubPort, repo: RepoRef, payload: IssueComment, body: string, deps: CommentCommandDeps): Promise<void> {
+async function writeReply(github: GitHubPort, repo: RepoRef, payload: IssueComment, body: string, deps: CommentCommandDeps): Promise<{ doneMeanwhile: boolean }> {
   const key = answerKey(payload);
   const claim = await deps.answers.claim(key);
-  if (claim.kind === 'busy' || claim.kind === 'done') return;
+  if (claim.kind === 'busy' || claim.kind === 'done') return { doneMeanwhile: false };
   let written: Awaited<ReturnType<GitHubPort['upsertComment']>>;
   try {
     written = await github.upsertComment(repo, payload.issue.number, commandAnswerMarker(payload.comment.id), body);
@@ -240,7 +252,8 @@ async function writeReply(github: GitHubPort, repo: RepoRef, payload: IssueComme
     if (claim.kind === 'create') await deps.answers.release(key, claim.holder);
     throw error;
   }
-  await deps.answers.record(key, written.commentId);
+  const { done } = await deps.answers.record(key, written.commentId);
+  return { doneMeanwhile: done };
 }
 
 export function commandAnswerMarker(commentId: number): string {
@@ -254,6 +267,12 @@ function commandAnswer(payload: IssueComment, command: string, why: Refusal): st
   const login = payload.comment.user.login;
   const from = LOGIN.test(login) ? ` from \`${login}\`` : '';
   return `The \`${command}\`${from} decided nothing: ${why.markdown}.`;
+}
+
+function carriedOut(payload: IssueComment, command: string): string {
+  const login = payload.comment.user.login;
+  const from = LOGIN.test(login) ? ` from \`${login}\`` : '';
+  return `The \`${command}\`${from} was carried out.`;
 }
 
 /** How far GitHub's clock and ours may disagree when a comment is compared with the proposal it answers. */

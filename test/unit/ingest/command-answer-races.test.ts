@@ -157,3 +157,75 @@ describe('one reply per command comment, whatever the interleaving of its delive
     expect(github.replies(commentId)).toHaveLength(1);
   });
 });
+
+describe('a refused command carried out by a later delivery', () => {
+  const CARRIED_OUT = 'The `/guard approve` from `maintainer` was carried out.';
+
+  it('has its reply edited to say it was carried out, and no second reply', async () => {
+    // Prepare: refused while two proposals waited; then the other one was decided.
+    const { github, approvals, tasks, deps, commentId } = await setup();
+    const refused = await handleIssueCommentWebhook(delivery(commentId, '/guard approve'), deps());
+    await approvals.take(REPOSITORY, PULL_REQUEST, OTHER);
+
+    // Act: GitHub redelivers the same comment.
+    const carried = await handleIssueCommentWebhook(delivery(commentId, '/guard approve'), deps());
+
+    // Assert
+    expect([refused.statusCode, carried.statusCode]).toEqual([409, 202]);
+    expect(tasks).toEqual([['succeed', 'token-1', { approvedBy: 'maintainer' }]]);
+    expect(github.calls.filter((call) => call.method === 'addCommentReaction').map((call) => call.args[1])).toEqual([commentId]);
+    expect(github.replies(commentId).map((reply) => reply.body)).toEqual([`${commandAnswerMarker(commentId)}\n${CARRIED_OUT}`]);
+  });
+
+  it('ends with its reply saying so when it is carried out while a refusal is being posted', async () => {
+    // Prepare: a delivery refused the command and is about to post its reply (no reply recorded yet).
+    const { github, approvals, deps, commentId } = await setup();
+    const hold = github.holdNextUpsert();
+    const original = handleIssueCommentWebhook(delivery(commentId, '/guard approve'), deps());
+    await hold.reached;
+    await approvals.take(REPOSITORY, PULL_REQUEST, OTHER);
+
+    // Act: the redelivery carries it out and ends, finding no reply to edit; then the refusal is posted.
+    const carried = await handleIssueCommentWebhook(delivery(commentId, '/guard approve'), deps());
+    hold.release();
+    const refused = await original;
+
+    // Assert
+    expect([refused.statusCode, carried.statusCode]).toEqual([409, 202]);
+    expect(github.replies(commentId).map((reply) => reply.body)).toEqual([`${commandAnswerMarker(commentId)}\n${CARRIED_OUT}`]);
+  });
+
+  it('ends with its reply saying so when a refusal rewrites the reply while it is carried out', async () => {
+    // Prepare: the reply exists; a second refused delivery found it and is about to rewrite it.
+    const { github, approvals, deps, commentId } = await setup();
+    await handleIssueCommentWebhook(delivery(commentId, '/guard approve'), deps());
+    const hold = github.holdNextUpsert();
+    const second = handleIssueCommentWebhook(delivery(commentId, '/guard approve'), deps());
+    await hold.reached;
+    await approvals.take(REPOSITORY, PULL_REQUEST, OTHER);
+
+    // Act: a third delivery carries it out and edits the reply; then the second writes its refusal.
+    const carried = await handleIssueCommentWebhook(delivery(commentId, '/guard approve'), deps());
+    hold.release();
+    const refused = await second;
+
+    // Assert
+    expect([refused.statusCode, carried.statusCode]).toEqual([409, 202]);
+    expect(github.replies(commentId).map((reply) => reply.body)).toEqual([`${commandAnswerMarker(commentId)}\n${CARRIED_OUT}`]);
+  });
+
+  it('is told nothing more when a refused delivery comes after it was carried out', async () => {
+    // Prepare: refused, then carried out (the reply says so).
+    const { github, approvals, deps, commentId } = await setup();
+    await handleIssueCommentWebhook(delivery(commentId, '/guard approve'), deps());
+    await approvals.take(REPOSITORY, PULL_REQUEST, OTHER);
+    await handleIssueCommentWebhook(delivery(commentId, '/guard approve'), deps());
+
+    // Act: delivered once more, it finds nothing waiting.
+    const late = await handleIssueCommentWebhook(delivery(commentId, '/guard approve'), deps());
+
+    // Assert
+    expect(late).toEqual({ statusCode: 409, body: { message: `nothing is waiting for approval on ${REPOSITORY}#${PULL_REQUEST}` } });
+    expect(github.replies(commentId).map((reply) => reply.body)).toEqual([`${commandAnswerMarker(commentId)}\n${CARRIED_OUT}`]);
+  });
+});
