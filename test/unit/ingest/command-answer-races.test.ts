@@ -30,9 +30,9 @@ const OTHER = 'gh-714523861-999-1';
 
 let nextComment = 7_000;
 
-function delivery(commentId: number, body: string) {
+function delivery(commentId: number, body: string, action = 'created') {
   const payload = JSON.stringify({
-    action: 'created',
+    action,
     issue: { number: PULL_REQUEST, pull_request: { url: 'x' } },
     comment: { id: commentId, body, user: { login: 'maintainer', type: 'User' }, author_association: 'MEMBER' },
     repository: { id: 714523861, full_name: REPOSITORY, name: 'checkout-service', owner: { login: 'acme-shop' } },
@@ -227,5 +227,37 @@ describe('a refused command carried out by a later delivery', () => {
     // Assert
     expect(late).toEqual({ statusCode: 409, body: { message: `nothing is waiting for approval on ${REPOSITORY}#${PULL_REQUEST}` } });
     expect(github.replies(commentId).map((reply) => reply.body)).toEqual([`${commandAnswerMarker(commentId)}\n${CARRIED_OUT}`]);
+  });
+});
+
+describe('a command comment changed after it was answered', () => {
+  it('is not acted on or answered again when edited: the reply stays the answer to the text that was delivered', async () => {
+    // Prepare: refused while two proposals waited; the maintainer then edits the comment to name one of them.
+    const { github, tasks, deps, commentId } = await setup();
+    await handleIssueCommentWebhook(delivery(commentId, '/guard approve'), deps());
+    const before = github.replies(commentId).map((reply) => reply.body);
+
+    // Act
+    const edited = await handleIssueCommentWebhook(delivery(commentId, `/guard approve ${INCIDENT}`, 'edited'), deps());
+
+    // Assert: only a new comment is a command; the reply is left as it was.
+    expect(edited).toEqual({ statusCode: 202, body: { ignored: 'issue_comment action edited is not acted on' } });
+    expect(tasks).toEqual([]);
+    expect(github.replies(commentId).map((reply) => reply.body)).toEqual(before);
+  });
+
+  it('is not acted on when deleted, and a later delivery of the same comment still gets one reply', async () => {
+    // Prepare
+    const { github, deps, commentId } = await setup();
+    await handleIssueCommentWebhook(delivery(commentId, '/guard approve'), deps());
+
+    // Act
+    const deleted = await handleIssueCommentWebhook(delivery(commentId, '/guard approve', 'deleted'), deps());
+    const redelivered = await handleIssueCommentWebhook(delivery(commentId, '/guard approve'), deps());
+
+    // Assert
+    expect(deleted).toEqual({ statusCode: 202, body: { ignored: 'issue_comment action deleted is not acted on' } });
+    expect(redelivered.statusCode).toBe(409);
+    expect(github.replies(commentId)).toHaveLength(1);
   });
 });
