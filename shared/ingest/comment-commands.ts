@@ -130,7 +130,7 @@ function refused(statusCode: number, why: Refusal, writer: boolean | null): Deci
 
 async function decideApproval(payload: IssueComment, approval: ApprovalCommand, deps: CommentCommandDeps): Promise<Decided> {
   const repository = payload.repository.full_name;
-  const pending = await deps.approvals.pending(repository, payload.issue.number);
+  const pending = await deps.approvals.pending({ name: repository, id: payload.repository.id }, payload.issue.number);
   if (pending.length === 0) return refused(409, refusal`nothing is waiting for approval on ${`${repository}#${payload.issue.number}`}`, null);
   const unwritable = await withoutWriteAccess(payload, `/guard ${approval.decision}`, deps);
   if (unwritable) return unwritable;
@@ -308,7 +308,7 @@ async function applyApproval(
   const incident = await deps.incidents.get(incidentId);
   const approval = incident?.approval;
   if (!incident || !approval || approval.status !== 'pending' || !approval.taskToken || !incident.plan) {
-    await deps.approvals.take(repository, pullRequest, incidentId);
+    await deps.approvals.take({ name: repository, id: named.id }, pullRequest, incidentId);
     return refused(409, refusal`${incidentId} is not waiting for approval`, true);
   }
   // The index is keyed by name: a repository that took over a renamed account's old name is not the one that
@@ -326,7 +326,9 @@ async function applyApproval(
   // proposal has changed (a re-analysis rewrote it and the comment with it). The proposal keeps waiting.
   const binding = command.decision === 'approve' ? bindApproval({ ...incident, plan: incident.plan }, command.digest) : null;
   if (binding && !binding.ok) return refused(409, unboundApproval(incidentId, command.digest, binding), true);
-  if (!(await deps.approvals.take(repository, pullRequest, incidentId))) {
+  // Under the incident's name and id, as notify indexed it: the comment's repository may have moved since.
+  const indexed = { name: incident.repository ?? repository, id: incident.repositoryId };
+  if (!(await deps.approvals.take(indexed, pullRequest, incidentId))) {
     return refused(409, refusal`the approval of ${incidentId} was already decided`, true);
   }
   const at = deps.clock().toISOString();
@@ -373,7 +375,7 @@ async function applyApproval(
     await deps.incidents.update(incident.id, { approval }, {
       history: [{ at: deps.clock().toISOString(), event: 'approval_retry', detail: 'resuming the execution failed; the proposal still waits' }],
     });
-    await deps.approvals.add(repository, pullRequest, incidentId);
+    await deps.approvals.add(indexed, pullRequest, incidentId);
     throw error;
   }
   deps.logger.info('approval decided', { incidentId: incident.id, decision: command.decision, by: login });

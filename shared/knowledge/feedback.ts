@@ -50,8 +50,11 @@ export const issueCommentPayload = z.object({
     created_at: z.string().max(40).nullable().optional(),
   }),
   repository: z.object({
-    /** GitHub's id, which a rename does not change nor pass to anyone else (see `sameRepository`). */
-    id: z.number().int().positive().optional(),
+    /**
+     * GitHub's id, which a rename does not change nor pass to anyone else (see `sameRepository`). Every delivery has
+     * it; a command without it could not be matched to a proposal indexed by it.
+     */
+    id: z.number().int().positive(),
     full_name: z.string().min(3).max(200),
     name: z.string().min(1).max(100),
     owner: z.object({ login: z.string().min(1).max(100) }),

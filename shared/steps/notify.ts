@@ -53,7 +53,7 @@ async function recordApprovalOutcome(state: PipelineState, incident: Incident, d
   const previous = incident.approval;
   const timedOut = caught.Error === 'States.Timeout';
   // The wait is over whatever ended it: the proposal no longer takes /guard commands.
-  if (incident.repository && incident.pullRequest) await deps.remediation.approvals.take(incident.repository, incident.pullRequest, incident.id);
+  if (incident.repository && incident.pullRequest) await deps.remediation.approvals.take({ name: incident.repository, id: incident.repositoryId }, incident.pullRequest, incident.id);
   const rejected = caught.Error === 'ApprovalRejected';
   const who = previous?.decidedBy ?? null;
   const reason = timedOut
@@ -95,7 +95,7 @@ async function requestApproval(state: PipelineState, taskToken: string, deps: No
       status: 'pending', taskToken, requestedAt: at, decidedAt: null, decidedBy: null, reason: null, digest, revision: revisionAfter(incident.approval, digest),
     },
   });
-  if (incident.repository && incident.pullRequest) await deps.remediation.approvals.add(incident.repository, incident.pullRequest, incident.id);
+  if (incident.repository && incident.pullRequest) await deps.remediation.approvals.add({ name: incident.repository, id: incident.repositoryId }, incident.pullRequest, incident.id);
   const notifications: NotificationRecord[] = [];
   const github = deps.github.forInstallation(incident.installationId, deps.signal);
   if (incident.pullRequest && incident.repository && github) {

@@ -39,7 +39,7 @@ function delivery(pullRequest: number, commentId: number, body: string) {
     action: 'created',
     issue: { number: pullRequest, pull_request: { url: 'x' } },
     comment: { id: commentId, body, user: { login: 'maintainer', type: 'User' }, author_association: 'MEMBER' },
-    repository: { full_name: 'octo/app', name: 'app', owner: { login: 'octo' } },
+    repository: { id: 1296269, full_name: 'octo/app', name: 'app', owner: { login: 'octo' } },
   });
   const signature = `sha256=${createHmac('sha256', SECRET).update(payload).digest('hex')}`;
   return { headers: { 'x-github-event': 'issue_comment', 'x-hub-signature-256': signature }, body: payload, isBase64Encoded: false };

@@ -123,7 +123,7 @@ describe('feedback: /guard feedback from users with write access', () => {
       issue: { number: 1287, pull_request: { url: 'https://api.github.com/repos/acme-shop/checkout-service/pulls/1287' } },
       // GitHub says how the author relates to the repository; the owner's account is OWNER.
       comment: { id, body, user: { login, type: 'User' }, author_association: login === 'acme-shop' ? 'OWNER' : 'NONE' },
-      repository: { full_name: 'acme-shop/checkout-service', name: 'checkout-service', owner: { login: 'acme-shop' } },
+      repository: { id: REPOSITORY_ID, full_name: 'acme-shop/checkout-service', name: 'checkout-service', owner: { login: 'acme-shop' } },
     },
   });
 

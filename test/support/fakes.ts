@@ -7,7 +7,7 @@ import { COMMENT_MARKER } from '../../shared/notify/comment.js';
 import type { AnalysisResult, Analyzer, BranchMembership, EscalationLedger, EscalationMessage, GitHubPort, ModelBudget, OutsiderModelBudgets, RecoveryQueue, RepositoryRole, RerunKey, RerunLedger } from '../../shared/ports.js';
 import type { WorkflowRecoveryMessage } from '../../shared/domain/recovery.js';
 import { recordQueuedRecovery } from '../../shared/steps/record-outcome.js';
-import type { ApprovalIndex } from '../../shared/remediation/approvals.js';
+import { type ApprovalIndex, approvalKeys } from '../../shared/remediation/approvals.js';
 import type { CommandAnswerKey, CommandAnswers } from '../../shared/stores/command-answers.js';
 import type { GuardCounters, GuardStore } from '../../shared/remediation/guard-store.js';
 import type { RunbookRequest, RunbookRunner } from '../../shared/remediation/runbook-runner.js';
@@ -236,17 +236,17 @@ export function createScriptedRunbookRunner(finalStatus = 'Success'): RunbookRun
 /** In-memory ApprovalIndex with the DynamoDB one's semantics (take succeeds once). */
 export function createMemoryApprovalIndex(): ApprovalIndex & { sets: Map<string, Set<string>> } {
   const sets = new Map<string, Set<string>>();
-  const keyOf = (repository: string, pullRequest: number) => `${repository.toLowerCase()}#${pullRequest}`;
   return {
     sets,
     async add(repository, pullRequest, incidentId) {
-      sets.set(keyOf(repository, pullRequest), (sets.get(keyOf(repository, pullRequest)) ?? new Set()).add(incidentId));
+      const [key] = approvalKeys(repository, pullRequest) as [string];
+      sets.set(key, (sets.get(key) ?? new Set()).add(incidentId));
     },
     async pending(repository, pullRequest) {
-      return [...(sets.get(keyOf(repository, pullRequest)) ?? [])].sort();
+      return [...new Set(approvalKeys(repository, pullRequest).flatMap((key) => [...(sets.get(key) ?? [])]))].sort();
     },
     async take(repository, pullRequest, incidentId) {
-      return sets.get(keyOf(repository, pullRequest))?.delete(incidentId) ?? false;
+      return approvalKeys(repository, pullRequest).some((key) => sets.get(key)?.delete(incidentId) ?? false);
     },
   };
 }

@@ -26,6 +26,8 @@ const SECRET = 'race-secret';
 const REPOSITORY = 'acme-shop/checkout-service';
 const PULL_REQUEST = 1287;
 const INCIDENT = 'gh-714523861-11862439017-1';
+/** The repository as notify indexes its proposals: by name and GitHub's id. */
+const INDEXED = { name: REPOSITORY, id: 714523861 };
 const OTHER = 'gh-714523861-999-1';
 
 let nextComment = 7_000;
@@ -99,8 +101,8 @@ async function setup() {
     githubIncidentScope(trigger),
   );
   const approvals = createMemoryApprovalIndex();
-  await approvals.add(REPOSITORY, PULL_REQUEST, INCIDENT);
-  await approvals.add(REPOSITORY, PULL_REQUEST, OTHER);
+  await approvals.add(INDEXED, PULL_REQUEST, INCIDENT);
+  await approvals.add(INDEXED, PULL_REQUEST, OTHER);
   const tasks: unknown[] = [];
   /** Each delivery is its own Lambda: its own table client, sharing the table, GitHub and the other stores. */
   const deps = (): CommentCommandDeps => ({
@@ -165,7 +167,7 @@ describe('a refused command carried out by a later delivery', () => {
     // Prepare: refused while two proposals waited; then the other one was decided.
     const { github, approvals, tasks, deps, commentId } = await setup();
     const refused = await handleIssueCommentWebhook(delivery(commentId, '/guard approve'), deps());
-    await approvals.take(REPOSITORY, PULL_REQUEST, OTHER);
+    await approvals.take(INDEXED, PULL_REQUEST, OTHER);
 
     // Act: GitHub redelivers the same comment.
     const carried = await handleIssueCommentWebhook(delivery(commentId, '/guard approve'), deps());
@@ -183,7 +185,7 @@ describe('a refused command carried out by a later delivery', () => {
     const hold = github.holdNextUpsert();
     const original = handleIssueCommentWebhook(delivery(commentId, '/guard approve'), deps());
     await hold.reached;
-    await approvals.take(REPOSITORY, PULL_REQUEST, OTHER);
+    await approvals.take(INDEXED, PULL_REQUEST, OTHER);
 
     // Act: the redelivery carries it out and ends, finding no reply to edit; then the refusal is posted.
     const carried = await handleIssueCommentWebhook(delivery(commentId, '/guard approve'), deps());
@@ -202,7 +204,7 @@ describe('a refused command carried out by a later delivery', () => {
     const hold = github.holdNextUpsert();
     const second = handleIssueCommentWebhook(delivery(commentId, '/guard approve'), deps());
     await hold.reached;
-    await approvals.take(REPOSITORY, PULL_REQUEST, OTHER);
+    await approvals.take(INDEXED, PULL_REQUEST, OTHER);
 
     // Act: a third delivery carries it out and edits the reply; then the second writes its refusal.
     const carried = await handleIssueCommentWebhook(delivery(commentId, '/guard approve'), deps());
@@ -218,7 +220,7 @@ describe('a refused command carried out by a later delivery', () => {
     // Prepare: refused, then carried out (the reply says so).
     const { github, approvals, deps, commentId } = await setup();
     await handleIssueCommentWebhook(delivery(commentId, '/guard approve'), deps());
-    await approvals.take(REPOSITORY, PULL_REQUEST, OTHER);
+    await approvals.take(INDEXED, PULL_REQUEST, OTHER);
     await handleIssueCommentWebhook(delivery(commentId, '/guard approve'), deps());
 
     // Act: delivered once more, it finds nothing waiting.

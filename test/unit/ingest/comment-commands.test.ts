@@ -17,13 +17,15 @@ import { createFakeGitHub, createMemoryApprovalIndex, createMemoryCommandAnswers
 
 const SECRET = 'comment-secret';
 const INCIDENT = 'gh-714523861-11862439017-1';
+/** The repository as notify indexes its proposals: by name and GitHub's id. */
+const INDEXED = { name: 'acme-shop/checkout-service', id: 714523861 };
 
-function delivery(login: string, body: string, createdAt?: string, association?: string, repositoryId?: number, fullName = 'acme-shop/checkout-service') {
+function delivery(login: string, body: string, createdAt?: string, association?: string, repositoryId = 714523861, fullName = 'acme-shop/checkout-service') {
   const payload = JSON.stringify({
     action: 'created',
     issue: { number: 1287, pull_request: { url: 'x' } },
     comment: { id: 1, body, user: { login, type: 'User' }, ...(createdAt ? { created_at: createdAt } : {}), ...(association ? { author_association: association } : {}) },
-    repository: { ...(repositoryId === undefined ? {} : { id: repositoryId }), full_name: fullName, name: fullName.split('/')[1], owner: { login: fullName.split('/')[0] } },
+    repository: { id: repositoryId, full_name: fullName, name: fullName.split('/')[1], owner: { login: fullName.split('/')[0] } },
   });
   const signature = `sha256=${createHmac('sha256', SECRET).update(payload).digest('hex')}`;
   return { headers: { 'x-github-event': 'issue_comment', 'x-hub-signature-256': signature }, body: payload, isBase64Encoded: false };
@@ -46,7 +48,7 @@ async function setup(taskError?: Error, fields: Partial<Incident> = {}) {
   );
   const tasks: Array<[string, ...unknown[]]> = [];
   const approvals = createMemoryApprovalIndex();
-  await approvals.add('acme-shop/checkout-service', 1287, INCIDENT);
+  await approvals.add(INDEXED, 1287, INCIDENT);
   const deps: CommentCommandDeps = {
     webhooks: new Webhooks({ secret: SECRET }),
     maxBodyBytes: 1_048_576,
@@ -173,7 +175,7 @@ describe('/guard approve and reject', () => {
 
   it('asks GitHub nothing for a command that could decide nothing: no API quota for comment spam', async () => {
     const { deps, approvals } = await setup();
-    await approvals.take('acme-shop/checkout-service', 1287, INCIDENT);
+    await approvals.take(INDEXED, 1287, INCIDENT);
     const github = createFakeGitHub();
     deps.github = staticGitHubClients(github.port);
 
@@ -188,7 +190,7 @@ describe('/guard approve and reject', () => {
 
   it('asks which proposal when several wait on the pull request, and takes the named one', async () => {
     const { deps, tasks, approvals } = await setup();
-    await approvals.add('acme-shop/checkout-service', 1287, 'gh-714523861-999-1');
+    await approvals.add(INDEXED, 1287, 'gh-714523861-999-1');
 
     const ambiguous = await handleIssueCommentWebhook(delivery('maintainer', '/guard approve'), deps);
     const named = await handleIssueCommentWebhook(delivery('maintainer', `/guard approve ${INCIDENT}`), deps);
@@ -197,7 +199,7 @@ describe('/guard approve and reject', () => {
     expect(ambiguous.body.message).toMatch(/several proposals wait .* gh-714523861-11862439017-1, gh-714523861-999-1/);
     expect(named.body).toEqual({ incidentId: INCIDENT, decision: 'approve' });
     expect(tasks).toHaveLength(1);
-    expect(await approvals.pending('acme-shop/checkout-service', 1287)).toEqual(['gh-714523861-999-1']);
+    expect(await approvals.pending(INDEXED, 1287)).toEqual(['gh-714523861-999-1']);
   });
 
   it('lets only one of two concurrent commands decide', async () => {
@@ -217,7 +219,7 @@ describe('/guard approve and reject', () => {
 
     await expect(handleIssueCommentWebhook(delivery('maintainer', '/guard approve'), deps)).rejects.toThrow('throttled');
 
-    expect(await approvals.pending('acme-shop/checkout-service', 1287)).toEqual([INCIDENT]);
+    expect(await approvals.pending(INDEXED, 1287)).toEqual([INCIDENT]);
     expect((await incidents.get(INCIDENT))?.approval).toMatchObject({ status: 'pending', taskToken: 'token-1' });
   });
 
@@ -259,7 +261,7 @@ describe('/guard approve and reject', () => {
     expect(fresh.body).toEqual({ incidentId: INCIDENT, decision: 'approve' });
     expect(tasks).toEqual([['succeed', 'token-1', { approvedBy: 'maintainer' }]]);
     expect((await incidents.get(INCIDENT))?.audit?.filter((entry) => entry.status === 'approved' || entry.status === 'rejected')).toHaveLength(1);
-    expect(await approvals.pending('acme-shop/checkout-service', 1287)).toEqual([]);
+    expect(await approvals.pending(INDEXED, 1287)).toEqual([]);
   });
 
   it('parses the digest an approval names, after the incident or alone; a rejection names none', () => {
@@ -300,7 +302,7 @@ describe('/guard approve and reject', () => {
       expect(shown.body).toEqual({ incidentId: INCIDENT, decision: 'approve' });
       expect(tasks).toEqual([['succeed', 'token-1', { approvedBy: 'maintainer' }]]);
       expect((await incidents.get(INCIDENT))?.approval).toMatchObject({ status: 'approved', decidedBy: 'maintainer', digest: digestOf('0.19') });
-      expect(await approvals.pending('acme-shop/checkout-service', 1287)).toEqual([]);
+      expect(await approvals.pending(INDEXED, 1287)).toEqual([]);
     });
 
     it('decides nothing while the changed proposal is yet to be asked again; a rejection still decides', async () => {
@@ -309,7 +311,7 @@ describe('/guard approve and reject', () => {
 
       // Act
       const approvalsSent = await Promise.all([digestOf('0.18'), digestOf('0.19')].map((digest) => handleIssueCommentWebhook(delivery('maintainer', `/guard approve ${INCIDENT} ${digest}`), deps)));
-      const stillWaiting = await approvals.pending('acme-shop/checkout-service', 1287);
+      const stillWaiting = await approvals.pending(INDEXED, 1287);
       const rejected = await handleIssueCommentWebhook(delivery('maintainer', `/guard reject ${INCIDENT} not this way`), deps);
 
       // Assert: approving needs the proposal shown; rejecting applies nothing, whatever was shown.
@@ -440,7 +442,7 @@ describe('answers on the pull request', () => {
 
   it('tells a writer why the command decided nothing, with the ids to copy as code', async () => {
     const { deps, github, tasks } = await setup();
-    await deps.approvals.add('acme-shop/checkout-service', 1287, 'gh-714523861-999-1');
+    await deps.approvals.add(INDEXED, 1287, 'gh-714523861-999-1');
 
     const response = await handleIssueCommentWebhook(delivery('maintainer', '/guard approve'), deps);
     const again = await handleIssueCommentWebhook(delivery('maintainer', '/guard approve'), deps);
@@ -462,7 +464,7 @@ describe('answers on the pull request', () => {
 
   it('asks GitHub about an author only when the association says they may write, and answers only a writer', async () => {
     const { deps, approvals, github } = await setup();
-    await approvals.take('acme-shop/checkout-service', 1287, INCIDENT);
+    await approvals.take(INDEXED, 1287, INCIDENT);
 
     // Nothing waits for approval: the refusal comes before any permission check.
     await handleIssueCommentWebhook(delivery('stranger', '/guard approve', undefined, 'NONE'), deps);
@@ -508,6 +510,19 @@ describe('answers on the pull request', () => {
     expect(own).toEqual({ statusCode: 202, body: { incidentId: INCIDENT, decision: 'approve' } });
     expect(tasks).toEqual([['succeed', 'token-1', { approvedBy: 'maintainer' }]]);
     expect((await incidents.get(INCIDENT))?.feedbackUp).toBeUndefined();
+  });
+
+  it('approves a proposal made before the repository moved to another owner (GitHub keeps its id)', async () => {
+    // Prepare: notify indexed the proposal as acme-shop/checkout-service (714523861), which was then transferred.
+    const { deps, tasks, approvals } = await setup();
+
+    // Act
+    const moved = await handleIssueCommentWebhook(delivery('maintainer', '/guard approve', undefined, undefined, 714523861, 'acme-payments/checkout-service'), deps);
+
+    // Assert
+    expect(moved).toEqual({ statusCode: 202, body: { incidentId: INCIDENT, decision: 'approve' } });
+    expect(tasks).toEqual([['succeed', 'token-1', { approvedBy: 'maintainer' }]]);
+    expect(await approvals.pending(INDEXED, 1287)).toEqual([]);
   });
 
   it('takes no command from a comment that is one of its own answers', async () => {
@@ -565,7 +580,7 @@ describe('answers on the pull request', () => {
     async function answeredWithin(ms: number, slowly: (port: ReturnType<typeof createFakeGitHub>['port']) => void, extra?: string) {
       vi.useFakeTimers();
       const { deps, github, tasks } = await setup();
-      if (extra) await deps.approvals.add('acme-shop/checkout-service', 1287, extra);
+      if (extra) await deps.approvals.add(INDEXED, 1287, extra);
       slowly(github.port);
       let response: Awaited<ReturnType<typeof handleIssueCommentWebhook>> | undefined;
       void handleIssueCommentWebhook(delivery('maintainer', '/guard approve'), deps).then((r) => {
@@ -597,7 +612,7 @@ describe('answers on the pull request', () => {
   it('quotes no login GitHub would not have made', async () => {
     const { deps, github } = await setup();
     github.permissions.set('evil`login', 'admin');
-    await deps.approvals.add('acme-shop/checkout-service', 1287, 'gh-714523861-999-1');
+    await deps.approvals.add(INDEXED, 1287, 'gh-714523861-999-1');
 
     await handleIssueCommentWebhook(delivery('evil`login', '/guard approve'), deps);
 
