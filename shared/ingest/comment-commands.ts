@@ -231,7 +231,7 @@ async function answerOnPullRequest(
 }
 
 function answerKey(payload: IssueComment): CommandAnswerKey {
-  return { repository: payload.repository.full_name, pullRequest: payload.issue.number, commentId: payload.comment.id };
+  return { repositoryId: payload.repository.id, pullRequest: payload.issue.number, commentId: payload.comment.id };
 }
 
 /**

@@ -1,6 +1,6 @@
 /**
- * One reply per `/guard` command comment, kept in the incidents table (item `COMMANDANSWER#<owner/repo>#<pr>#<comment
- * id>`).
+ * One reply per `/guard` command comment, kept in the incidents table (item `COMMANDANSWER#<repository id>#<pr>#<comment
+ * id>`: GitHub's repository id, which a rename or transfer between two deliveries does not change).
  *
  * The reply saying why a command decided nothing was found by its marker and created when none was listed: two
  * deliveries of one command at once (GitHub's redelivery racing the original) both listed none and both posted one.
@@ -16,13 +16,12 @@
 import { randomUUID } from 'node:crypto';
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { conditionalWrite } from './dynamo.js';
-import { repositoryKey } from '../domain/repository-key.js';
 
 /** Longer than GitHub lets a delivery be redelivered (3 days); TTL then removes the record. */
 const ANSWER_TTL_SECONDS = 30 * 86_400;
 
 export interface CommandAnswerKey {
-  repository: string;
+  repositoryId: number;
   pullRequest: number;
   commentId: number;
 }
@@ -60,8 +59,8 @@ function numberOr(value: unknown): number | null {
 export function createDynamoCommandAnswers(options: { client: DynamoDBDocumentClient; tableName: string; leaseMs: number; clock?: () => Date }): CommandAnswers {
   const { client, tableName, leaseMs } = options;
   const clock = options.clock ?? (() => new Date());
-  const keyOf = ({ repository, pullRequest, commentId }: CommandAnswerKey) => ({
-    pk: `COMMANDANSWER#${repositoryKey(repository)}#${pullRequest}#${commentId}`,
+  const keyOf = ({ repositoryId, pullRequest, commentId }: CommandAnswerKey) => ({
+    pk: `COMMANDANSWER#${repositoryId}#${pullRequest}#${commentId}`,
     sk: 'COMMANDANSWER',
   });
   const expiresAt = (now: Date) => Math.floor(now.getTime() / 1000) + ANSWER_TTL_SECONDS;

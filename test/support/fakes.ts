@@ -254,7 +254,7 @@ export function createMemoryApprovalIndex(): ApprovalIndex & { sets: Map<string,
 /** In-memory CommandAnswers with the DynamoDB one's answers (a claim here never lapses). */
 export function createMemoryCommandAnswers(): CommandAnswers & { items: Map<string, { holder?: string; replyId?: number; done?: true }> } {
   const items = new Map<string, { holder?: string; replyId?: number; done?: true }>();
-  const keyOf = (key: CommandAnswerKey) => `${key.repository.toLowerCase()}#${key.pullRequest}#${key.commentId}`;
+  const keyOf = (key: CommandAnswerKey) => `${key.repositoryId}#${key.pullRequest}#${key.commentId}`;
   const itemOf = (key: CommandAnswerKey) => items.get(keyOf(key)) ?? items.set(keyOf(key), {}).get(keyOf(key))!;
   let holders = 0;
   return {

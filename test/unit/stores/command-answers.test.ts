@@ -9,7 +9,7 @@ const scratch = scratchStoreForFile('guard-command-answers', { incidents: TABLE 
 
 let nextComment = 1;
 /** A command comment of its own for each test: the records live as long as the file's store. */
-const freshKey = (): CommandAnswerKey => ({ repository: 'Acme/App', pullRequest: 12, commentId: nextComment++ });
+const freshKey = (): CommandAnswerKey => ({ repositoryId: 714523861, pullRequest: 12, commentId: nextComment++ });
 
 /** Each delivery is its own Lambda: its own client, sharing only the table. */
 const answers = (clock?: () => Date) =>
@@ -28,7 +28,7 @@ describe('command answers (DynamoDB)', () => {
     expect(claims.filter((claim) => claim.kind === 'busy')).toHaveLength(7);
   });
 
-  it('sends every later delivery to the recorded reply, in any spelling of the repository', async () => {
+  it('sends every later delivery to the recorded reply', async () => {
     // Prepare
     const key = freshKey();
     const first = await answers().claim(key);
@@ -36,7 +36,7 @@ describe('command answers (DynamoDB)', () => {
 
     // Act
     const recorded = await answers().record(key, 501);
-    const later = await answers().claim({ ...key, repository: 'acme/app' });
+    const later = await answers().claim(key);
 
     // Assert
     expect(recorded).toEqual({ done: false });
@@ -100,7 +100,7 @@ describe('command answers (DynamoDB)', () => {
 
     // Act
     const otherPull = await answers().claim({ ...key, pullRequest: 13 });
-    const otherRepository = await answers().claim({ ...key, repository: 'acme/other' });
+    const otherRepository = await answers().claim({ ...key, repositoryId: 714523862 });
 
     // Assert
     expect([otherPull.kind, otherRepository.kind]).toEqual(['create', 'create']);
