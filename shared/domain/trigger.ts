@@ -57,6 +57,7 @@ export type GithubTrigger = z.infer<typeof githubTriggerSchema>;
  */
 export const MAX_CHECK_SUMMARY_CHARS = 8_000;
 export const MAX_CHECK_TEXT_CHARS = 48_000;
+export const MAX_CHECK_TITLE_CHARS = 1_000;
 
 /** A failed check run from another CI system (CircleCI, Buildkite, …): its output text stands in for a job log. */
 export const githubCheckTriggerSchema = z.object({
@@ -82,7 +83,7 @@ export const githubCheckTriggerSchema = z.object({
     detailsUrl: z.string().max(2000).nullable(),
     completedAt: z.string().max(40).nullable(),
     output: z.object({
-      title: z.string().max(1000).nullable(),
+      title: z.string().max(MAX_CHECK_TITLE_CHARS).nullable(),
       summary: z.string().max(MAX_CHECK_SUMMARY_CHARS + 200).nullable(),
       text: z.string().max(MAX_CHECK_TEXT_CHARS + 200).nullable(),
     }),
@@ -91,6 +92,11 @@ export const githubCheckTriggerSchema = z.object({
   sender: z.string().max(100).nullable(),
 });
 export type GithubCheckTrigger = z.infer<typeof githubCheckTriggerSchema>;
+
+/** Bounds of the alarm's free text, which ingest redacts (see `redactAlarmText`) and keeps within them. */
+export const MAX_ALARM_REASON_CHARS = 4_000;
+export const MAX_ALARM_REASON_DATA_CHARS = 16_000;
+export const MAX_ALARM_DESCRIPTION_CHARS = 2_000;
 
 /**
  * A CloudWatch alarm state change as EventBridge delivers it. The alarm ingest code wraps the event as
@@ -109,8 +115,8 @@ export const alarmEventSchema = z.object({
     alarmName: z.string().min(1).max(255),
     state: z.object({
       value: z.string().max(40),
-      reason: z.string().max(4000).default(''),
-      reasonData: z.string().max(16000).optional(),
+      reason: z.string().max(MAX_ALARM_REASON_CHARS).default(''),
+      reasonData: z.string().max(MAX_ALARM_REASON_DATA_CHARS).optional(),
       timestamp: z.string().max(40),
       /** Composite alarms: CloudWatch itself holds the actions back (`Alarm`, `WaitPeriod`, `ExtensionPeriod`). */
       actionsSuppressedBy: z.string().max(40).optional(),
@@ -123,11 +129,11 @@ export const alarmEventSchema = z.object({
     /** The alarm's tags, when tag propagation is on for it: the opt-in scope tag is read from here. */
     alarmTags: z.record(z.string().max(128), z.string().max(256)).optional(),
     previousState: z
-      .object({ value: z.string().max(40), reason: z.string().max(4000).optional(), timestamp: z.string().max(40).optional() })
+      .object({ value: z.string().max(40), reason: z.string().max(MAX_ALARM_REASON_CHARS).optional(), timestamp: z.string().max(40).optional() })
       .optional(),
     configuration: z
       .object({
-        description: z.string().max(2000).nullable().optional(),
+        description: z.string().max(MAX_ALARM_DESCRIPTION_CHARS).nullable().optional(),
         metrics: z.array(z.unknown()).max(20).optional(),
       })
       .passthrough()

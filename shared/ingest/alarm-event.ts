@@ -1,6 +1,16 @@
-import { type AlarmEvent, type AlarmTrigger, alarmArnOf, alarmEventSchema, alarmTriggerFromEvent } from '../domain/trigger.js';
+import {
+  type AlarmEvent,
+  type AlarmTrigger,
+  MAX_ALARM_DESCRIPTION_CHARS,
+  MAX_ALARM_REASON_CHARS,
+  MAX_ALARM_REASON_DATA_CHARS,
+  alarmArnOf,
+  alarmEventSchema,
+  alarmTriggerFromEvent,
+} from '../domain/trigger.js';
 import { alarmOverBy, recoveredAlarmFields, stateChangedAtOf } from '../domain/alarm-incident.js';
-import { redactDeep, redactOrWithhold } from '../logs/redact.js';
+import { redactDeep } from '../logs/redact.js';
+import { redactWithin } from './redact-within.js';
 import { ValidationError } from '../errors.js';
 import { redriveIfStalled } from '../reconcile/redrive.js';
 import type { AlarmTagReader, Clock, WorkflowStarter } from '../ports.js';
@@ -27,24 +37,38 @@ export interface AlarmIngestDeps {
 
 /**
  * The alarm's free text (reasons, reason data, description) can quote whatever the alarmed system logged. It is
- * redacted here, before it becomes the execution input that Step Functions keeps in its history for 90 days.
+ * redacted here, before it becomes the execution input that Step Functions keeps in its history for 90 days, and
+ * kept within the bounds the stages validate it against (see {@link redactWithin}).
  */
 export function redactAlarmText(event: AlarmEvent): AlarmEvent {
   const { detail } = event;
   const configuration = detail.configuration;
+  const description = configuration?.description;
   return {
     ...event,
     detail: {
       ...detail,
       state: {
         ...detail.state,
-        reason: redactOrWithhold(detail.state.reason),
-        ...(detail.state.reasonData === undefined ? {} : { reasonData: redactOrWithhold(detail.state.reasonData) }),
+        reason: redactWithin(detail.state.reason, MAX_ALARM_REASON_CHARS),
+        ...(detail.state.reasonData === undefined ? {} : { reasonData: redactWithin(detail.state.reasonData, MAX_ALARM_REASON_DATA_CHARS) }),
       },
       ...(detail.previousState
-        ? { previousState: { ...detail.previousState, ...(detail.previousState.reason === undefined ? {} : { reason: redactOrWithhold(detail.previousState.reason) }) } }
+        ? {
+            previousState: {
+              ...detail.previousState,
+              ...(detail.previousState.reason === undefined ? {} : { reason: redactWithin(detail.previousState.reason, MAX_ALARM_REASON_CHARS) }),
+            },
+          }
         : {}),
-      ...(configuration ? { configuration: redactDeep(configuration) as typeof configuration } : {}),
+      ...(configuration
+        ? {
+            configuration: {
+              ...(redactDeep(configuration) as typeof configuration),
+              ...(typeof description === 'string' ? { description: redactWithin(description, MAX_ALARM_DESCRIPTION_CHARS) } : {}),
+            },
+          }
+        : {}),
     },
   };
 }

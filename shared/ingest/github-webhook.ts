@@ -5,6 +5,7 @@ import {
   FAILED_RUN_CONCLUSIONS,
   MAX_CHECK_SUMMARY_CHARS,
   MAX_CHECK_TEXT_CHARS,
+  MAX_CHECK_TITLE_CHARS,
   githubCheckIncidentId,
   githubIncidentId,
 } from '../domain/trigger.js';
@@ -16,6 +17,7 @@ import type { StepLogger } from '../ports.js';
 import { redriveIfStalled } from '../reconcile/redrive.js';
 import type { IncidentStore } from '../stores/incident-store.js';
 import { redactOrWithhold } from '../logs/redact.js';
+import { redactWithin } from './redact-within.js';
 import { firstIssue } from '../validation.js';
 import { type VerifyDeps, type WebhookRequest, type WebhookResponse, refuse, reply, verifyDelivery } from './verify.js';
 
@@ -111,7 +113,7 @@ const checkRunPayload = z.object({
     completed_at: z.string().max(40).nullable().optional(),
     output: z
       .object({
-        title: z.string().max(1000).nullable().optional(),
+        title: z.string().max(MAX_CHECK_TITLE_CHARS).nullable().optional(),
         summary: z.string().max(CHECK_OUTPUT_MAX).nullable().optional(),
         text: z.string().max(CHECK_OUTPUT_MAX).nullable().optional(),
       })
@@ -233,7 +235,7 @@ export function triggerFromCheckRun(payload: CheckRunPayload, deliveryId: string
       // Redacted here, before the text becomes the Step Functions execution input (kept in its history for 90
       // days) or reaches any later stage; redacted before it is cut, so a cut cannot leave half a token behind.
       output: {
-        title: output.title ? redactOrWithhold(output.title) : null,
+        title: output.title ? redactWithin(output.title, MAX_CHECK_TITLE_CHARS) : null,
         summary: output.summary ? keepEnds(redactOrWithhold(output.summary), MAX_CHECK_SUMMARY_CHARS) : null,
         text: output.text ? keepEnds(redactOrWithhold(output.text), MAX_CHECK_TEXT_CHARS) : null,
       },

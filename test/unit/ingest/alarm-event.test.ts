@@ -5,6 +5,7 @@ import { ingestAlarmEvent } from '../../../shared/ingest/alarm-event.js';
 import { staticGitHubClients } from '../../../shared/github/clients.js';
 import { routeEscalation } from '../../../shared/notify/escalation-policy.js';
 import { silentLogger } from '../../../shared/steps/deps.js';
+import { parseState } from '../../../shared/steps/state.js';
 import { recordAlarmRecovery } from '../../../shared/steps/record-outcome.js';
 import { createMemoryStore } from '../../support/memory-store.js';
 
@@ -37,6 +38,33 @@ describe('alarm ingest', () => {
     expect(JSON.stringify(started[0])).not.toContain(token);
     expect(JSON.stringify(started[0])).toContain('Threshold Crossed: 1 datapoint [5.0]');
     expect(JSON.stringify(started[0])).not.toContain('deepest');
+  });
+
+  it('keeps alarm text that redaction lengthened within what the pipeline\'s first step accepts', async () => {
+    // Prepare: a description at CloudWatch's 1,024-character limit and a reason at the longest the schema takes,
+    // each `pwd=…` redacted to a marker three times its length.
+    const event = structuredClone(EVENT);
+    event.detail.configuration.description = 'pwd=abcd '.repeat(113).padEnd(1_024, '.');
+    event.detail.state.reason = 'pwd=abcd '.repeat(444).padEnd(4_000, '.');
+    event.detail.previousState.reason = event.detail.state.reason;
+    event.detail.state.reasonData = JSON.stringify({ note: 'pwd=abcd '.repeat(1_776) });
+    const started: unknown[] = [];
+    const deps = {
+      incidents: createMemoryStore(),
+      workflow: { async start(_name: string, input: unknown) { started.push(input); return { alreadyStarted: false, executionId: 'arn' }; } },
+      clock: () => new Date('2026-11-20T10:00:00Z'),
+      logger: silentLogger,
+      maxRedrives: 3,
+      scope: { prefixes: ['checkout-'], tag: null, includeAutoscaling: false },
+      alarmTags: null,
+    };
+
+    // Act
+    await ingestAlarmEvent(event, deps as never);
+
+    // Assert: the execution input is one the stages take (before, it failed their validation and paged on-call).
+    const state = parseState(started[0]);
+    expect(JSON.stringify(state)).not.toContain('abcd');
   });
 
   it('reads the tags of an alarm whose event carries none (tag propagation off): prefix OR tag', async () => {

@@ -7,6 +7,7 @@ import { staticGitHubClients } from '../../../shared/github/clients.js';
 import { handleGithubWebhook, type IngestDeps, keepEnds, triggerFromWorkflowRun } from '../../../shared/ingest/github-webhook.js';
 import { githubIncidentFields } from '../../../shared/domain/github-incident.js';
 import { silentLogger } from '../../../shared/steps/deps.js';
+import { parseState } from '../../../shared/steps/state.js';
 import { loadWebhook } from '../../../infra/local/replay.js';
 import { createFakeGitHub, createRecordingRecoveryQueue } from '../../support/fakes.js';
 import { createMemoryStore } from '../../support/memory-store.js';
@@ -177,6 +178,20 @@ describe('handleGithubWebhook: check runs, jobs, re-runs and forks', () => {
     expect(input).not.toContain(token);
     expect(input).not.toContain(password);
     expect(input).toContain('[REDACTED:github-token]');
+  });
+
+  it('keeps a check title that redaction lengthened within what the pipeline\'s first step accepts', async () => {
+    // Prepare: 999 characters GitHub accepts, each `pwd=…` redacted to a marker three times its length.
+    const title = 'pwd=abcd '.repeat(111);
+
+    // Act
+    await handleGithubWebhook(request('check_run-circleci-failure', (b) => (b.check_run.output.title = title)), deps);
+
+    // Assert: the execution input is one the stages take (before, it failed their validation and paged on-call).
+    const state = parseState(started[0]?.input);
+    const shown = state.trigger.source === 'github_check' ? state.trigger.checkRun.output.title : null;
+    expect(shown).toMatch(/^pwd=\[REDACTED:key-value-secret\] /);
+    expect(shown).not.toContain('abcd');
   });
 
   it('records that a check run without a head branch (a fork, says GitHub) is untrusted code, under its own scope', async () => {
