@@ -47,8 +47,16 @@ function ownerNotAllowed(payload: unknown, allowed: readonly string[] | undefine
 }
 
 /**
+ * Whether GitHub sent the delivery form-encoded: the webhook's other content type, and the API's default for a
+ * repository webhook. The JSON is then the form field `payload`; the signature is over the form body as sent.
+ */
+function formEncoded(headers: WebhookRequest['headers']): boolean {
+  return header(headers, 'content-type')?.split(';')[0]?.trim().toLowerCase() === 'application/x-www-form-urlencoded';
+}
+
+/**
  * The checks every delivery passes before anything reads it: size cap, HMAC over the raw (base64-decoded)
- * bytes, the event header, then JSON. Each failure is a 4xx with a one-line reason. A delivery for another
+ * bytes, the event header, then JSON (as sent, or the `payload` field of a form-encoded body). Each failure is a 4xx with a one-line reason. A delivery for another
  * account's repository than GITHUB_OWNERS allows is answered 202 (GitHub then does not show it as failed) and
  * goes no further.
  */
@@ -64,10 +72,12 @@ export async function verifyDelivery(request: WebhookRequest, deps: VerifyDeps):
   if (!valid) return fail(refuse(401, 'X-Hub-Signature-256 does not match the body'));
   const event = header(request.headers, 'x-github-event');
   if (!event) return fail(refuse(400, 'missing X-GitHub-Event header'));
-  if (jsonNestsDeeperThan(text)) return fail(refuse(400, `body nests deeper than ${MAX_JSON_DEPTH} levels`));
+  const json = formEncoded(request.headers) ? new URLSearchParams(text).get('payload') : text;
+  if (json === null) return fail(refuse(400, 'form-encoded body has no payload field'));
+  if (jsonNestsDeeperThan(json)) return fail(refuse(400, `body nests deeper than ${MAX_JSON_DEPTH} levels`));
   let payload: unknown;
   try {
-    payload = JSON.parse(text);
+    payload = JSON.parse(json);
   } catch {
     return fail(refuse(400, 'body is not valid JSON'));
   }

@@ -103,6 +103,22 @@ describe('handleGithubWebhook', () => {
     expect(response.statusCode).toBe(202);
   });
 
+  it('takes a delivery in the form encoding GitHub offers (and defaults to for repository webhooks), signed as sent', async () => {
+    // Prepare: GitHub sends the JSON as the form field `payload` and signs the form body.
+    const json = request('workflow_run-failure');
+    const body = new URLSearchParams({ payload: json.body }).toString();
+    const headers = { ...json.headers, 'content-type': 'application/x-www-form-urlencoded', 'X-Hub-Signature-256': sign(body) };
+    const empty = 'other=1';
+
+    // Act
+    const response = await handleGithubWebhook({ headers, body, isBase64Encoded: false }, deps);
+    const withoutPayload = await handleGithubWebhook({ headers: { ...headers, 'X-Hub-Signature-256': sign(empty) }, body: empty, isBase64Encoded: false }, deps);
+
+    // Assert
+    expect(response).toEqual({ statusCode: 202, body: { incidentId: 'gh-714523861-11862439017-1', duplicate: false } });
+    expect(withoutPayload).toEqual({ statusCode: 400, body: { message: 'form-encoded body has no payload field' } });
+  });
+
   it.each([
     ['missing signature', (r: ReturnType<typeof request>) => ({ ...r, headers: { ...r.headers, 'X-Hub-Signature-256': undefined } }), 401, /missing X-Hub-Signature-256/],
     ['wrong secret', (r: ReturnType<typeof request>) => ({ ...r, headers: { ...r.headers, 'X-Hub-Signature-256': sign(r.body, 'other') } }), 401, /does not match/],
