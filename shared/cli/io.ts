@@ -1,5 +1,6 @@
 import type { Stats } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
+import { HIDDEN_SOURCE } from '../invisible.js';
 import { UsageError } from './args.js';
 
 /** Console output for the CLI, injectable so tests can capture it. */
@@ -17,6 +18,19 @@ export const processIO: CliIO = {
     return process.stdin;
   },
 };
+
+/** Control characters but the tab (escape sequences, bell, backspace, line breaks), and the hidden ones. */
+const NOT_FOR_TERMINAL = new RegExp(String.raw`[\u0000-\u0008\u000A-\u001F\u007F-\u009F]|${HIDDEN_SOURCE}`, 'gu');
+
+/**
+ * One line of text from incident data as the terminal is to show it: every control and hidden character as a mark
+ * (`⟨U+001B⟩`), as the dashboard shows hidden ones. The text is what a failing build wrote (a fork names its
+ * workflow, jobs and steps in YAML, where `"\e"` is an escape); printed raw, an escape sequence clears or rewrites
+ * what the reader sees, or sets the clipboard, and a backspace over-prints what came before it.
+ */
+export function forTerminal(line: string): string {
+  return line.replace(NOT_FOR_TERMINAL, (ch) => `⟨U+${(ch.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}⟩`);
+}
 
 /** Checks that `path` is a readable regular file, failing with a one-line reason; returns its stats. */
 export async function regularFile(path: string): Promise<Stats> {

@@ -1,7 +1,7 @@
 import type { IncidentDetail } from '../../api/read-api.js';
 import type { Incident } from '../../domain/incident.js';
 import { UsageError, intOption, parseArgs, subcommandError } from '../args.js';
-import type { CliIO } from '../io.js';
+import { type CliIO, forTerminal } from '../io.js';
 import { NothingToReachError, findLocalRuntime } from '../local-runtime.js';
 import type { Command } from './types.js';
 import { INCIDENTS_META } from './meta.js';
@@ -53,7 +53,7 @@ const FILTERS = ['status', 'repository', 'category', 'source', 'since'] as const
 
 function row(i: Incident): string {
   const what = i.alarm?.name ?? [i.repository, i.workflowName, i.branch].filter(Boolean).join(' ');
-  return `${i.createdAt.slice(0, 19).replace('T', ' ')}  ${i.id.padEnd(34)}  ${i.status.padEnd(17)}  ${(i.category ?? '-').padEnd(14)}  ${what}`;
+  return forTerminal(`${i.createdAt.slice(0, 19).replace('T', ' ')}  ${i.id.padEnd(34)}  ${i.status.padEnd(17)}  ${(i.category ?? '-').padEnd(14)}  ${what}`);
 }
 
 function render(detail: IncidentDetail): string {
@@ -68,7 +68,7 @@ function render(detail: IncidentDetail): string {
   if (detail.approval) lines.push(`approval: ${detail.approval.status}${detail.approval.decidedBy ? ` by ${detail.approval.decidedBy}` : ''}`);
   lines.push('', 'timeline:');
   for (const e of detail.timeline) lines.push(`  ${e.at.slice(0, 19).replace('T', ' ')}  ${e.kind.padEnd(12)}  ${e.title}${e.detail ? ` — ${e.detail}` : ''}`);
-  return lines.join('\n');
+  return lines.map(forTerminal).join('\n');
 }
 
 /** `guard incidents …`: what the guard did, from the read API (local runtime or AWS). */

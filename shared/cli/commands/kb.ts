@@ -6,7 +6,7 @@ import type { Learning } from '../../knowledge/learning.js';
 import { listEntries, searchEntries } from '../../knowledge/search.js';
 import { CATEGORIES, type Category } from '../../logs/types.js';
 import { UsageError, intOption, parseArgs, subcommandError } from '../args.js';
-import { type CliIO, nonTextKind, regularFile, textOf } from '../io.js';
+import { type CliIO, forTerminal, nonTextKind, regularFile, textOf } from '../io.js';
 import { ValidationError } from '../../errors.js';
 import { KB_META } from './meta.js';
 import type { Command } from './types.js';
@@ -54,7 +54,7 @@ export const learningFromEnv: LearningFactory = async () => {
 
 function row(entry: KnowledgeEntry): string {
   const confidence = entry.attempts > 0 ? `${ACTION_PHRASES[entry.action]} ${entry.successes}/${entry.attempts} (≥${entryConfidence(entry).toFixed(2)})` : `${ACTION_PHRASES[entry.action]} (no outcomes yet)`;
-  return `${entry.fingerprint}  ${entry.source.padEnd(8)}  ${entry.category.padEnd(14)}  seen ${String(entry.seen).padStart(4)}  ${confidence}  ${entry.title.slice(0, 80)}`;
+  return `${entry.fingerprint}  ${entry.source.padEnd(8)}  ${entry.category.padEnd(14)}  seen ${String(entry.seen).padStart(4)}  ${confidence}  ${forTerminal(entry.title.slice(0, 80))}`;
 }
 
 function categoryOption(value: string | undefined): Category | undefined {
