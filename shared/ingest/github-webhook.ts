@@ -19,6 +19,7 @@ import type { IncidentStore } from '../stores/incident-store.js';
 import { redactOrWithhold } from '../logs/redact.js';
 import { redactWithin } from './redact-within.js';
 import { firstIssue } from '../validation.js';
+import { isLowSurrogate, pairSafeEnd } from '../utf16.js';
 import { type VerifyDeps, type WebhookRequest, type WebhookResponse, refuse, reply, verifyDelivery } from './verify.js';
 
 export type { WebhookRequest, WebhookResponse } from './verify.js';
@@ -195,9 +196,11 @@ export function triggerFromWorkflowRun(payload: WorkflowRunPayload, deliveryId: 
  */
 export function keepEnds(text: string, max: number): string {
   if (text.length <= max) return text;
-  const head = Math.floor(max / 4);
-  const tail = max - head;
-  return `${text.slice(0, head)}\n[… ${text.length - max} characters omitted …]\n${text.slice(text.length - tail)}`;
+  // Both cuts fall between characters: a lone half of a surrogate pair has no UTF-8 encoding, and shows as garbage.
+  const headEnd = pairSafeEnd(text, Math.floor(max / 4));
+  const cut = text.length - (max - Math.floor(max / 4));
+  const tailStart = isLowSurrogate(text.charCodeAt(cut)) ? cut + 1 : cut;
+  return `${text.slice(0, headEnd)}\n[… ${tailStart - headEnd} characters omitted …]\n${text.slice(tailStart)}`;
 }
 
 /**

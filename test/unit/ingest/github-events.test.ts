@@ -158,6 +158,24 @@ describe('handleGithubWebhook: check runs, jobs, re-runs and forks', () => {
     expect(keepEnds('short', 10)).toBe('short');
   });
 
+  it('cuts a long check output between characters, never between the halves of one', async () => {
+    // Prepare: CI output with an emoji (two UTF-16 units) in every 12-unit line, offset so that the cut after the
+    // first 12,000 units of the text falls between the halves of one.
+    const long = `xy${'✅ passed 🚀\n'.repeat(5_000)}`;
+
+    // Act
+    await handleGithubWebhook(request('check_run-circleci-failure', (b) => (b.check_run.output.text = b.check_run.output.summary = long)), deps);
+
+    // Assert: a lone half is garbage on the pull request (UTF-8 has no encoding for it).
+    const loneHalf = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+    const output = started[0]?.input.trigger.checkRun.output;
+    expect(output.text).toMatch(/^xy✅ passed 🚀\n/);
+    expect(output.text).not.toMatch(loneHalf);
+    expect(output.summary).not.toMatch(loneHalf);
+    // The tail's cut: 39 units of 200 start at the second half of a pair.
+    expect(keepEnds('😀'.repeat(100), 51)).not.toMatch(loneHalf);
+  });
+
   it('redacts the check output before it becomes the execution input', async () => {
     // Prepare: built from parts so the repository carries no live-looking token.
     const token = ['gh', 'p_', 'Zq8Yw7Xv6Ut5Sr4Qp3On2Ml1Kj0Ih9Gf8Ed'].join('');
