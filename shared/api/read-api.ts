@@ -37,6 +37,24 @@ const SOURCES = ['github', 'cloudwatch'] as const satisfies readonly IncidentSou
 /** Incidents one `GET /metrics` reads at most: enough for a busy month, bounded for a Lambda's memory and time. */
 const SUMMARY_MAX_INCIDENTS = 5_000;
 
+/**
+ * Bytes the incidents of one list page may take in the read-api Lambda's answer, where the body is a JSON string
+ * inside JSON (every quote escaped). Lambda refuses an answer over 6 MB (API Gateway then says 502), and `limit=500`
+ * of ordinary incidents, or 50 that an outsider's fork runs filled with long log lines, are more than that: a page
+ * ends at this budget instead, and its cursor goes on from its last incident. The rest is room for the headers.
+ */
+const LIST_MAX_BYTES = 5 * 1024 * 1024;
+
+/** The first of `incidents` whose answer fits in {@link LIST_MAX_BYTES}; always one (an item is at most 400 KB). */
+function fittingPage(incidents: Incident[]): Incident[] {
+  let bytes = 0;
+  for (let count = 0; count < incidents.length; count += 1) {
+    bytes += Buffer.byteLength(JSON.stringify(JSON.stringify(incidents[count])));
+    if (bytes > LIST_MAX_BYTES && count > 0) return incidents.slice(0, count);
+  }
+  return incidents;
+}
+
 const cursorSchema = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,80}$/), createdAt: z.iso.datetime() }).strict();
 
 /** Cursors are opaque to callers: base64url of the last item's index key. */
@@ -157,8 +175,11 @@ export function createReadApi(deps: ReadApiDeps) {
           query.cursor ? decodeCursor(query.cursor) : null,
         );
         // The body stays the array it has always been; the next page is a header, as GitHub's API does it.
-        const next = page.next ? encodeCursor(page.next) : null;
-        return ok(page.items.map(forDisplay), next ? { 'x-next-cursor': next, 'access-control-expose-headers': 'x-next-cursor' } : undefined);
+        const shown = fittingPage(page.items.map(forDisplay));
+        const last = shown.at(-1);
+        const cut = shown.length < page.items.length && last ? { id: last.id, createdAt: last.createdAt } : null;
+        const next = cut ? encodeCursor(cut) : page.next ? encodeCursor(page.next) : null;
+        return ok(shown, next ? { 'x-next-cursor': next, 'access-control-expose-headers': 'x-next-cursor' } : undefined);
       }
       const incident = /^\/incidents\/([A-Za-z0-9_-]{1,80})$/.exec(path);
       if (incident) {

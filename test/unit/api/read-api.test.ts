@@ -48,6 +48,36 @@ describe('GET /incidents', () => {
     expect(seen).toEqual(['e', 'd', 'c', 'b', 'a']);
   });
 
+  it('keeps a page within what Lambda can answer (6 MB), and pages on from the last incident shown', async () => {
+    // Prepare: 40 incidents of about 190 KB each, as classify can store them (3 failed jobs, 5 failures of 25 lines of
+    // 500 characters: a build that prints long lines, or an outsider's fork run that does so on purpose).
+    const incidents = createMemoryStore(() => NOW);
+    const lines = Array.from({ length: 25 }, (_, line) => ({ line, text: `at "${'x'.repeat(494)}"` }));
+    const failure = { rule: 'r', category: 'test_failure' as const, startLine: 1, endLine: 25, lines };
+    const job = (jobId: number) => ({ jobId, jobName: 'test', url: null, category: 'test_failure' as const, fingerprint: 'f', logSource: 'job_log' as const, failures: Array(5).fill(failure) });
+    for (let n = 0; n < 40; n += 1) {
+      await incidents.create(newIncident({ id: `big-${String(n).padStart(2, '0')}`, source: 'github', jobs: [job(1), job(2), job(3)] }, at(n)), null);
+    }
+    const read = createReadApi({ incidents, learning: {} as Pick<Learning, 'experiments' | 'baselines' | 'knowledge'>, clock: () => NOW });
+
+    // Act
+    const seen: string[] = [];
+    const sizes: number[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < 40; page += 1) {
+      const reply = await read(get('/incidents', { limit: '50', ...(cursor ? { cursor } : {}) }));
+      // What the read-api Lambda returns: the body is a JSON string inside the invocation's JSON answer.
+      sizes.push(Buffer.byteLength(JSON.stringify({ statusCode: reply?.status, headers: reply?.headers, body: JSON.stringify(reply?.body) })));
+      seen.push(...ids(reply?.body));
+      cursor = reply?.headers?.['x-next-cursor'];
+      if (!cursor) break;
+    }
+
+    // Assert
+    expect(Math.max(...sizes)).toBeLessThan(6 * 1024 * 1024);
+    expect(seen).toEqual(Array.from({ length: 40 }, (_, n) => `big-${String(n).padStart(2, '0')}`));
+  });
+
   it('refuses unknown parameters, bad values and forged cursors with 400 and a reason', async () => {
     const { read } = await seeded();
 
