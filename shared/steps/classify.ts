@@ -25,6 +25,37 @@ function clip(lines: LogLine[]): LogLine[] {
   return lines.slice(0, MAX_FAILURE_LINES).map(({ line, text }) => ({ line, text: text.slice(0, MAX_LINE_CHARS) }));
 }
 
+/**
+ * UTF-8 bytes the failure lines of all of a run's jobs may take on the incident. The bounds above allow 8 jobs × 5
+ * failures × 25 lines × 500 characters, over 1 MB in 3-byte characters: the classify write then failed DynamoDB's
+ * 400 KB item limit, and a fork's run could turn its failure into a degraded incident and a page. With the lead
+ * failure's lines (also on the incident, at most 37.5 KB) and the rest of the incident, this stays far below it.
+ */
+const MAX_JOB_LINES_BYTES = 192 * 1024;
+/** What a kept line costs beside its text: its number and the JSON around it. */
+const LINE_OVERHEAD_BYTES = 32;
+
+/**
+ * The jobs with their failure lines kept in rank order (jobs as sorted, failures as ranked) until
+ * {@link MAX_JOB_LINES_BYTES} is spent; a failure left with no line is dropped. The lead failure is always whole.
+ */
+function withinLinesBudget(jobs: JobFailureSummary[]): JobFailureSummary[] {
+  let left = MAX_JOB_LINES_BYTES;
+  return jobs.map((job) => ({
+    ...job,
+    failures: job.failures.flatMap((failure) => {
+      const lines: LogLine[] = [];
+      for (const line of failure.lines) {
+        const bytes = Buffer.byteLength(line.text) + LINE_OVERHEAD_BYTES;
+        if (bytes > left) break;
+        left -= bytes;
+        lines.push(line);
+      }
+      return lines.length > 0 ? [{ ...failure, lines }] : [];
+    }),
+  }));
+}
+
 /** Category for a run that failed before any job produced a log. */
 function categoryForConclusion(conclusion: string): Category {
   if (conclusion === 'timed_out') return 'timeout';
@@ -152,7 +183,7 @@ async function analyzeGithubJobs(trigger: GithubTrigger, github: GitHubPort | nu
     summaries.push(summarizeJob(job, analysis, annotations.length ? 'annotations' : 'unavailable'));
   }
   // The job whose best failure ranks highest explains the run best.
-  return summaries.sort((a, b) => Number(b.failures.length > 0) - Number(a.failures.length > 0));
+  return withinLinesBudget(summaries.sort((a, b) => Number(b.failures.length > 0) - Number(a.failures.length > 0)));
 }
 
 async function resolvePullRequest(
@@ -303,11 +334,9 @@ async function classifyCheckRun(trigger: GithubCheckTrigger, incidentStored: boo
   if (!incidentStored) await storeIncidentFromTrigger(deps.incidents, trigger, deps.clock());
   const text = checkRunOutputText(trigger);
   const analysis = await analyzeLog(text, { maxBytes: deps.config.MAX_LOG_BYTES });
-  const job = summarizeJob(
-    { id: check.id, name: check.name, htmlUrl: check.htmlUrl },
-    analysis,
-    text ? 'check_run_output' : 'unavailable',
-  );
+  const [job] = withinLinesBudget([
+    summarizeJob({ id: check.id, name: check.name, htmlUrl: check.htmlUrl }, analysis, text ? 'check_run_output' : 'unavailable'),
+  ]) as [JobFailureSummary];
   const top = job.failures[0];
   const category: Category = top?.category ?? (check.conclusion === 'timed_out' ? 'timeout' : job.category);
   const failureLines = top ? clip(top.lines) : [];

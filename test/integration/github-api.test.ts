@@ -143,6 +143,37 @@ describe('local runtime against the GitHub REST API', () => {
     expect(github.comments.get(1287)?.at(-1)?.body).toContain('also failing on the base branch `main` ([that run](https://github.com/acme-shop/checkout-service/actions/runs/556))');
   });
 
+  it("keeps an incident of 8 failing jobs within DynamoDB's 400 KB item when every job's failures fill their bounds", async () => {
+    // Prepare: each job prints failures of several toolchains whose lines are 500 characters of 3-byte UTF-8 (a
+    // fork's run can print anything), more lines each than an incident keeps of a failure.
+    const wide = '界'.repeat(470);
+    const failures = [
+      ['Traceback (most recent call last):', ...Array.from({ length: 30 }, (_, i) => `  File "/srv/${wide}/a${i}.py", line ${i + 1}, in fa${i}`), `ValueError: ${wide} bad value`],
+      [`FAIL src/${wide}.test.ts`, `  ● suite › case ${wide}`, ...Array.from({ length: 30 }, (_, i) => `    at Object.<anonymous> (src/${wide}/b${i}.ts:${i + 1}:5)`)],
+      ['npm ERR! code ERESOLVE', `npm ERR! ERESOLVE unable to resolve dependency tree ${wide}`, ...Array.from({ length: 30 }, (_, i) => `npm ERR! ${wide} ${i}`)],
+      [`--- FAIL: TestThing${wide} (0.00s)`, ...Array.from({ length: 30 }, (_, i) => `    thing_test.go:${i + 1}: ${wide} mismatch ${i}`)],
+      [`error[E0308]: mismatched types ${wide}`, '  --> src/main.rs:1:1', ...Array.from({ length: 30 }, (_, i) => `   | ${wide} ${i}`)],
+    ];
+    const log = `${failures.map((lines) => [...lines, '', '$ next step', 'ok'].join('\n')).join('\n')}\n`;
+    const jobs = Array.from({ length: 8 }, (_, i) => ({ id: 9100 + i, name: `shard ${i}`, conclusion: 'failure' }));
+    github.jobs.set('893/1', jobs);
+    for (const job of jobs) github.logs.set(job.id, { content: log });
+    const webhook = structuredClone(loadWebhook('workflow_run-failure'));
+    (webhook.body.workflow_run as Record<string, unknown>).id = 893;
+
+    // Act
+    await deliverWebhook(runtime.url, webhook, SECRET);
+    await runtime.idle();
+
+    // Assert: classified and notified as any other failure, its leading failure whole.
+    const stored = await incident('gh-714523861-893-1');
+    expect(stored.stageErrors).toEqual([]);
+    expect(stored.status).toBe('notified');
+    expect(stored.jobs).toHaveLength(8);
+    expect(stored.jobs[0]?.failures[0]?.lines).toHaveLength(25);
+    expect(Buffer.byteLength(JSON.stringify(stored))).toBeLessThan(400 * 1024);
+  });
+
   it('still ends with a recorded, notified incident when GitHub keeps failing', async () => {
     github.fail({ method: 'GET', route: /\/actions\/runs\/777\/attempts\/1\/jobs$/, times: Infinity, reply: { status: 502, body: { message: 'Bad Gateway' } } });
     github.fail({ method: 'GET', route: /\/issues\/1287\/comments$/, times: Infinity, reply: { status: 503, body: { message: 'Unavailable' } } });
