@@ -10,7 +10,7 @@ import { listEntries, searchEntries } from '../knowledge/search.js';
 import { CATEGORIES } from '../logs/types.js';
 import type { Clock } from '../ports.js';
 import type { IncidentCursor, IncidentStore } from '../stores/incident-store.js';
-import { type MetricsSummary, summarizeIncidents } from './summary.js';
+import { type MetricsSummary, type SummaryIncident, summarizeIncidents, summaryIncidentOf } from './summary.js';
 import { type TimelineEntry, incidentTimeline } from './timeline.js';
 
 /** A read request as both edges see it: API Gateway's proxy event locally rebuilt by the runtime, or in Lambda. */
@@ -137,11 +137,11 @@ export type IncidentDetail = Incident & { timeline: TimelineEntry[] };
 /** The whole window for `GET /metrics`, read page by page through the month index. */
 async function summaryOf(incidents: IncidentStore, days: number, now: Date): Promise<MetricsSummary> {
   const from = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - (days - 1)));
-  const items: Incident[] = [];
+  const items: SummaryIncident[] = [];
   let cursor: IncidentCursor | null = null;
   do {
     const page = await incidents.search({ since: from }, 500, cursor);
-    items.push(...page.items);
+    items.push(...page.items.map(summaryIncidentOf));
     cursor = page.next;
   } while (cursor && items.length < SUMMARY_MAX_INCIDENTS);
   return summarizeIncidents(items, { from, to: now, truncated: cursor !== null });

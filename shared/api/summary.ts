@@ -1,4 +1,4 @@
-import type { Incident, RemediationAction } from '../domain/incident.js';
+import type { Incident, NotificationRecord, RemediationAction } from '../domain/incident.js';
 
 /** Actions that change something; their success is what "automatic action success rate" measures. */
 const AUTOMATIC: ReadonlySet<RemediationAction> = new Set(['rerun_failed_jobs', 'open_fix_pr', 'run_runbook']);
@@ -51,8 +51,36 @@ function median(values: number[]): number | null {
 const ratio = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 1000) / 1000 : null);
 const seconds = (from: string, to: string) => Math.max(0, Math.round((Date.parse(to) - Date.parse(from)) / 1000));
 
+/**
+ * The fields of an incident the summary reads. `GET /metrics` keeps only these of up to 5,000 incidents: whole ones
+ * (failure lines, history, the model's answer) can be hundreds of KB each, which a fork's runs can make them, and
+ * 5,000 of them would not fit the read-api Lambda's memory.
+ */
+export interface SummaryIncident extends Pick<Incident, 'createdAt' | 'failedAt' | 'category' | 'source' | 'status' | 'timeToRecoverySeconds'> {
+  notifications: Array<Pick<NotificationRecord, 'channel' | 'outcome' | 'at'>>;
+  decision: Pick<NonNullable<Incident['decision']>, 'action' | 'applied' | 'dryRun'> | null;
+  flaky: boolean;
+  analysis: Pick<NonNullable<Incident['analysis']>, 'cost' | 'usage'> | null;
+}
+
+export function summaryIncidentOf(incident: Incident): SummaryIncident {
+  const { analysis, decision } = incident;
+  return {
+    createdAt: incident.createdAt,
+    failedAt: incident.failedAt,
+    category: incident.category,
+    source: incident.source,
+    status: incident.status,
+    timeToRecoverySeconds: incident.timeToRecoverySeconds,
+    notifications: (incident.notifications ?? []).map(({ channel, outcome, at }) => ({ channel, outcome, at })),
+    decision: decision ? { action: decision.action, applied: decision.applied, dryRun: decision.dryRun } : null,
+    flaky: Boolean(incident.flaky),
+    analysis: analysis ? { cost: analysis.cost, usage: analysis.usage } : null,
+  };
+}
+
 /** Seconds from the failure to the first notification that reached someone (a PR comment or an escalation). */
-export function timeToFirstCommentSeconds(incident: Incident): number | null {
+export function timeToFirstCommentSeconds(incident: Pick<SummaryIncident, 'notifications' | 'failedAt' | 'createdAt'>): number | null {
   const first = (incident.notifications ?? [])
     .filter((n) => n.outcome === 'created' || n.outcome === 'updated' || n.outcome === 'published')
     .map((n) => n.at)
@@ -61,7 +89,7 @@ export function timeToFirstCommentSeconds(incident: Incident): number | null {
 }
 
 /** Whether the incident's automatic action worked: it was applied and the incident recovered. */
-function automaticOutcome(incident: Incident): { attempted: boolean; succeeded: boolean } {
+function automaticOutcome(incident: Pick<SummaryIncident, 'decision' | 'status'>): { attempted: boolean; succeeded: boolean } {
   const decision = incident.decision;
   const attempted = Boolean(decision?.applied && !decision.dryRun && AUTOMATIC.has(decision.action));
   return { attempted, succeeded: attempted && incident.status === 'resolved' };
@@ -71,7 +99,7 @@ function automaticOutcome(incident: Incident): { attempted: boolean; succeeded: 
  * The dashboard's numbers over a window of incidents: per day (the charts) and in total. Pure, so the local runtime
  * and the read-API Lambda compute exactly the same thing from the same items.
  */
-export function summarizeIncidents(incidents: readonly Incident[], window: { from: Date; to: Date; truncated?: boolean }): MetricsSummary {
+export function summarizeIncidents(incidents: readonly SummaryIncident[], window: { from: Date; to: Date; truncated?: boolean }): MetricsSummary {
   const days = new Map<string, DailyMetrics & { ttfc: number[]; ttr: number[] }>();
   for (let at = Date.UTC(window.from.getUTCFullYear(), window.from.getUTCMonth(), window.from.getUTCDate()); at <= window.to.getTime(); at += 86_400_000) {
     const day = new Date(at).toISOString().slice(0, 10);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createReadApi, decodeCursor, encodeCursor } from '../../../shared/api/read-api.js';
 import { incidentTimeline } from '../../../shared/api/timeline.js';
-import { summarizeIncidents } from '../../../shared/api/summary.js';
+import { summarizeIncidents, summaryIncidentOf } from '../../../shared/api/summary.js';
 import { type Incident, newIncident } from '../../../shared/domain/incident.js';
 import type { Learning } from '../../../shared/knowledge/learning.js';
 import { createMemoryStore } from '../../support/memory-store.js';
@@ -178,12 +178,31 @@ describe('GET /metrics', () => {
     };
     const failed: Incident = { ...resolved, id: 'y', status: 'notified', timeToRecoverySeconds: null, notifications: [] };
 
-    const summary = summarizeIncidents([resolved, failed], { from: at(60 * 24), to: NOW });
+    const summary = summarizeIncidents([resolved, failed].map(summaryIncidentOf), { from: at(60 * 24), to: NOW });
 
     expect(summary.medianTimeToFirstCommentSeconds).toBe(120);
     expect(summary.medianTimeToRecoverySeconds).toBe(600);
     expect(summary.automaticActionSuccessRate).toBe(0.5);
     expect(incidentTimeline(resolved).map((e) => e.kind)).toEqual(['stage', 'decision', 'notification']);
+  });
+
+  it('keeps of each incident only what the summary counts: 5,000 incidents of 200 KB would not fit the Lambda', () => {
+    // Prepare: an incident whose failure lines and history fill ~200 KB, as a fork's run can make them.
+    const line = { line: 1, text: 'x'.repeat(500) };
+    const heavy: Incident = {
+      ...newIncident({ id: 'heavy', source: 'github' }, at(60)),
+      failureLines: Array.from({ length: 25 }, () => line),
+      jobs: Array.from({ length: 8 }, (_, i) => ({ jobId: i, jobName: 'j', url: null, category: 'test_failure' as const, fingerprint: 'f', logSource: 'job_log' as const, failures: Array.from({ length: 5 }, () => ({ rule: 'r', category: 'test_failure' as const, startLine: 1, endLine: 25, lines: Array.from({ length: 25 }, () => line) })) })),
+      notifications: [{ channel: 'github_comment', target: 't', outcome: 'created', detail: 'd'.repeat(2000), at: at(58).toISOString() }],
+    };
+
+    // Act
+    const kept = summaryIncidentOf(heavy);
+
+    // Assert
+    expect(JSON.stringify(heavy).length).toBeGreaterThan(200_000);
+    expect(JSON.stringify(kept).length).toBeLessThan(1_000);
+    expect(summarizeIncidents([kept], { from: at(60 * 24), to: NOW }).medianTimeToFirstCommentSeconds).toBe(120);
   });
 });
 
