@@ -59,6 +59,13 @@ const pullRequestRef = z
   })
   .passthrough();
 type PullRequestRef = z.infer<typeof pullRequestRef>;
+/**
+ * The most pull requests a run or check run may list. The list can hold other repositories' pull requests (see
+ * {@link ownPullRequests}), how many is not documented, and others can open them: refusing the delivery past 100,
+ * as before, would lose the failure itself. This bound is what a body within MAX_WEBHOOK_BYTES' default of 1 MiB can
+ * hold (an entry is ~390 bytes); only the repository's own are kept.
+ */
+const MAX_LISTED_PULL_REQUESTS = 3_000;
 
 /** The pull requests whose base is `repositoryId`; the rest belong to other repositories and are never commented on. */
 export function ownPullRequests(pulls: readonly PullRequestRef[], repositoryId: number): PullRequestRef[] {
@@ -90,7 +97,7 @@ const workflowRunPayload = z.object({
     created_at: z.string().max(40).nullable().optional(),
     updated_at: z.string().max(40).nullable().optional(),
     // Empty for a pull request from a fork: classify then finds the PR by the head commit.
-    pull_requests: z.array(pullRequestRef).max(100).default([]),
+    pull_requests: z.array(pullRequestRef).max(MAX_LISTED_PULL_REQUESTS).default([]),
     triggering_actor: actorSchema,
   }),
   repository: repositoryPayload,
@@ -124,7 +131,7 @@ const checkRunPayload = z.object({
     app: z.object({ slug: z.string().max(100).nullable().optional(), name: z.string().max(200).nullable().optional() }).passthrough().nullable().optional(),
     // GitHub reports a fork's check suite with a null head branch and no pull requests.
     check_suite: z.object({ head_branch: z.string().max(255).nullable().optional() }).nullable().optional(),
-    pull_requests: z.array(pullRequestRef).max(100).default([]),
+    pull_requests: z.array(pullRequestRef).max(MAX_LISTED_PULL_REQUESTS).default([]),
   }),
   repository: repositoryPayload,
   installation: z.object({ id: z.number().int() }).nullable().optional(),

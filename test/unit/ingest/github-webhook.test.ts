@@ -131,6 +131,19 @@ describe('handleGithubWebhook', () => {
     expect(deps.started).toHaveLength(0);
   });
 
+  it("takes a failure whose run lists hundreds of other repositories' pull requests, keeping its own", async () => {
+    // Prepare: a run on `main` lists forks' pull requests opened from their own `main`, then the repository's own.
+    const foreign = (i: number) => ({ url: `https://api.github.com/repos/fork${i}/checkout-service/pulls/${i + 1}`, id: 3_000_000_000 + i, number: i + 1, head: { ref: 'main', sha: 'a'.repeat(40), repo: { id: 900_000_000 + i, name: 'checkout-service' } }, base: { ref: 'main', sha: 'b'.repeat(40), repo: { id: 900_000_000 + i, name: 'checkout-service' } } });
+    const mutate = (b: Record<string, any>) => (b.workflow_run.pull_requests = [...Array.from({ length: 250 }, (_, i) => foreign(i)), ...b.workflow_run.pull_requests]);
+
+    // Act
+    const response = await handleGithubWebhook(request('workflow_run-failure', mutate), deps);
+
+    // Assert
+    expect(response).toEqual({ statusCode: 202, body: { incidentId: 'gh-714523861-11862439017-1', duplicate: false } });
+    expect(deps.started[0]?.input).toMatchObject({ trigger: { pullRequests: [1287] } });
+  });
+
   it('answers 400 with a reason for malformed JSON that is correctly signed', async () => {
     const body = '{"action": "completed", ';
     const response = await handleGithubWebhook({ headers: { 'x-github-event': 'workflow_run', 'x-hub-signature-256': sign(body) }, body, isBase64Encoded: false }, deps);
