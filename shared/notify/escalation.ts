@@ -215,7 +215,26 @@ export function executionLink(arn: unknown): string | null {
   return region ? `${consoleBase(region)}/states/home?region=${region}#/v2/executions/details/${arn}` : null;
 }
 
-export function renderEscalation(incident: Incident, why: string, tally?: EscalationTally, executionArn?: unknown): EscalationMessage {
+/**
+ * The commands that approve or reject a proposal waiting on `taskToken`. They are ours, not text from a log or a
+ * model, so they go out as written: redacting them as untrusted text took the token for a secret (the rule for
+ * `--…-token <value>` flags), and on-call got a request nobody could answer.
+ */
+function approvalCommands(taskToken: string): string[] {
+  return [
+    `To approve: aws stepfunctions send-task-success --task-token '${taskToken}' --task-output '{"approvedBy":"<your name>"}'`,
+    `To reject: aws stepfunctions send-task-failure --task-token '${taskToken}' --error ApprovalRejected --cause '<reason>'`,
+  ];
+}
+
+/** `approval`: the request for a human's decision, with the task token the execution waits on. */
+export function renderEscalation(
+  incident: Incident,
+  why: string,
+  tally?: EscalationTally,
+  executionArn?: unknown,
+  approval?: { taskToken: string },
+): EscalationMessage {
   const { tag, about, headline } = what(incident);
   const lines: string[] = [untrusted(headline), '', `Why you are getting this: ${untrusted(why)}`];
   const seen = tally && tally.total > 1 && tally.firstSeen
@@ -241,7 +260,8 @@ export function renderEscalation(incident: Incident, why: string, tally?: Escala
   }
   lines.push(`What the guard tried: ${tried(incident)}`);
   for (const error of incident.stageErrors) lines.push(`  (its ${error.stage} step failed: ${untrusted(error.error)})`);
-  lines.push(`What it needs from you: ${needs(incident)}`, '');
+  const commands = approval ? approvalCommands(approval.taskToken) : [];
+  lines.push(`What it needs from you: ${needs(incident)}`, ...commands, '');
   const links = incidentLinks(incident);
   const execution = executionLink(executionArn);
   if (execution) links.push(['Execution', execution]);
@@ -258,7 +278,7 @@ export function renderEscalation(incident: Incident, why: string, tally?: Escala
       textType: 'client-markdown',
       title,
       description: chatText([untrusted(headline), `*Why:* ${untrusted(why)}`, ...(seen ? [seen] : []), `*Tried:* ${tried(incident)}`].join('\n')).slice(0, 3500),
-      nextSteps: [needs(incident), ...links.slice(0, 4).map(([label, url]) => chatLink(label, url))],
+      nextSteps: [needs(incident), ...commands, ...links.slice(0, 4).map(([label, url]) => chatLink(label, url))],
       keywords: [incident.source, incident.category ?? 'unknown', severityOf(incident)],
     },
     metadata: { threadId: chatThreadOf(incident), summary: title },

@@ -104,10 +104,9 @@ async function requestApproval(state: PipelineState, taskToken: string, deps: No
     notifications.push({ channel: 'github_comment', target: `${incident.repository}#${incident.pullRequest}`, outcome: result.outcome, detail: 'approval request', at, commentId: result.commentId });
   } else {
     const action = incident.plan ? ACTION_WORDS[incident.plan.action] ?? incident.plan.action : 'act';
-    const how =
-      `Pipeline Guard proposes to ${action}. To approve: aws stepfunctions send-task-success --task-token '${taskToken}' --task-output '{"approvedBy":"<your name>"}'` +
-      ` — to reject: aws stepfunctions send-task-failure --task-token '${taskToken}' --error ApprovalRejected --cause '<reason>'`;
-    const published = await deps.escalations.publish(renderEscalation(incident, how, undefined, state.execution?.arn));
+    const published = await deps.escalations.publish(
+      renderEscalation(incident, `Pipeline Guard proposes to ${action}: approve or reject it with the commands below.`, undefined, state.execution?.arn, { taskToken }),
+    );
     notifications.push({ channel: 'sns', target: 'escalation-topic', outcome: 'published', detail: published.messageId, at });
   }
   await deps.incidents.update(incident.id, {}, { notifications, history: [{ at, event: 'approval_requested', detail: notifications.map((n) => `${n.channel}:${n.outcome}`).join(', ') }] });

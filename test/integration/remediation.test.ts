@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RecordedWebhook, deliverAlarm, deliverWebhook, loadAlarmEvent, loadWebhook } from '../../infra/local/replay.js';
 import type { LocalRuntime } from '../../infra/local/runtime.js';
+import { loadConfig } from '../../shared/config.js';
+import { createTaskControl } from '../../shared/runtime/deps.js';
 import { type Harness, startHarness } from '../support/harness.js';
 
 /**
@@ -16,7 +18,11 @@ let runtime: LocalRuntime;
 const policy = {
   repositories: { 'acme-shop/payments': { requireApproval: [{ actions: ['rerun_failed_jobs'] }] } },
 };
-const runbooks = [{ alarmNamePrefix: 'checkout-api-', document: 'Restart-Checkout-Api', parameters: { Alarm: ['{{alarm.name}}'] }, severity: 'medium' }];
+const runbooks = [
+  { alarmNamePrefix: 'checkout-api-', document: 'Restart-Checkout-Api', parameters: { Alarm: ['{{alarm.name}}'] }, severity: 'medium' },
+  // High severity: the policy's default asks a human first.
+  { alarmNamePrefix: 'payments-db-', document: 'Failover-Payments-Db', parameters: { Alarm: ['{{alarm.name}}'] }, severity: 'high' },
+];
 
 function failure(runId: number, mutate?: (body: Record<string, any>) => void): RecordedWebhook {
   const webhook = structuredClone(loadWebhook('workflow_run-failure'));
@@ -133,5 +139,22 @@ describe('local runtime: guarded remediation', () => {
     const resolved = await incident(id);
     expect(resolved).toMatchObject({ status: 'resolved', decision: { action: 'run_runbook', applied: true } });
     expect(resolved.resolvedBy).toBe('alarm OK after the runbook');
+  });
+
+  it('asks on-call to approve a high-severity runbook by e-mail, with commands whose task token decides', async () => {
+    const event = structuredClone(loadAlarmEvent('alarm-state-alarm')) as Record<string, any>;
+    event.detail.alarmName = 'payments-db-cpu';
+    event.resources = ['arn:aws:cloudwatch:us-east-1:123456789012:alarm:payments-db-cpu'];
+    const fired = await deliverAlarm(runtime.url, event);
+    await runtime.idle();
+    const id = String(fired.body.incidentId);
+    const request = (await outbox('escalation')).find((e) => String(e.message).includes(id));
+    const token = /send-task-success --task-token '([^']+)'/.exec(String(request?.message))?.[1] ?? 'no token in the e-mail';
+    await createTaskControl(loadConfig(runtime.env)).succeed(token, { approvedBy: 'on-call' });
+    await runtime.idle();
+
+    expect(String(request?.message)).toMatch(new RegExp(`send-task-failure --task-token '${token}' --error ApprovalRejected`));
+    expect(await incident(id)).toMatchObject({ status: 'notified', decision: { action: 'run_runbook', applied: true } });
+    expect((await outbox('runbook')).filter((r) => r.document === 'Failover-Payments-Db')).toHaveLength(1);
   });
 });
