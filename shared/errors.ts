@@ -80,6 +80,18 @@ export class IndexProjectionError extends Error {
   }
 }
 
+/**
+ * A proposal changed under an approval request already e-mailed with the execution's task token (the local runtime
+ * resumed the execution and the analysis came out otherwise): that token would approve a proposal its reader never
+ * saw, so the wait ends and a human is told instead.
+ */
+export class ProposalChangedError extends Error {
+  override name = 'ProposalChangedError';
+  constructor(message: string) {
+    super(message);
+  }
+}
+
 /** A record the step needs does not exist. */
 export class NotFoundError extends Error {
   override name = 'NotFoundError';

@@ -16,6 +16,11 @@ export interface ExecutionRecord {
   error: string | null;
   /** The execution input as JSON: a resumed execution starts again from it. */
   input: string;
+  /**
+   * The execution's task token, kept so a resumed execution waits on the token its approval request already sent
+   * (in Step Functions a waiting execution keeps its token); absent in records written before it was kept.
+   */
+  taskToken?: string;
 }
 
 export interface ExecutionRegistry {
@@ -155,13 +160,15 @@ export async function startLocalWorkflow(options: {
     return own;
   }
 
-  function run(name: string, executionArn: string, input: unknown) {
+  /** One token per execution is enough: the pipeline has one wait state. */
+  const newTaskToken = (name: string) => `${name}#${crypto.randomUUID()}`;
+
+  function run(name: string, executionArn: string, input: unknown, taskToken: string) {
     started += 1;
     const execution = machine.run(input as never, {
       overrides: { taskResourceLocalHandlers: tasksFor(started) as never, retryIntervalOverrides, waitTimeOverrides },
       context: {
-        // One token per execution is enough: the pipeline has one wait state.
-        Task: { Token: `${name}#${crypto.randomUUID()}` },
+        Task: { Token: taskToken },
         Execution: { Id: executionArn, Name: name, StartTime: new Date().toISOString(), Input: input as never, RoleArn: 'arn:aws:iam::000000000000:role/local' },
         StateMachine: { Id: options.stateMachineArn, Name: 'incident-pipeline' },
       },
@@ -220,11 +227,12 @@ export async function startLocalWorkflow(options: {
     }
     // Recorded (with its input) before it runs and before the caller hears 200: a crash after this point is
     // resumed at the next start, so an accepted delivery is never lost.
+    const taskToken = newTaskToken(name);
     const claimed = await options.registry.claim({
-      name, executionArn, status: 'RUNNING', startedAt: new Date().toISOString(), stoppedAt: null, error: null, input: body.input ?? '{}',
+      name, executionArn, status: 'RUNNING', startedAt: new Date().toISOString(), stoppedAt: null, error: null, input: body.input ?? '{}', taskToken,
     });
     if (!claimed) return { status: 400, body: { __type: 'ExecutionAlreadyExists', message: `Execution Already Exists: '${executionArn}'` } };
-    run(name, executionArn, input);
+    run(name, executionArn, input, taskToken);
     return { status: 200, body: { executionArn, startDate: Date.now() / 1000 } };
   }
 
@@ -286,7 +294,8 @@ export async function startLocalWorkflow(options: {
     /**
      * Restarts every execution recorded as running: after a crash (kill -9) they were cut off mid-way. Each starts
      * again from the first state with its recorded input; every stage is idempotent (conditional writes, the
-     * comment slot, the re-run ledger), so running a stage a second time changes nothing it already did.
+     * comment slot, the re-run ledger), so running a stage a second time changes nothing it already did. It keeps
+     * its task token: an approval request sent before the restart still decides, and is not sent again.
      */
     async resumeRunning(): Promise<string[]> {
       const records = await options.registry.running();
@@ -300,7 +309,7 @@ export async function startLocalWorkflow(options: {
           await options.registry.finish(record.name, 'FAILED', 'recorded input is not JSON; cannot resume');
           continue;
         }
-        run(record.name, record.executionArn, input);
+        run(record.name, record.executionArn, input, record.taskToken ?? newTaskToken(record.name));
         resumed.push(record.name);
       }
       return resumed;

@@ -1,6 +1,6 @@
 import { recordNotifyMetrics } from './notify-metrics.js';
 import type { Incident, NotificationRecord, StageError } from '../domain/incident.js';
-import { WriteBudgetExhaustedError, errorMessage } from '../errors.js';
+import { ProposalChangedError, WriteBudgetExhaustedError, errorMessage } from '../errors.js';
 import { type WriteWaitPlan, planWriteWait } from '../domain/write-wait.js';
 import { collectReactionFeedback } from '../knowledge/reactions.js';
 import { COMMENT_MARKER } from '../notify/comment.js';
@@ -89,15 +89,27 @@ async function requestApproval(state: PipelineState, taskToken: string, deps: No
   // The digest of what this request shows, and whether an earlier request of the incident showed something else
   // (a re-drive analysed it again): `/guard approve` is bound to it (shared/remediation/proposal-digest.ts).
   const digest = plannedProposalDigest(incident);
+  const previous = incident.approval;
+  const github = deps.github.forInstallation(incident.installationId, deps.signal);
+  const onPullRequest = Boolean(incident.pullRequest && incident.repository && github);
+  // A request with this token went out already: a retried invocation, or an execution the local runtime resumed
+  // after a restart (it keeps its token), asks again. By e-mail, whoever was asked still holds the token: for the same
+  // proposal a second e-mail would only page on-call once more; for another one the token would approve what its
+  // reader never saw. (On the pull request the comment is updated in place and `/guard approve` names the digest.)
+  const mailed = !onPullRequest && previous?.status === 'pending' && previous.taskToken === taskToken &&
+    incident.history.some((entry) => entry.event === 'approval_requested' && entry.at >= previous.requestedAt);
+  if (mailed && (previous.digest ?? null) !== digest) {
+    throw new ProposalChangedError(`the proposal changed (${previous.digest ?? 'none'} to ${digest ?? 'none'}) after its approval request was e-mailed with this execution's task token`);
+  }
   incident = await deps.incidents.update(incident.id, {
     status: 'awaiting_approval',
     approval: {
-      status: 'pending', taskToken, requestedAt: at, decidedAt: null, decidedBy: null, reason: null, digest, revision: revisionAfter(incident.approval, digest),
+      status: 'pending', taskToken, requestedAt: mailed ? previous.requestedAt : at, decidedAt: null, decidedBy: null, reason: null, digest, revision: revisionAfter(previous, digest),
     },
   });
   if (incident.repository && incident.pullRequest) await deps.remediation.approvals.add({ name: incident.repository, id: incident.repositoryId }, incident.pullRequest, incident.id);
+  if (mailed) return { incidentId: incident.id, status: 'awaiting_approval', notifications: 0 };
   const notifications: NotificationRecord[] = [];
-  const github = deps.github.forInstallation(incident.installationId, deps.signal);
   if (incident.pullRequest && incident.repository && github) {
     const [owner, repo] = incident.repository.split('/') as [string, string];
     const result = await github.upsertComment({ owner, repo }, incident.pullRequest, COMMENT_MARKER, await pullRequestComment(incident, deps.incidents, deps.logger));

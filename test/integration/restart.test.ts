@@ -1,6 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Incident } from '../../shared/domain/incident.js';
-import { deliverWebhook, loadWebhook } from '../../infra/local/replay.js';
+import { deliverAlarm, deliverWebhook, loadAlarmEvent, loadWebhook } from '../../infra/local/replay.js';
+import { loadConfig } from '../../shared/config.js';
+import { createTaskControl } from '../../shared/runtime/deps.js';
 import { type Harness, startHarness } from '../support/harness.js';
 
 let harness: Harness | undefined;
@@ -48,6 +50,31 @@ describe('local runtime persistence', () => {
     } finally {
       if (saved === undefined) delete process.env.GITHUB_TOKEN;
       else process.env.GITHUB_TOKEN = saved;
+    }
+  });
+
+  it('keeps an approval that waits across restarts: on-call is asked once, and the token it was sent still decides', async () => {
+    // A high-severity runbook waits for approval; without a pull request the request is e-mailed with its task token.
+    const runbooks = [{ alarmNamePrefix: 'checkout-api-', document: 'Restart-Checkout-Api', parameters: {}, severity: 'high' }];
+    const waiting = await startHarness({ secret: 'approval-secret', env: { GITHUB_TOKEN: undefined, RUNBOOKS_JSON: JSON.stringify(runbooks) }, name: 'guard-approval-restart' });
+    try {
+      const fired = await deliverAlarm(waiting.runtime.url, loadAlarmEvent('alarm-state-alarm'));
+      await waiting.runtime.idle();
+      // Each start resumes the waiting execution from its first state, as after a kill -9.
+      await waiting.restart();
+      await waiting.runtime.idle();
+      const restarted = await waiting.restart();
+      await restarted.idle();
+      const requests = (await waiting.outbox()).filter((entry) => entry.kind === 'escalation');
+      const token = /--task-token '([^']+)'/.exec(String(requests[0]?.message))?.[1] ?? '';
+      await createTaskControl(loadConfig(restarted.env)).succeed(token, { approvedBy: 'on-call' });
+      await restarted.idle();
+
+      expect(requests).toHaveLength(1);
+      expect(await waiting.incident(String(fired.body.incidentId))).toMatchObject({ status: 'notified', decision: { action: 'run_runbook', applied: true } });
+      expect((await waiting.outbox()).filter((entry) => entry.kind === 'runbook')).toHaveLength(1);
+    } finally {
+      await waiting.close();
     }
   });
 });

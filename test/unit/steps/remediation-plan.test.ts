@@ -210,6 +210,46 @@ describe('approval: a proposal is approved and applied as it was shown', () => {
     expect(comment(github)).toContain('+export const rate = 0.18;');
   });
 
+  /** A fix PR proposed for a push (no pull request): its approval request is e-mailed with the task token. */
+  async function mailedFixPr() {
+    const github = createFakeGitHub();
+    github.files.set('src/tax.ts', 'export const rate = 0.2;\n');
+    const { deps, published } = stepDeps({ github: github.port, remediation: remediationDeps({ policyFile: FIX_PRS_ON }) });
+    const push = structuredClone(loadWebhook('workflow_run-failure')).body as Record<string, any>;
+    push.workflow_run.pull_requests = [];
+    const trigger = triggerFromWorkflowRun(push as never, 'd-push');
+    await deps.incidents.create(
+      newIncident({ ...githubIncidentFields(trigger), category: 'test_failure', fingerprint: 'fp', analysis: analysis({ patch: { diff: PATCH, files: ['src/tax.ts'] } }) }, deps.clock()),
+      githubIncidentScope(trigger),
+    );
+    await remediateStep({ trigger }, deps);
+    await notifyStep({ trigger, approvalRequest: { taskToken: 'token-1' } }, deps);
+    return { deps, published, trigger };
+  }
+
+  it('e-mails a request once: the same token asking again for the same proposal (a retry, a resumed execution) sends nothing', async () => {
+    const { deps, published, trigger } = await mailedFixPr();
+
+    await remediateStep({ trigger }, deps);
+    const again = await notifyStep({ trigger, approvalRequest: { taskToken: 'token-1' } }, deps);
+
+    expect(again).toMatchObject({ status: 'awaiting_approval', notifications: 0 });
+    expect(published).toHaveLength(1);
+    expect(published[0]?.message).toContain("send-task-success --task-token 'token-1'");
+    expect((await deps.incidents.get(trigger.incidentId))?.approval).toMatchObject({ status: 'pending', taskToken: 'token-1', revision: 1 });
+  });
+
+  it('ends the wait instead of e-mailing another proposal under a token already sent: that token would approve it unread', async () => {
+    const { deps, published, trigger } = await mailedFixPr();
+    await deps.incidents.update(trigger.incidentId, { analysis: analysis({ patch: { diff: REVISED, files: ['src/tax.ts'] } }) });
+
+    await remediateStep({ trigger }, deps);
+    const asked = notifyStep({ trigger, approvalRequest: { taskToken: 'token-1' } }, deps);
+
+    await expect(asked).rejects.toMatchObject({ name: 'ProposalChangedError' });
+    expect(published).toHaveLength(1);
+  });
+
   it('commits nothing when the patch changed after the approval, and says so', async () => {
     // Prepare: approved as asked for (the digest the request recorded), then the analysis was rewritten.
     const { github, deps, trigger, requested } = await waitingFixPr();
