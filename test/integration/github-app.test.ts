@@ -171,4 +171,23 @@ describe('local runtime as a GitHub App', () => {
     expect(prComments()[0]?.body).toMatch(/Fixed in check run 33220411877/);
     expect(github.reruns).toHaveLength(1);
   });
+
+  it("takes a re-run whose answer was lost for its own: it pages nobody while the re-run runs", async () => {
+    // A push to main (no pull request: a failure there pages) of another workflow and commit, failing on the network.
+    const run = 11862440123;
+    github.runs.set(run, { status: 'completed', run_attempt: 1 });
+    github.jobs.set(`${run}/1`, [{ id: 504, name: 'test (node 22)', conclusion: 'failure' }]);
+    github.logs.set(504, { content: NETWORK_LOG });
+    // GitHub starts the re-run but the answer is lost (502): the step fails and the state machine retries it.
+    github.fail({ method: 'POST', route: new RegExp(`/actions/runs/${run}/rerun-failed-jobs$`), afterApplying: true, reply: { status: 502, body: { message: 'Bad Gateway' } } });
+
+    await deliver('workflow_run-failure', (b) => {
+      Object.assign(b.workflow_run, { id: run, workflow_id: 61835599, head_sha: 'c0ffee5a1e5d9f0b7d2a4c6e8f0a1b3c5d7e9f01', event: 'push', pull_requests: [] });
+    });
+
+    const pushed = await incident(`gh-714523861-${run}-1`);
+    expect(github.reruns.filter((r) => r.runId === run)).toHaveLength(1);
+    expect(pushed.decision).toMatchObject({ action: 'rerun_failed_jobs', applied: true, result: expect.stringMatching(/re-run of run \d+ requested/) });
+    expect((await harness.outbox()).filter((e) => e.kind === 'escalation' && String(e.message).includes(pushed.id))).toEqual([]);
+  });
 });
