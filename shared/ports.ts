@@ -94,7 +94,8 @@ export interface GitHubPort {
   /**
    * Re-runs the failed jobs of a run (POST .../rerun-failed-jobs). With `expectedAttempt` (the attempt that failed),
    * a run that has already moved past it — re-run by an earlier try of the same step, or by a person — is left
-   * alone, so retries and redeliveries cannot queue a second re-run. `enableDebugLogging` sends GitHub's
+   * alone (`already_rerun`), so retries and redeliveries cannot queue a second re-run. A POST of this call that failed
+   * but was applied (the run moved on after it) is `requested`: that re-run is the one asked for. `enableDebugLogging` sends GitHub's
    * `enable_debug_logging: true` (runner diagnostic and step debug logs for the re-run).
    */
   rerunFailedJobs(repo: RepoRef, runId: number, options?: RerunOptions): Promise<RerunOutcome>;

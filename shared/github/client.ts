@@ -764,10 +764,11 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubPort {
       for (let attempt = 0; attempt <= retries; attempt += 1) {
         if (attempt > 0) {
           await sleep(retryBackoffMs(unitMs, attempt));
-          // The failed POST may have been applied: a new attempt number or a run no longer completed says so.
+          // The failed POST may have been applied: a new attempt number or a run no longer completed says so. That
+          // re-run is the one this call asked for, not somebody else's (read so, Notify paged on-call for it).
           const now = await readRun(repo, runId);
           const advanced = (now.run_attempt ?? 0) > (before.run_attempt ?? 0);
-          if (advanced || (now.status && now.status !== 'completed')) return 'already_rerun';
+          if (advanced || (now.status && now.status !== 'completed')) return 'requested';
         }
         await acquire('rerun');
         try {

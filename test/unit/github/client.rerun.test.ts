@@ -92,14 +92,15 @@ describe('GitHub client: rerunFailedJobs', () => {
     expect(fake.apiCalls()).toEqual([`GET ${runPath}`]);
   });
 
-  it('does not re-run twice when GitHub applied the re-run but answered 502', async () => {
+  it('does not re-run twice when GitHub applied the re-run but answered 502, and reports it as the one it requested', async () => {
     // Prepare
     fake.fail({ method: 'POST', route: /\/rerun-failed-jobs$/, afterApplying: true, reply: { status: 502, body: { message: 'Bad Gateway' } } });
 
     // Act
-    await client.rerunFailedJobs(repo, 42);
+    const outcome = await client.rerunFailedJobs(repo, 42, { expectedAttempt: 1 });
 
-    // Assert
+    // Assert: not "already re-run" (somebody else's re-run, which Notify pages about).
+    expect(outcome).toBe('requested');
     expect(fake.apiCalls()).toEqual([`GET ${runPath}`, `POST ${runPath}/rerun-failed-jobs`, `GET ${runPath}`]);
     expect(fake.runs.get(42)?.run_attempt).toBe(2);
   });
