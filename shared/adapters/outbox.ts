@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { appendFile, mkdir } from 'node:fs/promises';
+import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { EscalationPublisher } from '../ports.js';
 
@@ -19,12 +19,20 @@ export function createOutbox(path: string, options: { echo?: (line: string) => v
     options.echo?.(`[outbox] ${full.kind}: ${String(entry.subject ?? entry.target ?? '')}`);
     return full;
   }
+  /** What was written so far, this process's and earlier runs' alike (a missing file is an empty outbox). */
+  async function entries(): Promise<OutboxEntry[]> {
+    const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return '';
+      throw error;
+    });
+    return text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as OutboxEntry);
+  }
   const publisher: EscalationPublisher = {
     async publish(message) {
       const entry = await write({ kind: 'escalation', ...message });
       return { messageId: entry.id };
     },
   };
-  return { path, write, publisher };
+  return { path, write, entries, publisher };
 }
 export type Outbox = ReturnType<typeof createOutbox>;

@@ -62,11 +62,15 @@ export function createSsmRunbookRunner(client: SSMClient): RunbookRunner {
 
 /**
  * Local stand-in: records the automation request in the outbox (where an operator can see what would have
- * run) and reports it finished, as the outbox does for SNS.
+ * run) and reports it finished, as the outbox does for SNS. Like SSM it starts one execution per client token: a
+ * step retried, or an execution the local runtime resumed after a crash, gets the first one back and the runbook
+ * does not run twice.
  */
 export function createOutboxRunbookRunner(outbox: Outbox): RunbookRunner {
   return {
     async start(request) {
+      const earlier = (await outbox.entries()).find((entry) => entry.kind === 'runbook' && entry.clientToken === request.clientToken);
+      if (earlier) return { executionId: `local-${earlier.id}` };
       const entry = await outbox.write({ kind: 'runbook', target: request.document, ...request });
       return { executionId: `local-${entry.id}` };
     },

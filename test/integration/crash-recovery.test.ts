@@ -1,14 +1,16 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startEmbeddedDynamo } from '../../infra/local/embedded-dynamo.js';
-import { deliverWebhook, loadWebhook, readOutbox } from '../../infra/local/replay.js';
+import { deliverWebhook, loadAlarmEvent, loadWebhook, readOutbox } from '../../infra/local/replay.js';
 import type { LocalRuntime } from '../../infra/local/runtime.js';
-import { githubIncidentFields, githubIncidentScope } from '../../shared/domain/github-incident.js';
-import { newIncident } from '../../shared/domain/incident.js';
+import { githubIncidentScope } from '../../shared/domain/github-incident.js';
+import { incidentFromTrigger } from '../../shared/domain/incident-from-trigger.js';
+import { type Trigger, alarmEventSchema, alarmTriggerFromEvent } from '../../shared/domain/trigger.js';
 import { triggerFromWorkflowRun } from '../../shared/ingest/github-webhook.js';
+import { automationClientToken } from '../../shared/remediation/runbooks.js';
 import { createDocumentClient } from '../../shared/stores/dynamo.js';
 import { createIncidentStore } from '../../shared/stores/incident-store.js';
 import { workflowRecoveryMessage } from '../../shared/domain/recovery.js';
@@ -33,8 +35,8 @@ afterEach(async () => {
 });
 
 /** The runtime started on what {@link leftBehind} wrote. */
-async function restarted(): Promise<LocalRuntime> {
-  harness = await startHarness({ secret: SECRET, dataDir, env: { GITHUB_TOKEN: undefined, RECONCILE_AFTER_MINUTES: '1' } });
+async function restarted(env: Record<string, string> = {}): Promise<LocalRuntime> {
+  harness = await startHarness({ secret: SECRET, dataDir, env: { GITHUB_TOKEN: undefined, RECONCILE_AFTER_MINUTES: '1', ...env } });
   return harness.runtime;
 }
 
@@ -44,19 +46,25 @@ function trigger(runId: number) {
   return { event, trigger: triggerFromWorkflowRun(event.body as never, `delivery-${runId}`) };
 }
 
-/** Writes incidents and execution records into the data directory, as a runtime killed mid-way leaves them. */
+/**
+ * Writes incidents and execution records into the data directory, as a runtime killed mid-way leaves them: a run of
+ * the sample failure (`runId`) or any other trigger, and what the killed runtime had written to its outbox.
+ */
 async function leftBehind(
-  items: Array<{ runId: number; execution: 'RUNNING' | 'FAILED' | null; updatedMinutesAgo?: number }>,
+  items: Array<({ runId: number } | { trigger: Trigger }) & { execution: 'RUNNING' | 'FAILED' | null; updatedMinutesAgo?: number }>,
   queued: Array<{ id: string; body: string }> = [],
+  outbox: Array<Record<string, unknown>> = [],
 ) {
   dataDir = await mkdtemp(join(tmpdir(), 'guard-crash-'));
+  if (outbox.length > 0) await writeFile(join(dataDir, 'outbox.jsonl'), outbox.map((entry) => `${JSON.stringify(entry)}\n`).join(''));
   const dynamo = await startEmbeddedDynamo({ path: join(dataDir, 'dynamodb'), tableNames, region: 'us-east-1' });
   const client = createDocumentClient({ region: 'us-east-1', endpoint: dynamo.endpoint });
   try {
     for (const item of items) {
-      const { trigger: t } = trigger(item.runId);
+      const t = 'trigger' in item ? item.trigger : trigger(item.runId).trigger;
       const at = new Date(Date.now() - (item.updatedMinutesAgo ?? 0) * 60_000);
-      await createIncidentStore({ client, tableName: 'incidents', ttlDays: 30, clock: () => at }).create(newIncident(githubIncidentFields(t), at), githubIncidentScope(t), t);
+      const { incident, scope } = incidentFromTrigger(t, at);
+      await createIncidentStore({ client, tableName: 'incidents', ttlDays: 30, clock: () => at }).create(incident, scope, t);
       if (item.execution) {
         await client.send(new PutCommand({
           TableName: 'incidents',
@@ -144,5 +152,20 @@ describe('local runtime after a crash', () => {
     expect(await queue.peek(10)).toEqual([]);
     const dead = await queue.deadLetters();
     expect(dead).toEqual([expect.objectContaining({ id: 'f'.repeat(32), attempts: 3, error: expect.stringMatching(/ValidationError: not a queued workflow recovery/) })]);
+  });
+
+  it("does not start an alarm's runbook again when it resumes an execution that had started it", async () => {
+    // The runtime was killed after the runbook request went out (the outbox line) and before the execution ended.
+    const alarm = alarmTriggerFromEvent(alarmEventSchema.parse(loadAlarmEvent('alarm-state-alarm')));
+    const started = { id: 'a'.repeat(8), at: new Date().toISOString(), kind: 'runbook', target: 'Restart-Checkout-Api', document: 'Restart-Checkout-Api', parameters: {}, clientToken: automationClientToken(alarm.incidentId) };
+    await leftBehind([{ trigger: alarm, execution: 'RUNNING' }], [], [started]);
+    const runbooks = [{ alarmNamePrefix: 'checkout-api-', document: 'Restart-Checkout-Api', parameters: {}, severity: 'medium' }];
+
+    const runtime = await restarted({ RUNBOOKS_JSON: JSON.stringify(runbooks) });
+    await runtime.idle();
+
+    expect(runtime.resumed).toEqual([alarm.incidentId]);
+    expect(await runtime.incidents.get(alarm.incidentId)).toMatchObject({ status: 'notified', decision: { action: 'run_runbook', applied: true } });
+    expect((await readOutbox(runtime.outboxPath)).filter((entry) => entry.kind === 'runbook')).toEqual([started]);
   });
 });
