@@ -171,8 +171,9 @@ export async function remediateStep(input: unknown, deps: RemediateDeps): Promis
   const wantsRerun = (variant?.action ?? analysis.proposedAction) === 'rerun_failed_jobs' && rerunKey !== null && incident.runId !== null;
   // A later attempt may be our own re-run failing again: that matters for the breaker whatever is proposed now.
   const laterAttempt = rerunKey !== null && incident.runId !== null && (incident.runAttempt ?? 1) > 1;
+  const storedRerun = incident.plan?.action === 'rerun_failed_jobs' && !incident.plan.dryRun ? incident.plan : null;
   const ledger =
-    (wantsRerun || laterAttempt) && rerunKey
+    (wantsRerun || laterAttempt || storedRerun) && rerunKey
       ? await deps.reruns.lookup(rerunKey, { runId: incident.runId as number, attempt: incident.runAttempt ?? 1, incidentId: incident.id })
       : { count: 0, ownAttempt: false, claimedByIncident: false };
   // Stored with the plan below: Notify routes the escalation by the same answer instead of asking the ledger again.
@@ -180,6 +181,15 @@ export async function remediateStep(input: unknown, deps: RemediateDeps): Promis
   if (ownRerun) {
     await noteFailedRerun(incident, deps);
     await deps.remediation.guards.recordOutcome(scope, false, `rerun-failed:${incident.id}`);
+  }
+  // An earlier try of this step claimed the run's re-run (the state machine retried the step after GitHub's answer was
+  // lost, or the local runtime resumed the execution after a crash) and may have started it. Planned again, with an
+  // analysis or counters that moved on since (this incident's own rate-limit slot among them), it was recorded as not
+  // taken and on-call was paged while GitHub ran it. The stored plan is applied again instead: the claim and the slot
+  // are this incident's already, and the client looks at the run before it asks for a re-run.
+  if (storedRerun && ledger.claimedByIncident && !approval && !afterDelay) {
+    const actor = incident.approval?.status === 'approved' && incident.approval.decidedBy ? incident.approval.decidedBy : 'pipeline-guard';
+    return apply(incident, storedRerun, variantPolicy.policy, params, github, rerunKey, scope, actor, deps, state);
   }
 
   const runbook = incident.alarm ? runbookFor(incident.alarm, deps.remediation.runbooks) : null;

@@ -51,7 +51,8 @@ beforeAll(async () => {
     name: 'guard-app',
     github: { auth: 'app', prefix: '/api/v3' },
     // The offline analyzer proposes a re-run for a network failure; the threshold keeps this test about GitHub.
-    env: { RERUN_MIN_CONFIDENCE: '0.3' },
+    // acme-shop/ledger has room for one automatic action an hour.
+    env: { RERUN_MIN_CONFIDENCE: '0.3', POLICY_JSON: JSON.stringify({ repositories: { 'acme-shop/ledger': { rateLimits: { perHour: 1 } } } }) },
   });
   runtime = harness.runtime;
   github = harness.github;
@@ -188,6 +189,27 @@ describe('local runtime as a GitHub App', () => {
     const pushed = await incident(`gh-714523861-${run}-1`);
     expect(github.reruns.filter((r) => r.runId === run)).toHaveLength(1);
     expect(pushed.decision).toMatchObject({ action: 'rerun_failed_jobs', applied: true, result: expect.stringMatching(/re-run of run \d+ requested/) });
+    expect((await harness.outbox()).filter((e) => e.kind === 'escalation' && String(e.message).includes(pushed.id))).toEqual([]);
+  });
+
+  it('does not take back a re-run an earlier try of the step started: its own rate-limit slot does not refuse it', async () => {
+    // A push to main of a repository with room for one automatic action an hour, failing on the network.
+    const run = 11862440456;
+    github.runs.set(run, { status: 'completed', run_attempt: 1 });
+    github.jobs.set(`${run}/1`, [{ id: 505, name: 'test (node 22)', conclusion: 'failure' }]);
+    github.logs.set(505, { content: NETWORK_LOG });
+    // The re-run takes the hour's slot, GitHub starts it and the answer is lost: the state machine retries the step.
+    github.fail({ method: 'POST', route: new RegExp(`/actions/runs/${run}/rerun-failed-jobs$`), afterApplying: true, reply: { status: 502, body: { message: 'Bad Gateway' } } });
+
+    await deliver('workflow_run-failure', (b) => {
+      Object.assign(b.repository, { id: 800000002, name: 'ledger', full_name: 'acme-shop/ledger' });
+      Object.assign(b.workflow_run, { id: run, workflow_id: 61835600, event: 'push', pull_requests: [] });
+      b.workflow_run.head_repository.id = 800000002;
+    });
+
+    const pushed = await incident(`gh-800000002-${run}-1`);
+    expect(github.reruns.filter((r) => r.runId === run)).toHaveLength(1);
+    expect(pushed.decision).toMatchObject({ action: 'rerun_failed_jobs', applied: true });
     expect((await harness.outbox()).filter((e) => e.kind === 'escalation' && String(e.message).includes(pushed.id))).toEqual([]);
   });
 });
