@@ -10,6 +10,9 @@
  *          malformed alarm events): how many answers were ≥ 500.
  *   crash-recovery   green runs queued for recovery, the runtime killed with SIGKILL mid-way and restarted: every
  *          accepted green run still resolves its incident (scripts/chaos-recoveries.ts).
+ *   crash-points   the runtime killed with SIGKILL at one stage at a time (after the 202, classify, analyze, the re-run,
+ *          the approval wait, the PR comment) and restarted: each failure notified, paged and commented exactly as
+ *          without the crash (scripts/chaos-crash-points.ts).
  *   github-500, github-403, github-hang, model-500, model-hang   fault injection (scripts/chaos-faults.ts).
  *   budget N distinct failures in token mode against a local fake of the GitHub API with a small write budget
  *          (CHAOS_BUDGET_BURST, CHAOS_BUDGET_PER_MINUTE): comments posted at once / pending / posted later,
@@ -27,6 +30,7 @@ import { EVENTS_DIR, type RecordedWebhook, loadWebhook, readOutbox, signWebhook 
 import { startLocalRuntime } from '../infra/local/runtime.js';
 import { startChild } from './chaos-child.js';
 import { faultSuites } from './chaos-faults.js';
+import { crashPointSuites } from './chaos-crash-points.js';
 import { recoverySuites } from './chaos-recoveries.js';
 
 const SECRET = 'chaos-secret';
@@ -357,7 +361,7 @@ async function fuzz() {
 }
 
 const only = process.argv.slice(2);
-const suites = { burst, crash, fuzz, budget, ...recoverySuites, ...faultSuites };
+const suites = { burst, crash, fuzz, budget, ...recoverySuites, ...crashPointSuites, ...faultSuites };
 let ok = true;
 for (const [name, suite] of Object.entries(suites)) {
   if (only.length > 0 && !only.includes(name)) continue;

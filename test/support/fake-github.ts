@@ -170,6 +170,11 @@ export class FakeGitHub {
     this.faults.push({ ...fault, remaining: fault.times ?? 1 });
   }
 
+  /** Ends every fault still active: GitHub answers normally again (requests left hanging stay so). */
+  clearFaults(): void {
+    this.faults.length = 0;
+  }
+
   /** Requests to the API (not to the storage host), as "METHOD /path?query". */
   apiCalls(): string[] {
     return this.requests.filter((r) => !r.route.startsWith('/storage/')).map((r) => `${r.method} ${r.path}`);
