@@ -183,7 +183,8 @@ function renderJobs(incident: Incident): string[] {
     if (job.diagnosis?.fix[0] && job.diagnosis.determined) out.push(`**Fix:** ${sentenceWithCode(job.diagnosis.fix[0])}`);
     const body = [
       `${jump} — ${escapeMarkdown(where)}${job.logSource === 'annotations' ? ', from check annotations' : ''} · category \`${job.category}\``,
-      codeBlock(inLogOrder(failure.lines)),
+      // Classify keeps a run's failure lines within a budget: the lines of a failure past it are in the job log only.
+      failure.lines.length > 0 ? codeBlock(inLogOrder(failure.lines)) : "_its lines were left out: the run's failures fill what an incident keeps; the job log has them._",
       ...(job.failures.length > 1 ? [`_${job.failures.length - 1} more failure(s) in this job._`] : []),
     ];
     out.push(details(`Log lines of ${job.jobName} (${where})`, body));

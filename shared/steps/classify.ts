@@ -37,13 +37,15 @@ const LINE_OVERHEAD_BYTES = 32;
 
 /**
  * The jobs with their failure lines kept in rank order (jobs as sorted, failures as ranked) until
- * {@link MAX_JOB_LINES_BYTES} is spent; a failure left with no line is dropped. The lead failure is always whole.
+ * {@link MAX_JOB_LINES_BYTES} is spent. The lead failure is always whole. A failure left with no line is kept (its
+ * rule, category and place in the log): dropped, its job read as one whose log had no failure, and the comment said
+ * so.
  */
 function withinLinesBudget(jobs: JobFailureSummary[]): JobFailureSummary[] {
   let left = MAX_JOB_LINES_BYTES;
   return jobs.map((job) => ({
     ...job,
-    failures: job.failures.flatMap((failure) => {
+    failures: job.failures.map((failure) => {
       const lines: LogLine[] = [];
       for (const line of failure.lines) {
         const bytes = Buffer.byteLength(line.text) + LINE_OVERHEAD_BYTES;
@@ -51,7 +53,7 @@ function withinLinesBudget(jobs: JobFailureSummary[]): JobFailureSummary[] {
         left -= bytes;
         lines.push(line);
       }
-      return lines.length > 0 ? [{ ...failure, lines }] : [];
+      return { ...failure, lines };
     }),
   }));
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AnalysisSummary } from '../../../shared/domain/incident.js';
+import type { AnalysisSummary, Incident } from '../../../shared/domain/incident.js';
 import { newIncident } from '../../../shared/domain/incident.js';
 import {
   githubCheckIncidentFields,
@@ -12,6 +12,7 @@ import { triggerFromCheckRun, triggerFromWorkflowRun } from '../../../shared/ing
 import type { GitHubClients, GitHubPort, RerunLedger } from '../../../shared/ports.js';
 import { classifyStep } from '../../../shared/steps/classify.js';
 import { notifyStep } from '../../../shared/steps/notify.js';
+import { renderComment } from '../../../shared/notify/comment.js';
 import { remediateStep } from '../../../shared/steps/remediate.js';
 import { loadWebhook } from '../../../infra/local/replay.js';
 import { createFakeGitHub, createMemoryRerunLedger, stepDeps } from '../../support/fakes.js';
@@ -262,6 +263,42 @@ describe('classifyStep: the incident ingest stored', () => {
     expect(creates).toEqual([other.incidentId]);
     expect((await deps.incidents.get(trigger.incidentId))?.status).toBe('classified');
     expect((await deps.incidents.get(other.incidentId))?.status).toBe('classified');
+  });
+});
+
+describe('classifyStep: the budget of failure lines', () => {
+  it("keeps every job's failures when their lines do not all fit, and the comment says lines were left out, not that none were found", async () => {
+    // Prepare: 8 failed jobs, each printing five toolchains' failures of long ASCII lines: more lines than an incident
+    // keeps (192 KB), an ordinary build's long stack traces.
+    const wide = 'x'.repeat(470);
+    const failures = [
+      ['Traceback (most recent call last):', ...Array.from({ length: 30 }, (_, i) => `  File "/srv/${wide}/a${i}.py", line ${i + 1}, in fa${i}`), `ValueError: ${wide} bad value`],
+      [`FAIL src/${wide}.test.ts`, `  ● suite › case ${wide}`, ...Array.from({ length: 30 }, (_, i) => `    at Object.<anonymous> (src/${wide}/b${i}.ts:${i + 1}:5)`)],
+      ['npm ERR! code ERESOLVE', `npm ERR! ERESOLVE unable to resolve dependency tree ${wide}`, ...Array.from({ length: 30 }, (_, i) => `npm ERR! ${wide} ${i}`)],
+      [`--- FAIL: TestThing${wide} (0.00s)`, ...Array.from({ length: 30 }, (_, i) => `    thing_test.go:${i + 1}: ${wide} mismatch ${i}`)],
+      [`error[E0308]: mismatched types ${wide}`, '  --> src/main.rs:1:1', ...Array.from({ length: 30 }, (_, i) => `   | ${wide} ${i}`)],
+    ];
+    const log = `${failures.map((lines) => [...lines, '', '$ next step', 'ok'].join('\n')).join('\n')}\n`;
+    const github = createFakeGitHub();
+    github.port.listFailedJobs = async () => Array.from({ length: 8 }, (_, i) => ({ id: 9100 + i, name: `shard ${i}`, htmlUrl: null, conclusion: 'failure', checkRunId: 9100 + i, steps: [] }));
+    github.port.openJobLog = async () => (async function* () {
+      yield Buffer.from(log);
+    })();
+    const { deps } = stepDeps({ github: github.port });
+    const trigger = runTrigger();
+
+    // Act
+    await classifyStep({ trigger }, deps);
+
+    // Assert
+    const incident = (await deps.incidents.get(trigger.incidentId)) as Incident;
+    const kept = incident.jobs.map((job) => job.failures.reduce((lines, failure) => lines + failure.lines.length, 0));
+    expect(incident.jobs.map((job) => job.failures.length)).toEqual(Array(8).fill(5));
+    expect(kept[0]).toBe(125);
+    expect(kept.at(-1)).toBe(0);
+    const comment = renderComment(incident);
+    expect(comment).not.toContain('no failure lines found');
+    expect(comment).toContain('_its lines were left out: the run\'s failures fill what an incident keeps; the job log has them._');
   });
 });
 
