@@ -78,6 +78,16 @@ async function labelsOf(incident: Incident, github: GitHubPort | null, deps: Rem
   }
 }
 
+/** Whether the pull request has the kill-switch label; labels that could not be read count as set (see labelsOf). */
+function killSwitchLabelSet(labels: readonly string[], policy: RepositoryPolicy): boolean {
+  return labels.some((label) => label.toLowerCase() === policy.killSwitchLabel.toLowerCase() || label === '(labels unavailable)');
+}
+
+/** Whether a person has stopped automatic actions: the kill switch (configuration or label) or dry run. */
+function stoppedByPerson(policy: RepositoryPolicy, labels: readonly string[]): boolean {
+  return policy.killSwitch || policy.dryRun || killSwitchLabelSet(labels, policy);
+}
+
 function variantOf(incident: Incident): PlanInput['variant'] {
   if (incident.experiment) {
     return { experimentId: incident.experiment.experimentId, variant: incident.experiment.variant, action: incident.experiment.action };
@@ -186,8 +196,12 @@ export async function remediateStep(input: unknown, deps: RemediateDeps): Promis
   // lost, or the local runtime resumed the execution after a crash) and may have started it. Planned again, with an
   // analysis or counters that moved on since (this incident's own rate-limit slot among them), it was recorded as not
   // taken and on-call was paged while GitHub ran it. The stored plan is applied again instead: the claim and the slot
-  // are this incident's already, and the client looks at the run before it asks for a re-run.
-  if (storedRerun && ledger.claimedByIncident && !approval && !afterDelay) {
+  // are this incident's already, and the client looks at the run before it asks for a re-run. A stop a person set
+  // since (the kill switch, in the configuration or as the label, or dry run) still stops it: retries of this step
+  // can come long after the first try (WriteBudgetExhaustedError backs off up to 15 minutes, 22 times).
+  const reapply = storedRerun !== null && ledger.claimedByIncident && !approval && !afterDelay;
+  const labelsBefore = reapply ? await labelsOf(incident, github, deps) : null;
+  if (storedRerun && labelsBefore && !stoppedByPerson(variantPolicy.policy, labelsBefore)) {
     const actor = incident.approval?.status === 'approved' && incident.approval.decidedBy ? incident.approval.decidedBy : 'pipeline-guard';
     return apply(incident, storedRerun, variantPolicy.policy, params, github, rerunKey, scope, actor, deps, state);
   }
@@ -195,7 +209,7 @@ export async function remediateStep(input: unknown, deps: RemediateDeps): Promis
   const runbook = incident.alarm ? runbookFor(incident.alarm, deps.remediation.runbooks) : null;
   const [counters, labels] = await Promise.all([
     deps.remediation.guards.read(scope, policy.circuitBreaker.windowHours),
-    labelsOf(incident, github, deps),
+    labelsBefore ?? labelsOf(incident, github, deps),
   ]);
   const planned = planRemediation({
     source: incident.source,
@@ -219,7 +233,7 @@ export async function remediateStep(input: unknown, deps: RemediateDeps): Promis
     policy: variantPolicy.policy,
     guards: {
       ...counters,
-      killSwitchLabelSet: labels.some((label) => label.toLowerCase() === policy.killSwitchLabel.toLowerCase() || label === '(labels unavailable)'),
+      killSwitchLabelSet: killSwitchLabelSet(labels, policy),
       // A retry of this step after its claim was written must not see its own claim as someone else's re-run.
       rerunsForCommit: ledger.count - (ledger.claimedByIncident ? 1 : 0),
       ownRerun,

@@ -14,6 +14,7 @@ import { classifyStep } from '../../../shared/steps/classify.js';
 import { notifyStep } from '../../../shared/steps/notify.js';
 import { renderComment } from '../../../shared/notify/comment.js';
 import { remediateStep } from '../../../shared/steps/remediate.js';
+import { GitHubUnavailableError } from '../../../shared/errors.js';
 import { loadWebhook } from '../../../infra/local/replay.js';
 import { createFakeGitHub, createMemoryRerunLedger, stepDeps } from '../../support/fakes.js';
 
@@ -84,6 +85,32 @@ describe('remediateStep: automatic re-runs', () => {
     expect(reruns(github)).toHaveLength(2);
     expect(reruns(github).every((c) => (c.args[2] as { expectedAttempt: number }).expectedAttempt === 1)).toBe(true);
     expect((await deps.reruns.lookup({ repositoryId: 714523861, workflowId: 61835520, headSha: trigger.workflowRun.headSha }, { runId: 1, attempt: 1, incidentId: 'x' })).count).toBe(1);
+  });
+
+  it('stops a re-run an earlier try of the step claimed once the kill switch is set, instead of applying it again', async () => {
+    // Prepare: the first try claimed the re-run and GitHub's answer was lost; a maintainer then paused the guard.
+    const github = createFakeGitHub();
+    const rerun = github.port.rerunFailedJobs;
+    let lost = true;
+    github.port.rerunFailedJobs = async (...args) => {
+      const outcome = await rerun(...args);
+      if (lost) throw new GitHubUnavailableError('GitHub answered 502');
+      return outcome;
+    };
+    const { deps } = stepDeps({ github: github.port });
+    const trigger = runTrigger();
+    await seedAnalyzed(deps, trigger);
+    await expect(remediateStep({ trigger }, deps)).rejects.toThrow('GitHub answered 502');
+    lost = false;
+    github.labels.add('guard:pause');
+
+    // Act: the state machine retries the step.
+    const retried = await remediateStep({ trigger }, deps);
+
+    // Assert: no second request, and the decision says why nothing more was done.
+    expect(reruns(github)).toHaveLength(1);
+    expect(retried.action).not.toBe('rerun_failed_jobs');
+    expect((await deps.incidents.get(trigger.incidentId))?.decision?.reason).toContain('guard:pause');
   });
 
   it('never re-runs the failure of the attempt its own re-run started (bot as triggering actor)', async () => {
