@@ -61,10 +61,14 @@ export function createApprovalIndex(options: { client: DynamoDBDocumentClient; t
   }
   return {
     async add(repository, pullRequest, incidentId) {
+      const [first, ...older] = approvalKeys(repository, pullRequest) as [string, ...string[]];
+      // A proposal asked again (a re-drive) that was indexed by name before ids were used: under both keys, one command
+      // would take it from each and two would decide. Taken off the name first, so it is never under both.
+      for (const pk of older) await takeFrom(pk, incidentId);
       await client.send(
         new UpdateCommand({
           TableName: tableName,
-          Key: key(approvalKeys(repository, pullRequest)[0] as string),
+          Key: key(first),
           UpdateExpression: 'ADD #incidents :id SET #expiresAt = :expiresAt',
           ExpressionAttributeNames: { '#incidents': 'incidents', '#expiresAt': 'expiresAt' },
           ExpressionAttributeValues: { ':id': new Set([incidentId]), ':expiresAt': Math.floor(clock().getTime() / 1000) + TTL_SECONDS },

@@ -64,6 +64,23 @@ describe('approvals index (DynamoDB)', () => {
     expect(await index().pending(repository, pullRequest)).toEqual(['gh-new']);
   });
 
+  it('lets one of two concurrent takes decide a proposal indexed by name and asked again by id (before and after the change)', async () => {
+    // Prepare: the proposal as the index wrote it before, then asked again (a re-drive) under the repository's id.
+    const pullRequest = freshPullRequest();
+    await scratch.store.documents().send(
+      new PutCommand({ TableName: TABLE, Item: { pk: `APPROVALS#acme-shop/checkout-service#${pullRequest}`, sk: 'PENDING', incidents: new Set(['gh-1']) } }),
+    );
+    const repository = { name: 'acme-shop/checkout-service', id: 714523861 };
+    await index().add(repository, pullRequest, 'gh-1');
+
+    // Act: two concurrent commands.
+    const taken = await Promise.all([index().take(repository, pullRequest, 'gh-1'), index().take(repository, pullRequest, 'gh-1')]);
+
+    // Assert
+    expect(taken.filter(Boolean)).toHaveLength(1);
+    expect(await index().pending(repository, pullRequest)).toEqual([]);
+  });
+
   it('lets one of two concurrent takes of a proposal decide', async () => {
     // Prepare
     const pullRequest = freshPullRequest();
