@@ -311,9 +311,9 @@ async function applyApproval(
     await deps.approvals.take({ name: repository, id: named.id }, pullRequest, incidentId);
     return refused(409, refusal`${incidentId} is not waiting for approval`, true);
   }
-  // The index is keyed by name: a repository that took over a renamed account's old name is not the one that
-  // failed, whatever its pull request numbers. It is answered as if nothing waited (the incident's id is not told),
-  // and the proposal keeps waiting for its own repository.
+  // The index is also read by name (items written before it was keyed by id, incidents without an id): a repository
+  // that took over a renamed account's old name is not the one that failed, whatever its pull request numbers. It is
+  // answered as if nothing waited (the incident's id is not told), and the proposal keeps waiting for its own repository.
   if (!sameRepository(incident, named)) return refused(409, refusal`nothing is waiting for approval on ${`${repository}#${pullRequest}`}`, true);
   // A comment written before this proposal was made answers an earlier one (or none): a delivery redelivered or
   // replayed later, or one delayed while an earlier proposal of the pull request timed out, must not decide a
