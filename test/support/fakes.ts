@@ -239,7 +239,8 @@ export function createMemoryApprovalIndex(): ApprovalIndex & { sets: Map<string,
   return {
     sets,
     async add(repository, pullRequest, incidentId) {
-      const [key] = approvalKeys(repository, pullRequest) as [string];
+      const [key, ...older] = approvalKeys(repository, pullRequest) as [string, ...string[]];
+      for (const name of older) sets.get(name)?.delete(incidentId);
       sets.set(key, (sets.get(key) ?? new Set()).add(incidentId));
     },
     async pending(repository, pullRequest) {
