@@ -6,6 +6,7 @@ import { EVENTS_DIR, deliverWebhook, loadWebhook } from '../../infra/local/repla
 import type { LocalRuntime } from '../../infra/local/runtime.js';
 import type { FakeGitHub } from '../support/fake-github.js';
 import { type Harness, startHarness } from '../support/harness.js';
+import { longFailuresLog } from '../support/long-failures-log.js';
 
 /**
  * The local runtime with a GitHub token: logs are downloaded from, and comments posted to, the API at
@@ -146,15 +147,7 @@ describe('local runtime against the GitHub REST API', () => {
   it("keeps an incident of 8 failing jobs within DynamoDB's 400 KB item when every job's failures fill their bounds", async () => {
     // Prepare: each job prints failures of several toolchains whose lines are 500 characters of 3-byte UTF-8 (a
     // fork's run can print anything), more lines each than an incident keeps of a failure.
-    const wide = '界'.repeat(470);
-    const failures = [
-      ['Traceback (most recent call last):', ...Array.from({ length: 30 }, (_, i) => `  File "/srv/${wide}/a${i}.py", line ${i + 1}, in fa${i}`), `ValueError: ${wide} bad value`],
-      [`FAIL src/${wide}.test.ts`, `  ● suite › case ${wide}`, ...Array.from({ length: 30 }, (_, i) => `    at Object.<anonymous> (src/${wide}/b${i}.ts:${i + 1}:5)`)],
-      ['npm ERR! code ERESOLVE', `npm ERR! ERESOLVE unable to resolve dependency tree ${wide}`, ...Array.from({ length: 30 }, (_, i) => `npm ERR! ${wide} ${i}`)],
-      [`--- FAIL: TestThing${wide} (0.00s)`, ...Array.from({ length: 30 }, (_, i) => `    thing_test.go:${i + 1}: ${wide} mismatch ${i}`)],
-      [`error[E0308]: mismatched types ${wide}`, '  --> src/main.rs:1:1', ...Array.from({ length: 30 }, (_, i) => `   | ${wide} ${i}`)],
-    ];
-    const log = `${failures.map((lines) => [...lines, '', '$ next step', 'ok'].join('\n')).join('\n')}\n`;
+    const log = longFailuresLog('界'.repeat(470));
     const jobs = Array.from({ length: 8 }, (_, i) => ({ id: 9100 + i, name: `shard ${i}`, conclusion: 'failure' }));
     github.jobs.set('893/1', jobs);
     for (const job of jobs) github.logs.set(job.id, { content: log });

@@ -17,6 +17,7 @@ import { remediateStep } from '../../../shared/steps/remediate.js';
 import { GitHubUnavailableError } from '../../../shared/errors.js';
 import { loadWebhook } from '../../../infra/local/replay.js';
 import { createFakeGitHub, createMemoryRerunLedger, stepDeps } from '../../support/fakes.js';
+import { longFailuresLog } from '../../support/long-failures-log.js';
 
 const FLAKY: AnalysisSummary = {
   provider: 'scripted', model: null, rootCause: 'the npm registry timed out', fix: ['re-run'], confidence: 0.8,
@@ -297,15 +298,7 @@ describe('classifyStep: the budget of failure lines', () => {
   it("keeps every job's failures when their lines do not all fit, and the comment says lines were left out, not that none were found", async () => {
     // Prepare: 8 failed jobs, each printing five toolchains' failures of long ASCII lines: more lines than an incident
     // keeps (192 KB), an ordinary build's long stack traces.
-    const wide = 'x'.repeat(470);
-    const failures = [
-      ['Traceback (most recent call last):', ...Array.from({ length: 30 }, (_, i) => `  File "/srv/${wide}/a${i}.py", line ${i + 1}, in fa${i}`), `ValueError: ${wide} bad value`],
-      [`FAIL src/${wide}.test.ts`, `  ● suite › case ${wide}`, ...Array.from({ length: 30 }, (_, i) => `    at Object.<anonymous> (src/${wide}/b${i}.ts:${i + 1}:5)`)],
-      ['npm ERR! code ERESOLVE', `npm ERR! ERESOLVE unable to resolve dependency tree ${wide}`, ...Array.from({ length: 30 }, (_, i) => `npm ERR! ${wide} ${i}`)],
-      [`--- FAIL: TestThing${wide} (0.00s)`, ...Array.from({ length: 30 }, (_, i) => `    thing_test.go:${i + 1}: ${wide} mismatch ${i}`)],
-      [`error[E0308]: mismatched types ${wide}`, '  --> src/main.rs:1:1', ...Array.from({ length: 30 }, (_, i) => `   | ${wide} ${i}`)],
-    ];
-    const log = `${failures.map((lines) => [...lines, '', '$ next step', 'ok'].join('\n')).join('\n')}\n`;
+    const log = longFailuresLog('x'.repeat(470));
     const github = createFakeGitHub();
     github.port.listFailedJobs = async () => Array.from({ length: 8 }, (_, i) => ({ id: 9100 + i, name: `shard ${i}`, htmlUrl: null, conclusion: 'failure', checkRunId: 9100 + i, steps: [] }));
     github.port.openJobLog = async () => (async function* () {
