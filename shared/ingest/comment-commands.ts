@@ -263,16 +263,18 @@ export function commandAnswerMarker(commentId: number): string {
 /** GitHub logins are letters, digits and single hyphens; anything else is left out of the answer rather than quoted. */
 const LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
 
-function commandAnswer(payload: IssueComment, command: string, why: Refusal): string {
+/** "The `/guard approve` from `octocat`": the command and, when its login is one GitHub allows, its author. */
+function theCommand(payload: IssueComment, command: string): string {
   const login = payload.comment.user.login;
-  const from = LOGIN.test(login) ? ` from \`${login}\`` : '';
-  return `The \`${command}\`${from} decided nothing: ${why.markdown}.`;
+  return `The \`${command}\`${LOGIN.test(login) ? ` from \`${login}\`` : ''}`;
+}
+
+function commandAnswer(payload: IssueComment, command: string, why: Refusal): string {
+  return `${theCommand(payload, command)} decided nothing: ${why.markdown}.`;
 }
 
 function carriedOut(payload: IssueComment, command: string): string {
-  const login = payload.comment.user.login;
-  const from = LOGIN.test(login) ? ` from \`${login}\`` : '';
-  return `The \`${command}\`${from} was carried out.`;
+  return `${theCommand(payload, command)} was carried out.`;
 }
 
 /** How far GitHub's clock and ours may disagree when a comment is compared with the proposal it answers. */

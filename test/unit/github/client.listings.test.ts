@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { GitHubUnavailableError } from '../../../shared/errors.js';
 import { createGitHubClient, GitHubRequestError } from '../../../shared/github/client.js';
-type GitHubClient = ReturnType<typeof clientFor>;
 import { FAKE_TOKEN, FakeGitHub, type FakeJob, clientFor, rejection } from '../../support/fake-github.js';
 import { eachTestWithFakeGitHub } from './fake-server.js';
+
+type GitHubClient = ReturnType<typeof clientFor>;
 
 const repo = { owner: 'octo', repo: 'app' };
 const jobsPath = '/repos/octo/app/actions/runs/42/attempts/1/jobs';
