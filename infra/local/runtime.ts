@@ -312,13 +312,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   Object.assign(process.env, env);
   for (const key of unset) delete process.env[key];
   generation += 1;
+  // The stages' handlers are filled in once the workflow's endpoint is known (below); nothing runs before that.
   const tasks: Record<string, LocalTask> = {};
-  const aslStates = JSON.parse(await readFile(join(root, 'statemachines', 'incident-pipeline.asl.json'), 'utf8')).States as Record<string, { TimeoutSeconds?: number }>;
-  for (const [state, fn] of Object.entries(STEP_FUNCTIONS)) {
-    const handler = await importHandler(fn, generation);
-    const timeoutMs = (aslStates[state]?.TimeoutSeconds ?? 300) * 1000;
-    tasks[state] = (input) => handler(input, lambdaContext(fn, timeoutMs));
-  }
   // The two service integrations of the fallback path, against the local stand-ins.
   tasks.EscalateFallback = async (input) => {
     const params = input as { Subject?: string; Message?: string; MessageAttributes?: Record<string, { StringValue?: string }> };
@@ -345,9 +340,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   tasks.RecordNotifyFailed = dynamoUpdate;
 
   // AwaitApproval is `lambda:invoke.waitForTaskToken` on notify: the function gets the `Payload`, the state then waits.
-  const notify = await importHandler('notify', generation);
+  let notify: LambdaHandler | null = null;
   const tokenTasks: Record<string, LocalTask> = {
-    AwaitApproval: (input) => notify((input as { Payload?: unknown }).Payload, lambdaContext('notify')),
+    AwaitApproval: (input) => (notify as LambdaHandler)((input as { Payload?: unknown }).Payload, lambdaContext('notify')),
   };
   const workflow = await startLocalWorkflow({
     aslPath: join(root, 'statemachines', 'incident-pipeline.asl.json'),
@@ -368,6 +363,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   });
   env.SFN_ENDPOINT = workflow.endpoint;
   process.env.SFN_ENDPOINT = workflow.endpoint;
+  // Imported after the endpoint is set: a handler reads its configuration once, at import, and notify's e-mailed
+  // approval commands must name this endpoint (AWS's is the CLI's default; this one is not).
+  const aslStates = JSON.parse(await readFile(join(root, 'statemachines', 'incident-pipeline.asl.json'), 'utf8')).States as Record<string, { TimeoutSeconds?: number }>;
+  for (const [state, fn] of Object.entries(STEP_FUNCTIONS)) {
+    const handler = await importHandler(fn, generation);
+    const timeoutMs = (aslStates[state]?.TimeoutSeconds ?? 300) * 1000;
+    tasks[state] = (input) => handler(input, lambdaContext(fn, timeoutMs));
+  }
+  notify = await importHandler('notify', generation);
   // Executions cut off by a crash restart from their first state (stages are idempotent; see local-workflow.ts).
   const resumed = await workflow.resumeRunning();
   if (resumed.length > 0) log(`resumed ${resumed.length} execution(s) that were running when the runtime stopped`);

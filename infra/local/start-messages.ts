@@ -20,6 +20,7 @@ export function startBanner(
     `  POST ${url}/gates/evaluate   ${url}/experiments   (Authorization: Bearer $GATE_TOKEN; ${bearer})`,
     `  GET  ${url}/experiments[/{id}]   ${url}/metrics[/{owner}/{repo}]   ${url}/metrics/prometheus   ${url}/knowledge?q=…`,
     `  DYNAMODB_ENDPOINT=${env.DYNAMODB_ENDPOINT}   (the embedded DynamoDB; tables ${env.INCIDENTS_TABLE}, ${env.BASELINES_TABLE}, ${env.EXPERIMENTS_TABLE})`,
+    `  SFN_ENDPOINT=${env.SFN_ENDPOINT}   (Step Functions: an e-mailed approval's aws stepfunctions commands name it; a new port each start)`,
     '  guard incidents / kb / experiments find this runtime by themselves (run them from this directory, or set GUARD_DATA_DIR)',
     `  data: ${options.dataDir}   outbox: ${runtime.outboxPath}`,
     `  ${github}`,

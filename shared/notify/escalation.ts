@@ -218,12 +218,14 @@ export function executionLink(arn: unknown): string | null {
 /**
  * The commands that approve or reject a proposal waiting on `taskToken`. They are ours, not text from a log or a
  * model, so they go out as written: redacting them as untrusted text took the token for a secret (the rule for
- * `--…-token <value>` flags), and on-call got a request nobody could answer.
+ * `--…-token <value>` flags), and on-call got a request nobody could answer. `endpoint`: the Step Functions endpoint
+ * when it is not AWS's (the local runtime's), which the commands must name to reach it.
  */
-function approvalCommands(taskToken: string): string[] {
+function approvalCommands(taskToken: string, endpoint?: string): string[] {
+  const at = endpoint ? ` --endpoint-url '${endpoint}'` : '';
   return [
-    `To approve: aws stepfunctions send-task-success --task-token '${taskToken}' --task-output '{"approvedBy":"<your name>"}'`,
-    `To reject: aws stepfunctions send-task-failure --task-token '${taskToken}' --error ApprovalRejected --cause '<reason>'`,
+    `To approve: aws stepfunctions send-task-success${at} --task-token '${taskToken}' --task-output '{"approvedBy":"<your name>"}'`,
+    `To reject: aws stepfunctions send-task-failure${at} --task-token '${taskToken}' --error ApprovalRejected --cause '<reason>'`,
   ];
 }
 
@@ -233,7 +235,7 @@ export function renderEscalation(
   why: string,
   tally?: EscalationTally,
   executionArn?: unknown,
-  approval?: { taskToken: string },
+  approval?: { taskToken: string; endpoint?: string | undefined },
 ): EscalationMessage {
   const { tag, about, headline } = what(incident);
   const lines: string[] = [untrusted(headline), '', `Why you are getting this: ${untrusted(why)}`];
@@ -260,7 +262,7 @@ export function renderEscalation(
   }
   lines.push(`What the guard tried: ${tried(incident)}`);
   for (const error of incident.stageErrors) lines.push(`  (its ${error.stage} step failed: ${untrusted(error.error)})`);
-  const commands = approval ? approvalCommands(approval.taskToken) : [];
+  const commands = approval ? approvalCommands(approval.taskToken, approval.endpoint) : [];
   lines.push(`What it needs from you: ${needs(incident)}`, ...commands, '');
   const links = incidentLinks(incident);
   const execution = executionLink(executionArn);

@@ -117,7 +117,7 @@ async function requestApproval(state: PipelineState, taskToken: string, deps: No
   } else {
     const action = incident.plan ? ACTION_WORDS[incident.plan.action] ?? incident.plan.action : 'act';
     const published = await deps.escalations.publish(
-      renderEscalation(incident, `Pipeline Guard proposes to ${action}: approve or reject it with the commands below.`, undefined, state.execution?.arn, { taskToken }),
+      renderEscalation(incident, `Pipeline Guard proposes to ${action}: approve or reject it with the commands below.`, undefined, state.execution?.arn, { taskToken, endpoint: deps.config.SFN_ENDPOINT }),
     );
     notifications.push({ channel: 'sns', target: 'escalation-topic', outcome: 'published', detail: published.messageId, at });
   }

@@ -149,11 +149,14 @@ describe('local runtime: guarded remediation', () => {
     await runtime.idle();
     const id = String(fired.body.incidentId);
     const request = (await outbox('escalation')).find((e) => String(e.message).includes(id));
-    const token = /send-task-success --task-token '([^']+)'/.exec(String(request?.message))?.[1] ?? 'no token in the e-mail';
-    await createTaskControl(loadConfig(runtime.env)).succeed(token, { approvedBy: 'on-call' });
+    // The command as e-mailed, endpoint included: the local runtime's Step Functions is not AWS's.
+    const [, endpoint = 'no endpoint in the e-mail', token = 'no token in the e-mail'] =
+      /send-task-success --endpoint-url '([^']+)' --task-token '([^']+)'/.exec(String(request?.message)) ?? [];
+    await createTaskControl(loadConfig({ ...runtime.env, SFN_ENDPOINT: endpoint })).succeed(token, { approvedBy: 'on-call' });
     await runtime.idle();
 
-    expect(String(request?.message)).toMatch(new RegExp(`send-task-failure --task-token '${token}' --error ApprovalRejected`));
+    expect(endpoint).toBe(runtime.env.SFN_ENDPOINT);
+    expect(String(request?.message)).toMatch(new RegExp(`send-task-failure --endpoint-url '${endpoint}' --task-token '${token}' --error ApprovalRejected`));
     expect(await incident(id)).toMatchObject({ status: 'notified', decision: { action: 'run_runbook', applied: true } });
     expect((await outbox('runbook')).filter((r) => r.document === 'Failover-Payments-Db')).toHaveLength(1);
   });
