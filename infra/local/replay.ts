@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Incident } from '../../shared/domain/incident.js';
+import { parseOutbox } from '../../shared/adapters/outbox.js';
 
 export const EVENTS_DIR = resolve(fileURLToPath(new URL('../../events', import.meta.url)));
 
@@ -52,8 +53,7 @@ export async function fetchIncident(baseUrl: string, id: string): Promise<Incide
 
 /** The local runtime's outbox (SNS stand-in, and GitHub without a token): one JSON object per line, oldest first. */
 export async function readOutbox(path: string): Promise<Array<Record<string, any>>> {
-  const text = await readFile(path, 'utf8').catch(() => '');
-  return text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, any>);
+  return parseOutbox(await readFile(path, 'utf8').catch(() => ''));
 }
 
 /**

@@ -10,6 +10,21 @@ export interface OutboxEntry {
   [key: string]: unknown;
 }
 
+/**
+ * The entries of an outbox file's text. A line that is not JSON (cut short by a crash while it was written) is passed
+ * over: it must not hide the others, which the local runbook runner reads before each start.
+ */
+export function parseOutbox(text: string): OutboxEntry[] {
+  return text.split('\n').flatMap((line) => {
+    if (!line.trim()) return [];
+    try {
+      return [JSON.parse(line) as OutboxEntry];
+    } catch {
+      return [];
+    }
+  });
+}
+
 /** Appends one JSON line per message: the local runtime's stand-in for SNS (and, without a token, for GitHub). */
 export function createOutbox(path: string, options: { echo?: (line: string) => void } = {}) {
   async function write(entry: Omit<OutboxEntry, 'id' | 'at'>): Promise<OutboxEntry> {
@@ -25,7 +40,7 @@ export function createOutbox(path: string, options: { echo?: (line: string) => v
       if (error.code === 'ENOENT') return '';
       throw error;
     });
-    return text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as OutboxEntry);
+    return parseOutbox(text);
   }
   const publisher: EscalationPublisher = {
     async publish(message) {

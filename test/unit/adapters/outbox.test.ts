@@ -1,0 +1,27 @@
+import { appendFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createOutbox } from '../../../shared/adapters/outbox.js';
+import { createOutboxRunbookRunner } from '../../../shared/remediation/runbook-runner.js';
+
+describe('the local outbox', () => {
+  it('reads past a line a crash cut short, so the runbook runner still finds the run it started', async () => {
+    // Prepare: a runbook started, then a line cut short by a kill while it was written, then an escalation.
+    const outbox = createOutbox(join(mkdtempSync(join(tmpdir(), 'guard-outbox-')), 'outbox.jsonl'));
+    const runner = createOutboxRunbookRunner(outbox);
+    const request = { document: 'Restart-Checkout-Api', parameters: { Alarm: ['checkout-api-5xx'] }, clientToken: 'cw-1' };
+    const first = await runner.start(request);
+    appendFileSync(outbox.path, '{"id":"cut","kind":"escal');
+    appendFileSync(outbox.path, '\n');
+    await outbox.write({ kind: 'escalation', subject: 'later', message: 'after the cut line' });
+
+    // Act
+    const again = await runner.start(request);
+    const entries = await outbox.entries();
+
+    // Assert
+    expect(again).toEqual(first);
+    expect(entries.map((entry) => entry.kind)).toEqual(['runbook', 'escalation']);
+  });
+});
