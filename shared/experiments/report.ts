@@ -1,12 +1,14 @@
 import { ExperimentStateError, ValidationError } from '../errors.js';
 import type { Experiment } from './definition.js';
-import { type ExperimentDecision, type VariantResult, decideExperiment, variantResults } from './stats.js';
+import { type ExperimentDecision, type VariantResult, decideExperiment, intervalConfidence, variantResults } from './stats.js';
 import { type ExperimentStore, ExperimentNotFoundError } from './store.js';
 
 export interface ExperimentReport {
   experiment: Experiment;
   results: VariantResult[];
   decision: ExperimentDecision;
+  /** The confidence of the results' intervals, which the stopping rule compares (see `intervalConfidence`). */
+  intervalConfidence: number;
 }
 
 /** Definition, per-variant results with intervals, and the stopping rule's decision: what `show` prints. */
@@ -14,7 +16,7 @@ export async function experimentReport(store: ExperimentStore, id: string): Prom
   const experiment = await store.get(id);
   if (!experiment) throw new ExperimentNotFoundError(`experiment ${id} does not exist`);
   const results = variantResults(experiment, await store.counters(id));
-  return { experiment, results, decision: decideExperiment(experiment, results) };
+  return { experiment, results, decision: decideExperiment(experiment, results), intervalConfidence: intervalConfidence(experiment) };
 }
 
 /**
@@ -51,6 +53,7 @@ function formatDuration(seconds: number): string {
 /** The table `guard experiments show` prints. */
 export function renderExperimentReport(report: ExperimentReport): string {
   const { experiment, results, decision } = report;
+  const confidence = report.intervalConfidence;
   const metric = experiment.metric.kind === 'recovered_within' ? `recovered within ${experiment.metric.minutes} min` : 'positive feedback';
   const scope = [...experiment.categories, ...experiment.fingerprints].join(', ') || 'all incidents';
   const rows = results.map((r) => [
@@ -63,7 +66,7 @@ export function renderExperimentReport(report: ExperimentReport): string {
     usd(r),
     r.meanTimeToRecoverySeconds === null ? '-' : formatDuration(r.meanTimeToRecoverySeconds),
   ]);
-  const header = ['variant', 'action', 'attempts', 'successes', 'rate', `${pct(experiment.confidence)} interval`, 'cost/incident', 'mean TTR'];
+  const header = ['variant', 'action', 'attempts', 'successes', 'rate', `${pct(confidence)} interval`, 'cost/incident', 'mean TTR'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
   return [

@@ -413,7 +413,7 @@ function ExperimentsPage({ id }: { id: string | null }) {
               { header: 'successes / attempts', cell: (v) => `${v.successes} / ${v.attempts}` },
               { header: 'rate', cell: (v) => pct(v.rate) },
               {
-                header: `${pct(r.experiment.confidence)} interval`,
+                header: `${pct(r.intervalConfidence)} interval`,
                 cell: (v) => (
                   <>
                     <IntervalBar rate={v.rate} lower={v.lower} upper={v.upper} /> {pct(v.lower)} – {pct(v.upper)}

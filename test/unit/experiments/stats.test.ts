@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideExperiment, variantResults } from '../../../shared/experiments/stats.js';
+import { decideExperiment, intervalConfidence, variantResults } from '../../../shared/experiments/stats.js';
 import { renderExperimentReport } from '../../../shared/experiments/report.js';
 import type { Experiment } from '../../../shared/experiments/definition.js';
 
@@ -29,9 +29,9 @@ const decide = (a: [number, number], b: [number, number]) =>
   ]));
 
 describe('variantResults', () => {
-  it('computes each arm\'s Wilson interval at the experiment\'s confidence', () => {
+  it('computes each arm\'s Wilson interval at half the experiment\'s error rate (95 % for a 90 % experiment)', () => {
     // Act
-    const [rerun, debug] = variantResults(experiment, [{ name: 'rerun', attempts: 263, successes: 81 }]);
+    const [rerun, debug] = variantResults({ ...experiment, confidence: 0.9 }, [{ name: 'rerun', attempts: 263, successes: 81 }]);
 
     // Assert: Newcombe's 81/263 example; an arm without counters is [0, 1]
     expect(rerun?.lower).toBeCloseTo(0.2553, 4);
@@ -53,14 +53,14 @@ describe('stopping rule', () => {
   });
 
   it('declares a winner when the intervals separate', () => {
-    // 27/30 → [0.744, 0.965]; 12/30 → [0.246, 0.577]
+    // At 97.5 %: 27/30 → [0.715, 0.970]; 12/30 → [0.228, 0.600]
     const decision = decide([27, 30], [12, 30]);
 
     expect(decision).toMatchObject({ state: 'winner', winner: 'rerun' });
   });
 
   it('continues while the intervals overlap', () => {
-    // 24/30 → [0.627, 0.905]; 18/30 → [0.423, 0.754]
+    // At 97.5 %: 24/30 → [0.599, 0.914]; 18/30 → [0.400, 0.772]
     expect(decide([24, 30], [18, 30]).state).toBe('continue');
   });
 
@@ -73,9 +73,35 @@ describe('stopping rule', () => {
       { name: 'rerun', successes: 27, attempts: 30 },
       { name: 'debug', successes: 12, attempts: 30 },
     ]);
-    const text = renderExperimentReport({ experiment, results, decision: decideExperiment(experiment, results) });
+    const text = renderExperimentReport({ experiment, results, decision: decideExperiment(experiment, results), intervalConfidence: intervalConfidence(experiment) });
 
-    expect(text).toContain('rerun    rerun_failed_jobs  30        27         90.0%');
+    expect(text).toContain('rerun    rerun_failed_jobs  30        27         90.0%  [71.5%, 97.0%]');
+    expect(text).toContain('97.5% interval');
     expect(text).toContain('decision: winner → rerun');
+  });
+
+  it('names a false winner in fewer A/A experiments than its confidence allows, though it is checked after every outcome', () => {
+    // Prepare: 400 experiments of two arms that both succeed half the time, at 90 % (a false winner allowed in 10 %),
+    // minimum 10 per arm; a fixed-seed generator, so the count is the same on every run.
+    let seed = 20261124;
+    const random = () => (seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32;
+    const aa: Experiment = { ...experiment, confidence: 0.9, minSamplePerVariant: 10, maxSamplePerVariant: 100 };
+    let falseWinners = 0;
+
+    // Act: one outcome at a time to a random arm, the rule checked after each, as the outcome recorder counts them.
+    for (let run = 0; run < 400; run += 1) {
+      const counts = { rerun: { attempts: 0, successes: 0 }, debug: { attempts: 0, successes: 0 } };
+      for (;;) {
+        const arm = random() < 0.5 ? counts.rerun : counts.debug;
+        arm.attempts += 1;
+        if (random() < 0.5) arm.successes += 1;
+        const decision = decideExperiment(aa, variantResults(aa, [{ name: 'rerun', ...counts.rerun }, { name: 'debug', ...counts.debug }]));
+        if (decision.state === 'winner') falseWinners += 1;
+        if (decision.state === 'winner' || decision.state === 'no_difference') break;
+      }
+    }
+
+    // Assert: with the intervals at the experiment's own 90 %, 63 of them (16 %) named one.
+    expect(falseWinners / 400).toBeLessThan(0.1);
   });
 });
