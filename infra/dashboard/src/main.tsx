@@ -184,18 +184,25 @@ function FailureLines({ incident }: { incident: Incident }) {
               {job.diagnosis.fix.length ? <ul>{job.diagnosis.fix.map((f) => <li key={f}>{f}</li>)}</ul> : null}
             </p>
           ) : null}
-          {job.failures.map((failure) => (
-            <pre key={`${failure.rule}-${failure.startLine}`} class="lines">
-              {failure.lines.map((l) => {
-                const href = stepLink(job, l.line);
-                return (
-                  <div key={l.line}>
-                    {href ? <a href={href}>{String(l.line).padStart(5)}</a> : String(l.line).padStart(5)}  {l.text}
-                  </div>
-                );
-              })}
-            </pre>
-          ))}
+          {job.failures.map((failure) =>
+            failure.lines.length === 0 ? (
+              // Classify keeps a run's failure lines within a budget: past it, a failure keeps its place, not its lines.
+              <p key={`${failure.rule}-${failure.startLine}`} class="muted">
+                Lines {failure.startLine}–{failure.endLine} ({failure.rule}): left out, the run's failures fill what an incident keeps; the job log has them.
+              </p>
+            ) : (
+              <pre key={`${failure.rule}-${failure.startLine}`} class="lines">
+                {failure.lines.map((l) => {
+                  const href = stepLink(job, l.line);
+                  return (
+                    <div key={l.line}>
+                      {href ? <a href={href}>{String(l.line).padStart(5)}</a> : String(l.line).padStart(5)}  {l.text}
+                    </div>
+                  );
+                })}
+              </pre>
+            ),
+          )}
         </article>
       ))}
     </div>
