@@ -22,9 +22,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type RecordedWebhook, loadWebhook, readOutbox, signWebhook } from '../infra/local/replay.js';
-import { BOT_LOGIN, FAKE_TOKEN, FakeGitHub } from '../test/support/fake-github.js';
+import { BOT_LOGIN, FakeGitHub } from '../test/support/fake-github.js';
 import { FakeModel } from '../test/support/fake-model.js';
 import { exited, startChild } from './chaos-child.js';
+import { againstFakeGitHub } from './chaos-faults.js';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const SECRET = 'chaos-crash-point-secret';
@@ -119,13 +120,7 @@ async function crashAt(point: Point): Promise<boolean> {
   const dataDir = await mkdtemp(join(tmpdir(), `guard-chaos-crash-${point}-`));
   const env = {
     ...process.env,
-    GITHUB_APP_ID: undefined,
-    GITHUB_TOKEN: FAKE_TOKEN,
-    GITHUB_API_URL: github.baseUrl,
-    GITHUB_BOT_LOGIN: BOT_LOGIN,
-    GITHUB_WRITE_INTERVAL_MS: '0',
-    GITHUB_WRITES_PER_MINUTE: '10000',
-    GITHUB_WRITES_PER_HOUR: '100000',
+    ...againstFakeGitHub(github),
     GITHUB_RERUNS_PER_MINUTE: '10000',
     GITHUB_WEBHOOK_SECRET: SECRET,
     POWERTOOLS_LOG_LEVEL: 'SILENT',

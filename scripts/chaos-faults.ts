@@ -76,13 +76,7 @@ async function scenario(name: string, fault: Fault): Promise<boolean> {
     retryDelayMs: 200,
     env: {
       ...process.env,
-      GITHUB_APP_ID: undefined,
-      GITHUB_TOKEN: FAKE_TOKEN,
-      GITHUB_API_URL: github.baseUrl,
-      GITHUB_BOT_LOGIN: BOT_LOGIN,
-      GITHUB_WRITE_INTERVAL_MS: '0',
-      GITHUB_WRITES_PER_MINUTE: '10000',
-      GITHUB_WRITES_PER_HOUR: '100000',
+      ...againstFakeGitHub(github),
       ANALYZER: 'openai',
       LLM_BASE_URL: model.baseUrl,
       LLM_MODEL: 'chaos-model',
@@ -162,6 +156,19 @@ async function scenario(name: string, fault: Fault): Promise<boolean> {
 
 const JOBS = /^\/repos\/[^/]+\/[^/]+\/actions\/runs\/\d+\/attempts\/\d+\/jobs$/;
 const COMMENT_POST = /^\/repos\/[^/]+\/[^/]+\/issues\/\d+\/comments$/;
+
+/** Token mode against the fake GitHub server, its write budget raised out of the way: the faults are what is measured. */
+export function againstFakeGitHub(github: FakeGitHub): Record<string, string | undefined> {
+  return {
+    GITHUB_APP_ID: undefined,
+    GITHUB_TOKEN: FAKE_TOKEN,
+    GITHUB_API_URL: github.baseUrl,
+    GITHUB_BOT_LOGIN: BOT_LOGIN,
+    GITHUB_WRITE_INTERVAL_MS: '0',
+    GITHUB_WRITES_PER_MINUTE: '10000',
+    GITHUB_WRITES_PER_HOUR: '100000',
+  };
+}
 
 export const faultSuites = {
   'github-500': () =>

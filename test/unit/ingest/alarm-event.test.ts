@@ -11,6 +11,19 @@ import { createMemoryStore } from '../../support/memory-store.js';
 
 const EVENT = JSON.parse(readFileSync(join(import.meta.dirname, '../../../events/cloudwatch/alarm-state-alarm.json'), 'utf8')) as Record<string, any>;
 
+/** What alarm ingest needs, with a workflow that records the inputs it is started with and scope by name prefix. */
+function ingestDeps(prefix: string, started: unknown[]) {
+  return {
+    incidents: createMemoryStore(),
+    workflow: { async start(_name: string, input: unknown) { started.push(input); return { alreadyStarted: false, executionId: 'arn' }; } },
+    clock: () => new Date('2026-11-20T10:00:00Z'),
+    logger: silentLogger,
+    maxRedrives: 3,
+    scope: { prefixes: [prefix], tag: null, includeAutoscaling: false },
+    alarmTags: null,
+  };
+}
+
 describe('alarm ingest', () => {
   it('redacts the alarm text before it becomes the execution input', async () => {
     // Prepare: a reason that quotes a token the alarmed service logged.
@@ -21,15 +34,7 @@ describe('alarm ingest', () => {
     event.detail.state.reasonData = JSON.stringify({ note: `token ${token}` });
     event.detail.extra = { deep: { deeper: { deepest: { note: `token ${token}` } } } };
     const started: unknown[] = [];
-    const deps = {
-      incidents: createMemoryStore(),
-      workflow: { async start(_name: string, input: unknown) { started.push(input); return { alreadyStarted: false, executionId: 'arn' }; } },
-      clock: () => new Date('2026-11-20T10:00:00Z'),
-      logger: silentLogger,
-      maxRedrives: 3,
-      scope: { prefixes: ['guard-'], tag: null, includeAutoscaling: false },
-      alarmTags: null,
-    };
+    const deps = ingestDeps('guard-', started);
     // Act
     const result = await ingestAlarmEvent(event, deps as never);
     // Assert
@@ -49,15 +54,7 @@ describe('alarm ingest', () => {
     event.detail.previousState.reason = event.detail.state.reason;
     event.detail.state.reasonData = JSON.stringify({ note: 'pwd=abcd '.repeat(1_776) });
     const started: unknown[] = [];
-    const deps = {
-      incidents: createMemoryStore(),
-      workflow: { async start(_name: string, input: unknown) { started.push(input); return { alreadyStarted: false, executionId: 'arn' }; } },
-      clock: () => new Date('2026-11-20T10:00:00Z'),
-      logger: silentLogger,
-      maxRedrives: 3,
-      scope: { prefixes: ['checkout-'], tag: null, includeAutoscaling: false },
-      alarmTags: null,
-    };
+    const deps = ingestDeps('checkout-', started);
 
     // Act
     await ingestAlarmEvent(event, deps as never);

@@ -1,19 +1,11 @@
 import { createHmac } from 'node:crypto';
-import { Webhooks } from '@octokit/webhooks';
 import { describe, expect, it } from 'vitest';
-import { newIncident } from '../../../shared/domain/incident.js';
-import { githubIncidentFields, githubIncidentScope } from '../../../shared/domain/github-incident.js';
-import { staticGitHubClients } from '../../../shared/github/clients.js';
 import { COMMAND_ANSWER_LEASE_MS } from '../../../shared/github/comment-timing.js';
-import { type CommentCommandDeps, commandAnswerMarker, handleIssueCommentWebhook } from '../../../shared/ingest/comment-commands.js';
-import { triggerFromWorkflowRun } from '../../../shared/ingest/github-webhook.js';
-import type { Learning } from '../../../shared/knowledge/learning.js';
-import { silentLogger } from '../../../shared/steps/deps.js';
+import { commandAnswerMarker, handleIssueCommentWebhook } from '../../../shared/ingest/comment-commands.js';
 import { createDynamoCommandAnswers } from '../../../shared/stores/command-answers.js';
-import { loadWebhook } from '../../../infra/local/replay.js';
-import { createFakeGitHub, createMemoryApprovalIndex } from '../../support/fakes.js';
+import { createFakeGitHub } from '../../support/fakes.js';
+import { INDEXED_REPOSITORY, PENDING_INCIDENT, PENDING_PULL_REQUEST, pendingApproval } from '../../support/comment-commands.js';
 import { scratchStoreForFile } from '../../support/harness.js';
-import { createMemoryStore } from '../../support/memory-store.js';
 
 /**
  * Deliveries of one `/guard` command interleaved step by step: the replies' claims in dynalite (the conditional
@@ -23,11 +15,10 @@ import { createMemoryStore } from '../../support/memory-store.js';
 const TABLE = 'incidents';
 const scratch = scratchStoreForFile('guard-command-races', { incidents: TABLE });
 const SECRET = 'race-secret';
-const REPOSITORY = 'acme-shop/checkout-service';
-const PULL_REQUEST = 1287;
-const INCIDENT = 'gh-714523861-11862439017-1';
-/** The repository as notify indexes its proposals: by name and GitHub's id. */
-const INDEXED = { name: REPOSITORY, id: 714523861 };
+const REPOSITORY = INDEXED_REPOSITORY.name;
+const PULL_REQUEST = PENDING_PULL_REQUEST;
+const INCIDENT = PENDING_INCIDENT;
+const INDEXED = INDEXED_REPOSITORY;
 const OTHER = 'gh-714523861-999-1';
 
 let nextComment = 7_000;
@@ -90,40 +81,8 @@ function listingGitHub() {
 /** One proposal waits for approval on the pull request, and `OTHER` too: a bare `/guard approve` is refused. */
 async function setup() {
   const github = listingGitHub();
-  const incidents = createMemoryStore();
-  const trigger = triggerFromWorkflowRun(structuredClone(loadWebhook('workflow_run-failure')).body as never, 'd');
-  await incidents.create(
-    newIncident({
-      ...githubIncidentFields(trigger),
-      plan: { action: 'rerun_failed_jobs', proposed: 'rerun_failed_jobs', reasons: ['policy'], requiresApproval: true, dryRun: false, experiment: null, plannedAt: '2026-11-20T10:00:00Z' },
-      approval: { status: 'pending', taskToken: 'token-1', requestedAt: '2026-11-20T10:00:00Z', decidedAt: null, decidedBy: null, reason: null },
-    }, new Date('2026-11-20T10:00:00Z')),
-    githubIncidentScope(trigger),
-  );
-  const approvals = createMemoryApprovalIndex();
-  await approvals.add(INDEXED, PULL_REQUEST, INCIDENT);
-  await approvals.add(INDEXED, PULL_REQUEST, OTHER);
-  const tasks: unknown[] = [];
-  /** Each delivery is its own Lambda: its own table client, sharing the table, GitHub and the other stores. */
-  const deps = (): CommentCommandDeps => ({
-    webhooks: new Webhooks({ secret: SECRET }),
-    maxBodyBytes: 1_048_576,
-    incidents,
-    github: staticGitHubClients(github.port),
-    clock: () => new Date('2026-11-20T10:05:00Z'),
-    logger: silentLogger,
-    learning: {} as Learning,
-    approvals,
-    answers: createDynamoCommandAnswers({ client: scratch.store.documents(), tableName: TABLE, leaseMs: COMMAND_ANSWER_LEASE_MS }),
-    tasks: {
-      async succeed(token, output) {
-        tasks.push(['succeed', token, output]);
-      },
-      async fail(token, error, cause) {
-        tasks.push(['fail', token, error, cause]);
-      },
-    },
-  });
+  const answers = () => createDynamoCommandAnswers({ client: scratch.store.documents(), tableName: TABLE, leaseMs: COMMAND_ANSWER_LEASE_MS });
+  const { approvals, tasks, deps } = await pendingApproval({ secret: SECRET, github: github.port, answers, alsoPending: [OTHER] });
   return { github, approvals, tasks, deps, commentId: nextComment++ };
 }
 

@@ -1,24 +1,22 @@
 import { createHmac } from 'node:crypto';
-import { Webhooks } from '@octokit/webhooks';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type AnalysisSummary, type Incident, newIncident } from '../../../shared/domain/incident.js';
 import { plannedProposalDigest } from '../../../shared/remediation/proposal-digest.js';
-import { type CommentCommandDeps, commandAnswerMarker, handleIssueCommentWebhook, parseApprovalCommand } from '../../../shared/ingest/comment-commands.js';
+import { commandAnswerMarker, handleIssueCommentWebhook, parseApprovalCommand } from '../../../shared/ingest/comment-commands.js';
 import { staticGitHubClients } from '../../../shared/github/clients.js';
 import type { Learning } from '../../../shared/knowledge/learning.js';
-import { silentLogger } from '../../../shared/steps/deps.js';
 import { notifyStep } from '../../../shared/steps/notify.js';
 import { COMMENT_MARKER } from '../../../shared/notify/comment.js';
 import { triggerFromWorkflowRun } from '../../../shared/ingest/github-webhook.js';
 import { githubIncidentFields, githubIncidentScope } from '../../../shared/domain/github-incident.js';
 import { loadWebhook } from '../../../infra/local/replay.js';
 import { createMemoryStore } from '../../support/memory-store.js';
-import { createFakeGitHub, createMemoryApprovalIndex, createMemoryCommandAnswers, stepDeps } from '../../support/fakes.js';
+import { createFakeGitHub, createMemoryCommandAnswers, stepDeps } from '../../support/fakes.js';
+import { INDEXED_REPOSITORY, PENDING_INCIDENT, pendingApproval } from '../../support/comment-commands.js';
 
 const SECRET = 'comment-secret';
-const INCIDENT = 'gh-714523861-11862439017-1';
-/** The repository as notify indexes its proposals: by name and GitHub's id. */
-const INDEXED = { name: 'acme-shop/checkout-service', id: 714523861 };
+const INCIDENT = PENDING_INCIDENT;
+const INDEXED = INDEXED_REPOSITORY;
 
 function delivery(login: string, body: string, createdAt?: string, association?: string, repositoryId = 714523861, fullName = 'acme-shop/checkout-service') {
   const payload = JSON.stringify({
@@ -35,42 +33,8 @@ async function setup(taskError?: Error, fields: Partial<Incident> = {}) {
   const github = createFakeGitHub();
   github.permissions.set('maintainer', 'maintain');
   github.permissions.set('reader', 'read');
-  const incidents = createMemoryStore();
-  const trigger = triggerFromWorkflowRun(structuredClone(loadWebhook('workflow_run-failure')).body as never, 'd');
-  await incidents.create(
-    newIncident({
-      ...githubIncidentFields(trigger),
-      plan: { action: 'rerun_failed_jobs', proposed: 'rerun_failed_jobs', reasons: ['policy'], requiresApproval: true, dryRun: false, experiment: null, plannedAt: '2026-11-20T10:00:00Z' },
-      approval: { status: 'pending', taskToken: 'token-1', requestedAt: '2026-11-20T10:00:00Z', decidedAt: null, decidedBy: null, reason: null },
-      ...fields,
-    }, new Date('2026-11-20T10:00:00Z')),
-    githubIncidentScope(trigger),
-  );
-  const tasks: Array<[string, ...unknown[]]> = [];
-  const approvals = createMemoryApprovalIndex();
-  await approvals.add(INDEXED, 1287, INCIDENT);
-  const deps: CommentCommandDeps = {
-    webhooks: new Webhooks({ secret: SECRET }),
-    maxBodyBytes: 1_048_576,
-    incidents,
-    github: staticGitHubClients(github.port),
-    clock: () => new Date('2026-11-20T10:05:00Z'),
-    logger: silentLogger,
-    learning: {} as Learning,
-    approvals,
-    answers: createMemoryCommandAnswers(),
-    tasks: {
-      async succeed(token, output) {
-        if (taskError) throw taskError;
-        tasks.push(['succeed', token, output]);
-      },
-      async fail(token, error, cause) {
-        if (taskError) throw taskError;
-        tasks.push(['fail', token, error, cause]);
-      },
-    },
-  };
-  return { deps, tasks, incidents, approvals, github };
+  const made = await pendingApproval({ secret: SECRET, github: github.port, answers: createMemoryCommandAnswers, fields, ...(taskError ? { taskError } : {}) });
+  return { deps: made.deps(), tasks: made.tasks, incidents: made.incidents, approvals: made.approvals, github };
 }
 
 describe('/guard approve and reject', () => {

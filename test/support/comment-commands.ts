@@ -1,0 +1,70 @@
+import { Webhooks } from '@octokit/webhooks';
+import { type Incident, newIncident } from '../../shared/domain/incident.js';
+import { githubIncidentFields, githubIncidentScope } from '../../shared/domain/github-incident.js';
+import { staticGitHubClients } from '../../shared/github/clients.js';
+import type { CommentCommandDeps } from '../../shared/ingest/comment-commands.js';
+import { triggerFromWorkflowRun } from '../../shared/ingest/github-webhook.js';
+import type { Learning } from '../../shared/knowledge/learning.js';
+import type { GitHubPort } from '../../shared/ports.js';
+import { silentLogger } from '../../shared/steps/deps.js';
+import type { CommandAnswers } from '../../shared/stores/command-answers.js';
+import { loadWebhook } from '../../infra/local/replay.js';
+import { createMemoryApprovalIndex } from './fakes.js';
+import { createMemoryStore } from './memory-store.js';
+
+/** The sample failure's incident (events/github/workflow_run-failure.json) and its pull request. */
+export const PENDING_INCIDENT = 'gh-714523861-11862439017-1';
+export const PENDING_PULL_REQUEST = 1287;
+/** The repository as notify indexes its proposals: by name and GitHub's id. */
+export const INDEXED_REPOSITORY = { name: 'acme-shop/checkout-service', id: 714523861 };
+
+/**
+ * The sample failure's incident with a re-run proposal waiting for approval (indexed with `alsoPending`), and the
+ * dependencies of the `/guard` command handler around it. `deps()` makes them anew each call, with `answers()`: each
+ * delivery may be its own Lambda. The task control records what it was asked, or throws `taskError`.
+ */
+export async function pendingApproval(options: {
+  secret: string;
+  github: GitHubPort;
+  answers: () => CommandAnswers;
+  taskError?: Error;
+  fields?: Partial<Incident>;
+  alsoPending?: string[];
+}) {
+  const incidents = createMemoryStore();
+  const trigger = triggerFromWorkflowRun(structuredClone(loadWebhook('workflow_run-failure')).body as never, 'd');
+  await incidents.create(
+    newIncident({
+      ...githubIncidentFields(trigger),
+      plan: { action: 'rerun_failed_jobs', proposed: 'rerun_failed_jobs', reasons: ['policy'], requiresApproval: true, dryRun: false, experiment: null, plannedAt: '2026-11-20T10:00:00Z' },
+      approval: { status: 'pending', taskToken: 'token-1', requestedAt: '2026-11-20T10:00:00Z', decidedAt: null, decidedBy: null, reason: null },
+      ...options.fields,
+    }, new Date('2026-11-20T10:00:00Z')),
+    githubIncidentScope(trigger),
+  );
+  const approvals = createMemoryApprovalIndex();
+  for (const id of [PENDING_INCIDENT, ...(options.alsoPending ?? [])]) await approvals.add(INDEXED_REPOSITORY, PENDING_PULL_REQUEST, id);
+  const tasks: Array<[string, ...unknown[]]> = [];
+  const deps = (): CommentCommandDeps => ({
+    webhooks: new Webhooks({ secret: options.secret }),
+    maxBodyBytes: 1_048_576,
+    incidents,
+    github: staticGitHubClients(options.github),
+    clock: () => new Date('2026-11-20T10:05:00Z'),
+    logger: silentLogger,
+    learning: {} as Learning,
+    approvals,
+    answers: options.answers(),
+    tasks: {
+      async succeed(token, output) {
+        if (options.taskError) throw options.taskError;
+        tasks.push(['succeed', token, output]);
+      },
+      async fail(token, error, cause) {
+        if (options.taskError) throw options.taskError;
+        tasks.push(['fail', token, error, cause]);
+      },
+    },
+  });
+  return { incidents, approvals, tasks, deps };
+}
