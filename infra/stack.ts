@@ -292,7 +292,7 @@ export function readSettings(scope: Construct): GuardSettings {
   const gateCallersJson = jsonFile('gateCallersFile', (text) => gateCallersSchema.parse(JSON.parse(text)));
   const gateRepositoriesJson = jsonFile('gateRepositoriesFile', (text) => gateRepositoriesSchema.parse(JSON.parse(text)));
   // Both go into the remediate function's environment, which Lambda caps at 4 KB with every other variable
-  // (about 1 KB of table names, ARNs and settings once resolved).
+  // (about 1 KB of table names, ARNs and settings once resolved). Notify gets the policy alone, beside fewer others.
   const sharedBytes = Buffer.byteLength(policyJson ?? '') + Buffer.byteLength(runbooksJson ?? '');
   if (sharedBytes > REMEDIATION_FILES_MAX_BYTES) {
     throw new SettingsError(
@@ -711,7 +711,13 @@ export class PipelineGuardStack extends Stack {
       name: 'notify',
       description: 'Creates or updates the PR comment and publishes escalations',
       timeout: Duration.seconds(60),
-      environment: { ...github, ...botLogin, ESCALATION_TOPIC_ARN: topic.topicArn },
+      environment: {
+        ...github,
+        ...botLogin,
+        ESCALATION_TOPIC_ARN: topic.topicArn,
+        // Who is paged for what (the policy's `escalation` rules, per repository) is decided here, not in remediate.
+        ...(settings.policyJson ? { POLICY_JSON: settings.policyJson } : {}),
+      },
     })
       .useTable(incidents, 'readWrite')
       .useSecret(credentialKey, credentialSecret);

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { actionsOf, allows, functionStatements, resourcesOf, scratchDir, synth } from './support.js';
+import { actionsOf, allows, functionLogicalId, functionStatements, resourcesOf, scratchDir, synth } from './support.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/remediation/${name}`, import.meta.url));
 
@@ -20,6 +20,16 @@ describe('remediation settings', () => {
     const start = statements.find((s) => actionsOf(s).includes('ssm:StartAutomationExecution'));
     expect(JSON.stringify(resourcesOf(start!))).toContain('automation-definition/Restart-Checkout-Api:*');
     expect(allows(statements, 'iam:PassRole', 'arn:aws:iam::123456789012:role/automation')).toBe(true);
+  });
+
+  it('hands the policy file to notify too, which pages by its escalation rules', () => {
+    const { stack, template } = synth({ policyFile: fixture('policy.json') });
+    const variables = (name: 'notify' | 'remediate') =>
+      template.toJSON().Resources[functionLogicalId(stack, stack.functions[name])].Properties.Environment.Variables as Record<string, unknown>;
+
+    expect(JSON.parse(String(variables('notify').POLICY_JSON))).toMatchObject({ repositories: { 'acme-shop/legacy': { escalation: { branches: ['main'] } } } });
+    expect(variables('notify').POLICY_JSON).toEqual(variables('remediate').POLICY_JSON);
+    expect(variables('notify').RUNBOOKS_JSON).toBeUndefined();
   });
 
   it('grants no SSM or PassRole without a runbook allow-list', () => {
