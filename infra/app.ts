@@ -10,10 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { App, type AppProps, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { PROJECT_ROOT } from './constructs/guard-function.js';
-import { PipelineGuardStack, SettingsError } from './stack.js';
-
-/** The stack's name unless `-c stackName=…` says otherwise (a staging and a production stack in one account). */
-export const DEFAULT_STACK_NAME = 'PipelineGuard';
+import { DEFAULT_STACK_NAME, PipelineGuardStack, SettingsError } from './stack.js';
 
 /** CloudFormation stack names: a letter, then letters, digits and hyphens, at most 128 characters. */
 const STACK_NAME_RE = /^[A-Za-z][A-Za-z0-9-]{0,127}$/;

@@ -41,13 +41,14 @@
  * | alarmScopeTag      | pipeline-guard=enabled    | alarms with this tag start the pipeline too (from the event with tag propagation, else read from CloudWatch); `none`: the prefix only |
  * | alarmIncludeAutoscaling | false                | also handle target-tracking autoscaling alarms                                           |
  * | dashboard          | false                     | deploys the web dashboard: S3 + CloudFront (origin access control), a Cognito user pool, and the read API again with a Cognito authorizer (needs `npm run build:web` first) |
- * | dashboardDomainPrefix | pipeline-guard-<account> | Cognito hosted sign-in domain prefix (globally unique in the region)                   |
+ * | dashboardDomainPrefix | pipeline-guard-<account>[-<digest of stackName>] | Cognito hosted sign-in domain prefix (unique in the region across AWS; another stackName than the default gets its own) |
  *
  * Alarm scope is opt-in: an alarm starts the pipeline when its name has the prefix or it carries the tag. The
  * EventBridge rules leave out this stack's own alarms (named `<stack name>-…`), so a failing pipeline cannot feed
  * itself, and narrow to the prefix only when there is no tag scope (`alarmScopeTag=none`); ingest-alarm applies
  * the scope in code, as the local runtime does, reading the tags of alarms whose events carry none.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
@@ -200,6 +201,20 @@ const GUARDRAIL_ARN = /^arn:aws[\w-]*:bedrock:[a-z0-9-]+:\d{12}:guardrail\/[a-z0
 export function bedrockGuardrailStatement(guardrailId: string, region: string, account: string, partition: string): PolicyStatement {
   const arn = GUARDRAIL_ARN.test(guardrailId) ? guardrailId : `arn:${partition}:bedrock:${region}:${account}:guardrail/${guardrailId}`;
   return new PolicyStatement({ actions: ['bedrock:ApplyGuardrail'], resources: [arn] });
+}
+
+/** The stack's name unless `-c stackName=…` says otherwise (a staging and a production stack in one account). */
+export const DEFAULT_STACK_NAME = 'PipelineGuard';
+
+/**
+ * The Cognito sign-in domain prefix when `dashboardDomainPrefix` is not given. Prefixes are unique per region across
+ * all of AWS, so a second stack in the account (`-c stackName=…`) needs its own: the default stack keeps the prefix
+ * it always had, any other adds a digest of its name (a digest, not the name: a prefix allows only 63 lower-case
+ * letters, digits and inner hyphens, and a stack name may be 128 characters of either case).
+ */
+export function defaultDashboardDomainPrefix(stackName: string, account: string): string {
+  if (stackName === DEFAULT_STACK_NAME) return `pipeline-guard-${account}`;
+  return `pipeline-guard-${account}-${createHash('sha256').update(stackName).digest('hex').slice(0, 10)}`;
 }
 
 /** A context value (`-c key=value` or cdk.json) that is missing, malformed or names a file that cannot be read. */
@@ -890,7 +905,7 @@ export class PipelineGuardStack extends Stack {
     // ---- Read API: incidents, metrics, experiments, knowledge (shared/api/read-api.ts). IAM-signed for the CLI and
     // automation on this API; with the dashboard, the same function again behind a Cognito authorizer.
     const dashboardSite = settings.dashboard
-      ? new DashboardSite(this, 'DashboardSite', { domainPrefix: settings.dashboardDomainPrefix ?? `pipeline-guard-${this.account}` })
+      ? new DashboardSite(this, 'DashboardSite', { domainPrefix: settings.dashboardDomainPrefix ?? defaultDashboardDomainPrefix(this.stackName, this.account) })
       : undefined;
     const readApi = fn('ReadApi', {
       name: 'read-api',

@@ -121,6 +121,25 @@ describe('dashboard site (-c dashboard=true)', () => {
     expect(parts).toContainEqual({ Ref: 'AWS::Region' });
   });
 
+  it('gives a second stack in the account its own sign-in domain, and the default stack the one it always had', () => {
+    const domainOf = (context: Record<string, unknown>) => {
+      const domains = Object.values(synth({ dashboard: 'true', ...context }).template.toJSON().Resources as Resources).filter(
+        (r) => r.Type === 'AWS::Cognito::UserPoolDomain',
+      );
+      expect(domains).toHaveLength(1);
+      return domains[0]?.Properties.Domain as unknown;
+    };
+    const production = domainOf({});
+    const staging = domainOf({ stackName: 'PipelineGuard-staging' });
+
+    expect(production).toEqual({ 'Fn::Join': ['', ['pipeline-guard-', { Ref: 'AWS::AccountId' }]] });
+    expect(staging).not.toEqual(production);
+    expect(staging).toEqual(domainOf({ stackName: 'PipelineGuard-staging' }));
+    const [, parts] = (staging as { 'Fn::Join': [string, unknown[]] })['Fn::Join'];
+    const text = parts.map((p) => (typeof p === 'string' ? p : '123456789012')).join('');
+    expect(text).toMatch(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/);
+  });
+
   it('lets the browser read the API only from the dashboard origin', () => {
     const readFn = resources[functionLogicalId(stack, stack.functions['read-api'])];
     expect(JSON.stringify(readFn?.Properties.Environment.Variables.DASHBOARD_ORIGIN)).toContain('DomainName');
