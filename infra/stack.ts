@@ -88,6 +88,7 @@ import { parsePolicyFile } from '../shared/remediation/policy.js';
 import { parsePriceOverrides } from '../shared/analysis/pricing.js';
 import { parseRunbookMappings } from '../shared/remediation/runbooks.js';
 import { NO_SCOPE_TAG } from '../shared/ingest/alarm-scope.js';
+import { DEFAULT_METRICS_SERVICE } from '../shared/adapters/metric-names.js';
 
 /**
  * Teams copies a channel id as `19:…@thread.tacv2`; CloudFormation accepts it only URL-encoded
@@ -215,6 +216,15 @@ export const DEFAULT_STACK_NAME = 'PipelineGuard';
 export function defaultDashboardDomainPrefix(stackName: string, account: string): string {
   if (stackName === DEFAULT_STACK_NAME) return `pipeline-guard-${account}`;
   return `pipeline-guard-${account}-${createHash('sha256').update(stackName).digest('hex').slice(0, 10)}`;
+}
+
+/**
+ * The `service` dimension of the stack's metrics (and of its log lines). Stacks in one account and region share the
+ * CloudWatch namespace, so each needs its own for its dashboard to chart only its own incidents, actions and costs;
+ * the default stack keeps the one it always had, so its dashboard keeps its history.
+ */
+export function metricsServiceOf(stackName: string): string {
+  return stackName === DEFAULT_STACK_NAME ? DEFAULT_METRICS_SERVICE : `${DEFAULT_METRICS_SERVICE}-${stackName}`;
 }
 
 /** A context value (`-c key=value` or cdk.json) that is missing, malformed or names a file that cannot be read. */
@@ -579,8 +589,9 @@ export class PipelineGuardStack extends Stack {
     }
 
     // ---- Functions.
-    const fn = (id: string, props: Omit<GuardFunctionProps, 'logRetention'>) =>
-      new GuardFunction(this, id, { ...props, logRetention: retention });
+    const metricsService = metricsServiceOf(this.stackName);
+    const fn = (id: string, props: Omit<GuardFunctionProps, 'logRetention' | 'serviceName'>) =>
+      new GuardFunction(this, id, { ...props, logRetention: retention, serviceName: metricsService });
     const github: Record<string, string> = {
       GITHUB_API_URL: settings.githubApiUrl,
       ...(settings.githubAppId ? { GITHUB_APP_ID: String(settings.githubAppId) } : {}),
@@ -1140,7 +1151,7 @@ export class PipelineGuardStack extends Stack {
       'Alarm events, or green-run recoveries queued by ingest, could not be delivered to the pipeline or the outcome recorder; they wait in the dead-letter queue.',
     );
 
-    this.operationsDashboard = new OperationsDashboard(this, 'Operations', { stateMachine });
+    this.operationsDashboard = new OperationsDashboard(this, 'Operations', { stateMachine, service: metricsService });
 
     // ---- Outputs.
     const output = (id: string, value: string, description: string) => new CfnOutput(this, id, { value, description });

@@ -4,6 +4,7 @@ import * as z from 'zod';
 import { DEFAULT_INPUT_TOKEN_BUDGET, MIN_INPUT_TOKEN_BUDGET } from './analysis/prompt-versions.js';
 import { type PriceOverrides, parsePriceOverrides } from './analysis/pricing.js';
 import { ConfigError } from './errors.js';
+import { DEFAULT_METRICS_SERVICE } from './adapters/metric-names.js';
 
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -96,6 +97,11 @@ const configSchema = z.object({
   ESCALATION_TOPIC_ARN: z.string().min(1).optional(),
   /** Local runtime only: EMF metric records are appended here (served as Prometheus text) instead of written to stdout. */
   METRICS_EMF_PATH: z.string().min(1).optional(),
+  /**
+   * The `service` of every log line and the `service` dimension of every metric. The stack sets it per stack name, so
+   * a staging stack's metrics stay off the production stack's CloudWatch dashboard in the same account.
+   */
+  POWERTOOLS_SERVICE_NAME: z.string().min(1).max(250).default(DEFAULT_METRICS_SERVICE),
   /**
    * Alarm scope (opt-in): alarms whose name starts with one of these comma-separated prefixes start the pipeline,
    * as do alarms carrying ALARM_SCOPE_TAG; every other alarm is ignored.

@@ -8,6 +8,7 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { DEFAULT_METRICS_SERVICE } from '../../shared/adapters/metric-names.js';
 import type { Config } from '../../shared/config.js';
 import type { GuardTable, TableAccess } from './guard-table.js';
 
@@ -77,6 +78,8 @@ export interface GuardFunctionProps {
   readonly environment?: Partial<Record<EnvKey, string>>;
   /** Where failed asynchronous invocations land (EventBridge-triggered functions). */
   readonly deadLetterQueue?: IQueue;
+  /** The `service` of its log lines and metrics (POWERTOOLS_SERVICE_NAME): one per stack. @default pipeline-guard */
+  readonly serviceName?: string;
 }
 
 /**
@@ -117,7 +120,7 @@ export class GuardFunction extends Construct implements IGrantable {
       logGroup: this.logGroup,
       ...(props.deadLetterQueue ? { deadLetterQueue: props.deadLetterQueue } : {}),
       environment: {
-        POWERTOOLS_SERVICE_NAME: 'pipeline-guard',
+        POWERTOOLS_SERVICE_NAME: props.serviceName ?? DEFAULT_METRICS_SERVICE,
         // Stack traces in the logs point at the TypeScript sources instead of the minified bundle.
         NODE_OPTIONS: '--enable-source-maps',
         ...definedOnly(props.environment ?? {}),

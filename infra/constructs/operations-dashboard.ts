@@ -6,6 +6,8 @@ import { METRIC, METRICS_NAMESPACE, type MetricName } from '../../shared/adapter
 
 export interface OperationsDashboardProps {
   readonly stateMachine: StateMachine;
+  /** The `service` dimension this stack's functions emit with: the metrics of another stack in the account are not charted. */
+  readonly service: string;
 }
 
 /**
@@ -22,12 +24,12 @@ export class OperationsDashboard extends Construct {
     const hour = Duration.hours(1);
     const search = (name: MetricName, statistic: string, period: Duration, label: string) =>
       new MathExpression({
-        expression: `SEARCH('Namespace="${METRICS_NAMESPACE}" MetricName="${name}"', '${statistic}', ${period.toSeconds()})`,
+        expression: `SEARCH('Namespace="${METRICS_NAMESPACE}" MetricName="${name}" service="${props.service}"', '${statistic}', ${period.toSeconds()})`,
         label,
         period,
       });
     const plain = (name: MetricName, statistic: string, period: Duration, label: string): IMetric =>
-      new Metric({ namespace: METRICS_NAMESPACE, metricName: name, dimensionsMap: { service: 'pipeline-guard' }, statistic, period, label });
+      new Metric({ namespace: METRICS_NAMESPACE, metricName: name, dimensionsMap: { service: props.service }, statistic, period, label });
     const graph = (title: string, left: IMetric[], width = 8) => new GraphWidget({ title, left, width, height: 6 });
 
     this.dashboard = new Dashboard(this, 'Dashboard', {

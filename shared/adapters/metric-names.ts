@@ -5,6 +5,13 @@
  */
 export const METRICS_NAMESPACE = 'PipelineGuard';
 
+/**
+ * The `service` dimension of every metric (POWERTOOLS_SERVICE_NAME) unless configured otherwise. Two stacks in one
+ * account and region share the namespace, so each stack but the default one sets its own (infra/stack.ts), and
+ * its CloudWatch dashboard charts only its own.
+ */
+export const DEFAULT_METRICS_SERVICE = 'pipeline-guard';
+
 export const METRIC = {
   /** Classify: one per incident, dimensions source and category. */
   incidents: 'Incidents',

@@ -1,7 +1,7 @@
 import { appendFileSync } from 'node:fs';
 import { Metrics as PowertoolsMetrics, MetricUnit as PowertoolsUnit } from '@aws-lambda-powertools/metrics';
 import type { MetricUnit, Metrics } from '../ports.js';
-import { METRICS_NAMESPACE } from './metric-names.js';
+import { DEFAULT_METRICS_SERVICE, METRICS_NAMESPACE } from './metric-names.js';
 
 const UNITS: Record<MetricUnit, (typeof PowertoolsUnit)[keyof typeof PowertoolsUnit]> = { Count: PowertoolsUnit.Count, Seconds: PowertoolsUnit.Seconds, None: PowertoolsUnit.NoUnit };
 
@@ -19,7 +19,7 @@ export interface EmfRecord {
  */
 export function createEmfMetrics(options: { namespace?: string; serviceName?: string; write?: (line: string) => void } = {}): Metrics {
   const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const metrics = new PowertoolsMetrics({ namespace: options.namespace ?? METRICS_NAMESPACE, serviceName: options.serviceName ?? 'pipeline-guard' });
+  const metrics = new PowertoolsMetrics({ namespace: options.namespace ?? METRICS_NAMESPACE, serviceName: options.serviceName ?? DEFAULT_METRICS_SERVICE });
   const emit = (name: string, unit: MetricUnit, value: number, dimensions: Record<string, string>) => {
     if (!Number.isFinite(value)) return;
     for (const [key, dimension] of Object.entries(dimensions)) if (dimension) metrics.addDimension(key, dimension);

@@ -282,7 +282,7 @@ export function createOutsiderModelBudget(config: Config): OutsiderModelBudgets 
 
 /** Business metrics as EMF: stdout in Lambda (CloudWatch extracts them), the local runtime's file when it sets one. */
 export function createMetrics(config: Config): Metrics {
-  return createEmfMetrics(config.METRICS_EMF_PATH ? { write: emfFileWriter(config.METRICS_EMF_PATH) } : {});
+  return createEmfMetrics({ serviceName: config.POWERTOOLS_SERVICE_NAME, ...(config.METRICS_EMF_PATH ? { write: emfFileWriter(config.METRICS_EMF_PATH) } : {}) });
 }
 
 /**

@@ -66,6 +66,40 @@ describe('read API in AWS', () => {
   });
 });
 
+describe('two stacks in one account (-c stackName=…)', () => {
+  const production = synth();
+  const staging = synth({ stackName: 'PipelineGuard-staging' });
+  const servicesOf = ({ template }: typeof production) =>
+    new Set(
+      Object.values(template.toJSON().Resources as Resources)
+        .filter((r) => r.Type === 'AWS::Lambda::Function')
+        .map((r) => r.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME as unknown),
+    );
+  /** The services the stage metrics of the dashboard are charted by: each SEARCH's `service="…"`, each plain metric's dimension. */
+  const chartedServicesOf = ({ template }: typeof production) => {
+    const body = Object.values(template.toJSON().Resources as Resources).find((r) => r.Type === 'AWS::CloudWatch::Dashboard')?.Properties.DashboardBody;
+    const text = (body['Fn::Join'][1] as unknown[]).map((part) => (typeof part === 'string' ? part : 'TOKEN')).join('');
+    const metrics = (JSON.parse(text) as { widgets: Array<{ properties: { metrics?: unknown[][] } }> }).widgets.flatMap((w) => w.properties.metrics ?? []);
+    const services: string[] = [];
+    for (const metric of metrics) {
+      const search = (metric[0] as { expression?: string }).expression;
+      if (search !== undefined) services.push(/ service="([^"]*)"/.exec(search)?.[1] ?? 'none');
+      else if (metric[0] === 'PipelineGuard') services.push(String(metric[metric.indexOf('service') + 1]));
+    }
+    return services;
+  };
+
+  it("emit their metrics under their own service, and each dashboard charts only its own stack's", () => {
+    expect(servicesOf(production)).toEqual(new Set(['pipeline-guard']));
+    expect(servicesOf(staging)).toEqual(new Set(['pipeline-guard-PipelineGuard-staging']));
+
+    const charted = chartedServicesOf(staging);
+    expect(charted.length).toBeGreaterThan(10);
+    expect(new Set(charted)).toEqual(new Set(['pipeline-guard-PipelineGuard-staging']));
+    expect(new Set(chartedServicesOf(production))).toEqual(new Set(['pipeline-guard']));
+  });
+});
+
 describe('dashboard site (-c dashboard=true)', () => {
   const { stack, template } = synth({ dashboard: 'true', dashboardDomainPrefix: 'guard-test' });
   const resources = template.toJSON().Resources as Resources;

@@ -1,4 +1,9 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../shared/config.js';
+import { createMetrics } from '../../../shared/runtime/deps.js';
 import { METRIC } from '../../../shared/adapters/metric-names.js';
 import { type EmfRecord, createEmfMetrics } from '../../../shared/adapters/metrics.js';
 import { EmfAggregate } from '../../../shared/adapters/prometheus.js';
@@ -38,6 +43,20 @@ describe('EMF metrics from the stages (Powertools Metrics)', () => {
     expect(second?._aws.CloudWatchMetrics[0]?.Dimensions).toEqual([['service', 'source']]);
     expect(second).toMatchObject({ source: 'cloudwatch', TimeToRecovery: 90 });
     expect(second).not.toHaveProperty('category');
+  });
+
+  it("tags every record with the configured service, a stack's own in AWS", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'guard-emf-'));
+    try {
+      const path = join(dir, 'metrics.emf.jsonl');
+      createMetrics(loadConfig({ POWERTOOLS_SERVICE_NAME: 'pipeline-guard-PipelineGuard-staging', METRICS_EMF_PATH: path })).count(METRIC.escalations, 1);
+      createMetrics(loadConfig({ METRICS_EMF_PATH: path })).count(METRIC.escalations, 1);
+
+      const records = readFileSync(path, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as EmfRecord);
+      expect(records.map((r) => r.service)).toEqual(['pipeline-guard-PipelineGuard-staging', 'pipeline-guard']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('classify counts the incident by source and category', async () => {
