@@ -756,6 +756,9 @@ export class PipelineGuardStack extends Stack {
       // resource policy, which has a 5120-character limit.
       logGroupName: `/aws/vendedlogs/states/${this.stackName}-incident-pipeline`,
       retention,
+      // A group of a fixed name left behind by a deleted stack would fail the next deployment of that stack name
+      // ("already exists"); it holds state transitions only, never execution data, so it goes with the stack.
+      removalPolicy: RemovalPolicy.DESTROY,
     });
     const stateMachine = new StateMachine(this, 'IncidentPipeline', {
       stateMachineType: StateMachineType.STANDARD,

@@ -138,6 +138,16 @@ describe('PipelineGuard stack resources', () => {
         RetentionInDays: 30,
       });
     });
+
+    it('leaves no log group of a fixed name behind when the stack is deleted, so the same stack name deploys again', () => {
+      // A retained group of a fixed name makes the next CREATE of that name fail: "already exists".
+      const named = Object.values(template.findResources('AWS::Logs::LogGroup')).filter((g) => typeof g.Properties.LogGroupName === 'string');
+      expect(named.map((g) => g.Properties.LogGroupName)).toEqual(['/aws/vendedlogs/states/PipelineGuard-incident-pipeline']);
+      for (const group of named) {
+        expect(group.DeletionPolicy, group.Properties.LogGroupName).toBe('Delete');
+        expect(group.UpdateReplacePolicy, group.Properties.LogGroupName).toBe('Delete');
+      }
+    });
   });
 
   describe('webhook API', () => {
