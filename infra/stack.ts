@@ -37,7 +37,7 @@
  * | llmModel           | (none)                    | the OpenAI-compatible endpoint's model                                                    |
  * | llmPricesFile      | (none)                    | JSON file of model prices for cost accounting, USD per 1M tokens (`{"<model>":{"input":0.8,"output":4}}`) → LLM_PRICES_JSON |
  * | experimentModelIds | (none)                    | comma-separated models experiment arms may choose (`params.model`) → LLM_EXPERIMENT_MODELS; with Bedrock, grants InvokeModel on each |
- * | alarmNamePrefix    | (none)                    | CloudWatch alarms whose name starts with this prefix start the pipeline                  |
+ * | alarmNamePrefix    | (none)                    | CloudWatch alarms whose name starts with this prefix (or one of these, comma-separated) start the pipeline |
  * | alarmScopeTag      | pipeline-guard=enabled    | alarms with this tag start the pipeline too (from the event with tag propagation, else read from CloudWatch); `none`: the prefix only |
  * | alarmIncludeAutoscaling | false                | also handle target-tracking autoscaling alarms                                           |
  * | dashboard          | false                     | deploys the web dashboard: S3 + CloudFront (origin access control), a Cognito user pool, and the read API again with a Cognito authorizer (needs `npm run build:web` first) |
@@ -147,7 +147,8 @@ export interface GuardSettings {
   readonly llmPricesJson?: string;
   /** Models experiment arms may choose (context `experimentModelIds`). */
   readonly experimentModelIds: string[];
-  readonly alarmNamePrefix?: string;
+  /** Alarm name prefixes in scope (context `alarmNamePrefix`, comma-separated as ALARM_NAME_PREFIXES); may be empty. */
+  readonly alarmNamePrefixes: string[];
   /** `key=value` tag that opts an alarm in (EventBridge `alarmTags`; needs tag propagation on the alarm). */
   readonly alarmScopeTag: string;
   /** Target-tracking autoscaling alarms start the pipeline too (they are ignored by default). */
@@ -259,10 +260,52 @@ function alarmScopeTag(value: string | undefined): string {
   return value;
 }
 
-/** Without a tag scope the prefix is the whole scope: no prefix either would take no alarm at all. */
-function alarmScope(prefix: string | undefined, tag: string): string {
-  if (tag === NO_SCOPE_TAG && !prefix) throw new SettingsError('context value alarmScopeTag=none needs alarmNamePrefix: no alarm would be in scope');
+/**
+ * The alarm name prefixes, comma-separated as ingest-alarm reads them (ALARM_NAME_PREFIXES): the rules must match
+ * the same list, or a prefix that ingest-alarm accepts would never reach it.
+ */
+function alarmNamePrefixes(value: string | undefined): string[] {
+  const prefixes = (value ?? '').split(',').map((prefix) => prefix.trim()).filter((prefix) => prefix.length > 0);
+  for (const prefix of prefixes) {
+    // CloudWatch alarm names are at most 255 characters.
+    if (prefix.length > 255) throw new SettingsError(`context value alarmNamePrefix: "${prefix.slice(0, 40)}…" is longer than an alarm name can be (255)`);
+  }
+  return prefixes;
+}
+
+/** Without a tag scope the prefixes are the whole scope: none either would take no alarm at all. */
+function alarmScope(prefixes: string[], tag: string): string {
+  if (tag === NO_SCOPE_TAG && prefixes.length === 0) throw new SettingsError('context value alarmScopeTag=none needs alarmNamePrefix: no alarm would be in scope');
   return tag;
+}
+
+/** An IAM role ARN in any partition (`arn:aws:iam::123456789012:role/path/name`). */
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
+/** An AWS Region code (`us-east-1`, `us-gov-west-1`, `ap-southeast-5`). */
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+/** A GitHub login: a user's, or an App's `<slug>[bot]`. */
+const GITHUB_LOGIN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}(\[bot\])?$/;
+
+/**
+ * The role the runbooks assume, checked against the allow-list it serves: remediate may pass only this role, so a
+ * mapping that names another one as its literal AutomationAssumeRole would fail at its first alarm, not here.
+ */
+function runbookRole(value: string | undefined, runbooksJson: string | undefined): string | undefined {
+  if (value !== undefined && !ROLE_ARN.test(value)) {
+    throw new SettingsError(`context value runbookRoleArn must be an IAM role ARN (arn:aws:iam::<account>:role/<name>), got "${value}"`);
+  }
+  if (value !== undefined && runbooksJson === undefined) {
+    throw new SettingsError('context value runbookRoleArn needs runbooksFile: the role is passed only to the allow-listed Automation documents');
+  }
+  for (const mapping of runbooksJson === undefined ? [] : parseRunbookMappings(runbooksJson)) {
+    for (const role of mapping.parameters.AutomationAssumeRole ?? []) {
+      if (role.includes('{{') || role === value) continue;
+      throw new SettingsError(
+        `context value runbooksFile: ${mapping.document} assumes ${role}, but remediate may pass only the runbookRoleArn role (${value ?? 'none given'}): set -c runbookRoleArn=${role}`,
+      );
+    }
+  }
+  return value;
 }
 
 /**
@@ -375,6 +418,15 @@ export function readSettings(scope: Construct): GuardSettings {
   if (experimentModelIds.length > 0 && bedrockModelId === undefined && llmBaseUrl === undefined) {
     throw new SettingsError('context value experimentModelIds needs bedrockModelId or llmBaseUrl: the offline analyzer has no model to vary');
   }
+  const bedrockRegion = raw('bedrockRegion');
+  if (bedrockRegion !== undefined && !REGION.test(bedrockRegion)) {
+    throw new SettingsError(`context value bedrockRegion must be an AWS Region code (e.g. us-east-1), got "${bedrockRegion}"`);
+  }
+  const githubBotLogin = raw('githubBotLogin');
+  if (githubBotLogin !== undefined && !GITHUB_LOGIN.test(githubBotLogin)) {
+    throw new SettingsError(`context value githubBotLogin must be a GitHub login (a user's, or an App's <slug>[bot]), got "${githubBotLogin}"`);
+  }
+  const prefixes = alarmNamePrefixes(raw('alarmNamePrefix'));
   const dashboardDomainPrefix = raw('dashboardDomainPrefix');
   if (dashboardDomainPrefix !== undefined && !/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(dashboardDomainPrefix)) {
     throw new SettingsError(`context value dashboardDomainPrefix must be lower-case letters, digits and hyphens, got "${dashboardDomainPrefix}"`);
@@ -391,9 +443,9 @@ export function readSettings(scope: Construct): GuardSettings {
   return {
     ...optional('alertEmail', alertEmail),
     ...optional('bedrockModelId', bedrockModelId),
-    ...optional('bedrockRegion', raw('bedrockRegion')),
+    ...optional('bedrockRegion', bedrockRegion),
     githubApiUrl,
-    ...optional('githubBotLogin', raw('githubBotLogin')),
+    ...optional('githubBotLogin', githubBotLogin),
     ...optional(
       'githubAppId',
       raw('githubAppId') === undefined ? undefined : number('githubAppId', 0, positiveInt, 'a positive whole number (the App ID from the App settings)'),
@@ -448,14 +500,14 @@ export function readSettings(scope: Construct): GuardSettings {
     ...optional('openai', llmBaseUrl === undefined || llmModel === undefined ? undefined : { baseUrl: llmBaseUrl, model: llmModel }),
     ...optional('llmPricesJson', llmPricesJson),
     experimentModelIds,
-    ...optional('alarmNamePrefix', raw('alarmNamePrefix')),
-    alarmScopeTag: alarmScope(raw('alarmNamePrefix'), alarmScopeTag(raw('alarmScopeTag'))),
+    alarmNamePrefixes: prefixes,
+    alarmScopeTag: alarmScope(prefixes, alarmScopeTag(raw('alarmScopeTag'))),
     alarmIncludeAutoscaling: boolean('alarmIncludeAutoscaling', false),
     ...optional('policyJson', policyJson),
     ...optional('gateCallersJson', gateCallersJson),
     ...optional('gateRepositoriesJson', gateRepositoriesJson),
     ...optional('runbooks', runbooksFrom(runbooksJson)),
-    ...optional('runbookRoleArn', raw('runbookRoleArn')),
+    ...optional('runbookRoleArn', runbookRole(raw('runbookRoleArn'), runbooksJson)),
     dashboard: boolean('dashboard', false),
     ...optional('dashboardDomainPrefix', dashboardDomainPrefix),
     ...optional('chat', chatSettings(raw)),
@@ -1026,7 +1078,7 @@ export class PipelineGuardStack extends Stack {
     // every alarm state change but our own goes to ingest-alarm, which reads the tags of those whose event has none.
     const ownAlarmPrefix = `${this.stackName}-`;
     const tagScope = settings.alarmScopeTag !== NO_SCOPE_TAG;
-    const alarmNameFilter = settings.alarmNamePrefix && !tagScope ? Match.prefix(settings.alarmNamePrefix) : Match.anythingButPrefix(ownAlarmPrefix);
+    const alarmNameFilter = tagScope ? Match.anythingButPrefix(ownAlarmPrefix) : Match.anyOf(...settings.alarmNamePrefixes.map((prefix) => Match.prefix(prefix)));
     const alarmStateRule = (id: string, state: 'ALARM' | 'OK', description: string) =>
       new Rule(this, id, {
         description,
@@ -1051,7 +1103,7 @@ export class PipelineGuardStack extends Stack {
         RECONCILE_MAX_ATTEMPTS: '3',
         ALARM_SCOPE_TAG: settings.alarmScopeTag,
         ALARM_INCLUDE_AUTOSCALING: String(settings.alarmIncludeAutoscaling),
-        ...(settings.alarmNamePrefix ? { ALARM_NAME_PREFIXES: settings.alarmNamePrefix } : {}),
+        ...(settings.alarmNamePrefixes.length > 0 ? { ALARM_NAME_PREFIXES: settings.alarmNamePrefixes.join(',') } : {}),
       },
     })
       .useTable(incidents, 'readWrite')

@@ -29,6 +29,7 @@ describe('CDK context settings', () => {
       experimentModelIds: [],
       runbookWaitSeconds: 300,
       dashboard: false,
+      alarmNamePrefixes: [],
       alarmScopeTag: 'pipeline-guard=enabled',
       alarmIncludeAutoscaling: false,
     });
@@ -57,8 +58,21 @@ describe('CDK context settings', () => {
     [{ rerunMinConfidence: '1.5' }, /rerunMinConfidence/],
     [{ bedrockModelId: 'arn:aws:bedrock:us-east-1::foundation-model/x' }, /bedrockModelId/],
     [{ githubOwners: 'acme-shop, not/an-account' }, /githubOwners: "not\/an-account" is not a GitHub account name/],
+    [{ bedrockRegion: 'us-east' }, /bedrockRegion must be an AWS Region code/],
+    [{ githubBotLogin: 'pipeline guard' }, /githubBotLogin must be a GitHub login/],
+    [{ alarmNamePrefix: 'x'.repeat(256) }, /alarmNamePrefix: "x+…" is longer than an alarm name can be/],
+    [{ runbookRoleArn: 'automation' }, /runbookRoleArn must be an IAM role ARN/],
+    [{ runbookRoleArn: 'arn:aws:iam::123456789012:role/automation' }, /runbookRoleArn needs runbooksFile/],
   ])('rejects %o naming the key', (context, message) => {
     expect(() => settingsFrom(context)).toThrow(message);
+  });
+
+  it('accepts the Region codes, bot logins and role ARNs deployers give', () => {
+    expect(settingsFrom({ bedrockRegion: 'us-gov-west-1', githubBotLogin: 'pipeline-guard[bot]' })).toMatchObject({
+      bedrockRegion: 'us-gov-west-1',
+      githubBotLogin: 'pipeline-guard[bot]',
+    });
+    expect(settingsFrom({ bedrockRegion: 'ap-southeast-5', githubBotLogin: 'ci-bot_acme' })).toMatchObject({ bedrockRegion: 'ap-southeast-5' });
   });
 
   it('reports a bad setting to cdk synth as its message alone, with a non-zero exit code', () => {

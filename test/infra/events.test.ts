@@ -90,6 +90,8 @@ describe('alarm scope in the rules and the grants', () => {
     ['a prefix with the default tag scope: prefix OR tag', { alarmNamePrefix: 'prod-' }, [{ 'anything-but': { prefix: 'PipelineGuard-' } }], 'pipeline-guard=enabled', true],
     ['a prefix and its own tag', { alarmNamePrefix: 'prod-', alarmScopeTag: 'team=payments' }, [{ 'anything-but': { prefix: 'PipelineGuard-' } }], 'team=payments', true],
     ['a prefix without a tag scope (alarmScopeTag=none)', { alarmNamePrefix: 'prod-', alarmScopeTag: 'none' }, [{ prefix: 'prod-' }], 'none', false],
+    // The same comma-separated list that ingest-alarm reads as ALARM_NAME_PREFIXES.
+    ['two prefixes without a tag scope', { alarmNamePrefix: 'prod-, payments-', alarmScopeTag: 'none' }, [{ prefix: 'prod-' }, { prefix: 'payments-' }], 'none', false],
   ] as const)('%s', (_label, context, alarmName, scopeTag, readsTags) => {
     const synthesized = synth(context);
     const { stack, template } = synthesized;
@@ -99,7 +101,7 @@ describe('alarm scope in the rules and the grants', () => {
 
     const variables = template.toJSON().Resources[functionLogicalId(stack, stack.functions['ingest-alarm'])].Properties.Environment.Variables;
     expect(variables.ALARM_SCOPE_TAG).toBe(scopeTag);
-    expect(variables.ALARM_NAME_PREFIXES).toBe('alarmNamePrefix' in context ? 'prod-' : undefined);
+    expect(variables.ALARM_NAME_PREFIXES).toBe('alarmNamePrefix' in context ? context.alarmNamePrefix.replace(/\s/g, '') : undefined);
 
     const reads = functionStatements(synthesized, 'ingest-alarm').filter((statement) => actionsOf(statement).includes(listTags));
     if (readsTags) {

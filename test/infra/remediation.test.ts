@@ -45,6 +45,22 @@ describe('remediation settings', () => {
     expect(functionStatements(synthesized, 'notify').some((s) => actionsOf(s).includes('states:SendTaskSuccess'))).toBe(false);
   });
 
+  it('fails synth when a runbook assumes a role remediate may not pass', () => {
+    const dir = scratchDir('guard-runbooks-');
+    const runbooks = (role: string) => {
+      const path = join(dir, `${role.split('/').pop()}.json`);
+      writeFileSync(path, JSON.stringify([{ alarmNamePrefix: 'db-', document: 'Failover-Aurora', parameters: { AutomationAssumeRole: [role] } }]));
+      return path;
+    };
+    const automation = 'arn:aws:iam::123456789012:role/automation';
+
+    expect(() => synth({ runbooksFile: runbooks('arn:aws:iam::123456789012:role/other'), runbookRoleArn: automation })).toThrow(
+      /runbooksFile: Failover-Aurora assumes arn:aws:iam::123456789012:role\/other, but remediate may pass only the runbookRoleArn role/,
+    );
+    expect(() => synth({ runbooksFile: runbooks(automation) })).toThrow(/set -c runbookRoleArn=arn:aws:iam::123456789012:role\/automation/);
+    expect(() => synth({ runbooksFile: runbooks(automation), runbookRoleArn: automation })).not.toThrow();
+  });
+
   it('fails synth with the key name for an invalid policy file', () => {
     expect(() => synth({ policyFile: fixture('runbooks.json') })).toThrow(/context value policyFile: policy file/);
   });
