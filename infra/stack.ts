@@ -971,7 +971,10 @@ export class PipelineGuardStack extends Stack {
     // ---- Read API: incidents, metrics, experiments, knowledge (shared/api/read-api.ts). IAM-signed for the CLI and
     // automation on this API; with the dashboard, the same function again behind a Cognito authorizer.
     const dashboardSite = settings.dashboard
-      ? new DashboardSite(this, 'DashboardSite', { domainPrefix: settings.dashboardDomainPrefix ?? defaultDashboardDomainPrefix(this.stackName, this.account) })
+      ? new DashboardSite(this, 'DashboardSite', {
+          domainPrefix: settings.dashboardDomainPrefix ?? defaultDashboardDomainPrefix(this.stackName, this.account),
+          logRetention: retention,
+        })
       : undefined;
     const readApi = fn('ReadApi', {
       name: 'read-api',

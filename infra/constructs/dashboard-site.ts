@@ -6,6 +6,7 @@ import { Distribution, HeadersFrameOption, HeadersReferrerPolicy, HttpVersion, R
 import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { AccountRecovery, Mfa, OAuthScope, UserPool, type UserPoolClient, type UserPoolDomain } from 'aws-cdk-lib/aws-cognito';
 import { BlockPublicAccess, Bucket, BucketEncryption, type CfnBucket } from 'aws-cdk-lib/aws-s3';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import { dashboardContentSecurityPolicy } from './dashboard-headers.js';
@@ -22,6 +23,8 @@ export class DashboardNotBuiltError extends Error {
 export interface DashboardSiteProps {
   /** Cognito hosted sign-in domain prefix (globally unique per region). */
   readonly domainPrefix: string;
+  /** Retention of the log group of the function that uploads the build (the stack's logRetentionDays). */
+  readonly logRetention: RetentionDays;
 }
 
 /**
@@ -37,6 +40,7 @@ export class DashboardSite extends Construct {
   readonly authorizer: CognitoUserPoolsAuthorizer;
   readonly url: string;
   private readonly domain: UserPoolDomain;
+  private readonly logRetention: RetentionDays;
 
   constructor(scope: Construct, id: string, props: DashboardSiteProps) {
     super(scope, id);
@@ -44,6 +48,7 @@ export class DashboardSite extends Construct {
       throw new DashboardNotBuiltError(`context value dashboard=true needs the built dashboard in ${DASHBOARD_DIST}: run "npm run build:web" first`);
     }
     const stack = Stack.of(this);
+    this.logRetention = props.logRetention;
 
     this.bucket = new Bucket(this, 'Assets', {
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
@@ -163,6 +168,8 @@ export class DashboardSite extends Construct {
       distribution: this.distribution,
       distributionPaths: ['/index.html', '/config.json'],
       memoryLimit: 256,
+      // Without one, CDK gives the upload function a log group of its own retention (two years), not the stack's.
+      logGroup: new LogGroup(this, 'DeployLogs', { retention: this.logRetention }),
     });
     // BucketDeployment's function is CDK's singleton (a child of the stack), with CDK's runtime and policies: it copies
     // the build from CDK's asset bucket into this bucket and invalidates this distribution.

@@ -107,6 +107,14 @@ describe('CDK context settings', () => {
     expect(new Set(retentions)).toEqual(new Set([14]));
   });
 
+  it('gives the log groups the dashboard adds the same retention', () => {
+    const { template } = synth({ dashboard: 'true', logRetentionDays: '7' });
+    const groups = Object.values(template.findResources('AWS::Logs::LogGroup'));
+    // The functions', the pipeline's, both APIs' access logs and the dashboard upload's.
+    expect(groups.length).toBe(11 + 1 + 2 + 1);
+    expect(new Set(groups.map((g) => g.Properties.RetentionInDays))).toEqual(new Set([7]));
+  });
+
   it('gives every function that writes to GitHub the same write budget, and the gate its thresholds', () => {
     const { stack, template } = synth({
       githubWritesPerMinute: '40', githubWritesPerHour: '900', githubRerunsPerMinute: '8', githubWriteWaitMinutes: '30',
