@@ -869,8 +869,11 @@ export class PipelineGuardStack extends Stack {
     stateMachine.grantStartExecution(ingest);
     // A redelivery of a stalled incident looks at its execution and re-drives it (shared/reconcile/redrive.ts).
     stateMachine.grantExecution(ingest, 'states:DescribeExecution');
-    // `/guard approve|reject` resumes an execution waiting on its approval task token.
-    stateMachine.grantTaskResponse(ingest);
+    // `/guard approve|reject` resumes an execution waiting on its approval task token (shared/adapters/sfn.ts sends
+    // these two; grantTaskResponse would add SendTaskHeartbeat, which nothing sends).
+    ingest.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'], resources: [stateMachine.stateMachineArn] }),
+    );
 
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention });
     const api = new RestApi(this, 'WebhookApi', {

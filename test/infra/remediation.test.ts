@@ -41,7 +41,12 @@ describe('remediation settings', () => {
   it('lets ingest resume executions waiting for approval, and only ingest', () => {
     const synthesized = synth();
 
-    expect(functionStatements(synthesized, 'ingest-github').some((s) => actionsOf(s).includes('states:SendTaskSuccess'))).toBe(true);
+    const ingest = functionStatements(synthesized, 'ingest-github');
+    const stateMachine = { Ref: synthesized.stack.getLogicalId(synthesized.stack.stateMachine.node.defaultChild as never) };
+    expect(allows(ingest, 'states:SendTaskSuccess', stateMachine)).toBe(true);
+    expect(allows(ingest, 'states:SendTaskFailure', stateMachine)).toBe(true);
+    // What shared/adapters/sfn.ts sends, nothing more.
+    expect(ingest.flatMap(actionsOf).filter((a) => a.startsWith('states:SendTask')).sort()).toEqual(['states:SendTaskFailure', 'states:SendTaskSuccess']);
     expect(functionStatements(synthesized, 'notify').some((s) => actionsOf(s).includes('states:SendTaskSuccess'))).toBe(false);
   });
 
