@@ -179,6 +179,8 @@ export const READ_ROUTES = ['/incidents', '/incidents/{id}', '/metrics', '/metri
 
 /** Room for the policy and runbook files in the remediate function's environment (Lambda: 4 KB in all). */
 const REMEDIATION_FILES_MAX_BYTES = 2800;
+/** Room for the gate callers and gate repositories files in the evaluate-gate function's environment. */
+const GATE_FILES_MAX_BYTES = 3000;
 
 /** Webhook API stage throttling (requests per second, burst). */
 export const WEBHOOK_RATE_LIMIT = 500;
@@ -365,6 +367,13 @@ export function readSettings(scope: Construct): GuardSettings {
   if (sharedBytes > REMEDIATION_FILES_MAX_BYTES) {
     throw new SettingsError(
       `context values policyFile and runbooksFile: ${sharedBytes} bytes of compact JSON together, over the ${REMEDIATION_FILES_MAX_BYTES} that fit in the remediate function's 4 KB environment`,
+    );
+  }
+  // Both go into evaluate-gate's environment beside about 700 bytes of settings, table name and secret ARN.
+  const gateBytes = Buffer.byteLength(gateCallersJson ?? '') + Buffer.byteLength(gateRepositoriesJson ?? '');
+  if (gateBytes > GATE_FILES_MAX_BYTES) {
+    throw new SettingsError(
+      `context values gateCallersFile and gateRepositoriesFile: ${gateBytes} bytes of compact JSON together, over the ${GATE_FILES_MAX_BYTES} that fit in the evaluate-gate function's 4 KB environment (a caller pattern with * can cover several roles)`,
     );
   }
   const alertEmail = raw('alertEmail');

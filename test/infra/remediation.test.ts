@@ -71,7 +71,22 @@ describe('remediation settings', () => {
   });
 });
 
-describe('remediation files and the Lambda environment limit', () => {
+describe('settings files and the Lambda environment limit', () => {
+  it('fails synth when the gate files would not fit in the evaluate-gate environment, and takes what fits', () => {
+    const dir = scratchDir('guard-gate-');
+    const callers = (count: number) => {
+      const path = join(dir, `callers-${count}.json`);
+      const entries = Array.from({ length: count }, (_, i) => [`arn:aws:sts::123456789012:assumed-role/ci-acme-service-${i}/*`, [`acme-shop/service-${i}`]]);
+      writeFileSync(path, JSON.stringify(Object.fromEntries(entries)));
+      return path;
+    };
+
+    expect(() => synth({ gateCallersFile: callers(60) })).toThrow(/gateCallersFile and gateRepositoriesFile: \d+ bytes .* over the 3000 that fit in the evaluate-gate function's 4 KB environment/);
+    const { stack, template } = synth({ gateCallersFile: callers(30) });
+    const variables = template.toJSON().Resources[functionLogicalId(stack, stack.functions['evaluate-gate'])].Properties.Environment.Variables;
+    expect(Object.keys(JSON.parse(variables.GATE_CALLERS as string))).toHaveLength(30);
+  });
+
   it('fails synth when the two files would not fit in the remediate environment', () => {
     const dir = scratchDir('guard-policy-');
     const repositories = Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`acme-shop/service-${i}`, { dryRun: true, killSwitch: false }]));
