@@ -25,9 +25,29 @@ export const DETERMINED_CONFIDENCE = 0.5;
 const QUOTE_CHARS = 200;
 const MAX_CANDIDATES = 3;
 
+/** Of a quote cut short, the share of its characters kept from the start; the rest comes from the end. */
+const QUOTE_HEAD_SHARE = 0.6;
+
+/**
+ * `text` on one line, at most `max` characters. A longer line loses its middle, cut between words: tools write the
+ * reason last (Maven's `Failed to execute goal … on project app: … (No space left on device)`, git's `… returned
+ * status code 128`), and keeping only the start hid it, or ended the quote in the middle of a word or a number
+ * (`status code 1…` for 128).
+ */
 function quote(text: string, max = QUOTE_CHARS): string {
   const flat = text.replace(/\s+/g, ' ').trim().replace(/`/g, "'");
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+  if (flat.length <= max) return flat;
+  const room = max - 3;
+  const headRoom = Math.ceil(room * QUOTE_HEAD_SHARE);
+  const tailRoom = room - headRoom;
+  let head = flat.slice(0, headRoom);
+  let tail = flat.slice(flat.length - tailRoom);
+  // A word boundary only when it does not cost more than half of the room: a long path or URL is cut inside.
+  const headBreak = head.lastIndexOf(' ');
+  if (flat[headRoom] !== ' ' && headBreak > headRoom / 2) head = head.slice(0, headBreak);
+  const tailBreak = tail.indexOf(' ');
+  if (flat[flat.length - tailRoom - 1] !== ' ' && tailBreak >= 0 && tailBreak < tailRoom / 2) tail = tail.slice(tailBreak + 1);
+  return `${head.trimEnd()} … ${tail.trimStart()}`;
 }
 
 /** Strips the markers CI and test runners put in front of the telling text (`##[error]`, pytest's `E   `). */

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeLog, diagnose } from '../../../shared/logs/index.js';
+
+/** The text between the first pair of backticks: what the sentence quotes from the log. */
+function quoted(sentence: string): string {
+  return /`([^`]*)`/.exec(sentence)?.[1] ?? '';
+}
+
+describe('diagnosis quotes of long lines', () => {
+  it("keeps the end of a long line, where Maven writes the reason, and cuts between words", async () => {
+    // Prepare: a Jenkins Maven build whose disk filled up while the compiler wrote its status file.
+    const log = [
+      '[INFO] Compiling 212 source files to /home/jenkins/workspace/billing/target/classes',
+      '[INFO] BUILD FAILURE',
+      '[ERROR] Failed to execute goal org.apache.maven.plugins:maven-compiler-plugin:3.11.0:compile (default-compile) on project billing-service: ' +
+        'Error while storing the mojo status: /home/jenkins/workspace/billing/target/maven-status/maven-compiler-plugin/compile/default-compile/createdFiles.lst (No space left on device) -> [Help 1]',
+      "Build step 'Invoke top-level Maven targets' marked build as failure",
+      'Finished: FAILURE',
+    ].join('\n');
+    // Act
+    const diagnosis = diagnose(await analyzeLog(log));
+    // Assert
+    const quote = quoted(diagnosis.rootCause);
+    expect(diagnosis.rootCause).toMatch(/^The runner or CI platform failed: `\[ERROR\] Failed to execute goal /);
+    expect(quote).toContain('(No space left on device) -> [Help 1]');
+    expect(quote.length).toBeLessThanOrEqual(200);
+    expect(quote).toMatch(/\S … \S/);
+  });
+
+  it('does not cut a number short: status code 128 is not "status code 1…"', async () => {
+    // Prepare: Jenkins could not fetch the repository; the exception line is longer than a quote.
+    const log = [
+      'Cloning the remote Git repository',
+      "ERROR: Error cloning remote repo 'origin'",
+      'hudson.plugins.git.GitException: Command "git fetch --tags --progress https://github.com/acme-shop/checkout-service-payments-gateway.git +refs/heads/*:refs/remotes/origin/*" returned status code 128:',
+      'stdout: ',
+      'Finished: FAILURE',
+    ].join('\n');
+    // Act
+    const diagnosis = diagnose(await analyzeLog(log));
+    // Assert
+    expect(diagnosis.rootCause).toContain('returned status code 128:');
+  });
+});
