@@ -164,6 +164,24 @@ function assertionOf(failure: Failure): string | null {
   return null;
 }
 
+/** Words a runner's title line puts around a test's name (`FooTest > bar() FAILED`, `not ok 2 name`, `--- FAIL: Name`). */
+const TITLE_WORDS = new Set(['fail', 'failed', 'failure', 'error', 'not', 'test', 'stdout']);
+
+/** Whether `head` is only the title line of test `test`: quoted as the reason, it would repeat the test's name. */
+function namesOnly(head: string, test: string): boolean {
+  return (head.replace(test, ' ').match(/[A-Za-z]{3,}/g) ?? []).every((word) => TITLE_WORDS.has(word.toLowerCase()));
+}
+
+/** The first line below a test's title line in its block (a stack frame aside): where runners print why it failed. */
+function lineAfterTitle(failure: Failure): string | null {
+  const title = failure.lines[0];
+  if (!title) return null;
+  const next = [...failure.lines]
+    .sort((a, b) => a.line - b.line)
+    .find((l) => l.line > title.line && bare(l.text) !== '' && !/^\s*at\s/.test(l.text));
+  return next ? bare(next.text) : null;
+}
+
 /** The head without its own `file:line:col:` prefix when the sentence names the location already. */
 function message(head: string, facts: Facts): string {
   if (!facts.file) return head;
@@ -222,17 +240,20 @@ function specific(failure: Failure, facts: Facts): { what: string; fix: string[]
     };
   }
   if (failure.category === 'test_failure') {
+    // A title line that only names the test is no reason: the line below it may be, else the sentence names the test alone.
+    const titleOnly = facts.test !== null && full.includes(facts.test) && namesOnly(full, facts.test);
     const reason = facts.exception
       ? `${facts.exception.type}${facts.exception.message ? `: ${facts.exception.message}` : ''}`
       : facts.test && full.includes(facts.test)
-        ? (assertionOf(failure) ?? head)
+        ? (assertionOf(failure) ?? (titleOnly ? lineAfterTitle(failure) : head))
         : head;
+    const why = reason ? `: \`${quote(reason, 160)}\`` : '';
     const collecting = failure.lines.some((l) => /^_{3,} ERROR collecting /.test(l.text)) || /^_{3,} ERROR collecting /.test(failure.context[0]?.text ?? '');
     if (collecting && facts.test) {
-      return { what: `collecting the tests of \`${facts.test}\` failed${at(facts)}: \`${quote(reason, 160)}\``, fix: [...FAMILY_FIX.test_failure] };
+      return { what: `collecting the tests of \`${facts.test}\` failed${at(facts)}${why}`, fix: [...FAMILY_FIX.test_failure] };
     }
     return {
-      what: facts.test ? `test \`${facts.test}\` failed${at(facts)}: \`${quote(reason, 160)}\`` : `a test failed${at(facts)}: \`${quote(reason, 160)}\``,
+      what: facts.test ? `test \`${facts.test}\` failed${at(facts)}${why}` : `a test failed${at(facts)}${why}`,
       fix: [...FAMILY_FIX.test_failure],
     };
   }

@@ -42,3 +42,54 @@ describe('diagnosis quotes of long lines', () => {
     expect(diagnosis.rootCause).toContain('returned status code 128:');
   });
 });
+
+describe('diagnosis of a failed test named by its title line', () => {
+  it("does not quote the title line as the reason: Gradle's `Test > name() FAILED` and TAP's `not ok`", async () => {
+    // Prepare: runners that print a line naming the failed test and nothing the rules read as an assertion.
+    const gradle = [
+      '> Task :app:test FAILED',
+      '',
+      'InvoiceTest > roundsTaxBeforeDiscount() FAILED',
+      '',
+      'FAILURE: Build failed with an exception.',
+      '* What went wrong:',
+      "Execution failed for task ':app:test'.",
+    ].join('\n');
+    const tap = ['ok 1 invoice - total', 'not ok 2 invoice - rounds tax before discount', '1..2', '# fail 1'].join('\n');
+    // Act
+    const [fromGradle, fromTap] = await Promise.all([gradle, tap].map(async (log) => diagnose(await analyzeLog(log), { job: 'test' })));
+    // Assert
+    expect(fromGradle?.rootCause).toBe('Test `InvoiceTest > roundsTaxBeforeDiscount()` failed (job "test").');
+    expect(fromTap?.rootCause).toBe('Test `invoice - rounds tax before discount` failed (job "test").');
+  });
+
+  it("quotes the line below the title instead, when the block has one (PHPUnit's failed assertion)", async () => {
+    // Prepare
+    const log = [
+      'There was 1 failure:',
+      '',
+      '1) App\\Tests\\InvoiceTest::testRoundsTaxBeforeDiscount',
+      'Failed asserting that 108 matches expected 107.',
+      '',
+      'tests/InvoiceTest.php:43',
+      '',
+      'FAILURES!',
+      'Tests: 12, Assertions: 30, Failures: 1.',
+    ].join('\n');
+    // Act
+    const diagnosis = diagnose(await analyzeLog(log));
+    // Assert
+    expect(diagnosis.rootCause).toBe(
+      'Test `App\\Tests\\InvoiceTest::testRoundsTaxBeforeDiscount` failed in `tests/InvoiceTest.php:43`: `Failed asserting that 108 matches expected 107.`.',
+    );
+  });
+
+  it("keeps a title line that says more than the name (pytest's summary line with its assertion)", async () => {
+    // Prepare
+    const log = ['============ short test summary info ============', 'FAILED tests/test_invoice.py::test_total - assert 107 == 108', '======= 1 failed, 12 passed in 0.41s ======='].join('\n');
+    // Act
+    const diagnosis = diagnose(await analyzeLog(log));
+    // Assert
+    expect(diagnosis.rootCause).toContain('failed: `FAILED tests/test_invoice.py::test_total - assert 107 == 108`');
+  });
+});
