@@ -56,7 +56,10 @@ function bare(text: string): string {
 }
 
 interface Facts {
+  /** Where it failed, relative to the workspace when the path is under GitHub's. */
   file: string | null;
+  /** {@link file} as the log wrote it. */
+  written: string | null;
   line: number | null;
   exception: { type: string; message: string } | null;
   test: string | null;
@@ -104,9 +107,12 @@ function factsOf(failure: Failure): Facts {
   }
   if (!file) {
     for (const text of [head, ...all]) {
-      const m = FILE_LINE_RE.exec(text.replace(/https?:\/\/\S+/g, ''));
+      const cleaned = text.replace(/https?:\/\/\S+/g, '');
+      const m = FILE_LINE_RE.exec(cleaned);
       if (m?.[1] && m[2] && !/^\d+\.\d+/.test(m[1])) {
-        file = m[1];
+        // The match starts at a name, without an absolute path's first slash: without it `/home/runner/work/app/app/`
+        // was not taken off and read as a folder of the repository (`home/runner/work/app/app/src/a.ts`).
+        file = cleaned[m.index - 1] === '/' ? `/${m[1]}` : m[1];
         line = Number(m[2]);
         break;
       }
@@ -115,6 +121,7 @@ function factsOf(failure: Failure): Facts {
   const exceptionMatch = EXCEPTION_RE.exec(head);
   const module = /No module named ['"]?([\w.-]+)['"]?/.exec(head)?.[1] ?? /Cannot find (?:module|package) ['"]([^'"]+)['"]/.exec(head)?.[1] ?? null;
   return {
+    written: file,
     file: file ? file.replace(/^(?:\/home\/runner\/work|\/__w|\/github\/workspace)\/[^/]+\/[^/]+\//, '') : null,
     line,
     exception: exceptionMatch?.[1] ? { type: exceptionMatch[1], message: quote(exceptionMatch[2] ?? '', 160) } : null,
@@ -184,10 +191,10 @@ function lineAfterTitle(failure: Failure): string | null {
 
 /** The head without its own `file:line:col:` prefix when the sentence names the location already. */
 function message(head: string, facts: Facts): string {
-  if (!facts.file) return head;
-  const at = head.indexOf(facts.file);
+  if (!facts.written) return head;
+  const at = head.indexOf(facts.written);
   if (at < 0 || at > 3) return head;
-  return head.slice(at + facts.file.length).replace(/^(?:[:(]\d+(?:[:,]\d+)?\)?)+:?\s*/, '') || head;
+  return head.slice(at + facts.written.length).replace(/^(?:[:(]\d+(?:[:,]\d+)?\)?)+:?\s*/, '') || head;
 }
 
 /** Rule-specific sentence and fix; null when the rule has nothing more specific than its category. */

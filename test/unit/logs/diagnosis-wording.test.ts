@@ -93,3 +93,29 @@ describe('diagnosis of a failed test named by its title line', () => {
     expect(diagnosis.rootCause).toContain('failed: `FAILED tests/test_invoice.py::test_total - assert 107 == 108`');
   });
 });
+
+describe('diagnosis of where it failed', () => {
+  it("names a file under the runner's workspace relative to the repository, not as `home/runner/work/…`", async () => {
+    // Prepare: tsc on GitHub Actions prints the absolute path of the file in the runner's workspace.
+    const log = [
+      '2026-11-20T09:15:00.0000000Z ##[group]Run npx tsc --noEmit',
+      '2026-11-20T09:15:00.1000000Z npx tsc --noEmit',
+      '2026-11-20T09:15:00.2000000Z ##[endgroup]',
+      "2026-11-20T09:15:04.0000000Z /home/runner/work/shop/shop/src/invoice.ts(12,5): error TS2322: Type 'string' is not assignable to type 'number'.",
+      '2026-11-20T09:15:04.1000000Z ##[error]Process completed with exit code 2.',
+    ].join('\n');
+    // Act
+    const diagnosis = diagnose(await analyzeLog(log));
+    // Assert
+    expect(diagnosis.rootCause).toMatch(/^The code does not compile in `src\/invoice\.ts:12`: `error TS2322: Type 'string' is not assignable to type 'number'\.`/);
+  });
+
+  it('keeps the first slash of a path outside that workspace: an absolute path is not shown as a relative one', async () => {
+    // Prepare
+    const log = ['There was 1 failure:', '', '1) App\\Tests\\InvoiceTest::testTotal', 'Failed asserting that 108 matches expected 107.', '', '/srv/ci/shop/tests/InvoiceTest.php:43', '', 'FAILURES!'].join('\n');
+    // Act
+    const diagnosis = diagnose(await analyzeLog(log));
+    // Assert
+    expect(diagnosis.rootCause).toContain('failed in `/srv/ci/shop/tests/InvoiceTest.php:43`');
+  });
+});
