@@ -164,6 +164,11 @@ function actionLine(incident: Incident): string | null {
   }
 }
 
+/** `line 7` or `lines 7–12`: a one-line failure read "lines 7–7". */
+function lineRange(start: number, end: number): string {
+  return start === end ? `line ${start}` : `lines ${start}–${end}`;
+}
+
 function renderJobs(incident: Incident): string[] {
   const out: string[] = [];
   const jobs = incident.jobs;
@@ -177,8 +182,8 @@ function renderJobs(incident: Incident): string[] {
     }
     const step = job.step && job.step.number !== null && job.step.startLine !== undefined ? job.step : null;
     const where = step
-      ? `lines ${failure.startLine - step.startLine! + 1}–${failure.endLine - step.startLine! + 1} of step ${step.number}${step.name ? ` (${step.name})` : ''}`
-      : `lines ${failure.startLine}–${failure.endLine}`;
+      ? `${lineRange(failure.startLine - step.startLine! + 1, failure.endLine - step.startLine! + 1)} of step ${step.number}${step.name ? ` (${step.name})` : ''}`
+      : lineRange(failure.startLine, failure.endLine);
     const jump = link(`Open ${job.jobName} at the failing line`, jobLineUrl(job.url, job.step ?? null, failure.startLine));
     if (job.diagnosis?.fix[0] && job.diagnosis.determined) out.push(`**Fix:** ${sentenceWithCode(job.diagnosis.fix[0])}`);
     const body = [

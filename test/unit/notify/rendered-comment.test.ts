@@ -150,6 +150,18 @@ describe('the PR comment, rendered', () => {
     expect(text).not.toContain('Proposed a fix pull request');
     expectReadable(text);
   });
+
+  it('a failure on one line is "line 17", not "lines 17–17"', () => {
+    // Prepare: step 4 starts at log line 60, so log line 76 is its line 17.
+    const job = failing().jobs[0]!;
+    const incident = failing({ jobs: [{ ...job, failures: [{ rule: 'gradle.test-failed', category: 'test_failure', startLine: 76, endLine: 76, lines: [{ line: 76, text: 'InvoiceTest > total() FAILED' }] }] }] });
+    // Act
+    const { html, text } = render(renderComment(incident));
+    // Assert
+    expect(text).toContain('line 17 of step 4 (Run npm test -- --ci)');
+    expect(html).toContain('<summary>Log lines of test (node 22) (line 17 of step 4 (Run npm test -- --ci))</summary>');
+    expect(text).not.toMatch(/lines (\d+)–\1\b/);
+  });
 });
 
 describe('the PR comment, rendered: references', () => {
