@@ -164,6 +164,14 @@ function actionLine(incident: Incident): string | null {
   }
 }
 
+/**
+ * A job's diagnosis as a paragraph. A determined one is led by **Why:**; one that is not determined opens with
+ * "Root cause not determined" itself, and a label saying it again read "Not determined: Root cause not determined".
+ */
+function diagnosisLine(diagnosis: NonNullable<JobFailureSummary['diagnosis']>): string {
+  return diagnosis.determined ? `**Why:** ${sentenceWithCode(diagnosis.rootCause)}` : sentenceWithCode(diagnosis.rootCause);
+}
+
 /** `line 7` or `lines 7–12`: a one-line failure read "lines 7–7". */
 function lineRange(start: number, end: number): string {
   return start === end ? `line ${start}` : `lines ${start}–${end}`;
@@ -175,7 +183,7 @@ function renderJobs(incident: Incident): string[] {
   if (jobs.length === 0 && incident.failureLines.length > 0) out.push(details('Failure lines', [codeBlock(inLogOrder(incident.failureLines))]));
   for (const job of jobs.slice(0, 8)) {
     const failure = job.failures[0];
-    if (job.diagnosis) out.push(`**${job.diagnosis.determined ? 'Why' : 'Not determined'}:** ${sentenceWithCode(job.diagnosis.rootCause)}`);
+    if (job.diagnosis) out.push(diagnosisLine(job.diagnosis));
     if (!failure) {
       out.push(`${link(`Job ${job.jobName}`, job.url)}: ${job.logSource === 'unavailable' ? '_the job log is no longer available._' : '_no failure lines found in the job log._'}`);
       continue;
@@ -355,7 +363,7 @@ function renderOther(other: Incident): string {
     `<!-- incident: ${other.id} -->`,
     `**${headline(other)}** — ${runLink(other)}${waiting ? ' — waiting for approval' : ''}`,
     ...decide,
-    ...(job?.diagnosis ? [`**${job.diagnosis.determined ? 'Why' : 'Not determined'}:** ${sentenceWithCode(job.diagnosis.rootCause)}`] : []),
+    ...(job?.diagnosis ? [diagnosisLine(job.diagnosis)] : []),
     verdictLine(other),
     ...(actionLine(other) ? [actionLine(other) as string] : []),
     ...(lines.length > 0 ? [details('Failure lines', [codeBlock(lines.map((l) => `${String(l.line).padStart(5)} | ${l.text}`))])] : []),

@@ -151,6 +151,18 @@ describe('the PR comment, rendered', () => {
     expectReadable(text);
   });
 
+  it('not determined: the diagnosis says so once, not under a label that says it again', () => {
+    // Prepare
+    const diagnosis = { determined: false, rootCause: 'Root cause not determined (job "test"): the evidence is weak; the most likely line is 77: `boom`.', fix: [] };
+    const incident = failing({ category: 'unknown', jobs: [{ ...failing().jobs[0]!, category: 'unknown', diagnosis }] });
+    // Act
+    const { text } = render(renderComment(incident));
+    // Assert
+    expect(text).toContain('Verdict: not determined');
+    expect(text).toContain('Root cause not determined (job "test"): the evidence is weak; the most likely line is 77: boom.');
+    expect(text.match(/not determined/gi)).toHaveLength(2);
+  });
+
   it('a failure on one line is "line 17", not "lines 17–17"', () => {
     // Prepare: step 4 starts at log line 60, so log line 76 is its line 17.
     const job = failing().jobs[0]!;
