@@ -51,9 +51,11 @@ function ascii(text: string): string {
  * longer subject is cut before a word rather than inside one (a cut after defang could leave a host it did not
  * see: `evil.comx` → `evil.com`).
  */
-function subject(prefix: string, text: string): string {
-  const full = `${prefix}${defang(ascii(text))}`;
-  if (full.length <= 100) return full;
+function subject(prefix: string, text: string | readonly string[]): string {
+  const texts = typeof text === 'string' ? [text] : text;
+  const fitting = texts.map((t) => `${prefix}${defang(ascii(t))}`).find((full) => full.length <= 100);
+  if (fitting) return fitting;
+  const full = `${prefix}${defang(ascii(texts[texts.length - 1] ?? ''))}`;
   const cut = full.slice(0, 101);
   return cut.slice(0, Math.max(prefix.trimEnd().length, cut.lastIndexOf(' '))).trimEnd();
 }
@@ -64,8 +66,11 @@ function subject(prefix: string, text: string): string {
  * `evil.com`), with no mention or Markdown link. The look-alikes chatText puts in stay: removing them would join
  * what they separate (`www<>.evil.com`).
  */
-function chatTitle(prefix: string, text: string): string {
-  return `${prefix}${chatText(defang(ascii(text).slice(0, Math.max(0, 100 - prefix.length))))}`;
+function chatTitle(prefix: string, text: string | readonly string[]): string {
+  const room = Math.max(0, 100 - prefix.length);
+  const texts = (typeof text === 'string' ? [text] : text).map(ascii);
+  const chosen = texts.find((t) => t.length <= room) ?? (texts[texts.length - 1] ?? '').slice(0, room);
+  return `${prefix}${chatText(defang(chosen))}`;
 }
 
 function severityOf(incident: Incident): string {
@@ -157,22 +162,31 @@ function needs(incident: Incident): string {
   return 'Look at the run: nobody else was told (there is no pull request). A green run on the same branch resolves this.';
 }
 
-/** What happened: the subject's tag (`[ALARM]`), the rest of the subject, and the body's first line. */
-function what(incident: Incident): { tag: string; about: string; headline: string } {
+/**
+ * What happened: the subject's tag (`[ALARM]`), the rest of the subject, and the body's first line. `about` is the
+ * subject's text, then shorter ones for when it does not fit: a CI failure's gives up the branch, then the workflow,
+ * before what failed, which the cut at 100 characters took first ("…on feature/tax-rounding: the code does").
+ */
+function what(incident: Incident): { tag: string; about: string[]; headline: string } {
   if (incident.source === 'cloudwatch') {
     const alarm = incident.alarm;
     const name = alarm?.name ?? 'unknown alarm';
     return {
       tag: '[ALARM]',
-      about: `${name} in ${alarm?.region ?? '?'} (${alarm?.account ?? '?'})`,
+      about: [`${name} in ${alarm?.region ?? '?'} (${alarm?.account ?? '?'})`],
       headline: `CloudWatch alarm ${name} went ${alarm?.previousState ?? '?'} -> ${alarm?.state ?? 'ALARM'} at ${alarm?.stateChangedAt ?? '?'} (${alarm?.kind ?? 'metric'} alarm, ${alarm?.region}, account ${alarm?.account}).`,
     };
   }
   const workflow = incident.workflowName && incident.workflowName.trim() !== '' ? incident.workflowName : 'A workflow';
   const failed = WHAT_FAILED[incident.category ?? 'unknown'] ?? 'it failed';
-  const where = `${incident.repository ?? 'a repository'}${incident.branch ? ` on ${incident.branch}` : ''}`;
+  const repository = incident.repository ?? 'a repository';
+  const where = `${repository}${incident.branch ? ` on ${incident.branch}` : ''}`;
   const trigger = incident.runEvent === 'schedule' ? ' (scheduled run)' : incident.pullRequest ? ` (pull request #${incident.pullRequest})` : '';
-  return { tag: '[CI failed]', about: `${workflow} in ${where}: ${failed}`, headline: `${workflow} failed in ${where}${trigger}: ${failed}.` };
+  return {
+    tag: '[CI failed]',
+    about: [`${workflow} in ${where}: ${failed}`, `${workflow} in ${repository}: ${failed}`, `${repository}: ${failed}`],
+    headline: `${workflow} failed in ${where}${trigger}: ${failed}.`,
+  };
 }
 
 /** The console links of an alarm, or the pull request, run and failing job of a CI failure, as link targets. */

@@ -87,13 +87,32 @@ describe('the escalation e-mail', () => {
 
     // Act
     const { subject } = renderEscalation(named('https://x.co www\u200b.evil.com'), 'x');
-    const long = renderEscalation(named(`${'x'.repeat(62)} evil.comxyz`), 'x').subject;
-    const digest = renderDigest({ problemKey: 'p', windowStart: 'w', dueAt: 'd', label: 'CI www\u200b.evil.com', repeats: 2, total: 3, firstSeen: 'f', lastSeen: 'l', lastIncidentId: null, claim: 'c' }, null).subject;
+    const digestOf = (label: string) => renderDigest({ problemKey: 'p', windowStart: 'w', dueAt: 'd', label, repeats: 2, total: 3, firstSeen: 'f', lastSeen: 'l', lastIncidentId: null, claim: 'c' }, null).subject;
+    const digest = digestOf('CI www\u200b.evil.com');
+    const long = digestOf(`${'x'.repeat(45)} evil.comxyz`);
 
     // Assert
     expect(subject).toBe('[Pipeline Guard] [CI failed] hxxps://x[.]co www[.]evil[.]com in octo/app on main: a test failed');
-    expect(long).toBe(`[Pipeline Guard] [CI failed] ${'x'.repeat(62)}`);
+    expect(long).toBe(`[Pipeline Guard] Still happening, 2 more times: ${'x'.repeat(45)}`);
     expect(digest).toBe('[Pipeline Guard] Still happening, 2 more times: CI www[.]evil[.]com');
+  });
+
+  it('keeps what failed in a subject too long for 100 characters: the branch goes first, then the workflow', () => {
+    // Prepare: a pull request's branch and a repository with long names, as real ones often have.
+    const failed = (workflowName: string) => newIncident({
+      id: 'gh-1-2-1', source: 'github', repository: 'acme-shop/checkout-service', branch: 'feature/tax-rounding-before-discounts', category: 'compilation', workflowName,
+    }, at);
+
+    // Act
+    const withoutBranch = renderEscalation(failed('CI'), 'x');
+    const withoutWorkflow = renderEscalation(failed('Build, lint and test on every supported platform'), 'x');
+
+    // Assert
+    expect(withoutBranch.subject).toBe('[Pipeline Guard] [CI failed] CI in acme-shop/checkout-service: the code does not build');
+    expect(withoutBranch.chat?.content.title).toBe('[CI failed] CI in acme-shop/checkout-service: the code does not build');
+    expect(withoutWorkflow.subject).toBe('[Pipeline Guard] [CI failed] acme-shop/checkout-service: the code does not build');
+    expect(withoutWorkflow.chat?.content.title).toBe('[CI failed] acme-shop/checkout-service: the code does not build');
+    expect(withoutWorkflow.message).toContain('Build, lint and test on every supported platform failed in acme-shop/checkout-service on feature/tax-rounding-before-discounts: the code does not build.');
   });
 
   it('links a CI failure to its pull request and run, and sets repository (not an alarm name) as attribute', () => {
