@@ -260,14 +260,19 @@ export function renderEscalation(
   lines.push('');
   if (incident.alarm) lines.push(...alarmFacts(incident.alarm), '');
   const job = incident.jobs.find((j) => j.diagnosis);
+  const whatFailed = incident.analysis?.injection
+    ? null
+    : job?.diagnosis
+      ? untrusted(job.diagnosis.rootCause.replace(/`/g, ''))
+      : incident.analysis && incident.source === 'github'
+        ? untrusted(incident.analysis.rootCause)
+        : null;
   if (incident.analysis?.injection) {
     lines.push('The log contained text aimed at automated tools (AI assistants, bots): the analysis model\'s answer is not shown and no automatic action was taken on it.', '');
-  } else if (job?.diagnosis) {
-    lines.push(`What failed: ${untrusted(job.diagnosis.rootCause.replace(/`/g, ''))}`);
-    if (job.diagnosis.determined && job.diagnosis.fix[0]) lines.push(`Likely fix: ${untrusted(job.diagnosis.fix[0])}`);
+  } else if (whatFailed) {
+    lines.push(`What failed: ${whatFailed}`);
+    if (job?.diagnosis?.determined && job.diagnosis.fix[0]) lines.push(`Likely fix: ${untrusted(job.diagnosis.fix[0])}`);
     lines.push('');
-  } else if (incident.analysis && incident.source === 'github') {
-    lines.push(`What failed: ${untrusted(incident.analysis.rootCause)}`, '');
   }
   if (incident.source === 'github' && incident.failureLines.length > 0) {
     lines.push('Failure lines:');
@@ -293,7 +298,10 @@ export function renderEscalation(
     content: {
       textType: 'client-markdown',
       title,
-      description: chatText([untrusted(headline), `*Why:* ${untrusted(why)}`, ...(seen ? [seen] : []), `*Tried:* ${tried(incident)}`].join('\n')).slice(0, 3500),
+      // What failed, as the e-mail says it: without it the chat message named only the category ("a test failed").
+      description: chatText(
+        [untrusted(headline), ...(whatFailed ? [`*What failed:* ${whatFailed}`] : []), `*Why:* ${untrusted(why)}`, ...(seen ? [seen] : []), `*Tried:* ${tried(incident)}`].join('\n'),
+      ).slice(0, 3500),
       nextSteps: [needs(incident), ...commands, ...links.slice(0, 4).map(([label, url]) => chatLink(label, url))],
       keywords: [incident.source, incident.category ?? 'unknown', severityOf(incident)],
     },

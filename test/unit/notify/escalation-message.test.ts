@@ -115,6 +115,27 @@ describe('the escalation e-mail', () => {
     expect(withoutWorkflow.message).toContain('Build, lint and test on every supported platform failed in acme-shop/checkout-service on feature/tax-rounding-before-discounts: the code does not build.');
   });
 
+  it('says what failed in the chat message as in the e-mail: the test, where, and why', () => {
+    // Prepare: a job whose log the rules explained.
+    const rootCause = 'Test `invoice › total` failed in `src/invoice.test.ts:43`: `Expected: 107.1 Received: 108` (step 4 "Unit tests" of job "test").';
+    const incident = newIncident({
+      id: 'gh-1-2-1', source: 'github', repository: 'acme-shop/checkout-service', branch: 'main', workflowName: 'CI', category: 'test_failure', runId: 2, runAttempt: 1,
+      jobs: [{
+        jobId: 77, jobName: 'test', url: null, category: 'test_failure', fingerprint: 'f', logSource: 'job_log',
+        failures: [{ rule: 'jest.failed', category: 'test_failure', startLine: 120, endLine: 126, lines: [{ line: 121, text: '● invoice › total' }] }],
+        diagnosis: { determined: true, rootCause, fix: ['Run the failing test locally.'] },
+      }],
+    }, at);
+
+    // Act
+    const { message, chat } = renderEscalation(incident, 'a failure on a watched branch');
+
+    // Assert
+    const said = 'Test invoice › total failed in src/invoice.test.ts:43: Expected: 107.1 Received: 108 (step 4 "Unit tests" of job "test").';
+    expect(message).toContain(`What failed: ${said}`);
+    expect(chat?.content.description.split('\n')[1]).toBe(`*What failed:* ${said}`);
+  });
+
   it('links a CI failure to its pull request and run, and sets repository (not an alarm name) as attribute', () => {
     const incident = newIncident({
       id: 'gh-1-2-1', source: 'github', repository: 'acme-shop/checkout-service', branch: 'main', workflowName: 'Nightly', runEvent: 'schedule', runId: 2, runAttempt: 1,
