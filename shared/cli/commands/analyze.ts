@@ -112,7 +112,9 @@ function render(analysis: LogAnalysis, diagnosis: Diagnosis, source: string): st
     const range = f.startLine === f.endLine ? `line ${f.startLine}` : `lines ${f.startLine}-${f.endLine}`;
     const seen = f.occurrences ? `, seen ${f.occurrences}×` : '';
     out.push('', `#${i + 1} ${f.category} · ${f.rule} · ${range} · fingerprint ${f.fingerprint} · score ${f.score}${seen}`);
-    const shown = [...f.lines].sort((a, b) => a.line - b.line).slice(0, 20);
+    // A failure's lines come most telling first: the first 20 of them, shown in log order. The 20 earliest hid the
+    // line that explains a long block when it comes late (a traceback's exception, a test's compiler error).
+    const shown = f.lines.slice(0, 20).sort((a, b) => a.line - b.line);
     const width = String(f.endLine).length;
     for (const l of shown) out.push(`  ${String(l.line).padStart(width)} | ${l.text}`);
     if (f.lines.length > shown.length) out.push(`  … ${f.lines.length - shown.length} more lines`);

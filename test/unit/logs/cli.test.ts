@@ -49,6 +49,21 @@ describe('guard CLI', () => {
     expect(text).toMatch(/tokens: none \(no model was called\) · cost \$0/);
   });
 
+  it("shows the line that explains a long failure, not only the block's first 20 lines", async () => {
+    // Prepare: a traceback of 12 frames (24 lines) whose exception comes after them.
+    const frames = Array.from({ length: 12 }, (_, i) => [`  File "app/step${i}.py", line ${10 + i}, in step${i}`, `    return step${i + 1}(total)`]).flat();
+    const path = join(dir, 'job.log');
+    writeFileSync(path, ['$ python app/main.py', 'Traceback (most recent call last):', ...frames, 'ValueError: total must not be negative: -3', 'The command "python app/main.py" exited with 1.'].join('\n'));
+    const io = capture();
+    // Act
+    expect(await main(['analyze', path], io)).toBe(0);
+    // Assert
+    const block = io.stdout.join('\n').split('\n#1 ')[1] ?? '';
+    expect(block).toContain('27 | ValueError: total must not be negative: -3');
+    expect(block).toContain(' 2 | Traceback (most recent call last):');
+    expect(block).toContain('… 6 more lines');
+  });
+
   it('rejects an unknown command with one line and a non-zero status', async () => {
     const io = capture();
     expect(await main(['frobnicate'], io)).toBe(2);
