@@ -105,7 +105,8 @@ function render(analysis: LogAnalysis, diagnosis: Diagnosis, source: string): st
     `category: ${analysis.category}   confidence: ${diagnosis.confidence}   fingerprint: ${analysis.fingerprint}   ${n} failure${n === 1 ? '' : 's'}`,
   );
   if (diagnosis.step) out.push(`step: ${diagnosis.step.number !== null ? `${diagnosis.step.number} ` : ''}${diagnosis.step.name}`);
-  out.push(`root cause: ${diagnosis.rootCause}`);
+  // An undetermined diagnosis opens with "Root cause not determined": after the label it read "root cause: Root cause …".
+  out.push(`root cause: ${diagnosis.determined ? diagnosis.rootCause : diagnosis.rootCause.replace(/^Root cause not determined/, 'not determined')}`);
   for (const step of diagnosis.fix) out.push(`fix: ${step}`);
   if (analysis.evidence) out.push(`evidence: line ${analysis.evidence.line}: ${analysis.evidence.text.trim()}`);
   analysis.failures.forEach((f, i) => {

@@ -64,6 +64,19 @@ describe('guard CLI', () => {
     expect(block).toContain('… 6 more lines');
   });
 
+  it('says "root cause: not determined", not "root cause: Root cause not determined"', async () => {
+    // Prepare: a script's own message, of no kind a rule knows, before its exit code.
+    const path = join(dir, 'job.log');
+    writeFileSync(path, ['##[group]Run ./scripts/release-check.sh', 'Checking version...', 'Version mismatch between manifest and tag.', '##[error]Process completed with exit code 3.', '##[endgroup]'].join('\n'));
+    const io = capture();
+    // Act
+    expect(await main(['analyze', path], io)).toBe(0);
+    // Assert
+    const text = io.stdout.join('\n');
+    expect(text).toContain('\nroot cause: not determined (step "Run ./scripts/release-check.sh"): no rule says what kind of failure its leading line is;');
+    expect(text).not.toMatch(/root cause: root cause/i);
+  });
+
   it('rejects an unknown command with one line and a non-zero status', async () => {
     const io = capture();
     expect(await main(['frobnicate'], io)).toBe(2);
