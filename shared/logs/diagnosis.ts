@@ -28,25 +28,38 @@ const MAX_CANDIDATES = 3;
 /** Of a quote cut short, the share of its characters kept from the start; the rest comes from the end. */
 const QUOTE_HEAD_SHARE = 0.6;
 
+/** Where `part` (a piece of a cut line) may be cut within `limit` characters: after a space, else after a `/`. */
+function breakAt(part: string, limit: number, fromEnd: boolean): number {
+  for (const separator of [' ', '/']) {
+    const at = fromEnd ? part.lastIndexOf(separator) : part.indexOf(separator);
+    if (at >= 0 && (fromEnd ? part.length - at : at) < limit) return fromEnd ? at + (separator === '/' ? 1 : 0) : at + 1;
+  }
+  return -1;
+}
+
 /**
- * `text` on one line, at most `max` characters. A longer line loses its middle, cut between words: tools write the
- * reason last (Maven's `Failed to execute goal … on project app: … (No space left on device)`, git's `… returned
- * status code 128`), and keeping only the start hid it, or ended the quote in the middle of a word or a number
- * (`status code 1…` for 128).
+ * `text` on one line, at most `max` characters, cut between words (or after a path's `/`) when it costs less than
+ * half of the room. A longer line loses its middle: tools write the reason last (Maven's `Failed to execute goal …
+ * on project app: … (No space left on device)`, git's `… returned status code 128`), and keeping only the start hid
+ * it, or ended the quote inside a word or a number (`status code 1…` for 128). A name (`keep: 'start'`, a step's
+ * command line) keeps its start, as GitHub shows it.
  */
-function quote(text: string, max = QUOTE_CHARS): string {
+function quote(text: string, max = QUOTE_CHARS, keep: 'ends' | 'start' = 'ends'): string {
   const flat = text.replace(/\s+/g, ' ').trim().replace(/`/g, "'");
   if (flat.length <= max) return flat;
-  const room = max - 3;
-  const headRoom = Math.ceil(room * QUOTE_HEAD_SHARE);
-  const tailRoom = room - headRoom;
+  const headRoom = keep === 'start' ? max - 1 : Math.ceil((max - 3) * QUOTE_HEAD_SHARE);
   let head = flat.slice(0, headRoom);
+  if (flat[headRoom] !== ' ') {
+    const cut = breakAt(head, headRoom / 2, true);
+    if (cut > 0) head = head.slice(0, cut);
+  }
+  if (keep === 'start') return `${head.trimEnd()}…`;
+  const tailRoom = max - 3 - headRoom;
   let tail = flat.slice(flat.length - tailRoom);
-  // A word boundary only when it does not cost more than half of the room: a long path or URL is cut inside.
-  const headBreak = head.lastIndexOf(' ');
-  if (flat[headRoom] !== ' ' && headBreak > headRoom / 2) head = head.slice(0, headBreak);
-  const tailBreak = tail.indexOf(' ');
-  if (flat[flat.length - tailRoom - 1] !== ' ' && tailBreak >= 0 && tailBreak < tailRoom / 2) tail = tail.slice(tailBreak + 1);
+  if (flat[flat.length - tailRoom - 1] !== ' ') {
+    const cut = breakAt(tail, tailRoom / 2, false);
+    if (cut > 0) tail = tail.slice(cut);
+  }
   return `${head.trimEnd()} … ${tail.trimStart()}`;
 }
 
@@ -138,8 +151,8 @@ function at(facts: Facts): string {
 
 function whereRun(step: StepRef | null, job: string | null): string {
   const parts: string[] = [];
-  if (step) parts.push(`step ${step.number !== null ? `${step.number} ` : ''}"${quote(step.name, 80)}"`);
-  if (job) parts.push(`job "${quote(job, 80)}"`);
+  if (step) parts.push(`step ${step.number !== null ? `${step.number} ` : ''}"${quote(step.name, 80, 'start')}"`);
+  if (job) parts.push(`job "${quote(job, 80, 'start')}"`);
   return parts.length ? ` (${parts.join(' of ')})` : '';
 }
 
@@ -199,8 +212,10 @@ function message(head: string, facts: Facts): string {
 
 /** Rule-specific sentence and fix; null when the rule has nothing more specific than its category. */
 function specific(failure: Failure, facts: Facts): { what: string; fix: string[] } | null {
-  const full = quote(bare(failure.lines[0]?.text ?? ''));
-  const head = message(full, facts);
+  const line = bare(failure.lines[0]?.text ?? '');
+  const full = quote(line);
+  // The location comes off the whole line: a quote cut in its middle may have cut the path it starts with.
+  const head = quote(message(line, facts));
   if (facts.conflictMarker) {
     return {
       what: `a merge-conflict marker was committed${at(facts)}`,

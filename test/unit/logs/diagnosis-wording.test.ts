@@ -13,7 +13,7 @@ describe('diagnosis quotes of long lines', () => {
       '[INFO] Compiling 212 source files to /home/jenkins/workspace/billing/target/classes',
       '[INFO] BUILD FAILURE',
       '[ERROR] Failed to execute goal org.apache.maven.plugins:maven-compiler-plugin:3.11.0:compile (default-compile) on project billing-service: ' +
-        'Error while storing the mojo status: /home/jenkins/workspace/billing/target/maven-status/maven-compiler-plugin/compile/default-compile/createdFiles.lst (No space left on device) -> [Help 1]',
+        'Error while storing the mojo status: /home/jenkins/workspace/billing/target/maven-status/maven-compiler-plugin/compile/default-compile/createdFiles.list (No space left on device) -> [Help 1]',
       "Build step 'Invoke top-level Maven targets' marked build as failure",
       'Finished: FAILURE',
     ].join('\n');
@@ -25,6 +25,41 @@ describe('diagnosis quotes of long lines', () => {
     expect(quote).toContain('(No space left on device) -> [Help 1]');
     expect(quote.length).toBeLessThanOrEqual(200);
     expect(quote).toMatch(/\S … \S/);
+    // The end is cut after a word or a path's `/`, not inside a name.
+    const [start = '', end = ''] = quote.split(' … ');
+    expect([' ', '/']).toContain(log[log.indexOf(end) - 1]);
+    expect([' ', '/']).toContain(log[log.indexOf(start) + start.length]);
+  });
+
+  it("takes the location off the whole line before cutting it, so a long path does not crowd out the message", async () => {
+    // Prepare: MSBuild names the file by its absolute path, and the project after the message.
+    const log = [
+      '$ dotnet build --configuration Release',
+      'Build FAILED.',
+      "/home/travis/build/acme/shop/src/Billing.Service/Invoices/InvoiceTotals.cs(39,16): error CS0246: The type or namespace name 'TaxTable' could not be found " +
+        '(are you missing a using directive or an assembly reference?) [/home/travis/build/acme/shop/src/Billing.Service/Billing.Service.csproj]',
+      '    1 Error(s)',
+      'The command "dotnet build --configuration Release" exited with 1.',
+    ].join('\n');
+    // Act
+    const diagnosis = diagnose(await analyzeLog(log));
+    // Assert
+    expect(diagnosis.rootCause).toMatch(/^The code does not compile in `\/home\/travis\/build\/acme\/shop\/src\/Billing\.Service\/Invoices\/InvoiceTotals\.cs:39`: `error CS0246: /);
+    expect(quoted(diagnosis.rootCause.replace(/^[^`]*`[^`]*`/, ''))).toContain("name 'TaxTable' could not be found");
+  });
+
+  it("keeps the start of a long step's command line, as GitHub shows its name", async () => {
+    // Prepare
+    const log = [
+      '2026-11-20T09:15:00.0000000Z ##[group]Run dotnet build --configuration Release --no-restore /p:TreatWarningsAsErrors=true /p:ContinuousIntegrationBuild=true',
+      '2026-11-20T09:15:00.1000000Z ##[endgroup]',
+      "2026-11-20T09:15:04.0000000Z src/Invoices/InvoiceTotals.cs(39,16): error CS0246: The type or namespace name 'TaxTable' could not be found",
+      '2026-11-20T09:15:04.1000000Z ##[error]Process completed with exit code 1.',
+    ].join('\n');
+    // Act
+    const diagnosis = diagnose(await analyzeLog(log));
+    // Assert
+    expect(diagnosis.rootCause).toContain('(step "Run dotnet build --configuration Release --no-restore…")');
   });
 
   it('does not cut a number short: status code 128 is not "status code 1…"', async () => {
