@@ -192,13 +192,17 @@ function namesOnly(head: string, test: string): boolean {
   return (head.replace(test, ' ').match(/[A-Za-z]{3,}/g) ?? []).every((word) => TITLE_WORDS.has(word.toLowerCase()));
 }
 
-/** The first line below a test's title line in its block (a stack frame aside): where runners print why it failed. */
-function lineAfterTitle(failure: Failure): string | null {
+/**
+ * The first line below a test's title line in its block: where runners print why it failed. Stack frames and a line
+ * that is only the location the sentence names already (ExUnit's `test/x_test.exs:39` under the title) are passed.
+ */
+function lineAfterTitle(failure: Failure, facts: Facts): string | null {
   const title = failure.lines[0];
   if (!title) return null;
+  const onlyLocation = (text: string) => facts.written !== null && text.startsWith(facts.written) && message(text, facts) === text;
   const next = [...failure.lines]
     .sort((a, b) => a.line - b.line)
-    .find((l) => l.line > title.line && bare(l.text) !== '' && !/^\s*at\s/.test(l.text));
+    .find((l) => l.line > title.line && bare(l.text) !== '' && !/^\s*at\s/.test(l.text) && !onlyLocation(bare(l.text)));
   return next ? bare(next.text) : null;
 }
 
@@ -267,7 +271,7 @@ function specific(failure: Failure, facts: Facts): { what: string; fix: string[]
     const reason = facts.exception
       ? `${facts.exception.type}${facts.exception.message ? `: ${facts.exception.message}` : ''}`
       : facts.test && full.includes(facts.test)
-        ? (assertionOf(failure) ?? (titleOnly ? lineAfterTitle(failure) : head))
+        ? (assertionOf(failure) ?? (titleOnly ? lineAfterTitle(failure, facts) : head))
         : head;
     const why = reason ? `: \`${quote(reason, 160)}\`` : '';
     const collecting = failure.lines.some((l) => /^_{3,} ERROR collecting /.test(l.text)) || /^_{3,} ERROR collecting /.test(failure.context[0]?.text ?? '');

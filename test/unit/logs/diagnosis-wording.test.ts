@@ -119,6 +119,28 @@ describe('diagnosis of a failed test named by its title line', () => {
     );
   });
 
+  it("passes over ExUnit's location line under the title to the assertion below it", async () => {
+    // Prepare
+    const log = [
+      'Finished in 4.2 seconds',
+      '',
+      '  1) test rounds tax before the discount (Shop.InvoiceTest)',
+      '     test/shop/invoice_test.exs:39',
+      '     Assertion with == failed',
+      '     code:  assert Invoice.total(invoice) == 107',
+      '     left:  108',
+      '     right: 107',
+      '     stacktrace:',
+      '       test/shop/invoice_test.exs:41: (test)',
+      '',
+      '12 tests, 1 failure',
+    ].join('\n');
+    // Act
+    const diagnosis = diagnose(await analyzeLog(log));
+    // Assert
+    expect(diagnosis.rootCause).toBe('Test `test rounds tax before the discount (Shop.InvoiceTest)` failed in `test/shop/invoice_test.exs:39`: `Assertion with == failed`.');
+  });
+
   it("keeps a title line that says more than the name (pytest's summary line with its assertion)", async () => {
     // Prepare
     const log = ['============ short test summary info ============', 'FAILED tests/test_invoice.py::test_total - assert 107 == 108', '======= 1 failed, 12 passed in 0.41s ======='].join('\n');
