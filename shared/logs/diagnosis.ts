@@ -206,11 +206,17 @@ function lineAfterTitle(failure: Failure, facts: Facts): string | null {
   return next ? bare(next.text) : null;
 }
 
-/** The head without its own `file:line:col:` prefix when the sentence names the location already. */
+/** A log level written before a message's location: `[error] ` (sbt), `[ERROR] ` (Maven), `ERROR: ` (tslint). */
+const LEVEL_MARKER_RE = /^(?:\[(?:error|fatal)\]|(?:error|fatal):)$/i;
+
+/**
+ * The head without its own `file:line:col:` prefix (and a log level before it) when the sentence names the location
+ * already: with the level, the location was said twice (`in \`/a/Hex.java:348\`: \`[ERROR] /a/Hex.java:348: …\``).
+ */
 function message(head: string, facts: Facts): string {
   if (!facts.written) return head;
   const at = head.indexOf(facts.written);
-  if (at < 0 || at > 3) return head;
+  if (at < 0 || (at > 3 && !LEVEL_MARKER_RE.test(head.slice(0, at).trim()))) return head;
   return head.slice(at + facts.written.length).replace(/^(?:[:(]\d+(?:[:,]\d+)?\)?)+:?\s*/, '') || head;
 }
 

@@ -175,4 +175,20 @@ describe('diagnosis of where it failed', () => {
     // Assert
     expect(diagnosis.rootCause).toContain('failed in `/srv/ci/shop/tests/InvoiceTest.php:43`');
   });
+
+  it("says the location once when a log level comes before it (sbt's `[error] /path:78: …`)", async () => {
+    // Prepare
+    const log = [
+      '[info] compiling 42 Scala sources to /home/runner/work/shop/shop/target/scala-2.13/classes ...',
+      '[error] /home/runner/work/shop/shop/src/main/scala/shop/Invoice.scala:78: type mismatch;',
+      '[error]  found   : String',
+      '[error]  required: Int',
+      '[error] one error found',
+      '[error] (Compile / compileIncremental) Compilation failed',
+    ].join('\n');
+    // Act
+    const diagnosis = diagnose(await analyzeLog(log));
+    // Assert
+    expect(diagnosis.rootCause).toBe('The code does not compile in `src/main/scala/shop/Invoice.scala:78`: `type mismatch;`.');
+  });
 });
