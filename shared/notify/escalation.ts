@@ -178,7 +178,11 @@ function what(incident: Incident): { tag: string; about: string[]; headline: str
     };
   }
   const workflow = incident.workflowName && incident.workflowName.trim() !== '' ? incident.workflowName : 'A workflow';
-  const failed = WHAT_FAILED[incident.category ?? 'unknown'] ?? 'it failed';
+  // A failure of no known category may still be explained (a script's NameError): "the cause is not determined"
+  // then contradicted the "What failed" below it.
+  const category = incident.category ?? 'unknown';
+  const explained = category === 'unknown' && incident.jobs.some((job) => job.diagnosis?.determined);
+  const failed = explained ? FAILURE_IN_WORDS.unknown : (WHAT_FAILED[category] ?? 'it failed');
   const repository = incident.repository ?? 'a repository';
   const where = `${repository}${incident.branch ? ` on ${incident.branch}` : ''}`;
   const trigger = incident.runEvent === 'schedule' ? ' (scheduled run)' : incident.pullRequest ? ` (pull request #${incident.pullRequest})` : '';

@@ -136,6 +136,28 @@ describe('the escalation e-mail', () => {
     expect(chat?.content.description.split('\n')[1]).toBe(`*What failed:* ${said}`);
   });
 
+  it('does not call the cause "not determined" when a job\'s diagnosis names it, though its category is unknown', () => {
+    // Prepare: a script's NameError, which no rule gives a category.
+    const job = (determined: boolean) => ({
+      jobId: 77, jobName: 'deploy', url: null, category: 'unknown' as const, fingerprint: 'f', logSource: 'job_log' as const,
+      failures: [{ rule: 'python.traceback', category: 'unknown' as const, startLine: 40, endLine: 44, lines: [{ line: 44, text: "NameError: name 'Github' is not defined" }] }],
+      diagnosis: determined
+        ? { determined, rootCause: "`NameError: name 'Github' is not defined` was raised in `scripts/notify.py:23` (job \"deploy\").", fix: [] }
+        : { determined, rootCause: 'Root cause not determined (job "deploy"): the evidence is weak; the most likely line is 44: `x`.', fix: [] },
+    });
+    const incidentWith = (determined: boolean) => newIncident({ id: 'gh-1-2-1', source: 'github', repository: 'octo/app', branch: 'main', workflowName: 'Deploy', category: 'unknown', jobs: [job(determined)] }, at);
+
+    // Act
+    const explained = renderEscalation(incidentWith(true), 'x');
+    const unexplained = renderEscalation(incidentWith(false), 'x');
+
+    // Assert
+    expect(explained.subject).toBe('[Pipeline Guard] [CI failed] Deploy in octo/app on main: a job failed');
+    expect(explained.message).toMatch(/^Deploy failed in octo\/app on main: a job failed\.\n/);
+    expect(explained.message).not.toContain('not determined');
+    expect(unexplained.subject).toBe('[Pipeline Guard] [CI failed] Deploy in octo/app on main: the cause is not determined');
+  });
+
   it('links a CI failure to its pull request and run, and sets repository (not an alarm name) as attribute', () => {
     const incident = newIncident({
       id: 'gh-1-2-1', source: 'github', repository: 'acme-shop/checkout-service', branch: 'main', workflowName: 'Nightly', runEvent: 'schedule', runId: 2, runAttempt: 1,
