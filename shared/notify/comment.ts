@@ -115,7 +115,10 @@ function verdictLine(incident: Incident): string {
       return `also failing on the base branch ${inlineCode(incident.defaultBranch ?? '')}${url ? ` (${link('that run', url)})` : ''}: probably not caused by this change.`;
     })(),
     this_change: 'caused by this change — the log shows a failure in the code under test, not in the CI system.',
-    not_determined: 'not determined — the log does not show clearly why; a human should look.',
+    // A diagnosis may name the cause (a full disk, a refused credential) without telling whether the change caused it.
+    not_determined: primaryJob(incident)?.diagnosis?.determined
+      ? 'not determined — the log shows what failed, not whether this change caused it; a human should judge.'
+      : 'not determined — the log does not show clearly why; a human should look.',
   };
   return `**Verdict:** ${text[verdict]}`;
 }

@@ -163,6 +163,18 @@ describe('the PR comment, rendered', () => {
     expect(text.match(/not determined/gi)).toHaveLength(2);
   });
 
+  it('not determined whether this change caused a failure the log explains: does not say the log shows no reason', () => {
+    // Prepare: the runner's disk filled up; the diagnosis names it, and nothing tells whether the change did it.
+    const diagnosis = { determined: true, rootCause: 'The runner or CI platform failed: `No space left on device` (job "test").', fix: ['Re-run the failed jobs.'] };
+    const incident = failing({ category: 'infrastructure', jobs: [{ ...failing().jobs[0]!, category: 'infrastructure', diagnosis }] });
+    // Act
+    const { text } = render(renderComment(incident));
+    // Assert
+    expect(text).toContain('Verdict: not determined — the log shows what failed, not whether this change caused it; a human should judge.');
+    expect(text).not.toContain('does not show clearly why');
+    expect(text).toContain('Why: The runner or CI platform failed: No space left on device');
+  });
+
   it('a failure on one line is "line 17", not "lines 17–17"', () => {
     // Prepare: step 4 starts at log line 60, so log line 76 is its line 17.
     const job = failing().jobs[0]!;
