@@ -164,8 +164,9 @@ function needs(incident: Incident): string {
 
 /**
  * What happened: the subject's tag (`[ALARM]`), the rest of the subject, and the body's first line. `about` is the
- * subject's text, then shorter ones for when it does not fit: a CI failure's gives up the branch, then the workflow,
- * before what failed, which the cut at 100 characters took first ("…on feature/tax-rounding: the code does").
+ * subject's text, then shorter ones for when it does not fit: a CI failure's gives up the workflow, then the branch
+ * (which tells on-call whether `main` or a release is broken), before what failed, which the cut at 100 characters
+ * took first ("…on feature/tax-rounding: the code does").
  */
 function what(incident: Incident): { tag: string; about: string[]; headline: string } {
   if (incident.source === 'cloudwatch') {
@@ -188,7 +189,7 @@ function what(incident: Incident): { tag: string; about: string[]; headline: str
   const trigger = incident.runEvent === 'schedule' ? ' (scheduled run)' : incident.pullRequest ? ` (pull request #${incident.pullRequest})` : '';
   return {
     tag: '[CI failed]',
-    about: [`${workflow} in ${where}: ${failed}`, `${workflow} in ${repository}: ${failed}`, `${repository}: ${failed}`],
+    about: [`${workflow} in ${where}: ${failed}`, `${where}: ${failed}`, `${repository}: ${failed}`],
     headline: `${workflow} failed in ${where}${trigger}: ${failed}.`,
   };
 }

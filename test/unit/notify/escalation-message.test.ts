@@ -97,22 +97,21 @@ describe('the escalation e-mail', () => {
     expect(digest).toBe('[Pipeline Guard] Still happening, 2 more times: CI www[.]evil[.]com');
   });
 
-  it('keeps what failed in a subject too long for 100 characters: the branch goes first, then the workflow', () => {
-    // Prepare: a pull request's branch and a repository with long names, as real ones often have.
-    const failed = (workflowName: string) => newIncident({
-      id: 'gh-1-2-1', source: 'github', repository: 'acme-shop/checkout-service', branch: 'feature/tax-rounding-before-discounts', category: 'compilation', workflowName,
-    }, at);
+  it('keeps what failed in a subject too long for 100 characters: the workflow goes first, then the branch', () => {
+    // Prepare: names as long as real ones often are.
+    const failed = (workflowName: string, branch: string, category: 'network' | 'compilation') =>
+      newIncident({ id: 'gh-1-2-1', source: 'github', repository: 'acme-shop/checkout-service', branch, category, workflowName }, at);
 
     // Act
-    const withoutBranch = renderEscalation(failed('CI'), 'x');
-    const withoutWorkflow = renderEscalation(failed('Build, lint and test on every supported platform'), 'x');
+    const withoutWorkflow = renderEscalation(failed('Release build and publish', 'release/2.4', 'network'), 'x');
+    const withoutBranch = renderEscalation(failed('CI', 'feature/tax-rounding-before-discounts-and-coupons-on-the-checkout-page', 'compilation'), 'x');
 
     // Assert
-    expect(withoutBranch.subject).toBe('[Pipeline Guard] [CI failed] CI in acme-shop/checkout-service: the code does not build');
-    expect(withoutBranch.chat?.content.title).toBe('[CI failed] CI in acme-shop/checkout-service: the code does not build');
-    expect(withoutWorkflow.subject).toBe('[Pipeline Guard] [CI failed] acme-shop/checkout-service: the code does not build');
-    expect(withoutWorkflow.chat?.content.title).toBe('[CI failed] acme-shop/checkout-service: the code does not build');
-    expect(withoutWorkflow.message).toContain('Build, lint and test on every supported platform failed in acme-shop/checkout-service on feature/tax-rounding-before-discounts: the code does not build.');
+    expect(withoutWorkflow.subject).toBe('[Pipeline Guard] [CI failed] acme-shop/checkout-service on release/2.4: a network request failed');
+    expect(withoutWorkflow.chat?.content.title).toBe('[CI failed] acme-shop/checkout-service on release/2.4: a network request failed');
+    expect(withoutWorkflow.message).toContain('Release build and publish failed in acme-shop/checkout-service on release/2.4: a network request failed.');
+    expect(withoutBranch.subject).toBe('[Pipeline Guard] [CI failed] acme-shop/checkout-service: the code does not build');
+    expect(withoutBranch.chat?.content.title).toBe('[CI failed] acme-shop/checkout-service: the code does not build');
   });
 
   it('says what failed in the chat message as in the e-mail: the test, where, and why', () => {
