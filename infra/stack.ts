@@ -283,8 +283,11 @@ function alarmScope(prefixes: string[], tag: string): string {
 
 /** An IAM role ARN in any partition (`arn:aws:iam::123456789012:role/path/name`). */
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
-/** An AWS Region code (`us-east-1`, `us-gov-west-1`, `ap-southeast-5`). */
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+/**
+ * An AWS Region code (`us-east-1`, `us-gov-west-1`, `ap-southeast-5`, the European Sovereign Cloud's `eusc-de-east-1`):
+ * the first part is not always two letters.
+ */
+const REGION = /^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/;
 /** A GitHub login: a user's, or an App's `<slug>[bot]`. */
 const GITHUB_LOGIN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}(\[bot\])?$/;
 

@@ -75,6 +75,13 @@ describe('CDK context settings', () => {
     expect(settingsFrom({ bedrockRegion: 'ap-southeast-5', githubBotLogin: 'ci-bot_acme' })).toMatchObject({ bedrockRegion: 'ap-southeast-5' });
   });
 
+  it('accepts the Region codes of every partition, the European Sovereign Cloud\'s four-letter one included', () => {
+    // The codes as the AWS SDK's partition table spells them (regionRegex of aws, aws-cn, aws-us-gov, aws-iso-e, aws-eusc).
+    for (const region of ['eu-central-1', 'cn-northwest-1', 'us-isob-east-1', 'eu-isoe-west-1', 'eusc-de-east-1']) {
+      expect(settingsFrom({ bedrockRegion: region })).toMatchObject({ bedrockRegion: region });
+    }
+  });
+
   it('reports a bad setting to cdk synth as its message alone, with a non-zero exit code', () => {
     const outdir = scratchDir('cdk.out-');
     const lines: string[] = [];
