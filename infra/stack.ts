@@ -214,7 +214,9 @@ export const DEFAULT_STACK_NAME = 'PipelineGuard';
  * The Cognito sign-in domain prefix when `dashboardDomainPrefix` is not given. Prefixes are unique per region across
  * all of AWS, so a second stack in the account (`-c stackName=…`) needs its own: the default stack keeps the prefix
  * it always had, any other adds a digest of its name (a digest, not the name: a prefix allows only 63 lower-case
- * letters, digits and inner hyphens, and a stack name may be 128 characters of either case).
+ * letters, digits and inner hyphens, and a stack name may be 128 characters of either case). Such a stack deployed
+ * before the digest has `pipeline-guard-<account>` and must keep it with `dashboardDomainPrefix`: CloudFormation
+ * replaces a domain by creating the new one first, and a user pool takes only one (README, `dashboardDomainPrefix`).
  */
 export function defaultDashboardDomainPrefix(stackName: string, account: string): string {
   if (stackName === DEFAULT_STACK_NAME) return `pipeline-guard-${account}`;
