@@ -81,6 +81,24 @@ export function createDynamoCommandAnswers(options: { client: DynamoDBDocumentCl
     return taken !== null;
   }
 
+  /**
+   * Sets the reply's id or the `done` mark and answers with the item as it now is: of the two writes, the second one
+   * reads the first (see the module's comment), so whoever writes second edits the reply.
+   */
+  async function setAndRead(key: CommandAnswerKey, attribute: 'replyId' | 'done', value: number | boolean): Promise<Record<string, unknown>> {
+    const response = await client.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: keyOf(key),
+        UpdateExpression: 'SET #attribute = :value, expiresAt = if_not_exists(expiresAt, :expires)',
+        ExpressionAttributeNames: { '#attribute': attribute },
+        ExpressionAttributeValues: { ':value': value, ':expires': expiresAt(clock()) },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return response.Attributes ?? {};
+  }
+
   return {
     async claim(key) {
       const holder = randomUUID();
@@ -111,17 +129,7 @@ export function createDynamoCommandAnswers(options: { client: DynamoDBDocumentCl
     },
 
     async record(key, replyId) {
-      const now = clock();
-      const response = await client.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: keyOf(key),
-          UpdateExpression: 'SET replyId = :id, expiresAt = if_not_exists(expiresAt, :expires)',
-          ExpressionAttributeValues: { ':id': replyId, ':expires': expiresAt(now) },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return { done: response.Attributes?.done === true };
+      return { done: (await setAndRead(key, 'replyId', replyId)).done === true };
     },
 
     async release(key, holder) {
@@ -140,17 +148,7 @@ export function createDynamoCommandAnswers(options: { client: DynamoDBDocumentCl
     },
 
     async markDone(key) {
-      const now = clock();
-      const response = await client.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: keyOf(key),
-          UpdateExpression: 'SET done = :done, expiresAt = if_not_exists(expiresAt, :expires)',
-          ExpressionAttributeValues: { ':done': true, ':expires': expiresAt(now) },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return { replyId: numberOr(response.Attributes?.replyId) };
+      return { replyId: numberOr((await setAndRead(key, 'done', true)).replyId) };
     },
   };
 }
