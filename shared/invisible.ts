@@ -16,6 +16,11 @@ const HIDDEN = new RegExp(HIDDEN_SOURCE, 'gu');
 /** Every hidden character is at U+00AD or above: text below it (most log lines) is returned without a regex pass. */
 const MAY_HIDE = /[^\u0000-\u00AC]/;
 
+/** A character shown as a mark, `⟨U+202E⟩`: how the dashboard and the CLI show what would not show, or would act. */
+export function codePointMark(character: string): string {
+  return `⟨U+${(character.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}⟩`;
+}
+
 /** `text` without its hidden characters (see {@link HIDDEN_SOURCE}). */
 export function stripHidden(text: string): string {
   return MAY_HIDE.test(text) ? text.replace(HIDDEN, '') : text;

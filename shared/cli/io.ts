@@ -1,6 +1,6 @@
 import type { Stats } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
-import { HIDDEN_SOURCE } from '../invisible.js';
+import { HIDDEN_SOURCE, codePointMark } from '../invisible.js';
 import { UsageError } from './args.js';
 
 /** Console output for the CLI, injectable so tests can capture it. */
@@ -29,7 +29,7 @@ const NOT_FOR_TERMINAL = new RegExp(String.raw`[\u0000-\u0008\u000A-\u001F\u007F
  * what the reader sees, or sets the clipboard, and a backspace over-prints what came before it.
  */
 export function forTerminal(line: string): string {
-  return line.replace(NOT_FOR_TERMINAL, (ch) => `⟨U+${(ch.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}⟩`);
+  return line.replace(NOT_FOR_TERMINAL, codePointMark);
 }
 
 /** Checks that `path` is a readable regular file, failing with a one-line reason; returns its stats. */

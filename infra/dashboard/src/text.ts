@@ -1,4 +1,4 @@
-import { HIDDEN_SOURCE } from '../../../shared/invisible.js';
+import { HIDDEN_SOURCE, codePointMark } from '../../../shared/invisible.js';
 
 const HIDDEN = new RegExp(HIDDEN_SOURCE, 'gu');
 
@@ -8,5 +8,5 @@ const HIDDEN = new RegExp(HIDDEN_SOURCE, 'gu');
  * `main` (a zero-width space). The API keeps the real string; the dashboard shows that it is not what it looks like.
  */
 export function showHidden(text: string): string {
-  return text.replace(HIDDEN, (ch) => `⟨U+${(ch.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}⟩`);
+  return text.replace(HIDDEN, codePointMark);
 }
