@@ -35,12 +35,14 @@
  * | bedrockGuardrailVersion | DRAFT                | guardrail version: DRAFT or a version number                                              |
  * | llmBaseUrl         | (none)                    | OpenAI-compatible endpoint (https, up to the version, e.g. `https://llm.internal/v1`) with `llmModel`; sets ANALYZER=openai (not with bedrockModelId) |
  * | llmModel           | (none)                    | the OpenAI-compatible endpoint's model                                                    |
+ * | llmApiKeySecret    | false                     | the OpenAI-compatible endpoint needs a key: creates an empty secret for it (put the key in; read per request, cached 5 minutes) → LLM_API_KEY_SECRET_ARN |
  * | llmPricesFile      | (none)                    | JSON file of model prices for cost accounting, USD per 1M tokens (`{"<model>":{"input":0.8,"output":4}}`) → LLM_PRICES_JSON |
  * | experimentModelIds | (none)                    | comma-separated models experiment arms may choose (`params.model`) → LLM_EXPERIMENT_MODELS; with Bedrock, grants InvokeModel on each |
  * | alarmNamePrefix    | (none)                    | CloudWatch alarms whose name starts with this prefix (or one of these, comma-separated) start the pipeline |
  * | alarmScopeTag      | pipeline-guard=enabled    | alarms with this tag start the pipeline too (from the event with tag propagation, else read from CloudWatch); `none`: the prefix only |
  * | alarmIncludeAutoscaling | false                | also handle target-tracking autoscaling alarms                                           |
  * | dashboard          | false                     | deploys the web dashboard: S3 + CloudFront (origin access control), a Cognito user pool, and the read API again with a Cognito authorizer (needs `npm run build:web` first) |
+ * | chatWebhookFormat  | (none)                    | slack, mattermost or teams: every escalation and digest is also posted to an incoming webhook whose URL you put into the empty secret this creates (→ CHAT_WEBHOOK_URL_SECRET_ARN, CHAT_WEBHOOK_FORMAT) |
  * | dashboardDomainPrefix | pipeline-guard-<account>[-<digest of stackName>] | Cognito hosted sign-in domain prefix (unique in the region across AWS; another stackName than the default gets its own) |
  *
  * Alarm scope is opt-in: an alarm starts the pipeline when its name has the prefix or it carries the tag. The
@@ -79,7 +81,7 @@ import { type CfnStateMachine, DefinitionBody, LogLevel, StateMachine, StateMach
 import type { Construct } from 'constructs';
 import { TABLES, type TableDefinition } from '../shared/stores/tables.js';
 import { gateCallersSchema } from '../shared/baselines/gate-access.js';
-import { GITHUB_ACCOUNT_NAME, gateRepositoriesSchema } from '../shared/config.js';
+import { CHAT_WEBHOOK_FORMATS, type ChatWebhookFormat, GITHUB_ACCOUNT_NAME, gateRepositoriesSchema } from '../shared/config.js';
 import { type FunctionName, GuardFunction, type GuardFunctionProps, PROJECT_ROOT } from './constructs/guard-function.js';
 import { GuardTable } from './constructs/guard-table.js';
 import { DashboardSite } from './constructs/dashboard-site.js';
@@ -141,8 +143,11 @@ export interface GuardSettings {
   /** One repository's share of them (LLM_OUTSIDER_REPOSITORY_ANALYSES_PER_HOUR); unset: the config's default, half. */
   readonly llmOutsiderRepositoryAnalysesPerHour?: number;
   readonly bedrockGuardrail?: { readonly id: string; readonly version: string };
-  /** The OpenAI-compatible analyzer (context `llmBaseUrl` + `llmModel`). */
-  readonly openai?: { readonly baseUrl: string; readonly model: string };
+  /**
+   * The OpenAI-compatible analyzer (context `llmBaseUrl` + `llmModel`); `keySecret`: its key is kept in a secret
+   * the stack creates empty (context `llmApiKeySecret`).
+   */
+  readonly openai?: { readonly baseUrl: string; readonly model: string; readonly keySecret: boolean };
   /** Model prices for cost accounting (context `llmPricesFile`), validated at synth. */
   readonly llmPricesJson?: string;
   /** Models experiment arms may choose (context `experimentModelIds`). */
@@ -172,6 +177,8 @@ export interface GuardSettings {
     readonly slack?: { readonly workspaceId: string; readonly channelId: string };
     readonly teams?: { readonly teamId: string; readonly channelId: string; readonly tenantId: string };
   };
+  /** An incoming webhook fed every escalation, its URL kept in a secret the stack creates empty (context `chatWebhookFormat`). */
+  readonly chatWebhookFormat?: ChatWebhookFormat;
 }
 
 /** The read API's routes, the same in AWS and in the local runtime (shared/api/read-api.ts). */
@@ -420,6 +427,14 @@ export function readSettings(scope: Construct): GuardSettings {
   if (llmBaseUrl !== undefined && bedrockModelId !== undefined) {
     throw new SettingsError('context values llmBaseUrl and bedrockModelId exclude each other: choose one analyzer');
   }
+  const llmApiKeySecret = boolean('llmApiKeySecret', false);
+  if (llmApiKeySecret && llmBaseUrl === undefined) {
+    throw new SettingsError('context value llmApiKeySecret needs llmBaseUrl: the key is for the OpenAI-compatible endpoint');
+  }
+  const chatWebhookFormat = raw('chatWebhookFormat');
+  if (chatWebhookFormat !== undefined && !CHAT_WEBHOOK_FORMATS.includes(chatWebhookFormat as ChatWebhookFormat)) {
+    throw new SettingsError(`context value chatWebhookFormat must be one of ${CHAT_WEBHOOK_FORMATS.join(', ')}, got "${chatWebhookFormat}"`);
+  }
   const llmPricesJson = jsonFile('llmPricesFile', (text) => parsePriceOverrides(text));
   const githubOwners = (raw('githubOwners') ?? '').split(',').map((owner) => owner.trim()).filter((owner) => owner.length > 0);
   for (const owner of githubOwners) {
@@ -511,7 +526,7 @@ export function readSettings(scope: Construct): GuardSettings {
         : number('llmOutsiderRepositoryAnalysesPerHour', 0, (n) => Number.isInteger(n) && n >= 0 && n <= 1000, 'a whole number between 0 and 1000'),
     ),
     ...optional('bedrockGuardrail', guardrailId === undefined ? undefined : { id: guardrailId, version: guardrailVersion ?? 'DRAFT' }),
-    ...optional('openai', llmBaseUrl === undefined || llmModel === undefined ? undefined : { baseUrl: llmBaseUrl, model: llmModel }),
+    ...optional('openai', llmBaseUrl === undefined || llmModel === undefined ? undefined : { baseUrl: llmBaseUrl, model: llmModel, keySecret: llmApiKeySecret }),
     ...optional('llmPricesJson', llmPricesJson),
     experimentModelIds,
     alarmNamePrefixes: prefixes,
@@ -525,6 +540,7 @@ export function readSettings(scope: Construct): GuardSettings {
     dashboard: boolean('dashboard', false),
     ...optional('dashboardDomainPrefix', dashboardDomainPrefix),
     ...optional('chat', chatSettings(raw)),
+    ...optional('chatWebhookFormat', chatWebhookFormat as ChatWebhookFormat | undefined),
     runbookWaitSeconds: number('runbookWaitSeconds', 300, (n) => Number.isInteger(n) && n >= 0 && n <= 780, 'a whole number of seconds between 0 and 780'),
   };
 }
@@ -653,6 +669,28 @@ export class PipelineGuardStack extends Stack {
           'GitHub issues these credentials (webhook secret set in the repository settings, token from a GitHub App or PAT); Secrets Manager rotation cannot change them in GitHub, so they are rotated there and put here.',
       });
     }
+    // Credentials of other services, created empty on request for the same reason. The functions read them when a
+    // message or a model call needs them (cached 5 minutes), not at cold start: while one is empty only the chat
+    // post fails (the escalation still goes out) or the analysis falls back to the offline analyzer.
+    const emptySecret = (id: string, description: string, issuer: string) => {
+      const secret = new Secret(this, id, { description });
+      (secret.node.defaultChild as CfnSecret).addPropertyDeletionOverride('GenerateSecretString');
+      Validations.of(secret).acknowledge({
+        id: 'AwsSolutions-SMG4',
+        reason: `${issuer} issues this credential; Secrets Manager rotation cannot change it there, so it is rotated there and put here.`,
+      });
+      return secret;
+    };
+    const llmKeySecret = settings.openai?.keySecret
+      ? emptySecret('LlmApiKeySecret', 'Pipeline Guard: key of the OpenAI-compatible analysis endpoint (plain text). Created empty; put the key in.', 'The LLM provider')
+      : undefined;
+    const chatWebhookSecret = settings.chatWebhookFormat
+      ? emptySecret(
+          'ChatWebhookUrlSecret',
+          `Pipeline Guard: ${settings.chatWebhookFormat} incoming webhook URL for escalations (plain text). Created empty; put the URL in.`,
+          'The chat system',
+        )
+      : undefined;
 
     // ---- Functions.
     const metricsService = metricsServiceOf(this.stackName);
@@ -725,6 +763,7 @@ export class PipelineGuardStack extends Stack {
       .useTable(incidents, 'readWrite')
       // Each analysed incident in an experiment charges its arm's cost counters (ADD).
       .useTable(experiments, 'readWrite');
+    if (llmKeySecret) analyze.useSecret('LLM_API_KEY_SECRET_ARN', llmKeySecret);
     if (settings.bedrockModelId) {
       const bedrockRegion = settings.bedrockRegion ?? this.region;
       for (const modelId of [...new Set([settings.bedrockModelId, ...settings.experimentModelIds])]) {
@@ -814,6 +853,12 @@ export class PipelineGuardStack extends Stack {
       .useTable(incidents, 'readWrite')
       .useSecret(credentialKey, credentialSecret);
     grantPublish(notify);
+    // Both functions that publish escalations post them to the chat webhook too: notify, and the reconciler's digests.
+    const useChatWebhook = (publisher: GuardFunction) => {
+      if (!chatWebhookSecret || !settings.chatWebhookFormat) return;
+      publisher.setEnv('CHAT_WEBHOOK_FORMAT', settings.chatWebhookFormat).useSecret('CHAT_WEBHOOK_URL_SECRET_ARN', chatWebhookSecret);
+    };
+    useChatWebhook(notify);
 
     // ---- State machine: the ASL file is the definition (the local runtime runs the same file).
     const pipelineFunctions = [classify, knowledgeLookup, analyze, remediate, notify];
@@ -1166,6 +1211,7 @@ export class PipelineGuardStack extends Stack {
       .useTable(incidents, 'readWriteDelete')
       .setEnv('STATE_MACHINE_ARN', stateMachine.stateMachineArn);
     grantPublish(reconciler);
+    useChatWebhook(reconciler);
     stateMachine.grantStartExecution(reconciler);
     stateMachine.grantExecution(reconciler, 'states:DescribeExecution');
     // grantExecution scopes DescribeExecution to this state machine's executions (`execution:<name>:*`); the name
@@ -1243,6 +1289,8 @@ export class PipelineGuardStack extends Stack {
     } else {
       output('GitHubTokenSecretArn', credentialSecret.secretArn, 'Empty until you put a GitHub token into it');
     }
+    if (llmKeySecret) output('LlmApiKeySecretArn', llmKeySecret.secretArn, 'Empty until you put the OpenAI-compatible endpoint\'s key into it');
+    if (chatWebhookSecret) output('ChatWebhookUrlSecretArn', chatWebhookSecret.secretArn, 'Empty until you put the incoming webhook URL into it');
     for (const table of Object.values(tables)) {
       output(`${pascal(table.definition.logicalName)}TableName`, table.tableName, `DynamoDB table ${table.definition.logicalName}`);
     }

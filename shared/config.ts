@@ -22,6 +22,18 @@ const positiveInt = (fallback: number) => z.coerce.number().int().positive().def
 /** A GitHub organization or user name (Enterprise Managed Users add `_shortcode`). */
 export const GITHUB_ACCOUNT_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
 
+/** Incoming-webhook dialects: Slack and Mattermost take `{ text }` Markdown; Teams (Workflows) an Adaptive Card. */
+export const CHAT_WEBHOOK_FORMATS = ['slack', 'mattermost', 'teams'] as const;
+export type ChatWebhookFormat = (typeof CHAT_WEBHOOK_FORMATS)[number];
+
+/**
+ * A chat incoming-webhook URL: https, or http on loopback (the local runtime's test servers). One rule for the
+ * setting and for the value read from its secret in AWS.
+ */
+export const chatWebhookUrlSchema = z
+  .url()
+  .refine((url) => url.startsWith('https://') || /^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(url), 'must be https (or http on loopback)');
+
 /** A comma-separated list of at most `maxChars`, items trimmed, empty items dropped; unset is an empty list. */
 const commaList = (maxChars: number) =>
   z
@@ -115,8 +127,10 @@ const configSchema = z.object({
   /** Target-tracking autoscaling alarms flip all day by design; they are ignored unless this is true. */
   ALARM_INCLUDE_AUTOSCALING: booleanFlag,
   /** An incoming webhook (Slack, Mattermost, Teams Workflows) that gets every escalation beside SNS/the outbox. */
-  CHAT_WEBHOOK_URL: z.url().refine((url) => url.startsWith('https://') || /^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(url), 'must be https (or http on loopback)').optional(),
-  CHAT_WEBHOOK_FORMAT: z.enum(['slack', 'mattermost', 'teams']).default('slack'),
+  CHAT_WEBHOOK_URL: chatWebhookUrlSchema.optional(),
+  /** AWS: the Secrets Manager secret holding that URL (it is a credential: it never stands in the configuration). */
+  CHAT_WEBHOOK_URL_SECRET_ARN: z.string().min(1).optional(),
+  CHAT_WEBHOOK_FORMAT: z.enum(CHAT_WEBHOOK_FORMATS).default('slack'),
   /** Local runtime only: notifications are appended here instead of published to SNS. */
   OUTBOX_PATH: z.string().min(1).optional(),
 
@@ -171,6 +185,8 @@ const configSchema = z.object({
   LLM_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
   LLM_MODEL: z.string().min(1).optional(),
   LLM_API_KEY: z.string().min(1).optional(),
+  /** AWS: the Secrets Manager secret holding LLM_API_KEY, read per request from a cache of a few minutes. */
+  LLM_API_KEY_SECRET_ARN: z.string().min(1).optional(),
   /** Per-request timeout of the OpenAI-compatible endpoint (local models on a CPU are slow). */
   LLM_TIMEOUT_MS: z.coerce.number().int().min(1000).max(170_000).default(60_000),
   /** Input tokens per model call (estimated conservatively): system prompt, schema and packed log. */

@@ -56,7 +56,12 @@ export type FunctionName =
 export type EnvKey = Exclude<keyof Config, 'AWS_REGION'>;
 
 /** Which secret-ARN setting a secret fills. */
-export type SecretEnvKey = 'GITHUB_TOKEN_SECRET_ARN' | 'GITHUB_WEBHOOK_SECRET_ARN' | 'GITHUB_APP_PRIVATE_KEY_SECRET_ARN';
+export type SecretEnvKey =
+  | 'GITHUB_TOKEN_SECRET_ARN'
+  | 'GITHUB_WEBHOOK_SECRET_ARN'
+  | 'GITHUB_APP_PRIVATE_KEY_SECRET_ARN'
+  | 'LLM_API_KEY_SECRET_ARN'
+  | 'CHAT_WEBHOOK_URL_SECRET_ARN';
 
 /**
  * ESM bundles have no `require`; CommonJS dependencies bundled into them (Powertools, parts of the SDK) call it for

@@ -1,7 +1,5 @@
+import type { ChatWebhookFormat } from '../config.js';
 import type { ChatNotification, EscalationMessage, EscalationPublisher } from '../ports.js';
-
-/** Incoming-webhook dialects: Slack and Mattermost take `{ text }` Markdown; Teams (Workflows) an Adaptive Card. */
-export type ChatWebhookFormat = 'slack' | 'mattermost' | 'teams';
 
 export class ChatWebhookError extends Error {
   override name = 'ChatWebhookError';
@@ -51,11 +49,18 @@ export function webhookPayload(format: ChatWebhookFormat, message: EscalationMes
  * Posts escalations to a Slack, Mattermost or Teams incoming webhook: for teams outside AWS Chatbot, and locally.
  * `fetch` is injected so tests and the local runtime can point it anywhere.
  */
-export function createChatWebhook(options: { url: string; format: ChatWebhookFormat; fetch?: typeof fetch; timeoutMs?: number }): EscalationPublisher {
+export function createChatWebhook(options: {
+  /** The URL, or how to read it when it is kept in a secret (read per message, from the reader's cache). */
+  url: string | (() => Promise<string>);
+  format: ChatWebhookFormat;
+  fetch?: typeof fetch;
+  timeoutMs?: number;
+}): EscalationPublisher {
   const send = options.fetch ?? fetch;
+  const { url } = options;
   return {
     async publish(message) {
-      const response = await send(options.url, {
+      const response = await send(typeof url === 'string' ? url : await url(), {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(webhookPayload(options.format, message)),

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { AnalyzerConfigurationError, AnalyzerUnavailableError } from '../errors.js';
+import { AnalyzerConfigurationError, AnalyzerUnavailableError, RetryableError, errorMessage } from '../errors.js';
 import { AnalyzerOutputError } from './errors.js';
 import { type ModelConversation, type ModelDialect, type ModelTurn, type TurnResult, analyzeWithModel } from './model-loop.js';
 import { ANALYSIS_TOOL_NAME, type Prompt } from './prompt.js';
@@ -20,8 +20,11 @@ export interface OpenAICompatibleAnalyzerOptions {
   /** Base URL up to and including the API version, e.g. `http://127.0.0.1:11434/v1`. */
   baseUrl: string;
   model: string;
-  /** Sent as `Authorization: Bearer …` when set; local servers usually need none. */
-  apiKey?: string;
+  /**
+   * Sent as `Authorization: Bearer …` when set; local servers usually need none. A function reads it per request
+   * (in AWS from a secret, through a cache of a few minutes, so a rotated key is used without a cold start).
+   */
+  apiKey?: string | (() => Promise<string>);
   maxTokens: number;
   temperature: number;
   /** Per-request timeout in milliseconds (default 60 000: local models on a CPU are slow, Lambda allows 180 s). */
@@ -229,8 +232,23 @@ export function createOpenAICompatibleAnalyzer(options: OpenAICompatibleAnalyzer
     ...(mode === 'json_object' ? { response_format: { type: 'json_object' } } : {}),
   });
 
+  /** The bearer key; a key that cannot be read now is the analyzer being unavailable or misconfigured, by its cause. */
+  const apiKey = async (): Promise<string | undefined> => {
+    const { apiKey: source } = options;
+    if (typeof source !== 'function') return source;
+    try {
+      return await source();
+    } catch (error) {
+      const message = `the key for LLM endpoint ${endpoint} could not be read: ${errorMessage(error)}`;
+      throw error instanceof RetryableError
+        ? new AnalyzerUnavailableError(message, { cause: error })
+        : new AnalyzerConfigurationError(message, { cause: error });
+    }
+  };
+
   /** One POST; returns the parsed chat response or throws a named error. */
   const post = async (payload: ReturnType<typeof body>, mode: StructuredOutputMode, stepSignal: AbortSignal | undefined) => {
+    const key = await apiKey();
     let response: Response;
     try {
       response = await fetchImpl(endpoint, {
@@ -238,7 +256,7 @@ export function createOpenAICompatibleAnalyzer(options: OpenAICompatibleAnalyzer
         headers: {
           'content-type': 'application/json',
           accept: 'application/json',
-          ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}),
+          ...(key ? { authorization: `Bearer ${key}` } : {}),
         },
         body: JSON.stringify(payload),
         signal: stepSignal ? AbortSignal.any([AbortSignal.timeout(timeoutMs), stepSignal]) : AbortSignal.timeout(timeoutMs),

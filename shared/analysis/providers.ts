@@ -15,6 +15,8 @@ export interface ProviderDeps {
   fetch?: typeof fetch;
   /** Bedrock client (one is built from BEDROCK_REGION / AWS_REGION by default). */
   bedrockClient?: BedrockRuntimeClient;
+  /** Reads the OpenAI-compatible endpoint's key where it is kept in a secret (LLM_API_KEY_SECRET_ARN); LLM_API_KEY wins. */
+  apiKey?: () => Promise<string>;
 }
 
 export interface ConfiguredAnalyzers {
@@ -101,7 +103,7 @@ function buildProvider(kind: 'bedrock' | 'openai', config: Config, deps: Provide
     createOpenAICompatibleAnalyzer({
       baseUrl: LLM_BASE_URL,
       model: overrides.model ?? LLM_MODEL,
-      ...(config.LLM_API_KEY ? { apiKey: config.LLM_API_KEY } : {}),
+      ...(config.LLM_API_KEY ? { apiKey: config.LLM_API_KEY } : deps.apiKey ? { apiKey: deps.apiKey } : {}),
       maxTokens: config.LLM_MAX_TOKENS,
       temperature: config.LLM_TEMPERATURE,
       timeoutMs: config.LLM_TIMEOUT_MS,

@@ -15,7 +15,7 @@ import { createSnsPublisher } from '../adapters/sns.js';
 import { createChatWebhook, withChatWebhook } from '../adapters/chat-webhook.js';
 import { createOfflineAnalyzer } from '../analysis/offline.js';
 import { createConfiguredAnalyzers } from '../analysis/providers.js';
-import { type Config, requireConfig } from '../config.js';
+import { type Config, chatWebhookUrlSchema, requireConfig } from '../config.js';
 import { ConfigError, errorMessage } from '../errors.js';
 import { normalizePrivateKey } from '../github/app-auth.js';
 import { type GitHubAuth, createGitHubClients, staticGitHubClients, writeIdentity } from '../github/clients.js';
@@ -94,6 +94,17 @@ async function secretValue(
   if (!arn) return undefined;
   secretReader ??= powertoolsSecretReader();
   return readSecret(arnKey, arn, secretReader);
+}
+
+/**
+ * A secret read when its value is needed rather than at cold start, through the reader's cache of a few minutes: for
+ * settings a deployment may fill in or rotate later without failing the functions that only sometimes use them.
+ */
+function secretSource(config: Config, arnKey: 'LLM_API_KEY_SECRET_ARN' | 'CHAT_WEBHOOK_URL_SECRET_ARN'): (() => Promise<string>) | undefined {
+  const arn = config[arnKey];
+  if (!arn) return undefined;
+  const reader = (secretReader ??= powertoolsSecretReader());
+  return () => readSecret(arnKey, arn, reader);
 }
 
 /** Token or GitHub App, from configuration; undefined when neither is configured. Both at once is a mistake. */
@@ -227,6 +238,25 @@ export async function createWebhookVerifier(config: Config, logger?: StepLogger)
   });
 }
 
+/**
+ * The chat webhook's URL: the setting, or in AWS its secret, read when a message goes out (through the reader's
+ * cache of a few minutes), so a secret filled in or rotated after deployment is used without a cold start. A
+ * secret without a value, or without an https URL in it, fails that chat message, never the escalation.
+ */
+function chatWebhookUrl(config: Config): string | (() => Promise<string>) | undefined {
+  if (config.CHAT_WEBHOOK_URL) return config.CHAT_WEBHOOK_URL;
+  const read = secretSource(config, 'CHAT_WEBHOOK_URL_SECRET_ARN');
+  if (!read) return undefined;
+  return async () => {
+    const value = await read();
+    // The value is a credential: the error names the rule, never the value.
+    if (!chatWebhookUrlSchema.safeParse(value).success) {
+      throw new ConfigError('secret CHAT_WEBHOOK_URL_SECRET_ARN does not hold an https URL (http only on loopback)');
+    }
+    return value;
+  };
+}
+
 export function createEscalations(config: Config, logger?: StepLogger): EscalationPublisher {
   const primary = config.ESCALATION_TOPIC_ARN
     ? createSnsPublisher(new SNSClient({ region: config.AWS_REGION }), config.ESCALATION_TOPIC_ARN)
@@ -234,8 +264,9 @@ export function createEscalations(config: Config, logger?: StepLogger): Escalati
       ? createOutbox(config.OUTBOX_PATH, { echo: (line) => console.log(line) }).publisher
       : null;
   if (!primary) throw new ConfigError('missing environment variable ESCALATION_TOPIC_ARN');
-  if (!config.CHAT_WEBHOOK_URL) return primary;
-  return withChatWebhook(primary, createChatWebhook({ url: config.CHAT_WEBHOOK_URL, format: config.CHAT_WEBHOOK_FORMAT }), (error) =>
+  const url = chatWebhookUrl(config);
+  if (!url) return primary;
+  return withChatWebhook(primary, createChatWebhook({ url, format: config.CHAT_WEBHOOK_FORMAT }), (error) =>
     logger?.warn('chat webhook failed; the escalation went out by SNS/outbox', { error: error instanceof Error ? error.message : String(error) }),
   );
 }
@@ -266,7 +297,8 @@ export function createTaskControl(config: Config): TaskTokenControl {
 
 /** The configured analyzer and the offline one that ends every fallback chain (see `shared/analysis/providers.ts`). */
 export function createAnalyzers(config: Config): Pick<StepDeps, 'analyzer' | 'fallbackAnalyzer' | 'analyzerFor'> {
-  const { analyzer, fallbackAnalyzer, analyzerFor } = createConfiguredAnalyzers(config);
+  const apiKey = secretSource(config, 'LLM_API_KEY_SECRET_ARN');
+  const { analyzer, fallbackAnalyzer, analyzerFor } = createConfiguredAnalyzers(config, apiKey ? { apiKey } : {});
   return { analyzer, fallbackAnalyzer, analyzerFor };
 }
 

@@ -1,9 +1,9 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { readSettings } from '../../infra/stack.js';
+import { allows, functionLogicalId, functionStatements, synth, testApp } from './support.js';
 
 const settingsFrom = (context: Record<string, unknown>) => readSettings(testApp(context));
-import { synth, testApp } from './support.js';
 
 describe('chat through Amazon Q Developer in chat applications (AWS Chatbot)', () => {
   const { stack, template } = synth({
@@ -46,5 +46,37 @@ describe('chat through Amazon Q Developer in chat applications (AWS Chatbot)', (
     expect(Object.keys(plain.findResources('AWS::Chatbot::SlackChannelConfiguration'))).toHaveLength(0);
     expect(Object.keys(plain.findResources('AWS::Chatbot::MicrosoftTeamsChannelConfiguration'))).toHaveLength(0);
     expect(() => settingsFrom({ slackWorkspaceId: 'T012ABCDEFG' })).toThrow(/slackChannelId is missing/);
+  });
+});
+
+describe('chat through an incoming webhook (chatWebhookFormat), for teams outside AWS Chatbot', () => {
+  const synthesized = synth({ chatWebhookFormat: 'mattermost' });
+  const { stack, template } = synthesized;
+  const secrets = template.findResources('AWS::SecretsManager::Secret');
+  const [secretId, secret] = Object.entries(secrets).find(([id]) => id.startsWith('ChatWebhookUrlSecret')) ?? [];
+  const environment = (name: 'notify' | 'reconcile') =>
+    template.toJSON().Resources[functionLogicalId(stack, stack.functions[name])].Properties.Environment.Variables as Record<string, unknown>;
+
+  it('keeps the URL in a secret created empty, never in the template or a function\'s configuration', () => {
+    expect(secret).toBeDefined();
+    expect(secret?.Properties.GenerateSecretString).toBeUndefined();
+    expect(secret?.Properties.SecretString).toBeUndefined();
+    template.hasOutput('ChatWebhookUrlSecretArn', { Value: { Ref: secretId } });
+  });
+
+  it('lets both publishers of escalations, notify and the reconciler\'s digests, read it and no other function', () => {
+    for (const name of ['notify', 'reconcile'] as const) {
+      expect(environment(name)).toMatchObject({ CHAT_WEBHOOK_FORMAT: 'mattermost', CHAT_WEBHOOK_URL_SECRET_ARN: { Ref: secretId } });
+      expect(allows(functionStatements(synthesized, name), 'secretsmanager:GetSecretValue', { Ref: secretId })).toBe(true);
+    }
+    for (const name of ['classify', 'analyze', 'remediate'] as const) {
+      expect(allows(functionStatements(synthesized, name), 'secretsmanager:GetSecretValue', { Ref: secretId })).toBe(false);
+    }
+  });
+
+  it('creates no such secret without the context, and names a format it does not know', () => {
+    const plain = synth().template;
+    expect(Object.keys(plain.findResources('AWS::SecretsManager::Secret')).filter((id) => id.startsWith('ChatWebhookUrlSecret'))).toHaveLength(0);
+    expect(() => settingsFrom({ chatWebhookFormat: 'discord' })).toThrow(/chatWebhookFormat must be one of slack, mattermost, teams/);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bedrockGuardrailStatement, readSettings } from '../../infra/stack.js';
-import { actionsOf, functionLogicalId, functionStatements, resourcesOf, scratchDir, synth, testApp } from './support.js';
+import { actionsOf, allows, functionLogicalId, functionStatements, resourcesOf, scratchDir, synth, testApp } from './support.js';
 
 const settingsFrom = (context: Record<string, unknown>) => readSettings(testApp(context));
 const MODEL = 'us.anthropic.claude-3-5-haiku-20241022-v1:0';
@@ -138,7 +138,25 @@ describe('llmBaseUrl / llmModel / llmPricesFile / experimentModelIds (settings t
     expect(analyzeEnvironment(synthesized)).toMatchObject({ ANALYZER: 'bedrock', LLM_EXPERIMENT_MODELS: 'amazon.nova-micro-v1:0' });
   });
 
+  it('keeps the endpoint\'s key in a secret created empty that only analyze reads (llmApiKeySecret)', () => {
+    // Act
+    const synthesized = synth({ llmBaseUrl: 'https://llm.internal/v1', llmModel: 'llama3.1:70b', llmApiKeySecret: 'true' });
+
+    // Assert
+    const { template } = synthesized;
+    const [secretId, secret] = Object.entries(template.findResources('AWS::SecretsManager::Secret')).find(([id]) => id.startsWith('LlmApiKeySecret')) ?? [];
+    expect(secret?.Properties.GenerateSecretString).toBeUndefined();
+    expect(analyzeEnvironment(synthesized)).toMatchObject({ ANALYZER: 'openai', LLM_API_KEY_SECRET_ARN: { Ref: secretId } });
+    expect(analyzeEnvironment(synthesized)).not.toHaveProperty('LLM_API_KEY');
+    expect(allows(functionStatements(synthesized, 'analyze'), 'secretsmanager:GetSecretValue', { Ref: secretId })).toBe(true);
+    expect(allows(functionStatements(synthesized, 'notify'), 'secretsmanager:GetSecretValue', { Ref: secretId })).toBe(false);
+    template.hasOutput('LlmApiKeySecretArn', { Value: { Ref: secretId } });
+    expect(Object.keys(synth({ llmBaseUrl: 'https://llm.internal/v1', llmModel: 'm' }).template.findResources('AWS::SecretsManager::Secret')).filter((id) => id.startsWith('LlmApiKeySecret'))).toHaveLength(0);
+  });
+
   it.each([
+    [{ llmApiKeySecret: 'true' }, /llmApiKeySecret needs llmBaseUrl/],
+    [{ llmBaseUrl: 'https://llm.internal/v1', llmModel: 'm', llmApiKeySecret: 'sk-123' }, /llmApiKeySecret must be true or false/],
     [{ llmBaseUrl: 'https://llm.internal/v1' }, /llmBaseUrl and llmModel go together/],
     [{ llmBaseUrl: 'http://llm.internal/v1', llmModel: 'm' }, /llmBaseUrl must be an https URL/],
     [{ llmBaseUrl: 'https://llm.internal/v1', llmModel: 'm', bedrockModelId: MODEL }, /exclude each other/],

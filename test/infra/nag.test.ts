@@ -45,6 +45,10 @@ describe('cdk-nag AwsSolutions', () => {
       },
     ],
     ['the dashboard site', { dashboard: 'true' }],
+    [
+      'the OpenAI-compatible analyzer with a key and a chat webhook',
+      { llmBaseUrl: 'https://llm.internal/v1', llmModel: 'llama3.1:70b', llmApiKeySecret: 'true', chatWebhookFormat: 'slack' },
+    ],
     ['prefix-only alarm scope', { alarmNamePrefix: 'prod-', alarmScopeTag: 'none' }],
   ])('reports no unacknowledged finding with %s', (_label, context) => {
     const { run, report } = synthWithNag(context);

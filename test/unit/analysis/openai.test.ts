@@ -10,7 +10,7 @@ import {
   withFallback,
   type OpenAICompatibleAnalyzerOptions,
 } from '../../../shared/analysis/index.js';
-import { AnalyzerConfigurationError, AnalyzerUnavailableError, RETRYABLE_ERROR_NAMES } from '../../../shared/errors.js';
+import { AnalyzerConfigurationError, AnalyzerUnavailableError, ConfigError, RETRYABLE_ERROR_NAMES, RetryableError } from '../../../shared/errors.js';
 import { type Reply, contentReply, errorReply, fetchMock, toolCallReply } from './fetch-mock.js';
 import { goodModelAnswer, testFailureInput } from './fixtures.js';
 
@@ -67,6 +67,35 @@ describe('OpenAI-compatible analyzer', () => {
 
     // Assert
     expect(requests[0]?.headers.authorization).toBeUndefined();
+  });
+
+  it('reads a key kept in a secret for every request, so a rotated key is used at once', async () => {
+    // Prepare
+    const keys = ['sk-before-rotation', 'sk-after-rotation'];
+    const { analyzer: subject, requests } = analyzer([toolCallReply(good)], { apiKey: async () => keys.shift() ?? 'none left' });
+
+    // Act
+    await subject.analyze(testFailureInput());
+    await subject.analyze(testFailureInput());
+
+    // Assert
+    expect(requests.map((request) => request.headers.authorization)).toEqual(['Bearer sk-before-rotation', 'Bearer sk-after-rotation']);
+  });
+
+  it('names a key that cannot be read now unavailable (retried) and one that is missing a configuration error, sending nothing', async () => {
+    // Prepare
+    const throttled = analyzer([toolCallReply(good)], { apiKey: async () => Promise.reject(new RetryableError('secret LLM_API_KEY_SECRET_ARN could not be read right now')) });
+    const empty = analyzer([toolCallReply(good)], { apiKey: async () => Promise.reject(new ConfigError('secret LLM_API_KEY_SECRET_ARN has no value yet')) });
+
+    // Act
+    const unavailable = await throttled.analyzer.analyze(testFailureInput()).catch((error: unknown) => error);
+    const misconfigured = await empty.analyzer.analyze(testFailureInput()).catch((error: unknown) => error);
+
+    // Assert
+    expect(unavailable).toBeInstanceOf(AnalyzerUnavailableError);
+    expect(misconfigured).toBeInstanceOf(AnalyzerConfigurationError);
+    expect((misconfigured as Error).message).toContain('has no value yet');
+    expect([...throttled.requests, ...empty.requests]).toHaveLength(0);
   });
 
   it('returns the validated function arguments with usage, latency and prompt version', async () => {
