@@ -100,6 +100,8 @@ export async function startLocalWorkflow(options: {
    * so an experiment arm's `delaySeconds` means the same under `npm start`.
    */
   waitDelayMs?: number;
+  /** Loopback port of the Step Functions API; 0 (the default) picks a free one. */
+  port?: number;
   onEvent?: (line: string) => void;
 }) {
   const definition = JSON.parse(substitute(readFileSync(options.aslPath, 'utf8'), options.substitutions));
@@ -282,7 +284,10 @@ export async function startLocalWorkflow(options: {
       })();
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
   const { port } = server.address() as AddressInfo;
 
   return {

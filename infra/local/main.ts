@@ -12,10 +12,10 @@ try {
   console.error(error.message);
   process.exit(2);
 }
-const { port, host, dataDir, secretFromEnv, gateTokenFromEnv } = settings;
+const { port, sfnPort, host, dataDir, secretFromEnv, gateTokenFromEnv } = settings;
 
 try {
-  const runtime = await startLocalRuntime({ dataDir, port, host, log: (line) => console.log(line) });
+  const runtime = await startLocalRuntime({ dataDir, port, workflowPort: sfnPort, host, log: (line) => console.log(line) });
   const banner = startBanner(runtime, { dataDir, secretFromEnv, gateTokenFromEnv });
   for (const line of banner) console.log(line);
   const stop = async () => {
@@ -29,6 +29,6 @@ try {
   process.once('SIGINT', () => void stop());
   process.once('SIGTERM', () => void stop());
 } catch (error) {
-  console.error(startFailure(error, port));
+  console.error(startFailure(error, { port, sfnPort }));
   process.exit(1);
 }

@@ -52,6 +52,11 @@ export interface LocalRuntimeOptions {
   /** 0 picks a free port. */
   port?: number;
   host?: string;
+  /**
+   * Loopback port of the embedded Step Functions API (SFN_ENDPOINT); 0, the default, picks a free one. `npm start`
+   * keeps it the same across restarts, so the commands in an approval e-mail sent before a restart still work.
+   */
+  workflowPort?: number;
   /** Environment for the handlers; defaults to process.env. Same variable names as in AWS. */
   env?: Record<string, string | undefined>;
   /**
@@ -359,6 +364,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     registry,
     retryDelayMs: options.retryDelayMs ?? 250,
     ...(options.waitDelayMs === undefined ? {} : { waitDelayMs: options.waitDelayMs }),
+    port: options.workflowPort ?? 0,
     onEvent: log,
   });
   env.SFN_ENDPOINT = workflow.endpoint;

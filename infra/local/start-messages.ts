@@ -20,19 +20,23 @@ export function startBanner(
     `  POST ${url}/gates/evaluate   ${url}/experiments   (Authorization: Bearer $GATE_TOKEN; ${bearer})`,
     `  GET  ${url}/experiments[/{id}]   ${url}/metrics[/{owner}/{repo}]   ${url}/metrics/prometheus   ${url}/knowledge?q=…`,
     `  DYNAMODB_ENDPOINT=${env.DYNAMODB_ENDPOINT}   (the embedded DynamoDB; tables ${env.INCIDENTS_TABLE}, ${env.BASELINES_TABLE}, ${env.EXPERIMENTS_TABLE})`,
-    `  SFN_ENDPOINT=${env.SFN_ENDPOINT}   (Step Functions: an e-mailed approval's aws stepfunctions commands name it; a new port each start)`,
+    `  SFN_ENDPOINT=${env.SFN_ENDPOINT}   (Step Functions: an e-mailed approval's aws stepfunctions commands name it; SFN_PORT keeps it)`,
     '  guard incidents / kb / experiments find this runtime by themselves (run them from this directory, or set GUARD_DATA_DIR)',
     `  data: ${options.dataDir}   outbox: ${runtime.outboxPath}`,
     `  ${github}`,
   ];
 }
 
-/** Why `npm start` could not start, in one line, with what to change when the port is taken. */
-export function startFailure(error: unknown, port: number): string {
+/** Why `npm start` could not start, in one line, with what to change when a port is taken (the error names which). */
+export function startFailure(error: unknown, ports: { port: number; sfnPort: number }): string {
   const reason = error instanceof Error ? error.message : String(error);
-  const code = (error as NodeJS.ErrnoException | null)?.code;
-  if (code === 'EADDRINUSE') {
-    return `could not start: port ${port} is in use (${reason}): stop what listens there, or set PORT to another port (PORT=${port === 3000 ? 3001 : 3000} npm start, or PORT=0 for any free port)`;
+  const failed = error as (NodeJS.ErrnoException & { port?: number }) | null;
+  if (failed?.code === 'EADDRINUSE') {
+    if (failed.port !== undefined && failed.port === ports.sfnPort && ports.sfnPort !== ports.port) {
+      return `could not start: port ${ports.sfnPort} (the Step Functions API) is in use (${reason}): stop what listens there, or set SFN_PORT to another port (SFN_PORT=0 for any free port)`;
+    }
+    const { port } = ports;
+    return `could not start: port ${port} is in use (${reason}): stop what listens there, or set PORT to another port (PORT=${port === 3000 ? 3010 : 3000} npm start, or PORT=0 for any free port)`;
   }
   return `could not start: ${reason}`;
 }

@@ -1,9 +1,20 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Incident } from '../../shared/domain/incident.js';
 import { deliverAlarm, deliverWebhook, loadAlarmEvent, loadWebhook } from '../../infra/local/replay.js';
 import { loadConfig } from '../../shared/config.js';
 import { createTaskControl } from '../../shared/runtime/deps.js';
 import { type Harness, startHarness } from '../support/harness.js';
+
+/** A port free right now, for a runtime that must listen on the same one at every start. */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
 
 let harness: Harness | undefined;
 
@@ -53,10 +64,15 @@ describe('local runtime persistence', () => {
     }
   });
 
-  it('keeps an approval that waits across restarts: on-call is asked once, and the token it was sent still decides', async () => {
+  it('keeps an approval that waits across restarts: on-call is asked once, and the command it was sent still decides', async () => {
     // A high-severity runbook waits for approval; without a pull request the request is e-mailed with its task token.
     const runbooks = [{ alarmNamePrefix: 'checkout-api-', document: 'Restart-Checkout-Api', parameters: {}, severity: 'high' }];
-    const waiting = await startHarness({ secret: 'approval-secret', env: { GITHUB_TOKEN: undefined, RUNBOOKS_JSON: JSON.stringify(runbooks) }, name: 'guard-approval-restart' });
+    const waiting = await startHarness({
+      secret: 'approval-secret',
+      env: { GITHUB_TOKEN: undefined, RUNBOOKS_JSON: JSON.stringify(runbooks) },
+      name: 'guard-approval-restart',
+      workflowPort: await freePort(),
+    });
     try {
       const fired = await deliverAlarm(waiting.runtime.url, loadAlarmEvent('alarm-state-alarm'));
       await waiting.runtime.idle();
@@ -66,8 +82,10 @@ describe('local runtime persistence', () => {
       const restarted = await waiting.restart();
       await restarted.idle();
       const requests = (await waiting.outbox()).filter((entry) => entry.kind === 'escalation');
+      // The e-mailed command, as on-call would paste it after the restarts: its token and its --endpoint-url.
       const token = /--task-token '([^']+)'/.exec(String(requests[0]?.message))?.[1] ?? '';
-      await createTaskControl(loadConfig(restarted.env)).succeed(token, { approvedBy: 'on-call' });
+      const endpoint = /--endpoint-url '?(http:\/\/[^'\s]+)/.exec(String(requests[0]?.message))?.[1] ?? 'no endpoint in the e-mail';
+      await createTaskControl(loadConfig({ ...restarted.env, SFN_ENDPOINT: endpoint })).succeed(token, { approvedBy: 'on-call' });
       await restarted.idle();
 
       expect(requests).toHaveLength(1);

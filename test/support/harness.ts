@@ -54,6 +54,8 @@ export interface HarnessOptions {
   host?: string;
   /** How long the state machine's Wait states wait (as given; the runtime's own default when not). */
   waitDelayMs?: number;
+  /** The embedded Step Functions API's port, kept across restarts as `npm start` keeps it (a free one when not given). */
+  workflowPort?: number;
 }
 
 /** The settings that point the runtime at a fake GitHub, with a token or as the test App. */
@@ -85,6 +87,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       retryDelayMs: 0,
       ...(options.host ? { host: options.host } : {}),
       ...(options.waitDelayMs === undefined ? {} : { waitDelayMs: options.waitDelayMs }),
+      ...(options.workflowPort === undefined ? {} : { workflowPort: options.workflowPort }),
       env: { ...process.env, ...fakes, GITHUB_WEBHOOK_SECRET: options.secret, POWERTOOLS_LOG_LEVEL: 'SILENT', ...options.env },
     });
   let runtime: LocalRuntime;

@@ -50,10 +50,12 @@ describe('npm start failure', () => {
     const error = await new Promise<Error>((ok) => second.once('error', ok).listen(port, '127.0.0.1'));
 
     // Act
-    const line = startFailure(error, port);
+    const line = startFailure(error, { port, sfnPort: port + 1 });
+    const stepFunctionsLine = startFailure(error, { port: port - 1, sfnPort: port });
 
     // Assert
     expect(line).toMatch(new RegExp(`^could not start: port ${port} is in use \\(listen EADDRINUSE.*\\): stop what listens there, or set PORT to another port`));
-    expect(startFailure(new Error('disk full'), port)).toBe('could not start: disk full');
+    expect(stepFunctionsLine).toMatch(new RegExp(`^could not start: port ${port} \\(the Step Functions API\\) is in use .*set SFN_PORT to another port`));
+    expect(startFailure(new Error('disk full'), { port, sfnPort: port + 1 })).toBe('could not start: disk full');
   });
 });
