@@ -1230,13 +1230,13 @@ export class PipelineGuardStack extends Stack {
     }).addTarget(new LambdaFunction(reconciler.function, { retryAttempts: 2, maxEventAge: Duration.minutes(10) }));
 
     // ---- Operational alarms → the escalation topic.
-    const alarm = (id: string, name: string, metric: IMetric, description: string) => {
+    const alarm = (id: string, name: string, metric: IMetric, description: string, evaluationPeriods = 1) => {
       const created = new Alarm(this, id, {
         alarmName: `${ownAlarmPrefix}${name}`,
         alarmDescription: description,
         metric,
         threshold: 1,
-        evaluationPeriods: 1,
+        evaluationPeriods,
         comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         treatMissingData: TreatMissingData.NOT_BREACHING,
       });
@@ -1270,6 +1270,17 @@ export class PipelineGuardStack extends Stack {
       'events-dead-letters',
       eventsDlq.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
       'Alarm events, or green-run recoveries queued by ingest, could not be delivered to the pipeline or the outcome recorder; they wait in the dead-letter queue.',
+    );
+
+    // The reconciler is what finds incidents whose execution never started or failed; one that keeps failing leaves
+    // them un-notified with nothing else to say so. A run that left work undone fails (functions/reconcile), and the
+    // next run retries it, so only failures in three runs in a row page: then a human must act.
+    alarm(
+      'ReconcilerErrorsAlarm',
+      'reconciler-errors',
+      reconciler.function.metricErrors(fiveMinutes),
+      'The reconciler failed in every run for 15 minutes: unfinished incidents are not re-driven and digests are not sent (see the reconcile function\'s log).',
+      3,
     );
 
     this.operationsDashboard = new OperationsDashboard(this, 'Operations', { stateMachine, service: metricsService });

@@ -92,6 +92,18 @@ export class ProposalChangedError extends Error {
   }
 }
 
+/**
+ * A reconciler run finished with re-drives or digests it could not do (a StartExecution or a publish that failed).
+ * The scheduled Lambda throws it after doing the rest, so the run counts as a Lambda error: one such run is retried
+ * by the next, runs that keep failing raise the reconciler alarm.
+ */
+export class ReconcileIncompleteError extends Error {
+  override name = 'ReconcileIncompleteError';
+  constructor(message: string) {
+    super(message);
+  }
+}
+
 /** A record the step needs does not exist. */
 export class NotFoundError extends Error {
   override name = 'NotFoundError';

@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { loadConfig } from '../../shared/config.js';
-import { scheduledReconcilerRun } from '../../shared/reconcile/redrive.js';
+import { incompleteRunError, scheduledReconcilerRun } from '../../shared/reconcile/redrive.js';
 import { createReconcilerDeps, reconcilerOptions } from '../../shared/runtime/deps.js';
 import { logger } from '../../shared/runtime/lambda.js';
 
@@ -11,6 +11,12 @@ const options = reconcilerOptions(config);
 
 /**
  * EventBridge schedule: re-drive unfinished incidents whose execution is not running, then send the digests of
- * escalation windows that have ended (shared/reconcile/redrive.ts, shared/reconcile/digests.ts).
+ * escalation windows that have ended (shared/reconcile/redrive.ts, shared/reconcile/digests.ts). A run that left
+ * some of that undone fails after doing the rest, so the reconciler alarm sees runs that keep failing.
  */
-export const handler = middy(async () => scheduledReconcilerRun(deps, options)).use(injectLambdaContext(logger));
+export const handler = middy(async () => {
+  const result = await scheduledReconcilerRun(deps, options);
+  const incomplete = incompleteRunError(result);
+  if (incomplete) throw incomplete;
+  return result;
+}).use(injectLambdaContext(logger));

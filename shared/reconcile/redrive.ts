@@ -9,7 +9,7 @@
  * start one, and a repeated run is idempotent. Stages are idempotent, so a re-drive runs the pipeline from the start.
  */
 import { METRIC } from '../adapters/metric-names.js';
-import { errorMessage } from '../errors.js';
+import { ReconcileIncompleteError, errorMessage } from '../errors.js';
 import type { Incident } from '../domain/incident.js';
 import type { Clock, Metrics, WorkflowStarter } from '../ports.js';
 import { type DigestDeps, type DigestResult, sendDueDigests } from './digests.js';
@@ -148,4 +148,20 @@ export async function scheduledReconcilerRun(
   const redriven = await reconcile(deps, options);
   const digests = await sendDueDigests(deps, { maxPerRun: options.maxDigestsPerRun, lookbackHours: options.lookbackHours });
   return { ...redriven, digests };
+}
+
+/**
+ * The error a scheduled run ends with when it left work undone: incidents it could not re-drive, digests it could not
+ * send. Logged warnings alone reach nobody; a reconciler that keeps failing leaves accepted failures un-notified.
+ * Null when the run did all it found to do.
+ */
+export function incompleteRunError(result: ReconcileResult & { digests: DigestResult }): ReconcileIncompleteError | null {
+  const { failed } = result;
+  const digestsFailed = result.digests.failed;
+  if (failed.length === 0 && digestsFailed.length === 0) return null;
+  const parts = [
+    ...(failed.length > 0 ? [`${failed.length} re-drive(s) failed (${failed.slice(0, 5).join(', ')}${failed.length > 5 ? ', …' : ''})`] : []),
+    ...(digestsFailed.length > 0 ? [`${digestsFailed.length} digest(s) failed`] : []),
+  ];
+  return new ReconcileIncompleteError(`reconciler run incomplete: ${parts.join('; ')}; see the warnings of this run`);
 }

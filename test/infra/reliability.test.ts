@@ -81,3 +81,30 @@ describe('reliability: green-run recovery off the webhook request', () => {
     expect(allows(statements, 'lambda:InvokeFunction')).toBe(false);
   });
 });
+
+describe('reliability: a failing reconciler pages', () => {
+  const { stack, template } = synth();
+  const resources = template.toJSON().Resources as Record<string, { Type: string; Properties: Record<string, any> }>;
+  const reconcilerRef = ref(functionLogicalId(stack, stack.functions.reconcile));
+
+  it('alarms on the reconcile function failing in three runs in a row, to the escalation topic', () => {
+    const alarms = Object.values(resources).filter(
+      (r) =>
+        r.Type === 'AWS::CloudWatch::Alarm' &&
+        r.Properties.MetricName === 'Errors' &&
+        JSON.stringify(r.Properties.Dimensions ?? []) === JSON.stringify([{ Name: 'FunctionName', Value: reconcilerRef }]),
+    );
+    expect(alarms).toHaveLength(1);
+    expect(alarms[0]?.Properties).toMatchObject({
+      Namespace: 'AWS/Lambda',
+      Statistic: 'Sum',
+      Period: 300,
+      Threshold: 1,
+      EvaluationPeriods: 3,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmName: `${stack.stackName}-reconciler-errors`,
+    });
+    expect(alarms[0]?.Properties.AlarmActions).toEqual([ref(stack.getLogicalId(stack.topic.node.defaultChild as never))]);
+  });
+});

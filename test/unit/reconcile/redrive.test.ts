@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { newIncident } from '../../../shared/domain/incident.js';
 import type { ExecutionStatus, WorkflowStarter } from '../../../shared/ports.js';
-import { executionNameFor, reconcile } from '../../../shared/reconcile/redrive.js';
+import { executionNameFor, incompleteRunError, reconcile } from '../../../shared/reconcile/redrive.js';
+import { ReconcileIncompleteError } from '../../../shared/errors.js';
 import { silentLogger } from '../../../shared/steps/deps.js';
 import { createMemoryStore } from '../../support/memory-store.js';
 
@@ -107,5 +108,23 @@ describe('reconciler', () => {
 
     expect(result.failed).toEqual(['x']);
     expect(started).toEqual(['y']);
+  });
+});
+
+describe('a scheduled run that left work undone', () => {
+  const digests = { sent: [], skipped: 0, failed: [] as string[] };
+  const done = { examined: 2, redriven: ['a-a1'], running: 1, exhausted: ['b'], failed: [] as string[] };
+
+  it('is an error (the Lambda fails and the reconciler alarm counts it) when a re-drive or a digest failed', () => {
+    const redrive = incompleteRunError({ ...done, failed: ['x', 'y'], digests });
+    expect(redrive).toBeInstanceOf(ReconcileIncompleteError);
+    expect(redrive?.message).toContain('2 re-drive(s) failed (x, y)');
+    const digest = incompleteRunError({ ...done, digests: { ...digests, failed: ['repo#main'] } });
+    expect(digest?.name).toBe('ReconcileIncompleteError');
+    expect(digest?.message).toContain('1 digest(s) failed');
+  });
+
+  it('is no error when everything it found was done (exhausted incidents are the failed-executions alarm\'s)', () => {
+    expect(incompleteRunError({ ...done, digests })).toBeNull();
   });
 });
