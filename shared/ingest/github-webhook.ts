@@ -14,7 +14,7 @@ import { workflowRecoveryMessage } from '../domain/recovery.js';
 import { githubCheckIncidentScope, githubIncidentScope } from '../domain/github-incident.js';
 import { storeIncidentFromTrigger } from '../domain/incident-from-trigger.js';
 import type { StepLogger } from '../ports.js';
-import { redriveIfStalled } from '../reconcile/redrive.js';
+import { redriveIfStalled, startRecordedIncident } from '../reconcile/redrive.js';
 import type { IncidentStore } from '../stores/incident-store.js';
 import { redactOrWithhold } from '../logs/redact.js';
 import { redactWithin } from './redact-within.js';
@@ -312,10 +312,10 @@ export async function handleGithubWebhook(request: WebhookRequest, deps: IngestD
   // A failed re-run attempt (ours or a person's) is a new incident too: it is recorded and notified, and the
   // remediation policy, not ingest, refuses to re-run it again (see shared/remediation/planner.ts).
   const { created } = await storeIncidentFromTrigger(deps.incidents, trigger, deps.clock());
-  const execution = await deps.workflow.start(trigger.incidentId, { trigger, incidentStored: true });
+  const execution = await startRecordedIncident(trigger.incidentId, { trigger, incidentStored: true }, deps);
   const duplicate = !created || execution.alreadyStarted;
   deps.logger.info('workflow_run failure accepted', { incidentId: trigger.incidentId, duplicate, attempt: run.run_attempt });
-  return acceptDelivery(trigger.incidentId, duplicate, deps);
+  return acceptDelivery(trigger.incidentId, duplicate, execution.deferred, deps);
 }
 
 /**
@@ -332,9 +332,11 @@ async function queueRecovery(recovery: Parameters<typeof workflowRecoveryMessage
 
 /**
  * The answer to an accepted failure. A redelivery of one whose incident is unfinished and whose execution is no
- * longer running (it failed, or was lost in a crash) re-drives it instead of only answering "duplicate".
+ * longer running (it failed, or was lost in a crash) re-drives it instead of only answering "duplicate". One whose
+ * execution could not be started is accepted all the same (`"start": "deferred"`): the reconciler starts it.
  */
-async function acceptDelivery(incidentId: string, duplicate: boolean, deps: IngestDeps): Promise<WebhookResponse> {
+async function acceptDelivery(incidentId: string, duplicate: boolean, deferred: boolean, deps: IngestDeps): Promise<WebhookResponse> {
+  if (deferred) return reply(202, { incidentId, duplicate, start: 'deferred' });
   if (!duplicate) return reply(202, { incidentId, duplicate });
   const redriven = await redriveIfStalled(incidentId, deps, deps.maxRedrives);
   if (!redriven) return reply(202, { incidentId, duplicate });
@@ -372,8 +374,8 @@ async function handleCheckRun(payload: unknown, deliveryId: string | null, deps:
     return reply(202, { ignored: `check_run conclusion ${check.conclusion ?? 'none'} is not acted on` });
   }
   const { created } = await storeIncidentFromTrigger(deps.incidents, trigger, deps.clock());
-  const execution = await deps.workflow.start(trigger.incidentId, { trigger, incidentStored: true });
+  const execution = await startRecordedIncident(trigger.incidentId, { trigger, incidentStored: true }, deps);
   const duplicate = !created || execution.alreadyStarted;
   deps.logger.info('check_run failure accepted', { incidentId: trigger.incidentId, duplicate, app: trigger.checkRun.app.slug });
-  return acceptDelivery(trigger.incidentId, duplicate, deps);
+  return acceptDelivery(trigger.incidentId, duplicate, execution.deferred, deps);
 }

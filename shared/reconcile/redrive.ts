@@ -71,6 +71,27 @@ export async function redriveIncident(incident: Incident, deps: RedriveDeps, opt
 }
 
 /**
+ * Starts the first execution of an incident that ingest has just written with its trigger. A start that fails (a
+ * throttled StartExecution, Step Functions unavailable) is left to the reconciler, which starts the execution of an
+ * unfinished incident that has none: the failure is recorded, so the delivery is accepted. Failing the delivery
+ * instead pages on-call (the webhook-5xx alarm; for an alarm event, the dead-letter queue's) for something the
+ * reconciler does without them; a start that keeps failing fails the reconciler's runs too, and its alarm pages.
+ */
+export async function startRecordedIncident(
+  incidentId: string,
+  input: unknown,
+  deps: { workflow: WorkflowStarter; logger: StepLogger },
+): Promise<{ alreadyStarted: boolean; deferred: boolean }> {
+  try {
+    const started = await deps.workflow.start(incidentId, input);
+    return { alreadyStarted: started.alreadyStarted, deferred: false };
+  } catch (error) {
+    deps.logger.warn('starting the execution failed; the incident is recorded and the reconciler will start it', { incidentId, error: errorMessage(error) });
+    return { alreadyStarted: false, deferred: true };
+  }
+}
+
+/**
  * For a redelivered trigger (webhook or alarm event) whose incident already exists: re-drives it when it stalled.
  * The new execution's name, or null when there is nothing to re-drive (finished, running, exhausted, claimed).
  */

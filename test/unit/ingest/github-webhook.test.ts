@@ -8,6 +8,7 @@ import { githubIncidentScope } from '../../../shared/domain/github-incident.js';
 import { staticGitHubClients } from '../../../shared/github/clients.js';
 import { silentLogger } from '../../../shared/steps/deps.js';
 import { recordWorkflowRecovery } from '../../../shared/steps/record-outcome.js';
+import { reconcile } from '../../../shared/reconcile/redrive.js';
 import { loadWebhook } from '../../../infra/local/replay.js';
 import { createRecordingRecoveryQueue } from '../../support/fakes.js';
 import { createMemoryStore } from '../../support/memory-store.js';
@@ -77,6 +78,33 @@ describe('handleGithubWebhook', () => {
     expect(again.body).toEqual({ incidentId: 'gh-714523861-11862439017-1', duplicate: true });
     expect(deps.started).toHaveLength(1);
     expect(store.items.size).toBe(1);
+  });
+
+  it('accepts a recorded failure whose StartExecution failed (no 500 for the 5xx alarm) and the reconciler starts it', async () => {
+    const working = deps.workflow;
+    let throttled = true;
+    deps.workflow = {
+      ...working,
+      async start(name, input) {
+        if (throttled) throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+        return working.start(name, input);
+      },
+    };
+
+    const response = await handleGithubWebhook(request('workflow_run-failure'), deps);
+
+    expect(response).toEqual({ statusCode: 202, body: { incidentId: 'gh-714523861-11862439017-1', duplicate: false, start: 'deferred' } });
+    expect((await store.get('gh-714523861-11862439017-1'))?.status).toBe('received');
+    expect(deps.started).toHaveLength(0);
+
+    throttled = false;
+    const later = new Date('2026-11-20T10:30:00Z');
+    const result = await reconcile(
+      { incidents: store, workflow: deps.workflow, clock: () => later, logger: silentLogger, metrics: { count() {}, measure() {} } },
+      { afterMinutes: 10, maxPerRun: 25, maxAttempts: 3, lookbackHours: 48 },
+    );
+    expect(result.redriven).toEqual(['gh-714523861-11862439017-1']);
+    expect(deps.started.map((s) => s.name)).toEqual(['gh-714523861-11862439017-1']);
   });
 
   it('looks up the App installation when a repository webhook names none', async () => {
