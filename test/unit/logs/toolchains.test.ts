@@ -1,0 +1,71 @@
+import { createReadStream, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { analyzeLog, type Category } from '../../../shared/logs/index.js';
+
+const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '../../fixtures/toolchains');
+
+/** One GitHub Actions job log per toolchain, written from the tool's documented output (see `provenance`). */
+interface ToolchainFixture {
+  file: string;
+  toolchain: string;
+  provenance: string;
+  /** 1-based lines of the raw file that say why the job failed, decided before the analyzer was run. */
+  gold: number[];
+  category: Category;
+}
+
+const FIXTURE_LIST: ToolchainFixture[] = JSON.parse(readFileSync(resolve(FIXTURES, 'index.json'), 'utf8'));
+
+/**
+ * Toolchains whose log the extractor still gets wrong: their test is expected to fail, so a fix that makes one pass
+ * turns this test red until the entry is removed here.
+ */
+const KNOWN_MISSES = new Set<string>([
+  'gradle-kts.log',
+  'sbt-scala3.log',
+  'hspec-cabal.log',
+  'dart-test.log',
+  'terraform-validate.log',
+  'ansible-lint.log',
+  'kubectl-validate.log',
+  'cmake-configure.log',
+  'ctest-gtest.log',
+  'playwright.log',
+  'ruff-full.log',
+  'golangci-lint.log',
+  'hadolint.log',
+  'julia-test.log',
+  'psalm.log',
+  'pre-commit.log',
+  'codeql.log',
+  'npm-audit.log',
+  'deno-test.log',
+  'bun-test.log',
+  'vite-build.log',
+  'nextjs-build.log',
+]);
+
+describe('toolchain coverage: the first failure names a gold line, with the expected category', () => {
+  it('has a well-formed index', () => {
+    expect(FIXTURE_LIST.length).toBeGreaterThanOrEqual(25);
+    for (const fixture of FIXTURE_LIST) {
+      expect(fixture.gold.length, fixture.file).toBeGreaterThan(0);
+      expect(fixture.provenance, fixture.file).toMatch(/^written from /);
+    }
+    for (const file of KNOWN_MISSES) expect(FIXTURE_LIST.map((f) => f.file)).toContain(file);
+  });
+
+  for (const fixture of FIXTURE_LIST) {
+    const check = KNOWN_MISSES.has(fixture.file) ? it.fails : it;
+    check(`${fixture.toolchain} (${fixture.file})`, async () => {
+      // Act
+      const analysis = await analyzeLog(createReadStream(resolve(FIXTURES, fixture.file)));
+      // Assert
+      const first = analysis.failures[0]?.lines[0]?.line;
+      expect(fixture.gold).toContain(first);
+      expect(analysis.category).toBe(fixture.category);
+    });
+  }
+});
