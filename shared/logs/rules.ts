@@ -161,6 +161,24 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^---- \S+ stdout ----$/, end: /^(?:---- \S+ stdout ----|failures:$|test result:)/ },
   { id: 'rust.panic', category: 'unknown', weight: 82, extend: 'indent', refine: true, maxLines: 120,
     re: /^\s*thread '.*' panicked at/, cont: /^(?:note: |stack backtrace:|\s+\d+: |expected success|\S.*', \S+\.rs:\d+:\d+$)/ },
+  // Deno and Bun print a failed assertion as `error: AssertionError: …` / `error: expect(received).toBe(expected)`,
+  // which rustc's `error: ` rule would otherwise read as a compiler error.
+  { id: 'js.runtime-assertion', category: 'test_failure', weight: 86, extend: 'indent', maxLines: 120,
+    re: /^error: (?:(?:Uncaught (?:\(in promise\) )?)?AssertionError\b|expect\(received\)|expect\(\w*\)\.\w+)/ },
+  // dart test (package:test): `00:01 +3 -1: test/x_test.dart: group name [E]`, its Expected/Actual indented below.
+  { id: 'dart.test-failed', category: 'test_failure', weight: 86, extend: 'indent', maxLines: 120,
+    re: /^\d+:\d\d \+\d+(?: ~\d+)? -\d+: .* \[E\]$/ },
+  // Julia's Test stdlib: `name: Test Failed at file.jl:12`, then `Expression:` / `Evaluated:` indented.
+  { id: 'julia.test-failed', category: 'test_failure', weight: 86, extend: 'indent', maxLines: 120,
+    re: /^(?:.*: )?(?:Test Failed|Error During Test) at \S+:\d+$/ },
+  // Playwright's report: `1) [chromium] › spec.ts:18:7 › title ───`, the error a few lines below it.
+  { id: 'playwright.failed', category: 'test_failure', weight: 88, extend: 'until', maxLines: 200, gap: 99,
+    re: /^\s*\d+\) \[[^\]]+\] › \S/, end: /^\s*(?:\d+\) \[[^\]]+\] › \S|\d+ (?:failed|flaky|passed|skipped|did not run)\b)/,
+    pick: [{ re: /^\s*(?:\w*Error|Error: )/ }] },
+  // GoogleTest (also under ctest): `file.cpp:27: Failure` (`file.cpp(27): error:` on MSVC), then the values.
+  { id: 'gtest.failure', category: 'test_failure', weight: 86, extend: 'until', maxLines: 120, gap: 99,
+    re: /^\S+?:\d+: Failure$|^\S+?\(\d+\): error: (?:Value of|Expected|Failed)/,
+    end: /^\[ {2}(?:FAILED|RUN|  OK) {2}\] |^\S+?:\d+: Failure$|^\S+?\(\d+\): error: / },
   { id: 'cargo.test-failed', category: 'test_failure', weight: 55, extend: 'line', re: /^test \S+ \.\.\. FAILED$/ },
   { id: 'surefire.failed', category: 'test_failure', weight: 88, extend: 'indent', maxLines: 200,
     re: /^\[?(?:ERROR|INFO)?\]?\s*\S+\s+Time elapsed: [\d.,]+ s(?:ec)?\s+<<< (?:FAILURE|ERROR)!/,
@@ -490,6 +508,8 @@ export const FAILURE_LIST_RE =
 /** First entry of an unnumbered failure list (vim's `Failures:` report): the paragraph under the heading. */
 export const FAILURE_LIST_ITEM_RULE: Rule = uniformRule({
   id: 'test.failure-list', category: 'test_failure', weight: 78, extend: 'paragraph', gap: 0, maxLines: 120, re: /\S/,
+  // hspec puts the location above the numbered item (`test/XSpec.hs:23:7:` then `1) X.y does z`): the item names it.
+  pick: [{ re: /^\s*\d+\) \S/ }],
 });
 
 /** Ends a failure list. */
@@ -511,4 +531,4 @@ export const PREFILTER_RE =
 
 /** Line shapes that start a block without any keyword (pytest headers, numbered failures, lint positions). */
 export const PREFILTER_START_RE =
-  /^(?:_{3,} |E {2}|[\w./\\-]+\.\w+[:(]\d+|\s+\d+:\d+\s|(?:nl)?\s*\d+\) |\s*-{3} FAIL|-{4} |\*\* |In \S+ line \d+|rspec |e: |\s*#\s+Failed|\s*Line\s{2,}|\s*\[-\])/;
+  /^(?:_{3,} |E {2}|[\w./\\-]+\.\w+[:(]\d+|\s+\d+:\d+\s|(?:nl)?\s*\d+\) |\s*-{3} FAIL|-{4} |\*\* |In \S+ line \d+|rspec |e: |\s*#\s+Failed|\s*Line\s{2,}|\s*\[-\]|\d+:\d\d \+\d+)/;
