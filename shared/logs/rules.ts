@@ -233,7 +233,8 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^(?:\[ERROR\] )?\S+\.(?:java|kt|scala|groovy)(?::\[\d+,\d+\] \S|:\d+: error: )|^e: (?:file:\/\/)?\S+\.kts?:/ },
   { id: 'maven.compilation', category: 'compilation', weight: 60, extend: 'line', re: /^\[ERROR\] COMPILATION ERROR/ },
   { id: 'scalac.error', category: 'compilation', weight: 82, extend: 'indent',
-    re: /^\[error\] \S+\.(?:scala|java):\d+(?::\d+)?: /, cont: /^\[error\] (?!\S+\.(?:scala|java):\d+)/ },
+    // Scala 2 `[error] File.scala:12:5: msg`; Scala 3 `[error] -- [E007] Type Mismatch Error: File.scala:88:24`.
+    re: /^\[error\] \S+\.(?:scala|java):\d+(?::\d+)?: |^\[error\] -- (?:\[E\d+\] )?[\w ]*Error: \S+\.(?:scala|java):\d+:\d+/, cont: /^\[error\] (?!\S+\.(?:scala|java):\d+)/ },
   { id: 'dotnet.build-error', category: 'compilation', weight: 82, extend: 'line', refine: true,
     re: /: (?:fatal )?error (?:CS|MSB|NU|NETSDK|FS|BC|CA|IDE|AD)\d{4}:/ },
   // nvcc and EDG front ends: `kernel.cu(42): error: identifier "x" is undefined`.
@@ -270,7 +271,16 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'ghc.error', category: 'compilation', weight: 82, extend: 'indent', re: /^\S+\.hs:\d+:\d+(?:-\d+)?: error:/ },
   { id: 'elixir.compile', category: 'compilation', weight: 82, extend: 'indent', re: /^== Compilation error|^\*\* \((?:CompileError|SyntaxError|TokenMissingError)\)/ },
   { id: 'swift.error', category: 'compilation', weight: 82, extend: 'indent', re: /^\S+\.(?:swift|m|mm|h):\d+:\d+: error: / },
-  { id: 'webpack.error', category: 'compilation', weight: 78, extend: 'indent', re: /^ERROR in \S|^Module (?:not found|build failed)|^\s*\[vite\]: Rollup failed|^✘ \[ERROR\] / },
+  // Vite names its plugin (`[vite:esbuild] Transform failed …`) and esbuild prints `file:12:6: ERROR: msg`.
+  { id: 'webpack.error', category: 'compilation', weight: 78, extend: 'indent',
+    re: /^ERROR in \S|^Module (?:not found|build failed)|^\s*\[vite\]: Rollup failed|^✘ \[ERROR\] |^\[vite:[\w-]+\] \S|^\S+:\d+:\d+: ERROR: / },
+  // Next.js's type check: the file's position on its own line, then `Type error: …`.
+  { id: 'nextjs.type-error', category: 'compilation', weight: 84, extend: 'indent', re: /^Type error: \S/,
+    lookback: { re: /^\.{0,2}\/?[\w@./-]+\.\w+:\d+:\d+$/, lines: 1, inclusive: true } },
+  // A Gradle Kotlin DSL build script that does not compile: `Line 31: …` and `^ Unresolved reference: …` below.
+  { id: 'gradle.script-compilation', category: 'compilation', weight: 84, extend: 'until', maxLines: 80, gap: 99,
+    re: /^Script compilation errors?:$/, end: /^(?:\d+ errors?$|\* Try:|BUILD FAILED)/,
+    pick: [{ re: /^\s+\^ \S/ }, { re: /^\s+Line \d+: / }] },
   { id: 'python.syntax', category: 'compilation', weight: 70, extend: 'line', re: /^\s*(?:SyntaxError|IndentationError|TabError): / },
 
   // ── linters and formatters ────────────────────────────────────────────────────────────────────────────────
