@@ -243,6 +243,9 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'cc.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 60,
     re: /^(?:In file included from )?\S+?:\d+(?::\d+)?:\s+(?:fatal error|error)\b:?/,
     cont: /^\s*(?:\^|~|\||\d+ \||[\w./-]+:\d+(?::\d+)?: note:|note:|In file included|from \S+:\d+)/ },
+  // golangci-lint and staticcheck end an issue with the linter's name (`(errcheck)`, `(SA4006)`); before go's build
+  // rule, which would read it as a compiler error. `(typecheck)` is the compiler's own error, reported through it.
+  { id: 'golangci.issue', category: 'lint', weight: 74, extend: 'indent', re: /^\S+\.go:\d+(?::\d+)?: .* \((?!typecheck\))[A-Za-z][\w-]*\)$/ },
   { id: 'go.build-error', category: 'compilation', weight: 80, extend: 'line',
     re: /^(?:\.\.?\/)?[\w./-]+\.go:\d+:\d+: (?!warning)\S|^can't load package: / },
   { id: 'cargo.build-script', category: 'compilation', weight: 82, extend: 'until', maxLines: 200, gap: 99, refine: true,
@@ -293,13 +296,25 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^\S+\.(?:py|pyi):\d+:\d+: [A-Z]{1,3}\d{2,4}\b|^\S+\.\w+:\d+:\d+: [CWERF]: |^\S+:\d+:\d+: [CRWEF]\d{4}: / },
   { id: 'mypy.error', category: 'compilation', weight: 80, extend: 'line', re: /^\S+\.pyi?:\d+(?::\d+)?: error: / },
   { id: 'shellcheck', category: 'lint', weight: 78, extend: 'indent', re: /^In \S+ line \d+:$|\bSC\d{4}(?: \(\w+\))?:/ },
-  { id: 'golangci.issue', category: 'lint', weight: 74, extend: 'indent', re: /^\S+\.go:\d+(?::\d+)?: .* \((?:\w+(?:-\w+)*)\)$/ },
   { id: 'markdownlint', category: 'lint', weight: 76, extend: 'line', re: /^\S+\.(?:md|markdown):? ?\d+(?::\d+)?:? (?:error )?MD\d{3}\b/ },
   { id: 'perlcritic', category: 'lint', weight: 76, extend: 'line', re: /\(Severity: \d\)$/ },
   { id: 'prettier.check', category: 'lint', weight: 74, extend: 'line',
     re: /Code style issues (?:found|were found)|^\[warn\] \S+\.\w+$|^would reformat \S|^Oh no! .* would be reformatted|^Diff in \S+ at line \d+:|^\S+ needs? formatting/ },
   { id: 'lint.position', category: 'lint', weight: 70, extend: 'line',
     re: /^\s+\d+:\d+\s+(?:⚠\s+)?[A-Z]\w* .*[\w@/-]\)?$/, lookback: { re: /^(?:\/|[A-Za-z]:\\|\.{0,2}\/?[\w@.-]+\/)?[\w@./\\-]+\.\w+$/, lines: 1, inclusive: true } },
+  // Psalm's console report: `ERROR: InvalidReturnType - src/X.php:42:16 - message (see https://psalm.dev/011)`.
+  { id: 'psalm.error', category: 'lint', weight: 78, extend: 'indent', re: /^ERROR: [A-Z]\w+ - \S+:\d+:\d+ - / },
+  // Ruff's full output format: `F401 [*] message`, then ` --> path:3:8` and the code frame.
+  { id: 'ruff.diagnostic', category: 'lint', weight: 76, extend: 'indent', maxLines: 40,
+    re: /^[A-Z]{1,4}\d{3,4} (?:\[\*\] )?\S/, cont: /^\s*(?:-->|\||\d+ \||help:|= )/ },
+  // hadolint: `Dockerfile:3 DL3008 warning: …` (`-:3` when read from stdin); its ShellCheck findings as `SC2086`.
+  { id: 'hadolint', category: 'lint', weight: 76, extend: 'line', re: /^\S+:\d+ (?:DL|SC)\d{4} (?:error|warning|info|style): / },
+  // ansible-lint: `yaml[truthy]: message`, the file and line on the next line.
+  { id: 'ansible-lint', category: 'lint', weight: 76, extend: 'paragraph', gap: 0, maxLines: 6, re: /^[a-z][\w-]*\[[a-z][\w-]*\]: \S/ },
+  // pre-commit: `black.....Failed` and its `- hook id:` / `- exit code:` lines; the hook's own output below keeps its
+  // own rules (a mypy error under `mypy.....Failed` is the better line).
+  { id: 'pre-commit.hook-failed', category: 'lint', weight: 78, extend: 'indent', maxLines: 8,
+    re: /^[^.\n]*[^.\s]\.{3,}Failed$/, cont: /^- (?:hook id|exit code|duration|files were modified by this hook)\b/ },
   { id: 'phpstan.error', category: 'lint', weight: 78, extend: 'until', maxLines: 200, gap: 1,
     re: /^\s*Line\s{2,}\S+\.php\s*$/, end: /^\s*\[(?:ERROR|OK)\]/ },
   { id: 'lint.problems', category: 'lint', weight: 40, extend: 'line', re: /^✖ \d+ problems? \([1-9]\d* errors?|^[1-9]\d* (?:problems?|offenses?|errors?) (?:found|detected)/ },
@@ -537,8 +552,8 @@ export const GENERIC_CONT = STACK_CONT;
  * every rule's sample headline passes.
  */
 export const PREFILTER_RE =
-  /err|fail|exception|\b(?:fatal|forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported)|no (?:such|space)|can(?:not|'t|cel)|could ?n[o']t|un(?:able|defined|resolved|authori|healthy|recognized|expected|satisf|known revision)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|leaks? found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|too ?many|exited with|exit code)|[✗✖×✕✘●⎯]|\[-\]/i;
+  /err|fail|exception|\b(?:fatal|forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported)|no (?:such|space)|can(?:not|'t|cel)|could ?n[o']t|un(?:able|defined|resolved|authori|healthy|recognized|expected|satisf|known revision)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|leaks? found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|dl\d{4}\b|too ?many|exited with|exit code)|[✗✖×✕✘●⎯]|\[-\]/i;
 
 /** Line shapes that start a block without any keyword (pytest headers, numbered failures, lint positions). */
 export const PREFILTER_START_RE =
-  /^(?:_{3,} |E {2}|[\w./\\-]+\.\w+[:(]\d+|\s+\d+:\d+\s|(?:nl)?\s*\d+\) |\s*-{3} FAIL|-{4} |\*\* |In \S+ line \d+|rspec |e: |\s*#\s+Failed|\s*Line\s{2,}|\s*\[-\]|\d+:\d\d \+\d+)/;
+  /^(?:_{3,} |E {2}|[\w./\\-]+\.\w+[:(]\d+|\s+\d+:\d+\s|(?:nl)?\s*\d+\) |\s*-{3} FAIL|-{4} |\*\* |In \S+ line \d+|rspec |e: |\s*#\s+Failed|\s*Line\s{2,}|\s*\[-\]|\d+:\d\d \+\d+|[A-Z]{1,4}\d{3,4} |[a-z][\w-]*\[[a-z][\w-]*\]: )/;
