@@ -40,6 +40,8 @@ const REFINEMENTS: ReadonlyArray<readonly [RegExp, Category]> = [
   [/could not resolve host|name resolution|connection (?:refused|reset|timed out)|network is unreachable|certificate (?:verify|has expired|problem)|x509|socket hang up|Could not (?:create )?connect(?:ion)? to|Failed to connect|\b50[234] (?:Bad Gateway|Service Unavailable|Gateway)|unable to access|Net::\w+Timeout/i, 'network'],
   [/vulnerab|\bCVE-\d|GHSA-|leaks? found|security/i, 'security_scan'],
   [/could not resolve (?:dependencies|all|[\w.-]+:)|not found in (?:the )?registry|No matching distribution|ModuleNotFoundError|No module named|Cannot find module|cannot find package|E404|ETARGET|ERESOLVE|PackagesNotFound|Could not find gem|version solving failed|unable to locate package|dependency|dependencies|requirements could not be resolved|NU\d{4}/i, 'dependency'],
+  // CMake's find_package, in its own capitals (case-insensitive, `could not find` would take any missing file).
+  [/Could NOT find \w|By not providing "Find\w+\.cmake"|Could not find a package configuration file provided by/, 'dependency'],
   [/syntax ?error|undefined reference|cannot find symbol|compil|error TS\d+|error CS\d+|type error|is not assignable|undeclared|not declared in this scope|unresolved (?:reference|import)/i, 'compilation'],
   [/lint|style|format(?:ting|ter)|prettier|rubocop|flake8|pylint|eslint|stylelint|shellcheck/i, 'lint'],
   [/assert|expected .* (?:to|but)|expected:|but (?:was|got)|test(?:s|case)? (?:failed|failure)|\bspec\b|\bFAIL\b/i, 'test_failure'],

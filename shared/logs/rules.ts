@@ -120,6 +120,9 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /Failed to initialize container|service container .{0,300} (?:failed|unhealthy)|container .{0,300} is unhealthy|health ?check (?:failed|timed out)|Error response from daemon:/i },
 
   // ── security scanners ─────────────────────────────────────────────────────────────────────────────────────
+  // npm audit's report: the package and its range, then `Severity: high` and the advisory.
+  { id: 'npm.audit-advisory', category: 'security_scan', weight: 82, extend: 'paragraph', gap: 0, maxLines: 10,
+    re: /^Severity: (?:low|moderate|high|critical)$/, lookback: { re: /^[@\w./-]+ {2}\S/, lines: 1, inclusive: true } },
   { id: 'security.vulnerability', category: 'security_scan', weight: 80, extend: 'indent',
     re: /\b(?:high|critical) severity vulnerabilit|✗ (?:Critical|High|Medium|Low) severity vulnerability|Total: \d+ \(.*(?:CRITICAL|HIGH): [1-9]|\bleaks? found: [1-9]|>> Issue: \[B\d+|Security (?:vulnerabilities|issues) (?:found|detected)|^\s*[│|]\s*(?:CVE-\d{4}-\d{4,}|GHSA-[\w-]{14})\b/i },
 
@@ -267,7 +270,8 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'linker.error', category: 'compilation', weight: 78, extend: 'line',
     re: /undefined reference to [`']|Undefined symbols? for architecture|ld: (?:symbol|library) .{0,500} not found|ld: cannot find -l|unresolved external symbol|multiple definition of [`']/ },
   { id: 'linker.exit', category: 'compilation', weight: 40, extend: 'line', re: /collect2(?:\.exe)?: (?:error: )?ld returned \d+ exit status|clang: error: linker command failed/ },
-  { id: 'cmake.error', category: 'configuration', weight: 86, extend: 'indent', maxLines: 60, gap: 1,
+  // Refined: a `find_package` that finds nothing (`Could NOT find OpenSSL`) is a missing dependency.
+  { id: 'cmake.error', category: 'configuration', weight: 86, extend: 'indent', maxLines: 60, gap: 1, refine: true,
     re: /^CMake Error\b/, cont: /^(?:Call Stack \(most recent call first\):|\s)/ },
   { id: 'configure.error', category: 'configuration', weight: 80, extend: 'line', re: /^configure: error: / },
   { id: 'make.no-rule', category: 'configuration', weight: 70, extend: 'line', re: /No rule to make target|No targets specified and no makefile found|Makefile:\d+: \*\*\* / },
@@ -360,6 +364,15 @@ export const RULES: readonly Rule[] = uniformRules([
   // Python HTTP clients' (urllib3/requests) exception names, case-sensitive.
   { id: 'network.python-client', category: 'network', weight: 74, extend: 'indent', maxLines: 60,
     re: /Max retries exceeded with url|NewConnectionError|ConnectTimeoutError|RemoteDisconnected|Connection aborted|EOF occurred in violation of protocol|\bE(?:HOSTUNREACH|NETUNREACH)\b/ },
+  // Terraform's diagnostics: `│ Error: Unsupported argument` inside a ╷ … ╵ box.
+  { id: 'terraform.error', category: 'configuration', weight: 80, extend: 'until', maxLines: 60, gap: 99, refine: true,
+    re: /^│ Error: \S/, end: /^╵/ },
+  // kubectl: the API server's refusal, or the client's own validation.
+  { id: 'kubectl.error', category: 'configuration', weight: 76, extend: 'line',
+    re: /^Error from server(?: \([A-Za-z]+\))?: |^error: error (?:validating|parsing|when (?:creating|applying|retrieving)) / },
+  // CodeQL's analysis finding no source of a language it was asked to analyse: the workflow's build is wrong.
+  { id: 'codeql.no-source', category: 'configuration', weight: 86, extend: 'line',
+    re: /CodeQL detected code written in .{1,100} but could not process any of it/ },
   { id: 'config.missing-input', category: 'configuration', weight: 86, extend: 'line',
     re: /Input required and not supplied|Unable to resolve action|Invalid workflow file|Unrecognized named-value|Unexpected value '|Required property is missing|Can't find 'action\.ya?ml'|is not a valid (?:event|runner)/ },
   { id: 'cloud.credentials', category: 'configuration', weight: 84, extend: 'line',

@@ -22,13 +22,7 @@ const FIXTURE_LIST: ToolchainFixture[] = JSON.parse(readFileSync(resolve(FIXTURE
  * Toolchains whose log the extractor still gets wrong: their test is expected to fail, so a fix that makes one pass
  * turns this test red until the entry is removed here.
  */
-const KNOWN_MISSES = new Set<string>([
-  'terraform-validate.log',
-  'kubectl-validate.log',
-  'cmake-configure.log',
-  'codeql.log',
-  'npm-audit.log',
-]);
+const KNOWN_MISSES = new Set<string>([]);
 
 describe('toolchain coverage: the first failure names a gold line, with the expected category', () => {
   it('has a well-formed index', () => {
