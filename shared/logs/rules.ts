@@ -322,6 +322,12 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'phpstan.error', category: 'lint', weight: 78, extend: 'until', maxLines: 200, gap: 1,
     re: /^\s*Line\s{2,}\S+\.php\s*$/, end: /^\s*\[(?:ERROR|OK)\]/ },
   { id: 'lint.problems', category: 'lint', weight: 40, extend: 'line', re: /^✖ \d+ problems? \([1-9]\d* errors?|^[1-9]\d* (?:problems?|offenses?|errors?) (?:found|detected)/ },
+  // actionlint: `.github/workflows/ci.yml:23:29: message [rule]`.
+  { id: 'actionlint', category: 'lint', weight: 78, extend: 'indent', maxLines: 20,
+    re: /^\S+\.ya?ml:\d+:\d+: .* \[[a-z][\w-]*\]$/, cont: /^\s*(?:\||\d+ \||\^)/ },
+  // helm lint: `[ERROR] templates/: template: …` under `==> Linting ./chart` (Maven's `[ERROR]` never names these).
+  { id: 'helm.lint-error', category: 'lint', weight: 78, extend: 'line',
+    re: /^\[ERROR\] (?:templates\/|Chart\.yaml|values\.yaml|values\.schema\.json)\S*: \S/ },
   { id: 'lint.file-line', category: 'lint', weight: 32, extend: 'line', re: /^[\w./-]+\.\w{1,10}:\d+(?::\d+)?: ?[A-Z]?[a-z]+/ },
   { id: 'yaml.parse', category: 'configuration', weight: 68, extend: 'line',
     re: /found character that cannot start any token|did not find expected (?:key|'[^']+'|node content)|mapping values are not allowed|while (?:parsing|scanning) a/ },
@@ -380,6 +386,10 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'auth.error', category: 'configuration', weight: 72, extend: 'line',
     re: /Bad credentials|\b401 Unauthorized\b|\b403 Forbidden\b|Authentication failed|Permission to \S+ denied|Resource not accessible by integration|HttpError: Not Found|could not read Username|terminal prompts disabled|denied: requested access to the resource is denied|unauthorized: /i },
   { id: 'shell.command-not-found', category: 'configuration', weight: 74, extend: 'line', re: /: (?:command not found|not found)$|is not recognized as an internal or external command|: No such file or directory$|: Permission denied$/ },
+  // Ansible's failed task: `fatal: [host]: FAILED! => {"msg": …}` (or UNREACHABLE!), before git's `fatal: `; the
+  // message decides the category (an undefined variable is configuration, a package that will not install a dependency).
+  { id: 'ansible.task-failed', category: 'configuration', weight: 82, extend: 'indent', refine: true, maxLines: 60,
+    re: /^(?:fatal|failed): \[[^\]]{1,200}\]: (?:FAILED|UNREACHABLE)! =>/ },
   { id: 'git.fatal', category: 'configuration', weight: 70, extend: 'line', refine: true, re: /^fatal: |^error: pathspec |^error: (?:failed to push|Your local changes)|^! \[rejected\]/ },
   { id: 'ruby.exception', category: 'unknown', weight: 72, extend: 'indent', refine: true,
     re: /^\S+\.rb:\d+:in [`'][^']*': .+ \([A-Z]\w*(?:::\w+)*\)$/, cont: /^(?:\s|\S+\.rb:\d+:in |\(See full trace|Tasks: )/ },
