@@ -52,12 +52,29 @@ export const githubTriggerSchema = z.object({
 export type GithubTrigger = z.infer<typeof githubTriggerSchema>;
 
 /**
- * GitHub's check runs carry at most 65,535 characters each of summary and text; the trigger travels in Step
- * Functions state (256 KB), so ingest keeps a bounded part of them (see `boundCheckOutput`).
+ * GitHub's check runs carry at most 65,535 characters each of summary and text; the trigger is the Step Functions
+ * execution input and travels in its state (256 KB of UTF-8 JSON for both), so ingest keeps a bounded part of them
+ * (`keepEnds` in shared/ingest/github-webhook.ts). Bounded in characters and in the bytes they take as JSON: a
+ * control character is 6 bytes there (`\u0001`), so 48,000 characters of them alone would be 288 KB.
  */
 export const MAX_CHECK_SUMMARY_CHARS = 8_000;
 export const MAX_CHECK_TEXT_CHARS = 48_000;
 export const MAX_CHECK_TITLE_CHARS = 1_000;
+export const MAX_CHECK_SUMMARY_JSON_BYTES = 16 * 1024;
+export const MAX_CHECK_TEXT_JSON_BYTES = 96 * 1024;
+
+/** The bytes `text` takes in a JSON document (UTF-8, with its quotes and escapes). */
+export function jsonBytes(text: string): number {
+  return Buffer.byteLength(JSON.stringify(text));
+}
+
+/** A string of at most `maxChars` characters and `maxJsonBytes` bytes as JSON. */
+function jsonBoundedString(maxChars: number, maxJsonBytes: number) {
+  return z
+    .string()
+    .max(maxChars)
+    .refine((text) => jsonBytes(text) <= maxJsonBytes, `must take at most ${maxJsonBytes} bytes as JSON`);
+}
 
 /** A failed check run from another CI system (CircleCI, Buildkite, …): its output text stands in for a job log. */
 export const githubCheckTriggerSchema = z.object({
@@ -84,8 +101,8 @@ export const githubCheckTriggerSchema = z.object({
     completedAt: z.string().max(40).nullable(),
     output: z.object({
       title: z.string().max(MAX_CHECK_TITLE_CHARS).nullable(),
-      summary: z.string().max(MAX_CHECK_SUMMARY_CHARS + 200).nullable(),
-      text: z.string().max(MAX_CHECK_TEXT_CHARS + 200).nullable(),
+      summary: jsonBoundedString(MAX_CHECK_SUMMARY_CHARS + 200, MAX_CHECK_SUMMARY_JSON_BYTES).nullable(),
+      text: jsonBoundedString(MAX_CHECK_TEXT_CHARS + 200, MAX_CHECK_TEXT_JSON_BYTES).nullable(),
     }),
   }),
   pullRequests: z.array(z.number().int().positive()).max(50),

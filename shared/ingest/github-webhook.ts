@@ -4,10 +4,13 @@ import {
   type GithubTrigger,
   FAILED_RUN_CONCLUSIONS,
   MAX_CHECK_SUMMARY_CHARS,
+  MAX_CHECK_SUMMARY_JSON_BYTES,
   MAX_CHECK_TEXT_CHARS,
+  MAX_CHECK_TEXT_JSON_BYTES,
   MAX_CHECK_TITLE_CHARS,
   githubCheckIncidentId,
   githubIncidentId,
+  jsonBytes,
 } from '../domain/trigger.js';
 import type { Clock, GitHubClients, RecoveryQueue, WorkflowStarter } from '../ports.js';
 import { workflowRecoveryMessage } from '../domain/recovery.js';
@@ -199,9 +202,22 @@ export function triggerFromWorkflowRun(payload: WorkflowRunPayload, deliveryId: 
 
 /**
  * Keeps the start and, mostly, the end of a long text: CI systems print the failure last, and the trigger must
- * stay far below Step Functions' 256 KB state limit.
+ * stay far below Step Functions' 256 KB state limit. At most `max` characters and, given `maxJsonBytes`, at most
+ * that many bytes as JSON: text whose characters take several bytes each there (CJK, control characters) keeps
+ * fewer of them.
  */
-export function keepEnds(text: string, max: number): string {
+export function keepEnds(text: string, max: number, maxJsonBytes = Number.POSITIVE_INFINITY): string {
+  let kept = keepEndsOf(text, max);
+  // Each pass scales the count down by how far over the bytes are (and 5 % more for the omission marker); a few
+  // passes at most, since the bytes per character of what is kept change little between them.
+  for (let limit = Math.min(max, text.length); jsonBytes(kept) > maxJsonBytes && limit > 1; ) {
+    limit = Math.max(1, Math.floor((limit * maxJsonBytes * 0.95) / jsonBytes(kept)));
+    kept = keepEndsOf(text, limit);
+  }
+  return kept;
+}
+
+function keepEndsOf(text: string, max: number): string {
   if (text.length <= max) return text;
   // Both cuts fall between characters: a lone half of a surrogate pair has no UTF-8 encoding, and shows as garbage.
   const headEnd = pairSafeEnd(text, Math.floor(max / 4));
@@ -246,8 +262,8 @@ export function triggerFromCheckRun(payload: CheckRunPayload, deliveryId: string
       // days) or reaches any later stage; redacted before it is cut, so a cut cannot leave half a token behind.
       output: {
         title: output.title ? redactWithin(output.title, MAX_CHECK_TITLE_CHARS) : null,
-        summary: output.summary ? keepEnds(redactOrWithhold(output.summary), MAX_CHECK_SUMMARY_CHARS) : null,
-        text: output.text ? keepEnds(redactOrWithhold(output.text), MAX_CHECK_TEXT_CHARS) : null,
+        summary: output.summary ? keepEnds(redactOrWithhold(output.summary), MAX_CHECK_SUMMARY_CHARS, MAX_CHECK_SUMMARY_JSON_BYTES) : null,
+        text: output.text ? keepEnds(redactOrWithhold(output.text), MAX_CHECK_TEXT_CHARS, MAX_CHECK_TEXT_JSON_BYTES) : null,
       },
     },
     pullRequests: own.map((pr) => pr.number).slice(0, 50),

@@ -176,6 +176,34 @@ describe('handleGithubWebhook: check runs, jobs, re-runs and forks', () => {
     expect(keepEnds('😀'.repeat(100), 51)).not.toMatch(loneHalf);
   });
 
+  it.each([
+    ['control characters (6 bytes each as JSON)', '\u0001'],
+    ['CJK (3 bytes each in UTF-8)', '語'],
+    ['ANSI colour codes', '\u001b[31m!\u001b[0m'],
+  ])('keeps the execution input far below Step Functions\' 256 KB with a check output of %s', async (_label, unit) => {
+    // Prepare: GitHub's largest check output, 65,535 characters each of summary and text, ending in the failure (and
+    // the payload under the 1 MB webhook bound).
+    const long = (max: number) => `${unit.repeat(Math.floor((max - 24) / unit.length))}\nFATAL: the real failure`;
+
+    // Act
+    const response = await handleGithubWebhook(
+      request('check_run-circleci-failure', (b) => {
+        b.check_run.output.title = long(1_000);
+        b.check_run.output.summary = long(65_535);
+        b.check_run.output.text = long(65_535);
+      }),
+      deps,
+    );
+
+    // Assert: the whole input, as Step Functions counts it; what the stages parse; the failure at the end kept.
+    const input = started[0]?.input;
+    expect(response.statusCode, JSON.stringify(response.body)).toBe(202);
+    expect(Buffer.byteLength(JSON.stringify(input))).toBeLessThanOrEqual(128 * 1024);
+    expect(parseState(input).trigger).toBeDefined();
+    expect(input.trigger.checkRun.output.text.endsWith('FATAL: the real failure')).toBe(true);
+    expect(input.trigger.checkRun.output.summary.endsWith('FATAL: the real failure')).toBe(true);
+  });
+
   it('redacts the check output before it becomes the execution input', async () => {
     // Prepare: built from parts so the repository carries no live-looking token.
     const token = ['gh', 'p_', 'Zq8Yw7Xv6Ut5Sr4Qp3On2Ml1Kj0Ih9Gf8Ed'].join('');
