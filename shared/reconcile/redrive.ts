@@ -11,7 +11,8 @@
 import { METRIC } from '../adapters/metric-names.js';
 import { ReconcileIncompleteError, errorMessage } from '../errors.js';
 import type { Incident } from '../domain/incident.js';
-import type { Clock, Metrics, WorkflowStarter } from '../ports.js';
+import { renderEscalation } from '../notify/escalation.js';
+import type { Clock, EscalationPublisher, Metrics, WorkflowStarter } from '../ports.js';
 import { type DigestDeps, type DigestResult, sendDueDigests } from './digests.js';
 import type { StepLogger } from '../ports.js';
 import type { IncidentStore } from '../stores/incident-store.js';
@@ -35,7 +36,7 @@ export interface RedriveDeps {
 export type RedriveOutcome =
   | { action: 'running'; execution: string }
   | { action: 'started'; execution: string; attempt: number }
-  | { action: 'exhausted'; execution: string }
+  | { action: 'exhausted'; execution: string; status: string }
   | { action: 'no_input' }
   | { action: 'claimed_elsewhere' }
   | { action: 'finished' };
@@ -59,7 +60,7 @@ export async function redriveIncident(incident: Incident, deps: RedriveDeps, opt
     const started = await deps.workflow.start(current, input);
     return started.alreadyStarted ? { action: 'running', execution: current } : { action: 'started', execution: current, attempt };
   }
-  if (attempt >= options.maxAttempts) return { action: 'exhausted', execution: current };
+  if (attempt >= options.maxAttempts) return { action: 'exhausted', execution: current, status: execution.status };
   const next = attempt + 1;
   if (!(await deps.incidents.claimAttempt(incident.id, next))) return { action: 'claimed_elsewhere' };
   const name = executionNameFor(incident.id, next);
@@ -107,7 +108,7 @@ export interface ReconcileOptions {
   afterMinutes: number;
   /** Re-drives per run; the rest wait for the next run. */
   maxPerRun: number;
-  /** Re-drives per incident, after which it is left to the failed-executions alarm. */
+  /** Re-drives per incident, after which on-call gets what is known of it (see {@link escalateExhausted}). */
   maxAttempts: number;
   /** How far back to look; older unfinished incidents are stale. */
   lookbackHours: number;
@@ -121,8 +122,32 @@ export interface ReconcileResult {
   failed: string[];
 }
 
+/**
+ * The end of an incident whose every execution failed (a stage that fails whatever its input, a state over Step
+ * Functions' limits): on-call gets what is known of it, once, and it is recorded as notified by this fallback, so
+ * the reconciler stops looking at it. Published before it is recorded: a crash in between sends it again at the
+ * next run rather than never, since an accepted failure must end notified.
+ */
+async function escalateExhausted(
+  incident: Incident,
+  last: { execution: string; status: string },
+  attempts: number,
+  deps: RedriveDeps & { escalations: EscalationPublisher },
+): Promise<void> {
+  const why =
+    `Pipeline Guard could not finish handling this failure: its pipeline ran ${attempts} times and the last run ` +
+    `(${last.execution}) ended ${last.status}. What it had found is below; look at the failure yourself, and at the ` +
+    'failed executions in the Step Functions console.';
+  await deps.escalations.publish(renderEscalation(incident, why));
+  await deps.incidents.update(
+    incident.id,
+    { status: 'notified', notifiedByFallback: true },
+    { history: [{ at: deps.clock().toISOString(), event: 'escalated_after_redrives', detail: `${attempts} executions failed; the last, ${last.execution}, ended ${last.status}` }] },
+  );
+}
+
 /** One reconciler run: bounded, idempotent, reports what it re-drove as a metric. */
-export async function reconcile(deps: RedriveDeps & { metrics: Metrics }, options: ReconcileOptions): Promise<ReconcileResult> {
+export async function reconcile(deps: RedriveDeps & { metrics: Metrics; escalations: EscalationPublisher }, options: ReconcileOptions): Promise<ReconcileResult> {
   const now = deps.clock();
   const candidates = await deps.incidents.listUnfinished({
     createdAfter: new Date(now.getTime() - options.lookbackHours * 3_600_000),
@@ -138,7 +163,10 @@ export async function reconcile(deps: RedriveDeps & { metrics: Metrics }, option
       const outcome = await redriveIncident(incident, deps, { maxAttempts: options.maxAttempts });
       if (outcome.action === 'started') result.redriven.push(outcome.execution);
       else if (outcome.action === 'running') result.running += 1;
-      else if (outcome.action === 'exhausted') result.exhausted.push(incident.id);
+      else if (outcome.action === 'exhausted') {
+        await escalateExhausted(incident, outcome, options.maxAttempts + 1, deps);
+        result.exhausted.push(incident.id);
+      }
     } catch (error) {
       // One incident's failure (a throttled StartExecution) must not stop the others; the next run retries it.
       result.failed.push(incident.id);

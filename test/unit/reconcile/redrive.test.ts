@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { newIncident } from '../../../shared/domain/incident.js';
 import type { ExecutionStatus, WorkflowStarter } from '../../../shared/ports.js';
 import { executionNameFor, incompleteRunError, reconcile } from '../../../shared/reconcile/redrive.js';
+import type { EscalationMessage } from '../../../shared/ports.js';
 import { ReconcileIncompleteError } from '../../../shared/errors.js';
 import { silentLogger } from '../../../shared/steps/deps.js';
 import { createMemoryStore } from '../../support/memory-store.js';
@@ -35,7 +36,13 @@ async function seed(store: ReturnType<typeof createMemoryStore>, id: string, min
 
 function deps(store: ReturnType<typeof createMemoryStore>, workflow: WorkflowStarter) {
   const counts: Record<string, number> = {};
-  return { counts, deps: { incidents: store, workflow, clock: () => NOW, logger: silentLogger, metrics: { count: (name: string, value: number) => void (counts[name] = value), measure() {} } } };
+  const published: EscalationMessage[] = [];
+  const escalations = { publish: async (message: EscalationMessage) => (published.push(message), { messageId: `m${published.length}` }) };
+  return {
+    counts,
+    published,
+    deps: { incidents: store, workflow, clock: () => NOW, logger: silentLogger, metrics: { count: (name: string, value: number) => void (counts[name] = (counts[name] ?? 0) + value), measure() {} }, escalations },
+  };
 }
 
 describe('reconciler', () => {
@@ -77,17 +84,36 @@ describe('reconciler', () => {
     expect(started).toHaveLength(3);
   });
 
-  it('stops after maxAttempts re-drives of one incident and reports it', async () => {
+  it('stops after maxAttempts re-drives of one incident, escalates what it knows once, and ends it notified', async () => {
     const store = createMemoryStore(() => NOW);
-    await seed(store, 'stubborn', 60, { executionAttempt: 2 });
+    await seed(store, 'stubborn', 60, { executionAttempt: 2, repository: 'octo/app', branch: 'main', workflowName: 'CI' });
     const { workflow, started } = fakeWorkflow({ 'stubborn-a2': 'FAILED' });
-    const { deps: d, counts } = deps(store, workflow);
+    const { deps: d, counts, published } = deps(store, workflow);
 
     const result = await reconcile(d, options);
+    const again = await reconcile(d, options);
 
     expect(started).toEqual([]);
     expect(result.exhausted).toEqual(['stubborn']);
     expect(counts.IncidentsRedriveExhausted).toBe(1);
+    expect(published).toHaveLength(1);
+    expect(published[0]?.message).toContain('its pipeline ran 3 times and the last run (stubborn-a2) ended FAILED');
+    expect(published[0]?.subject).toContain('octo/app');
+    expect(await store.get('stubborn')).toMatchObject({ status: 'notified', notifiedByFallback: true });
+    expect(again.examined).toBe(0);
+  });
+
+  it('leaves an exhausted incident unfinished when its escalation cannot be published, for the next run', async () => {
+    const store = createMemoryStore(() => NOW);
+    await seed(store, 'stubborn', 60, { executionAttempt: 2 });
+    const { workflow } = fakeWorkflow({ 'stubborn-a2': 'FAILED' });
+    const { deps: d } = deps(store, workflow);
+    d.escalations.publish = async () => Promise.reject(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+
+    const result = await reconcile(d, options);
+
+    expect(result.failed).toEqual(['stubborn']);
+    expect((await store.get('stubborn'))?.status).toBe('received');
   });
 
   it('keeps going when one re-drive fails', async () => {
@@ -124,7 +150,7 @@ describe('a scheduled run that left work undone', () => {
     expect(digest?.message).toContain('1 digest(s) failed');
   });
 
-  it('is no error when everything it found was done (exhausted incidents are the failed-executions alarm\'s)', () => {
+  it('is no error when everything it found was done (an exhausted incident was escalated)', () => {
     expect(incompleteRunError({ ...done, digests })).toBeNull();
   });
 });
