@@ -81,7 +81,8 @@ import { type CfnStateMachine, DefinitionBody, LogLevel, StateMachine, StateMach
 import type { Construct } from 'constructs';
 import { TABLES, type TableDefinition } from '../shared/stores/tables.js';
 import { gateCallersSchema } from '../shared/baselines/gate-access.js';
-import { CHAT_WEBHOOK_FORMATS, type ChatWebhookFormat, GITHUB_ACCOUNT_NAME, gateRepositoriesSchema } from '../shared/config.js';
+import type * as z from 'zod';
+import { CHAT_WEBHOOK_FORMATS, type ChatWebhookFormat, GITHUB_ACCOUNT_NAME, awsRegionCode, gateRepositoriesSchema, githubLogin } from '../shared/config.js';
 import { type FunctionName, GuardFunction, type GuardFunctionProps, PROJECT_ROOT } from './constructs/guard-function.js';
 import { GuardTable } from './constructs/guard-table.js';
 import { DashboardSite } from './constructs/dashboard-site.js';
@@ -292,13 +293,6 @@ function alarmScope(prefixes: string[], tag: string): string {
 
 /** An IAM role ARN in any partition (`arn:aws:iam::123456789012:role/path/name`). */
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
-/**
- * An AWS Region code (`us-east-1`, `us-gov-west-1`, `ap-southeast-5`, the European Sovereign Cloud's `eusc-de-east-1`):
- * the first part is not always two letters.
- */
-const REGION = /^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/;
-/** A GitHub login: a user's, or an App's `<slug>[bot]`. */
-const GITHUB_LOGIN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}(\[bot\])?$/;
 
 /**
  * The role the runbooks assume, checked against the allow-list it serves: remediate may pass only this role, so a
@@ -349,6 +343,13 @@ export function readSettings(scope: Construct): GuardSettings {
     throw new SettingsError(`context value ${key} must be true or false, got "${value}"`);
   };
   const positiveInt = (n: number) => Number.isInteger(n) && n > 0;
+  const checked = (key: string, schema: z.ZodType<string>): string | undefined => {
+    const value = raw(key);
+    if (value === undefined) return undefined;
+    const result = schema.safeParse(value);
+    if (!result.success) throw new SettingsError(`context value ${key} ${result.error.issues[0]?.message ?? 'is invalid'}, got "${value}"`);
+    return result.data;
+  };
 
   // Lambda caps all environment variables of a function at 4 KB together; a policy file must leave room for the rest.
   const jsonFile = (key: string, validate: (text: string) => unknown): string | undefined => {
@@ -447,14 +448,9 @@ export function readSettings(scope: Construct): GuardSettings {
   if (experimentModelIds.length > 0 && bedrockModelId === undefined && llmBaseUrl === undefined) {
     throw new SettingsError('context value experimentModelIds needs bedrockModelId or llmBaseUrl: the offline analyzer has no model to vary');
   }
-  const bedrockRegion = raw('bedrockRegion');
-  if (bedrockRegion !== undefined && !REGION.test(bedrockRegion)) {
-    throw new SettingsError(`context value bedrockRegion must be an AWS Region code (e.g. us-east-1), got "${bedrockRegion}"`);
-  }
-  const githubBotLogin = raw('githubBotLogin');
-  if (githubBotLogin !== undefined && !GITHUB_LOGIN.test(githubBotLogin)) {
-    throw new SettingsError(`context value githubBotLogin must be a GitHub login (a user's, or an App's <slug>[bot]), got "${githubBotLogin}"`);
-  }
+  // The runtime configuration's own schemas: what synth lets through, loadConfig takes at cold start.
+  const bedrockRegion = checked('bedrockRegion', awsRegionCode);
+  const githubBotLogin = checked('githubBotLogin', githubLogin);
   const prefixes = alarmNamePrefixes(raw('alarmNamePrefix'));
   const dashboardDomainPrefix = raw('dashboardDomainPrefix');
   if (dashboardDomainPrefix !== undefined && !/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(dashboardDomainPrefix)) {

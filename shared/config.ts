@@ -34,6 +34,16 @@ export const chatWebhookUrlSchema = z
   .url()
   .refine((url) => url.startsWith('https://') || /^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(url), 'must be https (or http on loopback)');
 
+/**
+ * An AWS Region code (`us-east-1`, `us-gov-west-1`, `ap-southeast-5`, the European Sovereign Cloud's `eusc-de-east-1`):
+ * the first part is not always two letters. `cdk synth` checks the `bedrockRegion` context value with it and
+ * {@link loadConfig} the BEDROCK_REGION it becomes, so a value set by hand on a function is refused as synth refuses it.
+ */
+export const awsRegionCode = z.string().regex(/^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/, 'must be an AWS Region code (e.g. us-east-1)');
+
+/** A GitHub login: a user's, or an App's `<slug>[bot]`. Synth's `githubBotLogin` and the runtime's GITHUB_BOT_LOGIN. */
+export const githubLogin = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,99}(\[bot\])?$/, "must be a GitHub login (a user's, or an App's <slug>[bot])");
+
 /** A comma-separated list of at most `maxChars`, items trimmed, empty items dropped; unset is an empty list. */
 const commaList = (maxChars: number) =>
   z
@@ -168,14 +178,14 @@ const configSchema = z.object({
    */
   GITHUB_WRITE_WAIT_MINUTES: positiveInt(120),
   /** The login the bot comments as; discovered with `GET /user` (token) or `GET /app` (App: `<slug>[bot]`) when unset. */
-  GITHUB_BOT_LOGIN: z.string().min(1).optional(),
+  GITHUB_BOT_LOGIN: githubLogin.optional(),
   /** Local runtime without a token: manifest of recorded runs whose job logs replace the API (events/recorded-runs.json). */
   RECORDED_RUNS_FILE: z.string().min(1).optional(),
 
   /** Analysis provider; unset: bedrock with BEDROCK_MODEL_ID, else openai with LLM_BASE_URL, else offline. */
   ANALYZER: z.enum(['offline', 'bedrock', 'openai']).optional(),
   BEDROCK_MODEL_ID: z.string().min(1).optional(),
-  BEDROCK_REGION: z.string().min(1).optional(),
+  BEDROCK_REGION: awsRegionCode.optional(),
   /** Optional Bedrock Guardrail applied to every analysis call. */
   BEDROCK_GUARDRAIL_ID: z.string().min(1).optional(),
   BEDROCK_GUARDRAIL_VERSION: z.string().min(1).default('DRAFT'),

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { synthForCli } from '../../infra/app.js';
 import { bedrockInvokeStatements, readSettings } from '../../infra/stack.js';
 import { PROJECT_ROOT } from '../../infra/constructs/guard-function.js';
+import { loadConfig } from '../../shared/config.js';
 import { actionsOf, functionLogicalId, functionStatements, readJson, resourcesOf, scratchDir, synth, testApp } from './support.js';
 
 const settingsFrom = (context: Record<string, unknown>) => readSettings(testApp(context));
@@ -79,6 +80,22 @@ describe('CDK context settings', () => {
     // The codes as the AWS SDK's partition table spells them (regionRegex of aws, aws-cn, aws-us-gov, aws-iso-e, aws-eusc).
     for (const region of ['eu-central-1', 'cn-northwest-1', 'us-isob-east-1', 'eu-isoe-west-1', 'eusc-de-east-1']) {
       expect(settingsFrom({ bedrockRegion: region })).toMatchObject({ bedrockRegion: region });
+    }
+  });
+
+  // One rule in two places drifts: the runtime took what synth refused. Both now read the schemas in shared/config.ts.
+  it('refuses at synth exactly the bedrockRegion and githubBotLogin values the runtime configuration refuses', () => {
+    const regions = ['us-east-1', 'eusc-de-east-1', 'us-gov-west-1', 'us-east', 'US-EAST-1', 'eu-central-100', 'a-b-1'];
+    for (const region of regions) {
+      const atRunTime = (() => { try { loadConfig({ BEDROCK_REGION: region }); return true; } catch { return false; } })();
+      const atSynth = (() => { try { settingsFrom({ bedrockRegion: region }); return true; } catch { return false; } })();
+      expect(atSynth, region).toBe(atRunTime);
+    }
+    const logins = ['guard-bot', 'pipeline-guard[bot]', 'ci-bot_acme', 'pipeline guard', '-bot', 'bot[app]', 'x'.repeat(101)];
+    for (const login of logins) {
+      const atRunTime = (() => { try { loadConfig({ GITHUB_BOT_LOGIN: login }); return true; } catch { return false; } })();
+      const atSynth = (() => { try { settingsFrom({ githubBotLogin: login }); return true; } catch { return false; } })();
+      expect(atSynth, login).toBe(atRunTime);
     }
   });
 

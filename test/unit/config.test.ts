@@ -49,6 +49,21 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ GATE_VERIFY_DEFAULT_BRANCH: 'off' })).toThrow(/GATE_VERIFY_DEFAULT_BRANCH/);
   });
 
+  // cdk synth refuses these (infra/stack.ts); set by hand on a function or for `npm start`, they were taken as given and
+  // failed only at the first Bedrock call or never matched the bot's own comment.
+  it('refuses a BEDROCK_REGION that is not a Region code and a GITHUB_BOT_LOGIN that is not a login, naming them', () => {
+    for (const value of ['us-east', 'US-EAST-1', 'us east 1', 'https://bedrock.us-east-1.amazonaws.com']) {
+      expect(() => loadConfig({ BEDROCK_REGION: value }), value).toThrow(/BEDROCK_REGION: must be an AWS Region code/);
+    }
+    for (const value of ['pipeline guard', '-bot', 'bot[app]', 'x'.repeat(101)]) {
+      expect(() => loadConfig({ GITHUB_BOT_LOGIN: value }), value).toThrow(/GITHUB_BOT_LOGIN: must be a GitHub login/);
+    }
+    expect(loadConfig({ BEDROCK_REGION: 'eusc-de-east-1', GITHUB_BOT_LOGIN: 'pipeline-guard[bot]' })).toMatchObject({
+      BEDROCK_REGION: 'eusc-de-east-1',
+      GITHUB_BOT_LOGIN: 'pipeline-guard[bot]',
+    });
+  });
+
   it('names the variable a function needs but is missing', () => {
     expect(() => requireConfig(loadConfig({}), 'STATE_MACHINE_ARN')).toThrow('missing environment variable STATE_MACHINE_ARN');
     expect(requireConfig(loadConfig({ STATE_MACHINE_ARN: 'arn' }), 'STATE_MACHINE_ARN').STATE_MACHINE_ARN).toBe('arn');
