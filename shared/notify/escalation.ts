@@ -45,18 +45,29 @@ function ascii(text: string): string {
   return text.replace(/[^\x20-\x7e]/g, '');
 }
 
+/** SNS takes a subject of at most 100 printable ASCII characters. */
+const SUBJECT_MAX = 100;
+
+/**
+ * Which of `texts` (the fullest first, then shorter ones) an escalation names, in its e-mail subject and its chat
+ * title alike: the first whose subject (`subjectPrefix`, then the text as the subject spells it) fits SNS's 100
+ * characters, else the last, which each cuts. The chat title's prefix is shorter, so what fits the subject fits it
+ * too; each choosing by its own room made the e-mail and the chat message of one incident name different things.
+ */
+function headlineText(subjectPrefix: string, texts: readonly string[]): string {
+  return texts.find((t) => `${subjectPrefix}${defang(ascii(t))}`.length <= SUBJECT_MAX) ?? texts[texts.length - 1] ?? '';
+}
+
 /**
  * An e-mail subject: our prefix, then untrusted text defanged as the body is. SNS takes at most 100 printable ASCII
  * characters: the others go before defang (removed after, `www\u200b.evil.com` would come back together), and a
  * longer subject is cut before a word rather than inside one (a cut after defang could leave a host it did not
  * see: `evil.comx` → `evil.com`).
  */
-function subject(prefix: string, text: string | readonly string[]): string {
-  const texts = typeof text === 'string' ? [text] : text;
-  const fitting = texts.map((t) => `${prefix}${defang(ascii(t))}`).find((full) => full.length <= 100);
-  if (fitting) return fitting;
-  const full = `${prefix}${defang(ascii(texts[texts.length - 1] ?? ''))}`;
-  const cut = full.slice(0, 101);
+function subject(prefix: string, text: string): string {
+  const full = `${prefix}${defang(ascii(text))}`;
+  if (full.length <= SUBJECT_MAX) return full;
+  const cut = full.slice(0, SUBJECT_MAX + 1);
   return cut.slice(0, Math.max(prefix.trimEnd().length, cut.lastIndexOf(' '))).trimEnd();
 }
 
@@ -66,11 +77,9 @@ function subject(prefix: string, text: string | readonly string[]): string {
  * `evil.com`), with no mention or Markdown link. The look-alikes chatText puts in stay: removing them would join
  * what they separate (`www<>.evil.com`).
  */
-function chatTitle(prefix: string, text: string | readonly string[]): string {
-  const room = Math.max(0, 100 - prefix.length);
-  const texts = (typeof text === 'string' ? [text] : text).map(ascii);
-  const chosen = texts.find((t) => t.length <= room) ?? (texts[texts.length - 1] ?? '').slice(0, room);
-  return `${prefix}${chatText(defang(chosen))}`;
+function chatTitle(prefix: string, text: string): string {
+  const room = Math.max(0, SUBJECT_MAX - prefix.length);
+  return `${prefix}${chatText(defang(ascii(text).slice(0, room)))}`;
 }
 
 function severityOf(incident: Incident): string {
@@ -163,8 +172,8 @@ function needs(incident: Incident): string {
 }
 
 /**
- * What happened: the subject's tag (`[ALARM]`), the rest of the subject, and the body's first line. `about` is the
- * subject's text, then shorter ones for when it does not fit: a CI failure's gives up the workflow, then the branch
+ * What happened: the subject's tag (`[ALARM]`), the rest of the subject and the chat title, and the body's first
+ * line. `about` is their text, then shorter ones for when it does not fit: a CI failure's gives up the workflow, then the branch
  * (which tells on-call whether `main` or a release is broken), before what failed, which the cut at 100 characters
  * took first ("…on feature/tax-rounding: the code does").
  */
@@ -295,7 +304,9 @@ export function renderEscalation(
   lines.push(`Incident: ${incident.id} (Step Functions execution of the same name)`);
 
   const attributes = attributesOf(incident);
-  const title = chatTitle(`${tag} `, about);
+  const subjectPrefix = `[Pipeline Guard] ${tag} `;
+  const named = headlineText(subjectPrefix, about);
+  const title = chatTitle(`${tag} `, named);
   const chat: ChatNotification = {
     version: '1.0',
     source: 'custom',
@@ -312,7 +323,7 @@ export function renderEscalation(
     },
     metadata: { threadId: chatThreadOf(incident), summary: title },
   };
-  return { subject: subject(`[Pipeline Guard] ${tag} `, about), message: lines.join('\n').slice(0, 200_000), attributes, chat };
+  return { subject: subject(subjectPrefix, named), message: lines.join('\n').slice(0, 200_000), attributes, chat };
 }
 
 const times = (n: number) => `${n} time${n === 1 ? '' : 's'}`;

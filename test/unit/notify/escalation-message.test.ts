@@ -114,6 +114,25 @@ describe('the escalation e-mail', () => {
     expect(withoutBranch.chat?.content.title).toBe('[CI failed] acme-shop/checkout-service: the code does not build');
   });
 
+  it('names the same thing in the chat title as in the e-mail subject, whichever text fits', () => {
+    // Prepare: workflow names whose full text fits the chat title's room (its prefix is shorter) but not the subject's,
+    // and a repository name defang lengthens (`.com` → `[.]com`) past the subject's room.
+    const failed = (workflowName: string, repository = 'acme-shop/checkout-service') =>
+      newIncident({ id: 'gh-1-2-1', source: 'github', repository, branch: 'release/2.4', category: 'network', workflowName }, at);
+    const incidents = [failed('Nightly CI'), failed('Nightly integration'), failed('CI', 'acme-shop/shop.example.com-web'), failed('Release build and publish')];
+    // The chat's look-alikes for what chat would render (`［.］` for defang's `[.]`) mean the same characters.
+    const plain = (text: string) => text.replace(/［/g, '[').replace(/］/g, ']').replace(/‹/g, '<').replace(/›/g, '>').replace(/＠/g, '@');
+
+    for (const incident of incidents) {
+      // Act
+      const { subject, chat } = renderEscalation(incident, 'x');
+
+      // Assert
+      expect(subject.length).toBeLessThanOrEqual(100);
+      expect(plain(chat!.content.title), incident.workflowName ?? '').toBe(subject.replace(/^\[Pipeline Guard\] /, ''));
+    }
+  });
+
   it('says what failed in the chat message as in the e-mail: the test, where, and why', () => {
     // Prepare: a job whose log the rules explained.
     const rootCause = 'Test `invoice › total` failed in `src/invoice.test.ts:43`: `Expected: 107.1 Received: 108` (step 4 "Unit tests" of job "test").';
