@@ -81,7 +81,74 @@ interface Facts {
 }
 
 const PY_FRAME_RE = /^\s*File "([^"]+)", line (\d+)/;
-const FILE_LINE_RE = /((?:[\w.@+-]+[\\/])*[\w.@+-]+\.[A-Za-z]{1,6})(?:[:(](\d+)(?:[:,]\d+)?\)?)/;
+
+const isNameChar = (code: number) =>
+  (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95 || code === 46 || code === 64 || code === 43 || code === 45;
+const isSeparator = (code: number) => code === 47 || code === 92;
+const isLetter = (code: number) => (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+const isDigit = (code: number) => code >= 48 && code <= 57;
+
+/** The line number of a location written right after a file name at `at`: `:12`, `(39,16)`, Maven's `:[27,122]`. */
+function lineAfter(text: string, at: number, work: { steps: number }): number | null {
+  let i = at;
+  const opener = text.charCodeAt(i);
+  if (opener !== 58 && opener !== 40) return null;
+  i += 1;
+  if (opener === 58 && text.charCodeAt(i) === 91) i += 1;
+  const digitsFrom = i;
+  while (i < text.length && isDigit(text.charCodeAt(i))) {
+    work.steps += 1;
+    i += 1;
+  }
+  return i > digitsFrom ? Number(text.slice(digitsFrom, i)) : null;
+}
+
+/**
+ * The first `path/name.ext` followed by a line number in `text` (`src/a.ts:12:5`, `Foo.cs(39,16)`, Maven's
+ * `App.java:[12,9]`), with where its name starts: folders of name characters (`\w . @ + -`) and single `/` or `\`,
+ * then a name whose extension is 1 to 6 letters. `//` starts the path after it (a URL's host is not a folder).
+ *
+ * One pass over the line: a name ends where its run of name characters and separators ends, so each run is looked
+ * at once. The regular expression this replaces tried every start inside a run and scanned it to its end from each,
+ * which took seconds on one long line of dots and letters. `work.steps` counts the characters looked at.
+ */
+export function fileLocation(text: string, work: { steps: number } = { steps: 0 }): { file: string; line: number; index: number } | null {
+  let i = 0;
+  while (i < text.length) {
+    work.steps += 1;
+    const code = text.charCodeAt(i);
+    if (!isNameChar(code) && !isSeparator(code)) {
+      i += 1;
+      continue;
+    }
+    // One run of name characters and separators, [runStart, end); where the path may start, after the last `//`.
+    const runStart = i;
+    let start = i;
+    let lastSeparator = -1;
+    while (i < text.length && (isNameChar(text.charCodeAt(i)) || isSeparator(text.charCodeAt(i)))) {
+      work.steps += 1;
+      if (isSeparator(text.charCodeAt(i))) {
+        if (i > runStart && isSeparator(text.charCodeAt(i - 1))) start = i + 1;
+        lastSeparator = i;
+      }
+      i += 1;
+    }
+    const end = i;
+    if (start < end && isSeparator(text.charCodeAt(start))) start += 1;
+    const line = lineAfter(text, end, work);
+    if (line === null || start >= end || isSeparator(text.charCodeAt(end - 1))) continue;
+    // The name (after the last separator) is at least one character, a dot and 1 to 6 letters.
+    let letters = 0;
+    while (letters <= 6 && end - letters - 1 >= start && isLetter(text.charCodeAt(end - letters - 1))) {
+      work.steps += 1;
+      letters += 1;
+    }
+    const dot = end - letters - 1;
+    if (letters < 1 || letters > 6 || text.charCodeAt(dot) !== 46 || dot - 1 < Math.max(start, lastSeparator + 1)) continue;
+    return { file: text.slice(start, end), line, index: start };
+  }
+  return null;
+}
 const EXCEPTION_RE = /^(?:[A-Za-z_][\w]*\.)*([A-Z]\w*(?:Error|Exception|Exit|Interrupt|Iteration|Warning|Failure|Fault))(?:: (.*))?$/;
 const CONFLICT_RE = /^\s*(?:[<>]{7}|={7})(?:\s|$)|conflict marker|diff marker/i;
 
@@ -121,12 +188,12 @@ function factsOf(failure: Failure): Facts {
   if (!file) {
     for (const text of [head, ...all]) {
       const cleaned = text.replace(/https?:\/\/\S+/g, '');
-      const m = FILE_LINE_RE.exec(cleaned);
-      if (m?.[1] && m[2] && !/^\d+\.\d+/.test(m[1])) {
+      const found = fileLocation(cleaned);
+      if (found && !/^\d+\.\d+/.test(found.file)) {
         // The match starts at a name, without an absolute path's first slash: without it `/home/runner/work/app/app/`
         // was not taken off and read as a folder of the repository (`home/runner/work/app/app/src/a.ts`).
-        file = cleaned[m.index - 1] === '/' ? `/${m[1]}` : m[1];
-        line = Number(m[2]);
+        file = cleaned[found.index - 1] === '/' ? `/${found.file}` : found.file;
+        line = found.line;
         break;
       }
     }
@@ -217,7 +284,7 @@ function message(head: string, facts: Facts): string {
   if (!facts.written) return head;
   const at = head.indexOf(facts.written);
   if (at < 0 || (at > 3 && !LEVEL_MARKER_RE.test(head.slice(0, at).trim()))) return head;
-  return head.slice(at + facts.written.length).replace(/^(?:[:(]\d+(?:[:,]\d+)?\)?)+:?\s*/, '') || head;
+  return head.slice(at + facts.written.length).replace(/^(?:[:(]\d+(?:[:,]\d+)?\)?|:\[\d+(?:,\d+)?\])+:?\s*/, '') || head;
 }
 
 /** Rule-specific sentence and fix; null when the rule has nothing more specific than its category. */
