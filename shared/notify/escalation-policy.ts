@@ -5,7 +5,7 @@ import { repositoryKey } from '../domain/repository-key.js';
 /** What the notify stage knows when it decides whether on-call hears about an incident. */
 export interface RouteInput {
   incident: Incident;
-  /** Why a human is needed (the decision, a failed stage, …); empty when nobody is. */
+  /** Why a human is needed (the decision, a failed stage, …) in plain words for them; empty when nobody is. */
   reasons: string[];
   /** A pipeline stage other than knowledge lookup failed: the guard itself is degraded. */
   guardDegraded: boolean;
@@ -57,6 +57,19 @@ export function githubProblemKey(incident: Incident): string {
 }
 
 /**
+ * Why on-call is asked about an incident the guard decided to escalate, in plain words: what the guard could not do.
+ * The decision's own reason is the planner's record (experiments, confidences, the model's rationale): it says how
+ * the decision was reached, which the incident's timeline keeps, not why this person gets the message.
+ */
+export function escalationInWords(incident: Incident, facts: { ownRerun: boolean; unanswered: boolean }): string {
+  if (facts.unanswered) return 'the guard asked on the pull request for approval of what it proposed, and nobody answered in time';
+  if (facts.ownRerun) return 'it failed again after the guard re-ran it, so it is not a passing glitch';
+  if (incident.source === 'cloudwatch') return 'the alarm is firing and the guard has no automatic fix it may apply';
+  if (incident.failureLines.length === 0) return 'the guard could not find the lines in the logs that say why it failed';
+  return 'the guard has no safe automatic fix for this failure';
+}
+
+/**
  * Whether on-call is paged for this incident — pure, so every rule is table-tested. The ledger then decides
  * whether this occurrence opens an escalation or is counted on the one already open for the same problem.
  *
@@ -96,5 +109,6 @@ export function routeEscalation(input: RouteInput): Route {
     return { page: false, why: `branch ${incident.branch ?? '(none)'} is not in escalation.branches` };
   }
   const rerunByPerson = (incident.runAttempt ?? 1) > 1 && !input.ownRerun;
-  return { page: true, key, mayOpen: !rerunByPerson, label, why };
+  const toldOnThePullRequest = incident.pullRequest && input.commented && !input.unanswered;
+  return { page: true, key, mayOpen: !rerunByPerson, label, why: toldOnThePullRequest ? `${why}; the escalation policy sends pull request failures to on-call too` : why };
 }

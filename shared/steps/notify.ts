@@ -8,7 +8,7 @@ import { pullRequestComment } from '../notify/pull-request.js';
 import { renderEscalation } from '../notify/escalation.js';
 import type { NotifyDeps } from './deps.js';
 import { storeIncidentFromTrigger } from '../domain/incident-from-trigger.js';
-import { routeEscalation } from '../notify/escalation-policy.js';
+import { escalationInWords, routeEscalation } from '../notify/escalation-policy.js';
 import { policyFor } from '../remediation/policy.js';
 import { plannedProposalDigest, revisionAfter } from '../remediation/proposal-digest.js';
 import { type NotifyResult, type PipelineState, describeCaught, parseState } from './state.js';
@@ -218,26 +218,32 @@ export async function notifyStep(input: unknown, deps: NotifyDeps): Promise<Noti
     }
   }
 
+  // Each reason is what on-call reads after "Why you are getting this:", so it says in plain words why a person is
+  // needed; the planner's own reason stays on the incident's decision.
   const reasons: string[] = [];
-  if (incident.decision?.action === 'escalate') reasons.push(incident.decision.reason);
+  const unanswered = incident.approval?.status === 'timed_out';
+  const ownRerun = await isOwnRerun(incident, deps);
+  if (incident.decision?.action === 'escalate') reasons.push(escalationInWords(incident, { ownRerun, unanswered }));
   // A failed knowledge lookup is skipped with a note (the stage error is recorded and shown), never an escalation
   // by itself: in a burst, 829 lookup timeouts became 829 pages.
-  const guardDegraded = incident.stageErrors.some((error) => error.stage !== 'knowledge');
-  if (guardDegraded) reasons.push('a pipeline stage failed while handling this incident');
-  if (!incident.decision && incident.stageErrors.length === 0) reasons.push('the incident could not be remediated');
+  const failedStages = [...new Set(incident.stageErrors.filter((error) => error.stage !== 'knowledge').map((error) => error.stage))];
+  const guardDegraded = failedStages.length > 0;
+  if (guardDegraded) {
+    reasons.push(`the guard itself failed while handling it (its ${failedStages.join(' and ')} step${failedStages.length > 1 ? 's' : ''}), so what it says may be incomplete`);
+  }
+  if (!incident.decision && incident.stageErrors.length === 0) reasons.push('the guard stopped before it could decide what to do');
   // A re-run the guard just started needs nobody yet: its result decides (our failed re-run escalates then).
   const rerunUnderWay = incident.decision?.action === 'rerun_failed_jobs' && incident.decision.applied && !incident.decision.dryRun && !/already re-run/.test(incident.decision.result ?? '');
   // A comment waiting for the budget is coming: route as if it were there (the wait alone never pages).
   const pendingPlan = budgetWait?.kind === 'wait' ? budgetWait : null;
   const commentComing = commented || pendingPlan !== null;
   if (budgetWait?.kind === 'give_up') {
-    reasons.push(`the pull request comment could not be posted within ${budgetWait.waitedMinutes} minutes: the GitHub write budget stayed spent`);
+    reasons.push(`nobody else was told: the guard could not comment on the pull request within ${budgetWait.waitedMinutes} minutes (GitHub's write limit stayed spent)`);
   } else if (incident.source === 'github' && !commentComing && !rerunUnderWay) {
-    reasons.push('there is no pull request to comment on');
+    reasons.push(incident.pullRequest ? `nobody else was told: the guard could not comment on pull request #${incident.pullRequest}` : 'nobody else was told: the run has no pull request');
   }
   const policy = policyFor(deps.remediation.policyFile, incident.repository, false).escalation;
-  const unanswered = incident.approval?.status === 'timed_out';
-  const route = routeEscalation({ incident, reasons, guardDegraded, unanswered, commented: commentComing, ownRerun: await isOwnRerun(incident, deps), policy });
+  const route = routeEscalation({ incident, reasons, guardDegraded, unanswered, commented: commentComing, ownRerun, policy });
   // An earlier round of this execution (while the comment waited) already took the page decision to the ledger:
   // a second round must neither page twice nor count the same incident twice.
   const alreadyPaged = previous?.paged === true;
@@ -257,7 +263,7 @@ export async function notifyStep(input: unknown, deps: NotifyDeps): Promise<Noti
     });
     if (tally.send) {
       try {
-        const published = await deps.escalations.publish(renderEscalation(incident, route.why, tally, state.execution?.arn));
+        const published = await deps.escalations.publish(renderEscalation(incident, `${route.why}.`, tally, state.execution?.arn));
         notifications.push({ channel: 'sns', target: 'escalation-topic', outcome: 'published', detail: published.messageId, at: at() });
       } catch (error) {
         // The state machine retries this step; the PR comment above is idempotent, and the ledger lets the

@@ -108,7 +108,7 @@ describe('notifyStep with a spent write budget', () => {
     // Real content, not a "write budget spent" placeholder: the incident's failure line and the reason.
     const message = JSON.stringify(published[0]);
     expect(message).toContain('npm ERR! network ETIMEDOUT');
-    expect(message).toMatch(/could not be posted within [\d.]+ minutes/);
+    expect(message).toMatch(/could not comment on the pull request within [\d.]+ minutes/);
     const incident = await deps.incidents.get(t.incidentId);
     expect(incident?.status).toBe('notified');
     expect(incident?.commentPending).toBeNull();
