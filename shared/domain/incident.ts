@@ -45,7 +45,13 @@ export interface JobFailureSummary {
   /** Calibrated confidence that the first failure line explains the failure (see shared/logs/confidence.ts). */
   confidence?: number;
   /** The deterministic root-cause sentence and rule-specific fix (see shared/logs/diagnosis.ts). */
-  diagnosis?: { determined: boolean; rootCause: string; fix: string[] };
+  diagnosis?: {
+    determined: boolean;
+    rootCause: string;
+    fix: string[];
+    /** What failed in a few words (the test or message, and where): the PR comment's first line. Absent before it was stored. */
+    summary?: string;
+  };
   /** Whether a green run of the same job was compared (its normal noise ranked below new lines). */
   baseline?: boolean;
 }

@@ -13,6 +13,13 @@ export interface Diagnosis {
   /** False when the evidence is too weak to name a cause (low confidence, or no rule explains the leading line). */
   determined: boolean;
   rootCause: string;
+  /**
+   * What failed in a few words, for a title: the test, or the compiler's or linter's message, and where
+   * (`test \`Invoice › total\` failed in \`src/invoice.test.ts:43\``), quoting the log between backticks as
+   * {@link rootCause} does, without the reason, step or job. Null when not determined, or when the rule knows nothing
+   * shorter to say than its category.
+   */
+  summary: string | null;
   fix: string[];
   /** The best candidate lines (first line of each of the top failures), for a reader to judge. */
   candidates: LogLine[];
@@ -23,6 +30,8 @@ export interface Diagnosis {
 /** Below this calibrated confidence the first line is wrong often enough that naming it a cause misleads. */
 export const DETERMINED_CONFIDENCE = 0.5;
 const QUOTE_CHARS = 200;
+/** A quote in a {@link Diagnosis.summary}: a title names the test or message, the sentence below quotes it whole. */
+const SHORT_QUOTE_CHARS = 100;
 const MAX_CANDIDATES = 3;
 
 /** Of a quote cut short, the share of its characters kept from the start; the rest comes from the end. */
@@ -216,6 +225,13 @@ function at(facts: Facts): string {
   return ` in \`${facts.file}${facts.line ? `:${facts.line}` : ''}\``;
 }
 
+/** {@link at} for a summary: a path longer than a short quote keeps its end, where the file's name is. */
+function shortAt(facts: Facts): string {
+  if (!facts.file) return '';
+  const file = facts.file.length > SHORT_QUOTE_CHARS ? `…${facts.file.slice(-(SHORT_QUOTE_CHARS - 1))}` : facts.file;
+  return ` in \`${file}${facts.line ? `:${facts.line}` : ''}\``;
+}
+
 function whereRun(step: StepRef | null, job: string | null): string {
   const parts: string[] = [];
   if (step) parts.push(`step ${step.number !== null ? `${step.number} ` : ''}"${quote(step.name, 80, 'start')}"`);
@@ -288,7 +304,7 @@ function message(head: string, facts: Facts): string {
 }
 
 /** Rule-specific sentence and fix; null when the rule has nothing more specific than its category. */
-function specific(failure: Failure, facts: Facts): { what: string; fix: string[] } | null {
+function specific(failure: Failure, facts: Facts): { what: string; fix: string[]; short?: string } | null {
   const line = bare(failure.lines[0]?.text ?? '');
   const full = quote(line);
   // The location comes off the whole line: a quote cut in its middle may have cut the path it starts with.
@@ -296,6 +312,7 @@ function specific(failure: Failure, facts: Facts): { what: string; fix: string[]
   if (facts.conflictMarker) {
     return {
       what: `a merge-conflict marker was committed${at(facts)}`,
+      short: `a merge-conflict marker was committed${shortAt(facts)}`,
       fix: [`Resolve the conflict${facts.file ? ` in \`${facts.file}\`` : ''}: remove the \`<<<<<<<\`, \`=======\` and \`>>>>>>>\` lines, keep the intended code, and commit.`],
     };
   }
@@ -320,6 +337,7 @@ function specific(failure: Failure, facts: Facts): { what: string; fix: string[]
   if (facts.module && failure.category === 'dependency') {
     return {
       what: `the module \`${quote(facts.module, 100)}\` could not be imported${at(facts)}`,
+      short: `the module \`${quote(facts.module, SHORT_QUOTE_CHARS)}\` could not be imported${shortAt(facts)}`,
       fix: [`Add \`${quote(facts.module, 100)}\` to the project's dependencies (and the lockfile), or fix the import if it was renamed.`],
     };
   }
@@ -335,6 +353,7 @@ function specific(failure: Failure, facts: Facts): { what: string; fix: string[]
   if (facts.exception && !['test_failure'].includes(failure.category)) {
     return {
       what: `\`${facts.exception.type}${facts.exception.message ? `: ${facts.exception.message}` : ''}\` was raised${at(facts)}`,
+      short: `\`${quote(`${facts.exception.type}${facts.exception.message ? `: ${facts.exception.message}` : ''}`, SHORT_QUOTE_CHARS)}\` was raised${shortAt(facts)}`,
       fix: [...FAMILY_FIX[failure.category]],
     };
   }
@@ -348,18 +367,21 @@ function specific(failure: Failure, facts: Facts): { what: string; fix: string[]
         : head;
     const why = reason ? `: \`${quote(reason, 160)}\`` : '';
     const collecting = failure.lines.some((l) => /^_{3,} ERROR collecting /.test(l.text)) || /^_{3,} ERROR collecting /.test(failure.context[0]?.text ?? '');
+    const test = facts.test ? quote(facts.test, SHORT_QUOTE_CHARS) : null;
     if (collecting && facts.test) {
-      return { what: `collecting the tests of \`${facts.test}\` failed${at(facts)}${why}`, fix: [...FAMILY_FIX.test_failure] };
+      return { what: `collecting the tests of \`${facts.test}\` failed${at(facts)}${why}`, fix: [...FAMILY_FIX.test_failure], short: `collecting the tests of \`${test}\` failed${shortAt(facts)}` };
     }
     return {
       what: facts.test ? `test \`${facts.test}\` failed${at(facts)}${why}` : `a test failed${at(facts)}${why}`,
       fix: [...FAMILY_FIX.test_failure],
+      ...(test || facts.file ? { short: test ? `test \`${test}\` failed${shortAt(facts)}` : `a test failed${shortAt(facts)}` } : {}),
     };
   }
+  const shortHead = quote(message(line, facts), SHORT_QUOTE_CHARS);
   if (failure.category === 'compilation') {
-    return { what: `the code does not compile${at(facts)}: \`${head}\``, fix: [...FAMILY_FIX.compilation] };
+    return { what: `the code does not compile${at(facts)}: \`${head}\``, fix: [...FAMILY_FIX.compilation], short: `the code does not compile${shortAt(facts)}: \`${shortHead}\`` };
   }
-  if (failure.category === 'lint') return { what: `a lint check failed${at(facts)}: \`${head}\``, fix: [...FAMILY_FIX.lint] };
+  if (failure.category === 'lint') return { what: `a lint check failed${at(facts)}: \`${head}\``, fix: [...FAMILY_FIX.lint], short: `a lint check failed${shortAt(facts)}: \`${shortHead}\`` };
   if (failure.category === 'dependency') return { what: `dependencies could not be installed: \`${head}\``, fix: [...FAMILY_FIX.dependency] };
   if (failure.category === 'network') return { what: `a network request failed: \`${head}\``, fix: [...FAMILY_FIX.network] };
   if (failure.category === 'timeout') return { what: `the job or a step hit its time limit or was cancelled: \`${head}\``, fix: [...FAMILY_FIX.timeout] };
@@ -390,6 +412,7 @@ export function diagnose(analysis: LogAnalysis, context: { job?: string | null }
     return {
       determined: false,
       rootCause: `Root cause not determined: no line of the log${whereRun(step, job)} matched a known failure format.`,
+      summary: null,
       fix: [...FAMILY_FIX.unknown],
       candidates,
       confidence: 0,
@@ -407,6 +430,7 @@ export function diagnose(analysis: LogAnalysis, context: { job?: string | null }
       rootCause:
         `Root cause not determined${whereRun(step, job)}: ${why}` +
         (best ? `; the most likely line is ${best.line}: \`${best.text}\`.` : '.'),
+      summary: null,
       fix: [...FAMILY_FIX.unknown],
       candidates,
       confidence,
@@ -416,6 +440,7 @@ export function diagnose(analysis: LogAnalysis, context: { job?: string | null }
   return {
     determined: true,
     rootCause: `${capitalised(found.what)}${whereRun(step, job)}.`,
+    summary: found.short ? capitalised(found.short) : null,
     fix: found.fix,
     candidates,
     confidence,

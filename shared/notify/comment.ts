@@ -74,9 +74,21 @@ function primaryJob(incident: Incident): JobFailureSummary | undefined {
   return incident.jobs.find((job) => job.failures.length > 0) ?? incident.jobs[0];
 }
 
-/** The first line: what failed, in plain words ("A test failed in `test (node 22)` (CI)"). */
+/** Longer than this, a stored summary is not a title: the category's words are said instead. */
+const MAX_SUMMARY_CHARS = 260;
+
+/**
+ * The first line: what failed — the diagnosis's summary when it has one (the test, or the compiler's message, and
+ * where: "Test `invoice › total` failed in `src/invoice.test.ts:43` — `test (node 22)` (CI)"), else the category in
+ * plain words ("A test failed in `test (node 22)` (CI)"). The summary's quotes of the log render as code, the rest
+ * escaped, as the diagnosis sentence below it is.
+ */
 function headline(incident: Incident): string {
   const job = primaryJob(incident);
+  const summary = job?.diagnosis?.determined ? job.diagnosis.summary : undefined;
+  if (job && typeof summary === 'string' && summary.length > 0 && summary.length <= MAX_SUMMARY_CHARS) {
+    return `${sentenceWithCode(summary)} — ${inlineCode(job.jobName)} (${escapeMarkdown(workflowLabel(incident))})`;
+  }
   const what = WHAT_FAILED[job?.category ?? incident.category ?? 'unknown'];
   const where = job ? ` in ${inlineCode(job.jobName)}` : '';
   const workflow = job ? ` (${escapeMarkdown(workflowLabel(incident))})` : ` in ${escapeMarkdown(workflowLabel(incident))}`;

@@ -88,7 +88,7 @@ function summarizeJob(
     })),
     step: diagnosis.step,
     confidence: diagnosis.confidence,
-    diagnosis: { determined: diagnosis.determined, rootCause: diagnosis.rootCause, fix: diagnosis.fix },
+    diagnosis: { determined: diagnosis.determined, rootCause: diagnosis.rootCause, fix: diagnosis.fix, ...(diagnosis.summary ? { summary: diagnosis.summary } : {}) },
     baseline: withBaseline,
   };
 }
