@@ -208,6 +208,11 @@ export interface RerunClaim {
   granted: boolean;
   /** Automatic re-runs claimed for the key, including this one when granted. */
   count: number;
+  /**
+   * Whether this incident held the claim before this call: an earlier try of the step took it, and may have started
+   * the re-run. Found by the claim's own write, so the step need not read the ledger again to know.
+   */
+  claimedBefore: boolean;
 }
 
 /**

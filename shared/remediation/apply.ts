@@ -72,11 +72,10 @@ async function rerun(
   if (!github || !rerunKey || !incident.repository || !incident.runId) return escalate('the run cannot be re-run from here');
   const [owner, repo] = incident.repository.split('/') as [string, string];
   const attempt = incident.runAttempt ?? 1;
-  // An earlier try of this step that claimed the re-run may have started it: GitHub applied the POST but its answer
-  // was lost and the state machine retried the step, or the local runtime resumed the execution after a crash.
-  const claimedBefore = (await deps.reruns.lookup(rerunKey, { runId: incident.runId, attempt, incidentId: incident.id })).claimedByIncident;
   // The conditional claim is the authority: a concurrent execution for the same commit may have taken the last
-  // slot since the planner read the ledger. The same incident (a retry of this step) is granted again.
+  // slot since the planner read the ledger. The same incident (a retry of this step) is granted again, and the claim
+  // says so: an earlier try that claimed the re-run may have started it (GitHub applied the POST but its answer was
+  // lost and the state machine retried the step, or the local runtime resumed the execution after a crash).
   const claim = await deps.reruns.claim(rerunKey, { incidentId: incident.id, runId: incident.runId, nextAttempt: attempt + 1, max: policy.autoRerunMax });
   if (!claim.granted) {
     return escalate(`another execution already used the automatic re-run for this commit (${claim.count} of ${policy.autoRerunMax}): needs a human`);
@@ -88,7 +87,7 @@ async function rerun(
   const result =
     outcome === 'requested'
       ? `re-run of run ${incident.runId} requested${debug ? ' with debug logging' : ''} ${counted}`
-      : claimedBefore
+      : claim.claimedBefore
         ? `re-run of run ${incident.runId} requested by an earlier try of this step, whose answer was lost ${counted}`
         : `run ${incident.runId} was already re-run past attempt ${attempt}; no second re-run requested`;
   return { action: 'rerun_failed_jobs', applied: true, reason, result };

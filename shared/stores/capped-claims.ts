@@ -3,7 +3,8 @@
  * window. A claim is a single conditional `ADD` of the incident's id, granted while fewer than `max` are in the set,
  * and again, without counting twice, for an incident already in it (a retried step, a re-driven or resumed
  * execution): concurrent executions, each its own Lambda process, cannot both take the last slot. The item also
- * keeps which incident claimed first: a set does not keep the order of its members.
+ * keeps which incident claimed first: a set does not keep the order of its members. A granted claim also says
+ * whether the incident held it before (the write returns the item as it was), so a retried step needs no read to know.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -28,10 +29,10 @@ export async function claimCapped(
   tableName: string,
   key: { pk: string; sk: string },
   claim: CappedClaim,
-): Promise<{ granted: boolean; count: number; first: boolean }> {
+): Promise<{ granted: boolean; count: number; first: boolean; claimedBefore: boolean }> {
   const refused = async () => {
     const item = await client.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }));
-    return { granted: false, count: claimCount(item.Item?.claims), first: false };
+    return { granted: false, count: claimCount(item.Item?.claims), first: false, claimedBefore: false };
   };
   // With a cap of 0 nothing may be claimed; `attribute_not_exists` below would otherwise grant the first one.
   if (claim.max <= 0) return refused();
@@ -52,10 +53,18 @@ export async function claimCapped(
           ':expiresAt': claim.expiresAt,
           ...Object.fromEntries(extra.map(([, member], i) => [`:also${i}`, new Set([member])])),
         },
-        ReturnValues: 'ALL_NEW',
+        // The item as it was: whether this incident was in the set already, which the new item cannot tell.
+        ReturnValues: 'ALL_OLD',
       }),
     );
-    return { granted: true, count: claimCount(response.Attributes?.claims), first: response.Attributes?.first === claim.incidentId };
+    const before = response.Attributes;
+    const claimedBefore = before?.claims instanceof Set && before.claims.has(claim.incidentId);
+    return {
+      granted: true,
+      count: claimCount(before?.claims) + (claimedBefore ? 0 : 1),
+      first: (before?.first ?? claim.incidentId) === claim.incidentId,
+      claimedBefore,
+    };
   } catch (error) {
     if (!(error instanceof ConditionalCheckFailedException)) throw error;
     return refused();

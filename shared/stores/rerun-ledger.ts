@@ -32,13 +32,13 @@ export function createDynamoRerunLedger(options: {
 
   return {
     async claim(key, claim) {
-      const { granted, count } = await claimCapped(options.client, options.tableName, rerunLedgerKey(key), {
+      const { granted, count, claimedBefore } = await claimCapped(options.client, options.tableName, rerunLedgerKey(key), {
         incidentId: claim.incidentId,
         max: claim.max,
         expiresAt: Math.floor(clock().getTime() / 1000) + LEDGER_TTL_SECONDS,
         alsoAdd: { attempts: `${claim.runId}#${claim.nextAttempt}` },
       });
-      return { granted, count };
+      return { granted, count, claimedBefore };
     },
 
     async lookup(key, run) {

@@ -122,13 +122,14 @@ export function createMemoryRerunLedger(): RerunLedger & { items: Map<string, { 
     items,
     async claim(key, claim) {
       const item = items.get(keyOf(key)) ?? { claims: new Set<string>(), attempts: new Set<string>() };
-      const granted = claim.max > 0 && (item.claims.has(claim.incidentId) || item.claims.size < claim.max);
+      const held = item.claims.has(claim.incidentId);
+      const granted = claim.max > 0 && (held || item.claims.size < claim.max);
       if (granted) {
         item.claims.add(claim.incidentId);
         item.attempts.add(`${claim.runId}#${claim.nextAttempt}`);
         items.set(keyOf(key), item);
       }
-      return { granted, count: item.claims.size };
+      return { granted, count: item.claims.size, claimedBefore: granted && held };
     },
     async lookup(key, run) {
       const item = items.get(keyOf(key));

@@ -88,6 +88,37 @@ describe('remediateStep: automatic re-runs', () => {
     expect((await deps.reruns.lookup({ repositoryId: 714523861, workflowId: 61835520, headSha: trigger.workflowRun.headSha }, { runId: 1, attempt: 1, incidentId: 'x' })).count).toBe(1);
   });
 
+  // The ledger was read to learn whether an earlier try had claimed the re-run, then claimed: the claim now says what it
+  // found. The planner's one lookup stays (it needs the count before deciding).
+  it('reads the re-run ledger once and claims once, on the first try and on a retry whose answer was lost', async () => {
+    // Prepare: a ledger that records the calls made to it.
+    const github = createFakeGitHub();
+    const ledger = createMemoryRerunLedger();
+    const calls: string[] = [];
+    const counted: RerunLedger = {
+      lookup: async (...args) => { calls.push('lookup'); return ledger.lookup(...args); },
+      claim: async (...args) => { calls.push('claim'); return ledger.claim(...args); },
+    };
+    const { deps } = stepDeps({ github: github.port, reruns: counted });
+    const trigger = runTrigger();
+    await seedAnalyzed(deps, trigger);
+
+    // Act
+    await remediateStep({ trigger }, deps);
+    const first = [...calls];
+    calls.length = 0;
+    // GitHub applied the re-run but the answer was lost: the run is at attempt 2 when the retried step asks.
+    github.port.rerunFailedJobs = async () => 'already_rerun';
+    await remediateStep({ trigger }, deps);
+
+    // Assert
+    expect(first).toEqual(['lookup', 'claim']);
+    expect(calls).toEqual(['lookup', 'claim']);
+    expect((await deps.incidents.get(trigger.incidentId))?.decision?.result).toBe(
+      're-run of run 11862439017 requested by an earlier try of this step, whose answer was lost (automatic re-run 1 of 1 for this commit)',
+    );
+  });
+
   it('stops a re-run an earlier try of the step claimed once the kill switch is set, instead of applying it again', async () => {
     // Prepare: the first try claimed the re-run and GitHub's answer was lost; a maintainer then paused the guard.
     const github = createFakeGitHub();
@@ -186,7 +217,7 @@ describe('remediateStep: automatic re-runs', () => {
         return { count: 0, ownAttempt: false, claimedByIncident: false };
       },
       async claim() {
-        return { granted: false, count: 1 };
+        return { granted: false, count: 1, claimedBefore: false };
       },
     };
     const { deps } = stepDeps({ github: github.port, reruns: racing });

@@ -149,6 +149,8 @@ describe('re-run ledger (DynamoDB)', () => {
     // Assert
     expect(results.filter((r) => r.granted)).toHaveLength(1);
     expect(results.every((r) => r.count === 1)).toBe(true);
+    // None of them held a claim before: each one's claim says so from the same write (ReturnValues ALL_OLD).
+    expect(results.every((r) => r.claimedBefore === false)).toBe(true);
   });
 
   it('grants the same incident again (a Step Functions retry) without counting it twice', async () => {
@@ -160,7 +162,7 @@ describe('re-run ledger (DynamoDB)', () => {
     const again = await ledger().claim(own, { incidentId: 'gh-1-200-1', runId: 200, nextAttempt: 2, max: 1 });
 
     // Assert
-    expect(again).toEqual({ granted: true, count: 1 });
+    expect(again).toEqual({ granted: true, count: 1, claimedBefore: true });
     const item = await scratch.client.send(new GetCommand({ TableName: TABLE, Key: rerunLedgerKey(own) }));
     expect(item.Item?.claims).toEqual(new Set(['gh-1-200-1']));
     expect(item.Item?.expiresAt).toBe(Math.floor(Date.parse('2026-11-20T10:00:00Z') / 1000) + 30 * 86_400);
@@ -190,6 +192,6 @@ describe('re-run ledger (DynamoDB)', () => {
     const result = await ledger().claim({ ...key, headSha: 'beef000000004' }, { incidentId: 'gh-1-400-1', runId: 400, nextAttempt: 2, max: 0 });
 
     // Assert
-    expect(result).toEqual({ granted: false, count: 0 });
+    expect(result).toEqual({ granted: false, count: 0, claimedBefore: false });
   });
 });
