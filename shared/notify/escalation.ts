@@ -156,18 +156,29 @@ const TRIED: Record<string, string> = {
   escalate: 'nothing automatic: it could not act safely',
 };
 
+/** Whether the pull request has the guard's comment: posted now or by an earlier round (its notifications say). */
+function commentPosted(incident: Incident): boolean {
+  return incident.notifications.some((n) => n.channel === 'github_comment' && (n.outcome === 'created' || n.outcome === 'updated' || n.outcome === 'unchanged'));
+}
+
 function tried(incident: Incident): string {
   const decision = incident.decision;
   if (!decision) return 'nothing yet: the pipeline did not reach a decision';
   if (decision.dryRun) return 'nothing (dry run)';
   const attempt = (incident.runAttempt ?? 1) > 1 ? ` This is attempt ${incident.runAttempt} of the run.` : '';
+  // "Explained it on the pull request" only when it did: a comment that never got GitHub's write budget, or a run
+  // without a pull request, leaves this e-mail as the only explanation.
+  if (decision.action === 'comment_only' && !commentPosted(incident)) {
+    return `nothing automatic, and ${incident.pullRequest ? `it could not comment on pull request #${incident.pullRequest}` : 'the run has no pull request to explain it on'}.${attempt}`;
+  }
   return `${TRIED[decision.action] ?? decision.action}.${attempt}`;
 }
 
 function needs(incident: Incident): string {
   if (incident.source === 'cloudwatch') return 'Look at the alarm and the metric; when the cause is fixed the alarm returns to OK and the guard records the recovery.';
   if (incident.stageErrors.length > 0) return 'The guard could not finish its own analysis: read the run\'s log yourself.';
-  if (incident.pullRequest) return 'Look at the pull request: the comment there has the failing lines and the verdict.';
+  if (incident.pullRequest && commentPosted(incident)) return 'Look at the pull request: the comment there has the failing lines and the verdict.';
+  if (incident.pullRequest) return `Look at the run: the failing lines are above, and pull request #${incident.pullRequest} has no comment from the guard. A green run on the same branch resolves this.`;
   return 'Look at the run: nobody else was told (there is no pull request). A green run on the same branch resolves this.';
 }
 

@@ -263,7 +263,9 @@ export async function notifyStep(input: unknown, deps: NotifyDeps): Promise<Noti
     });
     if (tally.send) {
       try {
-        const published = await deps.escalations.publish(renderEscalation(incident, `${route.why}.`, tally, state.execution?.arn));
+        // What this round did (the comment posted or not) is part of what the escalation says the guard tried.
+        const sofar = { ...incident, notifications: [...incident.notifications, ...notifications] };
+        const published = await deps.escalations.publish(renderEscalation(sofar, `${route.why}.`, tally, state.execution?.arn));
         notifications.push({ channel: 'sns', target: 'escalation-topic', outcome: 'published', detail: published.messageId, at: at() });
       } catch (error) {
         // The state machine retries this step; the PR comment above is idempotent, and the ledger lets the

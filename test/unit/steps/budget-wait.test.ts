@@ -109,6 +109,11 @@ describe('notifyStep with a spent write budget', () => {
     const message = JSON.stringify(published[0]);
     expect(message).toContain('npm ERR! network ETIMEDOUT');
     expect(message).toMatch(/could not comment on the pull request within [\d.]+ minutes/);
+    // What it says the guard tried and what it asks of on-call match what happened: no comment on the pull request.
+    expect(published[0]?.message).toMatch(/What the guard tried: nothing automatic, and it could not comment on pull request #\d+\./);
+    expect(published[0]?.message).toMatch(/pull request #\d+ has no comment from the guard/);
+    expect(message).not.toContain('explained it on the pull request');
+    expect(message).not.toContain('the comment there has');
     const incident = await deps.incidents.get(t.incidentId);
     expect(incident?.status).toBe('notified');
     expect(incident?.commentPending).toBeNull();
