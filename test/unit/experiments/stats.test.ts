@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decideExperiment, intervalConfidence, variantResults } from '../../../shared/experiments/stats.js';
+import { logEvidenceOfDifference, logGamma } from '../../../shared/experiments/sequential.js';
+import { seededRandom } from '../../support/random.js';
 import { renderExperimentReport } from '../../../shared/experiments/report.js';
 import type { Experiment } from '../../../shared/experiments/definition.js';
 
@@ -29,9 +31,9 @@ const decide = (a: [number, number], b: [number, number]) =>
   ]));
 
 describe('variantResults', () => {
-  it('computes each arm\'s Wilson interval at half the experiment\'s error rate (95 % for a 90 % experiment)', () => {
+  it('computes each arm\'s Wilson interval at the experiment\'s confidence', () => {
     // Act
-    const [rerun, debug] = variantResults({ ...experiment, confidence: 0.9 }, [{ name: 'rerun', attempts: 263, successes: 81 }]);
+    const [rerun, debug] = variantResults({ ...experiment, confidence: 0.95 }, [{ name: 'rerun', attempts: 263, successes: 81 }]);
 
     // Assert: Newcombe's 81/263 example; an arm without counters is [0, 1]
     expect(rerun?.lower).toBeCloseTo(0.2553, 4);
@@ -52,15 +54,16 @@ describe('stopping rule', () => {
     expect(decision.reason).toContain('rerun 20/30');
   });
 
-  it('declares a winner when the intervals separate', () => {
-    // At 97.5 %: 27/30 → [0.715, 0.970]; 12/30 → [0.228, 0.600]
+  it('declares a winner when the evidence of a difference reaches 1/α', () => {
+    // 27/30 against 12/30: about 51 to 1, where 95 % needs 20
     const decision = decide([27, 30], [12, 30]);
 
     expect(decision).toMatchObject({ state: 'winner', winner: 'rerun' });
+    expect(decision.reason).toBe('rerun wins: the evidence that it beats debug is 50.9 to 1 (20.0 needed at 95.0%)');
   });
 
-  it('continues while the intervals overlap', () => {
-    // At 97.5 %: 24/30 → [0.599, 0.914]; 18/30 → [0.400, 0.772]
+  it('continues while the evidence is short of it', () => {
+    // 24/30 against 18/30: 0.9 to 1
     expect(decide([24, 30], [18, 30]).state).toBe('continue');
   });
 
@@ -75,33 +78,86 @@ describe('stopping rule', () => {
     ]);
     const text = renderExperimentReport({ experiment, results, decision: decideExperiment(experiment, results), intervalConfidence: intervalConfidence(experiment) });
 
-    expect(text).toContain('rerun    rerun_failed_jobs  30        27         90.0%  [71.5%, 97.0%]');
-    expect(text).toContain('97.5% interval');
+    expect(text).toContain('rerun    rerun_failed_jobs  30        27         90.0%  [74.4%, 96.5%]');
+    expect(text).toContain('95.0% interval');
     expect(text).toContain('decision: winner → rerun');
   });
 
   it('names a false winner in fewer A/A experiments than its confidence allows, though it is checked after every outcome', () => {
-    // Prepare: 400 experiments of two arms that both succeed half the time, at 90 % (a false winner allowed in 10 %),
-    // minimum 10 per arm; a fixed-seed generator, so the count is the same on every run.
-    let seed = 20261124;
-    const random = () => (seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32;
-    const aa: Experiment = { ...experiment, confidence: 0.9, minSamplePerVariant: 10, maxSamplePerVariant: 100 };
-    let falseWinners = 0;
+    // 400 experiments of two arms that both succeed half the time, at 90 % (a false winner allowed in 10 %)
+    const run = simulate({ rates: [0.5, 0.5], confidence: 0.9, min: 10, max: 100, experiments: 400, seed: 20261124 });
 
-    // Act: one outcome at a time to a random arm, the rule checked after each, as the outcome recorder counts them.
-    for (let run = 0; run < 400; run += 1) {
-      const counts = { rerun: { attempts: 0, successes: 0 }, debug: { attempts: 0, successes: 0 } };
-      for (;;) {
-        const arm = random() < 0.5 ? counts.rerun : counts.debug;
-        arm.attempts += 1;
-        if (random() < 0.5) arm.successes += 1;
-        const decision = decideExperiment(aa, variantResults(aa, [{ name: 'rerun', ...counts.rerun }, { name: 'debug', ...counts.debug }]));
-        if (decision.state === 'winner') falseWinners += 1;
-        if (decision.state === 'winner' || decision.state === 'no_difference') break;
-      }
-    }
+    expect(run.winners / 400).toBeLessThan(0.1);
+  });
 
-    // Assert: with the intervals at the experiment's own 90 %, 63 of them (16 %) named one.
-    expect(falseWinners / 400).toBeLessThan(0.1);
+  it('keeps the false winners under the nominal rate however long the experiment runs', () => {
+    // Prepare: two identical arms at 80 % (a false winner allowed in 20 %), maximum 100 × the minimum: many looks.
+    // Act
+    const run = simulate({ rates: [0.5, 0.5], confidence: 0.8, min: 10, max: 1_000, experiments: 400, seed: 20261124 });
+
+    // Assert: separating Wilson intervals at 90 % named a winner in 126 of them (31.5 %); this rule in 73 (18.3 %)
+    expect(run.winners / 400).toBeLessThan(0.2);
+  });
+
+  it('still tells 50 % from 70 % in nearly every experiment, at about the same sample', () => {
+    // Act
+    const run = simulate({ rates: [0.5, 0.7], confidence: 0.95, min: 30, max: 300, experiments: 400, seed: 20261125 });
+
+    // Assert: 385 of 400 (96 %) named the better arm, after 239 outcomes on average (Wilson: 98 %, 228)
+    expect(run.winners).toBe(run.rightWinners);
+    expect(run.winners / 400).toBeGreaterThan(0.95);
   });
 });
+
+describe('evidence of a difference', () => {
+  it('computes ln Γ to published values', () => {
+    expect(logGamma(1)).toBeCloseTo(0, 12);
+    expect(logGamma(0.5)).toBeCloseTo(Math.log(Math.sqrt(Math.PI)), 12);
+    expect(logGamma(101)).toBeCloseTo(363.73937555556347, 9);
+  });
+
+  it('is 1 to 1 without outcomes, below 1 for equal rates and grows with a difference and its sample', () => {
+    const evidence = (a: number, b: number, n: number) => Math.exp(logEvidenceOfDifference({ successes: a, outcomes: n }, { successes: b, outcomes: n }, 0.5));
+
+    expect(evidence(0, 0, 0)).toBe(1);
+    expect(evidence(50, 50, 100)).toBeCloseTo(0.163, 3);
+    expect(evidence(5, 7, 10)).toBeCloseTo(0.761, 3);
+    expect(evidence(50, 70, 100)).toBeCloseTo(5.363, 3);
+    expect(evidence(50, 75, 100)).toBeCloseTo(42.76, 2);
+  });
+});
+
+/**
+ * Experiments of arms with the given success rates, outcomes to a random arm one at a time, the rule checked after
+ * each as the report would be; until a winner or "no difference". A fixed seed: the same counts on every run.
+ */
+function simulate(options: { rates: number[]; confidence: number; min: number; max: number; experiments: number; seed: number }) {
+  const random = seededRandom(options.seed);
+  const names = options.rates.map((_, i) => `arm${i}`);
+  const definition: Experiment = {
+    ...experiment,
+    variants: names.map((name) => ({ name, action: 'rerun_failed_jobs', weight: 1, params: {} })),
+    confidence: options.confidence,
+    minSamplePerVariant: options.min,
+    maxSamplePerVariant: options.max,
+  };
+  const better = options.rates.indexOf(Math.max(...options.rates));
+  let winners = 0;
+  let rightWinners = 0;
+  for (let run = 0; run < options.experiments; run += 1) {
+    const counts = names.map((name) => ({ name, attempts: 0, successes: 0 }));
+    for (;;) {
+      const arm = Math.floor(random() * names.length);
+      const counter = counts[arm]!;
+      counter.attempts += 1;
+      if (random() < options.rates[arm]!) counter.successes += 1;
+      const decision = decideExperiment(definition, variantResults(definition, counts));
+      if (decision.state === 'winner') {
+        winners += 1;
+        if (decision.winner === names[better]) rightWinners += 1;
+      }
+      if (decision.state === 'winner' || decision.state === 'no_difference') break;
+    }
+  }
+  return { winners, rightWinners };
+}
