@@ -196,7 +196,7 @@ export function createReadApi(deps: ReadApiDeps) {
       if (repository) return ok(repositoryReport(await deps.learning.baselines.metrics(`${repository[1]}/${repository[2]}`)));
       if (path === '/experiments') return ok(await deps.learning.experiments.list());
       const experiment = /^\/experiments\/([a-z0-9][a-z0-9_-]{0,62})$/.exec(path);
-      if (experiment) return ok(await experimentReport(deps.learning.experiments, experiment[1] as string));
+      if (experiment) return ok(await experimentReport(deps.learning.experiments, experiment[1] as string, deps.clock()));
       if (path === '/knowledge') {
         const { q, limit } = parse(knowledgeQuerySchema, request.query);
         // As on pull requests and in prompts, entries whose text reads as an instruction are not shown (`guard kb

@@ -27,8 +27,11 @@ export const variantSchema = z
 export const metricSchema = z.discriminatedUnion('kind', [
   /** The incident resolved (next green run, alarm OK) within `minutes` of the failure. */
   z.object({ kind: z.literal('recovered_within'), minutes: z.number().int().positive().max(7 * 24 * 60) }).strict(),
-  /** A user with write access gave positive feedback. */
-  z.object({ kind: z.literal('positive_feedback') }).strict(),
+  /**
+   * A user with write access gave positive feedback within `minutes` of the failure (default a week): without a
+   * window an incident nobody voted on could still become a success, and its outcome would never be final.
+   */
+  z.object({ kind: z.literal('positive_feedback'), minutes: z.number().int().positive().max(7 * 24 * 60).default(7 * 24 * 60) }).strict(),
 ]);
 
 export const experimentInputSchema = z
@@ -77,10 +80,22 @@ export type ExperimentInput = z.input<typeof experimentInputSchema>;
 export type ExperimentVariant = z.infer<typeof variantSchema>;
 export type ExperimentMetric = z.infer<typeof metricSchema>;
 
+/** How long after the failure an outcome can still be a success; after it the outcome is final. */
+export function outcomeWindowMinutes(metric: Experiment['metric']): number {
+  return metric.minutes ?? 7 * 24 * 60;
+}
+
 export type ExperimentStatus = 'running' | 'stopped' | 'promoted';
 
-export interface Experiment extends Omit<z.infer<typeof experimentInputSchema>, 'maxSamplePerVariant'> {
+export interface Experiment extends Omit<z.infer<typeof experimentInputSchema>, 'maxSamplePerVariant' | 'metric'> {
+  /** Stored definitions from before positive feedback had a window carry none (see {@link outcomeWindowMinutes}). */
+  metric: ExperimentMetric | { kind: 'positive_feedback'; minutes?: number };
   maxSamplePerVariant: number;
+  /**
+   * `deadline`: outcomes count once final, by the deadline of their unit (README, "A/B experiments"). Experiments
+   * created before have no field, and keep the counters they had: attempts when assigned, successes when seen.
+   */
+  outcomes?: 'deadline';
   status: ExperimentStatus;
   createdAt: string;
   /** Set when a variant was promoted to the default policy. */

@@ -1,5 +1,5 @@
 import { ExperimentStateError, ValidationError } from '../errors.js';
-import type { Experiment } from './definition.js';
+import { type Experiment, outcomeWindowMinutes } from './definition.js';
 import { type ExperimentDecision, type VariantResult, decideExperiment, intervalConfidence, variantResults } from './stats.js';
 import { type ExperimentStore, ExperimentNotFoundError } from './store.js';
 
@@ -11,11 +11,15 @@ export interface ExperimentReport {
   intervalConfidence: number;
 }
 
-/** Definition, per-variant results with intervals, and the stopping rule's decision: what `show` prints. */
-export async function experimentReport(store: ExperimentStore, id: string): Promise<ExperimentReport> {
+/**
+ * Definition, per-variant results with intervals, and the stopping rule's decision as of `now`: what `show` prints.
+ * Outcomes count once final (their unit's deadline passed before `now`).
+ */
+export async function experimentReport(store: ExperimentStore, id: string, now: Date): Promise<ExperimentReport> {
   const experiment = await store.get(id);
   if (!experiment) throw new ExperimentNotFoundError(`experiment ${id} does not exist`);
-  const results = variantResults(experiment, await store.counters(id));
+  const counters = await store.counters(id);
+  const results = variantResults(experiment, counters, experiment.outcomes === 'deadline' ? await store.finalCounters(id, now) : counters);
   return { experiment, results, decision: decideExperiment(experiment, results), intervalConfidence: intervalConfidence(experiment) };
 }
 
@@ -24,7 +28,7 @@ export async function experimentReport(store: ExperimentStore, id: string): Prom
  * promoted; naming one overrides the rule (a human decision, recorded on the experiment).
  */
 export async function promoteExperiment(store: ExperimentStore, id: string, variant: string | undefined, at: Date): Promise<ExperimentReport> {
-  const report = await experimentReport(store, id);
+  const report = await experimentReport(store, id, at);
   // The state first: asking for a winner of an experiment that was already promoted is a conflict, as stopping it is.
   if (report.experiment.status === 'promoted') throw new ExperimentStateError(`experiment ${id} is promoted`);
   const chosen = variant ?? report.decision.winner;
@@ -54,19 +58,21 @@ function formatDuration(seconds: number): string {
 export function renderExperimentReport(report: ExperimentReport): string {
   const { experiment, results, decision } = report;
   const confidence = report.intervalConfidence;
-  const metric = experiment.metric.kind === 'recovered_within' ? `recovered within ${experiment.metric.minutes} min` : 'positive feedback';
+  const window = outcomeWindowMinutes(experiment.metric);
+  const metric = experiment.metric.kind === 'recovered_within' ? `recovered within ${window} min` : `positive feedback within ${window} min`;
   const scope = [...experiment.categories, ...experiment.fingerprints].join(', ') || 'all incidents';
   const rows = results.map((r) => [
     r.name,
     r.action,
     String(r.attempts),
     String(r.successes),
+    String(r.pending),
     pct(r.rate),
     `[${pct(r.lower)}, ${pct(r.upper)}]`,
     usd(r),
     r.meanTimeToRecoverySeconds === null ? '-' : formatDuration(r.meanTimeToRecoverySeconds),
   ]);
-  const header = ['variant', 'action', 'attempts', 'successes', 'rate', `${pct(confidence)} interval`, 'cost/incident', 'mean TTR'];
+  const header = ['variant', 'action', 'final', 'successes', 'pending', 'rate', `${pct(confidence)} interval`, 'cost/incident', 'mean TTR'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
   return [

@@ -8,8 +8,12 @@ export interface VariantResult extends Interval {
   action: string;
   /** The arm's parameters, as `key=value, …` (or `defaults`). */
   params: string;
+  /** Units whose outcome is final (their deadline passed), and how many of them succeeded: what the rule compares. */
   attempts: number;
   successes: number;
+  /** Units assigned to the arm, and those still inside their window (not counted yet, success or not). */
+  assigned: number;
+  pending: number;
   /** Analyses charged to the arm, their tokens, and the estimated USD per analysed incident (null: none yet, or a model without a price). */
   analyses: number;
   inputTokens: number;
@@ -37,12 +41,24 @@ export function intervalConfidence(experiment: Pick<Experiment, 'confidence'>): 
   return experiment.confidence;
 }
 
-export function variantResults(experiment: Pick<Experiment, 'variants' | 'confidence'>, counters: readonly VariantCounters[]): VariantResult[] {
+/**
+ * Per-variant results. `counters` are the arms' running totals (assignments, cost, time to recovery); `final` the
+ * units whose outcome is final (`ExperimentStore.finalCounters`), which the rule compares: counting a unit when it
+ * is assigned and its success when it comes made an arm whose recoveries take longer look worse while they were
+ * pending. Without `final` (experiments created before it was kept) the totals are taken as final.
+ */
+export function variantResults(
+  experiment: Pick<Experiment, 'variants' | 'confidence'>,
+  counters: readonly VariantCounters[],
+  final: readonly VariantCounters[] = counters,
+): VariantResult[] {
   return experiment.variants.map((variant) => {
     const counter = counters.find((c) => c.name === variant.name);
-    const attempts = Math.max(0, counter?.attempts ?? 0);
+    const finalCounter = final.find((c) => c.name === variant.name);
+    const assigned = Math.max(0, counter?.attempts ?? 0);
+    const attempts = Math.max(0, finalCounter?.attempts ?? 0);
     // Successes are recorded after attempts; a reader can catch the two between writes, so clamp.
-    const successes = Math.min(attempts, Math.max(0, counter?.successes ?? 0));
+    const successes = Math.min(attempts, Math.max(0, finalCounter?.successes ?? 0));
     const count = (name: VariantCounterName) => Math.max(0, Number(counter?.[name] ?? 0));
     const analyses = count('analyses');
     const priced = analyses > 0 && count('unpricedAnalyses') === 0;
@@ -54,6 +70,8 @@ export function variantResults(experiment: Pick<Experiment, 'variants' | 'confid
       params: describeParams(storedParams(variant.params)),
       attempts,
       successes,
+      assigned,
+      pending: Math.max(0, assigned - attempts),
       ...wilsonInterval(successes, attempts, intervalConfidence(experiment)),
       analyses,
       inputTokens: count('inputTokens'),

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { firstIssue } from '../validation.js';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -12,10 +13,23 @@ import { type VariantParams, storedParams } from './params.js';
  * Layout in the experiments table:
  * - `EXPERIMENTS` / `EXP#<id>`: definitions, in one partition so "which experiments are running" is one query;
  * - `EXPERIMENT#<id>` / `VARIANT#<name>`: per-variant counters, changed only with `ADD`;
+ * - `EXPERIMENT#<id>` / `UNIT#<hash of the assignment key>`: one per unit (a failing commit's attempts, an alarm
+ *   incident), its variant and deadline, and when it succeeded: each unit is counted once, whatever the incidents
+ *   and deliveries;
+ * - `EXPERIMENT#<id>` / `OUTCOMES#<hour its units' deadlines end>#<variant>`: units and successes by deadline, so
+ *   the report counts the outcomes that are final (`ADD` only);
  * - `POLICY` / `DEFAULT` | `CATEGORY#<c>` | `FINGERPRINT#<f>`: promoted winners, read by knowledge lookup.
  */
 const DEFINITIONS_PK = 'EXPERIMENTS';
 const POLICY_PK = 'POLICY';
+const OUTCOMES_PREFIX = 'OUTCOMES#';
+
+/** The end of the hour a deadline falls in (ISO): units are counted by it, once it has passed. */
+function bucketEnd(deadline: string): string {
+  const hour = 60 * 60 * 1000;
+  return new Date(Math.ceil(Date.parse(deadline) / hour) * hour).toISOString();
+}
+
 /** Definitions read per lookup; experiments are few and hand-made. */
 const MAX_EXPERIMENTS = 100;
 
@@ -35,8 +49,16 @@ export interface ExperimentStore {
   get(id: string): Promise<Experiment | null>;
   list(): Promise<Experiment[]>;
   counters(id: string): Promise<VariantCounters[]>;
-  recordAttempt(id: string, variant: string): Promise<void>;
-  recordSuccess(id: string, variant: string): Promise<void>;
+  /**
+   * Joins a unit (the assignment key) to the experiment with its variant and the deadline of its outcome, once:
+   * the first call creates it and counts an attempt, later ones (another attempt of the same commit, a retried
+   * stage) return the unit as it was created.
+   */
+  claimUnit(id: string, key: string, variant: string, deadline: Date): Promise<{ created: boolean; variant: string; deadline: string }>;
+  /** Counts a unit's success once, and only by its deadline. False when it was counted, is past it or is unknown. */
+  recordUnitSuccess(id: string, key: string, at: Date): Promise<boolean>;
+  /** Units and successes per variant whose deadlines ended before `now`: the outcomes that are final. */
+  finalCounters(id: string, now: Date): Promise<VariantCounters[]>;
   /** Adds to a variant's cost and time counters (one `ADD` per call; the caller claims the event once). */
   addCounters(id: string, variant: string, values: Partial<Record<VariantCounterName, number>>): Promise<void>;
   /** Ends the experiment with `variant` as the default policy for what it covered. Only from `running`/`stopped`. */
@@ -65,16 +87,22 @@ export function createExperimentStore(options: { client: DynamoDBDocumentClient;
   const definitionKey = (id: string) => ({ pk: DEFINITIONS_PK, sk: `EXP#${id}` });
   const variantKey = (id: string, variant: string) => ({ pk: `EXPERIMENT#${id}`, sk: `VARIANT#${variant}` });
 
-  async function add(id: string, variant: string, attribute: 'attempts' | 'successes') {
-    await client.send(
-      new UpdateCommand({
-        TableName: tableName,
-        Key: variantKey(id, variant),
-        UpdateExpression: 'ADD #counter :one SET experimentId = :id, variant = :variant',
-        ExpressionAttributeNames: { '#counter': attribute },
-        ExpressionAttributeValues: { ':one': 1, ':id': id, ':variant': variant },
-      }),
-    );
+  const unitKey = (id: string, key: string) => ({ pk: `EXPERIMENT#${id}`, sk: `UNIT#${createHash('sha256').update(key).digest('hex').slice(0, 40)}` });
+  const outcomesKey = (id: string, deadline: string, variant: string) => ({ pk: `EXPERIMENT#${id}`, sk: `${OUTCOMES_PREFIX}${bucketEnd(deadline)}#${variant}` });
+
+  /** One unit's attempt or success: on the variant's totals and on its deadline's bucket. */
+  async function add(id: string, variant: string, deadline: string, attribute: 'attempts' | 'successes') {
+    for (const key of [variantKey(id, variant), outcomesKey(id, deadline, variant)]) {
+      await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: key,
+          UpdateExpression: 'ADD #counter :one SET experimentId = :id, variant = :variant',
+          ExpressionAttributeNames: { '#counter': attribute },
+          ExpressionAttributeValues: { ':one': 1, ':id': id, ':variant': variant },
+        }),
+      );
+    }
   }
 
   async function transition(id: string, fields: Record<string, unknown>, from: string[]): Promise<Experiment> {
@@ -122,6 +150,7 @@ export function createExperimentStore(options: { client: DynamoDBDocumentClient;
         createdAt: at.toISOString(),
         promotedVariant: null,
         promotedAt: null,
+        outcomes: 'deadline',
       };
       if (experiment.maxSamplePerVariant < experiment.minSamplePerVariant) {
         throw new ValidationError('invalid experiment at maxSamplePerVariant: must be at least minSamplePerVariant');
@@ -166,8 +195,68 @@ export function createExperimentStore(options: { client: DynamoDBDocumentClient;
       }));
     },
 
-    recordAttempt: (id, variant) => add(id, variant, 'attempts'),
-    recordSuccess: (id, variant) => add(id, variant, 'successes'),
+    async claimUnit(id, key, variant, deadline) {
+      const item = { ...unitKey(id, key), experimentId: id, variant, deadline: deadline.toISOString() };
+      try {
+        await client.send(new PutCommand({ TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        const existing = await client.send(new GetCommand({ TableName: tableName, Key: unitKey(id, key), ConsistentRead: true }));
+        return { created: false, variant: String(existing.Item?.variant ?? variant), deadline: String(existing.Item?.deadline ?? item.deadline) };
+      }
+      // Claimed first, counted after: a crash in between undercounts one unit rather than counting it twice.
+      await add(id, variant, item.deadline, 'attempts');
+      return { created: true, variant, deadline: item.deadline };
+    },
+
+    async recordUnitSuccess(id, key, at) {
+      let unit: Record<string, unknown> | undefined;
+      try {
+        const response = await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: unitKey(id, key),
+            UpdateExpression: 'SET succeededAt = :at',
+            ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(succeededAt) AND deadline >= :at',
+            ExpressionAttributeValues: { ':at': at.toISOString() },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        unit = response.Attributes;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false;
+        throw error;
+      }
+      if (!unit) return false;
+      await add(id, String(unit.variant), String(unit.deadline), 'successes');
+      return true;
+    },
+
+    async finalCounters(id, now) {
+      const totals = new Map<string, { attempts: number; successes: number }>();
+      let start: Record<string, unknown> | undefined;
+      do {
+        const response = await client.send(
+          new QueryCommand({
+            TableName: tableName,
+            // Buckets whose hour ended before now: every outcome in them is final.
+            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+            ExpressionAttributeValues: { ':pk': `EXPERIMENT#${id}`, ':from': OUTCOMES_PREFIX, ':to': `${OUTCOMES_PREFIX}${now.toISOString()}` },
+            ConsistentRead: true,
+            ...(start ? { ExclusiveStartKey: start } : {}),
+          }),
+        );
+        for (const item of response.Items ?? []) {
+          const name = String(item.variant);
+          const total = totals.get(name) ?? { attempts: 0, successes: 0 };
+          total.attempts += Number(item.attempts ?? 0);
+          total.successes += Number(item.successes ?? 0);
+          totals.set(name, total);
+        }
+        start = response.LastEvaluatedKey;
+      } while (start);
+      return [...totals].map(([name, total]) => ({ name, ...total }));
+    },
 
     async addCounters(id, variant, values) {
       const entries = Object.entries(values).filter(([name, value]) => (VARIANT_COUNTERS as readonly string[]).includes(name) && Number.isFinite(value));

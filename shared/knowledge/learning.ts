@@ -5,6 +5,8 @@ import { type BaselineStore, createBaselineStore } from '../baselines/store.js';
 import { countsAsEvidence, type ExperimentAssignment, type Incident, type KnowledgeSummary, type RemediationAction } from '../domain/incident.js';
 import { githubIncidentId } from '../domain/trigger.js';
 import { assignVariant, experimentApplies, incidentAssignmentKey } from '../experiments/assign.js';
+import { outcomeWindowMinutes } from '../experiments/definition.js';
+import { failureTimeOf } from '../domain/recovery.js';
 import { type ExperimentStore, createExperimentStore } from '../experiments/store.js';
 import { storedParams } from '../experiments/params.js';
 import type { Clock } from '../ports.js';
@@ -87,6 +89,12 @@ function description(incident: Incident, action: RemediationAction | undefined, 
   };
 }
 
+/** When the incident recovered: its resolution time, else the time it is recorded. */
+function recoveredAt(incident: Incident, fallback: Date): Date {
+  const resolved = incident.resolvedAt ? Date.parse(incident.resolvedAt) : Number.NaN;
+  return Number.isNaN(resolved) ? fallback : new Date(resolved);
+}
+
 /** The action an outcome is credited to: the one applied, else "a manual fix" (comment only). */
 function creditedAction(incident: Incident): RemediationAction {
   return incident.decision?.applied ? incident.decision.action : 'comment_only';
@@ -106,7 +114,12 @@ export function createLearning(options: LearningOptions): Learning {
     const experiment = running.sort((a, b) => a.createdAt.localeCompare(b.createdAt))[0];
     if (!experiment) return null;
     const key = incidentAssignmentKey(incident);
-    const variant = assignVariant(experiment, key);
+    // The unit is the key: every attempt of a failing commit is one sample, with the variant and the deadline its
+    // first failure gave it (each attempt counted apart made a variant that needs more attempts look worse).
+    const failedAt = failureTimeOf(incident);
+    const deadline = new Date((Number.isNaN(failedAt) ? clock().getTime() : failedAt) + outcomeWindowMinutes(experiment.metric) * 60_000);
+    const unit = await experiments.claimUnit(experiment.id, key, assignVariant(experiment, key).name, deadline);
+    const variant = experiment.variants.find((v) => v.name === unit.variant) ?? assignVariant(experiment, key);
     const assignment: ExperimentAssignment = {
       experimentId: experiment.id,
       variant: variant.name,
@@ -115,7 +128,6 @@ export function createLearning(options: LearningOptions): Learning {
       key,
       assignedAt: clock().toISOString(),
     };
-    if (await claim(incident.id, 'experimentAssignedAt')) await experiments.recordAttempt(experiment.id, variant.name);
     return assignment;
   }
 
@@ -175,8 +187,10 @@ export function createLearning(options: LearningOptions): Learning {
         // Time to recovery per arm, whatever the metric: "recovered, but slower" is part of the result.
         await experiments.addCounters(assignment.experimentId, assignment.variant, { recoveries: 1, ttrSecondsTotal: Math.max(0, Math.round(ttr)) });
         const experiment = await experiments.get(assignment.experimentId);
-        if (experiment?.metric.kind === 'recovered_within' && ttr <= experiment.metric.minutes * 60) {
-          await experiments.recordSuccess(assignment.experimentId, assignment.variant);
+        // A success by the unit's deadline (its first failure + the window), once per unit however many of its
+        // incidents recover; a later recovery leaves the unit as it is, a failure once its deadline passes.
+        if (experiment?.metric.kind === 'recovered_within') {
+          await experiments.recordUnitSuccess(assignment.experimentId, assignment.key, recoveredAt(incident, at));
         }
       }
     },
@@ -240,8 +254,9 @@ export function createLearning(options: LearningOptions): Learning {
       }
       if (vote === 'up' && incident.experiment) {
         const experiment = await experiments.get(incident.experiment.experimentId);
-        if (experiment?.metric.kind === 'positive_feedback' && (await claim(incident.id, 'experimentFeedbackAt'))) {
-          await experiments.recordSuccess(incident.experiment.experimentId, incident.experiment.variant);
+        // Within the window only: after it the unit's outcome is final (no 👍 in time is a failure).
+        if (experiment?.metric.kind === 'positive_feedback') {
+          await experiments.recordUnitSuccess(incident.experiment.experimentId, incident.experiment.key, clock());
         }
       }
       logger.info('feedback recorded', { incidentId: incident.id, vote, previous });

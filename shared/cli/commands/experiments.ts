@@ -54,7 +54,7 @@ export function createExperimentsCommand(factory: LearningFactory = learningFrom
         }
         case 'show': {
           if (!id) throw new UsageError('experiments show needs an id');
-          const report = await experimentReport(experiments, id);
+          const report = await experimentReport(experiments, id, clock());
           io.out(args.flags.has('json') ? JSON.stringify(report, null, 2) : renderExperimentReport(report));
           return 0;
         }

@@ -78,7 +78,7 @@ describe('stopping rule', () => {
     ]);
     const text = renderExperimentReport({ experiment, results, decision: decideExperiment(experiment, results), intervalConfidence: intervalConfidence(experiment) });
 
-    expect(text).toContain('rerun    rerun_failed_jobs  30        27         90.0%  [74.4%, 96.5%]');
+    expect(text).toContain('rerun    rerun_failed_jobs  30     27         0        90.0%  [74.4%, 96.5%]');
     expect(text).toContain('95.0% interval');
     expect(text).toContain('decision: winner → rerun');
   });

@@ -1,0 +1,141 @@
+import { describe, expect, it } from 'vitest';
+import { type Incident, newIncident } from '../../shared/domain/incident.js';
+import type { Category } from '../../shared/logs/types.js';
+import { experimentReport } from '../../shared/experiments/report.js';
+import { summarizeHistory } from '../../shared/knowledge/history.js';
+import { createLearning } from '../../shared/knowledge/learning.js';
+import { ENTRY_LOOKUP } from '../../shared/knowledge/lookup.js';
+import { silentLogger } from '../../shared/steps/deps.js';
+import { createIncidentStore } from '../../shared/stores/incident-store.js';
+import { scratchStoreForFile } from '../support/harness.js';
+
+/**
+ * When an experiment's outcomes count: an arm's unit (a failing commit, whatever its attempts) counts once, and
+ * only once its outcome is final (recovered or voted up by its deadline, or the deadline passed), so an arm whose
+ * recoveries take longer is not shown as failing while they are pending.
+ */
+const scratch = scratchStoreForFile('guard-experiment-outcomes');
+const T0 = new Date('2026-11-02T09:00:00.000Z');
+const minutes = (n: number) => new Date(T0.getTime() + n * 60_000);
+
+function setup(category: Category) {
+  let now = T0;
+  const client = scratch.store.documents();
+  const learning = createLearning({ client, tables: { incidents: 'incidents', experiments: 'experiments', baselines: 'baselines' }, clock: () => now, logger: silentLogger, entryLookup: ENTRY_LOOKUP });
+  const incidents = createIncidentStore({ client, tableName: 'incidents', ttlDays: 30 });
+  return {
+    learning,
+    at(when: Date) {
+      now = when;
+    },
+    /** A failure at `failedAt`, through the knowledge stage: assigned to an arm, the assignment stored. */
+    async fail(id: string, fields: { runId: number; attempt: number; sha: string; failedAt: Date }): Promise<Incident> {
+      now = fields.failedAt;
+      const incident = newIncident(
+        { id, source: 'github', repository: 'acme/app', workflowName: 'CI', runId: fields.runId, runAttempt: fields.attempt, headSha: fields.sha, category, fromFork: false, failedAt: fields.failedAt.toISOString() },
+        fields.failedAt,
+      );
+      await incidents.create(incident, null);
+      const { experiment } = await learning.lookup(incident, summarizeHistory(incident, []));
+      return incidents.update(id, { experiment });
+    },
+    /** The green run at `at`, recorded for the incident (and delivered again). */
+    async recover(incident: Incident, at: Date) {
+      now = at;
+      const seconds = Math.round((at.getTime() - Date.parse(incident.failedAt)) / 1000);
+      const resolved = await incidents.update(incident.id, { status: 'resolved', resolvedAt: at.toISOString(), timeToRecoverySeconds: seconds, resolvedBy: 'run 9' });
+      await learning.onResolved(resolved);
+      await learning.onResolved(resolved);
+    },
+    report: (id: string, when: Date) => experimentReport(learning.experiments, id, when),
+  };
+}
+
+const arms = [
+  { name: 'fast', action: 'comment_only' as const, weight: 1 },
+  { name: 'slow', action: 'escalate' as const, weight: 1 },
+];
+const sha = (n: number) => n.toString(16).padStart(40, 'a');
+
+describe('experiment outcomes count when final', () => {
+  it('does not show the arm whose recoveries take longer as losing while they are pending', async () => {
+    // Prepare: 40 commits fail at T0; the fast arm's recover after 5 minutes, the slow arm's after 50, all inside
+    // the 60-minute window: the arms are equally good.
+    const run = setup('network');
+    await run.learning.experiments.create({ id: 'pending-bias', categories: ['network'], variants: arms, metric: { kind: 'recovered_within', minutes: 60 }, minSamplePerVariant: 5 }, T0);
+    const failures = [];
+    for (let i = 0; i < 40; i += 1) failures.push(await run.fail(`gh-1-${1000 + i}-1`, { runId: 1000 + i, attempt: 1, sha: sha(1000 + i), failedAt: T0 }));
+    const fast = failures.filter((incident) => incident.experiment?.variant === 'fast');
+    const slow = failures.filter((incident) => incident.experiment?.variant === 'slow');
+
+    // Act: looked at after the fast arm's recoveries, before the slow arm's; then after every window closed
+    for (const incident of fast) await run.recover(incident, minutes(5));
+    const early = await run.report('pending-bias', minutes(10));
+    for (const incident of slow) await run.recover(incident, minutes(50));
+    const late = await run.report('pending-bias', minutes(150));
+
+    // Assert: early, nothing is final and there is no winner (counting units when assigned showed the fast arm
+    // 20 of 20 against 0 of 20, and named it the winner); late, both arms recovered every unit in time
+    expect(fast.length).toBe(20);
+    expect(early.decision.state).not.toBe('winner');
+    expect(early.results.map((r) => [r.attempts, r.successes])).toEqual([[0, 0], [0, 0]]);
+    expect(early.results.reduce((sum, r) => sum + r.pending, 0)).toBe(40);
+    expect(late.results.every((r) => r.attempts > 0 && r.successes === r.attempts && r.pending === 0)).toBe(true);
+    expect(late.decision.state).not.toBe('winner');
+  });
+
+  it('counts a commit once, however many of its attempts failed and recovered', async () => {
+    // Prepare: attempt 1 of a run fails, its re-run (attempt 2) fails too; one green run resolves both
+    const run = setup('dependency');
+    await run.learning.experiments.create({ id: 'one-unit', categories: ['dependency'], variants: arms, metric: { kind: 'recovered_within', minutes: 60 }, minSamplePerVariant: 5 }, T0);
+    const first = await run.fail('gh-1-2000-1', { runId: 2000, attempt: 1, sha: sha(2000), failedAt: T0 });
+    const second = await run.fail('gh-1-2000-2', { runId: 2000, attempt: 2, sha: sha(2000), failedAt: minutes(10) });
+
+    // Act
+    await run.recover(first, minutes(20));
+    await run.recover(second, minutes(20));
+    const report = await run.report('one-unit', minutes(120));
+
+    // Assert: one unit, one success, in the arm both attempts were given
+    expect(second.experiment?.variant).toBe(first.experiment?.variant);
+    expect(report.results.find((r) => r.name === first.experiment?.variant)).toMatchObject({ assigned: 1, attempts: 1, successes: 1 });
+    expect(report.results.reduce((sum, r) => sum + r.assigned, 0)).toBe(1);
+  });
+
+  it('counts a unit that never recovers in time as a failure once its window closed, and a later recovery changes nothing', async () => {
+    // Prepare
+    const run = setup('timeout');
+    await run.learning.experiments.create({ id: 'timeouts', categories: ['timeout'], variants: arms, metric: { kind: 'recovered_within', minutes: 60 }, minSamplePerVariant: 5 }, T0);
+    const incident = await run.fail('gh-1-3000-1', { runId: 3000, attempt: 1, sha: sha(3000), failedAt: T0 });
+    const arm = incident.experiment?.variant;
+
+    // Act
+    const during = await run.report('timeouts', minutes(30));
+    await run.recover(incident, minutes(90));
+    const after = await run.report('timeouts', minutes(150));
+
+    // Assert
+    expect(during.results.find((r) => r.name === arm)).toMatchObject({ assigned: 1, pending: 1, attempts: 0, successes: 0 });
+    expect(after.results.find((r) => r.name === arm)).toMatchObject({ assigned: 1, pending: 0, attempts: 1, successes: 0 });
+  });
+
+  it('gives positive feedback a window: a 👍 in time is a success, one after it is not, and the outcomes become final', async () => {
+    // Prepare
+    const run = setup('lint');
+    await run.learning.experiments.create({ id: 'thumbs', categories: ['lint'], variants: arms, metric: { kind: 'positive_feedback', minutes: 60 }, minSamplePerVariant: 5 }, T0);
+    const inTime = await run.fail('gh-1-4000-1', { runId: 4000, attempt: 1, sha: sha(4000), failedAt: T0 });
+    const tooLate = await run.fail('gh-1-4001-1', { runId: 4001, attempt: 1, sha: sha(4001), failedAt: T0 });
+
+    // Act
+    run.at(minutes(30));
+    await run.learning.onFeedback(inTime, 'up', 'maintainer', null);
+    run.at(minutes(90));
+    await run.learning.onFeedback(tooLate, 'up', 'maintainer', null);
+    const report = await run.report('thumbs', minutes(150));
+
+    // Assert: two final outcomes, one success
+    expect(report.results.reduce((sum, r) => sum + r.attempts, 0)).toBe(2);
+    expect(report.results.reduce((sum, r) => sum + r.successes, 0)).toBe(1);
+    expect(report.results.find((r) => r.name === inTime.experiment?.variant)?.successes).toBe(1);
+  });
+});
