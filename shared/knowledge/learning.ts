@@ -2,7 +2,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { jobEvidenceNames, resolvedBySameCommitRerun } from '../baselines/flaky.js';
 import { type BaselineStore, createBaselineStore } from '../baselines/store.js';
-import { countsAsEvidence, type ExperimentAssignment, type Incident, type KnowledgeSummary, type RemediationAction } from '../domain/incident.js';
+import { countsAsEvidence, outsiderCanRepeat, type ExperimentAssignment, type Incident, type KnowledgeSummary, type RemediationAction } from '../domain/incident.js';
 import { githubIncidentId } from '../domain/trigger.js';
 import { assignVariant, experimentApplies, incidentAssignmentKey } from '../experiments/assign.js';
 import { outcomeWindowMinutes } from '../experiments/definition.js';
@@ -147,9 +147,10 @@ export function createLearning(options: LearningOptions): Learning {
       if (!entryLookup) throw new ConfigError('this learning loop was built without entry lookup: only the knowledge stage looks entries up');
       const { matchEntries, recommend, withEntries, curatedForCategory } = entryLookup;
       const entries = matchEntries(incident, exact, [...stored, ...curatedForCategory(incident.category)]);
-      // A fork's incidents join no experiment: their recoveries are their author's to arrange, and an arm's results
-      // decide the policy promoted for everyone's failures.
-      const experiment = countsAsEvidence(incident) ? await assignExperiment(incident) : null;
+      // A fork's incidents join no experiment, nor do runs any outsider can cause again and again (a workflow on
+      // `issues`): their failures and recoveries are theirs to arrange, and an arm's results decide the policy
+      // promoted for everyone's failures.
+      const experiment = outsiderCanRepeat(incident) ? null : await assignExperiment(incident);
       const policy = experiment ? null : await experiments.policyFor(incident.category, incident.fingerprint);
       const recommendation = recommend(entries, experiment, policy);
 

@@ -111,6 +111,27 @@ describe('learning from untrusted outcomes', () => {
     expect(own.experiment).toMatchObject({ experimentId: 'deps-rerun' });
   });
 
+  it('assigns no experiment arm to a run any outsider can cause again (a workflow on issues), only to the repository\'s push', async () => {
+    // Prepare: an experiment on configuration failures; anyone can open issues, so a workflow on `issues` fails and
+    // passes when they like, and each of its failures on the default branch's commit would be one more sample
+    const client = scratch.store.documents();
+    const learning = createLearning({ client, tables: { incidents: 'incidents', experiments: 'experiments', baselines: 'baselines' }, clock: () => new Date(), logger: silentLogger, entryLookup: ENTRY_LOOKUP });
+    const variants = [{ name: 'comment', action: 'comment_only' as const, weight: 50 }, { name: 'escalate', action: 'escalate' as const, weight: 50 }];
+    await learning.experiments.create({ id: 'config-triage', categories: ['configuration'], variants, metric: { kind: 'recovered_within', minutes: 60 } }, new Date());
+    const failure = (id: string, runEvent: string, sha: string) =>
+      newIncident({ id, source: 'github', repository: 'acme/app', category: 'configuration', headSha: sha, workflowName: 'Triage', fromFork: false, runEvent }, new Date());
+
+    // Act
+    const outsiders = await Promise.all(['issues', 'watch', 'discussion'].map((event, i) => learning.lookup(failure(`gh-1-81${i}-1`, event, 'd4'.repeat(20)), summarizeHistory(failure(`gh-1-81${i}-1`, event, 'd4'.repeat(20)), []))));
+    const own = await learning.lookup(failure('gh-1-819-1', 'push', 'e5'.repeat(20)), summarizeHistory(failure('gh-1-819-1', 'push', 'e5'.repeat(20)), []));
+
+    // Assert: the push joins an arm; nothing of the outsiders' runs is counted
+    expect(outsiders.map((o) => o.experiment)).toEqual([null, null, null]);
+    expect(own.experiment).toMatchObject({ experimentId: 'config-triage' });
+    const counters = await learning.experiments.counters('config-triage');
+    expect(counters.reduce((sum, c) => sum + c.attempts, 0)).toBe(1);
+  });
+
   it("leaves a fork's earlier incidents, and runs that may run a fork's code, out of the history that says what fixed a failure before", async () => {
     // Prepare: three fork incidents of one fingerprint "fixed" by a re-run, two `pull_request_target` and
     // `workflow_run` runs (GitHub names the base repository as their head), and one of the repository's own
