@@ -85,13 +85,14 @@ export function variantResults(
 }
 
 /**
- * The error rate each pair of arms is tested at. A false winner among arms that all succeed equally often needs
- * the winner's test against some other arm to reject; with two arms that is one test, with k > 2 the union of the
- * k tests of each arm against the next one, so each pair gets α / k.
+ * The error rate each pair of arms is tested at: 2α / k for k arms (α for two). While all arms succeed equally
+ * often, each pair's evidence is a martingale, and so is their average over the k(k − 1)/2 pairs. A winner needs
+ * its k − 1 pairs at 1/α_pair each, which puts that average at 2/(k·α_pair) = 1/α or more: by Ville's inequality
+ * that happens in at most α of experiments, however often they are looked at.
  */
 export function pairErrorRate(experiment: Pick<Experiment, 'variants' | 'confidence'>): number {
   const alpha = 1 - experiment.confidence;
-  return experiment.variants.length <= 2 ? alpha : alpha / experiment.variants.length;
+  return Math.min(alpha, (2 * alpha) / experiment.variants.length);
 }
 
 /**

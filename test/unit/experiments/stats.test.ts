@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideExperiment, intervalConfidence, variantResults } from '../../../shared/experiments/stats.js';
+import { decideExperiment, intervalConfidence, pairErrorRate, variantResults } from '../../../shared/experiments/stats.js';
 import { logEvidenceOfDifference, logGamma } from '../../../shared/experiments/sequential.js';
 import { seededRandom } from '../../support/random.js';
 import { renderExperimentReport } from '../../../shared/experiments/report.js';
@@ -106,6 +106,29 @@ describe('stopping rule', () => {
     // Assert: 385 of 400 (96 %) named the better arm, after 239 outcomes on average (Wilson: 98 %, 228)
     expect(run.winners).toBe(run.rightWinners);
     expect(run.winners / 400).toBeGreaterThan(0.95);
+  });
+});
+
+describe('more than two arms', () => {
+  it('tests each pair at 2α / k, and keeps the false winners of four identical arms under the nominal rate', () => {
+    // Prepare
+    const four = (confidence: number) => ({ confidence, variants: ['a', 'b', 'c', 'd'].map((name) => ({ name, action: 'escalate' as const, weight: 1, params: {} })) });
+
+    // Act
+    const run = simulate({ rates: [0.5, 0.5, 0.5, 0.5], confidence: 0.8, min: 10, max: 100, experiments: 400, seed: 20261124 });
+
+    // Assert: α / k per pair would do too, at a cost in power (0.7 against three 0.5 arms at 90 %, seed 20261124:
+    // 59 of 400 winners instead of 90)
+    expect(pairErrorRate(four(0.9))).toBeCloseTo(0.05, 12);
+    expect(pairErrorRate({ ...four(0.9), variants: four(0.9).variants.slice(0, 2) })).toBeCloseTo(0.1, 12);
+    expect(run.winners / 400).toBeLessThan(0.2);
+  });
+
+  it('names the better of four arms more often than with α / k per pair', () => {
+    const run = simulate({ rates: [0.7, 0.5, 0.5, 0.5], confidence: 0.9, min: 10, max: 100, experiments: 400, seed: 20261124 });
+
+    expect(run.winners).toBe(run.rightWinners);
+    expect(run.winners).toBeGreaterThan(75);
   });
 });
 
