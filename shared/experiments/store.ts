@@ -55,8 +55,11 @@ export interface ExperimentStore {
    * stage) return the unit as it was created.
    */
   claimUnit(id: string, key: string, variant: string, deadline: Date): Promise<{ created: boolean; variant: string; deadline: string }>;
-  /** Counts a unit's success once, and only by its deadline. False when it was counted, is past it or is unknown. */
-  recordUnitSuccess(id: string, key: string, at: Date): Promise<boolean>;
+  /**
+   * Counts a unit's success once, and only by its deadline: `counted`, `not_counted` (counted before, or past
+   * the deadline) or `no_unit` (assigned before units were kept).
+   */
+  recordUnitSuccess(id: string, key: string, at: Date): Promise<'counted' | 'not_counted' | 'no_unit'>;
   /** Units and successes per variant whose deadlines ended before `now`: the outcomes that are final. */
   finalCounters(id: string, now: Date): Promise<VariantCounters[]>;
   /** Adds to a variant's cost and time counters (one `ADD` per call; the caller claims the event once). */
@@ -224,12 +227,13 @@ export function createExperimentStore(options: { client: DynamoDBDocumentClient;
         );
         unit = response.Attributes;
       } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return false;
-        throw error;
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        const existing = await client.send(new GetCommand({ TableName: tableName, Key: unitKey(id, key), ConsistentRead: true }));
+        return existing.Item ? 'not_counted' : 'no_unit';
       }
-      if (!unit) return false;
+      if (!unit) return 'not_counted';
       await add(id, String(unit.variant), String(unit.deadline), 'successes');
-      return true;
+      return 'counted';
     },
 
     async finalCounters(id, now) {

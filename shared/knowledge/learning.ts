@@ -191,7 +191,9 @@ export function createLearning(options: LearningOptions): Learning {
         // A success by the unit's deadline (its first failure + the window), once per unit however many of its
         // incidents recover; a later recovery leaves the unit as it is, a failure once its deadline passes.
         if (experiment?.metric.kind === 'recovered_within') {
-          await experiments.recordUnitSuccess(assignment.experimentId, assignment.key, recoveredAt(incident, at));
+          const counted = await experiments.recordUnitSuccess(assignment.experimentId, assignment.key, recoveredAt(incident, at));
+          // Assigned before units were kept: counted as it was then, once per incident (the outcome claim above).
+          if (counted === 'no_unit' && ttr <= experiment.metric.minutes * 60) await experiments.addCounters(assignment.experimentId, assignment.variant, { successes: 1 });
         }
       }
     },
@@ -257,7 +259,10 @@ export function createLearning(options: LearningOptions): Learning {
         const experiment = await experiments.get(incident.experiment.experimentId);
         // Within the window only: after it the unit's outcome is final (no 👍 in time is a failure).
         if (experiment?.metric.kind === 'positive_feedback') {
-          await experiments.recordUnitSuccess(incident.experiment.experimentId, incident.experiment.key, clock());
+          const { experimentId, key, variant } = incident.experiment;
+          const counted = await experiments.recordUnitSuccess(experimentId, key, clock());
+          // Assigned before units were kept: counted as it was then, once per incident.
+          if (counted === 'no_unit' && (await claim(incident.id, 'experimentFeedbackAt'))) await experiments.addCounters(experimentId, variant, { successes: 1 });
         }
       }
       logger.info('feedback recorded', { incidentId: incident.id, vote, previous });

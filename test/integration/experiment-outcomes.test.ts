@@ -1,3 +1,4 @@
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { type Incident, newIncident } from '../../shared/domain/incident.js';
 import type { Category } from '../../shared/logs/types.js';
@@ -25,6 +26,8 @@ function setup(category: Category) {
   const incidents = createIncidentStore({ client, tableName: 'incidents', ttlDays: 30 });
   return {
     learning,
+    client,
+    incidents,
     at(when: Date) {
       now = when;
     },
@@ -137,5 +140,23 @@ describe('experiment outcomes count when final', () => {
     expect(report.results.reduce((sum, r) => sum + r.attempts, 0)).toBe(2);
     expect(report.results.reduce((sum, r) => sum + r.successes, 0)).toBe(1);
     expect(report.results.find((r) => r.name === inTime.experiment?.variant)?.successes).toBe(1);
+  });
+
+  it('still counts the success of an incident assigned before units were kept, in an experiment created before', async () => {
+    // Prepare: a definition and an assignment as stored before this change: no `outcomes` field, no unit item
+    const run = setup('out_of_memory');
+    await run.learning.experiments.create({ id: 'legacy', categories: ['out_of_memory'], variants: arms, metric: { kind: 'recovered_within', minutes: 60 } }, T0);
+    await run.client.send(new UpdateCommand({ TableName: 'experiments', Key: { pk: 'EXPERIMENTS', sk: 'EXP#legacy' }, UpdateExpression: 'REMOVE outcomes' }));
+    await run.learning.experiments.addCounters('legacy', 'fast', { attempts: 1 });
+    const experiment = { experimentId: 'legacy', variant: 'fast', action: 'comment_only' as const, params: {}, key: `acme/app|CI|${sha(5000)}`, assignedAt: T0.toISOString() };
+    await run.incidents.create(newIncident({ id: 'gh-1-5000-1', source: 'github', repository: 'acme/app', workflowName: 'CI', headSha: sha(5000), category: 'out_of_memory', failedAt: T0.toISOString(), experiment }, T0), null);
+    const incident = (await run.incidents.get('gh-1-5000-1')) as Incident;
+
+    // Act
+    await run.recover(incident, minutes(20));
+    const report = await run.report('legacy', minutes(30));
+
+    // Assert: its old counters, the success counted once
+    expect(report.results.find((r) => r.name === 'fast')).toMatchObject({ attempts: 1, successes: 1 });
   });
 });
