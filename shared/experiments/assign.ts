@@ -1,24 +1,31 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import type { Category } from '../logs/types.js';
 import type { Experiment, ExperimentVariant } from './definition.js';
 
 /**
  * A number in [0, 1) derived from the experiment id and the incident key with SHA-256: the same pair maps to the
  * same number in every process, runtime and deploy (unlike a seeded per-process hash or Math.random), and
- * different experiments split the same incidents independently.
+ * different experiments split the same incidents independently. With the experiment's secret `salt` it is an
+ * HMAC keyed with it: the key's parts are chosen by whoever pushes (a commit's SHA can be ground by amending, the
+ * workflow's name is in the pushed branch), and without a secret anyone who knows the experiment id could pick
+ * the arm their commit lands in.
  */
-export function assignmentPoint(experimentId: string, incidentKey: string): number {
-  const digest = createHash('sha256').update(`${experimentId}\u0000${incidentKey}`).digest();
+export function assignmentPoint(experimentId: string, incidentKey: string, salt?: string): number {
+  const message = `${experimentId}\u0000${incidentKey}`;
+  const digest = salt ? createHmac('sha256', salt).update(message).digest() : createHash('sha256').update(message).digest();
   // 52 bits fit a double exactly.
   const high = digest.readUInt32BE(0) >>> 12; // 20 bits
   const low = digest.readUInt32BE(4); // 32 bits
   return (high * 2 ** 32 + low) / 2 ** 52;
 }
 
-/** Picks the variant for an incident by the weights: deterministic for (experiment id, incident key). */
-export function assignVariant(experiment: Pick<Experiment, 'id' | 'variants'>, incidentKey: string): ExperimentVariant {
+/**
+ * Picks the variant for an incident by the weights: deterministic for (experiment id, secret, incident key).
+ * Experiments created before the secret was kept have none, and assign as they did.
+ */
+export function assignVariant(experiment: Pick<Experiment, 'id' | 'variants'> & { assignmentSalt?: string }, incidentKey: string): ExperimentVariant {
   const total = experiment.variants.reduce((sum, v) => sum + v.weight, 0);
-  const point = assignmentPoint(experiment.id, incidentKey) * total;
+  const point = assignmentPoint(experiment.id, incidentKey, experiment.assignmentSalt) * total;
   let cumulative = 0;
   for (const variant of experiment.variants) {
     cumulative += variant.weight;

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { firstIssue } from '../validation.js';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -44,10 +44,17 @@ export interface PolicyOverride {
   scope: string;
 }
 
+export type AssignableExperiment = Experiment & { assignmentSalt?: string };
+
 export interface ExperimentStore {
   create(input: unknown, at: Date): Promise<Experiment>;
   get(id: string): Promise<Experiment | null>;
   list(): Promise<Experiment[]>;
+  /**
+   * The definitions with their assignment secrets, for assigning incidents only: the secret is in no other answer
+   * (API, CLI, report), so nobody can compute which arm a commit would land in.
+   */
+  assignable(): Promise<AssignableExperiment[]>;
   counters(id: string): Promise<VariantCounters[]>;
   /**
    * Joins a unit (the assignment key) to the experiment with its variant and the deadline of its outcome, once:
@@ -81,7 +88,7 @@ export function parseExperimentInput(input: unknown): ReturnType<typeof experime
 }
 
 function toExperiment(item: Record<string, unknown>): Experiment {
-  const { pk: _pk, sk: _sk, ...rest } = item;
+  const { pk: _pk, sk: _sk, assignmentSalt: _salt, ...rest } = item;
   return rest as unknown as Experiment;
 }
 
@@ -138,6 +145,18 @@ export function createExperimentStore(options: { client: DynamoDBDocumentClient;
     }
   }
 
+  async function definitions(): Promise<Record<string, unknown>[]> {
+    const response = await client.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': DEFINITIONS_PK },
+        Limit: MAX_EXPERIMENTS,
+      }),
+    );
+    return response.Items ?? [];
+  }
+
   async function get(id: string): Promise<Experiment | null> {
     const response = await client.send(new GetCommand({ TableName: tableName, Key: definitionKey(id), ConsistentRead: true }));
     return response.Item ? toExperiment(response.Item) : null;
@@ -160,7 +179,11 @@ export function createExperimentStore(options: { client: DynamoDBDocumentClient;
       }
       try {
         await client.send(
-          new PutCommand({ TableName: tableName, Item: { ...definitionKey(experiment.id), ...experiment }, ConditionExpression: 'attribute_not_exists(pk)' }),
+          new PutCommand({
+            TableName: tableName,
+            Item: { ...definitionKey(experiment.id), ...experiment, assignmentSalt: randomBytes(32).toString('hex') },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
         );
       } catch (error) {
         if (error instanceof ConditionalCheckFailedException) throw new ExperimentExistsError(`experiment ${experiment.id} already exists`);
@@ -172,15 +195,14 @@ export function createExperimentStore(options: { client: DynamoDBDocumentClient;
     get,
 
     async list() {
-      const response = await client.send(
-        new QueryCommand({
-          TableName: tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': DEFINITIONS_PK },
-          Limit: MAX_EXPERIMENTS,
-        }),
-      );
-      return (response.Items ?? []).map(toExperiment);
+      return (await definitions()).map(toExperiment);
+    },
+
+    async assignable() {
+      return (await definitions()).map((item) => ({
+        ...toExperiment(item),
+        ...(typeof item.assignmentSalt === 'string' ? { assignmentSalt: item.assignmentSalt } : {}),
+      }));
     },
 
     async counters(id) {

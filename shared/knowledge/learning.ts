@@ -109,7 +109,7 @@ export function createLearning(options: LearningOptions): Learning {
 
   async function assignExperiment(incident: Incident): Promise<ExperimentAssignment | null> {
     if (incident.experiment) return incident.experiment;
-    const running = (await experiments.list()).filter((e) => experimentApplies(e, incident.category, incident.fingerprint));
+    const running = (await experiments.assignable()).filter((e) => experimentApplies(e, incident.category, incident.fingerprint));
     // Oldest first: an incident joins at most one experiment, so overlapping experiments do not contaminate each other.
     const experiment = running.sort((a, b) => a.createdAt.localeCompare(b.createdAt))[0];
     if (!experiment) return null;

@@ -3,6 +3,7 @@ import { assessFlakiness } from '../../shared/baselines/flaky.js';
 import { type AnalysisSummary, type Incident, newIncident } from '../../shared/domain/incident.js';
 import { summarizeHistory } from '../../shared/knowledge/history.js';
 import { createLearning } from '../../shared/knowledge/learning.js';
+import { assignVariant } from '../../shared/experiments/assign.js';
 import type { KnowledgeEntry } from '../../shared/knowledge/entry.js';
 import { ENTRY_LOOKUP, matchEntries } from '../../shared/knowledge/lookup.js';
 import { silentLogger } from '../../shared/steps/deps.js';
@@ -130,6 +131,31 @@ describe('learning from untrusted outcomes', () => {
     expect(own.experiment).toMatchObject({ experimentId: 'config-triage' });
     const counters = await learning.experiments.counters('config-triage');
     expect(counters.reduce((sum, c) => sum + c.attempts, 0)).toBe(1);
+  });
+
+  it('lets nobody pick the arm of a commit from the experiment id: the split is keyed with a secret no answer shows', async () => {
+    // Prepare: someone who can push grinds commit SHAs (amending the message) until the public formula puts them
+    // in the arm they want, as they could with SHA-256 of the experiment id and the key alone
+    const client = scratch.store.documents();
+    const learning = createLearning({ client, tables: { incidents: 'incidents', experiments: 'experiments', baselines: 'baselines' }, clock: () => new Date(), logger: silentLogger, entryLookup: ENTRY_LOOKUP });
+    const variants = [{ name: 'comment', action: 'comment_only' as const, weight: 50 }, { name: 'escalate', action: 'escalate' as const, weight: 50 }];
+    const created = await learning.experiments.create({ id: 'compile-triage', categories: ['compilation'], variants, metric: { kind: 'recovered_within', minutes: 60 } }, new Date());
+    const shas = Array.from({ length: 400 }, (_, i) => i.toString(16).padStart(40, 'f'));
+    const chosen = shas.filter((sha) => assignVariant({ id: 'compile-triage', variants: created.variants }, `acme/app|CI|${sha}`).name === 'escalate').slice(0, 60);
+
+    // Act
+    const arms = [];
+    for (const [i, sha] of chosen.entries()) {
+      const incident = newIncident({ id: `gh-1-83${i}-1`, source: 'github', repository: 'acme/app', category: 'compilation', headSha: sha, workflowName: 'CI', fromFork: false, runEvent: 'push' }, new Date());
+      arms.push((await learning.lookup(incident, summarizeHistory(incident, []))).experiment?.variant);
+    }
+
+    // Assert: the chosen commits split as any others (binomial 60 × 0.5: 30 ± 3.9; 50 or more once in 10 million),
+    // and no answer carries the secret
+    expect(chosen).toHaveLength(60);
+    expect(arms.filter((arm) => arm === 'escalate').length).toBeLessThan(50);
+    const shown = JSON.stringify([created, await learning.experiments.get('compile-triage'), await learning.experiments.list()]);
+    expect(shown).not.toMatch(/salt/i);
   });
 
   it("leaves a fork's earlier incidents, and runs that may run a fork's code, out of the history that says what fixed a failure before", async () => {
