@@ -77,9 +77,10 @@ describe('experiment outcomes count when final', () => {
     for (const incident of slow) await run.recover(incident, minutes(50));
     const late = await run.report('pending-bias', minutes(150));
 
-    // Assert: early, nothing is final and there is no winner (counting units when assigned showed the fast arm
-    // 20 of 20 against 0 of 20, and named it the winner); late, both arms recovered every unit in time
-    expect(fast.length).toBe(20);
+    // Assert: early, nothing is final and there is no winner (counting units when assigned showed all of the fast
+    // arm's recovered against none of the slow arm's, and named it the winner); late, both arms recovered every unit
+    // in time. The split is keyed with the experiment's secret: each arm gets at least 5 of 40 but once in 10 million.
+    expect(Math.min(fast.length, slow.length)).toBeGreaterThanOrEqual(5);
     expect(early.decision.state).not.toBe('winner');
     expect(early.results.map((r) => [r.attempts, r.successes])).toEqual([[0, 0], [0, 0]]);
     expect(early.results.reduce((sum, r) => sum + r.pending, 0)).toBe(40);
