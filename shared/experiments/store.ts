@@ -67,6 +67,11 @@ export interface ExperimentStore {
    * the deadline) or `no_unit` (assigned before units were kept).
    */
   recordUnitSuccess(id: string, key: string, at: Date): Promise<'counted' | 'not_counted' | 'no_unit'>;
+  /**
+   * Marks a unit recovered, once: its deadline the first time, `already` after, `no_unit` for an assignment made
+   * before units were kept.
+   */
+  claimUnitRecovery(id: string, key: string, at: Date): Promise<{ deadline: string } | 'already' | 'no_unit'>;
   /** Units and successes per variant whose deadlines ended before `now`: the outcomes that are final. */
   finalCounters(id: string, now: Date): Promise<VariantCounters[]>;
   /** Adds to a variant's cost and time counters (one `ADD` per call; the caller claims the event once). */
@@ -256,6 +261,26 @@ export function createExperimentStore(options: { client: DynamoDBDocumentClient;
       if (!unit) return 'not_counted';
       await add(id, String(unit.variant), String(unit.deadline), 'successes');
       return 'counted';
+    },
+
+    async claimUnitRecovery(id, key, at) {
+      try {
+        const response = await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: unitKey(id, key),
+            UpdateExpression: 'SET recoveredAt = :at',
+            ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(recoveredAt)',
+            ExpressionAttributeValues: { ':at': at.toISOString() },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        return { deadline: String(response.Attributes?.deadline ?? '') };
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        const existing = await client.send(new GetCommand({ TableName: tableName, Key: unitKey(id, key), ConsistentRead: true }));
+        return existing.Item ? 'already' : 'no_unit';
+      }
     },
 
     async finalCounters(id, now) {

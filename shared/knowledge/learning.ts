@@ -185,13 +185,20 @@ export function createLearning(options: LearningOptions): Learning {
       }
       const assignment = incident.experiment;
       if (assignment) {
-        // Time to recovery per arm, whatever the metric: "recovered, but slower" is part of the result.
-        await experiments.addCounters(assignment.experimentId, assignment.variant, { recoveries: 1, ttrSecondsTotal: Math.max(0, Math.round(ttr)) });
         const experiment = await experiments.get(assignment.experimentId);
+        // Time to recovery per arm, whatever the metric: "recovered, but slower" is part of the result. Once per
+        // unit, from its first failure: a commit whose re-run failed again recovers once, not once per attempt.
+        const recovered = recoveredAt(incident, at);
+        const unit = await experiments.claimUnitRecovery(assignment.experimentId, assignment.key, recovered);
+        if (unit !== 'already') {
+          const firstFailure = unit === 'no_unit' || !experiment ? null : Date.parse(unit.deadline) - outcomeWindowMinutes(experiment.metric) * 60_000;
+          const seconds = firstFailure === null || Number.isNaN(firstFailure) ? ttr : (recovered.getTime() - firstFailure) / 1000;
+          await experiments.addCounters(assignment.experimentId, assignment.variant, { recoveries: 1, ttrSecondsTotal: Math.max(0, Math.round(seconds)) });
+        }
         // A success by the unit's deadline (its first failure + the window), once per unit however many of its
         // incidents recover; a later recovery leaves the unit as it is, a failure once its deadline passes.
         if (experiment?.metric.kind === 'recovered_within') {
-          const counted = await experiments.recordUnitSuccess(assignment.experimentId, assignment.key, recoveredAt(incident, at));
+          const counted = await experiments.recordUnitSuccess(assignment.experimentId, assignment.key, recovered);
           // Assigned before units were kept: counted as it was then, once per incident (the outcome claim above).
           if (counted === 'no_unit' && ttr <= experiment.metric.minutes * 60) await experiments.addCounters(assignment.experimentId, assignment.variant, { successes: 1 });
         }

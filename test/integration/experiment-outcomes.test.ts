@@ -100,9 +100,10 @@ describe('experiment outcomes count when final', () => {
     await run.recover(second, minutes(20));
     const report = await run.report('one-unit', minutes(120));
 
-    // Assert: one unit, one success, in the arm both attempts were given
+    // Assert: one unit, one success and one recovery 20 minutes after its first failure, in the arm both attempts
+    // were given (each attempt used to count: 2 recoveries, a mean of 15 minutes)
     expect(second.experiment?.variant).toBe(first.experiment?.variant);
-    expect(report.results.find((r) => r.name === first.experiment?.variant)).toMatchObject({ assigned: 1, attempts: 1, successes: 1 });
+    expect(report.results.find((r) => r.name === first.experiment?.variant)).toMatchObject({ assigned: 1, attempts: 1, successes: 1, recoveries: 1, meanTimeToRecoverySeconds: 1200 });
     expect(report.results.reduce((sum, r) => sum + r.assigned, 0)).toBe(1);
   });
 
