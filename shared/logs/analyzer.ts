@@ -1178,10 +1178,12 @@ function kindOfStepName(name: string): SectionKind {
 }
 
 /**
- * The category follows the evidence line: the picked head (a traceback's exception, a pytest `E` line) decides
- * first, then the rest of the block, then the step's title.
+ * The category follows the evidence line: a rule's own `categoryFrom` line in the block decides first, then the
+ * picked head (a traceback's exception, a pytest `E` line), then the rest of the block, then the step's title.
  */
 function categoryOf(block: Block): Category {
+  const from = block.rule.categoryFrom;
+  if (from !== undefined && block.lines.some((l) => from.re.test(l.text))) return from.category;
   if (!block.rule.refine) return block.rule.category;
   const own = refineCategory(block.headText, 'unknown');
   if (own !== 'unknown') return own;

@@ -59,6 +59,11 @@ export interface Rule {
    * a status or summary after a report is not part of the report (see `predict.ts`).
    */
   readonly statusOnly?: boolean;
+  /**
+   * A line of the block that changes what kind of failure it is: clippy's lints are printed as rustc errors, told
+   * apart only by the `-D warnings` note or the clippy link below them.
+   */
+  readonly categoryFrom?: { readonly re: RegExp; readonly category: Category };
 }
 
 /**
@@ -86,6 +91,7 @@ export function uniformRule(rule: Rule): Rule {
     headNext: rule.headNext,
     pick: rule.pick?.map((p) => ({ re: p.re, last: p.last, outdented: p.outdented }) satisfies Record<keyof typeof p, unknown>),
     statusOnly: rule.statusOnly,
+    categoryFrom: rule.categoryFrom && { re: rule.categoryFrom.re, category: rule.categoryFrom.category },
   } satisfies Record<keyof Rule, unknown>;
   return uniform;
 }
@@ -262,7 +268,8 @@ export const RULES: readonly Rule[] = uniformRules([
     ] },
   { id: 'rustc.error', category: 'compilation', weight: 82, extend: 'indent', maxLines: 80,
     re: /^error(?:\[E\d{4}\])?: (?!could not compile|aborting due to|build failed|test failed|Process didn't)/,
-    cont: /^\s*(?:-->|\||\d+\s*\||= (?:note|help)|\.\.\.|\^)|^(?:note|help): |^(?:process didn't exit|--- std(?:out|err))/ },
+    cont: /^\s*(?:-->|\||\d+\s*\||= (?:note|help)|\.\.\.|\^)|^(?:note|help): |^(?:process didn't exit|--- std(?:out|err))/,
+    categoryFrom: { re: /^\s*= (?:note: `-D [\w:-]+` implied by `-D warnings`|note: `#\[deny\(clippy::|help: for further information visit https:\/\/rust-lang\.github\.io\/rust-clippy\/)/, category: 'lint' } },
   { id: 'msvc.error', category: 'compilation', weight: 84, extend: 'line',
     re: /: (?:fatal )?error (?:C|LNK|RC)\d{4}:/ },
   { id: 'git.conflict-marker', category: 'compilation', weight: 90, extend: 'line',

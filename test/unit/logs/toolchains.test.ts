@@ -29,7 +29,6 @@ const KNOWN_MISSES = new Set<string>([
   'r-cmd-check-testthat.log',
   'uv-resolve.log',
   'mamba-solve.log',
-  'cargo-clippy.log',
   'go-vet.log',
   'swiftlint.log',
   'tflint.log',
