@@ -154,6 +154,9 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^\s*● (?!Console\b)\S.*$/, end: /^\s*(?:● \S|(?:PASS|FAIL)\s+\S|Test Suites:|Tests:|Summary of all failing tests)/ },
   { id: 'vitest.failed', category: 'test_failure', weight: 88, extend: 'until', maxLines: 300, gap: 99,
     re: /^\s*FAIL {1,2}\S+ > \S.*/, end: /^\s*(?:FAIL {1,2}\S+ > |⎯{3,}|Test Files |Tests )/ },
+  // uv marks its errors with the same `×` test reporters use for a failed test.
+  { id: 'uv.error', category: 'dependency', weight: 86, extend: 'indent', maxLines: 40,
+    re: /^\s*× (?:No solution found when resolving dependencies|Failed to (?:build|download|fetch|resolve|prepare distributions|install)\b)/ },
   { id: 'test.cross-mark', category: 'test_failure', weight: 62, extend: 'indent',
     re: /^\s*(?:×|✕|✗|✘|✖)\s+\S(?!.*\bproblems?\b)/ },
   { id: 'tap.not-ok', category: 'test_failure', weight: 78, extend: 'indent', re: /^\s*not ok \d+/, cont: /^\s*(?:---|\.\.\.|operator:|expected:|actual:|at:|stack:)/,
@@ -285,6 +288,8 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'ghc.error', category: 'compilation', weight: 82, extend: 'indent', re: /^\S+\.hs:\d+:\d+(?:-\d+)?: error:/ },
   { id: 'elixir.compile', category: 'compilation', weight: 82, extend: 'indent', re: /^== Compilation error|^\*\* \((?:CompileError|SyntaxError|TokenMissingError)\)/ },
   { id: 'swift.error', category: 'compilation', weight: 82, extend: 'indent', re: /^\S+\.(?:swift|m|mm|h):\d+:\d+: error: / },
+  // Meson's configure step: `meson.build:12:0: ERROR: …` (a missing dependency refines to one).
+  { id: 'meson.error', category: 'configuration', weight: 82, extend: 'line', refine: true, re: /^(?:\S+\/)?meson\.build:\d+:\d+: ERROR: / },
   // Vite names its plugin (`[vite:esbuild] Transform failed …`) and esbuild prints `file:12:6: ERROR: msg`.
   { id: 'webpack.error', category: 'compilation', weight: 78, extend: 'indent',
     re: /^ERROR in \S|^Module (?:not found|build failed)|^\s*\[vite\]: Rollup failed|^✘ \[ERROR\] |^\[vite:[\w-]+\] \S|^\S+:\d+:\d+: ERROR: / },
@@ -343,6 +348,9 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'npm.error', category: 'dependency', weight: 80, extend: 'indent', refine: true,
     re: /^npm (?:ERR!|error) (?:code (?:E404|ETARGET|ERESOLVE|EINTEGRITY|ENOTFOUND|EAI_AGAIN|ECONNRESET|ETIMEDOUT|ECONNREFUSED|E401|E403|EBADENGINE|ENOENT|EACCES|ENOVERSIONS)\b|404 |notarget |ERESOLVE )/,
     cont: /^npm (?:ERR!|error) (?!code ELIFECYCLE|errno|A complete log|Exit status|\s*$)/ },
+  // Yarn Berry's errors by code: exception, build, checksum, frozen lockfile, fetch, auth, no candidates.
+  { id: 'yarn.berry-error', category: 'dependency', weight: 82, extend: 'indent',
+    re: /^➤ YN00(?:01|09|18|28|35|41|46|71|82): / },
   { id: 'yarn.error', category: 'dependency', weight: 80, extend: 'line', refine: true,
     re: /^error (?:An unexpected error occurred|Couldn't find (?:any versions|package)|Package .* not found|.*: The engine "\w+" is incompatible|Received invalid response from npm|.* not found in the registry)/ },
   { id: 'pnpm.error', category: 'dependency', weight: 78, extend: 'line', refine: true, re: /\bERR_PNPM_(?!RECURSIVE_RUN_FIRST_FAIL)\w+/ },
@@ -350,7 +358,7 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /Could not find a version that satisfies the requirement|No matching distribution found for|ResolutionImpossible|Cannot install .{0,1000} because these package versions have conflicting dependencies|Failed building wheel for|Could not build wheels for|pip's dependency resolver/ },
   { id: 'python.module-missing', category: 'dependency', weight: 74, extend: 'line', re: /^\s*(?:ModuleNotFoundError|ImportError): / },
   { id: 'conda.resolve', category: 'dependency', weight: 86, extend: 'indent', gap: 1,
-    re: /^(?:PackagesNotFoundError|UnsatisfiableError|ResolvePackageNotFound|PackageNotFoundError|LibMambaUnsatisfiableError)\b/, cont: /^\s+- / },
+    re: /^(?:PackagesNotFoundError|UnsatisfiableError|ResolvePackageNotFound|PackageNotFoundError|LibMambaUnsatisfiableError)\b|^(?:(?:error|critical) +libmamba )?Could not solve for environment specs$/, cont: /^\s+- / },
   { id: 'bundler.error', category: 'dependency', weight: 82, extend: 'indent', refine: true,
     re: /Could not find gem '|Bundler could not find compatible versions|Gem::Ext::BuildError|An error occurred while installing \S+|Could not find \S+ in (?:any of the sources|locally installed gems)|Your bundle is locked to|Bundler::GemNotFound|Gem::MissingSpecError/ },
   { id: 'composer.resolve', category: 'dependency', weight: 84, extend: 'until', maxLines: 80, gap: 1,
@@ -582,7 +590,7 @@ export const GENERIC_CONT = STACK_CONT;
  * every rule's sample headline passes.
  */
 export const PREFILTER_RE =
-  /err|fail|exception|\b(?:fatal|forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported)|no (?:such|space)|can(?:not|'t|cel)|could ?n[o']t|un(?:able|defined|resolved|authori|healthy|recognized|expected|satisf|known revision)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|leaks? found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|dl\d{4}\b|too ?many|exited with|exit code)|[✗✖×✕✘●⎯]|\[-\]/i;
+  /err|fail|exception|\b(?:fatal|forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported)|no (?:such|space)|can(?:not|'t|cel)|could ?n[o']t|un(?:able|defined|resolved|authori|healthy|recognized|expected|satisf|known revision)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|leaks? found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|dl\d{4}\b|too ?many|exited with|exit code|yn0082)|[✗✖×✕✘●⎯]|\[-\]/i;
 
 /** Line shapes that start a block without any keyword (pytest headers, numbered failures, lint positions). */
 export const PREFILTER_START_RE =

@@ -27,8 +27,6 @@ const FIXTURE_LIST: ToolchainFixture[] = JSON.parse(readFileSync(resolve(FIXTURE
 const KNOWN_MISSES = new Set<string>([
   'storybook-build.log',
   'r-cmd-check-testthat.log',
-  'uv-resolve.log',
-  'mamba-solve.log',
   'go-vet.log',
   'swiftlint.log',
   'tflint.log',
@@ -39,8 +37,6 @@ const KNOWN_MISSES = new Set<string>([
   'fastlane-gym.log',
   'flutter-analyze.log',
   'turbo-lint.log',
-  'yarn-berry-immutable.log',
-  'meson-setup.log',
   'busted.log',
   'jest-coverage-threshold.log',
   'vitest-typecheck.log',
