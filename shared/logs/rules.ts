@@ -129,6 +129,11 @@ export const RULES: readonly Rule[] = uniformRules([
   // npm audit's report: the package and its range, then `Severity: high` and the advisory.
   { id: 'npm.audit-advisory', category: 'security_scan', weight: 82, extend: 'paragraph', gap: 0, maxLines: 10,
     re: /^Severity: (?:low|moderate|high|critical)$/, lookback: { re: /^[@\w./-]+ {2}\S/, lines: 1, inclusive: true } },
+  // Checkov: `Check: CKV_AWS_20: "…"` then `	FAILED for resource: aws_s3_bucket.x` (PASSED ones say so).
+  { id: 'checkov.failed', category: 'security_scan', weight: 82, extend: 'indent', cont: /^\s*(?:File|Guide|Calling File): /,
+    re: /^\s*FAILED for resource: \S/, lookback: { re: /^Check: CKV\d?_[A-Z0-9]+_\d+: /, lines: 2, inclusive: true } },
+  // Semgrep's text report: `❯❯❱ rule.id` (`❯❱`, `❱` for lower severities), its message indented below.
+  { id: 'semgrep.finding', category: 'security_scan', weight: 80, extend: 'indent', maxLines: 40, re: /^\s+❯{0,2}❱ [\w.\/-]+$/ },
   { id: 'security.vulnerability', category: 'security_scan', weight: 80, extend: 'indent',
     re: /\b(?:high|critical) severity vulnerabilit|✗ (?:Critical|High|Medium|Low) severity vulnerability|Total: \d+ \(.*(?:CRITICAL|HIGH): [1-9]|\bleaks? found: [1-9]|>> Issue: \[B\d+|Security (?:vulnerabilities|issues) (?:found|detected)|^\s*[│|]\s*(?:CVE-\d{4}-\d{4,}|GHSA-[\w-]{14})\b/i },
 
@@ -252,12 +257,18 @@ export const RULES: readonly Rule[] = uniformRules([
   // nvcc and EDG front ends: `kernel.cu(42): error: identifier "x" is undefined`.
   { id: 'nvcc.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 40,
     re: /^\S+\.(?:cu|cuh|c|cc|cpp|cxx|h|hpp)\(\d+\): (?:catastrophic )?error\b/ },
+  // SwiftLint's Xcode reporter writes a violation like a compiler error: `file.swift:3:5: error: X Violation: … (rule_id)`.
+  { id: 'swiftlint.violation', category: 'lint', weight: 80, extend: 'line',
+    re: /^\S+\.swift:\d+(?::\d+)?: (?:error|warning): .+ Violation: .+ \([a-z_]+\)$/ },
   { id: 'cc.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 60,
     re: /^(?:In file included from )?\S+?:\d+(?::\d+)?:\s+(?:fatal error|error)\b:?/,
     cont: /^\s*(?:\^|~|\||\d+ \||[\w./-]+:\d+(?::\d+)?: note:|note:|In file included|from \S+:\d+)/ },
   // golangci-lint and staticcheck end an issue with the linter's name (`(errcheck)`, `(SA4006)`); before go's build
   // rule, which would read it as a compiler error. `(typecheck)` is the compiler's own error, reported through it.
   { id: 'golangci.issue', category: 'lint', weight: 74, extend: 'indent', re: /^\S+\.go:\d+(?::\d+)?: .* \((?!typecheck\))[A-Za-z][\w-]*\)$/ },
+  // go vet heads its findings for a package with `# [pkg]` (the build's own errors come under `# pkg` alone).
+  { id: 'go.vet', category: 'lint', weight: 80, extend: 'until', headNext: true, maxLines: 60, gap: 0,
+    re: /^# \[[\w.\/@-]+\]$/, end: /^(?!(?:vet: )?(?:\.\.?\/)?[\w.\/-]+\.go:\d+(?::\d+)?: )/ },
   { id: 'go.build-error', category: 'compilation', weight: 80, extend: 'line',
     re: /^(?:\.\.?\/)?[\w./-]+\.go:\d+:\d+: (?!warning)\S|^can't load package: / },
   { id: 'cargo.build-script', category: 'compilation', weight: 82, extend: 'until', maxLines: 200, gap: 99, refine: true,
@@ -333,6 +344,11 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^[^.\n]*[^.\s]\.{3,}Failed$/, cont: /^- (?:hook id|exit code|duration|files were modified by this hook)\b/ },
   { id: 'phpstan.error', category: 'lint', weight: 78, extend: 'until', maxLines: 200, gap: 1,
     re: /^\s*Line\s{2,}\S+\.php\s*$/, end: /^\s*\[(?:ERROR|OK)\]/ },
+  // dart/flutter analyze: `  error - message - lib/x.dart:12:5 - code` (`•` as separator before Dart 2.12).
+  { id: 'dart.analyze', category: 'lint', weight: 76, extend: 'line',
+    re: /^\s*(?:error|warning|info) [-•] .+ [-•] \S+\.dart:\d+:\d+ [-•] [a-z_]+$/ },
+  // TFLint: `Error: message (rule_name)`, then `  on main.tf line 3:`.
+  { id: 'tflint.issue', category: 'lint', weight: 76, extend: 'indent', re: /^(?:Error|Notice): .+ \([a-z][a-z0-9]*(?:_[a-z0-9]+)+\)$/ },
   { id: 'lint.problems', category: 'lint', weight: 40, extend: 'line', re: /^✖ \d+ problems? \([1-9]\d* errors?|^[1-9]\d* (?:problems?|offenses?|errors?) (?:found|detected)/ },
   // actionlint: `.github/workflows/ci.yml:23:29: message [rule]`.
   { id: 'actionlint', category: 'lint', weight: 78, extend: 'indent', maxLines: 20,
@@ -590,8 +606,8 @@ export const GENERIC_CONT = STACK_CONT;
  * every rule's sample headline passes.
  */
 export const PREFILTER_RE =
-  /err|fail|exception|\b(?:fatal|forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported)|no (?:such|space)|can(?:not|'t|cel)|could ?n[o']t|un(?:able|defined|resolved|authori|healthy|recognized|expected|satisf|known revision)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|leaks? found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|dl\d{4}\b|too ?many|exited with|exit code|yn0082)|[✗✖×✕✘●⎯]|\[-\]/i;
+  /err|fail|exception|\b(?:fatal|forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported)|no (?:such|space)|can(?:not|'t|cel)|could ?n[o']t|un(?:able|defined|resolved|authori|healthy|recognized|expected|satisf|known revision)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|leaks? found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|dl\d{4}\b|too ?many|exited with|exit code|yn0082)|[✗✖×✕✘●⎯❱]|\[-\]/i;
 
 /** Line shapes that start a block without any keyword (pytest headers, numbered failures, lint positions). */
 export const PREFILTER_START_RE =
-  /^(?:_{3,} |E {2}|[\w./\\-]+\.\w+[:(]\d+|\s+\d+:\d+\s|(?:nl)?\s*\d+\) |\s*-{3} FAIL|-{4} |\*\* |In \S+ line \d+|rspec |e: |\s*#\s+Failed|\s*Line\s{2,}|\s*\[-\]|\d+:\d\d \+\d+|[A-Z]{1,4}\d{3,4} |[a-z][\w-]*\[[a-z][\w-]*\]: )/;
+  /^(?:_{3,} |E {2}|[\w./\\-]+\.\w+[:(]\d+|\s+\d+:\d+\s|(?:nl)?\s*\d+\) |\s*-{3} FAIL|-{4} |\*\* |In \S+ line \d+|rspec |e: |\s*#\s+Failed|\s*Line\s{2,}|\s*\[-\]|\d+:\d\d \+\d+|[A-Z]{1,4}\d{3,4} |[a-z][\w-]*\[[a-z][\w-]*\]: |# \[|\s*(?:warning|info) [-•] \S)/;
