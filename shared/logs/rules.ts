@@ -260,6 +260,12 @@ export const RULES: readonly Rule[] = uniformRules([
   // SwiftLint's Xcode reporter writes a violation like a compiler error: `file.swift:3:5: error: X Violation: … (rule_id)`.
   { id: 'swiftlint.violation', category: 'lint', weight: 80, extend: 'line',
     re: /^\S+\.swift:\d+(?::\d+)?: (?:error|warning): .+ Violation: .+ \([a-z_]+\)$/ },
+  // Android: AAPT2 resource linking (`ERROR: res/layout/x.xml:12: AAPT: error: …`) and the D8/R8 dexer.
+  { id: 'android.aapt', category: 'compilation', weight: 84, extend: 'line', re: /\bAAPT: error: \S/ },
+  { id: 'android.dex', category: 'compilation', weight: 82, extend: 'line', re: /^\s*(?:ERROR|Error): ?(?:D8|R8): \S/ },
+  // xcpretty (fastlane's gym/scan): `▸ ❌  /path/File.swift:44:9: message`, after fastlane's `[hh:mm:ss]: `.
+  { id: 'xcpretty.error', category: 'compilation', weight: 84, extend: 'indent',
+    re: /^(?:\[[\d:]+\]: )?(?:▸ )?❌ +(?:\S+:\d+(?::\d+)?: |(?:ld|clang|error): )/ },
   { id: 'cc.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 60,
     re: /^(?:In file included from )?\S+?:\d+(?::\d+)?:\s+(?:fatal error|error)\b:?/,
     cont: /^\s*(?:\^|~|\||\d+ \||[\w./-]+:\d+(?::\d+)?: note:|note:|In file included|from \S+:\d+)/ },
@@ -304,6 +310,8 @@ export const RULES: readonly Rule[] = uniformRules([
   // Vite names its plugin (`[vite:esbuild] Transform failed …`) and esbuild prints `file:12:6: ERROR: msg`.
   { id: 'webpack.error', category: 'compilation', weight: 78, extend: 'indent',
     re: /^ERROR in \S|^Module (?:not found|build failed)|^\s*\[vite\]: Rollup failed|^✘ \[ERROR\] |^\[vite:[\w-]+\] \S|^\S+:\d+:\d+: ERROR: / },
+  // Storybook's builder logs through npmlog: `ERR! Module not found: …` under `ERR! => Failed to build the preview`.
+  { id: 'storybook.error', category: 'compilation', weight: 78, extend: 'indent', refine: true, re: /^ERR! (?!=> |\s)\S/ },
   // Next.js's type check: the file's position on its own line, then `Type error: …`.
   { id: 'nextjs.type-error', category: 'compilation', weight: 84, extend: 'indent', re: /^Type error: \S/,
     lookback: { re: /^\.{0,2}\/?[\w@./-]+\.\w+:\d+:\d+$/, lines: 1, inclusive: true } },
@@ -606,7 +614,7 @@ export const GENERIC_CONT = STACK_CONT;
  * every rule's sample headline passes.
  */
 export const PREFILTER_RE =
-  /err|fail|exception|\b(?:fatal|forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported)|no (?:such|space)|can(?:not|'t|cel)|could ?n[o']t|un(?:able|defined|resolved|authori|healthy|recognized|expected|satisf|known revision)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|leaks? found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|dl\d{4}\b|too ?many|exited with|exit code|yn0082)|[✗✖×✕✘●⎯❱]|\[-\]/i;
+  /err|fail|exception|\b(?:fatal|forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported)|no (?:such|space)|can(?:not|'t|cel)|could ?n[o']t|un(?:able|defined|resolved|authori|healthy|recognized|expected|satisf|known revision)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|leaks? found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|dl\d{4}\b|too ?many|exited with|exit code|yn0082)|[✗✖×✕✘●⎯❱❌]|\[-\]/i;
 
 /** Line shapes that start a block without any keyword (pytest headers, numbered failures, lint positions). */
 export const PREFILTER_START_RE =

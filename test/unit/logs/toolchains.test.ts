@@ -25,11 +25,7 @@ const FIXTURE_LIST: ToolchainFixture[] = JSON.parse(readFileSync(resolve(FIXTURE
  * turns this test red until the entry is removed here.
  */
 const KNOWN_MISSES = new Set<string>([
-  'storybook-build.log',
   'r-cmd-check-testthat.log',
-  'android-aapt.log',
-  'android-d8.log',
-  'fastlane-gym.log',
   'turbo-lint.log',
   'busted.log',
   'jest-coverage-threshold.log',
