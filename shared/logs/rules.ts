@@ -158,7 +158,9 @@ export const RULES: readonly Rule[] = uniformRules([
     lookback: { re: /^\s*FAIL\s+\S/, lines: 2, inclusive: true },
     re: /^\s*● (?!Console\b)\S.*$/, end: /^\s*(?:● \S|(?:PASS|FAIL)\s+\S|Test Suites:|Tests:|Summary of all failing tests)/ },
   { id: 'vitest.failed', category: 'test_failure', weight: 88, extend: 'until', maxLines: 300, gap: 99,
-    re: /^\s*FAIL {1,2}\S+ > \S.*/, end: /^\s*(?:FAIL {1,2}\S+ > |⎯{3,}|Test Files |Tests )/ },
+    re: /^\s*FAIL {1,2}\S+ > \S.*/, end: /^\s*(?:FAIL {1,2}\S+ > |⎯{3,}|Test Files |Tests )/,
+    // A type test (`--typecheck`) says what failed only in its `TypeCheckError:` line.
+    pick: [{ re: /^TypeCheckError: \S/ }] },
   // uv marks its errors with the same `×` test reporters use for a failed test.
   { id: 'uv.error', category: 'dependency', weight: 86, extend: 'indent', maxLines: 40,
     re: /^\s*× (?:No solution found when resolving dependencies|Failed to (?:build|download|fetch|resolve|prepare distributions|install)\b)/ },
@@ -232,12 +234,21 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'pester.failed', category: 'test_failure', weight: 82, extend: 'indent', gap: 1, maxLines: 100,
     re: /^\s*\[-\] \S/, cont: /^(?:Expected|Actual|But was|at [\w<>-]+, |\s+at )/ },
   { id: 'testthat.failed', category: 'test_failure', weight: 84, extend: 'indent', maxLines: 100,
-    re: /^\s*(?:── |══ )?\d+\. (?:Failure|Error)(?: \(|: )/ },
+    // testthat 2e numbers its failures (`1. Failure (…)`); the 3rd edition rules them off: `── Failure ('test-x.R:12:3'): name ──`.
+    re: /^\s*(?:── |══ )?\d+\. (?:Failure|Error)(?: \(|: )|^\s*── (?:Failure|Error) \('[^']+'\): / },
   { id: 'r.tests-failed', category: 'test_failure', weight: 86, extend: 'until', maxLines: 80,
     lookback: { re: /^\s*Running ‘[^’]+’/, lines: 3, inclusive: true },
-    re: /^Running the tests in .* failed\.$/, end: /^\s*(?:Execution halted|\* checking|\* DONE)/ },
+    re: /^Running the tests in .* failed\.$/, end: /^\s*(?:Execution halted|\* checking|\* DONE)/,
+    // The output's tail names the failing expectation: testthat's `── Failure ('test-x.R:12:3'): …` (3e) or `1. Failure`.
+    pick: [{ re: /^\s*(?:── |══ )?(?:\d+\. )?(?:Failure|Error) \(/ }] },
   { id: 'perl.test-failed', category: 'test_failure', weight: 80, extend: 'indent',
     re: /^\s*#\s+Failed test\b|^\S+\.t \.+ ?(?:Dubious|Failed \d+)|^Failed \d+\/\d+ test programs/ },
+  // busted's utfTerminal report: `Failure → spec/x_spec.lua @ 5`, the test's name, then `spec/x_spec.lua:6: message`.
+  { id: 'busted.failed', category: 'test_failure', weight: 84, extend: 'paragraph', gap: 0, maxLines: 60,
+    re: /^(?:Failure|Error) → \S+ @ \d+$/ },
+  // Jest's and Vitest's coverage thresholds: every test passed, the run fails on coverage.
+  { id: 'coverage.threshold', category: 'test_failure', weight: 80, extend: 'line',
+    re: /^Jest: (?:"[^"]+" coverage threshold for \w+ \(-?\d+(?:\.\d+)?%?\) not met|Uncovered count for \w+ \(\d+\) exceeds )|^ERROR: Coverage for \w+ \([\d.]+%\) does not meet (?:global|"[^"]+") threshold/ },
   { id: 'erlang.ct-failed', category: 'test_failure', weight: 75, extend: 'paragraph',
     re: /^\S[^\s:]*:\S+ failed on line \d+$|^%%%.*FAILED|\*\*\* FAILED .{0,300}test case/ },
   { id: 'test.result-table', category: 'test_failure', weight: 55, extend: 'line', re: /^\S+\s{2,}(?:ERROR|FAIL|FAILED)$|^test\w* FAILED$/ },
@@ -614,7 +625,7 @@ export const GENERIC_CONT = STACK_CONT;
  * every rule's sample headline passes.
  */
 export const PREFILTER_RE =
-  /err|fail|exception|\b(?:fatal|forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported)|no (?:such|space)|can(?:not|'t|cel)|could ?n[o']t|un(?:able|defined|resolved|authori|healthy|recognized|expected|satisf|known revision)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|leaks? found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|dl\d{4}\b|too ?many|exited with|exit code|yn0082)|[✗✖×✕✘●⎯❱❌]|\[-\]/i;
+  /err|fail|exception|\b(?:fatal|forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported)|no (?:such|space)|can(?:not|'t|cel)|could ?n[o']t|un(?:able|defined|resolved|authori|healthy|recognized|expected|satisf|known revision)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|leaks? found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|dl\d{4}\b|too ?many|exited with|exit code|yn0082|coverage threshold)|[✗✖×✕✘●⎯❱❌]|\[-\]/i;
 
 /** Line shapes that start a block without any keyword (pytest headers, numbered failures, lint positions). */
 export const PREFILTER_START_RE =

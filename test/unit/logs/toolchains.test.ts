@@ -25,11 +25,7 @@ const FIXTURE_LIST: ToolchainFixture[] = JSON.parse(readFileSync(resolve(FIXTURE
  * turns this test red until the entry is removed here.
  */
 const KNOWN_MISSES = new Set<string>([
-  'r-cmd-check-testthat.log',
   'turbo-lint.log',
-  'busted.log',
-  'jest-coverage-threshold.log',
-  'vitest-typecheck.log',
 ]);
 
 describe('toolchain coverage: the first failure names a gold line, with the expected category', () => {
