@@ -249,6 +249,9 @@ export const RULES: readonly Rule[] = uniformRules([
   // Jest's and Vitest's coverage thresholds: every test passed, the run fails on coverage.
   { id: 'coverage.threshold', category: 'test_failure', weight: 80, extend: 'line',
     re: /^Jest: (?:"[^"]+" coverage threshold for \w+ \(-?\d+(?:\.\d+)?%?\) not met|Uncovered count for \w+ \(\d+\) exceeds )|^ERROR: Coverage for \w+ \([\d.]+%\) does not meet (?:global|"[^"]+") threshold/ },
+  // clojure.test (lein test, clojure -X:test): `FAIL in (add-test) (core_test.clj:7)`, then expected/actual.
+  { id: 'clojure.test-failed', category: 'test_failure', weight: 86, extend: 'paragraph', gap: 0, maxLines: 40,
+    re: /^(?:FAIL|ERROR) in \(\S+\) \(\S+\.clj[cs]?:\d+\)$/ },
   { id: 'erlang.ct-failed', category: 'test_failure', weight: 75, extend: 'paragraph',
     re: /^\S[^\s:]*:\S+ failed on line \d+$|^%%%.*FAILED|\*\*\* FAILED .{0,300}test case/ },
   { id: 'test.result-table', category: 'test_failure', weight: 55, extend: 'line', re: /^\S+\s{2,}(?:ERROR|FAIL|FAILED)$|^test\w* FAILED$/ },
@@ -313,6 +316,10 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^CMake Error\b/, cont: /^(?:Call Stack \(most recent call first\):|\s)/ },
   { id: 'configure.error', category: 'configuration', weight: 80, extend: 'line', re: /^configure: error: / },
   { id: 'make.no-rule', category: 'configuration', weight: 70, extend: 'line', re: /No rule to make target|No targets specified and no makefile found|Makefile:\d+: \*\*\* / },
+  // OCaml (ocamlc, dune): `File "bin/main.ml", line 5, characters 10-13:`, a code frame, then `Error: …`.
+  { id: 'ocaml.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 40, cont: /^(?:\d+ \||Error|Warning)/,
+    re: /^File "[^"]+\.(?:ml|mli|mly|mll|re|rei)", lines? \d+(?:-\d+)?, characters \d+-\d+:$/,
+    pick: [{ re: /^Error(?: \(warning \d+ \[[\w-]+\]\))?: / }] },
   { id: 'ghc.error', category: 'compilation', weight: 82, extend: 'indent', re: /^\S+\.hs:\d+:\d+(?:-\d+)?: error:/ },
   { id: 'elixir.compile', category: 'compilation', weight: 82, extend: 'indent', re: /^== Compilation error|^\*\* \((?:CompileError|SyntaxError|TokenMissingError)\)/ },
   { id: 'swift.error', category: 'compilation', weight: 82, extend: 'indent', re: /^\S+\.(?:swift|m|mm|h):\d+:\d+: error: / },
@@ -368,6 +375,13 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^\s*(?:error|warning|info) [-•] .+ [-•] \S+\.dart:\d+:\d+ [-•] [a-z_]+$/ },
   // TFLint: `Error: message (rule_name)`, then `  on main.tf line 3:`.
   { id: 'tflint.issue', category: 'lint', weight: 76, extend: 'indent', re: /^(?:Error|Notice): .+ \([a-z][a-z0-9]*(?:_[a-z0-9]+)+\)$/ },
+  // ESLint's compact formatter: `/path/x.js: line 14, col 7, Error - message (rule)`.
+  { id: 'eslint.compact', category: 'lint', weight: 78, extend: 'line', re: /^\S.*: line \d+, col \d+, Error - \S/ },
+  // ktlint `App.kt:12:1: message (standard:indent)`, detekt `App.kt:14:9: message [LongMethod]`.
+  { id: 'kotlin.lint', category: 'lint', weight: 76, extend: 'line',
+    re: /^\S+\.kts?:\d+:\d+: .+ (?:\([a-z][\w-]*:[a-z][\w-]*\)|\[[A-Z][A-Za-z]+\])$/ },
+  // Android Lint: `AndroidManifest.xml:18: Error: message [MissingPermission]`, a code frame below.
+  { id: 'android.lint', category: 'lint', weight: 78, extend: 'indent', re: /^\S+:\d+: Error: .+ \[[A-Z][A-Za-z]+\]$/ },
   { id: 'lint.problems', category: 'lint', weight: 40, extend: 'line', re: /^✖ \d+ problems? \([1-9]\d* errors?|^[1-9]\d* (?:problems?|offenses?|errors?) (?:found|detected)/ },
   // actionlint: `.github/workflows/ci.yml:23:29: message [rule]`.
   { id: 'actionlint', category: 'lint', weight: 78, extend: 'indent', maxLines: 20,
@@ -391,6 +405,9 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'pnpm.error', category: 'dependency', weight: 78, extend: 'line', refine: true, re: /\bERR_PNPM_(?!RECURSIVE_RUN_FIRST_FAIL)\w+/ },
   { id: 'pip.resolve', category: 'dependency', weight: 86, extend: 'line', refine: true,
     re: /Could not find a version that satisfies the requirement|No matching distribution found for|ResolutionImpossible|Cannot install .{0,1000} because these package versions have conflicting dependencies|Failed building wheel for|Could not build wheels for|pip's dependency resolver/ },
+  // PubGrub's explanation (Poetry, Dart pub, uv's plain form): `Because … depends on …`, up to `version solving failed.`
+  { id: 'pubgrub.resolve', category: 'dependency', weight: 84, extend: 'paragraph', gap: 0, maxLines: 40,
+    re: /^Because (?:no versions? of |only |every version of |[\w.-]+ (?:\([^)]*\) )?(?:depends on|requires) )/ },
   { id: 'python.module-missing', category: 'dependency', weight: 74, extend: 'line', re: /^\s*(?:ModuleNotFoundError|ImportError): / },
   { id: 'conda.resolve', category: 'dependency', weight: 86, extend: 'indent', gap: 1,
     re: /^(?:PackagesNotFoundError|UnsatisfiableError|ResolvePackageNotFound|PackageNotFoundError|LibMambaUnsatisfiableError)\b|^(?:(?:error|critical) +libmamba )?Could not solve for environment specs$/, cont: /^\s+- / },
@@ -629,4 +646,4 @@ export const PREFILTER_RE =
 
 /** Line shapes that start a block without any keyword (pytest headers, numbered failures, lint positions). */
 export const PREFILTER_START_RE =
-  /^(?:_{3,} |E {2}|[\w./\\-]+\.\w+[:(]\d+|\s+\d+:\d+\s|(?:nl)?\s*\d+\) |\s*-{3} FAIL|-{4} |\*\* |In \S+ line \d+|rspec |e: |\s*#\s+Failed|\s*Line\s{2,}|\s*\[-\]|\d+:\d\d \+\d+|[A-Z]{1,4}\d{3,4} |[a-z][\w-]*\[[a-z][\w-]*\]: |# \[|\s*(?:warning|info) [-•] \S)/;
+  /^(?:_{3,} |E {2}|[\w./\\-]+\.\w+[:(]\d+|\s+\d+:\d+\s|(?:nl)?\s*\d+\) |\s*-{3} FAIL|-{4} |\*\* |In \S+ line \d+|rspec |e: |\s*#\s+Failed|\s*Line\s{2,}|\s*\[-\]|\d+:\d\d \+\d+|[A-Z]{1,4}\d{3,4} |[a-z][\w-]*\[[a-z][\w-]*\]: |# \[|\s*(?:warning|info) [-•] \S|File "[^"]+", lines? \d|Because (?:no versions? of|only|every version of|[\w.-]+ (?:\([^)]*\) )?(?:depends on|requires)) )/;
