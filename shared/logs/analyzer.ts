@@ -246,6 +246,11 @@ const COMPLAINT_RE = /\b(?:error|fail(?:ed|ure)?|mismatch|invalid|missing|not fo
 const FALLBACK_RULE: Rule = uniformRule({ id: 'generic.step-output', category: 'unknown', weight: 20, re: /$^/, extend: 'line', refine: true });
 const TRAVIS_NOISE_RE = /^(?:travis_(?:time|fold):|section_(?:start|end):|\$ |##\[(?:group|endgroup|section|command)\]|\[Pipeline\]|Removing intermediate|Step \d+\/\d+ :)/;
 const NON_BLANK_RE = /\S/;
+/**
+ * A monorepo task runner's prefix on each line of a task's output (Turborepo `web:lint: `, `@acme/ui:test:unit: `):
+ * package, then a task that starts with a lower-case letter (so `ERROR:D8: ` and `file.ts:12: ` are not one).
+ */
+const TASK_PREFIX_RE = /^(?:@[\w.-]+\/)?[\w.-]+:[a-z][\w-]*(?::[\w-]+)*: (?=\s*\S)/;
 /** GitHub Actions step boundaries (in a job log; `$ …` lines there are echoed commands, not steps). */
 const GHA_STEP_RE = /^##\[group\]Run /;
 /** Below RING_SIZE, so a header that turns out to be output can be read again from the ring. */
@@ -627,6 +632,10 @@ export class LogScanner {
     if (text.startsWith('##[error]')) {
       body = text.slice(9);
       annotated = true;
+    } else {
+      // The rules read a task runner's output as the tool printed it, without the runner's prefix.
+      const prefix = TASK_PREFIX_RE.exec(text);
+      if (prefix !== null) body = text.slice(prefix[0].length);
     }
     const rule = this.match(body, annotated ? text : null) ?? (itemPending ? FAILURE_LIST_ITEM_RULE : null);
     if (rule) this.openBlock(rule, line, text, annotated);
