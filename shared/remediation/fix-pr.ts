@@ -41,12 +41,19 @@ export async function buildFixFiles(patch: string, readFile: (path: string) => P
     }
     const source = oldPath === null ? '' : await readFile(oldPath);
     if (source === null) throw new PatchRefusedError(`patch refused: ${oldPath} does not exist at the failing commit`);
-    if (newPath === null) {
-      files.push({ path: oldPath as string, content: null });
-      continue;
+    // A new file or a rename writes the whole of its target: a target that exists would be replaced by content the
+    // diff never showed it losing.
+    if (newPath !== null && newPath !== oldPath && (await readFile(newPath)) !== null) {
+      throw new PatchRefusedError(`patch refused: ${newPath} already exists at the failing commit, and the diff would replace it whole`);
     }
     const result = applyPatch(source, filePatch);
     if (result === false) throw new PatchRefusedError(`patch refused: it does not apply cleanly to ${oldPath ?? newPath}`);
+    if (newPath === null) {
+      // A deletion is committed whole: its hunks must show every line that goes, or the diff hides what is removed.
+      if (result !== '') throw new PatchRefusedError(`patch refused: the deletion does not remove all of ${oldPath}: the diff shows only part of it`);
+      files.push({ path: oldPath as string, content: null });
+      continue;
+    }
     if (oldPath !== null && oldPath !== newPath) files.push({ path: oldPath, content: null });
     files.push({ path: newPath, content: result });
   }

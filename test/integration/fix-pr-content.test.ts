@@ -1,0 +1,170 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EVENTS_DIR, type RecordedWebhook, deliverWebhook, loadWebhook } from '../../infra/local/replay.js';
+import type { LocalRuntime } from '../../infra/local/runtime.js';
+import type { FakeGitHub } from '../support/fake-github.js';
+import { type Harness, startHarness } from '../support/harness.js';
+import type { FakeModel, ModelAnswer } from '../support/fake-model.js';
+
+/**
+ * An attacker's pass over the fix-PR path, through the local runtime: a model (steered, or simply wrong) writes a
+ * patch that passes every path check, a maintainer approves the diff the comment shows, and what is committed must
+ * be that diff and nothing more.
+ */
+const SECRET = 'fix-pr-content-secret';
+const SHA = '9f2c4e1ab37d5c6e8f901b2a3c4d5e6f7a8b9c0d';
+const PR = 1287;
+const REPO = { name: 'fixes-on', id: 800000042 };
+let github: FakeGitHub;
+let model: FakeModel;
+let harness: Harness;
+let runtime: LocalRuntime;
+let jestLog: string;
+
+const AUTH_SOURCE = [
+  '// Every route below needs a signed-in user.',
+  'export function requireLogin(session) {',
+  '  if (!session?.user) throw new Error("not signed in");',
+  '  return session.user;',
+  '}',
+  '',
+].join('\n');
+
+/** A model's patch and the root cause that goes with it, answered with the confidence a fix PR needs. */
+function proposing(patch: string): (prompt: string) => ModelAnswer {
+  return () => ({
+    rootCause: 'The invoice test expects a tax rate of 0.19.',
+    fix: ['Apply the patch.'],
+    confidence: 0.95,
+    proposedAction: 'open_fix_pr',
+    rationale: 'A small source fix.',
+    evidence: ['Expected: 107.1'],
+    patch,
+  });
+}
+
+function failedRun(runId: number, jobId: number): RecordedWebhook {
+  const webhook = structuredClone(loadWebhook('workflow_run-failure'));
+  const body = webhook.body as Record<string, any>;
+  body.workflow_run.id = runId;
+  body.repository.id = REPO.id;
+  body.repository.name = REPO.name;
+  body.repository.full_name = `acme-shop/${REPO.name}`;
+  body.workflow_run.head_repository.id = REPO.id;
+  for (const pr of body.workflow_run.pull_requests) {
+    pr.base.repo.id = REPO.id;
+    pr.head.repo.id = REPO.id;
+  }
+  github.jobs.set(`${runId}/1`, [{ id: jobId, name: 'test (node 22)', conclusion: 'failure' }]);
+  github.logs.set(jobId, { content: jestLog });
+  return webhook;
+}
+
+function approval(text: string, id: number): RecordedWebhook {
+  const base = loadWebhook('workflow_run-failure').body.repository as Record<string, any>;
+  return {
+    headers: { 'content-type': 'application/json', 'x-github-event': 'issue_comment', 'x-github-delivery': `fix-pr-content-${id}` },
+    body: {
+      action: 'created',
+      issue: { number: PR, pull_request: { url: `https://api.github.com/repos/acme-shop/${REPO.name}/pulls/${PR}` } },
+      comment: { id, body: text, user: { login: 'dana-dev', type: 'User' } },
+      repository: { ...base, id: REPO.id, name: REPO.name, full_name: `acme-shop/${REPO.name}` },
+    },
+  };
+}
+
+/** Proposes `patch` for a failure, approves it as a maintainer, and returns the incident and the trees committed. */
+async function proposeAndApprove(patch: string, runId: number) {
+  model.answer = proposing(patch);
+  const treesBefore = [...github.gitObjects.values()].filter((o) => o.kind === 'trees').length;
+  const pullsBefore = github.pulls.length;
+  const response = await deliverWebhook(runtime.url, failedRun(runId, runId + 1), SECRET);
+  await runtime.idle();
+  const id = String(response.body.incidentId);
+  const waiting = await harness.incident(id);
+  await deliverWebhook(runtime.url, approval(`/guard approve ${id}`, runId + 2), SECRET);
+  await runtime.idle();
+  const trees = [...github.gitObjects.values()].filter((o) => o.kind === 'trees').slice(treesBefore);
+  return { id, waiting, done: await harness.incident(id), trees, pulls: github.pulls.slice(pullsBefore) };
+}
+
+beforeAll(async () => {
+  harness = await startHarness({
+    name: 'guard-fix-pr-content',
+    secret: SECRET,
+    github: { auth: 'token' },
+    model: 'steered',
+    env: { POLICY_JSON: JSON.stringify({ repositories: { [`acme-shop/${REPO.name}`]: { actions: { open_fix_pr: { allowed: true } } } } }) },
+  });
+  runtime = harness.runtime;
+  github = harness.github;
+  model = harness.model;
+  jestLog = await readFile(join(EVENTS_DIR, 'logs', 'github-actions-jest-failure.log'), 'utf8');
+  github.permissions.set('dana-dev', 'write');
+  github.files.set(`src/auth/require-login.ts@${SHA}`, AUTH_SOURCE);
+  github.files.set(`src/invoices/tax.ts@${SHA}`, 'export const rate = 0.2;\n');
+  github.files.set(`src/invoices/rate.ts@${SHA}`, 'export const defaultRate = 0.2;\nexport const reducedRate = 0.07;\n');
+});
+
+afterAll(async () => {
+  await harness?.close();
+});
+
+describe('a fix commit is the diff the approver saw', () => {
+  it('a "new file" that already exists is not committed over the existing file', async () => {
+    // The diff shows one new line in a new file; applied, it replaced the whole of an existing file with that line.
+    const patch = ['--- /dev/null', '+++ b/src/auth/require-login.ts', '@@ -0,0 +1 @@', '+export const requireLogin = (session) => session?.user;', ''].join('\n');
+
+    const { waiting, done, trees, pulls } = await proposeAndApprove(patch, 95000100);
+
+    expect(waiting).toMatchObject({ status: 'awaiting_approval', plan: { action: 'open_fix_pr' } });
+    expect(pulls).toEqual([]);
+    expect(trees).toEqual([]);
+    expect(done.decision).toMatchObject({ action: 'escalate' });
+    expect(done.decision?.reason).toMatch(/src\/auth\/require-login\.ts already exists/);
+  });
+
+  it('a deletion whose hunk shows part of a file does not delete the whole file', async () => {
+    // The diff shows one comment line removed (`+++ /dev/null`); applied, the whole file went.
+    const patch = ['--- a/src/auth/require-login.ts', '+++ /dev/null', '@@ -1 +0,0 @@', '-// Every route below needs a signed-in user.', ''].join('\n');
+
+    const { done, trees, pulls } = await proposeAndApprove(patch, 95000200);
+
+    expect(pulls).toEqual([]);
+    expect(trees).toEqual([]);
+    expect(done.decision?.reason).toMatch(/does not remove all of src\/auth\/require-login\.ts/);
+  });
+
+  it('a rename onto an existing file does not overwrite it', async () => {
+    const patch = [
+      'diff --git a/src/invoices/tax.ts b/src/invoices/rate.ts',
+      'similarity index 90%',
+      'rename from src/invoices/tax.ts',
+      'rename to src/invoices/rate.ts',
+      '--- a/src/invoices/tax.ts',
+      '+++ b/src/invoices/rate.ts',
+      '@@ -1 +1 @@',
+      '-export const rate = 0.2;',
+      '+export const rate = 0.19;',
+      '',
+    ].join('\n');
+
+    const { done, trees, pulls } = await proposeAndApprove(patch, 95000300);
+
+    expect(pulls).toEqual([]);
+    expect(trees).toEqual([]);
+    expect(done.decision?.reason).toMatch(/src\/invoices\/rate\.ts already exists/);
+  });
+
+  it('a whole deletion shown whole is still committed as a deletion', async () => {
+    const patch = ['--- a/src/invoices/rate.ts', '+++ /dev/null', '@@ -1,2 +0,0 @@', '-export const defaultRate = 0.2;', '-export const reducedRate = 0.07;', ''].join('\n');
+
+    const { id, done, trees } = await proposeAndApprove(patch, 95000400);
+
+    expect(done.decision).toMatchObject({ action: 'open_fix_pr', applied: true });
+    expect(github.pulls.map((p) => p.head)).toContain(`guard/fix-${id}`);
+    expect(trees).toHaveLength(1);
+    expect(trees[0]!.tree).toEqual([{ path: 'src/invoices/rate.ts', mode: '100644', type: 'blob', sha: null }]);
+  });
+});
