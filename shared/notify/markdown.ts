@@ -14,7 +14,7 @@ const HEX_RUN = /\b(?=[0-9a-f]*[0-9])(?=[0-9a-f]*[a-f])[0-9a-f]{7,}\b/gi;
  * it), defused with a zero-width space or an entity; the text reads the same. Mentions (`@user`,
  * `owner/repo@sha`); issue and pull request references (`#12`, `owner/repo#12`, `GH-12`), which put a "mentioned
  * this" entry in another repository's timeline and, after a closing keyword in a PR body, close the issue on merge;
- * commit SHAs, split into runs of six; `http(s)://` autolinks; and `$`, the delimiter of GitHub's math (`$…$`,
+ * commit SHAs, split into runs of six; `http(s)://` and `www.` autolinks; and `$`, the delimiter of GitHub's math (`$…$`,
  * `$$…$$`). Runs after `&` is escaped.
  */
 export function defuseReferences(text: string): string {
@@ -33,7 +33,9 @@ export function defusePlainReferences(text: string): string {
     .replace(/#(?=[0-9])/g, '#\u200b')
     .replace(/\bGH\\?-(?=[0-9])/gi, (prefix) => `${prefix}\u200b`)
     .replace(HEX_RUN, (run) => run.replace(/[0-9a-f]{6}(?=[0-9a-f])/gi, '$&\u200b'))
-    .replace(/https?:\/\//gi, (scheme) => scheme.replace('://', ':\u200b//'));
+    .replace(/https?:\/\//gi, (scheme) => scheme.replace('://', ':\u200b//'))
+    // GFM's extended autolink: `www.` then a domain is linked without a scheme.
+    .replace(/(?<![A-Za-z0-9])www(?=\\?\.)/gi, (www) => `${www}\u200b`);
 }
 
 /** Escapes inline text so it renders literally. Mentions, issue references, commit SHAs and math are defused. */

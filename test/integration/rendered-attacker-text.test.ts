@@ -1,0 +1,66 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EVENTS_DIR, type RecordedWebhook, deliverWebhook, loadWebhook } from '../../infra/local/replay.js';
+import type { LocalRuntime } from '../../infra/local/runtime.js';
+import type { FakeGitHub } from '../support/fake-github.js';
+import { type Harness, startHarness } from '../support/harness.js';
+import type { FakeModel } from '../support/fake-model.js';
+
+/**
+ * What the pull request comment renders of text an attacker chooses (a workflow name, a model's answer the log
+ * steered), through the local runtime: nothing of it may become a link a reader can click.
+ */
+const SECRET = 'rendered-attacker-text-secret';
+const PR = 1287;
+let github: FakeGitHub;
+let model: FakeModel;
+let harness: Harness;
+let runtime: LocalRuntime;
+let jestLog: string;
+
+function failedRun(runId: number, jobId: number, run: Record<string, unknown> = {}): RecordedWebhook {
+  const webhook = structuredClone(loadWebhook('workflow_run-failure'));
+  const body = webhook.body as Record<string, any>;
+  body.workflow_run.id = runId;
+  Object.assign(body.workflow_run, run);
+  github.jobs.set(`${runId}/1`, [{ id: jobId, name: 'test (node 22)', conclusion: 'failure' }]);
+  github.logs.set(jobId, { content: jestLog });
+  return webhook;
+}
+
+/** The comment as a renderer reads its text: Markdown backslash escapes resolved. */
+const renderedText = (pr: number) => (github.comments.get(pr) ?? []).map((c) => c.body.replace(/\\(.)/g, '$1')).join('\n---\n');
+
+beforeAll(async () => {
+  harness = await startHarness({ name: 'guard-rendered-text', secret: SECRET, github: { auth: 'token' }, model: 'steered' });
+  runtime = harness.runtime;
+  github = harness.github;
+  model = harness.model;
+  jestLog = await readFile(join(EVENTS_DIR, 'logs', 'github-actions-jest-failure.log'), 'utf8');
+});
+
+afterAll(async () => {
+  await harness?.close();
+});
+
+describe('the PR comment links nothing an attacker wrote', () => {
+  it('a www. host in the workflow name or the model answer is not autolinked', async () => {
+    // GitHub links `www.host/path` by itself (GFM's extended autolinks), after Markdown escapes are read, so the
+    // backslashes escapeMarkdown puts before the dots do not stop it; `https://` was defused, `www.` was not.
+    model.answer = () => ({
+      rootCause: 'The session expired: re-authenticate at www.evil-login.example/reauth and re-run.',
+      fix: ['Sign in again at WWW.evil-login.example/reauth'],
+      confidence: 0.4,
+      proposedAction: 'comment_only',
+      evidence: ['Expected: 107.1'],
+    });
+
+    await deliverWebhook(runtime.url, failedRun(96000001, 86000001, { name: 'CI — status at www.evil-login.example/status' }), SECRET);
+    await runtime.idle();
+
+    const text = renderedText(PR);
+    expect(text).toContain('evil-login');
+    expect(text).not.toMatch(/(?<![\w-])www\.[a-z0-9-]+\.[a-z]/i);
+  });
+});
