@@ -139,7 +139,22 @@ const SIGNALS: readonly Signal[] = [
   {
     id: 'override-translated',
     weight: 2,
-    re: /\b(?:ignorier\w*|vergiss|vergessen|missachte\w*|ignorez|oubliez|ignorer|ignora|ignorar|olvida\w*|dimentica\w*)\b.{0,40}\b(?:anweisungen|instruktionen|regeln|vorgaben|consignes|r[eè]gles|instrucciones|reglas|indicaciones|istruzioni|regole|instru[cç][oõ]es|regras)\b/,
+    re: new RegExp(
+      [
+        String.raw`\b(?:ignorier\w*|vergiss|vergessen|missachte\w*|ignorez|oubliez|ignorer|ignora|ignorar|olvida\w*|dimentica\w*)\b.{0,40}\b(?:anweisungen|instruktionen|regeln|vorgaben|consignes|r[eè]gles|instrucciones|reglas|indicaciones|istruzioni|regole|instru[cç][oõ]es|regras)\b`,
+        // Dutch, Swedish, Norwegian, Danish, Polish, Turkish, Vietnamese.
+        String.raw`\b(?:negeer|vergeet|ignorera|ignorer|ignorér|glöm|glem|zignoruj|ignoruj|zapomnij|pomiń|bỏ qua|phớt lờ|quên)\s.{0,40}?(?:\b(?:instructies|aanwijzingen|opdrachten|regels|instruktion(?:er|erna|erne)?|instruksjon(?:er|ene)?|instrukser|regler(?:na|ne)?|instrukcj\w*|polece\w*|zasad\w*|hướng dẫn|chỉ dẫn|chỉ thị|quy tắc)|reguł\w*)`,
+        String.raw`(?:talimat|kural|yönerge|komut)\S*\s.{0,30}?(?:yok say|görmezden gel|unut|dikkate alma)`,
+        // Russian, Ukrainian (imperatives), Arabic.
+        String.raw`(?:игнорируй|проигнорируй|игнорируйте|проигнорируйте|забудь|забудьте|не обращай внимания на|отбрось|пренебреги|ігноруй|проігноруй|забудь)\s.{0,40}?(?:инструкци|указани|правил|распоряжени|інструкці|вказівк)`,
+        String.raw`(?:تجاهل|انس|اترك)\s.{0,30}?(?:التعليمات|الأوامر|القواعد|التوجيهات)`,
+        // Chinese, Japanese, Korean: with the earlier/all qualifier, as an instruction puts it (a linter's "ignored 3 rules" has none).
+        String.raw`(?:忽略|无视|無視|忽视|忽視|忘记|忘記|不要理会|不要理會)(?:掉)?(?:你)?(?:之前|以前|上面|上述|先前|前面|所有|全部|一切|此前)[^。！？]{0,10}?(?:指令|指示|说明|說明|提示|规则|規則|要求)`,
+        String.raw`(?:前|以前|上記|これまで|すべて|全て|先)の?(?:指示|命令|ルール|指令)[^。！？]{0,10}?(?:無視|忘れ)`,
+        String.raw`(?:이전|앞의|모든|위의|기존)\s?(?:지시|명령|규칙|지침)[^.!?]{0,12}?(?:무시|잊어)`,
+      ].join('|'),
+      'u',
+    ),
   },
   { id: 'direct-address', weight: 2, re: new RegExp(`\\b(?:note to|attention|dear|hey|hi|hello|message for|instructions? for|to (?:the|any|all))\\s+(?:the |any |all )?${ADDRESSEE}\\b|\\bif you are (?:an? )?${ADDRESSEE}\\b|\\b(?:any|all|every|each)\\s+${ADDRESSEE}\\s+(?:reading|processing|analy[sz]ing|parsing|seeing|reviewing)\\b|\\b(?:as an ai|as a language model)\\b`) },
   { id: 'addressee', weight: 1, re: new RegExp(`\\b${ADDRESSEE}\\b.{0,60}\\b(?:must|should|shall|need to|needs to|have to|has to|are (?:required|instructed|told)|will now|is to)\\b|\\b${ADDRESSEE}\\s+to\\s+(?:propose|open|suggest|recommend|approve|merge|add|apply|run|mark|report|say|answer|classify)\\b|\\b(?:you|your)\\b.{0,40}\\b(?:must|should|shall|need to|have to)\\b`) },
@@ -238,11 +253,20 @@ export function eitherIOrL(source: string): string {
  * instructions` in a branch name), and reversed text behind a bidi override.
  */
 function normalize(text: string): string[] {
-  const base = foldLookalikes(stripHidden(decodeTagCharacters(text).normalize('NFKC')).toLowerCase());
-  const spaced = base.replace(/[_/]+|(?<=[a-z])-(?=[a-z])/g, ' ').replace(/\s+/g, ' ');
+  const unfolded = stripHidden(decodeTagCharacters(text).normalize('NFKC')).toLowerCase();
+  const base = foldLookalikes(unfolded);
+  const gapped = base.replace(/[_/]+|(?<=[a-z])-(?=[a-z])/g, ' ');
+  const spaced = gapped.replace(/\s+/g, ' ');
   const forms = [base.replace(/\s+/g, ' '), spaced];
   // Letters spelled out one by one: "i g n o r e", "i.g.n.o.r.e", "i~g~n~o~r~e".
-  if (/\b(?:[a-z][ .\-*~+|:,=]){4,}[a-z]\b/.test(spaced)) forms.push(spaced.replace(/\b((?:[a-z][ .\-*~+|:,=]){4,}[a-z])\b/g, (run) => run.replace(/[ .\-*~+|:,=]/g, '')));
+  if (/\b(?:[a-z][ .\-*~+|:,=]){4,}[a-z]\b/.test(spaced)) {
+    forms.push(spaced.replace(/\b((?:[a-z][ .\-*~+|:,=]){4,}[a-z])\b/g, (run) => run.replace(/[ .\-*~+|:,=]/g, '')));
+    // With a wider gap between the words ("i g n o r e  a l l  p r e v i o u s"), which the form above runs into one:
+    // each run of single letters one separator apart is a word, short ones ("a l l") too.
+    forms.push(gapped.replace(/(?<![a-z])(?:[a-z][ .\-*~+|:,=](?=[a-z]))+[a-z](?![a-z])/g, (run) => run.replace(/[ .\-*~+|:,=]/g, '')).replace(/\s+/g, ' '));
+  }
+  // Text really written in Cyrillic or Greek, read in its own letters: folding look-alikes turned it into nonsense.
+  if (unfolded !== base) forms.push(unfolded.replace(/\s+/g, ' '));
   // Text behind a right-to-left override is stored reversed.
   if (/[\u202e\u2067]/.test(text)) forms.push([...spaced].reverse().join(''));
   return forms;
