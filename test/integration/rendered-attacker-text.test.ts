@@ -33,7 +33,14 @@ function failedRun(runId: number, jobId: number, run: Record<string, unknown> = 
 const renderedText = (pr: number) => (github.comments.get(pr) ?? []).map((c) => c.body.replace(/\\(.)/g, '$1')).join('\n---\n');
 
 beforeAll(async () => {
-  harness = await startHarness({ name: 'guard-rendered-text', secret: SECRET, github: { auth: 'token' }, model: 'steered' });
+  harness = await startHarness({
+    name: 'guard-rendered-text',
+    secret: SECRET,
+    github: { auth: 'token' },
+    model: 'steered',
+    // Every incident comments on one pull request: the default write budget (20 a minute) is not what is tested here.
+    env: { GITHUB_WRITES_PER_MINUTE: '1000', GITHUB_WRITES_PER_HOUR: '10000' },
+  });
   runtime = harness.runtime;
   github = harness.github;
   model = harness.model;
