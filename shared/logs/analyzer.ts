@@ -251,6 +251,19 @@ const NON_BLANK_RE = /\S/;
  * package, then a task that starts with a lower-case letter (so `ERROR:D8: ` and `file.ts:12: ` are not one).
  */
 const TASK_PREFIX_RE = /^(?:@[\w.-]+\/)?[\w.-]+:[a-z][\w-]*(?::[\w-]+)*: (?=\s*\S)/;
+
+/**
+ * The length of a task runner's prefix on `text`, 0 without one. A package name holds no `:`, so the prefix's first
+ * `:` is the line's first, and a lower-case letter follows it: checked before the expression, which every
+ * candidate line would otherwise cost (8 % of a log of a million compiler errors, whose first `:` is `): `).
+ */
+function taskPrefixLength(text: string): number {
+  const colon = text.indexOf(':');
+  if (colon <= 0) return 0;
+  const next = text.charCodeAt(colon + 1);
+  if (next < 0x61 || next > 0x7a) return 0;
+  return TASK_PREFIX_RE.exec(text)?.[0].length ?? 0;
+}
 /** GitHub Actions step boundaries (in a job log; `$ …` lines there are echoed commands, not steps). */
 const GHA_STEP_RE = /^##\[group\]Run /;
 /** Below RING_SIZE, so a header that turns out to be output can be read again from the ring. */
@@ -634,8 +647,8 @@ export class LogScanner {
       annotated = true;
     } else {
       // The rules read a task runner's output as the tool printed it, without the runner's prefix.
-      const prefix = TASK_PREFIX_RE.exec(text);
-      if (prefix !== null) body = text.slice(prefix[0].length);
+      const prefix = taskPrefixLength(text);
+      if (prefix > 0) body = text.slice(prefix);
     }
     const rule = this.match(body, annotated ? text : null) ?? (itemPending ? FAILURE_LIST_ITEM_RULE : null);
     if (rule) this.openBlock(rule, line, text, annotated);
