@@ -126,6 +126,7 @@ function IncidentsPage() {
           { header: 'created', cell: (i) => when(i.createdAt) },
           {
             header: 'incident',
+            wrap: true,
             cell: (i) => (
               <>
                 <a href={`#/incidents/${i.id}`}>{title(i)}</a>
@@ -295,6 +296,7 @@ function IncidentPage({ id }: { id: string }) {
           { cell: (entry) => when(entry.at) },
           { cell: (entry) => entry.kind },
           {
+            wrap: true,
             cell: (entry) => (
               <>
                 {entry.title}

@@ -4,6 +4,8 @@ export interface Column<T> {
   /** The column's heading; a table whose columns have none gets no header row. */
   header?: ComponentChildren;
   cell: (row: T) => ComponentChildren;
+  /** Text from incidents (a branch, a log line) that may be one long word: it wraps anywhere (`.wrap`). */
+  wrap?: boolean;
 }
 
 /**
@@ -36,7 +38,9 @@ export function DataTable<T>(props: {
         {rows.map((row, index) => (
           <tr key={rowKey(row, index)} {...rowAttributes?.(row)}>
             {columns.map((column, i) => (
-              <td key={i}>{column.cell(row)}</td>
+              <td key={i} class={column.wrap ? 'wrap' : undefined}>
+                {column.cell(row)}
+              </td>
             ))}
           </tr>
         ))}

@@ -1,0 +1,109 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Browser, type Page, launch } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EVENTS_DIR, type RecordedWebhook, deliverAlarm, deliverWebhook, fetchIncident, loadAlarmEvent, loadWebhook } from '../../infra/local/replay.js';
+import { type Harness, startHarness } from '../support/harness.js';
+
+/**
+ * The dashboard on a phone at 3 a.m., showing incidents whose text an attacker wrote: the local runtime (the shared
+ * harness, with a fake GitHub serving the job logs), real incidents made by its pipeline, and Debian's chromium at
+ * a phone's width. Skipped, like dashboard.test.ts, when chromium is not installed (CI requires it).
+ */
+const CHROMIUM = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p): p is string => Boolean(p && existsSync(p)));
+if (!CHROMIUM && process.env.CI) throw new Error('chromium is not installed: the browser test must run in CI (apt-get install -y chromium)');
+
+const SECRET = 'dashboard-phone-secret';
+const REPO_ID = 714523861;
+const PHONE = { width: 375, height: 812 };
+/** A git ref may be this long; nothing in it is a place to break a line. */
+const LONG_BRANCH = `feature/${'a'.repeat(240)}`;
+const MARKUP = `<img src=x onerror="document.title='pwned'"><script>document.title='pwned'</script>`;
+const HOSTILE_RUN = 900001;
+const HOSTILE = `gh-${REPO_ID}-${HOSTILE_RUN}-1`;
+const PLAIN_RUN = 900002;
+const PLAIN = `gh-${REPO_ID}-${PLAIN_RUN}-1`;
+
+let harness: Harness;
+let browser: Browser;
+let page: Page;
+let url: string;
+let alarmId: string;
+
+/** A failed run of the sample repository whose one job's log and names are `over` and `log`. */
+function failedRun(runId: number, log: string, over: Record<string, unknown>, jobName = 'test (node 22)'): RecordedWebhook {
+  const webhook = structuredClone(loadWebhook('workflow_run-failure'));
+  const run = webhook.body.workflow_run as Record<string, unknown>;
+  run.id = runId;
+  Object.assign(run, over);
+  webhook.headers['x-github-delivery'] = `phone-${runId}`;
+  harness.github.jobs.set(`${runId}/1`, [{ id: runId + 1, name: jobName, conclusion: 'failure' }]);
+  harness.github.logs.set(runId + 1, { content: log });
+  return webhook;
+}
+
+async function notified(id: string): Promise<void> {
+  for (let i = 0; i < 150; i += 1) {
+    const incident = await fetchIncident(url, id).catch(() => null);
+    if (incident?.status === 'notified') return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`incident ${id} was not notified`);
+}
+
+/** Opens a dashboard route and waits for its `selector`. */
+async function open(route: string, selector: string): Promise<void> {
+  await page.goto(`${url}/${route}`, { waitUntil: 'networkidle0' });
+  await page.waitForSelector(selector, { timeout: 15_000 });
+}
+
+/** How far the page is wider than the screen (0 when it fits). */
+function overflow(): Promise<number> {
+  return page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth') as Promise<number>;
+}
+
+describe.skipIf(!CHROMIUM)('dashboard on a phone, with incident text an attacker wrote', () => {
+  beforeAll(async () => {
+    harness = await startHarness({ secret: SECRET, github: { auth: 'token' }, name: 'dashboard-phone' });
+    url = harness.runtime.url;
+    const jestLog = readFileSync(join(EVENTS_DIR, 'logs', 'github-actions-jest-failure.log'), 'utf8');
+    const hostileLog = jestLog.replace('Expected: 107.1', `Expected: 107.1 ${'9'.repeat(300)} ${MARKUP}`);
+    expect((await deliverWebhook(url, failedRun(HOSTILE_RUN, hostileLog, { head_branch: LONG_BRANCH, name: MARKUP }, MARKUP), SECRET)).status).toBe(202);
+    expect((await deliverWebhook(url, failedRun(PLAIN_RUN, jestLog, {}), SECRET)).status).toBe(202);
+    const alarm = await deliverAlarm(url, loadAlarmEvent('alarm-state-alarm'));
+    expect(alarm.status).toBe(202);
+    alarmId = String(alarm.body.incidentId);
+    await Promise.all([notified(HOSTILE), notified(PLAIN), notified(alarmId)]);
+    browser = await launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+    page = await browser.newPage();
+    await page.setViewport({ ...PHONE, isMobile: true, hasTouch: true });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await harness?.close();
+  });
+
+  it('fits the list, an incident with a 248-character branch and the metrics into a phone screen, the long text wrapped and not cut', async () => {
+    await open('', `tr[data-incident="${HOSTILE}"]`);
+    expect(await overflow()).toBe(0);
+
+    await open(`#/incidents/${HOSTILE}`, '[data-section="timeline"] tr');
+    expect(await overflow()).toBe(0);
+    // Wrapped, not hidden: the heading holds the whole branch and shows all of it.
+    const heading = (await page.$eval('h1', (h) => ({ text: h.textContent ?? '', scroll: h.scrollWidth, client: h.clientWidth }))) as { text: string; scroll: number; client: number };
+    expect(heading.text).toContain(LONG_BRANCH);
+    expect(heading.scroll).toBeLessThanOrEqual(heading.client);
+
+    await open('#/metrics', 'figure.chart svg');
+    expect(await overflow()).toBe(0);
+  });
+
+  it('shows markup from the run, the job and the log as text: nothing runs, nothing loads', async () => {
+    await open(`#/incidents/${HOSTILE}`, '[data-section="failure-lines"] pre');
+    const main = (await page.$eval('main', (m) => ({ text: m.textContent ?? '', images: m.querySelectorAll('img, script').length }))) as { text: string; images: number };
+    expect(main.images).toBe(0);
+    expect(main.text).toContain(MARKUP);
+    expect(await page.title()).not.toBe('pwned');
+  });
+});
