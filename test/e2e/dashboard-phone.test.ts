@@ -106,4 +106,29 @@ describe.skipIf(!CHROMIUM)('dashboard on a phone, with incident text an attacker
     expect(main.text).toContain(MARKUP);
     expect(await page.title()).not.toBe('pwned');
   });
+
+  it('on the address of an incident that is not there says so, and does not keep showing the incident it came from', async () => {
+    await open(`#/incidents/${HOSTILE}`, '[data-section="timeline"] tr');
+
+    await page.evaluate(`location.hash = '#/incidents/gh-${REPO_ID}-1-1'`);
+    const alert = await page.waitForSelector('[role="alert"]', { timeout: 15_000 });
+
+    expect(await alert?.evaluate((el) => el.textContent)).toContain('not found');
+    expect(await page.$eval('main', (m) => m.textContent ?? '')).not.toContain(LONG_BRANCH);
+  });
+
+  it('says an open incident is not up to date when the API stops answering, and keeps what it read', async () => {
+    await open(`#/incidents/${PLAIN}`, '[data-section="timeline"] tr');
+    expect(await page.$('[role="alert"]')).toBeNull();
+
+    await page.setOfflineMode(true);
+    try {
+      // The next live refresh fails.
+      const alert = await page.waitForSelector('[role="alert"]', { timeout: 15_000 });
+      expect(await alert?.evaluate((el) => el.textContent)).toMatch(/^Not up to date: the API did not answer.*Shown as read at/);
+      expect(await page.$eval('[data-section="failure-lines"]', (el) => el.textContent ?? '')).toContain('Expected: 107.1');
+    } finally {
+      await page.setOfflineMode(false);
+    }
+  });
 });

@@ -31,7 +31,11 @@ export async function apiGet<T>(path: string, query: Record<string, string | und
   const { apiBase, auth } = await siteConfig();
   const params = new URLSearchParams(Object.entries(query).filter((e): e is [string, string] => Boolean(e[1])));
   const url = `${apiBase.replace(/\/$/, '')}${path}${params.size ? `?${params}` : ''}`;
-  const response = await fetch(url, { headers: auth ? { authorization: await idToken(auth) } : {} });
+  const headers: Record<string, string> = auth ? { authorization: await idToken(auth) } : {};
+  // A browser says only "Failed to fetch" (Chrome) or "NetworkError…" (Firefox): say which side did not answer.
+  const response = await fetch(url, { headers }).catch((error: unknown) => {
+    throw new ApiError(`the API did not answer (${error instanceof Error ? error.message : String(error)})`, 0);
+  });
   // Every string the page shows comes through here: hidden characters become visible marks (see showHidden).
   const body = (await response
     .text()

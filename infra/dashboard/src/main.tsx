@@ -23,15 +23,29 @@ function useRoute(): string {
   return hash.slice(1);
 }
 
-/** Loads `load()` now and again whenever `deps` change (and every REFRESH_MS when `live`). */
-function useData<T>(load: () => Promise<T>, deps: unknown[], live = false): { data: T | null; error: string | null } {
-  const [state, setState] = useState<{ data: T | null; error: string | null }>({ data: null, error: null });
+interface Loaded<T> {
+  data: T | null;
+  error: string | null;
+  /** When `data` was read: a failed refresh keeps it, and the page says how old it is. */
+  readAt: string | null;
+}
+
+/**
+ * Loads `load()` now and again whenever `deps` change (and every REFRESH_MS when `live`). What was loaded for other
+ * `deps` is never returned: a page kept across a route change (one incident's page opened from another's) would
+ * otherwise show the incident it left under the address of the one asked for, also when that one fails to load.
+ */
+function useData<T>(load: () => Promise<T>, deps: unknown[], live = false): Loaded<T> {
+  const key = JSON.stringify(deps);
+  const [state, setState] = useState<Loaded<T> & { key: string }>({ key, data: null, error: null, readAt: null });
   useEffect(() => {
     let active = true;
+    const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
     const run = () =>
       load().then(
-        (data) => active && setState({ data, error: null }),
-        (error: unknown) => active && setState((s) => ({ data: s.data, error: error instanceof Error ? error.message : String(error) })),
+        (data) => active && setState({ key, data, error: null, readAt: new Date().toISOString() }),
+        (error: unknown) =>
+          active && setState((s) => (s.key === key ? { ...s, error: message(error) } : { key, data: null, error: message(error), readAt: null })),
       );
     void run();
     const timer = live ? setInterval(run, REFRESH_MS) : undefined;
@@ -39,8 +53,8 @@ function useData<T>(load: () => Promise<T>, deps: unknown[], live = false): { da
       active = false;
       if (timer) clearInterval(timer);
     };
-  }, deps);
-  return state;
+  }, [key]);
+  return state.key === key ? state : { data: null, error: null, readAt: null };
 }
 
 const when = (iso: string | null | undefined) => (iso ? new Date(iso).toLocaleString() : '—');
@@ -52,8 +66,17 @@ function Status({ status }: { status: string }) {
   return <span class={`status status-${status}`}>{status.replace('_', ' ')}</span>;
 }
 
-function Problem({ error }: { error: string | null }) {
-  return error ? <p class="problem" role="alert">{error}</p> : null;
+/**
+ * What went wrong loading a page. With `readAt` the page still shows what an earlier read returned: the on-call
+ * reader must know it is not live (the API is down, the sign-in expired) before acting on a status it shows.
+ */
+function Problem({ error, readAt = null }: { error: string | null; readAt?: string | null }) {
+  if (!error) return null;
+  return (
+    <p class="problem" role="alert">
+      {readAt ? `Not up to date: ${error}. Shown as read at ${when(readAt)}.` : error}
+    </p>
+  );
 }
 
 function Select({ label, value, options, onChange }: { label: string; value: string; options: string[]; onChange: (v: string) => void }) {
@@ -83,7 +106,7 @@ function IncidentsPage() {
   const [live, setLive] = useState(true);
   const [older, setOlder] = useState<{ items: Incident[]; cursor: string | null }>({ items: [], cursor: null });
   const query = { ...filters, repository: /^[\w.-]+\/[\w.-]+$/.test(filters.repository) ? filters.repository : '', limit: '50' };
-  const { data, error } = useData(() => apiGet<Incident[]>('/incidents', query), [JSON.stringify(query)], live);
+  const { data, error, readAt } = useData(() => apiGet<Incident[]>('/incidents', query), [query], live);
   const first = data?.body ?? [];
   const cursor = older.cursor ?? data?.headers.get('x-next-cursor') ?? null;
   useEffect(() => setOlder({ items: [], cursor: null }), [JSON.stringify(query)]);
@@ -116,7 +139,7 @@ function IncidentsPage() {
           <input type="checkbox" checked={live} onChange={(e) => setLive((e.target as HTMLInputElement).checked)} /> live
         </label>
       </form>
-      <Problem error={error} />
+      <Problem error={error} readAt={data ? readAt : null} />
       <DataTable
         class="incidents"
         rows={rows}
@@ -211,9 +234,9 @@ function FailureLines({ incident }: { incident: Incident }) {
 }
 
 function IncidentPage({ id }: { id: string }) {
-  const { data, error } = useData(() => apiGet<Incident & { timeline: TimelineEntry[] }>(`/incidents/${encodeURIComponent(id)}`), [id], true);
+  const { data, error, readAt } = useData(() => apiGet<Incident & { timeline: TimelineEntry[] }>(`/incidents/${encodeURIComponent(id)}`), [id], true);
   const incident = data?.body;
-  if (!incident) return <Problem error={error ?? null} />;
+  if (!incident) return <Problem error={error} />;
   const analysis = incident.analysis;
   const verdict = incident.flaky
     ? `flaky: ${incident.flaky.detail}`
@@ -227,6 +250,7 @@ function IncidentPage({ id }: { id: string }) {
       <p>
         <a href="#/">← incidents</a>
       </p>
+      <Problem error={error} readAt={readAt} />
       <h1>
         {title(incident)} <Status status={incident.status} />
       </h1>
@@ -313,7 +337,7 @@ function IncidentPage({ id }: { id: string }) {
 
 function MetricsPage() {
   const [days, setDays] = useState('14');
-  const { data, error } = useData(() => apiGet<MetricsSummary>('/metrics', { days }), [days], true);
+  const { data, error, readAt } = useData(() => apiGet<MetricsSummary>('/metrics', { days }), [days], true);
   const m = data?.body;
   if (!m) return <Problem error={error} />;
   const labels = m.days.map((d) => d.day);
@@ -321,6 +345,7 @@ function MetricsPage() {
   return (
     <section>
       <h1>Metrics</h1>
+      <Problem error={error} readAt={readAt} />
       <label>
         window
         <select value={days} onChange={(e) => setDays((e.target as HTMLSelectElement).value)}>
