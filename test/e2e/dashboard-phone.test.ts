@@ -107,6 +107,29 @@ describe.skipIf(!CHROMIUM)('dashboard on a phone, with incident text an attacker
     expect(await page.title()).not.toBe('pwned');
   });
 
+  it('names the time zone of the times it shows, the reader\'s own', async () => {
+    const far = await browser.newPage();
+    try {
+      await far.emulateTimezone('Asia/Kolkata');
+      await far.goto(`${url}/#/incidents/${alarmId}`, { waitUntil: 'networkidle0' });
+      await far.waitForSelector('[data-section="timeline"] tr', { timeout: 15_000 });
+      // The alarm's state changed at 2026-11-20T10:03:12Z (events/cloudwatch/alarm-state-alarm.json): 15:33:12 in India.
+      const failed = (await far.evaluate(
+        `[...document.querySelectorAll('.facts dt')].find((dt) => dt.textContent === 'failed').nextElementSibling.textContent`,
+      )) as string;
+      // The zone's name as this browser writes it (GMT+5:30 in English).
+      const zone = (await far.evaluate(
+        `new Intl.DateTimeFormat(undefined, { timeZoneName: 'short' }).formatToParts(new Date('2026-11-20T10:03:12Z')).find((p) => p.type === 'timeZoneName').value`,
+      )) as string;
+
+      expect(failed).toContain('3:33:12');
+      expect(failed).toContain(zone);
+      expect(zone).not.toBe('');
+    } finally {
+      await far.close();
+    }
+  });
+
   it('on the address of an incident that is not there says so, and does not keep showing the incident it came from', async () => {
     await open(`#/incidents/${HOSTILE}`, '[data-section="timeline"] tr');
 

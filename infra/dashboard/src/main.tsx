@@ -57,7 +57,27 @@ function useData<T>(load: () => Promise<T>, deps: unknown[], live = false): Load
   return state.key === key ? state : { data: null, error: null, readAt: null };
 }
 
-const when = (iso: string | null | undefined) => (iso ? new Date(iso).toLocaleString() : '—');
+/**
+ * A time in the reader's zone, named: the alarm text, GitHub and the e-mail say UTC, and a reader comparing them at
+ * 3 a.m. must not have to guess which zone "10:03" is in.
+ */
+const TIME_FORMAT = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'long' });
+const when = (iso: string | null | undefined) => {
+  if (!iso) return '—';
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? iso : TIME_FORMAT.format(date);
+};
+
+/** {@link when} as a `<time>` whose tooltip is the exact instant in UTC. */
+function Time({ iso }: { iso: string | null | undefined }) {
+  return iso ? (
+    <time dateTime={iso} title={iso}>
+      {when(iso)}
+    </time>
+  ) : (
+    <>—</>
+  );
+}
 const duration = (seconds: number | null | undefined) =>
   seconds === null || seconds === undefined ? '—' : seconds < 120 ? `${seconds} s` : seconds < 7200 ? `${Math.round(seconds / 60)} min` : `${(seconds / 3600).toFixed(1)} h`;
 const pct = (rate: number | null | undefined) => (rate === null || rate === undefined ? '—' : `${(rate * 100).toFixed(1)}%`);
@@ -146,7 +166,7 @@ function IncidentsPage() {
         rowKey={(i) => i.id}
         rowAttributes={(i) => ({ 'data-incident': i.id })}
         columns={[
-          { header: 'created', cell: (i) => when(i.createdAt) },
+          { header: 'created', cell: (i) => <Time iso={i.createdAt} /> },
           {
             header: 'incident',
             wrap: true,
@@ -262,7 +282,9 @@ function IncidentPage({ id }: { id: string }) {
         <dt>category</dt>
         <dd>{incident.category ?? '—'}</dd>
         <dt>failed</dt>
-        <dd>{when(incident.failedAt)}</dd>
+        <dd>
+          <Time iso={incident.failedAt} />
+        </dd>
         {incident.runUrl ? (
           <>
             <dt>run</dt>
@@ -278,7 +300,15 @@ function IncidentPage({ id }: { id: string }) {
           </>
         ) : null}
         <dt>recovered</dt>
-        <dd>{incident.resolvedAt ? `${when(incident.resolvedAt)} (${duration(incident.timeToRecoverySeconds)})` : 'not yet'}</dd>
+        <dd>
+          {incident.resolvedAt ? (
+            <>
+              <Time iso={incident.resolvedAt} /> ({duration(incident.timeToRecoverySeconds)})
+            </>
+          ) : (
+            'not yet'
+          )}
+        </dd>
       </dl>
       <h2>Failure lines</h2>
       <FailureLines incident={incident} />
@@ -317,7 +347,7 @@ function IncidentPage({ id }: { id: string }) {
         rowKey={(_entry, i) => i}
         rowAttributes={(entry) => ({ class: `kind-${entry.kind}` })}
         columns={[
-          { cell: (entry) => when(entry.at) },
+          { cell: (entry) => <Time iso={entry.at} /> },
           { cell: (entry) => entry.kind },
           {
             wrap: true,
