@@ -23,6 +23,10 @@ const HOSTILE_RUN = 900001;
 const HOSTILE = `gh-${REPO_ID}-${HOSTILE_RUN}-1`;
 const PLAIN_RUN = 900002;
 const PLAIN = `gh-${REPO_ID}-${PLAIN_RUN}-1`;
+/** A repository whose policy asks a person before a re-run. */
+const PAYMENTS = { id: 800000001, name: 'payments' };
+const WAITING_RUN = 900003;
+const WAITING = `gh-${PAYMENTS.id}-${WAITING_RUN}-1`;
 
 let harness: Harness;
 let browser: Browser;
@@ -31,24 +35,30 @@ let url: string;
 let alarmId: string;
 
 /** A failed run of the sample repository whose one job's log and names are `over` and `log`. */
-function failedRun(runId: number, log: string, over: Record<string, unknown>, jobName = 'test (node 22)'): RecordedWebhook {
+function failedRun(runId: number, log: string, over: Record<string, unknown>, jobName = 'test (node 22)', repo?: { id: number; name: string }): RecordedWebhook {
   const webhook = structuredClone(loadWebhook('workflow_run-failure'));
-  const run = webhook.body.workflow_run as Record<string, unknown>;
+  const body = webhook.body as Record<string, any>;
+  const run = body.workflow_run as Record<string, any>;
   run.id = runId;
   Object.assign(run, over);
+  if (repo) {
+    Object.assign(body.repository, { id: repo.id, name: repo.name, full_name: `acme-shop/${repo.name}` });
+    run.head_repository.id = repo.id;
+    for (const pr of run.pull_requests) pr.base.repo.id = pr.head.repo.id = repo.id;
+  }
   webhook.headers['x-github-delivery'] = `phone-${runId}`;
   harness.github.jobs.set(`${runId}/1`, [{ id: runId + 1, name: jobName, conclusion: 'failure' }]);
   harness.github.logs.set(runId + 1, { content: log });
   return webhook;
 }
 
-async function notified(id: string): Promise<void> {
+async function reaches(id: string, status: string): Promise<void> {
   for (let i = 0; i < 150; i += 1) {
     const incident = await fetchIncident(url, id).catch(() => null);
-    if (incident?.status === 'notified') return;
+    if (incident?.status === status) return;
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`incident ${id} was not notified`);
+  throw new Error(`incident ${id} did not become ${status}`);
 }
 
 /** Opens a dashboard route and waits for its `selector`. */
@@ -64,7 +74,8 @@ function overflow(): Promise<number> {
 
 describe.skipIf(!CHROMIUM)('dashboard on a phone, with incident text an attacker wrote', () => {
   beforeAll(async () => {
-    harness = await startHarness({ secret: SECRET, github: { auth: 'token' }, name: 'dashboard-phone' });
+    const policy = { repositories: { [`acme-shop/${PAYMENTS.name}`]: { requireApproval: [{ actions: ['rerun_failed_jobs'] }] } } };
+    harness = await startHarness({ secret: SECRET, github: { auth: 'token' }, name: 'dashboard-phone', env: { POLICY_JSON: JSON.stringify(policy) } });
     url = harness.runtime.url;
     const jestLog = readFileSync(join(EVENTS_DIR, 'logs', 'github-actions-jest-failure.log'), 'utf8');
     const hostileLog = jestLog.replace('Expected: 107.1', `Expected: 107.1 ${'9'.repeat(300)} ${MARKUP}`);
@@ -73,7 +84,9 @@ describe.skipIf(!CHROMIUM)('dashboard on a phone, with incident text an attacker
     const alarm = await deliverAlarm(url, loadAlarmEvent('alarm-state-alarm'));
     expect(alarm.status).toBe(202);
     alarmId = String(alarm.body.incidentId);
-    await Promise.all([notified(HOSTILE), notified(PLAIN), notified(alarmId)]);
+    const networkLog = readFileSync(join(EVENTS_DIR, 'logs', 'github-actions-npm-network-failure.log'), 'utf8');
+    expect((await deliverWebhook(url, failedRun(WAITING_RUN, networkLog, {}, 'build', PAYMENTS), SECRET)).status).toBe(202);
+    await Promise.all([reaches(HOSTILE, 'notified'), reaches(PLAIN, 'notified'), reaches(alarmId, 'notified'), reaches(WAITING, 'awaiting_approval')]);
     browser = await launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
     page = await browser.newPage();
     await page.setViewport({ ...PHONE, isMobile: true, hasTouch: true });
@@ -128,6 +141,29 @@ describe.skipIf(!CHROMIUM)('dashboard on a phone, with incident text an attacker
     } finally {
       await far.close();
     }
+  });
+
+  it('says first whether a person must act and what to do: approve on the pull request, look at an escalated alarm, or nothing', async () => {
+    const notice = () => page.$eval('[data-section="next-step"]', (el) => el.textContent ?? '');
+    const waiting = await harness.incident(WAITING);
+
+    await open('', `tr[data-incident="${WAITING}"]`);
+    const marked = await page.$$eval('tr[data-incident]', (rows) => rows.filter((r) => r.textContent?.includes('needs a person')).map((r) => r.getAttribute('data-incident')));
+    expect(marked.sort()).toEqual([alarmId, WAITING].sort());
+
+    await open(`#/incidents/${WAITING}`, '[data-section="next-step"]');
+    expect(await notice()).toContain(`Needs a person. Waiting for approval to re-run the failed jobs. Someone with write access replies on acme-shop/${PAYMENTS.name}#1287`);
+    expect(await page.$$eval('[data-section="next-step"] code', (codes) => codes.map((c) => c.textContent))).toEqual([
+      `/guard approve ${WAITING} ${waiting.approval?.digest}`,
+      `/guard reject ${WAITING} <reason>`,
+    ]);
+
+    await open(`#/incidents/${alarmId}`, '[data-section="next-step"]');
+    expect(await notice()).toMatch(/^Needs a person\. A person must look at this failure: .*On-call was sent the escalation\./);
+    expect(await page.$$eval('[data-section="next-step"] ol li', (steps) => steps.length)).toBeGreaterThan(0);
+
+    await open(`#/incidents/${PLAIN}`, '[data-section="next-step"]');
+    expect(await notice()).toBe('No action needed. Nothing for on-call: the pull request comment tells its author what failed.');
   });
 
   it('on the address of an incident that is not there says so, and does not keep showing the incident it came from', async () => {

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { apiGet } from './api.js';
 import { BarChart, IntervalBar, LineChart } from './charts.js';
 import { webLink } from './links.js';
+import { nextStep } from './next-step.js';
 import { DataTable } from './table.js';
 import { CATEGORIES as CATEGORY_LIST } from '../../../shared/logs/types.js';
 import type { Experiment, ExperimentReport, Incident, JobFailureSummary, KnowledgeEntry, MetricsSummary, TimelineEntry } from './types.js';
@@ -178,7 +179,15 @@ function IncidentsPage() {
             ),
           },
           { header: 'category', cell: (i) => i.category ?? '—' },
-          { header: 'status', cell: (i) => <Status status={i.status} /> },
+          {
+            header: 'status',
+            cell: (i) => (
+              <>
+                <Status status={i.status} />
+                {nextStep(i).human ? <span class="status needs-human">needs a person</span> : null}
+              </>
+            ),
+          },
           { header: 'action', cell: (i) => (i.decision ? `${i.decision.action}${i.decision.applied ? '' : ' (not applied)'}` : '—') },
         ]}
       />
@@ -253,6 +262,29 @@ function FailureLines({ incident }: { incident: Incident }) {
   );
 }
 
+/** The first thing on an incident's page: whether a person must act, and what to do. */
+function NextStepNotice({ incident }: { incident: Incident }) {
+  const step = nextStep(incident);
+  return (
+    <div class={step.human ? 'next-step human' : 'next-step'} data-section="next-step" role="note" aria-label="what to do">
+      <p>
+        <strong>{step.human ? 'Needs a person. ' : 'No action needed. '}</strong>
+        {step.text}
+      </p>
+      {step.commands.length ? (
+        <ul class="commands">
+          {step.commands.map((command) => (
+            <li key={command}>
+              <code>{command}</code>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {step.steps.length ? <ol>{step.steps.map((s) => <li key={s}>{s}</li>)}</ol> : null}
+    </div>
+  );
+}
+
 function IncidentPage({ id }: { id: string }) {
   const { data, error, readAt } = useData(() => apiGet<Incident & { timeline: TimelineEntry[] }>(`/incidents/${encodeURIComponent(id)}`), [id], true);
   const incident = data?.body;
@@ -274,6 +306,7 @@ function IncidentPage({ id }: { id: string }) {
       <h1>
         {title(incident)} <Status status={incident.status} />
       </h1>
+      <NextStepNotice incident={incident} />
       <dl class="facts">
         <dt>incident</dt>
         <dd>{incident.id}</dd>
