@@ -3,6 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { apiGet } from './api.js';
 import { BarChart, IntervalBar, LineChart } from './charts.js';
 import { webLink } from './links.js';
+import { type OlderPages, listRows, noOlderPages, withFirstPage, withOlderPage } from './incident-list.js';
 import { nextStep } from './next-step.js';
 import { DataTable } from './table.js';
 import { CATEGORIES as CATEGORY_LIST } from '../../../shared/logs/types.js';
@@ -125,19 +126,32 @@ function IncidentsPage() {
   const [filters, setFilters] = useState({ status: '', source: '', category: '', repository: '' });
   const [search, setSearch] = useState('');
   const [live, setLive] = useState(true);
-  const [older, setOlder] = useState<{ items: Incident[]; cursor: string | null }>({ items: [], cursor: null });
   const query = { ...filters, repository: /^[\w.-]+\/[\w.-]+$/.test(filters.repository) ? filters.repository : '', limit: '50' };
+  const key = JSON.stringify(query);
   const { data, error, readAt } = useData(() => apiGet<Incident[]>('/incidents', query), [query], live);
+  const [olderState, setOlder] = useState<OlderPages>(() => noOlderPages(key));
+  const older = olderState.key === key ? olderState : noOlderPages(key);
+  const [more, setMore] = useState<{ loading: boolean; error: string | null }>({ loading: false, error: null });
   const first = data?.body ?? [];
   const cursor = older.cursor ?? data?.headers.get('x-next-cursor') ?? null;
-  useEffect(() => setOlder({ items: [], cursor: null }), [JSON.stringify(query)]);
-  const more = async () => {
-    if (!cursor) return;
-    const page = await apiGet<Incident[]>('/incidents', { ...query, cursor });
-    setOlder({ items: [...older.items, ...page.body], cursor: page.headers.get('x-next-cursor') ?? '' });
+  useEffect(() => {
+    if (data) setOlder((state) => withFirstPage(state, key, data.body));
+  }, [data]);
+  const loadOlder = async () => {
+    if (!cursor || more.loading) return;
+    setMore({ loading: true, error: null });
+    setOlder((state) => (state.key === key ? state : noOlderPages(key)));
+    try {
+      const page = await apiGet<Incident[]>('/incidents', { ...query, cursor });
+      setOlder((state) => withOlderPage(state, key, first, page.body, page.headers.get('x-next-cursor')));
+      setMore({ loading: false, error: null });
+    } catch (error: unknown) {
+      setMore({ loading: false, error: error instanceof Error ? error.message : String(error) });
+    }
   };
   const needle = search.trim().toLowerCase();
-  const rows = [...first, ...older.items.filter((o) => !first.some((f) => f.id === o.id))].filter(
+  const loaded = listRows(first, older.items);
+  const rows = loaded.filter(
     (i) => !needle || [i.id, title(i), i.category, i.status, i.analysis?.rootCause, ...i.failureLines.map((l) => l.text)].join('\n').toLowerCase().includes(needle),
   );
   const set = (key: keyof typeof filters) => (value: string) => setFilters({ ...filters, [key]: value });
@@ -191,10 +205,15 @@ function IncidentsPage() {
           { header: 'action', cell: (i) => (i.decision ? `${i.decision.action}${i.decision.applied ? '' : ' (not applied)'}` : '—') },
         ]}
       />
-      {data && rows.length === 0 ? <p class="muted">No incidents match.</p> : null}
+      {data && rows.length === 0 ? (
+        <p class="muted">
+          {cursor && needle ? `None of the ${loaded.length} incidents loaded match; search looks only at loaded ones: load older incidents to search them too.` : 'No incidents match.'}
+        </p>
+      ) : null}
+      <Problem error={more.error} />
       {cursor ? (
-        <button type="button" onClick={() => void more()}>
-          older incidents
+        <button type="button" disabled={more.loading} onClick={() => void loadOlder()}>
+          {more.loading ? 'loading older incidents…' : 'older incidents'}
         </button>
       ) : null}
     </section>

@@ -1,0 +1,90 @@
+import { existsSync } from 'node:fs';
+import { type Browser, type Page, launch } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deliverWebhook, loadWebhook } from '../../infra/local/replay.js';
+import { type Harness, startHarness } from '../support/harness.js';
+
+/**
+ * The incident list past its first page, in Debian's chromium against the local runtime (the shared harness) holding
+ * more incidents than a page: older pages, a double tap, new incidents arriving while older pages are shown, and a
+ * search that only sees what was loaded. Skipped, like dashboard.test.ts, when chromium is not installed.
+ */
+const CHROMIUM = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p): p is string => Boolean(p && existsSync(p)));
+if (!CHROMIUM && process.env.CI) throw new Error('chromium is not installed: the browser test must run in CI (apt-get install -y chromium)');
+
+const SECRET = 'dashboard-paging-secret';
+const REPO_ID = 714523861;
+const FIRST_RUN = 800000;
+/** More than two of the dashboard's pages of 50. */
+const EARLIER = 110;
+const LATER = 10;
+
+let harness: Harness;
+let browser: Browser;
+let page: Page;
+
+const incidentId = (n: number) => `gh-${REPO_ID}-${FIRST_RUN + n}-1`;
+
+/** Failed runs n..m of the sample (its recorded log), one after another, then the pipeline's work done. */
+async function fail(from: number, to: number): Promise<void> {
+  const sample = loadWebhook('workflow_run-failure');
+  for (let n = from; n <= to; n += 1) {
+    const webhook = structuredClone(sample);
+    (webhook.body.workflow_run as Record<string, unknown>).id = FIRST_RUN + n;
+    webhook.headers['x-github-delivery'] = `paging-${n}`;
+    expect((await deliverWebhook(harness.runtime.url, webhook, SECRET)).status).toBe(202);
+  }
+  await harness.runtime.idle();
+}
+
+const shownIds = () => page.$$eval('tr[data-incident]', (rows) => rows.map((row) => row.getAttribute('data-incident') ?? ''));
+
+describe.skipIf(!CHROMIUM)('dashboard: many incidents, page by page', () => {
+  beforeAll(async () => {
+    harness = await startHarness({ secret: SECRET, name: 'dashboard-paging', env: { GITHUB_TOKEN: undefined } });
+    await fail(0, EARLIER - 1);
+    browser = await launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+    page = await browser.newPage();
+    await page.setViewport({ width: 1280, height: 900 });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await harness?.close();
+  });
+
+  it('shows every incident once: older pages tapped twice, then new incidents arriving while they are shown', async () => {
+    await page.goto(`${harness.runtime.url}/`, { waitUntil: 'networkidle0' });
+    await page.waitForFunction("document.querySelectorAll('tr[data-incident]').length === 50", { timeout: 15_000 });
+
+    // A double tap before the page re-renders: both clicks ask for the same older page.
+    await page.$eval('section > button', (button) => {
+      (button as unknown as { click(): void }).click();
+      (button as unknown as { click(): void }).click();
+    });
+    await page.waitForFunction("document.querySelectorAll('tr[data-incident]').length >= 100", { timeout: 15_000 });
+    await page.waitForNetworkIdle();
+    expect(new Set(await shownIds()).size).toBe((await shownIds()).length);
+
+    // New failures while the older page is shown: the live refresh's first page now ends 10 incidents later.
+    await fail(EARLIER, EARLIER + LATER - 1);
+    await page.waitForSelector(`tr[data-incident="${incidentId(EARLIER + LATER - 1)}"]`, { timeout: 15_000 });
+
+    const shown = await shownIds();
+    const expected = Array.from({ length: 100 + LATER }, (_, i) => incidentId(EARLIER + LATER - 1 - i));
+    expect(new Set(shown).size).toBe(shown.length);
+    expect([...shown].sort()).toEqual([...expected].sort());
+  });
+
+  it('says a search found nothing among the incidents loaded, not that none match, while older ones are not loaded', async () => {
+    await page.goto(`${harness.runtime.url}/`, { waitUntil: 'networkidle0' });
+    await page.waitForFunction("document.querySelectorAll('tr[data-incident]').length === 50", { timeout: 15_000 });
+
+    await page.type('input[name="search"]', incidentId(0));
+
+    const said = await page.waitForSelector('section > p.muted', { timeout: 15_000 });
+    expect(await said?.evaluate((p) => p.textContent)).toBe(
+      'None of the 50 incidents loaded match; search looks only at loaded ones: load older incidents to search them too.',
+    );
+  });
+});
