@@ -1,4 +1,4 @@
-import { type AuthConfig, idToken } from './auth.js';
+import { type AuthConfig, idToken, signInAgain } from './auth.js';
 import { showHidden } from './text.js';
 
 /** `config.json` next to index.html: locally served by the runtime, in AWS written by the stack's deployment. */
@@ -41,6 +41,11 @@ export async function apiGet<T>(path: string, query: Record<string, string | und
     .text()
     .then((text) => JSON.parse(text, (_key, value: unknown) => (typeof value === 'string' ? showHidden(value) : value)))
     .catch(() => null)) as (T & { message?: string }) | null;
+  if (response.status === 401 && auth) {
+    const redirect = signInAgain(auth);
+    if (redirect) return redirect;
+    throw new ApiError('the API refused the sign-in again right after signing in (401): close this tab and sign in again; if it goes on, the dashboard stack\'s sign-in settings need a look', 401);
+  }
   if (!response.ok) throw new ApiError(body?.message ?? `${response.status} ${response.statusText}`, response.status);
   return { body: body as T, headers: response.headers };
 }

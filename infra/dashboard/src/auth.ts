@@ -10,6 +10,12 @@ export interface AuthConfig {
 
 const TOKEN_KEY = 'guard.idToken';
 const VERIFIER_KEY = 'guard.pkceVerifier';
+/** The page (hash route) the reader was on when sent to sign in: the sign-in comes back to redirectUri only. */
+const RETURN_KEY = 'guard.returnTo';
+/** When the API last refused a token and the reader was sent to sign in again. */
+const REFUSED_KEY = 'guard.refusedAt';
+/** A refusal this soon after the last one is not an expiry that signing in cures: stop rather than loop. */
+const REFUSED_AGAIN_MS = 5 * 60_000;
 
 function base64url(bytes: Uint8Array): string {
   return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
@@ -32,6 +38,7 @@ function expired(token: string): boolean {
 async function signIn(auth: AuthConfig): Promise<never> {
   const verifier = base64url(crypto.getRandomValues(new Uint8Array(32)));
   sessionStorage.setItem(VERIFIER_KEY, verifier);
+  sessionStorage.setItem(RETURN_KEY, location.hash);
   const url = new URL('/oauth2/authorize', auth.domain);
   url.search = new URLSearchParams({
     response_type: 'code',
@@ -58,7 +65,13 @@ export async function idToken(auth: AuthConfig): Promise<string> {
       body: new URLSearchParams({ grant_type: 'authorization_code', client_id: auth.clientId, code, redirect_uri: auth.redirectUri, code_verifier: verifier }),
     });
     sessionStorage.removeItem(VERIFIER_KEY);
-    history.replaceState(null, '', auth.redirectUri + location.hash);
+    const back = sessionStorage.getItem(RETURN_KEY) ?? '';
+    sessionStorage.removeItem(RETURN_KEY);
+    const before = location.hash;
+    const route = /^#\/[\w/.-]*$/.test(back) ? back : before;
+    history.replaceState(null, '', auth.redirectUri + route);
+    // replaceState announces nothing: the router listens for hashchange.
+    if (route !== before) dispatchEvent(new HashChangeEvent('hashchange'));
     if (response.ok) {
       const { id_token: token } = (await response.json()) as { id_token?: string };
       if (token) {
@@ -67,5 +80,19 @@ export async function idToken(auth: AuthConfig): Promise<string> {
       }
     }
   }
+  return signIn(auth);
+}
+
+/**
+ * The API refused the ID token (401): it expired by the API's clock though not by this device's, or the pool or
+ * its client changed under a redeploy. The token is forgotten and the reader sent to sign in again, back to the
+ * same page; null, with nothing done but the forgetting, when that already happened moments ago (a refusal that
+ * signing in does not cure would otherwise send the reader round the sign-in page for ever).
+ */
+export function signInAgain(auth: AuthConfig): Promise<never> | null {
+  sessionStorage.removeItem(TOKEN_KEY);
+  const last = Number(sessionStorage.getItem(REFUSED_KEY) ?? 0);
+  if (Date.now() - last < REFUSED_AGAIN_MS) return null;
+  sessionStorage.setItem(REFUSED_KEY, String(Date.now()));
   return signIn(auth);
 }
