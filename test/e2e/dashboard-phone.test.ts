@@ -166,6 +166,21 @@ describe.skipIf(!CHROMIUM)('dashboard on a phone, with incident text an attacker
     expect(await notice()).toBe('No action needed. Nothing for on-call: the pull request comment tells its author what failed.');
   });
 
+  it('by keyboard: Enter on an incident puts the focus on its heading, the tab is named after it, the nav says where it is', async () => {
+    await open('', `tr[data-incident="${PLAIN}"]`);
+    expect(await page.$eval('header nav a[aria-current="page"]', (a) => a.textContent)).toBe('Incidents');
+    expect(await page.title()).toBe('Incidents · Pipeline Guard');
+
+    await page.focus(`tr[data-incident="${PLAIN}"] a`);
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('[data-section="timeline"] tr', { timeout: 15_000 });
+
+    await page.waitForFunction("document.activeElement?.tagName === 'H1'", { timeout: 5_000 });
+    expect(await page.title()).toBe('acme-shop/checkout-service · CI · on feature/tax-rounding · Pipeline Guard');
+    // The timeline's columns are named for a screen reader moving across a row.
+    expect(await page.$$eval('[data-section="timeline"] th', (headers) => headers.map((th) => th.textContent))).toEqual(['time', 'kind', 'what happened']);
+  });
+
   it('on the address of an incident that is not there says so, and does not keep showing the incident it came from', async () => {
     await open(`#/incidents/${HOSTILE}`, '[data-section="timeline"] tr');
 

@@ -1,5 +1,5 @@
 import { type ComponentChildren, render } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { apiGet } from './api.js';
 import { BarChart, IntervalBar, LineChart } from './charts.js';
 import { webLink } from './links.js';
@@ -15,10 +15,19 @@ const SOURCES = ['github', 'cloudwatch'];
 const REFRESH_MS = 5_000;
 
 /** Hash routes keep the site a set of static files: S3 and the local runtime serve only `/`. */
+/**
+ * Set when the route changes: the next page heading to appear takes the focus. The link a keyboard or screen-reader
+ * user followed is gone with the page it was on, and the focus would fall back to the document's start.
+ */
+let headingTakesFocus = false;
+
 function useRoute(): string {
   const [hash, setHash] = useState(location.hash || '#/');
   useEffect(() => {
-    const update = () => setHash(location.hash || '#/');
+    const update = () => {
+      headingTakesFocus = true;
+      setHash(location.hash || '#/');
+    };
     addEventListener('hashchange', update);
     return () => removeEventListener('hashchange', update);
   }, []);
@@ -83,6 +92,24 @@ function Time({ iso }: { iso: string | null | undefined }) {
 const duration = (seconds: number | null | undefined) =>
   seconds === null || seconds === undefined ? '—' : seconds < 120 ? `${seconds} s` : seconds < 7200 ? `${Math.round(seconds / 60)} min` : `${(seconds / 3600).toFixed(1)} h`;
 const pct = (rate: number | null | undefined) => (rate === null || rate === undefined ? '—' : `${(rate * 100).toFixed(1)}%`);
+
+/** A page's heading: it names the browser tab (history, tab switcher, screen readers) and takes the focus after a route change. */
+function PageHeading({ title, children }: { title: string; children?: ComponentChildren }) {
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    document.title = `${title} · Pipeline Guard`;
+  }, [title]);
+  useEffect(() => {
+    if (!headingTakesFocus) return;
+    headingTakesFocus = false;
+    heading.current?.focus();
+  }, []);
+  return (
+    <h1 ref={heading} tabIndex={-1}>
+      {children ?? title}
+    </h1>
+  );
+}
 
 function Status({ status }: { status: string }) {
   return <span class={`status status-${status}`}>{status.replace('_', ' ')}</span>;
@@ -157,7 +184,7 @@ function IncidentsPage() {
   const set = (key: keyof typeof filters) => (value: string) => setFilters({ ...filters, [key]: value });
   return (
     <section>
-      <h1>Incidents</h1>
+      <PageHeading title="Incidents" />
       <form class="filters" onSubmit={(e) => e.preventDefault()}>
         <Select label="status" value={filters.status} options={STATUSES} onChange={set('status')} />
         <Select label="source" value={filters.source} options={SOURCES} onChange={set('source')} />
@@ -268,7 +295,13 @@ function FailureLines({ incident }: { incident: Incident }) {
                   const href = stepLink(job, l.line);
                   return (
                     <div key={l.line}>
-                      {href ? <a href={href}>{String(l.line).padStart(5)}</a> : String(l.line).padStart(5)}  {l.text}
+                      {href ? (
+                        <a href={href} aria-label={`line ${l.line} of the job log on GitHub`}>
+                          {String(l.line).padStart(5)}
+                        </a>
+                      ) : (
+                        String(l.line).padStart(5)
+                      )}  {l.text}
                     </div>
                   );
                 })}
@@ -322,9 +355,9 @@ function IncidentPage({ id }: { id: string }) {
         <a href="#/">← incidents</a>
       </p>
       <Problem error={error} readAt={readAt} />
-      <h1>
+      <PageHeading title={title(incident)}>
         {title(incident)} <Status status={incident.status} />
-      </h1>
+      </PageHeading>
       <NextStepNotice incident={incident} />
       <dl class="facts">
         <dt>incident</dt>
@@ -399,9 +432,10 @@ function IncidentPage({ id }: { id: string }) {
         rowKey={(_entry, i) => i}
         rowAttributes={(entry) => ({ class: `kind-${entry.kind}` })}
         columns={[
-          { cell: (entry) => <Time iso={entry.at} /> },
-          { cell: (entry) => entry.kind },
+          { header: 'time', cell: (entry) => <Time iso={entry.at} /> },
+          { header: 'kind', cell: (entry) => entry.kind },
           {
+            header: 'what happened',
             wrap: true,
             cell: (entry) => (
               <>
@@ -426,7 +460,7 @@ function MetricsPage() {
   const categories = Object.keys(m.byCategory).sort();
   return (
     <section>
-      <h1>Metrics</h1>
+      <PageHeading title="Metrics" />
       <Problem error={error} readAt={readAt} />
       <label>
         window
@@ -507,7 +541,7 @@ function ExperimentsPage({ id }: { id: string | null }) {
   const r = report.data?.body;
   return (
     <section>
-      <h1>Experiments</h1>
+      <PageHeading title="Experiments" />
       <Problem error={list.error ?? report.error} />
       <ul>
         {(list.data?.body ?? []).map((e) => (
@@ -558,7 +592,7 @@ function KnowledgePage() {
   const rows = (data?.body ?? []).map((r) => ('entry' in r ? r : { entry: r, score: null }));
   return (
     <section>
-      <h1>Knowledge</h1>
+      <PageHeading title="Knowledge" />
       <form
         class="filters"
         onSubmit={(e) => {
@@ -600,6 +634,7 @@ function App() {
   ) : (
     <IncidentsPage />
   );
+  const active = (href: string) => `#${route}` === href || (href !== '#/' && `#${route}`.startsWith(href)) || (href === '#/' && incident !== null);
   const nav = [
     ['#/', 'Incidents'],
     ['#/metrics', 'Metrics'],
@@ -612,7 +647,12 @@ function App() {
         <strong>Pipeline Guard</strong>
         <nav>
           {nav.map(([href, label]) => (
-            <a key={href} href={href} class={`#${route}` === href || (href !== '#/' && `#${route}`.startsWith(href as string)) ? 'active' : ''}>
+            <a
+              key={href}
+              href={href}
+              class={active(href as string) ? 'active' : ''}
+              aria-current={active(href as string) ? 'page' : undefined}
+            >
               {label}
             </a>
           ))}
