@@ -87,4 +87,19 @@ describe.skipIf(!CHROMIUM)('dashboard: many incidents, page by page', () => {
       'None of the 50 incidents loaded match; search looks only at loaded ones: load older incidents to search them too.',
     );
   });
+
+  it('filters by a pasted repository name with its spaces, and says when what is typed is not a repository and so not applied', async () => {
+    await page.goto(`${harness.runtime.url}/`, { waitUntil: 'networkidle0' });
+    await page.waitForFunction("document.querySelectorAll('tr[data-incident]').length === 50", { timeout: 15_000 });
+    const hint = () => page.evaluate("document.getElementById('repository-hint')?.textContent ?? null") as Promise<string | null>;
+
+    await page.type('input[name="repository"]', ' acme-shop/payments ');
+    await page.waitForFunction("document.querySelectorAll('tr[data-incident]').length === 0", { timeout: 15_000 });
+    expect(await hint()).toBeNull();
+
+    await page.$eval('input[name="repository"]', (input) => ((input as unknown as { value: string }).value = ''));
+    await page.type('input[name="repository"]', 'acme-shop/');
+    await page.waitForFunction("document.querySelectorAll('tr[data-incident]').length === 50", { timeout: 15_000 });
+    expect(await hint()).toBe('not applied: a repository is owner/repo');
+  });
 });

@@ -153,7 +153,10 @@ function IncidentsPage() {
   const [filters, setFilters] = useState({ status: '', source: '', category: '', repository: '' });
   const [search, setSearch] = useState('');
   const [live, setLive] = useState(true);
-  const query = { ...filters, repository: /^[\w.-]+\/[\w.-]+$/.test(filters.repository) ? filters.repository : '', limit: '50' };
+  // A pasted name keeps its spaces; a partly typed one is not applied, and the form says so (not a silent 'all').
+  const repository = filters.repository.trim();
+  const repositoryApplies = /^[\w.-]+\/[\w.-]+$/.test(repository);
+  const query = { ...filters, repository: repositoryApplies ? repository : '', limit: '50' };
   const key = JSON.stringify(query);
   const { data, error, readAt } = useData(() => apiGet<Incident[]>('/incidents', query), [query], live);
   const [olderState, setOlder] = useState<OlderPages>(() => noOlderPages(key));
@@ -191,7 +194,19 @@ function IncidentsPage() {
         <Select label="category" value={filters.category} options={[...CATEGORY_LIST]} onChange={set('category')} />
         <label>
           repository
-          <input name="repository" placeholder="owner/repo" value={filters.repository} onInput={(e) => set('repository')((e.target as HTMLInputElement).value)} />
+          <input
+            name="repository"
+            placeholder="owner/repo"
+            value={filters.repository}
+            aria-invalid={repository !== '' && !repositoryApplies}
+            aria-describedby="repository-hint"
+            onInput={(e) => set('repository')((e.target as HTMLInputElement).value)}
+          />
+          {repository !== '' && !repositoryApplies ? (
+            <span id="repository-hint" class="problem">
+              not applied: a repository is owner/repo
+            </span>
+          ) : null}
         </label>
         <label>
           search
