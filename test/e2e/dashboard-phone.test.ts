@@ -181,6 +181,16 @@ describe.skipIf(!CHROMIUM)('dashboard on a phone, with incident text an attacker
     expect(await page.$$eval('[data-section="timeline"] th', (headers) => headers.map((th) => th.textContent))).toEqual(['time', 'kind', 'what happened']);
   });
 
+  it('says a knowledge search found nothing, rather than showing an empty page', async () => {
+    await open('#/knowledge', 'input[name="q"]');
+
+    await page.type('input[name="q"]', 'zzqxv');
+    await page.keyboard.press('Enter');
+
+    const said = await page.waitForFunction("[...document.querySelectorAll('section > p.muted')].map((p) => p.textContent).find((t) => t.includes('zzqx'))", { timeout: 15_000 });
+    expect(await said.jsonValue()).toBe('No knowledge entry matches “zzqxv”.');
+  });
+
   it('on the address of an incident that is not there says so, and does not keep showing the incident it came from', async () => {
     await open(`#/incidents/${HOSTILE}`, '[data-section="timeline"] tr');
 

@@ -128,6 +128,15 @@ function Problem({ error, readAt = null }: { error: string | null; readAt?: stri
   );
 }
 
+/** Shown until a page's first answer: on a slow phone connection a blank page reads as a broken one. */
+function Loading({ what }: { what: string }) {
+  return (
+    <p class="muted" role="status">
+      loading {what}…
+    </p>
+  );
+}
+
 function Select({ label, value, options, onChange }: { label: string; value: string; options: string[]; onChange: (v: string) => void }) {
   return (
     <label>
@@ -217,6 +226,7 @@ function IncidentsPage() {
         </label>
       </form>
       <Problem error={error} readAt={data ? readAt : null} />
+      {!data && !error ? <Loading what="incidents" /> : null}
       <DataTable
         class="incidents"
         rows={rows}
@@ -355,7 +365,7 @@ function NextStepNotice({ incident }: { incident: Incident }) {
 function IncidentPage({ id }: { id: string }) {
   const { data, error, readAt } = useData(() => apiGet<Incident & { timeline: TimelineEntry[] }>(`/incidents/${encodeURIComponent(id)}`), [id], true);
   const incident = data?.body;
-  if (!incident) return <Problem error={error} />;
+  if (!incident) return error ? <Problem error={error} /> : <Loading what={`incident ${id}`} />;
   const analysis = incident.analysis;
   const verdict = incident.flaky
     ? `flaky: ${incident.flaky.detail}`
@@ -470,7 +480,7 @@ function MetricsPage() {
   const [days, setDays] = useState('14');
   const { data, error, readAt } = useData(() => apiGet<MetricsSummary>('/metrics', { days }), [days], true);
   const m = data?.body;
-  if (!m) return <Problem error={error} />;
+  if (!m) return error ? <Problem error={error} /> : <Loading what="metrics" />;
   const labels = m.days.map((d) => d.day);
   const categories = Object.keys(m.byCategory).sort();
   return (
@@ -615,10 +625,23 @@ function KnowledgePage() {
           setSubmitted(q.trim());
         }}
       >
-        <input name="q" type="search" placeholder="npm ERESOLVE, OOMKilled, flaky test…" value={q} onInput={(e) => setQ((e.target as HTMLInputElement).value)} />
+        <input
+          name="q"
+          type="search"
+          aria-label="search the knowledge base"
+          placeholder="npm ERESOLVE, OOMKilled, flaky test…"
+          value={q}
+          onInput={(e) => setQ((e.target as HTMLInputElement).value)}
+        />
         <button type="submit">search</button>
       </form>
       <Problem error={error} />
+      {!data && !error ? <Loading what="knowledge" /> : null}
+      {data && rows.length === 0 ? (
+        <p class="muted">
+          {submitted ? `No knowledge entry matches “${submitted}”.` : 'The knowledge base is empty: entries are learned from incidents as they recover, or imported with guard kb.'}
+        </p>
+      ) : null}
       {rows.map(({ entry, score }) => (
         <article key={entry.fingerprint} class="entry">
           <h3>
