@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { type Browser, type Page, launch } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENTS_DIR, type RecordedWebhook, deliverAlarm, deliverWebhook, fetchIncident, loadAlarmEvent, loadWebhook } from '../../infra/local/replay.js';
-import { type Harness, startHarness } from '../support/harness.js';
+import { type Harness, apiRequest, startHarness } from '../support/harness.js';
 
 /**
  * The dashboard on a phone at 3 a.m., showing incidents whose text an attacker wrote: the local runtime (the shared
@@ -27,6 +27,20 @@ const PLAIN = `gh-${REPO_ID}-${PLAIN_RUN}-1`;
 const PAYMENTS = { id: 800000001, name: 'payments' };
 const WAITING_RUN = 900003;
 const WAITING = `gh-${PAYMENTS.id}-${WAITING_RUN}-1`;
+const GATE_TOKEN = 'dashboard-phone-gate-token-0123456789';
+/** The README's example experiment. */
+const EXPERIMENT = {
+  id: 'rerun-vs-debug',
+  description: 'Does debug logging make the re-run of network failures succeed more often?',
+  categories: ['network', 'infrastructure'],
+  variants: [
+    { name: 'rerun', action: 'rerun_failed_jobs', weight: 50 },
+    { name: 'debug', action: 'rerun_failed_jobs', weight: 50, params: { enableDebugLogging: true } },
+  ],
+  metric: { kind: 'recovered_within', minutes: 30 },
+  minSamplePerVariant: 30,
+  confidence: 0.95,
+};
 
 let harness: Harness;
 let browser: Browser;
@@ -75,7 +89,7 @@ function overflow(): Promise<number> {
 describe.skipIf(!CHROMIUM)('dashboard on a phone, with incident text an attacker wrote', () => {
   beforeAll(async () => {
     const policy = { repositories: { [`acme-shop/${PAYMENTS.name}`]: { requireApproval: [{ actions: ['rerun_failed_jobs'] }] } } };
-    harness = await startHarness({ secret: SECRET, github: { auth: 'token' }, name: 'dashboard-phone', env: { POLICY_JSON: JSON.stringify(policy) } });
+    harness = await startHarness({ secret: SECRET, github: { auth: 'token' }, name: 'dashboard-phone', env: { POLICY_JSON: JSON.stringify(policy), GATE_TOKEN: GATE_TOKEN } });
     url = harness.runtime.url;
     const jestLog = readFileSync(join(EVENTS_DIR, 'logs', 'github-actions-jest-failure.log'), 'utf8');
     const hostileLog = jestLog.replace('Expected: 107.1', `Expected: 107.1 ${'9'.repeat(300)} ${MARKUP}`);
@@ -84,6 +98,7 @@ describe.skipIf(!CHROMIUM)('dashboard on a phone, with incident text an attacker
     const alarm = await deliverAlarm(url, loadAlarmEvent('alarm-state-alarm'));
     expect(alarm.status).toBe(202);
     alarmId = String(alarm.body.incidentId);
+    expect((await apiRequest(url, 'POST', '/experiments', EXPERIMENT, GATE_TOKEN)).status).toBe(201);
     const networkLog = readFileSync(join(EVENTS_DIR, 'logs', 'github-actions-npm-network-failure.log'), 'utf8');
     expect((await deliverWebhook(url, failedRun(WAITING_RUN, networkLog, {}, 'build', PAYMENTS), SECRET)).status).toBe(202);
     await Promise.all([reaches(HOSTILE, 'notified'), reaches(PLAIN, 'notified'), reaches(alarmId, 'notified'), reaches(WAITING, 'awaiting_approval')]);
@@ -109,6 +124,9 @@ describe.skipIf(!CHROMIUM)('dashboard on a phone, with incident text an attacker
     expect(heading.scroll).toBeLessThanOrEqual(heading.client);
 
     await open('#/metrics', 'figure.chart svg');
+    expect(await overflow()).toBe(0);
+
+    await open(`#/experiments/${EXPERIMENT.id}`, 'article table svg');
     expect(await overflow()).toBe(0);
   });
 

@@ -23,28 +23,32 @@ export function DataTable<T>(props: {
 }) {
   const { columns, rows, rowKey, rowAttributes } = props;
   const headed = columns.some((column) => column.header !== undefined);
+  // A table wider than a phone's screen scrolls sideways in its own box (focusable, so a keyboard can scroll it)
+  // instead of widening the page and every paragraph with it.
   return (
-    <table class={props.class} data-section={props.section}>
-      {headed ? (
-        <thead>
-          <tr>
-            {columns.map((column, i) => (
-              <th key={i}>{column.header}</th>
-            ))}
-          </tr>
-        </thead>
-      ) : null}
-      <tbody>
-        {rows.map((row, index) => (
-          <tr key={rowKey(row, index)} {...rowAttributes?.(row)}>
-            {columns.map((column, i) => (
-              <td key={i} class={column.wrap ? 'wrap' : undefined}>
-                {column.cell(row)}
-              </td>
-            ))}
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <div class="table-scroll" tabIndex={0}>
+      <table class={props.class} data-section={props.section}>
+        {headed ? (
+          <thead>
+            <tr>
+              {columns.map((column, i) => (
+                <th key={i}>{column.header}</th>
+              ))}
+            </tr>
+          </thead>
+        ) : null}
+        <tbody>
+          {rows.map((row, index) => (
+            <tr key={rowKey(row, index)} {...rowAttributes?.(row)}>
+              {columns.map((column, i) => (
+                <td key={i} class={column.wrap ? 'wrap' : undefined}>
+                  {column.cell(row)}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
