@@ -82,6 +82,9 @@ export function nextStep(incident: Incident): NextStep {
   if (reasons.length > 0) {
     return { human: true, text: [`A person must look at this failure: ${reasons.join('; ')}.`, told(incident)].filter(Boolean).join(' '), commands: [], steps: stepsOf(incident) };
   }
+  if (incident.commentPending) {
+    return none(`Nothing yet: the pull request comment waits for GitHub's write budget (since ${incident.commentPending.since}, next try ${incident.commentPending.retryAt}); past the wait the guard escalates with what it found.`);
+  }
   const decision = incident.decision;
   if (!decision) return none('Nothing yet: the guard is still handling it.');
   if (decision.dryRun) return none(`Nothing: the guard would ${words(decision.action)} (dry run, not applied).`);

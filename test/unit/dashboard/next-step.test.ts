@@ -98,4 +98,17 @@ describe('what the dashboard says a person must do', () => {
 
     expect(step.steps).toEqual(['Run the failing test locally.']);
   });
+
+  it('a comment still waiting for the write budget is not said to tell the author what failed', () => {
+    const step = nextStep(
+      pullRequestFailure({
+        status: 'remediated',
+        decision: { action: 'comment_only', reason: 'a test failure', applied: true, result: null, dryRun: false, decidedAt: AT },
+        commentPending: { since: AT, retryAt: '2026-11-20T10:10:00.000Z', rounds: 1, reason: 'write budget spent' },
+      }),
+    );
+
+    expect(step.human).toBe(false);
+    expect(step.text).toMatch(/^Nothing yet: the pull request comment waits for GitHub's write budget/);
+  });
 });
