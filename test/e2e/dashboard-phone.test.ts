@@ -217,6 +217,7 @@ describe.skipIf(!CHROMIUM)('dashboard on a phone, with incident text an attacker
 
     expect(await alert?.evaluate((el) => el.textContent)).toContain('not found');
     expect(await page.$eval('main', (m) => m.textContent ?? '')).not.toContain(LONG_BRANCH);
+    expect(await page.title()).toBe(`incident gh-${REPO_ID}-1-1 · Pipeline Guard`);
   });
 
   it('says an open incident is not up to date when the API stops answering, and keeps what it read', async () => {

@@ -672,6 +672,12 @@ function App() {
   ) : (
     <IncidentsPage />
   );
+  const name = incident ? `incident ${incident[1]}` : route === '/metrics' ? 'Metrics' : experiment ? 'Experiments' : route === '/knowledge' ? 'Knowledge' : 'Incidents';
+  // Named at once, before the page's data (and its PageHeading, which may name it better) arrives: the tab must
+  // not keep the name of the page left.
+  useEffect(() => {
+    document.title = `${name} · Pipeline Guard`;
+  }, [route]);
   const active = (href: string) => `#${route}` === href || (href !== '#/' && `#${route}`.startsWith(href)) || (href === '#/' && incident !== null);
   const nav = [
     ['#/', 'Incidents'],
