@@ -155,6 +155,11 @@ describe.skipIf(!CHROMIUM)('dashboard on a phone, with incident text an attacker
 
       expect(failed).toContain('3:33:12');
       expect(failed).toContain(zone);
+
+      // The charts count by UTC day, which is not the reader's.
+      await far.goto(`${url}/#/metrics`, { waitUntil: 'networkidle0' });
+      const days = await far.waitForSelector('[data-section="days"]', { timeout: 15_000 });
+      expect(await days?.evaluate((p) => p.textContent)).toBe(`Days are UTC days, not ${zone} ones: an incident counts on its date in UTC.`);
       expect(zone).not.toBe('');
     } finally {
       await far.close();

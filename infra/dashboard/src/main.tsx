@@ -482,6 +482,8 @@ function MetricsPage() {
   const m = data?.body;
   if (!m) return error ? <Problem error={error} /> : <Loading what="metrics" />;
   const labels = m.days.map((d) => d.day);
+  // The read API counts incidents by UTC day (shared/api/summary.ts); the reader's times are in their own zone.
+  const zone = new Intl.DateTimeFormat(undefined, { timeZoneName: 'short' }).formatToParts(new Date()).find((p) => p.type === 'timeZoneName')?.value ?? 'local';
   const categories = Object.keys(m.byCategory).sort();
   return (
     <section>
@@ -520,6 +522,9 @@ function MetricsPage() {
           <b>${m.costUsd.toFixed(4)}</b> LLM cost ({m.inputTokens + m.outputTokens} tokens)
         </div>
       </div>
+      <p class="muted" data-section="days">
+        Days are UTC days{zone === 'UTC' ? '' : `, not ${zone} ones`}: an incident counts on its date in UTC.
+      </p>
       <div class="charts">
         <BarChart title="Incidents per day by category" labels={labels} series={categories.map((c) => ({ label: c, values: m.days.map((d) => d.byCategory[c] ?? 0) }))} />
         <LineChart
