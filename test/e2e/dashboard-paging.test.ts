@@ -102,4 +102,24 @@ describe.skipIf(!CHROMIUM)('dashboard: many incidents, page by page', () => {
     await page.waitForFunction("document.querySelectorAll('tr[data-incident]').length === 50", { timeout: 15_000 });
     expect(await hint()).toBe('not applied: a repository is owner/repo');
   });
+
+  it('stops refreshing the list when "live" is unticked', async () => {
+    await page.goto(`${harness.runtime.url}/`, { waitUntil: 'networkidle0' });
+    await page.waitForFunction("document.querySelectorAll('tr[data-incident]').length === 50", { timeout: 15_000 });
+    const asked: string[] = [];
+    const count = (request: { url(): string }) => {
+      if (new URL(request.url()).pathname === '/incidents') asked.push(request.url());
+    };
+
+    await page.click('label.check input');
+    page.on('request', count);
+    try {
+      // Two refresh periods (REFRESH_MS is 5 s) with the box unticked.
+      await new Promise((r) => setTimeout(r, 11_000));
+      expect(asked).toEqual([]);
+    } finally {
+      page.off('request', count);
+      await page.click('label.check input');
+    }
+  });
 });

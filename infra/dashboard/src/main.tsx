@@ -49,6 +49,7 @@ interface Loaded<T> {
 function useData<T>(load: () => Promise<T>, deps: unknown[], live = false): Loaded<T> {
   const key = JSON.stringify(deps);
   const [state, setState] = useState<Loaded<T> & { key: string }>({ key, data: null, error: null, readAt: null });
+  // Run again when `live` changes too: the list's "live" box turns the refresh off and on.
   useEffect(() => {
     let active = true;
     const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -64,7 +65,7 @@ function useData<T>(load: () => Promise<T>, deps: unknown[], live = false): Load
       active = false;
       if (timer) clearInterval(timer);
     };
-  }, [key]);
+  }, [key, live]);
   return state.key === key ? state : { data: null, error: null, readAt: null };
 }
 
