@@ -112,6 +112,8 @@ describe.skipIf(!CHROMIUM)('dashboard: many incidents, page by page', () => {
     };
 
     await page.click('label.check input');
+    // Unticking reloads the list once; what counts is what follows.
+    await page.waitForNetworkIdle();
     page.on('request', count);
     try {
       // Two refresh periods (REFRESH_MS is 5 s) with the box unticked.
@@ -120,6 +122,30 @@ describe.skipIf(!CHROMIUM)('dashboard: many incidents, page by page', () => {
     } finally {
       page.off('request', count);
       await page.click('label.check input');
+    }
+  });
+
+  it('does not refresh an open incident while its tab is in the background, and catches up when it is shown again', async () => {
+    await page.goto(`${harness.runtime.url}/#/incidents/${incidentId(0)}`, { waitUntil: 'networkidle0' });
+    await page.waitForSelector('[data-section="timeline"] tr', { timeout: 15_000 });
+    const asked: string[] = [];
+    const count = (request: { url(): string }) => {
+      if (new URL(request.url()).pathname.startsWith('/incidents/')) asked.push(request.url());
+    };
+    const other = await browser.newPage();
+    page.on('request', count);
+    try {
+      await other.bringToFront();
+      expect(await page.evaluate('document.visibilityState')).toBe('hidden');
+      // Two refresh periods (REFRESH_MS is 5 s) in the background.
+      await new Promise((r) => setTimeout(r, 11_000));
+      expect(asked).toEqual([]);
+
+      await page.bringToFront();
+      await page.waitForRequest((request) => new URL(request.url()).pathname === `/incidents/${incidentId(0)}`, { timeout: 15_000 });
+    } finally {
+      page.off('request', count);
+      await other.close();
     }
   });
 });

@@ -60,10 +60,16 @@ function useData<T>(load: () => Promise<T>, deps: unknown[], live = false): Load
           active && setState((s) => (s.key === key ? { ...s, error: message(error) } : { key, data: null, error: message(error), readAt: null })),
       );
     void run();
-    const timer = live ? setInterval(run, REFRESH_MS) : undefined;
+    // A tab nobody looks at does not refresh (a phone's data, the API's requests); it catches up when shown.
+    const refresh = () => {
+      if (document.visibilityState === 'visible') void run();
+    };
+    const timer = live ? setInterval(refresh, REFRESH_MS) : undefined;
+    if (live) document.addEventListener('visibilitychange', refresh);
     return () => {
       active = false;
       if (timer) clearInterval(timer);
+      document.removeEventListener('visibilitychange', refresh);
     };
   }, [key, live]);
   return state.key === key ? state : { data: null, error: null, readAt: null };
