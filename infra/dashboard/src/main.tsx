@@ -14,13 +14,13 @@ const SOURCES = ['github', 'cloudwatch'];
 /** Live refresh of lists and the open incident. */
 const REFRESH_MS = 5_000;
 
-/** Hash routes keep the site a set of static files: S3 and the local runtime serve only `/`. */
 /**
  * Set when the route changes: the next page heading to appear takes the focus. The link a keyboard or screen-reader
  * user followed is gone with the page it was on, and the focus would fall back to the document's start.
  */
 let headingTakesFocus = false;
 
+/** Hash routes keep the site a set of static files: S3 and the local runtime serve only `/`. */
 function useRoute(): string {
   const [hash, setHash] = useState(location.hash || '#/');
   useEffect(() => {
@@ -215,7 +215,7 @@ function IncidentsPage() {
             placeholder="owner/repo"
             value={filters.repository}
             aria-invalid={repository !== '' && !repositoryApplies}
-            aria-describedby="repository-hint"
+            aria-describedby={repository !== '' && !repositoryApplies ? 'repository-hint' : undefined}
             onInput={(e) => set('repository')((e.target as HTMLInputElement).value)}
           />
           {repository !== '' && !repositoryApplies ? (
