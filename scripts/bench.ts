@@ -275,6 +275,7 @@ async function hostileLines(path: string): Promise<void> {
     `E: Version '${"' for 'V".repeat(1000)}`,
     "unable to access 'C".repeat(420),
     `= ${'1 failed!'.repeat(900)}`,
+    `a.swift:1: error: x${' Violation: '.repeat(660)}`,
   ];
   const block = Buffer.from(`${shapes.join('\n')}\n`);
   let written = 0;
