@@ -4,6 +4,7 @@ import { githubIncidentId } from '../domain/trigger.js';
 import { NotFoundError, WriteBudgetExhaustedError, errorMessage } from '../errors.js';
 import { planWriteWait } from '../domain/write-wait.js';
 import { applyPlan, failedOutcome, outcomeWithoutEffects, recordDecision } from '../remediation/apply.js';
+import { PatchRefusedError, buildFixFiles } from '../remediation/fix-pr.js';
 import { guardScope } from '../remediation/guard-store.js';
 import { type PlanInput, type RemediationPlan, planRemediation } from '../remediation/planner.js';
 import { type RepositoryPolicy, type Severity, basePolicy, policyFor } from '../remediation/policy.js';
@@ -103,6 +104,27 @@ function variantOf(incident: Incident): PlanInput['variant'] {
 function patchRefusalOf(analysis: AnalysisSummary): { patchRefusal?: string } {
   const note = analysis.adjustments?.find((line) => line.startsWith('patch discarded: '));
   return note ? { patchRefusal: note.slice('patch discarded: '.length) } : {};
+}
+
+/**
+ * Why the patch cannot become the commit a fix PR would make, read against the repository at the failing commit (a
+ * new file or rename onto a path that exists, a deletion its hunks do not show whole, a diff that does not apply);
+ * null when it can, or when no fix PR could follow (no patch, no GitHub, not the repository's own code, the policy
+ * does not allow one). Checked before approval is asked for, so nobody is asked to approve a diff that would be
+ * refused; the fix PR checks again when it is opened.
+ */
+async function refusalAtFailingCommit(incident: Incident, analysis: AnalysisSummary, github: GitHubPort | null, policy: RepositoryPolicy): Promise<string | null> {
+  const patch = analysis.patch?.diff;
+  if (!patch || !github || !incident.repository || !incident.headSha || fromUntrustedHead(incident) || !policy.actions.open_fix_pr.allowed) return null;
+  const [owner, repo] = incident.repository.split('/') as [string, string];
+  const ref = incident.headSha;
+  try {
+    await buildFixFiles(patch, (path) => github.readFile({ owner, repo }, path, ref));
+    return null;
+  } catch (error) {
+    if (error instanceof PatchRefusedError) return error.message.replace(/^patch refused: /, '');
+    throw error;
+  }
 }
 
 /**
@@ -207,9 +229,11 @@ export async function remediateStep(input: unknown, deps: RemediateDeps): Promis
   }
 
   const runbook = incident.alarm ? runbookFor(incident.alarm, deps.remediation.runbooks) : null;
-  const [counters, labels] = await Promise.all([
+  const [counters, labels, repositoryRefusal] = await Promise.all([
     deps.remediation.guards.read(scope, policy.circuitBreaker.windowHours),
     labelsBefore ?? labelsOf(incident, github, deps),
+    // After /guard approve the fix PR itself checks again; before it, nobody is asked to approve a refused diff.
+    approval ? null : refusalAtFailingCommit(incident, analysis, github, variantPolicy.policy),
   ]);
   const planned = planRemediation({
     source: incident.source,
@@ -222,9 +246,9 @@ export async function remediateStep(input: unknown, deps: RemediateDeps): Promis
       proposedAction: analysis.proposedAction,
       confidence: analysis.confidence,
       rationale: analysis.rationale,
-      hasPatch: Boolean(analysis.patch),
+      hasPatch: Boolean(analysis.patch) && repositoryRefusal === null,
       injection: Boolean(analysis.injection),
-      ...patchRefusalOf(analysis),
+      ...(repositoryRefusal === null ? patchRefusalOf(analysis) : { patchRefusal: repositoryRefusal }),
     },
     evidence: { flaky: Boolean(incident.flaky) },
     knowledge: incident.knowledge,

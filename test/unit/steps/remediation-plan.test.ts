@@ -86,16 +86,33 @@ describe('remediate: plan, then apply', () => {
 
   it('escalates instead of committing a patch that no longer applies', async () => {
     const github = createFakeGitHub();
-    github.files.set('src/tax.ts', 'export const rate = 0.25;\n');
+    github.files.set('src/tax.ts', 'export const rate = 0.2;\n');
     const { deps } = stepDeps({ github: github.port, remediation: remediationDeps({ policyFile: FIX_PRS_ON }) });
     const trigger = await githubIncident(deps, { patch: { diff: PATCH, files: ['src/tax.ts'] } });
 
     await remediateStep({ trigger }, deps);
+    // The file changes while the proposal waits for approval.
+    github.files.set('src/tax.ts', 'export const rate = 0.25;\n');
     const result = await remediateStep({ trigger, approval: { approvedBy: 'dana-dev' } }, deps);
 
     expect(result.action).toBe('escalate');
     expect(github.calls.some((c) => c.method === 'createFixPullRequest')).toBe(false);
     expect((await deps.incidents.get(trigger.incidentId))?.decision?.reason).toMatch(/does not apply cleanly to src\/tax\.ts/);
+  });
+
+  it('asks nobody to approve a patch that does not apply at the failing commit: the plan falls back and says why', async () => {
+    const github = createFakeGitHub();
+    github.files.set('src/tax.ts', 'export const rate = 0.25;\n');
+    const { deps } = stepDeps({ github: github.port, remediation: remediationDeps({ policyFile: FIX_PRS_ON }) });
+    const trigger = await githubIncident(deps, { patch: { diff: PATCH, files: ['src/tax.ts'] } });
+
+    const result = await remediateStep({ trigger }, deps);
+
+    expect(result).toMatchObject({ action: 'comment_only', awaitingApproval: false });
+    expect(github.calls.some((c) => c.method === 'createFixPullRequest')).toBe(false);
+    const incident = await deps.incidents.get(trigger.incidentId);
+    expect(incident?.status).not.toBe('awaiting_approval');
+    expect(incident?.decision?.reason).toMatch(/the proposed patch was refused: it does not apply cleanly to src\/tax\.ts/);
   });
 
   it('takes no automatic action while the kill-switch label is on the pull request', async () => {
