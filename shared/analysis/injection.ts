@@ -256,20 +256,17 @@ function normalize(text: string): string[] {
   return [...normalizeText(text), ...decodedBase64Texts(text).flatMap(normalizeText)];
 }
 
-/** Base64 runs read, at most this many per text, each up to this many characters: a line of them costs little. */
-const BASE64_RUNS = { max: 4, maxChars: 4096 } as const;
-
 /**
  * The text inside base64 runs of 24 or more characters that decode to prose (printable UTF-8 with a space in it): a
  * model decodes `SWdub3JlIGFsbCBwcmV2aW91cy…` unasked and reads the instruction. Hashes, keys and binary decode to
- * bytes that are not text and are skipped.
+ * bytes that are not text and are skipped. Every run is read, whole: paths and SHAs match the pattern too, so a cap
+ * on the runs let four of them hide the fifth, and a cap on a run's length let harmless prose hide what follows it.
+ * Decoding is linear, and what decodes to prose is shorter than the text it came from.
  */
 function decodedBase64Texts(text: string): string[] {
-  const runs = text.match(/[A-Za-z0-9+/_-]{24,}={0,2}/g);
-  if (!runs) return [];
   const texts: string[] = [];
-  for (const run of runs.slice(0, BASE64_RUNS.max)) {
-    const decoded = Buffer.from(run.slice(0, BASE64_RUNS.maxChars).replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8');
+  for (const [run] of text.matchAll(/[A-Za-z0-9+/_-]{24,}={0,2}/g)) {
+    const decoded = Buffer.from(run.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8');
     const printable = decoded.replace(/[^\x20-\x7e\u00a0-\uffef]/g, '');
     if (decoded.includes(' ') && !decoded.includes('\ufffd') && printable.length >= decoded.length * 0.95) texts.push(decoded);
   }
