@@ -36,7 +36,7 @@ export interface RedriveDeps {
 export type RedriveOutcome =
   | { action: 'running'; execution: string }
   | { action: 'started'; execution: string; attempt: number }
-  | { action: 'exhausted'; execution: string; status: string }
+  | { action: 'exhausted'; execution: string; attempt: number; status: string }
   | { action: 'no_input' }
   | { action: 'claimed_elsewhere' }
   | { action: 'finished' };
@@ -60,7 +60,7 @@ export async function redriveIncident(incident: Incident, deps: RedriveDeps, opt
     const started = await deps.workflow.start(current, input);
     return started.alreadyStarted ? { action: 'running', execution: current } : { action: 'started', execution: current, attempt };
   }
-  if (attempt >= options.maxAttempts) return { action: 'exhausted', execution: current, status: execution.status };
+  if (attempt >= options.maxAttempts) return { action: 'exhausted', execution: current, attempt, status: execution.status };
   const next = attempt + 1;
   if (!(await deps.incidents.claimAttempt(incident.id, next))) return { action: 'claimed_elsewhere' };
   const name = executionNameFor(incident.id, next);
@@ -130,10 +130,11 @@ export interface ReconcileResult {
  */
 async function escalateExhausted(
   incident: Incident,
-  last: { execution: string; status: string },
-  attempts: number,
+  last: { execution: string; attempt: number; status: string },
   deps: RedriveDeps & { escalations: EscalationPublisher },
 ): Promise<void> {
+  // Attempt n is the (n + 1)th execution; the incident's own count, since the limit may have changed since.
+  const attempts = last.attempt + 1;
   const why =
     `Pipeline Guard could not finish handling this failure: its pipeline ran ${attempts} times and the last run ` +
     `(${last.execution}) ended ${last.status}. What it had found is below; look at the failure yourself, and at the ` +
@@ -164,7 +165,7 @@ export async function reconcile(deps: RedriveDeps & { metrics: Metrics; escalati
       if (outcome.action === 'started') result.redriven.push(outcome.execution);
       else if (outcome.action === 'running') result.running += 1;
       else if (outcome.action === 'exhausted') {
-        await escalateExhausted(incident, outcome, options.maxAttempts + 1, deps);
+        await escalateExhausted(incident, outcome, deps);
         result.exhausted.push(incident.id);
       }
     } catch (error) {

@@ -103,6 +103,18 @@ describe('reconciler', () => {
     expect(again.examined).toBe(0);
   });
 
+  it('says how many times the pipeline really ran when the incident had more re-drives than the limit now allows', async () => {
+    // RECONCILE_MAX_ATTEMPTS lowered after an incident was re-driven three times: it ran four times, not three.
+    const store = createMemoryStore(() => NOW);
+    await seed(store, 'stubborn', 60, { executionAttempt: 3 });
+    const { workflow } = fakeWorkflow({ 'stubborn-a3': 'TIMED_OUT' });
+    const { deps: d, published } = deps(store, workflow);
+
+    await reconcile(d, options);
+
+    expect(published[0]?.message).toContain('its pipeline ran 4 times and the last run (stubborn-a3) ended TIMED_OUT');
+  });
+
   it('leaves an exhausted incident unfinished when its escalation cannot be published, for the next run', async () => {
     const store = createMemoryStore(() => NOW);
     await seed(store, 'stubborn', 60, { executionAttempt: 2 });
