@@ -34,7 +34,7 @@ function told(incident: Incident): string {
   if (escalations.some((n) => n.outcome === 'published')) return 'On-call was sent the escalation.';
   const skipped = escalations.find((n) => n.outcome === 'skipped');
   if (skipped) return `On-call was not paged${skipped.detail ? `: ${skipped.detail}` : ''}.`;
-  if (incident.notifiedByFallback) return 'On-call was told through the fallback topic.';
+  if (incident.notifiedByFallback) return 'On-call was sent what the guard knew by its fallback.';
   return '';
 }
 
@@ -73,6 +73,9 @@ export function nextStep(incident: Incident): NextStep {
     };
   }
   const reasons: string[] = [];
+  // Set when the guard's own handling failed and a fallback told on-call instead (the state machine's topic after
+  // Notify failed for good, the reconciler after every execution failed): whatever it had decided did not play out.
+  if (incident.notifiedByFallback) reasons.push('the guard could not finish handling it');
   if (incident.decision?.action === 'escalate') reasons.push(incident.decision.reason);
   if (incident.approval?.status === 'timed_out') reasons.push('nobody answered the approval request in time');
   for (const error of incident.stageErrors) {

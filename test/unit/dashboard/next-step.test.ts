@@ -111,4 +111,21 @@ describe('what the dashboard says a person must do', () => {
     expect(step.human).toBe(false);
     expect(step.text).toMatch(/^Nothing yet: the pull request comment waits for GitHub's write budget/);
   });
+
+  it('an incident the guard could not finish, escalated by its fallback, needs a person whatever it had decided', () => {
+    // The reconciler's escalation of an incident whose every execution failed (no decision reached), and the state
+    // machine's fallback topic after Notify failed for good (after a comment-only decision whose comment may be missing).
+    const exhausted = nextStep(pullRequestFailure({ notifiedByFallback: true }));
+    const notifyFailed = nextStep(
+      pullRequestFailure({
+        notifiedByFallback: true,
+        decision: { action: 'comment_only', reason: 'a test failure', applied: true, result: null, dryRun: false, decidedAt: AT },
+      }),
+    );
+
+    for (const step of [exhausted, notifyFailed]) {
+      expect(step.human).toBe(true);
+      expect(step.text).toMatch(/^A person must look at this failure: the guard could not finish handling it/);
+    }
+  });
 });
