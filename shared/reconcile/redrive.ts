@@ -75,8 +75,10 @@ export async function redriveIncident(incident: Incident, deps: RedriveDeps, opt
  * Starts the first execution of an incident that ingest has just written with its trigger. A start that fails (a
  * throttled StartExecution, Step Functions unavailable) is left to the reconciler, which starts the execution of an
  * unfinished incident that has none: the failure is recorded, so the delivery is accepted. Failing the delivery
- * instead pages on-call (the webhook-5xx alarm; for an alarm event, the dead-letter queue's) for something the
+ * instead pages on-call through the webhook-5xx alarm (GitHub does not redeliver by itself) for something the
  * reconciler does without them; a start that keeps failing fails the reconciler's runs too, and its alarm pages.
+ * Alarm ingest does not use it: Lambda retries its event within minutes, sooner than the reconciler's 10, and only
+ * a start that fails through every retry leaves the event in the dead-letter queue.
  */
 export async function startRecordedIncident(
   incidentId: string,
