@@ -12,7 +12,7 @@ import { METRIC } from '../adapters/metric-names.js';
 import { ReconcileIncompleteError, errorMessage } from '../errors.js';
 import type { Incident } from '../domain/incident.js';
 import { renderEscalation } from '../notify/escalation.js';
-import type { Clock, EscalationPublisher, Metrics, WorkflowStarter } from '../ports.js';
+import type { Clock, EscalationLedger, EscalationPublisher, Metrics, WorkflowStarter } from '../ports.js';
 import { type DigestDeps, type DigestResult, sendDueDigests } from './digests.js';
 import type { StepLogger } from '../ports.js';
 import type { IncidentStore } from '../stores/incident-store.js';
@@ -125,15 +125,29 @@ export interface ReconcileResult {
 }
 
 /**
+ * Pages about incidents whose every execution failed, per repository (or alarm), go out once in this window; the
+ * rest are counted on that page and reported in its digest when the window ends. A stage that fails on every input
+ * would otherwise page once per incident, up to the reconciler's whole batch every run.
+ */
+const EXHAUSTED_WINDOW_MINUTES = 60;
+
+/** What {@link escalateExhausted} needs beyond re-driving: where pages go, and the ledger that groups them. */
+export interface ExhaustedEscalationDeps {
+  escalations: EscalationPublisher;
+  escalationLedger: EscalationLedger;
+}
+
+/**
  * The end of an incident whose every execution failed (a stage that fails whatever its input, a state over Step
- * Functions' limits): on-call gets what is known of it, once, and it is recorded as notified by this fallback, so
- * the reconciler stops looking at it. Published before it is recorded: a crash in between sends it again at the
- * next run rather than never, since an accepted failure must end notified.
+ * Functions' limits): on-call gets what is known of it, the first of a repository's in an hour paged and the rest
+ * counted for the window's digest, and it is recorded as notified by this fallback, so the reconciler stops looking
+ * at it. Paged before it is recorded: a crash in between pages again at the next run (the ledger lets the incident
+ * that opened a window send again) rather than never, since an accepted failure must end notified.
  */
 async function escalateExhausted(
   incident: Incident,
   last: { execution: string; attempt: number; status: string },
-  deps: RedriveDeps & { escalations: EscalationPublisher },
+  deps: RedriveDeps & ExhaustedEscalationDeps,
 ): Promise<void> {
   // Attempt n is the (n + 1)th execution; the incident's own count, since the limit may have changed since.
   const attempts = last.attempt + 1;
@@ -141,16 +155,27 @@ async function escalateExhausted(
     `Pipeline Guard could not finish handling this failure: its pipeline ran ${attempts} times and the last run ` +
     `(${last.execution}) ended ${last.status}. What it had found is below; look at the failure yourself, and at the ` +
     'failed executions in the Step Functions console.';
-  await deps.escalations.publish(renderEscalation(incident, why));
+  const scope = incident.repository ?? incident.alarm?.name ?? incident.source;
+  const tally = await deps.escalationLedger.record({
+    key: `guard-exhausted:${incident.repository ?? incident.alarm?.arn ?? incident.source}`,
+    incidentId: incident.id,
+    at: deps.clock(),
+    windowMinutes: EXHAUSTED_WINDOW_MINUTES,
+    mayOpen: true,
+    label: `pipeline runs that all failed, ${scope}`,
+    digest: true,
+  });
+  if (tally.send) await deps.escalations.publish(renderEscalation(incident, why, tally));
+  const counted = tally.send ? '' : `; counted on the open escalation (${tally.windowCount} in this window), reported in its digest`;
   await deps.incidents.update(
     incident.id,
     { status: 'notified', notifiedByFallback: true },
-    { history: [{ at: deps.clock().toISOString(), event: 'escalated_after_redrives', detail: `${attempts} executions failed; the last, ${last.execution}, ended ${last.status}` }] },
+    { history: [{ at: deps.clock().toISOString(), event: 'escalated_after_redrives', detail: `${attempts} executions failed; the last, ${last.execution}, ended ${last.status}${counted}` }] },
   );
 }
 
 /** One reconciler run: bounded, idempotent, reports what it re-drove as a metric. */
-export async function reconcile(deps: RedriveDeps & { metrics: Metrics; escalations: EscalationPublisher }, options: ReconcileOptions): Promise<ReconcileResult> {
+export async function reconcile(deps: RedriveDeps & ExhaustedEscalationDeps & { metrics: Metrics }, options: ReconcileOptions): Promise<ReconcileResult> {
   const now = deps.clock();
   const candidates = await deps.incidents.listUnfinished({
     createdAfter: new Date(now.getTime() - options.lookbackHours * 3_600_000),
@@ -194,7 +219,7 @@ export interface ScheduledRunOptions extends ReconcileOptions {
  * unfinished incidents, then send the digests of escalation windows that have ended.
  */
 export async function scheduledReconcilerRun(
-  deps: RedriveDeps & DigestDeps,
+  deps: RedriveDeps & DigestDeps & ExhaustedEscalationDeps,
   options: ScheduledRunOptions,
 ): Promise<ReconcileResult & { digests: DigestResult }> {
   const redriven = await reconcile(deps, options);

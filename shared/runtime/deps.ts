@@ -31,7 +31,7 @@ import { type PolicyFile, parsePolicyFile } from '../remediation/policy.js';
 import { createOutboxRunbookRunner, createSsmRunbookRunner } from '../remediation/runbook-runner.js';
 import { parseRunbookMappings } from '../remediation/runbooks.js';
 import type { DigestDeps } from '../reconcile/digests.js';
-import type { RedriveDeps, ScheduledRunOptions } from '../reconcile/redrive.js';
+import type { ExhaustedEscalationDeps, RedriveDeps, ScheduledRunOptions } from '../reconcile/redrive.js';
 import type {
   AnalyzeDeps,
   ClassifyDeps,
@@ -335,8 +335,14 @@ export function createRedriveDeps(config: Config, logger: StepLogger): RedriveDe
  * A scheduled reconciler run's dependencies: re-drive, plus the digests of ended escalation windows, published
  * like escalations (topic, chat webhook; the outbox locally).
  */
-export function createReconcilerDeps(config: Config, logger: StepLogger): RedriveDeps & DigestDeps {
-  return { ...createRedriveDeps(config, logger), metrics: createMetrics(config), digests: createEscalationDigests(config), escalations: createEscalations(config, logger) };
+export function createReconcilerDeps(config: Config, logger: StepLogger): RedriveDeps & DigestDeps & ExhaustedEscalationDeps {
+  return {
+    ...createRedriveDeps(config, logger),
+    metrics: createMetrics(config),
+    digests: createEscalationDigests(config),
+    escalations: createEscalations(config, logger),
+    escalationLedger: createEscalationLedger(config),
+  };
 }
 
 export function reconcilerOptions(config: Config): ScheduledRunOptions {

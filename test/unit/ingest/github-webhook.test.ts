@@ -10,7 +10,7 @@ import { silentLogger } from '../../../shared/steps/deps.js';
 import { recordWorkflowRecovery } from '../../../shared/steps/record-outcome.js';
 import { reconcile } from '../../../shared/reconcile/redrive.js';
 import { loadWebhook } from '../../../infra/local/replay.js';
-import { createRecordingRecoveryQueue } from '../../support/fakes.js';
+import { createMemoryEscalationLedger, createRecordingRecoveryQueue } from '../../support/fakes.js';
 import { createMemoryStore } from '../../support/memory-store.js';
 
 const SECRET = 'unit-test-secret';
@@ -100,7 +100,7 @@ describe('handleGithubWebhook', () => {
     throttled = false;
     const later = new Date('2026-11-20T10:30:00Z');
     const result = await reconcile(
-      { incidents: store, workflow: deps.workflow, clock: () => later, logger: silentLogger, metrics: { count() {}, measure() {} }, escalations: { publish: async () => ({ messageId: 'unused' }) } },
+      { incidents: store, workflow: deps.workflow, clock: () => later, logger: silentLogger, metrics: { count() {}, measure() {} }, escalations: { publish: async () => ({ messageId: 'unused' }) }, escalationLedger: createMemoryEscalationLedger() },
       { afterMinutes: 10, maxPerRun: 25, maxAttempts: 3, lookbackHours: 48 },
     );
     expect(result.redriven).toEqual(['gh-714523861-11862439017-1']);

@@ -3,6 +3,7 @@ import { newIncident } from '../../../shared/domain/incident.js';
 import type { ExecutionStatus, WorkflowStarter } from '../../../shared/ports.js';
 import { executionNameFor, incompleteRunError, reconcile } from '../../../shared/reconcile/redrive.js';
 import type { EscalationMessage } from '../../../shared/ports.js';
+import { createMemoryEscalationLedger } from '../../support/fakes.js';
 import { ReconcileIncompleteError } from '../../../shared/errors.js';
 import { silentLogger } from '../../../shared/steps/deps.js';
 import { createMemoryStore } from '../../support/memory-store.js';
@@ -41,7 +42,15 @@ function deps(store: ReturnType<typeof createMemoryStore>, workflow: WorkflowSta
   return {
     counts,
     published,
-    deps: { incidents: store, workflow, clock: () => NOW, logger: silentLogger, metrics: { count: (name: string, value: number) => void (counts[name] = (counts[name] ?? 0) + value), measure() {} }, escalations },
+    deps: {
+      incidents: store,
+      workflow,
+      clock: () => NOW,
+      logger: silentLogger,
+      metrics: { count: (name: string, value: number) => void (counts[name] = (counts[name] ?? 0) + value), measure() {} },
+      escalations,
+      escalationLedger: createMemoryEscalationLedger(),
+    },
   };
 }
 
@@ -101,6 +110,22 @@ describe('reconciler', () => {
     expect(published[0]?.subject).toContain('octo/app');
     expect(await store.get('stubborn')).toMatchObject({ status: 'notified', notifiedByFallback: true });
     expect(again.examined).toBe(0);
+  });
+
+  it('pages once per repository and hour when many incidents ran out of re-drives (a stage failing on every input), counting the rest', async () => {
+    const store = createMemoryStore(() => NOW);
+    const ids = ['s1', 's2', 's3', 's4'];
+    for (const id of ids) await seed(store, id, 60, { executionAttempt: 2, repository: id === 's4' ? 'octo/other' : 'octo/app' });
+    const { workflow } = fakeWorkflow(Object.fromEntries(ids.map((id) => [`${id}-a2`, 'FAILED' as const])));
+    const { deps: d, published } = deps(store, workflow);
+
+    await reconcile(d, { ...options, maxPerRun: 10 });
+
+    // One page for octo/app (three incidents) and one for octo/other; every incident ends notified.
+    expect(published).toHaveLength(2);
+    for (const id of ids) expect((await store.get(id))?.status).toBe('notified');
+    const counted = (await Promise.all(ids.map((id) => store.get(id)))).filter((i) => i?.history.at(-1)?.detail?.includes('counted on the open escalation'));
+    expect(counted).toHaveLength(2);
   });
 
   it('says how many times the pipeline really ran when the incident had more re-drives than the limit now allows', async () => {
