@@ -16,6 +16,7 @@
 import { refineCategory } from './categories.js';
 import { fingerprintOf, normalizeLine } from './fingerprint.js';
 import { redactLines, redactSecrets, WITHHELD_TEXT, type Redact } from './redact.js';
+import { taskPrefixLength } from './task-prefix.js';
 import {
   CASCADE_RULES,
   FAILURE_LIST_ITEM_RULE,
@@ -246,24 +247,6 @@ const COMPLAINT_RE = /\b(?:error|fail(?:ed|ure)?|mismatch|invalid|missing|not fo
 const FALLBACK_RULE: Rule = uniformRule({ id: 'generic.step-output', category: 'unknown', weight: 20, re: /$^/, extend: 'line', refine: true });
 const TRAVIS_NOISE_RE = /^(?:travis_(?:time|fold):|section_(?:start|end):|\$ |##\[(?:group|endgroup|section|command)\]|\[Pipeline\]|Removing intermediate|Step \d+\/\d+ :)/;
 const NON_BLANK_RE = /\S/;
-/**
- * A monorepo task runner's prefix on each line of a task's output (Turborepo `web:lint: `, `@acme/ui:test:unit: `):
- * package, then a task that starts with a lower-case letter (so `ERROR:D8: ` and `file.ts:12: ` are not one).
- */
-const TASK_PREFIX_RE = /^(?:@[\w.-]+\/)?[\w.-]+:[a-z][\w-]*(?::[\w-]+)*: (?=\s*\S)/;
-
-/**
- * The length of a task runner's prefix on `text`, 0 without one. A package name holds no `:`, so the prefix's first
- * `:` is the line's first, and a lower-case letter follows it: checked before the expression, which every
- * candidate line would otherwise cost (8 % of a log of a million compiler errors, whose first `:` is `): `).
- */
-function taskPrefixLength(text: string): number {
-  const colon = text.indexOf(':');
-  if (colon <= 0) return 0;
-  const next = text.charCodeAt(colon + 1);
-  if (next < 0x61 || next > 0x7a) return 0;
-  return TASK_PREFIX_RE.exec(text)?.[0].length ?? 0;
-}
 /** GitHub Actions step boundaries (in a job log; `$ …` lines there are echoed commands, not steps). */
 const GHA_STEP_RE = /^##\[group\]Run /;
 /** Below RING_SIZE, so a header that turns out to be output can be read again from the ring. */

@@ -20,6 +20,7 @@ import { constants as zlib, inflateRawSync } from 'node:zlib';
 import { RedactionError } from '../errors.js';
 import { stripHidden } from '../invisible.js';
 import { MAX_LINE_CHARS, stripAnsi } from './reader.js';
+import { taskPrefixLength } from './task-prefix.js';
 
 /** One redaction pattern. */
 export interface SecretPattern {
@@ -1132,6 +1133,16 @@ const PRIVATE_KEY_END_RE = /-----END[A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----/;
 const PRIVATE_KEY_BODY_RE = /^\s*(?:["'`+]\s*)?(?:[A-Za-z0-9+/]{1,128}={0,2}(?:\\n)?|(?:Proc-Type|DEK-Info|Comment|Version):.*)?\s*["'`,;+)]*\s*$/;
 const MAX_PRIVATE_KEY_LINES = 400;
 
+/** A docker compose service's prefix (`web-1  | `). */
+const COMPOSE_PREFIX_RE = /^[\w.-]+\s*\| /;
+
+/** The prefix a task runner puts on a line of one task's output (Turborepo, docker compose), null without one. */
+function streamPrefixOf(text: string): string | null {
+  const task = taskPrefixLength(text);
+  if (task > 0) return text.slice(0, task);
+  return COMPOSE_PREFIX_RE.exec(text)?.[0] ?? null;
+}
+
 /**
  * Redaction for a stream of lines seen one at a time (the log scanner keeps only a window of them, so a key
  * block's BEGIN line may be far from the lines an excerpt shows). It remembers whether the stream is inside a
@@ -1143,6 +1154,8 @@ export class PrivateKeyLineFilter {
   private linesInside = 0;
   /** What came before `-----BEGIN` on its line: body lines carry the same prefix (`web-1  | `, a timestamp). */
   private prefixLength = 0;
+  /** The BEGIN line's task prefix (`web:build: `, `web-1  | `), when it has one: the key is that task's output. */
+  private stream: string | null = null;
   private bodySeen = false;
 
   /** True from a key's BEGIN line to its END line: every line read in between is blanked. */
@@ -1158,6 +1171,7 @@ export class PrivateKeyLineFilter {
       this.insideKey = !PRIVATE_KEY_END_RE.test(text.slice(begin + 10));
       this.linesInside = 0;
       this.prefixLength = begin;
+      this.stream = streamPrefixOf(text) === text.slice(0, begin) && begin > 0 ? text.slice(0, begin) : null;
       this.bodySeen = false;
       return redactSecrets(text);
     }
@@ -1169,6 +1183,13 @@ export class PrivateKeyLineFilter {
     if (this.linesInside > MAX_PRIVATE_KEY_LINES) {
       this.insideKey = false;
       return this.filter(redactSecrets(text));
+    }
+    // Parallel tasks (Turborepo, docker compose) print interleaved, each line under its own task's prefix: another
+    // task's line neither belongs to the key nor ends it. Ended there, the key's body lines that follow reached the
+    // excerpts as they were.
+    if (this.stream !== null && !text.startsWith(this.stream)) {
+      const other = streamPrefixOf(text);
+      if (other !== null && other !== this.stream) return redactSecrets(text);
     }
     // Once a body line was seen, the key runs to its END line (within the bound above), whatever its lines hold.
     if (this.bodySeen) return PRIVATE_KEY_LINE;

@@ -293,6 +293,27 @@ describe('URL-encoded signatures and prefixed keys (review of session 15)', () =
     // Assert
     expectNoKeyBody(analysis);
   });
+
+  it.each([
+    ['Turborepo', 'web:build: ', '@acme/ui:test:unit: PASS src/button.test.ts'],
+    ['docker compose', 'web-1  | ', 'api-1  | GET /health 200'],
+  ])('blanks the body of a key when a line of another %s task comes between its BEGIN line and its body', async (_runner, prefix, other) => {
+    // Prepare: parallel tasks print interleaved, each line under its own task's prefix.
+    const log = [
+      `${prefix}-----BEGIN RSA PRIVATE KEY-----`,
+      other,
+      ...KEY_BODY.map((line) => `${prefix}${line}`),
+      `${prefix}-----END RSA PRIVATE KEY-----`,
+      `${prefix}Error: the deploy key was rejected`,
+    ].join('\n');
+
+    // Act
+    const analysis = await analyzeLog(log, { contextLines: 10 });
+
+    // Assert
+    expectNoKeyBody(analysis);
+    expect(JSON.stringify(analysis)).toContain('the deploy key was rejected');
+  });
 });
 
 describe('secrets inside base64', () => {
