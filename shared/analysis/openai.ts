@@ -96,6 +96,9 @@ class ModeUnsupportedError extends Error {
   override name = 'ModeUnsupportedError';
 }
 
+/** What stands in an endpoint's answer where it quoted the configured key. */
+const MASKED_KEY = '[REDACTED:LLM_API_KEY]';
+
 /** The `error.message` of an OpenAI-style error body, or the body's first line. */
 function errorDetail(body: string): string {
   try {
@@ -271,6 +274,9 @@ export function createOpenAICompatibleAnalyzer(options: OpenAICompatibleAnalyzer
       throw mapOpenAINetworkError(error, endpoint, timeoutMs);
     }
     if (text === null) throw new AnalyzerOutputError(`LLM endpoint ${endpoint} sent more than ${MAX_RESPONSE_BYTES} bytes`);
+    // Some gateways quote the key they refused; what they answer becomes an error message, which the incident's
+    // history, the API and the dashboard show. Masked before any cut, which could leave a part of it unrecognised.
+    if (key) text = text.split(key).join(MASKED_KEY);
     if (!response.ok) {
       const detail = errorDetail(text);
       const unsupported =

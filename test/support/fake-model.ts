@@ -28,15 +28,23 @@ export class FakeModel {
   answer: (prompt: string) => ModelAnswer = () => ({ rootCause: 'unknown', fix: ['look at the log'], confidence: 0.3, proposedAction: 'escalate' });
   /** Requests that got a fault instead of an answer. */
   faultsServed = 0;
-  private fault: { kind: 'error' | 'hang'; status: number; times: number; per: ((prompt: string) => string) | null; served: Map<string, number> } | null = null;
+  private fault: {
+    kind: 'error' | 'hang';
+    status: number;
+    times: number;
+    per: ((prompt: string) => string) | null;
+    message: ((authorization: string) => string) | null;
+    served: Map<string, number>;
+  } | null = null;
 
   /**
    * The next `times` requests get `status` (kind 'error') or no answer at all ('hang'). With `per`, the requests
    * whose prompts `per` maps to one key get `times` faults each (one incident's retries, not a count every
-   * incident draws from).
+   * incident draws from). With `message`, the error's message is built from the request's Authorization header, as
+   * gateways that quote the key they refused do.
    */
-  fail(fault: { kind: 'error' | 'hang'; status?: number; times?: number; per?: (prompt: string) => string }): void {
-    this.fault = { kind: fault.kind, status: fault.status ?? 500, times: fault.times ?? 1, per: fault.per ?? null, served: new Map() };
+  fail(fault: { kind: 'error' | 'hang'; status?: number; times?: number; per?: (prompt: string) => string; message?: (authorization: string) => string }): void {
+    this.fault = { kind: fault.kind, status: fault.status ?? 500, times: fault.times ?? 1, per: fault.per ?? null, message: fault.message ?? null, served: new Map() };
   }
 
   private constructor(
@@ -66,7 +74,8 @@ export class FakeModel {
           fault.served.set(key, (fault.served.get(key) ?? 0) + 1);
           fake.faultsServed += 1;
           if (fault.kind === 'hang') return;
-          res.writeHead(fault.status, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'upstream failure', type: 'server_error' } }));
+          const message = fault.message ? fault.message(String(req.headers.authorization ?? '')) : 'upstream failure';
+          res.writeHead(fault.status, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message, type: 'server_error' } }));
           return;
         }
         fake.prompts.push(prompt);
