@@ -21,7 +21,8 @@ export function assignmentPoint(experimentId: string, incidentKey: string, salt?
 
 /**
  * Picks the variant for an incident by the weights: deterministic for (experiment id, secret, incident key).
- * Experiments created before the secret was kept have none, and assign as they did.
+ * Without a secret (a definition as stored before the secret was kept, which the store gives one when it next
+ * assigns), the unkeyed split.
  */
 export function assignVariant(experiment: Pick<Experiment, 'id' | 'variants'> & { assignmentSalt?: string }, incidentKey: string): ExperimentVariant {
   const total = experiment.variants.reduce((sum, v) => sum + v.weight, 0);

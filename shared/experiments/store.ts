@@ -162,6 +162,28 @@ export function createExperimentStore(options: { client: DynamoDBDocumentClient;
     return response.Items ?? [];
   }
 
+  /**
+   * The definition's assignment secret. One created before the secret was kept gets one now, once (the first writer
+   * wins and every reader gets its value): with the unkeyed split a pusher could still grind a commit into the arm
+   * they want for as long as such an experiment runs. Units assigned before keep their arm (`claimUnit`), and the
+   * new ones are split at random as before, so the arms stay comparable.
+   */
+  async function saltOf(item: Record<string, unknown>): Promise<string> {
+    if (typeof item.assignmentSalt === 'string') return item.assignmentSalt;
+    const response = await client.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: { pk: item.pk, sk: item.sk },
+        UpdateExpression: 'SET #salt = if_not_exists(#salt, :salt)',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#salt': 'assignmentSalt' },
+        ExpressionAttributeValues: { ':salt': randomBytes(32).toString('hex') },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return String(response.Attributes?.assignmentSalt);
+  }
+
   async function get(id: string): Promise<Experiment | null> {
     const response = await client.send(new GetCommand({ TableName: tableName, Key: definitionKey(id), ConsistentRead: true }));
     return response.Item ? toExperiment(response.Item) : null;
@@ -204,10 +226,11 @@ export function createExperimentStore(options: { client: DynamoDBDocumentClient;
     },
 
     async assignable() {
-      return (await definitions()).map((item) => ({
-        ...toExperiment(item),
-        ...(typeof item.assignmentSalt === 'string' ? { assignmentSalt: item.assignmentSalt } : {}),
-      }));
+      const items = await definitions();
+      // Only a running experiment assigns: the others are never written to here.
+      return Promise.all(
+        items.map(async (item) => ({ ...toExperiment(item), ...(item.status === 'running' ? { assignmentSalt: await saltOf(item) } : {}) })),
+      );
     },
 
     async counters(id) {

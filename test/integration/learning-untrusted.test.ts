@@ -1,3 +1,4 @@
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { assessFlakiness } from '../../shared/baselines/flaky.js';
 import { type AnalysisSummary, type Incident, newIncident } from '../../shared/domain/incident.js';
@@ -156,6 +157,39 @@ describe('learning from untrusted outcomes', () => {
     expect(arms.filter((arm) => arm === 'escalate').length).toBeLessThan(50);
     const shown = JSON.stringify([created, await learning.experiments.get('compile-triage'), await learning.experiments.list()]);
     expect(shown).not.toMatch(/salt/i);
+  });
+
+  it('lets nobody pick the arm of a commit in an experiment created before the secret was kept either', async () => {
+    // Prepare: an experiment stored as deployments before the secret stored it (no assignmentSalt on its item), one
+    // unit assigned before the upgrade, and SHAs ground with the public formula to land in one arm
+    const client = scratch.store.documents();
+    const learning = createLearning({ client, tables: { incidents: 'incidents', experiments: 'experiments', baselines: 'baselines' }, clock: () => new Date(), logger: silentLogger, entryLookup: ENTRY_LOOKUP });
+    const variants = [{ name: 'comment', action: 'comment_only' as const, weight: 50 }, { name: 'escalate', action: 'escalate' as const, weight: 50 }];
+    const created = await learning.experiments.create({ id: 'lint-triage', categories: ['lint'], variants, metric: { kind: 'recovered_within', minutes: 60 } }, new Date());
+    await client.send(new UpdateCommand({ TableName: 'experiments', Key: { pk: 'EXPERIMENTS', sk: 'EXP#lint-triage' }, UpdateExpression: 'REMOVE assignmentSalt' }));
+    const publicArm = (sha: string) => assignVariant({ id: 'lint-triage', variants: created.variants }, `acme/app|CI|${sha}`).name;
+    const before = 'e'.repeat(40);
+    const lintFailure = (id: string, sha: string) =>
+      newIncident({ id, source: 'github', repository: 'acme/app', category: 'lint', headSha: sha, workflowName: 'CI', fromFork: false, runEvent: 'push' }, new Date());
+    // As the code before the secret assigned it: by the public formula
+    const earlierArm = publicArm(before);
+    await learning.experiments.claimUnit('lint-triage', `acme/app|CI|${before}`, earlierArm, new Date(Date.now() + 3_600_000));
+    const shas = Array.from({ length: 400 }, (_, i) => i.toString(16).padStart(40, 'd'));
+    const chosen = shas.filter((sha) => publicArm(sha) === 'escalate').slice(0, 60);
+
+    // Act
+    const arms = [];
+    for (const [i, sha] of chosen.entries()) {
+      const incident = lintFailure(`gh-1-85${i}-1`, sha);
+      arms.push((await learning.lookup(incident, summarizeHistory(incident, []))).experiment?.variant);
+    }
+    const again = lintFailure('gh-1-840-2', before);
+
+    // Assert: the chosen commits split as any others; the unit assigned before keeps its arm on its next attempt
+    expect(chosen).toHaveLength(60);
+    expect(arms.filter((arm) => arm === 'escalate').length).toBeLessThan(50);
+    expect((await learning.lookup(again, summarizeHistory(again, []))).experiment?.variant).toBe(earlierArm);
+    expect(JSON.stringify([await learning.experiments.get('lint-triage'), await learning.experiments.list()])).not.toMatch(/salt/i);
   });
 
   it("leaves a fork's earlier incidents, and runs that may run a fork's code, out of the history that says what fixed a failure before", async () => {
