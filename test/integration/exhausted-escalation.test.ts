@@ -1,0 +1,89 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startEmbeddedDynamo } from '../../infra/local/embedded-dynamo.js';
+import { loadWebhook } from '../../infra/local/replay.js';
+import { incidentFromTrigger } from '../../shared/domain/incident-from-trigger.js';
+import { triggerFromWorkflowRun } from '../../shared/ingest/github-webhook.js';
+import { createDocumentClient } from '../../shared/stores/dynamo.js';
+import { createIncidentStore } from '../../shared/stores/incident-store.js';
+import { type Harness, startHarness } from '../support/harness.js';
+
+/**
+ * Incidents whose every execution failed end with a message to on-call from the reconciler. A fork's pull request
+ * decides how many runs fail and what they print: each of its runs is an incident, so those messages go through the
+ * escalation ledger, one page per repository and window, or a stranger who makes the pipeline fail pages on-call
+ * once per push.
+ */
+const SECRET = 'exhausted-secret';
+const tableNames = { incidents: 'incidents', baselines: 'baselines', experiments: 'experiments' };
+const ARN = 'arn:aws:states:us-east-1:000000000000:execution:incident-pipeline';
+const FORK_REPOSITORY_ID = 99_000_001;
+let dataDir: string;
+let harness: Harness | undefined;
+
+afterEach(async () => {
+  await harness?.close();
+  harness = undefined;
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+/** A failed run of a fork's pull request: GitHub names no pull request and the fork as the head repository. */
+function forkRun(runId: number) {
+  const event = structuredClone(loadWebhook('workflow_run-failure'));
+  const run = event.body.workflow_run as Record<string, unknown>;
+  run.id = runId;
+  run.pull_requests = [];
+  run.head_branch = 'main';
+  run.head_repository = { id: FORK_REPOSITORY_ID, name: 'checkout-service', full_name: 'stranger/checkout-service' };
+  return triggerFromWorkflowRun(event.body as never, `delivery-${runId}`);
+}
+
+/** Incidents whose execution failed, written as the runtime writes them, a few minutes old. */
+async function failedExecutions(runIds: number[]) {
+  dataDir = await mkdtemp(join(tmpdir(), 'guard-exhausted-'));
+  const dynamo = await startEmbeddedDynamo({ path: join(dataDir, 'dynamodb'), tableNames, region: 'us-east-1' });
+  const client = createDocumentClient({ region: 'us-east-1', endpoint: dynamo.endpoint });
+  try {
+    for (const runId of runIds) {
+      const trigger = forkRun(runId);
+      const at = new Date(Date.now() - 5 * 60_000);
+      const { incident, scope } = incidentFromTrigger(trigger, at);
+      await createIncidentStore({ client, tableName: 'incidents', ttlDays: 30, clock: () => at }).create(incident, scope, trigger);
+      await client.send(new PutCommand({
+        TableName: 'incidents',
+        Item: {
+          pk: `EXECUTION#${trigger.incidentId}`, sk: 'EXECUTION', name: trigger.incidentId, executionArn: `${ARN}:${trigger.incidentId}`,
+          status: 'FAILED', startedAt: at.toISOString(), stoppedAt: at.toISOString(), error: 'States.DataLimitExceeded', input: JSON.stringify({ trigger }),
+        },
+      }));
+    }
+  } finally {
+    client.destroy();
+    await dynamo.close();
+  }
+}
+
+describe('reconciler: incidents whose re-drives are used up', () => {
+  it("pages once for a fork's runs that all failed, and ends every one of them notified", async () => {
+    const runs = [7001, 7002, 7003];
+    await failedExecutions(runs);
+    harness = await startHarness({ secret: SECRET, dataDir, env: { GITHUB_TOKEN: undefined, RECONCILE_AFTER_MINUTES: '1', RECONCILE_MAX_ATTEMPTS: '0' } });
+
+    const result = await harness.runtime.reconcile();
+
+    expect(result.exhausted).toHaveLength(3);
+    const pages = (await harness.outbox()).filter((entry) => entry.kind === 'escalation');
+    expect(pages).toHaveLength(1);
+    for (const runId of runs) {
+      const incident = await harness.incident(forkRun(runId).incidentId);
+      expect(incident).toMatchObject({ status: 'notified', notifiedByFallback: true });
+      expect(incident.history.filter((entry) => entry.event === 'escalated_after_redrives')).toHaveLength(1);
+    }
+    // A second run finds nothing left to do: nobody is paged again.
+    await harness.runtime.reconcile();
+    expect((await harness.outbox()).filter((entry) => entry.kind === 'escalation')).toHaveLength(1);
+  });
+});
