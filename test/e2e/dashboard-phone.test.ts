@@ -4,6 +4,7 @@ import { type Browser, type Page, launch } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENTS_DIR, type RecordedWebhook, deliverAlarm, deliverWebhook, fetchIncident, loadAlarmEvent, loadWebhook } from '../../infra/local/replay.js';
 import { type Harness, apiRequest, startHarness } from '../support/harness.js';
+import { README_EXAMPLE_EXPERIMENT } from '../fixtures/experiments/readme-example.js';
 
 /**
  * The dashboard on a phone at 3 a.m., showing incidents whose text an attacker wrote: the local runtime (the shared
@@ -28,19 +29,6 @@ const PAYMENTS = { id: 800000001, name: 'payments' };
 const WAITING_RUN = 900003;
 const WAITING = `gh-${PAYMENTS.id}-${WAITING_RUN}-1`;
 const GATE_TOKEN = 'dashboard-phone-gate-token-0123456789';
-/** The README's example experiment. */
-const EXPERIMENT = {
-  id: 'rerun-vs-debug',
-  description: 'Does debug logging make the re-run of network failures succeed more often?',
-  categories: ['network', 'infrastructure'],
-  variants: [
-    { name: 'rerun', action: 'rerun_failed_jobs', weight: 50 },
-    { name: 'debug', action: 'rerun_failed_jobs', weight: 50, params: { enableDebugLogging: true } },
-  ],
-  metric: { kind: 'recovered_within', minutes: 30 },
-  minSamplePerVariant: 30,
-  confidence: 0.95,
-};
 
 let harness: Harness;
 let browser: Browser;
@@ -98,7 +86,7 @@ describe.skipIf(!CHROMIUM)('dashboard on a phone, with incident text an attacker
     const alarm = await deliverAlarm(url, loadAlarmEvent('alarm-state-alarm'));
     expect(alarm.status).toBe(202);
     alarmId = String(alarm.body.incidentId);
-    expect((await apiRequest(url, 'POST', '/experiments', EXPERIMENT, GATE_TOKEN)).status).toBe(201);
+    expect((await apiRequest(url, 'POST', '/experiments', README_EXAMPLE_EXPERIMENT, GATE_TOKEN)).status).toBe(201);
     const networkLog = readFileSync(join(EVENTS_DIR, 'logs', 'github-actions-npm-network-failure.log'), 'utf8');
     expect((await deliverWebhook(url, failedRun(WAITING_RUN, networkLog, {}, 'build', PAYMENTS), SECRET)).status).toBe(202);
     await Promise.all([reaches(HOSTILE, 'notified'), reaches(PLAIN, 'notified'), reaches(alarmId, 'notified'), reaches(WAITING, 'awaiting_approval')]);
@@ -126,7 +114,7 @@ describe.skipIf(!CHROMIUM)('dashboard on a phone, with incident text an attacker
     await open('#/metrics', 'figure.chart svg');
     expect(await overflow()).toBe(0);
 
-    await open(`#/experiments/${EXPERIMENT.id}`, 'article table svg');
+    await open(`#/experiments/${README_EXAMPLE_EXPERIMENT.id}`, 'article table svg');
     expect(await overflow()).toBe(0);
   });
 

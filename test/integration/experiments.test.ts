@@ -9,6 +9,7 @@ import type { LocalRuntime } from '../../infra/local/runtime.js';
 import type { FakeGitHub } from '../support/fake-github.js';
 import type { FakeModel } from '../support/fake-model.js';
 import { type Harness, apiRequest, startHarness, storedIncident } from '../support/harness.js';
+import { README_EXAMPLE_EXPERIMENT } from '../fixtures/experiments/readme-example.js';
 
 /**
  * Experiment arms that really differ (issue 16), through the local runtime with a GitHub-like REST server and an
@@ -23,19 +24,6 @@ let harness: Harness;
 let runtime: LocalRuntime;
 let networkLog: string;
 
-/** The README's example, as a reader would paste it. */
-const README_EXAMPLE = {
-  id: 'rerun-vs-debug',
-  description: 'Does debug logging make the re-run of network failures succeed more often?',
-  categories: ['network', 'infrastructure'],
-  variants: [
-    { name: 'rerun', action: 'rerun_failed_jobs', weight: 50 },
-    { name: 'debug', action: 'rerun_failed_jobs', weight: 50, params: { enableDebugLogging: true } },
-  ],
-  metric: { kind: 'recovered_within', minutes: 30 },
-  minSamplePerVariant: 30,
-  confidence: 0.95,
-};
 
 /** A failed run on its own commit whose only job fails with the npm registry's ECONNRESET. */
 function networkFailure(runId: number): RecordedWebhook {
@@ -110,13 +98,13 @@ describe('the README example experiment: re-run vs re-run with debug logging', (
   const RUNS = Array.from({ length: 8 }, (_, i) => 93000001 + i);
 
   it('is created as written in the README', async () => {
-    const created = await api<{ id: string }>('POST', '/experiments', README_EXAMPLE);
+    const created = await api<{ id: string }>('POST', '/experiments', README_EXAMPLE_EXPERIMENT);
 
     expect(created.status).toBe(201);
   });
 
   it('refuses an experiment whose arms are identical, with a 400 that says so', async () => {
-    const twins = { ...README_EXAMPLE, id: 'twins', variants: [README_EXAMPLE.variants[0], { ...README_EXAMPLE.variants[0], name: 'again' }] };
+    const twins = { ...README_EXAMPLE_EXPERIMENT, id: 'twins', variants: [README_EXAMPLE_EXPERIMENT.variants[0], { ...README_EXAMPLE_EXPERIMENT.variants[0], name: 'again' }] };
 
     const refused = await api<{ message: string }>('POST', '/experiments', twins);
 
