@@ -22,6 +22,14 @@ const positiveInt = (fallback: number) => z.coerce.number().int().positive().def
 /** A GitHub organization or user name (Enterprise Managed Users add `_shortcode`). */
 export const GITHUB_ACCOUNT_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
 
+/** The settings that name a Secrets Manager secret: the functions read it, the stack grants and sets it. */
+export type SecretArnKey =
+  | 'GITHUB_TOKEN_SECRET_ARN'
+  | 'GITHUB_WEBHOOK_SECRET_ARN'
+  | 'GITHUB_APP_PRIVATE_KEY_SECRET_ARN'
+  | 'LLM_API_KEY_SECRET_ARN'
+  | 'CHAT_WEBHOOK_URL_SECRET_ARN';
+
 /** Incoming-webhook dialects: Slack and Mattermost take `{ text }` Markdown; Teams (Workflows) an Adaptive Card. */
 export const CHAT_WEBHOOK_FORMATS = ['slack', 'mattermost', 'teams'] as const;
 export type ChatWebhookFormat = (typeof CHAT_WEBHOOK_FORMATS)[number];

@@ -9,7 +9,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { DEFAULT_METRICS_SERVICE } from '../../shared/adapters/metric-names.js';
-import type { Config } from '../../shared/config.js';
+import type { Config, SecretArnKey } from '../../shared/config.js';
 import type { GuardTable, TableAccess } from './guard-table.js';
 
 /** The project root, resolved from this module so synth and tests work from any working directory. */
@@ -56,12 +56,7 @@ export type FunctionName =
 export type EnvKey = Exclude<keyof Config, 'AWS_REGION'>;
 
 /** Which secret-ARN setting a secret fills. */
-export type SecretEnvKey =
-  | 'GITHUB_TOKEN_SECRET_ARN'
-  | 'GITHUB_WEBHOOK_SECRET_ARN'
-  | 'GITHUB_APP_PRIVATE_KEY_SECRET_ARN'
-  | 'LLM_API_KEY_SECRET_ARN'
-  | 'CHAT_WEBHOOK_URL_SECRET_ARN';
+export type SecretEnvKey = SecretArnKey;
 
 /**
  * ESM bundles have no `require`; CommonJS dependencies bundled into them (Powertools, parts of the SDK) call it for

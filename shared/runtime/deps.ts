@@ -15,7 +15,7 @@ import { createSnsPublisher } from '../adapters/sns.js';
 import { createChatWebhook, withChatWebhook } from '../adapters/chat-webhook.js';
 import { createOfflineAnalyzer } from '../analysis/offline.js';
 import { createConfiguredAnalyzers } from '../analysis/providers.js';
-import { type Config, chatWebhookUrlSchema, requireConfig } from '../config.js';
+import { type Config, type SecretArnKey, chatWebhookUrlSchema, requireConfig } from '../config.js';
 import { ConfigError, errorMessage } from '../errors.js';
 import { normalizePrivateKey } from '../github/app-auth.js';
 import { type GitHubAuth, createGitHubClients, staticGitHubClients, writeIdentity } from '../github/clients.js';
@@ -84,23 +84,21 @@ export function documentClientFor(config: Config) {
 
 let secretReader: SecretReader | undefined;
 
+/** A credential set in plain (the local runtime, tests) or read from the secret its `*_SECRET_ARN` names. */
 async function secretValue(
   config: Config,
   plain: 'GITHUB_TOKEN' | 'GITHUB_WEBHOOK_SECRET' | 'GITHUB_APP_PRIVATE_KEY',
   arnKey: 'GITHUB_TOKEN_SECRET_ARN' | 'GITHUB_WEBHOOK_SECRET_ARN' | 'GITHUB_APP_PRIVATE_KEY_SECRET_ARN',
-) {
+): Promise<string | undefined> {
   if (config[plain]) return config[plain];
-  const arn = config[arnKey];
-  if (!arn) return undefined;
-  secretReader ??= powertoolsSecretReader();
-  return readSecret(arnKey, arn, secretReader);
+  return secretSource(config, arnKey)?.();
 }
 
 /**
  * A secret read when its value is needed rather than at cold start, through the reader's cache of a few minutes: for
  * settings a deployment may fill in or rotate later without failing the functions that only sometimes use them.
  */
-function secretSource(config: Config, arnKey: 'LLM_API_KEY_SECRET_ARN' | 'CHAT_WEBHOOK_URL_SECRET_ARN'): (() => Promise<string>) | undefined {
+function secretSource(config: Config, arnKey: SecretArnKey): (() => Promise<string>) | undefined {
   const arn = config[arnKey];
   if (!arn) return undefined;
   const reader = (secretReader ??= powertoolsSecretReader());
