@@ -282,6 +282,10 @@ export const RULES: readonly Rule[] = uniformRules([
   // xcpretty (fastlane's gym/scan): `▸ ❌  /path/File.swift:44:9: message`, after fastlane's `[hh:mm:ss]: `.
   { id: 'xcpretty.error', category: 'compilation', weight: 84, extend: 'indent',
     re: /^(?:\[[\d:]+\]: )?(?:▸ )?❌ +(?:\S+:\d+(?::\d+)?: |(?:ld|clang|error): )/ },
+  // mypy (a type checker: compilation in the taxonomy): `app.py:12: error: message  [arg-type]`, its `note:` lines
+  // below. Before the C compilers' rule, whose `file:line: error:` shape it shares.
+  { id: 'mypy.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 60,
+    re: /^\S+\.pyi?:\d+(?::\d+)?: error: /, cont: /^\S+\.pyi?:\d+(?::\d+)?: note: / },
   { id: 'cc.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 60,
     re: /^(?:In file included from )?\S+?:\d+(?::\d+)?:\s+(?:fatal error|error)\b:?/,
     cont: /^\s*(?:\^|~|\||\d+ \||[\w./-]+:\d+(?::\d+)?: note:|note:|In file included|from \S+:\d+)/ },
@@ -349,7 +353,6 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^\s*Error \([A-Z][A-Z0-9_-]*\) \S/, lookback: { re: /^>>> Lint for \S+:$/, lines: 3, inclusive: true } },
   { id: 'lint.pep8-style', category: 'lint', weight: 78, extend: 'line',
     re: /^\S+\.(?:py|pyi):\d+:\d+: [A-Z]{1,3}\d{2,4}\b|^\S+\.\w+:\d+:\d+: [CWERF]: |^\S+:\d+:\d+: [CRWEF]\d{4}: / },
-  { id: 'mypy.error', category: 'compilation', weight: 80, extend: 'line', re: /^\S+\.pyi?:\d+(?::\d+)?: error: / },
   { id: 'shellcheck', category: 'lint', weight: 78, extend: 'indent', re: /^In \S+ line \d+:$|\bSC\d{4}(?: \(\w+\))?:/ },
   { id: 'markdownlint', category: 'lint', weight: 76, extend: 'line', re: /^\S+\.(?:md|markdown):? ?\d+(?::\d+)?:? (?:error )?MD\d{3}\b/ },
   { id: 'perlcritic', category: 'lint', weight: 76, extend: 'line', re: /\(Severity: \d\)$/ },

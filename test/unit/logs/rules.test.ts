@@ -396,6 +396,20 @@ const CASES: Case[] = [
     ),
   },
   {
+    name: 'mypy (its own rule, not the C compilers\' `file:line: error:`)',
+    rule: 'mypy.error',
+    category: 'compilation',
+    head: 'src/app/api/routes.py:18: error: Argument 1 to "charge" has incompatible type "int"; expected "Decimal"  [arg-type]',
+    covers: [3],
+    log: lines(
+      '$ mypy src',
+      'src/app/api/routes.py:18: error: Argument 1 to "charge" has incompatible type "int"; expected "Decimal"  [arg-type]',
+      'src/app/api/routes.py:18: note: Revealed type is "builtins.int"',
+      'Found 1 error in 1 file (checked 37 source files)',
+      'The command "mypy src" exited with 1.',
+    ),
+  },
+  {
     name: 'linker',
     rule: 'linker.error',
     category: 'compilation',
