@@ -82,6 +82,11 @@ interface Block {
   position: number;
   headLine: number;
   headText: string;
+  /**
+   * The task runner's prefix on the head (see `task-prefix.ts`), '' without one. A block is one task's output: its
+   * lines carry the same prefix and are read without it, as the tool printed them.
+   */
+  taskPrefix: string;
   /** The shape class (`lineShape`) of the head while it is the line the block opened on; 0 once it is not. */
   headShape: number;
   startLine: number;
@@ -139,6 +144,7 @@ function newBlock(
   rule: Rule,
   headLine: number,
   headText: string,
+  taskPrefix: string,
   headShape: number,
   startLine: number,
   indent: number,
@@ -151,6 +157,7 @@ function newBlock(
     position: positionOf(rule),
     headLine,
     headText,
+    taskPrefix,
     headShape,
     startLine,
     endLine: headLine,
@@ -190,7 +197,7 @@ function newBlock(
  */
 let blockFieldsWritten = false;
 function writeBlockFieldsOnce(section: Section): void {
-  const block = newBlock(FALLBACK_RULE, 1, '', 0, 1, 0, section, false, false);
+  const block = newBlock(FALLBACK_RULE, 1, '', '', 0, 1, 0, section, false, false);
   block.headLine = 2;
   block.headText = 'x';
   block.headShape = 1;
@@ -269,14 +276,31 @@ function isNonBlank(text: string): boolean {
   return (c0 > 32 && c0 < 127) || NON_BLANK_RE.test(text);
 }
 
-function indentOf(text: string): number {
-  let i = 0;
+/** The indentation of `text` from character `from` on (after a task runner's prefix), in spaces and tabs. */
+function indentOf(text: string, from = 0): number {
+  let i = from;
   while (i < text.length) {
     const c = text.charCodeAt(i);
     if (c !== 32 && c !== 9) break;
     i++;
   }
-  return i;
+  return i - from;
+}
+
+/** `line` without `prefix` when it is a line of that task (it carries exactly that prefix), else null. */
+function taskBody(prefix: string, line: string): string | null {
+  return line.startsWith(prefix) && taskPrefixLength(line) === prefix.length ? line.slice(prefix.length) : null;
+}
+
+/** A line of the task that prints nothing after its prefix (`web:test:`, `web:test: `). */
+function isTaskBlankLine(prefix: string, line: string): boolean {
+  const bare = prefix.length - 1;
+  return line.length >= bare && line.startsWith(prefix.slice(0, bare)) && !isNonBlank(line.slice(bare));
+}
+
+/** A blank line of the open block's task (see {@link isTaskBlankLine}): it counts towards the block's gap. */
+function isTaskBlank(open: Block, line: string): boolean {
+  return open.taskPrefix !== '' && isTaskBlankLine(open.taskPrefix, line);
 }
 
 /**
@@ -469,7 +493,8 @@ export class LogScanner {
    * of `skip`, which the reader's loop runs once per line: this is the larger part, and the part V8 meets late.
    */
   private absorb(open: Block, line: number, bytes: Buffer, start: number, end: number): boolean {
-    if (this.awaiting.length > 0 || this.stepHeaderLeft > 0 || this.listItemPending || this.ghCliStep !== null) return false;
+    // A task's block reads its lines without the task's prefix, which the bytes do not show: they are read.
+    if (this.awaiting.length > 0 || this.stepHeaderLeft > 0 || this.listItemPending || this.ghCliStep !== null || open.taskPrefix !== '') return false;
     const rule = open.rule;
     const taken = rawContinuation(rule, open.position, open.indent, open.pickRank, bytes, start, end);
     // The blank line that closes the block, and the line past its limit, are read: `scan` closes it.
@@ -575,7 +600,7 @@ export class LogScanner {
   private scan(line: number, text: string, raw: string): void {
     startLine(text);
     this.scannedLine = line;
-    if (!isNonBlank(text)) {
+    if (!isNonBlank(text) || (this.open !== null && isTaskBlank(this.open, text))) {
       const open = this.open;
       if (open && ++open.blankRun > (open.rule.gap ?? 1)) this.closeOpen();
       return;
@@ -611,30 +636,25 @@ export class LogScanner {
     const itemPending = this.listItemPending;
     this.listItemPending = false;
     scanLine(text);
-    if (!passesPrefilter(text)) {
-      if (itemPending) this.openBlock(FAILURE_LIST_ITEM_RULE, line, text, false);
+    // Everything below reads a task runner's output as the tool printed it, without the runner's prefix.
+    const prefix = taskPrefixLength(text);
+    const task = prefix === 0 ? text : text.slice(prefix);
+    if (!passesPrefilter(task)) {
+      if (itemPending) this.openBlock(FAILURE_LIST_ITEM_RULE, line, text, false, prefix);
       return;
     }
-    if (isWarning(text)) return;
-    if (this.inFailureList && closesFailureList(text)) this.inFailureList = false;
-    else if (opensFailureList(text)) {
+    if (isWarning(task)) return;
+    if (this.inFailureList && closesFailureList(task)) this.inFailureList = false;
+    else if (opensFailureList(task)) {
       this.inFailureList = true;
       this.listItemPending = true;
       return;
     }
 
-    let body = text;
-    let annotated = false;
-    if (text.startsWith('##[error]')) {
-      body = text.slice(9);
-      annotated = true;
-    } else {
-      // The rules read a task runner's output as the tool printed it, without the runner's prefix.
-      const prefix = taskPrefixLength(text);
-      if (prefix > 0) body = text.slice(prefix);
-    }
+    const annotated = prefix === 0 && text.startsWith('##[error]');
+    const body = annotated ? text.slice(9) : task;
     const rule = this.match(body, annotated ? text : null) ?? (itemPending ? FAILURE_LIST_ITEM_RULE : null);
-    if (rule) this.openBlock(rule, line, text, annotated);
+    if (rule) this.openBlock(rule, line, text, annotated, prefix);
   }
 
   /**
@@ -786,9 +806,12 @@ export class LogScanner {
     return null;
   }
 
-  private continues(open: Block, text: string): boolean {
+  private continues(open: Block, line: string): boolean {
     const rule = open.rule;
     if (open.lineCount >= (rule.maxLines ?? DEFAULT_MAX_LINES)) return false;
+    // A task's block goes on only with that task's lines, read without the prefix; another task's line ends it.
+    const text = open.taskPrefix === '' ? line : taskBody(open.taskPrefix, line);
+    if (text === null) return false;
     const at = open.position;
     switch (rule.extend ?? 'indent') {
       case 'line':
@@ -802,19 +825,24 @@ export class LogScanner {
         if (indentOf(text) > open.indent) return true;
         if (isGenericContinuation(text)) return true;
         const after = rule.contAfter;
-        if (after !== undefined && continuationTest(at, 3, after.re, text) && after.prev.test(open.lastText)) return true;
+        if (after !== undefined && continuationTest(at, 3, after.re, text) && after.prev.test(open.lastText.slice(open.taskPrefix.length))) return true;
         return rule.cont !== undefined && continuationTest(at, 2, rule.cont, text);
       }
     }
   }
 
-  private openBlock(rule: Rule, line: number, text: string, annotated: boolean): void {
+  /** Opens a block of `rule` on line `line`, whose first `prefix` characters are a task runner's (see task-prefix.ts). */
+  private openBlock(rule: Rule, line: number, text: string, annotated: boolean, prefix = 0): void {
+    const taskPrefix = prefix === 0 ? '' : text.slice(0, prefix);
     let startLine = line;
     if (rule.lookback) {
       const { re, lines, inclusive, through } = rule.lookback;
       const limit = Math.min(lines, RING_SIZE - 1, line - 1);
       for (let k = 1; k <= limit; k++) {
-        const t = this.ringAt(line - k);
+        const raw = this.ringAt(line - k);
+        if (raw === null) break;
+        // Look-back stays within the task: another task's line (or an unprefixed one) ends it as a mismatch would.
+        const t = taskPrefix === '' ? raw : (taskBody(taskPrefix, raw) ?? (isTaskBlankLine(taskPrefix, raw) ? '' : null));
         if (t === null) break;
         if (re.test(t)) {
           startLine = inclusive ? line - k : line - k + 1;
@@ -823,7 +851,7 @@ export class LogScanner {
         if (lines === 1 || (t !== '' && matchExitMarker(t)) || (through !== undefined && !through.test(t))) break;
       }
     }
-    const block = newBlock(rule, line, cut(text), line === this.scannedLine ? lineShape() : 0, startLine, indentOf(text), this.section, this.jobEnded, annotated);
+    const block = newBlock(rule, line, cut(text), own(taskPrefix), line === this.scannedLine ? lineShape() : 0, startLine, indentOf(text, prefix), this.section, this.jobEnded, annotated);
     block.readBy = startLine - this.contextLines + RING_SIZE;
     const pick = rule.pick;
     for (let l = startLine; l < line; l++) {
@@ -861,9 +889,12 @@ export class LogScanner {
 
   private considerPick(block: Block, pick: NonNullable<Rule['pick']>, line: number, text: string): void {
     const limit = Math.min(block.pickRank, pick.length - 1);
+    // The block's lines carry its task's prefix (a line pulled in above the head may not: it is read whole).
+    const prefix = block.taskPrefix !== '' && text.startsWith(block.taskPrefix) ? block.taskPrefix.length : 0;
+    const body = prefix === 0 ? text : text.slice(prefix);
     for (let rank = 0; rank <= limit; rank++) {
       const p = pick[rank];
-      if (!p || (p.outdented && indentOf(text) > block.indent) || !p.re.test(text)) continue;
+      if (!p || (p.outdented && indentOf(body) > block.indent) || !p.re.test(body)) continue;
       if (rank < block.pickRank || p.last) {
         block.pickRank = rank;
         block.pickLine = line;

@@ -7,6 +7,7 @@
  *
  * Input is an analysis whose lines are already redacted; every quote is cut to one short line.
  */
+import { taskPrefixLength } from './task-prefix.js';
 import type { Category, Failure, LogAnalysis, LogLine, StepRef } from './types.js';
 
 export interface Diagnosis {
@@ -72,9 +73,13 @@ function quote(text: string, max = QUOTE_CHARS, keep: 'ends' | 'start' = 'ends')
   return `${head.trimEnd()} … ${tail.trimStart()}`;
 }
 
-/** Strips the markers CI and test runners put in front of the telling text (`##[error]`, pytest's `E   `). */
+/**
+ * Strips the markers CI and test runners put in front of the telling text (`##[error]`, a task runner's prefix
+ * such as `web:lint: ` or `packages/core build: `, pytest's `E   `): the sentence quotes the tool as the rules read it.
+ */
 function bare(text: string): string {
-  return text.replace(/^##\[error\]/, '').replace(/^\s*E {2,}/, '').trim();
+  const unannotated = text.replace(/^##\[error\]/, '');
+  return unannotated.slice(taskPrefixLength(unannotated)).replace(/^\s*E {2,}/, '').trim();
 }
 
 interface Facts {

@@ -11,6 +11,7 @@ import { expressionsKey, LITERAL_PREFIX_CHARS, LiteralIndex, NEW_SHAPE, SHAPE_SL
 import type { LineGate } from './reader.js';
 import { PRIVATE_KEY_BEGIN_RE } from './redact.js';
 import { inputsKey, storedData } from './stored.js';
+import { TASK_PREFIX_RE } from './task-prefix.js';
 import {
   CASCADE_RULES,
   EXIT_MARKERS,
@@ -408,7 +409,8 @@ export function setIndexUse(use: boolean | null): void {
  */
 export const SCANNER_TRIGGERS = {
   anywhere: [PREFILTER_RE, PRIVATE_KEY_BEGIN_RE],
-  atStart: [/^##\[/, PREFILTER_START_RE, SECTION_START_RE, GHA_POST_RE, ...EXIT_MARKERS.map(([re]) => re)],
+  // A task runner's line: its body is read without the prefix, which an anchored trigger would not look past.
+  atStart: [/^##\[/, PREFILTER_START_RE, SECTION_START_RE, GHA_POST_RE, TASK_PREFIX_RE, ...EXIT_MARKERS.map(([re]) => re)],
 } as const;
 
 /**

@@ -306,6 +306,11 @@ export const RULES: readonly Rule[] = uniformRules([
       { re: /undefined reference to|cannot find -l|ld: (?:symbol|library)|unresolved external symbol/ },
       { re: /(?:^|\s)(?:fatal )?error(?:\[\w+\])?: / },
     ] },
+  // Nix reports a failed derivation as `error: builder for '/nix/store/…drv' failed with exit code 1;` and quotes
+  // the build's last lines below it (`       > …`, read past that prefix by their own rules): a status, before rustc's
+  // `error: ` rule, which would take the quoted lines into its block.
+  { id: 'nix.builder-failed', category: 'unknown', weight: 14, extend: 'line', refine: true, statusOnly: true,
+    re: /^error: (?:builder for '[^']*' failed with exit code \d+|\d+ dependenc(?:y|ies) couldn't be built|Cannot build '[^']*')/ },
   { id: 'rustc.error', category: 'compilation', weight: 82, extend: 'indent', maxLines: 80,
     re: /^error(?:\[E\d{4}\])?: (?!could not compile|aborting due to|build failed|test failed|Process didn't)/,
     cont: /^\s*(?:-->|\||\d+\s*\||= (?:note|help)|\.\.\.|\^)|^(?:note|help): |^(?:process didn't exit|--- std(?:out|err))/,

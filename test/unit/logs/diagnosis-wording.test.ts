@@ -48,6 +48,21 @@ describe('diagnosis quotes of long lines', () => {
     expect(quoted(diagnosis.rootCause.replace(/^[^`]*`[^`]*`/, ''))).toContain("name 'TaxTable' could not be found");
   });
 
+  it("quotes a task runner's line without the runner's prefix, and names its location once", async () => {
+    // Prepare: pnpm -r prefixes each line of a package's script with its directory and the script.
+    const log = [
+      '$ pnpm -r build',
+      "packages/core build: src/domain/workflow.ts(22,5): error TS2322: Type 'string | undefined' is not assignable to type 'string'.",
+      "packages/core build:   Type 'undefined' is not assignable to type 'string'.",
+      'The command "pnpm -r build" exited with 2.',
+    ].join('\n');
+    // Act
+    const diagnosis = diagnose(await analyzeLog(log));
+    // Assert
+    expect(diagnosis.rootCause).toMatch(/^The code does not compile in `src\/domain\/workflow\.ts:22`: `error TS2322: Type /);
+    expect(diagnosis.rootCause).not.toContain('packages/core build:');
+  });
+
   it("keeps the start of a long step's command line, as GitHub shows its name", async () => {
     // Prepare
     const log = [

@@ -47,7 +47,10 @@ function sampleLogs(): Array<{ name: string; bytes: Buffer }> {
       if (e.isFile() && /\.(?:log|txt)$/.test(e.name)) files.push(join(e.parentPath, e.name));
     }
   }
-  return files.sort().map((f) => ({ name: f.slice(ROOT.length - 4), bytes: readFileSync(f) }));
+  // The toolchain fixtures after the rest, so the tests that take the first few logs take the same ones.
+  const fixtures = join(ROOT, 'test', 'fixtures', 'toolchains');
+  const toolchains = readdirSync(fixtures).filter((f) => f.endsWith('.log')).sort().map((f) => join(fixtures, f));
+  return [...files.sort(), ...toolchains].map((f) => ({ name: f.slice(ROOT.length - 4), bytes: readFileSync(f) }));
 }
 
 /** Lines made to trip a byte-level reading: escapes inside words, progress rewrites, prefixes cleaning strips. */

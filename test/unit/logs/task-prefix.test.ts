@@ -1,0 +1,152 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { setIndexUse, setLineFilterUse, setShapeMemoUse } from '../../../shared/logs/dispatch.js';
+import { analyzeLog } from '../../../shared/logs/index.js';
+import { taskPrefixLength } from '../../../shared/logs/task-prefix.js';
+
+const lines = (...l: string[]): string => l.join('\n');
+const prefixOf = (text: string): string => text.slice(0, taskPrefixLength(text));
+
+describe('task runner prefixes', () => {
+  it('are recognised for Turborepo, pnpm -r, lerna / Nx streams, lerna ERR! and Nix', () => {
+    expect(prefixOf('web:lint:   12:7  error  x')).toBe('web:lint: ');
+    expect(prefixOf('@acme/ui:test:unit: FAIL x')).toBe('@acme/ui:test:unit: ');
+    expect(prefixOf('packages/core build: src/a.ts(22,5): error TS2322: x')).toBe('packages/core build: ');
+    expect(prefixOf('apps/web test:unit:  FAIL  src/a.test.ts')).toBe('apps/web test:unit: ');
+    expect(prefixOf('@acme/api:   ● Cart › adds tax')).toBe('@acme/api: ');
+    expect(prefixOf('lerna ERR!   ● Cart › adds tax')).toBe('lerna ERR! ');
+    expect(prefixOf('hello> error[E0425]: cannot find value')).toBe('hello> ');
+    expect(prefixOf('       > error[E0425]: cannot find value')).toBe('       > ');
+  });
+
+  it('are not read into lines that only look like one', () => {
+    for (const text of [
+      'packages/core build$ tsc -p .',
+      'src/a.ts(12,5): error TS2345: x',
+      'src/a.go:12:3: undefined: x',
+      'error: could not compile `x`',
+      'ERROR:D8: x',
+      'make: *** [all] Error 1',
+      'https://example.com/a b: c',
+      '> api@0.1.0 lint',
+      '    > 13 |   expect(x).toBe(3)',
+      'lerna ERR! ',
+      'web:lint: ',
+    ]) {
+      expect(taskPrefixLength(text), text).toBe(0);
+    }
+  });
+});
+
+describe('a task runner prefixed log', () => {
+  afterEach(() => {
+    setIndexUse(null);
+    setShapeMemoUse(true);
+    setLineFilterUse(null);
+  });
+
+  const pnpmJest = lines(
+    '##[group]Run pnpm -r test',
+    'pnpm -r test',
+    'shell: /usr/bin/bash -e {0}',
+    '##[endgroup]',
+    'Scope: 2 of 3 workspace projects',
+    'packages/cart test$ jest',
+    'packages/cart test: FAIL src/cart.test.ts (5.1 s)',
+    'packages/cart test:   ● Cart › adds tax',
+    'packages/cart test:',
+    'packages/cart test:     expect(received).toBe(expected) // Object.is equality',
+    'packages/cart test:',
+    'packages/cart test:     Expected: 107',
+    'packages/cart test:     Received: 100',
+    'packages/cart test:',
+    'packages/cart test:       at Object.<anonymous> (src/cart.test.ts:14:23)',
+    'packages/cart test:',
+    'packages/cart test: Test Suites: 1 failed, 3 passed, 4 total',
+    'packages/cart test: Failed',
+    '/home/runner/work/shop/shop/packages/cart:',
+    ' ERR_PNPM_RECURSIVE_RUN_FIRST_FAIL  @shop/cart@1.0.0 test: `jest`',
+    'Exit status 1',
+    '##[error]Process completed with exit code 1.',
+  );
+
+  it('is read as the tool printed it: pnpm -r, the jest block from its FAIL line to its last frame', async () => {
+    // Act
+    const analysis = await analyzeLog(pnpmJest);
+    // Assert
+    const top = analysis.failures[0];
+    expect(top?.rule).toBe('jest.failed');
+    expect(top?.lines[0]?.text).toBe('packages/cart test:   ● Cart › adds tax');
+    expect(top?.startLine).toBe(7);
+    expect(top?.endLine).toBe(15);
+  });
+
+  it('ends a task block at another task\'s line, as printed interleaved', async () => {
+    // Prepare
+    const log = lines(
+      '$ turbo run test',
+      'web:test: Traceback (most recent call last):',
+      'web:test:   File "/app/web/views.py", line 12, in handler',
+      'web:test:     total = price / count',
+      'web:test: ZeroDivisionError: division by zero',
+      'api:build: > api@1.0.0 build',
+      'api:build: compiled 42 files',
+      'The command "turbo run test" exited with 1.',
+    );
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert: the traceback's own lines, read past the prefix, name its exception; the other task's do not join.
+    const top = analysis.failures[0];
+    expect(top?.rule).toBe('python.traceback');
+    expect(top?.lines[0]?.text).toBe('web:test: ZeroDivisionError: division by zero');
+    expect(top?.startLine).toBe(2);
+    expect(top?.endLine).toBe(5);
+  });
+
+  it('reads lerna --stream and lerna ERR! output, and a Nix builder\'s quoted tail, past their prefixes', async () => {
+    // Prepare
+    const lerna = lines(
+      '$ lerna run test',
+      'lerna ERR! npm run test exited 1 in \'@acme/api\'',
+      'lerna ERR! FAIL src/user.test.js',
+      'lerna ERR!   ● User › rejects an empty name',
+      'lerna ERR!',
+      'lerna ERR!     Expected: "name required"',
+      'lerna ERR!     Received: undefined',
+      'The command "lerna run test" exited with 1.',
+    );
+    const nix = lines(
+      '$ nix build .#default',
+      "error: builder for '/nix/store/0c2x8q1m9d6v4k3j7h5f2w1b8n0p6r4s-app-1.0.drv' failed with exit code 2;",
+      '       last 10 log lines:',
+      '       > Running phase: checkPhase',
+      '       > ============================= FAILURES =============================',
+      '       > ___________________________ test_total ___________________________',
+      '       >     def test_total():',
+      '       > >       assert total([1, 2]) == 4',
+      '       > E       assert 3 == 4',
+      '       > tests/test_cart.py:12: AssertionError',
+      "       For full logs, run 'nix log /nix/store/0c2x8q1m9d6v4k3j7h5f2w1b8n0p6r4s-app-1.0.drv'.",
+      'The command "nix build .#default" exited with 1.',
+    );
+    // Act
+    const [fromLerna, fromNix] = await Promise.all([analyzeLog(lerna), analyzeLog(nix)]);
+    // Assert
+    expect(fromLerna.failures[0]?.rule).toBe('jest.failed');
+    expect(fromLerna.failures[0]?.lines[0]?.line).toBe(4);
+    expect(fromLerna.failures[0]?.endLine).toBe(7);
+    expect(fromNix.failures[0]?.rule).toBe('pytest.failed');
+    expect(fromNix.failures[0]?.lines[0]?.text).toBe('       > E       assert 3 == 4');
+  });
+
+  it('finds the same with the literal index, the shape memo and the line filter on', async () => {
+    // Act
+    const everyLine = await analyzeLog(pnpmJest);
+    setIndexUse(true);
+    setShapeMemoUse('always');
+    setLineFilterUse(true);
+    const fast = await analyzeLog(pnpmJest);
+    // Assert
+    expect(fast).toEqual(everyLine);
+    expect(fast.failures[0]?.rule).toBe('jest.failed');
+  });
+});
