@@ -134,6 +134,9 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^\s*FAILED for resource: \S/, lookback: { re: /^Check: CKV\d?_[A-Z0-9]+_\d+: /, lines: 2, inclusive: true } },
   // Semgrep's text report: `❯❯❱ rule.id` (`❯❱`, `❱` for lower severities), its message indented below.
   { id: 'semgrep.finding', category: 'security_scan', weight: 80, extend: 'indent', maxLines: 40, re: /^\s+❯{0,2}❱ [\w.\/-]+$/ },
+  // cargo deny: `error[vulnerability]: title`, a frame into Cargo.lock (`┌─`, `112 │`) and the advisory's `├ ID:` lines.
+  { id: 'cargo-deny.error', category: 'security_scan', weight: 82, extend: 'indent', maxLines: 60, cont: /^\s*(?:\d+\s*)?[│┌├└]/,
+    re: /^error\[(?:vulnerability|unmaintained|unsound|yanked|notice|banned|duplicate|rejected|unlicensed|source-not-allowed|git-source-underspecified|wildcard)\]: \S/ },
   { id: 'security.vulnerability', category: 'security_scan', weight: 80, extend: 'indent',
     re: /\b(?:high|critical) severity vulnerabilit|✗ (?:Critical|High|Medium|Low) severity vulnerability|Total: \d+ \(.*(?:CRITICAL|HIGH): [1-9]|\bleaks? found: [1-9]|>> Issue: \[B\d+|Security (?:vulnerabilities|issues) (?:found|detected)|^\s*[│|]\s*(?:CVE-\d{4}-\d{4,}|GHSA-[\w-]{14})\b/i },
 
@@ -165,7 +168,8 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'uv.error', category: 'dependency', weight: 86, extend: 'indent', maxLines: 40,
     re: /^\s*× (?:No solution found when resolving dependencies|Failed to (?:build|download|fetch|resolve|prepare distributions|install)\b)/ },
   { id: 'test.cross-mark', category: 'test_failure', weight: 62, extend: 'indent',
-    re: /^\s*(?:×|✕|✗|✘|✖)\s+\S(?!.*\bproblems?\b)/ },
+    // esbuild marks its messages with the same `✘`: `✘ [ERROR] …` is the bundler's (webpack.error).
+    re: /^\s*(?:×|✕|✗|✘|✖)\s+(?!\[(?:ERROR|WARNING)\] )\S(?!.*\bproblems?\b)/ },
   { id: 'tap.not-ok', category: 'test_failure', weight: 78, extend: 'indent', re: /^\s*not ok \d+/, cont: /^\s*(?:---|\.\.\.|operator:|expected:|actual:|at:|stack:)/,
     pick: [{ re: /^\s+(?:message|operator|expected):/ }] },
   { id: 'go.test-failed', category: 'test_failure', weight: 88, extend: 'indent', maxLines: 300, re: /^\s*--- FAIL: \S+/, lookback: { re: /^=== (?:RUN|CONT|NAME)\s/, lines: 40, inclusive: false, through: /^ {4}\s*\S|^\s*$/ }, cont: /^\s*(?:Error Trace:|Error:|Messages:|Test:)/,
@@ -199,6 +203,11 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^\S+?:\d+: Failure$|^\S+?\(\d+\): error: (?:Value of|Expected|Failed)/,
     end: /^\[ {2}(?:FAILED|RUN|  OK) {2}\] |^\S+?:\d+: Failure$|^\S+?\(\d+\): error: / },
   { id: 'cargo.test-failed', category: 'test_failure', weight: 55, extend: 'line', re: /^test \S+ \.\.\. FAILED$/ },
+  // Surefire's forked JVM died (System.exit, a crash, the OOM killer): its exit code and the crashed tests follow.
+  { id: 'surefire.fork-crash', category: 'test_failure', weight: 84, extend: 'indent', maxLines: 40,
+    re: /^(?:\[ERROR\] )?(?:ExecutionException )?(?:The forked VM terminated without (?:properly saying goodbye|saying properly goodbye)|There was an error in the forked process)/,
+    cont: /^\[ERROR\] (?:Command was |Error occurred in starting fork|Process Exit Code: |Crashed tests:|[\w.$]+$)/,
+    categoryFrom: { re: /^\[ERROR\] Process Exit Code: 137$/, category: 'out_of_memory' } },
   { id: 'surefire.failed', category: 'test_failure', weight: 88, extend: 'indent', maxLines: 200,
     re: /^\[?(?:ERROR|INFO)?\]?\s*\S+\s+Time elapsed: [\d.,]+ s(?:ec)?\s+<<< (?:FAILURE|ERROR)!/,
     cont: /^(?:\w+(?:\.\w+)+(?:Error|Exception|Failure)|org\.|java\.|junit\.|expected:|\tat )/,
@@ -252,6 +261,10 @@ export const RULES: readonly Rule[] = uniformRules([
   // clojure.test (lein test, clojure -X:test): `FAIL in (add-test) (core_test.clj:7)`, then expected/actual.
   { id: 'clojure.test-failed', category: 'test_failure', weight: 86, extend: 'paragraph', gap: 0, maxLines: 40,
     re: /^(?:FAIL|ERROR) in \(\S+\) \(\S+\.clj[cs]?:\d+\)$/ },
+  // EUnit: `calc_tests: add_test...*failed*` (`..._failed_` before OTP 18), then `in function …` and `**error:{…}`.
+  { id: 'eunit.failed', category: 'test_failure', weight: 86, extend: 'until', maxLines: 80, gap: 2,
+    re: /^[\w@.]+: .*\.\.\.(?:\*failed\*|_failed_)$/, end: /^(?:[\w@.]+: .*\.\.\.|={10,}|\s*Failed: \d+\.)/,
+    pick: [{ re: /^(?:\*\*(?:error|exit|throw)|::)\{?\S/ }] },
   { id: 'erlang.ct-failed', category: 'test_failure', weight: 75, extend: 'paragraph',
     re: /^\S[^\s:]*:\S+ failed on line \d+$|^%%%.*FAILED|\*\*\* FAILED .{0,300}test case/ },
   { id: 'test.result-table', category: 'test_failure', weight: 55, extend: 'line', re: /^\S+\s{2,}(?:ERROR|FAIL|FAILED)$|^test\w* FAILED$/ },
@@ -282,6 +295,11 @@ export const RULES: readonly Rule[] = uniformRules([
   // xcpretty (fastlane's gym/scan): `▸ ❌  /path/File.swift:44:9: message`, after fastlane's `[hh:mm:ss]: `.
   { id: 'xcpretty.error', category: 'compilation', weight: 84, extend: 'indent',
     re: /^(?:\[[\d:]+\]: )?(?:▸ )?❌ +(?:\S+:\d+(?::\d+)?: |(?:ld|clang|error): )/ },
+  // ShellCheck's gcc format reads like a compiler's: `deploy.sh:14:1: error: message [SC1073]`.
+  { id: 'shellcheck.gcc', category: 'lint', weight: 78, extend: 'line', re: /^\S+:\d+:\d+: (?:error|warning|note|style): .* \[SC\d{4}\]$/ },
+  // erlc (rebar3, erlang.mk): `src/calc.erl:12:5: variable 'Y' is unbound`, a `%   12|` code frame below (OTP 24+).
+  { id: 'erlang.compile', category: 'compilation', weight: 82, extend: 'indent', maxLines: 40, cont: /^%\s+\d*\|/,
+    re: /^\S+\.(?:erl|hrl|escript|yrl|xrl):\d+(?::\d+)?: (?![Ww]arning: )\S/ },
   // mypy (a type checker: compilation in the taxonomy): `app.py:12: error: message  [arg-type]`, its `note:` lines
   // below. Before the C compilers' rule, whose `file:line: error:` shape it shares.
   { id: 'mypy.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 60,
@@ -311,6 +329,9 @@ export const RULES: readonly Rule[] = uniformRules([
   // `error: ` rule, which would take the quoted lines into its block.
   { id: 'nix.builder-failed', category: 'unknown', weight: 14, extend: 'line', refine: true, statusOnly: true,
     re: /^error: (?:builder for '[^']*' failed with exit code \d+|\d+ dependenc(?:y|ies) couldn't be built|Cannot build '[^']*')/ },
+  // Swift Package Manager's resolver (`swift build`, and xcodebuild's own wording), before rustc's `error: ` rule.
+  { id: 'swiftpm.resolve', category: 'dependency', weight: 84, extend: 'indent', maxLines: 40,
+    re: /^(?:xcodebuild: )?error: (?:Dependencies could not be resolved because|Could not resolve package dependencies:|the package at '[^']*' cannot be accessed|package resolution failed)/ },
   { id: 'rustc.error', category: 'compilation', weight: 82, extend: 'indent', maxLines: 80,
     re: /^error(?:\[E\d{4}\])?: (?!could not compile|aborting due to|build failed|test failed|Process didn't)/,
     cont: /^\s*(?:-->|\||\d+\s*\||= (?:note|help)|\.\.\.|\^)|^(?:note|help): |^(?:process didn't exit|--- std(?:out|err))/,
@@ -337,6 +358,9 @@ export const RULES: readonly Rule[] = uniformRules([
   // Meson's configure step: `meson.build:12:0: ERROR: …` (a missing dependency refines to one).
   { id: 'meson.error', category: 'configuration', weight: 82, extend: 'line', refine: true, re: /^(?:\S+\/)?meson\.build:\d+:\d+: ERROR: / },
   // Vite names its plugin (`[vite:esbuild] Transform failed …`) and esbuild prints `file:12:6: ERROR: msg`.
+  // Dart Sass (its CLI, sass-loader's `SassError:`): its messages, a `╷ │ ╵` frame and the stylesheet's load stack.
+  { id: 'sass.error', category: 'compilation', weight: 80, extend: 'indent', maxLines: 40, cont: /^\s*\d+ [│|]/,
+    re: /^(?:Sass)?Error: (?:Undefined (?:variable|mixin|function|operation)|Can't find stylesheet to import|[Ee]xpected (?:"[^"]+"|expression|identifier|selector)|Invalid CSS after|There is no module with the namespace|Incompatible units|Module loop|This (?:file|module) is already being loaded|Private members can't be accessed|Only \d+ arguments? allowed)/ },
   { id: 'webpack.error', category: 'compilation', weight: 78, extend: 'indent',
     re: /^ERROR in \S|^Module (?:not found|build failed)|^\s*\[vite\]: Rollup failed|^✘ \[ERROR\] |^\[vite:[\w-]+\] \S|^\S+:\d+:\d+: ERROR: / },
   // Storybook's builder logs through npmlog: `ERR! Module not found: …` under `ERR! => Failed to build the preview`.
@@ -392,6 +416,8 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^\S+\.kts?:\d+:\d+: .+ (?:\([a-z][\w-]*:[a-z][\w-]*\)|\[[A-Z][A-Za-z]+\])$/ },
   // Android Lint: `AndroidManifest.xml:18: Error: message [MissingPermission]`, a code frame below.
   { id: 'android.lint', category: 'lint', weight: 78, extend: 'indent', re: /^\S+:\d+: Error: .+ \[[A-Z][A-Za-z]+\]$/ },
+  // Credo: `┃ [W] ↗ message` (category letter, priority arrow), `┃       lib/x.ex:21:5 #(Mod.fun)` below it.
+  { id: 'credo.issue', category: 'lint', weight: 76, extend: 'indent', maxLines: 4, cont: /^┃ {3,}\S/, re: /^┃ \[[CDFRW]\] [↑↗→↘↓] \S/ },
   { id: 'lint.problems', category: 'lint', weight: 40, extend: 'line', re: /^✖ \d+ problems? \([1-9]\d* errors?|^[1-9]\d* (?:problems?|offenses?|errors?) (?:found|detected)/ },
   // actionlint: `.github/workflows/ci.yml:23:29: message [rule]`.
   { id: 'actionlint', category: 'lint', weight: 78, extend: 'indent', maxLines: 20,
@@ -423,6 +449,9 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^(?:PackagesNotFoundError|UnsatisfiableError|ResolvePackageNotFound|PackageNotFoundError|LibMambaUnsatisfiableError)\b|^(?:(?:error|critical) +libmamba )?Could not solve for environment specs$/, cont: /^\s+- / },
   { id: 'bundler.error', category: 'dependency', weight: 82, extend: 'indent', refine: true,
     re: /Could not find gem '|Bundler could not find compatible versions|Gem::Ext::BuildError|An error occurred while installing \S+|Could not find \S+ in (?:any of the sources|locally installed gems)|Your bundle is locked to|Bundler::GemNotFound|Gem::MissingSpecError/ },
+  // CocoaPods (`pod install`): `[!] CocoaPods could not find compatible versions for pod "X":`, the constraints below.
+  { id: 'cocoapods.error', category: 'dependency', weight: 84, extend: 'paragraph', gap: 1, maxLines: 30,
+    re: /^\[!\] (?:CocoaPods could not find compatible versions for pod|Unable to find a specification for|No podspec found for|CDN: \S+ URL couldn't be downloaded|Unable to add a source with url)/ },
   { id: 'composer.resolve', category: 'dependency', weight: 84, extend: 'until', maxLines: 80, gap: 1,
     re: /Your requirements could not be resolved to an installable set of packages|^\s*Problem \d+$|^\s*- (?:The requested package|Root composer\.json requires) /, end: /^\S(?!.*Problem)/ },
   { id: 'maven.resolve', category: 'dependency', weight: 84, extend: 'line', refine: true,
@@ -456,6 +485,13 @@ export const RULES: readonly Rule[] = uniformRules([
   // CodeQL's analysis finding no source of a language it was asked to analyse: the workflow's build is wrong.
   { id: 'codeql.no-source', category: 'configuration', weight: 86, extend: 'line',
     re: /CodeQL detected code written in .{1,100} but could not process any of it/ },
+  // Gradle's configuration cache: `- Task `:app:x` of type `T`: invocation of 'Task.project' at execution time is
+  // unsupported.` under `N problems were found storing the configuration cache.` (`See https://…` indented below).
+  { id: 'gradle.config-cache', category: 'configuration', weight: 84, extend: 'indent', maxLines: 20,
+    re: /^- (?:Task `[^`]+` of type `[^`]+`|(?:Build|Settings|Init) file '[^']+'|Plugin '[^']+'|Gradle runtime): .*\b(?:unsupported|not supported|cannot (?:serialize|be serialized|deserialize))\b/ },
+  // setup-node / setup-python asked to cache dependencies without the lock file or manifest to key the cache on.
+  { id: 'setup.cache-config', category: 'configuration', weight: 86, extend: 'line',
+    re: /Dependencies lock file is not found in \S|No file in \S+ matched to \[[^\]]*\], make sure you have checked out the target repository|Some specified paths were not resolved, unable to cache dependencies/ },
   { id: 'config.missing-input', category: 'configuration', weight: 86, extend: 'line',
     re: /Input required and not supplied|Unable to resolve action|Invalid workflow file|Unrecognized named-value|Unexpected value '|Required property is missing|Can't find 'action\.ya?ml'|is not a valid (?:event|runner)/ },
   { id: 'cloud.credentials', category: 'configuration', weight: 84, extend: 'line',
@@ -656,4 +692,4 @@ export const PREFILTER_RE =
 
 /** Line shapes that start a block without any keyword (pytest headers, numbered failures, lint positions). */
 export const PREFILTER_START_RE =
-  /^(?:_{3,} |E {2}|[\w./\\-]+\.\w+[:(]\d+|\s+\d+:\d+\s|(?:nl)?\s*\d+\) |\s*-{3} FAIL|-{4} |\*\* |In \S+ line \d+|rspec |e: |\s*#\s+Failed|\s*Line\s{2,}|\s*\[-\]|\d+:\d\d \+\d+|[A-Z]{1,4}\d{3,4} |[a-z][\w-]*\[[a-z][\w-]*\]: |# \[|\s*(?:warning|info) [-•] \S|File "[^"]+", lines? \d|Because (?:no versions? of|only|every version of|[\w.-]+ (?:\([^)]*\) )?(?:depends on|requires)) )/;
+  /^(?:_{3,} |E {2}|[\w./\\-]+\.\w+[:(]\d+|\s+\d+:\d+\s|(?:nl)?\s*\d+\) |\s*-{3} FAIL|-{4} |\*\* |In \S+ line \d+|rspec |e: |\s*#\s+Failed|\s*Line\s{2,}|\s*\[-\]|\d+:\d\d \+\d+|[A-Z]{1,4}\d{3,4} |[a-z][\w-]*\[[a-z][\w-]*\]: |┃ \[[A-Z]\] |- (?:Task `|(?:Build|Settings|Init) file '|Plugin '|Gradle runtime: )|# \[|\s*(?:warning|info) [-•] \S|File "[^"]+", lines? \d|Because (?:no versions? of|only|every version of|[\w.-]+ (?:\([^)]*\) )?(?:depends on|requires)) )/;
