@@ -20,11 +20,13 @@ import { taskPrefixLength } from './task-prefix.js';
 import {
   CASCADE_RULES,
   FAILURE_LIST_ITEM_RULE,
+  GENERIC_CONT,
   GENERIC_RULES,
   GHA_POST_RE,
   matchExitMarker,
   RULES,
   mayStartSection,
+  NOISE_RE,
   SECTION_START_RE,
   uniformRule,
   WRAPPER_RE,
@@ -812,10 +814,12 @@ export class LogScanner {
     // A task's block goes on only with that task's lines, read without the prefix; another task's line ends it.
     const text = open.taskPrefix === '' ? line : taskBody(open.taskPrefix, line);
     if (text === null) return false;
-    const at = open.position;
+    // The digit-shape memo answers for whole lines: a line read without its prefix asks the expressions themselves.
+    const whole = text === line;
+    const at = whole ? open.position : -1;
     switch (rule.extend ?? 'indent') {
       case 'line':
-        return continuationTest(at, 0, rule.re, text) && !isNoiseLine(text);
+        return continuationTest(at, 0, rule.re, text) && !(whole ? isNoiseLine(text) : NOISE_RE.test(text));
       case 'paragraph':
         return true;
       case 'until':
@@ -823,7 +827,7 @@ export class LogScanner {
         return !continuationTest(at, 0, rule.re, text);
       case 'indent': {
         if (indentOf(text) > open.indent) return true;
-        if (isGenericContinuation(text)) return true;
+        if (whole ? isGenericContinuation(text) : GENERIC_CONT.test(text)) return true;
         const after = rule.contAfter;
         if (after !== undefined && continuationTest(at, 3, after.re, text) && after.prev.test(open.lastText.slice(open.taskPrefix.length))) return true;
         return rule.cont !== undefined && continuationTest(at, 2, rule.cont, text);

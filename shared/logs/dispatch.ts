@@ -407,10 +407,15 @@ export function setIndexUse(use: boolean | null): void {
  * `LogScanner.scan` tests the same expressions: a new reaction there belongs here too (the line filter's tests
  * compare analyses with and without the filter on every sample log).
  */
+/**
+ * A task runner's line whose body (read without the prefix, see task-prefix.ts) has a shape that starts a block: the
+ * keywords are found anywhere in a line, the shapes only at its start.
+ */
+const TASK_PREFIXED_START_RE = new RegExp(`${TASK_PREFIX_RE.source}(?:${PREFILTER_START_RE.source.slice(1)})`);
+
 export const SCANNER_TRIGGERS = {
   anywhere: [PREFILTER_RE, PRIVATE_KEY_BEGIN_RE],
-  // A task runner's line: its body is read without the prefix, which an anchored trigger would not look past.
-  atStart: [/^##\[/, PREFILTER_START_RE, SECTION_START_RE, GHA_POST_RE, TASK_PREFIX_RE, ...EXIT_MARKERS.map(([re]) => re)],
+  atStart: [/^##\[/, PREFILTER_START_RE, TASK_PREFIXED_START_RE, SECTION_START_RE, GHA_POST_RE, ...EXIT_MARKERS.map(([re]) => re)],
 } as const;
 
 /**

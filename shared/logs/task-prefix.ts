@@ -7,12 +7,13 @@
  *   `packages/core test: `, `apps/web test:unit: ` (its echo of the command, `packages/core test$ jest`, is not one);
  * - lerna and Nx streaming a scoped package's output, `@acme/ui: ` (an unscoped `name: ` is not taken: `error: `,
  *   `make: `, `note: ` look the same), and lerna's `lerna ERR! ` in front of a failed package's captured output;
- * - Nix: `nix build -L` names the derivation, `hello> `; a failed builder's last log lines are quoted under its
- *   error as `       > ` (seven spaces, the width of `error: `).
+ * - Nix: `nix build -L` names the derivation, `hello> ` (a name ends in a letter or digit: `target--> ` is an
+ *   arrow); a failed builder's last log lines are quoted under its error as `       > ` (seven spaces, the width
+ *   of `error: `).
  * A prefix is never the whole line: something visible follows it.
  */
 export const TASK_PREFIX_RE =
-  /^(?:(?:@[\w.-]+\/)?[\w.-]+:[a-z][\w-]*(?::[\w-]+)*: |@[\w.-]+\/[\w.-]+: |[\w@.-]+(?:\/[\w@.-]+)+ [a-z][\w.-]*(?::[\w.-]+)*: |lerna ERR! |[A-Za-z0-9_][\w.+-]*> | {7}> )(?=\s*\S)/;
+  /^(?:(?:@[\w.-]+\/)?[\w.-]+:[a-z][\w-]*(?::[\w-]+)*: |@[\w.-]+\/[\w.-]+: |[\w@.-]+(?:\/[\w@.-]+)+ [a-z][\w.-]*(?::[\w.-]+)*: |lerna ERR! |[A-Za-z0-9_](?:[\w.+-]*[A-Za-z0-9_])?> | {7}> )(?=\s*\S)/;
 
 const SPACE = 32;
 const COLON = 58;

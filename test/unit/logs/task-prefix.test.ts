@@ -31,6 +31,7 @@ describe('task runner prefixes', () => {
       '    > 13 |   expect(x).toBe(3)',
       'lerna ERR! ',
       'web:lint: ',
+      'target--> 29 (failed:0) in 83ms',
     ]) {
       expect(taskPrefixLength(text), text).toBe(0);
     }
@@ -136,6 +137,33 @@ describe('a task runner prefixed log', () => {
     expect(fromLerna.failures[0]?.endLine).toBe(7);
     expect(fromNix.failures[0]?.rule).toBe('pytest.failed');
     expect(fromNix.failures[0]?.lines[0]?.text).toBe('       > E       assert 3 == 4');
+  });
+
+  it('does not answer a task line read without its prefix from what the memo learnt of whole lines', async () => {
+    // Prepare: an unprefixed jest block meets a Turborepo line (read whole: it does not end the block, its own
+    // `Tests:` does); later a Turborepo jest block meets a line of the same digit shape, read without the prefix:
+    // there `Tests:` ends it.
+    const log = lines(
+      '$ npx turbo run test',
+      '  ● Cart › adds tax',
+      '    Expected: 107',
+      'web:test: Tests: 1 failed, 3 total',
+      'Tests: 1 failed, 3 total',
+      'web:test:   ● Cart › rounds',
+      'web:test:     Expected: 3',
+      'web:test: Tests: 2 failed, 3 total',
+      'web:test: Time: 1.2 s',
+      'web:test: Ran all test suites.',
+      'The command "npx turbo run test" exited with 1.',
+    );
+    const everyLine = await analyzeLog(log);
+    setIndexUse(true);
+    setShapeMemoUse('always');
+    // Act
+    const memo = await analyzeLog(log);
+    // Assert
+    expect(memo).toEqual(everyLine);
+    expect(everyLine.failures.find((f) => f.startLine === 6)?.endLine).toBe(7);
   });
 
   it('finds the same with the literal index, the shape memo and the line filter on', async () => {
