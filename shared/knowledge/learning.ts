@@ -100,6 +100,16 @@ function creditedAction(incident: Incident): RemediationAction {
   return incident.decision?.applied ? incident.decision.action : 'comment_only';
 }
 
+/**
+ * The action an outcome counts for on the knowledge entry: none for an incident in an experiment. Its arm was drawn
+ * at random, and the arms are compared by the experiment's stopping rule; counted as the actions' record, the arm
+ * that happened to have more units (n of n beats 5 of 5) became the entry's recommendation once the experiment
+ * stopped without a winner, in place of what incidents got before it.
+ */
+function outsideExperiment(incident: Incident, action: RemediationAction): RemediationAction | null {
+  return incident.experiment ? null : action;
+}
+
 export function createLearning(options: LearningOptions): Learning {
   const { client, tables, clock, logger, entryLookup } = options;
   const knowledge = createKnowledgeStore({ client, tableName: tables.incidents });
@@ -167,7 +177,10 @@ export function createLearning(options: LearningOptions): Learning {
       if (!(await claim(incident.id, 'outcomeAt'))) return;
       const action = creditedAction(incident);
       const at = clock();
-      if (incident.fingerprint && countsAsEvidence(incident)) await knowledge.recordOutcome(incident.fingerprint, description(incident, action, true), action, true, at);
+      const entryAction = outsideExperiment(incident, action);
+      if (incident.fingerprint && countsAsEvidence(incident)) {
+        await knowledge.recordOutcome(incident.fingerprint, description(incident, entryAction ?? undefined, true), entryAction, true, at);
+      }
       const ttr = incident.timeToRecoverySeconds ?? 0;
       if (incident.repository) {
         const automatic = incident.decision?.applied === true && incident.decision.action === 'rerun_failed_jobs';
@@ -221,8 +234,9 @@ export function createLearning(options: LearningOptions): Learning {
     async onRemediationFailed(incident) {
       if (!(incident.decision?.applied && incident.decision.action === 'rerun_failed_jobs')) return false;
       if (!(await claim(incident.id, 'outcomeAt'))) return false;
-      if (incident.fingerprint && countsAsEvidence(incident)) {
-        await knowledge.recordOutcome(incident.fingerprint, description(incident, 'rerun_failed_jobs', false), 'rerun_failed_jobs', false, clock());
+      const entryAction = outsideExperiment(incident, 'rerun_failed_jobs');
+      if (incident.fingerprint && countsAsEvidence(incident) && entryAction) {
+        await knowledge.recordOutcome(incident.fingerprint, description(incident, entryAction, false), entryAction, false, clock());
       }
       if (incident.repository) await baselines.addMetrics(incident.repository, { autoFixAttempts: 1, actionsTaken: 1 });
       return true;

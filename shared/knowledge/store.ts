@@ -74,8 +74,11 @@ export interface KnowledgeStore {
   listAll(limitPerCategory?: number): Promise<KnowledgeEntry[]>;
   /** Counts one more sighting, creating the entry (source `learned`) if it is new. */
   recordSeen(fingerprint: string, description: EntryDescription, at: Date): Promise<void>;
-  /** One outcome of `action` against this failure: `ADD attempts 1` and `ADD successes 1` if it worked. */
-  recordOutcome(fingerprint: string, description: EntryDescription, action: RemediationAction, success: boolean, at: Date): Promise<void>;
+  /**
+   * One outcome of `action` against this failure: `ADD attempts 1` and `ADD successes 1` if it worked. With `action`
+   * null the outcome teaches the entry its description (the fix, if it worked) but not an action's record.
+   */
+  recordOutcome(fingerprint: string, description: EntryDescription, action: RemediationAction | null, success: boolean, at: Date): Promise<void>;
   recordFeedback(fingerprint: string, up: number, down: number): Promise<void>;
   /**
    * Adds imported history once: `importId` (a hash of the source row) is claimed with a conditional put, so
@@ -185,7 +188,7 @@ export function createKnowledgeStore(options: { client: DynamoDBDocumentClient; 
       const values: Record<string, unknown> = {};
       // Only a fix that worked is worth remembering as the entry's fix.
       const sets = describe(success ? description : { ...description, fix: [] }, fingerprint, at, names, values, false);
-      await update(fingerprint, sets, outcomeAdds(action, success, names, values), names, values);
+      await update(fingerprint, sets, action ? outcomeAdds(action, success, names, values) : [], names, values);
     },
 
     async recordFeedback(fingerprint, up, down) {

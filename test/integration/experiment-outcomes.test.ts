@@ -32,15 +32,19 @@ function setup(category: Category) {
       now = when;
     },
     /** A failure at `failedAt`, through the knowledge stage: assigned to an arm, the assignment stored. */
-    async fail(id: string, fields: { runId: number; attempt: number; sha: string; failedAt: Date }): Promise<Incident> {
+    async fail(id: string, fields: { runId: number; attempt: number; sha: string; failedAt: Date; fingerprint?: string }): Promise<Incident> {
       now = fields.failedAt;
       const incident = newIncident(
-        { id, source: 'github', repository: 'acme/app', workflowName: 'CI', runId: fields.runId, runAttempt: fields.attempt, headSha: fields.sha, category, fromFork: false, failedAt: fields.failedAt.toISOString() },
+        { id, source: 'github', repository: 'acme/app', workflowName: 'CI', runId: fields.runId, runAttempt: fields.attempt, headSha: fields.sha, category, fromFork: false, failedAt: fields.failedAt.toISOString(), fingerprint: fields.fingerprint ?? null },
         fields.failedAt,
       );
       await incidents.create(incident, null);
-      const { experiment } = await learning.lookup(incident, summarizeHistory(incident, []));
-      return incidents.update(id, { experiment });
+      const { experiment, knowledge } = await learning.lookup(incident, summarizeHistory(incident, []));
+      return incidents.update(id, { experiment, knowledge });
+    },
+    /** The incident's action (its arm's, or `action`) applied, as the remediation stage records it. */
+    applied(incident: Incident, action = incident.experiment?.action ?? 'comment_only'): Promise<Incident> {
+      return incidents.update(incident.id, { decision: { action, reason: 'test', applied: true, result: null, dryRun: false, decidedAt: now.toISOString() } });
     },
     /** The green run at `at`, recorded for the incident (and delivered again). */
     async recover(incident: Incident, at: Date) {
@@ -160,5 +164,46 @@ describe('experiment outcomes count when final', () => {
 
     // Assert: its old counters, the success counted once
     expect(report.results.find((r) => r.name === 'fast')).toMatchObject({ attempts: 1, successes: 1 });
+  });
+});
+
+describe('after an experiment ends', () => {
+  it('gives later incidents the promoted winner, or what they got before the experiment when it is stopped without one, never an arm by chance', async () => {
+    // Prepare: before the experiment, a manual fix (comment) resolved this failure 5 times out of 5: the knowledge
+    // base's recommendation. Then an experiment of two other actions, equally good: each of 30 commits recovers
+    // in 5 minutes whatever its arm.
+    const run = setup('infrastructure');
+    const fingerprint = 'feedc0de01';
+    for (let i = 0; i < 5; i += 1) {
+      const earlier = await run.applied(await run.fail(`gh-1-${6000 + i}-1`, { runId: 6000 + i, attempt: 1, sha: sha(6000 + i), failedAt: T0, fingerprint }), 'comment_only');
+      await run.recover(earlier, minutes(5));
+    }
+    await run.learning.experiments.create(
+      { id: 'ends', categories: ['infrastructure'], variants: [{ name: 'rerun', action: 'rerun_failed_jobs', weight: 1 }, { name: 'page', action: 'escalate', weight: 1 }], metric: { kind: 'recovered_within', minutes: 60 }, minSamplePerVariant: 5 },
+      minutes(10),
+    );
+    for (let i = 0; i < 30; i += 1) {
+      const incident = await run.applied(await run.fail(`gh-1-${6100 + i}-1`, { runId: 6100 + i, attempt: 1, sha: sha(6100 + i), failedAt: minutes(20), fingerprint }));
+      await run.recover(incident, minutes(25));
+    }
+    const during = await run.report('ends', minutes(200));
+
+    // Act: stopped; a new commit fails. Then the rerun arm is promoted by name; another commit fails.
+    await run.learning.experiments.stop('ends', minutes(200));
+    const afterStop = await run.fail('gh-1-6200-1', { runId: 6200, attempt: 1, sha: sha(6200), failedAt: minutes(210), fingerprint });
+    const sameCommitAgain = await run.fail('gh-1-6100-2', { runId: 6100, attempt: 2, sha: sha(6100), failedAt: minutes(211), fingerprint });
+    await run.learning.experiments.promote('ends', 'rerun', minutes(220));
+    const afterPromotion = await run.fail('gh-1-6201-1', { runId: 6201, attempt: 1, sha: sha(6201), failedAt: minutes(230), fingerprint });
+
+    // Assert: the rule saw no difference. Stopped, a new incident (or another attempt of a commit in the experiment)
+    // joins no arm and gets the recommendation it had before: the arms' outcomes used to count on the knowledge
+    // entry as the actions' record, so whichever arm had more units (n of n beats 5 of 5) became the recommendation.
+    expect(during.decision.state).not.toBe('winner');
+    for (const incident of [afterStop, sameCommitAgain]) {
+      expect(incident.experiment).toBeNull();
+      expect(incident.knowledge?.recommendation).toMatchObject({ action: 'comment_only', source: 'knowledge' });
+    }
+    expect(afterPromotion.experiment).toBeNull();
+    expect(afterPromotion.knowledge?.recommendation).toMatchObject({ action: 'rerun_failed_jobs', source: 'policy', experimentId: 'ends', variant: 'rerun' });
   });
 });

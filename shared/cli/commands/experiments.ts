@@ -65,7 +65,8 @@ export function createExperimentsCommand(factory: LearningFactory = learningFrom
         case 'stop': {
           if (!id) throw new UsageError('experiments stop needs an id');
           const experiment = await experiments.stop(id, clock());
-          io.out(`experiment ${experiment.id} is ${experiment.status}`);
+          // Said because a stop is not a promotion: later incidents get no arm, the rule's winner included.
+          io.out(`experiment ${experiment.id} is ${experiment.status}: it assigns no more incidents; \`guard experiments promote ${experiment.id}\` makes a variant the default`);
           return 0;
         }
         case 'promote': {
