@@ -63,10 +63,17 @@ export interface ExperimentStore {
    */
   claimUnit(id: string, key: string, variant: string, deadline: Date): Promise<{ created: boolean; variant: string; deadline: string }>;
   /**
-   * Counts a unit's success once, and only by its deadline: `counted`, `not_counted` (counted before, or past
-   * the deadline) or `no_unit` (assigned before units were kept).
+   * Counts a unit's recovery as its success once, and only by its deadline: `counted`, `not_counted` (counted
+   * before, or past the deadline) or `no_unit` (assigned before units were kept). Votes: {@link addUnitVote}.
    */
   recordUnitSuccess(id: string, key: string, at: Date): Promise<'counted' | 'not_counted' | 'no_unit'>;
+  /**
+   * Adds `delta` (+1, −1) to a `positive_feedback` unit's up votes by its deadline: the unit is a success while it
+   * has one, so its success is counted when they go from none to one (`counted`) and taken back when they go to none
+   * (`uncounted`). `not_counted` past the deadline (the outcome is final) or for a unit whose success was counted
+   * before votes were kept (it keeps it); `no_unit` for an assignment made before units were kept.
+   */
+  addUnitVote(id: string, key: string, delta: 1 | -1, at: Date): Promise<'counted' | 'uncounted' | 'unchanged' | 'not_counted' | 'no_unit'>;
   /**
    * Marks a unit recovered, once: its deadline the first time, `already` after, `no_unit` for an assignment made
    * before units were kept.
@@ -105,16 +112,16 @@ export function createExperimentStore(options: { client: DynamoDBDocumentClient;
   const unitKey = (id: string, key: string) => ({ pk: `EXPERIMENT#${id}`, sk: `UNIT#${createHash('sha256').update(key).digest('hex').slice(0, 40)}` });
   const outcomesKey = (id: string, deadline: string, variant: string) => ({ pk: `EXPERIMENT#${id}`, sk: `${OUTCOMES_PREFIX}${bucketEnd(deadline)}#${variant}` });
 
-  /** One unit's attempt or success: on the variant's totals and on its deadline's bucket. */
-  async function add(id: string, variant: string, deadline: string, attribute: 'attempts' | 'successes') {
+  /** One unit's attempt or success (or a success taken back, `step` −1): on the variant's totals and on its deadline's bucket. */
+  async function add(id: string, variant: string, deadline: string, attribute: 'attempts' | 'successes', step: 1 | -1 = 1) {
     for (const key of [variantKey(id, variant), outcomesKey(id, deadline, variant)]) {
       await client.send(
         new UpdateCommand({
           TableName: tableName,
           Key: key,
-          UpdateExpression: 'ADD #counter :one SET experimentId = :id, variant = :variant',
+          UpdateExpression: 'ADD #counter :step SET experimentId = :id, variant = :variant',
           ExpressionAttributeNames: { '#counter': attribute },
-          ExpressionAttributeValues: { ':one': 1, ':id': id, ':variant': variant },
+          ExpressionAttributeValues: { ':step': step, ':id': id, ':variant': variant },
         }),
       );
     }
@@ -284,6 +291,39 @@ export function createExperimentStore(options: { client: DynamoDBDocumentClient;
       if (!unit) return 'not_counted';
       await add(id, String(unit.variant), String(unit.deadline), 'successes');
       return 'counted';
+    },
+
+    async addUnitVote(id, key, delta, at) {
+      let unit: Record<string, unknown> | undefined;
+      try {
+        const response = await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: unitKey(id, key),
+            UpdateExpression: 'ADD upVotes :delta',
+            ConditionExpression: 'attribute_exists(pk) AND deadline >= :at AND (attribute_exists(upVotes) OR attribute_not_exists(succeededAt))',
+            ExpressionAttributeValues: { ':delta': delta, ':at': at.toISOString() },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        unit = response.Attributes;
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        const existing = await client.send(new GetCommand({ TableName: tableName, Key: unitKey(id, key), ConsistentRead: true }));
+        return existing.Item ? 'not_counted' : 'no_unit';
+      }
+      // The ADD is atomic: of concurrent votes, exactly one sees the count cross zero, either way.
+      const votes = Number(unit?.upVotes ?? 0);
+      const before = votes - delta;
+      if (before <= 0 && votes > 0) {
+        await add(id, String(unit?.variant), String(unit?.deadline), 'successes', 1);
+        return 'counted';
+      }
+      if (before > 0 && votes <= 0) {
+        await add(id, String(unit?.variant), String(unit?.deadline), 'successes', -1);
+        return 'uncounted';
+      }
+      return 'unchanged';
     },
 
     async claimUnitRecovery(id, key, at) {

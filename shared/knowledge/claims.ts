@@ -35,3 +35,25 @@ export async function claimOnce(
     throw error;
   }
 }
+
+/**
+ * Gives back a marker that {@link claimOnce} took, for an outcome that no longer holds (a vote taken back): true
+ * for the one caller that removed it, which then takes back what the claim counted.
+ */
+export async function releaseClaim(client: DynamoDBDocumentClient, tableName: string, incidentId: string, claim: ClaimName): Promise<boolean> {
+  try {
+    await client.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: incidentKey(incidentId),
+        UpdateExpression: 'REMOVE #claim',
+        ConditionExpression: 'attribute_exists(pk) AND attribute_exists(#claim)',
+        ExpressionAttributeNames: { '#claim': claim },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
+}

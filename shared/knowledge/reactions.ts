@@ -3,6 +3,7 @@ import { errorMessage } from '../errors.js';
 import { hasWriteAccess } from '../github/roles.js';
 import type { GitHubPort, RepoRef, StepLogger, VoteReaction } from '../ports.js';
 import type { IncidentStore } from '../stores/incident-store.js';
+import { REACTION_FEEDBACK_COMMENT } from './feedback-source.js';
 import type { Learning } from './learning.js';
 
 /** 👍 and 👎 read per collection, each (5 pages of 100); later ones are not read. */
@@ -47,9 +48,19 @@ function shownAt(written: ReadonlyArray<{ at: number; id: string }>, at: number)
   return shown;
 }
 
+interface ReactionVotes {
+  /** Each user's latest 👍/👎 made while the comment showed the incident, by lower-case login. */
+  votes: Map<string, { login: string; vote: 'up' | 'down'; reactedAt: string }>;
+  /** Every user with a 👍 or 👎 on it for the incident (a tie of both included), by lower-case login. */
+  reacting: Set<string>;
+  /** Whether both collections were read to their end: only then is a missing reaction one that was removed. */
+  complete: boolean;
+}
+
 /**
- * Each user's vote among the 👍/👎 on comment `commentId` made while it showed incident `incidentId`, by lower-case
- * login; bots and users who reacted both ways have none.
+ * The users' votes among the 👍/👎 on comment `commentId` made while it showed incident `incidentId`: each user's
+ * latest reaction (GitHub keeps both when a user adds a 👎 and leaves their 👍), none for a user whose two were
+ * made in the same second. Bots have none.
  */
 async function votesOnComment(
   github: GitHubPort,
@@ -58,21 +69,28 @@ async function votesOnComment(
   written: ReadonlyArray<{ at: number; id: string }>,
   incidentId: string,
   logger: StepLogger,
-): Promise<Map<string, { login: string; vote: 'up' | 'down' }>> {
-  const choices = new Map<string, { login: string; votes: Set<'up' | 'down'> }>();
+): Promise<ReactionVotes> {
+  const latest = new Map<string, { login: string; vote: 'up' | 'down' | null; at: number; reactedAt: string }>();
+  let complete = true;
   for (const [content, vote] of VOTES) {
     const reactions = await github.listCommentReactions(repo, commentId, content, REACTIONS_READ);
-    if (reactions.length >= REACTIONS_READ) logger.warn(`only the first ${REACTIONS_READ} ${content} reactions on the Pipeline Guard comment are read`, { incidentId, commentId });
+    if (reactions.length >= REACTIONS_READ) {
+      complete = false;
+      logger.warn(`only the first ${REACTIONS_READ} ${content} reactions on the Pipeline Guard comment are read`, { incidentId, commentId });
+    }
     for (const reaction of reactions) {
-      if (!reaction.user || reaction.userType === 'Bot' || reaction.content !== content) continue;
-      if (reaction.createdAt === null || shownAt(written, Date.parse(reaction.createdAt)) !== incidentId) continue;
+      if (!reaction.user || reaction.userType === 'Bot' || reaction.content !== content || reaction.createdAt === null) continue;
+      const at = Date.parse(reaction.createdAt);
+      if (Number.isNaN(at) || shownAt(written, at) !== incidentId) continue;
       const key = reaction.user.toLowerCase();
-      const user = choices.get(key) ?? { login: reaction.user, votes: new Set<'up' | 'down'>() };
-      user.votes.add(vote);
-      choices.set(key, user);
+      const known = latest.get(key);
+      if (known && known.at > at) continue;
+      latest.set(key, { login: reaction.user, vote: known && known.at === at && known.vote !== vote ? null : vote, at, reactedAt: reaction.createdAt });
     }
   }
-  return new Map([...choices].filter(([, user]) => user.votes.size === 1).map(([key, user]) => [key, { login: user.login, vote: [...user.votes][0]! }]));
+  const votes = new Map<string, { login: string; vote: 'up' | 'down'; reactedAt: string }>();
+  for (const [key, { login, vote, reactedAt }] of latest) if (vote) votes.set(key, { login, vote, reactedAt });
+  return { votes, reacting: new Set(latest.keys()), complete };
 }
 
 /**
@@ -104,10 +122,10 @@ async function withWriteAccess(github: GitHubPort, repo: RepoRef, users: readonl
  * 👍/👎 reactions on the bot's PR comment, counted as feedback. GitHub sends no webhook for reactions, so they
  * are read whenever Pipeline Guard touches the comment again (a later notification, the recovery). The pull
  * request has one comment for all its incidents: a reaction counts for the incident the comment led with when it
- * was made (see showings), never for the ones shown before or after. Only users with write access count,
- * one vote per user (the learning loop keeps it idempotent); bots, users who reacted both ways and every other
- * emoji are ignored. Reading is bounded ({@link REACTIONS_READ} of each, and see {@link withWriteAccess}).
- * Best effort: a failure is logged, never raised.
+ * was made (see showings), never for the ones shown before or after. Only users with write access count, by
+ * their latest reaction (the learning loop keeps it idempotent), and a vote whose reaction was removed is taken
+ * back (see `Learning.withdrawReactionVotes`); bots and every other emoji are ignored. Reading is bounded
+ * ({@link REACTIONS_READ} of each, and see {@link withWriteAccess}). Best effort: a failure is logged, never raised.
  */
 export async function collectReactionFeedback(
   incident: Incident,
@@ -119,13 +137,16 @@ export async function collectReactionFeedback(
   const [owner, repo] = incident.repository.split('/') as [string, string];
   try {
     const written = await showings(incident, commentId, deps.incidents);
-    const votes = await votesOnComment(github, { owner, repo }, commentId, written, incident.id, deps.logger);
+    const { votes, reacting, complete } = await votesOnComment(github, { owner, repo }, commentId, written, incident.id, deps.logger);
     const writers = await withWriteAccess(github, { owner, repo }, [...votes.values()].map((voter) => voter.login), deps.logger);
     let counted = 0;
-    for (const [user, { login, vote }] of votes) {
+    for (const [user, { login, vote, reactedAt }] of votes) {
       if (!writers.has(user)) continue;
-      if ((await deps.learning.onFeedback(incident, vote, login, '(reaction on the Pipeline Guard comment)')).counted) counted += 1;
+      const source = { via: 'reaction', commentId, reactedAt } as const;
+      if ((await deps.learning.onFeedback(incident, vote, login, REACTION_FEEDBACK_COMMENT, source)).counted) counted += 1;
     }
+    // A reaction missing from a list read only in part may just not have been read.
+    if (complete) counted += await deps.learning.withdrawReactionVotes(incident, commentId, reacting);
     return counted;
   } catch (error) {
     deps.logger.warn('could not read reactions on the Pipeline Guard comment', { incidentId: incident.id, error: errorMessage(error) });

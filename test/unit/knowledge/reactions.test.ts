@@ -21,9 +21,20 @@ function incident(withComment = true) {
 
 function learning() {
   const votes: Array<[string, string]> = [];
+  const withdrawals: Array<[number, string[]]> = [];
   return {
     votes,
-    learning: { async onFeedback(_incident: unknown, vote: string, user: string) { votes.push([user, vote]); return { counted: true }; } } as unknown as Learning,
+    withdrawals,
+    learning: {
+      async onFeedback(_incident: unknown, vote: string, user: string) {
+        votes.push([user, vote]);
+        return { counted: true };
+      },
+      async withdrawReactionVotes(_incident: unknown, commentId: number, reacting: ReadonlySet<string>) {
+        withdrawals.push([commentId, [...reacting].sort()]);
+        return 0;
+      },
+    } as unknown as Learning,
   };
 }
 
@@ -83,6 +94,30 @@ describe('reaction feedback', () => {
     const { learning: learn } = learning();
 
     expect(await collectReactionFeedback(incident(), github.port, { learning: learn, logger: silentLogger })).toBe(0);
+  });
+});
+
+describe('reaction feedback that changed', () => {
+  it("counts each writer's latest reaction, and asks to take back the others' reaction votes only when every reaction was read", async () => {
+    // Prepare: maya 👍 then 👎 (both still listed); then the same with 500 outsiders' 👍 before them
+    const reactions = (extra: Array<{ user: string; content: string; userType: string; createdAt: string }>) => {
+      const github = commentWith({ maya: 'write' }, []);
+      github.reactions.push(...extra, { user: 'maya', content: '+1', userType: 'User', createdAt: '2026-11-20T10:05:00Z' }, { user: 'maya', content: '-1', userType: 'User', createdAt: '2026-11-20T10:06:00Z' });
+      return github;
+    };
+    const outsiders = Array.from({ length: 500 }, (_, i) => ({ user: `drive-by-${i}`, content: '+1', userType: 'User', createdAt }));
+
+    // Act
+    const read = learning();
+    await collectReactionFeedback(incident(), reactions([]).port, { learning: read.learning, logger: silentLogger });
+    const partly = learning();
+    await collectReactionFeedback(incident(), reactions(outsiders).port, { learning: partly.learning, logger: silentLogger });
+
+    // Assert: read whole, the 👎 counts and the users with a reaction keep their votes; read in part, a user
+    // missing from the 500 listed may have a reaction that was not read, so nothing is taken back
+    expect(read.votes).toEqual([['maya', 'down']]);
+    expect(read.withdrawals).toEqual([[99, ['maya']]]);
+    expect(partly.withdrawals).toEqual([]);
   });
 });
 
