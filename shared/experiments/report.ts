@@ -6,6 +6,11 @@ import { type ExperimentStore, ExperimentNotFoundError } from './store.js';
 export interface ExperimentReport {
   experiment: Experiment;
   results: VariantResult[];
+  /**
+   * An experiment created before units were kept: per variant, what it counted before (each incident as an attempt
+   * when assigned, its success when it came), shown apart and not compared by the rule. Null for the others.
+   */
+  beforeUnits: Array<{ name: string; attempts: number; successes: number }> | null;
   decision: ExperimentDecision;
   /** The confidence of the results' intervals, which the stopping rule compares (see `intervalConfidence`). */
   intervalConfidence: number;
@@ -19,8 +24,32 @@ export async function experimentReport(store: ExperimentStore, id: string, now: 
   const experiment = await store.get(id);
   if (!experiment) throw new ExperimentNotFoundError(`experiment ${id} does not exist`);
   const counters = await store.counters(id);
-  const results = variantResults(experiment, counters, experiment.outcomes === 'deadline' ? await store.finalCounters(id, now) : counters);
-  return { experiment, results, decision: decideExperiment(experiment, results), intervalConfidence: intervalConfidence(experiment) };
+  const final = await store.finalCounters(id, now);
+  if (experiment.outcomes === 'deadline') {
+    const results = variantResults(experiment, counters, final);
+    return { experiment, results, beforeUnits: null, decision: decideExperiment(experiment, results), intervalConfidence: intervalConfidence(experiment) };
+  }
+  // Created before units were kept. Its units since are counted as any experiment's are (`claimUnit` adds them to
+  // both the totals and the deadline buckets); the rest of the totals is what it counted before, attempts when
+  // assigned and per incident, which read as final outcomes made pending ones failures. The two are not added up.
+  const units = await store.unitCounters(id);
+  const unitsOf = (name: string) => units.find((u) => u.name === name) ?? { attempts: 0, successes: 0 };
+  const beforeUnits = experiment.variants.map(({ name }) => {
+    const total = counters.find((c) => c.name === name);
+    const since = unitsOf(name);
+    const attempts = Math.max(0, (total?.attempts ?? 0) - since.attempts);
+    return { name, attempts, successes: Math.min(attempts, Math.max(0, (total?.successes ?? 0) - since.successes)) };
+  });
+  const results = variantResults(experiment, counters.map((c) => ({ ...c, ...unitsOf(c.name) })), final);
+  const decision = decideExperiment(experiment, results);
+  const counted = beforeUnits.reduce((sum, b) => sum + b.attempts, 0);
+  return {
+    experiment,
+    results,
+    beforeUnits,
+    decision: counted > 0 ? { ...decision, reason: `${decision.reason}; ${counted} incidents counted before units were kept are shown apart, not compared` } : decision,
+    intervalConfidence: intervalConfidence(experiment),
+  };
 }
 
 /**
@@ -83,6 +112,9 @@ export function renderExperimentReport(report: ExperimentReport): string {
     ...rows.map(line),
     '',
     ...results.map((r) => `${r.name}: ${r.params}`),
+    ...(report.beforeUnits
+      ? ['', `counted before units were kept (each incident when assigned, its success when it came; not compared): ${report.beforeUnits.map((b) => `${b.name} ${b.successes}/${b.attempts}`).join(', ')}`]
+      : []),
     '',
     `decision: ${decision.state}${decision.winner ? ` → ${decision.winner}` : ''} — ${decision.reason}`,
   ].join('\n');

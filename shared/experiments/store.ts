@@ -81,6 +81,8 @@ export interface ExperimentStore {
   claimUnitRecovery(id: string, key: string, at: Date): Promise<{ deadline: string } | 'already' | 'no_unit'>;
   /** Units and successes per variant whose deadlines ended before `now`: the outcomes that are final. */
   finalCounters(id: string, now: Date): Promise<VariantCounters[]>;
+  /** Units and successes per variant, final or not: every assignment counted by unit. */
+  unitCounters(id: string): Promise<VariantCounters[]>;
   /** Adds to a variant's cost and time counters (one `ADD` per call; the caller claims the event once). */
   addCounters(id: string, variant: string, values: Partial<Record<VariantCounterName, number>>): Promise<void>;
   /** Ends the experiment with `variant` as the default policy for what it covered. Only from `running`/`stopped`. */
@@ -189,6 +191,32 @@ export function createExperimentStore(options: { client: DynamoDBDocumentClient;
       }),
     );
     return String(response.Attributes?.assignmentSalt);
+  }
+
+  /** Units and successes per variant over the deadline buckets up to `until` (an ISO time), across pages. */
+  async function bucketTotals(id: string, until: string): Promise<VariantCounters[]> {
+    const totals = new Map<string, { attempts: number; successes: number }>();
+    let start: Record<string, unknown> | undefined;
+    do {
+      const response = await client.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: { ':pk': `EXPERIMENT#${id}`, ':from': OUTCOMES_PREFIX, ':to': `${OUTCOMES_PREFIX}${until}` },
+          ConsistentRead: true,
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      for (const item of response.Items ?? []) {
+        const name = String(item.variant);
+        const total = totals.get(name) ?? { attempts: 0, successes: 0 };
+        total.attempts += Number(item.attempts ?? 0);
+        total.successes += Number(item.successes ?? 0);
+        totals.set(name, total);
+      }
+      start = response.LastEvaluatedKey;
+    } while (start);
+    return [...totals].map(([name, total]) => ({ name, ...total }));
   }
 
   async function get(id: string): Promise<Experiment | null> {
@@ -346,31 +374,11 @@ export function createExperimentStore(options: { client: DynamoDBDocumentClient;
       }
     },
 
-    async finalCounters(id, now) {
-      const totals = new Map<string, { attempts: number; successes: number }>();
-      let start: Record<string, unknown> | undefined;
-      do {
-        const response = await client.send(
-          new QueryCommand({
-            TableName: tableName,
-            // Buckets whose hour ended before now: every outcome in them is final.
-            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-            ExpressionAttributeValues: { ':pk': `EXPERIMENT#${id}`, ':from': OUTCOMES_PREFIX, ':to': `${OUTCOMES_PREFIX}${now.toISOString()}` },
-            ConsistentRead: true,
-            ...(start ? { ExclusiveStartKey: start } : {}),
-          }),
-        );
-        for (const item of response.Items ?? []) {
-          const name = String(item.variant);
-          const total = totals.get(name) ?? { attempts: 0, successes: 0 };
-          total.attempts += Number(item.attempts ?? 0);
-          total.successes += Number(item.successes ?? 0);
-          totals.set(name, total);
-        }
-        start = response.LastEvaluatedKey;
-      } while (start);
-      return [...totals].map(([name, total]) => ({ name, ...total }));
-    },
+    // Buckets whose hour ended before now: every outcome in them is final.
+    finalCounters: (id, now) => bucketTotals(id, now.toISOString()),
+
+    // Every bucket: its deadline hour (an ISO time: digits, '-', ':', '.', 'T', 'Z') sorts before '~'.
+    unitCounters: (id) => bucketTotals(id, '~'),
 
     async addCounters(id, variant, values) {
       const entries = Object.entries(values).filter(([name, value]) => (VARIANT_COUNTERS as readonly string[]).includes(name) && Number.isFinite(value));

@@ -1,8 +1,8 @@
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { type Incident, newIncident } from '../../shared/domain/incident.js';
 import type { Category } from '../../shared/logs/types.js';
-import { experimentReport } from '../../shared/experiments/report.js';
+import { experimentReport, renderExperimentReport } from '../../shared/experiments/report.js';
 import { summarizeHistory } from '../../shared/knowledge/history.js';
 import { createLearning } from '../../shared/knowledge/learning.js';
 import { ENTRY_LOOKUP } from '../../shared/knowledge/lookup.js';
@@ -162,8 +162,9 @@ describe('experiment outcomes count when final', () => {
     await run.recover(incident, minutes(20));
     const report = await run.report('legacy', minutes(30));
 
-    // Assert: its old counters, the success counted once
-    expect(report.results.find((r) => r.name === 'fast')).toMatchObject({ attempts: 1, successes: 1 });
+    // Assert: its old counters, the success counted once, shown apart from the units counted when final
+    expect(report.beforeUnits?.find((b) => b.name === 'fast')).toEqual({ name: 'fast', attempts: 1, successes: 1 });
+    expect(report.results.find((r) => r.name === 'fast')).toMatchObject({ attempts: 0, successes: 0, pending: 0 });
   });
 });
 
@@ -205,5 +206,52 @@ describe('after an experiment ends', () => {
     }
     expect(afterPromotion.experiment).toBeNull();
     expect(afterPromotion.knowledge?.recommendation).toMatchObject({ action: 'rerun_failed_jobs', source: 'policy', experimentId: 'ends', variant: 'rerun' });
+  });
+});
+
+describe('an experiment stored before units, deadlines and the assignment secret', () => {
+  it('reads and reports it, showing its earlier counts apart from the outcomes counted when final, which alone the rule compares', async () => {
+    // Prepare: the definition and counters as the store wrote them before (git show 720e0df:shared/experiments/
+    // store.ts): no `outcomes`, no secret, a positive_feedback metric without a window, untyped params; each
+    // incident counted an attempt when assigned and a success when voted up. Read by the old rule, 10 of 12
+    // against 2 of 12 is a winner.
+    const run = setup('configuration');
+    await run.client.send(
+      new PutCommand({
+        TableName: 'experiments',
+        Item: {
+          pk: 'EXPERIMENTS', sk: 'EXP#old-shape', id: 'old-shape', description: '', categories: ['configuration'], fingerprints: [],
+          variants: [{ name: 'rerun', action: 'rerun_failed_jobs', weight: 50, params: {} }, { name: 'debug', action: 'rerun_failed_jobs', weight: 50, params: { debugLogging: 'true' } }],
+          metric: { kind: 'positive_feedback' }, minSamplePerVariant: 5, confidence: 0.95, maxSamplePerVariant: 50,
+          status: 'running', createdAt: '2026-11-20T00:00:00.000Z', promotedVariant: null, promotedAt: null,
+        },
+      }),
+    );
+    for (const [variant, attempts, successes] of [['rerun', 12, 10], ['debug', 12, 2]] as const) {
+      await run.client.send(new PutCommand({ TableName: 'experiments', Item: { pk: 'EXPERIMENT#old-shape', sk: `VARIANT#${variant}`, experimentId: 'old-shape', variant, attempts, successes } }));
+    }
+
+    // Act: six commits fail after the upgrade and join it; one of them is voted up in time
+    const assigned = [];
+    for (let i = 0; i < 6; i += 1) assigned.push(await run.fail(`gh-1-${8000 + i}-1`, { runId: 8000 + i, attempt: 1, sha: sha(8000 + i), failedAt: T0 }));
+    run.at(minutes(30));
+    await run.learning.onFeedback(assigned[0] as Incident, 'up', 'maintainer', null);
+    const during = await run.report('old-shape', minutes(60));
+    const after = await run.report('old-shape', minutes(8 * 24 * 60));
+
+    // Assert: every commit joined an arm; the six are pending during their (default, one-week) window and final
+    // after it, one success; the counts from before stay as they were, shown apart, and decide nothing (they
+    // were read as final outcomes, the pending units as failures: the old rule's winner)
+    expect(assigned.every((incident) => incident.experiment?.experimentId === 'old-shape')).toBe(true);
+    expect(during.results.map((r) => r.attempts)).toEqual([0, 0]);
+    expect(during.results.reduce((sum, r) => sum + r.pending, 0)).toBe(6);
+    expect(after.results.reduce((sum, r) => sum + r.attempts, 0)).toBe(6);
+    expect(after.results.reduce((sum, r) => sum + r.successes, 0)).toBe(1);
+    expect(after.beforeUnits).toEqual([{ name: 'rerun', attempts: 12, successes: 10 }, { name: 'debug', attempts: 12, successes: 2 }]);
+    expect(after.decision.state).toBe('collecting');
+    expect(after.decision.reason).toContain('counted before units were kept');
+    const text = renderExperimentReport(after);
+    expect(text).toContain('success: positive feedback within 10080 min');
+    expect(text).toContain('counted before units were kept (each incident when assigned, its success when it came; not compared): rerun 10/12, debug 2/12');
   });
 });

@@ -76,7 +76,7 @@ describe('stopping rule', () => {
       { name: 'rerun', successes: 27, attempts: 30 },
       { name: 'debug', successes: 12, attempts: 30 },
     ]);
-    const text = renderExperimentReport({ experiment, results, decision: decideExperiment(experiment, results), intervalConfidence: intervalConfidence(experiment) });
+    const text = renderExperimentReport({ experiment, results, beforeUnits: null, decision: decideExperiment(experiment, results), intervalConfidence: intervalConfidence(experiment) });
 
     expect(text).toContain('rerun    rerun_failed_jobs  30     27         0        90.0%  [74.4%, 96.5%]');
     expect(text).toContain('95.0% interval');
