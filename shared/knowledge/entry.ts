@@ -31,6 +31,8 @@ export interface KnowledgeEntry {
   successes: number;
   /** Outcomes per action ever tried against this failure. */
   actions: Partial<Record<RemediationAction, ActionStats>>;
+  /** The learned fix's own record (incidents whose analysis proposed it: recovered, or re-run failed again). */
+  fixOutcomes?: { successes: number; failures: number };
   /** Incidents with this fingerprint that went through knowledge lookup. */
   seen: number;
   feedbackUp: number;

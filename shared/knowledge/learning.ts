@@ -313,9 +313,10 @@ export function createLearning(options: LearningOptions): Learning {
     async onRemediationFailed(incident) {
       if (!(incident.decision?.applied && incident.decision.action === 'rerun_failed_jobs')) return false;
       if (!(await claim(incident.id, 'outcomeAt'))) return false;
+      // The re-run did not fix it: a failure of the action (outside an experiment) and of the fix the analysis proposed.
       const entryAction = outsideExperiment(incident, 'rerun_failed_jobs');
-      if (incident.fingerprint && countsAsEvidence(incident) && entryAction) {
-        await knowledge.recordOutcome(incident.fingerprint, description(incident, entryAction, false), entryAction, false, clock());
+      if (incident.fingerprint && countsAsEvidence(incident)) {
+        await knowledge.recordOutcome(incident.fingerprint, description(incident, entryAction ?? undefined, true), entryAction, false, clock());
       }
       if (incident.repository) await baselines.addMetrics(incident.repository, { autoFixAttempts: 1, actionsTaken: 1 });
       return true;

@@ -4,13 +4,17 @@ import { REMEDIATION_ACTIONS, type RemediationAction } from '../domain/incident.
 import { CATEGORIES, type Category } from '../logs/types.js';
 import { INCIDENT_INDEXES } from '../stores/tables.js';
 import { type ActionStats, ENTRY_LIMITS, type KnowledgeEntry, type KnowledgeSource, bestAction } from './entry.js';
+import { type FixChange, type FixOutcome, fixRecordSchema, fixRetired, reviseFix, storedFixRecord } from './fix-record.js';
 
 /**
  * Knowledge entries live in the incidents table (DESIGN: "knowledge entries live here too") as `KB#<fingerprint>` /
  * `ENTRY`. Counters are only ever changed with `ADD`; descriptive fields are written with `if_not_exists` so a
- * learned fix never overwrites a curated or imported one.
+ * learned description never overwrites an imported one. A learned fix is the fix record's (see fix-record.ts),
+ * revised by its outcomes with writes conditional on its version.
  */
 const ENTRY_SK = 'ENTRY';
+/** Writes of a fix record tried before an outcome is dropped: a fingerprint's outcomes rarely race. */
+const FIX_WRITE_ATTEMPTS = 3;
 /** Candidates read per similarity lookup: one GSI page, whatever the size of the knowledge base. */
 export const MAX_CANDIDATES = 50;
 
@@ -34,13 +38,16 @@ export function fromEntryItem(item: Record<string, unknown>): KnowledgeEntry {
   const fallback = (REMEDIATION_ACTIONS as readonly string[]).includes(item.action as string) ? (item.action as RemediationAction) : 'comment_only';
   const best = bestAction(actions, fallback);
   const category = (CATEGORIES as readonly string[]).includes(item.category as string) ? (item.category as Category) : 'unknown';
+  const fixRecord = fixRecordSchema.safeParse(item.fixRecord).data;
   return {
     fingerprint: String(item.kbFingerprint ?? ''),
     source: (item.source as KnowledgeSource) ?? 'learned',
     template: String(item.template ?? ''),
     category,
     title: String(item.title ?? ''),
-    fix: Array.isArray(item.fix) ? (item.fix as unknown[]).map(String) : [],
+    // A retired fix (it fails more often than it works) is kept on its record, and not shown until it is replaced.
+    fix: fixRecord?.current && fixRetired(fixRecord.current) ? [] : Array.isArray(item.fix) ? (item.fix as unknown[]).map(String) : [],
+    ...(fixRecord?.current ? { fixOutcomes: { successes: fixRecord.current.successes, failures: fixRecord.current.failures } } : {}),
     prevention: typeof item.prevention === 'string' ? item.prevention : null,
     action: best.action,
     attempts: best.attempts,
@@ -76,9 +83,10 @@ export interface KnowledgeStore {
   recordSeen(fingerprint: string, description: EntryDescription, at: Date): Promise<void>;
   /**
    * One outcome of `action` against this failure: `ADD attempts 1` and `ADD successes 1` if it worked. With `action`
-   * null the outcome teaches the entry its description (the fix, if it worked) but not an action's record.
+   * null the outcome teaches the entry its description but not an action's record. The description's fix (the
+   * incident's proposal) gets the outcome on the entry's fix record (see fix-record.ts), which may revise the fix.
    */
-  recordOutcome(fingerprint: string, description: EntryDescription, action: RemediationAction | null, success: boolean, at: Date): Promise<void>;
+  recordOutcome(fingerprint: string, description: EntryDescription, action: RemediationAction | null, success: boolean, at: Date): Promise<FixChange>;
   recordFeedback(fingerprint: string, up: number, down: number): Promise<void>;
   /**
    * Adds imported history once: `importId` (a hash of the source row) is claimed with a conditional put, so
@@ -92,7 +100,7 @@ export function createKnowledgeStore(options: { client: DynamoDBDocumentClient; 
 
   /**
    * SET clauses that fill descriptive fields only where absent (plus the GSI keys). An absent fix is left out
-   * entirely, so the first fix that worked can still fill it later with `if_not_exists`.
+   * entirely: only an import writes one here; outcomes write theirs through the fix record.
    */
   function describe(description: EntryDescription, fingerprint: string, at: Date, names: Record<string, string>, values: Record<string, unknown>, seenNow: boolean): string[] {
     const fix = (description.fix ?? []).slice(0, ENTRY_LIMITS.fixSteps).map((step) => step.slice(0, ENTRY_LIMITS.fixStep));
@@ -141,6 +149,44 @@ export function createKnowledgeStore(options: { client: DynamoDBDocumentClient; 
     );
   }
 
+  /**
+   * One outcome of a proposed fix on the entry's fix record: read, revised (`reviseFix`) and written back if no other
+   * writer changed it meanwhile (`fixVersion`), else read again; after a few lost races the outcome is dropped, as
+   * an outcome lost between a claim and its count is (undercounting is the safer error).
+   */
+  async function recordFixOutcome(fingerprint: string, fix: string[], outcome: FixOutcome, at: Date): Promise<FixChange> {
+    for (let attempt = 0; attempt < FIX_WRITE_ATTEMPTS; attempt += 1) {
+      const response = await client.send(new GetCommand({ TableName: tableName, Key: entryKey(fingerprint), ConsistentRead: true }));
+      const item = response.Item;
+      const record = item ? storedFixRecord(item) : null;
+      if (!item || !record) return 'ignored';
+      const { record: revised, change } = reviseFix(record, fix, outcome, at);
+      if (change === 'ignored') return change;
+      const version = typeof item.fixVersion === 'number' ? item.fixVersion : 0;
+      const fixChanged = change === 'first' || change === 'replaced';
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: entryKey(fingerprint),
+            UpdateExpression: `SET fixRecord = :record, fixVersion = :next${fixChanged ? ', fix = :fix' : ''}`,
+            ConditionExpression: version === 0 ? 'attribute_not_exists(fixVersion)' : 'fixVersion = :version',
+            ExpressionAttributeValues: {
+              ':record': revised,
+              ':next': version + 1,
+              ...(version === 0 ? {} : { ':version': version }),
+              ...(fixChanged ? { ':fix': revised.current?.fix ?? [] } : {}),
+            },
+          }),
+        );
+        return change;
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+    }
+    return 'ignored';
+  }
+
   function outcomeAdds(action: RemediationAction, success: boolean, names: Record<string, string>, values: Record<string, unknown>): string[] {
     names['#att'] = attemptsAttr(action);
     names['#suc'] = successesAttr(action);
@@ -186,9 +232,11 @@ export function createKnowledgeStore(options: { client: DynamoDBDocumentClient; 
     async recordOutcome(fingerprint, description, action, success, at) {
       const names: Record<string, string> = {};
       const values: Record<string, unknown> = {};
-      // Only a fix that worked is worth remembering as the entry's fix.
-      const sets = describe(success ? description : { ...description, fix: [] }, fingerprint, at, names, values, false);
+      // The fix is the fix record's to write.
+      const sets = describe({ ...description, fix: [] }, fingerprint, at, names, values, false);
       await update(fingerprint, sets, action ? outcomeAdds(action, success, names, values) : [], names, values);
+      const fix = (description.fix ?? []).slice(0, ENTRY_LIMITS.fixSteps).map((step) => step.slice(0, ENTRY_LIMITS.fixStep));
+      return fix.length > 0 ? recordFixOutcome(fingerprint, fix, success ? 'success' : 'failure', at) : 'ignored';
     },
 
     async recordFeedback(fingerprint, up, down) {

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { type AnalysisSummary, type Incident, newIncident } from '../../shared/domain/incident.js';
+import { createLearning } from '../../shared/knowledge/learning.js';
+import { ENTRY_LOOKUP } from '../../shared/knowledge/lookup.js';
+import { silentLogger } from '../../shared/steps/deps.js';
+import { createIncidentStore } from '../../shared/stores/incident-store.js';
+import { scratchStoreForFile } from '../support/harness.js';
+
+/**
+ * A learned fix is revised by the outcomes of the incidents that proposed it (README, "Learning loop"): it is kept
+ * while it works, retired once it fails more often than it works, and replaced by another fix that worked 3 times.
+ */
+const scratch = scratchStoreForFile('guard-knowledge-fix-revision');
+const FINGERPRINT = 'f1e2d3c4b5';
+const PIN = 'Pin the registry mirror in .npmrc.';
+const CACHE = 'Clear the npm cache and retry the install with --prefer-online.';
+
+function analysis(fix: string): AnalysisSummary {
+  return { provider: 'bedrock', model: 'm', rootCause: 'The registry dropped the connection.', fix: [fix], confidence: 0.8, proposedAction: 'rerun_failed_jobs', rationale: 'r', evidence: [], latencyMs: 1 } as AnalysisSummary;
+}
+
+function setup() {
+  const client = scratch.store.documents();
+  const learning = createLearning({ client, tables: { incidents: 'incidents', experiments: 'experiments', baselines: 'baselines' }, clock: () => new Date(), logger: silentLogger, entryLookup: ENTRY_LOOKUP });
+  const incidents = createIncidentStore({ client, tableName: 'incidents', ttlDays: 30 });
+  let run = 9000;
+  /** A failure whose analysis proposed `fix`, re-run by the guard: then resolved, or its re-run failed again. */
+  async function outcome(fix: string, recovered: boolean) {
+    run += 1;
+    const incident = newIncident(
+      {
+        id: `gh-1-${run}-1`, source: 'github', repository: 'acme/app', workflowName: 'CI', runId: run, runAttempt: 1, headSha: String(run).padStart(40, 'e'),
+        category: 'network', fingerprint: FINGERPRINT, template: 'npm ERR! network ECONNRESET', failureLines: [{ line: 1, text: 'npm ERR! network ECONNRESET' }], fromFork: false,
+        analysis: analysis(fix), decision: { action: 'rerun_failed_jobs', reason: 'transient', applied: true, result: 'rerun requested', dryRun: false, decidedAt: new Date().toISOString() },
+      },
+      new Date(),
+    );
+    await incidents.create(incident, null);
+    if (recovered) await learning.onResolved(await incidents.update(incident.id, { status: 'resolved', resolvedBy: 'run 1' }));
+    else await learning.onRemediationFailed(incident as Incident);
+  }
+  return { learning, outcome, entry: () => learning.knowledge.get(FINGERPRINT) };
+}
+
+describe('a learned fix is revised by its outcomes', () => {
+  it('retires a fix that fails repeatedly and replaces it with another that worked 3 times', async () => {
+    // Prepare: PIN is learned from a recovery, then the re-runs after it fail 3 times
+    const run = setup();
+    await run.outcome(PIN, true);
+    const learned = await run.entry();
+    for (let i = 0; i < 3; i += 1) await run.outcome(PIN, false);
+    const failing = await run.entry();
+
+    // Act: another fix works, 3 times
+    for (let i = 0; i < 3; i += 1) await run.outcome(CACHE, true);
+    const revised = await run.entry();
+
+    // Assert: the stored fix used to stay PIN whatever followed
+    expect(learned?.fix).toEqual([PIN]);
+    expect(failing?.fix).toEqual([]);
+    expect(failing?.fixOutcomes).toEqual({ successes: 1, failures: 3 });
+    expect(revised?.fix).toEqual([CACHE]);
+    expect(revised?.fixOutcomes).toEqual({ successes: 3, failures: 0 });
+  });
+});
