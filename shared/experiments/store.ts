@@ -193,6 +193,34 @@ export function createExperimentStore(options: { client: DynamoDBDocumentClient;
     return String(response.Attributes?.assignmentSalt);
   }
 
+  /**
+   * A conditional update of an existing unit: the unit as it is after it, or why it did not apply (`condition`
+   * failed, or `no_unit`: assigned before units were kept).
+   */
+  async function updateUnit(
+    id: string,
+    key: string,
+    update: { expression: string; condition: string; values: Record<string, unknown> },
+  ): Promise<Record<string, unknown> | 'condition' | 'no_unit'> {
+    try {
+      const response = await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: unitKey(id, key),
+          UpdateExpression: update.expression,
+          ConditionExpression: `attribute_exists(pk) AND ${update.condition}`,
+          ExpressionAttributeValues: update.values,
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return response.Attributes ?? 'condition';
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const existing = await client.send(new GetCommand({ TableName: tableName, Key: unitKey(id, key), ConsistentRead: true }));
+      return existing.Item ? 'condition' : 'no_unit';
+    }
+  }
+
   /** Units and successes per variant over the deadline buckets up to `until` (an ISO time), across pages. */
   async function bucketTotals(id: string, until: string): Promise<VariantCounters[]> {
     const totals = new Map<string, { attempts: number; successes: number }>();
@@ -298,80 +326,36 @@ export function createExperimentStore(options: { client: DynamoDBDocumentClient;
     },
 
     async recordUnitSuccess(id, key, at) {
-      let unit: Record<string, unknown> | undefined;
-      try {
-        const response = await client.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: unitKey(id, key),
-            UpdateExpression: 'SET succeededAt = :at',
-            ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(succeededAt) AND deadline >= :at',
-            ExpressionAttributeValues: { ':at': at.toISOString() },
-            ReturnValues: 'ALL_NEW',
-          }),
-        );
-        unit = response.Attributes;
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-        const existing = await client.send(new GetCommand({ TableName: tableName, Key: unitKey(id, key), ConsistentRead: true }));
-        return existing.Item ? 'not_counted' : 'no_unit';
-      }
-      if (!unit) return 'not_counted';
+      const unit = await updateUnit(id, key, {
+        expression: 'SET succeededAt = :at',
+        condition: 'attribute_not_exists(succeededAt) AND deadline >= :at',
+        values: { ':at': at.toISOString() },
+      });
+      if (typeof unit === 'string') return unit === 'no_unit' ? unit : 'not_counted';
       await add(id, String(unit.variant), String(unit.deadline), 'successes');
       return 'counted';
     },
 
     async addUnitVote(id, key, delta, at) {
-      let unit: Record<string, unknown> | undefined;
-      try {
-        const response = await client.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: unitKey(id, key),
-            UpdateExpression: 'ADD upVotes :delta',
-            ConditionExpression: 'attribute_exists(pk) AND deadline >= :at AND (attribute_exists(upVotes) OR attribute_not_exists(succeededAt))',
-            ExpressionAttributeValues: { ':delta': delta, ':at': at.toISOString() },
-            ReturnValues: 'ALL_NEW',
-          }),
-        );
-        unit = response.Attributes;
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-        const existing = await client.send(new GetCommand({ TableName: tableName, Key: unitKey(id, key), ConsistentRead: true }));
-        return existing.Item ? 'not_counted' : 'no_unit';
-      }
+      const unit = await updateUnit(id, key, {
+        expression: 'ADD upVotes :delta',
+        condition: 'deadline >= :at AND (attribute_exists(upVotes) OR attribute_not_exists(succeededAt))',
+        values: { ':delta': delta, ':at': at.toISOString() },
+      });
+      if (typeof unit === 'string') return unit === 'no_unit' ? unit : 'not_counted';
       // The ADD is atomic: of concurrent votes, exactly one sees the count cross zero, either way.
-      const votes = Number(unit?.upVotes ?? 0);
+      const votes = Number(unit.upVotes ?? 0);
       const before = votes - delta;
-      if (before <= 0 && votes > 0) {
-        await add(id, String(unit?.variant), String(unit?.deadline), 'successes', 1);
-        return 'counted';
-      }
-      if (before > 0 && votes <= 0) {
-        await add(id, String(unit?.variant), String(unit?.deadline), 'successes', -1);
-        return 'uncounted';
-      }
-      return 'unchanged';
+      const step = before <= 0 && votes > 0 ? 1 : before > 0 && votes <= 0 ? -1 : 0;
+      if (step === 0) return 'unchanged';
+      await add(id, String(unit.variant), String(unit.deadline), 'successes', step);
+      return step > 0 ? 'counted' : 'uncounted';
     },
 
     async claimUnitRecovery(id, key, at) {
-      try {
-        const response = await client.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: unitKey(id, key),
-            UpdateExpression: 'SET recoveredAt = :at',
-            ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(recoveredAt)',
-            ExpressionAttributeValues: { ':at': at.toISOString() },
-            ReturnValues: 'ALL_NEW',
-          }),
-        );
-        return { deadline: String(response.Attributes?.deadline ?? '') };
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-        const existing = await client.send(new GetCommand({ TableName: tableName, Key: unitKey(id, key), ConsistentRead: true }));
-        return existing.Item ? 'already' : 'no_unit';
-      }
+      const unit = await updateUnit(id, key, { expression: 'SET recoveredAt = :at', condition: 'attribute_not_exists(recoveredAt)', values: { ':at': at.toISOString() } });
+      if (typeof unit === 'string') return unit === 'no_unit' ? unit : 'already';
+      return { deadline: String(unit.deadline ?? '') };
     },
 
     // Buckets whose hour ended before now: every outcome in them is final.

@@ -18,22 +18,7 @@ export async function claimOnce(
   claim: ClaimName,
   at: Date,
 ): Promise<boolean> {
-  try {
-    await client.send(
-      new UpdateCommand({
-        TableName: tableName,
-        Key: incidentKey(incidentId),
-        UpdateExpression: 'SET #claim = :at',
-        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#claim)',
-        ExpressionAttributeNames: { '#claim': claim },
-        ExpressionAttributeValues: { ':at': at.toISOString() },
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
-    throw error;
-  }
+  return changeMarker(client, tableName, incidentId, claim, { expression: 'SET #claim = :at', condition: 'attribute_not_exists(#claim)', values: { ':at': at.toISOString() } });
 }
 
 /**
@@ -41,14 +26,26 @@ export async function claimOnce(
  * for the one caller that removed it, which then takes back what the claim counted.
  */
 export async function releaseClaim(client: DynamoDBDocumentClient, tableName: string, incidentId: string, claim: ClaimName): Promise<boolean> {
+  return changeMarker(client, tableName, incidentId, claim, { expression: 'REMOVE #claim', condition: 'attribute_exists(#claim)' });
+}
+
+/** One conditional write of a marker on an existing incident: true when it applied. */
+async function changeMarker(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  incidentId: string,
+  claim: ClaimName,
+  change: { expression: string; condition: string; values?: Record<string, unknown> },
+): Promise<boolean> {
   try {
     await client.send(
       new UpdateCommand({
         TableName: tableName,
         Key: incidentKey(incidentId),
-        UpdateExpression: 'REMOVE #claim',
-        ConditionExpression: 'attribute_exists(pk) AND attribute_exists(#claim)',
+        UpdateExpression: change.expression,
+        ConditionExpression: `attribute_exists(pk) AND ${change.condition}`,
         ExpressionAttributeNames: { '#claim': claim },
+        ...(change.values ? { ExpressionAttributeValues: change.values } : {}),
       }),
     );
     return true;
