@@ -1202,6 +1202,8 @@ export class PipelineGuardStack extends Stack {
         RECONCILE_LOOKBACK_HOURS: '48',
         RECONCILE_MAX_DIGESTS_PER_RUN: '25',
         ESCALATION_TOPIC_ARN: topic.topicArn,
+        // Its pages about incidents the pipeline could not finish are grouped by the policy's escalation rules.
+        ...(settings.policyJson ? { POLICY_JSON: settings.policyJson } : {}),
       },
     })
       .useTable(incidents, 'readWriteDelete')

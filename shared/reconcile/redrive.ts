@@ -12,6 +12,7 @@ import { METRIC } from '../adapters/metric-names.js';
 import { ReconcileIncompleteError, errorMessage } from '../errors.js';
 import type { Incident } from '../domain/incident.js';
 import { renderEscalation } from '../notify/escalation.js';
+import { type PolicyFile, policyFor } from '../remediation/policy.js';
 import type { Clock, EscalationLedger, EscalationPublisher, Metrics, WorkflowStarter } from '../ports.js';
 import { type DigestDeps, type DigestResult, sendDueDigests } from './digests.js';
 import type { StepLogger } from '../ports.js';
@@ -125,23 +126,20 @@ export interface ReconcileResult {
 }
 
 /**
- * Pages about incidents whose every execution failed, per repository (or alarm), go out once in this window; the
- * rest are counted on that page and reported in its digest when the window ends. A stage that fails on every input
- * would otherwise page once per incident, up to the reconciler's whole batch every run.
+ * What {@link escalateExhausted} needs beyond re-driving: where pages go, the ledger that groups them, and the policy
+ * file whose `escalation` rules (window, digest) group them as notify groups its own pages.
  */
-const EXHAUSTED_WINDOW_MINUTES = 60;
-
-/** What {@link escalateExhausted} needs beyond re-driving: where pages go, and the ledger that groups them. */
 export interface ExhaustedEscalationDeps {
   escalations: EscalationPublisher;
   escalationLedger: EscalationLedger;
+  policyFile: PolicyFile;
 }
 
 /**
  * The end of an incident whose every execution failed (a stage that fails whatever its input, a state over Step
- * Functions' limits): on-call gets what is known of it, the first of a repository's in an hour paged and the rest
- * counted for the window's digest, and it is recorded as notified by this fallback, so the reconciler stops looking
- * at it. Paged before it is recorded: a crash in between pages again at the next run (the ledger lets the incident
+ * Functions' limits): on-call gets what is known of it, the first of a repository's in its escalation window paged
+ * and the rest counted for the window's digest, and it is recorded as notified by this fallback, so the reconciler
+ * stops looking at it. Paged before it is recorded: a crash in between pages again at the next run (the ledger lets the incident
  * that opened a window send again) rather than never, since an accepted failure must end notified.
  */
 async function escalateExhausted(
@@ -156,17 +154,23 @@ async function escalateExhausted(
     `(${last.execution}) ended ${last.status}. What it had found is below; look at the failure yourself, and at the ` +
     'failed executions in the Step Functions console.';
   const scope = incident.repository ?? incident.alarm?.name ?? incident.source;
+  // The repository's escalation window and digest rule (the defaults for alarms), as notify reads them: pages about
+  // incidents whose every execution failed go out once per repository (or alarm) and window, the rest are counted
+  // on that page and reported in its digest. A stage that fails on every input would otherwise page once per
+  // incident, up to the reconciler's whole batch every run.
+  const policy = policyFor(deps.policyFile, incident.repository, false).escalation;
   const tally = await deps.escalationLedger.record({
     key: `guard-exhausted:${incident.repository ?? incident.alarm?.arn ?? incident.source}`,
     incidentId: incident.id,
     at: deps.clock(),
-    windowMinutes: EXHAUSTED_WINDOW_MINUTES,
+    windowMinutes: policy.windowMinutes,
     mayOpen: true,
     label: `pipeline runs that all failed, ${scope}`,
-    digest: true,
+    digest: policy.digest,
   });
   if (tally.send) await deps.escalations.publish(renderEscalation(incident, why, tally));
-  const counted = tally.send ? '' : `; counted on the open escalation (${tally.windowCount} in this window), reported in its digest`;
+  const reported = policy.digest ? 'reported in its digest' : 'reported with the next page after the window';
+  const counted = tally.send ? '' : `; counted on the open escalation (${tally.windowCount} in this window), ${reported}`;
   await deps.incidents.update(
     incident.id,
     { status: 'notified', notifiedByFallback: true },

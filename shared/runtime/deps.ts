@@ -331,7 +331,7 @@ export function createRedriveDeps(config: Config, logger: StepLogger): RedriveDe
 
 /**
  * A scheduled reconciler run's dependencies: re-drive, plus the digests of ended escalation windows, published
- * like escalations (topic, chat webhook; the outbox locally).
+ * like escalations (topic, chat webhook; the outbox locally), grouped by the policy file's escalation rules.
  */
 export function createReconcilerDeps(config: Config, logger: StepLogger): RedriveDeps & DigestDeps & ExhaustedEscalationDeps {
   return {
@@ -340,6 +340,7 @@ export function createReconcilerDeps(config: Config, logger: StepLogger): Redriv
     digests: createEscalationDigests(config),
     escalations: createEscalations(config, logger),
     escalationLedger: createEscalationLedger(config),
+    policyFile: policyFileOf(config),
   };
 }
 

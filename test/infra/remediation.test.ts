@@ -22,14 +22,17 @@ describe('remediation settings', () => {
     expect(allows(statements, 'iam:PassRole', 'arn:aws:iam::123456789012:role/automation')).toBe(true);
   });
 
-  it('hands the policy file to notify too, which pages by its escalation rules', () => {
+  it('hands the policy file to notify and the reconciler too, which page by its escalation rules', () => {
     const { stack, template } = synth({ policyFile: fixture('policy.json') });
-    const variables = (name: 'notify' | 'remediate') =>
+    const variables = (name: 'notify' | 'remediate' | 'reconcile') =>
       template.toJSON().Resources[functionLogicalId(stack, stack.functions[name])].Properties.Environment.Variables as Record<string, unknown>;
 
     expect(JSON.parse(String(variables('notify').POLICY_JSON))).toMatchObject({ repositories: { 'acme-shop/legacy': { escalation: { branches: ['main'] } } } });
     expect(variables('notify').POLICY_JSON).toEqual(variables('remediate').POLICY_JSON);
     expect(variables('notify').RUNBOOKS_JSON).toBeUndefined();
+    // The reconciler's pages about incidents the pipeline could not finish use the same windows as notify's.
+    expect(variables('reconcile').POLICY_JSON).toEqual(variables('notify').POLICY_JSON);
+    expect(variables('reconcile').RUNBOOKS_JSON).toBeUndefined();
   });
 
   it('grants no SSM or PassRole without a runbook allow-list', () => {

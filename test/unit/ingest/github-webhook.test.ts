@@ -100,7 +100,7 @@ describe('handleGithubWebhook', () => {
     throttled = false;
     const later = new Date('2026-11-20T10:30:00Z');
     const result = await reconcile(
-      { incidents: store, workflow: deps.workflow, clock: () => later, logger: silentLogger, metrics: { count() {}, measure() {} }, escalations: { publish: async () => ({ messageId: 'unused' }) }, escalationLedger: createMemoryEscalationLedger() },
+      { incidents: store, workflow: deps.workflow, clock: () => later, logger: silentLogger, metrics: { count() {}, measure() {} }, escalations: { publish: async () => ({ messageId: 'unused' }) }, escalationLedger: createMemoryEscalationLedger(), policyFile: {} },
       { afterMinutes: 10, maxPerRun: 25, maxAttempts: 3, lookbackHours: 48 },
     );
     expect(result.redriven).toEqual(['gh-714523861-11862439017-1']);

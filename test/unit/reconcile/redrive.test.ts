@@ -7,6 +7,7 @@ import { createMemoryEscalationLedger } from '../../support/fakes.js';
 import { ReconcileIncompleteError } from '../../../shared/errors.js';
 import { silentLogger } from '../../../shared/steps/deps.js';
 import { createMemoryStore } from '../../support/memory-store.js';
+import type { PolicyFile } from '../../../shared/remediation/policy.js';
 
 const NOW = new Date('2026-11-20T12:00:00Z');
 const options = { afterMinutes: 10, maxPerRun: 2, maxAttempts: 2, lookbackHours: 48 };
@@ -35,7 +36,7 @@ async function seed(store: ReturnType<typeof createMemoryStore>, id: string, min
   await store.create({ ...newIncident({ id, source: 'github' }, at), ...fields }, null, { source: 'github', incidentId: id });
 }
 
-function deps(store: ReturnType<typeof createMemoryStore>, workflow: WorkflowStarter) {
+function deps(store: ReturnType<typeof createMemoryStore>, workflow: WorkflowStarter, policyFile: PolicyFile = {}) {
   const counts: Record<string, number> = {};
   const published: EscalationMessage[] = [];
   const escalations = { publish: async (message: EscalationMessage) => (published.push(message), { messageId: `m${published.length}` }) };
@@ -50,6 +51,7 @@ function deps(store: ReturnType<typeof createMemoryStore>, workflow: WorkflowSta
       metrics: { count: (name: string, value: number) => void (counts[name] = (counts[name] ?? 0) + value), measure() {} },
       escalations,
       escalationLedger: createMemoryEscalationLedger(),
+      policyFile,
     },
   };
 }
@@ -112,7 +114,7 @@ describe('reconciler', () => {
     expect(again.examined).toBe(0);
   });
 
-  it('pages once per repository and hour when many incidents ran out of re-drives (a stage failing on every input), counting the rest', async () => {
+  it('pages once per repository and window when many incidents ran out of re-drives (a stage failing on every input), counting the rest', async () => {
     const store = createMemoryStore(() => NOW);
     const ids = ['s1', 's2', 's3', 's4'];
     for (const id of ids) await seed(store, id, 60, { executionAttempt: 2, repository: id === 's4' ? 'octo/other' : 'octo/app' });
@@ -126,6 +128,29 @@ describe('reconciler', () => {
     for (const id of ids) expect((await store.get(id))?.status).toBe('notified');
     const counted = (await Promise.all(ids.map((id) => store.get(id)))).filter((i) => i?.history.at(-1)?.detail?.includes('counted on the open escalation'));
     expect(counted).toHaveLength(2);
+  });
+
+  it("groups those pages by the escalation policy's window for the repository, as notify does", async () => {
+    // Three hours for everyone, half an hour for octo/quiet: one source of truth for how often a problem pages.
+    const policy: PolicyFile = { defaults: { escalation: { windowMinutes: 180 } }, repositories: { 'octo/quiet': { escalation: { windowMinutes: 30 } } } };
+    const store = createMemoryStore(() => NOW);
+    for (const [id, repository] of [['early', 'octo/app'], ['late', 'octo/app'], ['quiet-early', 'octo/quiet'], ['quiet-late', 'octo/quiet']] as const) {
+      await seed(store, id, 60, { executionAttempt: 2, repository });
+    }
+    const { workflow } = fakeWorkflow({ 'early-a2': 'FAILED', 'late-a2': 'FAILED', 'quiet-early-a2': 'FAILED', 'quiet-late-a2': 'FAILED' });
+    const { deps: d, published } = deps(store, workflow, policy);
+    const at = (hours: number) => (d.clock = () => new Date(NOW.getTime() + hours * 3_600_000));
+
+    // The incidents found two hours apart: inside octo/app's window, past octo/quiet's.
+    const only = (ids: string[]) => (d.incidents = { ...store, listUnfinished: async (o) => (await store.listUnfinished(o)).filter((i) => ids.includes(i.id)) });
+    only(['early', 'quiet-early']);
+    await reconcile(d, { ...options, maxPerRun: 10 });
+    at(2);
+    only(['late', 'quiet-late']);
+    await reconcile(d, { ...options, maxPerRun: 10 });
+
+    expect(published.map((m) => m.subject.includes('octo/quiet'))).toEqual([false, true, true]);
+    expect((await store.get('late'))?.history.at(-1)?.detail).toContain('counted on the open escalation (2 in this window), reported in its digest');
   });
 
   it('says how many times the pipeline really ran when the incident had more re-drives than the limit now allows', async () => {
