@@ -329,6 +329,11 @@ export interface EscalationTally {
   windowStart: string | null;
   /** When the previous escalation of this problem went out (null for the first one). */
   previousSentAt: string | null;
+  /**
+   * This incident opened the window and its page went out already, with the one re-send a crash may cause: a retry
+   * sends nothing more.
+   */
+  alreadySent?: boolean;
 }
 
 /**
@@ -336,7 +341,10 @@ export interface EscalationTally {
  * same adapter runs against the embedded server locally).
  */
 export interface EscalationLedger {
+  /** Counts the occurrence; `send` claims the page (the opener's, or a retry's one re-send after a crash). */
   record(occurrence: EscalationOccurrence): Promise<EscalationTally>;
+  /** The page `record` allowed could not be published: the claim is given back, so a retry may send it. */
+  unsent(occurrence: EscalationOccurrence): Promise<void>;
 }
 
 /** A window whose end a digest waits for: the entry of the time-bucketed index the reconciler reads. */

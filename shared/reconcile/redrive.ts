@@ -12,6 +12,7 @@ import { METRIC } from '../adapters/metric-names.js';
 import { ReconcileIncompleteError, errorMessage } from '../errors.js';
 import type { Incident } from '../domain/incident.js';
 import { renderEscalation } from '../notify/escalation.js';
+import { publishClaimedPage } from '../notify/claimed-page.js';
 import { type PolicyFile, policyFor } from '../remediation/policy.js';
 import type { Clock, EscalationLedger, EscalationPublisher, Metrics, WorkflowStarter } from '../ports.js';
 import { type DigestDeps, type DigestResult, sendDueDigests } from './digests.js';
@@ -139,8 +140,9 @@ export interface ExhaustedEscalationDeps {
  * The end of an incident whose every execution failed (a stage that fails whatever its input, a state over Step
  * Functions' limits): on-call gets what is known of it, the first of a repository's in its escalation window paged
  * and the rest counted for the window's digest, and it is recorded as notified by this fallback, so the reconciler
- * stops looking at it. Paged before it is recorded: a crash in between pages again at the next run (the ledger lets the incident
- * that opened a window send again) rather than never, since an accepted failure must end notified.
+ * stops looking at it. Paged before it is recorded: a crash in between pages again at the next run rather than never,
+ * since an accepted failure must end notified; the ledger lets the incident that opened a window send once more, not
+ * once per run (shared/stores/escalation-ledger.ts).
  */
 async function escalateExhausted(
   incident: Incident,
@@ -159,7 +161,7 @@ async function escalateExhausted(
   // on that page and reported in its digest. A stage that fails on every input would otherwise page once per
   // incident, up to the reconciler's whole batch every run.
   const policy = policyFor(deps.policyFile, incident.repository, false).escalation;
-  const tally = await deps.escalationLedger.record({
+  const occurrence = {
     key: `guard-exhausted:${incident.repository ?? incident.alarm?.arn ?? incident.source}`,
     incidentId: incident.id,
     at: deps.clock(),
@@ -167,8 +169,9 @@ async function escalateExhausted(
     mayOpen: true,
     label: `pipeline runs that all failed, ${scope}`,
     digest: policy.digest,
-  });
-  if (tally.send) await deps.escalations.publish(renderEscalation(incident, why, tally));
+  };
+  const tally = await deps.escalationLedger.record(occurrence);
+  if (tally.send) await publishClaimedPage(renderEscalation(incident, why, tally), occurrence, deps);
   const reported = policy.digest ? 'reported in its digest' : 'reported with the next page after the window';
   const counted = tally.send ? '' : `; counted on the open escalation (${tally.windowCount} in this window), ${reported}`;
   await deps.incidents.update(

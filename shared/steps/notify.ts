@@ -6,6 +6,7 @@ import { collectReactionFeedback } from '../knowledge/reactions.js';
 import { COMMENT_MARKER } from '../notify/comment.js';
 import { pullRequestComment } from '../notify/pull-request.js';
 import { renderEscalation } from '../notify/escalation.js';
+import { publishClaimedPage } from '../notify/claimed-page.js';
 import type { NotifyDeps } from './deps.js';
 import { storeIncidentFromTrigger } from '../domain/incident-from-trigger.js';
 import { escalationInWords, routeEscalation } from '../notify/escalation-policy.js';
@@ -252,7 +253,7 @@ export async function notifyStep(input: unknown, deps: NotifyDeps): Promise<Noti
     // Nothing to add: the escalation of this incident was handled before the comment could be posted.
   } else if (route.page) {
     paged = true;
-    const tally = await deps.escalationLedger.record({
+    const occurrence = {
       key: route.key,
       incidentId: incident.id,
       at: deps.clock(),
@@ -260,23 +261,21 @@ export async function notifyStep(input: unknown, deps: NotifyDeps): Promise<Noti
       mayOpen: route.mayOpen,
       label: route.label,
       digest: policy.digest,
-    });
+    };
+    const tally = await deps.escalationLedger.record(occurrence);
     if (tally.send) {
-      try {
-        // What this round did (the comment posted or not) is part of what the escalation says the guard tried.
-        const sofar = { ...incident, notifications: [...incident.notifications, ...notifications] };
-        const published = await deps.escalations.publish(renderEscalation(sofar, `${route.why}.`, tally, state.execution?.arn));
-        notifications.push({ channel: 'sns', target: 'escalation-topic', outcome: 'published', detail: published.messageId, at: at() });
-      } catch (error) {
-        // The state machine retries this step; the PR comment above is idempotent, and the ledger lets the
-        // incident that opened the window send again, so a retry cannot duplicate or lose the page.
-        deps.logger.error('escalation publish failed', { error: errorMessage(error) });
-        throw error;
-      }
+      // What this round did (the comment posted or not) is part of what the escalation says the guard tried. A
+      // publish that fails gives its send back and fails the step: the PR comment above is idempotent, and a retry
+      // sends the page; a crash after it went out lets a retry send it once more, never more (the ledger's claim).
+      const sofar = { ...incident, notifications: [...incident.notifications, ...notifications] };
+      const published = await publishClaimedPage(renderEscalation(sofar, `${route.why}.`, tally, state.execution?.arn), occurrence, deps);
+      notifications.push({ channel: 'sns', target: 'escalation-topic', outcome: 'published', detail: published.messageId, at: at() });
     } else {
-      const counted = tally.windowCount > 0
-        ? `counted on the open escalation of this problem: seen ${tally.windowCount} time${tally.windowCount === 1 ? '' : 's'} since ${tally.windowStart ?? 'the last page'}`
-        : 'a re-run started by a person never opens an escalation by itself';
+      const counted = tally.alreadySent
+        ? 'the escalation of this incident went out on an earlier try of this step'
+        : tally.windowCount > 0
+          ? `counted on the open escalation of this problem: seen ${tally.windowCount} time${tally.windowCount === 1 ? '' : 's'} since ${tally.windowStart ?? 'the last page'}`
+          : 'a re-run started by a person never opens an escalation by itself';
       notifications.push({ channel: 'sns', target: 'escalation-topic', outcome: 'skipped', detail: counted, at: at() });
     }
   } else if (reasons.length > 0 && incident.status !== 'resolved') {

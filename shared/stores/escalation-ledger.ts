@@ -8,6 +8,12 @@
  * dynalite has no transactions, so every decision is one conditional write: two executions that see the same
  * problem at once cannot both open the window, and a retried step (same incident) is never counted twice.
  *
+ * The page is claimed before it is published and recorded on the incident after: a crash in between must not lose
+ * it, so a retry of the incident that opened the window may send it again — once. Each send is a claim on the item
+ * (`sends`, at most {@link MAX_SENDS_PER_WINDOW}); a publish that failed gives its claim back (`unsent`), so only a
+ * page that may have gone out uses one up. However often a step is retried or an incident re-driven after a crash
+ * between publish and record, on-call gets the page and at most one duplicate.
+ *
  * Repeats counted on a window are reported when it ends, in one digest: each counted repeat also writes (idempotently)
  * a due entry `DIGEST#<day the window ends>` / `<end>#<problem key>` — a time-bucketed index the reconciler queries
  * for the days of its look-back, with no secondary index to add to the table. The digest is claimed on the ledger
@@ -25,6 +31,8 @@ const LEDGER_TTL_SECONDS = 30 * 86_400;
 const DUE_TTL_SECONDS = 7 * 86_400;
 /** A claim not marked sent after this long is taken to have died with its run; longer than any reconciler run. */
 const DIGEST_LEASE_MS = 10 * 60_000;
+/** Sends of one window's page by the incident that opened it: the page, and one more after a crash (see above). */
+const MAX_SENDS_PER_WINDOW = 2;
 
 export function digestDueKey(due: { problemKey: string; dueAt: string }): { pk: string; sk: string } {
   return { pk: `DIGEST#${due.dueAt.slice(0, 10)}`, sk: `${due.dueAt}#${due.problemKey}` };
@@ -43,6 +51,8 @@ interface LedgerItem {
   lastSentAt?: string;
   lastSeen?: string;
   lastIncident?: string;
+  /** Sends of this window's page claimed by its owner (absent on items written before sends were claimed). */
+  sends?: number;
   label?: string;
   seen?: Set<string>;
   digestFor?: string;
@@ -73,11 +83,11 @@ export function createDynamoEscalationLedger(options: { client: DynamoDBDocument
           TableName: tableName,
           Key: escalationLedgerKey(occurrence.key),
           UpdateExpression:
-            'SET #windowStart = :at, #owner = :id, #windowCount = :one, #seen = :ids, #lastSeen = :at, #lastSentAt = :at, ' +
+            'SET #windowStart = :at, #owner = :id, #windowCount = :one, #sends = :one, #seen = :ids, #lastSeen = :at, #lastSentAt = :at, ' +
             '#firstSeen = if_not_exists(#firstSeen, :at), #expiresAt = :expiresAt, #label = :label ADD #total :one',
           ConditionExpression: 'attribute_not_exists(#windowStart) OR #windowStart < :cutoff',
           ExpressionAttributeNames: {
-            '#windowStart': 'windowStart', '#owner': 'owner', '#windowCount': 'windowCount', '#seen': 'seen', '#lastSeen': 'lastSeen',
+            '#windowStart': 'windowStart', '#owner': 'owner', '#windowCount': 'windowCount', '#sends': 'sends', '#seen': 'seen', '#lastSeen': 'lastSeen',
             '#lastSentAt': 'lastSentAt', '#firstSeen': 'firstSeen', '#expiresAt': 'expiresAt', '#label': 'label', '#total': 'total',
           },
           ExpressionAttributeValues: {
@@ -121,6 +131,28 @@ export function createDynamoEscalationLedger(options: { client: DynamoDBDocument
   }
 
   /**
+   * A retry of the incident that opened the window: its page may not have gone out (a crash between publish and
+   * record), so it may send again while the window's sends are under {@link MAX_SENDS_PER_WINDOW}. One conditional
+   * write, so concurrent retries cannot both take the last send.
+   */
+  async function resend(occurrence: EscalationOccurrence, item: LedgerItem): Promise<EscalationTally> {
+    const claimed = await conditionalWrite(() =>
+      client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: escalationLedgerKey(occurrence.key),
+          UpdateExpression: 'ADD #sends :one',
+          ConditionExpression: '#owner = :id AND #windowStart = :windowStart AND (attribute_not_exists(#sends) OR #sends < :max)',
+          ExpressionAttributeNames: { '#sends': 'sends', '#owner': 'owner', '#windowStart': 'windowStart' },
+          ExpressionAttributeValues: { ':one': 1, ':id': occurrence.incidentId, ':windowStart': item.windowStart, ':max': MAX_SENDS_PER_WINDOW },
+        }),
+      ),
+    );
+    if (claimed) return tallyOf(item, true, item.lastSentAt ?? null);
+    return { ...tallyOf(item, false, item.lastSentAt ?? null), alreadySent: true };
+  }
+
+  /**
    * A repeat was counted on an open window: its digest is due when the window ends. Written after the count and
    * again on a retried step (the same key, so idempotent); an entry whose window has nothing to report is dropped
    * by the reconciler.
@@ -148,8 +180,8 @@ export function createDynamoEscalationLedger(options: { client: DynamoDBDocument
       const cutoff = new Date(occurrence.at.getTime() - occurrence.windowMinutes * 60_000).toISOString();
       const item = await read(occurrence.key);
       const windowOpen = item?.windowStart !== undefined && item.windowStart >= cutoff;
-      // A retried step of the incident that opened the window: its page may not have gone out, so it sends again.
-      if (windowOpen && item?.owner === occurrence.incidentId) return tallyOf(item, true, item.lastSentAt ?? null);
+      // A retried step of the incident that opened the window: its page may not have gone out, so it may send again.
+      if (windowOpen && item?.owner === occurrence.incidentId) return resend(occurrence, item);
       if (windowOpen && item?.seen?.has(occurrence.incidentId)) return digestDue(occurrence, tallyOf(item, false, item.lastSentAt ?? null));
       if (!windowOpen) {
         if (!occurrence.mayOpen) return tallyOf(item, false, item?.lastSentAt ?? null);
@@ -161,6 +193,22 @@ export function createDynamoEscalationLedger(options: { client: DynamoDBDocument
       if (counted) return digestDue(occurrence, counted);
       const latest = await read(occurrence.key);
       return tallyOf(latest, false, latest?.lastSentAt ?? null);
+    },
+
+    async unsent(occurrence) {
+      // Only the owner's claim, and never below zero: a late or repeated give-back changes nothing.
+      await conditionalWrite(() =>
+        client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: escalationLedgerKey(occurrence.key),
+            UpdateExpression: 'ADD #sends :minusOne',
+            ConditionExpression: '#owner = :id AND #sends > :zero',
+            ExpressionAttributeNames: { '#sends': 'sends', '#owner': 'owner' },
+            ExpressionAttributeValues: { ':minusOne': -1, ':id': occurrence.incidentId, ':zero': 0 },
+          }),
+        ),
+      );
     },
   };
 }

@@ -37,6 +37,37 @@ describe('escalation ledger', () => {
     expect(repeatRetry.windowCount).toBe(2);
   });
 
+  it('lets the opener send again after a crash between publish and record, once: later retries send nothing', async () => {
+    const l = ledger();
+    const tries = [];
+    for (const minute of ['00', '01', '02', '03']) tries.push(await l.record(occurrence('p5', 'a', `2026-11-20T10:${minute}:00Z`)));
+
+    expect(tries.map((t) => t.send)).toEqual([true, true, false, false]);
+    expect(tries[3]).toMatchObject({ alreadySent: true, windowCount: 1, total: 1 });
+  });
+
+  it('takes the one re-send for only one of many concurrent retries of the opener', async () => {
+    const l = ledger();
+    await l.record(occurrence('p6', 'a', '2026-11-20T10:00:00Z'));
+    const retries = await Promise.all(Array.from({ length: 8 }, () => l.record(occurrence('p6', 'a', '2026-11-20T10:01:00Z'))));
+
+    expect(retries.filter((r) => r.send)).toHaveLength(1);
+  });
+
+  it('gives back a send whose publish failed, so the retry still has the page and one re-send', async () => {
+    const l = ledger();
+    const first = await l.record(occurrence('p7', 'a', '2026-11-20T10:00:00Z'));
+    await l.unsent(occurrence('p7', 'a', '2026-11-20T10:00:00Z'));
+    // Given back twice, or by another incident: never below what was really used.
+    await l.unsent(occurrence('p7', 'a', '2026-11-20T10:00:00Z'));
+    await l.unsent(occurrence('p7', 'b', '2026-11-20T10:00:00Z'));
+    const retries = [];
+    for (const minute of ['01', '02', '03']) retries.push((await l.record(occurrence('p7', 'a', `2026-11-20T10:${minute}:00Z`))).send);
+
+    expect(first.send).toBe(true);
+    expect(retries).toEqual([true, true, false]);
+  });
+
   it('opens the next window after it passed, with the total since first seen (the digest)', async () => {
     const l = ledger();
     await l.record(occurrence('p3', 'a', '2026-11-20T10:00:00Z'));

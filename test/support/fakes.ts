@@ -329,9 +329,12 @@ export function stepDeps(
   return { deps, published };
 }
 
-/** In-memory EscalationLedger with the DynamoDB one's semantics (one opener per window, each incident counted once). */
-export function createMemoryEscalationLedger(): EscalationLedger & { items: Map<string, { windowStart: string; owner: string; windowCount: number; total: number; firstSeen: string; lastSentAt: string; seen: Set<string> }> } {
-  const items = new Map<string, { windowStart: string; owner: string; windowCount: number; total: number; firstSeen: string; lastSentAt: string; seen: Set<string> }>();
+/**
+ * In-memory EscalationLedger with the DynamoDB one's semantics (one opener per window, each incident counted once,
+ * the opener's page sent at most twice unless a send is given back).
+ */
+export function createMemoryEscalationLedger(): EscalationLedger & { items: Map<string, { windowStart: string; owner: string; windowCount: number; sends: number; total: number; firstSeen: string; lastSentAt: string; seen: Set<string> }> } {
+  const items = new Map<string, { windowStart: string; owner: string; windowCount: number; sends: number; total: number; firstSeen: string; lastSentAt: string; seen: Set<string> }>();
   return {
     items,
     async record(occurrence) {
@@ -342,7 +345,11 @@ export function createMemoryEscalationLedger(): EscalationLedger & { items: Map<
         send, windowCount: item?.windowCount ?? 0, total: item?.total ?? 0, firstSeen: item?.firstSeen ?? null, windowStart: item?.windowStart ?? null, previousSentAt,
       });
       const open = item !== undefined && item.windowStart >= cutoff;
-      if (open && item.owner === occurrence.incidentId) return tally(true, item.lastSentAt);
+      if (open && item.owner === occurrence.incidentId) {
+        if (item.sends >= 2) return { ...tally(false, item.lastSentAt), alreadySent: true };
+        item.sends += 1;
+        return tally(true, item.lastSentAt);
+      }
       if (open && item.seen.has(occurrence.incidentId)) return tally(false, item.lastSentAt);
       if (open) {
         item.windowCount += 1;
@@ -353,10 +360,14 @@ export function createMemoryEscalationLedger(): EscalationLedger & { items: Map<
       if (!occurrence.mayOpen) return tally(false, item?.lastSentAt ?? null);
       const previousSentAt = item?.lastSentAt ?? null;
       items.set(occurrence.key, {
-        windowStart: at, owner: occurrence.incidentId, windowCount: 1, total: (item?.total ?? 0) + 1, firstSeen: item?.firstSeen ?? at, lastSentAt: at, seen: new Set([occurrence.incidentId]),
+        windowStart: at, owner: occurrence.incidentId, windowCount: 1, sends: 1, total: (item?.total ?? 0) + 1, firstSeen: item?.firstSeen ?? at, lastSentAt: at, seen: new Set([occurrence.incidentId]),
       });
       const opened = items.get(occurrence.key);
       return { send: true, windowCount: 1, total: opened?.total ?? 1, firstSeen: opened?.firstSeen ?? at, windowStart: at, previousSentAt };
+    },
+    async unsent(occurrence) {
+      const item = items.get(occurrence.key);
+      if (item?.owner === occurrence.incidentId && item.sends > 0) item.sends -= 1;
     },
   };
 }

@@ -107,6 +107,31 @@ describe('notifyStep pages once per problem', () => {
     expect(last?.notifications.find((n) => n.channel === 'sns')).toMatchObject({ outcome: 'skipped', detail: expect.stringMatching(/seen 6 times since 2026-11-20T10:00:00.000Z/) });
   });
 
+  it('sends the page at most once more when the step is retried after dying between publish and record', async () => {
+    const { deps, published } = stepDeps({ github: createFakeGitHub().port, analyzer: scriptedAnalyzer({ proposedAction: 'escalate', confidence: 0.3 }) });
+    const trigger = pushTrigger(31);
+    await deps.incidents.create(newIncident({ ...githubIncidentFields(trigger), category: 'unknown', fingerprint: 'fp-crash', failureLines: [{ line: 3, text: 'boom' }] }, deps.clock()), githubIncidentScope(trigger));
+    await analyzeStep({ trigger }, deps);
+    await remediateStep({ trigger }, deps);
+    const store = deps.incidents;
+    let crashes = 3;
+    deps.incidents = {
+      ...store,
+      async update(id, fields, append) {
+        // The write after the page (status notified) never happens on the first three tries: the function dies.
+        if (fields.status === 'notified' && crashes-- > 0) throw new Error('Task timed out after 60.00 seconds');
+        return store.update(id, fields, append);
+      },
+    };
+
+    for (let attempt = 0; attempt < 4; attempt++) await notifyStep({ trigger }, deps).catch(() => undefined);
+
+    expect(published).toHaveLength(2);
+    const incident = await store.get(trigger.incidentId);
+    expect(incident?.status).toBe('notified');
+    expect(incident?.notifications.find((n) => n.channel === 'sns')).toMatchObject({ outcome: 'skipped', detail: 'the escalation of this incident went out on an earlier try of this step' });
+  });
+
   it('pages again after the window with the count since the problem was first seen', async () => {
     let now = new Date('2026-11-20T09:12:00Z');
     const { deps, published } = stepDeps({ github: createFakeGitHub().port, analyzer: scriptedAnalyzer({ proposedAction: 'escalate', confidence: 0.3 }), clock: () => now });

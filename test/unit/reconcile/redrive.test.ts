@@ -165,6 +165,42 @@ describe('reconciler', () => {
     expect(published[0]?.message).toContain('its pipeline ran 4 times and the last run (stubborn-a3) ended TIMED_OUT');
   });
 
+  it('pages at most once more when every run crashes between the page and recording it', async () => {
+    const store = createMemoryStore(() => NOW);
+    await seed(store, 'stubborn', 60, { executionAttempt: 2, repository: 'octo/app' });
+    const { workflow } = fakeWorkflow({ 'stubborn-a2': 'FAILED' });
+    const { deps: d, published } = deps(store, workflow);
+    let crashes = 3;
+    d.incidents = {
+      ...store,
+      async update(id, fields, append) {
+        // The write that records the escalation: the reconciler dies right before it, three runs in a row.
+        if (fields.status === 'notified' && crashes-- > 0) throw new Error('Lambda timed out');
+        return store.update(id, fields, append);
+      },
+    };
+
+    for (let run = 0; run < 4; run++) await reconcile(d, options);
+
+    expect(published).toHaveLength(2);
+    expect(await store.get('stubborn')).toMatchObject({ status: 'notified', notifiedByFallback: true });
+  });
+
+  it('sends the page on the next run when the publish failed (the send is given back)', async () => {
+    const store = createMemoryStore(() => NOW);
+    await seed(store, 'stubborn', 60, { executionAttempt: 2 });
+    const { workflow } = fakeWorkflow({ 'stubborn-a2': 'FAILED' });
+    const { deps: d, published } = deps(store, workflow);
+    const publish = d.escalations.publish;
+    let failures = 3;
+    d.escalations.publish = async (message) => (failures-- > 0 ? Promise.reject(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' })) : publish(message));
+
+    for (let run = 0; run < 4; run++) await reconcile(d, options);
+
+    expect(published).toHaveLength(1);
+    expect((await store.get('stubborn'))?.status).toBe('notified');
+  });
+
   it('leaves an exhausted incident unfinished when its escalation cannot be published, for the next run', async () => {
     const store = createMemoryStore(() => NOW);
     await seed(store, 'stubborn', 60, { executionAttempt: 2 });

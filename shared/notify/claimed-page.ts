@@ -1,0 +1,27 @@
+import { errorMessage } from '../errors.js';
+import type { EscalationLedger, EscalationMessage, EscalationOccurrence, EscalationPublisher, StepLogger } from '../ports.js';
+
+/**
+ * Publishes a page the escalation ledger let this occurrence send (`record` answered `send`), for notify and the
+ * reconciler alike. A publish that failed sent nothing, so its send is given back (`unsent`) before the error goes
+ * on: the retry may send it, while a crash after a publish that went out keeps the send used, and the ledger lets
+ * only one more go out (shared/stores/escalation-ledger.ts).
+ */
+export async function publishClaimedPage(
+  message: EscalationMessage,
+  occurrence: EscalationOccurrence,
+  deps: { escalations: EscalationPublisher; escalationLedger: EscalationLedger; logger: StepLogger },
+): Promise<{ messageId: string }> {
+  try {
+    return await deps.escalations.publish(message);
+  } catch (error) {
+    deps.logger.error('escalation publish failed', { key: occurrence.key, incidentId: occurrence.incidentId, error: errorMessage(error) });
+    try {
+      await deps.escalationLedger.unsent(occurrence);
+    } catch (giveBack) {
+      // The send stays used: the retry may still send once more, as after a crash.
+      deps.logger.warn('giving the escalation send back failed', { key: occurrence.key, error: errorMessage(giveBack) });
+    }
+    throw error;
+  }
+}
