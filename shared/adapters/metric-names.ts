@@ -32,7 +32,7 @@ export const METRIC = {
   llmCostUsd: 'LlmCostUsd',
   /** Analyze: failures an outsider controls analysed offline because their model budget was spent. */
   outsiderModelBudgetSpent: 'OutsiderModelBudgetSpent',
-  /** Reconciler: incidents re-driven, and those past their re-drive budget. */
+  /** Reconciler: incidents re-driven, and those it escalated instead (re-drive or start budget spent, start refused). */
   redriven: 'IncidentsRedriven',
   redriveExhausted: 'IncidentsRedriveExhausted',
   /**

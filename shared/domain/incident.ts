@@ -348,6 +348,8 @@ export interface Incident {
   commentPending?: { since: string; retryAt: string; rounds: number; reason: string } | null;
   /** Re-drives by the reconciler: execution `<id>` is attempt 0, `<id>-a<n>` attempt n (see shared/reconcile). */
   executionAttempt?: number;
+  /** Starts of an execution that Step Functions refused, counted by the reconciler against the incident's budget. */
+  startFailures?: number;
   stageErrors: StageError[];
   history: HistoryEntry[];
   createdAt: string;

@@ -39,9 +39,68 @@ export type RedriveOutcome =
   | { action: 'running'; execution: string }
   | { action: 'started'; execution: string; attempt: number }
   | { action: 'exhausted'; execution: string; attempt: number; status: string }
+  | Unstartable
   | { action: 'no_input' }
   | { action: 'claimed_elsewhere' }
   | { action: 'finished' };
+
+/** Step Functions would not start the incident's execution: it refused for good, or every start so far failed. */
+interface Unstartable {
+  action: 'unstartable';
+  execution: string;
+  /** The SDK's name for the last refusal (`InvalidExecutionInput`, `ThrottlingException`, …). */
+  error: string;
+  /** Starts that failed, counted on the incident. */
+  tries: number;
+  permanent: boolean;
+}
+
+/**
+ * StartExecution refusals no retry fixes: the input (not JSON, over Step Functions' size limit), the name, the
+ * state machine (deleted, being deleted) or the permissions (IAM, the state machine's KMS key) stay wrong until a
+ * person changes them. Retried for the reconciler's whole look-back, such an incident was never started and never
+ * escalated. Throttling, ExecutionLimitExceeded and service errors pass; they count against the start budget.
+ */
+const PERMANENT_START_REFUSALS = new Set([
+  'InvalidExecutionInput',
+  'InvalidName',
+  'InvalidArn',
+  'ValidationException',
+  'StateMachineDoesNotExist',
+  'StateMachineDeleting',
+  'AccessDeniedException',
+  'KmsAccessDeniedException',
+  'KmsInvalidStateException',
+]);
+
+/**
+ * Starts `name`; a refusal is recorded on the incident (`startFailures`, a `start_failed` history entry, which also
+ * holds it back for the reconciler's `afterMinutes`). A permanent refusal, or the incident's failed starts reaching
+ * its execution budget (`maxAttempts + 1`, as many starts as it may have executions), gives up: the caller escalates
+ * it. Any other refusal is thrown, for the next run.
+ */
+async function startOrGiveUp(
+  incident: Incident,
+  name: string,
+  input: unknown,
+  deps: RedriveDeps,
+  options: { maxAttempts: number },
+): Promise<{ alreadyStarted: boolean } | Unstartable> {
+  try {
+    return await deps.workflow.start(name, input);
+  } catch (error) {
+    const refusal = (error instanceof Error ? error.name : 'Error').slice(0, 100);
+    const permanent = PERMANENT_START_REFUSALS.has(refusal);
+    const tries = (incident.startFailures ?? 0) + 1;
+    await deps.incidents.update(
+      incident.id,
+      { startFailures: tries },
+      { history: [{ at: deps.clock().toISOString(), event: 'start_failed', detail: `starting ${name} failed (${refusal})${permanent ? ', which no retry fixes' : ''}` }] },
+    );
+    if (permanent || tries >= options.maxAttempts + 1) return { action: 'unstartable', execution: name, error: refusal, tries, permanent };
+    throw error;
+  }
+}
 
 /** Re-drives one incident if it is unfinished and its execution is not running. */
 export async function redriveIncident(incident: Incident, deps: RedriveDeps, options: { maxAttempts: number }): Promise<RedriveOutcome> {
@@ -59,14 +118,16 @@ export async function redriveIncident(incident: Incident, deps: RedriveDeps, opt
   }
   if (!execution) {
     // The first start never happened; starting it under its own name is idempotent.
-    const started = await deps.workflow.start(current, input);
+    const started = await startOrGiveUp(incident, current, input, deps, options);
+    if ('action' in started) return started;
     return started.alreadyStarted ? { action: 'running', execution: current } : { action: 'started', execution: current, attempt };
   }
   if (attempt >= options.maxAttempts) return { action: 'exhausted', execution: current, attempt, status: execution.status };
   const next = attempt + 1;
   if (!(await deps.incidents.claimAttempt(incident.id, next))) return { action: 'claimed_elsewhere' };
   const name = executionNameFor(incident.id, next);
-  await deps.workflow.start(name, input);
+  const started = await startOrGiveUp(incident, name, input, deps, options);
+  if ('action' in started) return started;
   await deps.incidents.update(incident.id, {}, {
     history: [{ at: deps.clock().toISOString(), event: 'redriven', detail: `${current} ended ${execution.status}; started ${name}` }],
   });
@@ -78,7 +139,8 @@ export async function redriveIncident(incident: Incident, deps: RedriveDeps, opt
  * throttled StartExecution, Step Functions unavailable) is left to the reconciler, which starts the execution of an
  * unfinished incident that has none: the failure is recorded, so the delivery is accepted. Failing the delivery
  * instead pages on-call through the webhook-5xx alarm (GitHub does not redeliver by itself) for something the
- * reconciler does without them; a start that keeps failing fails the reconciler's runs too, and its alarm pages.
+ * reconciler does without them; a start refused for good, or failing past the incident's start budget, is
+ * escalated by the reconciler (see {@link redriveIncident}).
  * Alarm ingest does not use it: Lambda retries its event within minutes, sooner than the reconciler's 10, and only
  * a start that fails through every retry leaves the event in the dead-letter queue.
  */
@@ -112,7 +174,10 @@ export interface ReconcileOptions {
   afterMinutes: number;
   /** Re-drives per run; the rest wait for the next run. */
   maxPerRun: number;
-  /** Re-drives per incident, after which on-call gets what is known of it (see {@link escalateExhausted}). */
+  /**
+   * Re-drives per incident, after which on-call gets what is known of it (see {@link escalateUnfinished}); an
+   * incident whose execution would not start gets as many starts (`maxAttempts + 1`) before it is escalated.
+   */
   maxAttempts: number;
   /** How far back to look; older unfinished incidents are stale. */
   lookbackHours: number;
@@ -122,12 +187,15 @@ export interface ReconcileResult {
   examined: number;
   redriven: string[];
   running: number;
+  /** Escalated: every execution failed. */
   exhausted: string[];
+  /** Escalated: its execution would not start (refused for good, or its start budget spent). */
+  unstartable: string[];
   failed: string[];
 }
 
 /**
- * What {@link escalateExhausted} needs beyond re-driving: where pages go, the ledger that groups them, and the policy
+ * What {@link escalateUnfinished} needs beyond re-driving: where pages go, the ledger that groups them, and the policy
  * file whose `escalation` rules (window, digest) group them as notify groups its own pages.
  */
 export interface ExhaustedEscalationDeps {
@@ -136,28 +204,51 @@ export interface ExhaustedEscalationDeps {
   policyFile: PolicyFile;
 }
 
-/**
- * The end of an incident whose every execution failed (a stage that fails whatever its input, a state over Step
- * Functions' limits): on-call gets what is known of it, the first of a repository's in its escalation window paged
- * and the rest counted for the window's digest, and it is recorded as notified by this fallback, so the reconciler
- * stops looking at it. Paged before it is recorded: a crash in between pages again at the next run rather than never,
- * since an accepted failure must end notified; the ledger lets the incident that opened a window send once more, not
- * once per run (shared/stores/escalation-ledger.ts).
- */
-async function escalateExhausted(
-  incident: Incident,
-  last: { execution: string; attempt: number; status: string },
-  deps: RedriveDeps & ExhaustedEscalationDeps,
-): Promise<void> {
+/** Why the guard gave up on an incident, for on-call (`why`) and the incident's history (`event`, `detail`). */
+interface GaveUp {
+  why: string;
+  event: string;
+  detail: string;
+}
+
+function gaveUpOnExecutions(last: { execution: string; attempt: number; status: string }): GaveUp {
   // Attempt n is the (n + 1)th execution; the incident's own count, since the limit may have changed since.
   const attempts = last.attempt + 1;
-  const why =
-    `Pipeline Guard could not finish handling this failure: its pipeline ran ${attempts} times and the last run ` +
-    `(${last.execution}) ended ${last.status}. What it had found is below; look at the failure yourself, and at the ` +
-    'failed executions in the Step Functions console.';
+  return {
+    why:
+      `Pipeline Guard could not finish handling this failure: its pipeline ran ${attempts} times and the last run ` +
+      `(${last.execution}) ended ${last.status}. What it had found is below; look at the failure yourself, and at the ` +
+      'failed executions in the Step Functions console.',
+    event: 'escalated_after_redrives',
+    detail: `${attempts} executions failed; the last, ${last.execution}, ended ${last.status}`,
+  };
+}
+
+function gaveUpOnStarting(unstartable: Unstartable): GaveUp {
+  const refused = unstartable.permanent
+    ? `Step Functions refused to start its pipeline (${unstartable.error}), which no retry fixes`
+    : `Step Functions refused to start its pipeline ${unstartable.tries} times (the last: ${unstartable.error})`;
+  return {
+    why:
+      `Pipeline Guard could not handle this failure: ${refused}. Nothing was analysed or tried; look at the failure ` +
+      'yourself, and at the state machine, its input limits and its permissions.',
+    event: 'escalated_unstarted',
+    detail: `execution ${unstartable.execution} not started after ${unstartable.tries} tries (${unstartable.error})`,
+  };
+}
+
+/**
+ * The end of an incident the pipeline could not finish — every execution failed (a stage that fails whatever its
+ * input, a state over Step Functions' limits), or its execution would not start: on-call gets what is known of it,
+ * the first of a repository's in its escalation window paged and the rest counted for the window's digest, and it
+ * is recorded as notified by this fallback, so the reconciler stops looking at it. Paged before it is recorded: a
+ * crash in between pages again at the next run rather than never, since an accepted failure must end notified; the
+ * ledger lets the incident that opened a window send once more, not once per run (shared/stores/escalation-ledger.ts).
+ */
+async function escalateUnfinished(incident: Incident, gaveUp: GaveUp, deps: RedriveDeps & ExhaustedEscalationDeps): Promise<void> {
   const scope = incident.repository ?? incident.alarm?.name ?? incident.source;
   // The repository's escalation window and digest rule (the defaults for alarms), as notify reads them: pages about
-  // incidents whose every execution failed go out once per repository (or alarm) and window, the rest are counted
+  // incidents the pipeline could not finish go out once per repository (or alarm) and window, the rest are counted
   // on that page and reported in its digest. A stage that fails on every input would otherwise page once per
   // incident, up to the reconciler's whole batch every run.
   const policy = policyFor(deps.policyFile, incident.repository, false).escalation;
@@ -167,17 +258,17 @@ async function escalateExhausted(
     at: deps.clock(),
     windowMinutes: policy.windowMinutes,
     mayOpen: true,
-    label: `pipeline runs that all failed, ${scope}`,
+    label: `incidents the pipeline could not finish, ${scope}`,
     digest: policy.digest,
   };
   const tally = await deps.escalationLedger.record(occurrence);
-  if (tally.send) await publishClaimedPage(renderEscalation(incident, why, tally), occurrence, deps);
+  if (tally.send) await publishClaimedPage(renderEscalation(incident, gaveUp.why, tally), occurrence, deps);
   const reported = policy.digest ? 'reported in its digest' : 'reported with the next page after the window';
   const counted = tally.send ? '' : `; counted on the open escalation (${tally.windowCount} in this window), ${reported}`;
   await deps.incidents.update(
     incident.id,
     { status: 'notified', notifiedByFallback: true },
-    { history: [{ at: deps.clock().toISOString(), event: 'escalated_after_redrives', detail: `${attempts} executions failed; the last, ${last.execution}, ended ${last.status}${counted}` }] },
+    { history: [{ at: deps.clock().toISOString(), event: gaveUp.event, detail: `${gaveUp.detail}${counted}` }] },
   );
 }
 
@@ -190,7 +281,7 @@ export async function reconcile(deps: RedriveDeps & ExhaustedEscalationDeps & { 
     // Candidates whose execution is still running cost a describe each: look at a few more than we may re-drive.
     limit: options.maxPerRun * 4,
   });
-  const result: ReconcileResult = { examined: 0, redriven: [], running: 0, exhausted: [], failed: [] };
+  const result: ReconcileResult = { examined: 0, redriven: [], running: 0, exhausted: [], unstartable: [], failed: [] };
   for (const incident of candidates) {
     if (result.redriven.length >= options.maxPerRun) break;
     result.examined += 1;
@@ -199,8 +290,11 @@ export async function reconcile(deps: RedriveDeps & ExhaustedEscalationDeps & { 
       if (outcome.action === 'started') result.redriven.push(outcome.execution);
       else if (outcome.action === 'running') result.running += 1;
       else if (outcome.action === 'exhausted') {
-        await escalateExhausted(incident, outcome, deps);
+        await escalateUnfinished(incident, gaveUpOnExecutions(outcome), deps);
         result.exhausted.push(incident.id);
+      } else if (outcome.action === 'unstartable') {
+        await escalateUnfinished(incident, gaveUpOnStarting(outcome), deps);
+        result.unstartable.push(incident.id);
       }
     } catch (error) {
       // One incident's failure (a throttled StartExecution) must not stop the others; the next run retries it.
@@ -209,8 +303,8 @@ export async function reconcile(deps: RedriveDeps & ExhaustedEscalationDeps & { 
     }
   }
   deps.metrics.count(METRIC.redriven, result.redriven.length);
-  deps.metrics.count(METRIC.redriveExhausted, result.exhausted.length);
-  if (result.redriven.length > 0 || result.exhausted.length > 0) {
+  deps.metrics.count(METRIC.redriveExhausted, result.exhausted.length + result.unstartable.length);
+  if (result.redriven.length > 0 || result.exhausted.length > 0 || result.unstartable.length > 0) {
     deps.logger.info('reconciler run', { ...result });
   }
   return result;

@@ -107,6 +107,30 @@ describe('handleGithubWebhook', () => {
     expect(deps.started.map((s) => s.name)).toEqual(['gh-714523861-11862439017-1']);
   });
 
+  it('accepts a failure whose StartExecution is refused for good; the reconciler escalates it once and ends it notified', async () => {
+    deps.workflow = {
+      ...deps.workflow,
+      start: async () => Promise.reject(Object.assign(new Error("State Machine Does Not Exist: 'arn:…'"), { name: 'StateMachineDoesNotExist' })),
+    };
+    const published: unknown[] = [];
+    const reconcilerDeps = {
+      incidents: store, workflow: deps.workflow, clock: () => new Date('2026-11-20T10:30:00Z'), logger: silentLogger, metrics: { count() {}, measure() {} },
+      escalations: { publish: async (message: unknown) => (published.push(message), { messageId: `m${published.length}` }) },
+      escalationLedger: createMemoryEscalationLedger(), policyFile: {},
+    };
+    const options = { afterMinutes: 10, maxPerRun: 25, maxAttempts: 3, lookbackHours: 48 };
+
+    const response = await handleGithubWebhook(request('workflow_run-failure'), deps);
+    const first = await reconcile(reconcilerDeps, options);
+    const second = await reconcile(reconcilerDeps, options);
+
+    expect(response.body).toMatchObject({ incidentId: 'gh-714523861-11862439017-1', start: 'deferred' });
+    expect(first).toMatchObject({ unstartable: ['gh-714523861-11862439017-1'], failed: [] });
+    expect(second.examined).toBe(0);
+    expect(published).toHaveLength(1);
+    expect(await store.get('gh-714523861-11862439017-1')).toMatchObject({ status: 'notified', notifiedByFallback: true });
+  });
+
   it('looks up the App installation when a repository webhook names none', async () => {
     const asked: unknown[] = [];
     deps.github = { forInstallation: () => null, installationFor: async (repo) => (asked.push(repo), 51234987) };

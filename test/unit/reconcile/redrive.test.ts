@@ -214,6 +214,56 @@ describe('reconciler', () => {
     expect((await store.get('stubborn'))?.status).toBe('received');
   });
 
+  it("escalates an incident whose execution Step Functions refuses for good, once, with the repository's exhausted ones", async () => {
+    const store = createMemoryStore(() => NOW);
+    await seed(store, 'too-big', 60, { repository: 'octo/app' });
+    await seed(store, 'stubborn', 60, { executionAttempt: 2, repository: 'octo/app' });
+    const { workflow } = fakeWorkflow({ 'stubborn-a2': 'FAILED' });
+    const refusing: WorkflowStarter = {
+      ...workflow,
+      async start(name, input) {
+        if (name === 'too-big') throw Object.assign(new Error('1 validation error detected'), { name: 'InvalidExecutionInput' });
+        return workflow.start(name, input);
+      },
+    };
+    const { deps: d, published, counts } = deps(store, refusing);
+
+    const result = await reconcile(d, { ...options, maxPerRun: 10 });
+    const again = await reconcile(d, { ...options, maxPerRun: 10 });
+
+    expect(result).toMatchObject({ unstartable: ['too-big'], exhausted: ['stubborn'], failed: [] });
+    expect(counts.IncidentsRedriveExhausted).toBe(2);
+    // One page for the repository: the first of the two, the other counted on it for the digest.
+    expect(published).toHaveLength(1);
+    expect(published[0]?.message).toContain('Step Functions refused to start its pipeline (InvalidExecutionInput), which no retry fixes');
+    const tooBig = await store.get('too-big');
+    expect(tooBig).toMatchObject({ status: 'notified', notifiedByFallback: true, startFailures: 1 });
+    expect(tooBig?.history.map((h) => h.event).slice(-2)).toEqual(['start_failed', 'escalated_unstarted']);
+    expect(again.examined).toBe(0);
+  });
+
+  it('escalates an incident whose start keeps failing once its start budget is spent (maxAttempts + 1 starts)', async () => {
+    let now = NOW;
+    const store = createMemoryStore(() => now);
+    await seed(store, 'throttled', 60);
+    const { workflow } = fakeWorkflow({});
+    const throttled: WorkflowStarter = { ...workflow, start: async () => Promise.reject(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' })) };
+    const { deps: d, published } = deps(store, throttled);
+    d.clock = () => now;
+
+    const runs = [];
+    for (let run = 0; run < 4; run++) {
+      runs.push(await reconcile(d, options));
+      // Each failed start is recorded, so the incident waits afterMinutes before the next try.
+      now = new Date(now.getTime() + 15 * 60_000);
+    }
+
+    expect(runs.map((r) => [r.failed.length, r.unstartable.length])).toEqual([[1, 0], [1, 0], [0, 1], [0, 0]]);
+    expect(published).toHaveLength(1);
+    expect(published[0]?.message).toContain('Step Functions refused to start its pipeline 3 times (the last: ThrottlingException)');
+    expect(await store.get('throttled')).toMatchObject({ status: 'notified', notifiedByFallback: true, startFailures: 3 });
+  });
+
   it('keeps going when one re-drive fails', async () => {
     const store = createMemoryStore(() => NOW);
     await seed(store, 'x', 60);
@@ -237,7 +287,7 @@ describe('reconciler', () => {
 
 describe('a scheduled run that left work undone', () => {
   const digests = { sent: [], skipped: 0, failed: [] as string[] };
-  const done = { examined: 2, redriven: ['a-a1'], running: 1, exhausted: ['b'], failed: [] as string[] };
+  const done = { examined: 2, redriven: ['a-a1'], running: 1, exhausted: ['b'], unstartable: [] as string[], failed: [] as string[] };
 
   it('is an error (the Lambda fails and the reconciler alarm counts it) when a re-drive or a digest failed', () => {
     const redrive = incompleteRunError({ ...done, failed: ['x', 'y'], digests });
