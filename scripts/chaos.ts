@@ -29,7 +29,7 @@ import { join } from 'node:path';
 import { EVENTS_DIR, type RecordedWebhook, loadWebhook, readOutbox, signWebhook } from '../infra/local/replay.js';
 import { startLocalRuntime } from '../infra/local/runtime.js';
 import { startChild } from './chaos-child.js';
-import { faultSuites } from './chaos-faults.js';
+import { faultSuites, notifyFellBack } from './chaos-faults.js';
 import { crashPointSuites } from './chaos-crash-points.js';
 import { recoverySuites } from './chaos-recoveries.js';
 
@@ -98,17 +98,21 @@ async function burst() {
     });
     await runtime.idle();
     let notified = 0;
-    for (const id of accepted) if ((await runtime.incidents.get(id))?.status === 'notified') notified += 1;
+    let notifyFailed = 0;
+    for (const id of accepted) {
+      const incident = await runtime.incidents.get(id);
+      if (incident?.status === 'notified') notified += 1;
+      if (incident && notifyFellBack(incident)) notifyFailed += 1;
+    }
     const outbox = await readOutbox(runtime.outboxPath);
     const { created, duplicated } = commentsCreated(outbox);
-    const fallbackMails = outbox.filter((e) => e.kind === 'escalation' && String(e.subject).includes('could not notify')).length;
     const result = {
       sent: BURST, redelivered: redeliveries.length, accepted: accepted.size, answeredDuplicate: duplicates, errors, notified,
-      commentsCreated: created, duplicated, lost: accepted.size - notified, fallbackMails,
+      commentsCreated: created, duplicated, lost: accepted.size - notified, notifyFailed,
       seconds: Math.round((Date.now() - started) / 100) / 10,
     };
     console.log(`burst: ${JSON.stringify(result)}`);
-    return result.lost === 0 && result.duplicated === 0 && result.errors === 0 && result.fallbackMails === 0 && result.accepted === BURST;
+    return result.lost === 0 && result.duplicated === 0 && result.errors === 0 && result.notifyFailed === 0 && result.accepted === BURST;
   } finally {
     await runtime.close();
     await rm(dataDir, { recursive: true, force: true });
@@ -165,11 +169,13 @@ async function budget() {
     let postedLater = 0;
     let stillPending = 0;
     let notified = 0;
+    let notifyFailed = 0;
     let rerunsWaited = 0;
     const waitedSeconds: number[] = [];
     for (const id of accepted) {
       const incident = await runtime.incidents.get(id);
       if (incident?.status === 'notified') notified += 1;
+      if (incident && notifyFellBack(incident)) notifyFailed += 1;
       const comments = (incident?.notifications ?? []).filter((n) => n.channel === 'github_comment');
       const pending = comments.find((n) => n.outcome === 'pending');
       const posted = comments.find((n) => n.outcome === 'created' || n.outcome === 'updated' || n.outcome === 'unchanged');
@@ -183,12 +189,11 @@ async function budget() {
     }
     const outbox = await readOutbox(runtime.outboxPath);
     const escalations = outbox.filter((e) => e.kind === 'escalation');
-    const fallbackMails = escalations.filter((e) => String(e.subject).includes('could not notify')).length;
     const commentsOnGitHub = [...github.comments.values()].reduce((sum, list) => sum + list.length, 0);
     const result = {
       sent: BUDGET_BURST, writesPerMinute: BUDGET_PER_MINUTE, accepted: accepted.size, notified,
       postedAtOnce, pendingThenPostedLater: postedLater, stillPending, commentsOnGitHub, reruns: github.reruns.length, rerunsWaited,
-      escalations: escalations.length, fallbackMails,
+      escalations: escalations.length, notifyFailed,
       longestWaitSeconds: Math.round(Math.max(0, ...waitedSeconds)),
       acceptedAfterSeconds: Math.round(acceptedAfter * 10) / 10,
       seconds: Math.round(seconds * 10) / 10,
@@ -196,7 +201,7 @@ async function budget() {
     console.log(`budget: ${JSON.stringify(result)}`);
     return (
       result.accepted === BUDGET_BURST && notified === accepted.size && stillPending === 0 && commentsOnGitHub === accepted.size &&
-      postedAtOnce + postedLater === accepted.size && escalations.length === 0
+      postedAtOnce + postedLater === accepted.size && escalations.length === 0 && notifyFailed === 0
     );
   } finally {
     await runtime.close();

@@ -10,7 +10,6 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ConditionalCheckFailedException, DynamoDBClient, UpdateItemCommand, type UpdateItemCommandInput } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand, paginateScan } from '@aws-sdk/lib-dynamodb';
 import { createEmfFileReader } from '../../shared/adapters/prometheus.js';
-import { createOutbox } from '../../shared/adapters/outbox.js';
 import { type ReconcileResult, scheduledReconcilerRun } from '../../shared/reconcile/redrive.js';
 import type { DigestResult } from '../../shared/reconcile/digests.js';
 import { blankAsUnset, loadConfig } from '../../shared/config.js';
@@ -259,7 +258,6 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   // The state machine's DynamoDB tasks send raw attribute values (`{"S": …}`): a plain client on the same transport.
   const rawDynamo = new DynamoDBClient({ region, endpoint: dynamo.endpoint, ...transport });
   const incidents = createIncidents(config);
-  const outbox = createOutbox(outboxPath, { echo: log });
 
   const registry: ExecutionRegistry = {
     async claim(record: ExecutionRecord) {
@@ -319,18 +317,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   generation += 1;
   // The stages' handlers are filled in once the workflow's endpoint is known (below); nothing runs before that.
   const tasks: Record<string, LocalTask> = {};
-  // The two service integrations of the fallback path, against the local stand-ins.
-  tasks.EscalateFallback = async (input) => {
-    const params = input as { Subject?: string; Message?: string; MessageAttributes?: Record<string, { StringValue?: string }> };
-    const entry = await outbox.write({
-      kind: 'escalation',
-      subject: params.Subject,
-      message: params.Message,
-      attributes: Object.fromEntries(Object.entries(params.MessageAttributes ?? {}).map(([k, v]) => [k, v.StringValue])),
-    });
-    return { MessageId: entry.id };
-  };
-  // Step Functions names a service integration's errors `<Service>.<error>` (DynamoDB.ConditionalCheckFailedException);
+  // The fallback path's one service integration (RecordNotifyFailed, a DynamoDB UpdateItem), against the embedded
+  // store. Step Functions names a service integration's errors `<Service>.<error>` (DynamoDB.ConditionalCheckFailedException);
   // the ASL's Retry/Catch match those names, so the local stand-in reports them the same way.
   const dynamoUpdate: LocalTask = async (input) => {
     try {
@@ -341,7 +329,6 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     }
     return {};
   };
-  tasks.RecordFallback = dynamoUpdate;
   tasks.RecordNotifyFailed = dynamoUpdate;
 
   // AwaitApproval is `lambda:invoke.waitForTaskToken` on notify: the function gets the `Payload`, the state then waits.
@@ -355,7 +342,6 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       ...Object.fromEntries(
         Object.entries(STEP_FUNCTIONS).map(([state, fn]) => [`${state}FunctionArn`, `arn:aws:lambda:${region}:${ACCOUNT}:function:${fn}`]),
       ),
-      EscalationTopicArn: `arn:aws:sns:${region}:${ACCOUNT}:escalations`,
       IncidentsTableName: tableNames.incidents,
     },
     stateMachineArn,

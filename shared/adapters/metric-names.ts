@@ -32,7 +32,10 @@ export const METRIC = {
   llmCostUsd: 'LlmCostUsd',
   /** Analyze: failures an outsider controls analysed offline because their model budget was spent. */
   outsiderModelBudgetSpent: 'OutsiderModelBudgetSpent',
-  /** Reconciler: incidents re-driven, and those it escalated instead (re-drive or start budget spent, start refused). */
+  /**
+   * Reconciler: incidents re-driven, and those it escalated instead (re-drive or start budget spent, start refused,
+   * the notify function failed on them).
+   */
   redriven: 'IncidentsRedriven',
   redriveExhausted: 'IncidentsRedriveExhausted',
   /**

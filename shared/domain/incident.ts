@@ -333,11 +333,14 @@ export interface Incident {
   /** Append-only remediation audit trail. */
   audit?: AuditEntry[];
   notifications: NotificationRecord[];
-  /** Set by the state machine when Notify failed and the SNS fallback reached the operator instead. */
+  /**
+   * Set by the reconciler when it told on-call instead of the pipeline: every execution failed, the execution would
+   * not start, or Notify failed (shared/reconcile).
+   */
   notifiedByFallback?: boolean;
   /**
-   * Set by the state machine when every notification path failed (Notify and the SNS fallback): nobody was told.
-   * The execution fails (the failed-executions alarm fires) and the reconciler re-drives the incident.
+   * Set by the state machine when Notify failed after its retries: nobody may have been told. The reconciler tells
+   * on-call (once per window for all such incidents) and clears it (shared/reconcile/notify-failed.ts).
    */
   notifyFailed?: boolean;
   notifyFailedAt?: string;

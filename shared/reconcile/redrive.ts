@@ -7,12 +7,14 @@
  * aborted) a new execution is started for it. Attempt 0 is named after the incident; attempt n is `<id>-a<n>`,
  * taken with a conditional write on the incident, so two reconcilers (or a reconciler and a redelivery) cannot both
  * start one, and a repeated run is idempotent. Stages are idempotent, so a re-drive runs the pipeline from the start.
+ * An incident the notify function failed on is not re-driven: the reconciler tells on-call (./notify-failed.ts).
  */
 import { METRIC } from '../adapters/metric-names.js';
 import { ReconcileIncompleteError, errorMessage } from '../errors.js';
 import type { Incident } from '../domain/incident.js';
 import { renderEscalation } from '../notify/escalation.js';
 import { publishClaimedPage } from '../notify/claimed-page.js';
+import { escalateNotifyFailed } from './notify-failed.js';
 import { type PolicyFile, policyFor } from '../remediation/policy.js';
 import type { Clock, EscalationLedger, EscalationPublisher, Metrics, WorkflowStarter } from '../ports.js';
 import { type DigestDeps, type DigestResult, sendDueDigests } from './digests.js';
@@ -40,6 +42,8 @@ export type RedriveOutcome =
   | { action: 'started'; execution: string; attempt: number }
   | { action: 'exhausted'; execution: string; attempt: number; status: string }
   | Unstartable
+  /** Notify failed for good and the state machine marked the incident: on-call is told by the reconciler, not a re-drive. */
+  | { action: 'notify_failed'; execution: string }
   | { action: 'no_input' }
   | { action: 'claimed_elsewhere' }
   | { action: 'finished' };
@@ -109,6 +113,8 @@ export async function redriveIncident(incident: Incident, deps: RedriveDeps, opt
   const current = executionNameFor(incident.id, attempt);
   const execution = await deps.workflow.describe(current);
   if (execution?.status === 'RUNNING' || execution?.status === 'PENDING_REDRIVE') return { action: 'running', execution: current };
+  // A re-drive would run every stage again only to reach the same notify function; a redelivery creates nothing.
+  if (incident.notifyFailed) return { action: 'notify_failed', execution: current };
   const input = (execution?.input as { trigger?: unknown } | null)?.trigger
     ? execution?.input
     : await deps.incidents.triggerOf(incident.id).then((trigger) => (trigger ? { trigger, incidentStored: true } : null));
@@ -191,6 +197,8 @@ export interface ReconcileResult {
   exhausted: string[];
   /** Escalated: its execution would not start (refused for good, or its start budget spent). */
   unstartable: string[];
+  /** Reported to on-call for the notify function, which failed on them (see ./notify-failed.ts). */
+  notifyFailed: string[];
   failed: string[];
 }
 
@@ -281,7 +289,7 @@ export async function reconcile(deps: RedriveDeps & ExhaustedEscalationDeps & { 
     // Candidates whose execution is still running cost a describe each: look at a few more than we may re-drive.
     limit: options.maxPerRun * 4,
   });
-  const result: ReconcileResult = { examined: 0, redriven: [], running: 0, exhausted: [], unstartable: [], failed: [] };
+  const result: ReconcileResult = { examined: 0, redriven: [], running: 0, exhausted: [], unstartable: [], notifyFailed: [], failed: [] };
   for (const incident of candidates) {
     if (result.redriven.length >= options.maxPerRun) break;
     result.examined += 1;
@@ -295,6 +303,9 @@ export async function reconcile(deps: RedriveDeps & ExhaustedEscalationDeps & { 
       } else if (outcome.action === 'unstartable') {
         await escalateUnfinished(incident, gaveUpOnStarting(outcome), deps);
         result.unstartable.push(incident.id);
+      } else if (outcome.action === 'notify_failed') {
+        await escalateNotifyFailed(incident, outcome.execution, deps);
+        result.notifyFailed.push(incident.id);
       }
     } catch (error) {
       // One incident's failure (a throttled StartExecution) must not stop the others; the next run retries it.
@@ -303,8 +314,9 @@ export async function reconcile(deps: RedriveDeps & ExhaustedEscalationDeps & { 
     }
   }
   deps.metrics.count(METRIC.redriven, result.redriven.length);
-  deps.metrics.count(METRIC.redriveExhausted, result.exhausted.length + result.unstartable.length);
-  if (result.redriven.length > 0 || result.exhausted.length > 0 || result.unstartable.length > 0) {
+  const escalated = result.exhausted.length + result.unstartable.length + result.notifyFailed.length;
+  deps.metrics.count(METRIC.redriveExhausted, escalated);
+  if (result.redriven.length > 0 || escalated > 0) {
     deps.logger.info('reconciler run', { ...result });
   }
   return result;

@@ -183,7 +183,7 @@ describe('least-privilege grants', () => {
     }
   });
 
-  it('lets only notify, the reconciler (digests of ended windows) and the state machine fallback publish escalations', () => {
+  it('lets only notify and the reconciler (digests, incidents the pipeline could not finish or notify) publish escalations', () => {
     for (const name of ['notify', 'reconcile'] as const) {
       expect(allows(functionStatements(synthesized, name), 'sns:Publish', topicRef), name).toBe(true);
       expect(allows(functionStatements(synthesized, name), 'kms:GenerateDataKey'), name).toBe(true);

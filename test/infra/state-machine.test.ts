@@ -74,7 +74,6 @@ describe('incident pipeline definition (statemachines/incident-pipeline.asl.json
     for (const [placeholder, name] of Object.entries(PLACEHOLDER_FUNCTIONS)) {
       expect(substitutions[placeholder], placeholder).toEqual(getAtt(functionLogicalId(stack, stack.functions[name])));
     }
-    expect(substitutions.EscalationTopicArn).toEqual(ref(stack.getLogicalId(stack.topic.node.defaultChild as never)));
     expect(substitutions.IncidentsTableName).toEqual(ref(stack.getLogicalId(stack.tables.incidents.table.node.defaultChild as never)));
   });
 
@@ -126,9 +125,10 @@ describe('incident pipeline definition (statemachines/incident-pipeline.asl.json
       }
     });
 
-    it('may publish to the escalation topic (and use its key) for the fallback', () => {
-      expect(allows(statements, 'sns:Publish', ref(stack.getLogicalId(stack.topic.node.defaultChild as never)))).toBe(true);
-      expect(allows(statements, 'kms:GenerateDataKey')).toBe(true);
+    it('may not publish: the fallback for a failed Notify is a marker the reconciler pages for, through the ledger', () => {
+      expect(allows(statements, 'sns:Publish')).toBe(false);
+      expect(allows(statements, 'kms:GenerateDataKey')).toBe(false);
+      expect(aslText).not.toContain('arn:aws:states:::sns:');
     });
 
     it('may only UpdateItem on the incidents table', () => {

@@ -14,7 +14,6 @@ export const pipelineDefinition = JSON.parse(
     AnalyzeFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:analyze',
     RemediateFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:remediate',
     NotifyFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:notify',
-    EscalationTopicArn: 'arn:aws:sns:us-east-1:000000000000:escalations',
     IncidentsTableName: 'incidents',
   }),
 ) as { States: Record<string, unknown> };
@@ -34,8 +33,6 @@ const PLAIN_PATH: Record<string, TaskHandler> = {
   Remediate: async () => ({ awaitingApproval: false, awaitingDelay: false }),
   ApplyAfterDelay: async () => ({ awaitingApproval: false, awaitingDelay: false, applied: true }),
   Notify: ok,
-  EscalateFallback: async () => ({ MessageId: 'm-1' }),
-  RecordFallback: ok,
   RecordNotifyFailed: ok,
 };
 

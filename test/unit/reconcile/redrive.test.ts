@@ -264,6 +264,28 @@ describe('reconciler', () => {
     expect(await store.get('throttled')).toMatchObject({ status: 'notified', notifiedByFallback: true, startFailures: 3 });
   });
 
+  it('pages once for incidents the notify function failed on, whatever their repository, and re-drives none of them', async () => {
+    const store = createMemoryStore(() => NOW);
+    const marked = (error: string) => ({ notifyFailed: true, history: [{ at: NOW.toISOString(), event: 'notify_failed', detail: error }] });
+    await seed(store, 'app', 60, { repository: 'octo/app', ...marked('GitHubRequestError') });
+    await seed(store, 'other', 50, { repository: 'octo/other', ...marked('GitHubRequestError') });
+    // What the state machine recorded as the error's name is shown only when it looks like one.
+    await seed(store, 'odd', 40, { repository: 'octo/third', ...marked('Error: token ghp_x leaked here') });
+    const { workflow, started } = fakeWorkflow({ app: 'SUCCEEDED', other: 'SUCCEEDED', odd: 'FAILED' });
+    const { deps: d, published, counts } = deps(store, workflow);
+
+    const result = await reconcile(d, { ...options, maxPerRun: 10 });
+
+    expect(started).toEqual([]);
+    expect(result.notifyFailed).toEqual(['app', 'other', 'odd']);
+    expect(counts.IncidentsRedriveExhausted).toBe(3);
+    expect(published).toHaveLength(1);
+    expect(published[0]).toMatchObject({ subject: '[Pipeline Guard] The notify function failed: an incident was not reported', attributes: { kind: 'notify-failed' } });
+    expect(published[0]?.message).toContain('failed on incident app after its retries (GitHubRequestError)');
+    for (const id of ['app', 'other', 'odd']) expect(await store.get(id)).toMatchObject({ status: 'notified', notifiedByFallback: true, notifyFailed: false });
+    expect((await store.get('odd'))?.history.at(-1)?.detail).toBe('notify failed (unnamed error) on odd; counted on the open escalation (3 in this window)');
+  });
+
   it('keeps going when one re-drive fails', async () => {
     const store = createMemoryStore(() => NOW);
     await seed(store, 'x', 60);
@@ -287,7 +309,7 @@ describe('reconciler', () => {
 
 describe('a scheduled run that left work undone', () => {
   const digests = { sent: [], skipped: 0, failed: [] as string[] };
-  const done = { examined: 2, redriven: ['a-a1'], running: 1, exhausted: ['b'], unstartable: [] as string[], failed: [] as string[] };
+  const done = { examined: 2, redriven: ['a-a1'], running: 1, exhausted: ['b'], unstartable: [] as string[], notifyFailed: [] as string[], failed: [] as string[] };
 
   it('is an error (the Lambda fails and the reconciler alarm counts it) when a re-drive or a digest failed', () => {
     const redrive = incompleteRunError({ ...done, failed: ['x', 'y'], digests });

@@ -34,7 +34,7 @@ describe('incident pipeline: a PR comment waiting for the write budget', () => {
     expect(notifyInputs).toEqual([null, expect.objectContaining({ pendingRounds: 1 }), expect.objectContaining({ pendingRounds: 2 })]);
     expect(output.notify).toMatchObject({ status: 'notified', commentPending: false });
     expect(output).not.toHaveProperty('notifyError');
-    expect(states).not.toContain('EscalateFallback');
+    expect(states).not.toContain('RecordNotifyFailed');
   });
 
   it('ends at once when Notify posted (and when an older Notify result has no commentPending)', async () => {
@@ -50,7 +50,7 @@ describe('incident pipeline: a PR comment waiting for the write budget', () => {
     const { states } = await run(notifyPendingFor(25, 600), 0);
 
     expect(states.filter((s) => s === 'Notify')).toHaveLength(26);
-    expect(states).not.toContain('EscalateFallback');
+    expect(states).not.toContain('RecordNotifyFailed');
     const notify = definition.States.Notify as { Retry: Array<{ ErrorEquals: string[] }>; Next: string };
     expect(notify.Retry.flatMap((r) => r.ErrorEquals)).not.toContain('WriteBudgetExhaustedError');
     expect(notify.Next).toBe('CommentPending');
@@ -73,6 +73,6 @@ describe('incident pipeline: a PR comment waiting for the write budget', () => {
     expect(states.filter((s) => s === 'Remediate')).toHaveLength(13);
     expect(output).not.toHaveProperty('remediateError');
     expect(output.remediation).toMatchObject({ applied: true });
-    expect(states).not.toContain('EscalateFallback');
+    expect(states).not.toContain('RecordNotifyFailed');
   });
 });

@@ -69,12 +69,12 @@ describe('incident pipeline: Lambda throttling is waited out, not escalated', ()
     }
   });
 
-  it('a Notify throttled through a burst still notifies: no SNS fallback page', async () => {
+  it('a Notify throttled through a burst still notifies: no notify-failed fallback', async () => {
     const notify = throttled(6);
     const { states: visited, error } = await runPipeline({ Notify: notify }, noWaits);
     expect(error).toBeNull();
     expect(notify.attempts()).toBe(7);
-    expect(visited).not.toContain('EscalateFallback');
+    expect(visited).not.toContain('RecordNotifyFailed');
   });
 
   it('a Classify throttled through a burst still classifies instead of skipping to Notify', async () => {
