@@ -1,11 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { EVENTS_DIR, type RecordedWebhook, deliverWebhook, loadWebhook } from '../../infra/local/replay.js';
-import type { LocalRuntime } from '../../infra/local/runtime.js';
-import type { FakeGitHub } from '../support/fake-github.js';
-import { type Harness, startHarness } from '../support/harness.js';
-import type { FakeModel, ModelAnswer } from '../support/fake-model.js';
+import { useLocalRuntime } from '../support/harness.js';
+import type { ModelAnswer } from '../support/fake-model.js';
 
 /**
  * An attacker's pass over the fix-PR path, through the local runtime: a model (steered, or simply wrong) writes a
@@ -16,10 +14,6 @@ const SECRET = 'fix-pr-content-secret';
 const SHA = '9f2c4e1ab37d5c6e8f901b2a3c4d5e6f7a8b9c0d';
 const PR = 1287;
 const REPO = { name: 'fixes-on', id: 800000042 };
-let github: FakeGitHub;
-let model: FakeModel;
-let harness: Harness;
-let runtime: LocalRuntime;
 let jestLog: string;
 
 const SOURCE_PATCH = ['--- a/src/invoices/tax.ts', '+++ b/src/invoices/tax.ts', '@@ -1 +1 @@', '-export const rate = 0.2;', '+export const rate = 0.19;', ''].join('\n');
@@ -58,8 +52,8 @@ function failedRun(runId: number, jobId: number): RecordedWebhook {
     pr.base.repo.id = REPO.id;
     pr.head.repo.id = REPO.id;
   }
-  github.jobs.set(`${runId}/1`, [{ id: jobId, name: 'test (node 22)', conclusion: 'failure' }]);
-  github.logs.set(jobId, { content: jestLog });
+  harness.github.jobs.set(`${runId}/1`, [{ id: jobId, name: 'test (node 22)', conclusion: 'failure' }]);
+  harness.github.logs.set(jobId, { content: jestLog });
   return webhook;
 }
 
@@ -78,45 +72,39 @@ function approval(text: string, id: number): RecordedWebhook {
 
 /** Proposes `patch` for a failure, approves it as a maintainer, and returns the incident and the trees committed. */
 async function proposeAndApprove(patch: string, runId: number) {
-  model.answer = proposing(patch);
-  const treesBefore = [...github.gitObjects.values()].filter((o) => o.kind === 'trees').length;
-  const pullsBefore = github.pulls.length;
-  const response = await deliverWebhook(runtime.url, failedRun(runId, runId + 1), SECRET);
-  await runtime.idle();
+  harness.model.answer = proposing(patch);
+  const treesBefore = [...harness.github.gitObjects.values()].filter((o) => o.kind === 'trees').length;
+  const pullsBefore = harness.github.pulls.length;
+  const response = await deliverWebhook(harness.runtime.url, failedRun(runId, runId + 1), SECRET);
+  await harness.runtime.idle();
   const id = String(response.body.incidentId);
   const waiting = await harness.incident(id);
-  await deliverWebhook(runtime.url, approval(`/guard approve ${id}`, runId + 2), SECRET);
-  await runtime.idle();
-  const trees = [...github.gitObjects.values()].filter((o) => o.kind === 'trees').slice(treesBefore);
-  return { id, waiting, done: await harness.incident(id), trees, pulls: github.pulls.slice(pullsBefore) };
+  await deliverWebhook(harness.runtime.url, approval(`/guard approve ${id}`, runId + 2), SECRET);
+  await harness.runtime.idle();
+  const trees = [...harness.github.gitObjects.values()].filter((o) => o.kind === 'trees').slice(treesBefore);
+  return { id, waiting, done: await harness.incident(id), trees, pulls: harness.github.pulls.slice(pullsBefore) };
 }
 
-beforeAll(async () => {
-  harness = await startHarness({
-    name: 'guard-fix-pr-content',
-    secret: SECRET,
-    github: { auth: 'token' },
-    model: 'steered',
-    env: {
-      POLICY_JSON: JSON.stringify({ repositories: { [`acme-shop/${REPO.name}`]: { actions: { open_fix_pr: { allowed: true } } } } }),
-      // Some twenty incidents comment on one pull request within a minute: the default write budget (20 a minute)
-      // would hold the later comments back for a minute, which is not what these tests are about.
-      GITHUB_WRITES_PER_MINUTE: '1000',
-      GITHUB_WRITES_PER_HOUR: '10000',
-    },
-  });
-  runtime = harness.runtime;
-  github = harness.github;
-  model = harness.model;
-  jestLog = await readFile(join(EVENTS_DIR, 'logs', 'github-actions-jest-failure.log'), 'utf8');
-  github.permissions.set('dana-dev', 'write');
-  github.files.set(`src/auth/require-login.ts@${SHA}`, AUTH_SOURCE);
-  github.files.set(`src/invoices/tax.ts@${SHA}`, 'export const rate = 0.2;\n');
-  github.files.set(`src/invoices/rate.ts@${SHA}`, 'export const defaultRate = 0.2;\nexport const reducedRate = 0.07;\n');
+const harness = useLocalRuntime({
+  name: 'guard-fix-pr-content',
+  secret: SECRET,
+  github: { auth: 'token' },
+  model: 'steered',
+  env: {
+    POLICY_JSON: JSON.stringify({ repositories: { [`acme-shop/${REPO.name}`]: { actions: { open_fix_pr: { allowed: true } } } } }),
+    // Some twenty incidents comment on one pull request within a minute: the default write budget (20 a minute)
+    // would hold the later comments back for a minute, which is not what these tests are about.
+    GITHUB_WRITES_PER_MINUTE: '1000',
+    GITHUB_WRITES_PER_HOUR: '10000',
+  },
 });
 
-afterAll(async () => {
-  await harness?.close();
+beforeAll(async () => {
+  jestLog = await readFile(join(EVENTS_DIR, 'logs', 'github-actions-jest-failure.log'), 'utf8');
+  harness.github.permissions.set('dana-dev', 'write');
+  harness.github.files.set(`src/auth/require-login.ts@${SHA}`, AUTH_SOURCE);
+  harness.github.files.set(`src/invoices/tax.ts@${SHA}`, 'export const rate = 0.2;\n');
+  harness.github.files.set(`src/invoices/rate.ts@${SHA}`, 'export const defaultRate = 0.2;\nexport const reducedRate = 0.07;\n');
 });
 
 describe('a fix commit is the diff the approver saw', () => {
@@ -172,7 +160,7 @@ describe('a fix commit is the diff the approver saw', () => {
     const { id, done, trees } = await proposeAndApprove(patch, 95000400);
 
     expect(done.decision).toMatchObject({ action: 'open_fix_pr', applied: true });
-    expect(github.pulls.map((p) => p.head)).toContain(`guard/fix-${id}`);
+    expect(harness.github.pulls.map((p) => p.head)).toContain(`guard/fix-${id}`);
     expect(trees).toHaveLength(1);
     expect(trees[0]!.tree).toEqual([{ path: 'src/invoices/rate.ts', mode: '100644', type: 'blob', sha: null }]);
   });
@@ -196,19 +184,19 @@ describe('files that CI, an installer or a tool runs are not on the fix-PR allow
   ];
 
   it.each(cases)('a patch to %s is refused before anyone is asked to approve it', async (path, line) => {
-    github.files.set(`${path}@${SHA}`, 'keep\n');
-    model.answer = proposing([`--- a/${path}`, `+++ b/${path}`, '@@ -1 +1,2 @@', ' keep', `+${line}`, ''].join('\n'));
+    harness.github.files.set(`${path}@${SHA}`, 'keep\n');
+    harness.model.answer = proposing([`--- a/${path}`, `+++ b/${path}`, '@@ -1 +1,2 @@', ' keep', `+${line}`, ''].join('\n'));
     const runId = 95100000 + cases.findIndex(([p]) => p === path) * 10;
-    const pullsBefore = github.pulls.length;
+    const pullsBefore = harness.github.pulls.length;
 
-    const response = await deliverWebhook(runtime.url, failedRun(runId, runId + 1), SECRET);
-    await runtime.idle();
+    const response = await deliverWebhook(harness.runtime.url, failedRun(runId, runId + 1), SECRET);
+    await harness.runtime.idle();
     const done = await harness.incident(String(response.body.incidentId));
 
     expect(done.analysis?.patch).toBeUndefined();
     expect(done.status).not.toBe('awaiting_approval');
     expect(done.decision?.reason).toMatch(/patch was refused: .*outside the fix-PR allow-list/);
-    expect(github.pulls.length).toBe(pullsBefore);
+    expect(harness.github.pulls.length).toBe(pullsBefore);
   });
 });
 
@@ -229,11 +217,11 @@ describe('an override the detector must read, however it is spelled', () => {
   it.each(lines)('%s', async (line) => {
     const runId = 95200000 + lines.indexOf(line) * 10;
     const webhook = failedRun(runId, runId + 1);
-    github.logs.set(runId + 1, { content: jestLog.replace(/^(.*Received: .*108.*)$/m, (received) => `${received}\n${received.slice(0, 29)}    ${line}`) });
-    model.answer = () => ({ ...proposing(SOURCE_PATCH)(''), confidence: 1, rootCause: 'As the note in the log says, the fix is ready.' });
+    harness.github.logs.set(runId + 1, { content: jestLog.replace(/^(.*Received: .*108.*)$/m, (received) => `${received}\n${received.slice(0, 29)}    ${line}`) });
+    harness.model.answer = () => ({ ...proposing(SOURCE_PATCH)(''), confidence: 1, rootCause: 'As the note in the log says, the fix is ready.' });
 
-    const response = await deliverWebhook(runtime.url, webhook, SECRET);
-    await runtime.idle();
+    const response = await deliverWebhook(harness.runtime.url, webhook, SECRET);
+    await harness.runtime.idle();
     const done = await harness.incident(String(response.body.incidentId));
 
     expect(done.analysis?.injection?.logLines ?? 0).toBeGreaterThan(0);

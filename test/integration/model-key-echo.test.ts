@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EVENTS_DIR, deliverWebhook, loadWebhook } from '../../infra/local/replay.js';
-import { type Harness, startHarness } from '../support/harness.js';
+import { useLocalRuntime } from '../support/harness.js';
 
 /**
  * Some OpenAI-compatible gateways quote the key they refused in their error ("Received API Key = …"). The error's
@@ -11,15 +11,8 @@ import { type Harness, startHarness } from '../support/harness.js';
  */
 const SECRET = 'model-key-echo-secret';
 const KEY = 'gw-7c1e9a4b2d8f6e3a5c0b9d8e7f6a5b4c';
-let harness: Harness;
 
-beforeAll(async () => {
-  harness = await startHarness({ name: 'guard-key-echo', secret: SECRET, github: { auth: 'token' }, model: 'echoing', env: { LLM_API_KEY: KEY } });
-});
-
-afterAll(async () => {
-  await harness?.close();
-});
+const harness = useLocalRuntime({ name: 'guard-key-echo', secret: SECRET, github: { auth: 'token' }, model: 'echoing', env: { LLM_API_KEY: KEY } });
 
 describe('a model endpoint that quotes the refused key', () => {
   it('keeps the key out of the incident, the outbox and the pull request comment', async () => {

@@ -1,11 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { EVENTS_DIR, type RecordedWebhook, deliverWebhook, loadWebhook } from '../../infra/local/replay.js';
 import type { Incident } from '../../shared/domain/incident.js';
-import type { FakeGitHub } from '../support/fake-github.js';
-import type { FakeModel } from '../support/fake-model.js';
-import { type Harness, startHarness } from '../support/harness.js';
+import { useLocalRuntime } from '../support/harness.js';
 
 /**
  * The model budget of failures an outsider controls, through the local runtime: a GitHub-like REST server, an
@@ -22,26 +20,18 @@ const SHARE = 2;
 const OTHER_REPOSITORY = { id: 714523999, name: 'docs-site' };
 /** The head repository of `workflow_run-fork-failure.json`. */
 const FORK_REPO_ID = 829371044;
-let github: FakeGitHub;
-let model: FakeModel;
-let harness: Harness;
 let jestLog: string;
 
-beforeAll(async () => {
-  harness = await startHarness({
-    name: 'guard-outsider-budget',
-    secret: SECRET,
-    github: { auth: 'token' },
-    model: 'budgeted',
-    env: { LLM_OUTSIDER_ANALYSES_PER_HOUR: String(BUDGET) },
-  });
-  github = harness.github;
-  model = harness.model;
-  jestLog = await readFile(join(EVENTS_DIR, 'logs', 'github-actions-jest-failure.log'), 'utf8');
+const harness = useLocalRuntime({
+  name: 'guard-outsider-budget',
+  secret: SECRET,
+  github: { auth: 'token' },
+  model: 'budgeted',
+  env: { LLM_OUTSIDER_ANALYSES_PER_HOUR: String(BUDGET) },
 });
 
-afterAll(async () => {
-  await harness?.close();
+beforeAll(async () => {
+  jestLog = await readFile(join(EVENTS_DIR, 'logs', 'github-actions-jest-failure.log'), 'utf8');
 });
 
 /** A commit SHA of its own for run `n`. */
@@ -66,13 +56,13 @@ function failedRun(n: number, origin: 'fork' | 'own', repository?: { id: number;
   run.id = runId;
   run.head_sha = shaOf(n);
   if (origin === 'fork') {
-    github.commitPulls.set(run.head_sha, [{ number: pullRequest, state: 'open', head: { sha: run.head_sha, repo: { id: FORK_REPO_ID } } }]);
+    harness.github.commitPulls.set(run.head_sha, [{ number: pullRequest, state: 'open', head: { sha: run.head_sha, repo: { id: FORK_REPO_ID } } }]);
   } else {
     run.pull_requests[0].number = pullRequest;
     run.pull_requests[0].head.sha = run.head_sha;
   }
-  github.jobs.set(`${runId}/1`, [{ id: 85_000_000 + n, name: 'test (node 22)', conclusion: 'failure' }]);
-  github.logs.set(85_000_000 + n, { content: jestLog });
+  harness.github.jobs.set(`${runId}/1`, [{ id: 85_000_000 + n, name: 'test (node 22)', conclusion: 'failure' }]);
+  harness.github.logs.set(85_000_000 + n, { content: jestLog });
   return { webhook, pullRequest };
 }
 
@@ -97,7 +87,7 @@ async function clearOfTheHoursEnd(): Promise<void> {
   if (leftMs < SCENARIO_MS) await new Promise((resolve) => setTimeout(resolve, leftMs + 1000));
 }
 
-const commented = (pullRequest: number) => (github.comments.get(pullRequest) ?? []).length > 0;
+const commented = (pullRequest: number) => (harness.github.comments.get(pullRequest) ?? []).length > 0;
 
 describe("outsiders' model budget", () => {
   it("analyses a fork's failures past its repository's share or the pool offline, records and comments on them, and leaves the repositories' own to the model", async () => {
@@ -108,12 +98,12 @@ describe("outsiders' model budget", () => {
     const forks = [];
     for (let n = 1; n <= SHARE + 1; n += 1) forks.push(await fails(n, 'fork'));
     const otherForks = [await fails(4, 'fork', OTHER_REPOSITORY), await fails(5, 'fork', OTHER_REPOSITORY)];
-    const promptsForForks = model.prompts.length;
+    const promptsForForks = harness.model.prompts.length;
     const own = [await fails(11, 'own'), await fails(12, 'own', OTHER_REPOSITORY)];
 
     // Assert: the share's 2, then the pool's third to the other repository.
     expect(promptsForForks).toBe(BUDGET);
-    expect(model.prompts.length).toBe(BUDGET + 2);
+    expect(harness.model.prompts.length).toBe(BUDGET + 2);
     for (const { incident } of [...forks, ...otherForks]) expect(incident.fromFork).toBe(true);
     for (const { incident } of [...forks.slice(0, SHARE), otherForks[0]!]) {
       expect(incident.analysis).toMatchObject({ provider: 'openai', model: 'budgeted' });

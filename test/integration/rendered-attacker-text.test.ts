@@ -1,11 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { EVENTS_DIR, type RecordedWebhook, deliverWebhook, loadWebhook } from '../../infra/local/replay.js';
-import type { LocalRuntime } from '../../infra/local/runtime.js';
-import type { FakeGitHub } from '../support/fake-github.js';
-import { type Harness, startHarness } from '../support/harness.js';
-import type { FakeModel } from '../support/fake-model.js';
+import { useLocalRuntime } from '../support/harness.js';
 
 /**
  * What the pull request comment renders of text an attacker chooses (a workflow name, a model's answer the log
@@ -13,10 +10,6 @@ import type { FakeModel } from '../support/fake-model.js';
  */
 const SECRET = 'rendered-attacker-text-secret';
 const PR = 1287;
-let github: FakeGitHub;
-let model: FakeModel;
-let harness: Harness;
-let runtime: LocalRuntime;
 let jestLog: string;
 
 function failedRun(runId: number, jobId: number, run: Record<string, unknown> = {}): RecordedWebhook {
@@ -24,38 +17,32 @@ function failedRun(runId: number, jobId: number, run: Record<string, unknown> = 
   const body = webhook.body as Record<string, any>;
   body.workflow_run.id = runId;
   Object.assign(body.workflow_run, run);
-  github.jobs.set(`${runId}/1`, [{ id: jobId, name: 'test (node 22)', conclusion: 'failure' }]);
-  github.logs.set(jobId, { content: jestLog });
+  harness.github.jobs.set(`${runId}/1`, [{ id: jobId, name: 'test (node 22)', conclusion: 'failure' }]);
+  harness.github.logs.set(jobId, { content: jestLog });
   return webhook;
 }
 
 /** The comment as a renderer reads its text: Markdown backslash escapes resolved. */
-const renderedText = (pr: number) => (github.comments.get(pr) ?? []).map((c) => c.body.replace(/\\(.)/g, '$1')).join('\n---\n');
+const renderedText = (pr: number) => (harness.github.comments.get(pr) ?? []).map((c) => c.body.replace(/\\(.)/g, '$1')).join('\n---\n');
 
-beforeAll(async () => {
-  harness = await startHarness({
-    name: 'guard-rendered-text',
-    secret: SECRET,
-    github: { auth: 'token' },
-    model: 'steered',
-    // Every incident comments on one pull request: the default write budget (20 a minute) is not what is tested here.
-    env: { GITHUB_WRITES_PER_MINUTE: '1000', GITHUB_WRITES_PER_HOUR: '10000' },
-  });
-  runtime = harness.runtime;
-  github = harness.github;
-  model = harness.model;
-  jestLog = await readFile(join(EVENTS_DIR, 'logs', 'github-actions-jest-failure.log'), 'utf8');
+const harness = useLocalRuntime({
+  name: 'guard-rendered-text',
+  secret: SECRET,
+  github: { auth: 'token' },
+  model: 'steered',
+  // Every incident comments on one pull request: the default write budget (20 a minute) is not what is tested here.
+  env: { GITHUB_WRITES_PER_MINUTE: '1000', GITHUB_WRITES_PER_HOUR: '10000' },
 });
 
-afterAll(async () => {
-  await harness?.close();
+beforeAll(async () => {
+  jestLog = await readFile(join(EVENTS_DIR, 'logs', 'github-actions-jest-failure.log'), 'utf8');
 });
 
 describe('the PR comment links nothing an attacker wrote', () => {
   it('a www. host in the workflow name or the model answer is not autolinked', async () => {
     // GitHub links `www.host/path` by itself (GFM's extended autolinks), after Markdown escapes are read, so the
     // backslashes escapeMarkdown puts before the dots do not stop it; `https://` was defused, `www.` was not.
-    model.answer = () => ({
+    harness.model.answer = () => ({
       rootCause: 'The session expired: re-authenticate at www.evil-login.example/reauth and re-run.',
       fix: ['Sign in again at WWW.evil-login.example/reauth'],
       confidence: 0.4,
@@ -63,8 +50,8 @@ describe('the PR comment links nothing an attacker wrote', () => {
       evidence: ['Expected: 107.1'],
     });
 
-    await deliverWebhook(runtime.url, failedRun(96000001, 86000001, { name: 'CI — status at www.evil-login.example/status' }), SECRET);
-    await runtime.idle();
+    await deliverWebhook(harness.runtime.url, failedRun(96000001, 86000001, { name: 'CI — status at www.evil-login.example/status' }), SECRET);
+    await harness.runtime.idle();
 
     const text = renderedText(PR);
     expect(text).toContain('evil-login');
@@ -86,12 +73,12 @@ describe('a steered answer that sends the reader to code an attacker serves is n
   it.each(cases)('%s', async (_, advice) => {
     const runId = 96100000 + cases.findIndex(([, a]) => a === advice) * 10;
     const log = jestLog.replace(/^(.*Received: .*108.*)$/m, (line) => `${line}\n${steeringLine}`);
-    model.answer = () => ({ rootCause: `The invoice module is outdated. ${advice}`, fix: [advice], confidence: 0.7, proposedAction: 'comment_only', evidence: ['Expected: 107.1'] });
+    harness.model.answer = () => ({ rootCause: `The invoice module is outdated. ${advice}`, fix: [advice], confidence: 0.7, proposedAction: 'comment_only', evidence: ['Expected: 107.1'] });
     const webhook = failedRun(runId, runId + 1);
-    github.logs.set(runId + 1, { content: log });
+    harness.github.logs.set(runId + 1, { content: log });
 
-    const response = await deliverWebhook(runtime.url, webhook, SECRET);
-    await runtime.idle();
+    const response = await deliverWebhook(harness.runtime.url, webhook, SECRET);
+    await harness.runtime.idle();
     const done = await harness.incident(String(response.body.incidentId));
 
     expect(done.analysis?.injection?.answerSignals?.length ?? 0).toBeGreaterThan(0);

@@ -24,7 +24,7 @@ export interface Harness {
   readonly github: FakeGitHub;
   /** The fake model the analyzer calls (only with {@link HarnessOptions.model}). */
   readonly model: FakeModel;
-  dataDir: string;
+  readonly dataDir: string;
   /** Stops the runtime gracefully and starts a new one on the same data directory and settings. */
   restart(): Promise<LocalRuntime>;
   incident(id: string): Promise<Incident>;
@@ -125,6 +125,43 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       await Promise.all([github?.close(), model?.close()]);
       await rm(dataDir, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * The local runtime for the tests of one file (or `describe` block): started before them and closed after them, so
+ * that they share it as they share one scenario. Read its fields inside hooks and tests, not at the top of the file;
+ * a `beforeAll` registered after this call sees it started (the fakes' contents go there).
+ */
+export function useLocalRuntime(options: HarnessOptions, startTimeoutMs?: number): Harness {
+  let started: Harness | undefined;
+  beforeAll(async () => {
+    started = await startHarness(options);
+  }, startTimeoutMs);
+  afterAll(async () => {
+    await started?.close();
+  });
+  const current = (): Harness => {
+    if (started === undefined) throw new Error('the local runtime starts in beforeAll: read it inside a hook or a test');
+    return started;
+  };
+  return {
+    get runtime() {
+      return current().runtime;
+    },
+    get github() {
+      return current().github;
+    },
+    get model() {
+      return current().model;
+    },
+    get dataDir() {
+      return current().dataDir;
+    },
+    restart: () => current().restart(),
+    incident: (id) => current().incident(id),
+    outbox: () => current().outbox(),
+    close: () => current().close(),
   };
 }
 
