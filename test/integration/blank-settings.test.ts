@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { deliverWebhook, loadWebhook } from '../../infra/local/replay.js';
-import { type Harness, apiRequest, startHarness } from '../support/harness.js';
+import { apiRequest, useLocalRuntime } from '../support/harness.js';
 
 /**
  * `NAME=` in an .env file or a template means "not set" (README, "Configuration"), for the variables the local
@@ -9,19 +9,11 @@ import { type Harness, apiRequest, startHarness } from '../support/harness.js';
  * error, `AWS_REGION=` with "Region is missing", and `GATE_TOKEN=` made an empty bearer token nobody can present.
  */
 describe('the local runtime with its settings set blank', () => {
-  let harness: Harness;
-
-  beforeAll(async () => {
-    harness = await startHarness({
-      secret: '',
-      name: 'guard-blank',
-      env: { GITHUB_TOKEN: undefined, GITHUB_APP_ID: undefined, GATE_TOKEN: '', INCIDENTS_TABLE: ' ', AWS_REGION: '', GATE_VERIFY_DEFAULT_BRANCH: '' },
-    });
+  const harness = useLocalRuntime({
+    secret: '',
+    name: 'guard-blank',
+    env: { GITHUB_TOKEN: undefined, GITHUB_APP_ID: undefined, GATE_TOKEN: '', INCIDENTS_TABLE: ' ', AWS_REGION: '', GATE_VERIFY_DEFAULT_BRANCH: '' },
   }, 60_000);
-
-  afterAll(async () => {
-    await harness?.close();
-  });
 
   it('starts with the defaults: the local webhook secret, the default table and region, a generated gate token', () => {
     const { runtime } = harness;

@@ -5,18 +5,14 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliverWebhook, loadWebhook } from '../../infra/local/replay.js';
-import type { LocalRuntime } from '../../infra/local/runtime.js';
 import { RUNTIME_FILE } from '../../shared/cli/local-runtime.js';
-import { type Harness, startHarness } from '../support/harness.js';
+import { useLocalRuntime } from '../support/harness.js';
 
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '..', '..');
 const SECRET = 'cli-reach-secret';
 const FAILURE_ID = 'gh-714523861-11862439017-1';
 
-let harness: Harness;
-let runtime: LocalRuntime;
-let dataDir: string;
 let emptyDir: string;
 
 /**
@@ -41,39 +37,37 @@ async function guard(args: string[], dir: string): Promise<{ code: number; stdou
   }
 }
 
+const harness = useLocalRuntime({ secret: SECRET, name: 'guard-cli', env: { GITHUB_TOKEN: undefined } }, 60_000);
+
 beforeAll(async () => {
   emptyDir = await mkdtemp(join(tmpdir(), 'guard-cli-none-'));
-  harness = await startHarness({ secret: SECRET, name: 'guard-cli', env: { GITHUB_TOKEN: undefined } });
-  runtime = harness.runtime;
-  dataDir = harness.dataDir;
-  await deliverWebhook(runtime.url, loadWebhook('workflow_run-failure'), SECRET);
-  await runtime.idle();
+  await deliverWebhook(harness.runtime.url, loadWebhook('workflow_run-failure'), SECRET);
+  await harness.runtime.idle();
 }, 60_000);
 
 afterAll(async () => {
-  await harness?.close();
   await rm(emptyDir, { recursive: true, force: true });
 });
 
 describe('the CLI finds the running local runtime by itself', () => {
   it('the runtime says where it is in its data directory', async () => {
-    const info = JSON.parse(await readFile(join(dataDir, RUNTIME_FILE), 'utf8')) as { url: string; pid: number };
-    expect(info).toMatchObject({ url: runtime.url, pid: process.pid });
+    const info = JSON.parse(await readFile(join(harness.dataDir, RUNTIME_FILE), 'utf8')) as { url: string; pid: number };
+    expect(info).toMatchObject({ url: harness.runtime.url, pid: process.pid });
   });
 
   it('guard kb list reads the runtime tables with no variables', async () => {
-    const result = await guard(['kb', 'list', '--limit', '3'], dataDir);
+    const result = await guard(['kb', 'list', '--limit', '3'], harness.dataDir);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout.trim().split('\n')).toHaveLength(3);
   });
 
   it('guard incidents list and show read the runtime API', async () => {
-    const list = await guard(['incidents', 'list', '--status', 'notified'], dataDir);
+    const list = await guard(['incidents', 'list', '--status', 'notified'], harness.dataDir);
     expect(list.code).toBe(0);
     expect(list.stdout).toContain(FAILURE_ID);
 
-    const show = await guard(['incidents', 'show', FAILURE_ID], dataDir);
+    const show = await guard(['incidents', 'show', FAILURE_ID], harness.dataDir);
     expect(show.code).toBe(0);
     expect(show.stdout).toContain('timeline:');
     expect(show.stdout).toContain('Expected: 107.1');

@@ -1,27 +1,17 @@
 import { request as httpRequest } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalRuntime } from '../../infra/local/runtime.js';
-import { type Harness, startHarness } from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { startHarness, useLocalRuntime } from '../support/harness.js';
 import { workflowRecoveryMessage } from '../../shared/domain/recovery.js';
 import { loadAlarmEvent } from '../../infra/local/replay.js';
 
 /** Hostile input against the local runtime's HTTP front door: a 4xx, never a 500. */
-let harness: Harness;
-let runtime: LocalRuntime;
 
-beforeAll(async () => {
-  harness = await startHarness({ secret: 'x', name: 'guard-hostile', env: { GITHUB_TOKEN: undefined } });
-  runtime = harness.runtime;
-});
-
-afterAll(async () => {
-  await harness?.close();
-});
+const harness = useLocalRuntime({ secret: 'x', name: 'guard-hostile', env: { GITHUB_TOKEN: undefined } });
 
 /** A raw request: fetch would normalise `//` away. */
 function raw(method: string, path: string, body?: string, headers: Record<string, string> = body ? { 'content-type': 'application/json' } : {}): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port: runtime.port, method, path, headers }, (res) => {
+    const req = httpRequest({ host: '127.0.0.1', port: harness.runtime.port, method, path, headers }, (res) => {
       res.resume();
       res.on('end', () => resolve(res.statusCode ?? 0));
     });
@@ -94,7 +84,7 @@ describe('front door: requests from web pages', () => {
     // Act
     const fromPage = await raw('POST', '/events/cloudwatch', body, { 'content-type': 'text/plain', origin: 'https://evil.example' });
     const fromFetchMetadata = await raw('POST', '/events/cloudwatch', body, { 'content-type': 'text/plain', 'sec-fetch-site': 'cross-site' });
-    const rebound = await raw('POST', '/events/cloudwatch', body, { 'content-type': 'text/plain', host: `evil.example:${runtime.port}`, origin: `http://evil.example:${runtime.port}` });
+    const rebound = await raw('POST', '/events/cloudwatch', body, { 'content-type': 'text/plain', host: `evil.example:${harness.runtime.port}`, origin: `http://evil.example:${harness.runtime.port}` });
     const fromClient = await raw('POST', '/events/cloudwatch', body);
 
     // Assert: a page whose name was rebound to 127.0.0.1 sends its own name as Origin and Host, and is refused too.
@@ -103,9 +93,9 @@ describe('front door: requests from web pages', () => {
 
   it('refuses reads for another host name (a page rebound to this machine), and serves them to clients', async () => {
     // Act
-    const rebound = await Promise.all(['/incidents', '/experiments', '/metrics/prometheus', '/'].map((path) => raw('GET', path, undefined, { host: `evil.example:${runtime.port}`, 'sec-fetch-site': 'same-origin' })));
+    const rebound = await Promise.all(['/incidents', '/experiments', '/metrics/prometheus', '/'].map((path) => raw('GET', path, undefined, { host: `evil.example:${harness.runtime.port}`, 'sec-fetch-site': 'same-origin' })));
     const fromClient = await Promise.all(['/incidents', '/experiments', '/metrics/prometheus'].map((path) => raw('GET', path)));
-    const byLoopbackName = await raw('GET', '/incidents', undefined, { host: `localhost:${runtime.port}` });
+    const byLoopbackName = await raw('GET', '/incidents', undefined, { host: `localhost:${harness.runtime.port}` });
 
     // Assert
     expect(rebound).toEqual([403, 403, 403, 403]);
@@ -116,15 +106,15 @@ describe('front door: requests from web pages', () => {
   it('refuses web pages on the embedded DynamoDB and Step Functions endpoints too, and serves clients', async () => {
     // Prepare: what a page of another site sends (a CORS preflight, then the call with its Origin), what a page whose
     // name was rebound to 127.0.0.1 sends (its own name as Host and Origin), and what the AWS SDK sends (neither).
-    const dynamo = Number(new URL(runtime.env.DYNAMODB_ENDPOINT as string).port);
-    const sfn = Number(new URL(runtime.env.SFN_ENDPOINT as string).port);
+    const dynamo = Number(new URL(harness.runtime.env.DYNAMODB_ENDPOINT as string).port);
+    const sfn = Number(new URL(harness.runtime.env.SFN_ENDPOINT as string).port);
     const signed = {
       'content-type': 'application/x-amz-json-1.0',
       authorization: 'AWS4-HMAC-SHA256 Credential=x/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0',
       'x-amz-date': '20260101T000000Z',
       'x-amz-target': 'DynamoDB_20120810.ListTables',
     };
-    const describeBody = JSON.stringify({ executionArn: `${runtime.env.STATE_MACHINE_ARN?.replace(':stateMachine:', ':execution:')}:none` });
+    const describeBody = JSON.stringify({ executionArn: `${harness.runtime.env.STATE_MACHINE_ARN?.replace(':stateMachine:', ':execution:')}:none` });
     const sfnHeaders = { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'AWSStepFunctions.DescribeExecution' };
 
     // Act
@@ -149,7 +139,7 @@ describe('front door: requests from web pages', () => {
 
   it('serves the dashboard with a policy that keeps it out of other sites\' frames', async () => {
     // Act
-    const response = await fetch(`${runtime.url}/`);
+    const response = await fetch(`${harness.runtime.url}/`);
     await response.arrayBuffer();
     const policy = response.headers.get('content-security-policy') ?? '';
 

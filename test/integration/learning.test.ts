@@ -1,25 +1,21 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Incident } from '../../shared/domain/incident.js';
 import { silentLogger } from '../../shared/steps/deps.js';
 import type { ExperimentReport } from '../../shared/experiments/report.js';
 import { type RecordedWebhook, deliverWebhook, loadWebhook, readOutbox } from '../../infra/local/replay.js';
-import type { LocalRuntime } from '../../infra/local/runtime.js';
 import { createExperimentsCommand } from '../../shared/cli/commands/experiments.js';
 import { createKbCommand } from '../../shared/cli/commands/kb.js';
 import type { CliIO } from '../../shared/cli/io.js';
 import { knowledgeLookupStep } from '../../shared/steps/knowledge-lookup.js';
 import { commandAnswerMarker } from '../../shared/ingest/comment-commands.js';
-import { type Harness, apiRequest, startHarness, storedIncident } from '../support/harness.js';
+import { apiRequest, storedIncident, useLocalRuntime } from '../support/harness.js';
 
 /**
  * The learning loop through the local runtime: knowledge that remembers outcomes, experiment counters under
  * concurrent outcome events, and the quality gate over HTTP with its bearer token.
  */
-let harness: Harness;
-let runtime: LocalRuntime;
-let dataDir: string;
 const SECRET = 'learning-it-secret';
 const TOKEN = 'learning-it-gate-token-0123456789';
 const REPOSITORY_ID = 714523861;
@@ -40,38 +36,30 @@ function variantOf(name: 'workflow_run-failure' | 'workflow_run-success', change
 }
 
 function api<T>(method: string, path: string, body?: unknown, token: string | null = TOKEN): Promise<{ status: number; body: T }> {
-  return apiRequest<T>(runtime.url, method, path, body, token);
+  return apiRequest<T>(harness.runtime.url, method, path, body, token);
 }
 
 function incident(id: string): Promise<Incident> {
-  return storedIncident(runtime, id);
+  return storedIncident(harness.runtime, id);
 }
 
-beforeAll(async () => {
-  harness = await startHarness({ secret: SECRET, name: 'guard-learning', env: { GITHUB_TOKEN: undefined, GATE_TOKEN: TOKEN } });
-  runtime = harness.runtime;
-  dataDir = harness.dataDir;
-});
-
-afterAll(async () => {
-  await harness?.close();
-});
+const harness = useLocalRuntime({ secret: SECRET, name: 'guard-learning', env: { GITHUB_TOKEN: undefined, GATE_TOKEN: TOKEN } });
 
 describe('knowledge: a second occurrence finds the first with its outcome', () => {
   it('reports the earlier incident, its recovery and the learned entry', async () => {
     // Arrange: a failure, then the green run that resolves it
-    await deliverWebhook(runtime.url, loadWebhook('workflow_run-failure'), SECRET);
-    await runtime.idle();
-    const recovery = await deliverWebhook(runtime.url, loadWebhook('workflow_run-success'), SECRET);
+    await deliverWebhook(harness.runtime.url, loadWebhook('workflow_run-failure'), SECRET);
+    await harness.runtime.idle();
+    const recovery = await deliverWebhook(harness.runtime.url, loadWebhook('workflow_run-success'), SECRET);
     const firstId = `gh-${REPOSITORY_ID}-11862439017-1`;
     expect(recovery.body).toMatchObject({ recovery: 'queued' });
-    await runtime.idle();
-    expect((await runtime.incidents.get(firstId))?.status).toBe('resolved');
+    await harness.runtime.idle();
+    expect((await harness.runtime.incidents.get(firstId))?.status).toBe('resolved');
 
     // Act: the same failure again, in a later run on another commit
     const again = variantOf('workflow_run-failure', { runId: 11863000001, sha: '1111111aaaaaaaa2222222bbbbbbbb3333333ccc' });
-    await deliverWebhook(runtime.url, again, SECRET);
-    await runtime.idle();
+    await deliverWebhook(harness.runtime.url, again, SECRET);
+    await harness.runtime.idle();
 
     // Assert
     const first = await incident(firstId);
@@ -93,18 +81,18 @@ describe('knowledge: a retried knowledge stage counts the incident once', () => 
     // Arrange: an incident the pipeline has been through (counted once by its knowledge stage)
     // On a branch without a pull request, so the later tests' pull request keeps its newest incident.
     const failure = variantOf('workflow_run-failure', { runId: 11864000001, branch: 'retry-branch', sha: '4444444ddddddd5555555eeeeeee6666666fff00' });
-    await deliverWebhook(runtime.url, failure, SECRET);
-    await runtime.idle();
+    await deliverWebhook(harness.runtime.url, failure, SECRET);
+    await harness.runtime.idle();
     const id = `gh-${REPOSITORY_ID}-11864000001-1`;
     const before = await incident(id);
-    const seenOf = async () => (await runtime.learning.knowledge.get(before.fingerprint as string))?.seen;
+    const seenOf = async () => (await harness.runtime.learning.knowledge.get(before.fingerprint as string))?.seen;
     const seenBefore = await seenOf();
     const metricsBefore = (await api<Record<string, number>>('GET', '/metrics/acme-shop/checkout-service', undefined, null)).body.incidents;
-    const deps = { incidents: runtime.incidents, learning: runtime.learning, clock: () => new Date(), logger: silentLogger };
+    const deps = { incidents: harness.runtime.incidents, learning: harness.runtime.learning, clock: () => new Date(), logger: silentLogger };
 
     // Act: the stage runs again twice (a retry after a timeout, a re-drive)
-    await knowledgeLookupStep({ trigger: await runtime.incidents.triggerOf(id) }, deps);
-    await knowledgeLookupStep({ trigger: await runtime.incidents.triggerOf(id) }, deps);
+    await knowledgeLookupStep({ trigger: await harness.runtime.incidents.triggerOf(id) }, deps);
+    await knowledgeLookupStep({ trigger: await harness.runtime.incidents.triggerOf(id) }, deps);
 
     // Assert: the lookup was stored each time; the knowledge base and the repository metrics counted it once.
     const after = await incident(id);
@@ -133,12 +121,12 @@ describe('feedback: /guard feedback from users with write access', () => {
     const newest = `gh-${REPOSITORY_ID}-11863000001-1`;
 
     // Act
-    const unnamed = await deliverWebhook(runtime.url, comment('acme-shop', '/guard feedback up', 6), SECRET);
-    const vote = await deliverWebhook(runtime.url, comment('acme-shop', `Thanks.\n/guard feedback up ${newest} found it`, 1), SECRET);
-    const again = await deliverWebhook(runtime.url, comment('acme-shop', `/guard feedback up ${newest}`, 2), SECRET);
-    const older = await deliverWebhook(runtime.url, comment('acme-shop', `/guard feedback down ${first} it was not the network`, 7), SECRET);
-    const reader = await deliverWebhook(runtime.url, comment('drive-by', `/guard feedback down ${newest}`, 3), SECRET);
-    const chatter = await deliverWebhook(runtime.url, comment('acme-shop', 'looks good', 4), SECRET);
+    const unnamed = await deliverWebhook(harness.runtime.url, comment('acme-shop', '/guard feedback up', 6), SECRET);
+    const vote = await deliverWebhook(harness.runtime.url, comment('acme-shop', `Thanks.\n/guard feedback up ${newest} found it`, 1), SECRET);
+    const again = await deliverWebhook(harness.runtime.url, comment('acme-shop', `/guard feedback up ${newest}`, 2), SECRET);
+    const older = await deliverWebhook(harness.runtime.url, comment('acme-shop', `/guard feedback down ${first} it was not the network`, 7), SECRET);
+    const reader = await deliverWebhook(harness.runtime.url, comment('drive-by', `/guard feedback down ${newest}`, 3), SECRET);
+    const chatter = await deliverWebhook(harness.runtime.url, comment('acme-shop', 'looks good', 4), SECRET);
 
     // Assert: nothing is credited to the newest incident that was not meant for it.
     expect(unnamed.status).toBe(409);
@@ -151,7 +139,7 @@ describe('feedback: /guard feedback from users with write access', () => {
     expect(await incident(newest)).toMatchObject({ feedbackUp: 1, feedbackDown: 0 });
     expect(await incident(first)).toMatchObject({ feedbackUp: 0, feedbackDown: 1 });
     // On the pull request: a 👍 on each vote taken, and an answer to the unnamed one saying which ids to name.
-    const outbox = await readOutbox(runtime.outboxPath);
+    const outbox = await readOutbox(harness.runtime.outboxPath);
     expect(outbox.filter((e) => e.kind === 'github_reaction').map((e) => [e.commentId, e.content])).toEqual([[1, '+1'], [2, '+1'], [7, '+1']]);
     const answers = outbox.filter((e) => e.kind === 'github_comment' && e.marker === commandAnswerMarker(6));
     expect(answers).toHaveLength(1);
@@ -161,7 +149,7 @@ describe('feedback: /guard feedback from users with write access', () => {
   });
 
   it('refuses a forged comment', async () => {
-    const forged = await deliverWebhook(runtime.url, comment('acme-shop', '/guard feedback down', 5), 'not-the-secret');
+    const forged = await deliverWebhook(harness.runtime.url, comment('acme-shop', '/guard feedback down', 5), 'not-the-secret');
 
     expect(forged.status).toBe(401);
   });
@@ -189,17 +177,17 @@ describe('experiments: counters stay exact under concurrent outcome events', () 
     });
     expect(created.status).toBe(201);
     const runs = Array.from({ length: 50 }, (_, i) => ({ failure: 12000000000 + i, success: 12100000000 + i, branch: `load/${i}`, sha: (i + 1).toString(16).padStart(40, 'c') }));
-    await Promise.all(runs.map((r) => deliverWebhook(runtime.url, variantOf('workflow_run-failure', { runId: r.failure, branch: r.branch, sha: r.sha }), SECRET)));
-    await runtime.idle();
+    await Promise.all(runs.map((r) => deliverWebhook(harness.runtime.url, variantOf('workflow_run-failure', { runId: r.failure, branch: r.branch, sha: r.sha }), SECRET)));
+    await harness.runtime.idle();
 
     // Act: each branch goes green, and every success is delivered twice, concurrently
     const deliveries = runs.flatMap((r) => {
       const success = variantOf('workflow_run-success', { runId: r.success, branch: r.branch, sha: r.sha });
       return [success, structuredClone(success)];
     });
-    const responses = await Promise.all(deliveries.map((d) => deliverWebhook(runtime.url, d, SECRET)));
+    const responses = await Promise.all(deliveries.map((d) => deliverWebhook(harness.runtime.url, d, SECRET)));
     // The replies only queued the recoveries; the outcome recorder records them (several at once).
-    await runtime.idle();
+    await harness.runtime.idle();
 
     // Assert
     expect(responses.every((r) => r.status === 202)).toBe(true);
@@ -270,7 +258,7 @@ describe('guard kb and guard experiments against the runtime\'s tables', () => {
 
   it('imports a CSV once, reports bad rows, and finds the entries by text', async () => {
     // Arrange
-    const file = join(dataDir, 'history.csv');
+    const file = join(harness.dataDir, 'history.csv');
     await writeFile(
       file,
       [
@@ -280,7 +268,7 @@ describe('guard kb and guard experiments against the runtime\'s tables', () => {
         '2026-10-03T10:00:00Z,,missing title,orders,low,,,,maybe',
       ].join('\n'),
     );
-    const kb = createKbCommand(async () => runtime.learning);
+    const kb = createKbCommand(async () => harness.runtime.learning);
 
     // Act
     const io = capture();
@@ -290,7 +278,7 @@ describe('guard kb and guard experiments against the runtime\'s tables', () => {
     const search = capture();
     await kb.run(['search', 'postgres', 'timeout'], search);
     // The same rows as PowerShell's `>` writes them: UTF-16 with a byte order mark.
-    const utf16 = join(dataDir, 'history-utf16.csv');
+    const utf16 = join(harness.dataDir, 'history-utf16.csv');
     await writeFile(utf16, Buffer.from(`\ufeff${await readFile(file, 'utf8')}`, 'utf16le'));
     const fromUtf16 = capture();
     await kb.run(['import', utf16, '--quiet'], fromUtf16);
@@ -307,7 +295,7 @@ describe('guard kb and guard experiments against the runtime\'s tables', () => {
   it('shows an experiment\'s table and decision', async () => {
     const io = capture();
 
-    const code = await createExperimentsCommand(async () => runtime.learning).run(['show', 'triage-strategy'], io);
+    const code = await createExperimentsCommand(async () => harness.runtime.learning).run(['show', 'triage-strategy'], io);
 
     expect(code).toBe(0);
     expect(io.lines[0]).toContain('experiment triage-strategy (running)');

@@ -1,40 +1,30 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Incident } from '../../shared/domain/incident.js';
 import { cleanLine } from '../../shared/logs/index.js';
 import { EVENTS_DIR, deliverAlarm, deliverWebhook, loadAlarmEvent, loadWebhook } from '../../infra/local/replay.js';
-import type { LocalRuntime } from '../../infra/local/runtime.js';
-import { type Harness, startHarness } from '../support/harness.js';
+import { useLocalRuntime } from '../support/harness.js';
 
 /**
  * The local runtime end to end, with its real embedded parts: dynalite, the ASL interpreter running the
  * handler exports, the outbox and the recorded-run GitHub stand-in (no token configured).
  */
-let harness: Harness;
-let runtime: LocalRuntime;
 const FAILURE_ID = 'gh-714523861-11862439017-1';
 
 async function getJson<T>(path: string): Promise<{ status: number; body: T }> {
-  const response = await fetch(`${runtime.url}${path}`);
+  const response = await fetch(`${harness.runtime.url}${path}`);
   return { status: response.status, body: (await response.json()) as T };
 }
 
 const outbox = () => harness.outbox();
 
-beforeAll(async () => {
-  harness = await startHarness({ secret: 'it-secret', env: { GITHUB_TOKEN: undefined } });
-  runtime = harness.runtime;
-});
-
-afterAll(async () => {
-  await harness?.close();
-});
+const harness = useLocalRuntime({ secret: 'it-secret', env: { GITHUB_TOKEN: undefined } });
 
 describe('local runtime: GitHub failure → incident → PR comment', () => {
   it('turns a signed workflow_run failure into a notified incident pointing at the failing log line', async () => {
-    const response = await deliverWebhook(runtime.url, loadWebhook('workflow_run-failure'), 'it-secret');
-    await runtime.idle();
+    const response = await deliverWebhook(harness.runtime.url, loadWebhook('workflow_run-failure'), 'it-secret');
+    await harness.runtime.idle();
 
     expect(response).toEqual({ status: 202, body: { incidentId: FAILURE_ID, duplicate: false } });
     const { body: incident } = await getJson<Incident>(`/incidents/${FAILURE_ID}`);
@@ -58,8 +48,8 @@ describe('local runtime: GitHub failure → incident → PR comment', () => {
   });
 
   it('creates nothing new when the same webhook is redelivered', async () => {
-    const response = await deliverWebhook(runtime.url, loadWebhook('workflow_run-failure'), 'it-secret');
-    await runtime.idle();
+    const response = await deliverWebhook(harness.runtime.url, loadWebhook('workflow_run-failure'), 'it-secret');
+    await harness.runtime.idle();
 
     expect(response.body).toEqual({ incidentId: FAILURE_ID, duplicate: true });
     const { body: incidents } = await getJson<Incident[]>('/incidents');
@@ -71,26 +61,26 @@ describe('local runtime: GitHub failure → incident → PR comment', () => {
     const forged = structuredClone(loadWebhook('workflow_run-failure'));
     (forged.body.workflow_run as Record<string, unknown>).run_attempt = 9;
 
-    const response = await deliverWebhook(runtime.url, forged, 'wrong-secret');
+    const response = await deliverWebhook(harness.runtime.url, forged, 'wrong-secret');
 
     expect(response.status).toBe(401);
     expect((await getJson(`/incidents/gh-714523861-11862439017-9`)).status).toBe(404);
   });
 
   it('answers 400 for a body that is not JSON and 404 for unknown routes', async () => {
-    const alarm = await fetch(`${runtime.url}/events/cloudwatch`, { method: 'POST', body: '{nope' });
+    const alarm = await fetch(`${harness.runtime.url}/events/cloudwatch`, { method: 'POST', body: '{nope' });
     expect(alarm.status).toBe(400);
     expect(((await alarm.json()) as { message: string }).message).toBe('body is not valid JSON');
-    expect((await fetch(`${runtime.url}/nowhere`)).status).toBe(404);
+    expect((await fetch(`${harness.runtime.url}/nowhere`)).status).toBe(404);
     expect((await getJson('/healthz')).body).toEqual({ ok: true });
   });
 
   it('resolves the incident and updates the same comment when the workflow goes green', async () => {
-    const response = await deliverWebhook(runtime.url, loadWebhook('workflow_run-success'), 'it-secret');
+    const response = await deliverWebhook(harness.runtime.url, loadWebhook('workflow_run-success'), 'it-secret');
 
     // The reply only queues the recovery; the runtime's queue consumer records it (record-outcome).
     expect(response).toMatchObject({ status: 202, body: { recovery: 'queued' } });
-    await runtime.idle();
+    await harness.runtime.idle();
     const { body: incident } = await getJson<Incident>(`/incidents/${FAILURE_ID}`);
     expect(incident).toMatchObject({ status: 'resolved', resolvedBy: 'run 11862977305' });
     expect(incident.timeToRecoverySeconds).toBeGreaterThanOrEqual(0);
@@ -102,8 +92,8 @@ describe('local runtime: GitHub failure → incident → PR comment', () => {
 
 describe('local runtime: CloudWatch alarm → escalation → recovery', () => {
   it('escalates an alarm and resolves it when the alarm returns to OK', async () => {
-    const fired = await deliverAlarm(runtime.url, loadAlarmEvent('alarm-state-alarm'));
-    await runtime.idle();
+    const fired = await deliverAlarm(harness.runtime.url, loadAlarmEvent('alarm-state-alarm'));
+    await harness.runtime.idle();
 
     expect(fired.status).toBe(202);
     const id = String(fired.body.incidentId);
@@ -116,14 +106,14 @@ describe('local runtime: CloudWatch alarm → escalation → recovery', () => {
     // The first state records the execution ARN; the e-mail links the execution in the console.
     expect(String(escalation?.message)).toMatch(/Execution: https:\/\/us-east-1\.console\.aws\.amazon\.com\/states\/home\?region=us-east-1#\/v2\/executions\/details\/arn:aws:states:us-east-1:\d{12}:execution:incident-pipeline:cw-/);
 
-    const again = await deliverAlarm(runtime.url, loadAlarmEvent('alarm-state-alarm'));
+    const again = await deliverAlarm(harness.runtime.url, loadAlarmEvent('alarm-state-alarm'));
     expect(again.body).toEqual({ incidentId: id, duplicate: true });
     // EventBridge gives a redelivered or replayed event a new id: the state change names the execution, not the event.
-    const replayed = await deliverAlarm(runtime.url, { ...loadAlarmEvent('alarm-state-alarm'), id: '11111111-2222-3333-4444-555555555555' });
+    const replayed = await deliverAlarm(harness.runtime.url, { ...loadAlarmEvent('alarm-state-alarm'), id: '11111111-2222-3333-4444-555555555555' });
     expect(replayed.body).toEqual({ incidentId: id, duplicate: true });
     expect((await outbox()).filter((e) => e.kind === 'escalation' && String(e.subject).includes('checkout-api-5xx-rate'))).toHaveLength(1);
 
-    const ok = await deliverAlarm(runtime.url, loadAlarmEvent('alarm-state-ok'));
+    const ok = await deliverAlarm(harness.runtime.url, loadAlarmEvent('alarm-state-ok'));
     expect(ok).toEqual({ status: 200, body: { resolved: [id] } });
     const { body: recovered } = await getJson<Incident>(`/incidents/${id}`);
     expect(recovered).toMatchObject({ status: 'resolved', alarm: { state: 'OK', previousState: 'ALARM' } });
@@ -138,7 +128,7 @@ describe('local runtime: CloudWatch alarm → escalation → recovery', () => {
 
   it('tells browsers and proxies to keep no copy of what the read API returns', async () => {
     for (const path of ['/incidents', `/incidents/${FAILURE_ID}`, '/incidents/gh-0-0-0']) {
-      const response = await fetch(`${runtime.url}${path}`);
+      const response = await fetch(`${harness.runtime.url}${path}`);
       await response.body?.cancel();
       expect(response.headers.get('cache-control'), path).toBe('no-store');
       expect(response.headers.get('x-content-type-options'), path).toBe('nosniff');

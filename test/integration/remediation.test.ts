@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type RecordedWebhook, deliverAlarm, deliverWebhook, loadAlarmEvent, loadWebhook } from '../../infra/local/replay.js';
-import type { LocalRuntime } from '../../infra/local/runtime.js';
 import { loadConfig } from '../../shared/config.js';
 import { createTaskControl } from '../../shared/runtime/deps.js';
-import { type Harness, startHarness } from '../support/harness.js';
+import { useLocalRuntime } from '../support/harness.js';
 
 /**
  * Guarded self-healing through the local runtime (recorded GitHub, outbox, local runbook runner): re-run once,
@@ -12,8 +11,6 @@ import { type Harness, startHarness } from '../support/harness.js';
 const SECRET = 'remediation-secret';
 const FLAKY_RUN = 11870000001;
 const UNKNOWN_RUN = 11870000002;
-let harness: Harness;
-let runtime: LocalRuntime;
 
 const policy = {
   repositories: { 'acme-shop/payments': { requireApproval: [{ actions: ['rerun_failed_jobs'] }] } },
@@ -50,25 +47,18 @@ const incident = (id: string) => harness.incident(id);
 
 const outbox = async (kind: string) => (await harness.outbox()).filter((entry) => entry.kind === kind);
 
-beforeAll(async () => {
-  harness = await startHarness({
-    secret: SECRET,
-    name: 'guard-remediation',
-    env: { GITHUB_TOKEN: undefined, POLICY_JSON: JSON.stringify(policy), RUNBOOKS_JSON: JSON.stringify(runbooks) },
-  });
-  runtime = harness.runtime;
-});
-
-afterAll(async () => {
-  await harness?.close();
+const harness = useLocalRuntime({
+  secret: SECRET,
+  name: 'guard-remediation',
+  env: { GITHUB_TOKEN: undefined, POLICY_JSON: JSON.stringify(policy), RUNBOOKS_JSON: JSON.stringify(runbooks) },
 });
 
 describe('local runtime: guarded remediation', () => {
   it('re-runs a confident flaky failure once, and escalates when the re-run fails too', async () => {
-    const first = await deliverWebhook(runtime.url, failure(FLAKY_RUN), SECRET);
-    await runtime.idle();
-    const second = await deliverWebhook(runtime.url, failure(FLAKY_RUN, (b) => (b.workflow_run.run_attempt = 2)), SECRET);
-    await runtime.idle();
+    const first = await deliverWebhook(harness.runtime.url, failure(FLAKY_RUN), SECRET);
+    await harness.runtime.idle();
+    const second = await deliverWebhook(harness.runtime.url, failure(FLAKY_RUN, (b) => (b.workflow_run.run_attempt = 2)), SECRET);
+    await harness.runtime.idle();
 
     const rerun = await incident(String(first.body.incidentId));
     const again = await incident(String(second.body.incidentId));
@@ -79,8 +69,8 @@ describe('local runtime: guarded remediation', () => {
   });
 
   it('escalates a failure it cannot explain instead of acting — to the pull request, not to on-call (issue 13)', async () => {
-    const response = await deliverWebhook(runtime.url, failure(UNKNOWN_RUN), SECRET);
-    await runtime.idle();
+    const response = await deliverWebhook(harness.runtime.url, failure(UNKNOWN_RUN), SECRET);
+    await harness.runtime.idle();
 
     const unsure = await incident(String(response.body.incidentId));
     expect(unsure.category).toBe('unknown');
@@ -104,16 +94,16 @@ describe('local runtime: guarded remediation', () => {
       b.workflow_run.head_repository.id = 800000001;
       for (const pr of b.workflow_run.pull_requests) pr.base.repo.id = pr.head.repo.id = 800000001;
     };
-    const response = await deliverWebhook(runtime.url, failure(FLAKY_RUN, payments), SECRET);
-    await runtime.idle();
+    const response = await deliverWebhook(harness.runtime.url, failure(FLAKY_RUN, payments), SECRET);
+    await harness.runtime.idle();
     const id = String(response.body.incidentId);
     const waiting = await incident(id);
 
-    const refused = await deliverWebhook(runtime.url, comment('drive-by', '/guard approve', 1), SECRET);
-    const approved = await deliverWebhook(runtime.url, comment('acme-shop', 'Looks flaky.\n/guard approve', 2), SECRET);
-    await runtime.idle();
+    const refused = await deliverWebhook(harness.runtime.url, comment('drive-by', '/guard approve', 1), SECRET);
+    const approved = await deliverWebhook(harness.runtime.url, comment('acme-shop', 'Looks flaky.\n/guard approve', 2), SECRET);
+    await harness.runtime.idle();
     const done = await incident(id);
-    const late = await deliverWebhook(runtime.url, comment('acme-shop', '/guard reject too late', 3), SECRET);
+    const late = await deliverWebhook(harness.runtime.url, comment('acme-shop', '/guard reject too late', 3), SECRET);
 
     expect(waiting).toMatchObject({ status: 'awaiting_approval', approval: { status: 'pending', taskToken: '[hidden]' }, plan: { action: 'rerun_failed_jobs', requiresApproval: true } });
     const pendingComment = (await outbox('github_comment')).filter((c) => c.target === 'acme-shop/payments#1287')[0];
@@ -129,9 +119,9 @@ describe('local runtime: guarded remediation', () => {
   });
 
   it('runs the alarm\'s mapped runbook and resolves the incident when the alarm returns to OK', async () => {
-    const fired = await deliverAlarm(runtime.url, loadAlarmEvent('alarm-state-alarm'));
-    await runtime.idle();
-    const ok = await deliverAlarm(runtime.url, loadAlarmEvent('alarm-state-ok'));
+    const fired = await deliverAlarm(harness.runtime.url, loadAlarmEvent('alarm-state-alarm'));
+    await harness.runtime.idle();
+    const ok = await deliverAlarm(harness.runtime.url, loadAlarmEvent('alarm-state-ok'));
 
     const id = String(fired.body.incidentId);
     expect(await outbox('runbook')).toEqual([expect.objectContaining({ document: 'Restart-Checkout-Api', parameters: { Alarm: ['checkout-api-5xx-rate'] } })]);
@@ -145,17 +135,17 @@ describe('local runtime: guarded remediation', () => {
     const event = structuredClone(loadAlarmEvent('alarm-state-alarm')) as Record<string, any>;
     event.detail.alarmName = 'payments-db-cpu';
     event.resources = ['arn:aws:cloudwatch:us-east-1:123456789012:alarm:payments-db-cpu'];
-    const fired = await deliverAlarm(runtime.url, event);
-    await runtime.idle();
+    const fired = await deliverAlarm(harness.runtime.url, event);
+    await harness.runtime.idle();
     const id = String(fired.body.incidentId);
     const request = (await outbox('escalation')).find((e) => String(e.message).includes(id));
     // The command as e-mailed, endpoint included: the local runtime's Step Functions is not AWS's.
     const [, endpoint = 'no endpoint in the e-mail', token = 'no token in the e-mail'] =
       /send-task-success --endpoint-url '([^']+)' --task-token '([^']+)'/.exec(String(request?.message)) ?? [];
-    await createTaskControl(loadConfig({ ...runtime.env, SFN_ENDPOINT: endpoint })).succeed(token, { approvedBy: 'on-call' });
-    await runtime.idle();
+    await createTaskControl(loadConfig({ ...harness.runtime.env, SFN_ENDPOINT: endpoint })).succeed(token, { approvedBy: 'on-call' });
+    await harness.runtime.idle();
 
-    expect(endpoint).toBe(runtime.env.SFN_ENDPOINT);
+    expect(endpoint).toBe(harness.runtime.env.SFN_ENDPOINT);
     expect(String(request?.message)).toMatch(new RegExp(`send-task-failure --endpoint-url '${endpoint}' --task-token '${token}' --error ApprovalRejected`));
     expect(await incident(id)).toMatchObject({ status: 'notified', decision: { action: 'run_runbook', applied: true } });
     expect((await outbox('runbook')).filter((r) => r.document === 'Failover-Payments-Db')).toHaveLength(1);
