@@ -1,14 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Incident } from '../../shared/domain/incident.js';
 import type { ExperimentReport } from '../../shared/experiments/report.js';
 import { renderExperimentReport } from '../../shared/experiments/report.js';
 import { EVENTS_DIR, type RecordedWebhook, deliverWebhook, loadWebhook } from '../../infra/local/replay.js';
-import type { LocalRuntime } from '../../infra/local/runtime.js';
-import type { FakeGitHub } from '../support/fake-github.js';
-import type { FakeModel } from '../support/fake-model.js';
-import { type Harness, apiRequest, startHarness, storedIncident } from '../support/harness.js';
+import { apiRequest, storedIncident, useLocalRuntime } from '../support/harness.js';
 import { README_EXAMPLE_EXPERIMENT } from '../fixtures/experiments/readme-example.js';
 
 /**
@@ -18,10 +15,6 @@ import { README_EXAMPLE_EXPERIMENT } from '../fixtures/experiments/readme-exampl
  */
 const SECRET = 'experiments-secret';
 const TOKEN = 'experiments-it-gate-token-0123456789';
-let github: FakeGitHub;
-let model: FakeModel;
-let harness: Harness;
-let runtime: LocalRuntime;
 let networkLog: string;
 
 
@@ -32,55 +25,53 @@ function networkFailure(runId: number): RecordedWebhook {
   run.id = runId;
   run.head_sha = `${runId}`.padStart(40, 'a');
   webhook.headers['x-github-delivery'] = `experiments-${runId}`;
-  github.runs.set(runId, { status: 'completed', run_attempt: 1 });
-  github.jobs.set(`${runId}/1`, [{ id: runId + 1, name: 'install', conclusion: 'failure' }]);
-  github.logs.set(runId + 1, { content: networkLog });
+  harness.github.runs.set(runId, { status: 'completed', run_attempt: 1 });
+  harness.github.jobs.set(`${runId}/1`, [{ id: runId + 1, name: 'install', conclusion: 'failure' }]);
+  harness.github.logs.set(runId + 1, { content: networkLog });
   return webhook;
 }
 
 function api<T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
-  return apiRequest<T>(runtime.url, method, path, body, TOKEN);
+  return apiRequest<T>(harness.runtime.url, method, path, body, TOKEN);
 }
 
 function incident(id: string): Promise<Incident> {
-  return storedIncident(runtime, id);
+  return storedIncident(harness.runtime, id);
 }
 
 /** The body GitHub received for each re-run request, by run id. */
 function rerunBodies(): Map<number, Record<string, unknown>> {
   const bodies = new Map<number, Record<string, unknown>>();
-  for (const request of github.requests) {
+  for (const request of harness.github.requests) {
     const match = /\/actions\/runs\/(\d+)\/rerun-failed-jobs$/.exec(request.route);
     if (request.method === 'POST' && match) bodies.set(Number(match[1]), request.body ? JSON.parse(request.body) : {});
   }
   return bodies;
 }
 
+const harness = useLocalRuntime({
+  secret: SECRET,
+  name: 'guard-experiments',
+  github: { auth: 'token' },
+  model: 'strong-model',
+  waitDelayMs: 0,
+  env: {
+    // GitHub's pacing of re-runs (5 a minute by default) and of writes (20) is not what this file measures; with
+    // waitDelayMs 0 a comment waiting for a spent budget would only spin through its Wait state.
+    GITHUB_RERUNS_PER_MINUTE: '100',
+    GITHUB_WRITES_PER_MINUTE: '1000',
+    GITHUB_WRITES_PER_HOUR: '10000',
+    GATE_TOKEN: TOKEN,
+    LLM_EXPERIMENT_MODELS: 'cheap-model',
+    LLM_PRICES_JSON: JSON.stringify({ 'strong-model': { input: 3, output: 15 }, 'cheap-model': { input: 0.25, output: 1.25 } }),
+    // Enough automatic actions per hour for every incident of this file.
+    POLICY_JSON: JSON.stringify({ defaults: { rateLimits: { perHour: 100, perDay: 500 } } }),
+  },
+});
+
 beforeAll(async () => {
   networkLog = await readFile(join(EVENTS_DIR, 'logs', 'github-actions-npm-network-failure.log'), 'utf8');
-  harness = await startHarness({
-    secret: SECRET,
-    name: 'guard-experiments',
-    github: { auth: 'token' },
-    model: 'strong-model',
-    waitDelayMs: 0,
-    env: {
-      // GitHub's pacing of re-runs (5 a minute by default) and of writes (20) is not what this file measures; with
-      // waitDelayMs 0 a comment waiting for a spent budget would only spin through its Wait state.
-      GITHUB_RERUNS_PER_MINUTE: '100',
-      GITHUB_WRITES_PER_MINUTE: '1000',
-      GITHUB_WRITES_PER_HOUR: '10000',
-      GATE_TOKEN: TOKEN,
-      LLM_EXPERIMENT_MODELS: 'cheap-model',
-      LLM_PRICES_JSON: JSON.stringify({ 'strong-model': { input: 3, output: 15 }, 'cheap-model': { input: 0.25, output: 1.25 } }),
-      // Enough automatic actions per hour for every incident of this file.
-      POLICY_JSON: JSON.stringify({ defaults: { rateLimits: { perHour: 100, perDay: 500 } } }),
-    },
-  });
-  runtime = harness.runtime;
-  github = harness.github;
-  model = harness.model;
-  model.answer = () => ({
+  harness.model.answer = () => ({
     rootCause: 'The npm registry reset the connection (ECONNRESET) during npm ci.',
     fix: ['Re-run the job.'],
     confidence: 0.9,
@@ -88,10 +79,6 @@ beforeAll(async () => {
     rationale: 'A registry network error is transient.',
     evidence: ['npm error code ECONNRESET'],
   });
-});
-
-afterAll(async () => {
-  await harness?.close();
 });
 
 describe('the README example experiment: re-run vs re-run with debug logging', () => {
@@ -114,8 +101,8 @@ describe('the README example experiment: re-run vs re-run with debug logging', (
 
   it('sends enable_debug_logging: true on the re-runs of the debug arm only', async () => {
     // Act
-    for (const runId of RUNS) await deliverWebhook(runtime.url, networkFailure(runId), SECRET);
-    await runtime.idle();
+    for (const runId of RUNS) await deliverWebhook(harness.runtime.url, networkFailure(runId), SECRET);
+    await harness.runtime.idle();
 
     // Assert: both arms got incidents, and each arm's re-run request is what the arm says
     const incidents = await Promise.all(RUNS.map((runId) => incident(`gh-714523861-${runId}-1`)));
@@ -165,17 +152,17 @@ describe('an experiment over models: the cheaper model against the configured on
       minSamplePerVariant: 5,
     });
     expect(created.status).toBe(201);
-    const before = model.models.length;
+    const before = harness.model.models.length;
 
     // Act
-    for (const runId of RUNS) await deliverWebhook(runtime.url, networkFailure(runId), SECRET);
-    await runtime.idle();
+    for (const runId of RUNS) await deliverWebhook(harness.runtime.url, networkFailure(runId), SECRET);
+    await harness.runtime.idle();
 
     // Assert: one model call per incident, with the arm's model
     const incidents = await Promise.all(RUNS.map((runId) => incident(`gh-714523861-${runId}-1`)));
     const arms = incidents.map((i) => i.experiment?.variant);
     expect(new Set(arms)).toEqual(new Set(['strong', 'cheap']));
-    const calls = model.models.slice(before);
+    const calls = harness.model.models.slice(before);
     expect(calls).toHaveLength(RUNS.length);
     expect(calls.filter((m) => m === 'cheap-model')).toHaveLength(arms.filter((a) => a === 'cheap').length);
     expect(calls.filter((m) => m === 'strong-model')).toHaveLength(arms.filter((a) => a === 'strong').length);

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../support/fake-github.js';
-import { type Harness, apiRequest, startHarness } from '../support/harness.js';
+import { type Harness, apiRequest, useLocalRuntime } from '../support/harness.js';
 
 /**
  * The branch in a gate request is the caller's word. With one CI role for every job, a pull request's job can
@@ -28,19 +28,12 @@ function gate(harness: Harness) {
 const compareCalls = (github: FakeGitHub) => github.apiCalls().filter((call) => call.includes('/compare/'));
 
 describe('quality gate with a token: a pull request cannot walk main\'s baseline down by claiming main', () => {
-  let github: FakeGitHub;
-  let harness: Harness;
+  const harness = useLocalRuntime({ secret: 'gate-default-branch-secret', name: 'guard-gate-branch', github: { auth: 'token' }, env: { GATE_TOKEN: TOKEN } });
 
   beforeAll(async () => {
-    harness = await startHarness({ secret: 'gate-default-branch-secret', name: 'guard-gate-branch', github: { auth: 'token' }, env: { GATE_TOKEN: TOKEN } });
-    github = harness.github;
-    github.branchCommits.set('main', MAIN);
-    github.offBranchCommits.set(PULL_REQUEST[0] as string, 'ahead');
-    github.offBranchCommits.set(PULL_REQUEST[1] as string, 'diverged');
-  });
-
-  afterAll(async () => {
-    await harness?.close();
+    harness.github.branchCommits.set('main', MAIN);
+    harness.github.offBranchCommits.set(PULL_REQUEST[0] as string, 'ahead');
+    harness.github.offBranchCommits.set(PULL_REQUEST[1] as string, 'diverged');
   });
 
   it('gives a run claiming main with a commit GitHub shows ahead of main its verdict, and leaves the baseline as it was', async () => {
@@ -63,14 +56,14 @@ describe('quality gate with a token: a pull request cannot walk main\'s baseline
     expect(nextMain.body).toMatchObject({ decision: 'pass', accepted: true, baseline: { runs: 3, means: { coverage_pct: 81 } } });
     expect(feature.body).toMatchObject({ decision: 'pass', accepted: false, baseline: { runs: 4, means: { coverage_pct: 81 } } });
     // One compare per passing run claiming main, main as the base; none for the feature branch.
-    expect(compareCalls(github)).toEqual([...MAIN.slice(0, 3), ...PULL_REQUEST.slice(0, 2), MAIN[3]].map((sha) => `GET /repos/${REPOSITORY}/compare/main...${sha}?per_page=1`));
+    expect(compareCalls(harness.github)).toEqual([...MAIN.slice(0, 3), ...PULL_REQUEST.slice(0, 2), MAIN[3]].map((sha) => `GET /repos/${REPOSITORY}/compare/main...${sha}?per_page=1`));
   });
 
   it('answers 200 with the verdict when GitHub fails, accepting nothing until it answers again', async () => {
     // Prepare
     const evaluate = gate(harness);
-    github.branchCommits.set('main', [...MAIN, 'a000000000000000000000000000000000000005']);
-    github.fail({ method: 'GET', route: /\/compare\//, reply: { status: 502, body: { message: 'Server Error' } } });
+    harness.github.branchCommits.set('main', [...MAIN, 'a000000000000000000000000000000000000005']);
+    harness.github.fail({ method: 'GET', route: /\/compare\//, reply: { status: 502, body: { message: 'Server Error' } } });
 
     // Act
     const whileDown = await evaluate('main', 'a000000000000000000000000000000000000005', 81);
@@ -101,23 +94,16 @@ describe('quality gate with a token: a pull request cannot walk main\'s baseline
 });
 
 describe('quality gate as a GitHub App: asks with the installation of the repository', () => {
-  let github: FakeGitHub;
-  let harness: Harness;
-
-  beforeAll(async () => {
-    harness = await startHarness({
-      secret: 'gate-default-branch-app-secret',
-      name: 'guard-gate-branch-app',
-      github: { auth: 'app', prefix: '/api/v3' },
-      env: { GATE_TOKEN: TOKEN },
-    });
-    github = harness.github;
-    github.repositoryInstallations.set(REPOSITORY, 51234987);
-    github.branchCommits.set('main', MAIN);
+  const harness = useLocalRuntime({
+    secret: 'gate-default-branch-app-secret',
+    name: 'guard-gate-branch-app',
+    github: { auth: 'app', prefix: '/api/v3' },
+    env: { GATE_TOKEN: TOKEN },
   });
 
-  afterAll(async () => {
-    await harness?.close();
+  beforeAll(async () => {
+    harness.github.repositoryInstallations.set(REPOSITORY, 51234987);
+    harness.github.branchCommits.set('main', MAIN);
   });
 
   it('accepts a run of main its installation shows on main, and none of a repository the App is not installed on', async () => {
@@ -129,7 +115,7 @@ describe('quality gate as a GitHub App: asks with the installation of the reposi
     // Assert
     expect(installed.body).toMatchObject({ decision: 'pass', accepted: true });
     expect(notInstalled.body).toMatchObject({ decision: 'pass', accepted: false, notAccepted: `the gate has no GitHub access to acme-shop/elsewhere to check that ${MAIN[0]} is on main` });
-    const compare = github.requests.find((r) => r.route.includes('/compare/'));
-    expect(compare && github.installationOf(compare)).toBe(51234987);
+    const compare = harness.github.requests.find((r) => r.route.includes('/compare/'));
+    expect(compare && harness.github.installationOf(compare)).toBe(51234987);
   });
 });

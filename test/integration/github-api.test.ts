@@ -1,11 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { analyzeLog, cleanLine } from '../../shared/logs/index.js';
 import { EVENTS_DIR, deliverWebhook, loadWebhook } from '../../infra/local/replay.js';
-import type { LocalRuntime } from '../../infra/local/runtime.js';
-import type { FakeGitHub } from '../support/fake-github.js';
-import { type Harness, startHarness } from '../support/harness.js';
+import { useLocalRuntime } from '../support/harness.js';
 import { longFailuresLog } from '../support/long-failures-log.js';
 
 /**
@@ -15,52 +13,44 @@ import { longFailuresLog } from '../support/long-failures-log.js';
 const SECRET = 'api-secret';
 const RUN = 11862439017;
 const JOB = 33216540871;
-let github: FakeGitHub;
-let harness: Harness;
-let runtime: LocalRuntime;
 let sampleLog: string;
 
 const incident = (id: string) => harness.incident(id);
 
 const outbox = () => harness.outbox();
 
-beforeAll(async () => {
-  harness = await startHarness({ name: 'guard-api', secret: SECRET, github: { auth: 'token', prefix: '/api/v3' } });
-  github = harness.github;
-  runtime = harness.runtime;
-  sampleLog = await readFile(join(EVENTS_DIR, 'logs', 'github-actions-jest-failure.log'), 'utf8');
-  github.jobs.set(`${RUN}/1`, [{ id: JOB, name: 'test (node 22)', conclusion: 'failure' }]);
-  github.logs.set(JOB, { content: sampleLog });
-});
+const harness = useLocalRuntime({ name: 'guard-api', secret: SECRET, github: { auth: 'token', prefix: '/api/v3' } });
 
-afterAll(async () => {
-  await harness?.close();
+beforeAll(async () => {
+  sampleLog = await readFile(join(EVENTS_DIR, 'logs', 'github-actions-jest-failure.log'), 'utf8');
+  harness.github.jobs.set(`${RUN}/1`, [{ id: JOB, name: 'test (node 22)', conclusion: 'failure' }]);
+  harness.github.logs.set(JOB, { content: sampleLog });
 });
 
 describe('local runtime against the GitHub REST API', () => {
   it('downloads the failed job log, and posts one PR comment that a green run later updates', async () => {
-    await deliverWebhook(runtime.url, loadWebhook('workflow_run-failure'), SECRET);
-    await runtime.idle();
+    await deliverWebhook(harness.runtime.url, loadWebhook('workflow_run-failure'), SECRET);
+    await harness.runtime.idle();
 
     const created = await incident(`gh-714523861-${RUN}-1`);
     expect(created.status).toBe('notified');
     expect(created.jobs.map((j) => [j.jobId, j.logSource])).toEqual([[JOB, 'job_log']]);
     const first = created.failureLines[0];
     expect(cleanLine(sampleLog.split('\n')[(first?.line ?? 0) - 1] ?? '')).toContain(first?.text.trim().slice(0, 40));
-    expect(github.apiCalls()).toContain(`GET /api/v3/repos/acme-shop/checkout-service/actions/runs/${RUN}/attempts/1/jobs?per_page=100`);
-    expect(github.comments.get(1287)).toHaveLength(1);
-    expect(github.comments.get(1287)?.[0]?.body).toContain('<!-- pipeline-guard:incident-comment -->');
+    expect(harness.github.apiCalls()).toContain(`GET /api/v3/repos/acme-shop/checkout-service/actions/runs/${RUN}/attempts/1/jobs?per_page=100`);
+    expect(harness.github.comments.get(1287)).toHaveLength(1);
+    expect(harness.github.comments.get(1287)?.[0]?.body).toContain('<!-- pipeline-guard:incident-comment -->');
 
-    await deliverWebhook(runtime.url, loadWebhook('workflow_run-failure'), SECRET);
-    await runtime.idle();
-    await deliverWebhook(runtime.url, loadWebhook('workflow_run-success'), SECRET);
-    await runtime.idle();
+    await deliverWebhook(harness.runtime.url, loadWebhook('workflow_run-failure'), SECRET);
+    await harness.runtime.idle();
+    await deliverWebhook(harness.runtime.url, loadWebhook('workflow_run-success'), SECRET);
+    await harness.runtime.idle();
 
-    const comments = github.comments.get(1287) ?? [];
+    const comments = harness.github.comments.get(1287) ?? [];
     expect(comments).toHaveLength(1);
     expect(comments[0]?.body).toMatch(/Fixed in run 11862977305/);
-    expect(github.requests.filter((r) => r.method === 'POST' && r.route.endsWith('/comments'))).toHaveLength(1);
-    expect(github.requests.filter((r) => r.method === 'PATCH')).toHaveLength(1);
+    expect(harness.github.requests.filter((r) => r.method === 'POST' && r.route.endsWith('/comments'))).toHaveLength(1);
+    expect(harness.github.requests.filter((r) => r.method === 'PATCH')).toHaveLength(1);
   });
 
   it("compares a failure with the workflow's latest green run: a line the green run printed too does not lead", async () => {
@@ -82,22 +72,22 @@ describe('local runtime against the GitHub REST API', () => {
       'ZeroDivisionError: division by zero',
       '##[error]Process completed with exit code 1.',
     ]);
-    github.workflowRuns.set(WORKFLOW, [{ id: 555, run_attempt: 1, head_branch: 'main', conclusion: 'success' }]);
-    github.jobs.set('555/1', [{ id: 9001, name: 'unit', conclusion: 'success' }]);
-    github.logs.set(9001, { content: green });
+    harness.github.workflowRuns.set(WORKFLOW, [{ id: 555, run_attempt: 1, head_branch: 'main', conclusion: 'success' }]);
+    harness.github.jobs.set('555/1', [{ id: 9001, name: 'unit', conclusion: 'success' }]);
+    harness.github.logs.set(9001, { content: green });
     const steps = [
       { name: 'Set up job', status: 'completed', conclusion: 'success', number: 1, started_at: '2026-11-20T09:14:58Z', completed_at: '2026-11-20T09:14:59Z' },
       { name: 'Unit tests', status: 'completed', conclusion: 'failure', number: 2, started_at: '2026-11-20T09:15:00Z', completed_at: '2026-11-20T09:15:06Z' },
     ];
-    github.jobs.set('888/1', [{ id: 9002, name: 'unit', conclusion: 'failure', steps }]);
-    github.logs.set(9002, { content: failing });
+    harness.github.jobs.set('888/1', [{ id: 9002, name: 'unit', conclusion: 'failure', steps }]);
+    harness.github.logs.set(9002, { content: failing });
     const webhook = structuredClone(loadWebhook('workflow_run-failure'));
     (webhook.body.workflow_run as Record<string, unknown>).id = 888;
     const withoutBaseline = await analyzeLog(failing);
 
     // Act
-    await deliverWebhook(runtime.url, webhook, SECRET);
-    await runtime.idle();
+    await deliverWebhook(harness.runtime.url, webhook, SECRET);
+    await harness.runtime.idle();
 
     // Assert
     expect(withoutBaseline.failures[0]?.lines[0]?.text).toBe(noise[2]);
@@ -107,19 +97,19 @@ describe('local runtime against the GitHub REST API', () => {
     expect(job?.failures[0]?.lines[0]?.text).toBe('ZeroDivisionError: division by zero');
     expect(job?.step).toMatchObject({ number: 2, name: 'Unit tests' });
     expect(job?.diagnosis?.rootCause).toBe('A test failed in `app/totals.py:40`: `ZeroDivisionError: division by zero` (step 2 "Unit tests" of job "unit").');
-    expect(github.apiCalls()).toContain(`GET /api/v3/repos/acme-shop/checkout-service/actions/workflows/${WORKFLOW}/runs?branch=main&status=success&exclude_pull_requests=true&per_page=20`);
-    const comment = github.comments.get(1287)?.at(-1)?.body ?? '';
+    expect(harness.github.apiCalls()).toContain(`GET /api/v3/repos/acme-shop/checkout-service/actions/workflows/${WORKFLOW}/runs?branch=main&status=success&exclude_pull_requests=true&per_page=20`);
+    const comment = harness.github.comments.get(1287)?.at(-1)?.body ?? '';
     expect(comment).toContain('**Why:** A test failed in `app/totals.py:40`: `ZeroDivisionError: division by zero`');
     expect(comment).toContain('/job/9002#step:2:5)');
 
     // A second failure of the same job reuses the stored baseline instead of downloading the green log again.
-    const downloads = () => github.apiCalls().filter((call) => call.endsWith('/actions/jobs/9001/logs')).length;
+    const downloads = () => harness.github.apiCalls().filter((call) => call.endsWith('/actions/jobs/9001/logs')).length;
     expect(downloads()).toBe(1);
     (webhook.body.workflow_run as Record<string, unknown>).id = 889;
-    github.jobs.set('889/1', [{ id: 9003, name: 'unit', conclusion: 'failure', steps }]);
-    github.logs.set(9003, { content: failing });
-    await deliverWebhook(runtime.url, webhook, SECRET);
-    await runtime.idle();
+    harness.github.jobs.set('889/1', [{ id: 9003, name: 'unit', conclusion: 'failure', steps }]);
+    harness.github.logs.set(9003, { content: failing });
+    await deliverWebhook(harness.runtime.url, webhook, SECRET);
+    await harness.runtime.idle();
     expect((await incident('gh-714523861-889-1')).jobs[0]?.failures[0]?.lines[0]?.text).toBe('ZeroDivisionError: division by zero');
     expect(downloads()).toBe(1);
   });
@@ -127,21 +117,21 @@ describe('local runtime against the GitHub REST API', () => {
   it("says a failure is also failing on the base branch when the default branch's latest run of the workflow failed", async () => {
     // Prepare: main's newest finished run of the same workflow failed too.
     const WORKFLOW = 61835520;
-    github.workflowRuns.set(WORKFLOW, [
+    harness.github.workflowRuns.set(WORKFLOW, [
       { id: 556, run_attempt: 1, head_branch: 'main', conclusion: 'failure', html_url: 'https://github.com/acme-shop/checkout-service/actions/runs/556' },
-      ...(github.workflowRuns.get(WORKFLOW) ?? []),
+      ...(harness.github.workflowRuns.get(WORKFLOW) ?? []),
     ]);
-    github.jobs.set('891/1', [{ id: 9004, name: 'test (node 22)', conclusion: 'failure' }]);
-    github.logs.set(9004, { content: sampleLog });
+    harness.github.jobs.set('891/1', [{ id: 9004, name: 'test (node 22)', conclusion: 'failure' }]);
+    harness.github.logs.set(9004, { content: sampleLog });
     const webhook = structuredClone(loadWebhook('workflow_run-failure'));
     (webhook.body.workflow_run as Record<string, unknown>).id = 891;
     // Act
-    await deliverWebhook(runtime.url, webhook, SECRET);
-    await runtime.idle();
+    await deliverWebhook(harness.runtime.url, webhook, SECRET);
+    await harness.runtime.idle();
     // Assert
     const stored = await incident('gh-714523861-891-1');
     expect(stored.baseBranchRun).toEqual({ runId: 556, conclusion: 'failure', url: 'https://github.com/acme-shop/checkout-service/actions/runs/556' });
-    expect(github.comments.get(1287)?.at(-1)?.body).toContain('also failing on the base branch `main` ([that run](https://github.com/acme-shop/checkout-service/actions/runs/556))');
+    expect(harness.github.comments.get(1287)?.at(-1)?.body).toContain('also failing on the base branch `main` ([that run](https://github.com/acme-shop/checkout-service/actions/runs/556))');
   });
 
   it("keeps an incident of 8 failing jobs within DynamoDB's 400 KB item when every job's failures fill their bounds", async () => {
@@ -149,14 +139,14 @@ describe('local runtime against the GitHub REST API', () => {
     // fork's run can print anything), more lines each than an incident keeps of a failure.
     const log = longFailuresLog('界'.repeat(470));
     const jobs = Array.from({ length: 8 }, (_, i) => ({ id: 9100 + i, name: `shard ${i}`, conclusion: 'failure' }));
-    github.jobs.set('893/1', jobs);
-    for (const job of jobs) github.logs.set(job.id, { content: log });
+    harness.github.jobs.set('893/1', jobs);
+    for (const job of jobs) harness.github.logs.set(job.id, { content: log });
     const webhook = structuredClone(loadWebhook('workflow_run-failure'));
     (webhook.body.workflow_run as Record<string, unknown>).id = 893;
 
     // Act
-    await deliverWebhook(runtime.url, webhook, SECRET);
-    await runtime.idle();
+    await deliverWebhook(harness.runtime.url, webhook, SECRET);
+    await harness.runtime.idle();
 
     // Assert: classified and notified as any other failure, its leading failure whole.
     const stored = await incident('gh-714523861-893-1');
@@ -168,13 +158,13 @@ describe('local runtime against the GitHub REST API', () => {
   });
 
   it('still ends with a recorded, notified incident when GitHub keeps failing', async () => {
-    github.fail({ method: 'GET', route: /\/actions\/runs\/777\/attempts\/1\/jobs$/, times: Infinity, reply: { status: 502, body: { message: 'Bad Gateway' } } });
-    github.fail({ method: 'GET', route: /\/issues\/1287\/comments$/, times: Infinity, reply: { status: 503, body: { message: 'Unavailable' } } });
+    harness.github.fail({ method: 'GET', route: /\/actions\/runs\/777\/attempts\/1\/jobs$/, times: Infinity, reply: { status: 502, body: { message: 'Bad Gateway' } } });
+    harness.github.fail({ method: 'GET', route: /\/issues\/1287\/comments$/, times: Infinity, reply: { status: 503, body: { message: 'Unavailable' } } });
     const webhook = structuredClone(loadWebhook('workflow_run-failure'));
     (webhook.body.workflow_run as Record<string, unknown>).id = 777;
 
-    const response = await deliverWebhook(runtime.url, webhook, SECRET);
-    await runtime.idle();
+    const response = await deliverWebhook(harness.runtime.url, webhook, SECRET);
+    await harness.runtime.idle();
 
     expect(response.status).toBe(202);
     const degraded = await incident('gh-714523861-777-1');
