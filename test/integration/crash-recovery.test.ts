@@ -1,8 +1,7 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startEmbeddedDynamo } from '../../infra/local/embedded-dynamo.js';
 import { deliverWebhook, loadAlarmEvent, loadWebhook, readOutbox } from '../../infra/local/replay.js';
 import type { LocalRuntime } from '../../infra/local/runtime.js';
@@ -15,7 +14,7 @@ import { createDocumentClient } from '../../shared/stores/dynamo.js';
 import { createIncidentStore } from '../../shared/stores/incident-store.js';
 import { workflowRecoveryMessage } from '../../shared/domain/recovery.js';
 import { RECOVERY_QUEUE, createStoreWorkQueue } from '../../shared/stores/work-queue.js';
-import { type Harness, startHarness } from '../support/harness.js';
+import { useLocalRuntimePerTest } from '../support/harness.js';
 
 /**
  * What a crash leaves behind, written into the embedded tables the way the runtime writes them, then a start on the
@@ -24,19 +23,12 @@ import { type Harness, startHarness } from '../support/harness.js';
 const SECRET = 'crash-secret';
 const tableNames = { incidents: 'incidents', baselines: 'baselines', experiments: 'experiments' };
 const ARN = 'arn:aws:states:us-east-1:000000000000:execution:incident-pipeline';
+const runtimes = useLocalRuntimePerTest();
 let dataDir: string;
-let harness: Harness | undefined;
-
-afterEach(async () => {
-  await harness?.close();
-  harness = undefined;
-  // What leftBehind wrote, when the test stopped before a runtime started on it.
-  await rm(dataDir, { recursive: true, force: true });
-});
 
 /** The runtime started on what {@link leftBehind} wrote. */
 async function restarted(env: Record<string, string> = {}): Promise<LocalRuntime> {
-  harness = await startHarness({ secret: SECRET, dataDir, env: { GITHUB_TOKEN: undefined, RECONCILE_AFTER_MINUTES: '1', ...env } });
+  const harness = await runtimes.start({ secret: SECRET, dataDir, env: { GITHUB_TOKEN: undefined, RECONCILE_AFTER_MINUTES: '1', ...env } });
   return harness.runtime;
 }
 
@@ -55,7 +47,7 @@ async function leftBehind(
   queued: Array<{ id: string; body: string }> = [],
   outbox: Array<Record<string, unknown>> = [],
 ) {
-  dataDir = await mkdtemp(join(tmpdir(), 'guard-crash-'));
+  dataDir = await runtimes.scratchDir('guard-crash');
   if (outbox.length > 0) await writeFile(join(dataDir, 'outbox.jsonl'), outbox.map((entry) => `${JSON.stringify(entry)}\n`).join(''));
   const dynamo = await startEmbeddedDynamo({ path: join(dataDir, 'dynamodb'), tableNames, region: 'us-east-1' });
   const client = createDocumentClient({ region: 'us-east-1', endpoint: dynamo.endpoint });

@@ -1,18 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { deliverAlarm, loadAlarmEvent } from '../../infra/local/replay.js';
-import { type Harness, startHarness } from '../support/harness.js';
+import { type Harness, useLocalRuntimePerTest } from '../support/harness.js';
 
 /**
  * Digests through the local runtime: the same notify handler counts repeats on the open escalation, and the same
  * reconciler run the Lambda makes on its schedule sends the digest when the window has ended (run here as of a
  * day later: the window is 24 h and a test cannot wait for it).
  */
-let harness: Harness | undefined;
-
-afterEach(async () => {
-  await harness?.close();
-  harness = undefined;
-});
+const runtimes = useLocalRuntimePerTest();
 
 function transition(at: string): Record<string, unknown> {
   const event = structuredClone(loadAlarmEvent('alarm-state-alarm')) as Record<string, any>;
@@ -33,7 +28,7 @@ const dayLater = () => new Date(Date.now() + 24 * 3_600_000 + 60_000);
 
 describe('the digest of an escalation window that ended', () => {
   it('reaches on-call once when the window ends, with how many more times the alarm fired', async () => {
-    harness = await startHarness({ secret: 'digest-secret', name: 'guard-digest', env: { POLICY_JSON: undefined, POLICY_FILE: undefined, CHAT_WEBHOOK_URL: undefined } });
+    const harness = await runtimes.start({ secret: 'digest-secret', name: 'guard-digest', env: { POLICY_JSON: undefined, POLICY_FILE: undefined, CHAT_WEBHOOK_URL: undefined } });
     await flap(harness, ['2026-11-20T10:03:00.000+0000', '2026-11-20T11:15:00.000+0000', '2026-11-20T11:50:00.000+0000']);
     expect(await escalations(harness)).toHaveLength(1);
 
@@ -54,7 +49,7 @@ describe('the digest of an escalation window that ended', () => {
   }, 60_000);
 
   it('sends none when the policy turns digests off', async () => {
-    harness = await startHarness({
+    const harness = await runtimes.start({
       secret: 'digest-secret',
       name: 'guard-digest-off',
       env: { POLICY_JSON: JSON.stringify({ defaults: { escalation: { digest: false } } }), POLICY_FILE: undefined, CHAT_WEBHOOK_URL: undefined },

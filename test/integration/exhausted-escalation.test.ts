@@ -1,15 +1,13 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startEmbeddedDynamo } from '../../infra/local/embedded-dynamo.js';
 import { loadWebhook } from '../../infra/local/replay.js';
 import { incidentFromTrigger } from '../../shared/domain/incident-from-trigger.js';
 import { triggerFromWorkflowRun } from '../../shared/ingest/github-webhook.js';
 import { createDocumentClient } from '../../shared/stores/dynamo.js';
 import { createIncidentStore } from '../../shared/stores/incident-store.js';
-import { type Harness, startHarness } from '../support/harness.js';
+import { useLocalRuntimePerTest } from '../support/harness.js';
 
 /**
  * Incidents whose every execution failed end with a message to on-call from the reconciler. A fork's pull request
@@ -21,14 +19,8 @@ const SECRET = 'exhausted-secret';
 const tableNames = { incidents: 'incidents', baselines: 'baselines', experiments: 'experiments' };
 const ARN = 'arn:aws:states:us-east-1:000000000000:execution:incident-pipeline';
 const FORK_REPOSITORY_ID = 99_000_001;
+const runtimes = useLocalRuntimePerTest();
 let dataDir: string;
-let harness: Harness | undefined;
-
-afterEach(async () => {
-  await harness?.close();
-  harness = undefined;
-  await rm(dataDir, { recursive: true, force: true });
-});
 
 /** A failed run of a fork's pull request: GitHub names no pull request and the fork as the head repository. */
 function forkRun(runId: number) {
@@ -43,7 +35,7 @@ function forkRun(runId: number) {
 
 /** Incidents whose execution failed, written as the runtime writes them, a few minutes old. */
 async function failedExecutions(runIds: number[]) {
-  dataDir = await mkdtemp(join(tmpdir(), 'guard-exhausted-'));
+  dataDir = await runtimes.scratchDir('guard-exhausted');
   const dynamo = await startEmbeddedDynamo({ path: join(dataDir, 'dynamodb'), tableNames, region: 'us-east-1' });
   const client = createDocumentClient({ region: 'us-east-1', endpoint: dynamo.endpoint });
   try {
@@ -70,7 +62,7 @@ describe('reconciler: incidents whose re-drives are used up', () => {
   it("pages once for a fork's runs that all failed, and ends every one of them notified", async () => {
     const runs = [7001, 7002, 7003];
     await failedExecutions(runs);
-    harness = await startHarness({ secret: SECRET, dataDir, env: { GITHUB_TOKEN: undefined, RECONCILE_AFTER_MINUTES: '1', RECONCILE_MAX_ATTEMPTS: '0' } });
+    const harness = await runtimes.start({ secret: SECRET, dataDir, env: { GITHUB_TOKEN: undefined, RECONCILE_AFTER_MINUTES: '1', RECONCILE_MAX_ATTEMPTS: '0' } });
 
     const result = await harness.runtime.reconcile();
 

@@ -7,7 +7,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { Incident } from '../../shared/domain/incident.js';
 import { fetchIncident, readOutbox } from '../../infra/local/replay.js';
 import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.js';
@@ -162,6 +162,36 @@ export function useLocalRuntime(options: HarnessOptions, startTimeoutMs?: number
     incident: (id) => current().incident(id),
     outbox: () => current().outbox(),
     close: () => current().close(),
+  };
+}
+
+/**
+ * Local runtimes that each test starts itself (its own settings, or a data directory it wrote first): what a test
+ * started is closed after it, and the scratch directories it asked for are deleted even when it stopped before a
+ * runtime started on them.
+ */
+export function useLocalRuntimePerTest(): {
+  start(options: HarnessOptions): Promise<Harness>;
+  /** A new scratch directory for this test (a data directory to write before a runtime starts on it). */
+  scratchDir(name: string): Promise<string>;
+} {
+  const started: Harness[] = [];
+  const dirs: string[] = [];
+  afterEach(async () => {
+    for (const harness of started.splice(0)) await harness.close();
+    await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+  });
+  return {
+    async start(options) {
+      const harness = await startHarness(options);
+      started.push(harness);
+      return harness;
+    },
+    async scratchDir(name) {
+      const dir = await mkdtemp(join(tmpdir(), `${name}-`));
+      dirs.push(dir);
+      return dir;
+    },
   };
 }
 
