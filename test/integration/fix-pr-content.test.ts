@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EVENTS_DIR, type RecordedWebhook, deliverWebhook, loadWebhook } from '../../infra/local/replay.js';
+import { failedRunDelivery } from '../support/fakes.js';
 import { useLocalRuntime } from '../support/harness.js';
 import type { ModelAnswer } from '../support/fake-model.js';
 
@@ -41,20 +42,8 @@ function proposing(patch: string): (prompt: string) => ModelAnswer {
 }
 
 function failedRun(runId: number, jobId: number): RecordedWebhook {
-  const webhook = structuredClone(loadWebhook('workflow_run-failure'));
-  const body = webhook.body as Record<string, any>;
-  body.workflow_run.id = runId;
-  body.repository.id = REPO.id;
-  body.repository.name = REPO.name;
-  body.repository.full_name = `acme-shop/${REPO.name}`;
-  body.workflow_run.head_repository.id = REPO.id;
-  for (const pr of body.workflow_run.pull_requests) {
-    pr.base.repo.id = REPO.id;
-    pr.head.repo.id = REPO.id;
-  }
-  harness.github.jobs.set(`${runId}/1`, [{ id: jobId, name: 'test (node 22)', conclusion: 'failure' }]);
-  harness.github.logs.set(jobId, { content: jestLog });
-  return webhook;
+  harness.github.serveFailedJob(runId, jobId, jestLog);
+  return failedRunDelivery(runId, { repository: REPO });
 }
 
 function approval(text: string, id: number): RecordedWebhook {

@@ -18,8 +18,7 @@ describe('a model endpoint that quotes the refused key', () => {
   it('keeps the key out of the incident, the outbox and the pull request comment', async () => {
     const webhook = structuredClone(loadWebhook('workflow_run-failure'));
     const run = (webhook.body as Record<string, any>).workflow_run;
-    harness.github.jobs.set(`${run.id}/1`, [{ id: 85_100_001, name: 'test (node 22)', conclusion: 'failure' }]);
-    harness.github.logs.set(85_100_001, { content: await readFile(join(EVENTS_DIR, 'logs', 'github-actions-jest-failure.log'), 'utf8') });
+    harness.github.serveFailedJob(run.id, 85_100_001, await readFile(join(EVENTS_DIR, 'logs', 'github-actions-jest-failure.log'), 'utf8'));
     harness.model.fail({
       kind: 'error',
       status: 401,

@@ -61,8 +61,7 @@ function failedRun(n: number, origin: 'fork' | 'own', repository?: { id: number;
     run.pull_requests[0].number = pullRequest;
     run.pull_requests[0].head.sha = run.head_sha;
   }
-  harness.github.jobs.set(`${runId}/1`, [{ id: 85_000_000 + n, name: 'test (node 22)', conclusion: 'failure' }]);
-  harness.github.logs.set(85_000_000 + n, { content: jestLog });
+  harness.github.serveFailedJob(runId, 85_000_000 + n, jestLog);
   return { webhook, pullRequest };
 }
 

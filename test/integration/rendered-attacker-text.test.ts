@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { EVENTS_DIR, type RecordedWebhook, deliverWebhook, loadWebhook } from '../../infra/local/replay.js';
+import { EVENTS_DIR, type RecordedWebhook, deliverWebhook } from '../../infra/local/replay.js';
+import { failedRunDelivery } from '../support/fakes.js';
 import { useLocalRuntime } from '../support/harness.js';
 
 /**
@@ -13,13 +14,8 @@ const PR = 1287;
 let jestLog: string;
 
 function failedRun(runId: number, jobId: number, run: Record<string, unknown> = {}): RecordedWebhook {
-  const webhook = structuredClone(loadWebhook('workflow_run-failure'));
-  const body = webhook.body as Record<string, any>;
-  body.workflow_run.id = runId;
-  Object.assign(body.workflow_run, run);
-  harness.github.jobs.set(`${runId}/1`, [{ id: jobId, name: 'test (node 22)', conclusion: 'failure' }]);
-  harness.github.logs.set(jobId, { content: jestLog });
-  return webhook;
+  harness.github.serveFailedJob(runId, jobId, jestLog);
+  return failedRunDelivery(runId, { run });
 }
 
 /** The comment as a renderer reads its text: Markdown backslash escapes resolved. */

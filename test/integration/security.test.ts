@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EVENTS_DIR, type RecordedWebhook, deliverWebhook, loadWebhook } from '../../infra/local/replay.js';
+import { failedRunDelivery } from '../support/fakes.js';
 import { useLocalRuntime } from '../support/harness.js';
 import type { ModelAnswer } from '../support/fake-model.js';
 
@@ -83,14 +84,8 @@ function failedRun(
   log: string,
   { repo = { name: 'checkout-service', id: REPO_ID }, run = {} }: { repo?: { name: string; id: number }; run?: Record<string, unknown> } = {},
 ): RecordedWebhook {
-  const webhook = structuredClone(loadWebhook('workflow_run-failure'));
-  const body = webhook.body as Record<string, any>;
-  body.workflow_run.id = runId;
-  repository(body, repo.name, repo.id);
-  Object.assign(body.workflow_run, run);
-  harness.github.jobs.set(`${runId}/1`, [{ id: jobId, name: 'test (node 22)', conclusion: 'failure' }]);
-  harness.github.logs.set(jobId, { content: log });
-  return webhook;
+  harness.github.serveFailedJob(runId, jobId, log);
+  return failedRunDelivery(runId, { repository: repo, run });
 }
 
 /** Delivers `webhook`, waits until the runtime is idle, and reads the incident it created. */

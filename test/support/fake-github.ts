@@ -180,6 +180,12 @@ export class FakeGitHub {
     return this.requests.filter((r) => !r.route.startsWith('/storage/')).map((r) => `${r.method} ${r.path}`);
   }
 
+  /** Serves attempt 1 of run `runId` as one failed job, `jobId`, whose log is `log`. */
+  serveFailedJob(runId: number, jobId: number, log: string, name = 'test (node 22)'): void {
+    this.jobs.set(`${runId}/1`, [{ id: jobId, name, conclusion: 'failure' }]);
+    this.logs.set(jobId, { content: log });
+  }
+
   addComment(issueNumber: number, login: string, body: string): FakeComment {
     const comment = { id: this.nextCommentId++, body, user: { login } };
     this.comments.set(issueNumber, [...(this.comments.get(issueNumber) ?? []), comment]);

@@ -1,3 +1,4 @@
+import { type RecordedWebhook, loadWebhook } from '../../infra/local/replay.js';
 import { noMetrics } from '../../shared/adapters/metrics.js';
 import type { Config } from '../../shared/config.js';
 import { loadConfig } from '../../shared/config.js';
@@ -392,4 +393,28 @@ export function createRecordingRecoveryQueue(): RecoveryQueue & {
       return resolved;
     },
   };
+}
+
+/**
+ * A failed run's `workflow_run` delivery, made from the recorded one (events/github/workflow_run-failure.json): run
+ * `runId` of its repository, or of `repository` (another of the same owner's: named on the delivery, and its id on the
+ * head repository and on the pull requests' repositories), with `run`'s fields then set on `workflow_run` and
+ * `deliveryId` as its x-github-delivery. `deliverWebhook` signs it with the runtime's secret.
+ */
+export function failedRunDelivery(
+  runId: number,
+  options: { repository?: { id: number; name: string }; run?: Record<string, unknown>; deliveryId?: string } = {},
+): RecordedWebhook {
+  const webhook = structuredClone(loadWebhook('workflow_run-failure'));
+  const body = webhook.body as Record<string, any>;
+  body.workflow_run.id = runId;
+  if (options.repository) {
+    const { id, name } = options.repository;
+    Object.assign(body.repository, { id, name, full_name: `${body.repository.owner.login}/${name}` });
+    body.workflow_run.head_repository.id = id;
+    for (const pr of body.workflow_run.pull_requests) pr.base.repo.id = pr.head.repo.id = id;
+  }
+  Object.assign(body.workflow_run, options.run);
+  if (options.deliveryId !== undefined) webhook.headers['x-github-delivery'] = options.deliveryId;
+  return webhook;
 }
