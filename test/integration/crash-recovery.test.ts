@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { startEmbeddedDynamo } from '../../infra/local/embedded-dynamo.js';
-import { deliverWebhook, loadAlarmEvent, loadWebhook, readOutbox } from '../../infra/local/replay.js';
+import { deliverWebhook, loadAlarmEvent, readOutbox } from '../../infra/local/replay.js';
 import type { LocalRuntime } from '../../infra/local/runtime.js';
 import { githubIncidentScope } from '../../shared/domain/github-incident.js';
 import { incidentFromTrigger } from '../../shared/domain/incident-from-trigger.js';
@@ -14,6 +14,7 @@ import { createDocumentClient } from '../../shared/stores/dynamo.js';
 import { createIncidentStore } from '../../shared/stores/incident-store.js';
 import { workflowRecoveryMessage } from '../../shared/domain/recovery.js';
 import { RECOVERY_QUEUE, createStoreWorkQueue } from '../../shared/stores/work-queue.js';
+import { failedRunDelivery } from '../support/fakes.js';
 import { useLocalRuntimePerTest } from '../support/harness.js';
 
 /**
@@ -33,8 +34,7 @@ async function restarted(env: Record<string, string> = {}): Promise<LocalRuntime
 }
 
 function trigger(runId: number) {
-  const event = structuredClone(loadWebhook('workflow_run-failure'));
-  (event.body.workflow_run as Record<string, unknown>).id = runId;
+  const event = failedRunDelivery(runId);
   return { event, trigger: triggerFromWorkflowRun(event.body as never, `delivery-${runId}`) };
 }
 

@@ -2,11 +2,11 @@ import { join } from 'node:path';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { startEmbeddedDynamo } from '../../infra/local/embedded-dynamo.js';
-import { loadWebhook } from '../../infra/local/replay.js';
 import { incidentFromTrigger } from '../../shared/domain/incident-from-trigger.js';
 import { triggerFromWorkflowRun } from '../../shared/ingest/github-webhook.js';
 import { createDocumentClient } from '../../shared/stores/dynamo.js';
 import { createIncidentStore } from '../../shared/stores/incident-store.js';
+import { failedRunDelivery } from '../support/fakes.js';
 import { useLocalRuntimePerTest } from '../support/harness.js';
 
 /**
@@ -24,12 +24,9 @@ let dataDir: string;
 
 /** A failed run of a fork's pull request: GitHub names no pull request and the fork as the head repository. */
 function forkRun(runId: number) {
-  const event = structuredClone(loadWebhook('workflow_run-failure'));
-  const run = event.body.workflow_run as Record<string, unknown>;
-  run.id = runId;
-  run.pull_requests = [];
-  run.head_branch = 'main';
-  run.head_repository = { id: FORK_REPOSITORY_ID, name: 'checkout-service', full_name: 'stranger/checkout-service' };
+  const event = failedRunDelivery(runId, {
+    run: { pull_requests: [], head_branch: 'main', head_repository: { id: FORK_REPOSITORY_ID, name: 'checkout-service', full_name: 'stranger/checkout-service' } },
+  });
   return triggerFromWorkflowRun(event.body as never, `delivery-${runId}`);
 }
 

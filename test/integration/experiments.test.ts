@@ -4,7 +4,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Incident } from '../../shared/domain/incident.js';
 import type { ExperimentReport } from '../../shared/experiments/report.js';
 import { renderExperimentReport } from '../../shared/experiments/report.js';
-import { EVENTS_DIR, type RecordedWebhook, deliverWebhook, loadWebhook } from '../../infra/local/replay.js';
+import { EVENTS_DIR, type RecordedWebhook, deliverWebhook } from '../../infra/local/replay.js';
+import { failedRunDelivery } from '../support/fakes.js';
 import { apiRequest, storedIncident, useLocalRuntime } from '../support/harness.js';
 import { README_EXAMPLE_EXPERIMENT } from '../fixtures/experiments/readme-example.js';
 
@@ -20,15 +21,9 @@ let networkLog: string;
 
 /** A failed run on its own commit whose only job fails with the npm registry's ECONNRESET. */
 function networkFailure(runId: number): RecordedWebhook {
-  const webhook = structuredClone(loadWebhook('workflow_run-failure'));
-  const run = webhook.body.workflow_run as Record<string, unknown>;
-  run.id = runId;
-  run.head_sha = `${runId}`.padStart(40, 'a');
-  webhook.headers['x-github-delivery'] = `experiments-${runId}`;
   harness.github.runs.set(runId, { status: 'completed', run_attempt: 1 });
-  harness.github.jobs.set(`${runId}/1`, [{ id: runId + 1, name: 'install', conclusion: 'failure' }]);
-  harness.github.logs.set(runId + 1, { content: networkLog });
-  return webhook;
+  harness.github.serveFailedJob(runId, runId + 1, networkLog, 'install');
+  return failedRunDelivery(runId, { run: { head_sha: `${runId}`.padStart(40, 'a') }, deliveryId: `experiments-${runId}` });
 }
 
 function api<T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { analyzeLog, cleanLine } from '../../shared/logs/index.js';
 import { EVENTS_DIR, deliverWebhook, loadWebhook } from '../../infra/local/replay.js';
+import { failedRunDelivery } from '../support/fakes.js';
 import { useLocalRuntime } from '../support/harness.js';
 import { longFailuresLog } from '../support/long-failures-log.js';
 
@@ -23,8 +24,7 @@ const harness = useLocalRuntime({ name: 'guard-api', secret: SECRET, github: { a
 
 beforeAll(async () => {
   sampleLog = await readFile(join(EVENTS_DIR, 'logs', 'github-actions-jest-failure.log'), 'utf8');
-  harness.github.jobs.set(`${RUN}/1`, [{ id: JOB, name: 'test (node 22)', conclusion: 'failure' }]);
-  harness.github.logs.set(JOB, { content: sampleLog });
+  harness.github.serveFailedJob(RUN, JOB, sampleLog);
 });
 
 describe('local runtime against the GitHub REST API', () => {
@@ -81,8 +81,7 @@ describe('local runtime against the GitHub REST API', () => {
     ];
     harness.github.jobs.set('888/1', [{ id: 9002, name: 'unit', conclusion: 'failure', steps }]);
     harness.github.logs.set(9002, { content: failing });
-    const webhook = structuredClone(loadWebhook('workflow_run-failure'));
-    (webhook.body.workflow_run as Record<string, unknown>).id = 888;
+    const webhook = failedRunDelivery(888);
     const withoutBaseline = await analyzeLog(failing);
 
     // Act
@@ -121,10 +120,8 @@ describe('local runtime against the GitHub REST API', () => {
       { id: 556, run_attempt: 1, head_branch: 'main', conclusion: 'failure', html_url: 'https://github.com/acme-shop/checkout-service/actions/runs/556' },
       ...(harness.github.workflowRuns.get(WORKFLOW) ?? []),
     ]);
-    harness.github.jobs.set('891/1', [{ id: 9004, name: 'test (node 22)', conclusion: 'failure' }]);
-    harness.github.logs.set(9004, { content: sampleLog });
-    const webhook = structuredClone(loadWebhook('workflow_run-failure'));
-    (webhook.body.workflow_run as Record<string, unknown>).id = 891;
+    harness.github.serveFailedJob(891, 9004, sampleLog);
+    const webhook = failedRunDelivery(891);
     // Act
     await deliverWebhook(harness.runtime.url, webhook, SECRET);
     await harness.runtime.idle();
@@ -141,8 +138,7 @@ describe('local runtime against the GitHub REST API', () => {
     const jobs = Array.from({ length: 8 }, (_, i) => ({ id: 9100 + i, name: `shard ${i}`, conclusion: 'failure' }));
     harness.github.jobs.set('893/1', jobs);
     for (const job of jobs) harness.github.logs.set(job.id, { content: log });
-    const webhook = structuredClone(loadWebhook('workflow_run-failure'));
-    (webhook.body.workflow_run as Record<string, unknown>).id = 893;
+    const webhook = failedRunDelivery(893);
 
     // Act
     await deliverWebhook(harness.runtime.url, webhook, SECRET);
@@ -160,8 +156,7 @@ describe('local runtime against the GitHub REST API', () => {
   it('still ends with a recorded, notified incident when GitHub keeps failing', async () => {
     harness.github.fail({ method: 'GET', route: /\/actions\/runs\/777\/attempts\/1\/jobs$/, times: Infinity, reply: { status: 502, body: { message: 'Bad Gateway' } } });
     harness.github.fail({ method: 'GET', route: /\/issues\/1287\/comments$/, times: Infinity, reply: { status: 503, body: { message: 'Unavailable' } } });
-    const webhook = structuredClone(loadWebhook('workflow_run-failure'));
-    (webhook.body.workflow_run as Record<string, unknown>).id = 777;
+    const webhook = failedRunDelivery(777);
 
     const response = await deliverWebhook(harness.runtime.url, webhook, SECRET);
     await harness.runtime.idle();

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { type RecordedWebhook, deliverAlarm, deliverWebhook, loadAlarmEvent, loadWebhook } from '../../infra/local/replay.js';
 import { loadConfig } from '../../shared/config.js';
 import { createTaskControl } from '../../shared/runtime/deps.js';
+import { failedRunDelivery } from '../support/fakes.js';
 import { useLocalRuntime } from '../support/harness.js';
 
 /**
@@ -22,10 +23,8 @@ const runbooks = [
 ];
 
 function failure(runId: number, mutate?: (body: Record<string, any>) => void): RecordedWebhook {
-  const webhook = structuredClone(loadWebhook('workflow_run-failure'));
-  const body = webhook.body as Record<string, any>;
-  body.workflow_run.id = runId;
-  mutate?.(body);
+  const webhook = failedRunDelivery(runId);
+  mutate?.(webhook.body as Record<string, any>);
   return webhook;
 }
 

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadWebhook } from '../../infra/local/replay.js';
 import { githubIncidentFields, githubIncidentScope } from '../../shared/domain/github-incident.js';
 import { type IncidentStatus, STATUS_MAY_LEAVE, newIncident } from '../../shared/domain/incident.js';
 import { triggerFromWorkflowRun } from '../../shared/ingest/github-webhook.js';
@@ -9,7 +8,7 @@ import { notifyStep } from '../../shared/steps/notify.js';
 import { recordWorkflowRecovery } from '../../shared/steps/record-outcome.js';
 import { remediateStep } from '../../shared/steps/remediate.js';
 import { type IncidentStore, createIncidentStore } from '../../shared/stores/incident-store.js';
-import { createFakeGitHub, stepDeps } from '../support/fakes.js';
+import { createFakeGitHub, failedRunDelivery, stepDeps } from '../support/fakes.js';
 import { type ScratchStore, startScratchStore } from '../support/harness.js';
 
 /**
@@ -32,10 +31,8 @@ function dynamoStore(): IncidentStore {
 }
 
 function freshTrigger() {
-  const event = structuredClone(loadWebhook('workflow_run-failure'));
   run += 1;
-  (event.body.workflow_run as Record<string, unknown>).id = 900_000 + run;
-  (event.body.workflow_run as Record<string, unknown>).workflow_id = 700_000 + run;
+  const event = failedRunDelivery(900_000 + run, { run: { workflow_id: 700_000 + run } });
   return triggerFromWorkflowRun(event.body as never, `delivery-${run}`);
 }
 
