@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { type Browser, type Page, launch } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deliverWebhook, loadWebhook } from '../../infra/local/replay.js';
+import { deliverWebhook } from '../../infra/local/replay.js';
+import { failedRunDelivery } from '../support/fakes.js';
 import { type Harness, startHarness } from '../support/harness.js';
 
 /**
@@ -27,11 +28,8 @@ const incidentId = (n: number) => `gh-${REPO_ID}-${FIRST_RUN + n}-1`;
 
 /** Failed runs n..m of the sample (its recorded log), one after another, then the pipeline's work done. */
 async function fail(from: number, to: number): Promise<void> {
-  const sample = loadWebhook('workflow_run-failure');
   for (let n = from; n <= to; n += 1) {
-    const webhook = structuredClone(sample);
-    (webhook.body.workflow_run as Record<string, unknown>).id = FIRST_RUN + n;
-    webhook.headers['x-github-delivery'] = `paging-${n}`;
+    const webhook = failedRunDelivery(FIRST_RUN + n, { deliveryId: `paging-${n}` });
     expect((await deliverWebhook(harness.runtime.url, webhook, SECRET)).status).toBe(202);
   }
   await harness.runtime.idle();

@@ -2,7 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, type Page, launch } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EVENTS_DIR, type RecordedWebhook, deliverAlarm, deliverWebhook, fetchIncident, loadAlarmEvent, loadWebhook } from '../../infra/local/replay.js';
+import { EVENTS_DIR, type RecordedWebhook, deliverAlarm, deliverWebhook, fetchIncident, loadAlarmEvent } from '../../infra/local/replay.js';
+import { failedRunDelivery } from '../support/fakes.js';
 import { type Harness, apiRequest, startHarness } from '../support/harness.js';
 import { README_EXAMPLE_EXPERIMENT } from '../fixtures/experiments/readme-example.js';
 
@@ -38,20 +39,8 @@ let alarmId: string;
 
 /** A failed run of the sample repository whose one job's log and names are `over` and `log`. */
 function failedRun(runId: number, log: string, over: Record<string, unknown>, jobName = 'test (node 22)', repo?: { id: number; name: string }): RecordedWebhook {
-  const webhook = structuredClone(loadWebhook('workflow_run-failure'));
-  const body = webhook.body as Record<string, any>;
-  const run = body.workflow_run as Record<string, any>;
-  run.id = runId;
-  Object.assign(run, over);
-  if (repo) {
-    Object.assign(body.repository, { id: repo.id, name: repo.name, full_name: `acme-shop/${repo.name}` });
-    run.head_repository.id = repo.id;
-    for (const pr of run.pull_requests) pr.base.repo.id = pr.head.repo.id = repo.id;
-  }
-  webhook.headers['x-github-delivery'] = `phone-${runId}`;
-  harness.github.jobs.set(`${runId}/1`, [{ id: runId + 1, name: jobName, conclusion: 'failure' }]);
-  harness.github.logs.set(runId + 1, { content: log });
-  return webhook;
+  harness.github.serveFailedJob(runId, runId + 1, log, jobName);
+  return failedRunDelivery(runId, { repository: repo, run: over, deliveryId: `phone-${runId}` });
 }
 
 async function reaches(id: string, status: string): Promise<void> {
