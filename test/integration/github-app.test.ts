@@ -35,6 +35,13 @@ async function deliver(name: string, mutate?: (body: Record<string, any>) => voi
   return response;
 }
 
+/** Run `run` (attempt 1) fails on the network in job `jobId`; GitHub starts its re-run but answers 502, once. */
+function networkFailureWithLostRerunAnswer(run: number, jobId: number): void {
+  harness.github.runs.set(run, { status: 'completed', run_attempt: 1 });
+  harness.github.serveFailedJob(run, jobId, NETWORK_LOG);
+  harness.github.fail({ method: 'POST', route: new RegExp(`/actions/runs/${run}/rerun-failed-jobs$`), afterApplying: true, reply: { status: 502, body: { message: 'Bad Gateway' } } });
+}
+
 const commentPosts = () => harness.github.requests.filter((r) => r.method === 'POST' && r.route.endsWith(`/issues/${PR}/comments`));
 const commentEdits = () => harness.github.requests.filter((r) => r.method === 'PATCH' && r.route.includes('/issues/comments/'));
 const prComments = () => harness.github.comments.get(PR) ?? [];
@@ -165,11 +172,8 @@ describe('local runtime as a GitHub App', () => {
   it("takes a re-run whose answer was lost for its own: it pages nobody while the re-run runs", async () => {
     // A push to main (no pull request: a failure there pages) of another workflow and commit, failing on the network.
     const run = 11862440123;
-    harness.github.runs.set(run, { status: 'completed', run_attempt: 1 });
-    harness.github.jobs.set(`${run}/1`, [{ id: 504, name: 'test (node 22)', conclusion: 'failure' }]);
-    harness.github.logs.set(504, { content: NETWORK_LOG });
     // GitHub starts the re-run but the answer is lost (502): the step fails and the state machine retries it.
-    harness.github.fail({ method: 'POST', route: new RegExp(`/actions/runs/${run}/rerun-failed-jobs$`), afterApplying: true, reply: { status: 502, body: { message: 'Bad Gateway' } } });
+    networkFailureWithLostRerunAnswer(run, 504);
 
     await deliver('workflow_run-failure', (b) => {
       Object.assign(b.workflow_run, { id: run, workflow_id: 61835599, head_sha: 'c0ffee5a1e5d9f0b7d2a4c6e8f0a1b3c5d7e9f01', event: 'push', pull_requests: [] });
@@ -184,11 +188,8 @@ describe('local runtime as a GitHub App', () => {
   it('does not take back a re-run an earlier try of the step started: its own rate-limit slot does not refuse it', async () => {
     // A push to main of a repository with room for one automatic action an hour, failing on the network.
     const run = 11862440456;
-    harness.github.runs.set(run, { status: 'completed', run_attempt: 1 });
-    harness.github.jobs.set(`${run}/1`, [{ id: 505, name: 'test (node 22)', conclusion: 'failure' }]);
-    harness.github.logs.set(505, { content: NETWORK_LOG });
     // The re-run takes the hour's slot, GitHub starts it and the answer is lost: the state machine retries the step.
-    harness.github.fail({ method: 'POST', route: new RegExp(`/actions/runs/${run}/rerun-failed-jobs$`), afterApplying: true, reply: { status: 502, body: { message: 'Bad Gateway' } } });
+    networkFailureWithLostRerunAnswer(run, 505);
 
     await deliver('workflow_run-failure', (b) => {
       Object.assign(b.repository, { id: 800000002, name: 'ledger', full_name: 'acme-shop/ledger' });
