@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { EVENTS_DIR, type RecordedWebhook, deliverWebhook, loadWebhook } from '../../infra/local/replay.js';
-import { failedRunDelivery } from '../support/fakes.js';
+import { EVENTS_DIR, type RecordedWebhook, deliverWebhook } from '../../infra/local/replay.js';
+import { failedRunDelivery, pullRequestCommentDelivery } from '../support/fakes.js';
 import { useLocalRuntime } from '../support/harness.js';
 import type { ModelAnswer } from '../support/fake-model.js';
 
@@ -47,16 +47,7 @@ function failedRun(runId: number, jobId: number): RecordedWebhook {
 }
 
 function approval(text: string, id: number): RecordedWebhook {
-  const base = loadWebhook('workflow_run-failure').body.repository as Record<string, any>;
-  return {
-    headers: { 'content-type': 'application/json', 'x-github-event': 'issue_comment', 'x-github-delivery': `fix-pr-content-${id}` },
-    body: {
-      action: 'created',
-      issue: { number: PR, pull_request: { url: `https://api.github.com/repos/acme-shop/${REPO.name}/pulls/${PR}` } },
-      comment: { id, body: text, user: { login: 'dana-dev', type: 'User' } },
-      repository: { ...base, id: REPO.id, name: REPO.name, full_name: `acme-shop/${REPO.name}` },
-    },
-  };
+  return pullRequestCommentDelivery({ login: 'dana-dev', text, commentId: id, pullRequest: PR, repository: REPO, deliveryId: `fix-pr-content-${id}` });
 }
 
 /** Proposes `patch` for a failure, approves it as a maintainer, and returns the incident and the trees committed. */

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { type RecordedWebhook, deliverAlarm, deliverWebhook, loadAlarmEvent, loadWebhook } from '../../infra/local/replay.js';
+import { type RecordedWebhook, deliverAlarm, deliverWebhook, loadAlarmEvent } from '../../infra/local/replay.js';
 import { loadConfig } from '../../shared/config.js';
 import { createTaskControl } from '../../shared/runtime/deps.js';
-import { failedRunDelivery } from '../support/fakes.js';
+import { failedRunDelivery, pullRequestCommentDelivery } from '../support/fakes.js';
 import { useLocalRuntime } from '../support/harness.js';
 
 /**
@@ -29,17 +29,8 @@ function failure(runId: number, mutate?: (body: Record<string, any>) => void): R
 }
 
 function comment(login: string, text: string, id: number): RecordedWebhook {
-  const repo = loadWebhook('workflow_run-failure').body.repository as Record<string, any>;
-  return {
-    headers: { 'content-type': 'application/json', 'x-github-event': 'issue_comment', 'x-github-delivery': `approval-${id}` },
-    body: {
-      action: 'created',
-      issue: { number: 1287, pull_request: { url: 'https://api.github.com/repos/acme-shop/payments/pulls/1287' } },
-      comment: { id, body: text, user: { login, type: 'User' } },
-      // The repository whose failures the approvals below are of (`payments` in that test): its id with its name.
-      repository: { ...repo, id: 800000001, name: 'payments', full_name: 'acme-shop/payments' },
-    },
-  };
+  // The repository whose failures the approvals below are of (`payments` in that test): its id with its name.
+  return pullRequestCommentDelivery({ login, text, commentId: id, pullRequest: 1287, repository: { id: 800000001, name: 'payments' }, deliveryId: `approval-${id}` });
 }
 
 const incident = (id: string) => harness.incident(id);

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EVENTS_DIR, type RecordedWebhook, deliverWebhook, loadWebhook } from '../../infra/local/replay.js';
-import { failedRunDelivery } from '../support/fakes.js';
+import { failedRunDelivery, pullRequestCommentDelivery } from '../support/fakes.js';
 import { useLocalRuntime } from '../support/harness.js';
 import type { ModelAnswer } from '../support/fake-model.js';
 
@@ -96,16 +96,7 @@ async function settled(webhook: RecordedWebhook) {
 }
 
 function approval(login: string, text: string, id: number, repo: string): RecordedWebhook {
-  const base = loadWebhook('workflow_run-failure').body.repository as Record<string, any>;
-  return {
-    headers: { 'content-type': 'application/json', 'x-github-event': 'issue_comment', 'x-github-delivery': `security-approval-${id}` },
-    body: {
-      action: 'created',
-      issue: { number: PR, pull_request: { url: `https://api.github.com/repos/acme-shop/${repo}/pulls/${PR}` } },
-      comment: { id, body: text, user: { login, type: 'User' } },
-      repository: { ...base, id: 800000042, name: repo, full_name: `acme-shop/${repo}` },
-    },
-  };
+  return pullRequestCommentDelivery({ login, text, commentId: id, pullRequest: PR, repository: { id: 800000042, name: repo }, deliveryId: `security-approval-${id}` });
 }
 
 const incident = (id: string) => harness.incident(id);

@@ -418,3 +418,28 @@ export function failedRunDelivery(
   if (options.deliveryId !== undefined) webhook.headers['x-github-delivery'] = options.deliveryId;
   return webhook;
 }
+
+/**
+ * A comment on a pull request as GitHub delivers it (`issue_comment`, created): `text` by the user `login`, as
+ * comment `commentId`, on pull request `pullRequest` of `repository` (the recorded failure's repository, renamed).
+ */
+export function pullRequestCommentDelivery(comment: {
+  login: string;
+  text: string;
+  commentId: number;
+  pullRequest: number;
+  repository: { id: number; name: string };
+  deliveryId: string;
+}): RecordedWebhook {
+  const recorded = loadWebhook('workflow_run-failure').body.repository as Record<string, any>;
+  const fullName = `${recorded.owner.login}/${comment.repository.name}`;
+  return {
+    headers: { 'content-type': 'application/json', 'x-github-event': 'issue_comment', 'x-github-delivery': comment.deliveryId },
+    body: {
+      action: 'created',
+      issue: { number: comment.pullRequest, pull_request: { url: `https://api.github.com/repos/${fullName}/pulls/${comment.pullRequest}` } },
+      comment: { id: comment.commentId, body: comment.text, user: { login: comment.login, type: 'User' } },
+      repository: { ...recorded, id: comment.repository.id, name: comment.repository.name, full_name: fullName },
+    },
+  };
+}
