@@ -1,4 +1,5 @@
 import type { Incident, NotificationRecord, RemediationAction } from '../domain/incident.js';
+import { escalationPublished, reachedSomeone } from '../domain/notifications.js';
 
 /** Actions that change something; their success is what "automatic action success rate" measures. */
 const AUTOMATIC: ReadonlySet<RemediationAction> = new Set(['rerun_failed_jobs', 'open_fix_pr', 'run_runbook']);
@@ -82,7 +83,7 @@ export function summaryIncidentOf(incident: Incident): SummaryIncident {
 /** Seconds from the failure to the first notification that reached someone (a PR comment or an escalation). */
 export function timeToFirstCommentSeconds(incident: Pick<SummaryIncident, 'notifications' | 'failedAt' | 'createdAt'>): number | null {
   const first = (incident.notifications ?? [])
-    .filter((n) => n.outcome === 'created' || n.outcome === 'updated' || n.outcome === 'published')
+    .filter(reachedSomeone)
     .map((n) => n.at)
     .sort()[0];
   return first ? seconds(incident.failedAt ?? incident.createdAt, first) : null;
@@ -132,7 +133,7 @@ export function summarizeIncidents(incidents: readonly SummaryIncident[], window
       flaky += 1;
       day.flaky += 1;
     }
-    const escalated = (incident.notifications ?? []).filter((n) => n.channel === 'sns' && n.outcome === 'published').length;
+    const escalated = (incident.notifications ?? []).filter(escalationPublished).length;
     escalations += escalated;
     day.escalations += escalated;
     const action = automaticOutcome(incident);

@@ -1,4 +1,5 @@
 import type { AlarmDetails, Incident } from '../domain/incident.js';
+import { pullRequestHasComment } from '../domain/notifications.js';
 import { FAILURE_IN_WORDS } from '../logs/categories.js';
 import { redactOrWithhold } from '../logs/redact.js';
 import type { ChatNotification, EscalationDigest, EscalationMessage, EscalationTally } from '../ports.js';
@@ -157,9 +158,7 @@ const TRIED: Record<string, string> = {
 };
 
 /** Whether the pull request has the guard's comment: posted now or by an earlier round (its notifications say). */
-function commentPosted(incident: Incident): boolean {
-  return incident.notifications.some((n) => n.channel === 'github_comment' && (n.outcome === 'created' || n.outcome === 'updated' || n.outcome === 'unchanged'));
-}
+const commentPosted = (incident: Incident) => pullRequestHasComment(incident.notifications);
 
 function tried(incident: Incident): string {
   const decision = incident.decision;

@@ -1,0 +1,28 @@
+import type { NotificationRecord } from './incident.js';
+
+/**
+ * What an incident's notification records say about who heard of it. Two questions, with two answers that differ
+ * on purpose in one outcome, `unchanged` (the pull request comment was written again with the text it already had):
+ *
+ * - {@link reachedSomeone}: did this record deliver something when it was written? An `unchanged` comment did not:
+ *   its reader saw nothing new then. The time to the first notification, and which Notify run counts it, go by this.
+ * - {@link pullRequestHasComment}: does the pull request show the guard's comment now? An `unchanged` one does (an
+ *   earlier round wrote it), so what the guard says it tried, and whether anyone was told, go by this.
+ *
+ * Types only from the incident, no other import: the dashboard's browser bundle uses this module too.
+ */
+
+/** Whether this notification delivered a message when it was recorded: a comment created or changed, an escalation published. */
+export function reachedSomeone(notification: Pick<NotificationRecord, 'outcome'>): boolean {
+  return notification.outcome === 'created' || notification.outcome === 'updated' || notification.outcome === 'published';
+}
+
+/** Whether this record is an escalation that went out to on-call (SNS published it). */
+export function escalationPublished(notification: Pick<NotificationRecord, 'channel' | 'outcome'>): boolean {
+  return notification.channel === 'sns' && notification.outcome === 'published';
+}
+
+/** Whether the pull request has the guard's comment: posted by this round or an earlier one, changed or not since. */
+export function pullRequestHasComment(notifications: ReadonlyArray<Pick<NotificationRecord, 'channel' | 'outcome'>>): boolean {
+  return notifications.some((n) => n.channel === 'github_comment' && (n.outcome === 'created' || n.outcome === 'updated' || n.outcome === 'unchanged'));
+}
