@@ -1,6 +1,7 @@
 import { downloadsAndRuns } from '../analysis/dangerous-code.js';
 import { addedLines } from '../analysis/patch.js';
 import { OUR_MARKER_PREFIX } from '../domain/comment-text.js';
+import { rerunUnderWay } from '../domain/handoff.js';
 import type { Incident } from '../domain/incident.js';
 import type { JobFailureSummary } from '../domain/incident.js';
 import { FAILED_RUN_CONCLUSIONS } from '../domain/trigger.js';
@@ -248,8 +249,7 @@ function latestPerRun(incidents: Incident[]): Incident[] {
 
 function title(incident: Incident, stillFailing: number): string {
   if (incident.status !== 'resolved') {
-    const rerunning = incident.decision?.action === 'rerun_failed_jobs' && incident.decision.applied && !incident.decision.dryRun && !/already re-run/.test(incident.decision.result ?? '');
-    return rerunning ? `### 🔁 Pipeline Guard: re-running — ${headline(incident)}` : `### ❌ Pipeline Guard: ${headline(incident)}`;
+    return rerunUnderWay(incident.decision) ? `### 🔁 Pipeline Guard: re-running — ${headline(incident)}` : `### ❌ Pipeline Guard: ${headline(incident)}`;
   }
   if (stillFailing > 0) return `### ⚠️ Pipeline Guard: fixed, ${stillFailing} other failure${stillFailing === 1 ? '' : 's'} still open`;
   return resolvedBySameCommitRerun(incident) ? '### ✅ Pipeline Guard: passed after re-run (marked flaky)' : '### ✅ Pipeline Guard: fixed';

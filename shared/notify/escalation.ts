@@ -1,5 +1,5 @@
-import type { AlarmDetails, Incident } from '../domain/incident.js';
-import { pullRequestHasComment } from '../domain/notifications.js';
+import type { AlarmDetails, Incident, RemediationAction } from '../domain/incident.js';
+import { type AutomaticAction, type CommentStep, type GuardSteps, type Handoff, guardHandoff } from '../domain/handoff.js';
 import { FAILURE_IN_WORDS } from '../logs/categories.js';
 import { redactOrWithhold } from '../logs/redact.js';
 import type { ChatNotification, EscalationDigest, EscalationMessage, EscalationTally } from '../ports.js';
@@ -149,36 +149,81 @@ function alarmFacts(alarm: AlarmDetails): string[] {
   return lines;
 }
 
-const TRIED: Record<string, string> = {
-  comment_only: 'explained it on the pull request',
+/** What the guard did, after "What the guard tried:". */
+const TRIED: Record<AutomaticAction, string> = {
   rerun_failed_jobs: 're-ran the failed jobs',
   open_fix_pr: 'opened a fix pull request for review',
   run_runbook: 'started the allow-listed runbook',
-  escalate: 'nothing automatic: it could not act safely',
 };
 
-/** Whether the pull request has the guard's comment: posted now or by an earlier round (its notifications say). */
-const commentPosted = (incident: Incident) => pullRequestHasComment(incident.notifications);
+/** What the guard would do or meant to do, after "asks for approval to" and "chose to". */
+const PLANNED: Record<RemediationAction, string> = {
+  comment_only: 'explain it on the pull request',
+  rerun_failed_jobs: 're-run the failed jobs',
+  open_fix_pr: 'open a fix pull request',
+  run_runbook: 'run the allow-listed runbook',
+  escalate: 'escalate',
+};
 
-function tried(incident: Incident): string {
-  const decision = incident.decision;
-  if (!decision) return 'nothing yet: the pipeline did not reach a decision';
-  if (decision.dryRun) return 'nothing (dry run)';
-  const attempt = (incident.runAttempt ?? 1) > 1 ? ` This is attempt ${incident.runAttempt} of the run.` : '';
-  // "Explained it on the pull request" only when it did: a comment that never got GitHub's write budget, or a run
-  // without a pull request, leaves this e-mail as the only explanation.
-  if (decision.action === 'comment_only' && !commentPosted(incident)) {
-    return `nothing automatic, and ${incident.pullRequest ? `it could not comment on pull request #${incident.pullRequest}` : 'the run has no pull request to explain it on'}.${attempt}`;
+/** What a comment-only decision came to: explained on the pull request only when the comment is there. */
+function explained(comment: CommentStep | null): string {
+  switch (comment?.state) {
+    case 'posted':
+      return 'explained it on the pull request';
+    case 'pending':
+      return `nothing automatic; its comment on pull request #${comment.pullRequest} waits for GitHub's write budget (next try at ${comment.retryAt})`;
+    case 'not_posted':
+      return `nothing automatic, and it could not comment on pull request #${comment.pullRequest}`;
+    case 'no_pull_request':
+      return 'nothing automatic, and the run has no pull request to explain it on';
+    default:
+      return 'nothing automatic';
   }
-  return `${TRIED[decision.action] ?? decision.action}.${attempt}`;
 }
 
-function needs(incident: Incident): string {
-  if (incident.source === 'cloudwatch') return 'Look at the alarm and the metric; when the cause is fixed the alarm returns to OK and the guard records the recovery.';
-  if (incident.stageErrors.length > 0) return 'The guard could not finish its own analysis: read the run\'s log yourself.';
-  if (incident.pullRequest && commentPosted(incident)) return 'Look at the pull request: the comment there has the failing lines and the verdict.';
-  if (incident.pullRequest) return `Look at the run: the failing lines are above, and pull request #${incident.pullRequest} has no comment from the guard. A green run on the same branch resolves this.`;
-  return 'Look at the run: nobody else was told (there is no pull request). A green run on the same branch resolves this.';
+function tried(incident: Incident, { decision, comment }: GuardSteps): string {
+  const attempt = (incident.runAttempt ?? 1) > 1 ? ` This is attempt ${incident.runAttempt} of the run.` : '';
+  switch (decision.kind) {
+    case 'undecided':
+      return 'nothing yet: the pipeline did not reach a decision';
+    case 'awaiting_approval':
+      return `nothing yet: it asks for approval to ${decision.action ? PLANNED[decision.action] : 'act'}`;
+    case 'dry_run':
+      return 'nothing (dry run)';
+    case 'comment_only':
+      // "Explained it on the pull request" only when it did: a comment that never got GitHub's write budget, or a
+      // run without a pull request, leaves this e-mail as the only explanation.
+      return `${explained(comment)}.${attempt}`;
+    case 'escalated':
+      return `nothing automatic: it could not act safely.${attempt}`;
+    case 'acted':
+      return `${TRIED[decision.action]}.${attempt}`;
+    case 'not_acted':
+      return `it chose to ${PLANNED[decision.action]}, which did not happen${decision.result ? ` (${untrusted(decision.result)})` : ''}.${attempt}`;
+  }
+}
+
+/** `commands`: whether the approval commands follow this line. */
+function needs(handoff: Handoff, resolved: boolean, commands: boolean): string {
+  if (!handoff.mustAct) return resolved ? 'Nothing: it has recovered.' : 'Nothing for now: the guard is handling it, and escalates again if a person is needed.';
+  const [first] = handoff.needed;
+  switch (first?.kind) {
+    case 'approve':
+      if (first.onPullRequest) return `Approve or reject the proposal on ${first.onPullRequest.repository}#${first.onPullRequest.number} with /guard approve or /guard reject.`;
+      return commands ? 'Approve or reject the proposal with one of these commands:' : 'Approve or reject the proposal with the commands of the approval request e-mail.';
+    case 'look_at_alarm':
+      return 'Look at the alarm and the metric; when the cause is fixed the alarm returns to OK and the guard records the recovery.';
+    case 'read_log':
+      return 'The guard could not finish its own analysis: read the run\'s log yourself.';
+    case 'read_comment':
+      return 'Look at the pull request: the comment there has the failing lines and the verdict.';
+    case 'look_at_run':
+      return first.pullRequest
+        ? `Look at the run: the failing lines are above, and pull request #${first.pullRequest} has no comment from the guard. A green run on the same branch resolves this.`
+        : 'Look at the run: nobody else was told (there is no pull request). A green run on the same branch resolves this.';
+    default:
+      return 'Look at the failure.';
+  }
 }
 
 /**
@@ -303,10 +348,13 @@ export function renderEscalation(
     for (const line of [...incident.failureLines].sort((a, b) => a.line - b.line).slice(0, 15)) lines.push(`  ${String(line.line).padStart(5)} | ${untrusted(line.text)}`);
     lines.push('');
   }
-  lines.push(`What the guard tried: ${tried(incident)}`);
+  const handoff = guardHandoff(incident);
+  const triedText = tried(incident, handoff.tried);
+  lines.push(`What the guard tried: ${triedText}`);
   for (const error of incident.stageErrors) lines.push(`  (its ${error.stage} step failed: ${untrusted(error.error)})`);
   const commands = approval ? approvalCommands(approval.taskToken, approval.endpoint) : [];
-  lines.push(`What it needs from you: ${needs(incident)}`, ...commands, '');
+  const needed = needs(handoff, incident.status === 'resolved', commands.length > 0);
+  lines.push(`What it needs from you: ${needed}`, ...commands, '');
   const links = incidentLinks(incident);
   const execution = executionLink(executionArn);
   if (execution) links.push(['Execution', execution]);
@@ -326,9 +374,9 @@ export function renderEscalation(
       title,
       // What failed, as the e-mail says it: without it the chat message named only the category ("a test failed").
       description: chatText(
-        [untrusted(headline), ...(whatFailed ? [`*What failed:* ${whatFailed}`] : []), `*Why:* ${untrusted(why)}`, ...(seen ? [seen] : []), `*Tried:* ${tried(incident)}`].join('\n'),
+        [untrusted(headline), ...(whatFailed ? [`*What failed:* ${whatFailed}`] : []), `*Why:* ${untrusted(why)}`, ...(seen ? [seen] : []), `*Tried:* ${triedText}`].join('\n'),
       ).slice(0, 3500),
-      nextSteps: [needs(incident), ...commands, ...links.slice(0, 4).map(([label, url]) => chatLink(label, url))],
+      nextSteps: [needed, ...commands, ...links.slice(0, 4).map(([label, url]) => chatLink(label, url))],
       keywords: [incident.source, incident.category ?? 'unknown', severityOf(incident)],
     },
     metadata: { threadId: chatThreadOf(incident), summary: title },
@@ -355,8 +403,9 @@ export function renderDigest(digest: EscalationDigest, incident: Incident | null
     `The window of one escalation per problem ended at ${digest.dueAt}: the next occurrence pages again.`,
     '',
   ];
+  const needed = incident ? needs(guardHandoff(incident), incident.status === 'resolved', false) : null;
   if (incident) {
-    lines.push(`Latest occurrence: ${untrusted(what(incident).headline)}`, `What it needs from you: ${needs(incident)}`, '');
+    lines.push(`Latest occurrence: ${untrusted(what(incident).headline)}`, `What it needs from you: ${needed}`, '');
   }
   const links = incident ? incidentLinks(incident) : [];
   const execution = executionLink(executionArn);
@@ -374,7 +423,7 @@ export function renderDigest(digest: EscalationDigest, incident: Incident | null
       title: chatTitleText,
       description: chatText([`Still happening: ${summary}.`, `*First seen:* ${digest.firstSeen} (${times(digest.total)} in all)`, `*Last seen:* ${digest.lastSeen}`].join('\n')).slice(0, 3500),
       nextSteps: [
-        ...(incident ? [needs(incident)] : []),
+        ...(needed ? [needed] : []),
         ...links.slice(0, 4).map(([linkLabel, url]) => chatLink(linkLabel, url)),
       ],
       keywords: ['digest', ...(incident ? [incident.source, incident.category ?? 'unknown'] : [])],

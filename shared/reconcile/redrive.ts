@@ -270,7 +270,8 @@ async function escalateUnfinished(incident: Incident, gaveUp: GaveUp, deps: Redr
     digest: policy.digest,
   };
   const tally = await deps.escalationLedger.record(occurrence);
-  if (tally.send) await publishClaimedPage(renderEscalation(incident, gaveUp.why, tally), occurrence, deps);
+  // Rendered as it is recorded below: notified by this fallback, so the e-mail says what the dashboard says.
+  if (tally.send) await publishClaimedPage(renderEscalation({ ...incident, status: 'notified', notifiedByFallback: true }, gaveUp.why, tally), occurrence, deps);
   const reported = policy.digest ? 'reported in its digest' : 'reported with the next page after the window';
   const counted = tally.send ? '' : `; counted on the open escalation (${tally.windowCount} in this window), ${reported}`;
   await deps.incidents.update(

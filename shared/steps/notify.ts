@@ -10,6 +10,7 @@ import { publishClaimedPage } from '../notify/claimed-page.js';
 import type { NotifyDeps } from './deps.js';
 import { storeIncidentFromTrigger } from '../domain/incident-from-trigger.js';
 import { escalationInWords, routeEscalation } from '../notify/escalation-policy.js';
+import { rerunUnderWay } from '../domain/handoff.js';
 import { policyFor } from '../remediation/policy.js';
 import { plannedProposalDigest, revisionAfter } from '../remediation/proposal-digest.js';
 import { type NotifyResult, type PipelineState, describeCaught, parseState } from './state.js';
@@ -233,16 +234,16 @@ export async function notifyStep(input: unknown, deps: NotifyDeps): Promise<Noti
     reasons.push(`the guard itself failed while handling it (its ${failedStages.join(' and ')} step${failedStages.length > 1 ? 's' : ''}), so what it says may be incomplete`);
   }
   if (!incident.decision && incident.stageErrors.length === 0) reasons.push('the guard stopped before it could decide what to do');
-  // A re-run the guard just started needs nobody yet: its result decides (our failed re-run escalates then).
-  const rerunUnderWay = incident.decision?.action === 'rerun_failed_jobs' && incident.decision.applied && !incident.decision.dryRun && !/already re-run/.test(incident.decision.result ?? '');
   // A comment waiting for the budget is coming: route as if it were there (the wait alone never pages).
   const pendingPlan = budgetWait?.kind === 'wait' ? budgetWait : null;
   const commentComing = commented || pendingPlan !== null;
+  // A re-run the guard just started needs nobody yet: its result decides (our failed re-run escalates then).
   if (budgetWait?.kind === 'give_up') {
     reasons.push(`nobody else was told: the guard could not comment on the pull request within ${budgetWait.waitedMinutes} minutes (GitHub's write limit stayed spent)`);
-  } else if (incident.source === 'github' && !commentComing && !rerunUnderWay) {
+  } else if (incident.source === 'github' && !commentComing && !rerunUnderWay(incident.decision)) {
     reasons.push(incident.pullRequest ? `nobody else was told: the guard could not comment on pull request #${incident.pullRequest}` : 'nobody else was told: the run has no pull request');
   }
+  const pendingComment = pendingPlan ? commentPendingAfter(incident, pendingPlan, budgetReason, deps.clock()) : null;
   const policy = policyFor(deps.remediation.policyFile, incident.repository, false).escalation;
   const route = routeEscalation({ incident, reasons, guardDegraded, unanswered, commented: commentComing, ownRerun, policy });
   // An earlier round of this execution (while the comment waited) already took the page decision to the ledger:
@@ -264,10 +265,16 @@ export async function notifyStep(input: unknown, deps: NotifyDeps): Promise<Noti
     };
     const tally = await deps.escalationLedger.record(occurrence);
     if (tally.send) {
-      // What this round did (the comment posted or not) is part of what the escalation says the guard tried. A
-      // publish that fails gives its send back and fails the step: the PR comment above is idempotent, and a retry
-      // sends the page; a crash after it went out lets a retry send it once more, never more (the ledger's claim).
-      const sofar = { ...incident, notifications: [...incident.notifications, ...notifications] };
+      // The incident as this round leaves it (the comment posted, waiting or given up; notified) is what the
+      // escalation says the guard tried and what it needs from on-call. A publish that fails gives its send back and
+      // fails the step: the PR comment above is idempotent, and a retry sends the page; a crash after it went out
+      // lets a retry send it once more, never more (the ledger's claim).
+      const sofar: Incident = {
+        ...incident,
+        notifications: [...incident.notifications, ...notifications],
+        commentPending: pendingComment,
+        ...(pendingComment || incident.status === 'resolved' ? {} : { status: 'notified' as const }),
+      };
       const published = await publishClaimedPage(renderEscalation(sofar, `${route.why}.`, tally, state.execution?.arn), occurrence, deps);
       notifications.push({ channel: 'sns', target: 'escalation-topic', outcome: 'published', detail: published.messageId, at: at() });
     } else {
@@ -282,7 +289,7 @@ export async function notifyStep(input: unknown, deps: NotifyDeps): Promise<Noti
     notifications.push({ channel: 'sns', target: 'escalation-topic', outcome: 'skipped', detail: `not paged: ${route.why}`, at: at() });
   }
 
-  if (pendingPlan) return deferComment(incident, pendingPlan, budgetReason, paged, notifications, deps);
+  if (pendingPlan && pendingComment) return deferComment(incident, pendingPlan, pendingComment, paged, notifications, deps);
 
   // A re-driven execution that got through clears the earlier "nobody was told" mark; a posted comment its wait.
   const cleared = { ...(incident.notifyFailed ? { notifyFailed: false } : {}), ...(incident.commentPending ? { commentPending: null } : {}) };
@@ -295,6 +302,12 @@ export async function notifyStep(input: unknown, deps: NotifyDeps): Promise<Noti
   return { incidentId: updated.id, status: updated.status, notifications: updated.notifications.length, commentPending: false, ...(paged ? { paged } : {}) };
 }
 
+/** The incident's `commentPending` after this round found the write budget spent and planned to wait. */
+function commentPendingAfter(incident: Incident, plan: WriteWaitPlan & { kind: 'wait' }, reason: string, now: Date): NonNullable<Incident['commentPending']> {
+  const retryAt = new Date(now.getTime() + plan.waitSeconds * 1000).toISOString();
+  return { since: incident.commentPending?.since ?? plan.pendingSince, retryAt, rounds: plan.pendingRounds, reason };
+}
+
 /**
  * The comment waits for the write budget: the incident says so (for the API and the dashboard) and the state
  * machine waits `waitSeconds` before running Notify again. Only the first round adds a notification and a
@@ -303,19 +316,17 @@ export async function notifyStep(input: unknown, deps: NotifyDeps): Promise<Noti
 async function deferComment(
   incident: Incident,
   plan: WriteWaitPlan & { kind: 'wait' },
-  reason: string,
+  pending: NonNullable<Incident['commentPending']>,
   paged: boolean,
   escalations: NotificationRecord[],
   deps: NotifyDeps,
 ): Promise<NotifyResult> {
-  const now = deps.clock();
-  const at = now.toISOString();
-  const retryAt = new Date(now.getTime() + plan.waitSeconds * 1000).toISOString();
+  const at = deps.clock().toISOString();
   const first = !incident.commentPending;
-  const detail = `waiting for the GitHub write budget; next try at ${retryAt}: ${reason}`;
+  const detail = `waiting for the GitHub write budget; next try at ${pending.retryAt}: ${pending.reason}`;
   const updated = await deps.incidents.update(
     incident.id,
-    { commentPending: { since: incident.commentPending?.since ?? plan.pendingSince, retryAt, rounds: plan.pendingRounds, reason } },
+    { commentPending: pending },
     first
       ? {
           notifications: [{ channel: 'github_comment', target: `${incident.repository}#${incident.pullRequest}`, outcome: 'pending', detail, at }, ...escalations],

@@ -1,3 +1,4 @@
+import { type GuardSteps, type HandoffReason, type OnCallStep, guardHandoff } from '../../../shared/domain/handoff.js';
 import type { Incident } from './types.js';
 
 /** What a person has to do about an incident, as its page says it first and the list marks it. */
@@ -22,45 +23,84 @@ const ACTION_WORDS: Record<string, string> = {
 
 const words = (action: string) => ACTION_WORDS[action] ?? action;
 
-/** The fix steps a person can start from: the analysis's (unless withheld), else the first job's diagnosis. */
-function stepsOf(incident: Incident): string[] {
-  if (incident.analysis && !incident.analysis.injection && incident.analysis.fix.length > 0) return incident.analysis.fix;
-  return incident.jobs.find((job) => job.diagnosis?.fix.length)?.diagnosis?.fix ?? [];
+/** Why a person must look, as the page says it after "A person must look at this failure:". */
+function reasonWords(reason: HandoffReason): string | null {
+  switch (reason.kind) {
+    case 'guard_unfinished':
+      return 'the guard could not finish handling it';
+    case 'escalated':
+      return reason.reason;
+    case 'approval_unanswered':
+      return 'nobody answered the approval request in time';
+    case 'stage_failed':
+      return `the guard's ${reason.stage} stage failed (${reason.error})`;
+    case 'undecided':
+      return 'the guard stopped before it could decide what to do';
+    case 'not_told':
+      return reason.pullRequest ? `the guard could not comment on pull request #${reason.pullRequest}` : 'the run has no pull request for the guard to comment on';
+    default:
+      // nobody_told and approval_pending have their own notice.
+      return null;
+  }
 }
 
 /** Who was told of an escalation: on-call paged, or why not (the escalation policy's reason). */
-function told(incident: Incident): string {
-  const escalations = incident.notifications.filter((n) => n.channel === 'sns');
-  if (escalations.some((n) => n.outcome === 'published')) return 'On-call was sent the escalation.';
-  const skipped = escalations.find((n) => n.outcome === 'skipped');
-  if (skipped) return `On-call was not paged${skipped.detail ? `: ${skipped.detail}` : ''}.`;
-  if (incident.notifiedByFallback) return 'On-call was sent what the guard knew by its fallback.';
-  return '';
+function told(onCall: OnCallStep | null): string {
+  if (!onCall) return '';
+  if (onCall.outcome === 'paged') return 'On-call was sent the escalation.';
+  if (onCall.outcome === 'fallback') return 'On-call was sent what the guard knew by its fallback.';
+  // Notify records the policy's reason as "not paged: …".
+  const detail = onCall.detail?.replace(/^not paged: /, '');
+  return `On-call was not paged${detail ? `: ${detail}` : ''}.`;
+}
+
+/** Why nobody needs to act, from what the guard did. */
+function nothingToDo(incident: Incident, tried: GuardSteps): string {
+  if (incident.status === 'resolved') return 'Resolved: nothing to do.';
+  if (tried.comment?.state === 'pending') {
+    return `Nothing yet: the pull request comment waits for GitHub's write budget (since ${tried.comment.since}, next try ${tried.comment.retryAt}); past the wait the guard escalates with what it found.`;
+  }
+  const decision = tried.decision;
+  switch (decision.kind) {
+    case 'dry_run':
+      return `Nothing: the guard would ${words(decision.action)} (dry run, not applied).`;
+    case 'comment_only':
+      return 'Nothing for on-call: the pull request comment tells its author what failed.';
+    case 'acted':
+      return `Nothing for now: the guard chose to ${words(decision.action)} and did; a failure after it comes back here.`;
+    case 'not_acted':
+      return `Nothing for on-call: the guard chose to ${words(decision.action)} but did not (${decision.reason}).`;
+    default:
+      return 'Nothing yet: the guard is still handling it.';
+  }
 }
 
 /**
  * What the incident page says first: whether a person must act, and what to do. The on-call reader at 3 a.m. must
  * not have to work it out from the status ('notified' is also what an escalated alarm reads), the decision's
- * wording and the timeline.
+ * wording and the timeline. The facts are the guard's hand-off (shared/domain/handoff.ts), which the escalation
+ * e-mail says in its own words.
  */
 export function nextStep(incident: Incident): NextStep {
-  const none = (text: string): NextStep => ({ human: false, text, commands: [], steps: [] });
-  if (incident.status === 'resolved') return none('Resolved: nothing to do.');
-  if (incident.notifyFailed) {
+  const { mustAct, why, tried, needed } = guardHandoff(incident);
+  if (!mustAct) return { human: false, text: nothingToDo(incident, tried), commands: [], steps: [] };
+  const steps = needed.flatMap((action) => (action.kind === 'follow_steps' ? action.steps : []));
+  if (why.some((reason) => reason.kind === 'nobody_told')) {
     return {
       human: true,
       text: 'Nobody has been told of this failure: every notification path failed. The guard tries again; until it gets through, this page is the only notice.',
       commands: [],
-      steps: stepsOf(incident),
+      steps,
     };
   }
-  if (incident.approval?.status === 'pending') {
-    const action = words(incident.plan?.action ?? incident.decision?.action ?? 'the proposed action');
-    if (incident.source === 'github' && incident.repository && incident.pullRequest) {
-      const digest = incident.approval.digest ? ` ${incident.approval.digest}` : '';
+  const approve = needed.find((action) => action.kind === 'approve');
+  if (approve) {
+    const action = words(approve.action ?? 'the proposed action');
+    if (approve.onPullRequest) {
+      const digest = approve.digest ? ` ${approve.digest}` : '';
       return {
         human: true,
-        text: `Waiting for approval to ${action}. Someone with write access replies on ${incident.repository}#${incident.pullRequest} with one of:`,
+        text: `Waiting for approval to ${action}. Someone with write access replies on ${approve.onPullRequest.repository}#${approve.onPullRequest.number} with one of:`,
         commands: [`/guard approve ${incident.id}${digest}`, `/guard reject ${incident.id} <reason>`],
         steps: [],
       };
@@ -72,26 +112,6 @@ export function nextStep(incident: Incident): NextStep {
       steps: [],
     };
   }
-  const reasons: string[] = [];
-  // Set when the guard's own handling failed and a fallback told on-call instead (the state machine's topic after
-  // Notify failed for good, the reconciler after every execution failed): whatever it had decided did not play out.
-  if (incident.notifiedByFallback) reasons.push('the guard could not finish handling it');
-  if (incident.decision?.action === 'escalate') reasons.push(incident.decision.reason);
-  if (incident.approval?.status === 'timed_out') reasons.push('nobody answered the approval request in time');
-  for (const error of incident.stageErrors) {
-    // A failed knowledge lookup is skipped with a note, never an escalation (as Notify routes it).
-    if (error.stage !== 'knowledge') reasons.push(`the guard's ${error.stage} stage failed (${error.error})`);
-  }
-  if (reasons.length > 0) {
-    return { human: true, text: [`A person must look at this failure: ${reasons.join('; ')}.`, told(incident)].filter(Boolean).join(' '), commands: [], steps: stepsOf(incident) };
-  }
-  if (incident.commentPending) {
-    return none(`Nothing yet: the pull request comment waits for GitHub's write budget (since ${incident.commentPending.since}, next try ${incident.commentPending.retryAt}); past the wait the guard escalates with what it found.`);
-  }
-  const decision = incident.decision;
-  if (!decision) return none('Nothing yet: the guard is still handling it.');
-  if (decision.dryRun) return none(`Nothing: the guard would ${words(decision.action)} (dry run, not applied).`);
-  if (decision.action === 'comment_only') return none('Nothing for on-call: the pull request comment tells its author what failed.');
-  if (decision.applied) return none(`Nothing for now: the guard chose to ${words(decision.action)} and did; a failure after it comes back here.`);
-  return none(`Nothing for on-call: the guard chose to ${words(decision.action)} but did not (${decision.reason}).`);
+  const reasons = why.map(reasonWords).filter((reason): reason is string => reason !== null);
+  return { human: true, text: [`A person must look at this failure: ${reasons.join('; ')}.`, told(tried.onCall)].filter(Boolean).join(' '), commands: [], steps };
 }

@@ -128,4 +128,16 @@ describe('what the dashboard says a person must do', () => {
       expect(step.text).toMatch(/^A person must look at this failure: the guard could not finish handling it/);
     }
   });
+
+  it('says why on-call was not paged once, not "not paged: not paged:" as Notify records it', () => {
+    const step = nextStep(
+      pullRequestFailure({
+        pullRequest: null,
+        decision: { action: 'comment_only', reason: 'a test failure', applied: true, result: null, dryRun: false, decidedAt: AT },
+        notifications: [{ channel: 'sns', target: 'escalation-topic', outcome: 'skipped', detail: 'not paged: branch feature/x is not in escalation.branches', at: AT }],
+      }),
+    );
+
+    expect(step.text).toBe('A person must look at this failure: the run has no pull request for the guard to comment on. On-call was not paged: branch feature/x is not in escalation.branches.');
+  });
 });

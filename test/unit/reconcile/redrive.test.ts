@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { newIncident } from '../../../shared/domain/incident.js';
+import { nextStep } from '../../../infra/dashboard/src/next-step.js';
 import type { ExecutionStatus, WorkflowStarter } from '../../../shared/ports.js';
 import { executionNameFor, incompleteRunError, reconcile } from '../../../shared/reconcile/redrive.js';
 import type { EscalationMessage } from '../../../shared/ports.js';
@@ -112,6 +113,19 @@ describe('reconciler', () => {
     expect(published[0]?.subject).toContain('octo/app');
     expect(await store.get('stubborn')).toMatchObject({ status: 'notified', notifiedByFallback: true });
     expect(again.examined).toBe(0);
+  });
+
+  it('asks on-call in its escalation what the dashboard asks of the incident it leaves (told by the fallback)', async () => {
+    const store = createMemoryStore(() => NOW);
+    await seed(store, 'stubborn', 60, { executionAttempt: 2, repository: 'octo/app', branch: 'main', workflowName: 'CI' });
+    const { workflow } = fakeWorkflow({ 'stubborn-a2': 'FAILED' });
+    const { deps: d, published } = deps(store, workflow);
+
+    await reconcile(d, options);
+
+    const needs = published[0]?.message.split('\n').find((l) => l.startsWith('What it needs from you: '));
+    expect(nextStep((await store.get('stubborn'))!).human).toBe(true);
+    expect(needs).toMatch(/^What it needs from you: Look at the run/);
   });
 
   it('pages once per repository and window when many incidents ran out of re-drives (a stage failing on every input), counting the rest', async () => {

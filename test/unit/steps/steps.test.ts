@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { newIncident } from '../../../shared/domain/incident.js';
+import { nextStep } from '../../../infra/dashboard/src/next-step.js';
 import { githubIncidentFields, githubIncidentScope } from '../../../shared/domain/github-incident.js';
 import { AnalyzerConfigurationError, AnalyzerUnavailableError } from '../../../shared/errors.js';
 import { triggerFromWorkflowRun } from '../../../shared/ingest/github-webhook.js';
@@ -173,6 +174,22 @@ describe('notifyStep', () => {
     expect(published).toHaveLength(1);
     expect(published[0]?.message).toMatch(/nobody else was told: the run has no pull request/);
     expect(published[0]?.attributes).toMatchObject({ repository: 'acme-shop/checkout-service', source: 'github' });
+  });
+
+  it('asks on-call what the dashboard asks, about the incident as Notify leaves it (notified), not as Notify found it', async () => {
+    // Prepare: a run without a pull request, which the guard only explains: nobody else hears of it but on-call.
+    const { deps, published } = stepDeps({ github: createFakeGitHub().port });
+    const decision = { action: 'comment_only' as const, reason: 'a change to the code', applied: true, result: 'explained in the notification', dryRun: false, decidedAt: deps.clock().toISOString() };
+    const trigger = await seed(deps, githubTrigger((b) => (b.workflow_run.pull_requests = [])), { status: 'remediated', decision });
+
+    // Act
+    await notifyStep({ trigger }, deps);
+
+    // Assert
+
+    const needs = published[0]?.message.split('\n').find((l) => l.startsWith('What it needs from you: '));
+    expect(needs).toBe('What it needs from you: Look at the run: nobody else was told (there is no pull request). A green run on the same branch resolves this.');
+    expect(nextStep((await deps.incidents.get(trigger.incidentId))!).human).toBe(true);
   });
 
   // The line was the planner's reason verbatim ("the analysis asks for a human: <the model's rationale>", with

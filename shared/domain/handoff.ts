@@ -1,0 +1,184 @@
+import type { Decision, Incident, RemediationAction } from './incident.js';
+import { escalationPublished, pullRequestHasComment } from './notifications.js';
+
+/**
+ * What the guard hands over to a person about an incident: whether one must act, what the guard already did and
+ * what to do next. The dashboard's "what to do" (infra/dashboard/src/next-step.ts) and the escalation's "What the
+ * guard tried" / "What it needs from you" (shared/notify/escalation.ts) each say it in their own words, from this one
+ * answer: worked out twice, they told the on-call reader different things about the same incident.
+ *
+ * Whether a person must act follows Notify's reasons for a human (shared/steps/notify.ts), from what the incident
+ * records: an approval waits, the guard escalated, could not finish or asked and got no answer, a stage other than
+ * the knowledge lookup failed, or the pipeline ended and nobody was told (no comment on the pull request, no pull
+ * request to comment on) while no re-run of the guard's is under way. Whom that person is (on-call or the pull
+ * request's author) is the escalation policy's to say, not this.
+ *
+ * Pure and with type-only imports of the incident: the dashboard's browser bundle includes it.
+ */
+
+/** An action that changes something outside: its result decides what happens next. */
+export type AutomaticAction = Exclude<RemediationAction, 'comment_only' | 'escalate'>;
+
+/** What the guard decided, and whether it did it. */
+export type DecisionStep =
+  /** No decision yet: still being handled, or (`finished`) the pipeline ended without one. */
+  | { kind: 'undecided'; finished: boolean }
+  /** A proposal waits for a person's approval (`action`: what would be done, when the plan says). */
+  | { kind: 'awaiting_approval'; action: RemediationAction | null }
+  | { kind: 'dry_run'; action: RemediationAction }
+  /** Only explained it (on the pull request when there is one, see the comment step). */
+  | { kind: 'comment_only' }
+  | { kind: 'escalated'; reason: string }
+  | { kind: 'acted'; action: AutomaticAction }
+  /** Chose an automatic action and did not take it: it failed, or was refused (`result` says, when recorded). */
+  | { kind: 'not_acted'; action: AutomaticAction; reason: string; result: string | null };
+
+/** The guard's pull request comment, for a GitHub failure. */
+export type CommentStep =
+  | { state: 'posted'; pullRequest: number }
+  /** Waiting for GitHub's write budget: posted at `retryAt` or, past the wait, given up and escalated. */
+  | { state: 'pending'; pullRequest: number; since: string; retryAt: string }
+  /** Not on the pull request: not posted yet, or it could not be (no credentials, the write budget stayed spent). */
+  | { state: 'not_posted'; pullRequest: number }
+  | { state: 'no_pull_request' };
+
+/** Whether on-call was told: paged, not paged (`detail`: the policy's reason), or by a fallback after the guard failed. */
+export type OnCallStep = { outcome: 'paged' } | { outcome: 'not_paged'; detail: string | null } | { outcome: 'fallback' };
+
+export interface GuardSteps {
+  decision: DecisionStep;
+  /** GitHub failures only. */
+  comment: CommentStep | null;
+  /** Null while nothing was sent to on-call and nothing was decided about it. */
+  onCall: OnCallStep | null;
+}
+
+/** Why a person must act. */
+export type HandoffReason =
+  /** Every notification path failed: the dashboard is the only notice. */
+  | { kind: 'nobody_told' }
+  | { kind: 'approval_pending' }
+  /** The guard's own handling failed and a fallback told on-call what it knew (its decision did not play out). */
+  | { kind: 'guard_unfinished' }
+  | { kind: 'escalated'; reason: string }
+  | { kind: 'approval_unanswered' }
+  | { kind: 'stage_failed'; stage: string; error: string }
+  /** The pipeline ended without a decision (and without a failed stage to say why). */
+  | { kind: 'undecided' }
+  /** Nobody was told: the comment could not be posted (`pullRequest`), or there is no pull request (null). */
+  | { kind: 'not_told'; pullRequest: number | null };
+
+/** What a person should do, the first thing first; `follow_steps` goes with it when there are steps. */
+export type PersonAction =
+  | { kind: 'approve'; action: RemediationAction | null; onPullRequest: { repository: string; number: number } | null; digest: string | null }
+  | { kind: 'look_at_alarm' }
+  /** The guard's analysis is incomplete (a stage failed): read the run's log. */
+  | { kind: 'read_log' }
+  | { kind: 'read_comment'; pullRequest: number }
+  /** The run's failure, which no comment explains (`pullRequest`: the one without the guard's comment, if any). */
+  | { kind: 'look_at_run'; pullRequest: number | null }
+  /** Fix steps from the analysis (unless withheld) or the log's diagnosis. */
+  | { kind: 'follow_steps'; steps: string[] };
+
+export interface Handoff {
+  mustAct: boolean;
+  /** Empty exactly when nobody must act. */
+  why: HandoffReason[];
+  tried: GuardSteps;
+  /** Empty exactly when nobody must act. */
+  needed: PersonAction[];
+}
+
+/**
+ * Whether a re-run the guard started is under way: its result decides (a failure after it comes back as a new
+ * incident), so nobody needs telling yet. Not when the run had already been re-run by someone else.
+ */
+export function rerunUnderWay(decision: Pick<Decision, 'action' | 'applied' | 'dryRun' | 'result'> | null | undefined): boolean {
+  return decision?.action === 'rerun_failed_jobs' && decision.applied && !decision.dryRun && !/already re-run/.test(decision.result ?? '');
+}
+
+/** Notify has run to its end: it sets `notified`, or a fallback told on-call instead. */
+function pipelineEnded(incident: Incident): boolean {
+  return incident.status === 'notified' || incident.notifiedByFallback === true;
+}
+
+function decisionStep(incident: Incident): DecisionStep {
+  if (incident.approval?.status === 'pending') return { kind: 'awaiting_approval', action: incident.plan?.action ?? incident.decision?.action ?? null };
+  const decision = incident.decision;
+  if (!decision) return { kind: 'undecided', finished: pipelineEnded(incident) };
+  if (decision.dryRun) return { kind: 'dry_run', action: decision.action };
+  if (decision.action === 'comment_only') return { kind: 'comment_only' };
+  if (decision.action === 'escalate') return { kind: 'escalated', reason: decision.reason };
+  return decision.applied ? { kind: 'acted', action: decision.action } : { kind: 'not_acted', action: decision.action, reason: decision.reason, result: decision.result };
+}
+
+function commentStep(incident: Incident): CommentStep | null {
+  if (incident.source !== 'github') return null;
+  const pullRequest = incident.pullRequest;
+  if (!pullRequest) return { state: 'no_pull_request' };
+  // The wait first: a comment an earlier round posted is out of date while the new one waits.
+  if (incident.commentPending) return { state: 'pending', pullRequest, since: incident.commentPending.since, retryAt: incident.commentPending.retryAt };
+  return pullRequestHasComment(incident.notifications) ? { state: 'posted', pullRequest } : { state: 'not_posted', pullRequest };
+}
+
+function onCallStep(incident: Incident): OnCallStep | null {
+  const escalations = incident.notifications.filter((n) => n.channel === 'sns');
+  if (escalations.some(escalationPublished)) return { outcome: 'paged' };
+  const skipped = escalations.find((n) => n.outcome === 'skipped');
+  if (skipped) return { outcome: 'not_paged', detail: skipped.detail };
+  return incident.notifiedByFallback ? { outcome: 'fallback' } : null;
+}
+
+/** Why a person must act, in the order the dashboard lists them. */
+function reasonsOf(incident: Incident, tried: GuardSteps): HandoffReason[] {
+  if (incident.status === 'resolved') return [];
+  if (incident.notifyFailed) return [{ kind: 'nobody_told' }];
+  if (incident.approval?.status === 'pending') return [{ kind: 'approval_pending' }];
+  const why: HandoffReason[] = [];
+  if (incident.notifiedByFallback) why.push({ kind: 'guard_unfinished' });
+  if (tried.decision.kind === 'escalated') why.push({ kind: 'escalated', reason: tried.decision.reason });
+  if (incident.approval?.status === 'timed_out') why.push({ kind: 'approval_unanswered' });
+  // A failed knowledge lookup is skipped with a note, never an escalation (as Notify routes it).
+  for (const error of incident.stageErrors) if (error.stage !== 'knowledge') why.push({ kind: 'stage_failed', stage: error.stage, error: error.error });
+  if (tried.decision.kind === 'undecided' && tried.decision.finished && incident.stageErrors.length === 0 && !incident.notifiedByFallback) why.push({ kind: 'undecided' });
+  const comment = tried.comment;
+  // A comment that could not be posted is known from its record; a run without a pull request once the pipeline ended.
+  const unexplained =
+    (comment?.state === 'not_posted' && incident.notifications.some((n) => n.channel === 'github_comment' && (n.outcome === 'skipped' || n.outcome === 'failed'))) ||
+    (comment?.state === 'no_pull_request' && pipelineEnded(incident));
+  if (comment && unexplained && !rerunUnderWay(incident.decision)) why.push({ kind: 'not_told', pullRequest: comment.state === 'not_posted' ? comment.pullRequest : null });
+  return why;
+}
+
+/** The fix steps a person can start from: the analysis's (unless withheld), else the first job's diagnosis. */
+function fixSteps(incident: Incident): string[] {
+  if (incident.analysis && !incident.analysis.injection && incident.analysis.fix.length > 0) return incident.analysis.fix;
+  return incident.jobs.find((job) => job.diagnosis?.fix.length)?.diagnosis?.fix ?? [];
+}
+
+function neededFor(incident: Incident, why: readonly HandoffReason[], tried: GuardSteps): PersonAction[] {
+  if (why.length === 0) return [];
+  if (why.some((reason) => reason.kind === 'approval_pending')) {
+    const onPullRequest = incident.source === 'github' && incident.repository && incident.pullRequest ? { repository: incident.repository, number: incident.pullRequest } : null;
+    const action = tried.decision.kind === 'awaiting_approval' ? tried.decision.action : null;
+    return [{ kind: 'approve', action, onPullRequest, digest: incident.approval?.digest ?? null }];
+  }
+  const comment = tried.comment;
+  const first: PersonAction =
+    incident.source === 'cloudwatch'
+      ? { kind: 'look_at_alarm' }
+      : why.some((reason) => reason.kind === 'stage_failed')
+        ? { kind: 'read_log' }
+        : comment?.state === 'posted'
+          ? { kind: 'read_comment', pullRequest: comment.pullRequest }
+          : { kind: 'look_at_run', pullRequest: comment && comment.state !== 'no_pull_request' ? comment.pullRequest : null };
+  const steps = fixSteps(incident);
+  return steps.length > 0 ? [first, { kind: 'follow_steps', steps }] : [first];
+}
+
+/** The hand-off of `incident` (see the module's comment). */
+export function guardHandoff(incident: Incident): Handoff {
+  const tried: GuardSteps = { decision: decisionStep(incident), comment: commentStep(incident), onCall: onCallStep(incident) };
+  const why = reasonsOf(incident, tried);
+  return { mustAct: why.length > 0, why, tried, needed: neededFor(incident, why, tried) };
+}

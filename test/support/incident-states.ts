@@ -1,0 +1,151 @@
+/**
+ * One incident in each state that changes whether a person must act and what the guard says it tried: the table the
+ * shared hand-off (shared/domain/handoff.ts) is tested on, and on which the dashboard's "what to do" and the
+ * escalation's "What it needs from you" must agree. `mustAct` is what each should say.
+ */
+import { type Decision, type Incident, type NotificationRecord, newIncident } from '../../shared/domain/incident.js';
+
+const NOW = new Date('2026-11-20T10:05:00Z');
+const AT = NOW.toISOString();
+
+export const decided = (action: Decision['action'], fields: Partial<Decision> = {}): Decision => ({
+  action,
+  reason: `the planner chose ${action}`,
+  applied: true,
+  result: null,
+  dryRun: false,
+  decidedAt: AT,
+  ...fields,
+});
+
+export const commented = (outcome: NotificationRecord['outcome'], detail: string | null = null): NotificationRecord => ({
+  channel: 'github_comment',
+  target: 'acme/app#12',
+  outcome,
+  detail,
+  at: AT,
+});
+
+export const escalation = (outcome: NotificationRecord['outcome'], detail: string | null = null): NotificationRecord => ({
+  channel: 'sns',
+  target: 'escalation-topic',
+  outcome,
+  detail,
+  at: AT,
+});
+
+/** A pull request's failed run, as Notify leaves it (status notified) unless `fields` say otherwise. */
+export function pullRequestFailure(fields: Partial<Incident> = {}): Incident {
+  const run = { repository: 'acme/app', workflowName: 'CI', branch: 'feature/x', pullRequest: 12, runId: 2, runAttempt: 1, runUrl: 'https://github.com/acme/app/actions/runs/2' };
+  const failure = { category: 'test_failure' as const, failureLines: [{ line: 40, text: 'FAIL src/cart.test.ts' }] };
+  return newIncident({ id: 'gh-1-2-1', source: 'github', status: 'notified', ...run, ...failure, ...fields }, NOW);
+}
+
+/** A run without a pull request (a push, a schedule), as Notify leaves it. */
+export function pushFailure(fields: Partial<Incident> = {}): Incident {
+  return pullRequestFailure({ pullRequest: null, branch: 'main', runEvent: 'push', ...fields });
+}
+
+/** A CloudWatch alarm, as Notify leaves it. */
+export function alarm(fields: Partial<Incident> = {}): Incident {
+  const details = {
+    name: 'checkout-5xx', arn: 'arn:aws:cloudwatch:us-east-1:123456789012:alarm:checkout-5xx', account: '123456789012', region: 'us-east-1',
+    state: 'ALARM', previousState: 'OK', reason: 'Threshold crossed', stateChangedAt: AT, metric: '5XXError', namespace: 'AWS/ApiGateway', threshold: 5,
+  };
+  return newIncident({ id: 'cw-1', source: 'cloudwatch', status: 'notified', category: 'infrastructure', alarm: details, ...fields }, NOW);
+}
+
+const pendingApproval = { status: 'pending' as const, taskToken: '[hidden]', requestedAt: AT, decidedAt: null, decidedBy: null, reason: null, digest: '0123456789ab', revision: 1 };
+const rerunPlan = { action: 'rerun_failed_jobs' as const, proposed: 'rerun_failed_jobs' as const, reasons: [], requiresApproval: true, dryRun: false, experiment: null, plannedAt: AT };
+
+export interface IncidentState {
+  incident: Incident;
+  mustAct: boolean;
+}
+
+export const INCIDENT_STATES: Record<string, IncidentState> = {
+  'still being handled': { mustAct: false, incident: pullRequestFailure({ status: 'analyzed' }) },
+  resolved: { mustAct: false, incident: pullRequestFailure({ status: 'resolved', decision: decided('escalate'), notifyFailed: true }) },
+  'every notification path failed': { mustAct: true, incident: pullRequestFailure({ status: 'remediated', notifyFailed: true, decision: decided('comment_only') }) },
+  'approval waits on the pull request': {
+    mustAct: true,
+    incident: pullRequestFailure({ status: 'awaiting_approval', plan: rerunPlan, approval: pendingApproval, notifications: [commented('created', 'approval request')] }),
+  },
+  'approval waits by e-mail': {
+    mustAct: true,
+    incident: pushFailure({ status: 'awaiting_approval', plan: rerunPlan, approval: pendingApproval, notifications: [escalation('published', 'm-1')] }),
+  },
+  'approval timed out': {
+    mustAct: true,
+    incident: pullRequestFailure({
+      plan: rerunPlan,
+      approval: { ...pendingApproval, status: 'timed_out', taskToken: null },
+      decision: decided('escalate', { reason: 'nobody approved "re-run the failed jobs" in time: a human should look', applied: false }),
+      notifications: [commented('updated'), escalation('published', 'm-1')],
+    }),
+  },
+  'approval rejected on the pull request': {
+    mustAct: false,
+    incident: pullRequestFailure({
+      approval: { ...pendingApproval, status: 'rejected', taskToken: null, decidedBy: 'octocat' },
+      decision: decided('comment_only', { reason: 'octocat rejected "re-run the failed jobs"', applied: false, result: 'nothing applied' }),
+      notifications: [commented('updated')],
+    }),
+  },
+  'escalated alarm': { mustAct: true, incident: alarm({ decision: decided('escalate', { reason: 'a production alarm without a known fix needs a human' }), notifications: [escalation('published', 'm-1')] }) },
+  'escalated pull request, told on it': {
+    mustAct: true,
+    incident: pullRequestFailure({ decision: decided('escalate'), notifications: [commented('created'), escalation('skipped', 'not paged: the pull request comment tells its author (escalation.pullRequests is off)')] }),
+  },
+  'a stage failed': {
+    mustAct: true,
+    incident: pullRequestFailure({ stageErrors: [{ stage: 'analyze', error: 'model timed out', at: AT }], decision: decided('comment_only'), notifications: [commented('created')] }),
+  },
+  'only the knowledge lookup failed': {
+    mustAct: false,
+    incident: pullRequestFailure({ stageErrors: [{ stage: 'knowledge', error: 'throttled', at: AT }], decision: decided('comment_only'), notifications: [commented('created')] }),
+  },
+  'told by the fallback': { mustAct: true, incident: pullRequestFailure({ notifiedByFallback: true, decision: decided('comment_only') }) },
+  'handled to the end without a decision': { mustAct: true, incident: pullRequestFailure({ notifications: [commented('created'), escalation('published', 'm-1')] }) },
+  'comment waits for the write budget': {
+    mustAct: false,
+    incident: pullRequestFailure({
+      status: 'remediated',
+      decision: decided('comment_only'),
+      commentPending: { since: AT, retryAt: '2026-11-20T10:10:00.000Z', rounds: 1, reason: 'write budget spent' },
+      notifications: [commented('pending', 'waiting for the GitHub write budget')],
+    }),
+  },
+  'comment posted': { mustAct: false, incident: pullRequestFailure({ decision: decided('comment_only'), notifications: [commented('created')] }) },
+  'comment unchanged from an earlier round': { mustAct: false, incident: pullRequestFailure({ decision: decided('comment_only'), notifications: [commented('unchanged')] }) },
+  'comment not posted (no GitHub credentials)': {
+    mustAct: true,
+    incident: pullRequestFailure({ decision: decided('comment_only'), notifications: [commented('skipped', 'no GitHub credentials configured'), escalation('published', 'm-1')] }),
+  },
+  'comment given up after the write-budget wait': {
+    mustAct: true,
+    incident: pullRequestFailure({ decision: decided('comment_only'), notifications: [commented('pending'), commented('failed', 'not posted after waiting 30 min'), escalation('published', 'm-1')] }),
+  },
+  'no pull request to comment on': {
+    mustAct: true,
+    incident: pushFailure({ decision: decided('comment_only'), notifications: [escalation('skipped', 'not paged: branch main is not in escalation.branches')] }),
+  },
+  're-run under way': { mustAct: false, incident: pushFailure({ decision: decided('rerun_failed_jobs', { result: 'requested' }) }) },
+  're-run already done by someone': { mustAct: true, incident: pushFailure({ decision: decided('rerun_failed_jobs', { result: 'already re-run (attempt 2)' }), notifications: [escalation('published', 'm-1')] }) },
+  'fix pull request opened': { mustAct: false, incident: pullRequestFailure({ decision: decided('open_fix_pr', { result: 'fix PR #13 opened for review' }), notifications: [commented('created')] }) },
+  'fix pull request failed': {
+    mustAct: true,
+    incident: pullRequestFailure({
+      decision: decided('open_fix_pr', { applied: false, result: 'failed: GitHub answered 422' }),
+      stageErrors: [{ stage: 'remediate', error: 'GitHub answered 422', at: AT }],
+      notifications: [commented('created'), escalation('published', 'm-1')],
+    }),
+  },
+  'fix pull request refused': {
+    mustAct: true,
+    incident: pullRequestFailure({ decision: decided('escalate', { reason: 'open_fix_pr planned, not applied: the patch touches a workflow file' }), notifications: [commented('created')] }),
+  },
+  'runbook started for an alarm': { mustAct: false, incident: alarm({ decision: decided('run_runbook', { result: 'runbook started' }) }) },
+  'chose an action it did not take': { mustAct: false, incident: pullRequestFailure({ decision: decided('run_runbook', { applied: false, result: 'nothing applied' }), notifications: [commented('created')] }) },
+  'dry run': { mustAct: false, incident: pullRequestFailure({ decision: decided('rerun_failed_jobs', { applied: false, dryRun: true, result: 'dry run: nothing applied' }), notifications: [commented('created')] }) },
+};

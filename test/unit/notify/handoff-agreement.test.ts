@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { nextStep } from '../../../infra/dashboard/src/next-step.js';
+import { renderDigest, renderEscalation } from '../../../shared/notify/escalation.js';
+import type { Incident } from '../../../shared/domain/incident.js';
+import { INCIDENT_STATES } from '../../support/incident-states.js';
+
+/** The escalation e-mail's line that starts with `label`, without it. */
+function line(message: string, label: string): string {
+  return message.split('\n').find((l) => l.startsWith(label))?.slice(label.length) ?? '';
+}
+
+const escalated = (incident: Incident) => renderEscalation(incident, 'x').message;
+const tried = (incident: Incident) => line(escalated(incident), 'What the guard tried: ');
+const needs = (incident: Incident) => line(escalated(incident), 'What it needs from you: ');
+
+/**
+ * The dashboard's "what to do" and the escalation's "What the guard tried" / "What it needs from you" were worked
+ * out twice from the incident, and said different things about the same one. Each case is one of those.
+ */
+describe('the dashboard and the escalation say the same about an incident', () => {
+  it('a comment the guard could not post: neither says the pull request comment tells the author', () => {
+    const { incident } = INCIDENT_STATES['comment not posted (no GitHub credentials)']!;
+
+    expect(tried(incident)).toBe('nothing automatic, and it could not comment on pull request #12.');
+    expect(nextStep(incident).text).not.toMatch(/comment tells its author/);
+    expect(nextStep(incident).human).toBe(true);
+  });
+
+  it('a run without a pull request: the dashboard does not speak of its pull request comment', () => {
+    const { incident } = INCIDENT_STATES['no pull request to comment on']!;
+
+    expect(tried(incident)).toBe('nothing automatic, and the run has no pull request to explain it on.');
+    expect(nextStep(incident).text).not.toMatch(/pull request comment/);
+    expect(nextStep(incident).human).toBe(true);
+  });
+
+  it('a fix pull request that failed: the escalation does not say it was opened', () => {
+    const { incident } = INCIDENT_STATES['fix pull request failed']!;
+
+    expect(nextStep(incident).human).toBe(true);
+    expect(tried(incident)).not.toMatch(/opened a fix pull request/);
+    expect(tried(incident)).toMatch(/open a fix pull request/);
+  });
+
+  it('a proposal waiting for approval by e-mail: both ask for the approval, neither says no decision was reached', () => {
+    const { incident } = INCIDENT_STATES['approval waits by e-mail']!;
+    const message = renderEscalation(incident, 'x', undefined, undefined, { taskToken: 'token-1' }).message;
+
+    expect(nextStep(incident).text).toMatch(/^Waiting for approval to re-run the failed jobs/);
+    expect(line(message, 'What the guard tried: ')).not.toMatch(/did not reach a decision/);
+    expect(line(message, 'What it needs from you: ')).toMatch(/^Approve or reject/);
+  });
+
+  it('a failed knowledge lookup alone: the escalation does not say the guard could not finish its analysis', () => {
+    const { incident } = INCIDENT_STATES['only the knowledge lookup failed']!;
+
+    expect(nextStep(incident).human).toBe(false);
+    expect(needs(incident)).not.toMatch(/could not finish its own analysis/);
+  });
+
+  it('a comment waiting for the write budget: the escalation says it waits, not that the guard could not comment', () => {
+    const { incident } = INCIDENT_STATES['comment waits for the write budget']!;
+
+    expect(nextStep(incident).text).toMatch(/waits for GitHub's write budget/);
+    expect(tried(incident)).toMatch(/waits for GitHub's write budget/);
+  });
+
+  it('a pipeline that ended without a decision: the dashboard does not say the guard is still handling it', () => {
+    const { incident } = INCIDENT_STATES['handled to the end without a decision']!;
+
+    expect(tried(incident)).toMatch(/did not reach a decision/);
+    expect(nextStep(incident).text).not.toMatch(/still handling/);
+    expect(nextStep(incident).human).toBe(true);
+  });
+
+  it('a digest whose latest occurrence has recovered asks nothing of its reader, as the dashboard says', () => {
+    const { incident } = INCIDENT_STATES.resolved!;
+    const digest = { problemKey: 'p', windowStart: 'w', dueAt: 'd', label: 'CI in acme/app', repeats: 2, total: 3, firstSeen: 'f', lastSeen: 'l', lastIncidentId: incident.id, claim: 'c' };
+
+    expect(nextStep(incident).text).toBe('Resolved: nothing to do.');
+    expect(line(renderDigest(digest, incident).message, 'What it needs from you: ')).toMatch(/^Nothing/);
+  });
+
+  it('agree on whether a person must act, in every state', () => {
+    const said = Object.entries(INCIDENT_STATES).map(([state, { incident }]) => ({
+      state,
+      dashboard: nextStep(incident).human,
+      escalation: !needs(incident).startsWith('Nothing'),
+    }));
+
+    expect(said).toEqual(Object.entries(INCIDENT_STATES).map(([state, { mustAct }]) => ({ state, dashboard: mustAct, escalation: mustAct })));
+  });
+});
