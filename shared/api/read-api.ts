@@ -10,6 +10,7 @@ import { listEntries, searchEntries } from '../knowledge/search.js';
 import { CATEGORIES } from '../logs/types.js';
 import type { Clock } from '../ports.js';
 import type { IncidentCursor, IncidentStore } from '../stores/incident-store.js';
+import { type IncidentListItem, listItemOf } from './list-item.js';
 import { type MetricsSummary, type SummaryIncident, summarizeIncidents, summaryIncidentOf } from './summary.js';
 import { type TimelineEntry, incidentTimeline } from './timeline.js';
 
@@ -45,14 +46,14 @@ const SUMMARY_MAX_INCIDENTS = 5_000;
  */
 const LIST_MAX_BYTES = 5 * 1024 * 1024;
 
-/** The first of `incidents` whose answer fits in {@link LIST_MAX_BYTES}; always one (an item is at most 400 KB). */
-function fittingPage(incidents: Incident[]): Incident[] {
+/** The first of `items` whose answer fits in {@link LIST_MAX_BYTES}; always one (an incident is at most 400 KB). */
+function fittingPage<T>(items: T[]): T[] {
   let bytes = 0;
-  for (let count = 0; count < incidents.length; count += 1) {
-    bytes += Buffer.byteLength(JSON.stringify(JSON.stringify(incidents[count])));
-    if (bytes > LIST_MAX_BYTES && count > 0) return incidents.slice(0, count);
+  for (let count = 0; count < items.length; count += 1) {
+    bytes += Buffer.byteLength(JSON.stringify(JSON.stringify(items[count])));
+    if (bytes > LIST_MAX_BYTES && count > 0) return items.slice(0, count);
   }
-  return incidents;
+  return items;
 }
 
 const cursorSchema = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,80}$/), createdAt: z.iso.datetime() }).strict();
@@ -91,6 +92,9 @@ const listQuerySchema = z
     since: z.union([z.iso.datetime({ offset: true }), z.iso.date()], { error: 'expected a date (2026-11-20) or a date and time with its offset (2026-11-20T10:00:00Z)' }).optional(),
     limit: wholeNumber().min(1).max(500).default(50),
     cursor: z.string().max(400).optional(),
+    // `summary`: each incident as a list row, bounded (the dashboard's list); whole incidents otherwise (the CLI's
+    // `incidents list --json` and scripts read them).
+    view: z.enum(['full', 'summary']).default('full'),
   })
   .strict();
 
@@ -175,7 +179,8 @@ export function createReadApi(deps: ReadApiDeps) {
           query.cursor ? decodeCursor(query.cursor) : null,
         );
         // The body stays the array it has always been; the next page is a header, as GitHub's API does it.
-        const shown = fittingPage(page.items.map(forDisplay));
+        const displayed = page.items.map(forDisplay);
+        const shown = fittingPage<Incident | IncidentListItem>(query.view === 'summary' ? displayed.map(listItemOf) : displayed);
         const last = shown.at(-1);
         const cut = shown.length < page.items.length && last ? { id: last.id, createdAt: last.createdAt } : null;
         const next = cut ? encodeCursor(cut) : page.next ? encodeCursor(page.next) : null;

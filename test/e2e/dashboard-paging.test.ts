@@ -115,6 +115,28 @@ describe.skipIf(!CHROMIUM)('dashboard: many incidents, page by page', () => {
     expect(await hint()).toBe('not applied: a repository is owner/repo');
   });
 
+  it('reads the list as bounded rows (view=summary) and an opened incident whole', async () => {
+    const asked: string[] = [];
+    const count = (request: { url(): string }) => {
+      const url = new URL(request.url());
+      if (url.pathname.startsWith('/incidents')) asked.push(`${url.pathname}${url.search}`);
+    };
+    page.on('request', count);
+    try {
+      await page.goto(`${harness.runtime.url}/`, { waitUntil: 'domcontentloaded' });
+      await page.waitForFunction("document.querySelectorAll('tr[data-incident]').length === 50", { timeout: 15_000 });
+      await page.click(`tr[data-incident="${incidentId(EARLIER - 1)}"] a`);
+      await page.waitForSelector('[data-section="timeline"] tr', { timeout: 15_000 });
+    } finally {
+      page.off('request', count);
+    }
+
+    const lists = asked.filter((path) => path.startsWith('/incidents?'));
+    expect(lists.length).toBeGreaterThan(0);
+    for (const path of lists) expect(new URLSearchParams(path.split('?')[1]).get('view')).toBe('summary');
+    expect(asked).toContain(`/incidents/${incidentId(EARLIER - 1)}`);
+  });
+
   it('stops refreshing the list when "live" is unticked', async () => {
     await page.goto(`${harness.runtime.url}/`, { waitUntil: 'domcontentloaded' });
     await page.waitForFunction("document.querySelectorAll('tr[data-incident]').length === 50", { timeout: 15_000 });

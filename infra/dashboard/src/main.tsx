@@ -7,7 +7,7 @@ import { type OlderPages, listRows, noOlderPages, withFirstPage, withOlderPage }
 import { nextStep } from './next-step.js';
 import { DataTable } from './table.js';
 import { CATEGORIES as CATEGORY_LIST } from '../../../shared/logs/types.js';
-import type { Experiment, ExperimentReport, Incident, JobFailureSummary, KnowledgeEntry, MetricsSummary, TimelineEntry } from './types.js';
+import type { Experiment, ExperimentReport, Incident, IncidentListItem, JobFailureSummary, KnowledgeEntry, MetricsSummary, TimelineEntry } from './types.js';
 
 const STATUSES = ['received', 'classified', 'analyzed', 'awaiting_approval', 'remediated', 'notified', 'resolved'];
 const SOURCES = ['github', 'cloudwatch'];
@@ -160,10 +160,13 @@ function Select({ label, value, options, onChange }: { label: string; value: str
   );
 }
 
-function title(incident: Incident): string {
-  if (incident.alarm) return incident.alarm.name;
-  return [incident.repository, incident.workflowName, incident.branch && `on ${incident.branch}`].filter(Boolean).join(' · ') || incident.id;
+/** An incident's name: its alarm's, else its repository, workflow and branch (the list's rows and its page alike). */
+function titleOf(alarmName: string | null | undefined, { id, repository, workflowName, branch }: Pick<IncidentListItem, 'id' | 'repository' | 'workflowName' | 'branch'>): string {
+  if (alarmName) return alarmName;
+  return [repository, workflowName, branch && `on ${branch}`].filter(Boolean).join(' · ') || id;
 }
+
+const title = (incident: Incident) => titleOf(incident.alarm?.name, incident);
 
 function IncidentsPage() {
   const [filters, setFilters] = useState({ status: '', source: '', category: '', repository: '' });
@@ -174,8 +177,8 @@ function IncidentsPage() {
   const repositoryApplies = /^[\w.-]+\/[\w.-]+$/.test(repository);
   const query = { ...filters, repository: repositoryApplies ? repository : '', limit: '50' };
   const key = JSON.stringify(query);
-  const { data, error, readAt } = useData(() => apiGet<Incident[]>('/incidents', query), [query], live);
-  const [olderState, setOlder] = useState<OlderPages>(() => noOlderPages(key));
+  const { data, error, readAt } = useData(() => apiGet<IncidentListItem[]>('/incidents', { ...query, view: 'summary' }), [query], live);
+  const [olderState, setOlder] = useState<OlderPages<IncidentListItem>>(() => noOlderPages(key));
   const older = olderState.key === key ? olderState : noOlderPages(key);
   const [more, setMore] = useState<{ loading: boolean; error: string | null }>({ loading: false, error: null });
   const first = data?.body ?? [];
@@ -188,7 +191,7 @@ function IncidentsPage() {
     setMore({ loading: true, error: null });
     setOlder((state) => (state.key === key ? state : noOlderPages(key)));
     try {
-      const page = await apiGet<Incident[]>('/incidents', { ...query, cursor });
+      const page = await apiGet<IncidentListItem[]>('/incidents', { ...query, view: 'summary', cursor });
       setOlder((state) => withOlderPage(state, key, first, page.body, page.headers.get('x-next-cursor')));
       setMore({ loading: false, error: null });
     } catch (error: unknown) {
@@ -198,7 +201,7 @@ function IncidentsPage() {
   const needle = search.trim().toLowerCase();
   const loaded = listRows(first, older.items);
   const rows = loaded.filter(
-    (i) => !needle || [i.id, title(i), i.category, i.status, i.analysis?.rootCause, ...i.failureLines.map((l) => l.text)].join('\n').toLowerCase().includes(needle),
+    (i) => !needle || [i.id, titleOf(i.alarmName, i), i.category, i.status, i.rootCause, ...i.failureLines].join('\n').toLowerCase().includes(needle),
   );
   const set = (key: keyof typeof filters) => (value: string) => setFilters({ ...filters, [key]: value });
   return (
@@ -246,8 +249,8 @@ function IncidentsPage() {
             wrap: true,
             cell: (i) => (
               <>
-                <a href={`#/incidents/${i.id}`}>{title(i)}</a>
-                <div class="muted">{i.failureLines[0]?.text ?? i.id}</div>
+                <a href={`#/incidents/${i.id}`}>{titleOf(i.alarmName, i)}</a>
+                <div class="muted">{i.failureLines[0] ?? i.id}</div>
               </>
             ),
           },
@@ -257,7 +260,7 @@ function IncidentsPage() {
             cell: (i) => (
               <>
                 <Status status={i.status} />
-                {nextStep(i).human ? <span class="status needs-human">needs a person</span> : null}
+                {i.mustAct ? <span class="status needs-human">needs a person</span> : null}
               </>
             ),
           },

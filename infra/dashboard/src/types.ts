@@ -3,6 +3,7 @@
  */
 export type { Incident, JobFailureSummary } from '../../../shared/domain/incident.js';
 export type { TimelineEntry } from '../../../shared/api/timeline.js';
+export type { IncidentListItem } from '../../../shared/api/list-item.js';
 export type { MetricsSummary, DailyMetrics } from '../../../shared/api/summary.js';
 export type { ExperimentReport } from '../../../shared/experiments/report.js';
 export type { Experiment } from '../../../shared/experiments/definition.js';

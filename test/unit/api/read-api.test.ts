@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { IncidentListItem } from '../../../shared/api/list-item.js';
 import { createReadApi, decodeCursor, encodeCursor } from '../../../shared/api/read-api.js';
 import { incidentTimeline } from '../../../shared/api/timeline.js';
 import { summarizeIncidents, summaryIncidentOf } from '../../../shared/api/summary.js';
@@ -76,6 +77,61 @@ describe('GET /incidents', () => {
     // Assert
     expect(Math.max(...sizes)).toBeLessThan(6 * 1024 * 1024);
     expect(seen).toEqual(Array.from({ length: 40 }, (_, n) => `big-${String(n).padStart(2, '0')}`));
+  });
+
+  it('answers the list\'s rows with view=summary: what a row shows, each field bounded, whatever the incident holds', async () => {
+    // Prepare: 50 incidents as big as a fork's run makes them (long names and failure lines, a long analysis), one
+    // of them waiting for an approval, one whose analysis the log steered.
+    const incidents = createMemoryStore(() => NOW);
+    const long = (what: string) => `${what}-${'x'.repeat(5_000)}`;
+    const lines = Array.from({ length: 25 }, (_, line) => ({ line, text: long(`line ${line}`) }));
+    const failure = { rule: 'r', category: 'test_failure' as const, startLine: 1, endLine: 25, lines };
+    const job = { jobId: 1, jobName: long('job'), url: null, category: 'test_failure' as const, fingerprint: 'f', logSource: 'job_log' as const, failures: Array(5).fill(failure) };
+    const analysis = { provider: 'openai', model: 'm', confidence: 0.5, proposedAction: 'escalate' as const, latencyMs: 5, rootCause: long('cause'), fix: [long('fix')], rationale: long('why'), evidence: [] };
+    const decision = { action: 'escalate' as const, reason: long('reason'), applied: true, result: null, dryRun: false, decidedAt: NOW.toISOString() };
+    const approval = { status: 'pending' as const, taskToken: 'secret-token', requestedAt: NOW.toISOString(), decidedAt: null, decidedBy: null, reason: null };
+    for (let n = 0; n < 50; n += 1) {
+      await incidents.create(newIncident({
+        id: `big-${String(n).padStart(2, '0')}`, source: 'github', repository: 'acme/app', workflowName: long('workflow'), branch: long('branch'), pullRequest: 7,
+        failureLines: lines, jobs: [job, job, job], analysis: n === 1 ? { ...analysis, injection: { logLines: 1, answerSignals: [] } } : analysis,
+        ...(n === 0 ? { status: 'awaiting_approval', approval } : { status: 'notified', decision }),
+      }, at(n)), null);
+    }
+    const read = createReadApi({ incidents, learning: {} as Pick<Learning, 'experiments' | 'baselines' | 'knowledge'>, clock: () => NOW });
+
+    // Act
+    const full = await read(get('/incidents', { limit: '50' }));
+    const summary = await read(get('/incidents', { limit: '50', view: 'summary' }));
+
+    // Assert: all 50 incidents, newest first, each a bounded row; whole, only a few fit in what Lambda can answer.
+    const rows = summary?.body as IncidentListItem[];
+    expect(ids(rows)).toEqual(Array.from({ length: 50 }, (_, n) => `big-${String(n).padStart(2, '0')}`));
+    expect(summary?.headers?.['x-next-cursor']).toBeUndefined();
+    expect(ids(full?.body).length).toBeLessThan(50);
+    for (const row of rows) expect(Buffer.byteLength(JSON.stringify(row))).toBeLessThan(3_000);
+    expect(Object.keys(rows[2]!).sort()).toEqual(['alarmName', 'branch', 'category', 'createdAt', 'decision', 'failureLines', 'id', 'mustAct', 'repository', 'rootCause', 'source', 'status', 'workflowName']);
+    expect(rows[2]).toMatchObject({ repository: 'acme/app', decision: { action: 'escalate', applied: true }, mustAct: true, alarmName: null });
+    expect(rows[2]!.failureLines[0]).toMatch(/^line 0-x+…$/);
+    expect(rows[2]!.branch).toMatch(/^branch-x+…$/);
+    // What a row shows is what the whole incident shows, withheld where it is withheld.
+    expect(rows[1]!.rootCause).toBe((full?.body as Incident[])[1]!.analysis?.rootCause);
+    expect(rows[1]!.rootCause).toMatch(/withheld/);
+    expect(rows[0]).toMatchObject({ status: 'awaiting_approval', decision: null, mustAct: true });
+    expect(JSON.stringify(rows)).not.toContain('secret-token');
+  });
+
+  it('pages the list\'s rows with the same cursors as whole incidents', async () => {
+    const { read } = await seeded();
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < 10; page += 1) {
+      const reply = await read(get('/incidents', { limit: '2', view: 'summary', ...(cursor ? { cursor } : {}) }));
+      seen.push(...ids(reply?.body));
+      cursor = reply?.headers?.['x-next-cursor'];
+      if (!cursor) break;
+    }
+    expect(seen).toEqual(['e', 'd', 'c', 'b', 'a']);
+    expect((await read(get('/incidents', { view: 'rows' })))?.status).toBe(400);
   });
 
   it('refuses unknown parameters, bad values and forged cursors with 400 and a reason', async () => {
