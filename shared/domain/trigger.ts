@@ -114,6 +114,21 @@ export type GithubCheckTrigger = z.infer<typeof githubCheckTriggerSchema>;
 export const MAX_ALARM_REASON_CHARS = 4_000;
 export const MAX_ALARM_REASON_DATA_CHARS = 16_000;
 export const MAX_ALARM_DESCRIPTION_CHARS = 2_000;
+export const MAX_ALARM_SUPPRESSED_REASON_CHARS = 1_024;
+/**
+ * The same in bytes as JSON, and for the parts of the event that are not one text (the metric queries and the rest
+ * of the configuration, the tags, the resources after the alarm's own ARN): like a check run's output, the alarm
+ * event becomes the execution input, and a control character is 6 bytes there. Within these, ingest's event is at
+ * most about 106 KB; the stages refuse one over {@link MAX_ALARM_EVENT_JSON_BYTES}.
+ */
+export const MAX_ALARM_REASON_JSON_BYTES = 8 * 1024;
+export const MAX_ALARM_REASON_DATA_JSON_BYTES = 24 * 1024;
+export const MAX_ALARM_DESCRIPTION_JSON_BYTES = 4 * 1024;
+export const MAX_ALARM_SUPPRESSED_REASON_JSON_BYTES = 2 * 1024;
+export const MAX_ALARM_CONFIGURATION_JSON_BYTES = 24 * 1024;
+export const MAX_ALARM_TAGS_JSON_BYTES = 4 * 1024;
+export const MAX_ALARM_OTHER_RESOURCES_JSON_BYTES = 4 * 1024;
+export const MAX_ALARM_EVENT_JSON_BYTES = 112 * 1024;
 
 /**
  * A CloudWatch alarm state change as EventBridge delivers it. The alarm ingest code wraps the event as
@@ -137,7 +152,7 @@ export const alarmEventSchema = z.object({
       timestamp: z.string().max(40),
       /** Composite alarms: CloudWatch itself holds the actions back (`Alarm`, `WaitPeriod`, `ExtensionPeriod`). */
       actionsSuppressedBy: z.string().max(40).optional(),
-      actionsSuppressedReason: z.string().max(1024).optional(),
+      actionsSuppressedReason: z.string().max(MAX_ALARM_SUPPRESSED_REASON_CHARS).optional(),
     }),
     /** Present while an alarm mute rule mutes the alarm's actions. */
     muteDetail: z
@@ -175,7 +190,10 @@ export function alarmStateChangeOf(event: unknown): string | null {
 export const alarmTriggerSchema = z.object({
   source: z.literal('cloudwatch'),
   incidentId: z.string().min(1).max(80),
-  event: alarmEventSchema,
+  event: alarmEventSchema.refine(
+    (event) => Buffer.byteLength(JSON.stringify(event)) <= MAX_ALARM_EVENT_JSON_BYTES,
+    `must take at most ${MAX_ALARM_EVENT_JSON_BYTES} bytes as JSON`,
+  ),
 });
 export type AlarmTrigger = z.infer<typeof alarmTriggerSchema>;
 

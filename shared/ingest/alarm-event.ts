@@ -1,12 +1,21 @@
 import {
   type AlarmEvent,
   type AlarmTrigger,
+  MAX_ALARM_CONFIGURATION_JSON_BYTES,
   MAX_ALARM_DESCRIPTION_CHARS,
+  MAX_ALARM_DESCRIPTION_JSON_BYTES,
+  MAX_ALARM_OTHER_RESOURCES_JSON_BYTES,
   MAX_ALARM_REASON_CHARS,
   MAX_ALARM_REASON_DATA_CHARS,
+  MAX_ALARM_REASON_DATA_JSON_BYTES,
+  MAX_ALARM_REASON_JSON_BYTES,
+  MAX_ALARM_SUPPRESSED_REASON_CHARS,
+  MAX_ALARM_SUPPRESSED_REASON_JSON_BYTES,
+  MAX_ALARM_TAGS_JSON_BYTES,
   alarmArnOf,
   alarmEventSchema,
   alarmTriggerFromEvent,
+  jsonBytes,
 } from '../domain/trigger.js';
 import { alarmOverBy, recoveredAlarmFields, stateChangedAtOf } from '../domain/alarm-incident.js';
 import { redactDeep } from '../logs/redact.js';
@@ -38,39 +47,73 @@ export interface AlarmIngestDeps {
 /**
  * The alarm's free text (reasons, reason data, description) can quote whatever the alarmed system logged. It is
  * redacted here, before it becomes the execution input that Step Functions keeps in its history for 90 days, and
- * kept within the bounds the stages validate it against (see {@link redactWithin}).
+ * kept within the bounds the stages validate it against (see {@link redactWithin}): in characters, and in bytes as
+ * JSON, as is the rest of the event (metric queries, tags, further resources), so the execution input stays far
+ * below Step Functions' 256 KB (`MAX_ALARM_EVENT_JSON_BYTES`).
  */
 export function redactAlarmText(event: AlarmEvent): AlarmEvent {
   const { detail } = event;
-  const configuration = detail.configuration;
-  const description = configuration?.description;
+  const { state, previousState, configuration, alarmTags } = detail;
+  const [alarmArn, ...otherResources] = event.resources;
   return {
     ...event,
+    // The first is the alarm's ARN, its identity (`alarmArnOf`), kept whole; nothing reads the others.
+    resources: alarmArn === undefined ? [] : [alarmArn, ...withinJsonBytes(otherResources, MAX_ALARM_OTHER_RESOURCES_JSON_BYTES)],
     detail: {
       ...detail,
       state: {
-        ...detail.state,
-        reason: redactWithin(detail.state.reason, MAX_ALARM_REASON_CHARS),
-        ...(detail.state.reasonData === undefined ? {} : { reasonData: redactWithin(detail.state.reasonData, MAX_ALARM_REASON_DATA_CHARS) }),
+        ...state,
+        reason: redactWithin(state.reason, MAX_ALARM_REASON_CHARS, MAX_ALARM_REASON_JSON_BYTES),
+        ...(state.reasonData === undefined ? {} : { reasonData: redactWithin(state.reasonData, MAX_ALARM_REASON_DATA_CHARS, MAX_ALARM_REASON_DATA_JSON_BYTES) }),
+        ...(state.actionsSuppressedReason === undefined
+          ? {}
+          : { actionsSuppressedReason: redactWithin(state.actionsSuppressedReason, MAX_ALARM_SUPPRESSED_REASON_CHARS, MAX_ALARM_SUPPRESSED_REASON_JSON_BYTES) }),
       },
-      ...(detail.previousState
+      ...(previousState
         ? {
             previousState: {
-              ...detail.previousState,
-              ...(detail.previousState.reason === undefined ? {} : { reason: redactWithin(detail.previousState.reason, MAX_ALARM_REASON_CHARS) }),
+              ...previousState,
+              ...(previousState.reason === undefined ? {} : { reason: redactWithin(previousState.reason, MAX_ALARM_REASON_CHARS, MAX_ALARM_REASON_JSON_BYTES) }),
             },
           }
         : {}),
-      ...(configuration
-        ? {
-            configuration: {
-              ...(redactDeep(configuration) as typeof configuration),
-              ...(typeof description === 'string' ? { description: redactWithin(description, MAX_ALARM_DESCRIPTION_CHARS) } : {}),
-            },
-          }
-        : {}),
+      // Scope was decided on the whole event before this (`alarmOutOfScope`); the trigger keeps what fits.
+      ...(alarmTags ? { alarmTags: Object.fromEntries(withinJsonBytes(Object.entries(alarmTags), MAX_ALARM_TAGS_JSON_BYTES)) } : {}),
+      ...(configuration ? { configuration: boundedConfiguration(configuration) } : {}),
     },
   };
+}
+
+type AlarmConfiguration = NonNullable<AlarmEvent['detail']['configuration']>;
+
+/**
+ * The alarm's configuration, redacted, its description bounded as free text and the rest (metric queries, a
+ * composite alarm's rule, fields not named in the schema) in {@link MAX_ALARM_CONFIGURATION_JSON_BYTES}: when it
+ * takes more, the metric queries that fit, in order, and the rule, which a composite alarm's shape is read from.
+ */
+function boundedConfiguration(configuration: AlarmConfiguration): AlarmConfiguration {
+  const { description, ...rest } = redactDeep(configuration) as AlarmConfiguration;
+  const bounded = typeof description === 'string' ? { description: redactWithin(description, MAX_ALARM_DESCRIPTION_CHARS, MAX_ALARM_DESCRIPTION_JSON_BYTES) } : description === undefined ? {} : { description };
+  if (Buffer.byteLength(JSON.stringify(rest)) <= MAX_ALARM_CONFIGURATION_JSON_BYTES) return { ...rest, ...bounded };
+  const rule = typeof rest.alarmRule === 'string' ? redactWithin(rest.alarmRule, 2_048, MAX_ALARM_DESCRIPTION_JSON_BYTES) : undefined;
+  const metricsBudget = MAX_ALARM_CONFIGURATION_JSON_BYTES - (rule === undefined ? 0 : jsonBytes(rule) + 20);
+  return {
+    ...(rest.metrics ? { metrics: withinJsonBytes(rest.metrics, metricsBudget) } : {}),
+    ...(rule === undefined ? {} : { alarmRule: rule }),
+    ...bounded,
+  };
+}
+
+/** The leading items of `items` that take at most `maxJsonBytes` together as JSON (a comma between each two). */
+function withinJsonBytes<T>(items: readonly T[], maxJsonBytes: number): T[] {
+  const kept: T[] = [];
+  let bytes = 2;
+  for (const item of items) {
+    bytes += Buffer.byteLength(JSON.stringify(item) ?? 'null') + 1;
+    if (bytes > maxJsonBytes) break;
+    kept.push(item);
+  }
+  return kept;
 }
 
 export type AlarmIngestResult =

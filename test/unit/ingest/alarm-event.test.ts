@@ -64,6 +64,45 @@ describe('alarm ingest', () => {
     expect(JSON.stringify(state)).not.toContain('abcd');
   });
 
+  it('keeps the execution input far below Step Functions\' 256 KB when the alarm text is control characters', async () => {
+    // Prepare: AWS's Alarm State Change event (events/cloudwatch), every free-text field at the longest the schema takes
+    // and made of control characters (6 bytes each as JSON: `\u0001`), the metric queries labelled the same way, and
+    // more tags than an alarm shows: the event itself stays within EventBridge's 256 KB.
+    const control = (length: number) => '\u0001'.repeat(length);
+    const event = structuredClone(EVENT);
+    event.detail.state.reason = `Threshold Crossed: 3 datapoints ${control(4_000)}`.slice(0, 4_000);
+    event.detail.state.reasonData = control(16_000);
+    event.detail.state.actionsSuppressedReason = control(1_024);
+    event.detail.previousState.reason = control(4_000);
+    event.detail.configuration.description = control(2_000);
+    event.detail.configuration.metrics = Array.from({ length: 20 }, (_, i) => ({ id: `m${i}`, label: control(300), returnData: i === 0 }));
+    event.detail.alarmTags = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`tag-${i}`, control(100)]));
+    expect(Buffer.byteLength(JSON.stringify(event))).toBeLessThan(256 * 1024);
+    const started: unknown[] = [];
+    const deps = ingestDeps('checkout-', started);
+
+    // Act
+    await ingestAlarmEvent(event, deps as never);
+
+    // Assert: the whole input as Step Functions counts it (before: 224 KB, and a stage's output on top of it went over
+    // 256 KB, which fails the execution with States.DataLimitExceeded, an error no Catch can take); what the stages
+    // parse; the start of the reason, which says what crossed the threshold, kept.
+    const input = started[0] as { trigger: { event: typeof EVENT } };
+    expect(Buffer.byteLength(JSON.stringify(input))).toBeLessThanOrEqual(128 * 1024);
+    expect(parseState(input).trigger).toBeDefined();
+    expect(input.trigger.event.detail.state.reason.startsWith('Threshold Crossed: 3 datapoints')).toBe(true);
+  });
+
+  it('refuses an alarm trigger over its JSON bound at the first stage, as it refuses a check run\'s', () => {
+    // Prepare: a trigger built without ingest's bounds (an old execution's input, a hand-started one).
+    const event = structuredClone(EVENT);
+    event.detail.state.reasonData = '\u0001'.repeat(16_000);
+    event.detail.configuration.metrics = Array.from({ length: 20 }, (_, i) => ({ id: `m${i}`, label: '\u0001'.repeat(1_000) }));
+
+    // Act / Assert
+    expect(() => parseState({ trigger: { source: 'cloudwatch', incidentId: 'cw-1', event } })).toThrow(/bytes as JSON/);
+  });
+
   it('reads the tags of an alarm whose event carries none (tag propagation off): prefix OR tag', async () => {
     const started: string[] = [];
     const asked: string[] = [];
