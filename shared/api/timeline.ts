@@ -1,4 +1,12 @@
 import type { Incident } from '../domain/incident.js';
+import { DROPPED_FIELD, type IncidentListName } from '../domain/incident-lists.js';
+
+const LIST_LABEL: Record<IncidentListName, string> = {
+  history: 'stage entries',
+  audit: 'audit entries',
+  notifications: 'notifications',
+  stageErrors: 'stage errors',
+};
 
 export type TimelineKind = 'stage' | 'decision' | 'action' | 'notification' | 'approval' | 'error' | 'outcome';
 
@@ -35,6 +43,11 @@ export function incidentTimeline(incident: Incident): TimelineEntry[] {
   }
   for (const e of incident.stageErrors ?? []) add(e.at, 'error', `${e.stage} failed`, e.error);
   if (incident.notifyFailed) add(incident.notifyFailedAt ?? incident.updatedAt, 'error', 'every notification path failed');
+  // A list over its bound kept its most recent entries (shared/domain/incident-lists.ts): the timeline says it is not whole.
+  for (const [list, field] of Object.entries(DROPPED_FIELD) as Array<[IncidentListName, (typeof DROPPED_FIELD)[IncidentListName]]>) {
+    const dropped = incident[field] ?? 0;
+    if (dropped > 0) add(incident.createdAt, 'stage', `${dropped} earlier ${LIST_LABEL[list]} not kept`);
+  }
   // A stable sort keeps same-instant entries in the order the stages wrote them.
   return entries.map((entry, i) => ({ entry, i })).sort((a, b) => a.entry.at.localeCompare(b.entry.at) || a.i - b.i).map(({ entry }) => entry);
 }

@@ -355,6 +355,14 @@ export interface Incident {
   startFailures?: number;
   stageErrors: StageError[];
   history: HistoryEntry[];
+  /**
+   * Entries dropped from the front of each list when it went over its bound (shared/domain/incident-lists.ts): the
+   * lists keep the most recent ones. Absent while nothing was dropped.
+   */
+  historyDropped?: number;
+  auditDropped?: number;
+  notificationsDropped?: number;
+  stageErrorsDropped?: number;
   createdAt: string;
   updatedAt: string;
   /** When the failure happened (run completion, alarm state change); time to recovery counts from here. */

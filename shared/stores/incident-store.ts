@@ -24,6 +24,7 @@ import { IndexProjectionError } from '../errors.js';
 import { INCIDENT_INDEXES, type IndexDefinition } from './tables.js';
 import { conditionalWrite, readItems, readPages } from './dynamo.js';
 import { repositoryKey } from '../domain/repository-key.js';
+import { DROPPED_FIELD, INCIDENT_LIST_BOUNDS, type IncidentListName, entriesToDrop } from '../domain/incident-lists.js';
 
 const INCIDENT_SK = 'INCIDENT';
 /**
@@ -42,8 +43,13 @@ const LOOKUP_MAX_PAGES = 5;
 const RECENT_MONTHS_BACK = 12;
 /** Index pages `listUnfinished` reads per month partition (pages of up to 1 MB: it sets no page size). */
 const UNFINISHED_MAX_PAGES_PER_MONTH = 10;
-/** DynamoDB items are capped at 400 KB; lists that grow with every event are bounded well below that. */
+/**
+ * DynamoDB items are capped at 400 KB; lists that grow with every event are bounded well below that: per write here,
+ * in total by `INCIDENT_LIST_BOUNDS` (shared/domain/incident-lists.ts).
+ */
 const MAX_APPENDED_ENTRIES = 200;
+/** Entries one trim of a list removes at most: each is a path in the update expression, which DynamoDB caps at 4 KB. */
+const MAX_TRIMMED_PER_WRITE = 150;
 
 const INCIDENT_PK_PREFIX = 'INCIDENT#';
 /**
@@ -82,6 +88,11 @@ export interface AppendLists {
   notifications?: NotificationRecord[];
   stageErrors?: StageError[];
   audit?: AuditEntry[];
+}
+
+/** The lists `append` adds entries to. */
+function appended(append: AppendLists): IncidentListName[] {
+  return (Object.keys(append) as IncidentListName[]).filter((name) => (append[name]?.length ?? 0) > 0);
 }
 
 /** Filters of {@link IncidentStore.search}; every one optional, all given ones must match. */
@@ -308,11 +319,42 @@ export function createIncidentStore(options: {
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
         ConditionExpression: condition,
-        // UPDATED_OLD: the old values of what this write set — with a claim, whether the marker was there before.
-        ReturnValues: returned === 'incident' ? 'ALL_NEW' : claim ? 'UPDATED_OLD' : 'NONE',
+        // UPDATED_OLD: the old values of what this write set — with a claim, whether the marker was there before; with
+        // an append, how long the lists were (see trimLists).
+        ReturnValues: returned === 'incident' ? 'ALL_NEW' : claim || appended(append).length > 0 ? 'UPDATED_OLD' : 'NONE',
       }),
     );
     return response.Attributes;
+  }
+
+  /**
+   * Drops the oldest entries of each list in `lists` (as this write left it) that is over its bound, and counts them
+   * in the incident's `<list>Dropped`. Conditional on the list's length being what this write left: when another
+   * write appended meanwhile, that write's trim drops them instead. What was dropped, by list.
+   */
+  async function trimLists(id: string, lists: ReadonlyArray<[IncidentListName, readonly unknown[]]>): Promise<Map<IncidentListName, number>> {
+    const dropped = new Map<IncidentListName, number>();
+    for (const [name, list] of lists) {
+      const drop = Math.min(entriesToDrop(list, INCIDENT_LIST_BOUNDS[name]), MAX_TRIMMED_PER_WRITE);
+      if (drop === 0) continue;
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: incidentKey(id),
+            UpdateExpression: `REMOVE ${Array.from({ length: drop }, (_, at) => `#list[${at}]`).join(', ')} SET #dropped = if_not_exists(#dropped, :zero) + :drop`,
+            ConditionExpression: 'size(#list) = :length',
+            ExpressionAttributeNames: { '#list': name, '#dropped': DROPPED_FIELD[name] },
+            ExpressionAttributeValues: { ':zero': 0, ':drop': drop, ':length': list.length },
+          }),
+        );
+        dropped.set(name, drop);
+      } catch {
+        // The write itself is done, and failing now would have its caller write (and append) again: a list left over
+        // its bound (another write appended meanwhile, or DynamoDB refused) is trimmed by the next write to it.
+      }
+    }
+    return dropped;
   }
 
   /** Writes; when the status may not move there, writes the rest without it (see IncidentStore.update). */
@@ -416,11 +458,19 @@ export function createIncidentStore(options: {
     },
 
     async update(id, fields, append = {}) {
-      return fromItem((await updateOrKeepStatus(id, fields, append, 'incident')) ?? {});
+      const incident = fromItem((await updateOrKeepStatus(id, fields, append, 'incident')) ?? {});
+      const lists = appended(append).map((name): [IncidentListName, unknown[]] => [name, (incident[name] as unknown[] | undefined) ?? []]);
+      for (const [name, drop] of await trimLists(id, lists)) {
+        (incident as unknown as Record<string, unknown>)[name] = (incident[name] as unknown[]).slice(drop);
+        incident[DROPPED_FIELD[name]] = (incident[DROPPED_FIELD[name]] ?? 0) + drop;
+      }
+      return incident;
     },
 
     async record(id, fields, append = {}, options = {}) {
       const old = await updateOrKeepStatus(id, fields, append, 'nothing', options.claim);
+      // The lists as this write left them: as they were, and what it appended.
+      await trimLists(id, appended(append).map((name) => [name, [...((old?.[name] as unknown[] | undefined) ?? []), ...(append[name] ?? []).slice(-MAX_APPENDED_ENTRIES)]]));
       return { claimed: options.claim !== undefined && old?.[options.claim] === undefined };
     },
 

@@ -1,4 +1,5 @@
 import { type ClaimName, type Incident, mayMoveTo } from '../../shared/domain/incident.js';
+import { DROPPED_FIELD, INCIDENT_LIST_BOUNDS, type IncidentListName, entriesToDrop } from '../../shared/domain/incident-lists.js';
 import type { AppendLists, IncidentStore } from '../../shared/stores/incident-store.js';
 
 /** In-memory IncidentStore for unit tests; same semantics as the DynamoDB one (conditional create, appends). */
@@ -40,9 +41,13 @@ export function createMemoryStore(clock: () => Date = () => new Date()): Inciden
       const { status, ...rest } = fields;
       const moves = status !== undefined && mayMoveTo(item.incident.status, status);
       const next = { ...item.incident, ...structuredClone(rest), ...(moves ? { status } : {}), updatedAt: clock().toISOString() } as Incident;
-      for (const [key, entries] of Object.entries(append)) {
+      for (const [key, entries] of Object.entries(append) as Array<[IncidentListName, unknown[] | undefined]>) {
         if (!entries?.length) continue;
-        (next as unknown as Record<string, unknown[]>)[key] = [...((next as unknown as Record<string, unknown[]>)[key] ?? []), ...entries];
+        const list = [...((next as unknown as Record<string, unknown[]>)[key] ?? []), ...entries];
+        // Bounded in total as the DynamoDB store bounds it: the most recent entries kept, the dropped counted.
+        const drop = entriesToDrop(list, INCIDENT_LIST_BOUNDS[key]);
+        (next as unknown as Record<string, unknown[]>)[key] = list.slice(drop);
+        if (drop > 0) next[DROPPED_FIELD[key]] = (next[DROPPED_FIELD[key]] ?? 0) + drop;
       }
       item.incident = next;
       return structuredClone(next);
