@@ -60,6 +60,17 @@ export const DANGEROUS_CODE: readonly DangerousCode[] = [
     // as `cy.exec('curl …/health')` does, only downloads.)
     re: /\b(?:eval|exec|execsync|system|popen)\s*\(\s*[^\n)]{0,160}?\b(?:urlopen|urllib\.request\.urlopen|requests\.get|https?\.get|fetch)\s*\(/i,
   },
+  {
+    id: 'remote-preload',
+    // A runtime told to load code before the program, from a URL or inline: `NODE_OPTIONS=--require=https://…`,
+    // `--import=data:text/javascript,…`, `node --loader https://…`, and as arguments of a spawn (`"--import", "data:…"`).
+    // Every process the job starts then runs it, whatever the fix shows; a local module (`--require ./tracing.js`)
+    // names code in the repository, not this.
+    re: new RegExp(
+      String.raw`(?:--(?:require|import|loader|experimental-loader)|\bnode\b[^\n|;&]{0,80}?\s-r)(?:\s*=\s*|\s+|["'\x60]\s*,\s*)["'\x60]?(?:https?|hxxps?|data|blob|ftp):`,
+      'i',
+    ),
+  },
   { id: 'reverse-shell', re: /\/dev\/tcp\/|\bnc(?:at)?\s+(?:-\w+\s+)*-[ec]\s|\bsocat\b[^\n]{0,80}\bexec:/i },
   { id: 'secrets-dump', re: /\btojson\(\s*secrets\s*\)|\bpermissions\s*:\s*write-all\b/i },
   {

@@ -1,6 +1,7 @@
 import type { AnalysisInput } from '../ports.js';
 import { DANGEROUS_CODE } from './dangerous-code.js';
 import { stripHidden } from '../invisible.js';
+import { TRANSLATED_APPROVAL_REQUEST, TRANSLATED_MERGE_ADVICE } from './translated-advice.js';
 
 /**
  * Detection of text written to steer an automated reader (the analysis model, a reviewer bot) rather than to
@@ -90,6 +91,11 @@ const APPROVAL_DEMAND = [
   String.raw`\btreat\b.{0,30}\bas (?:approved|reviewed|pre-?approved)\b`,
 ];
 
+/** What the reader was told to do: its task, role or instructions. */
+const READER_BRIEF = String.raw`(?:tasks?|job|role|goals?|objectives?|missions?|assignments?|instructions?|directives?|orders|prompts?|purpose|priorit(?:y|ies)|rules)`;
+/** Said of a brief that is not the one the reader was given any more. */
+const CHANGED = String.raw`(?:changed|updated|replaced|modified|revised|overridden|overwritten|superseded|redefined|reassigned|amended|altered|switched|different)\b`;
+
 const SIGNALS: readonly Signal[] = [
   // Overriding what the reader was told: "ignore / disregard / forget / set aside … instructions / rules / the above".
   {
@@ -107,6 +113,24 @@ const SIGNALS: readonly Signal[] = [
     re: /(?:<\|?\s*\/?\s*(?:system|assistant|user|im_start|im_end|endoftext|eot_id|start_header_id)\s*\|?>|\[\/?inst\]|<<\/?sys>>|^\s*#{2,}\s*(?:system|assistant|instruction)\b|^\s*(?:assistant|ai|system|human|user)\s*:|<\/?(?:system|assistant|instructions?)>)/,
   },
   { id: 'role-change', weight: 2, re: /\b(?:you are now|you're now|you are no longer|from now on|new (?:instructions?|rules?|task|role|persona|objective)|your (?:new |real |actual |true )?(?:task|job|role|goal|objective|instructions?) (?:is|are|now)|act as (?:an?|the)|pretend (?:to be|you are)|roleplay as|jailbreak mode|developer mode|dan mode)\b/ },
+  // The reader's instructions declared changed or void, rather than overridden: "Your task has changed: …", "your
+  // instructions were updated", "the previous instructions no longer apply", "here are your real instructions".
+  {
+    id: 'instructions-changed',
+    weight: 2,
+    re: new RegExp(
+      [
+        String.raw`\b(?:your|the model['’]s|the assistant['’]s|the ai['’]s)\s+(?:(?:new|real|actual|true|current|original|previous|only|main)\s+)?${READER_BRIEF}\s+(?:has|have|had|is|are|was|were)\s+(?:now\s+|just\s+)?(?:been\s+)?${CHANGED}`,
+        // Not "the previous job was cancelled": a run's jobs and tasks are replaced and cancelled all the time.
+        String.raw`\b(?:the|your|all|any|these|those)\s+(?:previous|prior|earlier|above|original|old|initial|preceding|system|former)\s+(?:instructions?|directives?|prompts?|rules|guidelines|orders)\s+(?:(?:are|is|were|was|have been|has been)\s+(?:now\s+)?(?:${CHANGED}|void|invalid|obsolete|outdated|revoked|rescinded|withdrawn|lifted|no longer (?:valid|in effect|relevant|applicable))|(?:no longer|don['’]t|do not|does not|doesn['’]t)\s+apply)\b`,
+        // Announced with a colon, the brief need not be "yours": "The task is different now: …".
+        String.raw`\b(?:the|our|my)\s+(?:task|instructions?|assignment|objective|mission|orders)\s+(?:has|have|is|are)\s+(?:now\s+)?(?:been\s+)?(?:changed|updated|different|replaced)(?:\s+now)?\s*:`,
+        String.raw`\b(?:here (?:are|is)|these are|this is|below (?:are|is))\s+your\s+(?:new|real|actual|true|updated|revised|corrected)\s+${READER_BRIEF}\b`,
+        String.raw`(?:^|[.;:!?]\s*|\b(?:important|note|attention|notice)\s*[:,-]\s*)(?:updated|revised|amended|changed|corrected|real|actual|true|replacement|override)\s+${READER_BRIEF}\s*:`,
+        String.raw`\b(?:change|switch) of (?:plans?|task|instructions|orders|objective)\s*:`,
+      ].join('|'),
+    ),
+  },
   { id: 'allow-list-terms', weight: 2, re: /\b(?:open_fix_pr|rerun_failed_jobs|run_runbook|comment_only|proposed_?action|proposedaction)\b/ },
   { id: 'confidence-demand', weight: 2, re: /\bconfidence\b.{0,25}(?:\b1(?:\.0+)?\b|100\s*%|maximum|max\b|highest|certain)|\b(?:maximum|max|full|highest|total|100\s*%)\s+confidence\b|\b(?:set|make|give|report|use|put)\b.{0,20}\bconfidence\s+(?:to|at|as|of)\b/ },
   // Approval and merge: the guard never merges, so any request for it is aimed at automation or a hurried human.
@@ -115,6 +139,8 @@ const SIGNALS: readonly Signal[] = [
     weight: 2,
     re: new RegExp([...APPROVAL_ADVICE, ...APPROVAL_DEMAND].join('|')),
   },
+  // The same in other languages: the change to be merged now, safely or without review.
+  { id: 'approval-request-translated', weight: 2, re: TRANSLATED_APPROVAL_REQUEST },
   { id: 'approve-imperative', weight: 1, re: /\b(?:please|now|kindly)\s+(?:approve|merge)\b/ },
   { id: 'guard-command', weight: 2, re: /(?:^|\s)\/guard\s+(?:approve|reject|rerun|run|merge)\b/ },
   // Secrets: asking the reader to print, send or include credentials.
@@ -152,6 +178,14 @@ const SIGNALS: readonly Signal[] = [
         String.raw`(?:忽略|无视|無視|忽视|忽視|忘记|忘記|不要理会|不要理會)(?:掉)?(?:你)?(?:之前|以前|上面|上述|先前|前面|所有|全部|一切|此前)[^。！？]{0,10}?(?:指令|指示|说明|說明|提示|规则|規則|要求)`,
         String.raw`(?:前|以前|上記|これまで|すべて|全て|先)の?(?:指示|命令|ルール|指令)[^。！？]{0,10}?(?:無視|忘れ)`,
         String.raw`(?:이전|앞의|모든|위의|기존)\s?(?:지시|명령|규칙|지침)[^.!?]{0,12}?(?:무시|잊어)`,
+        // "Your task has changed", as instructions-changed reads it in English.
+        String.raw`\b(?:deine|ihre|eure)\s+(?:neue\s+|eigentliche\s+)?(?:aufgabe|anweisungen|instruktionen|rolle|vorgaben)\s+(?:hat|haben|ist|sind|wurde|wurden)\s+(?:sich\s+)?(?:jetzt\s+|nun\s+|soeben\s+)?(?:geändert|verändert|aktualisiert|ersetzt|anders)`,
+        String.raw`\b(?:votre|ta|vos|tes)\s+(?:nouvelle\s+|vraie\s+)?(?:tâche|mission|rôle|instructions?|consignes?)\s+(?:a|ont|est|sont)\s+(?:maintenant\s+|désormais\s+)?(?:été\s+)?(?:chang|modifi|remplac|mise?s? à jour|différent)`,
+        String.raw`\b(?:tu|su|tus|sus|sua|seu|suas|seus)\s+(?:nueva\s+|nova\s+)?(?:tarea|tarefa|misión|missão|rol|papel|instrucci(?:ón|ones)|instruç(?:ão|ões))\s+(?:ha|han|es|son|foi|foram|mudou|mudaram|é|são)\s+(?:ahora\s+|agora\s+)?(?:sido\s+)?(?:cambiad|actualizad|reemplazad|modificad|distint|diferente|alterad|mudad|atualizad|substituíd)`,
+        String.raw`\b(?:il tuo|la tua|i tuoi|le tue)\s+(?:nuovo\s+|nuova\s+)?(?:compito|ruolo|istruzioni|missione)\s+(?:è|sono)\s+(?:ora\s+)?(?:stat[oaie]\s+)?(?:cambiat|modificat|aggiornat|sostituit|divers)`,
+        String.raw`(?:твоя|ваша|твои|ваши|твоё|ваше)\s+(?:нов\S*\s+)?(?:задача|задание|инструкции|роль|указания)\s+(?:теперь\s+)?(?:изменил|поменял|обновил|другая|другие|иная)`,
+        String.raw`(?:你|您)的(?:任务|任務|指令|指示|角色|职责|目标)(?:已经|已|现在)?(?:被)?(?:改变|改變|变更|更改|更新|变了|改了|不同)`,
+        String.raw`あなたの(?:タスク|指示|役割|任務)(?:は|が)(?:変更|更新|変わ)`,
       ].join('|'),
       'u',
     ),
@@ -481,6 +515,9 @@ const ANSWER_ONLY_SIGNALS: ReadonlyArray<Pick<Signal, 'id' | 're'>> = [
       ].map((advice) => unconditional([advice])).join('|'),
     ),
   },
+  // Merge advice in another language: an analysis answers in English, so merging or approving the change is advice there
+  // (it holds every sentence the approval-request-translated signal of log lines finds).
+  { id: 'merge-advice-translated', re: TRANSLATED_MERGE_ADVICE },
   // The strong approval-request signal, with its advice void on a condition as merge advice is.
   { id: 'approval-request', re: new RegExp([unconditional(APPROVAL_ADVICE), ...APPROVAL_DEMAND].join('|')) },
   {
@@ -503,6 +540,12 @@ const ANSWER_ONLY_SIGNALS: ReadonlyArray<Pick<Signal, 'id' | 're'>> = [
         String.raw`\b(?:pip[23]?|pipx|uv\s+pip|poetry|gem|cargo)\s+(?:install|add)\s+(?:-{1,2}[\w-]+(?:=\S*)?\s+)*(?:[\w.-]+\s+)?["'\x60]?(?:[\w.-]+\s*@\s*)?(?:git\+|https?:\/\/|--source\b|--git\b)`,
         String.raw`${notDiscouraged(String.raw`\b(?:download|fetch|get|grab|retrieve|save|curl|wget)\b`)}[^.;!?\n]{0,60}?https?:\/\/\S+[^.;!?\n]{0,60}?\b(?:and|then)\s+(?:then\s+)?(?:run|execute|exec|source|launch|start|install)\b`,
         String.raw`${notDiscouraged(String.raw`\b(?:run|execute|source|install)\b`)}\s+(?:the\s+)?(?:script|installer|binary|file|patch|fix|package)\s+(?:at|from|hosted at|served at)\s+https?:\/\/`,
+        // Code every process of the job loads first, from a source the answer names: an environment variable that
+        // preloads (`NODE_OPTIONS`, `LD_PRELOAD`, `BASH_ENV`, …) set to a URL or inline code, or a module said to be preloaded from one.
+        // Whole in the look-ahead of notDiscouraged: "import" and "load" are everywhere in a log, and the look-behind for
+        // a negation is read only where the rest matched.
+        notDiscouraged(String.raw`\b(?:node_options|ld_preload|bash_env|pythonstartup|pythonpath|perl5opt|perl5lib|rubyopt|rubylib|java_tool_options|_java_options|jdk_java_options|dyld_insert_libraries)(?:\s*[=:]|\s+(?:to|so|with|as)\b)[^\n]{0,80}?(?:${FOREIGN_URL}|\bdata:)`),
+        notDiscouraged(String.raw`\b(?:preload|pre-load|require|import|load|inject)\s+(?:the\s+|a\s+)?(?:[\w-]+\s+)?(?:hook|module|script|agent|library|loader|file|shim|polyfill)\s+(?:at|from|hosted at|served at)\s+${FOREIGN_URL}`),
       ].join('|'),
     ),
   },
@@ -516,7 +559,7 @@ const LEET_ANSWER_ONLY_SIGNALS = forLeet(ANSWER_ONLY_SIGNALS);
  */
 const STRONG_IN_ANSWERS: ReadonlySet<string> = new Set([
   'guard-command', 'credential-request', 'pipe-to-shell-instruction', 'override', 'override-translated',
-  'role-change', 'chat-template', 'direct-address', 'exfil-markup', ...DANGEROUS_CODE.map((pattern) => pattern.id),
+  'role-change', 'instructions-changed', 'chat-template', 'direct-address', 'exfil-markup', ...DANGEROUS_CODE.map((pattern) => pattern.id),
 ]);
 const ANSWER_SIGNALS: ReadonlyArray<Pick<Signal, 'id' | 're'>> = [...SIGNALS.filter((signal) => STRONG_IN_ANSWERS.has(signal.id)), ...ANSWER_ONLY_SIGNALS];
 const LEET_ANSWER_SIGNALS: ReadonlyArray<Pick<Signal, 'id' | 're'>> = [...LEET_SIGNALS.filter((signal) => STRONG_IN_ANSWERS.has(signal.id)), ...LEET_ANSWER_ONLY_SIGNALS];
