@@ -50,6 +50,9 @@ export const DANGEROUS_CODE: readonly DangerousCode[] = [
         String.raw`\bxxd\s+-r\b[^\n]{0,100}\|\s*${SHELL}`,
         String.raw`\b(?:eval|exec|execsync|spawnsync|system|popen|function)\s*\(\s*(?:new\s+)?${DECODE}`,
         String.raw`\b(?:eval|exec|execsync|system|popen)\s*\([^\n]{0,80}${DECODE}\s*\([^\n]{0,200}\)`,
+        // A module made of a string: `import(\`data:text/javascript,${atob(…)}\`)`, `import(URL.createObjectURL(blob))`,
+        // `new Worker('data:…')`. An honest fix imports modules by name; the string is code read nowhere else.
+        String.raw`\b(?:import|new\s+(?:shared)?worker)\s*\(\s*(?:[\x60'"]\s*(?:data|blob):|url\.createobjecturl\s*\()`,
       ].join('|'),
       'i',
     ),

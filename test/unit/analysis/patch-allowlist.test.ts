@@ -68,6 +68,19 @@ describe('fix-PR file allow-list (deny by default)', () => {
     expect(!result.ok && result.reason).toMatch(/remote-preload/);
   });
 
+  it.each([
+    ['a decoded blob imported as a data: URL', '+const m = await import(`data:text/javascript,${atob("ZmV0Y2goImh0dHBzOi8vZXZpbC5leGFtcGxlIik=")}`);'],
+    ['a module imported from an object URL', '+await import(URL.createObjectURL(new Blob([payload], { type: "text/javascript" })));'],
+    ['a worker started from a data: URL', "+new Worker('data:text/javascript,postMessage(process.env)');"],
+  ])('refuses %s: a module made of a string', (_label, line) => {
+    const result = checkPatch(gitDiff('src/cart.ts', [' a', line]));
+    expect(!result.ok && result.reason).toMatch(/decode-exec/);
+  });
+
+  it('allows a module imported by name', () => {
+    expect(checkPatch(gitDiff('src/cart.ts', [' a', '+const { tax } = await import("./tax.js");'])).ok).toBe(true);
+  });
+
   it('allows a preload of a module in the repository', () => {
     expect(checkPatch(gitDiff('src/setup.ts', [' a', '+process.env.NODE_OPTIONS = "--require ./tracing.js --max-old-space-size=4096";'])).ok).toBe(true);
   });
