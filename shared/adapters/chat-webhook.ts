@@ -65,7 +65,11 @@ export function createChatWebhook(options: {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(webhookPayload(options.format, message)),
         signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
+        // The URL was checked (https, chatWebhookUrlSchema); where a redirect points was not. Incoming webhooks answer
+        // where they are, and a 307 followed would send the escalation on, over http or into the network.
+        redirect: 'manual',
       });
+      await response.body?.cancel();
       if (!response.ok) throw new ChatWebhookError(`chat webhook answered ${response.status}`);
       return { messageId: `webhook-${response.status}` };
     },

@@ -334,6 +334,37 @@ describe('chat delivery', () => {
     else expect(received[0]?.body.text).toMatch(format === 'slack' ? /<https:\/\/us-east-1\.console[^|]+\|Alarm>/ : /\[Alarm\]\(https:\/\/us-east-1\.console/);
   });
 
+  it('does not follow a redirect: the escalation goes only to the URL that was configured and checked', async () => {
+    // Prepare: the configured webhook answers 307 (which keeps the method and body) to another address. The setting
+    // is checked to be https (chatWebhookUrlSchema); a redirect is not, and could send the escalation, with what it
+    // quotes of logs, anywhere, over plain http, to an address inside the network.
+    const elsewhere: string[] = [];
+    const other = createServer((req, res) => {
+      elsewhere.push(`${req.method} ${req.url}`);
+      res.writeHead(200).end('ok');
+    });
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    const target = `http://127.0.0.1:${(other.address() as AddressInfo).port}/internal`;
+    const webhook = createServer((_req, res) => res.writeHead(307, { location: target }).end());
+    await new Promise<void>((resolve) => webhook.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(webhook.address() as AddressInfo).port}/hooks/abc`;
+
+    // Act
+    let failure: unknown = null;
+    try {
+      await createChatWebhook({ url, format: 'slack' }).publish(renderEscalation(alarmIncident('alarm-state-alarm'), 'x'));
+    } catch (error) {
+      failure = error;
+    } finally {
+      webhook.close();
+      other.close();
+    }
+
+    // Assert: nothing reached the other address, and the publish failed (withChatWebhook logs it).
+    expect(elsewhere).toEqual([]);
+    expect(failure).not.toBeNull();
+  });
+
   it('never fails the escalation when the webhook is down', async () => {
     const primary = { sent: 0, async publish() { this.sent += 1; return { messageId: 'p' }; } };
     const failures: unknown[] = [];
