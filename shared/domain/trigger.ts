@@ -68,6 +68,21 @@ export function jsonBytes(text: string): number {
   return Buffer.byteLength(JSON.stringify(text));
 }
 
+/**
+ * `text` cut by `cut` to at most `max` characters and at most `maxJsonBytes` bytes as JSON: text whose characters
+ * take several bytes each there (CJK, control characters) keeps fewer of them. Each pass scales the count down by
+ * how far over the bytes are (and 5 % more for an omission marker); a few passes at most, since the bytes per
+ * character of what is kept change little between them.
+ */
+export function cutToJsonBytes(text: string, max: number, maxJsonBytes: number, cut: (text: string, max: number) => string): string {
+  let kept = cut(text, max);
+  for (let limit = Math.min(max, text.length); jsonBytes(kept) > maxJsonBytes && limit > 1; ) {
+    limit = Math.max(1, Math.floor((limit * maxJsonBytes * 0.95) / jsonBytes(kept)));
+    kept = cut(text, limit);
+  }
+  return kept;
+}
+
 /** A string of at most `maxChars` characters and `maxJsonBytes` bytes as JSON. */
 function jsonBoundedString(maxChars: number, maxJsonBytes: number) {
   return z

@@ -10,7 +10,7 @@ import {
   MAX_CHECK_TITLE_CHARS,
   githubCheckIncidentId,
   githubIncidentId,
-  jsonBytes,
+  cutToJsonBytes,
 } from '../domain/trigger.js';
 import type { Clock, GitHubClients, RecoveryQueue, WorkflowStarter } from '../ports.js';
 import { workflowRecoveryMessage } from '../domain/recovery.js';
@@ -207,14 +207,7 @@ export function triggerFromWorkflowRun(payload: WorkflowRunPayload, deliveryId: 
  * fewer of them.
  */
 export function keepEnds(text: string, max: number, maxJsonBytes = Number.POSITIVE_INFINITY): string {
-  let kept = keepEndsOf(text, max);
-  // Each pass scales the count down by how far over the bytes are (and 5 % more for the omission marker); a few
-  // passes at most, since the bytes per character of what is kept change little between them.
-  for (let limit = Math.min(max, text.length); jsonBytes(kept) > maxJsonBytes && limit > 1; ) {
-    limit = Math.max(1, Math.floor((limit * maxJsonBytes * 0.95) / jsonBytes(kept)));
-    kept = keepEndsOf(text, limit);
-  }
-  return kept;
+  return cutToJsonBytes(text, max, maxJsonBytes, keepEndsOf);
 }
 
 function keepEndsOf(text: string, max: number): string {

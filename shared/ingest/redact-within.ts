@@ -1,4 +1,4 @@
-import { jsonBytes } from '../domain/trigger.js';
+import { cutToJsonBytes } from '../domain/trigger.js';
 import { redactOrWithhold } from '../logs/redact.js';
 import { pairSafeEnd } from '../utf16.js';
 
@@ -11,14 +11,7 @@ import { pairSafeEnd } from '../utf16.js';
  * do not bound what the field adds to the execution input.
  */
 export function redactWithin(text: string, max: number, maxJsonBytes = Number.POSITIVE_INFINITY): string {
-  const redacted = redactOrWithhold(text);
-  let kept = startOf(redacted, max);
-  // Each pass scales the count down by how far over the bytes are (5 % more for the ellipsis), as `keepEnds` does.
-  for (let limit = Math.min(max, redacted.length); jsonBytes(kept) > maxJsonBytes && limit > 1; ) {
-    limit = Math.max(1, Math.floor((limit * maxJsonBytes * 0.95) / jsonBytes(kept)));
-    kept = startOf(redacted, limit);
-  }
-  return kept;
+  return cutToJsonBytes(redactOrWithhold(text), max, maxJsonBytes, startOf);
 }
 
 function startOf(text: string, max: number): string {
