@@ -17,7 +17,8 @@ interface AdviceWords {
   readonly change: string;
   /**
    * Safe, now, without review: what makes a mention of merging advice to do it. Not "automatically", which in a log
-   * describes what a tool did ("已自动合并", merged automatically).
+   * describes what a tool did ("已自动合并", merged automatically), nor the Spanish "ya" and Portuguese "já", which
+   * also mean "already" ("el PR ya fue fusionado").
    */
   readonly urge: string;
   /** May, can, ready: advice in an answer, which has no business saying so in another language. */
@@ -55,7 +56,7 @@ const LANGUAGES: readonly AdviceWords[] = [
     ),
     change: word(String.raw`pr|prs|pull[- ]?request|merge[- ]?request|mr|changements?|modifications?|cambios?|modifiche|alterações|mudanças`),
     urge: word(
-      String.raw`maintenant|immédiatement|tout\s+de\s+suite|sans\s+(?:risque|danger|revue|relecture|vérification|validation|attendre)|en\s+toute\s+sécurité|ahora|inmediatamente|ya|sin\s+(?:riesgo|revisión|revisar|aprobación|esperar)|con\s+seguridad|de\s+forma\s+segura|seguro|ora|adesso|subito|immediatamente|senza\s+(?:rischi|revisione|review|attendere)|in\s+sicurezza|sicuro|agora|imediatamente|já|sem\s+(?:risco|revisão|review|esperar)|com\s+segurança`,
+      String.raw`maintenant|immédiatement|tout\s+de\s+suite|sans\s+(?:risque|danger|revue|relecture|vérification|validation|attendre)|en\s+toute\s+sécurité|ahora|inmediatamente|sin\s+(?:riesgo|revisión|revisar|aprobación|esperar)|con\s+seguridad|de\s+forma\s+segura|seguro|ora|adesso|subito|immediatamente|senza\s+(?:rischi|revisione|review|attendere)|in\s+sicurezza|sicuro|agora|imediatamente|sem\s+(?:risco|revisão|review|esperar)|com\s+segurança`,
     ),
     may: word(String.raw`peut|pouvez|peux|prêt|prête|puede|puedes|pueden|listo|lista|può|puoi|possono|pronto|pronta|pode|podem`),
     negation: word(String.raw`ne|n['’]|pas|jamais|aucun|aucune|no(?!\s+(?:hay\s+)?(?:ning[uú]n\s+)?(?:riesgo|problema)(?!\p{L}))|nunca|jamás|non|mai|não`),
