@@ -32,6 +32,18 @@ export const CREDENTIAL_CHAIN_FALLBACKS = [
   '@smithy/credential-provider-imds',
 ];
 
+/**
+ * The SDK's event-stream serde: `@smithy/core` loads it with `import()` only for an operation with an event stream
+ * (Bedrock's ConverseStream, Lambda's InvokeWithResponseStream), and Pipeline Guard calls none. Left out, it is
+ * ≈15 KB of every bundle. Two clients import it statically from their configuration, so a function that builds one
+ * keeps it bundled ({@link EVENT_STREAM_SERDE_AT_START}); test/infra/bundling.test.ts checks both lists against
+ * the bundles, so a function that starts building such a client fails the test instead of its cold start.
+ */
+export const EVENT_STREAM_SERDE = '@smithy/core/event-streams';
+
+/** The functions whose SDK clients (Lambda for ingest's recovery queue, Bedrock Runtime) import the serde at start. */
+export const EVENT_STREAM_SERDE_AT_START: ReadonlySet<FunctionName> = new Set(['ingest-github', 'analyze']);
+
 /** The bound every bundle is held to (test/infra/bundling.test.ts): code size is load time at every cold start. */
 export const MAX_BUNDLE_BYTES = 700 * 1024;
 
@@ -134,9 +146,10 @@ export class GuardFunction extends Construct implements IGrantable {
         mainFields: ['module', 'main'],
         banner: CREATE_REQUIRE_BANNER,
         // Ship the SDK versions the code was tested with (Bedrock Converse, lib-dynamodb) instead of whatever
-        // the runtime happens to include; only the credential chain's never-used fallbacks stay outside.
+        // the runtime happens to include; only the credential chain's never-used fallbacks and, where nothing
+        // imports it at start, the event-stream serde stay outside.
         bundleAwsSDK: true,
-        externalModules: CREDENTIAL_CHAIN_FALLBACKS,
+        externalModules: EVENT_STREAM_SERDE_AT_START.has(props.name) ? CREDENTIAL_CHAIN_FALLBACKS : [...CREDENTIAL_CHAIN_FALLBACKS, EVENT_STREAM_SERDE],
         forceDockerBundling: false,
       },
     });

@@ -5,7 +5,7 @@ import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/app.js';
-import { CREATE_REQUIRE_BANNER, MAX_BUNDLE_BYTES, PROJECT_ROOT } from '../../infra/constructs/guard-function.js';
+import { CREATE_REQUIRE_BANNER, EVENT_STREAM_SERDE, EVENT_STREAM_SERDE_AT_START, MAX_BUNDLE_BYTES, PROJECT_ROOT } from '../../infra/constructs/guard-function.js';
 import { FUNCTION_NAMES, functionLogicalId } from './support.js';
 
 const handlersExist = FUNCTION_NAMES.every((name) => existsSync(join(PROJECT_ROOT, 'functions', name, 'handler.ts')));
@@ -32,6 +32,15 @@ describe.skipIf(!handlersExist)('real bundling', () => {
     const bytes = statSync(bundleOf(name).path).size;
     console.log(`bundle ${name}: ${(bytes / 1024).toFixed(0)} KB (bound ${MAX_BUNDLE_BYTES / 1024} KB)`);
     expect(bytes).toBeLessThanOrEqual(MAX_BUNDLE_BYTES);
+  });
+
+  it.each(FUNCTION_NAMES)('%s: loads the event-stream serde it leaves out only on demand, never at start', (name) => {
+    const code = readFileSync(bundleOf(name).path, 'utf8');
+    const quoted = JSON.stringify(EVENT_STREAM_SERDE);
+    // Left out, the serde is named only by @smithy/core's `import()` for an event-stream operation; a static import
+    // would need the runtime's own SDK at every cold start.
+    expect(code.includes(`from${quoted}`) || code.includes(`from ${quoted}`)).toBe(false);
+    expect(code.includes(`import(${quoted})`)).toBe(!EVENT_STREAM_SERDE_AT_START.has(name));
   });
 
   it.each(FUNCTION_NAMES)('%s: carries zod without its locales', (name) => {
