@@ -4,7 +4,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { loadConfig } from '../../shared/config.js';
 import { handleGithubWebhook } from '../../shared/ingest/github-webhook.js';
 import { handleIssueCommentWebhook } from '../../shared/ingest/comment-commands.js';
-import { createApprovals, createCommandAnswers, createGitHub, createIncidents, createLearningDeps, createRecoveryQueue, createTaskControl, createWebhookVerifier, createWorkflowStarter } from '../../shared/runtime/deps.js';
+import { createApprovals, createCommandAnswers, createGitHub, createIncidents, createVoteDeps, createRecoveryQueue, createTaskControl, createWebhookVerifier, createWorkflowStarter } from '../../shared/runtime/deps.js';
 import { logger, safeLogger } from '../../shared/runtime/lambda.js';
 import { errorMessage } from '../../shared/errors.js';
 
@@ -21,7 +21,7 @@ const deps = {
   // A green run's recovery is done off the request by record-outcome (asynchronous invocation; locally a store queue).
   recoveries: createRecoveryQueue(config),
   // `/guard feedback` records feedback on knowledge entries.
-  learning: createLearningDeps(config, safeLogger),
+  learning: createVoteDeps(config, safeLogger),
   // `/guard approve|reject` resumes the execution waiting for approval.
   tasks: createTaskControl(config),
   approvals: createApprovals(config),

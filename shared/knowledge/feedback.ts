@@ -4,7 +4,7 @@ import type { Incident } from '../domain/incident.js';
 import { sameRepository } from '../domain/repository-key.js';
 import type { Clock } from '../ports.js';
 import type { IncidentStore } from '../stores/incident-store.js';
-import type { FeedbackVote, Learning } from './learning.js';
+import type { FeedbackVote, Votes } from './votes.js';
 
 /**
  * Human feedback on an incident: `/guard feedback up|down [incident] [comment]` in a PR comment (an `issue_comment`
@@ -65,7 +65,7 @@ export type IssueComment = z.infer<typeof issueCommentPayload>;
 
 export interface FeedbackDeps {
   incidents: IncidentStore;
-  learning: Learning;
+  learning: Votes;
   clock: Clock;
 }
 

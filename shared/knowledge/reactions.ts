@@ -4,7 +4,7 @@ import { hasWriteAccess } from '../github/roles.js';
 import type { GitHubPort, RepoRef, StepLogger, VoteReaction } from '../ports.js';
 import type { IncidentStore } from '../stores/incident-store.js';
 import { REACTION_FEEDBACK_COMMENT } from './feedback-source.js';
-import type { Learning } from './learning.js';
+import type { Votes } from './votes.js';
 
 /** 👍 and 👎 read per collection, each (5 pages of 100); later ones are not read. */
 const REACTIONS_READ = 500;
@@ -130,7 +130,7 @@ async function withWriteAccess(github: GitHubPort, repo: RepoRef, users: readonl
 export async function collectReactionFeedback(
   incident: Incident,
   github: GitHubPort | null,
-  deps: { learning?: Learning; logger: StepLogger; incidents?: Pick<IncidentStore, 'listByPullRequest'> },
+  deps: { learning?: Votes; logger: StepLogger; incidents?: Pick<IncidentStore, 'listByPullRequest'> },
 ): Promise<number> {
   const commentId = botCommentId(incident);
   if (!github || !deps.learning || !commentId || !incident.repository) return 0;
