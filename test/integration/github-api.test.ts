@@ -165,7 +165,10 @@ describe('local runtime against the GitHub REST API', () => {
     const degraded = await incident('gh-714523861-777-1');
     expect(degraded.stageErrors.map((e) => e.stage)).toContain('classify');
     expect(degraded.stageErrors.find((e) => e.stage === 'classify')?.error).toMatch(/GitHubUnavailableError/);
-    expect(degraded.status).toBe('notified');
+    // Notify could not comment either: the state machine marks it, and the reconciler's next run tells on-call.
+    expect(degraded.notifyFailed).toBe(true);
+    await harness.runtime.reconcile(new Date(Date.now() + 15 * 60_000));
+    expect((await incident('gh-714523861-777-1')).status).toBe('notified');
     const escalations = (await outbox()).filter((e) => e.kind === 'escalation' && String(e.message).includes('gh-714523861-777-1'));
     expect(escalations.length).toBeGreaterThanOrEqual(1);
   });

@@ -105,3 +105,18 @@ export function createMemoryStore(clock: () => Date = () => new Date()): Inciden
     },
   };
 }
+
+/**
+ * `store` as a function sees it when it dies right before recording an incident notified, `times` runs in a row (the
+ * crash between a page and its record): that write throws, every other write goes through.
+ */
+export function dyingBeforeNotified<S extends IncidentStore>(store: S, times: number, message: string): S {
+  let left = times;
+  return {
+    ...store,
+    async update(id, fields, append) {
+      if (fields.status === 'notified' && left-- > 0) throw new Error(message);
+      return store.update(id, fields, append);
+    },
+  };
+}

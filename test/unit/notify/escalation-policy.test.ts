@@ -11,6 +11,7 @@ import { loadWebhook } from '../../../infra/local/replay.js';
 import type { GithubTrigger } from '../../../shared/domain/trigger.js';
 import type { RerunLedger } from '../../../shared/ports.js';
 import { createFakeGitHub, createMemoryRerunLedger, scriptedAnalyzer, stepDeps } from '../../support/fakes.js';
+import { dyingBeforeNotified } from '../../support/memory-store.js';
 
 const at = new Date('2026-11-20T10:00:00Z');
 
@@ -114,15 +115,8 @@ describe('notifyStep pages once per problem', () => {
     await analyzeStep({ trigger }, deps);
     await remediateStep({ trigger }, deps);
     const store = deps.incidents;
-    let crashes = 3;
-    deps.incidents = {
-      ...store,
-      async update(id, fields, append) {
-        // The write after the page (status notified) never happens on the first three tries: the function dies.
-        if (fields.status === 'notified' && crashes-- > 0) throw new Error('Task timed out after 60.00 seconds');
-        return store.update(id, fields, append);
-      },
-    };
+    // The write after the page (status notified) never happens on the first three tries: the function dies.
+    deps.incidents = dyingBeforeNotified(store, 3, 'Task timed out after 60.00 seconds');
 
     for (let attempt = 0; attempt < 4; attempt++) await notifyStep({ trigger }, deps).catch(() => undefined);
 

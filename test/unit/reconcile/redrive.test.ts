@@ -7,7 +7,7 @@ import type { EscalationMessage } from '../../../shared/ports.js';
 import { createMemoryEscalationLedger } from '../../support/fakes.js';
 import { ReconcileIncompleteError } from '../../../shared/errors.js';
 import { silentLogger } from '../../../shared/steps/deps.js';
-import { createMemoryStore } from '../../support/memory-store.js';
+import { createMemoryStore, dyingBeforeNotified } from '../../support/memory-store.js';
 import type { PolicyFile } from '../../../shared/remediation/policy.js';
 
 const NOW = new Date('2026-11-20T12:00:00Z');
@@ -184,15 +184,8 @@ describe('reconciler', () => {
     await seed(store, 'stubborn', 60, { executionAttempt: 2, repository: 'octo/app' });
     const { workflow } = fakeWorkflow({ 'stubborn-a2': 'FAILED' });
     const { deps: d, published } = deps(store, workflow);
-    let crashes = 3;
-    d.incidents = {
-      ...store,
-      async update(id, fields, append) {
-        // The write that records the escalation: the reconciler dies right before it, three runs in a row.
-        if (fields.status === 'notified' && crashes-- > 0) throw new Error('Lambda timed out');
-        return store.update(id, fields, append);
-      },
-    };
+    // The write that records the escalation: the reconciler dies right before it, three runs in a row.
+    d.incidents = dyingBeforeNotified(store, 3, 'Lambda timed out');
 
     for (let run = 0; run < 4; run++) await reconcile(d, options);
 
