@@ -76,8 +76,15 @@ beforeAll(async () => {
   });
 });
 
+/**
+ * Failed runs delivered per experiment, each test asserting that both arms got some. Arms are drawn with the
+ * experiment's random secret, so the split differs on every run of the suite: with 8 runs all landed in one arm
+ * 2 times in 256 (it happened in a full run); with 20, 2 times in a million.
+ */
+const RUNS_PER_EXPERIMENT = 20;
+
 describe('the README example experiment: re-run vs re-run with debug logging', () => {
-  const RUNS = Array.from({ length: 8 }, (_, i) => 93000001 + i);
+  const RUNS = Array.from({ length: RUNS_PER_EXPERIMENT }, (_, i) => 93000001 + i);
 
   it('is created as written in the README', async () => {
     const created = await api<{ id: string }>('POST', '/experiments', README_EXAMPLE_EXPERIMENT);
@@ -131,7 +138,7 @@ describe('the README example experiment: re-run vs re-run with debug logging', (
 });
 
 describe('an experiment over models: the cheaper model against the configured one', () => {
-  const RUNS = Array.from({ length: 8 }, (_, i) => 94000001 + i);
+  const RUNS = Array.from({ length: RUNS_PER_EXPERIMENT }, (_, i) => 94000001 + i);
 
   it('calls each arm\'s model with its prompt template, and the report shows the cheaper arm cheaper', async () => {
     // Arrange: the README experiment is stopped so these incidents join the model experiment
