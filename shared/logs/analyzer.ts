@@ -44,6 +44,7 @@ import {
   isNoiseLine,
   isWarning,
   knownWalk,
+  linePrefixLength,
   lineShape,
   opensFailureList,
   passesPrefilter,
@@ -639,7 +640,7 @@ export class LogScanner {
     this.listItemPending = false;
     scanLine(text);
     // Everything below reads a task runner's output as the tool printed it, without the runner's prefix.
-    const prefix = taskPrefixLength(text);
+    const prefix = linePrefixLength(text);
     const task = prefix === 0 ? text : text.slice(prefix);
     if (!passesPrefilter(task)) {
       if (itemPending) this.openBlock(FAILURE_LIST_ITEM_RULE, line, text, false, prefix);
@@ -837,7 +838,7 @@ export class LogScanner {
 
   /** Opens a block of `rule` on line `line`, whose first `prefix` characters are a task runner's (see task-prefix.ts). */
   private openBlock(rule: Rule, line: number, text: string, annotated: boolean, prefix = 0): void {
-    const taskPrefix = prefix === 0 ? '' : text.slice(0, prefix);
+    const taskPrefix = prefix === 0 ? '' : own(text.slice(0, prefix));
     let startLine = line;
     if (rule.lookback) {
       const { re, lines, inclusive, through } = rule.lookback;
@@ -855,7 +856,7 @@ export class LogScanner {
         if (lines === 1 || (t !== '' && matchExitMarker(t)) || (through !== undefined && !through.test(t))) break;
       }
     }
-    const block = newBlock(rule, line, cut(text), own(taskPrefix), line === this.scannedLine ? lineShape() : 0, startLine, indentOf(text, prefix), this.section, this.jobEnded, annotated);
+    const block = newBlock(rule, line, cut(text), taskPrefix, line === this.scannedLine ? lineShape() : 0, startLine, indentOf(text, prefix), this.section, this.jobEnded, annotated);
     block.readBy = startLine - this.contextLines + RING_SIZE;
     const pick = rule.pick;
     for (let l = startLine; l < line; l++) {

@@ -11,7 +11,7 @@ import { expressionsKey, LITERAL_PREFIX_CHARS, LiteralIndex, NEW_SHAPE, SHAPE_SL
 import type { LineGate } from './reader.js';
 import { PRIVATE_KEY_BEGIN_RE } from './redact.js';
 import { inputsKey, storedData } from './stored.js';
-import { TASK_PREFIX_RE } from './task-prefix.js';
+import { TASK_PREFIX_RE, taskPrefixLength } from './task-prefix.js';
 import {
   CASCADE_RULES,
   EXIT_MARKERS,
@@ -210,6 +210,11 @@ const answers = new Uint8Array(SHAPE_SLOTS * EXPRESSION_SLOTS);
  * those of every line of the class.
  */
 const walks = new Uint16Array(SHAPE_SLOTS * 2);
+/**
+ * Per table slot: the task runner's prefix length of its shape class's lines, plus one (0: not known yet). A prefix
+ * is measured alike for any two lines of one digit shape (its characters are name characters or fixed ones).
+ */
+const prefixLengths = new Int32Array(SHAPE_SLOTS);
 /** Tests of expressions that are not digit-blind on a line with a shape class. */
 let digitTests = 0;
 let walkTests = 0;
@@ -276,6 +281,7 @@ function newClass(slot: number): void {
   answers.fill(0, slot * EXPRESSION_SLOTS, (slot + 1) * EXPRESSION_SLOTS);
   walks[2 * slot] = 0;
   walks[2 * slot + 1] = 0;
+  prefixLengths[slot] = 0;
 }
 
 /** Starts the scan of a line: its shape class (see the memo's comment above). Call before any question about it. */
@@ -323,6 +329,23 @@ function shapedTest(slot: number, re: RegExp, text: string): boolean {
   const answer = re.test(text);
   answers[at] = answer ? 2 : 1;
   return answer;
+}
+
+/**
+ * `taskPrefixLength(text)` for the line being scanned (see {@link startLine}), from its shape class when a line of
+ * the class was measured: in a log of a million compiler errors, measured once per shape instead of once a line.
+ */
+export function linePrefixLength(text: string): number {
+  const slot = shapeSlot;
+  if (slot === -1) return taskPrefixLength(text);
+  const known = prefixLengths[slot] as number;
+  if (known !== 0) {
+    reused++;
+    return known - 1;
+  }
+  const length = taskPrefixLength(text);
+  prefixLengths[slot] = length + 1;
+  return length;
 }
 
 /**

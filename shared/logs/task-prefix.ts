@@ -16,49 +16,49 @@ export const TASK_PREFIX_RE =
   /^(?:(?:@[\w.-]+\/)?[\w.-]+:[a-z][\w-]*(?::[\w-]+)*: |@[\w.-]+\/[\w.-]+: |[\w@.-]+(?:\/[\w@.-]+)+ [a-z][\w.-]*(?::[\w.-]+)*: |lerna ERR! |[A-Za-z0-9_](?:[\w.+-]*[A-Za-z0-9_])?> | {7}> )(?=\s*\S)/;
 
 const SPACE = 32;
-const COLON = 58;
-const SLASH = 47;
 const GREATER = 62;
 const AT = 64;
 
-/** `[\w.+@-]`: what the first word of a prefix is made of (a package, a directory's first part, a derivation). */
-function isNameChar(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 46 || c === 45 || c === 43 || c === AT;
-}
-
 /**
  * The length of a task runner's prefix on `text` (see {@link TASK_PREFIX_RE}), 0 without one. Every scanned line
- * asks, so the character after the line's first word is checked before the expression: in a log of a million
- * compiler errors (`src/a.ts(12,5): error …`) the word ends at a `(` and the expression is never run.
+ * asks, so the expression runs only where the characters a form needs are in place, and the common line costs what
+ * the Turborepo-only check did (one native search for the first `:`): a lower-case letter after it (Turborepo's
+ * task), a space after it behind a scoped package or a directory's script (lerna, pnpm), `lerna ERR! `, the
+ * builder tail's seven spaces, or a first word ending in `> ` (Nix). A million compiler errors
+ * (`src/a.ts(12,5): error …`: a `)` before the first `:`) never run it.
  */
 export function taskPrefixLength(text: string): number {
   const c0 = text.charCodeAt(0);
   if (c0 === SPACE) return text.startsWith('       > ') ? matchedLength(text) : 0;
-  let i = 0;
-  while (i < text.length && isNameChar(text.charCodeAt(i))) i++;
-  if (i === 0) return 0;
-  const stop = text.charCodeAt(i);
-  if (stop === COLON) {
-    const next = text.charCodeAt(i + 1);
-    return next >= 0x61 && next <= 0x7a ? matchedLength(text) : 0;
+  const colon = text.indexOf(':');
+  if (colon > 0) {
+    const next = text.charCodeAt(colon + 1);
+    if (next >= 0x61 && next <= 0x7a) return matchedLength(text);
+    if (next === SPACE && (c0 === AT || (isNameChar(text.charCodeAt(colon - 1)) && directoryBeforeSpace(text, colon)))) return matchedLength(text);
   }
-  if (stop === GREATER) return text.charCodeAt(i + 1) === SPACE ? matchedLength(text) : 0;
-  if (stop === SLASH) return mayBeDirectoryPrefix(text, i) ? matchedLength(text) : 0;
-  if (stop === SPACE) return c0 === 108 /* l */ && text.startsWith('lerna ERR! ') ? matchedLength(text) : 0;
-  return 0;
+  if (c0 === 108 /* l */ && text.startsWith('lerna ERR! ')) return matchedLength(text);
+  return firstWordEndsInGreater(text) ? matchedLength(text) : 0;
 }
 
-/**
- * After a `/` at `slash`: whether the path may go on to a space and a lower-case script name (pnpm), or, from an
- * `@scope/`, to the `:` of a scoped package (Turborepo, lerna). A file's position (`src/a.go:12:`) is neither.
- */
-function mayBeDirectoryPrefix(text: string, slash: number): boolean {
-  let i = slash;
-  while (i < text.length && (text.charCodeAt(i) === SLASH || isNameChar(text.charCodeAt(i)))) i++;
-  const stop = text.charCodeAt(i);
-  const next = text.charCodeAt(i + 1);
-  if (stop === SPACE) return next >= 0x61 && next <= 0x7a;
-  return stop === COLON && text.charCodeAt(0) === AT;
+/** `[\w.+-]`: what a script's or a derivation's name is made of. */
+function isNameChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 46 || c === 45 || c === 43;
+}
+
+/** pnpm's `dir/x script: `: the line's first space comes before the `:` at `colon`, after a `/`. */
+function directoryBeforeSpace(text: string, colon: number): boolean {
+  const space = text.indexOf(' ');
+  return space > 0 && space < colon && text.lastIndexOf('/', space) > 0;
+}
+
+/** Nix's `name> `: the line's first word, of name characters, ends in `> `. */
+function firstWordEndsInGreater(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (isNameChar(c)) continue;
+    return i > 0 && c === GREATER && text.charCodeAt(i + 1) === SPACE;
+  }
+  return false;
 }
 
 function matchedLength(text: string): number {

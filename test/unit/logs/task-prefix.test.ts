@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { setIndexUse, setLineFilterUse, setShapeMemoUse } from '../../../shared/logs/dispatch.js';
 import { analyzeLog } from '../../../shared/logs/index.js';
-import { taskPrefixLength } from '../../../shared/logs/task-prefix.js';
+import { TASK_PREFIX_RE, taskPrefixLength } from '../../../shared/logs/task-prefix.js';
+import { seededRandom } from '../../support/random.js';
 
 const lines = (...l: string[]): string => l.join('\n');
 const prefixOf = (text: string): string => text.slice(0, taskPrefixLength(text));
@@ -16,6 +17,20 @@ describe('task runner prefixes', () => {
     expect(prefixOf('lerna ERR!   ● Cart › adds tax')).toBe('lerna ERR! ');
     expect(prefixOf('hello> error[E0425]: cannot find value')).toBe('hello> ');
     expect(prefixOf('       > error[E0425]: cannot find value')).toBe('       > ');
+  });
+
+  it('are measured by the character gate exactly as by the expression (random lines of prefix-like pieces)', () => {
+    // Prepare: pieces of every form, and of the lines the gate must turn away cheaply.
+    const random = seededRandom(26);
+    const pieces = ['web', '@acme', '/', 'ui', ':', 'test', 'Build', ' ', '       ', '> ', '>', 'lerna ERR! ', 'packages', '.', '-', '9', 'x', '(12,5)', ': ', 'error', '\t', '$'];
+    const lines = Array.from({ length: 30_000 }, () =>
+      Array.from({ length: 1 + Math.floor(random() * 7) }, () => pieces[Math.floor(random() * pieces.length)]).join(''),
+    );
+    // Act
+    const mismatches = lines.filter((line) => taskPrefixLength(line) !== (TASK_PREFIX_RE.exec(line)?.[0].length ?? 0));
+    // Assert
+    expect(mismatches).toEqual([]);
+    expect(lines.filter((line) => taskPrefixLength(line) > 0).length).toBeGreaterThan(1000);
   });
 
   it('are not read into lines that only look like one', () => {
@@ -164,6 +179,22 @@ describe('a task runner prefixed log', () => {
     // Assert
     expect(memo).toEqual(everyLine);
     expect(everyLine.failures.find((f) => f.startLine === 6)?.endLine).toBe(7);
+  });
+
+  it('measures each shape\'s prefix afresh when the shape memo gives its slot to another shape', async () => {
+    // Prepare: thousands of shapes (names spelt in letters), prefixed and not, so the memo's slots change hands.
+    const name = (i: number): string => i.toString(26).replace(/\d/g, (d) => String.fromCharCode(103 + Number(d)));
+    const log = Array.from({ length: 3000 }, (_, i) =>
+      i % 2 === 0 ? `${name(i)}:lint: src/${name(i)}.py:3:1: E501 line too long` : `${name(i)} lint src/${name(i)}.py:3:1: E501 line too long`,
+    ).join('\n');
+    const everyLine = await analyzeLog(log, { maxFailures: 1000 });
+    setIndexUse(true);
+    setShapeMemoUse('always');
+    // Act
+    const memo = await analyzeLog(log, { maxFailures: 1000 });
+    // Assert
+    expect(memo).toEqual(everyLine);
+    expect(everyLine.failures.filter((f) => f.rule === 'lint.pep8-style').length).toBeGreaterThan(100);
   });
 
   it('finds the same with the literal index, the shape memo and the line filter on', async () => {
