@@ -21,7 +21,7 @@ import { alarmOverBy, recoveredAlarmFields, stateChangedAtOf } from '../domain/a
 import { redactDeep } from '../logs/redact.js';
 import { redactWithin } from './redact-within.js';
 import { ValidationError } from '../errors.js';
-import { redriveIfStalled } from '../reconcile/redrive.js';
+import { redriveIfStalled, startRecordedIncident } from '../reconcile/redrive.js';
 import type { AlarmTagReader, Clock, WorkflowStarter } from '../ports.js';
 import type { StepLogger } from '../ports.js';
 import { incidentFromTrigger, storeIncidentFromTrigger } from '../domain/incident-from-trigger.js';
@@ -118,6 +118,8 @@ function withinJsonBytes<T>(items: readonly T[], maxJsonBytes: number): T[] {
 
 export type AlarmIngestResult =
   | { incidentId: string; duplicate: boolean; redriven?: string }
+  /** Recorded, but its execution could not be started: the reconciler starts it, or escalates a start refused for good. */
+  | { incidentId: string; duplicate: boolean; start: 'deferred' }
   /** The alarm was back to OK (at `recoveredAt`) before this ALARM was processed: recorded resolved, nothing started. */
   | { incidentId: string; duplicate: boolean; recoveredAt: string }
   | { ignored: string };
@@ -151,9 +153,12 @@ export async function ingestAlarmEvent(event: unknown, deps: AlarmIngestDeps): P
   const okAt = stateChangedAtOf(parsed.data) ? await deps.incidents.latestAlarmOk(alarmArnOf(parsed.data)) : null;
   if (okAt && alarmOverBy(parsed.data, okAt)) return recordRecoveredAlarm(trigger, okAt, deps);
   const { created } = await storeIncidentFromTrigger(deps.incidents, trigger, deps.clock());
-  const started = await deps.workflow.start(trigger.incidentId, { trigger, incidentStored: true });
+  // As for a webhook: a start that fails leaves the recorded incident to the reconciler, which starts it or escalates
+  // a refusal for good once. Thrown, it also went to Lambda's retries and dead-letter queue, whose alarm paged on top.
+  const started = await startRecordedIncident(trigger.incidentId, { trigger, incidentStored: true }, deps);
   const duplicate = !created || started.alreadyStarted;
-  deps.logger.info('alarm accepted', { incidentId: trigger.incidentId, duplicate, alarm: parsed.data.detail.alarmName });
+  deps.logger.info('alarm accepted', { incidentId: trigger.incidentId, duplicate, alarm: parsed.data.detail.alarmName, deferred: started.deferred });
+  if (started.deferred) return { incidentId: trigger.incidentId, duplicate, start: 'deferred' };
   if (!duplicate) return { incidentId: trigger.incidentId, duplicate };
   const redriven = await redriveIfStalled(trigger.incidentId, deps, deps.maxRedrives);
   return redriven ? { incidentId: trigger.incidentId, duplicate, redriven } : { incidentId: trigger.incidentId, duplicate };

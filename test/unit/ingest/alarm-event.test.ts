@@ -25,6 +25,20 @@ function ingestDeps(prefix: string, started: unknown[]) {
 }
 
 describe('alarm ingest', () => {
+  it('records the incident and leaves its start to the reconciler when Step Functions refuses it, without throwing', async () => {
+    // Prepare: a state machine that refuses every start (deleted, or the role lost states:StartExecution).
+    const refusal = Object.assign(new Error('State Machine Does Not Exist'), { name: 'StateMachineDoesNotExist' });
+    const event = structuredClone(EVENT);
+    event.detail.alarmName = 'guard-checkout-5xx';
+    const deps = { ...ingestDeps('guard-', []), workflow: { async start(): Promise<never> { throw refusal; } } };
+    // Act
+    const result = await ingestAlarmEvent(event, deps as never);
+    // Assert: recorded with its trigger, so the reconciler can start or escalate it; Lambda is not told to retry.
+    expect(result).toMatchObject({ duplicate: false, start: 'deferred' });
+    const incidentId = (result as { incidentId: string }).incidentId;
+    expect(await deps.incidents.get(incidentId)).toMatchObject({ status: 'received', source: 'cloudwatch' });
+  });
+
   it('redacts the alarm text before it becomes the execution input', async () => {
     // Prepare: a reason that quotes a token the alarmed service logged.
     const token = `ghp_${'A1b2C3d4E5f6G7h8I9j0'.repeat(2).slice(0, 36)}`;
