@@ -90,6 +90,15 @@ export interface Handoff {
 }
 
 /**
+ * The stage errors that leave the guard's work incomplete: all but the knowledge lookup's, which is skipped with a
+ * note and never needs a person by itself (in a burst, 829 lookup timeouts once became 829 pages). What pages, what
+ * the dashboard asks of a person and how urgent an escalation reads all go by these.
+ */
+export function degradingStageErrors(incident: Pick<Incident, 'stageErrors'>): Incident['stageErrors'] {
+  return incident.stageErrors.filter((error) => error.stage !== 'knowledge');
+}
+
+/**
  * Whether a re-run the guard started is under way: its result decides (a failure after it comes back as a new
  * incident), so nobody needs telling yet. Not when the run had already been re-run by someone else.
  */
@@ -138,8 +147,7 @@ function reasonsOf(incident: Incident, tried: GuardSteps): HandoffReason[] {
   if (incident.notifiedByFallback) why.push({ kind: 'guard_unfinished' });
   if (tried.decision.kind === 'escalated') why.push({ kind: 'escalated', reason: tried.decision.reason });
   if (incident.approval?.status === 'timed_out') why.push({ kind: 'approval_unanswered' });
-  // A failed knowledge lookup is skipped with a note, never an escalation (as Notify routes it).
-  for (const error of incident.stageErrors) if (error.stage !== 'knowledge') why.push({ kind: 'stage_failed', stage: error.stage, error: error.error });
+  for (const error of degradingStageErrors(incident)) why.push({ kind: 'stage_failed', stage: error.stage, error: error.error });
   if (tried.decision.kind === 'undecided' && tried.decision.finished && incident.stageErrors.length === 0 && !incident.notifiedByFallback) why.push({ kind: 'undecided' });
   const comment = tried.comment;
   // A comment that could not be posted is known from its record; a run without a pull request once the pipeline ended.

@@ -1,5 +1,5 @@
 import type { AlarmDetails, Incident, RemediationAction } from '../domain/incident.js';
-import { type AutomaticAction, type CommentStep, type GuardSteps, type Handoff, guardHandoff } from '../domain/handoff.js';
+import { type AutomaticAction, type CommentStep, type GuardSteps, type Handoff, degradingStageErrors, guardHandoff } from '../domain/handoff.js';
 import { FAILURE_IN_WORDS } from '../logs/categories.js';
 import { redactOrWithhold } from '../logs/redact.js';
 import type { ChatNotification, EscalationDigest, EscalationMessage, EscalationTally } from '../ports.js';
@@ -85,7 +85,8 @@ function chatTitle(prefix: string, text: string): string {
 
 function severityOf(incident: Incident): string {
   if (incident.source === 'cloudwatch') return 'high';
-  if (incident.stageErrors.length > 0) return 'high';
+  // A knowledge lookup that failed alone leaves the analysis whole: no more urgent than the decision says.
+  if (degradingStageErrors(incident).length > 0) return 'high';
   return incident.decision?.action === 'escalate' ? 'medium' : 'low';
 }
 

@@ -10,7 +10,7 @@ import { publishClaimedPage } from '../notify/claimed-page.js';
 import type { NotifyDeps } from './deps.js';
 import { storeIncidentFromTrigger } from '../domain/incident-from-trigger.js';
 import { escalationInWords, routeEscalation } from '../notify/escalation-policy.js';
-import { rerunUnderWay } from '../domain/handoff.js';
+import { degradingStageErrors, rerunUnderWay } from '../domain/handoff.js';
 import { policyFor } from '../remediation/policy.js';
 import { plannedProposalDigest, revisionAfter } from '../remediation/proposal-digest.js';
 import { type NotifyResult, type PipelineState, describeCaught, parseState } from './state.js';
@@ -226,9 +226,8 @@ export async function notifyStep(input: unknown, deps: NotifyDeps): Promise<Noti
   const unanswered = incident.approval?.status === 'timed_out';
   const ownRerun = await isOwnRerun(incident, deps);
   if (incident.decision?.action === 'escalate') reasons.push(escalationInWords(incident, { ownRerun, unanswered }));
-  // A failed knowledge lookup is skipped with a note (the stage error is recorded and shown), never an escalation
-  // by itself: in a burst, 829 lookup timeouts became 829 pages.
-  const failedStages = [...new Set(incident.stageErrors.filter((error) => error.stage !== 'knowledge').map((error) => error.stage))];
+  // A failed knowledge lookup is recorded and shown, never an escalation by itself (degradingStageErrors).
+  const failedStages = [...new Set(degradingStageErrors(incident).map((error) => error.stage))];
   const guardDegraded = failedStages.length > 0;
   if (guardDegraded) {
     reasons.push(`the guard itself failed while handling it (its ${failedStages.join(' and ')} step${failedStages.length > 1 ? 's' : ''}), so what it says may be incomplete`);

@@ -188,6 +188,16 @@ describe('the escalation e-mail', () => {
     expect(message).toContain('(scheduled run)');
     expect(attributes).toEqual({ severity: 'low', source: 'github', category: 'network', repository: 'acme-shop/checkout-service', branch: 'main' });
   });
+
+  it('reads as urgent when a stage that decides what to do failed, not when only the knowledge lookup did', () => {
+    const failed = (stage: string): Incident => ({
+      ...newIncident({ id: `gh-1-3-${stage}`, source: 'github', repository: 'octo/app', branch: 'main', workflowName: 'CI', runId: 3, runAttempt: 1, category: 'test_failure' }, at),
+      stageErrors: [{ stage, error: 'States.Timeout: timed out', at: at.toISOString() }],
+    });
+
+    expect(renderEscalation(failed('knowledge'), 'a run failed').attributes.severity).toBe('low');
+    expect(renderEscalation(failed('analyze'), 'a run failed').attributes.severity).toBe('high');
+  });
 });
 
 describe('chat text from branch, workflow and log', () => {
