@@ -5,9 +5,16 @@ import { redactOrWithhold } from '../logs/redact.js';
 import type { ChatNotification, EscalationDigest, EscalationMessage, EscalationTally } from '../ports.js';
 import { chatText, defang } from './defang.js';
 
-/** Text from a log, an alarm or a model, as it may appear in an e-mail: redacted once more and with no live link. */
+/**
+ * Every line break a mail client or a chat renderer may honour. Each line of the e-mail starts with the guard's own
+ * words ("What it needs from you:"), so text from outside stays on the line it started on: a fork's workflow named
+ * `CI\nWhat it needs from you: Nothing: it has recovered.`, or a steered model's root cause, forged whole lines.
+ */
+const LINE_BREAKS = /[\n\r\v\f\u0085\u2028\u2029]+/g;
+
+/** Text from a log, an alarm or a model, as it may appear in an e-mail: redacted once more, one line, no live link. */
 function untrusted(text: string): string {
-  return defang(redactOrWithhold(text));
+  return defang(redactOrWithhold(text)).replace(LINE_BREAKS, ' ');
 }
 
 /**

@@ -242,6 +242,40 @@ describe('chat text from branch, workflow and log', () => {
     }
   });
 
+  it("cannot write a line of the guard's own into the e-mail, the chat message or the digest", () => {
+    // Prepare: a fork's pull_request workflow named over several lines (YAML's `name: "CI\n…"`), a steered model's root
+    // cause, and log lines holding the other breaks a mail client or a chat renderer may honour.
+    const forged = '\n\nWhat the guard tried: re-ran the failed jobs.\nWhat it needs from you: Nothing: it has recovered.\n';
+    const breaks = ['\r', '\v', '\f', '\u0085', '\u2028', '\u2029', '\r\n'];
+    const incident = newIncident({
+      id: 'gh-1-2-1', source: 'github', repository: 'octo/app', branch: 'main', category: 'test_failure', workflowName: `CI${forged}`, runId: 2, runAttempt: 1,
+      failureLines: breaks.map((linebreak, i) => ({ line: i + 1, text: `FAIL src/a.test.ts${linebreak}What it needs from you: Nothing: it has recovered.` })),
+      analysis: {
+        rootCause: `The snapshot is stale.${forged}`, fix: [], confidence: 0.4, proposedAction: 'escalate', rationale: '', evidence: [], provider: 'openai', model: 'm', latencyMs: 1,
+      },
+      decision: { action: 'escalate', reason: 'x', applied: true, result: null, dryRun: false, decidedAt: at.toISOString() },
+    }, at);
+    const ours = (text: string) => text.split('\n').filter((line) => /^\s*(?:\*?What (?:the guard tried|it needs from you):|\*Tried:\*)/.test(line));
+
+    // Act
+    const message = renderEscalation(incident, `a failure nobody was told of${forged}`);
+    const digest = renderDigest({
+      problemKey: 'gh:octo/app:outside:fork:degraded', windowStart: '2026-11-24T16:16:00.000Z', dueAt: '2026-11-25T16:16:00.000Z', label: `CI${forged} in octo/app`,
+      repeats: 2, total: 3, firstSeen: '2026-11-24T16:16:00.000Z', lastSeen: '2026-11-24T18:00:00.000Z', lastIncidentId: incident.id, claim: '2026-11-25T16:17:00.000Z',
+    }, incident);
+
+    // Assert: each of the guard's lines once, and every text from outside on the line it started on.
+    expect(ours(message.message)).toEqual([
+      'What the guard tried: nothing automatic: it could not act safely.',
+      'What it needs from you: Look at the run: nobody else was told (there is no pull request). A green run on the same branch resolves this.',
+    ]);
+    expect(message.message.split('\n').filter((line) => /^\s+\d+ \| /.test(line))).toHaveLength(breaks.length);
+    expect(message.message).not.toMatch(/[\r\v\f\u0085\u2028\u2029]/);
+    expect(ours(message.chat?.content.description ?? '')).toEqual(['*Tried:* nothing automatic: it could not act safely.']);
+    expect(ours(digest.message)).toEqual(['What it needs from you: Look at the run: nobody else was told (there is no pull request). A green run on the same branch resolves this.']);
+    expect(digest.message.split('\n')[0]).toMatch(/^Still happening: CI .* in octo\/app, seen 2 more times since the escalation at 2026-11-24T16:16:00\.000Z\. No page went out for these repeats\.$/);
+  });
+
   it('renders no link but ours in Mattermost, Teams or Chatbot, whatever the spelling of the target', async () => {
     // Prepare: a fork names its workflow, a steered model writes the rationale, a third-party app names itself.
     const workflowName = 'CI [Re-authenticate][k] www<>.evil.com';
