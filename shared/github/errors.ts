@@ -20,6 +20,20 @@ export class GitHubRequestError extends Error {
   }
 }
 
+/**
+ * GitHub refuses new comments on this pull request, whoever writes them: its conversation is locked, or it holds
+ * GitHub's 2,500 comments ("Commenting is disabled on issues with more than 2500 comments"), which anyone may post on
+ * a public pull request. A fact about that pull request, not about the guard: Notify records its comment as not
+ * posted and goes on, where failing made the notify-failed page (one a window for the whole deployment) an
+ * outsider's to trigger, and the real failures of that window only a digest.
+ */
+export class CommentsRefusedError extends GitHubRequestError {
+  override name = 'CommentsRefusedError';
+}
+
+/** GitHub's words, on a 403, for a pull request that takes no more comments. */
+const COMMENTS_REFUSED = /\bissue is locked\b|\bcommenting is disabled\b/i;
+
 /** Shape of an `@octokit/request-error` RequestError, read structurally so we never depend on its class identity. */
 interface HttpErrorLike {
   status: number;
@@ -88,9 +102,8 @@ export function toGitHubError(error: unknown, what: string, scrub: (text: string
       const reason = isRateLimited(error) ? 'rate limited' : `failed (${error.status})`;
       return new GitHubUnavailableError(`GitHub ${reason}: ${what}: ${detail}`, { cause: error });
     }
-    return new GitHubRequestError(`GitHub refused (${error.status}): ${what}: ${detail}`, error.status, {
-      cause: error,
-    });
+    const Refusal = error.status === 403 && COMMENTS_REFUSED.test(error.message) ? CommentsRefusedError : GitHubRequestError;
+    return new Refusal(`GitHub refused (${error.status}): ${what}: ${detail}`, error.status, { cause: error });
   }
   if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
     // Octokit already turns fetch's network TypeErrors into status-500 errors; timeouts and aborts arrive raw.

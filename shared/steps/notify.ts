@@ -1,6 +1,7 @@
 import { recordNotifyMetrics } from './notify-metrics.js';
 import type { Incident, NotificationRecord, StageError } from '../domain/incident.js';
 import { ProposalChangedError, WriteBudgetExhaustedError, errorMessage } from '../errors.js';
+import { CommentsRefusedError } from '../github/errors.js';
 import { type WriteWaitPlan, planWriteWait } from '../domain/write-wait.js';
 import { collectReactionFeedback } from '../knowledge/reactions.js';
 import { COMMENT_MARKER } from '../notify/comment.js';
@@ -40,6 +41,9 @@ async function loadOrCreate(state: PipelineState, deps: NotifyDeps): Promise<Inc
   if (created) return incident;
   return (await deps.incidents.get(trigger.incidentId)) as Incident;
 }
+
+/** What the incident records for a comment the pull request refused (GitHub's own message names nothing more). */
+const COMMENTS_REFUSED_DETAIL = 'GitHub takes no more comments on this pull request: its conversation is locked, or it has 2,500 comments';
 
 const ACTION_WORDS: Record<string, string> = {
   rerun_failed_jobs: 're-run the failed jobs',
@@ -191,23 +195,29 @@ export async function notifyStep(input: unknown, deps: NotifyDeps): Promise<Noti
         });
         commented = true;
       } catch (error) {
-        // A spent budget is not a failure to notify: the comment waits for room (no content-free e-mail, no page).
-        if (!(error instanceof WriteBudgetExhaustedError)) throw error;
-        budgetReason = error.message;
-        budgetWait = planWriteWait({
-          incidentId: incident.id,
-          retryAfterSeconds: error.retryAfterSeconds,
-          previous: previous && { pending: previous.commentPending === true, since: previous.pendingSince, rounds: previous.pendingRounds },
-          now: deps.clock(),
-          maxWaitMinutes: deps.config.GITHUB_WRITE_WAIT_MINUTES,
-        });
-        if (budgetWait.kind === 'give_up') notifications.push({
-          channel: 'github_comment',
-          target: `${incident.repository}#${incident.pullRequest}`,
-          outcome: 'failed',
-          detail: `not posted after waiting ${budgetWait.waitedMinutes} min for the GitHub write budget (${budgetWait.pendingRounds} tries): ${budgetReason}`,
-          at: at(),
-        });
+        // A pull request that takes no comments (locked, or at GitHub's 2,500) says nothing about the guard: the comment
+        // is recorded as not posted, and the escalation policy decides as for any pull request nobody was told on.
+        if (error instanceof CommentsRefusedError) {
+          notifications.push({ channel: 'github_comment', target: `${incident.repository}#${incident.pullRequest}`, outcome: 'failed', detail: COMMENTS_REFUSED_DETAIL, at: at() });
+        } else {
+          // A spent budget is not a failure to notify: the comment waits for room (no content-free e-mail, no page).
+          if (!(error instanceof WriteBudgetExhaustedError)) throw error;
+          budgetReason = error.message;
+          budgetWait = planWriteWait({
+            incidentId: incident.id,
+            retryAfterSeconds: error.retryAfterSeconds,
+            previous: previous && { pending: previous.commentPending === true, since: previous.pendingSince, rounds: previous.pendingRounds },
+            now: deps.clock(),
+            maxWaitMinutes: deps.config.GITHUB_WRITE_WAIT_MINUTES,
+          });
+          if (budgetWait.kind === 'give_up') notifications.push({
+            channel: 'github_comment',
+            target: `${incident.repository}#${incident.pullRequest}`,
+            outcome: 'failed',
+            detail: `not posted after waiting ${budgetWait.waitedMinutes} min for the GitHub write budget (${budgetWait.pendingRounds} tries): ${budgetReason}`,
+            at: at(),
+          });
+        }
       }
     } else {
       notifications.push({
