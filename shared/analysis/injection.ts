@@ -29,6 +29,9 @@ interface Signal {
 const ADDRESSEE =
   '(?:ai|a\\.i\\.|llms?|gpts?|chatgpt|claude|gemini|copilot|assistants?|chat ?bots?|bots?|agents?|language models?|the model|models?|automated (?:tools?|systems?|reviewers?|agents?|analy[sz]ers?)|automation|reviewer bots?|code reviewers?|analy[sz]ers?|(?:the )?(?:analysis|analy[sz]ing|triage|review(?:ing)?|diagnosis|remediation) (?:tools?|bots?|systems?|assistants?|models?)|pipeline ?guard|the guard|triage (?:bot|tool))';
 
+/** An AI as the reader of a text by its role, not a model's name alone ("AI model: gpt-4o" is a setting in a log). */
+const AI_READER = '(?:ai|llm|gpt|chatgpt|claude|gemini|copilot)\\s+(?:reviewers?|agents?|assistants?|bots?|readers?)';
+
 /** Things an analysis can be told to decide: verdicts, actions, fields of its answer. */
 const ANALYSIS_OBJECT =
   '(?:root cause|verdict|analysis|classification|category|confidence|evidence|summary|answer|response|report|output|json|action|fix|diagnosis|conclusion|result|status)';
@@ -190,7 +193,16 @@ const SIGNALS: readonly Signal[] = [
       'u',
     ),
   },
-  { id: 'direct-address', weight: 2, re: new RegExp(`\\b(?:note to|attention|dear|hey|hi|hello|message for|instructions? for|to (?:the|any|all))\\s+(?:the |any |all )?${ADDRESSEE}\\b|\\bif you are (?:an? )?${ADDRESSEE}\\b|\\b(?:any|all|every|each)\\s+${ADDRESSEE}\\s+(?:reading|processing|analy[sz]ing|parsing|seeing|reviewing)\\b|\\b(?:as an ai|as a language model)\\b`) },
+  // An AI reader named as the one spoken to: "Note to AI reviewers:", "AI reviewer: …" with no word before it (opening
+  // a line, a comment or a sentence), "AI agents reading this".
+  {
+    id: 'direct-address',
+    weight: 2,
+    re: new RegExp(
+      `\\b(?:note to|attention|dear|hey|hi|hello|message for|instructions? for|to (?:the|any|all))\\s+(?:the |any |all )?${ADDRESSEE}\\b|\\bif you are (?:an? )?${ADDRESSEE}\\b|\\b(?:any|all|every|each)\\s+${ADDRESSEE}\\s+(?:reading|processing|analy[sz]ing|parsing|seeing|reviewing)\\b|\\b(?:as an ai|as a language model)\\b` +
+        `|\\b${AI_READER}(?:(?<![\\w'’][ \\t]{0,3}${AI_READER})\\s*[:,]|\\s+(?:reading|processing|analy[sz]ing|parsing|seeing|reviewing)\\s+(?:this|these)\\b)`,
+    ),
+  },
   { id: 'addressee', weight: 1, re: new RegExp(`\\b${ADDRESSEE}\\b.{0,60}\\b(?:must|should|shall|need to|needs to|have to|has to|are (?:required|instructed|told)|will now|is to)\\b|\\b${ADDRESSEE}\\s+to\\s+(?:propose|open|suggest|recommend|approve|merge|add|apply|run|mark|report|say|answer|classify)\\b|\\b(?:you|your)\\b.{0,40}\\b(?:must|should|shall|need to|have to)\\b`) },
   {
     id: 'steer-analysis',
@@ -287,11 +299,39 @@ export function eitherIOrL(source: string): string {
  * instructions` in a branch name), and reversed text behind a bidi override.
  */
 function normalize(text: string): string[] {
-  return [...normalizeText(text), ...decodedBase64Texts(text).flatMap(normalizeText)];
+  return [...normalizeText(text), ...[...decodedBase64Texts(text), ...unescapedTexts(text)].flatMap(normalizeText)];
+}
+
+/** Where a text spells characters by escape: URL escapes, HTML character references, JSON and C escapes. */
+const ESCAPED = /%[0-9a-f]{2}|&(?:#x[0-9a-f]{1,6}|#\d{1,7}|nbsp|lt|gt|amp|quot|apos);|\\(?:u\{?[0-9a-f]{2,6}\}?|x[0-9a-f]{2})|(?<=[a-z])\+(?=[a-z])/i;
+const NAMED_REFERENCES: Record<string, string> = { nbsp: ' ', lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+
+/** A code point, or nothing for a number past Unicode's last one. */
+const codePoint = (code: number): string => (code <= 0x10ffff ? String.fromCodePoint(code) : '');
+
+/**
+ * The text with its escapes read, as a model reads them: `Ignore%20all%20previous%20instructions` (and its `+` for a
+ * space), `&#73;gnore`, `&#x49;`, `\u0049gnore`, `\x49gnore`. None when the text spells nothing by escape. A URL
+ * escape run is read as the UTF-8 bytes it spells, a JSON `\uD83D\uDE00` as the UTF-16 units it spells.
+ */
+function unescapedTexts(text: string): string[] {
+  // The characters every escape starts with, looked for first: most lines hold none, and ESCAPED tries each position.
+  if (!/[%&\\+]/.test(text) || !ESCAPED.test(text)) return [];
+  return [
+    text
+      .replace(/(?:%[0-9a-f]{2})+/gi, (run) => Buffer.from(run.replace(/%/g, ''), 'hex').toString('utf8'))
+      .replace(/&#x([0-9a-f]{1,6});?/gi, (_, hex: string) => codePoint(Number.parseInt(hex, 16)))
+      .replace(/&#(\d{1,7});?/g, (_, decimal: string) => codePoint(Number(decimal)))
+      .replace(/&(nbsp|lt|gt|amp|quot|apos);/gi, (_, name: string) => NAMED_REFERENCES[name.toLowerCase()] ?? '')
+      .replace(/\\u\{([0-9a-f]{1,6})\}/gi, (_, hex: string) => codePoint(Number.parseInt(hex, 16)))
+      .replace(/\\u([0-9a-f]{4})/gi, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)))
+      .replace(/\\x([0-9a-f]{2})/gi, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)))
+      .replace(/(?<=[a-z])\+(?=[a-z])/gi, ' '),
+  ];
 }
 
 /**
- * The text inside base64 runs of 24 or more characters that decode to prose (printable UTF-8 with a space in it): a
+ * The text inside base64 and hex runs of 24 or more characters that decode to prose (printable UTF-8 with a space in it): a
  * model decodes `SWdub3JlIGFsbCBwcmV2aW91cy…` unasked and reads the instruction. Hashes, keys and binary decode to
  * bytes that are not text and are skipped. Every run is read, whole: paths and SHAs match the pattern too, so a cap
  * on the runs let four of them hide the fifth, and a cap on a run's length let harmless prose hide what follows it.
@@ -300,9 +340,13 @@ function normalize(text: string): string[] {
 function decodedBase64Texts(text: string): string[] {
   const texts: string[] = [];
   for (const [run] of text.matchAll(/[A-Za-z0-9+/_-]{24,}={0,2}/g)) {
-    const decoded = Buffer.from(run.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8');
-    const printable = decoded.replace(/[^\x20-\x7e\u00a0-\uffef]/g, '');
-    if (decoded.includes(' ') && !decoded.includes('\ufffd') && printable.length >= decoded.length * 0.95) texts.push(decoded);
+    const decodings = [Buffer.from(run.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8')];
+    // A run of hex digits is read as hex too: `49676e6f726520616c6c…` is "Ignore all…" to a model.
+    if (/^(?:[0-9a-f]{2})+$/i.test(run)) decodings.push(Buffer.from(run, 'hex').toString('utf8'));
+    for (const decoded of decodings) {
+      const printable = decoded.replace(/[^\x20-\x7e\u00a0-\uffef]/g, '');
+      if (decoded.includes(' ') && !decoded.includes('\ufffd') && printable.length >= decoded.length * 0.95) texts.push(decoded);
+    }
   }
   return texts;
 }
