@@ -33,6 +33,14 @@ const DUE_TTL_SECONDS = 7 * 86_400;
 const DIGEST_LEASE_MS = 10 * 60_000;
 /** Sends of one window's page by the incident that opened it: the page, and one more after a crash (see above). */
 const MAX_SENDS_PER_WINDOW = 2;
+/**
+ * Incident ids a window remembers (`seen`), so that a retried step is not counted twice. Past them, a repeat is still
+ * counted but not remembered (its retry may then count once more): every id makes the item larger, and an outsider
+ * who makes a repository's `issues` workflow fail on each issue they open adds one an issue, so about 5,000 ids of 80
+ * characters took the item past DynamoDB's 400 KB, after which every occurrence of the problem failed to be recorded
+ * until the window ended. 1,000 ids of at most 80 characters keep it under 90 KB.
+ */
+export const MAX_SEEN_PER_WINDOW = 1_000;
 
 export function digestDueKey(due: { problemKey: string; dueAt: string }): { pk: string; sk: string } {
   return { pk: `DIGEST#${due.dueAt.slice(0, 10)}`, sk: `${due.dueAt}#${due.problemKey}` };
@@ -111,23 +119,30 @@ export function createDynamoEscalationLedger(options: { client: DynamoDBDocument
   }
 
   async function count(occurrence: EscalationOccurrence, cutoff: string): Promise<EscalationTally | null> {
-    const response = await conditionalWrite(() =>
-      client.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: escalationLedgerKey(occurrence.key),
-          UpdateExpression: 'ADD #windowCount :one, #total :one, #seen :ids SET #lastSeen = :at, #lastIncident = :id',
-          ConditionExpression: 'attribute_exists(#windowStart) AND #windowStart >= :cutoff AND NOT contains(#seen, :id)',
-          ExpressionAttributeNames: {
-            '#windowCount': 'windowCount', '#total': 'total', '#seen': 'seen', '#lastSeen': 'lastSeen', '#windowStart': 'windowStart', '#lastIncident': 'lastIncident',
-          },
-          ExpressionAttributeValues: { ':one': 1, ':ids': new Set([occurrence.incidentId]), ':id': occurrence.incidentId, ':at': occurrence.at.toISOString(), ':cutoff': cutoff },
-          ReturnValues: 'ALL_NEW',
-        }),
-      ),
-    );
-    if (!response) return null;
-    return tallyOf(response.Attributes as LedgerItem, false, (response.Attributes as LedgerItem).lastSentAt ?? null);
+    // Remembered while the window has room for its id, else only counted (see MAX_SEEN_PER_WINDOW): two writes, each
+    // conditional on which of the two the item is in, so concurrent occurrences never count one twice by racing.
+    for (const remember of [true, false]) {
+      const response = await conditionalWrite(() =>
+        client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: escalationLedgerKey(occurrence.key),
+            UpdateExpression: `ADD #windowCount :one, #total :one${remember ? ', #seen :ids' : ''} SET #lastSeen = :at, #lastIncident = :id`,
+            ConditionExpression: `attribute_exists(#windowStart) AND #windowStart >= :cutoff AND NOT contains(#seen, :id) AND size(#seen) ${remember ? '<' : '>='} :maxSeen`,
+            ExpressionAttributeNames: {
+              '#windowCount': 'windowCount', '#total': 'total', '#seen': 'seen', '#lastSeen': 'lastSeen', '#windowStart': 'windowStart', '#lastIncident': 'lastIncident',
+            },
+            ExpressionAttributeValues: {
+              ':one': 1, ':id': occurrence.incidentId, ':at': occurrence.at.toISOString(), ':cutoff': cutoff, ':maxSeen': MAX_SEEN_PER_WINDOW,
+              ...(remember ? { ':ids': new Set([occurrence.incidentId]) } : {}),
+            },
+            ReturnValues: 'ALL_NEW',
+          }),
+        ),
+      );
+      if (response) return tallyOf(response.Attributes as LedgerItem, false, (response.Attributes as LedgerItem).lastSentAt ?? null);
+    }
+    return null;
   }
 
   /**

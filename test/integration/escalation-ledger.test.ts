@@ -1,5 +1,6 @@
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDynamoEscalationDigests, createDynamoEscalationLedger } from '../../shared/stores/escalation-ledger.js';
+import { MAX_SEEN_PER_WINDOW, createDynamoEscalationDigests, createDynamoEscalationLedger, escalationLedgerKey } from '../../shared/stores/escalation-ledger.js';
 import { type ScratchStore, startScratchStore } from '../support/harness.js';
 
 /** The escalation ledger against the embedded DynamoDB-compatible server: conditional writes, no transactions. */
@@ -75,6 +76,32 @@ describe('escalation ledger', () => {
     const next = await l.record(occurrence('p3', 'c', '2026-11-20T11:30:00Z'));
 
     expect(next).toMatchObject({ send: true, windowCount: 1, total: 3, firstSeen: '2026-11-20T10:00:00.000Z', previousSentAt: '2026-11-20T10:00:00.000Z' });
+  });
+
+  it("keeps counting a problem whose window already remembers thousands of incidents, within DynamoDB's 400 KB item", async () => {
+    // Prepare: a window that an outsider's stream of failures (a workflow on `issues` failing on each new issue) has
+    // filled with 5,280 incident ids of the longest kind, as the ledger wrote them before it stopped remembering.
+    const id = (i: number) => `gh-714523861-${String(i).padStart(62, '0')}-1`;
+    const opened = '2026-11-20T10:00:00.000Z';
+    await store.documents().send(new PutCommand({
+      TableName: 'incidents',
+      Item: {
+        ...escalationLedgerKey('p9'), windowStart: opened, owner: id(0), windowCount: 5_280, total: 5_280, sends: 1, firstSeen: opened,
+        lastSentAt: opened, lastSeen: opened, label: 'test', seen: new Set(Array.from({ length: 5_280 }, (_, i) => id(i))),
+      },
+    }));
+    const l = ledger();
+
+    // Act
+    const tallies = [];
+    for (let i = 5_280; i < 5_340; i += 1) tallies.push(await l.record(occurrence('p9', id(i), '2026-11-20T11:00:00Z')));
+
+    // Assert: every one counted on the open window, none paged, and the item as small as it was.
+    expect(tallies.map((t) => t.send)).toEqual(tallies.map(() => false));
+    expect(tallies.at(-1)).toMatchObject({ windowCount: 5_340, total: 5_340, windowStart: opened });
+    const item = (await store.documents().send(new GetCommand({ TableName: 'incidents', Key: escalationLedgerKey('p9') }))).Item;
+    expect((item?.seen as Set<string>).size).toBe(5_280);
+    expect(MAX_SEEN_PER_WINDOW).toBeLessThanOrEqual(1_000);
   });
 
   it('does not open a window for an occurrence that may only be counted', async () => {
