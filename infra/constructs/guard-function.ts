@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Duration, Validations } from 'aws-cdk-lib';
 import { type IGrantable, type IPrincipal, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -77,6 +77,33 @@ export type SecretEnvKey = SecretArnKey;
 export const CREATE_REQUIRE_BANNER =
   "import { createRequire as __guardCreateRequire } from 'node:module'; const require = __guardCreateRequire(import.meta.url);";
 
+/** A function's entry module. */
+export function functionEntry(name: FunctionName): string {
+  return join(PROJECT_ROOT, 'functions', name, 'handler.ts');
+}
+
+/**
+ * How a function's code is bundled: minified ESM with a source map, by the local esbuild. One definition for synth
+ * and for `npm run bundle:sizes` (scripts/bundle-sizes.ts), so the script measures the bundles AWS gets.
+ */
+export function bundlingOptionsFor(name: FunctionName) {
+  return {
+    format: OutputFormat.ESM,
+    target: 'node22',
+    minify: true,
+    sourceMap: true,
+    // Prefer packages' ESM builds so tree shaking works and top-level await in the handlers is legal.
+    mainFields: ['module', 'main'],
+    banner: CREATE_REQUIRE_BANNER,
+    // Ship the SDK versions the code was tested with (Bedrock Converse, lib-dynamodb) instead of whatever
+    // the runtime happens to include; only the credential chain's never-used fallbacks and, where nothing
+    // imports it at start, the event-stream serde stay outside.
+    bundleAwsSDK: true,
+    externalModules: EVENT_STREAM_SERDE_AT_START.has(name) ? CREDENTIAL_CHAIN_FALLBACKS : [...CREDENTIAL_CHAIN_FALLBACKS, EVENT_STREAM_SERDE],
+    forceDockerBundling: false,
+  } satisfies BundlingOptions;
+}
+
 export interface GuardFunctionProps {
   /** The folder under functions/. */
   readonly name: FunctionName;
@@ -118,7 +145,7 @@ export class GuardFunction extends Construct implements IGrantable {
     this.logGroup.grantWrite(this.role);
 
     this.function = new NodejsFunction(this, 'Function', {
-      entry: join(PROJECT_ROOT, 'functions', props.name, 'handler.ts'),
+      entry: functionEntry(props.name),
       handler: 'handler',
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
@@ -137,21 +164,7 @@ export class GuardFunction extends Construct implements IGrantable {
         NODE_OPTIONS: '--enable-source-maps',
         ...definedOnly(props.environment ?? {}),
       },
-      bundling: {
-        format: OutputFormat.ESM,
-        target: 'node22',
-        minify: true,
-        sourceMap: true,
-        // Prefer packages' ESM builds so tree shaking works and top-level await in the handlers is legal.
-        mainFields: ['module', 'main'],
-        banner: CREATE_REQUIRE_BANNER,
-        // Ship the SDK versions the code was tested with (Bedrock Converse, lib-dynamodb) instead of whatever
-        // the runtime happens to include; only the credential chain's never-used fallbacks and, where nothing
-        // imports it at start, the event-stream serde stay outside.
-        bundleAwsSDK: true,
-        externalModules: EVENT_STREAM_SERDE_AT_START.has(props.name) ? CREDENTIAL_CHAIN_FALLBACKS : [...CREDENTIAL_CHAIN_FALLBACKS, EVENT_STREAM_SERDE],
-        forceDockerBundling: false,
-      },
+      bundling: bundlingOptionsFor(props.name),
     });
 
     // Lambda, X-Ray and CloudWatch facts, not oversights, shared by every function.
