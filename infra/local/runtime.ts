@@ -15,7 +15,8 @@ import type { DigestResult } from '../../shared/reconcile/digests.js';
 import { blankAsUnset, loadConfig } from '../../shared/config.js';
 import { alarmStateChangeOf } from '../../shared/domain/trigger.js';
 import { ConfigError, ValidationError } from '../../shared/errors.js';
-import { createIncidents, createReconcilerDeps, documentClientFor, reconcilerOptions, serveDynamoInProcess } from '../../shared/runtime/deps.js';
+import { createIncidents, createReconcilerDeps, documentClientFor, reconcilerOptions, serveDynamoInProcess, useLocalAdapters } from '../../shared/runtime/deps.js';
+import { LOCAL_ADAPTERS } from '../../shared/runtime/local-adapters.js';
 import { readPages } from '../../shared/stores/dynamo.js';
 import { MAX_JSON_DEPTH, isLoopbackHost, jsonNestsDeeperThan } from '../../shared/validation.js';
 import { type Learning, createLearning } from '../../shared/knowledge/learning.js';
@@ -253,6 +254,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   // the store's thread by message; the HTTP endpoint stays for `guard` commands in other processes.
   const transport = inProcessTransport(dynamo);
   const stopServingInProcess = serveDynamoInProcess(dynamo.endpoint, transport);
+  // The handlers' composition root wires these wherever OUTBOX_PATH, RECORDED_RUNS_FILE and METRICS_EMF_PATH (set above) name them.
+  const stopLocalAdapters = useLocalAdapters(LOCAL_ADAPTERS);
   const config = loadConfig(env);
   const documents = documentClientFor(config);
   // The state machine's DynamoDB tasks send raw attribute values (`{"S": …}`): a plain client on the same transport.
@@ -533,6 +536,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       rawDynamo.destroy();
       documents.destroy();
       stopServingInProcess();
+      stopLocalAdapters();
       await dynamo.close();
       for (const [key, value] of envBefore) {
         if (value === undefined) delete process.env[key];

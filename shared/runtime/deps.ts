@@ -5,11 +5,10 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { Webhooks } from '@octokit/webhooks';
-import { createEmfMetrics, emfFileWriter } from '../adapters/metrics.js';
+import { createEmfMetrics } from '../adapters/metrics.js';
 import { createCloudWatchAlarmTags } from '../adapters/alarm-tags.js';
 import { alarmScopeFromConfig } from '../ingest/alarm-scope.js';
 import { createLambdaRecoveryQueue } from '../adapters/lambda-async.js';
-import { createOutbox } from '../adapters/outbox.js';
 import { createSfnStarter, createSfnTaskControl } from '../adapters/sfn.js';
 import { createSnsPublisher } from '../adapters/sns.js';
 import { createChatWebhook, withChatWebhook } from '../adapters/chat-webhook.js';
@@ -21,14 +20,13 @@ import { normalizePrivateKey } from '../github/app-auth.js';
 import { type GitHubAuth, createGitHubClients, staticGitHubClients, writeIdentity } from '../github/clients.js';
 import { withCommentSlots } from '../github/comment-slot.js';
 import { COMMAND_ANSWER_LEASE_MS, commentSlotLeaseMs, type CommentRetrySettings } from '../github/comment-timing.js';
-import { createRecordedGitHub } from '../github/recorded.js';
 import { createDynamoCommentSlots } from '../stores/comment-slots.js';
 import { type CommandAnswers, createDynamoCommandAnswers } from '../stores/command-answers.js';
 import type { AlarmTagReader, EscalationDigests, EscalationLedger, EscalationPublisher, GitHubClients, Metrics, OutsiderModelBudgets, RecoveryQueue, RerunLedger, StepLogger, TaskTokenControl, WorkflowStarter } from '../ports.js';
 import { type ApprovalIndex, createApprovalIndex } from '../remediation/approvals.js';
 import { type GuardStore, createGuardStore } from '../remediation/guard-store.js';
 import { type PolicyFile, parsePolicyFile } from '../remediation/policy.js';
-import { createOutboxRunbookRunner, createSsmRunbookRunner } from '../remediation/runbook-runner.js';
+import { createSsmRunbookRunner } from '../remediation/runbook-runner.js';
 import { parseRunbookMappings } from '../remediation/runbooks.js';
 import type { DigestDeps } from '../reconcile/digests.js';
 import type { ExhaustedEscalationDeps, RedriveDeps, ScheduledRunOptions } from '../reconcile/redrive.js';
@@ -56,7 +54,7 @@ import { outsiderModelBudgets } from '../analysis/outsider-budget.js';
 import { createDynamoRerunLedger } from '../stores/rerun-ledger.js';
 import { type WriteBudgets, createDynamoWriteLimiter, forkShareOf } from '../stores/write-limiter.js';
 import { type SecretReader, createRotatingWebhookVerifier, powertoolsSecretReader, readSecret } from './secrets.js';
-import { RECOVERY_QUEUE, createStoreWorkQueue, storeRecoveryQueue } from '../stores/work-queue.js';
+import type { LocalAdapters } from './local-adapters.js';
 
 /**
  * Transports to DynamoDB endpoints served inside this process, by endpoint: the local runtime registers its
@@ -83,7 +81,36 @@ export function documentClientFor(config: Config) {
 /**
  * The composition root. Every adapter is chosen here from configuration: AWS services by default, the
  * embedded local parts when the local runtime sets their endpoints/paths. Handlers call this once at cold start.
+ *
+ * The local stand-ins (outbox, recorded GitHub, store queue) are not imported here but handed over by the local
+ * runtime ({@link useLocalAdapters}): every Lambda bundle is built from this module, and what it imports ships in
+ * all of them whether AWS ever runs it or not. The choice between AWS and local, and the wiring, stay here.
  */
+
+/** One entry per {@link useLocalAdapters} call not yet ended: runtimes in one process (tests) start and stop apart. */
+const localAdapterUses: Array<{ adapters: LocalAdapters }> = [];
+
+/** The local runtime's stand-ins, used from now on wherever the configuration names one; the returned function ends that. */
+export function useLocalAdapters(adapters: LocalAdapters): () => void {
+  const use = { adapters };
+  localAdapterUses.push(use);
+  return () => {
+    const at = localAdapterUses.indexOf(use);
+    if (at >= 0) localAdapterUses.splice(at, 1);
+  };
+}
+
+/** The stand-ins a local setting asks for; in AWS (where nothing hands them over) the setting is a configuration error. */
+function local(setting: 'OUTBOX_PATH' | 'METRICS_EMF_PATH'): LocalAdapters {
+  const use = localAdapterUses.at(-1);
+  if (!use) throw new ConfigError(`${setting} is set, but it names a local stand-in that only the local runtime provides (npm start)`);
+  return use.adapters;
+}
+
+/** The outbox file (the local stand-in for SNS, SSM and GitHub's writes), echoing each entry to the console. */
+function outboxAt(path: string) {
+  return local('OUTBOX_PATH').outbox(path, { echo: (line) => console.log(line) });
+}
 
 let secretReader: SecretReader | undefined;
 
@@ -174,10 +201,10 @@ async function createGitHubAccess(
   }
   if (config.RECORDED_RUNS_FILE && config.OUTBOX_PATH) {
     return staticGitHubClients(
-      createRecordedGitHub({
+      local('OUTBOX_PATH').recordedGitHub({
         manifestPath: config.RECORDED_RUNS_FILE,
         comments: { client: documents, tableName: config.INCIDENTS_TABLE },
-        outbox: createOutbox(config.OUTBOX_PATH, { echo: (line) => console.log(line) }),
+        outbox: outboxAt(config.OUTBOX_PATH),
         ...(config.GITHUB_BOT_LOGIN ? { botLogin: config.GITHUB_BOT_LOGIN } : {}),
       }),
     );
@@ -262,7 +289,7 @@ export function createEscalations(config: Config, logger?: StepLogger): Escalati
   const primary = config.ESCALATION_TOPIC_ARN
     ? createSnsPublisher(new SNSClient({ region: config.AWS_REGION }), config.ESCALATION_TOPIC_ARN)
     : config.OUTBOX_PATH
-      ? createOutbox(config.OUTBOX_PATH, { echo: (line) => console.log(line) }).publisher
+      ? outboxAt(config.OUTBOX_PATH).publisher
       : null;
   if (!primary) throw new ConfigError('missing environment variable ESCALATION_TOPIC_ARN');
   const url = chatWebhookUrl(config);
@@ -287,7 +314,7 @@ export function createWorkflowStarter(config: Config): WorkflowStarter {
  */
 export function createRecoveryQueue(config: Config): RecoveryQueue {
   if (config.RECOVERY_FUNCTION_NAME) return createLambdaRecoveryQueue(new LambdaClient({ region: config.AWS_REGION }), config.RECOVERY_FUNCTION_NAME);
-  if (config.OUTBOX_PATH) return storeRecoveryQueue(createStoreWorkQueue({ client: documentClientFor(config), tableName: config.INCIDENTS_TABLE, name: RECOVERY_QUEUE }));
+  if (config.OUTBOX_PATH) return local('OUTBOX_PATH').recoveryQueue(documentClientFor(config), config.INCIDENTS_TABLE);
   throw new ConfigError('missing environment variable RECOVERY_FUNCTION_NAME');
 }
 
@@ -315,7 +342,7 @@ export function createOutsiderModelBudget(config: Config): OutsiderModelBudgets 
 
 /** Business metrics as EMF: stdout in Lambda (CloudWatch extracts them), the local runtime's file when it sets one. */
 export function createMetrics(config: Config): Metrics {
-  return createEmfMetrics({ serviceName: config.POWERTOOLS_SERVICE_NAME, ...(config.METRICS_EMF_PATH ? { write: emfFileWriter(config.METRICS_EMF_PATH) } : {}) });
+  return createEmfMetrics({ serviceName: config.POWERTOOLS_SERVICE_NAME, ...(config.METRICS_EMF_PATH ? { write: local('METRICS_EMF_PATH').emfFileWriter(config.METRICS_EMF_PATH) } : {}) });
 }
 
 /**
@@ -456,7 +483,7 @@ function named<T>(name: string, read: () => T): T {
  */
 export function createRemediationDeps(config: Config, clock: () => Date = () => new Date()): RemediationDeps {
   const runner = config.OUTBOX_PATH
-    ? createOutboxRunbookRunner(createOutbox(config.OUTBOX_PATH, { echo: (line) => console.log(line) }))
+    ? local('OUTBOX_PATH').runbookRunner(outboxAt(config.OUTBOX_PATH))
     : createSsmRunbookRunner(new SSMClient({ region: config.AWS_REGION }));
   return {
     policyFile: policyFileOf(config),

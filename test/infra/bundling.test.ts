@@ -1,12 +1,29 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/app.js';
 import { CREATE_REQUIRE_BANNER, EVENT_STREAM_SERDE, EVENT_STREAM_SERDE_AT_START, MAX_BUNDLE_BYTES, PROJECT_ROOT } from '../../infra/constructs/guard-function.js';
 import { FUNCTION_NAMES, functionLogicalId } from './support.js';
+
+/**
+ * Code that only the local runtime (`npm start`), its tests and the CLI run: the stand-ins for AWS that the local
+ * runtime hands to the composition root (shared/runtime/local-adapters.ts and what it alone imports), the embedded
+ * DynamoDB and state machine, and the CLI. Every bundle that carried one paid for it at every cold start.
+ */
+const LOCAL_ONLY = [
+  'shared/runtime/local-adapters.ts',
+  'shared/adapters/outbox.ts',
+  'shared/github/recorded.ts',
+  'shared/stores/work-queue.ts',
+  'shared/adapters/prometheus.ts',
+  'shared/cli/',
+  'infra/local/',
+  'node_modules/dynalite/',
+  'node_modules/aws-local-stepfunctions/',
+];
 
 const handlersExist = FUNCTION_NAMES.every((name) => existsSync(join(PROJECT_ROOT, 'functions', name, 'handler.ts')));
 const outdir = mkdtempSync(join(tmpdir(), 'guard-bundle-'));
@@ -41,6 +58,23 @@ describe.skipIf(!handlersExist)('real bundling', () => {
     // would need the runtime's own SDK at every cold start.
     expect(code.includes(`from${quoted}`) || code.includes(`from ${quoted}`)).toBe(false);
     expect(code.includes(`import(${quoted})`)).toBe(!EVENT_STREAM_SERDE_AT_START.has(name));
+  });
+
+  /**
+   * What a bundle is built from, by the source map: esbuild names every input that put code into it (and none
+   * that tree shaking left out), relative to the bundle, so the paths are made relative to the project again.
+   */
+  const inputsOf = (name: (typeof FUNCTION_NAMES)[number]) => {
+    const { path } = bundleOf(name);
+    const map = JSON.parse(readFileSync(`${path}.map`, 'utf8')) as { sources: string[] };
+    return map.sources.map((source) => relative(PROJECT_ROOT, resolve(dirname(path), source)));
+  };
+
+  it.each(FUNCTION_NAMES)('%s: carries none of the local runtime’s stand-ins, embedded services or CLI', (name) => {
+    const inputs = inputsOf(name);
+    // Sanity: the map names project files as the checks below spell them.
+    expect(inputs).toContain(`functions/${name}/handler.ts`);
+    expect(inputs.filter((input) => LOCAL_ONLY.some((local) => input.startsWith(local)))).toEqual([]);
   });
 
   it.each(FUNCTION_NAMES)('%s: carries zod without its locales', (name) => {

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../shared/config.js';
-import { createMetrics } from '../../../shared/runtime/deps.js';
+import { createMetrics, useLocalAdapters } from '../../../shared/runtime/deps.js';
+import { LOCAL_ADAPTERS } from '../../../shared/runtime/local-adapters.js';
 import { METRIC } from '../../../shared/adapters/metric-names.js';
 import { type EmfRecord, createEmfMetrics } from '../../../shared/adapters/metrics.js';
 import { EmfAggregate } from '../../../shared/adapters/prometheus.js';
@@ -47,6 +48,8 @@ describe('EMF metrics from the stages (Powertools Metrics)', () => {
 
   it("tags every record with the configured service, a stack's own in AWS", () => {
     const dir = mkdtempSync(join(tmpdir(), 'guard-emf-'));
+    // METRICS_EMF_PATH names the local runtime's file sink, which the runtime hands to the composition root.
+    const stopLocalAdapters = useLocalAdapters(LOCAL_ADAPTERS);
     try {
       const path = join(dir, 'metrics.emf.jsonl');
       createMetrics(loadConfig({ POWERTOOLS_SERVICE_NAME: 'pipeline-guard-PipelineGuard-staging', METRICS_EMF_PATH: path })).count(METRIC.escalations, 1);
@@ -55,6 +58,7 @@ describe('EMF metrics from the stages (Powertools Metrics)', () => {
       const records = readFileSync(path, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as EmfRecord);
       expect(records.map((r) => r.service)).toEqual(['pipeline-guard-PipelineGuard-staging', 'pipeline-guard']);
     } finally {
+      stopLocalAdapters();
       rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../../shared/config.js';
 import { AnalyzerConfigurationError } from '../../../shared/errors.js';
-import { createAnalyzers, createEscalations } from '../../../shared/runtime/deps.js';
+import { createAnalyzers, createEscalations, useLocalAdapters } from '../../../shared/runtime/deps.js';
+import { LOCAL_ADAPTERS } from '../../../shared/runtime/local-adapters.js';
 import { goodModelAnswer, testFailureInput } from '../analysis/fixtures.js';
 import { toolCallReply } from '../analysis/fetch-mock.js';
 
@@ -43,6 +44,7 @@ async function listen(handler: (request: IncomingMessage, text: string) => { sta
 
 let chatUrl = '';
 let modelUrl = '';
+let stopLocalAdapters = () => {};
 
 beforeAll(async () => {
   // Secrets Manager's JSON 1.1 protocol: GetSecretValue, or the error a secret created without a value gives.
@@ -63,7 +65,9 @@ beforeAll(async () => {
     modelAuthorizations.push(request.headers.authorization);
     return { status: 200, body: completion };
   });
-  // The outbox echoes each escalation to the console; the chat posts are what is checked here.
+  // The outbox (handed over as the local runtime does) is the primary publisher: it echoes each escalation to the
+  // console; the chat posts are what is checked here.
+  stopLocalAdapters = useLocalAdapters(LOCAL_ADAPTERS);
   vi.spyOn(console, 'log').mockImplementation(() => undefined);
   Object.assign(process.env, {
     AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsUrl,
@@ -74,6 +78,7 @@ beforeAll(async () => {
 });
 
 afterAll(() => {
+  stopLocalAdapters();
   for (const server of servers) server.close();
   process.env = saved;
   vi.restoreAllMocks();
