@@ -1,6 +1,5 @@
 import * as z from 'zod';
 import { MAX_JSON_DEPTH, jsonNestsDeeperThan } from '../validation.js';
-import type { Webhooks } from '@octokit/webhooks';
 
 /** A transport-neutral webhook request: what API Gateway and the local server both provide. */
 export interface WebhookRequest {
@@ -14,9 +13,14 @@ export interface WebhookResponse {
   body: Record<string, unknown>;
 }
 
+/** Checks `X-Hub-Signature-256` (`sha256=<hex HMAC>`) against the body as sent; resolves to whether it matches. */
+export interface WebhookVerifier {
+  verify(payload: string, signature: string): Promise<boolean>;
+}
+
 export interface VerifyDeps {
   /** Built once per process from the webhook secret; verifies `X-Hub-Signature-256`. */
-  webhooks: Pick<Webhooks, 'verify'>;
+  webhooks: WebhookVerifier;
   maxBodyBytes: number;
   /** GITHUB_OWNERS: deliveries for repositories of other accounts are answered 202 and ignored; empty: none are. */
   allowedOwners?: readonly string[];

@@ -4,7 +4,6 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { Webhooks } from '@octokit/webhooks';
 import { createEmfMetrics } from '../adapters/metrics.js';
 import { createCloudWatchAlarmTags } from '../adapters/alarm-tags.js';
 import { alarmScopeFromConfig } from '../ingest/alarm-scope.js';
@@ -53,7 +52,8 @@ import { createDynamoModelBudget } from '../stores/model-budget.js';
 import { outsiderModelBudgets } from '../analysis/outsider-budget.js';
 import { createDynamoRerunLedger } from '../stores/rerun-ledger.js';
 import { type WriteBudgets, createDynamoWriteLimiter, forkShareOf } from '../stores/write-limiter.js';
-import { type SecretReader, createRotatingWebhookVerifier, powertoolsSecretReader, readSecret } from './secrets.js';
+import { type SecretReader, createRotatingWebhookVerifier, powertoolsSecretReader, readSecret, webhookVerifier } from './secrets.js';
+import type { WebhookVerifier } from '../ingest/verify.js';
 import type { LocalAdapters } from './local-adapters.js';
 
 /**
@@ -253,8 +253,8 @@ export function createEscalationDigests(config: Config): EscalationDigests {
  * Verifies `X-Hub-Signature-256`: with a plain secret (local runtime, tests), or with the Secrets Manager secret's
  * current and previous versions, re-read every few minutes so it can be rotated without a cold start.
  */
-export async function createWebhookVerifier(config: Config, logger?: StepLogger): Promise<Pick<Webhooks, 'verify'>> {
-  if (config.GITHUB_WEBHOOK_SECRET) return new Webhooks({ secret: config.GITHUB_WEBHOOK_SECRET });
+export async function createWebhookVerifier(config: Config, logger?: StepLogger): Promise<WebhookVerifier> {
+  if (config.GITHUB_WEBHOOK_SECRET) return webhookVerifier(config.GITHUB_WEBHOOK_SECRET);
   const arn = config.GITHUB_WEBHOOK_SECRET_ARN;
   if (!arn) throw new ConfigError('missing environment variable GITHUB_WEBHOOK_SECRET_ARN');
   secretReader ??= powertoolsSecretReader();
