@@ -85,8 +85,12 @@ export function createVotes(options: VotesOptions): Votes {
     return items;
   }
 
-  /** A user's vote on an incident went from `previous` to `next` (null: none): every counter it moves, by the difference. */
-  async function applyVoteChange(incident: Incident, previous: FeedbackVote | null, next: FeedbackVote | null) {
+  /**
+   * A user's vote on an incident went from `previous` to `next` (null: none) at `changedAt`: every counter it moves,
+   * by the difference. `changedAt` is when the user voted (a reaction's own time, however late it is read), so
+   * whether it falls in an experiment unit's window does not depend on when the guard next read the comment.
+   */
+  async function applyVoteChange(incident: Incident, previous: FeedbackVote | null, next: FeedbackVote | null, changedAt: Date) {
     const up = (next === 'up' ? 1 : 0) - (previous === 'up' ? 1 : 0);
     const down = (next === 'down' ? 1 : 0) - (previous === 'down' ? 1 : 0);
     if (up === 0 && down === 0) return;
@@ -115,8 +119,9 @@ export function createVotes(options: VotesOptions): Votes {
       const experiment = await experiments.get(incident.experiment.experimentId);
       if (experiment?.metric.kind === 'positive_feedback') {
         const { experimentId, key, variant } = incident.experiment;
-        // The unit is a success while a writer's vote on it is up, until its deadline; after it, final either way.
-        const counted = await experiments.addUnitVote(experimentId, key, up > 0 ? 1 : -1, clock());
+        // The unit is a success while a writer's vote on it is up, until its deadline: a vote made after it counts
+        // nothing there, wherever it is read.
+        const counted = await experiments.addUnitVote(experimentId, key, up > 0 ? 1 : -1, changedAt);
         // Assigned before units were kept: counted as it was then, once per incident, and never taken back.
         if (counted === 'no_unit' && up > 0 && (await claim(incident.id, 'experimentFeedbackAt'))) await experiments.addCounters(experimentId, variant, { successes: 1 });
       }
@@ -125,8 +130,11 @@ export function createVotes(options: VotesOptions): Votes {
 
   return {
     async onFeedback(incident, vote, user, comment, source = { via: 'command' }) {
-      const at = clock().toISOString();
+      const now = clock();
+      const at = now.toISOString();
       const reaction = source.via === 'reaction' ? source : null;
+      // GitHub's clock may run ahead of ours: a reaction is not taken as made after it was read.
+      const votedAt = reaction ? new Date(Math.min(Date.parse(reaction.reactedAt), now.getTime())) : now;
       let previous: FeedbackVote | null = null;
       try {
         const response = await client.send(
@@ -153,7 +161,7 @@ export function createVotes(options: VotesOptions): Votes {
         throw error;
       }
       if (previous === vote) return { counted: false, previous };
-      await applyVoteChange(incident, previous, vote);
+      await applyVoteChange(incident, previous, vote, votedAt);
       logger.info('feedback recorded', { incidentId: incident.id, vote, previous, via: source.via });
       return { counted: true, previous };
     },
@@ -179,7 +187,8 @@ export function createVotes(options: VotesOptions): Votes {
           if (error instanceof ConditionalCheckFailedException) continue;
           throw error;
         }
-        await applyVoteChange(incident, vote, null);
+        // GitHub does not say when a reaction was removed: it counts as removed when it was found missing.
+        await applyVoteChange(incident, vote, null, clock());
         logger.info('feedback withdrawn', { incidentId: incident.id, previous: vote, user: login });
         withdrawn += 1;
       }

@@ -47,7 +47,8 @@ async function experimentWithOneUnit() {
   const incidents = createIncidentStore({ client, tableName: 'incidents', ttlDays: 30 });
   experimentCount += 1;
   const id = `thumbs-${experimentCount}`;
-  const category = (['lint', 'test_failure', 'compilation', 'dependency'] as const)[experimentCount - 1] ?? 'unknown';
+  // A category of its own per experiment: an incident joins the oldest running experiment that covers it.
+  const category = (['lint', 'test_failure', 'compilation', 'dependency', 'unknown', 'timeout', 'network', 'security_scan', 'configuration'] as const)[experimentCount - 1] ?? 'out_of_memory';
   await learning.experiments.create(
     { id, categories: [category], variants: [{ name: 'short', action: 'comment_only', weight: 1, params: { commentDetail: 'short' } }, { name: 'full', action: 'comment_only', weight: 1 }], metric: { kind: 'positive_feedback', minutes: WINDOW_MINUTES }, minSamplePerVariant: 5 },
     T0,
@@ -156,6 +157,22 @@ describe('reactions on the guard comment in a positive_feedback experiment', () 
     // Assert: the outcome stays a success; the incident's own counters follow the latest state
     expect(before).toMatchObject({ final: 1, success: 1 });
     expect(await run.outcome()).toEqual({ final: 1, success: 1, up: 0, down: 1 });
+  });
+
+  it('counts a 👍 by when it was made: made inside the window and first read after it, it counts; made after it, it does not', async () => {
+    // Prepare: nothing touches the comment inside either window; maya 👍 at 5 minutes on one, at 70 on the other
+    const inside = await experimentWithOneUnit();
+    github.reactions.set(COMMENT_ID, [reaction('maya', '+1', minutes(5))]);
+    await inside.collect(minutes(80));
+    const after = await experimentWithOneUnit();
+    github.reactions.set(COMMENT_ID, [reaction('maya', '+1', minutes(70))]);
+
+    // Act: both read for the first time at 80 minutes, after the 60-minute window
+    await after.collect(minutes(80));
+
+    // Assert: read late, the 👍 made at 5 minutes used to count as a failure
+    expect(await inside.outcome()).toEqual({ final: 1, success: 1, up: 1, down: 0 });
+    expect(await after.outcome()).toEqual({ final: 1, success: 0, up: 1, down: 0 });
   });
 
   it("takes back the false positive a writer's 👎 on the guard's re-run counted when the 👎 becomes a 👍", async () => {
