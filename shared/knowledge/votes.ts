@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { BaselineStore } from '../baselines/store.js';
 import type { ClaimName, Incident, RemediationAction } from '../domain/incident.js';
 import type { ExperimentStore } from '../experiments/store.js';
@@ -22,8 +22,50 @@ function feedbackKey(incidentId: string, user: string) {
   return { pk: incidentKey(incidentId).pk, sk: `${FEEDBACK_PREFIX}${user.toLowerCase()}` };
 }
 
+/** Writes of one user's votes tried before a change is dropped: only that user's votes race with each other. */
+const VOTE_WRITE_ATTEMPTS = 3;
+
 function storedVote(item: Record<string, unknown> | undefined): FeedbackVote | null {
   return item?.vote === 'up' || item?.vote === 'down' ? item.vote : null;
+}
+
+/**
+ * What one user said on an incident: their latest `/guard feedback` command, and their 👍/👎 on the guard's comment
+ * while it stands (until they remove it). Times are ISO: a command's when it arrived, a reaction's GitHub's.
+ */
+interface UserVotes {
+  command: { vote: FeedbackVote; at: string; comment: string | null } | null;
+  reaction: { vote: FeedbackVote; at: string; commentId: number | null } | null;
+}
+
+/**
+ * The user's vote: the later of their command and their standing reaction, the command at the same instant. A
+ * command overridden by a reaction stands again when the reaction is removed.
+ */
+function standingVote({ command, reaction }: UserVotes): FeedbackVote | null {
+  if (reaction && !(command && Date.parse(command.at) >= Date.parse(reaction.at))) return reaction.vote;
+  return command?.vote ?? null;
+}
+
+/** A stored vote item as {@link UserVotes}; one stored before both were kept holds its single vote, by its source. */
+function userVotesOf(item: Record<string, unknown> | undefined): UserVotes {
+  if (item?.rev !== undefined) {
+    const command = item.command as Record<string, unknown> | null;
+    const reaction = item.reaction as Record<string, unknown> | null;
+    const commandVote = storedVote(command ?? undefined);
+    const reactionVote = storedVote(reaction ?? undefined);
+    return {
+      command: command && commandVote ? { vote: commandVote, at: String(command.at), comment: typeof command.comment === 'string' ? command.comment : null } : null,
+      reaction: reaction && reactionVote ? { vote: reactionVote, at: String(reaction.at), commentId: typeof reaction.commentId === 'number' ? reaction.commentId : null } : null,
+    };
+  }
+  const vote = storedVote(item);
+  if (!item || !vote) return { command: null, reaction: null };
+  const at = String(item.expressedAt ?? item.at);
+  const byReaction = item.via === 'reaction' || (item.via === undefined && item.comment === REACTION_FEEDBACK_COMMENT);
+  return byReaction
+    ? { command: null, reaction: { vote, at, commentId: typeof item.commentId === 'number' ? item.commentId : null } }
+    : { command: { vote, at, comment: typeof item.comment === 'string' ? item.comment : null }, reaction: null };
 }
 
 export interface FeedbackResult {
@@ -40,13 +82,15 @@ export interface FeedbackResult {
  */
 export interface Votes {
   /**
-   * A user with write access voted; one vote per user and incident, a changed vote moves the counters. By default a
-   * `/guard feedback` command; a reaction says which comment it is on and when it was made.
+   * A user with write access voted; one vote per user and incident (their latest standing one: see
+   * {@link standingVote}), a changed vote moves the counters. By default a `/guard feedback` command; a reaction says
+   * which comment it is on and when it was made.
    */
   onFeedback(incident: Incident, vote: FeedbackVote, user: string, comment: string | null, source?: FeedbackSource): Promise<FeedbackResult>;
   /**
    * Takes back the votes given by reaction on comment `commentId` of the users (lower-case logins) not in `reacting`:
-   * they removed their reaction. Votes given by command stay. Returns how many were taken back.
+   * they removed their reaction. A vote a user gave by command stays, and one their reaction overrode stands again.
+   * Returns how many users' votes changed.
    */
   withdrawReactionVotes(incident: Incident, commentId: number, reacting: ReadonlySet<string>): Promise<number>;
 }
@@ -128,41 +172,69 @@ export function createVotes(options: VotesOptions): Votes {
     }
   }
 
+  /**
+   * Changes one user's votes on an incident with `change` (null: nothing to change): read (or `known`, as just read),
+   * changed and written back unless another writer changed them meanwhile (`rev`), then read again; after a few lost
+   * races the change is dropped, as a fix outcome's is. Their standing vote before and after.
+   */
+  async function changeUserVotes(
+    incidentId: string,
+    login: string,
+    change: (votes: UserVotes) => UserVotes | null,
+    known?: Record<string, unknown>,
+  ): Promise<{ previous: FeedbackVote | null; next: FeedbackVote | null }> {
+    let item = known;
+    for (let attempt = 0; attempt < VOTE_WRITE_ATTEMPTS; attempt += 1) {
+      if (!item || attempt > 0) {
+        item = (await client.send(new GetCommand({ TableName: tables.incidents, Key: feedbackKey(incidentId, login), ConsistentRead: true }))).Item;
+      }
+      const votes = userVotesOf(item);
+      const previous = standingVote(votes);
+      const changed = change(votes);
+      if (!changed) return { previous, next: previous };
+      const next = standingVote(changed);
+      const rev = typeof item?.rev === 'number' ? item.rev : 0;
+      const guard = {
+        ConditionExpression: !item ? 'attribute_not_exists(pk)' : rev === 0 ? 'attribute_not_exists(rev)' : 'rev = :rev',
+        ...(item && rev > 0 ? { ExpressionAttributeValues: { ':rev': rev } } : {}),
+      };
+      const key = feedbackKey(incidentId, login);
+      try {
+        if (!changed.command && !changed.reaction) await client.send(new DeleteCommand({ TableName: tables.incidents, Key: key, ...guard }));
+        else {
+          const stored = { ...key, user: item?.user ?? login, vote: next, command: changed.command, reaction: changed.reaction, rev: rev + 1 };
+          await client.send(new PutCommand({ TableName: tables.incidents, Item: stored, ...guard }));
+        }
+        return { previous, next };
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+    }
+    logger.warn('feedback not recorded: its stored votes kept changing', { incidentId, user: login });
+    return { previous: null, next: null };
+  }
+
   return {
     async onFeedback(incident, vote, user, comment, source = { via: 'command' }) {
       const now = clock();
-      const at = now.toISOString();
       const reaction = source.via === 'reaction' ? source : null;
       // GitHub's clock may run ahead of ours: a reaction is not taken as made after it was read.
       const votedAt = reaction ? new Date(Math.min(Date.parse(reaction.reactedAt), now.getTime())) : now;
-      let previous: FeedbackVote | null = null;
-      try {
-        const response = await client.send(
-          new PutCommand({
-            TableName: tables.incidents,
-            Item: {
-              ...feedbackKey(incident.id, user),
-              vote, user, comment, at, via: source.via,
-              expressedAt: reaction ? reaction.reactedAt : at,
-              ...(reaction ? { commentId: reaction.commentId } : {}),
-            },
-            // A command's vote is the user's latest word: the same vote given by reaction before becomes the command's,
-            // which no removed reaction takes back. A reaction never replaces a command given after it.
-            ConditionExpression: reaction
-              ? 'attribute_not_exists(pk) OR (vote <> :vote AND (attribute_not_exists(via) OR via = :reaction OR expressedAt < :expressed))'
-              : 'attribute_not_exists(pk) OR vote <> :vote OR attribute_not_exists(via) OR via <> :command',
-            ExpressionAttributeValues: { ':vote': vote, ...(reaction ? { ':reaction': 'reaction', ':expressed': reaction.reactedAt } : { ':command': 'command' }) },
-            ReturnValues: 'ALL_OLD',
-          }),
-        );
-        previous = storedVote(response.Attributes);
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return { counted: false, previous: vote };
-        throw error;
-      }
-      if (previous === vote) return { counted: false, previous };
-      await applyVoteChange(incident, previous, vote, votedAt);
-      logger.info('feedback recorded', { incidentId: incident.id, vote, previous, via: source.via });
+      const { previous, next } = await changeUserVotes(incident.id, user, (votes) => {
+        if (reaction) {
+          // The same reaction again, or one read before the one recorded (two readings racing): nothing new.
+          const known = votes.reaction ? Date.parse(votes.reaction.at) : Number.NaN;
+          if (known > votedAt.getTime() || (known === votedAt.getTime() && votes.reaction?.vote === vote)) return null;
+          return { ...votes, reaction: { vote, at: votedAt.toISOString(), commentId: reaction.commentId } };
+        }
+        // A command is the user's latest word: the same vote standing by reaction becomes the command's too, which no
+        // removed reaction takes back.
+        if (votes.command?.vote === vote && standingVote(votes) === vote) return null;
+        return { ...votes, command: { vote, at: votedAt.toISOString(), comment } };
+      });
+      if (previous === next) return { counted: false, previous };
+      await applyVoteChange(incident, previous, next, votedAt);
+      logger.info('feedback recorded', { incidentId: incident.id, vote: next, previous, via: source.via });
       return { counted: true, previous };
     },
 
@@ -170,26 +242,20 @@ export function createVotes(options: VotesOptions): Votes {
       let withdrawn = 0;
       for (const item of await feedbackItems(incident.id)) {
         const login = String(item.sk).slice(FEEDBACK_PREFIX.length);
-        const byReaction = item.via === 'reaction' || (item.via === undefined && item.comment === REACTION_FEEDBACK_COMMENT);
-        if (!byReaction || reacting.has(login) || (item.commentId !== undefined && item.commentId !== commentId)) continue;
-        const vote = storedVote(item);
-        try {
-          await client.send(
-            new DeleteCommand({
-              TableName: tables.incidents,
-              Key: feedbackKey(incident.id, login),
-              // Unless a command or another reading changed the vote since it was read.
-              ConditionExpression: 'vote = :vote AND (via = :reaction OR attribute_not_exists(via))',
-              ExpressionAttributeValues: { ':vote': vote, ':reaction': 'reaction' },
-            }),
-          );
-        } catch (error) {
-          if (error instanceof ConditionalCheckFailedException) continue;
-          throw error;
-        }
-        // GitHub does not say when a reaction was removed: it counts as removed when it was found missing.
-        await applyVoteChange(incident, vote, null, clock());
-        logger.info('feedback withdrawn', { incidentId: incident.id, previous: vote, user: login });
+        const read = userVotesOf(item).reaction;
+        if (!read || reacting.has(login) || (read.commentId !== null && read.commentId !== commentId)) continue;
+        // Unless another reading recorded a newer reaction since: that one was not removed.
+        const { previous, next } = await changeUserVotes(
+          incident.id,
+          login,
+          (votes) => (votes.reaction?.at === read.at && votes.reaction.vote === read.vote ? { ...votes, reaction: null } : null),
+          item,
+        );
+        if (previous === next) continue;
+        // GitHub does not say when a reaction was removed: it counts as removed when it was found missing. The vote
+        // the user gave by command before it stands again.
+        await applyVoteChange(incident, previous, next, clock());
+        logger.info('feedback withdrawn', { incidentId: incident.id, previous, next, user: login });
         withdrawn += 1;
       }
       return withdrawn;

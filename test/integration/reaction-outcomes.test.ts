@@ -1,3 +1,4 @@
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Incident, newIncident } from '../../shared/domain/incident.js';
 import { experimentReport } from '../../shared/experiments/report.js';
@@ -6,7 +7,8 @@ import { createLearning } from '../../shared/knowledge/learning.js';
 import { ENTRY_LOOKUP } from '../../shared/knowledge/lookup.js';
 import { collectReactionFeedback } from '../../shared/knowledge/reactions.js';
 import { silentLogger } from '../../shared/steps/deps.js';
-import { createIncidentStore } from '../../shared/stores/incident-store.js';
+import { createIncidentStore, incidentKey } from '../../shared/stores/incident-store.js';
+import { REACTION_FEEDBACK_COMMENT } from '../../shared/knowledge/feedback-source.js';
 import { FakeGitHub, clientFor } from '../support/fake-github.js';
 import { scratchStoreForFile } from '../support/harness.js';
 
@@ -141,6 +143,51 @@ describe('reactions on the guard comment in a positive_feedback experiment', () 
     // Assert: maya's removed 👍 counts nothing; lee's command vote stands, and makes the unit a success
     expect(removedOnly).toEqual({ final: 1, success: 0, up: 0, down: 0 });
     expect(await run.outcome()).toEqual({ final: 1, success: 1, up: 1, down: 0 });
+  });
+
+  it("lets a writer's command vote stand again when the reaction that overrode it is removed", async () => {
+    // Prepare: maya votes down and lee up by command; then maya 👍 and lee 👎 on the comment, read at 10 minutes
+    const run = await experimentWithOneUnit();
+    await run.command('down', 'maya', minutes(2));
+    await run.command('up', 'lee', minutes(3));
+    github.reactions.set(COMMENT_ID, [reaction('maya', '+1', minutes(5)), reaction('lee', '-1', minutes(6))]);
+    await run.collect(minutes(10));
+    const overridden = await run.outcome();
+    github.reactions.set(COMMENT_ID, []);
+
+    // Act: both reactions are gone at 20 minutes
+    await run.collect(minutes(20));
+
+    // Assert: each writer's command is their latest standing vote again (both votes used to be withdrawn entirely)
+    expect(overridden).toEqual({ final: 1, success: 1, up: 1, down: 1 });
+    expect(await run.outcome()).toEqual({ final: 1, success: 1, up: 1, down: 1 });
+    const stored = await run.learning.onFeedback(run.incident, 'down', 'maya', null);
+    expect(stored).toEqual({ counted: false, previous: 'down' });
+  });
+
+  it('reads the votes stored before a command and a reaction were kept apart', async () => {
+    // Prepare: as the earlier code stored them, maya's 👍 read at 10 minutes and lee's command down at 12
+    const run = await experimentWithOneUnit();
+    github.reactions.set(COMMENT_ID, [reaction('maya', '+1', minutes(5))]);
+    await run.collect(minutes(10));
+    await run.command('down', 'lee', minutes(12));
+    const { pk } = incidentKey(run.incident.id);
+    const stored = [
+      { pk, sk: 'FEEDBACK#maya', vote: 'up', user: 'maya', comment: REACTION_FEEDBACK_COMMENT, at: minutes(10).toISOString(), via: 'reaction', expressedAt: minutes(5).toISOString(), commentId: COMMENT_ID },
+      { pk, sk: 'FEEDBACK#lee', vote: 'down', user: 'lee', comment: null, at: minutes(12).toISOString(), via: 'command', expressedAt: minutes(12).toISOString() },
+    ];
+    for (const item of stored) await scratch.store.documents().send(new PutCommand({ TableName: 'incidents', Item: item }));
+    github.reactions.set(COMMENT_ID, [reaction('lee', '+1', minutes(15))]);
+    await run.collect(minutes(20));
+    const overridden = await run.outcome();
+    github.reactions.set(COMMENT_ID, []);
+
+    // Act
+    await run.collect(minutes(30));
+
+    // Assert: maya's removed 👍 is taken back; lee's 👍 overrode his command, which stands again once it is gone
+    expect(overridden).toEqual({ final: 1, success: 1, up: 1, down: 0 });
+    expect(await run.outcome()).toEqual({ final: 1, success: 0, up: 0, down: 1 });
   });
 
   it('changes nothing once the window has closed', async () => {
