@@ -44,8 +44,11 @@ export type FixStats = z.infer<typeof fixStatsSchema>;
 export type FixRecord = z.infer<typeof fixRecordSchema>;
 export type FixOutcome = 'success' | 'failure';
 
-/** What an outcome did to the record: nothing, or which fix it counted for and whether the stored fix changed. */
-export type FixChange = 'ignored' | 'first' | 'current' | 'challenger' | 'challenged' | 'replaced';
+/**
+ * What an outcome did to the record: nothing, or which fix it counted for and whether the stored fix changed;
+ * `taken_back` when it only took back an incident's earlier outcome (see {@link moveFixOutcome}).
+ */
+export type FixChange = 'ignored' | 'first' | 'current' | 'challenger' | 'challenged' | 'replaced' | 'taken_back';
 
 /** Whether two proposed fixes say the same: equal once case and spacing are ignored, or similar enough in words. */
 export function fixAgrees(a: readonly string[], b: readonly string[]): boolean {
@@ -94,6 +97,21 @@ export function reviseFix(record: FixRecord, fix: readonly string[], outcome: Fi
   const newcomer = add(proposed, outcome);
   if (record.challenger && fixConfidence(record.challenger) > fixConfidence(newcomer)) return { record, change: 'ignored' };
   return { record: { ...record, challenger: newcomer }, change: 'challenged' };
+}
+
+/**
+ * The record after one incident's outcome of `fix` changed from `from` to `to` (null: none), as when a writer's vote
+ * overrules what the incident's run showed: `from` is taken back from the fix that agrees with `fix` (not from one
+ * replaced since, whose record is history), then `to` counts as {@link reviseFix} counts an outcome.
+ */
+export function moveFixOutcome(record: FixRecord, fix: readonly string[], from: FixOutcome | null, to: FixOutcome | null, at: Date): { record: FixRecord; change: FixChange } {
+  const takeBack = (stats: FixStats): FixStats =>
+    from === 'success' ? { ...stats, successes: Math.max(0, stats.successes - 1) } : { ...stats, failures: Math.max(0, stats.failures - 1) };
+  let taken = record;
+  if (from && fix.length > 0 && record.current && fixAgrees(record.current.fix, fix)) taken = { ...record, current: takeBack(record.current) };
+  else if (from && fix.length > 0 && record.challenger && fixAgrees(record.challenger.fix, fix)) taken = { ...record, challenger: takeBack(record.challenger) };
+  const counted = to ? reviseFix(taken, fix, to, at) : { record: taken, change: 'ignored' as const };
+  return counted.change === 'ignored' && taken !== record ? { record: taken, change: 'taken_back' } : counted;
 }
 
 /**

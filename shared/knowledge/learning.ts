@@ -13,6 +13,7 @@ import type { StepLogger } from '../ports.js';
 import type { ClaimName } from '../domain/incident.js';
 import { ConfigError } from '../errors.js';
 import { claimOnce } from './claims.js';
+import { createFixVerdicts } from './fix-verdict.js';
 import { AUTOMATIC_ACTIONS, type Votes, createVotes } from './votes.js';
 import type { EntryDescription } from './store.js';
 import type { EntryLookup } from './lookup.js';
@@ -61,16 +62,15 @@ export interface LearningOptions {
 }
 
 /**
- * What an incident teaches the knowledge base. The fix is the analysis's, and is taught only when the analysis
- * found no text aimed at automated tools (an injected log steers the model's fix; the comment withheld it, and the
- * knowledge base must not show it on someone else's pull request).
+ * What an incident teaches the knowledge base. Its fix is taught through the entry's fix record (see
+ * fix-verdict.ts), and only when the analysis found no text aimed at automated tools (an injected log steers the
+ * model's fix; the comment withheld it, and the knowledge base must not show it on someone else's pull request).
  */
-function description(incident: Incident, action: RemediationAction | undefined, withFix: boolean): EntryDescription {
+function description(incident: Incident, action: RemediationAction | undefined): EntryDescription {
   return {
     template: incident.template ?? incident.failureLines.map((l) => l.text).join('\n'),
     category: incident.category ?? 'unknown',
     title: (incident.failureLines[0]?.text ?? incident.workflowName ?? incident.alarm?.name ?? 'failure').trim(),
-    ...(withFix && incident.analysis && !incident.analysis.injection ? { fix: incident.analysis.fix } : {}),
     ...(action ? { action } : {}),
     source: 'learned',
   };
@@ -103,6 +103,7 @@ export function createLearning(options: LearningOptions): Learning {
   const experiments = createExperimentStore({ client, tableName: tables.experiments });
   const baselines = createBaselineStore({ client, tableName: tables.baselines });
   const claim = (incidentId: string, name: ClaimName) => claimOnce(client, tables.incidents, incidentId, name, clock());
+  const verdicts = createFixVerdicts({ client, tableName: tables.incidents, knowledge });
 
   async function assignExperiment(incident: Incident): Promise<ExperimentAssignment | null> {
     if (incident.experiment) return incident.experiment;
@@ -157,7 +158,7 @@ export function createLearning(options: LearningOptions): Learning {
 
     async countSeen(incident) {
       // A fork's failures teach nothing (see countsAsEvidence): its author chooses their text and fingerprint.
-      if (incident.fingerprint && countsAsEvidence(incident)) await knowledge.recordSeen(incident.fingerprint, description(incident, undefined, false), clock());
+      if (incident.fingerprint && countsAsEvidence(incident)) await knowledge.recordSeen(incident.fingerprint, description(incident, undefined), clock());
       if (incident.repository) await baselines.addMetrics(incident.repository, { incidents: 1, ...(incident.flaky ? { flaky: 1 } : {}) });
     },
 
@@ -167,8 +168,9 @@ export function createLearning(options: LearningOptions): Learning {
       const at = clock();
       const entryAction = outsideExperiment(incident, action);
       if (incident.fingerprint && countsAsEvidence(incident)) {
-        await knowledge.recordOutcome(incident.fingerprint, description(incident, entryAction ?? undefined, true), entryAction, true, at);
+        await knowledge.recordOutcome(incident.fingerprint, description(incident, entryAction ?? undefined), entryAction, true, at);
       }
+      await verdicts.ranTo(incident, 'success', at);
       const ttr = incident.timeToRecoverySeconds ?? 0;
       if (incident.repository) {
         const automatic = incident.decision?.applied === true && incident.decision.action === 'rerun_failed_jobs';
@@ -225,8 +227,9 @@ export function createLearning(options: LearningOptions): Learning {
       // The re-run did not fix it: a failure of the action (outside an experiment) and of the fix the analysis proposed.
       const entryAction = outsideExperiment(incident, 'rerun_failed_jobs');
       if (incident.fingerprint && countsAsEvidence(incident)) {
-        await knowledge.recordOutcome(incident.fingerprint, description(incident, entryAction ?? undefined, true), entryAction, false, clock());
+        await knowledge.recordOutcome(incident.fingerprint, description(incident, entryAction ?? undefined), entryAction, false, clock());
       }
+      await verdicts.ranTo(incident, 'failure', clock());
       if (incident.repository) await baselines.addMetrics(incident.repository, { autoFixAttempts: 1, actionsTaken: 1 });
       return true;
     },

@@ -4,7 +4,7 @@ import { REMEDIATION_ACTIONS, type RemediationAction } from '../domain/incident.
 import { CATEGORIES, type Category } from '../logs/types.js';
 import { INCIDENT_INDEXES } from '../stores/tables.js';
 import { type ActionStats, ENTRY_LIMITS, type KnowledgeEntry, type KnowledgeSource, bestAction } from './entry.js';
-import { type FixChange, type FixOutcome, fixRecordSchema, fixRetired, reviseFix, storedFixRecord } from './fix-record.js';
+import { type FixChange, type FixOutcome, type FixRecord, fixRecordSchema, fixRetired, moveFixOutcome, storedFixRecord } from './fix-record.js';
 
 /**
  * Knowledge entries live in the incidents table (DESIGN: "knowledge entries live here too") as `KB#<fingerprint>` /
@@ -83,10 +83,15 @@ export interface KnowledgeStore {
   recordSeen(fingerprint: string, description: EntryDescription, at: Date): Promise<void>;
   /**
    * One outcome of `action` against this failure: `ADD attempts 1` and `ADD successes 1` if it worked. With `action`
-   * null the outcome teaches the entry its description but not an action's record. The description's fix (the
-   * incident's proposal) gets the outcome on the entry's fix record (see fix-record.ts), which may revise the fix.
+   * null the outcome teaches the entry its description but not an action's record. The fix the incident proposed
+   * gets its outcome through {@link moveFixOutcome}.
    */
-  recordOutcome(fingerprint: string, description: EntryDescription, action: RemediationAction | null, success: boolean, at: Date): Promise<FixChange>;
+  recordOutcome(fingerprint: string, description: EntryDescription, action: RemediationAction | null, success: boolean, at: Date): Promise<void>;
+  /**
+   * An incident's outcome of the fix it proposed changed from `from` to `to` (null: none; a first outcome comes from
+   * null) on the entry's fix record (see fix-record.ts), which may revise the fix.
+   */
+  moveFixOutcome(fingerprint: string, fix: string[], from: FixOutcome | null, to: FixOutcome | null, at: Date): Promise<FixChange>;
   recordFeedback(fingerprint: string, up: number, down: number): Promise<void>;
   /**
    * Adds imported history once: `importId` (a hash of the source row) is claimed with a conditional put, so
@@ -150,17 +155,17 @@ export function createKnowledgeStore(options: { client: DynamoDBDocumentClient; 
   }
 
   /**
-   * One outcome of a proposed fix on the entry's fix record: read, revised (`reviseFix`) and written back if no other
+   * Outcomes of a proposed fix on the entry's fix record: read, revised (`revise`, pure) and written back if no other
    * writer changed it meanwhile (`fixVersion`), else read again; after a few lost races the outcome is dropped, as
    * an outcome lost between a claim and its count is (undercounting is the safer error).
    */
-  async function recordFixOutcome(fingerprint: string, fix: string[], outcome: FixOutcome, at: Date): Promise<FixChange> {
+  async function reviseFixRecord(fingerprint: string, revise: (record: FixRecord) => { record: FixRecord; change: FixChange }): Promise<FixChange> {
     for (let attempt = 0; attempt < FIX_WRITE_ATTEMPTS; attempt += 1) {
       const response = await client.send(new GetCommand({ TableName: tableName, Key: entryKey(fingerprint), ConsistentRead: true }));
       const item = response.Item;
       const record = item ? storedFixRecord(item) : null;
       if (!item || !record) return 'ignored';
-      const { record: revised, change } = reviseFix(record, fix, outcome, at);
+      const { record: revised, change } = revise(record);
       if (change === 'ignored') return change;
       const version = typeof item.fixVersion === 'number' ? item.fixVersion : 0;
       const fixChanged = change === 'first' || change === 'replaced';
@@ -235,8 +240,11 @@ export function createKnowledgeStore(options: { client: DynamoDBDocumentClient; 
       // The fix is the fix record's to write.
       const sets = describe({ ...description, fix: [] }, fingerprint, at, names, values, false);
       await update(fingerprint, sets, action ? outcomeAdds(action, success, names, values) : [], names, values);
-      const fix = (description.fix ?? []).slice(0, ENTRY_LIMITS.fixSteps).map((step) => step.slice(0, ENTRY_LIMITS.fixStep));
-      return fix.length > 0 ? recordFixOutcome(fingerprint, fix, success ? 'success' : 'failure', at) : 'ignored';
+    },
+
+    async moveFixOutcome(fingerprint, proposed, from, to, at) {
+      const fix = proposed.slice(0, ENTRY_LIMITS.fixSteps).map((step) => step.slice(0, ENTRY_LIMITS.fixStep));
+      return fix.length > 0 ? reviseFixRecord(fingerprint, (record) => moveFixOutcome(record, fix, from, to, at)) : 'ignored';
     },
 
     async recordFeedback(fingerprint, up, down) {

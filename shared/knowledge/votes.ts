@@ -7,6 +7,7 @@ import type { Clock, StepLogger } from '../ports.js';
 import { incidentKey } from '../stores/incident-store.js';
 import { claimOnce, releaseClaim } from './claims.js';
 import { type FeedbackSource, REACTION_FEEDBACK_COMMENT } from './feedback-source.js';
+import { createFixVerdicts } from './fix-verdict.js';
 import type { KnowledgeStore } from './store.js';
 
 /** Actions that change something; a thumbs-down on one of them is a false positive. */
@@ -100,7 +101,7 @@ export interface VotesOptions {
   tables: { incidents: string };
   clock: Clock;
   logger: StepLogger;
-  knowledge: Pick<KnowledgeStore, 'recordFeedback'>;
+  knowledge: Pick<KnowledgeStore, 'recordFeedback' | 'moveFixOutcome'>;
   experiments: Pick<ExperimentStore, 'get' | 'addUnitVote' | 'addCounters'>;
   baselines: Pick<BaselineStore, 'addMetrics'>;
 }
@@ -108,6 +109,7 @@ export interface VotesOptions {
 export function createVotes(options: VotesOptions): Votes {
   const { client, tables, clock, logger, knowledge, experiments, baselines } = options;
   const claim = (incidentId: string, name: ClaimName) => claimOnce(client, tables.incidents, incidentId, name, clock());
+  const verdicts = createFixVerdicts({ client, tableName: tables.incidents, knowledge });
 
   /** The stored votes on an incident, one per user: bounded by the reactions read (500 of each) and the commands. */
   async function feedbackItems(incidentId: string): Promise<Record<string, unknown>[]> {
@@ -149,11 +151,13 @@ export function createVotes(options: VotesOptions): Votes {
       }),
     );
     if (incident.fingerprint) await knowledge.recordFeedback(incident.fingerprint, up, down);
+    const after = { up: Number(response.Attributes?.feedbackUp ?? 0), down: Number(response.Attributes?.feedbackDown ?? 0) };
+    await verdicts.voted(incident, { up: after.up - up, down: after.down - down }, after, changedAt);
     const decision = incident.decision;
     if (down !== 0 && incident.repository && decision?.applied && AUTOMATIC_ACTIONS.has(decision.action)) {
       // A false positive while a writer's vote on it is down: counted when the first one comes (the claim keeps it
       // once), taken back when the last one goes. The ADD is atomic, so one change sees each crossing.
-      const downs = Number(response.Attributes?.feedbackDown ?? 0);
+      const downs = after.down;
       if (downs - down <= 0 && downs > 0 && (await claim(incident.id, 'falsePositiveAt'))) await baselines.addMetrics(incident.repository, { falsePositives: 1 });
       if (downs - down > 0 && downs <= 0 && (await releaseClaim(client, tables.incidents, incident.id, 'falsePositiveAt'))) {
         await baselines.addMetrics(incident.repository, { falsePositives: -1 });

@@ -19,18 +19,18 @@ function analysis(fix: string): AnalysisSummary {
   return { provider: 'bedrock', model: 'm', rootCause: 'The registry dropped the connection.', fix: [fix], confidence: 0.8, proposedAction: 'rerun_failed_jobs', rationale: 'r', evidence: [], latencyMs: 1 } as AnalysisSummary;
 }
 
-function setup() {
+function setup(fingerprint = FINGERPRINT, firstRun = 9000) {
   const client = scratch.store.documents();
   const learning = createLearning({ client, tables: { incidents: 'incidents', experiments: 'experiments', baselines: 'baselines' }, clock: () => new Date(), logger: silentLogger, entryLookup: ENTRY_LOOKUP });
   const incidents = createIncidentStore({ client, tableName: 'incidents', ttlDays: 30 });
-  let run = 9000;
+  let run = firstRun;
   /** A failure whose analysis proposed `fix`, re-run by the guard: then resolved, or its re-run failed again. */
   async function outcome(fix: string, recovered: boolean) {
     run += 1;
     const incident = newIncident(
       {
         id: `gh-1-${run}-1`, source: 'github', repository: 'acme/app', workflowName: 'CI', runId: run, runAttempt: 1, headSha: String(run).padStart(40, 'e'),
-        category: 'network', fingerprint: FINGERPRINT, template: 'npm ERR! network ECONNRESET', failureLines: [{ line: 1, text: 'npm ERR! network ECONNRESET' }], fromFork: false,
+        category: 'network', fingerprint, template: 'npm ERR! network ECONNRESET', failureLines: [{ line: 1, text: 'npm ERR! network ECONNRESET' }], fromFork: false,
         analysis: analysis(fix), decision: { action: 'rerun_failed_jobs', reason: 'transient', applied: true, result: 'rerun requested', dryRun: false, decidedAt: new Date().toISOString() },
       },
       new Date(),
@@ -38,8 +38,13 @@ function setup() {
     await incidents.create(incident, null);
     if (recovered) await learning.onResolved(await incidents.update(incident.id, { status: 'resolved', resolvedBy: 'run 1' }));
     else await learning.onRemediationFailed(incident as Incident);
+    return incident.id;
   }
-  return { learning, outcome, entry: () => learning.knowledge.get(FINGERPRINT) };
+  /** A writer's `/guard feedback` on the incident's comment. */
+  async function vote(incidentId: string, direction: 'up' | 'down', user = 'maya') {
+    await learning.onFeedback((await incidents.get(incidentId)) as Incident, direction, user, null);
+  }
+  return { learning, outcome, vote, entry: () => learning.knowledge.get(fingerprint) };
 }
 
 describe('a learned fix is revised by its outcomes', () => {
@@ -61,5 +66,32 @@ describe('a learned fix is revised by its outcomes', () => {
     expect(failing?.fixOutcomes).toEqual({ successes: 1, failures: 3 });
     expect(revised?.fix).toEqual([CACHE]);
     expect(revised?.fixOutcomes).toEqual({ successes: 3, failures: 0 });
+  });
+
+  it("counts a writer's vote as the outcome of the fix the comment proposed, in place of the run's", async () => {
+    // Prepare: PIN is learned; three later incidents proposing it recovered after the re-run, and a writer voted 👎 on
+    // each (the re-run hid the real cause)
+    const run = setup('a9b8c7d6e5', 9500);
+    await run.outcome(PIN, true);
+    const voted: string[] = [];
+    for (let i = 0; i < 3; i += 1) {
+      voted.push(await run.outcome(PIN, true));
+      await run.vote(voted[i] as string, 'down');
+    }
+    const overruled = await run.entry();
+    const failedAgain = await run.outcome(PIN, false);
+    await run.vote(failedAgain, 'down');
+    const once = await run.entry();
+
+    // Act: maya's 👎 on the first becomes a 👍; lee votes 👍 on the second, where maya's 👎 stands
+    await run.vote(voted[0] as string, 'up');
+    await run.vote(voted[1] as string, 'up', 'lee');
+
+    // Assert: the three 👎 retired PIN (they used to count nothing: 4 successes); a 👎 on a failed re-run counts one
+    // failure, not two; a 👍 counts a success in place of the failure, and a 👎 still standing keeps it a failure
+    expect(overruled?.fixOutcomes).toEqual({ successes: 1, failures: 3 });
+    expect(overruled?.fix).toEqual([]);
+    expect(once?.fixOutcomes).toEqual({ successes: 1, failures: 4 });
+    expect(await run.entry()).toMatchObject({ fix: [], fixOutcomes: { successes: 2, failures: 3 } });
   });
 });

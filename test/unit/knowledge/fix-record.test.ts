@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type FixRecord, FIX_HISTORY, fixAgrees, fixRetired, reviseFix, storedFixRecord } from '../../../shared/knowledge/fix-record.js';
+import { type FixRecord, FIX_HISTORY, fixAgrees, fixRetired, moveFixOutcome, reviseFix, storedFixRecord } from '../../../shared/knowledge/fix-record.js';
 import { seededRandom } from '../../support/random.js';
 
 const AT = new Date('2026-11-24T12:00:00Z');
@@ -26,6 +26,23 @@ describe('fix record', () => {
     // Assert: a failure before anything worked teaches nothing
     expect(record.current).toEqual({ fix: PIN, successes: 2, failures: 1 });
     expect(fixAgrees(PIN, CACHE)).toBe(false);
+  });
+
+  it("moves an incident's outcome from one to the other on the fix it counted for, and not on a fix replaced since", () => {
+    // Prepare: PIN stored with 2 successes, CACHE the challenger with 1
+    const record = after(empty, [[PIN, 'success'], [PIN, 'success'], [CACHE, 'success']]);
+
+    // Act
+    const overruled = moveFixOutcome(record, PIN, 'success', 'failure', AT);
+    const withdrawn = moveFixOutcome(record, CACHE, 'success', null, AT);
+    const first = moveFixOutcome(record, PIN, null, 'failure', AT);
+    const replacedSince = moveFixOutcome({ ...record, current: { fix: CACHE, successes: 3, failures: 0 }, challenger: null }, PIN, 'success', null, AT);
+
+    // Assert
+    expect(overruled).toEqual({ record: { ...record, current: { fix: PIN, successes: 1, failures: 1 } }, change: 'current' });
+    expect(withdrawn).toEqual({ record: { ...record, challenger: { fix: CACHE, successes: 0, failures: 0 } }, change: 'taken_back' });
+    expect(first.record.current).toEqual({ fix: PIN, successes: 2, failures: 1 });
+    expect(replacedSince.change).toBe('ignored');
   });
 
   it('replaces the stored fix with one that worked 3 times when it fails repeatedly, and keeps the old one in a bounded history', () => {

@@ -1,0 +1,92 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { countsAsEvidence, type Incident } from '../domain/incident.js';
+import { incidentKey } from '../stores/incident-store.js';
+import type { FixOutcome } from './fix-record.js';
+import type { KnowledgeStore } from './store.js';
+
+/** An incident's vote counters (`feedbackUp`, `feedbackDown`). */
+export interface VoteCounts {
+  up: number;
+  down: number;
+}
+
+/**
+ * The outcome an incident counts on its entry's fix record for the fix its comment proposed: one per incident. The
+ * writers' word when they voted, as for the false-positive metric (a failure while one's vote is down, else a
+ * success while one's is up), else what its run showed (it recovered, or the guard's re-run failed again). A vote
+ * overrules the run (a re-run that passed may hide a real race, and a writer says so), and once every vote is
+ * taken back the run's word counts again; each change moves the incident's one outcome on the record, so a vote and
+ * the run never both count. Kept on the incident item: `fixOutcome` (what is counted now) and `runFixOutcome`.
+ */
+export interface FixVerdicts {
+  /** The incident's run recovered (`success`) or the guard's re-run failed again (`failure`). Once per incident. */
+  ranTo(incident: Incident, outcome: FixOutcome, at: Date): Promise<void>;
+  /** The writers' votes on the incident went from `before` to `after`, at `at`. */
+  voted(incident: Incident, before: VoteCounts, after: VoteCounts, at: Date): Promise<void>;
+}
+
+/** The fix an incident proposed: the analysis's, unless the analysis found text aimed at automated tools in the log. */
+export function proposedFix(incident: Pick<Incident, 'analysis'>): string[] {
+  return incident.analysis && !incident.analysis.injection ? incident.analysis.fix : [];
+}
+
+/** What the writers' votes say of the fix: a failure while one is down, else a success while one is up. */
+export function votedFixOutcome({ up, down }: VoteCounts): FixOutcome | null {
+  return down > 0 ? 'failure' : up > 0 ? 'success' : null;
+}
+
+const asOutcome = (value: unknown): FixOutcome | null => (value === 'success' || value === 'failure' ? value : null);
+
+export function createFixVerdicts(options: { client: DynamoDBDocumentClient; tableName: string; knowledge: Pick<KnowledgeStore, 'moveFixOutcome'> }): FixVerdicts {
+  const { client, tableName, knowledge } = options;
+
+  /**
+   * Writes the incident's outcomes (`expression`, on `:o`) unless `condition` fails, and moves the one counted on the
+   * record from what it was to `to` (`run`: what the write read as `runFixOutcome`; `kept`: it moves nothing). False
+   * when the condition failed.
+   */
+  async function count(incident: Incident, expression: string, values: Record<string, unknown>, to: FixOutcome | 'run' | 'kept', at: Date, condition = '') {
+    // A fork's failures teach nothing (see countsAsEvidence), nor does an incident without an entry or a proposal.
+    if (!incident.fingerprint || !countsAsEvidence(incident) || proposedFix(incident).length === 0) return true;
+    let old: Record<string, unknown>;
+    try {
+      const response = await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: incidentKey(incident.id),
+          UpdateExpression: expression,
+          ConditionExpression: `attribute_exists(pk)${condition}`,
+          ExpressionAttributeValues: values,
+          ReturnValues: 'UPDATED_OLD',
+        }),
+      );
+      old = response.Attributes ?? {};
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+    if (to === 'kept') return true;
+    const [from, next] = [asOutcome(old.fixOutcome), to === 'run' ? asOutcome(old.runFixOutcome) : to];
+    if (from !== next) await knowledge.moveFixOutcome(incident.fingerprint, proposedFix(incident), from, next, at);
+    return true;
+  }
+
+  return {
+    async ranTo(incident, outcome, at) {
+      // Counted while no writer's vote stands; kept either way, for when the votes are taken back.
+      const noVotes = ' AND (attribute_not_exists(feedbackUp) OR feedbackUp <= :z) AND (attribute_not_exists(feedbackDown) OR feedbackDown <= :z)';
+      if (!(await count(incident, 'SET runFixOutcome = :o, fixOutcome = :o', { ':o': outcome, ':z': 0 }, outcome, at, noVotes))) {
+        await count(incident, 'SET runFixOutcome = :o', { ':o': outcome }, 'kept', at);
+      }
+    },
+
+    async voted(incident, before, after, at) {
+      const verdict = votedFixOutcome(after);
+      if (votedFixOutcome(before) === verdict) return;
+      // Without a vote the run's word counts: read and set in one write, so that one recorded meanwhile is not missed.
+      if (verdict) await count(incident, 'SET fixOutcome = :o', { ':o': verdict }, verdict, at);
+      else await count(incident, 'SET fixOutcome = if_not_exists(runFixOutcome, :o), runFixOutcome = if_not_exists(runFixOutcome, :o)', { ':o': 'none' }, 'run', at);
+    },
+  };
+}
