@@ -100,6 +100,78 @@ export interface KnowledgeStore {
   importOutcome(fingerprint: string, description: EntryDescription, importId: string, outcome: { action: RemediationAction; success: boolean | null }, at: Date): Promise<boolean>;
 }
 
+/**
+ * The writes a vote makes on an entry: its feedback counters and the outcome of the fix an incident proposed. Apart
+ * from the rest of the store so that ingest, which records `/guard feedback`, carries only them (its bundle is held
+ * to the Lambda bound).
+ */
+export function createEntryFeedback(options: { client: DynamoDBDocumentClient; tableName: string }): Pick<KnowledgeStore, 'recordFeedback' | 'moveFixOutcome'> {
+  const { client, tableName } = options;
+
+  /**
+   * Outcomes of a proposed fix on the entry's fix record: read, revised (`revise`, pure) and written back if no other
+   * writer changed it meanwhile (`fixVersion`), else read again; after a few lost races the outcome is dropped, as
+   * an outcome lost between a claim and its count is (undercounting is the safer error).
+   */
+  async function reviseFixRecord(fingerprint: string, revise: (record: FixRecord) => { record: FixRecord; change: FixChange }): Promise<FixChange> {
+    for (let attempt = 0; attempt < FIX_WRITE_ATTEMPTS; attempt += 1) {
+      const response = await client.send(new GetCommand({ TableName: tableName, Key: entryKey(fingerprint), ConsistentRead: true }));
+      const item = response.Item;
+      const record = item ? storedFixRecord(item) : null;
+      if (!item || !record) return 'ignored';
+      const { record: revised, change } = revise(record);
+      if (change === 'ignored') return change;
+      const version = typeof item.fixVersion === 'number' ? item.fixVersion : 0;
+      const fixChanged = change === 'first' || change === 'replaced';
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: entryKey(fingerprint),
+            UpdateExpression: `SET fixRecord = :record, fixVersion = :next${fixChanged ? ', fix = :fix' : ''}`,
+            ConditionExpression: version === 0 ? 'attribute_not_exists(fixVersion)' : 'fixVersion = :version',
+            ExpressionAttributeValues: {
+              ':record': revised,
+              ':next': version + 1,
+              ...(version === 0 ? {} : { ':version': version }),
+              ...(fixChanged ? { ':fix': revised.current?.fix ?? [] } : {}),
+            },
+          }),
+        );
+        return change;
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+    }
+    return 'ignored';
+  }
+
+  return {
+    async moveFixOutcome(fingerprint, proposed, from, to, at) {
+      const fix = proposed.slice(0, ENTRY_LIMITS.fixSteps).map((step) => step.slice(0, ENTRY_LIMITS.fixStep));
+      return fix.length > 0 ? reviseFixRecord(fingerprint, (record) => moveFixOutcome(record, fix, from, to, at)) : 'ignored';
+    },
+
+    async recordFeedback(fingerprint, up, down) {
+      if (up === 0 && down === 0) return;
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: entryKey(fingerprint),
+            UpdateExpression: 'ADD feedbackUp :up, feedbackDown :down',
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeValues: { ':up': up, ':down': down },
+          }),
+        );
+      } catch (error) {
+        // Feedback on a failure that never reached knowledge lookup has no entry to attach to.
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+    },
+  };
+}
+
 export function createKnowledgeStore(options: { client: DynamoDBDocumentClient; tableName: string }): KnowledgeStore {
   const { client, tableName } = options;
 
@@ -154,44 +226,6 @@ export function createKnowledgeStore(options: { client: DynamoDBDocumentClient; 
     );
   }
 
-  /**
-   * Outcomes of a proposed fix on the entry's fix record: read, revised (`revise`, pure) and written back if no other
-   * writer changed it meanwhile (`fixVersion`), else read again; after a few lost races the outcome is dropped, as
-   * an outcome lost between a claim and its count is (undercounting is the safer error).
-   */
-  async function reviseFixRecord(fingerprint: string, revise: (record: FixRecord) => { record: FixRecord; change: FixChange }): Promise<FixChange> {
-    for (let attempt = 0; attempt < FIX_WRITE_ATTEMPTS; attempt += 1) {
-      const response = await client.send(new GetCommand({ TableName: tableName, Key: entryKey(fingerprint), ConsistentRead: true }));
-      const item = response.Item;
-      const record = item ? storedFixRecord(item) : null;
-      if (!item || !record) return 'ignored';
-      const { record: revised, change } = revise(record);
-      if (change === 'ignored') return change;
-      const version = typeof item.fixVersion === 'number' ? item.fixVersion : 0;
-      const fixChanged = change === 'first' || change === 'replaced';
-      try {
-        await client.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: entryKey(fingerprint),
-            UpdateExpression: `SET fixRecord = :record, fixVersion = :next${fixChanged ? ', fix = :fix' : ''}`,
-            ConditionExpression: version === 0 ? 'attribute_not_exists(fixVersion)' : 'fixVersion = :version',
-            ExpressionAttributeValues: {
-              ':record': revised,
-              ':next': version + 1,
-              ...(version === 0 ? {} : { ':version': version }),
-              ...(fixChanged ? { ':fix': revised.current?.fix ?? [] } : {}),
-            },
-          }),
-        );
-        return change;
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      }
-    }
-    return 'ignored';
-  }
-
   function outcomeAdds(action: RemediationAction, success: boolean, names: Record<string, string>, values: Record<string, unknown>): string[] {
     names['#att'] = attemptsAttr(action);
     names['#suc'] = successesAttr(action);
@@ -201,6 +235,8 @@ export function createKnowledgeStore(options: { client: DynamoDBDocumentClient; 
   }
 
   return {
+    ...createEntryFeedback(options),
+
     async get(fingerprint) {
       const response = await client.send(new GetCommand({ TableName: tableName, Key: entryKey(fingerprint) }));
       return response.Item ? fromEntryItem(response.Item) : null;
@@ -240,28 +276,6 @@ export function createKnowledgeStore(options: { client: DynamoDBDocumentClient; 
       // The fix is the fix record's to write.
       const sets = describe({ ...description, fix: [] }, fingerprint, at, names, values, false);
       await update(fingerprint, sets, action ? outcomeAdds(action, success, names, values) : [], names, values);
-    },
-
-    async moveFixOutcome(fingerprint, proposed, from, to, at) {
-      const fix = proposed.slice(0, ENTRY_LIMITS.fixSteps).map((step) => step.slice(0, ENTRY_LIMITS.fixStep));
-      return fix.length > 0 ? reviseFixRecord(fingerprint, (record) => moveFixOutcome(record, fix, from, to, at)) : 'ignored';
-    },
-
-    async recordFeedback(fingerprint, up, down) {
-      if (up === 0 && down === 0) return;
-      try {
-        await update(
-          fingerprint,
-          [],
-          ['#up :up', '#down :down'],
-          { '#up': 'feedbackUp', '#down': 'feedbackDown' },
-          { ':up': up, ':down': down },
-          'attribute_exists(pk)',
-        );
-      } catch (error) {
-        // Feedback on a failure that never reached knowledge lookup has no entry to attach to.
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      }
     },
 
     async importOutcome(fingerprint, description, importId, outcome, at) {

@@ -44,7 +44,7 @@ import type { GateDeps } from '../baselines/evaluate.js';
 import { createBaselineStore } from '../baselines/store.js';
 import { type Learning, createLearning } from '../knowledge/learning.js';
 import { type Votes, createVotes } from '../knowledge/votes.js';
-import { createKnowledgeStore } from '../knowledge/store.js';
+import { createEntryFeedback } from '../knowledge/store.js';
 import { createExperimentStore } from '../experiments/store.js';
 import { ENTRY_LOOKUP, type EntryLookup } from '../knowledge/lookup.js';
 import { createDynamoEscalationDigests, createDynamoEscalationLedger } from '../stores/escalation-ledger.js';
@@ -405,8 +405,9 @@ export function createLearningDeps(config: Config, logger: StepLogger, clock: ()
 }
 
 /**
- * The learning loop's vote recorder alone, for ingest's `/guard feedback` commands: the stores a vote moves, without
- * the lookup and outcome paths (and their matcher and fix records) that ingest never runs.
+ * The learning loop's vote recorder alone, for ingest's `/guard feedback` commands: the stores a vote moves (of the
+ * knowledge store, only the entry's feedback writes), without the lookup and outcome paths (and their matcher) that
+ * ingest never runs.
  */
 export function createVoteDeps(config: Config, logger: StepLogger, clock: () => Date = () => new Date()): Votes {
   const client = documentClientFor(config);
@@ -415,7 +416,7 @@ export function createVoteDeps(config: Config, logger: StepLogger, clock: () => 
     tables: { incidents: config.INCIDENTS_TABLE },
     clock,
     logger,
-    knowledge: createKnowledgeStore({ client, tableName: config.INCIDENTS_TABLE }),
+    knowledge: createEntryFeedback({ client, tableName: config.INCIDENTS_TABLE }),
     experiments: createExperimentStore({ client, tableName: config.EXPERIMENTS_TABLE }),
     baselines: createBaselineStore({ client, tableName: config.BASELINES_TABLE }),
   });
