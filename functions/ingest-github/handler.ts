@@ -7,6 +7,7 @@ import { handleIssueCommentWebhook } from '../../shared/ingest/comment-commands.
 import { createApprovals, createCommandAnswers, createGitHub, createIncidents, createVoteDeps, createRecoveryQueue, createTaskControl, createWebhookVerifier, createWorkflowStarter } from '../../shared/runtime/deps.js';
 import { logger, safeLogger } from '../../shared/runtime/lambda.js';
 import { errorMessage } from '../../shared/errors.js';
+import { createPermissionCache } from '../../shared/github/permission-cache.js';
 
 const config = loadConfig(process.env);
 const deps = {
@@ -27,6 +28,8 @@ const deps = {
   approvals: createApprovals(config),
   // Each command comment gets at most one reply, edited when a later delivery's outcome differs.
   answers: createCommandAnswers(config),
+  // An outsider's repeated /guard commands cost one permission lookup a minute, not one each.
+  permissions: createPermissionCache(),
   // A redelivery of a stalled incident re-drives it, within the reconciler's bound.
   maxRedrives: config.RECONCILE_MAX_ATTEMPTS,
 };

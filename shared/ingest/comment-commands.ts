@@ -3,6 +3,7 @@ import { OUR_MARKER_PREFIX, leadingIncidentId, proseOf } from '../domain/comment
 import { sameRepository } from '../domain/repository-key.js';
 import { firstIssue } from '../validation.js';
 import { hasWriteAccess } from '../github/roles.js';
+import type { PermissionCache } from '../github/permission-cache.js';
 import { type FeedbackCommand, type FeedbackDeps, type FeedbackTarget, type IssueComment, applyFeedback, feedbackTarget, issueCommentPayload, parseFeedbackCommand } from '../knowledge/feedback.js';
 import type { GitHubClients, GitHubPort, RepoRef, TaskTokenControl } from '../ports.js';
 import type { ApprovalIndex } from '../remediation/approvals.js';
@@ -23,6 +24,8 @@ export interface CommentCommandDeps extends VerifyDeps, FeedbackDeps {
   approvals: ApprovalIndex;
   /** Which reply answers each command comment: one, whatever the deliveries and their interleaving. */
   answers: CommandAnswers;
+  /** Authors' permissions, kept by this process a while when they deny write access (see permission-cache.ts). */
+  permissions: PermissionCache;
   logger: StepLogger;
 }
 
@@ -150,7 +153,7 @@ async function withoutWriteAccess(payload: IssueComment, what: string, deps: Com
   const github = deps.github.forInstallation(payload.installation?.id ?? null);
   if (!github) return { response: reply(202, { ignored: "no GitHub access configured to check the author's permission" }), told: null, writer: null };
   const login = payload.comment.user.login;
-  const permission = await github.repositoryPermission({ owner: payload.repository.owner.login, repo: payload.repository.name }, login);
+  const permission = await deps.permissions.permission(github, { owner: payload.repository.owner.login, repo: payload.repository.name }, login);
   if (hasWriteAccess(permission)) return null;
   return { response: reply(202, { ignored: `${login} has ${permission} access; ${what} needs write access` }), told: null, writer: false };
 }
@@ -203,7 +206,7 @@ async function answerOnPullRequest(
     if (!github) return;
     const repo = { owner: payload.repository.owner.login, repo: payload.repository.name };
     const answer = async (): Promise<void> => {
-      if (writer === null && !hasWriteAccess(await github.repositoryPermission(repo, payload.comment.user.login))) return;
+      if (writer === null && !hasWriteAccess(await deps.permissions.permission(github, repo, payload.comment.user.login))) return;
       const marker = commandAnswerMarker(payload.comment.id);
       if (told.done) {
         const { replyId } = await deps.answers.markDone(answerKey(payload));

@@ -3,6 +3,7 @@ import { Webhooks } from '@octokit/webhooks';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { withCommentSlot, withCommentSlots } from '../../shared/github/comment-slot.js';
 import { staticGitHubClients } from '../../shared/github/clients.js';
+import { createPermissionCache } from '../../shared/github/permission-cache.js';
 import { type CommentCommandDeps, commandAnswerMarker, handleIssueCommentWebhook } from '../../shared/ingest/comment-commands.js';
 import type { Learning } from '../../shared/knowledge/learning.js';
 import { COMMENT_MARKER } from '../../shared/notify/comment.js';
@@ -57,6 +58,7 @@ function deps(): CommentCommandDeps {
     learning: {} as Learning,
     approvals: createMemoryApprovalIndex(),
     answers: createDynamoCommandAnswers({ client: scratch.client, tableName: 'incidents', leaseMs: LEASE_MS }),
+    permissions: createPermissionCache(),
     tasks: { async succeed() {}, async fail() {} },
   };
 }

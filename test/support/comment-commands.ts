@@ -2,6 +2,7 @@ import { Webhooks } from '@octokit/webhooks';
 import { type Incident, newIncident } from '../../shared/domain/incident.js';
 import { githubIncidentFields, githubIncidentScope } from '../../shared/domain/github-incident.js';
 import { staticGitHubClients } from '../../shared/github/clients.js';
+import { createPermissionCache } from '../../shared/github/permission-cache.js';
 import type { CommentCommandDeps } from '../../shared/ingest/comment-commands.js';
 import { triggerFromWorkflowRun } from '../../shared/ingest/github-webhook.js';
 import type { Learning } from '../../shared/knowledge/learning.js';
@@ -55,6 +56,7 @@ export async function pendingApproval(options: {
     learning: {} as Learning,
     approvals,
     answers: options.answers(),
+    permissions: createPermissionCache(),
     tasks: {
       async succeed(token, output) {
         if (options.taskError) throw options.taskError;

@@ -4,6 +4,7 @@ import { type AnalysisSummary, type Incident, newIncident } from '../../../share
 import { plannedProposalDigest } from '../../../shared/remediation/proposal-digest.js';
 import { commandAnswerMarker, handleIssueCommentWebhook, parseApprovalCommand } from '../../../shared/ingest/comment-commands.js';
 import { staticGitHubClients } from '../../../shared/github/clients.js';
+import { createPermissionCache } from '../../../shared/github/permission-cache.js';
 import type { Learning } from '../../../shared/knowledge/learning.js';
 import { notifyStep } from '../../../shared/steps/notify.js';
 import { COMMENT_MARKER } from '../../../shared/notify/comment.js';
@@ -367,6 +368,30 @@ describe('/guard feedback', () => {
     // Assert
     expect(moved.body).toEqual({ incidentId: INCIDENT, vote: 'up', counted: true });
     expect(votes).toEqual([[INCIDENT, 'up', 'maintainer', null]]);
+  });
+
+  it("asks GitHub an outsider's permission once however often they comment, until the answer is a minute old", async () => {
+    // Prepare: the deps of one ingest process, whose clock the test moves
+    const { deps, votes } = await feedbackSetup();
+    const github = createFakeGitHub();
+    github.permissions.set('maintainer', 'maintain');
+    let now = 0;
+    const process = { ...deps, github: staticGitHubClients(github.port), permissions: createPermissionCache(() => now) };
+    const lookups = (user: string) => github.calls.filter((c) => c.method === 'repositoryPermission' && c.args[1] === user).length;
+
+    // Act: 20 comments from a stranger, the first 10 at once; then two from a maintainer
+    await Promise.all(Array.from({ length: 10 }, () => handleIssueCommentWebhook(delivery('stranger', '/guard feedback down'), process)));
+    for (let i = 0; i < 10; i += 1) await handleIssueCommentWebhook(delivery('Stranger', '/guard feedback up'), process);
+    const withinTtl = lookups('stranger') + lookups('Stranger');
+    now += 60_000;
+    await handleIssueCommentWebhook(delivery('stranger', '/guard feedback up'), process);
+    for (let i = 0; i < 2; i += 1) await handleIssueCommentWebhook(delivery('maintainer', '/guard feedback up'), process);
+
+    // Assert: each comment used to cost a lookup; write access is asked every time, so a removed one stops counting
+    expect(withinTtl).toBe(1);
+    expect(lookups('stranger') + lookups('Stranger')).toBe(2);
+    expect(lookups('maintainer')).toBe(2);
+    expect(votes.map(([, vote, user]) => [vote, user])).toEqual([['up', 'maintainer'], ['up', 'maintainer']]);
   });
 });
 

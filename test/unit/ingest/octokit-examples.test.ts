@@ -4,6 +4,7 @@ import { Webhooks } from '@octokit/webhooks';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../shared/config.js';
 import { staticGitHubClients } from '../../../shared/github/clients.js';
+import { createPermissionCache } from '../../../shared/github/permission-cache.js';
 import { handleIssueCommentWebhook } from '../../../shared/ingest/comment-commands.js';
 import { type IngestDeps, handleGithubWebhook } from '../../../shared/ingest/github-webhook.js';
 import type { Learning } from '../../../shared/knowledge/learning.js';
@@ -71,6 +72,7 @@ describe("octokit's webhook examples", () => {
             learning: {} as Learning,
             approvals: createMemoryApprovalIndex(),
             answers: createMemoryCommandAnswers(),
+            permissions: createPermissionCache(),
             tasks: { async succeed() {}, async fail() {} },
           })
         : await handleGithubWebhook(request, base);
