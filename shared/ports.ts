@@ -260,6 +260,16 @@ export interface ModelBudget {
 }
 
 /**
+ * Model requests per incident, shared by every attempt of its analysis: a retried step, a re-driven execution. A
+ * retry started the conversation over, so a throttled model was paid for the same incident again and again; counted
+ * here, one incident costs at most `max` requests, and the outsiders' budget (analyses per hour) holds in requests.
+ */
+export interface ModelRequestLedger {
+  /** Takes one of the incident's `max` requests (one conditional `ADD`): false, with `used`, once they are spent. */
+  take(incidentId: string, max: number): Promise<{ granted: boolean; used: number }>;
+}
+
+/**
  * The model budget of failures an outsider controls: the deployment's pool, and each repository's share of it (an
  * analysis needs both; the share is claimed first, so a repository past its share takes nothing from the pool).
  */
@@ -440,6 +450,12 @@ export interface Metrics {
 export interface AnalysisInput {
   /** The step's deadline: a model call still running when it fires is cancelled (not part of the prompt). */
   signal?: AbortSignal;
+  /**
+   * Called before each request to a model, a repair's, a retried step's and a downgraded one's alike; throws
+   * `ModelRequestsSpentError` once the incident may make no more (see {@link ModelRequestLedger}). Not part of the
+   * prompt; absent where nothing bounds an analysis's requests but the repair loop (the CLI).
+   */
+  beforeModelRequest?: () => Promise<void>;
   incidentId: string;
   source: 'github' | 'cloudwatch';
   repository: string | null;

@@ -170,12 +170,13 @@ export function createBedrockAnalyzer(options: BedrockAnalyzerOptions): OutcomeA
     label: 'Bedrock',
     model: modelId,
     maxTokens,
-    start(prompt, signal): ModelConversation {
+    start(prompt, signal, beforeRequest): ModelConversation {
       let messages: Message[] = [{ role: 'user', content: [{ text: prompt.user }] }];
       let content: ContentBlock[] = [];
       let toolUseId: string | undefined;
       return {
         async send(): Promise<ModelTurn> {
+          await beforeRequest?.();
           const response = await send(request(prompt.system, messages), signal);
           const usage = { inputTokens: response.usage?.inputTokens ?? 0, outputTokens: response.usage?.outputTokens ?? 0 };
           const stopReason = response.stopReason;

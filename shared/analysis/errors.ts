@@ -17,3 +17,11 @@ export class AnalyzerOutputError extends Error {
     this.latencyMs = options?.latencyMs;
   }
 }
+
+/**
+ * The incident's model requests are spent (see `ModelRequestLedger`): no more are made, and the analysis falls back
+ * to the offline analyzer at once, with what the requests before spent. Not retryable: waiting gives none back.
+ */
+export class ModelRequestsSpentError extends AnalyzerOutputError {
+  override name = 'ModelRequestsSpentError';
+}

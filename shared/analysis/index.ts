@@ -13,7 +13,7 @@ export {
   type ModelAnalysis,
   type TokenUsage,
 } from './schema.js';
-export { AnalyzerOutputError } from './errors.js';
+export { AnalyzerOutputError, ModelRequestsSpentError } from './errors.js';
 export { createOfflineAnalyzer, analyzeOffline, type OfflineAnalyzerOptions } from './offline.js';
 export { createBedrockAnalyzer, mapBedrockError, type BedrockAnalyzerOptions } from './bedrock.js';
 export {
@@ -27,6 +27,7 @@ export {
 export {
   analyzeWithModel,
   MAX_MODEL_ATTEMPTS,
+  MODEL_REQUESTS_PER_INCIDENT,
   type ModelConversation,
   type ModelDialect,
   type ModelTurn,

@@ -1,5 +1,5 @@
 import type { AnalysisInput } from '../ports.js';
-import { AnalyzerOutputError } from './errors.js';
+import { AnalyzerOutputError, ModelRequestsSpentError } from './errors.js';
 import { type Prompt, buildPrompt } from './prompt.js';
 import type { PromptVersion } from './prompt-versions.js';
 import type { AnalysisOutcome, TokenUsage } from './schema.js';
@@ -15,6 +15,11 @@ import { validateAnalysis } from './validate.js';
 
 /** The first call plus one repair. More would double the cost of a bad incident for little gain. */
 export const MAX_MODEL_ATTEMPTS = 2;
+/**
+ * Requests an incident may make of the model across every attempt of its analysis, retries included (see
+ * `ModelRequestLedger`): the two of one analysis. A retry has what the attempts before it left.
+ */
+export const MODEL_REQUESTS_PER_INCIDENT = MAX_MODEL_ATTEMPTS;
 
 /** One model reply, reduced to what the repair loop decides on. */
 export type TurnResult =
@@ -51,8 +56,11 @@ export interface ModelDialect {
   label: string;
   model: string;
   maxTokens: number;
-  /** `signal`: the step's deadline; every call of the conversation stops when it fires. */
-  start(prompt: Prompt, signal?: AbortSignal): ModelConversation;
+  /**
+   * `signal`: the step's deadline; every call of the conversation stops when it fires. `beforeRequest` is awaited
+   * before each request the conversation sends, whatever the reason for it (see `AnalysisInput.beforeModelRequest`).
+   */
+  start(prompt: Prompt, signal?: AbortSignal, beforeRequest?: () => Promise<void>): ModelConversation;
 }
 
 export interface ModelLoopOptions {
@@ -81,11 +89,18 @@ export async function analyzeWithModel(dialect: ModelDialect, input: AnalysisInp
     ...(options.promptVersion === undefined ? {} : { version: options.promptVersion }),
   });
   const usage: TokenUsage = { inputTokens: 0, outputTokens: 0 };
-  const conversation = dialect.start(prompt, input.signal);
+  const conversation = dialect.start(prompt, input.signal, input.beforeModelRequest);
   let problem = 'no answer';
 
   for (let attempt = 1; attempt <= MAX_MODEL_ATTEMPTS; attempt += 1) {
-    const turn = await conversation.send();
+    let turn: ModelTurn;
+    try {
+      turn = await conversation.send();
+    } catch (error) {
+      // The requests this attempt made are spent all the same: the fallback counts their tokens.
+      if (error instanceof ModelRequestsSpentError) throw new ModelRequestsSpentError(error.message, { usage, latencyMs: elapsed() });
+      throw error;
+    }
     usage.inputTokens += turn.usage.inputTokens;
     usage.outputTokens += turn.usage.outputTokens;
     const { result } = turn;

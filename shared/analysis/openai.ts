@@ -308,7 +308,7 @@ export function createOpenAICompatibleAnalyzer(options: OpenAICompatibleAnalyzer
     label: `OpenAI-compatible endpoint ${endpoint}`,
     model,
     maxTokens,
-    start(prompt: Prompt, signal?: AbortSignal): ModelConversation {
+    start(prompt: Prompt, signal?: AbortSignal, beforeRequest?: () => Promise<void>): ModelConversation {
       let mode = preferredMode;
       let messages: ChatMessage[] = [{ role: 'user', content: prompt.user }];
       let lastContent: string | null = null;
@@ -322,6 +322,8 @@ export function createOpenAICompatibleAnalyzer(options: OpenAICompatibleAnalyzer
           for (;;) {
             const payload = body(prompt.system, messages, mode);
             let data: Awaited<ReturnType<typeof post>>;
+            // A request in a mode the server refused is a request all the same.
+            await beforeRequest?.();
             try {
               data = await post(payload, mode, signal);
             } catch (error) {

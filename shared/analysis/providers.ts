@@ -85,8 +85,9 @@ export function createConfiguredAnalyzers(config: Config, deps: ProviderDeps = {
 function buildProvider(kind: 'bedrock' | 'openai', config: Config, deps: ProviderDeps): (overrides: AnalyzerOverrides) => OutcomeAnalyzer {
   if (kind === 'bedrock') {
     const { BEDROCK_MODEL_ID } = requireConfig(config, 'BEDROCK_MODEL_ID');
-    // The state machine's Retry owns backoff; one SDK retry covers a dropped connection without stacking delays.
-    const client = deps.bedrockClient ?? new BedrockRuntimeClient({ region: config.BEDROCK_REGION ?? config.AWS_REGION, maxAttempts: 2 });
+    // The state machine's Retry owns every retry: one the SDK made would reach the model without being charged to the
+    // incident's model requests (AnalysisInput.beforeModelRequest).
+    const client = deps.bedrockClient ?? new BedrockRuntimeClient({ region: config.BEDROCK_REGION ?? config.AWS_REGION, maxAttempts: 1 });
     return (overrides) =>
       createBedrockAnalyzer({
         client,

@@ -377,6 +377,8 @@ export interface Incident {
   /** Human feedback from users with write access (`/guard feedback up|down`), counted with `ADD`. */
   feedbackUp?: number;
   feedbackDown?: number;
+  /** Requests made of a model for this incident, every attempt's (`ModelRequestLedger`), counted with `ADD`. */
+  modelRequests?: number;
 }
 
 /**

@@ -49,6 +49,7 @@ import { createExperimentStore } from '../experiments/store.js';
 import { ENTRY_LOOKUP, type EntryLookup } from '../knowledge/lookup.js';
 import { createDynamoEscalationDigests, createDynamoEscalationLedger } from '../stores/escalation-ledger.js';
 import { createDynamoModelBudget } from '../stores/model-budget.js';
+import { createDynamoModelRequestLedger } from '../stores/model-requests.js';
 import { outsiderModelBudgets } from '../analysis/outsider-budget.js';
 import { createDynamoRerunLedger } from '../stores/rerun-ledger.js';
 import { type WriteBudgets, createDynamoWriteLimiter, forkShareOf } from '../stores/write-limiter.js';
@@ -528,6 +529,8 @@ export function createAnalyzeDeps(config: Config, logger: StepLogger): AnalyzeDe
     ...basics,
     ...createAnalyzers(config),
     outsiderModelBudget: createOutsiderModelBudget(config),
+    // On the incident's item, in the incidents table (the embedded server locally).
+    modelRequests: createDynamoModelRequestLedger({ client: documentClientFor(config), tableName: config.INCIDENTS_TABLE }),
     learning: createLearningDeps(config, logger, basics.clock),
     metrics: createMetrics(config),
   };

@@ -1,5 +1,5 @@
 import { METRIC } from '../adapters/metric-names.js';
-import { analyzeWithFallback, withFallback } from '../analysis/index.js';
+import { MODEL_REQUESTS_PER_INCIDENT, ModelRequestsSpentError, analyzeWithFallback, withFallback } from '../analysis/index.js';
 import { analysisInputFor, summaryOf } from '../analysis/incident-analysis.js';
 import { drawsOnOutsiderModelBudget, outsiderBudgetSpentReason, outsiderReserveReason, outsiderShareScope, outsiderShareSpentReason } from '../analysis/outsider-budget.js';
 import type { AnalysisSummary, Incident } from '../domain/incident.js';
@@ -71,11 +71,33 @@ const OUTSIDER_REFUSALS: Record<'repository share' | 'reserve' | 'pool', { log: 
 };
 
 /**
- * Runs the configured analyzer (with the experiment arm's settings), falling back to the deterministic one when
- * it fails for a reason retries cannot fix, or at once when the incident's model budget is spent. Transient
- * provider errors propagate so the state machine retries them.
+ * The gate before each model request of the incident's analysis: one of its {@link MODEL_REQUESTS_PER_INCIDENT},
+ * whichever attempt makes it. `spentBefore`: this attempt was refused its first request.
  */
-export async function runAnalysis(incident: Incident, deps: AnalyzeDeps): Promise<AnalysisSummary> {
+function modelRequestGate(incident: Incident, deps: AnalyzeDeps) {
+  let granted = 0;
+  const gate = {
+    spentBefore: false,
+    async take() {
+      const taken = await deps.modelRequests.take(incident.id, MODEL_REQUESTS_PER_INCIDENT);
+      if (!taken.granted) {
+        gate.spentBefore = granted === 0;
+        deps.logger.warn("the incident's model requests are spent; analysing offline", { incidentId: incident.id, used: taken.used });
+        throw new ModelRequestsSpentError(`the incident's model requests are spent: ${taken.used} of ${MODEL_REQUESTS_PER_INCIDENT} model requests made, retries included`);
+      }
+      granted += 1;
+    },
+  };
+  return gate;
+}
+
+/**
+ * Runs the configured analyzer (with the experiment arm's settings), falling back to the deterministic one when
+ * it fails for a reason retries cannot fix, at once when the incident's model budget is spent, and when its model
+ * requests are (a retried or re-driven attempt has what the ones before left). Transient provider errors propagate
+ * so the state machine retries them.
+ */
+export async function runAnalysis(incident: Incident, deps: AnalyzeDeps): Promise<{ analysis: AnalysisSummary; kept: boolean }> {
   const started = Date.now();
   const arm = armAnalyzer(incident, deps);
   const analyzer = withFallback(arm.analyzer, deps.fallbackAnalyzer, (reason) =>
@@ -83,11 +105,16 @@ export async function runAnalysis(incident: Incident, deps: AnalyzeDeps): Promis
   );
   const input = analysisInputFor(incident);
   const refusal = await outsiderBudgetRefusal(incident, arm.analyzer, deps);
+  const gate = modelRequestGate(incident, deps);
   const result = refusal
     ? await analyzeWithFallback(deps.fallbackAnalyzer, input, refusal)
-    : await analyzer.analyze(deps.signal ? { ...input, signal: deps.signal } : input);
+    : await analyzer.analyze({ ...input, ...(deps.signal ? { signal: deps.signal } : {}), beforeModelRequest: gate.take });
+  // An incident analysed again (a re-driven execution) whose requests were spent on the model's analysis it holds
+  // keeps that analysis rather than the offline one.
+  const stored = incident.analysis;
+  if (gate.spentBefore && stored && !stored.fallbackReason && stored.provider !== deps.fallbackAnalyzer.provider) return { analysis: stored, kept: true };
   const summary = summaryOf(result, input, Date.now() - started, deps.config.LLM_PRICES_JSON);
-  return arm.notes.length > 0 ? { ...summary, adjustments: [...(summary.adjustments ?? []), ...arm.notes] } : summary;
+  return { analysis: arm.notes.length > 0 ? { ...summary, adjustments: [...(summary.adjustments ?? []), ...arm.notes] } : summary, kept: false };
 }
 
 /** Analyze stage: root cause, fix, confidence and a proposed action, stored on the incident. */
@@ -95,8 +122,9 @@ export async function analyzeStep(input: unknown, deps: AnalyzeDeps): Promise<An
   const { trigger } = parseState(input);
   const incident = await deps.incidents.get(trigger.incidentId);
   if (!incident) throw new NotFoundError(`incident ${trigger.incidentId} not found`);
-  const analysis = await runAnalysis(incident, deps);
-  if (analysis.cost) {
+  const { analysis, kept } = await runAnalysis(incident, deps);
+  // A kept analysis's tokens were counted when it was made.
+  if (analysis.cost && !kept) {
     const provider = { provider: analysis.provider };
     deps.metrics.count(METRIC.llmInputTokens, analysis.cost.inputTokens, provider);
     deps.metrics.count(METRIC.llmOutputTokens, analysis.cost.outputTokens, provider);

@@ -1,6 +1,6 @@
 import type { AnalyzerOverrides } from '../analysis/providers.js';
 import type { Config } from '../config.js';
-import type { Analyzer, Clock, EscalationLedger, EscalationPublisher, GitHubClients, Metrics, OutsiderModelBudgets, RerunLedger, StepLogger, WriteLimiter } from '../ports.js';
+import type { Analyzer, Clock, EscalationLedger, EscalationPublisher, GitHubClients, Metrics, ModelRequestLedger, OutsiderModelBudgets, RerunLedger, StepLogger, WriteLimiter } from '../ports.js';
 import type { IncidentStore } from '../stores/incident-store.js';
 import type { Learning } from '../knowledge/learning.js';
 import type { ApprovalIndex } from '../remediation/approvals.js';
@@ -44,6 +44,8 @@ export interface StepDeps {
    * share of them, shared by all executions; past either they are analysed offline.
    */
   outsiderModelBudget: OutsiderModelBudgets;
+  /** Model requests per incident, across every attempt of its analysis (`MODEL_REQUESTS_PER_INCIDENT`). */
+  modelRequests: ModelRequestLedger;
   escalations: EscalationPublisher;
   /** One open escalation per problem and window (counts of repeats), shared by all executions. */
   escalationLedger: EscalationLedger;
@@ -81,7 +83,7 @@ export type ClassifyDeps = Pick<StepDeps, 'config' | 'incidents' | 'github' | 'c
 export type KnowledgeLookupDeps = Pick<StepDeps, 'incidents' | 'clock' | 'logger' | 'learning'>;
 export type AnalyzeDeps = Pick<
   StepDeps,
-  'config' | 'incidents' | 'analyzer' | 'fallbackAnalyzer' | 'analyzerFor' | 'outsiderModelBudget' | 'clock' | 'logger' | 'learning' | 'metrics' | 'signal'
+  'config' | 'incidents' | 'analyzer' | 'fallbackAnalyzer' | 'analyzerFor' | 'outsiderModelBudget' | 'modelRequests' | 'clock' | 'logger' | 'learning' | 'metrics' | 'signal'
 >;
 /** Remediate runs the offline analysis itself when the analyze stage failed. */
 export type RemediateDeps = Pick<

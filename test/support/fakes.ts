@@ -5,7 +5,7 @@ import { loadConfig } from '../../shared/config.js';
 import { staticGitHubClients } from '../../shared/github/clients.js';
 import { outsiderModelBudgets } from '../../shared/analysis/outsider-budget.js';
 import { COMMENT_MARKER } from '../../shared/notify/comment.js';
-import type { AnalysisResult, Analyzer, BranchMembership, EscalationLedger, EscalationMessage, GitHubPort, ModelBudget, OutsiderModelBudgets, RecoveryQueue, RepositoryRole, RerunKey, RerunLedger } from '../../shared/ports.js';
+import type { AnalysisResult, Analyzer, BranchMembership, EscalationLedger, EscalationMessage, GitHubPort, ModelBudget, ModelRequestLedger, OutsiderModelBudgets, RecoveryQueue, RepositoryRole, RerunKey, RerunLedger } from '../../shared/ports.js';
 import type { WorkflowRecoveryMessage } from '../../shared/domain/recovery.js';
 import { recordQueuedRecovery } from '../../shared/steps/record-outcome.js';
 import { type ApprovalIndex, approvalKeys } from '../../shared/remediation/approvals.js';
@@ -163,6 +163,20 @@ export function createMemoryModelBudget(max: number): ModelBudget & { windows: M
 }
 
 /** In-memory outsiders' budgets from the settings: one {@link createMemoryModelBudget} per counter name, kept. */
+/** In-memory ModelRequestLedger with the DynamoDB one's semantics (a request per take while fewer than `max`). */
+export function createMemoryModelRequestLedger(): ModelRequestLedger & { used: Map<string, number> } {
+  const used = new Map<string, number>();
+  return {
+    used,
+    async take(incidentId, max) {
+      const count = used.get(incidentId) ?? 0;
+      if (count >= max) return { granted: false, used: count };
+      used.set(incidentId, count + 1);
+      return { granted: true, used: count + 1 };
+    },
+  };
+}
+
 export function createMemoryOutsiderBudgets(config: Parameters<typeof outsiderModelBudgets>[0]): OutsiderModelBudgets {
   const byName = new Map<string, ModelBudget>();
   return outsiderModelBudgets(config, (name, max) => {
@@ -313,6 +327,7 @@ export function stepDeps(
     analyzer: scriptedAnalyzer({}),
     fallbackAnalyzer: { ...scriptedAnalyzer({ rootCause: 'offline root cause', confidence: 0.5 }), provider: 'offline-fake' },
     outsiderModelBudget: createMemoryOutsiderBudgets(config),
+    modelRequests: createMemoryModelRequestLedger(),
     escalations: {
       async publish(message) {
         published.push(message);

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { AccessDeniedException, BedrockRuntimeClient, ConverseCommand, ThrottlingException } from '@aws-sdk/client-bedrock-runtime';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ANALYSIS_TOOL_NAME, createBedrockAnalyzer, createOfflineAnalyzer } from '../../../shared/analysis/index.js';
+import { ANALYSIS_TOOL_NAME, MODEL_REQUESTS_PER_INCIDENT, createBedrockAnalyzer, createOfflineAnalyzer, createOpenAICompatibleAnalyzer } from '../../../shared/analysis/index.js';
 import { githubIncidentFields, githubIncidentScope } from '../../../shared/domain/github-incident.js';
 import { newIncident } from '../../../shared/domain/incident.js';
 import { AnalyzerUnavailableError } from '../../../shared/errors.js';
@@ -12,6 +12,7 @@ import { remediateStep } from '../../../shared/steps/remediate.js';
 import { ASL_PATH } from '../../../infra/stack.js';
 import { loadWebhook } from '../../../infra/local/replay.js';
 import { stepDeps } from '../../support/fakes.js';
+import { errorReply, fetchMock } from './fetch-mock.js';
 
 /**
  * The analyze stage with a real provider adapter (Bedrock, mocked at the SDK) and the real offline fallback:
@@ -134,5 +135,74 @@ describe('analyze step with a model provider', () => {
     expect(incident.analysis?.fallbackReason).toMatch(/AnalyzerUnavailableError: Bedrock ThrottlingException/);
     expect(incident.stageErrors).toEqual([expect.objectContaining({ stage: 'analyze', error: expect.stringMatching(/ThrottlingException/) })]);
     expect(['comment_only', 'escalate']).toContain(incident.decision?.action);
+  });
+
+  /**
+   * Runs the analyze stage as the state machine does: again after each AnalyzerUnavailableError, up to the Retry's
+   * MaxAttempts more times; the result of the last attempt, or its error.
+   */
+  async function withRetries({ deps, trigger }: Awaited<ReturnType<typeof seeded>>) {
+    const asl = JSON.parse(readFileSync(ASL_PATH, 'utf8')) as { States: Record<string, { Retry?: Array<{ ErrorEquals: string[]; MaxAttempts: number }> }> };
+    const retries = asl.States.Analyze?.Retry?.find((retry) => retry.ErrorEquals.includes('AnalyzerUnavailableError'))?.MaxAttempts ?? 0;
+    let outcome: unknown;
+    for (let attempt = 0; attempt <= retries; attempt += 1) {
+      outcome = await analyzeStep({ trigger }, deps).catch((error: unknown) => error);
+      if (!(outcome instanceof AnalyzerUnavailableError)) return outcome;
+    }
+    return outcome;
+  }
+
+  it("charges every retried Bedrock request to the incident's model requests: a throttled model costs at most two", async () => {
+    // Prepare: the model answers in prose, and its repair call is throttled, every time
+    bedrock.on(ConverseCommand).callsFake((input: { messages: unknown[] }) => {
+      if (input.messages.length > 1) throw new ThrottlingException({ message: 'Too many requests, please wait before trying again.', $metadata: {} });
+      return { output: { message: { role: 'assistant', content: [{ text: 'The cart test failed.' }] } }, stopReason: 'end_turn', usage: { inputTokens: 6000, outputTokens: 40, totalTokens: 6040 } };
+    });
+    const seed = await seeded();
+    const { deps, trigger } = seed;
+
+    // Act
+    const result = await withRetries(seed);
+
+    // Assert: each of the five attempts used to make both calls again (10 requests, 5 of them answered and billed)
+    expect(bedrock.commandCalls(ConverseCommand)).toHaveLength(MODEL_REQUESTS_PER_INCIDENT);
+    expect(result).toMatchObject({ provider: 'offline' });
+    const incident = (await deps.incidents.get(trigger.incidentId))!;
+    expect(incident.analysis?.fallbackReason).toMatch(/ModelRequestsSpentError: .*2 of 2 model requests/);
+  });
+
+  it("charges the OpenAI-compatible endpoint's retried and downgraded requests to the incident's model requests", async () => {
+    // Prepare: a local server that cannot do tools (one downgrade), then is overloaded
+    const mock = fetchMock(errorReply(400, 'this model does not support tools'), errorReply(503, 'model is loading'));
+    const analyzer = createOpenAICompatibleAnalyzer({ baseUrl: 'http://127.0.0.1:11434/v1', model: 'llama3.1', maxTokens: 1024, temperature: 0, fetch: mock.fetch });
+    const seed = await seeded();
+    seed.deps.analyzer = analyzer;
+
+    // Act
+    const result = await withRetries(seed);
+
+    // Assert: every attempt used to post again (6 requests)
+    expect(mock.requests).toHaveLength(MODEL_REQUESTS_PER_INCIDENT);
+    expect(result).toMatchObject({ provider: 'offline' });
+  });
+
+  it('keeps the model analysis an incident holds when it is analysed again with its model requests spent', async () => {
+    // Prepare: analysed once by the model; a later attempt spent the last request (a re-driven execution)
+    bedrock.on(ConverseCommand).resolves({
+      output: { message: { role: 'assistant', content: [{ toolUse: { toolUseId: 't1', name: ANALYSIS_TOOL_NAME, input: { rootCause: 'applyDiscount runs twice.', fix: ['Call applyDiscount once.'], confidence: 0.8, proposedAction: 'comment_only', rationale: 'The totals differ by one discount.', evidence: [] } } }] } },
+      stopReason: 'tool_use',
+      usage: { inputTokens: 6000, outputTokens: 500, totalTokens: 6500 },
+    });
+    const { deps, trigger } = await seeded();
+    await analyzeStep({ trigger }, deps);
+    await deps.modelRequests.take(trigger.incidentId, MODEL_REQUESTS_PER_INCIDENT);
+
+    // Act
+    const again = await analyzeStep({ trigger }, deps);
+
+    // Assert: no third request, and the offline analysis did not replace the model's
+    expect(bedrock.commandCalls(ConverseCommand)).toHaveLength(1);
+    expect(again.provider).toBe('bedrock');
+    expect((await deps.incidents.get(trigger.incidentId))?.analysis).toMatchObject({ provider: 'bedrock', rootCause: 'applyDiscount runs twice.' });
   });
 });
