@@ -379,6 +379,12 @@ export interface Incident {
   feedbackDown?: number;
   /** Requests made of a model for this incident, every attempt's (`ModelRequestLedger`), counted with `ADD`. */
   modelRequests?: number;
+  /**
+   * The outcome this incident counts on its entry's fix record (`none` while it counts none), and the one its run
+   * showed: a writer's vote overrules the run's (shared/knowledge/fix-verdict.ts).
+   */
+  fixOutcome?: 'success' | 'failure' | 'none';
+  runFixOutcome?: 'success' | 'failure' | 'none';
 }
 
 /**

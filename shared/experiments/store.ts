@@ -70,8 +70,9 @@ export interface ExperimentStore {
   /**
    * Adds `delta` (+1, −1) to a `positive_feedback` unit's up votes by its deadline: the unit is a success while it
    * has one, so its success is counted when they go from none to one (`counted`) and taken back when they go to none
-   * (`uncounted`). `not_counted` past the deadline (the outcome is final) or for a unit whose success was counted
-   * before votes were kept (it keeps it); `no_unit` for an assignment made before units were kept.
+   * (`uncounted`). `at` is when the vote changed (a reaction's own time, however late it was read). `not_counted`
+   * past the deadline (the outcome is final) or for a unit whose success was counted before votes were kept (it
+   * keeps it); `no_unit` for an assignment made before units were kept.
    */
   addUnitVote(id: string, key: string, delta: 1 | -1, at: Date): Promise<'counted' | 'uncounted' | 'unchanged' | 'not_counted' | 'no_unit'>;
   /**

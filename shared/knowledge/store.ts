@@ -100,6 +100,26 @@ export interface KnowledgeStore {
   importOutcome(fingerprint: string, description: EntryDescription, importId: string, outcome: { action: RemediationAction; success: boolean | null }, at: Date): Promise<boolean>;
 }
 
+/** One `UpdateItem` of an entry: `SET` and `ADD` clauses, unless `condition` fails. */
+async function updateEntry(
+  options: { client: DynamoDBDocumentClient; tableName: string },
+  fingerprint: string,
+  change: { sets: string[]; adds: string[]; names: Record<string, string>; values: Record<string, unknown>; condition?: string },
+) {
+  const { sets, adds, names, values, condition } = change;
+  const expression = [sets.length ? `SET ${sets.join(', ')}` : '', adds.length ? `ADD ${adds.join(', ')}` : ''].filter(Boolean).join(' ');
+  await options.client.send(
+    new UpdateCommand({
+      TableName: options.tableName,
+      Key: entryKey(fingerprint),
+      UpdateExpression: expression,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+      ...(condition ? { ConditionExpression: condition } : {}),
+    }),
+  );
+}
+
 /**
  * The writes a vote makes on an entry: its feedback counters and the outcome of the fix an incident proposed. Apart
  * from the rest of the store so that ingest, which records `/guard feedback`, carries only them (its bundle is held
@@ -155,15 +175,8 @@ export function createEntryFeedback(options: { client: DynamoDBDocumentClient; t
     async recordFeedback(fingerprint, up, down) {
       if (up === 0 && down === 0) return;
       try {
-        await client.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: entryKey(fingerprint),
-            UpdateExpression: 'ADD feedbackUp :up, feedbackDown :down',
-            ConditionExpression: 'attribute_exists(pk)',
-            ExpressionAttributeValues: { ':up': up, ':down': down },
-          }),
-        );
+        const names = { '#up': 'feedbackUp', '#down': 'feedbackDown' };
+        await updateEntry(options, fingerprint, { sets: [], adds: ['#up :up', '#down :down'], names, values: { ':up': up, ':down': down }, condition: 'attribute_exists(pk)' });
       } catch (error) {
         // Feedback on a failure that never reached knowledge lookup has no entry to attach to.
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
@@ -212,19 +225,8 @@ export function createKnowledgeStore(options: { client: DynamoDBDocumentClient; 
     return sets;
   }
 
-  async function update(fingerprint: string, sets: string[], adds: string[], names: Record<string, string>, values: Record<string, unknown>, condition?: string) {
-    const expression = [sets.length ? `SET ${sets.join(', ')}` : '', adds.length ? `ADD ${adds.join(', ')}` : ''].filter(Boolean).join(' ');
-    await client.send(
-      new UpdateCommand({
-        TableName: tableName,
-        Key: entryKey(fingerprint),
-        UpdateExpression: expression,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-        ...(condition ? { ConditionExpression: condition } : {}),
-      }),
-    );
-  }
+  const update = (fingerprint: string, sets: string[], adds: string[], names: Record<string, string>, values: Record<string, unknown>) =>
+    updateEntry(options, fingerprint, { sets, adds, names, values });
 
   function outcomeAdds(action: RemediationAction, success: boolean, names: Record<string, string>, values: Record<string, unknown>): string[] {
     names['#att'] = attemptsAttr(action);
