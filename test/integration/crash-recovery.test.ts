@@ -1,29 +1,22 @@
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { startEmbeddedDynamo } from '../../infra/local/embedded-dynamo.js';
 import { deliverWebhook, loadAlarmEvent, readOutbox } from '../../infra/local/replay.js';
 import type { LocalRuntime } from '../../infra/local/runtime.js';
 import { githubIncidentScope } from '../../shared/domain/github-incident.js';
-import { incidentFromTrigger } from '../../shared/domain/incident-from-trigger.js';
 import { type Trigger, alarmEventSchema, alarmTriggerFromEvent } from '../../shared/domain/trigger.js';
 import { triggerFromWorkflowRun } from '../../shared/ingest/github-webhook.js';
 import { automationClientToken } from '../../shared/remediation/runbooks.js';
 import { createDocumentClient } from '../../shared/stores/dynamo.js';
-import { createIncidentStore } from '../../shared/stores/incident-store.js';
 import { workflowRecoveryMessage } from '../../shared/domain/recovery.js';
 import { RECOVERY_QUEUE, createStoreWorkQueue } from '../../shared/stores/work-queue.js';
 import { failedRunDelivery } from '../support/fakes.js';
 import { useLocalRuntimePerTest } from '../support/harness.js';
+import { writeLeftBehind } from '../support/left-behind.js';
 
 /**
  * What a crash leaves behind, written into the embedded tables the way the runtime writes them, then a start on the
  * same data directory: resumed executions, a redelivery that re-drives, and the reconciler.
  */
 const SECRET = 'crash-secret';
-const tableNames = { incidents: 'incidents', baselines: 'baselines', experiments: 'experiments' };
-const ARN = 'arn:aws:states:us-east-1:000000000000:execution:incident-pipeline';
 const runtimes = useLocalRuntimePerTest();
 let dataDir: string;
 
@@ -48,28 +41,12 @@ async function leftBehind(
   outbox: Array<Record<string, unknown>> = [],
 ) {
   dataDir = await runtimes.scratchDir('guard-crash');
-  if (outbox.length > 0) await writeFile(join(dataDir, 'outbox.jsonl'), outbox.map((entry) => `${JSON.stringify(entry)}\n`).join(''));
-  const dynamo = await startEmbeddedDynamo({ path: join(dataDir, 'dynamodb'), tableNames, region: 'us-east-1' });
-  const client = createDocumentClient({ region: 'us-east-1', endpoint: dynamo.endpoint });
-  try {
-    for (const item of items) {
-      const t = 'trigger' in item ? item.trigger : trigger(item.runId).trigger;
-      const at = new Date(Date.now() - (item.updatedMinutesAgo ?? 0) * 60_000);
-      const { incident, scope } = incidentFromTrigger(t, at);
-      await createIncidentStore({ client, tableName: 'incidents', ttlDays: 30, clock: () => at }).create(incident, scope, t);
-      if (item.execution) {
-        await client.send(new PutCommand({
-          TableName: 'incidents',
-          Item: { pk: `EXECUTION#${t.incidentId}`, sk: 'EXECUTION', name: t.incidentId, executionArn: `${ARN}:${t.incidentId}`, status: item.execution, startedAt: at.toISOString(), stoppedAt: null, error: null, input: JSON.stringify({ trigger: t }) },
-        }));
-      }
-    }
-    const queue = createStoreWorkQueue({ client, tableName: 'incidents', name: RECOVERY_QUEUE });
-    for (const message of queued) await queue.enqueue(message.id, message.body);
-  } finally {
-    client.destroy();
-    await dynamo.close();
-  }
+  const incidents = items.map((item) => ({
+    trigger: 'trigger' in item ? item.trigger : trigger(item.runId).trigger,
+    at: new Date(Date.now() - (item.updatedMinutesAgo ?? 0) * 60_000),
+    execution: item.execution ? { status: item.execution } : null,
+  }));
+  await writeLeftBehind(dataDir, { incidents, queued, outbox });
 }
 
 describe('local runtime after a crash', () => {

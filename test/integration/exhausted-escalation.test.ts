@@ -1,13 +1,8 @@
-import { join } from 'node:path';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { startEmbeddedDynamo } from '../../infra/local/embedded-dynamo.js';
-import { incidentFromTrigger } from '../../shared/domain/incident-from-trigger.js';
 import { triggerFromWorkflowRun } from '../../shared/ingest/github-webhook.js';
-import { createDocumentClient } from '../../shared/stores/dynamo.js';
-import { createIncidentStore } from '../../shared/stores/incident-store.js';
 import { failedRunDelivery } from '../support/fakes.js';
 import { useLocalRuntimePerTest } from '../support/harness.js';
+import { writeLeftBehind } from '../support/left-behind.js';
 
 /**
  * Incidents whose every execution failed end with a message to on-call from the reconciler. A fork's pull request
@@ -16,8 +11,6 @@ import { useLocalRuntimePerTest } from '../support/harness.js';
  * once per push.
  */
 const SECRET = 'exhausted-secret';
-const tableNames = { incidents: 'incidents', baselines: 'baselines', experiments: 'experiments' };
-const ARN = 'arn:aws:states:us-east-1:000000000000:execution:incident-pipeline';
 const FORK_REPOSITORY_ID = 99_000_001;
 const runtimes = useLocalRuntimePerTest();
 let dataDir: string;
@@ -33,26 +26,9 @@ function forkRun(runId: number) {
 /** Incidents whose execution failed, written as the runtime writes them, a few minutes old. */
 async function failedExecutions(runIds: number[]) {
   dataDir = await runtimes.scratchDir('guard-exhausted');
-  const dynamo = await startEmbeddedDynamo({ path: join(dataDir, 'dynamodb'), tableNames, region: 'us-east-1' });
-  const client = createDocumentClient({ region: 'us-east-1', endpoint: dynamo.endpoint });
-  try {
-    for (const runId of runIds) {
-      const trigger = forkRun(runId);
-      const at = new Date(Date.now() - 5 * 60_000);
-      const { incident, scope } = incidentFromTrigger(trigger, at);
-      await createIncidentStore({ client, tableName: 'incidents', ttlDays: 30, clock: () => at }).create(incident, scope, trigger);
-      await client.send(new PutCommand({
-        TableName: 'incidents',
-        Item: {
-          pk: `EXECUTION#${trigger.incidentId}`, sk: 'EXECUTION', name: trigger.incidentId, executionArn: `${ARN}:${trigger.incidentId}`,
-          status: 'FAILED', startedAt: at.toISOString(), stoppedAt: at.toISOString(), error: 'States.DataLimitExceeded', input: JSON.stringify({ trigger }),
-        },
-      }));
-    }
-  } finally {
-    client.destroy();
-    await dynamo.close();
-  }
+  const at = new Date(Date.now() - 5 * 60_000);
+  const execution = { status: 'FAILED' as const, stoppedAt: at.toISOString(), error: 'States.DataLimitExceeded' };
+  await writeLeftBehind(dataDir, { incidents: runIds.map((runId) => ({ trigger: forkRun(runId), at, execution })) });
 }
 
 describe('reconciler: incidents whose re-drives are used up', () => {
