@@ -32,3 +32,10 @@ export function startChild(dataDir: string, env: NodeJS.ProcessEnv): Promise<{ c
 export function exited(child: ChildProcess | undefined): Promise<void> {
   return new Promise((resolveExit) => (!child || child.exitCode !== null || child.signalCode ? resolveExit() : child.once('exit', () => resolveExit())));
 }
+
+/** The end of a crash run: the first start killed if it still runs, the restarted one stopped and waited for. */
+export async function stopBoth(first: ChildProcess | undefined, second: ChildProcess | undefined): Promise<void> {
+  first?.kill('SIGKILL');
+  second?.kill('SIGTERM');
+  await exited(second);
+}

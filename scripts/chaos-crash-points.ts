@@ -17,87 +17,17 @@
  * else. Size: CHAOS_CRASH_POINT_FAILURES (default 12); CHAOS_CRASH_POINTS=classify,notify runs some of the moments.
  */
 import type { ChildProcess } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { type RecordedWebhook, loadWebhook, readOutbox, signWebhook } from '../infra/local/replay.js';
-import { BOT_LOGIN, FakeGitHub } from '../test/support/fake-github.js';
+import { join } from 'node:path';
+import { FakeGitHub } from '../test/support/fake-github.js';
 import { FakeModel } from '../test/support/fake-model.js';
-import { exited, startChild } from './chaos-child.js';
-import { againstFakeGitHub } from './chaos-faults.js';
-
-const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
-const SECRET = 'chaos-crash-point-secret';
-const FAILURES = Number(process.env.CHAOS_CRASH_POINT_FAILURES ?? 12);
-/** The local runtime's task slots: at most this many calls of one stage hang at once, the rest queue behind them. */
-const SLOTS = 8;
-const RUN_BASE = 970_000;
-const JOB_BASE = 8_000_000;
-const PR_BASE = 50_000;
-const DEADLINE_MS = 180_000;
-const REPOSITORY = 'acme-shop/checkout-service';
+import { exited, startChild, stopBoth } from './chaos-child.js';
+import {
+  DEADLINE_MS, FAILURES, type Incident, PR_BASE, SLOTS, commandComment, crashPointEnv, failure, incidentOf, isPush, leftByBatch, post, serveFailures, sleep, waitUntil,
+} from './chaos-crash-batch.js';
 
 type Point = 'after-202' | 'classify' | 'analyze' | 'remediate' | 'approval' | 'notify';
-
-interface Incident {
-  status?: string;
-  notifications?: Array<{ channel: string; outcome: string }>;
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const isPush = (i: number) => i % 2 === 0;
-
-/** Failure `i`: a push to main (even `i`) or a pull request's run (odd `i`), of its own workflow. */
-function failure(i: number, onlyPullRequests: boolean): RecordedWebhook {
-  const webhook = structuredClone(loadWebhook('workflow_run-failure'));
-  const run = webhook.body.workflow_run as Record<string, unknown>;
-  run.id = RUN_BASE + i;
-  run.workflow_id = RUN_BASE + i;
-  if (isPush(i) && !onlyPullRequests) {
-    Object.assign(run, { event: 'push', head_branch: 'main', pull_requests: [] });
-  } else {
-    const repository = webhook.body.repository as { id: number; name: string };
-    const repo = { id: repository.id, name: repository.name };
-    run.pull_requests = [{ number: PR_BASE + i, head: { ref: `b${i}`, sha: run.head_sha, repo }, base: { ref: 'main', sha: run.head_sha, repo } }];
-  }
-  webhook.headers['x-github-delivery'] = `chaos-crash-point-${i}`;
-  return webhook;
-}
-
-function approveComment(i: number, incidentId: string): RecordedWebhook {
-  const repository = loadWebhook('workflow_run-failure').body.repository as Record<string, unknown>;
-  return {
-    headers: { 'content-type': 'application/json', 'x-github-event': 'issue_comment', 'x-github-delivery': `chaos-approve-${i}` },
-    body: {
-      action: 'created',
-      issue: { number: PR_BASE + i, pull_request: { url: `https://api.github.com/repos/${REPOSITORY}/pulls/${PR_BASE + i}` } },
-      comment: { id: 90_000 + i, body: `/guard approve ${incidentId}`, user: { login: 'maintainer', type: 'User' }, author_association: 'OWNER' },
-      repository,
-    },
-  };
-}
-
-async function post(url: string, webhook: RecordedWebhook) {
-  const signed = signWebhook(webhook, SECRET);
-  const response = await fetch(`${url}/webhooks/github`, { method: 'POST', headers: signed.headers, body: signed.body });
-  return { status: response.status, body: (await response.json()) as { incidentId?: string } };
-}
-
-async function incidentOf(url: string, id: string): Promise<Incident> {
-  return (await (await fetch(`${url}/incidents/${id}`)).json()) as Incident;
-}
-
-/** Polls until `done` holds for every id or the deadline passes; the ids it never held for. */
-async function waitUntil(url: string, ids: string[], done: (incident: Incident) => boolean, deadline: number): Promise<string[]> {
-  let pending = [...ids];
-  while (pending.length > 0 && Date.now() < deadline) {
-    const states = await Promise.all(pending.map((id) => incidentOf(url, id)));
-    pending = pending.filter((_, k) => !done(states[k] as Incident));
-    if (pending.length > 0) await sleep(250);
-  }
-  return pending;
-}
 
 const asked = (incident: Incident) => incident.status === 'awaiting_approval' && (incident.notifications ?? []).length > 0;
 
@@ -105,33 +35,13 @@ async function crashAt(point: Point): Promise<boolean> {
   const github = await FakeGitHub.start();
   const model = await FakeModel.start();
   model.answer = () => ({ rootCause: 'A unit test assertion failed.', fix: ['Fix the assertion.'], confidence: 0.7, proposedAction: 'comment_only' });
-  github.login = BOT_LOGIN;
-  github.permissions.set('maintainer', 'write');
-  const networkFailures = point === 'remediate' || point === 'approval';
-  const log = await readFile(join(root, 'events', 'logs', networkFailures ? 'github-actions-npm-network-failure.log' : 'github-actions-jest-failure.log'), 'utf8');
-  for (let i = 0; i < FAILURES; i++) {
-    github.runs.set(RUN_BASE + i, { status: 'completed', run_attempt: 1 });
-    github.jobs.set(`${RUN_BASE + i}/1`, [{ id: JOB_BASE + i, name: 'test', conclusion: 'failure' }]);
-    // A distinct failing test or network error per run: distinct problems, each of which pages once (letters: the
-    // fingerprint masks numbers).
-    const name = [...String(i)].map((digit) => String.fromCharCode(97 + Number(digit))).join('');
-    github.logs.set(JOB_BASE + i, { content: log.replaceAll('applies the discount', `applies discount ${name}`).replaceAll('network aborted', `network aborted ${name}`) });
-  }
+  await serveFailures(github, point === 'remediate' || point === 'approval');
   const dataDir = await mkdtemp(join(tmpdir(), `guard-chaos-crash-${point}-`));
-  const env = {
-    ...process.env,
-    ...againstFakeGitHub(github),
-    GITHUB_RERUNS_PER_MINUTE: '10000',
-    GITHUB_WEBHOOK_SECRET: SECRET,
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
-    // The offline analyzer's verdict for a network failure is what an automatic re-run needs; the model's is capped.
-    ...(point === 'analyze' ? { ANALYZER: 'openai', LLM_BASE_URL: model.baseUrl, LLM_MODEL: 'chaos-model', LLM_API_KEY: 'chaos-key' } : { ANALYZER: 'offline' }),
-    RERUN_MIN_CONFIDENCE: '0.3',
-    // Room for every failure's re-run in the hour: the crash, not the rate limit, is what is measured.
-    POLICY_JSON: JSON.stringify({
-      defaults: { rateLimits: { perHour: 1000, perDay: 1000 }, ...(point === 'approval' ? { requireApproval: [{ actions: ['rerun_failed_jobs'] }] } : {}) },
-    }),
-  };
+  const env = crashPointEnv(
+    github,
+    point === 'approval' ? { requireApproval: [{ actions: ['rerun_failed_jobs'] }] } : {},
+    point === 'analyze' ? { ANALYZER: 'openai', LLM_BASE_URL: model.baseUrl, LLM_MODEL: 'chaos-model', LLM_API_KEY: 'chaos-key' } : {},
+  );
   const onlyPullRequests = point === 'notify';
   const hung = (route: RegExp, method = 'GET') => github.requests.filter((r) => r.method === method && route.test(r.route)).length;
   let first: ChildProcess | undefined;
@@ -173,14 +83,11 @@ async function crashAt(point: Point): Promise<boolean> {
       const pullIds = ids.filter((_, i) => pullRequest(i));
       lost = [...lost, ...(await waitUntil(restarted.url, pullIds, (i) => (i.notifications ?? []).length > 1, Date.now() + DEADLINE_MS))];
       // The pull requests' proposals are approved where their authors see them; the pushes' stay with on-call.
-      for (const [i, id] of ids.entries()) if (pullRequest(i)) await post(restarted.url, approveComment(i, id));
+      for (const [i, id] of ids.entries()) if (pullRequest(i)) await post(restarted.url, commandComment(i, `/guard approve ${id}`, 'maintainer', 90_000 + i, `chaos-approve-${i}`));
       lost = [...lost, ...(await waitUntil(restarted.url, pullIds, (i) => i.status === 'notified', Date.now() + DEADLINE_MS))];
     }
 
-    const pages = (await readOutbox(join(dataDir, 'outbox.jsonl'))).filter((e) => e.kind === 'escalation');
-    const pagesOf = (id: string) => pages.filter((e) => String(e.message).includes(`Incident: ${id} `)).length;
-    const commentsOn = (i: number) => (github.comments.get(PR_BASE + i) ?? []).length;
-    const rerunsOf = (i: number) => github.reruns.filter((r) => r.runId === RUN_BASE + i).length;
+    const { pages, pagesOf, commentsOn, rerunsOf } = await leftByBatch(dataDir, github);
     // Who must hear: a push failure that needs a human pages once (approval: the request); while our re-run is under
     // way, nobody.
     const expectedPages = point === 'remediate' ? 0 : 1;
@@ -214,9 +121,7 @@ async function crashAt(point: Point): Promise<boolean> {
     }
     return passed;
   } finally {
-    first?.kill('SIGKILL');
-    second?.kill('SIGTERM');
-    await exited(second);
+    await stopBoth(first, second);
     await github.close();
     await model.close();
     await rm(dataDir, { recursive: true, force: true });
