@@ -14,7 +14,8 @@
  * the tests. After the restart every accepted failure must end notified (for `approval`: the pushes' proposals asked
  * once by e-mail and still waiting, the pull requests' approved with `/guard approve` and applied), with exactly one
  * page per push failure that needs a human, one comment per pull request, at most one re-run per run and nothing
- * else. Size: CHAOS_CRASH_POINT_FAILURES (default 12); CHAOS_CRASH_POINTS=classify,notify runs some of the moments.
+ * else. Then the moments of the fallbacks, the escalation ledger, redeliveries and votes
+ * (scripts/chaos-crash-fallbacks.ts). Size: CHAOS_CRASH_POINT_FAILURES (default 12); CHAOS_CRASH_POINTS=classify,notify runs some of the moments.
  */
 import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -23,6 +24,7 @@ import { join } from 'node:path';
 import { FakeGitHub } from '../test/support/fake-github.js';
 import { FakeModel } from '../test/support/fake-model.js';
 import { exited, startChild, stopBoth } from './chaos-child.js';
+import { FALLBACK_POINTS, type FallbackPoint, crashAtFallback } from './chaos-crash-fallbacks.js';
 import {
   DEADLINE_MS, FAILURES, type Incident, PR_BASE, SLOTS, commandComment, crashPointEnv, failure, incidentOf, isPush, leftByBatch, post, serveFailures, sleep, waitUntil,
 } from './chaos-crash-batch.js';
@@ -131,11 +133,15 @@ async function crashAt(point: Point): Promise<boolean> {
 const POINTS: readonly Point[] = ['after-202', 'classify', 'analyze', 'remediate', 'approval', 'notify'];
 
 async function crashPoints(): Promise<boolean> {
-  const chosen = process.env.CHAOS_CRASH_POINTS?.split(',') ?? POINTS;
-  const unknown = chosen.filter((point) => !POINTS.includes(point as Point));
-  if (unknown.length > 0) throw new Error(`unknown crash point ${unknown.join(', ')}: one of ${POINTS.join(', ')}`);
+  const all: readonly string[] = [...POINTS, ...FALLBACK_POINTS];
+  const chosen = process.env.CHAOS_CRASH_POINTS?.split(',') ?? all;
+  const unknown = chosen.filter((point) => !all.includes(point));
+  if (unknown.length > 0) throw new Error(`unknown crash point ${unknown.join(', ')}: one of ${all.join(', ')}`);
   let ok = true;
-  for (const point of chosen as Point[]) ok = (await crashAt(point)) && ok;
+  for (const point of chosen) {
+    const passed = POINTS.includes(point as Point) ? await crashAt(point as Point) : await crashAtFallback(point as FallbackPoint);
+    ok = passed && ok;
+  }
   return ok;
 }
 
