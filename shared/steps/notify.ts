@@ -51,8 +51,23 @@ const ACTION_WORDS: Record<string, string> = {
   run_runbook: 'run the allow-listed runbook',
 };
 
+/**
+ * An approval sent with the e-mailed commands (send-task-success): only the execution heard of it, so the incident
+ * still said "pending" after the proposal was applied, and the hand-off kept asking for the approval. (`/guard
+ * approve` on a pull request records it when it is given.)
+ */
+async function recordMailedApproval(state: PipelineState, incident: Incident, deps: NotifyDeps): Promise<Incident> {
+  const approvedBy = state.approval?.approvedBy;
+  const previous = incident.approval;
+  if (previous?.status !== 'pending' || state.approvalError) return incident;
+  const at = deps.clock().toISOString();
+  const who = typeof approvedBy === 'string' && approvedBy.trim() !== '' ? approvedBy.trim().slice(0, 100) : 'an approver';
+  return deps.incidents.update(incident.id, { approval: { ...previous, status: 'approved', taskToken: null, decidedAt: at, decidedBy: who } });
+}
+
 /** How the approval wait ended, from the AwaitApproval Catch (`ApprovalRejected`, `States.Timeout`, …). */
 async function recordApprovalOutcome(state: PipelineState, incident: Incident, deps: NotifyDeps): Promise<Incident> {
+  if (state.approval) return recordMailedApproval(state, incident, deps);
   const caught = state.approvalError;
   if (!caught || !incident.plan) return incident;
   const at = deps.clock().toISOString();

@@ -10,6 +10,7 @@ import { classifyStep } from '../../../shared/steps/classify.js';
 import { notifyStep } from '../../../shared/steps/notify.js';
 import { recordAlarmRecovery } from '../../../shared/steps/record-outcome.js';
 import { remediateStep } from '../../../shared/steps/remediate.js';
+import { nextStep } from '../../../infra/dashboard/src/next-step.js';
 import { loadAlarmEvent, loadWebhook } from '../../../infra/local/replay.js';
 import { createFakeGitHub, createMemoryGuardStore, createScriptedRunbookRunner, remediationDeps, scriptedAnalyzer, stepDeps } from '../../support/fakes.js';
 
@@ -254,6 +255,20 @@ describe('approval: a proposal is approved and applied as it was shown', () => {
     expect(published).toHaveLength(1);
     expect(published[0]?.message).toContain("send-task-success --task-token 'token-1'");
     expect((await deps.incidents.get(trigger.incidentId))?.approval).toMatchObject({ status: 'pending', taskToken: 'token-1', revision: 1 });
+  });
+
+  it('records an approval sent with the e-mailed commands: the finished incident no longer reads as waiting for it', async () => {
+    // Prepare: on-call approved the e-mailed proposal with its send-task-success command; the fix PR was opened.
+    const { deps, trigger } = await mailedFixPr();
+    await remediateStep({ trigger, approval: { approvedBy: 'on-call' } }, deps);
+
+    // Act
+    await notifyStep({ trigger, approval: { approvedBy: 'on-call' } }, deps);
+
+    // Assert
+    const done = await deps.incidents.get(trigger.incidentId);
+    expect(done?.approval).toMatchObject({ status: 'approved', decidedBy: 'on-call', taskToken: null });
+    expect(nextStep(done!).text).not.toMatch(/Waiting for approval/);
   });
 
   it('ends the wait instead of e-mailing another proposal under a token already sent: that token would approve it unread', async () => {
