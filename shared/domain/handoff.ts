@@ -7,11 +7,12 @@ import { escalationPublished, pullRequestHasComment } from './notifications.js';
  * guard tried" / "What it needs from you" (shared/notify/escalation.ts) each say it in their own words, from this one
  * answer: worked out twice, they told the on-call reader different things about the same incident.
  *
- * Whether a person must act follows Notify's reasons for a human (shared/steps/notify.ts), from what the incident
- * records: an approval waits, the guard escalated, could not finish or asked and got no answer, a stage other than
- * the knowledge lookup failed, or the pipeline ended and nobody was told (no comment on the pull request, no pull
- * request to comment on) while no re-run of the guard's is under way. Whom that person is (on-call or the pull
- * request's author) is the escalation policy's to say, not this.
+ * Whether a person must act, from what the incident records: an approval waits, the guard escalated, could not
+ * finish or asked and got no answer, a stage other than the knowledge lookup failed, or the pipeline ended and nobody
+ * was told (no comment on the pull request, no pull request to comment on) while no re-run of the guard's is under
+ * way. This is the one rule: Notify pages from these reasons, of the incident as its round leaves it
+ * (shared/notify/escalation-policy.ts). Whom that person is (on-call or the pull request's author) is the escalation
+ * policy's to say, not this.
  *
  * Pure and with type-only imports of the incident: the dashboard's browser bundle includes it.
  */
@@ -106,9 +107,13 @@ export function rerunUnderWay(decision: Pick<Decision, 'action' | 'applied' | 'd
   return decision?.action === 'rerun_failed_jobs' && decision.applied && !decision.dryRun && !/already re-run/.test(decision.result ?? '');
 }
 
-/** Notify has run to its end: it sets `notified`, or a fallback told on-call instead. */
+/**
+ * The pipeline is past its decision: Notify has run (it sets `notified`, or left its comment waiting for GitHub's
+ * write budget, which only it does) or a fallback told on-call instead. A comment still waiting does not make the
+ * decision that was or was not taken any less final: Notify decides whom to page in that first round.
+ */
 function pipelineEnded(incident: Incident): boolean {
-  return incident.status === 'notified' || incident.notifiedByFallback === true;
+  return incident.status === 'notified' || Boolean(incident.commentPending) || incident.notifiedByFallback === true;
 }
 
 function decisionStep(incident: Incident): DecisionStep {

@@ -1,3 +1,4 @@
+import { type HandoffReason, guardHandoff } from '../domain/handoff.js';
 import { type Incident, outsiderCanRepeat } from '../domain/incident.js';
 import type { EscalationPolicy } from '../remediation/policy.js';
 import { repositoryKey } from '../domain/repository-key.js';
@@ -111,4 +112,74 @@ export function routeEscalation(input: RouteInput): Route {
   const rerunByPerson = (incident.runAttempt ?? 1) > 1 && !input.ownRerun;
   const toldOnThePullRequest = incident.pullRequest && input.commented && !input.unanswered;
   return { page: true, key, mayOpen: !rerunByPerson, label, why: toldOnThePullRequest ? `${why}; the escalation policy sends pull request failures to on-call too` : why };
+}
+
+/**
+ * One reason of the hand-off in the words on-call reads after "Why you are getting this:" (null: said by another
+ * reason, or merged with its kind). The planner's own reason stays on the incident's decision.
+ */
+function reasonInWords(reason: HandoffReason, incident: Incident, facts: { ownRerun: boolean; unanswered: boolean }): string | null {
+  switch (reason.kind) {
+    case 'nobody_told':
+      return "the guard's notify step failed, so nobody may have been told";
+    case 'approval_pending':
+      return "a proposal of the guard's waits for a person's approval";
+    case 'guard_unfinished':
+      return 'the guard could not finish handling it';
+    case 'escalated':
+    case 'approval_unanswered':
+      // The approval's timeout is the escalation's reason: escalationInWords says it.
+      return escalationInWords(incident, facts);
+    case 'stage_failed':
+      return null;
+    case 'undecided':
+      return 'the guard stopped before it could decide what to do';
+    case 'not_told': {
+      if (reason.pullRequest === null) return 'nobody else was told: the run has no pull request';
+      const waited = commentWaitMinutes(incident);
+      return waited === null
+        ? `nobody else was told: the guard could not comment on pull request #${reason.pullRequest}`
+        : `nobody else was told: the guard could not comment on the pull request within ${waited} minutes (GitHub's write limit stayed spent)`;
+    }
+  }
+}
+
+/** How long the comment waited for GitHub's write budget before it was given up (its records' times), or null. */
+function commentWaitMinutes(incident: Incident): number | null {
+  const comments = incident.notifications.filter((n) => n.channel === 'github_comment');
+  const gaveUp = comments.findLast((n) => n.outcome === 'failed');
+  const waitStarted = comments.find((n) => n.outcome === 'pending');
+  if (!gaveUp || !waitStarted) return null;
+  return Math.round(Math.max(0, Date.parse(gaveUp.at) - Date.parse(waitStarted.at)) / 6_000) / 10;
+}
+
+/** Whether and why on-call is paged about `incident`, and what the page says on-call is asked for. */
+export interface EscalationDecision {
+  /** Why a person must act, in plain words for them; empty exactly when the hand-off says nobody must. */
+  reasons: string[];
+  route: Route;
+}
+
+/**
+ * Whether on-call is paged about `incident`, as the notify round leaves it (its comment posted, waiting or given up):
+ * a person must act exactly when the hand-off says so (shared/domain/handoff.ts, which the dashboard and the
+ * escalation e-mail also follow), and the escalation policy says whether that person is on-call ({@link
+ * routeEscalation}). Notify worked its reasons out from its own run before, a third copy of the rule that
+ * disagreed with the other two.
+ */
+export function escalationFor(incident: Incident, facts: { ownRerun: boolean; policy: EscalationPolicy }): EscalationDecision {
+  const { why, tried } = guardHandoff(incident);
+  const unanswered = why.some((reason) => reason.kind === 'approval_unanswered');
+  const words = why.map((reason) => reasonInWords(reason, incident, { ownRerun: facts.ownRerun, unanswered }));
+  const failedStages = [...new Set(why.flatMap((reason) => (reason.kind === 'stage_failed' ? [reason.stage] : [])))];
+  if (failedStages.length > 0) {
+    // One sentence for every failed stage, where the first of them stands.
+    const at = why.findIndex((reason) => reason.kind === 'stage_failed');
+    words[at] = `the guard itself failed while handling it (its ${failedStages.join(' and ')} step${failedStages.length > 1 ? 's' : ''}), so what it says may be incomplete`;
+  }
+  const reasons = [...new Set(words.filter((text): text is string => text !== null))];
+  // A comment waiting for the budget is coming: route as if it were there (the wait alone never pages).
+  const commented = tried.comment?.state === 'posted' || tried.comment?.state === 'pending';
+  const route = routeEscalation({ incident, reasons, guardDegraded: failedStages.length > 0, unanswered, commented, ownRerun: facts.ownRerun, policy: facts.policy });
+  return { reasons, route };
 }

@@ -10,8 +10,7 @@ import { renderEscalation } from '../notify/escalation.js';
 import { publishClaimedPage } from '../notify/claimed-page.js';
 import type { NotifyDeps } from './deps.js';
 import { storeIncidentFromTrigger } from '../domain/incident-from-trigger.js';
-import { escalationInWords, routeEscalation } from '../notify/escalation-policy.js';
-import { degradingStageErrors, rerunUnderWay } from '../domain/handoff.js';
+import { escalationFor } from '../notify/escalation-policy.js';
 import { policyFor } from '../remediation/policy.js';
 import { plannedProposalDigest, revisionAfter } from '../remediation/proposal-digest.js';
 import { type NotifyResult, type PipelineState, describeCaught, parseState } from './state.js';
@@ -184,7 +183,6 @@ export async function notifyStep(input: unknown, deps: NotifyDeps): Promise<Noti
   if (newErrors.length > 0) incident = await deps.incidents.update(incident.id, {}, { stageErrors: newErrors });
 
   const notifications: NotificationRecord[] = [];
-  let commented = false;
   /** Set when the write budget refused the comment: wait and come back, or (bound spent) escalate with content. */
   let budgetWait: WriteWaitPlan | null = null;
   let budgetReason = '';
@@ -208,7 +206,6 @@ export async function notifyStep(input: unknown, deps: NotifyDeps): Promise<Noti
           at: at(),
           commentId: result.commentId,
         });
-        commented = true;
       } catch (error) {
         // A pull request that takes no comments (locked, or at GitHub's 2,500) says nothing about the guard: the comment
         // is recorded as not posted, and the escalation policy decides as for any pull request nobody was told on.
@@ -245,31 +242,21 @@ export async function notifyStep(input: unknown, deps: NotifyDeps): Promise<Noti
     }
   }
 
-  // Each reason is what on-call reads after "Why you are getting this:", so it says in plain words why a person is
-  // needed; the planner's own reason stays on the incident's decision.
-  const reasons: string[] = [];
-  const unanswered = incident.approval?.status === 'timed_out';
-  const ownRerun = await isOwnRerun(incident, deps);
-  if (incident.decision?.action === 'escalate') reasons.push(escalationInWords(incident, { ownRerun, unanswered }));
-  // A failed knowledge lookup is recorded and shown, never an escalation by itself (degradingStageErrors).
-  const failedStages = [...new Set(degradingStageErrors(incident).map((error) => error.stage))];
-  const guardDegraded = failedStages.length > 0;
-  if (guardDegraded) {
-    reasons.push(`the guard itself failed while handling it (its ${failedStages.join(' and ')} step${failedStages.length > 1 ? 's' : ''}), so what it says may be incomplete`);
-  }
-  if (!incident.decision && incident.stageErrors.length === 0) reasons.push('the guard stopped before it could decide what to do');
-  // A comment waiting for the budget is coming: route as if it were there (the wait alone never pages).
   const pendingPlan = budgetWait?.kind === 'wait' ? budgetWait : null;
-  const commentComing = commented || pendingPlan !== null;
-  // A re-run the guard just started needs nobody yet: its result decides (our failed re-run escalates then).
-  if (budgetWait?.kind === 'give_up') {
-    reasons.push(`nobody else was told: the guard could not comment on the pull request within ${budgetWait.waitedMinutes} minutes (GitHub's write limit stayed spent)`);
-  } else if (incident.source === 'github' && !commentComing && !rerunUnderWay(incident.decision)) {
-    reasons.push(incident.pullRequest ? `nobody else was told: the guard could not comment on pull request #${incident.pullRequest}` : 'nobody else was told: the run has no pull request');
-  }
   const pendingComment = pendingPlan ? commentPendingAfter(incident, pendingPlan, budgetReason, deps.clock()) : null;
+  // The incident as this round leaves it (the comment posted, waiting or given up; notified, and no longer marked
+  // "nobody was told"): whether on-call is paged and what the page says the guard tried and needs are the hand-off's
+  // of this, the one the dashboard shows once the round is recorded.
+  const sofar: Incident = {
+    ...incident,
+    notifications: [...incident.notifications, ...notifications],
+    commentPending: pendingComment,
+    ...(incident.notifyFailed ? { notifyFailed: false } : {}),
+    ...(pendingComment || incident.status === 'resolved' ? {} : { status: 'notified' as const }),
+  };
+  const ownRerun = await isOwnRerun(incident, deps);
   const policy = policyFor(deps.remediation.policyFile, incident.repository, false).escalation;
-  const route = routeEscalation({ incident, reasons, guardDegraded, unanswered, commented: commentComing, ownRerun, policy });
+  const { reasons, route } = escalationFor(sofar, { ownRerun, policy });
   // An earlier round of this execution (while the comment waited) already took the page decision to the ledger:
   // a second round must neither page twice nor count the same incident twice.
   const alreadyPaged = previous?.paged === true;
@@ -289,16 +276,8 @@ export async function notifyStep(input: unknown, deps: NotifyDeps): Promise<Noti
     };
     const tally = await deps.escalationLedger.record(occurrence);
     if (tally.send) {
-      // The incident as this round leaves it (the comment posted, waiting or given up; notified) is what the
-      // escalation says the guard tried and what it needs from on-call. A publish that fails gives its send back and
-      // fails the step: the PR comment above is idempotent, and a retry sends the page; a crash after it went out
-      // lets a retry send it once more, never more (the ledger's claim).
-      const sofar: Incident = {
-        ...incident,
-        notifications: [...incident.notifications, ...notifications],
-        commentPending: pendingComment,
-        ...(pendingComment || incident.status === 'resolved' ? {} : { status: 'notified' as const }),
-      };
+      // A publish that fails gives its send back and fails the step: the PR comment above is idempotent, and a retry
+      // sends the page; a crash after it went out lets a retry send it once more, never more (the ledger's claim).
       const published = await publishClaimedPage(renderEscalation(sofar, `${route.why}.`, tally, state.execution?.arn), occurrence, deps);
       notifications.push({ channel: 'sns', target: 'escalation-topic', outcome: 'published', detail: published.messageId, at: at() });
     } else {

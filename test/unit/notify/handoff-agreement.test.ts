@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { nextStep } from '../../../infra/dashboard/src/next-step.js';
 import { renderDigest, renderEscalation } from '../../../shared/notify/escalation.js';
+import { escalationFor } from '../../../shared/notify/escalation-policy.js';
+import { DEFAULT_POLICY } from '../../../shared/remediation/policy.js';
 import type { Incident } from '../../../shared/domain/incident.js';
 import { INCIDENT_STATES } from '../../support/incident-states.js';
 
@@ -12,6 +14,8 @@ function line(message: string, label: string): string {
 const escalated = (incident: Incident) => renderEscalation(incident, 'x').message;
 const tried = (incident: Incident) => line(escalated(incident), 'What the guard tried: ');
 const needs = (incident: Incident) => line(escalated(incident), 'What it needs from you: ');
+/** Notify's decision about the incident as its round leaves it: the reasons it pages with, when the policy says on-call. */
+const notified = (incident: Incident) => escalationFor(incident, { ownRerun: false, policy: DEFAULT_POLICY.escalation });
 
 /**
  * The dashboard's "what to do" and the escalation's "What the guard tried" / "What it needs from you" were worked
@@ -81,13 +85,17 @@ describe('the dashboard and the escalation say the same about an incident', () =
     expect(line(renderDigest(digest, incident).message, 'What it needs from you: ')).toMatch(/^Nothing/);
   });
 
-  it('agree on whether a person must act, in every state', () => {
+  it('agree with Notify on whether a person must act, in every state: Notify asks for one exactly when they do, and pages only then', () => {
     const said = Object.entries(INCIDENT_STATES).map(([state, { incident }]) => ({
       state,
       dashboard: nextStep(incident).human,
       escalation: !needs(incident).startsWith('Nothing'),
+      notify: notified(incident).reasons.length > 0,
+      paged: notified(incident).route.page,
     }));
 
-    expect(said).toEqual(Object.entries(INCIDENT_STATES).map(([state, { mustAct }]) => ({ state, dashboard: mustAct, escalation: mustAct })));
+    expect(said).toEqual(
+      Object.entries(INCIDENT_STATES).map(([state, { mustAct }], i) => ({ state, dashboard: mustAct, escalation: mustAct, notify: mustAct, paged: mustAct && said[i]!.paged })),
+    );
   });
 });

@@ -11,7 +11,8 @@ import { remediateStep } from '../../../shared/steps/remediate.js';
 import type { NotifyDeps } from '../../../shared/steps/deps.js';
 import type { NotifyResult, RemediateResult } from '../../../shared/steps/state.js';
 import { loadWebhook } from '../../../infra/local/replay.js';
-import { createFakeGitHub, scriptedAnalyzer, stepDeps } from '../../support/fakes.js';
+import { createFakeGitHub, remediationDeps, scriptedAnalyzer, stepDeps } from '../../support/fakes.js';
+import { nextStep } from '../../../infra/dashboard/src/next-step.js';
 
 /**
  * Notify when the GitHub write budget is spent: the comment waits (the state machine's Wait state between
@@ -151,6 +152,25 @@ describe('notifyStep with a spent write budget', () => {
     expect(own).toMatchObject({ status: 'notified', commentPending: false });
     expect(github.comments.size).toBe(1);
     expect(asked).toHaveLength(1);
+  });
+
+  it('pages while the comment waits only when the dashboard also says a person must act', async () => {
+    // Prepare: the pipeline reached Notify without a decision, on a repository whose policy pages pull request
+    // failures too; the comment waits for the write budget.
+    const github = budgetedGitHub(1);
+    const policyFile = { defaults: { escalation: { pullRequests: true } } };
+    const { deps, published } = stepDeps({ github: github.port, remediation: remediationDeps({ policyFile }) });
+    const t = trigger();
+    await deps.incidents.create(newIncident({ ...githubIncidentFields(t), category: 'network', failureLines: [{ line: 7, text: 'npm ERR! network ETIMEDOUT' }] }, deps.clock()), githubIncidentScope(t));
+
+    // Act
+    const result = await notifyStep({ trigger: t }, deps);
+
+    // Assert: on-call is paged, and the page's reader finds the dashboard asking them for the same thing.
+    const waiting = await deps.incidents.get(t.incidentId);
+    expect(result.commentPending).toBe(true);
+    expect(published).toHaveLength(1);
+    expect(nextStep(waiting!)).toMatchObject({ human: true, text: expect.stringMatching(/stopped before it could decide/) });
   });
 
   it('lets other GitHub errors through for the state machine to retry', async () => {
