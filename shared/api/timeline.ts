@@ -1,4 +1,5 @@
-import type { Incident } from '../domain/incident.js';
+import { notifyErrorOf } from '../domain/handoff.js';
+import type { FallbackCause, Incident } from '../domain/incident.js';
 import { DROPPED_FIELD, type IncidentListName } from '../domain/incident-lists.js';
 
 const LIST_LABEL: Record<IncidentListName, string> = {
@@ -6,6 +7,13 @@ const LIST_LABEL: Record<IncidentListName, string> = {
   audit: 'audit entries',
   notifications: 'notifications',
   stageErrors: 'stage errors',
+};
+
+/** Why the reconciler's fallback told on-call, and what its page holds. */
+const FALLBACK_PAGE: Record<FallbackCause, { why: string; page: string }> = {
+  notify_failed: { why: 'the notify step failed', page: 'the page names this incident, not what failed' },
+  pipeline_failed: { why: 'every execution of the pipeline failed', page: 'the page has what the guard had found' },
+  not_started: { why: 'the pipeline would not start', page: 'the page has what was known of the failure' },
 };
 
 export type TimelineKind = 'stage' | 'decision' | 'action' | 'notification' | 'approval' | 'error' | 'outcome';
@@ -42,7 +50,19 @@ export function incidentTimeline(incident: Incident): TimelineEntry[] {
     add(a.decidedAt, 'approval', `approval ${a.status}`, a.reason, a.decidedBy);
   }
   for (const e of incident.stageErrors ?? []) add(e.at, 'error', `${e.stage} failed`, e.error);
-  if (incident.notifyFailed) add(incident.notifyFailedAt ?? incident.updatedAt, 'error', 'every notification path failed');
+  if (incident.notifyFailed) {
+    const error = notifyErrorOf(incident);
+    const failed = `the notify step failed after its retries${error ? ` (${error})` : ''}`;
+    // The reconciler pages unfinished incidents only: one resolved meanwhile is never paged.
+    if (incident.status === 'resolved') add(incident.notifyFailedAt ?? incident.updatedAt, 'error', 'notify failed', `${failed}; resolved before the reconciler's fallback paged anyone`);
+    else add(incident.notifyFailedAt ?? incident.updatedAt, 'error', 'notify failed: waiting for the fallback page', `${failed}; the reconciler pages on-call on its next run`);
+  }
+  const fallback = incident.fallbackEscalation;
+  if (fallback) {
+    const { why, page } = FALLBACK_PAGE[fallback.cause];
+    const told = fallback.paged ? `${why}: ${page}` : `${why}: counted on the page already sent for the same problem (one per escalation window; the rest are reported when it ends)`;
+    add(fallback.at, 'notification', fallback.paged ? 'on-call paged by the fallback' : "counted on the fallback's open page", told, 'reconciler');
+  }
   // A list over its bound kept its most recent entries (shared/domain/incident-lists.ts): the timeline says it is not whole.
   for (const [list, field] of Object.entries(DROPPED_FIELD) as Array<[IncidentListName, (typeof DROPPED_FIELD)[IncidentListName]]>) {
     const dropped = incident[field] ?? 0;

@@ -1,4 +1,4 @@
-import type { Decision, Incident, RemediationAction } from './incident.js';
+import type { Decision, FallbackCause, Incident, RemediationAction } from './incident.js';
 import { escalationPublished, pullRequestHasComment } from './notifications.js';
 
 /**
@@ -41,10 +41,21 @@ export type CommentStep =
   | { state: 'pending'; pullRequest: number; since: string; retryAt: string }
   /** Not on the pull request: not posted yet, or it could not be (no credentials, the write budget stayed spent). */
   | { state: 'not_posted'; pullRequest: number }
+  /** Notify failed before it recorded the comment: it may or may not be on the pull request. */
+  | { state: 'unknown'; pullRequest: number }
   | { state: 'no_pull_request' };
 
-/** Whether on-call was told: paged, not paged (`detail`: the policy's reason), or by a fallback after the guard failed. */
-export type OnCallStep = { outcome: 'paged' } | { outcome: 'not_paged'; detail: string | null } | { outcome: 'fallback' };
+/**
+ * Whether on-call was told: paged, not paged (`detail`: the policy's reason), told by the reconciler's fallback after
+ * the guard failed (`cause`; `paged`: this incident's page went out, or it was counted on the open page of the same
+ * problem; both null on incidents told before that was recorded), or not yet: Notify failed and the fallback's page
+ * is due (`fallback_due`).
+ */
+export type OnCallStep =
+  | { outcome: 'paged' }
+  | { outcome: 'not_paged'; detail: string | null }
+  | { outcome: 'fallback'; cause: FallbackCause | null; paged: boolean | null }
+  | { outcome: 'fallback_due' };
 
 export interface GuardSteps {
   decision: DecisionStep;
@@ -56,11 +67,17 @@ export interface GuardSteps {
 
 /** Why a person must act. */
 export type HandoffReason =
-  /** Every notification path failed: the dashboard is the only notice. */
-  | { kind: 'nobody_told' }
+  /**
+   * Notify failed after its retries (`error`: the error's name, when recorded; `since`: when): what it was to send may
+   * not have gone out, and the reconciler's fallback page is due. Until then the dashboard may be the only notice.
+   */
+  | { kind: 'awaiting_fallback'; error: string | null; since: string | null }
   | { kind: 'approval_pending' }
-  /** The guard's own handling failed and a fallback told on-call what it knew (its decision did not play out). */
-  | { kind: 'guard_unfinished' }
+  /**
+   * The guard's own handling failed and the reconciler's fallback told on-call instead (its decision did not play
+   * out): `cause` says what failed, null on incidents told before it was recorded.
+   */
+  | { kind: 'guard_unfinished'; cause: FallbackCause | null }
   | { kind: 'escalated'; reason: string }
   | { kind: 'approval_unanswered' }
   | { kind: 'stage_failed'; stage: string; error: string }
@@ -76,6 +93,8 @@ export type PersonAction =
   /** The guard's analysis is incomplete (a stage failed): read the run's log. */
   | { kind: 'read_log' }
   | { kind: 'read_comment'; pullRequest: number }
+  /** Notify failed before it said whether the pull request got the guard's comment: look there, and at the run. */
+  | { kind: 'check_comment'; pullRequest: number }
   /** The run's failure, which no comment explains (`pullRequest`: the one without the guard's comment, if any). */
   | { kind: 'look_at_run'; pullRequest: number | null }
   /** Fix steps from the analysis (unless withheld) or the log's diagnosis. */
@@ -97,6 +116,23 @@ export interface Handoff {
  */
 export function degradingStageErrors(incident: Pick<Incident, 'stageErrors'>): Incident['stageErrors'] {
   return incident.stageErrors.filter((error) => error.stage !== 'knowledge');
+}
+
+/** What a Lambda or Step Functions error name looks like (`ValidationError`, `Sandbox.Timedout`, `States.Timeout`). */
+const ERROR_NAME = /^[A-Za-z][\w.-]{0,99}$/;
+
+/**
+ * The name of the error Notify failed with, as the state machine recorded it (a `notify_failed` history entry); null
+ * when none or not a name. Only the name is kept: the exception's message may hold unredacted text of any length.
+ */
+export function notifyErrorOf(incident: Pick<Incident, 'history'>): string | null {
+  const detail = incident.history.findLast((entry) => entry.event === 'notify_failed')?.detail;
+  return detail && ERROR_NAME.test(detail) ? detail : null;
+}
+
+/** Whether Notify failed on this incident for good: marked by the state machine, or told on-call by that fallback. */
+function notifyGaveOut(incident: Incident): boolean {
+  return incident.notifyFailed === true || incident.fallbackEscalation?.cause === 'notify_failed';
 }
 
 /**
@@ -130,26 +166,35 @@ function commentStep(incident: Incident): CommentStep | null {
   if (incident.source !== 'github') return null;
   const pullRequest = incident.pullRequest;
   if (!pullRequest) return { state: 'no_pull_request' };
+  const posted = pullRequestHasComment(incident.notifications);
+  // Notify failed after its retries: a comment it did not record may still have gone out, and one that waited for
+  // the write budget never will (the execution ended).
+  if (notifyGaveOut(incident)) return posted ? { state: 'posted', pullRequest } : { state: 'unknown', pullRequest };
   // The wait first: a comment an earlier round posted is out of date while the new one waits.
   if (incident.commentPending) return { state: 'pending', pullRequest, since: incident.commentPending.since, retryAt: incident.commentPending.retryAt };
-  return pullRequestHasComment(incident.notifications) ? { state: 'posted', pullRequest } : { state: 'not_posted', pullRequest };
+  return posted ? { state: 'posted', pullRequest } : { state: 'not_posted', pullRequest };
 }
 
 function onCallStep(incident: Incident): OnCallStep | null {
   const escalations = incident.notifications.filter((n) => n.channel === 'sns');
   if (escalations.some(escalationPublished)) return { outcome: 'paged' };
+  if (incident.notifiedByFallback) {
+    const told = incident.fallbackEscalation;
+    return { outcome: 'fallback', cause: told?.cause ?? null, paged: told?.paged ?? null };
+  }
+  // A failure resolved meanwhile is not paged by the fallback: the reconciler looks at unfinished incidents only.
+  if (incident.notifyFailed && incident.status !== 'resolved') return { outcome: 'fallback_due' };
   const skipped = escalations.find((n) => n.outcome === 'skipped');
-  if (skipped) return { outcome: 'not_paged', detail: skipped.detail };
-  return incident.notifiedByFallback ? { outcome: 'fallback' } : null;
+  return skipped ? { outcome: 'not_paged', detail: skipped.detail } : null;
 }
 
 /** Why a person must act, in the order the dashboard lists them. */
 function reasonsOf(incident: Incident, tried: GuardSteps): HandoffReason[] {
   if (incident.status === 'resolved') return [];
-  if (incident.notifyFailed) return [{ kind: 'nobody_told' }];
+  if (incident.notifyFailed) return [{ kind: 'awaiting_fallback', error: notifyErrorOf(incident), since: incident.notifyFailedAt ?? null }];
   if (incident.approval?.status === 'pending') return [{ kind: 'approval_pending' }];
   const why: HandoffReason[] = [];
-  if (incident.notifiedByFallback) why.push({ kind: 'guard_unfinished' });
+  if (incident.notifiedByFallback) why.push({ kind: 'guard_unfinished', cause: incident.fallbackEscalation?.cause ?? null });
   if (tried.decision.kind === 'escalated') why.push({ kind: 'escalated', reason: tried.decision.reason });
   if (incident.approval?.status === 'timed_out') why.push({ kind: 'approval_unanswered' });
   for (const error of degradingStageErrors(incident)) why.push({ kind: 'stage_failed', stage: error.stage, error: error.error });
@@ -184,7 +229,9 @@ function neededFor(incident: Incident, why: readonly HandoffReason[], tried: Gua
         ? { kind: 'read_log' }
         : comment?.state === 'posted'
           ? { kind: 'read_comment', pullRequest: comment.pullRequest }
-          : { kind: 'look_at_run', pullRequest: comment && comment.state !== 'no_pull_request' ? comment.pullRequest : null };
+          : comment?.state === 'unknown'
+            ? { kind: 'check_comment', pullRequest: comment.pullRequest }
+            : { kind: 'look_at_run', pullRequest: comment && comment.state !== 'no_pull_request' ? comment.pullRequest : null };
   const steps = fixSteps(incident);
   return steps.length > 0 ? [first, { kind: 'follow_steps', steps }] : [first];
 }

@@ -229,6 +229,15 @@ export interface NotificationRecord {
   commentId?: number;
 }
 
+/** Why the reconciler told on-call instead of the pipeline: Notify failed, every execution failed, or none would start. */
+export type FallbackCause = 'notify_failed' | 'pipeline_failed' | 'not_started';
+
+export interface FallbackEscalation {
+  cause: FallbackCause;
+  paged: boolean;
+  at: string;
+}
+
 export interface StageError {
   stage: string;
   error: string;
@@ -338,6 +347,12 @@ export interface Incident {
    * not start, or Notify failed (shared/reconcile).
    */
   notifiedByFallback?: boolean;
+  /**
+   * How the reconciler's fallback told on-call, set with `notifiedByFallback`: why it stepped in, and whether this
+   * incident's page went out (`paged`) or the incident was counted on the open page of the same problem (one page per
+   * escalation window; the rest are reported when it ends). Absent on incidents told before it was recorded.
+   */
+  fallbackEscalation?: FallbackEscalation;
   /**
    * Set by the state machine when Notify failed after its retries: nobody may have been told. The reconciler tells
    * on-call (once per window for all such incidents) and clears it (shared/reconcile/notify-failed.ts).

@@ -120,12 +120,12 @@ export function routeEscalation(input: RouteInput): Route {
  */
 function reasonInWords(reason: HandoffReason, incident: Incident, facts: { ownRerun: boolean; unanswered: boolean }): string | null {
   switch (reason.kind) {
-    case 'nobody_told':
+    case 'awaiting_fallback':
       return "the guard's notify step failed, so nobody may have been told";
     case 'approval_pending':
       return "a proposal of the guard's waits for a person's approval";
     case 'guard_unfinished':
-      return 'the guard could not finish handling it';
+      return reason.cause === 'notify_failed' ? "the guard's notify step failed, so it could not report it itself" : 'the guard could not finish handling it';
     case 'escalated':
     case 'approval_unanswered':
       // The approval's timeout is the escalation's reason: escalationInWords says it.

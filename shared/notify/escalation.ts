@@ -182,6 +182,8 @@ function explained(comment: CommentStep | null): string {
       return `nothing automatic; its comment on pull request #${comment.pullRequest} waits for GitHub's write budget (next try at ${comment.retryAt})`;
     case 'not_posted':
       return `nothing automatic, and it could not comment on pull request #${comment.pullRequest}`;
+    case 'unknown':
+      return `nothing automatic; whether its comment reached pull request #${comment.pullRequest} is not known, since its notify step failed`;
     case 'no_pull_request':
       return 'nothing automatic, and the run has no pull request to explain it on';
     default:
@@ -225,6 +227,8 @@ function needs(handoff: Handoff, resolved: boolean, commands: boolean): string {
       return 'The guard could not finish its own analysis: read the run\'s log yourself.';
     case 'read_comment':
       return 'Look at the pull request: the comment there has the failing lines and the verdict.';
+    case 'check_comment':
+      return `Look at the run: the guard's notify step failed, so pull request #${first.pullRequest} may not have its comment. A green run on the same branch resolves this.`;
     case 'look_at_run':
       return first.pullRequest
         ? `Look at the run: the failing lines are above, and pull request #${first.pullRequest} has no comment from the guard. A green run on the same branch resolves this.`

@@ -9,6 +9,7 @@
  * the shape of an error name, never the exception's message, which may hold unredacted text of any length), and
  * renders nothing of the incident itself, so it cannot fail on the incident that notify failed on.
  */
+import { notifyErrorOf } from '../domain/handoff.js';
 import type { Incident } from '../domain/incident.js';
 import { publishClaimedPage } from '../notify/claimed-page.js';
 import type { Clock, EscalationLedger, EscalationMessage, EscalationPublisher, EscalationTally, StepLogger } from '../ports.js';
@@ -17,15 +18,6 @@ import type { IncidentStore } from '../stores/incident-store.js';
 
 /** The ledger's problem key: one for the whole deployment, since one notify function serves every incident. */
 export const NOTIFY_FAILED_KEY = 'guard-notify-failed';
-
-/** What a Lambda or Step Functions error name looks like (`ValidationError`, `Sandbox.Timedout`, `States.Timeout`). */
-const ERROR_NAME = /^[A-Za-z][\w.-]{0,99}$/;
-
-/** The name of the error Notify failed with, as the state machine recorded it; null when none or not a name. */
-export function notifyErrorOf(incident: Incident): string | null {
-  const detail = incident.history.findLast((entry) => entry.event === 'notify_failed')?.detail;
-  return detail && ERROR_NAME.test(detail) ? detail : null;
-}
 
 export interface NotifyFailedDeps {
   incidents: Pick<IncidentStore, 'update'>;
@@ -85,9 +77,10 @@ export async function escalateNotifyFailed(incident: Incident, execution: string
     await publishClaimedPage(renderNotifyFailed({ incidentId: incident.id, source: incident.source, execution, error }, tally, policy), occurrence, deps);
   }
   const counted = tally.send ? 'paged' : `counted on the open escalation (${tally.windowCount} in this window)`;
+  const at = deps.clock().toISOString();
   await deps.incidents.update(
     incident.id,
-    { status: 'notified', notifiedByFallback: true, notifyFailed: false },
-    { history: [{ at: deps.clock().toISOString(), event: 'escalated_notify_failed', detail: `notify failed (${error ?? 'unnamed error'}) on ${execution}; ${counted}` }] },
+    { status: 'notified', notifiedByFallback: true, notifyFailed: false, fallbackEscalation: { cause: 'notify_failed', paged: tally.send, at } },
+    { history: [{ at, event: 'escalated_notify_failed', detail: `notify failed (${error ?? 'unnamed error'}) on ${execution}; ${counted}` }] },
   );
 }

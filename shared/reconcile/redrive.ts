@@ -11,7 +11,7 @@
  */
 import { METRIC } from '../adapters/metric-names.js';
 import { ReconcileIncompleteError, errorMessage } from '../errors.js';
-import type { Incident } from '../domain/incident.js';
+import type { FallbackCause, Incident } from '../domain/incident.js';
 import { renderEscalation } from '../notify/escalation.js';
 import { publishClaimedPage } from '../notify/claimed-page.js';
 import { escalateNotifyFailed } from './notify-failed.js';
@@ -214,6 +214,7 @@ export interface ExhaustedEscalationDeps {
 
 /** Why the guard gave up on an incident, for on-call (`why`) and the incident's history (`event`, `detail`). */
 interface GaveUp {
+  cause: FallbackCause;
   why: string;
   event: string;
   detail: string;
@@ -223,6 +224,7 @@ function gaveUpOnExecutions(last: { execution: string; attempt: number; status: 
   // Attempt n is the (n + 1)th execution; the incident's own count, since the limit may have changed since.
   const attempts = last.attempt + 1;
   return {
+    cause: 'pipeline_failed',
     why:
       `Pipeline Guard could not finish handling this failure: its pipeline ran ${attempts} times and the last run ` +
       `(${last.execution}) ended ${last.status}. What it had found is below; look at the failure yourself, and at the ` +
@@ -237,6 +239,7 @@ function gaveUpOnStarting(unstartable: Unstartable): GaveUp {
     ? `Step Functions refused to start its pipeline (${unstartable.error}), which no retry fixes`
     : `Step Functions refused to start its pipeline ${unstartable.tries} times (the last: ${unstartable.error})`;
   return {
+    cause: 'not_started',
     why:
       `Pipeline Guard could not handle this failure: ${refused}. Nothing was analysed or tried; look at the failure ` +
       'yourself, and at the state machine, its input limits and its permissions.',
@@ -270,15 +273,13 @@ async function escalateUnfinished(incident: Incident, gaveUp: GaveUp, deps: Redr
     digest: policy.digest,
   };
   const tally = await deps.escalationLedger.record(occurrence);
+  const at = deps.clock().toISOString();
+  const told = { status: 'notified' as const, notifiedByFallback: true, fallbackEscalation: { cause: gaveUp.cause, paged: tally.send, at } };
   // Rendered as it is recorded below: notified by this fallback, so the e-mail says what the dashboard says.
-  if (tally.send) await publishClaimedPage(renderEscalation({ ...incident, status: 'notified', notifiedByFallback: true }, gaveUp.why, tally), occurrence, deps);
+  if (tally.send) await publishClaimedPage(renderEscalation({ ...incident, ...told }, gaveUp.why, tally), occurrence, deps);
   const reported = policy.digest ? 'reported in its digest' : 'reported with the next page after the window';
   const counted = tally.send ? '' : `; counted on the open escalation (${tally.windowCount} in this window), ${reported}`;
-  await deps.incidents.update(
-    incident.id,
-    { status: 'notified', notifiedByFallback: true },
-    { history: [{ at: deps.clock().toISOString(), event: gaveUp.event, detail: `${gaveUp.detail}${counted}` }] },
-  );
+  await deps.incidents.update(incident.id, told, { history: [{ at, event: gaveUp.event, detail: `${gaveUp.detail}${counted}` }] });
 }
 
 /** One reconciler run: bounded, idempotent, reports what it re-drove as a metric. */

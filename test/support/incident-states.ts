@@ -3,7 +3,7 @@
  * shared hand-off (shared/domain/handoff.ts) is tested on, and on which the dashboard's "what to do" and the
  * escalation's "What it needs from you" must agree. `mustAct` is what each should say.
  */
-import { type Decision, type Incident, type NotificationRecord, newIncident } from '../../shared/domain/incident.js';
+import { type Decision, type FallbackCause, type Incident, type NotificationRecord, newIncident } from '../../shared/domain/incident.js';
 
 const NOW = new Date('2026-11-20T10:05:00Z');
 const AT = NOW.toISOString();
@@ -55,6 +55,26 @@ export function alarm(fields: Partial<Incident> = {}): Incident {
   return newIncident({ id: 'cw-1', source: 'cloudwatch', status: 'notified', category: 'infrastructure', alarm: details, ...fields }, NOW);
 }
 
+/** Notify failed after its retries, as the state machine's RecordNotifyFailed leaves the incident. */
+function notifyFailed(): Incident {
+  return pullRequestFailure({
+    status: 'remediated', notifyFailed: true, notifyFailedAt: AT, decision: decided('comment_only'),
+    history: [{ at: AT, event: 'notify_failed', detail: 'Lambda.Unknown' }],
+  });
+}
+
+/**
+ * As the reconciler's fallback leaves an incident it told on-call of: `paged`, or counted on the page of the same
+ * problem already sent in the window. Notify failed on it after a comment-only decision; every execution failed
+ * before any decision.
+ */
+function toldByFallback(cause: FallbackCause, paged: boolean): Incident {
+  const told = { notifiedByFallback: true, fallbackEscalation: { cause, paged, at: AT } };
+  if (cause !== 'notify_failed') return pullRequestFailure({ ...told, history: [{ at: AT, event: 'escalated_after_redrives', detail: '4 executions failed' }] });
+  const { history } = notifyFailed();
+  return pullRequestFailure({ ...told, decision: decided('comment_only'), history: [...history, { at: AT, event: 'escalated_notify_failed', detail: 'notify failed (Lambda.Unknown)' }] });
+}
+
 const pendingApproval = { status: 'pending' as const, taskToken: '[hidden]', requestedAt: AT, decidedAt: null, decidedBy: null, reason: null, digest: '0123456789ab', revision: 1 };
 const rerunPlan = { action: 'rerun_failed_jobs' as const, proposed: 'rerun_failed_jobs' as const, reasons: [], requiresApproval: true, dryRun: false, experiment: null, plannedAt: AT };
 
@@ -66,7 +86,10 @@ export interface IncidentState {
 export const INCIDENT_STATES: Record<string, IncidentState> = {
   'still being handled': { mustAct: false, incident: pullRequestFailure({ status: 'analyzed' }) },
   resolved: { mustAct: false, incident: pullRequestFailure({ status: 'resolved', decision: decided('escalate'), notifyFailed: true }) },
-  'every notification path failed': { mustAct: true, incident: pullRequestFailure({ status: 'remediated', notifyFailed: true, decision: decided('comment_only') }) },
+  'notify failed: waiting for the fallback page': { mustAct: true, incident: notifyFailed() },
+  'notify failed: on-call paged by the fallback': { mustAct: true, incident: toldByFallback('notify_failed', true) },
+  "notify failed: counted on the fallback's open page": { mustAct: true, incident: toldByFallback('notify_failed', false) },
+  'every execution failed: on-call paged by the fallback': { mustAct: true, incident: toldByFallback('pipeline_failed', true) },
   'approval waits on the pull request': {
     mustAct: true,
     incident: pullRequestFailure({ status: 'awaiting_approval', plan: rerunPlan, approval: pendingApproval, notifications: [commented('created', 'approval request')] }),

@@ -1,4 +1,5 @@
 import { type GuardSteps, type HandoffReason, type OnCallStep, guardHandoff } from '../../../shared/domain/handoff.js';
+import type { FallbackCause } from '../../../shared/domain/incident.js';
 import type { Incident } from './types.js';
 
 /** What a person has to do about an incident, as its page says it first and the list marks it. */
@@ -27,7 +28,7 @@ const words = (action: string) => ACTION_WORDS[action] ?? action;
 function reasonWords(reason: HandoffReason): string | null {
   switch (reason.kind) {
     case 'guard_unfinished':
-      return 'the guard could not finish handling it';
+      return reason.cause ? UNFINISHED[reason.cause] : 'the guard could not finish handling it';
     case 'escalated':
       return reason.reason;
     case 'approval_unanswered':
@@ -39,19 +40,41 @@ function reasonWords(reason: HandoffReason): string | null {
     case 'not_told':
       return reason.pullRequest ? `the guard could not comment on pull request #${reason.pullRequest}` : 'the run has no pull request for the guard to comment on';
     default:
-      // nobody_told and approval_pending have their own notice.
+      // awaiting_fallback and approval_pending have their own notice.
       return null;
   }
 }
 
-/** Who was told of an escalation: on-call paged, or why not (the escalation policy's reason). */
+/** What kept the guard from finishing, when its fallback told on-call instead. */
+const UNFINISHED: Record<FallbackCause, string> = {
+  notify_failed: "the guard's notify step failed, so the guard could not report it itself",
+  pipeline_failed: "the guard's pipeline failed on every try, so it could not finish handling it",
+  not_started: "the guard's pipeline would not start, so nothing was analysed or tried",
+};
+
+/** Who was told of an escalation: on-call paged (by Notify or the fallback), or why not (the escalation policy's reason). */
 function told(onCall: OnCallStep | null): string {
   if (!onCall) return '';
-  if (onCall.outcome === 'paged') return 'On-call was sent the escalation.';
-  if (onCall.outcome === 'fallback') return 'On-call was sent what the guard knew by its fallback.';
-  // Notify records the policy's reason as "not paged: …".
-  const detail = onCall.detail?.replace(/^not paged: /, '');
-  return `On-call was not paged${detail ? `: ${detail}` : ''}.`;
+  switch (onCall.outcome) {
+    case 'paged':
+      return 'On-call was sent the escalation.';
+    case 'fallback_due':
+      return "On-call is paged by the reconciler's fallback on its next run.";
+    case 'fallback':
+      if (onCall.paged === null) return 'On-call was told by the guard\'s fallback.';
+      if (!onCall.paged) {
+        return "On-call was not paged for this incident itself: it is counted on the fallback's page already sent for the same problem (one per escalation window; the rest are reported when it ends).";
+      }
+      // The notify fallback's page is content-free on purpose (shared/reconcile/notify-failed.ts): this page is the detail.
+      return onCall.cause === 'notify_failed'
+        ? 'On-call was paged by the fallback, with a notice that names this incident, not what failed: what the guard found is on this page.'
+        : 'On-call was paged by the fallback with what the guard knew.';
+    case 'not_paged': {
+      // Notify records the policy's reason as "not paged: …".
+      const detail = onCall.detail?.replace(/^not paged: /, '');
+      return `On-call was not paged${detail ? `: ${detail}` : ''}.`;
+    }
+  }
 }
 
 /** Why nobody needs to act, from what the guard did. */
@@ -85,10 +108,15 @@ export function nextStep(incident: Incident): NextStep {
   const { mustAct, why, tried, needed } = guardHandoff(incident);
   if (!mustAct) return { human: false, text: nothingToDo(incident, tried), commands: [], steps: [] };
   const steps = needed.flatMap((action) => (action.kind === 'follow_steps' ? action.steps : []));
-  if (why.some((reason) => reason.kind === 'nobody_told')) {
+  const awaiting = why.find((reason) => reason.kind === 'awaiting_fallback');
+  if (awaiting) {
+    const error = awaiting.error ? ` (${awaiting.error})` : '';
+    const sent = incident.source === 'github' ? 'its comment and any page' : 'its page';
     return {
       human: true,
-      text: 'Nobody has been told of this failure: every notification path failed. The guard tries again; until it gets through, this page is the only notice.',
+      text:
+        `Not reported yet: the guard's notify step failed after its retries${error}, so ${sent} may not have gone out. ` +
+        "The reconciler's fallback pages on-call on its next run, with a notice that names this incident; until then this page may be the only notice, and what the guard found is here.",
       commands: [],
       steps,
     };

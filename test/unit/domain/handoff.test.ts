@@ -6,8 +6,11 @@ import { INCIDENT_STATES, decided, pullRequestFailure } from '../../support/inci
 /** Per state: why a person must act, what the guard's decision came to, its comment, on-call, and what to do. */
 const EXPECTED: Record<string, { why: string[]; decision: string; comment: string | null; onCall: string | null; needed: string[] }> = {
   'still being handled': { why: [], decision: 'undecided', comment: 'not_posted', onCall: null, needed: [] },
-  resolved: { why: [], decision: 'escalated', comment: 'not_posted', onCall: null, needed: [] },
-  'every notification path failed': { why: ['nobody_told'], decision: 'comment_only', comment: 'not_posted', onCall: null, needed: ['look_at_run'] },
+  resolved: { why: [], decision: 'escalated', comment: 'unknown', onCall: null, needed: [] },
+  'notify failed: waiting for the fallback page': { why: ['awaiting_fallback'], decision: 'comment_only', comment: 'unknown', onCall: 'fallback_due', needed: ['check_comment'] },
+  'notify failed: on-call paged by the fallback': { why: ['guard_unfinished'], decision: 'comment_only', comment: 'unknown', onCall: 'fallback', needed: ['check_comment'] },
+  "notify failed: counted on the fallback's open page": { why: ['guard_unfinished'], decision: 'comment_only', comment: 'unknown', onCall: 'fallback', needed: ['check_comment'] },
+  'every execution failed: on-call paged by the fallback': { why: ['guard_unfinished'], decision: 'undecided', comment: 'not_posted', onCall: 'fallback', needed: ['look_at_run'] },
   'approval waits on the pull request': { why: ['approval_pending'], decision: 'awaiting_approval', comment: 'posted', onCall: null, needed: ['approve'] },
   'approval waits by e-mail': { why: ['approval_pending'], decision: 'awaiting_approval', comment: 'no_pull_request', onCall: 'paged', needed: ['approve'] },
   'approval timed out': { why: ['escalated', 'approval_unanswered'], decision: 'escalated', comment: 'posted', onCall: 'paged', needed: ['read_comment'] },
@@ -62,6 +65,20 @@ describe('what the guard hands over to a person', () => {
     expect(guardHandoff(INCIDENT_STATES['approval waits by e-mail']!.incident).needed).toEqual([
       { kind: 'approve', action: 'rerun_failed_jobs', onPullRequest: null, digest: '0123456789ab' },
     ]);
+  });
+
+  it("says what Notify's failure left to the fallback, and what the fallback did: the error's name, paged or counted, and why", () => {
+    const waiting = guardHandoff(INCIDENT_STATES['notify failed: waiting for the fallback page']!.incident);
+    const counted = guardHandoff(INCIDENT_STATES["notify failed: counted on the fallback's open page"]!.incident);
+    const exhausted = guardHandoff(INCIDENT_STATES['every execution failed: on-call paged by the fallback']!.incident);
+    const before = guardHandoff(INCIDENT_STATES['told by the fallback']!.incident);
+
+    expect(waiting.why).toEqual([{ kind: 'awaiting_fallback', error: 'Lambda.Unknown', since: '2026-11-20T10:05:00.000Z' }]);
+    expect(waiting.tried.comment).toEqual({ state: 'unknown', pullRequest: 12 });
+    expect(counted.why).toEqual([{ kind: 'guard_unfinished', cause: 'notify_failed' }]);
+    expect(counted.tried.onCall).toEqual({ outcome: 'fallback', cause: 'notify_failed', paged: false });
+    expect(exhausted.tried.onCall).toEqual({ outcome: 'fallback', cause: 'pipeline_failed', paged: true });
+    expect(before.tried.onCall).toEqual({ outcome: 'fallback', cause: null, paged: null });
   });
 
   it('a comment waiting for the write budget says since when and the next try', () => {

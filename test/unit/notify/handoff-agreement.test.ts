@@ -77,6 +77,34 @@ describe('the dashboard and the escalation say the same about an incident', () =
     expect(nextStep(incident).human).toBe(true);
   });
 
+  it("Notify failed for good: each says what happened while the fallback's page is due, and after it, not that every path failed", () => {
+    const waiting = INCIDENT_STATES['notify failed: waiting for the fallback page']!.incident;
+    const paged = INCIDENT_STATES['notify failed: on-call paged by the fallback']!.incident;
+    const counted = INCIDENT_STATES["notify failed: counted on the fallback's open page"]!.incident;
+    const exhausted = INCIDENT_STATES['every execution failed: on-call paged by the fallback']!.incident;
+
+    expect(nextStep(waiting).text).toBe(
+      "Not reported yet: the guard's notify step failed after its retries (Lambda.Unknown), so its comment and any page may not have gone out. " +
+        "The reconciler's fallback pages on-call on its next run, with a notice that names this incident; until then this page may be the only notice, and what the guard found is here.",
+    );
+    expect(nextStep(paged).text).toBe(
+      "A person must look at this failure: the guard's notify step failed, so the guard could not report it itself. " +
+        'On-call was paged by the fallback, with a notice that names this incident, not what failed: what the guard found is on this page.',
+    );
+    expect(nextStep(counted).text).toBe(
+      "A person must look at this failure: the guard's notify step failed, so the guard could not report it itself. " +
+        "On-call was not paged for this incident itself: it is counted on the fallback's page already sent for the same problem (one per escalation window; the rest are reported when it ends).",
+    );
+    expect(nextStep(exhausted).text).toBe(
+      "A person must look at this failure: the guard's pipeline failed on every try, so it could not finish handling it. On-call was paged by the fallback with what the guard knew.",
+    );
+    // The comment Notify did not record may be on the pull request, or not: neither says which.
+    for (const incident of [waiting, paged, counted]) {
+      expect(tried(incident)).toBe('nothing automatic; whether its comment reached pull request #12 is not known, since its notify step failed.');
+      expect(needs(incident)).toBe("Look at the run: the guard's notify step failed, so pull request #12 may not have its comment. A green run on the same branch resolves this.");
+    }
+  });
+
   it('a digest whose latest occurrence has recovered asks nothing of its reader, as the dashboard says', () => {
     const { incident } = INCIDENT_STATES.resolved!;
     const digest = { problemKey: 'p', windowStart: 'w', dueAt: 'd', label: 'CI in acme/app', repeats: 2, total: 3, firstSeen: 'f', lastSeen: 'l', lastIncidentId: incident.id, claim: 'c' };

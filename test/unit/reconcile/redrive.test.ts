@@ -293,6 +293,26 @@ describe('reconciler', () => {
     expect((await store.get('odd'))?.history.at(-1)?.detail).toBe('notify failed (unnamed error) on odd; counted on the open escalation (3 in this window)');
   });
 
+  it('records for each incident it told on-call of why, and whether its own page went out or it was counted on the open one', async () => {
+    // Prepare: two incidents Notify failed on, and one whose every execution failed.
+    const store = createMemoryStore(() => NOW);
+    const marked = { notifyFailed: true, history: [{ at: NOW.toISOString(), event: 'notify_failed', detail: 'Lambda.Unknown' }] };
+    await seed(store, 'first', 60, { repository: 'octo/app', ...marked });
+    await seed(store, 'second', 50, { repository: 'octo/app', ...marked });
+    await seed(store, 'stubborn', 40, { executionAttempt: 2, repository: 'octo/app' });
+    const { workflow } = fakeWorkflow({ first: 'SUCCEEDED', second: 'SUCCEEDED', 'stubborn-a2': 'FAILED' });
+    const { deps: d } = deps(store, workflow);
+
+    // Act
+    await reconcile(d, { ...options, maxPerRun: 10 });
+
+    // Assert
+    const at = NOW.toISOString();
+    expect((await store.get('first'))?.fallbackEscalation).toEqual({ cause: 'notify_failed', paged: true, at });
+    expect((await store.get('second'))?.fallbackEscalation).toEqual({ cause: 'notify_failed', paged: false, at });
+    expect((await store.get('stubborn'))?.fallbackEscalation).toEqual({ cause: 'pipeline_failed', paged: true, at });
+  });
+
   it('keeps going when one re-drive fails', async () => {
     const store = createMemoryStore(() => NOW);
     await seed(store, 'x', 60);
