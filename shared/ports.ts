@@ -92,6 +92,12 @@ export interface GitHubPort {
     body: string,
   ): Promise<{ outcome: CommentOutcome; commentId: number; url: string | null }>;
   /**
+   * Creates the bot's comment on a commit (POST /repos/{owner}/{repo}/commits/{commit_sha}/comments), once: a comment
+   * of the bot's with `marker` on that commit is left as it is (`unchanged`), as after a retry or a redelivery.
+   * Creating one needs the App's Contents read; editing one would need Contents write, which the guard never asks.
+   */
+  commentOnCommit(repo: RepoRef, sha: string, marker: string, body: string): Promise<{ outcome: 'created' | 'unchanged'; commentId: number; url: string | null }>;
+  /**
    * Re-runs the failed jobs of a run (POST .../rerun-failed-jobs). With `expectedAttempt` (the attempt that failed),
    * a run that has already moved past it — re-run by an earlier try of the same step, or by a person — is left
    * alone (`already_rerun`), so retries and redeliveries cannot queue a second re-run. A POST of this call that failed

@@ -399,21 +399,49 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubPort {
     return loginCache.lookup;
   }
 
+  /**
+   * What writing the bot's comment `marker` in `thread` starts from: the marker checked, the body fitted to GitHub's
+   * limit with the marker kept, the bot's login, and its comment there if it has one already.
+   */
+  async function openThread(thread: CommentThread, marker: string, body: string) {
+    if (marker.trim() === '') throw new ValidationError('the comment marker must not be empty');
+    if (marker.length > MAX_MARKER_CHARS) throw new ValidationError(`the comment marker is longer than ${MAX_MARKER_CHARS} characters`);
+    const startedAt = Date.now();
+    const text = fitCommentBody(body, marker);
+    const login = await botLogin();
+    return { thread, text, login, startedAt, existing: await findBotComment(thread, marker, login) };
+  }
+
   function markedBy(body: string, marker: string): boolean {
     const text = body.trim();
     return text.startsWith(marker) || text.endsWith(marker);
   }
 
-  async function findBotComment(
-    repo: RepoRef,
-    issueNumber: number,
-    marker: string,
-    login: string,
-  ): Promise<Comment | undefined> {
-    const what = `list comments of #${issueNumber} in ${repo.owner}/${repo.repo}`;
-    const route = 'GET /repos/{owner}/{repo}/issues/{issue_number}/comments';
-    const params = { owner: repo.owner, repo: repo.repo, issue_number: issueNumber };
-    for await (const page of pages(what, route, params, commentsPageSchema, MAX_COMMENT_PAGES)) {
+  /**
+   * Where a comment of the bot's is listed (GET) and created (POST): an issue or pull request, or a commit. `label`
+   * (`#12 in o/r`, `commit 0123abc… in o/r`) is what error messages name.
+   */
+  interface CommentThread {
+    label: string;
+    path: '/repos/{owner}/{repo}/issues/{issue_number}/comments' | '/repos/{owner}/{repo}/commits/{commit_sha}/comments';
+    params: Record<string, string | number>;
+  }
+
+  const issueThread = (repo: RepoRef, issue_number: number): CommentThread => ({
+    label: `#${issue_number} in ${repo.owner}/${repo.repo}`,
+    path: '/repos/{owner}/{repo}/issues/{issue_number}/comments',
+    params: { owner: repo.owner, repo: repo.repo, issue_number },
+  });
+
+  const commitThread = (repo: RepoRef, commit_sha: string): CommentThread => ({
+    label: `commit ${commit_sha.slice(0, 12)} in ${repo.owner}/${repo.repo}`,
+    path: '/repos/{owner}/{repo}/commits/{commit_sha}/comments',
+    params: { owner: repo.owner, repo: repo.repo, commit_sha },
+  });
+
+  async function findBotComment(thread: CommentThread, marker: string, login: string): Promise<Comment | undefined> {
+    const what = `list comments of ${thread.label}`;
+    for await (const page of pages(what, `GET ${thread.path}`, thread.params, commentsPageSchema, MAX_COMMENT_PAGES)) {
       // The author check matters: anyone can paste our marker into their own comment, and we must not adopt it.
       // The marker is where we put it (first, or last as fitCommentBody appends it), not anywhere: our incident
       // comment quotes log lines, and a job can print another comment's marker (a command answer's) in one.
@@ -449,35 +477,32 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubPort {
   /**
    * `startedAt`: when this upsert began (after the caller claimed the comment slot). No POST starts later than one
    * attempt's timeout before the creation bound, and each is aborted after that timeout, so none is still in flight
-   * when the slot's lease (shared/github/comment-timing.ts) lets another writer take over.
+   * when the slot's lease (shared/github/comment-timing.ts) lets another writer take over. `adopt`: what a comment of
+   * the bot's found on a retry becomes (the failed POST before it was applied); null posts again.
    */
   async function createComment(
-    repo: RepoRef,
-    issueNumber: number,
+    thread: CommentThread,
     marker: string,
     text: string,
     login: string,
     startedAt: number,
+    adopt: (found: Comment) => Promise<UpsertResult | null>,
   ): Promise<UpsertResult> {
-    const what = `comment on #${issueNumber} in ${repo.owner}/${repo.repo}`;
+    const what = `comment on ${thread.label}`;
     const startBy = startedAt + creationBoundMs - commentPostMs;
     let lastError: unknown;
     for (let attempt = 0; attempt <= retries; attempt += 1) {
       if (attempt > 0) {
         await sleep(retryBackoffMs(unitMs, attempt));
         // The failed POST may have been applied before GitHub answered: look before posting a second comment.
-        const found = await findBotComment(repo, issueNumber, marker, login);
-        if (found) {
-          const result = await updateComment(repo, found, text);
-          if (result) return result.outcome === 'unchanged' ? { ...result, outcome: 'created' } : result;
-        }
+        const found = await findBotComment(thread, marker, login);
+        const adopted = found ? await adopt(found) : null;
+        if (adopted) return adopted.outcome === 'unchanged' ? { ...adopted, outcome: 'created' } : adopted;
       }
       await acquire('comment');
       try {
-        const response = await call(what, 'POST /repos/{owner}/{repo}/issues/{issue_number}/comments', {
-          owner: repo.owner,
-          repo: repo.repo,
-          issue_number: issueNumber,
+        const response = await call(what, `POST ${thread.path}`, {
+          ...thread.params,
           body: text,
           // No blind retries: a 502 after GitHub stored the comment would otherwise post it twice.
           request: { retries: 0, startBy, attemptTimeoutMs: commentPostMs },
@@ -735,19 +760,22 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubPort {
     },
 
     async upsertComment(repo, issueNumber, marker, body) {
-      if (marker.trim() === '') throw new ValidationError('upsertComment: the marker must not be empty');
-      if (marker.length > MAX_MARKER_CHARS) {
-        throw new ValidationError(`upsertComment: the marker is longer than ${MAX_MARKER_CHARS} characters`);
-      }
-      const startedAt = Date.now();
-      const text = fitCommentBody(body, marker);
-      const login = await botLogin();
-      const existing = await findBotComment(repo, issueNumber, marker, login);
+      const { thread, text, login, startedAt, existing } = await openThread(issueThread(repo, issueNumber), marker, body);
       if (existing) {
         const result = await updateComment(repo, existing, text);
         if (result) return result;
       }
-      return createComment(repo, issueNumber, marker, text, login, startedAt);
+      return createComment(thread, marker, text, login, startedAt, (found) => updateComment(repo, found, text));
+    },
+
+    async commentOnCommit(repo, sha, marker, body) {
+      const { thread, text, login, startedAt, existing } = await openThread(commitThread(repo, sha), marker, body);
+      // Created once and left as it is: editing a commit comment takes Contents write, which the guard never asks.
+      const kept = async (found: Comment) => ({ outcome: 'unchanged' as const, commentId: found.id, url: found.html_url ?? null });
+      if (existing) return kept(existing);
+      // Created by this call, or by its own earlier POST that a retry found: both are this call's comment.
+      const created = await createComment(thread, marker, text, login, startedAt, kept);
+      return { ...created, outcome: 'created' as const };
     },
 
     async rerunFailedJobs(repo, runId, rerunOptions = {}) {

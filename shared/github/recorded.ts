@@ -35,8 +35,8 @@ const manifestSchema = z.record(
 
 /**
  * GitHub stand-in for the local runtime when no token is configured: job logs come from a manifest of
- * recorded runs (`events/recorded-runs.json`, keyed by run id, with a `default` entry), comments and re-runs
- * go to the outbox. Comments keep create-once/update-in-place semantics in the embedded table (items
+ * recorded runs (`events/recorded-runs.json`, keyed by run id, with a `default` entry), comments (on pull requests
+ * and commits) and re-runs go to the outbox. Comments keep create-once/update-in-place semantics in the embedded table (items
  * `RECORDEDCOMMENT#<owner/repo#pr>`), with atomic writes: a JSON file rewritten by concurrent executions
  * without a lock lost 993 of 1,000 comment records in a burst.
  */
@@ -99,14 +99,16 @@ export function createRecordedGitHub(options: {
    * request are serialised by the store, so exactly one sees no old record. A comment that existed already leaves
    * the id taken for it unused, a gap like the one a restart leaves.
    */
-  async function upsert(key: string, body: string): Promise<{ outcome: CommentOutcome; id: number }> {
+  async function upsert(key: string, body: string, options: { keepBody?: boolean } = {}): Promise<{ outcome: CommentOutcome; id: number }> {
     const now = new Date().toISOString();
     const id = await nextCommentId();
+    // A comment kept as first written (a commit's) sets its body only where there is none.
+    const setBody = options.keepBody ? 'body = if_not_exists(body, :body)' : 'body = :body, updatedAt = :now';
     const response = await client.send(
       new UpdateCommand({
         TableName: tableName,
         Key: commentKey(key),
-        UpdateExpression: 'SET #id = if_not_exists(#id, :id), createdAt = if_not_exists(createdAt, :now), body = :body, updatedAt = :now',
+        UpdateExpression: `SET #id = if_not_exists(#id, :id), createdAt = if_not_exists(createdAt, :now), ${setBody}`,
         ExpressionAttributeNames: { '#id': 'id' },
         ExpressionAttributeValues: { ':id': id, ':now': now, ':body': body },
         ReturnValues: 'UPDATED_OLD',
@@ -114,7 +116,7 @@ export function createRecordedGitHub(options: {
     );
     const old = response.Attributes;
     if (old?.id === undefined) return { outcome: 'created', id };
-    return { outcome: old.body === body ? 'unchanged' : 'updated', id: Number(old.id) };
+    return { outcome: old.body === body || options.keepBody ? 'unchanged' : 'updated', id: Number(old.id) };
   }
 
   return {
@@ -157,6 +159,12 @@ export function createRecordedGitHub(options: {
       const { outcome, id } = await upsert(`${key} ${marker}`, body);
       if (outcome !== 'unchanged') await options.outbox.write({ kind: 'github_comment', target: key, outcome, marker, body });
       return { outcome, commentId: id, url: null };
+    },
+    async commentOnCommit(repo, sha, marker, body) {
+      const key = `${repo.owner}/${repo.repo}@${sha}`;
+      const { outcome, id } = await upsert(`${key} ${marker}`, body, { keepBody: true });
+      if (outcome === 'created') await options.outbox.write({ kind: 'github_commit_comment', target: key, outcome, marker, body });
+      return { outcome: outcome === 'created' ? 'created' : 'unchanged', commentId: id, url: null };
     },
     async rerunFailedJobs(repo, runId, rerunOptions = {}) {
       // Recorded runs never advance, so the outbox entry is the whole effect; the ledger keeps it to one per commit.

@@ -178,6 +178,24 @@ describe('recorded GitHub (local default mode): comment records in the embedded 
     expect(calls.every((name) => name === 'UpdateCommand')).toBe(true);
   });
 
+  it("creates a commit's comment once, racing or asked again with another body, and keeps it as first written", async () => {
+    const outboxPath = join(store.dir, 'outbox-commit.jsonl');
+    const ports = [1, 2, 3].map(() =>
+      createRecordedGitHub({ manifestPath: join(EVENTS_DIR, 'recorded-runs.json'), comments: { client: documents(), tableName: 'incidents' }, outbox: createOutbox(outboxPath) }),
+    );
+    const sha = 'c0ffee5a1e5d9f0b7d2a4c6e8f0a1b3c5d7e9f01';
+    const marker = '<!-- pipeline-guard:commit-comment run 42 -->';
+
+    const raced = await Promise.all(ports.map((port, i) => port.commentOnCommit(repo, sha, marker, `body ${i}`)));
+    const again = await (ports[0] as (typeof ports)[number]).commentOnCommit(repo, sha, marker, 'another body');
+
+    expect(raced.filter((r) => r.outcome === 'created')).toHaveLength(1);
+    expect(again).toMatchObject({ outcome: 'unchanged', commentId: raced.find((r) => r.outcome === 'created')?.commentId });
+    const written = (await readOutbox(outboxPath)).filter((e) => e.kind === 'github_commit_comment');
+    expect(written).toHaveLength(1);
+    expect(written[0]).toMatchObject({ target: `octo/app@${sha}`, marker });
+  });
+
   it('gives comments unique ids across processes that share the store (each reserves its own block of ids)', async () => {
     const ports = [1, 2].map(() =>
       createRecordedGitHub({

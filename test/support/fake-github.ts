@@ -101,6 +101,10 @@ export class FakeGitHub {
   readonly annotations = new Map<number, FakeAnnotation[]>();
   readonly commitPulls = new Map<string, FakePull[]>();
   readonly comments = new Map<number, FakeComment[]>();
+  /** Comments on commits, by SHA. */
+  readonly commitComments = new Map<string, FakeComment[]>();
+  /** Refuse to create commit comments, as GitHub does for an App without Contents read (403). */
+  refuseCommitComments = false;
   readonly runs = new Map<number, { status: string; run_attempt: number }>();
   /** Workflow id → its runs, newest first, for `GET …/actions/workflows/{id}/runs` (filtered by branch and status). */
   readonly workflowRuns = new Map<number, Array<{ id: number; run_attempt: number; head_branch: string; conclusion: string | null; html_url?: string; head_repository_id?: number; event?: string }>>();
@@ -317,6 +321,19 @@ export class FakeGitHub {
         const body = (JSON.parse(req.body) as { body: string }).body;
         if (body.length > 65_536) return reply(json(422, { message: 'Validation Failed', errors: [{ message: 'Body is too long (maximum is 65536 characters)' }] }));
         const comment = this.addComment(issue, this.login, body);
+        return reply(json(201, this.commentJson(comment, m)));
+      }
+    }
+    if ((m = match(/^\/repos\/([^/]+)\/([^/]+)\/commits\/([0-9a-f]{40})\/comments$/))) {
+      const sha = m[2] ?? '';
+      if (req.method === 'GET') {
+        const page = this.paginate(req, url, this.commitComments.get(sha) ?? []);
+        return reply(json(200, page.items.map((c) => this.commentJson(c, m)), page.headers));
+      }
+      if (req.method === 'POST') {
+        if (this.refuseCommitComments) return reply(json(403, { message: 'Resource not accessible by integration' }));
+        const comment = { id: this.nextCommentId++, body: (JSON.parse(req.body) as { body: string }).body, user: { login: this.login } };
+        this.commitComments.set(sha, [...(this.commitComments.get(sha) ?? []), comment]);
         return reply(json(201, this.commentJson(comment, m)));
       }
     }

@@ -19,6 +19,8 @@ import { createMemoryStore } from './memory-store.js';
 export function createFakeGitHub() {
   const calls: Array<{ method: string; args: unknown[] }> = [];
   const comments = new Map<string, string>();
+  /** Comments on commits, by `owner/repo@sha marker`. */
+  const commitComments = new Map<string, string>();
   const permissions = new Map<string, RepositoryRole>();
   const labels = new Set<string>();
   const reactions: Array<{ user: string; content: string; userType: string | null; createdAt: string | null }> = [];
@@ -67,6 +69,14 @@ export function createFakeGitHub() {
       comments.set(key, body);
       return { outcome: previous === undefined ? 'created' : previous === body ? 'unchanged' : 'updated', commentId: 1, url: null };
     },
+    async commentOnCommit(repo, sha, marker, body) {
+      calls.push({ method: 'commentOnCommit', args: [repo, sha, marker, body] });
+      // Kept as first written, as on GitHub where the guard cannot edit a commit comment.
+      const key = `${repo.owner}/${repo.repo}@${sha} ${marker}`;
+      if (commitComments.has(key)) return { outcome: 'unchanged', commentId: 2, url: null };
+      commitComments.set(key, body);
+      return { outcome: 'created', commentId: 2, url: null };
+    },
     async rerunFailedJobs(...args) {
       calls.push({ method: 'rerunFailedJobs', args });
       return 'requested';
@@ -112,7 +122,7 @@ export function createFakeGitHub() {
       return { collaborators: collaborators.slice(0, limit), complete: collaborators.length < limit };
     },
   };
-  return { port, calls, comments, permissions, labels, files, reactions, memberships };
+  return { port, calls, comments, commitComments, permissions, labels, files, reactions, memberships };
 }
 
 /** In-memory RerunLedger with the DynamoDB one's semantics (idempotent per incident, capped per key). */

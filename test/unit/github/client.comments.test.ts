@@ -299,3 +299,53 @@ describe('GitHub client: upsertComment', () => {
     expect(fake.requests).toHaveLength(0);
   });
 });
+
+describe('GitHub client: commentOnCommit', () => {
+  const SHA = '0123456789abcdef0123456789abcdef01234567';
+  const commitComments = `/repos/octo/app/commits/${SHA}/comments`;
+  let fake: FakeGitHub;
+
+  eachTestWithFakeGitHub((started) => {
+    fake = started;
+  });
+
+  it('creates the comment once: asked again (a retry, a redelivery) it finds it and writes nothing, even with another body', async () => {
+    const client = clientFor(fake);
+
+    const first = await client.commentOnCommit(repo, SHA, MARKER, `${MARKER}\nfirst analysis`);
+    const again = await client.commentOnCommit(repo, SHA, MARKER, `${MARKER}\nanother analysis`);
+
+    expect(fake.apiCalls()).toEqual([`GET ${commitComments}?per_page=100`, `POST ${commitComments}`, `GET ${commitComments}?per_page=100`]);
+    expect(fake.commitComments.get(SHA)?.map((c) => c.body)).toEqual([`${MARKER}\nfirst analysis`]);
+    expect(first.outcome).toBe('created');
+    expect(again).toEqual({ ...first, outcome: 'unchanged' });
+  });
+
+  it('does not post twice when GitHub stored the comment but answered 502', async () => {
+    fake.fail({ method: 'POST', route: /\/commits\/[0-9a-f]+\/comments$/, afterApplying: true, reply: { status: 502, body: { message: 'Bad Gateway' } } });
+    const client = clientFor(fake);
+
+    const result = await client.commentOnCommit(repo, SHA, MARKER, `${MARKER}\nanalysis`);
+
+    expect(fake.apiCalls()).toEqual([`GET ${commitComments}?per_page=100`, `POST ${commitComments}`, `GET ${commitComments}?per_page=100`]);
+    expect(fake.commitComments.get(SHA)).toHaveLength(1);
+    expect(result).toMatchObject({ outcome: 'created', commentId: fake.commitComments.get(SHA)?.[0]?.id });
+  });
+
+  it("posts its own beside someone else's comment that copies the marker", async () => {
+    fake.commitComments.set(SHA, [{ id: 1, body: `${MARKER}\nnot ours`, user: { login: 'mallory' } }]);
+    const client = clientFor(fake);
+
+    const result = await client.commentOnCommit(repo, SHA, MARKER, `${MARKER}\nanalysis`);
+
+    expect(result.outcome).toBe('created');
+    expect(fake.commitComments.get(SHA)?.map((c) => c.user.login)).toEqual(['mallory', BOT_LOGIN]);
+  });
+
+  it('reports a refusal (an App without Contents read) as GitHubRequestError, for the caller to record', async () => {
+    fake.refuseCommitComments = true;
+    const client = clientFor(fake);
+
+    await expect(client.commentOnCommit(repo, SHA, MARKER, `${MARKER}\nanalysis`)).rejects.toMatchObject({ name: 'GitHubRequestError', status: 403 });
+  });
+});
