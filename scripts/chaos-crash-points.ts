@@ -9,7 +9,8 @@
  *   approval    once every proposal waits for approval (e-mailed for pushes, on the PR comment for pull requests)
  *   notify      while the PR comment POSTs hang after GitHub stored them
  *
- * Half of each batch are pushes to main (no pull request: a failure pages on-call, a distinct problem each), half
+ * Half of each batch are pushes to main (no pull request, and a GitHub App that may not comment on commits: a failure
+ * pages on-call, a distinct problem each), half
  * pull request failures (a comment each, no page). The runtime talks to the fake GitHub REST API and fake model of
  * the tests. After the restart every accepted failure must end notified (for `approval`: the pushes' proposals asked
  * once by e-mail and still waiting, the pull requests' approved with `/guard approve` and applied), with exactly one

@@ -12,6 +12,7 @@ console.log(`escalations sent:               ${result.escalations.length} (disti
 console.log(`digests when the windows ended: ${result.digests.length} (repeats counted on an escalation, reported once)`);
 console.log(`PR comments written:            ${result.commentsWritten}`);
 console.log(`PR comment edits:               ${result.commentEdits}`);
+console.log(`commit comments written:        ${Object.keys(result.commitComments).length}`);
 console.log(`pages for muted / suppressed / autoscaling / out-of-scope alarms: ${result.pagesFor.muted} / ${result.pagesFor.suppressed} / ${result.pagesFor.autoscaling} / ${result.pagesFor.outOfScope}`);
 console.log(`pages for re-runs started by a person: ${result.pagesFor.personRerun}`);
 for (const [target, body] of Object.entries(result.comments)) {

@@ -25,6 +25,8 @@ export interface WeekReplay {
   commentsWritten: number;
   commentEdits: number;
   comments: Record<string, string>;
+  /** The comments on pushed commits (runs without a pull request), by `owner/repo@sha`. */
+  commitComments: Record<string, string>;
   /** Escalations per kind of event that must never page by itself. */
   pagesFor: { muted: number; suppressed: number; autoscaling: number; outOfScope: number; personRerun: number };
   distinctProblemsNeedingAHuman: number;
@@ -65,7 +67,8 @@ function alarmEvent(step: WeekStep): Record<string, unknown> {
 
 /**
  * Replays the week through the local runtime (the same handlers, state machine and tables as `npm start`) and
- * counts what people would have received: escalations (SNS → outbox), PR comments written and edited.
+ * counts what people would have received: escalations (SNS → outbox), PR comments written and edited, comments on
+ * pushed commits.
  */
 export async function replayWeek(options: { log?: (line: string) => void } = {}): Promise<WeekReplay> {
   const week = JSON.parse(readFileSync(join(EVENTS_DIR, 'replay', 'week.json'), 'utf8')) as { steps: WeekStep[]; expected: { problemsNeedingAHuman: string[] } };
@@ -111,6 +114,8 @@ export async function replayWeek(options: { log?: (line: string) => void } = {})
     const commentEntries = outbox.filter((e) => e.kind === 'github_comment');
     const comments: Record<string, string> = {};
     for (const entry of commentEntries) comments[String(entry.target)] = String(entry.body);
+    const commitComments: Record<string, string> = {};
+    for (const entry of outbox.filter((e) => e.kind === 'github_commit_comment')) commitComments[String(entry.target)] = String(entry.body);
     return {
       steps: week.steps.length,
       escalations,
@@ -118,6 +123,7 @@ export async function replayWeek(options: { log?: (line: string) => void } = {})
       commentsWritten: commentEntries.filter((e) => e.outcome === 'created').length,
       commentEdits: commentEntries.filter((e) => e.outcome === 'updated').length,
       comments,
+      commitComments,
       pagesFor,
       distinctProblemsNeedingAHuman: week.expected.problemsNeedingAHuman.length,
     };

@@ -1,5 +1,5 @@
 import { notifyErrorOf } from '../domain/handoff.js';
-import type { FallbackCause, Incident } from '../domain/incident.js';
+import type { FallbackCause, Incident, NotificationRecord } from '../domain/incident.js';
 import { DROPPED_FIELD, type IncidentListName } from '../domain/incident-lists.js';
 
 const LIST_LABEL: Record<IncidentListName, string> = {
@@ -8,6 +8,8 @@ const LIST_LABEL: Record<IncidentListName, string> = {
   notifications: 'notifications',
   stageErrors: 'stage errors',
 };
+
+const CHANNEL_LABEL: Record<NotificationRecord['channel'], string> = { github_comment: 'PR comment', commit_comment: 'commit comment', sns: 'escalation' };
 
 /** Why the reconciler's fallback told on-call, and what its page holds. */
 const FALLBACK_PAGE: Record<FallbackCause, { why: string; page: string }> = {
@@ -43,7 +45,7 @@ export function incidentTimeline(incident: Incident): TimelineEntry[] {
     add(d.decidedAt, 'decision', `${d.action}${d.dryRun ? ' (dry run)' : d.applied ? ' applied' : ' not applied'}`, [d.reason, d.result].filter(Boolean).join(' — ') || null);
   }
   for (const a of incident.audit ?? []) add(a.at, 'action', `${a.action}: ${a.status}`, a.detail || null, a.actor);
-  for (const n of incident.notifications ?? []) add(n.at, 'notification', `${n.channel === 'github_comment' ? 'PR comment' : 'escalation'} ${n.outcome}`, [n.target, n.detail].filter(Boolean).join(' — ') || null);
+  for (const n of incident.notifications ?? []) add(n.at, 'notification', `${CHANNEL_LABEL[n.channel]} ${n.outcome}`, [n.target, n.detail].filter(Boolean).join(' — ') || null);
   if (incident.approval) {
     const a = incident.approval;
     add(a.requestedAt, 'approval', 'approval requested');

@@ -1,5 +1,5 @@
 import type { Decision, FallbackCause, Incident, RemediationAction } from './incident.js';
-import { escalationPublished, pullRequestHasComment } from './notifications.js';
+import { commentShown, escalationPublished } from './notifications.js';
 
 /**
  * What the guard hands over to a person about an incident: whether one must act, what the guard already did and
@@ -9,8 +9,8 @@ import { escalationPublished, pullRequestHasComment } from './notifications.js';
  *
  * Whether a person must act, from what the incident records: an approval waits, the guard escalated, could not
  * finish or asked and got no answer, a stage other than the knowledge lookup failed, or the pipeline ended and nobody
- * was told (no comment on the pull request, no pull request to comment on) while no re-run of the guard's is under
- * way. This is the one rule: Notify pages from these reasons, of the incident as its round leaves it
+ * was told (no comment on the pull request or on the pushed commit, or nowhere to comment) while no re-run of the
+ * guard's is under way. This is the one rule: Notify pages from these reasons, of the incident as its round leaves it
  * (shared/notify/escalation-policy.ts). Whom that person is (on-call or the pull request's author) is the escalation
  * policy's to say, not this.
  *
@@ -27,23 +27,27 @@ export type DecisionStep =
   /** A proposal waits for a person's approval (`action`: what would be done, when the plan says). */
   | { kind: 'awaiting_approval'; action: RemediationAction | null }
   | { kind: 'dry_run'; action: RemediationAction }
-  /** Only explained it (on the pull request when there is one, see the comment step). */
+  /** Only explained it (in its comment when that is there, see the comment step). */
   | { kind: 'comment_only' }
   | { kind: 'escalated'; reason: string }
   | { kind: 'acted'; action: AutomaticAction }
   /** Chose an automatic action and did not take it: it failed, or was refused (`result` says, when recorded). */
   | { kind: 'not_acted'; action: AutomaticAction; reason: string; result: string | null };
 
-/** The guard's pull request comment, for a GitHub failure. */
+/** Where the guard explains a GitHub failure: its pull request's comment, or a comment on the pushed commit. */
+export type CommentPlace = { kind: 'pull_request'; number: number } | { kind: 'commit'; sha: string };
+
+/** The guard's comment on a GitHub failure, and where (`on`). */
 export type CommentStep =
-  | { state: 'posted'; pullRequest: number }
+  | { state: 'posted'; on: CommentPlace }
   /** Waiting for GitHub's write budget: posted at `retryAt` or, past the wait, given up and escalated. */
-  | { state: 'pending'; pullRequest: number; since: string; retryAt: string }
-  /** Not on the pull request: not posted yet, or it could not be (no credentials, the write budget stayed spent). */
-  | { state: 'not_posted'; pullRequest: number }
-  /** Notify failed before it recorded the comment: it may or may not be on the pull request. */
-  | { state: 'unknown'; pullRequest: number }
-  | { state: 'no_pull_request' };
+  | { state: 'pending'; on: CommentPlace; since: string; retryAt: string }
+  /** Not there: not posted yet, or it could not be (no credentials, no permission, the write budget stayed spent). */
+  | { state: 'not_posted'; on: CommentPlace }
+  /** Notify failed before it recorded the comment: it may or may not be there. */
+  | { state: 'unknown'; on: CommentPlace }
+  /** No pull request, and no pushed commit the guard comments on (a scheduled run, a re-run of its own under way, …). */
+  | { state: 'nowhere_to_comment' };
 
 /**
  * Whether on-call was told: paged, not paged (`detail`: the policy's reason), told by the reconciler's fallback after
@@ -83,8 +87,8 @@ export type HandoffReason =
   | { kind: 'stage_failed'; stage: string; error: string }
   /** The pipeline ended without a decision (and without a failed stage to say why). */
   | { kind: 'undecided' }
-  /** Nobody was told: the comment could not be posted (`pullRequest`), or there is no pull request (null). */
-  | { kind: 'not_told'; pullRequest: number | null };
+  /** Nobody was told: the comment could not be posted (`on`), or there is nowhere to comment (null). */
+  | { kind: 'not_told'; on: CommentPlace | null };
 
 /** What a person should do, the first thing first; `follow_steps` goes with it when there are steps. */
 export type PersonAction =
@@ -92,11 +96,11 @@ export type PersonAction =
   | { kind: 'look_at_alarm' }
   /** The guard's analysis is incomplete (a stage failed): read the run's log. */
   | { kind: 'read_log' }
-  | { kind: 'read_comment'; pullRequest: number }
-  /** Notify failed before it said whether the pull request got the guard's comment: look there, and at the run. */
-  | { kind: 'check_comment'; pullRequest: number }
-  /** The run's failure, which no comment explains (`pullRequest`: the one without the guard's comment, if any). */
-  | { kind: 'look_at_run'; pullRequest: number | null }
+  | { kind: 'read_comment'; on: CommentPlace }
+  /** Notify failed before it said whether the guard's comment is there (`on`): look there, and at the run. */
+  | { kind: 'check_comment'; on: CommentPlace }
+  /** The run's failure, which no comment explains (`on`: where the guard's comment is missing, if it had a place). */
+  | { kind: 'look_at_run'; on: CommentPlace | null }
   /** Fix steps from the analysis (unless withheld) or the log's diagnosis. */
   | { kind: 'follow_steps'; steps: string[] };
 
@@ -162,17 +166,47 @@ function decisionStep(incident: Incident): DecisionStep {
   return decision.applied ? { kind: 'acted', action: decision.action } : { kind: 'not_acted', action: decision.action, reason: decision.reason, result: decision.result };
 }
 
+/**
+ * The commit a failed run without a pull request is explained on, where its author sees it: a push's head commit, of
+ * this repository's own code (a push needs write access; a fork's commit is the fork's). Not a check run of another
+ * CI system, nor a scheduled, dispatched or other event's run, whose commit's author did not start it. Null otherwise.
+ */
+export function commitToCommentOn(incident: Pick<Incident, 'source' | 'pullRequest' | 'runEvent' | 'headSha' | 'repository' | 'fromFork' | 'checkRun'>): string | null {
+  const pushed = incident.source === 'github' && !incident.pullRequest && incident.runEvent === 'push' && !incident.checkRun && incident.fromFork !== true;
+  return pushed && incident.repository && incident.headSha ? incident.headSha : null;
+}
+
+/** `pull request #12`, `commit 0a1b2c3`: a comment's place as people name it. */
+export function commentPlaceName(on: CommentPlace): string {
+  return on.kind === 'pull_request' ? `pull request #${on.number}` : `commit ${on.sha.slice(0, 7)}`;
+}
+
+const CHANNEL: Record<CommentPlace['kind'], 'github_comment' | 'commit_comment'> = { pull_request: 'github_comment', commit: 'commit_comment' };
+
+/**
+ * Where the guard explains the failure: its pull request; else the pushed commit, unless the pipeline ended without
+ * a try there (Notify records every one): a re-run of the guard's was under way, the failure had recovered, or Notify
+ * ran before it commented on commits.
+ */
+function commentPlaceOf(incident: Incident): CommentPlace | null {
+  if (incident.pullRequest) return { kind: 'pull_request', number: incident.pullRequest };
+  const sha = commitToCommentOn(incident);
+  if (!sha) return null;
+  const tried = incident.notifications.some((n) => n.channel === 'commit_comment');
+  return tried || !pipelineEnded(incident) || notifyGaveOut(incident) ? { kind: 'commit', sha } : null;
+}
+
 function commentStep(incident: Incident): CommentStep | null {
   if (incident.source !== 'github') return null;
-  const pullRequest = incident.pullRequest;
-  if (!pullRequest) return { state: 'no_pull_request' };
-  const posted = pullRequestHasComment(incident.notifications);
+  const on = commentPlaceOf(incident);
+  if (!on) return { state: 'nowhere_to_comment' };
+  const posted = commentShown(incident.notifications, CHANNEL[on.kind]);
   // Notify failed after its retries: a comment it did not record may still have gone out, and one that waited for
   // the write budget never will (the execution ended).
-  if (notifyGaveOut(incident)) return posted ? { state: 'posted', pullRequest } : { state: 'unknown', pullRequest };
+  if (notifyGaveOut(incident)) return posted ? { state: 'posted', on } : { state: 'unknown', on };
   // The wait first: a comment an earlier round posted is out of date while the new one waits.
-  if (incident.commentPending) return { state: 'pending', pullRequest, since: incident.commentPending.since, retryAt: incident.commentPending.retryAt };
-  return posted ? { state: 'posted', pullRequest } : { state: 'not_posted', pullRequest };
+  if (incident.commentPending) return { state: 'pending', on, since: incident.commentPending.since, retryAt: incident.commentPending.retryAt };
+  return posted ? { state: 'posted', on } : { state: 'not_posted', on };
 }
 
 function onCallStep(incident: Incident): OnCallStep | null {
@@ -200,11 +234,11 @@ function reasonsOf(incident: Incident, tried: GuardSteps): HandoffReason[] {
   for (const error of degradingStageErrors(incident)) why.push({ kind: 'stage_failed', stage: error.stage, error: error.error });
   if (tried.decision.kind === 'undecided' && tried.decision.finished && incident.stageErrors.length === 0 && !incident.notifiedByFallback) why.push({ kind: 'undecided' });
   const comment = tried.comment;
-  // A comment that could not be posted is known from its record; a run without a pull request once the pipeline ended.
-  const unexplained =
-    (comment?.state === 'not_posted' && incident.notifications.some((n) => n.channel === 'github_comment' && (n.outcome === 'skipped' || n.outcome === 'failed'))) ||
-    (comment?.state === 'no_pull_request' && pipelineEnded(incident));
-  if (comment && unexplained && !rerunUnderWay(incident.decision)) why.push({ kind: 'not_told', pullRequest: comment.state === 'not_posted' ? comment.pullRequest : null });
+  // A comment that could not be posted is known from its record; a run with nowhere to comment once the pipeline ended.
+  const refused = comment?.state === 'not_posted' &&
+    incident.notifications.some((n) => n.channel === CHANNEL[comment.on.kind] && (n.outcome === 'skipped' || n.outcome === 'failed'));
+  const unexplained = refused || (comment?.state === 'nowhere_to_comment' && pipelineEnded(incident));
+  if (comment && unexplained && !rerunUnderWay(incident.decision)) why.push({ kind: 'not_told', on: comment.state === 'not_posted' ? comment.on : null });
   return why;
 }
 
@@ -228,10 +262,10 @@ function neededFor(incident: Incident, why: readonly HandoffReason[], tried: Gua
       : why.some((reason) => reason.kind === 'stage_failed')
         ? { kind: 'read_log' }
         : comment?.state === 'posted'
-          ? { kind: 'read_comment', pullRequest: comment.pullRequest }
+          ? { kind: 'read_comment', on: comment.on }
           : comment?.state === 'unknown'
-            ? { kind: 'check_comment', pullRequest: comment.pullRequest }
-            : { kind: 'look_at_run', pullRequest: comment && comment.state !== 'no_pull_request' ? comment.pullRequest : null };
+            ? { kind: 'check_comment', on: comment.on }
+            : { kind: 'look_at_run', on: comment && comment.state !== 'nowhere_to_comment' ? comment.on : null };
   const steps = fixSteps(incident);
   return steps.length > 0 ? [first, { kind: 'follow_steps', steps }] : [first];
 }

@@ -219,9 +219,10 @@ export interface Decision {
 }
 
 export interface NotificationRecord {
-  channel: 'github_comment' | 'sns';
+  /** `github_comment`: the pull request's comment; `commit_comment`: the comment on a push's commit; `sns`: a page. */
+  channel: 'github_comment' | 'commit_comment' | 'sns';
   target: string;
-  /** `pending`: the PR comment waits for the GitHub write budget and is posted when it has room. */
+  /** `pending`: the comment waits for the GitHub write budget and is posted when it has room. */
   outcome: 'created' | 'updated' | 'unchanged' | 'published' | 'skipped' | 'failed' | 'pending';
   detail: string | null;
   at: string;

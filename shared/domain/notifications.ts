@@ -6,7 +6,7 @@ import type { NotificationRecord } from './incident.js';
  *
  * - {@link reachedSomeone}: did this record deliver something when it was written? An `unchanged` comment did not:
  *   its reader saw nothing new then. The time to the first notification, and which Notify run counts it, go by this.
- * - {@link pullRequestHasComment}: does the pull request show the guard's comment now? An `unchanged` one does (an
+ * - {@link commentShown}: does the pull request (or the commit) show the guard's comment now? An `unchanged` one does (an
  *   earlier round wrote it), so what the guard says it tried, and whether anyone was told, go by this.
  *
  * Types only from the incident, no other import: the dashboard's browser bundle uses this module too.
@@ -22,7 +22,13 @@ export function escalationPublished(notification: Pick<NotificationRecord, 'chan
   return notification.channel === 'sns' && notification.outcome === 'published';
 }
 
-/** Whether the pull request has the guard's comment: posted by this round or an earlier one, changed or not since. */
-export function pullRequestHasComment(notifications: ReadonlyArray<Pick<NotificationRecord, 'channel' | 'outcome'>>): boolean {
-  return notifications.some((n) => n.channel === 'github_comment' && (n.outcome === 'created' || n.outcome === 'updated' || n.outcome === 'unchanged'));
+/**
+ * Whether the guard's comment of `channel` (the pull request's, or the one on a pushed commit) is there: posted by
+ * this round or an earlier one, changed or not since.
+ */
+export function commentShown(
+  notifications: ReadonlyArray<Pick<NotificationRecord, 'channel' | 'outcome'>>,
+  channel: 'github_comment' | 'commit_comment' = 'github_comment',
+): boolean {
+  return notifications.some((n) => n.channel === channel && (n.outcome === 'created' || n.outcome === 'updated' || n.outcome === 'unchanged'));
 }

@@ -13,6 +13,14 @@ import { codeBlock, defuseReferences, escapeMarkdown, inlineCode, link, sentence
 
 /** Hidden marker that identifies the bot's comment (together with the bot's login). */
 export const COMMENT_MARKER = `${OUR_MARKER_PREFIX}incident-comment -->`;
+/**
+ * The hidden marker of the guard's comment on a pushed commit: one per run (its attempts share it), found again by it
+ * and the bot's login so a retry or a redelivery posts no second one.
+ */
+export function commitCommentMarker(incident: Pick<Incident, 'id' | 'runId'>): string {
+  return `${OUR_MARKER_PREFIX}commit-comment run ${incident.runId ?? incident.id} -->`;
+}
+
 /** GitHub rejects comment bodies over 65,536 characters; stay clear of it. */
 export const MAX_COMMENT_CHARS = 60_000;
 
@@ -303,20 +311,21 @@ function renderOpen(incident: Incident, attempts: Incident[]): string[] {
 }
 
 /**
- * The pull-request comment: one per pull request, read in five seconds. The first line says what failed, then
+ * The pull-request comment: one per pull request, read in five seconds (and, with its own `marker`, the comment on
+ * a pushed commit, about its run alone). The first line says what failed, then
  * the verdict (caused by this change / flaky / also failing on the base branch / not determined) and the action
  * that actually happened; log lines, model suggestions and history are folded into `<details>`. Attempts of one
  * run collapse into one entry; resolved failures fold away below the open ones. Everything from logs or the
  * analyzer is escaped or fenced, internal identifiers stay in HTML comments, and the result stays under GitHub's
  * size limit.
  */
-export function renderComment(incident: Incident, others: Incident[] = []): string {
+export function renderComment(incident: Incident, others: Incident[] = [], marker = COMMENT_MARKER): string {
   const attempts = others.filter((other) => other.id !== incident.id && sameRun(other, incident));
   const rest = latestPerRun(others.filter((other) => other.id !== incident.id && !sameRun(other, incident)));
   const stillFailing = rest.filter((other) => other.status !== 'resolved').slice(0, 5);
   const resolvedOthers = rest.filter((other) => other.status === 'resolved').slice(0, 5);
   const resolved = incident.status === 'resolved';
-  const parts: string[] = [COMMENT_MARKER, `<!-- incident: ${incident.id} -->`, title(incident, stillFailing.length)];
+  const parts: string[] = [marker, `<!-- incident: ${incident.id} -->`, title(incident, stillFailing.length)];
   if (resolved) {
     const how = resolvedBySameCommitRerun(incident) ? 'Passed' : 'Fixed';
     parts.push(`${how} in ${escapeMarkdown(incident.resolvedBy ?? 'a later run')} after ${formatDuration(incident.timeToRecoverySeconds)}.`);

@@ -1,4 +1,4 @@
-import { type HandoffReason, guardHandoff } from '../domain/handoff.js';
+import { type CommentPlace, type HandoffReason, commentPlaceName, guardHandoff } from '../domain/handoff.js';
 import { type Incident, outsiderCanRepeat } from '../domain/incident.js';
 import type { EscalationPolicy } from '../remediation/policy.js';
 import { repositoryKey } from '../domain/repository-key.js';
@@ -135,18 +135,20 @@ function reasonInWords(reason: HandoffReason, incident: Incident, facts: { ownRe
     case 'undecided':
       return 'the guard stopped before it could decide what to do';
     case 'not_told': {
-      if (reason.pullRequest === null) return 'nobody else was told: the run has no pull request';
-      const waited = commentWaitMinutes(incident);
-      return waited === null
-        ? `nobody else was told: the guard could not comment on pull request #${reason.pullRequest}`
-        : `nobody else was told: the guard could not comment on the pull request within ${waited} minutes (GitHub's write limit stayed spent)`;
+      if (reason.on === null) return 'nobody else was told: the run has no pull request';
+      const waited = commentWaitMinutes(incident, reason.on);
+      if (waited !== null) {
+        return `nobody else was told: the guard could not comment on the ${reason.on.kind === 'pull_request' ? 'pull request' : 'commit'} within ${waited} minutes (GitHub's write limit stayed spent)`;
+      }
+      return `nobody else was told: the guard could not comment on ${commentPlaceName(reason.on)}`;
     }
   }
 }
 
 /** How long the comment waited for GitHub's write budget before it was given up (its records' times), or null. */
-function commentWaitMinutes(incident: Incident): number | null {
-  const comments = incident.notifications.filter((n) => n.channel === 'github_comment');
+function commentWaitMinutes(incident: Incident, on: CommentPlace): number | null {
+  const channel = on.kind === 'pull_request' ? 'github_comment' : 'commit_comment';
+  const comments = incident.notifications.filter((n) => n.channel === channel);
   const gaveUp = comments.findLast((n) => n.outcome === 'failed');
   const waitStarted = comments.find((n) => n.outcome === 'pending');
   if (!gaveUp || !waitStarted) return null;

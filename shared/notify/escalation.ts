@@ -1,5 +1,5 @@
 import type { AlarmDetails, Incident, RemediationAction } from '../domain/incident.js';
-import { type AutomaticAction, type CommentStep, type GuardSteps, type Handoff, degradingStageErrors, guardHandoff } from '../domain/handoff.js';
+import { type AutomaticAction, type CommentStep, type GuardSteps, type Handoff, commentPlaceName, degradingStageErrors, guardHandoff } from '../domain/handoff.js';
 import { FAILURE_IN_WORDS } from '../logs/categories.js';
 import { redactOrWithhold } from '../logs/redact.js';
 import type { ChatNotification, EscalationDigest, EscalationMessage, EscalationTally } from '../ports.js';
@@ -173,18 +173,18 @@ const PLANNED: Record<RemediationAction, string> = {
   escalate: 'escalate',
 };
 
-/** What a comment-only decision came to: explained on the pull request only when the comment is there. */
+/** What a comment-only decision came to: explained (on the pull request, on the pushed commit) only when the comment is there. */
 function explained(comment: CommentStep | null): string {
   switch (comment?.state) {
     case 'posted':
-      return 'explained it on the pull request';
+      return comment.on.kind === 'pull_request' ? 'explained it on the pull request' : `explained it in a comment on ${commentPlaceName(comment.on)}`;
     case 'pending':
-      return `nothing automatic; its comment on pull request #${comment.pullRequest} waits for GitHub's write budget (next try at ${comment.retryAt})`;
+      return `nothing automatic; its comment on ${commentPlaceName(comment.on)} waits for GitHub's write budget (next try at ${comment.retryAt})`;
     case 'not_posted':
-      return `nothing automatic, and it could not comment on pull request #${comment.pullRequest}`;
+      return `nothing automatic, and it could not comment on ${commentPlaceName(comment.on)}`;
     case 'unknown':
-      return `nothing automatic; whether its comment reached pull request #${comment.pullRequest} is not known, since its notify step failed`;
-    case 'no_pull_request':
+      return `nothing automatic; whether its comment reached ${commentPlaceName(comment.on)} is not known, since its notify step failed`;
+    case 'nowhere_to_comment':
       return 'nothing automatic, and the run has no pull request to explain it on';
     default:
       return 'nothing automatic';
@@ -226,12 +226,14 @@ function needs(handoff: Handoff, resolved: boolean, commands: boolean): string {
     case 'read_log':
       return 'The guard could not finish its own analysis: read the run\'s log yourself.';
     case 'read_comment':
-      return 'Look at the pull request: the comment there has the failing lines and the verdict.';
+      return first.on.kind === 'pull_request'
+        ? 'Look at the pull request: the comment there has the failing lines and the verdict.'
+        : `Look at ${commentPlaceName(first.on)}: the guard's comment there has the failing lines and the verdict.`;
     case 'check_comment':
-      return `Look at the run: the guard's notify step failed, so pull request #${first.pullRequest} may not have its comment. A green run on the same branch resolves this.`;
+      return `Look at the run: the guard's notify step failed, so ${commentPlaceName(first.on)} may not have its comment. A green run on the same branch resolves this.`;
     case 'look_at_run':
-      return first.pullRequest
-        ? `Look at the run: the failing lines are above, and pull request #${first.pullRequest} has no comment from the guard. A green run on the same branch resolves this.`
+      return first.on
+        ? `Look at the run: the failing lines are above, and ${commentPlaceName(first.on)} has no comment from the guard. A green run on the same branch resolves this.`
         : 'Look at the run: nobody else was told (there is no pull request). A green run on the same branch resolves this.';
     default:
       return 'Look at the failure.';

@@ -56,8 +56,11 @@ export interface PlanInput {
    * approval or confidence, but every other guard (kill switch, breaker, rate limits, dry run) is checked again.
    */
   approved?: { action: RemediationAction; by: string } | null;
-  /** `rerun`: the failure is a GitHub Actions run (a check from another CI system is re-run there). */
-  capabilities: { github: boolean; pullRequest: boolean; rerun: boolean; runbook: RunbookMapping | null };
+  /**
+   * `rerun`: the failure is a GitHub Actions run (a check from another CI system is re-run there). `commit`: without
+   * a pull request, a pushed commit the guard explains it on (shared/domain/handoff.ts `commitToCommentOn`).
+   */
+  capabilities: { github: boolean; pullRequest: boolean; commit?: boolean; rerun: boolean; runbook: RunbookMapping | null };
   /**
    * The failing run may have run a fork's code (see `fromUntrustedHead`): code nobody with write access has
    * reviewed. No fix is committed on top of it, and it is not re-run automatically: its author decides whether it
@@ -83,9 +86,14 @@ const fmt = (n: number) => (Math.floor(n * 100 + 1e-9) / 100).toFixed(2);
 /** A threshold, rounded up: with a 0.605 minimum, a 0.601 confidence reads "0.60 is below the 0.61 needed". */
 const fmtThreshold = (n: number) => (Math.ceil(n * 100 - 1e-9) / 100).toFixed(2);
 
-/** Where a blocked automatic action goes: a human for alarms and exhausted re-runs, else an explanation. */
+/** Whether the guard has somewhere to explain a GitHub failure: its pull request, or the pushed commit. */
+function explainable(input: PlanInput): boolean {
+  return input.source !== 'cloudwatch' && (input.capabilities.pullRequest || input.capabilities.commit === true);
+}
+
+/** Where a blocked automatic action goes: a human for alarms and failures with nowhere to explain them, else an explanation. */
 function fallbackFor(input: PlanInput): RemediationAction {
-  return input.source === 'cloudwatch' || !input.capabilities.pullRequest ? 'escalate' : 'comment_only';
+  return explainable(input) ? 'comment_only' : 'escalate';
 }
 
 /**
@@ -231,9 +239,8 @@ export function planRemediation(input: PlanInput): RemediationPlan {
     return done('escalate', input.analysis.injection ? 'the analysis asks for a human' : `the analysis asks for a human: ${input.analysis.rationale}`.slice(0, 300));
   }
   if (proposed === 'comment_only') {
-    return input.source === 'cloudwatch' || !input.capabilities.pullRequest
-      ? done('escalate', 'no automatic fix proposed and no pull request to explain it on: a human should look')
-      : done('comment_only', 'a code or configuration change is needed; explained on the pull request');
+    if (!explainable(input)) return done('escalate', 'no automatic fix proposed and no pull request to explain it on: a human should look');
+    return done('comment_only', `a code or configuration change is needed; explained ${input.capabilities.pullRequest ? 'on the pull request' : 'in a comment on the pushed commit'}`);
   }
   const fromAnalysis = !mapped && !input.variant && !input.approved;
   const blocked = blockedBy(proposed, input, fromAnalysis);

@@ -1,16 +1,18 @@
 import { recordNotifyMetrics } from './notify-metrics.js';
 import type { Incident, NotificationRecord, StageError } from '../domain/incident.js';
 import { ProposalChangedError, WriteBudgetExhaustedError, errorMessage } from '../errors.js';
-import { CommentsRefusedError } from '../github/errors.js';
+import { CommentsRefusedError, GitHubRequestError } from '../github/errors.js';
 import { type WriteWaitPlan, planWriteWait } from '../domain/write-wait.js';
 import { collectReactionFeedback } from '../knowledge/reactions.js';
-import { COMMENT_MARKER } from '../notify/comment.js';
+import { COMMENT_MARKER, commitCommentMarker, renderComment } from '../notify/comment.js';
 import { pullRequestComment } from '../notify/pull-request.js';
 import { renderEscalation } from '../notify/escalation.js';
 import { publishClaimedPage } from '../notify/claimed-page.js';
 import type { NotifyDeps } from './deps.js';
 import { storeIncidentFromTrigger } from '../domain/incident-from-trigger.js';
 import { escalationFor } from '../notify/escalation-policy.js';
+import { commitToCommentOn, rerunUnderWay } from '../domain/handoff.js';
+import type { CommentOutcome, GitHubPort } from '../ports.js';
 import { policyFor } from '../remediation/policy.js';
 import { plannedProposalDigest, revisionAfter } from '../remediation/proposal-digest.js';
 import { type NotifyResult, type PipelineState, describeCaught, parseState } from './state.js';
@@ -165,8 +167,49 @@ async function isOwnRerun(incident: Incident, deps: NotifyDeps): Promise<boolean
   }
 }
 
+/** The comment this round writes, where and how: the pull request's one comment, or its comment on the pushed commit. */
+interface CommentWrite {
+  channel: 'github_comment' | 'commit_comment';
+  target: string;
+  write(github: GitHubPort): Promise<{ outcome: CommentOutcome; commentId: number; url: string | null }>;
+}
+
 /**
- * Notify stage: one PR comment per pull request (created once, then updated in place) and an SNS escalation
+ * Where this round explains the failure. A pull request's failure on its one comment (created once, then updated in
+ * place). A push's on the pushed commit, where its author sees it: once per run, never edited; not while a re-run
+ * of the guard's is under way (its result decides, and comes back as a new incident) nor once the failure recovered.
+ */
+function commentToWrite(incident: Incident, deps: NotifyDeps): CommentWrite | null {
+  if (incident.source !== 'github' || !incident.repository) return null;
+  const [owner, repo] = incident.repository.split('/') as [string, string];
+  const { pullRequest } = incident;
+  if (pullRequest) {
+    return {
+      channel: 'github_comment',
+      target: `${incident.repository}#${pullRequest}`,
+      async write(github) {
+        await collectReactionFeedback(incident, github, deps);
+        const body = await pullRequestComment(incident, deps.incidents, deps.logger);
+        // A fork's pull request draws on its share of the budget first: when that is spent its comment waits like
+        // any other (and a fork's failure never pages), while the rest of the budget stays for everyone else's.
+        if (incident.fromFork === true) await deps.forkWrites?.(incident.installationId)?.acquire('comment');
+        return github.upsertComment({ owner, repo }, pullRequest, COMMENT_MARKER, body);
+      },
+    };
+  }
+  const sha = commitToCommentOn(incident);
+  if (!sha || rerunUnderWay(incident.decision) || incident.status === 'resolved') return null;
+  const marker = commitCommentMarker(incident);
+  return {
+    channel: 'commit_comment',
+    target: `${incident.repository}@${sha}`,
+    write: (github) => github.commentOnCommit({ owner, repo }, sha, marker, renderComment(incident, [], marker)),
+  };
+}
+
+/**
+ * Notify stage: one PR comment per pull request (created once, then updated in place), or for a push's run one
+ * comment on its commit (see {@link commentToWrite}), and an SNS escalation
  * when a human must act — routed by the repository's escalation policy (shared/notify/escalation-policy.ts) and
  * sent once per problem and window (the escalation ledger); repeats are counted on the open escalation.
  */
@@ -188,57 +231,40 @@ export async function notifyStep(input: unknown, deps: NotifyDeps): Promise<Noti
   let budgetReason = '';
   const previous = state.notify;
   const github = deps.github.forInstallation(incident.installationId, deps.signal);
-  if (incident.source === 'github' && incident.pullRequest && incident.repository) {
-    if (github) {
-      const [owner, repo] = incident.repository.split('/') as [string, string];
-      await collectReactionFeedback(incident, github, deps);
-      const body = await pullRequestComment(incident, deps.incidents, deps.logger);
-      try {
-        // A fork's pull request draws on its share of the budget first: when that is spent its comment waits like
-        // any other (and a fork's failure never pages), while the rest of the budget stays for everyone else's.
-        if (incident.fromFork === true) await deps.forkWrites?.(incident.installationId)?.acquire('comment');
-        const result = await github.upsertComment({ owner, repo }, incident.pullRequest, COMMENT_MARKER, body);
-        notifications.push({
-          channel: 'github_comment',
-          target: `${incident.repository}#${incident.pullRequest}`,
-          outcome: result.outcome,
-          detail: result.url,
-          at: at(),
-          commentId: result.commentId,
-        });
-      } catch (error) {
+  const comment = commentToWrite(incident, deps);
+  if (comment && !github) {
+    notifications.push({ channel: comment.channel, target: comment.target, outcome: 'skipped', detail: 'no GitHub credentials configured', at: at() });
+  } else if (comment && github) {
+    try {
+      const result = await comment.write(github);
+      notifications.push({ channel: comment.channel, target: comment.target, outcome: result.outcome, detail: result.url, at: at(), ...(comment.channel === 'github_comment' ? { commentId: result.commentId } : {}) });
+    } catch (error) {
+      if (error instanceof CommentsRefusedError && comment.channel === 'github_comment') {
         // A pull request that takes no comments (locked, or at GitHub's 2,500) says nothing about the guard: the comment
         // is recorded as not posted, and the escalation policy decides as for any pull request nobody was told on.
-        if (error instanceof CommentsRefusedError) {
-          notifications.push({ channel: 'github_comment', target: `${incident.repository}#${incident.pullRequest}`, outcome: 'failed', detail: COMMENTS_REFUSED_DETAIL, at: at() });
-        } else {
-          // A spent budget is not a failure to notify: the comment waits for room (no content-free e-mail, no page).
-          if (!(error instanceof WriteBudgetExhaustedError)) throw error;
-          budgetReason = error.message;
-          budgetWait = planWriteWait({
-            incidentId: incident.id,
-            retryAfterSeconds: error.retryAfterSeconds,
-            previous: previous && { pending: previous.commentPending === true, since: previous.pendingSince, rounds: previous.pendingRounds },
-            now: deps.clock(),
-            maxWaitMinutes: deps.config.GITHUB_WRITE_WAIT_MINUTES,
-          });
-          if (budgetWait.kind === 'give_up') notifications.push({
-            channel: 'github_comment',
-            target: `${incident.repository}#${incident.pullRequest}`,
-            outcome: 'failed',
-            detail: `not posted after waiting ${budgetWait.waitedMinutes} min for the GitHub write budget (${budgetWait.pendingRounds} tries): ${budgetReason}`,
-            at: at(),
-          });
-        }
+        notifications.push({ channel: comment.channel, target: comment.target, outcome: 'failed', detail: COMMENTS_REFUSED_DETAIL, at: at() });
+      } else if (error instanceof GitHubRequestError && comment.channel === 'commit_comment') {
+        // Refused for good (the App lacks Contents read, the commit is gone): nobody else was told, which pages.
+        notifications.push({ channel: comment.channel, target: comment.target, outcome: 'failed', detail: error.message.slice(0, 500), at: at() });
+      } else {
+        // A spent budget is not a failure to notify: the comment waits for room (no content-free e-mail, no page).
+        if (!(error instanceof WriteBudgetExhaustedError)) throw error;
+        budgetReason = error.message;
+        budgetWait = planWriteWait({
+          incidentId: incident.id,
+          retryAfterSeconds: error.retryAfterSeconds,
+          previous: previous && { pending: previous.commentPending === true, since: previous.pendingSince, rounds: previous.pendingRounds },
+          now: deps.clock(),
+          maxWaitMinutes: deps.config.GITHUB_WRITE_WAIT_MINUTES,
+        });
+        if (budgetWait.kind === 'give_up') notifications.push({
+          channel: comment.channel,
+          target: comment.target,
+          outcome: 'failed',
+          detail: `not posted after waiting ${budgetWait.waitedMinutes} min for the GitHub write budget (${budgetWait.pendingRounds} tries): ${budgetReason}`,
+          at: at(),
+        });
       }
-    } else {
-      notifications.push({
-        channel: 'github_comment',
-        target: `${incident.repository}#${incident.pullRequest}`,
-        outcome: 'skipped',
-        detail: 'no GitHub credentials configured',
-        at: at(),
-      });
     }
   }
 
@@ -292,7 +318,7 @@ export async function notifyStep(input: unknown, deps: NotifyDeps): Promise<Noti
     notifications.push({ channel: 'sns', target: 'escalation-topic', outcome: 'skipped', detail: `not paged: ${route.why}`, at: at() });
   }
 
-  if (pendingPlan && pendingComment) return deferComment(incident, pendingPlan, pendingComment, paged, notifications, deps);
+  if (pendingPlan && pendingComment && comment) return deferComment(incident, comment, pendingPlan, pendingComment, paged, notifications, deps);
 
   // A re-driven execution that got through clears the earlier "nobody was told" mark; a posted comment its wait.
   const cleared = { ...(incident.notifyFailed ? { notifyFailed: false } : {}), ...(incident.commentPending ? { commentPending: null } : {}) };
@@ -318,6 +344,7 @@ function commentPendingAfter(incident: Incident, plan: WriteWaitPlan & { kind: '
  */
 async function deferComment(
   incident: Incident,
+  comment: Pick<CommentWrite, 'channel' | 'target'>,
   plan: WriteWaitPlan & { kind: 'wait' },
   pending: NonNullable<Incident['commentPending']>,
   paged: boolean,
@@ -332,14 +359,14 @@ async function deferComment(
     { commentPending: pending },
     first
       ? {
-          notifications: [{ channel: 'github_comment', target: `${incident.repository}#${incident.pullRequest}`, outcome: 'pending', detail, at }, ...escalations],
+          notifications: [{ channel: comment.channel, target: comment.target, outcome: 'pending', detail, at }, ...escalations],
           history: [{ at, event: 'comment_pending', detail }],
         }
       : // Later rounds only record a page that went out now; repeated "not paged" notes would only pile up.
         { notifications: escalations.filter((n) => n.outcome === 'published') },
   );
   recordNotifyMetrics(incident, updated, escalations, deps.metrics);
-  deps.logger.info('PR comment waits for the GitHub write budget', { incidentId: incident.id, waitSeconds: plan.waitSeconds, round: plan.pendingRounds });
+  deps.logger.info('the comment waits for the GitHub write budget', { incidentId: incident.id, waitSeconds: plan.waitSeconds, round: plan.pendingRounds });
   return {
     incidentId: updated.id,
     status: updated.status,

@@ -1,6 +1,7 @@
 import { METRIC } from '../adapters/metric-names.js';
 import { type AnalysisSummary, type Incident, type StoredPlan, fromUntrustedHead } from '../domain/incident.js';
 import { githubIncidentId } from '../domain/trigger.js';
+import { commitToCommentOn } from '../domain/handoff.js';
 import { NotFoundError, WriteBudgetExhaustedError, errorMessage } from '../errors.js';
 import { planWriteWait } from '../domain/write-wait.js';
 import { applyPlan, failedOutcome, outcomeWithoutEffects, recordDecision } from '../remediation/apply.js';
@@ -262,7 +263,7 @@ export async function remediateStep(input: unknown, deps: RemediateDeps): Promis
       rerunsForCommit: ledger.count - (ledger.claimedByIncident ? 1 : 0),
       ownRerun,
     },
-    capabilities: { github: github !== null, pullRequest: incident.pullRequest !== null, rerun: rerunKey !== null, runbook },
+    capabilities: { github: github !== null, pullRequest: incident.pullRequest !== null, commit: commitToCommentOn(incident) !== null, rerun: rerunKey !== null, runbook },
     // Deny by default: only a commit known to live in this repository is acted on automatically.
     untrustedHead: fromUntrustedHead(incident),
     // After /guard approve the approved action is re-planned: guards may have changed while it waited.

@@ -18,11 +18,16 @@ describe('a week replayed through the local runtime', () => {
     expect(week.escalations.filter((e) => e.subject.includes('release/2.4')).map((e) => e.step)).toEqual(['Thu 14:25 the guard\'s re-run fails too']);
     expect(week.comments['acme-shop/checkout-service#1287']).toMatch(/### ✅ Pipeline Guard: fixed/);
     expect(week.comments['acme-shop/checkout-service#1301']).toMatch(/failed on attempts 1, 2/);
+    // Failures on pushes go to their commits: one comment per run (the person's re-run adds none), no page; the
+    // release build's once the guard's own re-run failed too. The failure on main pages when the nightly run hits it.
+    const commit = (mark: string) => `acme-shop/checkout-service@${mark}${'0'.repeat(36)}${mark}`;
+    expect(Object.keys(week.commitComments).sort()).toEqual([commit('c1'), commit('c2'), commit('d1')]);
+    expect(week.escalations.filter((e) => e.subject.includes('on main')).map((e) => e.step)).toEqual(['Thu 02:00 the nightly run fails the same way']);
     // When the windows end, the repeats counted on an escalation reach on-call once, in one digest per problem:
-    // the failure on main (a push, a re-run, two nightly runs) and the flapping 5XX alarm.
+    // the second nightly run of the failure on main, and the flapping 5XX alarm.
     expect(week.digests.map((d) => d.subject).sort()).toEqual([
+      '[Pipeline Guard] Still happening, 1 more time: Nightly in acme-shop/checkout-service',
       '[Pipeline Guard] Still happening, 3 more times: alarm checkout-api-5xx-rate',
-      '[Pipeline Guard] Still happening, 4 more times: CI in acme-shop/checkout-service',
     ]);
   }, 120_000);
 });

@@ -34,6 +34,17 @@ export const escalation = (outcome: NotificationRecord['outcome'], detail: strin
   at: AT,
 });
 
+/** The commit a push's failed run ran on. */
+export const PUSHED_SHA = 'c0ffee5a1e5d9f0b7d2a4c6e8f0a1b3c5d7e9f01';
+
+export const commitCommented = (outcome: NotificationRecord['outcome'], detail: string | null = null): NotificationRecord => ({
+  channel: 'commit_comment',
+  target: `acme/app@${PUSHED_SHA}`,
+  outcome,
+  detail,
+  at: AT,
+});
+
 /** A pull request's failed run, as Notify leaves it (status notified) unless `fields` say otherwise. */
 export function pullRequestFailure(fields: Partial<Incident> = {}): Incident {
   const run = { repository: 'acme/app', workflowName: 'CI', branch: 'feature/x', pullRequest: 12, runId: 2, runAttempt: 1, runUrl: 'https://github.com/acme/app/actions/runs/2' };
@@ -152,6 +163,15 @@ export const INCIDENT_STATES: Record<string, IncidentState> = {
   'no pull request to comment on': {
     mustAct: true,
     incident: pushFailure({ decision: decided('comment_only'), notifications: [escalation('skipped', 'not paged: branch main is not in escalation.branches')] }),
+  },
+  'push explained on its commit': { mustAct: false, incident: pushFailure({ headSha: PUSHED_SHA, decision: decided('comment_only'), notifications: [commitCommented('created')] }) },
+  'push whose commit comment GitHub refused': {
+    mustAct: true,
+    incident: pushFailure({ headSha: PUSHED_SHA, decision: decided('comment_only'), notifications: [commitCommented('failed', 'GitHub refused (403): Resource not accessible by integration'), escalation('published', 'm-1')] }),
+  },
+  'push escalated, explained on its commit too': {
+    mustAct: true,
+    incident: pushFailure({ headSha: PUSHED_SHA, decision: decided('escalate'), notifications: [commitCommented('created'), escalation('published', 'm-1')] }),
   },
   're-run under way': { mustAct: false, incident: pushFailure({ decision: decided('rerun_failed_jobs', { result: 'requested' }) }) },
   're-run already done by someone': { mustAct: true, incident: pushFailure({ decision: decided('rerun_failed_jobs', { result: 'already re-run (attempt 2)' }), notifications: [escalation('published', 'm-1')] }) },

@@ -1,4 +1,4 @@
-import { type GuardSteps, type HandoffReason, type OnCallStep, guardHandoff } from '../../../shared/domain/handoff.js';
+import { type GuardSteps, type HandoffReason, type OnCallStep, commentPlaceName, guardHandoff } from '../../../shared/domain/handoff.js';
 import type { FallbackCause } from '../../../shared/domain/incident.js';
 import type { Incident } from './types.js';
 
@@ -38,7 +38,7 @@ function reasonWords(reason: HandoffReason): string | null {
     case 'undecided':
       return 'the guard stopped before it could decide what to do';
     case 'not_told':
-      return reason.pullRequest ? `the guard could not comment on pull request #${reason.pullRequest}` : 'the run has no pull request for the guard to comment on';
+      return reason.on ? `the guard could not comment on ${commentPlaceName(reason.on)}` : 'the run has no pull request for the guard to comment on';
     default:
       // awaiting_fallback and approval_pending have their own notice.
       return null;
@@ -80,15 +80,19 @@ function told(onCall: OnCallStep | null): string {
 /** Why nobody needs to act, from what the guard did. */
 function nothingToDo(incident: Incident, tried: GuardSteps): string {
   if (incident.status === 'resolved') return 'Resolved: nothing to do.';
-  if (tried.comment?.state === 'pending') {
-    return `Nothing yet: the pull request comment waits for GitHub's write budget (since ${tried.comment.since}, next try ${tried.comment.retryAt}); past the wait the guard escalates with what it found.`;
+  const comment = tried.comment;
+  if (comment?.state === 'pending') {
+    const which = comment.on.kind === 'pull_request' ? 'the pull request comment' : `the comment on ${commentPlaceName(comment.on)}`;
+    return `Nothing yet: ${which} waits for GitHub's write budget (since ${comment.since}, next try ${comment.retryAt}); past the wait the guard escalates with what it found.`;
   }
   const decision = tried.decision;
   switch (decision.kind) {
     case 'dry_run':
       return `Nothing: the guard would ${words(decision.action)} (dry run, not applied).`;
     case 'comment_only':
-      return 'Nothing for on-call: the pull request comment tells its author what failed.';
+      return comment?.state === 'posted' && comment.on.kind === 'commit'
+        ? `Nothing for on-call: the guard's comment on ${commentPlaceName(comment.on)} tells its author what failed.`
+        : 'Nothing for on-call: the pull request comment tells its author what failed.';
     case 'acted':
       return `Nothing for now: the guard chose to ${words(decision.action)} and did; a failure after it comes back here.`;
     case 'not_acted':

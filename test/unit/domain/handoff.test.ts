@@ -12,7 +12,7 @@ const EXPECTED: Record<string, { why: string[]; decision: string; comment: strin
   "notify failed: counted on the fallback's open page": { why: ['guard_unfinished'], decision: 'comment_only', comment: 'unknown', onCall: 'fallback', needed: ['check_comment'] },
   'every execution failed: on-call paged by the fallback': { why: ['guard_unfinished'], decision: 'undecided', comment: 'not_posted', onCall: 'fallback', needed: ['look_at_run'] },
   'approval waits on the pull request': { why: ['approval_pending'], decision: 'awaiting_approval', comment: 'posted', onCall: null, needed: ['approve'] },
-  'approval waits by e-mail': { why: ['approval_pending'], decision: 'awaiting_approval', comment: 'no_pull_request', onCall: 'paged', needed: ['approve'] },
+  'approval waits by e-mail': { why: ['approval_pending'], decision: 'awaiting_approval', comment: 'nowhere_to_comment', onCall: 'paged', needed: ['approve'] },
   'approval timed out': { why: ['escalated', 'approval_unanswered'], decision: 'escalated', comment: 'posted', onCall: 'paged', needed: ['read_comment'] },
   'approval rejected on the pull request': { why: [], decision: 'comment_only', comment: 'posted', onCall: null, needed: [] },
   'escalated alarm': { why: ['escalated'], decision: 'escalated', comment: null, onCall: 'paged', needed: ['look_at_alarm'] },
@@ -26,9 +26,12 @@ const EXPECTED: Record<string, { why: string[]; decision: string; comment: strin
   'comment unchanged from an earlier round': { why: [], decision: 'comment_only', comment: 'posted', onCall: null, needed: [] },
   'comment not posted (no GitHub credentials)': { why: ['not_told'], decision: 'comment_only', comment: 'not_posted', onCall: 'paged', needed: ['look_at_run'] },
   'comment given up after the write-budget wait': { why: ['not_told'], decision: 'comment_only', comment: 'not_posted', onCall: 'paged', needed: ['look_at_run'] },
-  'no pull request to comment on': { why: ['not_told'], decision: 'comment_only', comment: 'no_pull_request', onCall: 'not_paged', needed: ['look_at_run'] },
-  're-run under way': { why: [], decision: 'acted', comment: 'no_pull_request', onCall: null, needed: [] },
-  're-run already done by someone': { why: ['not_told'], decision: 'acted', comment: 'no_pull_request', onCall: 'paged', needed: ['look_at_run'] },
+  'no pull request to comment on': { why: ['not_told'], decision: 'comment_only', comment: 'nowhere_to_comment', onCall: 'not_paged', needed: ['look_at_run'] },
+  'push explained on its commit': { why: [], decision: 'comment_only', comment: 'posted', onCall: null, needed: [] },
+  'push whose commit comment GitHub refused': { why: ['not_told'], decision: 'comment_only', comment: 'not_posted', onCall: 'paged', needed: ['look_at_run'] },
+  'push escalated, explained on its commit too': { why: ['escalated'], decision: 'escalated', comment: 'posted', onCall: 'paged', needed: ['read_comment'] },
+  're-run under way': { why: [], decision: 'acted', comment: 'nowhere_to_comment', onCall: null, needed: [] },
+  're-run already done by someone': { why: ['not_told'], decision: 'acted', comment: 'nowhere_to_comment', onCall: 'paged', needed: ['look_at_run'] },
   'fix pull request opened': { why: [], decision: 'acted', comment: 'posted', onCall: null, needed: [] },
   'fix pull request failed': { why: ['stage_failed'], decision: 'not_acted', comment: 'posted', onCall: 'paged', needed: ['read_log'] },
   'fix pull request refused': { why: ['escalated'], decision: 'escalated', comment: 'posted', onCall: null, needed: ['read_comment'] },
@@ -36,6 +39,8 @@ const EXPECTED: Record<string, { why: string[]; decision: string; comment: strin
   'chose an action it did not take': { why: [], decision: 'not_acted', comment: 'posted', onCall: null, needed: [] },
   'dry run': { why: [], decision: 'dry_run', comment: 'posted', onCall: null, needed: [] },
 };
+
+const PR_12 = { kind: 'pull_request', number: 12 } as const;
 
 const analysis: AnalysisSummary = {
   provider: 'offline', model: null, rootCause: 'The registry timed out.', fix: ['Retry the install.', 'Pin the registry mirror.'],
@@ -74,7 +79,7 @@ describe('what the guard hands over to a person', () => {
     const before = guardHandoff(INCIDENT_STATES['told by the fallback']!.incident);
 
     expect(waiting.why).toEqual([{ kind: 'awaiting_fallback', error: 'Lambda.Unknown', since: '2026-11-20T10:05:00.000Z' }]);
-    expect(waiting.tried.comment).toEqual({ state: 'unknown', pullRequest: 12 });
+    expect(waiting.tried.comment).toEqual({ state: 'unknown', on: PR_12 });
     expect(counted.why).toEqual([{ kind: 'guard_unfinished', cause: 'notify_failed' }]);
     expect(counted.tried.onCall).toEqual({ outcome: 'fallback', cause: 'notify_failed', paged: false });
     expect(exhausted.tried.onCall).toEqual({ outcome: 'fallback', cause: 'pipeline_failed', paged: true });
@@ -83,7 +88,7 @@ describe('what the guard hands over to a person', () => {
 
   it('a comment waiting for the write budget says since when and the next try', () => {
     expect(guardHandoff(INCIDENT_STATES['comment waits for the write budget']!.incident).tried.comment).toEqual({
-      state: 'pending', pullRequest: 12, since: '2026-11-20T10:05:00.000Z', retryAt: '2026-11-20T10:10:00.000Z',
+      state: 'pending', on: PR_12, since: '2026-11-20T10:05:00.000Z', retryAt: '2026-11-20T10:10:00.000Z',
     });
   });
 
@@ -91,9 +96,9 @@ describe('what the guard hands over to a person', () => {
     const notPosted = guardHandoff(INCIDENT_STATES['comment not posted (no GitHub credentials)']!.incident);
     const noPullRequest = guardHandoff(INCIDENT_STATES['no pull request to comment on']!.incident);
 
-    expect(notPosted.why).toEqual([{ kind: 'not_told', pullRequest: 12 }]);
-    expect(notPosted.needed).toEqual([{ kind: 'look_at_run', pullRequest: 12 }]);
-    expect(noPullRequest.why).toEqual([{ kind: 'not_told', pullRequest: null }]);
+    expect(notPosted.why).toEqual([{ kind: 'not_told', on: PR_12 }]);
+    expect(notPosted.needed).toEqual([{ kind: 'look_at_run', on: PR_12 }]);
+    expect(noPullRequest.why).toEqual([{ kind: 'not_told', on: null }]);
     expect(noPullRequest.tried.onCall).toEqual({ outcome: 'not_paged', detail: 'not paged: branch main is not in escalation.branches' });
   });
 
@@ -101,7 +106,7 @@ describe('what the guard hands over to a person', () => {
     const escalate = decided('escalate');
     const diagnosed = [{ jobId: 1, jobName: 'test', url: null, category: 'network' as const, fingerprint: 'f', logSource: 'job_log' as const, failures: [], diagnosis: { determined: true, rootCause: 'ETIMEDOUT', fix: ['Check the registry.'] } }];
 
-    expect(guardHandoff(pullRequestFailure({ decision: escalate, analysis })).needed).toEqual([{ kind: 'look_at_run', pullRequest: 12 }, { kind: 'follow_steps', steps: analysis.fix }]);
+    expect(guardHandoff(pullRequestFailure({ decision: escalate, analysis })).needed).toEqual([{ kind: 'look_at_run', on: PR_12 }, { kind: 'follow_steps', steps: analysis.fix }]);
     expect(guardHandoff(pullRequestFailure({ decision: escalate, analysis: { ...analysis, injection: { logLines: 1, answerSignals: [] } }, jobs: diagnosed })).needed.at(-1)).toEqual({ kind: 'follow_steps', steps: ['Check the registry.'] });
     expect(guardHandoff(pullRequestFailure({ decision: decided('comment_only'), analysis, notifications: INCIDENT_STATES['comment posted']!.incident.notifications })).needed).toEqual([]);
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { NotificationRecord } from '../../../shared/domain/incident.js';
-import { escalationPublished, pullRequestHasComment, reachedSomeone } from '../../../shared/domain/notifications.js';
+import { escalationPublished, commentShown, reachedSomeone } from '../../../shared/domain/notifications.js';
 
 const OUTCOMES: NotificationRecord['outcome'][] = ['created', 'updated', 'unchanged', 'published', 'skipped', 'failed', 'pending'];
 
@@ -10,11 +10,11 @@ describe('who heard of an incident, from its notification records', () => {
   });
 
   it('the pull request has the comment when any round posted it, an unchanged one included; skipped, failed or pending is none', () => {
-    const has = (outcome: NotificationRecord['outcome']) => pullRequestHasComment([{ channel: 'github_comment', outcome }]);
+    const has = (outcome: NotificationRecord['outcome']) => commentShown([{ channel: 'github_comment', outcome }]);
 
     expect(OUTCOMES.filter(has)).toEqual(['created', 'updated', 'unchanged']);
-    expect(pullRequestHasComment([{ channel: 'sns', outcome: 'published' }, { channel: 'github_comment', outcome: 'failed' }])).toBe(false);
-    expect(pullRequestHasComment([{ channel: 'github_comment', outcome: 'pending' }, { channel: 'github_comment', outcome: 'unchanged' }])).toBe(true);
+    expect(commentShown([{ channel: 'sns', outcome: 'published' }, { channel: 'github_comment', outcome: 'failed' }])).toBe(false);
+    expect(commentShown([{ channel: 'github_comment', outcome: 'pending' }, { channel: 'github_comment', outcome: 'unchanged' }])).toBe(true);
   });
 
   it('an escalation went out only when SNS published it', () => {

@@ -105,6 +105,20 @@ describe('the dashboard and the escalation say the same about an incident', () =
     }
   });
 
+  it("a push's failure explained on its commit: each says where the comment is, and a refused one is said to be missing", () => {
+    const explained = INCIDENT_STATES['push explained on its commit']!.incident;
+    const refused = INCIDENT_STATES['push whose commit comment GitHub refused']!.incident;
+    const escalatedToo = INCIDENT_STATES['push escalated, explained on its commit too']!.incident;
+
+    expect(nextStep(explained).text).toBe("Nothing for on-call: the guard's comment on commit c0ffee5 tells its author what failed.");
+    expect(tried(explained)).toBe('explained it in a comment on commit c0ffee5.');
+    expect(nextStep(refused).text).toMatch(/^A person must look at this failure: the guard could not comment on commit c0ffee5\./);
+    expect(tried(refused)).toBe('nothing automatic, and it could not comment on commit c0ffee5.');
+    expect(needs(refused)).toMatch(/^Look at the run: the failing lines are above, and commit c0ffee5 has no comment from the guard\./);
+    expect(notified(refused).reasons).toEqual(['nobody else was told: the guard could not comment on commit c0ffee5']);
+    expect(needs(escalatedToo)).toBe("Look at commit c0ffee5: the guard's comment there has the failing lines and the verdict.");
+  });
+
   it('a digest whose latest occurrence has recovered asks nothing of its reader, as the dashboard says', () => {
     const { incident } = INCIDENT_STATES.resolved!;
     const digest = { problemKey: 'p', windowStart: 'w', dueAt: 'd', label: 'CI in acme/app', repeats: 2, total: 3, firstSeen: 'f', lastSeen: 'l', lastIncidentId: incident.id, claim: 'c' };

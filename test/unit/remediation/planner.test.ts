@@ -73,6 +73,8 @@ describe('planRemediation', () => {
     ['a failed stage escalates whatever was proposed', input({ stageErrors: ['classify: GitHubUnavailableError'] }), 'escalate', /pipeline stage failed/],
     ['no failure lines at all escalates', input({ failureLineCount: 0, category: 'unknown' }), 'escalate', /no failure lines/],
     ['comment-only without a PR escalates', input({ capabilities: { github: true, pullRequest: false, rerun: true, runbook: null }, analysis: { proposedAction: 'comment_only', confidence: 0.7, rationale: '', hasPatch: false } }), 'escalate', /no pull request/],
+    ['comment-only on a push is explained on the pushed commit', input({ capabilities: { github: true, pullRequest: false, commit: true, rerun: true, runbook: null }, analysis: { proposedAction: 'comment_only', confidence: 0.7, rationale: '', hasPatch: false } }), 'comment_only', /explained in a comment on the pushed commit/],
+    ['a re-run a guard stops on a push is explained on the pushed commit', input({ capabilities: { github: true, pullRequest: false, commit: true, rerun: true, runbook: null }, guards: guards({ automaticActionsLastHour: 10 }) }), 'comment_only', /10 automatic actions in the last hour/],
   ])('%s', (_name, given, action, reason) => {
     const plan = planRemediation(given);
 
