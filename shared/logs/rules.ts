@@ -354,6 +354,12 @@ export const RULES: readonly Rule[] = uniformRules([
     pick: [{ re: /^Error(?: \(warning \d+ \[[\w-]+\]\))?: / }] },
   { id: 'ghc.error', category: 'compilation', weight: 82, extend: 'indent', re: /^\S+\.hs:\d+:\d+(?:-\d+)?: error:/ },
   { id: 'elixir.compile', category: 'compilation', weight: 82, extend: 'indent', re: /^== Compilation error|^\*\* \((?:CompileError|SyntaxError|TokenMissingError)\)/ },
+  // Mix's summary under --warnings-as-errors (compile, test, ExDoc) says only that warnings failed the run: the
+  // warnings printed since `Compiling N files (.ex)` (or since an umbrella's `==> app`) say which, the first named.
+  { id: 'elixir.warnings-as-errors', category: 'compilation', weight: 84, extend: 'line',
+    re: /^(?:ERROR! )?(?:Compilation failed|Test suite aborted after successful execution|Documents have been generated, but generation for [\w, ]+ failed) due to warnings while using the --warnings-as-errors option$/,
+    lookback: { re: /^(?:Compiling \d+ files? \(\.ex\)|==> [\w.-]+)$/, lines: 250, inclusive: false },
+    pick: [{ re: /^\s*warning: \S/ }] },
   { id: 'swift.error', category: 'compilation', weight: 82, extend: 'indent', re: /^\S+\.(?:swift|m|mm|h):\d+:\d+: error: / },
   // Meson's configure step: `meson.build:12:0: ERROR: …` (a missing dependency refines to one).
   { id: 'meson.error', category: 'configuration', weight: 82, extend: 'line', refine: true, re: /^(?:\S+\/)?meson\.build:\d+:\d+: ERROR: / },

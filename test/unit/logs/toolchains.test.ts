@@ -42,7 +42,6 @@ const KNOWN_MISSES = new Set<string>([
   'lerna-stream-unscoped.log',
   'nx-stream-unscoped.log',
   'turbo-task-plain-error.log',
-  'mix-warnings-as-errors-legacy.log',
 ]);
 
 describe('toolchain coverage: the first failure names a gold line, with the expected category', () => {
