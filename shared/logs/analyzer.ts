@@ -16,7 +16,7 @@
 import { refineCategory } from './categories.js';
 import { fingerprintOf, normalizeLine } from './fingerprint.js';
 import { redactLines, redactSecrets, WITHHELD_TEXT, type Redact } from './redact.js';
-import { taskPrefixLength } from './task-prefix.js';
+import { isLearntPrefix, TaskNames, taskPrefixLength } from './task-prefix.js';
 import {
   CASCADE_RULES,
   FAILURE_LIST_ITEM_RULE,
@@ -292,7 +292,7 @@ function indentOf(text: string, from = 0): number {
 
 /** `line` without `prefix` when it is a line of that task (it carries exactly that prefix), else null. */
 function taskBody(prefix: string, line: string): string | null {
-  return line.startsWith(prefix) && taskPrefixLength(line) === prefix.length ? line.slice(prefix.length) : null;
+  return line.startsWith(prefix) && (taskPrefixLength(line) === prefix.length || isLearntPrefix(prefix)) ? line.slice(prefix.length) : null;
 }
 
 /** A line of the task that prints nothing after its prefix (`web:test:`, `web:test: `). */
@@ -402,6 +402,8 @@ export class LogScanner {
   private lastFacts: HeadFacts = { template: normalizeLine(''), wrapper: null };
   private readonly factsByShape = new Map<number, HeadFacts>();
   private readonly awaiting: Block[] = [];
+  /** The unscoped lerna / Nx task names this log announced, read past as prefixes from then on. */
+  private readonly taskNames = new TaskNames();
   private section: Section;
   private sectionCount = 0;
   private failedCount = 0;
@@ -639,8 +641,9 @@ export class LogScanner {
     const itemPending = this.listItemPending;
     this.listItemPending = false;
     scanLine(text);
+    if (TaskNames.mayTeach(text)) this.taskNames.learn(text);
     // Everything below reads a task runner's output as the tool printed it, without the runner's prefix.
-    const prefix = linePrefixLength(text);
+    const prefix = linePrefixLength(text) || this.taskNames.prefixLength(text);
     const task = prefix === 0 ? text : text.slice(prefix);
     if (!passesPrefilter(task)) {
       if (itemPending) this.openBlock(FAILURE_LIST_ITEM_RULE, line, text, false, prefix);

@@ -5,8 +5,9 @@
  *   `ERROR:D8: ` and `file.ts:12: ` are not one);
  * - pnpm's recursive run (`pnpm -r test`): the package's directory, which holds a `/`, and the script,
  *   `packages/core test: `, `apps/web test:unit: ` (its echo of the command, `packages/core test$ jest`, is not one);
- * - lerna and Nx streaming a scoped package's output, `@acme/ui: ` (an unscoped `name: ` is not taken: `error: `,
- *   `make: `, `note: ` look the same), and lerna's `lerna ERR! ` in front of a failed package's captured output;
+ * - lerna and Nx streaming a scoped package's output, `@acme/ui: `, and lerna's `lerna ERR! ` in front of a failed
+ *   package's captured output (an unscoped `name: ` is not taken here: `error: `, `make: `, `note: ` look the same;
+ *   see {@link TaskNames} for the names a log shows to be its tasks');
  * - Nix: `nix build -L` names the derivation, `hello> ` (a name ends in a letter or digit: `target--> ` is an
  *   arrow); a failed builder's last log lines are quoted under its error as `       > ` (seven spaces, the width
  *   of `error: `).
@@ -64,3 +65,62 @@ function firstWordEndsInGreater(text: string): boolean {
 function matchedLength(text: string): number {
   return TASK_PREFIX_RE.exec(text)?.[0].length ?? 0;
 }
+
+/**
+ * The unscoped package and project names a log shows to be task prefixes, so `web: ` is read past once the log has
+ * said that `web` is a task, and `error: ` never is:
+ * - Nx announces each task it streams (`--output-style=stream`, also under lerna 6+) with `> nx run web:test`;
+ * - lerna's `--stream` (and Nx running an npm script) prints npm's echo of the script under the prefix, which
+ *   names the package itself: `web: > web@1.0.0 test`.
+ * Both come before the task's first line of output. One set per log: names are learnt as the log is read.
+ */
+export class TaskNames {
+  private readonly names = new Set<string>();
+
+  /** Whether `text` could teach a name: a cheap test, run on every scanned line. */
+  static mayTeach(text: string): boolean {
+    return text.charCodeAt(0) === GREATER ? text.startsWith(NX_RUN) : text.includes(ECHO_MARK);
+  }
+
+  /** Learns the task name `text` announces, if it is one of the announcing lines above. */
+  learn(text: string): void {
+    if (text.startsWith(NX_RUN)) {
+      const project = NX_PROJECT_RE.exec(text.slice(NX_RUN.length))?.[1];
+      if (project !== undefined) this.names.add(project);
+      return;
+    }
+    const colon = text.indexOf(ECHO_MARK);
+    const name = text.slice(0, colon);
+    if (colon > 0 && UNSCOPED_NAME_RE.test(name) && text.startsWith(`${name}@`, colon + ECHO_MARK.length)) this.names.add(name);
+  }
+
+  /** The length of a learnt name's prefix on `text` (`web: `), 0 without one; something visible follows it. */
+  prefixLength(text: string): number {
+    if (this.names.size === 0) return 0;
+    const colon = text.indexOf(':');
+    if (colon <= 0 || text.charCodeAt(colon + 1) !== SPACE || !this.names.has(text.slice(0, colon))) return 0;
+    for (let i = colon + 2; i < text.length; i++) if (text.charCodeAt(i) > SPACE) return colon + 2;
+    return 0;
+  }
+}
+
+/**
+ * Whether `prefix` is one {@link TaskNames} measured (`web: `): no other form is a name without `@`, `/` or a space
+ * followed by `: `. Its lines are the task's by that prefix alone; {@link taskPrefixLength} never measures them.
+ */
+export function isLearntPrefix(prefix: string): boolean {
+  return prefix.charCodeAt(0) !== AT && prefix.indexOf(':') === prefix.length - 2 && prefix.indexOf(' ') === prefix.length - 1;
+}
+
+const NX_RUN = '> nx run ';
+const ECHO_MARK = ': > ';
+/** Nx's `project:target` after `> nx run `; a scoped project (`@acme/ui`) needs no learning. */
+const NX_PROJECT_RE = /^([\w.-]+):[\w-]/;
+const UNSCOPED_NAME_RE = /^[\w.-]+$/;
+
+/**
+ * For the line filter: the lines {@link TaskNames} learns from, and a line a learnt name prefixes (any `name: `;
+ * the scanner checks the name).
+ */
+export const TASK_NAME_SOURCES = [/^> nx run [\w.-]+:[\w-]/, /^[\w.-]+: > [\w.-]+@/] as const;
+export const UNSCOPED_PREFIX_SOURCE = String.raw`[\w.-]+: `;

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { setIndexUse, setLineFilterUse, setShapeMemoUse } from '../../../shared/logs/dispatch.js';
 import { analyzeLog } from '../../../shared/logs/index.js';
-import { TASK_PREFIX_RE, taskPrefixLength } from '../../../shared/logs/task-prefix.js';
+import { TASK_PREFIX_RE, TaskNames, taskPrefixLength } from '../../../shared/logs/task-prefix.js';
 import { seededRandom } from '../../support/random.js';
 
 const lines = (...l: string[]): string => l.join('\n');
@@ -50,6 +50,31 @@ describe('task runner prefixes', () => {
     ]) {
       expect(taskPrefixLength(text), text).toBe(0);
     }
+  });
+});
+
+describe('unscoped task names', () => {
+  it('are learnt from Nx announcing a task and from npm echoing a package\'s script under its own name', () => {
+    // Prepare
+    const names = new TaskNames();
+    // Act
+    for (const line of ['> nx run api:test', '> nx run web:build:production --skip-nx-cache', 'cart: > cart@1.0.0 test']) names.learn(line);
+    // Assert
+    for (const name of ['api', 'web', 'cart']) expect(names.prefixLength(`${name}:   ● Cart › adds tax`), name).toBe(name.length + 2);
+  });
+
+  it('are not learnt from lines that only look like an announcement, and a name is never the whole line', () => {
+    // Prepare
+    const names = new TaskNames();
+    // Act
+    for (const line of ['error: > web@1.0.0 test', 'note: > see x@y', '> nx run-many -t test', 'cart: cart@1.0.0']) names.learn(line);
+    names.learn('cart: > cart@1.0.0 test');
+    // Assert
+    expect(names.prefixLength('error: could not compile `x`')).toBe(0);
+    expect(names.prefixLength('note: > see x@y')).toBe(0);
+    expect(names.prefixLength('run-many: x')).toBe(0);
+    expect(names.prefixLength('cart:    ')).toBe(0);
+    expect(names.prefixLength('cart: x')).toBe(6);
   });
 });
 
@@ -152,6 +177,75 @@ describe('a task runner prefixed log', () => {
     expect(fromLerna.failures[0]?.endLine).toBe(7);
     expect(fromNix.failures[0]?.rule).toBe('pytest.failed');
     expect(fromNix.failures[0]?.lines[0]?.text).toBe('       > E       assert 3 == 4');
+  });
+
+  const lernaStream = lines(
+    '$ npx lerna run test --stream',
+    'lerna info Executing command in 2 packages: "npm run test"',
+    'cart: > cart@1.0.0 test',
+    'cart: > jest',
+    'cart: FAIL src/cart.test.js',
+    'cart:   ● Cart › adds tax',
+    'cart:     Expected: 107',
+    'cart:     Received: 100',
+    'cart:       at Object.<anonymous> (src/cart.test.js:14:26)',
+    'api: > api@1.0.0 test',
+    'error: this line is no task\'s',
+    'cart: Tests:       1 failed, 2 passed, 3 total',
+    "lerna ERR! npm run test exited 1 in 'cart'",
+    'The command "npx lerna run test --stream" exited with 1.',
+  );
+
+  it('reads an unscoped lerna --stream package past its prefix once npm\'s echo named it, the jest block whole', async () => {
+    // Act
+    const analysis = await analyzeLog(lernaStream);
+    // Assert: the FAIL line above is the block's, the other package's line ends it; `error: ` was never a prefix.
+    const top = analysis.failures[0];
+    expect(top?.rule).toBe('jest.failed');
+    expect(top?.lines[0]?.text).toBe('cart:   ● Cart › adds tax');
+    expect(top?.startLine).toBe(5);
+    expect(top?.endLine).toBe(9);
+    expect(analysis.failures.find((f) => f.startLine === 11)?.rule).toBe('rustc.error');
+  });
+
+  it('reads Nx\'s stream of an unscoped project past its prefix once `> nx run` announced it', async () => {
+    // Prepare
+    const log = lines(
+      '$ npx nx run-many -t test --output-style=stream',
+      '> nx run web:test',
+      'web:  FAIL  src/cart.test.ts > Cart > adds tax',
+      'web: AssertionError: expected 100 to be 107 // Object.is equality',
+      'web:  ❯ src/cart.test.ts:14:26',
+      'web:  Test Files  1 failed (1)',
+      'The command "npx nx run-many -t test --output-style=stream" exited with 1.',
+    );
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('vitest.failed');
+    expect(analysis.failures[0]?.lines[0]?.text).toBe('web:  FAIL  src/cart.test.ts > Cart > adds tax');
+    expect(analysis.failures[0]?.endLine).toBe(5);
+  });
+
+  it('finds the same in an unscoped stream with the literal index, the shape memo and the line filter on', async () => {
+    // Prepare: ordinary output first, so the filter is reading (it skips nothing in a log of mostly named lines),
+    // and the log in small chunks (a first chunk is never filtered); the echo that names `cart` must be read.
+    const filler = Array.from({ length: 400 }, (_, i) => `api: wrote chunk ${i}`).join('\n');
+    // A learnt name's line whose body only has a block's shape (a pytest header) must be read as well.
+    const pytest = lines('cart: > cart@1.0.0 test:py', 'cart: ______________ test_total ______________', 'cart: E       assert 3 == 4', 'cart: wrote report');
+    const bytes = Buffer.from(`${filler}\n${lernaStream}\n${filler}\n${pytest}\n`);
+    async function* chunks(): AsyncGenerator<Uint8Array> {
+      for (let at = 0; at < bytes.length; at += 512) yield bytes.subarray(at, at + 512);
+    }
+    const everyLine = await analyzeLog(chunks());
+    setIndexUse(true);
+    setShapeMemoUse('always');
+    setLineFilterUse(true);
+    // Act
+    const fast = await analyzeLog(chunks());
+    // Assert
+    expect(fast).toEqual(everyLine);
+    expect(fast.failures.map((f) => f.rule)).toEqual(expect.arrayContaining(['jest.failed', 'pytest.failed']));
   });
 
   it('does not answer a task line read without its prefix from what the memo learnt of whole lines', async () => {

@@ -39,8 +39,6 @@ const KNOWN_MISSES = new Set<string>([
   'biome-ci.log',
   'conftest.log',
   'elm-make.log',
-  'lerna-stream-unscoped.log',
-  'nx-stream-unscoped.log',
   'turbo-task-plain-error.log',
 ]);
 
