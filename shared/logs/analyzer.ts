@@ -1100,7 +1100,9 @@ export class LogScanner {
       if (t === null) break;
       if (SECTION_START_RE.test(t)) break;
       if (!NON_BLANK_RE.test(t) || TRAVIS_NOISE_RE.test(t)) continue;
-      if (CASCADE_RULES.some((r) => r.re.test(t))) {
+      // Read as the tool printed it: a task runner's `web:build: npm ERR! …` is cascade too.
+      const body = t.slice(taskPrefixLength(t) || this.taskNames.prefixLength(t));
+      if (CASCADE_RULES.some((r) => r.re.test(body))) {
         // Whatever followed the cascade (`info Visit https://yarnpkg.com/…`) is noise; the cause is above it.
         picked.length = 0;
         continue;

@@ -563,6 +563,11 @@ export const NOISE_RE =
 export const CASCADE_RULES: readonly Rule[] = uniformRules(([
   { id: 'cascade.npm', category: 'unknown', weight: 12, extend: 'line',
     re: /^npm (?:ERR!|error) |^error Command failed with exit code \d+|^ERR_PNPM_RECURSIVE_RUN_FIRST_FAIL|^\s*ELIFECYCLE\s/ },
+  // Turborepo's own status lines around a failed task: its exit (`ERROR: command finished with error: …` under the
+  // task's prefix, `web#build: command (…) … exited (1)`) and the run's summary (`Failed:    web#build`,
+  // ` ERROR  run failed: command  exited (1)`).
+  { id: 'cascade.turbo', category: 'unknown', weight: 12, extend: 'line',
+    re: /^(?:ERROR: command finished with error: |[\w@./-]+#[\w:-]+: command \(|\s*ERROR {1,2}run failed: |Failed: {2,}[\w@./-]+#[\w:-]+)/ },
   { id: 'cascade.make', category: 'unknown', weight: 10, extend: 'line', re: /^(?:g?make|mingw32-make|ninja)(?:\[\d+\])?: \*\*\* |^ninja: build stopped|^make(?:\[\d+\])?: \*\*\* Waiting/ },
   { id: 'cascade.build-failed', category: 'unknown', weight: 14, extend: 'line',
     re: /^(?:FAILURE: Build failed with an exception|BUILD FAILED|\[ERROR\] BUILD FAILURE|\*\* (?:BUILD|TEST|ARCHIVE) FAILED \*\*|Build FAILED\.|error: could not compile|error: aborting due to|error: build failed|error: test failed|Error: Process completed with exit code|Tests? failed\.?$|Testing failed:|Command failed with status)/ },

@@ -248,6 +248,29 @@ describe('a task runner prefixed log', () => {
     expect(fast.failures.map((f) => f.rule)).toEqual(expect.arrayContaining(['jest.failed', 'pytest.failed']));
   });
 
+  it('ranks Turborepo\'s own status lines below the failing task\'s output, however plain its wording', async () => {
+    // Prepare
+    const log = lines(
+      '$ npx turbo run build',
+      'web:build: cache miss, executing 8c1f2e7a5d2b9e0f',
+      'web:build: Could not load the "sharp" module using the linux-x64 runtime',
+      'web:build: ERROR: command finished with error: command (/home/runner/work/mono/mono/apps/web) /usr/local/bin/npm run build exited (1)',
+      'web#build: command (/home/runner/work/mono/mono/apps/web) /usr/local/bin/npm run build exited (1)',
+      '',
+      ' Tasks:    1 successful, 2 total',
+      'Failed:    web#build',
+      '',
+      ' ERROR  run failed: command  exited (1)',
+      'The command "npx turbo run build" exited with 1.',
+    );
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(3);
+    // Statuses only: dropped from the result while the task's own line is there.
+    expect(analysis.failures.filter((f) => [4, 5, 8, 10].includes(f.startLine))).toEqual([]);
+  });
+
   it('does not answer a task line read without its prefix from what the memo learnt of whole lines', async () => {
     // Prepare: an unprefixed jest block meets a Turborepo line (read whole: it does not end the block, its own
     // `Tests:` does); later a Turborepo jest block meets a line of the same digit shape, read without the prefix:

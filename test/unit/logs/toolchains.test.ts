@@ -39,7 +39,6 @@ const KNOWN_MISSES = new Set<string>([
   'biome-ci.log',
   'conftest.log',
   'elm-make.log',
-  'turbo-task-plain-error.log',
 ]);
 
 describe('toolchain coverage: the first failure names a gold line, with the expected category', () => {
