@@ -167,6 +167,10 @@ export const RULES: readonly Rule[] = uniformRules([
   // uv marks its errors with the same `×` test reporters use for a failed test.
   { id: 'uv.error', category: 'dependency', weight: 86, extend: 'indent', maxLines: 40,
     re: /^\s*× (?:No solution found when resolving dependencies|Failed to (?:build|download|fetch|resolve|prepare distributions|install)\b)/ },
+  // commitlint: `✖   subject may not be empty [subject-empty]` under `⧗   input: <message>`, before the cross-mark rule
+  // that would read it as a failed test.
+  { id: 'commitlint.problem', category: 'lint', weight: 78, extend: 'line',
+    re: /^✖ {3}\S.* \[[a-z]+(?:-[a-z]+)*\]$/, lookback: { re: /^⧗ {3}input: /, lines: 10, inclusive: true } },
   { id: 'test.cross-mark', category: 'test_failure', weight: 62, extend: 'indent',
     // esbuild marks its messages with the same `✘`: `✘ [ERROR] …` is the bundler's (webpack.error).
     re: /^\s*(?:×|✕|✗|✘|✖)\s+(?!\[(?:ERROR|WARNING)\] )\S(?!.*\bproblems?\b)/ },
@@ -271,6 +275,10 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'bats.failed', category: 'test_failure', weight: 78, extend: 'indent', re: /^not ok \d+ / },
 
   // ── compilers and type checkers ───────────────────────────────────────────────────────────────────────────
+  // Checkstyle through Maven (`[ERROR] src/…/Cart.java:[14,17] (naming) MemberName: …`) or in its own plain format
+  // (`[ERROR] /…/Cart.java:14:17: message [MemberName]`, Gradle's `[ant:checkstyle] ` in front): before javac's rule.
+  { id: 'checkstyle.violation', category: 'lint', weight: 78, extend: 'line',
+    re: /^\[ERROR\] \S+:\[\d+(?:,\d+)?\] \([\w.]+\) [A-Z]\w*: \S|^(?:\[ant:checkstyle\] )?\[ERROR\] \S+\.(?:java|kt|groovy|scala):\d+(?::\d+)?: .* \[[A-Z]\w+\]$/ },
   { id: 'tsc.error', category: 'compilation', weight: 86, extend: 'indent',
     re: /^\S+\.(?:[cm]?tsx?|vue)(?:\(\d+,\d+\)|:\d+:\d+)(?: - |: ?)error TS\d+:|\berror TS\d{3,5}:/ },
   { id: 'javac.error', category: 'compilation', weight: 84, extend: 'indent',
@@ -302,6 +310,8 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^\S+\.(?:erl|hrl|escript|yrl|xrl):\d+(?::\d+)?: (?![Ww]arning: )\S/ },
   // mypy (a type checker: compilation in the taxonomy): `app.py:12: error: message  [arg-type]`, its `note:` lines
   // below. Before the C compilers' rule, whose `file:line: error:` shape it shares.
+  // clj-kondo: `src/shop/cart.clj:14:3: error: Unresolved symbol: x`, in the C compilers' shape.
+  { id: 'clj-kondo.error', category: 'lint', weight: 76, extend: 'line', re: /^\S+\.(?:clj[cs]?|edn|bb):\d+:\d+: error: \S/ },
   { id: 'mypy.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 60,
     re: /^\S+\.pyi?:\d+(?::\d+)?: error: /, cont: /^\S+\.pyi?:\d+(?::\d+)?: note: / },
   { id: 'cc.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 60,
@@ -423,6 +433,21 @@ export const RULES: readonly Rule[] = uniformRules([
   // Android Lint: `AndroidManifest.xml:18: Error: message [MissingPermission]`, a code frame below.
   { id: 'android.lint', category: 'lint', weight: 78, extend: 'indent', re: /^\S+:\d+: Error: .+ \[[A-Z][A-Za-z]+\]$/ },
   // Credo: `┃ [W] ↗ message` (category letter, priority arrow), `┃       lib/x.ex:21:5 #(Mod.fun)` below it.
+  // Biome (`biome ci`/`check`/`lint`): `src/a.ts:14:7 lint/suspicious/noDoubleEquals  FIXABLE  ━━━` heads a
+  // diagnostic, its `× message` (`✖` before 2.0) and code frame indented below; `parse` is a syntax error.
+  { id: 'biome.diagnostic', category: 'lint', weight: 80, extend: 'indent', maxLines: 40,
+    re: /^\S+:\d+:\d+ (?:lint|parse|assist|suppressions)(?:\/[\w-]+)*(?: +[A-Z]+)* +━{3,}$/, pick: [{ re: /^\s+[×✖] \S/ }],
+    categoryFrom: { re: /^\S+:\d+:\d+ parse\b/, category: 'compilation' } },
+  // PHP_CodeSniffer's full report: ` 14 | ERROR | [x] message` rows under `FILE: path` and `FOUND N ERRORS …`.
+  { id: 'phpcs.error', category: 'lint', weight: 78, extend: 'indent', maxLines: 60,
+    re: /^\s*\d+ \| ERROR \| (?:\[[ x]\] )?\S/, cont: /^\s*\d* \| (?:ERROR|WARNING)? *\| /, lookback: { re: /^FILE: \S/, lines: 4, inclusive: true } },
+  // `mix format --check-formatted`: Mix's error names the check; the files it would reformat and their diffs follow.
+  { id: 'elixir.format-check', category: 'lint', weight: 78, extend: 'indent', maxLines: 60, gap: 2,
+    re: /^\*\* \(Mix\) mix format failed due to --check-formatted\.?$/, cont: /^(?:The following files are not formatted:$|\S+\.(?:exs?|heex|eex|leex)$)/ },
+  // Spotless (Gradle's spotlessCheck, Maven's spotless:check): the files it would reformat, each with its diff.
+  { id: 'spotless.violations', category: 'lint', weight: 78, extend: 'indent', maxLines: 60,
+    re: /^(?:> |\[ERROR\] (?:Failed to execute goal \S+ \S+ on project \S+: )?)?The following files had format violations:$/,
+    cont: /^(?:\[ERROR\] )?\s+\S/ },
   { id: 'credo.issue', category: 'lint', weight: 76, extend: 'indent', maxLines: 4, cont: /^┃ {3,}\S/, re: /^┃ \[[CDFRW]\] [↑↗→↘↓] \S/ },
   { id: 'lint.problems', category: 'lint', weight: 40, extend: 'line', re: /^✖ \d+ problems? \([1-9]\d* errors?|^[1-9]\d* (?:problems?|offenses?|errors?) (?:found|detected)/ },
   // actionlint: `.github/workflows/ci.yml:23:29: message [rule]`.
