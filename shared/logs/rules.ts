@@ -137,6 +137,13 @@ export const RULES: readonly Rule[] = uniformRules([
   // cargo deny: `error[vulnerability]: title`, a frame into Cargo.lock (`┌─`, `112 │`) and the advisory's `├ ID:` lines.
   { id: 'cargo-deny.error', category: 'security_scan', weight: 82, extend: 'indent', maxLines: 60, cont: /^\s*(?:\d+\s*)?[│┌├└]/,
     re: /^error\[(?:vulnerability|unmaintained|unsound|yanked|notice|banned|duplicate|rejected|unlicensed|source-not-allowed|git-source-underspecified|wildcard)\]: \S/ },
+  // govulncheck: `Vulnerability #1: GO-2024-2687`, its summary, module and fixed version indented below.
+  { id: 'govulncheck.finding', category: 'security_scan', weight: 82, extend: 'indent', maxLines: 40, re: /^Vulnerability #\d+: GO-\d{4}-\d{4,}$/ },
+  // cargo audit ends its advisories (`Crate:`, `Title:`, `ID: RUSTSEC-…`) with `error: 1 vulnerability found!`, which
+  // rustc's `error: ` rule would read as a compiler error: the summary names the first advisory of the scan.
+  { id: 'cargo-audit.vulnerable', category: 'security_scan', weight: 82, extend: 'line',
+    re: /^error: \d+ vulnerabilit(?:y|ies) found!$/, lookback: { re: /^\s*Scanning Cargo\.lock for vulnerabilities/, lines: 250, inclusive: false },
+    pick: [{ re: /^Title:\s+\S/ }] },
   { id: 'security.vulnerability', category: 'security_scan', weight: 80, extend: 'indent',
     re: /\b(?:high|critical) severity vulnerabilit|✗ (?:Critical|High|Medium|Low) severity vulnerability|Total: \d+ \(.*(?:CRITICAL|HIGH): [1-9]|\bleaks? found: [1-9]|>> Issue: \[B\d+|Security (?:vulnerabilities|issues) (?:found|detected)|^\s*[│|]\s*(?:CVE-\d{4}-\d{4,}|GHSA-[\w-]{14})\b/i },
 
@@ -511,6 +518,10 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'terraform.error', category: 'configuration', weight: 80, extend: 'until', maxLines: 60, gap: 99, refine: true,
     re: /^│ Error: \S/, end: /^╵/ },
   // kubectl: the API server's refusal, or the client's own validation.
+  // kubeconform: `deploy/web.yaml - Deployment web is invalid: …` (`failed validation: …` when it could not validate).
+  { id: 'kubeconform.invalid', category: 'configuration', weight: 80, extend: 'line', re: /^\S+ - (?:[A-Z]\w*(?: \S+)? )?(?:is invalid|failed validation): \S/ },
+  // Conftest: `FAIL - deploy/web.yaml - main - message` for each policy rule that denied the file.
+  { id: 'conftest.failure', category: 'configuration', weight: 80, extend: 'line', re: /^(?:FAIL|ERROR) - \S+ - [\w.]+ - \S/ },
   { id: 'kubectl.error', category: 'configuration', weight: 76, extend: 'line',
     re: /^Error from server(?: \([A-Za-z]+\))?: |^error: error (?:validating|parsing|when (?:creating|applying|retrieving)) / },
   // CodeQL's analysis finding no source of a language it was asked to analyse: the workflow's build is wrong.
