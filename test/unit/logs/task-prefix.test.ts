@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { setIndexUse, setLineFilterUse, setShapeMemoUse } from '../../../shared/logs/dispatch.js';
-import { analyzeLog } from '../../../shared/logs/index.js';
+import { analyzeLog, type LogAnalysis } from '../../../shared/logs/index.js';
 import { TASK_PREFIX_RE, TaskNames, taskPrefixLength } from '../../../shared/logs/task-prefix.js';
 import { seededRandom } from '../../support/random.js';
 
@@ -110,15 +110,20 @@ describe('a task runner prefixed log', () => {
     '##[error]Process completed with exit code 1.',
   );
 
+  /** The top failure is a jest block from `startLine` to `endLine`, named by its `●` line, `head`. */
+  function expectTopJestBlock(analysis: LogAnalysis, head: string, startLine: number, endLine: number): void {
+    const top = analysis.failures[0];
+    expect(top?.rule).toBe('jest.failed');
+    expect(top?.lines[0]?.text).toBe(head);
+    expect(top?.startLine).toBe(startLine);
+    expect(top?.endLine).toBe(endLine);
+  }
+
   it('is read as the tool printed it: pnpm -r, the jest block from its FAIL line to its last frame', async () => {
     // Act
     const analysis = await analyzeLog(pnpmJest);
     // Assert
-    const top = analysis.failures[0];
-    expect(top?.rule).toBe('jest.failed');
-    expect(top?.lines[0]?.text).toBe('packages/cart test:   ● Cart › adds tax');
-    expect(top?.startLine).toBe(7);
-    expect(top?.endLine).toBe(15);
+    expectTopJestBlock(analysis, 'packages/cart test:   ● Cart › adds tax', 7, 15);
   });
 
   it('ends a task block at another task\'s line, as printed interleaved', async () => {
@@ -200,11 +205,7 @@ describe('a task runner prefixed log', () => {
     // Act
     const analysis = await analyzeLog(lernaStream);
     // Assert: the FAIL line above is the block's, the other package's line ends it; `error: ` was never a prefix.
-    const top = analysis.failures[0];
-    expect(top?.rule).toBe('jest.failed');
-    expect(top?.lines[0]?.text).toBe('cart:   ● Cart › adds tax');
-    expect(top?.startLine).toBe(5);
-    expect(top?.endLine).toBe(9);
+    expectTopJestBlock(analysis, 'cart:   ● Cart › adds tax', 5, 9);
     expect(analysis.failures.find((f) => f.startLine === 11)?.rule).toBe('rustc.error');
   });
 
