@@ -16,7 +16,7 @@
 import { refineCategory } from './categories.js';
 import { fingerprintOf, normalizeLine } from './fingerprint.js';
 import { redactLines, redactSecrets, WITHHELD_TEXT, type Redact } from './redact.js';
-import { isLearntPrefix, TaskNames, taskPrefixLength } from './task-prefix.js';
+import { ANNOUNCES_TASK, isLearntPrefix, TaskNames, taskPrefixLength } from './task-prefix.js';
 import {
   CASCADE_RULES,
   FAILURE_LIST_ITEM_RULE,
@@ -641,9 +641,12 @@ export class LogScanner {
     const itemPending = this.listItemPending;
     this.listItemPending = false;
     scanLine(text);
-    if (TaskNames.mayTeach(text)) this.taskNames.learn(text);
     // Everything below reads a task runner's output as the tool printed it, without the runner's prefix.
-    const prefix = linePrefixLength(text) || this.taskNames.prefixLength(text);
+    let prefix = linePrefixLength(text);
+    if (prefix === ANNOUNCES_TASK) {
+      this.taskNames.learn(text);
+      prefix = 0;
+    } else if (prefix === 0) prefix = this.taskNames.prefixLength(text);
     const task = prefix === 0 ? text : text.slice(prefix);
     if (!passesPrefilter(task)) {
       if (itemPending) this.openBlock(FAILURE_LIST_ITEM_RULE, line, text, false, prefix);

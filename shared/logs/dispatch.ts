@@ -11,7 +11,7 @@ import { expressionsKey, LITERAL_PREFIX_CHARS, LiteralIndex, NEW_SHAPE, SHAPE_SL
 import type { LineGate } from './reader.js';
 import { PRIVATE_KEY_BEGIN_RE } from './redact.js';
 import { inputsKey, storedData } from './stored.js';
-import { TASK_NAME_SOURCES, TASK_PREFIX_RE, taskPrefixLength, UNSCOPED_PREFIX_SOURCE } from './task-prefix.js';
+import { prefixOrAnnouncement, TASK_NAME_SOURCES, TASK_PREFIX_RE, UNSCOPED_PREFIX_SOURCE } from './task-prefix.js';
 import {
   CASCADE_RULES,
   EXIT_MARKERS,
@@ -211,8 +211,9 @@ const answers = new Uint8Array(SHAPE_SLOTS * EXPRESSION_SLOTS);
  */
 const walks = new Uint16Array(SHAPE_SLOTS * 2);
 /**
- * Per table slot: the task runner's prefix length of its shape class's lines, plus one (0: not known yet). A prefix
- * is measured alike for any two lines of one digit shape (its characters are name characters or fixed ones).
+ * Per table slot: the task runner's prefix length of its shape class's lines (or `ANNOUNCES_TASK`), plus one (0: not
+ * known yet). Both are measured alike for any two lines of one digit shape (their characters are name characters or
+ * fixed ones).
  */
 const prefixLengths = new Int32Array(SHAPE_SLOTS);
 /** Tests of expressions that are not digit-blind on a line with a shape class. */
@@ -332,18 +333,19 @@ function shapedTest(slot: number, re: RegExp, text: string): boolean {
 }
 
 /**
- * `taskPrefixLength(text)` for the line being scanned (see {@link startLine}), from its shape class when a line of
- * the class was measured: in a log of a million compiler errors, measured once per shape instead of once a line.
+ * `prefixOrAnnouncement(text)` for the line being scanned (see {@link startLine}): its task prefix's length, or
+ * `ANNOUNCES_TASK`. From its shape class when a line of the class was measured: in a log of a million compiler
+ * errors, measured once per shape instead of once a line.
  */
 export function linePrefixLength(text: string): number {
   const slot = shapeSlot;
-  if (slot === -1) return taskPrefixLength(text);
+  if (slot === -1) return prefixOrAnnouncement(text);
   const known = prefixLengths[slot] as number;
   if (known !== 0) {
     reused++;
     return known - 1;
   }
-  const length = taskPrefixLength(text);
+  const length = prefixOrAnnouncement(text);
   prefixLengths[slot] = length + 1;
   return length;
 }
