@@ -71,21 +71,22 @@ function stripPrefix(path: string, prefix: 'a/' | 'b/'): string {
  * Files that run at build, install or CI time with the repository's credentials, or that decide which code is
  * fetched: a patch to one of them acts on the next push without anyone running the changed code on purpose.
  * Each entry says why, for the comment. A tool's other names for its file count too, where their extension alone
- * would pass: Bundler's `gems.rb` (a Gemfile), Rake's `Rakefile.rb`, Zig's `build.zig` (its `build.rs`).
+ * would pass: Bundler's `gems.rb` (a Gemfile), Rake's `Rakefile.rb`, Zig's `build.zig` (its `build.rs`), Mill's
+ * `build.sc`, Cabal's `Setup.hs`, and the helpers RSpec and Minitest load before every test (as pytest's `conftest.py`).
  */
 const BUILD_AND_MANIFEST_FILES: Array<{ re: RegExp; why: string }> = [
   { re: /^(?:package\.json|npm-shrinkwrap\.json|bunfig\.toml|deno\.jsonc?)$/i, why: 'a package manifest: its scripts, bin and dependencies run on install' },
   { re: /^(?:package-lock\.json|yarn\.lock|pnpm-lock\.yaml|bun\.lockb?|gemfile\.lock|poetry\.lock|pipfile\.lock|uv\.lock|pdm\.lock|cargo\.lock|go\.sum|composer\.lock|packages\.lock\.json|podfile\.lock|mix\.lock|pubspec\.lock|flake\.lock)$/i, why: 'a lockfile: it decides which dependency code is fetched' },
   { re: /^(?:setup\.py|setup\.cfg|pyproject\.toml|pipfile|[\w.-]*requirements[\w.-]*\.(?:txt|in)|[\w.-]*constraints[\w.-]*\.txt|sitecustomize\.py|usercustomize\.py|manifest\.in|noxfile\.py|tox\.ini|conanfile\.(?:py|txt))$/i, why: 'a Python build or dependency file: build hooks run on install' },
-  { re: /^(?:gemfile|gems\.rb|[\w.-]+\.gemspec|rakefile(?:\.rb)?|go\.mod|go\.work|cargo\.toml|build\.rs|composer\.json|podfile|[\w.-]+\.podspec|package\.swift|pubspec\.yaml|mix\.exs|rebar\.config|stack\.yaml|[\w.-]+\.cabal|dune-project|[\w.-]+\.opam|cpanfile|makefile\.pl|build\.pl|project\.clj|deps\.edn|build\.sbt|[\w.-]+\.csproj|[\w.-]+\.fsproj|[\w.-]+\.vbproj|[\w.-]+\.props|[\w.-]+\.targets|nuget\.config|directory\.build\.\w+)$/i, why: 'a build manifest: it declares dependencies or build steps' },
+  { re: /^(?:gemfile|gems\.rb|[\w.-]+\.gemspec|rakefile(?:\.rb)?|go\.mod|go\.work|cargo\.toml|build\.rs|composer\.json|podfile|[\w.-]+\.podspec|package\.swift|pubspec\.yaml|mix\.exs|rebar\.config|stack\.yaml|[\w.-]+\.cabal|dune-project|[\w.-]+\.opam|cpanfile|makefile\.pl|build\.pl|project\.clj|deps\.edn|build\.sbt|setup\.l?hs|[\w.-]+\.csproj|[\w.-]+\.fsproj|[\w.-]+\.vbproj|[\w.-]+\.props|[\w.-]+\.targets|nuget\.config|directory\.build\.\w+)$/i, why: 'a build manifest: it declares dependencies or build steps' },
   { re: /^(?:pom\.xml|build\.gradle(?:\.kts)?|settings\.gradle(?:\.kts)?|gradle\.properties|gradlew(?:\.bat)?|gradle-wrapper\.(?:properties|jar)|mvnw(?:\.cmd)?|maven-wrapper\.properties|build\.xml|ivy\.xml)$/i, why: 'a Gradle or Maven build file: build steps run in CI' },
-  { re: /^(?:(?:gnu)?makefile|[\w.-]+\.mk|cmakelists\.txt|[\w.-]+\.cmake|meson\.build|build\.ninja|justfile|taskfile\.ya?ml|sconstruct|wscript|build\.zig|build(?:\.bazel)?|workspace(?:\.bazel)?|module\.bazel|[\w.-]+\.bzl)$/i, why: 'a build script: Makefiles, CMake, Bazel and the like run arbitrary commands' },
+  { re: /^(?:(?:gnu)?makefile|[\w.-]+\.mk|cmakelists\.txt|[\w.-]+\.cmake|meson\.build|build\.ninja|justfile|taskfile\.ya?ml|sconstruct|wscript|build\.zig|build\.sc|build\.mill|build(?:\.bazel)?|workspace(?:\.bazel)?|module\.bazel|[\w.-]+\.bzl)$/i, why: 'a build script: Makefiles, CMake, Bazel and the like run arbitrary commands' },
   { re: /^(?:dockerfile|containerfile)(?:\.[\w.-]+)?$|\.dockerfile$|^(?:docker-)?compose(?:\.[\w.-]+)?\.ya?ml$|^\.dockerignore$/i, why: 'a container build file' },
   { re: /\.(?:sh|bash|zsh|ksh|fish|ps1|psm1|bat|cmd|command)$/i, why: 'a shell script' },
   { re: /^(?:\.gitlab-ci\.ya?ml|\.travis\.ya?ml|jenkinsfile|azure-pipelines\.ya?ml|bitbucket-pipelines\.ya?ml|appveyor\.ya?ml|\.drone\.ya?ml|cloudbuild\.ya?ml|buildspec\.ya?ml|codemagic\.ya?ml|\.woodpecker\.ya?ml|vercel\.json|netlify\.toml|renovate\.json5?|\.renovaterc(?:\.json)?|dependabot\.ya?ml)$/i, why: 'CI configuration' },
   { re: /^(?:\.pre-commit-config\.ya?ml|\.pre-commit-hooks\.ya?ml|lefthook(?:-local)?\.ya?ml|\.huskyrc(?:\.\w+)?|\.lintstagedrc(?:\.\w+)?|lint-staged\.config\.\w+)$/i, why: 'a git hook configuration' },
   { re: /^(?:\.npmrc|\.yarnrc(?:\.yml)?|\.pnpmfile\.cjs|pnpm-workspace\.yaml|\.pypirc|pip\.conf|pip\.ini|\.condarc|\.gemrc|\.bazelrc|\.netrc|\.gitattributes|\.gitmodules|\.gitconfig|\.envrc|\.tool-versions|\.nvmrc|\.node-version|\.python-version|\.ruby-version)$/i, why: 'a package manager, toolchain or git configuration file' },
-  { re: /^(?:[\w.-]+\.(?:config|conf)(?:\.[\w-]+)?\.(?:js|cjs|mjs|ts|cts|mts)|(?:gulpfile|gruntfile|dangerfile)(?:\.[\w-]+)?\.(?:js|cjs|mjs|ts|cts|mts|coffee)|\.[\w-]+rc\.(?:js|cjs|mjs|ts|cts|mts)|conf\.py|\.babelrc(?:\.\w+)?|babel\.config\.json|\.eslintrc(?:\.\w+)?|conftest\.py|\.php-cs-fixer(?:\.dist)?\.php|jest\.setup\.\w+|vitest\.setup\.\w+|global-setup\.\w+|\.mocharc(?:\.\w+)?|tsconfig(?:\.[\w-]+)?\.json|jsconfig\.json)$/i, why: 'a tool configuration that runs code at build or test start-up' },
+  { re: /^(?:[\w.-]+\.(?:config|conf)(?:\.[\w-]+)?\.(?:js|cjs|mjs|ts|cts|mts)|(?:gulpfile|gruntfile|dangerfile)(?:\.[\w-]+)?\.(?:js|cjs|mjs|ts|cts|mts|coffee)|\.[\w-]+rc\.(?:js|cjs|mjs|ts|cts|mts)|conf\.py|\.babelrc(?:\.\w+)?|babel\.config\.json|\.eslintrc(?:\.\w+)?|conftest\.py|(?:spec|rails|test)_helper\.rb|\.php-cs-fixer(?:\.dist)?\.php|jest\.setup\.\w+|vitest\.setup\.\w+|global-setup\.\w+|\.mocharc(?:\.\w+)?|tsconfig(?:\.[\w-]+)?\.json|jsconfig\.json)$/i, why: 'a tool configuration that runs code at build or test start-up' },
 ];
 
 /** Directories whose files run in CI, as git hooks or as tooling (compared case-insensitively, at any depth). */
@@ -94,6 +95,8 @@ const BUILD_DIRECTORIES: Array<{ re: RegExp; why: string }> = [
   { re: /(?:^|\/)(?:ci|\.ci|scripts|script|bin|tools|hooks|githooks|buildsrc|gradle)\//i, why: 'a scripts, tools or build directory' },
   // pip reads `--index-url`, `-e git+https://…` and direct URLs from a requirements file of any name.
   { re: /(?:^|\/)(?:requirements|constraints)\//i, why: 'a requirements directory: pip reads its files for where to fetch packages from' },
+  // sbt compiles and runs a build's project/*.scala at every build; a project/ folder inside src/ is ordinary code.
+  { re: /^(?:(?!src\/)[^/]+\/)*project\/[^/]+\.(?:scala|sbt)$/i, why: "sbt's build definition (project/*.scala): it runs at every build" },
 ];
 
 /**

