@@ -11,7 +11,7 @@ import { expressionsKey, LITERAL_PREFIX_CHARS, LiteralIndex, NEW_SHAPE, SHAPE_SL
 import type { LineGate } from './reader.js';
 import { PRIVATE_KEY_BEGIN_RE } from './redact.js';
 import { inputsKey, storedData } from './stored.js';
-import { prefixOrAnnouncement, TASK_NAME_SOURCES, TASK_PREFIX_RE, UNSCOPED_PREFIX_SOURCE } from './task-prefix.js';
+import { prefixOrAnnouncement, TASK_NAME_SOURCES, TASK_PREFIX_RE } from './task-prefix.js';
 import {
   CASCADE_RULES,
   EXIT_MARKERS,
@@ -437,12 +437,10 @@ export function setIndexUse(use: boolean | null): void {
  * keywords are found anywhere in a line, the shapes only at its start.
  */
 const TASK_PREFIXED_START_RE = new RegExp(`${TASK_PREFIX_RE.source}(?:${PREFILTER_START_RE.source.slice(1)})`);
-/** The same behind a `name: ` a log may have shown to be a task's (`TaskNames`), and the lines that show it. */
-const UNSCOPED_PREFIXED_START_RE = new RegExp(`^${UNSCOPED_PREFIX_SOURCE}(?:${PREFILTER_START_RE.source.slice(1)})`);
 
 export const SCANNER_TRIGGERS = {
   anywhere: [PREFILTER_RE, PRIVATE_KEY_BEGIN_RE],
-  atStart: [/^##\[/, PREFILTER_START_RE, TASK_PREFIXED_START_RE, UNSCOPED_PREFIXED_START_RE, ...TASK_NAME_SOURCES, SECTION_START_RE, GHA_POST_RE, ...EXIT_MARKERS.map(([re]) => re)],
+  atStart: [/^##\[/, PREFILTER_START_RE, TASK_PREFIXED_START_RE, ...TASK_NAME_SOURCES, SECTION_START_RE, GHA_POST_RE, ...EXIT_MARKERS.map(([re]) => re)],
 } as const;
 
 /**

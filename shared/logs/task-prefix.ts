@@ -100,16 +100,19 @@ function matchedLength(text: string): number {
 export class TaskNames {
   private readonly names = new Set<string>();
 
-  /** Learns the name `text` announces, if it is an announcing line (see {@link prefixOrAnnouncement}). */
-  learn(text: string): void {
+  /** Learns the name `text` announces, if it is an announcing line (see {@link prefixOrAnnouncement}); true if so. */
+  learn(text: string): boolean {
     if (text.startsWith(NX_RUN)) {
       const project = NX_PROJECT_RE.exec(text.slice(NX_RUN.length))?.[1];
-      if (project !== undefined) this.names.add(project);
-      return;
+      if (project === undefined) return false;
+      this.names.add(project);
+      return true;
     }
     const colon = text.indexOf(ECHO_MARK);
     const name = text.slice(0, colon);
-    if (colon > 0 && UNSCOPED_NAME_RE.test(name) && text.startsWith(`${name}@`, colon + ECHO_MARK.length)) this.names.add(name);
+    if (colon <= 0 || !UNSCOPED_NAME_RE.test(name) || !text.startsWith(`${name}@`, colon + ECHO_MARK.length)) return false;
+    this.names.add(name);
+    return true;
   }
 
   /** The length of a learnt name's prefix on `text` (`web: `), 0 without one; something visible follows it. */
@@ -142,9 +145,5 @@ const ECHO_MARK = ': > ';
 const NX_PROJECT_RE = /^([\w.-]+):[\w-]/;
 const UNSCOPED_NAME_RE = /^[\w.-]+$/;
 
-/**
- * For the line filter: the lines {@link TaskNames} learns from, and a line a learnt name prefixes (any `name: `;
- * the scanner checks the name).
- */
+/** For the line filter: the lines {@link TaskNames} learns from. */
 export const TASK_NAME_SOURCES = [/^> nx run [\w.-]+:[\w-]/, /^[\w.-]+: > [\w.-]+@/] as const;
-export const UNSCOPED_PREFIX_SOURCE = String.raw`[\w.-]+: `;
