@@ -1,4 +1,4 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { conditionalWrite } from '../stores/dynamo.js';
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { countsAsEvidence, type Incident } from '../domain/incident.js';
 import { incidentKey } from '../stores/incident-store.js';
@@ -49,9 +49,8 @@ export function createFixVerdicts(options: { client: DynamoDBDocumentClient; tab
   async function count(incident: Incident, expression: string, values: Record<string, unknown>, to: FixOutcome | 'run' | 'kept', at: Date, condition = '') {
     // A fork's failures teach nothing (see countsAsEvidence), nor does an incident without an entry or a proposal.
     if (!incident.fingerprint || !countsAsEvidence(incident) || proposedFix(incident).length === 0) return true;
-    let old: Record<string, unknown>;
-    try {
-      const response = await client.send(
+    const response = await conditionalWrite(() =>
+      client.send(
         new UpdateCommand({
           TableName: tableName,
           Key: incidentKey(incident.id),
@@ -60,12 +59,10 @@ export function createFixVerdicts(options: { client: DynamoDBDocumentClient; tab
           ExpressionAttributeValues: values,
           ReturnValues: 'UPDATED_OLD',
         }),
-      );
-      old = response.Attributes ?? {};
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+      ),
+    );
+    if (!response) return false;
+    const old: Record<string, unknown> = response.Attributes ?? {};
     if (to === 'kept') return true;
     const [from, next] = [asOutcome(old.fixOutcome), to === 'run' ? asOutcome(old.runFixOutcome) : to];
     if (from !== next) await knowledge.moveFixOutcome(incident.fingerprint, proposedFix(incident), from, next, at);

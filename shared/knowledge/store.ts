@@ -2,6 +2,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { REMEDIATION_ACTIONS, type RemediationAction } from '../domain/incident.js';
 import { CATEGORIES, type Category } from '../logs/types.js';
+import { conditionalWrite } from '../stores/dynamo.js';
 import { INCIDENT_INDEXES } from '../stores/tables.js';
 import { type ActionStats, ENTRY_LIMITS, type KnowledgeEntry, type KnowledgeSource, bestAction } from './entry.js';
 import { type FixChange, type FixOutcome, type FixRecord, fixRecordSchema, fixRetired, moveFixOutcome, storedFixRecord } from './fix-record.js';
@@ -143,8 +144,8 @@ export function createEntryFeedback(options: { client: DynamoDBDocumentClient; t
       if (change === 'ignored') return change;
       const version = typeof item.fixVersion === 'number' ? item.fixVersion : 0;
       const fixChanged = change === 'first' || change === 'replaced';
-      try {
-        await client.send(
+      const written = await conditionalWrite(() =>
+        client.send(
           new UpdateCommand({
             TableName: tableName,
             Key: entryKey(fingerprint),
@@ -157,11 +158,9 @@ export function createEntryFeedback(options: { client: DynamoDBDocumentClient; t
               ...(fixChanged ? { ':fix': revised.current?.fix ?? [] } : {}),
             },
           }),
-        );
-        return change;
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      }
+        ),
+      );
+      if (written) return change;
     }
     return 'ignored';
   }

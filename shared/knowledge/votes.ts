@@ -1,4 +1,4 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { conditionalWrite } from '../stores/dynamo.js';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { BaselineStore } from '../baselines/store.js';
 import type { ClaimName, Incident, RemediationAction } from '../domain/incident.js';
@@ -203,16 +203,13 @@ export function createVotes(options: VotesOptions): Votes {
         ...(item && rev > 0 ? { ExpressionAttributeValues: { ':rev': rev } } : {}),
       };
       const key = feedbackKey(incidentId, login);
-      try {
-        if (!changed.command && !changed.reaction) await client.send(new DeleteCommand({ TableName: tables.incidents, Key: key, ...guard }));
-        else {
-          const stored = { ...key, user: item?.user ?? login, vote: next, command: changed.command, reaction: changed.reaction, rev: rev + 1 };
-          await client.send(new PutCommand({ TableName: tables.incidents, Item: stored, ...guard }));
-        }
-        return { previous, next };
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      }
+      const stored = { ...key, user: item?.user ?? login, vote: next, command: changed.command, reaction: changed.reaction, rev: rev + 1 };
+      const written = await conditionalWrite(() =>
+        !changed.command && !changed.reaction
+          ? client.send(new DeleteCommand({ TableName: tables.incidents, Key: key, ...guard }))
+          : client.send(new PutCommand({ TableName: tables.incidents, Item: stored, ...guard })),
+      );
+      if (written) return { previous, next };
     }
     logger.warn('feedback not recorded: its stored votes kept changing', { incidentId, user: login });
     return { previous: null, next: null };

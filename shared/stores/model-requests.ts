@@ -1,6 +1,6 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ModelRequestLedger } from '../ports.js';
+import { conditionalWrite } from './dynamo.js';
 import { incidentKey } from './incident-store.js';
 
 /**
@@ -11,8 +11,8 @@ export function createDynamoModelRequestLedger(options: { client: DynamoDBDocume
   const { client, tableName } = options;
   return {
     async take(incidentId, max) {
-      try {
-        const response = await client.send(
+      const response = await conditionalWrite(() =>
+        client.send(
           new UpdateCommand({
             TableName: tableName,
             Key: incidentKey(incidentId),
@@ -21,13 +21,11 @@ export function createDynamoModelRequestLedger(options: { client: DynamoDBDocume
             ExpressionAttributeValues: { ':one': 1, ':max': max },
             ReturnValues: 'UPDATED_NEW',
           }),
-        );
-        return { granted: true, used: Number(response.Attributes?.modelRequests ?? 1) };
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-        const item = await client.send(new GetCommand({ TableName: tableName, Key: incidentKey(incidentId), ConsistentRead: true, ProjectionExpression: 'modelRequests' }));
-        return { granted: false, used: Number(item.Item?.modelRequests ?? 0) };
-      }
+        ),
+      );
+      if (response) return { granted: true, used: Number(response.Attributes?.modelRequests ?? 1) };
+      const item = await client.send(new GetCommand({ TableName: tableName, Key: incidentKey(incidentId), ConsistentRead: true, ProjectionExpression: 'modelRequests' }));
+      return { granted: false, used: Number(item.Item?.modelRequests ?? 0) };
     },
   };
 }
