@@ -15,7 +15,7 @@ import { commitToCommentOn, rerunUnderWay } from '../domain/handoff.js';
 import type { CommentOutcome, GitHubPort } from '../ports.js';
 import { policyFor } from '../remediation/policy.js';
 import { plannedProposalDigest, revisionAfter } from '../remediation/proposal-digest.js';
-import { type NotifyResult, type PipelineState, describeCaught, parseState } from './state.js';
+import { type NotifyResult, type PipelineState, approverOf, describeCaught, parseState } from './state.js';
 
 function stageErrorsOf(state: PipelineState, at: string): StageError[] {
   const errors: StageError[] = [];
@@ -58,12 +58,10 @@ const ACTION_WORDS: Record<string, string> = {
  * approve` on a pull request records it when it is given.)
  */
 async function recordMailedApproval(state: PipelineState, incident: Incident, deps: NotifyDeps): Promise<Incident> {
-  const approvedBy = state.approval?.approvedBy;
   const previous = incident.approval;
   if (previous?.status !== 'pending' || state.approvalError) return incident;
   const at = deps.clock().toISOString();
-  const who = typeof approvedBy === 'string' && approvedBy.trim() !== '' ? approvedBy.trim().slice(0, 100) : 'an approver';
-  return deps.incidents.update(incident.id, { approval: { ...previous, status: 'approved', taskToken: null, decidedAt: at, decidedBy: who } });
+  return deps.incidents.update(incident.id, { approval: { ...previous, status: 'approved', taskToken: null, decidedAt: at, decidedBy: approverOf(state.approval) } });
 }
 
 /** How the approval wait ended, from the AwaitApproval Catch (`ApprovalRejected`, `States.Timeout`, …). */

@@ -16,7 +16,7 @@ import type { VariantParams } from '../experiments/params.js';
 import type { GitHubPort, RerunKey } from '../ports.js';
 import type { RemediateDeps } from './deps.js';
 import { fallbackAnalysisOf } from '../analysis/incident-analysis.js';
-import { type PipelineState, type RemediateResult, describeCaught, parseState } from './state.js';
+import { type PipelineState, type RemediateResult, approverOf, describeCaught, parseState } from './state.js';
 
 /** Actions that change something outside the guard: what "actions attempted/succeeded" count. */
 const AUTOMATIC_KINDS: ReadonlySet<string> = new Set(['rerun_failed_jobs', 'open_fix_pr', 'run_runbook']);
@@ -185,7 +185,7 @@ export async function remediateStep(input: unknown, deps: RemediateDeps): Promis
   const afterDelay = state.remediation?.awaitingDelay === true;
 
   const approval = state.approval && incident.plan ? state.approval : null;
-  const approver = approval && typeof approval.approvedBy === 'string' ? approval.approvedBy.slice(0, 100) : 'an approver';
+  const approver = approverOf(approval ?? undefined);
   if (incident.status === 'resolved') {
     // It recovered before anything was applied (a green run, a person's re-run, the alarm back to OK before this
     // stage): nothing is left to do, and nothing should be done — a runbook must not start for an alarm already OK.

@@ -112,3 +112,13 @@ export function describeCaught(error: CaughtError | undefined): string | null {
 }
 
 export type { Trigger };
+
+/**
+ * Who approved, as the task token's success output names them (`/guard approve` or the e-mailed command): at most
+ * 100 characters, and "an approver" when it names nobody. Remediate's audit and Notify's record of the approval say
+ * the same name.
+ */
+export function approverOf(approval: PipelineState['approval']): string {
+  const approvedBy = approval?.approvedBy;
+  return typeof approvedBy === 'string' && approvedBy.trim() !== '' ? approvedBy.trim().slice(0, 100) : 'an approver';
+}
