@@ -118,7 +118,7 @@ export function routeEscalation(input: RouteInput): Route {
  * One reason of the hand-off in the words on-call reads after "Why you are getting this:" (null: said by another
  * reason, or merged with its kind). The planner's own reason stays on the incident's decision.
  */
-function reasonInWords(reason: HandoffReason, incident: Incident, facts: { ownRerun: boolean; unanswered: boolean }): string | null {
+function reasonInWords(reason: HandoffReason, incident: Incident, facts: { ownRerun: boolean; unanswered: boolean; stagesFailed: string }): string | null {
   switch (reason.kind) {
     case 'awaiting_fallback':
       return "the guard's notify step failed, so nobody may have been told";
@@ -131,7 +131,8 @@ function reasonInWords(reason: HandoffReason, incident: Incident, facts: { ownRe
       // The approval's timeout is the escalation's reason: escalationInWords says it.
       return escalationInWords(incident, facts);
     case 'stage_failed':
-      return null;
+      // One sentence for every failed stage, standing where the first of them does.
+      return facts.stagesFailed;
     case 'undecided':
       return 'the guard stopped before it could decide what to do';
     case 'not_told': {
@@ -172,13 +173,9 @@ export interface EscalationDecision {
 export function escalationFor(incident: Incident, facts: { ownRerun: boolean; policy: EscalationPolicy }): EscalationDecision {
   const { why, tried } = guardHandoff(incident);
   const unanswered = why.some((reason) => reason.kind === 'approval_unanswered');
-  const words = why.map((reason) => reasonInWords(reason, incident, { ownRerun: facts.ownRerun, unanswered }));
   const failedStages = [...new Set(why.flatMap((reason) => (reason.kind === 'stage_failed' ? [reason.stage] : [])))];
-  if (failedStages.length > 0) {
-    // One sentence for every failed stage, where the first of them stands.
-    const at = why.findIndex((reason) => reason.kind === 'stage_failed');
-    words[at] = `the guard itself failed while handling it (its ${failedStages.join(' and ')} step${failedStages.length > 1 ? 's' : ''}), so what it says may be incomplete`;
-  }
+  const stagesFailed = `the guard itself failed while handling it (its ${failedStages.join(' and ')} step${failedStages.length > 1 ? 's' : ''}), so what it says may be incomplete`;
+  const words = why.map((reason) => reasonInWords(reason, incident, { ownRerun: facts.ownRerun, unanswered, stagesFailed }));
   const reasons = [...new Set(words.filter((text): text is string => text !== null))];
   // A comment waiting for the budget is coming: route as if it were there (the wait alone never pages).
   const commented = tried.comment?.state === 'posted' || tried.comment?.state === 'pending';
