@@ -97,7 +97,7 @@ function modelRequestGate(incident: Incident, deps: AnalyzeDeps) {
  * requests are (a retried or re-driven attempt has what the ones before left). Transient provider errors propagate
  * so the state machine retries them.
  */
-export async function runAnalysis(incident: Incident, deps: AnalyzeDeps): Promise<{ analysis: AnalysisSummary; kept: boolean }> {
+export async function runAnalysis(incident: Incident, deps: AnalyzeDeps): Promise<AnalysisSummary> {
   const started = Date.now();
   const arm = armAnalyzer(incident, deps);
   const analyzer = withFallback(arm.analyzer, deps.fallbackAnalyzer, (reason) =>
@@ -112,9 +112,9 @@ export async function runAnalysis(incident: Incident, deps: AnalyzeDeps): Promis
   // An incident analysed again (a re-driven execution) whose requests were spent on the model's analysis it holds
   // keeps that analysis rather than the offline one.
   const stored = incident.analysis;
-  if (gate.spentBefore && stored && !stored.fallbackReason && stored.provider !== deps.fallbackAnalyzer.provider) return { analysis: stored, kept: true };
+  if (gate.spentBefore && stored && !stored.fallbackReason && stored.provider !== deps.fallbackAnalyzer.provider) return stored;
   const summary = summaryOf(result, input, Date.now() - started, deps.config.LLM_PRICES_JSON);
-  return { analysis: arm.notes.length > 0 ? { ...summary, adjustments: [...(summary.adjustments ?? []), ...arm.notes] } : summary, kept: false };
+  return arm.notes.length > 0 ? { ...summary, adjustments: [...(summary.adjustments ?? []), ...arm.notes] } : summary;
 }
 
 /** Analyze stage: root cause, fix, confidence and a proposed action, stored on the incident. */
@@ -122,9 +122,9 @@ export async function analyzeStep(input: unknown, deps: AnalyzeDeps): Promise<An
   const { trigger } = parseState(input);
   const incident = await deps.incidents.get(trigger.incidentId);
   if (!incident) throw new NotFoundError(`incident ${trigger.incidentId} not found`);
-  const { analysis, kept } = await runAnalysis(incident, deps);
-  // A kept analysis's tokens were counted when it was made.
-  if (analysis.cost && !kept) {
+  const analysis = await runAnalysis(incident, deps);
+  // The analysis the incident already held (see runAnalysis) had its tokens counted when it was made.
+  if (analysis.cost && analysis !== incident.analysis) {
     const provider = { provider: analysis.provider };
     deps.metrics.count(METRIC.llmInputTokens, analysis.cost.inputTokens, provider);
     deps.metrics.count(METRIC.llmOutputTokens, analysis.cost.outputTokens, provider);
