@@ -32,6 +32,14 @@ export class WriteBudgetExhaustedError extends RetryableError {
   }
 }
 
+/**
+ * A read–change–write (`reviseVersioned`) lost the race to other writers of its item on every attempt it had.
+ * Retryable: the contention passes.
+ */
+export class VersionedWriteConflictError extends RetryableError {
+  override name = 'VersionedWriteConflictError';
+}
+
 /** The LLM provider throttled or failed transiently. */
 export class AnalyzerUnavailableError extends RetryableError {
   override name = 'AnalyzerUnavailableError';

@@ -2,7 +2,8 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { REMEDIATION_ACTIONS, type RemediationAction } from '../domain/incident.js';
 import { CATEGORIES, type Category } from '../logs/types.js';
-import { conditionalWrite } from '../stores/dynamo.js';
+import { VersionedWriteConflictError } from '../errors.js';
+import { type VersionedRevision, reviseVersioned } from '../stores/dynamo.js';
 import { INCIDENT_INDEXES } from '../stores/tables.js';
 import { type ActionStats, ENTRY_LIMITS, type KnowledgeEntry, type KnowledgeSource, bestAction } from './entry.js';
 import { type FixChange, type FixOutcome, type FixRecord, fixRecordSchema, fixRetired, moveFixOutcome, storedFixRecord } from './fix-record.js';
@@ -135,34 +136,40 @@ export function createEntryFeedback(options: { client: DynamoDBDocumentClient; t
    * an outcome lost between a claim and its count is (undercounting is the safer error).
    */
   async function reviseFixRecord(fingerprint: string, revise: (record: FixRecord) => { record: FixRecord; change: FixChange }): Promise<FixChange> {
-    for (let attempt = 0; attempt < FIX_WRITE_ATTEMPTS; attempt += 1) {
-      const response = await client.send(new GetCommand({ TableName: tableName, Key: entryKey(fingerprint), ConsistentRead: true }));
-      const item = response.Item;
-      const record = item ? storedFixRecord(item) : null;
-      if (!item || !record) return 'ignored';
-      const { record: revised, change } = revise(record);
-      if (change === 'ignored') return change;
-      const version = typeof item.fixVersion === 'number' ? item.fixVersion : 0;
-      const fixChanged = change === 'first' || change === 'replaced';
-      const written = await conditionalWrite(() =>
-        client.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: entryKey(fingerprint),
-            UpdateExpression: `SET fixRecord = :record, fixVersion = :next${fixChanged ? ', fix = :fix' : ''}`,
-            ConditionExpression: version === 0 ? 'attribute_not_exists(fixVersion)' : 'fixVersion = :version',
-            ExpressionAttributeValues: {
-              ':record': revised,
-              ':next': version + 1,
-              ...(version === 0 ? {} : { ':version': version }),
-              ...(fixChanged ? { ':fix': revised.current?.fix ?? [] } : {}),
-            },
-          }),
-        ),
-      );
-      if (written) return change;
+    try {
+      return await reviseVersioned({
+        what: `the fix record of ${fingerprint}`,
+        attempts: FIX_WRITE_ATTEMPTS,
+        read: async () => (await client.send(new GetCommand({ TableName: tableName, Key: entryKey(fingerprint), ConsistentRead: true }))).Item,
+        revise: (item): VersionedRevision<FixChange> => {
+          const record = item ? storedFixRecord(item) : null;
+          if (!item || !record) return { answer: 'ignored' };
+          const { record: revised, change } = revise(record);
+          if (change === 'ignored') return { answer: change };
+          const version = typeof item.fixVersion === 'number' ? item.fixVersion : 0;
+          const fixChanged = change === 'first' || change === 'replaced';
+          const write = () =>
+            client.send(
+              new UpdateCommand({
+                TableName: tableName,
+                Key: entryKey(fingerprint),
+                UpdateExpression: `SET fixRecord = :record, fixVersion = :next${fixChanged ? ', fix = :fix' : ''}`,
+                ConditionExpression: version === 0 ? 'attribute_not_exists(fixVersion)' : 'fixVersion = :version',
+                ExpressionAttributeValues: {
+                  ':record': revised,
+                  ':next': version + 1,
+                  ...(version === 0 ? {} : { ':version': version }),
+                  ...(fixChanged ? { ':fix': revised.current?.fix ?? [] } : {}),
+                },
+              }),
+            );
+          return { answer: change, write };
+        },
+      });
+    } catch (error) {
+      if (error instanceof VersionedWriteConflictError) return 'ignored';
+      throw error;
     }
-    return 'ignored';
   }
 
   return {

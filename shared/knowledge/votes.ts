@@ -1,4 +1,5 @@
-import { conditionalWrite } from '../stores/dynamo.js';
+import { reviseVersioned } from '../stores/dynamo.js';
+import { VersionedWriteConflictError } from '../errors.js';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { BaselineStore } from '../baselines/store.js';
 import type { ClaimName, Incident, RemediationAction } from '../domain/incident.js';
@@ -187,32 +188,37 @@ export function createVotes(options: VotesOptions): Votes {
     change: (votes: UserVotes) => UserVotes | null,
     known?: Record<string, unknown>,
   ): Promise<{ previous: FeedbackVote | null; next: FeedbackVote | null }> {
-    let item = known;
-    for (let attempt = 0; attempt < VOTE_WRITE_ATTEMPTS; attempt += 1) {
-      if (!item || attempt > 0) {
-        item = (await client.send(new GetCommand({ TableName: tables.incidents, Key: feedbackKey(incidentId, login), ConsistentRead: true }))).Item;
-      }
-      const votes = userVotesOf(item);
-      const previous = standingVote(votes);
-      const changed = change(votes);
-      if (!changed) return { previous, next: previous };
-      const next = standingVote(changed);
-      const rev = typeof item?.rev === 'number' ? item.rev : 0;
-      const guard = {
-        ConditionExpression: !item ? 'attribute_not_exists(pk)' : rev === 0 ? 'attribute_not_exists(rev)' : 'rev = :rev',
-        ...(item && rev > 0 ? { ExpressionAttributeValues: { ':rev': rev } } : {}),
-      };
-      const key = feedbackKey(incidentId, login);
-      const stored = { ...key, user: item?.user ?? login, vote: next, command: changed.command, reaction: changed.reaction, rev: rev + 1 };
-      const written = await conditionalWrite(() =>
-        !changed.command && !changed.reaction
-          ? client.send(new DeleteCommand({ TableName: tables.incidents, Key: key, ...guard }))
-          : client.send(new PutCommand({ TableName: tables.incidents, Item: stored, ...guard })),
-      );
-      if (written) return { previous, next };
+    const key = feedbackKey(incidentId, login);
+    try {
+      return await reviseVersioned({
+        what: `the votes of ${login} on ${incidentId}`,
+        attempts: VOTE_WRITE_ATTEMPTS,
+        known,
+        read: async () => (await client.send(new GetCommand({ TableName: tables.incidents, Key: key, ConsistentRead: true }))).Item,
+        revise: (item) => {
+          const votes = userVotesOf(item);
+          const previous = standingVote(votes);
+          const changed = change(votes);
+          if (!changed) return { answer: { previous, next: previous } };
+          const next = standingVote(changed);
+          const rev = typeof item?.rev === 'number' ? item.rev : 0;
+          const guard = {
+            ConditionExpression: !item ? 'attribute_not_exists(pk)' : rev === 0 ? 'attribute_not_exists(rev)' : 'rev = :rev',
+            ...(item && rev > 0 ? { ExpressionAttributeValues: { ':rev': rev } } : {}),
+          };
+          const stored = { ...key, user: item?.user ?? login, vote: next, command: changed.command, reaction: changed.reaction, rev: rev + 1 };
+          const write = () =>
+            !changed.command && !changed.reaction
+              ? client.send(new DeleteCommand({ TableName: tables.incidents, Key: key, ...guard }))
+              : client.send(new PutCommand({ TableName: tables.incidents, Item: stored, ...guard }));
+          return { answer: { previous, next }, write };
+        },
+      });
+    } catch (error) {
+      if (!(error instanceof VersionedWriteConflictError)) throw error;
+      logger.warn('feedback not recorded: its stored votes kept changing', { incidentId, user: login });
+      return { previous: null, next: null };
     }
-    logger.warn('feedback not recorded: its stored votes kept changing', { incidentId, user: login });
-    return { previous: null, next: null };
   }
 
   return {

@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException, DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, type BatchGetCommandOutput, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { RetryableError } from '../errors.js';
+import { RetryableError, VersionedWriteConflictError } from '../errors.js';
 import { isLoopbackHost } from '../validation.js';
 
 /** The embedded server on this machine accepts any credentials; the CLI must not need real ones for it. */
@@ -50,6 +50,49 @@ export async function conditionalWrite<T>(send: () => Promise<T>): Promise<T | n
     if (error instanceof ConditionalCheckFailedException) return null;
     throw error;
   }
+}
+
+/** Attempts a {@link reviseVersioned} may be given: each lost race costs a read and a write. */
+export const MAX_VERSIONED_ATTEMPTS = 10;
+
+/** What one attempt of {@link reviseVersioned} decided. */
+export interface VersionedRevision<Answer> {
+  /** The caller's answer: once the write lands, or at once when there is nothing to write. */
+  answer: Answer;
+  /** The change, written conditional on the version the attempt read; absent when there is nothing to write. */
+  write?: () => Promise<unknown>;
+}
+
+/**
+ * A read–change–write of one item under optimistic concurrency (no transactions locally): reads it, lets `revise`
+ * (pure) decide, and sends the write, which carries a condition on the version it read. When another writer got
+ * there first the item is read again and revised anew, at most `attempts` times in all; then a
+ * {@link VersionedWriteConflictError}. `known` (undefined: not known) is the item as the caller just read it, for
+ * the first attempt.
+ */
+export async function reviseVersioned<State, Answer>(revision: {
+  /** The item and what it is, for the error. */
+  what: string;
+  read: () => Promise<State>;
+  revise: (state: State) => VersionedRevision<Answer>;
+  attempts: number;
+  known?: State;
+}): Promise<Answer> {
+  const { what, read, revise, attempts, known } = revision;
+  if (!Number.isInteger(attempts) || attempts < 1 || attempts > MAX_VERSIONED_ATTEMPTS) {
+    throw new RangeError(`attempts of a versioned write must be a whole number from 1 to ${MAX_VERSIONED_ATTEMPTS}, got ${attempts}`);
+  }
+  for (let attempt = 0; attempt < attempts; attempt += 1) {
+    const state = attempt === 0 && known !== undefined ? known : await read();
+    const { answer, write } = revise(state);
+    if (!write) return answer;
+    const landed = await conditionalWrite(async () => {
+      await write();
+      return true;
+    });
+    if (landed) return answer;
+  }
+  throw new VersionedWriteConflictError(`${what} kept changing: ${attempts} conditional writes lost their race`);
 }
 
 /** One page of a Query or Scan, as the document client answers it. */
