@@ -130,7 +130,7 @@ export function createLearning(options: LearningOptions): Learning {
   }
 
   return {
-    ...createVotes({ client, tables, clock, logger, knowledge, experiments, baselines }),
+    ...createVotes({ client, tables, clock, logger, knowledge, verdicts, experiments, baselines }),
     knowledge,
     experiments,
     baselines,

@@ -8,7 +8,7 @@ import type { Clock, StepLogger } from '../ports.js';
 import { incidentKey } from '../stores/incident-store.js';
 import { claimOnce, releaseClaim } from './claims.js';
 import { type FeedbackSource, REACTION_FEEDBACK_COMMENT } from './feedback-source.js';
-import { createFixVerdicts } from './fix-verdict.js';
+import type { FixVerdicts } from './fix-verdict.js';
 import type { KnowledgeStore } from './store.js';
 
 /** Actions that change something; a thumbs-down on one of them is a false positive. */
@@ -102,15 +102,16 @@ export interface VotesOptions {
   tables: { incidents: string };
   clock: Clock;
   logger: StepLogger;
-  knowledge: Pick<KnowledgeStore, 'recordFeedback' | 'moveFixOutcome'>;
+  knowledge: Pick<KnowledgeStore, 'recordFeedback'>;
+  /** The incidents' fix outcomes a vote moves; the learning loop's own, which its run outcomes move too. */
+  verdicts: FixVerdicts;
   experiments: Pick<ExperimentStore, 'get' | 'addUnitVote' | 'addCounters'>;
   baselines: Pick<BaselineStore, 'addMetrics'>;
 }
 
 export function createVotes(options: VotesOptions): Votes {
-  const { client, tables, clock, logger, knowledge, experiments, baselines } = options;
+  const { client, tables, clock, logger, knowledge, verdicts, experiments, baselines } = options;
   const claim = (incidentId: string, name: ClaimName) => claimOnce(client, tables.incidents, incidentId, name, clock());
-  const verdicts = createFixVerdicts({ client, tableName: tables.incidents, knowledge });
 
   /** The stored votes on an incident, one per user: bounded by the reactions read (500 of each) and the commands. */
   async function feedbackItems(incidentId: string): Promise<Record<string, unknown>[]> {

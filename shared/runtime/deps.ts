@@ -44,6 +44,7 @@ import type { GateDeps } from '../baselines/evaluate.js';
 import { createBaselineStore } from '../baselines/store.js';
 import { type Learning, createLearning } from '../knowledge/learning.js';
 import { type Votes, createVotes } from '../knowledge/votes.js';
+import { createFixVerdicts } from '../knowledge/fix-verdict.js';
 import { createEntryFeedback } from '../knowledge/store.js';
 import { createExperimentStore } from '../experiments/store.js';
 import { ENTRY_LOOKUP, type EntryLookup } from '../knowledge/lookup.js';
@@ -412,12 +413,14 @@ export function createLearningDeps(config: Config, logger: StepLogger, clock: ()
  */
 export function createVoteDeps(config: Config, logger: StepLogger, clock: () => Date = () => new Date()): Votes {
   const client = documentClientFor(config);
+  const knowledge = createEntryFeedback({ client, tableName: config.INCIDENTS_TABLE });
   return createVotes({
     client,
     tables: { incidents: config.INCIDENTS_TABLE },
     clock,
     logger,
-    knowledge: createEntryFeedback({ client, tableName: config.INCIDENTS_TABLE }),
+    knowledge,
+    verdicts: createFixVerdicts({ client, tableName: config.INCIDENTS_TABLE, knowledge }),
     experiments: createExperimentStore({ client, tableName: config.EXPERIMENTS_TABLE }),
     baselines: createBaselineStore({ client, tableName: config.BASELINES_TABLE }),
   });
