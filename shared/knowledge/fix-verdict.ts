@@ -41,15 +41,9 @@ const asOutcome = (value: unknown): FixOutcome | null => (value === 'success' ||
 export function createFixVerdicts(options: { client: DynamoDBDocumentClient; tableName: string; knowledge: Pick<KnowledgeStore, 'moveFixOutcome'> }): FixVerdicts {
   const { client, tableName, knowledge } = options;
 
-  /**
-   * Writes the incident's outcomes (`expression`, on `:o`) unless `condition` fails, and moves the one counted on the
-   * record from what it was to `to` (`run`: what the write read as `runFixOutcome`; `kept`: it moves nothing). False
-   * when the condition failed.
-   */
-  async function count(incident: Incident, expression: string, values: Record<string, unknown>, to: FixOutcome | 'run' | 'kept', at: Date, condition = '') {
-    // A fork's failures teach nothing (see countsAsEvidence), nor does an incident without an entry or a proposal.
-    if (!incident.fingerprint || !countsAsEvidence(incident) || proposedFix(incident).length === 0) return true;
-    const response = await conditionalWrite(() =>
+  /** Writes the incident's outcomes (`expression`, on `:o`) unless `condition` fails: what they were, else null. */
+  function writeOutcomes(incident: Incident, expression: string, values: Record<string, unknown>, condition = '') {
+    return conditionalWrite(() =>
       client.send(
         new UpdateCommand({
           TableName: tableName,
@@ -61,9 +55,18 @@ export function createFixVerdicts(options: { client: DynamoDBDocumentClient; tab
         }),
       ),
     );
+  }
+
+  /**
+   * Writes the incident's outcomes as {@link writeOutcomes} does, and moves the one counted on the record from what it
+   * was to `to` (`run`: what the write read as `runFixOutcome`). False when the condition failed.
+   */
+  async function count(incident: Incident, expression: string, values: Record<string, unknown>, to: FixOutcome | 'run', at: Date, condition = '') {
+    // A fork's failures teach nothing (see countsAsEvidence), nor does an incident without an entry or a proposal.
+    if (!incident.fingerprint || !countsAsEvidence(incident) || proposedFix(incident).length === 0) return true;
+    const response = await writeOutcomes(incident, expression, values, condition);
     if (!response) return false;
     const old: Record<string, unknown> = response.Attributes ?? {};
-    if (to === 'kept') return true;
     const [from, next] = [asOutcome(old.fixOutcome), to === 'run' ? asOutcome(old.runFixOutcome) : to];
     if (from !== next) await knowledge.moveFixOutcome(incident.fingerprint, proposedFix(incident), from, next, at);
     return true;
@@ -74,7 +77,7 @@ export function createFixVerdicts(options: { client: DynamoDBDocumentClient; tab
       // Counted while no writer's vote stands; kept either way, for when the votes are taken back.
       const noVotes = ' AND (attribute_not_exists(feedbackUp) OR feedbackUp <= :z) AND (attribute_not_exists(feedbackDown) OR feedbackDown <= :z)';
       if (!(await count(incident, 'SET runFixOutcome = :o, fixOutcome = :o', { ':o': outcome, ':z': 0 }, outcome, at, noVotes))) {
-        await count(incident, 'SET runFixOutcome = :o', { ':o': outcome }, 'kept', at);
+        await writeOutcomes(incident, 'SET runFixOutcome = :o', { ':o': outcome });
       }
     },
 
