@@ -15,7 +15,7 @@ import { ConfigError } from '../errors.js';
 import { claimOnce } from './claims.js';
 import { createFixVerdicts } from './fix-verdict.js';
 import { AUTOMATIC_ACTIONS, type Votes, createVotes } from './votes.js';
-import type { EntryDescription } from './store.js';
+import type { LearnedDescription } from './store.js';
 import type { EntryLookup } from './lookup.js';
 import { type KnowledgeStore, MAX_CANDIDATES, createKnowledgeStore } from './store.js';
 
@@ -66,7 +66,7 @@ export interface LearningOptions {
  * fix-verdict.ts), and only when the analysis found no text aimed at automated tools (an injected log steers the
  * model's fix; the comment withheld it, and the knowledge base must not show it on someone else's pull request).
  */
-function description(incident: Incident, action: RemediationAction | undefined): EntryDescription {
+function description(incident: Incident, action: RemediationAction | undefined): LearnedDescription {
   return {
     template: incident.template ?? incident.failureLines.map((l) => l.text).join('\n'),
     category: incident.category ?? 'unknown',

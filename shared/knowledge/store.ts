@@ -75,6 +75,12 @@ export interface EntryDescription {
   tags?: string[];
 }
 
+/**
+ * The description an incident's sighting or outcome gives its entry: never a fix, which only an import writes with
+ * the description; an incident's proposal reaches the entry through its fix record ({@link KnowledgeStore.moveFixOutcome}).
+ */
+export type LearnedDescription = Omit<EntryDescription, 'fix'> & { fix?: never };
+
 export interface KnowledgeStore {
   get(fingerprint: string): Promise<KnowledgeEntry | null>;
   /** Entries of one category, most recently seen first, at most `limit` (one query page). */
@@ -82,13 +88,13 @@ export interface KnowledgeStore {
   /** Every category, newest first per category; bounded by `limitPerCategory`. */
   listAll(limitPerCategory?: number): Promise<KnowledgeEntry[]>;
   /** Counts one more sighting, creating the entry (source `learned`) if it is new. */
-  recordSeen(fingerprint: string, description: EntryDescription, at: Date): Promise<void>;
+  recordSeen(fingerprint: string, description: LearnedDescription, at: Date): Promise<void>;
   /**
    * One outcome of `action` against this failure: `ADD attempts 1` and `ADD successes 1` if it worked. With `action`
    * null the outcome teaches the entry its description but not an action's record. The fix the incident proposed
    * gets its outcome through {@link moveFixOutcome}.
    */
-  recordOutcome(fingerprint: string, description: EntryDescription, action: RemediationAction | null, success: boolean, at: Date): Promise<void>;
+  recordOutcome(fingerprint: string, description: LearnedDescription, action: RemediationAction | null, success: boolean, at: Date): Promise<void>;
   /**
    * An incident's outcome of the fix it proposed changed from `from` to `to` (null: none; a first outcome comes from
    * null) on the entry's fix record (see fix-record.ts), which may revise the fix.
@@ -274,15 +280,14 @@ export function createKnowledgeStore(options: { client: DynamoDBDocumentClient; 
     async recordSeen(fingerprint, description, at) {
       const names: Record<string, string> = { '#seen': 'seen' };
       const values: Record<string, unknown> = { ':one': 1 };
-      const sets = describe({ ...description, fix: [] }, fingerprint, at, names, values, true);
+      const sets = describe(description, fingerprint, at, names, values, true);
       await update(fingerprint, sets, ['#seen :one'], names, values);
     },
 
     async recordOutcome(fingerprint, description, action, success, at) {
       const names: Record<string, string> = {};
       const values: Record<string, unknown> = {};
-      // The fix is the fix record's to write.
-      const sets = describe({ ...description, fix: [] }, fingerprint, at, names, values, false);
+      const sets = describe(description, fingerprint, at, names, values, false);
       await update(fingerprint, sets, action ? outcomeAdds(action, success, names, values) : [], names, values);
     },
 
