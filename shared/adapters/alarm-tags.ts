@@ -1,4 +1,5 @@
 import { ListTagsForResourceCommand, type CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { createExpiringCache } from '../expiring-cache.js';
 import type { AlarmTagReader, Clock } from '../ports.js';
 
 /** Tags change rarely and a flapping alarm fires many times an hour: one read per alarm per few minutes. */
@@ -11,19 +12,15 @@ const CACHE_ENTRIES = 1_000;
  * carry them (tag propagation off). Cached per alarm ARN for a few minutes in the warm function.
  */
 export function createCloudWatchAlarmTags(client: CloudWatchClient, clock: Clock = () => new Date()): AlarmTagReader {
-  const cache = new Map<string, { tags: Record<string, string>; until: number }>();
+  const cache = createExpiringCache<string, Record<string, string>>({ maxEntries: CACHE_ENTRIES, ttlMs: CACHE_MS, now: () => clock().getTime() });
   return {
     async tagsOf(alarmArn) {
-      const now = clock().getTime();
       const cached = cache.get(alarmArn);
-      if (cached && cached.until > now) return cached.tags;
+      if (cached) return cached;
       const response = await client.send(new ListTagsForResourceCommand({ ResourceARN: alarmArn }));
       const tags = Object.fromEntries((response.Tags ?? []).map((tag) => [tag.Key ?? '', tag.Value ?? '']).filter(([key]) => key !== ''));
-      cache.delete(alarmArn);
-      if (cache.size >= CACHE_ENTRIES) cache.delete(cache.keys().next().value as string);
-      cache.set(alarmArn, { tags, until: now + CACHE_MS });
+      cache.set(alarmArn, tags);
       return tags;
     },
   };
 }
-

@@ -4,6 +4,7 @@
  */
 import { createPrivateKey } from 'node:crypto';
 import { ConfigError } from '../errors.js';
+import { createExpiringCache } from '../expiring-cache.js';
 
 export interface GitHubAppCredentials {
   appId: number;
@@ -49,25 +50,12 @@ const FALLBACK_LIFETIME_MS = 55 * 60_000;
 export function createInstallationTokenCache(options: { clock?: () => Date; maxEntries?: number } = {}): InstallationTokenCache {
   const clock = options.clock ?? (() => new Date());
   const maxEntries = options.maxEntries ?? 500;
-  const entries = new Map<string, { value: string; freshUntil: number }>();
+  const tokens = createExpiringCache<string, string>({ maxEntries, ttlMs: FALLBACK_LIFETIME_MS, now: () => clock().getTime() });
   return {
-    get(key) {
-      const entry = entries.get(key);
-      if (!entry) return undefined;
-      if (clock().getTime() >= entry.freshUntil) {
-        entries.delete(key);
-        return undefined;
-      }
-      return entry.value;
-    },
+    get: (key) => tokens.get(key),
     set(key, value) {
-      const now = clock().getTime();
       const expiresAt = Date.parse(value.split('|')[2] ?? '');
-      const freshUntil = Number.isNaN(expiresAt) ? now + FALLBACK_LIFETIME_MS : expiresAt - EXPIRY_MARGIN_MS;
-      entries.delete(key);
-      entries.set(key, { value, freshUntil });
-      // Oldest first in insertion order: bounded memory however many installations a process serves.
-      while (entries.size > maxEntries) entries.delete(entries.keys().next().value as string);
+      tokens.set(key, value, Number.isNaN(expiresAt) ? FALLBACK_LIFETIME_MS : expiresAt - EXPIRY_MARGIN_MS - clock().getTime());
     },
   };
 }

@@ -11,6 +11,7 @@ import type { GitHubClients, GitHubPort, WriteLimiter } from '../ports.js';
 import { createInstallationTokenCache, type GitHubAppCredentials, type InstallationTokenCache } from './app-auth.js';
 import { createGitHubClient, type GitHubClientOptions } from './client.js';
 import { repositoryKey } from '../domain/repository-key.js';
+import { createExpiringCache } from '../expiring-cache.js';
 
 export type GitHubAuth = { kind: 'token'; token: string } | ({ kind: 'app' } & GitHubAppCredentials);
 
@@ -74,19 +75,16 @@ export function createGitHubClients(options: GitHubClientsOptions): GitHubClient
     ...(base.fetch ? { request: { fetch: base.fetch } } : {}),
   });
   const now = options.now ?? Date.now;
-  const installations = new Map<string, { installationId: number | null; expiresAt: number }>();
+  const installations = createExpiringCache<string, number | null>({ maxEntries: MAX_REMEMBERED_REPOSITORIES, ttlMs: INSTALLATION_FOUND_TTL_MS, now });
   const remember = (key: string, installationId: number | null): number | null => {
-    const ttl = installationId === null ? INSTALLATION_MISSING_TTL_MS : INSTALLATION_FOUND_TTL_MS;
-    installations.delete(key);
-    installations.set(key, { installationId, expiresAt: now() + ttl });
-    while (installations.size > MAX_REMEMBERED_REPOSITORIES) installations.delete(installations.keys().next().value as string);
+    installations.set(key, installationId, installationId === null ? INSTALLATION_MISSING_TTL_MS : INSTALLATION_FOUND_TTL_MS);
     return installationId;
   };
   return {
     async installationFor(repo) {
       const key = repositoryKey(`${repo.owner}/${repo.repo}`);
       const known = installations.get(key);
-      if (known && known.expiresAt > now()) return known.installationId;
+      if (known !== undefined) return known;
       try {
         const response = await appOctokit.request('GET /repos/{owner}/{repo}/installation', { owner: repo.owner, repo: repo.repo });
         const id = (response.data as { id?: unknown }).id;

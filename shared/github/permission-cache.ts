@@ -1,4 +1,5 @@
 import type { GitHubPort, RepoRef, RepositoryRole } from '../ports.js';
+import { createExpiringCache } from '../expiring-cache.js';
 import { hasWriteAccess } from './roles.js';
 
 /** How long an answer without write access is kept: a user just given access waits at most this long. */
@@ -19,23 +20,21 @@ export interface PermissionCache {
 
 /** `now`: milliseconds (`Date.now`), the TTL's clock. */
 export function createPermissionCache(now: () => number = Date.now): PermissionCache {
-  const kept = new Map<string, { at: number; role: Promise<RepositoryRole> }>();
+  const kept = createExpiringCache<string, Promise<RepositoryRole>>({ maxEntries: MAX_KEPT_PERMISSIONS, ttlMs: DENIED_PERMISSION_TTL_MS, now });
   return {
     permission(github, repo, user) {
       // GitHub's owner, repository and user names ignore case.
       const key = `${repo.owner}/${repo.repo}/${user}`.toLowerCase();
       const found = kept.get(key);
-      if (found && now() - found.at < DENIED_PERMISSION_TTL_MS) return found.role;
-      kept.delete(key);
-      if (kept.size >= MAX_KEPT_PERMISSIONS) kept.delete(kept.keys().next().value as string);
-      const entry = { at: now(), role: github.repositoryPermission(repo, user) };
-      kept.set(key, entry);
+      if (found) return found;
+      const role = github.repositoryPermission(repo, user);
+      kept.set(key, role);
       const forget = () => {
-        if (kept.get(key) === entry) kept.delete(key);
+        if (kept.get(key) === role) kept.delete(key);
       };
       // Kept only while it says no write access; a failed lookup is asked again.
-      entry.role.then((role) => hasWriteAccess(role) && forget(), forget);
-      return entry.role;
+      role.then((answer) => hasWriteAccess(answer) && forget(), forget);
+      return role;
     },
   };
 }
