@@ -27,6 +27,12 @@ export interface Incident {
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A proposal that waits for approval and was asked for (e-mailed for a push, on the comment for a pull request). */
+export const asked = (incident: Incident) => incident.status === 'awaiting_approval' && (incident.notifications ?? []).length > 0;
+
+/** The policy under which every automatic re-run waits for a person's approval. */
+export const RERUNS_NEED_APPROVAL = { requireApproval: [{ actions: ['rerun_failed_jobs'] }] };
 export const isPush = (i: number) => i % 2 === 0;
 
 /** Failure `i`: a push to main (even `i`) or a pull request's run (odd `i`), of its own workflow. */

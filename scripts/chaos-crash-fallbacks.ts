@@ -10,6 +10,9 @@
  *   notify-failed-published  the page is in the outbox; the chat webhook beside it hangs, so it is not recorded
  *   page-claimed             Notify's pages of the push failures claimed, their publishes hanging as above
  *   page-published           Notify's pages published, the chat webhook hanging, nothing recorded
+ *   approval-claimed         every failure's re-run waits for approval; the pushes' e-mailed requests claimed in the
+ *                            escalation ledger, their publishes hanging as above
+ *   approval-published       the same requests published, the chat webhook hanging, nothing recorded
  *   deferred-start           incidents ingest recorded but could not start (`"start": "deferred"`), started by the
  *                            reconciler, killed while their executions classify; after the restart GitHub redelivers
  *                            every failure at once
@@ -19,9 +22,9 @@
  *   votes                    `/guard feedback up` from three maintainers on every incident, killed once half were
  *                            answered; after the restart every command delivered twice at once
  *
- * Every accepted failure must end recorded and notified (by the reconciler's fallback where Notify failed), each push
- * failure paged once (twice at most where the crash came after the page went out and before it was recorded: the
- * ledger's one re-send), the notify-failed page once per window (twice at most likewise), at most one comment per
+ * Every accepted failure must end recorded and notified (by the reconciler's fallback where Notify failed; for the
+ * approval points, asked and waiting), each push failure paged once (twice at most where the crash came after the page
+ * or the approval e-mail went out and before it was recorded: the ledger's one re-send), the notify-failed page once per window (twice at most likewise), at most one comment per
  * pull request, one incident per run, no re-run; for `votes`, every maintainer's vote recorded, none counted twice on
  * the incident or its knowledge entry, and at most the votes unanswered at the kill left uncounted (see votesCounted).
  */
@@ -43,12 +46,13 @@ import { FakeGitHub } from '../test/support/fake-github.js';
 import { writeLeftBehind } from '../test/support/left-behind.js';
 import { exited, startChild, stopBoth } from './chaos-child.js';
 import {
-  DEADLINE_MS, FAILURES, type Incident, PR_BASE, SLOTS, commandComment, crashPointEnv, failure, incidentOf, isPush, leftByBatch, post, serveFailures, sleep,
-  waitUntil,
+  DEADLINE_MS, FAILURES, type Incident, PR_BASE, RERUNS_NEED_APPROVAL, SLOTS, asked, commandComment, crashPointEnv, failure, incidentOf, isPush, leftByBatch, post,
+  serveFailures, sleep, waitUntil,
 } from './chaos-crash-batch.js';
 
 export const FALLBACK_POINTS = [
-  'notify-failed', 'notify-failed-claimed', 'notify-failed-published', 'page-claimed', 'page-published', 'deferred-start', 'duplicates', 'votes',
+  'notify-failed', 'notify-failed-claimed', 'notify-failed-published', 'page-claimed', 'page-published', 'approval-claimed', 'approval-published',
+  'deferred-start', 'duplicates', 'votes',
 ] as const;
 export type FallbackPoint = (typeof FALLBACK_POINTS)[number];
 
@@ -149,6 +153,8 @@ interface Run {
 
 interface Scenario {
   onlyPullRequests: boolean;
+  /** Every failure a network error whose automatic re-run waits for a person's approval. */
+  approvals?: boolean;
   /** Settings of both starts, beyond crashPointEnv's. */
   env?: Record<string, string>;
   /** Before the first start: faults, a stalled outbox, incidents left behind. */
@@ -300,6 +306,22 @@ const SCENARIOS: Record<FallbackPoint, Scenario> = {
     reached: async ({ chat }) => chat.received.length >= Math.ceil(FAILURES / 2),
     pagesPerPush: [1, 2],
   },
+  'approval-claimed': {
+    onlyPullRequests: false,
+    approvals: true,
+    env: { UV_THREADPOOL_SIZE: '64' },
+    prepare: async ({ dataDir }) => stallOutbox(dataDir),
+    reached: async ({ dataDir }) => (await claimedPages(dataDir)).others >= Math.ceil(FAILURES / 2),
+    ended: asked,
+  },
+  'approval-published': {
+    onlyPullRequests: false,
+    approvals: true,
+    prepare: async ({ chat }) => chat.hang(true),
+    reached: async ({ chat }) => chat.received.length >= Math.ceil(FAILURES / 2),
+    ended: asked,
+    pagesPerPush: [1, 2],
+  },
   'deferred-start': {
     onlyPullRequests: false,
     env: RECONCILER,
@@ -359,10 +381,10 @@ const SCENARIOS: Record<FallbackPoint, Scenario> = {
 export async function crashAtFallback(point: FallbackPoint): Promise<boolean> {
   const scenario = SCENARIOS[point];
   const github = await FakeGitHub.start();
-  await serveFailures(github, false);
+  await serveFailures(github, scenario.approvals === true);
   const chat = await startChatWebhook();
   const dataDir = await mkdtemp(join(tmpdir(), `guard-chaos-crash-${point}-`));
-  const env = crashPointEnv(github, {}, { CHAT_WEBHOOK_URL: chat.url, ...scenario.env });
+  const env = crashPointEnv(github, scenario.approvals ? RERUNS_NEED_APPROVAL : {}, { CHAT_WEBHOOK_URL: chat.url, ...scenario.env });
   const run: Run = { github, chat, dataDir, url: '', ids: [], strayAnswers: 0, answeredOnlyDuplicate: 0, inFlight: [], answered: 0, unansweredAtKill: 0 };
   let first: ChildProcess | undefined;
   let second: ChildProcess | undefined;

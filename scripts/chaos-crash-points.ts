@@ -27,12 +27,11 @@ import { FakeModel } from '../test/support/fake-model.js';
 import { exited, startChild, stopBoth } from './chaos-child.js';
 import { FALLBACK_POINTS, type FallbackPoint, crashAtFallback } from './chaos-crash-fallbacks.js';
 import {
-  DEADLINE_MS, FAILURES, type Incident, PR_BASE, SLOTS, commandComment, crashPointEnv, failure, incidentOf, isPush, leftByBatch, post, serveFailures, sleep, waitUntil,
+  DEADLINE_MS, FAILURES, type Incident, PR_BASE, RERUNS_NEED_APPROVAL, SLOTS, asked, commandComment, crashPointEnv, failure, incidentOf, isPush, leftByBatch, post, serveFailures,
+  sleep, waitUntil,
 } from './chaos-crash-batch.js';
 
 type Point = 'after-202' | 'classify' | 'analyze' | 'remediate' | 'approval' | 'notify';
-
-const asked = (incident: Incident) => incident.status === 'awaiting_approval' && (incident.notifications ?? []).length > 0;
 
 async function crashAt(point: Point): Promise<boolean> {
   const github = await FakeGitHub.start();
@@ -42,7 +41,7 @@ async function crashAt(point: Point): Promise<boolean> {
   const dataDir = await mkdtemp(join(tmpdir(), `guard-chaos-crash-${point}-`));
   const env = crashPointEnv(
     github,
-    point === 'approval' ? { requireApproval: [{ actions: ['rerun_failed_jobs'] }] } : {},
+    point === 'approval' ? RERUNS_NEED_APPROVAL : {},
     point === 'analyze' ? { ANALYZER: 'openai', LLM_BASE_URL: model.baseUrl, LLM_MODEL: 'chaos-model', LLM_API_KEY: 'chaos-key' } : {},
   );
   const onlyPullRequests = point === 'notify';

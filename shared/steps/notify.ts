@@ -12,7 +12,8 @@ import type { NotifyDeps } from './deps.js';
 import { storeIncidentFromTrigger } from '../domain/incident-from-trigger.js';
 import { escalationFor } from '../notify/escalation-policy.js';
 import { commitToCommentOn, rerunUnderWay } from '../domain/handoff.js';
-import type { CommentOutcome, GitHubPort } from '../ports.js';
+import type { CommentOutcome, EscalationOccurrence, GitHubPort } from '../ports.js';
+import { shortHash } from '../domain/trigger.js';
 import { policyFor } from '../remediation/policy.js';
 import { plannedProposalDigest, revisionAfter } from '../remediation/proposal-digest.js';
 import { type NotifyResult, type PipelineState, approverOf, describeCaught, parseState } from './state.js';
@@ -135,14 +136,39 @@ async function requestApproval(state: PipelineState, taskToken: string, deps: No
     const result = await github.upsertComment({ owner, repo }, incident.pullRequest, COMMENT_MARKER, await pullRequestComment(incident, deps.incidents, deps.logger));
     notifications.push({ channel: 'github_comment', target: `${incident.repository}#${incident.pullRequest}`, outcome: result.outcome, detail: 'approval request', at, commentId: result.commentId });
   } else {
-    const action = incident.plan ? ACTION_WORDS[incident.plan.action] ?? incident.plan.action : 'act';
-    const published = await deps.escalations.publish(
-      renderEscalation(incident, `Pipeline Guard proposes to ${action}: approve or reject it with the commands below.`, undefined, state.execution?.arn, { taskToken, endpoint: deps.config.SFN_ENDPOINT }),
-    );
-    notifications.push({ channel: 'sns', target: 'escalation-topic', outcome: 'published', detail: published.messageId, at });
+    notifications.push(await mailApprovalRequest(state, incident, taskToken, deps));
   }
   await deps.incidents.update(incident.id, {}, { notifications, history: [{ at, event: 'approval_requested', detail: notifications.map((n) => `${n.channel}:${n.outcome}`).join(', ') }] });
   return { incidentId: incident.id, status: 'awaiting_approval', notifications: notifications.length };
+}
+
+/**
+ * The approval request by e-mail, claimed in the escalation ledger like a page (one item per incident and task token,
+ * for as long as the token may be answered): it is published after the claim and recorded after that, so a crash in
+ * between lets the next try send it once more, and no further try sends a third (shared/notify/claimed-page.ts).
+ */
+async function mailApprovalRequest(state: PipelineState, incident: Incident, taskToken: string, deps: NotifyDeps): Promise<NotificationRecord> {
+  const at = deps.clock();
+  const occurrence: EscalationOccurrence = {
+    key: `approval:${incident.id}:${shortHash(taskToken)}`,
+    incidentId: incident.id,
+    at,
+    windowMinutes: policyFor(deps.remediation.policyFile, incident.repository, false).approvalTimeoutMinutes,
+    mayOpen: true,
+    label: `approval request of ${incident.id}`,
+    digest: false,
+  };
+  const tally = await deps.escalationLedger.record(occurrence);
+  if (!tally.send) {
+    return { channel: 'sns', target: 'escalation-topic', outcome: 'skipped', detail: 'the approval request with this task token went out on an earlier try of this step', at: at.toISOString() };
+  }
+  const action = incident.plan ? ACTION_WORDS[incident.plan.action] ?? incident.plan.action : 'act';
+  const message = renderEscalation(incident, `Pipeline Guard proposes to ${action}: approve or reject it with the commands below.`, undefined, state.execution?.arn, {
+    taskToken,
+    endpoint: deps.config.SFN_ENDPOINT,
+  });
+  const published = await publishClaimedPage(message, occurrence, deps);
+  return { channel: 'sns', target: 'escalation-topic', outcome: 'published', detail: published.messageId, at: at.toISOString() };
 }
 
 /**

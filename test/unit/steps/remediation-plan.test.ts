@@ -257,6 +257,35 @@ describe('approval: a proposal is approved and applied as it was shown', () => {
     expect((await deps.incidents.get(trigger.incidentId))?.approval).toMatchObject({ status: 'pending', taskToken: 'token-1', revision: 1 });
   });
 
+  it('e-mails a request at most twice however often a crash comes between the e-mail and its record', async () => {
+    // Prepare: the first two tries die after the e-mail went out, before the incident recorded it (the store's write
+    // of the request's history fails as the crash would cut it).
+    const { deps, published } = stepDeps({ github: createFakeGitHub().port, remediation: remediationDeps({ policyFile: FIX_PRS_ON }) });
+    const update = deps.incidents.update.bind(deps.incidents);
+    let crashes = 2;
+    deps.incidents.update = async (id, fields, lists) => {
+      if (lists?.history?.some((entry) => entry.event === 'approval_requested') && crashes-- > 0) throw new Error('killed before the request was recorded');
+      return update(id, fields, lists);
+    };
+    const push = structuredClone(loadWebhook('workflow_run-failure')).body as Record<string, any>;
+    push.workflow_run.pull_requests = [];
+    const trigger = triggerFromWorkflowRun(push as never, 'd-push');
+    await deps.incidents.create(
+      newIncident({ ...githubIncidentFields(trigger), category: 'test_failure', fingerprint: 'fp', analysis: analysis({ patch: { diff: PATCH, files: ['src/tax.ts'] } }) }, deps.clock()),
+      githubIncidentScope(trigger),
+    );
+    await remediateStep({ trigger }, deps);
+
+    // Act: the step tried three times with the execution's one token (two retries after the crashes)
+    for (let attempt = 0; attempt < 3; attempt += 1) await notifyStep({ trigger, approvalRequest: { taskToken: 'token-1' } }, deps).catch(() => null);
+
+    // Assert: the e-mail and the one re-send the ledger allows; the third try records the request without a third
+    expect(published).toHaveLength(2);
+    const incident = await deps.incidents.get(trigger.incidentId);
+    expect(incident?.history.filter((entry) => entry.event === 'approval_requested')).toHaveLength(1);
+    expect(incident?.notifications.at(-1)).toMatchObject({ channel: 'sns', outcome: 'skipped' });
+  });
+
   it('records an approval sent with the e-mailed commands: the finished incident no longer reads as waiting for it', async () => {
     // Prepare: on-call approved the e-mailed proposal with its send-task-success command; the fix PR was opened.
     const { deps, trigger } = await mailedFixPr();
