@@ -1,7 +1,7 @@
 import { GitHubUnavailableError } from '../errors.js';
 import { COMMENT_MARKER } from '../notify/comment.js';
 import type { GitHubClients, GitHubPort } from '../ports.js';
-import { type CommentSlots, commentSlotKey } from '../stores/comment-slots.js';
+import { type CommentSlots, commentSlotKey, commitCommentSlotKey } from '../stores/comment-slots.js';
 
 export interface CommentSlotOptions {
   /** How long a writer that lost the claim waits in-process for the winner's comment id before giving up (retryable). */
@@ -20,36 +20,54 @@ export interface CommentSlotOptions {
  * command) is its own comment and passes by. Through the slot it would take the pull request's slot and record
  * its own id there, and every incident comment after it would be created unguarded; or wait, in a webhook that
  * has 10 s in all, for an incident comment being created.
+ *
+ * `commentOnCommit` claims the run's slot on the commit the same way: two executions of one run (a retried step
+ * beside a re-driven execution) each found no comment and each posted one. The loser is answered with the winner's
+ * comment as it stands (`unchanged`, without a URL): a commit comment is never edited, and reading GitHub's list
+ * again could miss a comment created a moment ago.
  */
 export function withCommentSlot(port: GitHubPort, slots: CommentSlots, options: CommentSlotOptions = {}): GitHubPort {
   const waitMs = options.waitMs ?? 15_000;
   const pollMs = options.pollMs ?? 250;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+
+  /** `create` under the slot `key`; `created(commentId)` for a writer that finds the comment made by another. */
+  async function underSlot<T extends { commentId: number }>(key: string, create: () => Promise<T>, created: (commentId: number) => Promise<T>): Promise<T> {
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+      const claim = await slots.claim(key);
+      if (claim.won) {
+        try {
+          const result = await create();
+          await slots.record(key, claim.holder, result.commentId);
+          return result;
+        } catch (error) {
+          await slots.release(key, claim.holder);
+          throw error;
+        }
+      }
+      if (claim.slot.commentId) return created(claim.slot.commentId);
+      if (Date.now() >= deadline) {
+        throw new GitHubUnavailableError(`another execution is creating the comment on ${key}; retry to update it`);
+      }
+      await sleep(pollMs);
+    }
+  }
+
   return {
     ...port,
     async upsertComment(repo, issueNumber, marker, body) {
       if (marker !== COMMENT_MARKER) return port.upsertComment(repo, issueNumber, marker, body);
-      const key = commentSlotKey(repo.owner, repo.repo, issueNumber);
-      const deadline = Date.now() + waitMs;
-      for (;;) {
-        const claim = await slots.claim(key);
-        if (claim.won) {
-          try {
-            const result = await port.upsertComment(repo, issueNumber, marker, body);
-            await slots.record(key, claim.holder, result.commentId);
-            return result;
-          } catch (error) {
-            await slots.release(key, claim.holder);
-            throw error;
-          }
-        }
-        // The comment exists: updating it in place cannot create a second one.
-        if (claim.slot.commentId) return port.upsertComment(repo, issueNumber, marker, body);
-        if (Date.now() >= deadline) {
-          throw new GitHubUnavailableError(`another execution is creating the comment on ${key}; retry to update it`);
-        }
-        await sleep(pollMs);
-      }
+      const write = () => port.upsertComment(repo, issueNumber, marker, body);
+      // The comment exists: updating it in place cannot create a second one.
+      return underSlot(commentSlotKey(repo.owner, repo.repo, issueNumber), write, write);
+    },
+    async commentOnCommit(repo, sha, marker, body) {
+      return underSlot(
+        commitCommentSlotKey(repo.owner, repo.repo, sha, marker),
+        () => port.commentOnCommit(repo, sha, marker, body),
+        async (commentId) => ({ outcome: 'unchanged' as const, commentId, url: null }),
+      );
     },
   };
 }

@@ -1,5 +1,6 @@
 /**
- * The one-comment-per-pull-request slot, kept in the incidents table (item `COMMENTSLOT#<owner/repo#pr>`).
+ * The one-comment-per-pull-request slot, kept in the incidents table (item `COMMENTSLOT#<owner/repo#pr>`), and
+ * the one-comment-per-run slot of a comment on a pushed commit (`COMMENTSLOT#<owner/repo@sha#marker hash>`).
  *
  * Two executions for one pull request (CI and lint failing on the same push) both looked for the bot's comment,
  * found none and both POSTed one. Now the first to create claims the slot (one write that takes a free slot and
@@ -10,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { conditionalWrite } from './dynamo.js';
 import { repositoryKey } from '../domain/repository-key.js';
+import { shortHash } from '../domain/trigger.js';
 
 const SLOT_TTL_SECONDS = 400 * 86_400;
 
@@ -34,6 +36,14 @@ export interface CommentSlots {
 
 export function commentSlotKey(owner: string, repo: string, issueNumber: number): string {
   return `${repositoryKey(`${owner}/${repo}`)}#${issueNumber}`;
+}
+
+/**
+ * The slot of the guard's comment on a commit for one run: the commit and the comment's marker (which names the run),
+ * so each run that failed on the commit has its own comment and each gets one.
+ */
+export function commitCommentSlotKey(owner: string, repo: string, sha: string, marker: string): string {
+  return `${repositoryKey(`${owner}/${repo}`)}@${sha.toLowerCase()}#${shortHash(marker)}`;
 }
 
 function slotOf(item: Record<string, unknown> | undefined, fallbackAt: string): CommentSlot {

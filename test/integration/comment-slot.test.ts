@@ -68,6 +68,29 @@ describe('comment slot: one comment per pull request under concurrency', () => {
     expect(error).toMatchObject({ name: 'GitHubUnavailableError' });
     expect(fake.comments.get(13) ?? []).toHaveLength(0);
   });
+
+  it("two executions commenting on one run's commit at once create one comment; the other is told of it", async () => {
+    // Each execution its own Lambda: its own client and store, sharing only GitHub and the table.
+    const sha = 'c0ffee5a1e5d9f0b7d2a4c6e8f0a1b3c5d7e9f02';
+    const marker = '<!-- pipeline-guard:commit-comment run 77 -->';
+    const ports = [0, 1].map(() => withCommentSlot(clientFor(fake), slots(), { pollMs: 20 }));
+
+    const results = await Promise.all(ports.map((port, i) => port.commentOnCommit(repo, sha, marker, `${marker}\nexecution ${i}`)));
+
+    expect(fake.commitComments.get(sha)).toHaveLength(1);
+    expect(results.map((r) => r.outcome).sort()).toEqual(['created', 'unchanged']);
+    expect(new Set(results.map((r) => r.commentId)).size).toBe(1);
+  });
+
+  it("keeps another run's comment on the same commit apart: each run has its own", async () => {
+    const sha = 'c0ffee5a1e5d9f0b7d2a4c6e8f0a1b3c5d7e9f03';
+    const port = withCommentSlot(clientFor(fake), slots());
+
+    await port.commentOnCommit(repo, sha, '<!-- pipeline-guard:commit-comment run 78 -->', 'ci');
+    await port.commentOnCommit(repo, sha, '<!-- pipeline-guard:commit-comment run 79 -->', 'lint');
+
+    expect(fake.commitComments.get(sha)).toHaveLength(2);
+  });
 });
 
 describe('comment slot store: one write per claim, and the lease', () => {
