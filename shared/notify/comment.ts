@@ -311,21 +311,52 @@ function renderOpen(incident: Incident, attempts: Incident[]): string[] {
 }
 
 /**
- * The pull-request comment: one per pull request, read in five seconds (and, with its own `marker`, the comment on
- * a pushed commit, about its run alone). The first line says what failed, then
+ * GitHub's rule for a user's login: letters, digits and single hyphens, neither first nor last, at most 39 characters.
+ * A bot's (`dependabot[bot]`) fails it, as does any name GitHub would not have given an account.
+ */
+const USER_LOGIN = /^[A-Za-z\d](?:[A-Za-z\d]|-(?=[A-Za-z\d])){0,38}$/;
+
+/**
+ * What makes a comment the guard's on a pushed commit: the marker that names its run (see {@link commitCommentMarker}),
+ * and the user who started the run (`triggering_actor`), when known.
+ */
+export interface CommitCommentFor {
+  marker: string;
+  actor: string | null;
+}
+
+/**
+ * The lines only a commit's comment has. GitHub notifies a commit's author of comments on it only when the commit's
+ * e-mail belongs to their account, and whoever pushed may not be its author (a merge, a cherry-pick): the comment
+ * @mentions the user who started the run, when that is a plain user login, never a bot (a mention reaches none) nor
+ * anyone the log names (log text is escaped and fenced as everywhere). It is written once and never edited, which
+ * would take the App's *Contents: write*: it says so, and where a later green run shows.
+ */
+function commitCommentLines(onCommit: CommitCommentFor): { greeting: string[]; footer: string[] } {
+  const { actor } = onCommit;
+  return {
+    greeting: actor && USER_LOGIN.test(actor) ? [`@${actor}: the run your push started failed.`] : [],
+    footer: ["_This comment is not updated: the commit's checks show whether a later run passed._"],
+  };
+}
+
+/**
+ * The pull-request comment: one per pull request, read in five seconds (and, given `onCommit`, the comment on a
+ * pushed commit, about its run alone: see {@link commitCommentLines}). The first line says what failed, then
  * the verdict (caused by this change / flaky / also failing on the base branch / not determined) and the action
  * that actually happened; log lines, model suggestions and history are folded into `<details>`. Attempts of one
  * run collapse into one entry; resolved failures fold away below the open ones. Everything from logs or the
  * analyzer is escaped or fenced, internal identifiers stay in HTML comments, and the result stays under GitHub's
  * size limit.
  */
-export function renderComment(incident: Incident, others: Incident[] = [], marker = COMMENT_MARKER): string {
+export function renderComment(incident: Incident, others: Incident[] = [], onCommit?: CommitCommentFor): string {
   const attempts = others.filter((other) => other.id !== incident.id && sameRun(other, incident));
   const rest = latestPerRun(others.filter((other) => other.id !== incident.id && !sameRun(other, incident)));
   const stillFailing = rest.filter((other) => other.status !== 'resolved').slice(0, 5);
   const resolvedOthers = rest.filter((other) => other.status === 'resolved').slice(0, 5);
   const resolved = incident.status === 'resolved';
-  const parts: string[] = [marker, `<!-- incident: ${incident.id} -->`, title(incident, stillFailing.length)];
+  const { greeting, footer } = onCommit ? commitCommentLines(onCommit) : { greeting: [], footer: [] };
+  const parts: string[] = [onCommit?.marker ?? COMMENT_MARKER, `<!-- incident: ${incident.id} -->`, title(incident, stillFailing.length), ...greeting];
   if (resolved) {
     const how = resolvedBySameCommitRerun(incident) ? 'Passed' : 'Fixed';
     parts.push(`${how} in ${escapeMarkdown(incident.resolvedBy ?? 'a later run')} after ${formatDuration(incident.timeToRecoverySeconds)}.`);
@@ -338,6 +369,7 @@ export function renderComment(incident: Incident, others: Incident[] = [], marke
   if (resolvedOthers.length > 0) {
     parts.push(details(`Resolved on this pull request (${resolvedOthers.length})`, resolvedOthers.map((other) => `- ✅ ${headline(other)} — ${runLink(other)}, fixed in ${escapeMarkdown(other.resolvedBy ?? 'a later run')}`)));
   }
+  parts.push(...footer);
   return truncateComment(parts.join('\n\n'));
 }
 

@@ -16,7 +16,7 @@ import type { CommentOutcome, EscalationOccurrence, GitHubPort } from '../ports.
 import { shortHash } from '../domain/trigger.js';
 import { policyFor } from '../remediation/policy.js';
 import { plannedProposalDigest, revisionAfter } from '../remediation/proposal-digest.js';
-import { type NotifyResult, type PipelineState, approverOf, describeCaught, parseState } from './state.js';
+import { type NotifyResult, type PipelineState, approverOf, describeCaught, parseState, triggeringActorOf } from './state.js';
 
 function stageErrorsOf(state: PipelineState, at: string): StageError[] {
   const errors: StageError[] = [];
@@ -203,7 +203,7 @@ interface CommentWrite {
  * place). A push's on the pushed commit, where its author sees it: once per run, never edited; not while a re-run
  * of the guard's is under way (its result decides, and comes back as a new incident) nor once the failure recovered.
  */
-function commentToWrite(incident: Incident, deps: NotifyDeps): CommentWrite | null {
+function commentToWrite(incident: Incident, actor: string | null, deps: NotifyDeps): CommentWrite | null {
   if (incident.source !== 'github' || !incident.repository) return null;
   const [owner, repo] = incident.repository.split('/') as [string, string];
   const { pullRequest } = incident;
@@ -227,7 +227,7 @@ function commentToWrite(incident: Incident, deps: NotifyDeps): CommentWrite | nu
   return {
     channel: 'commit_comment',
     target: `${incident.repository}@${sha}`,
-    write: (github) => github.commentOnCommit({ owner, repo }, sha, marker, renderComment(incident, [], marker)),
+    write: (github) => github.commentOnCommit({ owner, repo }, sha, marker, renderComment(incident, [], { marker, actor })),
   };
 }
 
@@ -255,7 +255,7 @@ export async function notifyStep(input: unknown, deps: NotifyDeps): Promise<Noti
   let budgetReason = '';
   const previous = state.notify;
   const github = deps.github.forInstallation(incident.installationId, deps.signal);
-  const comment = commentToWrite(incident, deps);
+  const comment = commentToWrite(incident, triggeringActorOf(state), deps);
   if (comment && !github) {
     notifications.push({ channel: comment.channel, target: comment.target, outcome: 'skipped', detail: 'no GitHub credentials configured', at: at() });
   } else if (comment && github) {

@@ -16,7 +16,7 @@ import type { VariantParams } from '../experiments/params.js';
 import type { GitHubPort, RerunKey } from '../ports.js';
 import type { RemediateDeps } from './deps.js';
 import { fallbackAnalysisOf } from '../analysis/incident-analysis.js';
-import { type PipelineState, type RemediateResult, approverOf, describeCaught, parseState } from './state.js';
+import { type PipelineState, type RemediateResult, approverOf, describeCaught, parseState, triggeringActorOf } from './state.js';
 
 /** Actions that change something outside the guard: what "actions attempted/succeeded" count. */
 const AUTOMATIC_KINDS: ReadonlySet<string> = new Set(['rerun_failed_jobs', 'open_fix_pr', 'run_runbook']);
@@ -40,7 +40,7 @@ async function startedByUs(
   deps: RemediateDeps,
 ): Promise<boolean> {
   if (ledgerSaysOurs) return true;
-  const actor = state.trigger.source === 'github' ? state.trigger.triggeringActor : null;
+  const actor = triggeringActorOf(state);
   if (!actor || !github || (incident.runAttempt ?? 1) <= 1) return false;
   try {
     return (await github.botLogin()).toLowerCase() === actor.toLowerCase();

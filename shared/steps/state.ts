@@ -122,3 +122,8 @@ export function approverOf(approval: PipelineState['approval']): string {
   const approvedBy = approval?.approvedBy;
   return typeof approvedBy === 'string' && approvedBy.trim() !== '' ? approvedBy.trim().slice(0, 100) : 'an approver';
 }
+
+/** Who started the failed run attempt (`workflow_run.triggering_actor`): GitHub Actions runs only. */
+export function triggeringActorOf(state: PipelineState): string | null {
+  return state.trigger.source === 'github' ? state.trigger.triggeringActor : null;
+}

@@ -16,9 +16,9 @@ import { createFakeGitHub, scriptedAnalyzer, stepDeps } from '../../support/fake
  */
 const SHA = '9f2c4e1ab37d5c6e8f901b2a3c4d5e6f7a8b9c0d';
 
-function pushTrigger(event = 'push') {
+function pushTrigger(event = 'push', actor: string | null = 'dana-dev') {
   const body = structuredClone(loadWebhook('workflow_run-failure')).body as Record<string, any>;
-  Object.assign(body.workflow_run, { event, head_branch: 'main', pull_requests: [] });
+  Object.assign(body.workflow_run, { event, head_branch: 'main', pull_requests: [], triggering_actor: actor === null ? null : { login: actor, type: 'User' } });
   return triggerFromWorkflowRun(body as never, 'delivery-push');
 }
 
@@ -31,6 +31,12 @@ async function handled(deps: ReturnType<typeof stepDeps>['deps'], trigger = push
   await analyzeStep({ trigger }, deps);
   await remediateStep({ trigger }, deps);
   return trigger;
+}
+
+/** The @mentions GitHub renders in a comment: outside code blocks and code spans, not defused by a zero-width space. */
+function renderedMentions(body: string): string[] {
+  const prose = body.replace(/^(`{3,})[^\n]*\n[\s\S]*?\n\1$/gm, '').replace(/(`+)[^`]*?\1/g, '');
+  return prose.match(/(?<![\w\u200b])@[A-Za-z0-9-]+/g) ?? [];
 }
 
 describe('a failed run on a push', () => {
@@ -52,6 +58,37 @@ describe('a failed run on a push', () => {
     expect(incident.notifications.map((n) => `${n.channel}:${n.outcome}`)).toEqual(['commit_comment:created', 'commit_comment:unchanged']);
     expect(published).toHaveLength(0);
     expect(nextStep(incident)).toMatchObject({ human: false, text: "Nothing for on-call: the guard's comment on commit 9f2c4e1 tells its author what failed." });
+  });
+
+  it('@mentions the user who pushed, so they are notified: never a bot, a login GitHub would not allow, or a name in the log', async () => {
+    // Prepare: four pushes, by a person, a bot, a name no GitHub account can have, and nobody named; the log names someone.
+    const comments = [];
+    for (const actor of ['dana-dev', 'dependabot[bot]', 'bad--login', null]) {
+      const github = createFakeGitHub();
+      const { deps } = stepDeps({ github: github.port, analyzer: scriptedAnalyzer({ proposedAction: 'comment_only' }) });
+      const trigger = await handled(deps, pushTrigger('push', actor));
+      const incident = (await deps.incidents.get(trigger.incidentId))!;
+      await deps.incidents.update(trigger.incidentId, { failureLines: [...incident.failureLines, { line: 41, text: 'ping @mallory about this' }] });
+
+      // Act
+      await notifyStep({ trigger }, deps);
+      comments.push([...github.commitComments.values()][0] ?? '');
+    }
+
+    // Assert
+    const mentions = comments.map(renderedMentions);
+    expect(mentions).toEqual([['@dana-dev'], [], [], []]);
+    expect(comments[0]).toMatch(/^@dana-dev\b/m);
+  });
+
+  it('says it is written once and not updated: whether a later run passed is on the commit\'s checks', async () => {
+    const github = createFakeGitHub();
+    const { deps } = stepDeps({ github: github.port, analyzer: scriptedAnalyzer({ proposedAction: 'comment_only' }) });
+    const trigger = await handled(deps);
+
+    await notifyStep({ trigger }, deps);
+
+    expect([...github.commitComments.values()][0]).toContain("This comment is not updated: the commit's checks show whether a later run passed.");
   });
 
   it('pages on-call when GitHub refuses the commit comment (the App without Contents read), saying so', async () => {
