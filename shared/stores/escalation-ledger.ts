@@ -21,7 +21,8 @@
  * reconciler runs never send it twice; the entry is deleted once the digest is sent or has nothing left to report
  * (a newer page already carried the counts).
  */
-import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { createDueIndex } from './due-index.js';
 import { conditionalWrite } from './dynamo.js';
 import type { DigestDue, EscalationDigest, EscalationDigests, EscalationLedger, EscalationOccurrence, EscalationTally } from '../ports.js';
 
@@ -42,9 +43,8 @@ const MAX_SENDS_PER_WINDOW = 2;
  */
 export const MAX_SEEN_PER_WINDOW = 1_000;
 
-export function digestDueKey(due: { problemKey: string; dueAt: string }): { pk: string; sk: string } {
-  return { pk: `DIGEST#${due.dueAt.slice(0, 10)}`, sk: `${due.dueAt}#${due.problemKey}` };
-}
+/** The digests' due entries (see the top of this file): by the problem's key and the end of its window. */
+const digestsDue = (client: DynamoDBDocumentClient, tableName: string) => createDueIndex({ client, tableName, prefix: 'DIGEST#' });
 
 export function escalationLedgerKey(problemKey: string): { pk: string; sk: string } {
   return { pk: `ESCALATION#${problemKey}`, sk: 'ESCALATION' };
@@ -80,6 +80,7 @@ function tallyOf(item: LedgerItem | undefined, send: boolean, previousSentAt: st
 
 export function createDynamoEscalationLedger(options: { client: DynamoDBDocumentClient; tableName: string }): EscalationLedger {
   const { client, tableName } = options;
+  const dueDigests = digestsDue(client, tableName);
   const read = async (key: string) =>
     (await client.send(new GetCommand({ TableName: tableName, Key: escalationLedgerKey(key), ConsistentRead: true }))).Item as LedgerItem | undefined;
 
@@ -175,18 +176,7 @@ export function createDynamoEscalationLedger(options: { client: DynamoDBDocument
   async function digestDue(occurrence: EscalationOccurrence, tally: EscalationTally): Promise<EscalationTally> {
     if (!occurrence.digest || tally.send || tally.windowCount < 2 || !tally.windowStart) return tally;
     const dueAt = new Date(Date.parse(tally.windowStart) + occurrence.windowMinutes * 60_000).toISOString();
-    await client.send(
-      new PutCommand({
-        TableName: tableName,
-        Item: {
-          ...digestDueKey({ problemKey: occurrence.key, dueAt }),
-          problemKey: occurrence.key,
-          windowStart: tally.windowStart,
-          dueAt,
-          expiresAt: Math.floor(Date.parse(dueAt) / 1000) + DUE_TTL_SECONDS,
-        },
-      }),
-    );
+    await dueDigests.put({ id: occurrence.key, dueAt }, { problemKey: occurrence.key, windowStart: tally.windowStart }, DUE_TTL_SECONDS);
     return tally;
   }
 
@@ -231,7 +221,8 @@ export function createDynamoEscalationLedger(options: { client: DynamoDBDocument
 /** The reconciler's side of the ledger: digests of windows that have ended (see the top of this file). */
 export function createDynamoEscalationDigests(options: { client: DynamoDBDocumentClient; tableName: string }): EscalationDigests {
   const { client, tableName } = options;
-  const drop = (due: DigestDue) => client.send(new DeleteCommand({ TableName: tableName, Key: digestDueKey(due) }));
+  const dueDigests = digestsDue(client, tableName);
+  const drop = (due: DigestDue) => dueDigests.drop({ id: due.problemKey, dueAt: due.dueAt });
   /** An update of the ledger item only the holder of the digest's claim may make; false when the claim is not held. */
   async function asClaimHolder(digest: EscalationDigest, update: string, names: Record<string, string>): Promise<boolean> {
     const updated = await conditionalWrite(() =>
@@ -250,25 +241,9 @@ export function createDynamoEscalationDigests(options: { client: DynamoDBDocumen
   }
 
   return {
-    async due(now, { limit, lookbackHours }) {
-      const found: DigestDue[] = [];
-      const dayMs = 86_400_000;
-      const first = Math.floor((now.getTime() - lookbackHours * 3_600_000) / dayMs);
-      for (let day = first; day <= Math.floor(now.getTime() / dayMs) && found.length < limit; day += 1) {
-        const response = await client.send(
-          new QueryCommand({
-            TableName: tableName,
-            KeyConditionExpression: 'pk = :pk AND sk <= :now',
-            ExpressionAttributeValues: { ':pk': `DIGEST#${new Date(day * dayMs).toISOString().slice(0, 10)}`, ':now': now.toISOString() },
-            Limit: limit - found.length,
-            ConsistentRead: true,
-          }),
-        );
-        for (const item of response.Items ?? []) {
-          found.push({ problemKey: String(item.problemKey), windowStart: String(item.windowStart), dueAt: String(item.dueAt) });
-        }
-      }
-      return found;
+    async due(now, options) {
+      const items = await dueDigests.due(now, options);
+      return items.map((item) => ({ problemKey: String(item.problemKey), windowStart: String(item.windowStart), dueAt: String(item.dueAt) }));
     },
 
     async claim(due, now) {
