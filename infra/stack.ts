@@ -1190,10 +1190,13 @@ export class PipelineGuardStack extends Stack {
     // ---- Reconciler: re-drives unfinished incidents whose execution is not running (a throttled StartExecution,
     // an ingest that timed out after the durable write, a failed execution). GitHub never redelivers on its own.
     // It also sends the digests of escalation windows that have ended (shared/reconcile/digests.ts): it publishes to
-    // the escalation topic like notify, and deletes the due entries it has dealt with.
+    // the escalation topic like notify, and deletes the due entries it has dealt with. And it reads the 👍/👎 on the
+    // guard's comments of experiment units that became final since the guard last read them
+    // (shared/reconcile/late-reactions.ts): GitHub read-only, and the votes move the experiment's and the
+    // repository's counters as a vote by command does.
     const reconciler = fn('Reconcile', {
       name: 'reconcile',
-      description: 'Re-drives unfinished incidents whose execution is not running; sends digests of ended escalation windows (bounded per run)',
+      description: 'Re-drives unfinished incidents whose execution is not running; sends digests of ended escalation windows; reads late reactions (bounded per run)',
       timeout: Duration.seconds(60),
       environment: {
         RECONCILE_AFTER_MINUTES: '10',
@@ -1201,12 +1204,20 @@ export class PipelineGuardStack extends Stack {
         RECONCILE_MAX_ATTEMPTS: '3',
         RECONCILE_LOOKBACK_HOURS: '48',
         RECONCILE_MAX_DIGESTS_PER_RUN: '25',
+        RECONCILE_MAX_REACTION_READS_PER_RUN: '10',
+        RECONCILE_MAX_REACTION_CALLS_PER_RUN: '50',
         ESCALATION_TOPIC_ARN: topic.topicArn,
         // Its pages about incidents the pipeline could not finish are grouped by the policy's escalation rules.
         ...(settings.policyJson ? { POLICY_JSON: settings.policyJson } : {}),
+        // It only reads from GitHub (reactions, permissions): the credential, but not the write budget's settings.
+        GITHUB_API_URL: settings.githubApiUrl,
+        ...(settings.githubAppId ? { GITHUB_APP_ID: String(settings.githubAppId) } : {}),
       },
     })
       .useTable(incidents, 'readWriteDelete')
+      .useTable(experiments, 'readWrite')
+      .useTable(baselines, 'readWrite')
+      .useSecret(credentialKey, credentialSecret)
       .setEnv('STATE_MACHINE_ARN', stateMachine.stateMachineArn);
     grantPublish(reconciler);
     useChatWebhook(reconciler);

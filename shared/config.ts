@@ -118,7 +118,13 @@ const configSchema = z.object({
   RECONCILE_MAX_ATTEMPTS: z.coerce.number().int().min(0).max(20).default(3),
   /** Reconciler: digests of ended escalation windows sent per run (the rest wait for the next run). */
   RECONCILE_MAX_DIGESTS_PER_RUN: z.coerce.number().int().min(1).max(1000).default(25),
-  /** Reconciler: how far back it looks for unfinished incidents and for escalation windows that ended. */
+  /**
+   * Reconciler: incidents whose 👍/👎 it reads per run once their experiment unit is final (nothing read them after
+   * it), and the GitHub calls those reads may make in a run; the rest wait for the next run. 0 reads none.
+   */
+  RECONCILE_MAX_REACTION_READS_PER_RUN: z.coerce.number().int().min(0).max(1000).default(10),
+  RECONCILE_MAX_REACTION_CALLS_PER_RUN: z.coerce.number().int().min(1).max(5000).default(50),
+  /** Reconciler: how far back it looks for unfinished incidents, escalation windows that ended and reactions due. */
   RECONCILE_LOOKBACK_HOURS: z.coerce.number().int().min(1).max(24 * 14).default(48),
   /** Local runtime only: seconds between reconciler runs (AWS: the EventBridge schedule, every 5 minutes). */
   RECONCILE_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),

@@ -40,6 +40,17 @@ export class VersionedWriteConflictError extends RetryableError {
   override name = 'VersionedWriteConflictError';
 }
 
+/**
+ * A reconciler run's share of GitHub reads (the late reading of reactions) is spent: what is left waits for the next
+ * run. Not GitHub's refusal, so nothing is held or retried sooner.
+ */
+export class ReadBudgetSpentError extends Error {
+  override name = 'ReadBudgetSpentError';
+  constructor(message: string) {
+    super(message);
+  }
+}
+
 /** The LLM provider throttled or failed transiently. */
 export class AnalyzerUnavailableError extends RetryableError {
   override name = 'AnalyzerUnavailableError';

@@ -10,8 +10,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ConditionalCheckFailedException, DynamoDBClient, UpdateItemCommand, type UpdateItemCommandInput } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand, paginateScan } from '@aws-sdk/lib-dynamodb';
 import { createEmfFileReader } from '../../shared/adapters/prometheus.js';
-import { type ReconcileResult, scheduledReconcilerRun } from '../../shared/reconcile/redrive.js';
-import type { DigestResult } from '../../shared/reconcile/digests.js';
+import { type ScheduledRunResult, scheduledReconcilerRun } from '../../shared/reconcile/redrive.js';
 import { blankAsUnset, loadConfig } from '../../shared/config.js';
 import { alarmStateChangeOf } from '../../shared/domain/trigger.js';
 import { ConfigError, ValidationError } from '../../shared/errors.js';
@@ -86,7 +85,7 @@ export interface LocalRuntime {
    * One reconciler run now (the runtime also runs it every RECONCILE_INTERVAL_SECONDS). `at` runs it as of a later
    * time: a replay that compresses a week into seconds sends the digests of the windows the week closes.
    */
-  reconcile(at?: Date): Promise<ReconcileResult & { digests: DigestResult }>;
+  reconcile(at?: Date): Promise<ScheduledRunResult>;
   /** Resolves when every queued recovery is recorded and every started workflow execution has finished. */
   idle(): Promise<void>;
   /** DynamoDB calls the embedded store served since start, by operation. */

@@ -18,6 +18,7 @@ import { AUTOMATIC_ACTIONS, type Votes, createVotes } from './votes.js';
 import type { LearnedDescription } from './store.js';
 import type { EntryLookup } from './lookup.js';
 import { type KnowledgeStore, MAX_CANDIDATES, createKnowledgeStore } from './store.js';
+import { createReactionReads } from '../stores/reaction-reads.js';
 
 
 /**
@@ -104,6 +105,7 @@ export function createLearning(options: LearningOptions): Learning {
   const baselines = createBaselineStore({ client, tableName: tables.baselines });
   const claim = (incidentId: string, name: ClaimName) => claimOnce(client, tables.incidents, incidentId, name, clock());
   const verdicts = createFixVerdicts({ client, tableName: tables.incidents, knowledge });
+  const reactionReads = createReactionReads({ client, tableName: tables.incidents });
 
   async function assignExperiment(incident: Incident): Promise<ExperimentAssignment | null> {
     if (incident.experiment) return incident.experiment;
@@ -117,6 +119,11 @@ export function createLearning(options: LearningOptions): Learning {
     const failedAt = failureTimeOf(incident);
     const deadline = new Date((Number.isNaN(failedAt) ? clock().getTime() : failedAt) + outcomeWindowMinutes(experiment.metric) * 60_000);
     const unit = await experiments.claimUnit(experiment.id, key, assignVariant(experiment, key).name, deadline);
+    // A writer's 👍 counts for the unit by its deadline however late it is read, and the guard reads reactions only
+    // when it touches its comment: the reconciler reads this incident's once more when the unit is final.
+    if (experiment.metric.kind === 'positive_feedback' && incident.source === 'github' && incident.pullRequest) {
+      await reactionReads.schedule({ incidentId: incident.id, dueAt: unit.deadline });
+    }
     const variant = experiment.variants.find((v) => v.name === unit.variant) ?? assignVariant(experiment, key);
     const assignment: ExperimentAssignment = {
       experimentId: experiment.id,

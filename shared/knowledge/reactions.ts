@@ -118,36 +118,46 @@ async function withWriteAccess(github: GitHubPort, repo: RepoRef, users: readonl
   return writers;
 }
 
+interface ReactionFeedbackDeps {
+  learning?: Votes;
+  logger: StepLogger;
+  incidents?: Pick<IncidentStore, 'listByPullRequest'>;
+}
+
 /**
- * 👍/👎 reactions on the bot's PR comment, counted as feedback. GitHub sends no webhook for reactions, so they
- * are read whenever Pipeline Guard touches the comment again (a later notification, the recovery). The pull
- * request has one comment for all its incidents: a reaction counts for the incident the comment led with when it
- * was made (see showings), never for the ones shown before or after. Only users with write access count, by
- * their latest reaction (the learning loop keeps it idempotent), and a vote whose reaction was removed is taken
- * back (see `Learning.withdrawReactionVotes`); bots and every other emoji are ignored. Reading is bounded
- * ({@link REACTIONS_READ} of each, and see {@link withWriteAccess}). Best effort: a failure is logged, never raised.
+ * 👍/👎 reactions on the bot's PR comment, counted as feedback: how many users' votes changed. The pull request has
+ * one comment for all its incidents: a reaction counts for the incident the comment led with when it was made (see
+ * showings), never for the ones shown before or after. Only users with write access count, by their latest reaction
+ * (the learning loop keeps it idempotent), and a vote whose reaction was removed is taken back (see
+ * `Learning.withdrawReactionVotes`); bots and every other emoji are ignored. Reading is bounded ({@link REACTIONS_READ}
+ * of each, and see {@link withWriteAccess}). A failure is raised: see {@link collectReactionFeedback} for the guard's
+ * own touches, and the reconciler's late read (shared/reconcile/late-reactions.ts), which keeps the read for its next run.
  */
-export async function collectReactionFeedback(
-  incident: Incident,
-  github: GitHubPort | null,
-  deps: { learning?: Votes; logger: StepLogger; incidents?: Pick<IncidentStore, 'listByPullRequest'> },
-): Promise<number> {
+export async function readReactionFeedback(incident: Incident, github: GitHubPort | null, deps: ReactionFeedbackDeps): Promise<number> {
   const commentId = botCommentId(incident);
   if (!github || !deps.learning || !commentId || !incident.repository) return 0;
   const [owner, repo] = incident.repository.split('/') as [string, string];
+  const written = await showings(incident, commentId, deps.incidents);
+  const { votes, reacting, complete } = await votesOnComment(github, { owner, repo }, commentId, written, incident.id, deps.logger);
+  const writers = await withWriteAccess(github, { owner, repo }, [...votes.values()].map((voter) => voter.login), deps.logger);
+  let counted = 0;
+  for (const [user, { login, vote, reactedAt }] of votes) {
+    if (!writers.has(user)) continue;
+    const source = { via: 'reaction', commentId, reactedAt } as const;
+    if ((await deps.learning.onFeedback(incident, vote, login, REACTION_FEEDBACK_COMMENT, source)).counted) counted += 1;
+  }
+  // A reaction missing from a list read only in part may just not have been read.
+  if (complete) counted += await deps.learning.withdrawReactionVotes(incident, commentId, reacting);
+  return counted;
+}
+
+/**
+ * {@link readReactionFeedback} whenever Pipeline Guard touches its comment again (a later notification, the
+ * recovery): GitHub sends no webhook for reactions. Best effort: a failure is logged, never raised.
+ */
+export async function collectReactionFeedback(incident: Incident, github: GitHubPort | null, deps: ReactionFeedbackDeps): Promise<number> {
   try {
-    const written = await showings(incident, commentId, deps.incidents);
-    const { votes, reacting, complete } = await votesOnComment(github, { owner, repo }, commentId, written, incident.id, deps.logger);
-    const writers = await withWriteAccess(github, { owner, repo }, [...votes.values()].map((voter) => voter.login), deps.logger);
-    let counted = 0;
-    for (const [user, { login, vote, reactedAt }] of votes) {
-      if (!writers.has(user)) continue;
-      const source = { via: 'reaction', commentId, reactedAt } as const;
-      if ((await deps.learning.onFeedback(incident, vote, login, REACTION_FEEDBACK_COMMENT, source)).counted) counted += 1;
-    }
-    // A reaction missing from a list read only in part may just not have been read.
-    if (complete) counted += await deps.learning.withdrawReactionVotes(incident, commentId, reacting);
-    return counted;
+    return await readReactionFeedback(incident, github, deps);
   } catch (error) {
     deps.logger.warn('could not read reactions on the Pipeline Guard comment', { incidentId: incident.id, error: errorMessage(error) });
     return 0;

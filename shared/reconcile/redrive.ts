@@ -18,6 +18,7 @@ import { escalateNotifyFailed } from './notify-failed.js';
 import { type PolicyFile, policyFor } from '../remediation/policy.js';
 import type { Clock, EscalationLedger, EscalationPublisher, Metrics, WorkflowStarter } from '../ports.js';
 import { type DigestDeps, type DigestResult, sendDueDigests } from './digests.js';
+import { type LateReactionDeps, type LateReactionResult, readLateReactions } from './late-reactions.js';
 import type { StepLogger } from '../ports.js';
 import type { IncidentStore } from '../stores/incident-store.js';
 
@@ -327,25 +328,37 @@ export async function reconcile(deps: RedriveDeps & ExhaustedEscalationDeps & { 
 export interface ScheduledRunOptions extends ReconcileOptions {
   /** Digests of ended escalation windows per run. */
   maxDigestsPerRun: number;
+  /** Incidents whose reactions are read late per run, and the GitHub calls for them (./late-reactions.ts). */
+  maxReactionReadsPerRun: number;
+  maxReactionCallsPerRun: number;
 }
+
+export type ScheduledRunResult = ReconcileResult & { digests: DigestResult; reactions: LateReactionResult };
 
 /**
  * One scheduled reconciler run (the Lambda on its EventBridge schedule, the local runtime on its timer): re-drive
- * unfinished incidents, then send the digests of escalation windows that have ended.
+ * unfinished incidents, send the digests of escalation windows that have ended, then read the reactions of experiment
+ * units that became final since the guard last read them.
  */
 export async function scheduledReconcilerRun(
-  deps: RedriveDeps & DigestDeps & ExhaustedEscalationDeps,
+  deps: RedriveDeps & DigestDeps & ExhaustedEscalationDeps & LateReactionDeps,
   options: ScheduledRunOptions,
-): Promise<ReconcileResult & { digests: DigestResult }> {
+): Promise<ScheduledRunResult> {
   const redriven = await reconcile(deps, options);
   const digests = await sendDueDigests(deps, { maxPerRun: options.maxDigestsPerRun, lookbackHours: options.lookbackHours });
-  return { ...redriven, digests };
+  const reactions = await readLateReactions(deps, {
+    maxPerRun: options.maxReactionReadsPerRun,
+    maxCallsPerRun: options.maxReactionCallsPerRun,
+    lookbackHours: options.lookbackHours,
+  });
+  return { ...redriven, digests, reactions };
 }
 
 /**
  * The error a scheduled run ends with when it left work undone: incidents it could not re-drive, digests it could not
  * send. Logged warnings alone reach nobody; a reconciler that keeps failing leaves accepted failures un-notified.
- * Null when the run did all it found to do.
+ * Null when the run did all it found to do. A late read of reactions that failed is not such work: it waits for the
+ * next run, and a GitHub outage must not page on-call through the reconciler's alarm for votes.
  */
 export function incompleteRunError(result: ReconcileResult & { digests: DigestResult }): ReconcileIncompleteError | null {
   const { failed } = result;

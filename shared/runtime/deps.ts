@@ -29,6 +29,8 @@ import { createSsmRunbookRunner } from '../remediation/runbook-runner.js';
 import { parseRunbookMappings } from '../remediation/runbooks.js';
 import type { DigestDeps } from '../reconcile/digests.js';
 import type { ExhaustedEscalationDeps, RedriveDeps, ScheduledRunOptions } from '../reconcile/redrive.js';
+import type { LateReactionDeps } from '../reconcile/late-reactions.js';
+import { createReactionReads } from '../stores/reaction-reads.js';
 import type {
   AnalyzeDeps,
   ClassifyDeps,
@@ -363,9 +365,19 @@ export function createRedriveDeps(config: Config, logger: StepLogger): RedriveDe
 
 /**
  * A scheduled reconciler run's dependencies: re-drive, plus the digests of ended escalation windows, published
- * like escalations (topic, chat webhook; the outbox locally), grouped by the policy file's escalation rules.
+ * like escalations (topic, chat webhook; the outbox locally), grouped by the policy file's escalation rules, and the
+ * late reads of reactions: GitHub read-only (opened on the first read a run makes, so a credential that cannot be read
+ * leaves those reads for a later run, not the re-drives undone) and the votes they record.
  */
-export function createReconcilerDeps(config: Config, logger: StepLogger): RedriveDeps & DigestDeps & ExhaustedEscalationDeps {
+export function createReconcilerDeps(config: Config, logger: StepLogger): RedriveDeps & DigestDeps & ExhaustedEscalationDeps & LateReactionDeps {
+  let opening: Promise<GitHubClients> | undefined;
+  const github = () => {
+    opening ??= createGitHubReader(config).catch((error: unknown) => {
+      opening = undefined;
+      throw error;
+    });
+    return opening;
+  };
   return {
     ...createRedriveDeps(config, logger),
     metrics: createMetrics(config),
@@ -373,6 +385,9 @@ export function createReconcilerDeps(config: Config, logger: StepLogger): Redriv
     escalations: createEscalations(config, logger),
     escalationLedger: createEscalationLedger(config),
     policyFile: policyFileOf(config),
+    reactionReads: createReactionReads({ client: documentClientFor(config), tableName: config.INCIDENTS_TABLE }),
+    github,
+    votes: createVoteDeps(config, logger),
   };
 }
 
@@ -383,6 +398,8 @@ export function reconcilerOptions(config: Config): ScheduledRunOptions {
     maxAttempts: config.RECONCILE_MAX_ATTEMPTS,
     lookbackHours: config.RECONCILE_LOOKBACK_HOURS,
     maxDigestsPerRun: config.RECONCILE_MAX_DIGESTS_PER_RUN,
+    maxReactionReadsPerRun: config.RECONCILE_MAX_REACTION_READS_PER_RUN,
+    maxReactionCallsPerRun: config.RECONCILE_MAX_REACTION_CALLS_PER_RUN,
   };
 }
 

@@ -6,7 +6,8 @@ import { allows, FUNCTION_NAMES, functionLogicalId, functionStatements, readJson
 /** `-c githubAppId=…`: the functions act as the App's installations, with the App key in Secrets Manager. */
 // record-outcome updates the PR comment of the incidents a green run resolves; evaluate-gate asks whether a run's
 // commit is on the default branch.
-const GITHUB_FUNCTIONS = ['ingest-github', 'classify', 'remediate', 'notify', 'record-outcome', 'evaluate-gate'] as const;
+/** The reconciler reads the reactions of experiment units that became final since the guard last read them. */
+const GITHUB_FUNCTIONS = ['ingest-github', 'classify', 'remediate', 'notify', 'record-outcome', 'evaluate-gate', 'reconcile'] as const;
 
 describe('GitHub App deployment (githubAppId)', () => {
   const synthesized = synth({ githubAppId: '1048576', githubBotLogin: 'pipeline-guard[bot]' });

@@ -31,7 +31,8 @@ const TABLE_ACCESS: Record<FunctionName, Record<TableName, Access>> = {
   notify: { incidents: 'readWrite', baselines: 'none', experiments: 'none' },
   'record-outcome': { incidents: 'readWrite', baselines: 'readWrite', experiments: 'readWrite' },
   'evaluate-gate': { incidents: 'none', baselines: 'readWrite', experiments: 'none' },
-  reconcile: { incidents: 'readWriteDelete', baselines: 'none', experiments: 'none' },
+  // The reconciler's late reads of reactions record votes: the experiment's units and the false-positive metric.
+  reconcile: { incidents: 'readWriteDelete', baselines: 'readWrite', experiments: 'readWrite' },
   'ingest-alarm': { incidents: 'readWrite', baselines: 'none', experiments: 'none' },
   'read-api': { incidents: 'read', baselines: 'read', experiments: 'read' },
 };
@@ -70,6 +71,13 @@ const ENVIRONMENT: Record<FunctionName, string[]> = {
     'RECONCILE_MAX_ATTEMPTS',
     'RECONCILE_LOOKBACK_HOURS',
     'RECONCILE_MAX_DIGESTS_PER_RUN',
+    'RECONCILE_MAX_REACTION_READS_PER_RUN',
+    'RECONCILE_MAX_REACTION_CALLS_PER_RUN',
+    // It reads reactions and permissions from GitHub and writes nothing there: no write budget.
+    'GITHUB_API_URL',
+    'GITHUB_TOKEN_SECRET_ARN',
+    'EXPERIMENTS_TABLE',
+    'BASELINES_TABLE',
   ],
   'ingest-alarm': ['INCIDENTS_TABLE', 'STATE_MACHINE_ARN', 'RECONCILE_MAX_ATTEMPTS', 'ALARM_SCOPE_TAG', 'ALARM_INCLUDE_AUTOSCALING'],
   'read-api': ['INCIDENTS_TABLE', 'BASELINES_TABLE', 'EXPERIMENTS_TABLE'],

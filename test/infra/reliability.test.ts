@@ -21,7 +21,7 @@ describe('reliability: reconciler', () => {
     expect(permission?.Properties).toMatchObject({ Action: 'lambda:InvokeFunction', Principal: 'events.amazonaws.com' });
   });
 
-  it('may start and describe executions of the pipeline only, read/write incidents and publish digests to the escalation topic; nothing else', () => {
+  it('may start and describe executions of the pipeline only, read/write its tables, publish digests to the escalation topic and read the GitHub credential; nothing else', () => {
     const statements = functionStatements(synthesized, 'reconcile');
     const topicRef = ref(stack.getLogicalId(stack.topic.node.defaultChild as never));
     expect(allows(statements, 'states:StartExecution', stateMachineRef)).toBe(true);
@@ -29,9 +29,13 @@ describe('reliability: reconciler', () => {
     expect(describe).toHaveLength(1);
     expect(JSON.stringify(resourcesOf(describe[0] as never))).toContain(':execution:');
     const actions = new Set(statements.flatMap(actionsOf));
-    for (const action of actions) expect(action, action).toMatch(/^(states:(StartExecution|DescribeExecution)|dynamodb:|logs:|xray:Put|sns:Publish$|kms:(GenerateDataKey|Decrypt)$)/);
+    for (const action of actions) {
+      expect(action, action).toMatch(/^(states:(StartExecution|DescribeExecution)|dynamodb:|logs:|xray:Put|sns:Publish$|kms:(GenerateDataKey|Decrypt)$|secretsmanager:(GetSecretValue|DescribeSecret)$)/);
+    }
     expect(statements.filter((s) => actionsOf(s).includes('sns:Publish')).flatMap(resourcesOf)).toEqual([topicRef]);
-    expect(allows(statements, 'secretsmanager:GetSecretValue')).toBe(false);
+    // The late reads of reactions: the GitHub credential and no other secret (not the webhook secret).
+    const credential = resources[functionLogicalId(stack, stack.functions.reconcile)]?.Properties.Environment.Variables.GITHUB_TOKEN_SECRET_ARN;
+    expect(statements.filter((s) => actionsOf(s).some((a) => a.startsWith('secretsmanager:'))).flatMap(resourcesOf)).toEqual([credential]);
   });
 
   it('is bounded: per-run and per-incident limits are set', () => {

@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { newIncident } from '../../../shared/domain/incident.js';
+import { GitHubUnavailableError } from '../../../shared/errors.js';
+import { staticGitHubClients } from '../../../shared/github/clients.js';
+import type { Votes } from '../../../shared/knowledge/votes.js';
+import { readLateReactions } from '../../../shared/reconcile/late-reactions.js';
+import { silentLogger } from '../../../shared/steps/deps.js';
+import type { ReactionReadDue, ReactionReads } from '../../../shared/stores/reaction-reads.js';
+import { createFakeGitHub } from '../../support/fakes.js';
+import { createMemoryStore } from '../../support/memory-store.js';
+
+const NOW = new Date('2026-11-21T10:00:00Z');
+const DUE_AT = '2026-11-21T09:00:00.000Z';
+
+/** Due entries in memory with the store's contract. */
+function memoryReactionReads(entries: ReactionReadDue[]): ReactionReads & { left: () => string[] } {
+  const pending = [...entries];
+  return {
+    async schedule(entry) {
+      pending.push(entry);
+    },
+    async due(_now, { limit }) {
+      return pending.slice(0, limit);
+    },
+    async done(entry) {
+      pending.splice(pending.findIndex((e) => e.incidentId === entry.incidentId), 1);
+    },
+    left: () => pending.map((e) => e.incidentId),
+  };
+}
+
+/** Votes that record what they were given. */
+function recordingVotes(): Votes & { given: string[] } {
+  const given: string[] = [];
+  return {
+    given,
+    async onFeedback(incident, vote, user) {
+      given.push(`${incident.id}:${user}:${vote}`);
+      return { counted: true, previous: null };
+    },
+    async withdrawReactionVotes() {
+      return 0;
+    },
+  };
+}
+
+/** Three pull requests' incidents due, each with the guard's comment written an hour before the deadline; maya 👍 on each. */
+async function threeDue() {
+  const incidents = createMemoryStore();
+  const github = createFakeGitHub();
+  github.permissions.set('maya', 'write');
+  github.reactions.push({ user: 'maya', content: '+1', userType: 'User', createdAt: '2026-11-21T08:30:00Z' });
+  const ids = ['i-1', 'i-2', 'i-3'];
+  for (const [i, id] of ids.entries()) {
+    const incident = newIncident(
+      {
+        id, source: 'github', repository: 'acme/shop', pullRequest: 7 + i,
+        notifications: [{ channel: 'github_comment', target: `acme/shop#${7 + i}`, outcome: 'created', detail: null, at: '2026-11-21T08:00:00.000Z', commentId: 41 + i }],
+      },
+      NOW,
+    );
+    await incidents.create(incident, null);
+  }
+  const reads = memoryReactionReads(ids.map((incidentId) => ({ incidentId, dueAt: DUE_AT })));
+  const votes = recordingVotes();
+  const deps = { reactionReads: reads, incidents, github: async () => staticGitHubClients(github.port), votes, clock: () => NOW, logger: silentLogger };
+  return { deps, github, reads, votes };
+}
+
+const githubCalls = (github: ReturnType<typeof createFakeGitHub>) => github.calls.filter((c) => ['listCommentReactions', 'listCollaborators', 'repositoryPermission'].includes(c.method)).length;
+
+describe('late reads of reactions: bounded per run', () => {
+  it('stops at the run\'s GitHub calls: the incident it was reading and the rest wait for the next run', async () => {
+    // Prepare: one incident's read is three calls (👍 and 👎 lists, maya's permission); the run may make four
+    const { deps, github, reads, votes } = await threeDue();
+
+    // Act
+    const result = await readLateReactions(deps, { maxPerRun: 10, maxCallsPerRun: 4, lookbackHours: 48 });
+
+    // Assert
+    expect(result).toMatchObject({ read: ['i-1'], failed: ['i-2'] });
+    expect(githubCalls(github)).toBe(4);
+    expect(votes.given).toEqual(['i-1:maya:up']);
+    expect(reads.left()).toEqual(['i-2', 'i-3']);
+  });
+
+  it('stops when GitHub is limiting or failing, and keeps what it did not read', async () => {
+    const { deps, github, reads } = await threeDue();
+    github.port.listCommentReactions = async () => {
+      throw new GitHubUnavailableError('GitHub rate limit: retry after 600 s');
+    };
+
+    const result = await readLateReactions(deps, { maxPerRun: 10, maxCallsPerRun: 50, lookbackHours: 48 });
+
+    expect(result).toMatchObject({ read: [], failed: ['i-1'] });
+    expect(reads.left()).toEqual(['i-1', 'i-2', 'i-3']);
+  });
+});
