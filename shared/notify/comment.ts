@@ -6,6 +6,7 @@ import type { Incident } from '../domain/incident.js';
 import type { JobFailureSummary } from '../domain/incident.js';
 import { FAILED_RUN_CONCLUSIONS } from '../domain/trigger.js';
 import { resolvedBySameCommitRerun } from '../baselines/flaky.js';
+import { isUserLogin } from '../github/roles.js';
 import { FAILURE_IN_WORDS } from '../logs/categories.js';
 import type { Category } from '../logs/types.js';
 import { plannedProposalDigest } from '../remediation/proposal-digest.js';
@@ -311,12 +312,6 @@ function renderOpen(incident: Incident, attempts: Incident[]): string[] {
 }
 
 /**
- * GitHub's rule for a user's login: letters, digits and single hyphens, neither first nor last, at most 39 characters.
- * A bot's (`dependabot[bot]`) fails it, as does any name GitHub would not have given an account.
- */
-const USER_LOGIN = /^[A-Za-z\d](?:[A-Za-z\d]|-(?=[A-Za-z\d])){0,38}$/;
-
-/**
  * What makes a comment the guard's on a pushed commit: the marker that names its run (see {@link commitCommentMarker}),
  * and the user who started the run (`triggering_actor`), when known.
  */
@@ -335,7 +330,7 @@ export interface CommitCommentFor {
 function commitCommentLines(onCommit: CommitCommentFor): { greeting: string[]; footer: string[] } {
   const { actor } = onCommit;
   return {
-    greeting: actor && USER_LOGIN.test(actor) ? [`@${actor}: the run your push started failed.`] : [],
+    greeting: isUserLogin(actor) ? [`@${actor}: the run your push started failed.`] : [],
     footer: ["_This comment is not updated: the commit's checks show whether a later run passed._"],
   };
 }

@@ -16,6 +16,11 @@ export interface RouteInput {
   commented: boolean;
   /** The failed attempt is one our own automatic re-run started. */
   ownRerun: boolean;
+  /**
+   * The run was started by a user with write access to the repository (its `triggering_actor`); false when not, or
+   * not known. Only asked of runs an outsider may repeat (see {@link githubProblemKey}).
+   */
+  startedByWriter?: boolean;
   policy: EscalationPolicy;
 }
 
@@ -47,11 +52,17 @@ export function branchWatched(patterns: readonly string[], branch: string | null
  * by what the repository decides instead: its workflow, or for a fork's runs (which only page while the guard is
  * degraded) the repository. Keyed by fingerprint, every new line a stranger's pull request, comment or issue printed
  * opened a new escalation and paged again.
+ *
+ * Such a workflow's runs that a user with write access started (`startedByWriter`) are a problem apart from the
+ * outsiders' runs of it: one key for both let a stranger's failure open the window, and a maintainer's failure of the
+ * same workflow then reached on-call only in the digest. Outsiders cannot start a run as a writer, so they still page
+ * at most once a window and workflow.
  */
-export function githubProblemKey(incident: Incident): string {
+export function githubProblemKey(incident: Incident, startedByWriter = false): string {
   const repo = repositoryKey(incident.repository ?? 'unknown');
   if (outsiderCanRepeat(incident)) {
-    return `gh:${repo}:outside:${incident.fromFork === true ? 'fork' : `workflow:${incident.workflowId ?? incident.workflowName ?? 'unknown'}`}`;
+    if (incident.fromFork === true) return `gh:${repo}:outside:fork`;
+    return `gh:${repo}:${startedByWriter ? 'writer' : 'outside'}:workflow:${incident.workflowId ?? incident.workflowName ?? 'unknown'}`;
   }
   const what = incident.fingerprint ?? `workflow:${incident.workflowId ?? incident.workflowName ?? 'unknown'}:${incident.branch ?? '-'}`;
   return `gh:${repo}:${what}`;
@@ -93,7 +104,7 @@ export function routeEscalation(input: RouteInput): Route {
     const arn = incident.alarm?.arn ?? incident.alarm?.name ?? incident.id;
     return { page: true, key: `alarm:${arn}`, mayOpen: true, label: `alarm ${incident.alarm?.name ?? arn}`, why };
   }
-  const key = githubProblemKey(incident);
+  const key = githubProblemKey(incident, input.startedByWriter === true);
   const label = `${incident.workflowName || 'workflow'} in ${incident.repository ?? 'unknown'}`;
   if (input.guardDegraded) return { page: true, key: `${key}:degraded`, mayOpen: true, label, why };
   // Known forks only: an incident stored before `fromFork` existed still pages. Not paging is the unsafe way to be
@@ -170,7 +181,7 @@ export interface EscalationDecision {
  * routeEscalation}). Notify worked its reasons out from its own run before, a third copy of the rule that
  * disagreed with the other two.
  */
-export function escalationFor(incident: Incident, facts: { ownRerun: boolean; policy: EscalationPolicy }): EscalationDecision {
+export function escalationFor(incident: Incident, facts: { ownRerun: boolean; startedByWriter?: boolean; policy: EscalationPolicy }): EscalationDecision {
   const { why, tried } = guardHandoff(incident);
   const unanswered = why.some((reason) => reason.kind === 'approval_unanswered');
   const failedStages = [...new Set(why.flatMap((reason) => (reason.kind === 'stage_failed' ? [reason.stage] : [])))];
@@ -179,6 +190,8 @@ export function escalationFor(incident: Incident, facts: { ownRerun: boolean; po
   const reasons = [...new Set(words.filter((text): text is string => text !== null))];
   // A comment waiting for the budget is coming: route as if it were there (the wait alone never pages).
   const commented = tried.comment?.state === 'posted' || tried.comment?.state === 'pending';
-  const route = routeEscalation({ incident, reasons, guardDegraded: failedStages.length > 0, unanswered, commented, ownRerun: facts.ownRerun, policy: facts.policy });
+  const route = routeEscalation({
+    incident, reasons, guardDegraded: failedStages.length > 0, unanswered, commented, ownRerun: facts.ownRerun, startedByWriter: facts.startedByWriter === true, policy: facts.policy,
+  });
   return { reasons, route };
 }

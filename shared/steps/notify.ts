@@ -1,5 +1,5 @@
 import { recordNotifyMetrics } from './notify-metrics.js';
-import type { Incident, NotificationRecord, StageError } from '../domain/incident.js';
+import { type Incident, type NotificationRecord, type StageError, outsiderCanRepeat } from '../domain/incident.js';
 import { ProposalChangedError, WriteBudgetExhaustedError, errorMessage } from '../errors.js';
 import { CommentsRefusedError, GitHubRequestError } from '../github/errors.js';
 import { type WriteWaitPlan, planWriteWait } from '../domain/write-wait.js';
@@ -14,6 +14,7 @@ import { escalationFor } from '../notify/escalation-policy.js';
 import { commitToCommentOn, rerunUnderWay } from '../domain/handoff.js';
 import type { CommentOutcome, EscalationOccurrence, GitHubPort } from '../ports.js';
 import { shortHash } from '../domain/trigger.js';
+import { hasWriteAccess, isUserLogin } from '../github/roles.js';
 import { policyFor } from '../remediation/policy.js';
 import { plannedProposalDigest, revisionAfter } from '../remediation/proposal-digest.js';
 import { type NotifyResult, type PipelineState, approverOf, describeCaught, parseState, triggeringActorOf } from './state.js';
@@ -191,6 +192,23 @@ async function isOwnRerun(incident: Incident, deps: NotifyDeps): Promise<boolean
   }
 }
 
+/**
+ * Whether a user with write access started the run, for a run an outsider may repeat (not a fork's): its escalations
+ * are kept apart from the outsiders' (see `githubProblemKey`). Asked of GitHub (the actor's permission); a bot, an
+ * unknown actor or a failed lookup counts as an outsider, whose failures page at most once a window.
+ */
+async function isStartedByWriter(state: PipelineState, incident: Incident, github: GitHubPort | null, deps: NotifyDeps): Promise<boolean> {
+  const actor = triggeringActorOf(state);
+  if (!outsiderCanRepeat(incident) || incident.fromFork === true || !isUserLogin(actor) || !github || !incident.repository) return false;
+  const [owner, repo] = incident.repository.split('/') as [string, string];
+  try {
+    return hasWriteAccess(await github.repositoryPermission({ owner, repo }, actor));
+  } catch (error) {
+    deps.logger.warn("could not look up the run's actor's permission; escalating it as an outsider's", { incidentId: incident.id, error: errorMessage(error) });
+    return false;
+  }
+}
+
 /** The comment this round writes, where and how: the pull request's one comment, or its comment on the pushed commit. */
 interface CommentWrite {
   channel: 'github_comment' | 'commit_comment';
@@ -305,8 +323,9 @@ export async function notifyStep(input: unknown, deps: NotifyDeps): Promise<Noti
     ...(pendingComment || incident.status === 'resolved' ? {} : { status: 'notified' as const }),
   };
   const ownRerun = await isOwnRerun(incident, deps);
+  const startedByWriter = await isStartedByWriter(state, incident, github, deps);
   const policy = policyFor(deps.remediation.policyFile, incident.repository, false).escalation;
-  const { reasons, route } = escalationFor(sofar, { ownRerun, policy });
+  const { reasons, route } = escalationFor(sofar, { ownRerun, startedByWriter, policy });
   // An earlier round of this execution (while the comment waited) already took the page decision to the ledger:
   // a second round must neither page twice nor count the same incident twice.
   const alreadyPaged = previous?.paged === true;

@@ -181,6 +181,56 @@ describe('notifyStep pages once per problem', () => {
     expect(last?.notifications.find((n) => n.channel === 'sns')).toMatchObject({ outcome: 'skipped', detail: expect.stringMatching(/seen 5 times/) });
   });
 
+  /** Run `runId` of the repository's triage workflow on `main`, started by `actor` with `event`; it fails, and the guard escalates. */
+  async function failedRunBy(deps: ReturnType<typeof stepDeps>['deps'], runId: number, event: string, actor: string) {
+    const body = structuredClone(loadWebhook('workflow_run-failure').body) as Record<string, any>;
+    Object.assign(body.workflow_run, { pull_requests: [], head_branch: 'main', event, id: runId, triggering_actor: { login: actor, type: 'User' } });
+    const trigger = triggerFromWorkflowRun(body as never, `delivery-${runId}`);
+    await deps.incidents.create(
+      newIncident({ ...githubIncidentFields(trigger), category: 'unknown', fingerprint: `fp-${runId}`, failureLines: [{ line: 3, text: `failed on ${runId}` }] }, deps.clock()),
+      githubIncidentScope(trigger),
+    );
+    await analyzeStep({ trigger }, deps);
+    await remediateStep({ trigger }, deps);
+    await notifyStep({ trigger }, deps);
+    return trigger;
+  }
+
+  it("pages for a maintainer's failure of a workflow whose escalation an outsider's failure opened", async () => {
+    // Prepare: a stranger's pull request fails the pull_request_target workflow, which pages (the outsiders' one a window)
+    const github = createFakeGitHub();
+    github.permissions.set('maya', 'write');
+    const { deps, published } = stepDeps({ github: github.port, analyzer: scriptedAnalyzer({ proposedAction: 'escalate', confidence: 0.3 }) });
+    await failedRunBy(deps, 61, 'pull_request_target', 'stranger');
+    const afterStranger = published.length;
+
+    // Act: the same workflow fails on maya's run, and on a workflow_run follow-up she started
+    const mine = await failedRunBy(deps, 62, 'pull_request_target', 'maya');
+    await failedRunBy(deps, 63, 'workflow_run', 'maya');
+
+    // Assert: her failure reaches on-call instead of waiting for the stranger's window to end in a digest
+    expect(afterStranger).toBe(1);
+    expect(published).toHaveLength(2);
+    expect(published[1]?.message).toContain(`Incident: ${mine.incidentId} `);
+  });
+
+  it("lets outsiders page at most once a window however they fail the workflow, whoever's failure paged before", async () => {
+    // Prepare: maya's run of the workflow failed and paged
+    const github = createFakeGitHub();
+    github.permissions.set('maya', 'write');
+    github.permissions.set('triager', 'triage');
+    const { deps, published } = stepDeps({ github: github.port, analyzer: scriptedAnalyzer({ proposedAction: 'escalate', confidence: 0.3 }) });
+    await failedRunBy(deps, 71, 'pull_request_target', 'maya');
+
+    // Act: strangers (and a triager, who may not write) fail it nine times, by both events, each printing something else
+    for (let i = 0; i < 9; i += 1) await failedRunBy(deps, 72 + i, i % 2 === 0 ? 'pull_request_target' : 'issues', i === 4 ? 'triager' : `stranger-${i}`);
+
+    // Assert: maya's page, then one for the outsiders, and the rest counted on it
+    expect(published).toHaveLength(2);
+    const last = await deps.incidents.get(`gh-714523861-80-1`);
+    expect(last?.notifications.find((n) => n.channel === 'sns')).toMatchObject({ outcome: 'skipped', detail: expect.stringMatching(/seen 9 times/) });
+  });
+
   it('never pages for a person\'s re-run of a pull request failure, however many attempts', async () => {
     const github = createFakeGitHub();
     const { deps, published } = stepDeps({ github: github.port, analyzer: scriptedAnalyzer({ proposedAction: 'escalate', confidence: 0.2 }) });
