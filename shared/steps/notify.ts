@@ -312,16 +312,9 @@ export async function notifyStep(input: unknown, deps: NotifyDeps): Promise<Noti
 
   const pendingPlan = budgetWait?.kind === 'wait' ? budgetWait : null;
   const pendingComment = pendingPlan ? commentPendingAfter(incident, pendingPlan, budgetReason, deps.clock()) : null;
-  // The incident as this round leaves it (the comment posted, waiting or given up; notified, and no longer marked
-  // "nobody was told"): whether on-call is paged and what the page says the guard tried and needs are the hand-off's
-  // of this, the one the dashboard shows once the round is recorded.
-  const sofar: Incident = {
-    ...incident,
-    notifications: [...incident.notifications, ...notifications],
-    commentPending: pendingComment,
-    ...(incident.notifyFailed ? { notifyFailed: false } : {}),
-    ...(pendingComment || incident.status === 'resolved' ? {} : { status: 'notified' as const }),
-  };
+  // The incident as this round leaves it: whether on-call is paged and what the page says the guard tried and needs
+  // are the hand-off's of this, the one the dashboard shows once the round is recorded.
+  const sofar: Incident = { ...incident, ...roundEnd(incident, pendingComment), notifications: [...incident.notifications, ...notifications] };
   const ownRerun = await isOwnRerun(incident, deps);
   const startedByWriter = await isStartedByWriter(state, incident, github, deps);
   const policy = policyFor(deps.remediation.policyFile, incident.repository, false).escalation;
@@ -363,15 +356,25 @@ export async function notifyStep(input: unknown, deps: NotifyDeps): Promise<Noti
 
   if (pendingPlan && pendingComment && comment) return deferComment(incident, comment, pendingPlan, pendingComment, paged, notifications, deps);
 
-  // A re-driven execution that got through clears the earlier "nobody was told" mark; a posted comment its wait.
-  const cleared = { ...(incident.notifyFailed ? { notifyFailed: false } : {}), ...(incident.commentPending ? { commentPending: null } : {}) };
-  const updated = await deps.incidents.update(
-    incident.id,
-    incident.status === 'resolved' ? cleared : { ...cleared, status: 'notified' },
-    { notifications, history: [{ at: at(), event: 'notified', detail: notifications.map((n) => `${n.channel}:${n.outcome}`).join(', ') || 'nothing to send' }] },
-  );
+  const updated = await deps.incidents.update(incident.id, roundEnd(incident, null), {
+    notifications,
+    history: [{ at: at(), event: 'notified', detail: notifications.map((n) => `${n.channel}:${n.outcome}`).join(', ') || 'nothing to send' }],
+  });
   recordNotifyMetrics(incident, updated, notifications, deps.metrics);
   return { incidentId: updated.id, status: updated.status, notifications: updated.notifications.length, commentPending: false, ...(paged ? { paged } : {}) };
+}
+
+/**
+ * The fields a notify round leaves changed on the incident (besides what it appends): notified, unless its comment
+ * waits for the write budget (`pendingComment`) or the failure recovered meanwhile; a re-driven execution that got
+ * through clears the earlier "nobody was told" mark; and the comment's wait is set, or ended by a comment posted.
+ */
+function roundEnd(incident: Incident, pendingComment: Incident['commentPending']): Partial<Incident> {
+  return {
+    ...(incident.notifyFailed ? { notifyFailed: false } : {}),
+    ...(pendingComment ? { commentPending: pendingComment } : incident.commentPending ? { commentPending: null } : {}),
+    ...(pendingComment || incident.status === 'resolved' ? {} : { status: 'notified' as const }),
+  };
 }
 
 /** The incident's `commentPending` after this round found the write budget spent and planned to wait. */
