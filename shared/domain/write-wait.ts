@@ -25,6 +25,11 @@ export type WriteWaitPlan =
   | { kind: 'wait'; waitSeconds: number; pendingSince: string; pendingRounds: number }
   | { kind: 'give_up'; pendingSince: string; pendingRounds: number; waitedMinutes: number };
 
+/** How long a write waited, from `sinceMs` to `untilMs`, in minutes to a tenth as the wait reports it: never negative. */
+export function waitedMinutesBetween(sinceMs: number, untilMs: number): number {
+  return Math.round(Math.max(0, untilMs - sinceMs) / 6_000) / 10;
+}
+
 /** Spreads the waiters of one burst over a few seconds (same incident and round: same spread, so tests are stable). */
 function spreadSeconds(key: string, retryAfterSeconds: number): number {
   let hash = 0;
@@ -47,7 +52,7 @@ export function planWriteWait(input: {
   const since = input.previous?.pending && input.previous.since ? input.previous.since : input.now.toISOString();
   const rounds = (input.previous?.pending ? (input.previous.rounds ?? 0) : 0) + 1;
   const waitedMs = Math.max(0, input.now.getTime() - Date.parse(since));
-  const waitedMinutes = Math.round(waitedMs / 6_000) / 10;
+  const waitedMinutes = waitedMinutesBetween(Date.parse(since), input.now.getTime());
   const base = Math.min(MAX_WRITE_WAIT_SECONDS, Math.max(1, Math.ceil(input.retryAfterSeconds)));
   const waitSeconds = base + spreadSeconds(`${input.incidentId}#${rounds}`, base);
   const boundMs = input.maxWaitMinutes * 60_000;

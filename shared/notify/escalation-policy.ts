@@ -2,6 +2,7 @@ import { type CommentPlace, type HandoffReason, commentPlaceName, guardHandoff }
 import { type Incident, outsiderCanRepeat } from '../domain/incident.js';
 import type { EscalationPolicy } from '../remediation/policy.js';
 import { repositoryKey } from '../domain/repository-key.js';
+import { waitedMinutesBetween } from '../domain/write-wait.js';
 
 /** What the notify stage knows when it decides whether on-call hears about an incident. */
 export interface RouteInput {
@@ -164,7 +165,7 @@ function commentWaitMinutes(incident: Incident, on: CommentPlace): number | null
   const gaveUp = comments.findLast((n) => n.outcome === 'failed');
   const waitStarted = comments.find((n) => n.outcome === 'pending');
   if (!gaveUp || !waitStarted) return null;
-  return Math.round(Math.max(0, Date.parse(gaveUp.at) - Date.parse(waitStarted.at)) / 6_000) / 10;
+  return waitedMinutesBetween(Date.parse(waitStarted.at), Date.parse(gaveUp.at));
 }
 
 /** Whether and why on-call is paged about `incident`, and what the page says on-call is asked for. */
