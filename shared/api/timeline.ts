@@ -1,4 +1,4 @@
-import { notifyErrorOf } from '../domain/handoff.js';
+import { fallbackPageDue, notifyErrorOf } from '../domain/handoff.js';
 import type { FallbackCause, Incident, NotificationRecord } from '../domain/incident.js';
 import { DROPPED_FIELD, type IncidentListName } from '../domain/incident-lists.js';
 
@@ -55,9 +55,8 @@ export function incidentTimeline(incident: Incident): TimelineEntry[] {
   if (incident.notifyFailed) {
     const error = notifyErrorOf(incident);
     const failed = `the notify step failed after its retries${error ? ` (${error})` : ''}`;
-    // The reconciler pages unfinished incidents only: one resolved meanwhile is never paged.
-    if (incident.status === 'resolved') add(incident.notifyFailedAt ?? incident.updatedAt, 'error', 'notify failed', `${failed}; resolved before the reconciler's fallback paged anyone`);
-    else add(incident.notifyFailedAt ?? incident.updatedAt, 'error', 'notify failed: waiting for the fallback page', `${failed}; the reconciler pages on-call on its next run`);
+    if (fallbackPageDue(incident)) add(incident.notifyFailedAt ?? incident.updatedAt, 'error', 'notify failed: waiting for the fallback page', `${failed}; the reconciler pages on-call on its next run`);
+    else add(incident.notifyFailedAt ?? incident.updatedAt, 'error', 'notify failed', `${failed}; resolved before the reconciler's fallback paged anyone`);
   }
   const fallback = incident.fallbackEscalation;
   if (fallback) {

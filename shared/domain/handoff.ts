@@ -134,6 +134,14 @@ export function notifyErrorOf(incident: Pick<Incident, 'history'>): string | nul
   return detail && ERROR_NAME.test(detail) ? detail : null;
 }
 
+/**
+ * Whether the reconciler's fallback page is still due: Notify failed for good (marked by the state machine, not yet
+ * cleared by the fallback) and the failure has not recovered, since the reconciler looks at unfinished incidents only.
+ */
+export function fallbackPageDue(incident: Pick<Incident, 'notifyFailed' | 'status'>): boolean {
+  return incident.notifyFailed === true && incident.status !== 'resolved';
+}
+
 /** Whether Notify failed on this incident for good: marked by the state machine, or told on-call by that fallback. */
 function notifyGaveOut(incident: Incident): boolean {
   return incident.notifyFailed === true || incident.fallbackEscalation?.cause === 'notify_failed';
@@ -216,16 +224,15 @@ function onCallStep(incident: Incident): OnCallStep | null {
     const told = incident.fallbackEscalation;
     return { outcome: 'fallback', cause: told?.cause ?? null, paged: told?.paged ?? null };
   }
-  // A failure resolved meanwhile is not paged by the fallback: the reconciler looks at unfinished incidents only.
-  if (incident.notifyFailed && incident.status !== 'resolved') return { outcome: 'fallback_due' };
+  if (fallbackPageDue(incident)) return { outcome: 'fallback_due' };
   const skipped = escalations.find((n) => n.outcome === 'skipped');
   return skipped ? { outcome: 'not_paged', detail: skipped.detail } : null;
 }
 
 /** Why a person must act, in the order the dashboard lists them. */
 function reasonsOf(incident: Incident, tried: GuardSteps): HandoffReason[] {
+  if (fallbackPageDue(incident)) return [{ kind: 'awaiting_fallback', error: notifyErrorOf(incident), since: incident.notifyFailedAt ?? null }];
   if (incident.status === 'resolved') return [];
-  if (incident.notifyFailed) return [{ kind: 'awaiting_fallback', error: notifyErrorOf(incident), since: incident.notifyFailedAt ?? null }];
   if (incident.approval?.status === 'pending') return [{ kind: 'approval_pending' }];
   const why: HandoffReason[] = [];
   if (incident.notifiedByFallback) why.push({ kind: 'guard_unfinished', cause: incident.fallbackEscalation?.cause ?? null });
