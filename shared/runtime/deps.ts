@@ -173,6 +173,21 @@ export async function createGitHub(config: Config): Promise<GitHubClients> {
 }
 
 /**
+ * Read-only GitHub access opened on first use and kept: one that failed to open (a credential not yet readable) is
+ * opened again by the next use, rather than failing the function from cold start.
+ */
+function openedWhenNeeded(config: Config): () => Promise<GitHubClients> {
+  let opening: Promise<GitHubClients> | undefined;
+  return () => {
+    opening ??= createGitHubReader(config).catch((error: unknown) => {
+      opening = undefined;
+      throw error;
+    });
+    return opening;
+  };
+}
+
+/**
  * GitHub access for a function that only reads (the quality gate): no comment slots and no write budget, so it
  * needs no incidents table. Its callers are given ports that cannot write (see `GateGitHub`).
  */
@@ -370,14 +385,7 @@ export function createRedriveDeps(config: Config, logger: StepLogger): RedriveDe
  * leaves those reads for a later run, not the re-drives undone) and the votes they record.
  */
 export function createReconcilerDeps(config: Config, logger: StepLogger): RedriveDeps & DigestDeps & ExhaustedEscalationDeps & LateReactionDeps {
-  let opening: Promise<GitHubClients> | undefined;
-  const github = () => {
-    opening ??= createGitHubReader(config).catch((error: unknown) => {
-      opening = undefined;
-      throw error;
-    });
-    return opening;
-  };
+  const github = openedWhenNeeded(config);
   return {
     ...createRedriveDeps(config, logger),
     metrics: createMetrics(config),
@@ -450,15 +458,7 @@ export function createVoteDeps(config: Config, logger: StepLogger, clock: () => 
  */
 export function createGateDeps(config: Config, logger: StepLogger): GateDeps {
   const { baselines } = createLearningDeps(config, logger);
-  let opening: Promise<GitHubClients> | undefined;
-  const github = () => {
-    opening ??= createGitHubReader(config).catch((error: unknown) => {
-      opening = undefined;
-      throw error;
-    });
-    return opening;
-  };
-  return { baselines, config, clock: () => new Date(), github, logger, metrics: createMetrics(config) };
+  return { baselines, config, clock: () => new Date(), github: openedWhenNeeded(config), logger, metrics: createMetrics(config) };
 }
 
 /** Rate-limit and circuit-breaker counters (in the incidents table). */
