@@ -228,11 +228,8 @@ describe('approval: a proposal is approved and applied as it was shown', () => {
     expect(comment(github)).toContain('+export const rate = 0.18;');
   });
 
-  /** A fix PR proposed for a push (no pull request): its approval request is e-mailed with the task token. */
-  async function mailedFixPr() {
-    const github = createFakeGitHub();
-    github.files.set('src/tax.ts', 'export const rate = 0.2;\n');
-    const { deps, published } = stepDeps({ github: github.port, remediation: remediationDeps({ policyFile: FIX_PRS_ON }) });
+  /** A fix PR proposed for a push (no pull request), planned and waiting for its approval request. */
+  async function proposedForPush(deps: ReturnType<typeof stepDeps>['deps']) {
     const push = structuredClone(loadWebhook('workflow_run-failure')).body as Record<string, any>;
     push.workflow_run.pull_requests = [];
     const trigger = triggerFromWorkflowRun(push as never, 'd-push');
@@ -241,6 +238,15 @@ describe('approval: a proposal is approved and applied as it was shown', () => {
       githubIncidentScope(trigger),
     );
     await remediateStep({ trigger }, deps);
+    return trigger;
+  }
+
+  /** A fix PR proposed for a push: its approval request is e-mailed with the task token. */
+  async function mailedFixPr() {
+    const github = createFakeGitHub();
+    github.files.set('src/tax.ts', 'export const rate = 0.2;\n');
+    const { deps, published } = stepDeps({ github: github.port, remediation: remediationDeps({ policyFile: FIX_PRS_ON }) });
+    const trigger = await proposedForPush(deps);
     await notifyStep({ trigger, approvalRequest: { taskToken: 'token-1' } }, deps);
     return { deps, published, trigger };
   }
@@ -267,14 +273,7 @@ describe('approval: a proposal is approved and applied as it was shown', () => {
       if (lists?.history?.some((entry) => entry.event === 'approval_requested') && crashes-- > 0) throw new Error('killed before the request was recorded');
       return update(id, fields, lists);
     };
-    const push = structuredClone(loadWebhook('workflow_run-failure')).body as Record<string, any>;
-    push.workflow_run.pull_requests = [];
-    const trigger = triggerFromWorkflowRun(push as never, 'd-push');
-    await deps.incidents.create(
-      newIncident({ ...githubIncidentFields(trigger), category: 'test_failure', fingerprint: 'fp', analysis: analysis({ patch: { diff: PATCH, files: ['src/tax.ts'] } }) }, deps.clock()),
-      githubIncidentScope(trigger),
-    );
-    await remediateStep({ trigger }, deps);
+    const trigger = await proposedForPush(deps);
 
     // Act: the step tried three times with the execution's one token (two retries after the crashes)
     for (let attempt = 0; attempt < 3; attempt += 1) await notifyStep({ trigger, approvalRequest: { taskToken: 'token-1' } }, deps).catch(() => null);
