@@ -99,6 +99,37 @@ const READER_BRIEF = String.raw`(?:tasks?|job|role|goals?|objectives?|missions?|
 /** Said of a brief that is not the one the reader was given any more. */
 const CHANGED = String.raw`(?:changed|updated|replaced|modified|revised|overridden|overwritten|superseded|redefined|reassigned|amended|altered|switched|different)\b`;
 
+/**
+ * A credential named by where it is kept: a file of keys or tokens (`~/.aws/credentials`, `~/.ssh/id_rsa`, `.npmrc`,
+ * the runner's process environment) or a variable or secret whose name says it holds one (`$NPM_TOKEN`,
+ * `${{ secrets.X }}`, `process.env.GITHUB_TOKEN`, `%API_KEY%`, `os.environ["DB_PASSWORD"]`). Read lower-cased.
+ */
+const SECRET_NAME = String.raw`\w*(?:token|secret|passw(?:or)?d|passphrase|api_?key|access_?key|private_?key|credentials?)\w*`;
+const NAMED_CREDENTIAL = [
+  String.raw`(?:~|\$home|\/home\/\w+|\/root)?\/?\.(?:aws\/credentials|ssh\/(?:id_\w+|[\w.-]+\.pem)|npmrc|pypirc|netrc|git-credentials|docker\/config\.json|kube\/config|config\/gh\/hosts\.ya?ml)\b`,
+  String.raw`\/proc\/(?:self|\d+)\/environ\b`,
+  String.raw`\$\{\{\s*(?:secrets\b|github\.token\b)`,
+  String.raw`\$\{?${SECRET_NAME}\}?`,
+  String.raw`%${SECRET_NAME}%|\$env:${SECRET_NAME}`,
+  String.raw`\b(?:process\.env|os\.environ|env)(?:\.|\[\s*["']|\.get\(\s*["'])${SECRET_NAME}|\bos\.getenv\(\s*["']${SECRET_NAME}`,
+].join('|');
+/** Showing or sending something: the verbs of a request for a credential. */
+const SHOW = String.raw`(?:print|printf|echo|cat|show|display|output|reveal|disclose|include|paste|send|post|upload|share|dump|leak|expose|read out|tell (?:me|us)|give (?:me|us)|write|put|add|append|attach|quote|copy|return|report|email|e-mail|forward|exfiltrate)`;
+/** …of which those that are no shell command, so that at the start of a sentence they are an order (`print $NPM_TOKEN`). */
+const SHOW_IN_WORDS = String.raw`(?:print|show|display|output|reveal|disclose|include|paste|send|post|upload|share|dump|leak|expose|read out|tell (?:me|us)|give (?:me|us)|quote|email|e-mail|forward|exfiltrate)`;
+/** Words that make what follows an order to the reader: "please", "before answering,", "you must", "make sure to". */
+const ORDER = String.raw`\b(?:please|kindly|also|just|simply|first|you (?:must|should|need to|have to|will)|make sure (?:to|you)|be sure to|remember to|(?:do not|don['’]t) forget to|go ahead and|i need you to|(?:can|could|would|will) you|before (?:answering|responding|replying|you (?:answer|respond|reply))\s*,?)\s+`;
+/** Where the reader is to put it: its own answer, or "…and include it". */
+const INTO_THE_ANSWER = String.raw`(?:\b(?:in|into|inside|within|to|as part of)\s+(?:the\s+|your\s+|this\s+|a\s+)?(?:\w+\s+)?(?:summary|answer|response|analysis|report|comment|reply|root cause|explanation|message|pr|pull request|description|review|evidence|rationale)\b|(?:\b(?:and|then)|,)\s+(?:then\s+)?(?:include|paste|put|add|append|post|send|share|quote|report|show|attach|return|print|output)\s+(?:it|them|that|those|this|its|their|the\s+(?:output|result|contents?|values?|file|token|secret|key))\b)`;
+const NAMED_CREDENTIAL_REQUEST = new RegExp(
+  [
+    String.raw`${ORDER}${SHOW}\b[^\n]{0,40}?(?:${NAMED_CREDENTIAL})`,
+    // Not a call (`print(os.environ["GITHUB_TOKEN"][:4])` is a line of code).
+    String.raw`(?:^|[.;:!?]\s*)${SHOW_IN_WORDS}\b(?!\s*\()[^\n]{0,40}?(?:${NAMED_CREDENTIAL})`,
+    String.raw`\b${SHOW}\b[^\n]{0,40}?(?:${NAMED_CREDENTIAL})[^\n]{0,80}?${INTO_THE_ANSWER}`,
+  ].join('|'),
+);
+
 const SIGNALS: readonly Signal[] = [
   // Overriding what the reader was told: "ignore / disregard / forget / set aside … instructions / rules / the above".
   {
@@ -115,7 +146,13 @@ const SIGNALS: readonly Signal[] = [
     weight: 2,
     re: /(?:<\|?\s*\/?\s*(?:system|assistant|user|im_start|im_end|endoftext|eot_id|start_header_id)\s*\|?>|\[\/?inst\]|<<\/?sys>>|^\s*#{2,}\s*(?:system|assistant|instruction)\b|^\s*(?:assistant|ai|system|human|user)\s*:|<\/?(?:system|assistant|instructions?)>)/,
   },
-  { id: 'role-change', weight: 2, re: /\b(?:you are now|you're now|you are no longer|from now on|new (?:instructions?|rules?|task|role|persona|objective)|your (?:new |real |actual |true )?(?:task|job|role|goal|objective|instructions?) (?:is|are|now)|act as (?:an?|the)|pretend (?:to be|you are)|roleplay as|jailbreak mode|developer mode|dan mode)\b/ },
+  {
+    id: 'role-change',
+    weight: 2,
+    // "From here on" and "henceforth" only with the reader or a way to behave after them: a log says "from here on, the
+    // build uses the cached toolchain".
+    re: /\b(?:you are now|you're now|you are no longer|from now on|new (?:instructions?|rules?|task|role|persona|objective)|your (?:new |real |actual |true )?(?:task|job|role|goal|objective|instructions?) (?:is|are|now)|act as (?:an?|the)|pretend (?:to be|you are)|roleplay as|jailbreak mode|developer mode|dan mode)\b|\b(?:from here on(?:wards)?|from this point (?:on(?:wards)?|forward)|henceforth|for the rest of (?:this|the) (?:conversation|session|chat))\b[\s,]{0,3}(?:[\w'’]+\s+){0,2}?(?:you|your|behave|act|respond|answer|reply|pretend|treat|consider|ignore)\b|\b(?:behave|respond|answer|reply|operate)\s+(?:as|like)\s+(?:an?|the|if you (?:were|are))\s+(?:[\w-]+\s+){0,3}?(?:assistant|agent|bot|model|ai|reviewer|maintainer|admin(?:istrator)?|release manager|approver|owner|superuser)\b/,
+  },
   // The reader's instructions declared changed or void, rather than overridden: "Your task has changed: …", "your
   // instructions were updated", "the previous instructions no longer apply", "here are your real instructions".
   {
@@ -131,6 +168,9 @@ const SIGNALS: readonly Signal[] = [
         String.raw`\b(?:here (?:are|is)|these are|this is|below (?:are|is))\s+your\s+(?:new|real|actual|true|updated|revised|corrected)\s+${READER_BRIEF}\b`,
         String.raw`(?:^|[.;:!?]\s*|\b(?:important|note|attention|notice)\s*[:,-]\s*)(?:updated|revised|amended|changed|corrected|real|actual|true|replacement|override)\s+${READER_BRIEF}\s*:`,
         String.raw`\b(?:change|switch) of (?:plans?|task|instructions|orders|objective)\s*:`,
+        // Declared to outrank the reader's brief: "this supersedes your system prompt", "takes precedence over the
+        // system prompt". Past "the", only a prompt or instructions: a log's flag "takes precedence over the config file".
+        String.raw`\b(?:supersedes?|superseding|takes? precedence over|ha(?:s|ve) (?:priority|precedence) over|outranks?|trumps|invalidates?|nullifies|voids|replaces?)\s+(?:your\s+(?:(?:previous|prior|earlier|original|other|initial|existing|system|default)\s+)*(?:system prompt|system message|prompts?|instructions?|rules|guidelines|directives?|orders|guardrails|programming)|(?:the|all|any)\s+(?:(?:previous|prior|earlier|original|other|initial|existing|default)\s+)*(?:system prompt|system message|system instructions|prompts?|instructions you were given|guardrails))\b`,
       ].join('|'),
     ),
   },
@@ -152,6 +192,9 @@ const SIGNALS: readonly Signal[] = [
     weight: 2,
     re: /\b(?:reveal|print|send|post|show|output|echo|include|paste|upload|exfiltrate|leak|share|dump|cat|list|read out|expose|forward|email|e-mail)\b.{0,30}\b(?:the|your|all|every|any|our|its|this|these)\s+(?:[\w-]+\s+){0,3}?(?:(?:secrets?|tokens?|credentials?|passwords?|api[ _-]?keys?|private keys?|ssh keys?|env(?:ironment)? (?:variables?|vars)|github_token|aws_secret\w*|system prompt|prompt|instructions)\b|\.env\b)/,
   },
+  // The same for a credential named by where it is kept (`cat ~/.aws/credentials and include it`, `print $NPM_TOKEN`):
+  // asked for, as an order or into the reader's answer. A command alone (`echo "$TOKEN" | docker login …`) is CI.
+  { id: 'named-credential-request', weight: 2, re: NAMED_CREDENTIAL_REQUEST },
   // Code that runs a download or a decoded blob, phrased as something for the reader to do or as "the fix".
   {
     id: 'pipe-to-shell-instruction',
@@ -339,17 +382,25 @@ function unescapedTexts(text: string): string[] {
  */
 function decodedBase64Texts(text: string): string[] {
   const texts: string[] = [];
+  const keepProse = (decoded: string): void => {
+    const printable = decoded.replace(/[^\x20-\x7e\u00a0-\uffef]/g, '');
+    if (decoded.includes(' ') && !decoded.includes('\ufffd') && printable.length >= decoded.length * 0.95) texts.push(decoded);
+  };
   for (const [run] of text.matchAll(/[A-Za-z0-9+/_-]{24,}={0,2}/g)) {
-    const decodings = [Buffer.from(run.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8')];
+    keepProse(Buffer.from(run.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8'));
     // A run of hex digits is read as hex too: `49676e6f726520616c6c…` is "Ignore all…" to a model.
-    if (/^(?:[0-9a-f]{2})+$/i.test(run)) decodings.push(Buffer.from(run, 'hex').toString('utf8'));
-    for (const decoded of decodings) {
-      const printable = decoded.replace(/[^\x20-\x7e\u00a0-\uffef]/g, '');
-      if (decoded.includes(' ') && !decoded.includes('\ufffd') && printable.length >= decoded.length * 0.95) texts.push(decoded);
-    }
+    if (/^(?:[0-9a-f]{2})+$/i.test(run)) keepProse(Buffer.from(run, 'hex').toString('utf8'));
+  }
+  // Hex written byte by byte, `49 67 6e 6f…`, `0x49, 0x67…`, `49:67:6e…`: twelve bytes or more, each its own word.
+  if (HEX_BYTE_PAIR.test(text)) {
+    for (const [run] of text.matchAll(HEX_BYTES)) keepProse(Buffer.from(run.replace(/\b0x/gi, '').replace(/[^0-9a-f]/gi, ''), 'hex').toString('utf8'));
   }
   return texts;
 }
+
+/** Two hex bytes apart, as {@link HEX_BYTES} spells them: looked for first, since most lines hold none. */
+const HEX_BYTE_PAIR = /\b(?:0x)?[0-9a-f]{2}(?:[ \t]*[,:;-][ \t]*|[ \t]+)(?:0x)?[0-9a-f]{2}\b/i;
+const HEX_BYTES = /\b(?:(?:0x)?[0-9a-f]{2}(?:[ \t]*[,:;-][ \t]*|[ \t]+)){11,}(?:0x)?[0-9a-f]{2}\b/gi;
 
 function normalizeText(text: string): string[] {
   const unfolded = stripHidden(decodeTagCharacters(text).normalize('NFKC')).toLowerCase();
@@ -604,7 +655,7 @@ const LEET_ANSWER_ONLY_SIGNALS = forLeet(ANSWER_ONLY_SIGNALS);
  * instead, where advice on a condition does not count; the weaker ones need a second signal in a log line).
  */
 const STRONG_IN_ANSWERS: ReadonlySet<string> = new Set([
-  'guard-command', 'credential-request', 'pipe-to-shell-instruction', 'override', 'override-translated',
+  'guard-command', 'credential-request', 'named-credential-request', 'pipe-to-shell-instruction', 'override', 'override-translated',
   'role-change', 'instructions-changed', 'chat-template', 'direct-address', 'exfil-markup', ...DANGEROUS_CODE.map((pattern) => pattern.id),
 ]);
 const ANSWER_SIGNALS: ReadonlyArray<Pick<Signal, 'id' | 're'>> = [...SIGNALS.filter((signal) => STRONG_IN_ANSWERS.has(signal.id)), ...ANSWER_ONLY_SIGNALS];
