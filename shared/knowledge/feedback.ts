@@ -117,7 +117,7 @@ export async function applyFeedback(
   deps: FeedbackDeps,
 ): Promise<{ statusCode: number; body: Record<string, unknown> }> {
   const login = payload.comment.user.login;
-  const result = await deps.learning.onFeedback(incident, command.vote, login, command.comment);
+  const result = await deps.learning.onFeedback(incident, command.vote, login, command.comment, { via: 'command', writtenAt: payload.comment.created_at ?? null });
   await deps.incidents.update(incident.id, {}, {
     history: [{ at: deps.clock().toISOString(), event: 'feedback', detail: `${command.vote} from ${login}${result.counted ? '' : ' (unchanged)'}` }],
   });

@@ -33,7 +33,8 @@ function storedVote(item: Record<string, unknown> | undefined): FeedbackVote | n
 
 /**
  * What one user said on an incident: their latest `/guard feedback` command, and their 👍/👎 on the guard's comment
- * while it stands (until they remove it). Times are ISO: a command's when it arrived, a reaction's GitHub's.
+ * while it stands (until they remove it). Times are ISO and GitHub's, each no later than when the guard read it: a
+ * command's when its comment was written (when it arrived, for a caller that does not say), a reaction's when it was made.
  */
 interface UserVotes {
   command: { vote: FeedbackVote; at: string; comment: string | null } | null;
@@ -226,8 +227,10 @@ export function createVotes(options: VotesOptions): Votes {
     async onFeedback(incident, vote, user, comment, source = { via: 'command' }) {
       const now = clock();
       const reaction = source.via === 'reaction' ? source : null;
-      // GitHub's clock may run ahead of ours: a reaction is not taken as made after it was read.
-      const votedAt = reaction ? new Date(Math.min(Date.parse(reaction.reactedAt), now.getTime())) : now;
+      // When the user voted, by GitHub's clock: a command delivered late or again (a redelivery) was said when it was
+      // written, not when it arrived. That clock may run ahead of ours: nothing is taken as made after it was read.
+      const said = reaction ? reaction.reactedAt : source.via === 'command' ? source.writtenAt : null;
+      const votedAt = new Date(Math.min(said ? Date.parse(said) || now.getTime() : now.getTime(), now.getTime()));
       const { previous, next } = await changeUserVotes(incident.id, user, (votes) => {
         if (reaction) {
           // The same reaction again, or one read before the one recorded (two readings racing): nothing new.
@@ -235,6 +238,9 @@ export function createVotes(options: VotesOptions): Votes {
           if (known > votedAt.getTime() || (known === votedAt.getTime() && votes.reaction?.vote === vote)) return null;
           return { ...votes, reaction: { vote, at: votedAt.toISOString(), commentId: reaction.commentId } };
         }
+        // A command written before the one recorded (the same one delivered again, or two deliveries crossing): nothing new.
+        if (votes.command && Date.parse(votes.command.at) > votedAt.getTime()) return null;
+        if (votes.command && Date.parse(votes.command.at) === votedAt.getTime() && votes.command.vote === vote) return null;
         // A command is the user's latest word: the same vote standing by reaction becomes the command's too, which no
         // removed reaction takes back.
         if (votes.command?.vote === vote && standingVote(votes) === vote) return null;

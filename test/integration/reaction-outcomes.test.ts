@@ -81,9 +81,11 @@ async function experimentWithOneUnit() {
       await incidents.update(incidentId, { decision: { action: 'rerun_failed_jobs', reason: 'transient', applied: true, result: 'rerun requested', dryRun: false, decidedAt: T0.toISOString() } });
     },
     falsePositives: async () => (await learning.baselines.metrics(repository)).falsePositives,
-    async command(vote: 'up' | 'down', user: string, at: Date) {
+    /** A `/guard feedback` command delivered at `at`; `writtenAt`: when its comment was written, as the delivery says. */
+    async command(vote: 'up' | 'down', user: string, at: Date, writtenAt?: Date) {
       now = at;
-      return learning.onFeedback((await incidents.get(incidentId)) as Incident, vote, user, null);
+      const source = writtenAt ? ({ via: 'command', writtenAt: writtenAt.toISOString() } as const) : undefined;
+      return learning.onFeedback((await incidents.get(incidentId)) as Incident, vote, user, null, source);
     },
     /** The unit's outcome once final, and the incident's feedback counters. */
     async outcome() {
@@ -218,6 +220,32 @@ describe('reactions on the guard comment in a positive_feedback experiment', () 
     // Assert: read late, the 👍 made at 5 minutes used to count as a failure
     expect(await inside.outcome()).toEqual({ final: 1, success: 1, up: 1, down: 0 });
     expect(await after.outcome()).toEqual({ final: 1, success: 0, up: 1, down: 0 });
+  });
+
+  it('takes a command delivered again (a redelivery, a late delivery) by when it was written: it does not override a later 👎', async () => {
+    // Prepare: maya's `/guard feedback up`, written and delivered at 2 minutes; at 15 she reacts 👎, read at 20
+    const run = await experimentWithOneUnit();
+    await run.command('up', 'maya', minutes(2), minutes(2));
+    github.reactions.set(COMMENT_ID, [reaction('maya', '-1', minutes(15))]);
+    await run.collect(minutes(20));
+
+    // Act: GitHub delivers the command written at 2 minutes once more, at 30 (attacker pass, session 28)
+    const replayed = await run.command('up', 'maya', minutes(30), minutes(2));
+
+    // Assert: her latest word is the 👎; the old command used to count as made at 30 and flip her vote back to 👍
+    expect(replayed).toEqual({ counted: false, previous: 'down' });
+    expect(await run.outcome()).toEqual({ final: 1, success: 0, up: 0, down: 1 });
+  });
+
+  it('counts a command delivered late by when it was written: written inside the window, it counts there', async () => {
+    // Prepare: lee's `/guard feedback up` written at 50 minutes, inside the 60-minute window
+    const run = await experimentWithOneUnit();
+
+    // Act: delivered at 75 minutes
+    await run.command('up', 'lee', minutes(75), minutes(50));
+
+    // Assert: it used to count as made at 75, after the window, and the unit ended without a success
+    expect(await run.outcome()).toEqual({ final: 1, success: 1, up: 1, down: 0 });
   });
 
   it("takes back the false positive a writer's 👎 on the guard's re-run counted when the 👎 becomes a 👍", async () => {

@@ -305,9 +305,11 @@ describe('/guard feedback', () => {
   async function feedbackSetup() {
     const { deps, incidents } = await setup();
     const votes: Array<[string, string, string, string | null]> = [];
+    const sources: unknown[] = [];
     deps.learning = {
-      async onFeedback(incident, vote, user, comment) {
+      async onFeedback(incident, vote, user, comment, source) {
         votes.push([incident.id, vote, user, comment]);
+        sources.push(source);
         return { counted: true, previous: null };
       },
     } as Learning;
@@ -319,8 +321,19 @@ describe('/guard feedback', () => {
       await incidents.create(newIncident(githubIncidentFields(trigger), new Date('2026-11-20T10:03:00Z')), githubIncidentScope(trigger));
       return trigger.incidentId;
     };
-    return { deps, votes, addIncident };
+    return { deps, votes, sources, addIncident };
   }
+
+  it('records a vote as said when its comment was written, so that a redelivery of an old command is known as one', async () => {
+    // Prepare
+    const { deps, sources } = await feedbackSetup();
+
+    // Act: the delivery of a command written at 10:05
+    await handleIssueCommentWebhook(delivery('maintainer', '/guard feedback up', '2026-11-20T10:05:00Z'), deps);
+
+    // Assert: the learning loop hears when it was written, not only that it arrived (attacker pass, session 28)
+    expect(sources).toEqual([{ via: 'command', writtenAt: '2026-11-20T10:05:00Z' }]);
+  });
 
   it('counts a vote without an incident only while the pull request has one; with several it asks which', async () => {
     // Prepare
