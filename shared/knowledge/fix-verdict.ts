@@ -1,6 +1,6 @@
 import { conditionalWrite } from '../stores/dynamo.js';
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { countsAsEvidence, type Incident } from '../domain/incident.js';
+import { countsAsEvidence, type Incident, outsiderCanRepeat } from '../domain/incident.js';
 import { incidentKey } from '../stores/incident-store.js';
 import type { FixOutcome } from './fix-record.js';
 import type { KnowledgeStore } from './store.js';
@@ -14,7 +14,8 @@ export interface VoteCounts {
 /**
  * The outcome an incident counts on its entry's fix record for the fix its comment proposed: one per incident. The
  * writers' word when they voted, as for the false-positive metric (a failure while one's vote is down, else a
- * success while one's is up), else what its run showed (it recovered, or the guard's re-run failed again). A vote
+ * success while one's is up), else what its run showed (it recovered, or the guard's re-run failed again), unless
+ * an outsider can cause the run again and again (`outsiderCanRepeat`). A vote
  * overrules the run (a re-run that passed may hide a real race, and a writer says so), and once every vote is
  * taken back the run's word counts again; each change moves the incident's one outcome on the record, so a vote and
  * the run never both count. Kept on the incident item: `fixOutcome` (what is counted now) and `runFixOutcome`.
@@ -74,6 +75,10 @@ export function createFixVerdicts(options: { client: DynamoDBDocumentClient; tab
 
   return {
     async ranTo(incident, outcome, at) {
+      // A run any outsider can cause again and again (a workflow on `issues`) fails and passes as they arrange it, its
+      // log quoting what they wrote: its run's word would let them plant, promote or retire a fix. A writer's vote on
+      // it still counts.
+      if (outsiderCanRepeat(incident)) return;
       // Counted while no writer's vote stands; kept either way, for when the votes are taken back.
       const noVotes = ' AND (attribute_not_exists(feedbackUp) OR feedbackUp <= :z) AND (attribute_not_exists(feedbackDown) OR feedbackDown <= :z)';
       if (!(await count(incident, 'SET runFixOutcome = :o, fixOutcome = :o', { ':o': outcome, ':z': 0 }, outcome, at, noVotes))) {

@@ -25,12 +25,12 @@ function setup(fingerprint = FINGERPRINT, firstRun = 9000) {
   const incidents = createIncidentStore({ client, tableName: 'incidents', ttlDays: 30 });
   let run = firstRun;
   /** A failure whose analysis proposed `fix`, re-run by the guard: then resolved, or its re-run failed again. */
-  async function outcome(fix: string, recovered: boolean) {
+  async function outcome(fix: string, recovered: boolean, runEvent = 'push') {
     run += 1;
     const incident = newIncident(
       {
         id: `gh-1-${run}-1`, source: 'github', repository: 'acme/app', workflowName: 'CI', runId: run, runAttempt: 1, headSha: String(run).padStart(40, 'e'),
-        category: 'network', fingerprint, template: 'npm ERR! network ECONNRESET', failureLines: [{ line: 1, text: 'npm ERR! network ECONNRESET' }], fromFork: false,
+        category: 'network', fingerprint, template: 'npm ERR! network ECONNRESET', failureLines: [{ line: 1, text: 'npm ERR! network ECONNRESET' }], fromFork: false, runEvent,
         analysis: analysis(fix), decision: { action: 'rerun_failed_jobs', reason: 'transient', applied: true, result: 'rerun requested', dryRun: false, decidedAt: new Date().toISOString() },
       },
       new Date(),
@@ -66,6 +66,25 @@ describe('a learned fix is revised by its outcomes', () => {
     expect(failing?.fixOutcomes).toEqual({ successes: 1, failures: 3 });
     expect(revised?.fix).toEqual([CACHE]);
     expect(revised?.fixOutcomes).toEqual({ successes: 3, failures: 0 });
+  });
+
+  it('takes no fix outcome from runs any outsider can cause again and again (a workflow on issues): they arrange them', async () => {
+    // Prepare: PIN is learned from a push's recovery; another fingerprint has no fix yet
+    const run = setup('c3d4e5f6a7', 9700);
+    await run.outcome(PIN, true);
+    const fresh = setup('d4e5f6a7b8', 9800);
+
+    // Act: an outsider opens issues that make the `issues` workflow fail: the guard's re-runs of PIN fail again 3
+    // times, then 3 of its runs pass with the analysis proposing CACHE (steered by what they wrote); and the same on
+    // the fresh fingerprint, once
+    for (let i = 0; i < 3; i += 1) await run.outcome(PIN, false, 'issues');
+    for (let i = 0; i < 3; i += 1) await run.outcome(CACHE, true, 'issues');
+    await fresh.outcome(CACHE, true, 'issues');
+
+    // Assert: PIN stands with its one success (it used to be retired and replaced by CACHE, and CACHE learned on the
+    // fresh fingerprint: attacker pass, session 28)
+    expect(await run.entry()).toMatchObject({ fix: [PIN], fixOutcomes: { successes: 1, failures: 0 } });
+    expect((await fresh.entry())?.fix ?? []).toEqual([]);
   });
 
   it("counts a writer's vote as the outcome of the fix the comment proposed, in place of the run's", async () => {
