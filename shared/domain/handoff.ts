@@ -180,7 +180,8 @@ function decisionStep(incident: Incident): DecisionStep {
  * CI system, nor a scheduled, dispatched or other event's run, whose commit's author did not start it. Null otherwise.
  */
 export function commitToCommentOn(incident: Pick<Incident, 'source' | 'pullRequest' | 'runEvent' | 'headSha' | 'repository' | 'fromFork' | 'checkRun'>): string | null {
-  const pushed = incident.source === 'github' && !incident.pullRequest && incident.runEvent === 'push' && !incident.checkRun && incident.fromFork !== true;
+  // Known to be this repository's own commit: an origin not recorded counts as a fork's, as everywhere else.
+  const pushed = incident.source === 'github' && !incident.pullRequest && incident.runEvent === 'push' && !incident.checkRun && incident.fromFork === false;
   return pushed && incident.repository && incident.headSha ? incident.headSha : null;
 }
 

@@ -54,7 +54,7 @@ export function pullRequestFailure(fields: Partial<Incident> = {}): Incident {
 
 /** A run without a pull request (a push, a schedule), as Notify leaves it. */
 export function pushFailure(fields: Partial<Incident> = {}): Incident {
-  return pullRequestFailure({ pullRequest: null, branch: 'main', runEvent: 'push', ...fields });
+  return pullRequestFailure({ pullRequest: null, branch: 'main', runEvent: 'push', fromFork: false, ...fields });
 }
 
 /** A CloudWatch alarm, as Notify leaves it. */

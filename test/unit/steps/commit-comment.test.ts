@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { nextStep } from '../../../infra/dashboard/src/next-step.js';
 import { githubIncidentFields, githubIncidentScope } from '../../../shared/domain/github-incident.js';
+import { commitToCommentOn } from '../../../shared/domain/handoff.js';
 import { newIncident } from '../../../shared/domain/incident.js';
 import { GitHubRequestError } from '../../../shared/github/errors.js';
 import { triggerFromWorkflowRun } from '../../../shared/ingest/github-webhook.js';
@@ -143,5 +144,35 @@ describe('a failed run on a push', () => {
     expect(github.calls.some((c) => c.method === 'commentOnCommit')).toBe(false);
     expect(published).toHaveLength(1);
     expect(published[0]?.message).toContain('nobody else was told: the run has no pull request');
+  });
+
+  describe('attacks (attacker pass, session 28)', () => {
+    it("does not comment on a commit whose origin is unknown (an incident stored before it was kept): unknown counts as a fork's", async () => {
+      const known = newIncident(githubIncidentFields(pushTrigger()), new Date());
+      const { fromFork: _dropped, ...unknown } = known;
+
+      expect(commitToCommentOn(known)).toBe(SHA);
+      expect(commitToCommentOn(unknown)).toBeNull();
+    });
+
+    it("renders what a steered answer says as text on the commit: no mention, reference, link or HTML of the attacker's", async () => {
+      // Prepare: the log steered the model past the detector; its answer names people, issues, links and markup
+      const github = createFakeGitHub();
+      // (An image or an <img> makes the answer withheld whole: the detector reads them as exfiltration markup.)
+      const steered = 'The token expired; @acme-shop/owners see #1 and GH-2, then [re-authenticate](https://evil.example/login) at www.evil.example </details><b>done</b>';
+      const { deps } = stepDeps({ github: github.port, analyzer: scriptedAnalyzer({ proposedAction: 'comment_only', rootCause: steered, fix: [steered] }) });
+      const trigger = await handled(deps);
+
+      // Act
+      await notifyStep({ trigger }, deps);
+
+      // Assert
+      const body = [...github.commitComments.values()][0] ?? '';
+      expect(body).toContain('The token expired');
+      expect(body).not.toMatch(/(?<![\w`\\])@[A-Za-z0-9]/);
+      expect(body).not.toMatch(/(?<![\w&\\])#[0-9]|GH\\?-[0-9]/);
+      expect(body).not.toMatch(/(?<!\\)\]\([^)]*evil|https?:\/\/evil|(?<![\w-])www\\?\.evil/);
+      expect(body).not.toMatch(/evil\S* (?<!\\)<\/details>|(?<!\\)<b>done/);
+    });
   });
 });
