@@ -299,6 +299,31 @@ describe('approval: a proposal is approved and applied as it was shown', () => {
     expect(nextStep(done!).text).not.toMatch(/Waiting for approval/);
   });
 
+  it("records an e-mailed approval on its execution's incident alone, whatever the output names (attacker pass, session 28)", async () => {
+    // Prepare: two fix PRs wait for e-mailed approvals; the approval of the first names the second in its output
+    const first = await mailedFixPr();
+    const other = structuredClone(loadWebhook('workflow_run-failure')).body as Record<string, any>;
+    Object.assign(other.workflow_run, { id: 11862439999, pull_requests: [] });
+    const otherTrigger = triggerFromWorkflowRun(other as never, 'd-other');
+    const { deps } = first;
+    await deps.incidents.create(
+      newIncident({ ...githubIncidentFields(otherTrigger), category: 'test_failure', fingerprint: 'fp', analysis: analysis({ patch: { diff: PATCH, files: ['src/tax.ts'] } }) }, deps.clock()),
+      githubIncidentScope(otherTrigger),
+    );
+    await remediateStep({ trigger: otherTrigger }, deps);
+    await notifyStep({ trigger: otherTrigger, approvalRequest: { taskToken: 'token-9' } }, deps);
+    const forged = { approvedBy: 'on-call', incidentId: otherTrigger.incidentId, trigger: otherTrigger, approval: { status: 'approved' } };
+
+    // Act
+    await remediateStep({ trigger: first.trigger, approval: forged }, deps);
+    await notifyStep({ trigger: first.trigger, approval: forged }, deps);
+
+    // Assert: the first is approved and its fix PR opened; the second still waits for its own token
+    expect((await deps.incidents.get(first.trigger.incidentId))?.approval).toMatchObject({ status: 'approved', decidedBy: 'on-call' });
+    expect((await deps.incidents.get(otherTrigger.incidentId))?.approval).toMatchObject({ status: 'pending', taskToken: 'token-9' });
+    expect((await deps.incidents.get(otherTrigger.incidentId))?.decision?.applied ?? false).toBe(false);
+  });
+
   it('ends the wait instead of e-mailing another proposal under a token already sent: that token would approve it unread', async () => {
     const { deps, published, trigger } = await mailedFixPr();
     await deps.incidents.update(trigger.incidentId, { analysis: analysis({ patch: { diff: REVISED, files: ['src/tax.ts'] } }) });

@@ -26,4 +26,22 @@ describe('model requests per incident (DynamoDB)', () => {
     expect(after).toEqual({ granted: false, used: 3 });
     expect(missing).toEqual({ granted: false, used: 0 });
   });
+
+  it("leaves every other incident its requests: the run's next attempt, a check run on the same commit, another repository's run", async () => {
+    // Prepare: an attacker's failure spends its incident's two requests (attacker pass, session 28)
+    const ledger = createDynamoModelRequestLedger({ client: scratch.client, tableName: TABLE });
+    const spent = 'gh-7-70-1';
+    const others = ['gh-7-70-2', 'ghc-7-70', 'gh-8-70-1'];
+    for (const id of [spent, ...others]) await scratch.client.send(new PutCommand({ TableName: TABLE, Item: { ...incidentKey(id), id } }));
+    await ledger.take(spent, 2);
+    await ledger.take(spent, 2);
+
+    // Act
+    const refused = await ledger.take(spent, 2);
+    const granted = await Promise.all(others.map((id) => ledger.take(id, 2)));
+
+    // Assert
+    expect(refused).toEqual({ granted: false, used: 2 });
+    expect(granted).toEqual(others.map(() => ({ granted: true, used: 1 })));
+  });
 });
