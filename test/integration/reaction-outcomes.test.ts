@@ -50,7 +50,7 @@ async function experimentWithOneUnit() {
   experimentCount += 1;
   const id = `thumbs-${experimentCount}`;
   // A category of its own per experiment: an incident joins the oldest running experiment that covers it.
-  const category = (['lint', 'test_failure', 'compilation', 'dependency', 'unknown', 'timeout', 'network', 'security_scan', 'configuration'] as const)[experimentCount - 1] ?? 'out_of_memory';
+  const category = (['lint', 'test_failure', 'compilation', 'dependency', 'unknown', 'timeout', 'network', 'security_scan', 'configuration', 'infrastructure'] as const)[experimentCount - 1] ?? 'out_of_memory';
   await learning.experiments.create(
     { id, categories: [category], variants: [{ name: 'short', action: 'comment_only', weight: 1, params: { commentDetail: 'short' } }, { name: 'full', action: 'comment_only', weight: 1 }], metric: { kind: 'positive_feedback', minutes: WINDOW_MINUTES }, minSamplePerVariant: 5 },
     T0,
@@ -220,6 +220,27 @@ describe('reactions on the guard comment in a positive_feedback experiment', () 
     // Assert: read late, the 👍 made at 5 minutes used to count as a failure
     expect(await inside.outcome()).toEqual({ final: 1, success: 1, up: 1, down: 0 });
     expect(await after.outcome()).toEqual({ final: 1, success: 0, up: 1, down: 0 });
+  });
+
+  it("counts no 👎 from a bot with write access, a triager or a stranger, and none dated in GitHub's future as made later than it was read", async () => {
+    // Prepare: a deploy bot with write access, a triager and a stranger 👎 the comment (attacker pass, session 28);
+    // maya's 👍 carries a time ahead of the guard's clock
+    const run = await experimentWithOneUnit();
+    github.permissions.set('deploy-bot[bot]', 'write');
+    github.permissions.set('tri', 'triage');
+    github.reactions.set(COMMENT_ID, [
+      reaction('deploy-bot[bot]', '-1', minutes(5), 'Bot'), reaction('tri', '-1', minutes(5)), reaction('stranger', '-1', minutes(5)),
+      reaction('maya', '+1', minutes(40)),
+    ]);
+    await run.collect(minutes(10));
+
+    // Act: maya votes down by command at 12; the same reactions are read again at 20
+    await run.command('down', 'maya', minutes(12), minutes(12));
+    await run.collect(minutes(20));
+
+    // Assert: only maya counts; her 👍 was taken as made at 10 and 20 (when read), so her command at 12 stood
+    // between, and the 👍 stamped 40 is her latest word by GitHub's clock at 20
+    expect(await run.outcome()).toEqual({ final: 1, success: 1, up: 1, down: 0 });
   });
 
   it('takes a command delivered again (a redelivery, a late delivery) by when it was written: it does not override a later 👎', async () => {
