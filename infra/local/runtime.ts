@@ -23,6 +23,7 @@ import { inProcessTransport, startEmbeddedDynamo } from './embedded-dynamo.js';
 import { bearerMatches, createLearningApi } from './learning-api.js';
 import { type ExecutionRecord, type ExecutionRegistry, type LocalTask, startLocalWorkflow } from './local-workflow.js';
 import { namedByLoopback } from './loopback-requests.js';
+import { bodyTooLargeMessage } from '../../shared/ingest/verify.js';
 import { dashboardContentSecurityPolicy } from '../constructs/dashboard-headers.js';
 import { startQueueConsumer } from './queue-consumer.js';
 import { RECOVERY_QUEUE, createStoreWorkQueue } from '../../shared/stores/work-queue.js';
@@ -429,7 +430,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     if (path === '/webhooks/github') {
       if (req.method !== 'POST') return send(res, 405, { message: 'use POST' });
       const body = await readBody(req, config.MAX_WEBHOOK_BYTES);
-      if (body === null) return send(res, 413, { message: `body is over the ${config.MAX_WEBHOOK_BYTES}-byte limit` });
+      if (body === null) return send(res, 413, { message: bodyTooLargeMessage(config.MAX_WEBHOOK_BYTES) });
       const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : v]));
       // API Gateway REST proxy event shape; base64 keeps the raw bytes the signature was computed over.
       const result = (await ingest(
@@ -445,7 +446,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         return send(res, 401, { message: 'this runtime listens beyond loopback: send Authorization: Bearer $GATE_TOKEN' });
       }
       const body = await readBody(req, config.MAX_WEBHOOK_BYTES);
-      if (body === null) return send(res, 413, { message: `body is over the ${config.MAX_WEBHOOK_BYTES}-byte limit` });
+      if (body === null) return send(res, 413, { message: bodyTooLargeMessage(config.MAX_WEBHOOK_BYTES) });
       const text = body.toString('utf8');
       if (jsonNestsDeeperThan(text)) return send(res, 400, { message: `body nests deeper than ${MAX_JSON_DEPTH} levels` });
       let json: unknown;

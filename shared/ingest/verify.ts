@@ -39,6 +39,18 @@ export function header(headers: WebhookRequest['headers'], name: string): string
 export const reply = (statusCode: number, body: Record<string, unknown>): WebhookResponse => ({ statusCode, body });
 export const refuse = (statusCode: number, message: string): WebhookResponse => reply(statusCode, { message });
 
+/**
+ * Where a deployer reads these answers is GitHub's "Recent Deliveries" list, so a refusal that comes from the
+ * deployment's own settings names the setting to change. Nothing here is secret: the names are in the README.
+ */
+const SECRET_SETTING = "the deployment's webhook secret (GITHUB_WEBHOOK_SECRET; in AWS the GitHubWebhookSecretArn secret)";
+
+/** The 413 answer, for a body of `bytes` (null: cut off unread past the limit) over `limit`. */
+export function bodyTooLargeMessage(limit: number, bytes: number | null = null): string {
+  const size = bytes === null ? 'body is' : `body is ${bytes} bytes,`;
+  return `${size} over the ${limit}-byte limit (MAX_WEBHOOK_BYTES; CDK: -c maxWebhookBytes)`;
+}
+
 const repositoryOwner = z.object({ repository: z.object({ owner: z.object({ login: z.string().max(100) }) }) });
 
 /** The delivery's repository owner when `allowed` names accounts and it is not one of them (or there is none). */
@@ -68,12 +80,12 @@ export async function verifyDelivery(request: WebhookRequest, deps: VerifyDeps):
   const raw = request.body ?? '';
   const bytes = request.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
   const fail = (response: WebhookResponse): VerifiedDelivery => ({ ok: false, response });
-  if (bytes.length > deps.maxBodyBytes) return fail(refuse(413, `body is ${bytes.length} bytes, over the ${deps.maxBodyBytes}-byte limit`));
+  if (bytes.length > deps.maxBodyBytes) return fail(refuse(413, bodyTooLargeMessage(deps.maxBodyBytes, bytes.length)));
   const signature = header(request.headers, 'x-hub-signature-256');
-  if (!signature) return fail(refuse(401, 'missing X-Hub-Signature-256 header'));
+  if (!signature) return fail(refuse(401, `missing X-Hub-Signature-256 header: give the webhook (or the App) a Secret, ${SECRET_SETTING}`));
   const text = bytes.toString('utf8');
   const valid = await deps.webhooks.verify(text, signature).catch(() => false);
-  if (!valid) return fail(refuse(401, 'X-Hub-Signature-256 does not match the body'));
+  if (!valid) return fail(refuse(401, `X-Hub-Signature-256 does not match the body: the webhook's (or the App's) Secret must be ${SECRET_SETTING}`));
   const event = header(request.headers, 'x-github-event');
   if (!event) return fail(refuse(400, 'missing X-GitHub-Event header'));
   const json = formEncoded(request.headers) ? new URLSearchParams(text).get('payload') : text;

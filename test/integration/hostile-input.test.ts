@@ -53,6 +53,14 @@ describe('front door: hostile input', () => {
     expect(await raw('POST', '/events/cloudwatch', '{"detail-type":"CloudWatch Alarm State Change"}')).toBe(400);
   });
 
+  it('answers 413 to a body over MAX_WEBHOOK_BYTES, naming the setting that raises the limit', async () => {
+    const oversized = JSON.stringify({ zen: 'x'.repeat(1_048_576) });
+    const answer = await rawAt(harness.runtime.port, 'POST', '/webhooks/github', oversized, { 'content-type': 'application/json' });
+
+    expect(answer.status).toBe(413);
+    expect(JSON.parse(answer.body)).toEqual({ message: 'body is over the 1048576-byte limit (MAX_WEBHOOK_BYTES; CDK: -c maxWebhookBytes)' });
+  });
+
   it('answers 400 from the handlers\' own validation, whichever state the alarm event names', async () => {
     const okEnvelope = { 'detail-type': 'CloudWatch Alarm State Change', detail: { state: { value: 'OK' } } };
     expect(await raw('POST', '/events/cloudwatch', JSON.stringify(okEnvelope))).toBe(400);

@@ -196,6 +196,21 @@ describe('handleGithubWebhook', () => {
     expect(deps.started[0]?.input).toMatchObject({ trigger: { pullRequests: [1287] } });
   });
 
+  it('says in a refusal GitHub lists under Recent Deliveries which setting of the deployment to fix', async () => {
+    const unsigned = await handleGithubWebhook({ ...request('workflow_run-failure'), headers: { 'x-github-event': 'workflow_run' } }, deps);
+    const wrongSecret = request('workflow_run-failure');
+    const mismatched = await handleGithubWebhook({ ...wrongSecret, headers: { ...wrongSecret.headers, 'X-Hub-Signature-256': sign(wrongSecret.body, 'other') } }, deps);
+    const oversized = await handleGithubWebhook({ headers: {}, body: 'x'.repeat(2048), isBase64Encoded: false }, { ...deps, maxBodyBytes: 1024 });
+
+    expect(unsigned.body.message).toBe(
+      "missing X-Hub-Signature-256 header: give the webhook (or the App) a Secret, the deployment's webhook secret (GITHUB_WEBHOOK_SECRET; in AWS the GitHubWebhookSecretArn secret)",
+    );
+    expect(mismatched.body.message).toBe(
+      "X-Hub-Signature-256 does not match the body: the webhook's (or the App's) Secret must be the deployment's webhook secret (GITHUB_WEBHOOK_SECRET; in AWS the GitHubWebhookSecretArn secret)",
+    );
+    expect(oversized.body.message).toBe('body is 2048 bytes, over the 1024-byte limit (MAX_WEBHOOK_BYTES; CDK: -c maxWebhookBytes)');
+  });
+
   it('answers 400 with a reason for malformed JSON that is correctly signed', async () => {
     const body = '{"action": "completed", ';
     const response = await handleGithubWebhook({ headers: { 'x-github-event': 'workflow_run', 'x-hub-signature-256': sign(body) }, body, isBase64Encoded: false }, deps);
