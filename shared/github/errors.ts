@@ -88,6 +88,20 @@ export function oneLine(text: string, max = 300): string {
 }
 
 /**
+ * What the deployer checks when GitHub refuses the credential itself, or the permission a call needs: these refusals
+ * come from the deployment's settings, not from the repository, and end up in the incident's timeline and e-mail.
+ */
+function refusalAdvice(status: number, message: string): string {
+  if (status === 401) {
+    return ' (GitHub did not accept the credential: check the token, GITHUB_TOKEN or in AWS the GitHubTokenSecretArn secret, or the App id and its private key)';
+  }
+  if (status === 403 && /not accessible by (?:integration|personal access token)/i.test(message)) {
+    return ' (the App or token lacks the permission this request needs: see the permission table under "GitHub" in the README)';
+  }
+  return '';
+}
+
+/**
  * Maps whatever a GitHub call threw to one of the two named errors. `what` describes the call without secrets
  * (e.g. "list jobs of run 42 attempt 1 in octo/repo"); `scrub` removes the token from any text as a last line of
  * defence, since network errors can quote request details.
@@ -103,7 +117,7 @@ export function toGitHubError(error: unknown, what: string, scrub: (text: string
       return new GitHubUnavailableError(`GitHub ${reason}: ${what}: ${detail}`, { cause: error });
     }
     const Refusal = error.status === 403 && COMMENTS_REFUSED.test(error.message) ? CommentsRefusedError : GitHubRequestError;
-    return new Refusal(`GitHub refused (${error.status}): ${what}: ${detail}`, error.status, { cause: error });
+    return new Refusal(`GitHub refused (${error.status}): ${what}: ${detail}${refusalAdvice(error.status, error.message)}`, error.status, { cause: error });
   }
   if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
     // Octokit already turns fetch's network TypeErrors into status-500 errors; timeouts and aborts arrive raw.

@@ -409,7 +409,7 @@ describe('GitHub client: failures and retries', () => {
     expect(error).toBeInstanceOf(GitHubRequestError);
     expect(error).toMatchObject({ name: 'GitHubRequestError', status: 403 });
     expect(error.message).toBe(
-      'GitHub refused (403): list jobs of run 42 attempt 1 in octo/app: Resource not accessible by integration',
+      'GitHub refused (403): list jobs of run 42 attempt 1 in octo/app: Resource not accessible by integration (the App or token lacks the permission this request needs: see the permission table under "GitHub" in the README)',
     );
   });
 
@@ -424,6 +424,9 @@ describe('GitHub client: failures and retries', () => {
     // Assert
     expect(fake.apiCalls()).toHaveLength(1);
     expect(error).toMatchObject({ name: 'GitHubRequestError', status: 401 });
+    expect(error.message).toMatch(
+      /: Bad credentials - https:\/\/docs\.github\.com\/rest \(GitHub did not accept the credential: check the token, GITHUB_TOKEN or in AWS the GitHubTokenSecretArn secret, or the App id and its private key\)$/,
+    );
     expect(error.message).not.toContain(wrongToken);
     expect(error.stack ?? '').not.toContain(wrongToken);
     const cause = error.cause as { request?: { headers?: Record<string, string> } };
