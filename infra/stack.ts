@@ -245,19 +245,39 @@ export class SettingsError extends Error {
   override name = 'SettingsError';
 }
 
+/** A chat context key, the form CloudFormation takes its value in, and that form in words for the error. */
+type ChatId = readonly [key: string, pattern: RegExp, what: string];
+
+const SLACK_ID = /^[A-Z0-9]{1,255}$/;
+const SLACK_ID_TEXT = 'a Slack id (letters and digits, e.g. T012ABCDEFG)';
+/**
+ * Teams' team and tenant ids are GUIDs (AWS::Chatbot::MicrosoftTeamsChannelConfiguration): checked here, another
+ * value got past synth's own checks and failed only in the template's validation, after every function was bundled.
+ */
+const GUID = /^[0-9A-Fa-f]{8}(?:-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12}$/;
+const TEAMS_GUID_TEXT = 'a GUID such as 1b2c3d4e-aaaa-bbbb-cccc-0123456789ab (from the chat applications console)';
+
 /** Chat channel ids from context: each chat system needs all of its ids, or none. */
 function chatSettings(raw: (key: string) => string | undefined): GuardSettings['chat'] {
-  const group = (keys: string[], pattern: RegExp, what: string) => {
+  const group = (ids: readonly ChatId[]) => {
+    const keys = ids.map(([key]) => key);
     const values = keys.map((key) => raw(key));
     if (values.every((v) => v === undefined)) return undefined;
-    keys.forEach((key, i) => {
+    ids.forEach(([key, pattern, what], i) => {
       if (values[i] === undefined) throw new SettingsError(`context value ${key} is missing: ${keys.join(', ')} go together`);
       if (!pattern.test(values[i] as string)) throw new SettingsError(`context value ${key} must be ${what}, got "${values[i]}"`);
     });
     return values as string[];
   };
-  const slack = group(['slackWorkspaceId', 'slackChannelId'], /^[A-Z0-9]{1,255}$/, 'a Slack id (letters and digits, e.g. T012ABCDEFG)');
-  const teams = group(['teamsTeamId', 'teamsChannelId', 'teamsTenantId'], /^[\w:@.%-]{1,255}$/, 'a Microsoft Teams id (from the chat applications console)');
+  const slack = group([
+    ['slackWorkspaceId', SLACK_ID, SLACK_ID_TEXT],
+    ['slackChannelId', SLACK_ID, SLACK_ID_TEXT],
+  ]);
+  const teams = group([
+    ['teamsTeamId', GUID, TEAMS_GUID_TEXT],
+    ['teamsChannelId', /^[\w:@.%-]{1,255}$/, 'a Microsoft Teams channel id (19:…@thread.tacv2, from the chat applications console)'],
+    ['teamsTenantId', GUID, TEAMS_GUID_TEXT],
+  ]);
   if (!slack && !teams) return undefined;
   return {
     ...(slack ? { slack: { workspaceId: slack[0] as string, channelId: slack[1] as string } } : {}),

@@ -47,6 +47,16 @@ describe('chat through Amazon Q Developer in chat applications (AWS Chatbot)', (
     expect(Object.keys(plain.findResources('AWS::Chatbot::MicrosoftTeamsChannelConfiguration'))).toHaveLength(0);
     expect(() => settingsFrom({ slackWorkspaceId: 'T012ABCDEFG' })).toThrow(/slackChannelId is missing/);
   });
+
+  it('refuses at synth, naming the key, a Teams team or tenant id that is not the GUID CloudFormation takes', () => {
+    const teams = { teamsTeamId: '1b2c3d4e-aaaa-bbbb-cccc-0123456789ab', teamsChannelId: '19:abcdef0123456789@thread.tacv2', teamsTenantId: 'aaaabbbb-cccc-dddd-eeee-ffff00001111' };
+
+    expect(() => settingsFrom({ ...teams, teamsTeamId: 'platform-team' })).toThrow(
+      'context value teamsTeamId must be a GUID such as 1b2c3d4e-aaaa-bbbb-cccc-0123456789ab (from the chat applications console), got "platform-team"',
+    );
+    expect(() => settingsFrom({ ...teams, teamsTenantId: 'contoso.onmicrosoft.com' })).toThrow(/^context value teamsTenantId must be a GUID .*got "contoso\.onmicrosoft\.com"$/);
+    expect(settingsFrom(teams).chat?.teams).toEqual({ teamId: teams.teamsTeamId, channelId: teams.teamsChannelId, tenantId: teams.teamsTenantId });
+  });
 });
 
 describe('chat through an incoming webhook (chatWebhookFormat), for teams outside AWS Chatbot', () => {
