@@ -43,6 +43,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { datasetsLocation } from './datasets.js';
 import { countInstructions } from './instructions.js';
 import { EXIT_REPORTER, exitReports, peakRssKb, type ExitReport } from './peak-rss.js';
+import { checkChosenNames, exitOnUnknownPart } from './chosen-names.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const DATASETS = datasetsLocation().dir;
@@ -370,6 +371,7 @@ async function main(): Promise<void> {
   const beforeArg = option('--before');
   const withInstructions = args.includes('--instructions');
   const wanted = casesArg ? casesArg.split(',') : CASES.map((c) => c.name);
+  checkChosenNames(wanted, CASES.map((c) => c.name), 'case');
   const dir = mkdtempSync(join(tmpdir(), 'guard-bench-'));
   const rows: string[][] = [
     ['case', 'MB', 'lines', 'wall s', 'cpu s', 'of it off main s', 'MB/s wall', 'MB/s cpu', 'warm MB/s cpu', 'reading only MB/s cpu', 'peak RSS MB', 'CLI peak RSS MB', 'CLI cpu s', 'grep wall s', 'grep cpu s', '× grep wall', '× grep cpu', ...(withInstructions ? ['G instructions'] : []), 'target', 'met'],
@@ -434,6 +436,6 @@ async function main(): Promise<void> {
   if (withInstructions) process.stdout.write('"G instructions" is the analyzer alone under valgrind (all threads; n/a without valgrind): it compares checkouts whatever the load.\n');
 }
 
-await main();
+await main().catch(exitOnUnknownPart);
 // Start-up of `guard` and its bundle, separate from the throughput figures above (scripts/bench-startup.ts).
 if (process.argv[2] !== '--child' && process.argv[2] !== '--read-only') await (await import('./bench-startup.js')).benchStartup();

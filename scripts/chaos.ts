@@ -34,6 +34,7 @@ import { startChild } from './chaos-child.js';
 import { faultSuites, notifyFellBack } from './chaos-faults.js';
 import { crashPointSuites } from './chaos-crash-points.js';
 import { recoverySuites } from './chaos-recoveries.js';
+import { checkChosenNames, exitOnUnknownPart } from './chosen-names.js';
 
 const SECRET = 'chaos-secret';
 const BURST = Number(process.env.CHAOS_BURST ?? 1000);
@@ -369,6 +370,11 @@ async function fuzz() {
 
 const only = process.argv.slice(2);
 const suites = { burst, crash, fuzz, budget, ...recoverySuites, ...crashPointSuites, ...faultSuites };
+try {
+  checkChosenNames(only, Object.keys(suites), 'part');
+} catch (error) {
+  exitOnUnknownPart(error);
+}
 let ok = true;
 for (const [name, suite] of Object.entries(suites)) {
   if (only.length > 0 && !only.includes(name)) continue;
