@@ -19,8 +19,9 @@ let emptyDir: string;
  * `guard` as a user runs it: a separate process with only GUARD_DATA_DIR (or nothing) set, no DYNAMODB_ENDPOINT,
  * no table names and no AWS credentials.
  */
-async function guard(args: string[], dir: string): Promise<{ code: number; stdout: string; stderr: string }> {
+async function guard(args: string[], dir: string, extraEnv: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   const env: Record<string, string> = {
+    ...extraEnv,
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? '/tmp',
     GUARD_DATA_DIR: dir,
@@ -82,5 +83,14 @@ describe('the CLI finds the running local runtime by itself', () => {
       expect(result.stderr).not.toMatch(/CredentialsProviderError|ProviderError|Exception|    at /);
       expect(result.stderr, args.join(' ')).not.toMatch(/\b[A-Z]\w*Error:/);
     }
+  });
+
+  it('says what a deployed stack\'s read API needs when GUARD_API_URL is set and no AWS credentials are', async () => {
+    const result = await guard(['incidents', 'list'], emptyDir, { GUARD_API_URL: 'https://abc123.execute-api.us-east-1.amazonaws.com/v1/' });
+
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toBe(
+      'guard incidents: GUARD_API_URL is set, and no AWS credentials were found to sign the request: set them (AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY) for an identity allowed execute-api:Invoke on the read routes, or unset GUARD_API_URL to read the local runtime',
+    );
   });
 });

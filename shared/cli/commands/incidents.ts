@@ -20,7 +20,18 @@ async function signedGet(base: URL, path: string, query: Record<string, string>)
   const region = /\.execute-api\.([a-z0-9-]+)\.amazonaws\.com$/.exec(base.hostname)?.[1] ?? (process.env.AWS_REGION?.trim() || 'us-east-1');
   const signer = new SignatureV4({ service: 'execute-api', region, credentials: defaultProvider(), sha256: Hash.bind(null, 'sha256') });
   const fullPath = `${base.pathname.replace(/\/$/, '')}${path}`;
-  const signed = await signer.sign({ method: 'GET', protocol: base.protocol, hostname: base.hostname, path: fullPath, query, headers: { host: base.host } });
+  let signed: Awaited<ReturnType<typeof signer.sign>>;
+  try {
+    signed = await signer.sign({ method: 'GET', protocol: base.protocol, hostname: base.hostname, path: fullPath, query, headers: { host: base.host } });
+  } catch (error) {
+    // The CLI's general answer to a missing credential is about tables and the local runtime, which this path reads neither of.
+    if (error instanceof Error && (error.name === 'CredentialsProviderError' || error.name === 'ProviderError')) {
+      throw new NothingToReachError(
+        'GUARD_API_URL is set, and no AWS credentials were found to sign the request: set them (AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY) for an identity allowed execute-api:Invoke on the read routes, or unset GUARD_API_URL to read the local runtime',
+      );
+    }
+    throw error;
+  }
   const url = new URL(fullPath, base);
   for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
   return fetch(url, { headers: signed.headers as Record<string, string> });
