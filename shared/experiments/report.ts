@@ -61,7 +61,12 @@ export async function promoteExperiment(store: ExperimentStore, id: string, vari
   // The state first: asking for a winner of an experiment that was already promoted is a conflict, as stopping it is.
   if (report.experiment.status === 'promoted') throw new ExperimentStateError(`experiment ${id} is promoted`);
   const chosen = variant ?? report.decision.winner;
-  if (!chosen) throw new ValidationError(`experiment ${id} has no winner yet (${report.decision.reason}); name a variant to promote it anyway`);
+  if (!chosen) {
+    const names = report.experiment.variants.map((v) => v.name).join(', ');
+    throw new ValidationError(
+      `experiment ${id} has no winner yet (${report.decision.reason}); name a variant (${names}) to promote it anyway: guard experiments promote ${id} --variant <name>, or {"variant": "<name>"} in the request`,
+    );
+  }
   const experiment = await store.promote(id, chosen, at);
   return { ...report, experiment };
 }

@@ -305,6 +305,22 @@ describe('guard kb and guard experiments against the runtime\'s tables', () => {
 });
 
 describe('experiments: promoting and stopping over HTTP', () => {
+  it('answers 400 to promoting without a winner, saying how to name a variant and which there are', async () => {
+    const id = 'promote-undecided';
+    const variants = [
+      { name: 'rerun', action: 'rerun_failed_jobs', weight: 1 },
+      { name: 'escalate', action: 'escalate', weight: 1 },
+    ];
+    expect((await api('POST', '/experiments', { id, variants, metric: { kind: 'recovered_within', minutes: 60 }, categories: ['network'] })).status).toBe(201);
+
+    const undecided = await api<{ message: string }>('POST', `/experiments/${id}/promote`, {});
+
+    expect(undecided.status).toBe(400);
+    expect(undecided.body.message).toMatch(
+      new RegExp(`^experiment ${id} has no winner yet \\(.+\\); name a variant \\(rerun, escalate\\) to promote it anyway: guard experiments promote ${id} --variant <name>, or \\{"variant": "<name>"\\} in the request$`),
+    );
+  });
+
   it('answers 409 to promoting or stopping an experiment that was already promoted, with or without a winner', async () => {
     // Arrange: an experiment with no sample yet, promoted by naming a variant
     const id = 'promote-twice';
