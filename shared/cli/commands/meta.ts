@@ -8,9 +8,13 @@ export const ANALYZE_META = {
   summary: 'find the lines that explain a failed CI log',
   usage:
     'guard analyze <log-file | -> [--baseline GREEN.log] [--json] [--explain] [--max-failures N] [--context N] [--max-bytes N]\n' +
-    '  --baseline  the log of a green run of the same job: lines it also printed rank below new ones\n' +
-    '  --explain  also run the configured analyzer (ANALYZER, BEDROCK_MODEL_ID or LLM_BASE_URL; offline by default)\n' +
-    '             and print root cause, fix, confidence, proposed action, tokens and estimated cost',
+    '  --baseline      the log of a green run of the same job: lines it also printed rank below new ones\n' +
+    '  --json          the structured result (failures, category, confidence, step, rootCause, fix) instead of text\n' +
+    '  --explain       also run the configured analyzer (ANALYZER, BEDROCK_MODEL_ID or LLM_BASE_URL; offline by default)\n' +
+    '                  and print root cause, fix, confidence, proposed action, tokens and estimated cost\n' +
+    '  --max-failures  failures listed, most likely root cause first (default 10)\n' +
+    '  --context       lines shown on each side of a failure block (default 3)\n' +
+    '  --max-bytes     stop reading the log after this many bytes (default: all of it)',
 } as const;
 
 export const EXTRACT_META = {
@@ -18,7 +22,9 @@ export const EXTRACT_META = {
   summary: 'predict failure lines for every log of a labelled corpus (scorer input)',
   usage:
     'guard extract --corpus <dir> --out <predictions.jsonl> [--max-lines N] [--no-baseline]\n' +
-    '  a label record with pass_log_file (a green run of the same job) uses that log as the baseline unless --no-baseline',
+    '  --max-lines    failure lines predicted per log at most (default 400)\n' +
+    '  --no-baseline  ignore the green runs: a label record with pass_log_file (a green run of the same job) is\n' +
+    '                 otherwise that log\'s baseline',
 } as const;
 
 export const KB_META = {

@@ -32,6 +32,17 @@ describe('guard CLI', () => {
     expect(io.stdout.join('\n')).toMatch(/analyze .*\n.*extract/);
   });
 
+  it('describes in --help every option the usage line of analyze and extract names', async () => {
+    for (const command of ['analyze', 'extract']) {
+      const io = capture();
+      expect(await main([command, '--help'], io)).toBe(0);
+      const [usage = '', ...rest] = io.stdout.join('\n').split('\n');
+      const options = [...usage.matchAll(/\[(--[a-z-]+)/g)].map((m) => m[1] as string);
+      expect(options.length, command).toBeGreaterThan(0);
+      for (const option of options) expect(rest.some((line) => line.trimStart().startsWith(`${option} `)), `${command} ${option}`).toBe(true);
+    }
+  });
+
   it('explains a log with the configured analyzer (offline without a model)', async () => {
     const io = capture();
     const saved = { ANALYZER: process.env.ANALYZER, BEDROCK_MODEL_ID: process.env.BEDROCK_MODEL_ID, LLM_BASE_URL: process.env.LLM_BASE_URL };
