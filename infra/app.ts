@@ -1,5 +1,5 @@
 /**
- * CDK entry point (`cdk.json`: `npx tsx infra/app.ts`). Context keys are documented at the top of infra/stack.ts.
+ * CDK entry point (`cdk.json`: `npx tsx infra/app.ts`). Context keys: README, "Deploying to AWS" (read by readSettings in infra/stack.ts).
  *
  * cdk-nag's AwsSolutions pack runs as a CDK validation plugin (cdk-nag v3 API): an unacknowledged finding fails
  * synth. Acknowledgements sit next to the resource they concern, each with its reason.

@@ -4,46 +4,8 @@
  *
  * ## Configuration (CDK context: `npx cdk deploy -c key=value`, or the "context" block of cdk.json)
  *
- * | key                | default                   | effect                                                                                    |
- * |--------------------|---------------------------|-------------------------------------------------------------------------------------------|
- * | stackName          | PipelineGuard             | CloudFormation stack name and prefix of its alarms and log groups: `-c stackName=PipelineGuard-staging` deploys a second copy beside production |
- * | alertEmail         | (none)                    | subscribes this address to the escalation topic (confirm the e-mail AWS sends)            |
- * | bedrockModelId     | (none → offline analyzer) | Bedrock model or cross-Region inference profile id (`anthropic.…`, `us.anthropic.…`); sets ANALYZER=bedrock and grants InvokeModel on that model only |
- * | bedrockRegion      | the stack's region        | region the analyzer calls Bedrock in                                                      |
- * | githubApiUrl       | https://api.github.com    | GitHub REST base URL; `https://<host>/api/v3` for GitHub Enterprise Server                |
- * | githubBotLogin     | (discovered)              | login the bot comments as, used to find its own PR comment (GET /user; an App: `<slug>[bot]` from GET /app) |
- * | githubAppId        | (none → token)            | act as this GitHub App: creates an empty private-key secret instead of the token secret  |
- * | githubOwners       | (none → any)              | comma-separated accounts whose repositories' deliveries are acted on; others get 202 and are ignored (GITHUB_OWNERS) |
- * | logRetentionDays   | 30                        | retention of every log group (a CloudWatch Logs retention value: 1, 3, 5, 7, 14, 30, 60, 90, …) |
- * | dryRun             | false                     | remediation plans but applies nothing (no re-runs)                                       |
- * | wholeItemIndexes   | false                     | every incident index projects whole items, as stacks deployed before the narrower projections have them (CloudFormation cannot narrow an existing index in place) |
- * | autoRerunMax       | 1                         | automatic re-runs per workflow run                                                        |
- * | githubWritesPerMinute, githubWritesPerHour, githubRerunsPerMinute | 20, 300, 5 | the shared GitHub write budget per installation or token (GITHUB_WRITES_PER_MINUTE, …) |
- * | githubWriteWaitMinutes | 120                   | how long a PR comment or re-run waits for the write budget before the incident escalates |
- * | gateRepositoriesFile | (none)                  | JSON file of per-repository gate settings: `{"acme/app": {"defaultBranch": "trunk", "DELTA_COVERAGE": 2}}` → GATE_REPOSITORIES |
- * | gateDeltaCoverage, gateDeltaVulnHigh, gateDeltaVulnCritical, gateBaselineRuns | 5, 3, 1, 10 | quality gate thresholds and baseline runs (DELTA_COVERAGE, …, BASELINE_RUNS) |
- * | gateVerifyDefaultBranch | true                 | a passing run reported as the default branch's joins its baseline only once GitHub shows its commit on that branch; gives evaluate-gate the GitHub credential (GATE_VERIFY_DEFAULT_BRANCH). `false`: the request's word is taken, and the gate gets no GitHub access |
- * | rerunMinConfidence | 0.6                       | minimum analysis confidence (0–1) before an automatic re-run                             |
- * | maxWebhookBytes    | 1048576                   | webhook bodies above this get 413 (at most 5242880: Lambda's 6 MB request limit includes the event envelope) |
- * | maxLogBytes        | 209715200                 | bytes of one job log read by classify                                                    |
- * | llmMaxTokens       | 1024                      | output token cap for the LLM analyzer                                                    |
- * | llmTemperature     | 0                         | LLM temperature (0–1)                                                                      |
- * | llmInputTokenBudget | 8000                     | estimated input tokens per model call (3000–1000000): how much log and knowledge is sent |
- * | llmOutsiderAnalysesPerHour | 10                | model analyses per hour of failures an outsider controls (forks' runs, `pull_request_target`, …; 0–1000); past it they are analysed offline (LLM_OUTSIDER_ANALYSES_PER_HOUR) |
- * | llmOutsiderRepositoryAnalysesPerHour | half the above, rounded up | how many of those one repository's outsiders may take (0–1000; LLM_OUTSIDER_REPOSITORY_ANALYSES_PER_HOUR) |
- * | bedrockGuardrailId | (none)                    | Bedrock Guardrail id or ARN applied to every analysis call (needs bedrockModelId); grants ApplyGuardrail on it |
- * | bedrockGuardrailVersion | DRAFT                | guardrail version: DRAFT or a version number                                              |
- * | llmBaseUrl         | (none)                    | OpenAI-compatible endpoint (https, up to the version, e.g. `https://llm.internal/v1`) with `llmModel`; sets ANALYZER=openai (not with bedrockModelId) |
- * | llmModel           | (none)                    | the OpenAI-compatible endpoint's model                                                    |
- * | llmApiKeySecret    | false                     | the OpenAI-compatible endpoint needs a key: creates an empty secret for it (put the key in; read per request, cached 5 minutes) → LLM_API_KEY_SECRET_ARN |
- * | llmPricesFile      | (none)                    | JSON file of model prices for cost accounting, USD per 1M tokens (`{"<model>":{"input":0.8,"output":4}}`) → LLM_PRICES_JSON |
- * | experimentModelIds | (none)                    | comma-separated models experiment arms may choose (`params.model`) → LLM_EXPERIMENT_MODELS; with Bedrock, grants InvokeModel on each |
- * | alarmNamePrefix    | (none)                    | CloudWatch alarms whose name starts with this prefix (or one of these, comma-separated) start the pipeline |
- * | alarmScopeTag      | pipeline-guard=enabled    | alarms with this tag start the pipeline too (from the event with tag propagation, else read from CloudWatch); `none`: the prefix only |
- * | alarmIncludeAutoscaling | false                | also handle target-tracking autoscaling alarms                                           |
- * | dashboard          | false                     | deploys the web dashboard: S3 + CloudFront (origin access control), a Cognito user pool, and the read API again with a Cognito authorizer (needs `npm run build:web` first) |
- * | chatWebhookFormat  | (none)                    | slack, mattermost or teams: every escalation and digest is also posted to an incoming webhook whose URL you put into the empty secret this creates (→ CHAT_WEBHOOK_URL_SECRET_ARN, CHAT_WEBHOOK_FORMAT) |
- * | dashboardDomainPrefix | pipeline-guard-<account>[-<digest of stackName>] | Cognito hosted sign-in domain prefix (unique in the region across AWS; another stackName than the default gets its own) |
+ * Every key, its default and its effect: the table under "Deploying to AWS" in the README, the one list of them.
+ * {@link readSettings} reads and checks each; a wrong value fails synth with the key's name ({@link SettingsError}).
  *
  * Alarm scope is opt-in: an alarm starts the pipeline when its name has the prefix or it carries the tag. The
  * EventBridge rules leave out this stack's own alarms (named `<stack name>-…`), so a failing pipeline cannot feed

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { synthForCli } from '../../infra/app.js';
@@ -9,7 +9,23 @@ import { actionsOf, functionLogicalId, functionStatements, readJson, resourcesOf
 
 const settingsFrom = (context: Record<string, unknown>) => readSettings(testApp(context));
 
+/** The keys of the README's context table (under "Deploying to AWS"): its first column, several keys to a row. */
+function readmeContextKeys(): Set<string> {
+  const readme = readFileSync(join(PROJECT_ROOT, 'README.md'), 'utf8');
+  const table = readme.slice(readme.indexOf('| context key | default | effect |'));
+  const rows = table.slice(0, table.indexOf('\n\n')).split('\n').slice(2);
+  return new Set(rows.flatMap((row) => [...(row.split('|')[1] ?? '').matchAll(/`([A-Za-z]+)`/g)].map((m) => m[1] as string)));
+}
+
 describe('CDK context settings', () => {
+  it('are the keys the README documents, no more and no fewer', () => {
+    // Every key readSettings asks for (and app.ts's stackName), recorded from a scope whose context is empty.
+    const asked = new Set<string>(['stackName']);
+    readSettings({ node: { tryGetContext: (key: string) => void asked.add(key) } } as never);
+
+    expect([...readmeContextKeys()].sort()).toEqual([...asked].sort());
+  });
+
   it('has documented defaults', () => {
     expect(settingsFrom({})).toEqual({
       githubApiUrl: 'https://api.github.com',
