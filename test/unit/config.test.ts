@@ -1,7 +1,37 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CONFIG_VARIABLES, loadConfig, requireConfig } from '../../shared/config.js';
 
+/**
+ * Settings the configuration reads that a deployer does not set, so the README's table leaves them out: the stack or
+ * the local runtime sets them (tables, endpoints, ARNs of what the stack creates, the outbox), or the README names
+ * them where they are used (the table names for `guard kb` against a deployed stack, RECORDED_RUNS_FILE).
+ */
+const SET_FOR_THE_DEPLOYER = [
+  'INCIDENTS_TABLE', 'BASELINES_TABLE', 'EXPERIMENTS_TABLE', 'DYNAMODB_ENDPOINT', 'AWS_REGION', 'STATE_MACHINE_ARN',
+  'RECOVERY_FUNCTION_NAME', 'SFN_ENDPOINT', 'ESCALATION_TOPIC_ARN', 'OUTBOX_PATH', 'RECORDED_RUNS_FILE',
+  'CHAT_WEBHOOK_URL_SECRET_ARN', 'LLM_API_KEY_SECRET_ARN',
+];
+/** Variables in the README's table that `npm start` or the CLI read themselves, before (or instead of) loadConfig. */
+const READ_BEFORE_THE_CONFIGURATION = ['PORT', 'SFN_PORT', 'HOST', 'GUARD_DATA_DIR', 'GUARD_API_URL'];
+
+/** The variables of the README's "Configuration" table: its first column, several to a row. */
+function readmeVariables(): string[] {
+  const readme = readFileSync(join(import.meta.dirname, '..', '..', 'README.md'), 'utf8');
+  const table = readme.slice(readme.indexOf('| variable | default | meaning |'));
+  const rows = table.slice(0, table.indexOf('\n\n')).split('\n').slice(2);
+  return [...new Set(rows.flatMap((row) => [...(row.split('|')[1] ?? '').matchAll(/`([A-Z][A-Z0-9_]+)`/g)].map((m) => m[1] as string)))];
+}
+
 describe('loadConfig', () => {
+  it('reads the variables the README documents, and the README documents those a deployer sets', () => {
+    const documented = readmeVariables();
+
+    expect(documented.filter((name) => !(CONFIG_VARIABLES as readonly string[]).includes(name) && !READ_BEFORE_THE_CONFIGURATION.includes(name))).toEqual([]);
+    expect(CONFIG_VARIABLES.filter((name) => !documented.includes(name) && !SET_FOR_THE_DEPLOYER.includes(name))).toEqual([]);
+  });
+
   it('applies documented defaults', () => {
     const config = loadConfig({});
 
