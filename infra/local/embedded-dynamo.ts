@@ -150,7 +150,7 @@ export async function startEmbeddedDynamo(options: { path: string; tableNames: R
     worker.once('exit', (code) => reject(new Error(`the embedded DynamoDB worker exited with ${code} before listening`)));
     worker.once('message', (message: { port?: number; error?: string }) => {
       if (message.port) resolve(message.port);
-      else if (message.error === 'locked') reject(new DataDirectoryInUseError(`${options.path} is in use by another local runtime (one npm start per GUARD_DATA_DIR)`));
+      else if (message.error === 'locked') reject(new DataDirectoryInUseError(`${options.path} is in use by another local runtime: stop that one, or start this one on another directory (GUARD_DATA_DIR=…; one npm start per data directory)`));
       else reject(new Error(`the embedded DynamoDB could not start: ${message.error ?? 'no reason given'}`));
     });
   });

@@ -36,7 +36,9 @@ describe('embedded DynamoDB (dynalite in a worker thread)', () => {
     dirs.push(dir);
     const first = await startEmbeddedDynamo({ path: dir, tableNames, region: 'us-east-1' });
     try {
-      await expect(startEmbeddedDynamo({ path: dir, tableNames, region: 'us-east-1' })).rejects.toBeInstanceOf(DataDirectoryInUseError);
+      const second = startEmbeddedDynamo({ path: dir, tableNames, region: 'us-east-1' });
+      await expect(second).rejects.toBeInstanceOf(DataDirectoryInUseError);
+      await expect(second).rejects.toThrow(`${dir} is in use by another local runtime: stop that one, or start this one on another directory (GUARD_DATA_DIR=…; one npm start per data directory)`);
     } finally {
       await first.close();
     }
