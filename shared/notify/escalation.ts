@@ -307,9 +307,14 @@ function chatThreadOf(incident: Incident): string {
  */
 /** The Step Functions console page of an execution, from its ARN (which names the region). */
 export function executionLink(arn: unknown): string | null {
-  if (typeof arn !== 'string') return null;
-  const region = /^arn:aws[\w-]*:states:([a-z0-9-]+):\d{12}:execution:[\w-]+:[\w.-]+$/.exec(arn)?.[1];
+  const region = executionRegion(arn);
   return region ? `${consoleBase(region)}/states/home?region=${region}#/v2/executions/details/${arn}` : null;
+}
+
+/** The Region a Step Functions execution ARN names; null for anything else. */
+function executionRegion(arn: unknown): string | null {
+  if (typeof arn !== 'string') return null;
+  return /^arn:aws[\w-]*:states:([a-z0-9-]+):\d{12}:execution:[\w-]+:[\w.-]+$/.exec(arn)?.[1] ?? null;
 }
 
 /**
@@ -318,11 +323,13 @@ export function executionLink(arn: unknown): string | null {
  * `--…-token <value>` flags), and on-call got a request nobody could answer. `endpoint`: the Step Functions endpoint
  * when it is not AWS's (the local runtime's), which the commands must name to reach it.
  */
-function approvalCommands(taskToken: string, endpoint?: string): string[] {
+function approvalCommands(taskToken: string, endpoint: string | undefined, region: string | null): string[] {
   const at = endpoint ? ` --endpoint-url '${endpoint}'` : '';
+  // A task token is answered in its execution's Region: the reader's CLI may default to another one, or to none.
+  const inRegion = region ? ` --region '${region}'` : '';
   return [
-    `To approve: aws stepfunctions send-task-success${at} --task-token '${taskToken}' --task-output '{"approvedBy":"<your name>"}'`,
-    `To reject: aws stepfunctions send-task-failure${at} --task-token '${taskToken}' --error ApprovalRejected --cause '<reason>'`,
+    `To approve: aws stepfunctions send-task-success${at} --task-token '${taskToken}' --task-output '{"approvedBy":"<your name>"}'${inRegion}`,
+    `To reject: aws stepfunctions send-task-failure${at} --task-token '${taskToken}' --error ApprovalRejected --cause '<reason>'${inRegion}`,
   ];
 }
 
@@ -366,7 +373,7 @@ export function renderEscalation(
   const triedText = tried(incident, handoff.tried);
   lines.push(`What the guard tried: ${triedText}`);
   for (const error of incident.stageErrors) lines.push(`  (its ${error.stage} step failed: ${untrusted(error.error)})`);
-  const commands = approval ? approvalCommands(approval.taskToken, approval.endpoint) : [];
+  const commands = approval ? approvalCommands(approval.taskToken, approval.endpoint, executionRegion(executionArn)) : [];
   const needed = needs(handoff, incident.status === 'resolved', commands.length > 0);
   lines.push(`What it needs from you: ${needed}`, ...commands, '');
   const links = incidentLinks(incident);

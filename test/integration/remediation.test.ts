@@ -137,6 +137,8 @@ describe('local runtime: guarded remediation', () => {
 
     expect(endpoint).toBe(harness.runtime.env.SFN_ENDPOINT);
     expect(String(request?.message)).toMatch(new RegExp(`send-task-failure --endpoint-url '${endpoint}' --task-token '${token}' --error ApprovalRejected`));
+    // In the execution's Region, which the reader's CLI may not default to (or have at all).
+    expect(String(request?.message).match(/^To (approve|reject): aws stepfunctions .* --region 'us-east-1'$/gm)).toHaveLength(2);
     expect(await incident(id)).toMatchObject({ status: 'notified', decision: { action: 'run_runbook', applied: true } });
     expect((await outbox('runbook')).filter((r) => r.document === 'Failover-Payments-Db')).toHaveLength(1);
   });
