@@ -305,13 +305,18 @@ describe('guard kb and guard experiments against the runtime\'s tables', () => {
 });
 
 describe('experiments: promoting and stopping over HTTP', () => {
-  it('answers 400 to promoting without a winner, saying how to name a variant and which there are', async () => {
-    const id = 'promote-undecided';
+  /** An experiment of two arms with no sample yet: the stopping rule names no winner. */
+  async function createUndecided(id: string): Promise<void> {
     const variants = [
       { name: 'rerun', action: 'rerun_failed_jobs', weight: 1 },
       { name: 'escalate', action: 'escalate', weight: 1 },
     ];
     expect((await api('POST', '/experiments', { id, variants, metric: { kind: 'recovered_within', minutes: 60 }, categories: ['network'] })).status).toBe(201);
+  }
+
+  it('answers 400 to promoting without a winner, saying how to name a variant and which there are', async () => {
+    const id = 'promote-undecided';
+    await createUndecided(id);
 
     const undecided = await api<{ message: string }>('POST', `/experiments/${id}/promote`, {});
 
@@ -324,11 +329,7 @@ describe('experiments: promoting and stopping over HTTP', () => {
   it('answers 409 to promoting or stopping an experiment that was already promoted, with or without a winner', async () => {
     // Arrange: an experiment with no sample yet, promoted by naming a variant
     const id = 'promote-twice';
-    const variants = [
-      { name: 'rerun', action: 'rerun_failed_jobs', weight: 1 },
-      { name: 'escalate', action: 'escalate', weight: 1 },
-    ];
-    expect((await api('POST', '/experiments', { id, variants, metric: { kind: 'recovered_within', minutes: 60 }, categories: ['network'] })).status).toBe(201);
+    await createUndecided(id);
     expect((await api('POST', `/experiments/${id}/promote`, { variant: 'rerun' })).status).toBe(200);
 
     // Act
