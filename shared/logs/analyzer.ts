@@ -1318,6 +1318,7 @@ export function toFailure(rankedBlock: RankedBlock, redact: Redact = redactSecre
     failure.occurrences = block.occurrences;
     failure.repeats = block.repeats.map((r) => ({ ...r }));
   }
+  if (block.taskPrefix !== '' && lines[0]?.text.startsWith(block.taskPrefix)) failure.taskPrefix = block.taskPrefix;
   return failure;
 }
 

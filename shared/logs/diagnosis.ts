@@ -82,6 +82,17 @@ function bare(text: string): string {
   return unannotated.slice(taskPrefixLength(unannotated)).replace(/^\s*E {2,}/, '').trim();
 }
 
+/**
+ * `failure` with its lines as the tool printed them: without the task runner's prefix the rules read past. A learnt
+ * name's prefix (`web: `) cannot be told from a line's own `error: ` by its shape, so the failure says which it is.
+ */
+function asPrinted(failure: Failure | undefined): Failure | undefined {
+  const prefix = failure?.taskPrefix;
+  if (failure === undefined || prefix === undefined) return failure;
+  const strip = (l: LogLine): LogLine => (l.text.startsWith(prefix) ? { line: l.line, text: l.text.slice(prefix.length) } : l);
+  return { ...failure, lines: failure.lines.map(strip), context: failure.context.map(strip) };
+}
+
 interface Facts {
   /** Where it failed, relative to the workspace when the path is under GitHub's. */
   file: string | null;
@@ -404,7 +415,7 @@ function capitalised(text: string): string {
  * The diagnosis of one job's analysis. `job` names the job for the sentence; the step comes from the analysis.
  */
 export function diagnose(analysis: LogAnalysis, context: { job?: string | null } = {}): Diagnosis {
-  const top = analysis.failures[0];
+  const top = asPrinted(analysis.failures[0]);
   const step = top?.step ?? analysis.step ?? null;
   const job = context.job ?? null;
   const confidence = analysis.confidence ?? 0;

@@ -51,6 +51,12 @@ export interface Failure {
   occurrences?: number;
   /** Line ranges of the repeated occurrences (at most 20), when {@link occurrences} is set. */
   repeats?: Array<{ startLine: number; endLine: number }>;
+  /**
+   * The task runner's prefix on the block's lines (`web:lint: `, `packages/core test: `, or `web: ` once the log
+   * named `web` a task), which the rules read past, when the failure is one task's output. Only as it stands in the
+   * redacted headline: it tells nothing the lines do not.
+   */
+  taskPrefix?: string;
 }
 
 /** A step of a job: its number (from the jobs API or a `gh run view` log) and name. */

@@ -207,3 +207,32 @@ describe('diagnosis of where it failed', () => {
     expect(diagnosis.rootCause).toBe('The code does not compile in `src/main/scala/shop/Invoice.scala:78`: `type mismatch;`.');
   });
 });
+
+describe('diagnosis of a task runner\'s output', () => {
+  it('quotes the tool as it printed its line, without a prefix the log named a task (lerna --stream\'s `cart: `)', async () => {
+    // Prepare: npm's echo of the script names `cart` a task; its jest output is read past `cart: `.
+    const log = [
+      '$ npx lerna run test --stream',
+      'cart: > cart@1.0.0 test',
+      'cart: > jest',
+      'cart: FAIL src/cart.test.js',
+      'cart:   ● Cart › adds tax',
+      'cart:',
+      'cart:     expect(received).toBe(expected) // Object.is equality',
+      'cart:',
+      'cart:     Expected: 107',
+      'cart:     Received: 100',
+      'cart:',
+      'cart:       at Object.<anonymous> (src/cart.test.js:14:26)',
+      "lerna ERR! npm run test exited 1 in 'cart'",
+    ].join('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    const diagnosis = diagnose(analysis);
+    // Assert: the failure's lines keep the prefix, the sentence names the test and its assertion without it.
+    expect(analysis.failures[0]?.lines[0]?.text).toBe('cart:   ● Cart › adds tax');
+    expect(diagnosis.summary).toBe('Test `Cart › adds tax` failed in `src/cart.test.js:14`');
+    expect(diagnosis.rootCause).toContain('`Expected: 107 Received: 100`');
+    expect(diagnosis.rootCause).not.toContain('cart:');
+  });
+});
