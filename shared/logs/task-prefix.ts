@@ -34,7 +34,7 @@ export function taskPrefixLength(text: string): number {
 
 /**
  * {@link taskPrefixLength}, or {@link ANNOUNCES_TASK} for a line without a prefix that may announce a task
- * ({@link TaskNames}): `> nx run `, or a name followed by `: > ` at the first `:`. Asked with the prefix, on the
+ * ({@link TaskNames}): `> nx run `, or a name followed by `: > ` or `: yarn run v` at the first `:`. Asked with the prefix, on the
  * first `:` already found, and kept per digit shape with it (see `linePrefixLength`): asked apart, of every line,
  * the announcement cost ~7 % of the instructions on real logs.
  */
@@ -52,7 +52,7 @@ function measure(text: string, announcements: boolean): number {
     const next = text.charCodeAt(colon + 1);
     if (next >= 0x61 && next <= 0x7a) return matchedLength(text);
     if (next === SPACE && (c0 === AT || (isNameChar(text.charCodeAt(colon - 1)) && directoryBeforeSpace(text, colon)))) return matchedLength(text);
-    if (announcements && next === SPACE && text.startsWith('> ', colon + 2) && isName(text, colon)) return ANNOUNCES_TASK;
+    if (announcements && next === SPACE && (text.startsWith(NPM_ECHO, colon + 2) || text.startsWith(YARN_RUN, colon + 2)) && isName(text, colon)) return ANNOUNCES_TASK;
   }
   if (c0 === 108 /* l */ && text.startsWith('lerna ERR! ')) return matchedLength(text);
   return firstWordEndsInGreater(text) ? matchedLength(text) : 0;
@@ -94,8 +94,10 @@ function matchedLength(text: string): number {
  * said that `web` is a task, and `error: ` never is:
  * - Nx announces each task it streams (`--output-style=stream`, also under lerna 6+) with `> nx run web:test`;
  * - lerna's `--stream` (and Nx running an npm script) prints npm's echo of the script under the prefix, which
- *   names the package itself: `web: > web@1.0.0 test`.
- * Both come before the task's first line of output. One set per log: names are learnt as the log is read.
+ *   names the package itself: `web: > web@1.0.0 test`;
+ * - with Yarn 1 as lerna's client, Yarn's banner before its echo of the command: `web: yarn run v1.22.19`, then
+ *   `web: $ jest` (the echo alone, `error: $ x`, could be any tool's message quoting a command).
+ * All come before the task's first line of output. One set per log: names are learnt as the log is read.
  */
 export class TaskNames {
   private readonly names = new Set<string>();
@@ -108,9 +110,11 @@ export class TaskNames {
       this.names.add(project);
       return true;
     }
-    const colon = text.indexOf(ECHO_MARK);
+    const colon = text.indexOf(': ');
     const name = text.slice(0, colon);
-    if (colon <= 0 || !UNSCOPED_NAME_RE.test(name) || !text.startsWith(`${name}@`, colon + ECHO_MARK.length)) return false;
+    if (colon <= 0 || !UNSCOPED_NAME_RE.test(name)) return false;
+    const npmEcho = text.startsWith(NPM_ECHO, colon + 2) && text.startsWith(`${name}@`, colon + 2 + NPM_ECHO.length);
+    if (!npmEcho && !YARN_BANNER_RE.test(text.slice(colon + 2))) return false;
     this.names.add(name);
     return true;
   }
@@ -140,10 +144,13 @@ export function isLearntPrefix(prefix: string): boolean {
 }
 
 const NX_RUN = '> nx run ';
-const ECHO_MARK = ': > ';
+const NPM_ECHO = '> ';
+const YARN_RUN = 'yarn run v';
+/** Yarn 1's banner: `yarn run v1.22.19`. */
+const YARN_BANNER_RE = /^yarn run v\d+\.\d/;
 /** Nx's `project:target` after `> nx run `; a scoped project (`@acme/ui`) needs no learning. */
 const NX_PROJECT_RE = /^([\w.-]+):[\w-]/;
 const UNSCOPED_NAME_RE = /^[\w.-]+$/;
 
 /** For the line filter: the lines {@link TaskNames} learns from. */
-export const TASK_NAME_SOURCES = [/^> nx run [\w.-]+:[\w-]/, /^[\w.-]+: > [\w.-]+@/] as const;
+export const TASK_NAME_SOURCES = [/^> nx run [\w.-]+:[\w-]/, /^[\w.-]+: > [\w.-]+@/, /^[\w.-]+: yarn run v\d/] as const;

@@ -58,20 +58,21 @@ describe('unscoped task names', () => {
     // Prepare
     const names = new TaskNames();
     // Act
-    for (const line of ['> nx run api:test', '> nx run web:build:production --skip-nx-cache', 'cart: > cart@1.0.0 test']) names.learn(line);
+    for (const line of ['> nx run api:test', '> nx run web:build:production --skip-nx-cache', 'cart: > cart@1.0.0 test', 'ui-kit: yarn run v1.22.19']) names.learn(line);
     // Assert
-    for (const name of ['api', 'web', 'cart']) expect(names.prefixLength(`${name}:   ● Cart › adds tax`), name).toBe(name.length + 2);
+    for (const name of ['api', 'web', 'cart', 'ui-kit']) expect(names.prefixLength(`${name}:   ● Cart › adds tax`), name).toBe(name.length + 2);
   });
 
   it('are not learnt from lines that only look like an announcement, and a name is never the whole line', () => {
     // Prepare
     const names = new TaskNames();
     // Act
-    for (const line of ['error: > web@1.0.0 test', 'note: > see x@y', '> nx run-many -t test', 'cart: cart@1.0.0']) names.learn(line);
+    for (const line of ['error: > web@1.0.0 test', 'note: > see x@y', '> nx run-many -t test', 'cart: cart@1.0.0', 'error: $ jest', 'note: yarn run vitest']) names.learn(line);
     names.learn('cart: > cart@1.0.0 test');
     // Assert
     expect(names.prefixLength('error: could not compile `x`')).toBe(0);
     expect(names.prefixLength('note: > see x@y')).toBe(0);
+    expect(names.prefixLength('note: yarn run vitest')).toBe(0);
     expect(names.prefixLength('run-many: x')).toBe(0);
     expect(names.prefixLength('cart:    ')).toBe(0);
     expect(names.prefixLength('cart: x')).toBe(6);
@@ -209,6 +210,31 @@ describe('a task runner prefixed log', () => {
     expect(analysis.failures.find((f) => f.startLine === 11)?.rule).toBe('rustc.error');
   });
 
+  it('reads an unscoped lerna --stream package past its prefix once Yarn 1\'s banner named it, its `$ jest` echo too', async () => {
+    // Prepare: lerna with `npmClient: yarn`: Yarn prints `yarn run v1.22.19` and `$ jest`, no `> cart@1.0.0 test`.
+    const log = lines(
+      '$ npx lerna run test --stream',
+      'lerna info Executing command in 2 packages: "yarn run test"',
+      'cart: yarn run v1.22.19',
+      'cart: $ jest',
+      'cart: FAIL src/cart.test.js',
+      'cart:   ● Cart › adds tax',
+      'cart:     Expected: 107',
+      'cart:     Received: 100',
+      'cart:       at Object.<anonymous> (src/cart.test.js:14:26)',
+      'api: yarn run v1.22.19',
+      'error: $ this line is no task\'s',
+      'cart: error Command failed with exit code 1.',
+      "lerna ERR! yarn run test exited 1 in 'cart'",
+      'The command "npx lerna run test --stream" exited with 1.',
+    );
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert: the FAIL line above is the block's, the other package's line ends it; `error: ` was never a prefix.
+    expectTopJestBlock(analysis, 'cart:   ● Cart › adds tax', 5, 9);
+    expect(analysis.failures.find((f) => f.startLine === 11)?.rule).toBe('rustc.error');
+  });
+
   it('reads Nx\'s stream of an unscoped project past its prefix once `> nx run` announced it', async () => {
     // Prepare
     const log = lines(
@@ -247,6 +273,24 @@ describe('a task runner prefixed log', () => {
     // Assert
     expect(fast).toEqual(everyLine);
     expect(fast.failures.map((f) => f.rule)).toEqual(expect.arrayContaining(['jest.failed', 'pytest.failed']));
+  });
+
+  it('reads a task named by Yarn 1\'s banner with the line filter on, the banner far from any line it names', async () => {
+    // Prepare: the banner is the log's only announcement, and its pytest header has a block's shape alone.
+    const filler = Array.from({ length: 400 }, (_, i) => `shop: wrote chunk ${i}`).join('\n');
+    const yarnPytest = lines('shop: yarn run v1.22.19', 'shop: ______________ test_sum ______________', 'shop:     def test_sum():', 'shop: E       assert 1 == 2');
+    const bytes = Buffer.from(`${filler}\n${yarnPytest}\n${filler}\n`);
+    // In chunks whose boundaries fall inside no line of the banner's neighbourhood (a line a chunk begins in the
+    // middle of is read unfiltered).
+    async function* chunks(): AsyncGenerator<Uint8Array> {
+      for (let at = 0; at < bytes.length; at += 4096) yield bytes.subarray(at, at + 4096);
+    }
+    setLineFilterUse(true);
+    // Act
+    const analysis = await analyzeLog(chunks());
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('pytest.failed');
+    expect(analysis.failures[0]?.startLine).toBe(402);
   });
 
   it('ranks Turborepo\'s own status lines below the failing task\'s output, however plain its wording', async () => {
