@@ -618,7 +618,12 @@ export const CASCADE_RULES: readonly Rule[] = uniformRules(([
   { id: 'cascade.summary', category: 'test_failure', weight: 16, extend: 'line',
     re: /^(?:\s*❯ \S+ \(\d+ tests? \| \d+ failed\)|\s*Test Files\s+\d+ failed|\s*(?:FAILED|Failed):\s+\d+ Tests?|\s*\[ERROR\] Found \d+ errors?|FAILED \S+$|Tests?:\s+\d+ failed|Test Suites: \d+ failed|FAILURES!|ERRORS!|Tests run: \d+, Failures: [1-9]|\d+ (?:examples?|tests?|runs?), \d+ (?:failures?|errors?)|[=]+ (?=.*\b\d+ failed\b).* [=]+$|test result: FAILED|\d+ failing$)/ },
   { id: 'cascade.maven-goal', category: 'unknown', weight: 30, extend: 'line', refine: true, re: /^\[ERROR\] Failed to execute goal / },
-  { id: 'cascade.gradle-wrong', category: 'unknown', weight: 32, extend: 'indent', refine: true, re: /^\* What went wrong:$/, cont: /^(?!\* Try:)\S/ },
+  // Gradle's `* What went wrong:` announces the line that sums up the failure (`Execution failed for task ':app:test'.`);
+  // the report below that (`> …`, an AAPT `ERROR: …`) is read line by line by its own rules, and so is a summary a
+  // rule of its own opens on (`Script compilation error:`): the announcement alone is dropped. The summary names the
+  // task that failed, never why: it ranks below generic wording (`generic.failed`), which may say why.
+  { id: 'cascade.gradle-wrong', category: 'unknown', weight: 26, extend: 'until', gap: 0, maxLines: 2, headNext: true, refine: true,
+    re: /^\* What went wrong:$/, end: /^(?:Script compilation errors?:$|\* Try:$)/ },
 ] satisfies Rule[]).map((rule) => ({ ...rule, statusOnly: true })));
 
 /**
@@ -747,4 +752,4 @@ export const PREFILTER_RE =
 
 /** Line shapes that start a block without any keyword (pytest headers, numbered failures, lint positions). */
 export const PREFILTER_START_RE =
-  /^(?:_{3,} |E {2}|-- [A-Z][A-Z ]+ -{3}|[\w./\\-]+\.\w+[:(]\d+|\s+\d+:\d+\s|(?:nl)?\s*\d+\) |\s*-{3} FAIL|-{4} |\*\* |In \S+ line \d+|rspec |e: |\s*#\s+Failed|\s*Line\s{2,}|\s*\[-\]|\d+:\d\d \+\d+|[A-Z]{1,4}\d{3,4} |[a-z][\w-]*\[[a-z][\w-]*\]: |┃ \[[A-Z]\] |- (?:Task `|(?:Build|Settings|Init) file '|Plugin '|Gradle runtime: )|# \[|\s*(?:warning|info) [-•] \S|File "[^"]+", lines? \d|Because (?:no versions? of|only|every version of|[\w.-]+ (?:\([^)]*\) )?(?:depends on|requires)) )/;
+  /^(?:_{3,} |E {2}|-- [A-Z][A-Z ]+ -{3}|[\w./\\-]+\.\w+[:(]\d+|\s+\d+:\d+\s|(?:nl)?\s*\d+\) |\s*-{3} FAIL|-{4} |\*(?:\* | What went wrong:$)|In \S+ line \d+|rspec |e: |\s*#\s+Failed|\s*Line\s{2,}|\s*\[-\]|\d+:\d\d \+\d+|[A-Z]{1,4}\d{3,4} |[a-z][\w-]*\[[a-z][\w-]*\]: |┃ \[[A-Z]\] |- (?:Task `|(?:Build|Settings|Init) file '|Plugin '|Gradle runtime: )|# \[|\s*(?:warning|info) [-•] \S|File "[^"]+", lines? \d|Because (?:no versions? of|only|every version of|[\w.-]+ (?:\([^)]*\) )?(?:depends on|requires)) )/;

@@ -707,6 +707,30 @@ const CASES: Case[] = [
     covers: [3],
     log: lines('$ java -jar app.jar', 'Exception in thread "main" java.lang.IllegalStateException: no config', '\tat com.acme.Main.main(Main.java:7)', 'The command "java -jar app.jar" exited with 1.'),
   },
+  {
+    // Gradle's report holds no line a rule knows: its summary under `* What went wrong:` says which task failed.
+    name: 'Gradle failure summary',
+    rule: 'cascade.gradle-wrong',
+    category: 'compilation',
+    head: "Execution failed for task ':app:jar'.",
+    headline: '* What went wrong:',
+    covers: [6],
+    log: lines(
+      '$ ./gradlew build',
+      '> Task :app:jar',
+      'FAILURE: Build failed with an exception.',
+      '',
+      '* What went wrong:',
+      "Execution failed for task ':app:jar'.",
+      '> Entry META-INF/LICENSE is a duplicate but no duplicate handling strategy has been set.',
+      '',
+      '* Try:',
+      '> Run with --stacktrace option to get the stack trace.',
+      '',
+      'BUILD FAILED in 3s',
+      'The command "./gradlew build" exited with 1.',
+    ),
+  },
 ];
 
 describe('rule families', () => {
