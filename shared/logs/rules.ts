@@ -190,6 +190,11 @@ export const RULES: readonly Rule[] = uniformRules([
   // test's output indented below it.
   { id: 'gotestsum.failed', category: 'test_failure', weight: 88, extend: 'indent', maxLines: 200,
     re: /^=== FAIL: \S+ +(?:\S+ +)?\([\d.]+m?s\)(?: \(re-run \d+\))?$/, pick: [{ re: /^\s+[\w.-]+\.go:\d+: \S/ }] },
+  // Raw `go test -json` (test2json): the test's `--- FAIL` is an output event; its messages are the events above it.
+  { id: 'go.test-json-failed', category: 'test_failure', weight: 86, extend: 'line',
+    re: /^\{"Time":"[^"]*","Action":"output","Package":"[^"]*",(?:"Test":"[^"]*",)?"Output":"\s*--- FAIL: \S/,
+    lookback: { re: /"Output":"=== RUN /, lines: 40, inclusive: false, through: /^\{"Time":"[^"]*","Action":"output",/ },
+    pick: [{ re: /"Output":" {4,}[\w.-]+\.go:\d+: / }] },
   { id: 'go.pkg-failed', category: 'test_failure', weight: 30, extend: 'line', statusOnly: true, re: /^(?:FAIL\s+\S+\s+(?:[\d.]+s|\[build failed\]|\[setup failed\])|FAIL)$/ },
   { id: 'nextest.failed', category: 'test_failure', weight: 86, extend: 'until', maxLines: 400, gap: 99,
     re: /^\s*(?:FAIL|SIGSEGV|SIGABRT|SIGKILL|TIMEOUT|LEAK-FAIL) \[\s*[\d.]+m?s\] (?:\(\s*\d+\/\d+\) )?\S/,
@@ -213,6 +218,9 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'playwright.failed', category: 'test_failure', weight: 88, extend: 'until', maxLines: 200, gap: 99,
     re: /^\s*\d+\) \[[^\]]+\] › \S/, end: /^\s*(?:\d+\) \[[^\]]+\] › \S|\d+ (?:failed|flaky|passed|skipped|did not run)\b)/,
     pick: [{ re: /^\s*(?:\w*Error|Error: )/ }] },
+  // meson test: `2/3 calc:unit / test_add  FAIL  0.02s  exit status 1`, its output below with --print-errorlogs.
+  { id: 'meson.test-failed', category: 'test_failure', weight: 84, extend: 'until', maxLines: 120, gap: 99,
+    re: /^\s*\d+\/\d+ \S.*? (?:FAIL|TIMEOUT|UNEXPECTEDPASS|ERROR) +[\d.]+s\b/, end: /^(?:\s*\d+\/\d+ \S|Summary of Failures:|Ok: )/ },
   // GoogleTest (also under ctest): `file.cpp:27: Failure` (`file.cpp(27): error:` on MSVC), then the values.
   { id: 'gtest.failure', category: 'test_failure', weight: 86, extend: 'until', maxLines: 120, gap: 99,
     re: /^\S+?:\d+: Failure$|^\S+?\(\d+\): error: (?:Value of|Expected|Failed)/,
@@ -235,6 +243,8 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^\s*\S+ > .+ (?:FAILED|\*\*\* FAILED \*\*\*)$/ },
   { id: 'scalatest.failed', category: 'test_failure', weight: 88, extend: 'indent', maxLines: 200,
     re: /^(?:\[info\] )?\s*- .* \*\*\* FAILED \*\*\*/, cont: /^\[info\] {3,}\S/ },
+  // The NUnit 3 console runner: `1) Failed : Ns.Class.Test` under `Errors, Failures and Warnings`, Expected/But was below.
+  { id: 'nunit.failed', category: 'test_failure', weight: 86, extend: 'indent', maxLines: 120, re: /^\s*\d+\) (?:Failed|Error) : \S/ },
   { id: 'junit.failed', category: 'test_failure', weight: 80, extend: 'indent', maxLines: 200,
     re: /^\s*(?:Test|Tests?) (?:\S+ )?failed: \S|^\d+\) \w+\(\S+\)$|^\[ERROR\] \S+\.\w+\s+(?:Time elapsed|»)/ },
   { id: 'exunit.failed', category: 'test_failure', weight: 88, extend: 'indent', maxLines: 200, gap: 2,
@@ -298,6 +308,8 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'scalac.error', category: 'compilation', weight: 82, extend: 'indent',
     // Scala 2 `[error] File.scala:12:5: msg`; Scala 3 `[error] -- [E007] Type Mismatch Error: File.scala:88:24`.
     re: /^\[error\] \S+\.(?:scala|java):\d+(?::\d+)?: |^\[error\] -- (?:\[E\d+\] )?[\w ]*Error: \S+\.(?:scala|java):\d+:\d+/, cont: /^\[error\] (?!\S+\.(?:scala|java):\d+)/ },
+  // dotnet format --verify-no-changes: each change it would make, as a build error of its own kind.
+  { id: 'dotnet.format', category: 'lint', weight: 80, extend: 'line', re: /\(\d+,\d+\): error (?:WHITESPACE|FINALNEWLINE|ENDOFLINE|CHARSET|IMPORTS): / },
   { id: 'dotnet.build-error', category: 'compilation', weight: 82, extend: 'line', refine: true,
     re: /: (?:fatal )?error (?:CS|MSB|NU|NETSDK|FS|BC|CA|IDE|AD)\d{4}:/ },
   // nvcc and EDG front ends: `kernel.cu(42): error: identifier "x" is undefined`.
@@ -396,6 +408,11 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^ERROR in \S|^Module (?:not found|build failed)|^\s*\[vite\]: Rollup failed|^✘ \[ERROR\] |^\[vite:[\w-]+\] \S|^\S+:\d+:\d+: ERROR: / },
   // Storybook's builder logs through npmlog: `ERR! Module not found: …` under `ERR! => Failed to build the preview`.
   { id: 'storybook.error', category: 'compilation', weight: 78, extend: 'indent', refine: true, re: /^ERR! (?!=> |\s)\S/ },
+  // svelte-check's human output: the position on its own line, then `Error: message (ts)` and the code.
+  { id: 'svelte-check.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 20, re: /^Error: \S.* \((?:ts|js|svelte|css)\)$/,
+    lookback: { re: /^\S+\.(?:svelte|[cm]?[jt]s):\d+:\d+$/, lines: 1, inclusive: true } },
+  // The Rollup CLI: `[!] RollupError: Could not resolve …` (`[!] Error: …` before Rollup 3, `(plugin x)` before it).
+  { id: 'rollup.error', category: 'compilation', weight: 82, extend: 'indent', maxLines: 40, re: /^\[!\] (?:\(plugin [^)]+\) )?(?:Rollup)?Error: \S/ },
   // Next.js's type check: the file's position on its own line, then `Type error: …`.
   { id: 'nextjs.type-error', category: 'compilation', weight: 84, extend: 'indent', re: /^Type error: \S/,
     lookback: { re: /^\.{0,2}\/?[\w@./-]+\.\w+:\d+:\d+$/, lines: 1, inclusive: true } },
