@@ -72,6 +72,11 @@ interface Section {
   status: 'open' | 'failed' | 'passed';
   /** 0 for the first step that failed, 1 for the second, … */
   failIndex: number;
+  /**
+   * The last line before the section's own output: its header, or for a GitHub Actions step the `##[endgroup]` that
+   * closes the runner's echo of its script (the step's source, not what it printed).
+   */
+  readonly outputFrom: number;
   /** Blocks found in this section that are more than boilerplate. */
   findings: number;
   lastFinding: Block | null;
@@ -255,7 +260,7 @@ const NO_LINE = 0x3fffffff;
 /** Wording of a step that reports its own failure without a recognised format ("Version mismatch …"). */
 const COMPLAINT_RE = /\b(?:error|fail(?:ed|ure)?|mismatch|invalid|missing|not found|denied|unable|cannot|can't|refused|exception|abort(?:ed)?|fatal|expected|incorrect|wrong|forbidden)\b/i;
 const FALLBACK_RULE: Rule = uniformRule({ id: 'generic.step-output', category: 'unknown', weight: 20, re: /$^/, extend: 'line', refine: true });
-const TRAVIS_NOISE_RE = /^(?:travis_(?:time|fold):|section_(?:start|end):|\$ |##\[(?:group|endgroup|section|command)\]|\[Pipeline\]|Removing intermediate|Step \d+\/\d+ :)/;
+const TRAVIS_NOISE_RE = /^(?:travis_(?:time|fold):|section_(?:start|end):|\$ |(?:##)?\[command\]|##\[(?:group|endgroup|section)\]|\[Pipeline\]|Removing intermediate|Step \d+\/\d+ :)/;
 const NON_BLANK_RE = /\S/;
 /** GitHub Actions step boundaries (in a job log; `$ …` lines there are echoed commands, not steps). */
 const GHA_STEP_RE = /^##\[group\]Run /;
@@ -575,7 +580,7 @@ export class LogScanner {
     if (text.startsWith('##[endgroup]')) {
       this.stepHeaderLeft = 0;
       // An empty group is an action without inputs; one without the runner's lines, a script's own group.
-      if (this.stepHeaderEcho || line === this.stepHeaderFrom) this.startStepOfHeader();
+      if (this.stepHeaderEcho || line === this.stepHeaderFrom) this.startStepOfHeader(line);
       else this.rescanStepHeader(line);
       return true;
     }
@@ -587,13 +592,14 @@ export class LogScanner {
       return true;
     }
     this.stepHeaderLeft = 0;
-    this.startStepOfHeader();
+    this.startStepOfHeader(this.stepHeaderFrom - 1);
     this.rescanStepHeader(line);
     return false;
   }
 
-  private startStepOfHeader(): void {
-    if (this.stepHeaderTitle !== null) this.startSection(this.stepHeaderTitle, 'step', this.stepHeaderRaw, this.stepHeaderFrom - 1);
+  /** Starts the step of the header that ended; its output follows line `outputFrom` (see {@link Section.outputFrom}). */
+  private startStepOfHeader(outputFrom: number): void {
+    if (this.stepHeaderTitle !== null) this.startSection(this.stepHeaderTitle, 'step', this.stepHeaderRaw, this.stepHeaderFrom - 1, outputFrom);
     this.stepHeaderTitle = null;
   }
 
@@ -724,7 +730,7 @@ export class LogScanner {
     }
   }
 
-  private startSection(title: string, kind: SectionKind, raw: string, startLine: number = this.lastLine): void {
+  private startSection(title: string, kind: SectionKind, raw: string, startLine: number = this.lastLine, outputFrom: number = this.lastLine): void {
     this.closeOpen();
     this.inFailureList = false;
     const previous = this.section;
@@ -733,13 +739,13 @@ export class LogScanner {
     const apiStep = this.steps.length > 0 ? this.stepAt(raw) : null;
     if (apiStep) {
       const apiKind = kindOfStepName(apiStep.name);
-      this.section = this.newSection(title, apiKind === 'step' ? kind : apiKind, { number: apiStep.number, name: apiStep.name, startLine });
+      this.section = this.newSection(title, apiKind === 'step' ? kind : apiKind, { number: apiStep.number, name: apiStep.name, startLine }, outputFrom);
       if (apiStep.conclusion === 'success' || apiStep.conclusion === 'skipped') this.section.status = 'passed';
       else if (apiStep.conclusion === 'failure' && this.section.kind === 'step') this.markFailed(this.section, 0, false);
       return;
     }
     const name = this.ghCliStep ?? (kind === 'post' ? 'Post job cleanup' : title.slice(0, 200));
-    this.section = this.newSection(title, kind, this.gha ? { number: null, name, startLine } : null);
+    this.section = this.newSection(title, kind, this.gha ? { number: null, name, startLine } : null, outputFrom);
   }
 
   /** The jobs API step running at the raw line's timestamp (the last step started at or before it). */
@@ -1061,8 +1067,8 @@ export class LogScanner {
     keepOnly(this.awaiting, kept);
   }
 
-  private newSection(title: string, kind: SectionKind, step: StepRef | null): Section {
-    return { id: this.sectionCount++, title: title.slice(0, 300), kind, step, status: 'open', failIndex: 0, findings: 0, lastFinding: null, keptByRankClass: new Map() };
+  private newSection(title: string, kind: SectionKind, step: StepRef | null, outputFrom: number = this.lastLine): Section {
+    return { id: this.sectionCount++, title: title.slice(0, 300), kind, step, status: 'open', failIndex: 0, outputFrom, findings: 0, lastFinding: null, keptByRankClass: new Map() };
   }
 
   private onExit(line: number, code: number, jobEnd: boolean): void {
@@ -1099,10 +1105,14 @@ export class LogScanner {
     if (explainFromOutput && section.findings === 0 && section === this.section) this.addFallback(line);
   }
 
-  /** The failing step printed nothing a rule knows: its last output lines are the best explanation there is. */
+  /**
+   * The failing step printed nothing a rule knows: its last output lines are the best explanation there is. Its
+   * header's echo of the script and an action's `[command]` echo are what it ran, not what it printed.
+   */
   private addFallback(markerLine: number): void {
     const picked: number[] = [];
-    for (let l = markerLine - 1; l >= 1 && markerLine - l < RING_SIZE && picked.length < 5; l--) {
+    const from = Math.max(1, this.section.outputFrom + 1);
+    for (let l = markerLine - 1; l >= from && markerLine - l < RING_SIZE && picked.length < 5; l--) {
       const t = this.ringAt(l);
       if (t === null) break;
       if (SECTION_START_RE.test(t)) break;
@@ -1168,7 +1178,7 @@ export class LogScanner {
   finish(): ScanResult {
     if (this.stepHeaderLeft > 0) {
       this.stepHeaderLeft = 0;
-      this.startStepOfHeader();
+      this.startStepOfHeader(this.stepHeaderFrom - 1);
       this.rescanStepHeader(this.lastLine + 1);
     }
     this.closeOpen();

@@ -85,6 +85,26 @@ describe('ranking', () => {
     expect(analysis.failures[0]?.lines.map((l) => l.line)).toEqual([2, 3]);
   });
 
+  it("falls back to what a GitHub Actions step printed, not the runner's echo of its script or an action's [command]", async () => {
+    // Prepare: a formatter's check lists the files it would change, and the wrapper around it fails the step.
+    const log = [
+      '##[group]Run terraform fmt -check -recursive',
+      'terraform fmt -check -recursive',
+      'shell: /usr/bin/bash -e {0}',
+      '##[endgroup]',
+      '[command]/home/runner/work/_temp/9d1c/terraform-bin fmt -check -recursive',
+      'modules/network/main.tf',
+      'environments/prod/variables.tf',
+      '##[error]Process completed with exit code 3.',
+    ].join('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert: the files it listed, and the step's command says what kind of check it was.
+    expect(analysis.failures[0]?.rule).toBe('generic.step-output');
+    expect(analysis.failures[0]?.lines.map((l) => l.line)).toEqual([6, 7]);
+    expect(analysis.category).toBe('lint');
+  });
+
   it('returns boilerplate only when nothing more specific exists', async () => {
     const analysis = await analyzeLog('npm ERR! code ELIFECYCLE\nnpm ERR! errno 1\n');
     expect(analysis.failures[0]?.rule).toBe('cascade.npm');

@@ -28,10 +28,8 @@ const FIXTURE_LIST: ToolchainFixture[] = JSON.parse(readFileSync(resolve(FIXTURE
 const KNOWN_MISSES = new Set<string>([
   'setup-python-missing.log',
   'pyright.log',
-  'ruff-format-check.log',
   'uv-sync-locked.log',
   'poetry-lock-mismatch.log',
-  'terraform-fmt-check.log',
   'maven-enforcer.log',
   'sbt-munit.log',
   'bun-install-frozen.log',
