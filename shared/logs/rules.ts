@@ -241,6 +241,13 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'gradle.test-failed', category: 'test_failure', weight: 88, extend: 'indent', maxLines: 200,
     pick: [{ re: /^\s+(?:[\w$]+\.)*[A-Z][\w$]*(?:Error|Exception|Failure)\b/ }],
     re: /^\s*\S+ > .+ (?:FAILED|\*\*\* FAILED \*\*\*)$/ },
+  // MUnit: `==> X suite.test  0.012s munit.ComparisonFailException: path:14`, the source lines and the diff below.
+  { id: 'munit.failed', category: 'test_failure', weight: 88, extend: 'until', maxLines: 80, gap: 99,
+    re: /^==> X \S.*? [\d.]+m?s \S/, end: /^(?:==> X |\[(?:error|info)\] | {2}\+ \S)/ },
+  // helm unittest: ` FAIL  suite\tcharts/x/tests/y_test.yaml`, the test and its failed asserts tab-indented below.
+  { id: 'helm.unittest-failed', category: 'test_failure', weight: 86, extend: 'indent', maxLines: 60, re: /^ FAIL {2}(?:[^\t]*\t)?\S+\.ya?ml$/ },
+  // Alcotest: `  [FAIL]        group          1   name.` in the run's list (its report is boxed further down).
+  { id: 'alcotest.failed', category: 'test_failure', weight: 86, extend: 'line', re: /^\s+\[FAIL\] +\S+ +\d+ +\S/ },
   { id: 'scalatest.failed', category: 'test_failure', weight: 88, extend: 'indent', maxLines: 200,
     re: /^(?:\[info\] )?\s*- .* \*\*\* FAILED \*\*\*/, cont: /^\[info\] {3,}\S/ },
   // The NUnit 3 console runner: `1) Failed : Ns.Class.Test` under `Errors, Failures and Warnings`, Expected/But was below.
@@ -282,7 +289,7 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^(?:Failure|Error) → \S+ @ \d+$/ },
   // Jest's and Vitest's coverage thresholds: every test passed, the run fails on coverage.
   { id: 'coverage.threshold', category: 'test_failure', weight: 80, extend: 'line',
-    re: /^Jest: (?:"[^"]+" coverage threshold for \w+ \(-?\d+(?:\.\d+)?%?\) not met|Uncovered count for \w+ \(\d+\) exceeds )|^ERROR: Coverage for \w+ \([\d.]+%\) does not meet (?:global|"[^"]+") threshold/ },
+    re: /^Jest: (?:"[^"]+" coverage threshold for \w+ \(-?\d+(?:\.\d+)?%?\) not met|Uncovered count for \w+ \(\d+\) exceeds )|^ERROR: Coverage for \w+ \([\d.]+%\) does not meet (?:global|"[^"]+") threshold|^FAIL Required test coverage of [\d.]+% not reached\./ },
   // clojure.test (lein test, clojure -X:test): `FAIL in (add-test) (core_test.clj:7)`, then expected/actual.
   { id: 'clojure.test-failed', category: 'test_failure', weight: 86, extend: 'paragraph', gap: 0, maxLines: 40,
     re: /^(?:FAIL|ERROR) in \(\S+\) \(\S+\.clj[cs]?:\d+\)$/ },
@@ -304,6 +311,11 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^\S+\.(?:[cm]?tsx?|vue)(?:\(\d+,\d+\)|:\d+:\d+)(?: - |: ?)error TS\d+:|\berror TS\d{3,5}:/ },
   { id: 'javac.error', category: 'compilation', weight: 84, extend: 'indent',
     re: /^(?:\[ERROR\] )?\S+\.(?:java|kt|scala|groovy)(?::\[\d+,\d+\] \S|:\d+: error: )|^e: (?:file:\/\/)?\S+\.kts?:/ },
+  // The Maven Enforcer: `[ERROR] Rule 1: org.apache.maven.enforcer.rules.version.RequireJavaVersion failed with message:`
+  // and the reason below it; a rule of its `dependency` package (convergence, upper bounds, bans) is a dependency's.
+  { id: 'maven.enforcer', category: 'configuration', weight: 82, extend: 'until', maxLines: 20, gap: 0,
+    re: /^\[ERROR\] Rule \d+: [\w.$]+ failed with message:$/, end: /^(?:\[INFO\]|\[ERROR\] (?:Rule \d+:|-> \[Help|$))/,
+    categoryFrom: { re: /\.rules\.dependency\.|^\[ERROR\] Dependency convergence error/, category: 'dependency' } },
   { id: 'maven.compilation', category: 'compilation', weight: 60, extend: 'line', re: /^\[ERROR\] COMPILATION ERROR/ },
   { id: 'scalac.error', category: 'compilation', weight: 82, extend: 'indent',
     // Scala 2 `[error] File.scala:12:5: msg`; Scala 3 `[error] -- [E007] Type Mismatch Error: File.scala:88:24`.
@@ -335,6 +347,9 @@ export const RULES: readonly Rule[] = uniformRules([
   // below. Before the C compilers' rule, whose `file:line: error:` shape it shares.
   // clj-kondo: `src/shop/cart.clj:14:3: error: Unresolved symbol: x`, in the C compilers' shape.
   { id: 'clj-kondo.error', category: 'lint', weight: 76, extend: 'line', re: /^\S+\.(?:clj[cs]?|edn|bb):\d+:\d+: error: \S/ },
+  // Pyright's CLI: `  path.py:42:16 - error: message` under the file's name, the detail and `(rule)` indented below.
+  // A notch under mypy's: where both fail in one run (pre-commit hooks), mypy's lines, found first until now, stay first.
+  { id: 'pyright.error', category: 'compilation', weight: 82, extend: 'indent', maxLines: 20, re: /^\s+\S+\.pyi?:\d+:\d+ - error: \S/ },
   { id: 'mypy.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 60,
     re: /^\S+\.pyi?:\d+(?::\d+)?: error: /, cont: /^\S+\.pyi?:\d+(?::\d+)?: note: / },
   { id: 'cc.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 60,
@@ -365,6 +380,10 @@ export const RULES: readonly Rule[] = uniformRules([
   // Swift Package Manager's resolver (`swift build`, and xcodebuild's own wording), before rustc's `error: ` rule.
   { id: 'swiftpm.resolve', category: 'dependency', weight: 84, extend: 'indent', maxLines: 40,
     re: /^(?:xcodebuild: )?error: (?:Dependencies could not be resolved because|Could not resolve package dependencies:|the package at '[^']*' cannot be accessed|package resolution failed)/ },
+  // A lock file the manifest has moved past, where CI installs from it as it is: uv sync --locked, bun install
+  // --frozen-lockfile, Poetry (pnpm's ERR_PNPM_OUTDATED_LOCKFILE has pnpm.error).
+  { id: 'lockfile.outdated', category: 'dependency', weight: 86, extend: 'line',
+    re: /^(?:error: The lockfile at `[^`]+` needs to be updated, but `--(?:locked|frozen)` was provided|error: lockfile had changes, but lockfile is frozen|(?:Error: )?pyproject\.toml changed significantly since poetry\.lock was last generated|(?:Error: )?poetry\.lock is not consistent with pyproject\.toml)/ },
   { id: 'rustc.error', category: 'compilation', weight: 82, extend: 'indent', maxLines: 80,
     re: /^error(?:\[E\d{4}\])?: (?!could not compile|aborting due to|build failed|test failed|Process didn't)/,
     cont: /^\s*(?:-->|\||\d+\s*\||= (?:note|help)|\.\.\.|\^)|^(?:note|help): |^(?:process didn't exit|--- std(?:out|err))/,
@@ -382,6 +401,8 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'configure.error', category: 'configuration', weight: 80, extend: 'line', re: /^configure: error: / },
   { id: 'make.no-rule', category: 'configuration', weight: 70, extend: 'line', re: /No rule to make target|No targets specified and no makefile found|Makefile:\d+: \*\*\* / },
   // OCaml (ocamlc, dune): `File "bin/main.ml", line 5, characters 10-13:`, a code frame, then `Error: …`.
+  // Nim: `path.nim(27, 15) Error: undeclared identifier: 'x'`.
+  { id: 'nim.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 20, re: /^\S+\.nim[sb]?\(\d+, \d+\) Error: \S/ },
   { id: 'ocaml.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 40, cont: /^(?:\d+ \||Error|Warning)/,
     re: /^File "[^"]+\.(?:ml|mli|mly|mll|re|rei)", lines? \d+(?:-\d+)?, characters \d+-\d+:$/,
     pick: [{ re: /^Error(?: \(warning \d+ \[[\w-]+\]\))?: / }] },
@@ -434,7 +455,7 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'markdownlint', category: 'lint', weight: 76, extend: 'line', re: /^\S+\.(?:md|markdown):? ?\d+(?::\d+)?:? (?:error )?MD\d{3}\b/ },
   { id: 'perlcritic', category: 'lint', weight: 76, extend: 'line', re: /\(Severity: \d\)$/ },
   { id: 'prettier.check', category: 'lint', weight: 74, extend: 'line',
-    re: /Code style issues (?:found|were found)|^\[warn\] \S+\.\w+$|^would reformat \S|^Oh no! .* would be reformatted|^Diff in \S+ at line \d+:|^\S+ needs? formatting/ },
+    re: /Code style issues (?:found|were found)|^\[warn\] \S+\.\w+$|^[Ww]ould reformat:? \S|^Oh no! .* would be reformatted|^Diff in \S+ at line \d+:|^\S+ needs? formatting/ },
   { id: 'lint.position', category: 'lint', weight: 70, extend: 'line',
     re: /^\s+\d+:\d+\s+(?:⚠\s+)?[A-Z]\w* .*[\w@/-]\)?$/, lookback: { re: /^(?:\/|[A-Za-z]:\\|\.{0,2}\/?[\w@.-]+\/)?[\w@./\\-]+\.\w+$/, lines: 1, inclusive: true } },
   // Psalm's console report: `ERROR: InvalidReturnType - src/X.php:42:16 - message (see https://psalm.dev/011)`.
@@ -445,6 +466,9 @@ export const RULES: readonly Rule[] = uniformRules([
   // hadolint: `Dockerfile:3 DL3008 warning: …` (`-:3` when read from stdin); its ShellCheck findings as `SC2086`.
   { id: 'hadolint', category: 'lint', weight: 76, extend: 'line', re: /^\S+:\d+ (?:DL|SC)\d{4} (?:error|warning|info|style): / },
   // ansible-lint: `yaml[truthy]: message`, the file and line on the next line.
+  // deno lint: `error[no-unused-vars]: message`, then ` --> file:line:col`, the code frame and `= hint:`.
+  { id: 'deno.lint', category: 'lint', weight: 78, extend: 'indent', maxLines: 20, cont: /^\s*(?:-->|\||\d+\s*\||= hint|docs:)/,
+    re: /^error\[[a-z]+(?:-[a-z]+)*\]: \S/ },
   { id: 'ansible-lint', category: 'lint', weight: 76, extend: 'paragraph', gap: 0, maxLines: 6, re: /^[a-z][\w-]*\[[a-z][\w-]*\]: \S/ },
   // pre-commit: `black.....Failed` and its `- hook id:` / `- exit code:` lines; the hook's own output below keeps its
   // own rules (a mypy error under `mypy.....Failed` is the better line).
@@ -452,6 +476,10 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^[^.\n]*[^.\s]\.{3,}Failed$/, cont: /^- (?:hook id|exit code|duration|files were modified by this hook)\b/ },
   { id: 'phpstan.error', category: 'lint', weight: 78, extend: 'until', maxLines: 200, gap: 1,
     re: /^\s*Line\s{2,}\S+\.php\s*$/, end: /^\s*\[(?:ERROR|OK)\]/ },
+  // The Dart front end (dart compile, flutter build): `lib/x.dart:42:12: Error: message`, then ` - 'X' is from …`,
+  // `Try …` and the code with carets.
+  { id: 'dart.compile-error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 30, cont: /^(?: - '|Try )/,
+    re: /^\S+\.dart:\d+:\d+: Error: \S/ },
   // dart/flutter analyze: `  error - message - lib/x.dart:12:5 - code` (`•` as separator before Dart 2.12).
   { id: 'dart.analyze', category: 'lint', weight: 76, extend: 'line',
     re: /^\s*(?:error|warning|info) [-•] .+ [-•] \S+\.dart:\d+:\d+ [-•] [a-z_]+$/ },
@@ -557,6 +585,10 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'gradle.config-cache', category: 'configuration', weight: 84, extend: 'indent', maxLines: 20,
     re: /^- (?:Task `[^`]+` of type `[^`]+`|(?:Build|Settings|Init) file '[^']+'|Plugin '[^']+'|Gradle runtime): .*\b(?:unsupported|not supported|cannot (?:serialize|be serialized|deserialize))\b/ },
   // setup-node / setup-python asked to cache dependencies without the lock file or manifest to key the cache on.
+  // A setup-* action asked for a version its manifest lacks for this runner image (setup-python's wording in v2-v4 and
+  // v5, setup-node's and setup-go's, setup-java's).
+  { id: 'setup.version-missing', category: 'configuration', weight: 86, extend: 'line',
+    re: /^(?:The version '[^']+' with architecture '[^']+' was not found for |Version \S+ with arch \S+ not found$|Unable to find (?:Node|Go) version '[^']+' for platform |Could not find satisfied version for SemVer )/ },
   { id: 'setup.cache-config', category: 'configuration', weight: 86, extend: 'line',
     re: /Dependencies lock file is not found in \S|No file in \S+ matched to \[[^\]]*\], make sure you have checked out the target repository|Some specified paths were not resolved, unable to cache dependencies/ },
   { id: 'config.missing-input', category: 'configuration', weight: 86, extend: 'line',
@@ -769,4 +801,4 @@ export const PREFILTER_RE =
 
 /** Line shapes that start a block without any keyword (pytest headers, numbered failures, lint positions). */
 export const PREFILTER_START_RE =
-  /^(?:_{3,} |E {2}|-- [A-Z][A-Z ]+ -{3}|[\w./\\-]+\.\w+[:(]\d+|\s+\d+:\d+\s|(?:nl)?\s*\d+\) |\s*-{3} FAIL|-{4} |\*(?:\* | What went wrong:$)|In \S+ line \d+|rspec |e: |\s*#\s+Failed|\s*Line\s{2,}|\s*\[-\]|\d+:\d\d \+\d+|[A-Z]{1,4}\d{3,4} |[a-z][\w-]*\[[a-z][\w-]*\]: |┃ \[[A-Z]\] |- (?:Task `|(?:Build|Settings|Init) file '|Plugin '|Gradle runtime: )|# \[|\s*(?:warning|info) [-•] \S|File "[^"]+", lines? \d|Because (?:no versions? of|only|every version of|[\w.-]+ (?:\([^)]*\) )?(?:depends on|requires)) )/;
+  /^(?:_{3,} |E {2}|-- [A-Z][A-Z ]+ -{3}|[\w./\\-]+\.\w+[:(]\d+|\s+\d+:\d+\s|(?:nl)?\s*\d+\) |\s*-{3} FAIL|-{4} |\*(?:\* | What went wrong:$)|In \S+ line \d+|rspec |e: |\s*#\s+Failed|\s*Line\s{2,}|\s*\[-\]|\d+:\d\d \+\d+|[A-Z]{1,4}\d{3,4} |[a-z][\w-]*\[[a-z][\w-]*\]: |┃ \[[A-Z]\] |- (?:Task `|(?:Build|Settings|Init) file '|Plugin '|Gradle runtime: )|# \[|\s*(?:warning|info) [-•] \S|File "[^"]+", lines? \d|Because (?:no versions? of|only|every version of|[\w.-]+ (?:\([^)]*\) )?(?:depends on|requires)) |pyproject\.toml changed |poetry\.lock is not )/;
