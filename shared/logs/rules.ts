@@ -218,9 +218,11 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'playwright.failed', category: 'test_failure', weight: 88, extend: 'until', maxLines: 200, gap: 99,
     re: /^\s*\d+\) \[[^\]]+\] › \S/, end: /^\s*(?:\d+\) \[[^\]]+\] › \S|\d+ (?:failed|flaky|passed|skipped|did not run)\b)/,
     pick: [{ re: /^\s*(?:\w*Error|Error: )/ }] },
-  // meson test: `2/3 calc:unit / test_add  FAIL  0.02s  exit status 1`, its output below with --print-errorlogs.
+  // meson test: `2/3 calc:unit / test_add  FAIL  0.02s  exit status 1`, its output below with --print-errorlogs. Meson
+  // pads the result to 14 characters (UNEXPECTEDPASS's): ` ERROR  ` as a literal keeps every compiler's `: error `
+  // line from trying it.
   { id: 'meson.test-failed', category: 'test_failure', weight: 84, extend: 'until', maxLines: 120, gap: 99,
-    re: /^\s*\d+\/\d+ \S.*? (?:FAIL|TIMEOUT|UNEXPECTEDPASS|ERROR) +[\d.]+s\b/, end: /^(?:\s*\d+\/\d+ \S|Summary of Failures:|Ok: )/ },
+    re: /^\s*\d+\/\d+ \S.*? (?:(?:FAIL|TIMEOUT|ERROR) {2,}|UNEXPECTEDPASS +)[\d.]+s\b/, end: /^(?:\s*\d+\/\d+ \S|Summary of Failures:|Ok: )/ },
   // GoogleTest (also under ctest): `file.cpp:27: Failure` (`file.cpp(27): error:` on MSVC), then the values.
   { id: 'gtest.failure', category: 'test_failure', weight: 86, extend: 'until', maxLines: 120, gap: 99,
     re: /^\S+?:\d+: Failure$|^\S+?\(\d+\): error: (?:Value of|Expected|Failed)/,
