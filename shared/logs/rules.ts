@@ -322,8 +322,9 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'scalac.error', category: 'compilation', weight: 82, extend: 'indent',
     // Scala 2 `[error] File.scala:12:5: msg`; Scala 3 `[error] -- [E007] Type Mismatch Error: File.scala:88:24`.
     re: /^\[error\] \S+\.(?:scala|java):\d+(?::\d+)?: |^\[error\] -- (?:\[E\d+\] )?[\w ]*Error: \S+\.(?:scala|java):\d+:\d+/, cont: /^\[error\] (?!\S+\.(?:scala|java):\d+)/ },
-  // dotnet format --verify-no-changes: each change it would make, as a build error of its own kind.
-  { id: 'dotnet.format', category: 'lint', weight: 80, extend: 'line', re: /\(\d+,\d+\): error (?:WHITESPACE|FINALNEWLINE|ENDOFLINE|CHARSET|IMPORTS): / },
+  // dotnet format --verify-no-changes: each change it would make, as a build error of its own kind. `\s` after `error`
+  // keys the literal index on the kind (`WHITESPACE`), not on the `0): error` of every compiler error line.
+  { id: 'dotnet.format', category: 'lint', weight: 80, extend: 'line', re: /\(\d+,\d+\): error\s(?:WHITESPACE|FINALNEWLINE|ENDOFLINE|CHARSET|IMPORTS): / },
   { id: 'dotnet.build-error', category: 'compilation', weight: 82, extend: 'line', refine: true,
     re: /: (?:fatal )?error (?:CS|MSB|NU|NETSDK|FS|BC|CA|IDE|AD)\d{4}:/ },
   // nvcc and EDG front ends: `kernel.cu(42): error: identifier "x" is undefined`.
@@ -479,9 +480,10 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'phpstan.error', category: 'lint', weight: 78, extend: 'until', maxLines: 200, gap: 1,
     re: /^\s*Line\s{2,}\S+\.php\s*$/, end: /^\s*\[(?:ERROR|OK)\]/ },
   // The Dart front end (dart compile, flutter build): `lib/x.dart:42:12: Error: message`, then ` - 'X' is from …`,
-  // `Try …` and the code with carets.
+  // `Try …` and the code with carets. `\s` around `Error:` keys the literal index on `.dart:`, not on the `5: error`
+  // of every C compiler's error line.
   { id: 'dart.compile-error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 30, cont: /^(?: - '|Try )/,
-    re: /^\S+\.dart:\d+:\d+: Error: \S/ },
+    re: /^\S+\.dart:\d+:\d+:\sError:\s\S/ },
   // dart/flutter analyze: `  error - message - lib/x.dart:12:5 - code` (`•` as separator before Dart 2.12).
   { id: 'dart.analyze', category: 'lint', weight: 76, extend: 'line',
     re: /^\s*(?:error|warning|info) [-•] .+ [-•] \S+\.dart:\d+:\d+ [-•] [a-z_]+$/ },
