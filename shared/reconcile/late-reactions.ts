@@ -71,7 +71,14 @@ function withCallBudget(port: GitHubPort, budget: { left: number }): GitHubPort 
 export async function readLateReactions(deps: LateReactionDeps, options: LateReactionOptions): Promise<LateReactionResult> {
   const result: LateReactionResult = { read: [], counted: 0, skipped: 0, failed: [] };
   if (options.maxPerRun <= 0) return result;
-  const due = await deps.reactionReads.due(deps.clock(), { limit: options.maxPerRun, lookbackHours: options.lookbackHours });
+  let due: ReactionReadDue[];
+  try {
+    due = await deps.reactionReads.due(deps.clock(), { limit: options.maxPerRun, lookbackHours: options.lookbackHours });
+  } catch (error) {
+    // The reconciler's run has other work, done already: a store that cannot list the due reads fails none of it.
+    deps.logger.warn('the due late reads of reactions could not be listed; they wait for the next run', { error: errorMessage(error) });
+    return result;
+  }
   const budget = { left: options.maxCallsPerRun };
   let github: GitHubClients | null = null;
   const skip = async (entry: ReactionReadDue) => {
@@ -99,7 +106,14 @@ export async function readLateReactions(deps: LateReactionDeps, options: LateRea
       if (error instanceof GitHubRequestError) {
         // Refused for good (the comment deleted, the App's access gone): no later run could read it either.
         deps.logger.warn('late read of reactions refused by GitHub; not tried again', { incidentId, error: errorMessage(error) });
-        await skip(entry);
+        const marked = await skip(entry).then(
+          () => true,
+          (markError: unknown) => {
+            deps.logger.warn('a refused late read could not be marked done; it waits for the next run', { incidentId, error: errorMessage(markError) });
+            return false;
+          },
+        );
+        if (!marked) result.failed.push(incidentId);
         continue;
       }
       result.failed.push(incidentId);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { newIncident } from '../../../shared/domain/incident.js';
 import { GitHubUnavailableError } from '../../../shared/errors.js';
+import { GitHubRequestError } from '../../../shared/github/errors.js';
 import { staticGitHubClients } from '../../../shared/github/clients.js';
 import type { Votes } from '../../../shared/knowledge/votes.js';
 import { readLateReactions } from '../../../shared/reconcile/late-reactions.js';
@@ -94,5 +95,24 @@ describe('late reads of reactions: bounded per run', () => {
 
     expect(result).toMatchObject({ read: [], failed: ['i-1'] });
     expect(reads.left()).toEqual(['i-1', 'i-2', 'i-3']);
+  });
+
+  it('fails no reconciler run when the due entries cannot be read or marked: it logs, and the entries wait', async () => {
+    // Prepare: the store refuses the listing in one run, and marking a refused read done in another
+    const { deps, github } = await threeDue();
+    const unreadable = { ...deps, reactionReads: { ...deps.reactionReads, due: async () => Promise.reject(new Error('ProvisionedThroughputExceededException')) } };
+    github.port.listCommentReactions = async () => {
+      throw new GitHubRequestError('Not Found', 404);
+    };
+    const unmarkable = { ...deps, reactionReads: { ...deps.reactionReads, done: async () => Promise.reject(new Error('ProvisionedThroughputExceededException')) } };
+
+    // Act
+    const listed = await readLateReactions(unreadable, { maxPerRun: 10, maxCallsPerRun: 50, lookbackHours: 48 });
+    const marked = await readLateReactions(unmarkable, { maxPerRun: 10, maxCallsPerRun: 50, lookbackHours: 48 });
+
+    // Assert
+    expect(listed).toMatchObject({ read: [], counted: 0, failed: [] });
+    expect(marked.read).toEqual([]);
+    expect(marked.failed).toEqual(['i-1', 'i-2', 'i-3']);
   });
 });
