@@ -238,7 +238,9 @@ function pipRequirementsShown(diff: string): string | null {
   for (const filePatch of parsePatch(diff)) {
     const path = appliedPath(filePatch.newFileName, 'b/') ?? appliedPath(filePatch.oldFileName, 'a/');
     if (path === null || !REQUIREMENTS_BY_CONTENT.test(path)) continue;
-    if (looksLikePipRequirements(filePatch.hunks.flatMap((hunk) => hunk.lines.map((line) => line.slice(1))))) return path;
+    // `\ No newline at end of file` is git's note about the line above it, not a line of the file.
+    const shown = filePatch.hunks.flatMap((hunk) => hunk.lines.filter((line) => !line.startsWith('\\')).map((line) => line.slice(1)));
+    if (looksLikePipRequirements(shown)) return path;
   }
   return null;
 }

@@ -159,6 +159,15 @@ describe('pip requirements files by another name (attacker pass, session 28)', (
     expect(!result.ok && result.reason).toMatch(/requirements|Python build/);
   });
 
+  it('refuses one whose last line has no newline: git\'s marker line is not the file\'s', () => {
+    // Prepare: `\\ No newline at end of file` follows the last line the diff shows
+    const diff = [...gitDiff('deps.txt', [' requests==2.31.0', '-urllib3==2.0.0', '+urllib3==2.0.1']).trimEnd().split('\n'), '\\ No newline at end of file', ''].join('\n');
+    // Act
+    const result = checkPatch(diff);
+    // Assert
+    expect(!result.ok && result.reason).toMatch(/requirements/);
+  });
+
   it.each([
     // A spelling word list, a test's expected output, prose that names versions, a tool's help text.
     ['docs/spelling_wordlist.txt', [' asyncio', ' boolean', '+dataclass']],
