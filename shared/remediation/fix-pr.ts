@@ -94,7 +94,8 @@ async function requirementsNaming(paths: readonly string[], readFile: (path: str
     if (content === null) continue;
     for (const referenced of referencedRequirementFiles(requirementsPath, content)) {
       if (paths.includes(referenced)) return { path: referenced, by: requirementsPath };
-      queue.push(referenced);
+      // A file some requirements file names is read before the remaining guesses, which could spend every read.
+      queue.unshift(referenced);
     }
   }
   return null;

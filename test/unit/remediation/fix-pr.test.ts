@@ -72,6 +72,17 @@ describe('buildFixFiles', () => {
       await expect(buildFixFiles(patch, read)).rejects.toMatchObject({ name: 'PatchRefusedError', message: expect.stringMatching(/requirements/) });
     });
 
+    it('follows -r before guessing more names: a patch over text files in many folders cannot spend the reads on guesses', async () => {
+      // Prepare: requirements.txt names requirements/base.txt, which names python/deps.txt; the patch also touches
+      // text files in four other folders, whose usual requirements names are guesses to read
+      const others = ['a', 'b', 'c', 'd'].map((folder) => `${folder}/notes.txt`);
+      const chain = { 'requirements.txt': '-r requirements/base.txt\n', 'requirements/base.txt': '-r ../python/deps.txt\n', 'python/deps.txt': 'flask\n' };
+      const read = repository({ ...chain, ...Object.fromEntries(others.map((path) => [path, 'hello\n'])) });
+      const patch = [...others.map((path) => addLine(path, 'hello', 'world')), addLine('python/deps.txt', 'flask', 'evil-helpers')].join('');
+      // Act / Assert
+      await expect(buildFixFiles(patch, read)).rejects.toMatchObject({ name: 'PatchRefusedError', message: expect.stringMatching(/python\/deps\.txt.*requirements\/base\.txt names it/) });
+    });
+
     it('allows a word list that no requirements file names', async () => {
       const read = repository({ 'requirements.txt': 'flask==3.0.0\n-r requirements/dev.txt\n', 'docs/spelling_wordlist.txt': 'asyncio\n' });
       expect(await buildFixFiles(addLine('docs/spelling_wordlist.txt', 'asyncio', 'dataclass'), read)).toEqual([
