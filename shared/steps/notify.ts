@@ -315,13 +315,14 @@ export async function notifyStep(input: unknown, deps: NotifyDeps): Promise<Noti
   // The incident as this round leaves it: whether on-call is paged and what the page says the guard tried and needs
   // are the hand-off's of this, the one the dashboard shows once the round is recorded.
   const sofar: Incident = { ...incident, ...roundEnd(incident, pendingComment), notifications: [...incident.notifications, ...notifications] };
-  const ownRerun = await isOwnRerun(incident, deps);
-  const startedByWriter = await isStartedByWriter(state, incident, github, deps);
-  const policy = policyFor(deps.remediation.policyFile, incident.repository, false).escalation;
-  const { reasons, route } = escalationFor(sofar, { ownRerun, startedByWriter, policy });
   // An earlier round of this execution (while the comment waited) already took the page decision to the ledger:
   // a second round must neither page twice nor count the same incident twice.
   const alreadyPaged = previous?.paged === true;
+  const ownRerun = await isOwnRerun(incident, deps);
+  // Only the ledger key depends on it, and a round that paged already records nothing there: GitHub is not asked again.
+  const startedByWriter = !alreadyPaged && (await isStartedByWriter(state, incident, github, deps));
+  const policy = policyFor(deps.remediation.policyFile, incident.repository, false).escalation;
+  const { reasons, route } = escalationFor(sofar, { ownRerun, startedByWriter, policy });
   let paged = alreadyPaged;
   if (alreadyPaged) {
     // Nothing to add: the escalation of this incident was handled before the comment could be posted.
