@@ -46,9 +46,6 @@ export class VersionedWriteConflictError extends RetryableError {
  */
 export class ReadBudgetSpentError extends Error {
   override name = 'ReadBudgetSpentError';
-  constructor(message: string) {
-    super(message);
-  }
 }
 
 /** The LLM provider throttled or failed transiently. */

@@ -174,6 +174,9 @@ export function downloadsAndRuns(text: string): boolean {
   return false;
 }
 
+/** What a patch is read for: the dangerous code of any text, and names assembled at run time (code added only). */
+const PATCH_SIGNALS: readonly DangerousCode[] = [...DANGEROUS_CODE, ASSEMBLED_NAME];
+
 /**
  * The ids of the dangerous-code patterns `text` contains, and {@link ASSEMBLED_NAME}; empty for ordinary code and prose. Python folds
  * identifiers to their compatibility form (`𝐞𝐱𝐞𝐜` is `exec`), so the folded text is read too.
@@ -181,5 +184,5 @@ export function downloadsAndRuns(text: string): boolean {
 export function dangerousCodeSignals(text: string): string[] {
   const folded = text.normalize('NFKC');
   const forms = folded === text ? [text] : [text, folded];
-  return [...DANGEROUS_CODE, ASSEMBLED_NAME].filter((pattern) => forms.some((form) => pattern.re.test(form))).map((pattern) => pattern.id);
+  return PATCH_SIGNALS.filter((pattern) => forms.some((form) => pattern.re.test(form))).map((pattern) => pattern.id);
 }

@@ -403,9 +403,9 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^CMake Error\b/, cont: /^(?:Call Stack \(most recent call first\):|\s)/ },
   { id: 'configure.error', category: 'configuration', weight: 80, extend: 'line', re: /^configure: error: / },
   { id: 'make.no-rule', category: 'configuration', weight: 70, extend: 'line', re: /No rule to make target|No targets specified and no makefile found|Makefile:\d+: \*\*\* / },
-  // OCaml (ocamlc, dune): `File "bin/main.ml", line 5, characters 10-13:`, a code frame, then `Error: …`.
   // Nim: `path.nim(27, 15) Error: undeclared identifier: 'x'`.
   { id: 'nim.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 20, re: /^\S+\.nim[sb]?\(\d+, \d+\) Error: \S/ },
+  // OCaml (ocamlc, dune): `File "bin/main.ml", line 5, characters 10-13:`, a code frame, then `Error: …`.
   { id: 'ocaml.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 40, cont: /^(?:\d+ \||Error|Warning)/,
     re: /^File "[^"]+\.(?:ml|mli|mly|mll|re|rei)", lines? \d+(?:-\d+)?, characters \d+-\d+:$/,
     pick: [{ re: /^Error(?: \(warning \d+ \[[\w-]+\]\))?: / }] },
@@ -468,10 +468,10 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^[A-Z]{1,4}\d{3,4} (?:\[\*\] )?\S/, cont: /^\s*(?:-->|\||\d+ \||help:|= )/ },
   // hadolint: `Dockerfile:3 DL3008 warning: …` (`-:3` when read from stdin); its ShellCheck findings as `SC2086`.
   { id: 'hadolint', category: 'lint', weight: 76, extend: 'line', re: /^\S+:\d+ (?:DL|SC)\d{4} (?:error|warning|info|style): / },
-  // ansible-lint: `yaml[truthy]: message`, the file and line on the next line.
   // deno lint: `error[no-unused-vars]: message`, then ` --> file:line:col`, the code frame and `= hint:`.
   { id: 'deno.lint', category: 'lint', weight: 78, extend: 'indent', maxLines: 20, cont: /^\s*(?:-->|\||\d+\s*\||= hint|docs:)/,
     re: /^error\[[a-z]+(?:-[a-z]+)*\]: \S/ },
+  // ansible-lint: `yaml[truthy]: message`, the file and line on the next line.
   { id: 'ansible-lint', category: 'lint', weight: 76, extend: 'paragraph', gap: 0, maxLines: 6, re: /^[a-z][\w-]*\[[a-z][\w-]*\]: \S/ },
   // pre-commit: `black.....Failed` and its `- hook id:` / `- exit code:` lines; the hook's own output below keeps its
   // own rules (a mypy error under `mypy.....Failed` is the better line).
