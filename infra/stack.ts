@@ -1178,7 +1178,7 @@ export class PipelineGuardStack extends Stack {
     // repository's counters as a vote by command does.
     const reconciler = fn('Reconcile', {
       name: 'reconcile',
-      description: 'Re-drives unfinished incidents whose execution is not running; sends digests of ended escalation windows; reads late reactions (bounded per run)',
+      description: 'Re-drives unfinished incidents whose execution is not running; sends digests of ended escalation windows; reads late reactions; finishes vote changes a crash left pending (bounded per run)',
       timeout: Duration.seconds(60),
       environment: {
         RECONCILE_AFTER_MINUTES: '10',
@@ -1188,6 +1188,7 @@ export class PipelineGuardStack extends Stack {
         RECONCILE_MAX_DIGESTS_PER_RUN: '25',
         RECONCILE_MAX_REACTION_READS_PER_RUN: '10',
         RECONCILE_MAX_REACTION_CALLS_PER_RUN: '50',
+        RECONCILE_MAX_PENDING_VOTES_PER_RUN: '25',
         ESCALATION_TOPIC_ARN: topic.topicArn,
         // Its pages about incidents the pipeline could not finish are grouped by the policy's escalation rules.
         ...(settings.policyJson ? { POLICY_JSON: settings.policyJson } : {}),

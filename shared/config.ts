@@ -124,6 +124,11 @@ const configSchema = z.object({
    */
   RECONCILE_MAX_REACTION_READS_PER_RUN: z.coerce.number().int().min(0).max(1000).default(10),
   RECONCILE_MAX_REACTION_CALLS_PER_RUN: z.coerce.number().int().min(1).max(5000).default(50),
+  /**
+   * Reconciler: vote changes a crash left between the vote and its counters that it finishes per run, once recorded
+   * RECONCILE_AFTER_MINUTES ago; the rest wait for the next run. 0 finishes none.
+   */
+  RECONCILE_MAX_PENDING_VOTES_PER_RUN: z.coerce.number().int().min(0).max(1000).default(25),
   /** Reconciler: how far back it looks for unfinished incidents, escalation windows that ended and reactions due. */
   RECONCILE_LOOKBACK_HOURS: z.coerce.number().int().min(1).max(24 * 14).default(48),
   /** Local runtime only: seconds between reconciler runs (AWS: the EventBridge schedule, every 5 minutes). */

@@ -46,6 +46,12 @@ export interface PolicyOverride {
 
 export type AssignableExperiment = Experiment & { assignmentSalt?: string };
 
+/** The vote change a unit's vote comes from (shared/knowledge/votes.ts): its id, and its user (lower-case). */
+export interface UnitVoteChange {
+  id: string;
+  user: string;
+}
+
 export interface ExperimentStore {
   create(input: unknown, at: Date): Promise<Experiment>;
   get(id: string): Promise<Experiment | null>;
@@ -72,9 +78,11 @@ export interface ExperimentStore {
    * has one, so its success is counted when they go from none to one (`counted`) and taken back when they go to none
    * (`uncounted`). `at` is when the vote changed (a reaction's own time, however late it was read). `not_counted`
    * past the deadline (the outcome is final) or for a unit whose success was counted before votes were kept (it
-   * keeps it); `no_unit` for an assignment made before units were kept.
+   * keeps it); `no_unit` for an assignment made before units were kept. With `change`, the vote is added once: the
+   * change's id is kept on the unit as its user's mark, and the same change again adds nothing to the votes, and
+   * counts or takes back the success by the votes as they are (votes.ts applies a change again after a crash).
    */
-  addUnitVote(id: string, key: string, delta: 1 | -1, at: Date): Promise<'counted' | 'uncounted' | 'unchanged' | 'not_counted' | 'no_unit'>;
+  addUnitVote(id: string, key: string, delta: 1 | -1, at: Date, change?: UnitVoteChange): Promise<'counted' | 'uncounted' | 'unchanged' | 'not_counted' | 'no_unit'>;
   /**
    * Marks a unit recovered, once: its deadline the first time, `already` after, `no_unit` for an assignment made
    * before units were kept.
@@ -201,7 +209,7 @@ export function createExperimentStore(options: { client: DynamoDBDocumentClient;
   async function updateUnit(
     id: string,
     key: string,
-    update: { expression: string; condition: string; values: Record<string, unknown> },
+    update: { expression: string; condition: string; values: Record<string, unknown>; names?: Record<string, string> },
   ): Promise<Record<string, unknown> | 'condition' | 'no_unit'> {
     try {
       const response = await client.send(
@@ -211,6 +219,7 @@ export function createExperimentStore(options: { client: DynamoDBDocumentClient;
           UpdateExpression: update.expression,
           ConditionExpression: `attribute_exists(pk) AND ${update.condition}`,
           ExpressionAttributeValues: update.values,
+          ...(update.names ? { ExpressionAttributeNames: update.names } : {}),
           ReturnValues: 'ALL_NEW',
         }),
       );
@@ -337,12 +346,19 @@ export function createExperimentStore(options: { client: DynamoDBDocumentClient;
       return 'counted';
     },
 
-    async addUnitVote(id, key, delta, at) {
-      const unit = await updateUnit(id, key, {
-        expression: 'ADD upVotes :delta',
-        condition: 'deadline >= :at AND (attribute_exists(upVotes) OR attribute_not_exists(succeededAt))',
-        values: { ':delta': delta, ':at': at.toISOString() },
+    async addUnitVote(id, key, delta, at, change) {
+      const mark = change ? { '#mark': `voteCounted#${change.user}` } : undefined;
+      let unit = await updateUnit(id, key, {
+        expression: `ADD upVotes :delta${mark ? ' SET #mark = :change' : ''}`,
+        condition: `deadline >= :at AND (attribute_exists(upVotes) OR attribute_not_exists(succeededAt))${mark ? ' AND (attribute_not_exists(#mark) OR #mark <> :change)' : ''}`,
+        values: { ':delta': delta, ':at': at.toISOString(), ...(change ? { ':change': change.id } : {}) },
+        ...(mark ? { names: mark } : {}),
       });
+      if (unit === 'condition' && change) {
+        // Added by this change already (applied again after a crash): its votes are read as they are now.
+        const stored = (await client.send(new GetCommand({ TableName: tableName, Key: unitKey(id, key), ConsistentRead: true }))).Item;
+        if (stored?.[`voteCounted#${change.user}`] === change.id) unit = stored;
+      }
       if (typeof unit === 'string') return unit === 'no_unit' ? unit : 'not_counted';
       // The ADD is atomic: of concurrent votes, exactly one sees the count cross zero, either way.
       const votes = Number(unit.upVotes ?? 0);

@@ -54,3 +54,41 @@ async function changeMarker(
     throw error;
   }
 }
+
+/**
+ * Takes (`take`) or gives back (`give`) a marker for one vote change, while `level` (a condition on the incident's
+ * vote counters, values `levelValues`) holds: true when it applied. The change's id is kept beside the marker
+ * (`<claim>By`), so a change finished again after its applier crashed finds the marker it moved as its own and moves
+ * what it counts once more, instead of losing it (votes.ts's outbox: a counter may then count once more, never none).
+ * The level keeps a stale change from taking a marker the counters no longer call for.
+ */
+export async function moveClaimForChange(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  incidentId: string,
+  claim: ClaimName,
+  change: { id: string; at: Date; move: 'take' | 'give' },
+  level: { condition: string; values: Record<string, unknown> } | null,
+): Promise<boolean> {
+  const owned = `#by = :change`;
+  const move =
+    change.move === 'take'
+      ? { expression: 'SET #claim = :at, #by = :change', condition: `(attribute_not_exists(#claim) OR ${owned})`, values: { ':at': change.at.toISOString() } }
+      : { expression: 'REMOVE #claim SET #by = :change', condition: `(attribute_exists(#claim) OR ${owned})`, values: {} };
+  try {
+    await client.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: incidentKey(incidentId),
+        UpdateExpression: move.expression,
+        ConditionExpression: `attribute_exists(pk) AND ${move.condition}${level ? ` AND ${level.condition}` : ''}`,
+        ExpressionAttributeNames: { '#claim': claim, '#by': `${claim}By` },
+        ExpressionAttributeValues: { ...move.values, ':change': change.id, ...level?.values },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
+}

@@ -1,5 +1,5 @@
 import { conditionalWrite } from '../stores/dynamo.js';
-import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { countsAsEvidence, type Incident, outsiderCanRepeat } from '../domain/incident.js';
 import { incidentKey } from '../stores/incident-store.js';
 import type { FixOutcome } from './fix-record.js';
@@ -23,8 +23,12 @@ export interface VoteCounts {
 export interface FixVerdicts {
   /** The incident's run recovered (`success`) or the guard's re-run failed again (`failure`). Once per incident. */
   ranTo(incident: Incident, outcome: FixOutcome, at: Date): Promise<void>;
-  /** The writers' votes on the incident went from `before` to `after`, at `at`. */
-  voted(incident: Incident, before: VoteCounts, after: VoteCounts, at: Date): Promise<void>;
+  /**
+   * The writers' votes on the incident went from `before` to `after`, at `at`, by the vote change `changeId`: kept with
+   * the outcome (`fixOutcomeBy`, and the one it replaced, `fixOutcomeWas`), so the same change applied again after a
+   * crash between the outcome's write and the record's moves the record instead of finding nothing to move.
+   */
+  voted(incident: Incident, before: VoteCounts, after: VoteCounts, at: Date, changeId: string): Promise<void>;
 }
 
 /** The fix an incident proposed: the analysis's, unless the analysis found text aimed at automated tools in the log. */
@@ -60,16 +64,27 @@ export function createFixVerdicts(options: { client: DynamoDBDocumentClient; tab
 
   /**
    * Writes the incident's outcomes as {@link writeOutcomes} does, and moves the one counted on the record from what it
-   * was to `to` (`run`: what the write read as `runFixOutcome`). False when the condition failed.
+   * was to `to` (`run`: what the write read as `runFixOutcome`). False when the condition failed. With a vote change
+   * (`changeId`), the write keeps it and the outcome it replaced, and is made once: applied again, the change reads
+   * what it wrote and moves the record by it again.
    */
-  async function count(incident: Incident, expression: string, values: Record<string, unknown>, to: FixOutcome | 'run', at: Date, condition = '') {
+  async function count(incident: Incident, expression: string, values: Record<string, unknown>, to: FixOutcome | 'run', at: Date, condition = '', changeId?: string) {
     // A fork's failures teach nothing (see countsAsEvidence), nor does an incident without an entry or a proposal.
     if (!incident.fingerprint || !countsAsEvidence(incident) || proposedFix(incident).length === 0) return true;
-    const response = await writeOutcomes(incident, expression, values, condition);
-    if (!response) return false;
-    const old: Record<string, unknown> = response.Attributes ?? {};
-    const [from, next] = [asOutcome(old.fixOutcome), to === 'run' ? asOutcome(old.runFixOutcome) : to];
-    if (from !== next) await knowledge.moveFixOutcome(incident.fingerprint, proposedFix(incident), from, next, at);
+    const byChange = changeId
+      ? { expression: `${expression}, fixOutcomeWas = if_not_exists(fixOutcome, :none), fixOutcomeBy = :change`, condition: `${condition} AND (attribute_not_exists(fixOutcomeBy) OR fixOutcomeBy <> :change)`, values: { ...values, ':none': 'none', ':change': changeId } }
+      : { expression, condition, values };
+    const response = await writeOutcomes(incident, byChange.expression, byChange.values, byChange.condition);
+    let outcomes: { from: FixOutcome | null; next: FixOutcome | null };
+    if (response) {
+      const old: Record<string, unknown> = response.Attributes ?? {};
+      outcomes = { from: asOutcome(old.fixOutcome), next: to === 'run' ? asOutcome(old.runFixOutcome) : to };
+    } else {
+      const written = changeId ? (await client.send(new GetCommand({ TableName: tableName, Key: incidentKey(incident.id), ConsistentRead: true }))).Item : undefined;
+      if (!written || written.fixOutcomeBy !== changeId) return false;
+      outcomes = { from: asOutcome(written.fixOutcomeWas), next: asOutcome(written.fixOutcome) };
+    }
+    if (outcomes.from !== outcomes.next) await knowledge.moveFixOutcome(incident.fingerprint, proposedFix(incident), outcomes.from, outcomes.next, at);
     return true;
   }
 
@@ -81,17 +96,18 @@ export function createFixVerdicts(options: { client: DynamoDBDocumentClient; tab
       if (outsiderCanRepeat(incident)) return;
       // Counted while no writer's vote stands; kept either way, for when the votes are taken back.
       const noVotes = ' AND (attribute_not_exists(feedbackUp) OR feedbackUp <= :z) AND (attribute_not_exists(feedbackDown) OR feedbackDown <= :z)';
-      if (!(await count(incident, 'SET runFixOutcome = :o, fixOutcome = :o', { ':o': outcome, ':z': 0 }, outcome, at, noVotes))) {
+      // The outcome is the run's now, no vote change's (see `voted`).
+      if (!(await count(incident, 'SET runFixOutcome = :o, fixOutcome = :o REMOVE fixOutcomeBy', { ':o': outcome, ':z': 0 }, outcome, at, noVotes))) {
         await writeOutcomes(incident, 'SET runFixOutcome = :o', { ':o': outcome });
       }
     },
 
-    async voted(incident, before, after, at) {
+    async voted(incident, before, after, at, changeId) {
       const verdict = votedFixOutcome(after);
       if (votedFixOutcome(before) === verdict) return;
       // Without a vote the run's word counts: read and set in one write, so that one recorded meanwhile is not missed.
-      if (verdict) await count(incident, 'SET fixOutcome = :o', { ':o': verdict }, verdict, at);
-      else await count(incident, 'SET fixOutcome = if_not_exists(runFixOutcome, :o), runFixOutcome = if_not_exists(runFixOutcome, :o)', { ':o': 'none' }, 'run', at);
+      if (verdict) await count(incident, 'SET fixOutcome = :o', { ':o': verdict }, verdict, at, '', changeId);
+      else await count(incident, 'SET fixOutcome = if_not_exists(runFixOutcome, :o), runFixOutcome = if_not_exists(runFixOutcome, :o)', { ':o': 'none' }, 'run', at, '', changeId);
     },
   };
 }

@@ -1,14 +1,38 @@
-import { reviseVersioned } from '../stores/dynamo.js';
+/**
+ * Votes and the counters they move, with nothing lost and nothing counted twice by a crash between them (a `kill -9`
+ * of the local runtime, a Lambda timeout). There are no transactions (the local stand-in has none), so a changed vote
+ * is recorded with its change, an outbox on the user's own vote item, in the vote's one write: the standing vote
+ * before and after, when it changed, an id. Applying it moves the counters one item at a time, in a fixed order, and
+ * marks each done on the vote item (its `done`, a handful of names: the progress lives on this per-user item, never on
+ * the shared counter items, which would grow by a marker per change); the change is cleared once all are done. A crash
+ * leaves it pending, with a due entry (`VOTECHANGE#<day>`, shared/stores/due-index.ts) written just before the vote:
+ * the user's next change finishes it first, and the reconciler finishes those older than its `afterMinutes`
+ * (shared/reconcile/pending-votes.ts), moving only the counters not marked done.
+ *
+ * What a crash can still do, at worst:
+ * - the incident's own counters (`feedbackUp`/`feedbackDown`, which every other counter is derived from) never: their
+ *   `ADD` writes the change's id as the user's mark on the incident in the same write, and a change marked there adds
+ *   nothing again (its counters after it are then read as they are now);
+ * - any other counter (the knowledge entry's, the fix outcome, the false-positive metric, the experiment unit) counts
+ *   once more when the crash falls after its write and before its mark on the vote item, the one write's time apart;
+ *   one counter of one change, never every counter, and never one left out. The false-positive and experiment
+ *   markers keep the change's id (claims.ts `moveClaimForChange`) so that finishing the change again counts what they
+ *   gate rather than losing it.
+ */
+import { randomUUID } from 'node:crypto';
+import * as z from 'zod';
+import { conditionalWrite, reviseVersioned } from '../stores/dynamo.js';
 import { VersionedWriteConflictError } from '../errors.js';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { BaselineStore } from '../baselines/store.js';
-import type { ClaimName, Incident, RemediationAction } from '../domain/incident.js';
+import type { Incident, RemediationAction } from '../domain/incident.js';
 import type { ExperimentStore } from '../experiments/store.js';
 import type { Clock, StepLogger } from '../ports.js';
-import { incidentKey } from '../stores/incident-store.js';
-import { claimOnce, releaseClaim } from './claims.js';
+import { createDueIndex } from '../stores/due-index.js';
+import { VOTE_TALLY_MARK_PREFIX, incidentKey } from '../stores/incident-store.js';
+import { moveClaimForChange } from './claims.js';
 import { type FeedbackSource, REACTION_FEEDBACK_COMMENT } from './feedback-source.js';
-import type { FixVerdicts } from './fix-verdict.js';
+import { type FixVerdicts, type VoteCounts, votedFixOutcome } from './fix-verdict.js';
 import type { KnowledgeStore } from './store.js';
 
 /** Actions that change something; a thumbs-down on one of them is a false positive. */
@@ -26,6 +50,63 @@ function feedbackKey(incidentId: string, user: string) {
 
 /** Writes of one user's votes tried before a change is dropped: only that user's votes race with each other. */
 const VOTE_WRITE_ATTEMPTS = 3;
+
+/** Waits for a user's earlier change to be finished by its own applier before finishing it instead: 50 ms doubling. */
+const PENDING_WAITS = 4;
+const PENDING_WAIT_MS = 50;
+/** A change pending this long was left by an applier that died (applying takes milliseconds): finished at once. */
+const PENDING_ABANDONED_MS = 60_000;
+/** A due entry of a change nobody finished (the reconciler was off for longer than its look-back) expires. */
+const PENDING_DUE_TTL_SECONDS = 7 * 86_400;
+
+/** The counters a change moves after the incident's own (`tally`), in this order. */
+const COUNTER_STEPS = ['entry', 'verdict', 'falsePositive', 'experiment'] as const;
+type VoteStep = 'tally' | (typeof COUNTER_STEPS)[number];
+
+const voteSchema = z.enum(['up', 'down']).nullable();
+/** A change as stored on its vote item (`pending`): read back from the store, so checked and bounded. */
+const storedPendingSchema = z.object({
+  id: z.string().min(1).max(64),
+  previous: voteSchema,
+  next: voteSchema,
+  /** When the vote changed (see `onFeedback`), and when the change was recorded. */
+  at: z.string().max(40),
+  recordedAt: z.string().max(40),
+  /** The steps done: the tally with the incident's counters after it, the others `true`. */
+  done: z.object({
+    tally: z.object({ up: z.number().int(), down: z.number().int() }).optional(),
+    entry: z.literal(true).optional(),
+    verdict: z.literal(true).optional(),
+    falsePositive: z.literal(true).optional(),
+    experiment: z.literal(true).optional(),
+  }),
+});
+type StoredPending = z.infer<typeof storedPendingSchema>;
+
+/** A change pending on a vote item: of user `user` (lower-case) on `incidentId`; `empty` when no vote of theirs stands. */
+interface PendingChange extends StoredPending {
+  incidentId: string;
+  user: string;
+  empty: boolean;
+}
+
+/** What {@link Votes.pendingChanges} lists: a change recorded at `recordedAt` that may still be pending. */
+export interface PendingVoteChange {
+  incidentId: string;
+  user: string;
+  changeId: string;
+  recordedAt: string;
+}
+
+/** A user's standing vote before and after a write, and the change recorded by it (null: none). */
+interface RecordedVote {
+  previous: FeedbackVote | null;
+  next: FeedbackVote | null;
+  change: PendingChange | null;
+}
+type VoteRevision = RecordedVote | { blocked: PendingChange };
+
+const dueKeyOf = (change: { incidentId: string; user: string; id: string; recordedAt: string }) => ({ id: `${change.incidentId}#${change.user}#${change.id}`, dueAt: change.recordedAt });
 
 function storedVote(item: Record<string, unknown> | undefined): FeedbackVote | null {
   return item?.vote === 'up' || item?.vote === 'down' ? item.vote : null;
@@ -96,6 +177,13 @@ export interface Votes {
    * Returns how many users' votes changed.
    */
   withdrawReactionVotes(incident: Incident, commentId: number, reacting: ReadonlySet<string>): Promise<number>;
+  /** Changes recorded before `recordedBefore` whose counters may not all have moved, oldest first, at most `limit`. */
+  pendingChanges(recordedBefore: Date, limits: { limit: number; lookbackHours: number }): Promise<PendingVoteChange[]>;
+  /**
+   * Moves the counters of a listed change that are not marked done and clears it (`incident` null: gone, nothing to
+   * count on); `gone` when the change was finished already.
+   */
+  finishPendingChange(incident: Incident | null, entry: PendingVoteChange): Promise<'finished' | 'gone'>;
 }
 
 export interface VotesOptions {
@@ -108,11 +196,14 @@ export interface VotesOptions {
   verdicts: FixVerdicts;
   experiments: Pick<ExperimentStore, 'get' | 'addUnitVote' | 'addCounters'>;
   baselines: Pick<BaselineStore, 'addMetrics'>;
+  /** Waits for an earlier change of the same user to finish (tests pass one that returns at once). */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export function createVotes(options: VotesOptions): Votes {
   const { client, tables, clock, logger, knowledge, verdicts, experiments, baselines } = options;
-  const claim = (incidentId: string, name: ClaimName) => claimOnce(client, tables.incidents, incidentId, name, clock());
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const pendingIndex = createDueIndex({ client, tableName: tables.incidents, prefix: 'VOTECHANGE#' });
 
   /** The stored votes on an incident, one per user: bounded by the reactions read (500 of each) and the commands. */
   async function feedbackItems(incidentId: string): Promise<Record<string, unknown>[]> {
@@ -134,65 +225,164 @@ export function createVotes(options: VotesOptions): Votes {
     return items;
   }
 
+  /** What a change moves on the incident's vote counters: +1, 0 or −1 each. */
+  const deltasOf = (change: PendingChange) => ({
+    up: (change.next === 'up' ? 1 : 0) - (change.previous === 'up' ? 1 : 0),
+    down: (change.next === 'down' ? 1 : 0) - (change.previous === 'down' ? 1 : 0),
+  });
+
   /**
-   * A user's vote on an incident went from `previous` to `next` (null: none) at `changedAt`: every counter it moves,
-   * by the difference. `changedAt` is when the user voted (a reaction's own time, however late it is read), so
-   * whether it falls in an experiment unit's window does not depend on when the guard next read the comment.
+   * The incident's vote counters moved by the change, once: the change's id is written with the `ADD` as the user's
+   * mark on the incident (one per voter, overwritten by their next change), and a change whose mark is there already
+   * (its applier crashed after the write) adds nothing. The counters after it; then, as they are now (another writer
+   * may have moved them since). Null when the incident is gone.
    */
-  async function applyVoteChange(incident: Incident, previous: FeedbackVote | null, next: FeedbackVote | null, changedAt: Date) {
-    const up = (next === 'up' ? 1 : 0) - (previous === 'up' ? 1 : 0);
-    const down = (next === 'down' ? 1 : 0) - (previous === 'down' ? 1 : 0);
-    if (up === 0 && down === 0) return;
-    const response = await client.send(
-      new UpdateCommand({
-        TableName: tables.incidents,
-        Key: incidentKey(incident.id),
-        UpdateExpression: 'ADD feedbackUp :up, feedbackDown :down',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':up': up, ':down': down },
-        ReturnValues: 'UPDATED_NEW',
-      }),
+  async function tally(incidentId: string, change: PendingChange): Promise<VoteCounts | null> {
+    const { up, down } = deltasOf(change);
+    const names = { '#mark': `${VOTE_TALLY_MARK_PREFIX}${change.user}` };
+    const response = await conditionalWrite(() =>
+      client.send(
+        new UpdateCommand({
+          TableName: tables.incidents,
+          Key: incidentKey(incidentId),
+          UpdateExpression: 'ADD feedbackUp :up, feedbackDown :down SET #mark = :change',
+          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(#mark) OR #mark <> :change)',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: { ':up': up, ':down': down, ':change': change.id },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      ),
     );
-    if (incident.fingerprint) await knowledge.recordFeedback(incident.fingerprint, up, down);
-    const after = { up: Number(response.Attributes?.feedbackUp ?? 0), down: Number(response.Attributes?.feedbackDown ?? 0) };
-    await verdicts.voted(incident, { up: after.up - up, down: after.down - down }, after, changedAt);
+    const counters = response?.Attributes
+      ?? (await client.send(new GetCommand({ TableName: tables.incidents, Key: incidentKey(incidentId), ConsistentRead: true, ProjectionExpression: 'pk, feedbackUp, feedbackDown' }))).Item;
+    return counters ? { up: Number(counters.feedbackUp ?? 0), down: Number(counters.feedbackDown ?? 0) } : null;
+  }
+
+  /**
+   * The counters a change moves besides the incident's own, each a step of its own run once `after` (the incident's
+   * counters after the change) is known. A step returns whether it wrote anything: only then is it marked done.
+   */
+  function counterSteps(incident: Incident, change: PendingChange, after: VoteCounts): Record<Exclude<VoteStep, 'tally'>, () => Promise<boolean>> {
+    const { up, down } = deltasOf(change);
+    const changedAt = new Date(change.at);
     const decision = incident.decision;
-    if (down !== 0 && incident.repository && decision?.applied && AUTOMATIC_ACTIONS.has(decision.action)) {
-      // A false positive while a writer's vote on it is down: counted when the first one comes (the claim keeps it
-      // once), taken back when the last one goes. The ADD is atomic, so one change sees each crossing.
-      const downs = after.down;
-      if (downs - down <= 0 && downs > 0 && (await claim(incident.id, 'falsePositiveAt'))) await baselines.addMetrics(incident.repository, { falsePositives: 1 });
-      if (downs - down > 0 && downs <= 0 && (await releaseClaim(client, tables.incidents, incident.id, 'falsePositiveAt'))) {
-        await baselines.addMetrics(incident.repository, { falsePositives: -1 });
-      }
-    }
-    if (up !== 0 && incident.experiment) {
-      const experiment = await experiments.get(incident.experiment.experimentId);
-      if (experiment?.metric.kind === 'positive_feedback') {
+    return {
+      entry: async () => {
+        if (!incident.fingerprint) return false;
+        await knowledge.recordFeedback(incident.fingerprint, up, down);
+        return true;
+      },
+      verdict: async () => {
+        const before = { up: after.up - up, down: after.down - down };
+        if (votedFixOutcome(before) === votedFixOutcome(after)) return false;
+        await verdicts.voted(incident, before, after, changedAt, change.id);
+        return true;
+      },
+      falsePositive: async () => {
+        if (down === 0 || !incident.repository || !decision?.applied || !AUTOMATIC_ACTIONS.has(decision.action)) return false;
+        // A false positive while a writer's vote on it is down: counted when the first one comes (the marker keeps it
+        // once), taken back when the last one goes. The ADD is atomic, so one change sees each crossing; the marker's
+        // condition on the counters as they are keeps a change read late from taking it back or again.
+        const downs = after.down;
+        const move = downs - down <= 0 && downs > 0 ? 'take' : downs - down > 0 && downs <= 0 ? 'give' : null;
+        if (!move) return false;
+        const level = move === 'take' ? 'feedbackDown > :z' : '(attribute_not_exists(feedbackDown) OR feedbackDown <= :z)';
+        const moved = await moveClaimForChange(client, tables.incidents, incident.id, 'falsePositiveAt', { id: change.id, at: changedAt, move }, { condition: level, values: { ':z': 0 } });
+        if (moved) await baselines.addMetrics(incident.repository, { falsePositives: move === 'take' ? 1 : -1 });
+        return moved;
+      },
+      experiment: async () => {
+        if (up === 0 || !incident.experiment) return false;
+        const experiment = await experiments.get(incident.experiment.experimentId);
+        if (experiment?.metric.kind !== 'positive_feedback') return false;
         const { experimentId, key, variant } = incident.experiment;
         // The unit is a success while a writer's vote on it is up, until its deadline: a vote made after it counts
         // nothing there, wherever it is read.
-        const counted = await experiments.addUnitVote(experimentId, key, up > 0 ? 1 : -1, changedAt);
+        const counted = await experiments.addUnitVote(experimentId, key, up > 0 ? 1 : -1, changedAt, { id: change.id, user: change.user });
         // Assigned before units were kept: counted as it was then, once per incident, and never taken back.
-        if (counted === 'no_unit' && up > 0 && (await claim(incident.id, 'experimentFeedbackAt'))) await experiments.addCounters(experimentId, variant, { successes: 1 });
+        if (counted === 'no_unit' && up > 0 && (await moveClaimForChange(client, tables.incidents, incident.id, 'experimentFeedbackAt', { id: change.id, at: changedAt, move: 'take' }, null))) {
+          await experiments.addCounters(experimentId, variant, { successes: 1 });
+        }
+        return true;
+      },
+    };
+  }
+
+  /** Marks `step` of the change done on its vote item (with what it found, for the tally): false once the change is gone. */
+  async function markDone(incidentId: string, change: PendingChange, step: VoteStep, value: unknown): Promise<boolean> {
+    const marked = await conditionalWrite(() =>
+      client.send(
+        new UpdateCommand({
+          TableName: tables.incidents,
+          Key: feedbackKey(incidentId, change.user),
+          UpdateExpression: 'SET #pending.#done.#step = :value',
+          ConditionExpression: '#pending.#id = :change',
+          ExpressionAttributeNames: { '#pending': 'pending', '#done': 'done', '#step': step, '#id': 'id' },
+          ExpressionAttributeValues: { ':value': value, ':change': change.id },
+        }),
+      ),
+    );
+    return marked !== null;
+  }
+
+  /**
+   * Moves every counter of a change recorded on a vote item (its outbox: see the module's comment) that is not marked
+   * done, one at a time, marking each on the vote item once moved, then clears the change and its due entry. A crash
+   * anywhere leaves the change for the next applier (the user's next vote, or the reconciler), which moves only the
+   * counters not marked. `incident` null: the incident is gone, and the change is cleared with nothing to count on.
+   * Whether its counters moved.
+   */
+  async function applyChange(incident: Incident | null, change: PendingChange): Promise<boolean> {
+    let after: VoteCounts | null = change.done.tally ?? null;
+    if (incident && !after) {
+      after = await tally(incident.id, change);
+      if (after && !(await markDone(incident.id, change, 'tally', after))) return false;
+    }
+    if (incident && after) {
+      const steps = counterSteps(incident, change, after);
+      for (const step of COUNTER_STEPS) {
+        if (change.done[step]) continue;
+        if ((await steps[step]()) && !(await markDone(incident.id, change, step, true))) return false;
       }
     }
+    const incidentId = change.incidentId;
+    const key = feedbackKey(incidentId, change.user);
+    // The vote item goes with its change when no vote of the user stands on it any more.
+    const guard = { ConditionExpression: '#pending.#id = :change', ExpressionAttributeNames: { '#pending': 'pending', '#id': 'id' }, ExpressionAttributeValues: { ':change': change.id } };
+    await conditionalWrite(() =>
+      change.empty
+        ? client.send(new DeleteCommand({ TableName: tables.incidents, Key: key, ...guard }))
+        : client.send(new UpdateCommand({ TableName: tables.incidents, Key: key, UpdateExpression: 'REMOVE #pending', ...guard })),
+    );
+    await pendingIndex.drop(dueKeyOf(change));
+    return incident !== null && after !== null;
+  }
+
+  /** The change pending on a stored vote item (see {@link PendingChange}), or null. */
+  function pendingOf(incidentId: string, item: Record<string, unknown> | undefined): PendingChange | null {
+    const parsed = storedPendingSchema.safeParse(item?.pending);
+    if (!item || !parsed.success) return null;
+    const { command, reaction } = userVotesOf(item);
+    return { ...parsed.data, incidentId, user: String(item.sk).slice(FEEDBACK_PREFIX.length), empty: !command && !reaction };
   }
 
   /**
    * Changes one user's votes on an incident with `change` (null: nothing to change): read (or `known`, as just read),
    * changed and written back unless another writer changed them meanwhile (`rev`), then read again; after a few lost
-   * races the change is dropped, as a fix outcome's is. Their standing vote before and after.
+   * races the change is dropped, as a fix outcome's is. Their standing vote before and after, and the change of it
+   * recorded (made at `changedAt`) for its counters; or the user's earlier change, still pending, which must be
+   * finished first (`blocked`): one change of a user at a time keeps the incident's one mark per user enough.
    */
   async function changeUserVotes(
     incidentId: string,
     login: string,
+    changedAt: Date,
     change: (votes: UserVotes) => UserVotes | null,
     known?: Record<string, unknown>,
-  ): Promise<{ previous: FeedbackVote | null; next: FeedbackVote | null }> {
+  ): Promise<VoteRevision> {
     const key = feedbackKey(incidentId, login);
     try {
-      return await reviseVersioned({
+      return await reviseVersioned<Record<string, unknown> | undefined, VoteRevision>({
         what: `the votes of ${login} on ${incidentId}`,
         attempts: VOTE_WRITE_ATTEMPTS,
         known,
@@ -201,26 +391,62 @@ export function createVotes(options: VotesOptions): Votes {
           const votes = userVotesOf(item);
           const previous = standingVote(votes);
           const changed = change(votes);
-          if (!changed) return { answer: { previous, next: previous } };
+          if (!changed) return { answer: { previous, next: previous, change: null } };
+          const blocked = pendingOf(incidentId, item);
+          if (blocked) return { answer: { blocked } };
           const next = standingVote(changed);
           const rev = typeof item?.rev === 'number' ? item.rev : 0;
           const guard = {
             ConditionExpression: !item ? 'attribute_not_exists(pk)' : rev === 0 ? 'attribute_not_exists(rev)' : 'rev = :rev',
             ...(item && rev > 0 ? { ExpressionAttributeValues: { ':rev': rev } } : {}),
           };
+          const empty = !changed.command && !changed.reaction;
+          const user = key.sk.slice(FEEDBACK_PREFIX.length);
           const stored = { ...key, user: item?.user ?? login, vote: next, command: changed.command, reaction: changed.reaction, rev: rev + 1 };
-          const write = () =>
-            !changed.command && !changed.reaction
-              ? client.send(new DeleteCommand({ TableName: tables.incidents, Key: key, ...guard }))
-              : client.send(new PutCommand({ TableName: tables.incidents, Item: stored, ...guard }));
-          return { answer: { previous, next }, write };
+          if (previous === next) {
+            const write = () =>
+              empty ? client.send(new DeleteCommand({ TableName: tables.incidents, Key: key, ...guard })) : client.send(new PutCommand({ TableName: tables.incidents, Item: stored, ...guard }));
+            return { answer: { previous, next, change: null }, write };
+          }
+          // The outbox: the change goes in the vote's own write, and its due entry before it, so that the reconciler
+          // finds every change whose applier died (an entry whose change never landed is dropped when read).
+          const pending: StoredPending = { id: randomUUID(), previous, next, at: changedAt.toISOString(), recordedAt: clock().toISOString(), done: {} };
+          const recorded: PendingChange = { ...pending, incidentId, user, empty };
+          const write = async () => {
+            await pendingIndex.put(dueKeyOf(recorded), { incidentId, user, changeId: pending.id }, PENDING_DUE_TTL_SECONDS);
+            await client.send(new PutCommand({ TableName: tables.incidents, Item: { ...stored, pending }, ...guard }));
+          };
+          return { answer: { previous, next, change: recorded }, write };
         },
       });
     } catch (error) {
       if (!(error instanceof VersionedWriteConflictError)) throw error;
       logger.warn('feedback not recorded: its stored votes kept changing', { incidentId, user: login });
-      return { previous: null, next: null };
+      return { previous: null, next: null, change: null };
     }
+  }
+
+  /**
+   * {@link changeUserVotes}, after the user's earlier change still pending on their vote item is finished: it is
+   * given a moment to finish by its own applier (it takes milliseconds), then taken as one whose applier died.
+   */
+  async function recordVoteChange(
+    incident: Incident,
+    login: string,
+    changedAt: Date,
+    change: (votes: UserVotes) => UserVotes | null,
+    known?: Record<string, unknown>,
+  ): Promise<RecordedVote> {
+    for (let round = 0; round <= PENDING_WAITS + 1; round += 1) {
+      const revision = await changeUserVotes(incident.id, login, changedAt, change, round === 0 ? known : undefined);
+      if (!('blocked' in revision)) return revision;
+      const { blocked } = revision;
+      const recordedAgo = clock().getTime() - Date.parse(blocked.recordedAt);
+      if (round < PENDING_WAITS && !(recordedAgo >= PENDING_ABANDONED_MS)) await sleep(PENDING_WAIT_MS * 2 ** round);
+      else await applyChange(incident, blocked);
+    }
+    logger.warn('feedback not recorded: an earlier change of the same user stayed pending', { incidentId: incident.id, user: login });
+    return { previous: null, next: null, change: null };
   }
 
   return {
@@ -231,7 +457,7 @@ export function createVotes(options: VotesOptions): Votes {
       // written, not when it arrived. That clock may run ahead of ours: nothing is taken as made after it was read.
       const said = reaction ? reaction.reactedAt : source.via === 'command' ? source.writtenAt : null;
       const votedAt = new Date(Math.min(said ? Date.parse(said) || now.getTime() : now.getTime(), now.getTime()));
-      const { previous, next } = await changeUserVotes(incident.id, user, (votes) => {
+      const { previous, change } = await recordVoteChange(incident, user, votedAt, (votes) => {
         if (reaction) {
           // The same reaction again, or one read before the one recorded (two readings racing): nothing new.
           const known = votes.reaction ? Date.parse(votes.reaction.at) : Number.NaN;
@@ -246,9 +472,9 @@ export function createVotes(options: VotesOptions): Votes {
         if (votes.command?.vote === vote && standingVote(votes) === vote) return null;
         return { ...votes, command: { vote, at: votedAt.toISOString(), comment } };
       });
-      if (previous === next) return { counted: false, previous };
-      await applyVoteChange(incident, previous, next, votedAt);
-      logger.info('feedback recorded', { incidentId: incident.id, vote: next, previous, via: source.via });
+      if (!change) return { counted: false, previous };
+      await applyChange(incident, change);
+      logger.info('feedback recorded', { incidentId: incident.id, vote: change.next, previous, via: source.via });
       return { counted: true, previous };
     },
 
@@ -258,21 +484,44 @@ export function createVotes(options: VotesOptions): Votes {
         const login = String(item.sk).slice(FEEDBACK_PREFIX.length);
         const read = userVotesOf(item).reaction;
         if (!read || reacting.has(login) || (read.commentId !== null && read.commentId !== commentId)) continue;
-        // Unless another reading recorded a newer reaction since: that one was not removed.
-        const { previous, next } = await changeUserVotes(
-          incident.id,
+        // Unless another reading recorded a newer reaction since: that one was not removed. GitHub does not say when a
+        // reaction was removed: it counts as removed when it was found missing. The vote the user gave by command
+        // before it stands again.
+        const { change } = await recordVoteChange(
+          incident,
           login,
+          clock(),
           (votes) => (votes.reaction?.at === read.at && votes.reaction.vote === read.vote ? { ...votes, reaction: null } : null),
           item,
         );
-        if (previous === next) continue;
-        // GitHub does not say when a reaction was removed: it counts as removed when it was found missing. The vote
-        // the user gave by command before it stands again.
-        await applyVoteChange(incident, previous, next, clock());
-        logger.info('feedback withdrawn', { incidentId: incident.id, previous, next, user: login });
+        if (!change) continue;
+        await applyChange(incident, change);
+        logger.info('feedback withdrawn', { incidentId: incident.id, previous: change.previous, next: change.next, user: login });
         withdrawn += 1;
       }
       return withdrawn;
+    },
+
+    async pendingChanges(recordedBefore, limits) {
+      return (await pendingIndex.due(recordedBefore, limits)).map((item) => ({
+        incidentId: String(item.incidentId),
+        user: String(item.user),
+        changeId: String(item.changeId),
+        recordedAt: String(item.dueAt),
+      }));
+    },
+
+    async finishPendingChange(incident, entry) {
+      const item = (await client.send(new GetCommand({ TableName: tables.incidents, Key: feedbackKey(entry.incidentId, entry.user), ConsistentRead: true }))).Item;
+      const pending = pendingOf(entry.incidentId, item);
+      if (!pending || pending.id !== entry.changeId) {
+        // Finished already, or never recorded (the vote's write lost its race after the entry was written).
+        await pendingIndex.drop(dueKeyOf({ ...entry, id: entry.changeId }));
+        return 'gone';
+      }
+      await applyChange(incident, pending);
+      logger.info('pending vote change finished', { incidentId: entry.incidentId, user: entry.user, previous: pending.previous, next: pending.next });
+      return 'finished';
     },
   };
 }

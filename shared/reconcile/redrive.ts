@@ -19,6 +19,7 @@ import { type PolicyFile, policyFor } from '../remediation/policy.js';
 import type { Clock, EscalationLedger, EscalationPublisher, Metrics, WorkflowStarter } from '../ports.js';
 import { type DigestDeps, type DigestResult, sendDueDigests } from './digests.js';
 import { type LateReactionDeps, type LateReactionResult, readLateReactions } from './late-reactions.js';
+import { type PendingVoteResult, finishPendingVotes } from './pending-votes.js';
 import type { StepLogger } from '../ports.js';
 import type { IncidentStore } from '../stores/incident-store.js';
 
@@ -331,14 +332,16 @@ export interface ScheduledRunOptions extends ReconcileOptions {
   /** Incidents whose reactions are read late per run, and the GitHub calls for them (./late-reactions.ts). */
   maxReactionReadsPerRun: number;
   maxReactionCallsPerRun: number;
+  /** Vote changes left pending by a crash that a run finishes (./pending-votes.ts). */
+  maxPendingVotesPerRun: number;
 }
 
-export type ScheduledRunResult = ReconcileResult & { digests: DigestResult; reactions: LateReactionResult };
+export type ScheduledRunResult = ReconcileResult & { digests: DigestResult; reactions: LateReactionResult; pendingVotes: PendingVoteResult };
 
 /**
  * One scheduled reconciler run (the Lambda on its EventBridge schedule, the local runtime on its timer): re-drive
- * unfinished incidents, send the digests of escalation windows that have ended, then read the reactions of experiment
- * units that became final since the guard last read them.
+ * unfinished incidents, send the digests of escalation windows that have ended, read the reactions of experiment
+ * units that became final since the guard last read them, then finish the vote changes a crash left pending.
  */
 export async function scheduledReconcilerRun(
   deps: RedriveDeps & DigestDeps & ExhaustedEscalationDeps & LateReactionDeps,
@@ -351,7 +354,8 @@ export async function scheduledReconcilerRun(
     maxCallsPerRun: options.maxReactionCallsPerRun,
     lookbackHours: options.lookbackHours,
   });
-  return { ...redriven, digests, reactions };
+  const pendingVotes = await finishPendingVotes(deps, { maxPerRun: options.maxPendingVotesPerRun, afterMinutes: options.afterMinutes, lookbackHours: options.lookbackHours });
+  return { ...redriven, digests, reactions, pendingVotes };
 }
 
 /**

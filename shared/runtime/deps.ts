@@ -408,6 +408,7 @@ export function reconcilerOptions(config: Config): ScheduledRunOptions {
     maxDigestsPerRun: config.RECONCILE_MAX_DIGESTS_PER_RUN,
     maxReactionReadsPerRun: config.RECONCILE_MAX_REACTION_READS_PER_RUN,
     maxReactionCallsPerRun: config.RECONCILE_MAX_REACTION_CALLS_PER_RUN,
+    maxPendingVotesPerRun: config.RECONCILE_MAX_PENDING_VOTES_PER_RUN,
   };
 }
 

@@ -177,6 +177,12 @@ export interface IncidentStore {
 
 const STRIP = new Set(['pk', 'sk', 'kind', 'month', 'scope', 'expiresAt', 'pullKey', 'trigger']);
 
+/**
+ * Attributes `<prefix><login>` of an incident item: the last vote change of that user counted on its vote counters
+ * (shared/knowledge/votes.ts), one per voter. Bookkeeping, not part of the incident.
+ */
+export const VOTE_TALLY_MARK_PREFIX = 'voteTallied#';
+
 /** Month partition keys (`YYYY-MM`) from `newest`'s month back to `oldest`'s, newest first. */
 function monthsBack(newest: Date, oldest: Date): string[] {
   const months: string[] = [];
@@ -190,7 +196,7 @@ function monthsBack(newest: Date, oldest: Date): string[] {
 function fromItem(item: Record<string, unknown>): Incident {
   // An absent fingerprint is stored as a missing attribute (GSI keys cannot be NULL).
   const incident: Record<string, unknown> = { fingerprint: null };
-  for (const [key, value] of Object.entries(item)) if (!STRIP.has(key)) incident[key] = value;
+  for (const [key, value] of Object.entries(item)) if (!STRIP.has(key) && !key.startsWith(VOTE_TALLY_MARK_PREFIX)) incident[key] = value;
   return incident as unknown as Incident;
 }
 

@@ -73,6 +73,7 @@ const ENVIRONMENT: Record<FunctionName, string[]> = {
     'RECONCILE_MAX_DIGESTS_PER_RUN',
     'RECONCILE_MAX_REACTION_READS_PER_RUN',
     'RECONCILE_MAX_REACTION_CALLS_PER_RUN',
+    'RECONCILE_MAX_PENDING_VOTES_PER_RUN',
     // It reads reactions and permissions from GitHub and writes nothing there: no write budget.
     'GITHUB_API_URL',
     'GITHUB_TOKEN_SECRET_ARN',

@@ -42,6 +42,12 @@ function recordingVotes(): Votes & { given: string[] } {
     async withdrawReactionVotes() {
       return 0;
     },
+    async pendingChanges() {
+      return [];
+    },
+    async finishPendingChange() {
+      return 'gone';
+    },
   };
 }
 
