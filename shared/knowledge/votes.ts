@@ -131,7 +131,15 @@ function standingVote({ command, reaction }: UserVotes): FeedbackVote | null {
   return command?.vote ?? null;
 }
 
-/** A stored vote item as {@link UserVotes}; one stored before both were kept holds its single vote, by its source. */
+/**
+ * A stored vote item as {@link UserVotes}; one stored before both were kept holds its single vote, by its source.
+ * A command stored before commands kept their comment's `created_at` (bc2604f) holds when it arrived instead, later
+ * by GitHub's delivery delay (seconds); read as it is, for it cannot be told apart nor corrected (the creation time was
+ * not kept). It could only misorder a command or reaction of the same user made within those seconds after it, both
+ * before that change was deployed: its redelivery keeps `created_at`, earlier than the arrival, so it still counts
+ * nothing, and the user's next command, written later, replaces it. Vote items carry no `expiresAt` (they never
+ * expire), which leaves such items in place but not that window open.
+ */
 function userVotesOf(item: Record<string, unknown> | undefined): UserVotes {
   if (item?.rev !== undefined) {
     const command = item.command as Record<string, unknown> | null;
