@@ -35,7 +35,7 @@ async function changeMarker(
   tableName: string,
   incidentId: string,
   claim: ClaimName,
-  change: { expression: string; condition: string; values?: Record<string, unknown> },
+  change: { expression: string; condition: string; values?: Record<string, unknown>; names?: Record<string, string> },
 ): Promise<boolean> {
   try {
     await client.send(
@@ -44,7 +44,7 @@ async function changeMarker(
         Key: incidentKey(incidentId),
         UpdateExpression: change.expression,
         ConditionExpression: `attribute_exists(pk) AND ${change.condition}`,
-        ExpressionAttributeNames: { '#claim': claim },
+        ExpressionAttributeNames: { '#claim': claim, ...change.names },
         ...(change.values ? { ExpressionAttributeValues: change.values } : {}),
       }),
     );
@@ -57,7 +57,7 @@ async function changeMarker(
 
 /**
  * Takes (`take`) or gives back (`give`) a marker for one vote change, while `level` (a condition on the incident's
- * vote counters, values `levelValues`) holds: true when it applied. The change's id is kept beside the marker
+ * vote counters, with its values) holds: true when it applied. The change's id is kept beside the marker
  * (`<claim>By`), so a change finished again after its applier crashed finds the marker it moved as its own and moves
  * what it counts once more, instead of losing it (votes.ts's outbox: a counter may then count once more, never none).
  * The level keeps a stale change from taking a marker the counters no longer call for.
@@ -75,20 +75,10 @@ export async function moveClaimForChange(
     change.move === 'take'
       ? { expression: 'SET #claim = :at, #by = :change', condition: `(attribute_not_exists(#claim) OR ${owned})`, values: { ':at': change.at.toISOString() } }
       : { expression: 'REMOVE #claim SET #by = :change', condition: `(attribute_exists(#claim) OR ${owned})`, values: {} };
-  try {
-    await client.send(
-      new UpdateCommand({
-        TableName: tableName,
-        Key: incidentKey(incidentId),
-        UpdateExpression: move.expression,
-        ConditionExpression: `attribute_exists(pk) AND ${move.condition}${level ? ` AND ${level.condition}` : ''}`,
-        ExpressionAttributeNames: { '#claim': claim, '#by': `${claim}By` },
-        ExpressionAttributeValues: { ...move.values, ':change': change.id, ...level?.values },
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
-    throw error;
-  }
+  return changeMarker(client, tableName, incidentId, claim, {
+    expression: move.expression,
+    condition: `${move.condition}${level ? ` AND ${level.condition}` : ''}`,
+    values: { ...move.values, ':change': change.id, ...level?.values },
+    names: { '#by': `${claim}By` },
+  });
 }
