@@ -411,6 +411,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     tables: { incidents: tableNames.incidents, experiments: tableNames.experiments, baselines: tableNames.baselines },
     clock: () => new Date(),
     logger: redactingLogger({ info() {}, warn: log, error: log }),
+    ttlDays: config.INCIDENT_TTL_DAYS,
   });
   const readApi = await importHandler('read-api', generation);
   const scrapeMetrics = createEmfFileReader(metricsPath);

@@ -60,6 +60,8 @@ export interface LearningOptions {
    * entries or injection detector.
    */
   entryLookup?: EntryLookup;
+  /** INCIDENT_TTL_DAYS: what the learning loop stores beside an incident goes with it. */
+  ttlDays: number;
 }
 
 /**
@@ -137,7 +139,7 @@ export function createLearning(options: LearningOptions): Learning {
   }
 
   return {
-    ...createVotes({ client, tables, clock, logger, knowledge, verdicts, experiments, baselines }),
+    ...createVotes({ client, tables, clock, logger, knowledge, verdicts, experiments, baselines, ttlDays: options.ttlDays }),
     knowledge,
     experiments,
     baselines,

@@ -137,8 +137,8 @@ function standingVote({ command, reaction }: UserVotes): FeedbackVote | null {
  * by GitHub's delivery delay (seconds); read as it is, for it cannot be told apart nor corrected (the creation time was
  * not kept). It could only misorder a command or reaction of the same user made within those seconds after it, both
  * before that change was deployed: its redelivery keeps `created_at`, earlier than the arrival, so it still counts
- * nothing, and the user's next command, written later, replaces it. Vote items carry no `expiresAt` (they never
- * expire), which leaves such items in place but not that window open.
+ * nothing, and the user's next command, written later, replaces it. Items stored before vote items carried an
+ * `expiresAt` get one when the user's next vote on the incident rewrites them.
  */
 function userVotesOf(item: Record<string, unknown> | undefined): UserVotes {
   if (item?.rev !== undefined) {
@@ -204,12 +204,15 @@ export interface VotesOptions {
   verdicts: FixVerdicts;
   experiments: Pick<ExperimentStore, 'get' | 'addUnitVote' | 'addCounters'>;
   baselines: Pick<BaselineStore, 'addMetrics'>;
+  /** How long a vote item is kept (INCIDENT_TTL_DAYS): it sits beside its incident and goes when the incident does. */
+  ttlDays: number;
   /** Waits for an earlier change of the same user to finish (tests pass one that returns at once). */
   sleep?: (ms: number) => Promise<void>;
 }
 
 export function createVotes(options: VotesOptions): Votes {
   const { client, tables, clock, logger, knowledge, verdicts, experiments, baselines } = options;
+  const ttlSeconds = options.ttlDays * 86_400;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const pendingIndex = createDueIndex({ client, tableName: tables.incidents, prefix: 'VOTECHANGE#' });
 
@@ -410,7 +413,8 @@ export function createVotes(options: VotesOptions): Votes {
           };
           const empty = !changed.command && !changed.reaction;
           const user = key.sk.slice(FEEDBACK_PREFIX.length);
-          const stored = { ...key, user: item?.user ?? login, vote: next, command: changed.command, reaction: changed.reaction, rev: rev + 1 };
+          const expiresAt = Math.floor(clock().getTime() / 1000) + ttlSeconds;
+          const stored = { ...key, user: item?.user ?? login, vote: next, command: changed.command, reaction: changed.reaction, rev: rev + 1, expiresAt };
           if (previous === next) {
             const write = () =>
               empty ? client.send(new DeleteCommand({ TableName: tables.incidents, Key: key, ...guard })) : client.send(new PutCommand({ TableName: tables.incidents, Item: stored, ...guard }));

@@ -429,6 +429,7 @@ export function createLearningDeps(config: Config, logger: StepLogger, clock: ()
     clock,
     logger,
     ...(entryLookup ? { entryLookup } : {}),
+    ttlDays: config.INCIDENT_TTL_DAYS,
   });
 }
 
@@ -449,6 +450,7 @@ export function createVoteDeps(config: Config, logger: StepLogger, clock: () => 
     verdicts: createFixVerdicts({ client, tableName: config.INCIDENTS_TABLE, knowledge }),
     experiments: createExperimentStore({ client, tableName: config.EXPERIMENTS_TABLE }),
     baselines: createBaselineStore({ client, tableName: config.BASELINES_TABLE }),
+    ttlDays: config.INCIDENT_TTL_DAYS,
   });
 }
 

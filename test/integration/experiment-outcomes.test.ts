@@ -22,7 +22,7 @@ const minutes = (n: number) => new Date(T0.getTime() + n * 60_000);
 function setup(category: Category) {
   let now = T0;
   const client = scratch.store.documents();
-  const learning = createLearning({ client, tables: { incidents: 'incidents', experiments: 'experiments', baselines: 'baselines' }, clock: () => now, logger: silentLogger, entryLookup: ENTRY_LOOKUP });
+  const learning = createLearning({ client, tables: { incidents: 'incidents', experiments: 'experiments', baselines: 'baselines' }, clock: () => now, logger: silentLogger, entryLookup: ENTRY_LOOKUP, ttlDays: 400 });
   const incidents = createIncidentStore({ client, tableName: 'incidents', ttlDays: 30 });
   return {
     learning,

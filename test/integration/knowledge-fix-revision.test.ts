@@ -21,7 +21,7 @@ function analysis(fix: string): AnalysisSummary {
 
 function setup(fingerprint = FINGERPRINT, firstRun = 9000) {
   const client = scratch.store.documents();
-  const learning = createLearning({ client, tables: { incidents: 'incidents', experiments: 'experiments', baselines: 'baselines' }, clock: () => new Date(), logger: silentLogger, entryLookup: ENTRY_LOOKUP });
+  const learning = createLearning({ client, tables: { incidents: 'incidents', experiments: 'experiments', baselines: 'baselines' }, clock: () => new Date(), logger: silentLogger, entryLookup: ENTRY_LOOKUP, ttlDays: 400 });
   const incidents = createIncidentStore({ client, tableName: 'incidents', ttlDays: 30 });
   let run = firstRun;
   /** A failure whose analysis proposed `fix`, re-run by the guard: then resolved, or its re-run failed again. */

@@ -25,6 +25,7 @@ function counted() {
     clock: () => new Date(),
     logger: silentLogger,
     entryLookup: ENTRY_LOOKUP,
+    ttlDays: 400,
   });
   return { learning, calls };
 }

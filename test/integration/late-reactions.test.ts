@@ -41,6 +41,7 @@ async function unitNotifiedAt(failedAt: Date) {
   const client = createDocumentClient({ region: 'us-east-1', endpoint: harness.runtime.env.DYNAMODB_ENDPOINT as string });
   const learning = createLearning({
     client, tables: { incidents: 'incidents', experiments: 'experiments', baselines: 'baselines' }, clock: () => failedAt, logger: silentLogger, entryLookup: ENTRY_LOOKUP,
+    ttlDays: 400,
   });
   const fingerprint = `feed${units}`.padEnd(12, '0');
   const id = `late-${units}`;

@@ -45,7 +45,7 @@ let experimentCount = 0;
 async function experimentWithOneUnit() {
   let now = T0;
   const client = scratch.store.documents();
-  const learning = createLearning({ client, tables: { incidents: 'incidents', experiments: 'experiments', baselines: 'baselines' }, clock: () => now, logger: silentLogger, entryLookup: ENTRY_LOOKUP });
+  const learning = createLearning({ client, tables: { incidents: 'incidents', experiments: 'experiments', baselines: 'baselines' }, clock: () => now, logger: silentLogger, entryLookup: ENTRY_LOOKUP, ttlDays: 400 });
   const incidents = createIncidentStore({ client, tableName: 'incidents', ttlDays: 30 });
   experimentCount += 1;
   const id = `thumbs-${experimentCount}`;

@@ -54,7 +54,7 @@ beforeAll(() => {
   incidents = createIncidentStore({ client: documents, tableName: 'incidents', ttlDays: 30 });
 });
 const learningOn = (client: DynamoDBDocumentClient, now: () => Date) =>
-  createLearning({ client, tables: { incidents: 'incidents', experiments: 'experiments', baselines: 'baselines' }, clock: now, logger: silentLogger, entryLookup: ENTRY_LOOKUP });
+  createLearning({ client, tables: { incidents: 'incidents', experiments: 'experiments', baselines: 'baselines' }, clock: now, logger: silentLogger, entryLookup: ENTRY_LOOKUP, ttlDays: 400 });
 
 let experimentCreated = false;
 
@@ -164,5 +164,17 @@ describe('a vote and its counters, killed between any two of its writes', () => 
       expect(twice.map(([name]) => name)).not.toContain('incidentUp');
       expect(twice.map(([name]) => name)).not.toContain('incidentDown');
     }
+  });
+});
+
+describe('a vote item', () => {
+  it('expires with its incident: it carries an expiresAt of the incidents’ time to live', async () => {
+    // Prepare / Act: maya's 👍, recorded with ttlDays 400 at T0
+    const { incident } = await votedUp(1_000);
+
+    // Assert: DynamoDB's TTL takes the vote item away too, 400 days from when it was written
+    const item = (await documents.send(new GetCommand({ TableName: 'incidents', Key: { pk: `INCIDENT#${incident.id}`, sk: 'FEEDBACK#maya' }, ConsistentRead: true }))).Item;
+    expect(item?.vote).toBe('up');
+    expect(item?.expiresAt).toBe(Math.floor(T0.getTime() / 1000) + 400 * 86_400);
   });
 });

@@ -49,6 +49,7 @@ export const learningFromEnv: LearningFactory = async () => {
     tables: { incidents: config.INCIDENTS_TABLE, experiments: config.EXPERIMENTS_TABLE, baselines: config.BASELINES_TABLE },
     clock: () => new Date(),
     logger: silentLogger,
+    ttlDays: config.INCIDENT_TTL_DAYS,
   });
 };
 
