@@ -183,6 +183,9 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^\s*(?:×|✕|✗|✘|✖)\s+(?!\[(?:ERROR|WARNING)\] )\S(?!.*\bproblems?\b)/ },
   { id: 'tap.not-ok', category: 'test_failure', weight: 78, extend: 'indent', re: /^\s*not ok \d+/, cont: /^\s*(?:---|\.\.\.|operator:|expected:|actual:|at:|stack:)/,
     pick: [{ re: /^\s+(?:message|operator|expected):/ }] },
+  // zig build test: `error: 'cart.test.total' failed:`, then `expected 90, found 100` and the trace indented below; its
+  // later `error: while executing test …` and `error: the following build command failed …` only say so again.
+  { id: 'zig.test-failed', category: 'test_failure', weight: 86, extend: 'indent', maxLines: 60, re: /^error: '[^']+' failed:/ },
   { id: 'go.test-failed', category: 'test_failure', weight: 88, extend: 'indent', maxLines: 300, re: /^\s*--- FAIL: \S+/, lookback: { re: /^=== (?:RUN|CONT|NAME)\s/, lines: 40, inclusive: false, through: /^ {4}\s*\S|^\s*$/ }, cont: /^\s*(?:Error Trace:|Error:|Messages:|Test:)/,
     pick: [{ re: /^\s+(?:[\w.-]+\.go:\d+: \S|Error:\s+\S)/ }, { re: /^\s+--- FAIL: \S+/, last: true }] },
   { id: 'go.panic', category: 'test_failure', weight: 84, extend: 'indent', maxLines: 200, re: /^panic: /, cont: /^(?:goroutine |\S[^\s(]*\(.*\)$|\[signal )/ },
@@ -346,6 +349,12 @@ export const RULES: readonly Rule[] = uniformRules([
   // erlc (rebar3, erlang.mk): `src/calc.erl:12:5: variable 'Y' is unbound`, a `%   12|` code frame below (OTP 24+).
   { id: 'erlang.compile', category: 'compilation', weight: 82, extend: 'indent', maxLines: 40, cont: /^%\s+\d*\|/,
     re: /^\S+\.(?:erl|hrl|escript|yrl|xrl):\d+(?::\d+)?: (?![Ww]arning: )\S/ },
+  // protoc: `proto/x.proto:18:3: "common.v1.Money" is not defined.` (a space after the position, unlike buf's).
+  { id: 'protoc.error', category: 'compilation', weight: 82, extend: 'line', re: /^\S+\.proto:\d+:\d+: (?!warning:)\S/ },
+  // clang-tidy with `--warnings-as-errors`: a check's finding in the C compilers' shape, told apart by the check's name
+  // marked `-warnings-as-errors` in its brackets. Before the C compilers' rule.
+  { id: 'clang-tidy.error', category: 'lint', weight: 80, extend: 'indent', maxLines: 20,
+    re: /^\S+:\d+:\d+: error: .* \[[\w.-]+,-warnings-as-errors\]$/, cont: /^\s*\d* \|/ },
   // mypy (a type checker: compilation in the taxonomy): `app.py:12: error: message  [arg-type]`, its `note:` lines
   // below. Before the C compilers' rule, whose `file:line: error:` shape it shares.
   // clj-kondo: `src/shop/cart.clj:14:3: error: Unresolved symbol: x`, in the C compilers' shape.
@@ -384,9 +393,9 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'swiftpm.resolve', category: 'dependency', weight: 84, extend: 'indent', maxLines: 40,
     re: /^(?:xcodebuild: )?error: (?:Dependencies could not be resolved because|Could not resolve package dependencies:|the package at '[^']*' cannot be accessed|package resolution failed)/ },
   // A lock file the manifest has moved past, where CI installs from it as it is: uv sync --locked, bun install
-  // --frozen-lockfile, Poetry (pnpm's ERR_PNPM_OUTDATED_LOCKFILE has pnpm.error).
+  // --frozen-lockfile, Poetry, npm ci (pnpm's ERR_PNPM_OUTDATED_LOCKFILE has pnpm.error).
   { id: 'lockfile.outdated', category: 'dependency', weight: 86, extend: 'line',
-    re: /^(?:error: The lockfile at `[^`]+` needs to be updated, but `--(?:locked|frozen)` was provided|error: lockfile had changes, but lockfile is frozen|(?:Error: )?pyproject\.toml changed significantly since poetry\.lock was last generated|(?:Error: )?poetry\.lock is not consistent with pyproject\.toml)/ },
+    re: /^(?:npm (?:ERR!|error) `npm ci` can only install packages when your package\.json and |error: The lockfile at `[^`]+` needs to be updated, but `--(?:locked|frozen)` was provided|error: lockfile had changes, but lockfile is frozen|(?:Error: )?pyproject\.toml changed significantly since poetry\.lock was last generated|(?:Error: )?poetry\.lock is not consistent with pyproject\.toml)/ },
   { id: 'rustc.error', category: 'compilation', weight: 82, extend: 'indent', maxLines: 80,
     re: /^error(?:\[E\d{4}\])?: (?!could not compile|aborting due to|build failed|test failed|Process didn't)/,
     cont: /^\s*(?:-->|\||\d+\s*\||= (?:note|help)|\.\.\.|\^)|^(?:note|help): |^(?:process didn't exit|--- std(?:out|err))/,
@@ -444,6 +453,14 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'gradle.script-compilation', category: 'compilation', weight: 84, extend: 'until', maxLines: 80, gap: 99,
     re: /^Script compilation errors?:$/, end: /^(?:\d+ errors?$|\* Try:|BUILD FAILED)/,
     pick: [{ re: /^\s+\^ \S/ }, { re: /^\s+Line \d+: / }] },
+  // Sphinx 8.1+ with -W: the build goes on and ends `build finished with problems, N warnings (with warnings treated as
+  // errors).`; the warnings since `Running Sphinx v…` say which, the first named. Before 8.1 the first warning stopped
+  // the build: `Warning, treated as error:` and the warning on the next line.
+  { id: 'sphinx.warnings-as-errors', category: 'compilation', weight: 80, extend: 'line',
+    re: /^build finished with problems, \d+ warnings? \(with warnings treated as errors\)\.$/,
+    lookback: { re: /^Running Sphinx v\d/, lines: 250, inclusive: false }, pick: [{ re: /: WARNING: \S/ }] },
+  { id: 'sphinx.warning-as-error', category: 'compilation', weight: 80, extend: 'until', headNext: true, maxLines: 2, gap: 0,
+    re: /^Warning, treated as error:$/, end: /^$/ },
   { id: 'python.syntax', category: 'compilation', weight: 70, extend: 'line', re: /^\s*(?:SyntaxError|IndentationError|TabError): / },
 
   // ── linters and formatters ────────────────────────────────────────────────────────────────────────────────
@@ -463,9 +480,25 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^\s+\d+:\d+\s+(?:⚠\s+)?[A-Z]\w* .*[\w@/-]\)?$/, lookback: { re: /^(?:\/|[A-Za-z]:\\|\.{0,2}\/?[\w@.-]+\/)?[\w@./\\-]+\.\w+$/, lines: 1, inclusive: true } },
   // Psalm's console report: `ERROR: InvalidReturnType - src/X.php:42:16 - message (see https://psalm.dev/011)`.
   { id: 'psalm.error', category: 'lint', weight: 78, extend: 'indent', re: /^ERROR: [A-Z]\w+ - \S+:\d+:\d+ - / },
+  // cfn-lint's warnings and informational findings (`W2510 …`, `I3011 …`, `template.yaml:22:3` below), which Ruff's rule
+  // would read as findings that fail the run; its errors (`E3012 …`) are left to that rule, whose shape they share (a
+  // rule keyed on `E` and digits would be tried on every line holding `e0`).
+  { id: 'cfn-lint.warning', category: 'lint', weight: 20, extend: 'indent', maxLines: 4, re: /^[WI]\d{4} \S/,
+    cont: /^\S+\.(?:ya?ml|json|template):\d+:\d+$/ },
   // Ruff's full output format: `F401 [*] message`, then ` --> path:3:8` and the code frame.
   { id: 'ruff.diagnostic', category: 'lint', weight: 76, extend: 'indent', maxLines: 40,
     re: /^[A-Z]{1,4}\d{3,4} (?:\[\*\] )?\S/, cont: /^\s*(?:-->|\||\d+ \||help:|= )/ },
+  // HLint: `src/X.hs:27:15-42: Warning: Use foldl'` (`(12,5)-(14,7)` for a span of lines), then `Found:` / `Perhaps:`.
+  { id: 'hlint.hint', category: 'lint', weight: 76, extend: 'paragraph', gap: 0, maxLines: 20,
+    re: /^\S+\.l?hs:(?:\d+:\d+(?:-\d+)?|\(\d+,\d+\)-\(\d+,\d+\)): (?:Error|Warning|Suggestion): \S/ },
+  // CSpell: `docs/x.md:71:12 - Unknown word (kubectx)` (`Forbidden word` for a configured one).
+  { id: 'cspell.issue', category: 'lint', weight: 76, extend: 'line', re: /^\S+:\d+:\d+ - (?:Unknown|Forbidden) word \(/ },
+  // buf lint and buf breaking: `proto/x.proto:10:3:Enum value name …`, no space after the position.
+  { id: 'buf.violation', category: 'lint', weight: 76, extend: 'line', re: /^\S+\.proto:\d+:\d+:[A-Z]/ },
+  // SQLFluff: `== [models/x.sql] FAIL`, then `L:   4 | P:   9 | LT01 | message` per violation. Cleaning takes a `[m`
+  // for a colour code's remnant, so the bracket before a path starting with `m` may be gone.
+  { id: 'sqlfluff.violation', category: 'lint', weight: 78, extend: 'until', maxLines: 120, gap: 0,
+    re: /^== \S+\] FAIL$/, end: /^(?:== \S|All Finished\b)/, pick: [{ re: /^L: +\d+ \| P: +\d+ \| [A-Z]{1,2}\d{2,3} \| \S/ }] },
   // hadolint: `Dockerfile:3 DL3008 warning: …` (`-:3` when read from stdin); its ShellCheck findings as `SC2086`.
   { id: 'hadolint', category: 'lint', weight: 76, extend: 'line', re: /^\S+:\d+ (?:DL|SC)\d{4} (?:error|warning|info|style): / },
   // deno lint: `error[no-unused-vars]: message`, then ` --> file:line:col`, the code frame and `= hint:`.
@@ -487,6 +520,10 @@ export const RULES: readonly Rule[] = uniformRules([
   // dart/flutter analyze: `  error - message - lib/x.dart:12:5 - code` (`•` as separator before Dart 2.12).
   { id: 'dart.analyze', category: 'lint', weight: 76, extend: 'line',
     re: /^\s*(?:error|warning|info) [-•] .+ [-•] \S+\.dart:\d+:\d+ [-•] [a-z_]+$/ },
+  // terraform fmt -check through setup-terraform's wrapper: the files it would reformat, one a line, under the
+  // wrapper's echo of the command (a check that passes lists none, and leaves no block).
+  { id: 'terraform.fmt-check', category: 'lint', weight: 78, extend: 'until', headNext: true, maxLines: 60, gap: 0,
+    re: /^\[command\]\S*terraform(?:-bin)? fmt\b.*-check/, end: /^(?![\w./-]+\.(?:tf|tfvars|tftest\.hcl)$)/ },
   // TFLint: `Error: message (rule_name)`, then `  on main.tf line 3:`.
   { id: 'tflint.issue', category: 'lint', weight: 76, extend: 'indent', re: /^(?:Error|Notice): .+ \([a-z][a-z0-9]*(?:_[a-z0-9]+)+\)$/ },
   // ESLint's compact formatter: `/path/x.js: line 14, col 7, Error - message (rule)`.
@@ -538,7 +575,13 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /Could not find a version that satisfies the requirement|No matching distribution found for|ResolutionImpossible|Cannot install .{0,1000} because these package versions have conflicting dependencies|Failed building wheel for|Could not build wheels for|pip's dependency resolver/ },
   // PubGrub's explanation (Poetry, Dart pub, uv's plain form): `Because … depends on …`, up to `version solving failed.`
   { id: 'pubgrub.resolve', category: 'dependency', weight: 84, extend: 'paragraph', gap: 0, maxLines: 40,
-    re: /^Because (?:no versions? of |only |every version of |[\w.-]+ (?:\([^)]*\) )?(?:depends on|requires) )/ },
+    re: /^Because (?:no versions? of |only |every version of |your app depends on |[\w.-]+ (?:\([^)]*\) )?(?:depends on|requires) )/ },
+  // cabal-install's solver: `Could not resolve dependencies:` (`cabal: ` in front before 3.10), its search below; the
+  // first `rejecting: … (conflict: …)` names the constraint that failed.
+  { id: 'cabal.resolve', category: 'dependency', weight: 84, extend: 'indent', maxLines: 60,
+    re: /^(?:Error: )?(?:cabal(?:\.exe)?: )?Could not resolve dependencies:$/,
+    cont: /^(?:\[__\d+\] |trying: |next goal: |rejecting: |skipping: |fail |unknown package: |After searching the rest|Dependency tree exhaustively)/,
+    pick: [{ re: /^(?:\[__\d+\] )?rejecting: .*\(conflict: / }] },
   { id: 'python.module-missing', category: 'dependency', weight: 74, extend: 'line', re: /^\s*(?:ModuleNotFoundError|ImportError): / },
   { id: 'conda.resolve', category: 'dependency', weight: 86, extend: 'indent', gap: 1,
     re: /^(?:PackagesNotFoundError|UnsatisfiableError|ResolvePackageNotFound|PackageNotFoundError|LibMambaUnsatisfiableError)\b|^(?:(?:error|critical) +libmamba )?Could not solve for environment specs$/, cont: /^\s+- / },
@@ -562,6 +605,10 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'node.module-missing', category: 'dependency', weight: 72, extend: 'indent', re: /\bCannot find module '|Error: Cannot find package '|ERR_MODULE_NOT_FOUND/ },
   { id: 'docker.pull', category: 'dependency', weight: 82, extend: 'line', refine: true,
     re: /pull access denied for|manifest (?:for \S+ )?unknown|repository does not exist or may require|failed to resolve source metadata for|not found: manifest unknown|Error: No such image:/ },
+  // BuildKit cannot find a COPY/ADD source in the build context or the stage it names: the Dockerfile or the context
+  // is wrong. Before the shell rule, which would read the trailing `: not found` as a missing command.
+  { id: 'docker.missing-source', category: 'configuration', weight: 84, extend: 'line',
+    re: /^(?:#\d+ )?ERROR: failed to (?:calculate checksum of ref|solve: failed to compute cache key: )/ },
   { id: 'docker.build', category: 'compilation', weight: 52, extend: 'indent', refine: true,
     re: /^(?:#\d+ )?ERROR: (?:failed to solve|process "|executor failed running)|^ERROR \[[\w ./-]*\d\/\d+\] |^The command '.*' returned a non-zero code: \d+|^failed to solve: / },
 
@@ -805,4 +852,4 @@ export const PREFILTER_RE =
 
 /** Line shapes that start a block without any keyword (pytest headers, numbered failures, lint positions). */
 export const PREFILTER_START_RE =
-  /^(?:_{3,} |E {2}|-- [A-Z][A-Z ]+ -{3}|[\w./\\-]+\.\w+[:(]\d+|\s+\d+:\d+\s|(?:nl)?\s*\d+\) |\s*-{3} FAIL|-{4} |\*(?:\* | What went wrong:$)|In \S+ line \d+|rspec |e: |\s*#\s+Failed|\s*Line\s{2,}|\s*\[-\]|\d+:\d\d \+\d+|[A-Z]{1,4}\d{3,4} |[a-z][\w-]*\[[a-z][\w-]*\]: |┃ \[[A-Z]\] |- (?:Task `|(?:Build|Settings|Init) file '|Plugin '|Gradle runtime: )|# \[|\s*(?:warning|info) [-•] \S|File "[^"]+", lines? \d|Because (?:no versions? of|only|every version of|[\w.-]+ (?:\([^)]*\) )?(?:depends on|requires)) |pyproject\.toml changed |poetry\.lock is not )/;
+  /^(?:_{3,} |E {2}|-- [A-Z][A-Z ]+ -{3}|[\w./\\-]+\.\w+[:(]\d+|\s+\d+:\d+\s|(?:nl)?\s*\d+\) |\s*-{3} FAIL|-{4} |\*(?:\* | What went wrong:$)|In \S+ line \d+|rspec |e: |\s*#\s+Failed|\s*Line\s{2,}|\s*\[-\]|\d+:\d\d \+\d+|[A-Z]{1,4}\d{3,4} |[a-z][\w-]*\[[a-z][\w-]*\]: |┃ \[[A-Z]\] |- (?:Task `|(?:Build|Settings|Init) file '|Plugin '|Gradle runtime: )|# \[|\s*(?:warning|info) [-•] \S|File "[^"]+", lines? \d|Because (?:no versions? of|only|every version of|your app depends on|[\w.-]+ (?:\([^)]*\) )?(?:depends on|requires)) |pyproject\.toml changed |poetry\.lock is not |\[command\]\S*terraform(?:-bin)? fmt )/;

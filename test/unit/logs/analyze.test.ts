@@ -86,15 +86,16 @@ describe('ranking', () => {
   });
 
   it("falls back to what a GitHub Actions step printed, not the runner's echo of its script or an action's [command]", async () => {
-    // Prepare: a formatter's check lists the files it would change, and the wrapper around it fails the step.
+    // Prepare: a formatter's check lists the files it would change, and the wrapper around it fails the step (Packer's:
+    // terraform fmt's list under setup-terraform's wrapper has a rule of its own).
     const log = [
-      '##[group]Run terraform fmt -check -recursive',
-      'terraform fmt -check -recursive',
+      '##[group]Run packer fmt -check -recursive .',
+      'packer fmt -check -recursive .',
       'shell: /usr/bin/bash -e {0}',
       '##[endgroup]',
-      '[command]/home/runner/work/_temp/9d1c/terraform-bin fmt -check -recursive',
-      'modules/network/main.tf',
-      'environments/prod/variables.tf',
+      '[command]/opt/hostedtoolcache/packer/1.11.0/x64/packer fmt -check -recursive .',
+      'builds/ubuntu.pkr.hcl',
+      'builds/variables.pkr.hcl',
       '##[error]Process completed with exit code 3.',
     ].join('\n');
     // Act

@@ -708,6 +708,22 @@ const CASES: Case[] = [
     log: lines('$ java -jar app.jar', 'Exception in thread "main" java.lang.IllegalStateException: no config', '\tat com.acme.Main.main(Main.java:7)', 'The command "java -jar app.jar" exited with 1.'),
   },
   {
+    // Sphinx before 8.1 stops at the first warning under -W: the warning is the line after the announcement.
+    name: 'Sphinx -W before 8.1 (the first warning stops the build)',
+    rule: 'sphinx.warning-as-error',
+    category: 'compilation',
+    head: "/home/runner/work/ledger/ledger/docs/usage.rst:42:undefined label: 'config-file'",
+    log: lines(
+      '$ sphinx-build -W -b html docs docs/_build/html',
+      'Running Sphinx v7.2.6',
+      'writing output... [100%] usage',
+      '',
+      'Warning, treated as error:',
+      "/home/runner/work/ledger/ledger/docs/usage.rst:42:undefined label: 'config-file'",
+      'The command "sphinx-build -W -b html docs docs/_build/html" exited with 2.',
+    ),
+  },
+  {
     // Gradle's report holds no line a rule knows: its summary under `* What went wrong:` says which task failed.
     name: 'Gradle failure summary',
     rule: 'cascade.gradle-wrong',
