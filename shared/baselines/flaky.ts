@@ -1,4 +1,4 @@
-import { countsAsEvidence, type FlakyMark, type Incident } from '../domain/incident.js';
+import { type FlakyMark, type Incident, outsiderCanRepeat } from '../domain/incident.js';
 import type { BaselineStore } from './store.js';
 
 /**
@@ -18,7 +18,8 @@ export function jobEvidenceNames(incident: Pick<Incident, 'workflowName' | 'jobs
 }
 
 /**
- * Records this failure's jobs as failed on its commit (not a fork's: see `countsAsEvidence`) and returns the
+ * Records this failure's jobs as failed on its commit (not a fork's, nor a run any outsider can cause again and
+ * again: see `outsiderCanRepeat`) and returns the
  * flaky mark when any of them has failed and passed on one commit before. Called by classify; the evidence goes on
  * the incident.
  */
@@ -29,7 +30,7 @@ export async function assessFlakiness(
 ): Promise<FlakyMark | null> {
   if (!incident.repository || !incident.headSha || incident.jobs.length === 0) return null;
   const names = jobEvidenceNames(incident);
-  if (countsAsEvidence(incident)) await baselines.recordTestResults(incident.repository, incident.headSha, names.map((test) => ({ test, passed: false })), at);
+  if (!outsiderCanRepeat(incident)) await baselines.recordTestResults(incident.repository, incident.headSha, names.map((test) => ({ test, passed: false })), at);
   const evidence = await baselines.flakyEvidence(incident.repository, names);
   if (evidence.length === 0) return null;
   const detail = evidence

@@ -491,13 +491,12 @@ export function fromUntrustedHead(incident: Pick<Incident, 'source' | 'fromFork'
 }
 
 /**
- * Whether an incident may teach the learning loop about its repository: its jobs' flaky evidence, and the
- * knowledge base's entries and outcomes. A fork's pull request runs the fork's code and workflow, whose author
- * chooses the job names, the log and so the fingerprint: its failures and passes would let anyone make the
- * repository's jobs look flaky (and re-run automatically) or plant a fix shown on other pull requests. The same
- * goes for a run that may run a fork's code as this repository's ({@link RUNS_FORK_CODE_AS_BASE}), where the event
- * is known (incidents stored before it was kept carry none). Unknown origin still counts: learning is not an
- * action.
+ * Whether an incident ran this repository's code and workflow, so that a writer's vote on it may teach the knowledge
+ * base. A fork's pull request runs the fork's code and workflow, whose author chooses the job names, the log and so
+ * the fingerprint; so may a run of an event in {@link RUNS_FORK_CODE_AS_BASE}, where the event is known (incidents
+ * stored before it was kept carry none). Unknown origin still counts: learning is not an action. What a run itself
+ * shows (seen, recovered, failed again, flaky) teaches only when no outsider can repeat it either
+ * ({@link outsiderCanRepeat}).
  */
 export function countsAsEvidence(incident: Pick<Incident, 'fromFork'> & { runEvent?: string | null }): boolean {
   return incident.fromFork !== true && !runsForkCodeAsBase(incident.runEvent);
@@ -516,8 +515,10 @@ const ANYONE_CAN_CAUSE: ReadonlySet<string> = new Set([
 /**
  * Whether an outsider can make this incident's run fail again and again: a run that does not count as evidence
  * ({@link countsAsEvidence}), or one of an event anyone can cause ({@link ANYONE_CAN_CAUSE}). Such runs draw on the
- * outsiders' model budget, and their escalations are keyed by what the repository decides (its workflow), not by
- * what their logs say.
+ * outsiders' model budget, their escalations are keyed by what the repository decides (its workflow), not by what
+ * their logs say, and they teach the learning loop nothing: no flaky evidence for the repository's jobs (a failure
+ * then a passing re-run on one commit, as the outsider times them), no knowledge-base entry, no action's outcome, no
+ * fix outcome, no history of what fixed it, no experiment arm.
  */
 export function outsiderCanRepeat(incident: Pick<Incident, 'fromFork'> & { runEvent?: string | null }): boolean {
   return !countsAsEvidence(incident) || ANYONE_CAN_CAUSE.has(incident.runEvent ?? '');

@@ -1,4 +1,4 @@
-import { countsAsEvidence, type Incident, type IncidentHistoryEntry, type KnowledgeMatch, type KnowledgeSummary, type RemediationAction } from '../domain/incident.js';
+import { type Incident, outsiderCanRepeat, type IncidentHistoryEntry, type KnowledgeMatch, type KnowledgeSummary, type RemediationAction } from '../domain/incident.js';
 
 const ACTION_WORDS: Record<RemediationAction, string> = {
   comment_only: 'a comment',
@@ -24,12 +24,12 @@ function toMatch(incident: IncidentHistoryEntry): KnowledgeMatch {
 
 /**
  * Summarizes earlier incidents with the same fingerprint: how often it was seen, which actions were applied,
- * and how often the incident recovered afterwards. A fork's incidents are not this repository's history (see
- * `countsAsEvidence`): their author arranges their failures and recoveries, and "re-running fixed it 3 of 3
- * times" decides what is recommended.
+ * and how often the incident recovered afterwards. A fork's incidents, and runs any outsider can cause again and
+ * again (a workflow on `issues`), are not this repository's history (see `outsiderCanRepeat`): their author arranges
+ * their failures and recoveries, and "re-running fixed it 3 of 3 times" decides what is recommended.
  */
 export function summarizeHistory(current: Pick<Incident, 'id'>, earlier: IncidentHistoryEntry[]): KnowledgeSummary {
-  const matches = earlier.filter((incident) => incident.id !== current.id && countsAsEvidence(incident)).map(toMatch);
+  const matches = earlier.filter((incident) => incident.id !== current.id && !outsiderCanRepeat(incident)).map(toMatch);
   const actionOutcomes: KnowledgeSummary['actionOutcomes'] = {};
   for (const match of matches) {
     if (!match.action) continue;

@@ -1,7 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { jobEvidenceNames, resolvedBySameCommitRerun } from '../baselines/flaky.js';
 import { type BaselineStore, createBaselineStore } from '../baselines/store.js';
-import { countsAsEvidence, outsiderCanRepeat, type ExperimentAssignment, type Incident, type KnowledgeSummary, type RemediationAction } from '../domain/incident.js';
+import { outsiderCanRepeat, type ExperimentAssignment, type Incident, type KnowledgeSummary, type RemediationAction } from '../domain/incident.js';
 import { githubIncidentId } from '../domain/trigger.js';
 import { assignVariant, experimentApplies, incidentAssignmentKey } from '../experiments/assign.js';
 import { outcomeWindowMinutes } from '../experiments/definition.js';
@@ -166,8 +166,9 @@ export function createLearning(options: LearningOptions): Learning {
     },
 
     async countSeen(incident) {
-      // A fork's failures teach nothing (see countsAsEvidence): its author chooses their text and fingerprint.
-      if (incident.fingerprint && countsAsEvidence(incident)) await knowledge.recordSeen(incident.fingerprint, description(incident, undefined), clock());
+      // A fork's failures teach nothing, nor do runs any outsider can cause again and again (see outsiderCanRepeat):
+      // their author chooses their text and fingerprint, and when they fail and pass.
+      if (incident.fingerprint && !outsiderCanRepeat(incident)) await knowledge.recordSeen(incident.fingerprint, description(incident, undefined), clock());
       if (incident.repository) await baselines.addMetrics(incident.repository, { incidents: 1, ...(incident.flaky ? { flaky: 1 } : {}) });
     },
 
@@ -176,7 +177,7 @@ export function createLearning(options: LearningOptions): Learning {
       const action = creditedAction(incident);
       const at = clock();
       const entryAction = outsideExperiment(incident, action);
-      if (incident.fingerprint && countsAsEvidence(incident)) {
+      if (incident.fingerprint && !outsiderCanRepeat(incident)) {
         await knowledge.recordOutcome(incident.fingerprint, description(incident, entryAction ?? undefined), entryAction, true, at);
       }
       await verdicts.ranTo(incident, 'success', at);
@@ -190,7 +191,7 @@ export function createLearning(options: LearningOptions): Learning {
           ...(incident.decision?.applied && AUTOMATIC_ACTIONS.has(incident.decision.action) ? { actionsTaken: 1 } : {}),
         });
       }
-      if (incident.repository && incident.headSha && countsAsEvidence(incident) && resolvedBySameCommitRerun(incident)) {
+      if (incident.repository && incident.headSha && !outsiderCanRepeat(incident) && resolvedBySameCommitRerun(incident)) {
         // Failed, then passed on the same commit: flaky evidence for each job that failed.
         const names = jobEvidenceNames(incident);
         await baselines.recordTestResults(incident.repository, incident.headSha, names.map((test) => ({ test, passed: true })), at);
@@ -235,7 +236,7 @@ export function createLearning(options: LearningOptions): Learning {
       if (!(await claim(incident.id, 'outcomeAt'))) return false;
       // The re-run did not fix it: a failure of the action (outside an experiment) and of the fix the analysis proposed.
       const entryAction = outsideExperiment(incident, 'rerun_failed_jobs');
-      if (incident.fingerprint && countsAsEvidence(incident)) {
+      if (incident.fingerprint && !outsiderCanRepeat(incident)) {
         await knowledge.recordOutcome(incident.fingerprint, description(incident, entryAction ?? undefined), entryAction, false, clock());
       }
       await verdicts.ranTo(incident, 'failure', clock());

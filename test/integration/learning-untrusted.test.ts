@@ -74,6 +74,38 @@ describe('learning from untrusted outcomes', () => {
     expect(await learning.baselines.flakyEvidence('acme/app', JOB_EVIDENCE)).toEqual([]);
   });
 
+  it.each([
+    ['issues', 521],
+    ['watch', 522],
+    ['fork', 523],
+    ['discussion_comment', 524],
+  ] as const)('teaches nothing from a %s run, whose failures and passes any outsider can cause again and again', async (runEvent, runId) => {
+    // Act: the repository's own workflow, on an event anyone can cause: an outsider opens issues (stars, forks, …)
+    // until it fails, then until its guard re-run passes, so its job looks flaky and the re-run looks like the fix
+    const learning = await resolvedByRerun(`gh-1-${runId}-1`, runId, { fromFork: false, runEvent, fingerprint: `fp-outsider-${runEvent}`, analysis: analysis('Pin react to 18.2.0.', null) });
+
+    // Assert: no entry (neither seen nor an action's outcome) and no flaky evidence (before: an entry with the re-run
+    // 1 of 1 and job:CI/test flaky once; attacker's pass, session 29)
+    expect(await learning.knowledge.get(`fp-outsider-${runEvent}`)).toBeNull();
+    expect(await learning.baselines.flakyEvidence('acme/app', JOB_EVIDENCE)).toEqual([]);
+  });
+
+  it('takes no failed re-run of a run any outsider can cause again as a failure of the re-run', async () => {
+    // Prepare: an `issues` workflow failed and the guard re-ran it
+    const client = scratch.store.documents();
+    const learning = createLearning({ client, tables: { incidents: 'incidents', experiments: 'experiments', baselines: 'baselines' }, clock: () => new Date(), logger: silentLogger, entryLookup: ENTRY_LOOKUP, ttlDays: 400 });
+    const incidents = createIncidentStore({ client, tableName: 'incidents', ttlDays: 30 });
+    const decision = { action: 'rerun_failed_jobs' as const, reason: 'transient', applied: true, result: 'rerun requested', dryRun: false, decidedAt: new Date().toISOString() };
+    const incident = newIncident({ id: 'gh-1-531-1', source: 'github', repository: 'acme/app', fingerprint: 'fp-issues-rerun', fromFork: false, runEvent: 'issues', decision }, new Date());
+    await incidents.create(incident, null);
+
+    // Act: the outsider makes the re-run fail too
+    await learning.onRemediationFailed(incident);
+
+    // Assert: the entry does not learn that re-running fails (before: an entry with the re-run 0 of 1)
+    expect(await learning.knowledge.get('fp-issues-rerun')).toBeNull();
+  });
+
   it("learns from the repository's own failure and re-run (the same events, not from a fork)", async () => {
     // Act
     const learning = await resolvedByRerun('gh-1-502-1', 502, { fromFork: false, fingerprint: 'fp-own', analysis: analysis('Pin react to 18.2.0.', null) });
@@ -192,9 +224,10 @@ describe('learning from untrusted outcomes', () => {
     expect(JSON.stringify([await learning.experiments.get('lint-triage'), await learning.experiments.list()])).not.toMatch(/salt/i);
   });
 
-  it("leaves a fork's earlier incidents, and runs that may run a fork's code, out of the history that says what fixed a failure before", async () => {
+  it("leaves a fork's earlier incidents, runs that may run a fork's code and runs any outsider can cause out of the history that says what fixed a failure before", async () => {
     // Prepare: three fork incidents of one fingerprint "fixed" by a re-run, two `pull_request_target` and
-    // `workflow_run` runs (GitHub names the base repository as their head), and one of the repository's own
+    // `workflow_run` runs (GitHub names the base repository as their head), an `issues` and a `watch` run (anyone
+    // can cause them; counted before session 29), and one of the repository's own
     const incidents = createIncidentStore({ client: scratch.store.documents(), tableName: 'incidents', ttlDays: 30 });
     const decision = { action: 'rerun_failed_jobs' as const, reason: 'transient', applied: true, result: 'rerun requested', dryRun: false, decidedAt: new Date().toISOString() };
     const earlier = [
@@ -203,6 +236,8 @@ describe('learning from untrusted outcomes', () => {
       ['gh-1-703-1', true, 'pull_request'],
       ['gh-1-706-1', false, 'pull_request_target'],
       ['gh-1-707-1', false, 'workflow_run'],
+      ['gh-1-708-1', false, 'issues'],
+      ['gh-1-709-1', false, 'watch'],
       ['gh-1-704-1', false, 'push'],
     ] as const;
     for (const [id, fromFork, runEvent] of earlier) {
