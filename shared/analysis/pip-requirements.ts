@@ -81,3 +81,95 @@ function joinRelative(directory: string, relative: string): string | null {
   }
   return segments.length === 0 ? null : segments.join('/');
 }
+
+/**
+ * Whether every line of `lines` is one pip accepts in a requirements file (a requirement, an option, a comment, blank)
+ * and one is a requirement: the only files whose naming elsewhere is worth reading for. pip refuses a file with any
+ * other line before it installs anything, so prose or code never needs it.
+ */
+export function couldBePipRequirements(lines: readonly string[]): boolean {
+  let requirement = false;
+  for (const line of lines) {
+    if (NEUTRAL.test(line)) continue;
+    if (!(isPipOnlyLine(line) || VERSIONED_REQUIREMENT.test(line) || BARE_REQUIREMENT.test(line))) return false;
+    requirement = true;
+  }
+  return requirement;
+}
+
+/** Characters of one configuration file read for the files it names: tox.ini, setup.cfg, pyproject.toml, a workflow. */
+const MAX_CONFIG_CHARS = 200_000;
+
+/**
+ * Paths `-r`/`-c` (`--requirement`, `--constraint`) name anywhere in a command or a tox `deps` list, as written: `pip
+ * install -r ci/deps.txt`, `uv pip install --requirement=deps.txt`, `deps = -r{toxinidir}/deps.txt`,
+ * `-rdeps.txt`. Not anchored at a line's start: a workflow's `run:` and tox's `commands` hold them mid-line. A token
+ * of another command (`cp -r src dst`, `bash -c '…'`) names a path too, harmlessly: only a text file the patch
+ * touches is compared with what is found.
+ */
+function pathsAfterRequirementOptions(content: string): string[] {
+  const found: string[] = [];
+  const pattern = /(?:^|[\s'"=(\[,])(?:-[rc]|--(?:requirement|constraint))(?:\s*=\s*|\s*)['"]?([^\s'"`;&|)\],]+)/gm;
+  for (const match of content.slice(0, MAX_CONFIG_CHARS).matchAll(pattern)) {
+    const written = match[1]!
+      .replace(/^\{toxinidir\}\/?/, '')
+      .replace(/^\$\{\{\s*github\.workspace\s*\}\}\/?/, '')
+      .replace(/^\$\{?GITHUB_WORKSPACE\}?\/?/, '');
+    if (written !== '' && !written.startsWith('-') && !found.includes(written)) found.push(written);
+  }
+  return found;
+}
+
+/**
+ * Files setuptools reads dependencies from, as written in pyproject.toml (`[tool.setuptools.dynamic]` `dependencies =
+ * {file = ["deps.txt"]}`, `optional-dependencies.dev = {file = …}`, hatch-requirements-txt's `files = […]`) or
+ * setup.cfg (`install_requires = file: deps.txt`, an extra's `file:` list).
+ */
+function dependencyFilesDeclared(configPath: string, content: string): string[] {
+  const text = content.slice(0, MAX_CONFIG_CHARS);
+  const found: string[] = [];
+  if (/(?:^|\/)pyproject\.toml$/i.test(configPath)) {
+    // A key `file`/`files` and its value up to the closing bracket or the line's end, in a section about dependencies
+    // (`[tool.setuptools.dynamic]`, `[tool.hatch.metadata.hooks.requirements_txt]`) or an inline `dependencies = {file …`.
+    for (const section of text.split(/^(?=\s*\[)/m)) {
+      const header = /^\s*\[\[?([^\]\n]*)\]/.exec(section)?.[1] ?? '';
+      if (!/dynamic|requirements|dependencies/i.test(header) && !/\bdependencies\b[^=\n]*=\s*\{[^}\n]*\bfile\b/i.test(section)) continue;
+      for (const value of section.matchAll(/\bfiles?\s*=\s*(\[[^\]]{0,2000}\]|"[^"\n]*"|'[^'\n]*')/g)) {
+        for (const quoted of value[1]!.matchAll(/["']([^"'\n]+)["']/g)) found.push(quoted[1]!);
+      }
+    }
+  } else if (/(?:^|\/)setup\.cfg$/i.test(configPath)) {
+    for (const line of text.matchAll(/^\s*([\w.-]+)\s*=\s*file:\s*(.+)$/gim)) {
+      // `long_description = file: README.rst` and `version = file: VERSION` are read as text, not as requirements.
+      if (/^(?:long_description|version|license_files?)$/i.test(line[1]!)) continue;
+      found.push(...line[2]!.split(',').map((path) => path.trim()).filter((path) => path !== ''));
+    }
+  }
+  return found;
+}
+
+/**
+ * The files a tool configuration tells pip or setuptools to read as requirements, as paths from the repository root:
+ * `-r`/`-c` in tox.ini's `deps`/`commands` (also setup.cfg's `[tox:tox]` and pyproject's `legacy_tox_ini`), and
+ * setuptools' dynamic dependency files; each relative to the configuration's directory.
+ */
+export function requirementFilesConfigured(configPath: string, content: string): string[] {
+  const directory = configPath.includes('/') ? configPath.slice(0, configPath.lastIndexOf('/')) : '';
+  const paths: string[] = [];
+  for (const written of [...pathsAfterRequirementOptions(content), ...dependencyFilesDeclared(configPath, content)]) {
+    const path = joinRelative(directory, written);
+    if (path !== null && !paths.includes(path)) paths.push(path);
+  }
+  return paths;
+}
+
+/**
+ * Whether a workflow file names `path` with `-r`/`-c` (`pip install -r ci/deps.txt`): written from the repository root,
+ * or from a `working-directory` the step sets, so also when `path` ends with what is written.
+ */
+export function workflowNamesRequirementFile(workflowContent: string, path: string): boolean {
+  return pathsAfterRequirementOptions(workflowContent).some((written) => {
+    const named = joinRelative('', written);
+    return named !== null && (path === named || path.endsWith(`/${named}`));
+  });
+}

@@ -42,6 +42,7 @@ import {
   commitComparisonSchema,
   userSchema,
   workflowRunSchema,
+  directoryListingSchema,
   fileContentSchema,
   gitCommitSchema,
   gitObjectSchema,
@@ -855,6 +856,19 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubPort {
         return Buffer.from(file.content, 'base64').toString('utf8');
       } catch (error) {
         if (error instanceof GitHubRequestError && error.status === 404) return null;
+        throw error;
+      }
+    },
+
+    async listFiles(repo, directory, ref) {
+      const what = `list ${directory} at ${ref.slice(0, 12)} in ${repo.owner}/${repo.repo}`;
+      try {
+        const response = await call(what, 'GET /repos/{owner}/{repo}/contents/{path}', { owner: repo.owner, repo: repo.repo, path: directory, ref });
+        // A file at that path answers with an object, not a listing: no files in a directory of that name.
+        if (!Array.isArray(response.data)) return [];
+        return parseBody(directoryListingSchema, response, what).filter((entry) => entry.type === 'file').map((entry) => entry.name);
+      } catch (error) {
+        if (error instanceof GitHubRequestError && error.status === 404) return [];
         throw error;
       }
     },

@@ -188,6 +188,9 @@ export function createRecordedGitHub(options: {
       // No repository contents are recorded, so a fix PR cannot be built from a patch here: it is refused and escalated.
       return null;
     },
+    async listFiles() {
+      return [];
+    },
     async commitOnBranch() {
       // Recorded runs carry no commit graph: no commit can be shown to be on a branch offline.
       return { status: 'unknown_commit' };

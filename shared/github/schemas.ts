@@ -104,6 +104,9 @@ export const fileContentSchema = z
   .object({ type: z.string().max(WORD_MAX), encoding: z.string().max(WORD_MAX).optional(), content: z.string().max(1_500_000).optional(), size: z.number().int().nonnegative() })
   .passthrough();
 
+/** A directory's listing from the contents API (an array; a file's path answers with an object). GitHub lists at most 1,000. */
+export const directoryListingSchema = z.array(z.object({ type: z.string().max(WORD_MAX), name: z.string().max(4096) }).passthrough()).max(1_000);
+
 /** A Git object id: SHA-1, or SHA-256 in a repository that uses it. */
 const objectIdSchema = z.string().regex(/^[0-9a-f]{40}$|^[0-9a-f]{64}$/);
 export const gitObjectSchema = z.object({ sha: objectIdSchema }).passthrough();

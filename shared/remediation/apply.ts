@@ -2,7 +2,7 @@ import type { AuditEntry, Decision, Incident, RemediationAction } from '../domai
 import { errorMessage } from '../errors.js';
 import type { GitHubPort, RerunKey } from '../ports.js';
 import type { RemediateDeps } from '../steps/deps.js';
-import { PatchRefusedError, FIX_PR_LABELS, buildFixFiles, fixBranchName, fixPrBody } from './fix-pr.js';
+import { PatchRefusedError, FIX_PR_LABELS, buildFixFiles, fixBranchName, fixPrBody, repositoryAt } from './fix-pr.js';
 import { defusePlainReferences } from '../notify/markdown.js';
 import type { RemediationPlan } from './planner.js';
 import type { RepositoryPolicy } from './policy.js';
@@ -103,7 +103,7 @@ async function openFixPr(
   if (!github || !patch || !incident.repository || !incident.headSha || !incident.branch) return escalate('no patch, branch or GitHub access');
   const [owner, repo] = incident.repository.split('/') as [string, string];
   try {
-    const files = await buildFixFiles(patch, (path) => github.readFile({ owner, repo }, path, incident.headSha as string));
+    const files = await buildFixFiles(patch, repositoryAt(github, { owner, repo }, incident.headSha));
     // The workflow's name is the failing branch's to choose (a fork's, a PR author's): `CI fixes #12` in a commit
     // message would close issue 12 once the commit reached the default branch.
     const title = `Pipeline Guard: fix ${incident.category ?? 'CI'} failure in ${defusePlainReferences(incident.workflowName ?? 'CI')}`.slice(0, 200);

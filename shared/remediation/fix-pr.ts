@@ -1,7 +1,8 @@
 import { applyPatch, parsePatch } from 'diff';
 import { appliedPath, checkPatch, PIP_REQUIREMENTS_WHY, REQUIREMENTS_BY_CONTENT, TEXT_EXTENSIONS } from '../analysis/patch.js';
-import { looksLikePipRequirements, referencedRequirementFiles } from '../analysis/pip-requirements.js';
+import { couldBePipRequirements, looksLikePipRequirements, referencedRequirementFiles, requirementFilesConfigured, workflowNamesRequirementFile } from '../analysis/pip-requirements.js';
 import type { Incident } from '../domain/incident.js';
+import type { GitHubPort, RepoRef } from '../ports.js';
 import { codeBlock, escapeMarkdown, link } from '../notify/markdown.js';
 
 /** A patch that cannot become a fix PR (unsafe path, does not apply). Not retried: the incident is escalated. */
@@ -10,6 +11,19 @@ export class PatchRefusedError extends Error {
   constructor(message: string) {
     super(message);
   }
+}
+
+/** The repository at the failing commit, as the fix PR reads it. */
+export interface RepositoryFiles {
+  /** A text file's content; null when it does not exist. */
+  readFile(path: string): Promise<string | null>;
+  /** The names of the files (not folders) in `directory`; empty when it does not exist. */
+  listFiles(directory: string): Promise<string[]>;
+}
+
+/** The repository `repo` at commit `ref`, read through GitHub. */
+export function repositoryAt(github: Pick<GitHubPort, 'readFile' | 'listFiles'>, repo: RepoRef, ref: string): RepositoryFiles {
+  return { readFile: (path) => github.readFile(repo, path, ref), listFiles: (directory) => github.listFiles(repo, directory, ref) };
 }
 
 /** One file of the fix commit: the new content, or null to delete it. */
@@ -30,10 +44,13 @@ export function fixBranchName(incidentId: string): string {
  * The patch is checked again here (it was checked when stored), so nothing that touches workflows, secrets or
  * paths outside the repository can reach a commit even if a stored analysis was tampered with.
  */
-export async function buildFixFiles(patch: string, readFile: (path: string) => Promise<string | null>): Promise<FixFile[]> {
+export async function buildFixFiles(patch: string, repository: RepositoryFiles): Promise<FixFile[]> {
+  const readFile = (path: string) => repository.readFile(path);
   const check = checkPatch(patch);
   if (!check.ok) throw new PatchRefusedError(`patch refused: ${check.reason}`);
   const files: FixFile[] = [];
+  /** Files written that read, before or after, as pip's requirements: every line one pip accepts. */
+  const nameLists = new Set<string>();
   for (const filePatch of parsePatch(check.patch.diff)) {
     const oldPath = appliedPath(filePatch.oldFileName, 'a/');
     const newPath = appliedPath(filePatch.newFileName, 'b/');
@@ -54,6 +71,7 @@ export async function buildFixFiles(patch: string, readFile: (path: string) => P
     if (textPath !== undefined && [source, result].some((content) => looksLikePipRequirements(content.split('\n')))) {
       throw new PatchRefusedError(`patch refused: ${textPath} is ${PIP_REQUIREMENTS_WHY}`);
     }
+    if (newPath !== null && [source, result].some((content) => couldBePipRequirements(content.split('\n')))) nameLists.add(newPath);
     if (newPath === null) {
       // A deletion is committed whole: its hunks must show every line that goes, or the diff hides what is removed.
       if (result !== '') throw new PatchRefusedError(`patch refused: the deletion does not remove all of ${oldPath}: the diff shows only part of it`);
@@ -68,8 +86,51 @@ export async function buildFixFiles(patch: string, readFile: (path: string) => P
   if (textFiles.length > 0) {
     const named = await requirementsNaming(textFiles, readFile);
     if (named) throw new PatchRefusedError(`patch refused: ${named.path} is a pip requirements file: ${named.by} names it (-r/-c), and pip installs what it lists`);
+    // A list of names alone reads as a word list: only what names it (a workflow's `pip install -r`, tox's deps,
+    // setuptools' dynamic dependencies) says pip reads it. A file with a line pip refuses is nobody's requirements.
+    const lists = textFiles.filter((path) => nameLists.has(path));
+    const configured = lists.length > 0 ? await requirementsConfiguring(lists, repository) : null;
+    if (configured) throw new PatchRefusedError(`patch refused: ${configured.path} is a pip requirements file: ${configured.by} names it, and pip installs what it lists`);
   }
   return files;
+}
+
+/** Tool configurations that may name a requirements file, looked for in the folder of each file and every folder above it. */
+const TOOL_CONFIG_NAMES = ['tox.ini', 'setup.cfg', 'pyproject.toml'];
+/** Tool configurations read in all: three per folder, and a requirements list is rarely deep. */
+const MAX_TOOL_CONFIG_READS = 24;
+/** Workflow files read: each is a GitHub request. A repository with more cannot have a names-only list patched. */
+const MAX_WORKFLOW_READS = 40;
+const WORKFLOW_DIRECTORY = '.github/workflows';
+
+/**
+ * One of `paths` (each a list of package names, as pip would read it) that a workflow (`pip install -r ci/deps.txt`),
+ * tox (`deps = -r…`) or setuptools (`dependencies = {file = […]}`) tells pip to install from, and the file that says
+ * so; null when none does. When more files could say so than the reads allow, the first path is refused unread:
+ * what was not read could name it.
+ */
+async function requirementsConfiguring(paths: readonly string[], repository: RepositoryFiles): Promise<{ path: string; by: string } | null> {
+  const folders = new Set<string>(['']);
+  for (const path of paths) {
+    const segments = path.split('/').slice(0, -1);
+    for (let depth = 1; depth <= segments.length; depth += 1) folders.add(segments.slice(0, depth).join('/'));
+  }
+  const configs = [...folders].flatMap((folder) => TOOL_CONFIG_NAMES.map((name) => (folder === '' ? name : `${folder}/${name}`)));
+  const workflows = (await repository.listFiles(WORKFLOW_DIRECTORY)).filter((name) => /\.ya?ml$/i.test(name)).map((name) => `${WORKFLOW_DIRECTORY}/${name}`);
+  if (configs.length > MAX_TOOL_CONFIG_READS || workflows.length > MAX_WORKFLOW_READS) {
+    return { path: paths[0] as string, by: `one of ${configs.length} tool configurations and ${workflows.length} workflows, more than are read,` };
+  }
+  for (const config of configs) {
+    const content = await repository.readFile(config);
+    const named = content === null ? undefined : requirementFilesConfigured(config, content).find((path) => paths.includes(path));
+    if (named) return { path: named, by: config };
+  }
+  for (const workflow of workflows) {
+    const content = await repository.readFile(workflow);
+    const named = content === null ? undefined : paths.find((path) => workflowNamesRequirementFile(content, path));
+    if (named) return { path: named, by: workflow };
+  }
+  return null;
 }
 
 /** The names a requirements file usually has, looked for at the repository's root and beside each file the patch touches. */

@@ -5,7 +5,7 @@ import { commitToCommentOn } from '../domain/handoff.js';
 import { NotFoundError, WriteBudgetExhaustedError, errorMessage } from '../errors.js';
 import { planWriteWait } from '../domain/write-wait.js';
 import { applyPlan, failedOutcome, outcomeWithoutEffects, recordDecision } from '../remediation/apply.js';
-import { PatchRefusedError, buildFixFiles } from '../remediation/fix-pr.js';
+import { PatchRefusedError, buildFixFiles, repositoryAt } from '../remediation/fix-pr.js';
 import { guardScope } from '../remediation/guard-store.js';
 import { type PlanInput, type RemediationPlan, planRemediation } from '../remediation/planner.js';
 import { type RepositoryPolicy, type Severity, basePolicy, policyFor } from '../remediation/policy.js';
@@ -120,7 +120,7 @@ async function refusalAtFailingCommit(incident: Incident, analysis: AnalysisSumm
   const [owner, repo] = incident.repository.split('/') as [string, string];
   const ref = incident.headSha;
   try {
-    await buildFixFiles(patch, (path) => github.readFile({ owner, repo }, path, ref));
+    await buildFixFiles(patch, repositoryAt(github, { owner, repo }, ref));
     return null;
   } catch (error) {
     if (error instanceof PatchRefusedError) return error.message.replace(/^patch refused: /, '');

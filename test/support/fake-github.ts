@@ -398,7 +398,15 @@ export class FakeGitHub {
       return reply(permission === 'none' ? NOT_FOUND : json(200, { permission, role_name: permission }));
     }
     if (req.method === 'GET' && (m = match(/^\/repos\/[^/]+\/[^/]+\/contents\/(.+)$/))) {
-      const content = this.files.get(`${decodeURIComponent(m[0] ?? '')}@${url.searchParams.get('ref')}`);
+      const path = decodeURIComponent(m[0] ?? '');
+      const content = this.files.get(`${path}@${url.searchParams.get('ref')}`);
+      const listed = [...this.files.keys()].filter((key) => key.startsWith(`${path}/`) && key.endsWith(`@${url.searchParams.get('ref')}`));
+      if (content === undefined && listed.length > 0) {
+        // A directory: its entries, a file or a folder each, as the contents API lists them.
+        const names = new Set(listed.map((key) => key.slice(path.length + 1, key.lastIndexOf('@'))));
+        const entries = new Map([...names].map((name) => [name.split('/')[0] as string, name.includes('/') ? 'dir' : 'file']));
+        return reply(json(200, [...entries].map(([name, type]) => ({ type, name, path: `${path}/${name}` }))));
+      }
       if (content === undefined) return reply(NOT_FOUND);
       return reply(json(200, { type: 'file', encoding: 'base64', size: content.length, content: Buffer.from(content).toString('base64') }));
     }

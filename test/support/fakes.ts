@@ -103,6 +103,10 @@ export function createFakeGitHub() {
       calls.push({ method: 'readFile', args: [repo, path, ref] });
       return files.get(path) ?? null;
     },
+    async listFiles(repo, directory, ref) {
+      calls.push({ method: 'listFiles', args: [repo, directory, ref] });
+      return [...files.keys()].filter((path) => path.startsWith(`${directory}/`) && !path.slice(directory.length + 1).includes('/')).map((path) => path.slice(directory.length + 1));
+    },
     async commitOnBranch(repo, branch, sha) {
       calls.push({ method: 'commitOnBranch', args: [repo, branch, sha] });
       return memberships.get(sha) ?? { status: 'unknown_commit' };

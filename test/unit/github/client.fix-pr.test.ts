@@ -45,6 +45,18 @@ describe('GitHub client: fix pull requests', () => {
     expect(fake.requests.some((r) => /merge/.test(r.route) || r.method === 'PUT')).toBe(false);
   });
 
+  it('lists the files of a folder at a commit, not its folders; none for a folder or file that is not there', async () => {
+    // Prepare
+    fake.files.set(`.github/workflows/ci.yml@${BASE}`, 'on: push\n');
+    fake.files.set(`.github/workflows/nested/x.yml@${BASE}`, 'on: push\n');
+    fake.files.set(`README.md@${BASE}`, '# app\n');
+
+    // Act / Assert
+    expect(await client.listFiles(repo, '.github/workflows', BASE)).toEqual(['ci.yml']);
+    expect(await client.listFiles(repo, 'docs', BASE)).toEqual([]);
+    expect(await client.listFiles(repo, 'README.md', BASE)).toEqual([]);
+  });
+
   it('keeps the mode of the files it changes: an executable script stays executable', async () => {
     fake.files.set(`scripts/release.sh@${BASE}`, '#!/bin/sh\nexit 1\n');
     fake.fileModes.set(`scripts/release.sh@${BASE}`, '100755');

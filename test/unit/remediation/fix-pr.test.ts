@@ -1,11 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { buildFixFiles, fixBranchName } from '../../../shared/remediation/fix-pr.js';
+import { buildFixFiles, fixBranchName, type RepositoryFiles } from '../../../shared/remediation/fix-pr.js';
 
 const files: Record<string, string> = {
   'src/tax.ts': 'export function total(amount: number) {\n  return Math.round(amount * 1.19);\n}\n',
   'README.md': '# app\n',
 };
-const read = async (path: string) => files[path] ?? null;
+/** The repository as the fix PR reads it: these files, and the folders their paths make. */
+const repositoryOf = (contents: Record<string, string>): RepositoryFiles => ({
+  readFile: async (path) => contents[path] ?? null,
+  listFiles: async (directory) =>
+    Object.keys(contents).filter((path) => path.startsWith(`${directory}/`) && !path.slice(directory.length + 1).includes('/')).map((path) => path.slice(directory.length + 1)),
+});
+const read = repositoryOf(files);
 
 const fix = [
   'diff --git a/src/tax.ts b/src/tax.ts',
@@ -51,7 +57,7 @@ describe('buildFixFiles', () => {
   describe('a pip requirements file by another name (attacker pass, session 28)', () => {
     const addLine = (path: string, context: string, added: string): string =>
       [`diff --git a/${path} b/${path}`, `--- a/${path}`, `+++ b/${path}`, '@@ -1,1 +1,2 @@', ` ${context}`, `+${added}`, ''].join('\n');
-    const repository = (extra: Record<string, string>) => async (path: string) => ({ ...files, ...extra })[path] ?? null;
+    const repository = (extra: Record<string, string>) => repositoryOf({ ...files, ...extra });
 
     it('refuses a file a requirements file names with -r, though the diff shows names alone', async () => {
       const read = repository({ 'requirements.txt': '-r python/deps.txt\n', 'python/deps.txt': 'flask\n' });
@@ -81,6 +87,45 @@ describe('buildFixFiles', () => {
       const patch = [...others.map((path) => addLine(path, 'hello', 'world')), addLine('python/deps.txt', 'flask', 'evil-helpers')].join('');
       // Act / Assert
       await expect(buildFixFiles(patch, read)).rejects.toMatchObject({ name: 'PatchRefusedError', message: expect.stringMatching(/python\/deps\.txt.*requirements\/base\.txt names it/) });
+    });
+
+    it.each([
+      ['a workflow', { '.github/workflows/test.yml': 'jobs:\n  test:\n    steps:\n      - run: |\n          python -m pip install --upgrade pip\n          pip install -r pkg/deps.txt\n' }, /pkg\/deps\.txt.*\.github\/workflows\/test\.yml names it/],
+      ['a workflow step with a working directory', { '.github/workflows/py.yaml': 'steps:\n  - working-directory: pkg\n    run: uv pip install --requirement=deps.txt\n' }, /pkg\/deps\.txt.*py\.yaml names it/],
+      ["tox's deps", { 'tox.ini': '[testenv]\ndeps =\n    -r{toxinidir}/pkg/deps.txt\ncommands = pytest\n' }, /pkg\/deps\.txt.*tox\.ini names it/],
+      ["setuptools' dynamic dependencies in pyproject.toml", { 'pyproject.toml': '[project]\nname = "app"\ndynamic = ["dependencies"]\n\n[tool.setuptools.dynamic]\ndependencies = {file = ["pkg/deps.txt"]}\n' }, /pkg\/deps\.txt.*pyproject\.toml names it/],
+      ["an extra's file list in pyproject.toml, over lines", { 'pyproject.toml': '[tool.setuptools.dynamic.optional-dependencies]\ndev = { file = [\n  "docs/base.txt",\n  "pkg/deps.txt",\n] }\n' }, /pkg\/deps\.txt.*pyproject\.toml names it/],
+      ["setup.cfg's install_requires = file:", { 'pkg/setup.cfg': '[options]\ninstall_requires = file: deps.txt\n' }, /pkg\/deps\.txt.*pkg\/setup\.cfg names it/],
+    ])('refuses a list of names alone that %s tells pip to install (attacker pass, session 29)', async (_label, naming, reason) => {
+      // Prepare: pkg/deps.txt lists names alone (no pin, no option), so only what names it says pip reads it
+      const read = repository({ 'pkg/deps.txt': 'flask\nrequests\n', ...naming });
+      // Act / Assert: it passed before, as a word list would
+      await expect(buildFixFiles(addLine('pkg/deps.txt', 'requests', 'evil-helpers'), read)).rejects.toMatchObject({ name: 'PatchRefusedError', message: expect.stringMatching(reason) });
+    });
+
+    it('refuses a list of names alone unread when the repository has more workflows than are read', async () => {
+      const workflows = Object.fromEntries(Array.from({ length: 41 }, (_, i) => [`.github/workflows/w${i}.yml`, 'on: push\n']));
+      const read = repository({ 'pkg/deps.txt': 'flask\nrequests\n', ...workflows });
+      await expect(buildFixFiles(addLine('pkg/deps.txt', 'requests', 'evil-helpers'), read)).rejects.toMatchObject({ name: 'PatchRefusedError', message: expect.stringMatching(/41 workflows, more than are read/) });
+    });
+
+    it('allows a word list that workflows, tox and pyproject.toml name only otherwise, and reads none of them for prose', async () => {
+      // Prepare: the workflow copies the list, tox names another file, pyproject reads its README
+      const read = repository({
+        'docs/spelling_wordlist.txt': 'asyncio\n',
+        'docs/guide.txt': 'Run the tests with tox.\n',
+        '.github/workflows/docs.yml': 'steps:\n  - run: cp -r docs site && pip install -r requirements.txt && bash -c "echo ok"\n',
+        'tox.ini': '[testenv]\ndeps = -r requirements-dev.txt\n',
+        'pyproject.toml': '[project]\nreadme = "docs/spelling_wordlist.txt"\nlicense = {file = "docs/spelling_wordlist.txt"}\n',
+      });
+      const reads: string[] = [];
+      const counted: RepositoryFiles = { readFile: (path) => (reads.push(path), read.readFile(path)), listFiles: read.listFiles };
+      // Act
+      const list = await buildFixFiles(addLine('docs/spelling_wordlist.txt', 'asyncio', 'dataclass'), read);
+      await buildFixFiles(addLine('docs/guide.txt', 'Run the tests with tox.', 'Or with nox.'), counted);
+      // Assert
+      expect(list).toEqual([{ path: 'docs/spelling_wordlist.txt', content: 'asyncio\ndataclass\n' }]);
+      expect(reads.filter((path) => /tox\.ini|pyproject|setup\.cfg|workflows/.test(path))).toEqual([]);
     });
 
     it('allows a word list that no requirements file names', async () => {
