@@ -127,6 +127,94 @@ export const ASSEMBLED_NAME: DangerousCode = {
 };
 
 /**
+ * A name assembled or decoded at run time, in Ruby: two literals joined (`"sys" + "tem"`, `%w[sys tem].join`), a
+ * literal reversed, decoded (`Base64.decode64`, `unpack1`, `pack`, `[..].map(&:chr)`), interpolated from literals
+ * alone (`"#{'sys'}tem"`) or spelled by an ASCII escape (`"\x73ystem"`).
+ */
+const RB_ASSEMBLED = String.raw`(?:["'][\w.]*["']\s*(?:\+|<<)\s*["':]|%[wi][\[({][^\])}\n]*[\])}]\s*\.\s*join\b|\[\s*["':][^\]\n]*\]\s*\.\s*join\b|\.\s*reverse\b|\b(?:Base64\s*\.\s*\w*decode\w*|decode64|unpack1?|pack)\b|\.\s*chr\b|&:chr\b|"[\w.]*#\{\s*["':]|["'][\w.]*\\x[2-7][0-9a-fA-F])`;
+/**
+ * What follows a Ruby call's name when the method or constant it names is not a literal: after `(`, anything but a
+ * symbol, a string, a block or a heredoc; without parentheses, an identifier that ends the argument (`send name, *args`),
+ * so that prose in a string ("cannot send email") and a block (`instance_eval do`) are not read as one.
+ */
+const RB_NOT_LITERAL = String.raw`(?:\(\s*(?![:"'\s)&{]|%[wiqWIQ]|do\b|<<)|\s+(?!(?:do|then|if|unless|and|or)\b)[a-z_@$][\w.@$]*[?!]?\s*(?:,|\)|$))`;
+/** Ruby's calls that run a method or code named by a string or symbol. */
+const RB_NAMED_CALL = String.raw`(?:send|__send__|public_send|method|public_method|instance_method|const_get|instance_variable_get|class_variable_get|instance_eval|class_eval|module_eval|eval)`;
+
+/**
+ * Ruby that reaches a method, a constant or code by a name nobody can read in the diff: `send`, `public_send`,
+ * `method`, `const_get`, `instance_eval` and their kin given a name assembled or decoded at run time, directly or
+ * through a variable assigned it in the same patch (`m = 'sys' + 'tem'` … `send(m, cmd)`), and `Kernel`'s own `send`,
+ * `public_send`, `method` and `const_get` (and `Object`'s `send`, which reaches `Kernel`'s private methods) given any
+ * name that is not a literal. A call by a variable on another receiver (`record.send(attribute)`, `instance_eval(src)`)
+ * is ordinary Ruby and passes: it is in 178 and 95 of 3,146 Ruby files on the build machine. Read in `.rb` files only:
+ * `socket.send(data)` is JavaScript's everyday call.
+ */
+export const RUBY_DYNAMIC_CALL: DangerousCode = {
+  id: 'assembled-name',
+  re: new RegExp(
+    [
+      String.raw`(?:\.|(?<![\w.]))${RB_NAMED_CALL}\s*\(?\s*[^)\n]{0,120}?${RB_ASSEMBLED}`,
+      String.raw`(?<![\w.])([a-z_]\w*)\s*=\s*[^=\n][^\n]{0,120}?${RB_ASSEMBLED}[\s\S]{0,2000}?(?:\.|(?<![\w.]))${RB_NAMED_CALL}\s*\(?\s*:?\1\b`,
+      String.raw`\b(?:Kernel\s*\.\s*(?:send|__send__|public_send|method|const_get)|Object\s*\.\s*(?:send|__send__))${RB_NOT_LITERAL}`,
+    ].join('|'),
+    'm',
+  ),
+};
+
+/** The same in PHP: two literals joined by `.`, a literal reversed or decoded (`strrev`, `base64_decode`, `hex2bin`, `chr`, `str_rot13`, `pack`), `implode` of literals. */
+const PHP_ASSEMBLED = String.raw`(?:["'][\w\\]*["']\s*\.\s*["']|\b(?:strrev|base64_decode|hex2bin|chr|str_rot13|pack|gzinflate|gzuncompress|urldecode|rawurldecode|convert_uudecode)\s*\(|\b(?:implode|join)\s*\(\s*["'][^"'\n]*["']\s*,\s*\[)`;
+/** PHP's calls that run a function or a command named by a string: a shell's and `call_user_func`'s kin, `assert` (which runs a string before PHP 8). */
+const PHP_NAMED_CALL = String.raw`(?:call_user_func(?:_array)?|forward_static_call(?:_array)?|register_shutdown_function|register_tick_function|array_map|array_walk|usort|shell_exec|exec|system|passthru|proc_open|popen|pcntl_exec|assert)`;
+
+/**
+ * PHP that calls a function or runs a command named by a value nobody can read in the diff: a function named by a
+ * string variable (`${'f'}(…)`), a parenthesised name assembled or decoded at run time (`('sys' . 'tem')(…)`), a
+ * variable function or `call_user_func` whose name was assembled in the same patch (`$f = strrev('metsys');` …
+ * `$f($cmd)`), one of {@link PHP_NAMED_CALL} given an assembled or decoded name or command, `create_function` (a
+ * string made code), and the backtick operator (PHP's `shell_exec`) as a value. A variable function or
+ * `call_user_func` by a variable (`$callback($item)`) is ordinary PHP and passes: it is in 287 and 29 of 6,361 PHP
+ * files on the build machine. Read in `.php` files only: `$(…)` is jQuery, and a backtick is a template literal or Markdown.
+ */
+export const PHP_DYNAMIC_CALL: DangerousCode = {
+  id: 'assembled-name',
+  re: new RegExp(
+    [
+      String.raw`\$\{\s*["'][^}\n]*\}\s*\(`,
+      String.raw`\(\s*${PHP_ASSEMBLED}[^()\n]{0,120}(?:\([^()\n]*\)[^()\n]{0,60})?\)\s*\(`,
+      String.raw`\$(\w+)\s*=\s*[^=\n][^\n]{0,120}?${PHP_ASSEMBLED}[\s\S]{0,2000}?(?:(?<![\w$>:])\$\1\s*\(|\b${PHP_NAMED_CALL}\s*\(\s*\$\1\b)`,
+      String.raw`\b${PHP_NAMED_CALL}\s*\(\s*[^,)\n]{0,120}?${PHP_ASSEMBLED}`,
+      String.raw`\bcreate_function\s*\(`,
+      // The backtick operator as a value (after `=`, `(`, `,`, `.`, `return`, `echo`), outside a quoted string and a
+      // line's trailing comment.
+      String.raw`^(?:[^\x60'"\n/#]|\/(?![/*])|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")*?(?:[=(,.?:]|\breturn|\becho|\bprint)\s*\x60[^\x60\n]+\x60`,
+    ].join('|'),
+    'm',
+  ),
+};
+
+/** Checks that apply to one language's files only, by extension, and the lines that are comments there. */
+const LANGUAGE_SIGNALS: ReadonlyArray<{ extension: RegExp; comment: RegExp; signal: DangerousCode }> = [
+  { extension: /\.(?:rb|rake|ru)$/i, comment: /^\s*#/, signal: RUBY_DYNAMIC_CALL },
+  { extension: /\.(?:php|phtml)$/i, comment: /^\s*(?:\/\/|#(?!\[)|\*|\/\*)/, signal: PHP_DYNAMIC_CALL },
+];
+
+/**
+ * The ids of the language-specific checks that `added` (lines a patch adds to `path`) matches, comment lines left
+ * out; empty for ordinary code and for a language without such checks. Their spelling means something else in
+ * other languages, so they are read by the file's extension.
+ */
+export function languageSignals(path: string, added: readonly string[]): string[] {
+  const found: string[] = [];
+  for (const { extension, comment, signal } of LANGUAGE_SIGNALS) {
+    if (!extension.test(path)) continue;
+    const code = added.filter((line) => !comment.test(line)).join('\n');
+    if (signal.re.test(code) || signal.re.test(code.normalize('NFKC'))) found.push(signal.id);
+  }
+  return found;
+}
+
+/**
  * A download and, elsewhere, a way to run code: `payload = urlopen(url).read()` on one line and `exec(payload)` on
  * the next is the same download-and-run the patterns above refuse on one line. Across lines, whether what runs is
  * what was downloaded is a question of data flow that patterns cannot answer: a test that starts a server and

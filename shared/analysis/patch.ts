@@ -1,5 +1,5 @@
 import { parsePatch } from 'diff';
-import { dangerousCodeSignals } from './dangerous-code.js';
+import { dangerousCodeSignals, languageSignals } from './dangerous-code.js';
 import { looksLikePipRequirements } from './pip-requirements.js';
 import { hidesCode } from './text.js';
 
@@ -193,6 +193,14 @@ export function addedLines(diff: string): string[] {
   }
 }
 
+/** The lines a patch adds to each file it writes, as the applier reads them (Ruby's and PHP's checks go by the file). */
+function addedByFile(diff: string): Array<{ path: string; lines: string[] }> {
+  return parsePatch(diff).flatMap((file) => {
+    const path = appliedPath(file.newFileName, 'b/');
+    return path === null ? [] : [{ path, lines: file.hunks.flatMap((hunk) => hunk.lines.filter((line) => line.startsWith('+')).map((line) => line.slice(1))) }];
+  });
+}
+
 /** A file name as jsdiff's `parsePatch` gives it, as a repository path: prefix removed, null for none or `/dev/null`. */
 export const appliedPath = (name: string | undefined, prefix: 'a/' | 'b/'): string | null =>
   name === undefined || name === '/dev/null' ? null : stripPrefix(name, prefix);
@@ -333,7 +341,7 @@ export function checkPatch(raw: string): PatchCheck {
   }
   const requirements = pipRequirementsShown(diff);
   if (requirements !== null) return { ok: false, reason: `the patch touches a file outside the fix-PR allow-list: ${requirements} (${PIP_REQUIREMENTS_WHY})` };
-  const dangerous = dangerousCodeSignals(added.join('\n'));
+  const dangerous = [...new Set([...dangerousCodeSignals(added.join('\n')), ...addedByFile(diff).flatMap(({ path, lines }) => languageSignals(path, lines))])];
   if (dangerous.length > 0) {
     return { ok: false, reason: `the patch adds code that runs something nobody can review (${dangerous.join(', ')})` };
   }

@@ -314,6 +314,50 @@ describe('checkPatch reads what a patch adds', () => {
     expect(checkAddedLine(addedLine)).toEqual({ ok: false, reason: expect.stringContaining('assembled-name') });
   });
 
+  /** `checkPatch` of a patch that adds `lines` to `path` after an unchanged line. */
+  const checkAddedTo = (path: string, lines: string[]) => checkPatch(gitDiff(path, { body: [' # context', ...lines.map((line) => `+${line}`)] }));
+
+  it.each([
+    // Ruby and PHP, read by the file's extension (attacker pass, session 29).
+    ['a Ruby send of concatenated pieces', 'lib/app/cache.rb', ['Kernel.send("sys" + "tem", cmd)']],
+    ['a Ruby public_send of a reversed name', 'lib/app/cache.rb', ["Kernel.public_send('metsys'.reverse, cmd)"]],
+    ['a Ruby method by a decoded name', 'lib/app/cache.rb', ['m = method(Base64.decode64("c3lzdGVt"))']],
+    ['a Ruby constant by joined pieces', 'lib/app/cache.rb', ["klass = Object.const_get(%w[Fi le].join)"]],
+    ['a Ruby instance_eval of a decoded string', 'lib/app/cache.rb', ['instance_eval(Base64.decode64(PAYLOAD))']],
+    ['a Ruby send through a variable assembled a line before', 'lib/app/cache.rb', ["name = 'ev' + 'al'", 'send(name, code)']],
+    ["Kernel's send by a variable", 'lib/app/cache.rb', ['Kernel.send(action, *args)']],
+    ["Kernel's const_get by a variable", 'app/models/user.rb', ['Kernel.const_get(name).new']],
+    ["Object's send by a variable, without parentheses", 'lib/app/cache.rb', ['Object.send meth, cmd']],
+    ['a PHP function by a string variable name', 'src/Cache.php', ["${'sys' . 'tem'}($cmd);"]],
+    ['a PHP function by a parenthesised assembled name', 'src/Cache.php', ["('sys' . 'tem')($cmd);"]],
+    ['a PHP variable function assembled a line before', 'src/Cache.php', ["$f = strrev('metsys');", '$f($cmd);']],
+    ['a PHP call_user_func of a decoded name', 'src/Cache.php', ["call_user_func(base64_decode('c3lzdGVt'), $cmd);"]],
+    ['a PHP call_user_func of a variable assembled a line before', 'src/Cache.php', ["$fn = implode('', ['sys', 'tem']);", 'call_user_func($fn, $cmd);']],
+    ['a PHP shell_exec of a decoded command', 'src/Cache.php', ["$out = shell_exec(base64_decode($blob));"]],
+    ['a PHP backtick operator', 'src/Cache.php', ['$out = `$cmd`;']],
+    ['a PHP backtick operator returned', 'src/Cache.php', ['return `curl -s $url`;']],
+    ['PHP create_function', 'src/Cache.php', ["$f = create_function('$a', $code);"]],
+  ])('refuses code that runs what it names by a value nobody can read: %s', (_, path, lines) => {
+    expect(checkAddedTo(path, lines)).toEqual({ ok: false, reason: expect.stringContaining('assembled-name') });
+  });
+
+  it.each([
+    ['a Ruby send by a variable', 'lib/app/form.rb', ['value = record.send(attribute)']],
+    ['a Ruby send of an interpolated setter', 'lib/app/form.rb', ['send("#{name}=", value)']],
+    ['a Ruby instance_eval of a block', 'lib/app/dsl.rb', ['builder.instance_eval(&block)', 'config.instance_eval do']],
+    ['a Ruby class_eval heredoc', 'lib/app/dsl.rb', ['class_eval <<~RUBY, __FILE__, __LINE__ + 1']],
+    ['a Ruby constantize', 'lib/app/dsl.rb', ['Object.const_get(camel_cased_word)']],
+    ['Ruby prose about sending', 'lib/app/mailer.rb', ['raise ArgumentError, "cannot send email to #{address}"', '# send the digest']],
+    ['a PHP closure called', 'src/Collection.php', ['return $callback($item, $key);']],
+    ['a PHP call_user_func of a callback', 'src/Collection.php', ['return call_user_func($this->callback, $item);']],
+    ['a PHP function by a prefixed variable', 'src/Normalizer.php', ["if (('is_'.$type)($data)) {"]],
+    ['a PHP SQL name in backticks', 'src/Repo.php', ['$sql = "SELECT `id` FROM `users` WHERE `email` = ?";']],
+    ['a PHP comment with backticks', 'src/Repo.php', ['$x = 1; // see `README`, then `make`', ' * Returns `null` when missing.']],
+    ['JavaScript that spells the same', 'src/socket.ts', ['socket.send(data);', 'const out = `${cmd}`;', "$(selector).on('click', handler);"]],
+  ])('accepts Ruby and PHP that call by a variable or a literal: %s', (_, path, lines) => {
+    expect(checkAddedTo(path, lines).ok).toBe(true);
+  });
+
   it.each([
     ['a global indexed by a variable', 'const ctor = globalThis[name];'],
     ['a global indexed by a literal', 'const buffer = globalThis["Buffer"];'],
