@@ -16,7 +16,7 @@ import { renderComment } from '../../../shared/notify/comment.js';
 import { remediateStep } from '../../../shared/steps/remediate.js';
 import { GitHubUnavailableError } from '../../../shared/errors.js';
 import { loadWebhook } from '../../../infra/local/replay.js';
-import { createFakeGitHub, createMemoryRerunLedger, stepDeps } from '../../support/fakes.js';
+import { createFakeGitHub, createMemoryGuardStore, createMemoryRerunLedger, remediationDeps, stepDeps } from '../../support/fakes.js';
 import { longFailuresLog } from '../../support/long-failures-log.js';
 
 const FLAKY: AnalysisSummary = {
@@ -165,6 +165,29 @@ describe('remediateStep: automatic re-runs', () => {
     expect((await deps.incidents.get(second.incidentId))?.decision?.reason).toMatch(/after our automatic re-run/);
     const previous = await deps.incidents.get(first.incidentId);
     expect(previous?.history.at(-1)).toMatchObject({ event: 'rerun_failed', detail: 'the automatic re-run failed again (incident gh-714523861-11862439017-2)' });
+  });
+
+  it.each([
+    ['pull_request', [false]],
+    ['issues', []],
+  ] as const)("counts its own failed re-run of a %s run for the breaker only when no outsider can repeat the run", async (runEvent, outcomes) => {
+    // Prepare: attempt 1 was re-run by us; attempt 2 failed again. Anyone can open issues: their workflow fails and
+    // its re-runs fail as they arrange, which would open the repository's breaker for its own failures.
+    const github = createFakeGitHub();
+    const guards = createMemoryGuardStore();
+    const { deps } = stepDeps({ github: github.port, reruns: createMemoryRerunLedger(), remediation: remediationDeps({ guards }) });
+    const setEvent = (body: Record<string, any>) => (body.workflow_run.event = runEvent);
+    const first = runTrigger('workflow_run-failure', setEvent);
+    await seedAnalyzed(deps, first);
+    const second = runTrigger('workflow_run-rerun-failure', setEvent);
+    await seedAnalyzed(deps, second);
+
+    // Act
+    await remediateStep({ trigger: second }, deps);
+
+    // Assert (before: the issues run's failed re-run counted a failure; attacker's pass, session 29)
+    expect((await deps.incidents.get(second.incidentId))?.ownRerun).toBe(true);
+    expect(guards.outcomes).toEqual(outcomes);
   });
 
   it('recognises its own re-run from the ledger even when GitHub names a person as the actor', async () => {
