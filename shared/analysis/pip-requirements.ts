@@ -47,14 +47,19 @@ const NEUTRAL = /^\s*(?:#.*|\.{1,2}(?:\/\S*)?\s*(?:\s#.*)?)?$/;
  * word list (names alone) or a test's expected output (`count == 3` among other lines) is not.
  */
 export function looksLikePipRequirements(lines: readonly string[]): boolean {
-  if (lines.some(isPipOnlyLine)) return true;
-  let versioned = false;
+  return lines.some(isPipOnlyLine) || readAsRequirements(lines, VERSIONED_REQUIREMENT);
+}
+
+/** Whether every line is a requirement, a comment or blank (or, with `options`, pip's own), and one matches `proof`. */
+function readAsRequirements(lines: readonly string[], proof: RegExp, options = false): boolean {
+  let proven = false;
   for (const line of lines) {
     if (NEUTRAL.test(line)) continue;
-    if (VERSIONED_REQUIREMENT.test(line)) versioned = true;
-    else if (!BARE_REQUIREMENT.test(line)) return false;
+    const pip = options && isPipOnlyLine(line);
+    if (!(pip || BARE_REQUIREMENT.test(line) || VERSIONED_REQUIREMENT.test(line))) return false;
+    proven ||= pip || proof.test(line);
   }
-  return versioned;
+  return proven;
 }
 
 /** The files a requirements file names with `-r`/`-c` (`--requirement`, `--constraint`), as paths from the repository root. */
@@ -88,13 +93,7 @@ function joinRelative(directory: string, relative: string): string | null {
  * other line before it installs anything, so prose or code never needs it.
  */
 export function couldBePipRequirements(lines: readonly string[]): boolean {
-  let requirement = false;
-  for (const line of lines) {
-    if (NEUTRAL.test(line)) continue;
-    if (!(isPipOnlyLine(line) || VERSIONED_REQUIREMENT.test(line) || BARE_REQUIREMENT.test(line))) return false;
-    requirement = true;
-  }
-  return requirement;
+  return readAsRequirements(lines, /\S/, true);
 }
 
 /** Characters of one configuration file read for the files it names: tox.ini, setup.cfg, pyproject.toml, a workflow. */
@@ -111,10 +110,7 @@ function pathsAfterRequirementOptions(content: string): string[] {
   const found: string[] = [];
   const pattern = /(?:^|[\s'"=(\[,])(?:-[rc]|--(?:requirement|constraint))(?:\s*=\s*|\s*)['"]?([^\s'"`;&|)\],]+)/gm;
   for (const match of content.slice(0, MAX_CONFIG_CHARS).matchAll(pattern)) {
-    const written = match[1]!
-      .replace(/^\{toxinidir\}\/?/, '')
-      .replace(/^\$\{\{\s*github\.workspace\s*\}\}\/?/, '')
-      .replace(/^\$\{?GITHUB_WORKSPACE\}?\/?/, '');
+    const written = match[1]!.replace(/^(?:\{toxinidir\}|\$\{\{\s*github\.workspace\s*\}\}|\$\{?GITHUB_WORKSPACE\}?)\/?/, '');
     if (written !== '' && !written.startsWith('-') && !found.includes(written)) found.push(written);
   }
   return found;
