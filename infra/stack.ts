@@ -674,9 +674,13 @@ export class PipelineGuardStack extends Stack {
     const metricsService = metricsServiceOf(this.stackName);
     const fn = (id: string, props: Omit<GuardFunctionProps, 'logRetention' | 'serviceName'>) =>
       new GuardFunction(this, id, { ...props, logRetention: retention, serviceName: metricsService });
-    const github: Record<string, string> = {
+    // Where GitHub is and which App the credential belongs to: every function that talks to GitHub needs both.
+    const githubEndpoint: Record<string, string> = {
       GITHUB_API_URL: settings.githubApiUrl,
       ...(settings.githubAppId ? { GITHUB_APP_ID: String(settings.githubAppId) } : {}),
+    };
+    const github: Record<string, string> = {
+      ...githubEndpoint,
       // Every function that writes to GitHub draws from the same budget, so they all need the same numbers.
       GITHUB_WRITES_PER_MINUTE: String(settings.githubWrites.perMinute),
       GITHUB_WRITES_PER_HOUR: String(settings.githubWrites.perHour),
@@ -974,9 +978,7 @@ export class PipelineGuardStack extends Stack {
         BASELINE_RUNS: String(settings.gate.baselineRuns),
         GATE_VERIFY_DEFAULT_BRANCH: String(verifyDefaultBranch),
         // It only reads from GitHub (the compare API): the credential, but not the write budget's settings.
-        ...(verifyDefaultBranch
-          ? { GITHUB_API_URL: settings.githubApiUrl, ...(settings.githubAppId ? { GITHUB_APP_ID: String(settings.githubAppId) } : {}) }
-          : {}),
+        ...(verifyDefaultBranch ? githubEndpoint : {}),
       },
     }).useTable(baselines, 'readWrite');
     if (verifyDefaultBranch) evaluateGate.useSecret(credentialKey, credentialSecret);
@@ -1193,8 +1195,7 @@ export class PipelineGuardStack extends Stack {
         // Its pages about incidents the pipeline could not finish are grouped by the policy's escalation rules.
         ...(settings.policyJson ? { POLICY_JSON: settings.policyJson } : {}),
         // It only reads from GitHub (reactions, permissions): the credential, but not the write budget's settings.
-        GITHUB_API_URL: settings.githubApiUrl,
-        ...(settings.githubAppId ? { GITHUB_APP_ID: String(settings.githubAppId) } : {}),
+        ...githubEndpoint,
       },
     })
       .useTable(incidents, 'readWriteDelete')
