@@ -58,6 +58,11 @@ export class NothingToReachError extends Error {
 
 const HINT = 'start the local runtime with "npm start" (in this directory, or set GUARD_DATA_DIR), or set AWS credentials and the table names (INCIDENTS_TABLE, BASELINES_TABLE, EXPERIMENTS_TABLE) of a deployed stack';
 
+/** The AWS SDK found no credentials in its default chain (as opposed to finding ones AWS refuses). */
+export function isMissingAwsCredentials(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'CredentialsProviderError' || error.name === 'ProviderError');
+}
+
 /**
  * One line for an AWS SDK or network error the CLI cannot do anything about, naming what to start or set instead
  * of the SDK's class name; null for errors that already read well.
@@ -65,7 +70,7 @@ const HINT = 'start the local runtime with "npm start" (in this directory, or se
 export function explainReachError(error: unknown): string | null {
   if (!(error instanceof Error)) return null;
   const code = (error as NodeJS.ErrnoException).code ?? (error.cause as NodeJS.ErrnoException | undefined)?.code;
-  if (error.name === 'CredentialsProviderError' || error.name === 'ProviderError') return `no AWS credentials and no running local runtime: ${HINT}`;
+  if (isMissingAwsCredentials(error)) return `no AWS credentials and no running local runtime: ${HINT}`;
   if (['UnrecognizedClientException', 'InvalidSignatureException', 'ExpiredTokenException', 'ExpiredToken'].includes(error.name)) {
     return `AWS refused the credentials (${error.message.split('\n')[0]}): refresh them, or ${HINT}`;
   }

@@ -2,7 +2,7 @@ import type { IncidentDetail } from '../../api/read-api.js';
 import type { Incident } from '../../domain/incident.js';
 import { UsageError, intOption, parseArgs, subcommandError } from '../args.js';
 import { type CliIO, forTerminal } from '../io.js';
-import { NothingToReachError, findLocalRuntime } from '../local-runtime.js';
+import { NothingToReachError, findLocalRuntime, isMissingAwsCredentials } from '../local-runtime.js';
 import type { Command } from './types.js';
 import { INCIDENTS_META } from './meta.js';
 
@@ -25,7 +25,7 @@ async function signedGet(base: URL, path: string, query: Record<string, string>)
     signed = await signer.sign({ method: 'GET', protocol: base.protocol, hostname: base.hostname, path: fullPath, query, headers: { host: base.host } });
   } catch (error) {
     // The CLI's general answer to a missing credential is about tables and the local runtime, which this path reads neither of.
-    if (error instanceof Error && (error.name === 'CredentialsProviderError' || error.name === 'ProviderError')) {
+    if (isMissingAwsCredentials(error)) {
       throw new NothingToReachError(
         'GUARD_API_URL is set, and no AWS credentials were found to sign the request: set them (AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY) for an identity allowed execute-api:Invoke on the read routes, or unset GUARD_API_URL to read the local runtime',
       );
