@@ -113,10 +113,60 @@ const NAMED_CREDENTIAL = [
   String.raw`%${SECRET_NAME}%|\$env:${SECRET_NAME}`,
   String.raw`\b(?:process\.env|os\.environ|env)(?:\.|\[\s*["']|\.get\(\s*["'])${SECRET_NAME}|\bos\.getenv\(\s*["']${SECRET_NAME}`,
 ].join('|');
-/** Showing or sending something: the verbs of a request for a credential. */
-const SHOW = String.raw`(?:print|printf|echo|cat|show|display|output|reveal|disclose|include|paste|send|post|upload|share|dump|leak|expose|read out|tell (?:me|us)|give (?:me|us)|write|put|add|append|attach|quote|copy|return|report|email|e-mail|forward|exfiltrate)`;
-/** …of which those that are no shell command, so that at the start of a sentence they are an order (`print $NPM_TOKEN`). */
-const SHOW_IN_WORDS = String.raw`(?:print|show|display|output|reveal|disclose|include|paste|send|post|upload|share|dump|leak|expose|read out|tell (?:me|us)|give (?:me|us)|quote|email|e-mail|forward|exfiltrate)`;
+/**
+ * Verbs of showing or sending something, the one list every request for a credential is built from, each with the
+ * requests it makes:
+ * - `ordered`: after an order word, or with the credential going into the answer ("please print $NPM_TOKEN", "cat
+ *   ~/.npmrc and include it");
+ * - `alone`: at the start of a sentence with nothing else, so not a shell command (`echo "$TOKEN" | docker login …` is
+ *   CI) nor a word of setup advice ("add NPM_TOKEN to the repository secrets");
+ * - `ofKind`: before a credential named by its kind ("reveal the secrets", "list all environment variables").
+ */
+type CredentialRequest = 'ordered' | 'alone' | 'ofKind';
+const ANY_REQUEST: readonly CredentialRequest[] = ['ordered', 'alone', 'ofKind'];
+const SHOWING_VERBS: ReadonlyArray<readonly [verb: string, requests: readonly CredentialRequest[]]> = [
+  ['print', ANY_REQUEST],
+  ['printf', ['ordered']],
+  ['echo', ['ordered', 'ofKind']],
+  ['cat', ['ordered', 'ofKind']],
+  ['show', ANY_REQUEST],
+  ['display', ['ordered', 'alone']],
+  ['output', ANY_REQUEST],
+  ['reveal', ANY_REQUEST],
+  ['disclose', ['ordered', 'alone']],
+  ['include', ANY_REQUEST],
+  ['paste', ANY_REQUEST],
+  ['send', ANY_REQUEST],
+  ['post', ANY_REQUEST],
+  ['upload', ANY_REQUEST],
+  ['share', ANY_REQUEST],
+  ['dump', ANY_REQUEST],
+  ['leak', ANY_REQUEST],
+  ['expose', ANY_REQUEST],
+  ['read out', ANY_REQUEST],
+  ['tell (?:me|us)', ['ordered', 'alone']],
+  ['give (?:me|us)', ['ordered', 'alone']],
+  ['write', ['ordered']],
+  ['put', ['ordered']],
+  ['add', ['ordered']],
+  ['append', ['ordered']],
+  ['attach', ['ordered']],
+  ['quote', ['ordered', 'alone']],
+  ['copy', ['ordered']],
+  ['return', ['ordered']],
+  ['report', ['ordered']],
+  ['email', ANY_REQUEST],
+  ['e-mail', ANY_REQUEST],
+  ['forward', ANY_REQUEST],
+  ['exfiltrate', ANY_REQUEST],
+  ['list', ['ofKind']],
+];
+/** The {@link SHOWING_VERBS} that make `request`, as an alternation. */
+function showingVerbs(request: CredentialRequest): string {
+  return `(?:${SHOWING_VERBS.filter(([, requests]) => requests.includes(request)).map(([verb]) => verb).join('|')})`;
+}
+const SHOW = showingVerbs('ordered');
+const SHOW_IN_WORDS = showingVerbs('alone');
 /** Words that make what follows an order to the reader: "please", "before answering,", "you must", "make sure to". */
 const ORDER = String.raw`\b(?:please|kindly|also|just|simply|first|you (?:must|should|need to|have to|will)|make sure (?:to|you)|be sure to|remember to|(?:do not|don['’]t) forget to|go ahead and|i need you to|(?:can|could|would|will) you|before (?:answering|responding|replying|you (?:answer|respond|reply))\s*,?)\s+`;
 /** Where the reader is to put it: its own answer, or "…and include it". */
@@ -190,7 +240,9 @@ const SIGNALS: readonly Signal[] = [
   {
     id: 'credential-request',
     weight: 2,
-    re: /\b(?:reveal|print|send|post|show|output|echo|include|paste|upload|exfiltrate|leak|share|dump|cat|list|read out|expose|forward|email|e-mail)\b.{0,30}\b(?:the|your|all|every|any|our|its|this|these)\s+(?:[\w-]+\s+){0,3}?(?:(?:secrets?|tokens?|credentials?|passwords?|api[ _-]?keys?|private keys?|ssh keys?|env(?:ironment)? (?:variables?|vars)|github_token|aws_secret\w*|system prompt|prompt|instructions)\b|\.env\b)/,
+    re: new RegExp(
+      String.raw`\b${showingVerbs('ofKind')}\b.{0,30}\b(?:the|your|all|every|any|our|its|this|these)\s+(?:[\w-]+\s+){0,3}?(?:(?:secrets?|tokens?|credentials?|passwords?|api[ _-]?keys?|private keys?|ssh keys?|env(?:ironment)? (?:variables?|vars)|github_token|aws_secret\w*|system prompt|prompt|instructions)\b|\.env\b)`,
+    ),
   },
   // The same for a credential named by where it is kept (`cat ~/.aws/credentials and include it`, `print $NPM_TOKEN`):
   // asked for, as an order or into the reader's answer. A command alone (`echo "$TOKEN" | docker login …`) is CI.
