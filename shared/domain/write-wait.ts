@@ -25,9 +25,14 @@ export type WriteWaitPlan =
   | { kind: 'wait'; waitSeconds: number; pendingSince: string; pendingRounds: number }
   | { kind: 'give_up'; pendingSince: string; pendingRounds: number; waitedMinutes: number };
 
+/** `waitedMs` in minutes to a tenth, as the wait reports it. */
+function waitedMinutesOf(waitedMs: number): number {
+  return Math.round(waitedMs / 6_000) / 10;
+}
+
 /** How long a write waited, from `sinceMs` to `untilMs`, in minutes to a tenth as the wait reports it: never negative. */
 export function waitedMinutesBetween(sinceMs: number, untilMs: number): number {
-  return Math.round(Math.max(0, untilMs - sinceMs) / 6_000) / 10;
+  return waitedMinutesOf(Math.max(0, untilMs - sinceMs));
 }
 
 /** Spreads the waiters of one burst over a few seconds (same incident and round: same spread, so tests are stable). */
@@ -52,12 +57,11 @@ export function planWriteWait(input: {
   const since = input.previous?.pending && input.previous.since ? input.previous.since : input.now.toISOString();
   const rounds = (input.previous?.pending ? (input.previous.rounds ?? 0) : 0) + 1;
   const waitedMs = Math.max(0, input.now.getTime() - Date.parse(since));
-  const waitedMinutes = waitedMinutesBetween(Date.parse(since), input.now.getTime());
   const base = Math.min(MAX_WRITE_WAIT_SECONDS, Math.max(1, Math.ceil(input.retryAfterSeconds)));
   const waitSeconds = base + spreadSeconds(`${input.incidentId}#${rounds}`, base);
   const boundMs = input.maxWaitMinutes * 60_000;
   if (rounds > MAX_WRITE_WAIT_ROUNDS || waitedMs + waitSeconds * 1000 > boundMs) {
-    return { kind: 'give_up', pendingSince: since, pendingRounds: rounds, waitedMinutes };
+    return { kind: 'give_up', pendingSince: since, pendingRounds: rounds, waitedMinutes: waitedMinutesOf(waitedMs) };
   }
   return { kind: 'wait', waitSeconds, pendingSince: since, pendingRounds: rounds };
 }
