@@ -12,7 +12,6 @@ export interface DueKey {
 }
 
 export interface DueIndex {
-  key(entry: DueKey): { pk: string; sk: string };
   /** Writes the entry with `attributes`, expiring `ttlSeconds` after it is due; the same id and time is the same entry. */
   put(entry: DueKey, attributes: Record<string, unknown>, ttlSeconds: number): Promise<void>;
   /** The entries due by `now` in the days of the look-back, oldest first, at most `limit`, as stored. */
@@ -26,7 +25,6 @@ export function createDueIndex(options: { client: DynamoDBDocumentClient; tableN
   const { client, tableName, prefix } = options;
   const key = (entry: DueKey) => ({ pk: `${prefix}${entry.dueAt.slice(0, 10)}`, sk: `${entry.dueAt}#${entry.id}` });
   return {
-    key,
     async put(entry, attributes, ttlSeconds) {
       await client.send(
         new PutCommand({ TableName: tableName, Item: { ...key(entry), ...attributes, dueAt: entry.dueAt, expiresAt: Math.floor(Date.parse(entry.dueAt) / 1000) + ttlSeconds } }),
