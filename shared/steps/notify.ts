@@ -368,7 +368,8 @@ export async function notifyStep(input: unknown, deps: NotifyDeps): Promise<Noti
 /**
  * The fields a notify round leaves changed on the incident (besides what it appends): notified, unless its comment
  * waits for the write budget (`pendingComment`) or the failure recovered meanwhile; a re-driven execution that got
- * through clears the earlier "nobody was told" mark; and the comment's wait is set, or ended by a comment posted.
+ * through clears the earlier "nobody was told" mark, its comment posted or waiting (a wait is no failure: should a
+ * later round fail for good, the state machine marks it again); and the comment's wait is set, or ended by a comment posted.
  */
 function roundEnd(incident: Incident, pendingComment: Incident['commentPending']): Partial<Incident> {
   return {
@@ -401,9 +402,10 @@ async function deferComment(
   const at = deps.clock().toISOString();
   const first = !incident.commentPending;
   const detail = `waiting for the GitHub write budget; next try at ${pending.retryAt}: ${pending.reason}`;
+  // The round's end as the page decision saw it: a comment that waits is no failed notify, so it also clears that mark.
   const updated = await deps.incidents.update(
     incident.id,
-    { commentPending: pending },
+    roundEnd(incident, pending),
     first
       ? {
           notifications: [{ channel: comment.channel, target: comment.target, outcome: 'pending', detail, at }, ...escalations],

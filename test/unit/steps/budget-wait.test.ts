@@ -5,6 +5,7 @@ import { WriteBudgetExhaustedError } from '../../../shared/errors.js';
 import { triggerFromWorkflowRun } from '../../../shared/ingest/github-webhook.js';
 import { MAX_WRITE_WAIT_ROUNDS, MAX_WRITE_WAIT_SECONDS, planWriteWait } from '../../../shared/domain/write-wait.js';
 import { incidentTimeline } from '../../../shared/api/timeline.js';
+import { fallbackPageDue } from '../../../shared/domain/handoff.js';
 import { analyzeStep } from '../../../shared/steps/analyze.js';
 import { notifyStep } from '../../../shared/steps/notify.js';
 import { remediateStep } from '../../../shared/steps/remediate.js';
@@ -171,6 +172,31 @@ describe('notifyStep with a spent write budget', () => {
     expect(result.commentPending).toBe(true);
     expect(published).toHaveLength(1);
     expect(nextStep(waiting!)).toMatchObject({ human: true, text: expect.stringMatching(/stopped before it could decide/) });
+  });
+
+  it('clears an earlier execution\'s "notify failed" mark when its comment waits for the budget: a deferred comment is no failure', async () => {
+    // Prepare: an earlier execution's Notify failed for good, and the state machine marked the incident (RecordNotifyFailed).
+    const github = budgetedGitHub(1);
+    const { deps, published, trigger: t } = await prepared(github);
+    const markNotifyFailed = (at: string) =>
+      deps.incidents.update(t.incidentId, { notifyFailed: true, notifyFailedAt: at }, { history: [{ at, event: 'notify_failed', detail: 'GitHubRequestError' }] });
+    await markNotifyFailed('2026-11-20T09:50:00.000Z');
+
+    // Act: a later execution reaches Notify, and the write budget defers its comment.
+    const result = await notifyStep({ trigger: t }, deps);
+
+    // Assert: the record says the comment waits, not that the reconciler is about to page for a failed notify.
+    expect(result.commentPending).toBe(true);
+    expect(published).toHaveLength(0);
+    const waiting = (await deps.incidents.get(t.incidentId))!;
+    expect(waiting.notifyFailed).toBe(false);
+    expect(fallbackPageDue(waiting)).toBe(false);
+    expect(incidentTimeline(waiting).map((e) => e.title)).not.toContain('notify failed: waiting for the fallback page');
+    expect(nextStep(waiting)).toMatchObject({ human: false, text: expect.stringMatching(/waits for GitHub's write budget/) });
+
+    // Should a later round fail for good, the state machine marks it again and the reconciler's fallback page is due.
+    await markNotifyFailed('2026-11-20T10:30:00.000Z');
+    expect(fallbackPageDue((await deps.incidents.get(t.incidentId))!)).toBe(true);
   });
 
   it('lets other GitHub errors through for the state machine to retry', async () => {
