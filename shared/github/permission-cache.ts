@@ -13,6 +13,8 @@ export const MAX_KEPT_PERMISSIONS = 1_000;
  * and again spent it for the stages. An answer without write access is kept for {@link DENIED_PERMISSION_TTL_MS} per
  * repository and user, and lookups of one user in flight at once are one, so one outsider costs a lookup a minute per
  * process, whatever they post. Write access is asked every time: one taken away must stop counting at once.
+ * Notify asks it the same of the actor who started a run an outsider can repeat (its escalation key): an outsider
+ * failing such a run again and again costs a lookup a minute, not one per incident.
  */
 export interface PermissionCache {
   permission(github: GitHubPort, repo: RepoRef, user: string): Promise<RepositoryRole>;

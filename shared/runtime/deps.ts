@@ -17,6 +17,7 @@ import { type Config, type SecretArnKey, chatWebhookUrlSchema, requireConfig } f
 import { ConfigError, errorMessage } from '../errors.js';
 import { normalizePrivateKey } from '../github/app-auth.js';
 import { type GitHubAuth, createGitHubClients, staticGitHubClients, writeIdentity } from '../github/clients.js';
+import { createPermissionCache } from '../github/permission-cache.js';
 import { withCommentSlots } from '../github/comment-slot.js';
 import { COMMAND_ANSWER_LEASE_MS, commentSlotLeaseMs, type CommentRetrySettings } from '../github/comment-timing.js';
 import { createDynamoCommentSlots } from '../stores/comment-slots.js';
@@ -582,6 +583,8 @@ export async function createNotifyDeps(config: Config, logger: StepLogger): Prom
     reruns: createRerunLedger(config),
     escalations: createEscalations(config, logger),
     escalationLedger: createEscalationLedger(config),
+    // Kept across the invocations of a warm function, as the ingest function keeps the commenters'.
+    permissions: createPermissionCache(),
     remediation: { policyFile: policyFileOf(config), approvals: createApprovals(config, basics.clock) },
     metrics: createMetrics(config),
     ...(forkWrites ? { forkWrites } : {}),

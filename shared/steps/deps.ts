@@ -2,6 +2,7 @@ import type { AnalyzerOverrides } from '../analysis/providers.js';
 import type { Config } from '../config.js';
 import type { Analyzer, Clock, EscalationLedger, EscalationPublisher, GitHubClients, Metrics, ModelRequestLedger, OutsiderModelBudgets, RerunLedger, StepLogger, WriteLimiter } from '../ports.js';
 import type { IncidentStore } from '../stores/incident-store.js';
+import type { PermissionCache } from '../github/permission-cache.js';
 import type { Learning } from '../knowledge/learning.js';
 import type { ApprovalIndex } from '../remediation/approvals.js';
 import type { GuardStore } from '../remediation/guard-store.js';
@@ -49,6 +50,11 @@ export interface StepDeps {
   escalations: EscalationPublisher;
   /** One open escalation per problem and window (counts of repeats), shared by all executions. */
   escalationLedger: EscalationLedger;
+  /**
+   * Repository permissions asked of GitHub, kept by this process a while when they deny write access
+   * (shared/github/permission-cache.ts): whether the actor who started a run is a writer picks its escalation key.
+   */
+  permissions: PermissionCache;
   clock: Clock;
   logger: StepLogger;
   /**
@@ -93,7 +99,7 @@ export type RemediateDeps = Pick<
 /** Notify reads the policy file and the pending approvals, never runs runbooks or touches guard counters. */
 export type NotifyDeps = Pick<
   StepDeps,
-  'config' | 'incidents' | 'github' | 'reruns' | 'escalations' | 'escalationLedger' | 'clock' | 'logger' | 'metrics' | 'signal'
+  'config' | 'incidents' | 'github' | 'reruns' | 'escalations' | 'escalationLedger' | 'permissions' | 'clock' | 'logger' | 'metrics' | 'signal'
 > & {
   remediation: Pick<RemediationDeps, 'policyFile' | 'approvals'>;
   /**

@@ -195,14 +195,15 @@ async function isOwnRerun(incident: Incident, deps: NotifyDeps): Promise<boolean
 /**
  * Whether a user with write access started the run, for a run an outsider may repeat (not a fork's): its escalations
  * are kept apart from the outsiders' (see `githubProblemKey`). Asked of GitHub (the actor's permission); a bot, an
- * unknown actor or a failed lookup counts as an outsider, whose failures page at most once a window.
+ * unknown actor or a failed lookup counts as an outsider, whose failures page at most once a window. An outsider's
+ * answer is kept a while (`deps.permissions`), so one outsider repeating a failing run costs no lookup per incident.
  */
 async function isStartedByWriter(state: PipelineState, incident: Incident, github: GitHubPort | null, deps: NotifyDeps): Promise<boolean> {
   const actor = triggeringActorOf(state);
   if (!outsiderCanRepeat(incident) || incident.fromFork === true || !isUserLogin(actor) || !github || !incident.repository) return false;
   const [owner, repo] = incident.repository.split('/') as [string, string];
   try {
-    return hasWriteAccess(await github.repositoryPermission({ owner, repo }, actor));
+    return hasWriteAccess(await deps.permissions.permission(github, { owner, repo }, actor));
   } catch (error) {
     deps.logger.warn("could not look up the run's actor's permission; escalating it as an outsider's", { incidentId: incident.id, error: errorMessage(error) });
     return false;

@@ -3,6 +3,7 @@ import { noMetrics } from '../../shared/adapters/metrics.js';
 import type { Config } from '../../shared/config.js';
 import { loadConfig } from '../../shared/config.js';
 import { staticGitHubClients } from '../../shared/github/clients.js';
+import { createPermissionCache } from '../../shared/github/permission-cache.js';
 import { outsiderModelBudgets } from '../../shared/analysis/outsider-budget.js';
 import { COMMENT_MARKER } from '../../shared/notify/comment.js';
 import type { AnalysisResult, Analyzer, BranchMembership, EscalationLedger, EscalationMessage, GitHubPort, ModelBudget, ModelRequestLedger, OutsiderModelBudgets, RecoveryQueue, RepositoryRole, RerunKey, RerunLedger } from '../../shared/ports.js';
@@ -349,6 +350,8 @@ export function stepDeps(
       },
     },
     escalationLedger: createMemoryEscalationLedger(),
+    // On the steps' clock, so a test that moves it also ages the kept answers.
+    permissions: createPermissionCache(() => (overrides.clock ?? clock)().getTime()),
     clock,
     logger: silentLogger,
     remediation: remediationDeps(),
