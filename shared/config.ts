@@ -120,7 +120,7 @@ const configSchema = z.object({
   RECONCILE_MAX_DIGESTS_PER_RUN: z.coerce.number().int().min(1).max(1000).default(25),
   /**
    * Reconciler: incidents whose 👍/👎 it reads per run once their experiment unit is final (nothing read them after
-   * it), and the GitHub calls those reads may make in a run; the rest wait for the next run. 0 reads none.
+   * it), and the GitHub calls those reads may make in a run (each page of a list one); the rest wait for the next run. 0 reads none.
    */
   RECONCILE_MAX_REACTION_READS_PER_RUN: z.coerce.number().int().min(0).max(1000).default(10),
   RECONCILE_MAX_REACTION_CALLS_PER_RUN: z.coerce.number().int().min(1).max(5000).default(50),

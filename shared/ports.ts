@@ -113,6 +113,7 @@ export interface GitHubPort {
     commentId: number,
     content: VoteReaction,
     limit: number,
+    beforePage?: BeforePage,
   ): Promise<Array<{ user: string; content: string; userType: string | null; createdAt: string | null }>>;
   /**
    * Leaves `content` on an issue comment (POST …/issues/comments/{comment_id}/reactions). GitHub keeps one reaction
@@ -146,8 +147,14 @@ export interface GitHubPort {
    * The repository's collaborators with their roles (GET /repos/{owner}/{repo}/collaborators, every affiliation),
    * at most `limit` of them (read 100 a page); `complete` is false when GitHub may have more.
    */
-  listCollaborators(repo: RepoRef, limit: number): Promise<{ collaborators: Array<{ login: string; role: RepositoryRole }>; complete: boolean }>;
+  listCollaborators(repo: RepoRef, limit: number, beforePage?: BeforePage): Promise<{ collaborators: Array<{ login: string; role: RepositoryRole }>; complete: boolean }>;
 }
+
+/**
+ * Called before each page of a listing is requested; what it throws ends the listing there. A caller that budgets its
+ * GitHub calls pays with it for the pages a list really reads, which only the listing knows (one page, or up to its bound).
+ */
+export type BeforePage = () => void;
 
 export interface RerunOptions {
   expectedAttempt?: number;

@@ -21,7 +21,7 @@ import { throttling, type ThrottlingOptions } from '@octokit/plugin-throttling';
 import type { z } from 'zod';
 import { runsForkCodeAsBase } from '../domain/incident.js';
 import { ConfigError, GitHubUnavailableError, ValidationError } from '../errors.js';
-import type { CheckAnnotation, CommentOutcome, FailedJob, FixPullRequest, GitHubPort, JobLogStream, RepoRef, RepositoryRole, WriteLimiter } from '../ports.js';
+import type { BeforePage, CheckAnnotation, CommentOutcome, FailedJob, FixPullRequest, GitHubPort, JobLogStream, RepoRef, RepositoryRole, WriteLimiter } from '../ports.js';
 import { createInstallationTokenCache, type GitHubAppCredentials, type InstallationTokenCache } from './app-auth.js';
 import { fitCommentBody, MAX_MARKER_CHARS } from './comment-limit.js';
 import { COMMENT_POST_TIMEOUT_MS, type CommentTiming, commentCreationBoundMs, DEFAULT_RETRY_BASE_DELAY_MS, retryBackoffMs } from './comment-timing.js';
@@ -352,9 +352,11 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubPort {
     params: Record<string, unknown>,
     schema: z.ZodType<T>,
     maxPages: number,
+    beforePage?: BeforePage,
   ): AsyncGenerator<T, void, undefined> {
     let query: Record<string, string> = {};
     for (let page = 1; page <= maxPages; page += 1) {
+      beforePage?.();
       const response = await call(what, route, { ...params, per_page: 100, ...query });
       yield parseBody(schema, response, what);
       const next = nextPageQuery(response.headers.link);
@@ -364,9 +366,16 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubPort {
   }
 
   /** At most `limit` items of a listing, and whether that was all of it (fewer than `limit` came back). */
-  async function firstItems<T>(what: string, route: string, params: Record<string, unknown>, schema: z.ZodType<T[]>, limit: number): Promise<{ items: T[]; complete: boolean }> {
+  async function firstItems<T>(
+    what: string,
+    route: string,
+    params: Record<string, unknown>,
+    schema: z.ZodType<T[]>,
+    limit: number,
+    beforePage?: BeforePage,
+  ): Promise<{ items: T[]; complete: boolean }> {
     const items: T[] = [];
-    for await (const page of pages(what, route, params, schema, Math.ceil(limit / 100))) items.push(...page);
+    for await (const page of pages(what, route, params, schema, Math.ceil(limit / 100), beforePage)) items.push(...page);
     return { items: items.slice(0, limit), complete: items.length < limit };
   }
 
@@ -820,10 +829,10 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubPort {
 
     botLogin,
 
-    async listCommentReactions(repo, commentId, content, limit) {
+    async listCommentReactions(repo, commentId, content, limit, beforePage) {
       const what = `list ${content} reactions on comment ${commentId} in ${repo.owner}/${repo.repo}`;
       const route = 'GET /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions';
-      const { items } = await firstItems(what, route, { owner: repo.owner, repo: repo.repo, comment_id: commentId, content }, reactionsPageSchema, limit);
+      const { items } = await firstItems(what, route, { owner: repo.owner, repo: repo.repo, comment_id: commentId, content }, reactionsPageSchema, limit, beforePage);
       return items.map((r) => ({ user: r.user?.login ?? '', content: r.content, userType: r.user?.type ?? null, createdAt: r.created_at ?? null }));
     },
 
@@ -978,10 +987,10 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubPort {
       }
     },
 
-    async listCollaborators(repo, limit) {
+    async listCollaborators(repo, limit, beforePage) {
       const what = `list the collaborators of ${repo.owner}/${repo.repo}`;
       const route = 'GET /repos/{owner}/{repo}/collaborators';
-      const { items, complete } = await firstItems(what, route, { owner: repo.owner, repo: repo.repo, affiliation: 'all' }, collaboratorsPageSchema, limit);
+      const { items, complete } = await firstItems(what, route, { owner: repo.owner, repo: repo.repo, affiliation: 'all' }, collaboratorsPageSchema, limit, beforePage);
       return { collaborators: items.map((c) => ({ login: c.login, role: repositoryRole(c.role_name, basePermissionOf(c.permissions)) })), complete };
     },
   };

@@ -174,8 +174,9 @@ export function createRecordedGitHub(options: {
     async botLogin() {
       return options.botLogin ?? 'pipeline-guard[bot]';
     },
-    async listCommentReactions() {
-      // Nobody can react to a comment in the outbox.
+    async listCommentReactions(_repo, _commentId, _content, _limit, beforePage) {
+      // Nobody can react to a comment in the outbox: one empty page.
+      beforePage?.();
       return [];
     },
     async addCommentReaction(repo, commentId, content) {
@@ -203,7 +204,8 @@ export function createRecordedGitHub(options: {
       // No collaborator list is recorded: the account that owns the repository administers it, nobody else writes.
       return username.toLowerCase() === repo.owner.toLowerCase() ? 'admin' : 'read';
     },
-    async listCollaborators(repo) {
+    async listCollaborators(repo, _limit, beforePage) {
+      beforePage?.();
       return { collaborators: [{ login: repo.owner, role: 'admin' }], complete: true };
     },
   };

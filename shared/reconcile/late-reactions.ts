@@ -31,8 +31,8 @@ export interface LateReactionOptions {
   /** Incidents whose reactions a run reads; the rest wait for the next run. */
   maxPerRun: number;
   /**
-   * GitHub calls a run makes for them (a reaction list, the collaborator list or a user's permission each; a list
-   * reads up to its bound of pages): past it, the incident being read and the rest wait for the next run.
+   * GitHub calls a run makes for them (each page of a reaction list or of the collaborator list, as many as the list
+   * really reads, and a user's permission): past it, the incident being read and the rest wait for the next run.
    */
   maxCallsPerRun: number;
   lookbackHours: number;
@@ -54,7 +54,7 @@ function readSince(incident: Incident, dueAt: string): boolean {
   return incident.notifications.some((n) => typeof n.commentId === 'number' && n.at >= dueAt);
 }
 
-/** `port` with the reads a reaction read makes counted against `budget`, which throws once it is spent. */
+/** `port` with the requests a reaction read makes (a list's pages one by one) counted against `budget`, which throws once it is spent. */
 function withCallBudget(port: GitHubPort, budget: { left: number }): GitHubPort {
   const spend = () => {
     if (budget.left <= 0) throw new ReadBudgetSpentError("this reconciler run's GitHub calls for reactions are spent");
@@ -62,8 +62,8 @@ function withCallBudget(port: GitHubPort, budget: { left: number }): GitHubPort 
   };
   return {
     ...port,
-    listCommentReactions: (...args) => (spend(), port.listCommentReactions(...args)),
-    listCollaborators: (...args) => (spend(), port.listCollaborators(...args)),
+    listCommentReactions: (repo, commentId, content, limit) => port.listCommentReactions(repo, commentId, content, limit, spend),
+    listCollaborators: (repo, limit) => port.listCollaborators(repo, limit, spend),
     repositoryPermission: (...args) => (spend(), port.repositoryPermission(...args)),
   };
 }

@@ -6,7 +6,7 @@ import { staticGitHubClients } from '../../shared/github/clients.js';
 import { createPermissionCache } from '../../shared/github/permission-cache.js';
 import { outsiderModelBudgets } from '../../shared/analysis/outsider-budget.js';
 import { COMMENT_MARKER } from '../../shared/notify/comment.js';
-import type { AnalysisResult, Analyzer, BranchMembership, EscalationLedger, EscalationMessage, GitHubPort, ModelBudget, ModelRequestLedger, OutsiderModelBudgets, RecoveryQueue, RepositoryRole, RerunKey, RerunLedger } from '../../shared/ports.js';
+import type { AnalysisResult, Analyzer, BeforePage, BranchMembership, EscalationLedger, EscalationMessage, GitHubPort, ModelBudget, ModelRequestLedger, OutsiderModelBudgets, RecoveryQueue, RepositoryRole, RerunKey, RerunLedger } from '../../shared/ports.js';
 import type { WorkflowRecoveryMessage } from '../../shared/domain/recovery.js';
 import { recordQueuedRecovery } from '../../shared/steps/record-outcome.js';
 import { type ApprovalIndex, approvalKeys } from '../../shared/remediation/approvals.js';
@@ -15,6 +15,19 @@ import type { GuardCounters, GuardStore } from '../../shared/remediation/guard-s
 import type { RunbookRequest, RunbookRunner } from '../../shared/remediation/runbook-runner.js';
 import { type RemediationDeps, type StepDeps, silentLogger } from '../../shared/steps/deps.js';
 import { createMemoryStore } from './memory-store.js';
+
+/**
+ * The pages of 100 the GitHub client requests for a listing of `total` items read up to `limit`: one at least, then
+ * one more while GitHub has more and the limit allows; `beforePage` is paid before each, and the listing counts as
+ * `requested` once its first page is (a listing refused before it asked GitHub anything made no call).
+ */
+function readPages(total: number, limit: number, beforePage: BeforePage | undefined, requested: () => void): void {
+  const pages = Math.min(Math.ceil(limit / 100), Math.max(1, Math.ceil(total / 100)));
+  for (let page = 0; page < pages; page += 1) {
+    beforePage?.();
+    if (page === 0) requested();
+  }
+}
 
 /** A GitHubPort that records calls and keeps one comment per PR, for step unit tests. */
 export function createFakeGitHub() {
@@ -85,9 +98,10 @@ export function createFakeGitHub() {
     async botLogin() {
       return 'pipeline-guard[bot]';
     },
-    async listCommentReactions(repo, commentId, content, limit) {
-      calls.push({ method: 'listCommentReactions', args: [repo, commentId, content, limit] });
-      return [...reactions, ...(reacted.get(commentId) ?? [])].filter((reaction) => reaction.content === content).slice(0, limit);
+    async listCommentReactions(repo, commentId, content, limit, beforePage) {
+      const all = [...reactions, ...(reacted.get(commentId) ?? [])].filter((reaction) => reaction.content === content);
+      readPages(all.length, limit, beforePage, () => calls.push({ method: 'listCommentReactions', args: [repo, commentId, content, limit] }));
+      return all.slice(0, limit);
     },
     async addCommentReaction(...args) {
       calls.push({ method: 'addCommentReaction', args });
@@ -120,10 +134,10 @@ export function createFakeGitHub() {
       calls.push({ method: 'repositoryPermission', args: [repo, username] });
       return permissions.get(username) ?? 'none';
     },
-    async listCollaborators(repo, limit) {
-      calls.push({ method: 'listCollaborators', args: [repo, limit] });
+    async listCollaborators(repo, limit, beforePage) {
       // Everyone with a role but none, as GitHub lists them; `complete` as the client reports it.
       const collaborators = [...permissions].filter(([, role]) => role !== 'none').map(([login, role]) => ({ login, role }));
+      readPages(collaborators.length, limit, beforePage, () => calls.push({ method: 'listCollaborators', args: [repo, limit] }));
       return { collaborators: collaborators.slice(0, limit), complete: collaborators.length < limit };
     },
   };

@@ -8,6 +8,8 @@ import { readLateReactions } from '../../../shared/reconcile/late-reactions.js';
 import { silentLogger } from '../../../shared/steps/deps.js';
 import type { ReactionReadDue, ReactionReads } from '../../../shared/stores/reaction-reads.js';
 import { createFakeGitHub } from '../../support/fakes.js';
+import { type FakeGitHub, clientFor } from '../../support/fake-github.js';
+import { eachTestWithFakeGitHub } from '../github/fake-server.js';
 import { createMemoryStore } from '../../support/memory-store.js';
 
 const NOW = new Date('2026-11-21T10:00:00Z');
@@ -120,5 +122,60 @@ describe('late reads of reactions: bounded per run', () => {
     expect(listed).toMatchObject({ read: [], counted: 0, failed: [] });
     expect(marked.read).toEqual([]);
     expect(marked.failed).toEqual(['i-1', 'i-2', 'i-3']);
+  });
+});
+
+describe('late reads of reactions: the run\'s GitHub calls are the pages it reads', () => {
+  let fake: FakeGitHub;
+  eachTestWithFakeGitHub((started) => {
+    fake = started;
+  });
+
+  /**
+   * One incident due whose comment has 250 👍 (three pages of 100), one 👎 (one page), and more voters than are asked
+   * one by one, so the collaborator list is read too (one page): five requests to GitHub in all.
+   */
+  async function oneBusyComment() {
+    const incidents = createMemoryStore();
+    const reactedAt = '2026-11-21T08:30:00Z';
+    fake.reactions.set(41, [
+      ...Array.from({ length: 250 }, (_, i) => ({ content: '+1', created_at: reactedAt, user: { login: `voter-${i}`, type: 'User' } })),
+      { content: '-1', created_at: reactedAt, user: { login: 'maya', type: 'User' } },
+    ]);
+    fake.permissions.set('maya', 'write');
+    const incident = newIncident(
+      {
+        id: 'i-1', source: 'github', repository: 'octo/app', pullRequest: 7,
+        notifications: [{ channel: 'github_comment', target: 'octo/app#7', outcome: 'created', detail: null, at: '2026-11-21T08:00:00.000Z', commentId: 41 }],
+      },
+      NOW,
+    );
+    await incidents.create(incident, null);
+    const reads = memoryReactionReads([{ incidentId: 'i-1', dueAt: DUE_AT }]);
+    const votes = recordingVotes();
+    const deps = { reactionReads: reads, incidents, github: async () => staticGitHubClients(clientFor(fake)), votes, clock: () => NOW, logger: silentLogger };
+    return { deps, reads, votes };
+  }
+
+  it('stops a read before it requests more pages than the run may, and the incident waits for the next run', async () => {
+    const { deps, reads, votes } = await oneBusyComment();
+
+    const result = await readLateReactions(deps, { maxPerRun: 10, maxCallsPerRun: 4, lookbackHours: 48 });
+
+    expect(fake.apiCalls().length).toBeLessThanOrEqual(4);
+    expect(result).toMatchObject({ read: [], failed: ['i-1'] });
+    expect(votes.given).toEqual([]);
+    expect(reads.left()).toEqual(['i-1']);
+  });
+
+  it('counts the pages a list read, not the pages it may read: five requests are five calls', async () => {
+    const { deps, reads, votes } = await oneBusyComment();
+
+    const result = await readLateReactions(deps, { maxPerRun: 10, maxCallsPerRun: 5, lookbackHours: 48 });
+
+    expect(fake.apiCalls()).toHaveLength(5);
+    expect(result).toMatchObject({ read: ['i-1'], failed: [] });
+    expect(votes.given).toEqual(['i-1:maya:down']);
+    expect(reads.left()).toEqual([]);
   });
 });
