@@ -4,10 +4,8 @@ import { type Incident, newIncident } from '../../shared/domain/incident.js';
 import type { Category } from '../../shared/logs/types.js';
 import { experimentReport, renderExperimentReport } from '../../shared/experiments/report.js';
 import { summarizeHistory } from '../../shared/knowledge/history.js';
-import { createLearning } from '../../shared/knowledge/learning.js';
-import { ENTRY_LOOKUP } from '../../shared/knowledge/lookup.js';
-import { silentLogger } from '../../shared/steps/deps.js';
 import { createIncidentStore } from '../../shared/stores/incident-store.js';
+import { learningOn } from '../support/learning.js';
 import { scratchStoreForFile } from '../support/harness.js';
 
 /**
@@ -22,7 +20,7 @@ const minutes = (n: number) => new Date(T0.getTime() + n * 60_000);
 function setup(category: Category) {
   let now = T0;
   const client = scratch.store.documents();
-  const learning = createLearning({ client, tables: { incidents: 'incidents', experiments: 'experiments', baselines: 'baselines' }, clock: () => now, logger: silentLogger, entryLookup: ENTRY_LOOKUP, ttlDays: 400 });
+  const learning = learningOn(client, () => now);
   const incidents = createIncidentStore({ client, tableName: 'incidents', ttlDays: 30 });
   return {
     learning,

@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type AnalysisSummary, type Incident, newIncident } from '../../shared/domain/incident.js';
-import { createLearning } from '../../shared/knowledge/learning.js';
-import { ENTRY_LOOKUP } from '../../shared/knowledge/lookup.js';
-import { silentLogger } from '../../shared/steps/deps.js';
 import { createIncidentStore } from '../../shared/stores/incident-store.js';
+import { learningOn } from '../support/learning.js';
 import { scratchStoreForFile } from '../support/harness.js';
 
 /**
@@ -21,7 +19,7 @@ function analysis(fix: string): AnalysisSummary {
 
 function setup(fingerprint = FINGERPRINT, firstRun = 9000) {
   const client = scratch.store.documents();
-  const learning = createLearning({ client, tables: { incidents: 'incidents', experiments: 'experiments', baselines: 'baselines' }, clock: () => new Date(), logger: silentLogger, entryLookup: ENTRY_LOOKUP, ttlDays: 400 });
+  const learning = learningOn(client);
   const incidents = createIncidentStore({ client, tableName: 'incidents', ttlDays: 30 });
   let run = firstRun;
   /** A failure whose analysis proposed `fix`, re-run by the guard: then resolved, or its re-run failed again. */

@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Incident, newIncident } from '../../shared/domain/incident.js';
 import { summarizeHistory } from '../../shared/knowledge/history.js';
-import { createLearning } from '../../shared/knowledge/learning.js';
-import { ENTRY_LOOKUP } from '../../shared/knowledge/lookup.js';
-import { silentLogger } from '../../shared/steps/deps.js';
+import { learningOn } from '../support/learning.js';
 import { type ScratchStore, startScratchStore } from '../support/harness.js';
 
 /** The knowledge lookup's reads against the embedded store: what each lookup costs, and that no entry is missed. */
@@ -19,14 +17,7 @@ afterAll(async () => {
 
 function counted() {
   const { client, calls } = store.countedDocuments();
-  const learning = createLearning({
-    client,
-    tables: { incidents: 'incidents', experiments: 'experiments', baselines: 'baselines' },
-    clock: () => new Date(),
-    logger: silentLogger,
-    entryLookup: ENTRY_LOOKUP,
-    ttlDays: 400,
-  });
+  const learning = learningOn(client);
   return { learning, calls };
 }
 

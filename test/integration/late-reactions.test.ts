@@ -2,10 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { type Incident, newIncident } from '../../shared/domain/incident.js';
 import { experimentReport } from '../../shared/experiments/report.js';
 import { summarizeHistory } from '../../shared/knowledge/history.js';
-import { createLearning } from '../../shared/knowledge/learning.js';
-import { ENTRY_LOOKUP } from '../../shared/knowledge/lookup.js';
-import { silentLogger } from '../../shared/steps/deps.js';
 import { createDocumentClient } from '../../shared/stores/dynamo.js';
+import { learningOn } from '../support/learning.js';
 import { useLocalRuntime } from '../support/harness.js';
 
 /**
@@ -39,10 +37,7 @@ let units = 0;
 async function unitNotifiedAt(failedAt: Date) {
   units += 1;
   const client = createDocumentClient({ region: 'us-east-1', endpoint: harness.runtime.env.DYNAMODB_ENDPOINT as string });
-  const learning = createLearning({
-    client, tables: { incidents: 'incidents', experiments: 'experiments', baselines: 'baselines' }, clock: () => failedAt, logger: silentLogger, entryLookup: ENTRY_LOOKUP,
-    ttlDays: 400,
-  });
+  const learning = learningOn(client, () => failedAt);
   const fingerprint = `feed${units}`.padEnd(12, '0');
   const id = `late-${units}`;
   await learning.experiments.create(

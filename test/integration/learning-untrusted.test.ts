@@ -3,12 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { assessFlakiness } from '../../shared/baselines/flaky.js';
 import { type AnalysisSummary, type Incident, newIncident } from '../../shared/domain/incident.js';
 import { summarizeHistory } from '../../shared/knowledge/history.js';
-import { createLearning } from '../../shared/knowledge/learning.js';
 import { assignVariant } from '../../shared/experiments/assign.js';
 import type { KnowledgeEntry } from '../../shared/knowledge/entry.js';
-import { ENTRY_LOOKUP, matchEntries } from '../../shared/knowledge/lookup.js';
-import { silentLogger } from '../../shared/steps/deps.js';
+import { matchEntries } from '../../shared/knowledge/lookup.js';
 import { createIncidentStore } from '../../shared/stores/incident-store.js';
+import { learningOn } from '../support/learning.js';
 import { scratchStoreForFile } from '../support/harness.js';
 
 /**
@@ -31,7 +30,7 @@ function analysis(fix: string, injection: AnalysisSummary['injection'] | null): 
 /** A failure of job `test` in workflow `CI`, resolved by a passing re-run (attempt 2) of the same run. */
 async function resolvedByRerun(id: string, runId: number, fields: Pick<Incident, 'fromFork' | 'fingerprint' | 'analysis'> & Partial<Pick<Incident, 'runEvent'>>) {
   const client = scratch.store.documents();
-  const learning = createLearning({ client, tables: { incidents: 'incidents', experiments: 'experiments', baselines: 'baselines' }, clock: () => new Date(), logger: silentLogger, entryLookup: ENTRY_LOOKUP, ttlDays: 400 });
+  const learning = learningOn(client);
   const incidents = createIncidentStore({ client, tableName: 'incidents', ttlDays: 30 });
   const incident = newIncident(
     {
@@ -93,7 +92,7 @@ describe('learning from untrusted outcomes', () => {
   it('takes no failed re-run of a run any outsider can cause again as a failure of the re-run', async () => {
     // Prepare: an `issues` workflow failed and the guard re-ran it
     const client = scratch.store.documents();
-    const learning = createLearning({ client, tables: { incidents: 'incidents', experiments: 'experiments', baselines: 'baselines' }, clock: () => new Date(), logger: silentLogger, entryLookup: ENTRY_LOOKUP, ttlDays: 400 });
+    const learning = learningOn(client);
     const incidents = createIncidentStore({ client, tableName: 'incidents', ttlDays: 30 });
     const decision = { action: 'rerun_failed_jobs' as const, reason: 'transient', applied: true, result: 'rerun requested', dryRun: false, decidedAt: new Date().toISOString() };
     const incident = newIncident({ id: 'gh-1-531-1', source: 'github', repository: 'acme/app', fingerprint: 'fp-issues-rerun', fromFork: false, runEvent: 'issues', decision }, new Date());
@@ -130,7 +129,7 @@ describe('learning from untrusted outcomes', () => {
   it("assigns a fork's incident to no experiment, and the repository's own incident to one", async () => {
     // Prepare: an experiment on dependency failures
     const client = scratch.store.documents();
-    const learning = createLearning({ client, tables: { incidents: 'incidents', experiments: 'experiments', baselines: 'baselines' }, clock: () => new Date(), logger: silentLogger, entryLookup: ENTRY_LOOKUP, ttlDays: 400 });
+    const learning = learningOn(client);
     const variants = [{ name: 'comment', action: 'comment_only' as const, weight: 50 }, { name: 'rerun', action: 'rerun_failed_jobs' as const, weight: 50 }];
     await learning.experiments.create({ id: 'deps-rerun', categories: ['dependency'], variants, metric: { kind: 'positive_feedback' } }, new Date());
     const failure = (id: string, fromFork: boolean) =>
@@ -149,7 +148,7 @@ describe('learning from untrusted outcomes', () => {
     // Prepare: an experiment on configuration failures; anyone can open issues, so a workflow on `issues` fails and
     // passes when they like, and each of its failures on the default branch's commit would be one more sample
     const client = scratch.store.documents();
-    const learning = createLearning({ client, tables: { incidents: 'incidents', experiments: 'experiments', baselines: 'baselines' }, clock: () => new Date(), logger: silentLogger, entryLookup: ENTRY_LOOKUP, ttlDays: 400 });
+    const learning = learningOn(client);
     const variants = [{ name: 'comment', action: 'comment_only' as const, weight: 50 }, { name: 'escalate', action: 'escalate' as const, weight: 50 }];
     await learning.experiments.create({ id: 'config-triage', categories: ['configuration'], variants, metric: { kind: 'recovered_within', minutes: 60 } }, new Date());
     const failure = (id: string, runEvent: string, sha: string) =>
@@ -170,7 +169,7 @@ describe('learning from untrusted outcomes', () => {
     // Prepare: someone who can push grinds commit SHAs (amending the message) until the public formula puts them
     // in the arm they want, as they could with SHA-256 of the experiment id and the key alone
     const client = scratch.store.documents();
-    const learning = createLearning({ client, tables: { incidents: 'incidents', experiments: 'experiments', baselines: 'baselines' }, clock: () => new Date(), logger: silentLogger, entryLookup: ENTRY_LOOKUP, ttlDays: 400 });
+    const learning = learningOn(client);
     const variants = [{ name: 'comment', action: 'comment_only' as const, weight: 50 }, { name: 'escalate', action: 'escalate' as const, weight: 50 }];
     const created = await learning.experiments.create({ id: 'compile-triage', categories: ['compilation'], variants, metric: { kind: 'recovered_within', minutes: 60 } }, new Date());
     const shas = Array.from({ length: 400 }, (_, i) => i.toString(16).padStart(40, 'f'));
@@ -195,7 +194,7 @@ describe('learning from untrusted outcomes', () => {
     // Prepare: an experiment stored as deployments before the secret stored it (no assignmentSalt on its item), one
     // unit assigned before the upgrade, and SHAs ground with the public formula to land in one arm
     const client = scratch.store.documents();
-    const learning = createLearning({ client, tables: { incidents: 'incidents', experiments: 'experiments', baselines: 'baselines' }, clock: () => new Date(), logger: silentLogger, entryLookup: ENTRY_LOOKUP, ttlDays: 400 });
+    const learning = learningOn(client);
     const variants = [{ name: 'comment', action: 'comment_only' as const, weight: 50 }, { name: 'escalate', action: 'escalate' as const, weight: 50 }];
     const created = await learning.experiments.create({ id: 'lint-triage', categories: ['lint'], variants, metric: { kind: 'recovered_within', minutes: 60 } }, new Date());
     await client.send(new UpdateCommand({ TableName: 'experiments', Key: { pk: 'EXPERIMENTS', sk: 'EXP#lint-triage' }, UpdateExpression: 'REMOVE assignmentSalt' }));

@@ -3,13 +3,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Incident, newIncident } from '../../shared/domain/incident.js';
 import { experimentReport } from '../../shared/experiments/report.js';
 import { summarizeHistory } from '../../shared/knowledge/history.js';
-import { createLearning } from '../../shared/knowledge/learning.js';
-import { ENTRY_LOOKUP } from '../../shared/knowledge/lookup.js';
 import { collectReactionFeedback } from '../../shared/knowledge/reactions.js';
 import { silentLogger } from '../../shared/steps/deps.js';
 import { createIncidentStore, incidentKey } from '../../shared/stores/incident-store.js';
 import { REACTION_FEEDBACK_COMMENT } from '../../shared/knowledge/feedback-source.js';
 import { FakeGitHub, clientFor } from '../support/fake-github.js';
+import { learningOn } from '../support/learning.js';
 import { scratchStoreForFile } from '../support/harness.js';
 
 /**
@@ -45,7 +44,7 @@ let experimentCount = 0;
 async function experimentWithOneUnit() {
   let now = T0;
   const client = scratch.store.documents();
-  const learning = createLearning({ client, tables: { incidents: 'incidents', experiments: 'experiments', baselines: 'baselines' }, clock: () => now, logger: silentLogger, entryLookup: ENTRY_LOOKUP, ttlDays: 400 });
+  const learning = learningOn(client, () => now);
   const incidents = createIncidentStore({ client, tableName: 'incidents', ttlDays: 30 });
   experimentCount += 1;
   const id = `thumbs-${experimentCount}`;

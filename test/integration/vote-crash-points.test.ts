@@ -3,13 +3,12 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type AnalysisSummary, type Incident, newIncident } from '../../shared/domain/incident.js';
 import { summarizeHistory } from '../../shared/knowledge/history.js';
-import { createLearning } from '../../shared/knowledge/learning.js';
-import { ENTRY_LOOKUP } from '../../shared/knowledge/lookup.js';
 import { entryKey } from '../../shared/knowledge/store.js';
 import { finishPendingVotes } from '../../shared/reconcile/pending-votes.js';
 import { silentLogger } from '../../shared/steps/deps.js';
 import { createIncidentStore } from '../../shared/stores/incident-store.js';
 import { repositoryKey } from '../../shared/domain/repository-key.js';
+import { learningOn } from '../support/learning.js';
 import { scratchStoreForFile } from '../support/harness.js';
 
 /**
@@ -53,8 +52,6 @@ beforeAll(() => {
   documents = scratch.store.documents();
   incidents = createIncidentStore({ client: documents, tableName: 'incidents', ttlDays: 30 });
 });
-const learningOn = (client: DynamoDBDocumentClient, now: () => Date) =>
-  createLearning({ client, tables: { incidents: 'incidents', experiments: 'experiments', baselines: 'baselines' }, clock: now, logger: silentLogger, entryLookup: ENTRY_LOOKUP, ttlDays: 400 });
 
 let experimentCreated = false;
 

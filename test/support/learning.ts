@@ -1,0 +1,9 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createLearning } from '../../shared/knowledge/learning.js';
+import { ENTRY_LOOKUP } from '../../shared/knowledge/lookup.js';
+import { silentLogger } from '../../shared/steps/deps.js';
+
+/** The learning loop on a scratch store's tables (`incidents`, `experiments`, `baselines`), as the knowledge stage builds it. */
+export function learningOn(client: DynamoDBDocumentClient, clock: () => Date = () => new Date()) {
+  return createLearning({ client, tables: { incidents: 'incidents', experiments: 'experiments', baselines: 'baselines' }, clock, logger: silentLogger, entryLookup: ENTRY_LOOKUP, ttlDays: 400 });
+}
