@@ -51,6 +51,14 @@ describe.skipIf(!handlersExist)('real bundling', () => {
     expect(bytes).toBeLessThanOrEqual(MAX_BUNDLE_BYTES);
   });
 
+  it.each(FUNCTION_NAMES)('%s: ships the bundled packages’ license notices beside the code, not in it', (name) => {
+    const { path } = bundleOf(name);
+    const notices = readFileSync(`${path}.LEGAL.txt`, 'utf8');
+    // Every function bundles Powertools' Logger and the SDK; their notices name the package they came from.
+    expect(notices).toContain('@aws-lambda-powertools/');
+    expect(readFileSync(path, 'utf8')).not.toContain('Bundled license information');
+  });
+
   it.each(FUNCTION_NAMES)('%s: loads the event-stream serde it leaves out only on demand, never at start', (name) => {
     const code = readFileSync(bundleOf(name).path, 'utf8');
     const quoted = JSON.stringify(EVENT_STREAM_SERDE);
