@@ -137,9 +137,9 @@ const RB_ASSEMBLED = String.raw`(?:["'][\w.]*["']\s*(?:\+|<<)\s*["':]|%[wi][\[({
  * symbol, a string, a block or a heredoc; without parentheses, an identifier that ends the argument (`send name, *args`),
  * so that prose in a string ("cannot send email") and a block (`instance_eval do`) are not read as one.
  */
-const RB_NOT_LITERAL = String.raw`(?:\(\s*(?![:"'\s)&{]|%[wiq]|do\b|<<)|\s+(?!(?:do|then|if|unless|and|or)\b)[a-z_@$][\w.@$]*[?!]?\s*(?:,|\)|$))`;
+const RB_NOT_LITERAL = String.raw`(?:\(\s*(?![:"'\s)&{]|%[wiqWIQ]|do\b|<<)|\s+(?!(?:do|then|if|unless|and|or)\b)[a-z_@$][\w.@$]*[?!]?\s*(?:,|\)|$))`;
 /** Ruby's calls that run a method or code named by a string or symbol. */
-const RB_NAMED_CALL = String.raw`(?:send|__send__|public_send|method|const_get|instance_variable_get|instance_eval|class_eval|module_eval|eval)`;
+const RB_NAMED_CALL = String.raw`(?:send|__send__|public_send|method|public_method|instance_method|const_get|instance_variable_get|class_variable_get|instance_eval|class_eval|module_eval|eval)`;
 
 /**
  * Ruby that reaches a method, a constant or code by a name nobody can read in the diff: `send`, `public_send`,
@@ -163,9 +163,12 @@ export const RUBY_DYNAMIC_CALL: DangerousCode = {
 };
 
 /** The same in PHP: two literals joined by `.`, a literal reversed or decoded (`strrev`, `base64_decode`, `hex2bin`, `chr`, `str_rot13`, `pack`), `implode` of literals. */
-const PHP_ASSEMBLED = String.raw`(?:["'][\w\\]*["']\s*\.\s*["']|\b(?:strrev|base64_decode|hex2bin|chr|str_rot13|pack|gzinflate|urldecode)\s*\(|\b(?:implode|join)\s*\(\s*["'][^"'\n]*["']\s*,\s*\[)`;
-/** PHP's calls that run a function or a command named by a string: a shell's and `call_user_func`'s kin, `assert` (which runs a string before PHP 8). */
-const PHP_NAMED_CALL = String.raw`(?:call_user_func(?:_array)?|register_shutdown_function|array_map|array_walk|shell_exec|exec|system|passthru|proc_open|popen|pcntl_exec|assert)`;
+const PHP_ASSEMBLED = String.raw`(?:["'][\w\\]*["']\s*\.\s*["']|\b(?:strrev|base64_decode|hex2bin|chr|str_rot13|pack|gzinflate|gzuncompress|urldecode|rawurldecode|convert_uudecode)\s*\(|\b(?:implode|join)\s*\(\s*["'][^"'\n]*["']\s*,\s*\[)`;
+/**
+ * PHP's calls that run a function or a command named by their first argument: a shell's and `call_user_func`'s kin,
+ * `assert` (which runs a string before PHP 8). `usort` and `array_walk` take theirs second and are not read.
+ */
+const PHP_NAMED_CALL = String.raw`(?:call_user_func(?:_array)?|forward_static_call(?:_array)?|register_shutdown_function|register_tick_function|array_map|shell_exec|exec|system|passthru|proc_open|popen|pcntl_exec|assert)`;
 
 /**
  * PHP that calls a function or runs a command named by a value nobody can read in the diff: a function named by a

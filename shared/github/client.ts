@@ -870,7 +870,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubPort {
     },
 
     async listFiles(repo, directory, ref) {
-      const what = `list ${directory} in ${repo.repo}`;
+      const what = `list ${directory} at ${ref.slice(0, 12)} in ${repo.owner}/${repo.repo}`;
       try {
         const response = await call(what, 'GET /repos/{owner}/{repo}/contents/{path}', { owner: repo.owner, repo: repo.repo, path: directory, ref });
         // A file at that path answers with an object, not a listing: no files in a directory of that name.

@@ -118,7 +118,7 @@ async function requirementsConfiguring(paths: readonly string[], repository: Rep
   const configs = [...folders].flatMap((folder) => TOOL_CONFIG_NAMES.map((name) => (folder === '' ? name : `${folder}/${name}`)));
   const workflows = (await repository.listFiles(WORKFLOW_DIRECTORY)).filter((name) => /\.ya?ml$/i.test(name)).map((name) => `${WORKFLOW_DIRECTORY}/${name}`);
   if (configs.length > MAX_TOOL_CONFIG_READS || workflows.length > MAX_WORKFLOW_READS) {
-    return { path: paths[0] as string, by: `one of ${workflows.length} workflows (more than are read)` };
+    return { path: paths[0] as string, by: `one of ${configs.length} tool configurations and ${workflows.length} workflows, more than are read,` };
   }
   for (const config of configs) {
     const content = await repository.readFile(config);

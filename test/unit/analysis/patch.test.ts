@@ -337,6 +337,14 @@ describe('checkPatch reads what a patch adds', () => {
     ['a PHP backtick operator', 'src/Cache.php', ['$out = `$cmd`;']],
     ['a PHP backtick operator returned', 'src/Cache.php', ['return `curl -s $url`;']],
     ['PHP create_function', 'src/Cache.php', ["$f = create_function('$a', $code);"]],
+    ['a Ruby public_method of joined %w pieces', 'lib/app/cache.rb', ['m = public_method(%w[sys tem].join)']],
+    ['a Ruby instance_method of concatenated pieces', 'lib/app/cache.rb', ["Kernel.instance_method('sys' + 'tem')"]],
+    ['a Ruby class_variable_get of a decoded name', 'lib/app/cache.rb', ['klass.class_variable_get(Base64.decode64(NAME))']],
+    ['a PHP forward_static_call of a decoded name', 'src/Cache.php', ["forward_static_call(base64_decode('c3lzdGVt'), $cmd);"]],
+    ['a PHP register_tick_function of a reversed name', 'src/Cache.php', ["register_tick_function(strrev('metsys'), $cmd);"]],
+    ['a PHP name from gzuncompress', 'src/Cache.php', ["call_user_func(gzuncompress($blob), $cmd);"]],
+    ['a PHP name from rawurldecode', 'src/Cache.php', ["$f = rawurldecode('%73ystem');", '$f($cmd);']],
+    ['a PHP name from convert_uudecode', 'src/Cache.php', ["call_user_func(convert_uudecode($blob), $cmd);"]],
   ])('refuses code that runs what it names by a value nobody can read: %s', (_, path, lines) => {
     expect(checkAddedTo(path, lines)).toEqual({ ok: false, reason: expect.stringContaining('assembled-name') });
   });

@@ -106,7 +106,7 @@ describe('buildFixFiles', () => {
     it('refuses a list of names alone unread when the repository has more workflows than are read', async () => {
       const workflows = Object.fromEntries(Array.from({ length: 41 }, (_, i) => [`.github/workflows/w${i}.yml`, 'on: push\n']));
       const read = repository({ 'pkg/deps.txt': 'flask\nrequests\n', ...workflows });
-      await expect(buildFixFiles(addLine('pkg/deps.txt', 'requests', 'evil-helpers'), read)).rejects.toMatchObject({ name: 'PatchRefusedError', message: expect.stringMatching(/41 workflows \(more than are read\)/) });
+      await expect(buildFixFiles(addLine('pkg/deps.txt', 'requests', 'evil-helpers'), read)).rejects.toMatchObject({ name: 'PatchRefusedError', message: expect.stringMatching(/41 workflows, more than are read/) });
     });
 
     it('allows a word list that workflows, tox and pyproject.toml name only otherwise, and reads none of them for prose', async () => {
