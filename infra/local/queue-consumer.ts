@@ -18,16 +18,26 @@ export function startQueueConsumer(options: {
   deliver: (body: unknown) => Promise<unknown>;
   maxAttempts: number;
   retryDelayMs: number;
-  /** How often an empty queue is looked at again. */
+  /** How soon a look at the queue that failed is tried again. */
   pollMs: number;
+  /**
+   * How often a queue with nothing to deliver is looked at anyway. Messages queued in this process wake the consumer
+   * (`WorkQueue.watch`), and a message waiting out its back-off is looked for when it ends; this look only finds
+   * what neither announces (another process's messages). Default 30 s.
+   */
+  idlePollMs?: number;
   concurrency: number;
   log: (line: string) => void;
 }): QueueConsumer {
   const { queue, log } = options;
+  const idlePollMs = options.idlePollMs ?? 30_000;
   const inFlight = new Map<string, Promise<void>>();
   let closed = false;
   let timer: NodeJS.Timeout | undefined;
+  let timerAt = Number.POSITIVE_INFINITY;
   let pass: Promise<void> | null = null;
+  /** Something asked for a look while a pass was reading: that pass's answer may predate it. */
+  let lookAgain = false;
   let waiting: Array<() => void> = [];
 
   async function deliverOne(message: QueuedMessage) {
@@ -47,13 +57,21 @@ export function startQueueConsumer(options: {
     }
   }
 
-  /** One look at the queue: starts what is visible and not in flight; true when the queue was empty. */
-  async function poll(): Promise<boolean> {
+  /**
+   * One look at the queue: starts what is visible and not in flight. Returns when to look next (ms): when the
+   * earliest message waiting out a back-off becomes visible, else the idle interval; a delivery that ends asks for
+   * a look of its own.
+   */
+  async function poll(): Promise<number> {
     const messages = await queue.peek(100);
     const now = Date.now();
+    let next = idlePollMs;
     for (const message of messages) {
-      if (inFlight.size >= options.concurrency) break;
-      if (inFlight.has(message.id) || message.visibleAt > now) continue;
+      if (message.visibleAt > now) {
+        next = Math.min(next, message.visibleAt - now);
+        continue;
+      }
+      if (inFlight.size >= options.concurrency || inFlight.has(message.id)) continue;
       const delivery = deliverOne(message)
         .catch((error: unknown) => log(`queue delivery bookkeeping failed: ${error instanceof Error ? error.message : String(error)}`))
         .finally(() => {
@@ -62,32 +80,53 @@ export function startQueueConsumer(options: {
         });
       inFlight.set(message.id, delivery);
     }
-    return messages.length === 0;
+    if (messages.length === 0 && inFlight.size === 0) {
+      const done = waiting;
+      waiting = [];
+      for (const resolve of done) resolve();
+    }
+    return next;
   }
 
+  /** Looks at the queue in `delayMs` at the latest (an earlier look already due stays). */
   function schedule(delayMs: number) {
     if (closed) return;
+    if (pass) {
+      if (delayMs === 0) lookAgain = true;
+      else if (timerAt > Date.now() + delayMs) setTimer(delayMs);
+      return;
+    }
+    if (timerAt <= Date.now() + delayMs) return;
+    setTimer(delayMs);
+  }
+
+  function setTimer(delayMs: number) {
     if (timer) clearTimeout(timer);
-    timer = setTimeout(() => {
-      timer = undefined;
-      if (pass) return schedule(options.pollMs);
-      pass = poll()
-        .then((empty) => {
-          if (empty && inFlight.size === 0) {
-            const done = waiting;
-            waiting = [];
-            for (const resolve of done) resolve();
-          }
-        })
-        .catch((error: unknown) => log(`queue poll failed: ${error instanceof Error ? error.message : String(error)}`))
-        .finally(() => {
-          pass = null;
-          schedule(options.pollMs);
-        });
-    }, delayMs);
+    timerAt = Date.now() + delayMs;
+    timer = setTimeout(look, delayMs);
     timer.unref();
   }
 
+  function look() {
+    timer = undefined;
+    timerAt = Number.POSITIVE_INFINITY;
+    if (pass) {
+      lookAgain = true;
+      return;
+    }
+    lookAgain = false;
+    pass = poll()
+      .catch((error: unknown) => {
+        log(`queue poll failed: ${error instanceof Error ? error.message : String(error)}`);
+        return options.pollMs;
+      })
+      .then((next) => {
+        pass = null;
+        schedule(lookAgain ? 0 : next);
+      });
+  }
+
+  const unwatch = queue.watch(() => schedule(0));
   schedule(0);
   return {
     idle() {
@@ -99,6 +138,7 @@ export function startQueueConsumer(options: {
     },
     async close() {
       closed = true;
+      unwatch();
       if (timer) clearTimeout(timer);
       await pass;
       await Promise.allSettled([...inFlight.values()]);

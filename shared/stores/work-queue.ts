@@ -28,12 +28,25 @@ export interface WorkQueue {
   /** Gives up on the message: kept under `DEADLETTER#<name>` with its last error for an operator. */
   deadLetter(message: QueuedMessage, error: string): Promise<void>;
   deadLetters(): Promise<Array<QueuedMessage & { error: string }>>;
+  /**
+   * Calls `listener` each time a message is queued in this process, through any work queue of the same table and
+   * name, so a consumer need not poll an empty queue to see it soon. Returns the call that stops it.
+   */
+  watch(listener: () => void): () => void;
 }
+
+/**
+ * Who waits for messages queued in this process, by table and queue: the local runtime's ingest handler queues
+ * through its own work queue, its consumer reads through another. A hint to look now, never the only way a message
+ * is found: messages a crash left behind, or another process queued, are found by the consumer's own looks.
+ */
+const watchers = new Map<string, Set<() => void>>();
 
 export function createStoreWorkQueue(options: { client: DynamoDBDocumentClient; tableName: string; name: string; clock?: () => Date }): WorkQueue {
   const { client, tableName, name } = options;
   const clock = options.clock ?? (() => new Date());
   const queuePk = `QUEUE#${name}`;
+  const watchKey = `${tableName}\u0000${queuePk}`;
   const deadPk = `DEADLETTER#${name}`;
   const toMessage = (item: Record<string, unknown>): QueuedMessage => ({
     id: String(item.sk),
@@ -52,7 +65,7 @@ export function createStoreWorkQueue(options: { client: DynamoDBDocumentClient; 
   return {
     async enqueue(id, body) {
       // Already queued (a redelivery): the condition fails and the first message stands.
-      await conditionalWrite(() =>
+      const queued = await conditionalWrite(() =>
         client.send(
           new PutCommand({
             TableName: tableName,
@@ -61,6 +74,7 @@ export function createStoreWorkQueue(options: { client: DynamoDBDocumentClient; 
           }),
         ),
       );
+      if (queued) for (const listener of watchers.get(watchKey) ?? []) listener();
     },
     async peek(limit) {
       return (await list(queuePk, limit)).map(toMessage);
@@ -90,6 +104,15 @@ export function createStoreWorkQueue(options: { client: DynamoDBDocumentClient; 
     },
     async deadLetters() {
       return (await list(deadPk, 1000)).map((item) => ({ ...toMessage(item), error: String(item.error ?? '') }));
+    },
+    watch(listener) {
+      const listeners = watchers.get(watchKey) ?? new Set();
+      watchers.set(watchKey, listeners);
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+        if (listeners.size === 0 && watchers.get(watchKey) === listeners) watchers.delete(watchKey);
+      };
     },
   };
 }

@@ -1,0 +1,130 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { startQueueConsumer } from '../../../infra/local/queue-consumer.js';
+import type { QueuedMessage, WorkQueue } from '../../../shared/stores/work-queue.js';
+
+/** A work queue in memory that counts its looks (each a DynamoDB Query in the store queue) and wakes its watchers. */
+function countingQueue() {
+  const messages = new Map<string, QueuedMessage>();
+  const watchers = new Set<() => void>();
+  const counts = { peeks: 0 };
+  const queue: WorkQueue = {
+    async enqueue(id, body) {
+      if (!messages.has(id)) messages.set(id, { id, body, attempts: 0, visibleAt: 0 });
+      for (const watcher of watchers) watcher();
+    },
+    async peek(limit) {
+      counts.peeks += 1;
+      return [...messages.values()].slice(0, limit);
+    },
+    async delete(id) {
+      messages.delete(id);
+    },
+    async defer(id, attempts, visibleAt) {
+      const message = messages.get(id);
+      if (message) messages.set(id, { ...message, attempts, visibleAt });
+    },
+    async deadLetter(message) {
+      messages.delete(message.id);
+    },
+    async deadLetters() {
+      return [];
+    },
+    watch(listener) {
+      watchers.add(listener);
+      return () => watchers.delete(listener);
+    },
+  };
+  return { queue, counts, messages };
+}
+
+const MINUTE = 60_000;
+
+describe('local queue consumer (the recovery queue of npm start)', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('looks at an empty queue a few times a minute, not four times a second', async () => {
+    const { queue, counts } = countingQueue();
+    const consumer = startQueueConsumer({ queue, deliver: async () => {}, maxAttempts: 3, retryDelayMs: MINUTE, pollMs: 250, concurrency: 16, log: () => {} });
+    await vi.advanceTimersByTimeAsync(MINUTE);
+    // The idle runtime's ~250 DynamoDB queries a minute were this poll (240 a minute at 250 ms).
+    expect(counts.peeks).toBeLessThanOrEqual(15);
+    await consumer.close();
+  });
+
+  it('delivers a message queued in this process at once, without waiting for the next look', async () => {
+    const { queue, counts } = countingQueue();
+    const delivered: unknown[] = [];
+    const consumer = startQueueConsumer({ queue, deliver: async (body) => void delivered.push(body), maxAttempts: 3, retryDelayMs: MINUTE, pollMs: 250, concurrency: 16, log: () => {} });
+    await vi.advanceTimersByTimeAsync(MINUTE);
+    const looksWhileIdle = counts.peeks;
+    await queue.enqueue('m1', JSON.stringify({ green: 1 }));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(delivered).toEqual([{ green: 1 }]);
+    // The wake's look, and the one after the delivery that finds the queue empty.
+    expect(counts.peeks - looksWhileIdle).toBeLessThanOrEqual(2);
+    await consumer.close();
+  });
+
+  it('retries a failed delivery when its back-off ends and does not poll the queue while it waits', async () => {
+    const { queue, counts, messages } = countingQueue();
+    let calls = 0;
+    const consumer = startQueueConsumer({
+      queue,
+      deliver: async () => {
+        calls += 1;
+        if (calls === 1) throw new Error('throttled');
+      },
+      maxAttempts: 3,
+      retryDelayMs: MINUTE,
+      pollMs: 250,
+      concurrency: 16,
+      log: () => {},
+    });
+    await queue.enqueue('m1', '{}');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(calls).toBe(1);
+    const looksAfterFailure = counts.peeks;
+    await vi.advanceTimersByTimeAsync(MINUTE - 1);
+    expect(calls).toBe(1);
+    expect(counts.peeks - looksAfterFailure).toBeLessThanOrEqual(15);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(calls).toBe(2);
+    expect(messages.size).toBe(0);
+    await consumer.close();
+  });
+
+  it('looks again right after a pass when a message was queued during it', async () => {
+    const { queue } = countingQueue();
+    let releasePeek: (() => void) | null = null;
+    const peek = queue.peek.bind(queue);
+    let holdNextPeek = false;
+    queue.peek = async (limit) => {
+      const answer = await peek(limit);
+      if (holdNextPeek) {
+        holdNextPeek = false;
+        await new Promise<void>((resolve) => {
+          releasePeek = resolve;
+        });
+      }
+      return answer;
+    };
+    const delivered: unknown[] = [];
+    const consumer = startQueueConsumer({ queue, deliver: async (body) => void delivered.push(body), maxAttempts: 3, retryDelayMs: MINUTE, pollMs: 250, concurrency: 16, log: () => {} });
+    await vi.advanceTimersByTimeAsync(MINUTE);
+    holdNextPeek = true;
+    void consumer.idle();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(releasePeek).not.toBeNull();
+    // A pass is looking at the (empty) queue; a message arrives before its answer.
+    await queue.enqueue('late', JSON.stringify({ late: true }));
+    (releasePeek as (() => void) | null)?.();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(delivered).toEqual([{ late: true }]);
+    await consumer.close();
+  });
+});
