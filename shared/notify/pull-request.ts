@@ -19,8 +19,9 @@ export async function pullRequestComment(incident: Incident, incidents: Incident
   const render = short ? renderShortComment : renderComment;
   if (!incident.repository || !incident.pullRequest) return render(incident);
   try {
-    const all = await incidents.listByPullRequest(incident.repository, incident.pullRequest, MAX_PULL_REQUEST_INCIDENTS);
-    return render(incident, all.filter((other) => other.id !== incident.id));
+    // This incident is the one in hand (the newest state notify has): reading it again would only be dropped.
+    const others = await incidents.listByPullRequest(incident.repository, incident.pullRequest, MAX_PULL_REQUEST_INCIDENTS, { except: incident.id });
+    return render(incident, others);
   } catch (error) {
     logger.warn('could not list the pull request incidents; commenting on this one only', { incidentId: incident.id, error: String(error) });
     return render(incident);

@@ -164,8 +164,11 @@ export interface IncidentStore {
    * dozens of earlier incidents of ~10 KB each; the lookup needs a few hundred bytes of each.
    */
   listByFingerprint(fingerprint: string, limit: number): Promise<IncidentHistoryEntry[]>;
-  /** Incidents of one pull request, newest first. */
-  listByPullRequest(repository: string, pullRequest: number, limit: number): Promise<Incident[]>;
+  /**
+   * Incidents of one pull request, newest first, of the `limit` newest. `except`: one of them the caller holds
+   * already (the PR comment's own incident), left out and not read again.
+   */
+  listByPullRequest(repository: string, pullRequest: number, limit: number, options?: { except?: string }): Promise<Incident[]>;
   /**
    * Notes that the alarm was back to OK at `at`, unless a later OK is noted already: one conditional write (item
    * `ALARMOK#…` of this table, in no index), so a late or redelivered OK never moves it back. True when it moved.
@@ -229,9 +232,9 @@ export function createIncidentStore(options: {
     index: IndexDefinition,
     value: string,
     limit: number,
-    options: { open?: boolean; fields?: readonly string[] } = {},
+    options: { open?: boolean; fields?: readonly string[]; except?: string } = {},
   ): Promise<Incident[]> {
-    const { open = false, fields } = options;
+    const { open = false, fields, except } = options;
     if (fields && index.projection !== 'ALL') {
       const held = new Set<string>([...index.projection, index.partitionKey, index.sortKey, 'pk', 'sk']);
       const missing = fields.filter((field) => !held.has(field));
@@ -255,8 +258,10 @@ export function createIncidentStore(options: {
       ),
       { maxPages: LOOKUP_MAX_PAGES, limit },
     );
-    if (fields) return read.items.map(fromItem);
-    const items = await wholeItems(index, read.items);
+    const exceptPk = except === undefined ? null : incidentKey(except).pk;
+    const listed = exceptPk === null ? read.items : read.items.filter((item) => item.pk !== exceptPk);
+    if (fields) return listed.map(fromItem);
+    const items = await wholeItems(index, listed);
     // Read after the index: an incident resolved since the index was written is not open any more.
     return (open ? items.filter((item) => item.status !== 'resolved') : items).map(fromItem);
   }
@@ -575,8 +580,8 @@ export function createIncidentStore(options: {
       });
     },
 
-    listByPullRequest(repository, pullRequest, limit) {
-      return queryIndex(INCIDENT_INDEXES.byPullRequest, pullKeyOf(repository, pullRequest) as string, limit);
+    listByPullRequest(repository, pullRequest, limit, options = {}) {
+      return queryIndex(INCIDENT_INDEXES.byPullRequest, pullKeyOf(repository, pullRequest) as string, limit, options);
     },
 
     async noteAlarmOk(alarmArn, at) {

@@ -83,12 +83,13 @@ export function createMemoryStore(clock: () => Date = () => new Date()): Inciden
     async listOpenInScope(scope, limit) {
       return [...items.values()].filter((i) => i.scope === scope && i.incident.status !== 'resolved').map((i) => i.incident).sort(byNewest).slice(0, limit);
     },
-    async listByPullRequest(repository, pullRequest, limit) {
+    async listByPullRequest(repository, pullRequest, limit, options = {}) {
       return [...items.values()]
         .map((i) => i.incident)
         .filter((i) => i.repository?.toLowerCase() === repository.toLowerCase() && i.pullRequest === pullRequest)
         .sort(byNewest)
-        .slice(0, limit);
+        .slice(0, limit)
+        .filter((i) => i.id !== options.except);
     },
     async listByFingerprint(fingerprint, limit) {
       return [...items.values()].map((i) => i.incident).filter((i) => i.fingerprint === fingerprint).sort(byNewest).slice(0, limit);
