@@ -518,14 +518,18 @@ export function looksLikeInstruction(text: string): boolean {
 /** Every piece of untrusted text in the input that looks like it was written to steer the model. */
 export function findInstructionLikeText(input: AnalysisInput): string[] {
   const found = new Set<string>();
-  for (const text of untrustedTexts(input)) if (looksLikeInstruction(text)) found.add(text);
+  // A failure's lines are its job's lines too, and lines repeat: each distinct text, and pair, is read once.
+  for (const text of new Set(untrustedTexts(input))) if (looksLikeInstruction(text)) found.add(text);
+  const pairsRead = new Set<string>();
   // An instruction split over two lines reads as one to the model: each line is also read with the next.
   for (const lines of [input.failureLines.map((line) => line.text), ...input.jobs.map((job) => job.lines.map((line) => line.text))]) {
     for (let i = 1; i < lines.length; i += 1) {
       const first = lines[i - 1]!;
       const second = lines[i]!;
-      if (found.has(first) || found.has(second)) continue;
-      if (looksLikeInstruction(`${first} ${second}`)) found.add(`${first}\n${second}`);
+      const pair = `${first}\n${second}`;
+      if (found.has(first) || found.has(second) || pairsRead.has(pair)) continue;
+      pairsRead.add(pair);
+      if (looksLikeInstruction(`${first} ${second}`)) found.add(pair);
     }
   }
   return [...found];
