@@ -154,8 +154,8 @@ export const RUBY_DYNAMIC_CALL: DangerousCode = {
   id: 'assembled-name',
   re: new RegExp(
     [
-      String.raw`(?:\.|(?<![\w.]))${RB_NAMED_CALL}\s*\(?\s*[^)\n]{0,120}?${RB_ASSEMBLED}`,
-      String.raw`(?<![\w.])([a-z_]\w*)\s*=\s*[^=\n][^\n]{0,120}?${RB_ASSEMBLED}[\s\S]{0,2000}?(?:\.|(?<![\w.]))${RB_NAMED_CALL}\s*\(?\s*:?\1\b`,
+      String.raw`(?:\.|(?<![\w.]))${RB_NAMED_CALL}(?![\w?!])\s*\(?\s*[^)\n]{0,120}?${RB_ASSEMBLED}`,
+      String.raw`(?<![\w.])([a-z_]\w*)\s*=\s*[^=\n][^\n]{0,120}?${RB_ASSEMBLED}[\s\S]{0,2000}?(?:\.|(?<![\w.]))${RB_NAMED_CALL}(?![\w?!])\s*\(?\s*:?\1\b`,
       String.raw`\b(?:Kernel\s*\.\s*(?:send|__send__|public_send|method|const_get)|Object\s*\.\s*(?:send|__send__))${RB_NOT_LITERAL}`,
     ].join('|'),
     'm',
@@ -192,14 +192,16 @@ export const PHP_DYNAMIC_CALL: DangerousCode = {
       // line's trailing comment.
       String.raw`^(?:[^\x60'"\n/#]|\/(?![/*])|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")*?(?:[=(,.?:]|\breturn|\becho|\bprint)\s*\x60[^\x60\n]+\x60`,
     ].join('|'),
-    'm',
+    // PHP's function names ignore case (`Call_User_Func`, `STRREV`).
+    'mi',
   ),
 };
 
 /** Checks that apply to one language's files only, by extension, and the lines that are comments there. */
 const LANGUAGE_SIGNALS: ReadonlyArray<{ extension: RegExp; comment: RegExp; signal: DangerousCode }> = [
   { extension: /\.(?:rb|rake|ru)$/i, comment: /^\s*#/, signal: RUBY_DYNAMIC_CALL },
-  { extension: /\.(?:php|phtml)$/i, comment: /^\s*(?:\/\/|#(?!\[)|\*|\/\*)/, signal: PHP_DYNAMIC_CALL },
+  // A block comment's line counts as a comment unless code follows its close (`/* note */ call(...)`).
+  { extension: /\.(?:php|phtml)$/i, comment: /^\s*(?:\/\/|#(?!\[)|(?!.*\*\/\s*\S)(?:\/\*|\*))/, signal: PHP_DYNAMIC_CALL },
 ];
 
 /**

@@ -345,12 +345,18 @@ describe('checkPatch reads what a patch adds', () => {
     ['a PHP name from gzuncompress', 'src/Cache.php', ["call_user_func(gzuncompress($blob), $cmd);"]],
     ['a PHP name from rawurldecode', 'src/Cache.php', ["$f = rawurldecode('%73ystem');", '$f($cmd);']],
     ['a PHP name from convert_uudecode', 'src/Cache.php', ["call_user_func(convert_uudecode($blob), $cmd);"]],
+    ['PHP calls in another case (function names ignore it)', 'src/Cache.php', ["Call_User_Func(StrRev('metsys'), $cmd);"]],
+    ['a PHP variable function from an upper-case decoder', 'src/Cache.php', ["$f = STRREV('metsys');", '$f($cmd);']],
+    ['PHP code after a closed block comment', 'src/Cache.php', ["/* cache warm-up */ call_user_func(strrev('metsys'), $cmd);"]],
+    ['PHP code after a doc comment closes on its line', 'src/Cache.php', ["     */ call_user_func(strrev('metsys'), $cmd);"]],
   ])('refuses code that runs what it names by a value nobody can read: %s', (_, path, lines) => {
     expect(checkAddedTo(path, lines)).toEqual({ ok: false, reason: expect.stringContaining('assembled-name') });
   });
 
   it.each([
     ['a Ruby send by a variable', 'lib/app/form.rb', ['value = record.send(attribute)']],
+    ['Ruby names that start with a call’s name', 'app/controllers/files_controller.rb', ['send_data [v, l].pack("CN")', 'sender_id = payload.unpack1("N")', 'method_names = methods.sort.reverse', 'evaluation = scores.sort.reverse.first']],
+    ['a PHP block comment', 'src/Cache.php', ["/* call_user_func(strrev('metsys'), $cmd); */", " * call_user_func(strrev('metsys'))"]],
     ['a Ruby send of an interpolated setter', 'lib/app/form.rb', ['send("#{name}=", value)']],
     ['a Ruby instance_eval of a block', 'lib/app/dsl.rb', ['builder.instance_eval(&block)', 'config.instance_eval do']],
     ['a Ruby class_eval heredoc', 'lib/app/dsl.rb', ['class_eval <<~RUBY, __FILE__, __LINE__ + 1']],
