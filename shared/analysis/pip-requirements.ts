@@ -102,14 +102,16 @@ const MAX_CONFIG_CHARS = 200_000;
 /**
  * Paths `-r`/`-c` (`--requirement`, `--constraint`) name anywhere in a command or a tox `deps` list, as written: `pip
  * install -r ci/deps.txt`, `uv pip install --requirement=deps.txt`, `deps = -r{toxinidir}/deps.txt`,
- * `-rdeps.txt`. Not anchored at a line's start: a workflow's `run:` and tox's `commands` hold them mid-line. A token
- * of another command (`cp -r src dst`, `bash -c '…'`) names a path too, harmlessly: only a text file the patch
- * touches is compared with what is found.
+ * `-rdeps.txt`, and the first file `pip-sync`/`uv pip sync` installs exactly. Not anchored at a line's start: a
+ * workflow's `run:` and tox's `commands` hold them mid-line. A token of another command (`cp -r src dst`, `bash -c
+ * '…'`) names a path too, harmlessly: only a text file the patch touches is compared with what is found.
  */
 function pathsAfterRequirementOptions(content: string): string[] {
   const found: string[] = [];
-  const pattern = /(?:^|[\s'"=(\[,])(?:-[rc]|--(?:requirement|constraint))(?:\s*=\s*|\s*)['"]?([^\s'"`;&|)\],]+)/gm;
-  for (const match of content.slice(0, MAX_CONFIG_CHARS).matchAll(pattern)) {
+  // A shell line continued with `\` (`pip install -r \` then the path) is one command.
+  const commands = content.slice(0, MAX_CONFIG_CHARS).replace(/\\\r?\n/g, ' ');
+  const pattern = /(?:(?:^|[\s'"=(\[,])(?:-[rc]|--(?:requirement|constraint))(?:\s*=\s*|\s*)|\b(?:pip-sync|uv\s+pip\s+sync)\s+)['"]?([^\s'"`;&|)\],]+)/gm;
+  for (const match of commands.matchAll(pattern)) {
     const written = match[1]!.replace(/^(?:\{toxinidir\}|\$\{\{\s*github\.workspace\s*\}\}|\$\{?GITHUB_WORKSPACE\}?)\/?/, '');
     if (written !== '' && !written.startsWith('-') && !found.includes(written)) found.push(written);
   }
