@@ -68,7 +68,27 @@
           (then (return (i32.sub (local.get $e) (i32.const 1)))))))
     (local.get $e))
 
-  ;; End of an SGR remnant ([0-9;]{0,12}m after the `[` at $i), or -1.
+  ;; Whether the byte at $k is a letter and a `]` follows before any `[`, LF, CR or $end: a `[m` there starts a
+  ;; bracketed word (`[misc]`), not a remnant.
+  (func $startsBracketedWord (param $k i32) (param $end i32) (result i32)
+    (local $b i32)
+    (if (i32.ge_u (local.get $k) (local.get $end)) (then (return (i32.const 0))))
+    (if (i32.gt_u (i32.sub (i32.or (i32.load8_u (local.get $k)) (i32.const 32)) (i32.const 97)) (i32.const 25))
+      (then (return (i32.const 0))))
+    (block $open
+      (loop $scan
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br_if $open (i32.ge_u (local.get $k) (local.get $end)))
+        (local.set $b (i32.load8_u (local.get $k)))
+        (if (i32.eq (local.get $b) (i32.const 93)) (then (return (i32.const 1))))
+        (br_if $open (i32.eq (local.get $b) (i32.const 91)))
+        (br_if $open (i32.eq (local.get $b) (i32.const 10)))
+        (br_if $open (i32.eq (local.get $b) (i32.const 13)))
+        (br $scan)))
+    (i32.const 0))
+
+  ;; End of an SGR remnant ([0-9;]{1,12}m, or a bare m that does not start a bracketed word, after the `[` at
+  ;; $i), or -1.
   (func $remnantEnd (param $i i32) (param $end i32) (result i32)
     (local $j i32) (local $limit i32) (local $b i32)
     (local.set $j (i32.add (local.get $i) (i32.const 1)))
@@ -90,7 +110,11 @@
         (if (i32.le_u (i32.sub (i32.sub (local.get $j) (local.get $i)) (i32.const 1)) (i32.const 12))
           (then
             (if (i32.eq (i32.load8_u (local.get $j)) (i32.const 109))
-              (then (return (i32.add (local.get $j) (i32.const 1)))))))))
+              (then
+                (if (i32.gt_u (local.get $j) (i32.add (local.get $i) (i32.const 1)))
+                  (then (return (i32.add (local.get $j) (i32.const 1)))))
+                (if (i32.eqz (call $startsBracketedWord (i32.add (local.get $j) (i32.const 1)) (local.get $end)))
+                  (then (return (i32.add (local.get $j) (i32.const 1)))))))))))
     (i32.const -1))
 
   ;; One i32 per line of [$i, $end) at $out (see the memory layout); returns how many it wrote. $endColumn is

@@ -16,8 +16,12 @@ import { pairSafeEnd } from '../utf16.js';
 
 // CSI sequences (colours, cursor moves, erase-line), two-byte escapes and bare ESC bytes. Some CI systems also
 // leave SGR remnants such as `[0m` behind after a stripped ESC, and tools that escape control bytes print the ESC
-// as a literal `^[` (`^[[31m`), so those go too.
-const ANSI_RE = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-Z\\-_]|\x1b|\[[0-9;]{0,12}m/g;
+// as a literal `^[` (`^[[31m`), so those go too. A remnant without parameters, `[m` (git's and jansi's reset,
+// tput's `(B[m`), is also how ordinary bracketed words start (`[models/x.sql]`, mypy's `[misc]`, `[main 1a2b3c]`,
+// `[metadata]`): it is text when a letter follows and its bracket closes before another opens or the line ends.
+// A reset glued to the next word (`[mfoo`) or to a closing bracket (Maven's `[[1;34mINFO[m]`) is still removed.
+// The bytes are read the same way by `remnantEnd` and the line filter's pass (line-filter.wat).
+const ANSI_RE = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-Z\\-_]|\x1b|\[(?:[0-9;]{1,12}m|m(?![A-Za-z][^[\]\r\n]*\]))/g;
 const CARET_ANSI_RE = /\^\[\[[0-9;]{0,12}[A-Za-z]/g;
 // GitHub Actions prefixes every line with an ISO-8601 timestamp (`2024-05-01T10:11:12.1234567Z `).
 const GHA_TS_RE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z ?/;
@@ -115,6 +119,7 @@ const CR_BYTE = 13;
 const ESC_BYTE = 27;
 const HASH_BYTE = 35;
 const BRACKET_BYTE = 91;
+const CLOSE_BRACKET_BYTE = 93;
 
 /**
  * End of the ANSI sequence starting with the ESC at `i`, as `cleanLine`'s expression reads it: a CSI sequence
@@ -135,13 +140,34 @@ export function escapeEnd(bytes: Uint8Array, i: number, end: number): number {
   return i + 1;
 }
 
-/** End of an SGR remnant (`[0m`, `[31;1m`) starting with the `[` at `i`, or -1 when there is none. */
+/**
+ * End of an SGR remnant (`[0m`, `[31;1m`, `[m`) starting with the `[` at `i`, or -1 when there is none: a `[m`
+ * that starts a bracketed word is text (see {@link ANSI_RE}). `end` may lie past the line's end (the line filter
+ * passes a chunk's): the bracket must close before a `\n` or `\r` too.
+ */
 export function remnantEnd(bytes: Uint8Array, i: number, end: number): number {
   let j = i + 1;
   const limit = Math.min(end, j + 13);
   let b = bytes[j] as number;
   while (j < limit && ((b >= 48 && b <= 57) || b === 59)) b = bytes[++j] as number;
-  return j < end && j - i - 1 <= 12 && b === 109 ? j + 1 : -1;
+  if (!(j < end && j - i - 1 <= 12 && b === 109)) return -1;
+  return j > i + 1 || !startsBracketedWord(bytes, j + 1, end) ? j + 1 : -1;
+}
+
+/** Whether `bytes[k]` is a letter and a `]` follows before any `[`, line break or `end`. */
+function startsBracketedWord(bytes: Uint8Array, k: number, end: number): boolean {
+  if (k >= end || !isAsciiLetter(bytes[k] as number)) return false;
+  for (let j = k + 1; j < end; j++) {
+    const b = bytes[j] as number;
+    if (b === CLOSE_BRACKET_BYTE) return true;
+    if (b === BRACKET_BYTE || b === 10 || b === CR_BYTE) return false;
+  }
+  return false;
+}
+
+function isAsciiLetter(b: number): boolean {
+  const lower = b | 0x20;
+  return lower >= 97 && lower <= 122;
 }
 
 /**

@@ -77,6 +77,12 @@ const HAZARDS = [
   'x\x1b',
   '[',
   '[1234567890123m not a remnant: fatal',
+  // A bare `[m` is text where it starts a bracketed word, else a remnant the pass steps over.
+  '[merror]: kept as text',
+  '[merror: a remnant, the bracket never closes',
+  '[merror: a remnant, [another] bracket opens first',
+  '[merror: a remnant, the line ends',
+  'before this]',
   // Cleaning removes the caret escape before the ANSI sequences: the `^` is not the end of `ESC ^` or of a CSI.
   '\x1b^[[31m$ make test',
   '\x1b[31^[[0m~~~~ Running',
@@ -289,7 +295,9 @@ describe('LineFilter', () => {
     const tokens = ['\x1b', '\x1b[', '^[[0m', '^[[31m', '^', '[', '[0m', 'm', '$ ', 'make', '~~~~ ', 'x', ' ', '\r', '##[', 'group]Run ', '\uFEFF',
       '2024-05-01T10:11:12Z ', 'Post job cleanup.', 'src/a.py:12', 'é',
       // Word boundaries: a timestamp whose `Z` touches the text, words and numbers that a boundary splits or joins.
-      '2024-05-01T10:11:12Z', 'fatal', 'Z', '_', '503', '0', 'md013', 'err', 'or', '-'];
+      '2024-05-01T10:11:12Z', 'fatal', 'Z', '_', '503', '0', 'md013', 'err', 'or', '-',
+      // A bare `[m` before a word, and what decides whether it starts a bracketed word.
+      '[m', ']', 'error: '];
     const lines: string[] = [];
     for (let k = 0; k < 40_000; k++) {
       let line = '';

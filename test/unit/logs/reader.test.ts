@@ -91,6 +91,28 @@ describe('line numbering convention', () => {
   it('removes SGR remnants left behind without their ESC byte', () => {
     expect(cleanLine('[1m[31mFAILED[0m test_x')).toBe('FAILED test_x');
   });
+
+  it('keeps a bracketed word that starts with `m`, which a bare reset remnant `[m` looks like', () => {
+    const text = [
+      '== [models/x.sql] FAIL',
+      'src/a.py:3: error: Cannot assign to a method  [method-assign]',
+      'src/a.py:4: error: Unsupported operand  [misc]',
+      '[main 1a2b3c4] Fix the build',
+      '[metadata]',
+      '[mypy-foo.*]',
+    ];
+    for (const line of text) expect(cleanLine(line)).toBe(line);
+  });
+
+  it('still removes a bare `[m` remnant: glued to a word, before a bracket, a space or the line end', () => {
+    expect(cleanLine('[[1;34mINFO[m] Building app')).toBe('[INFO] Building app');
+    expect(cleanLine('[1mFAIL[m tests/[id].test.ts')).toBe('FAIL tests/[id].test.ts');
+    expect(cleanLine('[31mError:[mmissing value')).toBe('Error:missing value');
+    expect(cleanLine('[mfoo [bar]')).toBe('foo [bar]');
+    expect(cleanLine('[33m([m[1;36mHEAD -> [m[1;32mmain[m[33m)[m Fix')).toBe('(HEAD -> main) Fix');
+    expect(cleanLine('[mfoo\r')).toBe('foo');
+    expect(cleanLine('[1mok[m')).toBe('ok');
+  });
 });
 
 describe('streaming', () => {
