@@ -495,10 +495,9 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'cspell.issue', category: 'lint', weight: 76, extend: 'line', re: /^\S+:\d+:\d+ - (?:Unknown|Forbidden) word \(/ },
   // buf lint and buf breaking: `proto/x.proto:10:3:Enum value name …`, no space after the position.
   { id: 'buf.violation', category: 'lint', weight: 76, extend: 'line', re: /^\S+\.proto:\d+:\d+:[A-Z]/ },
-  // SQLFluff: `== [models/x.sql] FAIL`, then `L:   4 | P:   9 | LT01 | message` per violation. Cleaning takes a `[m`
-  // for a colour code's remnant, so the bracket before a path starting with `m` may be gone.
+  // SQLFluff: `== [models/x.sql] FAIL`, then `L:   4 | P:   9 | LT01 | message` per violation.
   { id: 'sqlfluff.violation', category: 'lint', weight: 78, extend: 'until', maxLines: 120, gap: 0,
-    re: /^== \S+\] FAIL$/, end: /^(?:== \S|All Finished\b)/, pick: [{ re: /^L: +\d+ \| P: +\d+ \| [A-Z]{1,2}\d{2,3} \| \S/ }] },
+    re: /^== \[\S+\] FAIL$/, end: /^(?:== \S|All Finished\b)/, pick: [{ re: /^L: +\d+ \| P: +\d+ \| [A-Z]{1,2}\d{2,3} \| \S/ }] },
   // hadolint: `Dockerfile:3 DL3008 warning: …` (`-:3` when read from stdin); its ShellCheck findings as `SC2086`.
   { id: 'hadolint', category: 'lint', weight: 76, extend: 'line', re: /^\S+:\d+ (?:DL|SC)\d{4} (?:error|warning|info|style): / },
   // deno lint: `error[no-unused-vars]: message`, then ` --> file:line:col`, the code frame and `= hint:`.
