@@ -184,7 +184,8 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'tap.not-ok', category: 'test_failure', weight: 78, extend: 'indent', re: /^\s*not ok \d+/, cont: /^\s*(?:---|\.\.\.|operator:|expected:|actual:|at:|stack:)/,
     pick: [{ re: /^\s+(?:message|operator|expected):/ }] },
   // zig build test: `error: 'cart.test.total' failed:`, then `expected 90, found 100` and the trace indented below; its
-  // later `error: while executing test …` and `error: the following build command failed …` only say so again.
+  // later `error: while executing test …` and `error: the following build command failed …` only say so again
+  // (WRAPPER_RE).
   { id: 'zig.test-failed', category: 'test_failure', weight: 86, extend: 'indent', maxLines: 60, re: /^error: '[^']+' failed:/ },
   { id: 'go.test-failed', category: 'test_failure', weight: 88, extend: 'indent', maxLines: 300, re: /^\s*--- FAIL: \S+/, lookback: { re: /^=== (?:RUN|CONT|NAME)\s/, lines: 40, inclusive: false, through: /^ {4}\s*\S|^\s*$/ }, cont: /^\s*(?:Error Trace:|Error:|Messages:|Test:)/,
     pick: [{ re: /^\s+(?:[\w.-]+\.go:\d+: \S|Error:\s+\S)/ }, { re: /^\s+--- FAIL: \S+/, last: true }] },
@@ -733,10 +734,12 @@ export const RULE_TABLE: readonly Rule[] = [...RULES, ...CASCADE_RULES, ...GENER
 
 /**
  * Lines that say *that* a command failed, never *why*: package-manager and task-runner wrappers, exit statuses,
- * a subprocess error re-raised by its caller. Whatever rule matched such a line, it ranks as boilerplate.
+ * a subprocess error re-raised by its caller, the Zig build runner's `error: while executing test '…', the following
+ * test command failed:` and `error: the following command failed with 2 compilation errors:` under the failure
+ * or the compiler errors it printed. Whatever rule matched such a line, it ranks as boilerplate.
  */
 export const WRAPPER_RE =
-  /\[?ELIFECYCLE\]?\s|\bCommand failed with exit code \d+|\bfailed with exit code:? \d+|\bexited with (?:exit )?(?:code|status) \d+|returned non-zero exit status -?\d+|returned a non-zero code: \d+|^(?:Error: )?Process completed with exit code|^error: Recipe `[^`]*` failed|^error: test run failed|subprocess-exited-with-error|InvocationError for command|Command exited with non-zero status|ERR_PNPM_RECURSIVE_RUN_FIRST_FAIL|^FAILED: (?:\[code=\d+\] )?\S|^error: script "[^"]*" exited|^Error: Command failed:|did not run successfully\.?$|^(?:\w+\.)*\w*Error: [\w/.-]+ failed!?$|did not complete successfully: exit code: \d+|^\s*note: This error originates from a subprocess|^ERROR: script returned exit code/;
+  /\[?ELIFECYCLE\]?\s|\bCommand failed with exit code \d+|\bfailed with exit code:? \d+|\bexited with (?:exit )?(?:code|status) \d+|returned non-zero exit status -?\d+|returned a non-zero code: \d+|^(?:Error: )?Process completed with exit code|^error: Recipe `[^`]*` failed|^error: test run failed|subprocess-exited-with-error|InvocationError for command|Command exited with non-zero status|ERR_PNPM_RECURSIVE_RUN_FIRST_FAIL|^FAILED: (?:\[code=\d+\] )?\S|^error: script "[^"]*" exited|^Error: Command failed:|did not run successfully\.?$|^(?:\w+\.)*\w*Error: [\w/.-]+ failed!?$|did not complete successfully: exit code: \d+|^\s*note: This error originates from a subprocess|^ERROR: script returned exit code|^error: (?:while executing test '.*', )?the following (?:test |build )?command (?:failed|exited|terminated)\b/;
 
 /** Section boundaries and exit markers of the CI systems we read. */
 export const SECTION_START_RE =

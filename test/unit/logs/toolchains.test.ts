@@ -68,3 +68,40 @@ describe('toolchain coverage with the fast paths forced on', () => {
     }
   }, 60_000);
 });
+
+describe("the Zig build runner's lines that only repeat a failure", () => {
+  /** `error: while executing test '…', the following test command failed:` and the runner's `the following … command` lines. */
+  const RUNNER_LINE = /^error: (?:while executing test|the following (?:test |build )?command)/;
+
+  it('rank as boilerplate, below the test failure and the compile error (zig 0.13 fixtures)', async () => {
+    for (const file of ['zig-build-test.log', 'zig-build.log']) {
+      // Act
+      const analysis = await analyzeLog(readFileSync(resolve(FIXTURES, file)));
+      // Assert: a wrapper ranks with the cascade, which a log with a cause leaves out.
+      expect(analysis.failures.length, file).toBeGreaterThan(1);
+      expect(analysis.failures.map((f) => f.lines[0]?.text).filter((text) => RUNNER_LINE.test(text ?? '')), file).toEqual([]);
+    }
+  });
+
+  it('rank as boilerplate in the wording of later releases (exited with code, terminated with signal)', async () => {
+    // Prepare
+    const log = [
+      '$ zig build test',
+      "src/main.zig:3:5: error: expected type 'u8', found 'i32'",
+      '    return x;',
+      '    ^',
+      'error: the following command failed with 1 compilation errors:',
+      '/opt/zig/zig test src/main.zig --listen=-',
+      "error: while executing test 'main.test.parse', the following command exited with code 1 (expected exited with code 0):",
+      "error: while executing test 'main.test.crash', the following command terminated with signal ABRT (expected exited with code 0):",
+      'error: the following command exited with error code 1:',
+      'error: the following command terminated unexpectedly:',
+      'Error: Process completed with exit code 1.',
+    ].join('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.lines[0]?.text).toBe("src/main.zig:3:5: error: expected type 'u8', found 'i32'");
+    expect(analysis.failures.map((f) => f.lines[0]?.text).filter((text) => RUNNER_LINE.test(text ?? ''))).toEqual([]);
+  });
+});
