@@ -28,6 +28,7 @@ import {
   mayStartSection,
   NOISE_RE,
   SECTION_START_RE,
+  STEP_LISTINGS,
   uniformRule,
   WRAPPER_RE,
   type Rule,
@@ -1110,8 +1111,9 @@ export class LogScanner {
    * header's echo of the script and an action's `[command]` echo are what it ran, not what it printed.
    */
   private addFallback(markerLine: number): void {
-    const picked: number[] = [];
     const from = Math.max(1, this.section.outputFrom + 1);
+    if (this.addStepListing(markerLine, from)) return;
+    const picked: number[] = [];
     for (let l = markerLine - 1; l >= from && markerLine - l < RING_SIZE && picked.length < 5; l--) {
       const t = this.ringAt(l);
       if (t === null) break;
@@ -1145,6 +1147,32 @@ export class LogScanner {
       }
     }
     this.closeOpen();
+  }
+
+  /**
+   * The failing step's command prints a list when it fails (see `STEP_LISTINGS`): the items it printed last, above
+   * blank lines only, are the failure. False, and nothing opened, when the step is no such command or its output
+   * does not end with such items (`terraform fmt -check -diff` ends with a diff).
+   */
+  private addStepListing(markerLine: number, from: number): boolean {
+    const listing = STEP_LISTINGS.find((l) => l.command.test(this.section.title));
+    if (listing === undefined) return false;
+    const items: number[] = [];
+    for (let l = markerLine - 1; l >= from && markerLine - l < RING_SIZE; l--) {
+      const t = this.ringAt(l);
+      if (t === null) break;
+      if (listing.item.test(t)) items.push(l);
+      else if (items.length > 0 || NON_BLANK_RE.test(t)) break;
+    }
+    const last = items[0];
+    if (last === undefined) return false;
+    const first = items[items.length - 1] as number;
+    this.openBlock(listing.rule, first, this.ringAt(first) ?? '', false);
+    const block = this.open;
+    if (!block) return false;
+    for (let l = first + 1; l <= last; l++) this.append(block, l, this.ringAt(l) ?? '');
+    this.closeOpen();
+    return true;
   }
 
   private score(block: Block): number {

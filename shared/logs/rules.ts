@@ -727,6 +727,26 @@ export const CASCADE_RULES: readonly Rule[] = uniformRules(([
 ] satisfies Rule[]).map((rule) => ({ ...rule, statusOnly: true })));
 
 /**
+ * A command that, when it fails, prints nothing but a list, one item a line, which no expression could tell from
+ * any other list without knowing what printed it. The step's header names the command (`##[group]Run …`, `$ …`);
+ * in a failing step where no rule found anything, its last output lines that are such items name the failure
+ * (`LogScanner.addFallback`).
+ */
+export interface StepListing {
+  /** The step's title: its header without `##[group]` (`Run terraform fmt -check`), or the `$ …` line. */
+  readonly command: RegExp;
+  readonly item: RegExp;
+  readonly rule: Rule;
+}
+
+export const STEP_LISTINGS: readonly StepListing[] = [
+  // terraform fmt -check run without setup-terraform's wrapper (whose `[command]` echo has a rule of its own): the
+  // files it would reformat, one a line, and exit status 3. `-check=false` checks nothing.
+  { command: /^(?:Run |\$ )terraform(?: -chdir=\S+)? fmt\b.*\s-check(?:=true)?(?:\s|$)/, item: /^[\w./-]+\.(?:tf|tfvars|tftest\.hcl)$/,
+    rule: uniformRule({ id: 'terraform.fmt-check', category: 'lint', weight: 78, extend: 'line', re: /$^/ }) },
+];
+
+/**
  * Every rule in the order the scanner tries them: the table rules, the cascade, the generic wording. A rule's
  * index here is its dispatch position (`positionOf` in dispatch.ts).
  */

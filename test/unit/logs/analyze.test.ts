@@ -106,6 +106,39 @@ describe('ranking', () => {
     expect(analysis.category).toBe('lint');
   });
 
+  it('names the files terraform fmt -check lists without setup-terraform\'s wrapper, by the command in the step header', async () => {
+    // Prepare: the plain binary prints the files it would reformat (seven: more than the fallback's five) and exits 3.
+    const files = ['main.tf', 'variables.tf', 'outputs.tf', 'modules/network/main.tf', 'modules/network/outputs.tf', 'envs/prod/terraform.tfvars', 'tests/plan.tftest.hcl'];
+    const step = (header: string, output: string[]): string =>
+      [`##[group]Run ${header}`, header, 'shell: /usr/bin/bash -e {0}', '##[endgroup]', ...output, '', '##[error]Process completed with exit code 3.'].join('\n');
+    // Act
+    const plain = await analyzeLog(step('terraform fmt -check -recursive', files));
+    const chdir = await analyzeLog(step('terraform -chdir=infra fmt -recursive -check', files.slice(0, 2)));
+    // Assert
+    expect(plain.failures[0]?.rule).toBe('terraform.fmt-check');
+    expect(plain.failures[0]?.lines.map((l) => l.text)).toEqual(files);
+    expect(plain.category).toBe('lint');
+    expect(chdir.failures[0]?.rule).toBe('terraform.fmt-check');
+  });
+
+  it('leaves a list of .tf paths to the fallback when the step is no terraform fmt -check, or its output ends otherwise', async () => {
+    // Prepare: the same list under another command, under a fmt that does not check, and above -diff's diff.
+    const step = (header: string, output: string[]): string =>
+      [`##[group]Run ${header}`, header, 'shell: /usr/bin/bash -e {0}', '##[endgroup]', ...output, '##[error]Process completed with exit code 3.'].join('\n');
+    const list = ['main.tf', 'variables.tf'];
+    const logs = [
+      step('./scripts/changed-files.sh', list),
+      step('terraform fmt -check=false -recursive', list),
+      step('terraform fmt -check -diff', ['main.tf', '--- old/main.tf', '+++ new/main.tf', '@@ -1,3 +1,3 @@', '-  ami   = "x"', '+  ami = "x"']),
+    ];
+    for (const log of logs) {
+      // Act
+      const analysis = await analyzeLog(log);
+      // Assert
+      expect(analysis.failures[0]?.rule, log.split('\n')[0]).toBe('generic.step-output');
+    }
+  });
+
   it('returns boilerplate only when nothing more specific exists', async () => {
     const analysis = await analyzeLog('npm ERR! code ELIFECYCLE\nnpm ERR! errno 1\n');
     expect(analysis.failures[0]?.rule).toBe('cascade.npm');
