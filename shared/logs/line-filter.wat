@@ -13,7 +13,8 @@
   (memory (export "memory") 1)
 
   ;; End of the ANSI sequence at the ESC at $i, as cleanLine's expression removes it: CSI
-  ;; (ESC [ [0-9;?]* [ -/]* [@-~]), else a two-byte escape (ESC [@-Z\\-_]), else the bare ESC.
+  ;; (ESC [ [0-9;?]* [ -/]* [@-~]), else an escape with intermediates (ESC [ -/]+ [0-~]), else a two-byte escape
+  ;; (ESC [@-Z\\-_]), else the bare ESC.
   (func $escapeEnd (param $i i32) (param $end i32) (result i32)
     (local $j i32) (local $b i32)
     (local.set $j (i32.add (local.get $i) (i32.const 1)))
@@ -42,6 +43,22 @@
             (if (i32.lt_u (local.get $j) (local.get $end))
               (then
                 (if (i32.le_u (i32.sub (i32.load8_u (local.get $j)) (i32.const 64)) (i32.const 62))
+                  (then (return (i32.add (local.get $j) (i32.const 1)))))))))))
+    ;; An escape with intermediates, ESC [ -/]+ [0-~] (`tput sgr0` prints ESC ( B).
+    (local.set $j (i32.add (local.get $i) (i32.const 1)))
+    (if (i32.lt_u (local.get $j) (local.get $end))
+      (then
+        (if (i32.le_u (i32.sub (i32.load8_u (local.get $j)) (i32.const 32)) (i32.const 15))
+          (then
+            (block $nf
+              (loop $nfIntermediate
+                (br_if $nf (i32.ge_u (local.get $j) (local.get $end)))
+                (br_if $nf (i32.gt_u (i32.sub (i32.load8_u (local.get $j)) (i32.const 32)) (i32.const 15)))
+                (local.set $j (i32.add (local.get $j) (i32.const 1)))
+                (br $nfIntermediate)))
+            (if (i32.lt_u (local.get $j) (local.get $end))
+              (then
+                (if (i32.le_u (i32.sub (i32.load8_u (local.get $j)) (i32.const 48)) (i32.const 78))
                   (then (return (i32.add (local.get $j) (i32.const 1)))))))))))
     (local.set $j (i32.add (local.get $i) (i32.const 1)))
     (if (i32.lt_u (local.get $j) (local.get $end))

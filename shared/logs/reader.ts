@@ -14,14 +14,15 @@
 import type { LogLine, LogSource } from './types.js';
 import { pairSafeEnd } from '../utf16.js';
 
-// CSI sequences (colours, cursor moves, erase-line), two-byte escapes and bare ESC bytes. Some CI systems also
+// CSI sequences (colours, cursor moves, erase-line), escapes with intermediates (`tput sgr0`'s ESC ( B), two-byte
+// escapes and bare ESC bytes. Some CI systems also
 // leave SGR remnants such as `[0m` behind after a stripped ESC, and tools that escape control bytes print the ESC
 // as a literal `^[` (`^[[31m`), so those go too. A remnant without parameters, `[m` (git's and jansi's reset,
 // tput's `(B[m`), is also how ordinary bracketed words start (`[models/x.sql]`, mypy's `[misc]`, `[main 1a2b3c]`,
 // `[metadata]`): it is text when a letter follows and its bracket closes before another opens or the line ends.
 // A reset glued to the next word (`[mfoo`) or to a closing bracket (Maven's `[[1;34mINFO[m]`) is still removed.
 // The bytes are read the same way by `remnantEnd` and the line filter's pass (line-filter.wat).
-const ANSI_RE = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-Z\\-_]|\x1b|\[(?:[0-9;]{1,12}m|m(?![A-Za-z][^[\]\r\n]*\]))/g;
+const ANSI_RE = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[ -/]+[0-~]|\x1b[@-Z\\-_]|\x1b|\[(?:[0-9;]{1,12}m|m(?![A-Za-z][^[\]\r\n]*\]))/g;
 const CARET_ANSI_RE = /\^\[\[[0-9;]{0,12}[A-Za-z]/g;
 // GitHub Actions prefixes every line with an ISO-8601 timestamp (`2024-05-01T10:11:12.1234567Z `).
 const GHA_TS_RE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z ?/;
@@ -123,7 +124,8 @@ const CLOSE_BRACKET_BYTE = 93;
 
 /**
  * End of the ANSI sequence starting with the ESC at `i`, as `cleanLine`'s expression reads it: a CSI sequence
- * (`ESC [ params intermediates final`), else a two-byte escape, else the bare ESC.
+ * (`ESC [ params intermediates final`), else an escape with intermediates (`ESC ( B`), else a two-byte escape, else
+ * the bare ESC.
  */
 export function escapeEnd(bytes: Uint8Array, i: number, end: number): number {
   let j = i + 1;
@@ -134,6 +136,12 @@ export function escapeEnd(bytes: Uint8Array, i: number, end: number): number {
     while (j < end && ((b >= 48 && b <= 57) || b === 59 || b === 63)) b = bytes[++j] as number;
     while (j < end && b >= 32 && b <= 47) b = bytes[++j] as number;
     if (j < end && b >= 64 && b <= 126) return j + 1;
+  }
+  // An escape with intermediates (ESC [ -/]+ [0-~]): `tput sgr0` prints ESC ( B, which must not leave `(B` behind.
+  j = i + 1;
+  if (j < end && (bytes[j] as number) >= 32 && (bytes[j] as number) <= 47) {
+    while (j < end && (bytes[j] as number) >= 32 && (bytes[j] as number) <= 47) j++;
+    if (j < end && (bytes[j] as number) >= 48 && (bytes[j] as number) <= 126) return j + 1;
   }
   const next = bytes[i + 1] as number;
   if (i + 1 < end && ((next >= 64 && next <= 90) || (next >= 92 && next <= 95))) return i + 2;

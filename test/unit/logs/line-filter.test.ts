@@ -258,8 +258,9 @@ describe('LineFilter', () => {
   });
 
   it('names a caret escape whose `^` would end an ANSI sequence', () => {
-    // cleanLine removes `^[[31m` first, so `ESC ^[[31m$ make` cleans to `$ make` (a section start), not `[$ make`.
-    for (const raw of ['\x1b^[[31m$ make test', '\x1b[31^[[0m~~~~ Running', '\x1b^[[1;31m~~~ Running']) {
+    // cleanLine removes `^[[31m` first, so `ESC ^[[31merror: make` cleans to `error: make` (the bare ESC goes), not
+    // `[error: make`. (`ESC $ m…` would be an escape with intermediates, as a terminal reads it.)
+    for (const raw of ['\x1b^[[31merror: make test', '\x1b[31^[[0m~~~~ Running', '\x1b^[[1;31m~~~ Running']) {
       expect(TRIGGERS.some((re) => re.test(cleanLine(raw))), raw).toBe(true);
       expect(flaggedLines(raw), JSON.stringify(raw)).toEqual([0]);
       expect(flaggedLines(raw, true), JSON.stringify(raw)).toEqual([0]);

@@ -113,6 +113,14 @@ describe('line numbering convention', () => {
     expect(cleanLine('[mfoo\r')).toBe('foo');
     expect(cleanLine('[1mok[m')).toBe('ok');
   });
+
+  it('removes an escape with intermediates whole: `tput sgr0` prints ESC ( B before its reset', () => {
+    expect(cleanLine('\x1b[1m\x1b[31mError: x\x1b(B\x1b[m')).toBe('Error: x');
+    expect(cleanLine('\x1b(B\x1b[mError: x')).toBe('Error: x');
+    expect(cleanLine('\x1b)0\x1b#8ok')).toBe('ok');
+    // An ESC with intermediates and no final byte goes alone, as a bare ESC does.
+    expect(cleanLine('ok \x1b(')).toBe('ok (');
+  });
 });
 
 describe('streaming', () => {
