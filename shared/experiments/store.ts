@@ -50,6 +50,8 @@ export type AssignableExperiment = Experiment & { assignmentSalt?: string };
 export interface UnitVoteChange {
   id: string;
   user: string;
+  /** The change's place among its user's changes on the incident (votes.ts): each later change's is higher. */
+  seq: number;
 }
 
 export interface ExperimentStore {
@@ -79,8 +81,9 @@ export interface ExperimentStore {
    * (`uncounted`). `at` is when the vote changed (a reaction's own time, however late it was read). `not_counted`
    * past the deadline (the outcome is final) or for a unit whose success was counted before votes were kept (it
    * keeps it); `no_unit` for an assignment made before units were kept. With `change`, the vote is added once: the
-   * change's id is kept on the unit as its user's mark, and the same change again adds nothing to the votes, and
-   * counts or takes back the success by the votes as they are (votes.ts applies a change again after a crash).
+   * change's `seq` is kept on the unit as its user's mark, and the same change again adds nothing to the votes, and
+   * counts or takes back the success by the votes as they are (votes.ts applies a change again after a crash); an
+   * earlier change of the user, applied late by an applier that stalled, adds and counts nothing (`not_counted`).
    */
   addUnitVote(id: string, key: string, delta: 1 | -1, at: Date, change?: UnitVoteChange): Promise<'counted' | 'uncounted' | 'unchanged' | 'not_counted' | 'no_unit'>;
   /**
@@ -350,14 +353,15 @@ export function createExperimentStore(options: { client: DynamoDBDocumentClient;
       const mark = change ? { '#mark': `voteCounted#${change.user}` } : undefined;
       let unit = await updateUnit(id, key, {
         expression: `ADD upVotes :delta${mark ? ' SET #mark = :change' : ''}`,
-        condition: `deadline >= :at AND (attribute_exists(upVotes) OR attribute_not_exists(succeededAt))${mark ? ' AND (attribute_not_exists(#mark) OR #mark <> :change)' : ''}`,
-        values: { ':delta': delta, ':at': at.toISOString(), ...(change ? { ':change': change.id } : {}) },
+        condition: `deadline >= :at AND (attribute_exists(upVotes) OR attribute_not_exists(succeededAt))${mark ? ' AND (attribute_not_exists(#mark) OR #mark < :change)' : ''}`,
+        values: { ':delta': delta, ':at': at.toISOString(), ...(change ? { ':change': change.seq } : {}) },
         ...(mark ? { names: mark } : {}),
       });
       if (unit === 'condition' && change) {
-        // Added by this change already (applied again after a crash): its votes are read as they are now.
+        // Added by this change already (applied again after a crash): its votes are read as they are now. A later
+        // change's mark: this one was finished by another applier, and counts nothing here again.
         const stored = (await client.send(new GetCommand({ TableName: tableName, Key: unitKey(id, key), ConsistentRead: true }))).Item;
-        if (stored?.[`voteCounted#${change.user}`] === change.id) unit = stored;
+        if (stored?.[`voteCounted#${change.user}`] === change.seq) unit = stored;
       }
       if (typeof unit === 'string') return unit === 'no_unit' ? unit : 'not_counted';
       // The ADD is atomic: of concurrent votes, exactly one sees the count cross zero, either way.

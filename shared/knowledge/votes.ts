@@ -23,7 +23,7 @@ import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
 import { conditionalWrite, reviseVersioned } from '../stores/dynamo.js';
 import { VersionedWriteConflictError } from '../errors.js';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { BaselineStore } from '../baselines/store.js';
 import type { Incident, RemediationAction } from '../domain/incident.js';
 import type { ExperimentStore } from '../experiments/store.js';
@@ -67,6 +67,8 @@ const voteSchema = z.enum(['up', 'down']).nullable();
 /** A change as stored on its vote item (`pending`): read back from the store, so checked and bounded. */
 const storedPendingSchema = z.object({
   id: z.string().min(1).max(64),
+  /** The change's place among its user's changes on the incident: see {@link nextSeq}. */
+  seq: z.number().int().positive().optional(),
   previous: voteSchema,
   next: voteSchema,
   /** When the vote changed (see `onFeedback`), and when the change was recorded. */
@@ -83,11 +85,11 @@ const storedPendingSchema = z.object({
 });
 type StoredPending = z.infer<typeof storedPendingSchema>;
 
-/** A change pending on a vote item: of user `user` (lower-case) on `incidentId`; `empty` when no vote of theirs stands. */
+/** A change pending on a vote item: of user `user` (lower-case) on `incidentId`. */
 interface PendingChange extends StoredPending {
   incidentId: string;
   user: string;
-  empty: boolean;
+  seq: number;
 }
 
 /** What {@link Votes.pendingChanges} lists: a change recorded at `recordedAt` that may still be pending. */
@@ -105,6 +107,17 @@ interface RecordedVote {
   change: PendingChange | null;
 }
 type VoteRevision = RecordedVote | { blocked: PendingChange };
+
+/**
+ * The `seq` of a user's next change on an incident, kept on their vote item: above the last one's, and no lower than
+ * the time it is recorded (epoch ms), so that a vote item made again (it expired before its incident, or was stored
+ * by code that kept none) still numbers its changes above the marks its earlier ones left. The item is kept without
+ * votes once none stands, never deleted, so that within its life the number only rises.
+ */
+function nextSeq(item: Record<string, unknown> | undefined, now: Date): number {
+  const last = typeof item?.seq === 'number' ? item.seq : 0;
+  return Math.max(last + 1, now.getTime());
+}
 
 const dueKeyOf = (change: { incidentId: string; user: string; id: string; recordedAt: string }) => ({ id: `${change.incidentId}#${change.user}#${change.id}`, dueAt: change.recordedAt });
 
@@ -243,10 +256,11 @@ export function createVotes(options: VotesOptions): Votes {
   });
 
   /**
-   * The incident's vote counters moved by the change, once: the change's id is written with the `ADD` as the user's
-   * mark on the incident (one per voter, overwritten by their next change), and a change whose mark is there already
-   * (its applier crashed after the write) adds nothing. The counters after it; then, as they are now (another writer
-   * may have moved them since). Null when the incident is gone.
+   * The incident's vote counters moved by the change, once: the change's `seq` is written with the `ADD` as the user's
+   * mark on the incident (one per voter, raised by each of their changes), and a change whose mark or a later one's is
+   * there already (its applier crashed after the write, or stalled while another finished it and the user changed
+   * their vote again) adds nothing. The counters after it; then, as they are now (another writer may have moved them
+   * since). Null when the incident is gone.
    */
   async function tally(incidentId: string, change: PendingChange): Promise<VoteCounts | null> {
     const { up, down } = deltasOf(change);
@@ -256,10 +270,10 @@ export function createVotes(options: VotesOptions): Votes {
         new UpdateCommand({
           TableName: tables.incidents,
           Key: incidentKey(incidentId),
-          UpdateExpression: 'ADD feedbackUp :up, feedbackDown :down SET #mark = :change',
-          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(#mark) OR #mark <> :change)',
+          UpdateExpression: 'ADD feedbackUp :up, feedbackDown :down SET #mark = :seq',
+          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(#mark) OR #mark < :seq)',
           ExpressionAttributeNames: names,
-          ExpressionAttributeValues: { ':up': up, ':down': down, ':change': change.id },
+          ExpressionAttributeValues: { ':up': up, ':down': down, ':seq': change.seq },
           ReturnValues: 'UPDATED_NEW',
         }),
       ),
@@ -309,7 +323,7 @@ export function createVotes(options: VotesOptions): Votes {
         const { experimentId, key, variant } = incident.experiment;
         // The unit is a success while a writer's vote on it is up, until its deadline: a vote made after it counts
         // nothing there, wherever it is read.
-        const counted = await experiments.addUnitVote(experimentId, key, up > 0 ? 1 : -1, changedAt, { id: change.id, user: change.user });
+        const counted = await experiments.addUnitVote(experimentId, key, up > 0 ? 1 : -1, changedAt, { id: change.id, user: change.user, seq: change.seq });
         // Assigned before units were kept: counted as it was then, once per incident, and never taken back.
         if (counted === 'no_unit' && up > 0 && (await moveClaimForChange(client, tables.incidents, incident.id, 'experimentFeedbackAt', { id: change.id, at: changedAt, move: 'take' }, null))) {
           await experiments.addCounters(experimentId, variant, { successes: 1 });
@@ -319,7 +333,11 @@ export function createVotes(options: VotesOptions): Votes {
     };
   }
 
-  /** Marks `step` of the change done on its vote item (with what it found, for the tally): false once the change is gone. */
+  /**
+   * Marks `step` of the change done on its vote item (with what it found, for the tally): false once the change is
+   * gone, or when the step is marked done already: another applier is on the change (it waited out this one, or the
+   * reconciler took it over), and this one stops rather than move the counters after it again.
+   */
   async function markDone(incidentId: string, change: PendingChange, step: VoteStep, value: unknown): Promise<boolean> {
     const marked = await conditionalWrite(() =>
       client.send(
@@ -327,7 +345,7 @@ export function createVotes(options: VotesOptions): Votes {
           TableName: tables.incidents,
           Key: feedbackKey(incidentId, change.user),
           UpdateExpression: 'SET #pending.#done.#step = :value',
-          ConditionExpression: '#pending.#id = :change',
+          ConditionExpression: '#pending.#id = :change AND attribute_not_exists(#pending.#done.#step)',
           ExpressionAttributeNames: { '#pending': 'pending', '#done': 'done', '#step': step, '#id': 'id' },
           ExpressionAttributeValues: { ':value': value, ':change': change.id },
         }),
@@ -358,13 +376,9 @@ export function createVotes(options: VotesOptions): Votes {
     }
     const incidentId = change.incidentId;
     const key = feedbackKey(incidentId, change.user);
-    // The vote item goes with its change when no vote of the user stands on it any more.
+    // The vote item stays when no vote of the user stands on it any more: its `rev` numbers their next change.
     const guard = { ConditionExpression: '#pending.#id = :change', ExpressionAttributeNames: { '#pending': 'pending', '#id': 'id' }, ExpressionAttributeValues: { ':change': change.id } };
-    await conditionalWrite(() =>
-      change.empty
-        ? client.send(new DeleteCommand({ TableName: tables.incidents, Key: key, ...guard }))
-        : client.send(new UpdateCommand({ TableName: tables.incidents, Key: key, UpdateExpression: 'REMOVE #pending', ...guard })),
-    );
+    await conditionalWrite(() => client.send(new UpdateCommand({ TableName: tables.incidents, Key: key, UpdateExpression: 'REMOVE #pending', ...guard })));
     await pendingIndex.drop(dueKeyOf(change));
     return incident !== null && after !== null;
   }
@@ -373,8 +387,9 @@ export function createVotes(options: VotesOptions): Votes {
   function pendingOf(incidentId: string, item: Record<string, unknown> | undefined): PendingChange | null {
     const parsed = storedPendingSchema.safeParse(item?.pending);
     if (!item || !parsed.success) return null;
-    const { command, reaction } = userVotesOf(item);
-    return { ...parsed.data, incidentId, user: String(item.sk).slice(FEEDBACK_PREFIX.length), empty: !command && !reaction };
+    // A change recorded before changes kept their `seq` (this session's earlier code, never deployed): when it was.
+    const seq = parsed.data.seq ?? (Date.parse(parsed.data.recordedAt) || 1);
+    return { ...parsed.data, seq, incidentId, user: String(item.sk).slice(FEEDBACK_PREFIX.length) };
   }
 
   /**
@@ -382,7 +397,8 @@ export function createVotes(options: VotesOptions): Votes {
    * changed and written back unless another writer changed them meanwhile (`rev`), then read again; after a few lost
    * races the change is dropped, as a fix outcome's is. Their standing vote before and after, and the change of it
    * recorded (made at `changedAt`) for its counters; or the user's earlier change, still pending, which must be
-   * finished first (`blocked`): one change of a user at a time keeps the incident's one mark per user enough.
+   * finished first (`blocked`): one change of a user at a time, each numbered above the last (`seq`), keeps the
+   * incident's one mark per user enough.
    */
   async function changeUserVotes(
     incidentId: string,
@@ -411,22 +427,23 @@ export function createVotes(options: VotesOptions): Votes {
             ConditionExpression: !item ? 'attribute_not_exists(pk)' : rev === 0 ? 'attribute_not_exists(rev)' : 'rev = :rev',
             ...(item && rev > 0 ? { ExpressionAttributeValues: { ':rev': rev } } : {}),
           };
-          const empty = !changed.command && !changed.reaction;
           const user = key.sk.slice(FEEDBACK_PREFIX.length);
           const expiresAt = Math.floor(clock().getTime() / 1000) + ttlSeconds;
-          const stored = { ...key, user: item?.user ?? login, vote: next, command: changed.command, reaction: changed.reaction, rev: rev + 1, expiresAt };
+          const stored = { ...key, user: item?.user ?? login, vote: next, command: changed.command, reaction: changed.reaction, rev: rev + 1, expiresAt, ...(typeof item?.seq === 'number' ? { seq: item.seq } : {}) };
+          // Kept once no vote stands (`vote` null), never deleted: its `seq` numbers the user's next change above the
+          // marks their earlier ones left (see nextSeq); it expires as the incident does.
           if (previous === next) {
-            const write = () =>
-              empty ? client.send(new DeleteCommand({ TableName: tables.incidents, Key: key, ...guard })) : client.send(new PutCommand({ TableName: tables.incidents, Item: stored, ...guard }));
+            const write = () => client.send(new PutCommand({ TableName: tables.incidents, Item: stored, ...guard }));
             return { answer: { previous, next, change: null }, write };
           }
           // The outbox: the change goes in the vote's own write, and its due entry before it, so that the reconciler
           // finds every change whose applier died (an entry whose change never landed is dropped when read).
-          const pending: StoredPending = { id: randomUUID(), previous, next, at: changedAt.toISOString(), recordedAt: clock().toISOString(), done: {} };
-          const recorded: PendingChange = { ...pending, incidentId, user, empty };
+          const seq = nextSeq(item, clock());
+          const pending: StoredPending = { id: randomUUID(), seq, previous, next, at: changedAt.toISOString(), recordedAt: clock().toISOString(), done: {} };
+          const recorded: PendingChange = { ...pending, seq, incidentId, user };
           const write = async () => {
             await pendingIndex.put(dueKeyOf(recorded), { incidentId, user, changeId: pending.id }, PENDING_DUE_TTL_SECONDS);
-            await client.send(new PutCommand({ TableName: tables.incidents, Item: { ...stored, pending }, ...guard }));
+            await client.send(new PutCommand({ TableName: tables.incidents, Item: { ...stored, seq, pending }, ...guard }));
           };
           return { answer: { previous, next, change: recorded }, write };
         },
