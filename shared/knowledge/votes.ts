@@ -2,7 +2,7 @@
  * Votes and the counters they move, with nothing lost and nothing counted twice by a crash between them (a `kill -9`
  * of the local runtime, a Lambda timeout). There are no transactions (the local stand-in has none), so a changed vote
  * is recorded with its change, an outbox on the user's own vote item, in the vote's one write: the standing vote
- * before and after, when it changed, an id. Applying it moves the counters one item at a time, in a fixed order, and
+ * before and after, when it changed, an id, and a sequence number above the user's earlier changes (`seq`). Applying it moves the counters one item at a time, in a fixed order, and
  * marks each done on the vote item (its `done`, a handful of names: the progress lives on this per-user item, never on
  * the shared counter items, which would grow by a marker per change); the change is cleared once all are done. A crash
  * leaves it pending, with a due entry (`VOTECHANGE#<day>`, shared/stores/due-index.ts) written just before the vote:
@@ -11,11 +11,15 @@
  *
  * What a crash can still do, at worst:
  * - the incident's own counters (`feedbackUp`/`feedbackDown`, which every other counter is derived from) never: their
- *   `ADD` writes the change's id as the user's mark on the incident in the same write, and a change marked there adds
- *   nothing again (its counters after it are then read as they are now);
- * - any other counter (the knowledge entry's, the fix outcome, the false-positive metric, the experiment unit) counts
- *   once more when the crash falls after its write and before its mark on the vote item, the one write's time apart;
- *   one counter of one change, never every counter, and never one left out. The false-positive and experiment
+ *   `ADD` writes the change's `seq` as the user's mark on the incident in the same write, and a change at or below
+ *   the mark there adds nothing (its counters after it are then read as they are now): one applied again after a
+ *   crash, or one whose applier stalled (not died) while the user's next vote or the reconciler finished it and a
+ *   later change was counted; the experiment unit's votes likewise (its per-user mark);
+ * - any other counter (the knowledge entry's, the fix outcome, the false-positive metric, the experiment unit's
+ *   variant) counts once more when the crash falls after its write and before its mark on the vote item, the one
+ *   write's time apart, or when an applier stalls there while another finishes the change (a step already marked
+ *   done stops the stalled one at its next mark); one counter of one change, never every counter, and never one left
+ *   out. The false-positive and experiment
  *   markers keep the change's id (claims.ts `moveClaimForChange`) so that finishing the change again counts what they
  *   gate rather than losing it.
  */
