@@ -13,15 +13,18 @@ beforeAll(() => {
   documents = scratch.store.documents();
 });
 
-/** The client, holding the first write whose expression matches `pattern` until `release()`; `reached` when it is held. */
-function stallingClient(client: DynamoDBDocumentClient, pattern: RegExp) {
+type Write = { input?: { UpdateExpression?: string; ExpressionAttributeNames?: Record<string, string>; Key?: { pk?: string } } };
+
+/** The client, holding the first write that `matches` (a regular expression: its update expression) until `release()`; `reached` when it is held. */
+function stallingClient(client: DynamoDBDocumentClient, matches: RegExp | ((command: Write) => boolean)) {
+  const test = typeof matches === 'function' ? matches : (command: Write) => matches.test(command.input?.UpdateExpression ?? '');
   let release!: () => void;
   const gate = new Promise<void>((resolve) => (release = resolve));
   let markReached!: () => void;
   const reached = new Promise<void>((resolve) => (markReached = resolve));
   let held = false;
-  const send = async (command: { input?: { UpdateExpression?: string } }) => {
-    if (!held && pattern.test(command.input?.UpdateExpression ?? '')) {
+  const send = async (command: Write) => {
+    if (!held && test(command)) {
       held = true;
       markReached();
       await gate;
@@ -58,6 +61,53 @@ describe('a live applier slower than the next vote’s 750 ms wait', () => {
     slow.release();
     await a;
     // One voter, standing 👎.
+    expect(await counters(incident.id)).toEqual({ up: 0, down: 1 });
+  });
+});
+
+/** A write marking `step` done on a vote item's pending change. */
+const marking = (step: string) => (command: Write) => /SET #pending\.#done\.#step/.test(command.input?.UpdateExpression ?? '') && command.input?.ExpressionAttributeNames?.['#step'] === step;
+
+describe('two appliers on one change', () => {
+  it('stops the one that finds its step marked done by the other, so the knowledge entry moves once for it', async () => {
+    const incidents = createIncidentStore({ client: documents, tableName: 'incidents', ttlDays: 30 });
+    const incident = newIncident({ id: 'gh-1-778-1', source: 'github', repository: 'acme/app', runId: 778, runAttempt: 1, fromFork: false, runEvent: 'push', fingerprint: 'c0ffee0778' } as never, T0);
+    await incidents.create(incident, null);
+    const stored = (await incidents.get(incident.id)) as Incident;
+    // Every write to the knowledge entry's counters (the entry step), whichever applier makes it.
+    let entryWrites = 0;
+    const counting = new Proxy(documents, {
+      get: (target, name) =>
+        name === 'send'
+          ? (command: Write) => {
+              if (command.input?.Key?.pk === 'KB#c0ffee0778' && /feedbackUp|#up/.test(command.input?.UpdateExpression ?? '')) entryWrites += 1;
+              return documents.send(command as never);
+            }
+          : Reflect.get(target, name),
+    });
+
+    // A: maya's 👍 tallied on the incident, then its applier stalls before marking the tally done.
+    const a = stallingClient(counting, marking('tally'));
+    const first = learningOn(a.client, () => T0).onFeedback(stored, 'up', 'maya', null, { via: 'command', writtenAt: T0.toISOString() });
+    await a.reached;
+
+    // B: maya's 👎 a second later finishes A's change (its tally adds nothing: A's mark is there), moves the entry and
+    // stalls before marking that done.
+    const later = new Date(T0.getTime() + 1_000);
+    const b = stallingClient(counting, marking('entry'));
+    const second = learningOn(b.client, () => later).onFeedback(stored, 'down', 'maya', null, { via: 'command', writtenAt: later.toISOString() });
+    await b.reached;
+    expect(entryWrites).toBe(1);
+
+    // A resumes: the tally is marked done already, so it stops before the entry; then B finishes, and applies its 👎.
+    a.release();
+    await first;
+    expect(entryWrites).toBe(1);
+    b.release();
+    await second;
+
+    // Assert: the entry moved once for each change, the incident's counters by the standing 👎 alone.
+    expect(entryWrites).toBe(2);
     expect(await counters(incident.id)).toEqual({ up: 0, down: 1 });
   });
 });
