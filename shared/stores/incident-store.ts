@@ -181,7 +181,7 @@ export interface IncidentStore {
 const STRIP = new Set(['pk', 'sk', 'kind', 'month', 'scope', 'expiresAt', 'pullKey', 'trigger']);
 
 /**
- * Attributes `<prefix><login>` of an incident item: the last vote change of that user counted on its vote counters
+ * Attributes `<prefix><login>` of an incident item: the `seq` of the last vote change of that user counted on its vote counters
  * (shared/knowledge/votes.ts), one per voter. Bookkeeping, not part of the incident.
  */
 export const VOTE_TALLY_MARK_PREFIX = 'voteTallied#';
