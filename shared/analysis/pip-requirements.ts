@@ -64,10 +64,16 @@ function readAsRequirements(lines: readonly string[], proof: RegExp, options = f
 
 /** The files a requirements file names with `-r`/`-c` (`--requirement`, `--constraint`), as paths from the repository root. */
 export function referencedRequirementFiles(requirementsPath: string, content: string): string[] {
-  const directory = requirementsPath.includes('/') ? requirementsPath.slice(0, requirementsPath.lastIndexOf('/')) : '';
+  const written = [...content.matchAll(/^\s*(?:-[rc]|--(?:requirement|constraint))(?:\s*=\s*|\s*)(\S+)/gim)].map((match) => match[1]!);
+  return resolvedFrom(requirementsPath, written);
+}
+
+/** Paths written in the file at `referrer`, relative to its directory, as paths from the repository root: each once, none outside. */
+function resolvedFrom(referrer: string, written: readonly string[]): string[] {
+  const directory = referrer.includes('/') ? referrer.slice(0, referrer.lastIndexOf('/')) : '';
   const paths: string[] = [];
-  for (const match of content.matchAll(/^\s*(?:-[rc]|--(?:requirement|constraint))(?:\s*=\s*|\s*)(\S+)/gim)) {
-    const path = joinRelative(directory, match[1]!);
+  for (const relative of written) {
+    const path = joinRelative(directory, relative);
     if (path !== null && !paths.includes(path)) paths.push(path);
   }
   return paths;
@@ -152,13 +158,7 @@ function dependencyFilesDeclared(configPath: string, content: string): string[] 
  * setuptools' dynamic dependency files; each relative to the configuration's directory.
  */
 export function requirementFilesConfigured(configPath: string, content: string): string[] {
-  const directory = configPath.includes('/') ? configPath.slice(0, configPath.lastIndexOf('/')) : '';
-  const paths: string[] = [];
-  for (const written of [...pathsAfterRequirementOptions(content), ...dependencyFilesDeclared(configPath, content)]) {
-    const path = joinRelative(directory, written);
-    if (path !== null && !paths.includes(path)) paths.push(path);
-  }
-  return paths;
+  return resolvedFrom(configPath, [...pathsAfterRequirementOptions(content), ...dependencyFilesDeclared(configPath, content)]);
 }
 
 /**
