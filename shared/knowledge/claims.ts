@@ -21,14 +21,6 @@ export async function claimOnce(
   return changeMarker(client, tableName, incidentId, claim, { expression: 'SET #claim = :at', condition: 'attribute_not_exists(#claim)', values: { ':at': at.toISOString() } });
 }
 
-/**
- * Gives back a marker that {@link claimOnce} took, for an outcome that no longer holds (a vote taken back): true
- * for the one caller that removed it, which then takes back what the claim counted.
- */
-export async function releaseClaim(client: DynamoDBDocumentClient, tableName: string, incidentId: string, claim: ClaimName): Promise<boolean> {
-  return changeMarker(client, tableName, incidentId, claim, { expression: 'REMOVE #claim', condition: 'attribute_exists(#claim)' });
-}
-
 /** One conditional write of a marker on an existing incident: true when it applied. */
 async function changeMarker(
   client: DynamoDBDocumentClient,
