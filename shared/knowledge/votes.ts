@@ -72,7 +72,7 @@ const voteSchema = z.enum(['up', 'down']).nullable();
 const storedPendingSchema = z.object({
   id: z.string().min(1).max(64),
   /** The change's place among its user's changes on the incident: see {@link nextSeq}. */
-  seq: z.number().int().positive().optional(),
+  seq: z.number().int().positive(),
   previous: voteSchema,
   next: voteSchema,
   /** When the vote changed (see `onFeedback`), and when the change was recorded. */
@@ -93,7 +93,6 @@ type StoredPending = z.infer<typeof storedPendingSchema>;
 interface PendingChange extends StoredPending {
   incidentId: string;
   user: string;
-  seq: number;
 }
 
 /** What {@link Votes.pendingChanges} lists: a change recorded at `recordedAt` that may still be pending. */
@@ -391,9 +390,7 @@ export function createVotes(options: VotesOptions): Votes {
   function pendingOf(incidentId: string, item: Record<string, unknown> | undefined): PendingChange | null {
     const parsed = storedPendingSchema.safeParse(item?.pending);
     if (!item || !parsed.success) return null;
-    // A change recorded before changes kept their `seq` (this session's earlier code, never deployed): when it was.
-    const seq = parsed.data.seq ?? (Date.parse(parsed.data.recordedAt) || 1);
-    return { ...parsed.data, seq, incidentId, user: String(item.sk).slice(FEEDBACK_PREFIX.length) };
+    return { ...parsed.data, incidentId, user: String(item.sk).slice(FEEDBACK_PREFIX.length) };
   }
 
   /**
