@@ -6,6 +6,7 @@ import { PatchRefusedError, FIX_PR_LABELS, buildFixFiles, fixBranchName, fixPrBo
 import { defusePlainReferences } from '../notify/markdown.js';
 import type { RemediationPlan } from './planner.js';
 import type { RepositoryPolicy } from './policy.js';
+import { recordActionOutcome } from './guard-store.js';
 import { followRunbook, succeeded } from './runbook-runner.js';
 import { automationClientToken, runbookFor, runbookParameters } from './runbooks.js';
 
@@ -125,7 +126,7 @@ async function openFixPr(
 }
 
 async function runRunbook(
-  { incident, scope }: ApplyContext,
+  { incident }: ApplyContext,
   deps: RemediateDeps,
   reason: string,
   escalate: (why: string) => ApplyResult,
@@ -143,7 +144,7 @@ async function runRunbook(
     timeoutMs: deps.config.RUNBOOK_WAIT_SECONDS * 1000,
   });
   const ok = succeeded(final.status);
-  if (!final.status.includes('still running')) await deps.remediation.guards.recordOutcome(scope, ok, `runbook:${incident.id}`);
+  if (!final.status.includes('still running')) await recordActionOutcome(deps.remediation.guards, incident, ok, `runbook:${incident.id}`);
   const summary = `runbook ${mapping.document} (${executionId}) finished: ${final.status}${final.failureMessage ? ` — ${final.failureMessage}` : ''}`;
   if (!ok) return { ...escalate(summary), result: summary };
   return { action: 'run_runbook', applied: true, reason, result: summary };

@@ -7,6 +7,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { readItems } from '../stores/dynamo.js';
 import { repositoryKey } from '../domain/repository-key.js';
+import { type Incident, outsiderCanRepeat } from '../domain/incident.js';
 
 /** Buckets outlive the longest window they serve (a day, a week of breaker history); TTL then removes them. */
 const BUCKET_TTL_SECONDS = 8 * 86_400;
@@ -14,6 +15,16 @@ const BUCKET_TTL_SECONDS = 8 * 86_400;
 /** The scope guard counters are kept per: the repository, or the alarm. */
 export function guardScope(incident: { repository: string | null; alarm: { name: string } | null; id: string }): string {
   return incident.repository ? repositoryKey(incident.repository) : `alarm:${incident.alarm?.name ?? incident.id}`;
+}
+
+/**
+ * Counts an automatic action's outcome for the incident's circuit breaker (`claim`: once per outcome), except for a
+ * run any outsider can cause again and again (a workflow on `issues`, a fork's): its failures and passes are theirs to
+ * arrange, and would open the breaker for the repository's own failures or hold it closed.
+ */
+export async function recordActionOutcome(guards: Pick<GuardStore, 'recordOutcome'>, incident: Incident, succeeded: boolean, claim: string): Promise<void> {
+  if (outsiderCanRepeat(incident)) return;
+  await guards.recordOutcome(guardScope(incident), succeeded, claim);
 }
 
 export interface GuardCounters {

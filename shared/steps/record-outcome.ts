@@ -1,6 +1,6 @@
 import { METRIC } from '../adapters/metric-names.js';
 import { alarmOkLeavesOpen, stateChangedAtOf } from '../domain/alarm-incident.js';
-import { type Incident, outsiderCanRepeat } from '../domain/incident.js';
+import type { Incident } from '../domain/incident.js';
 import { greenRunLeavesOpen, secondsToRecovery, workflowRecoveryMessageSchema } from '../domain/recovery.js';
 import { type AlarmEvent, alarmArnOf, alarmEventSchema, alarmScope } from '../domain/trigger.js';
 import { ValidationError, errorMessage } from '../errors.js';
@@ -8,7 +8,7 @@ import { firstIssue } from '../validation.js';
 import { collectReactionFeedback } from '../knowledge/reactions.js';
 import { COMMENT_MARKER } from '../notify/comment.js';
 import { pullRequestComment } from '../notify/pull-request.js';
-import { type GuardStore, guardScope } from '../remediation/guard-store.js';
+import { type GuardStore, recordActionOutcome } from '../remediation/guard-store.js';
 import type { StepDeps } from './deps.js';
 
 /** Open incidents resolved by one recovery event; bounded so a noisy scope cannot fan out without limit. */
@@ -39,8 +39,8 @@ async function resolveIncident(
   // The circuit breaker counts automatic actions that led to recovery (runbooks are counted when they finish), not
   // on a run any outsider can cause again and again: they would hold it closed for the repository's own failures.
   const action = updated.decision?.applied ? updated.decision.action : null;
-  if (deps.guards && (action === 'rerun_failed_jobs' || action === 'open_fix_pr') && !outsiderCanRepeat(updated)) {
-    await deps.guards.recordOutcome(guardScope(updated), true, `recovered:${updated.id}`).catch((error: unknown) => {
+  if (deps.guards && (action === 'rerun_failed_jobs' || action === 'open_fix_pr')) {
+    await recordActionOutcome(deps.guards, updated, true, `recovered:${updated.id}`).catch((error: unknown) => {
       deps.logger.warn('could not record the action outcome for the circuit breaker', { incidentId: updated.id, error: errorMessage(error) });
     });
   }

@@ -1,12 +1,12 @@
 import { METRIC } from '../adapters/metric-names.js';
-import { type AnalysisSummary, type Incident, type StoredPlan, fromUntrustedHead, outsiderCanRepeat } from '../domain/incident.js';
+import { type AnalysisSummary, type Incident, type StoredPlan, fromUntrustedHead } from '../domain/incident.js';
 import { githubIncidentId } from '../domain/trigger.js';
 import { commitToCommentOn } from '../domain/handoff.js';
 import { NotFoundError, WriteBudgetExhaustedError, errorMessage } from '../errors.js';
 import { planWriteWait } from '../domain/write-wait.js';
 import { applyPlan, failedOutcome, outcomeWithoutEffects, recordDecision } from '../remediation/apply.js';
 import { PatchRefusedError, buildFixFiles, repositoryAt } from '../remediation/fix-pr.js';
-import { guardScope } from '../remediation/guard-store.js';
+import { guardScope, recordActionOutcome } from '../remediation/guard-store.js';
 import { type PlanInput, type RemediationPlan, planRemediation } from '../remediation/planner.js';
 import { type RepositoryPolicy, type Severity, basePolicy, policyFor } from '../remediation/policy.js';
 import { proposalDigest, proposalOf } from '../remediation/proposal-digest.js';
@@ -213,9 +213,7 @@ export async function remediateStep(input: unknown, deps: RemediateDeps): Promis
   const ownRerun = (wantsRerun || laterAttempt) && (await startedByUs(state, incident, ledger.ownAttempt, github, deps));
   if (ownRerun) {
     await noteFailedRerun(incident, deps);
-    // Not for a run any outsider can cause again and again (a workflow on `issues`): its re-runs fail as they arrange,
-    // and would open the repository's breaker for its own failures.
-    if (!outsiderCanRepeat(incident)) await deps.remediation.guards.recordOutcome(scope, false, `rerun-failed:${incident.id}`);
+    await recordActionOutcome(deps.remediation.guards, incident, false, `rerun-failed:${incident.id}`);
   }
   // An earlier try of this step claimed the run's re-run (the state machine retried the step after GitHub's answer was
   // lost, or the local runtime resumed the execution after a crash) and may have started it. Planned again, with an
