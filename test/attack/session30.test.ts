@@ -1,0 +1,210 @@
+import type { ChildProcess } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { EVENTS_DIR, type RecordedWebhook, deliverWebhook, loadWebhook } from '../../infra/local/replay.js';
+import { againstFakeGitHub } from '../../scripts/chaos-faults.js';
+import { exited, startChild, stopBoth } from '../../scripts/chaos-child.js';
+import { COMMENT_MARKER } from '../../shared/notify/comment.js';
+import { BOT_LOGIN, FakeGitHub } from '../support/fake-github.js';
+import { useLocalRuntimePerTest } from '../support/harness.js';
+
+/**
+ * Session 30's attacks: each `it.fails` is a defect reproduced against the local runtime (in-process, or `npm start`'s
+ * entry point as a child process killed with SIGKILL), with what is wrong and what correct behaviour is.
+ */
+const SECRET = 'session30-secret';
+const REPO_ID = 714523861;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A pull request failure of run `runId` (attempt `attempt`) on pull request `pr`, as GitHub delivers it. */
+function pullRequestFailure(runId: number, pr: number, options: { attempt?: number; delivery?: string } = {}): RecordedWebhook {
+  const webhook = structuredClone(loadWebhook('workflow_run-failure'));
+  const run = webhook.body.workflow_run as Record<string, any>;
+  run.id = runId;
+  run.run_attempt = options.attempt ?? 1;
+  const repo = { id: REPO_ID, name: 'checkout-service' };
+  run.pull_requests = [{ number: pr, head: { ref: `b${pr}`, sha: run.head_sha, repo }, base: { ref: 'main', sha: run.head_sha, repo } }];
+  webhook.headers['x-github-delivery'] = options.delivery ?? `s30-${runId}-${run.run_attempt}`;
+  return webhook;
+}
+
+/** The green run that fixes it: run `runId` (a later run of the same workflow and branch, or a later attempt of the failed run). */
+function pullRequestGreen(runId: number, pr: number, options: { attempt?: number; runNumber?: number; updatedAt?: string; delivery?: string } = {}): RecordedWebhook {
+  const webhook = structuredClone(loadWebhook('workflow_run-success'));
+  const run = webhook.body.workflow_run as Record<string, any>;
+  const failed = loadWebhook('workflow_run-failure').body.workflow_run as Record<string, any>;
+  run.id = runId;
+  run.run_attempt = options.attempt ?? 1;
+  run.run_number = options.runNumber ?? run.run_number;
+  run.head_branch = failed.head_branch;
+  run.workflow_id = failed.workflow_id;
+  if (options.updatedAt) run.updated_at = options.updatedAt;
+  const repo = { id: REPO_ID, name: 'checkout-service' };
+  run.pull_requests = [{ number: pr, head: { ref: `b${pr}`, sha: run.head_sha, repo }, base: { ref: 'main', sha: run.head_sha, repo } }];
+  webhook.headers['x-github-delivery'] = options.delivery ?? `s30-green-${runId}-${run.run_attempt}`;
+  return webhook;
+}
+
+async function incidentOf(url: string, id: string): Promise<Record<string, any>> {
+  return (await (await fetch(`${url}/incidents/${id}`)).json()) as Record<string, any>;
+}
+
+async function until<T>(what: string, read: () => Promise<T> | T, done: (value: T) => boolean, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value).slice(0, 500)}`);
+    await sleep(100);
+  }
+}
+
+describe('crash (SIGKILL) of npm start while a green run is recorded', () => {
+  const cleanup: Array<() => Promise<void>> = [];
+  afterEach(async () => {
+    for (const step of cleanup.splice(0).reverse()) await step();
+  });
+
+  // What is wrong: record-outcome's resolveIncident writes the incident `resolved` first and updates the pull request's
+  // comment last; a crash in between leaves the queued recovery to be delivered again after the restart, but the
+  // retry lists only the scope's *open* incidents (listOpenInScope), finds none, and the comment is never updated: the
+  // PR goes on saying the run fails although the guard recorded it fixed. Correct: the comment's update is finished by
+  // the retried recovery (or by the reconciler), so the PR says "Fixed in run …" as it does without the crash.
+  it.fails('updates the PR comment to "Fixed" after a kill -9 between the incident resolved and the comment update', async () => {
+    const github = await FakeGitHub.start();
+    cleanup.push(() => github.close());
+    github.login = BOT_LOGIN;
+    const log = await readFile(join(EVENTS_DIR, 'logs', 'github-actions-jest-failure.log'), 'utf8');
+    github.runs.set(31_001, { status: 'completed', run_attempt: 1 });
+    github.serveFailedJob(31_001, 3_100_101, log);
+    const dataDir = await mkdtemp(join(tmpdir(), 'guard-s30-recovery-'));
+    cleanup.push(() => rm(dataDir, { recursive: true, force: true }));
+    const env = { ...process.env, ...againstFakeGitHub(github), GITHUB_WEBHOOK_SECRET: SECRET, POWERTOOLS_LOG_LEVEL: 'SILENT', ANALYZER: 'offline' };
+    let first: ChildProcess | undefined;
+    let second: ChildProcess | undefined;
+    cleanup.push(() => stopBoth(first, second));
+
+    const started = await startChild(dataDir, env);
+    first = started.child;
+    const accepted = await deliverWebhook(started.url, pullRequestFailure(31_001, 4_101), SECRET);
+    const id = String(accepted.body.incidentId);
+    await until('the failure notified', () => incidentOf(started.url, id), (i) => i.status === 'notified');
+    const comment = () => (github.comments.get(4_101) ?? []).find((c) => c.body.includes(COMMENT_MARKER));
+    expect(comment()?.body).not.toMatch(/Fixed in run/);
+
+    // The comment's update hangs: the incident is resolved by then, and the runtime is killed right there.
+    github.fail({ method: 'PATCH', route: /\/issues\/comments\/\d+$/, kind: 'hang', times: Infinity });
+    await deliverWebhook(started.url, pullRequestGreen(31_002, 4_101), SECRET);
+    await until('the comment update under way', () => github.requests.filter((r) => r.method === 'PATCH').length, (n) => n > 0);
+    expect((await incidentOf(started.url, id)).status).toBe('resolved');
+    first.kill('SIGKILL');
+    await exited(first);
+    github.clearFaults();
+    const killedAt = github.requests.length;
+
+    const restarted = await startChild(dataDir, env);
+    second = restarted.child;
+    // The queued recovery was never acknowledged: the restarted runtime delivers it again, which must finish the comment.
+    const after = await until('the comment to say the run is fixed', () => comment()?.body ?? '', (body) => /Fixed in run 31002/.test(body), 20_000).catch((error: Error) => error.message);
+    console.log('GitHub requests after the restart:', github.requests.slice(killedAt).map((r) => `${r.method} ${r.route}`));
+    expect((await incidentOf(restarted.url, id)).status).toBe('resolved');
+    expect(after).toMatch(/Fixed in run 31002/);
+  }, 120_000);
+});
+
+/** The in-process runtime against the fake GitHub (token), the offline analyzer, and room for every write and re-run. */
+async function startAgainstFakeGitHub(runtimes: ReturnType<typeof useLocalRuntimePerTest>, runs: number[]) {
+  const harness = await runtimes.start({
+    secret: SECRET,
+    name: 'guard-s30',
+    github: { auth: 'token' },
+    env: {
+      GITHUB_WRITES_PER_MINUTE: '10000', GITHUB_WRITES_PER_HOUR: '100000', GITHUB_RERUNS_PER_MINUTE: '10000', ANALYZER: 'offline', RERUN_MIN_CONFIDENCE: '0.3',
+      POLICY_JSON: JSON.stringify({ defaults: { rateLimits: { perHour: 1000, perDay: 1000 } } }), POLICY_FILE: undefined, CHAT_WEBHOOK_URL: undefined,
+    },
+  });
+  const github = harness.github;
+  github.login = BOT_LOGIN;
+  // An App without Contents read: a push's failure that needs a human pages (as the crash points have it).
+  github.refuseCommitComments = true;
+  const jest = await readFile(join(EVENTS_DIR, 'logs', 'github-actions-jest-failure.log'), 'utf8');
+  const network = await readFile(join(EVENTS_DIR, 'logs', 'github-actions-npm-network-failure.log'), 'utf8');
+  for (const runId of runs) {
+    for (const attempt of [1, 2, 3]) {
+      const jobId = runId * 10 + attempt;
+      github.jobs.set(`${runId}/${attempt}`, [{ id: jobId, name: 'test', conclusion: 'failure' }]);
+      github.logs.set(jobId, { content: runId % 2 === 0 ? network : jest });
+    }
+  }
+  return harness;
+}
+
+/** A failure of run `runId` pushed to main (no pull request), attempt `attempt`, started by `actor`. */
+function pushFailure(runId: number, attempt: number, actor: string, delivery: string): RecordedWebhook {
+  const webhook = structuredClone(loadWebhook('workflow_run-failure'));
+  const run = webhook.body.workflow_run as Record<string, any>;
+  Object.assign(run, { id: runId, run_attempt: attempt, event: 'push', head_branch: 'main', pull_requests: [], triggering_actor: { login: actor, id: 7, type: 'User' } });
+  webhook.headers['x-github-delivery'] = delivery;
+  return webhook;
+}
+
+describe('reordered deliveries: an attempt delivered after a later attempt of the same run', () => {
+  const runtimes = useLocalRuntimePerTest();
+
+  it('without reordering, a green run fixes the failure and the PR comment says so (the control for the next test)', async () => {
+    const harness = await startAgainstFakeGitHub(runtimes, [31_101]);
+    await deliverWebhook(harness.runtime.url, pullRequestFailure(31_101, 4_201), SECRET);
+    await harness.runtime.idle();
+    await deliverWebhook(harness.runtime.url, pullRequestGreen(31_101, 4_201, { attempt: 2, runNumber: 482, updatedAt: '2026-11-20T09:40:00Z' }), SECRET);
+    await harness.runtime.idle();
+
+    expect(await harness.incident('gh-714523861-31101-1')).toMatchObject({ status: 'resolved', resolvedBy: 'run 31101 (attempt 2)' });
+    expect((harness.github.comments.get(4_201) ?? []).map((c) => c.body)).toEqual([expect.stringMatching(/### ✅ Pipeline Guard: passed after re-run[\s\S]*Passed in run 31101/)]);
+  });
+
+  // What is wrong: when attempt 1's failure is delivered after attempt 2 of the same run was delivered green (GitHub
+  // redelivers a failed delivery later, or a person redelivers it from the settings page), ingest records attempt 1 as a
+  // new open incident and the pipeline posts a ❌ failure comment on a pull request whose run already passed; the
+  // incident stays `notified` (open) for ever, since the green run's recovery was recorded before it existed and nothing
+  // resolves it later. Correct: a failure whose own run already has a later green attempt on record ends resolved by
+  // it (recorded, not commented as failing): the green recovery is kept for its run, or ingest/notify asks GitHub for
+  // the run's latest attempt.
+  it.fails('records a late failure of attempt 1 as resolved when attempt 2 of its run was already delivered green, and comments no failure', async () => {
+    const harness = await startAgainstFakeGitHub(runtimes, [31_103]);
+    await deliverWebhook(harness.runtime.url, pullRequestGreen(31_103, 4_203, { attempt: 2, runNumber: 482, updatedAt: '2026-11-20T09:40:00Z' }), SECRET);
+    await harness.runtime.idle();
+    const late = await deliverWebhook(harness.runtime.url, pullRequestFailure(31_103, 4_203, { delivery: 'late-attempt-1' }), SECRET);
+    await harness.runtime.idle();
+
+    const incident = await harness.incident(String(late.body.incidentId));
+    const comments = (harness.github.comments.get(4_203) ?? []).map((c) => c.body.split('\n').find((line) => line.startsWith('###')));
+    console.log('late attempt 1:', incident.status, incident.resolvedBy, comments);
+    expect(incident.status).toBe('resolved');
+    expect(comments.filter((title) => title?.includes('❌'))).toEqual([]);
+  });
+
+  // What is wrong: a person re-ran a failed push (attempt 2), it failed, and the guard re-ran it (attempt 3, under way).
+  // Attempt 1's delivery then arrives late: the pipeline treats it as a fresh failure, finds the commit's re-run budget
+  // spent ("already re-run automatically 1 time(s) for this commit: needs a human") and pages on-call, while the guard's
+  // own re-run of a later attempt is still running. Correct: an attempt older than one already recorded for the same run
+  // is superseded: recorded, but it pages nobody and re-runs nothing (the crash points' rule: while our re-run is under
+  // way, nobody is paged).
+  it.fails('pages nobody for a late attempt 1 of a run whose attempt 2 the guard is already re-running', async () => {
+    const harness = await startAgainstFakeGitHub(runtimes, [31_104]);
+    harness.github.runs.set(31_104, { status: 'completed', run_attempt: 2 });
+    await deliverWebhook(harness.runtime.url, pushFailure(31_104, 2, 'dana-dev', 'attempt-2'), SECRET);
+    await harness.runtime.idle();
+    expect(harness.github.reruns).toEqual([{ runId: 31_104, attempt: 3, installationId: null }]);
+    expect((await harness.outbox()).filter((e) => e.kind === 'escalation')).toEqual([]);
+
+    await deliverWebhook(harness.runtime.url, pushFailure(31_104, 1, 'dana-dev', 'late-attempt-1'), SECRET);
+    await harness.runtime.idle();
+
+    const pages = (await harness.outbox()).filter((e) => e.kind === 'escalation');
+    console.log('pages after the late attempt 1:', pages.map((p) => `${p.subject} / ${String(p.message).match(/Incident: \S+/)?.[0]}`));
+    expect(pages).toEqual([]);
+    expect(harness.github.reruns).toHaveLength(1);
+  });
+});
