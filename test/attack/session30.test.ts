@@ -2,11 +2,15 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createHmac } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EVENTS_DIR, type RecordedWebhook, deliverWebhook, loadWebhook } from '../../infra/local/replay.js';
 import { againstFakeGitHub } from '../../scripts/chaos-faults.js';
 import { exited, startChild, stopBoth } from '../../scripts/chaos-child.js';
+import { handleIssueCommentWebhook } from '../../shared/ingest/comment-commands.js';
 import { COMMENT_MARKER } from '../../shared/notify/comment.js';
+import { PENDING_INCIDENT, PENDING_PULL_REQUEST, pendingApproval } from '../support/comment-commands.js';
+import { createFakeGitHub, createMemoryCommandAnswers } from '../support/fakes.js';
 import { BOT_LOGIN, FakeGitHub } from '../support/fake-github.js';
 import { useLocalRuntimePerTest } from '../support/harness.js';
 
@@ -206,5 +210,44 @@ describe('reordered deliveries: an attempt delivered after a later attempt of th
     console.log('pages after the late attempt 1:', pages.map((p) => `${p.subject} / ${String(p.message).match(/Incident: \S+/)?.[0]}`));
     expect(pages).toEqual([]);
     expect(harness.github.reruns).toHaveLength(1);
+  });
+});
+
+/** `/guard approve` by `login` in comment 77 on the pending proposal's pull request, as GitHub signs it (delivery `approve-77`). */
+function approveDelivery(login: string) {
+  const payload = JSON.stringify({
+    action: 'created',
+    issue: { number: PENDING_PULL_REQUEST, pull_request: { url: 'x' } },
+    comment: { id: 77, body: '/guard approve', user: { login, type: 'User' }, created_at: '2026-11-20T10:04:00Z' },
+    repository: { id: 714523861, full_name: 'acme-shop/checkout-service', name: 'checkout-service', owner: { login: 'acme-shop' } },
+  });
+  const signature = `sha256=${createHmac('sha256', SECRET).update(payload).digest('hex')}`;
+  return { headers: { 'x-github-event': 'issue_comment', 'x-hub-signature-256': signature, 'x-github-delivery': 'approve-77' }, body: payload, isBase64Encoded: false };
+}
+
+describe('an approval whose handler dies before it resumes the execution', () => {
+  // What is wrong: `/guard approve` takes the proposal off the approval index and records it `approved` with its task
+  // token set to null, and only then calls SendTaskSuccess (comment-commands.ts, "Recorded before resuming"). When the
+  // ingest Lambda dies in between (a timeout, OOM: this test's task port never answers), the token is gone from every
+  // record: GitHub's redelivery of the same comment is answered 409 "nothing is waiting for approval", the execution
+  // waits out approvalTimeoutMinutes, and then notify records "nobody approved … in time" and escalates, although a
+  // maintainer approved. Correct: the decision stays resumable until the execution is resumed (the token kept until
+  // SendTaskSuccess succeeded, or a pending-decision mark a redelivery or the reconciler finishes), so the redelivery
+  // resumes the execution with the maintainer's approval.
+  it.fails('resumes the execution on the redelivery of a /guard approve whose first handling died before SendTaskSuccess', async () => {
+    const github = createFakeGitHub();
+    github.permissions.set('maintainer', 'maintain');
+    const answers = createMemoryCommandAnswers();
+    const made = await pendingApproval({ secret: SECRET, github: github.port, answers: () => answers });
+    let resuming = false;
+    const dies = { ...made.deps(), tasks: { succeed: () => ((resuming = true), new Promise<void>(() => {})), fail: () => new Promise<void>(() => {}) } };
+    void handleIssueCommentWebhook(approveDelivery('maintainer'), dies);
+    await until('the first handling to reach SendTaskSuccess', () => resuming, (reached) => reached, 5_000);
+    expect((await made.incidents.get(PENDING_INCIDENT))?.approval).toMatchObject({ status: 'approved', decidedBy: 'maintainer', taskToken: null });
+
+    const redelivered = await handleIssueCommentWebhook(approveDelivery('maintainer'), made.deps());
+
+    console.log('redelivery answered:', JSON.stringify(redelivered));
+    expect(made.tasks).toEqual([['succeed', 'token-1', { approvedBy: 'maintainer' }]]);
   });
 });
