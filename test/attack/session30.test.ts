@@ -71,18 +71,20 @@ describe('crash (SIGKILL) of npm start while a green run is recorded', () => {
     for (const step of cleanup.splice(0).reverse()) await step();
   });
 
-  // What is wrong: record-outcome's resolveIncident writes the incident `resolved` first and updates the pull request's
-  // comment last; a crash in between leaves the queued recovery to be delivered again after the restart, but the
-  // retry lists only the scope's *open* incidents (listOpenInScope), finds none, and the comment is never updated: the
-  // PR goes on saying the run fails although the guard recorded it fixed. Correct: the comment's update is finished by
-  // the retried recovery (or by the reconciler), so the PR says "Fixed in run …" as it does without the crash.
-  it.fails('updates the PR comment to "Fixed" after a kill -9 between the incident resolved and the comment update', async () => {
+  /**
+   * `npm start` (a child process) notifies pull request 4101's failure (run `runId`) on the fake GitHub; a maintainer
+   * 👍s the guard's comment; the green run `runId + 1` is delivered while the GitHub request `hang` matches never
+   * answers, and the runtime is killed with SIGKILL there, then started again on the same data directory. What the
+   * restarted runtime leaves: the incident, the guard's comment, and the GitHub requests it made.
+   */
+  async function killedWhileRecording(runId: number, hang: { method: string; route: RegExp }) {
     const github = await FakeGitHub.start();
     cleanup.push(() => github.close());
     github.login = BOT_LOGIN;
+    github.permissions.set('maintainer', 'write');
     const log = await readFile(join(EVENTS_DIR, 'logs', 'github-actions-jest-failure.log'), 'utf8');
-    github.runs.set(31_001, { status: 'completed', run_attempt: 1 });
-    github.serveFailedJob(31_001, 3_100_101, log);
+    github.runs.set(runId, { status: 'completed', run_attempt: 1 });
+    github.serveFailedJob(runId, runId * 100 + 1, log);
     const dataDir = await mkdtemp(join(tmpdir(), 'guard-s30-recovery-'));
     cleanup.push(() => rm(dataDir, { recursive: true, force: true }));
     const env = { ...process.env, ...againstFakeGitHub(github), GITHUB_WEBHOOK_SECRET: SECRET, POWERTOOLS_LOG_LEVEL: 'SILENT', ANALYZER: 'offline' };
@@ -92,16 +94,18 @@ describe('crash (SIGKILL) of npm start while a green run is recorded', () => {
 
     const started = await startChild(dataDir, env);
     first = started.child;
-    const accepted = await deliverWebhook(started.url, pullRequestFailure(31_001, 4_101), SECRET);
+    const accepted = await deliverWebhook(started.url, pullRequestFailure(runId, 4_101), SECRET);
     const id = String(accepted.body.incidentId);
     await until('the failure notified', () => incidentOf(started.url, id), (i) => i.status === 'notified');
     const comment = () => (github.comments.get(4_101) ?? []).find((c) => c.body.includes(COMMENT_MARKER));
+    const commentId = comment()?.id as number;
     expect(comment()?.body).not.toMatch(/Fixed in run/);
+    github.reactions.set(commentId, [{ content: '+1', created_at: new Date(Date.now() + 1_000).toISOString(), user: { login: 'maintainer', type: 'User' } }]);
 
-    // The comment's update hangs: the incident is resolved by then, and the runtime is killed right there.
-    github.fail({ method: 'PATCH', route: /\/issues\/comments\/\d+$/, kind: 'hang', times: Infinity });
-    await deliverWebhook(started.url, pullRequestGreen(31_002, 4_101), SECRET);
-    await until('the comment update under way', () => github.requests.filter((r) => r.method === 'PATCH').length, (n) => n > 0);
+    // The request hangs once the incident is resolved, and the runtime is killed right there.
+    github.fail({ ...hang, kind: 'hang', times: Infinity });
+    await deliverWebhook(started.url, pullRequestGreen(runId + 1, 4_101), SECRET);
+    await until('the hanging request', () => github.requests.filter((r) => r.method === hang.method && hang.route.test(r.route)).length, (n) => n > 0);
     expect((await incidentOf(started.url, id)).status).toBe('resolved');
     first.kill('SIGKILL');
     await exited(first);
@@ -110,11 +114,36 @@ describe('crash (SIGKILL) of npm start while a green run is recorded', () => {
 
     const restarted = await startChild(dataDir, env);
     second = restarted.child;
-    // The queued recovery was never acknowledged: the restarted runtime delivers it again, which must finish the comment.
-    const after = await until('the comment to say the run is fixed', () => comment()?.body ?? '', (body) => /Fixed in run 31002/.test(body), 20_000).catch((error: Error) => error.message);
-    console.log('GitHub requests after the restart:', github.requests.slice(killedAt).map((r) => `${r.method} ${r.route}`));
-    expect((await incidentOf(restarted.url, id)).status).toBe('resolved');
-    expect(after).toMatch(/Fixed in run 31002/);
+    // The queued recovery was never acknowledged: the restarted runtime delivers it again, which must finish it.
+    const fixed = new RegExp(`Fixed in run ${runId + 1}`);
+    const body = await until('the comment to say the run is fixed', () => comment()?.body ?? '', (text) => fixed.test(text), 20_000).catch((error: Error) => error.message);
+    const requests = github.requests.slice(killedAt).map((r) => `${r.method} ${r.route}`);
+    console.log('GitHub requests after the restart:', requests);
+    return { incident: await incidentOf(restarted.url, id), body, fixed };
+  }
+
+  // What is wrong: record-outcome's resolveIncident writes the incident `resolved` first and updates the pull request's
+  // comment last; a crash in between leaves the queued recovery to be delivered again after the restart, but the
+  // retry lists only the scope's *open* incidents (listOpenInScope), finds none, and the comment is never updated: the
+  // PR goes on saying the run fails although the guard recorded it fixed. Correct: the comment's update is finished by
+  // the retried recovery (or by the reconciler), so the PR says "Fixed in run …" as it does without the crash.
+  it.fails('updates the PR comment to "Fixed" after a kill -9 between the incident resolved and the comment update', async () => {
+    const { incident, body, fixed } = await killedWhileRecording(31_001, { method: 'PATCH', route: /\/issues\/comments\/\d+$/ });
+
+    expect(incident.status).toBe('resolved');
+    expect(body).toMatch(fixed);
+  }, 120_000);
+
+  // What is wrong: the same window one step earlier. Reactions left on the guard's comment while the incident was open
+  // are read when the guard touches the comment again (collectReactionFeedback in resolveIncident, after the incident
+  // is written resolved); killed there, the retried recovery finds nothing open and never reads them, and nothing else
+  // does (the reconciler's late read covers experiment units only): the maintainer's 👍 is never counted. Correct: the
+  // vote counts (feedbackUp 1) after the restart, as without the crash.
+  it.fails('counts a maintainer’s 👍 on the guard’s comment after a kill -9 while the recovery read the reactions', async () => {
+    const { incident } = await killedWhileRecording(31_011, { method: 'GET', route: /\/issues\/comments\/\d+\/reactions$/ });
+
+    expect(incident.status).toBe('resolved');
+    expect(incident.feedbackUp ?? 0).toBe(1);
   }, 120_000);
 });
 
@@ -153,6 +182,24 @@ function pushFailure(runId: number, attempt: number, actor: string, delivery: st
   webhook.headers['x-github-delivery'] = delivery;
   return webhook;
 }
+
+describe('a green run without a crash (the control for the crash tests above)', () => {
+  const runtimes = useLocalRuntimePerTest();
+
+  it('counts a maintainer’s 👍 on the guard’s comment and says "Fixed" on it', async () => {
+    const harness = await startAgainstFakeGitHub(runtimes, [31_021]);
+    harness.github.permissions.set('maintainer', 'write');
+    await deliverWebhook(harness.runtime.url, pullRequestFailure(31_021, 4_101), SECRET);
+    await harness.runtime.idle();
+    const commentId = (harness.github.comments.get(4_101) ?? [])[0]?.id as number;
+    harness.github.reactions.set(commentId, [{ content: '+1', created_at: new Date(Date.now() + 1_000).toISOString(), user: { login: 'maintainer', type: 'User' } }]);
+    await deliverWebhook(harness.runtime.url, pullRequestGreen(31_022, 4_101), SECRET);
+    await harness.runtime.idle();
+
+    expect(await harness.incident('gh-714523861-31021-1')).toMatchObject({ status: 'resolved', feedbackUp: 1 });
+    expect((harness.github.comments.get(4_101) ?? []).map((c) => c.body)).toEqual([expect.stringMatching(/Fixed in run 31022/)]);
+  });
+});
 
 describe('reordered deliveries: an attempt delivered after a later attempt of the same run', () => {
   const runtimes = useLocalRuntimePerTest();
