@@ -309,6 +309,40 @@ describe('reordered deliveries: an attempt delivered after a later attempt of th
   });
 });
 
+describe('a person re-runs a failed push before the guard does', () => {
+  const runtimes = useLocalRuntimePerTest();
+
+  // What is wrong: remediate claims the re-run ledger for the attempt it is about to create (`<run>#2`, apply.ts rerun)
+  // before asking GitHub; GitHub's run is already past attempt 1 because a person clicked "Re-run failed jobs" while
+  // the guard was still analysing, so no re-run is requested ("already re-run past attempt 1") but the claim stays: the
+  // person's attempt 2 is recorded as the guard's own re-run. When it fails, its incident reads `ownRerun: true` and
+  // "it failed again after our automatic re-run", attempt 1 gets `rerun_failed` and a failed fix outcome
+  // (`onRemediationFailed`: the knowledge entry's re-run failures, the circuit breaker's failed actions and the
+  // commit's re-run budget all count a re-run the guard never made). Correct: a re-run the guard did not request is
+  // not recorded as its own: attempt 2 is a person's re-run (ownRerun false), and attempt 1 gets no re-run outcome.
+  it.fails('does not take a person’s re-run, found under way when the guard wanted to re-run, for its own', async () => {
+    const harness = await startAgainstFakeGitHub(runtimes, [31_400]);
+    // The network flake the guard re-runs; the person's re-run (attempt 2) is already under way on GitHub.
+    harness.github.runs.set(31_400, { status: 'in_progress', run_attempt: 2 });
+    await deliverWebhook(harness.runtime.url, pushFailure(31_400, 1, 'dana-dev', 'person-first-1'), SECRET);
+    await harness.runtime.idle();
+    expect(harness.github.reruns).toEqual([]);
+    expect((await harness.incident('gh-714523861-31400-1')).decision?.result).toMatch(/already re-run past attempt 1/);
+
+    harness.github.runs.set(31_400, { status: 'completed', run_attempt: 2 });
+    await deliverWebhook(harness.runtime.url, pushFailure(31_400, 2, 'dana-dev', 'person-first-2'), SECRET);
+    await harness.runtime.idle();
+
+    const first = await harness.incident('gh-714523861-31400-1');
+    const second = await harness.incident('gh-714523861-31400-2');
+    console.log('attempt 2:', second.ownRerun, second.decision?.reason, '| attempt 1:', first.fixOutcome, first.history.map((h) => h.event));
+    expect(harness.github.reruns).toEqual([]);
+    expect(second.ownRerun).toBe(false);
+    expect(first.history.map((entry) => entry.event)).not.toContain('rerun_failed');
+    expect(first.fixOutcome ?? null).toBeNull();
+  });
+});
+
 /** `/guard approve` by `login` in comment 77 on the pending proposal's pull request, as GitHub signs it (delivery `approve-77`). */
 function approveDelivery(login: string) {
   const payload = JSON.stringify({
