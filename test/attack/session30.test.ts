@@ -285,6 +285,23 @@ describe('reordered deliveries: an attempt delivered after a later attempt of th
     expect(comments.filter((title) => title?.includes('❌'))).toEqual([]);
   });
 
+  // What is wrong: the same late delivery on a push to main, whose failure pages (the App may not comment on the
+  // commit): attempt 2 of the run was delivered green first, and attempt 1's failure, delivered after it, pages on-call
+  // for a run that already passed. Correct: as above, recorded resolved by its run's green attempt; nobody is paged.
+  it.fails('pages nobody for a late failure of attempt 1 of a push whose attempt 2 was already delivered green', async () => {
+    const harness = await startAgainstFakeGitHub(runtimes, [31_105]);
+    const green = pullRequestGreen(31_105, 4_205, { attempt: 2, runNumber: 482, updatedAt: '2026-11-20T09:40:00Z', delivery: 'push-green-2' });
+    Object.assign(green.body.workflow_run as Record<string, unknown>, { event: 'push', head_branch: 'main', pull_requests: [] });
+    await deliverWebhook(harness.runtime.url, green, SECRET);
+    await harness.runtime.idle();
+    await deliverWebhook(harness.runtime.url, pushFailure(31_105, 1, 'dana-dev', 'push-late-1'), SECRET);
+    await harness.runtime.idle();
+
+    const pages = (await harness.outbox()).filter((e) => e.kind === 'escalation');
+    console.log('late push attempt 1:', (await harness.incident('gh-714523861-31105-1')).status, pages.map((p) => p.subject));
+    expect(pages).toEqual([]);
+  });
+
   // What is wrong: a person re-ran a failed push (attempt 2), it failed, and the guard re-ran it (attempt 3, under way).
   // Attempt 1's delivery then arrives late: the pipeline treats it as a fresh failure, finds the commit's re-run budget
   // spent ("already re-run automatically 1 time(s) for this commit: needs a human") and pages on-call, while the guard's
