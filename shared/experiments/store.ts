@@ -46,13 +46,18 @@ export interface PolicyOverride {
 
 export type AssignableExperiment = Experiment & { assignmentSalt?: string };
 
-/** The vote change a unit's vote comes from (shared/knowledge/votes.ts): its id, and its user (lower-case). */
+/** The vote change a unit's vote comes from (shared/knowledge/votes.ts): its id, its incident, and its user (lower-case). */
 export interface UnitVoteChange {
   id: string;
+  /** A unit holds every attempt of a commit, so one user votes on it through several incidents. */
+  incidentId: string;
   user: string;
-  /** The change's place among its user's changes on the incident (votes.ts): each later change's is higher. */
+  /** The change's place among its user's changes on the incident (votes.ts): each later change's is higher, on that incident only. */
   seq: number;
 }
+
+/** The attribute on a unit that keeps the last change counted there of one user's votes on one incident. */
+const unitVoteMark = (change: UnitVoteChange) => `voteCounted#${change.incidentId}#${change.user}`;
 
 export interface ExperimentStore {
   create(input: unknown, at: Date): Promise<Experiment>;
@@ -81,7 +86,7 @@ export interface ExperimentStore {
    * (`uncounted`). `at` is when the vote changed (a reaction's own time, however late it was read). `not_counted`
    * past the deadline (the outcome is final) or for a unit whose success was counted before votes were kept (it
    * keeps it); `no_unit` for an assignment made before units were kept. With `change`, the vote is added once: the
-   * change's `seq` is kept on the unit as its user's mark, and the same change again adds nothing to the votes, and
+   * change's `seq` is kept on the unit as its user's mark for that incident (seqs rise per incident, not per unit), and the same change again adds nothing to the votes, and
    * counts or takes back the success by the votes as they are (votes.ts applies a change again after a crash); an
    * earlier change of the user, applied late by an applier that stalled, adds and counts nothing (`not_counted`).
    */
@@ -350,7 +355,7 @@ export function createExperimentStore(options: { client: DynamoDBDocumentClient;
     },
 
     async addUnitVote(id, key, delta, at, change) {
-      const mark = change ? { '#mark': `voteCounted#${change.user}` } : undefined;
+      const mark = change ? { '#mark': unitVoteMark(change) } : undefined;
       let unit = await updateUnit(id, key, {
         expression: `ADD upVotes :delta${mark ? ' SET #mark = :change' : ''}`,
         condition: `deadline >= :at AND (attribute_exists(upVotes) OR attribute_not_exists(succeededAt))${mark ? ' AND (attribute_not_exists(#mark) OR #mark < :change)' : ''}`,
@@ -361,7 +366,7 @@ export function createExperimentStore(options: { client: DynamoDBDocumentClient;
         // Added by this change already (applied again after a crash): its votes are read as they are now. A later
         // change's mark: this one was finished by another applier, and counts nothing here again.
         const stored = (await client.send(new GetCommand({ TableName: tableName, Key: unitKey(id, key), ConsistentRead: true }))).Item;
-        if (stored?.[`voteCounted#${change.user}`] === change.seq) unit = stored;
+        if (stored?.[unitVoteMark(change)] === change.seq) unit = stored;
       }
       if (typeof unit === 'string') return unit === 'no_unit' ? unit : 'not_counted';
       // The ADD is atomic: of concurrent votes, exactly one sees the count cross zero, either way.

@@ -326,7 +326,7 @@ export function createVotes(options: VotesOptions): Votes {
         const { experimentId, key, variant } = incident.experiment;
         // The unit is a success while a writer's vote on it is up, until its deadline: a vote made after it counts
         // nothing there, wherever it is read.
-        const counted = await experiments.addUnitVote(experimentId, key, up > 0 ? 1 : -1, changedAt, { id: change.id, user: change.user, seq: change.seq });
+        const counted = await experiments.addUnitVote(experimentId, key, up > 0 ? 1 : -1, changedAt, { id: change.id, incidentId: incident.id, user: change.user, seq: change.seq });
         // Assigned before units were kept: counted as it was then, once per incident, and never taken back.
         if (counted === 'no_unit' && up > 0 && (await moveClaimForChange(client, tables.incidents, incident.id, 'experimentFeedbackAt', { id: change.id, at: changedAt, move: 'take' }, null))) {
           await experiments.addCounters(experimentId, variant, { successes: 1 });

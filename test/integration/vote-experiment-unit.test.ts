@@ -10,10 +10,11 @@ import { learningOn } from '../support/learning.js';
 import { scratchStoreForFile } from '../support/harness.js';
 
 /**
- * Session 30's attacks on vote counters (shared/knowledge/votes.ts), against the embedded store: each `it.fails` is a
- * counter reproduced off by more than the module's documented bound.
+ * Votes on an experiment unit (a failing commit's attempts, experiments/assign.ts) through two of its incidents, against
+ * the embedded store: a crash left one user's change pending on one incident while her change on the other was counted
+ * (found by session 30's attacker pass).
  */
-const scratch = scratchStoreForFile('guard-s30-votes');
+const scratch = scratchStoreForFile('guard-vote-experiment-unit');
 const T0 = new Date('2026-11-03T09:00:00.000Z');
 const EXPERIMENT = 's30-unit-votes';
 
@@ -90,16 +91,10 @@ describe('votes on two incidents of one experiment unit', () => {
     expect((await successes()) - before).toBe(1);
   });
 
-  // What is wrong: an experiment unit is a failing commit's attempts (experiments/assign.ts), so attempt 1's and attempt
-  // 2's incidents share it, but addUnitVote keeps one mark per user on the unit (`voteCounted#<user>`) compared with the
-  // seq of the user's change, and seqs are numbered per incident vote item. Maya's 👍 on attempt 1 is left pending by a
-  // crash before its experiment step; her 👍 on attempt 2 is then counted and marks the unit with its later seq; when
-  // the reconciler finishes the attempt-1 change, its seq is below the mark and addUnitVote reads it as "finished by
-  // another applier": the vote is dropped for good. Once she takes back the attempt-2 vote the unit has no up vote
-  // left and its success is taken back, though her 👍 on attempt 1 still stands. votes.ts documents the experiment
-  // unit's votes as never off after a crash. Correct: the unit's per-user mark distinguishes the incident (or the unit
-  // counts per incident and user), so each incident's change counts on the unit exactly once.
-  it.fails('keeps the unit a success while a writer’s 👍 on attempt 1 stands, after a crash before that vote’s experiment step', async () => {
+  // Seqs rise per incident vote item, so a unit's mark of one user's votes is kept per incident: with one mark per user
+  // on the unit, her counted 👍 on attempt 2 marked it above the seq of her 👍 on attempt 1 the crash left pending, and
+  // the reconciler's finish of that change read as "finished by another applier" and was dropped for good.
+  it('keeps the unit a success while a writer’s 👍 on attempt 1 stands, after a crash before that vote’s experiment step', async () => {
     const first = await attempt(41_000, 1);
     const second = await attempt(41_000, 2);
     expect(second.experiment).toMatchObject({ experimentId: EXPERIMENT, key: first.experiment?.key });
@@ -118,7 +113,6 @@ describe('votes on two incidents of one experiment unit', () => {
     // She takes back her 👍 on attempt 2; the one on attempt 1 stands.
     await vote(documents, second, 'down', 40);
 
-    console.log('unit upVotes after both 👍:', bothUp, 'after the attempt-2 👎:', await unitUpVotes(first), 'successes moved:', (await successes()) - before);
     expect(bothUp).toBe(2);
     expect((await successes()) - before).toBe(1);
   });
