@@ -29,7 +29,10 @@ export interface LineTriggers {
   readonly atStart: readonly RegExp[];
 }
 
-/** Cleaning removes `^[[31m`-style escapes in a pass of its own: a line with one is always named. */
+/**
+ * Cleaning removes `^[[31m`-style escapes in a pass of its own: a line with a `^[` is always named, and cleaning
+ * alone tells a printed escape from a regular expression's `^[[a-z]`.
+ */
 const CARET_ESCAPE_SOURCE = String.raw`\^\[`;
 
 const ESC = 27;

@@ -23,7 +23,13 @@ import { pairSafeEnd } from '../utf16.js';
 // A reset glued to the next word (`[mfoo`) or to a closing bracket (Maven's `[[1;34mINFO[m]`) is still removed.
 // The bytes are read the same way by `remnantEnd` and the line filter's pass (line-filter.wat).
 const ANSI_RE = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[ -/]+[0-~]|\x1b[@-Z\\-_]|\x1b|\[(?:[0-9;]{1,12}m|m(?![A-Za-z][^[\]\r\n]*\]))/g;
-const CARET_ANSI_RE = /\^\[\[[0-9;]{0,12}[A-Za-z]/g;
+// The caret form of a CSI sequence: `^[[`, parameters and a letter as its final byte. `^[[` also opens a regular
+// expression's bracket (`grep -E '^[[a-z]+$'`), so a final byte with no parameters before it is taken only for the
+// codes printed that way (`^[[m`, `^[[K`, `^[[H`, `^[[J`: grep --color's `^[[m^[[K`, jansi's reset, a screen
+// clear), and not where a bracket expression follows and closes as a bare `[m` remnant's test reads it (`^[[mK]`).
+// Lines holding a `^[` are read by cleaning alone: the byte readers treat any `^[` as a hazard and the line filter
+// names the line (see `CleaningHazards`, line-filter.ts), so this expression has no byte-level twin to keep in step.
+const CARET_ANSI_RE = /\^\[\[(?:[0-9;?]{1,12}[A-Za-z]|[HJKm](?![A-Za-z][^[\]\r\n]*\]))/g;
 // GitHub Actions prefixes every line with an ISO-8601 timestamp (`2024-05-01T10:11:12.1234567Z `).
 const GHA_TS_RE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z ?/;
 const BUILDKIT_PREFIX_RE = /^#\d+ \d+\.\d+ /;

@@ -298,7 +298,9 @@ describe('LineFilter', () => {
       // Word boundaries: a timestamp whose `Z` touches the text, words and numbers that a boundary splits or joins.
       '2024-05-01T10:11:12Z', 'fatal', 'Z', '_', '503', '0', 'md013', 'err', 'or', '-',
       // A bare `[m` before a word, and what decides whether it starts a bracketed word.
-      '[m', ']', 'error: '];
+      '[m', ']', 'error: ',
+      // A caret bracket that is a regular expression, and bare caret codes cleaning takes or leaves by what follows.
+      '^[[a-z]+$', '^[[m', '^[[K', '^[[?25l', 'a-z]'];
     const lines: string[] = [];
     for (let k = 0; k < 40_000; k++) {
       let line = '';
@@ -369,6 +371,15 @@ describe('analyzeLog with the line filter', () => {
       expect(await analyzeLog(chunked(log.bytes), { expectedBytes: 50_000_000 }), log.name).toEqual(everyLine);
     }
   }, 120_000);
+
+  it('keeps a regular expression\'s `^[[` in the failure line, the filter on or off', async () => {
+    const log = ['$ ./scripts/check-names.sh', "error: no line of names.txt matches grep -E '^[[a-z]+$'", '^[[31mexit status 1^[[0m', ''].join('\n');
+    setLineFilterUse(false);
+    const everyLine = await analyzeLog(log);
+    setLineFilterUse(true);
+    expect(await analyzeLog(log)).toEqual(everyLine);
+    expect(everyLine.failures[0]?.lines[0]?.text).toBe("error: no line of names.txt matches grep -E '^[[a-z]+$'");
+  });
 
   it('reads a section start hidden behind `ESC` and a caret escape while idle', async () => {
     // Once the error's block and its context are done the scanner is idle; the section start must still be read,

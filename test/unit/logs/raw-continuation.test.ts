@@ -27,7 +27,7 @@ describe('reading the cleaned text from raw bytes', () => {
     const tokens = ['\x1b', '\x1b[', '\x1b[0m', '\x1b[1;31m', '\x1b[?25l', '\x1b(B', '\x1b]0;', '[', '[0m', '[31;1m', '[1234567890123m', 'm',
       '^', '^[[0m', '\r', '\t', ' ', '  ', '\uFEFF', '#', '#12 3.4 ', 'é', '日本', 'x', 'E', '_', '=', '-', '0', '9', '.', 'Z', 'T', ':',
       '2024-05-01T10:11:12Z', '2024-05-01T10:11:12Z ', '2024-05-01T10:11:12.1234567Z ', '2024-05-01T10:11:12.Z ', '2024-05-01T10:11:1',
-      '2024-05\x1b[0m-01T10:11:12Z ', '2024-05-01T10:11:12\x1b[0mZ ', '[m', ']', 'isc]'];
+      '2024-05\x1b[0m-01T10:11:12Z ', '2024-05-01T10:11:12\x1b[0mZ ', '[m', ']', 'isc]', '^[[a-z]+$', '^[[K', '^[[m'];
     let answered = 0;
     let withCodes = 0;
     for (let k = 0; k < 60_000; k++) {
@@ -47,7 +47,7 @@ describe('reading the cleaned text from raw bytes', () => {
 
   it('finds a line\'s hazards the same way whether its buffer was searched for the lines before it or not', () => {
     const random = seededRandom(7);
-    const tokens = ['x', ' ', '\r', '^', '[', '^[', '^[[0m', 'ab', '\x1b[0m'];
+    const tokens = ['x', ' ', '\r', '^', '[', '^[', '^[[0m', '^[[a-z]', 'ab', '\x1b[0m'];
     const lines = Array.from({ length: 5_000 }, () => Array.from({ length: Math.floor(random() * 5) }, () => tokens[Math.floor(random() * tokens.length)]).join(''));
     const bytes = Buffer.from(lines.join('\n'));
     const inOrder = new CleaningHazards();

@@ -114,6 +114,25 @@ describe('line numbering convention', () => {
     expect(cleanLine('[1mok[m')).toBe('ok');
   });
 
+  it('removes the caret form of an escape (`^[[31m`, a log that printed ESC as `^[`) where it is a CSI sequence', () => {
+    // `cat -v` and CI systems that escape control bytes print grep --color's and jansi's codes this way.
+    const printed = [
+      ['^[[1;31mERROR^[[0m: build failed', 'ERROR: build failed'],
+      ['^[[01;31m^[[Kerror^[[m^[[K: x', 'error: x'],
+      ['[^[[1;34mINFO^[[m] Building app', '[INFO] Building app'],
+      ['^[[?25l^[[2K^[[1Adone^[[H^[[J', 'done'],
+    ];
+    for (const [raw, text] of printed) expect(cleanLine(raw as string), raw).toBe(text);
+  });
+
+  it('keeps a caret bracket that is a regular expression, not a printed escape', () => {
+    // A bare final byte (no parameters) is taken only for the codes printed that way (`^[[m`, `^[[K`, `^[[H`,
+    // `^[[J`), and not where a bracket expression follows it and closes: `^[[mK]`.
+    for (const line of ["grep -E '^[[a-z]+$' names.txt", "grep -qE '^[[A-Z][a-z]+' NOTICE", "sed -n '/^[[:space:]]*#/d' x.conf", "rg '^[[mK]x]'", "awk '/^[[0-9]+]/' log"]) {
+      expect(cleanLine(line), line).toBe(line);
+    }
+  });
+
   it('removes an escape with intermediates whole: `tput sgr0` prints ESC ( B before its reset', () => {
     expect(cleanLine('\x1b[1m\x1b[31mError: x\x1b(B\x1b[m')).toBe('Error: x');
     expect(cleanLine('\x1b(B\x1b[mError: x')).toBe('Error: x');
