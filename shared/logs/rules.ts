@@ -189,6 +189,11 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'zig.test-failed', category: 'test_failure', weight: 86, extend: 'indent', maxLines: 60, re: /^error: '[^']+' failed:/ },
   { id: 'go.test-failed', category: 'test_failure', weight: 88, extend: 'indent', maxLines: 300, re: /^\s*--- FAIL: \S+/, lookback: { re: /^=== (?:RUN|CONT|NAME)\s/, lines: 40, inclusive: false, through: /^ {4}\s*\S|^\s*$/ }, cont: /^\s*(?:Error Trace:|Error:|Messages:|Test:)/,
     pick: [{ re: /^\s+(?:[\w.-]+\.go:\d+: \S|Error:\s+\S)/ }, { re: /^\s+--- FAIL: \S+/, last: true }] },
+  // Zig's panic handler (std.debug): `thread 2718 panic: index out of bounds: index 5, len 3`, then the stack, each
+  // frame `src/ring.zig:27:32: 0x1036f52 in pop (test)` above its source line and a `^` (`???:?:?: 0x0 in ??? (???)`
+  // without debug information). Under `zig test` the panic goes on the test's own `3/4 ring.test.pop...` line.
+  { id: 'zig.panic', category: 'test_failure', weight: 84, extend: 'indent', maxLines: 120, re: /^(?:\d+\/\d+ .*\.\.\.)?thread \d+ panic: \S/,
+    cont: /^(?:\S+\.zig|\?{3}):(?:\d+|\?):(?:\d+|\?): 0x[0-9a-f]+ in |^(?:error return context|stack trace):$/ },
   { id: 'go.panic', category: 'test_failure', weight: 84, extend: 'indent', maxLines: 200, re: /^panic: /, cont: /^(?:goroutine |\S[^\s(]*\(.*\)$|\[signal )/ },
   // gotestsum's summary: `=== FAIL: internal/cart TestTotal (0.00s)` (a package's own failure has no test name), the
   // test's output indented below it.
@@ -755,11 +760,11 @@ export const RULE_TABLE: readonly Rule[] = [...RULES, ...CASCADE_RULES, ...GENER
 /**
  * Lines that say *that* a command failed, never *why*: package-manager and task-runner wrappers, exit statuses,
  * a subprocess error re-raised by its caller, the Zig build runner's `error: while executing test '…', the following
- * test command failed:` and `error: the following command failed with 2 compilation errors:` under the failure
- * or the compiler errors it printed. Whatever rule matched such a line, it ranks as boilerplate.
+ * test command failed:` (`crashed:` after a panic) and `error: the following command failed with 2 compilation
+ * errors:` under the failure or the compiler errors it printed. Whatever rule matched such a line, it ranks as boilerplate.
  */
 export const WRAPPER_RE =
-  /\[?ELIFECYCLE\]?\s|\bCommand failed with exit code \d+|\bfailed with exit code:? \d+|\bexited with (?:exit )?(?:code|status) \d+|returned non-zero exit status -?\d+|returned a non-zero code: \d+|^(?:Error: )?Process completed with exit code|^error: Recipe `[^`]*` failed|^error: test run failed|subprocess-exited-with-error|InvocationError for command|Command exited with non-zero status|ERR_PNPM_RECURSIVE_RUN_FIRST_FAIL|^FAILED: (?:\[code=\d+\] )?\S|^error: script "[^"]*" exited|^Error: Command failed:|did not run successfully\.?$|^(?:\w+\.)*\w*Error: [\w/.-]+ failed!?$|did not complete successfully: exit code: \d+|^\s*note: This error originates from a subprocess|^ERROR: script returned exit code|^error: (?:while executing test '.*', )?the following (?:test |build )?command (?:failed|exited|terminated)\b/;
+  /\[?ELIFECYCLE\]?\s|\bCommand failed with exit code \d+|\bfailed with exit code:? \d+|\bexited with (?:exit )?(?:code|status) \d+|returned non-zero exit status -?\d+|returned a non-zero code: \d+|^(?:Error: )?Process completed with exit code|^error: Recipe `[^`]*` failed|^error: test run failed|subprocess-exited-with-error|InvocationError for command|Command exited with non-zero status|ERR_PNPM_RECURSIVE_RUN_FIRST_FAIL|^FAILED: (?:\[code=\d+\] )?\S|^error: script "[^"]*" exited|^Error: Command failed:|did not run successfully\.?$|^(?:\w+\.)*\w*Error: [\w/.-]+ failed!?$|did not complete successfully: exit code: \d+|^\s*note: This error originates from a subprocess|^ERROR: script returned exit code|^error: (?:while executing test '.*', )?the following (?:test |build )?command (?:failed|exited|terminated|crashed)\b/;
 
 /** Section boundaries and exit markers of the CI systems we read. */
 export const SECTION_START_RE =

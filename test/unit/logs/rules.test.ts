@@ -708,6 +708,24 @@ const CASES: Case[] = [
     log: lines('$ java -jar app.jar', 'Exception in thread "main" java.lang.IllegalStateException: no config', '\tat com.acme.Main.main(Main.java:7)', 'The command "java -jar app.jar" exited with 1.'),
   },
   {
+    // A Zig program's panic outside a test (`zig build run`): the panic line, its first frame inside the block.
+    name: 'Zig panic (std.debug panic handler, multi-threaded build)',
+    rule: 'zig.panic',
+    category: 'test_failure',
+    head: 'thread 96316 panic: integer overflow',
+    covers: [3, 4],
+    log: lines(
+      '$ zig build run -- --rows 3',
+      'thread 96316 panic: integer overflow',
+      '/home/runner/work/grid/grid/src/main.zig:14:22: 0x1033e49 in main (grid)',
+      '    const cells = rows * cols;',
+      '                     ^',
+      '???:?:?: 0x0 in ??? (???)',
+      'error: the following command terminated unexpectedly:',
+      'The command "zig build run -- --rows 3" exited with 134.',
+    ),
+  },
+  {
     // Sphinx before 8.1 stops at the first warning under -W: the warning is the line after the announcement.
     name: 'Sphinx -W before 8.1 (the first warning stops the build)',
     rule: 'sphinx.warning-as-error',
