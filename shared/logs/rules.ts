@@ -137,6 +137,12 @@ export const RULES: readonly Rule[] = uniformRules([
   // cargo deny: `error[vulnerability]: title`, a frame into Cargo.lock (`┌─`, `112 │`) and the advisory's `├ ID:` lines.
   { id: 'cargo-deny.error', category: 'security_scan', weight: 82, extend: 'indent', maxLines: 60, cont: /^\s*(?:\d+\s*)?[│┌├└]/,
     re: /^error\[(?:vulnerability|unmaintained|unsound|yanked|notice|banned|duplicate|rejected|unlicensed|source-not-allowed|git-source-underspecified|wildcard)\]: \S/ },
+  // Bandit: `>> Issue: [B602:subprocess_popen_with_shell_equals_true] message`, its Severity, CWE and Location
+  // indented below, then the numbered code lines (`48<TAB>code`).
+  { id: 'bandit.issue', category: 'security_scan', weight: 80, extend: 'indent', maxLines: 20, cont: /^\d+\t/, re: /^>> Issue: \[B\d{3}:\w+\] \S/ },
+  // pip-audit's columns: `Found 2 known vulnerabilities in 2 packages`, then the Name / Version / ID / Fix Versions table.
+  { id: 'pip-audit.vulnerable', category: 'security_scan', weight: 82, extend: 'paragraph', gap: 0, maxLines: 60,
+    re: /^Found \d+ known vulnerabilit(?:y|ies) in \d+ packages?$/ },
   // govulncheck: `Vulnerability #1: GO-2024-2687`, its summary, module and fixed version indented below.
   { id: 'govulncheck.finding', category: 'security_scan', weight: 82, extend: 'indent', maxLines: 40, re: /^Vulnerability #\d+: GO-\d{4}-\d{4,}$/ },
   // cargo audit ends its advisories (`Crate:`, `Title:`, `ID: RUSTSEC-…`) with `error: 1 vulnerability found!`, which
@@ -357,6 +363,10 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^\S+\.(?:erl|hrl|escript|yrl|xrl):\d+(?::\d+)?: (?![Ww]arning: )\S/ },
   // protoc: `proto/x.proto:18:3: "common.v1.Money" is not defined.` (a space after the position, unlike buf's).
   { id: 'protoc.error', category: 'compilation', weight: 82, extend: 'line', re: /^\S+\.proto:\d+:\d+: (?!warning:)\S/ },
+  // clang-format --dry-run --Werror: `src/x.cpp:41:15: error: code should be clang-formatted
+  // [-Wclang-format-violations]`, the line and a caret below. Formatting, in the C compilers' shape: before their rule.
+  { id: 'clang-format.violation', category: 'lint', weight: 76, extend: 'indent', maxLines: 4, cont: /^\s*\^/,
+    re: /^\S+:\d+:\d+: (?:error|warning): code should be clang-formatted \[-Wclang-format-violations\]$/ },
   // clang-tidy with `--warnings-as-errors`: a check's finding in the C compilers' shape, told apart by the check's name
   // marked `-warnings-as-errors` in its brackets. Before the C compilers' rule.
   { id: 'clang-tidy.error', category: 'lint', weight: 80, extend: 'indent', maxLines: 20,
@@ -373,6 +383,11 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'cc.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 60,
     re: /^(?:In file included from )?\S+?:\d+(?::\d+)?:\s+(?:fatal error|error)\b:?/,
     cont: /^\s*(?:\^|~|\||\d+ \||[\w./-]+:\d+(?::\d+)?: note:|note:|In file included|from \S+:\d+)/ },
+  // cmd/go's missing checksum: `internal/q/redis.go:9:2: missing go.sum entry for module providing package P
+  // (imported by Q); to add:` (`go: m@v: missing go.sum entry; to add it:` for a module), the `go get` to run
+  // indented below. A dependency the lock file lacks, not a compile error: before go's build rule.
+  { id: 'go.sum-missing', category: 'dependency', weight: 84, extend: 'indent', maxLines: 6,
+    re: /^(?:\S+\.go:\d+:\d+: |go: (?:\S+@\S+: )?)missing go\.sum entry\b/ },
   // golangci-lint and staticcheck end an issue with the linter's name (`(errcheck)`, `(SA4006)`); before go's build
   // rule, which would read it as a compiler error. `(typecheck)` is the compiler's own error, reported through it.
   { id: 'golangci.issue', category: 'lint', weight: 74, extend: 'indent', re: /^\S+\.go:\d+(?::\d+)?: .* \((?!typecheck\))[A-Za-z][\w-]*\)$/ },
@@ -399,9 +414,17 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'swiftpm.resolve', category: 'dependency', weight: 84, extend: 'indent', maxLines: 40,
     re: /^(?:xcodebuild: )?error: (?:Dependencies could not be resolved because|Could not resolve package dependencies:|the package at '[^']*' cannot be accessed|package resolution failed)/ },
   // A lock file the manifest has moved past, where CI installs from it as it is: uv sync --locked, bun install
-  // --frozen-lockfile, Poetry, npm ci (pnpm's ERR_PNPM_OUTDATED_LOCKFILE has pnpm.error).
+  // --frozen-lockfile, Poetry, npm ci, Yarn 1's --frozen-lockfile, cargo --locked, Bundler in deployment or frozen
+  // mode (its message's first line; pnpm's ERR_PNPM_OUTDATED_LOCKFILE has pnpm.error).
   { id: 'lockfile.outdated', category: 'dependency', weight: 86, extend: 'line',
-    re: /^(?:npm (?:ERR!|error) `npm ci` can only install packages when your package\.json and |error: The lockfile at `[^`]+` needs to be updated, but `--(?:locked|frozen)` was provided|error: lockfile had changes, but lockfile is frozen|(?:Error: )?pyproject\.toml changed significantly since poetry\.lock was last generated|(?:Error: )?poetry\.lock is not consistent with pyproject\.toml)/ },
+    re: /^(?:npm (?:ERR!|error) `npm ci` can only install packages when your package\.json and |error Your lockfile needs to be updated, but yarn was run with `--frozen-lockfile`|error: the lock file \S+ needs to be updated but --(?:locked|frozen) was passed|You are trying to install in deployment mode after changing$|error: The lockfile at `[^`]+` needs to be updated, but `--(?:locked|frozen)` was provided|error: lockfile had changes, but lockfile is frozen|(?:Error: )?pyproject\.toml changed significantly since poetry\.lock was last generated|(?:Error: )?poetry\.lock is not consistent with pyproject\.toml)/ },
+  // pip on a system Python marked EXTERNALLY-MANAGED (PEP 668; ubuntu-24.04 runners): the workflow installs outside
+  // a virtual environment. Before rustc's `error: ` rule.
+  { id: 'pip.externally-managed', category: 'configuration', weight: 86, extend: 'line', re: /^error: externally-managed-environment$/ },
+  // typos (crate-ci): `error: `teh` should be `the``, then `  --> ./docs/x.md:14:9` and a frame. Before rustc's rule,
+  // whose shape it borrows.
+  { id: 'typos.typo', category: 'lint', weight: 76, extend: 'indent', maxLines: 12, cont: /^\s*\d+ \|/,
+    re: /^error: `[^`]+` (?:should be `|is disallowed)/ },
   { id: 'rustc.error', category: 'compilation', weight: 82, extend: 'indent', maxLines: 80,
     re: /^error(?:\[E\d{4}\])?: (?!could not compile|aborting due to|build failed|test failed|Process didn't)/,
     cont: /^\s*(?:-->|\||\d+\s*\||= (?:note|help)|\.\.\.|\^)|^(?:note|help): |^(?:process didn't exit|--- std(?:out|err))/,
@@ -467,6 +490,10 @@ export const RULES: readonly Rule[] = uniformRules([
     lookback: { re: /^Running Sphinx v\d/, lines: 250, inclusive: false }, pick: [{ re: /: WARNING: \S/ }] },
   { id: 'sphinx.warning-as-error', category: 'compilation', weight: 80, extend: 'until', headNext: true, maxLines: 2, gap: 0,
     re: /^Warning, treated as error:$/, end: /^$/ },
+  // MkDocs --strict: `Aborted with 2 warnings in strict mode!` after the build; the `WARNING -  …` lines since
+  // `Building documentation` say which, the first named.
+  { id: 'mkdocs.strict', category: 'compilation', weight: 80, extend: 'line', re: /^Aborted with \d+ warnings? in strict mode!$/,
+    lookback: { re: /^INFO +- +(?:Building documentation|Cleaning site directory)\b/, lines: 250, inclusive: false }, pick: [{ re: /^WARNING +- +\S/ }] },
   { id: 'python.syntax', category: 'compilation', weight: 70, extend: 'line', re: /^\s*(?:SyntaxError|IndentationError|TabError): / },
 
   // ── linters and formatters ────────────────────────────────────────────────────────────────────────────────
@@ -504,6 +531,8 @@ export const RULES: readonly Rule[] = uniformRules([
   // SQLFluff: `== [models/x.sql] FAIL`, then `L:   4 | P:   9 | LT01 | message` per violation.
   { id: 'sqlfluff.violation', category: 'lint', weight: 78, extend: 'until', maxLines: 120, gap: 0,
     re: /^== \[\S+\] FAIL$/, end: /^(?:== \S|All Finished\b)/, pick: [{ re: /^L: +\d+ \| P: +\d+ \| [A-Z]{1,2}\d{2,3} \| \S/ }] },
+  // isort --check-only: `ERROR: /path/x.py Imports are incorrectly sorted and/or formatted.` (a diff below with --diff).
+  { id: 'isort.unsorted', category: 'lint', weight: 76, extend: 'line', re: /^ERROR: \S.* Imports are incorrectly sorted and\/or formatted\.$/ },
   // hadolint: `Dockerfile:3 DL3008 warning: …` (`-:3` when read from stdin); its ShellCheck findings as `SC2086`.
   { id: 'hadolint', category: 'lint', weight: 76, extend: 'line', re: /^\S+:\d+ (?:DL|SC)\d{4} (?:error|warning|info|style): / },
   // deno lint: `error[no-unused-vars]: message`, then ` --> file:line:col`, the code frame and `= hint:`.
@@ -567,6 +596,8 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /found character that cannot start any token|did not find expected (?:key|'[^']+'|node content)|mapping values are not allowed|while (?:parsing|scanning) a/ },
 
   // ── package managers and dependency resolution ────────────────────────────────────────────────────────────
+  // npm run of a script package.json does not define: the workflow names the wrong script.
+  { id: 'npm.missing-script', category: 'configuration', weight: 84, extend: 'line', re: /^npm (?:ERR!|error) Missing script: "[^"]+"$/ },
   { id: 'npm.error', category: 'dependency', weight: 80, extend: 'indent', refine: true,
     re: /^npm (?:ERR!|error) (?:code (?:E404|ETARGET|ERESOLVE|EINTEGRITY|ENOTFOUND|EAI_AGAIN|ECONNRESET|ETIMEDOUT|ECONNREFUSED|E401|E403|EBADENGINE|ENOENT|EACCES|ENOVERSIONS)\b|404 |notarget |ERESOLVE )/,
     cont: /^npm (?:ERR!|error) (?!code ELIFECYCLE|errno|A complete log|Exit status|\s*$)/ },
@@ -629,10 +660,21 @@ export const RULES: readonly Rule[] = uniformRules([
   // kubectl: the API server's refusal, or the client's own validation.
   // kubeconform: `deploy/web.yaml - Deployment web is invalid: …` (`failed validation: …` when it could not validate).
   { id: 'kubeconform.invalid', category: 'configuration', weight: 80, extend: 'line', re: /^\S+ - (?:[A-Z]\w*(?: \S+)? )?(?:is invalid|failed validation): \S/ },
+  // kubeval: `WARN - k8s/x.yaml contains an invalid Deployment (web) - spec.replicas: Invalid type. …` (`ERR` when it
+  // could not validate); valid files say `PASS - … contains a valid …`.
+  { id: 'kubeval.invalid', category: 'configuration', weight: 80, extend: 'line', re: /^(?:WARN|ERR) +- \S+ contains an invalid [A-Z]\w*/ },
   // Conftest: `FAIL - deploy/web.yaml - main - message` for each policy rule that denied the file.
   { id: 'conftest.failure', category: 'configuration', weight: 80, extend: 'line', re: /^(?:FAIL|ERROR) - \S+ - [\w.]+ - \S/ },
   { id: 'kubectl.error', category: 'configuration', weight: 76, extend: 'line',
     re: /^Error from server(?: \([A-Za-z]+\))?: |^error: error (?:validating|parsing|when (?:creating|applying|retrieving)) / },
+  // AWS CDK's stack activity: `Stack | 0/4 | 10:00:26 AM | UPDATE_FAILED | AWS::Lambda::Function | Fn (FnE749) reason`
+  // (again under `Failed resources:`, without the progress column); its `❌  Stack failed: … ROLLBACK_COMPLETE` after.
+  { id: 'cdk.resource-failed', category: 'configuration', weight: 84, extend: 'line',
+    re: /^\S+ \| (?:\d+\/\d+ \| )?\d\d?:\d\d:\d\d(?: [AP]M)? \| (?:CREATE|UPDATE|DELETE|IMPORT)_FAILED +\| \S+ +\| \S/ },
+  // actions/upload-artifact with `if-no-files-found: error` (an `##[error]` annotation, which the rules read past;
+  // the default, `warn`, leaves a warning): the path names nothing the build wrote.
+  { id: 'upload-artifact.no-files', category: 'configuration', weight: 84, extend: 'line',
+    re: /^No files were found with the provided path: .*\. No artifacts will be uploaded\.$/ },
   // CodeQL's analysis finding no source of a language it was asked to analyse: the workflow's build is wrong.
   { id: 'codeql.no-source', category: 'configuration', weight: 86, extend: 'line',
     re: /CodeQL detected code written in .{1,100} but could not process any of it/ },
@@ -846,8 +888,11 @@ function statusOf(match: RegExpExecArray): string | undefined {
 /** GitHub Actions post-job markers: what follows is clean-up, not the job's own steps. */
 export const GHA_POST_RE = /^(?:Post job cleanup\.|Cleaning up orphan processes)$/;
 
-/** Warnings never explain a failure on their own; `error: … [-Werror]` is still an error. */
-export const WARNING_RE = /^\s*(?:\[WARNING\]|\[WARN\]|WARNING:|WARN(?:ING)?\s|[Ww]arning:|##\[warning\]|::warning|npm WARN|W: |warn )/;
+/**
+ * Warnings never explain a failure on their own; `error: … [-Werror]` is still an error. kubeval prints the files it
+ * finds invalid as `WARN - k8s/x.yaml contains an invalid Deployment …` and exits 1 for them: those are not warnings.
+ */
+export const WARNING_RE = /^\s*(?:\[WARNING\]|\[WARN\]|WARNING:|WARN(?:ING)?\s(?! *- \S+ contains an invalid )|[Ww]arning:|##\[warning\]|::warning|npm WARN|W: |warn )/;
 
 /** Headings that open a numbered failure list (mocha `3 failing`, PHPUnit `There were 2 failures:`, RSpec `Failures:`). */
 export const FAILURE_LIST_RE =
@@ -879,4 +924,4 @@ export const PREFILTER_RE =
 
 /** Line shapes that start a block without any keyword (pytest headers, numbered failures, lint positions). */
 export const PREFILTER_START_RE =
-  /^(?:_{3,} |E {2}|-- [A-Z][A-Z ]+ -{3}|[\w./\\-]+\.\w+[:(]\d+|\s+\d+:\d+\s|(?:nl)?\s*\d+\) |\s*-{3} FAIL|-{4} |\*(?:\* | What went wrong:$)|In \S+ line \d+|rspec |e: |\s*#\s+Failed|\s*Line\s{2,}|\s*\[-\]|\d+:\d\d \+\d+|[A-Z]{1,4}\d{3,4} |[a-z][\w-]*\[[a-z][\w-]*\]: |┃ \[[A-Z]\] |- (?:Task `|(?:Build|Settings|Init) file '|Plugin '|Gradle runtime: )|# \[|\s*(?:warning|info) [-•] \S|File "[^"]+", lines? \d|Because (?:no versions? of|only|every version of|your app depends on|[\w.-]+ (?:\([^)]*\) )?(?:depends on|requires)) |pyproject\.toml changed |poetry\.lock is not |\[command\]\S*terraform(?:-bin)? fmt )/;
+  /^(?:_{3,} |E {2}|-- [A-Z][A-Z ]+ -{3}|[\w./\\-]+\.\w+[:(]\d+|\s+\d+:\d+\s|(?:nl)?\s*\d+\) |\s*-{3} FAIL|-{4} |\*(?:\* | What went wrong:$)|In \S+ line \d+|rspec |e: |\s*#\s+Failed|\s*Line\s{2,}|\s*\[-\]|\d+:\d\d \+\d+|[A-Z]{1,4}\d{3,4} |[a-z][\w-]*\[[a-z][\w-]*\]: |┃ \[[A-Z]\] |- (?:Task `|(?:Build|Settings|Init) file '|Plugin '|Gradle runtime: )|# \[|\s*(?:warning|info) [-•] \S|File "[^"]+", lines? \d|Because (?:no versions? of|only|every version of|your app depends on|[\w.-]+ (?:\([^)]*\) )?(?:depends on|requires)) |pyproject\.toml changed |poetry\.lock is not |\[command\]\S*terraform(?:-bin)? fmt |You are trying to install in deployment mode |>> Issue: \[)/;

@@ -726,6 +726,41 @@ const CASES: Case[] = [
     ),
   },
   {
+    // cmd/go names a module whose checksum go.sum lacks (go mod download, go list -m), not only an import.
+    name: 'go: missing go.sum entry for a module',
+    rule: 'go.sum-missing',
+    category: 'dependency',
+    head: 'go: github.com/spf13/pflag@v1.0.5: missing go.sum entry; to add it:',
+    log: lines('$ go mod download', 'go: github.com/spf13/pflag@v1.0.5: missing go.sum entry; to add it:', '\tgo mod download github.com/spf13/pflag', 'The command "go mod download" exited with 1.'),
+  },
+  {
+    // A stack's first deployment fails: CREATE_FAILED, the clock in 24-hour form (the CLI prints the local time).
+    name: 'AWS CDK resource that fails to create',
+    rule: 'cdk.resource-failed',
+    category: 'configuration',
+    head: 'AssetsStack | 1/3 | 14:02:11 | CREATE_FAILED        | AWS::S3::Bucket | Assets (Assets5CB76180) assets-acme-prod already exists',
+    log: lines(
+      '$ npx cdk deploy AssetsStack --require-approval never',
+      'AssetsStack | 0/3 | 14:02:09 | CREATE_IN_PROGRESS   | AWS::S3::Bucket | Assets (Assets5CB76180) ',
+      'AssetsStack | 1/3 | 14:02:11 | CREATE_FAILED        | AWS::S3::Bucket | Assets (Assets5CB76180) assets-acme-prod already exists',
+      ' ❌  AssetsStack failed: Error: The stack named AssetsStack failed creation, it may need to be manually deleted from the AWS console: ROLLBACK_COMPLETE: assets-acme-prod already exists',
+      'The command "npx cdk deploy AssetsStack --require-approval never" exited with 1.',
+    ),
+  },
+  {
+    // kubeval says ERR for a file it could not validate at all, WARN for an invalid one; neither is a warning.
+    name: 'kubeval invalid manifest (its WARN is the failure)',
+    rule: 'kubeval.invalid',
+    category: 'configuration',
+    head: 'WARN - deploy/web.yaml contains an invalid Deployment (web) - spec.replicas: Invalid type. Expected: [integer,null], given: string',
+    log: lines(
+      '$ kubeval --strict deploy/*.yaml',
+      'PASS - deploy/svc.yaml contains a valid Service (web)',
+      'WARN - deploy/web.yaml contains an invalid Deployment (web) - spec.replicas: Invalid type. Expected: [integer,null], given: string',
+      'The command "kubeval --strict deploy/*.yaml" exited with 1.',
+    ),
+  },
+  {
     // Sphinx before 8.1 stops at the first warning under -W: the warning is the line after the announcement.
     name: 'Sphinx -W before 8.1 (the first warning stops the build)',
     rule: 'sphinx.warning-as-error',
