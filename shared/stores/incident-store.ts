@@ -17,6 +17,7 @@ import {
   type IncidentSource,
   type IncidentStatus,
   type NotificationRecord,
+  outsiderCanRepeat,
   STATUS_MAY_LEAVE,
   type StageError,
 } from '../domain/incident.js';
@@ -39,6 +40,12 @@ const SEARCH_MAX_MONTHS = 14;
  * table scan when a scope has thousands of resolved incidents.
  */
 const LOOKUP_MAX_PAGES = 5;
+/**
+ * Index pages `listByFingerprint` reads at most while runs an outsider can repeat fill them: with the caller's window
+ * of 50, about 250 incidents of one fingerprint, each of whose origins is one more item read from the table. An
+ * outsider who made more runs newer than the repository's own still hides those; what one lookup costs stays bounded.
+ */
+const HISTORY_MAX_PAGES = 5;
 /** How far back `listRecent` looks: a year of month partitions besides the current one. */
 const RECENT_MONTHS_BACK = 12;
 /** Index pages `listUnfinished` reads per month partition (pages of up to 1 MB: it sets no page size). */
@@ -160,8 +167,10 @@ export interface IncidentStore {
   /** Incidents of one scope (repository+branch+workflow, or alarm) that are not resolved, newest first. */
   listOpenInScope(scope: string, limit: number): Promise<Incident[]>;
   /**
-   * Earlier incidents with the same fingerprint, newest first: only {@link HISTORY_FIELDS}. A recurring failure has
-   * dozens of earlier incidents of ~10 KB each; the lookup needs a few hundred bytes of each.
+   * Earlier incidents with the same fingerprint that are this repository's history, newest first: up to `limit`
+   * of them, none an outsider can repeat (`outsiderCanRepeat`), so an outsider's runs cannot push the repository's
+   * own out of the window. Only {@link HISTORY_FIELDS} and the run's origin: a recurring failure has dozens of
+   * earlier incidents of ~10 KB each; the lookup needs a few hundred bytes of each. Reads a bounded number of pages.
    */
   listByFingerprint(fingerprint: string, limit: number): Promise<IncidentHistoryEntry[]>;
   /**
@@ -225,6 +234,34 @@ export function createIncidentStore(options: {
   }
 
   /**
+   * The pages of a query of `index` for `value` as its partition key, newest first, requested as they are read;
+   * `open` filters out resolved incidents. With `fields` (all held by the index) only those.
+   */
+  function indexPages(index: IndexDefinition, value: string, pageSize: number, options: { open?: boolean; fields?: readonly string[] }) {
+    const { open = false, fields } = options;
+    if (fields && index.projection !== 'ALL') {
+      const held = new Set<string>([...index.projection, index.partitionKey, index.sortKey, 'pk', 'sk']);
+      const missing = fields.filter((field) => !held.has(field));
+      if (missing.length > 0) throw new IndexProjectionError(`index ${index.name} does not hold ${missing.join(', ')}`);
+    }
+    const projection = fields ? Object.fromEntries(fields.map((field, i) => [`#p${i}`, field])) : {};
+    return paginateQuery(
+      { client },
+      {
+        TableName: tableName,
+        IndexName: index.name,
+        KeyConditionExpression: '#key = :value',
+        ExpressionAttributeNames: { '#key': index.partitionKey, ...(open ? { '#status': 'status' } : {}), ...projection },
+        ExpressionAttributeValues: { ':value': value, ...(open ? { ':resolved': 'resolved' } : {}) },
+        ...(open ? { FilterExpression: '#status <> :resolved' } : {}),
+        ...(fields ? { ProjectionExpression: Object.keys(projection).join(', ') } : {}),
+        ScanIndexForward: false,
+        Limit: pageSize,
+      },
+    );
+  }
+
+  /**
    * Incidents with `value` as `index`'s partition key, newest first; `open` drops resolved ones. With `fields`
    * (all held by the index) only those, from the index alone; else whole incidents, read from the table.
    */
@@ -235,35 +272,29 @@ export function createIncidentStore(options: {
     options: { open?: boolean; fields?: readonly string[]; except?: string } = {},
   ): Promise<Incident[]> {
     const { open = false, fields, except } = options;
-    if (fields && index.projection !== 'ALL') {
-      const held = new Set<string>([...index.projection, index.partitionKey, index.sortKey, 'pk', 'sk']);
-      const missing = fields.filter((field) => !held.has(field));
-      if (missing.length > 0) throw new IndexProjectionError(`index ${index.name} does not hold ${missing.join(', ')}`);
-    }
-    const projection = fields ? Object.fromEntries(fields.map((field, i) => [`#p${i}`, field])) : {};
-    const read = await readPages(
-      paginateQuery(
-        { client },
-        {
-          TableName: tableName,
-          IndexName: index.name,
-          KeyConditionExpression: '#key = :value',
-          ExpressionAttributeNames: { '#key': index.partitionKey, ...(open ? { '#status': 'status' } : {}), ...projection },
-          ExpressionAttributeValues: { ':value': value, ...(open ? { ':resolved': 'resolved' } : {}) },
-          ...(open ? { FilterExpression: '#status <> :resolved' } : {}),
-          ...(fields ? { ProjectionExpression: Object.keys(projection).join(', ') } : {}),
-          ScanIndexForward: false,
-          Limit: Math.max(limit, 25),
-        },
-      ),
-      { maxPages: LOOKUP_MAX_PAGES, limit },
-    );
+    const read = await readPages(indexPages(index, value, Math.max(limit, 25), { open, fields }), { maxPages: LOOKUP_MAX_PAGES, limit });
     const exceptPk = except === undefined ? null : incidentKey(except).pk;
     const listed = exceptPk === null ? read.items : read.items.filter((item) => item.pk !== exceptPk);
     if (fields) return listed.map(fromItem);
     const items = await wholeItems(index, listed);
     // Read after the index: an incident resolved since the index was written is not open any more.
     return (open ? items.filter((item) => item.status !== 'resolved') : items).map(fromItem);
+  }
+
+  /**
+   * History entries with where each run's code came from (a fork, or an event that may run a fork's code as this
+   * repository's, or one anyone can cause), read from the table: the index's projection is fixed once deployed
+   * (changing it means replacing the index), and such runs must not count as this repository's history
+   * (`outsiderCanRepeat`). Incidents stored before these fields were kept read as the repository's own, as they did.
+   */
+  async function withOrigins(history: Incident[]): Promise<IncidentHistoryEntry[]> {
+    const origins = await readItems(client, tableName, history.map((entry) => incidentKey(entry.id)), { consistentRead: false, fields: ['fromFork', 'runEvent'] });
+    const originOf = new Map(origins.map((item) => [String(item.pk), item]));
+    return history.map((entry) => {
+      const origin = originOf.get(incidentKey(entry.id).pk);
+      // An item gone between the query and the read is of unknown origin: left out, as a fork's would be.
+      return { ...entry, fromFork: origin ? origin.fromFork === true : true, runEvent: typeof origin?.runEvent === 'string' ? origin.runEvent : null };
+    });
   }
 
   /**
@@ -567,17 +598,18 @@ export function createIncidentStore(options: {
     },
 
     async listByFingerprint(fingerprint, limit) {
-      const history = await queryIndex(INCIDENT_INDEXES.byFingerprint, fingerprint, limit, { fields: HISTORY_FIELDS });
-      // Where each run's code came from (a fork, or an event that may run a fork's code as this repository's) is
-      // read from the table: the index's projection is fixed once deployed (changing it means replacing the index),
-      // and such runs must not count as this repository's history (`countsAsEvidence`).
-      const origins = await readItems(client, tableName, history.map((entry) => incidentKey(entry.id)), { consistentRead: false, fields: ['fromFork', 'runEvent'] });
-      const originOf = new Map(origins.map((item) => [String(item.pk), item]));
-      return history.map((entry) => {
-        const origin = originOf.get(incidentKey(entry.id).pk);
-        // An item gone between the query and the read is of unknown origin: left out, as a fork's would be.
-        return { ...entry, fromFork: origin ? origin.fromFork === true : true, runEvent: typeof origin?.runEvent === 'string' ? origin.runEvent : null };
-      });
+      // Runs an outsider can repeat are left out page by page, before the window is counted: the newest `limit`
+      // incidents first and the outsiders' dropped after would let anyone who triggers enough failing runs (a
+      // workflow on `issues`) push the repository's own history out of the window.
+      const history: IncidentHistoryEntry[] = [];
+      let pages = 0;
+      for await (const page of indexPages(INCIDENT_INDEXES.byFingerprint, fingerprint, Math.max(limit, 25), { fields: HISTORY_FIELDS })) {
+        pages += 1;
+        const entries = await withOrigins((page.Items ?? []).map(fromItem));
+        history.push(...entries.filter((entry) => !outsiderCanRepeat(entry)));
+        if (history.length >= limit || pages >= HISTORY_MAX_PAGES) break;
+      }
+      return history.slice(0, limit);
     },
 
     listByPullRequest(repository, pullRequest, limit, options = {}) {

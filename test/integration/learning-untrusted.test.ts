@@ -252,6 +252,50 @@ describe('learning from untrusted outcomes', () => {
     expect(summary.actionOutcomes).toEqual({ rerun_failed_jobs: { attempts: 1, successes: 1 } });
   });
 
+  it("keeps the repository's own history when an outsider's runs of the same fingerprint outnumber the lookup's window", async () => {
+    // Prepare: five of the repository's own failures, each fixed by a re-run, then 60 newer failing runs any outsider
+    // can cause (a workflow on `issues`, `watch`, a fork's pull request) with the same fingerprint
+    const incidents = createIncidentStore({ client: scratch.store.documents(), tableName: 'incidents', ttlDays: 30 });
+    const decision = { action: 'rerun_failed_jobs' as const, reason: 'transient', applied: true, result: 'rerun requested', dryRun: false, decidedAt: new Date().toISOString() };
+    const start = Date.now() - 3_600_000;
+    const own = Array.from({ length: 5 }, (_, i) => `gh-1-${900 + i}-1`);
+    for (const [i, id] of own.entries()) {
+      await incidents.create(newIncident({ id, source: 'github', repository: 'acme/app', fingerprint: 'fp-crowded', status: 'resolved', decision, fromFork: false, runEvent: 'push' }, new Date(start + i * 1000)), null);
+    }
+    const outsiderEvents = [[false, 'issues'], [false, 'watch'], [true, 'pull_request']] as const;
+    for (let i = 0; i < 60; i += 1) {
+      const [fromFork, runEvent] = outsiderEvents[i % outsiderEvents.length] ?? outsiderEvents[0];
+      await incidents.create(newIncident({ id: `gh-1-${1000 + i}-1`, source: 'github', repository: 'acme/app', fingerprint: 'fp-crowded', status: 'notified', fromFork, runEvent }, new Date(start + 60_000 + i * 1000)), null);
+    }
+    const current = newIncident({ id: 'gh-1-1100-1', source: 'github', repository: 'acme/app', fingerprint: 'fp-crowded', fromFork: false }, new Date());
+
+    // Act: as the knowledge stage asks (its window of 50, plus the current incident)
+    const summary = summarizeHistory(current, await incidents.listByFingerprint('fp-crowded', 51));
+
+    // Assert
+    expect(summary.matches.map((m) => m.incidentId)).toEqual([...own].reverse());
+    expect(summary.actionOutcomes).toEqual({ rerun_failed_jobs: { attempts: 5, successes: 5 } });
+  });
+
+  it("reads a bounded number of index pages however many of an outsider's runs stand in front of the repository's own", async () => {
+    // Prepare: one of the repository's own failures behind 300 newer `issues` runs of the same fingerprint
+    const incidents = createIncidentStore({ client: scratch.store.documents(), tableName: 'incidents', ttlDays: 30 });
+    const start = Date.now() - 3_600_000;
+    await incidents.create(newIncident({ id: 'gh-1-2000-1', source: 'github', repository: 'acme/app', fingerprint: 'fp-flooded', fromFork: false, runEvent: 'push' }, new Date(start)), null);
+    for (let i = 0; i < 300; i += 1) {
+      await incidents.create(newIncident({ id: `gh-1-${2001 + i}-1`, source: 'github', repository: 'acme/app', fingerprint: 'fp-flooded', fromFork: false, runEvent: 'issues' }, new Date(start + 1000 + i * 1000)), null);
+    }
+    const { client: counted, calls: sent } = scratch.store.countedDocuments();
+
+    // Act
+    const history = await createIncidentStore({ client: counted, tableName: 'incidents', ttlDays: 30 }).listByFingerprint('fp-flooded', 51);
+
+    // Assert: no outsider's run is handed out, and the read stopped at its bound rather than reading all 301
+    expect(history).toEqual([]);
+    expect(sent.filter((name) => name === 'QueryCommand').length).toBeLessThanOrEqual(5);
+    expect(sent.filter((name) => name === 'BatchGetCommand').length).toBeLessThanOrEqual(5);
+  });
+
   it('never shows or prompts with a stored entry whose fix runs a download or whose title gives orders', async () => {
     // Prepare: entries learned before these checks, or imported
     const learning = await resolvedByRerun('gh-1-504-1', 504, { fromFork: false, fingerprint: 'fp-clean', analysis: analysis('Pin react to 18.2.0.', null) });

@@ -1,4 +1,4 @@
-import { type ClaimName, type Incident, mayMoveTo } from '../../shared/domain/incident.js';
+import { type ClaimName, type Incident, mayMoveTo, outsiderCanRepeat } from '../../shared/domain/incident.js';
 import { DROPPED_FIELD, INCIDENT_LIST_BOUNDS, type IncidentListName, entriesToDrop } from '../../shared/domain/incident-lists.js';
 import type { AppendLists, IncidentStore } from '../../shared/stores/incident-store.js';
 
@@ -92,7 +92,7 @@ export function createMemoryStore(clock: () => Date = () => new Date()): Inciden
         .filter((i) => i.id !== options.except);
     },
     async listByFingerprint(fingerprint, limit) {
-      return [...items.values()].map((i) => i.incident).filter((i) => i.fingerprint === fingerprint).sort(byNewest).slice(0, limit);
+      return [...items.values()].map((i) => i.incident).filter((i) => i.fingerprint === fingerprint && !outsiderCanRepeat(i)).sort(byNewest).slice(0, limit);
     },
     async noteAlarmOk(alarmArn, at) {
       const latest = alarmOks.get(alarmArn);
