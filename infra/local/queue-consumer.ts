@@ -1,6 +1,9 @@
 import { errorMessage } from '../../shared/errors.js';
 import type { QueuedMessage, WorkQueue } from '../../shared/stores/work-queue.js';
 
+/** Messages one look at the queue reads. */
+const PEEK_LIMIT = 100;
+
 export interface QueueConsumer {
   /** Resolves when the queue is empty and nothing is being delivered (messages waiting out a back-off count). */
   idle(): Promise<void>;
@@ -39,6 +42,12 @@ export function startQueueConsumer(options: {
   /** Something asked for a look while a pass was reading: that pass's answer may predate it. */
   let lookAgain = false;
   let waiting: Array<() => void> = [];
+  /**
+   * Messages the store could not defer or move to the dead letters, by id: not delivered again before this time
+   * (epoch ms). The store still shows them visible, and a delivery that ends asks for a look at once: without this,
+   * they would be delivered again and again, as fast as the store fails. They stay queued.
+   */
+  const heldUntil = new Map<string, number>();
 
   async function deliverOne(message: QueuedMessage) {
     try {
@@ -48,11 +57,18 @@ export function startQueueConsumer(options: {
       const reason = errorMessage(error);
       const attempts = message.attempts + 1;
       if (closed) return;
-      if (attempts >= options.maxAttempts) {
-        await queue.deadLetter({ ...message, attempts }, reason);
-        log(`queued message ${message.id} failed ${attempts} times and was moved to the dead letters: ${reason}`);
-      } else {
-        await queue.defer(message.id, attempts, Date.now() + options.retryDelayMs * 2 ** (attempts - 1), reason);
+      const retryAt = Date.now() + options.retryDelayMs * 2 ** (attempts - 1);
+      try {
+        if (attempts >= options.maxAttempts) {
+          await queue.deadLetter({ ...message, attempts }, reason);
+          log(`queued message ${message.id} failed ${attempts} times and was moved to the dead letters: ${reason}`);
+        } else {
+          await queue.defer(message.id, attempts, retryAt, reason);
+        }
+      } catch (bookkeeping) {
+        // The back-off the failed write was to keep (at most that of the last attempt): tried again then.
+        heldUntil.set(message.id, retryAt);
+        throw bookkeeping;
       }
     }
   }
@@ -63,15 +79,22 @@ export function startQueueConsumer(options: {
    * a look of its own.
    */
   async function poll(): Promise<number> {
-    const messages = await queue.peek(100);
+    const messages = await queue.peek(PEEK_LIMIT);
     const now = Date.now();
     let next = idlePollMs;
+    // A held message no longer queued (another process took it, or a write reported failed had landed) is forgotten.
+    if (messages.length < PEEK_LIMIT) {
+      const queued = new Set(messages.map((message) => message.id));
+      for (const id of heldUntil.keys()) if (!queued.has(id)) heldUntil.delete(id);
+    }
     for (const message of messages) {
-      if (message.visibleAt > now) {
-        next = Math.min(next, message.visibleAt - now);
+      const visibleAt = Math.max(message.visibleAt, heldUntil.get(message.id) ?? 0);
+      if (visibleAt > now) {
+        next = Math.min(next, visibleAt - now);
         continue;
       }
       if (inFlight.size >= options.concurrency || inFlight.has(message.id)) continue;
+      heldUntil.delete(message.id);
       const delivery = deliverOne(message)
         .catch((error: unknown) => log(`queue delivery bookkeeping failed: ${error instanceof Error ? error.message : String(error)}`))
         .finally(() => {

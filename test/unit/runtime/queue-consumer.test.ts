@@ -39,6 +39,27 @@ function countingQueue() {
 
 const MINUTE = 60_000;
 
+/** A call that fails its first `failures` times (the store unavailable), then does what `call` does; counts calls. */
+function failingFirst<Args extends unknown[]>(failures: number, call: (...args: Args) => Promise<void>) {
+  const counts = { calls: 0 };
+  const wrapped = async (...args: Args) => {
+    counts.calls += 1;
+    if (counts.calls <= failures) throw new Error('store unavailable');
+    await call(...args);
+  };
+  return { wrapped, counts };
+}
+
+/** A delivery that always fails, and counts its calls. */
+function failingDelivery() {
+  const counts = { calls: 0 };
+  const deliver = async () => {
+    counts.calls += 1;
+    throw new Error('throttled');
+  };
+  return { deliver, counts };
+}
+
 describe('local queue consumer (the recovery queue of npm start)', () => {
   beforeEach(() => {
     vi.useFakeTimers();
@@ -94,6 +115,52 @@ describe('local queue consumer (the recovery queue of npm start)', () => {
     expect(counts.peeks - looksAfterFailure).toBeLessThanOrEqual(15);
     await vi.advanceTimersByTimeAsync(1);
     expect(calls).toBe(2);
+    expect(messages.size).toBe(0);
+    await consumer.close();
+  });
+
+  it('holds a failed delivery back until its retry when the store cannot record the failure, and still delivers it again', async () => {
+    // Prepare: every delivery fails, and the store fails the first 50 writes that would hide the message for its back-off
+    const { queue, messages } = countingQueue();
+    const defers = failingFirst(50, queue.defer.bind(queue));
+    queue.defer = defers.wrapped;
+    const { deliver, counts: deliveries } = failingDelivery();
+    const consumer = startQueueConsumer({ queue, deliver, maxAttempts: 3, retryDelayMs: MINUTE, pollMs: 250, concurrency: 16, log: () => {} });
+
+    // Act
+    await queue.enqueue('m1', '{}');
+    await vi.advanceTimersByTimeAsync(1000);
+    const inFirstSecond = { deliveries: deliveries.calls, defers: defers.counts.calls };
+    await vi.advanceTimersByTimeAsync(10 * MINUTE);
+
+    // Assert: one delivery and one write in the first second (before the fix: 50 of each, at once); then one a
+    // minute, the back-off the write would have recorded; the message is never dropped
+    expect(inFirstSecond).toEqual({ deliveries: 1, defers: 1 });
+    expect(deliveries.calls).toBeGreaterThanOrEqual(2);
+    expect(deliveries.calls).toBeLessThanOrEqual(11);
+    expect(messages.has('m1')).toBe(true);
+    await consumer.close();
+  });
+
+  it('holds a message back when the store cannot move it to the dead letters, and moves it once it can', async () => {
+    // Prepare: a message on its last attempt whose delivery fails; the store fails the first 3 dead-letter writes
+    const { queue, messages } = countingQueue();
+    messages.set('m1', { id: 'm1', body: '{}', attempts: 2, visibleAt: 0 });
+    const deadLetterWrites = failingFirst(3, queue.deadLetter.bind(queue));
+    queue.deadLetter = deadLetterWrites.wrapped;
+    const { deliver, counts: deliveries } = failingDelivery();
+
+    // Act
+    const consumer = startQueueConsumer({ queue, deliver, maxAttempts: 3, retryDelayMs: MINUTE, pollMs: 250, concurrency: 16, log: () => {} });
+    await vi.advanceTimersByTimeAsync(1000);
+    const inFirstSecond = deliveries.calls;
+    await vi.advanceTimersByTimeAsync(20 * MINUTE);
+
+    // Assert: one try in the first second (before the fix: all four at once), the next after the last attempt's
+    // back-off (4 minutes); the message stays queued until the dead-letter write lands
+    expect(inFirstSecond).toBe(1);
+    expect(deliveries.calls).toBe(4);
+    expect(deadLetterWrites.counts.calls).toBe(4);
     expect(messages.size).toBe(0);
     await consumer.close();
   });
