@@ -114,9 +114,9 @@ export function startQueueConsumer(options: {
   /** Looks at the queue in `delayMs` at the latest (an earlier look already due stays). */
   function schedule(delayMs: number) {
     if (closed) return;
-    if (pass) {
-      if (delayMs === 0) lookAgain = true;
-      else if (timerAt > Date.now() + delayMs) setTimer(delayMs);
+    // A pass that is reading may have missed what this look is for: it looks again as soon as it ends.
+    if (pass && delayMs === 0) {
+      lookAgain = true;
       return;
     }
     if (timerAt <= Date.now() + delayMs) return;
