@@ -43,6 +43,8 @@ export const METRIC = {
    * commit is on it, dimension reason (off_branch, unknown_commit, no_github_access, github_unavailable).
    */
   gateRunsUnverified: 'GateRunsUnverified',
+  /** Reconciler: vote changes left pending by a crash whose finish kept failing, given up (shared/reconcile/pending-votes.ts). */
+  pendingVotesAbandoned: 'PendingVoteChangesAbandoned',
 } as const;
 
 export type MetricName = (typeof METRIC)[keyof typeof METRIC];

@@ -32,7 +32,7 @@ import type { BaselineStore } from '../baselines/store.js';
 import type { Incident, RemediationAction } from '../domain/incident.js';
 import type { ExperimentStore } from '../experiments/store.js';
 import type { Clock, StepLogger } from '../ports.js';
-import { createDueIndex } from '../stores/due-index.js';
+import { type DueKey, createDueIndex, storedDueKey } from '../stores/due-index.js';
 import { VOTE_TALLY_MARK_PREFIX, incidentKey } from '../stores/incident-store.js';
 import { moveClaimForChange } from './claims.js';
 import { type FeedbackSource, REACTION_FEEDBACK_COMMENT } from './feedback-source.js';
@@ -101,6 +101,10 @@ export interface PendingVoteChange {
   user: string;
   changeId: string;
   recordedAt: string;
+  /** Its due entry as stored: at `recordedAt` until a finish fails, later after each failure (see `retryPendingChange`). */
+  due: DueKey;
+  /** Finishes of the change that failed so far. */
+  failures: number;
 }
 
 /** A user's standing vote before and after a write, and the change recorded by it (null: none). */
@@ -208,6 +212,16 @@ export interface Votes {
    * count on); `gone` when the change was finished already.
    */
   finishPendingChange(incident: Incident | null, entry: PendingVoteChange): Promise<'finished' | 'gone'>;
+  /**
+   * Lists a change whose finish failed again at `at`, its failures counted (its due entry moves there); false when
+   * the entry is gone meanwhile (the change finished by the user's next vote, or by an overlapping run).
+   */
+  retryPendingChange(entry: PendingVoteChange, at: Date): Promise<boolean>;
+  /**
+   * Lists a change no more: its due entry goes, the change stays on the user's vote item, where their next vote on
+   * the incident finishes it first.
+   */
+  abandonPendingChange(entry: PendingVoteChange): Promise<void>;
 }
 
 export interface VotesOptions {
@@ -364,7 +378,7 @@ export function createVotes(options: VotesOptions): Votes {
    * counters not marked. `incident` null: the incident is gone, and the change is cleared with nothing to count on.
    * Whether its counters moved.
    */
-  async function applyChange(incident: Incident | null, change: PendingChange): Promise<boolean> {
+  async function applyChange(incident: Incident | null, change: PendingChange, due: DueKey = dueKeyOf(change)): Promise<boolean> {
     let after: VoteCounts | null = change.done.tally ?? null;
     if (incident && !after) {
       after = await tally(incident.id, change);
@@ -382,7 +396,7 @@ export function createVotes(options: VotesOptions): Votes {
     // The vote item stays when no vote of the user stands on it any more: its `rev` numbers their next change.
     const guard = { ConditionExpression: '#pending.#id = :change', ExpressionAttributeNames: { '#pending': 'pending', '#id': 'id' }, ExpressionAttributeValues: { ':change': change.id } };
     await conditionalWrite(() => client.send(new UpdateCommand({ TableName: tables.incidents, Key: key, UpdateExpression: 'REMOVE #pending', ...guard })));
-    await pendingIndex.drop(dueKeyOf(change));
+    await pendingIndex.drop(due);
     return incident !== null && after !== null;
   }
 
@@ -537,7 +551,10 @@ export function createVotes(options: VotesOptions): Votes {
         incidentId: String(item.incidentId),
         user: String(item.user),
         changeId: String(item.changeId),
-        recordedAt: String(item.dueAt),
+        // Kept on the entry once it moved; before, the entry is due when the change was recorded.
+        recordedAt: String(item.recordedAt ?? item.dueAt),
+        due: storedDueKey(item),
+        failures: typeof item.failures === 'number' ? item.failures : 0,
       }));
     },
 
@@ -546,12 +563,22 @@ export function createVotes(options: VotesOptions): Votes {
       const pending = pendingOf(entry.incidentId, item);
       if (!pending || pending.id !== entry.changeId) {
         // Finished already, or never recorded (the vote's write lost its race after the entry was written).
-        await pendingIndex.drop(dueKeyOf({ ...entry, id: entry.changeId }));
+        await pendingIndex.drop(entry.due);
         return 'gone';
       }
-      await applyChange(incident, pending);
+      await applyChange(incident, pending, entry.due);
       logger.info('pending vote change finished', { incidentId: entry.incidentId, user: entry.user, previous: pending.previous, next: pending.next });
       return 'finished';
+    },
+
+    async retryPendingChange(entry, at) {
+      const { incidentId, user, changeId, recordedAt } = entry;
+      const attributes = { incidentId, user, changeId, recordedAt, failures: entry.failures + 1 };
+      return pendingIndex.move(entry.due, { id: entry.due.id, dueAt: at.toISOString() }, attributes, PENDING_DUE_TTL_SECONDS);
+    },
+
+    async abandonPendingChange(entry) {
+      await pendingIndex.drop(entry.due);
     },
   };
 }

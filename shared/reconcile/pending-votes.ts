@@ -4,17 +4,40 @@
  * The reconciler finishes those recorded more than its `afterMinutes` ago, longer than any function that records votes
  * runs, so their applier is surely gone; bounded per run, the rest wait for the next run. A change finished meanwhile
  * (by the user's next vote) is dropped from the index.
+ *
+ * The index is read oldest first, so a change whose finish fails every time (its incident unreadable, a counter
+ * write refused, a malformed item) would stay at its head, and a run's worth of them would hold back every newer
+ * change for good. A failed finish therefore moves the change's due entry to {@link retryDelayMs} of its failures
+ * from now (5 minutes doubling, at most 4 hours; listed, as every entry, `afterMinutes` after its time), behind the
+ * changes due now. After {@link MAX_FINISH_FAILURES} failures, about ten hours of them with the default `afterMinutes`,
+ * the change is given up: an error is logged with what identifies it and the `PendingVoteChangesAbandoned` metric
+ * counts it, for whoever runs the guard to look at the cause. Its due entry goes, but the change itself stays on the
+ * user's vote item, nothing of it lost: the user's next vote on the incident finishes it first, as it finishes any
+ * pending change of theirs. A transient outage (DynamoDB throttling for an hour or two) is outlasted; a change that
+ * cannot be finished stops costing every run a read and a failure. Moving an entry costs two writes, on failures only.
  */
+import { METRIC } from '../adapters/metric-names.js';
 import { errorMessage } from '../errors.js';
 import type { PendingVoteChange, Votes } from '../knowledge/votes.js';
-import type { Clock, StepLogger } from '../ports.js';
+import type { Clock, Metrics, StepLogger } from '../ports.js';
 import type { IncidentStore } from '../stores/incident-store.js';
 
+/** Failed finishes after which a change is given up (see the module's comment). */
+export const MAX_FINISH_FAILURES = 8;
+const FIRST_RETRY_MS = 5 * 60_000;
+const LONGEST_RETRY_MS = 4 * 3_600_000;
+
+/** How long a change waits after its `failures`th failed finish: 5 minutes, doubling, at most 4 hours. */
+export function retryDelayMs(failures: number): number {
+  return Math.min(FIRST_RETRY_MS * 2 ** Math.max(0, failures - 1), LONGEST_RETRY_MS);
+}
+
 export interface PendingVoteDeps {
-  votes: Pick<Votes, 'pendingChanges' | 'finishPendingChange'>;
+  votes: Pick<Votes, 'pendingChanges' | 'finishPendingChange' | 'retryPendingChange' | 'abandonPendingChange'>;
   incidents: Pick<IncidentStore, 'get'>;
   clock: Clock;
   logger: StepLogger;
+  metrics: Metrics;
 }
 
 export interface PendingVoteResult {
@@ -22,15 +45,35 @@ export interface PendingVoteResult {
   finished: number;
   /** Entries of changes finished already. */
   gone: number;
-  /** Changes that failed: they wait for the next run. */
+  /** Changes that failed: they wait for a later run. */
   failed: number;
+  /** Changes given up after failing too often (see the module's comment). */
+  abandoned: number;
+}
+
+/** After a failed finish: the change retried later, or given up once it failed too often. */
+async function afterFailure(entry: PendingVoteChange, error: unknown, deps: PendingVoteDeps, result: PendingVoteResult): Promise<void> {
+  const failures = entry.failures + 1;
+  const { incidentId, user, changeId, recordedAt } = entry;
+  if (failures >= MAX_FINISH_FAILURES) {
+    await deps.votes.abandonPendingChange(entry);
+    result.abandoned += 1;
+    deps.logger.error('a pending vote change was given up: its finish kept failing; it stays on the vote item, and the user\'s next vote finishes it', {
+      incidentId, user, changeId, recordedAt, failures, error: errorMessage(error),
+    });
+    return;
+  }
+  result.failed += 1;
+  const retryAt = new Date(deps.clock().getTime() + retryDelayMs(failures));
+  deps.logger.warn('a pending vote change could not be finished; it is tried again later', { incidentId, failures, retryAt: retryAt.toISOString(), error: errorMessage(error) });
+  await deps.votes.retryPendingChange(entry, retryAt);
 }
 
 export async function finishPendingVotes(
   deps: PendingVoteDeps,
   options: { maxPerRun: number; afterMinutes: number; lookbackHours: number },
 ): Promise<PendingVoteResult> {
-  const result: PendingVoteResult = { finished: 0, gone: 0, failed: 0 };
+  const result: PendingVoteResult = { finished: 0, gone: 0, failed: 0, abandoned: 0 };
   if (options.maxPerRun <= 0) return result;
   let due: PendingVoteChange[];
   try {
@@ -46,10 +89,13 @@ export async function finishPendingVotes(
       const outcome = await deps.votes.finishPendingChange(await deps.incidents.get(entry.incidentId), entry);
       result[outcome] += 1;
     } catch (error) {
-      result.failed += 1;
-      deps.logger.warn('a pending vote change could not be finished; it waits for the next run', { incidentId: entry.incidentId, error: errorMessage(error) });
+      await afterFailure(entry, error, deps, result).catch((moveError: unknown) => {
+        // Left where it is, at the head of the index: the next run tries it, and moves it, again.
+        deps.logger.warn('a failed pending vote change could not be moved later; it waits for the next run', { incidentId: entry.incidentId, error: errorMessage(moveError) });
+      });
     }
   }
-  if (result.finished > 0 || result.failed > 0) deps.logger.info('pending vote changes', { ...result });
+  deps.metrics.count(METRIC.pendingVotesAbandoned, result.abandoned);
+  if (result.finished > 0 || result.failed > 0 || result.abandoned > 0) deps.logger.info('pending vote changes', { ...result });
   return result;
 }

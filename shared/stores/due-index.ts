@@ -1,9 +1,16 @@
 /**
  * A time-bucketed index of work due at a time, kept in a table that has no secondary index for it: an entry
  * `<prefix><day it is due>` / `<due time>#<id>`, which the reconciler queries for the days of its look-back (entries due
- * by now, oldest first). The escalation ledger's digests and the late reads of reactions use it.
+ * by now, oldest first). The escalation ledger's digests, the late reads of reactions and the pending vote changes
+ * use it.
+ *
+ * Read oldest first and bounded per run, an entry whose work fails every time would stay at the head and, with as
+ * many others, hold back every entry behind it: a caller that failed on one moves it later ({@link DueIndex.move}),
+ * which is a new key (the time is in it), written before the old one is deleted so that a crash between leaves the
+ * entry twice, never lost; the work is idempotent, and the copy finds it done.
  */
-import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { conditionalWrite } from './dynamo.js';
 
 /** An entry: what is due (`id`, unique within the index) and when (an ISO time). */
 export interface DueKey {
@@ -17,6 +24,14 @@ export interface DueIndex {
   /** The entries due by `now` in the days of the look-back, oldest first, at most `limit`, as stored. */
   due(now: Date, options: { limit: number; lookbackHours: number }): Promise<Array<Record<string, unknown>>>;
   drop(entry: DueKey): Promise<void>;
+  /**
+   * Moves the entry to `to.dueAt` with `attributes` (as stored, replaced) and the expiry counted from then. False,
+   * with nothing moved, when the entry is gone meanwhile (its work done, or moved by an overlapping run): the copy
+   * just written is deleted again, so that the entry is not brought back nor doubled.
+   */
+  move(from: DueKey, to: DueKey, attributes: Record<string, unknown>, ttlSeconds: number): Promise<boolean>;
+  /** Sets `attributes` on the entry where it is; false when it is gone (never writes it back). */
+  annotate(entry: DueKey, attributes: Record<string, unknown>): Promise<boolean>;
 }
 
 const DAY_MS = 86_400_000;
@@ -24,12 +39,33 @@ const DAY_MS = 86_400_000;
 export function createDueIndex(options: { client: DynamoDBDocumentClient; tableName: string; prefix: string }): DueIndex {
   const { client, tableName, prefix } = options;
   const key = (entry: DueKey) => ({ pk: `${prefix}${entry.dueAt.slice(0, 10)}`, sk: `${entry.dueAt}#${entry.id}` });
+  const put = async (entry: DueKey, attributes: Record<string, unknown>, ttlSeconds: number) => {
+    await client.send(
+      new PutCommand({ TableName: tableName, Item: { ...key(entry), ...attributes, dueAt: entry.dueAt, expiresAt: Math.floor(Date.parse(entry.dueAt) / 1000) + ttlSeconds } }),
+    );
+  };
+  const drop = async (entry: DueKey) => {
+    await client.send(new DeleteCommand({ TableName: tableName, Key: key(entry) }));
+  };
+  const annotate = async (entry: DueKey, attributes: Record<string, unknown>) => {
+    const names = Object.keys(attributes);
+    if (names.length === 0) return true;
+    const updated = await conditionalWrite(() =>
+      client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: key(entry),
+          UpdateExpression: `SET ${names.map((_, i) => `#a${i} = :a${i}`).join(', ')}`,
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: Object.fromEntries(names.map((name, i) => [`#a${i}`, name])),
+          ExpressionAttributeValues: Object.fromEntries(names.map((name, i) => [`:a${i}`, attributes[name]])),
+        }),
+      ),
+    );
+    return updated !== null;
+  };
   return {
-    async put(entry, attributes, ttlSeconds) {
-      await client.send(
-        new PutCommand({ TableName: tableName, Item: { ...key(entry), ...attributes, dueAt: entry.dueAt, expiresAt: Math.floor(Date.parse(entry.dueAt) / 1000) + ttlSeconds } }),
-      );
-    },
+    put,
     async due(now, { limit, lookbackHours }) {
       const found: Array<Record<string, unknown>> = [];
       const first = Math.floor((now.getTime() - lookbackHours * 3_600_000) / DAY_MS);
@@ -47,8 +83,22 @@ export function createDueIndex(options: { client: DynamoDBDocumentClient; tableN
       }
       return found;
     },
-    async drop(entry) {
-      await client.send(new DeleteCommand({ TableName: tableName, Key: key(entry) }));
+    drop,
+    async move(from, to, attributes, ttlSeconds) {
+      if (key(from).sk === key(to).sk) return annotate(from, attributes);
+      await put(to, attributes, ttlSeconds);
+      const deleted = await conditionalWrite(() => client.send(new DeleteCommand({ TableName: tableName, Key: key(from), ConditionExpression: 'attribute_exists(pk)' })));
+      if (deleted) return true;
+      await drop(to);
+      return false;
     },
+    annotate,
   };
+}
+
+/** Where a stored entry is (as {@link DueIndex.due} lists it), read from its key: the time and id it was written under. */
+export function storedDueKey(item: Record<string, unknown>): DueKey {
+  const sk = String(item.sk);
+  const at = sk.indexOf('#');
+  return { dueAt: sk.slice(0, at), id: sk.slice(at + 1) };
 }

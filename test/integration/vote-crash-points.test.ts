@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { type AnalysisSummary, type Incident, newIncident } from '../../shared/domain/incident.js';
 import { summarizeHistory } from '../../shared/knowledge/history.js';
 import { entryKey } from '../../shared/knowledge/store.js';
+import { noMetrics } from '../../shared/adapters/metrics.js';
 import { finishPendingVotes } from '../../shared/reconcile/pending-votes.js';
 import { silentLogger } from '../../shared/steps/deps.js';
 import { createIncidentStore } from '../../shared/stores/incident-store.js';
@@ -133,7 +134,7 @@ async function downVote(n: number, crashAt: number) {
   const later = new Date(votedAt.getTime() + (AFTER_MINUTES + 1) * 60_000);
   const votes = learningOn(documents, () => later);
   if (crashed) await votes.onFeedback(incident, 'down', 'maya', null, command);
-  await finishPendingVotes({ votes, incidents, clock: () => later, logger: silentLogger }, { maxPerRun: 25, afterMinutes: AFTER_MINUTES, lookbackHours: 48 });
+  await finishPendingVotes({ votes, incidents, clock: () => later, logger: silentLogger, metrics: noMetrics }, { maxPerRun: 25, afterMinutes: AFTER_MINUTES, lookbackHours: 48 });
   const pendingLeft = await votes.pendingChanges(later, { limit: 100, lookbackHours: 48 });
   return { crashed, writes: crashing.writes(), moved: minus(await counters(incident.id, repository, fingerprint), before), pendingLeft };
 }

@@ -3,6 +3,7 @@ import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type Incident, newIncident } from '../../shared/domain/incident.js';
 import { summarizeHistory } from '../../shared/knowledge/history.js';
+import { noMetrics } from '../../shared/adapters/metrics.js';
 import { finishPendingVotes } from '../../shared/reconcile/pending-votes.js';
 import { silentLogger } from '../../shared/steps/deps.js';
 import { createIncidentStore } from '../../shared/stores/incident-store.js';
@@ -107,7 +108,7 @@ describe('votes on two incidents of one experiment unit', () => {
     await vote(documents, second, 'up', 2);
     // The reconciler finishes the change the crash left pending.
     const later = new Date(T0.getTime() + 30 * 60_000);
-    const finished = await finishPendingVotes({ votes: learningOn(documents, () => later), incidents, clock: () => later, logger: silentLogger }, { maxPerRun: 25, afterMinutes: 10, lookbackHours: 48 });
+    const finished = await finishPendingVotes({ votes: learningOn(documents, () => later), incidents, clock: () => later, logger: silentLogger, metrics: noMetrics }, { maxPerRun: 25, afterMinutes: 10, lookbackHours: 48 });
     expect(finished).toMatchObject({ finished: 1, failed: 0 });
     const bothUp = await unitUpVotes(first);
     // She takes back her 👍 on attempt 2; the one on attempt 1 stands.

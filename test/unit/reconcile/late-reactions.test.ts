@@ -50,6 +50,10 @@ function recordingVotes(): Votes & { given: string[] } {
     async finishPendingChange() {
       return 'gone';
     },
+    async retryPendingChange() {
+      return false;
+    },
+    async abandonPendingChange() {},
   };
 }
 
