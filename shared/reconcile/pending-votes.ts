@@ -7,30 +7,21 @@
  *
  * The index is read oldest first, so a change whose finish fails every time (its incident unreadable, a counter
  * write refused, a malformed item) would stay at its head, and a run's worth of them would hold back every newer
- * change for good. A failed finish therefore moves the change's due entry to {@link retryDelayMs} of its failures
- * from now (5 minutes doubling, at most 4 hours; listed, as every entry, `afterMinutes` after its time), behind the
- * changes due now. After {@link MAX_FINISH_FAILURES} failures, about ten hours of them with the default `afterMinutes`,
- * the change is given up: an error is logged with what identifies it and the `PendingVoteChangesAbandoned` metric
- * counts it, for whoever runs the guard to look at the cause. Its due entry goes, but the change itself stays on the
- * user's vote item, nothing of it lost: the user's next vote on the incident finishes it first, as it finishes any
- * pending change of theirs. A transient outage (DynamoDB throttling for an hour or two) is outlasted; a change that
- * cannot be finished stops costing every run a read and a failure. Moving an entry costs two writes, on failures only.
+ * change for good. A failed finish therefore moves the change's due entry later (./retry-later.ts: 5 minutes doubling,
+ * at most 4 hours; listed, as every entry, `afterMinutes` after its time), its failures counted on the entry. After
+ * {@link MAX_FAILURES} failures, about ten hours of them with the default `afterMinutes`, the change is given
+ * up: an error is logged with what identifies it and the `PendingVoteChangesAbandoned` metric counts it, for whoever
+ * runs the guard to look at the cause. Its due entry goes, but the change itself stays on the user's vote item, nothing
+ * of it lost: the user's next vote on the incident finishes it first, as it finishes any pending change of theirs. A
+ * transient outage (DynamoDB throttling for an hour or two) is outlasted; a change that cannot be finished stops
+ * costing every run a read and a failure. Moving an entry costs two writes, on failures only.
  */
 import { METRIC } from '../adapters/metric-names.js';
 import { errorMessage } from '../errors.js';
 import type { PendingVoteChange, Votes } from '../knowledge/votes.js';
 import type { Clock, Metrics, StepLogger } from '../ports.js';
 import type { IncidentStore } from '../stores/incident-store.js';
-
-/** Failed finishes after which a change is given up (see the module's comment). */
-export const MAX_FINISH_FAILURES = 8;
-const FIRST_RETRY_MS = 5 * 60_000;
-const LONGEST_RETRY_MS = 4 * 3_600_000;
-
-/** How long a change waits after its `failures`th failed finish: 5 minutes, doubling, at most 4 hours. */
-export function retryDelayMs(failures: number): number {
-  return Math.min(FIRST_RETRY_MS * 2 ** Math.max(0, failures - 1), LONGEST_RETRY_MS);
-}
+import { MAX_FAILURES, retryAfterFailure } from './retry-later.js';
 
 export interface PendingVoteDeps {
   votes: Pick<Votes, 'pendingChanges' | 'finishPendingChange' | 'retryPendingChange' | 'abandonPendingChange'>;
@@ -55,7 +46,8 @@ export interface PendingVoteResult {
 async function afterFailure(entry: PendingVoteChange, error: unknown, deps: PendingVoteDeps, result: PendingVoteResult): Promise<void> {
   const failures = entry.failures + 1;
   const { incidentId, user, changeId, recordedAt } = entry;
-  if (failures >= MAX_FINISH_FAILURES) {
+  const retryAt = retryAfterFailure(deps.clock(), failures);
+  if (!retryAt) {
     await deps.votes.abandonPendingChange(entry);
     result.abandoned += 1;
     deps.logger.error('a pending vote change was given up: its finish kept failing; it stays on the vote item, and the user\'s next vote finishes it', {
@@ -64,7 +56,6 @@ async function afterFailure(entry: PendingVoteChange, error: unknown, deps: Pend
     return;
   }
   result.failed += 1;
-  const retryAt = new Date(deps.clock().getTime() + retryDelayMs(failures));
   deps.logger.warn('a pending vote change could not be finished; it is tried again later', { incidentId, failures, retryAt: retryAt.toISOString(), error: errorMessage(error) });
   await deps.votes.retryPendingChange(entry, retryAt);
 }
