@@ -114,7 +114,7 @@ export interface GitHubPort {
     content: VoteReaction,
     limit: number,
     beforePage?: BeforePage,
-  ): Promise<Array<{ user: string; content: string; userType: string | null; createdAt: string | null }>>;
+  ): Promise<CommentReaction[]>;
   /**
    * Leaves `content` on an issue comment (POST …/issues/comments/{comment_id}/reactions). GitHub keeps one reaction
    * of a kind per user and answers a repeat with the existing one, so a retry or a redelivery adds nothing.
@@ -148,6 +148,27 @@ export interface GitHubPort {
    * at most `limit` of them (read 100 a page); `complete` is false when GitHub may have more.
    */
   listCollaborators(repo: RepoRef, limit: number, beforePage?: BeforePage): Promise<{ collaborators: Array<{ login: string; role: RepositoryRole }>; complete: boolean }>;
+  /**
+   * Page `page` (1-based, 100 a page) of {@link GitHubPort.listCommentReactions}'s list, and whether GitHub has more
+   * after it: for a reader that reads a long list over several runs, resuming at the page where it stopped.
+   */
+  commentReactionsPage(repo: RepoRef, commentId: number, content: VoteReaction, page: number): Promise<ListPage<CommentReaction>>;
+  /** Page `page` (1-based, 100 a page) of {@link GitHubPort.listCollaborators}'s list, and whether GitHub has more. */
+  collaboratorsPage(repo: RepoRef, page: number): Promise<ListPage<{ login: string; role: RepositoryRole }>>;
+}
+
+/** A reaction on a comment, as GitHub lists it (user and content as GitHub spells them). */
+export interface CommentReaction {
+  user: string;
+  content: string;
+  userType: string | null;
+  createdAt: string | null;
+}
+
+/** One page of a listing, and whether GitHub has another after it. */
+export interface ListPage<T> {
+  items: T[];
+  more: boolean;
 }
 
 /**

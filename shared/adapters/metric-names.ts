@@ -45,6 +45,8 @@ export const METRIC = {
   gateRunsUnverified: 'GateRunsUnverified',
   /** Reconciler: vote changes left pending by a crash whose finish kept failing, given up (shared/reconcile/pending-votes.ts). */
   pendingVotesAbandoned: 'PendingVoteChangesAbandoned',
+  /** Reconciler: late reads of reactions that kept failing, given up (shared/reconcile/late-reactions.ts). */
+  lateReactionReadsAbandoned: 'LateReactionReadsAbandoned',
 } as const;
 
 export type MetricName = (typeof METRIC)[keyof typeof METRIC];

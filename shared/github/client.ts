@@ -21,7 +21,7 @@ import { throttling, type ThrottlingOptions } from '@octokit/plugin-throttling';
 import type { z } from 'zod';
 import { runsForkCodeAsBase } from '../domain/incident.js';
 import { ConfigError, GitHubUnavailableError, ValidationError } from '../errors.js';
-import type { BeforePage, CheckAnnotation, CommentOutcome, FailedJob, FixPullRequest, GitHubPort, JobLogStream, RepoRef, RepositoryRole, WriteLimiter } from '../ports.js';
+import type { BeforePage, CheckAnnotation, CommentReaction, CommentOutcome, FailedJob, FixPullRequest, GitHubPort, JobLogStream, RepoRef, RepositoryRole, WriteLimiter } from '../ports.js';
 import { createInstallationTokenCache, type GitHubAppCredentials, type InstallationTokenCache } from './app-auth.js';
 import { fitCommentBody, MAX_MARKER_CHARS } from './comment-limit.js';
 import { COMMENT_POST_TIMEOUT_MS, type CommentTiming, commentCreationBoundMs, DEFAULT_RETRY_BASE_DELAY_MS, retryBackoffMs } from './comment-timing.js';
@@ -146,6 +146,17 @@ function basePermissionOf(flags: { admin?: boolean; maintain?: boolean; push?: b
 }
 
 /** Pins the REST API version so a GitHub-side default change cannot silently alter response shapes. */
+const REACTIONS_ROUTE = 'GET /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions';
+const COLLABORATORS_ROUTE = 'GET /repos/{owner}/{repo}/collaborators';
+
+const commentReaction = (r: z.infer<typeof reactionsPageSchema>[number]): CommentReaction => ({
+  user: r.user?.login ?? '',
+  content: r.content,
+  userType: r.user?.type ?? null,
+  createdAt: r.created_at ?? null,
+});
+const collaborator = (c: z.infer<typeof collaboratorsPageSchema>[number]) => ({ login: c.login, role: repositoryRole(c.role_name, basePermissionOf(c.permissions)) });
+
 const API_HEADERS = { 'x-github-api-version': '2022-11-28' } as const;
 
 /** Statuses the retry plugin must leave alone: client errors are final, and 429 is the throttling plugin's job. */
@@ -363,6 +374,12 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubPort {
       if (!next) return;
       query = next;
     }
+  }
+
+  /** Page `page` of a listing (100 a page), and whether its `Link` header names a next one. */
+  async function onePage<T>(what: string, route: string, params: Record<string, unknown>, schema: z.ZodType<T[]>, page: number): Promise<{ items: T[]; more: boolean }> {
+    const response = await call(what, route, { ...params, per_page: 100, page });
+    return { items: parseBody(schema, response, what), more: nextPageQuery(response.headers.link) !== null };
   }
 
   /** At most `limit` items of a listing, and whether that was all of it (fewer than `limit` came back). */
@@ -831,9 +848,14 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubPort {
 
     async listCommentReactions(repo, commentId, content, limit, beforePage) {
       const what = `list ${content} reactions on comment ${commentId} in ${repo.owner}/${repo.repo}`;
-      const route = 'GET /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions';
-      const { items } = await firstItems(what, route, { owner: repo.owner, repo: repo.repo, comment_id: commentId, content }, reactionsPageSchema, limit, beforePage);
-      return items.map((r) => ({ user: r.user?.login ?? '', content: r.content, userType: r.user?.type ?? null, createdAt: r.created_at ?? null }));
+      const { items } = await firstItems(what, REACTIONS_ROUTE, { owner: repo.owner, repo: repo.repo, comment_id: commentId, content }, reactionsPageSchema, limit, beforePage);
+      return items.map(commentReaction);
+    },
+
+    async commentReactionsPage(repo, commentId, content, page) {
+      const what = `list ${content} reactions on comment ${commentId} in ${repo.owner}/${repo.repo} (page ${page})`;
+      const { items, more } = await onePage(what, REACTIONS_ROUTE, { owner: repo.owner, repo: repo.repo, comment_id: commentId, content }, reactionsPageSchema, page);
+      return { items: items.map(commentReaction), more };
     },
 
     async addCommentReaction(repo, commentId, content) {
@@ -989,9 +1011,14 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubPort {
 
     async listCollaborators(repo, limit, beforePage) {
       const what = `list the collaborators of ${repo.owner}/${repo.repo}`;
-      const route = 'GET /repos/{owner}/{repo}/collaborators';
-      const { items, complete } = await firstItems(what, route, { owner: repo.owner, repo: repo.repo, affiliation: 'all' }, collaboratorsPageSchema, limit, beforePage);
-      return { collaborators: items.map((c) => ({ login: c.login, role: repositoryRole(c.role_name, basePermissionOf(c.permissions)) })), complete };
+      const { items, complete } = await firstItems(what, COLLABORATORS_ROUTE, { owner: repo.owner, repo: repo.repo, affiliation: 'all' }, collaboratorsPageSchema, limit, beforePage);
+      return { collaborators: items.map(collaborator), complete };
+    },
+
+    async collaboratorsPage(repo, page) {
+      const what = `list the collaborators of ${repo.owner}/${repo.repo} (page ${page})`;
+      const { items, more } = await onePage(what, COLLABORATORS_ROUTE, { owner: repo.owner, repo: repo.repo, affiliation: 'all' }, collaboratorsPageSchema, page);
+      return { items: items.map(collaborator), more };
     },
   };
 }

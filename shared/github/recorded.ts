@@ -208,5 +208,11 @@ export function createRecordedGitHub(options: {
       beforePage?.();
       return { collaborators: [{ login: repo.owner, role: 'admin' }], complete: true };
     },
+    async commentReactionsPage() {
+      return { items: [], more: false };
+    },
+    async collaboratorsPage(repo, page) {
+      return { items: page === 1 ? [{ login: repo.owner, role: 'admin' as const }] : [], more: false };
+    },
   };
 }

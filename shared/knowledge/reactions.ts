@@ -7,15 +7,15 @@ import { REACTION_FEEDBACK_COMMENT } from './feedback-source.js';
 import type { Votes } from './votes.js';
 
 /** 👍 and 👎 read per collection, each (5 pages of 100); later ones are not read. */
-const REACTIONS_READ = 500;
+export const REACTIONS_READ = 500;
 /**
  * Reacting users whose permission is asked one by one. With more, the collaborator list is read instead (at most
  * {@link COLLABORATORS_READ}): its cost is the repository's number of collaborators, not the number of accounts
  * that reacted, so reactions from outsiders cannot use up the checks before a maintainer's turn.
  */
-const PERMISSION_CHECKS = 25;
+export const PERMISSION_CHECKS = 25;
 /** Collaborators read when more users reacted than are checked one by one (10 pages of 100). */
-const COLLABORATORS_READ = 1000;
+export const COLLABORATORS_READ = 1000;
 const VOTES: ReadonlyArray<readonly [VoteReaction, 'up' | 'down']> = [['+1', 'up'], ['-1', 'down']];
 
 /** The bot's comment on the incident's pull request, from the notifications that created or updated it. */
@@ -122,6 +122,12 @@ interface ReactionFeedbackDeps {
   learning?: Votes;
   logger: StepLogger;
   incidents?: Pick<IncidentStore, 'listByPullRequest'>;
+  /**
+   * The reaction lists were read page by page over several runs (the reconciler's late read, resumed): a reaction
+   * removed from an early page meanwhile moves a later one onto a page read already, so one missing from them is not
+   * taken as removed, and no vote is taken back by this read.
+   */
+  readAcrossRuns?: boolean;
 }
 
 /**
@@ -147,7 +153,7 @@ export async function readReactionFeedback(incident: Incident, github: GitHubPor
     if ((await deps.learning.onFeedback(incident, vote, login, REACTION_FEEDBACK_COMMENT, source)).counted) counted += 1;
   }
   // A reaction missing from a list read only in part may just not have been read.
-  if (complete) counted += await deps.learning.withdrawReactionVotes(incident, commentId, reacting);
+  if (complete && !deps.readAcrossRuns) counted += await deps.learning.withdrawReactionVotes(incident, commentId, reacting);
   return counted;
 }
 

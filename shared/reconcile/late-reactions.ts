@@ -5,17 +5,27 @@
  * reconciler reads the due ones, bounded per run in incidents and in GitHub calls, and each only once: its entry goes
  * once read, and an incident whose comment the guard touched after the deadline was read then.
  *
+ * No incident holds back the others for good. One whose read the run's GitHub calls did not cover resumes in the next
+ * run where it stopped (./resumable-reads.ts), so it finishes within as many runs as it needs calls. One whose read
+ * failed (GitHub failing on it, its incident unreadable, its votes not recorded) moves behind the reads due now and is
+ * tried again less and less often (./retry-later.ts), with what it had read kept; after too many failures it is given
+ * up with an error log and the `LateReactionReadsAbandoned` metric: that unit's late votes are not read, the unit's
+ * outcome stands as counted without them.
+ *
  * A vote made by the deadline counts for the unit by when it was made, however late it is read
  * (shared/knowledge/votes.ts); recording a vote is idempotent, so a read that is repeated counts nothing twice.
  */
+import { METRIC } from '../adapters/metric-names.js';
 import type { Incident } from '../domain/incident.js';
 import { GitHubUnavailableError, ReadBudgetSpentError, errorMessage } from '../errors.js';
 import { GitHubRequestError } from '../github/errors.js';
-import { readReactionFeedback } from '../knowledge/reactions.js';
+import { botCommentId, readReactionFeedback } from '../knowledge/reactions.js';
 import type { Votes } from '../knowledge/votes.js';
-import type { Clock, GitHubClients, GitHubPort, StepLogger } from '../ports.js';
+import type { Clock, GitHubClients, Metrics, StepLogger } from '../ports.js';
 import type { IncidentStore } from '../stores/incident-store.js';
-import type { ReactionReadDue, ReactionReads } from '../stores/reaction-reads.js';
+import type { ListedReactionRead, ReactionReads } from '../stores/reaction-reads.js';
+import { type CallBudget, type ReadProgress, resumableReads, resumeProgress } from './resumable-reads.js';
+import { retryAfterFailure } from './retry-later.js';
 
 export interface LateReactionDeps {
   reactionReads: ReactionReads;
@@ -25,6 +35,7 @@ export interface LateReactionDeps {
   votes: Votes;
   clock: Clock;
   logger: StepLogger;
+  metrics: Metrics;
 }
 
 export interface LateReactionOptions {
@@ -32,7 +43,8 @@ export interface LateReactionOptions {
   maxPerRun: number;
   /**
    * GitHub calls a run makes for them (each page of a reaction list or of the collaborator list, as many as the list
-   * really reads, and a user's permission): past it, the incident being read and the rest wait for the next run.
+   * really reads, and a user's permission): past it, the incident being read keeps what it read for the next run,
+   * and the rest wait for it.
    */
   maxCallsPerRun: number;
   lookbackHours: number;
@@ -45,8 +57,10 @@ export interface LateReactionResult {
   counted: number;
   /** Due entries with nothing to read: read after the deadline already, the incident gone, no GitHub access, refused. */
   skipped: number;
-  /** Reads that failed: the entry waits for the next run. */
+  /** Reads not finished: the entry waits for a later run. */
   failed: string[];
+  /** Reads given up after failing too often (see the module's comment). */
+  abandoned: string[];
 }
 
 /** Whether the guard read the comment's reactions at or after `dueAt`: each touch of its comment reads them first. */
@@ -54,24 +68,28 @@ function readSince(incident: Incident, dueAt: string): boolean {
   return incident.notifications.some((n) => typeof n.commentId === 'number' && n.at >= dueAt);
 }
 
-/** `port` with the requests a reaction read makes (a list's pages one by one) counted against `budget`, which throws once it is spent. */
-function withCallBudget(port: GitHubPort, budget: { left: number }): GitHubPort {
-  const spend = () => {
-    if (budget.left <= 0) throw new ReadBudgetSpentError("this reconciler run's GitHub calls for reactions are spent");
-    budget.left -= 1;
-  };
-  return {
-    ...port,
-    listCommentReactions: (repo, commentId, content, limit) => port.listCommentReactions(repo, commentId, content, limit, spend),
-    listCollaborators: (repo, limit) => port.listCollaborators(repo, limit, spend),
-    repositoryPermission: (...args) => (spend(), port.repositoryPermission(...args)),
-  };
+/** After a read that failed: tried again later with what it read, or given up once it failed too often. */
+async function afterFailure(entry: ListedReactionRead, progress: ReadProgress | null, error: unknown, deps: LateReactionDeps, result: LateReactionResult): Promise<void> {
+  const { incidentId } = entry;
+  const failures = entry.failures + 1;
+  const retryAt = retryAfterFailure(deps.clock(), failures);
+  if (!retryAt) {
+    await deps.reactionReads.done(entry);
+    result.abandoned.push(incidentId);
+    deps.logger.error("late read of reactions given up: it kept failing; the unit's votes made after the guard's last read are not counted", {
+      incidentId, deadline: entry.dueAt, failures, error: errorMessage(error),
+    });
+    return;
+  }
+  result.failed.push(incidentId);
+  deps.logger.warn('late read of reactions failed; it is tried again later', { incidentId, failures, retryAt: retryAt.toISOString(), error: errorMessage(error) });
+  await deps.reactionReads.retry(entry, retryAt, progress);
 }
 
 export async function readLateReactions(deps: LateReactionDeps, options: LateReactionOptions): Promise<LateReactionResult> {
-  const result: LateReactionResult = { read: [], counted: 0, skipped: 0, failed: [] };
+  const result: LateReactionResult = { read: [], counted: 0, skipped: 0, failed: [], abandoned: [] };
   if (options.maxPerRun <= 0) return result;
-  let due: ReactionReadDue[];
+  let due: ListedReactionRead[];
   try {
     due = await deps.reactionReads.due(deps.clock(), { limit: options.maxPerRun, lookbackHours: options.lookbackHours });
   } catch (error) {
@@ -79,30 +97,34 @@ export async function readLateReactions(deps: LateReactionDeps, options: LateRea
     deps.logger.warn('the due late reads of reactions could not be listed; they wait for the next run', { error: errorMessage(error) });
     return result;
   }
-  const budget = { left: options.maxCallsPerRun };
+  const budget: CallBudget = { left: options.maxCallsPerRun };
   let github: GitHubClients | null = null;
-  const skip = async (entry: ReactionReadDue) => {
+  const skip = async (entry: ListedReactionRead) => {
     await deps.reactionReads.done(entry);
     result.skipped += 1;
   };
   for (const entry of due) {
+    const incidentId = entry.incidentId;
+    let progress: ReadProgress | null = null;
     try {
-      const incident = await deps.incidents.get(entry.incidentId);
+      const incident = await deps.incidents.get(incidentId);
       if (!incident || readSince(incident, entry.dueAt)) {
         await skip(entry);
         continue;
       }
       github ??= await deps.github();
       const port = github.forInstallation(incident.installationId);
-      if (!port) {
+      const commentId = botCommentId(incident);
+      if (!port || commentId === null) {
         await skip(entry);
         continue;
       }
-      result.counted += await readReactionFeedback(incident, withCallBudget(port, budget), { learning: deps.votes, logger: deps.logger, incidents: deps.incidents });
+      progress = resumeProgress(entry.progress, commentId);
+      const reader = resumableReads(port, budget, progress);
+      result.counted += await readReactionFeedback(incident, reader, { learning: deps.votes, logger: deps.logger, incidents: deps.incidents, readAcrossRuns: progress.acrossRuns });
       await deps.reactionReads.done(entry);
       result.read.push(incident.id);
     } catch (error) {
-      const incidentId = entry.incidentId;
       if (error instanceof GitHubRequestError) {
         // Refused for good (the comment deleted, the App's access gone): no later run could read it either.
         deps.logger.warn('late read of reactions refused by GitHub; not tried again', { incidentId, error: errorMessage(error) });
@@ -116,12 +138,25 @@ export async function readLateReactions(deps: LateReactionDeps, options: LateRea
         if (!marked) result.failed.push(incidentId);
         continue;
       }
-      result.failed.push(incidentId);
-      deps.logger.warn('late read of reactions failed; it waits for the next run', { incidentId, error: errorMessage(error) });
-      // The run's calls are spent, or GitHub is limiting or failing: the rest of the run would only add to it.
-      if (error instanceof ReadBudgetSpentError || error instanceof GitHubUnavailableError || !github) break;
+      if (error instanceof ReadBudgetSpentError && progress) {
+        // Not a failure: the next run resumes it where this one stopped, first as it is the oldest due.
+        result.failed.push(incidentId);
+        deps.logger.info("late read of reactions paused: the run's GitHub calls are spent; the next run resumes it", { incidentId });
+        await deps.reactionReads.keepProgress(entry, progress).catch((keepError: unknown) => {
+          deps.logger.warn('what a paused late read had read could not be kept; the next run reads it again', { incidentId, error: errorMessage(keepError) });
+        });
+        break;
+      }
+      await afterFailure(entry, progress, error, deps, result).catch((moveError: unknown) => {
+        // Left where it is: the next run tries it, and moves it, again.
+        deps.logger.warn('a failed late read could not be moved later; it waits for the next run', { incidentId, error: errorMessage(moveError) });
+        if (!result.failed.includes(incidentId)) result.failed.push(incidentId);
+      });
+      // GitHub is limiting or failing: the rest of the run would only add to it.
+      if (error instanceof GitHubUnavailableError || !github) break;
     }
   }
-  if (result.read.length > 0 || result.failed.length > 0) deps.logger.info('late reads of reactions', { ...result });
+  deps.metrics.count(METRIC.lateReactionReadsAbandoned, result.abandoned.length);
+  if (result.read.length > 0 || result.failed.length > 0 || result.abandoned.length > 0) deps.logger.info('late reads of reactions', { ...result });
   return result;
 }

@@ -29,6 +29,11 @@ function readPages(total: number, limit: number, beforePage: BeforePage | undefi
   }
 }
 
+/** Page `page` (1-based) of `all`, 100 a page, as GitHub pages a listing. */
+function pageOf<T>(all: T[], page: number): { items: T[]; more: boolean } {
+  return { items: all.slice((page - 1) * 100, page * 100), more: all.length > page * 100 };
+}
+
 /** A GitHubPort that records calls and keeps one comment per PR, for step unit tests. */
 export function createFakeGitHub() {
   const calls: Array<{ method: string; args: unknown[] }> = [];
@@ -46,6 +51,9 @@ export function createFakeGitHub() {
    * unknown, as GitHub's 404.
    */
   const memberships = new Map<string, BranchMembership>();
+  const reactionsOf = (commentId: number, content: string) => [...reactions, ...(reacted.get(commentId) ?? [])].filter((reaction) => reaction.content === content);
+  // Everyone with a role but none, as GitHub lists them.
+  const collaboratorsOf = () => [...permissions].filter(([, role]) => role !== 'none').map(([login, role]) => ({ login, role }));
   const port: GitHubPort = {
     async listFailedJobs(...args) {
       calls.push({ method: 'listFailedJobs', args });
@@ -99,7 +107,7 @@ export function createFakeGitHub() {
       return 'pipeline-guard[bot]';
     },
     async listCommentReactions(repo, commentId, content, limit, beforePage) {
-      const all = [...reactions, ...(reacted.get(commentId) ?? [])].filter((reaction) => reaction.content === content);
+      const all = reactionsOf(commentId, content);
       readPages(all.length, limit, beforePage, () => calls.push({ method: 'listCommentReactions', args: [repo, commentId, content, limit] }));
       return all.slice(0, limit);
     },
@@ -135,10 +143,17 @@ export function createFakeGitHub() {
       return permissions.get(username) ?? 'none';
     },
     async listCollaborators(repo, limit, beforePage) {
-      // Everyone with a role but none, as GitHub lists them; `complete` as the client reports it.
-      const collaborators = [...permissions].filter(([, role]) => role !== 'none').map(([login, role]) => ({ login, role }));
-      readPages(collaborators.length, limit, beforePage, () => calls.push({ method: 'listCollaborators', args: [repo, limit] }));
+      readPages(collaboratorsOf().length, limit, beforePage, () => calls.push({ method: 'listCollaborators', args: [repo, limit] }));
+      const collaborators = collaboratorsOf();
       return { collaborators: collaborators.slice(0, limit), complete: collaborators.length < limit };
+    },
+    async commentReactionsPage(repo, commentId, content, page) {
+      calls.push({ method: 'commentReactionsPage', args: [repo, commentId, content, page] });
+      return pageOf(reactionsOf(commentId, content), page);
+    },
+    async collaboratorsPage(repo, page) {
+      calls.push({ method: 'collaboratorsPage', args: [repo, page] });
+      return pageOf(collaboratorsOf(), page);
     },
   };
   return { port, calls, comments, commitComments, permissions, labels, files, reactions, memberships };

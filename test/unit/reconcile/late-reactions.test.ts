@@ -6,7 +6,10 @@ import { staticGitHubClients } from '../../../shared/github/clients.js';
 import type { Votes } from '../../../shared/knowledge/votes.js';
 import { readLateReactions } from '../../../shared/reconcile/late-reactions.js';
 import { silentLogger } from '../../../shared/steps/deps.js';
-import type { ReactionReadDue, ReactionReads } from '../../../shared/stores/reaction-reads.js';
+import type { ListedReactionRead, ReactionReadDue, ReactionReads } from '../../../shared/stores/reaction-reads.js';
+import { METRIC } from '../../../shared/adapters/metric-names.js';
+import { noMetrics } from '../../../shared/adapters/metrics.js';
+import type { GitHubPort, Metrics } from '../../../shared/ports.js';
 import { createFakeGitHub } from '../../support/fakes.js';
 import { type FakeGitHub, clientFor } from '../../support/fake-github.js';
 import { eachTestWithFakeGitHub } from '../github/fake-server.js';
@@ -15,18 +18,38 @@ import { createMemoryStore } from '../../support/memory-store.js';
 const NOW = new Date('2026-11-21T10:00:00Z');
 const DUE_AT = '2026-11-21T09:00:00.000Z';
 
-/** Due entries in memory with the store's contract. */
+/** Due entries in memory with the store's contract: listed by when they are due, then as scheduled. */
 function memoryReactionReads(entries: ReactionReadDue[]): ReactionReads & { left: () => string[] } {
-  const pending = [...entries];
+  let pending: ListedReactionRead[] = [];
+  const listed = (entry: ReactionReadDue): ListedReactionRead => ({ ...entry, entry: { id: entry.incidentId, dueAt: entry.dueAt }, failures: 0, progress: null });
+  const find = (entry: ListedReactionRead) => pending.findIndex((e) => e.entry.id === entry.entry.id && e.entry.dueAt === entry.entry.dueAt);
+  pending = entries.map(listed);
   return {
     async schedule(entry) {
-      pending.push(entry);
+      pending.push(listed(entry));
     },
-    async due(_now, { limit }) {
-      return pending.slice(0, limit);
+    async due(now, { limit }) {
+      return pending
+        .filter((e) => Date.parse(e.entry.dueAt) <= now.getTime())
+        .sort((a, b) => a.entry.dueAt.localeCompare(b.entry.dueAt))
+        .slice(0, limit)
+        .map((e) => structuredClone(e));
     },
     async done(entry) {
-      pending.splice(pending.findIndex((e) => e.incidentId === entry.incidentId), 1);
+      const at = find(entry);
+      if (at >= 0) pending.splice(at, 1);
+    },
+    async keepProgress(entry, progress) {
+      const at = find(entry);
+      if (at < 0) return false;
+      pending[at] = { ...pending[at]!, progress: structuredClone(progress) };
+      return true;
+    },
+    async retry(entry, retryAt, progress) {
+      const at = find(entry);
+      if (at < 0) return false;
+      pending[at] = { ...entry, entry: { ...entry.entry, dueAt: retryAt.toISOString() }, failures: entry.failures + 1, progress: structuredClone(progress) };
+      return true;
     },
     left: () => pending.map((e) => e.incidentId),
   };
@@ -57,6 +80,12 @@ function recordingVotes(): Votes & { given: string[] } {
   };
 }
 
+/** Metrics that add up what was counted, by name. */
+function recordingMetrics(): Metrics & { total: (name: string) => number } {
+  const counted: Array<{ name: string; value: number }> = [];
+  return { count: (name, value) => counted.push({ name, value }), measure() {}, total: (name) => counted.filter((c) => c.name === name).reduce((sum, c) => sum + c.value, 0) };
+}
+
 /** Three pull requests' incidents due, each with the guard's comment written an hour before the deadline; maya 👍 on each. */
 async function threeDue() {
   const incidents = createMemoryStore();
@@ -76,11 +105,11 @@ async function threeDue() {
   }
   const reads = memoryReactionReads(ids.map((incidentId) => ({ incidentId, dueAt: DUE_AT })));
   const votes = recordingVotes();
-  const deps = { reactionReads: reads, incidents, github: async () => staticGitHubClients(github.port), votes, clock: () => NOW, logger: silentLogger };
+  const deps = { reactionReads: reads, incidents, github: async () => staticGitHubClients(github.port), votes, clock: () => NOW, logger: silentLogger, metrics: noMetrics };
   return { deps, github, reads, votes };
 }
 
-const githubCalls = (github: ReturnType<typeof createFakeGitHub>) => github.calls.filter((c) => ['listCommentReactions', 'listCollaborators', 'repositoryPermission'].includes(c.method)).length;
+const githubCalls = (github: ReturnType<typeof createFakeGitHub>) => github.calls.filter((c) => ['listCommentReactions', 'commentReactionsPage', 'listCollaborators', 'collaboratorsPage', 'repositoryPermission'].includes(c.method)).length;
 
 describe('late reads of reactions: bounded per run', () => {
   it('stops at the run\'s GitHub calls: the incident it was reading and the rest wait for the next run', async () => {
@@ -99,7 +128,8 @@ describe('late reads of reactions: bounded per run', () => {
 
   it('stops when GitHub is limiting or failing, and keeps what it did not read', async () => {
     const { deps, github, reads } = await threeDue();
-    github.port.listCommentReactions = async () => {
+    // The late read asks for the reactions page by page (it resumes where a run stopped).
+    github.port.listCommentReactions = github.port.commentReactionsPage = async () => {
       throw new GitHubUnavailableError('GitHub rate limit: retry after 600 s');
     };
 
@@ -113,7 +143,7 @@ describe('late reads of reactions: bounded per run', () => {
     // Prepare: the store refuses the listing in one run, and marking a refused read done in another
     const { deps, github } = await threeDue();
     const unreadable = { ...deps, reactionReads: { ...deps.reactionReads, due: async () => Promise.reject(new Error('ProvisionedThroughputExceededException')) } };
-    github.port.listCommentReactions = async () => {
+    github.port.listCommentReactions = github.port.commentReactionsPage = async () => {
       throw new GitHubRequestError('Not Found', 404);
     };
     const unmarkable = { ...deps, reactionReads: { ...deps.reactionReads, done: async () => Promise.reject(new Error('ProvisionedThroughputExceededException')) } };
@@ -137,27 +167,32 @@ describe('late reads of reactions: the run\'s GitHub calls are the pages it read
 
   /**
    * One incident due whose comment has 250 👍 (three pages of 100), one 👎 (one page), and more voters than are asked
-   * one by one, so the collaborator list is read too (one page): five requests to GitHub in all.
+   * one by one, so the collaborator list is read too (one page): five requests to GitHub in all. With `plainAfter`, a
+   * second incident due after it, on comment 42 with maya's 👍: three requests (its two lists and maya's permission).
    */
-  async function oneBusyComment() {
+  async function oneBusyComment(plainAfter = false) {
     const incidents = createMemoryStore();
     const reactedAt = '2026-11-21T08:30:00Z';
     fake.reactions.set(41, [
       ...Array.from({ length: 250 }, (_, i) => ({ content: '+1', created_at: reactedAt, user: { login: `voter-${i}`, type: 'User' } })),
       { content: '-1', created_at: reactedAt, user: { login: 'maya', type: 'User' } },
     ]);
+    fake.reactions.set(42, [{ content: '+1', created_at: reactedAt, user: { login: 'maya', type: 'User' } }]);
     fake.permissions.set('maya', 'write');
-    const incident = newIncident(
-      {
-        id: 'i-1', source: 'github', repository: 'octo/app', pullRequest: 7,
-        notifications: [{ channel: 'github_comment', target: 'octo/app#7', outcome: 'created', detail: null, at: '2026-11-21T08:00:00.000Z', commentId: 41 }],
-      },
-      NOW,
-    );
-    await incidents.create(incident, null);
-    const reads = memoryReactionReads([{ incidentId: 'i-1', dueAt: DUE_AT }]);
+    const due: Array<readonly [string, number, number]> = [['i-1', 41, 7], ...(plainAfter ? [['i-2', 42, 8] as const] : [])];
+    for (const [id, commentId, pullRequest] of due) {
+      const incident = newIncident(
+        {
+          id, source: 'github', repository: 'octo/app', pullRequest,
+          notifications: [{ channel: 'github_comment', target: `octo/app#${pullRequest}`, outcome: 'created', detail: null, at: '2026-11-21T08:00:00.000Z', commentId }],
+        },
+        NOW,
+      );
+      await incidents.create(incident, null);
+    }
+    const reads = memoryReactionReads(due.map(([incidentId]) => ({ incidentId, dueAt: DUE_AT })));
     const votes = recordingVotes();
-    const deps = { reactionReads: reads, incidents, github: async () => staticGitHubClients(clientFor(fake)), votes, clock: () => NOW, logger: silentLogger };
+    const deps = { reactionReads: reads, incidents, github: async () => staticGitHubClients(clientFor(fake)), votes, clock: () => NOW, logger: silentLogger, metrics: noMetrics };
     return { deps, reads, votes };
   }
 
@@ -180,6 +215,58 @@ describe('late reads of reactions: the run\'s GitHub calls are the pages it read
     expect(fake.apiCalls()).toHaveLength(5);
     expect(result).toMatchObject({ read: ['i-1'], failed: [] });
     expect(votes.given).toEqual(['i-1:maya:down']);
+    expect(reads.left()).toEqual([]);
+  });
+
+  it('finishes a read that needs more GitHub calls than a run may make over several runs, and reads the one queued after it', async () => {
+    // Prepare: two calls a run, fewer than the first incident's read needs
+    const { deps, reads, votes } = await oneBusyComment(true);
+
+    // Act: five runs, five minutes apart
+    const runs = [];
+    for (let run = 0; run < 5; run += 1) {
+      const now = new Date(NOW.getTime() + run * 5 * 60_000);
+      runs.push((await readLateReactions({ ...deps, clock: () => now }, { maxPerRun: 10, maxCallsPerRun: 2, lookbackHours: 48 })).read);
+    }
+
+    // Assert: each run made at most its two calls, no page was requested twice, and both incidents were read
+    expect(runs.flat()).toEqual(['i-1', 'i-2']);
+    expect(votes.given).toEqual(['i-1:maya:down', 'i-2:maya:up']);
+    expect(reads.left()).toEqual([]);
+    expect(fake.apiCalls()).toHaveLength(8);
+  });
+
+  it('moves a read that keeps failing behind the others, and gives it up after its failures with an error and a metric', async () => {
+    // Prepare: GitHub fails every request for the first incident's comment; one incident read a run
+    const { deps, reads, votes } = await oneBusyComment(true);
+    const errors: string[] = [];
+    const logger = { ...silentLogger, error: (message: string) => errors.push(message) };
+    const metrics = recordingMetrics();
+    const github = async () => {
+      const port = clientFor(fake);
+      const refuse = (commentId: number) => {
+        if (commentId === 41) throw new GitHubUnavailableError('GitHub answered 502 for the reactions of comment 41');
+      };
+      const failing: GitHubPort = {
+        ...port,
+        listCommentReactions: async (...args) => (refuse(args[1]), port.listCommentReactions(...args)),
+        commentReactionsPage: async (...args) => (refuse(args[1]), port.commentReactionsPage(...args)),
+      };
+      return staticGitHubClients(failing);
+    };
+
+    // Act: runs every five minutes for half a day
+    const read: string[] = [];
+    for (let run = 0; run < 150; run += 1) {
+      const now = new Date(NOW.getTime() + run * 5 * 60_000);
+      read.push(...(await readLateReactions({ ...deps, github, clock: () => now, logger, metrics }, { maxPerRun: 1, maxCallsPerRun: 50, lookbackHours: 48 })).read);
+    }
+
+    // Assert: the second incident was read; the first given up once, loudly, and listed no more
+    expect(read).toEqual(['i-2']);
+    expect(votes.given).toEqual(['i-2:maya:up']);
+    expect(metrics.total(METRIC.lateReactionReadsAbandoned)).toBe(1);
+    expect(errors).toEqual([expect.stringContaining('given up')]);
     expect(reads.left()).toEqual([]);
   });
 });
