@@ -400,6 +400,10 @@ export interface DigestDue {
   windowStart: string;
   /** When the window ends: the digest is due from then. */
   dueAt: string;
+  /** Sends of it that failed so far (absent: none). */
+  failures?: number;
+  /** When its due entry is due, later than `dueAt` once a send failed (absent: at `dueAt`). */
+  retryAt?: string;
 }
 
 /** What a digest tells on-call: the repeats of one problem in one window that no page reported. */
@@ -429,8 +433,12 @@ export interface EscalationDigests {
   claim(due: DigestDue, now: Date): Promise<EscalationDigest | null>;
   /** The digest went out: it is never sent again. */
   sent(digest: EscalationDigest): Promise<void>;
-  /** Sending failed: the next run tries again. */
+  /** Sending failed: the claim is given back, for a later run. */
   release(digest: EscalationDigest): Promise<void>;
+  /** A digest whose send failed is due again at `at`, its failures counted; false when its entry is gone meanwhile. */
+  retry(due: DigestDue, at: Date): Promise<boolean>;
+  /** A digest given up: its entry goes, and no run tries it again. */
+  abandon(due: DigestDue): Promise<void>;
 }
 
 /** An alarm's tags, for alarm scope when its state-change event does not carry them (tag propagation off). */

@@ -26,6 +26,8 @@ export const METRIC = {
   escalations: 'Escalations',
   /** Reconciler: digests of escalation windows that ended with repeats no page reported. */
   digests: 'EscalationDigests',
+  /** Reconciler: digests whose send kept failing, given up (shared/reconcile/digests.ts). */
+  digestsAbandoned: 'EscalationDigestsAbandoned',
   /** Analyze: model tokens and estimated cost, dimension provider. */
   llmInputTokens: 'LlmInputTokens',
   llmOutputTokens: 'LlmOutputTokens',

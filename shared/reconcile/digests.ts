@@ -4,14 +4,21 @@
  * escalation (SNS topic and chat, the webhook; the outbox locally). The reconciler runs this on its schedule in
  * AWS and on its timer locally. Bounded per run; each digest is claimed with a conditional write before it is sent
  * (shared/stores/escalation-ledger.ts), so two runs never send the same one.
+ *
+ * The due digests are read oldest first: one whose send fails every time (a message the publisher refuses) would
+ * stay at the head, and a run's worth of them would hold back every later digest. A failed send therefore moves the
+ * digest behind the ones due now and tries it again less and less often (./retry-later.ts); after too many failures
+ * it is given up with an error log and the `EscalationDigestsAbandoned` metric. Every failed send, the last one too,
+ * also fails the run (see `incompleteRunError`), so the reconciler's alarm sees them all along.
  */
 import type { Incident } from '../domain/incident.js';
 import { errorMessage } from '../errors.js';
 import { METRIC } from '../adapters/metric-names.js';
 import { renderDigest } from '../notify/escalation.js';
-import type { Clock, EscalationDigests, EscalationPublisher, Metrics } from '../ports.js';
+import type { Clock, DigestDue, EscalationDigests, EscalationPublisher, Metrics } from '../ports.js';
 import type { StepLogger } from '../ports.js';
 import type { IncidentStore } from '../stores/incident-store.js';
+import { retryAfterFailure } from './retry-later.js';
 
 export interface DigestDeps {
   digests: EscalationDigests;
@@ -34,7 +41,10 @@ export interface DigestResult {
   sent: string[];
   /** Due entries with nothing to send (covered by a newer page, sent already, or claimed by another run). */
   skipped: number;
+  /** Problem keys whose digest failed in this run, those given up included: a later run tries the others again. */
   failed: string[];
+  /** Problem keys whose digest was given up in this run, after failing too often. */
+  abandoned: string[];
 }
 
 async function latestIncident(id: string | null, deps: DigestDeps): Promise<Incident | null> {
@@ -48,9 +58,23 @@ async function latestIncident(id: string | null, deps: DigestDeps): Promise<Inci
   }
 }
 
+/** After a failed send: the digest tried again later, or given up once it failed too often. */
+async function afterFailure(entry: DigestDue, error: unknown, deps: DigestDeps, result: DigestResult): Promise<void> {
+  const failures = (entry.failures ?? 0) + 1;
+  const retryAt = retryAfterFailure(deps.clock(), failures);
+  if (!retryAt) {
+    await deps.digests.abandon(entry);
+    result.abandoned.push(entry.problemKey);
+    deps.logger.error('escalation digest given up: its send kept failing', { problemKey: entry.problemKey, windowEnd: entry.dueAt, failures, error: errorMessage(error) });
+    return;
+  }
+  deps.logger.warn('digest failed; it is tried again later', { problemKey: entry.problemKey, failures, retryAt: retryAt.toISOString(), error: errorMessage(error) });
+  await deps.digests.retry(entry, retryAt);
+}
+
 export async function sendDueDigests(deps: DigestDeps, options: DigestOptions): Promise<DigestResult> {
   const now = deps.clock();
-  const result: DigestResult = { sent: [], skipped: 0, failed: [] };
+  const result: DigestResult = { sent: [], skipped: 0, failed: [], abandoned: [] };
   const due = await deps.digests.due(now, { limit: options.maxPerRun, lookbackHours: options.lookbackHours });
   for (const entry of due) {
     try {
@@ -69,12 +93,16 @@ export async function sendDueDigests(deps: DigestDeps, options: DigestOptions): 
       await deps.digests.sent(digest);
       result.sent.push(entry.problemKey);
     } catch (error) {
-      // One digest's failure (a throttled publish) must not stop the others; the next run retries it.
+      // One digest's failure (a throttled publish) must not stop the others; a later run retries it.
       result.failed.push(entry.problemKey);
-      deps.logger.warn('digest failed', { problemKey: entry.problemKey, error: errorMessage(error) });
+      await afterFailure(entry, error, deps, result).catch((moveError: unknown) => {
+        // Left where it is: the next run tries it, and moves it, again.
+        deps.logger.warn('a failed digest could not be moved later; it waits for the next run', { problemKey: entry.problemKey, error: errorMessage(moveError) });
+      });
     }
   }
   deps.metrics.count(METRIC.digests, result.sent.length);
+  deps.metrics.count(METRIC.digestsAbandoned, result.abandoned.length);
   if (result.sent.length > 0 || result.failed.length > 0) deps.logger.info('escalation digests', { ...result });
   return result;
 }

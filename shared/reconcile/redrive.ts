@@ -364,7 +364,7 @@ export async function scheduledReconcilerRun(
  * Null when the run did all it found to do. A late read of reactions that failed is not such work: it waits for the
  * next run, and a GitHub outage must not page on-call through the reconciler's alarm for votes.
  */
-export function incompleteRunError(result: ReconcileResult & { digests: DigestResult }): ReconcileIncompleteError | null {
+export function incompleteRunError(result: ReconcileResult & { digests: Pick<DigestResult, 'failed'> }): ReconcileIncompleteError | null {
   const { failed } = result;
   const digestsFailed = result.digests.failed;
   if (failed.length === 0 && digestsFailed.length === 0) return null;

@@ -22,7 +22,7 @@
  * (a newer page already carried the counts).
  */
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { createDueIndex } from './due-index.js';
+import { createDueIndex, storedDueKey } from './due-index.js';
 import { conditionalWrite } from './dynamo.js';
 import type { DigestDue, EscalationDigest, EscalationDigests, EscalationLedger, EscalationOccurrence, EscalationTally } from '../ports.js';
 
@@ -222,7 +222,9 @@ export function createDynamoEscalationLedger(options: { client: DynamoDBDocument
 export function createDynamoEscalationDigests(options: { client: DynamoDBDocumentClient; tableName: string }): EscalationDigests {
   const { client, tableName } = options;
   const dueDigests = digestsDue(client, tableName);
-  const drop = (due: DigestDue) => dueDigests.drop({ id: due.problemKey, dueAt: due.dueAt });
+  /** Where the digest's due entry is: at the window's end until a send failed, later after each failure. */
+  const entryOf = (due: DigestDue) => ({ id: due.problemKey, dueAt: due.retryAt ?? due.dueAt });
+  const drop = (due: DigestDue) => dueDigests.drop(entryOf(due));
   /** An update of the ledger item only the holder of the digest's claim may make; false when the claim is not held. */
   async function asClaimHolder(digest: EscalationDigest, update: string, names: Record<string, string>): Promise<boolean> {
     const updated = await conditionalWrite(() =>
@@ -243,8 +245,26 @@ export function createDynamoEscalationDigests(options: { client: DynamoDBDocumen
   return {
     async due(now, options) {
       const items = await dueDigests.due(now, options);
-      return items.map((item) => ({ problemKey: String(item.problemKey), windowStart: String(item.windowStart), dueAt: String(item.dueAt) }));
+      return items.map((item) => {
+        const entryAt = storedDueKey(item).dueAt;
+        // A moved entry keeps the window's end (`windowEnd`); before, the entry is due at it.
+        const dueAt = typeof item.windowEnd === 'string' ? item.windowEnd : String(item.dueAt);
+        return {
+          problemKey: String(item.problemKey),
+          windowStart: String(item.windowStart),
+          dueAt,
+          ...(typeof item.failures === 'number' ? { failures: item.failures } : {}),
+          ...(entryAt !== dueAt ? { retryAt: entryAt } : {}),
+        };
+      });
     },
+
+    async retry(due, at) {
+      const attributes = { problemKey: due.problemKey, windowStart: due.windowStart, windowEnd: due.dueAt, failures: (due.failures ?? 0) + 1 };
+      return dueDigests.move(entryOf(due), { id: due.problemKey, dueAt: at.toISOString() }, attributes, DUE_TTL_SECONDS);
+    },
+
+    abandon: drop,
 
     async claim(due, now) {
       const item = (await client.send(new GetCommand({ TableName: tableName, Key: escalationLedgerKey(due.problemKey), ConsistentRead: true }))).Item as

@@ -186,6 +186,25 @@ describe('escalation digests (the reconciler\'s side of the ledger)', () => {
     expect(await dueFor('d5', '2026-11-21T11:14:00Z')).toEqual([]);
   });
 
+  it('lists a digest whose send failed again at the time it is retried, with its window and failures, until it is sent', async () => {
+    const l = ledger();
+    await l.record(withDigest('d9', 'a', '2026-11-21T10:00:00Z'));
+    await l.record(withDigest('d9', 'b', '2026-11-21T10:30:00Z'));
+    const [due] = await dueFor('d9', '2026-11-21T11:01:00Z');
+
+    expect(await digests().retry(due!, new Date('2026-11-21T11:06:00Z'))).toBe(true);
+
+    expect(await dueFor('d9', '2026-11-21T11:05:00Z')).toEqual([]);
+    const [again] = await dueFor('d9', '2026-11-21T11:06:01Z');
+    expect(again).toEqual({ problemKey: 'd9', windowStart: '2026-11-21T10:00:00.000Z', dueAt: '2026-11-21T11:00:00.000Z', failures: 1, retryAt: '2026-11-21T11:06:00.000Z' });
+    const claimed = await digests().claim(again!, new Date('2026-11-21T11:06:01Z'));
+    await digests().sent(claimed!);
+    expect(await dueFor('d9', '2026-11-21T12:00:00Z')).toEqual([]);
+    // A run that listed it before it moved finds it gone: nothing is brought back.
+    expect(await digests().retry(due!, new Date('2026-11-21T11:11:00Z'))).toBe(false);
+    expect(await dueFor('d9', '2026-11-21T12:00:00Z')).toEqual([]);
+  });
+
   it('returns at most the limit, oldest first, across the days of the look-back', async () => {
     const l = ledger();
     for (const [key, day] of [['d6', '2026-11-19'], ['d7', '2026-11-20'], ['d8', '2026-11-20']] as const) {

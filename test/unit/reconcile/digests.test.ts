@@ -7,14 +7,23 @@ import { createMemoryStore } from '../../support/memory-store.js';
 
 const NOW = new Date('2026-11-21T10:00:00Z');
 
-/** Due entries in memory with the adapter's contract: one claim per entry until it is released or sent. */
+/**
+ * Due entries in memory with the adapter's contract: one claim per entry until it is released or sent; listed by
+ * when they are due, oldest first, a failed one at the time it is retried.
+ */
 function memoryDigests(entries: DigestDue[], repeats = 3) {
   const claimed = new Set<string>();
   const done = new Set<string>();
   const released: string[] = [];
+  const waiting = entries.map((entry) => ({ ...entry }));
+  const dueTime = (entry: DigestDue) => entry.retryAt ?? entry.dueAt;
   const digests: EscalationDigests = {
-    async due(_now, { limit }) {
-      return entries.filter((e) => !done.has(e.problemKey)).slice(0, limit);
+    async due(now, { limit }) {
+      return waiting
+        .filter((e) => !done.has(e.problemKey) && Date.parse(dueTime(e)) <= now.getTime())
+        .sort((a, b) => dueTime(a).localeCompare(dueTime(b)))
+        .slice(0, limit)
+        .map((e) => ({ ...e }));
     },
     async claim(due) {
       if (claimed.has(due.problemKey) || done.has(due.problemKey)) return null;
@@ -27,6 +36,15 @@ function memoryDigests(entries: DigestDue[], repeats = 3) {
     async release(digest) {
       claimed.delete(digest.problemKey);
       released.push(digest.problemKey);
+    },
+    async retry(due, at) {
+      const entry = waiting.find((e) => e.problemKey === due.problemKey);
+      if (!entry || done.has(due.problemKey)) return false;
+      Object.assign(entry, { failures: (due.failures ?? 0) + 1, retryAt: at.toISOString() });
+      return true;
+    },
+    async abandon(due) {
+      done.add(due.problemKey);
     },
   };
   return { digests, done, released };
@@ -43,15 +61,21 @@ async function setup(entries: DigestDue[], publish: (message: EscalationMessage)
   );
   const memory = memoryDigests(entries);
   const counts: Record<string, number> = {};
+  const errors: string[] = [];
+  const clock = { now: NOW };
   const deps = {
     digests: memory.digests,
     incidents: store,
     escalations: { publish },
-    clock: () => NOW,
-    logger: silentLogger,
-    metrics: { count: (name: string, value: number) => void (counts[name] = value), measure() {} },
+    clock: () => clock.now,
+    logger: { ...silentLogger, error: (message: string) => void errors.push(message) },
+    metrics: { count: (name: string, value: number) => void (counts[name] = (counts[name] ?? 0) + value), measure() {} },
   };
-  return { deps, memory, counts };
+  /** The reconciler's next scheduled run, five minutes on. */
+  const nextRun = () => {
+    clock.now = new Date(clock.now.getTime() + 5 * 60_000);
+  };
+  return { deps, memory, counts, errors, nextRun };
 }
 
 describe('digests of ended escalation windows', () => {
@@ -64,7 +88,7 @@ describe('digests of ended escalation windows', () => {
 
     const result = await sendDueDigests(deps, { maxPerRun: 10, lookbackHours: 48 });
 
-    expect(result).toEqual({ sent: ['a', 'b'], skipped: 0, failed: [] });
+    expect(result).toEqual({ sent: ['a', 'b'], skipped: 0, failed: [], abandoned: [] });
     expect(published.map((m) => m.subject)).toEqual(['[Pipeline Guard] Still happening, 3 more times: problem a', '[Pipeline Guard] Still happening, 3 more times: problem b']);
     expect(published[0]?.message).toContain('Run: https://github.com/acme/shop/actions/runs/7');
     expect(published[0]?.attributes).toMatchObject({ kind: 'digest', repository: 'acme/shop' });
@@ -89,7 +113,7 @@ describe('digests of ended escalation windows', () => {
   it('releases a digest whose publish failed, so the next run sends it, and goes on with the others', async () => {
     let failOnce = true;
     const published: string[] = [];
-    const { deps, memory } = await setup([due('a'), due('b')], async (message) => {
+    const { deps, memory, nextRun } = await setup([due('a'), due('b')], async (message) => {
       if (failOnce && message.subject.includes('problem a')) {
         failOnce = false;
         throw new Error('throttled');
@@ -99,8 +123,9 @@ describe('digests of ended escalation windows', () => {
     });
 
     const first = await sendDueDigests(deps, { maxPerRun: 10, lookbackHours: 48 });
-    expect(first).toEqual({ sent: ['b'], skipped: 0, failed: ['a'] });
+    expect(first).toEqual({ sent: ['b'], skipped: 0, failed: ['a'], abandoned: [] });
     expect(memory.released).toEqual(['a']);
+    nextRun();
     expect((await sendDueDigests(deps, { maxPerRun: 10, lookbackHours: 48 })).sent).toEqual(['a']);
     expect(published).toHaveLength(2);
   });
@@ -109,6 +134,50 @@ describe('digests of ended escalation windows', () => {
     const { deps, memory } = await setup([due('a')], async () => ({ messageId: 'm' }));
     await memory.digests.claim(due('a'), NOW);
 
-    expect(await sendDueDigests(deps, { maxPerRun: 10, lookbackHours: 48 })).toEqual({ sent: [], skipped: 1, failed: [] });
+    expect(await sendDueDigests(deps, { maxPerRun: 10, lookbackHours: 48 })).toEqual({ sent: [], skipped: 1, failed: [], abandoned: [] });
+  });
+});
+
+describe('digests that fail every time', () => {
+  /** 26 digests the publisher refuses, their windows ended before the one of a digest it takes. */
+  async function refusedThenGood() {
+    const refused = Array.from({ length: 26 }, (_, i) => ({ ...due(`refused-${String(i).padStart(2, '0')}`), dueAt: new Date(Date.parse('2026-11-21T09:00:00.000Z') + i * 1_000).toISOString() }));
+    const published: string[] = [];
+    const setUp = await setup([...refused, { ...due('good'), dueAt: '2026-11-21T09:01:00.000Z' }], async (message) => {
+      if (message.subject.includes('problem refused')) throw new Error('InvalidParameter: the message was refused');
+      published.push(message.subject);
+      return { messageId: 'm' };
+    });
+    return { ...setUp, published };
+  }
+
+  it('hold back no later digest: it goes out within a few runs', async () => {
+    const { deps, published, nextRun } = await refusedThenGood();
+
+    const sent: string[] = [];
+    for (let run = 0; run < 3; run += 1) {
+      sent.push(...(await sendDueDigests(deps, { maxPerRun: 25, lookbackHours: 48 })).sent);
+      nextRun();
+    }
+
+    expect(sent).toEqual(['good']);
+    expect(published).toEqual(['[Pipeline Guard] Still happening, 3 more times: problem good']);
+  });
+
+  it('are given up after their failures, each with an error and the metric, and failing their last run', async () => {
+    const { deps, memory, counts, errors, nextRun } = await refusedThenGood();
+
+    const failed: string[][] = [];
+    for (let run = 0; run < 150; run += 1) {
+      failed.push((await sendDueDigests(deps, { maxPerRun: 25, lookbackHours: 48 })).failed);
+      nextRun();
+    }
+
+    expect(counts.EscalationDigestsAbandoned).toBe(26);
+    expect(errors).toHaveLength(26);
+    expect(errors[0]).toContain('given up');
+    expect(memory.done.size).toBe(27);
+    expect(failed.flat().filter((key) => key === 'refused-00')).toHaveLength(8);
+    expect(failed.at(-1)).toEqual([]);
   });
 });
