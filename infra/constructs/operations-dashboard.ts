@@ -73,6 +73,11 @@ export class OperationsDashboard extends Construct {
     );
     this.dashboard.addWidgets(
       graph('Gate runs claiming a default branch GitHub did not confirm, by reason', [search(METRIC.gateRunsUnverified, 'Sum', day, '')], 16),
+      graph('Reconciler work given up after failing for hours', [
+        plain(METRIC.pendingVotesAbandoned, 'Sum', day, 'vote changes'),
+        plain(METRIC.lateReactionReadsAbandoned, 'Sum', day, 'late reads of reactions'),
+        plain(METRIC.digestsAbandoned, 'Sum', day, 'digests'),
+      ]),
     );
   }
 }
