@@ -112,7 +112,16 @@ export async function readLateReactions(deps: LateReactionDeps, options: LateRea
         await skip(entry);
         continue;
       }
-      github ??= await deps.github();
+      if (!github) {
+        try {
+          github = await deps.github();
+        } catch (error) {
+          // Its credentials, not this incident: no failure counted against it, and the rest wait too.
+          result.failed.push(incidentId);
+          deps.logger.warn('GitHub could not be opened for the late reads of reactions; they wait for the next run', { error: errorMessage(error) });
+          break;
+        }
+      }
       const port = github.forInstallation(incident.installationId);
       const commentId = botCommentId(incident);
       if (!port || commentId === null) {

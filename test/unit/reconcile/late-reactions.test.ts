@@ -139,6 +139,16 @@ describe('late reads of reactions: bounded per run', () => {
     expect(reads.left()).toEqual(['i-1', 'i-2', 'i-3']);
   });
 
+  it('counts no failure against an incident when GitHub cannot be opened (its credentials), and reads nothing', async () => {
+    const { deps, reads } = await threeDue();
+    const noCredentials = { ...deps, github: async () => Promise.reject(new Error('AccessDeniedException: secret unreadable')) };
+
+    const result = await readLateReactions(noCredentials, { maxPerRun: 10, maxCallsPerRun: 50, lookbackHours: 48 });
+
+    expect(result).toMatchObject({ read: [], failed: ['i-1'], abandoned: [] });
+    expect((await reads.due(NOW, { limit: 10, lookbackHours: 48 })).map((e) => [e.incidentId, e.failures])).toEqual([['i-1', 0], ['i-2', 0], ['i-3', 0]]);
+  });
+
   it('fails no reconciler run when the due entries cannot be read or marked: it logs, and the entries wait', async () => {
     // Prepare: the store refuses the listing in one run, and marking a refused read done in another
     const { deps, github } = await threeDue();
