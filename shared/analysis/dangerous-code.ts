@@ -226,8 +226,11 @@ export function languageSignals(path: string, added: readonly string[]): string[
  * fetches its health page has both and is honest, while a patch that writes the download to a file and requires it
  * has no run call a list could name. So this is a warning for the person asked to approve a fix PR (the approval
  * is the control), never a refusal: it names what to look at.
+ *
+ * Built in a function esbuild may treat as pure, as are RUNS and DOWNLOAD_ONLY_ARGUMENT: a module-level `new RegExp`
+ * would ship in every bundle that imports this module, not only in the two whose comments warn (notify, record-outcome).
  */
-const DOWNLOADS = new RegExp(
+const DOWNLOADS = /* @__PURE__ */ (() => new RegExp(
   [
     String.raw`\b${FETCH}\s+\S`,
     // `fetch(` as a function, not a method (`ENV.fetch`, `map.fetch`), except on the global object.
@@ -235,9 +238,9 @@ const DOWNLOADS = new RegExp(
     String.raw`\b(?:requests|httpx|session|urllib\.request|https?|axios|got|uri|open-uri|net::http|webclient|http)\s*(?:\(\s*\))?\s*[.:]+\s*(?:get|post|request|urlopen|open|get_response|downloadstring|downloadfile)\b`,
   ].join('|'),
   'i',
-);
+))();
 /** What runs code: builtins, process and interpreter calls (not a regex's `.exec(`), and a shell given a script. */
-const RUNS = new RegExp(
+const RUNS = /* @__PURE__ */ (() => new RegExp(
   [
     String.raw`(?<![\w$.])(?:eval|exec|system|popen|compile|__import__|instance_eval|class_eval|execsync|execfilesync|execfile|spawnsync|spawn|fork)\s*\(|,\s*eval\s*\)\s*\(`,
     String.raw`(?<![\w$-])(?:iex|invoke-expression)\s`,
@@ -247,11 +250,11 @@ const RUNS = new RegExp(
     String.raw`\b(?:sh|bash|zsh|source|python[23]?|node|perl|ruby|pwsh|powershell)\s+["'$]?[\w./\${}-]*(?:\/tmp\/|\$\{?\w|\.(?:sh|py|js|mjs|rb|pl|ps1)\b)`,
   ].join('|'),
   'gi',
-);
+))();
 /** JavaScript's `Function` constructor, with or without `new` (case matters: `function (` declares one). */
 const FUNCTION_CONSTRUCTOR = /(?<![\w$.])Function\s*\(/g;
 /** A call's argument that is only a download command: `system("wget -q URL -O fixture.json")` runs nothing else. */
-const DOWNLOAD_ONLY_ARGUMENT = new RegExp(String.raw`^\s*[\[\x60'"]?\s*${FETCH}\b[^\n&;|\x60'"]*[\x60'"\]]`, 'i');
+const DOWNLOAD_ONLY_ARGUMENT = /* @__PURE__ */ (() => new RegExp(String.raw`^\s*[\[\x60'"]?\s*${FETCH}\b[^\n&;|\x60'"]*[\x60'"\]]`, 'i'))();
 
 /**
  * Whether `text` (a patch's added lines) downloads and, elsewhere, runs something other than that download, for the

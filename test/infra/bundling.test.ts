@@ -92,6 +92,21 @@ describe.skipIf(!handlersExist)('real bundling', () => {
     expect(inputs.some((input) => input.startsWith('node_modules/@octokit/webhooks-methods/'))).toBe(true);
   });
 
+  /**
+   * Built at module level, a value only some functions use ships in every bundle that imports its module: esbuild
+   * cannot drop a call it must assume has effects. These are built where esbuild may leave them out.
+   */
+  it.each(FUNCTION_NAMES)('%s: carries the download-and-run patterns only if its comments warn with them', (name) => {
+    // `urlretrieve` is named only by those patterns (DOWNLOADS in shared/analysis/dangerous-code.ts), and only
+    // `downloadsAndRuns` reads them: the approval request that notify and record-outcome write.
+    expect(readFileSync(bundleOf(name).path, 'utf8').includes('urlretrieve')).toBe(name === 'notify' || name === 'record-outcome');
+  });
+
+  it.each(FUNCTION_NAMES)('%s: carries no table definitions, which only the stack and the local store read', (name) => {
+    // `logicalName` is a field of TABLES (shared/stores/tables.ts) alone.
+    expect(readFileSync(bundleOf(name).path, 'utf8').includes('logicalName')).toBe(false);
+  });
+
   it.each(FUNCTION_NAMES)('%s: carries zod without its locales', (name) => {
     const code = readFileSync(bundleOf(name).path, 'utf8');
     // The German and Japanese messages live only in zod's locale files.
