@@ -59,6 +59,12 @@ export type CommentOutcome = 'created' | 'updated' | 'unchanged';
  */
 export type JobLogStream = AsyncIterable<Uint8Array> & { readonly bytes?: number };
 
+/**
+ * GitHub for a stage that never comments (remediate). Its clients are built without the comment slots that keep
+ * an incident to one comment per pull request, so commenting is left out of the type instead of left unguarded.
+ */
+export type NonCommentingGitHubPort = Omit<GitHubPort, 'upsertComment' | 'commentOnCommit'>;
+
 export interface GitHubPort {
   /** Jobs of one run attempt that did not succeed (failure, timed_out, cancelled, startup_failure). */
   listFailedJobs(repo: RepoRef, runId: number, attempt: number): Promise<FailedJob[]>;
@@ -202,12 +208,12 @@ export interface FixPullRequest {
   files: Array<{ path: string; content: string | null }>;
 }
 
-export interface GitHubClients {
+export interface GitHubClients<Port = GitHubPort> {
   /**
    * With `signal` (the step's deadline, see shared/runtime/lambda.ts), every request of the returned client stops
    * when it fires, so an attempt that timed out does not keep writing beside its retry.
    */
-  forInstallation(installationId: number | null, signal?: AbortSignal): GitHubPort | null;
+  forInstallation(installationId: number | null, signal?: AbortSignal): Port | null;
   /**
    * The App installation covering a repository, for deliveries that name none (a repository webhook rather than
    * the App's). Null with a token (no installations) or when the App is not installed there.

@@ -1,6 +1,6 @@
 import type { AuditEntry, Decision, Incident, RemediationAction } from '../domain/incident.js';
 import { errorMessage } from '../errors.js';
-import type { GitHubPort, RerunKey } from '../ports.js';
+import type { NonCommentingGitHubPort, RerunKey } from '../ports.js';
 import type { RemediateDeps } from '../steps/deps.js';
 import { PatchRefusedError, FIX_PR_LABELS, buildFixFiles, fixBranchName, fixPrBody, repositoryAt } from './fix-pr.js';
 import { defusePlainReferences } from '../notify/markdown.js';
@@ -14,7 +14,7 @@ export interface ApplyContext {
   incident: Incident;
   plan: RemediationPlan;
   policy: RepositoryPolicy;
-  github: GitHubPort | null;
+  github: NonCommentingGitHubPort | null;
   rerunKey: RerunKey | null;
   /** Guard-counter scope: the repository, or the alarm. */
   scope: string;

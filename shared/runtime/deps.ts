@@ -22,7 +22,7 @@ import { withCommentSlots } from '../github/comment-slot.js';
 import { COMMAND_ANSWER_LEASE_MS, commentSlotLeaseMs, type CommentRetrySettings } from '../github/comment-timing.js';
 import { createDynamoCommentSlots } from '../stores/comment-slots.js';
 import { type CommandAnswers, createDynamoCommandAnswers } from '../stores/command-answers.js';
-import type { AlarmTagReader, EscalationDigests, EscalationLedger, EscalationPublisher, GitHubClients, Metrics, OutsiderModelBudgets, RecoveryQueue, RerunLedger, StepLogger, TaskTokenControl, WorkflowStarter } from '../ports.js';
+import type { AlarmTagReader, EscalationDigests, EscalationLedger, EscalationPublisher, GitHubClients, Metrics, NonCommentingGitHubPort, OutsiderModelBudgets, RecoveryQueue, RerunLedger, StepLogger, TaskTokenControl, WorkflowStarter } from '../ports.js';
 import { type ApprovalIndex, createApprovalIndex } from '../remediation/approvals.js';
 import { type GuardStore, createGuardStore } from '../remediation/guard-store.js';
 import { type PolicyFile, parsePolicyFile } from '../remediation/policy.js';
@@ -38,7 +38,7 @@ import type {
   KnowledgeLookupDeps,
   NotifyDeps,
   RemediateDeps,
-  RemediationDeps,
+  RemediateRemediationDeps,
   StepDeps,
 } from '../steps/deps.js';
 import { type InProcessTransport, createDocumentClient } from '../stores/dynamo.js';
@@ -171,6 +171,15 @@ export async function createGitHub(config: Config): Promise<GitHubClients> {
   const leaseMs = commentSlotLeaseMs(retrySettings);
   const slots = createDynamoCommentSlots({ client: documents, tableName: config.INCIDENTS_TABLE, leaseMs });
   return withCommentSlots(await createGitHubAccess(config, documents, retrySettings), slots);
+}
+
+/**
+ * GitHub access for remediate, which re-runs runs and opens fix PRs but never comments: {@link createGitHub}'s
+ * clients and write budget without the comment slots, whose store and claims would only ride along in its bundle.
+ * The type leaves commenting out, so a comment from there cannot bypass the slot.
+ */
+export async function createNonCommentingGitHub(config: Config): Promise<GitHubClients<NonCommentingGitHubPort>> {
+  return createGitHubAccess(config, documentClientFor(config), { retries: config.GITHUB_RETRIES });
 }
 
 /**
@@ -505,9 +514,10 @@ function named<T>(name: string, read: () => T): T {
 
 /**
  * The remediation policy file, runbook allow-list, guard counters and runbook runner. A bad policy or runbook
- * file fails at cold start with the variable's name rather than at the first incident.
+ * file fails at cold start with the variable's name rather than at the first incident. No approval index: only
+ * notify and ingest keep the pending approvals, and they build their own ({@link createApprovals}).
  */
-export function createRemediationDeps(config: Config, clock: () => Date = () => new Date()): RemediationDeps {
+export function createRemediationDeps(config: Config, clock: () => Date = () => new Date()): RemediateRemediationDeps {
   const runner = config.OUTBOX_PATH
     ? local('OUTBOX_PATH').runbookRunner(outboxAt(config.OUTBOX_PATH))
     : createSsmRunbookRunner(new SSMClient({ region: config.AWS_REGION }));
@@ -515,7 +525,6 @@ export function createRemediationDeps(config: Config, clock: () => Date = () => 
     policyFile: policyFileOf(config),
     runbooks: named('RUNBOOKS_JSON', () => parseRunbookMappings(config.RUNBOOKS_JSON)),
     guards: createGuards(config, clock),
-    approvals: createApprovals(config, clock),
     runner,
   };
 }
@@ -564,7 +573,7 @@ export async function createRemediateDeps(config: Config, logger: StepLogger): P
   const basics = stageBasics(config, logger);
   return {
     ...basics,
-    github: await createGitHub(config),
+    github: await createNonCommentingGitHub(config),
     reruns: createRerunLedger(config),
     // Only the offline analyzer: remediate runs it when the analyze stage failed, never the configured provider.
     fallbackAnalyzer: createOfflineAnalyzer(),

@@ -1,6 +1,6 @@
 import type { AnalyzerOverrides } from '../analysis/providers.js';
 import type { Config } from '../config.js';
-import type { Analyzer, Clock, EscalationLedger, EscalationPublisher, GitHubClients, Metrics, ModelRequestLedger, OutsiderModelBudgets, RerunLedger, StepLogger, WriteLimiter } from '../ports.js';
+import type { Analyzer, Clock, EscalationLedger, EscalationPublisher, GitHubClients, Metrics, ModelRequestLedger, NonCommentingGitHubPort, OutsiderModelBudgets, RerunLedger, StepLogger, WriteLimiter } from '../ports.js';
 import type { IncidentStore } from '../stores/incident-store.js';
 import type { PermissionCache } from '../github/permission-cache.js';
 import type { Learning } from '../knowledge/learning.js';
@@ -10,7 +10,7 @@ import type { PolicyFile } from '../remediation/policy.js';
 import type { RunbookRunner } from '../remediation/runbook-runner.js';
 import type { RunbookMapping } from '../remediation/runbooks.js';
 
-/** What the remediate stage needs beyond the common ports. */
+/** The remediation ports: what remediate needs beyond the common ones, and the pending approvals notify keeps. */
 export interface RemediationDeps {
   policyFile: PolicyFile;
   /** The runbook allow-list: alarm name prefix → Automation document. */
@@ -91,11 +91,17 @@ export type AnalyzeDeps = Pick<
   StepDeps,
   'config' | 'incidents' | 'analyzer' | 'fallbackAnalyzer' | 'analyzerFor' | 'outsiderModelBudget' | 'modelRequests' | 'clock' | 'logger' | 'learning' | 'metrics' | 'signal'
 >;
-/** Remediate runs the offline analysis itself when the analyze stage failed. */
-export type RemediateDeps = Pick<
-  StepDeps,
-  'config' | 'incidents' | 'github' | 'reruns' | 'fallbackAnalyzer' | 'clock' | 'logger' | 'metrics' | 'remediation' | 'signal'
->;
+/**
+ * Remediate runs the offline analysis itself when the analyze stage failed. It re-runs and opens fix PRs but never
+ * comments, and never reads the pending approvals (notify and ingest do): neither the comment slots nor the
+ * approval index are built into its Lambda.
+ */
+export type RemediateDeps = Pick<StepDeps, 'config' | 'incidents' | 'reruns' | 'fallbackAnalyzer' | 'clock' | 'logger' | 'metrics' | 'signal'> & {
+  github: GitHubClients<NonCommentingGitHubPort>;
+  remediation: RemediateRemediationDeps;
+};
+/** What remediate uses of {@link RemediationDeps}. */
+export type RemediateRemediationDeps = Omit<RemediationDeps, 'approvals'>;
 /** Notify reads the policy file and the pending approvals, never runs runbooks or touches guard counters. */
 export type NotifyDeps = Pick<
   StepDeps,

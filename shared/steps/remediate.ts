@@ -13,7 +13,7 @@ import { proposalDigest, proposalOf } from '../remediation/proposal-digest.js';
 import { type RunbookMapping, runbookFor, runbookSeverity } from '../remediation/runbooks.js';
 import { policyForVariant, variantParamsNote, variantParamsOf } from '../remediation/variant.js';
 import type { VariantParams } from '../experiments/params.js';
-import type { GitHubPort, RerunKey } from '../ports.js';
+import type { NonCommentingGitHubPort, RerunKey } from '../ports.js';
 import type { RemediateDeps } from './deps.js';
 import { fallbackAnalysisOf } from '../analysis/incident-analysis.js';
 import { type PipelineState, type RemediateResult, approverOf, describeCaught, parseState, triggeringActorOf } from './state.js';
@@ -36,7 +36,7 @@ async function startedByUs(
   state: PipelineState,
   incident: Incident,
   ledgerSaysOurs: boolean,
-  github: GitHubPort | null,
+  github: NonCommentingGitHubPort | null,
   deps: RemediateDeps,
 ): Promise<boolean> {
   if (ledgerSaysOurs) return true;
@@ -68,7 +68,7 @@ function severityOf(incident: Incident, runbook: RunbookMapping | null): Severit
   return incident.category === 'security_scan' ? 'high' : 'medium';
 }
 
-async function labelsOf(incident: Incident, github: GitHubPort | null, deps: RemediateDeps): Promise<string[]> {
+async function labelsOf(incident: Incident, github: NonCommentingGitHubPort | null, deps: RemediateDeps): Promise<string[]> {
   if (!github || !incident.repository || !incident.pullRequest) return [];
   const [owner, repo] = incident.repository.split('/') as [string, string];
   try {
@@ -114,7 +114,7 @@ function patchRefusalOf(analysis: AnalysisSummary): { patchRefusal?: string } {
  * does not allow one). Checked before approval is asked for, so nobody is asked to approve a diff that would be
  * refused; the fix PR checks again when it is opened.
  */
-async function refusalAtFailingCommit(incident: Incident, analysis: AnalysisSummary, github: GitHubPort | null, policy: RepositoryPolicy): Promise<string | null> {
+async function refusalAtFailingCommit(incident: Incident, analysis: AnalysisSummary, github: NonCommentingGitHubPort | null, policy: RepositoryPolicy): Promise<string | null> {
   const patch = analysis.patch?.diff;
   if (!patch || !github || !incident.repository || !incident.headSha || fromUntrustedHead(incident) || !policy.actions.open_fix_pr.allowed) return null;
   const [owner, repo] = incident.repository.split('/') as [string, string];
@@ -331,7 +331,7 @@ async function apply(
   plan: RemediationPlan,
   policy: RepositoryPolicy,
   params: VariantParams,
-  github: GitHubPort | null,
+  github: NonCommentingGitHubPort | null,
   rerunKey: RerunKey | null,
   scope: string,
   actor: string,

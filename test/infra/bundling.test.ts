@@ -92,6 +92,14 @@ describe.skipIf(!handlersExist)('real bundling', () => {
     expect(inputs.some((input) => input.startsWith('node_modules/@octokit/webhooks-methods/'))).toBe(true);
   });
 
+  it('remediate carries neither the comment slots nor the approval index: it never comments, never reads approvals', () => {
+    const inputs = inputsOf('remediate');
+    const commentingOnly = ['shared/github/comment-slot.ts', 'shared/stores/comment-slots.ts', 'shared/remediation/approvals.ts'];
+    expect(inputs.filter((input) => commentingOnly.includes(input))).toEqual([]);
+    // Sanity: the map names the GitHub client it does build.
+    expect(inputs).toContain('shared/github/clients.ts');
+  });
+
   /**
    * Built at module level, a value only some functions use ships in every bundle that imports its module: esbuild
    * cannot drop a call it must assume has effects. These are built where esbuild may leave them out.
