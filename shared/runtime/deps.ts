@@ -42,7 +42,7 @@ import type {
   StepDeps,
 } from '../steps/deps.js';
 import { type InProcessTransport, createDocumentClient } from '../stores/dynamo.js';
-import { createIncidentStore } from '../stores/incident-store.js';
+import { type IncidentRecords, createIncidentRecords, createIncidentStore } from '../stores/incident-store.js';
 import type { GateDeps } from '../baselines/evaluate.js';
 import { createBaselineStore } from '../baselines/store.js';
 import { type Learning, createLearning } from '../knowledge/learning.js';
@@ -427,6 +427,12 @@ export function createIncidents(config: Config, clock: () => Date = () => new Da
   return createIncidentStore({ client, tableName: config.INCIDENTS_TABLE, ttlDays: config.INCIDENT_TTL_DAYS, clock });
 }
 
+/** The incidents by key only, for a stage that never lists or searches them (remediate). */
+function createIncidentRecordsOf(config: Config, clock: () => Date): IncidentRecords {
+  const client = documentClientFor(config);
+  return createIncidentRecords({ client, tableName: config.INCIDENTS_TABLE, ttlDays: config.INCIDENT_TTL_DAYS, clock });
+}
+
 /**
  * Knowledge base, experiments and baselines over one document client. Every function that records outcomes or
  * looks up knowledge builds it once at cold start.
@@ -570,7 +576,8 @@ export function createAnalyzeDeps(config: Config, logger: StepLogger): AnalyzeDe
 }
 
 export async function createRemediateDeps(config: Config, logger: StepLogger): Promise<RemediateDeps> {
-  const basics = stageBasics(config, logger);
+  const clock = () => new Date();
+  const basics = { config, clock, logger, incidents: createIncidentRecordsOf(config, clock) };
   return {
     ...basics,
     github: await createNonCommentingGitHub(config),

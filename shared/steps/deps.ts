@@ -1,7 +1,7 @@
 import type { AnalyzerOverrides } from '../analysis/providers.js';
 import type { Config } from '../config.js';
 import type { Analyzer, Clock, EscalationLedger, EscalationPublisher, GitHubClients, Metrics, ModelRequestLedger, NonCommentingGitHubPort, OutsiderModelBudgets, RerunLedger, StepLogger, WriteLimiter } from '../ports.js';
-import type { IncidentStore } from '../stores/incident-store.js';
+import type { IncidentRecords, IncidentStore } from '../stores/incident-store.js';
 import type { PermissionCache } from '../github/permission-cache.js';
 import type { Learning } from '../knowledge/learning.js';
 import type { ApprovalIndex } from '../remediation/approvals.js';
@@ -93,10 +93,12 @@ export type AnalyzeDeps = Pick<
 >;
 /**
  * Remediate runs the offline analysis itself when the analyze stage failed. It re-runs and opens fix PRs but never
- * comments, and never reads the pending approvals (notify and ingest do): neither the comment slots nor the
- * approval index are built into its Lambda.
+ * comments, never reads the pending approvals (notify and ingest do) and never queries the incidents' indexes:
+ * neither the comment slots, the approval index nor the store's queries are built into its Lambda.
  */
-export type RemediateDeps = Pick<StepDeps, 'config' | 'incidents' | 'reruns' | 'fallbackAnalyzer' | 'clock' | 'logger' | 'metrics' | 'signal'> & {
+export type RemediateDeps = Pick<StepDeps, 'config' | 'reruns' | 'fallbackAnalyzer' | 'clock' | 'logger' | 'metrics' | 'signal'> & {
+  /** Its own incident, by id: remediate lists and searches none. */
+  incidents: IncidentRecords;
   github: GitHubClients<NonCommentingGitHubPort>;
   remediation: RemediateRemediationDeps;
 };

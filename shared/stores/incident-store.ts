@@ -187,6 +187,9 @@ export interface IncidentStore {
   latestAlarmOk(alarmArn: string): Promise<Date | null>;
 }
 
+/** The store's reads and writes by key (an incident's id, an alarm's OK mark): everything but the index queries. */
+export type IncidentRecords = Pick<IncidentStore, 'create' | 'triggerOf' | 'claimAttempt' | 'get' | 'update' | 'record' | 'noteAlarmOk' | 'latestAlarmOk'>;
+
 const STRIP = new Set(['pk', 'sk', 'kind', 'month', 'scope', 'expiresAt', 'pullKey', 'trigger']);
 
 /**
@@ -212,90 +215,27 @@ function fromItem(item: Record<string, unknown>): Incident {
   return incident as unknown as Incident;
 }
 
-export function createIncidentStore(options: {
+/** What the incidents table's adapters are built from. */
+interface IncidentTableOptions {
   client: DynamoDBDocumentClient;
   tableName: string;
   ttlDays: number;
   clock?: () => Date;
-}): IncidentStore {
+}
+
+/** Incidents and the alarms' OK marks: by key ({@link createIncidentRecords}) and through the table's indexes. */
+export function createIncidentStore(options: IncidentTableOptions): IncidentStore {
+  return { ...createIncidentRecords(options), ...createIncidentQueries(options) };
+}
+
+/**
+ * The incidents table by key alone (an incident's id, an alarm's OK mark), without the index queries: for a stage
+ * that reads and updates its own incident and lists none (remediate), whose bundle then carries no query code.
+ */
+export function createIncidentRecords(options: IncidentTableOptions): IncidentRecords {
   const { client, tableName } = options;
   const clock = options.clock ?? (() => new Date());
   const ttlSeconds = options.ttlDays * 86_400;
-
-  /**
-   * The items behind `indexItems` (read from `index`), in the same order: the index's own items when it holds
-   * whole items, else the table's, by key. Always a consistent read: the index may lag a write, so every reader
-   * re-checks what it filtered on against these items, and an eventually consistent read may be older still than
-   * the index (the re-check would then drop an incident that does match).
-   */
-  async function wholeItems(index: IndexDefinition, indexItems: Record<string, unknown>[]): Promise<Record<string, unknown>[]> {
-    if (index.projection === 'ALL' || indexItems.length === 0) return indexItems;
-    return readItems(client, tableName, indexItems.map((item) => ({ pk: String(item.pk), sk: String(item.sk) })), { consistentRead: true });
-  }
-
-  /**
-   * The pages of a query of `index` for `value` as its partition key, newest first, requested as they are read;
-   * `open` filters out resolved incidents. With `fields` (all held by the index) only those.
-   */
-  function indexPages(index: IndexDefinition, value: string, pageSize: number, options: { open?: boolean; fields?: readonly string[] }) {
-    const { open = false, fields } = options;
-    if (fields && index.projection !== 'ALL') {
-      const held = new Set<string>([...index.projection, index.partitionKey, index.sortKey, 'pk', 'sk']);
-      const missing = fields.filter((field) => !held.has(field));
-      if (missing.length > 0) throw new IndexProjectionError(`index ${index.name} does not hold ${missing.join(', ')}`);
-    }
-    const projection = fields ? Object.fromEntries(fields.map((field, i) => [`#p${i}`, field])) : {};
-    return paginateQuery(
-      { client },
-      {
-        TableName: tableName,
-        IndexName: index.name,
-        KeyConditionExpression: '#key = :value',
-        ExpressionAttributeNames: { '#key': index.partitionKey, ...(open ? { '#status': 'status' } : {}), ...projection },
-        ExpressionAttributeValues: { ':value': value, ...(open ? { ':resolved': 'resolved' } : {}) },
-        ...(open ? { FilterExpression: '#status <> :resolved' } : {}),
-        ...(fields ? { ProjectionExpression: Object.keys(projection).join(', ') } : {}),
-        ScanIndexForward: false,
-        Limit: pageSize,
-      },
-    );
-  }
-
-  /**
-   * Incidents with `value` as `index`'s partition key, newest first; `open` drops resolved ones. With `fields`
-   * (all held by the index) only those, from the index alone; else whole incidents, read from the table.
-   */
-  async function queryIndex(
-    index: IndexDefinition,
-    value: string,
-    limit: number,
-    options: { open?: boolean; fields?: readonly string[]; except?: string } = {},
-  ): Promise<Incident[]> {
-    const { open = false, fields, except } = options;
-    const read = await readPages(indexPages(index, value, Math.max(limit, 25), { open, fields }), { maxPages: LOOKUP_MAX_PAGES, limit });
-    const exceptPk = except === undefined ? null : incidentKey(except).pk;
-    const listed = exceptPk === null ? read.items : read.items.filter((item) => item.pk !== exceptPk);
-    if (fields) return listed.map(fromItem);
-    const items = await wholeItems(index, listed);
-    // Read after the index: an incident resolved since the index was written is not open any more.
-    return (open ? items.filter((item) => item.status !== 'resolved') : items).map(fromItem);
-  }
-
-  /**
-   * History entries with where each run's code came from (a fork, or an event that may run a fork's code as this
-   * repository's, or one anyone can cause), read from the table: the index's projection is fixed once deployed
-   * (changing it means replacing the index), and such runs must not count as this repository's history
-   * (`outsiderCanRepeat`). Incidents stored before these fields were kept read as the repository's own, as they did.
-   */
-  async function withOrigins(history: Incident[]): Promise<IncidentHistoryEntry[]> {
-    const origins = await readItems(client, tableName, history.map((entry) => incidentKey(entry.id)), { consistentRead: false, fields: ['fromFork', 'runEvent'] });
-    const originOf = new Map(origins.map((item) => [String(item.pk), item]));
-    return history.map((entry) => {
-      const origin = originOf.get(incidentKey(entry.id).pk);
-      // An item gone between the query and the read is of unknown origin: left out, as a fork's would be.
-      return { ...entry, fromFork: origin ? origin.fromFork === true : true, runEvent: typeof origin?.runEvent === 'string' ? origin.runEvent : null };
-    });
-  }
 
   /**
    * The one UpdateItem behind update and record. `returned`: the whole new item (update), nothing, or (with a
@@ -416,7 +356,6 @@ export function createIncidentStore(options: {
       return conditionalUpdate(id, rest, append, returned, claim);
     }
   }
-
   return {
     async create(incident, scope, trigger) {
       const { fingerprint: _indexKey, ...fields } = incident;
@@ -460,6 +399,136 @@ export function createIncidentStore(options: {
       return claimed !== null;
     },
 
+    async get(id) {
+      const response = await client.send(new GetCommand({ TableName: tableName, Key: incidentKey(id), ConsistentRead: true }));
+      return response.Item ? fromItem(response.Item) : null;
+    },
+
+    async update(id, fields, append = {}) {
+      const incident = fromItem((await updateOrKeepStatus(id, fields, append, 'incident')) ?? {});
+      const lists = appended(append).map((name): [IncidentListName, unknown[]] => [name, (incident[name] as unknown[] | undefined) ?? []]);
+      for (const [name, drop] of await trimLists(id, lists)) {
+        (incident as unknown as Record<string, unknown>)[name] = (incident[name] as unknown[]).slice(drop);
+        incident[DROPPED_FIELD[name]] = (incident[DROPPED_FIELD[name]] ?? 0) + drop;
+      }
+      return incident;
+    },
+
+    async record(id, fields, append = {}, options = {}) {
+      const old = await updateOrKeepStatus(id, fields, append, 'nothing', options.claim);
+      // The lists as this write left them: as they were, and what it appended.
+      await trimLists(id, appended(append).map((name) => [name, [...((old?.[name] as unknown[] | undefined) ?? []), ...(append[name] ?? []).slice(-MAX_APPENDED_ENTRIES)]]));
+      return { claimed: options.claim !== undefined && old?.[options.claim] === undefined };
+    },
+
+    async noteAlarmOk(alarmArn, at) {
+      const moved = await conditionalWrite(() =>
+        client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: alarmOkKey(alarmArn),
+            UpdateExpression: 'SET #okAt = :at, #arn = :arn, #expiresAt = :expiresAt',
+            // ISO strings of one format order as the instants do.
+            ConditionExpression: 'attribute_not_exists(#okAt) OR #okAt < :at',
+            ExpressionAttributeNames: { '#okAt': 'okAt', '#arn': 'alarmArn', '#expiresAt': 'expiresAt' },
+            ExpressionAttributeValues: { ':at': at.toISOString(), ':arn': alarmArn, ':expiresAt': Math.floor(clock().getTime() / 1000) + ALARM_OK_TTL_SECONDS },
+          }),
+        ),
+      );
+      return moved !== null;
+    },
+
+    async latestAlarmOk(alarmArn) {
+      const response = await client.send(
+        new GetCommand({ TableName: tableName, Key: alarmOkKey(alarmArn), ConsistentRead: true, ProjectionExpression: '#okAt', ExpressionAttributeNames: { '#okAt': 'okAt' } }),
+      );
+      const at = typeof response.Item?.okAt === 'string' ? Date.parse(response.Item.okAt) : Number.NaN;
+      return Number.isNaN(at) ? null : new Date(at);
+    },
+  };
+}
+
+/** The incidents through the table's indexes: lists, search, history and a pull request's incidents. */
+function createIncidentQueries(options: IncidentTableOptions): Omit<IncidentStore, keyof IncidentRecords> {
+  const { client, tableName } = options;
+  const clock = options.clock ?? (() => new Date());
+
+  /**
+   * The items behind `indexItems` (read from `index`), in the same order: the index's own items when it holds
+   * whole items, else the table's, by key. Always a consistent read: the index may lag a write, so every reader
+   * re-checks what it filtered on against these items, and an eventually consistent read may be older still than
+   * the index (the re-check would then drop an incident that does match).
+   */
+  async function wholeItems(index: IndexDefinition, indexItems: Record<string, unknown>[]): Promise<Record<string, unknown>[]> {
+    if (index.projection === 'ALL' || indexItems.length === 0) return indexItems;
+    return readItems(client, tableName, indexItems.map((item) => ({ pk: String(item.pk), sk: String(item.sk) })), { consistentRead: true });
+  }
+
+  /**
+   * The pages of a query of `index` for `value` as its partition key, newest first, requested as they are read;
+   * `open` filters out resolved incidents. With `fields` (all held by the index) only those.
+   */
+  function indexPages(index: IndexDefinition, value: string, pageSize: number, options: { open?: boolean; fields?: readonly string[] }) {
+    const { open = false, fields } = options;
+    if (fields && index.projection !== 'ALL') {
+      const held = new Set<string>([...index.projection, index.partitionKey, index.sortKey, 'pk', 'sk']);
+      const missing = fields.filter((field) => !held.has(field));
+      if (missing.length > 0) throw new IndexProjectionError(`index ${index.name} does not hold ${missing.join(', ')}`);
+    }
+    const projection = fields ? Object.fromEntries(fields.map((field, i) => [`#p${i}`, field])) : {};
+    return paginateQuery(
+      { client },
+      {
+        TableName: tableName,
+        IndexName: index.name,
+        KeyConditionExpression: '#key = :value',
+        ExpressionAttributeNames: { '#key': index.partitionKey, ...(open ? { '#status': 'status' } : {}), ...projection },
+        ExpressionAttributeValues: { ':value': value, ...(open ? { ':resolved': 'resolved' } : {}) },
+        ...(open ? { FilterExpression: '#status <> :resolved' } : {}),
+        ...(fields ? { ProjectionExpression: Object.keys(projection).join(', ') } : {}),
+        ScanIndexForward: false,
+        Limit: pageSize,
+      },
+    );
+  }
+
+  /**
+   * Incidents with `value` as `index`'s partition key, newest first; `open` drops resolved ones. With `fields`
+   * (all held by the index) only those, from the index alone; else whole incidents, read from the table.
+   */
+  async function queryIndex(
+    index: IndexDefinition,
+    value: string,
+    limit: number,
+    options: { open?: boolean; fields?: readonly string[]; except?: string } = {},
+  ): Promise<Incident[]> {
+    const { open = false, fields, except } = options;
+    const read = await readPages(indexPages(index, value, Math.max(limit, 25), { open, fields }), { maxPages: LOOKUP_MAX_PAGES, limit });
+    const exceptPk = except === undefined ? null : incidentKey(except).pk;
+    const listed = exceptPk === null ? read.items : read.items.filter((item) => item.pk !== exceptPk);
+    if (fields) return listed.map(fromItem);
+    const items = await wholeItems(index, listed);
+    // Read after the index: an incident resolved since the index was written is not open any more.
+    return (open ? items.filter((item) => item.status !== 'resolved') : items).map(fromItem);
+  }
+
+  /**
+   * History entries with where each run's code came from (a fork, or an event that may run a fork's code as this
+   * repository's, or one anyone can cause), read from the table: the index's projection is fixed once deployed
+   * (changing it means replacing the index), and such runs must not count as this repository's history
+   * (`outsiderCanRepeat`). Incidents stored before these fields were kept read as the repository's own, as they did.
+   */
+  async function withOrigins(history: Incident[]): Promise<IncidentHistoryEntry[]> {
+    const origins = await readItems(client, tableName, history.map((entry) => incidentKey(entry.id)), { consistentRead: false, fields: ['fromFork', 'runEvent'] });
+    const originOf = new Map(origins.map((item) => [String(item.pk), item]));
+    return history.map((entry) => {
+      const origin = originOf.get(incidentKey(entry.id).pk);
+      // An item gone between the query and the read is of unknown origin: left out, as a fork's would be.
+      return { ...entry, fromFork: origin ? origin.fromFork === true : true, runEvent: typeof origin?.runEvent === 'string' ? origin.runEvent : null };
+    });
+  }
+
+  return {
     async listUnfinished({ createdAfter, updatedBefore, limit }) {
       const results: Incident[] = [];
       // Month partitions from the oldest in the window to now.
@@ -492,28 +561,6 @@ export function createIncidentStore(options: {
         results.push(...unfinished.map(fromItem));
       }
       return results;
-    },
-
-    async get(id) {
-      const response = await client.send(new GetCommand({ TableName: tableName, Key: incidentKey(id), ConsistentRead: true }));
-      return response.Item ? fromItem(response.Item) : null;
-    },
-
-    async update(id, fields, append = {}) {
-      const incident = fromItem((await updateOrKeepStatus(id, fields, append, 'incident')) ?? {});
-      const lists = appended(append).map((name): [IncidentListName, unknown[]] => [name, (incident[name] as unknown[] | undefined) ?? []]);
-      for (const [name, drop] of await trimLists(id, lists)) {
-        (incident as unknown as Record<string, unknown>)[name] = (incident[name] as unknown[]).slice(drop);
-        incident[DROPPED_FIELD[name]] = (incident[DROPPED_FIELD[name]] ?? 0) + drop;
-      }
-      return incident;
-    },
-
-    async record(id, fields, append = {}, options = {}) {
-      const old = await updateOrKeepStatus(id, fields, append, 'nothing', options.claim);
-      // The lists as this write left them: as they were, and what it appended.
-      await trimLists(id, appended(append).map((name) => [name, [...((old?.[name] as unknown[] | undefined) ?? []), ...(append[name] ?? []).slice(-MAX_APPENDED_ENTRIES)]]));
-      return { claimed: options.claim !== undefined && old?.[options.claim] === undefined };
     },
 
     async listRecent(limit) {
@@ -614,31 +661,6 @@ export function createIncidentStore(options: {
 
     listByPullRequest(repository, pullRequest, limit, options = {}) {
       return queryIndex(INCIDENT_INDEXES.byPullRequest, pullKeyOf(repository, pullRequest) as string, limit, options);
-    },
-
-    async noteAlarmOk(alarmArn, at) {
-      const moved = await conditionalWrite(() =>
-        client.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: alarmOkKey(alarmArn),
-            UpdateExpression: 'SET #okAt = :at, #arn = :arn, #expiresAt = :expiresAt',
-            // ISO strings of one format order as the instants do.
-            ConditionExpression: 'attribute_not_exists(#okAt) OR #okAt < :at',
-            ExpressionAttributeNames: { '#okAt': 'okAt', '#arn': 'alarmArn', '#expiresAt': 'expiresAt' },
-            ExpressionAttributeValues: { ':at': at.toISOString(), ':arn': alarmArn, ':expiresAt': Math.floor(clock().getTime() / 1000) + ALARM_OK_TTL_SECONDS },
-          }),
-        ),
-      );
-      return moved !== null;
-    },
-
-    async latestAlarmOk(alarmArn) {
-      const response = await client.send(
-        new GetCommand({ TableName: tableName, Key: alarmOkKey(alarmArn), ConsistentRead: true, ProjectionExpression: '#okAt', ExpressionAttributeNames: { '#okAt': 'okAt' } }),
-      );
-      const at = typeof response.Item?.okAt === 'string' ? Date.parse(response.Item.okAt) : Number.NaN;
-      return Number.isNaN(at) ? null : new Date(at);
     },
   };
 }

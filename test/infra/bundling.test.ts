@@ -100,6 +100,13 @@ describe.skipIf(!handlersExist)('real bundling', () => {
     expect(inputs).toContain('shared/github/clients.ts');
   });
 
+  it('remediate carries none of the incident store’s index queries: it reads and updates its incident by id', () => {
+    // The month index's key conditions of listUnfinished and search (shared/stores/incident-store.ts), nowhere else.
+    expect(readFileSync(bundleOf('remediate').path, 'utf8').includes('#month = :month')).toBe(false);
+    // Sanity: its store is in the bundle.
+    expect(inputsOf('remediate')).toContain('shared/stores/incident-store.ts');
+  });
+
   /**
    * Built at module level, a value only some functions use ships in every bundle that imports its module: esbuild
    * cannot drop a call it must assume has effects. These are built where esbuild may leave them out.
