@@ -105,21 +105,28 @@ export function couldBePipRequirements(lines: readonly string[]): boolean {
 /** Characters of one configuration file read for the files it names: tox.ini, setup.cfg, pyproject.toml, a workflow. */
 const MAX_CONFIG_CHARS = 200_000;
 
+/** A command that has pip install from a file: pip and its wrappers (`pip3`, `pip-sync`, `pipenv`, `uv pip`), tox's `deps =`. */
+const PIP_COMMAND = /\b(?:pip[\w.-]*|uv)\b|\bdeps\s*=/i;
+
 /**
- * Paths `-r`/`-c` (`--requirement`, `--constraint`) name anywhere in a command or a tox `deps` list, as written: `pip
- * install -r ci/deps.txt`, `uv pip install --requirement=deps.txt`, `deps = -r{toxinidir}/deps.txt`,
- * `-rdeps.txt`, and the first file `pip-sync`/`uv pip sync` installs exactly. Not anchored at a line's start: a
- * workflow's `run:` and tox's `commands` hold them mid-line. A token of another command (`cp -r src dst`, `bash -c
- * '…'`) names a path too, harmlessly: only a text file the patch touches is compared with what is found.
+ * Paths `-r`/`-c` (`--requirement`, `--constraint`) name in a pip command or a tox `deps` list, as written: `pip
+ * install -r ci/deps.txt`, `uv pip install --requirement=deps.txt`, `deps = -r{toxinidir}/deps.txt`, `-rdeps.txt`,
+ * and the first file `pip-sync`/`uv pip sync` installs exactly. Not anchored at a line's start: a workflow's `run:`
+ * and tox's `commands` hold them mid-line. The same option of another command (`cp -r words.txt site/`, `bash -c`)
+ * names no requirements file: only a pip command's, or one that starts a line (a line of tox's `deps`), counts.
  */
 function pathsAfterRequirementOptions(content: string): string[] {
   const found: string[] = [];
-  // A shell line continued with `\` (`pip install -r \` then the path) is one command.
-  const commands = content.slice(0, MAX_CONFIG_CHARS).replace(/\\\r?\n/g, ' ');
-  const pattern = /(?:(?:^|[\s'"=(\[,])(?:-[rc]|--(?:requirement|constraint))(?:\s*=\s*|\s*)|\b(?:pip-sync|uv\s+pip\s+sync)\s+)['"]?([^\s'"`;&|)\],]+)/gm;
-  for (const match of commands.matchAll(pattern)) {
-    const written = match[1]!.replace(/^(?:\{toxinidir\}|\$\{\{\s*github\.workspace\s*\}\}|\$\{?GITHUB_WORKSPACE\}?)\/?/, '');
-    if (written !== '' && !written.startsWith('-') && !found.includes(written)) found.push(written);
+  // A shell line continued with `\` (`pip install -r \` then the path) is one command; `&&`, `||` and `;` end one.
+  const commands = content.slice(0, MAX_CONFIG_CHARS).replace(/\\\r?\n/g, ' ').split(/\n|&&|\|\||;/);
+  const pattern = /(?:(?:^|[\s'"=(\[,])(?:-[rc]|--(?:requirement|constraint))(?:\s*=\s*|\s*)|\b(?:pip-sync|uv\s+pip\s+sync)\s+)['"]?([^\s'"`;&|)\],]+)/g;
+  for (const command of commands) {
+    const pip = PIP_COMMAND.test(command);
+    for (const match of command.matchAll(pattern)) {
+      if (!pip && command.slice(0, match.index).trim() !== '') continue;
+      const written = match[1]!.replace(/^(?:\{toxinidir\}|\$\{\{\s*github\.workspace\s*\}\}|\$\{?GITHUB_WORKSPACE\}?)\/?/, '');
+      if (written !== '' && !written.startsWith('-') && !found.includes(written)) found.push(written);
+    }
   }
   return found;
 }

@@ -131,6 +131,16 @@ describe('buildFixFiles', () => {
       expect(reads.filter((path) => /tox\.ini|pyproject|setup\.cfg|workflows/.test(path))).toEqual([]);
     });
 
+    it("allows a word list that a workflow's other commands name with -r or -c: only pip's name a requirements file (false positive, session 30)", async () => {
+      // Prepare: the workflow copies the word list with `cp -r` and names it to `aspell -c`, beside a real pip install
+      const read = repository({
+        'docs/words.txt': 'asyncio\n',
+        '.github/workflows/docs.yml': 'steps:\n  - run: cp -r docs/words.txt site/ && pip install -r requirements.txt\n  - run: aspell -c docs/words.txt; python -m pip install -e .\n',
+      });
+      // Act / Assert: it was refused before, `cp -r docs/words.txt` read as `pip install -r docs/words.txt`
+      expect(await buildFixFiles(addLine('docs/words.txt', 'asyncio', 'dataclass'), read)).toEqual([{ path: 'docs/words.txt', content: 'asyncio\ndataclass\n' }]);
+    });
+
     it('allows a word list that no requirements file names', async () => {
       const read = repository({ 'requirements.txt': 'flask==3.0.0\n-r requirements/dev.txt\n', 'docs/spelling_wordlist.txt': 'asyncio\n' });
       expect(await buildFixFiles(addLine('docs/spelling_wordlist.txt', 'asyncio', 'dataclass'), read)).toEqual([
