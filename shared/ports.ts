@@ -130,8 +130,11 @@ export interface GitHubPort {
   listIssueLabels(repo: RepoRef, issueNumber: number): Promise<string[]>;
   /** A text file's content at a commit; null when it does not exist. */
   readFile(repo: RepoRef, path: string, ref: string): Promise<string | null>;
-  /** The names of the files (not folders, links or submodules) in a directory at a commit; empty when it does not exist. */
-  listFiles(repo: RepoRef, directory: string, ref: string): Promise<string[]>;
+  /**
+   * Every file's path at a commit (GET …/git/trees/{sha}?recursive=1): not folders or submodules. `complete` is false
+   * when GitHub cut the listing short (over 100,000 entries or 7 MB).
+   */
+  listAllFiles(repo: RepoRef, ref: string): Promise<{ paths: string[]; complete: boolean }>;
   /**
    * Where a commit stands against a branch (GET /repos/{owner}/{repo}/compare/{branch}...{sha}): `on_branch` when it
    * is the branch's head or one of its ancestors (GitHub: `identical`, `behind`), `off_branch` when the branch does

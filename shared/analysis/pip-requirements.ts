@@ -102,33 +102,39 @@ export function couldBePipRequirements(lines: readonly string[]): boolean {
   return readAsRequirements(lines, /\S/, true);
 }
 
-/** Characters of one configuration file read for the files it names: tox.ini, setup.cfg, pyproject.toml, a workflow. */
+/** Characters of one file read for the requirements files it names: a configuration, a Makefile, a script, a workflow. */
 const MAX_CONFIG_CHARS = 200_000;
 
-/** A command that has pip install from a file: pip and its wrappers (`pip3`, `pip-sync`, `pipenv`, `uv pip`), tox's `deps =`. */
-const PIP_COMMAND = /\b(?:pip[\w.-]*|uv)\b|\bdeps\s*=/i;
+/**
+ * A command that has pip install (or build, which runs a package's setup) from a file: `pip install`, `pip3 --quiet
+ * wheel`, `$(PIP) install`, `pipenv install`, `pip-sync`, `pip-compile`, `uv pip`, `uv add`, tox's `deps =`, nox's
+ * `session.install(`. Not a wrapper that runs a tool (`uv run codespell -I words.txt`).
+ */
+const PIP_COMMAND = /\bpip(?:\d[\d.]*|env)?[)}]?\s+(?:-\S+\s+)*(?:install|download|wheel)\b|\bpip-(?:sync|compile)\b|\buv\s+(?:pip|add)\b|\bdeps\s*=|\.install\s*\(/i;
 
 /**
- * Paths `-r`/`-c` (`--requirement`, `--constraint`) name in a pip command or a tox `deps` list, as written: `pip
- * install -r ci/deps.txt`, `uv pip install --requirement=deps.txt`, `deps = -r{toxinidir}/deps.txt`, `-rdeps.txt`,
- * and the first file `pip-sync`/`uv pip sync` installs exactly. Not anchored at a line's start: a workflow's `run:`
- * and tox's `commands` hold them mid-line. The same option of another command (`cp -r words.txt site/`, `bash -c`)
- * names no requirements file: only a pip command's, or one that starts a line (a line of tox's `deps`), counts.
+ * Paths a pip command or a tox `deps` list may install from, as written. Every word of a pip command counts, however
+ * the file reaches pip: `pip install -r ci/deps.txt`, `--requirement=deps.txt`, `-rdeps.txt`, `pip-sync deps.txt`,
+ * `pip install $(cat deps.txt)`, `xargs pip install < deps.txt`, `cat deps.txt | xargs pip install`,
+ * `session.install("-r", "deps.txt")`; and the input of a `while read` loop (`done < deps.txt`) in a file that runs
+ * pip. Another command's options (`cp -r words.txt site/`, `aspell -c`) name no requirements file, unless the option
+ * starts a line (a line of tox's `deps`). A tool's root (`{toxinidir}/`, `${{ github.workspace }}/`, `$DIR/`) is dropped.
  */
-function pathsAfterRequirementOptions(content: string): string[] {
-  const found: string[] = [];
+function pathsPipReads(content: string): string[] {
+  const found = new Set<string>();
   // A shell line continued with `\` (`pip install -r \` then the path) is one command; `&&`, `||` and `;` end one.
-  const commands = content.slice(0, MAX_CONFIG_CHARS).replace(/\\\r?\n/g, ' ').split(/\n|&&|\|\||;/);
-  const pattern = /(?:(?:^|[\s'"=(\[,])(?:-[rc]|--(?:requirement|constraint))(?:\s*=\s*|\s*)|\b(?:pip-sync|uv\s+pip\s+sync)\s+)['"]?([^\s'"`;&|)\],]+)/g;
-  for (const command of commands) {
-    const pip = PIP_COMMAND.test(command);
-    for (const match of command.matchAll(pattern)) {
-      if (!pip && command.slice(0, match.index).trim() !== '') continue;
-      const written = match[1]!.replace(/^(?:\{toxinidir\}|\$\{\{\s*github\.workspace\s*\}\}|\$\{?GITHUB_WORKSPACE\}?)\/?/, '');
-      if (written !== '' && !written.startsWith('-') && !found.includes(written)) found.push(written);
+  const text = content.slice(0, MAX_CONFIG_CHARS).replace(/\\\r?\n/g, ' ').replace(/\{toxinidir\}|\$\{\{\s*github\.\w+\s*\}\}/g, '');
+  const runsPip = PIP_COMMAND.test(text);
+  for (const command of text.split(/\n|&&|\|\||;/)) {
+    const words = PIP_COMMAND.test(command)
+      ? command.split(/[\s'"`()<>|=,]+/)
+      : [/^\s*(?:-[rc]|--(?:requirement|constraint))(?:\s*=\s*|\s*)['"]?([^\s'"]+)/.exec(command)?.[1], runsPip ? /^\s*done\s*<\s*['"]?([^\s'"]+)/.exec(command)?.[1] : undefined];
+    for (const word of words) {
+      const written = word?.replace(/^-[rc](?=[\w./$])/, '').replace(/^(?:\$\{?\w+\}?)?\/+/, '');
+      if (written && !written.startsWith('-')) found.add(written);
     }
   }
-  return found;
+  return [...found];
 }
 
 /**
@@ -160,21 +166,16 @@ function dependencyFilesDeclared(configPath: string, content: string): string[] 
 }
 
 /**
- * The files a tool configuration tells pip or setuptools to read as requirements, as paths from the repository root:
- * `-r`/`-c` in tox.ini's `deps`/`commands` (also setup.cfg's `[tox:tox]` and pyproject's `legacy_tox_ini`), and
- * setuptools' dynamic dependency files; each relative to the configuration's directory.
+ * Whether the file at `sourcePath` (a tool configuration, a Makefile, a script, a composite action, a workflow) tells pip
+ * or setuptools to install from `path`: `-r`/`-c` and the other forms {@link pathsPipReads} reads, tox's `deps`, and
+ * setuptools' dynamic dependency files. A path is read from the file's own folder (tox, nox, make, an action's
+ * `github.action_path`), from the repository's root (a workflow, a script run from there), or from a folder a step
+ * sets as its `working-directory`, so also when `path` ends with what is written.
  */
-export function requirementFilesConfigured(configPath: string, content: string): string[] {
-  return resolvedFrom(configPath, [...pathsAfterRequirementOptions(content), ...dependencyFilesDeclared(configPath, content)]);
-}
-
-/**
- * Whether a workflow file names `path` with `-r`/`-c` (`pip install -r ci/deps.txt`): written from the repository root,
- * or from a `working-directory` the step sets, so also when `path` ends with what is written.
- */
-export function workflowNamesRequirementFile(workflowContent: string, path: string): boolean {
-  return pathsAfterRequirementOptions(workflowContent).some((written) => {
+export function namesRequirementFile(sourcePath: string, content: string, path: string): boolean {
+  const folder = sourcePath.includes('/') ? sourcePath.slice(0, sourcePath.lastIndexOf('/')) : '';
+  return [...pathsPipReads(content), ...dependencyFilesDeclared(sourcePath, content)].some((written) => {
     const named = joinRelative('', written);
-    return named !== null && (path === named || path.endsWith(`/${named}`));
+    return joinRelative(folder, written) === path || (named !== null && (path === named || path.endsWith(`/${named}`)));
   });
 }

@@ -42,7 +42,6 @@ import {
   commitComparisonSchema,
   userSchema,
   workflowRunSchema,
-  directoryListingSchema,
   fileContentSchema,
   gitCommitSchema,
   gitObjectSchema,
@@ -891,17 +890,11 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubPort {
       }
     },
 
-    async listFiles(repo, directory, ref) {
-      const what = `list ${directory} at ${ref.slice(0, 12)} in ${repo.owner}/${repo.repo}`;
-      try {
-        const response = await call(what, 'GET /repos/{owner}/{repo}/contents/{path}', { owner: repo.owner, repo: repo.repo, path: directory, ref });
-        // A file at that path answers with an object, not a listing: no files in a directory of that name.
-        if (!Array.isArray(response.data)) return [];
-        return parseBody(directoryListingSchema, response, what).filter((entry) => entry.type === 'file').map((entry) => entry.name);
-      } catch (error) {
-        if (error instanceof GitHubRequestError && error.status === 404) return [];
-        throw error;
-      }
+    async listAllFiles(repo, ref) {
+      const what = `list the files at ${ref.slice(0, 12)} in ${repo.owner}/${repo.repo}`;
+      const response = await call(what, 'GET /repos/{owner}/{repo}/git/trees/{tree_sha}', { owner: repo.owner, repo: repo.repo, tree_sha: ref, recursive: '1' });
+      const listing = parseBody(gitTreeSchema, response, what);
+      return { paths: listing.tree.filter((entry) => entry.type === 'blob').map((entry) => entry.path), complete: listing.truncated !== true };
     },
 
     async commitOnBranch(repo, branch, sha) {

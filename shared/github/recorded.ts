@@ -189,8 +189,8 @@ export function createRecordedGitHub(options: {
       // No repository contents are recorded, so a fix PR cannot be built from a patch here: it is refused and escalated.
       return null;
     },
-    async listFiles() {
-      return [];
+    async listAllFiles() {
+      return { paths: [], complete: true };
     },
     async commitOnBranch() {
       // Recorded runs carry no commit graph: no commit can be shown to be on a branch offline.

@@ -104,17 +104,18 @@ export const fileContentSchema = z
   .object({ type: z.string().max(WORD_MAX), encoding: z.string().max(WORD_MAX).optional(), content: z.string().max(1_500_000).optional(), size: z.number().int().nonnegative() })
   .passthrough();
 
-/** A directory's listing from the contents API (an array; a file's path answers with an object). GitHub lists at most 1,000. */
-export const directoryListingSchema = z.array(z.object({ type: z.string().max(WORD_MAX), name: z.string().max(4096) }).passthrough()).max(1_000);
-
 /** A Git object id: SHA-1, or SHA-256 in a repository that uses it. */
 const objectIdSchema = z.string().regex(/^[0-9a-f]{40}$|^[0-9a-f]{64}$/);
 export const gitObjectSchema = z.object({ sha: objectIdSchema }).passthrough();
 export const gitCommitSchema = z.object({ sha: objectIdSchema, tree: z.object({ sha: objectIdSchema }) }).passthrough();
-/** One directory of a Git tree (`GET /git/trees/{sha}`, not recursive): names, modes and object ids. */
+/**
+ * A Git tree (`GET /git/trees/{sha}`): one directory's names, modes and object ids, or with `recursive` every path below
+ * it, at most 100,000, `truncated` when there were more.
+ */
 export const gitTreeSchema = z
   .object({
     tree: z.array(z.object({ path: z.string().max(4096), mode: z.string().max(6), type: z.string().max(10), sha: z.string().max(64) }).passthrough()).max(100_000),
+    truncated: z.boolean().optional(),
   })
   .passthrough();
 export const pullRequestSchema = z.object({ number: z.number().int().positive(), html_url: z.string().max(URL_MAX).nullable().optional() }).passthrough();

@@ -1,6 +1,6 @@
 import { applyPatch, parsePatch } from 'diff';
 import { appliedPath, checkPatch, PIP_REQUIREMENTS_WHY, REQUIREMENTS_BY_CONTENT, TEXT_EXTENSIONS } from '../analysis/patch.js';
-import { couldBePipRequirements, looksLikePipRequirements, referencedRequirementFiles, requirementFilesConfigured, workflowNamesRequirementFile } from '../analysis/pip-requirements.js';
+import { couldBePipRequirements, looksLikePipRequirements, namesRequirementFile, referencedRequirementFiles } from '../analysis/pip-requirements.js';
 import type { Incident } from '../domain/incident.js';
 import type { GitHubPort, RepoRef } from '../ports.js';
 import { codeBlock, escapeMarkdown, link } from '../notify/markdown.js';
@@ -17,13 +17,13 @@ export class PatchRefusedError extends Error {
 export interface RepositoryFiles {
   /** A text file's content; null when it does not exist. */
   readFile(path: string): Promise<string | null>;
-  /** The names of the files (not folders) in `directory`; empty when it does not exist. */
-  listFiles(directory: string): Promise<string[]>;
+  /** Every file's path; `complete` is false when the listing was cut short. */
+  listAllFiles(): Promise<{ paths: string[]; complete: boolean }>;
 }
 
 /** The repository `repo` at commit `ref`, read through GitHub. */
-export function repositoryAt(github: Pick<GitHubPort, 'readFile' | 'listFiles'>, repo: RepoRef, ref: string): RepositoryFiles {
-  return { readFile: (path) => github.readFile(repo, path, ref), listFiles: (directory) => github.listFiles(repo, directory, ref) };
+export function repositoryAt(github: Pick<GitHubPort, 'readFile' | 'listAllFiles'>, repo: RepoRef, ref: string): RepositoryFiles {
+  return { readFile: (path) => github.readFile(repo, path, ref), listAllFiles: () => github.listAllFiles(repo, ref) };
 }
 
 /** One file of the fix commit: the new content, or null to delete it. */
@@ -95,40 +95,35 @@ export async function buildFixFiles(patch: string, repository: RepositoryFiles):
   return files;
 }
 
-/** Tool configurations that may name a requirements file, looked for in the folder of each file and every folder above it. */
-const TOOL_CONFIG_NAMES = ['tox.ini', 'setup.cfg', 'pyproject.toml'];
-/** Tool configurations read in all: three per folder, and a requirements list is rarely deep. */
-const MAX_TOOL_CONFIG_READS = 24;
+/**
+ * Files that can tell pip to install from a list, wherever they are in the repository: tox, setuptools and nox
+ * configurations, Makefiles, shell scripts and composite actions (`action.yml`, whose steps' `run` a workflow runs).
+ */
+const PIP_CALLER = /(?:^|\/)(?:tox\.ini|setup\.cfg|pyproject\.toml|noxfile\.py|(?:gnu)?makefile|[^/]*\.(?:mk|sh|bash)|action\.ya?ml)$/i;
+/** Those read in all: each is a GitHub request. A repository with more cannot have a names-only list patched. */
+const MAX_PIP_CALLER_READS = 48;
 /** Workflow files read: each is a GitHub request. A repository with more cannot have a names-only list patched. */
 const MAX_WORKFLOW_READS = 40;
-const WORKFLOW_DIRECTORY = '.github/workflows';
+const WORKFLOW = /^\.github\/workflows\/[^/]+\.ya?ml$/i;
 
 /**
  * One of `paths` (each a list of package names, as pip would read it) that a workflow (`pip install -r ci/deps.txt`),
- * tox (`deps = -r…`) or setuptools (`dependencies = {file = […]}`) tells pip to install from, and the file that says
- * so; null when none does. When more files could say so than the reads allow, the first path is refused unread:
- * what was not read could name it.
+ * tox (`deps = -r…`), setuptools (`dependencies = {file = […]}`), nox, a Makefile, a script or a composite action tells
+ * pip to install from, and the file that says so; null when none does. When more files could say so than the reads
+ * allow, or GitHub did not list them all, the first path is refused unread: what was not read could name it.
  */
 async function requirementsConfiguring(paths: readonly string[], repository: RepositoryFiles): Promise<{ path: string; by: string } | null> {
-  const folders = new Set<string>(['']);
-  for (const path of paths) {
-    const segments = path.split('/').slice(0, -1);
-    for (let depth = 1; depth <= segments.length; depth += 1) folders.add(segments.slice(0, depth).join('/'));
+  const listing = await repository.listAllFiles();
+  const workflows = listing.paths.filter((path) => WORKFLOW.test(path));
+  const callers = listing.paths.filter((path) => PIP_CALLER.test(path));
+  if (!listing.complete || callers.length > MAX_PIP_CALLER_READS || workflows.length > MAX_WORKFLOW_READS) {
+    const counted = listing.complete ? `${callers.length} tool configurations, Makefiles, scripts and actions and ${workflows.length} workflows` : 'the files of a repository GitHub does not list whole';
+    return { path: paths[0] as string, by: `one of ${counted}, more than are read,` };
   }
-  const configs = [...folders].flatMap((folder) => TOOL_CONFIG_NAMES.map((name) => (folder === '' ? name : `${folder}/${name}`)));
-  const workflows = (await repository.listFiles(WORKFLOW_DIRECTORY)).filter((name) => /\.ya?ml$/i.test(name)).map((name) => `${WORKFLOW_DIRECTORY}/${name}`);
-  if (configs.length > MAX_TOOL_CONFIG_READS || workflows.length > MAX_WORKFLOW_READS) {
-    return { path: paths[0] as string, by: `one of ${configs.length} tool configurations and ${workflows.length} workflows, more than are read,` };
-  }
-  for (const config of configs) {
-    const content = await repository.readFile(config);
-    const named = content === null ? undefined : requirementFilesConfigured(config, content).find((path) => paths.includes(path));
-    if (named) return { path: named, by: config };
-  }
-  for (const workflow of workflows) {
-    const content = await repository.readFile(workflow);
-    const named = content === null ? undefined : paths.find((path) => workflowNamesRequirementFile(content, path));
-    if (named) return { path: named, by: workflow };
+  for (const source of [...callers, ...workflows]) {
+    const content = await repository.readFile(source);
+    const named = content === null ? undefined : paths.find((path) => namesRequirementFile(source, content, path));
+    if (named) return { path: named, by: source };
   }
   return null;
 }

@@ -125,6 +125,8 @@ export class FakeGitHub {
   readonly fileModes = new Map<string, string>();
   /** Subdirectory trees handed out by the trees API: sha → the commit and directory they list. */
   private readonly subtrees = new Map<string, { ref: string; dir: string }>();
+  /** Whether a recursive tree listing says GitHub cut it short. */
+  truncatedTrees = false;
   readonly issueLabels = new Map<number, string[]>();
   /** `owner/repo` (lower case) → the App installation that covers it. */
   readonly repositoryInstallations = new Map<string, number>();
@@ -413,6 +415,13 @@ export class FakeGitHub {
     if (req.method === 'GET' && (m = match(/^\/repos\/[^/]+\/[^/]+\/git\/trees\/([0-9a-f]+)$/))) {
       // A commit's root tree has the commit's sha here (see git/commits below).
       const { ref, dir } = this.subtrees.get(m[0] ?? '') ?? { ref: m[0] ?? '', dir: '' };
+      if (url.searchParams.get('recursive') === '1') {
+        // Every file at the commit, by its full path (the folders too, as GitHub lists them, for the client to leave out).
+        const paths = [...this.files.keys()].filter((key) => key.endsWith(`@${ref}`)).map((key) => key.slice(0, key.lastIndexOf('@')));
+        const folders = [...new Set(paths.flatMap((path) => path.split('/').slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join('/'))))];
+        const tree = [...folders.map((path) => ({ path, mode: '040000', type: 'tree', sha: 'c'.repeat(40) })), ...paths.map((path) => ({ path, mode: '100644', type: 'blob', sha: 'b'.repeat(40) }))];
+        return reply(json(200, { sha: m[0], tree, truncated: this.truncatedTrees }));
+      }
       const entries = new Map<string, Record<string, string>>();
       for (const key of this.files.keys()) {
         const at = key.lastIndexOf('@');

@@ -126,9 +126,9 @@ export function createFakeGitHub() {
       calls.push({ method: 'readFile', args: [repo, path, ref] });
       return files.get(path) ?? null;
     },
-    async listFiles(repo, directory, ref) {
-      calls.push({ method: 'listFiles', args: [repo, directory, ref] });
-      return [...files.keys()].filter((path) => path.startsWith(`${directory}/`) && !path.slice(directory.length + 1).includes('/')).map((path) => path.slice(directory.length + 1));
+    async listAllFiles(repo, ref) {
+      calls.push({ method: 'listAllFiles', args: [repo, ref] });
+      return { paths: [...files.keys()], complete: true };
     },
     async commitOnBranch(repo, branch, sha) {
       calls.push({ method: 'commitOnBranch', args: [repo, branch, sha] });

@@ -45,16 +45,22 @@ describe('GitHub client: fix pull requests', () => {
     expect(fake.requests.some((r) => /merge/.test(r.route) || r.method === 'PUT')).toBe(false);
   });
 
-  it('lists the files of a folder at a commit, not its folders; none for a folder or file that is not there', async () => {
+  it('lists every file at a commit by its path, not its folders, and says when GitHub cut the listing short', async () => {
     // Prepare
     fake.files.set(`.github/workflows/ci.yml@${BASE}`, 'on: push\n');
     fake.files.set(`.github/workflows/nested/x.yml@${BASE}`, 'on: push\n');
     fake.files.set(`README.md@${BASE}`, '# app\n');
+    fake.files.set(`README.md@${'e'.repeat(40)}`, '# another commit\n');
 
-    // Act / Assert
-    expect(await client.listFiles(repo, '.github/workflows', BASE)).toEqual(['ci.yml']);
-    expect(await client.listFiles(repo, 'docs', BASE)).toEqual([]);
-    expect(await client.listFiles(repo, 'README.md', BASE)).toEqual([]);
+    // Act
+    const listed = await client.listAllFiles(repo, BASE);
+    fake.truncatedTrees = true;
+    const cut = await client.listAllFiles(repo, BASE);
+
+    // Assert
+    expect(listed).toEqual({ paths: ['.github/workflows/ci.yml', '.github/workflows/nested/x.yml', 'README.md'], complete: true });
+    expect(fake.apiCalls()).toContain(`GET /repos/octo/app/git/trees/${BASE}?recursive=1`);
+    expect(cut.complete).toBe(false);
   });
 
   it('keeps the mode of the files it changes: an executable script stays executable', async () => {

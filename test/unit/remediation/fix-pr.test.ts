@@ -8,8 +8,7 @@ const files: Record<string, string> = {
 /** The repository as the fix PR reads it: these files, and the folders their paths make. */
 const repositoryOf = (contents: Record<string, string>): RepositoryFiles => ({
   readFile: async (path) => contents[path] ?? null,
-  listFiles: async (directory) =>
-    Object.keys(contents).filter((path) => path.startsWith(`${directory}/`) && !path.slice(directory.length + 1).includes('/')).map((path) => path.slice(directory.length + 1)),
+  listAllFiles: async () => ({ paths: Object.keys(contents), complete: true }),
 });
 const read = repositoryOf(files);
 
@@ -106,6 +105,31 @@ describe('buildFixFiles', () => {
       await expect(buildFixFiles(addLine('pkg/deps.txt', 'requests', 'evil-helpers'), read)).rejects.toMatchObject({ name: 'PatchRefusedError', message: expect.stringMatching(reason) });
     });
 
+    it.each([
+      ['a Makefile recipe', { Makefile: 'install:\n\tpip install -r pkg/deps.txt\n' }, /pkg\/deps\.txt.*Makefile names it/],
+      ["a Makefile's recipe, from its own folder", { 'pkg/Makefile': 'deps:\n\t$(PIP) install --requirement deps.txt\n' }, /pkg\/Makefile names it/],
+      ['a shell script, from its own folder', { 'scripts/bootstrap.sh': '#!/bin/sh\nset -e\npython3 -m pip install -r "$(dirname "$0")/../pkg/deps.txt"\n' }, /scripts\/bootstrap\.sh names it/],
+      ["nox's session.install", { 'noxfile.py': 'import nox\n\n@nox.session\ndef tests(session):\n    session.install("-r", "pkg/deps.txt")\n' }, /noxfile\.py names it/],
+      ['a composite action', { '.github/actions/setup/action.yml': 'runs:\n  using: composite\n  steps:\n    - run: pip install -r pkg/deps.txt\n      shell: bash\n' }, /\.github\/actions\/setup\/action\.yml names it/],
+      ["a composite action elsewhere, from its action_path", { 'tools/ci/action.yaml': 'runs:\n  using: composite\n  steps:\n    - shell: bash\n      run: pip install -r ${{ github.action_path }}/../../pkg/deps.txt\n' }, /tools\/ci\/action\.yaml names it/],
+      ['a workflow, as $(cat …)', { '.github/workflows/test.yml': 'steps:\n  - run: pip install $(cat pkg/deps.txt)\n' }, /test\.yml names it/],
+      ['a workflow, as xargs pip install < …', { '.github/workflows/test.yml': 'steps:\n  - run: xargs pip install < pkg/deps.txt\n' }, /test\.yml names it/],
+      ['a workflow, as cat … | xargs pip install', { '.github/workflows/test.yml': 'steps:\n  - run: cat pkg/deps.txt | xargs -n 1 pip3 install\n' }, /test\.yml names it/],
+      ['a script, as a while-read loop', { 'ci/install.sh': 'while read -r name; do\n  pip install "$name"\ndone < pkg/deps.txt\n' }, /ci\/install\.sh names it/],
+    ])('refuses a list of names alone that %s tells pip to install (session 30)', async (_label, naming, reason) => {
+      const read = repository({ 'pkg/deps.txt': 'flask\nrequests\n', ...naming });
+      // Act / Assert: none of these files was read before, so the list passed as a word list would
+      await expect(buildFixFiles(addLine('pkg/deps.txt', 'requests', 'evil-helpers'), read)).rejects.toMatchObject({ name: 'PatchRefusedError', message: expect.stringMatching(reason) });
+    });
+
+    it.each([
+      ['more scripts, configurations and actions than are read', { paths: ['pkg/deps.txt', ...Array.from({ length: 49 }, (_, i) => `tools/s${i}.sh`)], complete: true }, /49 tool configurations, Makefiles, scripts and actions and 0 workflows, more than are read/],
+      ['a listing GitHub cut short', { paths: ['pkg/deps.txt'], complete: false }, /GitHub does not list whole/],
+    ])('refuses a list of names alone unread when the repository has %s', async (_label, listing, reason) => {
+      const read: RepositoryFiles = { readFile: repository({ 'pkg/deps.txt': 'flask\nrequests\n' }).readFile, listAllFiles: async () => listing };
+      await expect(buildFixFiles(addLine('pkg/deps.txt', 'requests', 'evil-helpers'), read)).rejects.toMatchObject({ name: 'PatchRefusedError', message: expect.stringMatching(reason) });
+    });
+
     it('refuses a list of names alone unread when the repository has more workflows than are read', async () => {
       const workflows = Object.fromEntries(Array.from({ length: 41 }, (_, i) => [`.github/workflows/w${i}.yml`, 'on: push\n']));
       const read = repository({ 'pkg/deps.txt': 'flask\nrequests\n', ...workflows });
@@ -122,7 +146,7 @@ describe('buildFixFiles', () => {
         'pyproject.toml': '[project]\nreadme = "docs/spelling_wordlist.txt"\nlicense = {file = "docs/spelling_wordlist.txt"}\n',
       });
       const reads: string[] = [];
-      const counted: RepositoryFiles = { readFile: (path) => (reads.push(path), read.readFile(path)), listFiles: read.listFiles };
+      const counted: RepositoryFiles = { readFile: (path) => (reads.push(path), read.readFile(path)), listAllFiles: read.listAllFiles };
       // Act
       const list = await buildFixFiles(addLine('docs/spelling_wordlist.txt', 'asyncio', 'dataclass'), read);
       await buildFixFiles(addLine('docs/guide.txt', 'Run the tests with tox.', 'Or with nox.'), counted);
@@ -135,7 +159,7 @@ describe('buildFixFiles', () => {
       // Prepare: the workflow copies the word list with `cp -r` and names it to `aspell -c`, beside a real pip install
       const read = repository({
         'docs/words.txt': 'asyncio\n',
-        '.github/workflows/docs.yml': 'steps:\n  - run: cp -r docs/words.txt site/ && pip install -r requirements.txt\n  - run: aspell -c docs/words.txt; python -m pip install -e .\n',
+        '.github/workflows/docs.yml': 'steps:\n  - run: cp -r docs/words.txt site/ && pip install -r requirements.txt\n  - run: aspell -c docs/words.txt; python -m pip install -e .\n  - run: uv run codespell -I docs/words.txt\n',
       });
       // Act / Assert: it was refused before, `cp -r docs/words.txt` read as `pip install -r docs/words.txt`
       expect(await buildFixFiles(addLine('docs/words.txt', 'asyncio', 'dataclass'), read)).toEqual([{ path: 'docs/words.txt', content: 'asyncio\ndataclass\n' }]);
