@@ -138,8 +138,10 @@ const RB_ASSEMBLED = String.raw`(?:["'][\w.]*["']\s*(?:\+|<<)\s*["':]|%[wi][\[({
  * so that prose in a string ("cannot send email") and a block (`instance_eval do`) are not read as one.
  */
 const RB_NOT_LITERAL = String.raw`(?:\(\s*(?![:"'\s)&{]|%[wiqWIQ]|do\b|<<)|\s+(?!(?:do|then|if|unless|and|or)\b)[a-z_@$][\w.@$]*[?!]?\s*(?:,|\)|$))`;
-/** Ruby's calls that run a method or code named by a string or symbol. */
-const RB_NAMED_CALL = String.raw`(?:send|__send__|public_send|method|public_method|instance_method|const_get|instance_variable_get|class_variable_get|instance_eval|class_eval|module_eval|eval)`;
+/** Ruby's calls that reach a method, a constant or a variable by a name given as a string or symbol. */
+const RB_NAME_CALL = String.raw`(?:send|__send__|public_send|method|public_method|instance_method|const_get|instance_variable_get|class_variable_get)`;
+/** Those, and the calls that run code given as a string. */
+const RB_NAMED_CALL = String.raw`(?:${RB_NAME_CALL}|instance_eval|class_eval|module_eval|eval)`;
 
 /**
  * Ruby that reaches a method, a constant or code by a name nobody can read in the diff: `send`, `public_send`,
@@ -164,11 +166,10 @@ export const RUBY_DYNAMIC_CALL: DangerousCode = {
 
 /** The same in PHP: two literals joined by `.`, a literal reversed or decoded (`strrev`, `base64_decode`, `hex2bin`, `chr`, `str_rot13`, `pack`), `implode` of literals. */
 const PHP_ASSEMBLED = String.raw`(?:["'][\w\\]*["']\s*\.\s*["']|\b(?:strrev|base64_decode|hex2bin|chr|str_rot13|pack|gzinflate|gzuncompress|urldecode|rawurldecode|convert_uudecode)\s*\(|\b(?:implode|join)\s*\(\s*["'][^"'\n]*["']\s*,\s*\[)`;
-/**
- * PHP's calls that run a function or a command named by their first argument: a shell's and `call_user_func`'s kin,
- * `assert` (which runs a string before PHP 8). `usort` and `array_walk` take theirs second and are not read.
- */
-const PHP_NAMED_CALL = String.raw`(?:call_user_func(?:_array)?|forward_static_call(?:_array)?|register_shutdown_function|register_tick_function|array_map|shell_exec|exec|system|passthru|proc_open|popen|pcntl_exec|assert)`;
+/** PHP's calls that run a function named by their first argument. `usort` and `array_walk` take theirs second and are not read. */
+const PHP_NAME_CALL = String.raw`(?:call_user_func(?:_array)?|forward_static_call(?:_array)?|register_shutdown_function|register_tick_function|array_map)`;
+/** Those, and the calls that run a command or code given as their first argument (`assert` runs a string before PHP 8). */
+const PHP_NAMED_CALL = String.raw`(?:${PHP_NAME_CALL}|shell_exec|exec|system|passthru|proc_open|popen|pcntl_exec|assert)`;
 
 /**
  * PHP that calls a function or runs a command named by a value nobody can read in the diff: a function named by a
@@ -197,11 +198,129 @@ export const PHP_DYNAMIC_CALL: DangerousCode = {
   ),
 };
 
+/**
+ * How a language writes the name a dynamic call runs, for {@link builtName}: its literals (and what a double-quoted one
+ * interpolates), the calls whose result is not a name it builds, variables, assignments, and calls by name.
+ */
+interface NameFlow {
+  /** What a double-quoted string interpolates: the variables, or the code inside in group 1. */
+  interpolated: RegExp;
+  /** Other literals (symbols, `%q(…)` strings, `%w[…]` word arrays, heredocs): each a piece. */
+  literals: RegExp;
+  /** A comment after code, read once strings are out of the way. */
+  comment: RegExp;
+  /** A method called on an object, with its arguments: its result is the object's doing, so its arguments are no pieces. */
+  opaque: RegExp;
+  variable: RegExp;
+  /** An assignment at a statement's start: the variable, an operator that adds to it (`.=`, `+=`, `<<`), the value. */
+  assignment: RegExp;
+  /** Where a name is called: group 1 is the expression that names what runs. */
+  targets: RegExp;
+  /** A name decoded or reversed ({@link PHP_ASSEMBLED}, {@link RB_ASSEMBLED}). */
+  decoded: RegExp;
+}
+
+/** A literal, once read: every piece a name is made of counts as one of these; a number as {@link NUMBER}. */
+const PIECE = '\x01';
+/** A number: a piece of a name only beside another (`substr('xsystem', 1)`, `base_convert(…, 10, 36)`), alone a count. */
+const NUMBER = '\x02';
+/** Parentheses and what they hold, two levels deep. */
+const NESTED = String.raw`\((?:[^()\n]|\([^()\n]*\))*\)`;
+/** An argument or a value, up to the comma, parenthesis or semicolon that ends it (brackets inside kept). */
+const OPERAND = String.raw`((?:[^,;()[\]\n]|${NESTED}|\[[^[\]\n]*\])*)`;
+
+/** A string literal, in either language; group 1 holds what a double-quoted one may interpolate. */
+const STRINGS = /'(?:[^'\\\n]|\\.)*'|"((?:[^"\\\n]|\\.)*)"/g;
+
+const PHP_NAMES: NameFlow = {
+  interpolated: /\$\w+/g,
+  literals: /<<<[ \t]*(["']?)(\w+)\1\n[\s\S]*?\n[ \t]*\2\b/g,
+  comment: /(?:\/\/|#(?!\[)|\/\*).*$/gm,
+  opaque: new RegExp(String.raw`(?:->|::|\bnew\s+)\s*[\w\\$]+\s*${NESTED}`, 'g'),
+  variable: /\$\w+/g,
+  assignment: new RegExp(String.raw`(?:^|[;{])[ \t]*(\$\w+)\s*(\.|\+)?=(?![=>])${OPERAND}`, 'gm'),
+  targets: new RegExp(
+    [
+      // `$f(…)`, `$fs['run'](…)` (not `$this->$m()` or `new $class()`), `(…)(…)`, `call_user_func(…, …)`.
+      String.raw`(?<![\w$>:\\]|\bnew\s+)(\$\w+(?:\[[^\]\n]*\])*)[ \t]*\(`,
+      String.raw`\(([^()\n]*(?:\([^()\n]*\)[^()\n]*)*)\)[ \t]*\(`,
+      String.raw`\b${PHP_NAME_CALL}\s*\(\s*${OPERAND}`,
+    ].join('|'),
+    'gi',
+  ),
+  decoded: new RegExp(PHP_ASSEMBLED, 'i'),
+};
+
+const RUBY_NAMES: NameFlow = {
+  interpolated: /#\{([^}\n]*)\}/g,
+  literals: /(?<![\w:]):[a-z_]\w*[?!=]?|%[qwi]?(?:\([^)\n]*\)|\[[^\]\n]*\]|\{[^}\n]*\}|<[^>\n]*>)|<<[~-]?(["'`]?)([A-Z_]\w*)\1[^\n]*\n[\s\S]*?\n[ \t]*\2$/gim,
+  comment: /#.*$/gm,
+  // Not on a literal or a bracketed value: `'sys'.concat('tem')`, `%w[…].join('')` build a name from theirs.
+  opaque: new RegExp(String.raw`(?<![\x01\x02\])][ \t]*)\.\s*\w+[?!]?\s*${NESTED}`, 'g'),
+  variable: /(?<![.\w:$@])@{0,2}[a-z_]\w*/gi,
+  assignment: new RegExp(String.raw`(?:^|[;{|])[ \t]*(@{0,2}[a-z_]\w*)\s*(?:(<<|\+)=?|=(?![=~>]))${OPERAND}`, 'gim'),
+  // With parentheses or without: `send name, x`, not `method = …`, `send == x` or `send key: x`.
+  targets: new RegExp(String.raw`(?:\.|(?<![\w.]))${RB_NAME_CALL}(?![\w?!])(?:[ \t]*\(\s*|[ \t]+(?![ \t=!<>+*/%&|^~?:.,)-]|(?:do|if|unless|and|or|then)\b))(?!\w+:\s)${OPERAND}`, 'g'),
+  decoded: new RegExp(RB_ASSEMBLED),
+};
+
+/**
+ * Whether `code` calls by name something whose name nobody can read in it (a Ruby `send`, `method` or `const_get`, a
+ * PHP variable function or `call_user_func`): a name made of two or more pieces the code writes (string literals,
+ * symbols, or variables it assigns from them), however they are joined (`.`, `+`, `<<`, `.=`, adjacent literals,
+ * `sprintf`, `format`, `implode`, `join`, interpolation, `str_replace`, a slice of a literal), decoded or reversed, or
+ * copied from a variable that holds one, through any chain of assignments. A name the code writes whole
+ * (`send(:save)`), one piece beside data it does not write (`'is_' . $type`, `"#{name}="`), one of several
+ * (`flag ? :asc : :desc`, an array's elements), an object's method's result, or a closure passes. Not a list of
+ * the ways to join strings: any way of making a name from several pieces is refused.
+ */
+function builtName(code: string, flow: NameFlow): boolean {
+  const marked = code
+    .replace(/\\\n/g, ' ')
+    .replace(flow.literals, PIECE)
+    .replace(STRINGS, (_, inner?: string) => `${PIECE} ${[...(inner ?? '').matchAll(flow.interpolated)].map((part) => part[1] ?? part[0]).join(' ')} `)
+    .replace(flow.comment, '')
+    .replace(/(?<![\w$@])\d\w*/g, NUMBER)
+    .replace(flow.opaque, '')
+    // An index picks from what it follows (`$handlers[0]`, `$fs['run']`): the variable is the piece, not the key.
+    .replace(/(?<=[\w\])])\[[^[\]\n]*\]/g, '');
+  const built = new Set<string>();
+  const written = new Set<string>();
+  /** Whether `expression` builds a name, or (when not) holds a piece the code wrote. */
+  const kind = (expression: string): 'built' | 'piece' | null => {
+    let found: 'piece' | null = null;
+    // A closure is code, not a name. Of a choice (`a ? :x : :y`, `a || 'b'`) each alternative is a name of its own and
+    // the condition none; so is each element of an array. A Ruby modifier (`x = 'a' if y`) is not part of the value.
+    if (/(?:^|=)\s*(?:static\s+)?(?:function|fn|lambda|proc)\b|(?:^|=)\s*(?:->|\\?Closure::)/i.test(expression)) return null;
+    const value = expression.split(/\s(?:if|unless|while|until|rescue|and)\s/)[0]!.replace(/^[^?]*\s\?\s/, '');
+    const array = /^\s*(?:\[|\{|array\s*\()/i.test(value);
+    for (const alternative of value.split(new RegExp(String.raw`${array ? ',|=>|' : ''}\s[?:]\s|\?:|\|\||\?\?|\bor\b`))) {
+      const variables = alternative.match(flow.variable) ?? [];
+      if (flow.decoded.test(alternative) || variables.some((name) => built.has(name))) return 'built';
+      const pieces = alternative.split(PIECE).length - 1 + variables.filter((name) => written.has(name)).length;
+      if (pieces + alternative.split(NUMBER).length - 1 > 1) return 'built';
+      if (pieces === 1) found = 'piece';
+    }
+    return found;
+  };
+  // Assignments in any order, so four passes follow a chain of copies four deep. A variable that adds to itself
+  // (`$f .= 'tem'`, `$f = $f . 'tem'`) joins what it held to what it adds; one that only rewrites itself
+  // (`$name = ltrim($name, '\\')`, `key = "#{key}Validator"`) holds no piece the code wrote unless another assignment gave it one.
+  for (let pass = 0; pass < 4; pass += 1) {
+    for (const [, name, adds, value] of marked.matchAll(flow.assignment)) {
+      const found = kind(adds ? `${name} ${value}` : value!);
+      if (found === 'built') built.add(name!);
+      else if (found && (adds || !value!.match(flow.variable)?.includes(name!))) written.add(name!);
+    }
+  }
+  return [...marked.matchAll(flow.targets)].some((target) => kind(target.slice(1).find((group) => group !== undefined) ?? '') === 'built');
+}
+
 /** Checks that apply to one language's files only, by extension, and the lines that are comments there. */
-const LANGUAGE_SIGNALS: ReadonlyArray<{ extension: RegExp; comment: RegExp; signal: DangerousCode }> = [
-  { extension: /\.(?:rb|rake|ru)$/i, comment: /^\s*#/, signal: RUBY_DYNAMIC_CALL },
+const LANGUAGE_SIGNALS: ReadonlyArray<{ extension: RegExp; comment: RegExp; signal: DangerousCode; names: NameFlow }> = [
+  { extension: /\.(?:rb|rake|ru)$/i, comment: /^\s*#/, signal: RUBY_DYNAMIC_CALL, names: RUBY_NAMES },
   // A block comment's line counts as a comment unless code follows its close (`/* note */ call(...)`).
-  { extension: /\.(?:php|phtml)$/i, comment: /^\s*(?:\/\/|#(?!\[)|(?!.*\*\/\s*\S)(?:\/\*|\*))/, signal: PHP_DYNAMIC_CALL },
+  { extension: /\.(?:php|phtml)$/i, comment: /^\s*(?:\/\/|#(?!\[)|(?!.*\*\/\s*\S)(?:\/\*|\*))/, signal: PHP_DYNAMIC_CALL, names: PHP_NAMES },
 ];
 
 /**
@@ -211,10 +330,10 @@ const LANGUAGE_SIGNALS: ReadonlyArray<{ extension: RegExp; comment: RegExp; sign
  */
 export function languageSignals(path: string, added: readonly string[]): string[] {
   const found: string[] = [];
-  for (const { extension, comment, signal } of LANGUAGE_SIGNALS) {
+  for (const { extension, comment, signal, names } of LANGUAGE_SIGNALS) {
     if (!extension.test(path)) continue;
     const code = added.filter((line) => !comment.test(line)).join('\n');
-    if (signal.re.test(code) || signal.re.test(code.normalize('NFKC'))) found.push(signal.id);
+    if ([code, code.normalize('NFKC')].some((form) => signal.re.test(form) || builtName(form, names))) found.push(signal.id);
   }
   return found;
 }

@@ -349,6 +349,30 @@ describe('checkPatch reads what a patch adds', () => {
     ['a PHP variable function from an upper-case decoder', 'src/Cache.php', ["$f = STRREV('metsys');", '$f($cmd);']],
     ['PHP code after a closed block comment', 'src/Cache.php', ["/* cache warm-up */ call_user_func(strrev('metsys'), $cmd);"]],
     ['PHP code after a doc comment closes on its line', 'src/Cache.php', ["     */ call_user_func(strrev('metsys'), $cmd);"]],
+    // A name made of two or more pieces the patch writes, however joined, or copied from one (session 30).
+    ['a PHP variable function copied from an assembled variable', 'src/Cache.php', ["$g = 'sys'.'tem';", '$f = $g;', '$f($cmd);']],
+    ['a PHP variable function joined from two variables', 'src/Cache.php', ["$a = 'sys';", "$b = 'tem';", '($a . $b)($cmd);']],
+    ['a PHP name built by sprintf', 'src/Cache.php', ["call_user_func(sprintf('%s%s', 'sys', 'tem'), $cmd);"]],
+    ['a PHP name built by implode of array()', 'src/Cache.php', ["$f = implode('', array('sys', 'tem'));", '$f($cmd);']],
+    ['a PHP name built by join of a short array', 'src/Cache.php', ["$f = join(['sys', 'tem']);", '$f($cmd);']],
+    ['a PHP name lower-cased after it is built', 'src/Cache.php', ["$n = 'SYS' . 'TEM';", '$f = strtolower($n);', '$f($cmd);']],
+    ['a PHP name with a literal either side of a variable', 'src/Cache.php', ["call_user_func('sys' . $none . 'tem', $cmd);"]],
+    ['a PHP name interpolated from a variable the patch sets', 'src/Cache.php', ["$t = 'tem';", '$f = "sys{$t}";', '$f($cmd);']],
+    ['a PHP name appended to with .=', 'src/Cache.php', ["$f = 'sys';", "$f .= 'tem';", '$f($cmd);']],
+    ['a PHP name cut from a longer literal', 'src/Cache.php', ["$f = substr('xsystem', 1);", '$f($cmd);']],
+    ['a PHP name from base_convert of a number', 'src/Cache.php', ['$f = base_convert(1751504350, 10, 36);', '$f($cmd);']],
+    ['a PHP name from an array the patch fills', 'src/Cache.php', ["$fs = ['run' => 'sys' . 'tem'];", "$fs['run']($cmd);"]],
+    ['a Ruby send of adjacent literals', 'lib/app/cache.rb', ['send("sys" "tem", cmd)']],
+    ['a Ruby send of a name down-cased after it is built', 'lib/app/cache.rb', ['name = "SYS" + "TEM"', 'lower = name.downcase', 'send(lower, cmd)']],
+    ['a PHP name upper-cased by a method chain', 'src/Cache.php', ["$n = 'sys' . 'tem';", '$f = strtoupper(strtolower($n));', 'call_user_func($f, $cmd);']],
+    ['a Ruby send through a copied variable', 'lib/app/cache.rb', ["g = 'sys' + 'tem'", 'f = g', 'send(f, cmd)']],
+    ['a Ruby send of two variables the patch sets', 'lib/app/cache.rb', ["a = 'sys'", "b = 'tem'", 'send(a + b, cmd)']],
+    ['a Ruby send of a formatted name', 'lib/app/cache.rb', ["send(format('%s%s', 'sys', 'tem'), cmd)"]],
+    ['a Ruby send of a name interpolated from a variable the patch sets', 'lib/app/cache.rb', ["t = 'tem'", 'public_send("sys#{t}", cmd)']],
+    ['a Ruby send of a name shovelled together', 'lib/app/cache.rb', ["n = +'sys'", "n << 'tem'", 'send(n, cmd)']],
+    ['a Ruby send of a number in base 36', 'lib/app/cache.rb', ['send(1751504350.to_s(36), cmd)']],
+    ['a Ruby send of percent-quoted pieces', 'lib/app/cache.rb', ['send(%q(sys) + %Q{tem}, cmd)']],
+    ['a Ruby method by a slice of a literal', 'lib/app/cache.rb', ["m = method('xsystem'[1..])"]],
   ])('refuses code that runs what it names by a value nobody can read: %s', (_, path, lines) => {
     expect(checkAddedTo(path, lines)).toEqual({ ok: false, reason: expect.stringContaining('assembled-name') });
   });
@@ -367,6 +391,12 @@ describe('checkPatch reads what a patch adds', () => {
     ['a PHP function by a prefixed variable', 'src/Normalizer.php', ["if (('is_'.$type)($data)) {"]],
     ['a PHP SQL name in backticks', 'src/Repo.php', ['$sql = "SELECT `id` FROM `users` WHERE `email` = ?";']],
     ['a PHP comment with backticks', 'src/Repo.php', ['$x = 1; // see `README`, then `make`', ' * Returns `null` when missing.']],
+    // A name the patch writes whole, or one piece of it beside data it does not write (session 30).
+    ['a Ruby send of one of two symbols', 'lib/app/sort.rb', ['scope.public_send(ascending ? :asc : :desc)', 'record.send(name || :default)']],
+    ['a Ruby send of an interpolated setter made a symbol', 'lib/app/form.rb', ['send("#{attribute.name}=".to_sym, value)', 'method_name = "#{action}_#{suffix}"', 'public_send(method_name)']],
+    ['a PHP callable of an object and a method name', 'src/Collection.php', ["return call_user_func([$this, 'handle' . ucfirst($type)], $item);", "array_map('trim', $list);"]],
+    ['a PHP closure given to array_map', 'src/Collection.php', ["$names = array_map(function ($user) { return $user->first . ' ' . $user->last; }, $users);"]],
+    ['a PHP command built from literals', 'src/Deploy.php', ["exec('cd ' . $dir . ' && git pull', $output);", "$handler = $handlers[0][1];", '$handler($event);']],
     ['JavaScript that spells the same', 'src/socket.ts', ['socket.send(data);', 'const out = `${cmd}`;', "$(selector).on('click', handler);"]],
   ])('accepts Ruby and PHP that call by a variable or a literal: %s', (_, path, lines) => {
     expect(checkAddedTo(path, lines).ok).toBe(true);
