@@ -109,6 +109,17 @@ export class ProposalChangedError extends Error {
 }
 
 /**
+ * Step Functions refused a task token as spent (SendTaskSuccess/SendTaskFailure answered TaskTimedOut, InvalidToken or
+ * TaskDoesNotExist): the wait it belonged to was resumed already, or has ended. Which of the two, it does not say.
+ */
+export class TaskTokenSpentError extends Error {
+  override name = 'TaskTokenSpentError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/**
  * A reconciler run finished with re-drives or digests it could not do (a StartExecution or a publish that failed).
  * The scheduled Lambda throws it after doing the rest, so the run counts as a Lambda error: one such run is retried
  * by the next, runs that keep failing raise the reconciler alarm.

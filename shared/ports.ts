@@ -459,7 +459,10 @@ export interface EscalationPublisher {
   publish(message: EscalationMessage): Promise<{ messageId: string }>;
 }
 
-/** Resumes an execution waiting on a task token (the approval step). */
+/**
+ * Resumes an execution waiting on a task token (the approval step). A token whose wait is over (resumed already, or
+ * timed out) is refused with `TaskTokenSpentError`.
+ */
 export interface TaskTokenControl {
   succeed(taskToken: string, output: Record<string, unknown>): Promise<void>;
   /** `error` is the name the state machine's Catch sees (e.g. `ApprovalRejected`). */

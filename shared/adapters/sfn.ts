@@ -7,7 +7,20 @@ import {
   SendTaskSuccessCommand,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
+import { TaskTokenSpentError } from '../errors.js';
 import type { ExecutionStatus, TaskTokenControl, WorkflowStarter } from '../ports.js';
+
+/** Step Functions' documented answers to SendTaskSuccess/SendTaskFailure for a token whose wait is over. */
+const SPENT_TOKEN_ERRORS = new Set(['TaskTimedOut', 'InvalidToken', 'TaskDoesNotExist']);
+
+async function settling(send: () => Promise<unknown>): Promise<void> {
+  try {
+    await send();
+  } catch (error) {
+    if (error instanceof Error && SPENT_TOKEN_ERRORS.has(error.name)) throw new TaskTokenSpentError(`${error.name}: ${error.message}`, { cause: error });
+    throw error;
+  }
+}
 
 /**
  * Starts Step Functions executions by name. For a Standard workflow a second start with the same name is
@@ -51,12 +64,12 @@ export function createSfnStarter(client: SFNClient, stateMachineArn: string): Wo
 /** SendTaskSuccess / SendTaskFailure for executions waiting on a task token. */
 export function createSfnTaskControl(client: SFNClient): TaskTokenControl {
   return {
-    async succeed(taskToken, output) {
-      await client.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
+    succeed(taskToken, output) {
+      return settling(() => client.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) })));
     },
-    async fail(taskToken, error, cause) {
+    fail(taskToken, error, cause) {
       // Step Functions limits error to 256 and cause to 32,768 characters.
-      await client.send(new SendTaskFailureCommand({ taskToken, error: error.slice(0, 256), cause: cause.slice(0, 32_768) }));
+      return settling(() => client.send(new SendTaskFailureCommand({ taskToken, error: error.slice(0, 256), cause: cause.slice(0, 32_768) })));
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { AuditEntry } from '../domain/incident.js';
+import { TaskTokenSpentError } from '../errors.js';
 import { OUR_MARKER_PREFIX, leadingIncidentId, proseOf } from '../domain/comment-text.js';
 import { sameRepository } from '../domain/repository-key.js';
 import { firstIssue } from '../validation.js';
@@ -15,8 +16,6 @@ import { type VerifyDeps, type WebhookRequest, type WebhookResponse, refuse, rep
 
 const APPROVAL_COMMAND = /^\s*\/guard\s+(approve|reject)(?:[ \t]+([^\r\n]*))?\s*$/im;
 const MAX_REASON = 500;
-/** Step Functions' answers for a task token that was used or has expired. */
-const STALE_TOKEN_ERRORS = new Set(['TaskTimedOut', 'InvalidToken', 'TaskDoesNotExist']);
 
 export interface CommentCommandDeps extends VerifyDeps, FeedbackDeps {
   github: GitHubClients;
@@ -363,7 +362,7 @@ async function applyApproval(
   } catch (error) {
     // The timeout (or another path) used the token first: the execution has already moved on, and nothing was
     // decided here. The record must not keep saying who approved it: the wait is over without a decision.
-    if (error instanceof Error && STALE_TOKEN_ERRORS.has(error.name)) {
+    if (error instanceof TaskTokenSpentError) {
       const late = deps.clock().toISOString();
       const detail = `${command.decision === 'approve' ? 'approved' : 'rejected'} by ${login} after the wait had ended: nothing was resumed`;
       await deps.incidents.update(

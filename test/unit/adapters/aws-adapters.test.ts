@@ -1,8 +1,9 @@
-import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { ExecutionAlreadyExists, InvalidToken, SFNClient, SendTaskFailureCommand, SendTaskSuccessCommand, StartExecutionCommand, TaskDoesNotExist, TaskTimedOut } from '@aws-sdk/client-sfn';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSfnStarter } from '../../../shared/adapters/sfn.js';
+import { createSfnStarter, createSfnTaskControl } from '../../../shared/adapters/sfn.js';
+import { TaskTokenSpentError } from '../../../shared/errors.js';
 import { createSnsPublisher } from '../../../shared/adapters/sns.js';
 import { createDocumentClient } from '../../../shared/stores/dynamo.js';
 
@@ -40,6 +41,27 @@ describe('createSfnStarter', () => {
     sfn.on(StartExecutionCommand).rejects(new Error('throttled'));
 
     await expect(createSfnStarter(new SFNClient({}), ARN).start('x', {})).rejects.toThrow('throttled');
+  });
+});
+
+describe('createSfnTaskControl', () => {
+  it.each([
+    ['TaskTimedOut', new TaskTimedOut({ message: 'The task has already been closed', $metadata: {} })],
+    ['InvalidToken', new InvalidToken({ message: 'Invalid Token', $metadata: {} })],
+    ['TaskDoesNotExist', new TaskDoesNotExist({ message: 'Task does not exist anymore', $metadata: {} })],
+  ])('answers %s (a token whose wait is over) with TaskTokenSpentError, to SendTaskSuccess and SendTaskFailure', async (_, refusal) => {
+    sfn.on(SendTaskSuccessCommand).rejects(refusal);
+    sfn.on(SendTaskFailureCommand).rejects(refusal);
+    const tasks = createSfnTaskControl(new SFNClient({}));
+
+    await expect(tasks.succeed('token-1', { approvedBy: 'maya' })).rejects.toBeInstanceOf(TaskTokenSpentError);
+    await expect(tasks.fail('token-1', 'ApprovalRejected', 'no')).rejects.toBeInstanceOf(TaskTokenSpentError);
+  });
+
+  it('lets other errors through: a throttled call may be repeated', async () => {
+    sfn.on(SendTaskSuccessCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+
+    await expect(createSfnTaskControl(new SFNClient({})).succeed('token-1', {})).rejects.toMatchObject({ name: 'ThrottlingException' });
   });
 });
 

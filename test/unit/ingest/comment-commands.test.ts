@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type AnalysisSummary, type Incident, newIncident } from '../../../shared/domain/incident.js';
+import { TaskTokenSpentError } from '../../../shared/errors.js';
 import { plannedProposalDigest } from '../../../shared/remediation/proposal-digest.js';
 import { commandAnswerMarker, handleIssueCommentWebhook, parseApprovalCommand } from '../../../shared/ingest/comment-commands.js';
 import { staticGitHubClients } from '../../../shared/github/clients.js';
@@ -189,7 +190,7 @@ describe('/guard approve and reject', () => {
   });
 
   it('answers 409 when the token was already used or expired', async () => {
-    const { deps } = await setup(Object.assign(new Error('Task Timed Out'), { name: 'TaskTimedOut' }));
+    const { deps } = await setup(new TaskTokenSpentError('TaskTimedOut: Task Timed Out'));
 
     const response = await handleIssueCommentWebhook(delivery('maintainer', '/guard approve'), deps);
 
@@ -198,7 +199,7 @@ describe('/guard approve and reject', () => {
 
   it('does not record as approved a proposal whose wait had already ended', async () => {
     // Prepare: the wait timed out, and the command came before Notify recorded it.
-    const { deps, incidents } = await setup(Object.assign(new Error('Task Timed Out'), { name: 'TaskTimedOut' }));
+    const { deps, incidents } = await setup(new TaskTokenSpentError('TaskTimedOut: Task Timed Out'));
 
     // Act
     await handleIssueCommentWebhook(delivery('maintainer', '/guard approve'), deps);
