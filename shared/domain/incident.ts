@@ -272,7 +272,10 @@ export interface StoredPlan {
 
 export interface ApprovalState {
   status: 'pending' | 'approved' | 'rejected' | 'timed_out';
-  /** Step Functions task token; only while pending. */
+  /**
+   * Step Functions task token: while pending, and once decided until the execution is resumed with the decision (a
+   * `/guard` command whose handler died before SendTaskSuccess answered leaves it for the command's redelivery).
+   */
   taskToken: string | null;
   requestedAt: string;
   decidedAt: string | null;

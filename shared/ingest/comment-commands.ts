@@ -1,4 +1,4 @@
-import type { AuditEntry } from '../domain/incident.js';
+import type { ApprovalState, AuditEntry, Incident } from '../domain/incident.js';
 import { TaskTokenSpentError } from '../errors.js';
 import { OUR_MARKER_PREFIX, leadingIncidentId, proseOf } from '../domain/comment-text.js';
 import { sameRepository } from '../domain/repository-key.js';
@@ -16,6 +16,11 @@ import { type VerifyDeps, type WebhookRequest, type WebhookResponse, refuse, rep
 
 const APPROVAL_COMMAND = /^\s*\/guard\s+(approve|reject)(?:[ \t]+([^\r\n]*))?\s*$/im;
 const MAX_REASON = 500;
+/**
+ * Incidents of a pull request read for a decision recorded but not yet resumed: one is resumed within seconds of its
+ * command, or its redelivery comes soon after, so it is among the newest.
+ */
+const UNRESUMED_LOOKBACK = 10;
 
 export interface CommentCommandDeps extends VerifyDeps, FeedbackDeps {
   github: GitHubClients;
@@ -133,10 +138,67 @@ function refused(statusCode: number, why: Refusal, writer: boolean | null): Deci
 async function decideApproval(payload: IssueComment, approval: ApprovalCommand, deps: CommentCommandDeps): Promise<Decided> {
   const repository = payload.repository.full_name;
   const pending = await deps.approvals.pending({ name: repository, id: payload.repository.id }, payload.issue.number);
-  if (pending.length === 0) return refused(409, refusal`nothing is waiting for approval on ${`${repository}#${payload.issue.number}`}`, null);
+  const waits = pending.length > 0 && (!approval.incidentId || pending.includes(approval.incidentId));
+  const unresumed = waits ? null : await unresumedDecision(payload, approval.incidentId, deps);
+  if (pending.length === 0 && !unresumed) return refused(409, refusal`nothing is waiting for approval on ${`${repository}#${payload.issue.number}`}`, null);
   const unwritable = await withoutWriteAccess(payload, `/guard ${approval.decision}`, deps);
   if (unwritable) return unwritable;
+  if (unresumed) return resumeDecided(unresumed, approval, deps);
   return applyApproval(payload.repository, payload.issue.number, payload.comment.user.login, approval, pending, deps, writtenAt(payload.comment.created_at));
+}
+
+/** An incident whose approval was decided, with the task token its execution still waits on. */
+type Unresumed = Incident & { approval: ApprovalState & { taskToken: string } };
+
+/**
+ * The decision on the pull request (the incident named, when one is) that was recorded but whose execution was not
+ * resumed: the handler that took it died before SendTaskSuccess answered. Null when there is none, or several.
+ */
+async function unresumedDecision(payload: IssueComment, incidentId: string | null, deps: CommentCommandDeps): Promise<Unresumed | null> {
+  const incidents = await deps.incidents.listByPullRequest(payload.repository.full_name, payload.issue.number, UNRESUMED_LOOKBACK);
+  const decided = incidents.filter(
+    (incident): incident is Unresumed =>
+      (incident.approval?.status === 'approved' || incident.approval?.status === 'rejected') && Boolean(incident.approval.taskToken) &&
+      (!incidentId || incident.id === incidentId) && sameRepository(incident, payload.repository),
+  );
+  return decided.length === 1 ? (decided[0] as Unresumed) : null;
+}
+
+/**
+ * Resumes the execution with a decision recorded before: the command delivered again, or the same decision by another
+ * maintainer. The other decision decides nothing: the first one recorded stands.
+ */
+async function resumeDecided(incident: Unresumed, command: ApprovalCommand, deps: CommentCommandDeps): Promise<Decided> {
+  const decided = incident.approval;
+  if ((decided.status === 'approved') !== (command.decision === 'approve')) {
+    return refused(409, refusal`the approval of ${incident.id} was already decided`, true);
+  }
+  try {
+    await resume(decided, deps);
+  } catch (error) {
+    if (!(error instanceof TaskTokenSpentError)) throw error;
+    // Resumed by a delivery whose answer was lost, or the wait timed out (Notify then records it so): either way
+    // nothing is left to resume, and the token is forgotten unless Notify rewrote the approval meanwhile.
+    const now = (await deps.incidents.get(incident.id))?.approval;
+    if (now?.taskToken === decided.taskToken && now.status === decided.status) await forgetToken(incident.id, now, deps);
+    return refused(409, refusal`the approval of ${incident.id} was already decided`, true);
+  }
+  await forgetToken(incident.id, decided, deps);
+  deps.logger.info('approval resumed', { incidentId: incident.id, decision: command.decision, by: decided.decidedBy });
+  return { response: reply(202, { incidentId: incident.id, decision: command.decision }), told: { done: true }, writer: true };
+}
+
+/** SendTaskSuccess, or SendTaskFailure for a rejection, with the decision as it was recorded. */
+function resume(decided: ApprovalState & { taskToken: string }, deps: CommentCommandDeps): Promise<void> {
+  const by = decided.decidedBy ?? 'a maintainer';
+  return decided.status === 'approved'
+    ? deps.tasks.succeed(decided.taskToken, { approvedBy: by })
+    : deps.tasks.fail(decided.taskToken, 'ApprovalRejected', decided.reason ?? `rejected by ${by}`);
+}
+
+/** The execution was resumed: its token is spent, and the decision is no longer one to resume. */
+async function forgetToken(incidentId: string, decided: ApprovalState, deps: CommentCommandDeps): Promise<void> {
+  await deps.incidents.update(incidentId, { approval: { ...decided, taskToken: null } });
 }
 
 async function decideFeedback(payload: IssueComment, feedback: FeedbackCommand, deps: CommentCommandDeps): Promise<Decided> {
@@ -290,7 +352,8 @@ function writtenAt(value: string | null | undefined): number | null {
 /**
  * Resumes the execution waiting for approval on that pull request, recording who decided and why. With several
  * proposals waiting on one pull request the command must name the incident; taking it off the pending set is
- * atomic, so of two concurrent commands exactly one decides.
+ * atomic, so of two concurrent commands exactly one decides. The decision keeps the task token until the execution
+ * is resumed: until then the same command, delivered again, finishes it ({@link resumeDecided}).
  */
 async function applyApproval(
   named: IssueComment['repository'],
@@ -344,25 +407,24 @@ async function applyApproval(
     status: approved ? 'approved' : 'rejected',
     detail: approved ? `approved by ${login}` : `rejected by ${login}${command.reason ? `: ${command.reason}` : ''}`,
   };
-  // Recorded before resuming, so the steps that run next see who decided; the token is spent either way.
-  await deps.incidents.update(
-    incident.id,
-    // The digest approved is recorded with the decision: the remediate stage applies the proposal only if it still has it.
-    {
-      approval: {
-        ...approval, status: approved ? 'approved' : 'rejected', taskToken: null, decidedAt: at, decidedBy: login, reason: command.reason,
-        ...(binding?.ok ? { digest: binding.digest } : {}),
-      },
-    },
-    { audit: [entry], history: [{ at, event: approved ? 'approved' : 'rejected', detail: entry.detail }] },
-  );
+  // The digest approved is recorded with the decision: the remediate stage applies the proposal only if it still has it.
+  const decided: ApprovalState & { taskToken: string } = {
+    ...approval, status: approved ? 'approved' : 'rejected', taskToken: approval.taskToken, decidedAt: at, decidedBy: login, reason: command.reason,
+    ...(binding?.ok ? { digest: binding.digest } : {}),
+  };
+  // Recorded before resuming, so the steps that run next see who decided. The token is kept until the execution is
+  // resumed: off the index, it is the only record of it, and a handler that dies before SendTaskSuccess answers (a
+  // timeout, OOM) leaves the decision for the command's redelivery to resume (see resumeDecided).
+  await deps.incidents.update(incident.id, { approval: decided }, { audit: [entry], history: [{ at, event: approved ? 'approved' : 'rejected', detail: entry.detail }] });
   try {
-    if (approved) await deps.tasks.succeed(approval.taskToken, { approvedBy: login });
-    else await deps.tasks.fail(approval.taskToken, 'ApprovalRejected', command.reason ?? `rejected by ${login}`);
+    await resume(decided, deps);
   } catch (error) {
     // The timeout (or another path) used the token first: the execution has already moved on, and nothing was
-    // decided here. The record must not keep saying who approved it: the wait is over without a decision.
+    // decided here. The record must not keep saying who approved it: the wait is over without a decision. Unless a
+    // redelivery of this command resumed it meanwhile, and forgot the token since.
     if (error instanceof TaskTokenSpentError) {
+      const now = (await deps.incidents.get(incident.id))?.approval;
+      if (now?.status === decided.status && !now.taskToken) return refused(409, refusal`the approval of ${incidentId} was already decided`, true);
       const late = deps.clock().toISOString();
       const detail = `${command.decision === 'approve' ? 'approved' : 'rejected'} by ${login} after the wait had ended: nothing was resumed`;
       await deps.incidents.update(
@@ -382,6 +444,7 @@ async function applyApproval(
     await deps.approvals.add(indexed, pullRequest, incidentId);
     throw error;
   }
+  await forgetToken(incident.id, decided, deps);
   deps.logger.info('approval decided', { incidentId: incident.id, decision: command.decision, by: login });
   return { response: reply(202, { incidentId: incident.id, decision: command.decision }), told: { done: true }, writer: true };
 }

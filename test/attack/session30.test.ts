@@ -381,7 +381,7 @@ describe('an approval whose handler dies before it resumes the execution', () =>
   // maintainer approved. Correct: the decision stays resumable until the execution is resumed (the token kept until
   // SendTaskSuccess succeeded, or a pending-decision mark a redelivery or the reconciler finishes), so the redelivery
   // resumes the execution with the maintainer's approval.
-  it.fails('resumes the execution on the redelivery of a /guard approve whose first handling died before SendTaskSuccess', async () => {
+  it('resumes the execution on the redelivery of a /guard approve whose first handling died before SendTaskSuccess', async () => {
     const github = createFakeGitHub();
     github.permissions.set('maintainer', 'maintain');
     const answers = createMemoryCommandAnswers();
@@ -390,7 +390,7 @@ describe('an approval whose handler dies before it resumes the execution', () =>
     const dies = { ...made.deps(), tasks: { succeed: () => ((resuming = true), new Promise<void>(() => {})), fail: () => new Promise<void>(() => {}) } };
     void handleIssueCommentWebhook(approveDelivery('maintainer'), dies);
     await until('the first handling to reach SendTaskSuccess', () => resuming, (reached) => reached, 5_000);
-    expect((await made.incidents.get(PENDING_INCIDENT))?.approval).toMatchObject({ status: 'approved', decidedBy: 'maintainer', taskToken: null });
+    expect((await made.incidents.get(PENDING_INCIDENT))?.approval).toMatchObject({ status: 'approved', decidedBy: 'maintainer', taskToken: 'token-1' });
 
     const redelivered = await handleIssueCommentWebhook(approveDelivery('maintainer'), made.deps());
 

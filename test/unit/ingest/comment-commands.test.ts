@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type AnalysisSummary, type Incident, newIncident } from '../../../shared/domain/incident.js';
 import { TaskTokenSpentError } from '../../../shared/errors.js';
 import { plannedProposalDigest } from '../../../shared/remediation/proposal-digest.js';
-import { commandAnswerMarker, handleIssueCommentWebhook, parseApprovalCommand } from '../../../shared/ingest/comment-commands.js';
+import { type CommentCommandDeps, commandAnswerMarker, handleIssueCommentWebhook, parseApprovalCommand } from '../../../shared/ingest/comment-commands.js';
 import { staticGitHubClients } from '../../../shared/github/clients.js';
 import { createPermissionCache } from '../../../shared/github/permission-cache.js';
 import type { Learning } from '../../../shared/knowledge/learning.js';
@@ -209,6 +209,78 @@ describe('/guard approve and reject', () => {
     expect(incident?.approval).toMatchObject({ status: 'timed_out', taskToken: null, decidedBy: null });
     expect(incident?.audit?.at(-1)).toMatchObject({ actor: 'maintainer', status: 'skipped', detail: expect.stringMatching(/after the wait had ended/) });
     expect(incident?.history.map((entry) => entry.event)).toContain('approval_too_late');
+  });
+
+  describe('a decision whose handler died before Step Functions answered', () => {
+    /**
+     * `command` by `login`, handled with `deps` whose Step Functions call never answers (a Lambda timeout, OOM): what it
+     * recorded before that call stays. `answer` settles the call after all, for a handler that was only slow.
+     */
+    async function handledUntilResuming(deps: CommentCommandDeps, login: string, command: string) {
+      let settle: ((error: Error) => void) | null = null;
+      const hung = () => new Promise<void>((_, reject) => { settle = reject; });
+      const response = handleIssueCommentWebhook(delivery(login, command), { ...deps, tasks: { succeed: hung, fail: hung } });
+      await vi.waitFor(() => expect(settle).not.toBeNull());
+      return { response, answer: (error: Error) => settle?.(error) };
+    }
+
+    it('resumes a rejection on the redelivery, with the recorded reason, and then forgets the token', async () => {
+      const { deps, tasks, incidents } = await setup();
+      await handledUntilResuming(deps, 'maintainer', '/guard reject it is a real bug');
+
+      const redelivered = await handleIssueCommentWebhook(delivery('maintainer', '/guard reject it is a real bug'), deps);
+      const again = await handleIssueCommentWebhook(delivery('maintainer', '/guard reject it is a real bug'), deps);
+
+      expect(redelivered).toEqual({ statusCode: 202, body: { incidentId: INCIDENT, decision: 'reject' } });
+      expect(tasks).toEqual([['fail', 'token-1', 'ApprovalRejected', 'it is a real bug']]);
+      expect(again.statusCode).toBe(409);
+      expect((await incidents.get(INCIDENT))?.approval).toMatchObject({ status: 'rejected', decidedBy: 'maintainer', taskToken: null });
+    });
+
+    it("lets another maintainer's same decision resume the recorded one, and the opposite one decide nothing", async () => {
+      const { deps, tasks, incidents, github } = await setup();
+      github.permissions.set('other', 'admin');
+      await handledUntilResuming(deps, 'maintainer', '/guard approve');
+
+      const rejected = await handleIssueCommentWebhook(delivery('other', '/guard reject no'), deps);
+      const approved = await handleIssueCommentWebhook(delivery('other', '/guard approve'), deps);
+
+      expect(rejected.statusCode).toBe(409);
+      expect(rejected.body.message).toMatch(/already decided/);
+      expect(approved.statusCode).toBe(202);
+      expect(tasks).toEqual([['succeed', 'token-1', { approvedBy: 'maintainer' }]]);
+      expect((await incidents.get(INCIDENT))?.audit?.filter((entry) => entry.status === 'approved' || entry.status === 'rejected')).toEqual([
+        expect.objectContaining({ actor: 'maintainer', status: 'approved' }),
+      ]);
+    });
+
+    it('answers "already decided" when Step Functions says the token is spent, and forgets it without calling the approval late', async () => {
+      const { deps, incidents } = await setup(new TaskTokenSpentError('TaskTimedOut: the task has already been closed'));
+      await handledUntilResuming(deps, 'maintainer', '/guard approve');
+
+      const redelivered = await handleIssueCommentWebhook(delivery('maintainer', '/guard approve'), deps);
+
+      expect(redelivered.statusCode).toBe(409);
+      expect(redelivered.body.message).toMatch(/the approval of gh-714523861-11862439017-1 was already decided/);
+      const incident = await incidents.get(INCIDENT);
+      expect(incident?.approval).toMatchObject({ status: 'approved', decidedBy: 'maintainer', taskToken: null });
+      expect(incident?.history.map((entry) => entry.event)).not.toContain('approval_too_late');
+    });
+
+    it('keeps the approval a slow first handling finds resumed by its redelivery: the spent token is no late approval', async () => {
+      const { deps, tasks, incidents } = await setup();
+      const first = await handledUntilResuming(deps, 'maintainer', '/guard approve');
+      const redelivered = await handleIssueCommentWebhook(delivery('maintainer', '/guard approve'), deps);
+
+      first.answer(new TaskTokenSpentError('TaskTimedOut: the task has already been closed'));
+
+      expect(redelivered.statusCode).toBe(202);
+      expect((await first.response).statusCode).toBe(409);
+      expect(tasks).toEqual([['succeed', 'token-1', { approvedBy: 'maintainer' }]]);
+      const incident = await incidents.get(INCIDENT);
+      expect(incident?.approval).toMatchObject({ status: 'approved', decidedBy: 'maintainer', taskToken: null });
+      expect(incident?.history.map((entry) => entry.event)).not.toContain('approval_too_late');
+    });
   });
 
   it('lets a comment written before the proposal decide nothing: a redelivered old /guard approve meant an earlier one', async () => {
