@@ -249,6 +249,14 @@ export interface RerunKey {
   headSha: string;
 }
 
+/** A claim on a commit's automatic re-runs: the incident, and the run attempt its re-run will create. */
+export interface RerunClaimRequest {
+  incidentId: string;
+  runId: number;
+  nextAttempt: number;
+  max: number;
+}
+
 export interface RerunClaim {
   granted: boolean;
   /** Automatic re-runs claimed for the key, including this one when granted. */
@@ -266,7 +274,9 @@ export interface RerunClaim {
  * granted again without counting twice.
  */
 export interface RerunLedger {
-  claim(key: RerunKey, claim: { incidentId: string; runId: number; nextAttempt: number; max: number }): Promise<RerunClaim>;
+  claim(key: RerunKey, claim: RerunClaimRequest): Promise<RerunClaim>;
+  /** Gives back a claim whose re-run was never requested: the slot, and the attempt it would have created. */
+  release(key: RerunKey, claim: Omit<RerunClaimRequest, 'max'>): Promise<void>;
   /**
    * Re-runs claimed so far, whether run `runId` attempt `attempt` is one we started, and whether `incidentId`
    * already holds a claim (a retried step must not count its own claim against itself).

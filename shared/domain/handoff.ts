@@ -147,12 +147,19 @@ function notifyGaveOut(incident: Incident): boolean {
   return incident.notifyFailed === true || incident.fallbackEscalation?.cause === 'notify_failed';
 }
 
+type RerunDecision = Pick<Decision, 'action' | 'applied' | 'dryRun' | 'result'> | null | undefined;
+
 /**
  * Whether a re-run the guard started is under way: its result decides (a failure after it comes back as a new
  * incident), so nobody needs telling yet. Not when the run had already been re-run by someone else.
  */
-export function rerunUnderWay(decision: Pick<Decision, 'action' | 'applied' | 'dryRun' | 'result'> | null | undefined): boolean {
-  return decision?.action === 'rerun_failed_jobs' && decision.applied && !decision.dryRun && !/already re-run/.test(decision.result ?? '');
+export function rerunUnderWay(decision: RerunDecision): boolean {
+  return decision?.action === 'rerun_failed_jobs' && decision.applied && !decision.dryRun && !rerunFoundStarted(decision);
+}
+
+/** The guard meant to re-run the run and found it re-run already, by a person (apply.ts): it started nothing. */
+export function rerunFoundStarted(decision: RerunDecision): boolean {
+  return decision?.action === 'rerun_failed_jobs' && /already re-run/.test(decision.result ?? '');
 }
 
 /**

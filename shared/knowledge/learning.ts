@@ -3,6 +3,7 @@ import { jobEvidenceNames, resolvedBySameCommitRerun } from '../baselines/flaky.
 import { type BaselineStore, createBaselineStore } from '../baselines/store.js';
 import { outsiderCanRepeat, type ExperimentAssignment, type Incident, type KnowledgeSummary, type RemediationAction } from '../domain/incident.js';
 import { githubIncidentId } from '../domain/trigger.js';
+import { rerunUnderWay } from '../domain/handoff.js';
 import { assignVariant, experimentApplies, incidentAssignmentKey } from '../experiments/assign.js';
 import { outcomeWindowMinutes } from '../experiments/definition.js';
 import { failureTimeOf } from '../domain/recovery.js';
@@ -232,7 +233,8 @@ export function createLearning(options: LearningOptions): Learning {
     },
 
     async onRemediationFailed(incident) {
-      if (!(incident.decision?.applied && incident.decision.action === 'rerun_failed_jobs')) return false;
+      // Only a re-run the guard started has an outcome: one it found a person had started is not its fix.
+      if (!rerunUnderWay(incident.decision)) return false;
       if (!(await claim(incident.id, 'outcomeAt'))) return false;
       // The re-run did not fix it: a failure of the action (outside an experiment) and of the fix the analysis proposed.
       const entryAction = outsideExperiment(incident, 'rerun_failed_jobs');

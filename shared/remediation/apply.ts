@@ -77,12 +77,16 @@ async function rerun(
   // slot since the planner read the ledger. The same incident (a retry of this step) is granted again, and the claim
   // says so: an earlier try that claimed the re-run may have started it (GitHub applied the POST but its answer was
   // lost and the state machine retried the step, or the local runtime resumed the execution after a crash).
-  const claim = await deps.reruns.claim(rerunKey, { incidentId: incident.id, runId: incident.runId, nextAttempt: attempt + 1, max: policy.autoRerunMax });
+  const claimed = { incidentId: incident.id, runId: incident.runId, nextAttempt: attempt + 1 };
+  const claim = await deps.reruns.claim(rerunKey, { ...claimed, max: policy.autoRerunMax });
   if (!claim.granted) {
     return escalate(`another execution already used the automatic re-run for this commit (${claim.count} of ${policy.autoRerunMax}): needs a human`);
   }
   const debug = rerunOptions?.enableDebugLogging === true;
   const outcome = await github.rerunFailedJobs({ owner, repo }, incident.runId, { expectedAttempt: attempt, ...(debug ? { enableDebugLogging: true } : {}) });
+  // Moved on with no earlier try of ours holding the claim (every request follows one): a person re-ran it. Kept, the
+  // claim would take their attempt for our re-run ("failed again after our automatic re-run") and count it.
+  if (outcome === 'already_rerun' && !claim.claimedBefore) await deps.reruns.release(rerunKey, claimed);
   const counted = `(automatic re-run ${claim.count} of ${policy.autoRerunMax} for this commit)`;
   // That re-run is ours and under way: read as somebody else's, Notify paged on-call for a flake the re-run may fix.
   const result =

@@ -15,6 +15,8 @@ export interface GuardState {
   rerunsForCommit: number;
   /** The failed attempt is one our own automatic re-run started: re-runs are never chained. */
   ownRerun: boolean;
+  /** The failed attempt is a person's re-run, found started when the guard meant to re-run: the re-run it wanted. */
+  rerunByPersonInstead?: boolean;
 }
 
 export interface PlanInput {
@@ -134,8 +136,9 @@ function blockedBy(action: AutomaticAction, input: PlanInput, fromAnalysis: bool
   if (action === 'rerun_failed_jobs' && !input.capabilities.rerun) {
     return { reason: 'this check comes from another CI system: re-run it there', to: fallbackFor(input) };
   }
-  if (action === 'rerun_failed_jobs' && guards.ownRerun) {
-    return { reason: 'it failed again after our automatic re-run: the failure repeats, a human should look', to: 'escalate' };
+  if (action === 'rerun_failed_jobs' && (guards.ownRerun || guards.rerunByPersonInstead)) {
+    const after = guards.ownRerun ? 'our automatic re-run' : 'the re-run a person started as the guard meant to';
+    return { reason: `it failed again after ${after}: the failure repeats, a human should look`, to: 'escalate' };
   }
   if (action !== 'run_runbook' && !input.capabilities.github) return { reason: `${action} needs GitHub credentials, none configured`, to: fallbackFor(input) };
   if (action === 'open_fix_pr' && input.untrustedHead) {

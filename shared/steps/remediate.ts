@@ -1,7 +1,7 @@
 import { METRIC } from '../adapters/metric-names.js';
 import { type AnalysisSummary, type Incident, type StoredPlan, fromUntrustedHead } from '../domain/incident.js';
 import { githubIncidentId } from '../domain/trigger.js';
-import { commitToCommentOn } from '../domain/handoff.js';
+import { commitToCommentOn, rerunFoundStarted } from '../domain/handoff.js';
 import { NotFoundError, WriteBudgetExhaustedError, errorMessage } from '../errors.js';
 import { planWriteWait } from '../domain/write-wait.js';
 import { applyPlan, failedOutcome, outcomeWithoutEffects, recordDecision } from '../remediation/apply.js';
@@ -50,14 +50,18 @@ async function startedByUs(
   }
 }
 
+/** The incident of the attempt before this one, the attempt a re-run retried. */
+async function previousAttempt(incident: Incident, deps: RemediateDeps): Promise<Incident | null> {
+  if (!incident.repositoryId || !incident.runId || !incident.runAttempt || incident.runAttempt <= 1) return null;
+  return deps.incidents.get(githubIncidentId(incident.repositoryId, incident.runId, incident.runAttempt - 1));
+}
+
 /** Notes on the attempt our re-run retried that the re-run failed too, so its record tells the whole story. */
 async function noteFailedRerun(incident: Incident, deps: RemediateDeps): Promise<void> {
-  if (!incident.repositoryId || !incident.runId || !incident.runAttempt || incident.runAttempt <= 1) return;
-  const previousId = githubIncidentId(incident.repositoryId, incident.runId, incident.runAttempt - 1);
-  const previous = await deps.incidents.get(previousId);
+  const previous = await previousAttempt(incident, deps);
   // A retried step must not repeat the note.
   if (!previous || previous.history.some((entry) => entry.event === 'rerun_failed' && entry.detail?.includes(incident.id))) return;
-  await deps.incidents.update(previousId, {}, {
+  await deps.incidents.update(previous.id, {}, {
     history: [{ at: deps.clock().toISOString(), event: 'rerun_failed', detail: `the automatic re-run failed again (incident ${incident.id})` }],
   });
 }
@@ -215,6 +219,8 @@ export async function remediateStep(input: unknown, deps: RemediateDeps): Promis
     await noteFailedRerun(incident, deps);
     await recordActionOutcome(deps.remediation.guards, incident, false, `rerun-failed:${incident.id}`);
   }
+  // Not ours, and counted nowhere, but the re-run the guard wanted: one more would chain re-runs as ours would.
+  const rerunByPersonInstead = wantsRerun && laterAttempt && !ownRerun && rerunFoundStarted((await previousAttempt(incident, deps))?.decision);
   // An earlier try of this step claimed the run's re-run (the state machine retried the step after GitHub's answer was
   // lost, or the local runtime resumed the execution after a crash) and may have started it. Planned again, with an
   // analysis or counters that moved on since (this incident's own rate-limit slot among them), it was recorded as not
@@ -262,6 +268,7 @@ export async function remediateStep(input: unknown, deps: RemediateDeps): Promis
       // A retry of this step after its claim was written must not see its own claim as someone else's re-run.
       rerunsForCommit: ledger.count - (ledger.claimedByIncident ? 1 : 0),
       ownRerun,
+      rerunByPersonInstead,
     },
     capabilities: { github: github !== null, pullRequest: incident.pullRequest !== null, commit: commitToCommentOn(incident) !== null, rerun: rerunKey !== null, runbook },
     // Deny by default: only a commit known to live in this repository is acted on automatically.

@@ -4,9 +4,10 @@
  * One item per key holds the set of incidents that claimed a re-run and the run attempts those re-runs created
  * ({@link claimCapped}: a new incident gets a slot only while fewer than `max` are taken, and an incident that
  * already holds one, a Step Functions retry of the same step, gets it again without counting twice). Recording the attempt our re-run will create (`<run>#<attempt + 1>`) lets the failure of that
- * attempt be recognised as our own re-run's, whoever GitHub names as the actor.
+ * attempt be recognised as our own re-run's, whoever GitHub names as the actor. A claim whose re-run was never
+ * requested (a person's re-run was found under way) is released, slot and attempt: that attempt is not ours.
  */
-import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { RerunKey, RerunLedger } from '../ports.js';
 import { claimCapped, claimCount } from './capped-claims.js';
 
@@ -39,6 +40,18 @@ export function createDynamoRerunLedger(options: {
         alsoAdd: { attempts: `${claim.runId}#${claim.nextAttempt}` },
       });
       return { granted, count, claimedBefore };
+    },
+
+    async release(key, claim) {
+      await options.client.send(
+        new UpdateCommand({
+          TableName: options.tableName,
+          Key: rerunLedgerKey(key),
+          UpdateExpression: 'DELETE #claims :incident, #attempts :attempt',
+          ExpressionAttributeNames: { '#claims': 'claims', '#attempts': 'attempts' },
+          ExpressionAttributeValues: { ':incident': new Set([claim.incidentId]), ':attempt': new Set([`${claim.runId}#${claim.nextAttempt}`]) },
+        }),
+      );
     },
 
     async lookup(key, run) {

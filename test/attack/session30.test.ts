@@ -337,7 +337,7 @@ describe('a person re-runs a failed push before the guard does', () => {
   // (`onRemediationFailed`: the knowledge entry's re-run failures, the circuit breaker's failed actions and the
   // commit's re-run budget all count a re-run the guard never made). Correct: a re-run the guard did not request is
   // not recorded as its own: attempt 2 is a person's re-run (ownRerun false), and attempt 1 gets no re-run outcome.
-  it.fails('does not take a person’s re-run, found under way when the guard wanted to re-run, for its own', async () => {
+  it('does not take a person’s re-run, found under way when the guard wanted to re-run, for its own', async () => {
     const harness = await startAgainstFakeGitHub(runtimes, [31_400]);
     // The network flake the guard re-runs; the person's re-run (attempt 2) is already under way on GitHub.
     harness.github.runs.set(31_400, { status: 'in_progress', run_attempt: 2 });

@@ -176,6 +176,10 @@ export function createMemoryRerunLedger(): RerunLedger & { items: Map<string, { 
       }
       return { granted, count: item.claims.size, claimedBefore: granted && held };
     },
+    async release(key, claim) {
+      items.get(keyOf(key))?.claims.delete(claim.incidentId);
+      items.get(keyOf(key))?.attempts.delete(`${claim.runId}#${claim.nextAttempt}`);
+    },
     async lookup(key, run) {
       const item = items.get(keyOf(key));
       return {

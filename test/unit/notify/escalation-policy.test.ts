@@ -256,6 +256,7 @@ describe('notifyStep: whose re-run failed', () => {
     let lookups = 0;
     const port: RerunLedger = {
       claim: (key, claim) => ledger.claim(key, claim),
+      release: (key, claim) => ledger.release(key, claim),
       lookup: (key, run) => {
         lookups += 1;
         return ledger.lookup(key, run);

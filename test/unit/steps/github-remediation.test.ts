@@ -47,6 +47,18 @@ async function seedAnalyzed(deps: ReturnType<typeof stepDeps>['deps'], trigger: 
   );
 }
 
+/** Attempt 1 remediated, and its attempt 2 failed, re-run by the person GitHub names as its actor. */
+async function remediatedThenRerunByPerson(deps: ReturnType<typeof stepDeps>['deps']) {
+  const first = runTrigger();
+  await seedAnalyzed(deps, first);
+  await remediateStep({ trigger: first }, deps);
+  const second = runTrigger('workflow_run-rerun-failure', (b) => {
+    b.workflow_run.triggering_actor = { login: 'dana-dev', type: 'User' };
+  });
+  await seedAnalyzed(deps, second);
+  return { first, second };
+}
+
 function reruns(github: ReturnType<typeof createFakeGitHub>) {
   return github.calls.filter((c) => c.method === 'rerunFailedJobs');
 }
@@ -98,6 +110,7 @@ describe('remediateStep: automatic re-runs', () => {
     const counted: RerunLedger = {
       lookup: async (...args) => { calls.push('lookup'); return ledger.lookup(...args); },
       claim: async (...args) => { calls.push('claim'); return ledger.claim(...args); },
+      release: async (...args) => { calls.push('release'); return ledger.release(...args); },
     };
     const { deps } = stepDeps({ github: github.port, reruns: counted });
     const trigger = runTrigger();
@@ -190,17 +203,48 @@ describe('remediateStep: automatic re-runs', () => {
     expect(guards.outcomes).toEqual(outcomes);
   });
 
+  describe('a re-run a person started before the guard asked for its own', () => {
+    /** Attempt 1 remediated while GitHub's run is already past it, and the person's attempt 2 that failed too. */
+    async function personRerunFailed() {
+      const github = createFakeGitHub();
+      const guards = createMemoryGuardStore();
+      const { deps } = stepDeps({ github: github.port, reruns: createMemoryRerunLedger(), remediation: remediationDeps({ guards }) });
+      // A person re-ran attempt 1 while it was analysed: GitHub's run is past it when the guard asks.
+      const rerun = github.port.rerunFailedJobs;
+      github.port.rerunFailedJobs = async (repo, runId, options) => (options?.expectedAttempt === 1 ? 'already_rerun' : rerun(repo, runId, options));
+      return { github, guards, deps, ...(await remediatedThenRerunByPerson(deps)) };
+    }
+    const ledgerKey = (trigger: GithubTrigger) => ({ repositoryId: trigger.repository.id, workflowId: trigger.workflowRun.workflowId as number, headSha: trigger.workflowRun.headSha });
+
+    it('gives the claim back: the commit has its automatic re-run still, and the person’s attempt is not taken for ours', async () => {
+      const { deps, first, second } = await personRerunFailed();
+
+      const ledger = await deps.reruns.lookup(ledgerKey(first), { runId: second.workflowRun.id, attempt: 2, incidentId: second.incidentId });
+
+      expect((await deps.incidents.get(first.incidentId))?.decision?.result).toMatch(/already re-run past attempt 1/);
+      expect(ledger).toEqual({ count: 0, ownAttempt: false, claimedByIncident: false });
+    });
+
+    it('does not re-run the person’s failed re-run, nor count it as a failed action of its own', async () => {
+      const { github, guards, deps, first, second } = await personRerunFailed();
+
+      const result = await remediateStep({ trigger: second }, deps);
+
+      expect(result.action).toBe('escalate');
+      expect(reruns(github)).toEqual([]);
+      const incident = await deps.incidents.get(second.incidentId);
+      expect(incident?.ownRerun).toBe(false);
+      expect(incident?.decision?.reason).toMatch(/failed again after the re-run a person started/);
+      expect(guards.outcomes).toEqual([]);
+      expect((await deps.incidents.get(first.incidentId))?.history.map((entry) => entry.event)).not.toContain('rerun_failed');
+    });
+  });
+
   it('recognises its own re-run from the ledger even when GitHub names a person as the actor', async () => {
     // Prepare
     const github = createFakeGitHub();
     const { deps } = stepDeps({ github: github.port });
-    const first = runTrigger();
-    await seedAnalyzed(deps, first);
-    await remediateStep({ trigger: first }, deps);
-    const second = runTrigger('workflow_run-rerun-failure', (b) => {
-      b.workflow_run.triggering_actor = { login: 'dana-dev', type: 'User' };
-    });
-    await seedAnalyzed(deps, second);
+    const { second } = await remediatedThenRerunByPerson(deps);
 
     // Act
     const result = await remediateStep({ trigger: second }, deps);
@@ -242,6 +286,7 @@ describe('remediateStep: automatic re-runs', () => {
       async claim() {
         return { granted: false, count: 1, claimedBefore: false };
       },
+      async release() {},
     };
     const { deps } = stepDeps({ github: github.port, reruns: racing });
     const trigger = runTrigger();

@@ -187,6 +187,20 @@ describe('re-run ledger (DynamoDB)', () => {
     });
   });
 
+  it("gives back a claim whose re-run was never requested, and keeps the other incidents' claims and attempts", async () => {
+    // Prepare: two incidents of the commit claimed a re-run (cap 2).
+    const own = { ...key, headSha: 'beef000000005' };
+    await ledger().claim(own, { incidentId: 'gh-1-500-1', runId: 500, nextAttempt: 2, max: 2 });
+    await ledger().claim(own, { incidentId: 'gh-1-501-1', runId: 501, nextAttempt: 2, max: 2 });
+
+    // Act
+    await ledger().release(own, { incidentId: 'gh-1-500-1', runId: 500, nextAttempt: 2 });
+
+    // Assert
+    expect(await ledger().lookup(own, { runId: 500, attempt: 2, incidentId: 'gh-1-500-1' })).toEqual({ count: 1, ownAttempt: false, claimedByIncident: false });
+    expect(await ledger().lookup(own, { runId: 501, attempt: 2, incidentId: 'gh-1-501-1' })).toEqual({ count: 1, ownAttempt: true, claimedByIncident: true });
+  });
+
   it('grants nothing when automatic re-runs are off', async () => {
     // Act
     const result = await ledger().claim({ ...key, headSha: 'beef000000004' }, { incidentId: 'gh-1-400-1', runId: 400, nextAttempt: 2, max: 0 });
