@@ -548,9 +548,12 @@ function stageBasics(config: Config, logger: StepLogger) {
 }
 
 export async function createClassifyDeps(config: Config, logger: StepLogger): Promise<ClassifyDeps> {
-  const basics = stageBasics(config, logger);
+  const clock = () => new Date();
   return {
-    ...basics,
+    config,
+    clock,
+    logger,
+    incidents: createIncidentRecordsOf(config, clock),
     github: await createGitHub(config),
     learning: { baselines: createBaselineStore({ client: documentClientFor(config), tableName: config.BASELINES_TABLE }) },
     metrics: createMetrics(config),

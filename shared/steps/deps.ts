@@ -83,7 +83,9 @@ export const silentLogger: StepLogger = { info() {}, warn() {}, error() {} };
  * Classify reads and records baselines only (green-run templates, flaky evidence): its Lambda carries no knowledge
  * lookup, experiments or injection detector.
  */
-export type ClassifyDeps = Pick<StepDeps, 'config' | 'incidents' | 'github' | 'clock' | 'logger' | 'metrics' | 'signal'> & {
+export type ClassifyDeps = Pick<StepDeps, 'config' | 'github' | 'clock' | 'logger' | 'metrics' | 'signal'> & {
+  /** Its own incident by id (and an alarm's OK mark): classify lists none, so its Lambda carries no index queries. */
+  incidents: IncidentRecords;
   learning?: Pick<Learning, 'baselines'>;
 };
 export type KnowledgeLookupDeps = Pick<StepDeps, 'incidents' | 'clock' | 'logger' | 'learning'>;

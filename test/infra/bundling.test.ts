@@ -100,11 +100,11 @@ describe.skipIf(!handlersExist)('real bundling', () => {
     expect(inputs).toContain('shared/github/clients.ts');
   });
 
-  it('remediate carries none of the incident store’s index queries: it reads and updates its incident by id', () => {
+  it.each(['remediate', 'classify'] as const)('%s carries none of the incident store’s index queries: it reads and updates its incident by id', (name) => {
     // The month index's key conditions of listUnfinished and search (shared/stores/incident-store.ts), nowhere else.
-    expect(readFileSync(bundleOf('remediate').path, 'utf8').includes('#month = :month')).toBe(false);
+    expect(readFileSync(bundleOf(name).path, 'utf8').includes('#month = :month')).toBe(false);
     // Sanity: its store is in the bundle.
-    expect(inputsOf('remediate')).toContain('shared/stores/incident-store.ts');
+    expect(inputsOf(name)).toContain('shared/stores/incident-store.ts');
   });
 
   /**
