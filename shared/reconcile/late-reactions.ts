@@ -83,7 +83,9 @@ async function afterFailure(entry: ListedReactionRead, progress: ReadProgress | 
   }
   result.failed.push(incidentId);
   deps.logger.warn('late read of reactions failed; it is tried again later', { incidentId, failures, retryAt: retryAt.toISOString(), error: errorMessage(error) });
-  await deps.reactionReads.retry(entry, retryAt, progress);
+  // The pages read are kept; the permissions asked are not: the retry may come hours later, and a voter whose write
+  // access was taken away since must not be counted by the role they had.
+  await deps.reactionReads.retry(entry, retryAt, progress && { ...progress, permissions: [] });
 }
 
 export async function readLateReactions(deps: LateReactionDeps, options: LateReactionOptions): Promise<LateReactionResult> {

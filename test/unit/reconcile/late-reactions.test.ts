@@ -169,6 +169,23 @@ describe('late reads of reactions: bounded per run', () => {
   });
 });
 
+describe('late reads of reactions: a read tried again after a failure', () => {
+  it('asks the voters\' permissions again: a role read hours before may have been taken away since', async () => {
+    // Prepare: maya's 👍 is read and her permission asked, then counting her vote fails
+    const { deps, reads } = await threeDue();
+    const failingVotes = { ...recordingVotes(), onFeedback: async () => Promise.reject(new Error('the votes table refused the write')) };
+
+    // Act
+    const result = await readLateReactions({ ...deps, votes: failingVotes }, { maxPerRun: 1, maxCallsPerRun: 50, lookbackHours: 48 });
+
+    // Assert: tried again later, with no permission kept for that later read
+    expect(result.failed).toEqual(['i-1']);
+    const [retried] = (await reads.due(new Date(NOW.getTime() + 86_400_000), { limit: 10, lookbackHours: 48 })).filter((entry) => entry.incidentId === 'i-1');
+    expect(retried?.failures).toBe(1);
+    expect((retried?.progress as { permissions?: unknown[] } | null)?.permissions ?? []).toEqual([]);
+  });
+});
+
 describe('late reads of reactions: the run\'s GitHub calls are the pages it reads', () => {
   let fake: FakeGitHub;
   eachTestWithFakeGitHub((started) => {
