@@ -1,8 +1,8 @@
 /**
  * A time-bucketed index of work due at a time, kept in a table that has no secondary index for it: an entry
  * `<prefix><day it is due>` / `<due time>#<id>`, which the reconciler queries for the days of its look-back (entries due
- * by now, oldest first). The escalation ledger's digests, the late reads of reactions and the pending vote changes
- * use it.
+ * by now, oldest first). The escalation ledger's digests, the late reads of reactions, the pending vote changes
+ * and the recovery comments the write budget refused use it.
  *
  * Read oldest first and bounded per run, an entry whose work fails every time would stay at the head and, with as
  * many others, hold back every entry behind it: a caller that failed on one moves it later ({@link DueIndex.move}),
@@ -101,4 +101,32 @@ export function storedDueKey(item: Record<string, unknown>): DueKey {
   const sk = String(item.sk);
   const at = sk.indexOf('#');
   return { dueAt: sk.slice(0, at), id: sk.slice(at + 1) };
+}
+
+/** One incident's work due at a time: the late read of its reactions, its recovery comment the write budget refused. */
+export interface IncidentDue {
+  incidentId: string;
+  dueAt: string;
+}
+
+/** Due entries of one kind of incident work (one prefix of the index). */
+export interface IncidentDueList {
+  /** Due at `dueAt`; scheduling the same incident and time again adds nothing. */
+  schedule(entry: IncidentDue): Promise<void>;
+  /** The entries due by `now` within the look-back, oldest first, at most `limit`. */
+  due(now: Date, options: { limit: number; lookbackHours: number }): Promise<IncidentDue[]>;
+  /** Done, or nothing left to do: the entry goes. */
+  done(entry: IncidentDue): Promise<void>;
+}
+
+export function createIncidentDueList(options: { client: DynamoDBDocumentClient; tableName: string; prefix: string; ttlSeconds: number }): IncidentDueList {
+  const index = createDueIndex(options);
+  const keyOf = (entry: IncidentDue) => ({ id: entry.incidentId, dueAt: entry.dueAt });
+  return {
+    schedule: (entry) => index.put(keyOf(entry), { incidentId: entry.incidentId }, options.ttlSeconds),
+    async due(now, limits) {
+      return (await index.due(now, limits)).map((item) => ({ incidentId: String(item.incidentId), dueAt: String(item.dueAt) }));
+    },
+    done: (entry) => index.drop(keyOf(entry)),
+  };
 }

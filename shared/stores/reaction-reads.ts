@@ -7,16 +7,13 @@
  * its run's GitHub calls did not cover keeps what it read on its entry, and one that failed moves later.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { type DueKey, createDueIndex, storedDueKey } from './due-index.js';
+import { type DueKey, type IncidentDue, createDueIndex, storedDueKey } from './due-index.js';
 
 /** An entry nobody read (the reconciler was off for longer than its look-back) expires a week after it was due. */
 const DUE_TTL_SECONDS = 7 * 86_400;
 
-export interface ReactionReadDue {
-  incidentId: string;
-  /** When the unit's outcome became final (its deadline). */
-  dueAt: string;
-}
+/** `dueAt`: when the unit's outcome became final (its deadline). */
+export type ReactionReadDue = IncidentDue;
 
 /** A due read as {@link ReactionReads.due} lists it. */
 export interface ListedReactionRead extends ReactionReadDue {
