@@ -1,13 +1,13 @@
 import { METRIC } from '../adapters/metric-names.js';
 import { alarmOkLeavesOpen, stateChangedAtOf } from '../domain/alarm-incident.js';
-import type { Incident } from '../domain/incident.js';
+import type { Incident, NotificationRecord } from '../domain/incident.js';
 import { greenRunLeavesOpen, secondsToRecovery, workflowRecoveryMessageSchema } from '../domain/recovery.js';
 import { type AlarmEvent, alarmArnOf, alarmEventSchema, alarmScope } from '../domain/trigger.js';
 import { ValidationError, errorMessage } from '../errors.js';
 import { firstIssue } from '../validation.js';
 import { collectReactionFeedback } from '../knowledge/reactions.js';
-import { COMMENT_MARKER } from '../notify/comment.js';
-import { pullRequestComment } from '../notify/pull-request.js';
+import { writeRecoveryComment } from '../notify/recovery-comment.js';
+import type { GitHubPort } from '../ports.js';
 import { type GuardStore, recordActionOutcome } from '../remediation/guard-store.js';
 import type { StepDeps } from './deps.js';
 
@@ -21,6 +21,13 @@ export interface RecoveryResult {
 type OutcomeDeps = Pick<StepDeps, 'incidents' | 'clock' | 'github' | 'logger'> &
   Partial<Pick<StepDeps, 'learning' | 'metrics'>> & { guards?: GuardStore };
 
+/**
+ * Resolves the incident and does what follows a recovery: the circuit breaker's outcome, learning's, the reactions on
+ * the PR comment and the comment's rewrite. The follow-ups come first and `resolved` is written last: the recovery is
+ * delivered at least once, and its redelivery finds only open incidents, so a crash before the write leaves the
+ * incident open for the redelivery to do them all again (each is idempotent or claimed once per incident), while a
+ * crash after it has nothing left undone.
+ */
 async function resolveIncident(
   incident: Incident,
   resolvedBy: string,
@@ -30,42 +37,45 @@ async function resolveIncident(
   options: { updateComment?: boolean } = {},
 ) {
   const seconds = secondsToRecovery(incident, at);
-  const updated = await deps.incidents.update(
-    incident.id,
-    { ...extra, status: 'resolved', resolvedAt: at.toISOString(), timeToRecoverySeconds: seconds, resolvedBy },
-    { history: [{ at: at.toISOString(), event: 'resolved', detail: resolvedBy }] },
-  );
-  if (incident.status !== 'resolved') deps.metrics?.measure(METRIC.timeToRecovery, 'Seconds', seconds, { source: incident.source });
+  const resolution = { ...extra, status: 'resolved' as const, resolvedAt: at.toISOString(), timeToRecoverySeconds: seconds, resolvedBy };
+  // The incident as the write below leaves it: what the follow-ups count and what the comment says.
+  const resolved: Incident = { ...incident, ...resolution };
   // The circuit breaker counts automatic actions that led to recovery (runbooks are counted when they finish), not
   // on a run any outsider can cause again and again: they would hold it closed for the repository's own failures.
-  const action = updated.decision?.applied ? updated.decision.action : null;
+  const action = resolved.decision?.applied ? resolved.decision.action : null;
   if (deps.guards && (action === 'rerun_failed_jobs' || action === 'open_fix_pr')) {
-    await recordActionOutcome(deps.guards, updated, true, `recovered:${updated.id}`).catch((error: unknown) => {
-      deps.logger.warn('could not record the action outcome for the circuit breaker', { incidentId: updated.id, error: errorMessage(error) });
+    await recordActionOutcome(deps.guards, resolved, true, `recovered:${resolved.id}`).catch((error: unknown) => {
+      deps.logger.warn('could not record the action outcome for the circuit breaker', { incidentId: resolved.id, error: errorMessage(error) });
     });
   }
   if (deps.learning) {
     // Knowledge, experiment and metrics counters; claimed once per incident, so a redelivery counts nothing twice.
-    await deps.learning.onResolved(updated).catch((error: unknown) => {
-      deps.logger.warn('could not record the outcome for learning', { incidentId: updated.id, error: errorMessage(error) });
+    await deps.learning.onResolved(resolved).catch((error: unknown) => {
+      deps.logger.warn('could not record the outcome for learning', { incidentId: resolved.id, error: errorMessage(error) });
     });
   }
-  const github = deps.github.forInstallation(updated.installationId);
+  const github = deps.github.forInstallation(resolved.installationId);
   // Reactions left on the comment while the incident was open are feedback on it.
-  await collectReactionFeedback(updated, github, deps);
-  if ((options.updateComment ?? true) && updated.source === 'github' && updated.pullRequest && updated.repository && github) {
-    const [owner, repo] = updated.repository.split('/') as [string, string];
-    try {
-      const result = await github.upsertComment({ owner, repo }, updated.pullRequest, COMMENT_MARKER, await pullRequestComment(updated, deps.incidents, deps.logger));
-      await deps.incidents.update(updated.id, {}, {
-        notifications: [{ channel: 'github_comment', target: `${updated.repository}#${updated.pullRequest}`, outcome: result.outcome, detail: 'recovery', at: at.toISOString(), commentId: result.commentId }],
-      });
-    } catch (error) {
-      // The recovery itself is recorded; a stale comment is not worth failing the webhook for.
-      deps.logger.warn('could not update the PR comment after recovery', { error: errorMessage(error) });
-    }
-  }
+  await collectReactionFeedback(resolved, github, deps);
+  const comment = (options.updateComment ?? true) && github ? await rewriteComment(resolved, github, at, deps) : {};
+  const updated = await deps.incidents.update(incident.id, resolution, {
+    history: [{ at: at.toISOString(), event: 'resolved', detail: resolvedBy }],
+    ...(comment.notification ? { notifications: [comment.notification] } : {}),
+  });
+  if (incident.status !== 'resolved') deps.metrics?.measure(METRIC.timeToRecovery, 'Seconds', seconds, { source: incident.source });
   return updated;
+}
+
+/** The recovery's rewrite of the PR comment: the notification recording it, or nothing when it failed (logged). */
+async function rewriteComment(resolved: Incident, github: GitHubPort, at: Date, deps: OutcomeDeps): Promise<{ notification?: NotificationRecord }> {
+  try {
+    const notification = await writeRecoveryComment(resolved, github, at, deps);
+    return notification ? { notification } : {};
+  } catch (error) {
+    // The recovery itself is recorded; a stale comment is not worth failing the webhook for.
+    deps.logger.warn('could not update the PR comment after recovery', { incidentId: resolved.id, error: errorMessage(error) });
+    return {};
+  }
 }
 
 export interface WorkflowRecovery {
@@ -116,7 +126,8 @@ export async function recordWorkflowRecovery(recovery: WorkflowRecovery, deps: O
 /**
  * A green run queued by ingest (shared/domain/recovery.ts), delivered by Lambda's asynchronous invocation or the
  * local store queue: at least once, so recording it twice must change nothing, and it does not (a resolved
- * incident is not open any more, and the learning counters are claimed once per incident).
+ * incident is not open any more, and the learning counters are claimed once per incident). A delivery cut short
+ * leaves whatever it had not finished open for the next one (see resolveIncident).
  */
 export async function recordQueuedRecovery(message: unknown, deps: OutcomeDeps): Promise<RecoveryResult> {
   const parsed = workflowRecoveryMessageSchema.safeParse(message);
