@@ -1176,11 +1176,11 @@ export class PipelineGuardStack extends Stack {
     // It also sends the digests of escalation windows that have ended (shared/reconcile/digests.ts): it publishes to
     // the escalation topic like notify, and deletes the due entries it has dealt with. And it reads the 👍/👎 on the
     // guard's comments of experiment units that became final since the guard last read them
-    // (shared/reconcile/late-reactions.ts): GitHub read-only, and the votes move the experiment's and the
-    // repository's counters as a vote by command does.
+    // (shared/reconcile/late-reactions.ts): the votes move the experiment's and the repository's counters as a
+    // vote by command does. And it posts the recovery comments a spent write budget refused (shared/reconcile/recovery-comments.ts).
     const reconciler = fn('Reconcile', {
       name: 'reconcile',
-      description: 'Re-drives unfinished incidents whose execution is not running; sends digests of ended escalation windows; reads late reactions; finishes vote changes a crash left pending (bounded per run)',
+      description: 'Re-drives unfinished incidents whose execution is not running; sends digests of ended escalation windows; reads late reactions; finishes vote changes a crash left pending; posts deferred recovery comments (bounded per run)',
       timeout: Duration.seconds(60),
       environment: {
         RECONCILE_AFTER_MINUTES: '10',
@@ -1194,8 +1194,10 @@ export class PipelineGuardStack extends Stack {
         ESCALATION_TOPIC_ARN: topic.topicArn,
         // Its pages about incidents the pipeline could not finish are grouped by the policy's escalation rules.
         ...(settings.policyJson ? { POLICY_JSON: settings.policyJson } : {}),
-        // It only reads from GitHub (reactions, permissions): the credential, but not the write budget's settings.
-        ...githubEndpoint,
+        // It reads from GitHub (reactions, permissions) and posts the recovery comments the write budget refused
+        // (shared/reconcile/recovery-comments.ts): the budget's settings too, shared with every other writer.
+        ...github,
+        ...botLogin,
       },
     })
       .useTable(incidents, 'readWriteDelete')

@@ -1,6 +1,7 @@
 /**
  * The pull request comment of a recovery: the guard's one comment on the pull request, rewritten to say the failure
- * is fixed. Written by the outcome recorder when it records the green run (shared/steps/record-outcome.ts).
+ * is fixed. Written by the outcome recorder when it records the green run (shared/steps/record-outcome.ts), or by the
+ * reconciler when the GitHub write budget refused it then (shared/reconcile/recovery-comments.ts).
  */
 import type { Incident, NotificationRecord } from '../domain/incident.js';
 import type { GitHubPort, StepLogger } from '../ports.js';
@@ -14,6 +15,11 @@ export const RECOVERY_COMMENT_DETAIL = 'recovery';
 /** Whether a recovery rewrites a comment for the incident: a GitHub failure on a pull request. */
 export function hasRecoveryComment(incident: Incident): boolean {
   return incident.source === 'github' && Boolean(incident.pullRequest) && Boolean(incident.repository);
+}
+
+/** Whether the incident's recovery comment was written already (by its recovery, a redelivery or the reconciler). */
+export function recoveryCommentWritten(incident: Incident): boolean {
+  return incident.notifications.some((n) => n.channel === 'github_comment' && n.detail === RECOVERY_COMMENT_DETAIL && n.outcome !== 'failed');
 }
 
 /**

@@ -20,6 +20,7 @@ import type { Clock, EscalationLedger, EscalationPublisher, Metrics, WorkflowSta
 import { type DigestDeps, type DigestResult, sendDueDigests } from './digests.js';
 import { type LateReactionDeps, type LateReactionResult, readLateReactions } from './late-reactions.js';
 import { type PendingVoteResult, finishPendingVotes } from './pending-votes.js';
+import { type RecoveryCommentDeps, type RecoveryCommentResult, postDeferredRecoveryComments } from './recovery-comments.js';
 import type { StepLogger } from '../ports.js';
 import type { IncidentStore } from '../stores/incident-store.js';
 
@@ -336,15 +337,21 @@ export interface ScheduledRunOptions extends ReconcileOptions {
   maxPendingVotesPerRun: number;
 }
 
-export type ScheduledRunResult = ReconcileResult & { digests: DigestResult; reactions: LateReactionResult; pendingVotes: PendingVoteResult };
+export type ScheduledRunResult = ReconcileResult & {
+  digests: DigestResult;
+  reactions: LateReactionResult;
+  pendingVotes: PendingVoteResult;
+  recoveryComments: RecoveryCommentResult;
+};
 
 /**
  * One scheduled reconciler run (the Lambda on its EventBridge schedule, the local runtime on its timer): re-drive
  * unfinished incidents, send the digests of escalation windows that have ended, read the reactions of experiment
- * units that became final since the guard last read them, then finish the vote changes a crash left pending.
+ * units that became final since the guard last read them, finish the vote changes a crash left pending, then post the
+ * recovery comments the write budget refused (as many as it re-drives at most).
  */
 export async function scheduledReconcilerRun(
-  deps: RedriveDeps & DigestDeps & ExhaustedEscalationDeps & LateReactionDeps,
+  deps: RedriveDeps & DigestDeps & ExhaustedEscalationDeps & LateReactionDeps & RecoveryCommentDeps,
   options: ScheduledRunOptions,
 ): Promise<ScheduledRunResult> {
   const redriven = await reconcile(deps, options);
@@ -355,7 +362,8 @@ export async function scheduledReconcilerRun(
     lookbackHours: options.lookbackHours,
   });
   const pendingVotes = await finishPendingVotes(deps, { maxPerRun: options.maxPendingVotesPerRun, afterMinutes: options.afterMinutes, lookbackHours: options.lookbackHours });
-  return { ...redriven, digests, reactions, pendingVotes };
+  const recoveryComments = await postDeferredRecoveryComments(deps, { maxPerRun: options.maxPerRun, afterMinutes: options.afterMinutes, lookbackHours: options.lookbackHours });
+  return { ...redriven, digests, reactions, pendingVotes, recoveryComments };
 }
 
 /**

@@ -31,7 +31,9 @@ import { parseRunbookMappings } from '../remediation/runbooks.js';
 import type { DigestDeps } from '../reconcile/digests.js';
 import type { ExhaustedEscalationDeps, RedriveDeps, ScheduledRunOptions } from '../reconcile/redrive.js';
 import type { LateReactionDeps } from '../reconcile/late-reactions.js';
+import type { RecoveryCommentDeps } from '../reconcile/recovery-comments.js';
 import { createReactionReads } from '../stores/reaction-reads.js';
+import { type DeferredRecoveryComments, createDeferredRecoveryComments } from '../stores/deferred-comments.js';
 import type {
   AnalyzeDeps,
   ClassifyDeps,
@@ -183,13 +185,13 @@ export async function createNonCommentingGitHub(config: Config): Promise<GitHubC
 }
 
 /**
- * Read-only GitHub access opened on first use and kept: one that failed to open (a credential not yet readable) is
+ * GitHub access opened on first use and kept: one that failed to open (a credential not yet readable) is
  * opened again by the next use, rather than failing the function from cold start.
  */
-function openedWhenNeeded(config: Config): () => Promise<GitHubClients> {
+function openedWhenNeeded(open: () => Promise<GitHubClients>): () => Promise<GitHubClients> {
   let opening: Promise<GitHubClients> | undefined;
   return () => {
-    opening ??= createGitHubReader(config).catch((error: unknown) => {
+    opening ??= open().catch((error: unknown) => {
       opening = undefined;
       throw error;
     });
@@ -392,10 +394,11 @@ export function createRedriveDeps(config: Config, logger: StepLogger): RedriveDe
  * A scheduled reconciler run's dependencies: re-drive, plus the digests of ended escalation windows, published
  * like escalations (topic, chat webhook; the outbox locally), grouped by the policy file's escalation rules, and the
  * late reads of reactions: GitHub read-only (opened on the first read a run makes, so a credential that cannot be read
- * leaves those reads for a later run, not the re-drives undone) and the votes they record.
+ * leaves those reads for a later run, not the re-drives undone) and the votes they record; and the recovery comments
+ * the write budget refused, written with GitHub's write access and its budget (opened likewise, on the first to write).
  */
-export function createReconcilerDeps(config: Config, logger: StepLogger): RedriveDeps & DigestDeps & ExhaustedEscalationDeps & LateReactionDeps {
-  const github = openedWhenNeeded(config);
+export function createReconcilerDeps(config: Config, logger: StepLogger): RedriveDeps & DigestDeps & ExhaustedEscalationDeps & LateReactionDeps & RecoveryCommentDeps {
+  const github = openedWhenNeeded(() => createGitHubReader(config));
   return {
     ...createRedriveDeps(config, logger),
     metrics: createMetrics(config),
@@ -406,6 +409,8 @@ export function createReconcilerDeps(config: Config, logger: StepLogger): Redriv
     reactionReads: createReactionReads({ client: documentClientFor(config), tableName: config.INCIDENTS_TABLE }),
     github,
     votes: createVoteDeps(config, logger),
+    deferredComments: createDeferredComments(config),
+    githubWriter: openedWhenNeeded(() => createGitHub(config)),
   };
 }
 
@@ -420,6 +425,11 @@ export function reconcilerOptions(config: Config): ScheduledRunOptions {
     maxReactionCallsPerRun: config.RECONCILE_MAX_REACTION_CALLS_PER_RUN,
     maxPendingVotesPerRun: config.RECONCILE_MAX_PENDING_VOTES_PER_RUN,
   };
+}
+
+/** Recovery comments the GitHub write budget refused, for the reconciler to post (in the incidents table). */
+export function createDeferredComments(config: Config): DeferredRecoveryComments {
+  return createDeferredRecoveryComments({ client: documentClientFor(config), tableName: config.INCIDENTS_TABLE });
 }
 
 export function createIncidents(config: Config, clock: () => Date = () => new Date()) {
@@ -477,7 +487,7 @@ export function createVoteDeps(config: Config, logger: StepLogger, clock: () => 
  */
 export function createGateDeps(config: Config, logger: StepLogger): GateDeps {
   const { baselines } = createLearningDeps(config, logger);
-  return { baselines, config, clock: () => new Date(), github: openedWhenNeeded(config), logger, metrics: createMetrics(config) };
+  return { baselines, config, clock: () => new Date(), github: openedWhenNeeded(() => createGitHubReader(config)), logger, metrics: createMetrics(config) };
 }
 
 /** Rate-limit and circuit-breaker counters (in the incidents table). */

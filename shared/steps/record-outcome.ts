@@ -1,14 +1,15 @@
 import { METRIC } from '../adapters/metric-names.js';
 import { alarmOkLeavesOpen, stateChangedAtOf } from '../domain/alarm-incident.js';
-import type { Incident, NotificationRecord } from '../domain/incident.js';
+import type { HistoryEntry, Incident, NotificationRecord } from '../domain/incident.js';
 import { greenRunLeavesOpen, secondsToRecovery, workflowRecoveryMessageSchema } from '../domain/recovery.js';
 import { type AlarmEvent, alarmArnOf, alarmEventSchema, alarmScope } from '../domain/trigger.js';
-import { ValidationError, errorMessage } from '../errors.js';
+import { RetryableError, ValidationError, errorMessage } from '../errors.js';
 import { firstIssue } from '../validation.js';
 import { collectReactionFeedback } from '../knowledge/reactions.js';
 import { writeRecoveryComment } from '../notify/recovery-comment.js';
 import type { GitHubPort } from '../ports.js';
 import { type GuardStore, recordActionOutcome } from '../remediation/guard-store.js';
+import type { DeferredRecoveryComments } from '../stores/deferred-comments.js';
 import type { StepDeps } from './deps.js';
 
 /** Open incidents resolved by one recovery event; bounded so a noisy scope cannot fan out without limit. */
@@ -19,14 +20,15 @@ export interface RecoveryResult {
 }
 
 type OutcomeDeps = Pick<StepDeps, 'incidents' | 'clock' | 'github' | 'logger'> &
-  Partial<Pick<StepDeps, 'learning' | 'metrics'>> & { guards?: GuardStore };
+  Partial<Pick<StepDeps, 'learning' | 'metrics'>> & { guards?: GuardStore; deferredComments?: DeferredRecoveryComments };
 
 /**
  * Resolves the incident and does what follows a recovery: the circuit breaker's outcome, learning's, the reactions on
  * the PR comment and the comment's rewrite. The follow-ups come first and `resolved` is written last: the recovery is
  * delivered at least once, and its redelivery finds only open incidents, so a crash before the write leaves the
  * incident open for the redelivery to do them all again (each is idempotent or claimed once per incident), while a
- * crash after it has nothing left undone.
+ * crash after it has nothing left undone. A comment the write budget refused (or GitHub put off) is scheduled for
+ * the reconciler before the write, so it is posted once there is room instead of dropped.
  */
 async function resolveIncident(
   incident: Incident,
@@ -59,20 +61,33 @@ async function resolveIncident(
   await collectReactionFeedback(resolved, github, deps);
   const comment = (options.updateComment ?? true) && github ? await rewriteComment(resolved, github, at, deps) : {};
   const updated = await deps.incidents.update(incident.id, resolution, {
-    history: [{ at: at.toISOString(), event: 'resolved', detail: resolvedBy }],
+    history: [{ at: at.toISOString(), event: 'resolved', detail: resolvedBy }, ...(comment.history ?? [])],
     ...(comment.notification ? { notifications: [comment.notification] } : {}),
   });
   if (incident.status !== 'resolved') deps.metrics?.measure(METRIC.timeToRecovery, 'Seconds', seconds, { source: incident.source });
   return updated;
 }
 
-/** The recovery's rewrite of the PR comment: the notification recording it, or nothing when it failed (logged). */
-async function rewriteComment(resolved: Incident, github: GitHubPort, at: Date, deps: OutcomeDeps): Promise<{ notification?: NotificationRecord }> {
+/**
+ * The recovery's rewrite of the PR comment: the notification recording it, or, when the write budget refused it or
+ * GitHub failed for now, the history entry saying it waits for the reconciler (scheduled here, before the incident
+ * is written resolved). Refused for good, it is logged: the recovery itself is recorded all the same.
+ */
+async function rewriteComment(
+  resolved: Incident,
+  github: GitHubPort,
+  at: Date,
+  deps: OutcomeDeps,
+): Promise<{ notification?: NotificationRecord; history?: HistoryEntry[] }> {
   try {
     const notification = await writeRecoveryComment(resolved, github, at, deps);
     return notification ? { notification } : {};
   } catch (error) {
-    // The recovery itself is recorded; a stale comment is not worth failing the webhook for.
+    if (error instanceof RetryableError && deps.deferredComments) {
+      const now = deps.clock().toISOString();
+      await deps.deferredComments.schedule({ incidentId: resolved.id, dueAt: now });
+      return { history: [{ at: now, event: 'recovery_comment_deferred', detail: `the PR comment waits for the reconciler: ${errorMessage(error).slice(0, 300)}` }] };
+    }
     deps.logger.warn('could not update the PR comment after recovery', { incidentId: resolved.id, error: errorMessage(error) });
     return {};
   }

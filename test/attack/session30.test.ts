@@ -210,7 +210,7 @@ describe('a green run while the GitHub write budget is spent', () => {
   // comment waits for room and is posted later; the recovery's is dropped): the PR keeps its ❌ comment for good.
   // Correct: the recovery's comment waits for the budget as the failure's comment does (deferred, not dropped), so
   // the PR says "Fixed in run …" once there is room.
-  it.fails('updates the PR comment to "Fixed" once the budget has room again, after a green run the budget refused', async () => {
+  it('updates the PR comment to "Fixed" once the budget has room again, after a green run the budget refused', async () => {
     const github = await FakeGitHub.start();
     github.login = BOT_LOGIN;
     const log = await readFile(join(EVENTS_DIR, 'logs', 'github-actions-jest-failure.log'), 'utf8');

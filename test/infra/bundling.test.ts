@@ -113,8 +113,9 @@ describe.skipIf(!handlersExist)('real bundling', () => {
    */
   it.each(FUNCTION_NAMES)('%s: carries the download-and-run patterns only if its comments warn with them', (name) => {
     // `urlretrieve` is named only by those patterns (DOWNLOADS in shared/analysis/dangerous-code.ts), and only
-    // `downloadsAndRuns` reads them: the approval request that notify and record-outcome write.
-    expect(readFileSync(bundleOf(name).path, 'utf8').includes('urlretrieve')).toBe(name === 'notify' || name === 'record-outcome');
+    // `downloadsAndRuns` reads them: the pull request comment that notify and record-outcome write, and the reconciler
+    // when it posts a recovery comment the write budget had refused.
+    expect(readFileSync(bundleOf(name).path, 'utf8').includes('urlretrieve')).toBe(['notify', 'record-outcome', 'reconcile'].includes(name));
   });
 
   it.each(FUNCTION_NAMES)('%s: carries no table definitions, which only the stack and the local store read', (name) => {

@@ -74,9 +74,11 @@ const ENVIRONMENT: Record<FunctionName, string[]> = {
     'RECONCILE_MAX_REACTION_READS_PER_RUN',
     'RECONCILE_MAX_REACTION_CALLS_PER_RUN',
     'RECONCILE_MAX_PENDING_VOTES_PER_RUN',
-    // It reads reactions and permissions from GitHub and writes nothing there: no write budget.
+    // It reads reactions and permissions from GitHub, and posts the recovery comments the write budget refused: the
+    // same budget as every other writer.
     'GITHUB_API_URL',
     'GITHUB_TOKEN_SECRET_ARN',
+    ...WRITE_BUDGET,
     'EXPERIMENTS_TABLE',
     'BASELINES_TABLE',
   ],
