@@ -52,6 +52,19 @@ export function failure(i: number, onlyPullRequests: boolean): RecordedWebhook {
   return webhook;
 }
 
+/**
+ * The green run that fixes pull request failure `i`: a later run of the same workflow and branch (run
+ * RUN_BASE + FAILURES + i), on the same pull request.
+ */
+export function green(i: number): RecordedWebhook {
+  const webhook = structuredClone(loadWebhook('workflow_run-success'));
+  const run = webhook.body.workflow_run as Record<string, unknown>;
+  const failed = failure(i, true).body.workflow_run as Record<string, unknown>;
+  Object.assign(run, { id: RUN_BASE + FAILURES + i, workflow_id: failed.workflow_id, head_branch: failed.head_branch, pull_requests: failed.pull_requests });
+  webhook.headers['x-github-delivery'] = `chaos-crash-point-green-${i}`;
+  return webhook;
+}
+
 /** A `/guard …` command `login` wrote on failure `i`'s pull request (comment `commentId`), as GitHub delivers it. */
 export function commandComment(i: number, command: string, login: string, commentId: number, deliveryId: string): RecordedWebhook {
   const repository = loadWebhook('workflow_run-failure').body.repository as Record<string, unknown>;

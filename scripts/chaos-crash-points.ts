@@ -8,6 +8,9 @@
  *   remediate   while the automatic re-run POSTs hang after GitHub applied them (network failures)
  *   approval    once every proposal waits for approval (e-mailed for pushes, on the PR comment for pull requests)
  *   notify      while the PR comment POSTs hang after GitHub stored them
+ *   recovery    pull request failures notified, then their green runs recorded while the comments' PATCHes (the
+ *               "Fixed") hang: the incidents are written resolved only after them, so the restart's redelivered
+ *               recoveries must resolve every incident and say "Fixed" on every pull request, in its one comment
  *
  * Half of each batch are pushes to main (no pull request, and a GitHub App that may not comment on commits: a failure
  * pages on-call, a distinct problem each), half
@@ -27,11 +30,11 @@ import { FakeModel } from '../test/support/fake-model.js';
 import { exited, startChild, stopBoth } from './chaos-child.js';
 import { FALLBACK_POINTS, type FallbackPoint, crashAtFallback } from './chaos-crash-fallbacks.js';
 import {
-  DEADLINE_MS, FAILURES, type Incident, PR_BASE, RERUNS_NEED_APPROVAL, SLOTS, asked, commandComment, crashPointEnv, failure, incidentOf, isPush, leftByBatch, post, serveFailures,
-  sleep, waitUntil,
+  DEADLINE_MS, FAILURES, type Incident, PR_BASE, RERUNS_NEED_APPROVAL, RUN_BASE, SLOTS, asked, commandComment, crashPointEnv, failure, green, incidentOf, isPush, leftByBatch, post,
+  serveFailures, sleep, waitUntil,
 } from './chaos-crash-batch.js';
 
-type Point = 'after-202' | 'classify' | 'analyze' | 'remediate' | 'approval' | 'notify';
+type Point = 'after-202' | 'classify' | 'analyze' | 'remediate' | 'approval' | 'notify' | 'recovery';
 
 async function crashAt(point: Point): Promise<boolean> {
   const github = await FakeGitHub.start();
@@ -44,7 +47,7 @@ async function crashAt(point: Point): Promise<boolean> {
     point === 'approval' ? RERUNS_NEED_APPROVAL : {},
     point === 'analyze' ? { ANALYZER: 'openai', LLM_BASE_URL: model.baseUrl, LLM_MODEL: 'chaos-model', LLM_API_KEY: 'chaos-key' } : {},
   );
-  const onlyPullRequests = point === 'notify';
+  const onlyPullRequests = point === 'notify' || point === 'recovery';
   const hung = (route: RegExp, method = 'GET') => github.requests.filter((r) => r.method === method && route.test(r.route)).length;
   let first: ChildProcess | undefined;
   let second: ChildProcess | undefined;
@@ -60,11 +63,19 @@ async function crashAt(point: Point): Promise<boolean> {
       const response = await post(started.url, failure(i, onlyPullRequests));
       if (response.status === 202 && response.body.incidentId) ids.push(response.body.incidentId);
     }
+    if (point === 'recovery') {
+      const notified = await waitUntil(started.url, ids, (i) => i.status === 'notified', Date.now() + DEADLINE_MS);
+      if (notified.length > 0) throw new Error(`${notified.length} failures were never notified before their green runs`);
+      github.fail({ method: 'PATCH', route: /\/issues\/comments\/\d+$/, kind: 'hang', times: Infinity });
+      for (let i = 0; i < FAILURES; i++) await post(started.url, green(i));
+    }
     const reached: Record<Exclude<Point, 'after-202' | 'approval'>, () => boolean> = {
       classify: () => hung(/\/jobs$/) >= Math.min(FAILURES, SLOTS),
       analyze: () => model.faultsServed >= Math.min(FAILURES, SLOTS),
       remediate: () => hung(/\/rerun-failed-jobs$/, 'POST') >= Math.min(FAILURES, SLOTS),
       notify: () => hung(/\/issues\/\d+\/comments$/, 'POST') >= Math.min(FAILURES, SLOTS),
+      // The queue delivers a few recoveries at once: killed once one of them hangs in its comment's rewrite.
+      recovery: () => hung(/\/issues\/comments\/\d+$/, 'PATCH') >= 1,
     };
     const cutAt = Date.now() + 60_000;
     if (point === 'approval') await waitUntil(started.url, ids, asked, cutAt);
@@ -77,7 +88,8 @@ async function crashAt(point: Point): Promise<boolean> {
     const restartedAt = Date.now();
     const restarted = await startChild(dataDir, env);
     second = restarted.child;
-    let lost = await waitUntil(restarted.url, ids, point === 'approval' ? asked : (i) => i.status === 'notified' || i.status === 'resolved', restartedAt + DEADLINE_MS);
+    const ended = point === 'recovery' ? (i: Incident) => i.status === 'resolved' : (i: Incident) => i.status === 'notified' || i.status === 'resolved';
+    let lost = await waitUntil(restarted.url, ids, point === 'approval' ? asked : ended, restartedAt + DEADLINE_MS);
     const pullRequest = (i: number) => onlyPullRequests || !isPush(i);
     if (point === 'approval') {
       // A resumed execution asks again from its first state: on the pull request the comment is written once more (a
@@ -106,13 +118,14 @@ async function crashAt(point: Point): Promise<boolean> {
       pullRequests: pulls.length,
       commentedOnce: pulls.filter((i) => commentsOn(i) === 1).length,
       comments: pulls.reduce((sum, i) => sum + commentsOn(i), 0),
+      saidFixed: pulls.filter((i) => (github.comments.get(PR_BASE + i) ?? []).some((c) => c.body.includes(`Fixed in run ${RUN_BASE + FAILURES + i}`))).length,
       reruns: github.reruns.length,
       runsRerunTwice: ids.filter((_, i) => rerunsOf(i) > 1).length,
       secondsAfterRestart: Math.round((Date.now() - restartedAt) / 100) / 10,
     };
     console.log(`crash-points: ${JSON.stringify(result)}`);
     const passed = lost.length === 0 && result.pagedAsExpected === pushes.length && pages.length === pushes.length * expectedPages &&
-      result.commentedOnce === pulls.length && result.runsRerunTwice === 0;
+      result.commentedOnce === pulls.length && result.runsRerunTwice === 0 && (point !== 'recovery' || result.saidFixed === pulls.length);
     if (!passed) {
       // What each incident ended with, to read what went wrong.
       for (const [i, id] of ids.entries()) {
@@ -130,7 +143,7 @@ async function crashAt(point: Point): Promise<boolean> {
   }
 }
 
-const POINTS: readonly Point[] = ['after-202', 'classify', 'analyze', 'remediate', 'approval', 'notify'];
+const POINTS: readonly Point[] = ['after-202', 'classify', 'analyze', 'remediate', 'approval', 'notify', 'recovery'];
 
 async function crashPoints(): Promise<boolean> {
   const all: readonly string[] = [...POINTS, ...FALLBACK_POINTS];

@@ -11,8 +11,8 @@
  *   crash-recovery   green runs queued for recovery, the runtime killed with SIGKILL mid-way and restarted: every
  *          accepted green run still resolves its incident (scripts/chaos-recoveries.ts).
  *   crash-points   the runtime killed with SIGKILL at one stage at a time (after the 202, classify, analyze, the re-run,
- *          the approval wait, the PR comment) and restarted: each failure notified, paged and commented exactly as
- *          without the crash (scripts/chaos-crash-points.ts); then on the fallbacks' paths (before the reconciler's
+ *          the approval wait, the PR comment, a green run's "Fixed") and restarted: each failure notified, paged and
+ *          commented (and resolved and said fixed) exactly as without the crash (scripts/chaos-crash-points.ts); then on the fallbacks' paths (before the reconciler's
  *          notify-failed page, inside a claimed page before and after its publish, the reconciler's start of a deferred
  *          incident), concurrent duplicate deliveries and votes (scripts/chaos-crash-fallbacks.ts).
  *   github-500, github-403, github-hang, model-500, model-hang   fault injection (scripts/chaos-faults.ts).
