@@ -120,7 +120,9 @@ describe('crash (SIGKILL) of npm start while a green run is recorded', () => {
     const body = await until('the comment to say the run is fixed', () => comment()?.body ?? '', (text) => fixed.test(text), 20_000).catch((error: Error) => error.message);
     const requests = github.requests.slice(killedAt).map((r) => `${r.method} ${r.route}`);
     console.log('GitHub requests after the restart:', requests);
-    return { incident: await incidentOf(restarted.url, id), body, fixed };
+    // The comment is rewritten just before the incident's last write (`resolved`): read it once that write is in.
+    const incident = await until('the incident resolved', () => incidentOf(restarted.url, id), (i) => i.status === 'resolved', 20_000).catch(() => incidentOf(restarted.url, id));
+    return { incident, body, fixed };
   }
 
   // What is wrong: record-outcome's resolveIncident writes the incident `resolved` first and updates the pull request's
