@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { loadConfig } from '../../shared/config.js';
-import { createDeferredComments, createGitHub, createGuards, createIncidents, createLearningDeps, createMetrics } from '../../shared/runtime/deps.js';
+import { createDeferredComments, createGitHub, createGreenRuns, createGuards, createIncidents, createLearningDeps, createMetrics } from '../../shared/runtime/deps.js';
 import { logger, safeLogger } from '../../shared/runtime/lambda.js';
 import { isWorkflowRecoveryMessage } from '../../shared/domain/recovery.js';
 import { recordAlarmRecovery, recordQueuedRecovery } from '../../shared/steps/record-outcome.js';
@@ -9,6 +9,8 @@ import { recordAlarmRecovery, recordQueuedRecovery } from '../../shared/steps/re
 const config = loadConfig(process.env);
 const deps = {
   incidents: createIncidents(config),
+  // A green run is noted for a failure delivered after it (classify reads the note).
+  greenRuns: createGreenRuns(config),
   github: await createGitHub(config),
   clock: () => new Date(),
   logger: safeLogger,

@@ -389,6 +389,12 @@ export interface Incident {
   resolvedAt: string | null;
   timeToRecoverySeconds: number | null;
   resolvedBy: string | null;
+  /**
+   * Set (with `resolved`) on a failure delivered after a later attempt of its run, or after a green run that speaks for
+   * it (shared/domain/recovery.ts, `supersededFields`): what superseded it, e.g. `run 42 (attempt 2)`. Such a failure
+   * is recorded but comments, re-runs and pages nothing: the later attempt's own incident or recovery tells that story.
+   */
+  supersededBy?: string | null;
   /** Set by knowledge lookup when a running experiment covers this incident. */
   experiment?: ExperimentAssignment | null;
   /** Set by classify when the failing tests or jobs have flaky evidence. */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
-import type { Incident } from './incident.js';
+import type { HistoryEntry, Incident } from './incident.js';
 import { alarmStateChangeOf } from './trigger.js';
 
 /**
@@ -82,6 +82,78 @@ export function greenRunLeavesOpen(
   }
   if (green.runNumber && incident.runNumber && green.runNumber < incident.runNumber) {
     return `the green run is run number ${green.runNumber}, earlier than the failed run number ${incident.runNumber}`;
+  }
+  return null;
+}
+
+/**
+ * Whether a green attempt of the failure's own run is no later than the failed attempt (a re-run of a green run that
+ * then failed, or the same attempt): it says nothing of that failure, whatever the times say.
+ */
+export function greenAttemptNotLater(incident: Pick<Incident, 'runId' | 'runAttempt'>, green: { runId: number | null; runAttempt?: number }): boolean {
+  return green.runId !== null && incident.runId === green.runId && (incident.runAttempt ?? 1) >= (green.runAttempt ?? 1);
+}
+
+/**
+ * The latest green Actions run of a scope, as the outcome recorder notes it before resolving the scope's open
+ * incidents (`IncidentStore.noteGreenRun`): a failure delivered after it is judged against it when classified.
+ */
+export interface GreenRunNote {
+  runId: number;
+  runAttempt: number;
+  runNumber: number | null;
+  resolvedBy: string;
+  completedAt: Date;
+}
+
+/** What was on record, when a failure was classified, that may supersede it (`IncidentStore.laterOnRecord`). */
+export interface LaterOnRecord {
+  /** The scope's latest green run noted (by completion time), or null. */
+  green: GreenRunNote | null;
+  /** Whether the incident of the next attempt of the failure's run exists: that attempt was delivered, and failed. */
+  nextAttemptFailed: boolean;
+}
+
+/**
+ * The fields (and history entry) that record a failure as superseded when it is classified after what replaced it
+ * was delivered: GitHub redelivers a failed delivery later, or a person redelivers one, so a run's attempt 1 can
+ * arrive after its attempt 2. Null when nothing on record supersedes it. Two cases, the green one first:
+ * - a green run that resolves it by the rules of a green run delivered after it (`greenRunLeavesOpen`, and never an
+ *   attempt of its run no later than it): recorded resolved by that run, as of its completion, as the outcome
+ *   recorder would have done had the failure come first;
+ * - the next attempt of its own run was delivered failing: the later attempt's incident is the one being handled (a
+ *   re-run of it may be under way); this one is recorded resolved as superseded, with no time to recovery.
+ * Either way it comments, re-runs and pages nothing (`supersededBy`). Only the scope's latest green run is kept, so a
+ * failure that an older green run would resolve but the latest does not (a slow older run finishing last) is
+ * handled as a fresh failure, as before.
+ */
+export function supersededFields(
+  incident: Pick<Incident, 'runId' | 'runAttempt' | 'runNumber' | 'failedAt' | 'createdAt'>,
+  later: LaterOnRecord,
+  now: Date,
+): { fields: Pick<Incident, 'status' | 'resolvedAt' | 'timeToRecoverySeconds' | 'resolvedBy' | 'supersededBy'>; history: HistoryEntry } | null {
+  const { green } = later;
+  if (green && !greenAttemptNotLater(incident, green) && greenRunLeavesOpen(incident, green) === null) {
+    const resolvedAt = green.completedAt.toISOString();
+    return {
+      fields: { status: 'resolved', resolvedAt, timeToRecoverySeconds: secondsToRecovery(incident, green.completedAt), resolvedBy: green.resolvedBy, supersededBy: green.resolvedBy },
+      history: {
+        at: now.toISOString(),
+        event: 'resolved',
+        detail: `${green.resolvedBy} passed at ${resolvedAt}, and was delivered before this failure: nothing was run, commented or paged`,
+      },
+    };
+  }
+  if (later.nextAttemptFailed && incident.runId !== null) {
+    const next = `run ${incident.runId} (attempt ${(incident.runAttempt ?? 1) + 1})`;
+    return {
+      fields: { status: 'resolved', resolvedAt: now.toISOString(), timeToRecoverySeconds: null, resolvedBy: `superseded by ${next}`, supersededBy: next },
+      history: {
+        at: now.toISOString(),
+        event: 'resolved',
+        detail: `superseded: ${next} failed and was delivered before this failure, and is handled on its own incident: nothing was run, commented or paged`,
+      },
+    };
   }
   return null;
 }

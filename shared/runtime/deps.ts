@@ -45,6 +45,7 @@ import type {
 } from '../steps/deps.js';
 import { type InProcessTransport, createDocumentClient } from '../stores/dynamo.js';
 import { type IncidentRecords, createIncidentRecords, createIncidentStore } from '../stores/incident-store.js';
+import { createGreenRunNotes } from '../stores/green-run-notes.js';
 import type { GateDeps } from '../baselines/evaluate.js';
 import { createBaselineStore } from '../baselines/store.js';
 import { type Learning, createLearning } from '../knowledge/learning.js';
@@ -552,6 +553,11 @@ export function createRemediationDeps(config: Config, clock: () => Date = () => 
  */
 
 /** What every stage has: configuration, a clock, the logger and the incident store. */
+/** Each scope's latest green run (shared/stores/green-run-notes.ts): for classify and record-outcome only. */
+export function createGreenRuns(config: Config, clock: () => Date = () => new Date()) {
+  return createGreenRunNotes({ client: documentClientFor(config), tableName: config.INCIDENTS_TABLE, clock });
+}
+
 function stageBasics(config: Config, logger: StepLogger) {
   const clock = () => new Date();
   return { config, clock, logger, incidents: createIncidents(config, clock) };
@@ -564,6 +570,7 @@ export async function createClassifyDeps(config: Config, logger: StepLogger): Pr
     clock,
     logger,
     incidents: createIncidentRecordsOf(config, clock),
+    greenRuns: createGreenRuns(config, clock),
     github: await createGitHub(config),
     learning: { baselines: createBaselineStore({ client: documentClientFor(config), tableName: config.BASELINES_TABLE }) },
     metrics: createMetrics(config),

@@ -2,7 +2,9 @@ import { METRIC } from '../adapters/metric-names.js';
 import type { AlarmDetails, Incident, JobFailureSummary } from '../domain/incident.js';
 import { incidentFromTrigger, storeIncidentFromTrigger } from '../domain/incident-from-trigger.js';
 import { alarmOverBy, recoveredAlarmFields } from '../domain/alarm-incident.js';
-import { alarmArnOf } from '../domain/trigger.js';
+import { alarmArnOf, githubIncidentId } from '../domain/trigger.js';
+import { githubIncidentScope } from '../domain/github-incident.js';
+import { supersededFields } from '../domain/recovery.js';
 import {
   type GithubCheckTrigger,
   type GithubTrigger,
@@ -282,6 +284,7 @@ async function classifyTrigger(trigger: ReturnType<typeof parseState>['trigger']
   const pullRequest = await resolvePullRequest(trigger, { sha: trigger.workflowRun.headSha, repositoryId: trigger.workflowRun.headRepositoryId }, github, deps);
   const flaky = await flakyMark(deps, { repository: trigger.repository.fullName, headSha: trigger.workflowRun.headSha, workflowName: trigger.workflowRun.name, jobs, fromFork: fromTrigger.fromFork, runEvent: fromTrigger.runEvent ?? null });
   const baseBranchRun = github ? await baseBranchRunOf(trigger, github, deps) : null;
+  const superseded = await supersededAtClassify(trigger, fromTrigger, deps);
 
   await deps.incidents.record(
     trigger.incidentId,
@@ -298,6 +301,7 @@ async function classifyTrigger(trigger: ReturnType<typeof parseState>['trigger']
       // Stored with the pull request so the incident is indexed under it (one comment covers the PR's incidents).
       repository: trigger.repository.fullName,
       ...(flaky ? { flaky } : {}),
+      ...superseded?.fields,
     },
     {
       history: [
@@ -308,9 +312,11 @@ async function classifyTrigger(trigger: ReturnType<typeof parseState>['trigger']
             ? `${jobs.length} failed job(s) analysed`
             : 'no GitHub access configured: logs not downloaded',
         },
+        ...(superseded ? [superseded.history] : []),
       ],
     },
   );
+  if (superseded) deps.logger.info('failure delivered after what supersedes it: recorded as resolved', { incidentId: trigger.incidentId, supersededBy: superseded.fields.supersededBy });
   return {
     incidentId: trigger.incidentId,
     category,
@@ -318,6 +324,20 @@ async function classifyTrigger(trigger: ReturnType<typeof parseState>['trigger']
     failureCount: jobs.reduce((sum, job) => sum + job.failures.length, 0),
     jobCount: jobs.length,
   };
+}
+
+/**
+ * Whether a later attempt of this run, or a green run that speaks for it, was delivered before this failure (see
+ * `supersededFields`): read just before the classify write, so that a green run noted after this read finds the
+ * incident (stored by then) among its scope's open ones and resolves it itself. One the outcome recorder resolved
+ * already keeps the record it wrote.
+ */
+async function supersededAtClassify(trigger: GithubTrigger, incident: Incident, deps: ClassifyDeps) {
+  const run = trigger.workflowRun;
+  const nextAttemptId = githubIncidentId(trigger.repository.id, run.id, run.attempt + 1);
+  const superseded = supersededFields(incident, await deps.greenRuns.laterOnRecord(githubIncidentScope(trigger), nextAttemptId), deps.clock());
+  if (!superseded || (await deps.incidents.get(trigger.incidentId))?.status === 'resolved') return null;
+  return superseded;
 }
 
 /** The evidence of a check run from another CI system: its output, as that system reported it to GitHub. */

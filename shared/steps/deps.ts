@@ -2,6 +2,7 @@ import type { AnalyzerOverrides } from '../analysis/providers.js';
 import type { Config } from '../config.js';
 import type { Analyzer, Clock, EscalationLedger, EscalationPublisher, GitHubClients, Metrics, ModelRequestLedger, NonCommentingGitHubPort, OutsiderModelBudgets, RerunLedger, StepLogger, WriteLimiter } from '../ports.js';
 import type { IncidentRecords, IncidentStore } from '../stores/incident-store.js';
+import type { GreenRunNotes } from '../stores/green-run-notes.js';
 import type { PermissionCache } from '../github/permission-cache.js';
 import type { Learning } from '../knowledge/learning.js';
 import type { ApprovalIndex } from '../remediation/approvals.js';
@@ -25,6 +26,8 @@ export interface RemediationDeps {
 export interface StepDeps {
   config: Config;
   incidents: IncidentStore;
+  /** Each scope's latest green run, for a failure delivered after it (shared/stores/green-run-notes.ts). */
+  greenRuns: GreenRunNotes;
   /**
    * GitHub access for an incident's App installation (`github.forInstallation(incident.installationId)`); null
    * from it when no credentials are configured (the step then degrades, never fails).
@@ -83,7 +86,7 @@ export const silentLogger: StepLogger = { info() {}, warn() {}, error() {} };
  * Classify reads and records baselines only (green-run templates, flaky evidence): its Lambda carries no knowledge
  * lookup, experiments or injection detector.
  */
-export type ClassifyDeps = Pick<StepDeps, 'config' | 'github' | 'clock' | 'logger' | 'metrics' | 'signal'> & {
+export type ClassifyDeps = Pick<StepDeps, 'config' | 'greenRuns' | 'github' | 'clock' | 'logger' | 'metrics' | 'signal'> & {
   /** Its own incident by id (and an alarm's OK mark): classify lists none, so its Lambda carries no index queries. */
   incidents: IncidentRecords;
   learning?: Pick<Learning, 'baselines'>;

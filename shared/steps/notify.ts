@@ -221,9 +221,11 @@ interface CommentWrite {
  * Where this round explains the failure. A pull request's failure on its one comment (created once, then updated in
  * place). A push's on the pushed commit, where its author sees it: once per run, never edited; not while a re-run
  * of the guard's is under way (its result decides, and comes back as a new incident) nor once the failure recovered.
+ * Neither for a failure delivered after what superseded it (`supersededBy`): the pull request's comment shows the
+ * later attempt or the green run, and must not be rewritten from an older attempt delivered late.
  */
 function commentToWrite(incident: Incident, actor: string | null, deps: NotifyDeps): CommentWrite | null {
-  if (incident.source !== 'github' || !incident.repository) return null;
+  if (incident.source !== 'github' || !incident.repository || incident.supersededBy) return null;
   const [owner, repo] = incident.repository.split('/') as [string, string];
   const { pullRequest } = incident;
   if (pullRequest) {

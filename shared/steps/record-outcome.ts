@@ -1,7 +1,7 @@
 import { METRIC } from '../adapters/metric-names.js';
 import { alarmOkLeavesOpen, stateChangedAtOf } from '../domain/alarm-incident.js';
 import type { HistoryEntry, Incident, NotificationRecord } from '../domain/incident.js';
-import { greenRunLeavesOpen, secondsToRecovery, workflowRecoveryMessageSchema } from '../domain/recovery.js';
+import { greenAttemptNotLater, greenRunLeavesOpen, secondsToRecovery, workflowRecoveryMessageSchema } from '../domain/recovery.js';
 import { type AlarmEvent, alarmArnOf, alarmEventSchema, alarmScope } from '../domain/trigger.js';
 import { RetryableError, ValidationError, errorMessage } from '../errors.js';
 import { firstIssue } from '../validation.js';
@@ -20,7 +20,9 @@ export interface RecoveryResult {
 }
 
 type OutcomeDeps = Pick<StepDeps, 'incidents' | 'clock' | 'github' | 'logger'> &
-  Partial<Pick<StepDeps, 'learning' | 'metrics'>> & { guards?: GuardStore; deferredComments?: DeferredRecoveryComments };
+  Partial<Pick<StepDeps, 'learning' | 'metrics'>> & { guards?: GuardStore; deferredComments?: DeferredRecoveryComments;
+    greenRuns?: Pick<StepDeps['greenRuns'], 'noteGreenRun'>;
+  };
 
 /**
  * Resolves the incident and does what follows a recovery: the circuit breaker's outcome, learning's, the reactions on
@@ -116,13 +118,24 @@ export interface WorkflowRecovery {
  * the same pass cannot overwrite what the comment says about the latest failure.
  */
 export async function recordWorkflowRecovery(recovery: WorkflowRecovery, deps: OutcomeDeps): Promise<RecoveryResult> {
+  if (recovery.runId !== null && deps.greenRuns) {
+    // Noted before the open incidents are read, as an alarm's OK is: a failure delivered after this green run (an
+    // earlier attempt of its run redelivered late) either is listed below or, classified later, reads this note and
+    // is recorded as superseded (supersededFields) instead of commented, re-run and paged as a fresh failure.
+    await deps.greenRuns.noteGreenRun(recovery.scope, {
+      runId: recovery.runId,
+      runAttempt: recovery.runAttempt ?? 1,
+      runNumber: recovery.runNumber ?? null,
+      resolvedBy: recovery.resolvedBy,
+      completedAt: recovery.completedAt,
+    });
+  }
   const open = await deps.incidents.listOpenInScope(recovery.scope, MAX_RESOLVED_PER_EVENT);
   const resolved: string[] = [];
   const commented = new Set<string>();
   // listOpenInScope is newest first, so the first incident seen for a PR is the one its comment shows.
   for (const incident of open) {
-    const sameRun = recovery.runId !== null && incident.runId === recovery.runId;
-    if (sameRun && (incident.runAttempt ?? 1) >= (recovery.runAttempt ?? 1)) continue;
+    if (greenAttemptNotLater(incident, recovery)) continue;
     const pr = incident.pullRequest ? `${incident.repository}#${incident.pullRequest}` : null;
     const updateComment = pr !== null && !commented.has(pr);
     if (pr) commented.add(pr);

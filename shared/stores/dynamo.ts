@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException, DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, type BatchGetCommandOutput, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type BatchGetCommandOutput, DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { RetryableError, VersionedWriteConflictError } from '../errors.js';
 import { isLoopbackHost } from '../validation.js';
 
@@ -50,6 +50,35 @@ export async function conditionalWrite<T>(send: () => Promise<T>): Promise<T | n
     if (error instanceof ConditionalCheckFailedException) return null;
     throw error;
   }
+}
+
+/**
+ * Sets a note item (an alarm's latest OK, a scope's latest green run) to `fields`, unless its `timeField` (an ISO
+ * time, in `fields` too) holds that time or a later one already: one conditional write, so a late or redelivered
+ * event never moves the note back. True when it moved.
+ */
+export async function noteLatest(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  key: { pk: string; sk: string },
+  fields: Record<string, unknown>,
+  timeField: string,
+): Promise<boolean> {
+  const names = Object.keys(fields);
+  const moved = await conditionalWrite(() =>
+    client.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: key,
+        UpdateExpression: `SET ${names.map((_, i) => `#n${i} = :v${i}`).join(', ')}`,
+        // ISO strings of one format order as the instants do.
+        ConditionExpression: 'attribute_not_exists(#at) OR #at < :at',
+        ExpressionAttributeNames: { '#at': timeField, ...Object.fromEntries(names.map((name, i) => [`#n${i}`, name])) },
+        ExpressionAttributeValues: { ':at': fields[timeField], ...Object.fromEntries(names.map((name, i) => [`:v${i}`, fields[name]])) },
+      }),
+    ),
+  );
+  return moved !== null;
 }
 
 /** Attempts a {@link reviseVersioned} may be given: each lost race costs a read and a write. */

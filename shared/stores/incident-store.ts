@@ -23,7 +23,7 @@ import {
 } from '../domain/incident.js';
 import { IndexProjectionError } from '../errors.js';
 import { INCIDENT_INDEXES, type IndexDefinition } from './tables.js';
-import { conditionalWrite, readItems, readPages } from './dynamo.js';
+import { conditionalWrite, noteLatest, readItems, readPages } from './dynamo.js';
 import { repositoryKey } from '../domain/repository-key.js';
 import { DROPPED_FIELD, INCIDENT_LIST_BOUNDS, type IncidentListName, entriesToDrop } from '../domain/incident-lists.js';
 
@@ -421,21 +421,8 @@ export function createIncidentRecords(options: IncidentTableOptions): IncidentRe
       return { claimed: options.claim !== undefined && old?.[options.claim] === undefined };
     },
 
-    async noteAlarmOk(alarmArn, at) {
-      const moved = await conditionalWrite(() =>
-        client.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: alarmOkKey(alarmArn),
-            UpdateExpression: 'SET #okAt = :at, #arn = :arn, #expiresAt = :expiresAt',
-            // ISO strings of one format order as the instants do.
-            ConditionExpression: 'attribute_not_exists(#okAt) OR #okAt < :at',
-            ExpressionAttributeNames: { '#okAt': 'okAt', '#arn': 'alarmArn', '#expiresAt': 'expiresAt' },
-            ExpressionAttributeValues: { ':at': at.toISOString(), ':arn': alarmArn, ':expiresAt': Math.floor(clock().getTime() / 1000) + ALARM_OK_TTL_SECONDS },
-          }),
-        ),
-      );
-      return moved !== null;
+    noteAlarmOk(alarmArn, at) {
+      return noteLatest(client, tableName, alarmOkKey(alarmArn), { alarmArn, okAt: at.toISOString(), expiresAt: Math.floor(clock().getTime() / 1000) + ALARM_OK_TTL_SECONDS }, 'okAt');
     },
 
     async latestAlarmOk(alarmArn) {

@@ -20,6 +20,13 @@ const incident = (id: string) => harness.incident(id);
 
 const outbox = () => harness.outbox();
 
+/**
+ * A failure of a later run than the green run the first test delivers (run 483, completed 09:46:30), as a new
+ * failure of the branch is: the recorded failure's own number and time are older than that green run, which would
+ * make it a failure delivered after the run that fixed it (recorded resolved, not commented).
+ */
+const laterFailure = (runId: number) => failedRunDelivery(runId, { run: { run_number: 490, updated_at: '2026-11-20T10:30:00Z' } });
+
 const harness = useLocalRuntime({ name: 'guard-api', secret: SECRET, github: { auth: 'token', prefix: '/api/v3' } });
 
 beforeAll(async () => {
@@ -81,7 +88,7 @@ describe('local runtime against the GitHub REST API', () => {
     ];
     harness.github.jobs.set('888/1', [{ id: 9002, name: 'unit', conclusion: 'failure', steps }]);
     harness.github.logs.set(9002, { content: failing });
-    const webhook = failedRunDelivery(888);
+    const webhook = laterFailure(888);
     const withoutBaseline = await analyzeLog(failing);
 
     // Act
@@ -121,7 +128,7 @@ describe('local runtime against the GitHub REST API', () => {
       ...(harness.github.workflowRuns.get(WORKFLOW) ?? []),
     ]);
     harness.github.serveFailedJob(891, 9004, sampleLog);
-    const webhook = failedRunDelivery(891);
+    const webhook = laterFailure(891);
     // Act
     await deliverWebhook(harness.runtime.url, webhook, SECRET);
     await harness.runtime.idle();
@@ -138,7 +145,7 @@ describe('local runtime against the GitHub REST API', () => {
     const jobs = Array.from({ length: 8 }, (_, i) => ({ id: 9100 + i, name: `shard ${i}`, conclusion: 'failure' }));
     harness.github.jobs.set('893/1', jobs);
     for (const job of jobs) harness.github.logs.set(job.id, { content: log });
-    const webhook = failedRunDelivery(893);
+    const webhook = laterFailure(893);
 
     // Act
     await deliverWebhook(harness.runtime.url, webhook, SECRET);

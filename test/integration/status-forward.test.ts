@@ -7,6 +7,7 @@ import { classifyStep } from '../../shared/steps/classify.js';
 import { notifyStep } from '../../shared/steps/notify.js';
 import { recordWorkflowRecovery } from '../../shared/steps/record-outcome.js';
 import { remediateStep } from '../../shared/steps/remediate.js';
+import { createGreenRunNotes } from '../../shared/stores/green-run-notes.js';
 import { type IncidentStore, createIncidentStore } from '../../shared/stores/incident-store.js';
 import { createFakeGitHub, failedRunDelivery, stepDeps } from '../support/fakes.js';
 import { type ScratchStore, startScratchStore } from '../support/harness.js';
@@ -166,5 +167,33 @@ describe('an alarm\'s latest OK only moves forward (one conditional write beside
     expect(await incidents.latestAlarmOk(other)).toEqual(new Date('2026-11-20T08:00:00Z'));
     expect(await incidents.listOpenInScope(`alarm:${arn}`, 10)).toEqual([]);
     expect(await incidents.listRecent(50)).not.toContainEqual(expect.objectContaining({ okAt: expect.anything() }));
+  });
+});
+
+describe('a scope\'s latest green run only moves forward (one conditional write beside its incidents)', () => {
+  it('keeps the latest-completed of green runs noted in any order, per scope, in no index, and reads it with the next attempt\'s incident', async () => {
+    const incidents = dynamoStore();
+    const greenRuns = createGreenRunNotes({ client: store.documents(), tableName: 'incidents' });
+    const trigger = freshTrigger();
+    const scope = githubIncidentScope(trigger);
+    const other = `${scope}-other`;
+    const note = (runId: number, minute: number) => ({ runId, runAttempt: 2, runNumber: 7, resolvedBy: `run ${runId} (attempt 2)`, completedAt: new Date(Date.UTC(2026, 10, 20, 10, minute)) });
+    expect(await greenRuns.laterOnRecord(scope, null)).toEqual({ green: null, nextAttemptFailed: false });
+
+    expect(await greenRuns.noteGreenRun(scope, note(1, 5))).toBe(true);
+    expect(await greenRuns.noteGreenRun(scope, note(1, 5))).toBe(false); // a redelivery
+    expect(await greenRuns.noteGreenRun(scope, note(2, 1))).toBe(false); // a late, older one
+    await Promise.all(Array.from({ length: 12 }, (_, i) => greenRuns.noteGreenRun(scope, note(10 + i, 10 + ((i * 7) % 12)))));
+    await greenRuns.noteGreenRun(other, note(3, 0));
+
+    // The next attempt's incident exists once it is stored, and only then.
+    const nextAttempt = `gh-${trigger.repository.id}-${trigger.workflowRun.id}-${trigger.workflowRun.attempt + 1}`;
+    expect((await greenRuns.laterOnRecord(scope, nextAttempt)).nextAttemptFailed).toBe(false);
+    await incidents.create(newIncident({ ...githubIncidentFields(trigger), id: nextAttempt, runAttempt: trigger.workflowRun.attempt + 1 }, new Date()), scope);
+    const later = await greenRuns.laterOnRecord(scope, nextAttempt);
+    expect(later).toEqual({ green: note(15, 21), nextAttemptFailed: true });
+    expect((await greenRuns.laterOnRecord(other, null)).green).toEqual(note(3, 0));
+    expect((await incidents.listOpenInScope(scope, 10)).map((i) => i.id)).toEqual([nextAttempt]);
+    expect(await incidents.listRecent(50)).not.toContainEqual(expect.objectContaining({ completedAt: expect.anything() }));
   });
 });

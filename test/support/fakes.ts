@@ -14,7 +14,7 @@ import type { CommandAnswerKey, CommandAnswers } from '../../shared/stores/comma
 import type { GuardCounters, GuardStore } from '../../shared/remediation/guard-store.js';
 import type { RunbookRequest, RunbookRunner } from '../../shared/remediation/runbook-runner.js';
 import { type RemediationDeps, type StepDeps, silentLogger } from '../../shared/steps/deps.js';
-import { createMemoryStore } from './memory-store.js';
+import { createMemoryGreenRunNotes, createMemoryStore } from './memory-store.js';
 
 /**
  * The pages of 100 the GitHub client requests for a listing of `total` items read up to `limit`: one at least, then
@@ -368,9 +368,12 @@ export function stepDeps(
   const clock = () => new Date('2026-11-20T10:00:00Z');
   const config: Config = loadConfig(overrides.env ?? {});
   const { github = null, env: _env, ...rest } = overrides;
+  const incidents = rest.incidents ?? createMemoryStore(clock);
   const deps: StepDeps = {
     config,
-    incidents: createMemoryStore(clock),
+    incidents,
+    // Beside whichever incident store the test gives: the next attempt's incident is read from it.
+    greenRuns: createMemoryGreenRunNotes(incidents),
     reruns: createMemoryRerunLedger(),
     analyzer: scriptedAnalyzer({}),
     fallbackAnalyzer: { ...scriptedAnalyzer({ rootCause: 'offline root cause', confidence: 0.5 }), provider: 'offline-fake' },

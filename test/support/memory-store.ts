@@ -1,5 +1,7 @@
 import { type ClaimName, type Incident, mayMoveTo, outsiderCanRepeat } from '../../shared/domain/incident.js';
 import { DROPPED_FIELD, INCIDENT_LIST_BOUNDS, type IncidentListName, entriesToDrop } from '../../shared/domain/incident-lists.js';
+import type { GreenRunNote } from '../../shared/domain/recovery.js';
+import type { GreenRunNotes } from '../../shared/stores/green-run-notes.js';
 import type { AppendLists, IncidentStore } from '../../shared/stores/incident-store.js';
 
 /** In-memory IncidentStore for unit tests; same semantics as the DynamoDB one (conditional create, appends). */
@@ -103,6 +105,23 @@ export function createMemoryStore(clock: () => Date = () => new Date()): Inciden
     async latestAlarmOk(alarmArn) {
       const latest = alarmOks.get(alarmArn);
       return latest ? new Date(latest) : null;
+    },
+  };
+}
+
+/** Green-run notes in memory (shared/stores/green-run-notes.ts); the next attempt's incident is looked up in `incidents`. */
+export function createMemoryGreenRunNotes(incidents: Pick<IncidentStore, 'get'>): GreenRunNotes {
+  const notes = new Map<string, GreenRunNote>();
+  return {
+    async noteGreenRun(scope, green) {
+      const latest = notes.get(scope);
+      if (latest && latest.completedAt.getTime() >= green.completedAt.getTime()) return false;
+      notes.set(scope, structuredClone(green));
+      return true;
+    },
+    async laterOnRecord(scope, nextAttemptId) {
+      const green = notes.get(scope);
+      return { green: green ? structuredClone(green) : null, nextAttemptFailed: nextAttemptId !== null && (await incidents.get(nextAttemptId)) !== null };
     },
   };
 }
