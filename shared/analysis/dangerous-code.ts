@@ -218,12 +218,50 @@ interface NameFlow {
   targets: RegExp;
   /** A name decoded or reversed ({@link PHP_ASSEMBLED}, {@link RB_ASSEMBLED}). */
   decoded: RegExp;
+  /** What joins an array's elements into one string (`implode`, `join`, `.sum`, `.inject(:+)`, `* ''`). */
+  joins: RegExp;
 }
 
 /** A literal, once read: every piece a name is made of counts as one of these; a number as {@link NUMBER}. */
 const PIECE = '\x01';
 /** A number: a piece of a name only beside another (`substr('xsystem', 1)`, `base_convert(…, 10, 36)`), alone a count. */
 const NUMBER = '\x02';
+/** Where an array's elements are joined into one string: an array of two or more pieces, joined, is a built name. */
+const JOIN = '\x03';
+/** Lines of one statement read as one: an attacker may break a call over as many as they like, so this is generous. */
+const MAX_CONTINUED_LINES = 200;
+
+/**
+ * `code` with a statement's continued lines joined into one: lines inside an open `(` or `[`, after a line that ends
+ * with an operator or a comma, or before one that starts with `.` or an operator. Strings and comments must be out of
+ * the way (their brackets are not code's). Past {@link MAX_CONTINUED_LINES} a line break is kept, so a runaway bracket
+ * costs nothing.
+ */
+function continuedLines(code: string): string {
+  let depth = 0;
+  let joined = 0;
+  let out = '';
+  for (let i = 0; i < code.length; i += 1) {
+    const char = code[i]!;
+    if (char === '(' || char === '[') depth += 1;
+    else if (char === ')' || char === ']') depth = Math.max(0, depth - 1);
+    if (char !== '\n') {
+      out += char;
+      continue;
+    }
+    const before = /[+\-*/.,|&<=?:\x03]\s*$/.test(out);
+    const after = /^\s*(?:&?\.(?!\.)|[+*?:|&]|\x03)/.test(code.slice(i + 1, i + 200));
+    if ((depth > 0 || before || after) && joined < MAX_CONTINUED_LINES) {
+      out += ' ';
+      joined += 1;
+    } else {
+      out += '\n';
+      depth = 0;
+      joined = 0;
+    }
+  }
+  return out;
+}
 /** Parentheses and what they hold, two levels deep. */
 const NESTED = String.raw`\((?:[^()\n]|\([^()\n]*\))*\)`;
 /** An argument or a value, up to the comma, parenthesis or semicolon that ends it (brackets inside kept). */
@@ -249,11 +287,13 @@ const PHP_NAMES: NameFlow = {
     'gi',
   ),
   decoded: new RegExp(PHP_ASSEMBLED, 'i'),
+  joins: /\b(?:implode|join)\s*(?=\()/gi,
 };
 
 const RUBY_NAMES: NameFlow = {
   interpolated: /#\{([^}\n]*)\}/g,
-  literals: /(?<![\w:]):[a-z_]\w*[?!=]?|%[qwi]?(?:\([^)\n]*\)|\[[^\]\n]*\]|\{[^}\n]*\}|<[^>\n]*>)|<<[~-]?(["'`]?)([A-Z_]\w*)\1[^\n]*\n[\s\S]*?\n[ \t]*\2$/gim,
+  // A word or symbol array (`%w[sys tem]`, over lines too) is read first, as an array of its words (see builtName).
+  literals: /(?<![\w:]):[a-z_]\w*[?!=]?|%[wi](?:\([^)]{0,2000}\)|\[[^\]]{0,2000}\]|\{[^}]{0,2000}\}|<[^>]{0,2000}>)|%[qwi]?(?:\([^)\n]*\)|\[[^\]\n]*\]|\{[^}\n]*\}|<[^>\n]*>)|<<[~-]?(["'`]?)([A-Z_]\w*)\1[^\n]*\n[\s\S]*?\n[ \t]*\2$/gim,
   comment: /#.*$/gm,
   // Not on a literal or a bracketed value: `'sys'.concat('tem')`, `%w[…].join('')` build a name from theirs.
   opaque: new RegExp(String.raw`(?<![\x01\x02\])][ \t]*)\.\s*\w+[?!]?\s*${NESTED}`, 'g'),
@@ -262,6 +302,8 @@ const RUBY_NAMES: NameFlow = {
   // With parentheses or without: `send name, x`, not `method = …`, `send == x` or `send key: x`.
   targets: new RegExp(String.raw`(?:\.|(?<![\w.]))${RB_NAME_CALL}(?![\w?!])(?:[ \t]*\(\s*|[ \t]+(?![ \t=!<>+*/%&|^~?:.,)-]|(?:do|if|unless|and|or|then)\b))(?!\w+:\s)${OPERAND}`, 'g'),
   decoded: new RegExp(RB_ASSEMBLED),
+  // `Array#*` with a string is `join`: a string times a string is no Ruby.
+  joins: /\.\s*(?:join|sum|inject|reduce)\b|\*\s*(?=\x01)/g,
 };
 
 /**
@@ -271,29 +313,44 @@ const RUBY_NAMES: NameFlow = {
  * `sprintf`, `format`, `implode`, `join`, interpolation, `str_replace`, a slice of a literal), decoded or reversed, or
  * copied from a variable that holds one, through any chain of assignments. A name the code writes whole
  * (`send(:save)`), one piece beside data it does not write (`'is_' . $type`, `"#{name}="`), one of several
- * (`flag ? :asc : :desc`, an array's elements), an object's method's result, or a closure passes. Not a list of
+ * (`flag ? :asc : :desc`, an array's element), an object's method's result, or a closure passes. An array of two or
+ * more pieces (a literal, `%w[…]`, or a variable that holds one) joined (`join`, `implode`, `sum`, `inject`, `* ''`) is
+ * one name built of them; a statement broken over lines is read as one line. Not a list of
  * the ways to join strings: any way of making a name from several pieces is refused.
  */
 function builtName(code: string, flow: NameFlow): boolean {
-  const marked = code
-    .replace(/\\\n/g, ' ')
-    .replace(flow.literals, PIECE)
-    .replace(STRINGS, (_, inner?: string) => `${PIECE} ${[...(inner ?? '').matchAll(flow.interpolated)].map((part) => part[1] ?? part[0]).join(' ')} `)
-    .replace(flow.comment, '')
+  const marked = continuedLines(
+    code
+      .replace(/\\\n/g, ' ')
+      // A word array is an array of its words, each a piece: `%w[sys tem]` is `['sys', 'tem']`.
+      .replace(flow.literals, (literal) => (/^%[wi]/i.test(literal) ? `[${literal.slice(3, -1).trim().split(/\s+/).map(() => PIECE).join(',')}]` : PIECE))
+      .replace(STRINGS, (_, inner?: string) => `${PIECE} ${[...(inner ?? '').matchAll(flow.interpolated)].map((part) => part[1] ?? part[0]).join(' ')} `)
+      .replace(flow.comment, ''),
+  )
+    // PHP's `$p[] = 'tem'` adds to what `$p` holds, as `.=` does.
+    .replace(/(\$\w+)\[\]\s*=/g, '$1 .=')
+    .replace(flow.joins, JOIN)
     .replace(/(?<![\w$@])\d\w*/g, NUMBER)
     .replace(flow.opaque, '')
     // An index picks from what it follows (`$handlers[0]`, `$fs['run']`): the variable is the piece, not the key.
     .replace(/(?<=[\w\])])\[[^[\]\n]*\]/g, '');
   const built = new Set<string>();
   const written = new Set<string>();
+  /** Variables that hold an array of two or more pieces: joined, they are a built name. */
+  const arrays = new Set<string>();
+  /** The pieces `expression` writes: literals, numbers and variables that hold one. */
+  const count = (expression: string) =>
+    expression.split(PIECE).length - 1 + expression.split(NUMBER).length - 1 + (expression.match(flow.variable) ?? []).filter((name) => written.has(name)).length;
   /** Whether `expression` builds a name, or (when not) holds a piece the code wrote. */
   const kind = (expression: string): 'built' | 'piece' | null => {
     let found: 'piece' | null = null;
     // A closure is code, not a name. Of a choice (`a ? :x : :y`, `a || 'b'`) each alternative is a name of its own and
-    // the condition none; so is each element of an array. A Ruby modifier (`x = 'a' if y`) is not part of the value.
+    // the condition none; so is each element of an array, unless the array is joined. A Ruby modifier (`x = 'a' if y`) is not part of the value.
     if (/(?:^|=)\s*(?:static\s+)?(?:function|fn|lambda|proc)\b|(?:^|=)\s*(?:->|\\?Closure::)/i.test(expression)) return null;
     const value = expression.split(/\s(?:if|unless|while|until|rescue|and)\s/)[0]!.replace(/^[^?]*\s\?\s/, '');
-    const array = /^\s*(?:\[|\{|array\s*\()/i.test(value);
+    // Joined, an array's elements are one name, not alternatives: `%w[sys tem].join`, `implode($parts)`.
+    if (value.includes(JOIN) && (value.match(flow.variable) ?? []).some((name) => arrays.has(name))) return 'built';
+    const array = !value.includes(JOIN) && /^\s*(?:\[|\{|array\s*\()/i.test(value);
     for (const alternative of value.split(new RegExp(String.raw`${array ? ',|=>|' : ''}\s[?:]\s|\?:|\|\||\?\?|\bor\b`))) {
       const variables = alternative.match(flow.variable) ?? [];
       if (flow.decoded.test(alternative) || variables.some((name) => built.has(name))) return 'built';
@@ -309,6 +366,8 @@ function builtName(code: string, flow: NameFlow): boolean {
   for (let pass = 0; pass < 4; pass += 1) {
     for (const [, name, adds, value] of marked.matchAll(flow.assignment)) {
       const found = kind(adds ? `${name} ${value}` : value!);
+      const copied = /^\s*(@{0,2}\$?\w+)\s*$/.exec(value!)?.[1];
+      if (!adds && (copied ? arrays.has(copied) : /^\s*(?:\[|array\s*\()/i.test(value!) && count(value!) > 1)) arrays.add(name!);
       if (found === 'built') built.add(name!);
       else if (found && (adds || !value!.match(flow.variable)?.includes(name!))) written.add(name!);
     }

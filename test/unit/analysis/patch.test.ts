@@ -373,6 +373,16 @@ describe('checkPatch reads what a patch adds', () => {
     ['a Ruby send of a number in base 36', 'lib/app/cache.rb', ['send(1751504350.to_s(36), cmd)']],
     ['a Ruby send of percent-quoted pieces', 'lib/app/cache.rb', ['send(%q(sys) + %Q{tem}, cmd)']],
     ['a Ruby method by a slice of a literal', 'lib/app/cache.rb', ["m = method('xsystem'[1..])"]],
+    // An array of two or more pieces joined, and a call broken over lines (review of session 30).
+    ['a Ruby send of a word array held in a variable and joined', 'lib/app/cache.rb', ['x = %w[sys tem]', "send(x.join, 'id')"]],
+    ['a Ruby send of an array held in a variable and joined', 'lib/app/cache.rb', ["x = ['sys', 'tem']", "send(x.join, 'id')"]],
+    ['a Ruby send of an array joined over several lines', 'lib/app/cache.rb', ['send([', "  'sys',", "  'tem'", "].join, 'id')"]],
+    ['a Ruby send of an array folded with inject', 'lib/app/cache.rb', ["parts = ['sys', 'tem']", "send(parts.inject(:+), 'id')"]],
+    ['a Ruby send of an array summed', 'lib/app/cache.rb', ["parts = ['sys', 'tem']", "send(parts.sum(''), 'id')"]],
+    ['a PHP variable function imploded from an array variable', 'src/Cache.php', ["$p = ['sys', 'tem']; $f = implode($p); $f('id');"]],
+    ['a PHP variable function imploded from an array over lines', 'src/Cache.php', ['$f = implode([', "    'sys',", "    'tem',", ']);', "$f('id');"]],
+    ['a PHP variable function imploded from appended elements', 'src/Cache.php', ["$p[] = 'sys';", "$p[] = 'tem';", '$f = implode($p);', "$f('id');"]],
+    ['a PHP name concatenated over lines', 'src/Cache.php', ["$f = 'sys'", "    . 'tem';", "$f('id');"]],
   ])('refuses code that runs what it names by a value nobody can read: %s', (_, path, lines) => {
     expect(checkAddedTo(path, lines)).toEqual({ ok: false, reason: expect.stringContaining('assembled-name') });
   });
@@ -397,6 +407,8 @@ describe('checkPatch reads what a patch adds', () => {
     ['a PHP callable of an object and a method name', 'src/Collection.php', ["return call_user_func([$this, 'handle' . ucfirst($type)], $item);", "array_map('trim', $list);"]],
     ['a PHP closure given to array_map', 'src/Collection.php', ["$names = array_map(function ($user) { return $user->first . ' ' . $user->last; }, $users);"]],
     ['a PHP command built from literals', 'src/Deploy.php', ["exec('cd ' . $dir . ' && git pull', $output);", "$handler = $handlers[0][1];", '$handler($event);']],
+    ['a Ruby send of one element of an array, and an array joined for a label', 'lib/app/sort.rb', ["orders = [:asc, :desc]", 'scope.public_send(orders[0])', 'send(orders.first)', "label = orders.join(', ')", 'record.send(', '  attribute,', ')']],
+    ['a PHP callable of one element of an array', 'src/Collection.php', ["$handlers = ['trim', 'strtolower'];", '$h = $handlers[0];', '$h($value);', "$csv = implode(', ', $handlers);"]],
     ['JavaScript that spells the same', 'src/socket.ts', ['socket.send(data);', 'const out = `${cmd}`;', "$(selector).on('click', handler);"]],
   ])('accepts Ruby and PHP that call by a variable or a literal: %s', (_, path, lines) => {
     expect(checkAddedTo(path, lines).ok).toBe(true);
