@@ -112,6 +112,15 @@ const MAX_CONFIG_CHARS = 200_000;
  */
 const PIP_COMMAND = /\bpip(?:\d[\d.]*|env)?[)}]?\s+(?:-\S+\s+)*(?:install|download|wheel)\b|\bpip-(?:sync|compile)\b|\buv\s+(?:pip|add)\b|\bdeps\s*=|\.install\s*\(/i;
 
+/** A `-r`/`-c` option (`--requirement`, `--constraint`) anywhere in a command, and the path it names (group 1). */
+const REQUIREMENT_OPTION = /(?:^|[\s'"=(\[,])(?:-[rc]|--(?:requirement|constraint))(?:\s*=\s*|\s*)['"]?([^\s'"`;&|)\],]+)/g;
+/**
+ * A command whose `-r`/`-c` is its own (copy recursively, check spelling, grep recursively…), after a YAML list's `-`,
+ * `run:`, a recipe's `@`/`-`, `sudo` and variable assignments: the one kind of command whose option names no list pip reads.
+ */
+const NOT_PIP =
+  /^\s*(?:-\s+)?(?:run:\s*\|?\s*)?[@-]?\s*(?:sudo\s+(?:-\S+\s+)*)?(?:\w+=\S*\s+)*(?:\S*\/)?(?:cp|mv|rsync|scp|aspell|hunspell|codespell|grep|egrep|fgrep|rg|ls|rm|tar|zip|unzip|chmod|chown|chgrp|find|ln|mkdir|diff|sort|du|cat|echo|printf|bash|sh|zsh)\s/;
+
 /**
  * Paths a pip command or a tox `deps` list may install from, as written. Every word of a pip command counts, however
  * the file reaches pip: `pip install -r ci/deps.txt`, `--requirement=deps.txt`, `-rdeps.txt`, `pip-sync deps.txt`,
@@ -128,7 +137,13 @@ function pathsPipReads(content: string): string[] {
   for (const command of text.split(/\n|&&|\|\||;/)) {
     const words = PIP_COMMAND.test(command)
       ? command.split(/[\s'"`()<>|=,]+/)
-      : [/^\s*(?:-[rc]|--(?:requirement|constraint))(?:\s*=\s*|\s*)['"]?([^\s'"]+)/.exec(command)?.[1], runsPip ? /^\s*done\s*<\s*['"]?([^\s'"]+)/.exec(command)?.[1] : undefined];
+      : [
+          // `-r` held for pip in a variable (`PIP_ARGS: -r ci/deps.txt`, `REQS := -r deps.txt`) is read wherever it
+          // is written; only a command known not to be pip's (`cp -r`, `aspell -c`) names no requirements file.
+          ...(NOT_PIP.test(command) ? [] : [...command.matchAll(REQUIREMENT_OPTION)].map((option) => option[1])),
+          /^\s*(?:-[rc]|--(?:requirement|constraint))(?:\s*=\s*|\s*)['"]?([^\s'"]+)/.exec(command)?.[1],
+          runsPip ? /^\s*done\s*<\s*['"]?([^\s'"]+)/.exec(command)?.[1] : undefined,
+        ];
     for (const word of words) {
       const written = word?.replace(/^-[rc](?=[\w./$])/, '').replace(/^(?:\$\{?\w+\}?)?\/+/, '');
       if (written && !written.startsWith('-')) found.add(written);
@@ -155,6 +170,9 @@ function dependencyFilesDeclared(configPath: string, content: string): string[] 
         for (const quoted of value[1]!.matchAll(/["']([^"'\n]+)["']/g)) found.push(quoted[1]!);
       }
     }
+  } else if (/(?:^|\/)\.readthedocs\.ya?ml$/i.test(configPath)) {
+    // `python: install: - requirements: docs/requirements.txt`, read from the repository's root.
+    for (const line of text.matchAll(/^[\s-]*requirements:\s*['"]?([^\s'"#]+)/gm)) found.push(line[1]!);
   } else if (/(?:^|\/)setup\.cfg$/i.test(configPath)) {
     for (const line of text.matchAll(/^\s*([\w.-]+)\s*=\s*file:\s*(.+)$/gim)) {
       // `long_description = file: README.rst` and `version = file: VERSION` are read as text, not as requirements.

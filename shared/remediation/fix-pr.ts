@@ -97,9 +97,12 @@ export async function buildFixFiles(patch: string, repository: RepositoryFiles):
 
 /**
  * Files that can tell pip to install from a list, wherever they are in the repository: tox, setuptools and nox
- * configurations, Makefiles, shell scripts and composite actions (`action.yml`, whose steps' `run` a workflow runs).
+ * configurations, Makefiles, shell scripts and composite actions (`action.yml`, whose steps' `run` a workflow runs),
+ * Dockerfiles (`RUN pip install -r …`), Read the Docs' `python.install` `requirements:`, and conda's `environment.yml`
+ * (its `pip:` list takes `-r`).
  */
-const PIP_CALLER = /(?:^|\/)(?:tox\.ini|setup\.cfg|pyproject\.toml|noxfile\.py|(?:gnu)?makefile|[^/]*\.(?:mk|sh|bash)|action\.ya?ml)$/i;
+const PIP_CALLER =
+  /(?:^|\/)(?:tox\.(?:ini|toml)|setup\.cfg|pyproject\.toml|noxfile\.py|(?:gnu)?makefile|[^/]*\.(?:mk|sh|bash)|action\.ya?ml|(?:[^/]*\.)?dockerfile|containerfile|\.readthedocs\.ya?ml|environment\.ya?ml)$/i;
 /** Those read in all: each is a GitHub request. A repository with more cannot have a names-only list patched. */
 const MAX_PIP_CALLER_READS = 48;
 /** Workflow files read: each is a GitHub request. A repository with more cannot have a names-only list patched. */

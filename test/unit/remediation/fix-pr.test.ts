@@ -116,6 +116,14 @@ describe('buildFixFiles', () => {
       ['a workflow, as xargs pip install < …', { '.github/workflows/test.yml': 'steps:\n  - run: xargs pip install < pkg/deps.txt\n' }, /test\.yml names it/],
       ['a workflow, as cat … | xargs pip install', { '.github/workflows/test.yml': 'steps:\n  - run: cat pkg/deps.txt | xargs -n 1 pip3 install\n' }, /test\.yml names it/],
       ['a script, as a while-read loop', { 'ci/install.sh': 'while read -r name; do\n  pip install "$name"\ndone < pkg/deps.txt\n' }, /ci\/install\.sh names it/],
+      // Review of session 30: -r held in a variable for pip, and the files that were not read.
+      ['a workflow, as -r held in an env variable', { '.github/workflows/test.yml': 'env:\n  PIP_ARGS: -r pkg/deps.txt\nsteps:\n  - run: pip install $PIP_ARGS\n' }, /test\.yml names it/],
+      ['a Makefile, as -r held in a variable', { Makefile: 'REQS := -r pkg/deps.txt\ninstall:\n\tpip install $(REQS)\n' }, /Makefile names it/],
+      ['a Dockerfile', { 'docker/app.Dockerfile': 'FROM python:3.12\nWORKDIR /app\nCOPY pkg/deps.txt .\nRUN pip install --no-cache-dir -r deps.txt\n' }, /docker\/app\.Dockerfile names it/],
+      ['a Containerfile', { Containerfile: 'FROM python:3.12\nRUN pip install -r pkg/deps.txt\n' }, /Containerfile names it/],
+      ["Read the Docs' configuration", { '.readthedocs.yaml': 'version: 2\npython:\n  install:\n    - requirements: pkg/deps.txt\n' }, /\.readthedocs\.yaml names it/],
+      ["conda's environment.yml", { 'environment.yml': 'name: app\ndependencies:\n  - python=3.12\n  - pip\n  - pip:\n    - -r pkg/deps.txt\n' }, /environment\.yml names it/],
+      ['tox.toml', { 'tox.toml': '[env_run_base]\ndeps = ["-r{toxinidir}/pkg/deps.txt"]\ncommands = [["pytest"]]\n' }, /tox\.toml names it/],
     ])('refuses a list of names alone that %s tells pip to install (session 30)', async (_label, naming, reason) => {
       const read = repository({ 'pkg/deps.txt': 'flask\nrequests\n', ...naming });
       // Act / Assert: none of these files was read before, so the list passed as a word list would
