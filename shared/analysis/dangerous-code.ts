@@ -241,15 +241,18 @@ function continuedLines(code: string): string {
   let depth = 0;
   let joined = 0;
   let out = '';
+  /** The last character written that is not a space: tracked, not searched for, so a long patch costs one pass. */
+  let last = '';
   for (let i = 0; i < code.length; i += 1) {
     const char = code[i]!;
     if (char === '(' || char === '[') depth += 1;
     else if (char === ')' || char === ']') depth = Math.max(0, depth - 1);
     if (char !== '\n') {
       out += char;
+      if (!/\s/.test(char)) last = char;
       continue;
     }
-    const before = /[+\-*/.,|&<=?:\x03]\s*$/.test(out);
+    const before = /[+\-*/.,|&<=?:\x03]/.test(last);
     const after = /^\s*(?:&?\.(?!\.)|[+*?:|&]|\x03)/.test(code.slice(i + 1, i + 200));
     if ((depth > 0 || before || after) && joined < MAX_CONTINUED_LINES) {
       out += ' ';
