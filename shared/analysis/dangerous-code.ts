@@ -228,6 +228,8 @@ const PIECE = '\x01';
 const NUMBER = '\x02';
 /** Where an array's elements are joined into one string: an array of two or more pieces, joined, is a built name. */
 const JOIN = '\x03';
+/** Before what a double-quoted string interpolates: a piece of the value, never the name of a call. */
+const INTERPOLATED = '\x04';
 /** Lines of one statement read as one: an attacker may break a call over as many as they like, so this is generous. */
 const MAX_CONTINUED_LINES = 200;
 
@@ -252,8 +254,9 @@ function continuedLines(code: string): string {
       if (!/\s/.test(char)) last = char;
       continue;
     }
-    const before = /[+\-*/.,|&<=?:\x03]/.test(last);
-    const after = /^\s*(?:&?\.(?!\.)|[+*?:|&]|\x03)/.test(code.slice(i + 1, i + 200));
+    // Not after `/`: it ends a regular expression as often as it divides.
+    const before = /[+\-*.,|&<=?:]/.test(last);
+    const after = /^\s*(?:&?\.(?!\.)|[+*?:|&])/.test(code.slice(i + 1, i + 200));
     if ((depth > 0 || before || after) && joined < MAX_CONTINUED_LINES) {
       out += ' ';
       joined += 1;
@@ -296,14 +299,15 @@ const PHP_NAMES: NameFlow = {
 const RUBY_NAMES: NameFlow = {
   interpolated: /#\{([^}\n]*)\}/g,
   // A word or symbol array (`%w[sys tem]`, over lines too) is read first, as an array of its words (see builtName).
-  literals: /(?<![\w:]):[a-z_]\w*[?!=]?|%[wi](?:\([^)]{0,2000}\)|\[[^\]]{0,2000}\]|\{[^}]{0,2000}\}|<[^>]{0,2000}>)|%[qwi]?(?:\([^)\n]*\)|\[[^\]\n]*\]|\{[^}\n]*\}|<[^>\n]*>)|<<[~-]?(["'`]?)([A-Z_]\w*)\1[^\n]*\n[\s\S]*?\n[ \t]*\2$/gim,
+  literals: /(?<![\w:]):[a-z_]\w*[?!=]?|%[wi](?:\([^)]{0,2000}\)|\[[^\]]{0,2000}\]|\{[^}]{0,2000}\}|<[^>]{0,2000}>)|%[qwi]?(?:\([^)\n]*\)|\[[^\]\n]*\]|\{[^}\n]*\}|<[^>\n]*>)|<<[~-]?(["'`]?)([A-Z_]\w*)\1([^\n]*)\n[\s\S]*?\n[ \t]*\2$/gim,
   comment: /#.*$/gm,
   // Not on a literal or a bracketed value: `'sys'.concat('tem')`, `%w[…].join('')` build a name from theirs.
   opaque: new RegExp(String.raw`(?<![\x01\x02\])][ \t]*)\.\s*\w+[?!]?\s*${NESTED}`, 'g'),
   variable: /(?<![.\w:$@])@{0,2}[a-z_]\w*/gi,
   assignment: new RegExp(String.raw`(?:^|[;{|])[ \t]*(@{0,2}[a-z_]\w*)\s*(?:(<<|\+)=?|=(?![=~>]))${OPERAND}`, 'gim'),
   // With parentheses or without: `send name, x`, not `method = …`, `send == x` or `send key: x`.
-  targets: new RegExp(String.raw`(?:\.|(?<![\w.]))${RB_NAME_CALL}(?![\w?!])(?:[ \t]*\(\s*|[ \t]+(?![ \t=!<>+*/%&|^~?:.,)-]|(?:do|if|unless|and|or|then)\b))(?!\w+:\s)${OPERAND}`, 'g'),
+  // Not what a string interpolates (marked by INTERPOLATED): `"_.#{method}(…)"` writes a call, it makes none.
+  targets: new RegExp(String.raw`(?:\.|(?<![\w.\x04]))${RB_NAME_CALL}(?![\w?!])(?:[ \t]*\(\s*|[ \t]+(?![ \t=!<>+*/%&|^~?:.,)-]|(?:do|if|unless|and|or|then)\b))(?!\w+:\s)${OPERAND}`, 'g'),
   decoded: new RegExp(RB_ASSEMBLED),
   // `Array#*` with a string is `join`: a string times a string is no Ruby.
   joins: /\.\s*(?:join|sum|inject|reduce)\b|\*\s*(?=\x01)/g,
@@ -326,8 +330,11 @@ function builtName(code: string, flow: NameFlow): boolean {
     code
       .replace(/\\\n/g, ' ')
       // A word array is an array of its words, each a piece: `%w[sys tem]` is `['sys', 'tem']`.
-      .replace(flow.literals, (literal) => (/^%[wi]/i.test(literal) ? `[${literal.slice(3, -1).trim().split(/\s+/).map(() => PIECE).join(',')}]` : PIECE))
-      .replace(STRINGS, (_, inner?: string) => `${PIECE} ${[...(inner ?? '').matchAll(flow.interpolated)].map((part) => part[1] ?? part[0]).join(' ')} `)
+      // A Ruby heredoc's opening line goes on after its tag (`super(<<~MSG)`): that code is kept, its brackets too.
+      .replace(flow.literals, (literal, ...groups: unknown[]) =>
+        /^%[wi]/i.test(literal) ? `[${literal.slice(3, -1).trim().split(/\s+/).map(() => PIECE).join(',')}]` : PIECE + (flow === RUBY_NAMES && typeof groups[2] === 'string' ? groups[2] : ''),
+      )
+      .replace(STRINGS, (_, inner?: string) => `${PIECE} ${[...(inner ?? '').matchAll(flow.interpolated)].map((part) => INTERPOLATED + (part[1] ?? part[0])).join(' ')} `)
       .replace(flow.comment, ''),
   )
     // PHP's `$p[] = 'tem'` adds to what `$p` holds, as `.=` does.

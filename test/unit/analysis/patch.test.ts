@@ -408,6 +408,8 @@ describe('checkPatch reads what a patch adds', () => {
     ['a PHP closure given to array_map', 'src/Collection.php', ["$names = array_map(function ($user) { return $user->first . ' ' . $user->last; }, $users);"]],
     ['a PHP command built from literals', 'src/Deploy.php', ["exec('cd ' . $dir . ' && git pull', $output);", "$handler = $handlers[0][1];", '$handler($event);']],
     ['a Ruby send of one element of an array, and an array joined for a label', 'lib/app/sort.rb', ["orders = [:asc, :desc]", 'scope.public_send(orders[0])', 'send(orders.first)', "label = orders.join(', ')", 'record.send(', '  attribute,', ')']],
+    ['a Ruby heredoc passed in parentheses, then lines after it', 'lib/app/errors.rb', ['super(<<~MSG)', '  text', 'MSG', 'handler = method', "@kind = 'a'", "@name = 'b'"]],
+    ['a Ruby string that interpolates a variable named method, continued', 'lib/app/delegation.rb', ['definition = "    _.#{method}(#{definition})" <<', '  "  end" <<', '  "end"']],
     ['a PHP callable of one element of an array', 'src/Collection.php', ["$handlers = ['trim', 'strtolower'];", '$h = $handlers[0];', '$h($value);', "$csv = implode(', ', $handlers);"]],
     ['JavaScript that spells the same', 'src/socket.ts', ['socket.send(data);', 'const out = `${cmd}`;', "$(selector).on('click', handler);"]],
   ])('accepts Ruby and PHP that call by a variable or a literal: %s', (_, path, lines) => {
