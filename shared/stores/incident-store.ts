@@ -12,6 +12,7 @@ import {
   type ClaimName,
   type HistoryEntry,
   HISTORY_FIELDS,
+  type ApprovalState,
   type Incident,
   type IncidentHistoryEntry,
   type IncidentSource,
@@ -157,6 +158,12 @@ export interface IncidentStore {
     append?: AppendLists,
     options?: { claim?: ClaimName },
   ): Promise<{ claimed: boolean }>;
+  /**
+   * Writes the incident's approval (and appends) only while its approval is still `expected`: the same status, task
+   * token and decision time. One conditional write: a `/guard` handler that read the approval a while ago cannot
+   * overwrite what another handler or Notify wrote since. False, and nothing written, when it is not.
+   */
+  replaceApproval(id: string, expected: ExpectedApproval, approval: ApprovalState, append?: AppendLists): Promise<boolean>;
   /** Newest first. */
   listRecent(limit: number): Promise<Incident[]>;
   /**
@@ -187,8 +194,11 @@ export interface IncidentStore {
   latestAlarmOk(alarmArn: string): Promise<Date | null>;
 }
 
+/** What {@link IncidentStore.replaceApproval} compares: a task token names one wait, the decision time one decision. */
+export type ExpectedApproval = Pick<ApprovalState, 'status' | 'taskToken' | 'decidedAt'>;
+
 /** The store's reads and writes by key (an incident's id, an alarm's OK mark): everything but the index queries. */
-export type IncidentRecords = Pick<IncidentStore, 'create' | 'triggerOf' | 'claimAttempt' | 'get' | 'update' | 'record' | 'noteAlarmOk' | 'latestAlarmOk'>;
+export type IncidentRecords = Pick<IncidentStore, 'create' | 'triggerOf' | 'claimAttempt' | 'get' | 'update' | 'record' | 'replaceApproval' | 'noteAlarmOk' | 'latestAlarmOk'>;
 
 const STRIP = new Set(['pk', 'sk', 'kind', 'month', 'scope', 'expiresAt', 'pullKey', 'trigger']);
 
@@ -247,6 +257,7 @@ export function createIncidentRecords(options: IncidentTableOptions): IncidentRe
     append: AppendLists,
     returned: 'incident' | 'nothing',
     claim?: ClaimName,
+    expected?: ExpectedApproval,
   ): Promise<Record<string, unknown> | undefined> {
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = {};
@@ -292,6 +303,21 @@ export function createIncidentRecords(options: IncidentTableOptions): IncidentRe
         values[`:from${i}`] = status;
       });
       condition += ` AND (attribute_not_exists(#current) OR #current IN (${from.map((_, i) => `:from${i}`).join(', ')}))`;
+    }
+    if (expected) {
+      names['#ap'] = 'approval';
+      (['status', 'taskToken', 'decidedAt'] as const).forEach((key, i) => {
+        names[`#ap${i}`] = key;
+        const value = expected[key];
+        if (value === null) {
+          // Stored as DynamoDB's NULL, or left out by an older writer. (DynamoDB refuses a value no expression uses.)
+          values[':apNull'] = 'NULL';
+          condition += ` AND (attribute_not_exists(#ap.#ap${i}) OR attribute_type(#ap.#ap${i}, :apNull))`;
+        } else {
+          values[`:ap${i}`] = value;
+          condition += ` AND #ap.#ap${i} = :ap${i}`;
+        }
+      });
     }
     const response = await client.send(
       new UpdateCommand({
@@ -419,6 +445,18 @@ export function createIncidentRecords(options: IncidentTableOptions): IncidentRe
       // The lists as this write left them: as they were, and what it appended.
       await trimLists(id, appended(append).map((name) => [name, [...((old?.[name] as unknown[] | undefined) ?? []), ...(append[name] ?? []).slice(-MAX_APPENDED_ENTRIES)]]));
       return { claimed: options.claim !== undefined && old?.[options.claim] === undefined };
+    },
+
+    async replaceApproval(id, expected, approval, append = {}) {
+      let old: Record<string, unknown> | undefined;
+      try {
+        old = await conditionalUpdate(id, { approval }, append, 'nothing', undefined, expected);
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false;
+        throw error;
+      }
+      await trimLists(id, appended(append).map((name) => [name, [...((old?.[name] as unknown[] | undefined) ?? []), ...(append[name] ?? []).slice(-MAX_APPENDED_ENTRIES)]]));
+      return true;
     },
 
     noteAlarmOk(alarmArn, at) {

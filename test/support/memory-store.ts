@@ -54,6 +54,12 @@ export function createMemoryStore(clock: () => Date = () => new Date()): Inciden
       item.incident = next;
       return structuredClone(next);
     },
+    async replaceApproval(id, expected, approval, append: AppendLists = {}) {
+      const now = items.get(id)?.incident.approval;
+      if (!now || now.status !== expected.status || (now.taskToken ?? null) !== expected.taskToken || (now.decidedAt ?? null) !== expected.decidedAt) return false;
+      await this.update(id, { approval }, append);
+      return true;
+    },
     async record(id, fields, append: AppendLists = {}, options: { claim?: ClaimName } = {}) {
       await this.update(id, fields, append);
       const item = items.get(id) as { incident: Incident };

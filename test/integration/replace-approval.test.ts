@@ -1,0 +1,41 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ApprovalState, newIncident } from '../../shared/domain/incident.js';
+import { githubIncidentFields } from '../../shared/domain/github-incident.js';
+import { triggerFromWorkflowRun } from '../../shared/ingest/github-webhook.js';
+import { type IncidentStore, createIncidentStore } from '../../shared/stores/incident-store.js';
+import { failedRunDelivery } from '../support/fakes.js';
+import { type ScratchStore, startScratchStore } from '../support/harness.js';
+
+let scratch: ScratchStore;
+let store: IncidentStore;
+
+beforeAll(async () => {
+  scratch = await startScratchStore('guard-replace-approval');
+  store = createIncidentStore({ client: scratch.documents(), tableName: 'incidents', ttlDays: 30 });
+});
+
+afterAll(async () => {
+  await scratch?.close();
+});
+
+const PENDING: ApprovalState = { status: 'pending', taskToken: 'token-1', requestedAt: '2026-11-20T10:00:00Z', decidedAt: null, decidedBy: null, reason: null };
+const APPROVED: ApprovalState = { ...PENDING, status: 'approved', decidedAt: '2026-11-20T10:05:00Z', decidedBy: 'maintainer' };
+
+describe('replaceApproval (DynamoDB)', () => {
+  it('writes over the approval as read, once, and not over a later one (a null decision time matches one stored as null)', async () => {
+    const trigger = triggerFromWorkflowRun(failedRunDelivery(910_001).body as never, 'delivery-replace');
+    const incident = newIncident({ ...githubIncidentFields(trigger), approval: PENDING }, new Date('2026-11-20T10:00:00Z'));
+    await store.create(incident, null);
+
+    const history = [{ at: APPROVED.decidedAt as string, event: 'approved', detail: 'approved by maintainer' }];
+    expect(await store.replaceApproval(incident.id, PENDING, APPROVED, { history })).toBe(true);
+    expect(await store.replaceApproval(incident.id, PENDING, { ...APPROVED, status: 'rejected' })).toBe(false);
+    // The token forgotten only while the decision is the one read.
+    expect(await store.replaceApproval(incident.id, { ...APPROVED, decidedAt: '2026-11-20T10:06:00Z' }, { ...APPROVED, taskToken: null })).toBe(false);
+    expect(await store.replaceApproval(incident.id, APPROVED, { ...APPROVED, taskToken: null })).toBe(true);
+
+    const stored = await store.get(incident.id);
+    expect(stored?.approval).toMatchObject({ status: 'approved', taskToken: null, decidedBy: 'maintainer' });
+    expect(stored?.history.map((entry) => entry.event)).toContain('approved');
+  });
+});
