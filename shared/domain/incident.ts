@@ -288,6 +288,12 @@ export interface ApprovalState {
   digest?: string | null;
   /** 1 for the proposal first shown; one more each time a request of this incident showed a different one. */
   revision?: number;
+  /**
+   * When a handler other than the one that recorded the decision (its redelivery, another maintainer's same command)
+   * set out to resume it. Written before its SendTaskSuccess, so the recording handler, told by Step Functions that the
+   * token is spent, knows the execution was resumed with the decision rather than timed out.
+   */
+  resumeTakenAt?: string | null;
 }
 
 export interface HistoryEntry {

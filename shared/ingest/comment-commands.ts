@@ -10,17 +10,13 @@ import type { GitHubClients, GitHubPort, RepoRef, TaskTokenControl } from '../po
 import type { ApprovalIndex } from '../remediation/approvals.js';
 import { COMMAND_ANSWER_BUDGET_MS } from '../github/comment-timing.js';
 import type { CommandAnswerKey, CommandAnswers } from '../stores/command-answers.js';
+import type { ExpectedApproval, IncidentStore } from '../stores/incident-store.js';
 import { type ApprovalBinding, PROPOSAL_DIGEST, bindApproval } from '../remediation/proposal-digest.js';
 import type { StepLogger } from '../ports.js';
 import { type VerifyDeps, type WebhookRequest, type WebhookResponse, refuse, reply, verifyDelivery } from './verify.js';
 
 const APPROVAL_COMMAND = /^\s*\/guard\s+(approve|reject)(?:[ \t]+([^\r\n]*))?\s*$/im;
 const MAX_REASON = 500;
-/**
- * Incidents of a pull request read for a decision recorded but not yet resumed: one is resumed within seconds of its
- * command, or its redelivery comes soon after, so it is among the newest.
- */
-const UNRESUMED_LOOKBACK = 10;
 
 export interface CommentCommandDeps extends VerifyDeps, FeedbackDeps {
   github: GitHubClients;
@@ -137,40 +133,43 @@ function refused(statusCode: number, why: Refusal, writer: boolean | null): Deci
 
 async function decideApproval(payload: IssueComment, approval: ApprovalCommand, deps: CommentCommandDeps): Promise<Decided> {
   const repository = payload.repository.full_name;
+  // A decision recorded but not yet resumed stays on the index until its execution is resumed (see applyApproval):
+  // the index alone says whether anything may be decided or resumed, and nothing else is read for a command on a pull
+  // request where nothing waits.
   const pending = await deps.approvals.pending({ name: repository, id: payload.repository.id }, payload.issue.number);
-  const waits = pending.length > 0 && (!approval.incidentId || pending.includes(approval.incidentId));
-  const unresumed = waits ? null : await unresumedDecision(payload, approval.incidentId, deps);
-  if (pending.length === 0 && !unresumed) return refused(409, refusal`nothing is waiting for approval on ${`${repository}#${payload.issue.number}`}`, null);
+  if (pending.length === 0) return refused(409, refusal`nothing is waiting for approval on ${`${repository}#${payload.issue.number}`}`, null);
   const unwritable = await withoutWriteAccess(payload, `/guard ${approval.decision}`, deps);
   if (unwritable) return unwritable;
-  if (unresumed) return resumeDecided(unresumed, approval, deps);
   return applyApproval(payload.repository, payload.issue.number, payload.comment.user.login, approval, pending, deps, writtenAt(payload.comment.created_at));
 }
 
 /** An incident whose approval was decided, with the task token its execution still waits on. */
 type Unresumed = Incident & { approval: ApprovalState & { taskToken: string } };
 
-/**
- * The decision on the pull request (the incident named, when one is) that was recorded but whose execution was not
- * resumed: the handler that took it died before SendTaskSuccess answered. Null when there is none, or several.
- */
-async function unresumedDecision(payload: IssueComment, incidentId: string | null, deps: CommentCommandDeps): Promise<Unresumed | null> {
-  const incidents = await deps.incidents.listByPullRequest(payload.repository.full_name, payload.issue.number, UNRESUMED_LOOKBACK);
-  const decided = incidents.filter(
-    (incident): incident is Unresumed =>
-      (incident.approval?.status === 'approved' || incident.approval?.status === 'rejected') && Boolean(incident.approval.taskToken) &&
-      (!incidentId || incident.id === incidentId) && sameRepository(incident, payload.repository),
-  );
-  return decided.length === 1 ? (decided[0] as Unresumed) : null;
+function isUnresumed(incident: Incident | null): incident is Unresumed {
+  const status = incident?.approval?.status;
+  return (status === 'approved' || status === 'rejected') && Boolean(incident?.approval?.taskToken);
+}
+
+/** The fields {@link IncidentStore.replaceApproval} compares: the approval as it was read. */
+function asRead(approval: ApprovalState): ExpectedApproval {
+  return { status: approval.status, taskToken: approval.taskToken ?? null, decidedAt: approval.decidedAt ?? null };
 }
 
 /**
- * Resumes the execution with a decision recorded before: the command delivered again, or the same decision by another
- * maintainer. The other decision decides nothing: the first one recorded stands.
+ * Resumes the execution with a decision recorded before, whose handler died before its execution was resumed (or
+ * is still waiting for Step Functions): the command delivered again, or the same decision by another maintainer.
+ * The other decision decides nothing: the first one recorded stands.
  */
-async function resumeDecided(incident: Unresumed, command: ApprovalCommand, deps: CommentCommandDeps): Promise<Decided> {
-  const decided = incident.approval;
-  if ((decided.status === 'approved') !== (command.decision === 'approve')) {
+async function resumeDecided(incident: Unresumed, command: ApprovalCommand, login: string, deps: CommentCommandDeps): Promise<Decided> {
+  const recorded = incident.approval;
+  if ((recorded.status === 'approved') !== (command.decision === 'approve')) {
+    return refused(409, refusal`the approval of ${incident.id} was already decided`, true);
+  }
+  // Marked before SendTaskSuccess: the handler that recorded the decision may still be waiting for its own call, and
+  // when Step Functions answers it "spent" this mark tells it the execution was resumed, not timed out.
+  const decided = { ...recorded, resumeTakenAt: deps.clock().toISOString() };
+  if (!(await deps.incidents.replaceApproval(incident.id, asRead(recorded), decided))) {
     return refused(409, refusal`the approval of ${incident.id} was already decided`, true);
   }
   try {
@@ -178,13 +177,12 @@ async function resumeDecided(incident: Unresumed, command: ApprovalCommand, deps
   } catch (error) {
     if (!(error instanceof TaskTokenSpentError)) throw error;
     // Resumed by a delivery whose answer was lost, or the wait timed out (Notify then records it so): either way
-    // nothing is left to resume, and the token is forgotten unless Notify rewrote the approval meanwhile.
-    const now = (await deps.incidents.get(incident.id))?.approval;
-    if (now?.taskToken === decided.taskToken && now.status === decided.status) await forgetToken(incident.id, now, deps);
+    // nothing is left to resume, and the token is forgotten unless the approval was rewritten meanwhile.
+    await resumed(incident, decided, deps);
     return refused(409, refusal`the approval of ${incident.id} was already decided`, true);
   }
-  await forgetToken(incident.id, decided, deps);
-  deps.logger.info('approval resumed', { incidentId: incident.id, decision: command.decision, by: decided.decidedBy });
+  await resumed(incident, decided, deps);
+  deps.logger.info('approval resumed', { incidentId: incident.id, decision: command.decision, by: decided.decidedBy, resumedBy: login });
   return { response: reply(202, { incidentId: incident.id, decision: command.decision }), told: { done: true }, writer: true };
 }
 
@@ -196,9 +194,17 @@ function resume(decided: ApprovalState & { taskToken: string }, deps: CommentCom
     : deps.tasks.fail(decided.taskToken, 'ApprovalRejected', decided.reason ?? `rejected by ${by}`);
 }
 
-/** The execution was resumed: its token is spent, and the decision is no longer one to resume. */
-async function forgetToken(incidentId: string, decided: ApprovalState, deps: CommentCommandDeps): Promise<void> {
-  await deps.incidents.update(incidentId, { approval: { ...decided, taskToken: null } });
+/**
+ * The execution was resumed (or its wait is over): its token is spent, and the decision is no longer one to resume.
+ * The token is forgotten only while the approval is still that decision (Notify, recording a timeout, or another
+ * handler may have written a later state since), and then the proposal leaves the index. In that order: a handler
+ * that dies between the two leaves an index entry the next command finds not waiting, and takes.
+ */
+async function resumed(incident: Incident, decided: ApprovalState, deps: CommentCommandDeps): Promise<void> {
+  await deps.incidents.replaceApproval(incident.id, asRead(decided), { ...decided, taskToken: null });
+  if (incident.repository && incident.pullRequest) {
+    await deps.approvals.take({ name: incident.repository, id: incident.repositoryId }, incident.pullRequest, incident.id);
+  }
 }
 
 async function decideFeedback(payload: IssueComment, feedback: FeedbackCommand, deps: CommentCommandDeps): Promise<Decided> {
@@ -351,9 +357,10 @@ function writtenAt(value: string | null | undefined): number | null {
 
 /**
  * Resumes the execution waiting for approval on that pull request, recording who decided and why. With several
- * proposals waiting on one pull request the command must name the incident; taking it off the pending set is
- * atomic, so of two concurrent commands exactly one decides. The decision keeps the task token until the execution
- * is resumed: until then the same command, delivered again, finishes it ({@link resumeDecided}).
+ * proposals waiting on one pull request the command must name the incident; the decision is written only over the
+ * pending approval read, so of two concurrent commands exactly one decides. The decision keeps the task token, and
+ * the proposal its index entry, until the execution is resumed: until then the same command, delivered again,
+ * finishes it ({@link resumeDecided}).
  */
 async function applyApproval(
   named: IssueComment['repository'],
@@ -373,6 +380,9 @@ async function applyApproval(
   }
   const incidentId = command.incidentId ?? (pending[0] as string);
   const incident = await deps.incidents.get(incidentId);
+  // Decided, and still indexed: its execution was not resumed yet (the handler died before Step Functions answered,
+  // or is still waiting for it). The same command delivered again, or another maintainer's same one, resumes it.
+  if (isUnresumed(incident) && sameRepository(incident, named)) return resumeDecided(incident, command, login, deps);
   const approval = incident?.approval;
   if (!incident || !approval || approval.status !== 'pending' || !approval.taskToken || !incident.plan) {
     await deps.approvals.take({ name: repository, id: named.id }, pullRequest, incidentId);
@@ -393,11 +403,6 @@ async function applyApproval(
   // proposal has changed (a re-analysis rewrote it and the comment with it). The proposal keeps waiting.
   const binding = command.decision === 'approve' ? bindApproval({ ...incident, plan: incident.plan }, command.digest) : null;
   if (binding && !binding.ok) return refused(409, unboundApproval(incidentId, command.digest, binding), true);
-  // Under the incident's name and id, as notify indexed it: the comment's repository may have moved since.
-  const indexed = { name: incident.repository ?? repository, id: incident.repositoryId };
-  if (!(await deps.approvals.take(indexed, pullRequest, incidentId))) {
-    return refused(409, refusal`the approval of ${incidentId} was already decided`, true);
-  }
   const at = deps.clock().toISOString();
   const approved = command.decision === 'approve';
   const entry: AuditEntry = {
@@ -412,41 +417,64 @@ async function applyApproval(
     ...approval, status: approved ? 'approved' : 'rejected', taskToken: approval.taskToken, decidedAt: at, decidedBy: login, reason: command.reason,
     ...(binding?.ok ? { digest: binding.digest } : {}),
   };
-  // Recorded before resuming, so the steps that run next see who decided. The token is kept until the execution is
-  // resumed: off the index, it is the only record of it, and a handler that dies before SendTaskSuccess answers (a
-  // timeout, OOM) leaves the decision for the command's redelivery to resume (see resumeDecided).
-  await deps.incidents.update(incident.id, { approval: decided }, { audit: [entry], history: [{ at, event: approved ? 'approved' : 'rejected', detail: entry.detail }] });
+  // Recorded before resuming, so the steps that run next see who decided. The proposal stays on the index, with the
+  // token on the decision, until the execution is resumed (see resumed): a handler that dies at any point before that
+  // (a timeout, OOM) leaves the decision for the command's redelivery, which finds it through the index. Written only
+  // over the pending approval this handler read: of two commands at once exactly one records its decision.
+  const recorded = await deps.incidents.replaceApproval(incident.id, asRead(approval), decided, {
+    audit: [entry], history: [{ at, event: approved ? 'approved' : 'rejected', detail: entry.detail }],
+  });
+  if (!recorded) return refused(409, refusal`the approval of ${incidentId} was already decided`, true);
   try {
     await resume(decided, deps);
   } catch (error) {
-    // The timeout (or another path) used the token first: the execution has already moved on, and nothing was
-    // decided here. The record must not keep saying who approved it: the wait is over without a decision. Unless a
-    // redelivery of this command resumed it meanwhile, and forgot the token since.
-    if (error instanceof TaskTokenSpentError) {
-      const now = (await deps.incidents.get(incident.id))?.approval;
-      if (now?.status === decided.status && !now.taskToken) return refused(409, refusal`the approval of ${incidentId} was already decided`, true);
-      const late = deps.clock().toISOString();
-      const detail = `${command.decision === 'approve' ? 'approved' : 'rejected'} by ${login} after the wait had ended: nothing was resumed`;
-      await deps.incidents.update(
-        incident.id,
-        { approval: { ...approval, status: 'timed_out', taskToken: null } },
-        {
-          audit: [{ at: late, actor: login, action: incident.plan.action, status: 'skipped', detail }],
-          history: [{ at: late, event: 'approval_too_late', detail }],
-        },
-      );
-      return refused(409, refusal`the approval of ${incidentId} has expired`, true);
-    }
-    // A transient failure: put the proposal back so the same command can be repeated.
-    await deps.incidents.update(incident.id, { approval }, {
+    if (error instanceof TaskTokenSpentError) return spentOnDecision(incident, incident.plan.action, approval, decided, login, command, deps);
+    // A transient failure: put the proposal back (it is still indexed) so the same command can be repeated.
+    await deps.incidents.replaceApproval(incident.id, asRead(decided), approval, {
       history: [{ at: deps.clock().toISOString(), event: 'approval_retry', detail: 'resuming the execution failed; the proposal still waits' }],
     });
-    await deps.approvals.add(indexed, pullRequest, incidentId);
     throw error;
   }
-  await forgetToken(incident.id, decided, deps);
+  await resumed(incident, decided, deps);
   deps.logger.info('approval decided', { incidentId: incident.id, decision: command.decision, by: login });
   return { response: reply(202, { incidentId: incident.id, decision: command.decision }), told: { done: true }, writer: true };
+}
+
+/**
+ * Step Functions called the token of the decision this handler recorded spent. Either another handler resumed the
+ * execution with this very decision (the command's redelivery, another maintainer's same command: it marked
+ * `resumeTakenAt` before its call, and may not have forgotten the token yet), or the wait had ended before. Only the
+ * second is a late decision, and it is written only over this decision: a later state (Notify's record of the
+ * timeout) is not overwritten.
+ */
+async function spentOnDecision(
+  incident: Incident,
+  action: AuditEntry['action'],
+  pending: ApprovalState,
+  decided: ApprovalState & { taskToken: string },
+  login: string,
+  command: ApprovalCommand,
+  deps: CommentCommandDeps,
+): Promise<Decided> {
+  const now = (await deps.incidents.get(incident.id))?.approval;
+  const ours = now?.status === decided.status && now.decidedAt === decided.decidedAt;
+  if (ours && (now.resumeTakenAt || !now.taskToken)) {
+    // Resumed with this decision: it stands. Told as a decision taken already, as when its resumer answered first.
+    await resumed(incident, now, deps);
+    return refused(409, refusal`the approval of ${incident.id} was already decided`, true);
+  }
+  if (ours) {
+    const late = deps.clock().toISOString();
+    const detail = `${command.decision === 'approve' ? 'approved' : 'rejected'} by ${login} after the wait had ended: nothing was resumed`;
+    await deps.incidents.replaceApproval(incident.id, asRead(decided), { ...pending, status: 'timed_out', taskToken: null }, {
+      audit: [{ at: late, actor: login, action, status: 'skipped', detail }],
+      history: [{ at: late, event: 'approval_too_late', detail }],
+    });
+  }
+  if (incident.repository && incident.pullRequest) {
+    await deps.approvals.take({ name: incident.repository, id: incident.repositoryId }, incident.pullRequest, incident.id);
+  }
+  return refused(409, refusal`the approval of ${incident.id} has expired`, true);
 }
 
 /** The answer to an approval that does not name the proposal waiting now: what changed, and how to approve it. */

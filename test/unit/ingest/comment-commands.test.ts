@@ -281,6 +281,95 @@ describe('/guard approve and reject', () => {
       expect(incident?.approval).toMatchObject({ status: 'approved', decidedBy: 'maintainer', taskToken: null });
       expect(incident?.history.map((entry) => entry.event)).not.toContain('approval_too_late');
     });
+
+    it('does not call an approval late when another maintainer resumed it first and its own call then found the token spent', async () => {
+      // Two maintainers approve at once. The first records its decision and calls SendTaskSuccess; the second finds the
+      // decision recorded and resumes the execution with it; Step Functions answers the first's call "spent" before
+      // the second has forgotten the token. This task port plays that interleaving: the first call waits; the second
+      // resumes, answers the first "spent" and returns only once the first handling has finished.
+      const { deps, tasks, incidents, approvals, github } = await setup();
+      github.permissions.set('other', 'admin');
+      let spend: ((error: Error) => void) | null = null;
+      let first: ReturnType<typeof handleIssueCommentWebhook> | null = null;
+      const interleaved: CommentCommandDeps['tasks'] = {
+        succeed: async (token, output) => {
+          if (!spend) return new Promise<void>((_, reject) => { spend = reject; });
+          tasks.push(['succeed', token, output]);
+          spend(new TaskTokenSpentError('TaskTimedOut: the task has already been closed'));
+          await first;
+        },
+        fail: () => Promise.reject(new Error('no rejection in this test')),
+      };
+      first = handleIssueCommentWebhook(delivery('maintainer', '/guard approve'), { ...deps, tasks: interleaved });
+      await vi.waitFor(() => expect(spend).not.toBeNull());
+
+      const second = await handleIssueCommentWebhook(delivery('other', '/guard approve'), { ...deps, tasks: interleaved });
+
+      const firstAnswer = await first;
+      expect(second).toEqual({ statusCode: 202, body: { incidentId: INCIDENT, decision: 'approve' } });
+      expect(firstAnswer.statusCode).toBe(409);
+      expect(firstAnswer.body.message).toMatch(/was already decided/);
+      expect(tasks).toEqual([['succeed', 'token-1', { approvedBy: 'maintainer' }]]);
+      const incident = await incidents.get(INCIDENT);
+      expect(incident?.approval).toMatchObject({ status: 'approved', decidedBy: 'maintainer', taskToken: null });
+      expect(incident?.history.map((entry) => entry.event)).not.toContain('approval_too_late');
+      expect(incident?.audit?.map((entry) => entry.status)).not.toContain('skipped');
+      expect(await approvals.pending(INDEXED, 1287)).toEqual([]);
+    });
+
+    it.each([
+      ['the decision is recorded on the incident', 'incident'],
+      ['the proposal is taken off the approval index', 'index'],
+    ])('loses no approval whose handler was killed as %s: the execution is resumed, once', async (_, where) => {
+      // The handler dies at that write: every write before it stands, none after it is made.
+      const { deps, tasks, incidents, approvals } = await setup();
+      let killed = false;
+      const kill = () => {
+        killed = true;
+        throw new Error('killed (Lambda timeout)');
+      };
+      const dying: CommentCommandDeps = {
+        ...deps,
+        incidents: {
+          ...incidents,
+          update: async (id, fields, append) => (where === 'incident' && !killed && fields.approval?.status === 'approved' ? kill() : incidents.update(id, fields, append)),
+          replaceApproval: async (id, expected, approval, append) => (where === 'incident' && !killed && approval.status === 'approved' ? kill() : incidents.replaceApproval(id, expected, approval, append)),
+        },
+        approvals: { ...approvals, take: async (...args) => (where === 'index' && !killed ? kill() : approvals.take(...args)) },
+      };
+      await expect(handleIssueCommentWebhook(delivery('maintainer', '/guard approve'), dying)).rejects.toThrow('killed');
+      expect(killed).toBe(true);
+
+      const redelivered = await handleIssueCommentWebhook(delivery('maintainer', '/guard approve'), deps);
+
+      // Killed before the execution was resumed, the redelivery resumes it; killed after (the index is left last), it
+      // finds the proposal no longer waiting and takes it off the index.
+      const resumedBefore = where === 'index';
+      expect(redelivered.statusCode).toBe(resumedBefore ? 409 : 202);
+      expect(tasks).toEqual([['succeed', 'token-1', { approvedBy: 'maintainer' }]]);
+      expect((await incidents.get(INCIDENT))?.approval).toMatchObject({ status: 'approved', decidedBy: 'maintainer', taskToken: null });
+      expect(await approvals.pending(INDEXED, 1287)).toEqual([]);
+    });
+
+    it('reads no incident for a /guard approve of an author without write access when nothing waits on the index', async () => {
+      const { deps, incidents, approvals } = await setup();
+      await handledUntilResuming(deps, 'maintainer', '/guard approve');
+      await approvals.take(INDEXED, 1287, INCIDENT);
+      let reads = 0;
+      const counted: CommentCommandDeps = {
+        ...deps,
+        incidents: {
+          ...incidents,
+          get: async (id) => ((reads += 1), incidents.get(id)),
+          listByPullRequest: async (...args) => ((reads += 1), incidents.listByPullRequest(...args)),
+        },
+      };
+
+      const response = await handleIssueCommentWebhook(delivery('reader', '/guard approve', undefined, 'COLLABORATOR'), counted);
+
+      expect(reads).toBe(0);
+      expect(response).toEqual({ statusCode: 409, body: { message: 'nothing is waiting for approval on acme-shop/checkout-service#1287' } });
+    });
   });
 
   it('lets a comment written before the proposal decide nothing: a redelivered old /guard approve meant an earlier one', async () => {
