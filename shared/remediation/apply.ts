@@ -1,6 +1,6 @@
 import type { AuditEntry, Decision, Incident, RemediationAction } from '../domain/incident.js';
 import { errorMessage } from '../errors.js';
-import type { NonCommentingGitHubPort, RerunKey } from '../ports.js';
+import type { NonCommentingGitHubPort, RerunClaimRequest, RerunKey } from '../ports.js';
 import type { RemediateDeps } from '../steps/deps.js';
 import { PatchRefusedError, FIX_PR_LABELS, buildFixFiles, fixBranchName, fixPrBody, repositoryAt } from './fix-pr.js';
 import { defusePlainReferences } from '../notify/markdown.js';
@@ -29,6 +29,12 @@ export interface ApplyResult {
   applied: boolean;
   result: string;
   reason: string;
+  /**
+   * The re-run claim to give back once this decision is recorded: GitHub said a person had re-run the run already.
+   * Released after the record (remediate), never before: the person's attempt, failing in between, would find
+   * neither our claim nor a decision saying the re-run was found started, and be re-run again.
+   */
+  rerunClaimToRelease?: Omit<RerunClaimRequest, 'max'>;
 }
 
 /**
@@ -85,8 +91,9 @@ async function rerun(
   const debug = rerunOptions?.enableDebugLogging === true;
   const outcome = await github.rerunFailedJobs({ owner, repo }, incident.runId, { expectedAttempt: attempt, ...(debug ? { enableDebugLogging: true } : {}) });
   // Moved on with no earlier try of ours holding the claim (every request follows one): a person re-ran it. Kept, the
-  // claim would take their attempt for our re-run ("failed again after our automatic re-run") and count it.
-  if (outcome === 'already_rerun' && !claim.claimedBefore) await deps.reruns.release(rerunKey, claimed);
+  // claim would take their attempt for our re-run ("failed again after our automatic re-run") and count it. Given
+  // back by remediate once this decision is recorded (see ApplyResult.rerunClaimToRelease).
+  const personRerun = outcome === 'already_rerun' && !claim.claimedBefore;
   const counted = `(automatic re-run ${claim.count} of ${policy.autoRerunMax} for this commit)`;
   // That re-run is ours and under way: read as somebody else's, Notify paged on-call for a flake the re-run may fix.
   const result =
@@ -95,7 +102,7 @@ async function rerun(
       : claim.claimedBefore
         ? `re-run of run ${incident.runId} requested by an earlier try of this step, whose answer was lost ${counted}`
         : `run ${incident.runId} was already re-run past attempt ${attempt}; no second re-run requested`;
-  return { action: 'rerun_failed_jobs', applied: true, reason, result };
+  return { action: 'rerun_failed_jobs', applied: true, reason, result, ...(personRerun ? { rerunClaimToRelease: claimed } : {}) };
 }
 
 async function openFixPr(

@@ -213,14 +213,19 @@ export async function remediateStep(input: unknown, deps: RemediateDeps): Promis
     (wantsRerun || laterAttempt || storedRerun) && rerunKey
       ? await deps.reruns.lookup(rerunKey, { runId: incident.runId as number, attempt: incident.runAttempt ?? 1, incidentId: incident.id })
       : { count: 0, ownAttempt: false, claimedByIncident: false };
+  // The ledger's claim on this attempt is not ours when the attempt before recorded that it found the run re-run
+  // already (a person's re-run): remediate gives that claim back only after recording so, and a step of this attempt
+  // may run in between, or after a crash there.
+  const previous = laterAttempt && ledger.ownAttempt ? await previousAttempt(incident, deps) : null;
+  const ledgerSaysOurs = ledger.ownAttempt && !rerunFoundStarted(previous?.decision);
   // Stored with the plan below: Notify routes the escalation by the same answer instead of asking the ledger again.
-  const ownRerun = (wantsRerun || laterAttempt) && (await startedByUs(state, incident, ledger.ownAttempt, github, deps));
+  const ownRerun = (wantsRerun || laterAttempt) && (await startedByUs(state, incident, ledgerSaysOurs, github, deps));
   if (ownRerun) {
     await noteFailedRerun(incident, deps);
     await recordActionOutcome(deps.remediation.guards, incident, false, `rerun-failed:${incident.id}`);
   }
   // Not ours, and counted nowhere, but the re-run the guard wanted: one more would chain re-runs as ours would.
-  const rerunByPersonInstead = wantsRerun && laterAttempt && !ownRerun && rerunFoundStarted((await previousAttempt(incident, deps))?.decision);
+  const rerunByPersonInstead = wantsRerun && laterAttempt && !ownRerun && rerunFoundStarted((previous ?? (await previousAttempt(incident, deps)))?.decision);
   // An earlier try of this step claimed the run's re-run (the state machine retried the step after GitHub's answer was
   // lost, or the local runtime resumed the execution after a crash) and may have started it. Planned again, with an
   // analysis or counters that moved on since (this incident's own rate-limit slot among them), it was recorded as not
@@ -359,6 +364,8 @@ async function apply(
     throw error;
   }
   await recordDecision(incident, outcome, plan.dryRun, actor, deps, undefined, planned);
+  // After the record: from here the decision says the re-run was found started, whether or not the claim still is.
+  if (outcome.rerunClaimToRelease && rerunKey) await deps.reruns.release(rerunKey, outcome.rerunClaimToRelease);
   if (AUTOMATIC_KINDS.has(plan.action) && !plan.dryRun) {
     deps.metrics.count(METRIC.actionsAttempted, 1, { kind: plan.action });
     if (outcome.applied) deps.metrics.count(METRIC.actionsSucceeded, 1, { kind: plan.action });

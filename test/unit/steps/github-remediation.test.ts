@@ -240,6 +240,46 @@ describe('remediateStep: automatic re-runs', () => {
     });
   });
 
+  it.each([
+    ['after the claim is given back', 'after'],
+    ['while the claim is still held', 'before'],
+  ])('does not re-run a person’s re-run whose failure is remediated %s, in the middle of the step that found it started', async (_, when) => {
+    // Attempt 1's step finds the run re-run by a person and gives its re-run claim back; the person's attempt 2 fails
+    // and its own step runs right then (the ledger's release runs it, before or after the claim is gone).
+    const github = createFakeGitHub();
+    const guards = createMemoryGuardStore();
+    const ledger = createMemoryRerunLedger();
+    let second: GithubTrigger | null = null;
+    let secondResult: Awaited<ReturnType<typeof remediateStep>> | null = null;
+    const interleaved: RerunLedger = {
+      lookup: (...args) => ledger.lookup(...args),
+      claim: (...args) => ledger.claim(...args),
+      release: async (...args) => {
+        if (when === 'after') await ledger.release(...args);
+        secondResult = await remediateStep({ trigger: second as GithubTrigger }, deps);
+        if (when === 'before') await ledger.release(...args);
+      },
+    };
+    const { deps } = stepDeps({ github: github.port, reruns: interleaved, remediation: remediationDeps({ guards }) });
+    const rerun = github.port.rerunFailedJobs;
+    github.port.rerunFailedJobs = async (repo, runId, options) => (options?.expectedAttempt === 1 ? 'already_rerun' : rerun(repo, runId, options));
+    const first = runTrigger();
+    await seedAnalyzed(deps, first);
+    second = runTrigger('workflow_run-rerun-failure', (b) => {
+      b.workflow_run.triggering_actor = { login: 'dana-dev', type: 'User' };
+    });
+    await seedAnalyzed(deps, second);
+
+    await remediateStep({ trigger: first }, deps);
+
+    expect(secondResult).toMatchObject({ action: 'escalate' });
+    expect(reruns(github)).toEqual([]);
+    const incident = await deps.incidents.get(second.incidentId);
+    expect(incident?.ownRerun).toBe(false);
+    expect(incident?.decision?.reason).toMatch(/failed again after the re-run a person started/);
+    expect(guards.outcomes).toEqual([]);
+  });
+
   it('recognises its own re-run from the ledger even when GitHub names a person as the actor', async () => {
     // Prepare
     const github = createFakeGitHub();
