@@ -15,8 +15,8 @@ import { BOT_LOGIN, FakeGitHub } from '../support/fake-github.js';
 import { type Harness, startHarness, useLocalRuntimePerTest } from '../support/harness.js';
 
 /**
- * Session 30's attacks: each `it.fails` is a defect reproduced against the local runtime (in-process, or `npm start`'s
- * entry point as a child process killed with SIGKILL), with what is wrong and what correct behaviour is.
+ * Defects session 30's attack pass reproduced against the local runtime (in-process, or `npm start`'s entry point as a
+ * child process killed with SIGKILL), each fixed since: what the code did then ("Was:"), and what it must do ("Required:").
  */
 const SECRET = 'session30-secret';
 const REPO_ID = 714523861;
@@ -125,10 +125,10 @@ describe('crash (SIGKILL) of npm start while a green run is recorded', () => {
     return { incident, body, fixed };
   }
 
-  // What is wrong: record-outcome's resolveIncident writes the incident `resolved` first and updates the pull request's
+  // Was: record-outcome's resolveIncident writes the incident `resolved` first and updates the pull request's
   // comment last; a crash in between leaves the queued recovery to be delivered again after the restart, but the
   // retry lists only the scope's *open* incidents (listOpenInScope), finds none, and the comment is never updated: the
-  // PR goes on saying the run fails although the guard recorded it fixed. Correct: the comment's update is finished by
+  // PR goes on saying the run fails although the guard recorded it fixed. Required: the comment's update is finished by
   // the retried recovery (or by the reconciler), so the PR says "Fixed in run …" as it does without the crash.
   it('updates the PR comment to "Fixed" after a kill -9 between the incident resolved and the comment update', async () => {
     const { incident, body, fixed } = await killedWhileRecording(31_001, { method: 'PATCH', route: /\/issues\/comments\/\d+$/ });
@@ -137,10 +137,10 @@ describe('crash (SIGKILL) of npm start while a green run is recorded', () => {
     expect(body).toMatch(fixed);
   }, 120_000);
 
-  // What is wrong: the same window one step earlier. Reactions left on the guard's comment while the incident was open
+  // Was: the same window one step earlier. Reactions left on the guard's comment while the incident was open
   // are read when the guard touches the comment again (collectReactionFeedback in resolveIncident, after the incident
   // is written resolved); killed there, the retried recovery finds nothing open and never reads them, and nothing else
-  // does (the reconciler's late read covers experiment units only): the maintainer's 👍 is never counted. Correct: the
+  // does (the reconciler's late read covers experiment units only): the maintainer's 👍 is never counted. Required: the
   // vote counts (feedbackUp 1) after the restart, as without the crash.
   it('counts a maintainer’s 👍 on the guard’s comment after a kill -9 while the recovery read the reactions', async () => {
     const { incident } = await killedWhileRecording(31_011, { method: 'GET', route: /\/issues\/comments\/\d+\/reactions$/ });
@@ -205,12 +205,12 @@ describe('a green run without a crash (the control for the crash tests above)', 
 });
 
 describe('a green run while the GitHub write budget is spent', () => {
-  // What is wrong: a burst of failures spends the GitHub write budget (GITHUB_WRITES_PER_MINUTE, default 20: the brief's
+  // Was: a burst of failures spends the GitHub write budget (GITHUB_WRITES_PER_MINUTE, default 20: the brief's
   // 50 failing runs in a minute do), and a green run recorded in that window cannot update its pull request's comment:
   // resolveIncident catches the WriteBudgetExhaustedError as "a stale comment is not worth failing the webhook for" and
   // the queued recovery is acknowledged. Nothing comes back for it once the budget has room again (the failure's own
   // comment waits for room and is posted later; the recovery's is dropped): the PR keeps its ❌ comment for good.
-  // Correct: the recovery's comment waits for the budget as the failure's comment does (deferred, not dropped), so
+  // Required: the recovery's comment waits for the budget as the failure's comment does (deferred, not dropped), so
   // the PR says "Fixed in run …" once there is room.
   it('updates the PR comment to "Fixed" once the budget has room again, after a green run the budget refused', async () => {
     const github = await FakeGitHub.start();
@@ -271,7 +271,7 @@ describe('reordered deliveries: an attempt delivered after a later attempt of th
   // redelivers a failed delivery later, or a person redelivers it from the settings page), ingest records attempt 1 as a
   // new open incident and the pipeline posts a ❌ failure comment on a pull request whose run already passed; the
   // incident stays `notified` (open) for ever, since the green run's recovery was recorded before it existed and nothing
-  // resolves it later. Correct: a failure whose own run already has a later green attempt on record ends resolved by
+  // resolves it later. Required: a failure whose own run already has a later green attempt on record ends resolved by
   // it (recorded, not commented as failing): the green recovery is kept for its run, or ingest/notify asks GitHub for
   // the run's latest attempt.
   it('records a late failure of attempt 1 as resolved when attempt 2 of its run was already delivered green, and comments no failure', async () => {
@@ -290,7 +290,7 @@ describe('reordered deliveries: an attempt delivered after a later attempt of th
 
   // What was wrong: the same late delivery on a push to main, whose failure pages (the App may not comment on the
   // commit): attempt 2 of the run was delivered green first, and attempt 1's failure, delivered after it, pages on-call
-  // for a run that already passed. Correct: as above, recorded resolved by its run's green attempt; nobody is paged.
+  // for a run that already passed. Required: as above, recorded resolved by its run's green attempt; nobody is paged.
   it('pages nobody for a late failure of attempt 1 of a push whose attempt 2 was already delivered green', async () => {
     const harness = await startAgainstFakeGitHub(runtimes, [31_105]);
     const green = pullRequestGreen(31_105, 4_205, { attempt: 2, runNumber: 482, updatedAt: '2026-11-20T09:40:00Z', delivery: 'push-green-2' });
@@ -308,7 +308,7 @@ describe('reordered deliveries: an attempt delivered after a later attempt of th
   // What was wrong: a person re-ran a failed push (attempt 2), it failed, and the guard re-ran it (attempt 3, under way).
   // Attempt 1's delivery then arrives late: the pipeline treats it as a fresh failure, finds the commit's re-run budget
   // spent ("already re-run automatically 1 time(s) for this commit: needs a human") and pages on-call, while the guard's
-  // own re-run of a later attempt is still running. Correct: an attempt older than one already recorded for the same run
+  // own re-run of a later attempt is still running. Required: an attempt older than one already recorded for the same run
   // is superseded: recorded, but it pages nobody and re-runs nothing (the crash points' rule: while our re-run is under
   // way, nobody is paged).
   it('pages nobody for a late attempt 1 of a run whose attempt 2 the guard is already re-running', async () => {
@@ -363,13 +363,13 @@ describe('reordered deliveries: an attempt delivered after a later attempt of th
 describe('a person re-runs a failed push before the guard does', () => {
   const runtimes = useLocalRuntimePerTest();
 
-  // What is wrong: remediate claims the re-run ledger for the attempt it is about to create (`<run>#2`, apply.ts rerun)
+  // Was: remediate claims the re-run ledger for the attempt it is about to create (`<run>#2`, apply.ts rerun)
   // before asking GitHub; GitHub's run is already past attempt 1 because a person clicked "Re-run failed jobs" while
   // the guard was still analysing, so no re-run is requested ("already re-run past attempt 1") but the claim stays: the
   // person's attempt 2 is recorded as the guard's own re-run. When it fails, its incident reads `ownRerun: true` and
   // "it failed again after our automatic re-run", attempt 1 gets `rerun_failed` and a failed fix outcome
   // (`onRemediationFailed`: the knowledge entry's re-run failures, the circuit breaker's failed actions and the
-  // commit's re-run budget all count a re-run the guard never made). Correct: a re-run the guard did not request is
+  // commit's re-run budget all count a re-run the guard never made). Required: a re-run the guard did not request is
   // not recorded as its own: attempt 2 is a person's re-run (ownRerun false), and attempt 1 gets no re-run outcome.
   it('does not take a person’s re-run, found under way when the guard wanted to re-run, for its own', async () => {
     const harness = await startAgainstFakeGitHub(runtimes, [31_400]);
@@ -407,12 +407,12 @@ function approveDelivery(login: string) {
 }
 
 describe('an approval whose handler dies before it resumes the execution', () => {
-  // What is wrong: `/guard approve` takes the proposal off the approval index and records it `approved` with its task
+  // Was: `/guard approve` takes the proposal off the approval index and records it `approved` with its task
   // token set to null, and only then calls SendTaskSuccess (comment-commands.ts, "Recorded before resuming"). When the
   // ingest Lambda dies in between (a timeout, OOM: this test's task port never answers), the token is gone from every
   // record: GitHub's redelivery of the same comment is answered 409 "nothing is waiting for approval", the execution
   // waits out approvalTimeoutMinutes, and then notify records "nobody approved … in time" and escalates, although a
-  // maintainer approved. Correct: the decision stays resumable until the execution is resumed (the token kept until
+  // maintainer approved. Required: the decision stays resumable until the execution is resumed (the token kept until
   // SendTaskSuccess succeeded, or a pending-decision mark a redelivery or the reconciler finishes), so the redelivery
   // resumes the execution with the maintainer's approval.
   it('resumes the execution on the redelivery of a /guard approve whose first handling died before SendTaskSuccess', async () => {
