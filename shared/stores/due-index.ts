@@ -108,25 +108,3 @@ export interface IncidentDue {
   incidentId: string;
   dueAt: string;
 }
-
-/** Due entries of one kind of incident work (one prefix of the index). */
-export interface IncidentDueList {
-  /** Due at `dueAt`; scheduling the same incident and time again adds nothing. */
-  schedule(entry: IncidentDue): Promise<void>;
-  /** The entries due by `now` within the look-back, oldest first, at most `limit`. */
-  due(now: Date, options: { limit: number; lookbackHours: number }): Promise<IncidentDue[]>;
-  /** Done, or nothing left to do: the entry goes. */
-  done(entry: IncidentDue): Promise<void>;
-}
-
-export function createIncidentDueList(options: { client: DynamoDBDocumentClient; tableName: string; prefix: string; ttlSeconds: number }): IncidentDueList {
-  const index = createDueIndex(options);
-  const keyOf = (entry: IncidentDue) => ({ id: entry.incidentId, dueAt: entry.dueAt });
-  return {
-    schedule: (entry) => index.put(keyOf(entry), { incidentId: entry.incidentId }, options.ttlSeconds),
-    async due(now, limits) {
-      return (await index.due(now, limits)).map((item) => ({ incidentId: String(item.incidentId), dueAt: String(item.dueAt) }));
-    },
-    done: (entry) => index.drop(keyOf(entry)),
-  };
-}

@@ -4,7 +4,8 @@ import { WriteBudgetExhaustedError } from '../../../shared/errors.js';
 import { staticGitHubClients } from '../../../shared/github/clients.js';
 import { postDeferredRecoveryComments } from '../../../shared/reconcile/recovery-comments.js';
 import { silentLogger } from '../../../shared/steps/deps.js';
-import type { IncidentDue, IncidentDueList } from '../../../shared/stores/due-index.js';
+import type { DeferredRecoveryComments } from '../../../shared/stores/deferred-comments.js';
+import type { IncidentDue } from '../../../shared/stores/due-index.js';
 import { createFakeGitHub } from '../../support/fakes.js';
 import { createMemoryStore } from '../../support/memory-store.js';
 
@@ -13,7 +14,7 @@ const minutesBefore = (minutes: number) => new Date(NOW.getTime() - minutes * 60
 const OPTIONS = { maxPerRun: 25, afterMinutes: 10, lookbackHours: 48 };
 
 /** The deferred comments' due entries in memory: every entry is due, oldest first as scheduled. */
-function memoryDueList(entries: IncidentDue[]): IncidentDueList & { left: () => IncidentDue[] } {
+function memoryDueList(entries: IncidentDue[]): DeferredRecoveryComments & { left: () => IncidentDue[] } {
   let pending = [...entries];
   return {
     schedule: async (entry) => void pending.push(entry),
