@@ -31,10 +31,19 @@ const RATE = Number(process.env.BENCH_RATE ?? 20);
 const TOTAL = Number(process.env.BENCH_TOTAL ?? 2000);
 const DRAIN_S = Number(process.env.BENCH_DRAIN_S ?? 120);
 const NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
-/** `npm start`'s node flags (package.json: `tsx <flags> infra/local/main.ts`): the runtime runs as npm start runs it. */
-const START_FLAGS = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts.start as string)
-  .split(/\s+/)
-  .filter((token) => token.startsWith('--'));
+/**
+ * `npm start`'s environment and node flags (package.json: `NAME=value … tsx <flags> infra/local/main.ts`): the
+ * runtime runs as npm start runs it. The caller's environment wins (`MALLOC_ARENA_MAX=16 npm run bench:local`
+ * measures glibc's default on a 2-core machine).
+ */
+const START_TOKENS = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts.start as string).split(/\s+/);
+const START_FLAGS = START_TOKENS.filter((token) => token.startsWith('--'));
+const START_ENV = Object.fromEntries(
+  START_TOKENS.slice(0, START_TOKENS.indexOf('tsx'))
+    .map((token) => /^([A-Z_][A-Z0-9_]*)=(\S*)$/.exec(token))
+    .filter((match) => match !== null)
+    .map((match) => [match[1] as string, match[2] as string]),
+);
 
 function failure(runId: number, pr: number): RecordedWebhook {
   const webhook = structuredClone(loadWebhook('workflow_run-failure'));
@@ -86,7 +95,7 @@ function startChild(dataDir: string, onLine: (line: string) => void): Promise<{ 
   return new Promise((resolveStart, reject) => {
     const child = spawn(process.execPath, [...START_FLAGS, ...NODE_ARGS, '--import', 'tsx', join(root, 'infra', 'local', 'main.ts')], {
       cwd: root,
-      env: { ...withoutGitHub(process.env), GITHUB_WEBHOOK_SECRET: SECRET, POWERTOOLS_LOG_LEVEL: 'SILENT', GUARD_DATA_DIR: dataDir, PORT: '0' },
+      env: { ...START_ENV, ...withoutGitHub(process.env), GITHUB_WEBHOOK_SECRET: SECRET, POWERTOOLS_LOG_LEVEL: 'SILENT', GUARD_DATA_DIR: dataDir, PORT: '0' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let started = false;
