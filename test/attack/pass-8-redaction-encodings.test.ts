@@ -49,6 +49,36 @@ describe('attack pass 8: secrets in escaped and encoded forms', () => {
   });
 });
 
+describe('attack pass 8: secrets in common log shapes the key-value rules do not read', () => {
+  const SESSION = 'q8Zr2Lw9Tx4Vn7Kp3Hs6';
+
+  it('control: the same value after `password =` and in a Cookie named like a token is redacted', () => {
+    expect(redactSecrets(`password = ${SESSION}`)).not.toContain(SESSION);
+    expect(redactSecrets(`Cookie: __Secure-next-auth.session-token=${SESSION}`)).not.toContain(SESSION);
+  });
+
+  // Broken: `curl -v` prints the request's `> Cookie:` and the response's `< set-cookie:` headers; a session cookie
+  // is a credential, but the header rules know Authorization-style headers only and the key-value rule wants a
+  // secret-sounding name (`JSESSIONID`, `_gh_sess`, `sid` are not). Smallest fix: a header rule for `Cookie:` and
+  // `Set-Cookie:` that redacts every `name=value` value (keeping names and attributes such as `Path=/`).
+  for (const line of [`> Cookie: JSESSIONID=${SESSION}`, `< set-cookie: _gh_sess=${SESSION}; path=/; secure; HttpOnly`]) {
+    it.fails(`a session cookie is redacted: ${line.slice(0, 30)}…`, () => expect(redactSecrets(line)).not.toContain(SESSION));
+  }
+
+  // Broken: the key-value rule's separators are `=` and `:`; Ruby's hash inspection (`"password"=>"…"`, what a Rails
+  // test log's `Parameters:` line prints when filter_parameters is not set up for the test environment) and PHP's
+  // print_r (`[password] => …`) use `=>`, and an XML element (`<password>…</password>`, a settings file echoed by a
+  // build) has none. Smallest fix: accept `\s*=>\s*` and `]\s*=>\s*` as separators, and add
+  // `<(key)>value</\1>` for the same secret-sounding keys.
+  for (const line of [
+    `Parameters: {"user"=>{"email"=>"dev@example.com", "password"=>"${SESSION}"}}`,
+    `    [password] => ${SESSION}`,
+    `  <password>${SESSION}</password>`,
+  ]) {
+    it.fails(`a password is redacted: ${line.trim().slice(0, 30)}…`, () => expect(redactSecrets(line)).not.toContain(SESSION));
+  }
+});
+
 describe('attack pass 8: a link left clickable in a page', () => {
   it('control: an https URL and a bare host are defanged', () => {
     expect(defang('see https://evil.com/pay.sh')).not.toContain('evil.com');
