@@ -153,7 +153,7 @@ function isUnresumed(incident: Incident | null): incident is Unresumed {
 
 /** The fields {@link IncidentStore.replaceApproval} compares: the approval as it was read. */
 function asRead(approval: ApprovalState): ExpectedApproval {
-  return { status: approval.status, taskToken: approval.taskToken ?? null, decidedAt: approval.decidedAt ?? null };
+  return { status: approval.status, taskToken: approval.taskToken ?? null, decidedAt: approval.decidedAt ?? null, resumeTakenAt: approval.resumeTakenAt ?? null };
 }
 
 /**
@@ -429,7 +429,10 @@ async function applyApproval(
     await resume(decided, deps);
   } catch (error) {
     if (error instanceof TaskTokenSpentError) return spentOnDecision(incident, incident.plan.action, approval, decided, login, command, deps);
-    // A transient failure: put the proposal back (it is still indexed) so the same command can be repeated.
+    // A transient failure: put the proposal back (it is still indexed) so the same command can be repeated. Only over
+    // this decision as this handler wrote it, untaken (asRead compares resumeTakenAt): a redelivery that marked it
+    // taken since is resuming it, and putting it back then left the execution running with an approval the incident
+    // called pending, off the index. Refused, the put-back leaves the decision to that resumer.
     await deps.incidents.replaceApproval(incident.id, asRead(decided), approval, {
       history: [{ at: deps.clock().toISOString(), event: 'approval_retry', detail: 'resuming the execution failed; the proposal still waits' }],
     });

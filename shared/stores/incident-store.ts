@@ -160,8 +160,8 @@ export interface IncidentStore {
   ): Promise<{ claimed: boolean }>;
   /**
    * Writes the incident's approval (and appends) only while its approval is still `expected`: the same status, task
-   * token and decision time. One conditional write: a `/guard` handler that read the approval a while ago cannot
-   * overwrite what another handler or Notify wrote since. False, and nothing written, when it is not.
+   * token, decision time and resume take. One conditional write: a `/guard` handler that read the approval a while ago
+   * cannot overwrite what another handler, the reconciler or Notify wrote since. False, and nothing written, when it is not.
    */
   replaceApproval(id: string, expected: ExpectedApproval, approval: ApprovalState, append?: AppendLists): Promise<boolean>;
   /** Newest first. */
@@ -194,8 +194,11 @@ export interface IncidentStore {
   latestAlarmOk(alarmArn: string): Promise<Date | null>;
 }
 
-/** What {@link IncidentStore.replaceApproval} compares: a task token names one wait, the decision time one decision. */
-export type ExpectedApproval = Pick<ApprovalState, 'status' | 'taskToken' | 'decidedAt'>;
+/**
+ * What {@link IncidentStore.replaceApproval} compares: a task token names one wait, the decision time one decision, the
+ * resume take (absent: none) which worker set out to resume it.
+ */
+export type ExpectedApproval = Pick<ApprovalState, 'status' | 'taskToken' | 'decidedAt' | 'resumeTakenAt'>;
 
 /** The store's reads and writes by key (an incident's id, an alarm's OK mark): everything but the index queries. */
 export type IncidentRecords = Pick<IncidentStore, 'create' | 'triggerOf' | 'claimAttempt' | 'get' | 'update' | 'record' | 'replaceApproval' | 'noteAlarmOk' | 'latestAlarmOk'>;
@@ -306,9 +309,9 @@ export function createIncidentRecords(options: IncidentTableOptions): IncidentRe
     }
     if (expected) {
       names['#ap'] = 'approval';
-      (['status', 'taskToken', 'decidedAt'] as const).forEach((key, i) => {
+      (['status', 'taskToken', 'decidedAt', 'resumeTakenAt'] as const).forEach((key, i) => {
         names[`#ap${i}`] = key;
-        const value = expected[key];
+        const value = expected[key] ?? null;
         if (value === null) {
           // Stored as DynamoDB's NULL, or left out by an older writer. (DynamoDB refuses a value no expression uses.)
           values[':apNull'] = 'NULL';

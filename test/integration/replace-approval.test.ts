@@ -38,4 +38,19 @@ describe('replaceApproval (DynamoDB)', () => {
     expect(stored?.approval).toMatchObject({ status: 'approved', taskToken: null, decidedBy: 'maintainer' });
     expect(stored?.history.map((entry) => entry.event)).toContain('approved');
   });
+
+  it('writes over a decision only with the resume take as read: a put-back of an untaken decision refuses one taken since', async () => {
+    const trigger = triggerFromWorkflowRun(failedRunDelivery(910_002).body as never, 'delivery-replace-take');
+    const incident = newIncident({ ...githubIncidentFields(trigger), approval: APPROVED }, new Date('2026-11-20T10:00:00Z'));
+    await store.create(incident, null);
+    const taken: ApprovalState = { ...APPROVED, resumeTakenAt: '2026-11-20T10:06:00Z' };
+
+    expect(await store.replaceApproval(incident.id, APPROVED, taken)).toBe(true);
+    // The recording handler's put-back (its decision as it wrote it, untaken), and a second take of the same read.
+    expect(await store.replaceApproval(incident.id, APPROVED, PENDING)).toBe(false);
+    expect(await store.replaceApproval(incident.id, APPROVED, { ...APPROVED, resumeTakenAt: '2026-11-20T10:06:01Z' })).toBe(false);
+    expect(await store.replaceApproval(incident.id, taken, { ...taken, taskToken: null })).toBe(true);
+
+    expect((await store.get(incident.id))?.approval).toMatchObject({ status: 'approved', taskToken: null, resumeTakenAt: '2026-11-20T10:06:00Z' });
+  });
 });

@@ -56,7 +56,8 @@ export function createMemoryStore(clock: () => Date = () => new Date()): Inciden
     },
     async replaceApproval(id, expected, approval, append: AppendLists = {}) {
       const now = items.get(id)?.incident.approval;
-      if (!now || now.status !== expected.status || (now.taskToken ?? null) !== expected.taskToken || (now.decidedAt ?? null) !== expected.decidedAt) return false;
+      const same = (key: 'taskToken' | 'decidedAt' | 'resumeTakenAt') => (now?.[key] ?? null) === (expected[key] ?? null);
+      if (!now || now.status !== expected.status || !same('taskToken') || !same('decidedAt') || !same('resumeTakenAt')) return false;
       await this.update(id, { approval }, append);
       return true;
     },

@@ -317,6 +317,35 @@ describe('/guard approve and reject', () => {
       expect(await approvals.pending(INDEXED, 1287)).toEqual([]);
     });
 
+    it("does not put the proposal back over another handler's take: the failed call's put-back is of its own decision, untaken", async () => {
+      // The first handling records the decision and calls SendTaskSuccess; its redelivery finds the decision, marks it
+      // taken and calls too; the first call then fails for a transient reason and that handling puts the proposal back;
+      // the redelivery's call succeeds. The execution runs with the approval: the put-back must not have undone it.
+      const { deps, tasks, incidents, approvals } = await setup();
+      const calls: Array<{ token: string; output: Record<string, unknown>; settle: (error?: Error) => void }> = [];
+      const held: CommentCommandDeps['tasks'] = {
+        succeed: (token, output) => new Promise<void>((resolve, reject) => {
+          calls.push({ token, output, settle: (error) => (error ? reject(error) : (tasks.push(['succeed', token, output]), resolve())) });
+        }),
+        fail: () => Promise.reject(new Error('no rejection in this test')),
+      };
+      const first = handleIssueCommentWebhook(delivery('maintainer', '/guard approve'), { ...deps, tasks: held });
+      await vi.waitFor(() => expect(calls).toHaveLength(1));
+      const redelivered = handleIssueCommentWebhook(delivery('maintainer', '/guard approve'), { ...deps, tasks: held });
+      await vi.waitFor(() => expect(calls).toHaveLength(2));
+
+      calls[0]?.settle(Object.assign(new Error('throttled'), { name: 'ThrottlingException' }));
+      await expect(first).rejects.toThrow('throttled');
+      calls[1]?.settle();
+
+      expect(await redelivered).toEqual({ statusCode: 202, body: { incidentId: INCIDENT, decision: 'approve' } });
+      expect(tasks).toEqual([['succeed', 'token-1', { approvedBy: 'maintainer' }]]);
+      const incident = await incidents.get(INCIDENT);
+      expect(incident?.approval).toMatchObject({ status: 'approved', decidedBy: 'maintainer', taskToken: null });
+      expect(incident?.history.map((entry) => entry.event)).not.toContain('approval_retry');
+      expect(await approvals.pending(INDEXED, 1287)).toEqual([]);
+    });
+
     it.each([
       ['the decision is recorded on the incident', 'incident'],
       ['the proposal is taken off the approval index', 'index'],
