@@ -1178,9 +1178,11 @@ export class PipelineGuardStack extends Stack {
     // guard's comments of experiment units that became final since the guard last read them
     // (shared/reconcile/late-reactions.ts): the votes move the experiment's and the repository's counters as a
     // vote by command does. And it posts the recovery comments a spent write budget refused (shared/reconcile/recovery-comments.ts).
+    // And it resumes the executions whose /guard decision was recorded but whose handler died before resuming them
+    // (shared/reconcile/approval-resumes.ts).
     const reconciler = fn('Reconcile', {
       name: 'reconcile',
-      description: 'Re-drives unfinished incidents whose execution is not running; sends digests of ended escalation windows; reads late reactions; finishes vote changes a crash left pending; posts deferred recovery comments (bounded per run)',
+      description: 'Re-drives unfinished incidents; resumes /guard decisions left unresumed; sends digests of ended escalation windows; reads late reactions; finishes vote changes a crash left pending; posts deferred recovery comments (bounded per run)',
       timeout: Duration.seconds(60),
       environment: {
         RECONCILE_AFTER_MINUTES: '10',
@@ -1209,6 +1211,10 @@ export class PipelineGuardStack extends Stack {
     useChatWebhook(reconciler);
     stateMachine.grantStartExecution(reconciler);
     stateMachine.grantExecution(reconciler, 'states:DescribeExecution');
+    // Resuming a recorded /guard decision: the same two task responses as ingest, on this state machine only.
+    reconciler.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'], resources: [stateMachine.stateMachineArn] }),
+    );
     // grantExecution scopes DescribeExecution to this state machine's executions (`execution:<name>:*`); the name
     // is only known at deploy time, so cdk-nag sees a wildcard.
     const smLogicalId = this.resolve(this.getLogicalId(stateMachine.node.defaultChild as CfnStateMachine)) as string;

@@ -4,7 +4,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { loadConfig } from '../../shared/config.js';
 import { handleGithubWebhook } from '../../shared/ingest/github-webhook.js';
 import { handleIssueCommentWebhook } from '../../shared/ingest/comment-commands.js';
-import { createApprovals, createCommandAnswers, createGitHub, createIncidents, createVoteDeps, createRecoveryQueue, createTaskControl, createWebhookVerifier, createWorkflowStarter } from '../../shared/runtime/deps.js';
+import { createApprovalResumeList, createApprovals, createCommandAnswers, createGitHub, createIncidents, createVoteDeps, createRecoveryQueue, createTaskControl, createWebhookVerifier, createWorkflowStarter } from '../../shared/runtime/deps.js';
 import { logger, safeLogger } from '../../shared/runtime/lambda.js';
 import { errorMessage } from '../../shared/errors.js';
 import { createPermissionCache } from '../../shared/github/permission-cache.js';
@@ -26,6 +26,8 @@ const deps = {
   // `/guard approve|reject` resumes the execution waiting for approval.
   tasks: createTaskControl(config),
   approvals: createApprovals(config),
+  // A decision whose handler dies before Step Functions answers is left listed there for the reconciler to resume.
+  approvalResumes: createApprovalResumeList(config),
   // Each command comment gets at most one reply, edited when a later delivery's outcome differs.
   answers: createCommandAnswers(config),
   // An outsider's repeated /guard commands cost one permission lookup a minute, not one each.

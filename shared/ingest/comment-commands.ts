@@ -8,9 +8,10 @@ import type { PermissionCache } from '../github/permission-cache.js';
 import { type FeedbackCommand, type FeedbackDeps, type FeedbackTarget, type IssueComment, applyFeedback, feedbackTarget, issueCommentPayload, parseFeedbackCommand } from '../knowledge/feedback.js';
 import type { GitHubClients, GitHubPort, RepoRef, TaskTokenControl } from '../ports.js';
 import type { ApprovalIndex } from '../remediation/approvals.js';
+import { type Unresumed, type UnresumedApproval, asRead, isUnresumed, markResumed, sendDecision, takeDecision } from '../remediation/approval-resume.js';
+import type { ApprovalResumes } from '../stores/approval-resumes.js';
 import { COMMAND_ANSWER_BUDGET_MS } from '../github/comment-timing.js';
 import type { CommandAnswerKey, CommandAnswers } from '../stores/command-answers.js';
-import type { ExpectedApproval, IncidentStore } from '../stores/incident-store.js';
 import { type ApprovalBinding, PROPOSAL_DIGEST, bindApproval } from '../remediation/proposal-digest.js';
 import type { StepLogger } from '../ports.js';
 import { type VerifyDeps, type WebhookRequest, type WebhookResponse, refuse, reply, verifyDelivery } from './verify.js';
@@ -22,6 +23,8 @@ export interface CommentCommandDeps extends VerifyDeps, FeedbackDeps {
   github: GitHubClients;
   tasks: TaskTokenControl;
   approvals: ApprovalIndex;
+  /** Decisions recorded but maybe not resumed, for the reconciler to resume when their handler died first. */
+  approvalResumes: ApprovalResumes;
   /** Which reply answers each command comment: one, whatever the deliveries and their interleaving. */
   answers: CommandAnswers;
   /** Authors' permissions, kept by this process a while when they deny write access (see permission-cache.ts). */
@@ -143,19 +146,6 @@ async function decideApproval(payload: IssueComment, approval: ApprovalCommand, 
   return applyApproval(payload.repository, payload.issue.number, payload.comment.user.login, approval, pending, deps, writtenAt(payload.comment.created_at));
 }
 
-/** An incident whose approval was decided, with the task token its execution still waits on. */
-type Unresumed = Incident & { approval: ApprovalState & { taskToken: string } };
-
-function isUnresumed(incident: Incident | null): incident is Unresumed {
-  const status = incident?.approval?.status;
-  return (status === 'approved' || status === 'rejected') && Boolean(incident?.approval?.taskToken);
-}
-
-/** The fields {@link IncidentStore.replaceApproval} compares: the approval as it was read. */
-function asRead(approval: ApprovalState): ExpectedApproval {
-  return { status: approval.status, taskToken: approval.taskToken ?? null, decidedAt: approval.decidedAt ?? null, resumeTakenAt: approval.resumeTakenAt ?? null };
-}
-
 /**
  * Resumes the execution with a decision recorded before, whose handler died before its execution was resumed (or
  * is still waiting for Step Functions): the command delivered again, or the same decision by another maintainer.
@@ -168,43 +158,20 @@ async function resumeDecided(incident: Unresumed, command: ApprovalCommand, logi
   }
   // Marked before SendTaskSuccess: the handler that recorded the decision may still be waiting for its own call, and
   // when Step Functions answers it "spent" this mark tells it the execution was resumed, not timed out.
-  const decided = { ...recorded, resumeTakenAt: deps.clock().toISOString() };
-  if (!(await deps.incidents.replaceApproval(incident.id, asRead(recorded), decided))) {
-    return refused(409, refusal`the approval of ${incident.id} was already decided`, true);
-  }
+  const decided = await takeDecision(incident, deps.clock().toISOString(), deps.incidents);
+  if (!decided) return refused(409, refusal`the approval of ${incident.id} was already decided`, true);
   try {
-    await resume(decided, deps);
+    await sendDecision(decided, deps.tasks);
   } catch (error) {
     if (!(error instanceof TaskTokenSpentError)) throw error;
     // Resumed by a delivery whose answer was lost, or the wait timed out (Notify then records it so): either way
     // nothing is left to resume, and the token is forgotten unless the approval was rewritten meanwhile.
-    await resumed(incident, decided, deps);
+    await markResumed(incident, decided, deps);
     return refused(409, refusal`the approval of ${incident.id} was already decided`, true);
   }
-  await resumed(incident, decided, deps);
+  await markResumed(incident, decided, deps);
   deps.logger.info('approval resumed', { incidentId: incident.id, decision: command.decision, by: decided.decidedBy, resumedBy: login });
   return { response: reply(202, { incidentId: incident.id, decision: command.decision }), told: { done: true }, writer: true };
-}
-
-/** SendTaskSuccess, or SendTaskFailure for a rejection, with the decision as it was recorded. */
-function resume(decided: ApprovalState & { taskToken: string }, deps: CommentCommandDeps): Promise<void> {
-  const by = decided.decidedBy ?? 'a maintainer';
-  return decided.status === 'approved'
-    ? deps.tasks.succeed(decided.taskToken, { approvedBy: by })
-    : deps.tasks.fail(decided.taskToken, 'ApprovalRejected', decided.reason ?? `rejected by ${by}`);
-}
-
-/**
- * The execution was resumed (or its wait is over): its token is spent, and the decision is no longer one to resume.
- * The token is forgotten only while the approval is still that decision (Notify, recording a timeout, or another
- * handler may have written a later state since), and then the proposal leaves the index. In that order: a handler
- * that dies between the two leaves an index entry the next command finds not waiting, and takes.
- */
-async function resumed(incident: Incident, decided: ApprovalState, deps: CommentCommandDeps): Promise<void> {
-  await deps.incidents.replaceApproval(incident.id, asRead(decided), { ...decided, taskToken: null });
-  if (incident.repository && incident.pullRequest) {
-    await deps.approvals.take({ name: incident.repository, id: incident.repositoryId }, incident.pullRequest, incident.id);
-  }
 }
 
 async function decideFeedback(payload: IssueComment, feedback: FeedbackCommand, deps: CommentCommandDeps): Promise<Decided> {
@@ -413,20 +380,24 @@ async function applyApproval(
     detail: approved ? `approved by ${login}` : `rejected by ${login}${command.reason ? `: ${command.reason}` : ''}`,
   };
   // The digest approved is recorded with the decision: the remediate stage applies the proposal only if it still has it.
-  const decided: ApprovalState & { taskToken: string } = {
+  const decided: UnresumedApproval = {
     ...approval, status: approved ? 'approved' : 'rejected', taskToken: approval.taskToken, decidedAt: at, decidedBy: login, reason: command.reason,
     ...(binding?.ok ? { digest: binding.digest } : {}),
   };
   // Recorded before resuming, so the steps that run next see who decided. The proposal stays on the index, with the
   // token on the decision, until the execution is resumed (see resumed): a handler that dies at any point before that
   // (a timeout, OOM) leaves the decision for the command's redelivery, which finds it through the index. Written only
-  // over the pending approval this handler read: of two commands at once exactly one records its decision.
+  // over the pending approval this handler read: of two commands at once exactly one records its decision. Listed for
+  // the reconciler first: GitHub redelivers nothing by itself, and a handler that dies after the write (before or
+  // during SendTaskSuccess) must not leave the execution to wait out its approval timeout and page that nobody
+  // approved. Listed by the decision's time, the entry of a decision that is not recorded finds nothing to resume.
+  await deps.approvalResumes.schedule({ incidentId: incident.id, decidedAt: at });
   const recorded = await deps.incidents.replaceApproval(incident.id, asRead(approval), decided, {
     audit: [entry], history: [{ at, event: approved ? 'approved' : 'rejected', detail: entry.detail }],
   });
   if (!recorded) return refused(409, refusal`the approval of ${incidentId} was already decided`, true);
   try {
-    await resume(decided, deps);
+    await sendDecision(decided, deps.tasks);
   } catch (error) {
     if (error instanceof TaskTokenSpentError) return spentOnDecision(incident, incident.plan.action, approval, decided, login, command, deps);
     // A transient failure: put the proposal back (it is still indexed) so the same command can be repeated. Only over
@@ -438,7 +409,7 @@ async function applyApproval(
     });
     throw error;
   }
-  await resumed(incident, decided, deps);
+  await markResumed(incident, decided, deps);
   deps.logger.info('approval decided', { incidentId: incident.id, decision: command.decision, by: login });
   return { response: reply(202, { incidentId: incident.id, decision: command.decision }), told: { done: true }, writer: true };
 }
@@ -454,7 +425,7 @@ async function spentOnDecision(
   incident: Incident,
   action: AuditEntry['action'],
   pending: ApprovalState,
-  decided: ApprovalState & { taskToken: string },
+  decided: UnresumedApproval,
   login: string,
   command: ApprovalCommand,
   deps: CommentCommandDeps,
@@ -463,7 +434,7 @@ async function spentOnDecision(
   const ours = now?.status === decided.status && now.decidedAt === decided.decidedAt;
   if (ours && (now.resumeTakenAt || !now.taskToken)) {
     // Resumed with this decision: it stands. Told as a decision taken already, as when its resumer answered first.
-    await resumed(incident, now, deps);
+    await markResumed(incident, now, deps);
     return refused(409, refusal`the approval of ${incident.id} was already decided`, true);
   }
   if (ours) {

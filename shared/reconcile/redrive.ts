@@ -18,6 +18,7 @@ import { escalateNotifyFailed } from './notify-failed.js';
 import { type PolicyFile, policyFor } from '../remediation/policy.js';
 import type { Clock, EscalationLedger, EscalationPublisher, Metrics, WorkflowStarter } from '../ports.js';
 import { type DigestDeps, type DigestResult, sendDueDigests } from './digests.js';
+import { type ApprovalResumeDeps, type ApprovalResumeResult, resumeRecordedDecisions } from './approval-resumes.js';
 import { type LateReactionDeps, type LateReactionResult, readLateReactions } from './late-reactions.js';
 import { type PendingVoteResult, finishPendingVotes } from './pending-votes.js';
 import { type RecoveryCommentDeps, type RecoveryCommentResult, postDeferredRecoveryComments } from './recovery-comments.js';
@@ -338,6 +339,7 @@ export interface ScheduledRunOptions extends ReconcileOptions {
 }
 
 export type ScheduledRunResult = ReconcileResult & {
+  approvalResumes: ApprovalResumeResult;
   digests: DigestResult;
   reactions: LateReactionResult;
   pendingVotes: PendingVoteResult;
@@ -346,15 +348,17 @@ export type ScheduledRunResult = ReconcileResult & {
 
 /**
  * One scheduled reconciler run (the Lambda on its EventBridge schedule, the local runtime on its timer): re-drive
- * unfinished incidents, send the digests of escalation windows that have ended, read the reactions of experiment
+ * unfinished incidents, resume the executions whose `/guard` decision was recorded but not resumed (as many as it
+ * re-drives at most: ./approval-resumes.ts), send the digests of escalation windows that have ended, read the reactions of experiment
  * units that became final since the guard last read them, finish the vote changes a crash left pending, then post the
  * recovery comments the write budget refused (as many as it re-drives at most).
  */
 export async function scheduledReconcilerRun(
-  deps: RedriveDeps & DigestDeps & ExhaustedEscalationDeps & LateReactionDeps & RecoveryCommentDeps,
+  deps: RedriveDeps & DigestDeps & ExhaustedEscalationDeps & LateReactionDeps & RecoveryCommentDeps & ApprovalResumeDeps,
   options: ScheduledRunOptions,
 ): Promise<ScheduledRunResult> {
   const redriven = await reconcile(deps, options);
+  const approvalResumes = await resumeRecordedDecisions(deps, { maxPerRun: options.maxPerRun, afterMinutes: options.afterMinutes, lookbackHours: options.lookbackHours });
   const digests = await sendDueDigests(deps, { maxPerRun: options.maxDigestsPerRun, lookbackHours: options.lookbackHours });
   const reactions = await readLateReactions(deps, {
     maxPerRun: options.maxReactionReadsPerRun,
@@ -363,21 +367,29 @@ export async function scheduledReconcilerRun(
   });
   const pendingVotes = await finishPendingVotes(deps, { maxPerRun: options.maxPendingVotesPerRun, afterMinutes: options.afterMinutes, lookbackHours: options.lookbackHours });
   const recoveryComments = await postDeferredRecoveryComments(deps, { maxPerRun: options.maxPerRun, afterMinutes: options.afterMinutes, lookbackHours: options.lookbackHours });
-  return { ...redriven, digests, reactions, pendingVotes, recoveryComments };
+  return { ...redriven, approvalResumes, digests, reactions, pendingVotes, recoveryComments };
 }
 
 /**
- * The error a scheduled run ends with when it left work undone: incidents it could not re-drive, digests it could not
- * send. Logged warnings alone reach nobody; a reconciler that keeps failing leaves accepted failures un-notified.
+ * The error a scheduled run ends with when it left work undone: incidents it could not re-drive, recorded `/guard`
+ * decisions it could not resume (or list), digests it could not send. Logged warnings alone reach nobody; a
+ * reconciler that keeps failing leaves accepted failures un-notified, and approved executions waiting.
  * Null when the run did all it found to do. A late read of reactions that failed is not such work: it waits for the
  * next run, and a GitHub outage must not page on-call through the reconciler's alarm for votes.
  */
-export function incompleteRunError(result: ReconcileResult & { digests: Pick<DigestResult, 'failed'> }): ReconcileIncompleteError | null {
+export function incompleteRunError(
+  result: ReconcileResult & { digests: Pick<DigestResult, 'failed'>; approvalResumes: Pick<ApprovalResumeResult, 'failed' | 'abandoned' | 'unlisted'> },
+): ReconcileIncompleteError | null {
   const { failed } = result;
   const digestsFailed = result.digests.failed;
-  if (failed.length === 0 && digestsFailed.length === 0) return null;
+  const resumes = result.approvalResumes;
+  const resumesFailed = [...resumes.failed, ...resumes.abandoned];
+  if (failed.length === 0 && digestsFailed.length === 0 && resumesFailed.length === 0 && resumes.unlisted === null) return null;
+  const list = (ids: string[]) => `${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ', …' : ''}`;
   const parts = [
-    ...(failed.length > 0 ? [`${failed.length} re-drive(s) failed (${failed.slice(0, 5).join(', ')}${failed.length > 5 ? ', …' : ''})`] : []),
+    ...(failed.length > 0 ? [`${failed.length} re-drive(s) failed (${list(failed)})`] : []),
+    ...(resumesFailed.length > 0 ? [`${resumesFailed.length} approval resume(s) failed (${list(resumesFailed)})`] : []),
+    ...(resumes.unlisted !== null ? ['the approvals to resume could not be listed'] : []),
     ...(digestsFailed.length > 0 ? [`${digestsFailed.length} digest(s) failed`] : []),
   ];
   return new ReconcileIncompleteError(`reconciler run incomplete: ${parts.join('; ')}; see the warnings of this run`);

@@ -32,8 +32,10 @@ import type { DigestDeps } from '../reconcile/digests.js';
 import type { ExhaustedEscalationDeps, RedriveDeps, ScheduledRunOptions } from '../reconcile/redrive.js';
 import type { LateReactionDeps } from '../reconcile/late-reactions.js';
 import type { RecoveryCommentDeps } from '../reconcile/recovery-comments.js';
+import type { ApprovalResumeDeps } from '../reconcile/approval-resumes.js';
 import { createReactionReads } from '../stores/reaction-reads.js';
 import { type DeferredRecoveryComments, createDeferredRecoveryComments } from '../stores/deferred-comments.js';
+import { type ApprovalResumes, createApprovalResumes } from '../stores/approval-resumes.js';
 import type {
   AnalyzeDeps,
   ClassifyDeps,
@@ -396,9 +398,13 @@ export function createRedriveDeps(config: Config, logger: StepLogger): RedriveDe
  * like escalations (topic, chat webhook; the outbox locally), grouped by the policy file's escalation rules, and the
  * late reads of reactions: GitHub read-only (opened on the first read a run makes, so a credential that cannot be read
  * leaves those reads for a later run, not the re-drives undone) and the votes they record; and the recovery comments
- * the write budget refused, written with GitHub's write access and its budget (opened likewise, on the first to write).
+ * the write budget refused, written with GitHub's write access and its budget (opened likewise, on the first to write);
+ * and the `/guard` decisions recorded but not resumed: Step Functions' task responses and the approval index.
  */
-export function createReconcilerDeps(config: Config, logger: StepLogger): RedriveDeps & DigestDeps & ExhaustedEscalationDeps & LateReactionDeps & RecoveryCommentDeps {
+export function createReconcilerDeps(
+  config: Config,
+  logger: StepLogger,
+): RedriveDeps & DigestDeps & ExhaustedEscalationDeps & LateReactionDeps & RecoveryCommentDeps & ApprovalResumeDeps {
   const github = openedWhenNeeded(() => createGitHubReader(config));
   return {
     ...createRedriveDeps(config, logger),
@@ -412,6 +418,9 @@ export function createReconcilerDeps(config: Config, logger: StepLogger): Redriv
     votes: createVoteDeps(config, logger),
     deferredComments: createDeferredComments(config),
     githubWriter: openedWhenNeeded(() => createGitHub(config)),
+    approvalResumes: createApprovalResumeList(config),
+    approvals: createApprovals(config),
+    tasks: createTaskControl(config),
   };
 }
 
@@ -501,6 +510,11 @@ export function createGuards(config: Config, clock: () => Date = () => new Date(
 export function createApprovals(config: Config, clock: () => Date = () => new Date()): ApprovalIndex {
   const client = documentClientFor(config);
   return createApprovalIndex({ client, tableName: config.INCIDENTS_TABLE, clock });
+}
+
+/** `/guard` decisions recorded but maybe not resumed (ingest lists them, the reconciler resumes them), in the incidents table. */
+export function createApprovalResumeList(config: Config): ApprovalResumes {
+  return createApprovalResumes({ client: documentClientFor(config), tableName: config.INCIDENTS_TABLE });
 }
 
 /** Which reply answers each `/guard` command comment (ingest). */

@@ -21,7 +21,7 @@ describe('reliability: reconciler', () => {
     expect(permission?.Properties).toMatchObject({ Action: 'lambda:InvokeFunction', Principal: 'events.amazonaws.com' });
   });
 
-  it('may start and describe executions of the pipeline only, read/write its tables, publish digests to the escalation topic and read the GitHub credential; nothing else', () => {
+  it('may start, describe and answer the approval wait of executions of the pipeline only, read/write its tables, publish digests to the escalation topic and read the GitHub credential; nothing else', () => {
     const statements = functionStatements(synthesized, 'reconcile');
     const topicRef = ref(stack.getLogicalId(stack.topic.node.defaultChild as never));
     expect(allows(statements, 'states:StartExecution', stateMachineRef)).toBe(true);
@@ -30,8 +30,9 @@ describe('reliability: reconciler', () => {
     expect(JSON.stringify(resourcesOf(describe[0] as never))).toContain(':execution:');
     const actions = new Set(statements.flatMap(actionsOf));
     for (const action of actions) {
-      expect(action, action).toMatch(/^(states:(StartExecution|DescribeExecution)|dynamodb:|logs:|xray:Put|sns:Publish$|kms:(GenerateDataKey|Decrypt)$|secretsmanager:(GetSecretValue|DescribeSecret)$)/);
+      expect(action, action).toMatch(/^(states:(StartExecution|DescribeExecution|SendTaskSuccess|SendTaskFailure)$|dynamodb:|logs:|xray:Put|sns:Publish$|kms:(GenerateDataKey|Decrypt)$|secretsmanager:(GetSecretValue|DescribeSecret)$)/);
     }
+    expect(statements.filter((s) => actionsOf(s).some((a) => a.startsWith('states:SendTask'))).flatMap(resourcesOf)).toEqual([stateMachineRef]);
     expect(statements.filter((s) => actionsOf(s).includes('sns:Publish')).flatMap(resourcesOf)).toEqual([topicRef]);
     // The late reads of reactions: the GitHub credential and no other secret (not the webhook secret).
     const credential = resources[functionLogicalId(stack, stack.functions.reconcile)]?.Properties.Environment.Variables.GITHUB_TOKEN_SECRET_ARN;

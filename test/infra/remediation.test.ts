@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { actionsOf, allows, functionLogicalId, functionStatements, resourcesOf, scratchDir, synth } from './support.js';
+import { FUNCTION_NAMES, actionsOf, allows, functionLogicalId, functionStatements, resourcesOf, scratchDir, synth } from './support.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/remediation/${name}`, import.meta.url));
 
@@ -41,16 +41,22 @@ describe('remediation settings', () => {
     expect(statements.some((s) => actionsOf(s).some((a) => a.startsWith('ssm:') || a === 'iam:PassRole'))).toBe(false);
   });
 
-  it('lets ingest resume executions waiting for approval, and only ingest', () => {
+  it('lets ingest and the reconciler (recorded /guard decisions left unresumed) resume executions waiting for approval, and only them', () => {
     const synthesized = synth();
 
-    const ingest = functionStatements(synthesized, 'ingest-github');
     const stateMachine = { Ref: synthesized.stack.getLogicalId(synthesized.stack.stateMachine.node.defaultChild as never) };
-    expect(allows(ingest, 'states:SendTaskSuccess', stateMachine)).toBe(true);
-    expect(allows(ingest, 'states:SendTaskFailure', stateMachine)).toBe(true);
-    // What shared/adapters/sfn.ts sends, nothing more.
-    expect(ingest.flatMap(actionsOf).filter((a) => a.startsWith('states:SendTask')).sort()).toEqual(['states:SendTaskFailure', 'states:SendTaskSuccess']);
-    expect(functionStatements(synthesized, 'notify').some((s) => actionsOf(s).includes('states:SendTaskSuccess'))).toBe(false);
+    for (const name of ['ingest-github', 'reconcile'] as const) {
+      const statements = functionStatements(synthesized, name);
+      expect(allows(statements, 'states:SendTaskSuccess', stateMachine), name).toBe(true);
+      expect(allows(statements, 'states:SendTaskFailure', stateMachine), name).toBe(true);
+      // What shared/adapters/sfn.ts sends, nothing more, on this state machine only.
+      const sendTask = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('states:SendTask')));
+      expect(sendTask.flatMap(actionsOf).filter((a) => a.startsWith('states:SendTask')).sort(), name).toEqual(['states:SendTaskFailure', 'states:SendTaskSuccess']);
+      expect(sendTask.flatMap(resourcesOf), name).toEqual([stateMachine]);
+    }
+    for (const name of FUNCTION_NAMES.filter((n) => n !== 'ingest-github' && n !== 'reconcile')) {
+      expect(functionStatements(synthesized, name).some((s) => actionsOf(s).some((a) => a.startsWith('states:SendTask'))), name).toBe(false);
+    }
   });
 
   it('fails synth when a runbook assumes a role remediate may not pass', () => {

@@ -11,7 +11,7 @@ import { createDynamoCommentSlots } from '../../shared/stores/comment-slots.js';
 import { createDynamoCommandAnswers } from '../../shared/stores/command-answers.js';
 import { silentLogger } from '../../shared/steps/deps.js';
 import { BOT_LOGIN, FakeGitHub, clientFor } from '../support/fake-github.js';
-import { createMemoryApprovalIndex } from '../support/fakes.js';
+import { createMemoryApprovalIndex, createMemoryApprovalResumes } from '../support/fakes.js';
 import { scratchStoreForFile } from '../support/harness.js';
 import { createMemoryStore } from '../support/memory-store.js';
 
@@ -57,6 +57,7 @@ function deps(): CommentCommandDeps {
     logger: silentLogger,
     learning: {} as Learning,
     approvals: createMemoryApprovalIndex(),
+    approvalResumes: createMemoryApprovalResumes(),
     answers: createDynamoCommandAnswers({ client: scratch.client, tableName: 'incidents', leaseMs: LEASE_MS }),
     permissions: createPermissionCache(),
     tasks: { async succeed() {}, async fail() {} },

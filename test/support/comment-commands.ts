@@ -10,7 +10,7 @@ import type { GitHubPort } from '../../shared/ports.js';
 import { silentLogger } from '../../shared/steps/deps.js';
 import type { CommandAnswers } from '../../shared/stores/command-answers.js';
 import { loadWebhook } from '../../infra/local/replay.js';
-import { createMemoryApprovalIndex } from './fakes.js';
+import { createMemoryApprovalIndex, createMemoryApprovalResumes } from './fakes.js';
 import { createMemoryStore } from './memory-store.js';
 
 /** The sample failure's incident (events/github/workflow_run-failure.json) and its pull request. */
@@ -45,6 +45,7 @@ export async function pendingApproval(options: {
   );
   const approvals = createMemoryApprovalIndex();
   for (const id of [PENDING_INCIDENT, ...(options.alsoPending ?? [])]) await approvals.add(INDEXED_REPOSITORY, PENDING_PULL_REQUEST, id);
+  const approvalResumes = createMemoryApprovalResumes();
   const tasks: Array<[string, ...unknown[]]> = [];
   const deps = (): CommentCommandDeps => ({
     webhooks: new Webhooks({ secret: options.secret }),
@@ -55,6 +56,7 @@ export async function pendingApproval(options: {
     logger: silentLogger,
     learning: {} as Learning,
     approvals,
+    approvalResumes,
     answers: options.answers(),
     permissions: createPermissionCache(),
     tasks: {
@@ -68,5 +70,5 @@ export async function pendingApproval(options: {
       },
     },
   });
-  return { incidents, approvals, tasks, deps };
+  return { incidents, approvals, approvalResumes, tasks, deps };
 }

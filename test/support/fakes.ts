@@ -11,6 +11,7 @@ import type { WorkflowRecoveryMessage } from '../../shared/domain/recovery.js';
 import { recordQueuedRecovery } from '../../shared/steps/record-outcome.js';
 import { type ApprovalIndex, approvalKeys } from '../../shared/remediation/approvals.js';
 import type { CommandAnswerKey, CommandAnswers } from '../../shared/stores/command-answers.js';
+import type { ApprovalResumes, ListedDecision } from '../../shared/stores/approval-resumes.js';
 import type { GuardCounters, GuardStore } from '../../shared/remediation/guard-store.js';
 import type { RunbookRequest, RunbookRunner } from '../../shared/remediation/runbook-runner.js';
 import { type RemediationDeps, type StepDeps, silentLogger } from '../../shared/steps/deps.js';
@@ -312,6 +313,31 @@ export function createMemoryApprovalIndex(): ApprovalIndex & { sets: Map<string,
     },
     async take(repository, pullRequest, incidentId) {
       return approvalKeys(repository, pullRequest).some((key) => sets.get(key)?.delete(incidentId) ?? false);
+    },
+  };
+}
+
+/** In-memory ApprovalResumes: the entries by their key (`<due time>#<incident id>`), listed oldest first as DynamoDB lists them. */
+export function createMemoryApprovalResumes(): ApprovalResumes & { entries: Map<string, ListedDecision> } {
+  const entries = new Map<string, ListedDecision>();
+  const keyOf = (entry: { id: string; dueAt: string }) => `${entry.dueAt}#${entry.id}`;
+  return {
+    entries,
+    async schedule(decision) {
+      const entry = { id: decision.incidentId, dueAt: decision.decidedAt };
+      entries.set(keyOf(entry), { ...decision, entry, failures: 0 });
+    },
+    async due(recordedBefore, { limit }) {
+      return [...entries.entries()].filter(([, listed]) => listed.entry.dueAt <= recordedBefore.toISOString()).sort(([a], [b]) => (a < b ? -1 : 1)).slice(0, limit).map(([, listed]) => structuredClone(listed));
+    },
+    async done(decision) {
+      entries.delete(keyOf('entry' in decision ? decision.entry : { id: decision.incidentId, dueAt: decision.decidedAt }));
+    },
+    async retry(decision, at) {
+      if (!entries.delete(keyOf(decision.entry))) return false;
+      const entry = { id: decision.entry.id, dueAt: at.toISOString() };
+      entries.set(keyOf(entry), { ...decision, entry, failures: decision.failures + 1 });
+      return true;
     },
   };
 }

@@ -9,7 +9,7 @@ import { handleIssueCommentWebhook } from '../../../shared/ingest/comment-comman
 import { type IngestDeps, handleGithubWebhook } from '../../../shared/ingest/github-webhook.js';
 import type { Learning } from '../../../shared/knowledge/learning.js';
 import { silentLogger } from '../../../shared/steps/deps.js';
-import { createFakeGitHub, createMemoryApprovalIndex, createMemoryCommandAnswers, createRecordingRecoveryQueue } from '../../support/fakes.js';
+import { createFakeGitHub, createMemoryApprovalIndex, createMemoryApprovalResumes, createMemoryCommandAnswers, createRecordingRecoveryQueue } from '../../support/fakes.js';
 import { createMemoryStore } from '../../support/memory-store.js';
 
 /**
@@ -71,6 +71,7 @@ describe("octokit's webhook examples", () => {
             ...base,
             learning: {} as Learning,
             approvals: createMemoryApprovalIndex(),
+            approvalResumes: createMemoryApprovalResumes(),
             answers: createMemoryCommandAnswers(),
             permissions: createPermissionCache(),
             tasks: { async succeed() {}, async fail() {} },

@@ -336,7 +336,8 @@ describe('reconciler', () => {
 
 describe('a scheduled run that left work undone', () => {
   const digests = { sent: [], skipped: 0, failed: [] as string[] };
-  const done = { examined: 2, redriven: ['a-a1'], running: 1, exhausted: ['b'], unstartable: [] as string[], notifyFailed: [] as string[], failed: [] as string[] };
+  const approvalResumes = { failed: [] as string[], abandoned: [] as string[], unlisted: null as string | null };
+  const done = { examined: 2, redriven: ['a-a1'], running: 1, exhausted: ['b'], unstartable: [] as string[], notifyFailed: [] as string[], failed: [] as string[], approvalResumes };
 
   it('is an error (the Lambda fails and the reconciler alarm counts it) when a re-drive or a digest failed', () => {
     const redrive = incompleteRunError({ ...done, failed: ['x', 'y'], digests });
@@ -345,6 +346,12 @@ describe('a scheduled run that left work undone', () => {
     const digest = incompleteRunError({ ...done, digests: { ...digests, failed: ['repo#main'] } });
     expect(digest?.name).toBe('ReconcileIncompleteError');
     expect(digest?.message).toContain('1 digest(s) failed');
+  });
+
+  it('is an error when a recorded /guard decision could not be resumed, was given up, or the decisions could not be listed', () => {
+    expect(incompleteRunError({ ...done, digests, approvalResumes: { ...approvalResumes, failed: ['gh-1'] } })?.message).toContain('1 approval resume(s) failed (gh-1)');
+    expect(incompleteRunError({ ...done, digests, approvalResumes: { ...approvalResumes, abandoned: ['gh-2'] } })?.message).toContain('1 approval resume(s) failed (gh-2)');
+    expect(incompleteRunError({ ...done, digests, approvalResumes: { ...approvalResumes, unlisted: 'throttled' } })?.message).toContain('the approvals to resume could not be listed');
   });
 
   it('is no error when everything it found was done (an exhausted incident was escalated)', () => {

@@ -1,0 +1,136 @@
+/**
+ * `/guard` decisions recorded but never resumed: the command's handler records the decision (with the task token)
+ * and only then calls SendTaskSuccess/SendTaskFailure; one that dies in between (a Lambda timeout, OOM) leaves the
+ * execution waiting, and GitHub redelivers nothing by itself, so without this the execution waited out its approval
+ * timeout and paged on-call that nobody approved, although a maintainer had. The handler lists each decision before
+ * recording it (shared/stores/approval-resumes.ts); the reconciler resumes those recorded more than its
+ * `afterMinutes` ago, longer than the handler runs, so it does not race a live one.
+ *
+ * Each is resumed as a redelivery of the command resumes it (shared/remediation/approval-resume.ts): taken
+ * (`resumeTakenAt`, a write conditional on the decision as read, so of two reconcilers, or a reconciler and a
+ * redelivery, at once one resumes it), resumed with the decision as recorded, then its token forgotten and its
+ * proposal taken off the index. A decision taken by another worker within `afterMinutes` is left to it. A token
+ * Step Functions calls spent was resumed already or its wait is over: nothing is left to resume, as on the live path.
+ * An entry whose decision is not recorded (refused, put back, resumed since, or its wait recorded timed out) goes.
+ *
+ * Bounded per run, oldest first. A resume that fails moves its entry later (./retry-later.ts: 5 minutes doubling,
+ * at most 4 hours), so one that fails every time does not hold back the others; after too many failures it is given
+ * up with an error log, the execution left to its approval timeout. Failures make the run incomplete
+ * (functions/reconcile), so the reconciler's alarm sees resumes that keep failing.
+ */
+import { TaskTokenSpentError, errorMessage } from '../errors.js';
+import type { Clock, StepLogger, TaskTokenControl } from '../ports.js';
+import { type ResumedDeps, isUnresumed, markResumed, sendDecision, takeDecision } from '../remediation/approval-resume.js';
+import type { ApprovalResumes, ListedDecision } from '../stores/approval-resumes.js';
+import type { IncidentStore } from '../stores/incident-store.js';
+import { retryAfterFailure } from './retry-later.js';
+
+export interface ApprovalResumeDeps extends ResumedDeps {
+  approvalResumes: ApprovalResumes;
+  incidents: Pick<IncidentStore, 'get' | 'replaceApproval'>;
+  tasks: TaskTokenControl;
+  clock: Clock;
+  logger: StepLogger;
+}
+
+export interface ApprovalResumeResult {
+  /** Incidents whose execution this run resumed with the recorded decision. */
+  resumed: string[];
+  /** Incidents whose token Step Functions called spent: resumed already, or the wait is over. */
+  spent: string[];
+  /** Entries with nothing to resume: the decision is not recorded (any more). */
+  gone: number;
+  /** Decisions another worker is resuming: left to it. */
+  busy: number;
+  /** Resumes that failed: their entry waits for a later run. */
+  failed: string[];
+  /** Resumes given up after failing too often. */
+  abandoned: string[];
+  /** Why the due decisions could not be listed, or null. */
+  unlisted: string | null;
+}
+
+type Outcome = 'resumed' | 'spent' | 'gone' | 'busy';
+
+async function resumeListed(entry: ListedDecision, now: Date, takenBefore: string, deps: ApprovalResumeDeps): Promise<Outcome> {
+  const incident = await deps.incidents.get(entry.incidentId);
+  if (!isUnresumed(incident) || incident.approval.decidedAt !== entry.decidedAt) {
+    await deps.approvalResumes.done(entry);
+    return 'gone';
+  }
+  const takenAt = incident.approval.resumeTakenAt;
+  if (takenAt && takenAt > takenBefore) return 'busy';
+  const at = now.toISOString();
+  const decided = await takeDecision(incident, at, deps.incidents);
+  if (!decided) return 'busy';
+  const history = (detail: string) => [{ at, event: 'approval_resumed_late', detail }];
+  const by = `${decided.status} by ${decided.decidedBy ?? 'a maintainer'} at ${decided.decidedAt}`;
+  let outcome: Outcome = 'resumed';
+  try {
+    await sendDecision(decided, deps.tasks);
+  } catch (error) {
+    if (!(error instanceof TaskTokenSpentError)) throw error;
+    outcome = 'spent';
+  }
+  const detail = outcome === 'resumed'
+    ? `the reconciler resumed the execution: ${by}, whose command's handling ended before it was resumed`
+    : `the reconciler found the execution's wait over (resumed already, or timed out): ${by}`;
+  await markResumed(incident, decided, deps, history(detail));
+  // Moved after a failure, the entry is no longer where markResumed drops it.
+  if (entry.failures > 0) await deps.approvalResumes.done(entry);
+  return outcome;
+}
+
+async function afterFailure(entry: ListedDecision, error: unknown, deps: ApprovalResumeDeps, result: ApprovalResumeResult): Promise<void> {
+  const { incidentId, decidedAt } = entry;
+  const failures = entry.failures + 1;
+  const retryAt = retryAfterFailure(deps.clock(), failures);
+  if (!retryAt) {
+    await deps.approvalResumes.done(entry);
+    result.abandoned.push(incidentId);
+    deps.logger.error('a recorded /guard decision could not be resumed and is given up: its execution waits until its approval times out', {
+      incidentId, decidedAt, failures, error: errorMessage(error),
+    });
+    return;
+  }
+  result.failed.push(incidentId);
+  deps.logger.warn('a recorded /guard decision could not be resumed; it is tried again later', { incidentId, failures, retryAt: retryAt.toISOString(), error: errorMessage(error) });
+  await deps.approvalResumes.retry(entry, retryAt);
+}
+
+export async function resumeRecordedDecisions(
+  deps: ApprovalResumeDeps,
+  options: { maxPerRun: number; afterMinutes: number; lookbackHours: number },
+): Promise<ApprovalResumeResult> {
+  const result: ApprovalResumeResult = { resumed: [], spent: [], gone: 0, busy: 0, failed: [], abandoned: [], unlisted: null };
+  if (options.maxPerRun <= 0) return result;
+  const now = deps.clock();
+  const graceStart = new Date(now.getTime() - options.afterMinutes * 60_000);
+  let due: ListedDecision[];
+  try {
+    due = await deps.approvalResumes.due(graceStart, { limit: options.maxPerRun, lookbackHours: options.lookbackHours });
+  } catch (error) {
+    result.unlisted = errorMessage(error);
+    deps.logger.warn('the recorded /guard decisions to resume could not be listed; they wait for the next run', { error: result.unlisted });
+    return result;
+  }
+  for (const entry of due) {
+    try {
+      const outcome = await resumeListed(entry, now, graceStart.toISOString(), deps);
+      if (outcome === 'resumed' || outcome === 'spent') result[outcome].push(entry.incidentId);
+      else result[outcome] += 1;
+    } catch (error) {
+      await afterFailure(entry, error, deps, result).catch((moveError: unknown) => {
+        // Left where it is, at the head of the list: the next run tries it, and moves it, again.
+        deps.logger.warn('a failed resume of a recorded /guard decision could not be moved later; it waits for the next run', {
+          incidentId: entry.incidentId, error: errorMessage(moveError),
+        });
+        if (!result.failed.includes(entry.incidentId)) result.failed.push(entry.incidentId);
+      });
+    }
+  }
+  if (result.resumed.length > 0 || result.spent.length > 0 || result.failed.length > 0 || result.abandoned.length > 0) {
+    deps.logger.info('recorded /guard decisions resumed', { ...result });
+  }
+  return result;
+}

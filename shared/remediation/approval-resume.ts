@@ -1,0 +1,75 @@
+/**
+ * Resuming an execution with a `/guard` decision recorded on its incident: shared by the command's handler (its
+ * redelivery, another maintainer's same command) and the reconciler, which resumes the decisions whose handler died
+ * before Step Functions answered (shared/reconcile/approval-resumes.ts).
+ *
+ * A decision keeps its task token, and its proposal its approval-index entry, until the execution is resumed. A
+ * worker other than the recording handler first marks the decision `resumeTakenAt` (a conditional write on the
+ * approval as it read it, so of two such workers at once one takes it), then calls Step Functions, then forgets
+ * the token: the recording handler, told the token is spent, knows from the mark that the execution was resumed, not
+ * timed out, and every later write over the decision is conditional on the take its writer made.
+ */
+import type { ApprovalState, HistoryEntry, Incident } from '../domain/incident.js';
+import type { TaskTokenControl } from '../ports.js';
+import type { ApprovalResumes } from '../stores/approval-resumes.js';
+import type { ExpectedApproval, IncidentStore } from '../stores/incident-store.js';
+import type { ApprovalIndex } from './approvals.js';
+
+/** A decided approval with the task token its execution still waits on. */
+export type UnresumedApproval = ApprovalState & { taskToken: string };
+
+/** An incident whose approval was decided, with the task token its execution still waits on. */
+export type Unresumed = Incident & { approval: UnresumedApproval };
+
+export function isUnresumed(incident: Incident | null): incident is Unresumed {
+  const status = incident?.approval?.status;
+  return (status === 'approved' || status === 'rejected') && Boolean(incident?.approval?.taskToken);
+}
+
+/** The fields {@link IncidentStore.replaceApproval} compares: the approval as it was read, its take included. */
+export function asRead(approval: ApprovalState): ExpectedApproval {
+  return { status: approval.status, taskToken: approval.taskToken ?? null, decidedAt: approval.decidedAt ?? null, resumeTakenAt: approval.resumeTakenAt ?? null };
+}
+
+/**
+ * Marks the incident's decision taken at `at` by this worker, written only over the decision as read (its earlier
+ * take included): the decision so marked, or null when it changed since (another worker took it, or it was resumed).
+ */
+export async function takeDecision(
+  incident: Unresumed,
+  at: string,
+  incidents: Pick<IncidentStore, 'replaceApproval'>,
+  history: HistoryEntry[] = [],
+): Promise<UnresumedApproval | null> {
+  const taken = { ...incident.approval, resumeTakenAt: at };
+  return (await incidents.replaceApproval(incident.id, asRead(incident.approval), taken, history.length > 0 ? { history } : {})) ? taken : null;
+}
+
+/** SendTaskSuccess, or SendTaskFailure for a rejection, with the decision as it was recorded. */
+export function sendDecision(decided: UnresumedApproval, tasks: TaskTokenControl): Promise<void> {
+  const by = decided.decidedBy ?? 'a maintainer';
+  return decided.status === 'approved'
+    ? tasks.succeed(decided.taskToken, { approvedBy: by })
+    : tasks.fail(decided.taskToken, 'ApprovalRejected', decided.reason ?? `rejected by ${by}`);
+}
+
+export interface ResumedDeps {
+  incidents: Pick<IncidentStore, 'replaceApproval'>;
+  approvals: Pick<ApprovalIndex, 'take'>;
+  approvalResumes: Pick<ApprovalResumes, 'done'>;
+}
+
+/**
+ * The execution was resumed (or its wait is over): its token is spent, and the decision is no longer one to resume.
+ * The token is forgotten only while the approval is still that decision with the take as read (Notify, recording a
+ * timeout, or another worker may have written a later state since), then the proposal leaves the index, then the
+ * decision's entry for the reconciler goes. In that order: a worker that dies between them leaves an index entry the
+ * next command finds not waiting, and takes, and a due entry the reconciler finds nothing to resume for, and drops.
+ */
+export async function markResumed(incident: Incident, decided: ApprovalState, deps: ResumedDeps, history: HistoryEntry[] = []): Promise<void> {
+  await deps.incidents.replaceApproval(incident.id, asRead(decided), { ...decided, taskToken: null }, history.length > 0 ? { history } : {});
+  if (incident.repository && incident.pullRequest) {
+    await deps.approvals.take({ name: incident.repository, id: incident.repositoryId }, incident.pullRequest, incident.id);
+  }
+  if (decided.decidedAt) await deps.approvalResumes.done({ incidentId: incident.id, decidedAt: decided.decidedAt });
+}

@@ -1,0 +1,91 @@
+import { Webhooks } from '@octokit/webhooks';
+import { describe, expect, it } from 'vitest';
+import { type RecordedWebhook, deliverWebhook, signWebhook } from '../../infra/local/replay.js';
+import { loadConfig } from '../../shared/config.js';
+import { staticGitHubClients } from '../../shared/github/clients.js';
+import { createPermissionCache } from '../../shared/github/permission-cache.js';
+import { type CommentCommandDeps, handleIssueCommentWebhook } from '../../shared/ingest/comment-commands.js';
+import type { Learning } from '../../shared/knowledge/learning.js';
+import { createApprovalResumeList, createApprovals, createIncidents } from '../../shared/runtime/deps.js';
+import { silentLogger } from '../../shared/steps/deps.js';
+import { createFakeGitHub, createMemoryCommandAnswers, failedRunDelivery, pullRequestCommentDelivery } from '../support/fakes.js';
+import { useLocalRuntimePerTest } from '../support/harness.js';
+
+/**
+ * A `/guard approve` whose handler dies after recording the decision, before Step Functions answered its
+ * SendTaskSuccess (a Lambda timeout, OOM), on the local runtime: GitHub redelivers nothing by itself, so only the
+ * reconciler is left to resume the execution. Was: nothing did, and the execution waited out its approval timeout,
+ * then paged on-call that nobody approved.
+ */
+const SECRET = 'approval-resume-secret';
+const REPOSITORY = { id: 800000002, name: 'ledger' };
+const policy = { repositories: { 'acme-shop/ledger': { requireApproval: [{ actions: ['rerun_failed_jobs'] }] } } };
+
+/** The flaky failure of run `runId` (11870000001 is a network flake in the recorded runs) on acme-shop/ledger's pull request 1287, whose re-run the policy asks to approve. */
+function failure(runId: number): RecordedWebhook {
+  const webhook = failedRunDelivery(runId);
+  const body = webhook.body as Record<string, any>;
+  body.repository.id = REPOSITORY.id;
+  body.repository.name = REPOSITORY.name;
+  body.repository.full_name = `acme-shop/${REPOSITORY.name}`;
+  body.workflow_run.head_repository.id = REPOSITORY.id;
+  for (const pr of body.workflow_run.pull_requests) pr.base.repo.id = pr.head.repo.id = REPOSITORY.id;
+  return webhook;
+}
+
+describe('local runtime: an approval whose handler died before resuming the execution', () => {
+  const runtimes = useLocalRuntimePerTest();
+
+  it('is resumed by the reconciler, once, with no redelivery: the fix is applied and nobody is paged', async () => {
+    const harness = await runtimes.start({ secret: SECRET, name: 'guard-approval-resume', env: { GITHUB_TOKEN: undefined, POLICY_JSON: JSON.stringify(policy) } });
+    const accepted = await deliverWebhook(harness.runtime.url, failure(11_870_000_001), SECRET);
+    await harness.runtime.idle();
+    const id = String(accepted.body.incidentId);
+    expect(await harness.incident(id)).toMatchObject({ status: 'awaiting_approval', approval: { status: 'pending' } });
+
+    // The ingest handler's own dependencies over the runtime's tables, but its SendTaskSuccess never answers.
+    const config = loadConfig(harness.runtime.env);
+    const github = createFakeGitHub();
+    github.permissions.set('acme-shop', 'write');
+    let calledStepFunctions = false;
+    const dies = () => ((calledStepFunctions = true), new Promise<void>(() => {}));
+    const deps: CommentCommandDeps = {
+      webhooks: new Webhooks({ secret: SECRET }),
+      maxBodyBytes: 1_048_576,
+      incidents: createIncidents(config),
+      github: staticGitHubClients(github.port),
+      clock: () => new Date(),
+      logger: silentLogger,
+      learning: {} as Learning,
+      approvals: createApprovals(config),
+      approvalResumes: createApprovalResumeList(config),
+      answers: createMemoryCommandAnswers(),
+      permissions: createPermissionCache(),
+      tasks: { succeed: dies, fail: dies },
+    };
+    const signed = signWebhook(
+      pullRequestCommentDelivery({ login: 'acme-shop', text: '/guard approve', commentId: 31, pullRequest: 1287, repository: REPOSITORY, deliveryId: 'approve-31' }),
+      SECRET,
+    );
+    void handleIssueCommentWebhook({ ...signed, isBase64Encoded: false }, deps);
+    for (let waited = 0; !calledStepFunctions && waited < 10_000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+    expect(calledStepFunctions).toBe(true);
+    expect(await harness.incident(id)).toMatchObject({ status: 'awaiting_approval', approval: { status: 'approved', decidedBy: 'acme-shop' } });
+
+    // Two reconciler runs at once, past the grace that keeps them off a live handler.
+    const later = new Date(Date.now() + 11 * 60_000);
+    const runs = await Promise.all([harness.runtime.reconcile(later), harness.runtime.reconcile(later)]);
+    await harness.runtime.idle();
+
+    expect(runs.flatMap((run) => run.approvalResumes.resumed)).toEqual([id]);
+    const done = await harness.incident(id);
+    expect(done).toMatchObject({ status: 'notified', approval: { status: 'approved', decidedBy: 'acme-shop' }, decision: { action: 'rerun_failed_jobs', applied: true } });
+    expect(done.history.map((entry) => entry.event)).not.toContain('approval_too_late');
+    const outbox = await harness.outbox();
+    expect(outbox.filter((entry) => entry.kind === 'github_rerun')).toHaveLength(1);
+    expect(outbox.filter((entry) => entry.kind === 'escalation')).toEqual([]);
+    // Nothing left for a later run.
+    const after = await harness.runtime.reconcile(new Date(later.getTime() + 60 * 60_000));
+    expect(after.approvalResumes).toMatchObject({ resumed: [], spent: [], failed: [] });
+  }, 60_000);
+});

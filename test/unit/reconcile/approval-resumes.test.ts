@@ -1,0 +1,179 @@
+import { createHmac } from 'node:crypto';
+import { describe, expect, it, vi } from 'vitest';
+import { newIncident } from '../../../shared/domain/incident.js';
+import { TaskTokenSpentError } from '../../../shared/errors.js';
+import { handleIssueCommentWebhook } from '../../../shared/ingest/comment-commands.js';
+import { type ApprovalResumeDeps, resumeRecordedDecisions } from '../../../shared/reconcile/approval-resumes.js';
+import type { TaskTokenControl } from '../../../shared/ports.js';
+import { silentLogger } from '../../../shared/steps/deps.js';
+import { INDEXED_REPOSITORY, PENDING_INCIDENT, PENDING_PULL_REQUEST, pendingApproval } from '../../support/comment-commands.js';
+import { createFakeGitHub, createMemoryCommandAnswers } from '../../support/fakes.js';
+
+const SECRET = 'approval-resumes-secret';
+/** The command's handler records its decision at 10:05 (pendingApproval's clock); the reconciler waits 10 minutes. */
+const OPTIONS = { maxPerRun: 5, afterMinutes: 10, lookbackHours: 48 };
+const AFTER_GRACE = new Date('2026-11-20T10:16:00Z');
+
+function approveDelivery() {
+  const payload = JSON.stringify({
+    action: 'created',
+    issue: { number: PENDING_PULL_REQUEST, pull_request: { url: 'x' } },
+    comment: { id: 5, body: '/guard approve', user: { login: 'maintainer', type: 'User' }, created_at: '2026-11-20T10:04:00Z' },
+    repository: { id: INDEXED_REPOSITORY.id, full_name: INDEXED_REPOSITORY.name, name: 'checkout-service', owner: { login: 'acme-shop' } },
+  });
+  const signature = `sha256=${createHmac('sha256', SECRET).update(payload).digest('hex')}`;
+  return { headers: { 'x-github-event': 'issue_comment', 'x-hub-signature-256': signature }, body: payload, isBase64Encoded: false };
+}
+
+/** Step Functions as the reconciler sees it: records each call, or answers it with `answer` (an error thrown). */
+function taskPort(answer: (token: string) => Error | null = () => null): TaskTokenControl & { calls: Array<[string, string, unknown]> } {
+  const calls: Array<[string, string, unknown]> = [];
+  const call = async (kind: string, token: string, detail: unknown) => {
+    const error = answer(token);
+    if (error) throw error;
+    calls.push([kind, token, detail]);
+  };
+  return { calls, succeed: (token, output) => call('succeed', token, output), fail: (token, error, cause) => call('fail', token, `${error}: ${cause}`) };
+}
+
+/**
+ * A `/guard approve` whose handler dies once it has recorded the decision: its SendTaskSuccess never answers (a Lambda
+ * timeout), and GitHub does not redeliver. What it left, and the reconciler's dependencies over the same stores.
+ */
+async function approvalWhoseHandlerDied() {
+  const github = createFakeGitHub();
+  github.permissions.set('maintainer', 'maintain');
+  const made = await pendingApproval({ secret: SECRET, github: github.port, answers: createMemoryCommandAnswers });
+  let reached = false;
+  const hung = () => ((reached = true), new Promise<void>(() => {}));
+  void handleIssueCommentWebhook(approveDelivery(), { ...made.deps(), tasks: { succeed: hung, fail: hung } });
+  await vi.waitFor(() => expect(reached).toBe(true));
+  const reconciler = (tasks: TaskTokenControl, at: Date): ApprovalResumeDeps => ({
+    approvalResumes: made.approvalResumes,
+    incidents: made.incidents,
+    approvals: made.approvals,
+    tasks,
+    clock: () => at,
+    logger: silentLogger,
+  });
+  return { ...made, reconciler };
+}
+
+describe('the reconciler resumes /guard decisions their handler left unresumed', () => {
+  it('resumes the execution once with the recorded approval, after the grace and without a redelivery', async () => {
+    const { reconciler, incidents, approvals, approvalResumes } = await approvalWhoseHandlerDied();
+    const tasks = taskPort();
+
+    const early = await resumeRecordedDecisions(reconciler(tasks, new Date('2026-11-20T10:06:00Z')), OPTIONS);
+    const run = await resumeRecordedDecisions(reconciler(tasks, AFTER_GRACE), OPTIONS);
+    const again = await resumeRecordedDecisions(reconciler(tasks, new Date('2026-11-20T10:21:00Z')), OPTIONS);
+
+    expect(early.resumed).toEqual([]);
+    expect(run.resumed).toEqual([PENDING_INCIDENT]);
+    expect(again).toMatchObject({ resumed: [], spent: [], failed: [] });
+    expect(tasks.calls).toEqual([['succeed', 'token-1', { approvedBy: 'maintainer' }]]);
+    const incident = await incidents.get(PENDING_INCIDENT);
+    expect(incident?.approval).toMatchObject({ status: 'approved', decidedBy: 'maintainer', taskToken: null, resumeTakenAt: AFTER_GRACE.toISOString() });
+    expect(incident?.history.map((entry) => entry.event)).toContain('approval_resumed_late');
+    expect(await approvals.pending(INDEXED_REPOSITORY, PENDING_PULL_REQUEST)).toEqual([]);
+    expect(approvalResumes.entries.size).toBe(0);
+  });
+
+  it('resumes it once when two reconcilers run at once', async () => {
+    const { reconciler } = await approvalWhoseHandlerDied();
+    const tasks = taskPort();
+
+    const runs = await Promise.all([resumeRecordedDecisions(reconciler(tasks, AFTER_GRACE), OPTIONS), resumeRecordedDecisions(reconciler(tasks, AFTER_GRACE), OPTIONS)]);
+
+    expect(tasks.calls).toEqual([['succeed', 'token-1', { approvedBy: 'maintainer' }]]);
+    expect(runs.flatMap((run) => run.resumed)).toEqual([PENDING_INCIDENT]);
+    expect(runs.map((run) => run.busy + run.gone).reduce((a, b) => a + b)).toBe(1);
+  });
+
+  it('leaves a decision another worker took within the grace to it, and takes over one whose taker is gone', async () => {
+    const { reconciler, incidents } = await approvalWhoseHandlerDied();
+    const recorded = (await incidents.get(PENDING_INCIDENT))?.approval;
+    // A redelivery took it at 10:14 and is calling Step Functions (or died doing so).
+    await incidents.update(PENDING_INCIDENT, { approval: { ...recorded!, resumeTakenAt: '2026-11-20T10:14:00Z' } });
+    const tasks = taskPort();
+
+    const whileTaken = await resumeRecordedDecisions(reconciler(tasks, AFTER_GRACE), OPTIONS);
+    const takerGone = await resumeRecordedDecisions(reconciler(tasks, new Date('2026-11-20T10:25:00Z')), OPTIONS);
+
+    expect(whileTaken).toMatchObject({ resumed: [], busy: 1 });
+    expect(takerGone.resumed).toEqual([PENDING_INCIDENT]);
+    expect(tasks.calls).toHaveLength(1);
+  });
+
+  it('handles a spent token as the live path does: nothing left to resume, the token forgotten, no late approval', async () => {
+    const { reconciler, incidents, approvals, approvalResumes } = await approvalWhoseHandlerDied();
+    const tasks = taskPort(() => new TaskTokenSpentError('TaskTimedOut: the task has already been closed'));
+
+    const run = await resumeRecordedDecisions(reconciler(tasks, AFTER_GRACE), OPTIONS);
+
+    expect(run).toMatchObject({ resumed: [], spent: [PENDING_INCIDENT], failed: [] });
+    const incident = await incidents.get(PENDING_INCIDENT);
+    expect(incident?.approval).toMatchObject({ status: 'approved', decidedBy: 'maintainer', taskToken: null });
+    expect(incident?.history.map((entry) => entry.event)).not.toContain('approval_too_late');
+    expect(await approvals.pending(INDEXED_REPOSITORY, PENDING_PULL_REQUEST)).toEqual([]);
+    expect(approvalResumes.entries.size).toBe(0);
+  });
+
+  it('drops the entry of a decision no longer recorded (put back, or its wait recorded over), resuming nothing', async () => {
+    const { reconciler, incidents, approvalResumes } = await approvalWhoseHandlerDied();
+    const recorded = (await incidents.get(PENDING_INCIDENT))?.approval;
+    await incidents.update(PENDING_INCIDENT, { approval: { ...recorded!, status: 'timed_out', taskToken: null } });
+    const tasks = taskPort();
+
+    const run = await resumeRecordedDecisions(reconciler(tasks, AFTER_GRACE), OPTIONS);
+
+    expect(run).toMatchObject({ resumed: [], gone: 1 });
+    expect(tasks.calls).toEqual([]);
+    expect(approvalResumes.entries.size).toBe(0);
+  });
+
+  it('is bounded per run, oldest first, and a decision that fails every time holds back no other', async () => {
+    const { reconciler, incidents, approvalResumes } = await approvalWhoseHandlerDied();
+    // Two more decisions left unresumed, recorded after the first: one failing nowhere, and the first failing always.
+    for (const [n, decidedAt] of [[2, '2026-11-20T10:05:30Z'], [3, '2026-11-20T10:05:40Z']] as const) {
+      const base = await incidents.get(PENDING_INCIDENT);
+      const id = `gh-714523861-1186243901${n}-1`;
+      await incidents.create(newIncident({
+        ...base!, id, approval: { ...base!.approval!, status: 'approved', taskToken: `token-${n}`, decidedAt, resumeTakenAt: null, decidedBy: 'maintainer' },
+      }, new Date('2026-11-20T10:00:00Z')), null);
+      await approvalResumes.schedule({ incidentId: id, decidedAt });
+    }
+    const tasks = taskPort((token) => (token === 'token-1' ? Object.assign(new Error('throttled'), { name: 'ThrottlingException' }) : null));
+    const one = { ...OPTIONS, maxPerRun: 1 };
+
+    const first = await resumeRecordedDecisions(reconciler(tasks, AFTER_GRACE), one);
+    const second = await resumeRecordedDecisions(reconciler(tasks, new Date('2026-11-20T10:17:00Z')), one);
+    const third = await resumeRecordedDecisions(reconciler(tasks, new Date('2026-11-20T10:18:00Z')), one);
+
+    expect(first).toMatchObject({ resumed: [], failed: [PENDING_INCIDENT] });
+    expect(second.resumed).toEqual(['gh-714523861-11862439012-1']);
+    expect(third.resumed).toEqual(['gh-714523861-11862439013-1']);
+    expect(tasks.calls.map(([, token]) => token)).toEqual(['token-2', 'token-3']);
+    // The failing one waits behind them, its failure counted, until it is due again.
+    expect([...approvalResumes.entries.values()]).toEqual([expect.objectContaining({ incidentId: PENDING_INCIDENT, failures: 1 })]);
+  });
+
+  it('gives a decision up once it failed too often: its entry goes, with an error log', async () => {
+    const { reconciler, approvalResumes } = await approvalWhoseHandlerDied();
+    const tasks = taskPort(() => Object.assign(new Error('AccessDeniedException'), { name: 'AccessDeniedException' }));
+    const errors: string[] = [];
+    let at = AFTER_GRACE.getTime();
+    const results = [];
+    for (let run = 0; run < 8; run += 1) {
+      const deps = { ...reconciler(tasks, new Date(at)), logger: { ...silentLogger, error: (message: string) => errors.push(message) } };
+      results.push(await resumeRecordedDecisions(deps, OPTIONS));
+      // The next run after the entry is due again (its retry time, listed `afterMinutes` after it).
+      at = Date.parse([...approvalResumes.entries.values()][0]?.entry.dueAt ?? new Date(at).toISOString()) + OPTIONS.afterMinutes * 60_000;
+    }
+
+    expect(results.slice(0, 7).map((r) => r.failed)).toEqual(Array(7).fill([PENDING_INCIDENT]));
+    expect(results[7]?.abandoned).toEqual([PENDING_INCIDENT]);
+    expect(errors).toEqual([expect.stringMatching(/given up/)]);
+    expect(approvalResumes.entries.size).toBe(0);
+  });
+});
