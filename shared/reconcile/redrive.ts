@@ -24,6 +24,8 @@ import { type PendingVoteResult, finishPendingVotes } from './pending-votes.js';
 import { type RecoveryCommentDeps, type RecoveryCommentResult, postDeferredRecoveryComments } from './recovery-comments.js';
 import type { StepLogger } from '../ports.js';
 import type { IncidentStore } from '../stores/incident-store.js';
+import type { ApprovalResumes } from '../stores/approval-resumes.js';
+import { isUnresumed } from '../remediation/approval-resume.js';
 
 /** Step Functions execution names are at most 80 characters. */
 const MAX_EXECUTION_NAME = 80;
@@ -286,8 +288,18 @@ async function escalateUnfinished(incident: Incident, gaveUp: GaveUp, deps: Redr
   await deps.incidents.update(incident.id, told, { history: [{ at, event: gaveUp.event, detail: `${gaveUp.detail}${counted}` }] });
 }
 
-/** One reconciler run: bounded, idempotent, reports what it re-drove as a metric. */
-export async function reconcile(deps: RedriveDeps & ExhaustedEscalationDeps & { metrics: Metrics }, options: ReconcileOptions): Promise<ReconcileResult> {
+/**
+ * One reconciler run: bounded, idempotent, reports what it re-drove as a metric. With `approvalResumes`, a running
+ * incident whose `/guard` decision is recorded with its token but not resumed is listed for ./approval-resumes.ts
+ * (which the scheduled run calls next): a decision recorded by the code before decisions were listed, during a
+ * deploy, has no entry of its own. (One recorded by the code before that, which took the proposal off the index
+ * first and kept the token, is found by no redelivery either; one recorded with its token cleared before the call
+ * cannot be resumed by anyone, and waits out its timeout as it did then.)
+ */
+export async function reconcile(
+  deps: RedriveDeps & ExhaustedEscalationDeps & { metrics: Metrics; approvalResumes?: Pick<ApprovalResumes, 'schedule'> },
+  options: ReconcileOptions,
+): Promise<ReconcileResult> {
   const now = deps.clock();
   const candidates = await deps.incidents.listUnfinished({
     createdAfter: new Date(now.getTime() - options.lookbackHours * 3_600_000),
@@ -302,7 +314,12 @@ export async function reconcile(deps: RedriveDeps & ExhaustedEscalationDeps & { 
     try {
       const outcome = await redriveIncident(incident, deps, { maxAttempts: options.maxAttempts });
       if (outcome.action === 'started') result.redriven.push(outcome.execution);
-      else if (outcome.action === 'running') result.running += 1;
+      else if (outcome.action === 'running') {
+        result.running += 1;
+        if (deps.approvalResumes && isUnresumed(incident) && incident.approval.decidedAt) {
+          await deps.approvalResumes.schedule({ incidentId: incident.id, decidedAt: incident.approval.decidedAt });
+        }
+      }
       else if (outcome.action === 'exhausted') {
         await escalateUnfinished(incident, gaveUpOnExecutions(outcome), deps);
         result.exhausted.push(incident.id);

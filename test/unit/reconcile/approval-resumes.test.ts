@@ -4,10 +4,11 @@ import { newIncident } from '../../../shared/domain/incident.js';
 import { TaskTokenSpentError } from '../../../shared/errors.js';
 import { handleIssueCommentWebhook } from '../../../shared/ingest/comment-commands.js';
 import { type ApprovalResumeDeps, resumeRecordedDecisions } from '../../../shared/reconcile/approval-resumes.js';
+import { reconcile } from '../../../shared/reconcile/redrive.js';
 import type { TaskTokenControl } from '../../../shared/ports.js';
 import { silentLogger } from '../../../shared/steps/deps.js';
 import { INDEXED_REPOSITORY, PENDING_INCIDENT, PENDING_PULL_REQUEST, pendingApproval } from '../../support/comment-commands.js';
-import { createFakeGitHub, createMemoryCommandAnswers } from '../../support/fakes.js';
+import { createFakeGitHub, createMemoryCommandAnswers, createMemoryEscalationLedger } from '../../support/fakes.js';
 
 const SECRET = 'approval-resumes-secret';
 /** The command's handler records its decision at 10:05 (pendingApproval's clock); the reconciler waits 10 minutes. */
@@ -175,5 +176,29 @@ describe('the reconciler resumes /guard decisions their handler left unresumed',
     expect(results[7]?.abandoned).toEqual([PENDING_INCIDENT]);
     expect(errors).toEqual([expect.stringMatching(/given up/)]);
     expect(approvalResumes.entries.size).toBe(0);
+  });
+
+  it('resumes a decision recorded before decisions were listed (during a deploy): the re-drive pass, finding it running, lists it', async () => {
+    // As the code before this recorded it: the decision with its token, and no entry; the code before that had also
+    // taken the proposal off the index first, so no redelivery finds it.
+    const { reconciler, incidents, approvals, approvalResumes } = await approvalWhoseHandlerDied();
+    approvalResumes.entries.clear();
+    await approvals.take(INDEXED_REPOSITORY, PENDING_PULL_REQUEST, PENDING_INCIDENT);
+    await incidents.update(PENDING_INCIDENT, { status: 'awaiting_approval' });
+    const tasks = taskPort();
+    const sweep = reconciler(tasks, AFTER_GRACE);
+    const running = { async start() { return { executionId: PENDING_INCIDENT, alreadyStarted: true }; }, async describe() { return { status: 'RUNNING' as const, input: null }; } };
+    const redrive = {
+      ...sweep, incidents: { ...incidents, listUnfinished: async () => [(await incidents.get(PENDING_INCIDENT))!] }, workflow: running,
+      metrics: { count() {}, measure() {} }, escalations: { publish: async () => ({ messageId: 'm' }) }, escalationLedger: createMemoryEscalationLedger(), policyFile: {},
+    };
+
+    const redriven = await reconcile(redrive, { ...OPTIONS, maxAttempts: 3 });
+    const run = await resumeRecordedDecisions(sweep, OPTIONS);
+
+    expect(redriven.running).toBe(1);
+    expect(run.resumed).toEqual([PENDING_INCIDENT]);
+    expect(tasks.calls).toEqual([['succeed', 'token-1', { approvedBy: 'maintainer' }]]);
+    expect((await incidents.get(PENDING_INCIDENT))?.approval).toMatchObject({ status: 'approved', taskToken: null });
   });
 });
