@@ -7,7 +7,7 @@
  * (shared/reconcile/approval-resumes.ts) and deletes each entry once nothing is left to resume.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { type DueKey, createDueIndex, storedDueKey } from './due-index.js';
+import { type DueKey, createDueIndex, storedRetries } from './due-index.js';
 
 /** Past the longest approval wait (7 days) and the reconciler's longest look-back (14 days), an entry goes. */
 const DUE_TTL_SECONDS = 15 * 86_400;
@@ -47,8 +47,7 @@ export function createApprovalResumes(options: { client: DynamoDBDocumentClient;
         incidentId: String(item.incidentId),
         // Kept on the entry once it moved; before, the entry is due at the decision's time.
         decidedAt: String(item.decidedAt ?? item.dueAt),
-        entry: storedDueKey(item),
-        failures: typeof item.failures === 'number' ? item.failures : 0,
+        ...storedRetries(item),
       }));
     },
     done: (decision) => index.drop('entry' in decision ? decision.entry : scheduledAt(decision)),

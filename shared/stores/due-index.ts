@@ -103,6 +103,11 @@ export function storedDueKey(item: Record<string, unknown>): DueKey {
   return { dueAt: sk.slice(0, at), id: sk.slice(at + 1) };
 }
 
+/** Where a stored entry is, and how often the work of an entry that moves later after each failure failed so far. */
+export function storedRetries(item: Record<string, unknown>): { entry: DueKey; failures: number } {
+  return { entry: storedDueKey(item), failures: typeof item.failures === 'number' ? item.failures : 0 };
+}
+
 /** One incident's work due at a time: the late read of its reactions, its recovery comment the write budget refused. */
 export interface IncidentDue {
   incidentId: string;

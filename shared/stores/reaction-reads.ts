@@ -7,7 +7,7 @@
  * its run's GitHub calls did not cover keeps what it read on its entry, and one that failed moves later.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { type DueKey, type IncidentDue, createDueIndex, storedDueKey } from './due-index.js';
+import { type DueKey, type IncidentDue, createDueIndex, storedRetries } from './due-index.js';
 
 /** An entry nobody read (the reconciler was off for longer than its look-back) expires a week after it was due. */
 const DUE_TTL_SECONDS = 7 * 86_400;
@@ -47,8 +47,7 @@ export function createReactionReads(options: { client: DynamoDBDocumentClient; t
         incidentId: String(item.incidentId),
         // Kept on the entry once it moved; before, the entry is due at the deadline.
         dueAt: String(item.deadline ?? item.dueAt),
-        entry: storedDueKey(item),
-        failures: typeof item.failures === 'number' ? item.failures : 0,
+        ...storedRetries(item),
         progress: item.progress ?? null,
       }));
     },
