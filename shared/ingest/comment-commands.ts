@@ -385,7 +385,7 @@ async function applyApproval(
     ...(binding?.ok ? { digest: binding.digest } : {}),
   };
   // Recorded before resuming, so the steps that run next see who decided. The proposal stays on the index, with the
-  // token on the decision, until the execution is resumed (see resumed): a handler that dies at any point before that
+  // token on the decision, until the execution is resumed (see markResumed): a handler that dies at any point before that
   // (a timeout, OOM) leaves the decision for the command's redelivery, which finds it through the index. Written only
   // over the pending approval this handler read: of two commands at once exactly one records its decision. Listed for
   // the reconciler first: GitHub redelivers nothing by itself, and a handler that dies after the write (before or
