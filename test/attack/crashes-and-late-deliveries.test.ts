@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHmac } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { EVENTS_DIR, type RecordedWebhook, deliverWebhook, loadWebhook } from '../../infra/local/replay.js';
+import { EVENTS_DIR, deliverWebhook } from '../../infra/local/replay.js';
 import { againstFakeGitHub } from '../../scripts/chaos-faults.js';
 import { exited, startChild, stopBoth } from '../../scripts/chaos-child.js';
 import { handleIssueCommentWebhook } from '../../shared/ingest/comment-commands.js';
@@ -13,43 +13,13 @@ import { PENDING_INCIDENT, PENDING_PULL_REQUEST, pendingApproval } from '../supp
 import { createFakeGitHub, createMemoryCommandAnswers } from '../support/fakes.js';
 import { BOT_LOGIN, FakeGitHub } from '../support/fake-github.js';
 import { type Harness, startHarness, useLocalRuntimePerTest } from '../support/harness.js';
+import { SECRET, pullRequestFailure, pullRequestGreen, pushFailure, startAgainstFakeGitHub } from '../support/late-deliveries.js';
 
 /**
  * Defects session 30's attack pass reproduced against the local runtime (in-process, or `npm start`'s entry point as a
  * child process killed with SIGKILL), each fixed since: what the code did then ("Was:"), and what it must do ("Required:").
  */
-const SECRET = 'session30-secret';
-const REPO_ID = 714523861;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** A pull request failure of run `runId` (attempt `attempt`) on pull request `pr`, as GitHub delivers it. */
-function pullRequestFailure(runId: number, pr: number, options: { attempt?: number; delivery?: string } = {}): RecordedWebhook {
-  const webhook = structuredClone(loadWebhook('workflow_run-failure'));
-  const run = webhook.body.workflow_run as Record<string, any>;
-  run.id = runId;
-  run.run_attempt = options.attempt ?? 1;
-  const repo = { id: REPO_ID, name: 'checkout-service' };
-  run.pull_requests = [{ number: pr, head: { ref: `b${pr}`, sha: run.head_sha, repo }, base: { ref: 'main', sha: run.head_sha, repo } }];
-  webhook.headers['x-github-delivery'] = options.delivery ?? `s30-${runId}-${run.run_attempt}`;
-  return webhook;
-}
-
-/** The green run that fixes it: run `runId` (a later run of the same workflow and branch, or a later attempt of the failed run). */
-function pullRequestGreen(runId: number, pr: number, options: { attempt?: number; runNumber?: number; updatedAt?: string; delivery?: string } = {}): RecordedWebhook {
-  const webhook = structuredClone(loadWebhook('workflow_run-success'));
-  const run = webhook.body.workflow_run as Record<string, any>;
-  const failed = loadWebhook('workflow_run-failure').body.workflow_run as Record<string, any>;
-  run.id = runId;
-  run.run_attempt = options.attempt ?? 1;
-  run.run_number = options.runNumber ?? run.run_number;
-  run.head_branch = failed.head_branch;
-  run.workflow_id = failed.workflow_id;
-  if (options.updatedAt) run.updated_at = options.updatedAt;
-  const repo = { id: REPO_ID, name: 'checkout-service' };
-  run.pull_requests = [{ number: pr, head: { ref: `b${pr}`, sha: run.head_sha, repo }, base: { ref: 'main', sha: run.head_sha, repo } }];
-  webhook.headers['x-github-delivery'] = options.delivery ?? `s30-green-${runId}-${run.run_attempt}`;
-  return webhook;
-}
 
 async function incidentOf(url: string, id: string): Promise<Record<string, any>> {
   return (await (await fetch(`${url}/incidents/${id}`)).json()) as Record<string, any>;
@@ -149,42 +119,6 @@ describe('crash (SIGKILL) of npm start while a green run is recorded', () => {
     expect(incident.feedbackUp ?? 0).toBe(1);
   }, 120_000);
 });
-
-/** The in-process runtime against the fake GitHub (token), the offline analyzer, and room for every write and re-run. */
-async function startAgainstFakeGitHub(runtimes: ReturnType<typeof useLocalRuntimePerTest>, runs: number[]) {
-  const harness = await runtimes.start({
-    secret: SECRET,
-    name: 'guard-s30',
-    github: { auth: 'token' },
-    env: {
-      GITHUB_WRITES_PER_MINUTE: '10000', GITHUB_WRITES_PER_HOUR: '100000', GITHUB_RERUNS_PER_MINUTE: '10000', ANALYZER: 'offline', RERUN_MIN_CONFIDENCE: '0.3',
-      POLICY_JSON: JSON.stringify({ defaults: { rateLimits: { perHour: 1000, perDay: 1000 } } }), POLICY_FILE: undefined, CHAT_WEBHOOK_URL: undefined,
-    },
-  });
-  const github = harness.github;
-  github.login = BOT_LOGIN;
-  // An App without Contents read: a push's failure that needs a human pages (as the crash points have it).
-  github.refuseCommitComments = true;
-  const jest = await readFile(join(EVENTS_DIR, 'logs', 'github-actions-jest-failure.log'), 'utf8');
-  const network = await readFile(join(EVENTS_DIR, 'logs', 'github-actions-npm-network-failure.log'), 'utf8');
-  for (const runId of runs) {
-    for (const attempt of [1, 2, 3]) {
-      const jobId = runId * 10 + attempt;
-      github.jobs.set(`${runId}/${attempt}`, [{ id: jobId, name: 'test', conclusion: 'failure' }]);
-      github.logs.set(jobId, { content: runId % 2 === 0 ? network : jest });
-    }
-  }
-  return harness;
-}
-
-/** A failure of run `runId` pushed to main (no pull request), attempt `attempt`, started by `actor`. */
-function pushFailure(runId: number, attempt: number, actor: string, delivery: string): RecordedWebhook {
-  const webhook = structuredClone(loadWebhook('workflow_run-failure'));
-  const run = webhook.body.workflow_run as Record<string, any>;
-  Object.assign(run, { id: runId, run_attempt: attempt, event: 'push', head_branch: 'main', pull_requests: [], triggering_actor: { login: actor, id: 7, type: 'User' } });
-  webhook.headers['x-github-delivery'] = delivery;
-  return webhook;
-}
 
 describe('a green run without a crash (the control for the crash tests above)', () => {
   const runtimes = useLocalRuntimePerTest();
