@@ -266,7 +266,7 @@ async function classifyTrigger(trigger: ReturnType<typeof parseState>['trigger']
       { history: [{ at: now.toISOString(), event: 'classified', detail: `alarm ${alarm.state}` }, ...(recovered ? [recovered.history] : [])] },
     );
     if (recovered) deps.logger.info('alarm already back to OK at classify: recorded as resolved', { incidentId: trigger.incidentId, okAt: recovered.fields.resolvedAt });
-    return { incidentId: trigger.incidentId, category, fingerprint, failureCount: 1, jobCount: 0 };
+    return { incidentId: trigger.incidentId, incidentStatus: recovered ? 'resolved' : 'classified', category, fingerprint, failureCount: 1, jobCount: 0 };
   }
 
   if (trigger.source === 'github_check') return classifyCheckRun(trigger, incidentStored, deps);
@@ -284,7 +284,7 @@ async function classifyTrigger(trigger: ReturnType<typeof parseState>['trigger']
   const pullRequest = await resolvePullRequest(trigger, { sha: trigger.workflowRun.headSha, repositoryId: trigger.workflowRun.headRepositoryId }, github, deps);
   const flaky = await flakyMark(deps, { repository: trigger.repository.fullName, headSha: trigger.workflowRun.headSha, workflowName: trigger.workflowRun.name, jobs, fromFork: fromTrigger.fromFork, runEvent: fromTrigger.runEvent ?? null });
   const baseBranchRun = github ? await baseBranchRunOf(trigger, github, deps) : null;
-  const superseded = await supersededAtClassify(trigger, fromTrigger, deps);
+  const { superseded, resolved } = await supersededAtClassify(trigger, fromTrigger, deps);
 
   await deps.incidents.record(
     trigger.incidentId,
@@ -319,6 +319,7 @@ async function classifyTrigger(trigger: ReturnType<typeof parseState>['trigger']
   if (superseded) deps.logger.info('failure delivered after what supersedes it: recorded as resolved', { incidentId: trigger.incidentId, supersededBy: superseded.fields.supersededBy });
   return {
     incidentId: trigger.incidentId,
+    incidentStatus: resolved ? 'resolved' : 'classified',
     category,
     fingerprint,
     failureCount: jobs.reduce((sum, job) => sum + job.failures.length, 0),
@@ -330,14 +331,15 @@ async function classifyTrigger(trigger: ReturnType<typeof parseState>['trigger']
  * Whether a later attempt of this run, or a green run that speaks for it, was delivered before this failure (see
  * `supersededFields`): read just before the classify write, so that a green run noted after this read finds the
  * incident (stored by then) among its scope's open ones and resolves it itself. One the outcome recorder resolved
- * already keeps the record it wrote.
+ * already keeps the record it wrote (`superseded` null). `resolved`: the incident is resolved either way.
  */
 async function supersededAtClassify(trigger: GithubTrigger, incident: Incident, deps: ClassifyDeps) {
   const run = trigger.workflowRun;
   const nextAttemptId = githubIncidentId(trigger.repository.id, run.id, run.attempt + 1);
   const superseded = supersededFields(incident, await deps.greenRuns.laterOnRecord(githubIncidentScope(trigger), nextAttemptId), deps.clock());
-  if (!superseded || (await deps.incidents.get(trigger.incidentId))?.status === 'resolved') return null;
-  return superseded;
+  if (!superseded) return { superseded: null, resolved: false };
+  if ((await deps.incidents.get(trigger.incidentId))?.status === 'resolved') return { superseded: null, resolved: true };
+  return { superseded, resolved: true };
 }
 
 /** The evidence of a check run from another CI system: its output, as that system reported it to GitHub. */

@@ -40,6 +40,12 @@ export interface PipelineState {
 
 export interface ClassifyResult {
   incidentId: string;
+  /**
+   * `resolved` when classify recorded the incident resolved (a failure delivered after what superseded it, an alarm
+   * already back to OK): the ResolvedAtClassify Choice then skips analysis and remediation. Absent from results of a
+   * classify deployed before it, which the Choice reads as open.
+   */
+  incidentStatus?: 'classified' | 'resolved';
   category: string;
   fingerprint: string | null;
   failureCount: number;

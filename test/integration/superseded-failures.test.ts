@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { deliverWebhook } from '../../infra/local/replay.js';
+import { useLocalRuntimePerTest } from '../support/harness.js';
+import { SECRET, pullRequestFailure, pullRequestGreen, pushFailure, startAgainstFakeGitHub } from '../support/late-deliveries.js';
+
+/**
+ * A failure delivered after what superseded it (a later attempt of its run, or a later green run of its workflow and
+ * branch), in the local runtime against the fake GitHub: recorded resolved, and nothing more is spent or said on it.
+ */
+describe('a failure delivered after what superseded it', () => {
+  const runtimes = useLocalRuntimePerTest();
+
+  it('is not analysed or remediated when a green attempt of its run was delivered first, and still ends recorded', async () => {
+    const harness = await startAgainstFakeGitHub(runtimes, [31_501]);
+    await deliverWebhook(harness.runtime.url, pullRequestGreen(31_501, 4_501, { attempt: 2, runNumber: 482, updatedAt: '2026-11-20T09:40:00Z' }), SECRET);
+    await harness.runtime.idle();
+    await deliverWebhook(harness.runtime.url, pullRequestFailure(31_501, 4_501, { delivery: 'late-31501-1' }), SECRET);
+    await harness.runtime.idle();
+
+    const incident = await harness.incident('gh-714523861-31501-1');
+    expect(incident).toMatchObject({ status: 'resolved', supersededBy: 'run 31501 (attempt 2)' });
+    expect(incident.analysis ?? null).toBeNull();
+    expect(incident.decision ?? null).toBeNull();
+    const events = incident.history.map((entry) => entry.event);
+    expect(events).not.toContain('analyzed');
+    // Its execution ended through Notify, which recorded it: nothing lost.
+    expect(events.at(-1)).toBe('notified');
+    expect(harness.github.comments.get(4_501) ?? []).toEqual([]);
+  });
+
+  it('is not analysed or remediated when the next attempt of its run failed and was delivered first; that attempt is', async () => {
+    const harness = await startAgainstFakeGitHub(runtimes, [31_503]);
+    harness.github.runs.set(31_503, { status: 'completed', run_attempt: 2 });
+    await deliverWebhook(harness.runtime.url, pushFailure(31_503, 2, 'dana-dev', 'attempt-31503-2'), SECRET);
+    await harness.runtime.idle();
+    await deliverWebhook(harness.runtime.url, pushFailure(31_503, 1, 'dana-dev', 'late-31503-1'), SECRET);
+    await harness.runtime.idle();
+
+    const late = await harness.incident('gh-714523861-31503-1');
+    expect(late).toMatchObject({ status: 'resolved', supersededBy: 'run 31503 (attempt 2)' });
+    expect(late.analysis ?? null).toBeNull();
+    expect(late.history.map((entry) => entry.event).at(-1)).toBe('notified');
+    // The control: the attempt that superseded it was analysed and remediated.
+    const current = await harness.incident('gh-714523861-31503-2');
+    expect(current.analysis).toBeTruthy();
+    expect(current.decision).toBeTruthy();
+    expect((await harness.outbox()).filter((e) => e.kind === 'escalation')).toEqual([]);
+  });
+});
