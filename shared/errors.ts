@@ -200,17 +200,26 @@ const TRANSIENT_AWS_ERRORS = new Set([
   'ServiceUnavailableException',
   'TransactionConflictException',
   'TimeoutError',
+  'RequestTimeout',
+  'RequestTimeoutException',
 ]);
 
 /**
- * True for an AWS SDK error worth retrying (the SDK marks them `$retryable` or `$fault: 'server'`). Steps let them
+ * Node's network failures (`error.code`), which the SDK retries itself and then throws as they are, with no name or
+ * trait of its own: the same as its retry strategy's (NODEJS_TIMEOUT_ERROR_CODES and NODEJS_NETWORK_ERROR_CODES).
+ */
+const TRANSIENT_NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+
+/**
+ * True for an AWS SDK error worth retrying (the SDK marks them `$retryable` or `$fault: 'server'`, or a network
+ * failure the SDK retried to its limit: a connection reset used to be caught as a failed stage). Steps let them
  * escape as {@link RetryableError} so the state machine retries them instead of catching them into a degraded
  * incident (a DynamoDB throttle used to end the pipeline early).
  */
 export function isTransientAwsError(error: unknown): boolean {
   if (!(error instanceof Error) || error instanceof RetryableError) return false;
-  const sdk = error as Error & { $retryable?: unknown; $fault?: unknown };
-  return Boolean(sdk.$retryable) || sdk.$fault === 'server' || TRANSIENT_AWS_ERRORS.has(error.name);
+  const sdk = error as Error & { $retryable?: unknown; $fault?: unknown; code?: unknown };
+  return Boolean(sdk.$retryable) || sdk.$fault === 'server' || TRANSIENT_AWS_ERRORS.has(error.name) || TRANSIENT_NETWORK_CODES.has(String(sdk.code));
 }
 
 export function errorMessage(error: unknown): string {

@@ -9,6 +9,18 @@ describe('isTransientAwsError', () => {
     expect(isTransientAwsError(Object.assign(new Error('x'), { name: 'Whatever', $retryable: { throttling: true } }))).toBe(true);
   });
 
+  it('treats the network failures the SDK itself retries (a reset, refused or timed-out connection, DNS) as transient once its retries are spent', () => {
+    for (const code of ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']) {
+      expect(isTransientAwsError(Object.assign(new Error('socket hang up'), { code, $metadata: { attempts: 3 } })), code).toBe(true);
+    }
+    expect(isTransientAwsError(Object.assign(new Error('request timed out'), { name: 'RequestTimeout' }))).toBe(true);
+  });
+
+  it('leaves other errors with a code alone', () => {
+    expect(isTransientAwsError(Object.assign(new Error('no such file'), { code: 'ENOENT' }))).toBe(false);
+    expect(isTransientAwsError(Object.assign(new Error('denied'), { name: 'AccessDeniedException', $fault: 'client' }))).toBe(false);
+  });
+
   it('leaves conditions, validation and already-named errors alone', () => {
     expect(isTransientAwsError(new ConditionalCheckFailedException({ message: 'no', $metadata: {} }))).toBe(false);
     expect(isTransientAwsError(new ValidationError('bad'))).toBe(false);
