@@ -4,7 +4,8 @@ import { incidentFromTrigger, storeIncidentFromTrigger } from '../domain/inciden
 import { alarmOverBy, recoveredAlarmFields } from '../domain/alarm-incident.js';
 import { alarmArnOf, githubIncidentId } from '../domain/trigger.js';
 import { githubIncidentScope } from '../domain/github-incident.js';
-import { supersededFields } from '../domain/recovery.js';
+import { type LaterOnRecord, supersededFields } from '../domain/recovery.js';
+import { RetryableError, errorMessage, isTransientAwsError } from '../errors.js';
 import {
   type GithubCheckTrigger,
   type GithubTrigger,
@@ -336,7 +337,15 @@ async function classifyTrigger(trigger: ReturnType<typeof parseState>['trigger']
 async function supersededAtClassify(trigger: GithubTrigger, incident: Incident, deps: ClassifyDeps) {
   const run = trigger.workflowRun;
   const nextAttemptId = githubIncidentId(trigger.repository.id, run.id, run.attempt + 1);
-  const superseded = supersededFields(incident, await deps.greenRuns.laterOnRecord(githubIncidentScope(trigger), nextAttemptId), deps.clock());
+  const later = await deps.greenRuns.laterOnRecord(githubIncidentScope(trigger), nextAttemptId).catch((error: unknown): LaterOnRecord => {
+    // Skipped, the failure would be commented and paged as current while what superseded it may be on record: a
+    // transient failure is Classify's Retry's (RetryableError); only one that retries cannot fix leaves it current.
+    if (error instanceof RetryableError) throw error;
+    if (isTransientAwsError(error)) throw new RetryableError(`superseded check: ${errorMessage(error)}`, { cause: error });
+    deps.logger.warn('superseded check failed: the failure is handled as current', { incidentId: incident.id, error: errorMessage(error) });
+    return { green: null, nextAttemptFailed: false };
+  });
+  const superseded = supersededFields(incident, later, deps.clock());
   if (!superseded) return { superseded: null, resolved: false };
   if ((await deps.incidents.get(trigger.incidentId))?.status === 'resolved') return { superseded: null, resolved: true };
   return { superseded, resolved: true };
