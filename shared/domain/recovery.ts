@@ -106,12 +106,21 @@ export interface GreenRunNote {
   completedAt: Date;
 }
 
-/** What was on record, when a failure was classified, that may supersede it (`IncidentStore.laterOnRecord`). */
+/**
+ * The later attempts of a failure's run whose incidents classify reads (in the same one batch read as the green-run
+ * note): the next attempt may be delivered late as well (attempt 1 after attempt 3, attempt 2 not yet on record).
+ */
+export const LATER_ATTEMPTS_READ = 4;
+
+/** What was on record, when a failure was classified, that may supersede it (`GreenRunNotes.laterOnRecord`). */
 export interface LaterOnRecord {
   /** The scope's latest green run noted (by completion time), or null. */
   green: GreenRunNote | null;
-  /** Whether the incident of the next attempt of the failure's run exists: that attempt was delivered, and failed. */
-  nextAttemptFailed: boolean;
+  /**
+   * The latest of the failure's run's next {@link LATER_ATTEMPTS_READ} attempts whose incident exists (that attempt
+   * was delivered, and failed), or null when none does.
+   */
+  laterAttemptFailed: number | null;
 }
 
 /**
@@ -121,8 +130,8 @@ export interface LaterOnRecord {
  * - a green run that resolves it by the rules of a green run delivered after it (`greenRunLeavesOpen`, and never an
  *   attempt of its run no later than it): recorded resolved by that run, as of its completion, as the outcome
  *   recorder would have done had the failure come first;
- * - the next attempt of its own run was delivered failing: the later attempt's incident is the one being handled (a
- *   re-run of it may be under way); this one is recorded resolved as superseded, with no time to recovery.
+ * - a later attempt of its own run was delivered failing: the latest such attempt's incident is the one being handled
+ *   (a re-run of it may be under way); this one is recorded resolved as superseded, with no time to recovery.
  * Either way it comments, re-runs and pages nothing (`supersededBy`). Only the scope's latest green run is kept, so a
  * failure that an older green run would resolve but the latest does not (a slow older run finishing last) is
  * handled as a fresh failure, as before.
@@ -144,8 +153,8 @@ export function supersededFields(
       },
     };
   }
-  if (later.nextAttemptFailed && incident.runId !== null) {
-    const next = `run ${incident.runId} (attempt ${(incident.runAttempt ?? 1) + 1})`;
+  if (later.laterAttemptFailed !== null && incident.runId !== null) {
+    const next = `run ${incident.runId} (attempt ${later.laterAttemptFailed})`;
     return {
       fields: { status: 'resolved', resolvedAt: now.toISOString(), timeToRecoverySeconds: null, resolvedBy: `superseded by ${next}`, supersededBy: next },
       history: {

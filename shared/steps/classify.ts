@@ -4,7 +4,7 @@ import { incidentFromTrigger, storeIncidentFromTrigger } from '../domain/inciden
 import { alarmOverBy, recoveredAlarmFields } from '../domain/alarm-incident.js';
 import { alarmArnOf, githubIncidentId } from '../domain/trigger.js';
 import { githubIncidentScope } from '../domain/github-incident.js';
-import { type LaterOnRecord, supersededFields } from '../domain/recovery.js';
+import { LATER_ATTEMPTS_READ, type LaterOnRecord, supersededFields } from '../domain/recovery.js';
 import { RetryableError, errorMessage, isTransientAwsError } from '../errors.js';
 import {
   type GithubCheckTrigger,
@@ -329,21 +329,21 @@ async function classifyTrigger(trigger: ReturnType<typeof parseState>['trigger']
 }
 
 /**
- * Whether a later attempt of this run, or a green run that speaks for it, was delivered before this failure (see
- * `supersededFields`): read just before the classify write, so that a green run noted after this read finds the
- * incident (stored by then) among its scope's open ones and resolves it itself. One the outcome recorder resolved
+ * Whether a later attempt of this run (one of the next LATER_ATTEMPTS_READ), or a green run that speaks for it, was
+ * delivered before this failure (see `supersededFields`): read just before the classify write, so that a green run
+ * noted after this read finds the incident (stored by then) among its scope's open ones and resolves it itself. One the outcome recorder resolved
  * already keeps the record it wrote (`superseded` null). `resolved`: the incident is resolved either way.
  */
 async function supersededAtClassify(trigger: GithubTrigger, incident: Incident, deps: ClassifyDeps) {
   const run = trigger.workflowRun;
-  const nextAttemptId = githubIncidentId(trigger.repository.id, run.id, run.attempt + 1);
-  const later = await deps.greenRuns.laterOnRecord(githubIncidentScope(trigger), nextAttemptId).catch((error: unknown): LaterOnRecord => {
+  const laterAttempts = Array.from({ length: LATER_ATTEMPTS_READ }, (_, i) => ({ attempt: run.attempt + 1 + i, incidentId: githubIncidentId(trigger.repository.id, run.id, run.attempt + 1 + i) }));
+  const later = await deps.greenRuns.laterOnRecord(githubIncidentScope(trigger), laterAttempts).catch((error: unknown): LaterOnRecord => {
     // Skipped, the failure would be commented and paged as current while what superseded it may be on record: a
     // transient failure is Classify's Retry's (RetryableError); only one that retries cannot fix leaves it current.
     if (error instanceof RetryableError) throw error;
     if (isTransientAwsError(error)) throw new RetryableError(`superseded check: ${errorMessage(error)}`, { cause: error });
     deps.logger.warn('superseded check failed: the failure is handled as current', { incidentId: incident.id, error: errorMessage(error) });
-    return { green: null, nextAttemptFailed: false };
+    return { green: null, laterAttemptFailed: null };
   });
   const superseded = supersededFields(incident, later, deps.clock());
   if (!superseded) return { superseded: null, resolved: false };

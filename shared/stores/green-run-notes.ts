@@ -17,9 +17,16 @@ export interface GreenRunNotes {
   noteGreenRun(scope: string, green: GreenRunNote): Promise<boolean>;
   /**
    * What may supersede a failure being classified, in one consistent batch read: the scope's latest green run noted
-   * (in the last 30 days), and whether incident `nextAttemptId` (the next attempt of the failure's run) exists.
+   * (in the last 30 days), and the latest of `laterAttempts` (the failure's run's next attempts, at most
+   * LATER_ATTEMPTS_READ) whose incident exists.
    */
-  laterOnRecord(scope: string, nextAttemptId: string | null): Promise<LaterOnRecord>;
+  laterOnRecord(scope: string, laterAttempts: ReadonlyArray<LaterAttempt>): Promise<LaterOnRecord>;
+}
+
+/** A later attempt of a failure's run, and the id its incident has once it is delivered. */
+export interface LaterAttempt {
+  attempt: number;
+  incidentId: string;
 }
 
 /**
@@ -57,13 +64,14 @@ export function createGreenRunNotes(options: { client: DynamoDBDocumentClient; t
       return noteLatest(client, tableName, greenRunKey(scope), { ...run, completedAt: completedAt.toISOString(), expiresAt }, 'completedAt');
     },
 
-    async laterOnRecord(scope, nextAttemptId) {
+    async laterOnRecord(scope, laterAttempts) {
       const noteKey = greenRunKey(scope);
-      const nextKey = nextAttemptId === null ? null : incidentKey(nextAttemptId);
-      const items = await readItems(client, tableName, nextKey ? [noteKey, nextKey] : [noteKey], { consistentRead: true, fields: GREEN_RUN_FIELDS });
+      const attempts = laterAttempts.map(({ attempt, incidentId }) => ({ attempt, key: incidentKey(incidentId) }));
+      const items = await readItems(client, tableName, [noteKey, ...attempts.map(({ key }) => key)], { consistentRead: true, fields: GREEN_RUN_FIELDS });
+      const stored = new Set(items.map((item) => item.pk));
       return {
         green: greenRunOf(items.find((item) => item.pk === noteKey.pk)),
-        nextAttemptFailed: nextKey !== null && items.some((item) => item.pk === nextKey.pk),
+        laterAttemptFailed: attempts.reduce<number | null>((latest, { attempt, key }) => (stored.has(key.pk) && attempt > (latest ?? 0) ? attempt : latest), null),
       };
     },
   };

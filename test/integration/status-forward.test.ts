@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { githubIncidentFields, githubIncidentScope } from '../../shared/domain/github-incident.js';
 import { type IncidentStatus, STATUS_MAY_LEAVE, newIncident } from '../../shared/domain/incident.js';
+import { LATER_ATTEMPTS_READ } from '../../shared/domain/recovery.js';
 import { triggerFromWorkflowRun } from '../../shared/ingest/github-webhook.js';
 import { analyzeStep } from '../../shared/steps/analyze.js';
 import { classifyStep } from '../../shared/steps/classify.js';
@@ -171,14 +172,14 @@ describe('an alarm\'s latest OK only moves forward (one conditional write beside
 });
 
 describe('a scope\'s latest green run only moves forward (one conditional write beside its incidents)', () => {
-  it('keeps the latest-completed of green runs noted in any order, per scope, in no index, and reads it with the next attempt\'s incident', async () => {
+  it('keeps the latest-completed of green runs noted in any order, per scope, in no index, and reads it with the later attempts\' incidents', async () => {
     const incidents = dynamoStore();
     const greenRuns = createGreenRunNotes({ client: store.documents(), tableName: 'incidents' });
     const trigger = freshTrigger();
     const scope = githubIncidentScope(trigger);
     const other = `${scope}-other`;
     const note = (runId: number, minute: number) => ({ runId, runAttempt: 2, runNumber: 7, resolvedBy: `run ${runId} (attempt 2)`, completedAt: new Date(Date.UTC(2026, 10, 20, 10, minute)) });
-    expect(await greenRuns.laterOnRecord(scope, null)).toEqual({ green: null, nextAttemptFailed: false });
+    expect(await greenRuns.laterOnRecord(scope, [])).toEqual({ green: null, laterAttemptFailed: null });
 
     expect(await greenRuns.noteGreenRun(scope, note(1, 5))).toBe(true);
     expect(await greenRuns.noteGreenRun(scope, note(1, 5))).toBe(false); // a redelivery
@@ -186,14 +187,23 @@ describe('a scope\'s latest green run only moves forward (one conditional write 
     await Promise.all(Array.from({ length: 12 }, (_, i) => greenRuns.noteGreenRun(scope, note(10 + i, 10 + ((i * 7) % 12)))));
     await greenRuns.noteGreenRun(other, note(3, 0));
 
-    // The next attempt's incident exists once it is stored, and only then.
-    const nextAttempt = `gh-${trigger.repository.id}-${trigger.workflowRun.id}-${trigger.workflowRun.attempt + 1}`;
-    expect((await greenRuns.laterOnRecord(scope, nextAttempt)).nextAttemptFailed).toBe(false);
-    await incidents.create(newIncident({ ...githubIncidentFields(trigger), id: nextAttempt, runAttempt: trigger.workflowRun.attempt + 1 }, new Date()), scope);
-    const later = await greenRuns.laterOnRecord(scope, nextAttempt);
-    expect(later).toEqual({ green: note(15, 21), nextAttemptFailed: true });
-    expect((await greenRuns.laterOnRecord(other, null)).green).toEqual(note(3, 0));
-    expect((await incidents.listOpenInScope(scope, 10)).map((i) => i.id)).toEqual([nextAttempt]);
+    // A later attempt's incident exists once it is stored, and only then; the latest stored of those read counts.
+    const { attempt } = trigger.workflowRun;
+    const attemptId = (n: number) => `gh-${trigger.repository.id}-${trigger.workflowRun.id}-${n}`;
+    const storeAttempt = (n: number) => incidents.create(newIncident({ ...githubIncidentFields(trigger), id: attemptId(n), runAttempt: n }, new Date()), scope);
+    const laterAttempts = Array.from({ length: LATER_ATTEMPTS_READ }, (_, i) => ({ attempt: attempt + 1 + i, incidentId: attemptId(attempt + 1 + i) }));
+    expect((await greenRuns.laterOnRecord(scope, laterAttempts)).laterAttemptFailed).toBeNull();
+    // One past those read is not seen: the read is bounded.
+    await storeAttempt(attempt + 1 + LATER_ATTEMPTS_READ);
+    expect((await greenRuns.laterOnRecord(scope, laterAttempts)).laterAttemptFailed).toBeNull();
+    await storeAttempt(attempt + 3);
+    expect((await greenRuns.laterOnRecord(scope, laterAttempts)).laterAttemptFailed).toBe(attempt + 3);
+    await storeAttempt(attempt + 1);
+    const later = await greenRuns.laterOnRecord(scope, laterAttempts);
+    expect(later).toEqual({ green: note(15, 21), laterAttemptFailed: attempt + 3 });
+    expect((await greenRuns.laterOnRecord(scope, laterAttempts.slice(0, 1))).laterAttemptFailed).toBe(attempt + 1);
+    expect((await greenRuns.laterOnRecord(other, [])).green).toEqual(note(3, 0));
+    expect((await incidents.listOpenInScope(scope, 10)).map((i) => i.id).sort()).toEqual([attemptId(attempt + 1), attemptId(attempt + 3), attemptId(attempt + 1 + LATER_ATTEMPTS_READ)].sort());
     expect(await incidents.listRecent(50)).not.toContainEqual(expect.objectContaining({ completedAt: expect.anything() }));
   });
 });

@@ -46,4 +46,35 @@ describe('a failure delivered after what superseded it', () => {
     expect(current.decision).toBeTruthy();
     expect((await harness.outbox()).filter((e) => e.kind === 'escalation')).toEqual([]);
   });
+
+  // Attempts further back: attempt 1 delivered after attempt 3, attempt 2 failed too.
+  it('is superseded by attempt 3 when attempt 2, failed too, is not on record yet (delivered late as well)', async () => {
+    const harness = await startAgainstFakeGitHub(runtimes, [31_505]);
+    harness.github.runs.set(31_505, { status: 'completed', run_attempt: 3 });
+    await deliverWebhook(harness.runtime.url, pushFailure(31_505, 3, 'dana-dev', 'attempt-31505-3'), SECRET);
+    await harness.runtime.idle();
+    const pagesBefore = (await harness.outbox()).filter((e) => e.kind === 'escalation').length;
+    await deliverWebhook(harness.runtime.url, pushFailure(31_505, 1, 'dana-dev', 'late-31505-1'), SECRET);
+    await harness.runtime.idle();
+
+    const late = await harness.incident('gh-714523861-31505-1');
+    expect(late).toMatchObject({ status: 'resolved', supersededBy: 'run 31505 (attempt 3)' });
+    expect(late.analysis ?? null).toBeNull();
+    expect((await harness.outbox()).filter((e) => e.kind === 'escalation')).toHaveLength(pagesBefore);
+  });
+
+  it('is superseded when attempt 2 failed and attempt 3 passed, both delivered before it (covered by the next attempt and the green run)', async () => {
+    const harness = await startAgainstFakeGitHub(runtimes, [31_507]);
+    await deliverWebhook(harness.runtime.url, pullRequestFailure(31_507, 4_507, { attempt: 2 }), SECRET);
+    await harness.runtime.idle();
+    await deliverWebhook(harness.runtime.url, pullRequestGreen(31_507, 4_507, { attempt: 3, runNumber: 482, updatedAt: '2026-11-20T09:50:00Z' }), SECRET);
+    await harness.runtime.idle();
+    const comments = (harness.github.comments.get(4_507) ?? []).map((c) => c.body);
+    await deliverWebhook(harness.runtime.url, pullRequestFailure(31_507, 4_507, { delivery: 'late-31507-1' }), SECRET);
+    await harness.runtime.idle();
+
+    expect(await harness.incident('gh-714523861-31507-1')).toMatchObject({ status: 'resolved', supersededBy: 'run 31507 (attempt 3)' });
+    // The pull request's comment still says what attempt 3 left it saying.
+    expect((harness.github.comments.get(4_507) ?? []).map((c) => c.body)).toEqual(comments);
+  });
 });

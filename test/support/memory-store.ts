@@ -116,7 +116,7 @@ export function createMemoryStore(clock: () => Date = () => new Date()): Inciden
   };
 }
 
-/** Green-run notes in memory (shared/stores/green-run-notes.ts); the next attempt's incident is looked up in `incidents`. */
+/** Green-run notes in memory (shared/stores/green-run-notes.ts); the later attempts' incidents are looked up in `incidents`. */
 export function createMemoryGreenRunNotes(incidents: Pick<IncidentStore, 'get'>): GreenRunNotes {
   const notes = new Map<string, GreenRunNote>();
   return {
@@ -126,9 +126,13 @@ export function createMemoryGreenRunNotes(incidents: Pick<IncidentStore, 'get'>)
       notes.set(scope, structuredClone(green));
       return true;
     },
-    async laterOnRecord(scope, nextAttemptId) {
+    async laterOnRecord(scope, laterAttempts) {
       const green = notes.get(scope);
-      return { green: green ? structuredClone(green) : null, nextAttemptFailed: nextAttemptId !== null && (await incidents.get(nextAttemptId)) !== null };
+      let laterAttemptFailed: number | null = null;
+      for (const { attempt, incidentId } of laterAttempts) {
+        if ((await incidents.get(incidentId)) !== null && attempt > (laterAttemptFailed ?? 0)) laterAttemptFailed = attempt;
+      }
+      return { green: green ? structuredClone(green) : null, laterAttemptFailed };
     },
   };
 }

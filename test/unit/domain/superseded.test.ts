@@ -3,7 +3,7 @@ import { type GreenRunNote, supersededFields } from '../../../shared/domain/reco
 
 /**
  * A failure classified after what supersedes it (shared/domain/recovery.ts, `supersededFields`): a green run judged by
- * the rules of a green run delivered after the failure, or the next attempt of its own run delivered failing.
+ * the rules of a green run delivered after the failure, or a later attempt of its own run delivered failing.
  */
 const NOW = new Date('2026-11-20T12:00:00Z');
 const failure = { runId: 500, runAttempt: 1, runNumber: 482, failedAt: '2026-11-20T09:19:47.000Z', createdAt: '2026-11-20T11:59:00.000Z' };
@@ -14,7 +14,7 @@ function green(fields: Partial<GreenRunNote> = {}): GreenRunNote {
 
 describe('a failure delivered after what supersedes it', () => {
   it('is resolved by a later green attempt of its run, as of that attempt, with its time to recovery', () => {
-    expect(supersededFields(failure, { green: green(), nextAttemptFailed: false }, NOW)?.fields).toEqual({
+    expect(supersededFields(failure, { green: green(), laterAttemptFailed: null }, NOW)?.fields).toEqual({
       status: 'resolved',
       resolvedAt: '2026-11-20T09:40:00.000Z',
       timeToRecoverySeconds: 1213,
@@ -25,19 +25,19 @@ describe('a failure delivered after what supersedes it', () => {
 
   it('is resolved by a later run of its workflow and branch that completed after it', () => {
     const later = green({ runId: 501, runAttempt: 1, runNumber: 483, resolvedBy: 'run 501' });
-    expect(supersededFields(failure, { green: later, nextAttemptFailed: false }, NOW)?.fields).toMatchObject({ status: 'resolved', resolvedBy: 'run 501' });
+    expect(supersededFields(failure, { green: later, laterAttemptFailed: null }, NOW)?.fields).toMatchObject({ status: 'resolved', resolvedBy: 'run 501' });
   });
 
   it('is not resolved by a green run that completed before it, nor by an earlier run number, nor by an attempt of its run no later than it', () => {
     const before = green({ runId: 501, runAttempt: 1, runNumber: 483, completedAt: new Date('2026-11-20T09:10:00Z') });
     const earlierRun = green({ runId: 499, runAttempt: 2, runNumber: 481 });
     const sameAttempt = green({ runAttempt: 1 });
-    for (const note of [before, earlierRun, sameAttempt]) expect(supersededFields(failure, { green: note, nextAttemptFailed: false }, NOW)).toBeNull();
-    expect(supersededFields({ ...failure, runAttempt: 3 }, { green: green(), nextAttemptFailed: false }, NOW)).toBeNull();
+    for (const note of [before, earlierRun, sameAttempt]) expect(supersededFields(failure, { green: note, laterAttemptFailed: null }, NOW)).toBeNull();
+    expect(supersededFields({ ...failure, runAttempt: 3 }, { green: green(), laterAttemptFailed: null }, NOW)).toBeNull();
   });
 
   it('is superseded, with no time to recovery, when the next attempt of its run was delivered failing', () => {
-    const superseded = supersededFields(failure, { green: null, nextAttemptFailed: true }, NOW);
+    const superseded = supersededFields(failure, { green: null, laterAttemptFailed: 2 }, NOW);
     expect(superseded?.fields).toEqual({
       status: 'resolved',
       resolvedAt: NOW.toISOString(),
@@ -48,8 +48,12 @@ describe('a failure delivered after what supersedes it', () => {
     expect(superseded?.history.detail).toContain('nothing was run, commented or paged');
   });
 
+  it('is superseded by the latest later attempt on record, the next one or one after it', () => {
+    expect(supersededFields(failure, { green: null, laterAttemptFailed: 4 }, NOW)?.fields).toMatchObject({ resolvedBy: 'superseded by run 500 (attempt 4)', supersededBy: 'run 500 (attempt 4)' });
+  });
+
   it('is resolved by the green run rather than superseded when both are on record, and is fresh when neither is', () => {
-    expect(supersededFields(failure, { green: green(), nextAttemptFailed: true }, NOW)?.fields.resolvedBy).toBe('run 500 (attempt 2)');
-    expect(supersededFields(failure, { green: null, nextAttemptFailed: false }, NOW)).toBeNull();
+    expect(supersededFields(failure, { green: green(), laterAttemptFailed: 2 }, NOW)?.fields.resolvedBy).toBe('run 500 (attempt 2)');
+    expect(supersededFields(failure, { green: null, laterAttemptFailed: null }, NOW)).toBeNull();
   });
 });
