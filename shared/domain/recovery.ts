@@ -95,11 +95,13 @@ export function greenAttemptNotLater(incident: Pick<Incident, 'runId' | 'runAtte
 }
 
 /**
- * The latest green Actions run of a scope, as the outcome recorder notes it before resolving the scope's open
- * incidents (`IncidentStore.noteGreenRun`): a failure delivered after it is judged against it when classified.
+ * The latest green run of a scope (an Actions run, or a successful check run of another CI system), as the outcome
+ * recorder notes it before resolving the scope's open incidents (`GreenRunNotes.noteGreenRun`): a failure delivered
+ * after it is judged against it when classified.
  */
 export interface GreenRunNote {
-  runId: number;
+  /** The Actions run; null for a check run of another CI system (its scope is the check's, its attempt 1). */
+  runId: number | null;
   runAttempt: number;
   runNumber: number | null;
   resolvedBy: string;

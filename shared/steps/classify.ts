@@ -3,7 +3,7 @@ import type { AlarmDetails, Incident, JobFailureSummary } from '../domain/incide
 import { incidentFromTrigger, storeIncidentFromTrigger } from '../domain/incident-from-trigger.js';
 import { alarmOverBy, recoveredAlarmFields } from '../domain/alarm-incident.js';
 import { alarmArnOf, githubIncidentId } from '../domain/trigger.js';
-import { githubIncidentScope } from '../domain/github-incident.js';
+import { githubCheckIncidentScope, githubIncidentScope } from '../domain/github-incident.js';
 import { LATER_ATTEMPTS_READ, type LaterOnRecord, supersededFields } from '../domain/recovery.js';
 import { RetryableError, errorMessage, isTransientAwsError } from '../errors.js';
 import {
@@ -15,6 +15,7 @@ import type { Category, LogAnalysis, LogLine } from '../logs/types.js';
 import type { FailedJob, GitHubPort, RepoRef } from '../ports.js';
 import { assessFlakiness } from '../baselines/flaky.js';
 import { baselineForJob, type JobBaselineDeps } from '../baselines/job-logs.js';
+import type { LaterAttempt } from '../stores/green-run-notes.js';
 import type { ClassifyDeps } from './deps.js';
 import { type ClassifyResult, parseState } from './state.js';
 
@@ -285,7 +286,9 @@ async function classifyTrigger(trigger: ReturnType<typeof parseState>['trigger']
   const pullRequest = await resolvePullRequest(trigger, { sha: trigger.workflowRun.headSha, repositoryId: trigger.workflowRun.headRepositoryId }, github, deps);
   const flaky = await flakyMark(deps, { repository: trigger.repository.fullName, headSha: trigger.workflowRun.headSha, workflowName: trigger.workflowRun.name, jobs, fromFork: fromTrigger.fromFork, runEvent: fromTrigger.runEvent ?? null });
   const baseBranchRun = github ? await baseBranchRunOf(trigger, github, deps) : null;
-  const { superseded, resolved } = await supersededAtClassify(trigger, fromTrigger, deps);
+  const run = trigger.workflowRun;
+  const laterAttempts = Array.from({ length: LATER_ATTEMPTS_READ }, (_, i) => ({ attempt: run.attempt + 1 + i, incidentId: githubIncidentId(trigger.repository.id, run.id, run.attempt + 1 + i) }));
+  const { superseded, resolved } = await supersededAtClassify(fromTrigger, githubIncidentScope(trigger), laterAttempts, deps);
 
   await deps.incidents.record(
     trigger.incidentId,
@@ -329,15 +332,14 @@ async function classifyTrigger(trigger: ReturnType<typeof parseState>['trigger']
 }
 
 /**
- * Whether a later attempt of this run (one of the next LATER_ATTEMPTS_READ), or a green run that speaks for it, was
- * delivered before this failure (see `supersededFields`): read just before the classify write, so that a green run
- * noted after this read finds the incident (stored by then) among its scope's open ones and resolves it itself. One the outcome recorder resolved
- * already keeps the record it wrote (`superseded` null). `resolved`: the incident is resolved either way.
+ * Whether a later attempt of the failure's run (`laterAttempts`: none for a check run), or a green run of its scope
+ * that speaks for it, was delivered before this failure (see `supersededFields`): read just before the classify
+ * write, so that a green run noted after this read finds the incident (stored by then) among its scope's open ones
+ * and resolves it itself. One the outcome recorder resolved already keeps the record it wrote (`superseded` null).
+ * `resolved`: the incident is resolved either way.
  */
-async function supersededAtClassify(trigger: GithubTrigger, incident: Incident, deps: ClassifyDeps) {
-  const run = trigger.workflowRun;
-  const laterAttempts = Array.from({ length: LATER_ATTEMPTS_READ }, (_, i) => ({ attempt: run.attempt + 1 + i, incidentId: githubIncidentId(trigger.repository.id, run.id, run.attempt + 1 + i) }));
-  const later = await deps.greenRuns.laterOnRecord(githubIncidentScope(trigger), laterAttempts).catch((error: unknown): LaterOnRecord => {
+async function supersededAtClassify(incident: Incident, scope: string, laterAttempts: LaterAttempt[], deps: ClassifyDeps) {
+  const later = await deps.greenRuns.laterOnRecord(scope, laterAttempts).catch((error: unknown): LaterOnRecord => {
     // Skipped, the failure would be commented and paged as current while what superseded it may be on record: a
     // transient failure is Classify's Retry's (RetryableError); only one that retries cannot fix leaves it current.
     if (error instanceof RetryableError) throw error;
@@ -347,7 +349,7 @@ async function supersededAtClassify(trigger: GithubTrigger, incident: Incident, 
   });
   const superseded = supersededFields(incident, later, deps.clock());
   if (!superseded) return { superseded: null, resolved: false };
-  if ((await deps.incidents.get(trigger.incidentId))?.status === 'resolved') return { superseded: null, resolved: true };
+  if ((await deps.incidents.get(incident.id))?.status === 'resolved') return { superseded: null, resolved: true };
   return { superseded, resolved: true };
 }
 
@@ -364,7 +366,7 @@ export function checkRunOutputText(trigger: GithubCheckTrigger): string {
 async function classifyCheckRun(trigger: GithubCheckTrigger, incidentStored: boolean, deps: ClassifyDeps): Promise<ClassifyResult> {
   const check = trigger.checkRun;
   const github = deps.github.forInstallation(trigger.installationId, deps.signal);
-  if (!incidentStored) await storeIncidentFromTrigger(deps.incidents, trigger, deps.clock());
+  const { incident } = incidentStored ? incidentFromTrigger(trigger, deps.clock()) : await storeIncidentFromTrigger(deps.incidents, trigger, deps.clock());
   const text = checkRunOutputText(trigger);
   const analysis = await analyzeLog(text, { maxBytes: deps.config.MAX_LOG_BYTES });
   const [job] = withinLinesBudget([
@@ -376,9 +378,11 @@ async function classifyCheckRun(trigger: GithubCheckTrigger, incidentStored: boo
   const fingerprint = job.failures.length > 0 ? job.fingerprint : fingerprintOf(`${check.app.slug} ${check.name} ${check.conclusion}`).fingerprint;
   const template = top ? fingerprintOf(top.lines.map((l) => l.text).join('\n')).template : null;
   const pullRequest = await resolvePullRequest(trigger, { sha: check.headSha, repositoryId: check.headRepositoryId }, github, deps);
+  // A later successful run of the same check on the same branch, delivered first (a check run has no attempts).
+  const { superseded, resolved } = await supersededAtClassify(incident, githubCheckIncidentScope(trigger), [], deps);
   await deps.incidents.record(
     trigger.incidentId,
-    { status: 'classified', category, fingerprint, template, failureLines, evidence: failureLines[0] ?? null, jobs: [job], pullRequest, repository: trigger.repository.fullName },
+    { status: 'classified', category, fingerprint, template, failureLines, evidence: failureLines[0] ?? null, jobs: [job], pullRequest, repository: trigger.repository.fullName, ...superseded?.fields },
     {
       history: [
         {
@@ -386,8 +390,9 @@ async function classifyCheckRun(trigger: GithubCheckTrigger, incidentStored: boo
           event: 'classified',
           detail: `check run output of ${check.app.slug} analysed (${text.length} characters)`,
         },
+        ...(superseded ? [superseded.history] : []),
       ],
     },
   );
-  return { incidentId: trigger.incidentId, category, fingerprint, failureCount: job.failures.length, jobCount: 1 };
+  return { incidentId: trigger.incidentId, incidentStatus: resolved ? 'resolved' : 'classified', category, fingerprint, failureCount: job.failures.length, jobCount: 1 };
 }

@@ -118,10 +118,11 @@ export interface WorkflowRecovery {
  * the same pass cannot overwrite what the comment says about the latest failure.
  */
 export async function recordWorkflowRecovery(recovery: WorkflowRecovery, deps: OutcomeDeps): Promise<RecoveryResult> {
-  if (recovery.runId !== null && deps.greenRuns) {
+  if (deps.greenRuns) {
     // Noted before the open incidents are read, as an alarm's OK is: a failure delivered after this green run (an
-    // earlier attempt of its run redelivered late) either is listed below or, classified later, reads this note and
-    // is recorded as superseded (supersededFields) instead of commented, re-run and paged as a fresh failure.
+    // earlier attempt of its run redelivered late, or another CI's earlier check run of the same check) either is
+    // listed below or, classified later, reads this note and is recorded as superseded (supersededFields) instead of
+    // commented, re-run and paged as a fresh failure.
     await deps.greenRuns.noteGreenRun(recovery.scope, {
       runId: recovery.runId,
       runAttempt: recovery.runAttempt ?? 1,

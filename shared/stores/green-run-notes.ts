@@ -5,9 +5,10 @@ import { noteLatest, readItems } from './dynamo.js';
 import { incidentKey } from './incident-store.js';
 
 /**
- * Each scope's latest green Actions run, kept in the incidents table beside its incidents (items `GREENRUN#…`, in no
- * index), as an alarm's latest OK is: the outcome recorder notes it, classify reads it (shared/domain/recovery.ts,
- * `supersededFields`). Its own module, built only for those two, so the other functions' bundles do not carry it.
+ * Each scope's latest green run (an Actions run, or another CI's check run), kept in the incidents table beside its
+ * incidents (items `GREENRUN#…`, in no index), as an alarm's latest OK is: the outcome recorder notes it, classify
+ * reads it (shared/domain/recovery.ts, `supersededFields`). Its own module, built only for those two, so the other
+ * functions' bundles do not carry it.
  */
 export interface GreenRunNotes {
   /**
@@ -45,9 +46,9 @@ export function greenRunKey(scope: string): { pk: string; sk: string } {
 /** A note as stored, or null when the item is none (absent, or not readable as one). */
 function greenRunOf(item: Record<string, unknown> | undefined): GreenRunNote | null {
   const completedAt = typeof item?.completedAt === 'string' ? Date.parse(item.completedAt) : Number.NaN;
-  if (!item || Number.isNaN(completedAt) || typeof item.runId !== 'number' || typeof item.resolvedBy !== 'string') return null;
+  if (!item || Number.isNaN(completedAt) || (item.runId !== null && typeof item.runId !== 'number') || typeof item.resolvedBy !== 'string') return null;
   return {
-    runId: item.runId,
+    runId: item.runId as number | null,
     runAttempt: typeof item.runAttempt === 'number' ? item.runAttempt : 1,
     runNumber: typeof item.runNumber === 'number' ? item.runNumber : null,
     resolvedBy: item.resolvedBy,

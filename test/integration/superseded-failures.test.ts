@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deliverWebhook } from '../../infra/local/replay.js';
+import { deliverWebhook, loadWebhook } from '../../infra/local/replay.js';
 import { useLocalRuntimePerTest } from '../support/harness.js';
 import { SECRET, pullRequestFailure, pullRequestGreen, pushFailure, startAgainstFakeGitHub } from '../support/late-deliveries.js';
 
@@ -76,5 +76,35 @@ describe('a failure delivered after what superseded it', () => {
     expect(await harness.incident('gh-714523861-31507-1')).toMatchObject({ status: 'resolved', supersededBy: 'run 31507 (attempt 3)' });
     // The pull request's comment still says what attempt 3 left it saying.
     expect((harness.github.comments.get(4_507) ?? []).map((c) => c.body)).toEqual(comments);
+  });
+
+  // Other CIs' check runs: a later successful run of the same check on the same branch, delivered first.
+  it('is resolved by a later successful check run of the same check and branch that another CI delivered first', async () => {
+    const harness = await startAgainstFakeGitHub(runtimes, []);
+    await deliverWebhook(harness.runtime.url, loadWebhook('check_run-circleci-success'), SECRET);
+    await harness.runtime.idle();
+    const failed = await deliverWebhook(harness.runtime.url, loadWebhook('check_run-circleci-failure'), SECRET);
+    await harness.runtime.idle();
+
+    const incident = await harness.incident(String(failed.body.incidentId));
+    expect(incident).toMatchObject({ status: 'resolved', resolvedBy: 'check run 33220411877', supersededBy: 'check run 33220411877' });
+    expect(incident.analysis ?? null).toBeNull();
+    expect(harness.github.comments.get(1_287) ?? []).toEqual([]);
+    expect((await harness.outbox()).filter((e) => e.kind === 'escalation')).toEqual([]);
+  });
+
+  it('is handled as fresh when the successful check run delivered first completed before it failed (the control)', async () => {
+    const harness = await startAgainstFakeGitHub(runtimes, []);
+    const earlier = loadWebhook('check_run-circleci-success');
+    Object.assign(earlier.body.check_run as Record<string, unknown>, { started_at: '2026-11-20T09:50:00Z', completed_at: '2026-11-20T09:55:00Z' });
+    await deliverWebhook(harness.runtime.url, earlier, SECRET);
+    await harness.runtime.idle();
+    const failed = await deliverWebhook(harness.runtime.url, loadWebhook('check_run-circleci-failure'), SECRET);
+    await harness.runtime.idle();
+
+    const incident = await harness.incident(String(failed.body.incidentId));
+    expect(incident.status).toBe('notified');
+    expect(incident.supersededBy ?? null).toBeNull();
+    expect((harness.github.comments.get(1_287) ?? []).map((c) => c.body.split('\n').find((line) => line.startsWith('###')))).toEqual([expect.stringContaining('❌')]);
   });
 });
