@@ -233,6 +233,22 @@ export interface NotificationRecord {
 /** Why the reconciler told on-call instead of the pipeline: Notify failed, every execution failed, or none would start. */
 export type FallbackCause = 'notify_failed' | 'pipeline_failed' | 'not_started';
 
+/** See {@link Incident.reconcileRetry}. */
+export interface ReconcileRetry {
+  /** The reconciler's tries at the incident that failed, over its life. */
+  failures: number;
+  /** The last failure's error name (never its message, which may hold unredacted text). */
+  error: string;
+  /** When the reconciler tries it again; null: it gave the incident up (see its history). */
+  dueAt: string | null;
+}
+
+/** Whether the reconciler may try the incident by `dueBy` (ISO): none of its tries failed, or the wait after the last is over. */
+export function isDueForReconciler(incident: Pick<Incident, 'reconcileRetry'>, dueBy: string): boolean {
+  const retry = incident.reconcileRetry;
+  return !retry || (retry.dueAt !== null && retry.dueAt <= dueBy);
+}
+
 export interface FallbackEscalation {
   cause: FallbackCause;
   paged: boolean;
@@ -378,6 +394,12 @@ export interface Incident {
   executionAttempt?: number;
   /** Starts of an execution that Step Functions refused, counted by the reconciler against the incident's budget. */
   startFailures?: number;
+  /**
+   * The reconciler's failed tries at this incident (its re-drive, or the escalation in place of one), so that one
+   * failing every time is tried less and less often instead of holding back the incidents listed after it
+   * (shared/reconcile/redrive.ts). Absent while none failed.
+   */
+  reconcileRetry?: ReconcileRetry;
   stageErrors: StageError[];
   history: HistoryEntry[];
   /**

@@ -304,6 +304,7 @@ export async function reconcile(
   const candidates = await deps.incidents.listUnfinished({
     createdAfter: new Date(now.getTime() - options.lookbackHours * 3_600_000),
     updatedBefore: new Date(now.getTime() - options.afterMinutes * 60_000),
+    dueBy: now,
     // Candidates whose execution is still running cost a describe each: look at a few more than we may re-drive.
     limit: options.maxPerRun * 4,
   });

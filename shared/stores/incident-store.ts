@@ -17,6 +17,7 @@ import {
   type IncidentHistoryEntry,
   type IncidentSource,
   type IncidentStatus,
+  isDueForReconciler,
   type NotificationRecord,
   outsiderCanRepeat,
   STATUS_MAY_LEAVE,
@@ -51,6 +52,8 @@ const HISTORY_MAX_PAGES = 5;
 const RECENT_MONTHS_BACK = 12;
 /** Index pages `listUnfinished` reads per month partition (pages of up to 1 MB: it sets no page size). */
 const UNFINISHED_MAX_PAGES_PER_MONTH = 10;
+/** Incidents `listUnfinished` reads from the table at least per request, when few more are needed: not one at a time. */
+const UNFINISHED_MIN_BATCH = 25;
 /**
  * DynamoDB items are capped at 400 KB; lists that grow with every event are bounded well below that: per write here,
  * in total by `INCIDENT_LIST_BOUNDS` (shared/domain/incident-lists.ts).
@@ -138,8 +141,13 @@ export interface IncidentStore {
    * conditional write, so two reconcilers or a reconciler and a redelivery cannot both start it.
    */
   claimAttempt(id: string, next: number): Promise<boolean>;
-  /** Unfinished incidents (not notified, not resolved) created after `createdAfter` and untouched since `updatedBefore`, oldest first. */
-  listUnfinished(options: { createdAfter: Date; updatedBefore: Date; limit: number }): Promise<Incident[]>;
+  /**
+   * Unfinished incidents (not notified, not resolved) created after `createdAfter`, untouched since `updatedBefore`
+   * and due for the reconciler by `dueBy` (none of its tries failed, or the last failure's wait is over, and it did
+   * not give them up: `reconcileRetry`), oldest first. Incidents not due are read but not counted against `limit`,
+   * so any number of them cannot hold back the due ones behind them.
+   */
+  listUnfinished(options: { createdAfter: Date; updatedBefore: Date; dueBy: Date; limit: number }): Promise<Incident[]>;
   get(id: string): Promise<Incident | null>;
   /**
    * Sets the given fields and appends to the audit lists in one atomic update; returns the new incident. A status
@@ -150,13 +158,15 @@ export interface IncidentStore {
   /**
    * {@link update} for a caller that does not need the incident back (DynamoDB returns none of it). With `claim`,
    * the same write also takes that once-only marker (shared/knowledge/claims.ts) unless it is taken already:
-   * `claimed` says whether this write took it (false without `claim`).
+   * `claimed` says whether this write took it (false without `claim`). With `keepUpdatedAt`, `updatedAt` stays as it
+   * was: the write is the reconciler's bookkeeping of a try that failed, not work on the incident, and must not make
+   * the incident look busy (the reconciler waits `RECONCILE_AFTER_MINUTES` after the last work before it steps in).
    */
   record(
     id: string,
     fields: Partial<Omit<Incident, 'id' | 'createdAt'>>,
     append?: AppendLists,
-    options?: { claim?: ClaimName },
+    options?: { claim?: ClaimName; keepUpdatedAt?: boolean },
   ): Promise<{ claimed: boolean }>;
   /**
    * Writes the incident's approval (and appends) only while its approval is still `expected`: the same status, task
@@ -259,14 +269,14 @@ export function createIncidentRecords(options: IncidentTableOptions): IncidentRe
     fields: Partial<Omit<Incident, 'id' | 'createdAt'>>,
     append: AppendLists,
     returned: 'incident' | 'nothing',
-    claim?: ClaimName,
-    expected?: ExpectedApproval,
+    options: { claim?: ClaimName; expected?: ExpectedApproval; keepUpdatedAt?: boolean } = {},
   ): Promise<Record<string, unknown> | undefined> {
+    const { claim, expected, keepUpdatedAt = false } = options;
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = {};
     const sets: string[] = [];
     const removes: string[] = [];
-    const all: Record<string, unknown> = { ...fields, updatedAt: clock().toISOString() };
+    const all: Record<string, unknown> = keepUpdatedAt ? { ...fields } : { ...fields, updatedAt: clock().toISOString() };
     // The pull request is often found after the incident is created (by the head commit): index it then.
     const pullKey = pullKeyOf(fields.repository, fields.pullRequest);
     if (pullKey) all.pullKey = pullKey;
@@ -374,15 +384,15 @@ export function createIncidentRecords(options: IncidentTableOptions): IncidentRe
     fields: Partial<Omit<Incident, 'id' | 'createdAt'>>,
     append: AppendLists,
     returned: 'incident' | 'nothing',
-    claim?: ClaimName,
+    options: { claim?: ClaimName; keepUpdatedAt?: boolean } = {},
   ) {
     try {
-      return await conditionalUpdate(id, fields, append, returned, claim);
+      return await conditionalUpdate(id, fields, append, returned, options);
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException) || fields.status === undefined) throw error;
       // The status may not move there (or the incident is gone: then this write fails on existence as before).
       const { status: _kept, ...rest } = fields;
-      return conditionalUpdate(id, rest, append, returned, claim);
+      return conditionalUpdate(id, rest, append, returned, options);
     }
   }
   return {
@@ -444,7 +454,7 @@ export function createIncidentRecords(options: IncidentTableOptions): IncidentRe
     },
 
     async record(id, fields, append = {}, options = {}) {
-      const old = await updateOrKeepStatus(id, fields, append, 'nothing', options.claim);
+      const old = await updateOrKeepStatus(id, fields, append, 'nothing', options);
       // The lists as this write left them: as they were, and what it appended.
       await trimLists(id, appended(append).map((name) => [name, [...((old?.[name] as unknown[] | undefined) ?? []), ...(append[name] ?? []).slice(-MAX_APPENDED_ENTRIES)]]));
       return { claimed: options.claim !== undefined && old?.[options.claim] === undefined };
@@ -453,7 +463,7 @@ export function createIncidentRecords(options: IncidentTableOptions): IncidentRe
     async replaceApproval(id, expected, approval, append = {}) {
       let old: Record<string, unknown> | undefined;
       try {
-        old = await conditionalUpdate(id, { approval }, append, 'nothing', undefined, expected);
+        old = await conditionalUpdate(id, { approval }, append, 'nothing', { expected });
       } catch (error) {
         if (error instanceof ConditionalCheckFailedException) return false;
         throw error;
@@ -557,38 +567,42 @@ function createIncidentQueries(options: IncidentTableOptions): Omit<IncidentStor
   }
 
   return {
-    async listUnfinished({ createdAfter, updatedBefore, limit }) {
+    async listUnfinished({ createdAfter, updatedBefore, dueBy, limit }) {
       const results: Incident[] = [];
+      const idleBefore = updatedBefore.toISOString();
+      const due = dueBy.toISOString();
       // Month partitions from the oldest in the window to now.
       for (const month of monthsBack(clock(), createdAfter).reverse()) {
-        const read = await readPages(
-          paginateQuery(
-            { client },
-            {
-              TableName: tableName,
-              IndexName: INCIDENT_INDEXES.byMonth.name,
-              KeyConditionExpression: '#month = :month AND #createdAt > :after',
-              FilterExpression: 'NOT (#status IN (:notified, :resolved)) AND #updatedAt < :before',
-              ExpressionAttributeNames: { '#month': 'month', '#createdAt': 'createdAt', '#status': 'status', '#updatedAt': 'updatedAt' },
-              ExpressionAttributeValues: {
-                ':month': month,
-                ':after': createdAfter.toISOString(),
-                ':notified': 'notified',
-                ':resolved': 'resolved',
-                ':before': updatedBefore.toISOString(),
-              },
-            },
-          ),
-          { maxPages: UNFINISHED_MAX_PAGES_PER_MONTH, limit: limit - results.length },
+        if (results.length >= limit) break;
+        const pages = paginateQuery(
+          { client },
+          {
+            TableName: tableName,
+            IndexName: INCIDENT_INDEXES.byMonth.name,
+            KeyConditionExpression: '#month = :month AND #createdAt > :after',
+            FilterExpression: 'NOT (#status IN (:notified, :resolved)) AND #updatedAt < :before',
+            ExpressionAttributeNames: { '#month': 'month', '#createdAt': 'createdAt', '#status': 'status', '#updatedAt': 'updatedAt' },
+            ExpressionAttributeValues: { ':month': month, ':after': createdAfter.toISOString(), ':notified': 'notified', ':resolved': 'resolved', ':before': idleBefore },
+          },
         );
-        // The index may lag: the incident as stored now must still be unfinished and idle.
-        const items = await wholeItems(INCIDENT_INDEXES.byMonth, read.items);
-        const unfinished = items.filter(
-          (item) => item.status !== 'notified' && item.status !== 'resolved' && String(item.updatedAt ?? '') < updatedBefore.toISOString(),
-        );
-        results.push(...unfinished.map(fromItem));
+        let read = 0;
+        for await (const page of pages) {
+          read += 1;
+          const listed = page.Items ?? [];
+          // Whether an incident is due is on the incident only (the index's projection is fixed once deployed): its
+          // items are read a batch at a time, as many as may still be due, until `limit` of them are.
+          for (let from = 0; from < listed.length && results.length < limit; ) {
+            const batch = listed.slice(from, from + Math.max(limit - results.length, UNFINISHED_MIN_BATCH));
+            from += batch.length;
+            // The index may lag: the incident as stored now must still be unfinished and idle.
+            const items = (await wholeItems(INCIDENT_INDEXES.byMonth, batch)).map(fromItem);
+            results.push(...items.filter((item) => item.status !== 'notified' && item.status !== 'resolved' && String(item.updatedAt ?? '') < idleBefore && isDueForReconciler(item, due)));
+          }
+          // Checked after the page, never before asking for the next one: the paginator sends that request on demand.
+          if (results.length >= limit || read >= UNFINISHED_MAX_PAGES_PER_MONTH) break;
+        }
       }
-      return results;
+      return results.slice(0, limit);
     },
 
     async listRecent(limit) {

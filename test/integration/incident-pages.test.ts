@@ -73,7 +73,7 @@ describe('incident store pages (embedded DynamoDB)', () => {
     expect(whole(await store.listOpenInScope('acme/web#feature#ci', 10))).toEqual(newestFirst);
     expect(whole(await inAugust.listRecent(2))).toEqual(newestFirst);
     expect(whole((await inAugust.search({ status: 'analyzed', since: at('08', 0) }, 10)).items)).toEqual(newestFirst);
-    const unfinished = await inAugust.listUnfinished({ createdAfter: at('07', 0), updatedBefore: new Date('2027-01-01T00:00:00Z'), limit: 10 });
+    const unfinished = await inAugust.listUnfinished({ createdAfter: at('07', 0), updatedBefore: new Date('2027-01-01T00:00:00Z'), dueBy: at('08', 10), limit: 10 });
     expect(whole(unfinished)).toEqual([...newestFirst].reverse());
   });
 
@@ -125,13 +125,42 @@ describe('incident store pages (embedded DynamoDB)', () => {
   });
 
   it('lists unfinished incidents oldest month first, without the notified and resolved ones', async () => {
-    const unfinished = await store.listUnfinished({ createdAfter: new Date('2026-08-15T00:00:00Z'), updatedBefore: new Date('2027-01-01T00:00:00Z'), limit: 1000 });
+    const unfinished = await store.listUnfinished({ createdAfter: new Date('2026-08-15T00:00:00Z'), updatedBefore: new Date('2027-01-01T00:00:00Z'), dueBy: NOW, limit: 1000 });
 
     const statuses = new Set<IncidentStatus>(unfinished.map((incident) => incident.status));
     expect([...statuses].sort()).toEqual(['analyzed', 'classified']);
     expect(ids(unfinished).slice(0, 3)).toEqual(['sep-0', 'sep-2', 'sep-4']);
     expect(unfinished).toHaveLength(SEPTEMBER / 2 + 1 + NOVEMBER / 3);
-    expect(await store.listUnfinished({ createdAfter: new Date('2026-08-15T00:00:00Z'), updatedBefore: new Date('2027-01-01T00:00:00Z'), limit: 25 })).toHaveLength(25);
+    expect(await store.listUnfinished({ createdAfter: new Date('2026-08-15T00:00:00Z'), updatedBefore: new Date('2027-01-01T00:00:00Z'), dueBy: NOW, limit: 25 })).toHaveLength(25);
+  });
+
+  it("lists only incidents due for the reconciler, and the ones not due ahead of them do not use up the limit", async () => {
+    // Sixty incidents whose re-drive failed and waits another hour, and one the reconciler gave up, all older than
+    // one whose wait is over and one that never failed: June, a month no other test reads.
+    const june = createIncidentStore({ client, tableName: 'incidents', ttlDays: 400, clock: () => at('06', 0) });
+    const create = (id: string, n: number, reconcileRetry?: Incident['reconcileRetry']) =>
+      june.create({ ...newIncident({ id, source: 'github', repository: 'acme/web' }, at('06', n)), ...(reconcileRetry ? { reconcileRetry } : {}) }, null);
+    const later = { failures: 3, error: 'ThrottlingException', dueAt: new Date(NOW.getTime() + 3_600_000).toISOString() };
+    for (let n = 0; n < 60; n += 1) await create(`jun-waiting-${n}`, n, later);
+    await create('jun-given-up', 60, { failures: 8, error: 'ThrottlingException', dueAt: null });
+    await create('jun-waited', 61, { failures: 2, error: 'ThrottlingException', dueAt: NOW.toISOString() });
+    await create('jun-never-failed', 62);
+
+    const due = await store.listUnfinished({ createdAfter: at('06', 0), updatedBefore: NOW, dueBy: NOW, limit: 2 });
+
+    expect(ids(due)).toEqual(['jun-waited', 'jun-never-failed']);
+  });
+
+  it("keeps updatedAt on a write with keepUpdatedAt (the reconciler's bookkeeping of a failed try), and moves it otherwise", async () => {
+    const retry = { failures: 1, error: 'ThrottlingException', dueAt: NOW.toISOString() };
+    await store.create(newIncident({ id: 'jun-kept', source: 'github' }, at('06', 70)), null);
+    await store.create(newIncident({ id: 'jun-moved', source: 'github' }, at('06', 71)), null);
+
+    await store.record('jun-kept', { reconcileRetry: retry }, {}, { keepUpdatedAt: true });
+    await store.record('jun-moved', { reconcileRetry: retry });
+
+    expect(await store.get('jun-kept')).toMatchObject({ reconcileRetry: retry, updatedAt: at('06', 70).toISOString() });
+    expect(await store.get('jun-moved')).toMatchObject({ reconcileRetry: retry, updatedAt: NOW.toISOString() });
   });
 
   it('reads a bounded number of index pages for one scope: an open incident behind many resolved ones is not reached', async () => {

@@ -100,7 +100,7 @@ describe('incident store over whole-item indexes (a data directory or stack from
     ['listRecent', (store) => store.listRecent(4)],
     ['listByFingerprint', (store) => store.listByFingerprint('fp-1', 10)],
     ['search', async (store) => (await store.search({ category: 'test_failure', repository: 'acme/web' }, 2)).items],
-    ['listUnfinished', (store) => store.listUnfinished({ createdAfter: new Date('2026-10-01T00:00:00Z'), updatedBefore: new Date('2027-01-01T00:00:00Z'), limit: 10 })],
+    ['listUnfinished', (store) => store.listUnfinished({ createdAfter: new Date('2026-10-01T00:00:00Z'), updatedBefore: new Date('2027-01-01T00:00:00Z'), dueBy: new Date('2027-01-01T00:00:00Z'), limit: 10 })],
   ])('%s answers the same as over the current indexes', async (_name, read) => {
     const answer = seen(await read(old));
 

@@ -1,4 +1,4 @@
-import { type ClaimName, type Incident, mayMoveTo, outsiderCanRepeat } from '../../shared/domain/incident.js';
+import { type ClaimName, type Incident, isDueForReconciler, mayMoveTo, outsiderCanRepeat } from '../../shared/domain/incident.js';
 import { DROPPED_FIELD, INCIDENT_LIST_BOUNDS, type IncidentListName, entriesToDrop } from '../../shared/domain/incident-lists.js';
 import type { GreenRunNote } from '../../shared/domain/recovery.js';
 import type { GreenRunNotes } from '../../shared/stores/green-run-notes.js';
@@ -25,10 +25,17 @@ export function createMemoryStore(clock: () => Date = () => new Date()): Inciden
       item.incident = { ...item.incident, executionAttempt: next, updatedAt: clock().toISOString() };
       return true;
     },
-    async listUnfinished({ createdAfter, updatedBefore, limit }) {
+    async listUnfinished({ createdAfter, updatedBefore, dueBy, limit }) {
       return [...items.values()]
         .map((i) => i.incident)
-        .filter((i) => i.status !== 'notified' && i.status !== 'resolved' && i.createdAt > createdAfter.toISOString() && i.updatedAt < updatedBefore.toISOString())
+        .filter(
+          (i) =>
+            i.status !== 'notified' &&
+            i.status !== 'resolved' &&
+            i.createdAt > createdAfter.toISOString() &&
+            i.updatedAt < updatedBefore.toISOString() &&
+            isDueForReconciler(i, dueBy.toISOString()),
+        )
         .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
         .slice(0, limit);
     },
@@ -61,9 +68,11 @@ export function createMemoryStore(clock: () => Date = () => new Date()): Inciden
       await this.update(id, { approval }, append);
       return true;
     },
-    async record(id, fields, append: AppendLists = {}, options: { claim?: ClaimName } = {}) {
+    async record(id, fields, append: AppendLists = {}, options: { claim?: ClaimName; keepUpdatedAt?: boolean } = {}) {
+      const updatedAt = items.get(id)?.incident.updatedAt;
       await this.update(id, fields, append);
       const item = items.get(id) as { incident: Incident };
+      if (options.keepUpdatedAt && updatedAt !== undefined) item.incident.updatedAt = updatedAt;
       const marks = item.incident as unknown as Record<string, unknown>;
       if (!options.claim || marks[options.claim] !== undefined) return { claimed: false };
       marks[options.claim] = clock().toISOString();
