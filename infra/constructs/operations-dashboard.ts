@@ -77,6 +77,7 @@ export class OperationsDashboard extends Construct {
         plain(METRIC.pendingVotesAbandoned, 'Sum', day, 'vote changes'),
         plain(METRIC.lateReactionReadsAbandoned, 'Sum', day, 'late reads of reactions'),
         plain(METRIC.digestsAbandoned, 'Sum', day, 'digests'),
+        plain(METRIC.redrivesAbandoned, 'Sum', day, 'incident re-drives and escalations'),
       ]),
     );
   }

@@ -41,6 +41,11 @@ export const METRIC = {
   redriven: 'IncidentsRedriven',
   redriveExhausted: 'IncidentsRedriveExhausted',
   /**
+   * Reconciler: incidents whose re-drive or escalation kept failing, given up (paged through the fallback escalation
+   * when that works; see shared/reconcile/redrive.ts).
+   */
+  redrivesAbandoned: 'IncidentRedrivesAbandoned',
+  /**
    * Quality gate: passing runs of a default branch left out of its baseline because GitHub did not confirm their
    * commit is on it, dimension reason (off_branch, unknown_commit, no_github_access, github_unavailable).
    */

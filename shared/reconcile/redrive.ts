@@ -11,10 +11,11 @@
  */
 import { METRIC } from '../adapters/metric-names.js';
 import { ReconcileIncompleteError, errorMessage } from '../errors.js';
-import type { FallbackCause, Incident } from '../domain/incident.js';
+import type { FallbackCause, Incident, ReconcileRetry } from '../domain/incident.js';
 import { renderEscalation } from '../notify/escalation.js';
 import { publishClaimedPage } from '../notify/claimed-page.js';
 import { escalateNotifyFailed } from './notify-failed.js';
+import { retryFromNextRun } from './retry-later.js';
 import { type PolicyFile, policyFor } from '../remediation/policy.js';
 import type { Clock, EscalationLedger, EscalationPublisher, Metrics, WorkflowStarter } from '../ports.js';
 import { type DigestDeps, type DigestResult, sendDueDigests } from './digests.js';
@@ -205,7 +206,10 @@ export interface ReconcileResult {
   unstartable: string[];
   /** Reported to on-call for the notify function, which failed on them (see ./notify-failed.ts). */
   notifyFailed: string[];
+  /** Their re-drive or escalation failed this run: tried again later, or given up and no page went out either. */
   failed: string[];
+  /** Given up: their re-drive or escalation kept failing (see {@link reconcile}). */
+  givenUp: string[];
 }
 
 /**
@@ -237,6 +241,19 @@ function gaveUpOnExecutions(last: { execution: string; attempt: number; status: 
       'failed executions in the Step Functions console.',
     event: 'escalated_after_redrives',
     detail: `${attempts} executions failed; the last, ${last.execution}, ended ${last.status}`,
+  };
+}
+
+function gaveUpOnReconciling(incident: Incident, retry: ReconcileRetry): GaveUp {
+  const tried = incident.notifyFailed ? 'tell on-call that the notify function failed on it' : 're-drive it';
+  return {
+    cause: incident.notifyFailed ? 'notify_failed' : 'pipeline_failed',
+    why:
+      `Pipeline Guard could not finish handling this failure: its reconciler's tries to ${tried} failed ` +
+      `${retry.failures} times over more than five hours (the last: ${retry.error}). Look at the failure yourself, and ` +
+      "at the reconciler's logs for this incident.",
+    event: 'escalated_reconcile_given_up',
+    detail: `the reconciler's tries failed ${retry.failures} times (the last: ${retry.error}); given up`,
   };
 }
 
@@ -280,12 +297,63 @@ async function escalateUnfinished(incident: Incident, gaveUp: GaveUp, deps: Redr
   };
   const tally = await deps.escalationLedger.record(occurrence);
   const at = deps.clock().toISOString();
-  const told = { status: 'notified' as const, notifiedByFallback: true, fallbackEscalation: { cause: gaveUp.cause, paged: tally.send, at } };
+  // Told now: an incident the notify function failed on (given up after its own page kept failing) waits for no page.
+  const told = {
+    status: 'notified' as const,
+    notifiedByFallback: true,
+    fallbackEscalation: { cause: gaveUp.cause, paged: tally.send, at },
+    ...(incident.notifyFailed ? { notifyFailed: false } : {}),
+  };
   // Rendered as it is recorded below: notified by this fallback, so the e-mail says what the dashboard says.
   if (tally.send) await publishClaimedPage(renderEscalation({ ...incident, ...told }, gaveUp.why, tally), occurrence, deps);
   const reported = policy.digest ? 'reported in its digest' : 'reported with the next page after the window';
   const counted = tally.send ? '' : `; counted on the open escalation (${tally.windowCount} in this window), ${reported}`;
   await deps.incidents.update(incident.id, told, { history: [{ at, event: gaveUp.event, detail: `${gaveUp.detail}${counted}` }] });
+}
+
+/**
+ * After a failed try at an incident (its re-drive, or the escalation in its place): recorded on it, without moving
+ * its `updatedAt` (the try was not work on it), and tried again later (./retry-later.ts, `retryFromNextRun`): the
+ * next run first, a throttled call's most likely end, then 5 minutes doubling. The list of candidates leaves it out
+ * while it waits, so incidents that fail every time cannot spend every run's bound ahead of the newer ones.
+ *
+ * After 8 failures (`MAX_FAILURES`), over five hours, it is given up loudly: an error log and the
+ * `IncidentRedrivesAbandoned` metric, and on-call is paged through the fallback escalation (grouped by the ledger like
+ * the exhausted ones) and the incident recorded notified by it. When even that page cannot go out, the incident is
+ * recorded given up (`reconcileRetry.dueAt` null, a `reconcile_given_up` history entry): nothing of it is lost, it is
+ * listed no more, and the run fails (the reconciler's alarm) besides the log and the metric.
+ */
+async function afterFailure(
+  incident: Incident,
+  error: unknown,
+  deps: RedriveDeps & ExhaustedEscalationDeps,
+  result: ReconcileResult,
+): Promise<void> {
+  const failures = (incident.reconcileRetry?.failures ?? 0) + 1;
+  const errorName = (error instanceof Error ? error.name : 'Error').slice(0, 100);
+  const dueAt = retryFromNextRun(deps.clock(), failures);
+  if (dueAt) {
+    result.failed.push(incident.id);
+    deps.logger.warn('re-drive failed; the incident is tried again later', { incidentId: incident.id, failures, dueAt: dueAt.toISOString(), error: errorMessage(error) });
+    await deps.incidents.record(incident.id, { reconcileRetry: { failures, error: errorName, dueAt: dueAt.toISOString() } }, {}, { keepUpdatedAt: true });
+    return;
+  }
+  const retry = { failures, error: errorName, dueAt: null };
+  result.givenUp.push(incident.id);
+  deps.logger.error('the reconciler gave an incident up: its re-drive or escalation kept failing; on-call is paged', {
+    incidentId: incident.id, failures, error: errorMessage(error),
+  });
+  try {
+    await escalateUnfinished(incident, gaveUpOnReconciling(incident, retry), deps);
+  } catch (pageError) {
+    result.failed.push(incident.id);
+    deps.logger.error('the page about an incident given up failed too; it is recorded given up, and nobody was paged', {
+      incidentId: incident.id, error: errorMessage(pageError),
+    });
+    const at = deps.clock().toISOString();
+    const detail = `the reconciler's tries failed ${failures} times (the last: ${errorName}), and so did its page; given up`;
+    await deps.incidents.record(incident.id, { reconcileRetry: retry }, { history: [{ at, event: 'reconcile_given_up', detail }] }, { keepUpdatedAt: true });
+  }
 }
 
 /**
@@ -308,7 +376,7 @@ export async function reconcile(
     // Candidates whose execution is still running cost a describe each: look at a few more than we may re-drive.
     limit: options.maxPerRun * 4,
   });
-  const result: ReconcileResult = { examined: 0, redriven: [], running: 0, exhausted: [], unstartable: [], notifyFailed: [], failed: [] };
+  const result: ReconcileResult = { examined: 0, redriven: [], running: 0, exhausted: [], unstartable: [], notifyFailed: [], failed: [], givenUp: [] };
   for (const incident of candidates) {
     if (result.redriven.length >= options.maxPerRun) break;
     result.examined += 1;
@@ -320,8 +388,7 @@ export async function reconcile(
         if (deps.approvalResumes && isUnresumed(incident) && incident.approval.decidedAt) {
           await deps.approvalResumes.schedule({ incidentId: incident.id, decidedAt: incident.approval.decidedAt });
         }
-      }
-      else if (outcome.action === 'exhausted') {
+      } else if (outcome.action === 'exhausted') {
         await escalateUnfinished(incident, gaveUpOnExecutions(outcome), deps);
         result.exhausted.push(incident.id);
       } else if (outcome.action === 'unstartable') {
@@ -332,15 +399,19 @@ export async function reconcile(
         result.notifyFailed.push(incident.id);
       }
     } catch (error) {
-      // One incident's failure (a throttled StartExecution) must not stop the others; the next run retries it.
-      result.failed.push(incident.id);
-      deps.logger.warn('re-drive failed', { incidentId: incident.id, error: errorMessage(error) });
+      // One incident's failure (a throttled StartExecution) must not stop the others.
+      await afterFailure(incident, error, deps, result).catch((recordError: unknown) => {
+        // Not recorded: it stays due, and the next run tries it (and records it) again.
+        if (!result.failed.includes(incident.id)) result.failed.push(incident.id);
+        deps.logger.warn('a failed re-drive could not be recorded; the next run tries it again', { incidentId: incident.id, error: errorMessage(recordError) });
+      });
     }
   }
   deps.metrics.count(METRIC.redriven, result.redriven.length);
   const escalated = result.exhausted.length + result.unstartable.length + result.notifyFailed.length;
   deps.metrics.count(METRIC.redriveExhausted, escalated);
-  if (result.redriven.length > 0 || escalated > 0) {
+  deps.metrics.count(METRIC.redrivesAbandoned, result.givenUp.length);
+  if (result.redriven.length > 0 || escalated > 0 || result.givenUp.length > 0) {
     deps.logger.info('reconciler run', { ...result });
   }
   return result;

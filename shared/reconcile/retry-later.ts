@@ -17,3 +17,14 @@ export function retryAfterFailure(now: Date, failures: number): Date | null {
   if (failures >= MAX_FAILURES) return null;
   return new Date(now.getTime() + Math.min(FIRST_RETRY_MS * 2 ** Math.max(0, failures - 1), LONGEST_RETRY_MS));
 }
+
+/**
+ * {@link retryAfterFailure} for work whose failure is most often one throttled call, and whose first retry must not
+ * wait for it (an incident's re-drive or escalation, ./redrive.ts): due at once after the first failure, so the next
+ * run tries it again; after the `failures`th, as retryAfterFailure after the one before (5 minutes doubling, at most
+ * 4 hours). Given up at the same {@link MAX_FAILURES}: tries at 0, 5, 10, 20, 40, 80, 160 and 320 minutes.
+ */
+export function retryFromNextRun(now: Date, failures: number): Date | null {
+  if (failures >= MAX_FAILURES) return null;
+  return failures <= 1 ? now : retryAfterFailure(now, failures - 1);
+}

@@ -3,6 +3,7 @@ import { newIncident } from '../../../shared/domain/incident.js';
 import { nextStep } from '../../../infra/dashboard/src/next-step.js';
 import type { ExecutionStatus, WorkflowStarter } from '../../../shared/ports.js';
 import { executionNameFor, incompleteRunError, reconcile } from '../../../shared/reconcile/redrive.js';
+import { NOTIFY_FAILED_KEY } from '../../../shared/reconcile/notify-failed.js';
 import type { EscalationMessage } from '../../../shared/ports.js';
 import { createMemoryEscalationLedger } from '../../support/fakes.js';
 import { ReconcileIncompleteError } from '../../../shared/errors.js';
@@ -187,13 +188,18 @@ describe('reconciler', () => {
     // The write that records the escalation: the reconciler dies right before it, three runs in a row.
     d.incidents = dyingBeforeNotified(store, 3, 'Lambda timed out');
 
-    for (let run = 0; run < 4; run++) await reconcile(d, options);
+    // Every 5 minutes, as scheduled: after the second failure the incident waits 5 minutes, after the third 10.
+    for (let run = 0; run < 5; run++) {
+      const at = new Date(NOW.getTime() + run * 5 * 60_000);
+      d.clock = () => at;
+      await reconcile(d, options);
+    }
 
     expect(published).toHaveLength(2);
     expect(await store.get('stubborn')).toMatchObject({ status: 'notified', notifiedByFallback: true });
   });
 
-  it('sends the page on the next run when the publish failed (the send is given back)', async () => {
+  it('sends the page in a later run when the publish failed (the send is given back)', async () => {
     const store = createMemoryStore(() => NOW);
     await seed(store, 'stubborn', 60, { executionAttempt: 2 });
     const { workflow } = fakeWorkflow({ 'stubborn-a2': 'FAILED' });
@@ -202,7 +208,12 @@ describe('reconciler', () => {
     let failures = 3;
     d.escalations.publish = async (message) => (failures-- > 0 ? Promise.reject(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' })) : publish(message));
 
-    for (let run = 0; run < 4; run++) await reconcile(d, options);
+    // Every 5 minutes, as scheduled: after the second failure the incident waits 5 minutes, after the third 10.
+    for (let run = 0; run < 5; run++) {
+      const at = new Date(NOW.getTime() + run * 5 * 60_000);
+      d.clock = () => at;
+      await reconcile(d, options);
+    }
 
     expect(published).toHaveLength(1);
     expect((await store.get('stubborn'))?.status).toBe('notified');
@@ -334,10 +345,147 @@ describe('reconciler', () => {
   });
 });
 
+describe('reconciler fairness: an incident whose re-drive or escalation keeps failing', () => {
+  /** The schedule's defaults (infra/stack.ts): a run every 5 minutes, 25 re-drives a run, 48 h of look-back. */
+  const scheduled = { afterMinutes: 10, maxPerRun: 25, maxAttempts: 3, lookbackHours: 48 };
+  const FIVE_MINUTES = 5 * 60_000;
+  const throttling = () => Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+
+  /** The time of the run under way, for the store's clock and the run's. */
+  let now = NOW;
+  const newStore = () => {
+    now = NOW;
+    return createMemoryStore(() => now);
+  };
+
+  /** Runs the reconciler every 5 minutes from NOW, `runs` times or until `done`; the runs made. */
+  async function everyFiveMinutes(d: ReturnType<typeof deps>['deps'], runs: number, done: (result: Awaited<ReturnType<typeof reconcile>>) => boolean = () => false) {
+    const results = [];
+    d.clock = () => now;
+    for (let run = 0; run < runs; run++) {
+      now = new Date(NOW.getTime() + run * FIVE_MINUTES);
+      const result = await reconcile(d, scheduled);
+      results.push(result);
+      if (done(result)) break;
+    }
+    return results;
+  }
+
+  it('does not hold back a newer incident behind 100 that fail every time: it is re-driven within 4 runs, not after 48 h', async () => {
+    const store = newStore();
+    // 50 whose execution cannot even be looked at, 50 the notify function failed on whose page cannot be claimed:
+    // all older than the one incident whose re-drive works.
+    const notifyFailed = { notifyFailed: true, history: [{ at: NOW.toISOString(), event: 'notify_failed', detail: 'GitHubRequestError' }] };
+    for (let n = 0; n < 100; n++) await seed(store, `stuck-${String(n).padStart(3, '0')}`, 120 - n * 0.1, { repository: 'octo/app', ...(n % 2 ? notifyFailed : {}) });
+    await seed(store, 'newer', 60, { repository: 'octo/app' });
+    const { workflow, started } = fakeWorkflow({ newer: 'FAILED' });
+    const stuck: WorkflowStarter = {
+      ...workflow,
+      async describe(name) {
+        if (name.startsWith('stuck-') && Number(name.slice(6)) % 2 === 0) throw Object.assign(new Error('not allowed'), { name: 'AccessDeniedException' });
+        return workflow.describe(name);
+      },
+    };
+    const { deps: d, published } = deps(store, stuck);
+    const ledger = d.escalationLedger;
+    d.escalationLedger = { ...ledger, record: async (occurrence) => (occurrence.key === NOTIFY_FAILED_KEY ? Promise.reject(throttling()) : ledger.record(occurrence)) };
+
+    const runs = await everyFiveMinutes(d, 48 * 12, () => started.includes('newer-a1'));
+
+    // Runs 1 to 3 try the 100 (at once after their first failure, 5 minutes after their second); run 4 finds them
+    // waiting and reaches the newer one.
+    expect(runs).toHaveLength(4);
+    expect(runs.map((r) => r.failed.length)).toEqual([100, 100, 100, 0]);
+    expect(runs[3]?.redriven).toEqual(['newer-a1']);
+    expect(published).toEqual([]);
+  });
+
+  it('tries it at once in the next run, then 5, 10, 20, 40, 80 and 160 minutes later, and gives it up at the 8th failure with a page', async () => {
+    const store = newStore();
+    await seed(store, 'stuck', 60, { repository: 'octo/app' });
+    const tried: number[] = [];
+    const { workflow } = fakeWorkflow({});
+    const failing: WorkflowStarter = {
+      ...workflow,
+      async describe() {
+        tried.push((now.getTime() - NOW.getTime()) / 60_000);
+        throw Object.assign(new Error('not allowed'), { name: 'AccessDeniedException' });
+      },
+    };
+    const { deps: d, published, counts } = deps(store, failing);
+
+    const runs = await everyFiveMinutes(d, 12 * 12);
+
+    expect(tried).toEqual([0, 5, 10, 20, 40, 80, 160, 320]);
+    // Seven runs failed (the reconciler alarm counts them); the eighth gave it up and paged.
+    expect(runs.filter((r) => incompleteRunError({ ...r, digests: { failed: [] }, approvalResumes: { failed: [], abandoned: [], unlisted: null } }) !== null)).toHaveLength(7);
+    expect(runs[320 / 5]).toMatchObject({ failed: [], givenUp: ['stuck'] });
+    expect(counts.IncidentRedrivesAbandoned).toBe(1);
+    expect(published).toHaveLength(1);
+    expect(published[0]?.message).toContain("its reconciler's tries to re-drive it failed 8 times over more than five hours (the last: AccessDeniedException)");
+    const told = await store.get('stuck');
+    expect(told).toMatchObject({ status: 'notified', notifiedByFallback: true, fallbackEscalation: { cause: 'pipeline_failed', paged: true } });
+    expect(told?.history.at(-1)?.event).toBe('escalated_reconcile_given_up');
+  });
+
+  it('pages through the fallback escalation for an incident the notify function failed on whose own page kept failing', async () => {
+    const store = newStore();
+    await seed(store, 'unreported', 60, { repository: 'octo/app', notifyFailed: true, history: [{ at: NOW.toISOString(), event: 'notify_failed', detail: 'GitHubRequestError' }] });
+    const { workflow } = fakeWorkflow({ unreported: 'SUCCEEDED' });
+    const { deps: d, published, counts } = deps(store, workflow);
+    const ledger = d.escalationLedger;
+    d.escalationLedger = { ...ledger, record: async (occurrence) => (occurrence.key === NOTIFY_FAILED_KEY ? Promise.reject(throttling()) : ledger.record(occurrence)) };
+
+    const runs = await everyFiveMinutes(d, 12 * 12);
+
+    expect(runs.filter((r) => r.failed.length > 0)).toHaveLength(7);
+    expect(counts.IncidentRedrivesAbandoned).toBe(1);
+    expect(published[0]?.message).toContain("its reconciler's tries to tell on-call that the notify function failed on it failed 8 times");
+    expect(await store.get('unreported')).toMatchObject({
+      status: 'notified',
+      notifiedByFallback: true,
+      notifyFailed: false,
+      fallbackEscalation: { cause: 'notify_failed', paged: true },
+    });
+  });
+
+  it('records an incident given up whose page cannot go out either, counts it, fails the run, and lists it no more', async () => {
+    const store = newStore();
+    await seed(store, 'unpageable', 60, { executionAttempt: 3 });
+    const { workflow } = fakeWorkflow({ 'unpageable-a3': 'FAILED' });
+    const { deps: d, counts } = deps(store, workflow);
+    d.escalations.publish = async () => Promise.reject(Object.assign(new Error('Invalid parameter'), { name: 'InvalidParameterException' }));
+
+    const runs = await everyFiveMinutes(d, 12 * 12);
+
+    expect(runs.filter((r) => r.failed.length > 0)).toHaveLength(8);
+    expect(runs[320 / 5]).toMatchObject({ failed: ['unpageable'], givenUp: ['unpageable'] });
+    expect(runs.slice(320 / 5 + 1).every((r) => r.examined === 0)).toBe(true);
+    expect(counts.IncidentRedrivesAbandoned).toBe(1);
+    const given = await store.get('unpageable');
+    expect(given).toMatchObject({ status: 'received', reconcileRetry: { failures: 8, error: 'InvalidParameterException', dueAt: null } });
+    expect(given?.history.at(-1)).toMatchObject({ event: 'reconcile_given_up' });
+  });
+
+  it('does not slow the first retry: an incident whose look-up was throttled once is re-driven in the very next run', async () => {
+    const store = newStore();
+    await seed(store, 'throttled', 60);
+    const { workflow, started } = fakeWorkflow({ throttled: 'FAILED' });
+    let throttles = 1;
+    const once: WorkflowStarter = { ...workflow, describe: async (name) => (throttles-- > 0 ? Promise.reject(throttling()) : workflow.describe(name)) };
+    const { deps: d } = deps(store, once);
+
+    const runs = await everyFiveMinutes(d, 2);
+
+    expect(runs.map((r) => [r.failed, r.redriven])).toEqual([[['throttled'], []], [[], ['throttled-a1']]]);
+    expect(started).toEqual(['throttled-a1']);
+  });
+});
+
 describe('a scheduled run that left work undone', () => {
   const digests = { sent: [], skipped: 0, failed: [] as string[] };
   const approvalResumes = { failed: [] as string[], abandoned: [] as string[], unlisted: null as string | null };
-  const done = { examined: 2, redriven: ['a-a1'], running: 1, exhausted: ['b'], unstartable: [] as string[], notifyFailed: [] as string[], failed: [] as string[], approvalResumes };
+  const done = { examined: 2, redriven: ['a-a1'], running: 1, exhausted: ['b'], unstartable: [] as string[], notifyFailed: [] as string[], failed: [] as string[], givenUp: [] as string[], approvalResumes };
 
   it('is an error (the Lambda fails and the reconciler alarm counts it) when a re-drive or a digest failed', () => {
     const redrive = incompleteRunError({ ...done, failed: ['x', 'y'], digests });
