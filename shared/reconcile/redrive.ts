@@ -85,10 +85,11 @@ const PERMANENT_START_REFUSALS = new Set([
 ]);
 
 /**
- * Starts `name`; a refusal is recorded on the incident (`startFailures`, a `start_failed` history entry, which also
- * holds it back for the reconciler's `afterMinutes`). A permanent refusal, or the incident's failed starts reaching
- * its execution budget (`maxAttempts + 1`, as many starts as it may have executions), gives up: the caller escalates
- * it. Any other refusal is thrown, for the next run.
+ * Starts `name`; a refusal is recorded on the incident (`startFailures`, a `start_failed` history entry) without
+ * moving its `updatedAt`, which would hold a start throttled once back for the reconciler's `afterMinutes` (three
+ * runs); when it is tried again is the reconciler's retries' to say (see `afterFailure`). A permanent refusal, or the
+ * incident's failed starts reaching its execution budget (`maxAttempts + 1`, as many starts as it may have
+ * executions), gives up: the caller escalates it. Any other refusal is thrown, for the next run.
  */
 async function startOrGiveUp(
   incident: Incident,
@@ -103,10 +104,11 @@ async function startOrGiveUp(
     const refusal = (error instanceof Error ? error.name : 'Error').slice(0, 100);
     const permanent = PERMANENT_START_REFUSALS.has(refusal);
     const tries = (incident.startFailures ?? 0) + 1;
-    await deps.incidents.update(
+    await deps.incidents.record(
       incident.id,
       { startFailures: tries },
       { history: [{ at: deps.clock().toISOString(), event: 'start_failed', detail: `starting ${name} failed (${refusal})${permanent ? ', which no retry fixes' : ''}` }] },
+      { keepUpdatedAt: true },
     );
     if (permanent || tries >= options.maxAttempts + 1) return { action: 'unstartable', execution: name, error: refusal, tries, permanent };
     throw error;

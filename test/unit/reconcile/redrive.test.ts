@@ -272,7 +272,7 @@ describe('reconciler', () => {
     const runs = [];
     for (let run = 0; run < 4; run++) {
       runs.push(await reconcile(d, options));
-      // Each failed start is recorded, so the incident waits afterMinutes before the next try.
+      // Runs 15 minutes apart: each failed start counts against the incident's start budget.
       now = new Date(now.getTime() + 15 * 60_000);
     }
 
@@ -465,6 +465,21 @@ describe('reconciler fairness: an incident whose re-drive or escalation keeps fa
     const given = await store.get('unpageable');
     expect(given).toMatchObject({ status: 'received', reconcileRetry: { failures: 8, error: 'InvalidParameterException', dueAt: null } });
     expect(given?.history.at(-1)).toMatchObject({ event: 'reconcile_given_up' });
+  });
+
+  it('does not slow the first retry: an incident whose StartExecution was throttled once is started in the very next run', async () => {
+    const store = newStore();
+    await seed(store, 'throttled', 60);
+    const { workflow, started } = fakeWorkflow({});
+    let throttles = 1;
+    const once: WorkflowStarter = { ...workflow, start: async (name, input) => (throttles-- > 0 ? Promise.reject(throttling()) : workflow.start(name, input)) };
+    const { deps: d } = deps(store, once);
+
+    const runs = await everyFiveMinutes(d, 2);
+
+    expect(runs.map((r) => [r.failed, r.redriven])).toEqual([[['throttled'], []], [[], ['throttled']]]);
+    expect(started).toEqual(['throttled']);
+    expect(await store.get('throttled')).toMatchObject({ startFailures: 1 });
   });
 
   it('does not slow the first retry: an incident whose look-up was throttled once is re-driven in the very next run', async () => {
