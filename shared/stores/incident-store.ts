@@ -269,14 +269,15 @@ export function createIncidentRecords(options: IncidentTableOptions): IncidentRe
     fields: Partial<Omit<Incident, 'id' | 'createdAt'>>,
     append: AppendLists,
     returned: 'incident' | 'nothing',
-    options: { claim?: ClaimName; expected?: ExpectedApproval; keepUpdatedAt?: boolean } = {},
+    claim?: ClaimName,
+    expected?: ExpectedApproval,
   ): Promise<Record<string, unknown> | undefined> {
-    const { claim, expected, keepUpdatedAt = false } = options;
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = {};
     const sets: string[] = [];
     const removes: string[] = [];
-    const all: Record<string, unknown> = keepUpdatedAt ? { ...fields } : { ...fields, updatedAt: clock().toISOString() };
+    // A field given as undefined is left as it is: `record`'s keepUpdatedAt gives `updatedAt: undefined`.
+    const all: Record<string, unknown> = { updatedAt: clock().toISOString(), ...fields };
     // The pull request is often found after the incident is created (by the head commit): index it then.
     const pullKey = pullKeyOf(fields.repository, fields.pullRequest);
     if (pullKey) all.pullKey = pullKey;
@@ -384,15 +385,15 @@ export function createIncidentRecords(options: IncidentTableOptions): IncidentRe
     fields: Partial<Omit<Incident, 'id' | 'createdAt'>>,
     append: AppendLists,
     returned: 'incident' | 'nothing',
-    options: { claim?: ClaimName; keepUpdatedAt?: boolean } = {},
+    claim?: ClaimName,
   ) {
     try {
-      return await conditionalUpdate(id, fields, append, returned, options);
+      return await conditionalUpdate(id, fields, append, returned, claim);
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException) || fields.status === undefined) throw error;
       // The status may not move there (or the incident is gone: then this write fails on existence as before).
       const { status: _kept, ...rest } = fields;
-      return conditionalUpdate(id, rest, append, returned, options);
+      return conditionalUpdate(id, rest, append, returned, claim);
     }
   }
   return {
@@ -454,7 +455,7 @@ export function createIncidentRecords(options: IncidentTableOptions): IncidentRe
     },
 
     async record(id, fields, append = {}, options = {}) {
-      const old = await updateOrKeepStatus(id, fields, append, 'nothing', options);
+      const old = await updateOrKeepStatus(id, options.keepUpdatedAt ? { ...fields, updatedAt: undefined } : fields, append, 'nothing', options.claim);
       // The lists as this write left them: as they were, and what it appended.
       await trimLists(id, appended(append).map((name) => [name, [...((old?.[name] as unknown[] | undefined) ?? []), ...(append[name] ?? []).slice(-MAX_APPENDED_ENTRIES)]]));
       return { claimed: options.claim !== undefined && old?.[options.claim] === undefined };
@@ -463,7 +464,7 @@ export function createIncidentRecords(options: IncidentTableOptions): IncidentRe
     async replaceApproval(id, expected, approval, append = {}) {
       let old: Record<string, unknown> | undefined;
       try {
-        old = await conditionalUpdate(id, { approval }, append, 'nothing', { expected });
+        old = await conditionalUpdate(id, { approval }, append, 'nothing', undefined, expected);
       } catch (error) {
         if (error instanceof ConditionalCheckFailedException) return false;
         throw error;
