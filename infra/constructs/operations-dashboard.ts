@@ -2,7 +2,7 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import { Dashboard, GraphWidget, type IMetric, MathExpression, Metric, PeriodOverride, TextWidget } from 'aws-cdk-lib/aws-cloudwatch';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { METRIC, METRICS_NAMESPACE, type MetricName } from '../../shared/adapters/metric-names.js';
+import { METRIC, METRICS_NAMESPACE, type MetricName, RECONCILER_METRIC } from '../../shared/adapters/metric-names.js';
 
 export interface OperationsDashboardProps {
   readonly stateMachine: StateMachine;
@@ -52,12 +52,12 @@ export class OperationsDashboard extends Construct {
     this.dashboard.addWidgets(
       graph('Automatic actions attempted by kind', [search(METRIC.actionsAttempted, 'Sum', day, '')]),
       graph('Automatic actions succeeded by kind', [search(METRIC.actionsSucceeded, 'Sum', day, '')]),
-      graph('Escalations and digests', [plain(METRIC.escalations, 'Sum', day, 'escalations'), plain(METRIC.digests, 'Sum', day, 'digests')]),
+      graph('Escalations and digests', [plain(METRIC.escalations, 'Sum', day, 'escalations'), plain(RECONCILER_METRIC.digests, 'Sum', day, 'digests')]),
     );
     this.dashboard.addWidgets(
       graph('LLM tokens per day', [search(METRIC.llmInputTokens, 'Sum', day, 'input'), search(METRIC.llmOutputTokens, 'Sum', day, 'output')]),
       graph('LLM cost per day (USD)', [search(METRIC.llmCostUsd, 'Sum', day, '')]),
-      graph('Reconciler re-drives', [plain(METRIC.redriven, 'Sum', hour, 're-driven'), plain(METRIC.redriveExhausted, 'Sum', hour, 'budget exhausted')]),
+      graph('Reconciler re-drives', [plain(RECONCILER_METRIC.redriven, 'Sum', hour, 're-driven'), plain(RECONCILER_METRIC.redriveExhausted, 'Sum', hour, 'budget exhausted')]),
     );
     this.dashboard.addWidgets(
       graph(
@@ -74,10 +74,10 @@ export class OperationsDashboard extends Construct {
     this.dashboard.addWidgets(
       graph('Gate runs claiming a default branch GitHub did not confirm, by reason', [search(METRIC.gateRunsUnverified, 'Sum', day, '')], 16),
       graph('Reconciler work given up after failing for hours', [
-        plain(METRIC.pendingVotesAbandoned, 'Sum', day, 'vote changes'),
-        plain(METRIC.lateReactionReadsAbandoned, 'Sum', day, 'late reads of reactions'),
-        plain(METRIC.digestsAbandoned, 'Sum', day, 'digests'),
-        plain(METRIC.redrivesAbandoned, 'Sum', day, 'incident re-drives and escalations'),
+        plain(RECONCILER_METRIC.pendingVotesAbandoned, 'Sum', day, 'vote changes'),
+        plain(RECONCILER_METRIC.lateReactionReadsAbandoned, 'Sum', day, 'late reads of reactions'),
+        plain(RECONCILER_METRIC.digestsAbandoned, 'Sum', day, 'digests'),
+        plain(RECONCILER_METRIC.redrivesAbandoned, 'Sum', day, 'incident re-drives and escalations'),
       ]),
     );
   }

@@ -24,10 +24,6 @@ export const METRIC = {
   actionsSucceeded: 'ActionsSucceeded',
   /** Notify: escalations published to on-call. */
   escalations: 'Escalations',
-  /** Reconciler: digests of escalation windows that ended with repeats no page reported. */
-  digests: 'EscalationDigests',
-  /** Reconciler: digests whose send kept failing, given up (shared/reconcile/digests.ts). */
-  digestsAbandoned: 'EscalationDigestsAbandoned',
   /** Analyze: model tokens and estimated cost, dimension provider. */
   llmInputTokens: 'LlmInputTokens',
   llmOutputTokens: 'LlmOutputTokens',
@@ -35,25 +31,36 @@ export const METRIC = {
   /** Analyze: failures an outsider controls analysed offline because their model budget was spent. */
   outsiderModelBudgetSpent: 'OutsiderModelBudgetSpent',
   /**
-   * Reconciler: incidents re-driven, and those it escalated instead (re-drive or start budget spent, start refused,
+   * Quality gate: passing runs of a default branch left out of its baseline because GitHub did not confirm their
+   * commit is on it, dimension reason (off_branch, unknown_commit, no_github_access, github_unavailable).
+   */
+  gateRunsUnverified: 'GateRunsUnverified',
+} as const;
+
+/**
+ * Metrics only the reconciler emits (shared/reconcile), apart from {@link METRIC}: a bundle carries the whole of an
+ * object it uses, so in METRIC these names would fill every stage's bundle too (classify has under 2 KB of room).
+ */
+export const RECONCILER_METRIC = {
+  /** Digests of escalation windows that ended with repeats no page reported. */
+  digests: 'EscalationDigests',
+  /** Digests whose send kept failing, given up (shared/reconcile/digests.ts). */
+  digestsAbandoned: 'EscalationDigestsAbandoned',
+  /**
+   * Incidents re-driven, and those it escalated instead (re-drive or start budget spent, start refused,
    * the notify function failed on them).
    */
   redriven: 'IncidentsRedriven',
   redriveExhausted: 'IncidentsRedriveExhausted',
   /**
-   * Reconciler: incidents whose re-drive or escalation kept failing, given up (paged through the fallback escalation
+   * Incidents whose re-drive or escalation kept failing, given up (paged through the fallback escalation
    * when that works; see shared/reconcile/redrive.ts).
    */
   redrivesAbandoned: 'IncidentRedrivesAbandoned',
-  /**
-   * Quality gate: passing runs of a default branch left out of its baseline because GitHub did not confirm their
-   * commit is on it, dimension reason (off_branch, unknown_commit, no_github_access, github_unavailable).
-   */
-  gateRunsUnverified: 'GateRunsUnverified',
-  /** Reconciler: vote changes left pending by a crash whose finish kept failing, given up (shared/reconcile/pending-votes.ts). */
+  /** Vote changes left pending by a crash whose finish kept failing, given up (shared/reconcile/pending-votes.ts). */
   pendingVotesAbandoned: 'PendingVoteChangesAbandoned',
-  /** Reconciler: late reads of reactions that kept failing, given up (shared/reconcile/late-reactions.ts). */
+  /** Late reads of reactions that kept failing, given up (shared/reconcile/late-reactions.ts). */
   lateReactionReadsAbandoned: 'LateReactionReadsAbandoned',
 } as const;
 
-export type MetricName = (typeof METRIC)[keyof typeof METRIC];
+export type MetricName = (typeof METRIC)[keyof typeof METRIC] | (typeof RECONCILER_METRIC)[keyof typeof RECONCILER_METRIC];

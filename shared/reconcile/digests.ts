@@ -13,7 +13,7 @@
  */
 import type { Incident } from '../domain/incident.js';
 import { errorMessage } from '../errors.js';
-import { METRIC } from '../adapters/metric-names.js';
+import { RECONCILER_METRIC } from '../adapters/metric-names.js';
 import { renderDigest } from '../notify/escalation.js';
 import type { Clock, DigestDue, EscalationDigests, EscalationPublisher, Metrics } from '../ports.js';
 import type { StepLogger } from '../ports.js';
@@ -101,8 +101,8 @@ export async function sendDueDigests(deps: DigestDeps, options: DigestOptions): 
       });
     }
   }
-  deps.metrics.count(METRIC.digests, result.sent.length);
-  deps.metrics.count(METRIC.digestsAbandoned, result.abandoned.length);
+  deps.metrics.count(RECONCILER_METRIC.digests, result.sent.length);
+  deps.metrics.count(RECONCILER_METRIC.digestsAbandoned, result.abandoned.length);
   if (result.sent.length > 0 || result.failed.length > 0) deps.logger.info('escalation digests', { ...result });
   return result;
 }

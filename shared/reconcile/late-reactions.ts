@@ -15,7 +15,7 @@
  * A vote made by the deadline counts for the unit by when it was made, however late it is read
  * (shared/knowledge/votes.ts); recording a vote is idempotent, so a read that is repeated counts nothing twice.
  */
-import { METRIC } from '../adapters/metric-names.js';
+import { RECONCILER_METRIC } from '../adapters/metric-names.js';
 import type { Incident } from '../domain/incident.js';
 import { GitHubUnavailableError, ReadBudgetSpentError, errorMessage } from '../errors.js';
 import { GitHubRequestError } from '../github/errors.js';
@@ -167,7 +167,7 @@ export async function readLateReactions(deps: LateReactionDeps, options: LateRea
       if (error instanceof GitHubUnavailableError || !github) break;
     }
   }
-  deps.metrics.count(METRIC.lateReactionReadsAbandoned, result.abandoned.length);
+  deps.metrics.count(RECONCILER_METRIC.lateReactionReadsAbandoned, result.abandoned.length);
   if (result.read.length > 0 || result.failed.length > 0 || result.abandoned.length > 0) deps.logger.info('late reads of reactions', { ...result });
   return result;
 }

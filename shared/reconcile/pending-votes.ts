@@ -16,7 +16,7 @@
  * transient outage (DynamoDB throttling for an hour or two) is outlasted; a change that cannot be finished stops
  * costing every run a read and a failure. Moving an entry costs two writes, on failures only.
  */
-import { METRIC } from '../adapters/metric-names.js';
+import { RECONCILER_METRIC } from '../adapters/metric-names.js';
 import { errorMessage } from '../errors.js';
 import type { PendingVoteChange, Votes } from '../knowledge/votes.js';
 import type { Clock, Metrics, StepLogger } from '../ports.js';
@@ -86,7 +86,7 @@ export async function finishPendingVotes(
       });
     }
   }
-  deps.metrics.count(METRIC.pendingVotesAbandoned, result.abandoned);
+  deps.metrics.count(RECONCILER_METRIC.pendingVotesAbandoned, result.abandoned);
   if (result.finished > 0 || result.failed > 0 || result.abandoned > 0) deps.logger.info('pending vote changes', { ...result });
   return result;
 }

@@ -9,7 +9,7 @@
  * start one, and a repeated run is idempotent. Stages are idempotent, so a re-drive runs the pipeline from the start.
  * An incident the notify function failed on is not re-driven: the reconciler tells on-call (./notify-failed.ts).
  */
-import { METRIC } from '../adapters/metric-names.js';
+import { RECONCILER_METRIC } from '../adapters/metric-names.js';
 import { ReconcileIncompleteError, errorMessage } from '../errors.js';
 import type { FallbackCause, Incident, ReconcileRetry } from '../domain/incident.js';
 import { renderEscalation } from '../notify/escalation.js';
@@ -409,10 +409,10 @@ export async function reconcile(
       });
     }
   }
-  deps.metrics.count(METRIC.redriven, result.redriven.length);
+  deps.metrics.count(RECONCILER_METRIC.redriven, result.redriven.length);
   const escalated = result.exhausted.length + result.unstartable.length + result.notifyFailed.length;
-  deps.metrics.count(METRIC.redriveExhausted, escalated);
-  deps.metrics.count(METRIC.redrivesAbandoned, result.givenUp.length);
+  deps.metrics.count(RECONCILER_METRIC.redriveExhausted, escalated);
+  deps.metrics.count(RECONCILER_METRIC.redrivesAbandoned, result.givenUp.length);
   if (result.redriven.length > 0 || escalated > 0 || result.givenUp.length > 0) {
     deps.logger.info('reconciler run', { ...result });
   }

@@ -2,7 +2,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { dashboardContentSecurityPolicy } from '../../infra/constructs/dashboard-headers.js';
 import { READ_ROUTES } from '../../infra/stack.js';
-import { METRIC } from '../../shared/adapters/metric-names.js';
+import { METRIC, RECONCILER_METRIC } from '../../shared/adapters/metric-names.js';
 import { functionLogicalId, synth } from './support.js';
 
 type Resources = Record<string, { Type: string; Properties: Record<string, any>; DependsOn?: unknown }>;
@@ -61,7 +61,7 @@ describe('read API in AWS', () => {
     const dashboards = Object.values(resources).filter((r) => r.Type === 'AWS::CloudWatch::Dashboard');
     expect(dashboards).toHaveLength(1);
     const body = JSON.stringify(dashboards[0]?.Properties.DashboardBody);
-    for (const name of Object.values(METRIC)) expect(body, name).toContain(name);
+    for (const name of [...Object.values(METRIC), ...Object.values(RECONCILER_METRIC)]) expect(body, name).toContain(name);
     expect(body).toContain('PipelineGuard');
   });
 });

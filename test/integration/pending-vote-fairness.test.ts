@@ -1,6 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { METRIC } from '../../shared/adapters/metric-names.js';
+import { RECONCILER_METRIC } from '../../shared/adapters/metric-names.js';
 import { type Incident, newIncident } from '../../shared/domain/incident.js';
 import { finishPendingVotes } from '../../shared/reconcile/pending-votes.js';
 import type { Metrics, StepLogger } from '../../shared/ports.js';
@@ -112,7 +112,7 @@ describe('pending vote changes: one change that cannot be finished holds back no
     await runs(150, new Date(t0.getTime() + (AFTER_MINUTES + 1) * 60_000), { incidents: withUnreadable(new Set([stuck.id])), metrics, logger });
 
     // Assert: given up once, loudly, after its failures; listed no more
-    expect(metrics.total(METRIC.pendingVotesAbandoned)).toBe(1);
+    expect(metrics.total(RECONCILER_METRIC.pendingVotesAbandoned)).toBe(1);
     expect(logger.errors).toEqual([expect.stringContaining('given up')]);
     const dayLater = new Date(t0.getTime() + 86_400_000);
     expect(await learningOn(documents, () => dayLater).pendingChanges(dayLater, { limit: 100, lookbackHours: 48 })).toEqual([]);

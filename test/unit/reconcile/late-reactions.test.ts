@@ -7,7 +7,7 @@ import type { Votes } from '../../../shared/knowledge/votes.js';
 import { readLateReactions } from '../../../shared/reconcile/late-reactions.js';
 import { silentLogger } from '../../../shared/steps/deps.js';
 import type { ListedReactionRead, ReactionReadDue, ReactionReads } from '../../../shared/stores/reaction-reads.js';
-import { METRIC } from '../../../shared/adapters/metric-names.js';
+import { RECONCILER_METRIC } from '../../../shared/adapters/metric-names.js';
 import { noMetrics } from '../../../shared/adapters/metrics.js';
 import type { GitHubPort, Metrics } from '../../../shared/ports.js';
 import { createFakeGitHub } from '../../support/fakes.js';
@@ -292,7 +292,7 @@ describe('late reads of reactions: the run\'s GitHub calls are the pages it read
     // Assert: the second incident was read; the first given up once, loudly, and listed no more
     expect(read).toEqual(['i-2']);
     expect(votes.given).toEqual(['i-2:maya:up']);
-    expect(metrics.total(METRIC.lateReactionReadsAbandoned)).toBe(1);
+    expect(metrics.total(RECONCILER_METRIC.lateReactionReadsAbandoned)).toBe(1);
     expect(errors).toEqual([expect.stringContaining('given up')]);
     expect(reads.left()).toEqual([]);
   });
