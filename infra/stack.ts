@@ -43,7 +43,7 @@ import { type CfnStateMachine, DefinitionBody, LogLevel, StateMachine, StateMach
 import type { Construct } from 'constructs';
 import { TABLES, type TableDefinition } from '../shared/stores/tables.js';
 import { gateCallersSchema } from '../shared/baselines/gate-access.js';
-import type * as z from 'zod';
+import type * as z from '../shared/zod.js';
 import { CHAT_WEBHOOK_FORMATS, type ChatWebhookFormat, GITHUB_ACCOUNT_NAME, awsRegionCode, gateRepositoriesSchema, githubLogin } from '../shared/config.js';
 import { type FunctionName, GuardFunction, type GuardFunctionProps, PROJECT_ROOT } from './constructs/guard-function.js';
 import { GuardTable } from './constructs/guard-table.js';
@@ -325,7 +325,7 @@ export function readSettings(scope: Construct): GuardSettings {
     throw new SettingsError(`context value ${key} must be true or false, got "${value}"`);
   };
   const positiveInt = (n: number) => Number.isInteger(n) && n > 0;
-  const checked = (key: string, schema: z.ZodType<string>): string | undefined => {
+  const checked = (key: string, schema: z.ZodMiniType<string>): string | undefined => {
     const value = raw(key);
     if (value === undefined) return undefined;
     const result = schema.safeParse(value);

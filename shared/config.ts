@@ -1,23 +1,17 @@
 import { gateCallersSchema } from './baselines/gate-access.js';
 import { repositoryKey } from './domain/repository-key.js';
-import * as z from 'zod';
+import * as z from './zod.js';
 import { DEFAULT_INPUT_TOKEN_BUDGET, MIN_INPUT_TOKEN_BUDGET } from './analysis/prompt-versions.js';
 import { type PriceOverrides, parsePriceOverrides } from './analysis/pricing.js';
 import { ConfigError } from './errors.js';
 import { DEFAULT_METRICS_SERVICE } from './adapters/metric-names.js';
 
-const booleanFlag = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .optional()
-  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+const booleanFlag = z.pipe(z.optional(z.enum(['true', 'false', '1', '0', 'yes', 'no'])), z.transform((value) => value === 'true' || value === '1' || value === 'yes'));
 
 /** A flag that is on unless set to a false value: for safeguards, which must be turned off on purpose. */
-const onUnlessFalse = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .optional()
-  .transform((value) => value !== 'false' && value !== '0' && value !== 'no');
+const onUnlessFalse = z.pipe(z.optional(z.enum(['true', 'false', '1', '0', 'yes', 'no'])), z.transform((value) => value !== 'false' && value !== '0' && value !== 'no'));
 
-const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const positiveInt = (fallback: number) => z._default(z.coerce.number().check(z.int(), z.positive()), fallback);
 
 /** A GitHub organization or user name (Enterprise Managed Users add `_shortcode`). */
 export const GITHUB_ACCOUNT_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
@@ -40,109 +34,107 @@ export type ChatWebhookFormat = (typeof CHAT_WEBHOOK_FORMATS)[number];
  */
 export const chatWebhookUrlSchema = z
   .url()
-  .refine((url) => url.startsWith('https://') || /^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(url), 'must be https (or http on loopback)');
+  .check(z.refine((url) => url.startsWith('https://') || /^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(url), 'must be https (or http on loopback)'));
 
 /**
  * An AWS Region code (`us-east-1`, `us-gov-west-1`, `ap-southeast-5`, the European Sovereign Cloud's `eusc-de-east-1`):
  * the first part is not always two letters. `cdk synth` checks the `bedrockRegion` context value with it and
  * {@link loadConfig} the BEDROCK_REGION it becomes, so a value set by hand on a function is refused as synth refuses it.
  */
-export const awsRegionCode = z.string().regex(/^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/, 'must be an AWS Region code (e.g. us-east-1)');
+export const awsRegionCode = z.string().check(z.regex(/^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/, 'must be an AWS Region code (e.g. us-east-1)'));
 
 /** A GitHub login: a user's, or an App's `<slug>[bot]`. Synth's `githubBotLogin` and the runtime's GITHUB_BOT_LOGIN. */
-export const githubLogin = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,99}(\[bot\])?$/, "must be a GitHub login (a user's, or an App's <slug>[bot])");
+export const githubLogin = z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,99}(\[bot\])?$/, "must be a GitHub login (a user's, or an App's <slug>[bot])"));
 
 /** A comma-separated list of at most `maxChars`, items trimmed, empty items dropped; unset is an empty list. */
 const commaList = (maxChars: number) =>
-  z
-    .string()
-    .max(maxChars)
-    .optional()
-    .transform((value) => (value ?? '').split(',').map((item) => item.trim()).filter((item) => item.length > 0));
+  z.pipe(
+    z.optional(z.string().check(z.maxLength(maxChars))),
+    z.transform((value) => (value ?? '').split(',').map((item) => item.trim()).filter((item) => item.length > 0)),
+  );
 
 /** Gate settings of one repository; anything omitted falls back to the global DELTA_* values. */
 export const gateRepositoriesSchema = z
   .record(
-    z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'keys must be owner/repo'),
-    z
-      .object({
-        defaultBranch: z.string().min(1).max(255).optional(),
-        DELTA_COVERAGE: z.number().positive().optional(),
-        DELTA_VULN_HIGH: z.number().positive().optional(),
-        DELTA_VULN_CRITICAL: z.number().positive().optional(),
-      })
-      .strict(),
+    z.string().check(z.regex(/^[\w.-]+\/[\w.-]+$/, 'keys must be owner/repo')),
+    z.strictObject({
+      defaultBranch: z.optional(z.string().check(z.minLength(1), z.maxLength(255))),
+      DELTA_COVERAGE: z.optional(z.number().check(z.positive())),
+      DELTA_VULN_HIGH: z.optional(z.number().check(z.positive())),
+      DELTA_VULN_CRITICAL: z.optional(z.number().check(z.positive())),
+    }),
   )
-  // Names are case-insensitive: two spellings of one repository would leave which settings apply to chance.
-  .refine((settings) => new Set(Object.keys(settings).map(repositoryKey)).size === Object.keys(settings).length, 'keys must name each repository once (owner/repo is case-insensitive)');
+  .check(
+    // Names are case-insensitive: two spellings of one repository would leave which settings apply to chance.
+    z.refine((settings) => new Set(Object.keys(settings).map(repositoryKey)).size === Object.keys(settings).length, 'keys must name each repository once (owner/repo is case-insensitive)'),
+  );
 
 /**
  * Every environment variable Pipeline Guard reads, in one place. Values are validated once at cold start;
  * a function that needs an optional one asks for it with {@link requireConfig} so the error names it.
  */
 /** A setting holding a JSON document checked by `schema`; unset means an empty document. */
-function jsonSetting<T extends z.ZodType<Record<string, unknown>>>(schema: T) {
-  return z
-    .string()
-    .max(20_000)
-    .optional()
-    .transform((text, ctx): z.infer<T> => {
+function jsonSetting<T extends z.ZodMiniType<Record<string, unknown>>>(schema: T) {
+  return z.pipe(
+    z.optional(z.string().check(z.maxLength(20_000))),
+    z.transform((text, ctx): z.infer<T> => {
       if (!text) return {} as z.infer<T>;
       try {
         const parsed = schema.safeParse(JSON.parse(text));
         if (parsed.success) return parsed.data;
-        ctx.addIssue({ code: 'custom', message: parsed.error.issues[0]?.message ?? 'invalid' });
+        ctx.issues.push({ code: 'custom', message: parsed.error.issues[0]?.message ?? 'invalid', input: text });
       } catch {
-        ctx.addIssue({ code: 'custom', message: 'not valid JSON' });
+        ctx.issues.push({ code: 'custom', message: 'not valid JSON', input: text });
       }
       return z.NEVER;
-    });
+    }),
+  );
 }
 
 const configSchema = z.object({
-  INCIDENTS_TABLE: z.string().min(1).default('incidents'),
-  BASELINES_TABLE: z.string().min(1).default('baselines'),
-  EXPERIMENTS_TABLE: z.string().min(1).default('experiments'),
+  INCIDENTS_TABLE: z._default(z.string().check(z.minLength(1)), 'incidents'),
+  BASELINES_TABLE: z._default(z.string().check(z.minLength(1)), 'baselines'),
+  EXPERIMENTS_TABLE: z._default(z.string().check(z.minLength(1)), 'experiments'),
   /** Local runtime only: the embedded DynamoDB-compatible server. */
-  DYNAMODB_ENDPOINT: z.url().optional(),
-  AWS_REGION: z.string().min(1).default('us-east-1'),
+  DYNAMODB_ENDPOINT: z.optional(z.url()),
+  AWS_REGION: z._default(z.string().check(z.minLength(1)), 'us-east-1'),
 
-  STATE_MACHINE_ARN: z.string().min(1).optional(),
+  STATE_MACHINE_ARN: z.optional(z.string().check(z.minLength(1))),
   /** AWS: the outcome recorder ingest invokes asynchronously with a green run's recovery work (locally: a store queue). */
-  RECOVERY_FUNCTION_NAME: z.string().min(1).max(170).optional(),
+  RECOVERY_FUNCTION_NAME: z.optional(z.string().check(z.minLength(1), z.maxLength(170))),
   /** Reconciler: incidents neither notified nor resolved and untouched this long, whose execution is not running, are re-driven. */
-  RECONCILE_AFTER_MINUTES: z.coerce.number().int().min(1).max(1440).default(10),
+  RECONCILE_AFTER_MINUTES: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(1440)), 10),
   /** Reconciler: re-drives per run (the rest wait for the next run). */
-  RECONCILE_MAX_PER_RUN: z.coerce.number().int().min(1).max(1000).default(25),
+  RECONCILE_MAX_PER_RUN: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(1000)), 25),
   /** Reconciler: re-drives per incident; after that the failed-executions alarm is the last word. */
-  RECONCILE_MAX_ATTEMPTS: z.coerce.number().int().min(0).max(20).default(3),
+  RECONCILE_MAX_ATTEMPTS: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(20)), 3),
   /** Reconciler: digests of ended escalation windows sent per run (the rest wait for the next run). */
-  RECONCILE_MAX_DIGESTS_PER_RUN: z.coerce.number().int().min(1).max(1000).default(25),
+  RECONCILE_MAX_DIGESTS_PER_RUN: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(1000)), 25),
   /**
    * Reconciler: incidents whose 👍/👎 it reads per run once their experiment unit is final (nothing read them after
    * it), and the GitHub calls those reads may make in a run (each page of a list one); the rest wait for the next run. 0 reads none.
    */
-  RECONCILE_MAX_REACTION_READS_PER_RUN: z.coerce.number().int().min(0).max(1000).default(10),
-  RECONCILE_MAX_REACTION_CALLS_PER_RUN: z.coerce.number().int().min(1).max(5000).default(50),
+  RECONCILE_MAX_REACTION_READS_PER_RUN: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(1000)), 10),
+  RECONCILE_MAX_REACTION_CALLS_PER_RUN: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(5000)), 50),
   /**
    * Reconciler: vote changes a crash left between the vote and its counters that it finishes per run, once recorded
    * RECONCILE_AFTER_MINUTES ago; the rest wait for the next run. 0 finishes none.
    */
-  RECONCILE_MAX_PENDING_VOTES_PER_RUN: z.coerce.number().int().min(0).max(1000).default(25),
+  RECONCILE_MAX_PENDING_VOTES_PER_RUN: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(1000)), 25),
   /** Reconciler: how far back it looks for unfinished incidents, escalation windows that ended and reactions due. */
-  RECONCILE_LOOKBACK_HOURS: z.coerce.number().int().min(1).max(24 * 14).default(48),
+  RECONCILE_LOOKBACK_HOURS: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(24 * 14)), 48),
   /** Local runtime only: seconds between reconciler runs (AWS: the EventBridge schedule, every 5 minutes). */
-  RECONCILE_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  RECONCILE_INTERVAL_SECONDS: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(86_400)), 60),
   /** Local runtime only: the embedded Step Functions endpoint that runs the same ASL in-process. */
-  SFN_ENDPOINT: z.url().optional(),
-  ESCALATION_TOPIC_ARN: z.string().min(1).optional(),
+  SFN_ENDPOINT: z.optional(z.url()),
+  ESCALATION_TOPIC_ARN: z.optional(z.string().check(z.minLength(1))),
   /** Local runtime only: EMF metric records are appended here (served as Prometheus text) instead of written to stdout. */
-  METRICS_EMF_PATH: z.string().min(1).optional(),
+  METRICS_EMF_PATH: z.optional(z.string().check(z.minLength(1))),
   /**
    * The `service` of every log line and the `service` dimension of every metric. The stack sets it per stack name, so
    * a staging stack's metrics stay off the production stack's CloudWatch dashboard in the same account.
    */
-  POWERTOOLS_SERVICE_NAME: z.string().min(1).max(250).default(DEFAULT_METRICS_SERVICE),
+  POWERTOOLS_SERVICE_NAME: z._default(z.string().check(z.minLength(1), z.maxLength(250)), DEFAULT_METRICS_SERVICE),
   /**
    * Alarm scope (opt-in): alarms whose name starts with one of these comma-separated prefixes start the pipeline,
    * as do alarms carrying ALARM_SCOPE_TAG; every other alarm is ignored.
@@ -152,37 +144,37 @@ const configSchema = z.object({
    * `key=value` (or `key` for any value): an alarm with this tag is in scope — the event's `alarmTags` (tag
    * propagation on), else its tags read from CloudWatch (AWS). `none`: no tag scope, only the prefixes.
    */
-  ALARM_SCOPE_TAG: z.string().min(1).max(400).regex(/^[^=]+(=.*)?$/).default('pipeline-guard=enabled'),
+  ALARM_SCOPE_TAG: z._default(z.string().check(z.minLength(1), z.maxLength(400), z.regex(/^[^=]+(=.*)?$/)), 'pipeline-guard=enabled'),
   /** Target-tracking autoscaling alarms flip all day by design; they are ignored unless this is true. */
   ALARM_INCLUDE_AUTOSCALING: booleanFlag,
   /** An incoming webhook (Slack, Mattermost, Teams Workflows) that gets every escalation beside SNS/the outbox. */
-  CHAT_WEBHOOK_URL: chatWebhookUrlSchema.optional(),
+  CHAT_WEBHOOK_URL: z.optional(chatWebhookUrlSchema),
   /** AWS: the Secrets Manager secret holding that URL (it is a credential: it never stands in the configuration). */
-  CHAT_WEBHOOK_URL_SECRET_ARN: z.string().min(1).optional(),
-  CHAT_WEBHOOK_FORMAT: z.enum(CHAT_WEBHOOK_FORMATS).default('slack'),
+  CHAT_WEBHOOK_URL_SECRET_ARN: z.optional(z.string().check(z.minLength(1))),
+  CHAT_WEBHOOK_FORMAT: z._default(z.enum(CHAT_WEBHOOK_FORMATS), 'slack'),
   /** Local runtime only: notifications are appended here instead of published to SNS. */
-  OUTBOX_PATH: z.string().min(1).optional(),
+  OUTBOX_PATH: z.optional(z.string().check(z.minLength(1))),
 
-  GITHUB_API_URL: z.url().default('https://api.github.com'),
+  GITHUB_API_URL: z._default(z.url(), 'https://api.github.com'),
   /**
    * The accounts (organizations or users) whose repositories' deliveries are acted on; unset: every delivery the
    * webhook secret verifies. A public GitHub App can be installed by anyone, and GitHub signs their deliveries
    * with the App's secret: this keeps strangers' failures from becoming incidents, model calls and comments.
    */
-  GITHUB_OWNERS: commaList(4000).pipe(z.array(z.string().regex(GITHUB_ACCOUNT_NAME, 'must be GitHub account names'))),
-  GITHUB_TOKEN: z.string().min(1).optional(),
-  GITHUB_TOKEN_SECRET_ARN: z.string().min(1).optional(),
+  GITHUB_OWNERS: z.pipe(commaList(4000), z.array(z.string().check(z.regex(GITHUB_ACCOUNT_NAME, 'must be GitHub account names')))),
+  GITHUB_TOKEN: z.optional(z.string().check(z.minLength(1))),
+  GITHUB_TOKEN_SECRET_ARN: z.optional(z.string().check(z.minLength(1))),
   /** GitHub App id: with a private key, the functions act as the App's installations instead of with a token. */
-  GITHUB_APP_ID: z.coerce.number().int().positive().optional(),
+  GITHUB_APP_ID: z.optional(z.coerce.number().check(z.int(), z.positive())),
   /** The App's private key (PEM; literal `\n` accepted). AWS: `GITHUB_APP_PRIVATE_KEY_SECRET_ARN` instead. */
-  GITHUB_APP_PRIVATE_KEY: z.string().min(1).optional(),
-  GITHUB_APP_PRIVATE_KEY_SECRET_ARN: z.string().min(1).optional(),
-  GITHUB_WEBHOOK_SECRET: z.string().min(1).optional(),
-  GITHUB_WEBHOOK_SECRET_ARN: z.string().min(1).optional(),
+  GITHUB_APP_PRIVATE_KEY: z.optional(z.string().check(z.minLength(1))),
+  GITHUB_APP_PRIVATE_KEY_SECRET_ARN: z.optional(z.string().check(z.minLength(1))),
+  GITHUB_WEBHOOK_SECRET: z.optional(z.string().check(z.minLength(1))),
+  GITHUB_WEBHOOK_SECRET_ARN: z.optional(z.string().check(z.minLength(1))),
   /** Retries per GitHub request inside one step; the state machine's Retry adds backoff across attempts. */
-  GITHUB_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
+  GITHUB_RETRIES: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(10)), 2),
   /** Minimum spacing of GitHub writes from one process (GitHub asks for about 1 s between content writes). */
-  GITHUB_WRITE_INTERVAL_MS: z.coerce.number().int().min(0).default(1000),
+  GITHUB_WRITE_INTERVAL_MS: z._default(z.coerce.number().check(z.int(), z.gte(0)), 1000),
   /**
    * Content-creating GitHub requests (comments, comment edits, re-runs) per identity, across all executions
    * (counted in the incidents table). GitHub's secondary limits are about 80 a minute and 500 an hour.
@@ -197,29 +189,29 @@ const configSchema = z.object({
    */
   GITHUB_WRITE_WAIT_MINUTES: positiveInt(120),
   /** The login the bot comments as; discovered with `GET /user` (token) or `GET /app` (App: `<slug>[bot]`) when unset. */
-  GITHUB_BOT_LOGIN: githubLogin.optional(),
+  GITHUB_BOT_LOGIN: z.optional(githubLogin),
   /** Local runtime without a token: manifest of recorded runs whose job logs replace the API (events/recorded-runs.json). */
-  RECORDED_RUNS_FILE: z.string().min(1).optional(),
+  RECORDED_RUNS_FILE: z.optional(z.string().check(z.minLength(1))),
 
   /** Analysis provider; unset: bedrock with BEDROCK_MODEL_ID, else openai with LLM_BASE_URL, else offline. */
-  ANALYZER: z.enum(['offline', 'bedrock', 'openai']).optional(),
-  BEDROCK_MODEL_ID: z.string().min(1).optional(),
-  BEDROCK_REGION: awsRegionCode.optional(),
+  ANALYZER: z.optional(z.enum(['offline', 'bedrock', 'openai'])),
+  BEDROCK_MODEL_ID: z.optional(z.string().check(z.minLength(1))),
+  BEDROCK_REGION: z.optional(awsRegionCode),
   /** Optional Bedrock Guardrail applied to every analysis call. */
-  BEDROCK_GUARDRAIL_ID: z.string().min(1).optional(),
-  BEDROCK_GUARDRAIL_VERSION: z.string().min(1).default('DRAFT'),
+  BEDROCK_GUARDRAIL_ID: z.optional(z.string().check(z.minLength(1))),
+  BEDROCK_GUARDRAIL_VERSION: z._default(z.string().check(z.minLength(1)), 'DRAFT'),
   LLM_MAX_TOKENS: positiveInt(1024),
-  LLM_TEMPERATURE: z.coerce.number().min(0).max(1).default(0),
+  LLM_TEMPERATURE: z._default(z.coerce.number().check(z.gte(0), z.lte(1)), 0),
   /** OpenAI-compatible chat endpoint up to the version, e.g. http://127.0.0.1:11434/v1 (Ollama), with its model. */
-  LLM_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
-  LLM_MODEL: z.string().min(1).optional(),
-  LLM_API_KEY: z.string().min(1).optional(),
+  LLM_BASE_URL: z.optional(z.url({ protocol: /^https?$/ })),
+  LLM_MODEL: z.optional(z.string().check(z.minLength(1))),
+  LLM_API_KEY: z.optional(z.string().check(z.minLength(1))),
   /** AWS: the Secrets Manager secret holding LLM_API_KEY, read per request from a cache of a few minutes. */
-  LLM_API_KEY_SECRET_ARN: z.string().min(1).optional(),
+  LLM_API_KEY_SECRET_ARN: z.optional(z.string().check(z.minLength(1))),
   /** Per-request timeout of the OpenAI-compatible endpoint (local models on a CPU are slow). */
-  LLM_TIMEOUT_MS: z.coerce.number().int().min(1000).max(170_000).default(60_000),
+  LLM_TIMEOUT_MS: z._default(z.coerce.number().check(z.int(), z.gte(1000), z.lte(170_000)), 60_000),
   /** Input tokens per model call (estimated conservatively): system prompt, schema and packed log. */
-  LLM_INPUT_TOKEN_BUDGET: z.coerce.number().int().min(MIN_INPUT_TOKEN_BUDGET).max(1_000_000).default(DEFAULT_INPUT_TOKEN_BUDGET),
+  LLM_INPUT_TOKEN_BUDGET: z._default(z.coerce.number().check(z.int(), z.gte(MIN_INPUT_TOKEN_BUDGET), z.lte(1_000_000)), DEFAULT_INPUT_TOKEN_BUDGET),
   /**
    * Models an experiment arm may choose (`params.model`), comma-separated, besides BEDROCK_MODEL_ID / LLM_MODEL. An
    * arm naming another model is analysed with the configured one and the analysis says so: in AWS the analyze
@@ -232,26 +224,26 @@ const configSchema = z.object({
    * make such runs fail on every push; past this, they get the offline analysis and the reason. 0: never a model.
    * At most 1000: the window's item keeps the id of every incident it counted.
    */
-  LLM_OUTSIDER_ANALYSES_PER_HOUR: z.coerce.number().int().min(0).max(1000).default(10),
+  LLM_OUTSIDER_ANALYSES_PER_HOUR: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(1000)), 10),
   /**
    * How many of those one repository's outsiders may take in the hour (its share of the pool), so that failures
    * an outsider makes on every push in one public repository leave the model to the others' pull requests. Unset:
    * half of LLM_OUTSIDER_ANALYSES_PER_HOUR, rounded up (see `outsiderRepositoryShare`).
    */
-  LLM_OUTSIDER_REPOSITORY_ANALYSES_PER_HOUR: z.coerce.number().int().min(0).max(1000).optional(),
+  LLM_OUTSIDER_REPOSITORY_ANALYSES_PER_HOUR: z.optional(z.coerce.number().check(z.int(), z.gte(0), z.lte(1000))),
   /** Price overrides for cost accounting, USD per 1M tokens: {"<model id>":{"input":0.8,"output":4}}. */
-  LLM_PRICES_JSON: z
-    .string()
-    .optional()
-    .transform((json, context): PriceOverrides => {
+  LLM_PRICES_JSON: z.pipe(
+    z.optional(z.string()),
+    z.transform((json, context): PriceOverrides => {
       if (json === undefined) return {};
       try {
         return parsePriceOverrides(json);
       } catch (error) {
-        context.addIssue({ code: 'custom', message: error instanceof Error ? error.message : 'invalid' });
+        context.issues.push({ code: 'custom', message: error instanceof Error ? error.message : 'invalid', input: json });
         return z.NEVER;
       }
     }),
+  ),
 
   /** Webhook bodies larger than this are refused with 413 (GitHub caps payloads at 25 MB; ours are ~30 KB). */
   MAX_WEBHOOK_BYTES: positiveInt(1_048_576),
@@ -261,36 +253,36 @@ const configSchema = z.object({
    * Automatic re-runs per (workflow, head commit), across runs and attempts, persisted in the incidents table. A
    * failure of a re-run we started is never re-run again automatically.
    */
-  AUTO_RERUN_MAX: z.coerce.number().int().min(0).default(1),
+  AUTO_RERUN_MAX: z._default(z.coerce.number().check(z.int(), z.gte(0)), 1),
   /** Minimum analysis confidence before an automatic re-run. */
-  RERUN_MIN_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.6),
+  RERUN_MIN_CONFIDENCE: z._default(z.coerce.number().check(z.gte(0), z.lte(1)), 0.6),
   DRY_RUN: booleanFlag,
   /** Remediation policy file (JSON, see README "Remediation policy"); POLICY_JSON holds the same inline. */
-  POLICY_FILE: z.string().min(1).optional(),
-  POLICY_JSON: z.string().min(2).max(65_536).optional(),
+  POLICY_FILE: z.optional(z.string().check(z.minLength(1))),
+  POLICY_JSON: z.optional(z.string().check(z.minLength(2), z.maxLength(65_536))),
   /** Alarm → Systems Manager Automation document allow-list (JSON array, see README "Runbooks"). */
-  RUNBOOKS_JSON: z.string().min(2).max(65_536).optional(),
+  RUNBOOKS_JSON: z.optional(z.string().check(z.minLength(2), z.maxLength(65_536))),
   /** How long the remediate step follows a runbook before reporting it still running. */
-  RUNBOOK_WAIT_SECONDS: z.coerce.number().int().min(0).max(840).default(300),
-  RUNBOOK_POLL_SECONDS: z.coerce.number().int().min(1).max(300).default(15),
+  RUNBOOK_WAIT_SECONDS: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(840)), 300),
+  RUNBOOK_POLL_SECONDS: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(300)), 15),
   INCIDENT_TTL_DAYS: positiveInt(400),
 
   /**
    * The dashboard's origin (`https://<distribution>.cloudfront.net`): the read API answers browsers from it (CORS).
    * Unset: no browser origin may read the API (the CLI and automation are not browsers).
    */
-  DASHBOARD_ORIGIN: z.url({ protocol: /^https?$/ }).optional(),
+  DASHBOARD_ORIGIN: z.optional(z.url({ protocol: /^https?$/ })),
 
   /** Local runtime only: bearer token for `POST /gates/evaluate` and the experiments API (AWS uses IAM). */
-  GATE_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
+  GATE_TOKEN: z.optional(z.string().check(z.minLength(16, 'at least 16 characters'))),
   /** Quality gate: allowed coverage drop (percentage points) against the rolling baseline. */
-  DELTA_COVERAGE: z.coerce.number().positive().default(5.0),
+  DELTA_COVERAGE: z._default(z.coerce.number().check(z.positive()), 5.0),
   /** Quality gate: new high-severity vulnerabilities that fail the gate. */
-  DELTA_VULN_HIGH: z.coerce.number().positive().default(3),
+  DELTA_VULN_HIGH: z._default(z.coerce.number().check(z.positive()), 3),
   /** Quality gate: new critical vulnerabilities that fail the gate. */
-  DELTA_VULN_CRITICAL: z.coerce.number().positive().default(1),
+  DELTA_VULN_CRITICAL: z._default(z.coerce.number().check(z.positive()), 1),
   /** Accepted default-branch runs averaged into the baseline. */
-  BASELINE_RUNS: z.coerce.number().int().min(1).max(100).default(10),
+  BASELINE_RUNS: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 10),
   /**
    * Which caller may use the gate for which repositories, as JSON: `{"arn:aws:sts::123456789012:assumed-role/ci-acme-*":
    * ["acme/app"]}`. Unset: nobody (the local runtime lets its GATE_TOKEN holder use every repository).

@@ -1,8 +1,8 @@
-import type { z } from 'zod';
+import type * as z from './zod.js';
 import { ValidationError } from './errors.js';
 
 /** `path.to.field: message` of a validation failure's first issue, for one-line 4xx and CLI errors. */
-export function firstIssue(error: z.ZodError): string {
+export function firstIssue(error: z.core.$ZodError): string {
   const issue = error.issues[0];
   return `${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`;
 }
@@ -11,7 +11,7 @@ export function firstIssue(error: z.ZodError): string {
  * Parses and validates a JSON document an operator wrote (policy file, runbook mappings). Fails with a
  * {@link ValidationError} that names the document and the first problem's path.
  */
-export function parseJsonDocument<S extends z.ZodType>(schema: S, text: string, label: string): z.infer<S> {
+export function parseJsonDocument<S extends z.ZodMiniType>(schema: S, text: string, label: string): z.infer<S> {
   let json: unknown;
   try {
     json = JSON.parse(text);

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { AnalyzerConfigurationError, AnalyzerUnavailableError, RetryableError, errorMessage } from '../errors.js';
 import { AnalyzerOutputError } from './errors.js';
 import { type ModelConversation, type ModelDialect, type ModelTurn, type TurnResult, analyzeWithModel } from './model-loop.js';
@@ -61,11 +61,11 @@ const FUNCTION_DESCRIPTION =
 const RETRYABLE_STATUS = new Set([408, 409, 425, 429, 500, 502, 503, 504, 520, 522, 524, 529]);
 
 const toolCallSchema = z.object({
-  id: z.string().nullish(),
+  id: z.nullish(z.string()),
   function: z.object({
     name: z.string(),
     // OpenAI sends a JSON string; some servers send the object itself.
-    arguments: z.union([z.string(), z.record(z.string(), z.unknown())]).nullish(),
+    arguments: z.nullish(z.union([z.string(), z.record(z.string(), z.unknown())])),
   }),
 });
 
@@ -74,14 +74,14 @@ const chatResponseSchema = z.object({
     .array(
       z.object({
         message: z.object({
-          content: z.string().nullish(),
-          tool_calls: z.array(toolCallSchema).nullish(),
+          content: z.nullish(z.string()),
+          tool_calls: z.nullish(z.array(toolCallSchema)),
         }),
-        finish_reason: z.string().nullish(),
+        finish_reason: z.nullish(z.string()),
       }),
     )
-    .min(1),
-  usage: z.object({ prompt_tokens: z.number().nullish(), completion_tokens: z.number().nullish() }).nullish(),
+    .check(z.minLength(1)),
+  usage: z.nullish(z.object({ prompt_tokens: z.nullish(z.number()), completion_tokens: z.nullish(z.number()) })),
 });
 
 type ToolCall = z.infer<typeof toolCallSchema>;

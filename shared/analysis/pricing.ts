@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { firstIssue } from '../validation.js';
 import type { AnalysisOutcome, TokenUsage } from './schema.js';
 
@@ -59,12 +59,12 @@ export const DEFAULT_PRICE_RULES: readonly PriceRule[] = [
 ];
 
 const priceSchema = z.strictObject({
-  input: z.number().finite().nonnegative(),
-  output: z.number().finite().nonnegative(),
+  input: z.number().check(z.nonnegative()),
+  output: z.number().check(z.nonnegative()),
 });
 
 /** `LLM_PRICES_JSON`: model id → USD per 1M input/output tokens, e.g. `{"llama3.1":{"input":0,"output":0}}`. */
-export const priceOverridesSchema = z.record(z.string().min(1), priceSchema);
+export const priceOverridesSchema = z.record(z.string().check(z.minLength(1)), priceSchema);
 
 export type PriceOverrides = z.infer<typeof priceOverridesSchema>;
 

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { REMEDIATION_ACTIONS } from '../domain/incident.js';
 import type { AnalysisInput, AnalysisResult, Analyzer } from '../ports.js';
 import { type AcceptedPatch, PATCH_LIMITS } from './patch.js';
@@ -22,46 +22,49 @@ export const ANALYSIS_LIMITS = {
 export const analysisResultSchema = z.object({
   rootCause: z
     .string()
-    .min(1)
-    .max(ANALYSIS_LIMITS.rootCauseChars)
-    .describe('One or two sentences naming the most likely root cause, citing the failing test, file or command.'),
+    .check(
+      z.minLength(1),
+      z.maxLength(ANALYSIS_LIMITS.rootCauseChars),
+      z.describe('One or two sentences naming the most likely root cause, citing the failing test, file or command.'),
+    ),
   fix: z
-    .array(z.string().min(1).max(ANALYSIS_LIMITS.fixStepChars))
-    .min(1)
-    .max(ANALYSIS_LIMITS.fixSteps)
-    .describe('Concrete steps a developer can follow to fix the failure, most important first.'),
+    .array(z.string().check(z.minLength(1), z.maxLength(ANALYSIS_LIMITS.fixStepChars)))
+    .check(
+      z.minLength(1),
+      z.maxLength(ANALYSIS_LIMITS.fixSteps),
+      z.describe('Concrete steps a developer can follow to fix the failure, most important first.'),
+    ),
   prevention: z
-    .string()
-    .max(ANALYSIS_LIMITS.preventionChars)
-    .optional()
-    .describe('Optional: how to keep this failure from happening again (a test, a pin, a retry policy), one or two sentences.'),
+    .optional(z.string().check(z.maxLength(ANALYSIS_LIMITS.preventionChars)))
+    .check(z.describe('Optional: how to keep this failure from happening again (a test, a pin, a retry policy), one or two sentences.')),
   confidence: z
     .number()
-    .min(0)
-    .max(1)
-    .describe('How sure you are of the root cause, from 0 to 1. Use 0.5 or less without a clear error line.'),
+    .check(z.gte(0), z.lte(1), z.describe('How sure you are of the root cause, from 0 to 1. Use 0.5 or less without a clear error line.')),
   proposedAction: z
     .enum(REMEDIATION_ACTIONS)
-    .describe(
-      'comment_only: explain on the PR; rerun_failed_jobs: transient failure a re-run should fix; ' +
-        'open_fix_pr: a small, certain code change; run_runbook: a known operational fix; escalate: a human must look.',
+    .check(
+      z.describe(
+        'comment_only: explain on the PR; rerun_failed_jobs: transient failure a re-run should fix; ' +
+          'open_fix_pr: a small, certain code change; run_runbook: a known operational fix; escalate: a human must look.',
+      ),
     ),
   rationale: z
     .string()
-    .max(ANALYSIS_LIMITS.rationaleChars)
-    .describe('Why this action and this confidence, in one or two sentences.'),
+    .check(z.maxLength(ANALYSIS_LIMITS.rationaleChars), z.describe('Why this action and this confidence, in one or two sentences.')),
   evidence: z
-    .array(z.string().max(ANALYSIS_LIMITS.evidenceChars))
-    .max(ANALYSIS_LIMITS.evidenceItems)
-    .describe('Log lines copied exactly from the failure log that support the root cause, without the L<n>| prefix.'),
+    .array(z.string().check(z.maxLength(ANALYSIS_LIMITS.evidenceChars)))
+    .check(
+      z.maxLength(ANALYSIS_LIMITS.evidenceItems),
+      z.describe('Log lines copied exactly from the failure log that support the root cause, without the L<n>| prefix.'),
+    ),
   patch: z
-    .string()
-    .max(PATCH_LIMITS.maxBytes)
-    .optional()
-    .describe(
-      `Optional, only with open_fix_pr: a unified diff (git diff format) of at most ${PATCH_LIMITS.maxFiles} files, paths ` +
-        'relative to the repository root. Patches touching .github/workflows, .github/actions, credentials or secrets ' +
-        'files, or paths outside the repository are discarded.',
+    .optional(z.string().check(z.maxLength(PATCH_LIMITS.maxBytes)))
+    .check(
+      z.describe(
+        `Optional, only with open_fix_pr: a unified diff (git diff format) of at most ${PATCH_LIMITS.maxFiles} files, paths ` +
+          'relative to the repository root. Patches touching .github/workflows, .github/actions, credentials or secrets ' +
+          'files, or paths outside the repository are discarded.',
+      ),
     ),
 });
 

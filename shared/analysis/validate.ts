@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { REMEDIATION_ACTIONS } from '../domain/incident.js';
 import { countMarkers, holdsSecret, redactOrWithhold, WITHHELD_TEXT } from '../logs/redact.js';
 import type { AnalysisInput, AnalysisResult } from '../ports.js';
@@ -22,18 +22,21 @@ const MAX_EVIDENCE_CONSIDERED = 50;
  * Models sometimes send an array field as a JSON-encoded string, or a single step as a bare string. Both are
  * unambiguous, so they are accepted rather than spending a repair call on them.
  */
-const stringList = z.preprocess((value) => {
-  if (typeof value !== 'string') return value;
-  const trimmed = value.trim();
-  if (trimmed.startsWith('[')) {
-    try {
-      return JSON.parse(trimmed) as unknown;
-    } catch {
-      return [value];
+const stringList = z.pipe(
+  z.transform((value) => {
+    if (typeof value !== 'string') return value;
+    const trimmed = value.trim();
+    if (trimmed.startsWith('[')) {
+      try {
+        return JSON.parse(trimmed) as unknown;
+      } catch {
+        return [value];
+      }
     }
-  }
-  return [value];
-}, z.array(z.string()));
+    return [value];
+  }),
+  z.array(z.string()),
+);
 
 /**
  * What is accepted from a model before policy is applied. Structure and the action allow-list are strict (a
@@ -43,17 +46,17 @@ const stringList = z.preprocess((value) => {
 const modelOutputSchema = z.object({
   rootCause: z.string(),
   fix: stringList,
-  confidence: z.union([z.number(), z.string().trim().regex(/^-?\d+(\.\d+)?$/).transform(Number)]),
-  proposedAction: z.preprocess(
-    (value) => (typeof value === 'string' ? value.trim().toLowerCase() : value),
+  confidence: z.union([z.number(), z.pipe(z.string().check(z.trim(), z.regex(/^-?\d+(\.\d+)?$/)), z.transform(Number))]),
+  proposedAction: z.pipe(
+    z.transform((value) => (typeof value === 'string' ? value.trim().toLowerCase() : value)),
     z.enum(REMEDIATION_ACTIONS, { error: `must be one of ${REMEDIATION_ACTIONS.join(', ')}` }),
   ),
-  rationale: z.string().default(''),
-  prevention: z.string().nullish(),
-  evidence: stringList.default([]),
+  rationale: z._default(z.string(), ''),
+  prevention: z.nullish(z.string()),
+  evidence: z._default(stringList, []),
   // Not strict: a malformed patch is discarded and noted rather than costing a repair call, since the rest of
   // the analysis can still be right.
-  patch: z.unknown().optional(),
+  patch: z.optional(z.unknown()),
 });
 
 export interface ValidatedAnalysis extends AnalysisResult {
@@ -120,7 +123,7 @@ function matchEvidence(quote: string, corpus: ReturnType<typeof evidenceCorpus>)
   return null;
 }
 
-function describeIssues(error: z.ZodError): string {
+function describeIssues(error: z.core.$ZodError): string {
   return error.issues
     .slice(0, 5)
     .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : 'analysis'}: ${issue.message}`)

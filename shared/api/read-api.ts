@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { repositoryReport } from '../baselines/metrics.js';
 import type { AnalysisSummary, Incident, IncidentSource, IncidentStatus } from '../domain/incident.js';
 import { ValidationError } from '../errors.js';
@@ -56,7 +56,7 @@ function fittingPage<T>(items: T[]): T[] {
   return items;
 }
 
-const cursorSchema = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,80}$/), createdAt: z.iso.datetime() }).strict();
+const cursorSchema = z.strictObject({ id: z.string().check(z.regex(/^[A-Za-z0-9_-]{1,80}$/)), createdAt: z.iso.datetime() });
 
 /** Cursors are opaque to callers: base64url of the last item's index key. */
 export function encodeCursor(cursor: IncidentCursor): string {
@@ -79,29 +79,31 @@ export function decodeCursor(text: string): IncidentCursor {
  * A whole-number query parameter. zod's own message for `limit=abc` is "Invalid input: expected number, received NaN",
  * which names a JavaScript value the caller never sent.
  */
-const wholeNumber = () => z.coerce.number({ error: 'expected a whole number' }).int('expected a whole number');
+const wholeNumber = () => z.coerce.number({ error: 'expected a whole number' }).check(z.int('expected a whole number'));
 
 /** Query parameters of `GET /incidents`; unknown ones are refused so a misspelt filter is not silently ignored. */
-const listQuerySchema = z
-  .object({
-    status: z.enum(STATUSES).optional(),
-    repository: z.string().regex(/^[\w.-]{1,100}\/[\w.-]{1,100}$/, 'must be owner/repo').optional(),
-    category: z.enum([...CATEGORIES, 'unclassified'] as [string, ...string[]]).optional(),
-    source: z.enum(SOURCES).optional(),
-    // A union's own message is "Invalid input", which does not say what a date should look like.
-    since: z.union([z.iso.datetime({ offset: true }), z.iso.date()], { error: 'expected a date (2026-11-20) or a date and time with its offset (2026-11-20T10:00:00Z)' }).optional(),
-    limit: wholeNumber().min(1).max(500).default(50),
-    cursor: z.string().max(400).optional(),
-    // `summary`: each incident as a list row, bounded (the dashboard's list); whole incidents otherwise (the CLI's
-    // `incidents list --json` and scripts read them).
-    view: z.enum(['full', 'summary']).default('full'),
-  })
-  .strict();
+const listQuerySchema = z.strictObject({
+  status: z.optional(z.enum(STATUSES)),
+  repository: z.optional(z.string().check(z.regex(/^[\w.-]{1,100}\/[\w.-]{1,100}$/, 'must be owner/repo'))),
+  category: z.optional(z.enum([...CATEGORIES, 'unclassified'] as [string, ...string[]])),
+  source: z.optional(z.enum(SOURCES)),
+  // A union's own message is "Invalid input", which does not say what a date should look like.
+  since: z.optional(
+    z.union([z.iso.datetime({ offset: true }), z.iso.date()], {
+      error: 'expected a date (2026-11-20) or a date and time with its offset (2026-11-20T10:00:00Z)',
+    }),
+  ),
+  limit: z._default(wholeNumber().check(z.gte(1), z.lte(500)), 50),
+  cursor: z.optional(z.string().check(z.maxLength(400))),
+  // `summary`: each incident as a list row, bounded (the dashboard's list); whole incidents otherwise (the CLI's
+  // `incidents list --json` and scripts read them).
+  view: z._default(z.enum(['full', 'summary']), 'full'),
+});
 
-const metricsQuerySchema = z.object({ days: wholeNumber().min(1).max(90).default(14) }).strict();
-const knowledgeQuerySchema = z.object({ q: z.string().max(1_000).optional(), limit: wholeNumber().min(1).max(200).optional() }).strict();
+const metricsQuerySchema = z.strictObject({ days: z._default(wholeNumber().check(z.gte(1), z.lte(90)), 14) });
+const knowledgeQuerySchema = z.strictObject({ q: z.optional(z.string().check(z.maxLength(1_000))), limit: z.optional(wholeNumber().check(z.gte(1), z.lte(200))) });
 
-function parse<T extends z.ZodType>(schema: T, query: ReadRequest['query']): z.infer<T> {
+function parse<T extends z.ZodMiniType>(schema: T, query: ReadRequest['query']): z.infer<T> {
   const present = Object.fromEntries(Object.entries(query).filter(([, v]) => v !== undefined && v !== ''));
   const result = schema.safeParse(present);
   if (result.success) return result.data;

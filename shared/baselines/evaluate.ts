@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { firstIssue } from '../validation.js';
 import type { Config } from '../config.js';
 import { JOB_EVIDENCE_PREFIX } from './flaky.js';
@@ -13,40 +13,46 @@ import type { BaselineStore } from './store.js';
 /** Test names per request: enough for a real suite's failures, bounded for the 256 KB-ish body. */
 const MAX_TESTS = 500;
 
-const metricValue = z.number().finite().min(0).max(1e9);
+const metricValue = z.number().check(z.gte(0), z.lte(1e9));
 /** A test's name; never a job's evidence name, which only a failed run and its passing re-run may record. */
 const testName = z
   .string()
-  .min(1)
-  .max(300)
-  .refine((name) => !name.startsWith(JOB_EVIDENCE_PREFIX), `must not start with "${JOB_EVIDENCE_PREFIX}" (job evidence names)`);
+  .check(
+    z.minLength(1),
+    z.maxLength(300),
+    z.refine((name) => !name.startsWith(JOB_EVIDENCE_PREFIX), `must not start with "${JOB_EVIDENCE_PREFIX}" (job evidence names)`),
+  );
 
-export const gateRequestSchema = z
-  .object({
-    repository: z
-      .string()
-      .regex(/^[\w.-]{1,100}\/[\w.-]{1,100}$/, 'must be owner/repo')
+export const gateRequestSchema = z.strictObject({
+  repository: z
+    .string()
+    .check(
+      z.regex(/^[\w.-]{1,100}\/[\w.-]{1,100}$/, 'must be owner/repo'),
       // No GitHub account or repository is named `.` or `..`; in a GitHub API path they would climb out of /repos.
-      .refine((name) => name.split('/').every((part) => part !== '.' && part !== '..'), 'must be owner/repo'),
-    branch: z.string().min(1).max(255),
-    sha: z.string().regex(/^[0-9a-f]{7,64}$/i, 'must be a commit SHA'),
-    metrics: z
-      .object({
-        coverage_pct: z.number().finite().min(0).max(100).optional(),
-        vuln_high: z.number().int().min(0).max(1e6).optional(),
-        vuln_critical: z.number().int().min(0).max(1e6).optional(),
-        duration_seconds: metricValue.optional(),
-      })
+      z.refine((name) => name.split('/').every((part) => part !== '.' && part !== '..'), 'must be owner/repo'),
+    ),
+  branch: z.string().check(z.minLength(1), z.maxLength(255)),
+  sha: z.string().check(z.regex(/^[0-9a-f]{7,64}$/i, 'must be a commit SHA')),
+  metrics: z
+    .catchall(
+      z.object({
+        coverage_pct: z.optional(z.number().check(z.gte(0), z.lte(100))),
+        vuln_high: z.optional(z.number().check(z.int(), z.gte(0), z.lte(1e6))),
+        vuln_critical: z.optional(z.number().check(z.int(), z.gte(0), z.lte(1e6))),
+        duration_seconds: z.optional(metricValue),
+      }),
       // Other numeric metrics are stored with the run (for later gates) but not judged.
-      .catchall(metricValue)
-      .refine((m) => Object.keys(m).length <= 50, 'at most 50 metrics'),
-    /** Per-test results of this run; a test that fails and passes on one commit becomes flaky evidence. */
-    tests: z
-      .object({ passed: z.array(testName).max(MAX_TESTS).default([]), failed: z.array(testName).max(MAX_TESTS).default([]) })
-      .strict()
-      .optional(),
-  })
-  .strict();
+      metricValue,
+    )
+    .check(z.refine((m) => Object.keys(m).length <= 50, 'at most 50 metrics')),
+  /** Per-test results of this run; a test that fails and passes on one commit becomes flaky evidence. */
+  tests: z.optional(
+    z.strictObject({
+      passed: z._default(z.array(testName).check(z.maxLength(MAX_TESTS)), []),
+      failed: z._default(z.array(testName).check(z.maxLength(MAX_TESTS)), []),
+    }),
+  ),
+});
 
 export type GateRequest = z.infer<typeof gateRequestSchema>;
 

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { repositoryKey } from '../domain/repository-key.js';
 
 /**
@@ -21,8 +21,10 @@ export const EVALUATE_ONLY = ':evaluate';
  * allows all of them (`"*:evaluate"`: all of them, evaluate only).
  */
 export const gateCallersSchema = z.record(
-  z.string().min(1).max(2048),
-  z.array(z.string().regex(/^(?:\*|[\w.-]{1,100}\/[\w.-]{1,100})(?::evaluate)?$/, 'must be owner/repo or *, optionally followed by :evaluate')).min(1).max(500),
+  z.string().check(z.minLength(1), z.maxLength(2048)),
+  z
+    .array(z.string().check(z.regex(/^(?:\*|[\w.-]{1,100}\/[\w.-]{1,100})(?::evaluate)?$/, 'must be owner/repo or *, optionally followed by :evaluate')))
+    .check(z.minLength(1), z.maxLength(500)),
 );
 export type GateCallers = z.infer<typeof gateCallersSchema>;
 

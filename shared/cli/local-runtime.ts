@@ -1,19 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import * as z from 'zod';
+import * as z from '../zod.js';
 
 /** The file `npm start` writes into its data directory so `guard` finds it without any variable. */
 export const RUNTIME_FILE = 'runtime.json';
 
-export const runtimeInfoSchema = z
-  .object({
-    url: z.url(),
-    pid: z.number().int().positive(),
-    dynamodbEndpoint: z.url(),
-    region: z.string().min(1),
-    tables: z.object({ incidents: z.string().min(1), baselines: z.string().min(1), experiments: z.string().min(1) }),
-  })
-  .strict();
+export const runtimeInfoSchema = z.strictObject({
+  url: z.url(),
+  pid: z.number().check(z.int(), z.positive()),
+  dynamodbEndpoint: z.url(),
+  region: z.string().check(z.minLength(1)),
+  tables: z.object({ incidents: z.string().check(z.minLength(1)), baselines: z.string().check(z.minLength(1)), experiments: z.string().check(z.minLength(1)) }),
+});
 
 export type RuntimeInfo = z.infer<typeof runtimeInfoSchema>;
 

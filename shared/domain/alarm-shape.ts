@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 import type { AlarmDetails } from './incident.js';
 import type { AlarmEvent } from './trigger.js';
 
@@ -11,30 +11,34 @@ import type { AlarmEvent } from './trigger.js';
 
 const metricStatSchema = z.object({
   metric: z.object({
-    namespace: z.string().max(255).optional(),
-    name: z.string().max(255).optional(),
-    dimensions: z.record(z.string().max(255), z.string().max(1024)).optional(),
+    namespace: z.optional(z.string().check(z.maxLength(255))),
+    name: z.optional(z.string().check(z.maxLength(255))),
+    dimensions: z.optional(z.record(z.string().check(z.maxLength(255)), z.string().check(z.maxLength(1024)))),
   }),
-  period: z.number().optional(),
-  stat: z.string().max(100).optional(),
+  period: z.optional(z.number()),
+  stat: z.optional(z.string().check(z.maxLength(100))),
 });
 const metricQuerySchema = z.object({
-  id: z.string().max(255).optional(),
-  expression: z.string().max(2048).optional(),
-  label: z.string().max(1024).optional(),
-  metricStat: metricStatSchema.optional(),
-  returnData: z.boolean().optional(),
+  id: z.optional(z.string().check(z.maxLength(255))),
+  expression: z.optional(z.string().check(z.maxLength(2048))),
+  label: z.optional(z.string().check(z.maxLength(1024))),
+  metricStat: z.optional(metricStatSchema),
+  returnData: z.optional(z.boolean()),
 });
 type MetricQuery = z.infer<typeof metricQuerySchema>;
 
 const reasonDataSchema = z.object({
-  statistic: z.string().max(100).optional(),
-  period: z.number().optional(),
-  threshold: z.number().optional(),
-  recentDatapoints: z.array(z.number()).max(100).optional(),
-  recentLowerThresholds: z.array(z.number()).max(100).optional(),
-  recentUpperThresholds: z.array(z.number()).max(100).optional(),
-  triggeringAlarms: z.array(z.object({ arn: z.string().max(2048), state: z.object({ value: z.string().max(40) }).partial().optional() })).max(100).optional(),
+  statistic: z.optional(z.string().check(z.maxLength(100))),
+  period: z.optional(z.number()),
+  threshold: z.optional(z.number()),
+  recentDatapoints: z.optional(z.array(z.number()).check(z.maxLength(100))),
+  recentLowerThresholds: z.optional(z.array(z.number()).check(z.maxLength(100))),
+  recentUpperThresholds: z.optional(z.array(z.number()).check(z.maxLength(100))),
+  triggeringAlarms: z.optional(
+    z
+      .array(z.object({ arn: z.string().check(z.maxLength(2048)), state: z.optional(z.partial(z.object({ value: z.string().check(z.maxLength(40)) }))) }))
+      .check(z.maxLength(100)),
+  ),
 });
 
 /** reasonData is a JSON string inside the event: untrusted, parsed leniently (anything odd is simply not shown). */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import * as z from 'zod';
+import * as z from '../zod.js';
 import type { HistoryEntry, Incident } from './incident.js';
 import { alarmStateChangeOf } from './trigger.js';
 
@@ -12,14 +12,14 @@ import { alarmStateChangeOf } from './trigger.js';
 export const workflowRecoveryMessageSchema = z.object({
   kind: z.literal('workflow_recovery'),
   /** Deterministic per green run: the same delivery queued twice is one message locally, one outcome everywhere. */
-  id: z.string().regex(/^[0-9a-f]{32}$/),
-  scope: z.string().min(1).max(1000),
-  runId: z.number().int().positive().nullable(),
-  runAttempt: z.number().int().positive().optional(),
+  id: z.string().check(z.regex(/^[0-9a-f]{32}$/)),
+  scope: z.string().check(z.minLength(1), z.maxLength(1000)),
+  runId: z.nullable(z.number().check(z.int(), z.positive())),
+  runAttempt: z.optional(z.number().check(z.int(), z.positive())),
   /** The green run's `run_number`; absent for another CI's check run (and in messages queued before it was kept). */
-  runNumber: z.number().int().positive().nullable().optional(),
-  resolvedBy: z.string().min(1).max(200),
-  installationId: z.number().int().nullable(),
+  runNumber: z.nullish(z.number().check(z.int(), z.positive())),
+  resolvedBy: z.string().check(z.minLength(1), z.maxLength(200)),
+  installationId: z.nullable(z.number().check(z.int())),
   completedAt: z.iso.datetime({ offset: true }),
 });
 export type WorkflowRecoveryMessage = z.infer<typeof workflowRecoveryMessageSchema>;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { runsForkCodeAsBase } from './incident.js';
 import { repositoryKey } from './repository-key.js';
 
@@ -8,46 +8,46 @@ import { repositoryKey } from './repository-key.js';
  * incident itself in the incidents table by `incidentId`.
  */
 const repositorySchema = z.object({
-  id: z.number().int(),
-  fullName: z.string().min(3).max(200),
-  owner: z.string().min(1).max(100),
-  name: z.string().min(1).max(100),
-  defaultBranch: z.string().max(255).nullable(),
+  id: z.number().check(z.int()),
+  fullName: z.string().check(z.minLength(3), z.maxLength(200)),
+  owner: z.string().check(z.minLength(1), z.maxLength(100)),
+  name: z.string().check(z.minLength(1), z.maxLength(100)),
+  defaultBranch: z.nullable(z.string().check(z.maxLength(255))),
 });
 
 export const githubTriggerSchema = z.object({
   source: z.literal('github'),
-  incidentId: z.string().min(1).max(80),
-  deliveryId: z.string().max(100).nullable(),
+  incidentId: z.string().check(z.minLength(1), z.maxLength(80)),
+  deliveryId: z.nullable(z.string().check(z.maxLength(100))),
   repository: repositorySchema,
-  installationId: z.number().int().nullable(),
+  installationId: z.nullable(z.number().check(z.int())),
   workflowRun: z.object({
-    id: z.number().int(),
-    attempt: z.number().int().positive(),
-    name: z.string().max(300).nullable(),
-    workflowId: z.number().int().nullable(),
+    id: z.number().check(z.int()),
+    attempt: z.number().check(z.int(), z.positive()),
+    name: z.nullable(z.string().check(z.maxLength(300))),
+    workflowId: z.nullable(z.number().check(z.int())),
     /**
      * `run_number`: counts the workflow's runs in the repository (a re-run keeps it). Orders runs of one workflow by
      * when they were triggered, whatever order they finish or are delivered in; absent in triggers kept before it was.
      */
-    number: z.number().int().positive().nullable().optional(),
-    headSha: z.string().max(64),
-    headBranch: z.string().max(255).nullable(),
+    number: z.nullish(z.number().check(z.int(), z.positive())),
+    headSha: z.string().check(z.maxLength(64)),
+    headBranch: z.nullable(z.string().check(z.maxLength(255))),
     /** The repository the head commit lives in; another id than the repository's means a fork's pull request. */
-    headRepositoryId: z.number().int().nullable().default(null),
-    event: z.string().max(100).nullable(),
-    conclusion: z.string().max(50),
-    htmlUrl: z.string().max(500).nullable(),
-    createdAt: z.string().max(40).nullable(),
-    updatedAt: z.string().max(40).nullable(),
+    headRepositoryId: z._default(z.nullable(z.number().check(z.int())), null),
+    event: z.nullable(z.string().check(z.maxLength(100))),
+    conclusion: z.string().check(z.maxLength(50)),
+    htmlUrl: z.nullable(z.string().check(z.maxLength(500))),
+    createdAt: z.nullable(z.string().check(z.maxLength(40))),
+    updatedAt: z.nullable(z.string().check(z.maxLength(40))),
   }),
-  pullRequests: z.array(z.number().int().positive()).max(50),
-  sender: z.string().max(100).nullable(),
+  pullRequests: z.array(z.number().check(z.int(), z.positive())).check(z.maxLength(50)),
+  sender: z.nullable(z.string().check(z.maxLength(100))),
   /**
    * Who started this run attempt (`workflow_run.triggering_actor`): for a re-run, whoever asked for it. When it is
    * our own bot, the failure is our automatic re-run's and is not re-run again.
    */
-  triggeringActor: z.string().max(100).nullable().default(null),
+  triggeringActor: z._default(z.nullable(z.string().check(z.maxLength(100))), null),
 });
 export type GithubTrigger = z.infer<typeof githubTriggerSchema>;
 
@@ -85,43 +85,40 @@ export function cutToJsonBytes(text: string, max: number, maxJsonBytes: number, 
 
 /** A string of at most `maxChars` characters and `maxJsonBytes` bytes as JSON. */
 function jsonBoundedString(maxChars: number, maxJsonBytes: number) {
-  return z
-    .string()
-    .max(maxChars)
-    .refine((text) => jsonBytes(text) <= maxJsonBytes, `must take at most ${maxJsonBytes} bytes as JSON`);
+  return z.string().check(z.maxLength(maxChars), z.refine((text) => jsonBytes(text) <= maxJsonBytes, `must take at most ${maxJsonBytes} bytes as JSON`));
 }
 
 /** A failed check run from another CI system (CircleCI, Buildkite, …): its output text stands in for a job log. */
 export const githubCheckTriggerSchema = z.object({
   source: z.literal('github_check'),
-  incidentId: z.string().min(1).max(80),
-  deliveryId: z.string().max(100).nullable(),
+  incidentId: z.string().check(z.minLength(1), z.maxLength(80)),
+  deliveryId: z.nullable(z.string().check(z.maxLength(100))),
   repository: repositorySchema,
-  installationId: z.number().int().nullable(),
+  installationId: z.nullable(z.number().check(z.int())),
   checkRun: z.object({
-    id: z.number().int(),
-    name: z.string().min(1).max(300),
-    app: z.object({ slug: z.string().max(100), name: z.string().max(200) }),
-    headSha: z.string().max(64),
-    headBranch: z.string().max(255).nullable(),
+    id: z.number().check(z.int()),
+    name: z.string().check(z.minLength(1), z.maxLength(300)),
+    app: z.object({ slug: z.string().check(z.maxLength(100)), name: z.string().check(z.maxLength(200)) }),
+    headSha: z.string().check(z.maxLength(64)),
+    headBranch: z.nullable(z.string().check(z.maxLength(255))),
     /**
      * The repository the checked commit lives in: the head repository of a matching pull request of this
      * repository, this repository for a push to one of its branches, null when unknown (GitHub reports a fork's
      * check suite with no branch and no pull requests) — and unknown counts as a fork.
      */
-    headRepositoryId: z.number().int().nullable().default(null),
-    conclusion: z.string().max(50),
-    htmlUrl: z.string().max(500).nullable(),
-    detailsUrl: z.string().max(2000).nullable(),
-    completedAt: z.string().max(40).nullable(),
+    headRepositoryId: z._default(z.nullable(z.number().check(z.int())), null),
+    conclusion: z.string().check(z.maxLength(50)),
+    htmlUrl: z.nullable(z.string().check(z.maxLength(500))),
+    detailsUrl: z.nullable(z.string().check(z.maxLength(2000))),
+    completedAt: z.nullable(z.string().check(z.maxLength(40))),
     output: z.object({
-      title: z.string().max(MAX_CHECK_TITLE_CHARS).nullable(),
-      summary: jsonBoundedString(MAX_CHECK_SUMMARY_CHARS + 200, MAX_CHECK_SUMMARY_JSON_BYTES).nullable(),
-      text: jsonBoundedString(MAX_CHECK_TEXT_CHARS + 200, MAX_CHECK_TEXT_JSON_BYTES).nullable(),
+      title: z.nullable(z.string().check(z.maxLength(MAX_CHECK_TITLE_CHARS))),
+      summary: z.nullable(jsonBoundedString(MAX_CHECK_SUMMARY_CHARS + 200, MAX_CHECK_SUMMARY_JSON_BYTES)),
+      text: z.nullable(jsonBoundedString(MAX_CHECK_TEXT_CHARS + 200, MAX_CHECK_TEXT_JSON_BYTES)),
     }),
   }),
-  pullRequests: z.array(z.number().int().positive()).max(50),
-  sender: z.string().max(100).nullable(),
+  pullRequests: z.array(z.number().check(z.int(), z.positive())).check(z.maxLength(50)),
+  sender: z.nullable(z.string().check(z.maxLength(100))),
 });
 export type GithubCheckTrigger = z.infer<typeof githubCheckTriggerSchema>;
 
@@ -151,40 +148,45 @@ export const MAX_ALARM_EVENT_JSON_BYTES = 112 * 1024;
  * {@link alarmTriggerFromEvent} in the alarm ingest code (the ingest-alarm Lambda, and the local runtime).
  */
 export const alarmEventSchema = z.object({
-  id: z.string().min(1).max(100),
+  id: z.string().check(z.minLength(1), z.maxLength(100)),
   'detail-type': z.literal('CloudWatch Alarm State Change'),
-  source: z.string().max(100),
-  account: z.string().max(20),
-  time: z.string().max(40),
-  region: z.string().max(40),
-  resources: z.array(z.string().max(2048)).max(10),
+  source: z.string().check(z.maxLength(100)),
+  account: z.string().check(z.maxLength(20)),
+  time: z.string().check(z.maxLength(40)),
+  region: z.string().check(z.maxLength(40)),
+  resources: z.array(z.string().check(z.maxLength(2048))).check(z.maxLength(10)),
   detail: z.object({
-    alarmName: z.string().min(1).max(255),
+    alarmName: z.string().check(z.minLength(1), z.maxLength(255)),
     state: z.object({
-      value: z.string().max(40),
-      reason: z.string().max(MAX_ALARM_REASON_CHARS).default(''),
-      reasonData: z.string().max(MAX_ALARM_REASON_DATA_CHARS).optional(),
-      timestamp: z.string().max(40),
+      value: z.string().check(z.maxLength(40)),
+      reason: z._default(z.string().check(z.maxLength(MAX_ALARM_REASON_CHARS)), ''),
+      reasonData: z.optional(z.string().check(z.maxLength(MAX_ALARM_REASON_DATA_CHARS))),
+      timestamp: z.string().check(z.maxLength(40)),
       /** Composite alarms: CloudWatch itself holds the actions back (`Alarm`, `WaitPeriod`, `ExtensionPeriod`). */
-      actionsSuppressedBy: z.string().max(40).optional(),
-      actionsSuppressedReason: z.string().max(MAX_ALARM_SUPPRESSED_REASON_CHARS).optional(),
+      actionsSuppressedBy: z.optional(z.string().check(z.maxLength(40))),
+      actionsSuppressedReason: z.optional(z.string().check(z.maxLength(MAX_ALARM_SUPPRESSED_REASON_CHARS))),
     }),
     /** Present while an alarm mute rule mutes the alarm's actions. */
-    muteDetail: z
-      .object({ mutedByArn: z.string().max(2048).optional(), muteWindowStart: z.string().max(40).optional(), muteWindowEnd: z.string().max(40).optional() })
-      .optional(),
+    muteDetail: z.optional(
+      z.object({
+        mutedByArn: z.optional(z.string().check(z.maxLength(2048))),
+        muteWindowStart: z.optional(z.string().check(z.maxLength(40))),
+        muteWindowEnd: z.optional(z.string().check(z.maxLength(40))),
+      }),
+    ),
     /** The alarm's tags, when tag propagation is on for it: the opt-in scope tag is read from here. */
-    alarmTags: z.record(z.string().max(128), z.string().max(256)).optional(),
-    previousState: z
-      .object({ value: z.string().max(40), reason: z.string().max(MAX_ALARM_REASON_CHARS).optional(), timestamp: z.string().max(40).optional() })
-      .optional(),
-    configuration: z
-      .object({
-        description: z.string().max(MAX_ALARM_DESCRIPTION_CHARS).nullable().optional(),
-        metrics: z.array(z.unknown()).max(20).optional(),
-      })
-      .passthrough()
-      .optional(),
+    alarmTags: z.optional(z.record(z.string().check(z.maxLength(128)), z.string().check(z.maxLength(256)))),
+    previousState: z.optional(
+      z.object({
+        value: z.string().check(z.maxLength(40)),
+        reason: z.optional(z.string().check(z.maxLength(MAX_ALARM_REASON_CHARS))),
+        timestamp: z.optional(z.string().check(z.maxLength(40))),
+      }),
+    ),
+    configuration: z.optional(z.looseObject({
+      description: z.nullish(z.string().check(z.maxLength(MAX_ALARM_DESCRIPTION_CHARS))),
+      metrics: z.optional(z.array(z.unknown()).check(z.maxLength(20))),
+    })),
     // Fields not named here are dropped: nothing reads them, and unredacted they would reach the execution input.
   }),
 });
@@ -204,10 +206,9 @@ export function alarmStateChangeOf(event: unknown): string | null {
 
 export const alarmTriggerSchema = z.object({
   source: z.literal('cloudwatch'),
-  incidentId: z.string().min(1).max(80),
-  event: alarmEventSchema.refine(
-    (event) => Buffer.byteLength(JSON.stringify(event)) <= MAX_ALARM_EVENT_JSON_BYTES,
-    `must take at most ${MAX_ALARM_EVENT_JSON_BYTES} bytes as JSON`,
+  incidentId: z.string().check(z.minLength(1), z.maxLength(80)),
+  event: alarmEventSchema.check(
+    z.refine((event) => Buffer.byteLength(JSON.stringify(event)) <= MAX_ALARM_EVENT_JSON_BYTES, `must take at most ${MAX_ALARM_EVENT_JSON_BYTES} bytes as JSON`),
   ),
 });
 export type AlarmTrigger = z.infer<typeof alarmTriggerSchema>;

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { MIN_INPUT_TOKEN_BUDGET, PROMPT_VERSION, PROMPT_VERSIONS } from '../analysis/prompt-versions.js';
 import type { RemediationAction } from '../domain/actions.js';
 
@@ -6,37 +6,30 @@ import type { RemediationAction } from '../domain/actions.js';
  * The settings an experiment arm may change, each read by the code that performs the action (README, "A/B
  * experiments"). Unknown keys are refused: a parameter nothing reads would make an arm that only looks different.
  */
-export const variantParamsSchema = z
-  .object({
-    /** Re-run: GitHub's `enable_debug_logging` on rerun-failed-jobs (runner diagnostic and step debug logs). */
-    enableDebugLogging: z.boolean().optional(),
-    /**
-     * Re-run: seconds the execution waits (a Wait state, no Lambda runs meanwhile) before the re-run is requested.
-     * Every guard is checked again after the wait. At most an hour: a longer wait is a different remediation.
-     */
-    delaySeconds: z.number().int().min(1).max(3600).optional(),
-    /** Re-run: automatic re-runs per workflow and commit for this arm; the policy's `autoRerunMax` still caps it. */
-    maxReruns: z.number().int().min(0).max(5).optional(),
-    /**
-     * Analysis: the model id for the configured provider (a Bedrock model or inference profile id, or the
-     * OpenAI-compatible endpoint's model). It must also be listed in LLM_EXPERIMENT_MODELS (CDK `experimentModelIds`).
-     */
-    model: z
-      .string()
-      .min(1)
-      .max(200)
-      .regex(/^[A-Za-z0-9][A-Za-z0-9._:/@+-]*$/, 'a model id: letters, digits and . _ : / @ + -')
-      .optional(),
-    /** Analysis: the prompt template (see `shared/analysis/prompt.ts`). */
-    promptVersion: z.enum(PROMPT_VERSIONS).optional(),
-    /** Analysis: estimated input tokens per model call (how much log and knowledge is sent). */
-    inputTokenBudget: z.number().int().min(MIN_INPUT_TOKEN_BUDGET).max(1_000_000).optional(),
-    /** Notification: `short` (status, root cause, action) or `full` (the default comment with every job's lines). */
-    commentDetail: z.enum(['short', 'full']).optional(),
-    /** Notification: below this analysis confidence an incident that would only get a comment is escalated. */
-    escalateBelowConfidence: z.number().min(0).max(1).optional(),
-  })
-  .strict();
+export const variantParamsSchema = z.strictObject({
+  /** Re-run: GitHub's `enable_debug_logging` on rerun-failed-jobs (runner diagnostic and step debug logs). */
+  enableDebugLogging: z.optional(z.boolean()),
+  /**
+   * Re-run: seconds the execution waits (a Wait state, no Lambda runs meanwhile) before the re-run is requested.
+   * Every guard is checked again after the wait. At most an hour: a longer wait is a different remediation.
+   */
+  delaySeconds: z.optional(z.number().check(z.int(), z.gte(1), z.lte(3600))),
+  /** Re-run: automatic re-runs per workflow and commit for this arm; the policy's `autoRerunMax` still caps it. */
+  maxReruns: z.optional(z.number().check(z.int(), z.gte(0), z.lte(5))),
+  /**
+   * Analysis: the model id for the configured provider (a Bedrock model or inference profile id, or the
+   * OpenAI-compatible endpoint's model). It must also be listed in LLM_EXPERIMENT_MODELS (CDK `experimentModelIds`).
+   */
+  model: z.optional(z.string().check(z.minLength(1), z.maxLength(200), z.regex(/^[A-Za-z0-9][A-Za-z0-9._:/@+-]*$/, 'a model id: letters, digits and . _ : / @ + -'))),
+  /** Analysis: the prompt template (see `shared/analysis/prompt.ts`). */
+  promptVersion: z.optional(z.enum(PROMPT_VERSIONS)),
+  /** Analysis: estimated input tokens per model call (how much log and knowledge is sent). */
+  inputTokenBudget: z.optional(z.number().check(z.int(), z.gte(MIN_INPUT_TOKEN_BUDGET), z.lte(1_000_000))),
+  /** Notification: `short` (status, root cause, action) or `full` (the default comment with every job's lines). */
+  commentDetail: z.optional(z.enum(['short', 'full'])),
+  /** Notification: below this analysis confidence an incident that would only get a comment is escalated. */
+  escalateBelowConfidence: z.optional(z.number().check(z.gte(0), z.lte(1))),
+});
 
 export type VariantParams = z.infer<typeof variantParamsSchema>;
 export type VariantParam = keyof VariantParams;

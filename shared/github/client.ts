@@ -18,7 +18,7 @@ import { createAppAuth } from '@octokit/auth-app';
 import { Octokit } from '@octokit/core';
 import { retry } from '@octokit/plugin-retry';
 import { throttling, type ThrottlingOptions } from '@octokit/plugin-throttling';
-import type { z } from 'zod';
+import type * as z from '../zod.js';
 import { runsForkCodeAsBase } from '../domain/incident.js';
 import { ConfigError, GitHubUnavailableError, ValidationError } from '../errors.js';
 import type { BeforePage, CheckAnnotation, CommentReaction, CommentOutcome, FailedJob, FixPullRequest, GitHubPort, JobLogStream, RepoRef, RepositoryRole, WriteLimiter } from '../ports.js';
@@ -225,7 +225,7 @@ function withStepSignal(own: AbortSignal, stepSignal: AbortSignal | undefined): 
   return stepSignal ? AbortSignal.any([own, stepSignal]) : own;
 }
 
-function parseBody<T>(schema: z.ZodType<T>, response: OctokitResult, what: string): T {
+function parseBody<T>(schema: z.ZodMiniType<T>, response: OctokitResult, what: string): T {
   const result = schema.safeParse(response.data);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
@@ -360,7 +360,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubPort {
     what: string,
     route: string,
     params: Record<string, unknown>,
-    schema: z.ZodType<T>,
+    schema: z.ZodMiniType<T>,
     maxPages: number,
     beforePage?: BeforePage,
   ): AsyncGenerator<T, void, undefined> {
@@ -376,7 +376,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubPort {
   }
 
   /** Page `page` of a listing (100 a page), and whether its `Link` header names a next one. */
-  async function onePage<T>(what: string, route: string, params: Record<string, unknown>, schema: z.ZodType<T[]>, page: number): Promise<{ items: T[]; more: boolean }> {
+  async function onePage<T>(what: string, route: string, params: Record<string, unknown>, schema: z.ZodMiniType<T[]>, page: number): Promise<{ items: T[]; more: boolean }> {
     const response = await call(what, route, { ...params, per_page: 100, page });
     return { items: parseBody(schema, response, what), more: nextPageQuery(response.headers.link) !== null };
   }
@@ -386,7 +386,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubPort {
     what: string,
     route: string,
     params: Record<string, unknown>,
-    schema: z.ZodType<T[]>,
+    schema: z.ZodMiniType<T[]>,
     limit: number,
     beforePage?: BeforePage,
   ): Promise<{ items: T[]; complete: boolean }> {

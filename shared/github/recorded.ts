@@ -2,16 +2,16 @@ import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from '../zod.js';
 import type { Outbox } from '../adapters/outbox.js';
 import type { CommentOutcome, GitHubPort } from '../ports.js';
 
 const recordedStepSchema = z.object({
-  number: z.number().int(),
+  number: z.number().check(z.int()),
   name: z.string(),
-  conclusion: z.string().nullable().default(null),
-  startedAt: z.string().nullable().default(null),
-  completedAt: z.string().nullable().default(null),
+  conclusion: z._default(z.nullable(z.string()), null),
+  startedAt: z._default(z.nullable(z.string()), null),
+  completedAt: z._default(z.nullable(z.string()), null),
 });
 
 /**
@@ -22,13 +22,13 @@ const manifestSchema = z.record(
   z.string(),
   z.array(
     z.object({
-      id: z.number().int(),
+      id: z.number().check(z.int()),
       name: z.string(),
       log: z.string(),
-      url: z.string().nullable().default(null),
-      conclusion: z.string().default('failure'),
-      workflowId: z.number().int().optional(),
-      steps: z.array(recordedStepSchema).default([]),
+      url: z._default(z.nullable(z.string()), null),
+      conclusion: z._default(z.string(), 'failure'),
+      workflowId: z.optional(z.number().check(z.int())),
+      steps: z._default(z.array(recordedStepSchema), []),
     }),
   ),
 );

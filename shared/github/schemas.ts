@@ -3,7 +3,7 @@
  * unexpected answer — an HTML error page from a proxy, a GHES version with a different shape — into a clear
  * error naming the call, instead of `undefined` travelling into the incident.
  */
-import * as z from 'zod';
+import * as z from '../zod.js';
 
 /**
  * GitHub refuses a comment body or an annotation message over 65,535 characters, counted as code points: at most
@@ -21,21 +21,21 @@ const LOGIN_MAX = 100;
 
 /** A job's step as the jobs API lists it; old GHES versions and queued jobs may omit times. */
 const jobStepSchema = z.object({
-  number: z.number().int(),
-  name: z.string().max(500),
-  conclusion: z.string().max(WORD_MAX).nullish(),
-  started_at: z.string().max(TIME_MAX).nullish(),
-  completed_at: z.string().max(TIME_MAX).nullish(),
+  number: z.number().check(z.int()),
+  name: z.string().check(z.maxLength(500)),
+  conclusion: z.nullish(z.string().check(z.maxLength(WORD_MAX))),
+  started_at: z.nullish(z.string().check(z.maxLength(TIME_MAX))),
+  completed_at: z.nullish(z.string().check(z.maxLength(TIME_MAX))),
 });
 
 export const jobsPageSchema = z.object({
   jobs: z.array(
     z.object({
-      id: z.number().int(),
-      name: z.string().max(NAME_MAX),
-      html_url: z.string().max(URL_MAX).nullish(),
-      conclusion: z.string().max(WORD_MAX).nullish(),
-      steps: z.array(jobStepSchema).max(1000).nullish(),
+      id: z.number().check(z.int()),
+      name: z.string().check(z.maxLength(NAME_MAX)),
+      html_url: z.nullish(z.string().check(z.maxLength(URL_MAX))),
+      conclusion: z.nullish(z.string().check(z.maxLength(WORD_MAX))),
+      steps: z.nullish(z.array(jobStepSchema).check(z.maxLength(1000))),
     }),
   ),
 });
@@ -44,103 +44,124 @@ export const jobsPageSchema = z.object({
 export const workflowRunsPageSchema = z.object({
   workflow_runs: z.array(
     z.object({
-      id: z.number().int(),
-      run_attempt: z.number().int().positive().nullish(),
-      conclusion: z.string().max(WORD_MAX).nullish(),
-      html_url: z.string().max(URL_MAX).nullish(),
+      id: z.number().check(z.int()),
+      run_attempt: z.nullish(z.number().check(z.int(), z.positive())),
+      conclusion: z.nullish(z.string().check(z.maxLength(WORD_MAX))),
+      html_url: z.nullish(z.string().check(z.maxLength(URL_MAX))),
       // A pull request's run from a fork has the fork as its head repository (and its branch name: often `main`).
-      repository: z.object({ id: z.number().int() }).nullish(),
-      head_repository: z.object({ id: z.number().int() }).nullish(),
+      repository: z.nullish(z.object({ id: z.number().check(z.int()) })),
+      head_repository: z.nullish(z.object({ id: z.number().check(z.int()) })),
       // What started the run: a comment, pull_request_target or workflow_run run names this repository as its head.
-      event: z.string().max(100).nullish(),
+      event: z.nullish(z.string().check(z.maxLength(100))),
     }),
   ),
 });
 
 export const annotationsPageSchema = z.array(
   z.object({
-    path: z.string().max(4096).nullish(),
-    start_line: z.number().int().nullish(),
-    annotation_level: z.string().max(WORD_MAX).nullish(),
-    message: z.string().max(GITHUB_TEXT_MAX).nullish(),
+    path: z.nullish(z.string().check(z.maxLength(4096))),
+    start_line: z.nullish(z.number().check(z.int())),
+    annotation_level: z.nullish(z.string().check(z.maxLength(WORD_MAX))),
+    message: z.nullish(z.string().check(z.maxLength(GITHUB_TEXT_MAX))),
   }),
 );
 
 export const pullsPageSchema = z.array(
   z.object({
-    number: z.number().int(),
-    state: z.string().max(WORD_MAX),
-    head: z.object({ sha: z.string().max(64), repo: z.object({ id: z.number().int() }).nullish() }).nullish(),
+    number: z.number().check(z.int()),
+    state: z.string().check(z.maxLength(WORD_MAX)),
+    head: z.nullish(z.object({ sha: z.string().check(z.maxLength(64)), repo: z.nullish(z.object({ id: z.number().check(z.int()) })) })),
   }),
 );
 
 export const commentSchema = z.object({
-  id: z.number().int(),
-  body: z.string().max(GITHUB_TEXT_MAX).nullish(),
-  html_url: z.string().max(URL_MAX).nullish(),
-  user: z.object({ login: z.string().max(LOGIN_MAX) }).nullish(),
+  id: z.number().check(z.int()),
+  body: z.nullish(z.string().check(z.maxLength(GITHUB_TEXT_MAX))),
+  html_url: z.nullish(z.string().check(z.maxLength(URL_MAX))),
+  user: z.nullish(z.object({ login: z.string().check(z.maxLength(LOGIN_MAX)) })),
 });
 export type Comment = z.infer<typeof commentSchema>;
 
 export const commentsPageSchema = z.array(commentSchema);
 
-export const userSchema = z.object({ login: z.string().min(1).max(LOGIN_MAX) });
+export const userSchema = z.object({ login: z.string().check(z.minLength(1), z.maxLength(LOGIN_MAX)) });
 
 /** `GET /app`: the slug names the App's bot user, `<slug>[bot]`. */
-export const appSchema = z.object({ slug: z.string().min(1).max(100).regex(/^[a-z0-9-]+$/i) });
+export const appSchema = z.object({ slug: z.string().check(z.minLength(1), z.maxLength(100), z.regex(/^[a-z0-9-]+$/i)) });
 
 export const workflowRunSchema = z.object({
-  status: z.string().max(WORD_MAX).nullish(),
-  run_attempt: z.number().int().nullish(),
+  status: z.nullish(z.string().check(z.maxLength(WORD_MAX))),
+  run_attempt: z.nullish(z.number().check(z.int())),
 });
 
-export const labelsPageSchema = z.array(z.object({ name: z.string().max(100) }).passthrough()).max(100);
+export const labelsPageSchema = z.array(z.looseObject({ name: z.string().check(z.maxLength(100)) })).check(z.maxLength(100));
 
 /**
  * `GET /contents/{path}` for a file: base64 content (files over 1 MB come without it, so the content is at most
  * 1 MB in base64, with a line break every 60 characters: under 1.5M characters).
  */
-export const fileContentSchema = z
-  .object({ type: z.string().max(WORD_MAX), encoding: z.string().max(WORD_MAX).optional(), content: z.string().max(1_500_000).optional(), size: z.number().int().nonnegative() })
-  .passthrough();
+export const fileContentSchema = z.looseObject({
+  type: z.string().check(z.maxLength(WORD_MAX)),
+  encoding: z.optional(z.string().check(z.maxLength(WORD_MAX))),
+  content: z.optional(z.string().check(z.maxLength(1_500_000))),
+  size: z.number().check(z.int(), z.nonnegative()),
+});
 
 /** A Git object id: SHA-1, or SHA-256 in a repository that uses it. */
-const objectIdSchema = z.string().regex(/^[0-9a-f]{40}$|^[0-9a-f]{64}$/);
-export const gitObjectSchema = z.object({ sha: objectIdSchema }).passthrough();
-export const gitCommitSchema = z.object({ sha: objectIdSchema, tree: z.object({ sha: objectIdSchema }) }).passthrough();
+const objectIdSchema = z.string().check(z.regex(/^[0-9a-f]{40}$|^[0-9a-f]{64}$/));
+export const gitObjectSchema = z.looseObject({ sha: objectIdSchema });
+export const gitCommitSchema = z.looseObject({ sha: objectIdSchema, tree: z.object({ sha: objectIdSchema }) });
 /**
  * A Git tree (`GET /git/trees/{sha}`): one directory's names, modes and object ids, or with `recursive` every path below
  * it, at most 100,000, `truncated` when there were more.
  */
-export const gitTreeSchema = z
-  .object({
-    tree: z.array(z.object({ path: z.string().max(4096), mode: z.string().max(6), type: z.string().max(10), sha: z.string().max(64) }).passthrough()).max(100_000),
-    truncated: z.boolean().optional(),
-  })
-  .passthrough();
-export const pullRequestSchema = z.object({ number: z.number().int().positive(), html_url: z.string().max(URL_MAX).nullable().optional() }).passthrough();
-export const pullRequestListSchema = z.array(pullRequestSchema).max(100);
+export const gitTreeSchema = z.looseObject({
+  tree: z
+    .array(
+      z.looseObject({
+        path: z.string().check(z.maxLength(4096)),
+        mode: z.string().check(z.maxLength(6)),
+        type: z.string().check(z.maxLength(10)),
+        sha: z.string().check(z.maxLength(64)),
+      }),
+    )
+    .check(z.maxLength(100_000)),
+  truncated: z.optional(z.boolean()),
+});
+export const pullRequestSchema = z.looseObject({
+  number: z.number().check(z.int(), z.positive()),
+  html_url: z.nullish(z.string().check(z.maxLength(URL_MAX))),
+});
+export const pullRequestListSchema = z.array(pullRequestSchema).check(z.maxLength(100));
 
 /** One page of collaborators: `role_name` may be a custom role; `permissions` holds the base role's flags. */
 export const collaboratorsPageSchema = z
   .array(
-    z
-      .object({
-        login: z.string().max(100),
-        role_name: z.string().max(100).nullish(),
-        permissions: z.object({ admin: z.boolean().optional(), maintain: z.boolean().optional(), push: z.boolean().optional(), triage: z.boolean().optional(), pull: z.boolean().optional() }).passthrough().nullish(),
-      })
-      .passthrough(),
+    z.looseObject({
+      login: z.string().check(z.maxLength(100)),
+      role_name: z.nullish(z.string().check(z.maxLength(100))),
+      permissions: z.nullish(
+        z.looseObject({
+          admin: z.optional(z.boolean()),
+          maintain: z.optional(z.boolean()),
+          push: z.optional(z.boolean()),
+          triage: z.optional(z.boolean()),
+          pull: z.optional(z.boolean()),
+        }),
+      ),
+    }),
   )
-  .max(100);
+  .check(z.maxLength(100));
 
 export const reactionsPageSchema = z
   .array(
-    z
-      .object({ content: z.string().max(20), created_at: z.string().max(40).nullish(), user: z.object({ login: z.string().max(100), type: z.string().max(50).optional() }).nullable().optional() })
-      .passthrough(),
+    z.looseObject({
+      content: z.string().check(z.maxLength(20)),
+      created_at: z.nullish(z.string().check(z.maxLength(40))),
+      user: z.nullish(z.object({ login: z.string().check(z.maxLength(100)), type: z.optional(z.string().check(z.maxLength(50))) })),
+    }),
   )
-  .max(100);
+  .check(z.maxLength(100));
 
 /**
  * `GET /compare/{base}...{head}`: the status and the merge base, which is the head itself when the base contains it
@@ -148,5 +169,5 @@ export const reactionsPageSchema = z
  */
 export const commitComparisonSchema = z.object({
   status: z.enum(['identical', 'behind', 'ahead', 'diverged']),
-  merge_base_commit: z.object({ sha: objectIdSchema }).passthrough(),
+  merge_base_commit: z.looseObject({ sha: objectIdSchema }),
 });

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 import {
   type GithubCheckTrigger,
   type GithubTrigger,
@@ -48,19 +48,17 @@ const FAILED_CHECK_CONCLUSIONS = new Set(['failure', 'timed_out']);
 /** GitHub Actions' own check runs duplicate the workflow_run events they belong to. */
 const ACTIONS_APP_SLUG = 'github-actions';
 
-const actorSchema = z.object({ login: z.string().max(100) }).nullable().optional();
+const actorSchema = z.nullish(z.object({ login: z.string().check(z.maxLength(100)) }));
 /**
  * A pull request as `workflow_run`/`check_run` list it. GitHub matches them by head branch or SHA, so the list can
  * name pull requests of other repositories (a fork's PR into its own upstream, an unrelated PR sharing a branch
  * name): only those whose base is the event's repository are kept (see {@link ownPullRequests}).
  */
-const pullRequestRef = z
-  .object({
-    number: z.number().int().positive(),
-    head: z.object({ repo: z.object({ id: z.number().int() }).passthrough().nullable().optional() }).passthrough().nullable().optional(),
-    base: z.object({ repo: z.object({ id: z.number().int() }).passthrough().nullable().optional() }).passthrough().nullable().optional(),
-  })
-  .passthrough();
+const pullRequestRef = z.looseObject({
+  number: z.number().check(z.int(), z.positive()),
+  head: z.nullish(z.looseObject({ repo: z.nullish(z.looseObject({ id: z.number().check(z.int()) })) })),
+  base: z.nullish(z.looseObject({ repo: z.nullish(z.looseObject({ id: z.number().check(z.int()) })) })),
+});
 type PullRequestRef = z.infer<typeof pullRequestRef>;
 /**
  * The most pull requests a run or check run may list. The list can hold other repositories' pull requests (see
@@ -75,36 +73,36 @@ export function ownPullRequests(pulls: readonly PullRequestRef[], repositoryId: 
   return pulls.filter((pr) => pr.base?.repo?.id === repositoryId);
 }
 const repositoryPayload = z.object({
-  id: z.number().int().positive(),
-  name: z.string().min(1).max(100),
-  full_name: z.string().min(3).max(200),
-  owner: z.object({ login: z.string().min(1).max(100) }),
-  default_branch: z.string().max(255).nullable().optional(),
+  id: z.number().check(z.int(), z.positive()),
+  name: z.string().check(z.minLength(1), z.maxLength(100)),
+  full_name: z.string().check(z.minLength(3), z.maxLength(200)),
+  owner: z.object({ login: z.string().check(z.minLength(1), z.maxLength(100)) }),
+  default_branch: z.nullish(z.string().check(z.maxLength(255))),
 });
 
 const workflowRunPayload = z.object({
-  action: z.string().max(50),
+  action: z.string().check(z.maxLength(50)),
   workflow_run: z.object({
-    id: z.number().int().positive(),
-    run_attempt: z.number().int().positive().default(1),
-    run_number: z.number().int().positive().optional(),
-    name: z.string().max(300).nullable().optional(),
-    workflow_id: z.number().int().nullable().optional(),
-    head_sha: z.string().regex(/^[0-9a-f]{7,64}$/i),
-    head_branch: z.string().max(255).nullable().optional(),
-    head_repository: z.object({ id: z.number().int() }).passthrough().nullable().optional(),
-    event: z.string().max(100).nullable().optional(),
-    status: z.string().max(50).nullable().optional(),
-    conclusion: z.string().max(50).nullable().optional(),
-    html_url: z.string().max(500).nullable().optional(),
-    created_at: z.string().max(40).nullable().optional(),
-    updated_at: z.string().max(40).nullable().optional(),
+    id: z.number().check(z.int(), z.positive()),
+    run_attempt: z._default(z.number().check(z.int(), z.positive()), 1),
+    run_number: z.optional(z.number().check(z.int(), z.positive())),
+    name: z.nullish(z.string().check(z.maxLength(300))),
+    workflow_id: z.nullish(z.number().check(z.int())),
+    head_sha: z.string().check(z.regex(/^[0-9a-f]{7,64}$/i)),
+    head_branch: z.nullish(z.string().check(z.maxLength(255))),
+    head_repository: z.nullish(z.looseObject({ id: z.number().check(z.int()) })),
+    event: z.nullish(z.string().check(z.maxLength(100))),
+    status: z.nullish(z.string().check(z.maxLength(50))),
+    conclusion: z.nullish(z.string().check(z.maxLength(50))),
+    html_url: z.nullish(z.string().check(z.maxLength(500))),
+    created_at: z.nullish(z.string().check(z.maxLength(40))),
+    updated_at: z.nullish(z.string().check(z.maxLength(40))),
     // Empty for a pull request from a fork: classify then finds the PR by the head commit.
-    pull_requests: z.array(pullRequestRef).max(MAX_LISTED_PULL_REQUESTS).default([]),
+    pull_requests: z._default(z.array(pullRequestRef).check(z.maxLength(MAX_LISTED_PULL_REQUESTS)), []),
     triggering_actor: actorSchema,
   }),
   repository: repositoryPayload,
-  installation: z.object({ id: z.number().int() }).nullable().optional(),
+  installation: z.nullish(z.object({ id: z.number().check(z.int()) })),
   sender: actorSchema,
 });
 type WorkflowRunPayload = z.infer<typeof workflowRunPayload>;
@@ -112,32 +110,29 @@ type WorkflowRunPayload = z.infer<typeof workflowRunPayload>;
 /** GitHub caps check-run summary and text at 65,535 characters each; anything longer is not GitHub's payload. */
 const CHECK_OUTPUT_MAX = 65_535;
 const checkRunPayload = z.object({
-  action: z.string().max(50),
+  action: z.string().check(z.maxLength(50)),
   check_run: z.object({
-    id: z.number().int().positive(),
-    name: z.string().min(1).max(300),
-    head_sha: z.string().regex(/^[0-9a-f]{7,64}$/i),
-    status: z.string().max(50).nullable().optional(),
-    conclusion: z.string().max(50).nullable().optional(),
-    html_url: z.string().max(500).nullable().optional(),
-    details_url: z.string().max(2000).nullable().optional(),
-    completed_at: z.string().max(40).nullable().optional(),
-    output: z
-      .object({
-        title: z.string().max(MAX_CHECK_TITLE_CHARS).nullable().optional(),
-        summary: z.string().max(CHECK_OUTPUT_MAX).nullable().optional(),
-        text: z.string().max(CHECK_OUTPUT_MAX).nullable().optional(),
-      })
-      .nullable()
-      .optional(),
+    id: z.number().check(z.int(), z.positive()),
+    name: z.string().check(z.minLength(1), z.maxLength(300)),
+    head_sha: z.string().check(z.regex(/^[0-9a-f]{7,64}$/i)),
+    status: z.nullish(z.string().check(z.maxLength(50))),
+    conclusion: z.nullish(z.string().check(z.maxLength(50))),
+    html_url: z.nullish(z.string().check(z.maxLength(500))),
+    details_url: z.nullish(z.string().check(z.maxLength(2000))),
+    completed_at: z.nullish(z.string().check(z.maxLength(40))),
+    output: z.nullish(z.object({
+      title: z.nullish(z.string().check(z.maxLength(MAX_CHECK_TITLE_CHARS))),
+      summary: z.nullish(z.string().check(z.maxLength(CHECK_OUTPUT_MAX))),
+      text: z.nullish(z.string().check(z.maxLength(CHECK_OUTPUT_MAX))),
+    })),
     // GHES and older API versions send the app without a slug (octokit's examples): the check is still a CI result.
-    app: z.object({ slug: z.string().max(100).nullable().optional(), name: z.string().max(200).nullable().optional() }).passthrough().nullable().optional(),
+    app: z.nullish(z.looseObject({ slug: z.nullish(z.string().check(z.maxLength(100))), name: z.nullish(z.string().check(z.maxLength(200))) })),
     // GitHub reports a fork's check suite with a null head branch and no pull requests.
-    check_suite: z.object({ head_branch: z.string().max(255).nullable().optional() }).nullable().optional(),
-    pull_requests: z.array(pullRequestRef).max(MAX_LISTED_PULL_REQUESTS).default([]),
+    check_suite: z.nullish(z.object({ head_branch: z.nullish(z.string().check(z.maxLength(255))) })),
+    pull_requests: z._default(z.array(pullRequestRef).check(z.maxLength(MAX_LISTED_PULL_REQUESTS)), []),
   }),
   repository: repositoryPayload,
-  installation: z.object({ id: z.number().int() }).nullable().optional(),
+  installation: z.nullish(z.object({ id: z.number().check(z.int()) })),
   sender: actorSchema,
 });
 type CheckRunPayload = z.infer<typeof checkRunPayload>;
@@ -269,7 +264,7 @@ function completedAtOf(value: string | null | undefined, clock: Clock): Date {
   return Number.isNaN(parsed.getTime()) ? clock() : parsed;
 }
 
-function invalid(event: string, error: z.ZodError): WebhookResponse {
+function invalid(event: string, error: z.core.$ZodError): WebhookResponse {
   return refuse(400, `invalid ${event} payload at ${firstIssue(error)}`);
 }
 

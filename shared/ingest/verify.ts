@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { MAX_JSON_DEPTH, jsonNestsDeeperThan } from '../validation.js';
 
 /** A transport-neutral webhook request: what API Gateway and the local server both provide. */
@@ -51,7 +51,7 @@ export function bodyTooLargeMessage(limit: number, bytes: number | null = null):
   return `${size} over the ${limit}-byte limit (MAX_WEBHOOK_BYTES; CDK: -c maxWebhookBytes)`;
 }
 
-const repositoryOwner = z.object({ repository: z.object({ owner: z.object({ login: z.string().max(100) }) }) });
+const repositoryOwner = z.object({ repository: z.object({ owner: z.object({ login: z.string().check(z.maxLength(100)) }) }) });
 
 /** The delivery's repository owner when `allowed` names accounts and it is not one of them (or there is none). */
 function ownerNotAllowed(payload: unknown, allowed: readonly string[] | undefined): string | null {

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { leadingIncidentId, proseOf } from '../domain/comment-text.js';
 import type { Incident } from '../domain/incident.js';
 import { sameRepository } from '../domain/repository-key.js';
@@ -38,28 +38,28 @@ export function parseFeedbackCommand(body: string): FeedbackCommand | null {
 }
 
 export const issueCommentPayload = z.object({
-  action: z.string().max(50),
-  issue: z.object({ number: z.number().int().positive(), pull_request: z.object({}).passthrough().nullable().optional() }),
+  action: z.string().check(z.maxLength(50)),
+  issue: z.object({ number: z.number().check(z.int(), z.positive()), pull_request: z.nullish(z.looseObject({})) }),
   comment: z.object({
-    id: z.number().int(),
-    body: z.string().max(MAX_COMMENT_BODY).nullable(),
-    user: z.object({ login: z.string().min(1).max(100), type: z.string().max(50).optional() }),
+    id: z.number().check(z.int()),
+    body: z.nullable(z.string().check(z.maxLength(MAX_COMMENT_BODY))),
+    user: z.object({ login: z.string().check(z.minLength(1), z.maxLength(100)), type: z.optional(z.string().check(z.maxLength(50))) }),
     /** The author's relation to the repository (OWNER, MEMBER, COLLABORATOR, CONTRIBUTOR, NONE, …). */
-    author_association: z.string().max(40).optional(),
+    author_association: z.optional(z.string().check(z.maxLength(40))),
     /** When it was written (GitHub's clock): a redelivered old comment keeps it. */
-    created_at: z.string().max(40).nullable().optional(),
+    created_at: z.nullish(z.string().check(z.maxLength(40))),
   }),
   repository: z.object({
     /**
      * GitHub's id, which a rename does not change nor pass to anyone else (see `sameRepository`). Every delivery has
      * it; a command without it could not be matched to a proposal indexed by it.
      */
-    id: z.number().int().positive(),
-    full_name: z.string().min(3).max(200),
-    name: z.string().min(1).max(100),
-    owner: z.object({ login: z.string().min(1).max(100) }),
+    id: z.number().check(z.int(), z.positive()),
+    full_name: z.string().check(z.minLength(3), z.maxLength(200)),
+    name: z.string().check(z.minLength(1), z.maxLength(100)),
+    owner: z.object({ login: z.string().check(z.minLength(1), z.maxLength(100)) }),
   }),
-  installation: z.object({ id: z.number().int() }).nullable().optional(),
+  installation: z.nullish(z.object({ id: z.number().check(z.int()) })),
 });
 export type IssueComment = z.infer<typeof issueCommentPayload>;
 

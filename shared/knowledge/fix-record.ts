@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { confidenceScore } from './confidence.js';
 import { jaccard, shingles } from './similarity.js';
 
@@ -29,15 +29,15 @@ export const FIX_HISTORY = 3;
 export const FIX_AGREEMENT = 0.6;
 
 const fixStatsSchema = z.object({
-  fix: z.array(z.string().max(500)).max(10),
-  successes: z.number().int().min(0).max(1_000_000),
-  failures: z.number().int().min(0).max(1_000_000),
+  fix: z.array(z.string().check(z.maxLength(500))).check(z.maxLength(10)),
+  successes: z.number().check(z.int(), z.gte(0), z.lte(1_000_000)),
+  failures: z.number().check(z.int(), z.gte(0), z.lte(1_000_000)),
 });
 
 export const fixRecordSchema = z.object({
-  current: fixStatsSchema.nullable(),
-  challenger: fixStatsSchema.nullable(),
-  history: z.array(fixStatsSchema.extend({ replacedAt: z.string().max(40) })).max(FIX_HISTORY),
+  current: z.nullable(fixStatsSchema),
+  challenger: z.nullable(fixStatsSchema),
+  history: z.array(z.extend(fixStatsSchema, { replacedAt: z.string().check(z.maxLength(40)) })).check(z.maxLength(FIX_HISTORY)),
 });
 
 export type FixStats = z.infer<typeof fixStatsSchema>;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import * as z from 'zod';
+import * as z from '../zod.js';
 import type { RemediationAction } from '../domain/incident.js';
 import { ValidationError } from '../errors.js';
 import { refineCategory } from '../logs/categories.js';
@@ -13,42 +13,49 @@ export const IMPORT_COLUMNS = ['timestamp', 'title', 'description', 'service', '
 export const MAX_IMPORT_ROWS = 100_000;
 const MAX_FIELD_CHARS = 10_000;
 
-const text = (max: number) => z.string().max(MAX_FIELD_CHARS).transform((s) => s.trim().slice(0, max));
-const optionalNumber = z.union([z.number(), z.string()]).transform((value, ctx) => {
-  if (value === '' || value === undefined) return null;
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < 0) {
-    ctx.addIssue({ code: 'custom', message: 'must be a non-negative number' });
+const text = (max: number) => z.pipe(z.string().check(z.maxLength(MAX_FIELD_CHARS)), z.transform((s) => s.trim().slice(0, max)));
+const optionalNumber = z.pipe(
+  z.union([z.number(), z.string()]),
+  z.transform((value, ctx) => {
+    if (value === '' || value === undefined) return null;
+    const n = Number(value);
+    if (!Number.isFinite(n) || n < 0) {
+      ctx.issues.push({ code: 'custom', message: 'must be a non-negative number', input: value });
+      return z.NEVER;
+    }
+    return n;
+  }),
+);
+const successFlag = z.pipe(
+  z.union([z.boolean(), z.string().check(z.maxLength(10))]),
+  z.transform((value, ctx) => {
+    if (typeof value === 'boolean') return value;
+    const v = value.trim().toLowerCase();
+    if (['true', '1', 'yes', 'y'].includes(v)) return true;
+    if (['false', '0', 'no', 'n'].includes(v)) return false;
+    if (v === '') return null;
+    ctx.issues.push({ code: 'custom', message: 'must be true/false/yes/no/1/0 or empty', input: value });
     return z.NEVER;
-  }
-  return n;
-});
+  }),
+);
 
-export const importRowSchema = z
-  .object({
-    timestamp: z.string().max(40).refine((s) => s === '' || !Number.isNaN(Date.parse(s)), 'must be an ISO date').default(''),
-    title: text(200).refine((s) => s.length > 0, 'must not be empty'),
-    description: text(4_000).default(''),
-    service: text(100).default(''),
-    severity: text(30).default(''),
-    resolution_time: optionalNumber.optional().transform((v) => v ?? null),
-    solution: text(4_000).default(''),
-    tags: z.union([z.string().max(2_000), z.array(z.string().max(50)).max(20)]).default(''),
-    success: z
-      .union([z.boolean(), z.string().max(10)])
-      .transform((value, ctx) => {
-        if (typeof value === 'boolean') return value;
-        const v = value.trim().toLowerCase();
-        if (['true', '1', 'yes', 'y'].includes(v)) return true;
-        if (['false', '0', 'no', 'n'].includes(v)) return false;
-        if (v === '') return null;
-        ctx.addIssue({ code: 'custom', message: 'must be true/false/yes/no/1/0 or empty' });
-        return z.NEVER;
-      })
-      .optional()
-      .transform((v) => v ?? null),
-  })
-  .strict();
+export const importRowSchema = z.strictObject({
+  timestamp: z._default(
+    z.string().check(
+      z.maxLength(40),
+      z.refine((s) => s === '' || !Number.isNaN(Date.parse(s)), 'must be an ISO date'),
+    ),
+    '',
+  ),
+  title: text(200).check(z.refine((s) => s.length > 0, 'must not be empty')),
+  description: z._default(text(4_000), ''),
+  service: z._default(text(100), ''),
+  severity: z._default(text(30), ''),
+  resolution_time: z.pipe(z.optional(optionalNumber), z.transform((v) => v ?? null)),
+  solution: z._default(text(4_000), ''),
+  tags: z._default(z.union([z.string().check(z.maxLength(2_000)), z.array(z.string().check(z.maxLength(50))).check(z.maxLength(20))]), ''),
+  success: z.pipe(z.optional(successFlag), z.transform((v) => v ?? null)),
+});
 
 export type ImportRow = z.output<typeof importRowSchema>;
 

@@ -24,7 +24,7 @@
  *   gate rather than losing it.
  */
 import { randomUUID } from 'node:crypto';
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { conditionalWrite, reviseVersioned } from '../stores/dynamo.js';
 import { VersionedWriteConflictError } from '../errors.js';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -67,24 +67,24 @@ const PENDING_DUE_TTL_SECONDS = 7 * 86_400;
 const COUNTER_STEPS = ['entry', 'verdict', 'falsePositive', 'experiment'] as const;
 type VoteStep = 'tally' | (typeof COUNTER_STEPS)[number];
 
-const voteSchema = z.enum(['up', 'down']).nullable();
+const voteSchema = z.nullable(z.enum(['up', 'down']));
 /** A change as stored on its vote item (`pending`): read back from the store, so checked and bounded. */
 const storedPendingSchema = z.object({
-  id: z.string().min(1).max(64),
+  id: z.string().check(z.minLength(1), z.maxLength(64)),
   /** The change's place among its user's changes on the incident: see {@link nextSeq}. */
-  seq: z.number().int().positive(),
+  seq: z.number().check(z.int(), z.positive()),
   previous: voteSchema,
   next: voteSchema,
   /** When the vote changed (see `onFeedback`), and when the change was recorded. */
-  at: z.string().max(40),
-  recordedAt: z.string().max(40),
+  at: z.string().check(z.maxLength(40)),
+  recordedAt: z.string().check(z.maxLength(40)),
   /** The steps done: the tally with the incident's counters after it, the others `true`. */
   done: z.object({
-    tally: z.object({ up: z.number().int(), down: z.number().int() }).optional(),
-    entry: z.literal(true).optional(),
-    verdict: z.literal(true).optional(),
-    falsePositive: z.literal(true).optional(),
-    experiment: z.literal(true).optional(),
+    tally: z.optional(z.object({ up: z.number().check(z.int()), down: z.number().check(z.int()) })),
+    entry: z.optional(z.literal(true)),
+    verdict: z.optional(z.literal(true)),
+    falsePositive: z.optional(z.literal(true)),
+    experiment: z.optional(z.literal(true)),
   }),
 });
 type StoredPending = z.infer<typeof storedPendingSchema>;

@@ -11,7 +11,7 @@
  * starts the read again. A list read over several runs may have shifted between its pages (see `readAcrossRuns` in
  * shared/knowledge/reactions.ts), which the progress says.
  */
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { ReadBudgetSpentError } from '../errors.js';
 import { COLLABORATORS_READ, PERMISSION_CHECKS, REACTIONS_READ } from '../knowledge/reactions.js';
 import type { GitHubPort, ListPage, RepoRef, RepositoryRole } from '../ports.js';
@@ -20,19 +20,24 @@ const PAGE_SIZE = 100;
 /** A read asks at most {@link PERMISSION_CHECKS}; room for as many more if the reacting users change between runs. */
 const MAX_PERMISSIONS_KEPT = 2 * PERMISSION_CHECKS;
 const roleSchema = z.enum(['admin', 'maintain', 'write', 'triage', 'read', 'none']);
-const reactionSchema = z.object({ user: z.string().max(100), content: z.string().max(20), userType: z.string().max(50).nullable(), createdAt: z.string().max(40).nullable() });
+const reactionSchema = z.object({
+  user: z.string().check(z.maxLength(100)),
+  content: z.string().check(z.maxLength(20)),
+  userType: z.nullable(z.string().check(z.maxLength(50))),
+  createdAt: z.nullable(z.string().check(z.maxLength(40))),
+});
 
 /** A list's pages read so far, in order, and whether GitHub has more after them. */
-const listSchema = <T extends z.ZodType>(item: T, max: number) =>
-  z.object({ items: z.array(item).max(max), pages: z.number().int().min(0).max(Math.ceil(max / PAGE_SIZE)), more: z.boolean() });
+const listSchema = <T extends z.ZodMiniType>(item: T, max: number) =>
+  z.object({ items: z.array(item).check(z.maxLength(max)), pages: z.number().check(z.int(), z.gte(0), z.lte(Math.ceil(max / PAGE_SIZE))), more: z.boolean() });
 
 const progressSchema = z.object({
   /** The comment whose reactions these are. */
-  commentId: z.number().int(),
-  reactions: z.object({ '+1': listSchema(reactionSchema, REACTIONS_READ).optional(), '-1': listSchema(reactionSchema, REACTIONS_READ).optional() }),
-  collaborators: listSchema(z.object({ login: z.string().max(100), role: roleSchema }), COLLABORATORS_READ).optional(),
+  commentId: z.number().check(z.int()),
+  reactions: z.object({ '+1': z.optional(listSchema(reactionSchema, REACTIONS_READ)), '-1': z.optional(listSchema(reactionSchema, REACTIONS_READ)) }),
+  collaborators: z.optional(listSchema(z.object({ login: z.string().check(z.maxLength(100)), role: roleSchema }), COLLABORATORS_READ)),
   /** The users' permissions asked, each once. */
-  permissions: z.array(z.object({ login: z.string().max(100), role: roleSchema })).max(MAX_PERMISSIONS_KEPT),
+  permissions: z.array(z.object({ login: z.string().check(z.maxLength(100)), role: roleSchema })).check(z.maxLength(MAX_PERMISSIONS_KEPT)),
   /** Whether a reaction list was read over more than one run. */
   acrossRuns: z.boolean(),
 });

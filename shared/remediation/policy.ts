@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { REMEDIATION_ACTIONS } from '../domain/incident.js';
 import { CATEGORIES } from '../logs/types.js';
 import { parseJsonDocument } from '../validation.js';
@@ -11,85 +11,73 @@ export type AutomaticAction = (typeof AUTOMATIC_ACTIONS)[number];
 export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
-const actionRule = z
-  .object({
-    allowed: z.boolean(),
-    /** The analysis confidence this action needs (0..1). */
-    minConfidence: z.number().min(0).max(1),
-  })
-  .strict();
+const actionRule = z.strictObject({
+  allowed: z.boolean(),
+  /** The analysis confidence this action needs (0..1). */
+  minConfidence: z.number().check(z.gte(0), z.lte(1)),
+});
 
-const approvalRule = z
-  .object({
-    actions: z.array(z.enum(AUTOMATIC_ACTIONS)).min(1).max(3),
-    categories: z.array(z.enum(CATEGORIES)).max(CATEGORIES.length).optional(),
-    severities: z.array(z.enum(SEVERITIES)).max(SEVERITIES.length).optional(),
-  })
-  .strict();
+const approvalRule = z.strictObject({
+  actions: z.array(z.enum(AUTOMATIC_ACTIONS)).check(z.minLength(1), z.maxLength(3)),
+  categories: z.optional(z.array(z.enum(CATEGORIES)).check(z.maxLength(CATEGORIES.length))),
+  severities: z.optional(z.array(z.enum(SEVERITIES)).check(z.maxLength(SEVERITIES.length))),
+});
 
 /**
  * Who hears about a failure that needs a human. The pull request's comment is the default channel for a PR
  * failure; on-call is paged only for failures nobody else would see, once per problem and window.
  */
-const escalationPolicy = z
-  .object({
-    /** Also page on-call for failures that have a pull request (its comment already tells the author). */
-    pullRequests: z.boolean(),
-    /**
-     * Branches whose failures without a pull request page on-call (`*` at the end matches a prefix, `*` alone
-     * every branch). Failures on other branches are recorded and not paged.
-     */
-    branches: z.array(z.string().min(1).max(255)).max(50),
-    /** Scheduled (cron) runs page on-call when they fail, whatever the branch list says. */
-    scheduled: z.boolean(),
-    /** One escalation per problem (fingerprint, or alarm) within this many minutes; repeats are counted on it. */
-    windowMinutes: z.number().int().min(1).max(7 * 24 * 60),
-    /**
-     * When a window ends with repeats no page reported, on-call gets one digest (what, how many more times, first
-     * and last seen). Off: the repeats reach on-call only with the next page after the window.
-     */
-    digest: z.boolean(),
-  })
-  .strict();
+const escalationPolicy = z.strictObject({
+  /** Also page on-call for failures that have a pull request (its comment already tells the author). */
+  pullRequests: z.boolean(),
+  /**
+   * Branches whose failures without a pull request page on-call (`*` at the end matches a prefix, `*` alone
+   * every branch). Failures on other branches are recorded and not paged.
+   */
+  branches: z.array(z.string().check(z.minLength(1), z.maxLength(255))).check(z.maxLength(50)),
+  /** Scheduled (cron) runs page on-call when they fail, whatever the branch list says. */
+  scheduled: z.boolean(),
+  /** One escalation per problem (fingerprint, or alarm) within this many minutes; repeats are counted on it. */
+  windowMinutes: z.number().check(z.int(), z.gte(1), z.lte(7 * 24 * 60)),
+  /**
+   * When a window ends with repeats no page reported, on-call gets one digest (what, how many more times, first
+   * and last seen). Off: the repeats reach on-call only with the next page after the window.
+   */
+  digest: z.boolean(),
+});
 export type EscalationPolicy = z.infer<typeof escalationPolicy>;
 
-const repositoryPolicy = z
-  .object({
-    /** Plan and record, apply nothing. */
-    dryRun: z.boolean(),
-    /** Stops every automatic action for the repository. */
-    killSwitch: z.boolean(),
-    /** A repository label (set by someone with write access) that has the same effect as `killSwitch`. */
-    killSwitchLabel: z.string().min(1).max(50),
-    actions: z
-      .object({
-        rerun_failed_jobs: actionRule,
-        open_fix_pr: actionRule,
-        run_runbook: actionRule,
-      })
-      .strict(),
-    /** Below this analysis confidence, an incident that would only get a comment is escalated to a human. */
-    escalateBelowConfidence: z.number().min(0).max(1),
-    /** Automatic re-runs per workflow run (all attempts of one head SHA and workflow together). */
-    autoRerunMax: z.number().int().min(0).max(5),
-    rateLimits: z.object({ perHour: z.number().int().min(0).max(1000), perDay: z.number().int().min(0).max(10_000) }).strict(),
-    circuitBreaker: z
-      .object({
-        /** Failure rate of recent automatic actions above which the breaker opens. */
-        maxFailureRate: z.number().min(0).max(1),
-        /** Hours of automatic-action outcomes considered (counted in hourly buckets). */
-        windowHours: z.number().int().min(1).max(168),
-        /** Fewer outcomes than this never open the breaker: one failure is not a trend. */
-        minSamples: z.number().int().min(1).max(100),
-      })
-      .strict(),
-    /** Actions that wait for `/guard approve` from a user with write access. */
-    requireApproval: z.array(approvalRule).max(20),
-    /** How long an approval request waits before it escalates. */
-    approvalTimeoutMinutes: z.number().int().min(1).max(7 * 24 * 60),
-    escalation: escalationPolicy,
-  })
-  .strict();
+const repositoryPolicy = z.strictObject({
+  /** Plan and record, apply nothing. */
+  dryRun: z.boolean(),
+  /** Stops every automatic action for the repository. */
+  killSwitch: z.boolean(),
+  /** A repository label (set by someone with write access) that has the same effect as `killSwitch`. */
+  killSwitchLabel: z.string().check(z.minLength(1), z.maxLength(50)),
+  actions: z.strictObject({
+    rerun_failed_jobs: actionRule,
+    open_fix_pr: actionRule,
+    run_runbook: actionRule,
+  }),
+  /** Below this analysis confidence, an incident that would only get a comment is escalated to a human. */
+  escalateBelowConfidence: z.number().check(z.gte(0), z.lte(1)),
+  /** Automatic re-runs per workflow run (all attempts of one head SHA and workflow together). */
+  autoRerunMax: z.number().check(z.int(), z.gte(0), z.lte(5)),
+  rateLimits: z.strictObject({ perHour: z.number().check(z.int(), z.gte(0), z.lte(1000)), perDay: z.number().check(z.int(), z.gte(0), z.lte(10_000)) }),
+  circuitBreaker: z.strictObject({
+    /** Failure rate of recent automatic actions above which the breaker opens. */
+    maxFailureRate: z.number().check(z.gte(0), z.lte(1)),
+    /** Hours of automatic-action outcomes considered (counted in hourly buckets). */
+    windowHours: z.number().check(z.int(), z.gte(1), z.lte(168)),
+    /** Fewer outcomes than this never open the breaker: one failure is not a trend. */
+    minSamples: z.number().check(z.int(), z.gte(1), z.lte(100)),
+  }),
+  /** Actions that wait for `/guard approve` from a user with write access. */
+  requireApproval: z.array(approvalRule).check(z.maxLength(20)),
+  /** How long an approval request waits before it escalates. */
+  approvalTimeoutMinutes: z.number().check(z.int(), z.gte(1), z.lte(7 * 24 * 60)),
+  escalation: escalationPolicy,
+});
 
 export type RepositoryPolicy = z.infer<typeof repositoryPolicy>;
 
@@ -118,25 +106,24 @@ export const DEFAULT_POLICY: RepositoryPolicy = {
   escalation: { pullRequests: false, branches: ['*'], scheduled: true, windowMinutes: 24 * 60, digest: true },
 };
 
-const partialRepositoryPolicy = repositoryPolicy
-  .extend({
-    actions: z
-      .object({ rerun_failed_jobs: actionRule.partial(), open_fix_pr: actionRule.partial(), run_runbook: actionRule.partial() })
-      .partial()
-      .strict(),
-    rateLimits: repositoryPolicy.shape.rateLimits.partial(),
-    circuitBreaker: repositoryPolicy.shape.circuitBreaker.partial(),
-    escalation: escalationPolicy.partial(),
-  })
-  .partial();
+const partialActionRules = z.partial(
+  z.strictObject({ rerun_failed_jobs: z.partial(actionRule), open_fix_pr: z.partial(actionRule), run_runbook: z.partial(actionRule) }),
+);
+
+const partialRepositoryPolicy = z.partial(
+  z.extend(repositoryPolicy, {
+    actions: partialActionRules,
+    rateLimits: z.partial(repositoryPolicy.shape.rateLimits),
+    circuitBreaker: z.partial(repositoryPolicy.shape.circuitBreaker),
+    escalation: z.partial(escalationPolicy),
+  }),
+);
 
 /** The policy file: defaults for every repository, then overrides per `owner/name` (case-insensitive). */
-export const policyFileSchema = z
-  .object({
-    defaults: partialRepositoryPolicy.optional(),
-    repositories: z.record(z.string().regex(/^[\w.-]+\/[\w.-]+$/), partialRepositoryPolicy).optional(),
-  })
-  .strict();
+export const policyFileSchema = z.strictObject({
+  defaults: z.optional(partialRepositoryPolicy),
+  repositories: z.optional(z.record(z.string().check(z.regex(/^[\w.-]+\/[\w.-]+$/)), partialRepositoryPolicy)),
+});
 export type PolicyFile = z.infer<typeof policyFileSchema>;
 type PartialPolicy = z.infer<typeof partialRepositoryPolicy>;
 

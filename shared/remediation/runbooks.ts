@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import * as z from 'zod';
+import * as z from '../zod.js';
 import type { AlarmDetails } from '../domain/incident.js';
 import { SEVERITIES, type Severity } from './policy.js';
 import { parseJsonDocument } from '../validation.js';
@@ -8,21 +8,19 @@ import { parseJsonDocument } from '../validation.js';
  * The runbook allow-list: which Systems Manager Automation document an alarm may start, with which
  * parameters. Nothing else can be started, whatever an analyzer proposes.
  */
-const mappingSchema = z
-  .object({
-    /** Matches alarms whose name starts with this prefix; the longest matching prefix wins. */
-    alarmNamePrefix: z.string().min(1).max(255),
-    /** Automation document name or ARN (e.g. `AWS-RestartEC2Instance`, or your own document). */
-    document: z.string().regex(/^[A-Za-z0-9_.:/-]{3,256}$/),
-    documentVersion: z.string().regex(/^(\$DEFAULT|\$LATEST|\d{1,5})$/).optional(),
-    /** Parameter values; `{{alarm.name}}`, `{{alarm.region}}`, `{{alarm.account}}`, `{{alarm.metric}}` are filled in. */
-    parameters: z.record(z.string().regex(/^[A-Za-z0-9]{1,50}$/), z.array(z.string().max(512)).max(10)).default({}),
-    severity: z.enum(SEVERITIES).default('high'),
-    description: z.string().max(500).default(''),
-  })
-  .strict();
+const mappingSchema = z.strictObject({
+  /** Matches alarms whose name starts with this prefix; the longest matching prefix wins. */
+  alarmNamePrefix: z.string().check(z.minLength(1), z.maxLength(255)),
+  /** Automation document name or ARN (e.g. `AWS-RestartEC2Instance`, or your own document). */
+  document: z.string().check(z.regex(/^[A-Za-z0-9_.:/-]{3,256}$/)),
+  documentVersion: z.optional(z.string().check(z.regex(/^(\$DEFAULT|\$LATEST|\d{1,5})$/))),
+  /** Parameter values; `{{alarm.name}}`, `{{alarm.region}}`, `{{alarm.account}}`, `{{alarm.metric}}` are filled in. */
+  parameters: z._default(z.record(z.string().check(z.regex(/^[A-Za-z0-9]{1,50}$/)), z.array(z.string().check(z.maxLength(512))).check(z.maxLength(10))), {}),
+  severity: z._default(z.enum(SEVERITIES), 'high'),
+  description: z._default(z.string().check(z.maxLength(500)), ''),
+});
 
-export const runbookMappingsSchema = z.array(mappingSchema).max(100);
+export const runbookMappingsSchema = z.array(mappingSchema).check(z.maxLength(100));
 export type RunbookMapping = z.infer<typeof mappingSchema>;
 
 export function parseRunbookMappings(text: string | undefined): RunbookMapping[] {

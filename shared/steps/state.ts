@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { firstIssue } from '../validation.js';
 import { ValidationError } from '../errors.js';
 import { type Trigger, triggerSchema } from '../domain/trigger.js';
@@ -94,7 +94,7 @@ export interface NotifyResult {
   paged?: boolean;
 }
 
-const stateEnvelope = z.object({ trigger: triggerSchema, incidentStored: z.boolean().optional() }).passthrough();
+const stateEnvelope = z.looseObject({ trigger: triggerSchema, incidentStored: z.optional(z.boolean()) });
 
 /** Validates the execution state at a step's edge; a bad trigger is a ValidationError (never retried). */
 export function parseState(input: unknown): PipelineState {

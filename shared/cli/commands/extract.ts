@@ -1,13 +1,17 @@
 import { mkdir, open, readFile, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import * as z from 'zod';
+import * as z from '../../zod.js';
 import { analyzeLog, LogBaseline, predictionLines } from '../../logs/index.js';
 import { intOption, parseArgs, UsageError } from '../args.js';
 import { fileChunks } from '../io.js';
 import { EXTRACT_META } from './meta.js';
 import type { Command } from './types.js';
 
-const LabelSchema = z.object({ id: z.string().min(1), log_file: z.string().min(1), pass_log_file: z.string().min(1).nullish() });
+const LabelSchema = z.object({
+  id: z.string().check(z.minLength(1)),
+  log_file: z.string().check(z.minLength(1)),
+  pass_log_file: z.nullish(z.string().check(z.minLength(1))),
+});
 type CorpusRow = z.infer<typeof LabelSchema>;
 
 /**
