@@ -129,6 +129,18 @@ describe.skipIf(!handlersExist)('real bundling', () => {
     expect(code).not.toMatch(/Ungültige Eingabe|無効な入力/);
   });
 
+  // zod/mini is zod's tree-shakable API; one classic schema anywhere a function reaches brought ~60 KB back.
+  it.each(FUNCTION_NAMES)('%s: carries zod/mini and none of classic zod', (name) => {
+    const zodInputs = inputsOf(name).filter((input) => input.startsWith('node_modules/zod/'));
+    expect(zodInputs.filter((input) => input.startsWith('node_modules/zod/v4/mini/'))).not.toEqual([]);
+    expect(zodInputs.filter((input) => input.startsWith('node_modules/zod/v4/classic/'))).toEqual([]);
+  });
+
+  // The project's sideEffects: false would let esbuild drop shared/zod.ts's `config(en())`, leaving every issue "Invalid input".
+  it.each(FUNCTION_NAMES)("%s: carries zod's English messages", (name) => {
+    expect(readFileSync(bundleOf(name).path, 'utf8')).toContain('Too big: expected ');
+  });
+
   it.each(FUNCTION_NAMES)('%s: one minified ESM file with a source map and the createRequire banner', (name) => {
     const { path } = bundleOf(name);
     expect(existsSync(path)).toBe(true);

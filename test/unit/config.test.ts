@@ -32,6 +32,13 @@ describe('loadConfig', () => {
     expect(CONFIG_VARIABLES.filter((name) => !documented.includes(name) && !SET_FOR_THE_DEPLOYER.includes(name))).toEqual([]);
   });
 
+  // The schemas use zod/mini, which ships no messages of its own: without English configured (shared/zod.ts) every
+  // problem read "Invalid input", and an operator could not tell a bound from a typo.
+  it("says what was wrong with a value in zod's English messages, not a bare \"Invalid input\"", () => {
+    expect(() => loadConfig({ RECONCILE_MAX_PER_RUN: '5000' })).toThrow('invalid environment variable RECONCILE_MAX_PER_RUN: Too big: expected number to be <=1000');
+    expect(() => loadConfig({ RECONCILE_MAX_PER_RUN: 'many' })).toThrow('RECONCILE_MAX_PER_RUN: Invalid input: expected number, received NaN');
+  });
+
   it('applies documented defaults', () => {
     const config = loadConfig({});
 
