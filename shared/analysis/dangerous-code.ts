@@ -230,16 +230,16 @@ const NUMBER = '\x02';
 const JOIN = '\x03';
 /** Before what a double-quoted string interpolates: a piece of the value, never the name of a call. */
 const INTERPOLATED = '\x04';
-/** Lines of one statement read as one: an attacker may break a call over as many as they like, so this is generous. */
+/** Lines of one statement read as one: an attacker may break a call over as many as they like, so a longer one is refused. */
 const MAX_CONTINUED_LINES = 200;
 
 /**
  * `code` with a statement's continued lines joined into one: lines inside an open `(` or `[`, after a line that ends
  * with an operator or a comma, or before one that starts with `.` or an operator. Strings and comments must be out of
- * the way (their brackets are not code's). Past {@link MAX_CONTINUED_LINES} a line break is kept, so a runaway bracket
- * costs nothing.
+ * the way (their brackets are not code's). A statement longer than {@link MAX_CONTINUED_LINES} lines is not read in
+ * part: `cut` says so, and the caller refuses it, since a piece past the bound would otherwise go unseen.
  */
-function continuedLines(code: string): string {
+function continuedLines(code: string): { text: string; cut: boolean } {
   let depth = 0;
   let joined = 0;
   let out = '';
@@ -257,16 +257,16 @@ function continuedLines(code: string): string {
     // Not after `/`: it ends a regular expression as often as it divides.
     const before = /[+\-*.,|&<=?:]/.test(last);
     const after = /^\s*(?:&?\.(?!\.)|[+*?:|&])/.test(code.slice(i + 1, i + 200));
-    if ((depth > 0 || before || after) && joined < MAX_CONTINUED_LINES) {
+    if (depth > 0 || before || after) {
+      if (joined >= MAX_CONTINUED_LINES) return { text: out, cut: true };
       out += ' ';
       joined += 1;
     } else {
       out += '\n';
-      depth = 0;
       joined = 0;
     }
   }
-  return out;
+  return { text: out, cut: false };
 }
 /** Parentheses and what they hold, two levels deep. */
 const NESTED = String.raw`\((?:[^()\n]|\([^()\n]*\))*\)`;
@@ -325,8 +325,8 @@ const RUBY_NAMES: NameFlow = {
  * one name built of them; a statement broken over lines is read as one line. Not a list of
  * the ways to join strings: any way of making a name from several pieces is refused.
  */
-function builtName(code: string, flow: NameFlow): boolean {
-  const marked = continuedLines(
+function builtName(code: string, flow: NameFlow): 'built' | 'unread' | null {
+  const continued = continuedLines(
     code
       .replace(/\\\n/g, ' ')
       // A word array is an array of its words, each a piece: `%w[sys tem]` is `['sys', 'tem']`.
@@ -336,7 +336,9 @@ function builtName(code: string, flow: NameFlow): boolean {
       )
       .replace(STRINGS, (_, inner?: string) => `${PIECE} ${[...(inner ?? '').matchAll(flow.interpolated)].map((part) => INTERPOLATED + (part[1] ?? part[0])).join(' ')} `)
       .replace(flow.comment, ''),
-  )
+  );
+  if (continued.cut) return 'unread';
+  const marked = continued.text
     // PHP's `$p[] = 'tem'` adds to what `$p` holds, as `.=` does.
     .replace(/(\$\w+)\[\]\s*=/g, '$1 .=')
     .replace(flow.joins, JOIN)
@@ -382,8 +384,11 @@ function builtName(code: string, flow: NameFlow): boolean {
       else if (found && (adds || !value!.match(flow.variable)?.includes(name!))) written.add(name!);
     }
   }
-  return [...marked.matchAll(flow.targets)].some((target) => kind(target.slice(1).find((group) => group !== undefined) ?? '') === 'built');
+  return [...marked.matchAll(flow.targets)].some((target) => kind(target.slice(1).find((group) => group !== undefined) ?? '') === 'built') ? 'built' : null;
 }
+
+/** Why code is refused that {@link builtName} could not read whole: a statement longer than it joins. */
+const UNREAD_STATEMENT = 'statement-too-long-to-read';
 
 /** Checks that apply to one language's files only, by extension, and the lines that are comments there. */
 const LANGUAGE_SIGNALS: ReadonlyArray<{ extension: RegExp; comment: RegExp; signal: DangerousCode; names: NameFlow }> = [
@@ -394,7 +399,8 @@ const LANGUAGE_SIGNALS: ReadonlyArray<{ extension: RegExp; comment: RegExp; sign
 
 /**
  * The ids of the language-specific checks that `added` (lines a patch adds to `path`) matches, comment lines left
- * out; empty for ordinary code and for a language without such checks. Their spelling means something else in
+ * out, or {@link UNREAD_STATEMENT} when a statement is too long to read whole; empty for ordinary code and for a
+ * language without such checks. Their spelling means something else in
  * other languages, so they are read by the file's extension.
  */
 export function languageSignals(path: string, added: readonly string[]): string[] {
@@ -402,7 +408,9 @@ export function languageSignals(path: string, added: readonly string[]): string[
   for (const { extension, comment, signal, names } of LANGUAGE_SIGNALS) {
     if (!extension.test(path)) continue;
     const code = added.filter((line) => !comment.test(line)).join('\n');
-    if ([code, code.normalize('NFKC')].some((form) => signal.re.test(form) || builtName(form, names))) found.push(signal.id);
+    const read = [code, code.normalize('NFKC')].map((form) => (signal.re.test(form) ? 'built' : builtName(form, names)));
+    if (read.includes('built')) found.push(signal.id);
+    else if (read.includes('unread')) found.push(UNREAD_STATEMENT);
   }
   return found;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PATCH_LIMITS, checkPatch, validateAnalysis } from '../../../shared/analysis/index.js';
-import { downloadsAndRuns } from '../../../shared/analysis/dangerous-code.js';
+import { downloadsAndRuns, languageSignals } from '../../../shared/analysis/dangerous-code.js';
 import { testFailureInput } from './fixtures.js';
 
 function gitDiff(path: string, options: { from?: string; body?: string[] } = {}): string {
@@ -414,6 +414,18 @@ describe('checkPatch reads what a patch adds', () => {
     ['JavaScript that spells the same', 'src/socket.ts', ['socket.send(data);', 'const out = `${cmd}`;', "$(selector).on('click', handler);"]],
   ])('accepts Ruby and PHP that call by a variable or a literal: %s', (_, path, lines) => {
     expect(checkAddedTo(path, lines).ok).toBe(true);
+  });
+
+  it.each([
+    ['PHP', 'src/Cache.php', ['$f = implode([', ...Array.from({ length: 210 }, () => '    null,'), "    'sys', 'tem',", ']);', "$f('id');"]],
+    ['Ruby', 'lib/app/cache.rb', ['parts = [', ...Array.from({ length: 210 }, () => '  nil,'), "  'sys', 'tem'", '].compact', "send(parts.join, 'id')"]],
+  ])('refuses a %s statement longer than the lines it joins, rather than read it in part', (_, path, lines) => {
+    // Act: the pieces come after the 200 lines the check joins into one statement (the patch's own 200-line limit is
+    // a separate bound, so this asks the language check directly).
+    const signals = languageSignals(path, lines);
+
+    // Assert
+    expect(signals).toEqual(['statement-too-long-to-read']);
   });
 
   it.each([
