@@ -220,6 +220,8 @@ interface NameFlow {
   decoded: RegExp;
   /** What joins an array's elements into one string (`implode`, `join`, `.sum`, `.inject(:+)`, `* ''`). */
   joins: RegExp;
+  /** The code with other ways of holding a value written as assignments, before anything else is read. */
+  readable?: (code: string) => string;
 }
 
 /** A literal, once read: every piece a name is made of counts as one of these; a number as {@link NUMBER}. */
@@ -276,6 +278,30 @@ const OPERAND = String.raw`((?:[^,;()[\]\n]|${NESTED}|\[[^[\]\n]*\])*)`;
 /** A string literal, in either language; group 1 holds what a double-quoted one may interpolate. */
 const STRINGS = /'(?:[^'\\\n]|\\.)*'|"((?:[^"\\\n]|\\.)*)"/g;
 
+/**
+ * PHP `code` with its other ways of holding a value written as assignments, for {@link builtName}: a constant
+ * (`define('RUN', 'sys' . 'tem')`, `const RUN = …`, a class's `private const RUN = …`) is a variable `$__const_RUN`
+ * wherever it is read (`RUN`, `self::RUN`, `Cache::RUN`), and `array_push($a, 'sys', 'tem')` (or `array_unshift`) adds
+ * to `$a` as `$a[] = …` does. Each is a statement of its own (`;` before it), as an assignment must be to be read.
+ */
+function phpValuesAsAssignments(code: string): string {
+  const constants = new Set<string>();
+  const assigned = code
+    .replace(/\bdefine\s*\(\s*(["'])\\?([A-Za-z_]\w*)\1\s*,/gi, (_, _quote: string, name: string) => {
+      constants.add(name);
+      // `define('X', v);` becomes `$__const_X = ( v);`: its closing parenthesis closes the one opened here.
+      return `;$__const_${name} = (`;
+    })
+    .replace(/\b(?:(?:public|protected|private|final)\s+)*const\s+(?:[\w?\\|]+\s+)?([A-Za-z_]\w*)\s*=(?![=>])/gi, (_, name: string) => {
+      constants.add(name);
+      return `;$__const_${name} =`;
+    })
+    .replace(/\barray_(?:push|unshift)\s*\(\s*(\$\w+)\s*,/gi, ';$1 .= (');
+  if (constants.size === 0) return assigned;
+  const read = new RegExp(String.raw`(?:(?<![\w$\\])[A-Za-z_\\][\w\\]*\s*::\s*|(?<![\w$>:\\]))(${[...constants].join('|')})\b(?!\s*\()`, 'g');
+  return assigned.replace(read, (_, name: string) => `$__const_${name}`);
+}
+
 const PHP_NAMES: NameFlow = {
   interpolated: /\$\w+/g,
   literals: /<<<[ \t]*(["']?)(\w+)\1\n[\s\S]*?\n[ \t]*\2\b/g,
@@ -294,6 +320,7 @@ const PHP_NAMES: NameFlow = {
   ),
   decoded: new RegExp(PHP_ASSEMBLED, 'i'),
   joins: /\b(?:implode|join)\s*(?=\()/gi,
+  readable: phpValuesAsAssignments,
 };
 
 const RUBY_NAMES: NameFlow = {
@@ -327,7 +354,7 @@ const RUBY_NAMES: NameFlow = {
  */
 function builtName(code: string, flow: NameFlow): 'built' | 'unread' | null {
   const continued = continuedLines(
-    code
+    (flow.readable?.(code) ?? code)
       .replace(/\\\n/g, ' ')
       // A word array is an array of its words, each a piece: `%w[sys tem]` is `['sys', 'tem']`.
       // A Ruby heredoc's opening line goes on after its tag (`super(<<~MSG)`): that code is kept, its brackets too.

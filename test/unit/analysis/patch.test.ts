@@ -383,6 +383,13 @@ describe('checkPatch reads what a patch adds', () => {
     ['a PHP variable function imploded from an array over lines', 'src/Cache.php', ['$f = implode([', "    'sys',", "    'tem',", ']);', "$f('id');"]],
     ['a PHP variable function imploded from appended elements', 'src/Cache.php', ["$p[] = 'sys';", "$p[] = 'tem';", '$f = implode($p);', "$f('id');"]],
     ['a PHP name concatenated over lines', 'src/Cache.php', ["$f = 'sys'", "    . 'tem';", "$f('id');"]],
+    // A constant or an array filled by array_push holds the name (review of session 30).
+    ['a PHP constant defined from pieces, called by call_user_func', 'src/Cache.php', ["define('RUNNER', 'sys' . 'tem');", "call_user_func(RUNNER, 'id');"]],
+    ['a PHP const of pieces called in parentheses', 'src/Cache.php', ["const RUNNER = 'sys' . 'tem';", "(RUNNER)('id');"]],
+    ['a PHP class constant of pieces read through self::', 'src/Cache.php', ["private const RUNNER = 'sys' . 'tem';", '$f = self::RUNNER;', "$f('id');"]],
+    ['a PHP constant of one piece joined to another', 'src/Cache.php', ["define('PREFIX', 'sys');", "$f = PREFIX . 'tem';", "$f('id');"]],
+    ['a PHP name pushed onto an array and imploded', 'src/Cache.php', ['$a = [];', "array_push($a, 'sys');", "array_push($a, 'tem');", "$f = implode('', $a);", "$f('id');"]],
+    ['a PHP name pushed in one call and imploded in the call', 'src/Cache.php', ['$a = [];', "array_push($a, 'sys', 'tem');", "call_user_func(implode($a), 'id');"]],
   ])('refuses code that runs what it names by a value nobody can read: %s', (_, path, lines) => {
     expect(checkAddedTo(path, lines)).toEqual({ ok: false, reason: expect.stringContaining('assembled-name') });
   });
@@ -410,6 +417,7 @@ describe('checkPatch reads what a patch adds', () => {
     ['a Ruby send of one element of an array, and an array joined for a label', 'lib/app/sort.rb', ["orders = [:asc, :desc]", 'scope.public_send(orders[0])', 'send(orders.first)', "label = orders.join(', ')", 'record.send(', '  attribute,', ')']],
     ['a Ruby heredoc passed in parentheses, then lines after it', 'lib/app/errors.rb', ['super(<<~MSG)', '  text', 'MSG', 'handler = method', "@kind = 'a'", "@name = 'b'"]],
     ['a Ruby string that interpolates a variable named method, continued', 'lib/app/delegation.rb', ['definition = "    _.#{method}(#{definition})" <<', '  "  end" <<', '  "end"']],
+    ['a PHP constant that names a function whole, and rows pushed onto a list', 'src/Collection.php', ["const NORMALIZER = 'trim';", 'array_map(NORMALIZER, $list);', 'array_push($rows, $row);', "$csv = implode(',', $rows);"]],
     ['a PHP callable of one element of an array', 'src/Collection.php', ["$handlers = ['trim', 'strtolower'];", '$h = $handlers[0];', '$h($value);', "$csv = implode(', ', $handlers);"]],
     ['JavaScript that spells the same', 'src/socket.ts', ['socket.send(data);', 'const out = `${cmd}`;', "$(selector).on('click', handler);"]],
   ])('accepts Ruby and PHP that call by a variable or a literal: %s', (_, path, lines) => {
