@@ -222,6 +222,11 @@ interface NameFlow {
   joins: RegExp;
   /** The code with other ways of holding a value written as assignments, before anything else is read. */
   readable?: (code: string) => string;
+  /**
+   * What each function or closure the code defines returns, once read (literals marked), as assignments to the name
+   * its calls are read by: a helper the patch defines that returns `'sys' . 'tem'` builds a name as a variable does.
+   */
+  returned?: (marked: string) => Array<{ name: string; adds?: undefined; value: string }>;
 }
 
 /** A literal, once read: every piece a name is made of counts as one of these; a number as {@link NUMBER}. */
@@ -297,9 +302,47 @@ function phpValuesAsAssignments(code: string): string {
       return `;$__const_${name} =`;
     })
     .replace(/\barray_(?:push|unshift)\s*\(\s*(\$\w+)\s*,/gi, ';$1 .= (');
-  if (constants.size === 0) return assigned;
-  const read = new RegExp(String.raw`(?:(?<![\w$\\])[A-Za-z_\\][\w\\]*\s*::\s*|(?<![\w$>:\\]))(${[...constants].join('|')})\b(?!\s*\()`, 'g');
-  return assigned.replace(read, (_, name: string) => `$__const_${name}`);
+  const read = constants.size === 0 ? assigned : assigned.replace(
+    new RegExp(String.raw`(?:(?<![\w$\\])[A-Za-z_\\][\w\\]*\s*::\s*|(?<![\w$>:\\]))(${[...constants].join('|')})\b(?!\s*\()`, 'g'),
+    (_, name: string) => `$__const_${name}`,
+  );
+  return phpHelperCalls(read);
+}
+
+/** Where a PHP function or closure the code defines is called, its result is read as the variable {@link phpHelperResults} assigns. */
+const PHP_HELPER = '$__fn_';
+/** A mark between a helper's variable and its arguments: the call is read as a value, not as a call by name. */
+const HELPER_CALL = '\x06';
+
+/**
+ * PHP `code` with each call of a function it defines (`helper(…)`, `$this->helper(…)`, `self::helper(…)`) or of a
+ * closure it assigns (`$helper = fn() => …;` … `$helper(…)`) written as a read of the variable `$__fn_helper`, which
+ * {@link phpHelperResults} assigns what the function returns.
+ */
+function phpHelperCalls(code: string): string {
+  const functions = [...code.matchAll(/\bfunction\s+&?\s*([A-Za-z_]\w*)\s*\(/gi)].map((head) => head[1]!);
+  const closures = [...code.matchAll(/(?<![\w$>:\\])\$(\w+)\s*=\s*(?:static\s+)?(?:function|fn)\s*\(/gi)].map((head) => head[1]!);
+  let read = code;
+  if (functions.length > 0) {
+    const calls = new RegExp(String.raw`(?:(?:\$this|(?<![\w$\\])[A-Za-z_\\][\w\\]*)\s*(?:->|::)\s*|(?<![\w$>:\\]|\bfunction\s+&?\s*))(${functions.join('|')})(?=\s*\()`, 'gi');
+    read = read.replace(calls, (_, name: string) => `${PHP_HELPER}${name.toLowerCase()}${HELPER_CALL}`);
+  }
+  if (closures.length > 0) {
+    read = read.replace(new RegExp(String.raw`(?<![\w$>:\\])\$(${closures.join('|')})(?=\s*\()`, 'g'), (_, name: string) => `${PHP_HELPER}${name.toLowerCase()}${HELPER_CALL}`);
+  }
+  return read;
+}
+
+/** What each function and closure in PHP code (once read) returns: every `return`, and an arrow function's value. */
+function phpHelperResults(marked: string): Array<{ name: string; value: string }> {
+  const heads = [...marked.matchAll(/\bfunction\s+&?\s*([A-Za-z_]\w*)\s*\(|(?<![\w$>:\\])\$(\w+)\s*=\s*(?:static\s+)?(?:function|fn)\b/gi)];
+  return heads.flatMap((head, i) => {
+    const name = `${PHP_HELPER}${(head[1] ?? head[2])!.toLowerCase()}`;
+    const body = marked.slice(head.index + head[0].length, heads[i + 1]?.index ?? marked.length);
+    const arrow = new RegExp(String.raw`^\s*(?:use\s*)?${NESTED}\s*(?::\s*\??[\w\\|]+\s*)?=>${OPERAND}`).exec(body)?.[1];
+    const returns = [...body.matchAll(new RegExp(String.raw`\breturn\b${OPERAND}`, 'g'))].map((result) => result[1]!);
+    return [...(arrow === undefined ? [] : [arrow]), ...returns].map((value) => ({ name, value }));
+  });
 }
 
 const PHP_NAMES: NameFlow = {
@@ -321,7 +364,36 @@ const PHP_NAMES: NameFlow = {
   decoded: new RegExp(PHP_ASSEMBLED, 'i'),
   joins: /\b(?:implode|join)\s*(?=\()/gi,
   readable: phpValuesAsAssignments,
+  returned: phpHelperResults,
 };
+
+/**
+ * What each method and lambda in Ruby code (once read) returns, as assignments to its name (which its calls are read
+ * by: `helper`, `helper(…)`, `helper.call`): every `return`, a one-line method's value (`def helper = …`), and the
+ * last statement of its body, which Ruby returns. A body ends at an `end` indented as its `def` is.
+ */
+function rubyHelperResults(marked: string): Array<{ name: string; value: string }> {
+  const heads = /^([ \t]*)(?:[\w ]*[ \t])?def[ \t]+(?:self[ \t]*\.[ \t]*)?([a-z_]\w*)[?!]?[ \t]*(?:\((?:[^()\n]|\([^()\n]*\))*\))?|^([ \t]*)(?:[^\n=]*[;{|][ \t]*)?(@{0,2}[a-z_]\w*)[ \t]*=[ \t]*(?:->[ \t]*(?:\([^()\n]*\))?|lambda\b|proc\b|Proc\.new\b)[ \t]*(?:\{|do\b)/gim;
+  const results: Array<{ name: string; value: string }> = [];
+  for (const head of marked.matchAll(heads)) {
+    const name = (head[2] ?? head[4])!;
+    const rest = marked.slice(head.index + head[0].length);
+    const endless = /^[ \t]*=(?!=)([^\n]*)/.exec(rest);
+    if (head[2] !== undefined && endless) {
+      results.push({ name, value: endless[1]! });
+      continue;
+    }
+    const firstLine = rest.slice(0, rest.indexOf('\n') >>> 0);
+    const oneLine = /^(.*?)(?:[;\s]end|\})[ \t]*$/.exec(firstLine)?.[1];
+    const close = new RegExp(String.raw`\n${head[1] ?? head[3]}(?:end|\})\b`).exec(rest);
+    const body = oneLine ?? rest.slice(0, close?.index ?? rest.length);
+    const statements = body.split(/\n|;/).map((statement) => statement.trim()).filter((statement) => statement !== '' && !/^(?:end|else|ensure|begin)\b|^\}/.test(statement));
+    const last = statements[statements.length - 1]?.replace(/^return\b/, '');
+    const returns = [...body.matchAll(new RegExp(String.raw`\breturn\b${OPERAND}`, 'g'))].map((result) => result[1]!);
+    for (const value of [...(last === undefined ? [] : [last]), ...returns]) results.push({ name, value });
+  }
+  return results;
+}
 
 const RUBY_NAMES: NameFlow = {
   interpolated: /#\{([^}\n]*)\}/g,
@@ -338,6 +410,7 @@ const RUBY_NAMES: NameFlow = {
   decoded: new RegExp(RB_ASSEMBLED),
   // `Array#*` with a string is `join`: a string times a string is no Ruby.
   joins: /\.\s*(?:join|sum|inject|reduce)\b|\*\s*(?=\x01)/g,
+  returned: rubyHelperResults,
 };
 
 /**
@@ -402,13 +475,18 @@ function builtName(code: string, flow: NameFlow): 'built' | 'unread' | null {
   // Assignments in any order, so four passes follow a chain of copies four deep. A variable that adds to itself
   // (`$f .= 'tem'`, `$f = $f . 'tem'`) joins what it held to what it adds; one that only rewrites itself
   // (`$name = ltrim($name, '\\')`, `key = "#{key}Validator"`) holds no piece the code wrote unless another assignment gave it one.
+  // A function the code defines holds what it returns, as a variable holds what it is assigned.
+  const assignments = [
+    ...[...marked.matchAll(flow.assignment)].map(([, name, adds, value]) => ({ name: name!, adds, value: value! })),
+    ...(flow.returned?.(marked) ?? []),
+  ];
   for (let pass = 0; pass < 4; pass += 1) {
-    for (const [, name, adds, value] of marked.matchAll(flow.assignment)) {
-      const found = kind(adds ? `${name} ${value}` : value!);
-      const copied = /^\s*(@{0,2}\$?\w+)\s*$/.exec(value!)?.[1];
-      if (!adds && (copied ? arrays.has(copied) : /^\s*(?:\[|array\s*\()/i.test(value!) && count(value!) > 1)) arrays.add(name!);
-      if (found === 'built') built.add(name!);
-      else if (found && (adds || !value!.match(flow.variable)?.includes(name!))) written.add(name!);
+    for (const { name, adds, value } of assignments) {
+      const found = kind(adds ? `${name} ${value}` : value);
+      const copied = /^\s*(@{0,2}\$?\w+)\s*$/.exec(value)?.[1];
+      if (!adds && (copied ? arrays.has(copied) : /^\s*(?:\[|array\s*\()/i.test(value) && count(value) > 1)) arrays.add(name);
+      if (found === 'built') built.add(name);
+      else if (found && (adds || !value.match(flow.variable)?.includes(name))) written.add(name);
     }
   }
   return [...marked.matchAll(flow.targets)].some((target) => kind(target.slice(1).find((group) => group !== undefined) ?? '') === 'built') ? 'built' : null;

@@ -390,6 +390,15 @@ describe('checkPatch reads what a patch adds', () => {
     ['a PHP constant of one piece joined to another', 'src/Cache.php', ["define('PREFIX', 'sys');", "$f = PREFIX . 'tem';", "$f('id');"]],
     ['a PHP name pushed onto an array and imploded', 'src/Cache.php', ['$a = [];', "array_push($a, 'sys');", "array_push($a, 'tem');", "$f = implode('', $a);", "$f('id');"]],
     ['a PHP name pushed in one call and imploded in the call', 'src/Cache.php', ['$a = [];', "array_push($a, 'sys', 'tem');", "call_user_func(implode($a), 'id');"]],
+    // A function or closure the patch defines returns the name, or its pieces (review of session 30).
+    ['a Ruby send of what a method the patch defines returns', 'lib/app/cache.rb', ['def runner', "  'sys' + 'tem'", 'end', "send(runner, 'id')"]],
+    ['a Ruby send of two one-line methods joined', 'lib/app/cache.rb', ["def prefix; 'sys'; end", "def suffix = 'tem'", "send(prefix + suffix, 'id')"]],
+    ['a Ruby send of a private method that returns a joined word array', 'lib/app/cache.rb', ['  private def runner', '    return %w[sys tem].join', '  end', "  public_send(runner, 'id')"]],
+    ["a Ruby send of a lambda's result", 'lib/app/cache.rb', ['runner = lambda do', "  'sys' + 'tem'", 'end', "send(runner.call, 'id')"]],
+    ['a PHP call_user_func of what a function the patch defines returns', 'src/Cache.php', ['function runner() {', "    return 'sys' . 'tem';", '}', "call_user_func(runner(), 'id');"]],
+    ['a PHP variable function from a method the patch defines', 'src/Cache.php', ['private function runner(): string', '{', "    return implode('', ['sys', 'tem']);", '}', '$f = $this->runner();', "$f('id');"]],
+    ["a PHP closure's result called", 'src/Cache.php', ['$runner = function () {', "    return 'sys' . 'tem';", '};', "call_user_func($runner(), 'id');"]],
+    ['a PHP name joined from two static helpers', 'src/Cache.php', ["public static function a() { return 'sys'; }", "public static function b() { return 'tem'; }", "call_user_func(self::a() . self::b(), 'id');"]],
   ])('refuses code that runs what it names by a value nobody can read: %s', (_, path, lines) => {
     expect(checkAddedTo(path, lines)).toEqual({ ok: false, reason: expect.stringContaining('assembled-name') });
   });
@@ -418,6 +427,8 @@ describe('checkPatch reads what a patch adds', () => {
     ['a Ruby heredoc passed in parentheses, then lines after it', 'lib/app/errors.rb', ['super(<<~MSG)', '  text', 'MSG', 'handler = method', "@kind = 'a'", "@name = 'b'"]],
     ['a Ruby string that interpolates a variable named method, continued', 'lib/app/delegation.rb', ['definition = "    _.#{method}(#{definition})" <<', '  "  end" <<', '  "end"']],
     ['a PHP constant that names a function whole, and rows pushed onto a list', 'src/Collection.php', ["const NORMALIZER = 'trim';", 'array_map(NORMALIZER, $list);', 'array_push($rows, $row);', "$csv = implode(',', $rows);"]],
+    ['a Ruby helper that returns a name whole or beside data, and one called', 'lib/app/form.rb', ['def setter', '  "#{attribute}="', 'end', 'def default_scope = :active', 'record.public_send(setter, value)', 'scope.send(default_scope)', 'total = compute(items)']],
+    ['a PHP helper that returns one piece beside data, and a closure called', 'src/Collection.php', ['private function handlerFor(string $type): string', '{', "    return 'handle' . ucfirst($type);", '}', 'call_user_func([$this, $this->handlerFor($type)], $item);', "$format = fn($v) => trim($v) . ' ';", '$out = $format($value);']],
     ['a PHP callable of one element of an array', 'src/Collection.php', ["$handlers = ['trim', 'strtolower'];", '$h = $handlers[0];', '$h($value);', "$csv = implode(', ', $handlers);"]],
     ['JavaScript that spells the same', 'src/socket.ts', ['socket.send(data);', 'const out = `${cmd}`;', "$(selector).on('click', handler);"]],
   ])('accepts Ruby and PHP that call by a variable or a literal: %s', (_, path, lines) => {
