@@ -1,6 +1,14 @@
 import { applyPatch, parsePatch } from 'diff';
 import { appliedPath, checkPatch, PIP_REQUIREMENTS_WHY, REQUIREMENTS_BY_CONTENT, TEXT_EXTENSIONS } from '../analysis/patch.js';
-import { couldBePipRequirements, looksLikePipRequirements, namesRequirementFile, referencedRequirementFiles } from '../analysis/pip-requirements.js';
+import {
+  couldBePipRequirements,
+  DOCKERFILE,
+  dockerfilePipReads,
+  looksLikePipRequirements,
+  namesRequirementFile,
+  pipReadsInImage,
+  referencedRequirementFiles,
+} from '../analysis/pip-requirements.js';
 import type { Incident } from '../domain/incident.js';
 import type { GitHubPort, RepoRef } from '../ports.js';
 import { codeBlock, escapeMarkdown, link } from '../notify/markdown.js';
@@ -102,7 +110,9 @@ export async function buildFixFiles(patch: string, repository: RepositoryFiles):
  * (its `pip:` list takes `-r`).
  */
 const PIP_CALLER =
-  /(?:^|\/)(?:tox\.(?:ini|toml)|setup\.cfg|pyproject\.toml|noxfile\.py|(?:gnu)?makefile|[^/]*\.(?:mk|sh|bash)|action\.ya?ml|(?:[^/]*\.)?dockerfile|containerfile|\.readthedocs\.ya?ml|environment\.ya?ml)$/i;
+  /(?:^|\/)(?:tox\.(?:ini|toml)|setup\.cfg|pyproject\.toml|noxfile\.py|(?:gnu)?makefile|[^/]*\.(?:mk|sh|bash)|action\.ya?ml|\.readthedocs\.ya?ml|environment\.ya?ml)$/i;
+/** What can tell pip to install from a list: the files above and Dockerfiles (also `Dockerfile.prod`). */
+const callsPip = (path: string): boolean => PIP_CALLER.test(path) || DOCKERFILE.test(path);
 /** Those read in all: each is a GitHub request. A repository with more cannot have a names-only list patched. */
 const MAX_PIP_CALLER_READS = 48;
 /** Workflow files read: each is a GitHub request. A repository with more cannot have a names-only list patched. */
@@ -118,15 +128,33 @@ const WORKFLOW = /^\.github\/workflows\/[^/]+\.ya?ml$/i;
 async function requirementsConfiguring(paths: readonly string[], repository: RepositoryFiles): Promise<{ path: string; by: string } | null> {
   const listing = await repository.listAllFiles();
   const workflows = listing.paths.filter((path) => WORKFLOW.test(path));
-  const callers = listing.paths.filter((path) => PIP_CALLER.test(path));
+  const callers = listing.paths.filter(callsPip);
   if (!listing.complete || callers.length > MAX_PIP_CALLER_READS || workflows.length > MAX_WORKFLOW_READS) {
     const counted = listing.complete ? `${callers.length} tool configurations, Makefiles, scripts and actions and ${workflows.length} workflows` : 'the files of a repository GitHub does not list whole';
     return { path: paths[0] as string, by: `one of ${counted}, more than are read,` };
   }
+  let reads = callers.length;
   for (const source of [...callers, ...workflows]) {
     const content = await repository.readFile(source);
     const named = content === null ? undefined : paths.find((path) => namesRequirementFile(source, content, path));
     if (named) return { path: named, by: source };
+    if (content === null || !DOCKERFILE.test(source)) continue;
+    // A Dockerfile's pip reads paths in the image: mapped back through its COPY and ADD, and through the scripts it runs.
+    const image = dockerfilePipReads(content);
+    const unread = image.unread[0];
+    if (unread !== undefined) return { path: paths[0] as string, by: `${source}, whose pip reads ${unread} in the image (a file no COPY from the repository explains, so it may be this one),` };
+    const inImage = paths.find((path) => image.paths.includes(path));
+    if (inImage) return { path: inImage, by: source };
+    for (const script of image.scripts) {
+      reads += 1;
+      if (reads > MAX_PIP_CALLER_READS) return { path: paths[0] as string, by: `one of the scripts ${source} runs, more than are read,` };
+      const scriptContent = await repository.readFile(script.path);
+      if (scriptContent === null) continue;
+      const read = pipReadsInImage(script.copies, script.workdir, scriptContent);
+      if (read.unread[0] !== undefined) return { path: paths[0] as string, by: `${script.path} (run by ${source}), whose pip reads ${read.unread[0]} in the image (a file no COPY from the repository explains, so it may be this one),` };
+      const byScript = paths.find((path) => read.paths.includes(path) || namesRequirementFile(script.path, scriptContent, path));
+      if (byScript) return { path: byScript, by: `${script.path} (run by ${source})` };
+    }
   }
   return null;
 }

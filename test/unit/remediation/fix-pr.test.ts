@@ -131,6 +131,32 @@ describe('buildFixFiles', () => {
     });
 
     it.each([
+      // Review of session 30: a path in the image, mapped back to the repository through COPY and ADD.
+      ['a Dockerfile, renamed in the image', { Dockerfile: 'FROM python:3.12\nCOPY pkg/deps.txt /tmp/r.txt\nRUN pip install -r /tmp/r.txt\n' }, /pkg\/deps\.txt.*Dockerfile names it/],
+      ['a Dockerfile, under the absolute path it copies the repository to', { Dockerfile: 'FROM python:3.12\nCOPY . /srv/app\nRUN pip install -r /srv/app/pkg/deps.txt\n' }, /Dockerfile names it/],
+      ['a Dockerfile, as a folder copied under its WORKDIR', { 'docker/Dockerfile.prod': 'FROM python:3.12\nWORKDIR /opt\nCOPY pkg/ ./src/\nRUN pip install -r src/deps.txt\n' }, /docker\/Dockerfile\.prod names it/],
+      ['a Dockerfile, from the build context it mounts', { Dockerfile: 'FROM python:3.12\nRUN --mount=type=bind,source=pkg,target=/mnt/pkg pip install -r /mnt/pkg/deps.txt\n' }, /Dockerfile names it/],
+      ['a script a Dockerfile copies onto the PATH and runs', { Dockerfile: 'FROM python:3.12\nCOPY pkg/deps.txt /etc/app/deps.txt\nCOPY tools/install-deps /usr/local/bin/install-deps\nRUN install-deps\n', 'tools/install-deps': '#!/bin/sh\nexec pip install -r /etc/app/deps.txt\n' }, /tools\/install-deps \(run by Dockerfile\)/],
+      ['a script a Dockerfile runs by its absolute path', { Dockerfile: 'FROM python:3.12\nCOPY . /app\nRUN /app/tools/setup\n', 'tools/setup': '#!/bin/sh\ncd /app && pip install -r pkg/deps.txt\n' }, /tools\/setup \(run by Dockerfile\)/],
+      ['a Dockerfile whose list comes from another stage (fail closed)', { Dockerfile: 'FROM python:3.12 AS deps\nCOPY pkg/deps.txt /build/deps.txt\nFROM python:3.12\nCOPY --from=deps /build/deps.txt /app/deps.txt\nRUN pip install -r /app/deps.txt\n' }, /Dockerfile, whose pip reads \/app\/deps\.txt in the image/],
+      ['a Dockerfile whose list is under a variable (fail closed)', { Dockerfile: 'FROM python:3.12\nENV APP=/srv/app\nCOPY pkg $APP/lib\nRUN pip install -r $APP/lib/deps.txt\n' }, /whose pip reads \$APP\/lib\/deps\.txt in the image/],
+      ['a Dockerfile whose list a URL put in the image (fail closed)', { Dockerfile: 'FROM python:3.12\nADD https://example.com/deps.txt /app/deps.txt\nRUN pip install -r /app/deps.txt\n' }, /whose pip reads \/app\/deps\.txt in the image/],
+    ])('refuses a list of names alone that %s tells pip to install', async (_label, naming, reason) => {
+      const read = repository({ 'pkg/deps.txt': 'flask\nrequests\n', ...naming });
+      // Act / Assert: the in-image path was not mapped back to pkg/deps.txt, so the list passed as a word list would
+      await expect(buildFixFiles(addLine('pkg/deps.txt', 'requests', 'evil-helpers'), read)).rejects.toMatchObject({ name: 'PatchRefusedError', message: expect.stringMatching(reason) });
+    });
+
+    it('allows a word list beside a Dockerfile that installs from its requirements file and runs tools by absolute paths', async () => {
+      const read = repository({
+        'docs/words.txt': 'asyncio\n',
+        'requirements.txt': 'flask==3.0.0\n',
+        Dockerfile: 'FROM python:3.12\nWORKDIR /app\nCOPY requirements.txt /tmp/\nRUN /opt/venv/bin/pip install --target /opt/lib -r /tmp/requirements.txt && /usr/bin/make -C /opt build\nCOPY . .\nRUN ./manage.py collectstatic\n',
+      });
+      expect(await buildFixFiles(addLine('docs/words.txt', 'asyncio', 'dataclass'), read)).toEqual([{ path: 'docs/words.txt', content: 'asyncio\ndataclass\n' }]);
+    });
+
+    it.each([
       ['more scripts, configurations and actions than are read', { paths: ['pkg/deps.txt', ...Array.from({ length: 49 }, (_, i) => `tools/s${i}.sh`)], complete: true }, /49 tool configurations, Makefiles, scripts and actions and 0 workflows, more than are read/],
       ['a listing GitHub cut short', { paths: ['pkg/deps.txt'], complete: false }, /GitHub does not list whole/],
     ])('refuses a list of names alone unread when the repository has %s', async (_label, listing, reason) => {
