@@ -387,8 +387,13 @@ function rubyHelperResults(marked: string): Array<{ name: string; value: string 
     const oneLine = /^(.*?)(?:[;\s]end|\})[ \t]*$/.exec(firstLine)?.[1];
     const close = new RegExp(String.raw`\n${head[1] ?? head[3]}(?:end|\})\b`).exec(rest);
     const body = oneLine ?? rest.slice(0, close?.index ?? rest.length);
-    const statements = body.split(/\n|;/).map((statement) => statement.trim()).filter((statement) => statement !== '' && !/^(?:end|else|ensure|begin)\b|^\}/.test(statement));
-    const last = statements[statements.length - 1]?.replace(/^return\b/, '');
+    const statements = body.split(/\n|;/).map((statement) => statement.trim()).filter((statement) => !/^(?:end|else|ensure|begin|\})?$/.test(statement));
+    // An assignment returns its value, not the variable it writes (`hash[key] = "a#{b}"` returns the string); a call
+    // given a block (`Hash.new do |h, k|`, joined to the block's first line) returns what the call does.
+    const last = statements[statements.length - 1]
+      ?.replace(/^return\b/, '')
+      .replace(/^@{0,2}[a-z_]\w*\s*(?:\|\||&&|[-+*\/<]{1,2})?=(?![=~>])/i, '')
+      .split(/\s(?:do|\{)\s*\|/)[0];
     const returns = [...body.matchAll(new RegExp(String.raw`\breturn\b${OPERAND}`, 'g'))].map((result) => result[1]!);
     for (const value of [...(last === undefined ? [] : [last]), ...returns]) results.push({ name, value });
   }
