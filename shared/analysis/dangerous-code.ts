@@ -320,28 +320,25 @@ const HELPER_CALL = '\x06';
  * {@link phpHelperResults} assigns what the function returns.
  */
 function phpHelperCalls(code: string): string {
-  const functions = [...code.matchAll(/\bfunction\s+&?\s*([A-Za-z_]\w*)\s*\(/gi)].map((head) => head[1]!);
-  const closures = [...code.matchAll(/(?<![\w$>:\\])\$(\w+)\s*=\s*(?:static\s+)?(?:function|fn)\s*\(/gi)].map((head) => head[1]!);
-  let read = code;
-  if (functions.length > 0) {
-    const calls = new RegExp(String.raw`(?:(?:\$this|(?<![\w$\\])[A-Za-z_\\][\w\\]*)\s*(?:->|::)\s*|(?<![\w$>:\\]|\bfunction\s+&?\s*))(${functions.join('|')})(?=\s*\()`, 'gi');
-    read = read.replace(calls, (_, name: string) => `${PHP_HELPER}${name.toLowerCase()}${HELPER_CALL}`);
-  }
-  if (closures.length > 0) {
-    read = read.replace(new RegExp(String.raw`(?<![\w$>:\\])\$(${closures.join('|')})(?=\s*\()`, 'g'), (_, name: string) => `${PHP_HELPER}${name.toLowerCase()}${HELPER_CALL}`);
-  }
-  return read;
+  const names = [...code.matchAll(PHP_HELPER_HEADS)].map((head) => (head[1] ?? head[2])!);
+  if (names.length === 0) return code;
+  const calls = new RegExp(String.raw`(?:(?:\$this|(?<![\w$\\])[A-Za-z_\\][\w\\]*)\s*(?:->|::)\s*|(?<![\w>:\\]|\bfunction\s+&?\s*)\$?)(${names.join('|')})(?=\s*\()`, 'gi');
+  return code.replace(calls, (_, name: string) => `${PHP_HELPER}${name.toLowerCase()}${HELPER_CALL}`);
 }
+
+/** A PHP function's head, or a closure's assignment: the name its calls are read by. */
+const PHP_HELPER_HEADS = /\bfunction\s+&?\s*([A-Za-z_]\w*)\s*\(|(?<![\w$>:\\])\$(\w+)\s*=\s*(?:static\s+)?(?:function|fn)\b/gi;
+/** Each `return`'s value in `body`. */
+const returnsIn = (body: string) => [...body.matchAll(new RegExp(String.raw`\breturn\b${OPERAND}`, 'g'))].map((result) => result[1]!);
 
 /** What each function and closure in PHP code (once read) returns: every `return`, and an arrow function's value. */
 function phpHelperResults(marked: string): Array<{ name: string; value: string }> {
-  const heads = [...marked.matchAll(/\bfunction\s+&?\s*([A-Za-z_]\w*)\s*\(|(?<![\w$>:\\])\$(\w+)\s*=\s*(?:static\s+)?(?:function|fn)\b/gi)];
+  const heads = [...marked.matchAll(PHP_HELPER_HEADS)];
   return heads.flatMap((head, i) => {
     const name = `${PHP_HELPER}${(head[1] ?? head[2])!.toLowerCase()}`;
     const body = marked.slice(head.index + head[0].length, heads[i + 1]?.index ?? marked.length);
     const arrow = new RegExp(String.raw`^\s*(?:use\s*)?${NESTED}\s*(?::\s*\??[\w\\|]+\s*)?=>${OPERAND}`).exec(body)?.[1];
-    const returns = [...body.matchAll(new RegExp(String.raw`\breturn\b${OPERAND}`, 'g'))].map((result) => result[1]!);
-    return [...(arrow === undefined ? [] : [arrow]), ...returns].map((value) => ({ name, value }));
+    return [...(arrow === undefined ? [] : [arrow]), ...returnsIn(body)].map((value) => ({ name, value }));
   });
 }
 
@@ -394,8 +391,7 @@ function rubyHelperResults(marked: string): Array<{ name: string; value: string 
       ?.replace(/^return\b/, '')
       .replace(/^@{0,2}[a-z_]\w*\s*(?:\|\||&&|[-+*\/<]{1,2})?=(?![=~>])/i, '')
       .split(/\s(?:do|\{)\s*\|/)[0];
-    const returns = [...body.matchAll(new RegExp(String.raw`\breturn\b${OPERAND}`, 'g'))].map((result) => result[1]!);
-    for (const value of [...(last === undefined ? [] : [last]), ...returns]) results.push({ name, value });
+    for (const value of [...(last === undefined ? [] : [last]), ...returnsIn(body)]) results.push({ name, value });
   }
   return results;
 }

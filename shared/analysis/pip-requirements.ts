@@ -204,18 +204,11 @@ export function namesRequirementFile(sourcePath: string, content: string, path: 
 /** A Dockerfile by its name, as the fix-PR check's list of files that can tell pip to install finds it. */
 export const DOCKERFILE = /(?:^|\/)(?:(?:[^/]*\.)?dockerfile|containerfile)(?:\.(?!(?:md|mdx|rst|adoc|txt)$)[^/]*)?$/i;
 
-/** Where a COPY or ADD put files in the image: the repository paths it copied, or null when they are not the repository's. */
+/** Where a COPY, an ADD or a RUN's `--mount` puts files in the image: the repository paths, or null when they are not the repository's. */
 export interface ImageCopy {
   destination: string;
   /** Null for `COPY --from` (another stage or image) and `ADD <url>`: what lands there is not a repository file. */
   sources: string[] | null;
-}
-
-/** A RUN instruction's command, the WORKDIR it runs in, and the build context or stages it mounts (`--mount=type=bind`). */
-interface ImageRun {
-  workdir: string;
-  command: string;
-  mounts: ImageCopy[];
 }
 
 /** `path` made absolute in the image from `workdir`, `.` and `..` resolved. */
@@ -228,43 +221,31 @@ function inImage(workdir: string, path: string): string {
   return `/${segments.join('/')}`;
 }
 
-/** A Dockerfile's RUN commands and where its COPY and ADD instructions put files, in order, stage by stage. */
-function readDockerfile(content: string): { runs: ImageRun[]; copies: ImageCopy[] } {
-  const runs: ImageRun[] = [];
+/**
+ * A Dockerfile's RUN commands with the WORKDIR each runs in, and where its COPY and ADD instructions and its RUNs'
+ * bind mounts of the build context put files (every stage's: reading more of them only refuses more).
+ */
+function readDockerfile(content: string): { runs: Array<{ workdir: string; command: string }>; copies: ImageCopy[] } {
+  const runs: Array<{ workdir: string; command: string }> = [];
   const copies: ImageCopy[] = [];
   let workdir = '/';
   for (const line of content.slice(0, MAX_CONFIG_CHARS).replace(/\\\r?\n/g, ' ').split(/\r?\n/)) {
-    const instruction = /^\s*(FROM|WORKDIR|COPY|ADD|RUN)\s+(.*)$/i.exec(line);
-    if (!instruction) continue;
-    const keyword = instruction[1]!.toUpperCase();
-    const rest = instruction[2]!.trim();
-    if (keyword === 'FROM') workdir = '/';
-    else if (keyword === 'WORKDIR') workdir = inImage(workdir, rest.replace(/^["']|["']$/g, ''));
-    else if (keyword === 'RUN') {
-      const flags = rest.match(/^(?:--\S+\s+)*/)?.[0] ?? '';
-      const mounts = [...flags.matchAll(/--mount=(\S+)/g)].flatMap(([, options]) => {
-        const option = (key: string) => new RegExp(String.raw`(?:^|,)(?:${key})=([^,]*)`).exec(options!)?.[1];
-        if ((option('type') ?? 'bind') !== 'bind') return [];
+    const [, keyword = '', flags = '', rest = ''] = /^\s*(FROM|WORKDIR|COPY|ADD|RUN)\s+((?:--\S+\s+)*)(.*)$/i.exec(line) ?? [];
+    const sourceOf = (source: string) => inImage('/', source).slice(1);
+    if (/^FROM$/i.test(keyword)) workdir = '/';
+    else if (/^WORKDIR$/i.test(keyword)) workdir = inImage(workdir, rest.trim().replace(/^["']|["']$/g, ''));
+    else if (/^RUN$/i.test(keyword)) {
+      runs.push({ workdir, command: rest });
+      for (const [, mount] of flags.matchAll(/--mount=(\S+)/g)) {
+        const option = (key: string) => new RegExp(String.raw`(?:^|,)(?:${key})=([^,]*)`).exec(mount!)?.[1];
         const target = option('target|dst|destination');
-        return target === undefined ? [] : [{ destination: inImage(workdir, target), sources: option('from') === undefined ? [inImage('/', option('source|src') ?? '.').slice(1)] : null }];
-      });
-      runs.push({ workdir, command: rest.slice(flags.length), mounts });
-    }
-    else {
-      const flags = rest.match(/^(?:--\S+\s+)*/)?.[0] ?? '';
-      const operands = rest.slice(flags.length);
-      let words: string[];
-      try {
-        words = operands.startsWith('[') ? (JSON.parse(operands) as unknown[]).map(String) : operands.split(/\s+/);
-      } catch {
-        words = operands.replace(/[[\]",]/g, ' ').trim().split(/\s+/);
+        if (/^(?:bind)?$/.test(option('type') ?? '') && target) copies.push({ destination: inImage(workdir, target), sources: option('from') ? null : [sourceOf(option('source|src') ?? '.')] });
       }
+    } else if (keyword) {
+      // Shell form or exec form (`COPY ["a b", "/app/"]`) alike.
+      const words = rest.replace(/[[\]",]/g, ' ').trim().split(/\s+/);
       const sources = words.slice(0, -1);
-      const fromElsewhere = /--from\b/i.test(flags) || sources.some((source) => /^[a-z][\w+.-]*:\/\//i.test(source));
-      copies.push({
-        destination: inImage(workdir, words[words.length - 1] ?? '.'),
-        sources: fromElsewhere ? null : sources.map((source) => inImage('/', source).slice(1)),
-      });
+      copies.push({ destination: inImage(workdir, words.pop()!), sources: /--from\b/.test(flags) || sources.some((source) => /^\w+:\/\//.test(source)) ? null : sources.map(sourceOf) });
     }
   }
   return { runs, copies };
@@ -276,63 +257,50 @@ function readDockerfile(content: string): { runs: ImageRun[]; copies: ImageCopy[
  * stage, an image or a URL; null when no COPY or ADD covers it (a file of the base image).
  */
 function imageSources(copies: readonly ImageCopy[], imagePath: string): string[] | 'unread' | null {
-  for (const copy of [...copies].reverse()) {
-    const inside = imagePath.startsWith(`${copy.destination === '/' ? '' : copy.destination}/`);
-    if (imagePath !== copy.destination && !inside) continue;
-    if (copy.sources === null) return 'unread';
-    if (imagePath === copy.destination) return copy.sources;
-    const relative = imagePath.slice(copy.destination === '/' ? 1 : copy.destination.length + 1);
-    const name = relative.includes('/') ? null : relative;
-    // A folder copied (its files under the destination), or a file copied into a folder (by its own name).
-    return copy.sources.flatMap((source) => [
-      source === '' ? relative : `${source.replace(/\/[^/]*[*?[][^/]*$/, '')}/${relative}`,
-      ...(name !== null && source.split('/').pop() === name ? [source] : []),
-    ]);
+  for (const { destination, sources } of [...copies].reverse()) {
+    const relative = imagePath === destination ? '' : imagePath.startsWith(`${destination}/`.replace('//', '/')) ? imagePath.slice(destination.length).replace(/^\//, '') : null;
+    if (relative === null) continue;
+    if (sources === null) return 'unread';
+    // The file copied there, a folder's file under it, or a file copied into it by its own name.
+    return relative === '' ? sources : sources.flatMap((source) => [`${source.replace(/\/?[^/]*[*?[][^/]*$/, '')}/${relative}`.replace(/^\//, ''), ...(source.split('/').pop() === relative ? [source] : [])]);
   }
   return null;
 }
-
-/**
- * What a Dockerfile has pip read, as repository files: each path a RUN's pip command or a script it runs names, made
- * absolute in the image from the RUN's WORKDIR and mapped back through the COPY and ADD that put it there
- * (`COPY pkg/deps.txt /tmp/r.txt` … `RUN pip install -r /tmp/r.txt` reads pkg/deps.txt). `unread` lists the in-image
- * paths pip reads that no COPY from the repository explains (another stage's, a URL's, or one under a variable
- * such as `$APP_HOME/deps.txt`): the check cannot tell which file they are. `scripts` are the repository files a RUN
- * runs from where COPY put them (`RUN /usr/local/bin/setup-deps`): the caller reads them with {@link pipReadsInImage}.
- */
-export function dockerfilePipReads(content: string): { paths: string[]; unread: string[]; scripts: DockerScript[] } {
-  const { runs, copies } = readDockerfile(content);
-  const paths = new Set<string>();
-  const unread = new Set<string>();
-  const scripts: DockerScript[] = [];
-  for (const run of runs) {
-    const read = pipReadsInImage([...copies, ...run.mounts], run.workdir, run.command);
-    for (const path of read.paths) paths.add(path);
-    for (const path of read.unread) unread.add(path);
-    // The program of each command (`/opt/setup`, `./setup`, `setup-deps` on the PATH, `sh /opt/setup.sh`, `python3
-    // tools/deps.py`): a repository file when a COPY put it there.
-    for (const command of run.command.split(/&&|\|\||;|\|/)) {
-      const program = /^\s*(?:(?:sudo|exec|env|\w+=\S*)\s+)*(?:(?:\S*\/)?(?:sh|bash|zsh|dash|python[\d.]*|perl|ruby|node|source|\.)\s+(?:-\S+\s+)*)?(['"]?)([^\s'"]+)\1/.exec(command)?.[2];
-      if (program === undefined || program.startsWith('-') || program.startsWith('$')) continue;
-      const locations = program.includes('/') ? [inImage(run.workdir, program)] : [inImage(run.workdir, program), ...SEARCH_PATH.map((folder) => `${folder}/${program}`)];
-      for (const location of locations) {
-        const sources = imageSources([...copies, ...run.mounts], location);
-        if (sources === 'unread') unread.add(location);
-        else for (const path of sources ?? []) scripts.push({ path, workdir: run.workdir, copies: [...copies, ...run.mounts] });
-      }
-    }
-  }
-  return { paths: [...paths], unread: [...unread], scripts };
-}
-
-/** The folders a shell looks in for a command named without one (Docker's default PATH). */
-const SEARCH_PATH = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
 
 /** A repository file a Dockerfile's RUN runs, where it runs it, and what the image holds then. */
 export interface DockerScript {
   path: string;
   workdir: string;
   copies: readonly ImageCopy[];
+}
+
+/**
+ * What a Dockerfile has pip read, as repository files: each path a RUN's pip command names, made absolute in the image
+ * from the RUN's WORKDIR and mapped back through the COPY and ADD that put it there (`COPY pkg/deps.txt /tmp/r.txt` …
+ * `RUN pip install -r /tmp/r.txt` reads pkg/deps.txt). `unread` lists the paths pip reads that the check cannot map
+ * back (see {@link pipReadsInImage}). `scripts` are the repository files a RUN runs from where COPY put them (`RUN
+ * /usr/local/bin/setup-deps`, `RUN setup-deps` on the PATH): the caller reads them with {@link pipReadsInImage} too.
+ */
+export function dockerfilePipReads(content: string): { paths: string[]; unread: string[]; scripts: DockerScript[] } {
+  const { runs, copies } = readDockerfile(content);
+  const paths: string[] = [];
+  const unread: string[] = [];
+  const scripts: DockerScript[] = [];
+  for (const { workdir, command } of runs) {
+    const read = pipReadsInImage(copies, workdir, command);
+    paths.push(...read.paths);
+    unread.push(...read.unread);
+    // The program of each command (`/opt/setup`, `./setup`, `setup-deps`, `sh /opt/setup.sh`, `python3 tools/deps.py`).
+    for (const part of command.split(/&&|\|\||;|\|/)) {
+      const program = /^\s*(?:(?:sudo|exec|env|\w+=\S*)\s+)*(?:\S*(?:sh|python[\d.]*|perl|ruby|node|source|\.)\s+(?:-\S+\s+)*)?['"]?([\w./-]+)/.exec(part)?.[1];
+      for (const location of program ? [inImage(workdir, program), ...(program.includes('/') ? [] : ['/usr/local/bin', '/usr/bin', '/bin'].map((folder) => `${folder}/${program}`))] : []) {
+        const sources = imageSources(copies, location);
+        if (sources === 'unread') unread.push(location);
+        else for (const path of sources ?? []) scripts.push({ path, workdir, copies });
+      }
+    }
+  }
+  return { paths, unread, scripts };
 }
 
 /**
@@ -344,16 +312,11 @@ export interface DockerScript {
 export function pipReadsInImage(copies: readonly ImageCopy[], workdir: string, command: string): { paths: string[]; unread: string[] } {
   const paths: string[] = [];
   const unread: string[] = [];
-  const options = new Set([...command.matchAll(REQUIREMENT_OPTION)].map((option) => option[1]));
+  const options = [...command.matchAll(REQUIREMENT_OPTION)].map((option) => option[1]);
   for (const word of pathsPipReads(command, { keepRoot: true })) {
-    if (/^\$\{?\w+\}?\//.test(word)) {
-      unread.push(word);
-      continue;
-    }
-    const imagePath = inImage(workdir, word);
-    const sources = imageSources(copies, imagePath);
-    if (sources === 'unread' || (sources === null && word.startsWith('/') && options.has(word))) unread.push(imagePath);
-    else if (sources !== null) paths.push(...sources);
+    const sources = imageSources(copies, inImage(workdir, word));
+    if (/^\$\{?\w+\}?\//.test(word) || sources === 'unread' || (!sources && word.startsWith('/') && options.includes(word))) unread.push(word);
+    else paths.push(...(sources ?? []));
   }
   return { paths, unread };
 }

@@ -141,19 +141,18 @@ async function requirementsConfiguring(paths: readonly string[], repository: Rep
     if (content === null || !DOCKERFILE.test(source)) continue;
     // A Dockerfile's pip reads paths in the image: mapped back through its COPY and ADD, and through the scripts it runs.
     const image = dockerfilePipReads(content);
-    const unread = image.unread[0];
-    if (unread !== undefined) return { path: paths[0] as string, by: `${source}, whose pip reads ${unread} in the image (a file no COPY from the repository explains, so it may be this one),` };
-    const inImage = paths.find((path) => image.paths.includes(path));
-    if (inImage) return { path: inImage, by: source };
+    const reading: Array<{ by: string; read: { paths: string[]; unread: string[] } }> = [{ by: source, read: image }];
     for (const script of image.scripts) {
-      reads += 1;
-      if (reads > MAX_PIP_CALLER_READS) return { path: paths[0] as string, by: `one of the scripts ${source} runs, more than are read,` };
-      const scriptContent = await repository.readFile(script.path);
-      if (scriptContent === null) continue;
-      const read = pipReadsInImage(script.copies, script.workdir, scriptContent);
-      if (read.unread[0] !== undefined) return { path: paths[0] as string, by: `${script.path} (run by ${source}), whose pip reads ${read.unread[0]} in the image (a file no COPY from the repository explains, so it may be this one),` };
-      const byScript = paths.find((path) => read.paths.includes(path) || namesRequirementFile(script.path, scriptContent, path));
-      if (byScript) return { path: byScript, by: `${script.path} (run by ${source})` };
+      if ((reads += 1) > MAX_PIP_CALLER_READS) return { path: paths[0] as string, by: `one of the scripts ${source} runs, more than are read,` };
+      const text = await repository.readFile(script.path);
+      if (text === null) continue;
+      const read = pipReadsInImage(script.copies, script.workdir, text);
+      reading.push({ by: `${script.path} (run by ${source})`, read: { ...read, paths: [...read.paths, ...paths.filter((path) => namesRequirementFile(script.path, text, path))] } });
+    }
+    for (const { by, read } of reading) {
+      if (read.unread[0] !== undefined) return { path: paths[0] as string, by: `${by}, whose pip reads ${read.unread[0]} in the image (a file no COPY from the repository explains, so it may be this one),` };
+      const inImage = paths.find((path) => read.paths.includes(path));
+      if (inImage) return { path: inImage, by };
     }
   }
   return null;
