@@ -5,7 +5,8 @@
  * prints per language how many files {@link languageSignals} (Ruby's and PHP's calls by name) and
  * {@link dangerousCodeSignals} (any language) flag. A flagged file is a false positive unless a reviewer finds code
  * in it that runs something by a name it hides. `--list` prints the flagged paths, to compare two versions of the check;
- * `--languages=ruby,php` reads those only; `--files=<list>` reads the paths listed in a file instead of walking directories.
+ * `--languages=ruby,php` reads those only; `--files=<list>` reads the paths listed in a file instead of walking directories;
+ * `--window=200` reads each file as consecutive patches of 200 added lines (the most a patch may change), not whole.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -41,6 +42,8 @@ const args = process.argv.slice(2);
 const list = args.includes('--list');
 const only = args.find((arg) => arg.startsWith('--languages='))?.slice('--languages='.length).split(',');
 const fileList = args.find((arg) => arg.startsWith('--files='))?.slice('--files='.length);
+/** `--window=N`: read each file as patches of N added lines each (a patch adds at most 200), not whole. */
+const window = Number(args.find((arg) => arg.startsWith('--window='))?.slice('--window='.length) ?? 0);
 const directories = args.filter((arg) => !arg.startsWith('--'));
 const roots = directories.length > 0 ? directories : [join(ROOT, 'node_modules'), '/usr/share', '/usr/lib'];
 /** The files to read: those listed one a line in `--files=<list>` (made once with `find`, to compare versions), or found under the roots. */
@@ -57,8 +60,10 @@ const counts = new Map<string, { files: number; language: number; dangerous: num
     counts.set(language, count);
     count.files += 1;
     const text = readFileSync(path, 'utf8');
-    const byLanguage = languageSignals(path, text.split('\n'));
-    const dangerous = dangerousCodeSignals(text);
+    const lines = text.split('\n');
+    const parts = window > 0 ? Array.from({ length: Math.ceil(lines.length / window) }, (_, i) => lines.slice(i * window, (i + 1) * window)) : [lines];
+    const byLanguage = [...new Set(parts.flatMap((part) => languageSignals(path, part)))];
+    const dangerous = [...new Set(parts.flatMap((part) => dangerousCodeSignals(part.join('\n'))))];
     if (byLanguage.length > 0) count.language += 1;
     if (dangerous.length > 0) count.dangerous += 1;
     if (list && byLanguage.length + dangerous.length > 0) console.log(`${language}\t${[...byLanguage.map((id) => `lang:${id}`), ...dangerous].join(',')}\t${path}`);
