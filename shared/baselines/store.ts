@@ -1,7 +1,8 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { repositoryKey } from '../domain/repository-key.js';
-import { readItems } from '../stores/dynamo.js';
+import { type CountMark, countOnce, markClauses, updateExpression } from '../stores/count-marks.js';
+import { conditionalWrite, readItems } from '../stores/dynamo.js';
 import type { GateDecision, GateMetrics } from './gate.js';
 
 /**
@@ -71,14 +72,16 @@ export interface BaselineStore {
   acceptRun(repository: string, branch: string, run: AcceptedRun): Promise<boolean>;
   gateState(repository: string, branch: string): Promise<GateState | null>;
   saveGateState(repository: string, branch: string, state: GateState & { reasons: string[] }): Promise<void>;
-  addMetrics(repository: string, deltas: Partial<Record<MetricCounter, number>>): Promise<void>;
+  /** Adds to the repository's counters; with `mark`, once per mark (shared/stores/count-marks.ts). */
+  addMetrics(repository: string, deltas: Partial<Record<MetricCounter, number>>, mark?: CountMark): Promise<void>;
   metrics(repository: string): Promise<RepositoryMetrics>;
   /**
    * Records test results of one commit. A test that has both failed and passed on the same commit is flaky: the
    * first time that happens for a (commit, test) it is counted once on the test's roll-up. Returns the tests that
-   * became flaky with this call.
+   * became flaky with this call. With `mark`, each test's result counts once per mark, and its flaky roll-up once
+   * per commit even when a crash fell between the commit's flag and the roll-up (see count-marks.ts).
    */
-  recordTestResults(repository: string, sha: string, results: ReadonlyArray<{ test: string; passed: boolean }>, at: Date): Promise<string[]>;
+  recordTestResults(repository: string, sha: string, results: ReadonlyArray<{ test: string; passed: boolean }>, at: Date, mark?: CountMark): Promise<string[]>;
   /** Flaky roll-ups for these tests (the ones with evidence). */
   flakyEvidence(repository: string, tests: readonly string[]): Promise<FlakyEvidence[]>;
 }
@@ -170,7 +173,7 @@ export function createBaselineStore(options: { client: DynamoDBDocumentClient; t
       await client.send(new PutCommand({ TableName: tableName, Item: { ...gateKey(repository, branch), ...state, reasons: state.reasons.slice(0, 10) } }));
     },
 
-    async addMetrics(repository, deltas) {
+    async addMetrics(repository, deltas, mark) {
       const entries = Object.entries(deltas).filter(([, v]) => typeof v === 'number' && v !== 0);
       if (entries.length === 0) return;
       const names: Record<string, string> = {};
@@ -180,14 +183,18 @@ export function createBaselineStore(options: { client: DynamoDBDocumentClient; t
         values[`:m${i}`] = value;
         return `#m${i} :m${i}`;
       });
-      await client.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: metricsKey(repository),
-          UpdateExpression: `ADD ${adds.join(', ')} SET repository = :repository`,
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-        }),
+      const marked = mark ? markClauses(mark) : null;
+      await countOnce(() =>
+        client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: metricsKey(repository),
+            UpdateExpression: updateExpression({ add: [...adds, ...(marked ? [marked.add] : [])], set: ['repository = :repository'], ...(marked ? { remove: [marked.remove] } : {}) }),
+            ExpressionAttributeNames: { ...names, ...marked?.names },
+            ExpressionAttributeValues: { ...values, ...marked?.values },
+            ...(marked ? { ConditionExpression: marked.condition } : {}),
+          }),
+        ),
       );
     },
 
@@ -208,46 +215,61 @@ export function createBaselineStore(options: { client: DynamoDBDocumentClient; t
       };
     },
 
-    async recordTestResults(repository, sha, results, at) {
+    async recordTestResults(repository, sha, results, at, mark) {
       const becameFlaky: string[] = [];
       for (const { test, passed } of results) {
         const name = test.slice(0, MAX_TEST_NAME);
-        const response = await client.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: testKey(repository, sha, name),
-            UpdateExpression: 'ADD #counter :one',
-            ExpressionAttributeNames: { '#counter': passed ? 'passes' : 'fails' },
-            ExpressionAttributeValues: { ':one': 1 },
-            ReturnValues: 'ALL_NEW',
-          }),
-        );
-        const item = response.Attributes ?? {};
-        if (!(Number(item.passes ?? 0) > 0 && Number(item.fails ?? 0) > 0) || item.flaggedAt) continue;
-        // Count each (commit, test) once, whichever of two concurrent reports sees both outcomes first.
-        try {
-          await client.send(
+        const marked = mark ? markClauses(mark) : null;
+        const response = await conditionalWrite(() =>
+          client.send(
             new UpdateCommand({
               TableName: tableName,
               Key: testKey(repository, sha, name),
-              UpdateExpression: 'SET flaggedAt = :at',
-              ConditionExpression: 'attribute_not_exists(flaggedAt)',
-              ExpressionAttributeValues: { ':at': at.toISOString() },
+              UpdateExpression: updateExpression({ add: ['#counter :one', ...(marked ? [marked.add] : [])], ...(marked ? { remove: [marked.remove] } : {}) }),
+              ExpressionAttributeNames: { '#counter': passed ? 'passes' : 'fails', ...marked?.names },
+              ExpressionAttributeValues: { ':one': 1, ...marked?.values },
+              ...(marked ? { ConditionExpression: marked.condition } : {}),
+              ReturnValues: 'ALL_NEW',
             }),
-          );
-        } catch (error) {
-          if (error instanceof ConditionalCheckFailedException) continue;
-          throw error;
-        }
-        await client.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: flakyKey(repository, name),
-            UpdateExpression: 'ADD flakes :one SET lastSha = :sha, lastAt = :at, test = :test',
-            ExpressionAttributeValues: { ':one': 1, ':sha': sha, ':at': at.toISOString(), ':test': name },
-          }),
+          ),
         );
-        becameFlaky.push(name);
+        // Counted by an earlier delivery of the same event, which may have died before the roll-up: read as it is.
+        const item = response ? (response.Attributes ?? {}) : ((await client.send(new GetCommand({ TableName: tableName, Key: testKey(repository, sha, name), ConsistentRead: true }))).Item ?? {});
+        if (!(Number(item.passes ?? 0) > 0 && Number(item.fails ?? 0) > 0)) continue;
+        const flagged = typeof item.flaggedAt === 'string' ? item.flaggedAt : null;
+        // Count each (commit, test) once, whichever of two concurrent reports sees both outcomes first: the flag's
+        // taker counts it; a delivery again of the event that took it (`flaggedBy`) counts it when the first died
+        // before the roll-up, the roll-up's own mark refusing it otherwise.
+        if (flagged && !(response === null && mark && item.flaggedBy === mark.id)) continue;
+        const flaggedAt = flagged ?? at.toISOString();
+        if (!flagged) {
+          const took = await conditionalWrite(() =>
+            client.send(
+              new UpdateCommand({
+                TableName: tableName,
+                Key: testKey(repository, sha, name),
+                UpdateExpression: `SET flaggedAt = :at${mark ? ', flaggedBy = :by' : ''}`,
+                ConditionExpression: 'attribute_not_exists(flaggedAt)',
+                ExpressionAttributeValues: { ':at': flaggedAt, ...(mark ? { ':by': mark.id } : {}) },
+              }),
+            ),
+          );
+          if (!took) continue;
+        }
+        const rollUp = markClauses({ id: `flagged#${sha}`, claimedAt: new Date(flaggedAt) });
+        const counted = await countOnce(() =>
+          client.send(
+            new UpdateCommand({
+              TableName: tableName,
+              Key: flakyKey(repository, name),
+              UpdateExpression: updateExpression({ add: ['flakes :one', rollUp.add], set: ['lastSha = :sha', 'lastAt = :at', 'test = :test'], remove: [rollUp.remove] }),
+              ConditionExpression: rollUp.condition,
+              ExpressionAttributeNames: rollUp.names,
+              ExpressionAttributeValues: { ':one': 1, ':sha': sha, ':at': flaggedAt, ':test': name, ...rollUp.values },
+            }),
+          ),
+        );
+        if (counted) becameFlaky.push(name);
       }
       return becameFlaky;
     },

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { firstIssue } from '../validation.js';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type CountMark, countOnce, markClauses, updateExpression } from '../stores/count-marks.js';
 import { readItems } from '../stores/dynamo.js';
 import type { RemediationAction } from '../domain/incident.js';
 import { ExperimentExistsError, ExperimentNotFoundError, ExperimentStateError, ValidationError } from '../errors.js';
@@ -77,9 +78,11 @@ export interface ExperimentStore {
   claimUnit(id: string, key: string, variant: string, deadline: Date): Promise<{ created: boolean; variant: string; deadline: string }>;
   /**
    * Counts a unit's recovery as its success once, and only by its deadline: `counted`, `not_counted` (counted
-   * before, or past the deadline) or `no_unit` (assigned before units were kept). Votes: {@link addUnitVote}.
+   * before, or past the deadline) or `no_unit` (assigned before units were kept). Votes: {@link addUnitVote}. With
+   * `mark` (the recovery's, see shared/stores/count-marks.ts), the recovery that took the success counts it again
+   * when applied again (`counted`), and its counters' marks keep it once.
    */
-  recordUnitSuccess(id: string, key: string, at: Date): Promise<'counted' | 'not_counted' | 'no_unit'>;
+  recordUnitSuccess(id: string, key: string, at: Date, mark?: CountMark): Promise<'counted' | 'not_counted' | 'no_unit'>;
   /**
    * Adds `delta` (+1, −1) to a `positive_feedback` unit's up votes by its deadline: the unit is a success while it
    * has one, so its success is counted when they go from none to one (`counted`) and taken back when they go to none
@@ -93,15 +96,18 @@ export interface ExperimentStore {
   addUnitVote(id: string, key: string, delta: 1 | -1, at: Date, change?: UnitVoteChange): Promise<'counted' | 'uncounted' | 'unchanged' | 'not_counted' | 'no_unit'>;
   /**
    * Marks a unit recovered, once: its deadline the first time, `already` after, `no_unit` for an assignment made
-   * before units were kept.
+   * before units were kept. With `by` (the recovery's mark id), the recovery that marked it gets its deadline again.
    */
-  claimUnitRecovery(id: string, key: string, at: Date): Promise<{ deadline: string } | 'already' | 'no_unit'>;
+  claimUnitRecovery(id: string, key: string, at: Date, by?: string): Promise<{ deadline: string } | 'already' | 'no_unit'>;
   /** Units and successes per variant whose deadlines ended before `now`: the outcomes that are final. */
   finalCounters(id: string, now: Date): Promise<VariantCounters[]>;
   /** Units and successes per variant, final or not: every assignment counted by unit. */
   unitCounters(id: string): Promise<VariantCounters[]>;
-  /** Adds to a variant's cost and time counters (one `ADD` per call; the caller claims the event once). */
-  addCounters(id: string, variant: string, values: Partial<Record<VariantCounterName, number>>): Promise<void>;
+  /**
+   * Adds to a variant's cost and time counters (one `ADD` per call; the caller claims the event once); with `mark`,
+   * once per mark (shared/stores/count-marks.ts).
+   */
+  addCounters(id: string, variant: string, values: Partial<Record<VariantCounterName, number>>, mark?: CountMark): Promise<void>;
   /** Ends the experiment with `variant` as the default policy for what it covered. Only from `running`/`stopped`. */
   promote(id: string, variant: string, at: Date): Promise<Experiment>;
   stop(id: string, at: Date): Promise<Experiment>;
@@ -131,17 +137,24 @@ export function createExperimentStore(options: { client: DynamoDBDocumentClient;
   const unitKey = (id: string, key: string) => ({ pk: `EXPERIMENT#${id}`, sk: `UNIT#${createHash('sha256').update(key).digest('hex').slice(0, 40)}` });
   const outcomesKey = (id: string, deadline: string, variant: string) => ({ pk: `EXPERIMENT#${id}`, sk: `${OUTCOMES_PREFIX}${bucketEnd(deadline)}#${variant}` });
 
-  /** One unit's attempt or success (or a success taken back, `step` −1): on the variant's totals and on its deadline's bucket. */
-  async function add(id: string, variant: string, deadline: string, attribute: 'attempts' | 'successes', step: 1 | -1 = 1) {
+  /**
+   * One unit's attempt or success (or a success taken back, `step` −1): on the variant's totals and on its deadline's
+   * bucket; with `mark`, once per mark on each.
+   */
+  async function add(id: string, variant: string, deadline: string, attribute: 'attempts' | 'successes', step: 1 | -1 = 1, mark?: CountMark) {
+    const marked = mark ? markClauses(mark) : null;
     for (const key of [variantKey(id, variant), outcomesKey(id, deadline, variant)]) {
-      await client.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: key,
-          UpdateExpression: 'ADD #counter :step SET experimentId = :id, variant = :variant',
-          ExpressionAttributeNames: { '#counter': attribute },
-          ExpressionAttributeValues: { ':step': step, ':id': id, ':variant': variant },
-        }),
+      await countOnce(() =>
+        client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: key,
+            UpdateExpression: updateExpression({ add: ['#counter :step', ...(marked ? [marked.add] : [])], set: ['experimentId = :id', 'variant = :variant'], ...(marked ? { remove: [marked.remove] } : {}) }),
+            ExpressionAttributeNames: { '#counter': attribute, ...marked?.names },
+            ExpressionAttributeValues: { ':step': step, ':id': id, ':variant': variant, ...marked?.values },
+            ...(marked ? { ConditionExpression: marked.condition } : {}),
+          }),
+        ),
       );
     }
   }
@@ -212,12 +225,14 @@ export function createExperimentStore(options: { client: DynamoDBDocumentClient;
 
   /**
    * A conditional update of an existing unit: the unit as it is after it, or why it did not apply (`condition`
-   * failed, or `no_unit`: assigned before units were kept).
+   * failed, or `no_unit`: assigned before units were kept). `read` gets the unit as it was read after a failed
+   * condition (the read tells it from `no_unit`), for a caller that looks at what stopped it.
    */
   async function updateUnit(
     id: string,
     key: string,
     update: { expression: string; condition: string; values: Record<string, unknown>; names?: Record<string, string> },
+    read?: (unit: Record<string, unknown>) => void,
   ): Promise<Record<string, unknown> | 'condition' | 'no_unit'> {
     try {
       const response = await client.send(
@@ -235,6 +250,7 @@ export function createExperimentStore(options: { client: DynamoDBDocumentClient;
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
       const existing = await client.send(new GetCommand({ TableName: tableName, Key: unitKey(id, key), ConsistentRead: true }));
+      if (existing.Item) read?.(existing.Item);
       return existing.Item ? 'condition' : 'no_unit';
     }
   }
@@ -343,14 +359,22 @@ export function createExperimentStore(options: { client: DynamoDBDocumentClient;
       return { created: true, variant, deadline: item.deadline };
     },
 
-    async recordUnitSuccess(id, key, at) {
-      const unit = await updateUnit(id, key, {
-        expression: 'SET succeededAt = :at',
-        condition: 'attribute_not_exists(succeededAt) AND deadline >= :at',
-        values: { ':at': at.toISOString() },
-      });
+    async recordUnitSuccess(id, key, at, mark) {
+      let stored: Record<string, unknown> | undefined;
+      let unit = await updateUnit(
+        id,
+        key,
+        {
+          expression: `SET succeededAt = :at${mark ? ', succeededBy = :by' : ''}`,
+          condition: 'attribute_not_exists(succeededAt) AND deadline >= :at',
+          values: { ':at': at.toISOString(), ...(mark ? { ':by': mark.id } : {}) },
+        },
+        (read) => (stored = read),
+      );
+      // This recovery took the success before, and may have died before counting it: counted again, once by its marks.
+      if (unit === 'condition' && mark && stored?.succeededBy === mark.id) unit = stored;
       if (typeof unit === 'string') return unit === 'no_unit' ? unit : 'not_counted';
-      await add(id, String(unit.variant), String(unit.deadline), 'successes');
+      await add(id, String(unit.variant), String(unit.deadline), 'successes', 1, mark);
       return 'counted';
     },
 
@@ -378,8 +402,15 @@ export function createExperimentStore(options: { client: DynamoDBDocumentClient;
       return step > 0 ? 'counted' : 'uncounted';
     },
 
-    async claimUnitRecovery(id, key, at) {
-      const unit = await updateUnit(id, key, { expression: 'SET recoveredAt = :at', condition: 'attribute_not_exists(recoveredAt)', values: { ':at': at.toISOString() } });
+    async claimUnitRecovery(id, key, at, by) {
+      let stored: Record<string, unknown> | undefined;
+      let unit = await updateUnit(
+        id,
+        key,
+        { expression: `SET recoveredAt = :at${by ? ', recoveredBy = :by' : ''}`, condition: 'attribute_not_exists(recoveredAt)', values: { ':at': at.toISOString(), ...(by ? { ':by': by } : {}) } },
+        (read) => (stored = read),
+      );
+      if (unit === 'condition' && by && stored?.recoveredBy === by) unit = stored;
       if (typeof unit === 'string') return unit === 'no_unit' ? unit : 'already';
       return { deadline: String(unit.deadline ?? '') };
     },
@@ -390,17 +421,21 @@ export function createExperimentStore(options: { client: DynamoDBDocumentClient;
     // Every bucket: its deadline hour (an ISO time: digits, '-', ':', '.', 'T', 'Z') sorts before '~'.
     unitCounters: (id) => bucketTotals(id, '~'),
 
-    async addCounters(id, variant, values) {
+    async addCounters(id, variant, values, mark) {
       const entries = Object.entries(values).filter(([name, value]) => (VARIANT_COUNTERS as readonly string[]).includes(name) && Number.isFinite(value));
       if (entries.length === 0) return;
-      await client.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: variantKey(id, variant),
-          UpdateExpression: `ADD ${entries.map((_, i) => `#c${i} :v${i}`).join(', ')} SET experimentId = :id, variant = :variant`,
-          ExpressionAttributeNames: Object.fromEntries(entries.map(([name], i) => [`#c${i}`, name])),
-          ExpressionAttributeValues: { ...Object.fromEntries(entries.map(([, value], i) => [`:v${i}`, value])), ':id': id, ':variant': variant },
-        }),
+      const marked = mark ? markClauses(mark) : null;
+      await countOnce(() =>
+        client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: variantKey(id, variant),
+            UpdateExpression: updateExpression({ add: [...entries.map((_, i) => `#c${i} :v${i}`), ...(marked ? [marked.add] : [])], set: ['experimentId = :id', 'variant = :variant'], ...(marked ? { remove: [marked.remove] } : {}) }),
+            ExpressionAttributeNames: { ...Object.fromEntries(entries.map(([name], i) => [`#c${i}`, name])), ...marked?.names },
+            ExpressionAttributeValues: { ...Object.fromEntries(entries.map(([, value], i) => [`:v${i}`, value])), ':id': id, ':variant': variant, ...marked?.values },
+            ...(marked ? { ConditionExpression: marked.condition } : {}),
+          }),
+        ),
       );
     },
 

@@ -8,7 +8,8 @@ import { incidentKey } from '../stores/incident-store.js';
  * items is made idempotent by first claiming it on the incident with a conditional write: the first delivery wins
  * and applies its `ADD`s, a redelivery or a retried step finds the marker and applies nothing. If the process dies
  * between the claim and the counters, that one outcome is lost rather than counted twice — undercounting by one is
- * the safer error for a confidence score.
+ * the safer error for a confidence score. The learning loop's outcomes take theirs with {@link takeClaim} instead,
+ * and count nothing lost (see there).
  * The markers' names are `ClaimName` (domain/incident.ts).
  */
 export async function claimOnce(
@@ -19,6 +20,39 @@ export async function claimOnce(
   at: Date,
 ): Promise<boolean> {
   return changeMarker(client, tableName, incidentId, claim, { expression: 'SET #claim = :at', condition: 'attribute_not_exists(#claim)', values: { ':at': at.toISOString() } });
+}
+
+/**
+ * Takes the marker unless it is taken, in one write, and says when it was taken: now (`first`), or by an earlier
+ * delivery. That time names the marks of the counts the event makes (shared/stores/count-marks.ts), so a delivery
+ * that finds the marker taken applies them again and the marks keep each once: a delivery that died after the claim
+ * loses nothing. Null when the incident is gone.
+ */
+export async function takeClaim(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  incidentId: string,
+  claim: ClaimName,
+  at: Date,
+): Promise<{ at: Date; first: boolean } | null> {
+  try {
+    const response = await client.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: incidentKey(incidentId),
+        UpdateExpression: 'SET #claim = if_not_exists(#claim, :at)',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#claim': claim },
+        ExpressionAttributeValues: { ':at': at.toISOString() },
+        ReturnValues: 'UPDATED_OLD',
+      }),
+    );
+    const before = response.Attributes?.[claim];
+    return typeof before === 'string' ? { at: new Date(before), first: false } : { at, first: true };
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return null;
+    throw error;
+  }
 }
 
 /** One conditional write of a marker on an existing incident: true when it applied. */

@@ -1,6 +1,7 @@
 import { conditionalWrite } from '../stores/dynamo.js';
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { countsAsEvidence, type Incident, outsiderCanRepeat } from '../domain/incident.js';
+import type { CountMark } from '../stores/count-marks.js';
 import { incidentKey } from '../stores/incident-store.js';
 import type { FixOutcome } from './fix-record.js';
 import type { KnowledgeStore } from './store.js';
@@ -21,8 +22,11 @@ export interface VoteCounts {
  * the run never both count. Kept on the incident item: `fixOutcome` (what is counted now) and `runFixOutcome`.
  */
 export interface FixVerdicts {
-  /** The incident's run recovered (`success`) or the guard's re-run failed again (`failure`). Once per incident. */
-  ranTo(incident: Incident, outcome: FixOutcome, at: Date): Promise<void>;
+  /**
+   * The incident's run recovered (`success`) or the guard's re-run failed again (`failure`). Once per incident; with
+   * `mark` (the outcome's, see shared/stores/count-marks.ts), applied again it moves the record once in all.
+   */
+  ranTo(incident: Incident, outcome: FixOutcome, at: Date, mark?: CountMark): Promise<void>;
   /**
    * The writers' votes on the incident went from `before` to `after`, at `at`, by the vote change `changeId`: kept with
    * the outcome (`fixOutcomeBy`, and the one it replaced, `fixOutcomeWas`), so the same change applied again after a
@@ -68,7 +72,7 @@ export function createFixVerdicts(options: { client: DynamoDBDocumentClient; tab
    * (`changeId`), the write keeps it and the outcome it replaced, and is made once: applied again, the change reads
    * what it wrote and moves the record by it again.
    */
-  async function count(incident: Incident, expression: string, values: Record<string, unknown>, to: FixOutcome | 'run', at: Date, condition = '', changeId?: string) {
+  async function count(incident: Incident, expression: string, values: Record<string, unknown>, to: FixOutcome | 'run', at: Date, condition = '', changeId?: string, mark?: CountMark) {
     // A fork's failures teach nothing (see countsAsEvidence), nor does an incident without an entry or a proposal.
     if (!incident.fingerprint || !countsAsEvidence(incident) || proposedFix(incident).length === 0) return true;
     const byChange = changeId
@@ -84,20 +88,24 @@ export function createFixVerdicts(options: { client: DynamoDBDocumentClient; tab
       if (!written || written.fixOutcomeBy !== changeId) return false;
       outcomes = { from: asOutcome(written.fixOutcomeWas), next: asOutcome(written.fixOutcome) };
     }
-    if (outcomes.from !== outcomes.next) await knowledge.moveFixOutcome(incident.fingerprint, proposedFix(incident), outcomes.from, outcomes.next, at);
+    if (outcomes.from !== outcomes.next) await knowledge.moveFixOutcome(incident.fingerprint, proposedFix(incident), outcomes.from, outcomes.next, at, mark);
     return true;
   }
 
   return {
-    async ranTo(incident, outcome, at) {
+    async ranTo(incident, outcome, at, mark) {
       // A run any outsider can cause again and again (a workflow on `issues`) fails and passes as they arrange it, its
       // log quoting what they wrote: its run's word would let them plant, promote or retire a fix. A writer's vote on
       // it still counts.
       if (outsiderCanRepeat(incident)) return;
       // Counted while no writer's vote stands; kept either way, for when the votes are taken back.
       const noVotes = ' AND (attribute_not_exists(feedbackUp) OR feedbackUp <= :z) AND (attribute_not_exists(feedbackDown) OR feedbackDown <= :z)';
-      // The outcome is the run's now, no vote change's (see `voted`).
-      if (!(await count(incident, 'SET runFixOutcome = :o, fixOutcome = :o REMOVE fixOutcomeBy', { ':o': outcome, ':z': 0 }, outcome, at, noVotes))) {
+      // The outcome is the run's now, no vote change's (see `voted`): with a mark, the outcome's own change, so that
+      // applied again after a crash before the record moved it moves the record (once: the record keeps the mark).
+      const counted = mark
+        ? await count(incident, 'SET runFixOutcome = :o, fixOutcome = :o', { ':o': outcome, ':z': 0 }, outcome, at, noVotes, mark.id, mark)
+        : await count(incident, 'SET runFixOutcome = :o, fixOutcome = :o REMOVE fixOutcomeBy', { ':o': outcome, ':z': 0 }, outcome, at, noVotes);
+      if (!counted) {
         await writeOutcomes(incident, 'SET runFixOutcome = :o', { ':o': outcome });
       }
     },

@@ -13,7 +13,8 @@ import type { Clock } from '../ports.js';
 import type { StepLogger } from '../ports.js';
 import type { ClaimName } from '../domain/incident.js';
 import { ConfigError } from '../errors.js';
-import { claimOnce } from './claims.js';
+import { takeClaim } from './claims.js';
+import { type CountMark, withinMarkWindow } from '../stores/count-marks.js';
 import { createFixVerdicts } from './fix-verdict.js';
 import { AUTOMATIC_ACTIONS, type Votes, createVotes } from './votes.js';
 import type { LearnedDescription } from './store.js';
@@ -24,8 +25,10 @@ import { createReactionReads } from '../stores/reaction-reads.js';
 
 /**
  * The learning loop: knowledge lookup reads from it, and outcome events (recovery, a failed re-run, human feedback)
- * write to it. Each outcome is claimed once on the incident item, then applied with `ADD` to the knowledge entry,
- * the experiment variant and the repository metrics — no transactions, no read-modify-write.
+ * write to it. Each outcome is claimed on the incident item, then applied with `ADD` to the knowledge entry, the
+ * experiment variant and the repository metrics, each write carrying the outcome's mark (shared/stores/count-marks.ts)
+ * — no transactions, no read-modify-write. A delivery that finds the claim taken applies the outcome again: the
+ * counts an earlier delivery made before it died are refused by their marks, the rest made, so each counts once.
  */
 export interface Learning extends Votes {
   knowledge: KnowledgeStore;
@@ -39,11 +42,14 @@ export interface Learning extends Votes {
   lookup(incident: Incident, history: KnowledgeSummary): Promise<{ knowledge: KnowledgeSummary; experiment: ExperimentAssignment | null }>;
   /** Counts the incident as seen: its knowledge-base entry and its repository's metrics. Once: after taking SEEN_CLAIM. */
   countSeen(incident: Incident): Promise<void>;
-  /** The incident recovered (next green run, re-run passed, alarm OK). */
+  /** The incident recovered (next green run, re-run passed, alarm OK). Once, however often it is called. */
   onResolved(incident: Incident): Promise<void>;
   /** The incident was analysed: its experiment arm is charged the analysis's tokens and cost, once. */
   onAnalyzed(incident: Incident): Promise<void>;
-  /** The incident's automatic re-run failed again (the next attempt of the same run failed). */
+  /**
+   * The incident's automatic re-run failed again (the next attempt of the same run failed): counted once, however
+   * often it is called; true when this call claimed it.
+   */
   onRemediationFailed(incident: Incident): Promise<boolean>;
 }
 
@@ -106,7 +112,20 @@ export function createLearning(options: LearningOptions): Learning {
   const knowledge = createKnowledgeStore({ client, tableName: tables.incidents });
   const experiments = createExperimentStore({ client, tableName: tables.experiments });
   const baselines = createBaselineStore({ client, tableName: tables.baselines });
-  const claim = (incidentId: string, name: ClaimName) => claimOnce(client, tables.incidents, incidentId, name, clock());
+  /**
+   * Takes the event's claim on the incident, and the marks of its counts (one per counter item: `step`), named by
+   * when it was taken; null when the incident is gone, or its claim is too old to apply again (its marks may be gone:
+   * see MARK_WINDOW_DAYS).
+   */
+  async function claimMarks(incidentId: string, name: ClaimName): Promise<{ first: boolean; mark: (step: string) => CountMark } | null> {
+    const claim = await takeClaim(client, tables.incidents, incidentId, name, clock());
+    if (!claim) return null;
+    return markedFrom(incidentId, name, claim.at, claim.first);
+  }
+  function markedFrom(incidentId: string, name: ClaimName, claimedAt: Date, first: boolean) {
+    if (!first && !withinMarkWindow(claimedAt, clock())) return null;
+    return { first, mark: (step: string): CountMark => ({ id: `${name}#${incidentId}#${step}`, claimedAt }) };
+  }
   const verdicts = createFixVerdicts({ client, tableName: tables.incidents, knowledge });
   const reactionReads = createReactionReads({ client, tableName: tables.incidents });
 
@@ -174,28 +193,34 @@ export function createLearning(options: LearningOptions): Learning {
     },
 
     async onResolved(incident) {
-      if (!(await claim(incident.id, 'outcomeAt'))) return;
+      const claim = await claimMarks(incident.id, 'outcomeAt');
+      if (!claim) return;
+      const { mark } = claim;
       const action = creditedAction(incident);
       const at = clock();
       const entryAction = outsideExperiment(incident, action);
       if (incident.fingerprint && !outsiderCanRepeat(incident)) {
-        await knowledge.recordOutcome(incident.fingerprint, description(incident, entryAction ?? undefined), entryAction, true, at);
+        await knowledge.recordOutcome(incident.fingerprint, description(incident, entryAction ?? undefined), entryAction, true, at, mark('entry'));
       }
-      await verdicts.ranTo(incident, 'success', at);
+      await verdicts.ranTo(incident, 'success', at, mark('fix'));
       const ttr = incident.timeToRecoverySeconds ?? 0;
       if (incident.repository) {
         const automatic = incident.decision?.applied === true && incident.decision.action === 'rerun_failed_jobs';
-        await baselines.addMetrics(incident.repository, {
-          resolved: 1,
-          ttrSecondsTotal: ttr,
-          ...(automatic ? { autoFixAttempts: 1, autoFixSuccesses: 1 } : {}),
-          ...(incident.decision?.applied && AUTOMATIC_ACTIONS.has(incident.decision.action) ? { actionsTaken: 1 } : {}),
-        });
+        await baselines.addMetrics(
+          incident.repository,
+          {
+            resolved: 1,
+            ttrSecondsTotal: ttr,
+            ...(automatic ? { autoFixAttempts: 1, autoFixSuccesses: 1 } : {}),
+            ...(incident.decision?.applied && AUTOMATIC_ACTIONS.has(incident.decision.action) ? { actionsTaken: 1 } : {}),
+          },
+          mark('metrics'),
+        );
       }
       if (incident.repository && incident.headSha && !outsiderCanRepeat(incident) && resolvedBySameCommitRerun(incident)) {
         // Failed, then passed on the same commit: flaky evidence for each job that failed.
         const names = jobEvidenceNames(incident);
-        await baselines.recordTestResults(incident.repository, incident.headSha, names.map((test) => ({ test, passed: true })), at);
+        await baselines.recordTestResults(incident.repository, incident.headSha, names.map((test) => ({ test, passed: true })), at, mark('tests'));
       }
       const assignment = incident.experiment;
       if (assignment) {
@@ -203,18 +228,18 @@ export function createLearning(options: LearningOptions): Learning {
         // Time to recovery per arm, whatever the metric: "recovered, but slower" is part of the result. Once per
         // unit, from its first failure: a commit whose re-run failed again recovers once, not once per attempt.
         const recovered = recoveredAt(incident, at);
-        const unit = await experiments.claimUnitRecovery(assignment.experimentId, assignment.key, recovered);
+        const unit = await experiments.claimUnitRecovery(assignment.experimentId, assignment.key, recovered, mark('unit').id);
         if (unit !== 'already') {
           const firstFailure = unit === 'no_unit' || !experiment ? null : Date.parse(unit.deadline) - outcomeWindowMinutes(experiment.metric) * 60_000;
           const seconds = firstFailure === null || Number.isNaN(firstFailure) ? ttr : (recovered.getTime() - firstFailure) / 1000;
-          await experiments.addCounters(assignment.experimentId, assignment.variant, { recoveries: 1, ttrSecondsTotal: Math.max(0, Math.round(seconds)) });
+          await experiments.addCounters(assignment.experimentId, assignment.variant, { recoveries: 1, ttrSecondsTotal: Math.max(0, Math.round(seconds)) }, mark('recovery'));
         }
         // A success by the unit's deadline (its first failure + the window), once per unit however many of its
         // incidents recover; a later recovery leaves the unit as it is, a failure once its deadline passes.
         if (experiment?.metric.kind === 'recovered_within') {
-          const counted = await experiments.recordUnitSuccess(assignment.experimentId, assignment.key, recovered);
-          // Assigned before units were kept: counted as it was then, once per incident (the outcome claim above).
-          if (counted === 'no_unit' && ttr <= experiment.metric.minutes * 60) await experiments.addCounters(assignment.experimentId, assignment.variant, { successes: 1 });
+          const counted = await experiments.recordUnitSuccess(assignment.experimentId, assignment.key, recovered, mark('success'));
+          // Assigned before units were kept: counted as it was then, once per incident (the outcome's mark).
+          if (counted === 'no_unit' && ttr <= experiment.metric.minutes * 60) await experiments.addCounters(assignment.experimentId, assignment.variant, { successes: 1 }, mark('success'));
         }
       }
     },
@@ -222,28 +247,37 @@ export function createLearning(options: LearningOptions): Learning {
     async onAnalyzed(incident) {
       const assignment = incident.experiment;
       const cost = incident.analysis?.cost;
-      if (!assignment || !cost || !(await claim(incident.id, 'experimentCostAt'))) return;
-      await experiments.addCounters(assignment.experimentId, assignment.variant, {
-        analyses: 1,
-        inputTokens: cost.inputTokens,
-        outputTokens: cost.outputTokens,
-        // Whole micro-dollars keep the ADDs exact; a model without a price is counted apart, never as free.
-        ...(cost.estimatedUsd === null ? { unpricedAnalyses: 1 } : { costMicroUsd: Math.round(cost.estimatedUsd * 1_000_000) }),
-      });
+      if (!assignment || !cost) return;
+      const claim = await claimMarks(incident.id, 'experimentCostAt');
+      if (!claim) return;
+      await experiments.addCounters(
+        assignment.experimentId,
+        assignment.variant,
+        {
+          analyses: 1,
+          inputTokens: cost.inputTokens,
+          outputTokens: cost.outputTokens,
+          // Whole micro-dollars keep the ADDs exact; a model without a price is counted apart, never as free.
+          ...(cost.estimatedUsd === null ? { unpricedAnalyses: 1 } : { costMicroUsd: Math.round(cost.estimatedUsd * 1_000_000) }),
+        },
+        claim.mark('cost'),
+      );
     },
 
     async onRemediationFailed(incident) {
       // Only a re-run the guard started has an outcome: one it found a person had started is not its fix.
       if (!rerunUnderWay(incident.decision)) return false;
-      if (!(await claim(incident.id, 'outcomeAt'))) return false;
+      const claim = await claimMarks(incident.id, 'outcomeAt');
+      if (!claim) return false;
+      const { mark } = claim;
       // The re-run did not fix it: a failure of the action (outside an experiment) and of the fix the analysis proposed.
       const entryAction = outsideExperiment(incident, 'rerun_failed_jobs');
       if (incident.fingerprint && !outsiderCanRepeat(incident)) {
-        await knowledge.recordOutcome(incident.fingerprint, description(incident, entryAction ?? undefined), entryAction, false, clock());
+        await knowledge.recordOutcome(incident.fingerprint, description(incident, entryAction ?? undefined), entryAction, false, clock(), mark('entry'));
       }
-      await verdicts.ranTo(incident, 'failure', clock());
-      if (incident.repository) await baselines.addMetrics(incident.repository, { autoFixAttempts: 1, actionsTaken: 1 });
-      return true;
+      await verdicts.ranTo(incident, 'failure', clock(), mark('fix'));
+      if (incident.repository) await baselines.addMetrics(incident.repository, { autoFixAttempts: 1, actionsTaken: 1 }, mark('metrics'));
+      return claim.first;
     },
 
   };

@@ -3,6 +3,7 @@ import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocum
 import { REMEDIATION_ACTIONS, type RemediationAction } from '../domain/incident.js';
 import { CATEGORIES, type Category } from '../logs/types.js';
 import { VersionedWriteConflictError } from '../errors.js';
+import { type CountMark, countOnce, markClauses, markedOn, updateExpression } from '../stores/count-marks.js';
 import { type VersionedRevision, reviseVersioned } from '../stores/dynamo.js';
 import { INCIDENT_INDEXES } from '../stores/tables.js';
 import { type ActionStats, ENTRY_LIMITS, type KnowledgeEntry, type KnowledgeSource, bestAction } from './entry.js';
@@ -87,19 +88,20 @@ export interface KnowledgeStore {
   listByCategory(category: Category, limit?: number): Promise<KnowledgeEntry[]>;
   /** Every category, newest first per category; bounded by `limitPerCategory`. */
   listAll(limitPerCategory?: number): Promise<KnowledgeEntry[]>;
-  /** Counts one more sighting, creating the entry (source `learned`) if it is new. */
-  recordSeen(fingerprint: string, description: LearnedDescription, at: Date): Promise<void>;
+  /** Counts one more sighting, creating the entry (source `learned`) if it is new; with `mark`, once per mark. */
+  recordSeen(fingerprint: string, description: LearnedDescription, at: Date, mark?: CountMark): Promise<void>;
   /**
    * One outcome of `action` against this failure: `ADD attempts 1` and `ADD successes 1` if it worked. With `action`
    * null the outcome teaches the entry its description but not an action's record. The fix the incident proposed
-   * gets its outcome through {@link moveFixOutcome}.
+   * gets its outcome through {@link moveFixOutcome}. With `mark`, once per mark (shared/stores/count-marks.ts).
    */
-  recordOutcome(fingerprint: string, description: LearnedDescription, action: RemediationAction | null, success: boolean, at: Date): Promise<void>;
+  recordOutcome(fingerprint: string, description: LearnedDescription, action: RemediationAction | null, success: boolean, at: Date, mark?: CountMark): Promise<void>;
   /**
    * An incident's outcome of the fix it proposed changed from `from` to `to` (null: none; a first outcome comes from
-   * null) on the entry's fix record (see fix-record.ts), which may revise the fix.
+   * null) on the entry's fix record (see fix-record.ts), which may revise the fix. With `mark`, once per mark: a
+   * record that carries it is left as it is (`ignored`).
    */
-  moveFixOutcome(fingerprint: string, fix: string[], from: FixOutcome | null, to: FixOutcome | null, at: Date): Promise<FixChange>;
+  moveFixOutcome(fingerprint: string, fix: string[], from: FixOutcome | null, to: FixOutcome | null, at: Date, mark?: CountMark): Promise<FixChange>;
   recordFeedback(fingerprint: string, up: number, down: number): Promise<void>;
   /**
    * Adds imported history once: `importId` (a hash of the source row) is claimed with a conditional put, so
@@ -115,16 +117,39 @@ async function updateEntry(
   change: { sets: string[]; adds: string[]; names: Record<string, string>; values: Record<string, unknown>; condition?: string },
 ) {
   const { sets, adds, names, values, condition } = change;
-  const expression = [sets.length ? `SET ${sets.join(', ')}` : '', adds.length ? `ADD ${adds.join(', ')}` : ''].filter(Boolean).join(' ');
   await options.client.send(
     new UpdateCommand({
       TableName: options.tableName,
       Key: entryKey(fingerprint),
-      UpdateExpression: expression,
+      UpdateExpression: updateExpression({ set: sets, add: adds }),
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: values,
       ...(condition ? { ConditionExpression: condition } : {}),
     }),
+  );
+}
+
+/** {@link updateEntry} once per `mark` (shared/stores/count-marks.ts); without one, every time. */
+async function updateEntryOnce(
+  options: { client: DynamoDBDocumentClient; tableName: string },
+  fingerprint: string,
+  change: { sets: string[]; adds: string[]; names: Record<string, string>; values: Record<string, unknown> },
+  mark: CountMark | undefined,
+) {
+  if (!mark) return updateEntry(options, fingerprint, change);
+  const marked = markClauses(mark);
+  const { sets, adds, names, values } = change;
+  await countOnce(() =>
+    options.client.send(
+      new UpdateCommand({
+        TableName: options.tableName,
+        Key: entryKey(fingerprint),
+        UpdateExpression: updateExpression({ set: sets, add: [...adds, marked.add], remove: [marked.remove] }),
+        ConditionExpression: marked.condition,
+        ExpressionAttributeNames: { ...names, ...marked.names },
+        ExpressionAttributeValues: { ...values, ...marked.values },
+      }),
+    ),
   );
 }
 
@@ -141,7 +166,7 @@ export function createEntryFeedback(options: { client: DynamoDBDocumentClient; t
    * writer changed it meanwhile (`fixVersion`), else read again; after a few lost races the outcome is dropped, as
    * an outcome lost between a claim and its count is (undercounting is the safer error).
    */
-  async function reviseFixRecord(fingerprint: string, revise: (record: FixRecord) => { record: FixRecord; change: FixChange }): Promise<FixChange> {
+  async function reviseFixRecord(fingerprint: string, revise: (record: FixRecord) => { record: FixRecord; change: FixChange }, mark?: CountMark): Promise<FixChange> {
     try {
       return await reviseVersioned({
         what: `the fix record of ${fingerprint}`,
@@ -149,23 +174,30 @@ export function createEntryFeedback(options: { client: DynamoDBDocumentClient; t
         read: async () => (await client.send(new GetCommand({ TableName: tableName, Key: entryKey(fingerprint), ConsistentRead: true }))).Item,
         revise: (item): VersionedRevision<FixChange> => {
           const record = item ? storedFixRecord(item) : null;
-          if (!item || !record) return { answer: 'ignored' };
+          if (!item || !record || (mark && markedOn(item, mark))) return { answer: 'ignored' };
           const { record: revised, change } = revise(record);
           if (change === 'ignored') return { answer: change };
           const version = typeof item.fixVersion === 'number' ? item.fixVersion : 0;
           const fixChanged = change === 'first' || change === 'replaced';
+          // The version condition also keeps the mark's: the record was read without it.
+          const marked = mark ? markClauses(mark) : null;
           const write = () =>
             client.send(
               new UpdateCommand({
                 TableName: tableName,
                 Key: entryKey(fingerprint),
-                UpdateExpression: `SET fixRecord = :record, fixVersion = :next${fixChanged ? ', fix = :fix' : ''}`,
+                UpdateExpression: updateExpression({
+                  set: ['fixRecord = :record', 'fixVersion = :next', ...(fixChanged ? ['fix = :fix'] : [])],
+                  ...(marked ? { add: [marked.add], remove: [marked.remove] } : {}),
+                }),
                 ConditionExpression: version === 0 ? 'attribute_not_exists(fixVersion)' : 'fixVersion = :version',
+                ...(marked ? { ExpressionAttributeNames: marked.names } : {}),
                 ExpressionAttributeValues: {
                   ':record': revised,
                   ':next': version + 1,
                   ...(version === 0 ? {} : { ':version': version }),
                   ...(fixChanged ? { ':fix': revised.current?.fix ?? [] } : {}),
+                  ...(marked ? { ':countMarkSet': marked.values[':countMarkSet'] } : {}),
                 },
               }),
             );
@@ -179,9 +211,9 @@ export function createEntryFeedback(options: { client: DynamoDBDocumentClient; t
   }
 
   return {
-    async moveFixOutcome(fingerprint, proposed, from, to, at) {
+    async moveFixOutcome(fingerprint, proposed, from, to, at, mark) {
       const fix = proposed.slice(0, ENTRY_LIMITS.fixSteps).map((step) => step.slice(0, ENTRY_LIMITS.fixStep));
-      return fix.length > 0 ? reviseFixRecord(fingerprint, (record) => moveFixOutcome(record, fix, from, to, at)) : 'ignored';
+      return fix.length > 0 ? reviseFixRecord(fingerprint, (record) => moveFixOutcome(record, fix, from, to, at), mark) : 'ignored';
     },
 
     async recordFeedback(fingerprint, up, down) {
@@ -237,8 +269,8 @@ export function createKnowledgeStore(options: { client: DynamoDBDocumentClient; 
     return sets;
   }
 
-  const update = (fingerprint: string, sets: string[], adds: string[], names: Record<string, string>, values: Record<string, unknown>) =>
-    updateEntry(options, fingerprint, { sets, adds, names, values });
+  const update = (fingerprint: string, sets: string[], adds: string[], names: Record<string, string>, values: Record<string, unknown>, mark?: CountMark) =>
+    updateEntryOnce(options, fingerprint, { sets, adds, names, values }, mark);
 
   function outcomeAdds(action: RemediationAction, success: boolean, names: Record<string, string>, values: Record<string, unknown>): string[] {
     names['#att'] = attemptsAttr(action);
@@ -277,18 +309,18 @@ export function createKnowledgeStore(options: { client: DynamoDBDocumentClient; 
       return all;
     },
 
-    async recordSeen(fingerprint, description, at) {
+    async recordSeen(fingerprint, description, at, mark) {
       const names: Record<string, string> = { '#seen': 'seen' };
       const values: Record<string, unknown> = { ':one': 1 };
       const sets = describe(description, fingerprint, at, names, values, true);
-      await update(fingerprint, sets, ['#seen :one'], names, values);
+      await update(fingerprint, sets, ['#seen :one'], names, values, mark);
     },
 
-    async recordOutcome(fingerprint, description, action, success, at) {
+    async recordOutcome(fingerprint, description, action, success, at, mark) {
       const names: Record<string, string> = {};
       const values: Record<string, unknown> = {};
       const sets = describe(description, fingerprint, at, names, values, false);
-      await update(fingerprint, sets, action ? outcomeAdds(action, success, names, values) : [], names, values);
+      await update(fingerprint, sets, action ? outcomeAdds(action, success, names, values) : [], names, values, mark);
     },
 
     async importOutcome(fingerprint, description, importId, outcome, at) {

@@ -1,0 +1,243 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type AnalysisSummary, type Incident, type JobFailureSummary, newIncident } from '../../shared/domain/incident.js';
+import { repositoryKey } from '../../shared/domain/repository-key.js';
+import { summarizeHistory } from '../../shared/knowledge/history.js';
+import { entryKey } from '../../shared/knowledge/store.js';
+import { silentLogger } from '../../shared/steps/deps.js';
+import { recordWorkflowRecovery } from '../../shared/steps/record-outcome.js';
+import { createIncidentStore } from '../../shared/stores/incident-store.js';
+import { scratchStoreForFile } from '../support/harness.js';
+import { learningOn } from '../support/learning.js';
+
+/**
+ * Nothing lost and nothing counted twice between a recovery and learning's counters (shared/knowledge/learning.ts
+ * onResolved): the process dies before each write of the recovery in turn (the outcome's claim, the knowledge entry,
+ * the fix record, the repository metrics, the commit's test evidence and its flaky roll-up, the experiment unit and
+ * variant, the incident's `resolved`), as a `kill -9` or a Lambda timeout would, and the recovery is delivered again.
+ * Every counter then moved exactly as it does without the crash: once.
+ */
+const scratch = scratchStoreForFile('guard-outcome-crash-points');
+const T0 = new Date('2026-11-03T09:00:00.000Z');
+const PIN = 'Pin the registry mirror in .npmrc.';
+const EXPERIMENT = 'outcome-crash';
+
+class SimulatedCrash extends Error {}
+
+/**
+ * The store's client, dying before its write number `crashAt` (1-based; 0: never), as a killed process would: that
+ * write and every call after it fail, so nothing that catches the first failure can go on writing.
+ */
+function crashingClient(client: DynamoDBDocumentClient, crashAt: number): { client: DynamoDBDocumentClient; writes: () => number } {
+  let writes = 0;
+  const send = (command: { constructor: { name: string } }) => {
+    if (crashAt > 0 && writes >= crashAt) return Promise.reject(new SimulatedCrash(`killed before write ${crashAt}`));
+    if (/^(Put|Update|Delete|BatchWrite)Command$/.test(command.constructor.name)) {
+      writes += 1;
+      if (writes === crashAt) return Promise.reject(new SimulatedCrash(`killed before write ${crashAt}`));
+    }
+    return client.send(command as never);
+  };
+  return { client: new Proxy(client, { get: (target, name) => (name === 'send' ? send : Reflect.get(target, name)) }), writes: () => writes };
+}
+
+function analysis(): AnalysisSummary {
+  return { provider: 'bedrock', model: 'm', rootCause: 'The registry dropped the connection.', fix: [PIN], confidence: 0.8, proposedAction: 'rerun_failed_jobs', rationale: 'r', evidence: [], latencyMs: 1 } as AnalysisSummary;
+}
+
+function job(category: Incident['category'] & string, fingerprint: string): JobFailureSummary {
+  return { jobId: 1, jobName: 'build', url: null, category, fingerprint, logSource: 'job_log', failures: [] };
+}
+
+let documents: DynamoDBDocumentClient;
+beforeAll(async () => {
+  documents = scratch.store.documents();
+  await learningOn(documents, () => T0).experiments.create(
+    { id: EXPERIMENT, categories: ['network'], variants: [{ name: 'short', action: 'rerun_failed_jobs', weight: 1, params: { commentDetail: 'short' } }, { name: 'full', action: 'rerun_failed_jobs', weight: 1 }], metric: { kind: 'recovered_within', minutes: 600 }, minSamplePerVariant: 5 },
+    T0,
+  );
+});
+
+/**
+ * Failure number `n`, its own (fingerprint, repository, commit): its job failed on the commit, the guard re-ran it,
+ * and the re-run is about to pass. In the experiment (category `network`) or out of it (`dependency`): an incident
+ * in an experiment counts no action on its knowledge entry, one out of it no experiment counters.
+ */
+async function failed(n: number, inExperiment: boolean) {
+  const incidents = createIncidentStore({ client: documents, tableName: 'incidents', ttlDays: 30 });
+  const learning = learningOn(documents, () => T0);
+  const category = inExperiment ? 'network' : 'dependency';
+  const fingerprint = `0c7c0e${String(n).padStart(4, '0')}`;
+  const repository = `acme/outcomes-${n}`;
+  const runId = 30_000 + n;
+  const headSha = String(runId).padStart(40, 'a');
+  const scope = `${repository}#main#CI`;
+  const incident = newIncident(
+    {
+      id: `gh-1-${runId}-1`, source: 'github', repository, workflowName: 'CI', runId, runAttempt: 1, headSha, branch: 'main',
+      category, fingerprint, template: 'npm ERR! network ECONNRESET', failureLines: [{ line: 1, text: 'npm ERR! network ECONNRESET' }], fromFork: false, runEvent: 'push',
+      jobs: [job(category, fingerprint)], analysis: analysis(),
+      decision: { action: 'rerun_failed_jobs', reason: 'transient', applied: true, result: 'rerun requested', dryRun: false, decidedAt: T0.toISOString() },
+    },
+    T0,
+  );
+  await incidents.create(incident, scope);
+  const { experiment } = await learning.lookup(incident, summarizeHistory(incident, []));
+  expect(experiment?.experimentId ?? null).toBe(inExperiment ? EXPERIMENT : null);
+  if (experiment) await incidents.update(incident.id, { experiment });
+  // Classify recorded the job as failed on the commit: its pass now is flaky evidence.
+  await learning.baselines.recordTestResults(repository, headSha, [{ test: 'job:CI/build', passed: false }], T0);
+  return { incident, repository, fingerprint, headSha, scope, runId };
+}
+
+type Failure = Awaited<ReturnType<typeof failed>>;
+
+/** Every counter the recovery moves, as stored. */
+async function counters({ repository, fingerprint, headSha }: Failure) {
+  const read = async (table: string, key: Record<string, string>) => (await documents.send(new GetCommand({ TableName: table, Key: key, ConsistentRead: true }))).Item ?? {};
+  const entry = await read('incidents', entryKey(fingerprint));
+  const metrics = await read('baselines', { pk: `METRICS#${repositoryKey(repository)}`, sk: 'TOTAL' });
+  const tests = await read('baselines', { pk: `TESTS#${repositoryKey(repository)}#${headSha}`, sk: 'job:CI/build' });
+  const flaky = await read('baselines', { pk: `FLAKY#${repositoryKey(repository)}`, sk: 'job:CI/build' });
+  const fixRecord = (entry.fixRecord as { current?: { successes: number; failures: number } } | undefined)?.current;
+  const experiments = learningOn(documents, () => T0).experiments;
+  const variants = await experiments.counters(EXPERIMENT);
+  const units = await experiments.unitCounters(EXPERIMENT);
+  const sum = (rows: Array<Record<string, unknown>>, name: string) => rows.reduce((total, row) => total + Number(row[name] ?? 0), 0);
+  return {
+    entryAttempts: Number(entry.attempts_rerun_failed_jobs ?? 0),
+    entrySuccesses: Number(entry.successes_rerun_failed_jobs ?? 0),
+    fixSuccesses: fixRecord?.successes ?? 0,
+    resolved: Number(metrics.resolved ?? 0),
+    autoFixSuccesses: Number(metrics.autoFixSuccesses ?? 0),
+    actionsTaken: Number(metrics.actionsTaken ?? 0),
+    testPasses: Number(tests.passes ?? 0),
+    flakes: Number(flaky.flakes ?? 0),
+    variantRecoveries: sum(variants, 'recoveries'),
+    unitSuccesses: sum(units, 'successes'),
+  };
+}
+type Counters = Awaited<ReturnType<typeof counters>>;
+const minus = (a: Counters, b: Counters) => Object.fromEntries(Object.entries(a).map(([name, value]) => [name, value - b[name as keyof Counters]])) as Counters;
+
+/** The recovery's deps on `client`: its incident store and learning loop, no GitHub installation to comment with. */
+function outcomeDeps(client: DynamoDBDocumentClient, at: Date) {
+  return {
+    incidents: createIncidentStore({ client, tableName: 'incidents', ttlDays: 30 }),
+    learning: learningOn(client, () => at),
+    clock: () => at,
+    github: { forInstallation: () => null },
+    logger: silentLogger,
+  };
+}
+
+/** Failure `n`'s re-run passes; the process dies before write `crashAt` (0: it lives), and the recovery is delivered again. */
+async function recover(n: number, inExperiment: boolean, crashAt: number) {
+  const failure = await failed(n, inExperiment);
+  const before = await counters(failure);
+  const crashing = crashingClient(documents, crashAt);
+  const passedAt = new Date(T0.getTime() + 10 * 60_000);
+  const recovery = { scope: failure.scope, runId: failure.runId, runAttempt: 2, resolvedBy: `run ${failure.runId} (attempt 2)`, installationId: null, completedAt: passedAt };
+  const crashed = await recordWorkflowRecovery(recovery, outcomeDeps(crashing.client, passedAt)).then(
+    () => false,
+    (error: unknown) => {
+      if (!(error instanceof SimulatedCrash)) throw error;
+      return true;
+    },
+  );
+  // The restarted runtime: the recovery again (Lambda's retry of the asynchronous invocation, the local queue's redelivery).
+  const again = new Date(passedAt.getTime() + 2 * 60_000);
+  await recordWorkflowRecovery(recovery, outcomeDeps(documents, again));
+  const incident = await createIncidentStore({ client: documents, tableName: 'incidents', ttlDays: 30 }).get(failure.incident.id);
+  return { crashed, writes: crashing.writes(), moved: minus(await counters(failure), before), status: incident?.status };
+}
+
+describe.each([
+  { name: 'out of an experiment', inExperiment: false, first: 100 },
+  { name: 'in an experiment', inExperiment: true, first: 200 },
+])('a recovery $name, killed before any of its writes', ({ inExperiment, first }) => {
+  it('counts every counter once after the redelivery', async () => {
+    // Prepare: the recovery without a crash, for what it moves and how many writes it makes
+    const reference = await recover(first, inExperiment, 0);
+    expect(reference.crashed).toBe(false);
+    expect(reference.moved).toEqual({
+      entryAttempts: inExperiment ? 0 : 1,
+      entrySuccesses: inExperiment ? 0 : 1,
+      fixSuccesses: 1,
+      resolved: 1,
+      autoFixSuccesses: 1,
+      actionsTaken: 1,
+      testPasses: 1,
+      flakes: 1,
+      variantRecoveries: inExperiment ? 1 : 0,
+      unitSuccesses: inExperiment ? 1 : 0,
+    });
+
+    // Act: killed before each of its writes in turn
+    const outcomes = [];
+    for (let crashAt = 1; crashAt <= reference.writes; crashAt += 1) outcomes.push({ crashAt, ...(await recover(first + crashAt, inExperiment, crashAt)) });
+
+    // Assert: every counter moved by the recovery exactly once, and the incident resolved
+    for (const outcome of outcomes) {
+      expect({ crashAt: outcome.crashAt, crashed: outcome.crashed, status: outcome.status, moved: outcome.moved }).toEqual({ crashAt: outcome.crashAt, crashed: true, status: 'resolved', moved: reference.moved });
+    }
+  });
+});
+
+/** The same failure's re-run failed too; the process dies before write `crashAt`, and the next attempt's stage is retried. */
+async function rerunFailed(n: number, crashAt: number) {
+  const failure = await failed(n, false);
+  const before = await counters(failure);
+  const crashing = crashingClient(documents, crashAt);
+  const attempt = await createIncidentStore({ client: documents, tableName: 'incidents', ttlDays: 30 }).get(failure.incident.id);
+  const later = new Date(T0.getTime() + 10 * 60_000);
+  await learningOn(crashing.client, () => later).onRemediationFailed(attempt as Incident).catch((error: unknown) => {
+    if (!(error instanceof SimulatedCrash)) throw error;
+  });
+  const crashed = crashAt > 0 && crashing.writes() >= crashAt;
+  // The stage again (Step Functions' retry of the killed task), and once more (a re-drive): counted once in all.
+  await learningOn(documents, () => new Date(later.getTime() + 60_000)).onRemediationFailed(attempt as Incident);
+  await learningOn(documents, () => new Date(later.getTime() + 120_000)).onRemediationFailed(attempt as Incident);
+  const after = await counters(failure);
+  const metrics = (await documents.send(new GetCommand({ TableName: 'baselines', Key: { pk: `METRICS#${repositoryKey(failure.repository)}`, sk: 'TOTAL' }, ConsistentRead: true }))).Item ?? {};
+  const fixRecord = ((await documents.send(new GetCommand({ TableName: 'incidents', Key: entryKey(failure.fingerprint), ConsistentRead: true }))).Item?.fixRecord ?? {}) as { current?: { failures: number } };
+  return { crashed, writes: crashing.writes(), moved: { ...minus(after, before), autoFixAttempts: Number(metrics.autoFixAttempts ?? 0), fixFailures: fixRecord.current?.failures ?? 0 } };
+}
+
+describe('a failed re-run’s outcome, killed before any of its writes', () => {
+  it('counts every counter once after the stage is retried', async () => {
+    // Prepare: without a crash
+    const reference = await rerunFailed(300, 0);
+    expect(reference.moved).toMatchObject({ entryAttempts: 1, entrySuccesses: 0, actionsTaken: 1, autoFixAttempts: 1 });
+
+    // Act: killed before each of its writes in turn
+    const outcomes = [];
+    for (let crashAt = 1; crashAt <= reference.writes; crashAt += 1) outcomes.push({ crashAt, ...(await rerunFailed(300 + crashAt, crashAt)) });
+
+    // Assert
+    for (const outcome of outcomes) expect({ crashAt: outcome.crashAt, crashed: outcome.crashed, moved: outcome.moved }).toEqual({ crashAt: outcome.crashAt, crashed: true, moved: reference.moved });
+  });
+});
+
+describe('an analysis’s cost on its experiment arm, killed before any of its writes', () => {
+  it('is charged once after the stage is retried', async () => {
+    const charged = async (n: number, crashAt: number) => {
+      const { incident } = await failed(n, true);
+      const stored = (await createIncidentStore({ client: documents, tableName: 'incidents', ttlDays: 30 }).get(incident.id)) as Incident;
+      const analysed = { ...stored, analysis: { ...analysis(), cost: { inputTokens: 1000, outputTokens: 200, estimatedUsd: 0.01 } } } as Incident;
+      const analyses = async () => (await learningOn(documents, () => T0).experiments.counters(EXPERIMENT)).reduce((sum, variant) => sum + Number(variant.analyses ?? 0), 0);
+      const before = await analyses();
+      const crashing = crashingClient(documents, crashAt);
+      await learningOn(crashing.client, () => T0).onAnalyzed(analysed).catch((error: unknown) => {
+        if (!(error instanceof SimulatedCrash)) throw error;
+      });
+      await learningOn(documents, () => new Date(T0.getTime() + 60_000)).onAnalyzed(analysed);
+      return { writes: crashing.writes(), moved: (await analyses()) - before };
+    };
+    const reference = await charged(400, 0);
+    expect(reference).toEqual({ writes: 2, moved: 1 });
+    for (const crashAt of [1, 2]) expect({ crashAt, moved: (await charged(400 + crashAt, crashAt)).moved }).toEqual({ crashAt, moved: 1 });
+  });
+});
+
