@@ -226,3 +226,11 @@ export function errorMessage(error: unknown): string {
   if (error instanceof Error) return `${error.name}: ${error.message}`;
   return String(error);
 }
+
+/**
+ * True for a failure that may pass if tried again: a {@link RetryableError} (GitHub 5xx or rate limit, a spent write
+ * budget, a lost versioned race) or a transient AWS SDK error (a DynamoDB throttle, a 5xx, a timeout).
+ */
+export function isRetryable(error: unknown): boolean {
+  return error instanceof RetryableError || isTransientAwsError(error);
+}

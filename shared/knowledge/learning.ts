@@ -40,8 +40,11 @@ export interface Learning extends Votes {
    * calls {@link countSeen}.
    */
   lookup(incident: Incident, history: KnowledgeSummary): Promise<{ knowledge: KnowledgeSummary; experiment: ExperimentAssignment | null }>;
-  /** Counts the incident as seen: its knowledge-base entry and its repository's metrics. Once: after taking SEEN_CLAIM. */
-  countSeen(incident: Incident): Promise<void>;
+  /**
+   * Counts the incident as seen: its knowledge-base entry and its repository's metrics. Once: after SEEN_CLAIM was
+   * taken at `claimedAt` (by this delivery or an earlier one: counted again, each count is kept once by its mark).
+   */
+  countSeen(incident: Incident, claimedAt: Date): Promise<void>;
   /** The incident recovered (next green run, re-run passed, alarm OK). Once, however often it is called. */
   onResolved(incident: Incident): Promise<void>;
   /** The incident was analysed: its experiment arm is charged the analysis's tokens and cost, once. */
@@ -185,11 +188,13 @@ export function createLearning(options: LearningOptions): Learning {
       return { knowledge: withEntries(history, entries, exact, recommendation), experiment };
     },
 
-    async countSeen(incident) {
+    async countSeen(incident, claimedAt) {
+      const claim = markedFrom(incident.id, SEEN_CLAIM, claimedAt, false);
+      if (!claim) return;
       // A fork's failures teach nothing, nor do runs any outsider can cause again and again (see outsiderCanRepeat):
       // their author chooses their text and fingerprint, and when they fail and pass.
-      if (incident.fingerprint && !outsiderCanRepeat(incident)) await knowledge.recordSeen(incident.fingerprint, description(incident, undefined), clock());
-      if (incident.repository) await baselines.addMetrics(incident.repository, { incidents: 1, ...(incident.flaky ? { flaky: 1 } : {}) });
+      if (incident.fingerprint && !outsiderCanRepeat(incident)) await knowledge.recordSeen(incident.fingerprint, description(incident, undefined), clock(), claim.mark('entry'));
+      if (incident.repository) await baselines.addMetrics(incident.repository, { incidents: 1, ...(incident.flaky ? { flaky: 1 } : {}) }, claim.mark('metrics'));
     },
 
     async onResolved(incident) {

@@ -1,4 +1,4 @@
-import { NotFoundError, errorMessage } from '../errors.js';
+import { NotFoundError, errorMessage, isRetryable } from '../errors.js';
 import { summarizeHistory } from '../knowledge/history.js';
 import { SEEN_CLAIM, previousAttemptId } from '../knowledge/learning.js';
 import type { KnowledgeLookupDeps } from './deps.js';
@@ -38,19 +38,21 @@ export async function knowledgeLookupStep(input: unknown, deps: KnowledgeLookupD
       deps.logger.warn('knowledge base lookup failed; using incident history only', { error: errorMessage(error) });
     }
   }
-  // The write that stores the result also takes the "seen" claim, so a retried stage counts the incident once
-  // (one write instead of a separate claim); counted after it, like every claimed count (shared/knowledge/claims.ts).
-  const { claimed } = await deps.incidents.record(
+  // The write that stores the result also takes the "seen" claim (one write instead of a separate claim), and says
+  // when it was taken: a retried stage finds it taken and counts again, each count kept once by its mark
+  // (shared/stores/count-marks.ts), so a stage that died between the claim and the counts loses none of them.
+  const { claimedAt } = await deps.incidents.record(
     incident.id,
     { knowledge, ...(experiment ? { experiment } : {}) },
     { history: [{ at: deps.clock().toISOString(), event: 'knowledge', detail: knowledge.summary.slice(0, 500) }] },
     lookedUp ? { claim: SEEN_CLAIM } : {},
   );
-  if (claimed && learning) {
+  if (claimedAt && learning) {
     try {
-      await learning.countSeen(incident);
+      await learning.countSeen(incident, claimedAt);
     } catch (error) {
-      // Claimed but not counted: the knowledge base undercounts this incident by one, the safer error.
+      // A store that refuses for now fails the stage, whose retry counts what is left; any other error is logged.
+      if (isRetryable(error)) throw error;
       deps.logger.warn('could not count the incident in the knowledge base', { incidentId: incident.id, error: errorMessage(error) });
     }
   }

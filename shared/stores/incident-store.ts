@@ -158,16 +158,18 @@ export interface IncidentStore {
   /**
    * {@link update} for a caller that does not need the incident back (DynamoDB returns none of it). With `claim`,
    * the same write also takes that once-only marker (shared/knowledge/claims.ts) unless it is taken already:
-   * `claimed` says whether this write took it (false without `claim`). With `keepUpdatedAt`, `updatedAt` stays as it
-   * was: the write is the reconciler's bookkeeping of a try that failed, not work on the incident, and must not make
-   * the incident look busy (the reconciler waits `RECONCILE_AFTER_MINUTES` after the last work before it steps in).
+   * `claimed` says whether this write took it (false without `claim`), `claimedAt` when it was taken (by this write
+   * or an earlier one), which names the marks of what it counts (shared/stores/count-marks.ts). With `keepUpdatedAt`,
+   * `updatedAt` stays as it was: the write is the reconciler's bookkeeping of a try that failed, not work on the
+   * incident, and must not make the incident look busy (the reconciler waits `RECONCILE_AFTER_MINUTES` after the last
+   * work before it steps in).
    */
   record(
     id: string,
     fields: Partial<Omit<Incident, 'id' | 'createdAt'>>,
     append?: AppendLists,
     options?: { claim?: ClaimName; keepUpdatedAt?: boolean },
-  ): Promise<{ claimed: boolean }>;
+  ): Promise<{ claimed: boolean; claimedAt?: Date }>;
   /**
    * Writes the incident's approval (and appends) only while its approval is still `expected`: the same status, task
    * token, decision time and resume take. One conditional write: a `/guard` handler that read the approval a while ago
@@ -269,7 +271,7 @@ export function createIncidentRecords(options: IncidentTableOptions): IncidentRe
     fields: Partial<Omit<Incident, 'id' | 'createdAt'>>,
     append: AppendLists,
     returned: 'incident' | 'nothing',
-    claim?: ClaimName,
+    claim?: { name: ClaimName; at: string },
     expected?: ExpectedApproval,
   ): Promise<Record<string, unknown> | undefined> {
     const names: Record<string, string> = {};
@@ -304,8 +306,8 @@ export function createIncidentRecords(options: IncidentTableOptions): IncidentRe
       n += 1;
     }
     if (claim) {
-      names['#claim'] = claim;
-      values[':claimAt'] = clock().toISOString();
+      names['#claim'] = claim.name;
+      values[':claimAt'] = claim.at;
       sets.push('#claim = if_not_exists(#claim, :claimAt)');
     }
     const expression = `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`;
@@ -385,7 +387,7 @@ export function createIncidentRecords(options: IncidentTableOptions): IncidentRe
     fields: Partial<Omit<Incident, 'id' | 'createdAt'>>,
     append: AppendLists,
     returned: 'incident' | 'nothing',
-    claim?: ClaimName,
+    claim?: { name: ClaimName; at: string },
   ) {
     try {
       return await conditionalUpdate(id, fields, append, returned, claim);
@@ -455,10 +457,13 @@ export function createIncidentRecords(options: IncidentTableOptions): IncidentRe
     },
 
     async record(id, fields, append = {}, options = {}) {
-      const old = await updateOrKeepStatus(id, options.keepUpdatedAt ? { ...fields, updatedAt: undefined } : fields, append, 'nothing', options.claim);
+      const claim = options.claim ? { name: options.claim, at: clock().toISOString() } : undefined;
+      const old = await updateOrKeepStatus(id, options.keepUpdatedAt ? { ...fields, updatedAt: undefined } : fields, append, 'nothing', claim);
       // The lists as this write left them: as they were, and what it appended.
       await trimLists(id, appended(append).map((name) => [name, [...((old?.[name] as unknown[] | undefined) ?? []), ...(append[name] ?? []).slice(-MAX_APPENDED_ENTRIES)]]));
-      return { claimed: options.claim !== undefined && old?.[options.claim] === undefined };
+      if (!claim) return { claimed: false };
+      const before = old?.[claim.name];
+      return { claimed: before === undefined, claimedAt: new Date(typeof before === 'string' ? before : claim.at) };
     },
 
     async replaceApproval(id, expected, approval, append = {}) {

@@ -44,7 +44,7 @@ async function resolvedByRerun(id: string, runId: number, fields: Pick<Incident,
   // What classify and the knowledge stage record of the failure, then the recovery
   await incidents.create(incident, null);
   await assessFlakiness(learning.baselines, incident, new Date());
-  await learning.countSeen(incident);
+  await learning.countSeen(incident, new Date());
   const resolved = await incidents.update(id, { status: 'resolved', resolvedBy: `run ${runId} (attempt 2)` });
   await learning.onResolved(resolved);
   return learning;

@@ -6,8 +6,12 @@ import { repositoryKey } from '../../shared/domain/repository-key.js';
 import { summarizeHistory } from '../../shared/knowledge/history.js';
 import { entryKey } from '../../shared/knowledge/store.js';
 import { silentLogger } from '../../shared/steps/deps.js';
+import { githubIncidentFields, githubIncidentScope } from '../../shared/domain/github-incident.js';
+import { triggerFromWorkflowRun } from '../../shared/ingest/github-webhook.js';
+import { knowledgeLookupStep } from '../../shared/steps/knowledge-lookup.js';
 import { recordWorkflowRecovery } from '../../shared/steps/record-outcome.js';
 import { createIncidentStore } from '../../shared/stores/incident-store.js';
+import { failedRunDelivery } from '../support/fakes.js';
 import { scratchStoreForFile } from '../support/harness.js';
 import { learningOn } from '../support/learning.js';
 
@@ -241,3 +245,32 @@ describe('an analysis’s cost on its experiment arm, killed before any of its w
   });
 });
 
+describe('a knowledge stage killed before any of its writes', () => {
+  it('counts the incident seen once after the stage is retried', async () => {
+    const seen = async (n: number, crashAt: number) => {
+      const event = failedRunDelivery(500_000 + n, { run: { workflow_id: 600_000 + n } });
+      const trigger = triggerFromWorkflowRun(event.body as never, `delivery-seen-${n}`);
+      const fingerprint = `5ee0${String(n).padStart(6, '0')}`;
+      const incidents = createIncidentStore({ client: documents, tableName: 'incidents', ttlDays: 30 });
+      const incident = newIncident({ ...githubIncidentFields(trigger), category: 'dependency', fingerprint, template: 'npm ERR! peer dep', failureLines: [{ line: 1, text: 'npm ERR! peer dep' }] }, T0);
+      await incidents.create(incident, githubIncidentScope(trigger), trigger);
+      const read = async () => ({
+        entrySeen: Number((await documents.send(new GetCommand({ TableName: 'incidents', Key: entryKey(fingerprint), ConsistentRead: true }))).Item?.seen ?? 0),
+        metricsIncidents: Number((await documents.send(new GetCommand({ TableName: 'baselines', Key: { pk: `METRICS#${repositoryKey(incident.repository as string)}`, sk: 'TOTAL' }, ConsistentRead: true }))).Item?.incidents ?? 0),
+      });
+      const before = await read();
+      const crashing = crashingClient(documents, crashAt);
+      const stageDeps = (client: DynamoDBDocumentClient, at: Date) => ({ incidents: createIncidentStore({ client, tableName: 'incidents', ttlDays: 30 }), learning: learningOn(client, () => at), clock: () => at, logger: silentLogger });
+      await knowledgeLookupStep({ trigger }, stageDeps(crashing.client, T0)).catch((error: unknown) => {
+        if (!(error instanceof SimulatedCrash)) throw error;
+      });
+      // Killed, the task is retried by Step Functions; done, it may still run again (a re-drive).
+      await knowledgeLookupStep({ trigger }, stageDeps(documents, new Date(T0.getTime() + 60_000)));
+      const after = await read();
+      return { writes: crashing.writes(), moved: { entrySeen: after.entrySeen - before.entrySeen, metricsIncidents: after.metricsIncidents - before.metricsIncidents } };
+    };
+    const reference = await seen(1, 0);
+    expect(reference.moved).toEqual({ entrySeen: 1, metricsIncidents: 1 });
+    for (let crashAt = 1; crashAt <= reference.writes; crashAt += 1) expect({ crashAt, moved: (await seen(1 + crashAt, crashAt)).moved }).toEqual({ crashAt, moved: reference.moved });
+  });
+});

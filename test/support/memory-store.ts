@@ -74,9 +74,11 @@ export function createMemoryStore(clock: () => Date = () => new Date()): Inciden
       const item = items.get(id) as { incident: Incident };
       if (options.keepUpdatedAt && updatedAt !== undefined) item.incident.updatedAt = updatedAt;
       const marks = item.incident as unknown as Record<string, unknown>;
-      if (!options.claim || marks[options.claim] !== undefined) return { claimed: false };
+      if (!options.claim) return { claimed: false };
+      const before = marks[options.claim];
+      if (typeof before === 'string') return { claimed: false, claimedAt: new Date(before) };
       marks[options.claim] = clock().toISOString();
-      return { claimed: true };
+      return { claimed: true, claimedAt: new Date(marks[options.claim] as string) };
     },
     async listRecent(limit) {
       return [...items.values()].map((i) => i.incident).sort(byNewest).slice(0, limit);
