@@ -5,7 +5,7 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { readItems } from '../stores/dynamo.js';
+import { conditionalWrite, readItems } from '../stores/dynamo.js';
 import { repositoryKey } from '../domain/repository-key.js';
 import { type Incident, outsiderCanRepeat } from '../domain/incident.js';
 
@@ -41,7 +41,11 @@ export interface GuardStore {
    * (e.g. the incident): a retried step holds its slot already and takes no second one.
    */
   reserve(scope: string, limits: { perHour: number; perDay: number }, claim: string): Promise<boolean>;
-  /** Counts the outcome of an automatic action for the circuit breaker, once per `claim`. */
+  /**
+   * Counts the outcome of an automatic action for the circuit breaker, once per `claim`, in the hour it was first
+   * claimed: counted again after a crash or a failure between the claim and the count, the hour's counter keeps
+   * the claim's mark and counts it once.
+   */
   recordOutcome(scope: string, succeeded: boolean, claim: string): Promise<void>;
 }
 
@@ -54,8 +58,8 @@ export function createGuardStore(options: { client: DynamoDBDocumentClient; tabl
   const key = (scope: string, sk: string) => ({ pk: `GUARD#${scope}`, sk });
   const expiresAt = () => Math.floor(clock().getTime() / 1000) + BUCKET_TTL_SECONDS;
 
-  async function increment(scope: string, sk: string, limit: number | null, add: Record<string, number>) {
-    const names: Record<string, string> = { '#expiresAt': 'expiresAt' };
+  async function increment(scope: string, sk: string, limit: number | null, add: Record<string, number>, mark?: string) {
+    const names: Record<string, string> = { '#expiresAt': 'expiresAt', ...(mark ? { '#mark': `counted#${mark}` } : {}) };
     const values: Record<string, unknown> = { ':expiresAt': expiresAt() };
     const adds = Object.entries(add).map(([field, value], i) => {
       names[`#c${i}`] = field;
@@ -63,12 +67,15 @@ export function createGuardStore(options: { client: DynamoDBDocumentClient; tabl
       return `#c${i} :v${i}`;
     });
     if (limit !== null) values[':limit'] = limit;
+    if (mark) values[':marked'] = true;
+    // A mark lives on its hour's item, which expires with it: a handful of outcomes an hour per scope.
+    const conditions = [...(limit !== null ? ['(attribute_not_exists(#c0) OR #c0 < :limit)'] : []), ...(mark ? ['attribute_not_exists(#mark)'] : [])];
     await client.send(
       new UpdateCommand({
         TableName: tableName,
         Key: key(scope, sk),
-        UpdateExpression: `ADD ${adds.join(', ')} SET #expiresAt = :expiresAt`,
-        ...(limit !== null ? { ConditionExpression: 'attribute_not_exists(#c0) OR #c0 < :limit' } : {}),
+        UpdateExpression: `ADD ${adds.join(', ')} SET #expiresAt = :expiresAt${mark ? ', #mark = :marked' : ''}`,
+        ...(conditions.length > 0 ? { ConditionExpression: conditions.join(' AND ') } : {}),
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
       }),
@@ -137,8 +144,22 @@ export function createGuardStore(options: { client: DynamoDBDocumentClient; tabl
     },
 
     async recordOutcome(scope, succeeded, claim) {
-      if (!(await claimOnce(scope, `outcome:${claim}`))) return;
-      await increment(scope, `OUTCOMES#H#${hourKey(clock())}`, null, { attempts: 1, failures: succeeded ? 0 : 1 });
+      // The claim keeps when it was taken: a delivery that finds it counts in the same hour, under the same mark.
+      const now = clock().toISOString();
+      const response = await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: key(scope, `CLAIM#outcome:${claim}`),
+          UpdateExpression: 'SET claimedAt = if_not_exists(claimedAt, :now), expiresAt = if_not_exists(expiresAt, :expiresAt)',
+          ExpressionAttributeValues: { ':now': now, ':expiresAt': expiresAt() },
+          ReturnValues: 'UPDATED_OLD',
+        }),
+      );
+      const before = response.Attributes ?? {};
+      // A claim taken before claims kept their time (a put with only expiresAt) was counted then.
+      if (before.expiresAt !== undefined && typeof before.claimedAt !== 'string') return;
+      const claimedAt = typeof before.claimedAt === 'string' ? before.claimedAt : now;
+      await conditionalWrite(() => increment(scope, `OUTCOMES#H#${hourKey(new Date(claimedAt))}`, null, { attempts: 1, failures: succeeded ? 0 : 1 }, `outcome:${claim}`));
     },
   };
 }

@@ -10,8 +10,10 @@ import { githubIncidentFields, githubIncidentScope } from '../../shared/domain/g
 import { triggerFromWorkflowRun } from '../../shared/ingest/github-webhook.js';
 import { knowledgeLookupStep } from '../../shared/steps/knowledge-lookup.js';
 import { recordWorkflowRecovery } from '../../shared/steps/record-outcome.js';
+import { createGuardStore } from '../../shared/remediation/guard-store.js';
 import { createIncidentStore } from '../../shared/stores/incident-store.js';
 import { failedRunDelivery } from '../support/fakes.js';
+import { SimulatedCrash, clientFailingAtWrite } from '../support/failing-writes.js';
 import { scratchStoreForFile } from '../support/harness.js';
 import { learningOn } from '../support/learning.js';
 
@@ -27,23 +29,12 @@ const T0 = new Date('2026-11-03T09:00:00.000Z');
 const PIN = 'Pin the registry mirror in .npmrc.';
 const EXPERIMENT = 'outcome-crash';
 
-class SimulatedCrash extends Error {}
-
 /**
  * The store's client, dying before its write number `crashAt` (1-based; 0: never), as a killed process would: that
- * write and every call after it fail, so nothing that catches the first failure can go on writing.
+ * write and every call after it fail.
  */
 function crashingClient(client: DynamoDBDocumentClient, crashAt: number): { client: DynamoDBDocumentClient; writes: () => number } {
-  let writes = 0;
-  const send = (command: { constructor: { name: string } }) => {
-    if (crashAt > 0 && writes >= crashAt) return Promise.reject(new SimulatedCrash(`killed before write ${crashAt}`));
-    if (/^(Put|Update|Delete|BatchWrite)Command$/.test(command.constructor.name)) {
-      writes += 1;
-      if (writes === crashAt) return Promise.reject(new SimulatedCrash(`killed before write ${crashAt}`));
-    }
-    return client.send(command as never);
-  };
-  return { client: new Proxy(client, { get: (target, name) => (name === 'send' ? send : Reflect.get(target, name)) }), writes: () => writes };
+  return clientFailingAtWrite(client, crashAt, { error: () => new SimulatedCrash(`killed before write ${crashAt}`), thereafter: 'fail' });
 }
 
 function analysis(): AnalysisSummary {
@@ -109,7 +100,9 @@ async function counters({ repository, fingerprint, headSha }: Failure) {
   const variants = await experiments.counters(EXPERIMENT);
   const units = await experiments.unitCounters(EXPERIMENT);
   const sum = (rows: Array<Record<string, unknown>>, name: string) => rows.reduce((total, row) => total + Number(row[name] ?? 0), 0);
+  const breaker = await createGuardStore({ client: documents, tableName: 'incidents', clock: () => new Date(T0.getTime() + 15 * 60_000) }).read(repositoryKey(repository), 2);
   return {
+    breakerAttempts: breaker.recentOutcomes.attempts,
     entryAttempts: Number(entry.attempts_rerun_failed_jobs ?? 0),
     entrySuccesses: Number(entry.successes_rerun_failed_jobs ?? 0),
     fixSuccesses: fixRecord?.successes ?? 0,
@@ -125,9 +118,13 @@ async function counters({ repository, fingerprint, headSha }: Failure) {
 type Counters = Awaited<ReturnType<typeof counters>>;
 const minus = (a: Counters, b: Counters) => Object.fromEntries(Object.entries(a).map(([name, value]) => [name, value - b[name as keyof Counters]])) as Counters;
 
-/** The recovery's deps on `client`: its incident store and learning loop, no GitHub installation to comment with. */
+/**
+ * The recovery's deps on `client`: its incident store, learning loop and circuit breaker counters, no GitHub
+ * installation to comment with.
+ */
 function outcomeDeps(client: DynamoDBDocumentClient, at: Date) {
   return {
+    guards: createGuardStore({ client, tableName: 'incidents', clock: () => at }),
     incidents: createIncidentStore({ client, tableName: 'incidents', ttlDays: 30 }),
     learning: learningOn(client, () => at),
     clock: () => at,
@@ -166,6 +163,7 @@ describe.each([
     const reference = await recover(first, inExperiment, 0);
     expect(reference.crashed).toBe(false);
     expect(reference.moved).toEqual({
+      breakerAttempts: 1,
       entryAttempts: inExperiment ? 0 : 1,
       entrySuccesses: inExperiment ? 0 : 1,
       fixSuccesses: 1,
@@ -274,3 +272,4 @@ describe('a knowledge stage killed before any of its writes', () => {
     for (let crashAt = 1; crashAt <= reference.writes; crashAt += 1) expect({ crashAt, moved: (await seen(1 + crashAt, crashAt)).moved }).toEqual({ crashAt, moved: reference.moved });
   });
 });
+

@@ -10,6 +10,7 @@ import { silentLogger } from '../../shared/steps/deps.js';
 import { createIncidentStore } from '../../shared/stores/incident-store.js';
 import { repositoryKey } from '../../shared/domain/repository-key.js';
 import { learningOn } from '../support/learning.js';
+import { SimulatedCrash, clientFailingAtWrite } from '../support/failing-writes.js';
 import { scratchStoreForFile } from '../support/harness.js';
 
 /**
@@ -28,19 +29,9 @@ const PIN = 'Pin the registry mirror in .npmrc.';
 const AFTER_MINUTES = 10;
 const EXPERIMENT = 'vote-crash';
 
-class SimulatedCrash extends Error {}
-
 /** The store's client, dying before its write number `crashAt` (1-based; 0: never), as a killed process would. */
 function crashingClient(client: DynamoDBDocumentClient, crashAt: number): { client: DynamoDBDocumentClient; writes: () => number } {
-  let writes = 0;
-  const send = (command: { constructor: { name: string } }) => {
-    if (/^(Put|Update|Delete|BatchWrite)Command$/.test(command.constructor.name)) {
-      writes += 1;
-      if (writes === crashAt) return Promise.reject(new SimulatedCrash(`killed before write ${crashAt}`));
-    }
-    return client.send(command as never);
-  };
-  return { client: new Proxy(client, { get: (target, name) => (name === 'send' ? send : Reflect.get(target, name)) }), writes: () => writes };
+  return clientFailingAtWrite(client, crashAt, { error: () => new SimulatedCrash(`killed before write ${crashAt}`), thereafter: 'answer' });
 }
 
 function analysis(): AnalysisSummary {

@@ -1,0 +1,27 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+/** The process died here (a `kill -9`, a Lambda timeout): thrown by {@link clientFailingAtWrite}. */
+export class SimulatedCrash extends Error {}
+
+/**
+ * The store's client, failing its write number `failAt` (1-based; 0: never) with `fault.error()`. After it, calls are
+ * answered (`thereafter: 'answer'`: the write alone failed, as a throttle or a crash the caller never sees past) or
+ * fail too (`'fail'`: the process died, and nothing that catches the first failure can go on writing). `writes`
+ * counts the writes tried.
+ */
+export function clientFailingAtWrite(
+  client: DynamoDBDocumentClient,
+  failAt: number,
+  fault: { error: () => Error; thereafter: 'answer' | 'fail' },
+): { client: DynamoDBDocumentClient; writes: () => number } {
+  let writes = 0;
+  const send = (command: { constructor: { name: string } }) => {
+    if (fault.thereafter === 'fail' && failAt > 0 && writes >= failAt) return Promise.reject(fault.error());
+    if (/^(Put|Update|Delete|BatchWrite)Command$/.test(command.constructor.name)) {
+      writes += 1;
+      if (writes === failAt) return Promise.reject(fault.error());
+    }
+    return client.send(command as never);
+  };
+  return { client: new Proxy(client, { get: (target, name) => (name === 'send' ? send : Reflect.get(target, name)) }), writes: () => writes };
+}
