@@ -33,7 +33,7 @@ import type { ExhaustedEscalationDeps, RedriveDeps, ScheduledRunOptions } from '
 import type { LateReactionDeps } from '../reconcile/late-reactions.js';
 import type { RecoveryCommentDeps } from '../reconcile/recovery-comments.js';
 import type { ApprovalResumeDeps } from '../reconcile/approval-resumes.js';
-import { createReactionReads } from '../stores/reaction-reads.js';
+import { type ReactionReads, createReactionReads } from '../stores/reaction-reads.js';
 import { type DeferredRecoveryComments, createDeferredRecoveryComments } from '../stores/deferred-comments.js';
 import { type ApprovalResumes, createApprovalResumes } from '../stores/approval-resumes.js';
 import type {
@@ -413,7 +413,7 @@ export function createReconcilerDeps(
     escalations: createEscalations(config, logger),
     escalationLedger: createEscalationLedger(config),
     policyFile: policyFileOf(config),
-    reactionReads: createReactionReads({ client: documentClientFor(config), tableName: config.INCIDENTS_TABLE }),
+    reactionReads: createLateReactionReads(config),
     github,
     votes: createVoteDeps(config, logger),
     deferredComments: createDeferredComments(config),
@@ -435,6 +435,11 @@ export function reconcilerOptions(config: Config): ScheduledRunOptions {
     maxReactionCallsPerRun: config.RECONCILE_MAX_REACTION_CALLS_PER_RUN,
     maxPendingVotesPerRun: config.RECONCILE_MAX_PENDING_VOTES_PER_RUN,
   };
+}
+
+/** The reconciler's late reads of reactions (in the incidents table): scheduled by the learning loop and recoveries. */
+export function createLateReactionReads(config: Config): ReactionReads {
+  return createReactionReads({ client: documentClientFor(config), tableName: config.INCIDENTS_TABLE });
 }
 
 /** Recovery comments the GitHub write budget refused, for the reconciler to post (in the incidents table). */

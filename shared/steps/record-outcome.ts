@@ -3,13 +3,14 @@ import { alarmOkLeavesOpen, stateChangedAtOf } from '../domain/alarm-incident.js
 import type { HistoryEntry, Incident, NotificationRecord } from '../domain/incident.js';
 import { greenAttemptNotLater, greenRunLeavesOpen, secondsToRecovery, workflowRecoveryMessageSchema } from '../domain/recovery.js';
 import { type AlarmEvent, alarmArnOf, alarmEventSchema, alarmScope } from '../domain/trigger.js';
-import { RetryableError, ValidationError, errorMessage } from '../errors.js';
+import { RetryableError, ValidationError, errorMessage, isRetryable } from '../errors.js';
 import { firstIssue } from '../validation.js';
-import { collectReactionFeedback } from '../knowledge/reactions.js';
+import { readReactionFeedback } from '../knowledge/reactions.js';
 import { writeRecoveryComment } from '../notify/recovery-comment.js';
 import type { GitHubPort } from '../ports.js';
 import { type GuardStore, recordActionOutcome } from '../remediation/guard-store.js';
 import type { DeferredRecoveryComments } from '../stores/deferred-comments.js';
+import type { ReactionReads } from '../stores/reaction-reads.js';
 import type { StepDeps } from './deps.js';
 
 /** Open incidents resolved by one recovery event; bounded so a noisy scope cannot fan out without limit. */
@@ -22,15 +23,53 @@ export interface RecoveryResult {
 type OutcomeDeps = Pick<StepDeps, 'incidents' | 'clock' | 'github' | 'logger'> &
   Partial<Pick<StepDeps, 'learning' | 'metrics'>> & { guards?: GuardStore; deferredComments?: DeferredRecoveryComments;
     greenRuns?: Pick<StepDeps['greenRuns'], 'noteGreenRun'>;
+    /** The reconciler's late reads of reactions: a read GitHub failed for now is left to it. */
+    reactionReads?: Pick<ReactionReads, 'schedule'>;
   };
+
+/**
+ * What a follow-up of the recovery does when it fails. A transient failure (a DynamoDB throttle, a timeout:
+ * `isRetryable`) fails the recovery, which is delivered again and does its follow-ups again (each is claimed and
+ * its counts marked, so none counts twice) — as often as the delivery is retried (Lambda's asynchronous invocation:
+ * twice, then the dead-letter queue; the local queue the same), after which the incident stays open for the next
+ * green run. Any other failure would fail every delivery alike: it is logged, and the recovery recorded.
+ */
+function unlessTransient(what: string, incidentId: string, deps: OutcomeDeps) {
+  return (error: unknown) => {
+    if (isRetryable(error)) throw error;
+    deps.logger.warn(`could not record ${what}`, { incidentId, error: errorMessage(error) });
+  };
+}
+
+/**
+ * The reactions on the PR comment, read as feedback before the comment is rewritten. A read GitHub failed for now
+ * (5xx, rate limit, timeout) is left to the reconciler's late read of reactions (shared/reconcile/late-reactions.ts,
+ * which tries it again less and less often, then gives it up): GitHub may be out for longer than the recovery's
+ * deliveries are retried, and the recovery is recorded meanwhile. Due just after anything this recovery writes on
+ * the comment, which the late read would otherwise take as a read since.
+ */
+async function readReactionsOrDefer(resolved: Incident, github: GitHubPort | null, at: Date, deps: OutcomeDeps): Promise<void> {
+  try {
+    await readReactionFeedback(resolved, github, deps);
+  } catch (error) {
+    if (isRetryable(error) && deps.reactionReads) {
+      const dueAt = new Date(Math.max(deps.clock().getTime(), at.getTime()) + 1000).toISOString();
+      await deps.reactionReads.schedule({ incidentId: resolved.id, dueAt });
+      deps.logger.warn('could not read reactions on the Pipeline Guard comment; the reconciler reads them', { incidentId: resolved.id, error: errorMessage(error) });
+      return;
+    }
+    unlessTransient('the reactions on the Pipeline Guard comment', resolved.id, deps)(error);
+  }
+}
 
 /**
  * Resolves the incident and does what follows a recovery: the circuit breaker's outcome, learning's, the reactions on
  * the PR comment and the comment's rewrite. The follow-ups come first and `resolved` is written last: the recovery is
  * delivered at least once, and its redelivery finds only open incidents, so a crash before the write leaves the
- * incident open for the redelivery to do them all again (each is idempotent or claimed once per incident), while a
- * crash after it has nothing left undone. A comment the write budget refused (or GitHub put off) is scheduled for
- * the reconciler before the write, so it is posted once there is room instead of dropped.
+ * incident open for the redelivery to do them all again (each is idempotent, or claimed once per incident with its
+ * counts marked), while a crash after it has nothing left undone; a follow-up that failed for now fails the recovery
+ * alike (see unlessTransient). A comment the write budget refused (or GitHub put off), and a reading of the
+ * reactions GitHub failed, are scheduled for the reconciler before the write instead of dropped.
  */
 async function resolveIncident(
   incident: Incident,
@@ -48,19 +87,16 @@ async function resolveIncident(
   // on a run any outsider can cause again and again: they would hold it closed for the repository's own failures.
   const action = resolved.decision?.applied ? resolved.decision.action : null;
   if (deps.guards && (action === 'rerun_failed_jobs' || action === 'open_fix_pr')) {
-    await recordActionOutcome(deps.guards, resolved, true, `recovered:${resolved.id}`).catch((error: unknown) => {
-      deps.logger.warn('could not record the action outcome for the circuit breaker', { incidentId: resolved.id, error: errorMessage(error) });
-    });
+    await recordActionOutcome(deps.guards, resolved, true, `recovered:${resolved.id}`).catch(unlessTransient('the action outcome for the circuit breaker', resolved.id, deps));
   }
   if (deps.learning) {
-    // Knowledge, experiment and metrics counters; claimed once per incident, so a redelivery counts nothing twice.
-    await deps.learning.onResolved(resolved).catch((error: unknown) => {
-      deps.logger.warn('could not record the outcome for learning', { incidentId: resolved.id, error: errorMessage(error) });
-    });
+    // Knowledge, experiment and metrics counters: claimed once per incident and marked, so a redelivery counts what an
+    // earlier delivery left undone and nothing twice.
+    await deps.learning.onResolved(resolved).catch(unlessTransient('the outcome for learning', resolved.id, deps));
   }
   const github = deps.github.forInstallation(resolved.installationId);
   // Reactions left on the comment while the incident was open are feedback on it.
-  await collectReactionFeedback(resolved, github, deps);
+  await readReactionsOrDefer(resolved, github, at, deps);
   const comment = (options.updateComment ?? true) && github ? await rewriteComment(resolved, github, at, deps) : {};
   const updated = await deps.incidents.update(incident.id, resolution, {
     history: [{ at: at.toISOString(), event: 'resolved', detail: resolvedBy }, ...(comment.history ?? [])],

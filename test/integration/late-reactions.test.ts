@@ -2,7 +2,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { type Incident, newIncident } from '../../shared/domain/incident.js';
 import { experimentReport } from '../../shared/experiments/report.js';
 import { summarizeHistory } from '../../shared/knowledge/history.js';
+import { githubIncidentScope } from '../../shared/domain/github-incident.js';
+import { triggerFromWorkflowRun } from '../../shared/ingest/github-webhook.js';
+import { COMMENT_MARKER } from '../../shared/notify/comment.js';
 import { createDocumentClient } from '../../shared/stores/dynamo.js';
+import { deliverWebhook, loadWebhook } from '../../infra/local/replay.js';
 import { learningOn } from '../support/learning.js';
 import { useLocalRuntime } from '../support/harness.js';
 
@@ -119,5 +123,47 @@ describe('the reconciler reads reactions nobody read before their unit was final
 
     expect(run.reactions?.read).toEqual([]);
     expect(reactionReads()).toBe(before);
+  });
+});
+
+describe('a recovery that could not read the reactions on its comment', () => {
+  it('leaves them to the reconciler, which counts a writer’s 👍 once', async () => {
+    // Prepare: a failure commented on an hour ago, maya's 👍 on the comment, and GitHub failing every reaction list
+    const failedAt = minutesAfter(new Date(), -60);
+    const green = loadWebhook('workflow_run-success');
+    const run = green.body.workflow_run as Record<string, unknown>;
+    Object.assign(run, { id: 88_000_002, workflow_id: 88_000_000, head_branch: 'reactions-deferred', updated_at: new Date().toISOString() });
+    green.headers['x-github-delivery'] = 'recovery-reactions-deferred';
+    const scope = githubIncidentScope(triggerFromWorkflowRun(green.body as never, 'scope-of-the-green-run'));
+    // The guard's comment on the pull request, which the recovery rewrites.
+    const commentId = harness.github.addComment(7, harness.github.login, `${COMMENT_MARKER}\nPipeline Guard: CI failed`).id;
+    const incidentId = 'gh-2-88000001-1';
+    const repository = String((green.body.repository as { full_name: string }).full_name);
+    await harness.runtime.incidents.create(
+      newIncident(
+        {
+          id: incidentId, source: 'github', status: 'notified', repository, workflowName: 'CI', runId: 88_000_001, runAttempt: 1, headSha: 'e'.repeat(40),
+          category: 'test_failure', fingerprint: 'defe11ed0000', fromFork: false, failedAt: failedAt.toISOString(), pullRequest: 7, installationId: null,
+          notifications: [{ channel: 'github_comment', target: `${repository}#7`, outcome: 'created', detail: null, at: failedAt.toISOString(), commentId }],
+        },
+        failedAt,
+      ),
+      scope,
+    );
+    harness.github.reactions.set(commentId, [reaction('maya', '+1', minutesAfter(failedAt, 5))]);
+    harness.github.fail({ method: 'GET', route: /\/issues\/comments\/\d+\/reactions$/, times: Infinity, reply: { status: 502, body: { message: 'Bad Gateway' } } });
+
+    // Act: the green run is recorded while GitHub fails; GitHub answers again; the reconciler runs twice
+    await deliverWebhook(harness.runtime.url, green, harness.runtime.webhookSecret);
+    await harness.runtime.idle();
+    const resolved = (await harness.runtime.incidents.get(incidentId)) as Incident;
+    harness.github.clearFaults();
+    const later = await harness.runtime.reconcile(minutesAfter(new Date(), 2));
+    const again = await harness.runtime.reconcile(minutesAfter(new Date(), 3));
+
+    // Assert: recorded resolved without the vote; the reconciler read it once and counted it once
+    expect({ status: resolved.status, up: resolved.feedbackUp ?? 0 }).toEqual({ status: 'resolved', up: 0 });
+    expect([later.reactions?.read, again.reactions?.read]).toEqual([[incidentId], []]);
+    expect(((await harness.runtime.incidents.get(incidentId)) as Incident).feedbackUp).toBe(1);
   });
 });

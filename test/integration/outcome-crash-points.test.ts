@@ -273,3 +273,36 @@ describe('a knowledge stage killed before any of its writes', () => {
   });
 });
 
+/** DynamoDB refusing write number `failAt` once, for now (a throttle), then answering again. */
+function throttlingClient(client: DynamoDBDocumentClient, failAt: number): DynamoDBDocumentClient {
+  const throttle = () => Object.assign(new Error('Rate of requests exceeds the allowed throughput.'), { name: 'ProvisionedThroughputExceededException', $retryable: {} });
+  return clientFailingAtWrite(client, failAt, { error: throttle, thereafter: 'answer' }).client;
+}
+
+describe('a recovery whose store refuses one of its writes for now', () => {
+  it('fails, and its redelivery counts every counter once', async () => {
+    // Prepare: the recovery without a failure, for what it moves and how many writes it makes
+    const reference = await recover(600, true, 0);
+
+    // Act: each of its writes refused once by a throttle; the recovery is delivered again
+    const outcomes = [];
+    for (let failAt = 1; failAt <= reference.writes; failAt += 1) {
+      const failure = await failed(600 + failAt, true);
+      const before = await counters(failure);
+      const passedAt = new Date(T0.getTime() + 10 * 60_000);
+      const recovery = { scope: failure.scope, runId: failure.runId, runAttempt: 2, resolvedBy: `run ${failure.runId} (attempt 2)`, installationId: null, completedAt: passedAt };
+      const first = await recordWorkflowRecovery(recovery, outcomeDeps(throttlingClient(documents, failAt), passedAt)).then(
+        () => 'recorded',
+        (error: unknown) => (error as Error).name,
+      );
+      await recordWorkflowRecovery(recovery, outcomeDeps(documents, new Date(passedAt.getTime() + 60_000)));
+      const incident = await createIncidentStore({ client: documents, tableName: 'incidents', ttlDays: 30 }).get(failure.incident.id);
+      outcomes.push({ failAt, first, status: incident?.status, moved: minus(await counters(failure), before) });
+    }
+
+    // Assert: the first delivery failed (so it was delivered again), and every counter moved once
+    for (const outcome of outcomes) {
+      expect(outcome).toEqual({ failAt: outcome.failAt, first: 'ProvisionedThroughputExceededException', status: 'resolved', moved: reference.moved });
+    }
+  });
+});
