@@ -1,8 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { repositoryKey } from '../domain/repository-key.js';
-import { type CountMark, countOnce, markClauses, updateExpression } from '../stores/count-marks.js';
-import { conditionalWrite, readItems } from '../stores/dynamo.js';
+import { readItems } from '../stores/dynamo.js';
 import type { GateDecision, GateMetrics } from './gate.js';
 
 /**
@@ -72,21 +71,40 @@ export interface BaselineStore {
   acceptRun(repository: string, branch: string, run: AcceptedRun): Promise<boolean>;
   gateState(repository: string, branch: string): Promise<GateState | null>;
   saveGateState(repository: string, branch: string, state: GateState & { reasons: string[] }): Promise<void>;
-  /** Adds to the repository's counters; with `mark`, once per mark (shared/stores/count-marks.ts). */
-  addMetrics(repository: string, deltas: Partial<Record<MetricCounter, number>>, mark?: CountMark): Promise<void>;
+  addMetrics(repository: string, deltas: Partial<Record<MetricCounter, number>>): Promise<void>;
   metrics(repository: string): Promise<RepositoryMetrics>;
   /**
    * Records test results of one commit. A test that has both failed and passed on the same commit is flaky: the
    * first time that happens for a (commit, test) it is counted once on the test's roll-up. Returns the tests that
-   * became flaky with this call. With `mark`, each test's result counts once per mark, and its flaky roll-up once
-   * per commit even when a crash fell between the commit's flag and the roll-up (see count-marks.ts).
+   * became flaky with this call.
    */
-  recordTestResults(repository: string, sha: string, results: ReadonlyArray<{ test: string; passed: boolean }>, at: Date, mark?: CountMark): Promise<string[]>;
+  recordTestResults(repository: string, sha: string, results: ReadonlyArray<{ test: string; passed: boolean }>, at: Date): Promise<string[]>;
   /** Flaky roll-ups for these tests (the ones with evidence). */
   flakyEvidence(repository: string, tests: readonly string[]): Promise<FlakyEvidence[]>;
 }
 
-const MAX_TEST_NAME = 300;
+export const MAX_TEST_NAME = 300;
+
+/** Keys of the items the learning loop counts on (see shared/baselines/outcome-counts.ts), by the repositoryKey. */
+export const baselineKeys = {
+  metrics: (repository: string) => ({ pk: `METRICS#${repositoryKey(repository)}`, sk: 'TOTAL' }),
+  test: (repository: string, sha: string, test: string) => ({ pk: `TESTS#${repositoryKey(repository)}#${sha}`, sk: test }),
+  flaky: (repository: string, test: string) => ({ pk: `FLAKY#${repositoryKey(repository)}`, sk: test }),
+};
+
+/** The `ADD` clauses of metric deltas (the non-zero ones), with their names and values; null when none. */
+export function metricAdds(deltas: Partial<Record<MetricCounter, number>>): { adds: string[]; names: Record<string, string>; values: Record<string, unknown> } | null {
+  const entries = Object.entries(deltas).filter(([, v]) => typeof v === 'number' && v !== 0);
+  if (entries.length === 0) return null;
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const adds = entries.map(([key, value], i) => {
+    names[`#m${i}`] = key;
+    values[`:m${i}`] = value;
+    return `#m${i} :m${i}`;
+  });
+  return { adds, names, values };
+}
 
 export function createBaselineStore(options: { client: DynamoDBDocumentClient; tableName: string }): BaselineStore {
   const { client, tableName } = options;
@@ -95,9 +113,7 @@ export function createBaselineStore(options: { client: DynamoDBDocumentClient; t
   const runsPartition = (spelling: string, branch: string) => `BASELINE#${spelling}#${branch}`;
   const runsPk = (repository: string, branch: string) => runsPartition(repositoryKey(repository), branch);
   const gateKey = (repository: string, branch: string) => ({ pk: `GATE#${repositoryKey(repository)}#${branch}`, sk: 'STATE' });
-  const metricsKey = (repository: string) => ({ pk: `METRICS#${repositoryKey(repository)}`, sk: 'TOTAL' });
-  const testKey = (repository: string, sha: string, test: string) => ({ pk: `TESTS#${repositoryKey(repository)}#${sha}`, sk: test });
-  const flakyKey = (repository: string, test: string) => ({ pk: `FLAKY#${repositoryKey(repository)}`, sk: test });
+  const { metrics: metricsKey, test: testKey, flaky: flakyKey } = baselineKeys;
 
   const jobLogKey = (repository: string, workflow: string, job: string) => ({
     pk: `JOBLOG#${repositoryKey(repository)}#${workflow.slice(0, 300)}`,
@@ -173,28 +189,17 @@ export function createBaselineStore(options: { client: DynamoDBDocumentClient; t
       await client.send(new PutCommand({ TableName: tableName, Item: { ...gateKey(repository, branch), ...state, reasons: state.reasons.slice(0, 10) } }));
     },
 
-    async addMetrics(repository, deltas, mark) {
-      const entries = Object.entries(deltas).filter(([, v]) => typeof v === 'number' && v !== 0);
-      if (entries.length === 0) return;
-      const names: Record<string, string> = {};
-      const values: Record<string, unknown> = { ':repository': repository };
-      const adds = entries.map(([key, value], i) => {
-        names[`#m${i}`] = key;
-        values[`:m${i}`] = value;
-        return `#m${i} :m${i}`;
-      });
-      const marked = mark ? markClauses(mark) : null;
-      await countOnce(() =>
-        client.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: metricsKey(repository),
-            UpdateExpression: updateExpression({ add: [...adds, ...(marked ? [marked.add] : [])], set: ['repository = :repository'], ...(marked ? { remove: [marked.remove] } : {}) }),
-            ExpressionAttributeNames: { ...names, ...marked?.names },
-            ExpressionAttributeValues: { ...values, ...marked?.values },
-            ...(marked ? { ConditionExpression: marked.condition } : {}),
-          }),
-        ),
+    async addMetrics(repository, deltas) {
+      const metrics = metricAdds(deltas);
+      if (!metrics) return;
+      await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: metricsKey(repository),
+          UpdateExpression: `ADD ${metrics.adds.join(', ')} SET repository = :repository`,
+          ExpressionAttributeNames: metrics.names,
+          ExpressionAttributeValues: { ...metrics.values, ':repository': repository },
+        }),
       );
     },
 
@@ -215,61 +220,46 @@ export function createBaselineStore(options: { client: DynamoDBDocumentClient; t
       };
     },
 
-    async recordTestResults(repository, sha, results, at, mark) {
+    async recordTestResults(repository, sha, results, at) {
       const becameFlaky: string[] = [];
       for (const { test, passed } of results) {
         const name = test.slice(0, MAX_TEST_NAME);
-        const marked = mark ? markClauses(mark) : null;
-        const response = await conditionalWrite(() =>
-          client.send(
+        const response = await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: testKey(repository, sha, name),
+            UpdateExpression: 'ADD #counter :one',
+            ExpressionAttributeNames: { '#counter': passed ? 'passes' : 'fails' },
+            ExpressionAttributeValues: { ':one': 1 },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        const item = response.Attributes ?? {};
+        if (!(Number(item.passes ?? 0) > 0 && Number(item.fails ?? 0) > 0) || item.flaggedAt) continue;
+        // Count each (commit, test) once, whichever of two concurrent reports sees both outcomes first.
+        try {
+          await client.send(
             new UpdateCommand({
               TableName: tableName,
               Key: testKey(repository, sha, name),
-              UpdateExpression: updateExpression({ add: ['#counter :one', ...(marked ? [marked.add] : [])], ...(marked ? { remove: [marked.remove] } : {}) }),
-              ExpressionAttributeNames: { '#counter': passed ? 'passes' : 'fails', ...marked?.names },
-              ExpressionAttributeValues: { ':one': 1, ...marked?.values },
-              ...(marked ? { ConditionExpression: marked.condition } : {}),
-              ReturnValues: 'ALL_NEW',
+              UpdateExpression: 'SET flaggedAt = :at',
+              ConditionExpression: 'attribute_not_exists(flaggedAt)',
+              ExpressionAttributeValues: { ':at': at.toISOString() },
             }),
-          ),
-        );
-        // Counted by an earlier delivery of the same event, which may have died before the roll-up: read as it is.
-        const item = response ? (response.Attributes ?? {}) : ((await client.send(new GetCommand({ TableName: tableName, Key: testKey(repository, sha, name), ConsistentRead: true }))).Item ?? {});
-        if (!(Number(item.passes ?? 0) > 0 && Number(item.fails ?? 0) > 0)) continue;
-        const flagged = typeof item.flaggedAt === 'string' ? item.flaggedAt : null;
-        // Count each (commit, test) once, whichever of two concurrent reports sees both outcomes first: the flag's
-        // taker counts it; a delivery again of the event that took it (`flaggedBy`) counts it when the first died
-        // before the roll-up, the roll-up's own mark refusing it otherwise.
-        if (flagged && !(response === null && mark && item.flaggedBy === mark.id)) continue;
-        const flaggedAt = flagged ?? at.toISOString();
-        if (!flagged) {
-          const took = await conditionalWrite(() =>
-            client.send(
-              new UpdateCommand({
-                TableName: tableName,
-                Key: testKey(repository, sha, name),
-                UpdateExpression: `SET flaggedAt = :at${mark ? ', flaggedBy = :by' : ''}`,
-                ConditionExpression: 'attribute_not_exists(flaggedAt)',
-                ExpressionAttributeValues: { ':at': flaggedAt, ...(mark ? { ':by': mark.id } : {}) },
-              }),
-            ),
           );
-          if (!took) continue;
+        } catch (error) {
+          if (error instanceof ConditionalCheckFailedException) continue;
+          throw error;
         }
-        const rollUp = markClauses({ id: `flagged#${sha}`, claimedAt: new Date(flaggedAt) });
-        const counted = await countOnce(() =>
-          client.send(
-            new UpdateCommand({
-              TableName: tableName,
-              Key: flakyKey(repository, name),
-              UpdateExpression: updateExpression({ add: ['flakes :one', rollUp.add], set: ['lastSha = :sha', 'lastAt = :at', 'test = :test'], remove: [rollUp.remove] }),
-              ConditionExpression: rollUp.condition,
-              ExpressionAttributeNames: rollUp.names,
-              ExpressionAttributeValues: { ':one': 1, ':sha': sha, ':at': flaggedAt, ':test': name, ...rollUp.values },
-            }),
-          ),
+        await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: flakyKey(repository, name),
+            UpdateExpression: 'ADD flakes :one SET lastSha = :sha, lastAt = :at, test = :test',
+            ExpressionAttributeValues: { ':one': 1, ':sha': sha, ':at': at.toISOString(), ':test': name },
+          }),
         );
-        if (counted) becameFlaky.push(name);
+        becameFlaky.push(name);
       }
       return becameFlaky;
     },
