@@ -9,8 +9,13 @@
  * that matters (the injection detector's normalized forms).
  */
 
-// `sudo -E bash`, `/bin/sh`; `python3 -m json.tool` formats a download rather than running it.
-const SHELL = String.raw`(?:sudo(?:\s+-\S+)*\s+)?(?:\/(?:usr\/)?(?:local\/)?bin\/)?(?:sh|bash|zsh|dash|ksh|fish|python[23]?(?!\s+-m\b)|node|perl|ruby|php|iex|pwsh|powershell)\b`;
+/**
+ * Commands that run the command their arguments name (`sudo -E bash`, `env sh`, `timeout 60 sh`, `busybox sh`), with
+ * their options, variables and numbers: a shell after any of them is still the shell that runs.
+ */
+const RUNS_ITS_ARGS = String.raw`(?:(?:sudo|doas|env|busybox|command|builtin|exec|nice|nohup|timeout|stdbuf|time|ionice|chrt|taskset|setsid|xargs|unbuffer)(?:\s+(?:-\S*|\w+=\S*|\d\S*))*\s+)*`;
+// `/bin/sh`, `$SHELL`; `python3 -m json.tool` formats a download rather than running it.
+const SHELL = String.raw`(?:${RUNS_ITS_ARGS}(?:(?:\/(?:usr\/)?(?:local\/)?bin\/)?(?:sh|bash|zsh|dash|ksh|fish|python[23]?(?!\s+-m\b)|node|perl|ruby|php|iex|invoke-expression|pwsh|powershell)\b(?![.(=-])|\$\{?shell\b\}?))`;
 const FETCH = String.raw`(?:curl|wget|iwr|irm|invoke-webrequest|invoke-restmethod)`;
 const DECODE = String.raw`(?:atob|buffer\.from|base64\.b64decode|b64decode|bytes\.fromhex|codecs\.decode|base64_decode|decode64|frombase64string)`;
 
@@ -24,18 +29,17 @@ export const DANGEROUS_CODE: readonly DangerousCode[] = [
     id: 'remote-script',
     re: new RegExp(
       [
-        String.raw`\b${FETCH}\b[^|\n]{0,200}\|\s*${SHELL}`,
-        String.raw`\b(?:bash|sh|zsh|source|\.)\s+<\(\s*${FETCH}\b`,
-        String.raw`\b(?:eval|(?:ba|z)?sh\s+-c)\s+["']?\$\(\s*${FETCH}\b`,
-        // Downloaded to a file, then that file run: `curl -so /tmp/f URL && sh /tmp/f`.
-        String.raw`\b(?:curl|wget)\b[^\n]{0,200}?\s-(?:[A-Za-z]*[oO]|-output)\s*(\S+)[^\n]{0,200}(?:&&|;)\s*(?:sudo\s+)?(?:sh|bash|zsh|source|\.)\s+\1(?![\w./-])`,
-        String.raw`\bnpx\s+(?:(?:-y|--yes)\s+)?https?:\/\/`,
-        // An interpreter handed a download as its program: `python3 -c "$(curl …)"`, `node -e "$(wget -O- …)"`.
-        String.raw`${SHELL}\s+-[ce]\s+["']?\$\(\s*${FETCH}\b`,
-        // PowerShell's download-and-run: `iex (New-Object Net.WebClient).DownloadString(…)`, `iwr … | iex`.
-        String.raw`\b(?:iex|invoke-expression)\b[^\n]{0,120}\bdownloadstring\b|\b${FETCH}\b[^\n|]{0,200}\|\s*(?:iex|invoke-expression)\b`,
-        // Downloaded by redirection, then run: `curl … > /tmp/f.sh; sh /tmp/f.sh`.
-        String.raw`\b(?:curl|wget)\b[^\n|>]{0,200}>\s*(\S+)[^\n]{0,200}?(?:&&|;)\s*(?:sudo\s+)?(?:sh|bash|zsh|source|\.)\s+\2(?![\w./-])`,
+        // A download and, after it on the line, a command that runs code: a shell or interpreter (fed by a pipe through
+        // any stages, `| tee f | sh`, or not), and after `&&` or `;` `chmod +x` or a path run (`&& ./install`, `; /tmp/i`).
+        // Not which file: any program run after a download on one command line has what it fetched within reach.
+        String.raw`\b${FETCH}\s[^\n]{0,200}?(?:[|;&]\s*(?:${SHELL}|(?:source|eval|\.)\s)|[;&]\s*${RUNS_ITS_ARGS}(?:chmod\s+(?:[ugoa]*\+x|0?[0-7]{2}[1357])\b|(?:\.{1,2}|~)?\/[\w.-]+(?:\/[\w.-]+)*(?=[\s"'\x60)]|$)))`,
+        // A download read by a command that runs what it reads: `. <(curl …)`, `python3 <(curl …)`,
+        // `sh <<< "$(curl …)"`, `sh -c \"$(curl …)\"`, `eval \`curl …\``.
+        String.raw`(?<![\w.$-])(?:${SHELL}|source|eval|\.)(?:\s+-\S+)*\s*(?:<<<|<)?\s*[\\"']*\s*(?:\$\(|<\(|\x60)\s*${RUNS_ITS_ARGS}${FETCH}\b`,
+        // Package runners given a URL (registry names are ADDED_DEPENDENCY's, in patches).
+        String.raw`\b(?:npx|bunx|pnpm\s+dlx|deno\s+run)\s+(?:-\S+\s+)*https?:\/\/`,
+        // PowerShell's download-and-run: `iex (New-Object Net.WebClient).DownloadString(…)` (`iwr … | iex` is above).
+        String.raw`\b(?:iex|invoke-expression)\b[^\n]{0,120}\bdownloadstring\b`,
         // The same said in words: "fetches https://… and pipes it into sh".
         String.raw`\bpip(?:e|es|ed|ing)\b[^\n]{0,20}\b(?:into|to|through)\s+(?:sudo\s+)?(?:sh|bash|zsh|a shell|the shell)\b`,
       ].join('|'),
@@ -67,8 +71,8 @@ export const DANGEROUS_CODE: readonly DangerousCode[] = [
     id: 'fetch-exec',
     // The fetch inside the call's parentheses: `exec(urlopen(…).read())`, `eval(await fetch(…))`, and the same through
     // JavaScript's `Function` and `vm`, PHP's `file_get_contents`, httpx and Ruby's `URI.open`. (Running curl, as
-    // `cy.exec('curl …/health')` does, only downloads.)
-    re: /\b(?:(?:instance_|class_|module_)?eval|exec|execsync|system|popen|function|runin(?:this|new)?context)\s*\(\s*[^\n)]{0,160}?\b(?:urlopen|urllib\.request\.urlopen|requests\.get|httpx\.get|https?\.get|fetch|file_get_contents|uri\.open)\s*\(/i,
+    // `cy.exec('curl …/health')` does, only downloads.) Unpickling runs code too: pickle calls any callable on load.
+    re: /\b(?:(?:instance_|class_|module_)?eval|exec|execsync|system|popen|function|runin(?:this|new)?context|(?:c?pickle|marshal|dill|cloudpickle)\s*\.\s*loads?|yaml\s*\.\s*unsafe_load)\s*\(\s*[^\n)]{0,160}?\b(?:urlopen|urllib\.request\.urlopen|requests\.get|httpx\.get|https?\.get|fetch|file_get_contents|uri\.open)\s*\(/i,
   },
   {
     id: 'remote-preload',
@@ -581,6 +585,7 @@ const PATCH_SIGNALS: readonly DangerousCode[] = [...DANGEROUS_CODE, ASSEMBLED_NA
  */
 export function dangerousCodeSignals(text: string): string[] {
   const folded = text.normalize('NFKC');
-  const forms = folded === text ? [text] : [text, folded];
+  // And as a shell reads its words: quotes it removes (`s""h`, `cu''rl`) and backslashes (`\sh`, `\"$(curl …)\"`) dropped.
+  const forms = [...new Set([text, folded, folded.replace(/\\|""|''/g, '')])];
   return PATCH_SIGNALS.filter((pattern) => forms.some((form) => pattern.re.test(form))).map((pattern) => pattern.id);
 }
