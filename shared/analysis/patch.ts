@@ -171,6 +171,8 @@ function unreadableHeader(line: string, isHunkHeader: boolean): string | null {
  * off the allow-list because they decide which dependency code is fetched; these lines decide the same from a
  * source file, so a steered model could add a package of its author's choosing. A fix for a CI failure adds none.
  */
+/** Between a command's words, in a string or an argument list: `npm install`, `"npm", "install"`. */
+const ARG = String.raw`["'\x60]?[,\s]+["'\x60]?`;
 const ADDED_DEPENDENCY = new RegExp(
   [
     // `import … from "https://…"`, `export … from "npm:…"`, `import "jsr:…"`, `import("https://…")`, `require("http://…")`.
@@ -179,7 +181,9 @@ const ADDED_DEPENDENCY = new RegExp(
     // an argument of a call that runs a process. Not of any call: a message or an assertion names the command as
     // text (`new Error('npm install failed')`, `expect(stderr).toContain('npm install')`, `it('go get …')`), and a
     // fix for a missing dependency often adds one.
-    String.raw`\b(?:exec\w*|spawn\w*|system|popen|sh|capture\w*|run|call|check_call|check_output|getoutput|getstatusoutput|command(?:context)?|shell_exec|passthru|proc_open|processbuilder|start)\s*\(\s*\[?[^\n)]{0,80}?["'\x60]\s*(?:sudo\s+)?(?:python[23]?\s+-m\s+)?(?:pip[23]?|pipx|uv|poetry|npm|pnpm|yarn|bun|deno|gem|bundle|cargo|go|composer|dotnet|nuget)\b(?:["'\x60]?[,\s]+["'\x60]?(?:-m|pip)\b)?["'\x60]?[,\s]+["'\x60]?(?:install|add|i|get)\b`,
+    // Package runners too, which fetch a package and run it at once (`npx x`, `pnpm dlx x`, `uvx x`, `pipx run x`, `go run
+    // mod@version`, `deno run <url>`): `curl | sh` with a registry in the middle.
+    String.raw`\b(?:exec\w*|spawn\w*|system|popen|sh|capture\w*|run|call|check_call|check_output|getoutput|getstatusoutput|command(?:context)?|shell_exec|passthru|proc_open|processbuilder|start)\s*\(\s*\[?[^\n)]{0,80}?["'\x60]\s*(?:sudo\s+)?(?:(?:python[23]?\s+-m\s+)?(?:pip[23]?|pipx|uv|poetry|npm|pnpm|yarn|bun|deno|gem|bundle|cargo|go|composer|dotnet|nuget)\b(?:${ARG}(?:-m|pip)\b)?${ARG}(?:install|add|i|get)\b|(?:npx|bunx|pnpx|uvx)\b|(?:npm|pnpm|yarn|bun)${ARG}(?:exec|dlx|x)\b|pipx${ARG}run\b|go${ARG}run\b[^\n)]*@|deno${ARG}run\b[^\n)]*(?:https?|npm|jsr):)`,
   ].join('|'),
   'i',
 );
