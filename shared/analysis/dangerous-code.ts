@@ -538,7 +538,8 @@ export function languageSignals(path: string, added: readonly string[]): string[
  */
 const DOWNLOADS = /* @__PURE__ */ (() => new RegExp(
   [
-    String.raw`\b${FETCH}\s+\S`,
+    // A downloader as a command, or as an argument list's program (`["curl", "-o", f, url]`).
+    String.raw`\b${FETCH}\s+\S|["'\x60]${FETCH}["'\x60]\s*,`,
     // `fetch(` as a function, not a method (`ENV.fetch`, `map.fetch`), except on the global object.
     String.raw`(?<![\w])(?:urlopen|urlretrieve)\s*\(|(?:(?<![.\w$])|\b(?:globalthis|window|self)\s*\.\s*)(?:fetch|got|axios)\s*\(`,
     String.raw`\b(?:requests|httpx|session|urllib\.request|https?|axios|got|uri|open-uri|net::http|webclient|http)\s*(?:\(\s*\))?\s*[.:]+\s*(?:get|post|request|urlopen|open|get_response|downloadstring|downloadfile)\b`,
@@ -552,7 +553,8 @@ const RUNS = /* @__PURE__ */ (() => new RegExp(
     String.raw`(?<![\w$-])(?:iex|invoke-expression)\s`,
     String.raw`\.(?:execsync|execfilesync|execfile|spawnsync|spawn|fork|popen|system|eval)\s*\(|\bbuiltins\.(?:exec|eval)\s*\(|(?<![\w$])run(?:innew|inthis|in)?context\s*\(`,
     String.raw`\b(?:subprocess|child_process|runpy|importlib)\b|\b(?:pickle|marshal)\.loads?\s*\(|\bexec\.command(?:context)?\s*\(|\b(?:kernel|io)\.(?:exec|system|eval|spawn|popen)\b`,
-    String.raw`\bimport\s*\(\s*[\x60'"](?:data|blob):|\bchmod\s+(?:[ugoa]*\+x|0?[0-7]{2}[1357])\b`,
+    // A module imported by a value or by a file path (`import('/tmp/p.mjs')`): not a relative path or a package's name.
+    String.raw`(?<![\w$.])import\s*\(\s*(?![\x60'"](?:\.{1,2}\/|(?!(?:file|https?|data|blob):)[\w@][\w@:./-]*[\x60'"]))|\bchmod\s+(?:[ugoa]*\+x|0?[0-7]{2}[1357])\b`,
     String.raw`\b(?:sh|bash|zsh|source|python[23]?|node|perl|ruby|pwsh|powershell)\s+["'$]?[\w./\${}-]*(?:\/tmp\/|\$\{?\w|\.(?:sh|py|js|mjs|rb|pl|ps1)\b)`,
   ].join('|'),
   'gi',
