@@ -31,9 +31,10 @@ function defangScheme(scheme: string): string {
 /**
  * A scheme-less host after two or more slashes or backslashes (`//evil.example/x`, `///evil.example`, the UNC path
  * `\\build01.corp.local\share`), followed by what may follow a host in a URL, or by the end of a word: not `(`, so
- * `//console.log(x)` in a code comment is text.
+ * `//console.log(x)` in a code comment is text. After `:` too: a scheme the scheme rules do not take (`x://`, `é://`,
+ * `_://`) leaves its host as a linkifier sees it, and one they took ends in `]` or has `[.]` in its host.
  */
-const SLASHED_HOST = new RegExp(String.raw`(?<![\w:/\\])([\\/]{2,})(${LABEL}(?:${DOT}${LABEL})+)(?=[/\\:?#]|[.,;!?)\]}>'"]*(?:\s|$))`, 'giu');
+const SLASHED_HOST = new RegExp(String.raw`(?<![\w/\\])([\\/]{2,})(${LABEL}(?:${DOT}${LABEL})+)(?=[/\\:?#]|[.,;!?)\]}>'"]*(?:\s|$))`, 'giu');
 
 /**
  * Makes every URL, host name and e-mail address in `text` unclickable while keeping it readable; everything else,

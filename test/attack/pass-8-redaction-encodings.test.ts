@@ -91,7 +91,7 @@ describe('attack pass 8: a link left clickable in a page', () => {
   // it, the very shape the bare-host rule exists to defang. Smallest fix: let SLASHED_HOST's look-behind allow `:`
   // (a scheme defangScheme already handled ends in `]`/`hxxp` and its host has `[.]`, so nothing is defanged twice).
   for (const scheme of ['x', 'é', '_']) {
-    it.fails(`a host after ${scheme}:// is defanged`, () => {
+    it(`a host after ${scheme}:// is defanged`, () => {
       expect(defang(`fetch ${scheme}://evil.com/pay.sh`)).not.toContain('evil.com');
     });
   }
