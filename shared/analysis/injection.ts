@@ -266,6 +266,9 @@ const SIGNALS: readonly Signal[] = [
     re: new RegExp(
       [
         String.raw`\b(?:ignorier\w*|vergiss|vergessen|missachte\w*|ignorez|oubliez|ignorer|ignora|ignorar|olvida\w*|dimentica\w*)\b.{0,40}\b(?:anweisungen|instruktionen|regeln|vorgaben|consignes|r[eè]gles|instrucciones|reglas|indicaciones|istruzioni|regole|instru[cç][oõ]es|regras)\b`,
+        // French spells its noun as English does, and Portuguese its imperative: each paired with its own language's
+        // words only, so English "ignore these instructions if …" in a README stays text.
+        String.raw`\b(?:ignorez|oubliez|ignorer)\b.{0,40}\binstructions\b|\b(?:ignore|desconsidere)\b.{0,40}\b(?:instru[cç][oõ]es|regras)\b`,
         // Dutch, Swedish, Norwegian, Danish, Polish, Turkish, Vietnamese.
         String.raw`\b(?:negeer|vergeet|ignorera|ignorer|ignorér|glöm|glem|zignoruj|ignoruj|zapomnij|pomiń|bỏ qua|phớt lờ|quên)\s.{0,40}?(?:\b(?:instructies|aanwijzingen|opdrachten|regels|instruktion(?:er|erna|erne)?|instruksjon(?:er|ene)?|instrukser|regler(?:na|ne)?|instrukcj\w*|polece\w*|zasad\w*|hướng dẫn|chỉ dẫn|chỉ thị|quy tắc)|reguł\w*)`,
         String.raw`(?:talimat|kural|yönerge|komut)\S*\s.{0,30}?(?:yok say|görmezden gel|unut|dikkate alma)`,
