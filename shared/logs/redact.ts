@@ -32,6 +32,11 @@ export interface SecretPattern {
   readonly accept?: (secret: string) => boolean;
   /** `format`: a token shape; `generic`: a value recognised by the key, flag or header in front of it. */
   readonly kind?: 'format' | 'generic';
+  /**
+   * The match (after its kept prefix) is a list of `name=value` pairs (a `Cookie:` header): each value this finds
+   * (groups: the name with its `=`, the value) is judged by `accept` and replaced alone, the names kept.
+   */
+  readonly each?: RegExp;
 }
 
 
@@ -105,6 +110,21 @@ const PEM_BODY_LINE = /^\s*[A-Za-z0-9+/]{40,100}={0,2}\s*$/;
 function isPemBodyLine(line: string): boolean {
   return PEM_BODY_LINE.test(line) && /[a-z]/.test(line) && /[A-Z]/.test(line) && /\d/.test(line) && shannonEntropy(line.trim()) >= 4.5;
 }
+
+/** Key names that say a password follows, and those that say another secret does (`api_key`, `client_secret`). */
+const PASSWORD_KEY = '(?:password|passwd|pwd|passphrase)';
+const SECRET_KEY = String.raw`(?:secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credentials?|auth[_-]?key|signing[_-]?key|encryption[_-]?key|client[_-]?key|session[_-]?key|master[_-]?key|webhook[_-]?url)`;
+/**
+ * What joins a key to its value: `:`, `=` or Ruby's and PHP's `=>` (a Rails `Parameters:` line, print_r's
+ * `[password] => …`), after a quote or PHP's `]`; quotes may be escaped (`{\"password\":\"…\"}`, JSON logged inside
+ * a JSON string).
+ */
+const KEY_END = String.raw`(?:\\?["']|\])?`;
+const KEY_SEPARATOR = String.raw`[^\S\n]{0,4}(?:=>|[:=])[^\S\n]{0,4}\\?["']?`;
+/** A value's character, up to an escaped quote that ends it (`…\"}`), for values in `"…"` or bare. */
+const valueChar = (excluded: string): string => String.raw`(?:[^\s"'\`${excluded}\\]|\\(?!["']))`;
+/** An XML element named like `key` and its text (`<password>…</password>`, a settings file echoed by a build). */
+const xmlElement = (key: string): RegExp => new RegExp(String.raw`(<([\w.:-]{0,40}${key}[\w.:-]{0,40})(?:[^\S\n][^>\n]{0,200})?>)[^<\n]{1,200}(?=</\2>)`, 'gi');
 
 /** The secret formats, most specific first (a GitHub token inside `token=` is labelled as GitHub). */
 export const SECRET_PATTERNS: readonly SecretPattern[] = [
@@ -242,21 +262,39 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
   { id: 'kubeconfig-secret', re: /(\b(?:client-key-data|token|id-token|refresh-token)[^\S\n]*:[^\S\n]*["']?)[A-Za-z0-9+/._-]{20,}={0,2}/g, keep: 1, accept: highEntropy(3.5) },
   { id: 'authorization-basic', re: /\b(Authorization:[^\S\n]*Basic[^\S\n]+)[A-Za-z0-9+/=]{8,}/gi, keep: 1 },
   { id: 'bearer-token', re: /\b((?:Authorization:[^\S\n]*)?(?:Bearer|token)[^\S\n]+)[A-Za-z0-9._~+/-]{16,}=*/gi, keep: 1 },
+  // Go's MySQL driver prints its DSN in connection errors, `user:password@tcp(host:3306)/db`: no scheme in front.
+  { id: 'dsn-password', kind: 'generic', re: /(?<![\w.-])([\w.-]{1,64}:)\S{1,256}?(?=@(?:tcp[46]?|udp|unix|unixgram)\()/g, keep: 1, accept: passwordValue },
+  // Session cookies, as `curl -v` prints them: a response's `Set-Cookie:` sets one (its attributes follow), a
+  // request's `Cookie:` sends several.
+  { id: 'cookie', kind: 'generic', re: /\b(set-cookie[^\S\n]*:[^\S\n]*[^\s=;]{1,256}=)[^\s;]{1,4096}/gi, keep: 1, accept: secretValue },
+  {
+    id: 'cookie',
+    kind: 'generic',
+    re: /(?<!set-)\b(cookie[^\S\n]*:[^\S\n]*)[^\s=;]{1,256}=[^\s;]*(?:;[^\S\n]*[^\s=;]{1,256}=[^\s;]*){0,100}/gi,
+    keep: 1,
+    each: /([^\s=;]+=)([^\s;]+)/g,
+    accept: secretValue,
+  },
   // Generic rules: the key, flag or header says a secret follows; the value must look like one.
   {
     id: 'key-value-secret',
     kind: 'generic',
-    re: /\b([A-Za-z0-9_.-]{0,40}(?:password|passwd|pwd|passphrase)[A-Za-z0-9_.-]{0,40}["']?(?:[^\S\n]+(?:is|was))?[^\S\n]{0,4}[:=][^\S\n]{0,4}["']?)(?!\[REDACTED)(?:'[^'\n]{1,200}'|"[^"\n]{1,200}"|[^\s"'`<>]{4,200})/gi,
+    re: new RegExp(
+      String.raw`\b([A-Za-z0-9_.-]{0,40}${PASSWORD_KEY}[A-Za-z0-9_.-]{0,40}${KEY_END}(?:[^\S\n]+(?:is|was))?${KEY_SEPARATOR})(?!\[REDACTED)(?:'[^'\n]{1,200}'|"[^"\n]{1,200}"|${valueChar('<>')}{4,200})`,
+      'gi',
+    ),
     keep: 1,
     accept: passwordValue,
   },
   {
     id: 'key-value-secret',
     kind: 'generic',
-    re: /\b([A-Za-z0-9_.-]{0,40}(?:secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credentials?|auth[_-]?key|signing[_-]?key|encryption[_-]?key|client[_-]?key|session[_-]?key|master[_-]?key|webhook[_-]?url)[A-Za-z0-9_.-]{0,40}["']?[^\S\n]{0,4}[:=][^\S\n]{0,4}["']?)(?!\[REDACTED)[^\s"'`&,;<>]{6,400}/gi,
+    re: new RegExp(String.raw`\b([A-Za-z0-9_.-]{0,40}${SECRET_KEY}[A-Za-z0-9_.-]{0,40}${KEY_END}${KEY_SEPARATOR})(?!\[REDACTED)${valueChar('&,;<>')}{6,400}`, 'gi'),
     keep: 1,
     accept: secretValue,
   },
+  { id: 'xml-secret', kind: 'generic', re: xmlElement(PASSWORD_KEY), keep: 1, accept: passwordValue },
+  { id: 'xml-secret', kind: 'generic', re: xmlElement(SECRET_KEY), keep: 1, accept: secretValue },
   {
     id: 'authorization-header',
     kind: 'generic',
@@ -363,6 +401,36 @@ function redactUrlEncodedGlue(text: string): string {
     );
   }
   return out;
+}
+
+/**
+ * A run of URL-encoded text: URL-safe characters and at least one `%XX` escape, as a `next=` parameter or a form
+ * body holds a URL or a JSON document (`https%3A%2F%2Fuser%3Apw%40host`, `%7B%22password%22%3A%22…`), whose
+ * credentials no pattern reads while `:`, `@` and `"` are escaped. The lookbehind starts each attempt at the
+ * beginning of a run, as {@link BASE64_RUN}'s does.
+ */
+const PERCENT_RUN = /(?<![\w.~!*'()%+-])[\w.~!*'()+-]*(?:%[0-9A-Fa-f]{2}[\w.~!*'()+-]*)+/g;
+const PERCENT_ESCAPE = /%([0-9A-Fa-f]{2})/g;
+
+/**
+ * `text` with every URL-encoded run that decodes to a secret replaced by `[REDACTED:url-encoded-secret]`: the runs
+ * are decoded (as UTF-8) and redacted together one level down, as base64 runs are ({@link redactBase64}), so a run
+ * encoded twice is decoded twice. A run shorter than the shortest secret a rule takes is left alone.
+ */
+function redactPercentEncoded(text: string, depth: number, allowance: InflateAllowance): string {
+  if (text.indexOf('%') === -1) return text;
+  const ranges: number[] = [];
+  const decoded: string[] = [];
+  PERCENT_RUN.lastIndex = 0;
+  for (let match = PERCENT_RUN.exec(text); match !== null; match = PERCENT_RUN.exec(text)) {
+    if (match[0].length < BASE64_MIN_STRING) continue;
+    ranges.push(match.index, match.index + match[0].length);
+    // The run is ASCII: its escapes become bytes one to one, then read as UTF-8.
+    decoded.push(Buffer.from(match[0].replace(PERCENT_ESCAPE, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1').toString('utf8'));
+  }
+  if (decoded.length === 0) return text;
+  const holding = holdSecrets(decoded, depth + 1, allowance);
+  return withRangesReplaced(text, ranges.filter((_, i) => holding[i >> 1]), `${MARKER}url-encoded-secret]`);
 }
 
 /** Number of distinct token formats recognised by shape (the generic rules come on top). */
@@ -979,7 +1047,7 @@ if (PATTERNS_IN_USE.findIndex((pattern) => !readsWholeText(pattern)) !== WHOLE_T
   throw new RedactionError('the private-key patterns must come first in SECRET_PATTERNS');
 }
 
-function applyPattern(text: string, { id, re, keep, accept }: SecretPattern): string {
+function applyPattern(text: string, { id, re, keep, accept, each }: SecretPattern): string {
   re.lastIndex = 0;
   return text.replace(re, (match: string, ...groups: unknown[]) => {
     let kept = '';
@@ -989,6 +1057,7 @@ function applyPattern(text: string, { id, re, keep, accept }: SecretPattern): st
     if (match.startsWith('[REDACTED:', kept.length) || match.slice(kept.length).includes('[REDACTED:')) return match;
     const open = kept.lastIndexOf('[REDACTED:');
     if (open >= 0 && !kept.includes(']', open)) return match;
+    if (each) return kept + match.slice(kept.length).replace(each, (pair: string, name: string, value: string) => (accept && !accept(value) ? pair : `${name}[REDACTED:${id}]`));
     if (accept && !accept(match.slice(kept.length))) return match;
     return replacement(id, match, kept);
   });
@@ -1048,6 +1117,7 @@ function redactTexts(texts: readonly string[], depth: number, cut?: TextCut, all
   for (const pattern of LINE_PATTERNS) out = applyPattern(out, pattern);
   if (depth < BASE64_MAX_DEPTH) out = redactBase64(out, depth, allowance);
   out = redactUrlEncodedGlue(out.replace(SEPARATORS, ''));
+  if (depth < BASE64_MAX_DEPTH) out = redactPercentEncoded(out, depth, allowance);
   return cleaned.length === 1 ? [out] : splitLike(out, cleaned);
 }
 

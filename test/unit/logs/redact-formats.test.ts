@@ -158,6 +158,15 @@ const CASES: Case[] = [
   { kind: 'key-value-secret', text: 'PGPASSWORD={S} psql -h db', secret: 'postgres' },
   { kind: 'key-value-secret', text: 'api_key: "{S}"', secret: random(ALNUM, 24) },
   { kind: 'key-value-secret', text: 'client_secret={S}&grant_type=client_credentials', secret: random(URLSAFE, 40) },
+  // Escaped JSON inside a JSON string, Ruby's and PHP's `=>`.
+  { kind: 'key-value-secret', text: '{"event":"retry","request":"{\\"client_secret\\":\\"{S}\\",\\"scope\\":\\"read\\"}"}', secret: random(ALNUM, 32) },
+  { kind: 'key-value-secret', text: 'Octokit.new(:access_token => "{S}")', secret: random(ALNUM, 36) },
+  { kind: 'key-value-secret', text: '    [db_password] => {S}', secret: 'summer-rain-7' },
+  { kind: 'dsn-password', text: 'sql: open app_rw:{S}@unix(/var/run/mysqld/mysqld.sock)/shop: dial failed', secret: random(ALNUM, 20) },
+  { kind: 'cookie', text: '> Cookie: theme=dark; sid={S}; locale=de', secret: random(URLSAFE, 32) },
+  { kind: 'cookie', text: '< Set-Cookie: PHPSESSID={S}; Path=/; HttpOnly', secret: random(LOWERNUM, 26) },
+  { kind: 'xml-secret', text: '    <spring.datasource.password>{S}</spring.datasource.password>', secret: 'hunter2-prod' },
+  { kind: 'xml-secret', text: '<server><id>nexus</id><apiKey type="plain">{S}</apiKey></server>', secret: random(ALNUM, 32) },
 ];
 
 describe('redactSecrets: formats', () => {

@@ -316,6 +316,35 @@ describe('URL-encoded signatures and prefixed keys (review of session 15)', () =
   });
 });
 
+describe('secrets in escaped and encoded forms (attack pass 8), and what stays', () => {
+  it('redacts a URL-encoded URL encoded twice, and a token after an escaped quote', () => {
+    // Prepare
+    const password = 'Qz7!vB3#kP9@wL2m';
+    const twice = encodeURIComponent(encodeURIComponent(`postgres://ci:${password}@db.example.com:5432/app`));
+
+    // Act
+    const out = redactSecrets(`redirect=${twice} and {\\"api_token\\": \\"${A36}\\"}`);
+
+    // Assert
+    expect(out).not.toContain(encodeURIComponent(encodeURIComponent(password)));
+    expect(out).not.toContain(A36);
+    expect(out).toContain('[REDACTED:url-encoded-secret]');
+  });
+
+  it.each([
+    ['a URL-encoded query without credentials', 'GET /search?q=build%20failed%3A%20exit%20code%202&next=https%3A%2F%2Fci.example.com%2Fjobs%2F42 200'],
+    ['cookies that are not credentials', '> Cookie: theme=dark; locale=en-US; consent=true'],
+    ['Set-Cookie attributes', '< Set-Cookie: lang=en; Path=/; Domain=.example.com; Max-Age=3600; HttpOnly'],
+    ['a Ruby hash without secrets', 'Parameters: {"utf8"=>"✓", "commit"=>"Update", "id"=>"42"}'],
+    ['a templated XML password', '  <password>${env.NEXUS_PASSWORD}</password>'],
+    ['an XML element named like a key holding a variable', '<token>${{ secrets.DEPLOY_TOKEN }}</token>'],
+    ['a Go DSN without a password', 'dsn=app@tcp(db:3306)/shop?parseTime=true'],
+    ['a version and a time with a colon before an @', 'image: app:1.2.3@sha256 at 12:30:45'],
+  ])('keeps %s', (_label, line) => {
+    expect(redactSecrets(line)).toBe(line);
+  });
+});
+
 describe('secrets inside base64', () => {
   const ghp = `ghp_${A36}`;
   const b64 = (text: string): string => Buffer.from(text).toString('base64');
