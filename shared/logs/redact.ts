@@ -1052,12 +1052,13 @@ function applyPattern(text: string, { id, re, keep, accept, each }: SecretPatter
   return text.replace(re, (match: string, ...groups: unknown[]) => {
     let kept = '';
     for (let i = 0; i < (keep ?? 0); i++) kept += typeof groups[i] === 'string' ? (groups[i] as string) : '';
+    // Pairs are judged one by one: a value an earlier pattern replaced (a JWT cookie) leaves the others to read.
+    if (each) return kept + match.slice(kept.length).replace(each, (pair: string, name: string, value: string) => (value.includes(MARKER) || (accept && !accept(value)) ? pair : `${name}[REDACTED:${id}]`));
     // A value an earlier, more specific pattern already replaced keeps its more telling label, and the
     // `:` inside a marker is not the start of a `user:password` pair.
     if (match.startsWith('[REDACTED:', kept.length) || match.slice(kept.length).includes('[REDACTED:')) return match;
     const open = kept.lastIndexOf('[REDACTED:');
     if (open >= 0 && !kept.includes(']', open)) return match;
-    if (each) return kept + match.slice(kept.length).replace(each, (pair: string, name: string, value: string) => (accept && !accept(value) ? pair : `${name}[REDACTED:${id}]`));
     if (accept && !accept(match.slice(kept.length))) return match;
     return replacement(id, match, kept);
   });

@@ -331,6 +331,18 @@ describe('secrets in escaped and encoded forms (attack pass 8), and what stays',
     expect(out).toContain('[REDACTED:url-encoded-secret]');
   });
 
+  it('redacts every session cookie of a Cookie header, also after one an earlier pattern redacted', () => {
+    // Prepare
+    const jwt = `eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJjaS1ib3QifQ.${A36}`;
+    const sid = 'Zt4Wq8Lm2Np6Rv0Xk3Hc';
+
+    // Act
+    const out = redactSecrets(`> Cookie: access=${jwt}; sid=${sid}; theme=dark`);
+
+    // Assert
+    expect(out).toBe('> Cookie: access=[REDACTED:jwt]; sid=[REDACTED:cookie]; theme=dark');
+  });
+
   it.each([
     ['a URL-encoded query without credentials', 'GET /search?q=build%20failed%3A%20exit%20code%202&next=https%3A%2F%2Fci.example.com%2Fjobs%2F42 200'],
     ['cookies that are not credentials', '> Cookie: theme=dark; locale=en-US; consent=true'],
