@@ -4,11 +4,11 @@ import { downloadsAndRuns } from '../../shared/analysis/dangerous-code.js';
 
 /**
  * Session 31's attack pass (the eighth) on the promise "a fix PR never adds something that runs or installs remote
- * or new code (`curl … | sh` reworded in any way)". Each `it.fails` passes while the defect exists: the model's
- * patch below is accepted by `checkPatch` (the gate `validateAnalysis` and `buildFixFiles` both apply), so a fix PR
- * can carry it to a reviewer as an ordinary source change. The patch check's other open items (functions defined in
- * the patch, PHP constants, array_push, >200-line statements, Dockerfile absolute paths) are another engineer's and
- * are not repeated here.
+ * or new code (`curl … | sh` reworded in any way)". Each patch below was accepted by `checkPatch` (the gate
+ * `validateAnalysis` and `buildFixFiles` both apply) when the pass found it, so a fix PR could carry it to a reviewer
+ * as an ordinary source change; each is refused now. The patch check's other gaps closed in that session
+ * (functions defined in the patch, PHP constants, array_push, >200-line statements, Dockerfile absolute paths) have
+ * their tests beside the check's own.
  */
 const INSTALLER = 'https://get.evil.example/install';
 

@@ -5,7 +5,7 @@ import { defang } from '../../shared/notify/defang.js';
 /**
  * Session 31's attack pass (the eighth) on "secrets are redacted before anything leaves the first stage that sees
  * them" and "attacker text is rendered safely" in pages. `redactSecrets` is what every excerpt, prompt, comment and
- * page goes through; each `it.fails` passes while the secret below still comes out of it whole.
+ * page goes through; each secret below came out of it whole when the pass found it, and is redacted now.
  */
 const PASSWORD = 'Xk9#mQ2$vL7pR4wZ';
 

@@ -4,7 +4,7 @@ import { looksLikeInstruction, unsafeAnswerSignals } from '../../shared/analysis
 /**
  * Session 31's attack pass (the eighth) on "logs and LLM output are attacker-controlled": text aimed at the model in a
  * log, and a steered model's answer, must be recognised before the answer reaches a PR comment, a page or an action.
- * Each `it.fails` passes while the text below goes unrecognised.
+ * Each text below went unrecognised when the pass found it, and is recognised now.
  */
 const INSTALLER = 'https://get.evil.example/install';
 
