@@ -120,7 +120,7 @@ export function createLearning(options: LearningOptions): Learning {
   /**
    * Takes the event's claim on the incident, and the marks of its counts (one per counter item: `step`), named by
    * when it was taken; null when the incident is gone, or its claim is too old to apply again (its marks may be gone:
-   * see MARK_WINDOW_DAYS).
+   * see MARK_WINDOW_HOURS).
    */
   async function claimMarks(incidentId: string, name: ClaimName): Promise<{ first: boolean; mark: (step: string) => CountMark } | null> {
     const claim = await takeClaim(client, tables.incidents, incidentId, name, clock());

@@ -8,12 +8,14 @@ import { conditionalWrite } from './dynamo.js';
  * finds the claim taken (the first one died between the two, or failed for now) applies them all again: the ones
  * already made are refused by their marks, the others made once.
  *
- * Marks go in one string set per UTC day of the event's claim (`countMarks#<day>`), which each marked write names
+ * Marks go in one string set per UTC hour of the event's claim (`countMarks#<hour>`), which each marked write names
  * from the claim's time, so every delivery of the event looks in the same set. The marks are needed only while a
- * delivery may still apply the event again: a claim older than {@link MARK_WINDOW_DAYS} is not applied again
- * ({@link withinMarkWindow}), and each marked write removes the sets of the days before that, so an item carries
- * the marks of the last few days' events only. A set of a day no write followed in the week after it stays (a few
- * ids of a quiet item).
+ * delivery may still apply the event again: a claim older than {@link MARK_WINDOW_HOURS} is not applied again
+ * ({@link withinMarkWindow}), and each marked write removes the sets of the hours before that, so an item carries
+ * the marks of the last hours' events only. Hours, not days: a counter item every event writes (an experiment's
+ * variant, a busy repository's metrics, a frequent fingerprint's entry) carries one mark (~60 bytes) per event it
+ * counted within the window, against DynamoDB's 400 KB item limit and a write's cost, which grows with the item. A
+ * set of an hour no write followed in the day after it stays (a few ids of a quiet item).
  */
 export interface CountMark {
   /** The event and what it counts, e.g. `outcome#<incident>#metrics`: one id per counter item and event. */
@@ -22,18 +24,24 @@ export interface CountMark {
   claimedAt: Date;
 }
 
-/** How long after its claim an event's counts may be applied again: longer than its deliveries are retried. */
-export const MARK_WINDOW_DAYS = 3;
-/** Days of older sets each marked write removes, before the window. */
-const PRUNED_DAYS = 7;
-const DAY_MS = 86_400_000;
+/**
+ * How long after its claim an event's counts may be applied again: longer than its deliveries are retried (a
+ * recovery's redeliveries and a stage's retries take minutes; the reconciler's last re-drive of an execution comes
+ * about five and a half hours after its first failure). A webhook someone redelivers by hand later than this (GitHub
+ * allows three days) after a crash between the claim and the counts counts those that were missing not at all, as
+ * before the marks: never twice.
+ */
+export const MARK_WINDOW_HOURS = 8;
+/** Hours of older sets each marked write removes, before the window. */
+const PRUNED_HOURS = 16;
+const HOUR_MS = 3_600_000;
 
-const setName = (time: number) => `countMarks#${new Date(time).toISOString().slice(0, 10)}`;
+const setName = (time: number) => `countMarks#${new Date(time).toISOString().slice(0, 13)}`;
 
 /** Whether an event claimed at `claimedAt` may still be applied again at `now` (its marks are kept). */
 export function withinMarkWindow(claimedAt: Date, now: Date): boolean {
   const age = now.getTime() - claimedAt.getTime();
-  return Number.isFinite(age) && age < MARK_WINDOW_DAYS * DAY_MS;
+  return Number.isFinite(age) && age < MARK_WINDOW_HOURS * HOUR_MS;
 }
 
 /** The clauses a marked counter write adds to its update: `ADD`, `REMOVE` and a condition, with their names and values. */
@@ -49,9 +57,9 @@ export function markClauses(mark: CountMark): MarkClauses {
   const claimed = mark.claimedAt.getTime();
   const names: Record<string, string> = { '#countMarks': setName(claimed) };
   const old: string[] = [];
-  for (let day = 1; day <= PRUNED_DAYS; day += 1) {
-    names[`#countMarksOld${day}`] = setName(claimed - (MARK_WINDOW_DAYS + day) * DAY_MS);
-    old.push(`#countMarksOld${day}`);
+  for (let hour = 1; hour <= PRUNED_HOURS; hour += 1) {
+    names[`#countMarksOld${hour}`] = setName(claimed - (MARK_WINDOW_HOURS + hour) * HOUR_MS);
+    old.push(`#countMarksOld${hour}`);
   }
   return {
     add: '#countMarks :countMarkSet',
