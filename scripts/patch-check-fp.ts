@@ -7,6 +7,8 @@
  * in it that runs something by a name it hides. `--list` prints the flagged paths, to compare two versions of the check;
  * `--languages=ruby,php` reads those only; `--files=<list>` reads the paths listed in a file instead of walking directories;
  * `--window=200` reads each file as consecutive patches of 200 added lines (the most a patch may change), not whole.
+ * It calls the two signal functions directly (Ruby/PHP name tracking, per file and window); `scripts/patch-fp.ts` offers
+ * the same kind of files to the whole `checkPatch`, every kind a build machine holds, and counts refusals by reason.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';

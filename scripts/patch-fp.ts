@@ -6,6 +6,9 @@
  * Installed packages' code is not a steered model's fix, so each refusal is a false positive unless a reviewer finds
  * a download run in it (installers and build scripts do hold some: say which in the report).
  *
+ * `scripts/patch-check-fp.ts` reads Ruby, PHP, Python and JavaScript with the code signals alone, per file and window
+ * (`--list` to compare two versions' flagged files).
+ *
  * Options: `--per-kind N` (default 1500, files read per kind, spread evenly over the sorted list), `--show N`
  * (default 0, refused lines printed per reason).
  */
