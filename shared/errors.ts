@@ -131,6 +131,18 @@ export class ReconcileIncompleteError extends Error {
   }
 }
 
+/**
+ * An unfinished incident has no trigger to re-drive it with: none was stored, or it cannot be read, and no execution
+ * holds one. The reconciler treats it as a re-drive that failed (tried later and later, then on-call paged about it),
+ * so it is neither listed in every run for ever nor left without anyone told.
+ */
+export class NoRecordedTriggerError extends Error {
+  override name = 'NoRecordedTriggerError';
+  constructor(message: string) {
+    super(message);
+  }
+}
+
 /** A record the step needs does not exist. */
 export class NotFoundError extends Error {
   override name = 'NotFoundError';

@@ -10,7 +10,7 @@
  * An incident the notify function failed on is not re-driven: the reconciler tells on-call (./notify-failed.ts).
  */
 import { RECONCILER_METRIC } from '../adapters/metric-names.js';
-import { ReconcileIncompleteError, errorMessage } from '../errors.js';
+import { NoRecordedTriggerError, ReconcileIncompleteError, errorMessage } from '../errors.js';
 import type { FallbackCause, Incident, ReconcileRetry } from '../domain/incident.js';
 import { renderEscalation } from '../notify/escalation.js';
 import { publishClaimedPage } from '../notify/claimed-page.js';
@@ -399,6 +399,8 @@ export async function reconcile(
       } else if (outcome.action === 'notify_failed') {
         await escalateNotifyFailed(incident, outcome.execution, deps);
         result.notifyFailed.push(incident.id);
+      } else if (outcome.action === 'no_input') {
+        throw new NoRecordedTriggerError(`incident ${incident.id} is unfinished and has no recorded trigger to re-drive it with`);
       }
     } catch (error) {
       // One incident's failure (a throttled StartExecution) must not stop the others.

@@ -428,6 +428,27 @@ describe('reconciler fairness: an incident whose re-drive or escalation keeps fa
     expect(told?.history.at(-1)?.event).toBe('escalated_reconcile_given_up');
   });
 
+  it('backs off an incident with no recorded trigger like a failing one, and pages about it at the 8th run instead of listing it for ever', async () => {
+    const store = newStore();
+    await seed(store, 'orphan', 60, { repository: 'octo/app' });
+    await seed(store, 'newer', 30, { repository: 'octo/app' });
+    // Its trigger was never stored (or is unreadable) and no execution holds it: nothing to re-drive it with.
+    const orphan = store.items.get('orphan');
+    if (orphan) delete orphan.trigger;
+    const { workflow, started } = fakeWorkflow({ newer: 'FAILED' });
+    const { deps: d, published, counts } = deps(store, workflow);
+
+    const runs = await everyFiveMinutes(d, 12 * 12);
+
+    expect(started).toContain('newer-a1');
+    expect(runs.filter((r) => r.failed.includes('orphan'))).toHaveLength(7);
+    expect(runs.filter((r) => r.givenUp.includes('orphan'))).toHaveLength(1);
+    expect(counts.IncidentRedrivesAbandoned).toBe(1);
+    expect(published).toHaveLength(1);
+    expect(published[0]?.message).toContain('NoRecordedTriggerError');
+    expect(await store.get('orphan')).toMatchObject({ status: 'notified', notifiedByFallback: true });
+  });
+
   it('pages through the fallback escalation for an incident the notify function failed on whose own page kept failing', async () => {
     const store = newStore();
     await seed(store, 'unreported', 60, { repository: 'octo/app', notifyFailed: true, history: [{ at: NOW.toISOString(), event: 'notify_failed', detail: 'GitHubRequestError' }] });
