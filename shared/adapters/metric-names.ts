@@ -59,6 +59,11 @@ export const RECONCILER_METRIC = {
   redrivesAbandoned: 'IncidentRedrivesAbandoned',
   /** Vote changes left pending by a crash whose finish kept failing, given up (shared/reconcile/pending-votes.ts). */
   pendingVotesAbandoned: 'PendingVoteChangesAbandoned',
+  /**
+   * Recorded `/guard` decisions whose resume kept failing, given up: their executions wait out the approval timeout
+   * (shared/reconcile/approval-resumes.ts).
+   */
+  approvalResumesAbandoned: 'ApprovalResumesAbandoned',
   /** Late reads of reactions that kept failing, given up (shared/reconcile/late-reactions.ts). */
   lateReactionReadsAbandoned: 'LateReactionReadsAbandoned',
 } as const;

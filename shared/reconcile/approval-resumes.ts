@@ -18,8 +18,9 @@
  * up with an error log, the execution left to its approval timeout. Failures make the run incomplete
  * (functions/reconcile), so the reconciler's alarm sees resumes that keep failing.
  */
+import { RECONCILER_METRIC } from '../adapters/metric-names.js';
 import { TaskTokenSpentError, errorMessage } from '../errors.js';
-import type { Clock, StepLogger, TaskTokenControl } from '../ports.js';
+import type { Clock, Metrics, StepLogger, TaskTokenControl } from '../ports.js';
 import { type ResumedDeps, isUnresumed, markResumed, sendDecision, takeDecision } from '../remediation/approval-resume.js';
 import type { ApprovalResumes, ListedDecision } from '../stores/approval-resumes.js';
 import type { IncidentStore } from '../stores/incident-store.js';
@@ -31,6 +32,7 @@ export interface ApprovalResumeDeps extends ResumedDeps {
   tasks: TaskTokenControl;
   clock: Clock;
   logger: StepLogger;
+  metrics: Metrics;
 }
 
 export interface ApprovalResumeResult {
@@ -129,6 +131,7 @@ export async function resumeRecordedDecisions(
       });
     }
   }
+  deps.metrics.count(RECONCILER_METRIC.approvalResumesAbandoned, result.abandoned.length);
   if (result.resumed.length > 0 || result.spent.length > 0 || result.failed.length > 0 || result.abandoned.length > 0) {
     deps.logger.info('recorded /guard decisions resumed', { ...result });
   }

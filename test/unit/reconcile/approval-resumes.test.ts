@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
+import { RECONCILER_METRIC } from '../../../shared/adapters/metric-names.js';
 import { newIncident } from '../../../shared/domain/incident.js';
 import { TaskTokenSpentError } from '../../../shared/errors.js';
 import { handleIssueCommentWebhook } from '../../../shared/ingest/comment-commands.js';
@@ -56,6 +57,7 @@ async function approvalWhoseHandlerDied() {
     tasks,
     clock: () => at,
     logger: silentLogger,
+    metrics: { count() {}, measure() {} },
   });
   return { ...made, reconciler };
 }
@@ -159,14 +161,16 @@ describe('the reconciler resumes /guard decisions their handler left unresumed',
     expect([...approvalResumes.entries.values()]).toEqual([expect.objectContaining({ incidentId: PENDING_INCIDENT, failures: 1 })]);
   });
 
-  it('gives a decision up once it failed too often: its entry goes, with an error log', async () => {
+  it('gives a decision up once it failed too often: its entry goes, with an error log and the metric charted beside the other sweeps\' give-ups', async () => {
     const { reconciler, approvalResumes } = await approvalWhoseHandlerDied();
     const tasks = taskPort(() => Object.assign(new Error('AccessDeniedException'), { name: 'AccessDeniedException' }));
     const errors: string[] = [];
+    const counted: Record<string, number> = {};
+    const metrics = { count: (name: string, value: number) => void (counted[name] = (counted[name] ?? 0) + value), measure() {} };
     let at = AFTER_GRACE.getTime();
     const results = [];
     for (let run = 0; run < 8; run += 1) {
-      const deps = { ...reconciler(tasks, new Date(at)), logger: { ...silentLogger, error: (message: string) => errors.push(message) } };
+      const deps = { ...reconciler(tasks, new Date(at)), metrics, logger: { ...silentLogger, error: (message: string) => errors.push(message) } };
       results.push(await resumeRecordedDecisions(deps, OPTIONS));
       // The next run after the entry is due again (its retry time, listed `afterMinutes` after it).
       at = Date.parse([...approvalResumes.entries.values()][0]?.entry.dueAt ?? new Date(at).toISOString()) + OPTIONS.afterMinutes * 60_000;
@@ -175,6 +179,7 @@ describe('the reconciler resumes /guard decisions their handler left unresumed',
     expect(results.slice(0, 7).map((r) => r.failed)).toEqual(Array(7).fill([PENDING_INCIDENT]));
     expect(results[7]?.abandoned).toEqual([PENDING_INCIDENT]);
     expect(errors).toEqual([expect.stringMatching(/given up/)]);
+    expect(counted[RECONCILER_METRIC.approvalResumesAbandoned]).toBe(1);
     expect(approvalResumes.entries.size).toBe(0);
   });
 
