@@ -578,6 +578,11 @@ export function downloadsAndRuns(text: string): boolean {
   return false;
 }
 
+/** `text` as a shell reads its words: the quotes it removes (`s""h`, `cu''rl`) and backslashes (`\sh`, `\"$(curl …)\"`) dropped. */
+export function asShellReadsIt(text: string): string {
+  return text.replace(/\\|""|''/g, '');
+}
+
 /** What a patch is read for: the dangerous code of any text, and names assembled at run time (code added only). */
 const PATCH_SIGNALS: readonly DangerousCode[] = [...DANGEROUS_CODE, ASSEMBLED_NAME];
 
@@ -587,7 +592,6 @@ const PATCH_SIGNALS: readonly DangerousCode[] = [...DANGEROUS_CODE, ASSEMBLED_NA
  */
 export function dangerousCodeSignals(text: string): string[] {
   const folded = text.normalize('NFKC');
-  // And as a shell reads its words: quotes it removes (`s""h`, `cu''rl`) and backslashes (`\sh`, `\"$(curl …)\"`) dropped.
-  const forms = [...new Set([text, folded, folded.replace(/\\|""|''/g, '')])];
+  const forms = [...new Set([text, folded, asShellReadsIt(folded)])];
   return PATCH_SIGNALS.filter((pattern) => forms.some((form) => pattern.re.test(form))).map((pattern) => pattern.id);
 }
