@@ -1,6 +1,6 @@
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { type CountMark, countOnce, markClauses, updateExpression } from '../stores/count-marks.js';
-import { conditionalWrite } from '../stores/dynamo.js';
+import { type CountMark, countOnce, markClauses } from '../stores/count-marks.js';
+import { conditionalWrite, updateExpression } from '../stores/dynamo.js';
 import { MAX_TEST_NAME, type MetricCounter, baselineKeys, metricAdds } from './store.js';
 
 /**

@@ -3,8 +3,8 @@ import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocum
 import { REMEDIATION_ACTIONS, type RemediationAction } from '../domain/incident.js';
 import { CATEGORIES, type Category } from '../logs/types.js';
 import { VersionedWriteConflictError } from '../errors.js';
-import { type CountMark, countOnce, markClauses, markedOn, updateExpression } from '../stores/count-marks.js';
-import { type VersionedRevision, reviseVersioned } from '../stores/dynamo.js';
+import { type CountMark, countOnce, markClauses, markedOn } from '../stores/count-marks.js';
+import { type VersionedRevision, reviseVersioned, updateExpression } from '../stores/dynamo.js';
 import { INCIDENT_INDEXES } from '../stores/tables.js';
 import { type ActionStats, ENTRY_LIMITS, type KnowledgeEntry, type KnowledgeSource, bestAction } from './entry.js';
 import { type FixChange, type FixOutcome, type FixRecord, fixRecordSchema, fixRetired, moveFixOutcome, storedFixRecord } from './fix-record.js';

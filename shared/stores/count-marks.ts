@@ -76,17 +76,6 @@ export function markedOn(item: Record<string, unknown> | undefined, mark: CountM
   return set instanceof Set && set.has(mark.id);
 }
 
-/** An update expression of `SET`, `ADD` and `REMOVE` clauses (each left out when empty). */
-export function updateExpression(clauses: { set?: string[]; add?: string[]; remove?: string[] }): string {
-  return [
-    clauses.set?.length ? `SET ${clauses.set.join(', ')}` : '',
-    clauses.add?.length ? `ADD ${clauses.add.join(', ')}` : '',
-    clauses.remove?.length ? `REMOVE ${clauses.remove.join(', ')}` : '',
-  ]
-    .filter(Boolean)
-    .join(' ');
-}
-
 /** Sends a marked write: true when it counted, false when its mark was there (counted before). */
 export async function countOnce(send: () => Promise<unknown>): Promise<boolean> {
   return (await conditionalWrite(send)) !== null;

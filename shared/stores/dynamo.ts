@@ -207,3 +207,14 @@ export async function readItems(
     return item ? [item] : [];
   });
 }
+
+/** An update expression of `SET`, `ADD` and `REMOVE` clauses (each left out when empty). */
+export function updateExpression(clauses: { set?: string[]; add?: string[]; remove?: string[] }): string {
+  return [
+    clauses.set?.length ? `SET ${clauses.set.join(', ')}` : '',
+    clauses.add?.length ? `ADD ${clauses.add.join(', ')}` : '',
+    clauses.remove?.length ? `REMOVE ${clauses.remove.join(', ')}` : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+}
