@@ -25,7 +25,7 @@ import {
 } from '../domain/incident.js';
 import { IndexProjectionError } from '../errors.js';
 import { INCIDENT_INDEXES, type IndexDefinition } from './tables.js';
-import { conditionalWrite, noteLatest, readItems, readPages } from './dynamo.js';
+import { conditionalWrite, noteLatest, readItems, readPages, updateExpression } from './dynamo.js';
 import { repositoryKey } from '../domain/repository-key.js';
 import { DROPPED_FIELD, INCIDENT_LIST_BOUNDS, type IncidentListName, entriesToDrop } from '../domain/incident-lists.js';
 
@@ -310,7 +310,7 @@ export function createIncidentRecords(options: IncidentTableOptions): IncidentRe
       values[':claimAt'] = claim.at;
       sets.push('#claim = if_not_exists(#claim, :claimAt)');
     }
-    const expression = `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`;
+    const expression = updateExpression({ set: sets, remove: removes });
     let condition = 'attribute_exists(pk)';
     if (fields.status !== undefined) {
       const from = STATUS_MAY_LEAVE[fields.status];
