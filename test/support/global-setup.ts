@@ -1,6 +1,20 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/**
+ * The built dashboard, which the stack's dashboard construct uploads and the local runtime serves: `npm test` builds it
+ * first (its `pretest`), but a test file run alone in a fresh clone (`npx vitest run test/infra/nag.test.ts`) found no
+ * `infra/dashboard/dist` and failed at synth. Built here, once, when it is missing (type-checking is `npm test`'s).
+ */
+function ensureDashboardBuilt(): void {
+  if (existsSync(join(ROOT, 'infra', 'dashboard', 'dist', 'index.html'))) return;
+  execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'build-web.ts'), '--no-check'], { cwd: ROOT, stdio: 'inherit' });
+}
 
 /**
  * One temporary directory for the whole run, made every test worker's TMPDIR (workers start after this and inherit
@@ -9,6 +23,7 @@ import { join } from 'node:path';
  * assembly is ~25 MB); this directory goes when the run ends, whatever failed.
  */
 export default function setup(): () => void {
+  ensureDashboardBuilt();
   const root = mkdtempSync(join(tmpdir(), 'guard-test-run-'));
   process.env.TMPDIR = root;
   return () => rmSync(root, { recursive: true, force: true });
