@@ -17,6 +17,16 @@ export class GitHubUnavailableError extends RetryableError {
 }
 
 /**
+ * Classify could not read what may supersede a failure (the scope's green-run note, the later attempts' incidents)
+ * for a reason retries may fix. Retried like any RetryableError; when Classify's retries are spent, the state machine
+ * ends the execution with the incident unfinished, for the reconciler's re-drive to check again, instead of Notify
+ * commenting and paging as current a failure whose supersession is unknown.
+ */
+export class SupersededCheckUnavailableError extends RetryableError {
+  override name = 'SupersededCheckUnavailableError';
+}
+
+/**
  * The shared GitHub write budget (content-creating requests across all executions, kept in DynamoDB) is spent
  * for now, or GitHub asked us to hold off (`retry-after`, a rate-limit reset) until a time still ahead.
  * Retryable: the next window has room again. `retryAfterSeconds` says when, so a caller can wait exactly that

@@ -5,7 +5,7 @@ import { alarmOverBy, recoveredAlarmFields } from '../domain/alarm-incident.js';
 import { alarmArnOf, githubIncidentId } from '../domain/trigger.js';
 import { githubCheckIncidentScope, githubIncidentScope } from '../domain/github-incident.js';
 import { LATER_ATTEMPTS_READ, type LaterOnRecord, supersededFields } from '../domain/recovery.js';
-import { RetryableError, errorMessage, isTransientAwsError } from '../errors.js';
+import { RetryableError, SupersededCheckUnavailableError, errorMessage, isTransientAwsError } from '../errors.js';
 import {
   type GithubCheckTrigger,
   type GithubTrigger,
@@ -341,9 +341,9 @@ async function classifyTrigger(trigger: ReturnType<typeof parseState>['trigger']
 async function supersededAtClassify(incident: Incident, scope: string, laterAttempts: LaterAttempt[], deps: ClassifyDeps) {
   const later = await deps.greenRuns.laterOnRecord(scope, laterAttempts).catch((error: unknown): LaterOnRecord => {
     // Skipped, the failure would be commented and paged as current while what superseded it may be on record: a
-    // transient failure is Classify's Retry's (RetryableError); only one that retries cannot fix leaves it current.
-    if (error instanceof RetryableError) throw error;
-    if (isTransientAwsError(error)) throw new RetryableError(`superseded check: ${errorMessage(error)}`, { cause: error });
+    // transient failure is Classify's Retry's, and once those are spent the reconciler's (the state machine ends the
+    // execution unfinished on this name); only one that retries cannot fix leaves it current.
+    if (error instanceof RetryableError || isTransientAwsError(error)) throw new SupersededCheckUnavailableError(`superseded check: ${errorMessage(error)}`, { cause: error });
     deps.logger.warn('superseded check failed: the failure is handled as current', { incidentId: incident.id, error: errorMessage(error) });
     return { green: null, laterAttemptFailed: null };
   });

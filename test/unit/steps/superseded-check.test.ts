@@ -6,6 +6,7 @@ import { loadWebhook } from '../../../infra/local/replay.js';
 import type { GithubTrigger } from '../../../shared/domain/trigger.js';
 import { triggerFromWorkflowRun } from '../../../shared/ingest/github-webhook.js';
 import { classifyStep } from '../../../shared/steps/classify.js';
+import { RetryableError } from '../../../shared/errors.js';
 import { createFakeGitHub, stepDeps } from '../../support/fakes.js';
 
 /**
@@ -38,7 +39,9 @@ describe('classify: the superseded check when its read fails', () => {
 
     const failed = await classifyStep({ trigger }, deps).then(() => null, (caught: Error) => caught);
 
-    expect(failed?.name).toBe('RetryableError');
+    // Its own name, retried like RetryableError, and the one Classify's Catch leaves to the reconciler's re-drive.
+    expect(failed).toBeInstanceOf(RetryableError);
+    expect(failed?.name).toBe('SupersededCheckUnavailableError');
     expect(classifyRetries).toContain(failed?.name);
   });
 
