@@ -276,19 +276,28 @@ async function classifyTrigger(trigger: ReturnType<typeof parseState>['trigger']
   const github = deps.github.forInstallation(trigger.installationId, deps.signal);
   // The incident the trigger makes, as the alarm path does: what it says of the failing commit (a fork's) is used below.
   const { incident: fromTrigger } = incidentStored ? incidentFromTrigger(trigger, now) : await storeIncidentFromTrigger(deps.incidents, trigger, now);
+  const run = trigger.workflowRun;
+  const scope = githubIncidentScope(trigger);
+  const laterAttempts = Array.from({ length: LATER_ATTEMPTS_READ }, (_, i) => ({ attempt: run.attempt + 1 + i, incidentId: githubIncidentId(trigger.repository.id, run.id, run.attempt + 1 + i) }));
+  const head = { sha: run.headSha, repositoryId: run.headRepositoryId };
+  // Before any job log is downloaded: a failure delivered after what superseded it costs no GitHub call beyond its
+  // pull request's (a fork's is looked up; it indexes the incident under the pull request, as for any failure).
+  const first = await supersededAtClassify(fromTrigger, scope, laterAttempts, deps);
+  if (first.resolved) return recordNotAnalysed(trigger, first, await resolvePullRequest(trigger, head, github, deps), deps);
+
   const jobs = await analyzeGithubJobs(trigger, github, deps);
   const primary = jobs.find((job) => job.failures.length > 0) ?? jobs[0];
   const top = primary?.failures[0];
-  const category: Category = top?.category ?? primary?.category ?? categoryForConclusion(trigger.workflowRun.conclusion);
+  const category: Category = top?.category ?? primary?.category ?? categoryForConclusion(run.conclusion);
   const failureLines = top ? clip(top.lines) : [];
-  const fingerprint = primary?.fingerprint ?? fingerprintOf(`${trigger.workflowRun.name ?? ''} ${trigger.workflowRun.conclusion}`).fingerprint;
+  const fingerprint = primary?.fingerprint ?? fingerprintOf(`${run.name ?? ''} ${run.conclusion}`).fingerprint;
   const template = top ? fingerprintOf(top.lines.map((l) => l.text).join('\n')).template : null;
-  const pullRequest = await resolvePullRequest(trigger, { sha: trigger.workflowRun.headSha, repositoryId: trigger.workflowRun.headRepositoryId }, github, deps);
-  const flaky = await flakyMark(deps, { repository: trigger.repository.fullName, headSha: trigger.workflowRun.headSha, workflowName: trigger.workflowRun.name, jobs, fromFork: fromTrigger.fromFork, runEvent: fromTrigger.runEvent ?? null });
+  const pullRequest = await resolvePullRequest(trigger, head, github, deps);
+  const flaky = await flakyMark(deps, { repository: trigger.repository.fullName, headSha: run.headSha, workflowName: run.name, jobs, fromFork: fromTrigger.fromFork, runEvent: fromTrigger.runEvent ?? null });
   const baseBranchRun = github ? await baseBranchRunOf(trigger, github, deps) : null;
-  const run = trigger.workflowRun;
-  const laterAttempts = Array.from({ length: LATER_ATTEMPTS_READ }, (_, i) => ({ attempt: run.attempt + 1 + i, incidentId: githubIncidentId(trigger.repository.id, run.id, run.attempt + 1 + i) }));
-  const { superseded, resolved } = await supersededAtClassify(fromTrigger, githubIncidentScope(trigger), laterAttempts, deps);
+  // Read again just before the write: what was delivered while the logs were read (a later attempt's failure) is
+  // seen here, and a green run noted after this read finds the incident among its scope's open ones.
+  const { superseded, resolved } = await supersededAtClassify(fromTrigger, scope, laterAttempts, deps);
 
   await deps.incidents.record(
     trigger.incidentId,
@@ -320,7 +329,7 @@ async function classifyTrigger(trigger: ReturnType<typeof parseState>['trigger']
       ],
     },
   );
-  if (superseded) deps.logger.info('failure delivered after what supersedes it: recorded as resolved', { incidentId: trigger.incidentId, supersededBy: superseded.fields.supersededBy });
+  logSuperseded(trigger.incidentId, superseded, deps);
   return {
     incidentId: trigger.incidentId,
     incidentStatus: resolved ? 'resolved' : 'classified',
@@ -331,12 +340,43 @@ async function classifyTrigger(trigger: ReturnType<typeof parseState>['trigger']
   };
 }
 
+function logSuperseded(incidentId: string, superseded: Awaited<ReturnType<typeof supersededAtClassify>>['superseded'], deps: ClassifyDeps): void {
+  if (superseded) deps.logger.info('failure delivered after what supersedes it: recorded as resolved', { incidentId, supersededBy: superseded.fields.supersededBy });
+}
+
+/**
+ * The classification of a workflow run's failure found resolved before its logs were read: superseded (recorded so
+ * here), or resolved already by the outcome recorder. Nothing was downloaded, so nothing of the logs is recorded: no
+ * jobs or failure lines, the category its conclusion gives, and no fingerprint, so the failure neither joins nor
+ * counts towards another failure's history or knowledge entry (a fingerprint of the workflow's name would).
+ */
+async function recordNotAnalysed(
+  trigger: GithubTrigger,
+  { superseded }: Awaited<ReturnType<typeof supersededAtClassify>>,
+  pullRequest: number | null,
+  deps: ClassifyDeps,
+): Promise<ClassifyResult> {
+  const category = categoryForConclusion(trigger.workflowRun.conclusion);
+  await deps.incidents.record(
+    trigger.incidentId,
+    { status: 'classified', category, fingerprint: null, template: null, failureLines: [], evidence: null, jobs: [], pullRequest, repository: trigger.repository.fullName, ...superseded?.fields },
+    {
+      history: [
+        { at: deps.clock().toISOString(), event: 'classified', detail: 'resolved before its job logs were read: none downloaded' },
+        ...(superseded ? [superseded.history] : []),
+      ],
+    },
+  );
+  logSuperseded(trigger.incidentId, superseded, deps);
+  return { incidentId: trigger.incidentId, incidentStatus: 'resolved', category, fingerprint: null, failureCount: 0, jobCount: 0 };
+}
+
 /**
  * Whether a later attempt of the failure's run (`laterAttempts`: none for a check run), or a green run of its scope
- * that speaks for it, was delivered before this failure (see `supersededFields`): read just before the classify
- * write, so that a green run noted after this read finds the incident (stored by then) among its scope's open ones
- * and resolves it itself. One the outcome recorder resolved already keeps the record it wrote (`superseded` null).
- * `resolved`: the incident is resolved either way.
+ * that speaks for it, was delivered before this failure (see `supersededFields`): read once the incident is stored,
+ * so that a green run noted after this read finds the incident among its scope's open ones and resolves it itself
+ * (a resolved incident's status stays resolved whatever classify records next). One the outcome recorder resolved
+ * already keeps the record it wrote (`superseded` null). `resolved`: the incident is resolved either way.
  */
 async function supersededAtClassify(incident: Incident, scope: string, laterAttempts: LaterAttempt[], deps: ClassifyDeps) {
   const later = await deps.greenRuns.laterOnRecord(scope, laterAttempts).catch((error: unknown): LaterOnRecord => {

@@ -28,6 +28,18 @@ describe('a failure delivered after what superseded it', () => {
     expect(harness.github.comments.get(4_501) ?? []).toEqual([]);
   });
 
+  it('costs no GitHub call: what superseded it is checked before the job logs are downloaded', async () => {
+    const harness = await startAgainstFakeGitHub(runtimes, [31_509]);
+    await deliverWebhook(harness.runtime.url, pullRequestGreen(31_509, 4_509, { attempt: 2, runNumber: 482, updatedAt: '2026-11-20T09:40:00Z' }), SECRET);
+    await harness.runtime.idle();
+    const before = harness.github.apiCalls().length;
+    await deliverWebhook(harness.runtime.url, pullRequestFailure(31_509, 4_509, { delivery: 'late-31509-1' }), SECRET);
+    await harness.runtime.idle();
+
+    expect(await harness.incident('gh-714523861-31509-1')).toMatchObject({ status: 'resolved', supersededBy: 'run 31509 (attempt 2)' });
+    expect(harness.github.apiCalls().slice(before)).toEqual([]);
+  });
+
   it('is not analysed or remediated when the next attempt of its run failed and was delivered first; that attempt is', async () => {
     const harness = await startAgainstFakeGitHub(runtimes, [31_503]);
     harness.github.runs.set(31_503, { status: 'completed', run_attempt: 2 });

@@ -58,3 +58,20 @@ describe('classify: the superseded check when its read fails', () => {
     expect(warnings).toContainEqual(expect.stringMatching(/superseded/));
   });
 });
+
+describe('classify: the superseded check, read before the logs and again before the write', () => {
+  it('records superseded a failure whose next attempt was delivered while its logs were read', async () => {
+    const { deps } = stepDeps({ github: createFakeGitHub().port });
+    const trigger = failure();
+    const laterOnRecord = deps.greenRuns.laterOnRecord.bind(deps.greenRuns);
+    let reads = 0;
+    // Nothing on record at the first read; attempt 2's failure is by the second.
+    deps.greenRuns.laterOnRecord = async (scope, attempts) => (++reads === 1 ? { green: null, laterAttemptFailed: null } : { ...(await laterOnRecord(scope, attempts)), laterAttemptFailed: 2 });
+
+    const result = await classifyStep({ trigger }, deps);
+
+    expect(reads).toBe(2);
+    expect(result.incidentStatus).toBe('resolved');
+    expect(await deps.incidents.get(trigger.incidentId)).toMatchObject({ status: 'resolved', supersededBy: `run ${trigger.workflowRun.id} (attempt 2)` });
+  });
+});
