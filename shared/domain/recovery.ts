@@ -119,6 +119,13 @@ export interface LaterOnRecord {
   /** The scope's latest green run noted (by completion time), or null. */
   green: GreenRunNote | null;
   /**
+   * The scope's green run of the newest run number noted (of its attempts, the latest completed), or null (none with
+   * a run number: another CI's checks). It speaks for a failure that `green` may not: green runs complete out of
+   * run-number order (a slow earlier run, a re-run of an old one), and an earlier run that passed after a newer one
+   * is the latest, yet says nothing of a failure between the two.
+   */
+  newestRun: GreenRunNote | null;
+  /**
    * The latest of the failure's run's next {@link LATER_ATTEMPTS_READ} attempts whose incident exists (that attempt
    * was delivered, and failed), or null when none does.
    */
@@ -134,17 +141,18 @@ export interface LaterOnRecord {
  *   recorder would have done had the failure come first;
  * - a later attempt of its own run was delivered failing: the latest such attempt's incident is the one being handled
  *   (a re-run of it may be under way); this one is recorded resolved as superseded, with no time to recovery.
- * Either way it comments, re-runs and pages nothing (`supersededBy`). Only the scope's latest green run is kept, so a
- * failure that an older green run would resolve but the latest does not (a slow older run finishing last) is
- * handled as a fresh failure, as before.
+ * Either way it comments, re-runs and pages nothing (`supersededBy`). Two green runs of the scope are kept, its latest
+ * and its newest run: any green run that would resolve the failure is one of them, unless runs of three numbers
+ * completed out of order around it (the newest passed before the failure, a run between the two passed after it, and
+ * an older one after that): that failure is handled as a fresh failure.
  */
 export function supersededFields(
   incident: Pick<Incident, 'runId' | 'runAttempt' | 'runNumber' | 'failedAt' | 'createdAt'>,
   later: LaterOnRecord,
   now: Date,
 ): { fields: Pick<Incident, 'status' | 'resolvedAt' | 'timeToRecoverySeconds' | 'resolvedBy' | 'supersededBy'>; history: HistoryEntry } | null {
-  const { green } = later;
-  if (green && !greenAttemptNotLater(incident, green) && greenRunLeavesOpen(incident, green) === null) {
+  const green = [later.green, later.newestRun].find((note) => note && !greenAttemptNotLater(incident, note) && greenRunLeavesOpen(incident, note) === null);
+  if (green) {
     const resolvedAt = green.completedAt.toISOString();
     return {
       fields: { status: 'resolved', resolvedAt, timeToRecoverySeconds: secondsToRecovery(incident, green.completedAt), resolvedBy: green.resolvedBy, supersededBy: green.resolvedBy },

@@ -385,7 +385,7 @@ async function supersededAtClassify(incident: Incident, scope: string, laterAtte
     // execution unfinished on this name); only one that retries cannot fix leaves it current.
     if (error instanceof RetryableError || isTransientAwsError(error)) throw new SupersededCheckUnavailableError(`superseded check: ${errorMessage(error)}`, { cause: error });
     deps.logger.warn('superseded check failed: the failure is handled as current', { incidentId: incident.id, error: errorMessage(error) });
-    return { green: null, laterAttemptFailed: null };
+    return { green: null, newestRun: null, laterAttemptFailed: null };
   });
   const superseded = supersededFields(incident, later, deps.clock());
   if (!superseded) return { superseded: null, resolved: false };

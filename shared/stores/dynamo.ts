@@ -55,7 +55,9 @@ export async function conditionalWrite<T>(send: () => Promise<T>): Promise<T | n
 /**
  * Sets a note item (an alarm's latest OK, a scope's latest green run) to `fields`, unless its `timeField` (an ISO
  * time, in `fields` too) holds that time or a later one already: one conditional write, so a late or redelivered
- * event never moves the note back. True when it moved.
+ * event never moves the note back. With `rankField` (a number, in `fields` too, on every such note) the note is
+ * ordered by that first and by the time among equal ranks (a scope's green run of the newest run number). True when
+ * it moved.
  */
 export async function noteLatest(
   client: DynamoDBDocumentClient,
@@ -63,8 +65,10 @@ export async function noteLatest(
   key: { pk: string; sk: string },
   fields: Record<string, unknown>,
   timeField: string,
+  rankField?: string,
 ): Promise<boolean> {
   const names = Object.keys(fields);
+  const ranked: { names: Record<string, string>; values: Record<string, unknown> } = rankField ? { names: { '#rank': rankField }, values: { ':rank': fields[rankField] } } : { names: {}, values: {} };
   const moved = await conditionalWrite(() =>
     client.send(
       new UpdateCommand({
@@ -72,9 +76,9 @@ export async function noteLatest(
         Key: key,
         UpdateExpression: `SET ${names.map((_, i) => `#n${i} = :v${i}`).join(', ')}`,
         // ISO strings of one format order as the instants do.
-        ConditionExpression: 'attribute_not_exists(#at) OR #at < :at',
-        ExpressionAttributeNames: { '#at': timeField, ...Object.fromEntries(names.map((name, i) => [`#n${i}`, name])) },
-        ExpressionAttributeValues: { ':at': fields[timeField], ...Object.fromEntries(names.map((name, i) => [`:v${i}`, fields[name]])) },
+        ConditionExpression: rankField ? 'attribute_not_exists(#at) OR #rank < :rank OR (#rank = :rank AND #at < :at)' : 'attribute_not_exists(#at) OR #at < :at',
+        ExpressionAttributeNames: { '#at': timeField, ...ranked.names, ...Object.fromEntries(names.map((name, i) => [`#n${i}`, name])) },
+        ExpressionAttributeValues: { ':at': fields[timeField], ...ranked.values, ...Object.fromEntries(names.map((name, i) => [`:v${i}`, fields[name]])) },
       }),
     ),
   );

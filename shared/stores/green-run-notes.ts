@@ -5,21 +5,22 @@ import { noteLatest, readItems } from './dynamo.js';
 import { incidentKey } from './incident-store.js';
 
 /**
- * Each scope's latest green run (an Actions run, or another CI's check run), kept in the incidents table beside its
- * incidents (items `GREENRUN#…`, in no index), as an alarm's latest OK is: the outcome recorder notes it, classify
- * reads it (shared/domain/recovery.ts, `supersededFields`). Its own module, built only for those two, so the other
- * functions' bundles do not carry it.
+ * Each scope's latest green run (an Actions run, or another CI's check run) and its green run of the newest run
+ * number, kept in the incidents table beside its incidents (two items under one `GREENRUN#…` key, in no index), as an
+ * alarm's latest OK is: the outcome recorder notes them, classify reads them (shared/domain/recovery.ts,
+ * `supersededFields`). Its own module, built only for those two, so the other functions' bundles do not carry it.
  */
 export interface GreenRunNotes {
   /**
-   * Notes a green run as the scope's latest, unless one that completed later is noted already: one conditional write,
-   * so a late or redelivered green run never moves it back. True when it moved.
+   * Notes a green run as the scope's latest, unless one that completed later is noted already, and as its newest run
+   * (one with a run number), unless one of a higher number, or of the same number completed later, is: one
+   * conditional write each, so a late or redelivered green run never moves either back. True when either moved.
    */
   noteGreenRun(scope: string, green: GreenRunNote): Promise<boolean>;
   /**
-   * What may supersede a failure being classified, in one consistent batch read: the scope's latest green run noted
-   * (in the last 30 days), and the latest of `laterAttempts` (the failure's run's next attempts, at most
-   * LATER_ATTEMPTS_READ) whose incident exists.
+   * What may supersede a failure being classified, in one consistent batch read: the scope's latest green run and
+   * newest run noted (in the last 30 days), and the latest of `laterAttempts` (the failure's run's next attempts, at
+   * most LATER_ATTEMPTS_READ) whose incident exists.
    */
   laterOnRecord(scope: string, laterAttempts: ReadonlyArray<LaterAttempt>): Promise<LaterOnRecord>;
 }
@@ -43,6 +44,11 @@ export function greenRunKey(scope: string): { pk: string; sk: string } {
   return { pk: `GREENRUN#${createHash('sha256').update(scope).digest('hex').slice(0, 40)}`, sk: 'GREENRUN' };
 }
 
+/** The item holding a scope's green run of the newest run number, beside its latest green run. */
+function newestRunKey(scope: string): { pk: string; sk: string } {
+  return { ...greenRunKey(scope), sk: 'NEWESTRUN' };
+}
+
 /** A note as stored, or null when the item is none (absent, or not readable as one). */
 function greenRunOf(item: Record<string, unknown> | undefined): GreenRunNote | null {
   const completedAt = typeof item?.completedAt === 'string' ? Date.parse(item.completedAt) : Number.NaN;
@@ -60,18 +66,26 @@ export function createGreenRunNotes(options: { client: DynamoDBDocumentClient; t
   const { client, tableName } = options;
   const clock = options.clock ?? (() => new Date());
   return {
-    noteGreenRun(scope, { completedAt, ...run }) {
+    async noteGreenRun(scope, { completedAt, ...run }) {
       const expiresAt = Math.floor(clock().getTime() / 1000) + GREEN_RUN_TTL_SECONDS;
-      return noteLatest(client, tableName, greenRunKey(scope), { ...run, completedAt: completedAt.toISOString(), expiresAt }, 'completedAt');
+      const note = { ...run, completedAt: completedAt.toISOString(), expiresAt };
+      const [latest, newest] = await Promise.all([
+        noteLatest(client, tableName, greenRunKey(scope), note, 'completedAt'),
+        run.runNumber === null ? false : noteLatest(client, tableName, newestRunKey(scope), note, 'completedAt', 'runNumber'),
+      ]);
+      return latest || newest;
     },
 
     async laterOnRecord(scope, laterAttempts) {
       const noteKey = greenRunKey(scope);
+      const newestKey = newestRunKey(scope);
       const attempts = laterAttempts.map(({ attempt, incidentId }) => ({ attempt, key: incidentKey(incidentId) }));
-      const items = await readItems(client, tableName, [noteKey, ...attempts.map(({ key }) => key)], { consistentRead: true, fields: GREEN_RUN_FIELDS });
+      const items = await readItems(client, tableName, [noteKey, newestKey, ...attempts.map(({ key }) => key)], { consistentRead: true, fields: GREEN_RUN_FIELDS });
       const stored = new Set(items.map((item) => item.pk));
+      const noteAt = (key: { pk: string; sk: string }) => greenRunOf(items.find((item) => item.pk === key.pk && item.sk === key.sk));
       return {
-        green: greenRunOf(items.find((item) => item.pk === noteKey.pk)),
+        green: noteAt(noteKey),
+        newestRun: noteAt(newestKey),
         laterAttemptFailed: attempts.reduce<number | null>((latest, { attempt, key }) => (stored.has(key.pk) && attempt > (latest ?? 0) ? attempt : latest), null),
       };
     },

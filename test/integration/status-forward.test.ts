@@ -179,7 +179,7 @@ describe('a scope\'s latest green run only moves forward (one conditional write 
     const scope = githubIncidentScope(trigger);
     const other = `${scope}-other`;
     const note = (runId: number, minute: number) => ({ runId, runAttempt: 2, runNumber: 7, resolvedBy: `run ${runId} (attempt 2)`, completedAt: new Date(Date.UTC(2026, 10, 20, 10, minute)) });
-    expect(await greenRuns.laterOnRecord(scope, [])).toEqual({ green: null, laterAttemptFailed: null });
+    expect(await greenRuns.laterOnRecord(scope, [])).toEqual({ green: null, newestRun: null, laterAttemptFailed: null });
 
     expect(await greenRuns.noteGreenRun(scope, note(1, 5))).toBe(true);
     expect(await greenRuns.noteGreenRun(scope, note(1, 5))).toBe(false); // a redelivery
@@ -200,10 +200,27 @@ describe('a scope\'s latest green run only moves forward (one conditional write 
     expect((await greenRuns.laterOnRecord(scope, laterAttempts)).laterAttemptFailed).toBe(attempt + 3);
     await storeAttempt(attempt + 1);
     const later = await greenRuns.laterOnRecord(scope, laterAttempts);
-    expect(later).toEqual({ green: note(15, 21), laterAttemptFailed: attempt + 3 });
+    // Every note is of one run number: the newest run is the latest completed of them.
+    expect(later).toEqual({ green: note(15, 21), newestRun: note(15, 21), laterAttemptFailed: attempt + 3 });
     expect((await greenRuns.laterOnRecord(scope, laterAttempts.slice(0, 1))).laterAttemptFailed).toBe(attempt + 1);
     expect((await greenRuns.laterOnRecord(other, [])).green).toEqual(note(3, 0));
     expect((await incidents.listOpenInScope(scope, 10)).map((i) => i.id).sort()).toEqual([attemptId(attempt + 1), attemptId(attempt + 3), attemptId(attempt + 1 + LATER_ATTEMPTS_READ)].sort());
     expect(await incidents.listRecent(50)).not.toContainEqual(expect.objectContaining({ completedAt: expect.anything() }));
+  });
+
+  it('keeps the newest run (highest run number, then latest completed) beside the latest, whatever order they complete in', async () => {
+    const greenRuns = createGreenRunNotes({ client: store.documents(), tableName: 'incidents' });
+    const scope = `${githubIncidentScope(freshTrigger())}-newest`;
+    const run = (runNumber: number | null, minute: number, runAttempt = 1) => ({ runId: runNumber ?? 1, runAttempt, runNumber, resolvedBy: `run ${runNumber} (${runAttempt})`, completedAt: new Date(Date.UTC(2026, 10, 20, 10, minute)) });
+
+    expect(await greenRuns.noteGreenRun(scope, run(483, 30))).toBe(true);
+    expect(await greenRuns.noteGreenRun(scope, run(481, 50))).toBe(true); // the latest, not the newest
+    expect(await greenRuns.noteGreenRun(scope, run(482, 40))).toBe(false); // neither
+    expect(await greenRuns.noteGreenRun(scope, run(null, 45))).toBe(false); // no number, not the latest
+    expect(await greenRuns.laterOnRecord(scope, [])).toEqual({ green: run(481, 50), newestRun: run(483, 30), laterAttemptFailed: null });
+
+    // Noted in any order, concurrently: the newest number wins, and among its attempts the latest completed.
+    await Promise.all([run(484, 20), run(484, 35, 2), run(484, 25, 3), run(480, 59)].map((green) => greenRuns.noteGreenRun(scope, green)));
+    expect(await greenRuns.laterOnRecord(scope, [])).toEqual({ green: run(480, 59), newestRun: run(484, 35, 2), laterAttemptFailed: null });
   });
 });

@@ -90,6 +90,23 @@ describe('a failure delivered after what superseded it', () => {
     expect((harness.github.comments.get(4_507) ?? []).map((c) => c.body)).toEqual(comments);
   });
 
+  // Green runs of the scope that completed out of run-number order: a slow earlier run finished after a newer one.
+  it('is resolved by a newer run that passed, when an earlier run that passed later was delivered after it', async () => {
+    const harness = await startAgainstFakeGitHub(runtimes, [31_511]);
+    await deliverWebhook(harness.runtime.url, pullRequestGreen(31_513, 4_511, { runNumber: 483, updatedAt: '2026-11-20T09:30:00Z' }), SECRET);
+    await harness.runtime.idle();
+    await deliverWebhook(harness.runtime.url, pullRequestGreen(31_509, 4_511, { runNumber: 481, updatedAt: '2026-11-20T09:50:00Z' }), SECRET);
+    await harness.runtime.idle();
+    // Run 482 failed at 09:19:47, before run 483 passed; its delivery comes after both green runs.
+    await deliverWebhook(harness.runtime.url, pullRequestFailure(31_511, 4_511, { delivery: 'late-31511-1' }), SECRET);
+    await harness.runtime.idle();
+
+    const incident = await harness.incident('gh-714523861-31511-1');
+    expect(incident).toMatchObject({ status: 'resolved', resolvedBy: 'run 31513', supersededBy: 'run 31513' });
+    expect(incident.analysis ?? null).toBeNull();
+    expect(harness.github.comments.get(4_511) ?? []).toEqual([]);
+  });
+
   // Other CIs' check runs: a later successful run of the same check on the same branch, delivered first.
   it('is resolved by a later successful check run of the same check and branch that another CI delivered first', async () => {
     const harness = await startAgainstFakeGitHub(runtimes, []);

@@ -130,20 +130,25 @@ export function createMemoryStore(clock: () => Date = () => new Date()): Inciden
 /** Green-run notes in memory (shared/stores/green-run-notes.ts); the later attempts' incidents are looked up in `incidents`. */
 export function createMemoryGreenRunNotes(incidents: Pick<IncidentStore, 'get'>): GreenRunNotes {
   const notes = new Map<string, GreenRunNote>();
+  const newest = new Map<string, GreenRunNote>();
   return {
     async noteGreenRun(scope, green) {
       const latest = notes.get(scope);
-      if (latest && latest.completedAt.getTime() >= green.completedAt.getTime()) return false;
-      notes.set(scope, structuredClone(green));
-      return true;
+      const movesLatest = !latest || latest.completedAt.getTime() < green.completedAt.getTime();
+      if (movesLatest) notes.set(scope, structuredClone(green));
+      const top = newest.get(scope);
+      const movesNewest = green.runNumber !== null &&
+        (!top || (top.runNumber ?? 0) < green.runNumber || (top.runNumber === green.runNumber && top.completedAt.getTime() < green.completedAt.getTime()));
+      if (movesNewest) newest.set(scope, structuredClone(green));
+      return movesLatest || movesNewest;
     },
     async laterOnRecord(scope, laterAttempts) {
-      const green = notes.get(scope);
       let laterAttemptFailed: number | null = null;
       for (const { attempt, incidentId } of laterAttempts) {
         if ((await incidents.get(incidentId)) !== null && attempt > (laterAttemptFailed ?? 0)) laterAttemptFailed = attempt;
       }
-      return { green: green ? structuredClone(green) : null, laterAttemptFailed };
+      const copy = (note: GreenRunNote | undefined) => (note ? structuredClone(note) : null);
+      return { green: copy(notes.get(scope)), newestRun: copy(newest.get(scope)), laterAttemptFailed };
     },
   };
 }

@@ -14,7 +14,7 @@ function green(fields: Partial<GreenRunNote> = {}): GreenRunNote {
 
 describe('a failure delivered after what supersedes it', () => {
   it('is resolved by a later green attempt of its run, as of that attempt, with its time to recovery', () => {
-    expect(supersededFields(failure, { green: green(), laterAttemptFailed: null }, NOW)?.fields).toEqual({
+    expect(supersededFields(failure, { green: green(), newestRun: null, laterAttemptFailed: null }, NOW)?.fields).toEqual({
       status: 'resolved',
       resolvedAt: '2026-11-20T09:40:00.000Z',
       timeToRecoverySeconds: 1213,
@@ -25,19 +25,28 @@ describe('a failure delivered after what supersedes it', () => {
 
   it('is resolved by a later run of its workflow and branch that completed after it', () => {
     const later = green({ runId: 501, runAttempt: 1, runNumber: 483, resolvedBy: 'run 501' });
-    expect(supersededFields(failure, { green: later, laterAttemptFailed: null }, NOW)?.fields).toMatchObject({ status: 'resolved', resolvedBy: 'run 501' });
+    expect(supersededFields(failure, { green: later, newestRun: null, laterAttemptFailed: null }, NOW)?.fields).toMatchObject({ status: 'resolved', resolvedBy: 'run 501' });
   });
 
   it('is not resolved by a green run that completed before it, nor by an earlier run number, nor by an attempt of its run no later than it', () => {
     const before = green({ runId: 501, runAttempt: 1, runNumber: 483, completedAt: new Date('2026-11-20T09:10:00Z') });
     const earlierRun = green({ runId: 499, runAttempt: 2, runNumber: 481 });
     const sameAttempt = green({ runAttempt: 1 });
-    for (const note of [before, earlierRun, sameAttempt]) expect(supersededFields(failure, { green: note, laterAttemptFailed: null }, NOW)).toBeNull();
-    expect(supersededFields({ ...failure, runAttempt: 3 }, { green: green(), laterAttemptFailed: null }, NOW)).toBeNull();
+    for (const note of [before, earlierRun, sameAttempt]) expect(supersededFields(failure, { green: note, newestRun: null, laterAttemptFailed: null }, NOW)).toBeNull();
+    expect(supersededFields({ ...failure, runAttempt: 3 }, { green: green(), newestRun: null, laterAttemptFailed: null }, NOW)).toBeNull();
+  });
+
+  it('is resolved by the newest run noted when the latest green run is an earlier run that passed after it', () => {
+    const earlierRunLater = green({ runId: 499, runAttempt: 1, runNumber: 481, resolvedBy: 'run 499', completedAt: new Date('2026-11-20T09:50:00Z') });
+    const newest = green({ runId: 501, runAttempt: 1, runNumber: 483, resolvedBy: 'run 501', completedAt: new Date('2026-11-20T09:30:00Z') });
+    expect(supersededFields(failure, { green: earlierRunLater, newestRun: newest, laterAttemptFailed: null }, NOW)?.fields).toMatchObject({ resolvedBy: 'run 501', resolvedAt: '2026-11-20T09:30:00.000Z' });
+    // The newest run speaks for nothing it passed before: a failure after it is left to the latest, here an earlier run.
+    const afterNewest = { ...failure, failedAt: '2026-11-20T09:35:00.000Z' };
+    expect(supersededFields(afterNewest, { green: earlierRunLater, newestRun: newest, laterAttemptFailed: null }, NOW)).toBeNull();
   });
 
   it('is superseded, with no time to recovery, when the next attempt of its run was delivered failing', () => {
-    const superseded = supersededFields(failure, { green: null, laterAttemptFailed: 2 }, NOW);
+    const superseded = supersededFields(failure, { green: null, newestRun: null, laterAttemptFailed: 2 }, NOW);
     expect(superseded?.fields).toEqual({
       status: 'resolved',
       resolvedAt: NOW.toISOString(),
@@ -49,11 +58,11 @@ describe('a failure delivered after what supersedes it', () => {
   });
 
   it('is superseded by the latest later attempt on record, the next one or one after it', () => {
-    expect(supersededFields(failure, { green: null, laterAttemptFailed: 4 }, NOW)?.fields).toMatchObject({ resolvedBy: 'superseded by run 500 (attempt 4)', supersededBy: 'run 500 (attempt 4)' });
+    expect(supersededFields(failure, { green: null, newestRun: null, laterAttemptFailed: 4 }, NOW)?.fields).toMatchObject({ resolvedBy: 'superseded by run 500 (attempt 4)', supersededBy: 'run 500 (attempt 4)' });
   });
 
   it('is resolved by the green run rather than superseded when both are on record, and is fresh when neither is', () => {
-    expect(supersededFields(failure, { green: green(), laterAttemptFailed: 2 }, NOW)?.fields.resolvedBy).toBe('run 500 (attempt 2)');
-    expect(supersededFields(failure, { green: null, laterAttemptFailed: null }, NOW)).toBeNull();
+    expect(supersededFields(failure, { green: green(), newestRun: null, laterAttemptFailed: 2 }, NOW)?.fields.resolvedBy).toBe('run 500 (attempt 2)');
+    expect(supersededFields(failure, { green: null, newestRun: null, laterAttemptFailed: null }, NOW)).toBeNull();
   });
 });

@@ -66,7 +66,7 @@ describe('classify: the superseded check, read before the logs and again before 
     const laterOnRecord = deps.greenRuns.laterOnRecord.bind(deps.greenRuns);
     let reads = 0;
     // Nothing on record at the first read; attempt 2's failure is by the second.
-    deps.greenRuns.laterOnRecord = async (scope, attempts) => (++reads === 1 ? { green: null, laterAttemptFailed: null } : { ...(await laterOnRecord(scope, attempts)), laterAttemptFailed: 2 });
+    deps.greenRuns.laterOnRecord = async (scope, attempts) => (++reads === 1 ? { green: null, newestRun: null, laterAttemptFailed: null } : { ...(await laterOnRecord(scope, attempts)), laterAttemptFailed: 2 });
 
     const result = await classifyStep({ trigger }, deps);
 
