@@ -1,5 +1,5 @@
 import type { ApprovalState, AuditEntry, Incident } from '../domain/incident.js';
-import { TaskTokenSpentError } from '../errors.js';
+import { TaskTokenSpentError, errorMessage } from '../errors.js';
 import { OUR_MARKER_PREFIX, leadingIncidentId, proseOf } from '../domain/comment-text.js';
 import { sameRepository } from '../domain/repository-key.js';
 import { firstIssue } from '../validation.js';
@@ -400,18 +400,27 @@ async function applyApproval(
     await sendDecision(decided, deps.tasks);
   } catch (error) {
     if (error instanceof TaskTokenSpentError) return spentOnDecision(incident, incident.plan.action, approval, decided, login, command, deps);
-    // A transient failure: put the proposal back (it is still indexed) so the same command can be repeated. Only over
-    // this decision as this handler wrote it, untaken (asRead compares resumeTakenAt): a redelivery that marked it
-    // taken since is resuming it, and putting it back then left the execution running with an approval the incident
-    // called pending, off the index. Refused, the put-back leaves the decision to that resumer.
-    await deps.incidents.replaceApproval(incident.id, asRead(decided), approval, {
-      history: [{ at: deps.clock().toISOString(), event: 'approval_retry', detail: 'resuming the execution failed; the proposal still waits' }],
-    });
+    // Any other failure may have come after Step Functions took the call (its answer lost, a timeout): the execution
+    // may be running with this decision. It stays recorded, with its token, its index entry and its entry for the
+    // reconciler, which resumes it or finds the token spent and forgets it; the same command delivered again does the
+    // same sooner. Putting the proposal back as pending said it waited while the execution ran on with the approval.
+    await noteResumeFailed(incident.id, error, deps);
     throw error;
   }
   await markResumed(incident, decided, deps);
   deps.logger.info('approval decided', { incidentId: incident.id, decision: command.decision, by: login });
   return { response: reply(202, { incidentId: incident.id, decision: command.decision }), told: { done: true }, writer: true };
+}
+
+/** The timeline's note of a resume that failed, whose decision is left to the reconciler. Best effort: the call's error is the one thrown. */
+async function noteResumeFailed(incidentId: string, error: unknown, deps: CommentCommandDeps): Promise<void> {
+  const why = error instanceof Error ? error.name : 'an error';
+  const detail = `resuming the execution failed (${why}; Step Functions may have taken the call): the decision stands, and the reconciler or the same command again resumes it`;
+  try {
+    await deps.incidents.update(incidentId, {}, { history: [{ at: deps.clock().toISOString(), event: 'approval_resume_failed', detail }] });
+  } catch (noteError) {
+    deps.logger.warn('could not note a failed resume on the incident', { incidentId, error: errorMessage(noteError) });
+  }
 }
 
 /**

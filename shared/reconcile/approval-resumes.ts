@@ -1,8 +1,9 @@
 /**
  * `/guard` decisions recorded but never resumed: the command's handler records the decision (with the task token)
- * and only then calls SendTaskSuccess/SendTaskFailure; one that dies in between (a Lambda timeout, OOM) leaves the
- * execution waiting, and GitHub redelivers nothing by itself, so without this the execution waited out its approval
- * timeout and paged on-call that nobody approved, although a maintainer had. The handler lists each decision before
+ * and only then calls SendTaskSuccess/SendTaskFailure; one that dies in between (a Lambda timeout, OOM), or whose call
+ * fails (Step Functions may have taken it: the decision stays recorded), may leave the execution waiting, and GitHub
+ * redelivers nothing by itself, so without this the execution waited out its approval timeout and paged on-call that
+ * nobody approved, although a maintainer had. The handler lists each decision before
  * recording it (shared/stores/approval-resumes.ts); the reconciler resumes those recorded more than its
  * `afterMinutes` ago, longer than the handler runs, so it does not race a live one.
  *
@@ -11,7 +12,7 @@
  * redelivery, at once one resumes it), resumed with the decision as recorded, then its token forgotten and its
  * proposal taken off the index. A decision taken by another worker within `afterMinutes` is left to it. A token
  * Step Functions calls spent was resumed already or its wait is over: nothing is left to resume, as on the live path.
- * An entry whose decision is not recorded (refused, put back, resumed since, or its wait recorded timed out) goes.
+ * An entry whose decision is not recorded (refused, resumed since, or its wait recorded timed out) goes.
  *
  * Bounded per run, oldest first. A resume that fails moves its entry later (./retry-later.ts: 5 minutes doubling,
  * at most 4 hours), so one that fails every time does not hold back the others; after too many failures it is given

@@ -180,13 +180,27 @@ describe('/guard approve and reject', () => {
     expect(tasks).toHaveLength(1);
   });
 
-  it('puts the proposal back when resuming fails for a transient reason', async () => {
-    const { deps, approvals, incidents } = await setup(Object.assign(new Error('throttled'), { name: 'ThrottlingException' }));
+  it('keeps the decision when resuming fails (Step Functions may have taken the call), for the same command or the reconciler to resume', async () => {
+    const { deps, tasks, approvals, incidents } = await setup();
+    let failures = 1;
+    const failsOnce: CommentCommandDeps['tasks'] = {
+      succeed: async (token, output) => {
+        if (failures-- > 0) throw Object.assign(new Error('throttled'), { name: 'ThrottlingException' });
+        tasks.push(['succeed', token, output]);
+      },
+      fail: () => Promise.reject(new Error('no rejection in this test')),
+    };
 
-    await expect(handleIssueCommentWebhook(delivery('maintainer', '/guard approve'), deps)).rejects.toThrow('throttled');
+    await expect(handleIssueCommentWebhook(delivery('maintainer', '/guard approve'), { ...deps, tasks: failsOnce })).rejects.toThrow('throttled');
+    const failed = await incidents.get(INCIDENT);
+    const again = await handleIssueCommentWebhook(delivery('maintainer', '/guard approve'), { ...deps, tasks: failsOnce });
 
-    expect(await approvals.pending(INDEXED, 1287)).toEqual([INCIDENT]);
-    expect((await incidents.get(INCIDENT))?.approval).toMatchObject({ status: 'pending', taskToken: 'token-1' });
+    expect(failed?.approval).toMatchObject({ status: 'approved', decidedBy: 'maintainer', taskToken: 'token-1' });
+    expect(failed?.history.at(-1)).toMatchObject({ event: 'approval_resume_failed', detail: expect.stringMatching(/ThrottlingException.*the decision stands/) });
+    expect(again).toEqual({ statusCode: 202, body: { incidentId: INCIDENT, decision: 'approve' } });
+    expect(tasks).toEqual([['succeed', 'token-1', { approvedBy: 'maintainer' }]]);
+    expect((await incidents.get(INCIDENT))?.approval).toMatchObject({ status: 'approved', taskToken: null });
+    expect(await approvals.pending(INDEXED, 1287)).toEqual([]);
   });
 
   it('answers 409 when the token was already used or expired', async () => {
@@ -317,10 +331,10 @@ describe('/guard approve and reject', () => {
       expect(await approvals.pending(INDEXED, 1287)).toEqual([]);
     });
 
-    it("does not put the proposal back over another handler's take: the failed call's put-back is of its own decision, untaken", async () => {
+    it("keeps the approval another handler resumes while its own call fails", async () => {
       // The first handling records the decision and calls SendTaskSuccess; its redelivery finds the decision, marks it
-      // taken and calls too; the first call then fails for a transient reason and that handling puts the proposal back;
-      // the redelivery's call succeeds. The execution runs with the approval: the put-back must not have undone it.
+      // taken and calls too; the first call then fails for a transient reason; the redelivery's call succeeds. The
+      // execution runs with the approval: the failed handling must not have undone it.
       const { deps, tasks, incidents, approvals } = await setup();
       const calls: Array<{ token: string; output: Record<string, unknown>; settle: (error?: Error) => void }> = [];
       const held: CommentCommandDeps['tasks'] = {
@@ -342,7 +356,7 @@ describe('/guard approve and reject', () => {
       expect(tasks).toEqual([['succeed', 'token-1', { approvedBy: 'maintainer' }]]);
       const incident = await incidents.get(INCIDENT);
       expect(incident?.approval).toMatchObject({ status: 'approved', decidedBy: 'maintainer', taskToken: null });
-      expect(incident?.history.map((entry) => entry.event)).not.toContain('approval_retry');
+      expect(incident?.history.map((entry) => entry.event)).toContain('approval_resume_failed');
       expect(await approvals.pending(INDEXED, 1287)).toEqual([]);
     });
 

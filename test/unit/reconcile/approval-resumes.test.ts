@@ -63,6 +63,39 @@ async function approvalWhoseHandlerDied() {
 }
 
 describe('the reconciler resumes /guard decisions their handler left unresumed', () => {
+  it("keeps a decision whose SendTaskSuccess Step Functions took though its handler saw an error, and finishes its record", async () => {
+    // Prepare: Step Functions takes the handler's SendTaskSuccess (the execution runs on with the approval), and the
+    // answer is lost on the way back: the handler sees a network error.
+    const github = createFakeGitHub();
+    github.permissions.set('maintainer', 'maintain');
+    const made = await pendingApproval({ secret: SECRET, github: github.port, answers: createMemoryCommandAnswers });
+    const stepFunctions = taskPort((token) => (stepFunctions.calls.some(([, spent]) => spent === token) ? new TaskTokenSpentError('TaskTimedOut: the task has already been closed') : null));
+    const answerLost: TaskTokenControl = {
+      succeed: async (token, output) => {
+        await stepFunctions.succeed(token, output);
+        throw Object.assign(new Error('socket hang up'), { name: 'TimeoutError' });
+      },
+      fail: () => Promise.reject(new Error('no rejection in this test')),
+    };
+
+    // Act
+    await expect(handleIssueCommentWebhook(approveDelivery(), { ...made.deps(), tasks: answerLost })).rejects.toThrow('socket hang up');
+    const recorded = await made.incidents.get(PENDING_INCIDENT);
+    const run = await resumeRecordedDecisions({
+      approvalResumes: made.approvalResumes, incidents: made.incidents, approvals: made.approvals, tasks: stepFunctions,
+      clock: () => AFTER_GRACE, logger: silentLogger, metrics: { count() {}, measure() {} },
+    }, OPTIONS);
+
+    // Assert: the incident never says the proposal waits while its execution runs with the approval; the reconciler
+    // finds the token spent and forgets it, and the proposal leaves the index.
+    expect(recorded?.approval).toMatchObject({ status: 'approved', decidedBy: 'maintainer', taskToken: 'token-1' });
+    expect(run).toMatchObject({ resumed: [], spent: [PENDING_INCIDENT], failed: [] });
+    expect(stepFunctions.calls).toEqual([['succeed', 'token-1', { approvedBy: 'maintainer' }]]);
+    expect((await made.incidents.get(PENDING_INCIDENT))?.approval).toMatchObject({ status: 'approved', decidedBy: 'maintainer', taskToken: null });
+    expect(await made.approvals.pending(INDEXED_REPOSITORY, PENDING_PULL_REQUEST)).toEqual([]);
+    expect(made.approvalResumes.entries.size).toBe(0);
+  });
+
   it('resumes the execution once with the recorded approval, after the grace and without a redelivery', async () => {
     const { reconciler, incidents, approvals, approvalResumes } = await approvalWhoseHandlerDied();
     const tasks = taskPort();
@@ -122,7 +155,7 @@ describe('the reconciler resumes /guard decisions their handler left unresumed',
     expect(approvalResumes.entries.size).toBe(0);
   });
 
-  it('drops the entry of a decision no longer recorded (put back, or its wait recorded over), resuming nothing', async () => {
+  it('drops the entry of a decision no longer recorded (its wait recorded over), resuming nothing', async () => {
     const { reconciler, incidents, approvalResumes } = await approvalWhoseHandlerDied();
     const recorded = (await incidents.get(PENDING_INCIDENT))?.approval;
     await incidents.update(PENDING_INCIDENT, { approval: { ...recorded!, status: 'timed_out', taskToken: null } });
