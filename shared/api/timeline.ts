@@ -49,7 +49,13 @@ export function incidentTimeline(incident: Incident): TimelineEntry[] {
   if (incident.approval) {
     const a = incident.approval;
     add(a.requestedAt, 'approval', 'approval requested');
-    add(a.decidedAt, 'approval', `approval ${a.status}`, a.reason, a.decidedBy);
+    if (a.unresumed) {
+      // Decided then, and never carried to the execution: "timed_out" at the maintainer's time read as their doing.
+      const never = 'the guard could not resume the execution with it before its wait timed out';
+      add(a.decidedAt, 'approval', `approval ${a.unresumed}, never resumed`, [never, a.reason].filter(Boolean).join(' — '), a.decidedBy);
+    } else {
+      add(a.decidedAt, 'approval', `approval ${a.status}`, a.reason, a.decidedBy);
+    }
   }
   for (const e of incident.stageErrors ?? []) add(e.at, 'error', `${e.stage} failed`, e.error);
   if (incident.notifyFailed) {

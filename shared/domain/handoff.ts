@@ -84,6 +84,11 @@ export type HandoffReason =
   | { kind: 'guard_unfinished'; cause: FallbackCause | null }
   | { kind: 'escalated'; reason: string }
   | { kind: 'approval_unanswered' }
+  /**
+   * A maintainer decided (`decision`, by `by` at `at`) with a `/guard` command, but the guard could not resume the
+   * execution with it before its approval wait timed out: nothing was applied.
+   */
+  | { kind: 'approval_unresumed'; decision: 'approved' | 'rejected'; by: string | null; at: string | null; action: RemediationAction | null }
   | { kind: 'stage_failed'; stage: string; error: string }
   /** The pipeline ended without a decision (and without a failed stage to say why). */
   | { kind: 'undecided' }
@@ -102,7 +107,12 @@ export type PersonAction =
   /** The run's failure, which no comment explains (`on`: where the guard's comment is missing, if it had a place). */
   | { kind: 'look_at_run'; on: CommentPlace | null }
   /** Fix steps from the analysis (unless withheld) or the log's diagnosis. */
-  | { kind: 'follow_steps'; steps: string[] };
+  | { kind: 'follow_steps'; steps: string[] }
+  /**
+   * A maintainer's decision never reached the execution (see `approval_unresumed`): an approved `action` is done by
+   * hand if still wanted; a rejection needs nothing undone. Either way, why the guard could not resume it.
+   */
+  | { kind: 'carry_out_decision'; decision: 'approved' | 'rejected'; by: string | null; action: RemediationAction | null };
 
 export interface Handoff {
   mustAct: boolean;
@@ -245,7 +255,12 @@ function reasonsOf(incident: Incident, tried: GuardSteps): HandoffReason[] {
   const why: HandoffReason[] = [];
   if (incident.notifiedByFallback) why.push({ kind: 'guard_unfinished', cause: incident.fallbackEscalation?.cause ?? null });
   if (tried.decision.kind === 'escalated') why.push({ kind: 'escalated', reason: tried.decision.reason });
-  if (incident.approval?.status === 'timed_out') why.push({ kind: 'approval_unanswered' });
+  const approval = incident.approval;
+  if (approval?.status === 'timed_out') {
+    why.push(approval.unresumed
+      ? { kind: 'approval_unresumed', decision: approval.unresumed, by: approval.decidedBy, at: approval.decidedAt, action: incident.plan?.action ?? null }
+      : { kind: 'approval_unanswered' });
+  }
   for (const error of degradingStageErrors(incident)) why.push({ kind: 'stage_failed', stage: error.stage, error: error.error });
   if (tried.decision.kind === 'undecided' && tried.decision.finished && incident.stageErrors.length === 0 && !incident.notifiedByFallback) why.push({ kind: 'undecided' });
   const comment = tried.comment;
@@ -270,6 +285,8 @@ function neededFor(incident: Incident, why: readonly HandoffReason[], tried: Gua
     const action = tried.decision.kind === 'awaiting_approval' ? tried.decision.action : null;
     return [{ kind: 'approve', action, onPullRequest, digest: incident.approval?.digest ?? null }];
   }
+  const unresumed = why.find((reason) => reason.kind === 'approval_unresumed');
+  if (unresumed) return [{ kind: 'carry_out_decision', decision: unresumed.decision, by: unresumed.by, action: unresumed.action }];
   const comment = tried.comment;
   const first: PersonAction =
     incident.source === 'cloudwatch'

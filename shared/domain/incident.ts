@@ -310,6 +310,11 @@ export interface ApprovalState {
    * token is spent, knows the execution was resumed with the decision rather than timed out.
    */
   resumeTakenAt?: string | null;
+  /**
+   * With `timed_out`: the decision a `/guard` command recorded (by `decidedBy` at `decidedAt`) that never reached the
+   * execution, whose wait timed out first (its handler and the reconciler could not resume it). Absent otherwise.
+   */
+  unresumed?: 'approved' | 'rejected';
 }
 
 export interface HistoryEntry {

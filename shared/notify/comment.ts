@@ -178,6 +178,9 @@ function actionLine(incident: Incident): string | null {
     case 'comment_only':
       return '**Action:** nothing automatic — the fix is a change to the code (see below).';
     case 'escalate': {
+      if (incident.approval?.status === 'timed_out' && incident.approval.unresumed) {
+        return `**Action:** ${escapeMarkdown(incident.approval.decidedBy ?? 'a maintainer')} ${incident.approval.unresumed} the proposed fix, but the guard could not carry the decision out before the approval wait timed out; nothing was done, and on-call has been asked to look.`;
+      }
       if (incident.approval?.status === 'timed_out') return '**Action:** nobody approved the proposed fix in time; on-call has been asked to look.';
       if (incident.approval?.status === 'rejected') return `**Action:** ${escapeMarkdown(incident.approval.decidedBy ?? 'a maintainer')} rejected the proposed fix; nothing was done.`;
       if ((incident.runAttempt ?? 1) > 1 && /re-run/.test(decision.reason)) return '**Action:** it failed again after a re-run, so it is not a one-off; a human needs to look.';

@@ -1,8 +1,9 @@
 import { type CommentPlace, type HandoffReason, commentPlaceName, guardHandoff } from '../domain/handoff.js';
-import { type Incident, outsiderCanRepeat } from '../domain/incident.js';
+import { type Incident, type RemediationAction, outsiderCanRepeat } from '../domain/incident.js';
 import type { EscalationPolicy } from '../remediation/policy.js';
 import { repositoryKey } from '../domain/repository-key.js';
 import { waitedMinutesBetween } from '../domain/write-wait.js';
+import { PLANNED } from './escalation.js';
 
 /** What the notify stage knows when it decides whether on-call hears about an incident. */
 export interface RouteInput {
@@ -11,7 +12,10 @@ export interface RouteInput {
   reasons: string[];
   /** A pipeline stage other than knowledge lookup failed: the guard itself is degraded. */
   guardDegraded: boolean;
-  /** The pull request was asked (an approval request) and nobody answered in time: the PR did not reach a human. */
+  /**
+   * The pull request was asked (an approval request) and nobody answered in time, or the answer never reached the
+   * execution: the PR did not get a human's decision carried out.
+   */
   unanswered?: boolean;
   /** The pull request comment was written (so the PR's author has been told). */
   commented: boolean;
@@ -75,11 +79,19 @@ export function githubProblemKey(incident: Incident, startedByWriter = false): s
  * the decision was reached, which the incident's timeline keeps, not why this person gets the message.
  */
 export function escalationInWords(incident: Incident, facts: { ownRerun: boolean; unanswered: boolean }): string {
+  const approval = incident.approval;
+  if (approval?.status === 'timed_out' && approval.unresumed) return unresumedInWords(approval.unresumed, approval.decidedBy, approval.decidedAt, incident.plan?.action ?? null);
   if (facts.unanswered) return 'the guard asked on the pull request for approval of what it proposed, and nobody answered in time';
   if (facts.ownRerun) return 'it failed again after the guard re-ran it, so it is not a passing glitch';
   if (incident.source === 'cloudwatch') return 'the alarm is firing and the guard has no automatic fix it may apply';
   if (incident.failureLines.length === 0) return 'the guard could not find the lines in the logs that say why it failed';
   return 'the guard has no safe automatic fix for this failure';
+}
+
+/** A maintainer's `/guard` decision that never reached the execution before its wait timed out, as on-call reads it. */
+function unresumedInWords(decision: 'approved' | 'rejected', by: string | null, at: string | null, action: RemediationAction | null): string {
+  const what = action ? ` "${PLANNED[action]}"` : ' the proposal';
+  return `${by ?? 'a maintainer'} ${decision}${what} at ${at ?? 'an unrecorded time'}, but the guard could not resume its execution with that decision before the approval wait timed out, so nothing was applied`;
 }
 
 /**
@@ -140,7 +152,9 @@ function reasonInWords(reason: HandoffReason, incident: Incident, facts: { ownRe
       return reason.cause === 'notify_failed' ? "the guard's notify step failed, so it could not report it itself" : 'the guard could not finish handling it';
     case 'escalated':
     case 'approval_unanswered':
-      // The approval's timeout is the escalation's reason: escalationInWords says it.
+    case 'approval_unresumed':
+      // The approval's timeout is the escalation's reason: escalationInWords says it (a decision that never reached
+      // the execution included).
       return escalationInWords(incident, facts);
     case 'stage_failed':
       // One sentence for every failed stage, standing where the first of them does.
@@ -184,7 +198,8 @@ export interface EscalationDecision {
  */
 export function escalationFor(incident: Incident, facts: { ownRerun: boolean; startedByWriter?: boolean; policy: EscalationPolicy }): EscalationDecision {
   const { why, tried } = guardHandoff(incident);
-  const unanswered = why.some((reason) => reason.kind === 'approval_unanswered');
+  // A decision that never reached the execution pages as an unanswered request does: the pull request's answer was lost.
+  const unanswered = why.some((reason) => reason.kind === 'approval_unanswered' || reason.kind === 'approval_unresumed');
   const failedStages = [...new Set(why.flatMap((reason) => (reason.kind === 'stage_failed' ? [reason.stage] : [])))];
   const stagesFailed = `the guard itself failed while handling it (its ${failedStages.join(' and ')} step${failedStages.length > 1 ? 's' : ''}), so what it says may be incomplete`;
   const words = why.map((reason) => reasonInWords(reason, incident, { ownRerun: facts.ownRerun, unanswered, stagesFailed }));

@@ -164,8 +164,8 @@ const TRIED: Record<AutomaticAction, string> = {
   run_runbook: 'started the allow-listed runbook',
 };
 
-/** What the guard would do or meant to do, after "asks for approval to" and "chose to". */
-const PLANNED: Record<RemediationAction, string> = {
+/** What the guard would do or meant to do, after "asks for approval to", "chose to" and a maintainer's "approved". */
+export const PLANNED: Record<RemediationAction, string> = {
   comment_only: 'explain it on the pull request',
   rerun_failed_jobs: 're-run the failed jobs',
   open_fix_pr: 'open a fix pull request',
@@ -192,6 +192,11 @@ function explained(comment: CommentStep | null): string {
 }
 
 function tried(incident: Incident, { decision, comment }: GuardSteps): string {
+  const approval = incident.approval;
+  if (approval?.status === 'timed_out' && approval.unresumed) {
+    const which = approval.unresumed === 'approved' ? 'approval' : 'rejection';
+    return `nothing: it could not resume its execution with the ${which} of ${approval.decidedBy ?? 'a maintainer'}, and the wait timed out.`;
+  }
   const attempt = (incident.runAttempt ?? 1) > 1 ? ` This is attempt ${incident.runAttempt} of the run.` : '';
   switch (decision.kind) {
     case 'undecided':
@@ -221,6 +226,8 @@ function needs(handoff: Handoff, resolved: boolean, commands: boolean): string {
     case 'approve':
       if (first.onPullRequest) return `Approve or reject the proposal on ${first.onPullRequest.repository}#${first.onPullRequest.number} with /guard approve or /guard reject.`;
       return commands ? 'Approve or reject the proposal with one of these commands:' : 'Approve or reject the proposal with the commands of the approval request e-mail.';
+    case 'carry_out_decision':
+      return carryOut(first);
     case 'look_at_alarm':
       return 'Look at the alarm and the metric; when the cause is fixed the alarm returns to OK and the guard records the recovery.';
     case 'read_log':
@@ -238,6 +245,15 @@ function needs(handoff: Handoff, resolved: boolean, commands: boolean): string {
     default:
       return 'Look at the failure.';
   }
+}
+
+/** What to do about a maintainer's decision that never reached the execution (see `carry_out_decision`). */
+function carryOut(decided: Extract<Handoff['needed'][number], { kind: 'carry_out_decision' }>): string {
+  const by = decided.by ?? 'a maintainer';
+  const why = "The incident's timeline and the reconciler's log say why the guard could not resume it.";
+  if (decided.decision === 'rejected') return `Check why the guard could not resume its execution with ${by}'s rejection: nothing was applied, as the rejection asked, so nothing needs undoing. ${why}`;
+  const todo = decided.action ? PLANNED[decided.action] : 'do what was proposed';
+  return `${todo.charAt(0).toUpperCase()}${todo.slice(1)} by hand if it is still wanted, as ${by} approved: the guard's execution has ended and applies nothing. ${why}`;
 }
 
 /**

@@ -16,7 +16,8 @@
  *
  * Bounded per run, oldest first. A resume that fails moves its entry later (./retry-later.ts: 5 minutes doubling,
  * at most 4 hours), so one that fails every time does not hold back the others; after too many failures it is given
- * up with an error log, the execution left to its approval timeout. Failures make the run incomplete
+ * up with an error log and a note on the incident's timeline, the execution left to its approval timeout, whose page
+ * then says who decided what and that the guard could not resume it (shared/steps/notify.ts), not that nobody approved. Failures make the run incomplete
  * (functions/reconcile), so the reconciler's alarm sees resumes that keep failing.
  */
 import { RECONCILER_METRIC } from '../adapters/metric-names.js';
@@ -29,7 +30,7 @@ import { retryAfterFailure } from './retry-later.js';
 
 export interface ApprovalResumeDeps extends ResumedDeps {
   approvalResumes: ApprovalResumes;
-  incidents: Pick<IncidentStore, 'get' | 'replaceApproval'>;
+  incidents: Pick<IncidentStore, 'get' | 'replaceApproval' | 'update'>;
   tasks: TaskTokenControl;
   clock: Clock;
   logger: StepLogger;
@@ -84,11 +85,29 @@ async function resumeListed(entry: ListedDecision, now: Date, takenBefore: strin
   return outcome;
 }
 
+/**
+ * Tells the incident's timeline that its decision is given up: who decided what and when, that the execution waits
+ * out its approval timeout with nothing applied, and how to try again (the same command, which finds the decision
+ * still recorded and on the index). Written before the entry goes, so a failure here leaves it for the next run.
+ */
+async function noteGivenUp(entry: ListedDecision, failures: number, error: unknown, deps: ApprovalResumeDeps): Promise<void> {
+  const incident = await deps.incidents.get(entry.incidentId);
+  if (!isUnresumed(incident) || incident.approval.decidedAt !== entry.decidedAt) return;
+  const decided = incident.approval;
+  const why = error instanceof Error ? error.name : 'an error';
+  const command = decided.status === 'approved' ? 'approve' : 'reject';
+  const again = incident.pullRequest ? ` To try again, repeat the command on the pull request: /guard ${command} ${incident.id}` : '';
+  const detail = `${decided.status} by ${decided.decidedBy ?? 'a maintainer'} at ${decided.decidedAt}: the guard could not resume the execution with it after ` +
+    `${failures} tries (${why}), and gave up; the execution waits until its approval times out, and nothing is applied.${again}`;
+  await deps.incidents.update(incident.id, {}, { history: [{ at: deps.clock().toISOString(), event: 'approval_resume_abandoned', detail }] });
+}
+
 async function afterFailure(entry: ListedDecision, error: unknown, deps: ApprovalResumeDeps, result: ApprovalResumeResult): Promise<void> {
   const { incidentId, decidedAt } = entry;
   const failures = entry.failures + 1;
   const retryAt = retryAfterFailure(deps.clock(), failures);
   if (!retryAt) {
+    await noteGivenUp(entry, failures, error, deps);
     await deps.approvalResumes.done(entry);
     result.abandoned.push(incidentId);
     deps.logger.error('a recorded /guard decision could not be resumed and is given up: its execution waits until its approval times out', {

@@ -78,10 +78,18 @@ async function recordApprovalOutcome(state: PipelineState, incident: Incident, d
   if (incident.repository && incident.pullRequest) await deps.remediation.approvals.take({ name: incident.repository, id: incident.repositoryId }, incident.pullRequest, incident.id);
   const rejected = caught.Error === 'ApprovalRejected';
   const who = previous?.decidedBy ?? null;
-  const reason = timedOut
-    ? `nobody approved "${ACTION_WORDS[incident.plan.action] ?? incident.plan.action}" in time: a human should look`
+  // A `/guard` decision recorded on the incident that never reached the execution (its handler and the reconciler
+  // could not resume it): the wait timed out although a maintainer had decided, and that is what on-call is told.
+  // Kept as recorded by an earlier round of this step (a retry, a round after the comment waited for the budget).
+  const decided = previous?.status === 'approved' || previous?.status === 'rejected' ? previous.status : null;
+  const unresumed = timedOut ? (previous?.unresumed ?? decided) : null;
+  const action = ACTION_WORDS[incident.plan.action] ?? incident.plan.action;
+  const reason = unresumed
+    ? `${who ?? 'a maintainer'} ${unresumed} "${action}" at ${previous?.decidedAt ?? 'an unrecorded time'}, but the guard could not resume its execution with that decision before the approval wait timed out: nothing was applied`
+    : timedOut
+    ? `nobody approved "${action}" in time: a human should look`
     : rejected
-      ? `${who ?? 'a maintainer'} rejected "${ACTION_WORDS[incident.plan.action] ?? incident.plan.action}"${previous?.reason ? `: ${previous.reason}` : ''}`
+      ? `${who ?? 'a maintainer'} rejected "${action}"${previous?.reason ? `: ${previous.reason}` : ''}`
       : `the approval step failed (${describeCaught(caught)}): a human should look`;
   return deps.incidents.update(
     incident.id,
@@ -93,6 +101,7 @@ async function recordApprovalOutcome(state: PipelineState, incident: Incident, d
         decidedAt: previous?.decidedAt ?? at,
         decidedBy: who,
         reason: previous?.reason ?? null,
+        ...(unresumed ? { unresumed } : {}),
       },
       // Without a pull request nobody else would hear of the rejection: tell the on-call list.
       decision: { action: rejected && incident.pullRequest ? 'comment_only' : 'escalate', reason, applied: false, result: 'nothing applied', dryRun: false, decidedAt: at },

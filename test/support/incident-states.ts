@@ -118,6 +118,15 @@ export const INCIDENT_STATES: Record<string, IncidentState> = {
       notifications: [commented('updated'), escalation('published', 'm-1')],
     }),
   },
+  'approval decided on the pull request, never resumed before the wait timed out': {
+    mustAct: true,
+    incident: pullRequestFailure({
+      plan: rerunPlan,
+      approval: { ...pendingApproval, status: 'timed_out', taskToken: null, decidedBy: 'octocat', decidedAt: '2026-11-20T09:58:00.000Z', unresumed: 'approved' },
+      decision: decided('escalate', { reason: 'octocat approved "re-run the failed jobs" at 2026-11-20T09:58:00.000Z, but the guard could not resume its execution', applied: false }),
+      notifications: [commented('updated'), escalation('published', 'm-1')],
+    }),
+  },
   'approval rejected on the pull request': {
     mustAct: false,
     incident: pullRequestFailure({

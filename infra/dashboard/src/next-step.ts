@@ -33,6 +33,8 @@ function reasonWords(reason: HandoffReason): string | null {
       return reason.reason;
     case 'approval_unanswered':
       return 'nobody answered the approval request in time';
+    case 'approval_unresumed':
+      return `${reason.by ?? 'a maintainer'} ${reason.decision} the proposal${reason.action ? ` to ${words(reason.action)}` : ''} at ${reason.at ?? 'an unrecorded time'}, but the guard could not resume its execution with that decision before the approval wait timed out, so nothing was applied`;
     case 'stage_failed':
       return `the guard's ${reason.stage} stage failed (${reason.error})`;
     case 'undecided':
@@ -144,6 +146,19 @@ export function nextStep(incident: Incident): NextStep {
       steps: [],
     };
   }
-  const reasons = why.map(reasonWords).filter((reason): reason is string => reason !== null);
-  return { human: true, text: [`A person must look at this failure: ${reasons.join('; ')}.`, told(tried.onCall)].filter(Boolean).join(' '), commands: [], steps };
+  // The escalation's reason of a decision that never reached the execution is that decision, said once by its own reason.
+  const unresumed = why.some((reason) => reason.kind === 'approval_unresumed');
+  const reasons = why
+    .filter((reason) => !(unresumed && reason.kind === 'escalated'))
+    .map(reasonWords)
+    .filter((reason): reason is string => reason !== null);
+  const carry = needed.find((action) => action.kind === 'carry_out_decision');
+  const todo = carry ? carryOut(carry.decision, carry.action) : null;
+  return { human: true, text: [`A person must look at this failure: ${reasons.join('; ')}.`, todo, told(tried.onCall)].filter(Boolean).join(' '), commands: [], steps };
+}
+
+/** What to do about a decision that never reached the execution: the timeline's approval_resume entries say why. */
+function carryOut(decision: 'approved' | 'rejected', action: string | null): string {
+  if (decision === 'rejected') return 'Nothing needs undoing; the timeline says why the guard could not resume it.';
+  return `${action ? `To ${words(action)}` : 'To do what was proposed'}, do it by hand: the execution has ended; the timeline says why the guard could not resume it.`;
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { nextStep } from '../../../infra/dashboard/src/next-step.js';
 import { renderDigest, renderEscalation } from '../../../shared/notify/escalation.js';
 import { escalationFor } from '../../../shared/notify/escalation-policy.js';
+import { renderComment } from '../../../shared/notify/comment.js';
 import { DEFAULT_POLICY } from '../../../shared/remediation/policy.js';
 import type { Incident } from '../../../shared/domain/incident.js';
 import { INCIDENT_STATES } from '../../support/incident-states.js';
@@ -117,6 +118,36 @@ describe('the dashboard and the escalation say the same about an incident', () =
     expect(needs(refused)).toMatch(/^Look at the run: the failing lines are above, and commit c0ffee5 has no comment from the guard\./);
     expect(notified(refused).reasons).toEqual(['nobody else was told: the guard could not comment on commit c0ffee5']);
     expect(needs(escalatedToo)).toBe("Look at commit c0ffee5: the guard's comment there has the failing lines and the verdict.");
+  });
+
+  it("a maintainer's decision that never reached the execution: each says who decided what and when, none that nobody answered", () => {
+    const approved = INCIDENT_STATES['approval decided on the pull request, never resumed before the wait timed out']!.incident;
+    const rejected: Incident = { ...approved, approval: { ...approved.approval!, unresumed: 'rejected', reason: 'a real bug' } };
+    const decidedWords = (decision: string) =>
+      `octocat ${decision} "re-run the failed jobs" at 2026-11-20T09:58:00.000Z, but the guard could not resume its execution with that decision before the approval wait timed out, so nothing was applied`;
+
+    expect(notified(approved).reasons).toEqual([decidedWords('approved')]);
+    expect(notified(approved).route.page).toBe(true);
+    expect(tried(approved)).toBe('nothing: it could not resume its execution with the approval of octocat, and the wait timed out.');
+    expect(needs(approved)).toBe(
+      "Re-run the failed jobs by hand if it is still wanted, as octocat approved: the guard's execution has ended and applies nothing. " +
+        "The incident's timeline and the reconciler's log say why the guard could not resume it.",
+    );
+    expect(nextStep(approved).text).toBe(
+      'A person must look at this failure: octocat approved the proposal to re-run the failed jobs at 2026-11-20T09:58:00.000Z, but the guard could not resume ' +
+        'its execution with that decision before the approval wait timed out, so nothing was applied. To re-run the failed jobs, do it by hand: the execution has ' +
+        'ended; the timeline says why the guard could not resume it. On-call was sent the escalation.',
+    );
+    expect(renderComment(approved)).toContain(
+      '**Action:** octocat approved the proposed fix, but the guard could not carry the decision out before the approval wait timed out; nothing was done, and on-call has been asked to look.',
+    );
+    expect(notified(rejected).reasons).toEqual([decidedWords('rejected')]);
+    expect(tried(rejected)).toBe('nothing: it could not resume its execution with the rejection of octocat, and the wait timed out.');
+    expect(needs(rejected)).toMatch(/^Check why the guard could not resume its execution with octocat's rejection: nothing was applied, as the rejection asked/);
+    expect(nextStep(rejected).text).toMatch(/octocat rejected the proposal to re-run the failed jobs at .* Nothing needs undoing/);
+    for (const said of [escalated(approved), escalated(rejected), nextStep(approved).text, nextStep(rejected).text, renderComment(approved)]) {
+      expect(said).not.toMatch(/nobody/i);
+    }
   });
 
   it('a digest whose latest occurrence has recovered asks nothing of its reader, as the dashboard says', () => {

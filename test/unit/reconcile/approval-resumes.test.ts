@@ -9,7 +9,11 @@ import { reconcile } from '../../../shared/reconcile/redrive.js';
 import type { TaskTokenControl } from '../../../shared/ports.js';
 import { silentLogger } from '../../../shared/steps/deps.js';
 import { INDEXED_REPOSITORY, PENDING_INCIDENT, PENDING_PULL_REQUEST, pendingApproval } from '../../support/comment-commands.js';
-import { createFakeGitHub, createMemoryCommandAnswers, createMemoryEscalationLedger } from '../../support/fakes.js';
+import { createFakeGitHub, createMemoryCommandAnswers, createMemoryEscalationLedger, remediationDeps, stepDeps } from '../../support/fakes.js';
+import { incidentTimeline } from '../../../shared/api/timeline.js';
+import { triggerFromWorkflowRun } from '../../../shared/ingest/github-webhook.js';
+import { notifyStep } from '../../../shared/steps/notify.js';
+import { loadWebhook } from '../../../infra/local/replay.js';
 
 const SECRET = 'approval-resumes-secret';
 /** The command's handler records its decision at 10:05 (pendingApproval's clock); the reconciler waits 10 minutes. */
@@ -214,6 +218,51 @@ describe('the reconciler resumes /guard decisions their handler left unresumed',
     expect(errors).toEqual([expect.stringMatching(/given up/)]);
     expect(counted[RECONCILER_METRIC.approvalResumesAbandoned]).toBe(1);
     expect(approvalResumes.entries.size).toBe(0);
+  });
+
+  it("says, when the wait of a decision it gave up times out, that a maintainer approved and the guard could not resume it: the page and the timeline", async () => {
+    // Prepare: the reconciler tries the decision until it gives it up; the execution waits out its approval timeout.
+    const { reconciler, incidents, approvals, approvalResumes } = await approvalWhoseHandlerDied();
+    const tasks = taskPort(() => Object.assign(new Error('AccessDeniedException'), { name: 'AccessDeniedException' }));
+    let at = AFTER_GRACE.getTime();
+    const abandoned: string[] = [];
+    for (let run = 0; run < 8 && abandoned.length === 0; run += 1) {
+      abandoned.push(...(await resumeRecordedDecisions(reconciler(tasks, new Date(at)), OPTIONS)).abandoned);
+      at = Date.parse([...approvalResumes.entries.values()][0]?.entry.dueAt ?? new Date(at).toISOString()) + OPTIONS.afterMinutes * 60_000;
+    }
+    const given = await incidents.get(PENDING_INCIDENT);
+    const { deps, published } = stepDeps({ github: createFakeGitHub().port, incidents, remediation: remediationDeps({ approvals }) });
+    const trigger = triggerFromWorkflowRun(structuredClone(loadWebhook('workflow_run-failure')).body as never, 'd');
+
+    // Act: Notify, and a second round of it (a retry, or a round after its comment waited for the write budget).
+    await notifyStep({ trigger, approvalError: { Error: 'States.Timeout', Cause: '' } }, deps);
+    await notifyStep({ trigger, approvalError: { Error: 'States.Timeout', Cause: '' } }, deps);
+
+    // Assert
+    expect(abandoned).toEqual([PENDING_INCIDENT]);
+    expect(given?.history.at(-1)).toMatchObject({
+      event: 'approval_resume_abandoned',
+      detail: 'approved by maintainer at 2026-11-20T10:05:00.000Z: the guard could not resume the execution with it after 8 tries ' +
+        '(AccessDeniedException), and gave up; the execution waits until its approval times out, and nothing is applied. ' +
+        `To try again, repeat the command on the pull request: /guard approve ${PENDING_INCIDENT}`,
+    });
+    const page = published[0]?.message ?? '';
+    const line = (label: string) => page.split('\n').find((text) => text.startsWith(label))?.slice(label.length);
+    expect(line('Why you are getting this: ')).toBe(
+      'maintainer approved "re-run the failed jobs" at 2026-11-20T10:05:00.000Z, but the guard could not resume its execution with that decision before the approval wait timed out, so nothing was applied.',
+    );
+    expect(line('What the guard tried: ')).toBe('nothing: it could not resume its execution with the approval of maintainer, and the wait timed out.');
+    expect(line('What it needs from you: ')).toBe(
+      "Re-run the failed jobs by hand if it is still wanted, as maintainer approved: the guard's execution has ended and applies nothing. " +
+        "The incident's timeline and the reconciler's log say why the guard could not resume it.",
+    );
+    expect(page).not.toMatch(/nobody/i);
+    const after = await incidents.get(PENDING_INCIDENT);
+    expect(after?.approval).toMatchObject({ status: 'timed_out', unresumed: 'approved', decidedBy: 'maintainer', decidedAt: '2026-11-20T10:05:00.000Z', taskToken: null });
+    expect(after?.decision?.reason).toMatch(/^maintainer approved "re-run the failed jobs" at 2026-11-20T10:05:00.000Z, but the guard could not resume/);
+    const timeline = incidentTimeline(after!).map((entry) => `${entry.title}: ${entry.detail ?? ''}`);
+    expect(timeline).toContain(`approval approved, never resumed: the guard could not resume the execution with it before its wait timed out`);
+    expect(timeline.join('\n')).not.toMatch(/nobody/i);
   });
 
   it('resumes a decision recorded before decisions were listed (during a deploy): the re-drive pass, finding it running, lists it', async () => {
