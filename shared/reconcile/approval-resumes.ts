@@ -26,7 +26,7 @@ import type { Clock, Metrics, StepLogger, TaskTokenControl } from '../ports.js';
 import { type ResumedDeps, isUnresumed, markResumed, sendDecision, takeDecision } from '../remediation/approval-resume.js';
 import type { ApprovalResumes, ListedDecision } from '../stores/approval-resumes.js';
 import type { IncidentStore } from '../stores/incident-store.js';
-import { retryAfterFailure } from './retry-later.js';
+import { afterFailure } from './retry-later.js';
 
 export interface ApprovalResumeDeps extends ResumedDeps {
   approvalResumes: ApprovalResumes;
@@ -102,24 +102,6 @@ async function noteGivenUp(entry: ListedDecision, failures: number, error: unkno
   await deps.incidents.update(incident.id, {}, { history: [{ at: deps.clock().toISOString(), event: 'approval_resume_abandoned', detail }] });
 }
 
-async function afterFailure(entry: ListedDecision, error: unknown, deps: ApprovalResumeDeps, result: ApprovalResumeResult): Promise<void> {
-  const { incidentId, decidedAt } = entry;
-  const failures = entry.failures + 1;
-  const retryAt = retryAfterFailure(deps.clock(), failures);
-  if (!retryAt) {
-    await noteGivenUp(entry, failures, error, deps);
-    await deps.approvalResumes.done(entry);
-    result.abandoned.push(incidentId);
-    deps.logger.error('a recorded /guard decision could not be resumed and is given up: its execution waits until its approval times out', {
-      incidentId, decidedAt, failures, error: errorMessage(error),
-    });
-    return;
-  }
-  result.failed.push(incidentId);
-  deps.logger.warn('a recorded /guard decision could not be resumed; it is tried again later', { incidentId, failures, retryAt: retryAt.toISOString(), error: errorMessage(error) });
-  await deps.approvalResumes.retry(entry, retryAt);
-}
-
 export async function resumeRecordedDecisions(
   deps: ApprovalResumeDeps,
   options: { maxPerRun: number; afterMinutes: number; lookbackHours: number },
@@ -142,7 +124,24 @@ export async function resumeRecordedDecisions(
       if (outcome === 'resumed' || outcome === 'spent') result[outcome].push(entry.incidentId);
       else result[outcome] += 1;
     } catch (error) {
-      await afterFailure(entry, error, deps, result).catch((moveError: unknown) => {
+      const { incidentId, decidedAt } = entry;
+      await afterFailure({
+        failures: entry.failures,
+        named: { retried: { incidentId }, givenUp: { incidentId, decidedAt } },
+        retry: {
+          message: 'a recorded /guard decision could not be resumed; it is tried again later',
+          counted: () => result.failed.push(incidentId),
+          move: (retryAt) => deps.approvalResumes.retry(entry, retryAt),
+        },
+        giveUp: {
+          message: 'a recorded /guard decision could not be resumed and is given up: its execution waits until its approval times out',
+          counted: () => result.abandoned.push(incidentId),
+          drop: async (failures) => {
+            await noteGivenUp(entry, failures, error, deps);
+            await deps.approvalResumes.done(entry);
+          },
+        },
+      }, error, deps).catch((moveError: unknown) => {
         // Left where it is, at the head of the list: the next run tries it, and moves it, again.
         deps.logger.warn('a failed resume of a recorded /guard decision could not be moved later; it waits for the next run', {
           incidentId: entry.incidentId, error: errorMessage(moveError),

@@ -15,10 +15,10 @@ import type { Incident } from '../domain/incident.js';
 import { errorMessage } from '../errors.js';
 import { RECONCILER_METRIC } from '../adapters/metric-names.js';
 import { renderDigest } from '../notify/escalation.js';
-import type { Clock, DigestDue, EscalationDigests, EscalationPublisher, Metrics } from '../ports.js';
+import type { Clock, EscalationDigests, EscalationPublisher, Metrics } from '../ports.js';
 import type { StepLogger } from '../ports.js';
 import type { IncidentStore } from '../stores/incident-store.js';
-import { retryAfterFailure } from './retry-later.js';
+import { afterFailure } from './retry-later.js';
 
 export interface DigestDeps {
   digests: EscalationDigests;
@@ -58,20 +58,6 @@ async function latestIncident(id: string | null, deps: DigestDeps): Promise<Inci
   }
 }
 
-/** After a failed send: the digest tried again later, or given up once it failed too often. */
-async function afterFailure(entry: DigestDue, error: unknown, deps: DigestDeps, result: DigestResult): Promise<void> {
-  const failures = (entry.failures ?? 0) + 1;
-  const retryAt = retryAfterFailure(deps.clock(), failures);
-  if (!retryAt) {
-    await deps.digests.abandon(entry);
-    result.abandoned.push(entry.problemKey);
-    deps.logger.error('escalation digest given up: its send kept failing', { problemKey: entry.problemKey, windowEnd: entry.dueAt, failures, error: errorMessage(error) });
-    return;
-  }
-  deps.logger.warn('digest failed; it is tried again later', { problemKey: entry.problemKey, failures, retryAt: retryAt.toISOString(), error: errorMessage(error) });
-  await deps.digests.retry(entry, retryAt);
-}
-
 export async function sendDueDigests(deps: DigestDeps, options: DigestOptions): Promise<DigestResult> {
   const now = deps.clock();
   const result: DigestResult = { sent: [], skipped: 0, failed: [], abandoned: [] };
@@ -95,7 +81,12 @@ export async function sendDueDigests(deps: DigestDeps, options: DigestOptions): 
     } catch (error) {
       // One digest's failure (a throttled publish) must not stop the others; a later run retries it.
       result.failed.push(entry.problemKey);
-      await afterFailure(entry, error, deps, result).catch((moveError: unknown) => {
+      await afterFailure({
+        failures: entry.failures ?? 0,
+        named: { retried: { problemKey: entry.problemKey }, givenUp: { problemKey: entry.problemKey, windowEnd: entry.dueAt } },
+        retry: { message: 'digest failed; it is tried again later', move: (retryAt) => deps.digests.retry(entry, retryAt) },
+        giveUp: { message: 'escalation digest given up: its send kept failing', counted: () => result.abandoned.push(entry.problemKey), drop: () => deps.digests.abandon(entry) },
+      }, error, deps).catch((moveError: unknown) => {
         // Left where it is: the next run tries it, and moves it, again.
         deps.logger.warn('a failed digest could not be moved later; it waits for the next run', { problemKey: entry.problemKey, error: errorMessage(moveError) });
       });

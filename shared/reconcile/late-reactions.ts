@@ -25,7 +25,7 @@ import type { Clock, GitHubClients, Metrics, StepLogger } from '../ports.js';
 import type { IncidentStore } from '../stores/incident-store.js';
 import type { ListedReactionRead, ReactionReads } from '../stores/reaction-reads.js';
 import { type CallBudget, type ReadProgress, resumableReads, resumeProgress } from './resumable-reads.js';
-import { retryAfterFailure } from './retry-later.js';
+import { afterFailure } from './retry-later.js';
 
 export interface LateReactionDeps {
   reactionReads: ReactionReads;
@@ -66,26 +66,6 @@ export interface LateReactionResult {
 /** Whether the guard read the comment's reactions at or after `dueAt`: each touch of its comment reads them first. */
 function readSince(incident: Incident, dueAt: string): boolean {
   return incident.notifications.some((n) => typeof n.commentId === 'number' && n.at >= dueAt);
-}
-
-/** After a read that failed: tried again later with what it read, or given up once it failed too often. */
-async function afterFailure(entry: ListedReactionRead, progress: ReadProgress | null, error: unknown, deps: LateReactionDeps, result: LateReactionResult): Promise<void> {
-  const { incidentId } = entry;
-  const failures = entry.failures + 1;
-  const retryAt = retryAfterFailure(deps.clock(), failures);
-  if (!retryAt) {
-    await deps.reactionReads.done(entry);
-    result.abandoned.push(incidentId);
-    deps.logger.error("late read of reactions given up: it kept failing; the unit's votes made after the guard's last read are not counted", {
-      incidentId, deadline: entry.dueAt, failures, error: errorMessage(error),
-    });
-    return;
-  }
-  result.failed.push(incidentId);
-  deps.logger.warn('late read of reactions failed; it is tried again later', { incidentId, failures, retryAt: retryAt.toISOString(), error: errorMessage(error) });
-  // The pages read are kept; the permissions asked are not: the retry may come hours later, and a voter whose write
-  // access was taken away since must not be counted by the role they had.
-  await deps.reactionReads.retry(entry, retryAt, progress && { ...progress, permissions: [] });
 }
 
 export async function readLateReactions(deps: LateReactionDeps, options: LateReactionOptions): Promise<LateReactionResult> {
@@ -158,7 +138,22 @@ export async function readLateReactions(deps: LateReactionDeps, options: LateRea
         });
         break;
       }
-      await afterFailure(entry, progress, error, deps, result).catch((moveError: unknown) => {
+      await afterFailure({
+        failures: entry.failures,
+        named: { retried: { incidentId }, givenUp: { incidentId, deadline: entry.dueAt } },
+        retry: {
+          message: 'late read of reactions failed; it is tried again later',
+          counted: () => result.failed.push(incidentId),
+          // The pages read are kept; the permissions asked are not: the retry may come hours later, and a voter whose
+          // write access was taken away since must not be counted by the role they had.
+          move: (retryAt) => deps.reactionReads.retry(entry, retryAt, progress && { ...progress, permissions: [] }),
+        },
+        giveUp: {
+          message: "late read of reactions given up: it kept failing; the unit's votes made after the guard's last read are not counted",
+          counted: () => result.abandoned.push(incidentId),
+          drop: () => deps.reactionReads.done(entry),
+        },
+      }, error, deps).catch((moveError: unknown) => {
         // Left where it is: the next run tries it, and moves it, again.
         deps.logger.warn('a failed late read could not be moved later; it waits for the next run', { incidentId, error: errorMessage(moveError) });
         if (!result.failed.includes(incidentId)) result.failed.push(incidentId);

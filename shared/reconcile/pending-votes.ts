@@ -21,7 +21,7 @@ import { errorMessage } from '../errors.js';
 import type { PendingVoteChange, Votes } from '../knowledge/votes.js';
 import type { Clock, Metrics, StepLogger } from '../ports.js';
 import type { IncidentStore } from '../stores/incident-store.js';
-import { MAX_FAILURES, retryAfterFailure } from './retry-later.js';
+import { MAX_FAILURES, afterFailure } from './retry-later.js';
 
 export interface PendingVoteDeps {
   votes: Pick<Votes, 'pendingChanges' | 'finishPendingChange' | 'retryPendingChange' | 'abandonPendingChange'>;
@@ -40,24 +40,6 @@ export interface PendingVoteResult {
   failed: number;
   /** Changes given up after failing too often (see the module's comment). */
   abandoned: number;
-}
-
-/** After a failed finish: the change retried later, or given up once it failed too often. */
-async function afterFailure(entry: PendingVoteChange, error: unknown, deps: PendingVoteDeps, result: PendingVoteResult): Promise<void> {
-  const failures = entry.failures + 1;
-  const { incidentId, user, changeId, recordedAt } = entry;
-  const retryAt = retryAfterFailure(deps.clock(), failures);
-  if (!retryAt) {
-    await deps.votes.abandonPendingChange(entry);
-    result.abandoned += 1;
-    deps.logger.error('a pending vote change was given up: its finish kept failing; it stays on the vote item, and the user\'s next vote finishes it', {
-      incidentId, user, changeId, recordedAt, failures, error: errorMessage(error),
-    });
-    return;
-  }
-  result.failed += 1;
-  deps.logger.warn('a pending vote change could not be finished; it is tried again later', { incidentId, failures, retryAt: retryAt.toISOString(), error: errorMessage(error) });
-  await deps.votes.retryPendingChange(entry, retryAt);
 }
 
 export async function finishPendingVotes(
@@ -80,7 +62,21 @@ export async function finishPendingVotes(
       const outcome = await deps.votes.finishPendingChange(await deps.incidents.get(entry.incidentId), entry);
       result[outcome] += 1;
     } catch (error) {
-      await afterFailure(entry, error, deps, result).catch((moveError: unknown) => {
+      const { incidentId, user, changeId, recordedAt } = entry;
+      await afterFailure({
+        failures: entry.failures,
+        named: { retried: { incidentId }, givenUp: { incidentId, user, changeId, recordedAt } },
+        retry: {
+          message: 'a pending vote change could not be finished; it is tried again later',
+          counted: () => (result.failed += 1),
+          move: (retryAt) => deps.votes.retryPendingChange(entry, retryAt),
+        },
+        giveUp: {
+          message: "a pending vote change was given up: its finish kept failing; it stays on the vote item, and the user's next vote finishes it",
+          counted: () => (result.abandoned += 1),
+          drop: () => deps.votes.abandonPendingChange(entry),
+        },
+      }, error, deps).catch((moveError: unknown) => {
         // Left where it is, at the head of the index: the next run tries it, and moves it, again.
         deps.logger.warn('a failed pending vote change could not be moved later; it waits for the next run', { incidentId: entry.incidentId, error: errorMessage(moveError) });
       });

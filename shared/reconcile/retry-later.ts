@@ -6,6 +6,8 @@
  * about nine hours of them, an outage of DynamoDB or GitHub outlasted, the sweep gives the entry up loudly
  * (an error log and a metric), each as its module says.
  */
+import { errorMessage } from '../errors.js';
+import type { Clock, StepLogger } from '../ports.js';
 
 /** Failures of one entry's work after which its sweep gives it up. */
 export const MAX_FAILURES = 8;
@@ -27,4 +29,36 @@ export function retryAfterFailure(now: Date, failures: number): Date | null {
 export function retryFromNextRun(now: Date, failures: number): Date | null {
   if (failures >= MAX_FAILURES) return null;
   return failures <= 1 ? now : retryAfterFailure(now, failures - 1);
+}
+
+/** One due entry whose work failed, as its sweep gives it up or moves it later (see {@link afterFailure}). */
+export interface FailedEntry {
+  /** The entry's failures before this one. */
+  failures: number;
+  /** What names the entry in the warning of a retry, and in the error log of a give-up (which may say more). */
+  named: { retried: Record<string, unknown>; givenUp: Record<string, unknown> };
+  /** Moves the entry to `retryAt` in its store; `counted` adds it to the run's failures, when the sweep counts them here. */
+  retry: { message: string; move(retryAt: Date): Promise<unknown>; counted?(): void };
+  /** Takes the entry off its store after its `failures`th failure; `counted` adds it to the run's give-ups. */
+  giveUp: { message: string; drop(failures: number): Promise<unknown>; counted(): void };
+}
+
+/**
+ * The tail every sweep runs after an entry's work failed: given up after {@link MAX_FAILURES} failures (dropped,
+ * counted, an error log), else moved to {@link retryAfterFailure}'s time (counted, a warning). The store calls, the
+ * counts and the messages are the sweep's; a store call that fails is thrown to the sweep, which leaves the entry where
+ * it is for the next run.
+ */
+export async function afterFailure(entry: FailedEntry, error: unknown, deps: { clock: Clock; logger: Pick<StepLogger, 'warn' | 'error'> }): Promise<void> {
+  const failures = entry.failures + 1;
+  const retryAt = retryAfterFailure(deps.clock(), failures);
+  if (!retryAt) {
+    await entry.giveUp.drop(failures);
+    entry.giveUp.counted();
+    deps.logger.error(entry.giveUp.message, { ...entry.named.givenUp, failures, error: errorMessage(error) });
+    return;
+  }
+  entry.retry.counted?.();
+  deps.logger.warn(entry.retry.message, { ...entry.named.retried, failures, retryAt: retryAt.toISOString(), error: errorMessage(error) });
+  await entry.retry.move(retryAt);
 }
