@@ -1,4 +1,4 @@
-import { fallbackPageDue, notifyErrorOf } from '../domain/handoff.js';
+import { fallbackPageDue, givenUpUnpaged, notifyErrorOf } from '../domain/handoff.js';
 import type { FallbackCause, Incident, NotificationRecord } from '../domain/incident.js';
 import { DROPPED_FIELD, type IncidentListName } from '../domain/incident-lists.js';
 
@@ -58,11 +58,24 @@ export function incidentTimeline(incident: Incident): TimelineEntry[] {
     }
   }
   for (const e of incident.stageErrors ?? []) add(e.at, 'error', `${e.stage} failed`, e.error);
+  const givenUp = givenUpUnpaged(incident);
   if (incident.notifyFailed) {
     const error = notifyErrorOf(incident);
     const failed = `the notify step failed after its retries${error ? ` (${error})` : ''}`;
-    if (fallbackPageDue(incident)) add(incident.notifyFailedAt ?? incident.updatedAt, 'error', 'notify failed: waiting for the fallback page', `${failed}; the reconciler pages on-call on its next run`);
-    else add(incident.notifyFailedAt ?? incident.updatedAt, 'error', 'notify failed', `${failed}; resolved before the reconciler's fallback paged anyone`);
+    const at = incident.notifyFailedAt ?? incident.updatedAt;
+    if (fallbackPageDue(incident)) add(at, 'error', 'notify failed: waiting for the fallback page', `${failed}; the reconciler pages on-call on its next run`);
+    else if (givenUp) add(at, 'error', 'notify failed', `${failed}; the reconciler's fallback could not page on-call about it`);
+    else add(at, 'error', 'notify failed', `${failed}; resolved before the reconciler's fallback paged anyone`);
+  }
+  if (givenUp) {
+    const tried = givenUp.notifyFailed ? 'tell on-call that the notify step failed on it' : 're-drive it or page on-call about it';
+    add(
+      givenUp.at ?? incident.updatedAt,
+      'error',
+      'given up by the reconciler, nobody paged',
+      `its tries to ${tried} failed ${givenUp.tries} times (the last: ${givenUp.error}); nothing tries again: look at the failure yourself, and at the reconciler's logs for this incident`,
+      'reconciler',
+    );
   }
   const fallback = incident.fallbackEscalation;
   if (fallback) {

@@ -52,14 +52,16 @@ export type CommentStep =
 /**
  * Whether on-call was told: paged, not paged (`detail`: the policy's reason), told by the reconciler's fallback after
  * the guard failed (`cause`; `paged`: this incident's page went out, or it was counted on the open page of the same
- * problem; both null on incidents told before that was recorded), or not yet: Notify failed and the fallback's page
- * is due (`fallback_due`).
+ * problem; both null on incidents told before that was recorded), not yet: Notify failed and the fallback's page
+ * is due (`fallback_due`), or never: the reconciler gave the incident up and its page could not go out either
+ * (`given_up_unpaged`).
  */
 export type OnCallStep =
   | { outcome: 'paged' }
   | { outcome: 'not_paged'; detail: string | null }
   | { outcome: 'fallback'; cause: FallbackCause | null; paged: boolean | null }
-  | { outcome: 'fallback_due' };
+  | { outcome: 'fallback_due' }
+  | { outcome: 'given_up_unpaged' };
 
 export interface GuardSteps {
   decision: DecisionStep;
@@ -76,6 +78,12 @@ export type HandoffReason =
    * not have gone out, and the reconciler's fallback page is due. Until then the dashboard may be the only notice.
    */
   | { kind: 'awaiting_fallback'; error: string | null; since: string | null }
+  /**
+   * The reconciler gave the incident up after `tries` failed tries (the last failing with `error`, at `at`) and the
+   * page about it failed too: nobody was paged, and nothing tries it again. `notifyFailed`: it was trying to tell
+   * on-call that Notify failed on it; else to re-drive it, or to page that its pipeline could not finish.
+   */
+  | { kind: 'given_up_unpaged'; at: string | null; tries: number; error: string; notifyFailed: boolean }
   | { kind: 'approval_pending' }
   /**
    * The guard's own handling failed and the reconciler's fallback told on-call instead (its decision did not play
@@ -146,10 +154,26 @@ export function notifyErrorOf(incident: Pick<Incident, 'history'>): string | nul
 
 /**
  * Whether the reconciler's fallback page is still due: Notify failed for good (marked by the state machine, not yet
- * cleared by the fallback) and the failure has not recovered, since the reconciler looks at unfinished incidents only.
+ * cleared by the fallback), the failure has not recovered, since the reconciler looks at unfinished incidents only,
+ * and the reconciler has not given the incident up (it lists it no more).
  */
-export function fallbackPageDue(incident: Pick<Incident, 'notifyFailed' | 'status'>): boolean {
-  return incident.notifyFailed === true && incident.status !== 'resolved';
+export function fallbackPageDue(incident: Pick<Incident, 'notifyFailed' | 'status' | 'reconcileRetry'>): boolean {
+  return incident.notifyFailed === true && incident.status !== 'resolved' && incident.reconcileRetry?.dueAt !== null;
+}
+
+/**
+ * The reconciler gave this incident up and could not page about it either (shared/reconcile/redrive.ts records it
+ * given up, `reconcileRetry.dueAt` null, without telling it notified), while it is still unfinished: nobody was
+ * paged and nothing tries it again. Null otherwise: never given up, paged about when it was (recorded notified), or
+ * ended since (recovered, or notified by an execution a redelivery started).
+ */
+export function givenUpUnpaged(
+  incident: Pick<Incident, 'reconcileRetry' | 'status' | 'notifyFailed' | 'history'>,
+): Extract<HandoffReason, { kind: 'given_up_unpaged' }> | null {
+  const retry = incident.reconcileRetry;
+  if (!retry || retry.dueAt !== null || incident.status === 'notified' || incident.status === 'resolved') return null;
+  const at = retry.failedAt ?? incident.history.findLast((entry) => entry.event === 'reconcile_given_up')?.at ?? null;
+  return { kind: 'given_up_unpaged', at, tries: retry.failures, error: retry.error, notifyFailed: incident.notifyFailed === true };
 }
 
 /** Whether Notify failed on this incident for good: marked by the state machine, or told on-call by that fallback. */
@@ -242,6 +266,7 @@ function onCallStep(incident: Incident): OnCallStep | null {
     const told = incident.fallbackEscalation;
     return { outcome: 'fallback', cause: told?.cause ?? null, paged: told?.paged ?? null };
   }
+  if (givenUpUnpaged(incident)) return { outcome: 'given_up_unpaged' };
   if (fallbackPageDue(incident)) return { outcome: 'fallback_due' };
   const skipped = escalations.find((n) => n.outcome === 'skipped');
   return skipped ? { outcome: 'not_paged', detail: skipped.detail } : null;
@@ -249,6 +274,8 @@ function onCallStep(incident: Incident): OnCallStep | null {
 
 /** Why a person must act, in the order the dashboard lists them. */
 function reasonsOf(incident: Incident, tried: GuardSteps): HandoffReason[] {
+  const givenUp = givenUpUnpaged(incident);
+  if (givenUp) return [givenUp];
   if (fallbackPageDue(incident)) return [{ kind: 'awaiting_fallback', error: notifyErrorOf(incident), since: incident.notifyFailedAt ?? null }];
   if (incident.status === 'resolved') return [];
   if (incident.approval?.status === 'pending') return [{ kind: 'approval_pending' }];

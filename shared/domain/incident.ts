@@ -241,6 +241,8 @@ export interface ReconcileRetry {
   error: string;
   /** When the reconciler tries it again; null: it gave the incident up (see its history). */
   dueAt: string | null;
+  /** When the last of them failed (absent on records written before it was kept). */
+  failedAt?: string;
 }
 
 /** Whether the reconciler may try the incident by `dueBy` (ISO): none of its tries failed, or the wait after the last is over. */

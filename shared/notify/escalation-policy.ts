@@ -148,6 +148,8 @@ function reasonInWords(reason: HandoffReason, incident: Incident, facts: { ownRe
       return "the guard's notify step failed, so nobody may have been told";
     case 'approval_pending':
       return "a proposal of the guard's waits for a person's approval";
+    case 'given_up_unpaged':
+      return "the guard's reconciler gave it up, and could not page about it";
     case 'guard_unfinished':
       return reason.cause === 'notify_failed' ? "the guard's notify step failed, so it could not report it itself" : 'the guard could not finish handling it';
     case 'escalated':

@@ -333,14 +333,15 @@ async function afterFailure(
 ): Promise<void> {
   const failures = (incident.reconcileRetry?.failures ?? 0) + 1;
   const errorName = (error instanceof Error ? error.name : 'Error').slice(0, 100);
-  const dueAt = retryFromNextRun(deps.clock(), failures);
+  const failedAt = deps.clock();
+  const dueAt = retryFromNextRun(failedAt, failures);
   if (dueAt) {
     result.failed.push(incident.id);
     deps.logger.warn('re-drive failed; the incident is tried again later', { incidentId: incident.id, failures, dueAt: dueAt.toISOString(), error: errorMessage(error) });
-    await deps.incidents.record(incident.id, { reconcileRetry: { failures, error: errorName, dueAt: dueAt.toISOString() } }, {}, { keepUpdatedAt: true });
+    await deps.incidents.record(incident.id, { reconcileRetry: { failures, error: errorName, dueAt: dueAt.toISOString(), failedAt: failedAt.toISOString() } }, {}, { keepUpdatedAt: true });
     return;
   }
-  const retry = { failures, error: errorName, dueAt: null };
+  const retry = { failures, error: errorName, dueAt: null, failedAt: failedAt.toISOString() };
   result.givenUp.push(incident.id);
   deps.logger.error('the reconciler gave an incident up: its re-drive or escalation kept failing; on-call is paged', {
     incidentId: incident.id, failures, error: errorMessage(error),

@@ -66,6 +66,22 @@ export function alarm(fields: Partial<Incident> = {}): Incident {
   return newIncident({ id: 'cw-1', source: 'cloudwatch', status: 'notified', category: 'infrastructure', alarm: details, ...fields }, NOW);
 }
 
+/** When the reconciler gave an incident up, after 8 failed tries over five hours and twenty minutes. */
+const GIVEN_UP_AT = '2026-11-20T15:25:00.000Z';
+const givenUp = { failures: 8, error: 'ThrottlingException', dueAt: null, failedAt: GIVEN_UP_AT };
+
+/**
+ * As the reconciler leaves an incident it gave up whose page could not go out either: still unfinished, given up
+ * (`reconcileRetry.dueAt` null) and a `reconcile_given_up` entry. The incident Notify failed on, or one stalled in
+ * analysis whose re-drive kept failing.
+ */
+function givenUpUnpaged(notify: boolean): Incident {
+  const entry = { at: GIVEN_UP_AT, event: 'reconcile_given_up', detail: "the reconciler's tries failed 8 times (the last: ThrottlingException), and so did its page; given up" };
+  if (!notify) return pullRequestFailure({ status: 'analyzed', reconcileRetry: givenUp, history: [entry] });
+  const marked = notifyFailed();
+  return { ...marked, reconcileRetry: givenUp, history: [...marked.history, entry] };
+}
+
 /** Notify failed after its retries, as the state machine's RecordNotifyFailed leaves the incident. */
 function notifyFailed(): Incident {
   return pullRequestFailure({
@@ -101,6 +117,8 @@ export const INCIDENT_STATES: Record<string, IncidentState> = {
   'notify failed: on-call paged by the fallback': { mustAct: true, incident: toldByFallback('notify_failed', true) },
   "notify failed: counted on the fallback's open page": { mustAct: true, incident: toldByFallback('notify_failed', false) },
   'every execution failed: on-call paged by the fallback': { mustAct: true, incident: toldByFallback('pipeline_failed', true) },
+  'notify failed: given up by the reconciler, nobody paged': { mustAct: true, incident: givenUpUnpaged(true) },
+  'stalled: given up by the reconciler, nobody paged': { mustAct: true, incident: givenUpUnpaged(false) },
   'approval waits on the pull request': {
     mustAct: true,
     incident: pullRequestFailure({ status: 'awaiting_approval', plan: rerunPlan, approval: pendingApproval, notifications: [commented('created', 'approval request')] }),

@@ -42,7 +42,7 @@ function reasonWords(reason: HandoffReason): string | null {
     case 'not_told':
       return reason.on ? `the guard could not comment on ${commentPlaceName(reason.on)}` : 'the run has no pull request for the guard to comment on';
     default:
-      // awaiting_fallback and approval_pending have their own notice.
+      // awaiting_fallback, given_up_unpaged and approval_pending have their own notice.
       return null;
   }
 }
@@ -62,6 +62,8 @@ function told(onCall: OnCallStep | null): string {
       return 'On-call was sent the escalation.';
     case 'fallback_due':
       return "On-call is paged by the reconciler's fallback on its next run.";
+    case 'given_up_unpaged':
+      return 'Nobody was paged: the reconciler gave it up, and its page could not go out.';
     case 'fallback':
       if (onCall.paged === null) return 'On-call was told by the guard\'s fallback.';
       if (!onCall.paged) {
@@ -123,6 +125,20 @@ export function nextStep(incident: Incident): NextStep {
       text:
         `Not reported yet: the guard's notify step failed after its retries${error}, so ${sent} may not have gone out. ` +
         "The reconciler's fallback pages on-call on its next run, with a notice that names this incident; until then this page may be the only notice, and what the guard found is here.",
+      commands: [],
+      steps,
+    };
+  }
+  const givenUp = why.find((reason) => reason.kind === 'given_up_unpaged');
+  if (givenUp) {
+    const couldNot = givenUp.notifyFailed
+      ? `tell on-call that the guard's notify step failed on this incident, so ${incident.source === 'github' ? 'its comment and any page' : 'its page'} may not have gone out`
+      : 're-drive this incident or page on-call about it';
+    return {
+      human: true,
+      text:
+        `Given up at ${givenUp.at ?? 'an unrecorded time'} after ${givenUp.tries} tries (the last: ${givenUp.error}), and nobody was paged: the reconciler could not ${couldNot}. ` +
+        "Nothing tries it again: look at the failure yourself (what the guard found is on this page), and at the reconciler's logs for this incident.",
       commands: [],
       steps,
     };

@@ -23,6 +23,19 @@ describe('the incident timeline when Notify failed for good', () => {
     expect(told('every execution failed: on-call paged by the fallback')).toEqual([
       ['on-call paged by the fallback', 'every execution of the pipeline failed: the page has what the guard had found'],
     ]);
+    expect(told('notify failed: given up by the reconciler, nobody paged')).toEqual([
+      ['notify failed', "the notify step failed after its retries (Lambda.Unknown); the reconciler's fallback could not page on-call about it"],
+      [
+        'given up by the reconciler, nobody paged',
+        "its tries to tell on-call that the notify step failed on it failed 8 times (the last: ThrottlingException); nothing tries again: look at the failure yourself, and at the reconciler's logs for this incident",
+      ],
+    ]);
+    expect(told('stalled: given up by the reconciler, nobody paged')).toEqual([
+      [
+        'given up by the reconciler, nobody paged',
+        "its tries to re-drive it or page on-call about it failed 8 times (the last: ThrottlingException); nothing tries again: look at the failure yourself, and at the reconciler's logs for this incident",
+      ],
+    ]);
     expect(told('resolved')).toEqual([['notify failed', "the notify step failed after its retries; resolved before the reconciler's fallback paged anyone"]]);
   });
 });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { newIncident } from '../../../shared/domain/incident.js';
 import { nextStep } from '../../../infra/dashboard/src/next-step.js';
+import { incidentTimeline } from '../../../shared/api/timeline.js';
+import { listItemOf } from '../../../shared/api/list-item.js';
 import type { ExecutionStatus, WorkflowStarter } from '../../../shared/ports.js';
 import { executionNameFor, incompleteRunError, reconcile } from '../../../shared/reconcile/redrive.js';
 import { NOTIFY_FAILED_KEY } from '../../../shared/reconcile/notify-failed.js';
@@ -486,6 +488,46 @@ describe('reconciler fairness: an incident whose re-drive or escalation keeps fa
     const given = await store.get('unpageable');
     expect(given).toMatchObject({ status: 'received', reconcileRetry: { failures: 8, error: 'InvalidParameterException', dueAt: null } });
     expect(given?.history.at(-1)).toMatchObject({ event: 'reconcile_given_up' });
+  });
+
+  it('shows an incident the notify function failed on, given up with no page, as given up and unpaged, not as waiting for a page', async () => {
+    const store = newStore();
+    await seed(store, 'unreported', 60, { repository: 'octo/app', pullRequest: 12, notifyFailed: true, notifyFailedAt: NOW.toISOString(), history: [{ at: NOW.toISOString(), event: 'notify_failed', detail: 'Lambda.Unknown' }] });
+    const { workflow } = fakeWorkflow({ unreported: 'SUCCEEDED' });
+    const { deps: d } = deps(store, workflow);
+    d.escalations.publish = async () => Promise.reject(Object.assign(new Error('Invalid parameter'), { name: 'InvalidParameterException' }));
+
+    await everyFiveMinutes(d, 12 * 12);
+
+    const given = (await store.get('unreported'))!;
+    const givenUpAt = new Date(NOW.getTime() + 320 * 60_000).toISOString();
+    const timeline = incidentTimeline(given).map((entry) => `${entry.at} ${entry.title}: ${entry.detail}`);
+    expect(timeline.join('\n')).not.toMatch(/waiting for the fallback page|pages on-call on its next run/);
+    expect(timeline).toContain(
+      `${givenUpAt} given up by the reconciler, nobody paged: its tries to tell on-call that the notify step failed on it failed 8 times (the last: InvalidParameterException); ` +
+        "nothing tries again: look at the failure yourself, and at the reconciler's logs for this incident",
+    );
+    const step = nextStep(given);
+    expect(step.human).toBe(true);
+    expect(step.text).not.toMatch(/next run/);
+    expect(step.text).toMatch(new RegExp(`^Given up at ${givenUpAt} after 8 tries \\(the last: InvalidParameterException\\), and nobody was paged:`));
+    expect(listItemOf(given).mustAct).toBe(true);
+  });
+
+  it('shows an incident given up with no page as needing a person, not as still being handled', async () => {
+    const store = newStore();
+    await seed(store, 'unpageable', 60, { executionAttempt: 3, repository: 'octo/app', pullRequest: 12 });
+    const { workflow } = fakeWorkflow({ 'unpageable-a3': 'FAILED' });
+    const { deps: d } = deps(store, workflow);
+    d.escalations.publish = async () => Promise.reject(Object.assign(new Error('Invalid parameter'), { name: 'InvalidParameterException' }));
+
+    await everyFiveMinutes(d, 12 * 12);
+
+    const given = (await store.get('unpageable'))!;
+    expect(listItemOf(given).mustAct).toBe(true);
+    expect(nextStep(given).text).not.toMatch(/still handling/);
+    expect(nextStep(given).text).toMatch(/^Given up at \S+ after 8 tries \(the last: InvalidParameterException\), and nobody was paged: the reconciler could not re-drive this incident or page on-call about it\./);
+    expect(incidentTimeline(given).map((entry) => entry.title)).toContain('given up by the reconciler, nobody paged');
   });
 
   it('does not slow the first retry: an incident whose StartExecution was throttled once is started in the very next run', async () => {
