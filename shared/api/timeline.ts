@@ -16,6 +16,7 @@ const FALLBACK_PAGE: Record<FallbackCause, { why: string; page: string }> = {
   notify_failed: { why: 'the notify step failed', page: 'the page names this incident, not what failed' },
   pipeline_failed: { why: 'every execution of the pipeline failed', page: 'the page has what the guard had found' },
   not_started: { why: 'the pipeline would not start', page: 'the page has what was known of the failure' },
+  reconcile_given_up: { why: "the reconciler's tries at it kept failing and it gave it up", page: 'the page says so, with what the guard had found' },
 };
 
 export type TimelineKind = 'stage' | 'decision' | 'action' | 'notification' | 'approval' | 'error' | 'outcome';

@@ -176,9 +176,14 @@ export function givenUpUnpaged(
   return { kind: 'given_up_unpaged', at, tries: retry.failures, error: retry.error, notifyFailed: incident.notifyFailed === true };
 }
 
-/** Whether Notify failed on this incident for good: marked by the state machine, or told on-call by that fallback. */
+/**
+ * Whether Notify failed on this incident for good: marked by the state machine, or told on-call by that fallback,
+ * or by the reconciler's page when it gave the incident up (the state machine's `notify_failed` entry says why).
+ */
 function notifyGaveOut(incident: Incident): boolean {
-  return incident.notifyFailed === true || incident.fallbackEscalation?.cause === 'notify_failed';
+  const cause = incident.fallbackEscalation?.cause;
+  return incident.notifyFailed === true || cause === 'notify_failed' ||
+    (cause === 'reconcile_given_up' && incident.history.some((entry) => entry.event === 'notify_failed'));
 }
 
 type RerunDecision = Pick<Decision, 'action' | 'applied' | 'dryRun' | 'result'> | null | undefined;

@@ -230,8 +230,12 @@ export interface NotificationRecord {
   commentId?: number;
 }
 
-/** Why the reconciler told on-call instead of the pipeline: Notify failed, every execution failed, or none would start. */
-export type FallbackCause = 'notify_failed' | 'pipeline_failed' | 'not_started';
+/**
+ * Why the reconciler told on-call instead of the pipeline: Notify failed, every execution failed, none would start,
+ * or the reconciler's own tries at the incident (its re-drive, or one of those pages) kept failing and it gave the
+ * incident up (`reconcile_given_up`).
+ */
+export type FallbackCause = 'notify_failed' | 'pipeline_failed' | 'not_started' | 'reconcile_given_up';
 
 /** See {@link Incident.reconcileRetry}. */
 export interface ReconcileRetry {

@@ -1,5 +1,5 @@
 import { type CommentPlace, type HandoffReason, commentPlaceName, guardHandoff } from '../domain/handoff.js';
-import { type Incident, type RemediationAction, outsiderCanRepeat } from '../domain/incident.js';
+import { type FallbackCause, type Incident, type RemediationAction, outsiderCanRepeat } from '../domain/incident.js';
 import type { EscalationPolicy } from '../remediation/policy.js';
 import { repositoryKey } from '../domain/repository-key.js';
 import { waitedMinutesBetween } from '../domain/write-wait.js';
@@ -138,6 +138,14 @@ export function routeEscalation(input: RouteInput): Route {
   return { page: true, key, mayOpen: !rerunByPerson, label, why: toldOnThePullRequest ? `${why}; the escalation policy sends pull request failures to on-call too` : why };
 }
 
+/** What kept the guard from finishing, when its fallback told on-call instead, after "Why you are getting this:". */
+const UNFINISHED_IN_WORDS: Record<FallbackCause, string> = {
+  notify_failed: "the guard's notify step failed, so it could not report it itself",
+  pipeline_failed: 'the guard could not finish handling it',
+  not_started: 'the guard could not finish handling it',
+  reconcile_given_up: 'the guard could not finish handling it, and its reconciler gave it up',
+};
+
 /**
  * One reason of the hand-off in the words on-call reads after "Why you are getting this:" (null: said by another
  * reason, or merged with its kind). The planner's own reason stays on the incident's decision.
@@ -151,7 +159,7 @@ function reasonInWords(reason: HandoffReason, incident: Incident, facts: { ownRe
     case 'given_up_unpaged':
       return "the guard's reconciler gave it up, and could not page about it";
     case 'guard_unfinished':
-      return reason.cause === 'notify_failed' ? "the guard's notify step failed, so it could not report it itself" : 'the guard could not finish handling it';
+      return reason.cause ? UNFINISHED_IN_WORDS[reason.cause] : 'the guard could not finish handling it';
     case 'escalated':
     case 'approval_unanswered':
     case 'approval_unresumed':

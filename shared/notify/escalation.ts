@@ -1,4 +1,4 @@
-import type { AlarmDetails, Incident, RemediationAction } from '../domain/incident.js';
+import type { AlarmDetails, FallbackCause, Incident, RemediationAction } from '../domain/incident.js';
 import { type AutomaticAction, type CommentStep, type GuardSteps, type Handoff, commentPlaceName, degradingStageErrors, guardHandoff } from '../domain/handoff.js';
 import { FAILURE_IN_WORDS } from '../logs/categories.js';
 import { redactOrWithhold } from '../logs/redact.js';
@@ -293,13 +293,36 @@ function incidentLinks(incident: Incident): Array<[string, string]> {
   return (incident.alarm ? alarmLinks(incident.alarm) : githubLinks(incident)).map(([label, url]) => [label, linkTarget(url)]);
 }
 
-/** Message attributes subscribers filter on: a repository only for CI failures, the alarm's name and account for alarms. */
+/**
+ * A page of the reconciler's fallback, by why it stepped in: its `kind` (the message attribute subscribers filter on,
+ * and a chat keyword) and the tag its subject and chat title start with, when the failure's own tag alone would
+ * not say it. A give-up read as one more failure of the pipeline: `[CI failed]`, like the page of an incident whose
+ * executions all failed, and counted on that page when both came from one repository.
+ */
+export const FALLBACK_PAGE: Record<FallbackCause, { kind: string; tag: string | null }> = {
+  notify_failed: { kind: 'notify-failed', tag: null },
+  pipeline_failed: { kind: 'pipeline-unfinished', tag: null },
+  not_started: { kind: 'pipeline-not-started', tag: null },
+  reconcile_given_up: { kind: 'reconcile-given-up', tag: '[Given up]' },
+};
+
+/** The fallback page `incident` is the subject of, when the reconciler's fallback tells on-call of it. */
+function fallbackPageOf(incident: Incident): (typeof FALLBACK_PAGE)[FallbackCause] | null {
+  return incident.notifiedByFallback && incident.fallbackEscalation ? FALLBACK_PAGE[incident.fallbackEscalation.cause] : null;
+}
+
+/**
+ * Message attributes subscribers filter on: a repository only for CI failures, the alarm's name and account for
+ * alarms, the fallback page's `kind`.
+ */
 function attributesOf(incident: Incident): Record<string, string> {
   const attributes: Record<string, string> = {
     severity: severityOf(incident),
     source: incident.source,
     category: incident.category ?? 'unknown',
   };
+  const fallback = fallbackPageOf(incident);
+  if (fallback) attributes.kind = fallback.kind;
   if (incident.repository) attributes.repository = incident.repository;
   if (incident.alarm) {
     attributes.alarm = incident.alarm.name;
@@ -357,7 +380,9 @@ export function renderEscalation(
   executionArn?: unknown,
   approval?: { taskToken: string; endpoint?: string | undefined },
 ): EscalationMessage {
-  const { tag, about, headline } = what(incident);
+  const { tag: failureTag, about, headline } = what(incident);
+  const fallback = fallbackPageOf(incident);
+  const tag = fallback?.tag ? `${fallback.tag} ${failureTag}` : failureTag;
   const lines: string[] = [untrusted(headline), '', `Why you are getting this: ${untrusted(why)}`];
   const seen = tally && tally.total > 1 && tally.firstSeen
     ? `Seen ${tally.total} times since ${tally.firstSeen}${tally.previousSentAt ? `; the last escalation of this problem went out at ${tally.previousSentAt}` : ''}.`
@@ -414,7 +439,7 @@ export function renderEscalation(
         [untrusted(headline), ...(whatFailed ? [`*What failed:* ${whatFailed}`] : []), `*Why:* ${untrusted(why)}`, ...(seen ? [seen] : []), `*Tried:* ${triedText}`].join('\n'),
       ).slice(0, 3500),
       nextSteps: [needed, ...commands, ...links.slice(0, 4).map(([label, url]) => chatLink(label, url))],
-      keywords: [incident.source, incident.category ?? 'unknown', severityOf(incident)],
+      keywords: [incident.source, incident.category ?? 'unknown', severityOf(incident), ...(fallback ? [fallback.kind] : [])],
     },
     metadata: { threadId: chatThreadOf(incident), summary: title },
   };

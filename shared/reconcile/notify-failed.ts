@@ -12,6 +12,7 @@
 import { notifyErrorOf } from '../domain/handoff.js';
 import type { Incident } from '../domain/incident.js';
 import { publishClaimedPage } from '../notify/claimed-page.js';
+import { FALLBACK_PAGE } from '../notify/escalation.js';
 import type { Clock, EscalationLedger, EscalationMessage, EscalationPublisher, EscalationTally, StepLogger } from '../ports.js';
 import { type PolicyFile, policyFor } from '../remediation/policy.js';
 import type { IncidentStore } from '../stores/incident-store.js';
@@ -29,6 +30,7 @@ export interface NotifyFailedDeps {
 }
 
 const SUBJECT = '[Pipeline Guard] The notify function failed: an incident was not reported';
+const { kind: KIND } = FALLBACK_PAGE.notify_failed;
 
 export function renderNotifyFailed(
   facts: { incidentId: string; source: string; execution: string; error: string | null },
@@ -43,12 +45,12 @@ export function renderNotifyFailed(
   return {
     subject: SUBJECT,
     message: lines.join('\n'),
-    attributes: { severity: 'high', source: facts.source, kind: 'notify-failed' },
+    attributes: { severity: 'high', source: facts.source, kind: KIND },
     chat: {
       version: '1.0',
       source: 'custom',
       id: `notify-failed:${facts.incidentId}`,
-      content: { textType: 'client-markdown', title: SUBJECT, description: [failed, ...(seen ? [seen] : []), later].join('\n'), nextSteps: [`What it needs from you: ${needs}`], keywords: ['notify-failed'] },
+      content: { textType: 'client-markdown', title: SUBJECT, description: [failed, ...(seen ? [seen] : []), later].join('\n'), nextSteps: [`What it needs from you: ${needs}`], keywords: [KIND] },
       metadata: { threadId: NOTIFY_FAILED_KEY, summary: SUBJECT },
     },
   };

@@ -17,7 +17,7 @@ import { publishClaimedPage } from '../notify/claimed-page.js';
 import { escalateNotifyFailed } from './notify-failed.js';
 import { retryFromNextRun } from './retry-later.js';
 import { type PolicyFile, policyFor } from '../remediation/policy.js';
-import type { Clock, EscalationLedger, EscalationPublisher, Metrics, WorkflowStarter } from '../ports.js';
+import type { Clock, EscalationLedger, EscalationOccurrence, EscalationPublisher, Metrics, WorkflowStarter } from '../ports.js';
 import { type DigestDeps, type DigestResult, sendDueDigests } from './digests.js';
 import { type ApprovalResumeDeps, type ApprovalResumeResult, resumeRecordedDecisions } from './approval-resumes.js';
 import { type LateReactionDeps, type LateReactionResult, readLateReactions } from './late-reactions.js';
@@ -249,7 +249,7 @@ function gaveUpOnExecutions(last: { execution: string; attempt: number; status: 
 function gaveUpOnReconciling(incident: Incident, retry: ReconcileRetry): GaveUp {
   const tried = incident.notifyFailed ? 'tell on-call that the notify function failed on it' : 're-drive it';
   return {
-    cause: incident.notifyFailed ? 'notify_failed' : 'pipeline_failed',
+    cause: 'reconcile_given_up',
     why:
       `Pipeline Guard could not finish handling this failure: its reconciler's tries to ${tried} failed ` +
       `${retry.failures} times over more than five hours (the last: ${retry.error}). Look at the failure yourself, and ` +
@@ -274,6 +274,34 @@ function gaveUpOnStarting(unstartable: Unstartable): GaveUp {
 }
 
 /**
+ * The escalation ledger's problem of the reconciler's give-ups: one for the whole deployment, as one reconciler serves
+ * every incident and what makes it give up (its calls throttled or failing through an outage, a page refused) gives up
+ * incidents of every repository at once. Under the repository's problem they were counted on the page of an
+ * incident whose pipeline failed, and on-call never read that the guard had given one up.
+ */
+export const RECONCILE_GIVEN_UP_KEY = 'guard-reconcile-given-up';
+
+/**
+ * The problem the ledger counts an incident under when the guard gives up on it, with the escalation rules (window,
+ * digest) that group its pages: the reconciler's give-ups are one problem with the policy's defaults (see
+ * {@link RECONCILE_GIVEN_UP_KEY}); the rest one per repository (or alarm) with the repository's rules, as notify reads them.
+ */
+function problemOf(incident: Incident, cause: FallbackCause, policyFile: PolicyFile): Pick<EscalationOccurrence, 'key' | 'label' | 'windowMinutes' | 'digest'> {
+  if (cause === 'reconcile_given_up') {
+    const { windowMinutes, digest } = policyFor(policyFile, null, false).escalation;
+    return { key: RECONCILE_GIVEN_UP_KEY, label: 'incidents the reconciler gave up on', windowMinutes, digest };
+  }
+  const scope = incident.repository ?? incident.alarm?.name ?? incident.source;
+  const { windowMinutes, digest } = policyFor(policyFile, incident.repository, false).escalation;
+  return {
+    key: `guard-exhausted:${incident.repository ?? incident.alarm?.arn ?? incident.source}`,
+    label: `incidents the pipeline could not finish, ${scope}`,
+    windowMinutes,
+    digest,
+  };
+}
+
+/**
  * The end of an incident the pipeline could not finish — every execution failed (a stage that fails whatever its
  * input, a state over Step Functions' limits), or its execution would not start: on-call gets what is known of it,
  * the first of a repository's in its escalation window paged and the rest counted for the window's digest, and it
@@ -282,21 +310,11 @@ function gaveUpOnStarting(unstartable: Unstartable): GaveUp {
  * ledger lets the incident that opened a window send once more, not once per run (shared/stores/escalation-ledger.ts).
  */
 async function escalateUnfinished(incident: Incident, gaveUp: GaveUp, deps: RedriveDeps & ExhaustedEscalationDeps): Promise<void> {
-  const scope = incident.repository ?? incident.alarm?.name ?? incident.source;
-  // The repository's escalation window and digest rule (the defaults for alarms), as notify reads them: pages about
-  // incidents the pipeline could not finish go out once per repository (or alarm) and window, the rest are counted
-  // on that page and reported in its digest. A stage that fails on every input would otherwise page once per
-  // incident, up to the reconciler's whole batch every run.
-  const policy = policyFor(deps.policyFile, incident.repository, false).escalation;
-  const occurrence = {
-    key: `guard-exhausted:${incident.repository ?? incident.alarm?.arn ?? incident.source}`,
-    incidentId: incident.id,
-    at: deps.clock(),
-    windowMinutes: policy.windowMinutes,
-    mayOpen: true,
-    label: `incidents the pipeline could not finish, ${scope}`,
-    digest: policy.digest,
-  };
+  // Pages about incidents the pipeline could not finish go out once per problem and window, the rest are counted on
+  // that page and reported in its digest. A stage that fails on every input would otherwise page once per incident,
+  // up to the reconciler's whole batch every run.
+  const problem = problemOf(incident, gaveUp.cause, deps.policyFile);
+  const occurrence = { ...problem, incidentId: incident.id, at: deps.clock(), mayOpen: true };
   const tally = await deps.escalationLedger.record(occurrence);
   const at = deps.clock().toISOString();
   // Told now: an incident the notify function failed on (given up after its own page kept failing) waits for no page.
@@ -308,7 +326,7 @@ async function escalateUnfinished(incident: Incident, gaveUp: GaveUp, deps: Redr
   };
   // Rendered as it is recorded below: notified by this fallback, so the e-mail says what the dashboard says.
   if (tally.send) await publishClaimedPage(renderEscalation({ ...incident, ...told }, gaveUp.why, tally), occurrence, deps);
-  const reported = policy.digest ? 'reported in its digest' : 'reported with the next page after the window';
+  const reported = problem.digest ? 'reported in its digest' : 'reported with the next page after the window';
   const counted = tally.send ? '' : `; counted on the open escalation (${tally.windowCount} in this window), ${reported}`;
   await deps.incidents.update(incident.id, told, { history: [{ at, event: gaveUp.event, detail: `${gaveUp.detail}${counted}` }] });
 }
@@ -320,8 +338,9 @@ async function escalateUnfinished(incident: Incident, gaveUp: GaveUp, deps: Redr
  * while it waits, so incidents that fail every time cannot spend every run's bound ahead of the newer ones.
  *
  * After 8 failures (`MAX_FAILURES`), over five hours, it is given up loudly: an error log and the
- * `IncidentRedrivesAbandoned` metric, and on-call is paged through the fallback escalation (grouped by the ledger like
- * the exhausted ones) and the incident recorded notified by it. When even that page cannot go out, the incident is
+ * `IncidentRedrivesAbandoned` metric, and on-call is paged through the fallback escalation with a cause of its own,
+ * `reconcile_given_up` (one problem in the ledger for all give-ups, {@link RECONCILE_GIVEN_UP_KEY}), and the incident
+ * recorded notified by it. When even that page cannot go out, the incident is
  * recorded given up (`reconcileRetry.dueAt` null, a `reconcile_given_up` history entry): nothing of it is lost, it is
  * listed no more, and the run fails (the reconciler's alarm) besides the log and the metric.
  */

@@ -97,6 +97,10 @@ function notifyFailed(): Incident {
  */
 function toldByFallback(cause: FallbackCause, paged: boolean): Incident {
   const told = { notifiedByFallback: true, fallbackEscalation: { cause, paged, at: AT } };
+  if (cause === 'reconcile_given_up') {
+    const detail = "the reconciler's tries failed 8 times (the last: ThrottlingException); given up";
+    return pullRequestFailure({ ...told, reconcileRetry: givenUp, history: [{ at: GIVEN_UP_AT, event: 'escalated_reconcile_given_up', detail }] });
+  }
   if (cause !== 'notify_failed') return pullRequestFailure({ ...told, history: [{ at: AT, event: 'escalated_after_redrives', detail: '4 executions failed' }] });
   const { history } = notifyFailed();
   return pullRequestFailure({ ...told, decision: decided('comment_only'), history: [...history, { at: AT, event: 'escalated_notify_failed', detail: 'notify failed (Lambda.Unknown)' }] });
@@ -119,6 +123,7 @@ export const INCIDENT_STATES: Record<string, IncidentState> = {
   'every execution failed: on-call paged by the fallback': { mustAct: true, incident: toldByFallback('pipeline_failed', true) },
   'notify failed: given up by the reconciler, nobody paged': { mustAct: true, incident: givenUpUnpaged(true) },
   'stalled: given up by the reconciler, nobody paged': { mustAct: true, incident: givenUpUnpaged(false) },
+  'given up by the reconciler: on-call paged by the fallback': { mustAct: true, incident: toldByFallback('reconcile_given_up', true) },
   'approval waits on the pull request': {
     mustAct: true,
     incident: pullRequestFailure({ status: 'awaiting_approval', plan: rerunPlan, approval: pendingApproval, notifications: [commented('created', 'approval request')] }),

@@ -52,6 +52,7 @@ const UNFINISHED: Record<FallbackCause, string> = {
   notify_failed: "the guard's notify step failed, so the guard could not report it itself",
   pipeline_failed: "the guard's pipeline failed on every try, so it could not finish handling it",
   not_started: "the guard's pipeline would not start, so nothing was analysed or tried",
+  reconcile_given_up: "the guard could not finish handling it, and its reconciler gave it up after its tries at it kept failing",
 };
 
 /** Who was told of an escalation: on-call paged (by Notify or the fallback), or why not (the escalation policy's reason). */

@@ -36,6 +36,9 @@ describe('the incident timeline when Notify failed for good', () => {
         "its tries to re-drive it or page on-call about it failed 8 times (the last: ThrottlingException); nothing tries again: look at the failure yourself, and at the reconciler's logs for this incident",
       ],
     ]);
+    expect(told('given up by the reconciler: on-call paged by the fallback')).toEqual([
+      ['on-call paged by the fallback', "the reconciler's tries at it kept failing and it gave it up: the page says so, with what the guard had found"],
+    ]);
     expect(told('resolved')).toEqual([['notify failed', "the notify step failed after its retries; resolved before the reconciler's fallback paged anyone"]]);
   });
 });

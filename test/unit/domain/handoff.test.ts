@@ -13,6 +13,7 @@ const EXPECTED: Record<string, { why: string[]; decision: string; comment: strin
   'every execution failed: on-call paged by the fallback': { why: ['guard_unfinished'], decision: 'undecided', comment: 'not_posted', onCall: 'fallback', needed: ['look_at_run'] },
   'notify failed: given up by the reconciler, nobody paged': { why: ['given_up_unpaged'], decision: 'comment_only', comment: 'unknown', onCall: 'given_up_unpaged', needed: ['check_comment'] },
   'stalled: given up by the reconciler, nobody paged': { why: ['given_up_unpaged'], decision: 'undecided', comment: 'not_posted', onCall: 'given_up_unpaged', needed: ['look_at_run'] },
+  'given up by the reconciler: on-call paged by the fallback': { why: ['guard_unfinished'], decision: 'undecided', comment: 'not_posted', onCall: 'fallback', needed: ['look_at_run'] },
   'approval waits on the pull request': { why: ['approval_pending'], decision: 'awaiting_approval', comment: 'posted', onCall: null, needed: ['approve'] },
   'approval waits by e-mail': { why: ['approval_pending'], decision: 'awaiting_approval', comment: 'nowhere_to_comment', onCall: 'paged', needed: ['approve'] },
   'approval timed out': { why: ['escalated', 'approval_unanswered'], decision: 'escalated', comment: 'posted', onCall: 'paged', needed: ['read_comment'] },

@@ -106,6 +106,25 @@ describe('the dashboard and the escalation say the same about an incident', () =
     }
   });
 
+  it('the reconciler gave the incident up: each says so, paged or not, and neither says a page is coming or the guard is still at it', () => {
+    const paged = INCIDENT_STATES['given up by the reconciler: on-call paged by the fallback']!.incident;
+    const unpaged = INCIDENT_STATES['stalled: given up by the reconciler, nobody paged']!.incident;
+    const notifyUnpaged = INCIDENT_STATES['notify failed: given up by the reconciler, nobody paged']!.incident;
+
+    expect(nextStep(paged).text).toBe(
+      'A person must look at this failure: the guard could not finish handling it, and its reconciler gave it up after its tries at it kept failing. On-call was paged by the fallback with what the guard knew.',
+    );
+    expect(notified(paged).reasons).toEqual(['the guard could not finish handling it, and its reconciler gave it up']);
+    expect(nextStep(unpaged).text).toBe(
+      'Given up at 2026-11-20T15:25:00.000Z after 8 tries (the last: ThrottlingException), and nobody was paged: the reconciler could not re-drive this incident or page on-call about it. ' +
+        "Nothing tries it again: look at the failure yourself (what the guard found is on this page), and at the reconciler's logs for this incident.",
+    );
+    expect(nextStep(notifyUnpaged).text).toMatch(/could not tell on-call that the guard's notify step failed on this incident, so its comment and any page may not have gone out\./);
+    for (const incident of [unpaged, notifyUnpaged]) expect(notified(incident).reasons).toEqual(["the guard's reconciler gave it up, and could not page about it"]);
+    // The page about a notify-failed incident given up is the give-up's: whether its comment is there is still not known.
+    expect(tried(notifyUnpaged)).toBe('nothing automatic; whether its comment reached pull request #12 is not known, since its notify step failed.');
+  });
+
   it("a push's failure explained on its commit: each says where the comment is, and a refused one is said to be missing", () => {
     const explained = INCIDENT_STATES['push explained on its commit']!.incident;
     const refused = INCIDENT_STATES['push whose commit comment GitHub refused']!.incident;

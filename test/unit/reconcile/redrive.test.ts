@@ -3,6 +3,7 @@ import { newIncident } from '../../../shared/domain/incident.js';
 import { nextStep } from '../../../infra/dashboard/src/next-step.js';
 import { incidentTimeline } from '../../../shared/api/timeline.js';
 import { listItemOf } from '../../../shared/api/list-item.js';
+import { guardHandoff } from '../../../shared/domain/handoff.js';
 import type { ExecutionStatus, WorkflowStarter } from '../../../shared/ports.js';
 import { executionNameFor, incompleteRunError, reconcile } from '../../../shared/reconcile/redrive.js';
 import { NOTIFY_FAILED_KEY } from '../../../shared/reconcile/notify-failed.js';
@@ -426,7 +427,7 @@ describe('reconciler fairness: an incident whose re-drive or escalation keeps fa
     expect(published).toHaveLength(1);
     expect(published[0]?.message).toContain("its reconciler's tries to re-drive it failed 8 times over more than five hours (the last: AccessDeniedException)");
     const told = await store.get('stuck');
-    expect(told).toMatchObject({ status: 'notified', notifiedByFallback: true, fallbackEscalation: { cause: 'pipeline_failed', paged: true } });
+    expect(told).toMatchObject({ status: 'notified', notifiedByFallback: true, fallbackEscalation: { cause: 'reconcile_given_up', paged: true } });
     expect(told?.history.at(-1)?.event).toBe('escalated_reconcile_given_up');
   });
 
@@ -453,7 +454,7 @@ describe('reconciler fairness: an incident whose re-drive or escalation keeps fa
 
   it('pages through the fallback escalation for an incident the notify function failed on whose own page kept failing', async () => {
     const store = newStore();
-    await seed(store, 'unreported', 60, { repository: 'octo/app', notifyFailed: true, history: [{ at: NOW.toISOString(), event: 'notify_failed', detail: 'GitHubRequestError' }] });
+    await seed(store, 'unreported', 60, { repository: 'octo/app', pullRequest: 12, notifyFailed: true, history: [{ at: NOW.toISOString(), event: 'notify_failed', detail: 'GitHubRequestError' }] });
     const { workflow } = fakeWorkflow({ unreported: 'SUCCEEDED' });
     const { deps: d, published, counts } = deps(store, workflow);
     const ledger = d.escalationLedger;
@@ -468,8 +469,35 @@ describe('reconciler fairness: an incident whose re-drive or escalation keeps fa
       status: 'notified',
       notifiedByFallback: true,
       notifyFailed: false,
-      fallbackEscalation: { cause: 'notify_failed', paged: true },
+      fallbackEscalation: { cause: 'reconcile_given_up', paged: true },
     });
+    // Notify failed before it recorded its comment: given up or not, whether the comment is there is not known.
+    expect(guardHandoff((await store.get('unreported'))!).tried.comment).toEqual({ state: 'unknown', on: { kind: 'pull_request', number: 12 } });
+  });
+
+  it('pages a give-up as a give-up: its own subject tag, kind and chat keyword, and not counted on a page about a pipeline that failed', async () => {
+    const store = newStore();
+    await seed(store, 'stuck', 60, { repository: 'octo/app', branch: 'main', workflowName: 'CI', category: 'test_failure' });
+    await seed(store, 'stuck-too', 59, { repository: 'octo/other', branch: 'main', workflowName: 'CI' });
+    const { workflow } = fakeWorkflow({});
+    const failing: WorkflowStarter = { ...workflow, describe: async () => Promise.reject(Object.assign(new Error('not allowed'), { name: 'AccessDeniedException' })) };
+    const { deps: d, published } = deps(store, failing);
+    await everyFiveMinutes(d, 12 * 12);
+    // In the same window, an incident of the same repository whose every execution failed.
+    await seed(store, 'stubborn', 60, { executionAttempt: 2, repository: 'octo/app', branch: 'main', workflowName: 'CI' });
+    d.workflow = fakeWorkflow({ 'stubborn-a2': 'FAILED' }).workflow;
+    await reconcile(d, { afterMinutes: 10, maxPerRun: 25, maxAttempts: 2, lookbackHours: 48 });
+
+    // One page for the two given up (one reconciler, whatever the repository), and one for the exhausted incident.
+    expect(published.map((m) => m.attributes.kind)).toEqual(['reconcile-given-up', 'pipeline-unfinished']);
+    const [gaveUp, exhausted] = published;
+    expect(gaveUp?.subject).toBe('[Pipeline Guard] [Given up] [CI failed] CI in octo/app on main: a test failed');
+    expect(gaveUp?.chat).toMatchObject({ content: { title: '[Given up] [CI failed] CI in octo/app on main: a test failed' } });
+    expect(gaveUp?.chat?.content.keywords).toContain('reconcile-given-up');
+    expect(gaveUp?.message).toContain("Why you are getting this: Pipeline Guard could not finish handling this failure: its reconciler's tries to re-drive it failed 8 times");
+    expect(exhausted?.subject).toMatch(/^\[Pipeline Guard\] \[CI failed\] /);
+    expect(await store.get('stuck-too')).toMatchObject({ fallbackEscalation: { cause: 'reconcile_given_up', paged: false } });
+    expect(await store.get('stubborn')).toMatchObject({ fallbackEscalation: { cause: 'pipeline_failed', paged: true } });
   });
 
   it('records an incident given up whose page cannot go out either, counts it, fails the run, and lists it no more', async () => {
