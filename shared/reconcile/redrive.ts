@@ -11,7 +11,7 @@
  */
 import { RECONCILER_METRIC } from '../adapters/metric-names.js';
 import { NoRecordedTriggerError, ReconcileIncompleteError, errorMessage } from '../errors.js';
-import type { FallbackCause, Incident, ReconcileRetry } from '../domain/incident.js';
+import type { FallbackCause, HistoryEntry, Incident, ReconcileRetry } from '../domain/incident.js';
 import { renderEscalation } from '../notify/escalation.js';
 import { publishClaimedPage } from '../notify/claimed-page.js';
 import { escalateNotifyFailed } from './notify-failed.js';
@@ -27,6 +27,9 @@ import type { StepLogger } from '../ports.js';
 import type { IncidentStore } from '../stores/incident-store.js';
 import type { ApprovalResumes } from '../stores/approval-resumes.js';
 import { isUnresumed } from '../remediation/approval-resume.js';
+
+/** An error's name, as the incident records it: never its message, which may hold unredacted text of any length. */
+const errorNameOf = (error: unknown): string => (error instanceof Error ? error.name : 'Error').slice(0, 100);
 
 /** Step Functions execution names are at most 80 characters. */
 const MAX_EXECUTION_NAME = 80;
@@ -101,7 +104,7 @@ async function startOrGiveUp(
   try {
     return await deps.workflow.start(name, input);
   } catch (error) {
-    const refusal = (error instanceof Error ? error.name : 'Error').slice(0, 100);
+    const refusal = errorNameOf(error);
     const permanent = PERMANENT_START_REFUSALS.has(refusal);
     const tries = (incident.startFailures ?? 0) + 1;
     await deps.incidents.record(
@@ -310,6 +313,18 @@ function problemOf(incident: Incident, cause: FallbackCause, policyFile: PolicyF
  * ledger lets the incident that opened a window send once more, not once per run (shared/stores/escalation-ledger.ts).
  */
 async function escalateUnfinished(incident: Incident, gaveUp: GaveUp, deps: RedriveDeps & ExhaustedEscalationDeps): Promise<void> {
+  const told = await pageUnfinished(incident, gaveUp, deps);
+  await deps.incidents.update(incident.id, told.fields, { history: [told.entry] });
+}
+
+/** How the fallback told on-call of an incident (paged, or counted on the open page), as it is to be recorded. */
+interface Told {
+  fields: Pick<Incident, 'status' | 'notifiedByFallback' | 'fallbackEscalation'> & Pick<Partial<Incident>, 'notifyFailed'>;
+  entry: HistoryEntry;
+}
+
+/** The page of {@link escalateUnfinished}, or the count on the open one, and what records it. */
+async function pageUnfinished(incident: Incident, gaveUp: GaveUp, deps: RedriveDeps & ExhaustedEscalationDeps): Promise<Told> {
   // Pages about incidents the pipeline could not finish go out once per problem and window, the rest are counted on
   // that page and reported in its digest. A stage that fails on every input would otherwise page once per incident,
   // up to the reconciler's whole batch every run.
@@ -328,7 +343,7 @@ async function escalateUnfinished(incident: Incident, gaveUp: GaveUp, deps: Redr
   if (tally.send) await publishClaimedPage(renderEscalation({ ...incident, ...told }, gaveUp.why, tally), occurrence, deps);
   const reported = problem.digest ? 'reported in its digest' : 'reported with the next page after the window';
   const counted = tally.send ? '' : `; counted on the open escalation (${tally.windowCount} in this window), ${reported}`;
-  await deps.incidents.update(incident.id, told, { history: [{ at, event: gaveUp.event, detail: `${gaveUp.detail}${counted}` }] });
+  return { fields: told, entry: { at, event: gaveUp.event, detail: `${gaveUp.detail}${counted}` } };
 }
 
 /**
@@ -340,7 +355,8 @@ async function escalateUnfinished(incident: Incident, gaveUp: GaveUp, deps: Redr
  * After 8 failures (`MAX_FAILURES`), over five hours, it is given up loudly: an error log and the
  * `IncidentRedrivesAbandoned` metric, and on-call is paged through the fallback escalation with a cause of its own,
  * `reconcile_given_up` (one problem in the ledger for all give-ups, {@link RECONCILE_GIVEN_UP_KEY}), and the incident
- * recorded notified by it. When even that page cannot go out, the incident is
+ * recorded notified by it, with its tries (`reconcileRetry.dueAt` null); should that record fail, the next run gives
+ * it up again. When even that page cannot go out, the incident is
  * recorded given up (`reconcileRetry.dueAt` null, a `reconcile_given_up` history entry): nothing of it is lost, it is
  * listed no more, and the run fails (the reconciler's alarm) besides the log and the metric.
  */
@@ -351,7 +367,7 @@ async function afterFailure(
   result: ReconcileResult,
 ): Promise<void> {
   const failures = (incident.reconcileRetry?.failures ?? 0) + 1;
-  const errorName = (error instanceof Error ? error.name : 'Error').slice(0, 100);
+  const errorName = errorNameOf(error);
   const failedAt = deps.clock();
   const dueAt = retryFromNextRun(failedAt, failures);
   if (dueAt) {
@@ -361,21 +377,29 @@ async function afterFailure(
     return;
   }
   const retry = { failures, error: errorName, dueAt: null, failedAt: failedAt.toISOString() };
-  result.givenUp.push(incident.id);
   deps.logger.error('the reconciler gave an incident up: its re-drive or escalation kept failing; on-call is paged', {
     incidentId: incident.id, failures, error: errorMessage(error),
   });
+  let told: Told;
   try {
-    await escalateUnfinished(incident, gaveUpOnReconciling(incident, retry), deps);
+    told = await pageUnfinished(incident, gaveUpOnReconciling(incident, retry), deps);
   } catch (pageError) {
+    result.givenUp.push(incident.id);
     result.failed.push(incident.id);
     deps.logger.error('the page about an incident given up failed too; it is recorded given up, and nobody was paged', {
       incidentId: incident.id, error: errorMessage(pageError),
     });
     const at = deps.clock().toISOString();
-    const detail = `the reconciler's tries failed ${failures} times (the last: ${errorName}), and so did its page; given up`;
+    const pageErrorName = errorNameOf(pageError);
+    const detail = `the reconciler's tries failed ${failures} times (the last: ${errorName}), and so did its page (${pageErrorName}); given up`;
     await deps.incidents.record(incident.id, { reconcileRetry: retry }, { history: [{ at, event: 'reconcile_given_up', detail }] }, { keepUpdatedAt: true });
+    return;
   }
+  // Paged, or counted on the open page: not "nobody was paged", whatever happens to this write. When it fails, the
+  // incident keeps its tries as they were and the next run gives it up again; the ledger lets the page go out once
+  // more at most, as after a crash between any page and its record. Its tries stay on it, given up.
+  await deps.incidents.update(incident.id, { ...told.fields, reconcileRetry: retry }, { history: [told.entry] });
+  result.givenUp.push(incident.id);
 }
 
 /**

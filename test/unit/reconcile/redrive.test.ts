@@ -5,7 +5,7 @@ import { incidentTimeline } from '../../../shared/api/timeline.js';
 import { listItemOf } from '../../../shared/api/list-item.js';
 import { guardHandoff } from '../../../shared/domain/handoff.js';
 import type { ExecutionStatus, WorkflowStarter } from '../../../shared/ports.js';
-import { executionNameFor, incompleteRunError, reconcile } from '../../../shared/reconcile/redrive.js';
+import { RECONCILE_GIVEN_UP_KEY, executionNameFor, incompleteRunError, reconcile } from '../../../shared/reconcile/redrive.js';
 import { NOTIFY_FAILED_KEY } from '../../../shared/reconcile/notify-failed.js';
 import type { EscalationMessage } from '../../../shared/ports.js';
 import { createMemoryEscalationLedger } from '../../support/fakes.js';
@@ -516,6 +516,48 @@ describe('reconciler fairness: an incident whose re-drive or escalation keeps fa
     const given = await store.get('unpageable');
     expect(given).toMatchObject({ status: 'received', reconcileRetry: { failures: 8, error: 'InvalidParameterException', dueAt: null } });
     expect(given?.history.at(-1)).toMatchObject({ event: 'reconcile_given_up' });
+  });
+
+  it('does not record an incident given up unpaged when its page went out and only recording it failed: the next run records it', async () => {
+    const store = newStore();
+    await seed(store, 'stuck', 60, { repository: 'octo/app' });
+    const { workflow } = fakeWorkflow({});
+    const failing: WorkflowStarter = { ...workflow, describe: async () => Promise.reject(Object.assign(new Error('not allowed'), { name: 'AccessDeniedException' })) };
+    const { deps: d, published, counts } = deps(store, failing);
+    // The write that records it notified is throttled once, right after the page went out.
+    d.incidents = dyingBeforeNotified(store, 1, 'Rate exceeded');
+
+    const runs = await everyFiveMinutes(d, 12 * 12);
+
+    const giveUp = 320 / 5;
+    expect(runs[giveUp]).toMatchObject({ failed: ['stuck'], givenUp: [] });
+    expect(runs[giveUp + 1]).toMatchObject({ failed: [], givenUp: ['stuck'] });
+    // Paged once more at most, as after any crash between a page and its record.
+    expect(published).toHaveLength(2);
+    expect(counts.IncidentRedrivesAbandoned).toBe(1);
+    const told = (await store.get('stuck'))!;
+    expect(told).toMatchObject({
+      status: 'notified',
+      fallbackEscalation: { cause: 'reconcile_given_up', paged: true },
+      reconcileRetry: { failures: 8, error: 'AccessDeniedException', dueAt: null, failedAt: new Date(NOW.getTime() + (giveUp + 1) * 5 * 60_000).toISOString() },
+    });
+    expect(told.history.map((entry) => entry.event)).not.toContain('reconcile_given_up');
+  });
+
+  it('names the error of the page that failed on an incident given up unpaged', async () => {
+    const store = newStore();
+    await seed(store, 'unpageable', 60, { executionAttempt: 3 });
+    const { workflow } = fakeWorkflow({ 'unpageable-a3': 'FAILED' });
+    const { deps: d } = deps(store, workflow);
+    d.escalations.publish = async () => Promise.reject(Object.assign(new Error('Invalid parameter'), { name: 'InvalidParameterException' }));
+    const ledger = d.escalationLedger;
+    d.escalationLedger = { ...ledger, record: async (occurrence) => (occurrence.key === RECONCILE_GIVEN_UP_KEY ? Promise.reject(throttling()) : ledger.record(occurrence)) };
+
+    await everyFiveMinutes(d, 12 * 12);
+
+    expect((await store.get('unpageable'))?.history.at(-1)?.detail).toBe(
+      "the reconciler's tries failed 8 times (the last: InvalidParameterException), and so did its page (ThrottlingException); given up",
+    );
   });
 
   it('shows an incident the notify function failed on, given up with no page, as given up and unpaged, not as waiting for a page', async () => {
