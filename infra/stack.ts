@@ -27,7 +27,7 @@ import {
   type MethodOptions,
   RestApi,
 } from 'aws-cdk-lib/aws-apigateway';
-import { Alarm, type CfnAlarm, ComparisonOperator, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, type CfnAlarm, ComparisonOperator, Metric, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Match, Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
@@ -53,7 +53,7 @@ import { parsePolicyFile } from '../shared/remediation/policy.js';
 import { parsePriceOverrides } from '../shared/analysis/pricing.js';
 import { parseRunbookMappings } from '../shared/remediation/runbooks.js';
 import { NO_SCOPE_TAG } from '../shared/ingest/alarm-scope.js';
-import { DEFAULT_METRICS_SERVICE } from '../shared/adapters/metric-names.js';
+import { DEFAULT_METRICS_SERVICE, METRICS_NAMESPACE, RECONCILER_METRIC } from '../shared/adapters/metric-names.js';
 
 /**
  * Teams copies a channel id as `19:…@thread.tacv2`; CloudFormation accepts it only URL-encoded
@@ -1282,6 +1282,14 @@ export class PipelineGuardStack extends Stack {
       reconciler.function.metricErrors(fiveMinutes),
       'The reconciler failed in every run for 15 minutes: unfinished incidents are not re-driven and digests are not sent (see the reconcile function\'s log).',
       3,
+    );
+    // An incident the reconciler gave up, whose page failed too, fails one run and is listed no more: short of the
+    // alarm above, nobody would hear of it.
+    alarm(
+      'ReconcilerGaveUpUnpagedAlarm',
+      'reconciler-gave-up-unpaged',
+      new Metric({ namespace: METRICS_NAMESPACE, metricName: RECONCILER_METRIC.givenUpUnpaged, dimensionsMap: { service: metricsService }, ...fiveMinutes }),
+      'The reconciler gave an incident up and its page failed too: nobody was paged about it, and nothing tries it again. The dashboard lists it as needing a person; see the reconcile function\'s log.',
     );
 
     this.operationsDashboard = new OperationsDashboard(this, 'Operations', { stateMachine, service: metricsService });

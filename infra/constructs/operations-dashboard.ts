@@ -78,6 +78,7 @@ export class OperationsDashboard extends Construct {
         plain(RECONCILER_METRIC.lateReactionReadsAbandoned, 'Sum', day, 'late reads of reactions'),
         plain(RECONCILER_METRIC.digestsAbandoned, 'Sum', day, 'digests'),
         plain(RECONCILER_METRIC.redrivesAbandoned, 'Sum', day, 'incident re-drives and escalations'),
+        plain(RECONCILER_METRIC.givenUpUnpaged, 'Sum', day, 'of those, incidents nobody was paged about'),
         plain(RECONCILER_METRIC.approvalResumesAbandoned, 'Sum', day, 'resumes of /guard decisions'),
       ]),
     );

@@ -57,6 +57,11 @@ export const RECONCILER_METRIC = {
    * when that works; see shared/reconcile/redrive.ts).
    */
   redrivesAbandoned: 'IncidentRedrivesAbandoned',
+  /**
+   * Of those, the ones whose page failed too: recorded given up and paged to nobody. Alarmed at once (infra/stack.ts):
+   * the one run that fails on such an incident is short of the reconciler-errors alarm's three in a row.
+   */
+  givenUpUnpaged: 'IncidentsGivenUpUnpaged',
   /** Vote changes left pending by a crash whose finish kept failing, given up (shared/reconcile/pending-votes.ts). */
   pendingVotesAbandoned: 'PendingVoteChangesAbandoned',
   /**

@@ -215,6 +215,8 @@ export interface ReconcileResult {
   failed: string[];
   /** Given up: their re-drive or escalation kept failing (see {@link reconcile}). */
   givenUp: string[];
+  /** Of those, the ones whose page failed too: recorded given up, nobody paged (the `IncidentsGivenUpUnpaged` metric). */
+  unpaged: string[];
 }
 
 /**
@@ -358,7 +360,8 @@ async function pageUnfinished(incident: Incident, gaveUp: GaveUp, deps: RedriveD
  * recorded notified by it, with its tries (`reconcileRetry.dueAt` null); should that record fail, the next run gives
  * it up again. When even that page cannot go out, the incident is
  * recorded given up (`reconcileRetry.dueAt` null, a `reconcile_given_up` history entry): nothing of it is lost, it is
- * listed no more, and the run fails (the reconciler's alarm) besides the log and the metric.
+ * listed no more, and the run fails besides the log and the metric; `IncidentsGivenUpUnpaged` counts it, whose alarm
+ * pages at once (the reconciler-errors alarm wants three failed runs in a row, and the next run does not fail on it).
  */
 async function afterFailure(
   incident: Incident,
@@ -393,6 +396,7 @@ async function afterFailure(
     const pageErrorName = errorNameOf(pageError);
     const detail = `the reconciler's tries failed ${failures} times (the last: ${errorName}), and so did its page (${pageErrorName}); given up`;
     await deps.incidents.record(incident.id, { reconcileRetry: retry }, { history: [{ at, event: 'reconcile_given_up', detail }] }, { keepUpdatedAt: true });
+    result.unpaged.push(incident.id);
     return;
   }
   // Paged, or counted on the open page: not "nobody was paged", whatever happens to this write. When it fails, the
@@ -422,7 +426,7 @@ export async function reconcile(
     // Candidates whose execution is still running cost a describe each: look at a few more than we may re-drive.
     limit: options.maxPerRun * 4,
   });
-  const result: ReconcileResult = { examined: 0, redriven: [], running: 0, exhausted: [], unstartable: [], notifyFailed: [], failed: [], givenUp: [] };
+  const result: ReconcileResult = { examined: 0, redriven: [], running: 0, exhausted: [], unstartable: [], notifyFailed: [], failed: [], givenUp: [], unpaged: [] };
   for (const incident of candidates) {
     if (result.redriven.length >= options.maxPerRun) break;
     result.examined += 1;
@@ -459,6 +463,7 @@ export async function reconcile(
   const escalated = result.exhausted.length + result.unstartable.length + result.notifyFailed.length;
   deps.metrics.count(RECONCILER_METRIC.redriveExhausted, escalated);
   deps.metrics.count(RECONCILER_METRIC.redrivesAbandoned, result.givenUp.length);
+  deps.metrics.count(RECONCILER_METRIC.givenUpUnpaged, result.unpaged.length);
   if (result.redriven.length > 0 || escalated > 0 || result.givenUp.length > 0) {
     deps.logger.info('reconciler run', { ...result });
   }

@@ -92,24 +92,30 @@ describe('reliability: a failing reconciler pages', () => {
   const resources = template.toJSON().Resources as Record<string, { Type: string; Properties: Record<string, any> }>;
   const reconcilerRef = ref(functionLogicalId(stack, stack.functions.reconcile));
 
-  it('alarms on the reconcile function failing in three runs in a row, to the escalation topic', () => {
-    const alarms = Object.values(resources).filter(
-      (r) =>
-        r.Type === 'AWS::CloudWatch::Alarm' &&
-        r.Properties.MetricName === 'Errors' &&
-        JSON.stringify(r.Properties.Dimensions ?? []) === JSON.stringify([{ Name: 'FunctionName', Value: reconcilerRef }]),
-    );
+  /** The one alarm on the metric `select` picks, to the escalation topic: `expected` its 5-minute sum's threshold of 1. */
+  function expectAlarm(select: (properties: Record<string, any>) => boolean, expected: { Namespace: string; EvaluationPeriods: number; AlarmName: string }) {
+    const alarms = Object.values(resources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm' && select(r.Properties));
     expect(alarms).toHaveLength(1);
     expect(alarms[0]?.Properties).toMatchObject({
-      Namespace: 'AWS/Lambda',
       Statistic: 'Sum',
       Period: 300,
       Threshold: 1,
-      EvaluationPeriods: 3,
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
       TreatMissingData: 'notBreaching',
-      AlarmName: `${stack.stackName}-reconciler-errors`,
+      ...expected,
     });
     expect(alarms[0]?.Properties.AlarmActions).toEqual([ref(stack.getLogicalId(stack.topic.node.defaultChild as never))]);
+  }
+
+  it('alarms at once on an incident the reconciler gave up and could not page about, to the escalation topic', () => {
+    // Such a give-up fails one run only (the incident is listed no more): short of the errors alarm's three in a row.
+    expectAlarm((p) => p.MetricName === 'IncidentsGivenUpUnpaged', { Namespace: 'PipelineGuard', EvaluationPeriods: 1, AlarmName: `${stack.stackName}-reconciler-gave-up-unpaged` });
+  });
+
+  it('alarms on the reconcile function failing in three runs in a row, to the escalation topic', () => {
+    expectAlarm(
+      (p) => p.MetricName === 'Errors' && JSON.stringify(p.Dimensions ?? []) === JSON.stringify([{ Name: 'FunctionName', Value: reconcilerRef }]),
+      { Namespace: 'AWS/Lambda', EvaluationPeriods: 3, AlarmName: `${stack.stackName}-reconciler-errors` },
+    );
   });
 });

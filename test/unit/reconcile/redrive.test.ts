@@ -510,9 +510,11 @@ describe('reconciler fairness: an incident whose re-drive or escalation keeps fa
     const runs = await everyFiveMinutes(d, 12 * 12);
 
     expect(runs.filter((r) => r.failed.length > 0)).toHaveLength(8);
-    expect(runs[320 / 5]).toMatchObject({ failed: ['unpageable'], givenUp: ['unpageable'] });
+    expect(runs[320 / 5]).toMatchObject({ failed: ['unpageable'], givenUp: ['unpageable'], unpaged: ['unpageable'] });
     expect(runs.slice(320 / 5 + 1).every((r) => r.examined === 0)).toBe(true);
     expect(counts.IncidentRedrivesAbandoned).toBe(1);
+    // The run fails once, short of the reconciler-errors alarm's three in a row: its own metric's alarm pages.
+    expect(counts.IncidentsGivenUpUnpaged).toBe(1);
     const given = await store.get('unpageable');
     expect(given).toMatchObject({ status: 'received', reconcileRetry: { failures: 8, error: 'InvalidParameterException', dueAt: null } });
     expect(given?.history.at(-1)).toMatchObject({ event: 'reconcile_given_up' });
@@ -633,7 +635,7 @@ describe('reconciler fairness: an incident whose re-drive or escalation keeps fa
 describe('a scheduled run that left work undone', () => {
   const digests = { sent: [], skipped: 0, failed: [] as string[] };
   const approvalResumes = { failed: [] as string[], abandoned: [] as string[], unlisted: null as string | null };
-  const done = { examined: 2, redriven: ['a-a1'], running: 1, exhausted: ['b'], unstartable: [] as string[], notifyFailed: [] as string[], failed: [] as string[], givenUp: [] as string[], approvalResumes };
+  const done = { examined: 2, redriven: ['a-a1'], running: 1, exhausted: ['b'], unstartable: [] as string[], notifyFailed: [] as string[], failed: [] as string[], givenUp: [] as string[], unpaged: [] as string[], approvalResumes };
 
   it('is an error (the Lambda fails and the reconciler alarm counts it) when a re-drive or a digest failed', () => {
     const redrive = incompleteRunError({ ...done, failed: ['x', 'y'], digests });
