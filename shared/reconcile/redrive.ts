@@ -118,6 +118,17 @@ async function startOrGiveUp(
   }
 }
 
+/**
+ * What lifts the reconciler's give-up of an incident an execution was just started for (by a redelivery: the
+ * reconciler lists a given-up incident no more), or null when it was not given up. Due again, so the reconciler sees
+ * what that execution comes to, rather than an incident shown given up and paged to nobody while it runs; its tries
+ * are kept, as over its whole life.
+ */
+function liftedGiveUp(incident: Incident, now: Date): Pick<Incident, 'reconcileRetry'> | null {
+  const retry = incident.reconcileRetry;
+  return retry && retry.dueAt === null ? { reconcileRetry: { ...retry, dueAt: now.toISOString() } } : null;
+}
+
 /** Re-drives one incident if it is unfinished and its execution is not running. */
 export async function redriveIncident(incident: Incident, deps: RedriveDeps, options: { maxAttempts: number }): Promise<RedriveOutcome> {
   if (incident.status === 'notified' || incident.status === 'resolved') return { action: 'finished' };
@@ -138,7 +149,10 @@ export async function redriveIncident(incident: Incident, deps: RedriveDeps, opt
     // The first start never happened; starting it under its own name is idempotent.
     const started = await startOrGiveUp(incident, current, input, deps, options);
     if ('action' in started) return started;
-    return started.alreadyStarted ? { action: 'running', execution: current } : { action: 'started', execution: current, attempt };
+    if (started.alreadyStarted) return { action: 'running', execution: current };
+    const lifted = liftedGiveUp(incident, deps.clock());
+    if (lifted) await deps.incidents.update(incident.id, lifted);
+    return { action: 'started', execution: current, attempt };
   }
   if (attempt >= options.maxAttempts) return { action: 'exhausted', execution: current, attempt, status: execution.status };
   const next = attempt + 1;
@@ -146,7 +160,7 @@ export async function redriveIncident(incident: Incident, deps: RedriveDeps, opt
   const name = executionNameFor(incident.id, next);
   const started = await startOrGiveUp(incident, name, input, deps, options);
   if ('action' in started) return started;
-  await deps.incidents.update(incident.id, {}, {
+  await deps.incidents.update(incident.id, liftedGiveUp(incident, deps.clock()) ?? {}, {
     history: [{ at: deps.clock().toISOString(), event: 'redriven', detail: `${current} ended ${execution.status}; started ${name}` }],
   });
   return { action: 'started', execution: name, attempt: next };

@@ -5,7 +5,7 @@ import { incidentTimeline } from '../../../shared/api/timeline.js';
 import { listItemOf } from '../../../shared/api/list-item.js';
 import { guardHandoff } from '../../../shared/domain/handoff.js';
 import type { ExecutionStatus, WorkflowStarter } from '../../../shared/ports.js';
-import { RECONCILE_GIVEN_UP_KEY, executionNameFor, incompleteRunError, reconcile } from '../../../shared/reconcile/redrive.js';
+import { RECONCILE_GIVEN_UP_KEY, executionNameFor, incompleteRunError, reconcile, redriveIfStalled } from '../../../shared/reconcile/redrive.js';
 import { NOTIFY_FAILED_KEY } from '../../../shared/reconcile/notify-failed.js';
 import type { EscalationMessage } from '../../../shared/ports.js';
 import { createMemoryEscalationLedger } from '../../support/fakes.js';
@@ -584,6 +584,30 @@ describe('reconciler fairness: an incident whose re-drive or escalation keeps fa
     expect(step.text).not.toMatch(/next run/);
     expect(step.text).toMatch(new RegExp(`^Given up at ${givenUpAt} after 8 tries \\(the last: InvalidParameterException\\), and nobody was paged:`));
     expect(listItemOf(given).mustAct).toBe(true);
+  });
+
+  it('lifts the give-up of an incident a redelivery re-drives: not shown given up while it runs, and the reconciler looks at it again', async () => {
+    const store = newStore();
+    await seed(store, 'unpageable', 60, { executionAttempt: 1, repository: 'octo/app', pullRequest: 12 });
+    const { workflow, started } = fakeWorkflow({ 'unpageable-a1': 'FAILED' });
+    const failing: WorkflowStarter = { ...workflow, describe: async () => Promise.reject(Object.assign(new Error('not allowed'), { name: 'AccessDeniedException' })) };
+    const { deps: d } = deps(store, failing);
+    d.escalations.publish = async () => Promise.reject(Object.assign(new Error('Invalid parameter'), { name: 'InvalidParameterException' }));
+    await everyFiveMinutes(d, 12 * 12);
+    expect(nextStep((await store.get('unpageable'))!).text).toMatch(/^Given up at /);
+
+    // The failure is delivered again once DescribeExecution works: the redelivery re-drives it.
+    d.workflow = workflow;
+    expect(await redriveIfStalled('unpageable', d, 3)).toBe('unpageable-a2');
+
+    const running = (await store.get('unpageable'))!;
+    expect(started).toEqual(['unpageable-a2']);
+    expect(guardHandoff(running).why).toEqual([]);
+    expect(incidentTimeline(running).map((entry) => entry.title)).not.toContain('given up by the reconciler, nobody paged');
+    // Its execution failing again is the reconciler's to see: it is listed again once due.
+    workflow.describe = async (name) => ({ status: name === 'unpageable-a2' ? 'FAILED' : 'SUCCEEDED', input: { trigger: { incidentId: 'unpageable' } } });
+    now = new Date(now.getTime() + 60 * 60_000);
+    expect((await reconcile(d, { afterMinutes: 10, maxPerRun: 25, maxAttempts: 3, lookbackHours: 48 })).redriven).toEqual(['unpageable-a3']);
   });
 
   it('shows an incident given up with no page as needing a person, not as still being handled', async () => {
