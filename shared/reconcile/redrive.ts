@@ -394,14 +394,13 @@ async function afterFailure(
     return;
   }
   const retry = { failures, error: errorName, dueAt: null, failedAt: failedAt.toISOString() };
-  deps.logger.error('the reconciler gave an incident up: its re-drive or escalation kept failing; on-call is paged', {
+  deps.logger.error('the reconciler gives an incident up: its re-drive or escalation kept failing; paging on-call', {
     incidentId: incident.id, failures, error: errorMessage(error),
   });
   let told: Told;
   try {
     told = await pageUnfinished(incident, gaveUpOnReconciling(incident, retry), deps);
   } catch (pageError) {
-    result.givenUp.push(incident.id);
     result.failed.push(incident.id);
     deps.logger.error('the page about an incident given up failed too; it is recorded given up, and nobody was paged', {
       incidentId: incident.id, error: errorMessage(pageError),
@@ -410,6 +409,8 @@ async function afterFailure(
     const pageErrorName = errorNameOf(pageError);
     const detail = `the reconciler's tries failed ${failures} times (the last: ${errorName}), and so did its page (${pageErrorName}); given up`;
     await deps.incidents.record(incident.id, { reconcileRetry: retry }, { history: [{ at, event: 'reconcile_given_up', detail }] }, { keepUpdatedAt: true });
+    // Counted once recorded: a record that failed leaves the incident due, and the next run gives it up again.
+    result.givenUp.push(incident.id);
     result.unpaged.push(incident.id);
     return;
   }

@@ -546,6 +546,23 @@ describe('reconciler fairness: an incident whose re-drive or escalation keeps fa
     expect(told.history.map((entry) => entry.event)).not.toContain('reconcile_given_up');
   });
 
+  it('counts an incident given up unpaged once, when recording it failed once and the next run gave it up again', async () => {
+    const store = newStore();
+    await seed(store, 'unpageable', 60, { executionAttempt: 3 });
+    const { workflow } = fakeWorkflow({ 'unpageable-a3': 'FAILED' });
+    const { deps: d, counts } = deps(store, workflow);
+    d.escalations.publish = async () => Promise.reject(Object.assign(new Error('Invalid parameter'), { name: 'InvalidParameterException' }));
+    let throttles = 1;
+    d.incidents = { ...store, record: async (id, fields, append, options) => (append?.history?.[0]?.event === 'reconcile_given_up' && throttles-- > 0 ? Promise.reject(throttling()) : store.record(id, fields, append, options)) };
+
+    const runs = await everyFiveMinutes(d, 12 * 12);
+
+    expect(runs.filter((r) => r.givenUp.length > 0)).toHaveLength(1);
+    expect(counts.IncidentRedrivesAbandoned).toBe(1);
+    expect(counts.IncidentsGivenUpUnpaged).toBe(1);
+    expect(await store.get('unpageable')).toMatchObject({ reconcileRetry: { failures: 8, dueAt: null } });
+  });
+
   it('names the error of the page that failed on an incident given up unpaged', async () => {
     const store = newStore();
     await seed(store, 'unpageable', 60, { executionAttempt: 3 });
