@@ -361,6 +361,13 @@ describe('reconciler fairness: an incident whose re-drive or escalation keeps fa
     return createMemoryStore(() => now);
   };
 
+  /** {@link deps} with every page refused (SNS: InvalidParameterException): a give-up is recorded unpaged. */
+  function refusingPages(store: ReturnType<typeof createMemoryStore>, workflow: WorkflowStarter) {
+    const made = deps(store, workflow);
+    made.deps.escalations.publish = async () => Promise.reject(Object.assign(new Error('Invalid parameter'), { name: 'InvalidParameterException' }));
+    return made;
+  }
+
   /** Runs the reconciler every 5 minutes from NOW, `runs` times or until `done`; the runs made. */
   async function everyFiveMinutes(d: ReturnType<typeof deps>['deps'], runs: number, done: (result: Awaited<ReturnType<typeof reconcile>>) => boolean = () => false) {
     const results = [];
@@ -504,8 +511,7 @@ describe('reconciler fairness: an incident whose re-drive or escalation keeps fa
     const store = newStore();
     await seed(store, 'unpageable', 60, { executionAttempt: 3 });
     const { workflow } = fakeWorkflow({ 'unpageable-a3': 'FAILED' });
-    const { deps: d, counts } = deps(store, workflow);
-    d.escalations.publish = async () => Promise.reject(Object.assign(new Error('Invalid parameter'), { name: 'InvalidParameterException' }));
+    const { deps: d, counts } = refusingPages(store, workflow);
 
     const runs = await everyFiveMinutes(d, 12 * 12);
 
@@ -550,8 +556,7 @@ describe('reconciler fairness: an incident whose re-drive or escalation keeps fa
     const store = newStore();
     await seed(store, 'unpageable', 60, { executionAttempt: 3 });
     const { workflow } = fakeWorkflow({ 'unpageable-a3': 'FAILED' });
-    const { deps: d, counts } = deps(store, workflow);
-    d.escalations.publish = async () => Promise.reject(Object.assign(new Error('Invalid parameter'), { name: 'InvalidParameterException' }));
+    const { deps: d, counts } = refusingPages(store, workflow);
     let throttles = 1;
     d.incidents = { ...store, record: async (id, fields, append, options) => (append?.history?.[0]?.event === 'reconcile_given_up' && throttles-- > 0 ? Promise.reject(throttling()) : store.record(id, fields, append, options)) };
 
@@ -567,8 +572,7 @@ describe('reconciler fairness: an incident whose re-drive or escalation keeps fa
     const store = newStore();
     await seed(store, 'unpageable', 60, { executionAttempt: 3 });
     const { workflow } = fakeWorkflow({ 'unpageable-a3': 'FAILED' });
-    const { deps: d } = deps(store, workflow);
-    d.escalations.publish = async () => Promise.reject(Object.assign(new Error('Invalid parameter'), { name: 'InvalidParameterException' }));
+    const { deps: d } = refusingPages(store, workflow);
     const ledger = d.escalationLedger;
     d.escalationLedger = { ...ledger, record: async (occurrence) => (occurrence.key === RECONCILE_GIVEN_UP_KEY ? Promise.reject(throttling()) : ledger.record(occurrence)) };
 
@@ -583,8 +587,7 @@ describe('reconciler fairness: an incident whose re-drive or escalation keeps fa
     const store = newStore();
     await seed(store, 'unreported', 60, { repository: 'octo/app', pullRequest: 12, notifyFailed: true, notifyFailedAt: NOW.toISOString(), history: [{ at: NOW.toISOString(), event: 'notify_failed', detail: 'Lambda.Unknown' }] });
     const { workflow } = fakeWorkflow({ unreported: 'SUCCEEDED' });
-    const { deps: d } = deps(store, workflow);
-    d.escalations.publish = async () => Promise.reject(Object.assign(new Error('Invalid parameter'), { name: 'InvalidParameterException' }));
+    const { deps: d } = refusingPages(store, workflow);
 
     await everyFiveMinutes(d, 12 * 12);
 
@@ -608,8 +611,7 @@ describe('reconciler fairness: an incident whose re-drive or escalation keeps fa
     await seed(store, 'unpageable', 60, { executionAttempt: 1, repository: 'octo/app', pullRequest: 12 });
     const { workflow, started } = fakeWorkflow({ 'unpageable-a1': 'FAILED' });
     const failing: WorkflowStarter = { ...workflow, describe: async () => Promise.reject(Object.assign(new Error('not allowed'), { name: 'AccessDeniedException' })) };
-    const { deps: d } = deps(store, failing);
-    d.escalations.publish = async () => Promise.reject(Object.assign(new Error('Invalid parameter'), { name: 'InvalidParameterException' }));
+    const { deps: d } = refusingPages(store, failing);
     await everyFiveMinutes(d, 12 * 12);
     expect(nextStep((await store.get('unpageable'))!).text).toMatch(/^Given up at /);
 
@@ -631,8 +633,7 @@ describe('reconciler fairness: an incident whose re-drive or escalation keeps fa
     const store = newStore();
     await seed(store, 'unpageable', 60, { executionAttempt: 3, repository: 'octo/app', pullRequest: 12 });
     const { workflow } = fakeWorkflow({ 'unpageable-a3': 'FAILED' });
-    const { deps: d } = deps(store, workflow);
-    d.escalations.publish = async () => Promise.reject(Object.assign(new Error('Invalid parameter'), { name: 'InvalidParameterException' }));
+    const { deps: d } = refusingPages(store, workflow);
 
     await everyFiveMinutes(d, 12 * 12);
 
