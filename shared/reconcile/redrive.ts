@@ -372,10 +372,10 @@ async function pageUnfinished(incident: Incident, gaveUp: GaveUp, deps: RedriveD
  * `IncidentRedrivesAbandoned` metric, and on-call is paged through the fallback escalation with a cause of its own,
  * `reconcile_given_up` (one problem in the ledger for all give-ups, {@link RECONCILE_GIVEN_UP_KEY}), and the incident
  * recorded notified by it, with its tries (`reconcileRetry.dueAt` null); should that record fail, the next run gives
- * it up again. When even that page cannot go out, the incident is
- * recorded given up (`reconcileRetry.dueAt` null, a `reconcile_given_up` history entry): nothing of it is lost, it is
- * listed no more, and the run fails besides the log and the metric; `IncidentsGivenUpUnpaged` counts it, whose alarm
- * pages at once (the reconciler-errors alarm wants three failed runs in a row, and the next run does not fail on it).
+ * it up again. When even that page cannot go out, the incident is recorded given up (`reconcileRetry.dueAt` null, a
+ * `reconcile_given_up` history entry): nothing of it is lost, it is listed no more, and the run fails besides the log
+ * and the metric; `IncidentsGivenUpUnpaged` counts it, whose alarm pages at once (the reconciler-errors alarm wants
+ * three failed runs in a row, and the next run does not fail on it).
  */
 async function afterFailure(
   incident: Incident,
@@ -406,8 +406,7 @@ async function afterFailure(
       incidentId: incident.id, error: errorMessage(pageError),
     });
     const at = deps.clock().toISOString();
-    const pageErrorName = errorNameOf(pageError);
-    const detail = `the reconciler's tries failed ${failures} times (the last: ${errorName}), and so did its page (${pageErrorName}); given up`;
+    const detail = `the reconciler's tries failed ${failures} times (the last: ${errorName}), and so did its page (${errorNameOf(pageError)}); given up`;
     await deps.incidents.record(incident.id, { reconcileRetry: retry }, { history: [{ at, event: 'reconcile_given_up', detail }] }, { keepUpdatedAt: true });
     // Counted once recorded: a record that failed leaves the incident due, and the next run gives it up again.
     result.givenUp.push(incident.id);
@@ -416,7 +415,7 @@ async function afterFailure(
   }
   // Paged, or counted on the open page: not "nobody was paged", whatever happens to this write. When it fails, the
   // incident keeps its tries as they were and the next run gives it up again; the ledger lets the page go out once
-  // more at most, as after a crash between any page and its record. Its tries stay on it, given up.
+  // more at most, as after a crash between any page and its record.
   await deps.incidents.update(incident.id, { ...told.fields, reconcileRetry: retry }, { history: [told.entry] });
   result.givenUp.push(incident.id);
 }
