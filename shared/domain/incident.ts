@@ -569,5 +569,10 @@ const ANYONE_CAN_CAUSE: ReadonlySet<string> = new Set([
  * fix outcome, no history of what fixed it, no experiment arm.
  */
 export function outsiderCanRepeat(incident: Pick<Incident, 'fromFork'> & { runEvent?: string | null }): boolean {
-  return !countsAsEvidence(incident) || ANYONE_CAN_CAUSE.has(incident.runEvent ?? '');
+  return !countsAsEvidence(incident) || anyoneCanCause(incident.runEvent);
+}
+
+/** Whether any GitHub user can start a run of this event ({@link ANYONE_CAN_CAUSE}), whenever they like. */
+export function anyoneCanCause(event: string | null | undefined): boolean {
+  return ANYONE_CAN_CAUSE.has(event ?? '');
 }
