@@ -1,13 +1,6 @@
-import { createHmac } from 'node:crypto';
-import { Webhooks } from '@octokit/webhooks';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../shared/config.js';
-import { staticGitHubClients } from '../../shared/github/clients.js';
-import { handleGithubWebhook, type IngestDeps } from '../../shared/ingest/github-webhook.js';
-import { silentLogger } from '../../shared/steps/deps.js';
-import { loadWebhook } from '../../infra/local/replay.js';
-import { createFakeGitHub, createRecordingRecoveryQueue } from '../support/fakes.js';
-import { createMemoryStore } from '../support/memory-store.js';
+import { handleGithubWebhook } from '../../shared/ingest/github-webhook.js';
+import { memoryIngest, signedWebhook } from '../support/ingest.js';
 
 /**
  * Attack pass 9, finding 1. Anyone can open an issue, star a repository or review a public pull request, and a workflow
@@ -20,43 +13,12 @@ import { createMemoryStore } from '../support/memory-store.js';
 const SECRET = 'attack-pass-9-secret';
 const FAILED = 'gh-714523861-11862439017-1';
 
-function request(name: string, mutate: (run: Record<string, any>) => void) {
-  const event = structuredClone(loadWebhook(name));
-  mutate((event.body as Record<string, any>).workflow_run);
-  const body = JSON.stringify(event.body);
-  const signature = `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`;
-  return { headers: { ...event.headers, 'X-Hub-Signature-256': signature }, body, isBase64Encoded: false };
-}
+const request = (name: string, mutate: (run: Record<string, any>) => void) => signedWebhook(name, SECRET, (body) => mutate(body.workflow_run));
 
 describe('a green run of an event any outsider can cause', () => {
-  let deps: IngestDeps;
-  let store: ReturnType<typeof createMemoryStore>;
-  let recoveries: ReturnType<typeof createRecordingRecoveryQueue>;
-
+  let ingest: ReturnType<typeof memoryIngest>;
   beforeEach(() => {
-    store = createMemoryStore();
-    recoveries = createRecordingRecoveryQueue();
-    const started = new Set<string>();
-    deps = {
-      recoveries,
-      webhooks: new Webhooks({ secret: SECRET }),
-      maxBodyBytes: 1_048_576,
-      maxRedrives: loadConfig({}).RECONCILE_MAX_ATTEMPTS,
-      incidents: store,
-      github: staticGitHubClients(createFakeGitHub().port),
-      clock: () => new Date('2026-11-20T11:00:00Z'),
-      logger: silentLogger,
-      workflow: {
-        async start(name) {
-          const alreadyStarted = started.has(name);
-          started.add(name);
-          return { executionId: `exec:${name}`, alreadyStarted };
-        },
-        async describe() {
-          return null;
-        },
-      },
-    };
+    ingest = memoryIngest(SECRET);
   });
 
   it.each([
@@ -67,35 +29,35 @@ describe('a green run of an event any outsider can cause', () => {
     ['pull_request_review_comment', 'feature/tax-rounding', 'pull_request'],
   ])("never resolves the repository's own failures (green %s run on %s, failed %s run)", async (event, branch, failedEvent) => {
     // Prepare: the repository's own run of the workflow fails on the branch.
-    await handleGithubWebhook(request('workflow_run-failure', (run) => Object.assign(run, { head_branch: branch, event: failedEvent })), deps);
+    await handleGithubWebhook(request('workflow_run-failure', (run) => Object.assign(run, { head_branch: branch, event: failedEvent })), ingest.deps);
 
     // Act: an outsider's issue, star or review starts the same workflow on the same branch, and it passes.
-    await handleGithubWebhook(request('workflow_run-success', (run) => Object.assign(run, { head_branch: branch, event, pull_requests: [] })), deps);
+    await handleGithubWebhook(request('workflow_run-success', (run) => Object.assign(run, { head_branch: branch, event, pull_requests: [] })), ingest.deps);
 
     // Assert: the failure stays open
-    expect(await recoveries.drain(deps)).toEqual([]);
-    expect(store.items.get(FAILED)?.incident.status).toBe('received');
+    expect(await ingest.recovered()).toEqual([]);
+    expect(ingest.store.items.get(FAILED)?.incident.status).toBe('received');
   });
 
   it("still resolves a failure of the same outsider's event", async () => {
     // Prepare
-    await handleGithubWebhook(request('workflow_run-failure', (run) => Object.assign(run, { head_branch: 'main', event: 'issues' })), deps);
+    await handleGithubWebhook(request('workflow_run-failure', (run) => Object.assign(run, { head_branch: 'main', event: 'issues' })), ingest.deps);
 
     // Act
-    await handleGithubWebhook(request('workflow_run-success', (run) => Object.assign(run, { head_branch: 'main', event: 'issues', pull_requests: [] })), deps);
+    await handleGithubWebhook(request('workflow_run-success', (run) => Object.assign(run, { head_branch: 'main', event: 'issues', pull_requests: [] })), ingest.deps);
 
     // Assert
-    expect(await recoveries.drain(deps)).toEqual([FAILED]);
+    expect(await ingest.recovered()).toEqual([FAILED]);
   });
 
   it("still lets the repository's own green run resolve its failure", async () => {
     // Prepare
-    await handleGithubWebhook(request('workflow_run-failure', (run) => Object.assign(run, { head_branch: 'main', event: 'push' })), deps);
+    await handleGithubWebhook(request('workflow_run-failure', (run) => Object.assign(run, { head_branch: 'main', event: 'push' })), ingest.deps);
 
     // Act
-    await handleGithubWebhook(request('workflow_run-success', (run) => Object.assign(run, { head_branch: 'main', event: 'push', pull_requests: [] })), deps);
+    await handleGithubWebhook(request('workflow_run-success', (run) => Object.assign(run, { head_branch: 'main', event: 'push', pull_requests: [] })), ingest.deps);
 
     // Assert
-    expect(await recoveries.drain(deps)).toEqual([FAILED]);
+    expect(await ingest.recovered()).toEqual([FAILED]);
   });
 });
