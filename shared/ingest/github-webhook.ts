@@ -52,7 +52,8 @@ const actorSchema = z.nullish(z.object({ login: z.string().check(z.maxLength(100
 /**
  * A pull request as `workflow_run`/`check_run` list it. GitHub matches them by head branch or SHA, so the list can
  * name pull requests of other repositories (a fork's PR into its own upstream, an unrelated PR sharing a branch
- * name): only those whose base is the event's repository are kept (see {@link ownPullRequests}).
+ * name) and a stranger's fork's PR into this one from a branch of the same name at the same commit: only those whose
+ * base is the event's repository and whose head is the run's are kept (see {@link ownPullRequests}).
  */
 const pullRequestRef = z.looseObject({
   number: z.number().check(z.int(), z.positive()),
@@ -68,9 +69,14 @@ type PullRequestRef = z.infer<typeof pullRequestRef>;
  */
 const MAX_LISTED_PULL_REQUESTS = 3_000;
 
-/** The pull requests whose base is `repositoryId`; the rest belong to other repositories and are never commented on. */
-export function ownPullRequests(pulls: readonly PullRequestRef[], repositoryId: number): PullRequestRef[] {
-  return pulls.filter((pr) => pr.base?.repo?.id === repositoryId);
+/**
+ * The pull requests whose base is `repositoryId` and, when the run's head repository is known, whose head is it; the
+ * rest belong to other repositories and are never commented on. Anyone can open a pull request from their fork's
+ * `main` at this repository's `main` commit: taken for the repository's own push run, it got the failure's comment
+ * and approval request, its labels stood for the kill switch, and on-call was not paged for `main`.
+ */
+export function ownPullRequests(pulls: readonly PullRequestRef[], repositoryId: number, headRepositoryId: number | null): PullRequestRef[] {
+  return pulls.filter((pr) => pr.base?.repo?.id === repositoryId && (headRepositoryId === null || pr.head?.repo?.id === headRepositoryId));
 }
 const repositoryPayload = z.object({
   id: z.number().check(z.int(), z.positive()),
@@ -189,7 +195,7 @@ export function triggerFromWorkflowRun(payload: WorkflowRunPayload, deliveryId: 
       createdAt: run.created_at ?? null,
       updatedAt: run.updated_at ?? null,
     },
-    pullRequests: ownPullRequests(run.pull_requests, payload.repository.id).map((pr) => pr.number).slice(0, 50),
+    pullRequests: ownPullRequests(run.pull_requests, payload.repository.id, run.head_repository?.id ?? null).map((pr) => pr.number).slice(0, 50),
     sender: payload.sender?.login ?? null,
     triggeringActor: run.triggering_actor?.login ?? null,
   };
@@ -215,20 +221,22 @@ function keepEndsOf(text: string, max: number): string {
 }
 
 /**
- * The repository whose code a check run checked: a matching pull request of this repository names its head
- * repository; without one, a check suite with a head branch is a push to this repository (the Checks API only
- * sees pushes to the repository itself); a suite without a head branch is a fork's, and stays unknown.
+ * The repository whose code a check run checked: a check suite with a head branch is this repository's (GitHub
+ * leaves a fork's null: the Checks API only sees pushes to the repository itself), whatever pull requests are
+ * listed with it (a stranger's fork's, from a branch of the same name at the same commit, is listed too); without a
+ * head branch, a listed pull request of this repository names its head repository; else it stays unknown.
  */
-function checkHeadRepositoryId(payload: CheckRunPayload, own: PullRequestRef[]): number | null {
-  const fromPull = own.find((pr) => typeof pr.head?.repo?.id === 'number')?.head?.repo?.id;
-  if (fromPull !== undefined) return fromPull;
-  return payload.check_run.check_suite?.head_branch ? payload.repository.id : null;
+function checkHeadRepositoryId(payload: CheckRunPayload): number | null {
+  if (payload.check_run.check_suite?.head_branch) return payload.repository.id;
+  const listed = ownPullRequests(payload.check_run.pull_requests, payload.repository.id, null);
+  return listed.find((pr) => typeof pr.head?.repo?.id === 'number')?.head?.repo?.id ?? null;
 }
 
 export function triggerFromCheckRun(payload: CheckRunPayload, deliveryId: string | null): GithubCheckTrigger {
   const check = payload.check_run;
   const output = check.output ?? {};
-  const own = ownPullRequests(check.pull_requests, payload.repository.id);
+  const headRepositoryId = checkHeadRepositoryId(payload);
+  const own = ownPullRequests(check.pull_requests, payload.repository.id, headRepositoryId);
   return {
     source: 'github_check',
     incidentId: githubCheckIncidentId(payload.repository.id, check.id),
@@ -241,7 +249,7 @@ export function triggerFromCheckRun(payload: CheckRunPayload, deliveryId: string
       app: { slug: check.app?.slug ?? 'unknown', name: check.app?.name ?? 'CI' },
       headSha: check.head_sha,
       headBranch: check.check_suite?.head_branch ?? null,
-      headRepositoryId: checkHeadRepositoryId(payload, own),
+      headRepositoryId,
       conclusion: check.conclusion ?? 'unknown',
       htmlUrl: check.html_url ?? null,
       detailsUrl: check.details_url ?? null,
