@@ -576,3 +576,13 @@ export function outsiderCanRepeat(incident: Pick<Incident, 'fromFork'> & { runEv
 export function anyoneCanCause(event: string | null | undefined): boolean {
   return ANYONE_CAN_CAUSE.has(event ?? '');
 }
+
+/**
+ * Whether an outsider may decide how a run of this event, reported with this repository as its head, turns out:
+ * it may run their code ({@link runsForkCodeAsBase}), or they start it when they like ({@link anyoneCanCause}), and a
+ * workflow's jobs are often conditional on the event. Such a run is neither a recovery of the branch's own failures
+ * nor the branch's state.
+ */
+export function outsiderDecidesRun(event: string | null | undefined): boolean {
+  return runsForkCodeAsBase(event) || anyoneCanCause(event);
+}

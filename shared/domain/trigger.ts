@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as z from '../zod.js';
-import { anyoneCanCause, runsForkCodeAsBase } from './incident.js';
+import { outsiderDecidesRun } from './incident.js';
 import { repositoryKey } from './repository-key.js';
 
 /**
@@ -265,7 +265,7 @@ export interface HeadRepository {
    * What started the run, when known. A run that may run a fork's code as this repository's (`runsForkCodeAsBase`:
    * a comment on a pull request, `pull_request_target`, `workflow_run`) is reported on the base branch with this
    * repository as its head: its own segment keeps an outsider's green run from resolving the branch's failures. So
-   * does a run of an event anyone can cause (`anyoneCanCause`: an issue, a star, a review): it runs the branch's own
+   * does a run of an event anyone can cause (`outsiderDecidesRun`: an issue, a star, a review): it runs the branch's own
    * code, but when the outsider chooses, and a workflow's jobs are often conditional on the event, so it can pass with
    * every job skipped.
    */
@@ -279,7 +279,7 @@ export interface HeadRepository {
 function forkSegment(head: HeadRepository | undefined): string {
   if (!head) return '';
   if (head.headRepositoryId !== head.repositoryId) return `fork-${head.headRepositoryId ?? 'unknown'}:`;
-  return runsForkCodeAsBase(head.event) || anyoneCanCause(head.event) ? `event-${head.event}:` : '';
+  return outsiderDecidesRun(head.event) ? `event-${head.event}:` : '';
 }
 
 /** Whether the code comes from somewhere other than this repository (unknown counts as a fork). */

@@ -19,7 +19,7 @@ import { Octokit } from '@octokit/core';
 import { retry } from '@octokit/plugin-retry';
 import { throttling, type ThrottlingOptions } from '@octokit/plugin-throttling';
 import type * as z from '../zod.js';
-import { runsForkCodeAsBase } from '../domain/incident.js';
+import { outsiderDecidesRun } from '../domain/incident.js';
 import { ConfigError, GitHubUnavailableError, ValidationError } from '../errors.js';
 import type { BeforePage, CheckAnnotation, CommentReaction, CommentOutcome, FailedJob, FixPullRequest, GitHubPort, JobLogStream, RepoRef, RepositoryRole, WriteLimiter } from '../ports.js';
 import { createInstallationTokenCache, type GitHubAppCredentials, type InstallationTokenCache } from './app-auth.js';
@@ -592,10 +592,11 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubPort {
       per_page: NEWEST_RUN_PAGE,
     });
     // The branch's own runs only: not a fork's pull request from a branch of the same name, nor a run that may run a
-    // fork's code as this repository's (its log is an outsider's to write, its result an outsider's to decide).
+    // fork's code as this repository's or that anyone can start (an issue, a star, a review): its log is an
+    // outsider's to write or steer, its result an outsider's to decide.
     const run = parseBody(workflowRunsPageSchema, response, what).workflow_runs.find(
       (candidate) =>
-        candidate.repository?.id !== undefined && candidate.head_repository?.id === candidate.repository.id && !runsForkCodeAsBase(candidate.event),
+        candidate.repository?.id !== undefined && candidate.head_repository?.id === candidate.repository.id && !outsiderDecidesRun(candidate.event),
     );
     return run ? { id: run.id, attempt: run.run_attempt ?? 1, conclusion: run.conclusion ?? null, url: run.html_url ?? null } : null;
   }
