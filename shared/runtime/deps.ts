@@ -61,7 +61,7 @@ import { createDynamoModelBudget } from '../stores/model-budget.js';
 import { createDynamoModelRequestLedger } from '../stores/model-requests.js';
 import { outsiderModelBudgets } from '../analysis/outsider-budget.js';
 import { createDynamoRerunLedger } from '../stores/rerun-ledger.js';
-import { type WriteBudgets, createDynamoWriteLimiter, forkShareOf } from '../stores/write-limiter.js';
+import { type WriteBudgets, createDynamoWriteLimiter, outsiderShareOf } from '../stores/write-limiter.js';
 import { type SecretReader, createRotatingWebhookVerifier, powertoolsSecretReader, readSecret, webhookVerifier } from './secrets.js';
 import type { WebhookVerifier } from '../ingest/verify.js';
 import type { LocalAdapters } from './local-adapters.js';
@@ -251,17 +251,18 @@ function writeBudgetsOf(config: Config): WriteBudgets {
 }
 
 /**
- * The share of the write budget for comments on forks' pull requests (`forkShareOf`), counted beside the budget of
+ * The share of the write budget for comments on runs an outsider can repeat (`outsiderShareOf`), counted beside the budget of
  * the identity the GitHub client writes as ({@link writeIdentity}); null where writes are not budgeted (no
  * credentials, the recorded stand-in).
  */
-function createForkWrites(config: Config): NotifyDeps['forkWrites'] {
+function createOutsiderWrites(config: Config): NotifyDeps['outsiderWrites'] {
   const app = config.GITHUB_APP_ID !== undefined;
   if (!app && !config.GITHUB_TOKEN && !config.GITHUB_TOKEN_SECRET_ARN) return undefined;
   const client = documentClientFor(config);
-  const budgets = forkShareOf(writeBudgetsOf(config));
+  const budgets = outsiderShareOf(writeBudgetsOf(config));
   return (installationId) => {
     if (app && installationId === null) return null;
+    // `#forks`: the counters' name from when only forks' comments drew on the share, kept so a deploy does not reset them.
     const identity = `${writeIdentity(app ? installationId : null)}#forks`;
     return createDynamoWriteLimiter({ client, tableName: config.INCIDENTS_TABLE, identity, budgets });
   };
@@ -631,7 +632,7 @@ export async function createRemediateDeps(config: Config, logger: StepLogger): P
 /** The only stage that publishes escalations, so the only one that requires the topic (and fails at cold start without it). */
 export async function createNotifyDeps(config: Config, logger: StepLogger): Promise<NotifyDeps> {
   const basics = stageBasics(config, logger);
-  const forkWrites = createForkWrites(config);
+  const outsiderWrites = createOutsiderWrites(config);
   return {
     ...basics,
     github: await createGitHub(config),
@@ -642,6 +643,6 @@ export async function createNotifyDeps(config: Config, logger: StepLogger): Prom
     permissions: createPermissionCache(),
     remediation: { policyFile: policyFileOf(config), approvals: createApprovals(config, basics.clock) },
     metrics: createMetrics(config),
-    ...(forkWrites ? { forkWrites } : {}),
+    ...(outsiderWrites ? { outsiderWrites } : {}),
   };
 }

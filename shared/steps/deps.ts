@@ -116,8 +116,8 @@ export type NotifyDeps = Pick<
 > & {
   remediation: Pick<RemediationDeps, 'policyFile' | 'approvals'>;
   /**
-   * The budget share of comments on forks' pull requests, for the incident's installation (see `forkShareOf`);
+   * The budget share of comments on runs an outsider can repeat, for the incident's installation (see `outsiderShareOf`);
    * absent where GitHub writes have no budget (the recorded stand-in, tests).
    */
-  forkWrites?: (installationId: number | null) => WriteLimiter | null;
+  outsiderWrites?: (installationId: number | null) => WriteLimiter | null;
 };

@@ -244,9 +244,10 @@ function commentToWrite(incident: Incident, actor: string | null, deps: NotifyDe
       async write(github) {
         await collectReactionFeedback(incident, github, deps);
         const body = await pullRequestComment(incident, deps.incidents, deps.logger);
-        // A fork's pull request draws on its share of the budget first: when that is spent its comment waits like
-        // any other (and a fork's failure never pages), while the rest of the budget stays for everyone else's.
-        if (incident.fromFork === true) await deps.forkWrites?.(incident.installationId)?.acquire('comment');
+        // A run an outsider can repeat (a fork's pull request's, one a review started) draws on the outsiders' share of
+        // the budget first: when that is spent its comment waits like any other (and a fork's failure never pages),
+        // while the rest of the budget stays for the repository's own runs.
+        if (outsiderCanRepeat(incident)) await deps.outsiderWrites?.(incident.installationId)?.acquire('comment');
         return github.upsertComment({ owner, repo }, pullRequest, COMMENT_MARKER, body);
       },
     };

@@ -26,12 +26,14 @@ export interface WriteBudgets {
 export const DEFAULT_WRITE_BUDGETS: WriteBudgets = { writesPerMinute: 20, writesPerHour: 300, rerunsPerMinute: 5 };
 
 /**
- * The part of an identity's budget that comments on forks' pull requests may use, counted apart (they draw on the
- * shared budget too): a quarter of each window, at least one. Anyone whose pull request's runs start without a
- * maintainer's approval can make them fail as often as they push; without a share of their own, a few such pull
- * requests spend the whole budget, and every other pull request's comment waits until it escalates.
+ * The part of an identity's budget that comments on runs an outsider can repeat may use (a fork's pull request's,
+ * or a run anyone can start, such as one on a pull request review: `outsiderCanRepeat`), counted apart (they draw on
+ * the shared budget too): a quarter of each window, at least one. Anyone whose pull request's runs start without a
+ * maintainer's approval can make them fail as often as they push, and anyone can review a pull request as often as
+ * they like; without a share of their own, they spend the whole budget, and every other pull request's comment waits
+ * until it escalates.
  */
-export function forkShareOf(budgets: WriteBudgets): WriteBudgets {
+export function outsiderShareOf(budgets: WriteBudgets): WriteBudgets {
   const quarter = (n: number) => Math.max(1, Math.floor(n / 4));
   return { writesPerMinute: quarter(budgets.writesPerMinute), writesPerHour: quarter(budgets.writesPerHour), rerunsPerMinute: quarter(budgets.rerunsPerMinute) };
 }

@@ -14,7 +14,8 @@ import type { CommandAnswerKey, CommandAnswers } from '../../shared/stores/comma
 import type { ApprovalResumes, ListedDecision } from '../../shared/stores/approval-resumes.js';
 import type { GuardCounters, GuardStore } from '../../shared/remediation/guard-store.js';
 import type { RunbookRequest, RunbookRunner } from '../../shared/remediation/runbook-runner.js';
-import { type RemediationDeps, type StepDeps, silentLogger } from '../../shared/steps/deps.js';
+import { type NotifyDeps, type RemediationDeps, type StepDeps, silentLogger } from '../../shared/steps/deps.js';
+import { WriteBudgetExhaustedError } from '../../shared/errors.js';
 import { createMemoryGreenRunNotes, createMemoryStore } from './memory-store.js';
 
 /**
@@ -534,6 +535,22 @@ export function pullRequestCommentDelivery(comment: {
       issue: { number: comment.pullRequest, pull_request: { url: `https://api.github.com/repos/${fullName}/pulls/${comment.pullRequest}` } },
       comment: { id: comment.commentId, body: comment.text, user: { login: comment.login, type: 'User' } },
       repository: { ...recorded, id: comment.repository.id, name: comment.repository.name, full_name: fullName },
+    },
+  };
+}
+
+/** Notify's share of the write budget for runs an outsider can repeat, spent: each installation it is asked for is kept. */
+export function spentOutsiderShare(): { outsiderWrites: NonNullable<NotifyDeps['outsiderWrites']>; asked: Array<number | null> } {
+  const asked: Array<number | null> = [];
+  return {
+    asked,
+    outsiderWrites: (installationId) => {
+      asked.push(installationId);
+      return {
+        async acquire() {
+          throw new WriteBudgetExhaustedError('GitHub write budget spent for token#forks: 5 writes per minute already used; room again in 30 s', { retryAfterSeconds: 30 });
+        },
+      };
     },
   };
 }

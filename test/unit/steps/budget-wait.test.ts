@@ -12,7 +12,7 @@ import { remediateStep } from '../../../shared/steps/remediate.js';
 import type { NotifyDeps } from '../../../shared/steps/deps.js';
 import type { NotifyResult, RemediateResult } from '../../../shared/steps/state.js';
 import { loadWebhook } from '../../../infra/local/replay.js';
-import { createFakeGitHub, remediationDeps, scriptedAnalyzer, stepDeps } from '../../support/fakes.js';
+import { createFakeGitHub, remediationDeps, scriptedAnalyzer, spentOutsiderShare, stepDeps } from '../../support/fakes.js';
 import { nextStep } from '../../../infra/dashboard/src/next-step.js';
 
 /**
@@ -125,18 +125,8 @@ describe('notifyStep with a spent write budget', () => {
   it("keeps a fork's comments to the forks' share: spent, they wait and never page, while the repository's own still post", async () => {
     const github = createFakeGitHub();
     const { deps, published, trigger: t } = await prepared(github);
-    const asked: Array<number | null> = [];
-    const notifyDeps: NotifyDeps = {
-      ...deps,
-      forkWrites: (installationId) => {
-        asked.push(installationId);
-        return {
-          async acquire() {
-            throw new WriteBudgetExhaustedError('GitHub write budget spent for token#forks: 5 writes per minute already used; room again in 30 s', { retryAfterSeconds: 30 });
-          },
-        };
-      },
-    };
+    const { outsiderWrites, asked } = spentOutsiderShare();
+    const notifyDeps: NotifyDeps = { ...deps, outsiderWrites };
     await deps.incidents.update(t.incidentId, { fromFork: true });
 
     const fork = await notifyStep({ trigger: t }, notifyDeps);

@@ -2,7 +2,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { WriteBudgetExhaustedError } from '../../../shared/errors.js';
 import { createDynamoRerunLedger, rerunLedgerKey } from '../../../shared/stores/rerun-ledger.js';
-import { DEFAULT_WRITE_BUDGETS, createDynamoWriteLimiter, forkShareOf } from '../../../shared/stores/write-limiter.js';
+import { DEFAULT_WRITE_BUDGETS, createDynamoWriteLimiter, outsiderShareOf } from '../../../shared/stores/write-limiter.js';
 import { scratchStoreForFile } from '../../support/harness.js';
 
 /** The limiter and the re-run ledger against dynalite: the same conditional writes DynamoDB evaluates. */
@@ -41,12 +41,12 @@ describe('write limiter (DynamoDB)', () => {
 
   it("gives forks' pull requests a quarter of each window, counted apart from the shared budget", async () => {
     // Prepare
-    expect(forkShareOf(DEFAULT_WRITE_BUDGETS)).toEqual({ writesPerMinute: 5, writesPerHour: 75, rerunsPerMinute: 1 });
-    expect(forkShareOf({ writesPerMinute: 2, writesPerHour: 3, rerunsPerMinute: 1 })).toEqual({ writesPerMinute: 1, writesPerHour: 1, rerunsPerMinute: 1 });
+    expect(outsiderShareOf(DEFAULT_WRITE_BUDGETS)).toEqual({ writesPerMinute: 5, writesPerHour: 75, rerunsPerMinute: 1 });
+    expect(outsiderShareOf({ writesPerMinute: 2, writesPerHour: 3, rerunsPerMinute: 1 })).toEqual({ writesPerMinute: 1, writesPerHour: 1, rerunsPerMinute: 1 });
     const budgets = { writesPerMinute: 8, writesPerHour: 100, rerunsPerMinute: 10 };
     const clock = at('2026-11-20T11:00:10Z');
     const shared = createDynamoWriteLimiter({ client: scratch.client, tableName: TABLE, identity: 'installation-9', budgets, clock });
-    const forks = createDynamoWriteLimiter({ client: scratch.client, tableName: TABLE, identity: 'installation-9#forks', budgets: forkShareOf(budgets), clock });
+    const forks = createDynamoWriteLimiter({ client: scratch.client, tableName: TABLE, identity: 'installation-9#forks', budgets: outsiderShareOf(budgets), clock });
     for (let i = 0; i < 2; i += 1) await forks.acquire('comment');
 
     // Act
