@@ -16,7 +16,7 @@ export interface ApplyContext {
   policy: RepositoryPolicy;
   github: NonCommentingGitHubPort | null;
   rerunKey: RerunKey | null;
-  /** Guard-counter scope: the repository, or the alarm. */
+  /** The scope whose automatic-action slots the action takes (`guardSlotScope`): the repository's, the alarm's, or outsiders' runs'. */
   scope: string;
   /** `pipeline-guard`, or the login of whoever approved the plan. */
   actor: string;

@@ -18,6 +18,17 @@ export function guardScope(incident: { repository: string | null; alarm: { name:
 }
 
 /**
+ * The scope whose hourly and daily automatic-action slots an incident's action takes: its {@link guardScope}, or for a
+ * run any outsider can cause again and again (`outsiderCanRepeat`: a workflow on `issues`, a review's run) a share of
+ * its own beside it. Their re-runs taking the repository's slots, ten issues an hour left the repository's own
+ * transient failures unre-run. The circuit breaker stays the repository's.
+ */
+export function guardSlotScope(incident: Incident): string {
+  const scope = guardScope(incident);
+  return outsiderCanRepeat(incident) ? `${scope}#outsiders` : scope;
+}
+
+/**
  * Counts an automatic action's outcome for the incident's circuit breaker (`claim`: once per outcome), except for a
  * run any outsider can cause again and again (a workflow on `issues`, a fork's): its failures and passes are theirs to
  * arrange, and would open the breaker for the repository's own failures or hold it closed.

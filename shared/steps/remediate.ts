@@ -6,7 +6,7 @@ import { NotFoundError, WriteBudgetExhaustedError, errorMessage } from '../error
 import { planWriteWait } from '../domain/write-wait.js';
 import { applyPlan, failedOutcome, outcomeWithoutEffects, recordDecision } from '../remediation/apply.js';
 import { PatchRefusedError, buildFixFiles, repositoryAt } from '../remediation/fix-pr.js';
-import { guardScope, recordActionOutcome } from '../remediation/guard-store.js';
+import { guardScope, guardSlotScope, recordActionOutcome } from '../remediation/guard-store.js';
 import { type PlanInput, type RemediationPlan, planRemediation } from '../remediation/planner.js';
 import { type RepositoryPolicy, type Severity, basePolicy, policyFor } from '../remediation/policy.js';
 import { proposalDigest, proposalOf } from '../remediation/proposal-digest.js';
@@ -186,6 +186,7 @@ export async function remediateStep(input: unknown, deps: RemediateDeps): Promis
   const params = variantParamsOf(incident);
   const variantPolicy = policyForVariant(policy, params);
   const scope = guardScope(incident);
+  const slots = guardSlotScope(incident);
   const afterDelay = state.remediation?.awaitingDelay === true;
 
   const approval = state.approval && incident.plan ? state.approval : null;
@@ -237,12 +238,14 @@ export async function remediateStep(input: unknown, deps: RemediateDeps): Promis
   const labelsBefore = reapply ? await labelsOf(incident, github, deps) : null;
   if (storedRerun && labelsBefore && !stoppedByPerson(variantPolicy.policy, labelsBefore)) {
     const actor = incident.approval?.status === 'approved' && incident.approval.decidedBy ? incident.approval.decidedBy : 'pipeline-guard';
-    return apply(incident, storedRerun, variantPolicy.policy, params, github, rerunKey, scope, actor, deps, state);
+    return apply(incident, storedRerun, variantPolicy.policy, params, github, rerunKey, slots, actor, deps, state);
   }
 
   const runbook = incident.alarm ? runbookFor(incident.alarm, deps.remediation.runbooks) : null;
-  const [counters, labels, repositoryRefusal] = await Promise.all([
+  // The breaker is the repository's; the hourly and daily slots are those the action would take (guardSlotScope).
+  const [counters, slotCounters, labels, repositoryRefusal] = await Promise.all([
     deps.remediation.guards.read(scope, policy.circuitBreaker.windowHours),
+    slots === scope ? null : deps.remediation.guards.read(slots, policy.circuitBreaker.windowHours),
     labelsBefore ?? labelsOf(incident, github, deps),
     // After /guard approve the fix PR itself checks again; before it, nobody is asked to approve a refused diff.
     approval ? null : refusalAtFailingCommit(incident, analysis, github, variantPolicy.policy),
@@ -269,6 +272,7 @@ export async function remediateStep(input: unknown, deps: RemediateDeps): Promis
     policy: variantPolicy.policy,
     guards: {
       ...counters,
+      ...(slotCounters ? { automaticActionsLastHour: slotCounters.automaticActionsLastHour, automaticActionsLastDay: slotCounters.automaticActionsLastDay } : {}),
       killSwitchLabelSet: killSwitchLabelSet(labels, policy),
       // A retry of this step after its claim was written must not see its own claim as someone else's re-run.
       rerunsForCommit: ledger.count - (ledger.claimedByIncident ? 1 : 0),
@@ -332,7 +336,7 @@ export async function remediateStep(input: unknown, deps: RemediateDeps): Promis
     if (outcomeWithoutEffects(plan)) unstored = { fields, audit: plannedAudit };
     else incident = await deps.incidents.update(incident.id, fields, { audit: [plannedAudit] });
   }
-  return apply(incident, plan, variantPolicy.policy, params, github, rerunKey, scope, actor, deps, state, unstored);
+  return apply(incident, plan, variantPolicy.policy, params, github, rerunKey, slots, actor, deps, state, unstored);
 }
 
 /** A plan not stored yet, for the decision's write to store with it (see `recordDecision`). */
@@ -345,7 +349,8 @@ async function apply(
   params: VariantParams,
   github: NonCommentingGitHubPort | null,
   rerunKey: RerunKey | null,
-  scope: string,
+  /** Whose automatic-action slots the action takes (`guardSlotScope`). */
+  slots: string,
   actor: string,
   deps: RemediateDeps,
   state: PipelineState,
@@ -354,7 +359,7 @@ async function apply(
   let outcome;
   try {
     const rerunOptions = params.enableDebugLogging ? { enableDebugLogging: true } : {};
-    outcome = await applyPlan({ incident, plan, policy, github, rerunKey, scope, actor, rerunOptions }, deps);
+    outcome = await applyPlan({ incident, plan, policy, github, rerunKey, scope: slots, actor, rerunOptions }, deps);
   } catch (error) {
     const waiting = error instanceof WriteBudgetExhaustedError && plan.action === 'rerun_failed_jobs' ? await waitForBudget(incident, error, state, deps) : null;
     if (waiting) return waiting;

@@ -249,22 +249,29 @@ export function scriptedAnalyzer(result: Partial<AnalysisResult> | Error): Analy
   };
 }
 
-/** In-memory GuardStore with the DynamoDB one's semantics (limits checked at reservation). */
+/**
+ * In-memory GuardStore with the DynamoDB one's semantics (limits checked at reservation), counted per scope: every
+ * scope starts from `initial`. `reserved` and `outcomes` are over all scopes.
+ */
 export function createMemoryGuardStore(initial: Partial<GuardCounters> = {}): GuardStore & { reserved: number; outcomes: boolean[] } {
-  const counters: GuardCounters = {
-    automaticActionsLastHour: 0,
-    automaticActionsLastDay: 0,
-    recentOutcomes: { attempts: 0, failures: 0 },
-    ...initial,
+  const scopes = new Map<string, GuardCounters>();
+  const countersOf = (scope: string): GuardCounters => {
+    let counters = scopes.get(scope);
+    if (!counters) {
+      counters = { automaticActionsLastHour: 0, automaticActionsLastDay: 0, recentOutcomes: { attempts: 0, failures: 0 }, ...structuredClone(initial) };
+      scopes.set(scope, counters);
+    }
+    return counters;
   };
   const store = {
     reserved: 0,
     outcomes: [] as boolean[],
-    async read() {
-      return structuredClone(counters);
+    async read(scope: string) {
+      return structuredClone(countersOf(scope));
     },
     claims: new Set<string>(),
-    async reserve(_scope: string, limits: { perHour: number; perDay: number }, claim: string) {
+    async reserve(scope: string, limits: { perHour: number; perDay: number }, claim: string) {
+      const counters = countersOf(scope);
       if (store.claims.has(`slot:${claim}`)) return true;
       if (counters.automaticActionsLastHour >= limits.perHour || counters.automaticActionsLastDay >= limits.perDay) return false;
       counters.automaticActionsLastHour += 1;
@@ -273,7 +280,8 @@ export function createMemoryGuardStore(initial: Partial<GuardCounters> = {}): Gu
       store.claims.add(`slot:${claim}`);
       return true;
     },
-    async recordOutcome(_scope: string, succeeded: boolean, claim: string) {
+    async recordOutcome(scope: string, succeeded: boolean, claim: string) {
+      const counters = countersOf(scope);
       if (store.claims.has(`outcome:${claim}`)) return;
       store.claims.add(`outcome:${claim}`);
       store.outcomes.push(succeeded);
