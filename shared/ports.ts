@@ -247,6 +247,11 @@ export interface RerunKey {
   /** Workflow id for Actions runs. */
   workflowId: number;
   headSha: string;
+  /**
+   * A run any outsider can cause again and again (`outsiderCanRepeat`): its re-runs are counted apart from the
+   * repository's own runs of the same workflow and commit (a workflow on `issues` runs at `main`'s head commit).
+   */
+  outsiders?: true;
 }
 
 /** A claim on a commit's automatic re-runs: the incident, and the run attempt its re-run will create. */

@@ -16,6 +16,7 @@ import type { CommentOutcome, EscalationOccurrence, GitHubPort } from '../ports.
 import { shortHash } from '../domain/trigger.js';
 import { hasWriteAccess, isUserLogin } from '../github/roles.js';
 import { policyFor } from '../remediation/policy.js';
+import { rerunKeyOf } from '../remediation/rerun-key.js';
 import { plannedProposalDigest, revisionAfter } from '../remediation/proposal-digest.js';
 import { type NotifyResult, type PipelineState, approverOf, describeCaught, parseState, triggeringActorOf } from './state.js';
 
@@ -187,12 +188,10 @@ async function mailApprovalRequest(state: PipelineState, incident: Incident, tas
  */
 async function isOwnRerun(incident: Incident, deps: NotifyDeps): Promise<boolean> {
   if (typeof incident.ownRerun === 'boolean') return incident.ownRerun;
-  if ((incident.runAttempt ?? 1) <= 1 || !incident.repositoryId || !incident.workflowId || !incident.headSha || !incident.runId) return false;
+  const key = rerunKeyOf(incident);
+  if ((incident.runAttempt ?? 1) <= 1 || !key || !incident.runId) return false;
   try {
-    const found = await deps.reruns.lookup(
-      { repositoryId: incident.repositoryId, workflowId: incident.workflowId, headSha: incident.headSha },
-      { runId: incident.runId, attempt: incident.runAttempt ?? 1, incidentId: incident.id },
-    );
+    const found = await deps.reruns.lookup(key, { runId: incident.runId, attempt: incident.runAttempt ?? 1, incidentId: incident.id });
     return found.ownAttempt;
   } catch (error) {
     // Unknown counts as a person's re-run: it may then only add to an open escalation, never page by itself.

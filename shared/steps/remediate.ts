@@ -1,5 +1,6 @@
 import { METRIC } from '../adapters/metric-names.js';
 import { type AnalysisSummary, type Incident, type StoredPlan, fromUntrustedHead } from '../domain/incident.js';
+import { rerunKeyOf } from '../remediation/rerun-key.js';
 import { githubIncidentId } from '../domain/trigger.js';
 import { commitToCommentOn, rerunFoundStarted } from '../domain/handoff.js';
 import { NotFoundError, WriteBudgetExhaustedError, errorMessage } from '../errors.js';
@@ -20,12 +21,6 @@ import { type PipelineState, type RemediateResult, approverOf, describeCaught, p
 
 /** Actions that change something outside the guard: what "actions attempted/succeeded" count. */
 const AUTOMATIC_KINDS: ReadonlySet<string> = new Set(['rerun_failed_jobs', 'open_fix_pr', 'run_runbook']);
-
-/** The (workflow, head SHA) automatic re-runs are counted for; null when the incident is not an Actions run. */
-export function rerunKeyOf(incident: Incident): RerunKey | null {
-  if (incident.checkRun || !incident.repositoryId || !incident.workflowId || !incident.headSha || !incident.runId) return null;
-  return { repositoryId: incident.repositoryId, workflowId: incident.workflowId, headSha: incident.headSha };
-}
 
 /**
  * Whether this failed attempt was started by our own automatic re-run: the ledger recorded the attempt our re-run

@@ -15,7 +15,7 @@ import { claimCapped, claimCount } from './capped-claims.js';
 const LEDGER_TTL_SECONDS = 30 * 86_400;
 
 export function rerunLedgerKey(key: RerunKey): { pk: string; sk: string } {
-  return { pk: `RERUN#${key.repositoryId}#${key.workflowId}#${key.headSha.toLowerCase()}`, sk: 'RERUN' };
+  return { pk: `RERUN#${key.repositoryId}#${key.workflowId}#${key.headSha.toLowerCase()}${key.outsiders ? '#outsiders' : ''}`, sk: 'RERUN' };
 }
 
 export function createDynamoRerunLedger(options: {

@@ -16,6 +16,7 @@ import type { GuardCounters, GuardStore } from '../../shared/remediation/guard-s
 import type { RunbookRequest, RunbookRunner } from '../../shared/remediation/runbook-runner.js';
 import { type NotifyDeps, type RemediationDeps, type StepDeps, silentLogger } from '../../shared/steps/deps.js';
 import { WriteBudgetExhaustedError } from '../../shared/errors.js';
+import { rerunLedgerKey } from '../../shared/stores/rerun-ledger.js';
 import { createMemoryGreenRunNotes, createMemoryStore } from './memory-store.js';
 
 /**
@@ -164,7 +165,7 @@ export function createFakeGitHub() {
 /** In-memory RerunLedger with the DynamoDB one's semantics (idempotent per incident, capped per key). */
 export function createMemoryRerunLedger(): RerunLedger & { items: Map<string, { claims: Set<string>; attempts: Set<string> }> } {
   const items = new Map<string, { claims: Set<string>; attempts: Set<string> }>();
-  const keyOf = (key: RerunKey) => `${key.repositoryId}#${key.workflowId}#${key.headSha.toLowerCase()}`;
+  const keyOf = (key: RerunKey) => rerunLedgerKey(key).pk;
   return {
     items,
     async claim(key, claim) {
