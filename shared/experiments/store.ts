@@ -2,8 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { firstIssue } from '../validation.js';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { type CountMark, countOnce, markClauses } from '../stores/count-marks.js';
-import { readItems, updateExpression } from '../stores/dynamo.js';
+import { type CountMark, countOnce, markClauses, marksOfClaim } from '../stores/count-marks.js';
+import { conditionalWrite, readItems, updateExpression } from '../stores/dynamo.js';
 import type { RemediationAction } from '../domain/incident.js';
 import { ExperimentExistsError, ExperimentNotFoundError, ExperimentStateError, ValidationError } from '../errors.js';
 import type { Category } from '../logs/types.js';
@@ -72,10 +72,12 @@ export interface ExperimentStore {
   counters(id: string): Promise<VariantCounters[]>;
   /**
    * Joins a unit (the assignment key) to the experiment with its variant and the deadline of its outcome, once:
-   * the first call creates it and counts an attempt, later ones (another attempt of the same commit, a retried
-   * stage) return the unit as it was created.
+   * the first call creates it (claimed `at`) and counts an attempt, later ones (another attempt of the same commit, a
+   * retried stage) return the unit as it was created. The attempt is counted after the claim, with the unit's mark
+   * (shared/stores/count-marks.ts): a later call counts it again, once by its mark, so a call that died in between
+   * loses nothing.
    */
-  claimUnit(id: string, key: string, variant: string, deadline: Date): Promise<{ created: boolean; variant: string; deadline: string }>;
+  claimUnit(id: string, key: string, variant: string, deadline: Date, at: Date): Promise<{ created: boolean; variant: string; deadline: string }>;
   /**
    * Counts a unit's recovery as its success once, and only by its deadline: `counted`, `not_counted` (counted
    * before, or past the deadline) or `no_unit` (assigned before units were kept). Votes: {@link addUnitVote}. With
@@ -345,18 +347,16 @@ export function createExperimentStore(options: { client: DynamoDBDocumentClient;
       }));
     },
 
-    async claimUnit(id, key, variant, deadline) {
-      const item = { ...unitKey(id, key), experimentId: id, variant, deadline: deadline.toISOString() };
-      try {
-        await client.send(new PutCommand({ TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-        const existing = await client.send(new GetCommand({ TableName: tableName, Key: unitKey(id, key), ConsistentRead: true }));
-        return { created: false, variant: String(existing.Item?.variant ?? variant), deadline: String(existing.Item?.deadline ?? item.deadline) };
-      }
-      // Claimed first, counted after: a crash in between undercounts one unit rather than counting it twice.
-      await add(id, variant, item.deadline, 'attempts');
-      return { created: true, variant, deadline: item.deadline };
+    async claimUnit(id, key, variant, deadline, at) {
+      const item = { ...unitKey(id, key), experimentId: id, variant, deadline: deadline.toISOString(), claimedAt: at.toISOString() };
+      const created = (await conditionalWrite(() => client.send(new PutCommand({ TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' })))) !== null;
+      const unit = created ? item : ((await client.send(new GetCommand({ TableName: tableName, Key: unitKey(id, key), ConsistentRead: true }))).Item ?? {});
+      const stored = { variant: String(unit.variant ?? variant), deadline: String(unit.deadline ?? item.deadline) };
+      // Claimed first, counted after, by every call: the unit's marks keep its attempt once, so a call that died in
+      // between loses nothing. A unit created before it was claimed with a time was counted then.
+      const mark = typeof unit.claimedAt === 'string' ? marksOfClaim(item.sk, { at: new Date(unit.claimedAt), first: created }, at) : null;
+      if (mark) await add(id, stored.variant, stored.deadline, 'attempts', 1, mark('attempt'));
+      return { created, ...stored };
     },
 
     async recordUnitSuccess(id, key, at, mark) {

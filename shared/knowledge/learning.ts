@@ -15,7 +15,7 @@ import type { StepLogger } from '../ports.js';
 import type { ClaimName } from '../domain/incident.js';
 import { ConfigError } from '../errors.js';
 import { takeClaim } from './claims.js';
-import { type CountMark, withinMarkWindow } from '../stores/count-marks.js';
+import { type CountMark, marksOfClaim } from '../stores/count-marks.js';
 import { createFixVerdicts } from './fix-verdict.js';
 import { AUTOMATIC_ACTIONS, type Votes, createVotes } from './votes.js';
 import type { LearnedDescription } from './store.js';
@@ -128,8 +128,8 @@ export function createLearning(options: LearningOptions): Learning {
     return markedFrom(incidentId, name, claim.at, claim.first);
   }
   function markedFrom(incidentId: string, name: ClaimName, claimedAt: Date, first: boolean) {
-    if (!first && !withinMarkWindow(claimedAt, clock())) return null;
-    return { first, mark: (step: string): CountMark => ({ id: `${name}#${incidentId}#${step}`, claimedAt }) };
+    const mark = marksOfClaim(`${name}#${incidentId}`, { at: claimedAt, first }, clock());
+    return mark ? { first, mark } : null;
   }
   const verdicts = createFixVerdicts({ client, tableName: tables.incidents, knowledge });
   const reactionReads = createReactionReads({ client, tableName: tables.incidents });
@@ -145,7 +145,7 @@ export function createLearning(options: LearningOptions): Learning {
     // first failure gave it (each attempt counted apart made a variant that needs more attempts look worse).
     const failedAt = failureTimeOf(incident);
     const deadline = new Date((Number.isNaN(failedAt) ? clock().getTime() : failedAt) + outcomeWindowMinutes(experiment.metric) * 60_000);
-    const unit = await experiments.claimUnit(experiment.id, key, assignVariant(experiment, key).name, deadline);
+    const unit = await experiments.claimUnit(experiment.id, key, assignVariant(experiment, key).name, deadline, clock());
     // A writer's 👍 counts for the unit by its deadline however late it is read, and the guard reads reactions only
     // when it touches its comment: the reconciler reads this incident's once more when the unit is final.
     if (experiment.metric.kind === 'positive_feedback' && incident.source === 'github' && incident.pullRequest) {

@@ -44,6 +44,16 @@ export function withinMarkWindow(claimedAt: Date, now: Date): boolean {
   return Number.isFinite(age) && age < MARK_WINDOW_HOURS * HOUR_MS;
 }
 
+/**
+ * The marks of an event's counts, one per counter item (`step`: `<event>#<step>`), from its claim: taken at `at`,
+ * now (`first`) or by an earlier delivery. Null when an earlier delivery's claim is too old to apply again (its marks
+ * may be gone: {@link withinMarkWindow}).
+ */
+export function marksOfClaim(event: string, claim: { at: Date; first: boolean }, now: Date): ((step: string) => CountMark) | null {
+  if (!claim.first && !withinMarkWindow(claim.at, now)) return null;
+  return (step) => ({ id: `${event}#${step}`, claimedAt: claim.at });
+}
+
 /** The clauses a marked counter write adds to its update: `ADD`, `REMOVE` and a condition, with their names and values. */
 export interface MarkClauses {
   add: string;

@@ -204,7 +204,7 @@ describe('learning from untrusted outcomes', () => {
       newIncident({ id, source: 'github', repository: 'acme/app', category: 'lint', headSha: sha, workflowName: 'CI', fromFork: false, runEvent: 'push' }, new Date());
     // As the code before the secret assigned it: by the public formula
     const earlierArm = publicArm(before);
-    await learning.experiments.claimUnit('lint-triage', `acme/app|CI|${before}`, earlierArm, new Date(Date.now() + 3_600_000));
+    await learning.experiments.claimUnit('lint-triage', `acme/app|CI|${before}`, earlierArm, new Date(Date.now() + 3_600_000), new Date());
     const shas = Array.from({ length: 400 }, (_, i) => i.toString(16).padStart(40, 'd'));
     const chosen = shas.filter((sha) => publicArm(sha) === 'escalate').slice(0, 60);
 

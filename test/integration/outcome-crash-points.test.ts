@@ -13,9 +13,9 @@ import { recordWorkflowRecovery } from '../../shared/steps/record-outcome.js';
 import { createGuardStore } from '../../shared/remediation/guard-store.js';
 import { createIncidentStore } from '../../shared/stores/incident-store.js';
 import { failedRunDelivery } from '../support/fakes.js';
-import { SimulatedCrash, clientFailingAtWrite } from '../support/failing-writes.js';
+import { SimulatedCrash, clientFailingAtWrite, diesOfCrash } from '../support/failing-writes.js';
 import { scratchStoreForFile } from '../support/harness.js';
-import { learningOn } from '../support/learning.js';
+import { learningOn, networkRerunExperiment } from '../support/learning.js';
 
 /**
  * Nothing lost and nothing counted twice between a recovery and learning's counters (shared/knowledge/learning.ts
@@ -48,10 +48,7 @@ function job(category: Incident['category'] & string, fingerprint: string): JobF
 let documents: DynamoDBDocumentClient;
 beforeAll(async () => {
   documents = scratch.store.documents();
-  await learningOn(documents, () => T0).experiments.create(
-    { id: EXPERIMENT, categories: ['network'], variants: [{ name: 'short', action: 'rerun_failed_jobs', weight: 1, params: { commentDetail: 'short' } }, { name: 'full', action: 'rerun_failed_jobs', weight: 1 }], metric: { kind: 'recovered_within', minutes: 600 }, minSamplePerVariant: 5 },
-    T0,
-  );
+  await learningOn(documents, () => T0).experiments.create(networkRerunExperiment(EXPERIMENT), T0);
 });
 
 /**
@@ -140,13 +137,7 @@ async function recover(n: number, inExperiment: boolean, crashAt: number) {
   const crashing = crashingClient(documents, crashAt);
   const passedAt = new Date(T0.getTime() + 10 * 60_000);
   const recovery = { scope: failure.scope, runId: failure.runId, runAttempt: 2, resolvedBy: `run ${failure.runId} (attempt 2)`, installationId: null, completedAt: passedAt };
-  const crashed = await recordWorkflowRecovery(recovery, outcomeDeps(crashing.client, passedAt)).then(
-    () => false,
-    (error: unknown) => {
-      if (!(error instanceof SimulatedCrash)) throw error;
-      return true;
-    },
-  );
+  const crashed = await diesOfCrash(recordWorkflowRecovery(recovery, outcomeDeps(crashing.client, passedAt)));
   // The restarted runtime: the recovery again (Lambda's retry of the asynchronous invocation, the local queue's redelivery).
   const again = new Date(passedAt.getTime() + 2 * 60_000);
   await recordWorkflowRecovery(recovery, outcomeDeps(documents, again));

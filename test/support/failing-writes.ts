@@ -25,3 +25,14 @@ export function clientFailingAtWrite(
   };
   return { client: new Proxy(client, { get: (target, name) => (name === 'send' ? send : Reflect.get(target, name)) }), writes: () => writes };
 }
+
+/** Runs `work`, which may die of a {@link SimulatedCrash}: true when it did (any other error is thrown). */
+export async function diesOfCrash(work: Promise<unknown>): Promise<boolean> {
+  return work.then(
+    () => false,
+    (error: unknown) => {
+      if (!(error instanceof SimulatedCrash)) throw error;
+      return true;
+    },
+  );
+}

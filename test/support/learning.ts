@@ -7,3 +7,17 @@ import { silentLogger } from '../../shared/steps/deps.js';
 export function learningOn(client: DynamoDBDocumentClient, clock: () => Date = () => new Date()) {
   return createLearning({ client, tables: { incidents: 'incidents', experiments: 'experiments', baselines: 'baselines' }, clock, logger: silentLogger, entryLookup: ENTRY_LOOKUP, ttlDays: 400 });
 }
+
+/** A `recovered_within` experiment (10 hours) over `network` failures: two re-run arms, short and full comments. */
+export function networkRerunExperiment(id: string) {
+  return {
+    id,
+    categories: ['network'],
+    variants: [
+      { name: 'short', action: 'rerun_failed_jobs', weight: 1, params: { commentDetail: 'short' } },
+      { name: 'full', action: 'rerun_failed_jobs', weight: 1 },
+    ],
+    metric: { kind: 'recovered_within', minutes: 600 },
+    minSamplePerVariant: 5,
+  };
+}
