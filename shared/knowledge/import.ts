@@ -6,6 +6,7 @@ import { refineCategory } from '../logs/categories.js';
 import { fingerprintOf } from '../logs/fingerprint.js';
 import { redactSecrets } from '../logs/index.js';
 import { CATEGORIES, type Category } from '../logs/types.js';
+import type { Clock } from '../ports.js';
 import type { KnowledgeStore } from './store.js';
 
 /** The CSV header `guard kb import` expects (JSON: an array of objects with these keys). */
@@ -167,13 +168,15 @@ export interface ImportSummary {
 
 /**
  * Imports rows: each valid row adds one outcome to the entry of its fingerprint (rows describing the same failure
- * aggregate); invalid rows are reported by number and skipped; a row imported before is skipped (idempotent).
+ * aggregate); invalid rows are reported by number and skipped; a row imported before is skipped (idempotent), and one
+ * an import killed before it counted it is counted (KnowledgeStore.importOutcome).
  */
 export async function importRows(
   store: KnowledgeStore,
   rows: ReadonlyArray<Record<string, unknown>>,
-  options: { onProgress?: (done: number, total: number) => void; concurrency?: number } = {},
+  options: { onProgress?: (done: number, total: number) => void; concurrency?: number; clock?: Clock } = {},
 ): Promise<ImportSummary> {
+  const clock = options.clock ?? (() => new Date());
   const summary: ImportSummary = { rows: rows.length, imported: 0, duplicates: 0, invalid: [] };
   let next = 0;
   let done = 0;
@@ -186,7 +189,7 @@ export async function importRows(
         if (summary.invalid.length < 100) summary.invalid.push({ row: index + 1, reason: `${issue?.path.join('.') || '(row)'}: ${issue?.message ?? 'invalid'}` });
       } else {
         const entry = entryFromRow(parsed.data);
-        const fresh = await store.importOutcome(entry.fingerprint, entry.description, entry.importId, entry.outcome, entry.at);
+        const fresh = await store.importOutcome(entry.fingerprint, entry.description, entry.importId, entry.outcome, entry.at, clock());
         if (fresh) summary.imported += 1;
         else summary.duplicates += 1;
       }

@@ -1,9 +1,9 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { REMEDIATION_ACTIONS, type RemediationAction } from '../domain/incident.js';
 import { CATEGORIES, type Category } from '../logs/types.js';
 import { VersionedWriteConflictError } from '../errors.js';
-import { type CountMark, countOnce, markClauses, markedOn } from '../stores/count-marks.js';
+import { type CountMark, countOnce, markClauses, markedOn, marksOfClaim } from '../stores/count-marks.js';
 import { type VersionedRevision, reviseVersioned, updateExpression } from '../stores/dynamo.js';
 import { INCIDENT_INDEXES } from '../stores/tables.js';
 import { type ActionStats, ENTRY_LIMITS, type KnowledgeEntry, type KnowledgeSource, bestAction } from './entry.js';
@@ -104,10 +104,13 @@ export interface KnowledgeStore {
   moveFixOutcome(fingerprint: string, fix: string[], from: FixOutcome | null, to: FixOutcome | null, at: Date, mark?: CountMark): Promise<FixChange>;
   recordFeedback(fingerprint: string, up: number, down: number): Promise<void>;
   /**
-   * Adds imported history once: `importId` (a hash of the source row) is claimed with a conditional put, so
-   * importing the same file twice counts nothing twice. Returns false for an already-imported row.
+   * Adds imported history once: `importId` (a hash of the source row) is claimed (`now`), then counted on the entry
+   * with the row's mark (shared/stores/count-marks.ts), so importing the same file twice counts nothing twice, and an
+   * import killed between a row's claim and its counts loses nothing: importing the file again within the mark window
+   * counts it. Returns false for a row counted before. The marks stay on the entry for the window (count-marks.ts):
+   * about 45 bytes a row, so some 9,000 rows of one fingerprint imported within 9 hours reach DynamoDB's item limit.
    */
-  importOutcome(fingerprint: string, description: EntryDescription, importId: string, outcome: { action: RemediationAction; success: boolean | null }, at: Date): Promise<boolean>;
+  importOutcome(fingerprint: string, description: EntryDescription, importId: string, outcome: { action: RemediationAction; success: boolean | null }, at: Date, now: Date): Promise<boolean>;
 }
 
 /** One `UpdateItem` of an entry: `SET` and `ADD` clauses, unless `condition` fails. */
@@ -129,17 +132,20 @@ async function updateEntry(
   );
 }
 
-/** {@link updateEntry} once per `mark` (shared/stores/count-marks.ts); without one, every time. */
+/** {@link updateEntry} once per `mark` (shared/stores/count-marks.ts); without one, every time. True when it counted. */
 async function updateEntryOnce(
   options: { client: DynamoDBDocumentClient; tableName: string },
   fingerprint: string,
   change: { sets: string[]; adds: string[]; names: Record<string, string>; values: Record<string, unknown> },
   mark: CountMark | undefined,
-) {
-  if (!mark) return updateEntry(options, fingerprint, change);
+): Promise<boolean> {
+  if (!mark) {
+    await updateEntry(options, fingerprint, change);
+    return true;
+  }
   const marked = markClauses(mark);
   const { sets, adds, names, values } = change;
-  await countOnce(() =>
+  return countOnce(() =>
     options.client.send(
       new UpdateCommand({
         TableName: options.tableName,
@@ -323,27 +329,29 @@ export function createKnowledgeStore(options: { client: DynamoDBDocumentClient; 
       await update(fingerprint, sets, action ? outcomeAdds(action, success, names, values) : [], names, values, mark);
     },
 
-    async importOutcome(fingerprint, description, importId, outcome, at) {
-      try {
-        await client.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: { pk: `KB#${fingerprint}`, sk: `IMPORT#${importId}`, kind: 'knowledge-import', importedAt: at.toISOString() },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return false;
-        throw error;
-      }
+    async importOutcome(fingerprint, description, importId, outcome, at, now) {
+      const claim = await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { pk: `KB#${fingerprint}`, sk: `IMPORT#${importId}` },
+          UpdateExpression: 'SET #claimedAt = if_not_exists(#claimedAt, :now), #kind = :kind, #importedAt = :at',
+          ExpressionAttributeNames: { '#claimedAt': 'claimedAt', '#kind': 'kind', '#importedAt': 'importedAt' },
+          ExpressionAttributeValues: { ':now': now.toISOString(), ':kind': 'knowledge-import', ':at': at.toISOString() },
+          ReturnValues: 'ALL_OLD',
+        }),
+      );
+      const before = claim.Attributes;
+      // A row claimed before its claim kept a time was counted with it.
+      if (before && typeof before.claimedAt !== 'string') return false;
+      const mark = marksOfClaim(`import#${importId}`, before ? { at: new Date(String(before.claimedAt)), first: false } : { at: now, first: true }, now);
+      if (!mark) return false;
       const names: Record<string, string> = { '#seen': 'seen' };
       const values: Record<string, unknown> = {};
       const sets = describe(description, fingerprint, at, names, values, true);
       const adds = outcome.success === null ? [] : outcomeAdds(outcome.action, outcome.success, names, values);
       values[':one'] = 1;
       adds.push('#seen :one');
-      await update(fingerprint, sets, adds, names, values);
-      return true;
+      return update(fingerprint, sets, adds, names, values, mark('entry'));
     },
   };
 }

@@ -1,16 +1,21 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { newIncident } from '../../shared/domain/incident.js';
 import { summarizeHistory } from '../../shared/knowledge/history.js';
+import { entryFromRow, importRowSchema, importRows } from '../../shared/knowledge/import.js';
+import { createKnowledgeStore, entryKey } from '../../shared/knowledge/store.js';
 import { SimulatedCrash, clientFailingAtWrite, diesOfCrash } from '../support/failing-writes.js';
 import { scratchStoreForFile } from '../support/harness.js';
 import { learningOn, networkRerunExperiment } from '../support/learning.js';
 
 /**
  * Nothing lost and nothing counted twice where an event is claimed once and then counted on other items: an
- * experiment unit (its attempt on the variant and on its deadline's bucket). The process dies before each of the
- * event's writes in turn, as a `kill -9` or a Lambda timeout would, and the event comes again (the stage retried):
- * every counter then moved as without the crash, once (see shared/stores/count-marks.ts).
+ * experiment unit (its attempt on the variant and on its deadline's bucket), an imported history row (its entry's
+ * counts).
+ * The process dies before each of the event's writes in turn, as a `kill -9` or a Lambda timeout would, and the
+ * event comes again (the stage retried, the file imported again): every counter then moved as without the crash,
+ * once (see shared/stores/count-marks.ts).
  */
 const scratch = scratchStoreForFile('guard-claim-count-crash-points');
 const T0 = new Date('2026-11-03T09:00:00.000Z');
@@ -22,6 +27,7 @@ function crashingClient(client: DynamoDBDocumentClient, crashAt: number) {
 }
 
 let documents: DynamoDBDocumentClient;
+const read = async (table: string, key: Record<string, string>) => (await documents.send(new GetCommand({ TableName: table, Key: key, ConsistentRead: true }))).Item ?? {};
 
 beforeAll(async () => {
   documents = scratch.store.documents();
@@ -63,5 +69,42 @@ describe('an experiment unit joined by knowledge lookup, killed before any of it
 
     // Assert
     for (const outcome of outcomes) expect({ crashAt: outcome.crashAt, crashed: outcome.crashed, moved: outcome.moved }).toEqual({ crashAt: outcome.crashAt, crashed: true, moved: reference.moved });
+  });
+});
+
+describe('a knowledge import killed before any of its writes', () => {
+  it('counts each row once on its entry when the file is imported again, and says so', async () => {
+    const imported = async (n: number, crashAt: number) => {
+      const row = { timestamp: '2026-10-01T10:00:00Z', title: `Disk quota exceeded on the ${'abcdefghij'[n]} runner pool`, description: 'No space left on device', service: 'ci', severity: 'high', resolution_time: '30', solution: 'Re-ran the job', tags: 'infrastructure', success: 'true' };
+      const { fingerprint } = entryFromRow(importRowSchema.parse(row));
+      const counts = async () => {
+        const entry = await read('incidents', entryKey(fingerprint));
+        return { seen: Number(entry.seen ?? 0), attempts: Number(entry.attempts_rerun_failed_jobs ?? 0), successes: Number(entry.successes_rerun_failed_jobs ?? 0) };
+      };
+      const before = await counts();
+      const crashing = crashingClient(documents, crashAt);
+      const crashed = await diesOfCrash(importRows(createKnowledgeStore({ client: crashing.client, tableName: 'incidents' }), [row], { clock: () => T0 }));
+      // The operator imports the file again, and once more.
+      const again = await importRows(createKnowledgeStore({ client: documents, tableName: 'incidents' }), [row], { clock: () => new Date(T0.getTime() + 60_000) });
+      const thrice = await importRows(createKnowledgeStore({ client: documents, tableName: 'incidents' }), [row], { clock: () => new Date(T0.getTime() + 120_000) });
+      const after = await counts();
+      return {
+        crashed,
+        writes: crashing.writes(),
+        imported: again.imported + thrice.imported,
+        moved: { seen: after.seen - before.seen, attempts: after.attempts - before.attempts, successes: after.successes - before.successes },
+      };
+    };
+
+    // Prepare: without a crash; the imports again find the row imported
+    const reference = await imported(0, 0);
+    expect(reference).toMatchObject({ imported: 0, moved: { seen: 1, attempts: 1, successes: 1 } });
+
+    // Act: killed before each of its writes in turn
+    const outcomes = [];
+    for (let crashAt = 1; crashAt <= reference.writes; crashAt += 1) outcomes.push({ crashAt, ...(await imported(crashAt, crashAt)) });
+
+    // Assert: counted once, and the import that counted the row says it imported it
+    for (const outcome of outcomes) expect({ crashAt: outcome.crashAt, crashed: outcome.crashed, imported: outcome.imported, moved: outcome.moved }).toEqual({ crashAt: outcome.crashAt, crashed: true, imported: 1, moved: reference.moved });
   });
 });
