@@ -1,4 +1,7 @@
-import { type FlakyMark, type Incident, outsiderCanRepeat } from '../domain/incident.js';
+import { type ClaimName, type FlakyMark, type Incident, outsiderCanRepeat } from '../domain/incident.js';
+import type { Clock } from '../ports.js';
+import { type CountMark, marksOfClaim } from '../stores/count-marks.js';
+import type { IncidentRecords } from '../stores/incident-store.js';
 import type { BaselineStore } from './store.js';
 
 /**
@@ -17,20 +20,39 @@ export function jobEvidenceNames(incident: Pick<Incident, 'workflowName' | 'jobs
   return incident.jobs.slice(0, 20).map((job) => `${JOB_EVIDENCE_PREFIX}${incident.workflowName ?? 'workflow'}/${job.jobName}`);
 }
 
+/** The once-only marker of classify's record of an incident's failed jobs on their commit. */
+export const FAILED_JOBS_CLAIM: ClaimName = 'failedJobsRecordedAt';
+
+/**
+ * {@link assessFlakiness}'s claim, taken on the incident by a write of its own (classify's comes after the evidence
+ * is read), and the mark of the counts it makes, named by when the claim was first taken.
+ */
+export function failedJobsClaim(incidents: Pick<IncidentRecords, 'record'>, incidentId: string, clock: Clock): () => Promise<CountMark | null> {
+  return async () => {
+    const { claimed, claimedAt } = await incidents.record(incidentId, {}, {}, { claim: FAILED_JOBS_CLAIM, keepUpdatedAt: true });
+    const marks = marksOfClaim(`${FAILED_JOBS_CLAIM}#${incidentId}`, { at: claimedAt ?? clock(), first: claimed }, clock());
+    return marks ? marks('tests') : null;
+  };
+}
+
 /**
  * Records this failure's jobs as failed on its commit (not a fork's, nor a run any outsider can cause again and
  * again: see `outsiderCanRepeat`) and returns the
  * flaky mark when any of them has failed and passed on one commit before. Called by classify; the evidence goes on
- * the incident.
+ * the incident. `claim` takes the record's claim on the incident first and gives the mark its counts carry
+ * (shared/stores/count-marks.ts), so a classify retried after a crash counts once what the crash left uncounted;
+ * null: claimed too long ago to count again.
  */
 export async function assessFlakiness(
   baselines: BaselineStore,
   incident: Pick<Incident, 'repository' | 'headSha' | 'workflowName' | 'jobs' | 'fromFork' | 'runEvent'>,
   at: Date,
+  claim: () => Promise<CountMark | null>,
 ): Promise<FlakyMark | null> {
   if (!incident.repository || !incident.headSha || incident.jobs.length === 0) return null;
   const names = jobEvidenceNames(incident);
-  if (!outsiderCanRepeat(incident)) await baselines.recordTestResults(incident.repository, incident.headSha, names.map((test) => ({ test, passed: false })), at);
+  const mark = outsiderCanRepeat(incident) ? null : await claim();
+  if (mark) await baselines.recordTestResults(incident.repository, incident.headSha, names.map((test) => ({ test, passed: false })), at, mark);
   const evidence = await baselines.flakyEvidence(incident.repository, names);
   if (evidence.length === 0) return null;
   const detail = evidence

@@ -1,7 +1,8 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { repositoryKey } from '../domain/repository-key.js';
-import { readItems } from '../stores/dynamo.js';
+import { type CountMark, countOnce, markClauses } from '../stores/count-marks.js';
+import { conditionalWrite, readItems, updateExpression } from '../stores/dynamo.js';
 import type { GateDecision, GateMetrics } from './gate.js';
 
 /**
@@ -76,9 +77,10 @@ export interface BaselineStore {
   /**
    * Records test results of one commit. A test that has both failed and passed on the same commit is flaky: the
    * first time that happens for a (commit, test) it is counted once on the test's roll-up. Returns the tests that
-   * became flaky with this call.
+   * became flaky with this call. With `mark` (an event's, shared/stores/count-marks.ts), once per mark: the event
+   * recorded again counts what it had not (the roll-up of a flag it took and died before counting) and nothing twice.
    */
-  recordTestResults(repository: string, sha: string, results: ReadonlyArray<{ test: string; passed: boolean }>, at: Date): Promise<string[]>;
+  recordTestResults(repository: string, sha: string, results: ReadonlyArray<{ test: string; passed: boolean }>, at: Date, mark?: CountMark): Promise<string[]>;
   /** Flaky roll-ups for these tests (the ones with evidence). */
   flakyEvidence(repository: string, tests: readonly string[]): Promise<FlakyEvidence[]>;
 }
@@ -220,44 +222,60 @@ export function createBaselineStore(options: { client: DynamoDBDocumentClient; t
       };
     },
 
-    async recordTestResults(repository, sha, results, at) {
+    async recordTestResults(repository, sha, results, at, mark) {
       const becameFlaky: string[] = [];
       for (const { test, passed } of results) {
         const name = test.slice(0, MAX_TEST_NAME);
-        const response = await client.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: testKey(repository, sha, name),
-            UpdateExpression: 'ADD #counter :one',
-            ExpressionAttributeNames: { '#counter': passed ? 'passes' : 'fails' },
-            ExpressionAttributeValues: { ':one': 1 },
-            ReturnValues: 'ALL_NEW',
-          }),
-        );
-        const item = response.Attributes ?? {};
-        if (!(Number(item.passes ?? 0) > 0 && Number(item.fails ?? 0) > 0) || item.flaggedAt) continue;
-        // Count each (commit, test) once, whichever of two concurrent reports sees both outcomes first.
-        try {
-          await client.send(
+        const key = testKey(repository, sha, name);
+        const marked = mark ? markClauses(mark) : null;
+        const counted = await conditionalWrite(() =>
+          client.send(
             new UpdateCommand({
               TableName: tableName,
-              Key: testKey(repository, sha, name),
-              UpdateExpression: 'SET flaggedAt = :at',
-              ConditionExpression: 'attribute_not_exists(flaggedAt)',
-              ExpressionAttributeValues: { ':at': at.toISOString() },
+              Key: key,
+              UpdateExpression: updateExpression({ add: ['#counter :one', ...(marked ? [marked.add] : [])], ...(marked ? { remove: [marked.remove] } : {}) }),
+              ...(marked ? { ConditionExpression: marked.condition } : {}),
+              ExpressionAttributeNames: { '#counter': passed ? 'passes' : 'fails', ...marked?.names },
+              ExpressionAttributeValues: { ':one': 1, ...marked?.values },
+              ReturnValues: 'ALL_NEW',
             }),
-          );
-        } catch (error) {
-          if (error instanceof ConditionalCheckFailedException) continue;
-          throw error;
-        }
-        await client.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: flakyKey(repository, name),
-            UpdateExpression: 'ADD flakes :one SET lastSha = :sha, lastAt = :at, test = :test',
-            ExpressionAttributeValues: { ':one': 1, ':sha': sha, ':at': at.toISOString(), ':test': name },
-          }),
+          ),
+        );
+        // Counted by an earlier recording of the event, which may have died before the roll-up: read as it is.
+        const item = counted ? (counted.Attributes ?? {}) : ((await client.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }))).Item ?? {});
+        if (!(Number(item.passes ?? 0) > 0 && Number(item.fails ?? 0) > 0)) continue;
+        // Each (commit, test) is counted once, by the report that flags it first, whichever of two concurrent ones sees
+        // both outcomes first; an event counts it again only when it took the flag itself (`flaggedBy`), and the
+        // roll-up's own mark refuses it if it was counted.
+        const flagged = typeof item.flaggedAt === 'string' ? item.flaggedAt : null;
+        if (flagged && !(mark && counted === null && item.flaggedBy === mark.id)) continue;
+        const flaggedAt = flagged ?? at.toISOString();
+        const took =
+          flagged !== null ||
+          (await conditionalWrite(() =>
+            client.send(
+              new UpdateCommand({
+                TableName: tableName,
+                Key: key,
+                UpdateExpression: `SET flaggedAt = :at${mark ? ', flaggedBy = :by' : ''}`,
+                ConditionExpression: 'attribute_not_exists(flaggedAt)',
+                ExpressionAttributeValues: { ':at': flaggedAt, ...(mark ? { ':by': mark.id } : {}) },
+              }),
+            ),
+          )) !== null;
+        if (!took) continue;
+        const rollUp = markClauses({ id: `flagged#${sha}`, claimedAt: new Date(flaggedAt) });
+        await countOnce(() =>
+          client.send(
+            new UpdateCommand({
+              TableName: tableName,
+              Key: flakyKey(repository, name),
+              UpdateExpression: updateExpression({ add: ['flakes :one', rollUp.add], set: ['lastSha = :sha', 'lastAt = :at', 'test = :test'], remove: [rollUp.remove] }),
+              ConditionExpression: rollUp.condition,
+              ExpressionAttributeNames: rollUp.names,
+              ExpressionAttributeValues: { ':one': 1, ':sha': sha, ':at': flaggedAt, ':test': name, ...rollUp.values },
+            }),
+          ),
         );
         becameFlaky.push(name);
       }

@@ -463,7 +463,8 @@ export type ClaimName =
   | 'experimentCostAt'
   | 'falsePositiveAt'
   | 'metricsCountedAt'
-  | 'flakyCountedAt';
+  | 'flakyCountedAt'
+  | 'failedJobsRecordedAt';
 
 /** What a knowledge lookup reads of an earlier incident with the same fingerprint (`summarizeHistory`). */
 export const HISTORY_FIELDS = ['id', 'fingerprint', 'createdAt', 'status', 'decision', 'timeToRecoverySeconds', 'branch', 'runUrl'] as const;

@@ -226,7 +226,7 @@ export function createLearning(options: LearningOptions): Learning {
       }
       if (incident.repository && incident.headSha && !outsiderCanRepeat(incident) && resolvedBySameCommitRerun(incident)) {
         // Failed, then passed on the same commit: flaky evidence for each job that failed.
-        await outcomeCounts.recordPasses(incident.repository, incident.headSha, jobEvidenceNames(incident), at, mark('tests'));
+        await baselines.recordTestResults(incident.repository, incident.headSha, jobEvidenceNames(incident).map((test) => ({ test, passed: true })), at, mark('tests'));
       }
       const assignment = incident.experiment;
       if (assignment) {

@@ -13,7 +13,7 @@ import {
 import { analyzeLog, diagnose, fingerprintOf } from '../logs/index.js';
 import type { Category, LogAnalysis, LogLine } from '../logs/types.js';
 import type { FailedJob, GitHubPort, RepoRef } from '../ports.js';
-import { assessFlakiness } from '../baselines/flaky.js';
+import { assessFlakiness, failedJobsClaim } from '../baselines/flaky.js';
 import { baselineForJob, type JobBaselineDeps } from '../baselines/job-logs.js';
 import type { LaterAttempt } from '../stores/green-run-notes.js';
 import type { ClassifyDeps } from './deps.js';
@@ -224,10 +224,14 @@ export function alarmCategory(alarm: AlarmDetails): Category {
   return 'infrastructure';
 }
 
-/** Flaky evidence from the baselines (shared/baselines/flaky.ts); never a reason to fail classification. */
-async function flakyMark(deps: ClassifyDeps, incident: Parameters<typeof assessFlakiness>[1]) {
+/**
+ * Flaky evidence from the baselines (shared/baselines/flaky.ts); never a reason to fail classification. The failed
+ * jobs are recorded once per incident, a retried or re-driven classify counting only what an earlier one left
+ * uncounted (failedJobsClaim).
+ */
+async function flakyMark(deps: ClassifyDeps, incidentId: string, incident: Parameters<typeof assessFlakiness>[1]) {
   if (!deps.learning) return null;
-  return assessFlakiness(deps.learning.baselines, incident, deps.clock()).catch((error: unknown) => {
+  return assessFlakiness(deps.learning.baselines, incident, deps.clock(), failedJobsClaim(deps.incidents, incidentId, deps.clock)).catch((error: unknown) => {
     deps.logger.warn('flaky evidence unavailable', { error: String(error) });
     return null;
   });
@@ -293,7 +297,7 @@ async function classifyTrigger(trigger: ReturnType<typeof parseState>['trigger']
   const fingerprint = primary?.fingerprint ?? fingerprintOf(`${run.name ?? ''} ${run.conclusion}`).fingerprint;
   const template = top ? fingerprintOf(top.lines.map((l) => l.text).join('\n')).template : null;
   const pullRequest = await resolvePullRequest(trigger, head, github, deps);
-  const flaky = await flakyMark(deps, { repository: trigger.repository.fullName, headSha: run.headSha, workflowName: run.name, jobs, fromFork: fromTrigger.fromFork, runEvent: fromTrigger.runEvent ?? null });
+  const flaky = await flakyMark(deps, trigger.incidentId, { repository: trigger.repository.fullName, headSha: run.headSha, workflowName: run.name, jobs, fromFork: fromTrigger.fromFork, runEvent: fromTrigger.runEvent ?? null });
   const baseBranchRun = github ? await baseBranchRunOf(trigger, github, deps) : null;
   // Read again just before the write: what was delivered while the logs were read (a later attempt's failure) is
   // seen here, and a green run noted after this read finds the incident among its scope's open ones.

@@ -1,18 +1,25 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { jobEvidenceNames } from '../../shared/baselines/flaky.js';
+import { baselineKeys, createBaselineStore } from '../../shared/baselines/store.js';
+import { githubIncidentFields, githubIncidentScope } from '../../shared/domain/github-incident.js';
 import { newIncident } from '../../shared/domain/incident.js';
+import { triggerFromWorkflowRun } from '../../shared/ingest/github-webhook.js';
 import { summarizeHistory } from '../../shared/knowledge/history.js';
 import { entryFromRow, importRowSchema, importRows } from '../../shared/knowledge/import.js';
 import { createKnowledgeStore, entryKey } from '../../shared/knowledge/store.js';
+import { classifyStep } from '../../shared/steps/classify.js';
+import { createIncidentStore } from '../../shared/stores/incident-store.js';
 import { SimulatedCrash, clientFailingAtWrite, diesOfCrash } from '../support/failing-writes.js';
+import { createFakeGitHub, failedRunDelivery, stepDeps } from '../support/fakes.js';
 import { scratchStoreForFile } from '../support/harness.js';
 import { learningOn, networkRerunExperiment } from '../support/learning.js';
 
 /**
  * Nothing lost and nothing counted twice where an event is claimed once and then counted on other items: an
  * experiment unit (its attempt on the variant and on its deadline's bucket), an imported history row (its entry's
- * counts).
+ * counts), classify's record of a failure's jobs on their commit (the commit's fail count and the flaky roll-up).
  * The process dies before each of the event's writes in turn, as a `kill -9` or a Lambda timeout would, and the
  * event comes again (the stage retried, the file imported again): every counter then moved as without the crash,
  * once (see shared/stores/count-marks.ts).
@@ -106,5 +113,47 @@ describe('a knowledge import killed before any of its writes', () => {
 
     // Assert: counted once, and the import that counted the row says it imported it
     for (const outcome of outcomes) expect({ crashAt: outcome.crashAt, crashed: outcome.crashed, imported: outcome.imported, moved: outcome.moved }).toEqual({ crashAt: outcome.crashAt, crashed: true, imported: 1, moved: reference.moved });
+  });
+});
+
+describe('classify killed before any of its writes, on a commit whose job passed before', () => {
+  it('counts the job’s failure on the commit and the flaky roll-up once after the stage is retried', async () => {
+    const classified = async (n: number, crashAt: number) => {
+      const event = failedRunDelivery(800_000 + n, { run: { workflow_id: 810_000 + n, head_sha: String(800_000 + n).padStart(40, 'c') } });
+      const trigger = triggerFromWorkflowRun(event.body as never, `delivery-classify-${n}`);
+      await createIncidentStore({ client: documents, tableName: 'incidents', ttlDays: 30 }).create(newIncident(githubIncidentFields(trigger), T0), githubIncidentScope(trigger), trigger);
+      const repository = trigger.repository.fullName;
+      const sha = trigger.workflowRun.headSha;
+      const [test] = jobEvidenceNames({ workflowName: trigger.workflowRun.name, jobs: [{ jobName: 'build' } as never] }) as [string];
+      // The job passed on this commit before (a re-run that passed), and now an attempt of it failed.
+      await createBaselineStore({ client: documents, tableName: 'baselines' }).recordTestResults(repository, sha, [{ test, passed: true }], T0);
+      const counts = async () => ({ fails: Number((await read('baselines', baselineKeys.test(repository, sha, test))).fails ?? 0), flakes: Number((await read('baselines', baselineKeys.flaky(repository, test))).flakes ?? 0) });
+      const before = await counts();
+      const github = createFakeGitHub();
+      github.port.listFailedJobs = async () => [{ id: 1, name: 'build', htmlUrl: null, conclusion: 'failure', checkRunId: 1, steps: [] }];
+      const classify = (client: DynamoDBDocumentClient, at: Date) =>
+        classifyStep(
+          { trigger, incidentStored: true },
+          stepDeps({ github: github.port, clock: () => at, incidents: createIncidentStore({ client, tableName: 'incidents', ttlDays: 30, clock: () => at }), learning: learningOn(client, () => at) }).deps,
+        );
+      const crashing = crashingClient(documents, crashAt);
+      const crashed = await diesOfCrash(classify(crashing.client, T0));
+      // Step Functions' retry of the killed task, and a re-drive after it.
+      await classify(documents, new Date(T0.getTime() + 60_000));
+      await classify(documents, new Date(T0.getTime() + 120_000));
+      const after = await counts();
+      return { crashed, writes: crashing.writes(), moved: { fails: after.fails - before.fails, flakes: after.flakes - before.flakes } };
+    };
+
+    // Prepare: without a crash
+    const reference = await classified(0, 0);
+    expect(reference.moved).toEqual({ fails: 1, flakes: 1 });
+
+    // Act: killed before each of its writes in turn
+    const outcomes = [];
+    for (let crashAt = 1; crashAt <= reference.writes; crashAt += 1) outcomes.push({ crashAt, ...(await classified(crashAt, crashAt)) });
+
+    // Assert
+    for (const outcome of outcomes) expect({ crashAt: outcome.crashAt, crashed: outcome.crashed, moved: outcome.moved }).toEqual({ crashAt: outcome.crashAt, crashed: true, moved: reference.moved });
   });
 });

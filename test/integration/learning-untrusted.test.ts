@@ -1,6 +1,6 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { assessFlakiness } from '../../shared/baselines/flaky.js';
+import { assessFlakiness, failedJobsClaim } from '../../shared/baselines/flaky.js';
 import { type AnalysisSummary, type Incident, newIncident } from '../../shared/domain/incident.js';
 import { summarizeHistory } from '../../shared/knowledge/history.js';
 import { assignVariant } from '../../shared/experiments/assign.js';
@@ -43,7 +43,7 @@ async function resolvedByRerun(id: string, runId: number, fields: Pick<Incident,
   );
   // What classify and the knowledge stage record of the failure, then the recovery
   await incidents.create(incident, null);
-  await assessFlakiness(learning.baselines, incident, new Date());
+  await assessFlakiness(learning.baselines, incident, new Date(), failedJobsClaim(incidents, id, () => new Date()));
   await learning.countSeen(incident, new Date());
   const resolved = await incidents.update(id, { status: 'resolved', resolvedBy: `run ${runId} (attempt 2)` });
   await learning.onResolved(resolved);
