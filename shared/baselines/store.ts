@@ -72,7 +72,8 @@ export interface BaselineStore {
   acceptRun(repository: string, branch: string, run: AcceptedRun): Promise<boolean>;
   gateState(repository: string, branch: string): Promise<GateState | null>;
   saveGateState(repository: string, branch: string, state: GateState & { reasons: string[] }): Promise<void>;
-  addMetrics(repository: string, deltas: Partial<Record<MetricCounter, number>>): Promise<void>;
+  /** Adds to the repository's counters (`ADD` only); with `mark` (an event's, shared/stores/count-marks.ts), once per mark. */
+  addMetrics(repository: string, deltas: Partial<Record<MetricCounter, number>>, mark?: CountMark): Promise<void>;
   metrics(repository: string): Promise<RepositoryMetrics>;
   /**
    * Records test results of one commit. A test that has both failed and passed on the same commit is flaky: the
@@ -87,7 +88,7 @@ export interface BaselineStore {
 
 export const MAX_TEST_NAME = 300;
 
-/** Keys of the items the learning loop counts on (see shared/baselines/outcome-counts.ts), by the repositoryKey. */
+/** Keys of the items the learning loop counts on, by the repositoryKey. */
 export const baselineKeys = {
   metrics: (repository: string) => ({ pk: `METRICS#${repositoryKey(repository)}`, sk: 'TOTAL' }),
   test: (repository: string, sha: string, test: string) => ({ pk: `TESTS#${repositoryKey(repository)}#${sha}`, sk: test }),
@@ -95,7 +96,7 @@ export const baselineKeys = {
 };
 
 /** The `ADD` clauses of metric deltas (the non-zero ones), with their names and values; null when none. */
-export function metricAdds(deltas: Partial<Record<MetricCounter, number>>): { adds: string[]; names: Record<string, string>; values: Record<string, unknown> } | null {
+function metricAdds(deltas: Partial<Record<MetricCounter, number>>): { adds: string[]; names: Record<string, string>; values: Record<string, unknown> } | null {
   const entries = Object.entries(deltas).filter(([, v]) => typeof v === 'number' && v !== 0);
   if (entries.length === 0) return null;
   const names: Record<string, string> = {};
@@ -191,17 +192,21 @@ export function createBaselineStore(options: { client: DynamoDBDocumentClient; t
       await client.send(new PutCommand({ TableName: tableName, Item: { ...gateKey(repository, branch), ...state, reasons: state.reasons.slice(0, 10) } }));
     },
 
-    async addMetrics(repository, deltas) {
+    async addMetrics(repository, deltas, mark) {
       const metrics = metricAdds(deltas);
       if (!metrics) return;
-      await client.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: metricsKey(repository),
-          UpdateExpression: `ADD ${metrics.adds.join(', ')} SET repository = :repository`,
-          ExpressionAttributeNames: metrics.names,
-          ExpressionAttributeValues: { ...metrics.values, ':repository': repository },
-        }),
+      const marked = mark ? markClauses(mark) : null;
+      await countOnce(() =>
+        client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: metricsKey(repository),
+            UpdateExpression: updateExpression({ add: [...metrics.adds, ...(marked ? [marked.add] : [])], set: ['repository = :repository'], ...(marked ? { remove: [marked.remove] } : {}) }),
+            ...(marked ? { ConditionExpression: marked.condition } : {}),
+            ExpressionAttributeNames: { ...metrics.names, ...marked?.names },
+            ExpressionAttributeValues: { ...metrics.values, ...marked?.values, ':repository': repository },
+          }),
+        ),
       );
     },
 

@@ -55,6 +55,8 @@ export interface UnitVoteChange {
   user: string;
   /** The change's place among its user's changes on the incident (votes.ts): each later change's is higher, on that incident only. */
   seq: number;
+  /** The change's mark on the counts of the unit's success (shared/stores/count-marks.ts): each once per mark. */
+  mark?: CountMark;
 }
 
 /** The attribute on a unit that keeps the last change counted there of one user's votes on one incident. */
@@ -398,7 +400,7 @@ export function createExperimentStore(options: { client: DynamoDBDocumentClient;
       const before = votes - delta;
       const step = before <= 0 && votes > 0 ? 1 : before > 0 && votes <= 0 ? -1 : 0;
       if (step === 0) return 'unchanged';
-      await add(id, String(unit.variant), String(unit.deadline), 'successes', step);
+      await add(id, String(unit.variant), String(unit.deadline), 'successes', step, change?.mark);
       return step > 0 ? 'counted' : 'uncounted';
     },
 

@@ -85,7 +85,7 @@ async function changeMarker(
  * Takes (`take`) or gives back (`give`) a marker for one vote change, while `level` (a condition on the incident's
  * vote counters, with its values) holds: true when it applied. The change's id is kept beside the marker
  * (`<claim>By`), so a change finished again after its applier crashed finds the marker it moved as its own and moves
- * what it counts once more, instead of losing it (votes.ts's outbox: a counter may then count once more, never none).
+ * what it counts again, instead of losing it (votes.ts's outbox: the change's count marks keep that once).
  * The level keeps a stale change from taking a marker the counters no longer call for.
  */
 export async function moveClaimForChange(

@@ -30,9 +30,10 @@ export interface FixVerdicts {
   /**
    * The writers' votes on the incident went from `before` to `after`, at `at`, by the vote change `changeId`: kept with
    * the outcome (`fixOutcomeBy`, and the one it replaced, `fixOutcomeWas`), so the same change applied again after a
-   * crash between the outcome's write and the record's moves the record instead of finding nothing to move.
+   * crash between the outcome's write and the record's moves the record instead of finding nothing to move; with
+   * `mark` (the change's, see shared/stores/count-marks.ts), the record once in all.
    */
-  voted(incident: Incident, before: VoteCounts, after: VoteCounts, at: Date, changeId: string): Promise<void>;
+  voted(incident: Incident, before: VoteCounts, after: VoteCounts, at: Date, changeId: string, mark?: CountMark): Promise<void>;
 }
 
 /** The fix an incident proposed: the analysis's, unless the analysis found text aimed at automated tools in the log. */
@@ -110,12 +111,12 @@ export function createFixVerdicts(options: { client: DynamoDBDocumentClient; tab
       }
     },
 
-    async voted(incident, before, after, at, changeId) {
+    async voted(incident, before, after, at, changeId, mark) {
       const verdict = votedFixOutcome(after);
       if (votedFixOutcome(before) === verdict) return;
       // Without a vote the run's word counts: read and set in one write, so that one recorded meanwhile is not missed.
-      if (verdict) await count(incident, 'SET fixOutcome = :o', { ':o': verdict }, verdict, at, '', changeId);
-      else await count(incident, 'SET fixOutcome = if_not_exists(runFixOutcome, :o), runFixOutcome = if_not_exists(runFixOutcome, :o)', { ':o': 'none' }, 'run', at, '', changeId);
+      if (verdict) await count(incident, 'SET fixOutcome = :o', { ':o': verdict }, verdict, at, '', changeId, mark);
+      else await count(incident, 'SET fixOutcome = if_not_exists(runFixOutcome, :o), runFixOutcome = if_not_exists(runFixOutcome, :o)', { ':o': 'none' }, 'run', at, '', changeId, mark);
     },
   };
 }

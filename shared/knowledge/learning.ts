@@ -1,6 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { jobEvidenceNames, resolvedBySameCommitRerun } from '../baselines/flaky.js';
-import { createOutcomeCounts } from '../baselines/outcome-counts.js';
 import { type BaselineStore, createBaselineStore } from '../baselines/store.js';
 import { outsiderCanRepeat, type ExperimentAssignment, type Incident, type KnowledgeSummary, type RemediationAction } from '../domain/incident.js';
 import { githubIncidentId } from '../domain/trigger.js';
@@ -116,7 +115,6 @@ export function createLearning(options: LearningOptions): Learning {
   const knowledge = createKnowledgeStore({ client, tableName: tables.incidents });
   const experiments = createExperimentStore({ client, tableName: tables.experiments });
   const baselines = createBaselineStore({ client, tableName: tables.baselines });
-  const outcomeCounts = createOutcomeCounts({ client, tableName: tables.baselines });
   /**
    * Takes the event's claim on the incident, and the marks of its counts (one per counter item: `step`), named by
    * when it was taken; null when the incident is gone, or its claim is too old to apply again (its marks may be gone:
@@ -196,7 +194,7 @@ export function createLearning(options: LearningOptions): Learning {
       // A fork's failures teach nothing, nor do runs any outsider can cause again and again (see outsiderCanRepeat):
       // their author chooses their text and fingerprint, and when they fail and pass.
       if (incident.fingerprint && !outsiderCanRepeat(incident)) await knowledge.recordSeen(incident.fingerprint, description(incident, undefined), clock(), claim.mark('entry'));
-      if (incident.repository) await outcomeCounts.addMetrics(incident.repository, { incidents: 1, ...(incident.flaky ? { flaky: 1 } : {}) }, claim.mark('metrics'));
+      if (incident.repository) await baselines.addMetrics(incident.repository, { incidents: 1, ...(incident.flaky ? { flaky: 1 } : {}) }, claim.mark('metrics'));
     },
 
     async onResolved(incident) {
@@ -213,7 +211,7 @@ export function createLearning(options: LearningOptions): Learning {
       const ttr = incident.timeToRecoverySeconds ?? 0;
       if (incident.repository) {
         const automatic = incident.decision?.applied === true && incident.decision.action === 'rerun_failed_jobs';
-        await outcomeCounts.addMetrics(
+        await baselines.addMetrics(
           incident.repository,
           {
             resolved: 1,
@@ -282,7 +280,7 @@ export function createLearning(options: LearningOptions): Learning {
         await knowledge.recordOutcome(incident.fingerprint, description(incident, entryAction ?? undefined), entryAction, false, clock(), mark('entry'));
       }
       await verdicts.ranTo(incident, 'failure', clock(), mark('fix'));
-      if (incident.repository) await outcomeCounts.addMetrics(incident.repository, { autoFixAttempts: 1, actionsTaken: 1 }, mark('metrics'));
+      if (incident.repository) await baselines.addMetrics(incident.repository, { autoFixAttempts: 1, actionsTaken: 1 }, mark('metrics'));
       return claim.first;
     },
 

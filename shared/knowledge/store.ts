@@ -102,7 +102,8 @@ export interface KnowledgeStore {
    * record that carries it is left as it is (`ignored`).
    */
   moveFixOutcome(fingerprint: string, fix: string[], from: FixOutcome | null, to: FixOutcome | null, at: Date, mark?: CountMark): Promise<FixChange>;
-  recordFeedback(fingerprint: string, up: number, down: number): Promise<void>;
+  /** Adds to the entry's vote counters, if it exists; with `mark` (a vote change's), once per mark. */
+  recordFeedback(fingerprint: string, up: number, down: number, mark?: CountMark): Promise<void>;
   /**
    * Adds imported history once: `importId` (a hash of the source row) is claimed (`now`), then counted on the entry
    * with the row's mark (shared/stores/count-marks.ts), so importing the same file twice counts nothing twice, and an
@@ -132,11 +133,14 @@ async function updateEntry(
   );
 }
 
-/** {@link updateEntry} once per `mark` (shared/stores/count-marks.ts); without one, every time. True when it counted. */
+/**
+ * {@link updateEntry} once per `mark` (shared/stores/count-marks.ts); without one, every time. True when it counted;
+ * with a mark, false also when `condition` failed.
+ */
 async function updateEntryOnce(
   options: { client: DynamoDBDocumentClient; tableName: string },
   fingerprint: string,
-  change: { sets: string[]; adds: string[]; names: Record<string, string>; values: Record<string, unknown> },
+  change: { sets: string[]; adds: string[]; names: Record<string, string>; values: Record<string, unknown>; condition?: string },
   mark: CountMark | undefined,
 ): Promise<boolean> {
   if (!mark) {
@@ -144,14 +148,14 @@ async function updateEntryOnce(
     return true;
   }
   const marked = markClauses(mark);
-  const { sets, adds, names, values } = change;
+  const { sets, adds, names, values, condition } = change;
   return countOnce(() =>
     options.client.send(
       new UpdateCommand({
         TableName: options.tableName,
         Key: entryKey(fingerprint),
         UpdateExpression: updateExpression({ set: sets, add: [...adds, marked.add], remove: [marked.remove] }),
-        ConditionExpression: marked.condition,
+        ConditionExpression: condition ? `${condition} AND ${marked.condition}` : marked.condition,
         ExpressionAttributeNames: { ...names, ...marked.names },
         ExpressionAttributeValues: { ...values, ...marked.values },
       }),
@@ -222,11 +226,11 @@ export function createEntryFeedback(options: { client: DynamoDBDocumentClient; t
       return fix.length > 0 ? reviseFixRecord(fingerprint, (record) => moveFixOutcome(record, fix, from, to, at), mark) : 'ignored';
     },
 
-    async recordFeedback(fingerprint, up, down) {
+    async recordFeedback(fingerprint, up, down, mark) {
       if (up === 0 && down === 0) return;
       try {
         const names = { '#up': 'feedbackUp', '#down': 'feedbackDown' };
-        await updateEntry(options, fingerprint, { sets: [], adds: ['#up :up', '#down :down'], names, values: { ':up': up, ':down': down }, condition: 'attribute_exists(pk)' });
+        await updateEntryOnce(options, fingerprint, { sets: [], adds: ['#up :up', '#down :down'], names, values: { ':up': up, ':down': down }, condition: 'attribute_exists(pk)' }, mark);
       } catch (error) {
         // Feedback on a failure that never reached knowledge lookup has no entry to attach to.
         if (!(error instanceof ConditionalCheckFailedException)) throw error;

@@ -9,17 +9,18 @@
  * the user's next change finishes it first, and the reconciler finishes those older than its `afterMinutes`
  * (shared/reconcile/pending-votes.ts), moving only the counters not marked done.
  *
- * What a crash can still do, at worst:
- * - the incident's own counters (`feedbackUp`/`feedbackDown`, which every other counter is derived from) never: their
+ * Each counter moves once:
+ * - the incident's own counters (`feedbackUp`/`feedbackDown`, which every other counter is derived from): their
  *   `ADD` writes the change's `seq` as the user's mark on the incident in the same write, and a change at or below
  *   the mark there adds nothing (its counters after it are then read as they are now): one applied again after a
  *   crash, or one whose applier stalled (not died) while the user's next vote or the reconciler finished it and a
  *   later change was counted; the experiment unit's votes likewise (its per-user mark);
- * - any other counter (the knowledge entry's, the fix outcome, the false-positive metric, the experiment unit's
- *   variant) counts once more when the crash falls after its write and before its mark on the vote item, the one
- *   write's time apart, or when an applier stalls there while another finishes the change (a step already marked
- *   done stops the stalled one at its next mark); one counter of one change, never every counter, and never one left
- *   out. The false-positive and experiment
+ * - every other counter (the knowledge entry's, the fix outcome, the false-positive metric, the experiment unit's
+ *   success on its variant): its write carries the change's count mark for that step (shared/stores/count-marks.ts),
+ *   so a step moved again, after a crash after its write and before its mark on the vote item or by a second applier
+ *   while one stalled there, is refused. A change finished later than the marks' window (8 hours) after it was
+ *   recorded, which only a user's next vote does once the reconciler gave it up, writes without them, and such a
+ *   counter may then count once more, never none. The false-positive and experiment
  *   markers keep the change's id (claims.ts `moveClaimForChange`) so that finishing the change again counts what they
  *   gate rather than losing it.
  */
@@ -32,6 +33,7 @@ import type { BaselineStore } from '../baselines/store.js';
 import type { Incident, RemediationAction } from '../domain/incident.js';
 import type { ExperimentStore } from '../experiments/store.js';
 import type { Clock, StepLogger } from '../ports.js';
+import { marksOfClaim } from '../stores/count-marks.js';
 import { type DueKey, createDueIndex, storedDueKey } from '../stores/due-index.js';
 import { VOTE_TALLY_MARK_PREFIX, incidentKey } from '../stores/incident-store.js';
 import { moveClaimForChange } from './claims.js';
@@ -302,22 +304,27 @@ export function createVotes(options: VotesOptions): Votes {
 
   /**
    * The counters a change moves besides the incident's own, each a step of its own run once `after` (the incident's
-   * counters after the change) is known. A step returns whether it wrote anything: only then is it marked done.
+   * counters after the change) is known. A step returns whether it wrote anything: only then is it marked done. Each
+   * write carries the change's mark for its step (shared/stores/count-marks.ts), named by when the change was
+   * recorded, so a step moved again (its applier died after the write and before marking it done) counts nothing
+   * twice; a change finished later than the mark window after it was recorded writes without them.
    */
   function counterSteps(incident: Incident, change: PendingChange, after: VoteCounts): Record<Exclude<VoteStep, 'tally'>, () => Promise<boolean>> {
     const { up, down } = deltasOf(change);
     const changedAt = new Date(change.at);
     const decision = incident.decision;
+    const marks = marksOfClaim(`vote#${change.id}`, { at: new Date(change.recordedAt), first: false }, clock());
+    const mark = (step: VoteStep) => marks?.(step);
     return {
       entry: async () => {
         if (!incident.fingerprint) return false;
-        await knowledge.recordFeedback(incident.fingerprint, up, down);
+        await knowledge.recordFeedback(incident.fingerprint, up, down, mark('entry'));
         return true;
       },
       verdict: async () => {
         const before = { up: after.up - up, down: after.down - down };
         if (votedFixOutcome(before) === votedFixOutcome(after)) return false;
-        await verdicts.voted(incident, before, after, changedAt, change.id);
+        await verdicts.voted(incident, before, after, changedAt, change.id, mark('verdict'));
         return true;
       },
       falsePositive: async () => {
@@ -330,7 +337,7 @@ export function createVotes(options: VotesOptions): Votes {
         if (!move) return false;
         const level = move === 'take' ? 'feedbackDown > :z' : '(attribute_not_exists(feedbackDown) OR feedbackDown <= :z)';
         const moved = await moveClaimForChange(client, tables.incidents, incident.id, 'falsePositiveAt', { id: change.id, at: changedAt, move }, { condition: level, values: { ':z': 0 } });
-        if (moved) await baselines.addMetrics(incident.repository, { falsePositives: move === 'take' ? 1 : -1 });
+        if (moved) await baselines.addMetrics(incident.repository, { falsePositives: move === 'take' ? 1 : -1 }, mark('falsePositive'));
         return moved;
       },
       experiment: async () => {
@@ -340,10 +347,10 @@ export function createVotes(options: VotesOptions): Votes {
         const { experimentId, key, variant } = incident.experiment;
         // The unit is a success while a writer's vote on it is up, until its deadline: a vote made after it counts
         // nothing there, wherever it is read.
-        const counted = await experiments.addUnitVote(experimentId, key, up > 0 ? 1 : -1, changedAt, { id: change.id, incidentId: incident.id, user: change.user, seq: change.seq });
+        const counted = await experiments.addUnitVote(experimentId, key, up > 0 ? 1 : -1, changedAt, { id: change.id, incidentId: incident.id, user: change.user, seq: change.seq, mark: mark('experiment') });
         // Assigned before units were kept: counted as it was then, once per incident, and never taken back.
         if (counted === 'no_unit' && up > 0 && (await moveClaimForChange(client, tables.incidents, incident.id, 'experimentFeedbackAt', { id: change.id, at: changedAt, move: 'take' }, null))) {
-          await experiments.addCounters(experimentId, variant, { successes: 1 });
+          await experiments.addCounters(experimentId, variant, { successes: 1 }, mark('experiment'));
         }
         return true;
       },
