@@ -5,7 +5,7 @@ import { alarmOverBy, recoveredAlarmFields } from '../domain/alarm-incident.js';
 import { alarmArnOf, githubIncidentId } from '../domain/trigger.js';
 import { githubCheckIncidentScope, githubIncidentScope } from '../domain/github-incident.js';
 import { LATER_ATTEMPTS_READ, type LaterOnRecord, supersededFields } from '../domain/recovery.js';
-import { RetryableError, SupersededCheckUnavailableError, errorMessage, isTransientAwsError } from '../errors.js';
+import { RetryableError, SupersededCheckUnavailableError, errorMessage, isRetryable, isTransientAwsError } from '../errors.js';
 import {
   type GithubCheckTrigger,
   type GithubTrigger,
@@ -225,13 +225,15 @@ export function alarmCategory(alarm: AlarmDetails): Category {
 }
 
 /**
- * Flaky evidence from the baselines (shared/baselines/flaky.ts); never a reason to fail classification. The failed
- * jobs are recorded once per incident, a retried or re-driven classify counting only what an earlier one left
- * uncounted (failedJobsClaim).
+ * Flaky evidence from the baselines (shared/baselines/flaky.ts). The failed jobs are recorded once per incident, a
+ * retried or re-driven classify counting only what an earlier one left uncounted (failedJobsClaim). A store that
+ * refuses for now fails the stage, whose retry counts what is left (skipped, the claim was taken and the counts were
+ * lost); any other error is no reason to fail classification.
  */
 async function flakyMark(deps: ClassifyDeps, incidentId: string, incident: Parameters<typeof assessFlakiness>[1]) {
   if (!deps.learning) return null;
   return assessFlakiness(deps.learning.baselines, incident, deps.clock(), failedJobsClaim(deps.incidents, incidentId, deps.clock)).catch((error: unknown) => {
+    if (isRetryable(error)) throw error;
     deps.logger.warn('flaky evidence unavailable', { error: String(error) });
     return null;
   });

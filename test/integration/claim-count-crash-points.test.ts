@@ -11,7 +11,7 @@ import { entryFromRow, importRowSchema, importRows } from '../../shared/knowledg
 import { createKnowledgeStore, entryKey } from '../../shared/knowledge/store.js';
 import { classifyStep } from '../../shared/steps/classify.js';
 import { createIncidentStore } from '../../shared/stores/incident-store.js';
-import { SimulatedCrash, clientFailingAtWrite, diesOfCrash } from '../support/failing-writes.js';
+import { SimulatedCrash, clientFailingAtWrite, diesOfCrash, throttlingClient } from '../support/failing-writes.js';
 import { createFakeGitHub, failedRunDelivery, stepDeps } from '../support/fakes.js';
 import { scratchStoreForFile } from '../support/harness.js';
 import { learningOn, networkRerunExperiment } from '../support/learning.js';
@@ -22,7 +22,7 @@ import { learningOn, networkRerunExperiment } from '../support/learning.js';
  * counts), classify's record of a failure's jobs on their commit (the commit's fail count and the flaky roll-up).
  * The process dies before each of the event's writes in turn, as a `kill -9` or a Lambda timeout would, and the
  * event comes again (the stage retried, the file imported again): every counter then moved as without the crash,
- * once (see shared/stores/count-marks.ts).
+ * once (see shared/stores/count-marks.ts). Classify also fails, to be retried, when a write is refused for now.
  */
 const scratch = scratchStoreForFile('guard-claim-count-crash-points');
 const T0 = new Date('2026-11-03T09:00:00.000Z');
@@ -116,26 +116,36 @@ describe('a knowledge import killed before any of its writes', () => {
   });
 });
 
+/**
+ * Failure number `n` of job `build`, on a commit where the job passed before (a re-run that passed): its incident
+ * stored, classify not run yet. `classify` runs the stage on `client` at `at`; `counts` reads the commit's fails of
+ * the job and the job's flaky roll-up.
+ */
+async function failedOnPassedCommit(n: number) {
+  const event = failedRunDelivery(800_000 + n, { run: { workflow_id: 810_000 + n, head_sha: String(800_000 + n).padStart(40, 'c') } });
+  const trigger = triggerFromWorkflowRun(event.body as never, `delivery-classify-${n}`);
+  await createIncidentStore({ client: documents, tableName: 'incidents', ttlDays: 30 }).create(newIncident(githubIncidentFields(trigger), T0), githubIncidentScope(trigger), trigger);
+  const repository = trigger.repository.fullName;
+  const sha = trigger.workflowRun.headSha;
+  const [test] = jobEvidenceNames({ workflowName: trigger.workflowRun.name, jobs: [{ jobName: 'build' } as never] }) as [string];
+  await createBaselineStore({ client: documents, tableName: 'baselines' }).recordTestResults(repository, sha, [{ test, passed: true }], T0);
+  const github = createFakeGitHub();
+  github.port.listFailedJobs = async () => [{ id: 1, name: 'build', htmlUrl: null, conclusion: 'failure', checkRunId: 1, steps: [] }];
+  return {
+    counts: async () => ({ fails: Number((await read('baselines', baselineKeys.test(repository, sha, test))).fails ?? 0), flakes: Number((await read('baselines', baselineKeys.flaky(repository, test))).flakes ?? 0) }),
+    classify: (client: DynamoDBDocumentClient, at: Date) =>
+      classifyStep(
+        { trigger, incidentStored: true },
+        stepDeps({ github: github.port, clock: () => at, incidents: createIncidentStore({ client, tableName: 'incidents', ttlDays: 30, clock: () => at }), learning: learningOn(client, () => at) }).deps,
+      ),
+  };
+}
+
 describe('classify killed before any of its writes, on a commit whose job passed before', () => {
   it('counts the job’s failure on the commit and the flaky roll-up once after the stage is retried', async () => {
     const classified = async (n: number, crashAt: number) => {
-      const event = failedRunDelivery(800_000 + n, { run: { workflow_id: 810_000 + n, head_sha: String(800_000 + n).padStart(40, 'c') } });
-      const trigger = triggerFromWorkflowRun(event.body as never, `delivery-classify-${n}`);
-      await createIncidentStore({ client: documents, tableName: 'incidents', ttlDays: 30 }).create(newIncident(githubIncidentFields(trigger), T0), githubIncidentScope(trigger), trigger);
-      const repository = trigger.repository.fullName;
-      const sha = trigger.workflowRun.headSha;
-      const [test] = jobEvidenceNames({ workflowName: trigger.workflowRun.name, jobs: [{ jobName: 'build' } as never] }) as [string];
-      // The job passed on this commit before (a re-run that passed), and now an attempt of it failed.
-      await createBaselineStore({ client: documents, tableName: 'baselines' }).recordTestResults(repository, sha, [{ test, passed: true }], T0);
-      const counts = async () => ({ fails: Number((await read('baselines', baselineKeys.test(repository, sha, test))).fails ?? 0), flakes: Number((await read('baselines', baselineKeys.flaky(repository, test))).flakes ?? 0) });
+      const { counts, classify } = await failedOnPassedCommit(n);
       const before = await counts();
-      const github = createFakeGitHub();
-      github.port.listFailedJobs = async () => [{ id: 1, name: 'build', htmlUrl: null, conclusion: 'failure', checkRunId: 1, steps: [] }];
-      const classify = (client: DynamoDBDocumentClient, at: Date) =>
-        classifyStep(
-          { trigger, incidentStored: true },
-          stepDeps({ github: github.port, clock: () => at, incidents: createIncidentStore({ client, tableName: 'incidents', ttlDays: 30, clock: () => at }), learning: learningOn(client, () => at) }).deps,
-        );
       const crashing = crashingClient(documents, crashAt);
       const crashed = await diesOfCrash(classify(crashing.client, T0));
       // Step Functions' retry of the killed task, and a re-drive after it.
@@ -155,5 +165,31 @@ describe('classify killed before any of its writes, on a commit whose job passed
 
     // Assert
     for (const outcome of outcomes) expect({ crashAt: outcome.crashAt, crashed: outcome.crashed, moved: outcome.moved }).toEqual({ crashAt: outcome.crashAt, crashed: true, moved: reference.moved });
+  });
+});
+
+describe('classify whose store refuses one of its writes for now', () => {
+  it('fails, and its retry counts the job’s failure and the flaky roll-up once', async () => {
+    // Prepare: the stage without a failure, for how many writes it makes
+    const reference = await failedOnPassedCommit(100);
+    const counting = clientFailingAtWrite(documents, 0, { error: () => new Error('never'), thereafter: 'answer' });
+    await reference.classify(counting.client, T0);
+
+    // Act: each of its writes refused once by a throttle; Step Functions retries the stage when it failed
+    const outcomes = [];
+    for (let failAt = 1; failAt <= counting.writes(); failAt += 1) {
+      const { counts, classify } = await failedOnPassedCommit(100 + failAt);
+      const before = await counts();
+      const first = await classify(throttlingClient(documents, failAt), T0).then(
+        () => 'classified',
+        (error: unknown) => (error as Error).name,
+      );
+      if (first !== 'classified') await classify(documents, new Date(T0.getTime() + 60_000));
+      const after = await counts();
+      outcomes.push({ failAt, first, moved: { fails: after.fails - before.fails, flakes: after.flakes - before.flakes } });
+    }
+
+    // Assert: the first try failed (so it was retried), and both counters moved once
+    for (const outcome of outcomes) expect(outcome).toEqual({ failAt: outcome.failAt, first: 'ProvisionedThroughputExceededException', moved: { fails: 1, flakes: 1 } });
   });
 });

@@ -13,7 +13,7 @@ import { recordWorkflowRecovery } from '../../shared/steps/record-outcome.js';
 import { createGuardStore } from '../../shared/remediation/guard-store.js';
 import { createIncidentStore } from '../../shared/stores/incident-store.js';
 import { failedRunDelivery } from '../support/fakes.js';
-import { SimulatedCrash, clientFailingAtWrite, diesOfCrash } from '../support/failing-writes.js';
+import { SimulatedCrash, clientFailingAtWrite, diesOfCrash, throttlingClient } from '../support/failing-writes.js';
 import { scratchStoreForFile } from '../support/harness.js';
 import { learningOn, networkRerunExperiment } from '../support/learning.js';
 
@@ -263,12 +263,6 @@ describe('a knowledge stage killed before any of its writes', () => {
     for (let crashAt = 1; crashAt <= reference.writes; crashAt += 1) expect({ crashAt, moved: (await seen(1 + crashAt, crashAt)).moved }).toEqual({ crashAt, moved: reference.moved });
   });
 });
-
-/** DynamoDB refusing write number `failAt` once, for now (a throttle), then answering again. */
-function throttlingClient(client: DynamoDBDocumentClient, failAt: number): DynamoDBDocumentClient {
-  const throttle = () => Object.assign(new Error('Rate of requests exceeds the allowed throughput.'), { name: 'ProvisionedThroughputExceededException', $retryable: {} });
-  return clientFailingAtWrite(client, failAt, { error: throttle, thereafter: 'answer' }).client;
-}
 
 describe('a recovery whose store refuses one of its writes for now', () => {
   it('fails, and its redelivery counts every counter once', async () => {

@@ -36,3 +36,9 @@ export async function diesOfCrash(work: Promise<unknown>): Promise<boolean> {
     },
   );
 }
+
+/** DynamoDB refusing write number `failAt` once, for now (a throttle), then answering again. */
+export function throttlingClient(client: DynamoDBDocumentClient, failAt: number): DynamoDBDocumentClient {
+  const throttle = () => Object.assign(new Error('Rate of requests exceeds the allowed throughput.'), { name: 'ProvisionedThroughputExceededException', $retryable: {} });
+  return clientFailingAtWrite(client, failAt, { error: throttle, thereafter: 'answer' }).client;
+}
