@@ -67,11 +67,39 @@ const PLACEHOLDER =
   /^(?:\*+|x{3,}|\.{3,}|#+|-+|\[(?:secure|masked|hidden|filtered|redacted)[^\]]*\]?|\$\{?\{?\s*[A-Za-z_][\w.]*\s*\}?\}?|%[A-Za-z_]\w*%|<[^>]*>|\{\{[^}]*\}\}|(?:null|none|nil|undefined|true|false|yes|no|empty|required|optional|string|value|secret|password|token|stdin|changeme|example|default|env|file|prompt)\b.*)$/i;
 
 /**
+ * One template expression: Jinja, Ansible, Helm and Go templates' `{{ … }}` and `{% … %}`, GitHub's `${{ … }}`, ERB's
+ * `<%= … %>`, and shell parameter expansion `${NAME}` or `${NAME:-default}` (group 1: the default).
+ */
+const TEMPLATE_EXPRESSION = String.raw`\$?\{\{[^{}\n]{0,200}\}\}|\{%[^%\n]{0,200}%\}|<%=?[^%\n]{0,200}%>|\$\{[A-Za-z_]\w{0,63}(?::?[-=?+]([^{}\n]{0,200}))?\}`;
+const TEMPLATE_ONLY = new RegExp(String.raw`^(?:\s*(?:${TEMPLATE_EXPRESSION}))+\s*$`);
+const TEMPLATE_EXPRESSIONS = new RegExp(TEMPLATE_EXPRESSION, 'g');
+/** A string literal inside a template expression (`lookup('env', 'X')`, `default('…')`). */
+const TEMPLATE_LITERAL = /'([^'\n]*)'|"([^"\n]*)"/g;
+/** A literal that names something (`env`, `DB_PASS`, `postgres_default`) rather than being a secret. */
+const NAME_LITERAL = /^(?:[a-z_][a-z_.-]*|[A-Z_][A-Z0-9_]*)?$/;
+
+/**
+ * Whether `value` is made only of template expressions ({@link TEMPLATE_EXPRESSION}): it says where a secret comes
+ * from, and holds none unless a literal or shell default inside it is one (`default('Wq7#pLz2')`, `${PW:-hunter22}`).
+ */
+function isTemplateOnly(value: string): boolean {
+  if (!TEMPLATE_ONLY.test(value)) return false;
+  for (const expression of value.matchAll(TEMPLATE_EXPRESSIONS)) {
+    const literals = [...expression[0].matchAll(TEMPLATE_LITERAL)].map((literal) => literal[1] ?? literal[2] ?? '');
+    if (expression[1] !== undefined) literals.push(expression[1].replace(/^["']|["']$/g, ''));
+    if (literals.some((literal) => !NAME_LITERAL.test(literal) && looksLikeSecretValue(literal, { passwordKey: true }))) return false;
+  }
+  return true;
+}
+
+/**
  * Whether a value found after a secret-sounding key or flag looks like a real secret: not a placeholder, at
  * least `minLength` characters, and (for values that are not clearly random) enough entropy for its length.
  * A lowercase word ("expected", "punc") is English, not a credential, unless the key said "password".
  */
 export function looksLikeSecretValue(raw: string, options: { minLength?: number; passwordKey?: boolean } = {}): boolean {
+  // Before the closing brackets are trimmed: they end a template expression (`{{ db_pass }}`).
+  if (isTemplateOnly(raw.replace(/^["'`]+|["'`,;]+$/g, ''))) return false;
   const value = raw.replace(/^["'`]+|["'`,;)\]}]+$/g, '');
   const minLength = options.minLength ?? (options.passwordKey ? 4 : 8);
   if (value.length < minLength) return false;
