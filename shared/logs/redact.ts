@@ -149,11 +149,11 @@ const PASSWORD_KEY = '(?:password|passwd|pwd|passphrase)';
 const SECRET_KEY = String.raw`(?:secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credentials?|auth[_-]?key|signing[_-]?key|encryption[_-]?key|client[_-]?key|session[_-]?key|master[_-]?key|webhook[_-]?url)`;
 /**
  * What joins a key to its value: `:`, `=` or Ruby's and PHP's `=>` (a Rails `Parameters:` line, print_r's
- * `[password] => …`), after a quote or PHP's `]`; quotes may be escaped (`{\"password\":\"…\"}`, JSON logged inside
- * a JSON string).
+ * `[password] => …`), after a quote or PHP's `]`; quotes may be escaped, at any level up to three
+ * (`{\"password\":\"…\"}`, JSON logged inside a JSON string; `\\\"` a level deeper).
  */
-const KEY_END = String.raw`(?:\\?["']|\])?`;
-const KEY_SEPARATOR = String.raw`[^\S\n]{0,4}(?:=>|[:=])[^\S\n]{0,4}\\?["']?`;
+const KEY_END = String.raw`(?:\\{0,7}["']|\])?`;
+const KEY_SEPARATOR = String.raw`[^\S\n]{0,4}(?:=>|[:=])[^\S\n]{0,4}\\{0,7}["']?`;
 /** A value's character, up to an escaped quote that ends it (`…\"}`), for values in `"…"` or bare. */
 const valueChar = (excluded: string): string => String.raw`(?:[^\s"'\`${excluded}\\]|\\(?!["']))`;
 /** An XML element named like `key` and its text (`<password>…</password>`, a settings file echoed by a build). */
@@ -320,7 +320,7 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
     id: 'key-value-secret',
     kind: 'generic',
     re: new RegExp(
-      String.raw`\b([A-Za-z0-9_.-]{0,40}${PASSWORD_KEY}[A-Za-z0-9_.-]{0,40}${KEY_END}(?:[^\S\n]+(?:is|was))?${KEY_SEPARATOR})(?!\[REDACTED)(?:'[^'\n]{1,200}'|"[^"\n]{1,200}"|${valueChar('<>')}{4,200})`,
+      String.raw`\b([A-Za-z0-9_.-]{0,40}${PASSWORD_KEY}[A-Za-z0-9_.-]{0,40}${KEY_END}(?:[^\S\n]+(?:is|was))?${KEY_SEPARATOR})(?!\[REDACTED)(?:\\{0,7}(?:'[^'\n]{1,200}'|"[^"\n]{1,200}")|${valueChar('<>')}{4,200})`,
       'gi',
     ),
     keep: 1,
@@ -345,21 +345,21 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
   {
     id: 'sshpass-password',
     kind: 'generic',
-    re: /(\bsshpass[^\S\n]+(?:-\w[^\S\n]+)*-p[^\S\n]*)(?:'[^'\n]{1,200}'|"[^"\n]{1,200}"|[^\s'"]{1,200})/g,
+    re: /(\bsshpass[^\S\n]+(?:-\w[^\S\n]+)*-p[^\S\n]*)(?:\\{0,7}(?:'[^'\n]{1,200}'|"[^"\n]{1,200}")|[^\s'"]{1,200})/g,
     keep: 1,
   },
   {
     id: 'cli-user-password',
     kind: 'generic',
     // `m`: the flag may start any line of the text (an excerpt is redacted as one text), not only its first.
-    re: /((?:^|[^\S\n])(?:-u|--user|--proxy-user)[^\S\n]*["']?[\w.@-]{1,100}:)(?:'[^'\n]{1,200}'|"[^"\n]{1,200}"|[^\s'"]{1,200})/gm,
+    re: /((?:^|[^\S\n])(?:-u|--user|--proxy-user)[^\S\n]*["']?[\w.@-]{1,100}:)(?:\\{0,7}(?:'[^'\n]{1,200}'|"[^"\n]{1,200}")|[^\s'"]{1,200})/gm,
     keep: 1,
     accept: passwordValue,
   },
   {
     id: 'mysql-password',
     kind: 'generic',
-    re: /(\b(?:mysql|mysqldump|mysqladmin|mysqlimport|mysqlsh|mariadb|mariadb-dump)\b[^\n]{0,200}?[^\S\n]-p)(?:'[^'\n]{1,200}'|"[^"\n]{1,200}"|[^\s'"]{1,200})/g,
+    re: /(\b(?:mysql|mysqldump|mysqladmin|mysqlimport|mysqlsh|mariadb|mariadb-dump)\b[^\n]{0,200}?[^\S\n]-p)(?:\\{0,7}(?:'[^'\n]{1,200}'|"[^"\n]{1,200}")|[^\s'"]{1,200})/g,
     keep: 1,
     accept: (secret) => looksLikeSecretValue(secret, { passwordKey: true, minLength: 1 }),
   },
@@ -367,7 +367,7 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
     id: 'cli-password-flag',
     kind: 'generic',
     // `m` as for cli-user-password.
-    re: /((?:^|[^\S\n])--?(?:password|passwd|pass|pwd|[a-z]+-password|storepass|keypass)(?:[^\S\n]+|=|[^\S\n]*:[^\S\n]*))(?:'[^'\n]{1,200}'|"[^"\n]{1,200}"|[^\s'"]{1,200})/gim,
+    re: /((?:^|[^\S\n])--?(?:password|passwd|pass|pwd|[a-z]+-password|storepass|keypass)(?:[^\S\n]+|=|[^\S\n]*:[^\S\n]*))(?:\\{0,7}(?:'[^'\n]{1,200}'|"[^"\n]{1,200}")|[^\s'"]{1,200})/gim,
     keep: 1,
     accept: passwordValue,
   },
@@ -375,7 +375,7 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
     id: 'cli-secret-flag',
     kind: 'generic',
     // `m` as for cli-user-password.
-    re: /((?:^|[^\S\n])--?(?:token|auth-token|access-token|api-key|apikey|secret|client-secret|secret-key|access-key|[a-z]+-token)(?:[^\S\n]+|=|[^\S\n]*:[^\S\n]*))(?:'[^'\n]{1,200}'|"[^"\n]{1,200}"|[^\s'"]{1,200})/gim,
+    re: /((?:^|[^\S\n])--?(?:token|auth-token|access-token|api-key|apikey|secret|client-secret|secret-key|access-key|[a-z]+-token)(?:[^\S\n]+|=|[^\S\n]*:[^\S\n]*))(?:\\{0,7}(?:'[^'\n]{1,200}'|"[^"\n]{1,200}")|[^\s'"]{1,200})/gim,
     keep: 1,
     accept: secretValue,
   },
@@ -383,7 +383,7 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
     id: 'registry-login-password',
     kind: 'generic',
     // `docker login -p value`: a password whatever it looks like (the flag says so).
-    re: /(\b(?:docker|podman|buildah|skopeo|oras|nerdctl|helm registry)[^\S\n]+login\b[^\n]{0,120}?[^\S\n]-p[^\S\n]+)(?:'[^'\n]{1,200}'|"[^"\n]{1,200}"|[^\s'"]{1,200})/g,
+    re: /(\b(?:docker|podman|buildah|skopeo|oras|nerdctl|helm registry)[^\S\n]+login\b[^\n]{0,120}?[^\S\n]-p[^\S\n]+)(?:\\{0,7}(?:'[^'\n]{1,200}'|"[^"\n]{1,200}")|[^\s'"]{1,200})/g,
     keep: 1,
     accept: passwordValue,
   },
@@ -391,7 +391,7 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
     id: 'cli-short-password',
     kind: 'generic',
     // `-p<value>` glued to the flag (the MySQL convention) on other clients, or `-p value` after a login command.
-    re: /(\b(?:docker|podman|helm|oras|twine|psql|mongo|mongosh|redis-cli|sqlcmd|ftp|lftp|smbclient)\b[^\n]{0,120}?[^\S\n](?:-p|-a)[^\S\n]+)(?:'[^'\n]{1,200}'|"[^"\n]{1,200}"|[^\s'"]{1,200})/g,
+    re: /(\b(?:docker|podman|helm|oras|twine|psql|mongo|mongosh|redis-cli|sqlcmd|ftp|lftp|smbclient)\b[^\n]{0,120}?[^\S\n](?:-p|-a)[^\S\n]+)(?:\\{0,7}(?:'[^'\n]{1,200}'|"[^"\n]{1,200}")|[^\s'"]{1,200})/g,
     keep: 1,
     accept: secretValue,
   },
@@ -482,10 +482,10 @@ function redactPercentEncoded(text: string, depth: number, allowance: InflateAll
 /** Number of distinct token formats recognised by shape (the generic rules come on top). */
 export const SECRET_FORMAT_COUNT = new Set(SECRET_PATTERNS.filter((p) => p.kind !== 'generic').map((p) => p.id)).size;
 
-function replacement(id: string, match: string, kept: string): string {
+function replacement(id: string, secret: string): string {
   // Keep line breaks so a redacted multi-line block still lines up with its line numbers.
-  const newlines = match.slice(kept.length).split('\n').length - 1;
-  return `${kept}[REDACTED:${id}]${'\n'.repeat(newlines)}`;
+  const newlines = secret.split('\n').length - 1;
+  return `[REDACTED:${id}]${'\n'.repeat(newlines)}`;
 }
 
 /**
@@ -1093,22 +1093,102 @@ if (PATTERNS_IN_USE.findIndex((pattern) => !readsWholeText(pattern)) !== WHOLE_T
   throw new RedactionError('the private-key patterns must come first in SECRET_PATTERNS');
 }
 
-function applyPattern(text: string, { id, re, keep, accept, each, gate }: SecretPattern): string {
+function applyPattern(text: string, { id, re, keep, accept, each, gate, kind }: SecretPattern): string {
   if (gate && !gate.test(text)) return text;
   re.lastIndex = 0;
-  return text.replace(re, (match: string, ...groups: unknown[]) => {
+  const pieces: string[] = [];
+  let copied = 0;
+  for (let found = re.exec(text); found !== null; found = re.exec(text)) {
+    const match = found[0];
+    if (match.length === 0) {
+      re.lastIndex += 1;
+      continue;
+    }
     let kept = '';
-    for (let i = 0; i < (keep ?? 0); i++) kept += typeof groups[i] === 'string' ? (groups[i] as string) : '';
+    for (let i = 1; i <= (keep ?? 0); i++) kept += found[i] ?? '';
+    const matchEnd = found.index + match.length;
     // Pairs are judged one by one: a value an earlier pattern replaced (a JWT cookie) leaves the others to read.
-    if (each) return kept + match.slice(kept.length).replace(each, (pair: string, name: string, value: string) => (value.includes(MARKER) || (accept && !accept(value)) ? pair : `${name}[REDACTED:${id}]`));
+    if (each) {
+      const judged = kept + match.slice(kept.length).replace(each, (pair: string, name: string, value: string) => (value.includes(MARKER) || (accept && !accept(value)) ? pair : `${name}[REDACTED:${id}]`));
+      pieces.push(text.slice(copied, found.index), judged);
+      copied = matchEnd;
+      continue;
+    }
     // A value an earlier, more specific pattern already replaced keeps its more telling label, and the
     // `:` inside a marker is not the start of a `user:password` pair.
-    if (match.startsWith('[REDACTED:', kept.length) || match.slice(kept.length).includes('[REDACTED:')) return match;
-    const open = kept.lastIndexOf('[REDACTED:');
-    if (open >= 0 && !kept.includes(']', open)) return match;
-    if (accept && !accept(match.slice(kept.length))) return match;
-    return replacement(id, match, kept);
-  });
+    if (match.startsWith(MARKER, kept.length) || match.slice(kept.length).includes(MARKER)) continue;
+    const open = kept.lastIndexOf(MARKER);
+    if (open >= 0 && !kept.includes(']', open)) continue;
+    const matched = { start: found.index + kept.length, end: matchEnd };
+    // A generic rule's value in quotes runs to its closing quote (spaces, escaped quotes and all), and the quotes stay.
+    const quoted = kind === 'generic' ? quotedValue(text, matched.start, matched.end, found.index) : null;
+    const value = quoted !== null && !text.slice(quoted.start, quoted.end).includes(MARKER) ? quoted : matched;
+    if (accept && !accept(text.slice(matched.start, matched.end)) && (value === matched || !accept(text.slice(value.start, value.end)))) continue;
+    const { start, end } = escapeAligned(text, Math.max(value.start, copied), value.end);
+    if (end <= start) continue;
+    pieces.push(text.slice(copied, start), replacement(id, text.slice(start, end)));
+    copied = end;
+    if (end > re.lastIndex) re.lastIndex = end;
+  }
+  if (copied === 0) return text;
+  pieces.push(text.slice(copied));
+  return pieces.join('');
+}
+
+/** Longest quoted value a generic rule reads to its closing quote. */
+const MAX_QUOTED_VALUE = 400;
+const BACKSLASH = 92;
+
+/** How many backslashes stand right before `at` in `text`, not counting any before `from`. */
+function backslashesBefore(text: string, at: number, from = 0): number {
+  let count = 0;
+  while (at - count > from && text.charCodeAt(at - count - 1) === BACKSLASH) count += 1;
+  return count;
+}
+
+/**
+ * The content of the quoted string a generic rule's value starts (`"…"` right at `start`, or after a quote its
+ * kept prefix ends with), from after its opening quote to before its closing one; null when the value is not quoted
+ * or its string does not close on its line within {@link MAX_QUOTED_VALUE} characters. Quotes may be escaped, at any
+ * level: a quote `n` backslashes deep (0 in plain text, 1 in JSON inside a JSON string, 3 a level deeper) is closed
+ * by a quote behind a run of backslashes that leaves `n` to escape it, and a quote escaped inside the string (1 more
+ * level) does not close it; the closing quote's own backslashes stay with it.
+ */
+function quotedValue(text: string, start: number, end: number, matchStart: number): { start: number; end: number } | null {
+  let quoteAt = start;
+  while (quoteAt < end && text.charCodeAt(quoteAt) === BACKSLASH) quoteAt += 1;
+  if (quoteAt >= end || !isQuote(text.charCodeAt(quoteAt))) {
+    quoteAt = start - 1;
+    if (quoteAt < matchStart || !isQuote(text.charCodeAt(quoteAt))) return null;
+  }
+  const quote = text.charCodeAt(quoteAt);
+  const run = backslashesBefore(text, quoteAt);
+  // The level of the quote: a run of 2 is an escaped backslash before a plain quote, 5 one before a quote 1 deep.
+  const escapes = (run ^ (run + 1)) >> 1;
+  const contentStart = quoteAt + 1;
+  const limit = Math.min(text.length, contentStart + MAX_QUOTED_VALUE);
+  for (let at = contentStart; at < limit; at++) {
+    const code = text.charCodeAt(at);
+    if (code === 10) return null;
+    if (code !== quote) continue;
+    const before = backslashesBefore(text, at, contentStart);
+    if (before >= escapes && (before - escapes) % (2 * (escapes + 1)) === 0) return at - escapes > contentStart ? { start: contentStart, end: at - escapes } : null;
+  }
+  return null;
+}
+
+const isQuote = (code: number): boolean => code === 34 /* " */ || code === 39; /* ' */
+
+/**
+ * `start` and `end` moved so that replacing what lies between them leaves every escape sequence whole: a backslash
+ * that escapes the first character replaced goes with it (else it would escape the marker), and one that the last
+ * character replaced leaves escaping the next character stays (else that character, often a closing quote, would
+ * be left unescaped).
+ */
+function escapeAligned(text: string, start: number, end: number): { start: number; end: number } {
+  const alignedStart = backslashesBefore(text, start) % 2 === 1 ? start - 1 : start;
+  const alignedEnd = backslashesBefore(text, end) % 2 === 1 ? end - 1 : end;
+  return { start: alignedStart, end: alignedEnd };
 }
 
 function applyWholeTextPatterns(text: string, depth: number): string {
