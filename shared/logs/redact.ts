@@ -68,9 +68,10 @@ const PLACEHOLDER =
 
 /**
  * One template expression: Jinja, Ansible, Helm and Go templates' `{{ … }}` and `{% … %}`, GitHub's `${{ … }}`, ERB's
- * `<%= … %>`, and shell parameter expansion `${NAME}` or `${NAME:-default}` (group 1: the default).
+ * `<%= … %>`, Azure Pipelines' and Make's `$(NAME)`, and shell parameter expansion `${NAME}` or `${NAME:-default}`
+ * (group 1: the default).
  */
-const TEMPLATE_EXPRESSION = String.raw`\$?\{\{[^{}\n]{0,200}\}\}|\{%[^%\n]{0,200}%\}|<%=?[^%\n]{0,200}%>|\$\{[A-Za-z_]\w{0,63}(?::?[-=?+]([^{}\n]{0,200}))?\}`;
+const TEMPLATE_EXPRESSION = String.raw`\$\([A-Za-z_][\w.]{0,63}\)|\$?\{\{[^{}\n]{0,200}\}\}|\{%[^%\n]{0,200}%\}|<%=?[^%\n]{0,200}%>|\$\{[A-Za-z_]\w{0,63}(?::?[-=?+]([^{}\n]{0,200}))?\}`;
 const TEMPLATE_ONLY = new RegExp(String.raw`^(?:\s*(?:${TEMPLATE_EXPRESSION}))+\s*$`);
 const TEMPLATE_EXPRESSIONS = new RegExp(TEMPLATE_EXPRESSION, 'g');
 /** A string literal inside a template expression (`lookup('env', 'X')`, `default('…')`). */
@@ -156,6 +157,13 @@ const KEY_END = String.raw`(?:\\{0,7}["']|\])?`;
 const KEY_SEPARATOR = String.raw`[^\S\n]{0,4}(?:=>|[:=])[^\S\n]{0,4}\\{0,7}["']?`;
 /** A value's character, up to an escaped quote that ends it (`…\"}`), for values in `"…"` or bare. */
 const valueChar = (excluded: string): string => String.raw`(?:[^\s"'\`${excluded}\\]|\\(?!["']))`;
+/** The name of a pair in a connection string, a form body or a query (`Database`, `User Id`, `remember`). */
+const PAIR_NAME = String.raw`[\w .[\]-]{1,40}`;
+/**
+ * A `;` or `&` inside a password: one before another pair (`;Database=`, `&username=`), whitespace or the end of the
+ * line separates pairs or commands instead (a form-encoded password's own `&` is `%26`).
+ */
+const PAIR_SEPARATOR_IN_VALUE = String.raw`[;&](?![^\S\n]*${PAIR_NAME}=|\s|$)`;
 /** An XML element named like `key` and its text (`<password>…</password>`, a settings file echoed by a build). */
 const xmlElement = (key: string): RegExp => new RegExp(String.raw`(<([\w.:-]{0,40}${key}[\w.:-]{0,40})(?:[^\S\n][^>\n]{0,200})?>)[^<\n]{1,200}(?=</\2>)`, 'gi');
 
@@ -277,6 +285,13 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
   // Credentials in URLs, configuration files and headers.
   // The password may hold `@`: it runs to the last `@` before the host.
   { id: 'url-password', re: /\b([a-z][a-z0-9+.-]{1,20}:\/\/[^\s:@/]{0,128}:)[^\s/]{3,256}?(?=@[^\s@/]+(?:[/:?#\s"'`]|$))/gim, keep: 1 },
+  // A database URL printed with its password unencoded, spaces and all (`postgres://ci:my secret@db/app`): database
+  // schemes only, two to four words, the first not a port (`postgres://db:5432 owned by dba@example.com`).
+  {
+    id: 'url-password',
+    re: /\b((?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|mssql|sqlserver|clickhouse|cockroachdb|oracle|snowflake)(?:\+[a-z0-9]+)?:\/\/[^\s:@/]{1,128}:)(?!\d{1,5}[\s/])[^\s@/]+(?:[^\S\n][^\s@/]+){1,3}(?=@[\w.-]+(?::\d{1,5})?(?:[/?#\s"'`]|$))/gi,
+    keep: 1,
+  },
   // A base64 password holds `/`, and connection strings print it unencoded (`redis://:Qm9/yZWQ+Zm9v=@cache`). A
   // host's path and ref look alike (`git+ssh://github.com:acme/tool.git@v1.2.3`, `svn+ssh://h:trunk/src@1234`), so
   // this one needs 12 or more of base64's characters that read as generated (`mixedRandom`), no port in front,
@@ -299,7 +314,9 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
   {
     id: 'dsn-password',
     kind: 'generic',
-    re: /(?<![\w.-])([\w.-]{1,64}:)\S{1,256}?(?=@(?:tcp[46]?|udp|unix|unixgram)\()/g,
+    // The password may hold spaces, but not one before a `word:` or `key=` (`dial error: Error 1045: …`, `ts=… dsn=`):
+    // the DSN starts after the log's own fields.
+    re: /(?<![\w.-])([\w.-]{1,64}:)(?:\S|[^\S\n](?![\w.-]*[:=])){1,256}?(?=@(?:tcp[46]?|udp|unix|unixgram)\()/g,
     keep: 1,
     accept: passwordValue,
     gate: /@(?:tcp|udp|unix)/,
@@ -315,12 +332,28 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
     each: /([^\s=;]+=)([^\s;]+)/g,
     accept: secretValue,
   },
+  // ADO.NET, ODBC and JDBC connection strings: `;`-separated pairs whose values run to the next `;`, spaces and all.
+  // The key follows a `;`, or the value is followed by `;` and another pair; a quoted value is the next rule's.
+  {
+    id: 'connection-string-password',
+    kind: 'generic',
+    re: new RegExp(String.raw`(;[^\S\n]*${PASSWORD_KEY}[^\S\n]*=[^\S\n]*)(?!["'{]|\[REDACTED)[^;\n]{1,200}?(?=[^\S\n]*(?:;|["']|$))`, 'gim'),
+    keep: 1,
+    accept: passwordValue,
+  },
+  {
+    id: 'connection-string-password',
+    kind: 'generic',
+    re: new RegExp(String.raw`(\b${PASSWORD_KEY}[^\S\n]*=[^\S\n]*)(?!["'{]|\[REDACTED)[^;\n]{1,200}?(?=[^\S\n]*;[^\S\n]*${PAIR_NAME}=)`, 'gi'),
+    keep: 1,
+    accept: passwordValue,
+  },
   // Generic rules: the key, flag or header says a secret follows; the value must look like one.
   {
     id: 'key-value-secret',
     kind: 'generic',
     re: new RegExp(
-      String.raw`\b([A-Za-z0-9_.-]{0,40}${PASSWORD_KEY}[A-Za-z0-9_.-]{0,40}${KEY_END}(?:[^\S\n]+(?:is|was))?${KEY_SEPARATOR})(?!\[REDACTED)(?:\\{0,7}(?:'[^'\n]{1,200}'|"[^"\n]{1,200}")|${valueChar('<>')}{4,200})`,
+      String.raw`\b([A-Za-z0-9_.-]{0,40}${PASSWORD_KEY}[A-Za-z0-9_.-]{0,40}${KEY_END}(?:[^\S\n]+(?:is|was))?${KEY_SEPARATOR})(?!\[REDACTED)(?:\\{0,7}(?:'[^'\n]{1,200}'|"[^"\n]{1,200}")|(?:${valueChar('<>&;')}|${PAIR_SEPARATOR_IN_VALUE}){4,200})`,
       'gi',
     ),
     keep: 1,
@@ -462,6 +495,8 @@ function redactPercentEncoded(text: string, depth: number, allowance: InflateAll
   if (text.indexOf('%') === -1) return text;
   const ranges: number[] = [];
   const decoded: string[] = [];
+  /** For each decoded text, the index of its run: a run holding a `+` is read twice. */
+  const runOf: number[] = [];
   PERCENT_ESCAPE.lastIndex = 0;
   for (let escape = PERCENT_ESCAPE.exec(text); escape !== null; escape = PERCENT_ESCAPE.exec(text)) {
     let start = escape.index;
@@ -472,12 +507,22 @@ function redactPercentEncoded(text: string, depth: number, allowance: InflateAll
     if (end - start < BASE64_MIN_STRING) continue;
     ranges.push(start, end);
     // The run is ASCII: its escapes become bytes one to one, then read as UTF-8.
-    decoded.push(Buffer.from(text.slice(start, end).replace(PERCENT_DECODE, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1').toString('utf8'));
+    const run = text.slice(start, end);
+    decoded.push(percentDecoded(run));
+    runOf.push(ranges.length / 2 - 1);
+    // Form encoding (a form body, a query) writes a space as `+`; elsewhere `+` is itself (base64 in a path).
+    if (run.includes('+')) {
+      decoded.push(percentDecoded(run.replace(/\+/g, '%20')));
+      runOf.push(ranges.length / 2 - 1);
+    }
   }
   if (decoded.length === 0) return text;
   const holding = holdSecrets(decoded, depth + 1, allowance);
-  return withRangesReplaced(text, ranges.filter((_, i) => holding[i >> 1]), `${MARKER}url-encoded-secret]`);
+  const secretRuns = new Set(runOf.filter((_, i) => holding[i]));
+  return withRangesReplaced(text, ranges.filter((_, i) => secretRuns.has(i >> 1)), `${MARKER}url-encoded-secret]`);
 }
+
+const percentDecoded = (run: string): string => Buffer.from(run.replace(PERCENT_DECODE, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1').toString('utf8');
 
 /** Number of distinct token formats recognised by shape (the generic rules come on top). */
 export const SECRET_FORMAT_COUNT = new Set(SECRET_PATTERNS.filter((p) => p.kind !== 'generic').map((p) => p.id)).size;

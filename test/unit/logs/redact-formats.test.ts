@@ -163,6 +163,7 @@ const CASES: Case[] = [
   { kind: 'key-value-secret', text: 'Octokit.new(:access_token => "{S}")', secret: random(ALNUM, 36) },
   { kind: 'key-value-secret', text: '    [db_password] => {S}', secret: 'summer-rain-7' },
   { kind: 'dsn-password', text: 'sql: open app_rw:{S}@unix(/var/run/mysqld/mysqld.sock)/shop: dial failed', secret: random(ALNUM, 20) },
+  { kind: 'connection-string-password', text: 'Server=tcp:db,1433;User ID=ci;Password={S};Encrypt=True', secret: 'winter rain 2024' },
   { kind: 'cookie', text: '> Cookie: theme=dark; sid={S}; locale=de', secret: random(URLSAFE, 32) },
   { kind: 'cookie', text: '< Set-Cookie: PHPSESSID={S}; Path=/; HttpOnly', secret: random(LOWERNUM, 26) },
   { kind: 'xml-secret', text: '    <spring.datasource.password>{S}</spring.datasource.password>', secret: 'hunter2-prod' },
