@@ -56,6 +56,12 @@ function largestLog(dir: string): string | null {
 const randomBytes = seededBytes(0x2545f491);
 const printable = (length: number): string => [...randomBytes(length)].map((byte) => String.fromCharCode(32 + (byte % 95))).join('');
 const b64 = (data: string | Buffer): string => Buffer.from(data).toString('base64');
+/** Cyrillic letters, most of which pass for Latin ones: words of them are folded and read by the token formats. */
+const CYRILLIC = 'абвгдежзийклмнопрстуфхцчшщъыьэюяАВЕКМНОРСТХ';
+const cyrillicWords = (count: number): string =>
+  Array.from({ length: count }, () => [...randomBytes(3 + ((randomBytes(1)[0] as number) % 9))].map((byte) => CYRILLIC.charAt(byte % CYRILLIC.length)).join('')).join(' ');
+/** Printable ASCII in full-width forms (U+FF01–U+FF5E), which NFKC folds back. */
+const fullWidth = (text: string): string => text.replace(/[!-~]/g, (char) => String.fromCharCode(char.charCodeAt(0) + 0xfee0));
 
 /** Lines from `line()` up to `size` characters. */
 function fill(size: number, line: () => string): string {
@@ -84,6 +90,9 @@ function hostileTexts(size: number): Array<[string, string, TextCut?]> {
     ['base64 of gzip of 1 MiB of zeros per line (compression bombs)', fill(size, () => b64(gzipSync(Buffer.alloc(1 << 20))))],
     ['base64 of Zstandard of text, one 4,000-character run per line', fill(size, () => b64(zstdCompressSync(printable(2900))))],
     ['base64 of Zstandard of 1 MiB of zeros per line (compression bombs)', fill(size, () => b64(zstdCompressSync(Buffer.alloc(1 << 20))))],
+    ['Cyrillic words (look-alike letters), 12 per line', fill(size, () => cyrillicWords(12))],
+    ['full-width text, 80 characters per line', fill(size, () => fullWidth(printable(80)))],
+    ['hex of text, one 4,000-character run per line', fill(size, () => Buffer.from(printable(2000)).toString('hex'))],
     ['base64 of text, 76 columns behind a prefix, ends cut', fill(size, () => `app-1  | ${b64(printable(57))}`), CUT_AT_BOTH_ENDS],
     ['base64 of random bytes, 76 columns behind a prefix, ends cut', fill(size, () => `app-1  | ${b64(randomBytes(57))}`), CUT_AT_BOTH_ENDS],
   ];

@@ -818,6 +818,23 @@ interface Base64Run {
   readonly start: number;
   readonly end: number;
   readonly decoded: string | null;
+  /** What replaces it when it holds a secret: {@link SECRET_MARKER}, or {@link HEX_MARKER} for hex. */
+  readonly marker: string;
+}
+
+/**
+ * Hex of text, as `xxd -p`, `od -An -tx1` without spaces or a `0x…` literal print it (`echo $TOKEN | xxd -p` to get
+ * past a CI system's masking): pairs of hex digits of one case, `0x` in front or not. The base64 run finder finds it
+ * (hex digits are base64 characters) and the base64 check refuses it (one letter case), so it is read here, as text
+ * ({@link textInBytes}): a digest's random bytes hold no string a pattern reads.
+ */
+const HEX_RUN = /^(?:0x)?((?:[0-9a-f]{2})+|(?:[0-9A-F]{2})+)$/;
+const HEX_MARKER = `${MARKER}hex-secret]`;
+
+/** The text the hex run `run` holds ({@link HEX_RUN}); null when it is not hex. */
+function hexText(run: string): string | null {
+  const hex = HEX_RUN.exec(run)?.[1];
+  return hex === undefined ? null : textInBytes(Buffer.from(hex, 'hex'));
 }
 
 /** `text` with every base64 run that decodes to a secret replaced: runs are decoded first, then read together. */
@@ -833,17 +850,23 @@ function redactBase64(text: string, depth: number, allowance: InflateAllowance):
       if (lineEnd === -1) lineEnd = text.length;
       budget = BASE64_MAX_CHARS_PER_LINE;
     }
+    const end = start + match[0].length;
+    // Hex (with `0x` in front, both letter cases pass the base64 check) costs no more to read than to find.
+    const hex = hexText(match[0]);
+    if (hex !== null) {
+      if (hex) runs.push({ start, end, decoded: hex, marker: HEX_MARKER });
+      continue;
+    }
     // Only runs that can be base64 count against the budget: decoy words cannot use it up.
     const body = base64Body(match[0]);
     if (body === null) continue;
-    const end = start + match[0].length;
     if (body.length > budget) {
-      runs.push({ start, end, decoded: null });
+      runs.push({ start, end, decoded: null, marker: SECRET_MARKER });
       continue;
     }
     budget -= body.length;
     const decoded = decodedText(Buffer.from(body, 'base64'), allowance);
-    if (decoded === null || decoded.length > 0) runs.push({ start, end, decoded });
+    if (decoded === null || decoded.length > 0) runs.push({ start, end, decoded, marker: SECRET_MARKER });
   }
   if (runs.length === 0) return text;
   const decodedRuns = runs.filter((run) => run.decoded !== null);
@@ -854,7 +877,7 @@ function redactBase64(text: string, depth: number, allowance: InflateAllowance):
   for (const run of runs) {
     if (run.decoded !== null && !secret.has(run)) continue;
     ranges.push(run.start, run.end);
-    markers.push(run.decoded === null ? UNREAD_MARKER : SECRET_MARKER);
+    markers.push(run.decoded === null ? UNREAD_MARKER : run.marker);
   }
   return withRangesReplaced(text, ranges, markers);
 }
@@ -963,13 +986,17 @@ function joinedRuns(text: string, runs: readonly number[]): string {
  * A block whose compressed data would inflate past what is left of `allowance` is withheld unread.
  */
 function redactWrappedBase64(texts: readonly string[], depth: number, allowance: InflateAllowance): readonly string[] {
-  const found: Array<{ text: number; runs: number[]; decoded: string | null }> = [];
+  const found: Array<{ text: number; runs: number[]; decoded: string | null; marker: string }> = [];
   texts.forEach((text, index) => {
     for (const { runs } of wrappedBlocks(text)) {
-      const body = base64Body(joinedRuns(text, runs));
+      const joined = joinedRuns(text, runs);
+      // Hex wraps as base64 does (`xxd -p` at 60 columns).
+      const hex = hexText(joined);
+      if (hex) found.push({ text: index, runs, decoded: hex, marker: HEX_MARKER });
+      const body = hex === null ? base64Body(joined) : null;
       if (body === null) continue;
       const decoded = decodedText(Buffer.from(body, 'base64'), allowance);
-      if (decoded === null || decoded.length > 0) found.push({ text: index, runs, decoded });
+      if (decoded === null || decoded.length > 0) found.push({ text: index, runs, decoded, marker: SECRET_MARKER });
     }
   });
   if (found.length === 0) return texts;
@@ -983,7 +1010,7 @@ function redactWrappedBase64(texts: readonly string[], depth: number, allowance:
     const { ranges, markers } = replaced[block.text] as { ranges: number[]; markers: string[] };
     for (let r = 0; r < block.runs.length; r += 2) {
       ranges.push(block.runs[r] as number, block.runs[r + 1] as number);
-      markers.push(block.decoded === null ? UNREAD_MARKER : SECRET_MARKER);
+      markers.push(block.decoded === null ? UNREAD_MARKER : block.marker);
     }
   }
   return texts.map((text, index) => withRangesReplaced(text, replaced[index]?.ranges ?? [], replaced[index]?.markers ?? []));
@@ -1133,15 +1160,29 @@ function inflatedTextRunsIntoEnd(bytes: Buffer): boolean {
 const readsWholeText = (pattern: SecretPattern): boolean => pattern.id === 'private-key' || pattern.id === 'putty-private-key';
 const WHOLE_TEXT_PATTERNS = PATTERNS_IN_USE.filter(readsWholeText);
 const LINE_PATTERNS = PATTERNS_IN_USE.filter((pattern) => !readsWholeText(pattern));
+/** The token formats, read in look-alike characters too ({@link redactLookalikes}). */
+const LOOKALIKE_PATTERNS = LINE_PATTERNS.filter((pattern) => pattern.kind !== 'generic');
 // Running them first keeps the order of SECRET_PATTERNS (most specific first) only while they come first there.
 if (PATTERNS_IN_USE.findIndex((pattern) => !readsWholeText(pattern)) !== WHOLE_TEXT_PATTERNS.length) {
   throw new RedactionError('the private-key patterns must come first in SECRET_PATTERNS');
 }
 
-function applyPattern(text: string, { id, re, keep, accept, each, gate, kind }: SecretPattern): string {
-  if (gate && !gate.test(text)) return text;
+function applyPattern(text: string, pattern: SecretPattern): string {
+  const { ranges, markers } = patternReplacements(text, pattern);
+  return withRangesReplaced(text, ranges, markers);
+}
+
+/** Where a pattern replaces what in a text: start and end offsets in pairs, in order, and the text for each pair. */
+interface Replacements {
+  readonly ranges: number[];
+  readonly markers: string[];
+}
+
+function patternReplacements(text: string, { id, re, keep, accept, each, gate, kind }: SecretPattern): Replacements {
+  const ranges: number[] = [];
+  const markers: string[] = [];
+  if (gate && !gate.test(text)) return { ranges, markers };
   re.lastIndex = 0;
-  const pieces: string[] = [];
   let copied = 0;
   for (let found = re.exec(text); found !== null; found = re.exec(text)) {
     const match = found[0];
@@ -1155,7 +1196,8 @@ function applyPattern(text: string, { id, re, keep, accept, each, gate, kind }: 
     // Pairs are judged one by one: a value an earlier pattern replaced (a JWT cookie) leaves the others to read.
     if (each) {
       const judged = kept + match.slice(kept.length).replace(each, (pair: string, name: string, value: string) => (value.includes(MARKER) || (accept && !accept(value)) ? pair : `${name}[REDACTED:${id}]`));
-      pieces.push(text.slice(copied, found.index), judged);
+      ranges.push(found.index, matchEnd);
+      markers.push(judged);
       copied = matchEnd;
       continue;
     }
@@ -1171,13 +1213,12 @@ function applyPattern(text: string, { id, re, keep, accept, each, gate, kind }: 
     if (accept && !accept(text.slice(matched.start, matched.end)) && (value === matched || !accept(text.slice(value.start, value.end)))) continue;
     const { start, end } = escapeAligned(text, Math.max(value.start, copied), value.end);
     if (end <= start) continue;
-    pieces.push(text.slice(copied, start), replacement(id, text.slice(start, end)));
+    ranges.push(start, end);
+    markers.push(replacement(id, text.slice(start, end)));
     copied = end;
     if (end > re.lastIndex) re.lastIndex = end;
   }
-  if (copied === 0) return text;
-  pieces.push(text.slice(copied));
-  return pieces.join('');
+  return { ranges, markers };
 }
 
 /** Longest quoted value a generic rule reads to its closing quote. */
@@ -1247,6 +1288,147 @@ function applyWholeTextPatterns(text: string, depth: number): string {
   return out;
 }
 
+/**
+ * Letters of other scripts drawn like ASCII ones that NFKC leaves as they are (a subset of Unicode's confusables:
+ * the Cyrillic and Greek letters that pass for the Latin letters and digits of token prefixes and bodies).
+ */
+const CONFUSABLES: Readonly<Record<string, string>> = {
+  а: 'a', в: 'B', е: 'e', о: 'o', р: 'p', с: 'c', у: 'y', х: 'x', ѕ: 's', і: 'i', ј: 'j', һ: 'h', ԁ: 'd', ԛ: 'q', ԝ: 'w', ӏ: 'l', к: 'k', ı: 'i', ɡ: 'g',
+  А: 'A', В: 'B', Е: 'E', К: 'K', М: 'M', Н: 'H', О: 'O', Р: 'P', С: 'C', Т: 'T', Х: 'X', Ѕ: 'S', І: 'I', Ј: 'J', Ү: 'Y', Ԛ: 'Q', Ԝ: 'W', Ӏ: 'I', З: '3',
+  α: 'a', ο: 'o', ν: 'v', ρ: 'p', ι: 'i', κ: 'k', υ: 'u', χ: 'x',
+  Α: 'A', Β: 'B', Ε: 'E', Ζ: 'Z', Η: 'H', Ι: 'I', Κ: 'K', Μ: 'M', Ν: 'N', Ο: 'O', Ρ: 'P', Τ: 'T', Υ: 'Y', Χ: 'X',
+};
+/** A character outside ASCII (the separator put after escapes aside: it stands for no character). */
+const NON_ASCII = /[^\x00-\x7f\uE000]/;
+const NON_ASCII_RUNS = /[^\x00-\x7f\uE000]+/g;
+/** How far before a look-alike token its window reaches, for a format read after a key or scheme (`Bearer `). */
+const LOOKALIKE_CONTEXT = 64;
+/**
+ * Fewest letters, digits, `_` and `-` in a row, one of them a look-alike, for a word to be read as a token: the
+ * shortest format takes 15 (`xoxb-` and ten). Words of a language written in Cyrillic or Greek rarely have as
+ * many look-alike letters in a row, and are left unread.
+ */
+const LOOKALIKE_MIN_RUN = 12;
+const foldedChars = new Map<number, string>();
+
+/** The ASCII a character passes for (NFKC's compatibility form: full-width, mathematical letters; or a confusable), or ''. */
+function foldedChar(code: number): string {
+  let folded = foldedChars.get(code);
+  if (folded === undefined) {
+    const char = String.fromCodePoint(code);
+    const compatible = char.normalize('NFKC');
+    folded = CONFUSABLES[char] ?? (compatible !== char && /^[\x21-\x7e]{1,4}$/.test(compatible) ? compatible : '');
+    foldedChars.set(code, folded);
+  }
+  return folded;
+}
+
+const isWhitespace = (code: number): boolean => code === 32 || (code >= 9 && code <= 13);
+const isTokenChar = (code: number): boolean => (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95 || code === 45;
+
+/** Whether `text[start, end)` has {@link LOOKALIKE_MIN_RUN} token characters in a row, one of them folded. */
+function holdsLookalikeToken(text: string, start: number, end: number): boolean {
+  let run = 0;
+  let folds = false;
+  for (let at = start; at < end; ) {
+    const code = text.codePointAt(at) as number;
+    const folded = code < 0x80 ? '' : foldedChar(code);
+    if (code < 0x80 ? isTokenChar(code) : folded !== '' && isTokenChar(folded.charCodeAt(0))) {
+      run += 1;
+      folds ||= folded !== '';
+      if (run >= LOOKALIKE_MIN_RUN && folds) return true;
+    } else {
+      run = 0;
+      folds = false;
+    }
+    at += code > 0xffff ? 2 : 1;
+  }
+  return false;
+}
+
+/**
+ * `text` with the tokens written in look-alike characters replaced: full-width or mathematical letters (`ｇｈｐ＿…`,
+ * what NFKC folds to ASCII) and Cyrillic or Greek letters that pass for Latin ones (`gһp_…` with a Cyrillic `һ`),
+ * which a reader maps back at a glance but no pattern reads. The words that can hold such a token
+ * ({@link holdsLookalikeToken}), with up to {@link LOOKALIKE_CONTEXT} characters of their line before them, are
+ * folded to ASCII and read by the token formats; a match holding a folded character is replaced in `text`, the text
+ * around it kept as it was. Linear: ASCII text costs one test, and the formats read each folded word once.
+ */
+function redactLookalikes(text: string): string {
+  if (!NON_ASCII.test(text)) return text;
+  const windows: number[] = [];
+  let windowEnd = 0;
+  NON_ASCII_RUNS.lastIndex = 0;
+  for (let run = NON_ASCII_RUNS.exec(text); run !== null; run = NON_ASCII_RUNS.exec(text)) {
+    let start = run.index;
+    while (start > windowEnd && !isWhitespace(text.charCodeAt(start - 1))) start -= 1;
+    let end = run.index + run[0].length;
+    while (end < text.length && !isWhitespace(text.charCodeAt(end))) end += 1;
+    NON_ASCII_RUNS.lastIndex = end;
+    if (!holdsLookalikeToken(text, start, end)) continue;
+    const lineStart = text.lastIndexOf('\n', start - 1) + 1;
+    let context = Math.max(lineStart, windowEnd, start - LOOKALIKE_CONTEXT);
+    // The context starts at a word, not inside one (a pattern's leading `\b` would hold where the text's does not).
+    while (context > lineStart && context < start && !isWhitespace(text.charCodeAt(context - 1))) context += 1;
+    if (windows.length > 0 && windows[windows.length - 1] === context) windows[windows.length - 1] = end;
+    else windows.push(context, end);
+    windowEnd = end;
+  }
+  if (windows.length === 0) return text;
+  // The windows folded, one a line; for each UTF-16 unit of the folded text, where its character is in `text` (-1
+  // between windows), and whether it was folded.
+  const parts: string[] = [];
+  const from: number[] = [];
+  const changed: boolean[] = [];
+  for (let w = 0; w < windows.length; w += 2) {
+    if (w > 0) {
+      parts.push('\n');
+      from.push(-1);
+      changed.push(false);
+    }
+    for (let at = windows[w] as number; at < (windows[w + 1] as number); ) {
+      const code = text.codePointAt(at) as number;
+      const width = code > 0xffff ? 2 : 1;
+      const folded = code < 0x80 ? '' : foldedChar(code);
+      const written = folded || text.slice(at, at + width);
+      parts.push(written);
+      for (let unit = 0; unit < written.length; unit++) {
+        from.push(at);
+        changed.push(folded !== '');
+      }
+      at += width;
+    }
+  }
+  const foldedText = parts.join('');
+  const charEnd = (at: number): number => at + ((text.codePointAt(at) as number) > 0xffff ? 2 : 1);
+  const found: Array<{ start: number; end: number; marker: string; order: number }> = [];
+  for (const pattern of LOOKALIKE_PATTERNS) {
+    const { ranges, markers } = patternReplacements(foldedText, pattern);
+    for (let r = 0; r < ranges.length; r += 2) {
+      const start = ranges[r] as number;
+      const end = ranges[r + 1] as number;
+      // A match must hold a folded character (the plain pass finds the others) and lie in one window.
+      if (!changed.slice(start, end).includes(true) || from.slice(start, end).includes(-1)) continue;
+      found.push({ start: from[start] as number, end: charEnd(from[end - 1] as number), marker: markers[r / 2] as string, order: found.length });
+    }
+  }
+  if (found.length === 0) return text;
+  // Patterns run most specific first: of overlapping matches the first found gives the label, and the union goes.
+  found.sort((a, b) => a.start - b.start || a.order - b.order);
+  const ranges: number[] = [];
+  const markers: string[] = [];
+  for (const match of found) {
+    const last = ranges.length - 1;
+    if (last > 0 && match.start < (ranges[last] as number)) {
+      ranges[last] = Math.max(ranges[last] as number, match.end);
+      continue;
+    }
+    ranges.push(match.start, match.end);
+    markers.push(match.marker);
+  }
+  return withRangesReplaced(text, ranges, markers);
+}
+
 /** `text` as the patterns read it: without ANSI codes and hidden characters, a separator after each escape. */
 function cleanForPatterns(text: string): string {
   // A hidden character can split a token without changing how it reads: removed before the patterns look.
@@ -1287,6 +1469,7 @@ function redactTexts(texts: readonly string[], depth: number, cut?: TextCut, all
   const unwrapped = depth < BASE64_MAX_DEPTH ? redactWrappedBase64(prepared, depth, allowance) : prepared;
   const cleaned = unwrapped.map((text) => applyWholeTextPatterns(text, depth));
   let out = cleaned.length === 1 ? (cleaned[0] as string) : cleaned.join('\n');
+  out = redactLookalikes(out);
   for (const pattern of LINE_PATTERNS) out = applyPattern(out, pattern);
   if (depth < BASE64_MAX_DEPTH) out = redactBase64(out, depth, allowance);
   out = redactUrlEncodedGlue(out.replace(SEPARATORS, ''));
