@@ -163,7 +163,7 @@ describe('local runtime against the GitHub REST API', () => {
   it('still ends with a recorded, notified incident when GitHub keeps failing', async () => {
     harness.github.fail({ method: 'GET', route: /\/actions\/runs\/777\/attempts\/1\/jobs$/, times: Infinity, reply: { status: 502, body: { message: 'Bad Gateway' } } });
     harness.github.fail({ method: 'GET', route: /\/issues\/1287\/comments$/, times: Infinity, reply: { status: 503, body: { message: 'Unavailable' } } });
-    const webhook = failedRunDelivery(777);
+    const webhook = laterFailure(777);
 
     const response = await deliverWebhook(harness.runtime.url, webhook, SECRET);
     await harness.runtime.idle();

@@ -21,10 +21,22 @@ const TOKEN = 'learning-it-gate-token-0123456789';
 const REPOSITORY_ID = 714523861;
 
 /** A recorded workflow_run delivery with another run id, branch, SHA and delivery id. */
-function variantOf(name: 'workflow_run-failure' | 'workflow_run-success', changes: { runId: number; branch?: string; sha?: string }): RecordedWebhook {
+/**
+ * The sample run as another run: `later` makes it a later run of the workflow (the next run number, started and
+ * finished that many minutes after the sample), as a failure after a green run is; without it the run keeps the
+ * sample's number and times, so a green run delivered before it supersedes it (shared/domain/recovery.ts).
+ */
+function variantOf(name: 'workflow_run-failure' | 'workflow_run-success', changes: { runId: number; branch?: string; sha?: string; later?: { runNumber: number; minutes: number } }): RecordedWebhook {
   const webhook = structuredClone(loadWebhook(name));
   const run = webhook.body.workflow_run as Record<string, unknown>;
   run.id = changes.runId;
+  if (changes.later) {
+    const { runNumber, minutes } = changes.later;
+    run.run_number = runNumber;
+    for (const field of ['created_at', 'updated_at', 'run_started_at'] as const) {
+      if (typeof run[field] === 'string') run[field] = new Date(Date.parse(run[field] as string) + minutes * 60_000).toISOString().replace('.000Z', 'Z');
+    }
+  }
   if (changes.branch) {
     run.head_branch = changes.branch;
     // No pull request: these incidents are notified by SNS, which keeps the outbox out of the picture.
@@ -56,8 +68,8 @@ describe('knowledge: a second occurrence finds the first with its outcome', () =
     await harness.runtime.idle();
     expect((await harness.runtime.incidents.get(firstId))?.status).toBe('resolved');
 
-    // Act: the same failure again, in a later run on another commit
-    const again = variantOf('workflow_run-failure', { runId: 11863000001, sha: '1111111aaaaaaaa2222222bbbbbbbb3333333ccc' });
+    // Act: the same failure again, in a later run on another commit (after the green run 483)
+    const again = variantOf('workflow_run-failure', { runId: 11863000001, sha: '1111111aaaaaaaa2222222bbbbbbbb3333333ccc', later: { runNumber: 484, minutes: 60 } });
     await deliverWebhook(harness.runtime.url, again, SECRET);
     await harness.runtime.idle();
 
