@@ -3,8 +3,8 @@ import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } 
 import { REMEDIATION_ACTIONS, type RemediationAction } from '../domain/incident.js';
 import { CATEGORIES, type Category } from '../logs/types.js';
 import { VersionedWriteConflictError } from '../errors.js';
-import { type CountMark, countOnce, markClauses, markedOn, marksOfClaim } from '../stores/count-marks.js';
-import { type VersionedRevision, reviseVersioned, updateExpression } from '../stores/dynamo.js';
+import { type CountMark, countOnce, markClauses, markedOn, marksOfClaim, releaseClauses } from '../stores/count-marks.js';
+import { type VersionedRevision, conditionalWrite, reviseVersioned, updateExpression } from '../stores/dynamo.js';
 import { INCIDENT_INDEXES } from '../stores/tables.js';
 import { type ActionStats, ENTRY_LIMITS, type KnowledgeEntry, type KnowledgeSource, bestAction } from './entry.js';
 import { type FixChange, type FixOutcome, type FixRecord, fixRecordSchema, fixRetired, moveFixOutcome, storedFixRecord } from './fix-record.js';
@@ -345,17 +345,40 @@ export function createKnowledgeStore(options: { client: DynamoDBDocumentClient; 
         }),
       );
       const before = claim.Attributes;
-      // A row claimed before its claim kept a time was counted with it.
-      if (before && typeof before.claimedAt !== 'string') return false;
-      const mark = marksOfClaim(`import#${importId}`, before ? { at: new Date(String(before.claimedAt)), first: false } : { at: now, first: true }, now);
-      if (!mark) return false;
+      // A row claimed before its claim kept a time was counted with it; one with `countedAt` was counted and said so.
+      if (before && (typeof before.claimedAt !== 'string' || typeof before.countedAt === 'string')) return false;
+      const marks = marksOfClaim(`import#${importId}`, before ? { at: new Date(String(before.claimedAt)), first: false } : { at: now, first: true }, now);
+      if (!marks) return false;
+      const mark = marks('entry');
       const names: Record<string, string> = { '#seen': 'seen' };
       const values: Record<string, unknown> = {};
       const sets = describe(description, fingerprint, at, names, values, true);
       const adds = outcome.success === null ? [] : outcomeAdds(outcome.action, outcome.success, names, values);
       values[':one'] = 1;
       adds.push('#seen :one');
-      return update(fingerprint, sets, adds, names, values, mark('entry'));
+      // Counted now, or by a delivery that died before it recorded so (its mark refuses this one).
+      await update(fingerprint, sets, adds, names, values, mark);
+      // Then the row records that it is counted, and only after that does its mark leave the entry: every delivery
+      // reads the row first, so none needs the mark any more, and importing one fingerprint's long history leaves no
+      // mark per row on its entry (~45 bytes each, against DynamoDB's 400 KB item limit). The delivery that records
+      // it is the one that reports the row imported.
+      const recorded = await conditionalWrite(() =>
+        client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { pk: `KB#${fingerprint}`, sk: `IMPORT#${importId}` },
+            UpdateExpression: 'SET #countedAt = :now',
+            ConditionExpression: 'attribute_not_exists(#countedAt)',
+            ExpressionAttributeNames: { '#countedAt': 'countedAt' },
+            ExpressionAttributeValues: { ':now': now.toISOString() },
+          }),
+        ),
+      );
+      const release = releaseClauses(mark);
+      await client.send(
+        new UpdateCommand({ TableName: tableName, Key: entryKey(fingerprint), UpdateExpression: `DELETE ${release.delete}`, ExpressionAttributeNames: release.names, ExpressionAttributeValues: release.values }),
+      );
+      return recorded !== null;
     },
   };
 }

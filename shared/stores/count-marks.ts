@@ -80,6 +80,20 @@ export function markClauses(mark: CountMark): MarkClauses {
   };
 }
 
+/**
+ * The update that takes a mark off its counter item again (`DELETE` from its hour's set; an emptied set goes with its
+ * last element), for an event whose count is also recorded where every delivery reads first, so that no delivery
+ * depends on the mark any more. For an event that many of come within the window onto one item (a bulk import of one
+ * fingerprint's history), it keeps the item's size from growing with each of them towards DynamoDB's 400 KB limit.
+ */
+export function releaseClauses(mark: CountMark): { delete: string; names: Record<string, string>; values: Record<string, unknown> } {
+  return {
+    delete: '#countMarks :countMarkSet',
+    names: { '#countMarks': setName(mark.claimedAt.getTime()) },
+    values: { ':countMarkSet': new Set([mark.id]) },
+  };
+}
+
 /** Whether a stored counter item carries the mark (for a write that reads the item first). */
 export function markedOn(item: Record<string, unknown> | undefined, mark: CountMark): boolean {
   const set = item?.[setName(mark.claimedAt.getTime())];

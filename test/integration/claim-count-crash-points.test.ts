@@ -111,8 +111,30 @@ describe('a knowledge import killed before any of its writes', () => {
     const outcomes = [];
     for (let crashAt = 1; crashAt <= reference.writes; crashAt += 1) outcomes.push({ crashAt, ...(await imported(crashAt, crashAt)) });
 
-    // Assert: counted once, and the import that counted the row says it imported it
-    for (const outcome of outcomes) expect({ crashAt: outcome.crashAt, crashed: outcome.crashed, imported: outcome.imported, moved: outcome.moved }).toEqual({ crashAt: outcome.crashAt, crashed: true, imported: 1, moved: reference.moved });
+    // Assert: counted once, and the import that recorded the row counted says it imported it: the imports again,
+    // unless the crash came only after that record (before the last write, which takes the row's mark off the entry)
+    expect(reference.writes).toBe(4);
+    for (const outcome of outcomes) {
+      const recordedBeforeCrash = outcome.crashAt === reference.writes;
+      expect({ crashAt: outcome.crashAt, crashed: outcome.crashed, imported: outcome.imported, moved: outcome.moved }).toEqual({ crashAt: outcome.crashAt, crashed: true, imported: recordedBeforeCrash ? 0 : 1, moved: reference.moved });
+    }
+  });
+});
+
+describe('a bulk import of one fingerprint’s history', () => {
+  it('leaves no mark per row on the entry, so its size does not grow with the rows imported', async () => {
+    // Prepare: 60 rows describing the same failure, each its own history row
+    const rows = Array.from({ length: 60 }, (_, i) => ({ timestamp: `2026-09-01T${String(i % 24).padStart(2, '0')}:${String(i).padStart(2, '0')}:00Z`, title: 'Runner lost communication with the server', description: 'The runner has received a shutdown signal', service: 'ci', severity: 'high', resolution_time: '10', solution: 'Re-ran the job', tags: 'infrastructure', success: 'true' }));
+    const { fingerprint } = entryFromRow(importRowSchema.parse(rows[0]));
+
+    // Act
+    const summary = await importRows(createKnowledgeStore({ client: documents, tableName: 'incidents' }), rows, { clock: () => T0 });
+
+    // Assert: every row counted once, and the entry keeps no mark of a row whose count is recorded on the row
+    const entry = await read('incidents', entryKey(fingerprint));
+    expect({ imported: summary.imported, seen: Number(entry.seen) }).toEqual({ imported: 60, seen: 60 });
+    const marks = Object.entries(entry).filter(([name]) => name.startsWith('countMarks#')).flatMap(([, set]) => [...(set as Set<string>)]);
+    expect(marks).toEqual([]);
   });
 });
 
