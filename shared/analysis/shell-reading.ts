@@ -1,0 +1,261 @@
+/**
+ * Text as a shell would run it, for the patch check's patterns: a download piped into a shell can be spelled in as
+ * many ways as the shell has for building a word, and a list of spellings is always one short. So the words are
+ * built first, the way the shell builds them, from what the added code itself says:
+ *
+ * - quotes and escapes removed (`s""h`, `'sh'`, `\sh`, `$'\x73h'`), and the source language's string escapes decoded
+ *   (`curl\x20…`, `|\tsh` in a Python or JavaScript string);
+ * - `$IFS` read as the space it holds; positional parameters (`$1`, `$@`) that the code does not set, and an unset
+ *   variable inside a word (`s${x}h`), read as the nothing they expand to;
+ * - variables, arrays, aliases and small functions the code assigns, however it assigns them (`d=curl`, `export`,
+ *   `local`, `declare`, `readonly`, `read d <<< curl`, `printf -v d curl`, `set -- curl`, `alias c=curl`,
+ *   `f() { curl "$@"; }`), substituted where they are read (`$d`, `${d}`, `${a[@]}`, `${d:-x}`, `${d:1}`, `${d,,}`,
+ *   `${d/x/y}`), through chains of them;
+ * - `$(echo curl)`, `$(printf curl)`, `$(which sh)` and `$(command -v sh)` read as the word they print, brace
+ *   expansion (`{sh,}`) and globs that name a shell or a downloader (`/???/?h`, `/bin/[s]h`) expanded;
+ * - a command still named by something nothing here assigns (`$r`, `$(…)`) read, where it is fed a pipe, as a shell
+ *   and, where it feeds one, as a downloader: nobody can review what it runs, so it is read as the worst it can be.
+ *
+ * The result is one more form the patterns read, beside the text as written: nothing in it is run.
+ */
+
+/** A variable's name. */
+const NAME = String.raw`[A-Za-z_]\w*`;
+/**
+ * A shell word: unquoted characters, quoted strings (`'…'`, `"…"`, `$'…'`), escapes and one level of command
+ * substitution, with no space between them.
+ */
+const WORD = String.raw`(?:\$'(?:[^'\\\n]|\\.)*'|'[^'\n]*'|"(?:[^"\\\n]|\\.)*"|\$\([^()\n]*\)|\x60[^\x60\n]*\x60|\$\{[^}\n]*\}|\\.|[^\s;&|()<>'"\x60\\])+`;
+/** Where a command (or an assignment) starts: a line's start, after `;`, `&`, `|`, `(`, `{`, `do`, `then`, a quote or a substitution's start. */
+const COMMAND_START = String.raw`(?:^|[;&|({\n'"]|\$\(|\x60|\b(?:do|then|else)\s)[ \t]*`;
+
+/** The names of what runs code or downloads it, where a glob (`/???/?h`) might stand for one. */
+const GLOB_TARGETS = ['sh', 'bash', 'zsh', 'dash', 'ksh', 'python', 'python2', 'python3', 'perl', 'ruby', 'node', 'php', 'pwsh', 'curl', 'wget'].flatMap((name) =>
+  ['', '/bin/', '/usr/bin/', '/usr/local/bin/', '/sbin/', '/usr/sbin/'].map((directory) => directory + name),
+);
+
+/**
+ * A command named by what nothing here assigns: a variable, or a command's output (not Make's `$(NAME)`, which a
+ * shell would run as a command of that name with no arguments).
+ */
+const UNKNOWN_COMMAND = String.raw`(?:\$\{?[\w@*#?!-]+(?:\[[^\]\n]*\])?\}?|\$\((?!\s*\w+\s*\))[^()\n]*\)|\x60[^\x60\n]*\x60)`;
+/** An unknown command fed by a pipe (not `||`). */
+const FED_UNKNOWN = new RegExp(String.raw`(?<!\|)\|(?!\|)[ \t]*${UNKNOWN_COMMAND}(?=[\s;&|)]|$)`, 'gm');
+/** An unknown command given an argument (not an operator: `$x = a | b` is PHP) and feeding a pipe. */
+const FEEDING_UNKNOWN = new RegExp(String.raw`(^|[;&(\n]|\$\(|\x60)([ \t]*)${UNKNOWN_COMMAND}(?=[ \t]+(?:[\w"'$/~{]|\.{1,2}\/|-[\w-])[^|\n;&]*\|(?!\|))`, 'gm');
+
+/** At most this many rounds of substitution: a chain of copies deeper than this is not followed. */
+const MAX_ROUNDS = 6;
+/** A value is read to this many characters: a command line, not a variable that doubles itself at each assignment. */
+const MAX_VALUE = 2048;
+/** A glob longer than this is no command's path (`/usr/local/bin/python3` is 22 characters). */
+const MAX_GLOB = 64;
+/** The reading stops growing past this many characters (a variable that doubles itself each round). */
+const MAX_GROWTH = 64 * 1024;
+
+/**
+ * A source-language string's escapes decoded: `\x73`, `\u0073`, `\u{73}`, `\163`; `\n` a line break (after which a shell
+ * goes on reading a pipe), a tab or a carriage return a space. An escaped backslash is not kept apart (`\\x73` is read
+ * as `\s`): the source language and the shell each take one, and a reading that decodes more only reads more.
+ */
+function decodeEscapes(text: string): string {
+  return text.replace(/\\(?:x([0-9a-fA-F]{2})|u\{([0-9a-fA-F]{1,6})\}|u([0-9a-fA-F]{4})|([0-3][0-7]{0,2})|([tnrvf]))/g, (whole, hex?: string, braced?: string, unicode?: string, octal?: string, space?: string) => {
+    if (space !== undefined) return space === 'n' ? '\n' : ' ';
+    const code = Number.parseInt((hex ?? braced ?? unicode ?? octal)!, hex ?? braced ?? unicode ? 16 : 8);
+    return code > 0x10ffff ? whole : String.fromCodePoint(code);
+  });
+}
+
+/** A shell word as the shell reads it: its quotes removed, `$'…'` decoded, backslashes dropped. */
+function unquote(word: string): string {
+  return word
+    .replace(/\$'((?:[^'\\\n]|\\.)*)'/g, (_, inner: string) => decodeEscapes(inner).replace(/'/g, ''))
+    .replace(/'([^'\n]*)'|"((?:[^"\\\n]|\\.)*)"/g, (_, single?: string, double?: string) => single ?? double!)
+    .replace(/\\(.)/g, '$1');
+}
+
+/** One assignment: where it ends in the text, and the value (an array's elements) it gives. */
+interface Assignment {
+  end: number;
+  value: string[];
+}
+
+/** What the code assigns: each variable's assignments in the text's order, each alias's or function's command. */
+interface Assigned {
+  values: Map<string, Assignment[]>;
+  commands: Map<string, string>;
+}
+
+/**
+ * The value `name` holds at `position` in the text: the last assignment before it, or (read before any, as a
+ * function's body may read a variable assigned below it) the first; undefined when the code never assigns it.
+ */
+function heldAt(values: Assigned['values'], name: string, position: number): string[] | undefined {
+  const assigned = values.get(name);
+  if (assigned === undefined) return undefined;
+  return (assigned.filter((assignment) => assignment.end <= position).pop() ?? assigned[0]!).value;
+}
+
+/**
+ * The variables, arrays, positional parameters, aliases and small functions `text` assigns. Each value is read as
+ * the shell reads it where it is assigned (`d=cu; d=${d}rl` holds `curl`).
+ */
+function assignments(text: string): Assigned {
+  const pending: Array<{ end: number; name: string; append?: boolean; value: (word: (raw: string) => string) => string[] }> = [];
+  const wordsOf = (list: string) => [...list.matchAll(new RegExp(WORD, 'g'))].map((word) => word[0]);
+  const each = (source: string, flags: string, found: (match: RegExpMatchArray, end: number) => void) => {
+    for (const match of text.matchAll(new RegExp(source, flags))) found(match, match.index! + match[0].length);
+  };
+  each(String.raw`${COMMAND_START}(?:(?:export|local|declare|typeset|readonly)(?:\s+[-+]\w+)*\s+)?(${NAME})(\+?)=(?!=)(\([^()\n]*\)|${WORD})?`, 'gm', (match, end) => {
+    const value = match[3] ?? '';
+    pending.push({ end, name: match[1]!, append: match[2] === '+', value: (word) => (value.startsWith('(') ? wordsOf(value.slice(1, -1)).map(word) : [word(value)]) });
+  });
+  each(String.raw`\bread(?:\s+-\w+)*\s+(${NAME})\s*<<<\s*(${WORD})`, 'g', (match, end) => pending.push({ end, name: match[1]!, value: (word) => [word(match[2]!)] }));
+  each(String.raw`\bprintf\s+-v\s*(${NAME})\s+(${WORD})((?:[ \t]+${WORD})*)`, 'g', (match, end) =>
+    pending.push({ end, name: match[1]!, value: (word) => [printed(word(match[2]!), wordsOf(match[3] ?? '').map(word))] }),
+  );
+  each(String.raw`\bset\s+--((?:[ \t]+${WORD})+)`, 'g', (match, end) =>
+    wordsOf(match[1]!).forEach((raw, index) => pending.push({ end, name: String(index + 1), value: (word) => [word(raw)] })),
+  );
+  const values: Assigned['values'] = new Map();
+  for (const { end, name, append, value } of pending.sort((a, b) => a.end - b.end)) {
+    const held = value((raw) => unquote(substituted(raw, { values, commands: new Map() }, end)).slice(0, MAX_VALUE));
+    const before = append ? (heldAt(values, name, end) ?? [''])[0]! : '';
+    values.set(name, [...(values.get(name) ?? []), { end, value: append ? [(before + held.join(' ')).slice(0, MAX_VALUE)] : held }]);
+  }
+  const commands = new Map<string, string>();
+  for (const match of text.matchAll(new RegExp(String.raw`\balias\s+(${NAME})=(${WORD})`, 'g'))) commands.set(match[1]!, unquote(match[2]!));
+  // A function of one command or a few: `f() { curl "$@"; }`, `function f { … }`, over lines or on one.
+  for (const match of text.matchAll(new RegExp(String.raw`(?:\bfunction\s+(${NAME})\s*(?:\(\s*\))?|(?<![\w$])(${NAME})\s*\(\s*\))\s*\{([^{}]{0,400})\}`, 'g'))) {
+    commands.set((match[1] ?? match[2])!, match[3]!.replace(/\s*\n\s*/g, '; ').replace(/^[\s;]+|[\s;]+$/g, ''));
+  }
+  return { values, commands };
+}
+
+/** What `printf FORMAT ARGS…` prints, for the `%s` and `%b` a name is built with; other conversions as written. */
+function printed(format: string, args: readonly string[]): string {
+  let next = 0;
+  return decodeEscapes(format).replace(/%[sb]/g, () => args[next++] ?? '');
+}
+
+/** A glob (`*`, `?`, `[…]`) as a regular expression matching what it matches whole. */
+function globToRegExp(glob: string): RegExp {
+  const source = glob.replace(/\[!?([^\]]*)\]|[*?]|[^*?]/g, (part, set?: string) => {
+    if (part === '*') return '[^/]*';
+    if (part === '?') return '[^/]';
+    if (set !== undefined) return `[${part[1] === '!' ? '^' : ''}${set.replace(/[\\\]^]/g, '\\$&')}]`;
+    return part.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  });
+  try {
+    return new RegExp(`^${source}$`, 'i');
+  } catch {
+    // A class no regular expression can hold (`[z-a]`) matches nothing, as in the shell.
+    return /(?!)/;
+  }
+}
+
+/** Bash's `${name…}` operators on a value: substrings, case changes, replacements and trimmed prefixes and suffixes. */
+function operated(value: string, operator: string): string {
+  const substring = /^:\s*(-?\d+)(?::\s*(-?\d+))?$/.exec(operator);
+  if (substring) {
+    const start = Number(substring[1]) < 0 ? Math.max(0, value.length + Number(substring[1])) : Number(substring[1]);
+    const length = substring[2] === undefined ? undefined : Number(substring[2]);
+    return value.slice(start, length === undefined ? undefined : length < 0 ? value.length + length : start + length);
+  }
+  if (/^(?:\^\^?|,,?)$/.test(operator)) return operator.startsWith('^') ? value.toUpperCase() : value.toLowerCase();
+  const replace = /^\/(\/?)([^/]*)\/?(.*)$/.exec(operator);
+  if (replace) {
+    const pattern = globToRegExp(replace[2]!).source.slice(1, -1).replace(/\[\^\/\]\*/g, '.*?');
+    return value.replace(new RegExp(pattern, replace[1] ? 'g' : ''), replace[3]!);
+  }
+  const trim = /^(##?|%%?)(.*)$/.exec(operator);
+  if (trim) {
+    const pattern = globToRegExp(trim[2]!).source.slice(1, -1).replace(/\[\^\/\]\*/g, trim[1]!.length === 2 ? '.*' : '.*?');
+    return value.replace(new RegExp(trim[1]!.startsWith('#') ? `^${pattern}` : `${pattern}$`), '');
+  }
+  return value;
+}
+
+/**
+ * `text` with what `assigned` holds substituted where it is read (what it holds there, or at `at` for all of it),
+ * positional parameters the code does not set read as empty, and aliases and functions as their commands.
+ */
+function substituted(text: string, { values, commands }: Assigned, at?: number): string {
+  // A value is split into words at the characters IFS holds, when the code sets it (`IFS=,; x=curl,URL; $x`).
+  const separators = values.get('IFS')?.at(-1)?.value[0]?.replace(/\s/g, '');
+  const split = separators ? (value: string) => value.replace(new RegExp(`[${separators.replace(/[\\\]^-]/g, '\\$&')}]`, 'g'), ' ') : (value: string) => value;
+  const valueOf = (name: string, position: number, index?: string): string | undefined => {
+    // Space, tab and line break by default; a line break would end the line the patterns read, so a second space.
+    if (name === 'IFS') return ' \t ';
+    // `$0` is the shell's own name: `curl … | $0` runs the download in another.
+    if (name === '0' && !values.has('0')) return 'sh';
+    if (name === '@' || name === '*') return [...values.keys()].filter((key) => /^\d$/.test(key)).map((key) => heldAt(values, key, position)![0]).join(' ');
+    const held = heldAt(values, name, position);
+    if (held === undefined) return /^\d$/.test(name) ? '' : undefined;
+    if (index === '@' || index === '*') return split(held.join(' '));
+    return split(held[Number(index ?? 0)] ?? '');
+  };
+  let out = text
+    .replace(new RegExp(String.raw`\$\{(${NAME}|\d)(?:\[([^\]\n]*)\])?([^}\n]*)\}|\$(${NAME}|\d|[@*])`, 'g'), (whole, name: string | undefined, index: string | undefined, operator: string | undefined, bare: string | undefined, offset: number) => {
+      const position = at ?? offset;
+      if (bare !== undefined) return valueOf(bare, position) ?? whole;
+      const value = valueOf(name!, position, index);
+      const fallback = /^:?[-=](.*)$/.exec(operator!);
+      if (fallback) return value ?? unquote(fallback[1]!);
+      const alternative = /^:?\+(.*)$/.exec(operator!);
+      if (alternative) return value === undefined ? '' : unquote(alternative[1]!);
+      return value === undefined ? whole : operated(value, operator!);
+    })
+    // What prints a word: `$(echo curl)`, `` `printf sh` ``, `$(which sh)`, `$(command -v sh)`; `$()` prints nothing.
+    .replace(/\$\(\s*(?:(echo(?:\s+-[neE]+)*|printf)\s+([^()\n|;&<>]*?)|(?:which|command\s+-v|type\s+-[pP])\s+([\w./-]+))?\s*\)|\x60\s*(?:(echo(?:\s+-[neE]+)*|printf)\s+([^\x60\n|;&<>]*?)|(?:which|command\s+-v|type\s+-[pP])\s+([\w./-]+))?\s*\x60/g,
+      (_, echo?: string, said?: string, found?: string, echo2?: string, said2?: string, found2?: string) => {
+        const args = [...(said ?? said2 ?? '').matchAll(new RegExp(WORD, 'g'))].map((word) => unquote(word[0]));
+        if (echo ?? echo2) return (echo ?? echo2)!.startsWith('printf') ? printed(args[0] ?? '', args.slice(1)) : args.join(' ');
+        return found ?? found2 ?? '';
+      });
+  if (commands.size > 0) {
+    out = out.replace(new RegExp(String.raw`(${COMMAND_START})(${[...commands.keys()].join('|')})(?=[ \t]|$|[;&|)])`, 'gm'), (_, start: string, name: string) => `${start}${commands.get(name)!}`);
+  }
+  return out;
+}
+
+/** `text` as the shell would run it (see the module's comment): one more form for the patterns to read. */
+export function shellReading(text: string): string {
+  let reading = decodeEscapes(text)
+    // A line continued with a backslash is one line: `s\<newline>h` is `sh`.
+    .replace(/\\\n/g, '')
+    // Literals joined in the source language (`'cu' + 'rl'`, Python's `'cu' 'rl'`), and an argument list's
+    // elements (`['bash', '-c', …]`), are the words of one command line.
+    .replace(/(?<=\w)(["'])\s*\+?\s*\1(?=\w)/g, '')
+    .replace(/(["'])\s*,\s*\1/g, ' ');
+  for (let round = 0; round < MAX_ROUNDS; round += 1) {
+    const next = substituted(reading, assignments(reading));
+    if (next === reading || next.length > text.length + MAX_GROWTH) break;
+    reading = next;
+  }
+  return (
+    reading
+      // Quotes and backslashes dropped, not paired: the source language's own quotes are around the shell's.
+      .replace(/\$'((?:[^'\\\n]|\\.)*)'/g, (_, inner: string) => decodeEscapes(inner))
+      .replace(/["'\\]/g, '')
+      // An unset variable inside a word expands to nothing: `s${x}h` is `sh`, `c$@url` is `curl`.
+      .replace(new RegExp(String.raw`(?<=[A-Za-z])\$(?:\{${NAME}\}|[@*\d])|\$\{${NAME}\}(?=[A-Za-z])`, 'g'), '')
+      // Brace expansion: `{sh,}` is `sh`, `{c,}url` is `curl url`.
+      .replace(/(?<![\w$])([\w./:-]*)\{([\w./:-]*(?:,[\w./:-]*)+)\}([\w./:-]*)/g, (_, before: string, alternatives: string, after: string) =>
+        alternatives.split(',').map((alternative) => before + alternative + after).join(' '),
+      )
+      // A glob that names a shell or a downloader: `/???/?h`, `/bin/[s]h`, `cu*rl`; not one of classes and wildcards
+      // alone (a regular expression's `[\w\W]*?` once its backslashes are gone), which would name anything.
+      .replace(/(?<![\w./*?[\]-])(?=[\w./*?[\]-]*[*?[])(?=[\w./*?[\]-]*[\w/])[\w./*?[\]-]{2,}/g, (glob) => {
+        const literal = glob.replace(/\[[^\]]*\]|[*?]/g, '');
+        if (glob.length > MAX_GLOB || (!literal.includes('/') && literal.replace(/[^A-Za-z]/g, '').length < 2)) return glob;
+        const re = globToRegExp(glob);
+        return GLOB_TARGETS.find((target) => re.test(target)) ?? glob;
+      })
+      // A group around a command is the command: `| (sh)`, `| { sh; }`.
+      .replace(/(\|{1,2}|&&|;)[ \t]*[({][ \t]*/g, '$1 ')
+      // A command nothing here names: fed a pipe it is read as a shell, feeding one as a downloader.
+      .replace(FED_UNKNOWN, '| sh')
+      .replace(FEEDING_UNKNOWN, '$1$2curl')
+  );
+}
