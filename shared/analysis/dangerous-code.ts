@@ -285,7 +285,7 @@ function continuedLines(code: string): { text: string; cut: boolean } {
 /** Parentheses and what they hold, two levels deep. */
 const NESTED = String.raw`\((?:[^()\n]|\([^()\n]*\))*\)`;
 /** An argument or a value, up to the comma, parenthesis or semicolon that ends it (brackets inside kept). */
-const OPERAND = String.raw`((?:[^,;()[\]\n]|${NESTED}|\[[^[\]\n]*\])*)`;
+const OPERAND = String.raw`((?:[^,;()[\]\n]|${NESTED}|\[(?:[^[\]\n]|\[[^[\]\n]*\])*\])*)`;
 
 /** A string literal, in either language; group 1 holds what a double-quoted one may interpolate. */
 const STRINGS = /'(?:[^'\\\n]|\\.)*'|"((?:[^"\\\n]|\\.)*)"/g;
@@ -298,7 +298,7 @@ const STRINGS = /'(?:[^'\\\n]|\\.)*'|"((?:[^"\\\n]|\\.)*)"/g;
  */
 function phpValuesAsAssignments(code: string): string {
   const constants = new Set<string>();
-  const assigned = code
+  const assigned = oneConstantADeclaration(code)
     .replace(/\bdefine\s*\(\s*(["'])\\?([A-Za-z_]\w*)\1\s*,/gi, (_, _quote: string, name: string) => {
       constants.add(name);
       // `define('X', v);` becomes `$__const_X = ( v);`: its closing parenthesis closes the one opened here.
@@ -314,6 +314,42 @@ function phpValuesAsAssignments(code: string): string {
     (_, name: string) => `$__const_${name}`,
   );
   return phpHelperCalls(read);
+}
+
+/** A PHP `const` declaration's head, up to its first constant's name. */
+const PHP_CONST_HEAD = /\b((?:(?:public|protected|private|final)\s+)*const\s+(?:[\w?\\|]+\s+)?)(?=[A-Za-z_]\w*\s*=(?![=>]))/gi;
+
+/**
+ * PHP `code` with each `const` that declares several constants (`const A = 'sys', B = 'tem';`) written as one
+ * declaration each (`const A = 'sys'; const B = 'tem';`), so that each is read as {@link phpValuesAsAssignments} reads
+ * one. The list ends at its `;`; a comma inside a string, a call or an array is a value's, not the list's.
+ */
+function oneConstantADeclaration(code: string): string {
+  let out = '';
+  let copied = 0;
+  for (const head of code.matchAll(PHP_CONST_HEAD)) {
+    if (head.index < copied) continue;
+    let depth = 0;
+    let quote = '';
+    let i = head.index + head[0].length;
+    for (; i < code.length && depth >= 0; i += 1) {
+      const char = code[i]!;
+      if (quote !== '') {
+        if (char === '\\') i += 1;
+        else if (char === quote) quote = '';
+      } else if (char === '"' || char === "'") quote = char;
+      else if ('([{'.includes(char)) depth += 1;
+      else if (')]}'.includes(char)) depth -= 1;
+      else if (char === ';' && depth === 0) break;
+      else if (char === ',' && depth === 0 && /^\s*[A-Za-z_]\w*\s*=(?![=>])/.test(code.slice(i + 1, i + 200))) {
+        out += `${code.slice(copied, i)}; ${head[1]}`;
+        copied = i + 1;
+      }
+    }
+    out += code.slice(copied, i);
+    copied = i;
+  }
+  return out + code.slice(copied);
 }
 
 /** Where a PHP function or closure the code defines is called, its result is read as the variable {@link phpHelperResults} assigns. */
@@ -403,6 +439,18 @@ function rubyHelperResults(marked: string): Array<{ name: string; value: string 
   return results;
 }
 
+/**
+ * Ruby `code` with each method defined by `define_method` given a literal name and a block (`define_method(:runner) {
+ * … }`, `self.class.define_method :runner do … end`) written as the `def` it is, so that {@link rubyHelperResults}
+ * reads what it returns as it reads a `def`'s.
+ */
+function rubyDefinedMethodsAsDefs(code: string): string {
+  return code.replace(
+    /^([ \t]*)(?:[\w:]+(?:[ \t]*\.[ \t]*\w+)*[ \t]*\.[ \t]*)?define_method[ \t]*\(?[ \t]*(?::([a-z_]\w*[?!]?)|(["'])([a-z_]\w*[?!]?)\3)[ \t]*\)?[ \t]*(?:\{|do\b)[ \t]*(?:\|[^|\n]*\|)?/gim,
+    (_, indent: string, symbol?: string, _quote?: string, string?: string) => `${indent}def ${symbol ?? string};`,
+  );
+}
+
 const RUBY_NAMES: NameFlow = {
   interpolated: /#\{([^}\n]*)\}/g,
   // A word or symbol array (`%w[sys tem]`, over lines too) is read first, as an array of its words (see builtName).
@@ -416,6 +464,7 @@ const RUBY_NAMES: NameFlow = {
   // Not what a string interpolates (marked by INTERPOLATED): `"_.#{method}(…)"` writes a call, it makes none.
   targets: new RegExp(String.raw`(?:\.|(?<![\w.\x04]))${RB_NAME_CALL}(?![\w?!])(?:[ \t]*\(\s*|[ \t]+(?![ \t=!<>+*/%&|^~?:.,)-]|(?:do|if|unless|and|or|then)\b))(?!\w+:\s)${OPERAND}`, 'g'),
   decoded: new RegExp(RB_ASSEMBLED),
+  readable: rubyDefinedMethodsAsDefs,
   // `Array#*` with a string is `join`: a string times a string is no Ruby.
   joins: /\.\s*(?:join|sum|inject|reduce)\b|\*\s*(?=\x01)/g,
   returned: rubyHelperResults,
@@ -470,8 +519,16 @@ function builtName(code: string, flow: NameFlow): 'built' | 'unread' | null {
     const value = expression.split(/\s(?:if|unless|while|until|rescue|and)\s/)[0]!.replace(/^[^?]*\s\?\s/, '');
     // Joined, an array's elements are one name, not alternatives: `%w[sys tem].join`, `implode($parts)`.
     if (value.includes(JOIN) && (value.match(flow.variable) ?? []).some((name) => arrays.has(name))) return 'built';
-    const array = !value.includes(JOIN) && /^\s*(?:\[|\{|array\s*\()/i.test(value);
-    for (const alternative of value.split(new RegExp(String.raw`${array ? ',|=>|' : ''}\s[?:]\s|\?:|\|\||\?\?|\bor\b`))) {
+    if (!value.includes(JOIN) && /^\s*(?:\[|\{|array\s*\()/i.test(value)) {
+      // Each element (or key) on its own, a call's arguments (`sprintf('%s%s', 'sys', 'tem')`) and a nested array kept whole.
+      for (const element of elementsOf(value)) {
+        const inner = kind(element);
+        if (inner === 'built') return 'built';
+        found ??= inner;
+      }
+      return found;
+    }
+    for (const alternative of value.split(/\s[?:]\s|\?:|\|\||\?\?|\bor\b/)) {
       const variables = alternative.match(flow.variable) ?? [];
       if (flow.decoded.test(alternative) || variables.some((name) => built.has(name))) return 'built';
       const pieces = alternative.split(PIECE).length - 1 + variables.filter((name) => written.has(name)).length;
@@ -498,6 +555,33 @@ function builtName(code: string, flow: NameFlow): 'built' | 'unread' | null {
     }
   }
   return [...marked.matchAll(flow.targets)].some((target) => kind(target.slice(1).find((group) => group !== undefined) ?? '') === 'built') ? 'built' : null;
+}
+
+/**
+ * The elements and keys of an array or hash literal (`[a, 'k' => f(b, c)]`, `array(…)`, `{ k: v }`) split at its own
+ * commas and `=>`, not its elements' (a call's arguments, a nested array); what follows its close (`.map(…)`) as one more.
+ */
+function elementsOf(value: string): string[] {
+  const open = /^\s*(?:\[|\{|array\s*\()/i.exec(value)![0].length;
+  const elements: string[] = [];
+  let depth = 0;
+  let start = open;
+  for (let i = open; i < value.length; i += 1) {
+    const char = value[i]!;
+    if ('([{'.includes(char)) depth += 1;
+    else if (')]}'.includes(char)) {
+      if (depth === 0) {
+        elements.push(value.slice(start, i), value.slice(i + 1));
+        return elements;
+      }
+      depth -= 1;
+    } else if (depth === 0 && (char === ',' || value.startsWith('=>', i))) {
+      elements.push(value.slice(start, i));
+      start = i + (char === ',' ? 1 : 2);
+    }
+  }
+  elements.push(value.slice(start));
+  return elements;
 }
 
 /** Why code is refused that {@link builtName} could not read whole: a statement longer than it joins. */

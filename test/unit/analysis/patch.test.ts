@@ -399,6 +399,16 @@ describe('checkPatch reads what a patch adds', () => {
     ['a PHP variable function from a method the patch defines', 'src/Cache.php', ['private function runner(): string', '{', "    return implode('', ['sys', 'tem']);", '}', '$f = $this->runner();', "$f('id');"]],
     ["a PHP closure's result called", 'src/Cache.php', ['$runner = function () {', "    return 'sys' . 'tem';", '};', "call_user_func($runner(), 'id');"]],
     ['a PHP name joined from two static helpers', 'src/Cache.php', ["public static function a() { return 'sys'; }", "public static function b() { return 'tem'; }", "call_user_func(self::a() . self::b(), 'id');"]],
+    // A method defined by define_method, PHP constants declared together, and arrays whose elements are calls (session 32).
+    ['a Ruby send of what a define_method block returns', 'lib/app/cache.rb', ["define_method(:runner) { 'sys' + 'tem' }", "send(runner, 'id')"]],
+    ['a Ruby send of what a define_method do-block returns', 'lib/app/cache.rb', ['  define_method :runner do', "    %w[sys tem].join", '  end', "  public_send(runner, 'id')"]],
+    ['a Ruby send of a hash value formatted from pieces', 'lib/app/cache.rb', ["h = { run: format('%s%s', 'sys', 'tem') }", "send(h[:run], 'id')"]],
+    ['PHP constants declared together and joined', 'src/Cache.php', ["const A = 'sys', B = 'tem';", "call_user_func(A . B, 'id');"]],
+    ['a PHP constant of pieces declared after another', 'src/Cache.php', ["const LIMIT = 1, RUNNER = 'sys' . 'tem';", "call_user_func(RUNNER, 'id');"]],
+    ['PHP class constants declared together', 'src/Cache.php', ['final class Cache {', "    private const PREFIX = 'sys', SUFFIX = 'tem';", '    public function run() {', "        return (self::PREFIX . self::SUFFIX)('id');", '    }', '}']],
+    ['a PHP keyed array of a formatted name', 'src/Cache.php', ["$fs = ['run' => sprintf('%s%s', 'sys', 'tem')];", "$fs['run']('id');"]],
+    ['a PHP keyed array of a name cut from a literal', 'src/Cache.php', ["$fs = ['log' => 'error_log', 'run' => substr('xsystem', 1)];", "call_user_func($fs['run'], 'id');"]],
+    ['a PHP keyed array of pieces imploded', 'src/Cache.php', ["$fs = ['run' => ['sys', 'tem']];", "$f = implode($fs['run']);", "$f('id');"]],
   ])('refuses code that runs what it names by a value nobody can read: %s', (_, path, lines) => {
     expect(checkAddedTo(path, lines)).toEqual({ ok: false, reason: expect.stringContaining('assembled-name') });
   });
@@ -432,6 +442,9 @@ describe('checkPatch reads what a patch adds', () => {
     ['a Ruby send of what a method returns that last assigns into a hash', 'lib/app/visitor.rb', ['def self.dispatch_cache', '  Hash.new do |hash, klass|', '    hash[klass] = :"visit_#{klass.name}"', '  end', 'end', 'def visit(target)', '  send dispatch_cache[target.class], target', 'end']],
     ['a PHP callable of one element of an array', 'src/Collection.php', ["$handlers = ['trim', 'strtolower'];", '$h = $handlers[0];', '$h($value);', "$csv = implode(', ', $handlers);"]],
     ['JavaScript that spells the same', 'src/socket.ts', ['socket.send(data);', 'const out = `${cmd}`;', "$(selector).on('click', handler);"]],
+    ['Ruby methods defined by define_method that return a name whole or beside data', 'lib/app/form.rb', ['%i[first last].each do |field|', '  define_method("#{field}_label") { "#{field}=" }', 'end', 'define_method(:default_scope) { :active }', 'scope.send(default_scope)', 'record.public_send(first_label, value)']],
+    ['PHP constants declared together, each a name whole', 'src/Collection.php', ["const TRIM = 'trim', LOWER = 'strtolower';", 'array_map(TRIM, $list);', 'call_user_func(LOWER, $value);']],
+    ['a PHP keyed array of whole names and formatted labels', 'src/Collection.php', ["$handlers = ['trim' => 'trim', 'label' => sprintf('%s: %s', $key, $value)];", '$handlers[$kind]($value);', "echo $handlers['label'];"]],
   ])('accepts Ruby and PHP that call by a variable or a literal: %s', (_, path, lines) => {
     expect(checkAddedTo(path, lines).ok).toBe(true);
   });
