@@ -36,13 +36,16 @@ const GLOB_TARGETS = ['sh', 'bash', 'zsh', 'dash', 'ksh', 'python', 'python2', '
 
 /**
  * A command named by what nothing here assigns: a variable, or a command's output (not Make's `$(NAME)`, which a
- * shell would run as a command of that name with no arguments).
+ * shell would run as a command of that name with no arguments; not a backtick's, which in prose and Markdown is code).
  */
-const UNKNOWN_COMMAND = String.raw`(?:\$\{?[\w@*#?!-]+(?:\[[^\]\n]*\])?\}?|\$\((?!\s*\w+\s*\))[^()\n]*\)|\x60[^\x60\n]*\x60)`;
-/** An unknown command fed by a pipe (not `||`). */
-const FED_UNKNOWN = new RegExp(String.raw`(?<!\|)\|(?!\|)[ \t]*${UNKNOWN_COMMAND}(?=[\s;&|)]|$)`, 'gm');
-/** An unknown command given an argument (not an operator: `$x = a | b` is PHP) and feeding a pipe. */
-const FEEDING_UNKNOWN = new RegExp(String.raw`(^|[;&(\n]|\$\(|\x60)([ \t]*)${UNKNOWN_COMMAND}(?=[ \t]+(?:[\w"'$/~{]|\.{1,2}\/|-[\w-])[^|\n;&]*\|(?!\|))`, 'gm');
+const UNKNOWN_COMMAND = String.raw`(?:\$\{?[\w@*#?!-]+(?:\[[^\]\n]*\])?\}?|\$\((?!\s*\w+\s*\))[^()\n]*\))`;
+/** An unknown command fed by a pipe (not `||`), and ending there (not Vim help's `|$VIMRUNTIME|` link). */
+const FED_UNKNOWN = new RegExp(String.raw`(?<!\|)\|(?!\|)[ \t]*${UNKNOWN_COMMAND}(?=[\s;&)]|$)`, 'gm');
+/**
+ * An unknown command given an argument (not an operator: `$x = a | b` is PHP) that a downloader takes (a URL, an
+ * option or a variable, not prose: `$VIMRUNTIME must be valid. See |…|`), and feeding a pipe.
+ */
+const FEEDING_UNKNOWN = new RegExp(String.raw`(^|[;&(\n]|\$\(|\x60)([ \t]*)${UNKNOWN_COMMAND}(?=[ \t]+(?:[\w"'$/~{]|\.{1,2}\/|-[\w-])[^|\n;&]*?(?:\w:\/\/|\s-\w|\$)[^|\n;&]*\|(?!\|))`, 'gm');
 
 /** At most this many rounds of substitution: a chain of copies deeper than this is not followed. */
 const MAX_ROUNDS = 6;
@@ -244,11 +247,10 @@ export function shellReading(text: string): string {
       .replace(/(?<![\w$])([\w./:-]*)\{([\w./:-]*(?:,[\w./:-]*)+)\}([\w./:-]*)/g, (_, before: string, alternatives: string, after: string) =>
         alternatives.split(',').map((alternative) => before + alternative + after).join(' '),
       )
-      // A glob that names a shell or a downloader: `/???/?h`, `/bin/[s]h`, `cu*rl`; not one of classes and wildcards
-      // alone (a regular expression's `[\w\W]*?` once its backslashes are gone), which would name anything.
-      .replace(/(?<![\w./*?[\]-])(?=[\w./*?[\]-]*[*?[])(?=[\w./*?[\]-]*[\w/])[\w./*?[\]-]{2,}/g, (glob) => {
-        const literal = glob.replace(/\[[^\]]*\]|[*?]/g, '');
-        if (glob.length > MAX_GLOB || (!literal.includes('/') && literal.replace(/[^A-Za-z]/g, '').length < 2)) return glob;
+      // A glob of a path that names a shell or a downloader: `/???/?h`, `/bin/[s]h`, `/usr/bin/c*rl`. Only a path: a
+      // glob without a `/` matches files in the working directory, not commands (and `*ge*` is a Vim help tag).
+      .replace(/(?<![\w./*?[\]-])(?=[\w./*?[\]-]*[*?[])(?=[\w.*?[\]-]*\/)[\w./*?[\]-]{2,}/g, (glob) => {
+        if (glob.length > MAX_GLOB) return glob;
         const re = globToRegExp(glob);
         return GLOB_TARGETS.find((target) => re.test(target)) ?? glob;
       })

@@ -525,6 +525,24 @@ describe('checkPatch reads what a patch adds', () => {
     expect(result).toEqual({ ok: false, reason: expect.stringContaining('remote-script') });
   });
 
+  it('accepts documentation a shell would read as commands: Vim help tags, links and inline code', () => {
+    // Prepare: lines of Vim's own help (a `*tag*` is a glob, `|link|` a pipe, `:terminal` in backticks a command).
+    const body = [
+      ' # Help',
+      '+\t\t\t\t\t\t\t*ge*',
+      '+ge\t\t\tBackward to the end of word [count] |inclusive|.',
+      '+TerminalOpen\t\t\tJust after a terminal buffer was created, with',
+      '+\t\t\t\t`:terminal` or |term_start()|. This event is',
+      '+$VIMRUNTIME must be valid.  See |$VIMRUNTIME|.',
+    ];
+
+    // Act
+    const result = checkPatch(gitDiff('docs/help.md', { body }));
+
+    // Assert
+    expect(result.ok).toBe(true);
+  });
+
   it('reads variables that double themselves at each assignment, within bounds', () => {
     // Prepare: each assignment doubles the value; read whole, the last would be 2^60 characters.
     const doubling = Array.from({ length: 60 }, () => '+os.system("a=$a$a$a$a")');
