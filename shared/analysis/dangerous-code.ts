@@ -36,6 +36,11 @@ export const DANGEROUS_CODE: readonly DangerousCode[] = [
         // Not which file: any program run after a download on one command line has what it fetched within reach. The
         // downloader is a command, not a variable or a method named for one (PHP's `$curl = curl_init(…)`).
         String.raw`(?<![\w$@.-])${FETCH}\s[^\n]{0,200}?(?:[|;&]\s*(?:${SHELL}|(?:source|eval|\.)\s)|[;&]\s*${RUNS_ITS_ARGS}(?:chmod\s+(?:[ugoa]*\+x|0?[0-7]{2}[1357])\b|(?:\.{1,2}|~)?\/[\w.-]+(?:\/[\w.-]+)*(?=[\s"'\x60)]|$)))`,
+        // Any command given a URL, its output piped into a shell (`aws s3 cp s3://… -`, `gsutil cat gs://…`, `aria2c -o -
+        // https://…`, `http`, `lynx -source`): a downloader by what it is given, not by a list of names. Not in a
+        // Markdown table's row (a line that starts with `|`, or goes on with another `|` after the shell). Read from the
+        // URL back, so that a long line costs what its URLs do.
+        String.raw`(?=(?:https?|ftps?|sftp|s3|gs):\/\/)(?<![\w.+-])(?<!(?:^|\n)[ \t]*\|[^\n]{0,400})(?<=[\w.\/-][ \t]+[^\n|;&]{0,200})[a-z0-9]+:\/\/[^\n|;&]{0,200}\|(?!\|)\s*${SHELL}(?![^\n]*\|)`,
         // A download read by a command that runs what it reads: `. <(curl …)`, `python3 <(curl …)`,
         // `sh <<< "$(curl …)"`, `sh -c \"$(curl …)\"`, `eval \`curl …\``.
         String.raw`(?<![\w.$-])(?:${SHELL}|source|eval|\.)(?:\s+-\S+)*\s*(?:<<<|<)?\s*[\\"']*\s*(?:\$\(|<\(|\x60)\s*${RUNS_ITS_ARGS}${FETCH}\b`,
