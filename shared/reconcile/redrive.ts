@@ -254,14 +254,18 @@ interface GaveUp {
 function gaveUpOnExecutions(last: { execution: string; attempt: number; status: string }): GaveUp {
   // Attempt n is the (n + 1)th execution; the incident's own count, since the limit may have changed since.
   const attempts = last.attempt + 1;
+  // An execution that succeeded with its incident unfinished ended at LeftForRedrive: Classify could not read, through
+  // its retries, what may supersede the failure. "Ended SUCCEEDED" would tell on-call nothing, or the opposite.
+  const leftForRedrive = last.status === 'SUCCEEDED';
+  const ended = leftForRedrive ? 'ended without finishing it' : `ended ${last.status}`;
+  const why = leftForRedrive
+    ? ': it could not read whether a later attempt or a green run had superseded this failure (DynamoDB reads kept failing). What it had found is below; look at the failure yourself, and at the reconciler’s and classify’s logs.'
+    : '. What it had found is below; look at the failure yourself, and at the failed executions in the Step Functions console.';
   return {
     cause: 'pipeline_failed',
-    why:
-      `Pipeline Guard could not finish handling this failure: its pipeline ran ${attempts} times and the last run ` +
-      `(${last.execution}) ended ${last.status}. What it had found is below; look at the failure yourself, and at the ` +
-      'failed executions in the Step Functions console.',
+    why: `Pipeline Guard could not finish handling this failure: its pipeline ran ${attempts} times and the last run (${last.execution}) ${ended}${why}`,
     event: 'escalated_after_redrives',
-    detail: `${attempts} executions failed; the last, ${last.execution}, ended ${last.status}`,
+    detail: leftForRedrive ? `${attempts} executions did not finish it; the last, ${last.execution}, ${ended}` : `${attempts} executions failed; the last, ${last.execution}, ${ended}`,
   };
 }
 

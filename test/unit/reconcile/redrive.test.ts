@@ -171,6 +171,22 @@ describe('reconciler', () => {
     expect((await store.get('late'))?.history.at(-1)?.detail).toContain('counted on the open escalation (2 in this window), reported in its digest');
   });
 
+  it('says why the pipeline did not finish when its executions ended without a failure, left for the re-drive', async () => {
+    // Classify could not check whether the failure was superseded, through its retries, in every execution: each
+    // ended SUCCEEDED at LeftForRedrive with the incident unfinished. "ended SUCCEEDED" would read as a contradiction.
+    const store = createMemoryStore(() => NOW);
+    await seed(store, 'unchecked', 60, { executionAttempt: 2 });
+    const { workflow } = fakeWorkflow({ 'unchecked-a2': 'SUCCEEDED' });
+    const { deps: d, published } = deps(store, workflow);
+
+    await reconcile(d, options);
+
+    expect(published[0]?.message).toContain('its pipeline ran 3 times and the last run (unchecked-a2) ended without finishing it');
+    expect(published[0]?.message).toContain('whether a later attempt or a green run had superseded this failure');
+    expect(published[0]?.message).not.toContain('ended SUCCEEDED');
+    expect((await store.get('unchecked'))?.history.find((h) => h.event === 'escalated_after_redrives')?.detail).toBe('3 executions did not finish it; the last, unchecked-a2, ended without finishing it');
+  });
+
   it('says how many times the pipeline really ran when the incident had more re-drives than the limit now allows', async () => {
     // RECONCILE_MAX_ATTEMPTS lowered after an incident was re-driven three times: it ran four times, not three.
     const store = createMemoryStore(() => NOW);
