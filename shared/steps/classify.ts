@@ -225,15 +225,32 @@ export function alarmCategory(alarm: AlarmDetails): Category {
 }
 
 /**
+ * How long after the failed jobs' claim a store that refuses the flaky evidence for now still fails the stage. Classify's
+ * retries (5 s doubling, four of them, full jitter) span up to about a minute and a quarter; a stage that failed
+ * through all of them would go to the Catch and lose the classification (nothing analysed, the guard reported
+ * degraded), a far greater loss than the evidence. So only the tries of the first half minute fail for the retry.
+ */
+const FLAKY_EVIDENCE_RETRY_MS = 30_000;
+
+/**
  * Flaky evidence from the baselines (shared/baselines/flaky.ts). The failed jobs are recorded once per incident, a
  * retried or re-driven classify counting only what an earlier one left uncounted (failedJobsClaim). A store that
- * refuses for now fails the stage, whose retry counts what is left (skipped, the claim was taken and the counts were
- * lost); any other error is no reason to fail classification.
+ * refuses for now fails the stage, whose retry counts what is left, for {@link FLAKY_EVIDENCE_RETRY_MS} after the
+ * claim; later the evidence is skipped (the counts are lost, the classification is not); any other error is no
+ * reason to fail classification.
  */
 async function flakyMark(deps: ClassifyDeps, incidentId: string, incident: Parameters<typeof assessFlakiness>[1]) {
   if (!deps.learning) return null;
-  return assessFlakiness(deps.learning.baselines, incident, deps.clock(), failedJobsClaim(deps.incidents, incidentId, deps.clock)).catch((error: unknown) => {
-    if (isRetryable(error)) throw error;
+  let claimedAt: Date | null = null;
+  const claim = failedJobsClaim(deps.incidents, incidentId, deps.clock);
+  const noted = async () => {
+    const mark = await claim();
+    claimedAt = mark?.claimedAt ?? null;
+    return mark;
+  };
+  return assessFlakiness(deps.learning.baselines, incident, deps.clock(), noted).catch((error: unknown) => {
+    const retrySoon = claimedAt === null || deps.clock().getTime() - (claimedAt as Date).getTime() < FLAKY_EVIDENCE_RETRY_MS;
+    if (isRetryable(error) && retrySoon) throw error;
     deps.logger.warn('flaky evidence unavailable', { error: String(error) });
     return null;
   });

@@ -215,3 +215,32 @@ describe('classify whose store refuses one of its writes for now', () => {
     for (const outcome of outcomes) expect(outcome).toEqual({ failAt: outcome.failAt, first: 'ProvisionedThroughputExceededException', moved: { fails: 1, flakes: 1 } });
   });
 });
+
+describe('classify whose baselines keep refusing its writes for now', () => {
+  it('fails to be retried early on, then classifies without the flaky evidence rather than lose the classification', async () => {
+    // Prepare: the baselines table throttles every write; the incidents table answers
+    const { counts, classify } = await failedOnPassedCommit(300);
+    const throttle = () => Object.assign(new Error('Rate of requests exceeds the allowed throughput.'), { name: 'ProvisionedThroughputExceededException', $retryable: {} });
+    const baselinesRefused = new Proxy(documents, {
+      get(target, key, receiver) {
+        if (key !== 'send') return Reflect.get(target, key, receiver);
+        return async (command: { input?: { TableName?: string } }) => {
+          if (command.input?.TableName === 'baselines' && command.constructor.name !== 'GetCommand' && command.constructor.name !== 'QueryCommand') throw throttle();
+          return target.send(command as never);
+        };
+      },
+    });
+    const before = await counts();
+
+    // Act: Step Functions' first try and a retry soon after, then a retry a minute after the first try
+    const outcome = async (at: Date) => classify(baselinesRefused, at).then((r) => `classified as ${r.category}`, (error: unknown) => (error as Error).name);
+    const first = await outcome(T0);
+    const soon = await outcome(new Date(T0.getTime() + 10_000));
+    const late = await outcome(new Date(T0.getTime() + 60_000));
+
+    // Assert: the early tries fail for the retry; the late one classifies (the counts are the only loss)
+    expect({ first, soon }).toEqual({ first: 'ProvisionedThroughputExceededException', soon: 'ProvisionedThroughputExceededException' });
+    expect(late).toMatch(/^classified as /);
+    expect(await counts()).toEqual(before);
+  });
+});
