@@ -163,6 +163,8 @@ export interface ImportSummary {
   rows: number;
   imported: number;
   duplicates: number;
+  /** Rows another import is counting now (or left less than half a minute ago): import the file again to finish them. */
+  held: number;
   invalid: Array<{ row: number; reason: string }>;
 }
 
@@ -177,7 +179,7 @@ export async function importRows(
   options: { onProgress?: (done: number, total: number) => void; concurrency?: number; clock?: Clock } = {},
 ): Promise<ImportSummary> {
   const clock = options.clock ?? (() => new Date());
-  const summary: ImportSummary = { rows: rows.length, imported: 0, duplicates: 0, invalid: [] };
+  const summary: ImportSummary = { rows: rows.length, imported: 0, duplicates: 0, held: 0, invalid: [] };
   let next = 0;
   let done = 0;
   const worker = async () => {
@@ -189,8 +191,9 @@ export async function importRows(
         if (summary.invalid.length < 100) summary.invalid.push({ row: index + 1, reason: `${issue?.path.join('.') || '(row)'}: ${issue?.message ?? 'invalid'}` });
       } else {
         const entry = entryFromRow(parsed.data);
-        const fresh = await store.importOutcome(entry.fingerprint, entry.description, entry.importId, entry.outcome, entry.at, clock());
-        if (fresh) summary.imported += 1;
+        const imported = await store.importOutcome(entry.fingerprint, entry.description, entry.importId, entry.outcome, entry.at, clock());
+        if (imported === 'imported') summary.imported += 1;
+        else if (imported === 'held') summary.held += 1;
         else summary.duplicates += 1;
       }
       done += 1;

@@ -111,10 +111,25 @@ export interface KnowledgeStore {
    * counts it. Returns false for a row counted before. The marks stay on the entry for the window (count-marks.ts):
    * about 45 bytes a row, so some 9,000 rows of one fingerprint imported within 9 hours reach DynamoDB's item limit.
    */
-  importOutcome(fingerprint: string, description: EntryDescription, importId: string, outcome: { action: RemediationAction; success: boolean | null }, at: Date, now: Date): Promise<boolean>;
+  /**
+   * Counts one imported history row on its entry, once: `imported` when this call recorded it counted, `duplicate` when
+   * an import before it did, `held` when another import claimed it less than {@link IMPORT_CLAIM_HOLD_MS} ago and has
+   * not recorded it counted yet (it will, or its claim goes stale and an import after that counts it).
+   */
+  importOutcome(fingerprint: string, description: EntryDescription, importId: string, outcome: { action: RemediationAction; success: boolean | null }, at: Date, now: Date): Promise<ImportedRow>;
 }
 
 /** One `UpdateItem` of an entry: `SET` and `ADD` clauses, unless `condition` fails. */
+/** What importing one history row did (KnowledgeStore.importOutcome). */
+export type ImportedRow = 'imported' | 'duplicate' | 'held';
+
+/**
+ * How long a row's import claim keeps other imports off it: far longer than one row's four writes take, so an import
+ * that meets a claim this young meets one still being counted; an older claim not recorded counted is one an import
+ * left when it stopped.
+ */
+export const IMPORT_CLAIM_HOLD_MS = 30_000;
+
 async function updateEntry(
   options: { client: DynamoDBDocumentClient; tableName: string },
   fingerprint: string,
@@ -334,21 +349,30 @@ export function createKnowledgeStore(options: { client: DynamoDBDocumentClient; 
     },
 
     async importOutcome(fingerprint, description, importId, outcome, at, now) {
-      const claim = await client.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: { pk: `KB#${fingerprint}`, sk: `IMPORT#${importId}` },
-          UpdateExpression: 'SET #claimedAt = if_not_exists(#claimedAt, :now), #kind = :kind, #importedAt = :at',
-          ExpressionAttributeNames: { '#claimedAt': 'claimedAt', '#kind': 'kind', '#importedAt': 'importedAt' },
-          ExpressionAttributeValues: { ':now': now.toISOString(), ':kind': 'knowledge-import', ':at': at.toISOString() },
-          ReturnValues: 'ALL_OLD',
-        }),
+      // A row an import before the claims kept a time wrote was counted by it: the condition leaves it as it is.
+      const claim = await conditionalWrite(() =>
+        client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { pk: `KB#${fingerprint}`, sk: `IMPORT#${importId}` },
+            UpdateExpression: 'SET #claimedAt = if_not_exists(#claimedAt, :now), #kind = :kind, #importedAt = :at',
+            ConditionExpression: 'attribute_not_exists(#kind) OR attribute_exists(#claimedAt)',
+            ExpressionAttributeNames: { '#claimedAt': 'claimedAt', '#kind': 'kind', '#importedAt': 'importedAt' },
+            ExpressionAttributeValues: { ':now': now.toISOString(), ':kind': 'knowledge-import', ':at': at.toISOString() },
+            ReturnValues: 'ALL_OLD',
+          }),
+        ),
       );
+      if (!claim) return 'duplicate';
       const before = claim.Attributes;
-      // A row claimed before its claim kept a time was counted with it; one with `countedAt` was counted and said so.
-      if (before && (typeof before.claimedAt !== 'string' || typeof before.countedAt === 'string')) return false;
-      const marks = marksOfClaim(`import#${importId}`, before ? { at: new Date(String(before.claimedAt)), first: false } : { at: now, first: true }, now);
-      if (!marks) return false;
+      if (before && typeof before.countedAt === 'string') return 'duplicate';
+      const claimedAt = before ? new Date(String(before.claimedAt)) : now;
+      // Claimed moments ago and not recorded counted: another import is counting it. Counting it here too could come
+      // after that one took its mark off the entry, and count it twice; once its claim is stale (that import
+      // stopped), an import counts what it left.
+      if (before && now.getTime() - claimedAt.getTime() < IMPORT_CLAIM_HOLD_MS) return 'held';
+      const marks = marksOfClaim(`import#${importId}`, { at: claimedAt, first: !before }, now);
+      if (!marks) return 'duplicate';
       const mark = marks('entry');
       const names: Record<string, string> = { '#seen': 'seen' };
       const values: Record<string, unknown> = {};
@@ -378,7 +402,7 @@ export function createKnowledgeStore(options: { client: DynamoDBDocumentClient; 
       await client.send(
         new UpdateCommand({ TableName: tableName, Key: entryKey(fingerprint), UpdateExpression: `DELETE ${release.delete}`, ExpressionAttributeNames: release.names, ExpressionAttributeValues: release.values }),
       );
-      return recorded !== null;
+      return recorded !== null ? 'imported' : 'duplicate';
     },
   };
 }

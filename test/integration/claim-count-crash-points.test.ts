@@ -1,5 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { jobEvidenceNames } from '../../shared/baselines/flaky.js';
 import { baselineKeys, createBaselineStore } from '../../shared/baselines/store.js';
@@ -242,5 +242,43 @@ describe('classify whose baselines keep refusing its writes for now', () => {
     expect({ first, soon }).toEqual({ first: 'ProvisionedThroughputExceededException', soon: 'ProvisionedThroughputExceededException' });
     expect(late).toMatch(/^classified as /);
     expect(await counts()).toEqual(before);
+  });
+});
+
+describe('a knowledge import meeting rows another import holds or an older version counted', () => {
+  const rowFor = (title: string) => ({ timestamp: '2026-10-02T10:00:00Z', title, description: 'Out of memory', service: 'ci', severity: 'high', resolution_time: '30', solution: 'Re-ran the job', tags: 'infrastructure', success: 'true' });
+  const seenOf = async (row: Record<string, unknown>) => Number((await read('incidents', entryKey(entryFromRow(importRowSchema.parse(row)).fingerprint))).seen ?? 0);
+
+  it('never counts again a row an import before the claims kept a time counted, however often it is imported', async () => {
+    // Prepare: the row as the version before this one left it: imported, its claim without a time
+    const row = rowFor('Legacy import of the worker pool OOM');
+    const { fingerprint, importId } = entryFromRow(importRowSchema.parse(row));
+    await documents.send(new UpdateCommand({ TableName: 'incidents', Key: { pk: `KB#${fingerprint}`, sk: `IMPORT#${importId}` }, UpdateExpression: 'SET #kind = :kind', ExpressionAttributeNames: { '#kind': 'kind' }, ExpressionAttributeValues: { ':kind': 'knowledge-import' } }));
+    const store = createKnowledgeStore({ client: documents, tableName: 'incidents' });
+
+    // Act: imported again, then once more a minute later
+    const again = await importRows(store, [row], { clock: () => T0 });
+    const later = await importRows(store, [row], { clock: () => new Date(T0.getTime() + 60_000) });
+
+    // Assert
+    expect([again, later].map((s) => ({ imported: s.imported, duplicates: s.duplicates }))).toEqual([{ imported: 0, duplicates: 1 }, { imported: 0, duplicates: 1 }]);
+    expect(await seenOf(row)).toBe(0);
+  });
+
+  it('leaves a row another import claimed moments ago to it, and says so, instead of counting it a second time', async () => {
+    // Prepare: import A claimed the row and has not counted it yet (or stopped just now)
+    const row = rowFor('Concurrent import of the worker pool OOM');
+    const { fingerprint, importId } = entryFromRow(importRowSchema.parse(row));
+    await documents.send(new UpdateCommand({ TableName: 'incidents', Key: { pk: `KB#${fingerprint}`, sk: `IMPORT#${importId}` }, UpdateExpression: 'SET #kind = :kind, #claimedAt = :at', ExpressionAttributeNames: { '#kind': 'kind', '#claimedAt': 'claimedAt' }, ExpressionAttributeValues: { ':kind': 'knowledge-import', ':at': T0.toISOString() } }));
+    const store = createKnowledgeStore({ client: documents, tableName: 'incidents' });
+
+    // Act: import B five seconds later; then, the claim left two minutes (A stopped), import C
+    const b = await importRows(store, [row], { clock: () => new Date(T0.getTime() + 5_000) });
+    const seenAfterB = await seenOf(row);
+    const c = await importRows(store, [row], { clock: () => new Date(T0.getTime() + 120_000) });
+
+    // Assert: B counts nothing and says the row is held; C, after A's claim went stale, counts it once
+    expect({ imported: b.imported, duplicates: b.duplicates, held: b.held, seen: seenAfterB }).toEqual({ imported: 0, duplicates: 0, held: 1, seen: 0 });
+    expect({ imported: c.imported, held: c.held, seen: await seenOf(row) }).toEqual({ imported: 1, held: 0, seen: 1 });
   });
 });

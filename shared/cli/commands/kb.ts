@@ -112,6 +112,7 @@ async function runImport(path: string, args: ReturnType<typeof parseArgs>, io: C
     ...(tty && rows.length >= PROGRESS_MIN_ROWS ? { onProgress: progressBar(process.stderr) } : {}),
   });
   io.out(`imported ${summary.imported} of ${summary.rows} rows (${summary.duplicates} already imported, ${summary.invalid.length} invalid)`);
+  if (summary.held > 0) io.out(`${summary.held} rows are being imported by another import, or were left by one that stopped in the last 30 seconds: run this import again in a minute to finish them`);
   for (const bad of summary.invalid.slice(0, 20)) io.err(`row ${bad.row}: ${bad.reason}`);
   return summary.invalid.length > 0 ? 1 : 0;
 }
