@@ -1,5 +1,5 @@
 import type { Incident } from './incident.js';
-import { type GithubCheckTrigger, type GithubTrigger, githubCheckScope, githubScope, isFork } from './trigger.js';
+import { type ForkCheckOrigin, type GithubCheckTrigger, type GithubTrigger, githubCheckScope, githubForkCheckScope, githubScope, isFork } from './trigger.js';
 
 const headOf = (repositoryId: number, headRepositoryId: number | null) => ({ repositoryId, headRepositoryId });
 
@@ -67,7 +67,35 @@ export function githubCheckIncidentFields(trigger: GithubCheckTrigger): Pick<Inc
   };
 }
 
+/**
+ * The scope a check run's recovery is tracked under. The repository's own code: its branch. A fork's: its pull request
+ * when ingest found exactly one (see `forkCheckPullRequests` in shared/ingest/github-webhook.ts), else its commit.
+ * All forks' checks once shared one scope, the branch being unknown, and one fork's green check resolved the others'
+ * failures.
+ */
 export function githubCheckIncidentScope(trigger: GithubCheckTrigger): string {
   const check = trigger.checkRun;
-  return githubCheckScope(trigger.repository.fullName, check.headBranch, check.app.slug, check.name, headOf(trigger.repository.id, check.headRepositoryId));
+  const origin = forkCheckOrigin(trigger);
+  if (!origin) return githubCheckScope(trigger.repository.fullName, check.headBranch, check.app.slug, check.name, headOf(trigger.repository.id, check.headRepositoryId));
+  return githubForkCheckScope(trigger.repository.fullName, check.app.slug, check.name, origin);
+}
+
+/** What tells a fork's check run apart from other forks' (null for the repository's own code). */
+export function forkCheckOrigin(trigger: GithubCheckTrigger): ForkCheckOrigin | null {
+  const check = trigger.checkRun;
+  if (!isFork(headOf(trigger.repository.id, check.headRepositoryId))) return null;
+  const [pullRequest, ...others] = trigger.pullRequests;
+  return pullRequest !== undefined && others.length === 0 ? { pullRequest } : { headRepositoryId: check.headRepositoryId, headSha: check.headSha };
+}
+
+/**
+ * The scopes a fork's check run was tracked under before forks' checks were told apart (see
+ * {@link githubCheckIncidentScope}): with its head repository when known, and the one for an unknown head, which most
+ * forks' checks shared. Incidents recorded under them before the change are found there, and only there.
+ */
+export function sharedForkCheckScopes(trigger: GithubCheckTrigger): string[] {
+  const check = trigger.checkRun;
+  const scopeFor = (headRepositoryId: number | null) =>
+    githubCheckScope(trigger.repository.fullName, check.headBranch, check.app.slug, check.name, headOf(trigger.repository.id, headRepositoryId));
+  return [...new Set([scopeFor(check.headRepositoryId), scopeFor(null)])];
 }

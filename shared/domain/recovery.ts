@@ -21,6 +21,15 @@ export const workflowRecoveryMessageSchema = z.object({
   resolvedBy: z.string().check(z.minLength(1), z.maxLength(200)),
   installationId: z.nullable(z.number().check(z.int())),
   completedAt: z.iso.datetime({ offset: true }),
+  /**
+   * A fork's check run of a known pull request: the scopes all forks' checks shared before they were told apart
+   * (`sharedForkCheckScopes`), where its failures recorded before that change are, and the pull request whose open
+   * incidents there it resolves. Absent for any other green run.
+   */
+  sharedForkScopes: z.optional(z.object({
+    scopes: z.array(z.string().check(z.minLength(1), z.maxLength(1000))).check(z.maxLength(2)),
+    pullRequest: z.number().check(z.int(), z.positive()),
+  })),
 });
 export type WorkflowRecoveryMessage = z.infer<typeof workflowRecoveryMessageSchema>;
 
@@ -36,6 +45,7 @@ export function workflowRecoveryMessage(recovery: Omit<WorkflowRecoveryMessage, 
     resolvedBy: recovery.resolvedBy,
     installationId: recovery.installationId,
     completedAt: recovery.completedAt.toISOString(),
+    ...(recovery.sharedForkScopes ? { sharedForkScopes: recovery.sharedForkScopes } : {}),
   };
 }
 

@@ -306,6 +306,23 @@ export function githubCheckScope(
   return `github-check:${repositoryKey(repositoryFullName)}:${forkSegment(head)}${branch ?? '-'}:${shortHash(`${appSlug}\n${checkName}`)}`;
 }
 
+/**
+ * What tells one fork's check run apart from another fork's: GitHub names neither the head repository nor the branch
+ * of a fork's check, so the pull request found for its commit (`pullRequest`), or, when none can be told for sure,
+ * the commit itself (a green run of that very commit resolves it; a fixing commit does not).
+ */
+export type ForkCheckOrigin = { pullRequest: number } | { headRepositoryId: number | null; headSha: string };
+
+/**
+ * Scope of a check run on a fork's code: the same check (app and name) of the same pull request, or of the same
+ * commit. A branch name never holds ':', so neither key is ever a branch's ({@link githubCheckScope}).
+ */
+export function githubForkCheckScope(repositoryFullName: string, appSlug: string, checkName: string, origin: ForkCheckOrigin): string {
+  const check = shortHash(`${appSlug}\n${checkName}`);
+  if ('pullRequest' in origin) return `github-check:${repositoryKey(repositoryFullName)}:fork-pull-${origin.pullRequest}:-:${check}`;
+  return `github-check:${repositoryKey(repositoryFullName)}:fork-${origin.headRepositoryId ?? 'unknown'}:sha-${origin.headSha.toLowerCase()}:${check}`;
+}
+
 export function alarmScope(alarmArn: string): string {
   return `alarm:${alarmArn}`;
 }

@@ -11,14 +11,16 @@ import {
   githubCheckIncidentId,
   githubIncidentId,
   cutToJsonBytes,
+  isFork,
 } from '../domain/trigger.js';
 import type { Clock, GitHubClients, RecoveryQueue, WorkflowStarter } from '../ports.js';
 import { workflowRecoveryMessage } from '../domain/recovery.js';
-import { githubCheckIncidentScope, githubIncidentScope } from '../domain/github-incident.js';
+import { forkCheckOrigin, githubCheckIncidentScope, githubIncidentScope, sharedForkCheckScopes } from '../domain/github-incident.js';
 import { storeIncidentFromTrigger } from '../domain/incident-from-trigger.js';
 import type { StepLogger } from '../ports.js';
 import { redriveIfStalled, startRecordedIncident } from '../reconcile/redrive.js';
 import type { IncidentStore } from '../stores/incident-store.js';
+import { errorMessage } from '../errors.js';
 import { redactOrWithhold } from '../logs/redact.js';
 import { redactWithin } from './redact-within.js';
 import { firstIssue } from '../validation.js';
@@ -57,7 +59,7 @@ const actorSchema = z.nullish(z.object({ login: z.string().check(z.maxLength(100
  */
 const pullRequestRef = z.looseObject({
   number: z.number().check(z.int(), z.positive()),
-  head: z.nullish(z.looseObject({ repo: z.nullish(z.looseObject({ id: z.number().check(z.int()) })) })),
+  head: z.nullish(z.looseObject({ sha: z.nullish(z.string().check(z.maxLength(64))), repo: z.nullish(z.looseObject({ id: z.number().check(z.int()) })) })),
   base: z.nullish(z.looseObject({ repo: z.nullish(z.looseObject({ id: z.number().check(z.int()) })) })),
 });
 type PullRequestRef = z.infer<typeof pullRequestRef>;
@@ -134,7 +136,10 @@ const checkRunPayload = z.object({
     // GHES and older API versions send the app without a slug (octokit's examples): the check is still a CI result.
     app: z.nullish(z.looseObject({ slug: z.nullish(z.string().check(z.maxLength(100))), name: z.nullish(z.string().check(z.maxLength(200))) })),
     // GitHub reports a fork's check suite with a null head branch and no pull requests.
-    check_suite: z.nullish(z.object({ head_branch: z.nullish(z.string().check(z.maxLength(255))) })),
+    check_suite: z.nullish(z.object({
+      head_branch: z.nullish(z.string().check(z.maxLength(255))),
+      pull_requests: z._default(z.array(pullRequestRef).check(z.maxLength(MAX_LISTED_PULL_REQUESTS)), []),
+    })),
     pull_requests: z._default(z.array(pullRequestRef).check(z.maxLength(MAX_LISTED_PULL_REQUESTS)), []),
   }),
   repository: repositoryPayload,
@@ -232,11 +237,28 @@ function checkHeadRepositoryId(payload: CheckRunPayload): number | null {
   return listed.find((pr) => typeof pr.head?.repo?.id === 'number')?.head?.repo?.id ?? null;
 }
 
+/**
+ * The pull requests a check run is of. The repository's own branch: those listed with it. A fork's code: those listed
+ * with the check run or, failing that, its check suite, whose head is the checked commit and not this repository's
+ * own branch (GitHub mostly lists none for a fork; ingest then asks by the commit, see {@link withForkPullRequest}).
+ */
+function checkPullRequests(payload: CheckRunPayload, headRepositoryId: number | null): PullRequestRef[] {
+  const check = payload.check_run;
+  const repositoryId = payload.repository.id;
+  const own = ownPullRequests(check.pull_requests, repositoryId, headRepositoryId);
+  if (!isFork({ repositoryId, headRepositoryId })) return own;
+  const sha = check.head_sha.toLowerCase();
+  const ofTheFork = (pulls: readonly PullRequestRef[]) =>
+    ownPullRequests(pulls, repositoryId, headRepositoryId).filter((pr) => pr.head?.repo?.id !== repositoryId && (pr.head?.sha ?? sha).toLowerCase() === sha);
+  const listed = ofTheFork(check.pull_requests);
+  return listed.length > 0 ? listed : ofTheFork(check.check_suite?.pull_requests ?? []);
+}
+
 export function triggerFromCheckRun(payload: CheckRunPayload, deliveryId: string | null): GithubCheckTrigger {
   const check = payload.check_run;
   const output = check.output ?? {};
   const headRepositoryId = checkHeadRepositoryId(payload);
-  const own = ownPullRequests(check.pull_requests, payload.repository.id, headRepositoryId);
+  const own = checkPullRequests(payload, headRepositoryId);
   return {
     source: 'github_check',
     incidentId: githubCheckIncidentId(payload.repository.id, check.id),
@@ -265,6 +287,27 @@ export function triggerFromCheckRun(payload: CheckRunPayload, deliveryId: string
     pullRequests: own.map((pr) => pr.number).slice(0, 50),
     sender: payload.sender?.login ?? null,
   };
+}
+
+/**
+ * A fork's check run whose pull request the payload does not name, with the one GitHub's commit lookup finds: an open
+ * pull request of this repository whose head is the checked commit (from the check's head repository, when known).
+ * Its recovery is keyed by that pull request (`githubCheckIncidentScope`). Anyone can open a pull request at any
+ * commit, so with two found (a stranger's at the same commit) neither is taken, and the check stays keyed by its
+ * commit; so it does when the lookup fails, and the delivery is recorded all the same.
+ */
+async function withForkPullRequest(trigger: GithubCheckTrigger, deps: IngestDeps): Promise<GithubCheckTrigger> {
+  const check = trigger.checkRun;
+  if (!isFork({ repositoryId: trigger.repository.id, headRepositoryId: check.headRepositoryId }) || trigger.pullRequests.length > 0) return trigger;
+  const github = deps.github.forInstallation(trigger.installationId);
+  if (!github) return trigger;
+  try {
+    const found = await github.findPullRequestsForCommit({ owner: trigger.repository.owner, repo: trigger.repository.name }, check.headSha, check.headRepositoryId);
+    return found.length === 1 ? { ...trigger, pullRequests: found } : trigger;
+  } catch (error) {
+    deps.logger.warn("could not look up the fork check run's pull request; its recovery is keyed by its commit", { error: errorMessage(error) });
+    return trigger;
+  }
 }
 
 function completedAtOf(value: string | null | undefined, clock: Clock): Date {
@@ -368,9 +411,10 @@ async function handleCheckRun(payload: unknown, deliveryId: string | null, deps:
   if (check.app?.slug === ACTIONS_APP_SLUG || (!check.app?.slug && check.app?.name === 'GitHub Actions')) {
     return reply(202, { ignored: 'check runs of GitHub Actions are handled through their workflow_run event' });
   }
-  const trigger = await withInstallation(triggerFromCheckRun(parsed.data, deliveryId), deps);
+  const trigger = await withForkPullRequest(await withInstallation(triggerFromCheckRun(parsed.data, deliveryId), deps), deps);
 
   if (check.conclusion === 'success') {
+    const origin = forkCheckOrigin(trigger);
     return queueRecovery(
       {
         scope: githubCheckIncidentScope(trigger),
@@ -378,6 +422,7 @@ async function handleCheckRun(payload: unknown, deliveryId: string | null, deps:
         resolvedBy: `check run ${check.id}`,
         installationId: trigger.installationId,
         completedAt: completedAtOf(check.completed_at, deps.clock),
+        ...(origin && 'pullRequest' in origin ? { sharedForkScopes: { scopes: sharedForkCheckScopes(trigger), pullRequest: origin.pullRequest } } : {}),
       },
       deps,
     );

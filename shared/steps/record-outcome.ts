@@ -15,6 +15,11 @@ import type { StepDeps } from './deps.js';
 
 /** Open incidents resolved by one recovery event; bounded so a noisy scope cannot fan out without limit. */
 const MAX_RESOLVED_PER_EVENT = 25;
+/**
+ * Open incidents read from a scope all forks' checks once shared, to find those of one pull request among them: no
+ * new incident goes there, so the number only falls; one of the pull request's older than this many is left open.
+ */
+const SHARED_FORK_SCOPE_READ = 100;
 
 export interface RecoveryResult {
   resolved: string[];
@@ -144,6 +149,28 @@ export interface WorkflowRecovery {
   /** The delivery's App installation, whose client updates the PR comment. */
   installationId: number | null;
   completedAt: Date;
+  /** A fork's check run of a known pull request: where its failures from before forks' checks were told apart are. */
+  sharedForkScopes?: { scopes: string[]; pullRequest: number };
+}
+
+/**
+ * The open incidents a green run may resolve, newest first: its scope's, and, for a fork's check run of a known pull
+ * request, that pull request's among the ones recorded under the scope all forks' checks once shared. Their pull
+ * request is the one classify found by the commit then, which the payload did not name.
+ */
+async function openIncidentsFor(recovery: WorkflowRecovery, deps: OutcomeDeps): Promise<Incident[]> {
+  const open = await deps.incidents.listOpenInScope(recovery.scope, MAX_RESOLVED_PER_EVENT);
+  if (!recovery.sharedForkScopes) return open;
+  const { scopes, pullRequest } = recovery.sharedForkScopes;
+  const seen = new Set(open.map((incident) => incident.id));
+  for (const scope of scopes) {
+    for (const incident of await deps.incidents.listOpenInScope(scope, SHARED_FORK_SCOPE_READ)) {
+      if (incident.pullRequest !== pullRequest || seen.has(incident.id)) continue;
+      seen.add(incident.id);
+      open.push(incident);
+    }
+  }
+  return open.sort((a, b) => b.createdAt.localeCompare(a.createdAt)).slice(0, MAX_RESOLVED_PER_EVENT);
 }
 
 /**
@@ -167,7 +194,7 @@ export async function recordWorkflowRecovery(recovery: WorkflowRecovery, deps: O
       completedAt: recovery.completedAt,
     });
   }
-  const open = await deps.incidents.listOpenInScope(recovery.scope, MAX_RESOLVED_PER_EVENT);
+  const open = await openIncidentsFor(recovery, deps);
   const resolved: string[] = [];
   const commented = new Set<string>();
   // listOpenInScope is newest first, so the first incident seen for a PR is the one its comment shows.
@@ -207,6 +234,7 @@ export async function recordQueuedRecovery(message: unknown, deps: OutcomeDeps):
       resolvedBy: queued.resolvedBy,
       installationId: queued.installationId,
       completedAt: new Date(queued.completedAt),
+      ...(queued.sharedForkScopes ? { sharedForkScopes: queued.sharedForkScopes } : {}),
     },
     deps,
   );

@@ -264,6 +264,11 @@ describe('forks', () => {
 
   it("a fork's check_run failure never gets a fix PR, and its success never resolves the base branch's incidents", async () => {
     harness.model.answer = honest(SOURCE_PATCH);
+    // The fork's pull request, as GitHub's commit lookup finds it at its failing commit and at its fixing one: a fork's
+    // green check resolves the failures of its own pull request only.
+    for (const sha of ['9f2c4e1ab37d5c6e8f901b2a3c4d5e6f7a8b9c0d', 'b7e1d09c2a4f6e8d0c1b3a5f7e9d1c3b5a7f9e1d']) {
+      harness.github.commitPulls.set(sha, [{ number: 4410, state: 'open', head: { sha, repo: { id: 555000222 } } }]);
+    }
     const before = harness.github.pulls.length;
     const base = await deliverWebhook(harness.runtime.url, check('check_run-circleci-failure', (b) => {
       repository(b, FIXES_ON.name, FIXES_ON.id);

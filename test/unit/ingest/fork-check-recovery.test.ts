@@ -1,0 +1,156 @@
+import { createHmac } from 'node:crypto';
+import { Webhooks } from '@octokit/webhooks';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { newIncident } from '../../../shared/domain/incident.js';
+import { githubCheckScope } from '../../../shared/domain/trigger.js';
+import { staticGitHubClients } from '../../../shared/github/clients.js';
+import { handleGithubWebhook, type IngestDeps } from '../../../shared/ingest/github-webhook.js';
+import { silentLogger } from '../../../shared/steps/deps.js';
+import { loadWebhook } from '../../../infra/local/replay.js';
+import { createFakeGitHub, createRecordingRecoveryQueue } from '../../support/fakes.js';
+import { createMemoryStore } from '../../support/memory-store.js';
+
+/**
+ * Check runs of another CI system on fork pull requests: GitHub names neither the head repository nor the branch, so
+ * each fork's check is told apart by its pull request (found at ingest by the commit), or else by its commit.
+ */
+const SECRET = 'unit-test-secret';
+const REPOSITORY_ID = 714523861;
+const sha = (digit: string) => digit.repeat(40);
+
+/** A fork's completed CircleCI check run: no head branch, no pull requests listed, on commit `headSha`. */
+function forkCheck(checkRunId: number, headSha: string, conclusion: 'failure' | 'success', completedAt: string) {
+  const event = structuredClone(loadWebhook(conclusion === 'failure' ? 'check_run-circleci-failure' : 'check_run-circleci-success'));
+  const check = (event.body as Record<string, any>).check_run;
+  Object.assign(check, { id: checkRunId, head_sha: headSha, conclusion, completed_at: completedAt, pull_requests: [] });
+  Object.assign(check.check_suite, { head_branch: null, head_sha: headSha, pull_requests: [] });
+  check.name = 'ci/circleci: build-and-test';
+  const body = JSON.stringify(event.body);
+  const signature = `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`;
+  return { headers: { ...event.headers, 'X-Hub-Signature-256': signature }, body, isBase64Encoded: false };
+}
+
+describe('check runs of fork pull requests: one fork’s green check', () => {
+  let deps: IngestDeps;
+  let store: ReturnType<typeof createMemoryStore>;
+  let github: ReturnType<typeof createFakeGitHub>;
+  let recoveries: ReturnType<typeof createRecordingRecoveryQueue>;
+  /** The open pull requests whose head is each commit, as GitHub's commit lookup answers. */
+  let pullsByCommit: Map<string, number[]>;
+
+  beforeEach(() => {
+    store = createMemoryStore();
+    github = createFakeGitHub();
+    pullsByCommit = new Map();
+    github.port.findPullRequestsForCommit = async (_repo, commit) => pullsByCommit.get(commit) ?? [];
+    recoveries = createRecordingRecoveryQueue();
+    deps = {
+      recoveries,
+      webhooks: new Webhooks({ secret: SECRET }),
+      maxBodyBytes: 1_048_576,
+      maxRedrives: 3,
+      incidents: store,
+      github: staticGitHubClients(github.port),
+      clock: () => new Date('2026-11-20T11:00:00Z'),
+      logger: silentLogger,
+      workflow: { async start(name) { return { executionId: `exec:${name}`, alreadyStarted: false }; }, async describe() { return null; } },
+    };
+  });
+
+  /** Ingests a fork's failing check and records the pull request classify would find for it. */
+  async function failingCheck(checkRunId: number, headSha: string, pullRequest: number | null) {
+    await handleGithubWebhook(forkCheck(checkRunId, headSha, 'failure', '2026-11-20T10:00:00Z'), deps);
+    const id = `ghc-${REPOSITORY_ID}-${checkRunId}`;
+    if (pullRequest !== null) await store.update(id, { pullRequest });
+    return id;
+  }
+
+  it('resolves only the failure of the pull request whose check passed, and rewrites only its comment', async () => {
+    // Prepare: two forks' pull requests fail the same check; fork A pushes a fix.
+    pullsByCommit.set(sha('a'), [101]);
+    pullsByCommit.set(sha('b'), [202]);
+    pullsByCommit.set(sha('c'), [101]);
+    const forkA = await failingCheck(1, sha('a'), 101);
+    const forkB = await failingCheck(2, sha('b'), 202);
+
+    // Act
+    await handleGithubWebhook(forkCheck(3, sha('c'), 'success', '2026-11-20T10:30:00Z'), deps);
+    const resolved = await recoveries.drain(deps);
+
+    // Assert
+    expect(resolved).toEqual([forkA]);
+    expect((await store.get(forkB))?.status).toBe('received');
+    expect(github.calls.filter((c) => c.method === 'upsertComment').map((c) => c.args[1])).toEqual([101]);
+  });
+
+  it('keys by the commit when no pull request can be found, so another fork’s green commit resolves nothing', async () => {
+    // Prepare: the lookup finds nothing (the pull request was closed, or GitHub does not know it yet).
+    const forkA = await failingCheck(1, sha('a'), null);
+
+    // Act
+    await handleGithubWebhook(forkCheck(3, sha('c'), 'success', '2026-11-20T10:30:00Z'), deps);
+    const byOther = await recoveries.drain(deps);
+    await handleGithubWebhook(forkCheck(4, sha('a'), 'success', '2026-11-20T10:40:00Z'), deps);
+    const bySameCommit = await recoveries.drain(deps);
+
+    // Assert
+    expect(byOther).toEqual([]);
+    expect(bySameCommit).toEqual([forkA]);
+  });
+
+  it('does not take a pull request when two are open at the commit (a stranger’s fork can open one at any commit)', async () => {
+    // Prepare
+    pullsByCommit.set(sha('a'), [101, 303]);
+    pullsByCommit.set(sha('c'), [303]);
+    const forkA = await failingCheck(1, sha('a'), 101);
+
+    // Act: the stranger's pull request, moved on to a commit of its own, passes.
+    await handleGithubWebhook(forkCheck(3, sha('c'), 'success', '2026-11-20T10:30:00Z'), deps);
+
+    // Assert
+    expect(await recoveries.drain(deps)).toEqual([]);
+    expect((await store.get(forkA))?.status).toBe('received');
+  });
+
+  it('takes the pull request the check suite lists, when its head is the checked commit, without asking GitHub', async () => {
+    // Prepare
+    let lookups = 0;
+    github.port.findPullRequestsForCommit = async () => {
+      lookups += 1;
+      return [];
+    };
+    const listed = (number: number, headSha: string) => ({ number, head: { sha: headSha, repo: { id: 9001 } }, base: { repo: { id: REPOSITORY_ID } } });
+    const failure = forkCheck(1, sha('a'), 'failure', '2026-11-20T10:00:00Z');
+    const failureBody = JSON.parse(failure.body);
+    failureBody.check_run.check_suite.pull_requests = [listed(101, sha('a')), listed(202, sha('f'))];
+    const body = JSON.stringify(failureBody);
+
+    // Act
+    await handleGithubWebhook({ ...failure, body, headers: { ...failure.headers, 'X-Hub-Signature-256': `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}` } }, deps);
+
+    // Assert
+    expect(lookups).toBe(0);
+    expect(store.items.get(`ghc-${REPOSITORY_ID}-1`)?.incident).toMatchObject({ pullRequest: 101, fromFork: true });
+  });
+
+  it('resolves a failure stored under the key of before, of the same pull request, and not another’s', async () => {
+    // Prepare: two incidents recorded before the deploy, both under the one key all forks' checks shared.
+    const legacyScope = githubCheckScope('acme-shop/checkout-service', null, 'circleci-checks', 'ci/circleci: build-and-test', { repositoryId: REPOSITORY_ID, headRepositoryId: null });
+    const before = (id: string, pullRequest: number) =>
+      newIncident(
+        { id, source: 'github', repository: 'acme-shop/checkout-service', pullRequest, installationId: 51234987, failedAt: '2026-11-19T10:00:00Z' },
+        new Date('2026-11-19T10:00:00Z'),
+      );
+    await store.create(before('ghc-714523861-7', 101), legacyScope);
+    await store.create(before('ghc-714523861-8', 202), legacyScope);
+    pullsByCommit.set(sha('c'), [101]);
+
+    // Act
+    await handleGithubWebhook(forkCheck(3, sha('c'), 'success', '2026-11-20T10:30:00Z'), deps);
+    const resolved = await recoveries.drain(deps);
+
+    // Assert
+    expect(resolved).toEqual(['ghc-714523861-7']);
+    expect((await store.get('ghc-714523861-8'))?.status).toBe('received');
+  });
+});
