@@ -69,7 +69,7 @@ export function githubCheckIncidentFields(trigger: GithubCheckTrigger): Pick<Inc
 
 /**
  * The scope a check run's recovery is tracked under. The repository's own code: its branch. A fork's: its pull request
- * when ingest found exactly one (see `forkCheckPullRequests` in shared/ingest/github-webhook.ts), else its commit.
+ * when ingest found exactly one (`withForkPullRequest` in shared/ingest/github-webhook.ts), else its commit.
  * All forks' checks once shared one scope, the branch being unknown, and one fork's green check resolved the others'
  * failures.
  */

@@ -83,6 +83,24 @@ describe('check runs of fork pull requests: one fork’s green check', () => {
     expect(github.calls.filter((c) => c.method === 'upsertComment').map((c) => c.args[1])).toEqual([101]);
   });
 
+  it('changes nothing more when the green check is redelivered', async () => {
+    // Prepare
+    pullsByCommit.set(sha('a'), [101]);
+    pullsByCommit.set(sha('c'), [101]);
+    const forkA = await failingCheck(1, sha('a'), 101);
+    await handleGithubWebhook(forkCheck(3, sha('c'), 'success', '2026-11-20T10:30:00Z'), deps);
+    const first = await recoveries.drain(deps);
+
+    // Act
+    await handleGithubWebhook(forkCheck(3, sha('c'), 'success', '2026-11-20T10:30:00Z'), deps);
+    const again = await recoveries.drain(deps);
+
+    // Assert
+    expect(first).toEqual([forkA]);
+    expect(again).toEqual([]);
+    expect(github.calls.filter((c) => c.method === 'upsertComment')).toHaveLength(1);
+  });
+
   it('keys by the commit when no pull request can be found, so another fork’s green commit resolves nothing', async () => {
     // Prepare: the lookup finds nothing (the pull request was closed, or GitHub does not know it yet).
     const forkA = await failingCheck(1, sha('a'), null);
