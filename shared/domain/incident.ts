@@ -321,6 +321,11 @@ export interface ApprovalState {
    * execution, whose wait timed out first (its handler and the reconciler could not resume it). Absent otherwise.
    */
   unresumed?: 'approved' | 'rejected';
+  /**
+   * The `/guard` command that recorded the decision listed it for the reconciler's resumes itself (shared/stores/
+   * approval-resumes.ts). A decision without it was recorded by a version that did not, and the reconciler lists it.
+   */
+  resumeListed?: true;
 }
 
 export interface HistoryEntry {

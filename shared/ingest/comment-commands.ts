@@ -381,7 +381,7 @@ async function applyApproval(
   };
   // The digest approved is recorded with the decision: the remediate stage applies the proposal only if it still has it.
   const decided: UnresumedApproval = {
-    ...approval, status: approved ? 'approved' : 'rejected', taskToken: approval.taskToken, decidedAt: at, decidedBy: login, reason: command.reason,
+    ...approval, status: approved ? 'approved' : 'rejected', taskToken: approval.taskToken, decidedAt: at, decidedBy: login, reason: command.reason, resumeListed: true,
     ...(binding?.ok ? { digest: binding.digest } : {}),
   };
   // Recorded before resuming, so the steps that run next see who decided. The proposal stays on the index, with the

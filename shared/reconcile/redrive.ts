@@ -453,7 +453,9 @@ export async function reconcile(
       if (outcome.action === 'started') result.redriven.push(outcome.execution);
       else if (outcome.action === 'running') {
         result.running += 1;
-        if (deps.approvalResumes && isUnresumed(incident) && incident.approval.decidedAt) {
+        // Only a decision recorded before commands listed their own: listing one again would add an entry due at once
+        // with no failures counted beside the one its failed resumes moved, and it would never be given up.
+        if (deps.approvalResumes && isUnresumed(incident) && incident.approval.decidedAt && !incident.approval.resumeListed) {
           await deps.approvalResumes.schedule({ incidentId: incident.id, decidedAt: incident.approval.decidedAt });
         }
       } else if (outcome.action === 'exhausted') {

@@ -271,7 +271,9 @@ describe('the reconciler resumes /guard decisions their handler left unresumed',
     const { reconciler, incidents, approvals, approvalResumes } = await approvalWhoseHandlerDied();
     approvalResumes.entries.clear();
     await approvals.take(INDEXED_REPOSITORY, PENDING_PULL_REQUEST, PENDING_INCIDENT);
-    await incidents.update(PENDING_INCIDENT, { status: 'awaiting_approval' });
+    // ...and without the mark of a decision its command listed itself.
+    const { resumeListed: _listed, ...asRecordedBefore } = (await incidents.get(PENDING_INCIDENT))!.approval!;
+    await incidents.update(PENDING_INCIDENT, { status: 'awaiting_approval', approval: asRecordedBefore });
     const tasks = taskPort();
     const sweep = reconciler(tasks, AFTER_GRACE);
     const running = { async start() { return { executionId: PENDING_INCIDENT, alreadyStarted: true }; }, async describe() { return { status: 'RUNNING' as const, input: null }; } };

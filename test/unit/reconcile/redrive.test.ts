@@ -187,6 +187,22 @@ describe('reconciler', () => {
     expect((await store.get('unchecked'))?.history.find((h) => h.event === 'escalated_after_redrives')?.detail).toBe('3 executions did not finish it; the last, unchecked-a2, ended without finishing it');
   });
 
+  it('lists for resuming only a decision recorded before decisions were listed by their command, not one listed already', async () => {
+    // A decision the command listed itself (and whose failed resumes moved its entry) would get a fresh entry every
+    // run, due at once and with no failures counted: retried for ever, never given up, ahead of the others.
+    const store = createMemoryStore(() => NOW);
+    const decided = { status: 'approved', taskToken: 'tok', requestedAt: NOW.toISOString(), decidedAt: NOW.toISOString(), decidedBy: 'octo', reason: null };
+    await seed(store, 'listed', 60, { status: 'awaiting_approval', executionAttempt: 0, approval: { ...decided, resumeListed: true } });
+    await seed(store, 'older-format', 60, { status: 'awaiting_approval', executionAttempt: 0, approval: decided });
+    const { workflow } = fakeWorkflow({ listed: 'RUNNING', 'older-format': 'RUNNING' });
+    const scheduled: string[] = [];
+    const { deps: d } = deps(store, workflow);
+
+    await reconcile({ ...d, approvalResumes: { schedule: async (decision) => void scheduled.push(decision.incidentId) } }, options);
+
+    expect(scheduled).toEqual(['older-format']);
+  });
+
   it('says how many times the pipeline really ran when the incident had more re-drives than the limit now allows', async () => {
     // RECONCILE_MAX_ATTEMPTS lowered after an incident was re-driven three times: it ran four times, not three.
     const store = createMemoryStore(() => NOW);
