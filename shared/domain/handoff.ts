@@ -288,7 +288,10 @@ function reasonsOf(incident: Incident, tried: GuardSteps): HandoffReason[] {
   if (incident.notifiedByFallback) why.push({ kind: 'guard_unfinished', cause: incident.fallbackEscalation?.cause ?? null });
   if (tried.decision.kind === 'escalated') why.push({ kind: 'escalated', reason: tried.decision.reason });
   const approval = incident.approval;
-  if (approval?.status === 'timed_out') {
+  // A rejection that never reached the execution asks nothing of anyone where its pull request tells of it (as a
+  // rejection that did); without one, Notify escalated it, and what to check is said as for an approval.
+  const rejectionTold = approval?.unresumed === 'rejected' && Boolean(incident.pullRequest);
+  if (approval?.status === 'timed_out' && !rejectionTold) {
     why.push(approval.unresumed
       ? { kind: 'approval_unresumed', decision: approval.unresumed, by: approval.decidedBy, at: approval.decidedAt, action: incident.plan?.action ?? null }
       : { kind: 'approval_unanswered' });

@@ -104,8 +104,9 @@ async function recordApprovalOutcome(state: PipelineState, incident: Incident, d
         reason: previous?.reason ?? null,
         ...(unresumed ? { unresumed } : {}),
       },
-      // Without a pull request nobody else would hear of the rejection: tell the on-call list.
-      decision: { action: rejected && incident.pullRequest ? 'comment_only' : 'escalate', reason, applied: false, result: 'nothing applied', dryRun: false, decidedAt: at },
+      // Without a pull request nobody else would hear of the rejection: tell the on-call list. A rejection that never
+      // reached the execution is a rejection still: nothing was applied, as it asked, and nobody needs to act.
+      decision: { action: (rejected || unresumed === 'rejected') && incident.pullRequest ? 'comment_only' : 'escalate', reason, applied: false, result: 'nothing applied', dryRun: false, decidedAt: at },
     },
     { audit: [{ at, actor: who ?? 'pipeline-guard', action: incident.plan.action, status: rejected ? 'rejected' : 'skipped', detail: reason }] },
   );

@@ -150,6 +150,16 @@ export const INCIDENT_STATES: Record<string, IncidentState> = {
       notifications: [commented('updated'), escalation('published', 'm-1')],
     }),
   },
+  'approval rejected on the pull request, never resumed before the wait timed out': {
+    // Nothing was applied, as the rejection asked: its pull request's comment says so, and nobody needs to act.
+    mustAct: false,
+    incident: pullRequestFailure({
+      plan: rerunPlan,
+      approval: { ...pendingApproval, status: 'timed_out', taskToken: null, decidedBy: 'octocat', decidedAt: '2026-11-20T09:58:00.000Z', unresumed: 'rejected' },
+      decision: decided('comment_only', { reason: 'octocat rejected "re-run the failed jobs" at 2026-11-20T09:58:00.000Z, but the guard could not resume its execution', applied: false }),
+      notifications: [commented('updated')],
+    }),
+  },
   'approval rejected on the pull request': {
     mustAct: false,
     incident: pullRequestFailure({

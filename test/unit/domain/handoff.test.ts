@@ -20,6 +20,7 @@ const EXPECTED: Record<string, { why: string[]; decision: string; comment: strin
   'approval decided on the pull request, never resumed before the wait timed out': {
     why: ['escalated', 'approval_unresumed'], decision: 'escalated', comment: 'posted', onCall: 'paged', needed: ['carry_out_decision'],
   },
+  'approval rejected on the pull request, never resumed before the wait timed out': { why: [], decision: 'comment_only', comment: 'posted', onCall: null, needed: [] },
   'approval rejected on the pull request': { why: [], decision: 'comment_only', comment: 'posted', onCall: null, needed: [] },
   'escalated alarm': { why: ['escalated'], decision: 'escalated', comment: null, onCall: 'paged', needed: ['look_at_alarm'] },
   'escalated pull request, told on it': { why: ['escalated'], decision: 'escalated', comment: 'posted', onCall: 'not_paged', needed: ['read_comment'] },

@@ -141,7 +141,8 @@ describe('the dashboard and the escalation say the same about an incident', () =
 
   it("a maintainer's decision that never reached the execution: each says who decided what and when, none that nobody answered", () => {
     const approved = INCIDENT_STATES['approval decided on the pull request, never resumed before the wait timed out']!.incident;
-    const rejected: Incident = { ...approved, approval: { ...approved.approval!, unresumed: 'rejected', reason: 'a real bug' } };
+    // A rejection is escalated only where no pull request tells of it (on one, it pages nobody: incident-states.ts).
+    const rejected: Incident = { ...approved, pullRequest: null, approval: { ...approved.approval!, unresumed: 'rejected', reason: 'a real bug' } };
     const decidedWords = (decision: string) =>
       `octocat ${decision} "re-run the failed jobs" at 2026-11-20T09:58:00.000Z, but the guard could not resume its execution with that decision before the approval wait timed out, so nothing was applied`;
 
@@ -160,7 +161,7 @@ describe('the dashboard and the escalation say the same about an incident', () =
     expect(renderComment(approved)).toContain(
       '**Action:** octocat approved the proposed fix, but the guard could not carry the decision out before the approval wait timed out; nothing was done, and on-call has been asked to look.',
     );
-    expect(notified(rejected).reasons).toEqual([decidedWords('rejected')]);
+    expect(notified(rejected).reasons).toEqual([decidedWords('rejected'), 'nobody else was told: the run has no pull request']);
     expect(tried(rejected)).toBe('nothing: it could not resume its execution with the rejection of octocat, and the wait timed out.');
     expect(needs(rejected)).toMatch(/^Check why the guard could not resume its execution with octocat's rejection: nothing was applied, as the rejection asked/);
     expect(nextStep(rejected).text).toMatch(/octocat rejected the proposal to re-run the failed jobs at .* Nothing needs undoing/);

@@ -265,6 +265,24 @@ describe('the reconciler resumes /guard decisions their handler left unresumed',
     expect(timeline.join('\n')).not.toMatch(/nobody/i);
   });
 
+  it('pages nobody when the decision that never reached the execution was a rejection: nothing was applied, as it asked', async () => {
+    // Prepare: a maintainer's rejection recorded on the incident, never resumed; the wait times out
+    const { incidents, approvals } = await approvalWhoseHandlerDied();
+    const recorded = (await incidents.get(PENDING_INCIDENT))!.approval!;
+    await incidents.update(PENDING_INCIDENT, { approval: { ...recorded, status: 'rejected', reason: 'a real bug' } });
+    const { deps, published } = stepDeps({ github: createFakeGitHub().port, incidents, remediation: remediationDeps({ approvals }) });
+    const trigger = triggerFromWorkflowRun(structuredClone(loadWebhook('workflow_run-failure')).body as never, 'd');
+
+    // Act
+    await notifyStep({ trigger, approvalError: { Error: 'States.Timeout', Cause: '' } }, deps);
+
+    // Assert: recorded as the rejection it was, told on the pull request only
+    const after = await incidents.get(PENDING_INCIDENT);
+    expect(after?.approval).toMatchObject({ status: 'timed_out', unresumed: 'rejected', decidedBy: 'maintainer' });
+    expect(after?.decision).toMatchObject({ action: 'comment_only', applied: false });
+    expect(published).toEqual([]);
+  });
+
   it('resumes a decision recorded before decisions were listed (during a deploy): the re-drive pass, finding it running, lists it', async () => {
     // As the code before this recorded it: the decision with its token, and no entry; the code before that had also
     // taken the proposal off the index first, so no redelivery finds it.
