@@ -296,8 +296,8 @@ function incidentLinks(incident: Incident): Array<[string, string]> {
 /**
  * A page of the reconciler's fallback, by why it stepped in: its `kind` (the message attribute subscribers filter on,
  * and a chat keyword) and the tag its subject and chat title start with, when the failure's own tag alone would
- * not say it. A give-up read as one more failure of the pipeline: `[CI failed]`, like the page of an incident whose
- * executions all failed, and counted on that page when both came from one repository.
+ * not say it: a give-up would read as one more failure of the pipeline (`[CI failed]`), so it is tagged `[Given up]`,
+ * and the ledger counts it on a problem of its own (`guard-reconcile-given-up`), not on its repository's page.
  */
 export const FALLBACK_PAGE: Record<FallbackCause, { kind: string; tag: string | null }> = {
   notify_failed: { kind: 'notify-failed', tag: null },
