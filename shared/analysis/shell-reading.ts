@@ -43,9 +43,15 @@ const UNKNOWN_COMMAND = String.raw`(?:\$\{?[\w@*#?!-]+(?:\[[^\]\n]*\])?\}?|\$\((
 const FED_UNKNOWN = new RegExp(String.raw`(?<!\|)\|(?!\|)[ \t]*${UNKNOWN_COMMAND}(?=[\s;&)]|$)`, 'gm');
 /**
  * An unknown command given an argument (not an operator: `$x = a | b` is PHP) that a downloader takes (a URL, an
- * option or a variable, not prose: `$VIMRUNTIME must be valid. See |…|`), and feeding a pipe.
+ * option or a variable, not prose: `$VIMRUNTIME must be valid. See |…|`), and feeding a pipe. The argument and the
+ * pipe are looked for apart, each within what the patterns read after a downloader (200 characters, 400 to the pipe):
+ * one lookahead for both tried every split of a stage at every start, cubic in a line of `$($x ` (attack pass 9b,
+ * finding 2).
  */
-const FEEDING_UNKNOWN = new RegExp(String.raw`(^|[;&(\n]|\$\(|\x60)([ \t]*)${UNKNOWN_COMMAND}(?=[ \t]+(?:[\w"'$/~{]|\.{1,2}\/|-[\w-])[^|\n;&]*?(?:\w:\/\/|\s-\w|\$)[^|\n;&]*\|(?!\|))`, 'gm');
+const FEEDING_UNKNOWN = new RegExp(
+  String.raw`(^|[;&(\n]|\$\(|\x60)([ \t]*)${UNKNOWN_COMMAND}(?=[ \t]+(?:[\w"'$/~{]|\.{1,2}\/|-[\w-])[^|\n;&]{0,200}?(?:\w:\/\/|\s-\w|\$))(?=[^|\n;&]{0,400}\|(?!\|))`,
+  'gm',
+);
 
 /** At most this many rounds of substitution: a chain of copies deeper than this is not followed. */
 const MAX_ROUNDS = 6;

@@ -25,3 +25,16 @@ describe('attack pass 9b: the cost of reading a patch as a shell would', () => {
     expect(result.ok).toBe(true);
   });
 });
+
+describe('attack pass 9b: the cost of reading unknown commands', () => {
+  it('reads a line of many unknown commands in command substitutions in linear time (finding 2)', () => {
+    // Prepare: each `$(` starts a command, each `$x` an unknown one; with no pipe, every start tried every split.
+    const line = `os.system('${'$($x '.repeat(2500)}')`;
+
+    // Act
+    const result = checkPatch(patchAdding([line]));
+
+    // Assert
+    expect(result.ok).toBe(true);
+  });
+});
