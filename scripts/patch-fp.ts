@@ -17,7 +17,7 @@
  * the same files; `-` reads the list from stdin), or found under the directories given (default: this checkout's
  * node_modules, /usr/share and /usr/lib). `--only=refusals` or `--only=signals` measures one.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { type Dirent, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkPatch } from '../shared/analysis/index.js';
@@ -61,18 +61,18 @@ const only = setting('--only');
 const list = args.includes('--list');
 const sources = args.filter((arg) => !arg.startsWith('--'));
 
+/** Files under `directory`; symbolic links are not followed (a link back up the tree is a loop, and what it names is read where it is). */
 function* walk(directory: string): Generator<string> {
-  let entries: string[];
+  let entries: Dirent[];
   try {
-    entries = readdirSync(directory);
+    entries = readdirSync(directory, { withFileTypes: true });
   } catch {
     return;
   }
   for (const entry of entries) {
-    const path = join(directory, entry);
-    const stat = statSync(path, { throwIfNoEntry: false });
-    if (stat?.isDirectory()) yield* walk(path);
-    else if (stat?.isFile()) yield path;
+    const path = join(directory, entry.name);
+    if (entry.isDirectory()) yield* walk(path);
+    else if (entry.isFile()) yield path;
   }
 }
 

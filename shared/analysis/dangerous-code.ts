@@ -680,13 +680,19 @@ export function asShellReadsIt(text: string): string {
 /** What a patch is read for: the dangerous code of any text, and names assembled at run time (code added only). */
 const PATCH_SIGNALS: readonly DangerousCode[] = [...DANGEROUS_CODE, ASSEMBLED_NAME];
 
+/** Why code is refused whose shell reading ({@link shellReading}) outgrows its bounds: what it would leave out is unread. */
+const UNREAD_SHELL = 'shell-reading-too-large';
+
 /**
  * The ids of the dangerous-code patterns `text` contains, and {@link ASSEMBLED_NAME}; empty for ordinary code and prose. Python folds
  * identifiers to their compatibility form (`𝐞𝐱𝐞𝐜` is `exec`), so the folded text is read too, and so is the text as a
- * shell would run it ({@link shellReading}: words built, variables the text assigns substituted).
+ * shell would run it ({@link shellReading}: words built, variables the text assigns substituted), or
+ * {@link UNREAD_SHELL} when that reading cannot be completed.
  */
 export function dangerousCodeSignals(text: string): string[] {
   const folded = text.normalize('NFKC');
-  const forms = [...new Set([text, folded, asShellReadsIt(folded), shellReading(folded)])];
-  return PATCH_SIGNALS.filter((pattern) => forms.some((form) => pattern.re.test(form))).map((pattern) => pattern.id);
+  const reading = shellReading(folded);
+  const forms = [...new Set([text, folded, asShellReadsIt(folded), reading ?? folded])];
+  const found = PATCH_SIGNALS.filter((pattern) => forms.some((form) => pattern.re.test(form))).map((pattern) => pattern.id);
+  return reading === null ? [...found, UNREAD_SHELL] : found;
 }

@@ -16,7 +16,10 @@
  * - a command still named by something nothing here assigns (`$r`, `$(…)`) read, where it is fed a pipe, as a shell
  *   and, where it feeds one, as a downloader: nobody can review what it runs, so it is read as the worst it can be.
  *
- * The result is one more form the patterns read, beside the text as written: nothing in it is run.
+ * The result is one more form the patterns read, beside the text as written: nothing in it is run. A reading that
+ * would outgrow its bounds (a value longer than a command line, a reading tens of kilobytes longer than the text) is
+ * not cut short but not given (`null`), for the patch to be refused: what a cut reading leaves out is where a
+ * download run would hide (attack pass 9b, finding 3).
  */
 
 /** A variable's name. */
@@ -59,7 +62,7 @@ const MAX_ROUNDS = 6;
 const MAX_VALUE = 2048;
 /** A glob longer than this is no command's path (`/usr/local/bin/python3` is 22 characters). */
 const MAX_GLOB = 64;
-/** The reading stops growing past this many characters (a variable that doubles itself each round). */
+/** The reading grows by at most this many characters (a variable that doubles itself each round, a brace of many words). */
 const MAX_GROWTH = 64 * 1024;
 
 /**
@@ -93,6 +96,8 @@ interface Assignment {
 interface Assigned {
   values: Map<string, Assignment[]>;
   commands: Map<string, string>;
+  /** Whether a value was longer than {@link MAX_VALUE}, and so not read whole. */
+  cut?: boolean;
 }
 
 /**
@@ -127,10 +132,15 @@ function assignments(text: string): Assigned {
     wordsOf(match[1]!).forEach((raw, index) => pending.push({ end, name: String(index + 1), value: (word) => [word(raw)] })),
   );
   const values: Assigned['values'] = new Map();
+  let cut = false;
+  const bounded = (value: string) => {
+    cut ||= value.length > MAX_VALUE;
+    return value.slice(0, MAX_VALUE);
+  };
   for (const { end, name, append, value } of pending.sort((a, b) => a.end - b.end)) {
-    const held = value((raw) => unquote(substituted(raw, { values, commands: new Map() }, end)).slice(0, MAX_VALUE));
+    const held = value((raw) => bounded(unquote(substituted(raw, { values, commands: new Map() }, end))));
     const before = append ? (heldAt(values, name, end) ?? [''])[0]! : '';
-    values.set(name, [...(values.get(name) ?? []), { end, value: append ? [(before + held.join(' ')).slice(0, MAX_VALUE)] : held }]);
+    values.set(name, [...(values.get(name) ?? []), { end, value: append ? [bounded(before + held.join(' '))] : held }]);
   }
   const commands = new Map<string, string>();
   for (const match of text.matchAll(new RegExp(String.raw`\balias\s+(${NAME})=(${WORD})`, 'g'))) commands.set(match[1]!, unquote(match[2]!));
@@ -138,7 +148,7 @@ function assignments(text: string): Assigned {
   for (const match of text.matchAll(new RegExp(String.raw`(?:\bfunction\s+(${NAME})\s*(?:\(\s*\))?|(?<![\w$])(${NAME})\s*\(\s*\))\s*\{([^{}]{0,400})\}`, 'g'))) {
     commands.set((match[1] ?? match[2])!, match[3]!.replace(/\s*\n\s*/g, '; ').replace(/^[\s;]+|[\s;]+$/g, ''));
   }
-  return { values, commands };
+  return { values, commands, cut };
 }
 
 /** What `printf FORMAT ARGS…` prints, for the `%s` and `%b` a name is built with; other conversions as written. */
@@ -228,8 +238,11 @@ function substituted(text: string, { values, commands }: Assigned, at?: number):
   return out;
 }
 
-/** `text` as the shell would run it (see the module's comment): one more form for the patterns to read. */
-export function shellReading(text: string): string {
+/**
+ * `text` as the shell would run it (see the module's comment): one more form for the patterns to read; `null` when it
+ * cannot be read within the bounds above.
+ */
+export function shellReading(text: string): string | null {
   let reading = decodeEscapes(text)
     // A line continued with a backslash is one line: `s\<newline>h` is `sh`.
     .replace(/\\\n/g, '')
@@ -238,21 +251,30 @@ export function shellReading(text: string): string {
     .replace(/(?<=\w)(["'])\s*\+?\s*\1(?=\w)/g, '')
     .replace(/(["'])\s*,\s*\1/g, ' ');
   for (let round = 0; round < MAX_ROUNDS; round += 1) {
-    const next = substituted(reading, assignments(reading));
-    if (next === reading || next.length > text.length + MAX_GROWTH) break;
+    const assigned = assignments(reading);
+    const next = substituted(reading, assigned);
+    if (assigned.cut || next.length > text.length + MAX_GROWTH) return null;
+    if (next === reading) break;
     reading = next;
   }
+  let braced = reading.length;
+  const words = reading
+    // Quotes and backslashes dropped, not paired: the source language's own quotes are around the shell's.
+    .replace(/\$'((?:[^'\\\n]|\\.)*)'/g, (_, inner: string) => decodeEscapes(inner))
+    .replace(/["'\\]/g, '')
+    // An unset variable inside a word expands to nothing: `s${x}h` is `sh`, `c$@url` is `curl`.
+    .replace(new RegExp(String.raw`(?<=[A-Za-z])\$(?:\{${NAME}\}|[@*\d])|\$\{${NAME}\}(?=[A-Za-z])`, 'g'), '')
+    // Brace expansion: `{sh,}` is `sh`, `{c,}url` is `curl url`.
+    .replace(/(?<![\w$])([\w./:-]*)\{([\w./:-]*(?:,[\w./:-]*)+)\}([\w./:-]*)/g, (whole: string, before: string, alternatives: string, after: string) => {
+      const split = alternatives.split(',');
+      // Each alternative repeats the word around it: counted before it is built, a long word around many commas
+      // is quadratic (20 KB of them built 100 MB).
+      braced += (before.length + after.length) * split.length + alternatives.length - whole.length;
+      return braced > text.length + MAX_GROWTH ? whole : split.map((alternative) => before + alternative + after).join(' ');
+    });
+  if (braced > text.length + MAX_GROWTH) return null;
   return (
-    reading
-      // Quotes and backslashes dropped, not paired: the source language's own quotes are around the shell's.
-      .replace(/\$'((?:[^'\\\n]|\\.)*)'/g, (_, inner: string) => decodeEscapes(inner))
-      .replace(/["'\\]/g, '')
-      // An unset variable inside a word expands to nothing: `s${x}h` is `sh`, `c$@url` is `curl`.
-      .replace(new RegExp(String.raw`(?<=[A-Za-z])\$(?:\{${NAME}\}|[@*\d])|\$\{${NAME}\}(?=[A-Za-z])`, 'g'), '')
-      // Brace expansion: `{sh,}` is `sh`, `{c,}url` is `curl url`.
-      .replace(/(?<![\w$])([\w./:-]*)\{([\w./:-]*(?:,[\w./:-]*)+)\}([\w./:-]*)/g, (_, before: string, alternatives: string, after: string) =>
-        alternatives.split(',').map((alternative) => before + alternative + after).join(' '),
-      )
+    words
       // A glob of a path that names a shell or a downloader: `/???/?h`, `/bin/[s]h`, `/usr/bin/c*rl`. Only a path: a
       // glob without a `/` matches files in the working directory, not commands (and `*ge*` is a Vim help tag).
       .replace(/(?<![\w./*?[\]-])(?=[\w./*?[\]-]*[*?[])(?=[\w.*?[\]-]*\/)[\w./*?[\]-]{2,}/g, (glob) => {

