@@ -41,8 +41,9 @@ export const DANGEROUS_CODE: readonly DangerousCode[] = [
         // Any command given a URL, its output piped into a shell (`aws s3 cp s3://… -`, `gsutil cat gs://…`, `aria2c -o -
         // https://…`, `http`, `lynx -source`): a downloader by what it is given, not by a list of names. Not in a
         // Markdown table's row (a line that starts with `|`, or goes on with another `|` after the shell). Read from the
-        // URL back, so that a long line costs what its URLs do.
-        String.raw`(?=(?:https?|ftps?|sftp|s3|gs):\/\/)(?<![\w.+-])(?<!(?:^|\n)[ \t]*\|[^\n]{0,400})(?<=[\w.\/-][ \t]+[^\n|;&]{0,200})[a-z0-9]+:\/\/[^\n|;&]{0,200}\|(?!\|)\s*${SHELL}(?![^\n]*\|)`,
+        // URL back, so that a long line costs what its URLs do. The command before the URL may end in a brace, a
+        // parenthesis or a quote (`${DL}`, `$(cat f)`, `"$d"`), however far the blanks push the URL (review of pass 9b).
+        String.raw`(?=(?:https?|ftps?|sftp|s3|gs):\/\/)(?<![\w.+-])(?<!(?:^|\n)[ \t]*\|[^\n]{0,400})(?<=[\w.\/})\x22'\x60-][ \t]+[^\n|;&]{0,200})[a-z0-9]+:\/\/[^\n|;&]{0,200}\|(?!\|)\s*${SHELL}(?![^\n]*\|)`,
         // A download read by a command that runs what it reads: `. <(curl …)`, `python3 <(curl …)`,
         // `sh <<< "$(curl …)"`, `sh -c \"$(curl …)\"`, `eval \`curl …\``.
         String.raw`(?<![\w.$-])(?:${SHELL}|source|eval|\.)(?:\s+-\S+)*\s*(?:<<<|<)?\s*[\\"']*\s*(?:\$\(|<\(|\x60)\s*${RUNS_ITS_ARGS}${FETCH}\b`,

