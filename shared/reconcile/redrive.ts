@@ -15,7 +15,7 @@ import type { FallbackCause, HistoryEntry, Incident, ReconcileRetry } from '../d
 import { renderEscalation } from '../notify/escalation.js';
 import { publishClaimedPage } from '../notify/claimed-page.js';
 import { escalateNotifyFailed } from './notify-failed.js';
-import { retryFromNextRun } from './retry-later.js';
+import { afterFailure } from './retry-later.js';
 import { type PolicyFile, policyFor } from '../remediation/policy.js';
 import type { Clock, EscalationLedger, EscalationOccurrence, EscalationPublisher, Metrics, WorkflowStarter } from '../ports.js';
 import { type DigestDeps, type DigestResult, sendDueDigests } from './digests.js';
@@ -90,7 +90,7 @@ const PERMANENT_START_REFUSALS = new Set([
 /**
  * Starts `name`; a refusal is recorded on the incident (`startFailures`, a `start_failed` history entry) without
  * moving its `updatedAt`, which would hold a start throttled once back for the reconciler's `afterMinutes` (three
- * runs); when it is tried again is the reconciler's retries' to say (see `afterFailure`). A permanent refusal, or the
+ * runs); when it is tried again is the reconciler's retries' to say (see `afterFailedTry`). A permanent refusal, or the
  * incident's failed starts reaching its execution budget (`maxAttempts + 1`, as many starts as it may have
  * executions), gives up: the caller escalates it. Any other refusal is thrown, for the next run.
  */
@@ -368,9 +368,10 @@ async function pageUnfinished(incident: Incident, gaveUp: GaveUp, deps: RedriveD
 
 /**
  * After a failed try at an incident (its re-drive, or the escalation in its place): recorded on it, without moving
- * its `updatedAt` (the try was not work on it), and tried again later (./retry-later.ts, `retryFromNextRun`): the
- * next run first, a throttled call's most likely end, then 5 minutes doubling. The list of candidates leaves it out
- * while it waits, so incidents that fail every time cannot spend every run's bound ahead of the newer ones.
+ * its `updatedAt` (the try was not work on it), and tried again later, by the reconciler's one rule for every sweep
+ * (./retry-later.ts `afterFailure`, from the next run: a throttled call's most likely end, then 5 minutes doubling).
+ * The list of candidates leaves it out while it waits, so incidents that fail every time cannot spend every run's
+ * bound ahead of the newer ones.
  *
  * After 8 failures (`MAX_FAILURES`), over five hours, it is given up loudly: an error log and the
  * `IncidentRedrivesAbandoned` metric, and on-call is paged through the fallback escalation with a cause of its own,
@@ -381,26 +382,39 @@ async function pageUnfinished(incident: Incident, gaveUp: GaveUp, deps: RedriveD
  * and the metric; `IncidentsGivenUpUnpaged` counts it, whose alarm pages at once (the reconciler-errors alarm wants
  * three failed runs in a row, and the next run does not fail on it).
  */
-async function afterFailure(
+async function afterFailedTry(
   incident: Incident,
   error: unknown,
   deps: RedriveDeps & ExhaustedEscalationDeps,
   result: ReconcileResult,
 ): Promise<void> {
-  const failures = (incident.reconcileRetry?.failures ?? 0) + 1;
   const errorName = errorNameOf(error);
-  const failedAt = deps.clock();
-  const dueAt = retryFromNextRun(failedAt, failures);
-  if (dueAt) {
-    result.failed.push(incident.id);
-    deps.logger.warn('re-drive failed; the incident is tried again later', { incidentId: incident.id, failures, dueAt: dueAt.toISOString(), error: errorMessage(error) });
-    await deps.incidents.record(incident.id, { reconcileRetry: { failures, error: errorName, dueAt: dueAt.toISOString(), failedAt: failedAt.toISOString() } }, {}, { keepUpdatedAt: true });
-    return;
-  }
-  const retry = { failures, error: errorName, dueAt: null, failedAt: failedAt.toISOString() };
-  deps.logger.error('the reconciler gives an incident up: its re-drive or escalation kept failing; paging on-call', {
-    incidentId: incident.id, failures, error: errorMessage(error),
+  const retryOf = (failures: number, dueAt: Date | null, failedAt: Date): ReconcileRetry => ({
+    failures, error: errorName, dueAt: dueAt?.toISOString() ?? null, failedAt: failedAt.toISOString(),
   });
+  await afterFailure({
+    failures: incident.reconcileRetry?.failures ?? 0,
+    fromNextRun: true,
+    named: { retried: { incidentId: incident.id }, givenUp: { incidentId: incident.id } },
+    retry: {
+      message: 're-drive failed; the incident is tried again later',
+      counted: () => result.failed.push(incident.id),
+      move: (dueAt, failures, failedAt) => deps.incidents.record(incident.id, { reconcileRetry: retryOf(failures, dueAt, failedAt) }, {}, { keepUpdatedAt: true }),
+    },
+    giveUp: {
+      message: 'the reconciler gave an incident up: its re-drive or escalation kept failing; on-call was paged about it unless its page failed too (logged before)',
+      counted: () => result.givenUp.push(incident.id),
+      drop: (failures, failedAt) => giveUp(incident, retryOf(failures, null, failedAt), deps, result),
+    },
+  }, error, deps);
+}
+
+/**
+ * Gives up an incident after its last failed try (see {@link afterFailedTry}): paged and recorded notified, or, when
+ * the page fails too, recorded given up and counted unpaged. A record that fails is thrown: the incident keeps its
+ * tries as they were, and the next run gives it up again.
+ */
+async function giveUp(incident: Incident, retry: ReconcileRetry, deps: RedriveDeps & ExhaustedEscalationDeps, result: ReconcileResult): Promise<void> {
   let told: Told;
   try {
     told = await pageUnfinished(incident, gaveUpOnReconciling(incident, retry), deps);
@@ -410,10 +424,9 @@ async function afterFailure(
       incidentId: incident.id, error: errorMessage(pageError),
     });
     const at = deps.clock().toISOString();
-    const detail = `the reconciler's tries failed ${failures} times (the last: ${errorName}), and so did its page (${errorNameOf(pageError)}); given up`;
+    const detail = `the reconciler's tries failed ${retry.failures} times (the last: ${retry.error}), and so did its page (${errorNameOf(pageError)}); given up`;
     await deps.incidents.record(incident.id, { reconcileRetry: retry }, { history: [{ at, event: 'reconcile_given_up', detail }] }, { keepUpdatedAt: true });
     // Counted once recorded: a record that failed leaves the incident due, and the next run gives it up again.
-    result.givenUp.push(incident.id);
     result.unpaged.push(incident.id);
     return;
   }
@@ -421,7 +434,6 @@ async function afterFailure(
   // incident keeps its tries as they were and the next run gives it up again; the ledger lets the page go out once
   // more at most, as after a crash between any page and its record.
   await deps.incidents.update(incident.id, { ...told.fields, reconcileRetry: retry }, { history: [told.entry] });
-  result.givenUp.push(incident.id);
 }
 
 /**
@@ -472,7 +484,7 @@ export async function reconcile(
       }
     } catch (error) {
       // One incident's failure (a throttled StartExecution) must not stop the others.
-      await afterFailure(incident, error, deps, result).catch((recordError: unknown) => {
+      await afterFailedTry(incident, error, deps, result).catch((recordError: unknown) => {
         // Not recorded: it stays due, and the next run tries it (and records it) again.
         if (!result.failed.includes(incident.id)) result.failed.push(incident.id);
         deps.logger.warn('a failed re-drive could not be recorded; the next run tries it again', { incidentId: incident.id, error: errorMessage(recordError) });

@@ -35,30 +35,37 @@ export function retryFromNextRun(now: Date, failures: number): Date | null {
 export interface FailedEntry {
   /** The entry's failures before this one. */
   failures: number;
+  /** Tried again from the next run ({@link retryFromNextRun}) rather than 5 minutes after its first failure ({@link retryAfterFailure}). */
+  fromNextRun?: boolean;
   /** What names the entry in the warning of a retry, and in the error log of a give-up (which may say more). */
   named: { retried: Record<string, unknown>; givenUp: Record<string, unknown> };
-  /** Moves the entry to `retryAt` in its store; `counted` adds it to the run's failures, when the sweep counts them here. */
-  retry: { message: string; move(retryAt: Date): Promise<unknown>; counted?(): void };
-  /** Takes the entry off its store after its `failures`th failure; `counted` adds it to the run's give-ups. */
-  giveUp: { message: string; drop(failures: number): Promise<unknown>; counted(): void };
+  /**
+   * Moves the entry to `retryAt` in its store, as failed `failures` times, the last at `failedAt`; `counted` adds it to
+   * the run's failures, when the sweep counts them here.
+   */
+  retry: { message: string; move(retryAt: Date, failures: number, failedAt: Date): Promise<unknown>; counted?(): void };
+  /** Takes the entry off its store after its `failures`th failure, at `failedAt`; `counted` adds it to the run's give-ups. */
+  giveUp: { message: string; drop(failures: number, failedAt: Date): Promise<unknown>; counted(): void };
 }
 
 /**
  * The tail every sweep runs after an entry's work failed: given up after {@link MAX_FAILURES} failures (dropped,
- * counted, an error log), else moved to {@link retryAfterFailure}'s time (counted, a warning). The store calls, the
- * counts and the messages are the sweep's; a store call that fails is thrown to the sweep, which leaves the entry where
- * it is for the next run.
+ * counted, an error log), else moved to {@link retryAfterFailure}'s time, or {@link retryFromNextRun}'s (counted, a
+ * warning). The store calls, the counts and the messages are the sweep's; a store call that fails is thrown to the
+ * sweep, which leaves the entry where it is for the next run (and, for a give-up, logs no give-up: the next run gives
+ * it up again).
  */
 export async function afterFailure(entry: FailedEntry, error: unknown, deps: { clock: Clock; logger: Pick<StepLogger, 'warn' | 'error'> }): Promise<void> {
   const failures = entry.failures + 1;
-  const retryAt = retryAfterFailure(deps.clock(), failures);
+  const failedAt = deps.clock();
+  const retryAt = (entry.fromNextRun ? retryFromNextRun : retryAfterFailure)(failedAt, failures);
   if (!retryAt) {
-    await entry.giveUp.drop(failures);
+    await entry.giveUp.drop(failures, failedAt);
     entry.giveUp.counted();
     deps.logger.error(entry.giveUp.message, { ...entry.named.givenUp, failures, error: errorMessage(error) });
     return;
   }
   entry.retry.counted?.();
   deps.logger.warn(entry.retry.message, { ...entry.named.retried, failures, retryAt: retryAt.toISOString(), error: errorMessage(error) });
-  await entry.retry.move(retryAt);
+  await entry.retry.move(retryAt, failures, failedAt);
 }
