@@ -306,16 +306,15 @@ export const RECONCILE_GIVEN_UP_KEY = 'guard-reconcile-given-up';
 
 /**
  * The problem the ledger counts an incident under when the guard gives up on it, with the escalation rules (window,
- * digest) that group its pages: the reconciler's give-ups are one problem with the policy's defaults (see
- * {@link RECONCILE_GIVEN_UP_KEY}); the rest one per repository (or alarm) with the repository's rules, as notify reads them.
+ * digest) that group its pages, the incident's repository's as notify reads them (an alarm's: the policy's defaults):
+ * the reconciler's give-ups are one problem (see {@link RECONCILE_GIVEN_UP_KEY}), each occurrence judged by its own
+ * repository's window (a repository with a shorter window is paged again sooner); the rest one problem per
+ * repository (or alarm).
  */
 function problemOf(incident: Incident, cause: FallbackCause, policyFile: PolicyFile): Pick<EscalationOccurrence, 'key' | 'label' | 'windowMinutes' | 'digest'> {
-  if (cause === 'reconcile_given_up') {
-    const { windowMinutes, digest } = policyFor(policyFile, null, false).escalation;
-    return { key: RECONCILE_GIVEN_UP_KEY, label: 'incidents the reconciler gave up on', windowMinutes, digest };
-  }
-  const scope = incident.repository ?? incident.alarm?.name ?? incident.source;
   const { windowMinutes, digest } = policyFor(policyFile, incident.repository, false).escalation;
+  if (cause === 'reconcile_given_up') return { key: RECONCILE_GIVEN_UP_KEY, label: 'incidents the reconciler gave up on', windowMinutes, digest };
+  const scope = incident.repository ?? incident.alarm?.name ?? incident.source;
   return {
     key: `guard-exhausted:${incident.repository ?? incident.alarm?.arn ?? incident.source}`,
     label: `incidents the pipeline could not finish, ${scope}`,

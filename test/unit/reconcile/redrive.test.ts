@@ -539,6 +539,32 @@ describe('reconciler fairness: an incident whose re-drive or escalation keeps fa
     expect(await store.get('stubborn')).toMatchObject({ fallbackEscalation: { cause: 'pipeline_failed', paged: true } });
   });
 
+  it("groups give-up pages by the escalation policy's window and digest for the incident's repository, as every other page", async () => {
+    // Three hours for everyone; half an hour and no digest for octo/quiet, whose give-ups come two hours apart.
+    const policy: PolicyFile = { defaults: { escalation: { windowMinutes: 180 } }, repositories: { 'octo/quiet': { escalation: { windowMinutes: 30, digest: false } } } };
+    const store = newStore();
+    const hoursLater = (hours: number) => new Date(NOW.getTime() + hours * 3_600_000);
+    /** Tried 7 times already: its next failure, once due, gives it up. */
+    const lastTryAt = (hours: number) => ({ reconcileRetry: { failures: 7, error: 'AccessDeniedException', dueAt: hoursLater(hours).toISOString(), failedAt: NOW.toISOString() } });
+    await seed(store, 'quiet-early', 60, { repository: 'octo/quiet', ...lastTryAt(0) });
+    await seed(store, 'quiet-late', 59, { repository: 'octo/quiet', ...lastTryAt(2) });
+    await seed(store, 'quiet-later', 58, { repository: 'octo/quiet', ...lastTryAt(2) });
+    const { workflow } = fakeWorkflow({});
+    const failing: WorkflowStarter = { ...workflow, describe: async () => Promise.reject(Object.assign(new Error('not allowed'), { name: 'AccessDeniedException' })) };
+    const { deps: d, published } = deps(store, failing, policy);
+    d.clock = () => now;
+
+    await reconcile(d, scheduled);
+    now = hoursLater(2);
+    const late = await reconcile(d, scheduled);
+
+    expect(late.givenUp).toEqual(['quiet-late', 'quiet-later']);
+    // Past octo/quiet's half hour, the later give-up pages again; the one after it is counted, with no digest.
+    expect(published.map((m) => m.attributes.kind)).toEqual(['reconcile-given-up', 'reconcile-given-up']);
+    expect(await store.get('quiet-late')).toMatchObject({ fallbackEscalation: { cause: 'reconcile_given_up', paged: true } });
+    expect((await store.get('quiet-later'))?.history.at(-1)?.detail).toContain('counted on the open escalation (2 in this window), reported with the next page after the window');
+  });
+
   it('records an incident given up whose page cannot go out either, counts it, fails the run, and lists it no more', async () => {
     const store = newStore();
     await seed(store, 'unpageable', 60, { executionAttempt: 3 });
