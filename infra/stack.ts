@@ -69,6 +69,8 @@ export const ASL_PATH = join(PROJECT_ROOT, 'statemachines', 'incident-pipeline.a
 /** Settings read from CDK context; see the table at the top of this file. */
 export interface GuardSettings {
   readonly alertEmail?: string;
+  /** Subscribed to the page-failure topic: `pageFailureEmail`, else `alertEmail`. */
+  readonly pageFailureEmail?: string;
   readonly bedrockModelId?: string;
   readonly bedrockRegion?: string;
   readonly githubApiUrl: string;
@@ -371,10 +373,14 @@ export function readSettings(scope: Construct): GuardSettings {
       `context values gateCallersFile and gateRepositoriesFile: ${gateBytes} bytes of compact JSON together, over the ${GATE_FILES_MAX_BYTES} that fit in the evaluate-gate function's 4 KB environment (a caller pattern with * can cover several roles)`,
     );
   }
-  const alertEmail = raw('alertEmail');
-  if (alertEmail !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(alertEmail)) {
-    throw new SettingsError(`context value alertEmail must be an e-mail address, got "${alertEmail}"`);
-  }
+  const emailAddress = (key: string): string | undefined => {
+    const value = raw(key);
+    if (value !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(value)) throw new SettingsError(`context value ${key} must be an e-mail address, got "${value}"`);
+    return value;
+  };
+  const alertEmail = emailAddress('alertEmail');
+  // The same address by default: a subscription of its own still hears this alarm when the escalation topic fails.
+  const pageFailureEmail = emailAddress('pageFailureEmail') ?? alertEmail;
   const githubApiUrl = raw('githubApiUrl') ?? 'https://api.github.com';
   if (!URL.canParse(githubApiUrl) || new URL(githubApiUrl).protocol !== 'https:') {
     throw new SettingsError(`context value githubApiUrl must be an https URL, got "${githubApiUrl}"`);
@@ -449,6 +455,7 @@ export function readSettings(scope: Construct): GuardSettings {
   const optional = <K extends string, V>(key: K, value: V | undefined) => (value === undefined ? {} : ({ [key]: value } as Record<K, V>));
   return {
     ...optional('alertEmail', alertEmail),
+    ...optional('pageFailureEmail', pageFailureEmail),
     ...optional('bedrockModelId', bedrockModelId),
     ...optional('bedrockRegion', bedrockRegion),
     githubApiUrl,
@@ -553,6 +560,8 @@ export class PipelineGuardStack extends Stack {
   readonly stateMachine: StateMachine;
   readonly api: RestApi;
   readonly topic: Topic;
+  /** Where the alarm on pages that failed goes, apart from the escalation topic (see the constructor). */
+  readonly pageFailureTopic: Topic;
   /** With `-c dashboard=true`: the site and the Cognito-authorized API it reads. */
   readonly dashboardSite?: DashboardSite;
   readonly dashboardApi?: RestApi;
@@ -571,45 +580,18 @@ export class PipelineGuardStack extends Stack {
     this.tables = tables;
     const { incidents, baselines, experiments } = tables;
 
-    // ---- Escalation topic. A customer-managed key because CloudWatch alarms cannot publish to a topic encrypted
-    // with the AWS-managed aws/sns key (its key policy cannot name cloudwatch.amazonaws.com).
-    const topicKey = new Key(this, 'EscalationTopicKey', {
-      description: 'Pipeline Guard escalation topic encryption',
-      enableKeyRotation: true,
-    });
-    // Only this account's alarms in this region may use CloudWatch's access (confused-deputy protection).
-    const fromOwnAlarms = {
-      StringEquals: { 'aws:SourceAccount': this.account },
-      ArnLike: { 'aws:SourceArn': `arn:${this.partition}:cloudwatch:${this.region}:${this.account}:alarm:*` },
-    };
-    topicKey.addToResourcePolicy(
-      new PolicyStatement({
-        sid: 'AllowCloudWatchAlarmsToPublish',
-        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-        resources: ['*'],
-        // Only this account's alarms: without a source condition any account's CloudWatch could use the key
-        // (the confused-deputy problem).
-        conditions: fromOwnAlarms,
-      }),
-    );
-    const topic = new Topic(this, 'EscalationTopic', {
-      displayName: 'Pipeline Guard escalations',
-      masterKey: topicKey,
-      enforceSSL: true,
-    });
+    // ---- Escalation topic: pages, digests and the stack's own alarms.
+    const { topic, key: topicKey } = this.alarmPublishableTopic('EscalationTopic', { displayName: 'Pipeline Guard escalations', keyDescription: 'Pipeline Guard escalation topic encryption' });
     this.topic = topic;
-    // enforceSSL creates the topic policy with only its TLS deny: without this allow, the stack's own alarms (failed
-    // executions, webhook errors, dead letters) could not publish and would page nobody.
-    topic.addToResourcePolicy(
-      new PolicyStatement({
-        sid: 'AllowOwnCloudWatchAlarmsToPublish',
-        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
-        actions: ['sns:Publish'],
-        resources: [topic.topicArn],
-        conditions: fromOwnAlarms,
-      }),
-    );
+    // ---- Page-failure topic: the alarm on an incident given up whose page failed (IncidentsGivenUpUnpaged) reports a
+    // failure of the escalation path itself. Published to the escalation topic, it would be lost with the page when
+    // that topic, its key or its subscription is what failed; here it has its own topic, key and subscription.
+    const { topic: pageFailureTopic } = this.alarmPublishableTopic('PageFailureTopic', {
+      displayName: 'Pipeline Guard pages that failed',
+      keyDescription: 'Pipeline Guard page-failure topic encryption',
+    });
+    this.pageFailureTopic = pageFailureTopic;
+    if (settings.pageFailureEmail) pageFailureTopic.addSubscription(new EmailSubscription(settings.pageFailureEmail));
     // Topic.grantPublish would add kms:GenerateDataKey*; SNS only needs the plain data key to encrypt a message.
     const grantPublish = (grantee: IGrantable) => {
       grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ actions: ['sns:Publish'], resources: [topic.topicArn] }));
@@ -1230,8 +1212,8 @@ export class PipelineGuardStack extends Stack {
       schedule: Schedule.rate(Duration.minutes(5)),
     }).addTarget(new LambdaFunction(reconciler.function, { retryAttempts: 2, maxEventAge: Duration.minutes(10) }));
 
-    // ---- Operational alarms → the escalation topic.
-    const alarm = (id: string, name: string, metric: IMetric, description: string, evaluationPeriods = 1) => {
+    // ---- Operational alarms → the escalation topic (the one on pages that failed: the page-failure topic).
+    const alarm = (id: string, name: string, metric: IMetric, description: string, evaluationPeriods = 1, to: Topic = topic) => {
       const created = new Alarm(this, id, {
         alarmName: `${ownAlarmPrefix}${name}`,
         alarmDescription: description,
@@ -1241,7 +1223,7 @@ export class PipelineGuardStack extends Stack {
         comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         treatMissingData: TreatMissingData.NOT_BREACHING,
       });
-      created.addAlarmAction(new SnsAction(topic));
+      created.addAlarmAction(new SnsAction(to));
       return created;
     };
     const fiveMinutes = { period: Duration.minutes(5), statistic: 'Sum' };
@@ -1284,12 +1266,14 @@ export class PipelineGuardStack extends Stack {
       3,
     );
     // An incident the reconciler gave up, whose page failed too, fails one run and is listed no more: short of the
-    // alarm above, nobody would hear of it.
+    // alarm above, nobody would hear of it. Its own topic: the page that failed went to the escalation topic.
     alarm(
       'ReconcilerGaveUpUnpagedAlarm',
       'reconciler-gave-up-unpaged',
       new Metric({ namespace: METRICS_NAMESPACE, metricName: RECONCILER_METRIC.givenUpUnpaged, dimensionsMap: { service: metricsService }, ...fiveMinutes }),
-      'The reconciler gave an incident up and its page failed too: nobody was paged about it, and nothing tries it again. The dashboard lists it as needing a person; see the reconcile function\'s log.',
+      'The reconciler gave an incident up and its page failed too: nobody was paged about it, and nothing tries it again. The dashboard lists it as needing a person; see the reconcile function\'s log, and check the escalation topic, its key and its subscriptions.',
+      1,
+      pageFailureTopic,
     );
 
     this.operationsDashboard = new OperationsDashboard(this, 'Operations', { stateMachine, service: metricsService });
@@ -1303,6 +1287,7 @@ export class PipelineGuardStack extends Stack {
     output('OperationsDashboardName', this.operationsDashboard.dashboard.dashboardName, 'CloudWatch dashboard of the business metrics');
     output('StateMachineArn', stateMachine.stateMachineArn, 'Incident pipeline state machine');
     output('EscalationTopicArn', topic.topicArn, 'SNS topic for escalations; subscribe more endpoints here');
+    output('PageFailureTopicArn', pageFailureTopic.topicArn, 'SNS topic of the alarm on an incident given up whose page failed; subscribe endpoints apart from the escalation topic\'s here');
     output('GitHubWebhookSecretArn', webhookSecret.secretArn, 'Generated webhook secret: read it and paste it into the GitHub webhook');
     if (settings.githubAppId) {
       output('GitHubAppPrivateKeySecretArn', credentialSecret.secretArn, 'Empty until you put the GitHub App private key (.pem) into it');
@@ -1337,6 +1322,41 @@ export class PipelineGuardStack extends Stack {
    * notification JSON. The channel role has no permissions and the guardrail denies everything: the channels
    * receive notifications and nobody can run AWS commands from chat through them.
    */
+  /**
+   * A topic this account's CloudWatch alarms in this region may publish to (and only they, of AWS services: the
+   * confused-deputy conditions), encrypted with a customer-managed key of its own, because alarms cannot publish to a
+   * topic encrypted with the AWS-managed aws/sns key (its key policy cannot name cloudwatch.amazonaws.com). TLS only.
+   */
+  private alarmPublishableTopic(id: string, options: { displayName: string; keyDescription: string }): { topic: Topic; key: Key } {
+    const key = new Key(this, `${id}Key`, { description: options.keyDescription, enableKeyRotation: true });
+    const fromOwnAlarms = {
+      StringEquals: { 'aws:SourceAccount': this.account },
+      ArnLike: { 'aws:SourceArn': `arn:${this.partition}:cloudwatch:${this.region}:${this.account}:alarm:*` },
+    };
+    key.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'AllowCloudWatchAlarmsToPublish',
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: fromOwnAlarms,
+      }),
+    );
+    const topic = new Topic(this, id, { displayName: options.displayName, masterKey: key, enforceSSL: true });
+    // enforceSSL creates the topic policy with only its TLS deny: without this allow, the stack's own alarms could
+    // not publish and would page nobody.
+    topic.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'AllowOwnCloudWatchAlarmsToPublish',
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [topic.topicArn],
+        conditions: fromOwnAlarms,
+      }),
+    );
+    return { topic, key };
+  }
+
   private addChatChannels(chat: NonNullable<GuardSettings['chat']>, topic: Topic): void {
     const role = new Role(this, 'ChatChannelRole', {
       assumedBy: new ServicePrincipal('chatbot.amazonaws.com'),

@@ -72,6 +72,7 @@ describe('CDK context settings', () => {
     [{ maxWebhookBytes: String(10 * 1024 * 1024) }, /maxWebhookBytes/],
     [{ githubApiUrl: 'http://github.example.com/api/v3' }, /githubApiUrl must be an https URL/],
     [{ alertEmail: 'not-an-address' }, /alertEmail/],
+    [{ pageFailureEmail: 'oncall at example.com' }, /pageFailureEmail must be an e-mail address/],
     [{ rerunMinConfidence: '1.5' }, /rerunMinConfidence/],
     [{ bedrockModelId: 'arn:aws:bedrock:us-east-1::foundation-model/x' }, /bedrockModelId/],
     [{ githubOwners: 'acme-shop, not/an-account' }, /githubOwners: "not\/an-account" is not a GitHub account name/],
@@ -196,10 +197,11 @@ describe('CDK context settings', () => {
 });
 
 describe('alertEmail', () => {
-  it('subscribes the address to the escalation topic only when given', () => {
-    const { template } = synth({ alertEmail: 'oncall@example.com' });
-    template.resourceCountIs('AWS::SNS::Subscription', 1);
-    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@example.com' });
+  it('subscribes the address to the escalation topic only when given (and to the page-failure topic, with no pageFailureEmail)', () => {
+    const { stack, template } = synth({ alertEmail: 'oncall@example.com' });
+    const topics = [stack.topic, stack.pageFailureTopic].map((topic) => ({ Ref: stack.getLogicalId(topic.node.defaultChild as never) }));
+    template.resourceCountIs('AWS::SNS::Subscription', 2);
+    for (const TopicArn of topics) template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@example.com', TopicArn });
     synth().template.resourceCountIs('AWS::SNS::Subscription', 0);
   });
 });

@@ -92,8 +92,12 @@ describe('reliability: a failing reconciler pages', () => {
   const resources = template.toJSON().Resources as Record<string, { Type: string; Properties: Record<string, any> }>;
   const reconcilerRef = ref(functionLogicalId(stack, stack.functions.reconcile));
 
-  /** The one alarm on the metric `select` picks, to the escalation topic: `expected` its 5-minute sum's threshold of 1. */
-  function expectAlarm(select: (properties: Record<string, any>) => boolean, expected: { Namespace: string; EvaluationPeriods: number; AlarmName: string }) {
+  /** The one alarm on the metric `select` picks, to `topic`: `expected` its 5-minute sum's threshold of 1. */
+  function expectAlarm(
+    select: (properties: Record<string, any>) => boolean,
+    expected: { Namespace: string; EvaluationPeriods: number; AlarmName: string },
+    topic: { node: { defaultChild?: unknown } } = stack.topic,
+  ) {
     const alarms = Object.values(resources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm' && select(r.Properties));
     expect(alarms).toHaveLength(1);
     expect(alarms[0]?.Properties).toMatchObject({
@@ -104,12 +108,17 @@ describe('reliability: a failing reconciler pages', () => {
       TreatMissingData: 'notBreaching',
       ...expected,
     });
-    expect(alarms[0]?.Properties.AlarmActions).toEqual([ref(stack.getLogicalId(stack.topic.node.defaultChild as never))]);
+    expect(alarms[0]?.Properties.AlarmActions).toEqual([ref(stack.getLogicalId(topic.node.defaultChild as never))]);
   }
 
-  it('alarms at once on an incident the reconciler gave up and could not page about, to the escalation topic', () => {
+  it('alarms at once on an incident the reconciler gave up and could not page about, to the page-failure topic', () => {
     // Such a give-up fails one run only (the incident is listed no more): short of the errors alarm's three in a row.
-    expectAlarm((p) => p.MetricName === 'IncidentsGivenUpUnpaged', { Namespace: 'PipelineGuard', EvaluationPeriods: 1, AlarmName: `${stack.stackName}-reconciler-gave-up-unpaged` });
+    // Not to the escalation topic: the page that failed went there, and its failure would lose this alarm too.
+    expectAlarm(
+      (p) => p.MetricName === 'IncidentsGivenUpUnpaged',
+      { Namespace: 'PipelineGuard', EvaluationPeriods: 1, AlarmName: `${stack.stackName}-reconciler-gave-up-unpaged` },
+      stack.pageFailureTopic,
+    );
   });
 
   it('alarms on the reconcile function failing in three runs in a row, to the escalation topic', () => {
@@ -117,5 +126,53 @@ describe('reliability: a failing reconciler pages', () => {
       (p) => p.MetricName === 'Errors' && JSON.stringify(p.Dimensions ?? []) === JSON.stringify([{ Name: 'FunctionName', Value: reconcilerRef }]),
       { Namespace: 'AWS/Lambda', EvaluationPeriods: 3, AlarmName: `${stack.stackName}-reconciler-errors` },
     );
+  });
+});
+
+describe('reliability: the alarm on pages that failed has a route of its own', () => {
+  type Resources = Record<string, { Type: string; Properties: Record<string, any> }>;
+  const resourcesOf = ({ template }: ReturnType<typeof synth>) => template.toJSON().Resources as Resources;
+  const idOf = (stack: ReturnType<typeof synth>['stack'], construct: { node: { defaultChild?: unknown } }) => stack.getLogicalId(construct.node.defaultChild as never);
+  /** Each e-mail subscription of the stack, as `<topic logical id> <address>`. */
+  const emailsOf = (synthesized: ReturnType<typeof synth>) =>
+    Object.values(resourcesOf(synthesized))
+      .filter((r) => r.Type === 'AWS::SNS::Subscription' && r.Properties.Protocol === 'email')
+      .map((r) => `${r.Properties.TopicArn.Ref} ${r.Properties.Endpoint}`)
+      .sort();
+
+  const synthesized = synth({ alertEmail: 'oncall@example.com', pageFailureEmail: 'guard-owners@example.com' });
+  const { stack } = synthesized;
+  const resources = resourcesOf(synthesized);
+  const escalationTopic = idOf(stack, stack.topic);
+  const pageFailureTopic = idOf(stack, stack.pageFailureTopic);
+
+  it('is a topic apart from the escalation topic, encrypted with a key of its own, which only the stack\'s CloudWatch alarms may publish to', () => {
+    expect(pageFailureTopic).not.toBe(escalationTopic);
+    const keyOf = (topicId: string) => resources[topicId]?.Properties.KmsMasterKeyId;
+    expect(keyOf(pageFailureTopic)).toEqual(getAtt(expect.stringMatching(/^PageFailureTopicKey/) as never));
+    expect(keyOf(pageFailureTopic)).not.toEqual(keyOf(escalationTopic));
+    const policy = Object.values(resources).find((r) => r.Type === 'AWS::SNS::TopicPolicy' && JSON.stringify(r.Properties.Topics) === JSON.stringify([ref(pageFailureTopic)]));
+    const statements = policy?.Properties.PolicyDocument.Statement as Array<Record<string, any>>;
+    expect(statements).toEqual(expect.arrayContaining([
+      expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+      expect.objectContaining({ Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish', Resource: ref(pageFailureTopic) }),
+    ]));
+    // No function publishes there: what fails a page of theirs cannot fail this alarm's too.
+    const rolePolicies = Object.values(resources).filter((r) => r.Type === 'AWS::IAM::Policy');
+    expect(JSON.stringify(rolePolicies)).not.toContain(`"${pageFailureTopic}"`);
+  });
+
+  it('e-mails the pageFailureEmail address on it, and alertEmail on the escalation topic', () => {
+    expect(emailsOf(synthesized)).toEqual([`${escalationTopic} oncall@example.com`, `${pageFailureTopic} guard-owners@example.com`].sort());
+  });
+
+  it('e-mails alertEmail on it too when no pageFailureEmail is given (a subscription of its own), and nobody when neither is', () => {
+    const alertOnly = synth({ alertEmail: 'oncall@example.com' });
+    expect(emailsOf(alertOnly)).toEqual([`${escalationTopic} oncall@example.com`, `${pageFailureTopic} oncall@example.com`].sort());
+    expect(emailsOf(synth())).toEqual([]);
+  });
+
+  it('names the topic in an output, to subscribe more endpoints to it', () => {
+    expect(synthesized.template.toJSON().Outputs.PageFailureTopicArn?.Value).toEqual(ref(pageFailureTopic));
   });
 });
