@@ -4,7 +4,7 @@
  * atomic `ADD`, conditional where a limit applies; no read-modify-write, no transactions.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { conditionalWrite, readItems } from '../stores/dynamo.js';
 import { repositoryKey } from '../domain/repository-key.js';
 import { type Incident, outsiderCanRepeat } from '../domain/incident.js';
@@ -49,7 +49,9 @@ export interface GuardStore {
   /**
    * Takes one automatic-action slot in the current hour and day, unless either is full. Returns false when a
    * limit is reached (another execution may have taken the last slot since `read`). Idempotent per `claim`
-   * (e.g. the incident): a retried step holds its slot already and takes no second one.
+   * (e.g. the incident): each slot carries the claim's mark in the write that counts it, in the hour and day the
+   * claim was first taken, so a step retried after a crash between the claim and a count takes the slot it had not
+   * (or is refused it, as the killed try would have been), and none twice.
    */
   reserve(scope: string, limits: { perHour: number; perDay: number }, claim: string): Promise<boolean>;
   /**
@@ -60,6 +62,8 @@ export interface GuardStore {
   recordOutcome(scope: string, succeeded: boolean, claim: string): Promise<void>;
 }
 
+/** The attribute that marks a claim's count on a bucket (an hour's or a day's item, which expires with it). */
+const markName = (claim: string) => `counted#${claim}`;
 const hourKey = (at: Date) => at.toISOString().slice(0, 13).replace(/[-T]/g, '');
 const dayKey = (at: Date) => at.toISOString().slice(0, 10).replace(/-/g, '');
 
@@ -70,7 +74,7 @@ export function createGuardStore(options: { client: DynamoDBDocumentClient; tabl
   const expiresAt = () => Math.floor(clock().getTime() / 1000) + BUCKET_TTL_SECONDS;
 
   async function increment(scope: string, sk: string, limit: number | null, add: Record<string, number>, mark?: string) {
-    const names: Record<string, string> = { '#expiresAt': 'expiresAt', ...(mark ? { '#mark': `counted#${mark}` } : {}) };
+    const names: Record<string, string> = { '#expiresAt': 'expiresAt', ...(mark ? { '#mark': markName(mark) } : {}) };
     const values: Record<string, unknown> = { ':expiresAt': expiresAt() };
     const adds = Object.entries(add).map(([field, value], i) => {
       names[`#c${i}`] = field;
@@ -93,21 +97,57 @@ export function createGuardStore(options: { client: DynamoDBDocumentClient; tabl
     );
   }
 
-  /** A marker item per claim: the first writer wins, so retries and redeliveries count nothing twice. */
-  async function claimOnce(scope: string, claim: string): Promise<boolean> {
+  /**
+   * Takes a claim unless it is taken, in one write that answers when it was first taken: every delivery of the claim
+   * then counts on the items of the same hour and day, where the claim's mark keeps each count once. Null for a claim
+   * put before claims kept their time (a put with only expiresAt): it was counted then.
+   */
+  async function takeClaim(scope: string, claim: string): Promise<Date | null> {
+    const now = clock();
+    const response = await client.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: key(scope, `CLAIM#${claim}`),
+        UpdateExpression: 'SET claimedAt = if_not_exists(claimedAt, :now), expiresAt = if_not_exists(expiresAt, :expiresAt)',
+        ExpressionAttributeValues: { ':now': now.toISOString(), ':expiresAt': expiresAt() },
+        ReturnValues: 'UPDATED_OLD',
+      }),
+    );
+    const before = response.Attributes ?? {};
+    if (typeof before.claimedAt === 'string') return new Date(before.claimedAt);
+    return before.expiresAt !== undefined ? null : now;
+  }
+
+  /**
+   * Takes a slot on a bucket for a claim, unless the bucket is full: one conditional `ADD` that also writes the
+   * claim's mark. True when the slot is the claim's (taken now, or by an earlier delivery of it).
+   */
+  async function takeSlot(scope: string, sk: string, limit: number, claim: string): Promise<boolean> {
     try {
-      await client.send(
-        new PutCommand({
-          TableName: tableName,
-          Item: { ...key(scope, `CLAIM#${claim}`), expiresAt: expiresAt() },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
+      await increment(scope, sk, limit, { count: 1 }, claim);
       return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      // Refused: by the claim's own mark (an earlier delivery took the slot), or by the limit.
+      const bucket = await client.send(new GetCommand({ TableName: tableName, Key: key(scope, sk), ConsistentRead: true }));
+      return bucket.Item?.[markName(claim)] === true;
     }
+  }
+
+  /** Gives a claim's slot on a bucket back, once: the `ADD` of -1 takes the claim's mark off with it. */
+  async function giveBack(scope: string, sk: string, claim: string): Promise<void> {
+    await conditionalWrite(() =>
+      client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: key(scope, sk),
+          UpdateExpression: 'ADD #count :minusOne REMOVE #mark',
+          ConditionExpression: 'attribute_exists(#mark)',
+          ExpressionAttributeNames: { '#count': 'count', '#mark': markName(claim) },
+          ExpressionAttributeValues: { ':minusOne': -1 },
+        }),
+      ),
+    );
   }
 
   return {
@@ -132,45 +172,30 @@ export function createGuardStore(options: { client: DynamoDBDocumentClient; tabl
     },
 
     async reserve(scope, limits, claim) {
-      if (!(await claimOnce(scope, `slot:${claim}`))) return true;
-      const release = () => client.send(new DeleteCommand({ TableName: tableName, Key: key(scope, `CLAIM#slot:${claim}`) }));
-      const now = clock();
-      try {
-        await increment(scope, `ACTIONS#H#${hourKey(now)}`, limits.perHour, { count: 1 });
-      } catch (error) {
-        await release();
-        if (error instanceof ConditionalCheckFailedException) return false;
-        throw error;
-      }
-      try {
-        await increment(scope, `ACTIONS#D#${dayKey(now)}`, limits.perDay, { count: 1 });
-        return true;
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-        // Give the hour slot back so a full day does not also eat into the next hours' budget.
-        await increment(scope, `ACTIONS#H#${hourKey(now)}`, null, { count: -1 });
+      const slot = `slot:${claim}`;
+      const claimedAt = await takeClaim(scope, slot);
+      // A claim put before claims kept their time took its slots then.
+      if (!claimedAt) return true;
+      const release = () => client.send(new DeleteCommand({ TableName: tableName, Key: key(scope, `CLAIM#${slot}`) }));
+      // In the hour and day of the claim, whenever this delivery comes: a step killed after its claim, retried in the
+      // next hour, takes the slot it had not taken yet (and keeps the one it had) rather than going unlimited.
+      const hour = `ACTIONS#H#${hourKey(claimedAt)}`;
+      if (!(await takeSlot(scope, hour, limits.perHour, slot))) {
         await release();
         return false;
       }
+      if (await takeSlot(scope, `ACTIONS#D#${dayKey(claimedAt)}`, limits.perDay, slot)) return true;
+      // Give the hour slot back so a full day does not also eat into the next hours' budget.
+      await giveBack(scope, hour, slot);
+      await release();
+      return false;
     },
 
     async recordOutcome(scope, succeeded, claim) {
       // The claim keeps when it was taken: a delivery that finds it counts in the same hour, under the same mark.
-      const now = clock().toISOString();
-      const response = await client.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: key(scope, `CLAIM#outcome:${claim}`),
-          UpdateExpression: 'SET claimedAt = if_not_exists(claimedAt, :now), expiresAt = if_not_exists(expiresAt, :expiresAt)',
-          ExpressionAttributeValues: { ':now': now, ':expiresAt': expiresAt() },
-          ReturnValues: 'UPDATED_OLD',
-        }),
-      );
-      const before = response.Attributes ?? {};
-      // A claim taken before claims kept their time (a put with only expiresAt) was counted then.
-      if (before.expiresAt !== undefined && typeof before.claimedAt !== 'string') return;
-      const claimedAt = typeof before.claimedAt === 'string' ? before.claimedAt : now;
-      await conditionalWrite(() => increment(scope, `OUTCOMES#H#${hourKey(new Date(claimedAt))}`, null, { attempts: 1, failures: succeeded ? 0 : 1 }, `outcome:${claim}`));
+      const claimedAt = await takeClaim(scope, `outcome:${claim}`);
+      if (!claimedAt) return;
+      await conditionalWrite(() => increment(scope, `OUTCOMES#H#${hourKey(claimedAt)}`, null, { attempts: 1, failures: succeeded ? 0 : 1 }, `outcome:${claim}`));
     },
   };
 }
