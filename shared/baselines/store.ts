@@ -1,4 +1,3 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { repositoryKey } from '../domain/repository-key.js';
 import { type CountMark, countOnce, markClauses } from '../stores/count-marks.js';
@@ -9,7 +8,7 @@ import type { GateDecision, GateMetrics } from './gate.js';
  * Layout in the baselines table (all keys carry the repository as `owner/name` in lower case, its
  * {@link repositoryKey}: the gate's caller and GitHub's webhooks may spell one repository differently):
  * - `BASELINE#<repo>#<branch>` / `RUN#<time>#<sha>`: accepted default-branch runs; the newest N are the baseline;
- *   `SHA#<sha>` in the same partition makes accepting one commit idempotent;
+ *   `SHA#<sha>` in the same partition is the commit's claim, which keeps the time its run is stored under;
  * - `GATE#<repo>#<branch>` / `STATE`: the last decision, for hysteresis;
  * - `METRICS#<repo>` / `TOTAL`: per-repository counters (`ADD` only);
  * - `TESTS#<repo>#<sha>` / `<test>`: pass/fail counts of one test on one commit (flaky evidence);
@@ -68,7 +67,10 @@ export interface BaselineStore {
   saveJobLogBaseline(repository: string, workflow: string, job: string, baseline: JobLogBaseline): Promise<void>;
   /** Newest first, at most `limit`. */
   recentRuns(repository: string, branch: string, limit: number): Promise<AcceptedRun[]>;
-  /** Adds a run to the baseline unless this commit was accepted already. Returns false for a repeat. */
+  /**
+   * Adds a run to the baseline unless this commit's run is there already. Returns false for a repeat. A call that
+   * finds the commit claimed adds the run under the claim's time when the call that claimed it died before adding it.
+   */
   acceptRun(repository: string, branch: string, run: AcceptedRun): Promise<boolean>;
   gateState(repository: string, branch: string): Promise<GateState | null>;
   saveGateState(repository: string, branch: string, state: GateState & { reasons: string[] }): Promise<void>;
@@ -166,20 +168,24 @@ export function createBaselineStore(options: { client: DynamoDBDocumentClient; t
     },
 
     async acceptRun(repository, branch, run) {
-      try {
-        await client.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: { pk: runsPk(repository, branch), sk: `SHA#${run.sha}`, at: run.at },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return false;
-        throw error;
-      }
-      await client.send(new PutCommand({ TableName: tableName, Item: { pk: runsPk(repository, branch), sk: `RUN#${run.at}#${run.sha}`, ...run } }));
-      return true;
+      const pk = runsPk(repository, branch);
+      // The claim keeps the time of the first call, so every call names the same run item: one that died between
+      // the claim and the run left it to the next, which adds it once (the run's condition).
+      const claim = await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { pk, sk: `SHA#${run.sha}` },
+          UpdateExpression: 'SET #at = if_not_exists(#at, :at)',
+          ExpressionAttributeNames: { '#at': 'at' },
+          ExpressionAttributeValues: { ':at': run.at },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      const at = String(claim.Attributes?.at ?? run.at);
+      const added = await conditionalWrite(() =>
+        client.send(new PutCommand({ TableName: tableName, Item: { ...run, pk, sk: `RUN#${at}#${run.sha}`, at }, ConditionExpression: 'attribute_not_exists(pk)' })),
+      );
+      return added !== null;
     },
 
     async gateState(repository, branch) {
