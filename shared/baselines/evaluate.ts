@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import * as z from '../zod.js';
 import { firstIssue } from '../validation.js';
 import type { Config } from '../config.js';
@@ -5,6 +6,7 @@ import { JOB_EVIDENCE_PREFIX } from './flaky.js';
 import { ValidationError } from '../errors.js';
 import { METRIC } from '../adapters/metric-names.js';
 import type { Clock, Metrics, StepLogger } from '../ports.js';
+import { marksOfClaim } from '../stores/count-marks.js';
 import { settingsForRepository } from '../domain/repository-key.js';
 import { type GateGitHub, verifyBranchClaim } from './branch-claim.js';
 import { type Baseline, DEFAULT_THRESHOLDS, type GateDecision, type GateThresholds, baselineFrom, evaluateGate } from './gate.js';
@@ -144,11 +146,7 @@ export async function evaluateGateRequest(
   // Keyed by the commit GitHub resolved: a commit named again by another prefix or case is still accepted once.
   const accepted =
     claim?.verified ? await deps.baselines.acceptRun(request.repository, defaultBranch, { sha: claim.sha, at: at.toISOString(), metrics }) : false;
-  const results = [
-    ...(request.tests?.failed ?? []).map((test) => ({ test, passed: false })),
-    ...(request.tests?.passed ?? []).map((test) => ({ test, passed: true })),
-  ];
-  const flaky = results.length > 0 ? await deps.baselines.recordTestResults(request.repository, request.sha, results, at) : [];
+  const flaky = request.tests ? await recordReportedTests(deps.baselines, request, request.tests, at) : [];
   return {
     repository: request.repository,
     branch: request.branch,
@@ -181,6 +179,28 @@ async function defaultBranchClaim(
   else deps.logger.error('gate run not accepted: its commit could not be checked with GitHub', details);
   deps.metrics.count(METRIC.gateRunsUnverified, 1, { reason: claim.because });
   return { verified: false, reason: claim.reason };
+}
+
+/**
+ * Records a request's test results on its commit once, however often the same results come (the CI step sending its
+ * request again after the gate's timeout, a re-run of the job that reports what the first run did): the report's
+ * claim is named by the results, and its counts carry the claim's marks (shared/stores/count-marks.ts), so results
+ * that come again after a crash between the claim and the counts count what was missing, and nothing twice. A test
+ * reported as failed and as passed (a runner that retries tests) counts once each way. Returns the tests flaky by
+ * these results.
+ */
+async function recordReportedTests(baselines: BaselineStore, request: GateRequest, tests: NonNullable<GateRequest['tests']>, at: Date): Promise<string[]> {
+  const failed = [...new Set(tests.failed)].sort();
+  const passed = [...new Set(tests.passed)].sort();
+  if (failed.length === 0 && passed.length === 0) return [];
+  const report = createHash('sha256').update(JSON.stringify({ failed, passed })).digest('hex');
+  const claim = await baselines.claimTestReport(request.repository, request.sha, report, at);
+  const marks = marksOfClaim(`gate#${report}`, claim, at);
+  // Reported too long ago to apply again: counted then.
+  if (!marks) return [];
+  const record = async (names: string[], outcome: 'failed' | 'passed') =>
+    names.length === 0 ? [] : baselines.recordTestResults(request.repository, request.sha, names.map((test) => ({ test, passed: outcome === 'passed' })), at, marks(outcome));
+  return [...(await record(failed, 'failed')), ...(await record(passed, 'passed'))];
 }
 
 function roundAll(values: Baseline['means']): Baseline['means'] {

@@ -12,6 +12,8 @@ import type { GateDecision, GateMetrics } from './gate.js';
  * - `GATE#<repo>#<branch>` / `STATE`: the last decision, for hysteresis;
  * - `METRICS#<repo>` / `TOTAL`: per-repository counters (`ADD` only);
  * - `TESTS#<repo>#<sha>` / `<test>`: pass/fail counts of one test on one commit (flaky evidence);
+ * - `TESTREPORT#<repo>#<sha>` / `<report>`: the claim of test results a gate request reported on the commit, which
+ *   keeps when it was first taken (the time that names the marks of its counts);
  * - `FLAKY#<repo>` / `<test>`: how often a test failed and passed on the same commit, with the latest evidence;
  * - `JOBLOG#<repo>#<workflow>` / `JOB#<job name>`: the line templates of a green run of that job (its normal
  *   noise, see shared/logs/baseline.ts), with the run they came from.
@@ -84,6 +86,11 @@ export interface BaselineStore {
    * recorded again counts what it had not (the roll-up of a flag it took and died before counting) and nothing twice.
    */
   recordTestResults(repository: string, sha: string, results: ReadonlyArray<{ test: string; passed: boolean }>, at: Date, mark?: CountMark): Promise<string[]>;
+  /**
+   * Takes the claim of test results reported on a commit (`report` names them, the same for every delivery of the
+   * report) unless it is taken, and says when it was taken: now (`first`) or by an earlier delivery.
+   */
+  claimTestReport(repository: string, sha: string, report: string, at: Date): Promise<{ at: Date; first: boolean }>;
   /** Flaky roll-ups for these tests (the ones with evidence). */
   flakyEvidence(repository: string, tests: readonly string[]): Promise<FlakyEvidence[]>;
 }
@@ -291,6 +298,20 @@ export function createBaselineStore(options: { client: DynamoDBDocumentClient; t
         becameFlaky.push(name);
       }
       return becameFlaky;
+    },
+
+    async claimTestReport(repository, sha, report, at) {
+      const response = await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { pk: `TESTREPORT#${repositoryKey(repository)}#${sha}`, sk: report },
+          UpdateExpression: 'SET claimedAt = if_not_exists(claimedAt, :at)',
+          ExpressionAttributeValues: { ':at': at.toISOString() },
+          ReturnValues: 'UPDATED_OLD',
+        }),
+      );
+      const before = response.Attributes?.claimedAt;
+      return typeof before === 'string' ? { at: new Date(before), first: false } : { at, first: true };
     },
 
     async flakyEvidence(repository, tests) {

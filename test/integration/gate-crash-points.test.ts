@@ -37,7 +37,7 @@ function crashingClient(crashAt: number) {
 const read = async (key: Record<string, string>) => (await scratch.client.send(new GetCommand({ TableName: 'baselines', Key: key, ConsistentRead: true }))).Item ?? {};
 
 describe('a run of main reported to the gate, killed before any of its writes, on a commit where its failed test passed before', () => {
-  it('joins the baseline once after the request comes again, twice', async () => {
+  it('joins the baseline once and counts the test’s failure and its flake once after the request comes again, twice', async () => {
     const reported = async (n: number, crashAt: number) => {
       // Prepare: the test passed on this commit in a run of another branch
       const sha = `${String(n).padStart(2, '0')}`.padEnd(40, 'd');
@@ -63,20 +63,42 @@ describe('a run of main reported to the gate, killed before any of its writes, o
 
     // Prepare: without a crash, the same request three times
     const reference = await reported(0, 0);
-    expect(reference).toMatchObject({ crashed: false, runs: 1, accepted: 1 });
+    expect(reference).toMatchObject({ crashed: false, runs: 1, accepted: 1, flakyAnswers: 3, fails: 1, flakes: 1 });
 
     // Act: killed before each of its writes in turn
     const outcomes = [];
     for (let crashAt = 1; crashAt <= reference.writes; crashAt += 1) outcomes.push({ crashAt, ...(await reported(crashAt, crashAt)) });
 
-    // Assert: the run in the baseline once (no more than one answer says it added it: the killed try may have)
+    // Assert: the run in the baseline once (no more than one answer says it added it: the killed try may have), the
+    // failure and the flake counted once
     for (const outcome of outcomes) {
-      expect({ crashAt: outcome.crashAt, crashed: outcome.crashed, runs: outcome.runs, acceptedOnce: outcome.accepted <= 1 }).toEqual({
+      expect({ crashAt: outcome.crashAt, crashed: outcome.crashed, runs: outcome.runs, acceptedOnce: outcome.accepted <= 1, fails: outcome.fails, flakes: outcome.flakes }).toEqual({
         crashAt: outcome.crashAt,
         crashed: true,
         runs: 1,
         acceptedOnce: true,
+        fails: 1,
+        flakes: 1,
       });
     }
   });
 });
+
+describe('a request reporting a test both failed and passed (a runner that retries failed tests), sent twice', () => {
+  it('counts the test’s fail and pass on the commit once each, and its flake once', async () => {
+    // Prepare
+    const sha = 'e'.repeat(40);
+    const test = 'CheckoutTest.applies coupon';
+    const body = { repository: REPOSITORY, branch: 'feature/coupon', sha, metrics: {}, tests: { failed: [test], passed: [test] } };
+
+    // Act: the CI step's request, and its retry after the gate's timeout
+    const first = await gateOn(scratch.client, T0)(body);
+    const again = await gateOn(scratch.client, new Date(T0.getTime() + 30_000))(body);
+
+    // Assert: both answers name the flaky test, as one request's
+    const item = await read(baselineKeys.test(REPOSITORY, sha, test));
+    expect({ fails: item.fails, passes: item.passes, flakes: (await read(baselineKeys.flaky(REPOSITORY, test))).flakes }).toEqual({ fails: 1, passes: 1, flakes: 1 });
+    expect([first.flaky, again.flaky]).toEqual([[test], [test]]);
+  });
+});
+
