@@ -467,8 +467,6 @@ export type ClaimName =
   | 'experimentFeedbackAt'
   | 'experimentCostAt'
   | 'falsePositiveAt'
-  | 'metricsCountedAt'
-  | 'flakyCountedAt'
   | 'failedJobsRecordedAt';
 
 /** What a knowledge lookup reads of an earlier incident with the same fingerprint (`summarizeHistory`). */
