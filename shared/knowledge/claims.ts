@@ -4,23 +4,11 @@ import type { ClaimName } from '../domain/incident.js';
 import { incidentKey } from '../stores/incident-store.js';
 
 /**
- * Once-only markers on the incident item. Without transactions (dynalite has none) an outcome that updates several
- * items is made idempotent by first claiming it on the incident with a conditional write: the first delivery wins
- * and applies its `ADD`s, a redelivery or a retried step finds the marker and applies nothing. If the process dies
- * between the claim and the counters, that one outcome is lost rather than counted twice — undercounting by one is
- * the safer error for a confidence score. The learning loop's outcomes take theirs with {@link takeClaim} instead,
- * and count nothing lost (see there).
- * The markers' names are `ClaimName` (domain/incident.ts).
+ * Once-only markers on the incident item (their names are `ClaimName`, domain/incident.ts). Without transactions
+ * (dynalite has none) an event that counts on several items takes its marker on the incident first and its counts
+ * after it, each count carrying the marker's mark (shared/stores/count-marks.ts): a delivery that finds the marker
+ * taken applies them again, and the marks keep each once.
  */
-export async function claimOnce(
-  client: DynamoDBDocumentClient,
-  tableName: string,
-  incidentId: string,
-  claim: ClaimName,
-  at: Date,
-): Promise<boolean> {
-  return changeMarker(client, tableName, incidentId, claim, { expression: 'SET #claim = :at', condition: 'attribute_not_exists(#claim)', values: { ':at': at.toISOString() } });
-}
 
 /**
  * Takes the marker unless it is taken, in one write, and says when it was taken: now (`first`), or by an earlier
