@@ -157,6 +157,11 @@ const KEY_END = String.raw`(?:\\{0,7}["']|\])?`;
 const KEY_SEPARATOR = String.raw`[^\S\n]{0,4}(?:=>|[:=])[^\S\n]{0,4}\\{0,7}["']?`;
 /** A value's character, up to an escaped quote that ends it (`…\"}`), for values in `"…"` or bare. */
 const valueChar = (excluded: string): string => String.raw`(?:[^\s"'\`${excluded}\\]|\\(?!["']))`;
+/**
+ * A flag's value: quoted (escaped quotes too, at any level), or bare up to whitespace or a quote however long it is,
+ * so a long password is not cut with its end left in the text (a bare run is read once: linear).
+ */
+const FLAG_VALUE = String.raw`(?:\\{0,7}(?:'[^'\n]{1,200}'|"[^"\n]{1,200}")|[^\s'"]+)`;
 /** The name of a pair in a connection string, a form body or a query (`Database`, `User Id`, `remember`). */
 const PAIR_NAME = String.raw`[\w .[\]-]{1,40}`;
 /**
@@ -165,7 +170,7 @@ const PAIR_NAME = String.raw`[\w .[\]-]{1,40}`;
  */
 const PAIR_SEPARATOR_IN_VALUE = String.raw`[;&](?![^\S\n]*${PAIR_NAME}=|\s|$)`;
 /** An XML element named like `key` and its text (`<password>…</password>`, a settings file echoed by a build). */
-const xmlElement = (key: string): RegExp => new RegExp(String.raw`(<([\w.:-]{0,40}${key}[\w.:-]{0,40})(?:[^\S\n][^>\n]{0,200})?>)[^<\n]{1,200}(?=</\2>)`, 'gi');
+const xmlElement = (key: string): RegExp => new RegExp(String.raw`(<([\w.:-]{0,40}${key}[\w.:-]{0,40})(?:[^\S\n][^>\n]{0,200})?>)[^<\n]+(?=</\2>)`, 'gi');
 
 /** The secret formats, most specific first (a GitHub token inside `token=` is labelled as GitHub). */
 export const SECRET_PATTERNS: readonly SecretPattern[] = [
@@ -353,7 +358,7 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
     id: 'key-value-secret',
     kind: 'generic',
     re: new RegExp(
-      String.raw`\b([A-Za-z0-9_.-]{0,40}${PASSWORD_KEY}[A-Za-z0-9_.-]{0,40}${KEY_END}(?:[^\S\n]+(?:is|was))?${KEY_SEPARATOR})(?!\[REDACTED)(?:\\{0,7}(?:'[^'\n]{1,200}'|"[^"\n]{1,200}")|(?:${valueChar('<>&;')}|${PAIR_SEPARATOR_IN_VALUE}){4,200})`,
+      String.raw`\b([A-Za-z0-9_.-]{0,40}${PASSWORD_KEY}[A-Za-z0-9_.-]{0,40}${KEY_END}(?:[^\S\n]+(?:is|was))?${KEY_SEPARATOR})(?!\[REDACTED)(?:\\{0,7}(?:'[^'\n]{1,200}'|"[^"\n]{1,200}")|(?:${valueChar('<>&;')}|${PAIR_SEPARATOR_IN_VALUE}){4,})`,
       'gi',
     ),
     keep: 1,
@@ -362,7 +367,7 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
   {
     id: 'key-value-secret',
     kind: 'generic',
-    re: new RegExp(String.raw`\b([A-Za-z0-9_.-]{0,40}${SECRET_KEY}[A-Za-z0-9_.-]{0,40}${KEY_END}${KEY_SEPARATOR})(?!\[REDACTED)${valueChar('&,;<>')}{6,400}`, 'gi'),
+    re: new RegExp(String.raw`\b([A-Za-z0-9_.-]{0,40}${SECRET_KEY}[A-Za-z0-9_.-]{0,40}${KEY_END}${KEY_SEPARATOR})(?!\[REDACTED)${valueChar('&,;<>')}{6,}`, 'gi'),
     keep: 1,
     accept: secretValue,
   },
@@ -378,21 +383,21 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
   {
     id: 'sshpass-password',
     kind: 'generic',
-    re: /(\bsshpass[^\S\n]+(?:-\w[^\S\n]+)*-p[^\S\n]*)(?:\\{0,7}(?:'[^'\n]{1,200}'|"[^"\n]{1,200}")|[^\s'"]{1,200})/g,
+    re: new RegExp(String.raw`(\bsshpass[^\S\n]+(?:-\w[^\S\n]+)*-p[^\S\n]*)${FLAG_VALUE}`, 'g'),
     keep: 1,
   },
   {
     id: 'cli-user-password',
     kind: 'generic',
     // `m`: the flag may start any line of the text (an excerpt is redacted as one text), not only its first.
-    re: /((?:^|[^\S\n])(?:-u|--user|--proxy-user)[^\S\n]*["']?[\w.@-]{1,100}:)(?:\\{0,7}(?:'[^'\n]{1,200}'|"[^"\n]{1,200}")|[^\s'"]{1,200})/gm,
+    re: new RegExp(String.raw`((?:^|[^\S\n])(?:-u|--user|--proxy-user)[^\S\n]*["']?[\w.@-]{1,100}:)${FLAG_VALUE}`, 'gm'),
     keep: 1,
     accept: passwordValue,
   },
   {
     id: 'mysql-password',
     kind: 'generic',
-    re: /(\b(?:mysql|mysqldump|mysqladmin|mysqlimport|mysqlsh|mariadb|mariadb-dump)\b[^\n]{0,200}?[^\S\n]-p)(?:\\{0,7}(?:'[^'\n]{1,200}'|"[^"\n]{1,200}")|[^\s'"]{1,200})/g,
+    re: new RegExp(String.raw`(\b(?:mysql|mysqldump|mysqladmin|mysqlimport|mysqlsh|mariadb|mariadb-dump)\b[^\n]{0,200}?[^\S\n]-p)${FLAG_VALUE}`, 'g'),
     keep: 1,
     accept: (secret) => looksLikeSecretValue(secret, { passwordKey: true, minLength: 1 }),
   },
@@ -400,7 +405,7 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
     id: 'cli-password-flag',
     kind: 'generic',
     // `m` as for cli-user-password.
-    re: /((?:^|[^\S\n])--?(?:password|passwd|pass|pwd|[a-z]+-password|storepass|keypass)(?:[^\S\n]+|=|[^\S\n]*:[^\S\n]*))(?:\\{0,7}(?:'[^'\n]{1,200}'|"[^"\n]{1,200}")|[^\s'"]{1,200})/gim,
+    re: new RegExp(String.raw`((?:^|[^\S\n])--?(?:password|passwd|pass|pwd|[a-z]+-password|storepass|keypass)(?:[^\S\n]+|=|[^\S\n]*:[^\S\n]*))${FLAG_VALUE}`, 'gim'),
     keep: 1,
     accept: passwordValue,
   },
@@ -408,7 +413,7 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
     id: 'cli-secret-flag',
     kind: 'generic',
     // `m` as for cli-user-password.
-    re: /((?:^|[^\S\n])--?(?:token|auth-token|access-token|api-key|apikey|secret|client-secret|secret-key|access-key|[a-z]+-token)(?:[^\S\n]+|=|[^\S\n]*:[^\S\n]*))(?:\\{0,7}(?:'[^'\n]{1,200}'|"[^"\n]{1,200}")|[^\s'"]{1,200})/gim,
+    re: new RegExp(String.raw`((?:^|[^\S\n])--?(?:token|auth-token|access-token|api-key|apikey|secret|client-secret|secret-key|access-key|[a-z]+-token)(?:[^\S\n]+|=|[^\S\n]*:[^\S\n]*))${FLAG_VALUE}`, 'gim'),
     keep: 1,
     accept: secretValue,
   },
@@ -416,7 +421,7 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
     id: 'registry-login-password',
     kind: 'generic',
     // `docker login -p value`: a password whatever it looks like (the flag says so).
-    re: /(\b(?:docker|podman|buildah|skopeo|oras|nerdctl|helm registry)[^\S\n]+login\b[^\n]{0,120}?[^\S\n]-p[^\S\n]+)(?:\\{0,7}(?:'[^'\n]{1,200}'|"[^"\n]{1,200}")|[^\s'"]{1,200})/g,
+    re: new RegExp(String.raw`(\b(?:docker|podman|buildah|skopeo|oras|nerdctl|helm registry)[^\S\n]+login\b[^\n]{0,120}?[^\S\n]-p[^\S\n]+)${FLAG_VALUE}`, 'g'),
     keep: 1,
     accept: passwordValue,
   },
@@ -424,7 +429,7 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
     id: 'cli-short-password',
     kind: 'generic',
     // `-p<value>` glued to the flag (the MySQL convention) on other clients, or `-p value` after a login command.
-    re: /(\b(?:docker|podman|helm|oras|twine|psql|mongo|mongosh|redis-cli|sqlcmd|ftp|lftp|smbclient)\b[^\n]{0,120}?[^\S\n](?:-p|-a)[^\S\n]+)(?:\\{0,7}(?:'[^'\n]{1,200}'|"[^"\n]{1,200}")|[^\s'"]{1,200})/g,
+    re: new RegExp(String.raw`(\b(?:docker|podman|helm|oras|twine|psql|mongo|mongosh|redis-cli|sqlcmd|ftp|lftp|smbclient)\b[^\n]{0,120}?[^\S\n](?:-p|-a)[^\S\n]+)${FLAG_VALUE}`, 'g'),
     keep: 1,
     accept: secretValue,
   },
