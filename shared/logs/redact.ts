@@ -138,6 +138,21 @@ function mixedRandom(secret: string): boolean {
   return /\d/.test(secret) && /[A-Z]/.test(secret) && /[a-z]/.test(secret) && shannonEntropy(secret) >= Math.min(3.5, Math.log2(secret.length) * 0.8);
 }
 
+/** Fewest bytes of spaced hex after a key taken for a key: an AES-128 key's 16 (a 4-byte id or a short count is not). */
+const SPACED_HEX_MIN_BYTES = 16;
+
+/**
+ * Whether `value` (hex digit groups separated by single spaces or tabs) is the bytes of a key as a dump prints them:
+ * {@link SPACED_HEX_MIN_BYTES} or more, digits of one case, every group as wide as the first but the last, no wider.
+ */
+function isSpacedHexKey(value: string): boolean {
+  if (/[a-f]/.test(value) && /[A-F]/.test(value)) return false;
+  const groups = value.split(/[^\S\n]/);
+  const width = (groups[0] as string).length;
+  if (groups.some((group, i) => (i < groups.length - 1 ? group.length !== width : group.length > width))) return false;
+  return groups.join('').length >= 2 * SPACED_HEX_MIN_BYTES;
+}
+
 /** Base64 line of a PEM/OpenSSH body: 40–100 base64 characters, mixed case and digits, nothing else. */
 const PEM_BODY_LINE = /^\s*[A-Za-z0-9+/]{40,100}={0,2}\s*$/;
 
@@ -354,6 +369,18 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
     accept: passwordValue,
   },
   // Generic rules: the key, flag or header says a secret follows; the value must look like one.
+  // Bytes in hex with a space between groups (`od -An -tx1`, `xxd`'s two-byte groups, `od -tx4`): every other rule
+  // stops a value at its first space. Before the password rule, which would take a first group of four digits alone.
+  {
+    id: 'key-value-secret',
+    kind: 'generic',
+    re: new RegExp(
+      String.raw`\b([A-Za-z0-9_.-]{0,40}(?:${PASSWORD_KEY}|${SECRET_KEY})[A-Za-z0-9_.-]{0,40}${KEY_END}${KEY_SEPARATOR})(?:[0-9a-f]{2}){1,4}(?:[^\S\n](?:[0-9a-f]{2}){1,4}){3,}(?![0-9A-Za-z])`,
+      'gi',
+    ),
+    keep: 1,
+    accept: isSpacedHexKey,
+  },
   {
     id: 'key-value-secret',
     kind: 'generic',
