@@ -160,8 +160,20 @@ function isPemBodyLine(line: string): boolean {
   return PEM_BODY_LINE.test(line) && /[a-z]/.test(line) && /[A-Z]/.test(line) && /\d/.test(line) && shannonEntropy(line.trim()) >= 4.5;
 }
 
-/** Key names that say a password follows, and those that say another secret does (`api_key`, `client_secret`). */
-const PASSWORD_KEY = '(?:password|passwd|pwd|passphrase)';
+/**
+ * Key names that say a password follows, and those that say another secret does (`api_key`, `client_secret`). A
+ * password key is also spelled as real configurations spell it: with a zero for the o or fives for the s
+ * (`passw0rd`, Spring's `pa55word`; an identifier can hold digits, not `@` or `$`) and with a `-` or `_` between its
+ * words (`pass-word`, Spring's relaxed binding).
+ */
+const PASSWORD_KEY = '(?:pa(?:ss|55)[-_]?w[o0]rd|passwd|pwd|passphrase)';
+/**
+ * A password key's short spellings, where they end the key (matched with case): an environment variable's `_PASS` or
+ * `_PW` (`DB_PASS`, `RABBITMQ_DEFAULT_PASS`, `VNC_PW`), and in lower case after a word naming what logs in
+ * (`smtp_pass`, `mail.pass`, `db_pw`). Not `pass` alone or after any word: automake's `PASS: test`, code's
+ * `first_pass = …` and `ruff_pass: bool` are no passwords.
+ */
+const SHORT_PASSWORD_KEY = String.raw`(?:[A-Z][A-Z0-9_]{0,60}_(?:PASS|PW)|(?:[\w.-]{0,40}[_.-])?(?:db|database|smtp|mail|email|redis|mysql|mariadb|postgres|pg|mongo|ftp|sftp|proxy|ldap|vnc|amqp|rabbitmq|admin|root|user|login|auth)[_.-](?:pass|pw))(?![A-Za-z0-9])`;
 const SECRET_KEY = String.raw`(?:secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credentials?|auth[_-]?key|signing[_-]?key|encryption[_-]?key|client[_-]?key|session[_-]?key|master[_-]?key|webhook[_-]?url)`;
 /**
  * What joins a key to its value: `:`, `=` or Ruby's and PHP's `=>` (a Rails `Parameters:` line, print_r's
@@ -184,6 +196,8 @@ const PAIR_NAME = String.raw`[\w .[\]-]{1,40}`;
  * line separates pairs or commands instead (a form-encoded password's own `&` is `%26`).
  */
 const PAIR_SEPARATOR_IN_VALUE = String.raw`[;&](?![^\S\n]*${PAIR_NAME}=|\s|$)`;
+/** A password's value after its key: quoted, or bare up to whitespace, `<`, `>` or a `;` or `&` before another pair. */
+const PASSWORD_VALUE = String.raw`(?!\[REDACTED)(?:\\{0,7}(?:'[^'\n]{1,200}'|"[^"\n]{1,200}")|(?:${valueChar('<>&;')}|${PAIR_SEPARATOR_IN_VALUE}){4,})`;
 /** An XML element named like `key` and its text (`<password>…</password>`, a settings file echoed by a build). */
 const xmlElement = (key: string): RegExp => new RegExp(String.raw`(<([\w.:-]{0,40}${key}[\w.:-]{0,40})(?:[^\S\n][^>\n]{0,200})?>)[^<\n]+(?=</\2>)`, 'gi');
 
@@ -384,10 +398,14 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
   {
     id: 'key-value-secret',
     kind: 'generic',
-    re: new RegExp(
-      String.raw`\b([A-Za-z0-9_.-]{0,40}${PASSWORD_KEY}[A-Za-z0-9_.-]{0,40}${KEY_END}(?:[^\S\n]+(?:is|was))?${KEY_SEPARATOR})(?!\[REDACTED)(?:\\{0,7}(?:'[^'\n]{1,200}'|"[^"\n]{1,200}")|(?:${valueChar('<>&;')}|${PAIR_SEPARATOR_IN_VALUE}){4,})`,
-      'gi',
-    ),
+    re: new RegExp(String.raw`\b([A-Za-z0-9_.-]{0,40}${PASSWORD_KEY}[A-Za-z0-9_.-]{0,40}${KEY_END}(?:[^\S\n]+(?:is|was))?${KEY_SEPARATOR})${PASSWORD_VALUE}`, 'gi'),
+    keep: 1,
+    accept: passwordValue,
+  },
+  {
+    id: 'key-value-secret',
+    kind: 'generic',
+    re: new RegExp(String.raw`\b(${SHORT_PASSWORD_KEY}${KEY_END}${KEY_SEPARATOR})${PASSWORD_VALUE}`, 'g'),
     keep: 1,
     accept: passwordValue,
   },
