@@ -198,6 +198,15 @@ const PAIR_NAME = String.raw`[\w .[\]-]{1,40}`;
 const PAIR_SEPARATOR_IN_VALUE = String.raw`[;&](?![^\S\n]*${PAIR_NAME}=|\s|$)`;
 /** A password's value after its key: quoted, or bare up to whitespace, `<`, `>` or a `;` or `&` before another pair. */
 const PASSWORD_VALUE = String.raw`(?!\[REDACTED)(?:\\{0,7}(?:'[^'\n]{1,200}'|"[^"\n]{1,200}")|(?:${valueChar('<>&;')}|${PAIR_SEPARATOR_IN_VALUE}){4,})`;
+/**
+ * A line that is a YAML mapping's `key: value` whose key is named like `key` (indented or a sequence's item), its plain
+ * value running to the end of the line, spaces and all, up to a ` #` comment: a configuration file a build echoes
+ * (`client_secret: Zx81+Qw7 Mn5Bv8`) holds one value where elsewhere a space ends it. Quoted values, flow
+ * collections, block scalars, anchors and tags are left to the other rules; a shell's `KEY=value command` is not
+ * YAML.
+ */
+const yamlLine = (key: string): RegExp =>
+  new RegExp(String.raw`^([^\S\n]*(?:-[^\S\n]+)?[A-Za-z0-9_.-]{0,40}${key}[A-Za-z0-9_.-]{0,40}:[^\S\n]+)(?![\["'{|>&*!#])\S+(?:[^\S\n]+[^\s#]\S*)*(?=[^\S\n]*(?:#|$))`, 'gim');
 /** An XML element named like `key` and its text (`<password>…</password>`, a settings file echoed by a build). */
 const xmlElement = (key: string): RegExp => new RegExp(String.raw`(<([\w.:-]{0,40}${key}[\w.:-]{0,40})(?:[^\S\n][^>\n]{0,200})?>)[^<\n]+(?=</\2>)`, 'gi');
 
@@ -383,6 +392,9 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
     accept: passwordValue,
   },
   // Generic rules: the key, flag or header says a secret follows; the value must look like one.
+  // A YAML mapping's plain value runs to the end of its line, spaces and all: see yamlLine.
+  { id: 'key-value-secret', kind: 'generic', re: yamlLine(PASSWORD_KEY), keep: 1, accept: passwordValue },
+  { id: 'key-value-secret', kind: 'generic', re: yamlLine(SECRET_KEY), keep: 1, accept: (value) => secretValue(value.split(/\s/, 1)[0] as string) },
   // Bytes in hex with a space between groups (`od -An -tx1`, `xxd`'s two-byte groups, `od -tx4`): every other rule
   // stops a value at its first space. Before the password rule, which would take a first group of four digits alone.
   {

@@ -17,7 +17,7 @@ describe('redactSecrets: hex with spaces between byte groups after a secret key'
     ['an AES-128 key of 16 bytes', 'aes encryption_key: ', spacedHex(16, 1)],
     ['upper case', 'SIGNING_KEY=', spacedHex(32, 1).toUpperCase()],
     ['an odd last group', 'secret_key: ', spacedHex(33, 2)],
-    ['a password key', 'db_password: ', spacedHex(32, 2)],
+    ['a password key', 'db_password=', spacedHex(32, 2)],
   ])('redacts %s', (_label, key, hex) => {
     // Act
     const out = redactSecrets(`${key}${hex} (from vault)`);
