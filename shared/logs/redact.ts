@@ -164,9 +164,10 @@ function isPemBodyLine(line: string): boolean {
  * Key names that say a password follows, and those that say another secret does (`api_key`, `client_secret`). A
  * password key is also spelled as real configurations spell it: with a zero for the o or fives for the s
  * (`passw0rd`, Spring's `pa55word`; an identifier can hold digits, not `@` or `$`) and with a `-` or `_` between its
- * words (`pass-word`, Spring's relaxed binding).
+ * words (`pass-word`, Spring's relaxed binding). An OAuth client secret is read as a password: it is a credential
+ * whatever it looks like, words joined by `+` in a form body too (`client_secret=correct+horse+battery`).
  */
-const PASSWORD_KEY = '(?:pa(?:ss|55)[-_]?w[o0]rd|passwd|pwd|passphrase)';
+const PASSWORD_KEY = '(?:pa(?:ss|55)[-_]?w[o0]rd|passwd|pwd|passphrase|client[_-]?secret)';
 /**
  * A password key's short spellings, where they end the key (matched with case): an environment variable's `_PASS` or
  * `_PW` (`DB_PASS`, `RABBITMQ_DEFAULT_PASS`, `VNC_PW`), and in lower case after a word naming what logs in

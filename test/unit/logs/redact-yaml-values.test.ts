@@ -33,3 +33,16 @@ describe('redactSecrets: a YAML value with spaces after a secret key', () => {
     expect(redactSecrets('DB_PASSWORD=Wq7pLz2 ./migrate up')).toBe('DB_PASSWORD=[REDACTED:key-value-secret] ./migrate up');
   });
 });
+
+describe('redactSecrets: a client secret of words', () => {
+  it.each([
+    ['in a form body, + for each space', 'POST /oauth/token body: client_id=ci&client_secret=correct+horse+battery+staple&grant_type=client_credentials', 'POST /oauth/token body: client_id=ci&client_secret=[REDACTED:key-value-secret]&grant_type=client_credentials'],
+    ['in JSON', '{"client_id":"ci","client_secret":"this is+my secret"}', '{"client_id":"ci","client_secret":"[REDACTED:key-value-secret]"}'],
+  ])('redacts it %s', (_label, line, expected) => {
+    expect(redactSecrets(line)).toBe(expected);
+  });
+
+  it('keeps a placeholder', () => {
+    expect(redactSecrets('client_secret=${CLIENT_SECRET} grant_type=client_credentials')).toBe('client_secret=${CLIENT_SECRET} grant_type=client_credentials');
+  });
+});
