@@ -187,9 +187,12 @@ const KEY_SEPARATOR = String.raw`[^\S\n]{0,4}(?:=>|[:=])[^\S\n]{0,4}\\{0,7}["']?
 const valueChar = (excluded: string): string => String.raw`(?:[^\s"'\`${excluded}\\]|\\(?!["']))`;
 /**
  * A flag's value: quoted (escaped quotes too, at any level), or bare up to whitespace or a quote however long it is,
- * so a long password is not cut with its end left in the text (a bare run is read once: linear).
+ * so a long password is not cut with its end left in the text (a bare run is read once: linear). A quoted value is
+ * found by its first 200 characters, closed or not: the generic rules read it to its closing quote
+ * ({@link quotedValue}, up to {@link MAX_QUOTED_VALUE} characters), and one left open on its line is taken as far
+ * as it was read (it used to be left whole).
  */
-const FLAG_VALUE = String.raw`(?:\\{0,7}(?:'[^'\n]{1,200}'|"[^"\n]{1,200}")|[^\s'"]+)`;
+const FLAG_VALUE = String.raw`(?:\\{0,7}(?:'[^'\n]{1,200}'?|"[^"\n]{1,200}"?)|[^\s'"]+)`;
 /** The name of a pair in a connection string, a form body or a query (`Database`, `User Id`, `remember`). */
 const PAIR_NAME = String.raw`[\w .[\]-]{1,40}`;
 /**

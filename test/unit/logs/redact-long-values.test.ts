@@ -31,3 +31,14 @@ describe('redactSecrets: unquoted values longer than a rule used to read', () =>
     expect(out).toBe(expected);
   });
 });
+
+describe('redactSecrets: quoted flag values longer than a flag rule used to read', () => {
+  const phrase = `${PASSWORD.slice(0, 150)} ${PASSWORD.slice(150)}`;
+  it.each([
+    ['--password "…"', `mysqladmin --password "${phrase}" status`, 'mysqladmin --password "[REDACTED:cli-password-flag]" status'],
+    ["sshpass -p '…'", `sshpass -p '${PASSWORD}' ssh deploy@host`, "sshpass -p '[REDACTED:sshpass-password]' ssh deploy@host"],
+    ['curl -u user:"…"', `curl -u admin:"${phrase}" https://ci.example.com`, 'curl -u admin:"[REDACTED:cli-user-password]" https://ci.example.com'],
+  ])('redacts the whole value after %s', (_label, line, expected) => {
+    expect(redactSecrets(line)).toBe(expected);
+  });
+});
