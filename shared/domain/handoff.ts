@@ -1,4 +1,4 @@
-import type { Decision, FallbackCause, Incident, RemediationAction } from './incident.js';
+import { type Decision, type FallbackCause, type Incident, type RemediationAction, unresumedDecision } from './incident.js';
 import { commentShown, escalationPublished } from './notifications.js';
 
 /**
@@ -94,9 +94,10 @@ export type HandoffReason =
   | { kind: 'approval_unanswered' }
   /**
    * A maintainer decided (`decision`, by `by` at `at`) with a `/guard` command, but the guard could not resume the
-   * execution with it before its approval wait timed out: nothing was applied.
+   * execution with it before its approval wait timed out (`waitOver`), or gave up trying while the wait still runs:
+   * nothing was applied.
    */
-  | { kind: 'approval_unresumed'; decision: 'approved' | 'rejected'; by: string | null; at: string | null; action: RemediationAction | null }
+  | { kind: 'approval_unresumed'; decision: 'approved' | 'rejected'; by: string | null; at: string | null; action: RemediationAction | null; waitOver: boolean }
   | { kind: 'stage_failed'; stage: string; error: string }
   /** The pipeline ended without a decision (and without a failed stage to say why). */
   | { kind: 'undecided' }
@@ -120,7 +121,11 @@ export type PersonAction =
    * A maintainer's decision never reached the execution (see `approval_unresumed`): an approved `action` is done by
    * hand if still wanted; a rejection needs nothing undone. Either way, why the guard could not resume it.
    */
-  | { kind: 'carry_out_decision'; decision: 'approved' | 'rejected'; by: string | null; action: RemediationAction | null };
+  | {
+    kind: 'carry_out_decision'; decision: 'approved' | 'rejected'; by: string | null; action: RemediationAction | null;
+    /** While the wait still runs, the command that has the guard try the decision again (on its pull request); else null. */
+    retry: string | null;
+  };
 
 export interface Handoff {
   mustAct: boolean;
@@ -290,11 +295,12 @@ function reasonsOf(incident: Incident, tried: GuardSteps): HandoffReason[] {
   const approval = incident.approval;
   // A rejection that never reached the execution asks nothing of anyone where its pull request tells of it (as a
   // rejection that did); without one, Notify escalated it, and what to check is said as for an approval.
-  const rejectionTold = approval?.unresumed === 'rejected' && Boolean(incident.pullRequest);
-  if (approval?.status === 'timed_out' && !rejectionTold) {
-    why.push(approval.unresumed
-      ? { kind: 'approval_unresumed', decision: approval.unresumed, by: approval.decidedBy, at: approval.decidedAt, action: incident.plan?.action ?? null }
-      : { kind: 'approval_unanswered' });
+  const unresumed = unresumedDecision(approval);
+  const rejectionTold = unresumed?.decision === 'rejected' && Boolean(incident.pullRequest);
+  if (unresumed && !rejectionTold) {
+    why.push({ kind: 'approval_unresumed', ...unresumed, by: approval?.decidedBy ?? null, at: approval?.decidedAt ?? null, action: incident.plan?.action ?? null });
+  } else if (approval?.status === 'timed_out' && !rejectionTold) {
+    why.push({ kind: 'approval_unanswered' });
   }
   for (const error of degradingStageErrors(incident)) why.push({ kind: 'stage_failed', stage: error.stage, error: error.error });
   if (tried.decision.kind === 'undecided' && tried.decision.finished && incident.stageErrors.length === 0 && !incident.notifiedByFallback) why.push({ kind: 'undecided' });
@@ -321,7 +327,11 @@ function neededFor(incident: Incident, why: readonly HandoffReason[], tried: Gua
     return [{ kind: 'approve', action, onPullRequest, digest: incident.approval?.digest ?? null }];
   }
   const unresumed = why.find((reason) => reason.kind === 'approval_unresumed');
-  if (unresumed) return [{ kind: 'carry_out_decision', decision: unresumed.decision, by: unresumed.by, action: unresumed.action }];
+  if (unresumed) {
+    const command = unresumed.decision === 'approved' ? 'approve' : 'reject';
+    const retry = !unresumed.waitOver && incident.pullRequest ? `/guard ${command} ${incident.id}` : null;
+    return [{ kind: 'carry_out_decision', decision: unresumed.decision, by: unresumed.by, action: unresumed.action, retry }];
+  }
   const comment = tried.comment;
   const first: PersonAction =
     incident.source === 'cloudwatch'

@@ -250,6 +250,20 @@ export interface ReconcileRetry {
 }
 
 /** Whether the reconciler may try the incident by `dueBy` (ISO): none of its tries failed, or the wait after the last is over. */
+/**
+ * A maintainer's `/guard` decision that never reached its execution: the wait timed out over it (`waitOver`), or the
+ * reconciler gave up resuming it while the wait still runs (the decision recorded with its token, and
+ * `resumeAbandonedAt`). Null for any other approval, a decision resumed since included.
+ */
+export function unresumedDecision(approval: ApprovalState | null | undefined): { decision: 'approved' | 'rejected'; waitOver: boolean } | null {
+  if (!approval) return null;
+  if (approval.status === 'timed_out') return approval.unresumed ? { decision: approval.unresumed, waitOver: true } : null;
+  if ((approval.status === 'approved' || approval.status === 'rejected') && approval.taskToken && approval.resumeAbandonedAt) {
+    return { decision: approval.status, waitOver: false };
+  }
+  return null;
+}
+
 export function isDueForReconciler(incident: Pick<Incident, 'reconcileRetry'>, dueBy: string): boolean {
   const retry = incident.reconcileRetry;
   return !retry || (retry.dueAt !== null && retry.dueAt <= dueBy);
@@ -321,6 +335,11 @@ export interface ApprovalState {
    * execution, whose wait timed out first (its handler and the reconciler could not resume it). Absent otherwise.
    */
   unresumed?: 'approved' | 'rejected';
+  /**
+   * When the reconciler gave up resuming the execution with this decision (its tries kept failing) and told on-call,
+   * while the wait still ran: the wait's timeout, later, pages nobody again. Kept when the wait then times out.
+   */
+  resumeAbandonedAt?: string;
   /**
    * The `/guard` command that recorded the decision listed it for the reconciler's resumes itself (shared/stores/
    * approval-resumes.ts). A decision without it was recorded by a version that did not, and the reconciler lists it.

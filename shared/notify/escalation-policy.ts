@@ -1,5 +1,5 @@
 import { type CommentPlace, type HandoffReason, commentPlaceName, guardHandoff } from '../domain/handoff.js';
-import { type FallbackCause, type Incident, type RemediationAction, outsiderCanRepeat } from '../domain/incident.js';
+import { type FallbackCause, type Incident, type RemediationAction, outsiderCanRepeat, unresumedDecision } from '../domain/incident.js';
 import type { EscalationPolicy } from '../remediation/policy.js';
 import { repositoryKey } from '../domain/repository-key.js';
 import { waitedMinutesBetween } from '../domain/write-wait.js';
@@ -80,7 +80,8 @@ export function githubProblemKey(incident: Incident, startedByWriter = false): s
  */
 export function escalationInWords(incident: Incident, facts: { ownRerun: boolean; unanswered: boolean }): string {
   const approval = incident.approval;
-  if (approval?.status === 'timed_out' && approval.unresumed) return unresumedInWords(approval.unresumed, approval.decidedBy, approval.decidedAt, incident.plan?.action ?? null);
+  const unresumed = unresumedDecision(approval);
+  if (unresumed) return unresumedInWords(unresumed, approval?.decidedBy ?? null, approval?.decidedAt ?? null, incident.plan?.action ?? null);
   if (facts.unanswered) return 'the guard asked on the pull request for approval of what it proposed, and nobody answered in time';
   if (facts.ownRerun) return 'it failed again after the guard re-ran it, so it is not a passing glitch';
   if (incident.source === 'cloudwatch') return 'the alarm is firing and the guard has no automatic fix it may apply';
@@ -88,10 +89,21 @@ export function escalationInWords(incident: Incident, facts: { ownRerun: boolean
   return 'the guard has no safe automatic fix for this failure';
 }
 
-/** A maintainer's `/guard` decision that never reached the execution before its wait timed out, as on-call reads it. */
-function unresumedInWords(decision: 'approved' | 'rejected', by: string | null, at: string | null, action: RemediationAction | null): string {
+/**
+ * A maintainer's `/guard` decision that never reached the execution, as on-call reads it: before its wait timed out,
+ * or given up by the reconciler while the wait still runs.
+ */
+function unresumedInWords(
+  { decision, waitOver }: { decision: 'approved' | 'rejected'; waitOver: boolean },
+  by: string | null,
+  at: string | null,
+  action: RemediationAction | null,
+): string {
   const what = action ? ` "${PLANNED[action]}"` : ' the proposal';
-  return `${by ?? 'a maintainer'} ${decision}${what} at ${at ?? 'an unrecorded time'}, but the guard could not resume its execution with that decision before the approval wait timed out, so nothing was applied`;
+  const decided = `${by ?? 'a maintainer'} ${decision}${what} at ${at ?? 'an unrecorded time'}, but the guard could not resume its execution with that decision`;
+  return waitOver
+    ? `${decided} before the approval wait timed out, so nothing was applied`
+    : `${decided} and gave up trying: nothing is applied, and the execution waits until its approval times out`;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { AlarmDetails, FallbackCause, Incident, RemediationAction } from '../domain/incident.js';
+import { type AlarmDetails, type FallbackCause, type Incident, type RemediationAction, unresumedDecision } from '../domain/incident.js';
 import { type AutomaticAction, type CommentStep, type GuardSteps, type Handoff, commentPlaceName, degradingStageErrors, guardHandoff } from '../domain/handoff.js';
 import { FAILURE_IN_WORDS } from '../logs/categories.js';
 import { redactOrWithhold } from '../logs/redact.js';
@@ -193,9 +193,10 @@ function explained(comment: CommentStep | null): string {
 
 function tried(incident: Incident, { decision, comment }: GuardSteps): string {
   const approval = incident.approval;
-  if (approval?.status === 'timed_out' && approval.unresumed) {
-    const which = approval.unresumed === 'approved' ? 'approval' : 'rejection';
-    return `nothing: it could not resume its execution with the ${which} of ${approval.decidedBy ?? 'a maintainer'}, and the wait timed out.`;
+  const unresumed = unresumedDecision(approval);
+  if (unresumed) {
+    const which = unresumed.decision === 'approved' ? 'approval' : 'rejection';
+    return `nothing: it could not resume its execution with the ${which} of ${approval?.decidedBy ?? 'a maintainer'}, and ${unresumed.waitOver ? 'the wait timed out' : 'gave up trying'}.`;
   }
   const attempt = (incident.runAttempt ?? 1) > 1 ? ` This is attempt ${incident.runAttempt} of the run.` : '';
   switch (decision.kind) {
@@ -253,7 +254,10 @@ function carryOut(decided: Extract<Handoff['needed'][number], { kind: 'carry_out
   const why = "The incident's timeline and the reconciler's log say why the guard could not resume it.";
   if (decided.decision === 'rejected') return `Check why the guard could not resume its execution with ${by}'s rejection: nothing was applied, as the rejection asked, so nothing needs undoing. ${why}`;
   const todo = decided.action ? PLANNED[decided.action] : 'do what was proposed';
-  return `${todo.charAt(0).toUpperCase()}${todo.slice(1)} by hand if it is still wanted, as ${by} approved: the guard's execution has ended and applies nothing. ${why}`;
+  const ended = decided.retry
+    ? `the guard gave up resuming its execution, which applies nothing. Or have the guard try again instead (not both): reply ${decided.retry} on the pull request while its approval wait runs.`
+    : "the guard's execution has ended and applies nothing.";
+  return `${todo.charAt(0).toUpperCase()}${todo.slice(1)} by hand if it is still wanted, as ${by} approved: ${ended} ${why}`;
 }
 
 /**

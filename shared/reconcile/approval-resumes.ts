@@ -15,15 +15,23 @@
  * An entry whose decision is not recorded (refused, resumed since, or its wait recorded timed out) goes.
  *
  * Bounded per run, oldest first. A resume that fails moves its entry later (./retry-later.ts: 5 minutes doubling,
- * at most 4 hours), so one that fails every time does not hold back the others; after too many failures it is given
- * up with an error log and a note on the incident's timeline, the execution left to its approval timeout, whose page
- * then says who decided what and that the guard could not resume it (shared/steps/notify.ts), not that nobody approved. Failures make the run incomplete
- * (functions/reconcile), so the reconciler's alarm sees resumes that keep failing.
+ * at most 4 hours), so one that fails every time does not hold back the others; after too many failures (over nine
+ * hours) it is given up with an error log and a note on the incident's timeline, and on-call is told then, as Notify
+ * would tell them at the wait's timeout (the same route and ledger): who decided what, that the guard could not resume
+ * it, and what to do. The execution is left to its approval timeout, which can be days away
+ * (`approvalTimeoutMinutes`), and whose Notify then pages nobody again (shared/steps/notify.ts). A wait that times out
+ * first ends the tries, and its Notify pages instead. Failures make the run incomplete (functions/reconcile), so the
+ * reconciler's alarm sees resumes that keep failing.
  */
 import { RECONCILER_METRIC } from '../adapters/metric-names.js';
+import type { NotificationRecord } from '../domain/incident.js';
 import { TaskTokenSpentError, errorMessage } from '../errors.js';
-import type { Clock, Metrics, StepLogger, TaskTokenControl } from '../ports.js';
-import { type ResumedDeps, isUnresumed, markResumed, sendDecision, takeDecision } from '../remediation/approval-resume.js';
+import { publishClaimedPage } from '../notify/claimed-page.js';
+import { renderEscalation } from '../notify/escalation.js';
+import { escalationFor } from '../notify/escalation-policy.js';
+import type { Clock, EscalationLedger, EscalationPublisher, Metrics, StepLogger, TaskTokenControl } from '../ports.js';
+import { type PolicyFile, policyFor } from '../remediation/policy.js';
+import { type ResumedDeps, type Unresumed, asRead, isUnresumed, markResumed, sendDecision, takeDecision } from '../remediation/approval-resume.js';
 import type { ApprovalResumes, ListedDecision } from '../stores/approval-resumes.js';
 import type { IncidentStore } from '../stores/incident-store.js';
 import { afterFailure } from './retry-later.js';
@@ -35,6 +43,10 @@ export interface ApprovalResumeDeps extends ResumedDeps {
   clock: Clock;
   logger: StepLogger;
   metrics: Metrics;
+  /** Where a decision given up is told, routed by the repository's escalation policy as Notify routes it. */
+  escalations: EscalationPublisher;
+  escalationLedger: EscalationLedger;
+  policyFile: PolicyFile;
 }
 
 export interface ApprovalResumeResult {
@@ -86,20 +98,50 @@ async function resumeListed(entry: ListedDecision, now: Date, takenBefore: strin
 }
 
 /**
- * Tells the incident's timeline that its decision is given up: who decided what and when, that the execution waits
- * out its approval timeout with nothing applied, and how to try again (the same command, which finds the decision
- * still recorded and on the index). Written before the entry goes, so a failure here leaves it for the next run.
+ * Gives the decision up: marks it `resumeAbandonedAt` with a note on the incident's timeline (who decided what and
+ * when, that the execution waits out its approval timeout with nothing applied, and how to try again: the same
+ * command, which finds the decision still recorded and on the index), then tells on-call. Marked first, written only
+ * over the decision as read, and the entry goes only after the page: a run that fails in between leaves the entry,
+ * and the next run, finding the mark, tells on-call then (the ledger lets a page that went out go once more at most).
  */
-async function noteGivenUp(entry: ListedDecision, failures: number, error: unknown, deps: ApprovalResumeDeps): Promise<void> {
+async function giveUp(entry: ListedDecision, failures: number, error: unknown, deps: ApprovalResumeDeps): Promise<void> {
   const incident = await deps.incidents.get(entry.incidentId);
   if (!isUnresumed(incident) || incident.approval.decidedAt !== entry.decidedAt) return;
+  if (incident.approval.resumeAbandonedAt) return tellGivenUp(incident, deps);
   const decided = incident.approval;
+  const at = deps.clock().toISOString();
   const why = error instanceof Error ? error.name : 'an error';
   const command = decided.status === 'approved' ? 'approve' : 'reject';
   const again = incident.pullRequest ? ` To try again, repeat the command on the pull request: /guard ${command} ${incident.id}` : '';
   const detail = `${decided.status} by ${decided.decidedBy ?? 'a maintainer'} at ${decided.decidedAt}: the guard could not resume the execution with it after ` +
     `${failures} tries (${why}), and gave up; the execution waits until its approval times out, and nothing is applied.${again}`;
-  await deps.incidents.update(incident.id, {}, { history: [{ at: deps.clock().toISOString(), event: 'approval_resume_abandoned', detail }] });
+  const note = { at, event: 'approval_resume_abandoned', detail };
+  const marked = { ...decided, resumeAbandonedAt: at };
+  if (!(await deps.incidents.replaceApproval(incident.id, asRead(decided), marked, { history: [note] }))) return;
+  await tellGivenUp({ ...incident, approval: marked, history: [...incident.history, note] }, deps);
+}
+
+/**
+ * On-call hears of a decision given up as Notify tells of it at the wait's timeout: the hand-off of the marked
+ * incident (an approval the guard could not carry out; a rejection on a pull request needs nobody), its route, and
+ * the escalation ledger's window, so it is paged or counted on the problem's open page, once.
+ */
+async function tellGivenUp(incident: Unresumed, deps: ApprovalResumeDeps): Promise<void> {
+  const policy = policyFor(deps.policyFile, incident.repository, false).escalation;
+  const { route } = escalationFor(incident, { ownRerun: false, policy });
+  const at = deps.clock();
+  const told = (outcome: NotificationRecord['outcome'], detail: string): NotificationRecord => ({ channel: 'sns', target: 'escalation-topic', outcome, detail, at: at.toISOString() });
+  let notification: NotificationRecord;
+  if (!route.page) {
+    notification = told('skipped', `decision given up, not paged: ${route.why}`);
+  } else {
+    const occurrence = { key: route.key, incidentId: incident.id, at, windowMinutes: policy.windowMinutes, mayOpen: route.mayOpen, label: route.label, digest: policy.digest };
+    const tally = await deps.escalationLedger.record(occurrence);
+    notification = tally.send
+      ? told('published', (await publishClaimedPage(renderEscalation(incident, `${route.why}.`, tally), occurrence, deps)).messageId)
+      : told('skipped', tally.alreadySent ? 'the page of this decision given up went out on an earlier run' : `decision given up, counted on the open escalation of this problem (${tally.windowCount} in its window)`);
+  }
+  await deps.incidents.update(incident.id, {}, { notifications: [notification] });
 }
 
 export async function resumeRecordedDecisions(
@@ -137,7 +179,7 @@ export async function resumeRecordedDecisions(
           message: 'a recorded /guard decision could not be resumed and is given up: its execution waits until its approval times out',
           counted: () => result.abandoned.push(incidentId),
           drop: async (failures) => {
-            await noteGivenUp(entry, failures, error, deps);
+            await giveUp(entry, failures, error, deps);
             await deps.approvalResumes.done(entry);
           },
         },

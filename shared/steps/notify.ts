@@ -103,6 +103,7 @@ async function recordApprovalOutcome(state: PipelineState, incident: Incident, d
         decidedBy: who,
         reason: previous?.reason ?? null,
         ...(unresumed ? { unresumed } : {}),
+        ...(unresumed && previous?.resumeAbandonedAt ? { resumeAbandonedAt: previous.resumeAbandonedAt } : {}),
       },
       // Without a pull request nobody else would hear of the rejection: tell the on-call list. A rejection that never
       // reached the execution is a rejection still: nothing was applied, as it asked, and nobody needs to act.
@@ -337,8 +338,13 @@ export async function notifyStep(input: unknown, deps: NotifyDeps): Promise<Noti
   const policy = policyFor(deps.remediation.policyFile, incident.repository, false).escalation;
   const { reasons, route } = escalationFor(sofar, { ownRerun, startedByWriter, policy });
   let paged = alreadyPaged;
+  // A decision the reconciler gave up while the wait ran: on-call was told then (shared/reconcile/approval-resumes.ts).
+  const toldAtGiveUp = incident.approval?.status === 'timed_out' ? incident.approval.resumeAbandonedAt : undefined;
   if (alreadyPaged) {
     // Nothing to add: the escalation of this incident was handled before the comment could be posted.
+  } else if (route.page && toldAtGiveUp) {
+    paged = true;
+    notifications.push({ channel: 'sns', target: 'escalation-topic', outcome: 'skipped', detail: `on-call was told when the reconciler gave the decision up, at ${toldAtGiveUp}`, at: at() });
   } else if (route.page) {
     paged = true;
     const occurrence = {

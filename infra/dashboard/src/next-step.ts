@@ -34,7 +34,7 @@ function reasonWords(reason: HandoffReason): string | null {
     case 'approval_unanswered':
       return 'nobody answered the approval request in time';
     case 'approval_unresumed':
-      return `${reason.by ?? 'a maintainer'} ${reason.decision} the proposal${reason.action ? ` to ${words(reason.action)}` : ''} at ${reason.at ?? 'an unrecorded time'}, but the guard could not resume its execution with that decision before the approval wait timed out, so nothing was applied`;
+      return `${reason.by ?? 'a maintainer'} ${reason.decision} the proposal${reason.action ? ` to ${words(reason.action)}` : ''} at ${reason.at ?? 'an unrecorded time'}, but the guard could not resume its execution with that decision ${reason.waitOver ? 'before the approval wait timed out, so nothing was applied' : 'and gave up trying: nothing is applied'}`;
     case 'stage_failed':
       return `the guard's ${reason.stage} stage failed (${reason.error})`;
     case 'undecided':
@@ -170,12 +170,14 @@ export function nextStep(incident: Incident): NextStep {
     .map(reasonWords)
     .filter((reason): reason is string => reason !== null);
   const carry = needed.find((action) => action.kind === 'carry_out_decision');
-  const todo = carry ? carryOut(carry.decision, carry.action) : null;
+  const todo = carry ? carryOut(carry.decision, carry.action, carry.retry) : null;
   return { human: true, text: [`A person must look at this failure: ${reasons.join('; ')}.`, todo, told(tried.onCall)].filter(Boolean).join(' '), commands: [], steps };
 }
 
 /** What to do about a decision that never reached the execution: the timeline's approval_resume entries say why. */
-function carryOut(decision: 'approved' | 'rejected', action: string | null): string {
+function carryOut(decision: 'approved' | 'rejected', action: string | null, retry: string | null): string {
   if (decision === 'rejected') return 'Nothing needs undoing; the timeline says why the guard could not resume it.';
-  return `${action ? `To ${words(action)}` : 'To do what was proposed'}, do it by hand: the execution has ended; the timeline says why the guard could not resume it.`;
+  const todo = `${action ? `To ${words(action)}` : 'To do what was proposed'}, do it by hand`;
+  if (retry) return `${todo}, or reply ${retry} on the pull request for the guard to try again (not both); the timeline says why it could not resume it.`;
+  return `${todo}: the execution has ended; the timeline says why the guard could not resume it.`;
 }

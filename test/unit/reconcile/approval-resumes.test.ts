@@ -54,6 +54,7 @@ async function approvalWhoseHandlerDied() {
   const hung = () => ((reached = true), new Promise<void>(() => {}));
   void handleIssueCommentWebhook(approveDelivery(), { ...made.deps(), tasks: { succeed: hung, fail: hung } });
   await vi.waitFor(() => expect(reached).toBe(true));
+  const { deps: told, published: pages } = stepDeps();
   const reconciler = (tasks: TaskTokenControl, at: Date): ApprovalResumeDeps => ({
     approvalResumes: made.approvalResumes,
     incidents: made.incidents,
@@ -62,8 +63,11 @@ async function approvalWhoseHandlerDied() {
     clock: () => at,
     logger: silentLogger,
     metrics: { count() {}, measure() {} },
+    escalations: told.escalations,
+    escalationLedger: told.escalationLedger,
+    policyFile: {},
   });
-  return { ...made, reconciler };
+  return { ...made, reconciler, pages };
 }
 
 describe('the reconciler resumes /guard decisions their handler left unresumed', () => {
@@ -88,6 +92,7 @@ describe('the reconciler resumes /guard decisions their handler left unresumed',
     const run = await resumeRecordedDecisions({
       approvalResumes: made.approvalResumes, incidents: made.incidents, approvals: made.approvals, tasks: stepFunctions,
       clock: () => AFTER_GRACE, logger: silentLogger, metrics: { count() {}, measure() {} },
+      escalations: { publish: async () => ({ messageId: 'm' }) }, escalationLedger: createMemoryEscalationLedger(), policyFile: {},
     }, OPTIONS);
 
     // Assert: the incident never says the proposal waits while its execution runs with the approval; the reconciler
@@ -220,17 +225,18 @@ describe('the reconciler resumes /guard decisions their handler left unresumed',
     expect(approvalResumes.entries.size).toBe(0);
   });
 
-  it("says, when the wait of a decision it gave up times out, that a maintainer approved and the guard could not resume it: the page and the timeline", async () => {
-    // Prepare: the reconciler tries the decision until it gives it up; the execution waits out its approval timeout.
-    const { reconciler, incidents, approvals, approvalResumes } = await approvalWhoseHandlerDied();
+  it("says, when the wait times out while it still tries the decision (the default approval timeout), that a maintainer approved and the guard could not resume it: the page and the timeline", async () => {
+    // Prepare: the reconciler tries the decision, failing, until the execution's wait times out (240 minutes after
+    // the request, before the tries would end).
+    const { reconciler, incidents, approvals, approvalResumes, pages } = await approvalWhoseHandlerDied();
     const tasks = taskPort(() => Object.assign(new Error('AccessDeniedException'), { name: 'AccessDeniedException' }));
+    const timeout = Date.parse('2026-11-20T10:00:00Z') + 240 * 60_000;
     let at = AFTER_GRACE.getTime();
     const abandoned: string[] = [];
-    for (let run = 0; run < 8 && abandoned.length === 0; run += 1) {
+    for (let run = 0; run < 8 && at < timeout; run += 1) {
       abandoned.push(...(await resumeRecordedDecisions(reconciler(tasks, new Date(at)), OPTIONS)).abandoned);
       at = Date.parse([...approvalResumes.entries.values()][0]?.entry.dueAt ?? new Date(at).toISOString()) + OPTIONS.afterMinutes * 60_000;
     }
-    const given = await incidents.get(PENDING_INCIDENT);
     const { deps, published } = stepDeps({ github: createFakeGitHub().port, incidents, remediation: remediationDeps({ approvals }) });
     const trigger = triggerFromWorkflowRun(structuredClone(loadWebhook('workflow_run-failure')).body as never, 'd');
 
@@ -238,14 +244,9 @@ describe('the reconciler resumes /guard decisions their handler left unresumed',
     await notifyStep({ trigger, approvalError: { Error: 'States.Timeout', Cause: '' } }, deps);
     await notifyStep({ trigger, approvalError: { Error: 'States.Timeout', Cause: '' } }, deps);
 
-    // Assert
-    expect(abandoned).toEqual([PENDING_INCIDENT]);
-    expect(given?.history.at(-1)).toMatchObject({
-      event: 'approval_resume_abandoned',
-      detail: 'approved by maintainer at 2026-11-20T10:05:00.000Z: the guard could not resume the execution with it after 8 tries ' +
-        '(AccessDeniedException), and gave up; the execution waits until its approval times out, and nothing is applied. ' +
-        `To try again, repeat the command on the pull request: /guard approve ${PENDING_INCIDENT}`,
-    });
+    // Assert: the reconciler paged nothing; the timeout's page says what happened.
+    expect(abandoned).toEqual([]);
+    expect(pages).toEqual([]);
     const page = published[0]?.message ?? '';
     const line = (label: string) => page.split('\n').find((text) => text.startsWith(label))?.slice(label.length);
     expect(line('Why you are getting this: ')).toBe(
@@ -263,6 +264,56 @@ describe('the reconciler resumes /guard decisions their handler left unresumed',
     const timeline = incidentTimeline(after!).map((entry) => `${entry.title}: ${entry.detail ?? ''}`);
     expect(timeline).toContain(`approval approved, never resumed: the guard could not resume the execution with it before its wait timed out`);
     expect(timeline.join('\n')).not.toMatch(/nobody/i);
+  });
+
+  it('pages once when it gives up a decision whose approval wait outlasts its tries (a long approvalTimeoutMinutes), and not again when the wait times out', async () => {
+    // Prepare: the repository waits 24 hours for approvals; the reconciler's tries end long before that.
+    const { reconciler, incidents, approvals, approvalResumes } = await approvalWhoseHandlerDied();
+    const policyFile = { defaults: { approvalTimeoutMinutes: 24 * 60 } };
+    const { deps: notify, published } = stepDeps({ github: createFakeGitHub().port, incidents, remediation: remediationDeps({ approvals, policyFile }) });
+    const tasks = taskPort(() => Object.assign(new Error('AccessDeniedException'), { name: 'AccessDeniedException' }));
+    const requestedAt = Date.parse('2026-11-20T10:00:00Z');
+    let at = AFTER_GRACE.getTime();
+    const pagesAfterPass: number[] = [];
+    let givenUpAt = 0;
+    for (let run = 0; run < 8 && givenUpAt === 0; run += 1) {
+      const deps = { ...reconciler(tasks, new Date(at)), escalations: notify.escalations, escalationLedger: notify.escalationLedger, policyFile };
+      const result = await resumeRecordedDecisions(deps, OPTIONS);
+      pagesAfterPass.push(published.length);
+      if (result.abandoned.length > 0) givenUpAt = at;
+      at = Date.parse([...approvalResumes.entries.values()][0]?.entry.dueAt ?? new Date(at).toISOString()) + OPTIONS.afterMinutes * 60_000;
+    }
+    const given = await incidents.get(PENDING_INCIDENT);
+    const trigger = triggerFromWorkflowRun(structuredClone(loadWebhook('workflow_run-failure')).body as never, 'd');
+
+    // Act: the wait times out, 24 hours after the request; Notify runs (twice: a retried round).
+    const timedOut = { ...notify, clock: () => new Date(requestedAt + 24 * 3_600_000) };
+    await notifyStep({ trigger, approvalError: { Error: 'States.Timeout', Cause: '' } }, timedOut);
+    await notifyStep({ trigger, approvalError: { Error: 'States.Timeout', Cause: '' } }, timedOut);
+
+    // Assert: no page while the reconciler still tried; one when it gave up, while the wait still ran; none after.
+    expect(givenUpAt).toBeGreaterThan(0);
+    expect(givenUpAt).toBeLessThan(requestedAt + 24 * 3_600_000);
+    expect(pagesAfterPass).toEqual([0, 0, 0, 0, 0, 0, 0, 1]);
+    expect(given?.history.find((entry) => entry.event === 'approval_resume_abandoned')).toMatchObject({
+      detail: 'approved by maintainer at 2026-11-20T10:05:00.000Z: the guard could not resume the execution with it after 8 tries ' +
+        '(AccessDeniedException), and gave up; the execution waits until its approval times out, and nothing is applied. ' +
+        `To try again, repeat the command on the pull request: /guard approve ${PENDING_INCIDENT}`,
+    });
+    expect(published).toHaveLength(1);
+    const page = published[0]?.message ?? '';
+    const line = (label: string) => page.split('\n').find((text) => text.startsWith(label))?.slice(label.length);
+    expect(line('Why you are getting this: ')).toMatch(/^maintainer approved "re-run the failed jobs" at 2026-11-20T10:05:00.000Z, but the guard could not resume its execution with that decision and gave up/);
+    expect(line('What it needs from you: ')).toMatch(/^Re-run the failed jobs by hand if it is still wanted, as maintainer approved/);
+    expect(line('What it needs from you: ')).toContain(`/guard approve ${PENDING_INCIDENT}`);
+    expect(page).not.toMatch(/nobody|timed out/i);
+    const after = await incidents.get(PENDING_INCIDENT);
+    expect(after?.approval).toMatchObject({ status: 'timed_out', unresumed: 'approved' });
+    expect(after?.notifications.filter((n) => n.channel === 'sns')).toEqual([
+      expect.objectContaining({ outcome: 'published', at: new Date(givenUpAt).toISOString() }),
+      expect.objectContaining({ outcome: 'skipped', detail: `on-call was told when the reconciler gave the decision up, at ${new Date(givenUpAt).toISOString()}` }),
+      expect.objectContaining({ outcome: 'skipped' }),
+    ]);
   });
 
   it('pages nobody when the decision that never reached the execution was a rejection: nothing was applied, as it asked', async () => {
