@@ -345,6 +345,11 @@ export interface ApprovalState {
    * approval-resumes.ts). A decision without it was recorded by a version that did not, and the reconciler lists it.
    */
   resumeListed?: true;
+  /**
+   * The id of the `/guard` comment that recorded the decision: the reconciler, carrying it out or giving it up, edits
+   * that command's reply (shared/notify/command-reply.ts). Absent on decisions recorded before it was kept.
+   */
+  commandCommentId?: number;
 }
 
 export interface HistoryEntry {

@@ -6,11 +6,13 @@ import { firstIssue } from '../validation.js';
 import { hasWriteAccess } from '../github/roles.js';
 import type { PermissionCache } from '../github/permission-cache.js';
 import { type FeedbackCommand, type FeedbackDeps, type FeedbackTarget, type IssueComment, applyFeedback, feedbackTarget, issueCommentPayload, parseFeedbackCommand } from '../knowledge/feedback.js';
-import type { GitHubClients, GitHubPort, RepoRef, TaskTokenControl } from '../ports.js';
+import type { GitHubClients, TaskTokenControl } from '../ports.js';
 import type { ApprovalIndex } from '../remediation/approvals.js';
 import { type Unresumed, type UnresumedApproval, asRead, isUnresumed, markResumed, sendDecision, takeDecision } from '../remediation/approval-resume.js';
 import type { ApprovalResumes } from '../stores/approval-resumes.js';
 import { COMMAND_ANSWER_BUDGET_MS } from '../github/comment-timing.js';
+export { commandAnswerMarker } from '../notify/command-reply.js';
+import { carriedOut, commandAnswerMarker, recordedNotCarriedOut, replyCarriedOut, theCommand, writeCommandReply } from '../notify/command-reply.js';
 import type { CommandAnswerKey, CommandAnswers } from '../stores/command-answers.js';
 import { type ApprovalBinding, PROPOSAL_DIGEST, bindApproval } from '../remediation/proposal-digest.js';
 import type { StepLogger } from '../ports.js';
@@ -90,6 +92,8 @@ export async function handleIssueCommentWebhook(request: WebhookRequest, deps: C
     const command = approval ? `/guard ${approval.decision}` : `/guard feedback ${(feedback as FeedbackCommand).vote}`;
     await answerOnPullRequest(payload, command, decided.told, decided.writer, deps);
   }
+  // Answered first: the delivery then fails (500), and GitHub lists it for redelivery.
+  if ('failure' in decided) throw decided.failure;
   return decided.response;
 }
 
@@ -117,12 +121,23 @@ function refusal(strings: TemplateStringsArray, ...values: Array<string | number
 }
 
 /** How a command ended: the webhook's answer, and what its author is told on the pull request. */
-interface Decided {
-  response: WebhookResponse;
-  /** Done, refused with a reason, or null: nothing to say (the author may not decide, or a transient failure). */
-  told: { done: true } | { done: false; refusal: Refusal } | null;
+type Decided = {
+  /**
+   * Done, refused with a reason, recorded but not resumed (`notResumed`: the name of the error resuming it failed
+   * with), or null: nothing to say (the author may not decide, or a transient failure).
+   */
+  told: { done: true } | { done: false; refusal: Refusal } | { done: false; notResumed: string } | null;
   /** Whether GitHub said the author has write access; null when it was not asked (see {@link answerOnPullRequest}). */
   writer: boolean | null;
+} & (
+  | { response: WebhookResponse }
+  /** The decision is recorded, and resuming its execution failed with this: thrown once the author is answered. */
+  | { failure: unknown }
+);
+
+/** A decision recorded whose execution could not be resumed (`error`): it is left to the reconciler or a redelivery. */
+function notResumed(error: unknown): Decided {
+  return { failure: error, told: { done: false, notResumed: error instanceof Error ? error.name : 'an error' }, writer: true };
 }
 
 function refused(statusCode: number, why: Refusal, writer: boolean | null): Decided {
@@ -143,7 +158,7 @@ async function decideApproval(payload: IssueComment, approval: ApprovalCommand, 
   if (pending.length === 0) return refused(409, refusal`nothing is waiting for approval on ${`${repository}#${payload.issue.number}`}`, null);
   const unwritable = await withoutWriteAccess(payload, `/guard ${approval.decision}`, deps);
   if (unwritable) return unwritable;
-  return applyApproval(payload.repository, payload.issue.number, payload.comment.user.login, approval, pending, deps, writtenAt(payload.comment.created_at));
+  return applyApproval(payload.repository, payload.issue.number, payload.comment, approval, pending, deps);
 }
 
 /**
@@ -163,7 +178,7 @@ async function resumeDecided(incident: Unresumed, command: ApprovalCommand, logi
   try {
     await sendDecision(decided, deps.tasks);
   } catch (error) {
-    if (!(error instanceof TaskTokenSpentError)) throw error;
+    if (!(error instanceof TaskTokenSpentError)) return notResumed(error);
     // Resumed by a delivery whose answer was lost, or the wait timed out (Notify then records it so): either way
     // nothing is left to resume, and the token is forgotten unless the approval was rewritten meanwhile.
     await markResumed(incident, decided, deps);
@@ -211,9 +226,6 @@ function unvoted(target: Exclude<FeedbackTarget, { kind: 'incident' }>, vote: Fe
  */
 const MAY_WRITE = new Set(['OWNER', 'MEMBER', 'COLLABORATOR']);
 
-/** Marks an answer to one command comment (`<prefix><comment id> -->`): a redelivery edits it, never adds one. */
-const COMMAND_ANSWER_MARKER_PREFIX = `${OUR_MARKER_PREFIX}command-answer:`;
-
 /**
  * Tells the author of a command with write access how it ended, on the pull request: a 👍 on their comment when it
  * was carried out, or a reply saying why it decided nothing and what to write instead (a bare `/guard feedback` on a
@@ -242,12 +254,11 @@ async function answerOnPullRequest(
     const answer = async (): Promise<void> => {
       if (writer === null && !hasWriteAccess(await deps.permissions.permission(github, repo, payload.comment.user.login))) return;
       const marker = commandAnswerMarker(payload.comment.id);
+      const login = payload.comment.user.login;
       if (told.done) {
-        const { replyId } = await deps.answers.markDone(answerKey(payload));
-        await github.addCommentReaction(repo, payload.comment.id, '+1');
-        // An earlier delivery of it was refused (a proposal not waiting yet, several waiting) and said so: left as it
-        // was, that reply would contradict the 👍.
-        if (replyId !== null) await github.upsertComment(repo, payload.issue.number, marker, carriedOut(payload, command));
+        // An earlier delivery of it was refused (a proposal not waiting yet, several waiting) and said so, or said it
+        // was recorded but not carried out yet: left as it was, that reply would contradict the 👍.
+        await replyCarriedOut(github, repo, answerKey(payload), carriedOut(login, command), deps.answers);
         return;
       }
       // A command carried out once (our 👍 is on it) and delivered again is refused now (nothing waits any more):
@@ -255,9 +266,10 @@ async function answerOnPullRequest(
       // their replies existed have only the 👍 to say so.
       const [bot, reactions] = await Promise.all([github.botLogin(), github.listCommentReactions(repo, payload.comment.id, '+1', 100)]);
       if (reactions.some((reaction) => reaction.user.toLowerCase() === bot.toLowerCase())) return;
-      const { doneMeanwhile } = await writeReply(github, repo, payload, commandAnswer(payload, command, told.refusal), deps);
-      // Another delivery carried the command out while this one wrote its refusal, before there was a reply to edit.
-      if (doneMeanwhile) await github.upsertComment(repo, payload.issue.number, marker, carriedOut(payload, command));
+      const body = 'refusal' in told ? commandAnswer(login, command, told.refusal) : recordedNotCarriedOut(login, command, told.notResumed);
+      const { doneMeanwhile } = await writeCommandReply(github, repo, answerKey(payload), body, deps.answers);
+      // Another delivery carried the command out while this one wrote its answer, before there was a reply to edit.
+      if (doneMeanwhile) await github.upsertComment(repo, payload.issue.number, marker, carriedOut(login, command));
     };
     await Promise.race([answer(), expired]);
   } catch (error) {
@@ -271,47 +283,8 @@ function answerKey(payload: IssueComment): CommandAnswerKey {
   return { repositoryId: payload.repository.id, pullRequest: payload.issue.number, commentId: payload.comment.id };
 }
 
-/**
- * Writes the reply to a command comment: the one delivery holding its claim creates it, and a delivery that finds
- * it recorded updates it. Finding it by its marker alone, two deliveries of one command at once (a redelivery racing
- * the original) both listed none and both posted one. A delivery that finds the reply being created leaves it to
- * its creator: both were refused within moments of each other. Nothing is written for a command carried out;
- * `doneMeanwhile` when it was carried out while this reply was written (see shared/stores/command-answers.ts).
- */
-async function writeReply(github: GitHubPort, repo: RepoRef, payload: IssueComment, body: string, deps: CommentCommandDeps): Promise<{ doneMeanwhile: boolean }> {
-  const key = answerKey(payload);
-  const claim = await deps.answers.claim(key);
-  if (claim.kind === 'busy' || claim.kind === 'done') return { doneMeanwhile: false };
-  let written: Awaited<ReturnType<GitHubPort['upsertComment']>>;
-  try {
-    written = await github.upsertComment(repo, payload.issue.number, commandAnswerMarker(payload.comment.id), body);
-  } catch (error) {
-    if (claim.kind === 'create') await deps.answers.release(key, claim.holder);
-    throw error;
-  }
-  const { done } = await deps.answers.record(key, written.commentId);
-  return { doneMeanwhile: done };
-}
-
-export function commandAnswerMarker(commentId: number): string {
-  return `${COMMAND_ANSWER_MARKER_PREFIX}${commentId} -->`;
-}
-
-/** GitHub logins are letters, digits and single hyphens; anything else is left out of the answer rather than quoted. */
-const LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
-
-/** "The `/guard approve` from `octocat`": the command and, when its login is one GitHub allows, its author. */
-function theCommand(payload: IssueComment, command: string): string {
-  const login = payload.comment.user.login;
-  return `The \`${command}\`${LOGIN.test(login) ? ` from \`${login}\`` : ''}`;
-}
-
-function commandAnswer(payload: IssueComment, command: string, why: Refusal): string {
-  return `${theCommand(payload, command)} decided nothing: ${why.markdown}.`;
-}
-
-function carriedOut(payload: IssueComment, command: string): string {
-  return `${theCommand(payload, command)} was carried out.`;
+function commandAnswer(login: string, command: string, why: Refusal): string {
+  return `${theCommand(login, command)} decided nothing: ${why.markdown}.`;
 }
 
 /** How far GitHub's clock and ours may disagree when a comment is compared with the proposal it answers. */
@@ -332,13 +305,14 @@ function writtenAt(value: string | null | undefined): number | null {
 async function applyApproval(
   named: IssueComment['repository'],
   pullRequest: number,
-  login: string,
+  comment: IssueComment['comment'],
   command: ApprovalCommand,
   pending: readonly string[],
   deps: CommentCommandDeps,
-  commentWrittenAt: number | null,
 ): Promise<Decided> {
   const repository = named.full_name;
+  const login = comment.user.login;
+  const commentWrittenAt = writtenAt(comment.created_at);
   if (command.incidentId && !pending.includes(command.incidentId)) {
     return refused(409, refusal`${command.incidentId} is not waiting for approval; waiting: ${pending.join(', ')}`, true);
   }
@@ -382,6 +356,7 @@ async function applyApproval(
   // The digest approved is recorded with the decision: the remediate stage applies the proposal only if it still has it.
   const decided: UnresumedApproval = {
     ...approval, status: approved ? 'approved' : 'rejected', taskToken: approval.taskToken, decidedAt: at, decidedBy: login, reason: command.reason, resumeListed: true,
+    commandCommentId: comment.id,
     ...(binding?.ok ? { digest: binding.digest } : {}),
   };
   // Recorded before resuming, so the steps that run next see who decided. The proposal stays on the index, with the
@@ -405,7 +380,7 @@ async function applyApproval(
     // reconciler, which resumes it or finds the token spent and forgets it; the same command delivered again does the
     // same sooner. Putting the proposal back as pending said it waited while the execution ran on with the approval.
     await noteResumeFailed(incident.id, error, deps);
-    throw error;
+    return notResumed(error);
   }
   await markResumed(incident, decided, deps);
   deps.logger.info('approval decided', { incidentId: incident.id, decision: command.decision, by: login });

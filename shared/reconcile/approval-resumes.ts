@@ -24,15 +24,17 @@
  * reconciler's alarm sees resumes that keep failing.
  */
 import { RECONCILER_METRIC } from '../adapters/metric-names.js';
-import type { NotificationRecord } from '../domain/incident.js';
+import type { Incident, NotificationRecord } from '../domain/incident.js';
 import { TaskTokenSpentError, errorMessage } from '../errors.js';
 import { publishClaimedPage } from '../notify/claimed-page.js';
+import { type DecisionEnd, carriedOut, decisionEnded, replyCarriedOut, writeCommandReply } from '../notify/command-reply.js';
 import { renderEscalation } from '../notify/escalation.js';
 import { escalationFor } from '../notify/escalation-policy.js';
-import type { Clock, EscalationLedger, EscalationPublisher, Metrics, StepLogger, TaskTokenControl } from '../ports.js';
+import type { Clock, EscalationLedger, EscalationPublisher, GitHubClients, Metrics, StepLogger, TaskTokenControl } from '../ports.js';
 import { type PolicyFile, policyFor } from '../remediation/policy.js';
 import { type ResumedDeps, type Unresumed, asRead, isUnresumed, markResumed, sendDecision, takeDecision } from '../remediation/approval-resume.js';
 import type { ApprovalResumes, ListedDecision } from '../stores/approval-resumes.js';
+import type { CommandAnswers } from '../stores/command-answers.js';
 import type { IncidentStore } from '../stores/incident-store.js';
 import { afterFailure } from './retry-later.js';
 
@@ -47,6 +49,9 @@ export interface ApprovalResumeDeps extends ResumedDeps {
   escalations: EscalationPublisher;
   escalationLedger: EscalationLedger;
   policyFile: PolicyFile;
+  /** GitHub with the shared write budget, opened on the first reply a run edits, and the record of each command's reply. */
+  githubWriter: () => Promise<GitHubClients>;
+  answers: CommandAnswers;
 }
 
 export interface ApprovalResumeResult {
@@ -71,6 +76,11 @@ type Outcome = 'resumed' | 'spent' | 'gone' | 'busy';
 async function resumeListed(entry: ListedDecision, now: Date, takenBefore: string, deps: ApprovalResumeDeps): Promise<Outcome> {
   const incident = await deps.incidents.get(entry.incidentId);
   if (!isUnresumed(incident) || incident.approval.decidedAt !== entry.decidedAt) {
+    // Notify recorded the wait's timeout over this very decision: it was never carried out.
+    const approval = incident?.approval;
+    if (incident && approval?.status === 'timed_out' && approval.unresumed && approval.decidedAt === entry.decidedAt) {
+      await tellCommand(incident, approval.unresumed, { kind: 'wait_over' }, deps);
+    }
     await deps.approvalResumes.done(entry);
     return 'gone';
   }
@@ -92,6 +102,7 @@ async function resumeListed(entry: ListedDecision, now: Date, takenBefore: strin
     ? `the reconciler resumed the execution: ${by}, whose command's handling ended before it was resumed`
     : `the reconciler found the execution's wait over (resumed already, or timed out): ${by}`;
   await markResumed(incident, decided, deps, history(detail));
+  await tellCommand({ ...incident, approval: decided }, decided.status === 'approved' ? 'approved' : 'rejected', outcome === 'resumed' ? { kind: 'carried_out' } : { kind: 'spent' }, deps);
   // Moved after a failure, the entry is no longer where markResumed drops it.
   if (entry.failures > 0) await deps.approvalResumes.done(entry);
   return outcome;
@@ -107,18 +118,44 @@ async function resumeListed(entry: ListedDecision, now: Date, takenBefore: strin
 async function giveUp(entry: ListedDecision, failures: number, error: unknown, deps: ApprovalResumeDeps): Promise<void> {
   const incident = await deps.incidents.get(entry.incidentId);
   if (!isUnresumed(incident) || incident.approval.decidedAt !== entry.decidedAt) return;
-  if (incident.approval.resumeAbandonedAt) return tellGivenUp(incident, deps);
   const decided = incident.approval;
+  const command = decided.status === 'approved' ? 'approve' : 'reject';
+  const told = async (given: Unresumed) => {
+    await tellGivenUp(given, deps);
+    await tellCommand(given, decided.status === 'approved' ? 'approved' : 'rejected', { kind: 'given_up', failures, retry: `/guard ${command} ${incident.id}` }, deps);
+  };
+  if (decided.resumeAbandonedAt) return told(incident);
   const at = deps.clock().toISOString();
   const why = error instanceof Error ? error.name : 'an error';
-  const command = decided.status === 'approved' ? 'approve' : 'reject';
   const again = incident.pullRequest ? ` To try again, repeat the command on the pull request: /guard ${command} ${incident.id}` : '';
   const detail = `${decided.status} by ${decided.decidedBy ?? 'a maintainer'} at ${decided.decidedAt}: the guard could not resume the execution with it after ` +
     `${failures} tries (${why}), and gave up; the execution waits until its approval times out, and nothing is applied.${again}`;
   const note = { at, event: 'approval_resume_abandoned', detail };
   const marked = { ...decided, resumeAbandonedAt: at };
   if (!(await deps.incidents.replaceApproval(incident.id, asRead(decided), marked, { history: [note] }))) return;
-  await tellGivenUp({ ...incident, approval: marked, history: [...incident.history, note] }, deps);
+  await told({ ...incident, approval: marked, history: [...incident.history, note] });
+}
+
+/**
+ * Edits the reply to the `/guard` command that recorded the decision (its comment id kept on the decision), or posts
+ * it when none was written: its author hears how the decision ended, as a command carried out by its own handling
+ * gets its 👍. Best effort, as every answer to a command: the decision's outcome stands whatever GitHub says.
+ */
+async function tellCommand(incident: Incident, decision: 'approved' | 'rejected', end: DecisionEnd | { kind: 'carried_out' }, deps: ApprovalResumeDeps): Promise<void> {
+  const commentId = incident.approval?.commandCommentId;
+  if (commentId === undefined || !incident.repository || !incident.pullRequest || typeof incident.repositoryId !== 'number') return;
+  const [owner = '', repo = ''] = incident.repository.split('/');
+  const key = { repositoryId: incident.repositoryId, pullRequest: incident.pullRequest, commentId };
+  const login = incident.approval?.decidedBy ?? '';
+  const command = `/guard ${decision === 'approved' ? 'approve' : 'reject'}`;
+  try {
+    const github = (await deps.githubWriter()).forInstallation(incident.installationId);
+    if (!github) return;
+    if (end.kind === 'carried_out') await replyCarriedOut(github, { owner, repo }, key, carriedOut(login, command), deps.answers);
+    else await writeCommandReply(github, { owner, repo }, key, decisionEnded(login, command, end), deps.answers);
+  } catch (error) {
+    deps.logger.warn('could not tell a /guard command on its pull request how the reconciler ended its decision', { incidentId: incident.id, commentId, error: errorMessage(error) });
+  }
 }
 
 /**

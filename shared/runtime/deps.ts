@@ -422,6 +422,7 @@ export function createReconcilerDeps(
     approvalResumes: createApprovalResumeList(config),
     approvals: createApprovals(config),
     tasks: createTaskControl(config),
+    answers: createCommandAnswers(config),
   };
 }
 

@@ -104,6 +104,7 @@ async function recordApprovalOutcome(state: PipelineState, incident: Incident, d
         reason: previous?.reason ?? null,
         ...(unresumed ? { unresumed } : {}),
         ...(unresumed && previous?.resumeAbandonedAt ? { resumeAbandonedAt: previous.resumeAbandonedAt } : {}),
+        ...(unresumed && previous?.commandCommentId !== undefined ? { commandCommentId: previous.commandCommentId } : {}),
       },
       // Without a pull request nobody else would hear of the rejection: tell the on-call list. A rejection that never
       // reached the execution is a rejection still: nothing was applied, as it asked, and nobody needs to act.

@@ -3,7 +3,8 @@ import { describe, expect, it, vi } from 'vitest';
 import { RECONCILER_METRIC } from '../../../shared/adapters/metric-names.js';
 import { newIncident } from '../../../shared/domain/incident.js';
 import { TaskTokenSpentError } from '../../../shared/errors.js';
-import { handleIssueCommentWebhook } from '../../../shared/ingest/comment-commands.js';
+import { commandAnswerMarker, handleIssueCommentWebhook } from '../../../shared/ingest/comment-commands.js';
+import { staticGitHubClients } from '../../../shared/github/clients.js';
 import { type ApprovalResumeDeps, resumeRecordedDecisions } from '../../../shared/reconcile/approval-resumes.js';
 import { reconcile } from '../../../shared/reconcile/redrive.js';
 import type { TaskTokenControl } from '../../../shared/ports.js';
@@ -66,6 +67,8 @@ async function approvalWhoseHandlerDied() {
     escalations: told.escalations,
     escalationLedger: told.escalationLedger,
     policyFile: {},
+    githubWriter: async () => staticGitHubClients(github.port),
+    answers: createMemoryCommandAnswers(),
   });
   return { ...made, reconciler, pages };
 }
@@ -93,6 +96,7 @@ describe('the reconciler resumes /guard decisions their handler left unresumed',
       approvalResumes: made.approvalResumes, incidents: made.incidents, approvals: made.approvals, tasks: stepFunctions,
       clock: () => AFTER_GRACE, logger: silentLogger, metrics: { count() {}, measure() {} },
       escalations: { publish: async () => ({ messageId: 'm' }) }, escalationLedger: createMemoryEscalationLedger(), policyFile: {},
+      githubWriter: async () => staticGitHubClients(github.port), answers: createMemoryCommandAnswers(),
     }, OPTIONS);
 
     // Assert: the incident never says the proposal waits while its execution runs with the approval; the reconciler
@@ -358,5 +362,76 @@ describe('the reconciler resumes /guard decisions their handler left unresumed',
     expect(run.resumed).toEqual([PENDING_INCIDENT]);
     expect(tasks.calls).toEqual([['succeed', 'token-1', { approvedBy: 'maintainer' }]]);
     expect((await incidents.get(PENDING_INCIDENT))?.approval).toMatchObject({ status: 'approved', taskToken: null });
+  });
+});
+
+describe('the reply to a /guard decision whose resume failed', () => {
+  const REPO = { owner: 'acme-shop', repo: 'checkout-service' };
+  const REPLY = `acme-shop/checkout-service#${PENDING_PULL_REQUEST} ${commandAnswerMarker(5)}`;
+  const throttled = (): TaskTokenControl => {
+    const error = () => Object.assign(new Error('throttled'), { name: 'ThrottlingException' });
+    return { succeed: () => Promise.reject(error()), fail: () => Promise.reject(error()) };
+  };
+
+  /** A `/guard approve` delivered `deliveries` times (the first, then GitHub's redeliveries), each seeing SendTaskSuccess fail. */
+  async function approvalWhoseResumeFailed(deliveries: number) {
+    const github = createFakeGitHub();
+    github.permissions.set('maintainer', 'maintain');
+    // One record of the command's reply, as the incidents table is one for every delivery.
+    const answers = createMemoryCommandAnswers();
+    const made = await pendingApproval({ secret: SECRET, github: github.port, answers: () => answers });
+    for (let delivery = 0; delivery < deliveries; delivery += 1) {
+      await expect(handleIssueCommentWebhook(approveDelivery(), { ...made.deps(), tasks: throttled() })).rejects.toThrow('throttled');
+    }
+    const { deps: told } = stepDeps();
+    const reconciler = (tasks: TaskTokenControl, at: Date): ApprovalResumeDeps => ({
+      approvalResumes: made.approvalResumes, incidents: made.incidents, approvals: made.approvals, tasks, clock: () => at, logger: silentLogger,
+      metrics: { count() {}, measure() {} }, escalations: told.escalations, escalationLedger: told.escalationLedger, policyFile: {},
+      githubWriter: async () => staticGitHubClients(github.port), answers,
+    });
+    return { ...made, github, reconciler };
+  }
+  const replies = (github: ReturnType<typeof createFakeGitHub>) => [...github.comments.keys()].filter((key) => key.includes('command-answer'));
+  const reactions = (github: ReturnType<typeof createFakeGitHub>) => github.calls.filter((call) => call.method === 'addCommentReaction').map((call) => call.args);
+
+  it('tells the pull request once that the decision is recorded and not carried out yet, and edits that reply when the reconciler carries it out', async () => {
+    // Prepare: the command and its redelivery both fail to resume the execution.
+    const { github, reconciler } = await approvalWhoseResumeFailed(2);
+    const received = github.comments.get(REPLY);
+    const repliesBefore = replies(github);
+    const tasks = taskPort();
+
+    // Act
+    const run = await resumeRecordedDecisions(reconciler(tasks, AFTER_GRACE), OPTIONS);
+
+    // Assert: one reply, which said what was true then and says what is true now, with the 👍 of a command carried out.
+    expect(repliesBefore).toEqual([REPLY]);
+    expect(received).toBe(
+      'The `/guard approve` from `maintainer` is recorded, but not carried out yet: the guard could not resume its pipeline with it (`ThrottlingException`). ' +
+        'It tries again while the approval wait runs, and edits this reply when the decision is carried out or given up; nothing is applied before then, and nothing at all if the wait ends first.',
+    );
+    expect(run.resumed).toEqual([PENDING_INCIDENT]);
+    expect(replies(github)).toEqual([REPLY]);
+    expect(github.comments.get(REPLY)).toBe('The `/guard approve` from `maintainer` was carried out.');
+    expect(reactions(github)).toEqual([[REPO, 5, '+1']]);
+  });
+
+  it('edits the reply to say the decision was given up, and nothing applied, when the reconciler gives it up', async () => {
+    const { github, reconciler, approvalResumes } = await approvalWhoseResumeFailed(1);
+    const tasks = throttled();
+    let at = AFTER_GRACE.getTime();
+    const abandoned: string[] = [];
+    for (let run = 0; run < 8 && abandoned.length === 0; run += 1) {
+      abandoned.push(...(await resumeRecordedDecisions(reconciler(tasks, new Date(at)), OPTIONS)).abandoned);
+      at = Date.parse([...approvalResumes.entries.values()][0]?.entry.dueAt ?? new Date(at).toISOString()) + OPTIONS.afterMinutes * 60_000;
+    }
+
+    expect(abandoned).toEqual([PENDING_INCIDENT]);
+    expect(replies(github)).toEqual([REPLY]);
+    expect(github.comments.get(REPLY)).toBe(
+      'The `/guard approve` from `maintainer` was not carried out: the guard could not resume its pipeline with it after 8 tries and gave up, and nothing is applied. ' +
+        `To have it try again while the approval wait runs, repeat \`/guard approve ${PENDING_INCIDENT}\`.`,
+    );
+    expect(reactions(github)).toEqual([]);
   });
 });
