@@ -32,6 +32,20 @@ export interface ExecutionRegistry {
   running(): Promise<ExecutionRecord[]>;
 }
 
+/**
+ * The seconds a token state waits, read as the interpreter reads them: its `TimeoutSeconds`, or its
+ * `TimeoutSecondsPath` (a `$.a.b` path) on the task's input (after `Parameters`). Null when it has neither, or the
+ * path names no number.
+ */
+function timeoutOf(state: { TimeoutSeconds?: unknown; TimeoutSecondsPath?: unknown } | undefined, input: unknown): number | null {
+  if (typeof state?.TimeoutSeconds === 'number') return state.TimeoutSeconds;
+  const path = state?.TimeoutSecondsPath;
+  if (typeof path !== 'string' || !/^\$(\.[A-Za-z_][\w]*)+$/.test(path)) return null;
+  let value: unknown = input;
+  for (const key of path.slice(2).split('.')) value = value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
+  return typeof value === 'number' && value > 0 ? value : null;
+}
+
 /** Fills `${Name}` placeholders exactly as CDK's definitionSubstitutions does; an unknown one is an error. */
 export function substitute(template: string, values: Record<string, string>): string {
   return template.replace(/\$\{([A-Za-z0-9_]+)\}/g, (_match, name: string) => {
@@ -111,7 +125,8 @@ export async function startLocalWorkflow(options: {
   const aborts = new Map<string, () => void>();
   /** Executions parked on a task token: they wait for a human, so `idle()` does not wait for them. */
   const parked = new Set<string>();
-  const waiters = new Map<string, { execution: string; resolve: (output: unknown) => void; reject: (error: Error) => void }>();
+  /** `endsAt`: when the state's timeout ends the wait (ms), or null without one. */
+  const waiters = new Map<string, { execution: string; endsAt: number | null; resolve: (output: unknown) => void; reject: (error: Error) => void }>();
 
   function tokenIn(value: unknown): string | null {
     if (!value || typeof value !== 'object') return null;
@@ -132,7 +147,9 @@ export async function startLocalWorkflow(options: {
       const token = tokenIn(input);
       if (!token) throw new Error(`state ${state} received no taskToken`);
       const execution = token.split('#')[0] ?? token;
-      const waiting = new Promise<unknown>((resolve, reject) => waiters.set(token, { execution, resolve, reject }));
+      const seconds = timeoutOf(definition.States[state], input);
+      const endsAt = seconds === null ? null : Date.now() + seconds * 1000;
+      const waiting = new Promise<unknown>((resolve, reject) => waiters.set(token, { execution, endsAt, resolve, reject }));
       // Only the call takes a slot: the wait for a human that follows holds none.
       await slots.run(order, () => task(input));
       parked.add(execution);
@@ -200,6 +217,13 @@ export async function startLocalWorkflow(options: {
   function settleTask(target: string, body: { taskToken?: string; output?: string; error?: string; cause?: string }) {
     const waiter = body.taskToken ? waiters.get(body.taskToken) : undefined;
     if (!waiter) return { status: 400, body: { __type: 'TaskDoesNotExist', message: 'Task does not exist anymore' } };
+    // The interpreter times the state out without ending its task, whose waiter stays until the execution ends: Step
+    // Functions answers a timed-out token so, and a decision taken now would be told it resumed an execution that
+    // went on without it.
+    if (waiter.endsAt !== null && Date.now() >= waiter.endsAt) {
+      waiters.delete(body.taskToken as string);
+      return { status: 400, body: { __type: 'TaskTimedOut', message: 'Task Timed Out' } };
+    }
     if (target.endsWith('SendTaskSuccess')) {
       let output: unknown;
       try {

@@ -1,0 +1,80 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { type ExecutionRecord, startLocalWorkflow } from '../../../infra/local/local-workflow.js';
+import { createSfnTaskControl } from '../../../shared/adapters/sfn.js';
+import { TaskTokenSpentError } from '../../../shared/errors.js';
+
+/**
+ * The local Step Functions' answer to a task token whose wait timed out while its execution still runs (its Catch
+ * path, Notify, under way): Step Functions answers TaskTimedOut. Was: accepted (200), so a `/guard approve` a moment
+ * after the timeout got its 👍 and "carried out" while the execution went on to escalate, applying nothing.
+ */
+const STATE_MACHINE = 'arn:aws:states:us-east-1:000000000000:stateMachine:timeout-test';
+
+function aslFile(): string {
+  const definition = {
+    StartAt: 'AwaitApproval',
+    States: {
+      AwaitApproval: {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+        // As statemachines/incident-pipeline.asl.json passes it: the timeout both in the Payload and where the path reads it.
+        Parameters: { Payload: { 'timeoutSeconds.$': '$.Payload.timeoutSeconds', approvalRequest: { 'taskToken.$': '$$.Task.Token' } } },
+        TimeoutSecondsPath: '$.Payload.timeoutSeconds',
+        ResultPath: '$.approval',
+        Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.approvalError', Next: 'Notify' }],
+        Next: 'Notify',
+      },
+      Notify: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:000000000000:function:notify', End: true },
+    },
+  };
+  const path = join(mkdtempSync(join(tmpdir(), 'guard-asl-')), 'machine.asl.json');
+  writeFileSync(path, JSON.stringify(definition));
+  return path;
+}
+
+function memoryRegistry() {
+  const records = new Map<string, ExecutionRecord>();
+  return {
+    async claim(record: ExecutionRecord) { if (records.has(record.name)) return false; records.set(record.name, record); return true; },
+    async finish(name: string, status: ExecutionRecord['status'], error: string | null) { const r = records.get(name); if (r) records.set(name, { ...r, status, error }); },
+    async get(name: string) { return records.get(name) ?? null; },
+    async running() { return [...records.values()].filter((r) => r.status === 'RUNNING'); },
+  };
+}
+
+describe('local Step Functions: a task token whose wait timed out', () => {
+  let close: (() => Promise<void>) | null = null;
+  afterEach(async () => { await close?.(); close = null; });
+
+  it('is answered TaskTimedOut while the execution runs on, as Step Functions answers it', async () => {
+    // Prepare: a wait of 1 second; its Catch path (Notify) holds until released.
+    let token: string | null = null;
+    let notified: { approvalError?: unknown } | null = null;
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => { release = resolve; });
+    const workflow = await startLocalWorkflow({
+      aslPath: aslFile(),
+      substitutions: {},
+      stateMachineArn: STATE_MACHINE,
+      registry: memoryRegistry(),
+      retryDelayMs: 1,
+      tokenTasks: { AwaitApproval: async (input) => { token = (input as { Payload: { approvalRequest: { taskToken: string } } }).Payload.approvalRequest.taskToken; return {}; } },
+      tasks: { Notify: async (input) => { notified = input as { approvalError?: unknown }; await held; return {}; } },
+    });
+    close = async () => { release(); await workflow.close(); };
+    const client = new SFNClient({ endpoint: workflow.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    await client.send(new StartExecutionCommand({ stateMachineArn: STATE_MACHINE, name: 'late-approval', input: JSON.stringify({ Payload: { timeoutSeconds: 1 } }) }));
+    await vi.waitFor(() => expect(notified).not.toBeNull(), { timeout: 5_000 });
+
+    // Act: the approval comes once the wait timed out, while Notify runs.
+    const answer = createSfnTaskControl(client).succeed(token as unknown as string, { approvedBy: 'maintainer' });
+
+    // Assert
+    await expect(answer).rejects.toBeInstanceOf(TaskTokenSpentError);
+    expect(notified).toMatchObject({ approvalError: { Error: 'States.Timeout' } });
+  }, 15_000);
+});
