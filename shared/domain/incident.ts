@@ -314,6 +314,12 @@ export interface ApprovalState {
    */
   taskToken: string | null;
   requestedAt: string;
+  /**
+   * When the execution's wait ends unanswered: the request's time plus the timeout it waits with (the policy's
+   * `approvalTimeoutMinutes`). A token Step Functions calls spent after it was the timeout's. Absent on requests
+   * stored before it was recorded.
+   */
+  expiresAt?: string;
   decidedAt: string | null;
   decidedBy: string | null;
   reason: string | null;

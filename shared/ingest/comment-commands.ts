@@ -180,8 +180,11 @@ async function resumeDecided(incident: Unresumed, command: ApprovalCommand, logi
   } catch (error) {
     if (!(error instanceof TaskTokenSpentError)) return notResumed(error);
     // Resumed by a delivery whose answer was lost, or the wait timed out (Notify then records it so): either way
-    // nothing is left to resume, and the token is forgotten unless the approval was rewritten meanwhile.
+    // nothing is left to resume, and the token is forgotten unless the approval was rewritten meanwhile. Past the
+    // wait's end it was the timeout: "already decided" would tell the author the approval stands, and nothing is applied.
     await markResumed(incident, decided, deps);
+    const endsAt = recorded.expiresAt ? Date.parse(recorded.expiresAt) : Number.NaN;
+    if (deps.clock().getTime() >= endsAt) return refused(409, waitEnded(incident.id, recorded.expiresAt ?? null), true);
     return refused(409, refusal`the approval of ${incident.id} was already decided`, true);
   }
   await markResumed(incident, decided, deps);
@@ -432,7 +435,14 @@ async function spentOnDecision(
   if (incident.repository && incident.pullRequest) {
     await deps.approvals.take({ name: incident.repository, id: incident.repositoryId }, incident.pullRequest, incident.id);
   }
-  return refused(409, refusal`the approval of ${incident.id} has expired`, true);
+  return refused(409, waitEnded(incident.id, pending.expiresAt ?? null), true);
+}
+
+/** The answer to a decision that came after the approval wait had ended (`endedAt`, when the request recorded it). */
+function waitEnded(incidentId: string, endedAt: string | null): Refusal {
+  return endedAt
+    ? refusal`the approval wait of ${incidentId} had ended (at ${endedAt}) before its pipeline could be resumed: nothing is applied`
+    : refusal`the approval wait of ${incidentId} had ended before its pipeline could be resumed: nothing is applied`;
 }
 
 /** The answer to an approval that does not name the proposal waiting now: what changed, and how to approve it. */

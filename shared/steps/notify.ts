@@ -115,10 +115,21 @@ async function recordApprovalOutcome(state: PipelineState, incident: Incident, d
 }
 
 /**
- * Approval request (the AwaitApproval task): stores the task token and tells humans what is proposed — on the
- * pull request, or by e-mail for alarms and runs without one. The execution then waits for the token.
+ * The timeout AwaitApproval waits with (its Payload's `timeoutSeconds`, which its TimeoutSecondsPath reads), or null
+ * when the input has none in the policy's range.
  */
-async function requestApproval(state: PipelineState, taskToken: string, deps: NotifyDeps): Promise<NotifyResult> {
+function waitSecondsOf(input: unknown): number | null {
+  const seconds = (input as { timeoutSeconds?: unknown }).timeoutSeconds;
+  return typeof seconds === 'number' && Number.isInteger(seconds) && seconds >= 60 && seconds <= 7 * 86_400 ? seconds : null;
+}
+
+/**
+ * Approval request (the AwaitApproval task): stores the task token and tells humans what is proposed — on the
+ * pull request, or by e-mail for alarms and runs without one. The execution then waits for the token, at most
+ * `waitSeconds` (recorded as the approval's `expiresAt`: a command's handler told the token is spent after it knows
+ * the wait timed out).
+ */
+async function requestApproval(state: PipelineState, taskToken: string, waitSeconds: number | null, deps: NotifyDeps): Promise<NotifyResult> {
   const at = deps.clock().toISOString();
   let incident = await loadOrCreate(state, deps);
   // The digest of what this request shows, and whether an earlier request of the incident showed something else
@@ -136,10 +147,12 @@ async function requestApproval(state: PipelineState, taskToken: string, deps: No
   if (mailed && (previous.digest ?? null) !== digest) {
     throw new ProposalChangedError(`the proposal changed (${previous.digest ?? 'none'} to ${digest ?? 'none'}) after its approval request was e-mailed with this execution's task token`);
   }
+  const expiresAt = mailed ? previous.expiresAt : waitSeconds === null ? undefined : new Date(Date.parse(at) + waitSeconds * 1000).toISOString();
   incident = await deps.incidents.update(incident.id, {
     status: 'awaiting_approval',
     approval: {
-      status: 'pending', taskToken, requestedAt: mailed ? previous.requestedAt : at, decidedAt: null, decidedBy: null, reason: null, digest, revision: revisionAfter(previous, digest),
+      status: 'pending', taskToken, requestedAt: mailed ? previous.requestedAt : at, ...(expiresAt ? { expiresAt } : {}),
+      decidedAt: null, decidedBy: null, reason: null, digest, revision: revisionAfter(previous, digest),
     },
   });
   if (incident.repository && incident.pullRequest) await deps.remediation.approvals.add({ name: incident.repository, id: incident.repositoryId }, incident.pullRequest, incident.id);
@@ -273,7 +286,7 @@ function commentToWrite(incident: Incident, actor: string | null, deps: NotifyDe
 export async function notifyStep(input: unknown, deps: NotifyDeps): Promise<NotifyResult> {
   const state = parseState(input);
   const taskToken = (input as { approvalRequest?: { taskToken?: unknown } }).approvalRequest?.taskToken;
-  if (typeof taskToken === 'string' && taskToken.length > 0 && taskToken.length <= 4096) return requestApproval(state, taskToken, deps);
+  if (typeof taskToken === 'string' && taskToken.length > 0 && taskToken.length <= 4096) return requestApproval(state, taskToken, waitSecondsOf(input), deps);
   const at = () => deps.clock().toISOString();
   let incident = await loadOrCreate(state, deps);
   incident = await recordApprovalOutcome(state, incident, deps);

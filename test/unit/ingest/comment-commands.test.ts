@@ -268,6 +268,37 @@ describe('/guard approve and reject', () => {
       ]);
     });
 
+    it('answers a redelivery that finds the token spent after the approval wait ended that nothing is applied, not that the approval was decided', async () => {
+      // Prepare: the request's wait ended at 10:04:30 (recorded with the request); the first handling recorded the
+      // approval just after, and died before Step Functions answered; its redelivery comes, and the token is spent.
+      const { deps, github, incidents } = await setup(new TaskTokenSpentError('TaskTimedOut: Task Timed Out'), {
+        approval: { status: 'pending', taskToken: 'token-1', requestedAt: '2026-11-20T10:00:00Z', expiresAt: '2026-11-20T10:04:30.000Z', decidedAt: null, decidedBy: null, reason: null },
+      });
+      await handledUntilResuming(deps, 'maintainer', '/guard approve');
+
+      // Act
+      const redelivered = await handleIssueCommentWebhook(delivery('maintainer', '/guard approve'), deps);
+
+      // Assert: the reply says the approval came after the wait, and that nothing is applied.
+      const message = 'the approval wait of gh-714523861-11862439017-1 had ended (at 2026-11-20T10:04:30.000Z) before its pipeline could be resumed: nothing is applied';
+      expect(redelivered).toEqual({ statusCode: 409, body: { message } });
+      const replies = github.calls.filter((call) => call.method === 'upsertComment').map((call) => call.args[3]);
+      expect(replies).toEqual([
+        'The `/guard approve` from `maintainer` decided nothing: the approval wait of `gh-714523861-11862439017-1` had ended (at `2026-11-20T10:04:30.000Z`) before its pipeline could be resumed: nothing is applied.',
+      ]);
+      expect((await incidents.get(INCIDENT))?.approval).toMatchObject({ status: 'approved', decidedBy: 'maintainer', taskToken: null });
+    });
+
+    it('answers the command that comes after the approval wait ended, before Notify recorded it, that nothing is applied', async () => {
+      const { deps } = await setup(new TaskTokenSpentError('TaskTimedOut: Task Timed Out'), {
+        approval: { status: 'pending', taskToken: 'token-1', requestedAt: '2026-11-20T10:00:00Z', expiresAt: '2026-11-20T10:04:30.000Z', decidedAt: null, decidedBy: null, reason: null },
+      });
+
+      const response = await handleIssueCommentWebhook(delivery('maintainer', '/guard approve'), deps);
+
+      expect(response).toEqual({ statusCode: 409, body: { message: 'the approval wait of gh-714523861-11862439017-1 had ended (at 2026-11-20T10:04:30.000Z) before its pipeline could be resumed: nothing is applied' } });
+    });
+
     it('answers "already decided" when Step Functions says the token is spent, and forgets it without calling the approval late', async () => {
       const { deps, incidents } = await setup(new TaskTokenSpentError('TaskTimedOut: the task has already been closed'));
       await handledUntilResuming(deps, 'maintainer', '/guard approve');

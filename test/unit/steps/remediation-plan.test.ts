@@ -206,6 +206,20 @@ describe('approval: a proposal is approved and applied as it was shown', () => {
     return { github, deps, trigger, requested };
   }
 
+  it('records when the wait of the request ends, from the timeout the execution waits with', async () => {
+    const github = createFakeGitHub();
+    github.files.set('src/tax.ts', 'export const rate = 0.2;\n');
+    const { deps } = stepDeps({ github: github.port, remediation: remediationDeps({ policyFile: FIX_PRS_ON }) });
+    const trigger = await githubIncident(deps, { patch: { diff: PATCH, files: ['src/tax.ts'] } });
+    await remediateStep({ trigger }, deps);
+
+    // As AwaitApproval's Payload passes it (its TimeoutSecondsPath), 6 hours.
+    await notifyStep({ trigger, timeoutSeconds: 21_600, approvalRequest: { taskToken: 'token-1' } }, deps);
+
+    const requested = await deps.incidents.get(trigger.incidentId);
+    expect(requested?.approval).toMatchObject({ status: 'pending', requestedAt: '2026-11-20T10:00:00.000Z', expiresAt: '2026-11-20T16:00:00.000Z' });
+  });
+
   it('shows the digest of the proposal in the request, and counts a revision when a later request shows another', async () => {
     // Prepare: the proposal was asked for; a re-drive analysed the failure again, and the model wrote another patch.
     const { github, deps, trigger, requested } = await waitingFixPr();
