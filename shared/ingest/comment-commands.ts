@@ -126,7 +126,7 @@ type Decided = {
    * Done, refused with a reason, recorded but not resumed (`notResumed`: the name of the error resuming it failed
    * with), or null: nothing to say (the author may not decide, or a transient failure).
    */
-  told: { done: true } | { done: false; refusal: Refusal } | { done: false; notResumed: string } | null;
+  told: { done: true } | { done: false; refusal: Refusal } | { done: false; notResumed: string; givenUp: boolean } | null;
   /** Whether GitHub said the author has write access; null when it was not asked (see {@link answerOnPullRequest}). */
   writer: boolean | null;
 } & (
@@ -135,9 +135,12 @@ type Decided = {
   | { failure: unknown }
 );
 
-/** A decision recorded whose execution could not be resumed (`error`): it is left to the reconciler or a redelivery. */
-function notResumed(error: unknown): Decided {
-  return { failure: error, told: { done: false, notResumed: error instanceof Error ? error.name : 'an error' }, writer: true };
+/**
+ * A decision recorded whose execution could not be resumed (`error`): it is left to the reconciler or a redelivery,
+ * or, once the reconciler gave it up (`givenUp`), to the command repeated.
+ */
+function notResumed(error: unknown, givenUp = false): Decided {
+  return { failure: error, told: { done: false, notResumed: error instanceof Error ? error.name : 'an error', givenUp }, writer: true };
 }
 
 function refused(statusCode: number, why: Refusal, writer: boolean | null): Decided {
@@ -178,7 +181,7 @@ async function resumeDecided(incident: Unresumed, command: ApprovalCommand, logi
   try {
     await sendDecision(decided, deps.tasks);
   } catch (error) {
-    if (!(error instanceof TaskTokenSpentError)) return notResumed(error);
+    if (!(error instanceof TaskTokenSpentError)) return notResumed(error, Boolean(recorded.resumeAbandonedAt));
     // Resumed by a delivery whose answer was lost, or the wait timed out (Notify then records it so): either way
     // nothing is left to resume, and the token is forgotten unless the approval was rewritten meanwhile. Past the
     // wait's end it was the timeout: "already decided" would tell the author the approval stands, and nothing is applied.
@@ -269,7 +272,7 @@ async function answerOnPullRequest(
       // their replies existed have only the 👍 to say so.
       const [bot, reactions] = await Promise.all([github.botLogin(), github.listCommentReactions(repo, payload.comment.id, '+1', 100)]);
       if (reactions.some((reaction) => reaction.user.toLowerCase() === bot.toLowerCase())) return;
-      const body = 'refusal' in told ? commandAnswer(login, command, told.refusal) : recordedNotCarriedOut(login, command, told.notResumed);
+      const body = 'refusal' in told ? commandAnswer(login, command, told.refusal) : recordedNotCarriedOut(login, command, told.notResumed, told.givenUp);
       const { doneMeanwhile } = await writeCommandReply(github, repo, answerKey(payload), body, deps.answers);
       // Another delivery carried the command out while this one wrote its answer, before there was a reply to edit.
       if (doneMeanwhile) await github.upsertComment(repo, payload.issue.number, marker, carriedOut(login, command));

@@ -434,4 +434,23 @@ describe('the reply to a /guard decision whose resume failed', () => {
     );
     expect(reactions(github)).toEqual([]);
   });
+
+  it('does not promise another try when the command, delivered again after the give-up, fails again: nothing tries it by itself any more', async () => {
+    const { github, reconciler, approvalResumes, deps } = await approvalWhoseResumeFailed(1);
+    const tasks = throttled();
+    let at = AFTER_GRACE.getTime();
+    for (let run = 0; run < 8 && approvalResumes.entries.size > 0; run += 1) {
+      await resumeRecordedDecisions(reconciler(tasks, new Date(at)), OPTIONS);
+      at = Date.parse([...approvalResumes.entries.values()][0]?.entry.dueAt ?? new Date(at).toISOString()) + OPTIONS.afterMinutes * 60_000;
+    }
+
+    await expect(handleIssueCommentWebhook(approveDelivery(), { ...deps(), tasks: throttled() })).rejects.toThrow('throttled');
+
+    expect(approvalResumes.entries.size).toBe(0);
+    expect(replies(github)).toEqual([REPLY]);
+    expect(github.comments.get(REPLY)).toBe(
+      'The `/guard approve` from `maintainer` was not carried out: the guard could not resume its pipeline with it (`ThrottlingException`), and no longer tries by itself; ' +
+        'nothing is applied. Repeat the command to try again while the approval wait runs.',
+    );
+  });
 });
