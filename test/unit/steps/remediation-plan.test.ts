@@ -195,28 +195,22 @@ describe('approval: a proposal is approved and applied as it was shown', () => {
   const REVISED = PATCH.replace('0.19', '0.18');
   const comment = (github: ReturnType<typeof createFakeGitHub>) => github.calls.filter((c) => c.method === 'upsertComment').at(-1)?.args[3] as string;
 
-  async function waitingFixPr() {
+  /** `request`: more of the AwaitApproval Payload the request is made with. */
+  async function waitingFixPr(request: Record<string, unknown> = {}) {
     const github = createFakeGitHub();
     github.files.set('src/tax.ts', 'export const rate = 0.2;\n');
     const { deps } = stepDeps({ github: github.port, remediation: remediationDeps({ policyFile: FIX_PRS_ON }) });
     const trigger = await githubIncident(deps, { patch: { diff: PATCH, files: ['src/tax.ts'] } });
     await remediateStep({ trigger }, deps);
-    await notifyStep({ trigger, approvalRequest: { taskToken: 'token-1' } }, deps);
+    await notifyStep({ trigger, ...request, approvalRequest: { taskToken: 'token-1' } }, deps);
     const requested = await deps.incidents.get(trigger.incidentId);
     return { github, deps, trigger, requested };
   }
 
   it('records when the wait of the request ends, from the timeout the execution waits with', async () => {
-    const github = createFakeGitHub();
-    github.files.set('src/tax.ts', 'export const rate = 0.2;\n');
-    const { deps } = stepDeps({ github: github.port, remediation: remediationDeps({ policyFile: FIX_PRS_ON }) });
-    const trigger = await githubIncident(deps, { patch: { diff: PATCH, files: ['src/tax.ts'] } });
-    await remediateStep({ trigger }, deps);
-
     // As AwaitApproval's Payload passes it (its TimeoutSecondsPath), 6 hours.
-    await notifyStep({ trigger, timeoutSeconds: 21_600, approvalRequest: { taskToken: 'token-1' } }, deps);
+    const { requested } = await waitingFixPr({ timeoutSeconds: 21_600 });
 
-    const requested = await deps.incidents.get(trigger.incidentId);
     expect(requested?.approval).toMatchObject({ status: 'pending', requestedAt: '2026-11-20T10:00:00.000Z', expiresAt: '2026-11-20T16:00:00.000Z' });
   });
 
