@@ -150,6 +150,16 @@ export const INCIDENT_STATES: Record<string, IncidentState> = {
       notifications: [commented('updated'), escalation('published', 'm-1')],
     }),
   },
+  'approval decided on the pull request, given up by the reconciler while the wait runs': {
+    // Its tries kept failing; on-call was paged at the give-up (shared/reconcile/approval-resumes.ts).
+    mustAct: true,
+    incident: pullRequestFailure({
+      status: 'awaiting_approval',
+      plan: rerunPlan,
+      approval: { ...pendingApproval, status: 'approved', decidedBy: 'octocat', decidedAt: '2026-11-20T09:58:00.000Z', resumeAbandonedAt: '2026-11-20T19:40:00.000Z' },
+      notifications: [commented('updated'), escalation('published', 'm-1')],
+    }),
+  },
   'approval rejected on the pull request, never resumed before the wait timed out': {
     // Nothing was applied, as the rejection asked: its pull request's comment says so, and nobody needs to act.
     mustAct: false,

@@ -20,6 +20,9 @@ const EXPECTED: Record<string, { why: string[]; decision: string; comment: strin
   'approval decided on the pull request, never resumed before the wait timed out': {
     why: ['escalated', 'approval_unresumed'], decision: 'escalated', comment: 'posted', onCall: 'paged', needed: ['carry_out_decision'],
   },
+  'approval decided on the pull request, given up by the reconciler while the wait runs': {
+    why: ['approval_unresumed'], decision: 'undecided', comment: 'posted', onCall: 'paged', needed: ['carry_out_decision'],
+  },
   'approval rejected on the pull request, never resumed before the wait timed out': { why: [], decision: 'comment_only', comment: 'posted', onCall: null, needed: [] },
   'approval rejected on the pull request': { why: [], decision: 'comment_only', comment: 'posted', onCall: null, needed: [] },
   'escalated alarm': { why: ['escalated'], decision: 'escalated', comment: null, onCall: 'paged', needed: ['look_at_alarm'] },

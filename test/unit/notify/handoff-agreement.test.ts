@@ -170,6 +170,28 @@ describe('the dashboard and the escalation say the same about an incident', () =
     }
   });
 
+  it('a decision the reconciler gave up while its wait runs: every surface says who decided, that nothing is applied, and how to try again', () => {
+    const given = INCIDENT_STATES['approval decided on the pull request, given up by the reconciler while the wait runs']!.incident;
+
+    expect(notified(given).reasons).toEqual([
+      'octocat approved "re-run the failed jobs" at 2026-11-20T09:58:00.000Z, but the guard could not resume its execution with that decision and gave up trying: ' +
+        'nothing is applied, and the execution waits until its approval times out',
+    ]);
+    expect(notified(given).route.page).toBe(true);
+    expect(tried(given)).toBe('nothing: it could not resume its execution with the approval of octocat, and gave up trying.');
+    expect(needs(given)).toBe(
+      'Re-run the failed jobs by hand if it is still wanted, as octocat approved: the guard gave up resuming its execution, which applies nothing. ' +
+        `Or have the guard try again instead (not both): reply /guard approve ${given.id} on the pull request while its approval wait runs. ` +
+        "The incident's timeline and the reconciler's log say why the guard could not resume it.",
+    );
+    expect(nextStep(given).text).toBe(
+      'A person must look at this failure: octocat approved the proposal to re-run the failed jobs at 2026-11-20T09:58:00.000Z, but the guard could not resume ' +
+        `its execution with that decision and gave up trying: nothing is applied. To re-run the failed jobs, do it by hand, or reply /guard approve ${given.id} ` +
+        'on the pull request for the guard to try again (not both); the timeline says why it could not resume it. On-call was sent the escalation.',
+    );
+    for (const said of [escalated(given), nextStep(given).text]) expect(said).not.toMatch(/nobody|timed out/i);
+  });
+
   it('a digest whose latest occurrence has recovered asks nothing of its reader, as the dashboard says', () => {
     const { incident } = INCIDENT_STATES.resolved!;
     const digest = { problemKey: 'p', windowStart: 'w', dueAt: 'd', label: 'CI in acme/app', repeats: 2, total: 3, firstSeen: 'f', lastSeen: 'l', lastIncidentId: incident.id, claim: 'c' };
