@@ -1,3 +1,4 @@
+import { beforeAbort } from '../abort.js';
 import { errorMessage } from '../errors.js';
 import type { BranchMembership, GitHubPort, RepoRef } from '../ports.js';
 
@@ -69,21 +70,4 @@ export async function verifyBranchClaim(
   if (membership.status === 'on_branch') return { verified: true, sha: membership.sha };
   if (membership.status === 'off_branch') return unverified('off_branch', `${sha} is not on ${branch}`);
   return unverified('unknown_commit', `GitHub knows no commit ${sha} on ${branch} of ${repository}`);
-}
-
-/**
- * `work`, or the signal's reason once it fires. A rate-limit wait inside the client does not watch the signal, so
- * the answer is raced against it rather than left to the requests alone.
- */
-async function beforeAbort<T>(signal: AbortSignal, work: () => Promise<T>): Promise<T> {
-  let onAbort: () => void = () => {};
-  const aborted = new Promise<never>((_, reject) => {
-    onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-  try {
-    return await Promise.race([work(), aborted]);
-  } finally {
-    signal.removeEventListener('abort', onAbort);
-  }
 }

@@ -20,6 +20,7 @@ import { storeIncidentFromTrigger } from '../domain/incident-from-trigger.js';
 import type { StepLogger } from '../ports.js';
 import { redriveIfStalled, startRecordedIncident } from '../reconcile/redrive.js';
 import type { IncidentStore } from '../stores/incident-store.js';
+import { beforeAbort } from '../abort.js';
 import { errorMessage } from '../errors.js';
 import { redactOrWithhold } from '../logs/redact.js';
 import { redactWithin } from './redact-within.js';
@@ -43,7 +44,17 @@ export interface IngestDeps extends VerifyDeps {
   recoveries: RecoveryQueue;
   /** Re-drives per incident when a redelivery finds it stalled: the reconciler's bound, RECONCILE_MAX_ATTEMPTS. */
   maxRedrives: number;
+  /** How long a fork check run's pull request lookup may take; default {@link FORK_PULL_REQUEST_LOOKUP_MS}. */
+  forkPullRequestLookupMs?: number;
 }
+
+/**
+ * How long ingest waits for GitHub to name a fork check run's pull request. The lookup comes before the failure's
+ * durable write, and ingest has 10 s for that write and the execution's start too (infra/stack.ts: GitHub gives up
+ * on a delivery then and does not redeliver by itself), while the client allows 30 s an attempt, retries and
+ * rate-limit waits of up to a minute. Past this the check is keyed by its commit.
+ */
+export const FORK_PULL_REQUEST_LOOKUP_MS = 3_000;
 
 /** Check-run conclusions from other CI systems that mean "the build failed" (not cancelled, skipped or neutral). */
 const FAILED_CHECK_CONCLUSIONS = new Set(['failure', 'timed_out']);
@@ -294,15 +305,20 @@ export function triggerFromCheckRun(payload: CheckRunPayload, deliveryId: string
  * pull request of this repository whose head is the checked commit (from the check's head repository, when known).
  * Its recovery is keyed by that pull request (`githubCheckIncidentScope`). Anyone can open a pull request at any
  * commit, so with two found (a stranger's at the same commit) neither is taken, and the check stays keyed by its
- * commit; so it does when the lookup fails, and the delivery is recorded all the same.
+ * commit; so it does when the lookup fails or does not answer within its deadline, and the delivery is recorded all
+ * the same. The deadline stops the client's requests and any retry of them; the wait for the answer is raced against
+ * it as well, since a rate-limit wait inside the client does not watch it.
  */
 async function withForkPullRequest(trigger: GithubCheckTrigger, deps: IngestDeps): Promise<GithubCheckTrigger> {
   const check = trigger.checkRun;
   if (!isFork({ repositoryId: trigger.repository.id, headRepositoryId: check.headRepositoryId }) || trigger.pullRequests.length > 0) return trigger;
-  const github = deps.github.forInstallation(trigger.installationId);
+  const deadline = AbortSignal.timeout(deps.forkPullRequestLookupMs ?? FORK_PULL_REQUEST_LOOKUP_MS);
+  const github = deps.github.forInstallation(trigger.installationId, deadline);
   if (!github) return trigger;
   try {
-    const found = await github.findPullRequestsForCommit({ owner: trigger.repository.owner, repo: trigger.repository.name }, check.headSha, check.headRepositoryId);
+    const found = await beforeAbort(deadline, () =>
+      github.findPullRequestsForCommit({ owner: trigger.repository.owner, repo: trigger.repository.name }, check.headSha, check.headRepositoryId),
+    );
     return found.length === 1 ? { ...trigger, pullRequests: found } : trigger;
   } catch (error) {
     deps.logger.warn("could not look up the fork check run's pull request; its recovery is keyed by its commit", { error: errorMessage(error) });
@@ -411,6 +427,10 @@ async function handleCheckRun(payload: unknown, deliveryId: string | null, deps:
   if (check.app?.slug === ACTIONS_APP_SLUG || (!check.app?.slug && check.app?.name === 'GitHub Actions')) {
     return reply(202, { ignored: 'check runs of GitHub Actions are handled through their workflow_run event' });
   }
+  const failed = FAILED_CHECK_CONCLUSIONS.has(check.conclusion ?? '');
+  if (check.conclusion !== 'success' && !failed) {
+    return reply(202, { ignored: `check_run conclusion ${check.conclusion ?? 'none'} is not acted on` });
+  }
   const trigger = await withForkPullRequest(await withInstallation(triggerFromCheckRun(parsed.data, deliveryId), deps), deps);
 
   if (check.conclusion === 'success') {
@@ -426,9 +446,6 @@ async function handleCheckRun(payload: unknown, deliveryId: string | null, deps:
       },
       deps,
     );
-  }
-  if (!check.conclusion || !FAILED_CHECK_CONCLUSIONS.has(check.conclusion)) {
-    return reply(202, { ignored: `check_run conclusion ${check.conclusion ?? 'none'} is not acted on` });
   }
   const { created } = await storeIncidentFromTrigger(deps.incidents, trigger, deps.clock());
   const execution = await startRecordedIncident(trigger.incidentId, { trigger, incidentStored: true }, deps);

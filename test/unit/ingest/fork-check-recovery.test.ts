@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { Webhooks } from '@octokit/webhooks';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { newIncident } from '../../../shared/domain/incident.js';
-import { githubCheckScope } from '../../../shared/domain/trigger.js';
+import { githubCheckScope, githubForkCheckScope } from '../../../shared/domain/trigger.js';
 import { staticGitHubClients } from '../../../shared/github/clients.js';
 import { handleGithubWebhook, type IngestDeps } from '../../../shared/ingest/github-webhook.js';
 import { silentLogger } from '../../../shared/steps/deps.js';
@@ -19,7 +19,7 @@ const REPOSITORY_ID = 714523861;
 const sha = (digit: string) => digit.repeat(40);
 
 /** A fork's completed CircleCI check run: no head branch, no pull requests listed, on commit `headSha`. */
-function forkCheck(checkRunId: number, headSha: string, conclusion: 'failure' | 'success', completedAt: string) {
+function forkCheck(checkRunId: number, headSha: string, conclusion: 'failure' | 'success' | 'neutral', completedAt: string) {
   const event = structuredClone(loadWebhook(conclusion === 'failure' ? 'check_run-circleci-failure' : 'check_run-circleci-success'));
   const check = (event.body as Record<string, any>).check_run;
   Object.assign(check, { id: checkRunId, head_sha: headSha, conclusion, completed_at: completedAt, pull_requests: [] });
@@ -30,33 +30,33 @@ function forkCheck(checkRunId: number, headSha: string, conclusion: 'failure' | 
   return { headers: { ...event.headers, 'X-Hub-Signature-256': signature }, body, isBase64Encoded: false };
 }
 
+let deps: IngestDeps;
+let store: ReturnType<typeof createMemoryStore>;
+let github: ReturnType<typeof createFakeGitHub>;
+let recoveries: ReturnType<typeof createRecordingRecoveryQueue>;
+/** The open pull requests whose head is each commit, as GitHub's commit lookup answers. */
+let pullsByCommit: Map<string, number[]>;
+
+beforeEach(() => {
+  store = createMemoryStore();
+  github = createFakeGitHub();
+  pullsByCommit = new Map();
+  github.port.findPullRequestsForCommit = async (_repo, commit) => pullsByCommit.get(commit) ?? [];
+  recoveries = createRecordingRecoveryQueue();
+  deps = {
+    recoveries,
+    webhooks: new Webhooks({ secret: SECRET }),
+    maxBodyBytes: 1_048_576,
+    maxRedrives: 3,
+    incidents: store,
+    github: staticGitHubClients(github.port),
+    clock: () => new Date('2026-11-20T11:00:00Z'),
+    logger: silentLogger,
+    workflow: { async start(name) { return { executionId: `exec:${name}`, alreadyStarted: false }; }, async describe() { return null; } },
+  };
+});
+
 describe('check runs of fork pull requests: one fork’s green check', () => {
-  let deps: IngestDeps;
-  let store: ReturnType<typeof createMemoryStore>;
-  let github: ReturnType<typeof createFakeGitHub>;
-  let recoveries: ReturnType<typeof createRecordingRecoveryQueue>;
-  /** The open pull requests whose head is each commit, as GitHub's commit lookup answers. */
-  let pullsByCommit: Map<string, number[]>;
-
-  beforeEach(() => {
-    store = createMemoryStore();
-    github = createFakeGitHub();
-    pullsByCommit = new Map();
-    github.port.findPullRequestsForCommit = async (_repo, commit) => pullsByCommit.get(commit) ?? [];
-    recoveries = createRecordingRecoveryQueue();
-    deps = {
-      recoveries,
-      webhooks: new Webhooks({ secret: SECRET }),
-      maxBodyBytes: 1_048_576,
-      maxRedrives: 3,
-      incidents: store,
-      github: staticGitHubClients(github.port),
-      clock: () => new Date('2026-11-20T11:00:00Z'),
-      logger: silentLogger,
-      workflow: { async start(name) { return { executionId: `exec:${name}`, alreadyStarted: false }; }, async describe() { return null; } },
-    };
-  });
-
   /** Ingests a fork's failing check and records the pull request classify would find for it. */
   async function failingCheck(checkRunId: number, headSha: string, pullRequest: number | null) {
     await handleGithubWebhook(forkCheck(checkRunId, headSha, 'failure', '2026-11-20T10:00:00Z'), deps);
@@ -170,5 +170,50 @@ describe('check runs of fork pull requests: one fork’s green check', () => {
     // Assert
     expect(resolved).toEqual(['ghc-714523861-7']);
     expect((await store.get('ghc-714523861-8'))?.status).toBe('received');
+  });
+});
+
+describe('check runs of fork pull requests: the pull request lookup at ingest', () => {
+  it('never keeps a failure from being stored: a lookup that never answers is given up at its deadline', async () => {
+    // Prepare: GitHub accepts the lookup and never answers (a slow GitHub, or rate-limit waits of a minute).
+    github.port.findPullRequestsForCommit = () => new Promise(() => {});
+    const deadlines: (AbortSignal | undefined)[] = [];
+    const started: string[] = [];
+    deps = {
+      ...deps,
+      forkPullRequestLookupMs: 50,
+      github: { forInstallation: (_installationId, signal) => (deadlines.push(signal), github.port) },
+      workflow: { async start(name) { started.push(name); return { executionId: `exec:${name}`, alreadyStarted: false }; }, async describe() { return null; } },
+    };
+    const id = `ghc-${REPOSITORY_ID}-1`;
+
+    // Act
+    const answer = await Promise.race([
+      handleGithubWebhook(forkCheck(1, sha('a'), 'failure', '2026-11-20T10:00:00Z'), deps),
+      new Promise<'no answer'>((resolve) => setTimeout(() => resolve('no answer'), 2_000)),
+    ]);
+
+    // Assert: the failure is stored under its commit's key and its execution started; the client was told to stop.
+    expect(answer).toMatchObject({ statusCode: 202, body: { incidentId: id } });
+    expect(store.items.get(id)?.scope).toBe(githubForkCheckScope('acme-shop/checkout-service', 'circleci-checks', 'ci/circleci: build-and-test', { headRepositoryId: null, headSha: sha('a') }));
+    expect(started).toHaveLength(1);
+    expect(deadlines).toHaveLength(1);
+    expect(deadlines[0]?.aborted).toBe(true);
+  });
+
+  it('does not ask GitHub for a check run whose conclusion is not acted on', async () => {
+    // Prepare
+    let lookups = 0;
+    github.port.findPullRequestsForCommit = async () => {
+      lookups += 1;
+      return [101];
+    };
+
+    // Act
+    const answer = await handleGithubWebhook(forkCheck(1, sha('a'), 'neutral', '2026-11-20T10:00:00Z'), deps);
+
+    // Assert
+    expect(answer.body).toEqual({ ignored: 'check_run conclusion neutral is not acted on' });
+    expect(lookups).toBe(0);
   });
 });
