@@ -2,6 +2,7 @@
  * Ports: every outside system Pipeline Guard talks to, as a small interface. Each has an AWS adapter and a
  * local one; `shared/runtime/deps.ts` (AWS) and `infra/local/` (embedded runtime) choose between them.
  */
+import type { CommitPullRequest } from './domain/commit-pull-request.js';
 import type { AlarmDetails, KnowledgeSummary, RemediationAction } from './domain/incident.js';
 import type { WorkflowRecoveryMessage } from './domain/recovery.js';
 import type { Category, JobStep, LogLine } from './logs/types.js';
@@ -86,7 +87,7 @@ export interface GitHubPort {
    * (works for forks, where the payload's list is empty). Anyone can open a pull request from a fork whose head is
    * a commit of this repository: only one from the run's own head repository is the run's. `null` (unknown): any.
    */
-  findPullRequestsForCommit(repo: RepoRef, sha: string, headRepositoryId: number | null): Promise<number[]>;
+  findPullRequestsForCommit(repo: RepoRef, sha: string, headRepositoryId: number | null): Promise<CommitPullRequest[]>;
   /**
    * Creates the bot's comment on an issue/PR, or updates it in place. The comment is found by `marker`
    * *and* authored by the bot itself; an identical body is left alone.

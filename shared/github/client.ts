@@ -20,6 +20,7 @@ import { retry } from '@octokit/plugin-retry';
 import { throttling, type ThrottlingOptions } from '@octokit/plugin-throttling';
 import type * as z from '../zod.js';
 import { outsiderDecidesRun } from '../domain/incident.js';
+import type { CommitPullRequest } from '../domain/commit-pull-request.js';
 import { ConfigError, GitHubUnavailableError, ValidationError } from '../errors.js';
 import type { BeforePage, CheckAnnotation, CommentReaction, CommentOutcome, FailedJob, FixPullRequest, GitHubPort, JobLogStream, RepoRef, RepositoryRole, WriteLimiter } from '../ports.js';
 import { createInstallationTokenCache, type GitHubAppCredentials, type InstallationTokenCache } from './app-auth.js';
@@ -765,7 +766,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubPort {
       const what = `list pull requests of commit ${sha} in ${repo.owner}/${repo.repo}`;
       const route = 'GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls';
       const params = { owner: repo.owner, repo: repo.repo, commit_sha: sha };
-      const numbers: number[] = [];
+      const found = new Map<number, CommitPullRequest>();
       try {
         for await (const page of pages(what, route, params, pullsPageSchema, MAX_PULL_PAGES)) {
           for (const pull of page) {
@@ -775,7 +776,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubPort {
             const head = pull.head;
             if (pull.state !== 'open' || head?.sha.toLowerCase() !== sha.toLowerCase()) continue;
             if (headRepositoryId !== null && head.repo?.id !== headRepositoryId) continue;
-            numbers.push(pull.number);
+            if (!found.has(pull.number)) found.set(pull.number, { number: pull.number, headRepositoryId: head.repo?.id ?? null });
           }
         }
       } catch (error) {
@@ -783,7 +784,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubPort {
         if (error instanceof GitHubRequestError && error.status === 422) return [];
         throw error;
       }
-      return [...new Set(numbers)];
+      return [...found.values()];
     },
 
     async upsertComment(repo, issueNumber, marker, body) {

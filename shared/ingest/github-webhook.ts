@@ -319,7 +319,8 @@ async function withForkPullRequest(trigger: GithubCheckTrigger, deps: IngestDeps
     const found = await beforeAbort(deadline, () =>
       github.findPullRequestsForCommit({ owner: trigger.repository.owner, repo: trigger.repository.name }, check.headSha, check.headRepositoryId),
     );
-    return found.length === 1 ? { ...trigger, pullRequests: found } : trigger;
+    const [only, ...others] = found;
+    return only && others.length === 0 ? { ...trigger, pullRequests: [only.number] } : trigger;
   } catch (error) {
     deps.logger.warn("could not look up the fork check run's pull request; its recovery is keyed by its commit", { error: errorMessage(error) });
     return trigger;

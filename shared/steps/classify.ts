@@ -204,7 +204,7 @@ async function resolvePullRequest(
     // A pull request from a fork has an empty `pull_requests` list in the payload; the base repository still
     // knows it by its head commit.
     const prs = await github.findPullRequestsForCommit({ owner: trigger.repository.owner, repo: trigger.repository.name }, head.sha, head.repositoryId);
-    return prs[0] ?? null;
+    return prs[0]?.number ?? null;
   } catch (error) {
     // Fork PRs and pushes to the default branch have no PR; an incident without one is notified by SNS.
     deps.logger.warn('pull request lookup failed', { error: String(error) });

@@ -208,11 +208,11 @@ describe('GitHub client: listings', () => {
     const client = clientFor(fake);
 
     // Act
-    const numbers = await client.findPullRequestsForCommit(repo, sha, null);
+    const found = await client.findPullRequestsForCommit(repo, sha, null);
 
     // Assert
     expect(fake.apiCalls()).toEqual([`GET /repos/octo/app/commits/${sha}/pulls?per_page=100`]);
-    expect(numbers).toEqual([7]);
+    expect(found).toEqual([{ number: 7, headRepositoryId: null }]);
   });
 
   it("keeps only the pull requests from the run's head repository: a stranger's fork can open one at the same commit", async () => {
@@ -230,8 +230,12 @@ describe('GitHub client: listings', () => {
     const unknownHead = await client.findPullRequestsForCommit(repo, sha, null);
 
     // Assert
-    expect(own).toEqual([12]);
-    expect(unknownHead).toEqual([11, 12, 13]);
+    expect(own).toEqual([{ number: 12, headRepositoryId: 42 }]);
+    expect(unknownHead).toEqual([
+      { number: 11, headRepositoryId: 555 },
+      { number: 12, headRepositoryId: 42 },
+      { number: 13, headRepositoryId: null },
+    ]);
   });
 
   it('answers no pull requests for a commit GitHub does not know (422)', async () => {
@@ -239,10 +243,10 @@ describe('GitHub client: listings', () => {
     const client = clientFor(fake);
 
     // Act
-    const numbers = await client.findPullRequestsForCommit(repo, 'deadbeef', null);
+    const found = await client.findPullRequestsForCommit(repo, 'deadbeef', null);
 
     // Assert
-    expect(numbers).toEqual([]);
+    expect(found).toEqual([]);
   });
 
   it('works against GitHub Enterprise Server with a path prefix, including pagination', async () => {

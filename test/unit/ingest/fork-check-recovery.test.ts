@@ -34,14 +34,15 @@ let deps: IngestDeps;
 let store: ReturnType<typeof createMemoryStore>;
 let github: ReturnType<typeof createFakeGitHub>;
 let recoveries: ReturnType<typeof createRecordingRecoveryQueue>;
-/** The open pull requests whose head is each commit, as GitHub's commit lookup answers. */
+/** The open pull requests whose head is each commit, as GitHub's commit lookup answers: all from forks. */
 let pullsByCommit: Map<string, number[]>;
+const FORK_ID = 9001;
 
 beforeEach(() => {
   store = createMemoryStore();
   github = createFakeGitHub();
   pullsByCommit = new Map();
-  github.port.findPullRequestsForCommit = async (_repo, commit) => pullsByCommit.get(commit) ?? [];
+  github.port.findPullRequestsForCommit = async (_repo, commit) => (pullsByCommit.get(commit) ?? []).map((number) => ({ number, headRepositoryId: FORK_ID }));
   recoveries = createRecordingRecoveryQueue();
   deps = {
     recoveries,
@@ -137,7 +138,7 @@ describe('check runs of fork pull requests: one fork’s green check', () => {
       lookups += 1;
       return [];
     };
-    const listed = (number: number, headSha: string) => ({ number, head: { sha: headSha, repo: { id: 9001 } }, base: { repo: { id: REPOSITORY_ID } } });
+    const listed = (number: number, headSha: string) => ({ number, head: { sha: headSha, repo: { id: FORK_ID } }, base: { repo: { id: REPOSITORY_ID } } });
     const failure = forkCheck(1, sha('a'), 'failure', '2026-11-20T10:00:00Z');
     const failureBody = JSON.parse(failure.body);
     failureBody.check_run.check_suite.pull_requests = [listed(101, sha('a')), listed(202, sha('f'))];
@@ -206,7 +207,7 @@ describe('check runs of fork pull requests: the pull request lookup at ingest', 
     let lookups = 0;
     github.port.findPullRequestsForCommit = async () => {
       lookups += 1;
-      return [101];
+      return [{ number: 101, headRepositoryId: FORK_ID }];
     };
 
     // Act

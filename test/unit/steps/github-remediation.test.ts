@@ -493,7 +493,7 @@ describe('classifyStep: check runs and forks', () => {
       ...github.port,
       async findPullRequestsForCommit(...args) {
         github.calls.push({ method: 'findPullRequestsForCommit', args });
-        return [1290];
+        return [{ number: 1290, headRepositoryId: 829371044 }];
       },
     };
     const { deps } = stepDeps({ github: port });
