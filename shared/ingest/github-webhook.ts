@@ -17,6 +17,7 @@ import type { Clock, GitHubClients, RecoveryQueue, WorkflowStarter } from '../po
 import { workflowRecoveryMessage } from '../domain/recovery.js';
 import { forkCheckOrigin, githubCheckIncidentScope, githubIncidentScope, sharedForkCheckScopes } from '../domain/github-incident.js';
 import { storeIncidentFromTrigger } from '../domain/incident-from-trigger.js';
+import { pullRequestAtCommit } from '../domain/commit-pull-request.js';
 import type { StepLogger } from '../ports.js';
 import { redriveIfStalled, startRecordedIncident } from '../reconcile/redrive.js';
 import type { IncidentStore } from '../stores/incident-store.js';
@@ -302,12 +303,13 @@ export function triggerFromCheckRun(payload: CheckRunPayload, deliveryId: string
 
 /**
  * A fork's check run whose pull request the payload does not name, with the one GitHub's commit lookup finds: an open
- * pull request of this repository whose head is the checked commit (from the check's head repository, when known).
- * Its recovery is keyed by that pull request (`githubCheckIncidentScope`). Anyone can open a pull request at any
- * commit, so with two found (a stranger's at the same commit) neither is taken, and the check stays keyed by its
- * commit; so it does when the lookup fails or does not answer within its deadline, and the delivery is recorded all
- * the same. The deadline stops the client's requests and any retry of them; the wait for the answer is raced against
- * it as well, since a rate-limit wait inside the client does not watch it.
+ * pull request of this repository whose head is the checked commit (from the check's head repository, when known),
+ * not from this repository's own branch. Its recovery is keyed by that pull request (`githubCheckIncidentScope`).
+ * Anyone can open a pull request at any commit, so with two found (a stranger's at the same commit) neither is taken
+ * (`pullRequestAtCommit`, which classify uses too), and the check stays keyed by its commit; so it does when the
+ * lookup fails or does not answer within its deadline, and the delivery is recorded all the same. The deadline stops
+ * the client's requests and any retry of them; the wait for the answer is raced against it as well, since a
+ * rate-limit wait inside the client does not watch it.
  */
 async function withForkPullRequest(trigger: GithubCheckTrigger, deps: IngestDeps): Promise<GithubCheckTrigger> {
   const check = trigger.checkRun;
@@ -319,8 +321,8 @@ async function withForkPullRequest(trigger: GithubCheckTrigger, deps: IngestDeps
     const found = await beforeAbort(deadline, () =>
       github.findPullRequestsForCommit({ owner: trigger.repository.owner, repo: trigger.repository.name }, check.headSha, check.headRepositoryId),
     );
-    const [only, ...others] = found;
-    return only && others.length === 0 ? { ...trigger, pullRequests: [only.number] } : trigger;
+    const pullRequest = pullRequestAtCommit(found, { repositoryId: trigger.repository.id, headRepositoryId: check.headRepositoryId });
+    return pullRequest === null ? trigger : { ...trigger, pullRequests: [pullRequest] };
   } catch (error) {
     deps.logger.warn("could not look up the fork check run's pull request; its recovery is keyed by its commit", { error: errorMessage(error) });
     return trigger;

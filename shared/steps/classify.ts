@@ -3,6 +3,7 @@ import type { AlarmDetails, Incident, JobFailureSummary } from '../domain/incide
 import { incidentFromTrigger, storeIncidentFromTrigger } from '../domain/incident-from-trigger.js';
 import { alarmOverBy, recoveredAlarmFields } from '../domain/alarm-incident.js';
 import { alarmArnOf, githubIncidentId } from '../domain/trigger.js';
+import { pullRequestAtCommit } from '../domain/commit-pull-request.js';
 import { githubCheckIncidentScope, githubIncidentScope } from '../domain/github-incident.js';
 import { LATER_ATTEMPTS_READ, type LaterOnRecord, supersededFields } from '../domain/recovery.js';
 import { RetryableError, SupersededCheckUnavailableError, errorMessage, isRetryable, isTransientAwsError } from '../errors.js';
@@ -202,9 +203,9 @@ async function resolvePullRequest(
   if (!github) return null;
   try {
     // A pull request from a fork has an empty `pull_requests` list in the payload; the base repository still
-    // knows it by its head commit.
+    // knows it by its head commit. Taken as ingest takes a fork check's, so its comment and its recovery key agree.
     const prs = await github.findPullRequestsForCommit({ owner: trigger.repository.owner, repo: trigger.repository.name }, head.sha, head.repositoryId);
-    return prs[0]?.number ?? null;
+    return pullRequestAtCommit(prs, { repositoryId: trigger.repository.id, headRepositoryId: head.repositoryId });
   } catch (error) {
     // Fork PRs and pushes to the default branch have no PR; an incident without one is notified by SNS.
     deps.logger.warn('pull request lookup failed', { error: String(error) });

@@ -217,4 +217,20 @@ describe('check runs of fork pull requests: the pull request lookup at ingest', 
     expect(answer.body).toEqual({ ignored: 'check_run conclusion neutral is not acted on' });
     expect(lookups).toBe(0);
   });
+
+  it("never keys a fork's check by a pull request of the repository's own branch at the same commit", async () => {
+    // Prepare: the repository's own pull request 7 has the fork's commit as its head too (GitHub lists both).
+    const ownBranch = { number: 7, headRepositoryId: REPOSITORY_ID };
+    const answers = [[ownBranch], [ownBranch, { number: 101, headRepositoryId: FORK_ID }]];
+    github.port.findPullRequestsForCommit = async () => answers.shift() ?? [];
+
+    // Act
+    await handleGithubWebhook(forkCheck(1, sha('a'), 'failure', '2026-11-20T10:00:00Z'), deps);
+    await handleGithubWebhook(forkCheck(2, sha('b'), 'failure', '2026-11-20T10:05:00Z'), deps);
+
+    // Assert
+    const scopeOf = (origin: Parameters<typeof githubForkCheckScope>[3]) => githubForkCheckScope('acme-shop/checkout-service', 'circleci-checks', 'ci/circleci: build-and-test', origin);
+    expect(store.items.get(`ghc-${REPOSITORY_ID}-1`)).toMatchObject({ incident: { pullRequest: null }, scope: scopeOf({ headRepositoryId: null, headSha: sha('a') }) });
+    expect(store.items.get(`ghc-${REPOSITORY_ID}-2`)).toMatchObject({ incident: { pullRequest: 101 }, scope: scopeOf({ pullRequest: 101 }) });
+  });
 });

@@ -486,6 +486,36 @@ describe('classifyStep: check runs and forks', () => {
     expect(github.calls.map((c) => c.method)).toEqual([]);
   });
 
+  /** Classifies a fork's CircleCI check run that lists no pull request, GitHub's commit lookup answering `found`. */
+  async function forkCheckPullRequest(found: Awaited<ReturnType<GitHubPort['findPullRequestsForCommit']>>) {
+    const github = createFakeGitHub();
+    const { deps } = stepDeps({ github: { ...github.port, findPullRequestsForCommit: async () => found } });
+    const trigger = checkTrigger((b) => {
+      Object.assign(b.check_run.check_suite, { head_branch: null, pull_requests: [] });
+      b.check_run.pull_requests = [];
+    });
+    await classifyStep({ trigger }, deps);
+    return (await deps.incidents.get(trigger.incidentId))?.pullRequest;
+  }
+
+  it("takes no pull request for a fork's check run when two are open at its commit, as ingest does (a stranger can open one at any commit)", async () => {
+    // Act
+    const pullRequest = await forkCheckPullRequest([{ number: 1290, headRepositoryId: 9001 }, { number: 1291, headRepositoryId: 9002 }]);
+
+    // Assert
+    expect(pullRequest).toBeNull();
+  });
+
+  it("never takes a pull request of the repository's own branch at a fork's commit for the fork's check run", async () => {
+    // Act
+    const ownBranchsAlone = await forkCheckPullRequest([{ number: 1287, headRepositoryId: 714523861 }]);
+    const besideTheFork = await forkCheckPullRequest([{ number: 1287, headRepositoryId: 714523861 }, { number: 1290, headRepositoryId: 9001 }]);
+
+    // Assert
+    expect(ownBranchsAlone).toBeNull();
+    expect(besideTheFork).toBe(1290);
+  });
+
   it('finds the pull request of a fork through the head commit', async () => {
     // Prepare
     const github = createFakeGitHub();
