@@ -1,4 +1,5 @@
 import type { Incident } from './incident.js';
+import type { ForkCheckReach } from './recovery.js';
 import { type ForkCheckOrigin, type GithubCheckTrigger, type GithubTrigger, githubCheckScope, githubForkCheckScope, githubScope, isFork } from './trigger.js';
 
 const headOf = (repositoryId: number, headRepositoryId: number | null) => ({ repositoryId, headRepositoryId });
@@ -98,4 +99,26 @@ export function sharedForkCheckScopes(trigger: GithubCheckTrigger): string[] {
   const scopeFor = (headRepositoryId: number | null) =>
     githubCheckScope(trigger.repository.fullName, check.headBranch, check.app.slug, check.name, headOf(trigger.repository.id, headRepositoryId));
   return [...new Set([scopeFor(check.headRepositoryId), scopeFor(null)])];
+}
+
+/**
+ * What a fork's green check run resolves beyond its own scope (null for the repository's own code):
+ * - its own commit's failures of the same check keyed by that commit (no pull request was told for them): the same
+ *   code passing the same check, whatever pull request it is in;
+ * - when its pull request is known, that pull request's failures of the same check from a fork, wherever they are
+ *   keyed: the pull request classify found for each (`pullRequestAtCommit`, exactly one open at its commit when it
+ *   failed) is the evidence. A stranger's pull request at the same commit made that zero, so it reaches none of
+ *   them; and including someone's commits in a pull request of one's own reaches nothing, since a failure is reached
+ *   by the pull request recorded on it, never by its commit's place in a pull request.
+ */
+export function forkGreenCheckReach(trigger: GithubCheckTrigger): ForkCheckReach | null {
+  const origin = forkCheckOrigin(trigger);
+  if (!origin) return null;
+  const check = trigger.checkRun;
+  const own = githubCheckIncidentScope(trigger);
+  const commitScope = (headRepositoryId: number | null) =>
+    githubForkCheckScope(trigger.repository.fullName, check.app.slug, check.name, { headRepositoryId, headSha: check.headSha });
+  const commitScopes = [...new Set([commitScope(check.headRepositoryId), commitScope(null)])].filter((scope) => scope !== own);
+  if (!('pullRequest' in origin)) return { commitScopes };
+  return { commitScopes, pullRequest: { repository: trigger.repository.fullName, number: origin.pullRequest } };
 }

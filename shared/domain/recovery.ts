@@ -30,8 +30,23 @@ export const workflowRecoveryMessageSchema = z.object({
     scopes: z.array(z.string().check(z.minLength(1), z.maxLength(1000))).check(z.maxLength(2)),
     pullRequest: z.number().check(z.int(), z.positive()),
   })),
+  /**
+   * A fork's check run: what it resolves beyond its own scope (`forkGreenCheckReach`). Absent for any other green run
+   * and in messages queued before it was kept.
+   */
+  forkCheck: z.optional(z.object({
+    /** The other scopes its own commit's failures of the same check may be keyed under: all their open incidents. */
+    commitScopes: z.array(z.string().check(z.minLength(1), z.maxLength(1000))).check(z.maxLength(2)),
+    /** Its pull request, when known: that pull request's open failures of the same check, wherever they are keyed. */
+    pullRequest: z.optional(z.object({
+      repository: z.string().check(z.minLength(3), z.maxLength(200)),
+      number: z.number().check(z.int(), z.positive()),
+    })),
+  })),
 });
 export type WorkflowRecoveryMessage = z.infer<typeof workflowRecoveryMessageSchema>;
+/** What a fork's green check run resolves beyond its own scope. */
+export type ForkCheckReach = NonNullable<WorkflowRecoveryMessage['forkCheck']>;
 
 export function workflowRecoveryMessage(recovery: Omit<WorkflowRecoveryMessage, 'kind' | 'id' | 'completedAt'> & { completedAt: Date }): WorkflowRecoveryMessage {
   const id = createHash('sha256').update(`${recovery.scope}\n${recovery.resolvedBy}`).digest('hex').slice(0, 32);
@@ -46,6 +61,7 @@ export function workflowRecoveryMessage(recovery: Omit<WorkflowRecoveryMessage, 
     installationId: recovery.installationId,
     completedAt: recovery.completedAt.toISOString(),
     ...(recovery.sharedForkScopes ? { sharedForkScopes: recovery.sharedForkScopes } : {}),
+    ...(recovery.forkCheck ? { forkCheck: recovery.forkCheck } : {}),
   };
 }
 

@@ -309,7 +309,8 @@ export function githubCheckScope(
 /**
  * What tells one fork's check run apart from another fork's: GitHub names neither the head repository nor the branch
  * of a fork's check, so the pull request found for its commit (`pullRequest`), or, when none can be told for sure,
- * the commit itself (a green run of that very commit resolves it; a fixing commit does not).
+ * the commit itself (a green run of that very commit resolves it; a fixing commit's only when classify found the
+ * pull request for it, see `forkGreenCheckReach` in github-incident.ts).
  */
 export type ForkCheckOrigin = { pullRequest: number } | { headRepositoryId: number | null; headSha: string };
 

@@ -15,7 +15,7 @@ import {
 } from '../domain/trigger.js';
 import type { Clock, GitHubClients, RecoveryQueue, WorkflowStarter } from '../ports.js';
 import { workflowRecoveryMessage } from '../domain/recovery.js';
-import { forkCheckOrigin, githubCheckIncidentScope, githubIncidentScope, sharedForkCheckScopes } from '../domain/github-incident.js';
+import { forkCheckOrigin, forkGreenCheckReach, githubCheckIncidentScope, githubIncidentScope, sharedForkCheckScopes } from '../domain/github-incident.js';
 import { storeIncidentFromTrigger } from '../domain/incident-from-trigger.js';
 import { pullRequestAtCommit } from '../domain/commit-pull-request.js';
 import type { StepLogger } from '../ports.js';
@@ -438,6 +438,7 @@ async function handleCheckRun(payload: unknown, deliveryId: string | null, deps:
 
   if (check.conclusion === 'success') {
     const origin = forkCheckOrigin(trigger);
+    const forkCheck = forkGreenCheckReach(trigger);
     return queueRecovery(
       {
         scope: githubCheckIncidentScope(trigger),
@@ -446,6 +447,7 @@ async function handleCheckRun(payload: unknown, deliveryId: string | null, deps:
         installationId: trigger.installationId,
         completedAt: completedAtOf(check.completed_at, deps.clock),
         ...(origin && 'pullRequest' in origin ? { sharedForkScopes: { scopes: sharedForkCheckScopes(trigger), pullRequest: origin.pullRequest } } : {}),
+        ...(forkCheck ? { forkCheck } : {}),
       },
       deps,
     );

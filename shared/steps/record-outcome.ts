@@ -1,8 +1,8 @@
 import { METRIC } from '../adapters/metric-names.js';
 import { alarmOkLeavesOpen, stateChangedAtOf } from '../domain/alarm-incident.js';
 import type { HistoryEntry, Incident, NotificationRecord } from '../domain/incident.js';
-import { greenAttemptNotLater, greenRunLeavesOpen, secondsToRecovery, workflowRecoveryMessageSchema } from '../domain/recovery.js';
-import { type AlarmEvent, alarmArnOf, alarmEventSchema, alarmScope } from '../domain/trigger.js';
+import { type ForkCheckReach, greenAttemptNotLater, greenRunLeavesOpen, secondsToRecovery, workflowRecoveryMessageSchema } from '../domain/recovery.js';
+import { type AlarmEvent, alarmArnOf, alarmEventSchema, alarmScope, githubForkCheckScope } from '../domain/trigger.js';
 import { RetryableError, ValidationError, errorMessage, isRetryable } from '../errors.js';
 import { firstIssue } from '../validation.js';
 import { readReactionFeedback } from '../knowledge/reactions.js';
@@ -20,6 +20,11 @@ const MAX_RESOLVED_PER_EVENT = 25;
  * new incident goes there, so the number only falls; one of the pull request's older than this many is left open.
  */
 const SHARED_FORK_SCOPE_READ = 100;
+/**
+ * A fork's pull request's newest incidents read to find its failures of one check keyed by their commits: all its
+ * checks' and runs' count, so more than one scope's; an older failure of the check than these is left open.
+ */
+const PULL_REQUEST_READ = 100;
 
 export interface RecoveryResult {
   resolved: string[];
@@ -151,26 +156,43 @@ export interface WorkflowRecovery {
   completedAt: Date;
   /** A fork's check run of a known pull request: where its failures from before forks' checks were told apart are. */
   sharedForkScopes?: { scopes: string[]; pullRequest: number };
+  /** A fork's check run: what it resolves beyond its own scope (`forkGreenCheckReach`). */
+  forkCheck?: ForkCheckReach;
 }
 
 /**
- * The open incidents a green run may resolve, newest first: its scope's, and, for a fork's check run of a known pull
- * request, that pull request's among the ones recorded under the scope all forks' checks once shared. Their pull
- * request is the one classify found by the commit then, which the payload did not name.
+ * The open incidents a green run may resolve, newest first: its scope's, and for a fork's check run what it reaches
+ * beyond (`forkGreenCheckReach`): its own commit's failures of the check keyed by the commit, its pull request's
+ * failures of the check wherever they are keyed, and that pull request's among the ones recorded under the scope all
+ * forks' checks once shared. A failure's pull request there is the one classify found by its commit, which the
+ * payload did not name.
  */
 async function openIncidentsFor(recovery: WorkflowRecovery, deps: OutcomeDeps): Promise<Incident[]> {
-  const open = await deps.incidents.listOpenInScope(recovery.scope, MAX_RESOLVED_PER_EVENT);
-  if (!recovery.sharedForkScopes) return open;
-  const { scopes, pullRequest } = recovery.sharedForkScopes;
-  const seen = new Set(open.map((incident) => incident.id));
-  for (const scope of scopes) {
-    for (const incident of await deps.incidents.listOpenInScope(scope, SHARED_FORK_SCOPE_READ)) {
-      if (incident.pullRequest !== pullRequest || seen.has(incident.id)) continue;
-      seen.add(incident.id);
-      open.push(incident);
-    }
+  const open = new Map<string, Incident>();
+  const take = (incidents: Incident[], keep: (incident: Incident) => boolean = () => true) => {
+    for (const incident of incidents) if (keep(incident) && !open.has(incident.id)) open.set(incident.id, incident);
+  };
+  take(await deps.incidents.listOpenInScope(recovery.scope, MAX_RESOLVED_PER_EVENT));
+  for (const scope of recovery.forkCheck?.commitScopes ?? []) take(await deps.incidents.listOpenInScope(scope, MAX_RESOLVED_PER_EVENT));
+  const pull = recovery.forkCheck?.pullRequest;
+  if (pull) {
+    const ofThePullRequest = await deps.incidents.listByPullRequest(pull.repository, pull.number, PULL_REQUEST_READ);
+    take(ofThePullRequest, (incident) => incident.status !== 'resolved' && sameForkCheck(incident, pull.number, recovery.scope));
   }
-  return open.sort((a, b) => b.createdAt.localeCompare(a.createdAt)).slice(0, MAX_RESOLVED_PER_EVENT);
+  for (const scope of recovery.sharedForkScopes?.scopes ?? []) {
+    take(await deps.incidents.listOpenInScope(scope, SHARED_FORK_SCOPE_READ), (incident) => incident.pullRequest === recovery.sharedForkScopes?.pullRequest);
+  }
+  return [...open.values()].sort((a, b) => b.createdAt.localeCompare(a.createdAt)).slice(0, MAX_RESOLVED_PER_EVENT);
+}
+
+/**
+ * Whether an incident of pull request `pullRequest` is a fork's failure of the green check keyed by that pull request
+ * (`scope`): the same check, by app and name, as the key's hash tells them.
+ */
+function sameForkCheck(incident: Incident, pullRequest: number, scope: string): boolean {
+  const check = incident.checkRun;
+  if (!incident.fromFork || !check || !incident.repository) return false;
+  return githubForkCheckScope(incident.repository, check.appSlug, check.name, { pullRequest }) === scope;
 }
 
 /**
@@ -235,6 +257,7 @@ export async function recordQueuedRecovery(message: unknown, deps: OutcomeDeps):
       installationId: queued.installationId,
       completedAt: new Date(queued.completedAt),
       ...(queued.sharedForkScopes ? { sharedForkScopes: queued.sharedForkScopes } : {}),
+      ...(queued.forkCheck ? { forkCheck: queued.forkCheck } : {}),
     },
     deps,
   );

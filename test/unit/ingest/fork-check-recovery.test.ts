@@ -172,6 +172,60 @@ describe('check runs of fork pull requests: one fork’s green check', () => {
     expect(resolved).toEqual(['ghc-714523861-7']);
     expect((await store.get('ghc-714523861-8'))?.status).toBe('received');
   });
+
+  it('resolves a failure keyed by its commit when a green run of that very commit finds its pull request', async () => {
+    // Prepare: at the failure GitHub found no pull request at the commit (not known to it yet); at the green, one.
+    const failure = await failingCheck(1, sha('a'), null);
+    pullsByCommit.set(sha('a'), [101]);
+
+    // Act
+    await handleGithubWebhook(forkCheck(2, sha('a'), 'success', '2026-11-20T10:30:00Z'), deps);
+
+    // Assert
+    expect(await recoveries.drain(deps)).toEqual([failure]);
+  });
+
+  it('resolves a failure of its pull request keyed by its commit, when classify found the pull request ingest did not', async () => {
+    // Prepare: ingest's lookup found none at commit a; classify's, moments later, found pull request 101 alone.
+    const failure = await failingCheck(1, sha('a'), 101);
+    pullsByCommit.set(sha('c'), [101]);
+
+    // Act: the pull request's fixing commit passes.
+    await handleGithubWebhook(forkCheck(2, sha('c'), 'success', '2026-11-20T10:30:00Z'), deps);
+
+    // Assert
+    expect(await recoveries.drain(deps)).toEqual([failure]);
+    expect(github.calls.filter((c) => c.method === 'upsertComment').map((c) => c.args[1])).toEqual([101]);
+  });
+
+  it('leaves a commit-keyed failure whose pull request was never told, and another check of its pull request, alone', async () => {
+    // Prepare: two pull requests were open at commit a (a stranger's among them), so neither ingest nor classify took
+    // one; and pull request 101 fails another check, keyed by its commit.
+    pullsByCommit.set(sha('a'), [101, 303]);
+    const untold = await failingCheck(1, sha('a'), null);
+    const otherCheck = 'ci/circleci: lint';
+    const otherScope = githubForkCheckScope('acme-shop/checkout-service', 'circleci-checks', otherCheck, { headRepositoryId: null, headSha: sha('b') });
+    await store.create(
+      newIncident(
+        {
+          id: 'ghc-714523861-9', source: 'github', repository: 'acme-shop/checkout-service', pullRequest: 101, fromFork: true, headSha: sha('b'),
+          checkRun: { id: 9, name: otherCheck, appSlug: 'circleci-checks', appName: 'CircleCI Checks', detailsUrl: null }, failedAt: '2026-11-20T10:05:00Z',
+        },
+        new Date('2026-11-20T10:05:00Z'),
+      ),
+      otherScope,
+    );
+    pullsByCommit.set(sha('c'), [101]);
+    pullsByCommit.set(sha('d'), [303]);
+
+    // Act: each pull request's own commit passes the failing check.
+    await handleGithubWebhook(forkCheck(2, sha('c'), 'success', '2026-11-20T10:30:00Z'), deps);
+    await handleGithubWebhook(forkCheck(3, sha('d'), 'success', '2026-11-20T10:31:00Z'), deps);
+
+    // Assert
+    expect(await recoveries.drain(deps)).toEqual([]);
+    expect((await store.get(untold))?.status).toBe('received');
+  });
 });
 
 describe('check runs of fork pull requests: the pull request lookup at ingest', () => {
