@@ -13,8 +13,8 @@
  *   `${d/x/y}`), through chains of them;
  * - `$(echo curl)`, `$(printf curl)`, `$(which sh)` and `$(command -v sh)` read as the word they print, brace
  *   expansion (`{sh,}`) and globs that name a shell or a downloader (`/???/?h`, `/bin/[s]h`) expanded;
- * - a command still named by something nothing here assigns (`$r`, `$(…)`) read, where it is fed a pipe, as a shell
- *   and, where it feeds one, as a downloader: nobody can review what it runs, so it is read as the worst it can be.
+ * - a command still named by something nothing here assigns (`$r`, `$(…)`, `` `…` ``) read, where it is fed a pipe, as a
+ *   shell and, where it feeds one, as a downloader: nobody can review what it runs, so it is read as the worst it can be.
  *
  * The result is one more form the patterns read, beside the text as written: nothing in it is run. A reading that
  * would outgrow its bounds (a value longer than a command line, a reading tens of kilobytes longer than the text) is
@@ -39,20 +39,31 @@ const GLOB_TARGETS = ['sh', 'bash', 'zsh', 'dash', 'ksh', 'python', 'python2', '
 
 /**
  * A command named by what nothing here assigns: a variable, or a command's output (not Make's `$(NAME)`, which a
- * shell would run as a command of that name with no arguments; not a backtick's, which in prose and Markdown is code).
+ * shell would run as a command of that name with no arguments).
  */
 const UNKNOWN_COMMAND = String.raw`(?:\$\{?[\w@*#?!-]+(?:\[[^\]\n]*\])?\}?|\$\((?!\s*\w+\s*\))[^()\n]*\))`;
+/**
+ * A command's output in backticks, the older spelling of `$(…)`. In Markdown a backtick is a code span, so one is read
+ * as a command only where a span is none: not in a table's row (a line that starts with `|`, or a cell that another `|`
+ * ends), and only where a command starts.
+ */
+const BACKTICKED = String.raw`\x60[^\x60\n]+\x60`;
+/** Not in a Markdown table's row: a line that starts with `|` (looked back along at most as far as the patterns read). */
+const NOT_IN_TABLE = String.raw`(?<!^[ \t]*\|[^\n]{0,400})`;
 /** An unknown command fed by a pipe (not `||`), and ending there (not Vim help's `|$VIMRUNTIME|` link). */
-const FED_UNKNOWN = new RegExp(String.raw`(?<!\|)\|(?!\|)[ \t]*${UNKNOWN_COMMAND}(?=[\s;&)]|$)`, 'gm');
+const FED_UNKNOWN = new RegExp(
+  String.raw`(?<!\|)\|(?!\|)[ \t]*(?:${UNKNOWN_COMMAND}(?=[\s;&)]|$)|${NOT_IN_TABLE}${BACKTICKED}(?=[ \t]*(?:[;&)\n]|$)))`,
+  'gm',
+);
 /**
  * An unknown command given an argument (not an operator: `$x = a | b` is PHP) that a downloader takes (a URL, an
  * option or a variable, not prose: `$VIMRUNTIME must be valid. See |…|`), and feeding a pipe. The argument and the
  * pipe are looked for apart, each within what the patterns read after a downloader (200 characters, 400 to the pipe):
  * one lookahead for both tried every split of a stage at every start, cubic in a line of `$($x ` (attack pass 9b,
- * finding 2).
+ * finding 2). The first argument may be the option or the variable itself (`$(cat n) -fsSL host/i`, `$d "$u"`).
  */
 const FEEDING_UNKNOWN = new RegExp(
-  String.raw`(^|[;&(\n]|\$\(|\x60)([ \t]*)${UNKNOWN_COMMAND}(?=[ \t]+(?:[\w"'$/~{]|\.{1,2}\/|-[\w-])[^|\n;&]{0,200}?(?:\w:\/\/|\s-\w|\$))(?=[^|\n;&]{0,400}\|(?!\|))`,
+  String.raw`(^|[;&(\n]|\$\(|\x60)([ \t]*)(?:${UNKNOWN_COMMAND}|${BACKTICKED})(?=[ \t]+(?:-[\w-]|\$|(?:[\w"'/~{]|\.{1,2}\/)[^|\n;&]{0,200}?(?:\w:\/\/|\s-\w|\$)))(?=[^|\n;&]{0,400}\|(?!\|))`,
   'gm',
 );
 
