@@ -20,7 +20,11 @@ import { shellReading } from './shell-reading.js';
 const RUNS_ITS_ARGS = String.raw`(?:(?:\/(?:usr\/)?(?:local\/)?s?bin\/)?(?:sudo|doas|env|busybox|command|builtin|exec|nice|nohup|timeout|stdbuf|time|ionice|chrt|taskset|setsid|xargs|unbuffer)(?:\s+(?=-|\d|\w+=)\S+)*\s+)*`;
 // `/bin/sh`, `$SHELL`; `python3 -m json.tool` formats a download rather than running it.
 const SHELL = String.raw`(?:${RUNS_ITS_ARGS}(?:(?:\/(?:usr\/)?(?:local\/)?bin\/)?(?:sh|bash|zsh|dash|ksh|fish|python[23]?(?!\s+-m\b)|node|perl|ruby|php|iex|invoke-expression|pwsh|powershell)\b(?![.(=-])|\$\{?shell\b\}?))`;
-const FETCH = String.raw`(?:curl|wget|iwr|irm|invoke-webrequest|invoke-restmethod)`;
+/**
+ * A downloader: curl, wget, PowerShell's, and GitHub's CLI where what it prints or saves is a file of someone's
+ * choosing (`gh api …/contents/x`, `gh release download -O -`, `gh gist view --raw`, `gh run download`).
+ */
+const FETCH = String.raw`(?:curl|wget|iwr|irm|invoke-webrequest|invoke-restmethod|gh\s+(?:api|release\s+download|gist\s+view|run\s+download))`;
 const DECODE = String.raw`(?:atob|buffer\.from|base64\.b64decode|b64decode|bytes\.fromhex|codecs\.decode|base64_decode|decode64|frombase64string)`;
 
 export interface DangerousCode {
