@@ -5,6 +5,8 @@
  *
  * - quotes and escapes removed (`s""h`, `'sh'`, `\sh`, `$'\x73h'`), and the source language's string escapes decoded
  *   (`curl\x20…`, `|\tsh` in a Python or JavaScript string);
+ * - strings the source language formats from literals read as what they make (`"%s%s" % ("cu", "rl")`,
+ *   `"{}{}".format(…)`, `f"{'cu'}rl"`, Ruby's `"#{'cu'}rl"`: `literal-formatting.ts`);
  * - `$IFS` read as the space it holds; positional parameters (`$1`, `$@`) that the code does not set, and an unset
  *   variable inside a word (`s${x}h`), read as the nothing they expand to;
  * - variables, arrays, aliases and small functions the code assigns, however it assigns them (`d=curl`, `export`,
@@ -21,6 +23,8 @@
  * not cut short but not given (`null`), for the patch to be refused: what a cut reading leaves out is where a
  * download run would hide (attack pass 9b, finding 3).
  */
+
+import { formattedLiterals } from './literal-formatting.js';
 
 /** A variable's name. */
 const NAME = String.raw`[A-Za-z_]\w*`;
@@ -283,9 +287,10 @@ function substituted(text: string, { values, commands }: Assigned, at?: number):
  * cannot be read within the bounds above.
  */
 export function shellReading(text: string): string | null {
-  let reading = decodeEscapes(text)
-    // A line continued with a backslash is one line: `s\<newline>h` is `sh`.
-    .replace(/\\\n/g, '')
+  // A line continued with a backslash is one line: `s\<newline>h` is `sh`.
+  const formatted = formattedLiterals(decodeEscapes(text).replace(/\\\n/g, ''), MAX_GROWTH);
+  if (formatted === null) return null;
+  let reading = formatted
     // Literals joined in the source language (`'cu' + 'rl'`, Python's `'cu' 'rl'`), and an argument list's
     // elements (`['bash', '-c', …]`), are the words of one command line.
     .replace(/(?<=\w)(["'])\s*\+?\s*\1(?=\w)/g, '')

@@ -1,0 +1,122 @@
+/**
+ * Strings a source language formats from literals alone, read as the string they make, for the shell reading
+ * (`shell-reading.ts`): a command line built by formatting (`"%s%s … | sh" % ("cu", "rl")`) is the command line it
+ * builds, however the language spells the formatting:
+ *
+ * - printf-style: Python's and Ruby's `%` (`%s`, `%c`, `%r`, `%(name)s`, Ruby's `%{name}` and `%<name>s`), given a
+ *   literal, a tuple or array of them, or a dict or hash of them; and the calls that take the format first
+ *   (`format(…)`, `sprintf(…)`, `util.format(…)`, `String.format(…)`, Go's `fmt.Sprintf(…)`);
+ * - Python's `str.format` (`{}`, `{0}`, `{name}`, `!r`) given literals, positional or by keyword;
+ * - interpolation of a literal: Python's f-strings (`f"{'cu'}rl"`), Ruby's `#{'cu'}` (in strings, backticks, `%x()`,
+ *   `%Q()`), JavaScript's `${'cu'}` in a template literal.
+ *
+ * A value the code computes (a variable, a call) is left as written: only what the diff itself spells is read.
+ */
+
+/** A string literal in single or double quotes, with its escapes. */
+const LITERAL = String.raw`(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')`;
+/**
+ * Literals joined into one: side by side (Python, Ruby, C) or with `+`. A few at most: a run of many, tried from each
+ * of its quotes, is quadratic in its length.
+ */
+const JOINED = String.raw`${LITERAL}(?:[ \t]*\+?[ \t]*${LITERAL}){0,16}`;
+/** A value a format is given: joined literals or an integer (`%c` of 99 is `c`). */
+const VALUE = String.raw`(?:${JOINED}|-?\d+)`;
+/** A list of values, each positional or named (`name=…`, Python's keywords). */
+const ARGUMENTS = String.raw`(?:\w+[ \t]*=[ \t]*)?${VALUE}(?:[ \t]*,[ \t]*(?:\w+[ \t]*=[ \t]*)?${VALUE})*[ \t]*,?`;
+/** A dict or hash of values keyed by literals or names (`{"a": "cu"}`, `{ a: "cu" }`, `{ :a => "cu" }`). */
+const KEYED = String.raw`\{[ \t]*(?::?\w+|${LITERAL})[ \t]*(?::|=>)[ \t]*${VALUE}(?:[ \t]*,[ \t]*(?::?\w+|${LITERAL})[ \t]*(?::|=>)[ \t]*${VALUE})*[ \t]*,?[ \t]*\}`;
+
+const PERCENT = new RegExp(
+  String.raw`(${JOINED})[ \t]*%[ \t]*(\([ \t]*${ARGUMENTS}[ \t]*\)|\[[ \t]*${ARGUMENTS}[ \t]*\]|${KEYED}|${VALUE})`,
+  'g',
+);
+const FORMAT_METHOD = new RegExp(String.raw`(${JOINED})[ \t]*\.[ \t]*format[ \t]*\([ \t]*(${ARGUMENTS})?[ \t]*\)`, 'g');
+/** A call that formats its first argument, with its receiver (`util.format`, `fmt.Sprintf`): the string replaces both. */
+const FORMAT_CALL = new RegExp(String.raw`(?<![\w$.])(?:[\w$]+\.)*(?:s?printf|format)[ \t]*\([ \t]*(${JOINED})[ \t]*,[ \t]*(${ARGUMENTS})[ \t]*\)`, 'gi');
+/** An f-string: its fields (`{…}`, which may hold the string's own quote in Python 3.12) and the rest. */
+const F_STRING = /(?<![\w\\])(?:[fF][rR]?|[rR][fF])(?:"((?:[^"\\\n{}]|\\.|\{\{|\}\}|\{[^{}\n]*\})*)"|'((?:[^'\\\n{}]|\\.|\{\{|\}\}|\{[^{}\n]*\})*)')/g;
+/**
+ * Ruby's `#{…}` holding a literal or an integer, and JavaScript's `${…}` holding a literal (not an integer: the shell's
+ * `${1}` is a positional parameter, read as such).
+ */
+const INTERPOLATED = new RegExp(String.raw`#\{[ \t]*(${VALUE})?[ \t]*\}|\$\{[ \t]*(${JOINED})[ \t]*\}`, 'g');
+/** An f-string's field holding a literal or an integer, with its conversion and format spec (not applied); `{{` and `}}`. */
+const F_STRING_FIELD = new RegExp(String.raw`\{\{|\}\}|\{[ \t]*(${VALUE})[ \t]*(?:!([rsa]))?(?::[^{}]*)?\}`, 'g');
+
+/** What joined literals (or an integer) say: their quotes dropped, their escapes kept as the text had them decoded. */
+function valueOf(source: string): string {
+  if (/^-?\d+$/.test(source)) return source;
+  return [...source.matchAll(new RegExp(LITERAL, 'g'))].map((literal) => literal[0].slice(1, -1).replace(/\\(.)/g, '$1')).join('');
+}
+
+/** The values of a list of arguments, in order and by name. */
+function argumentsOf(list: string): { positional: string[]; named: Map<string, string> } {
+  const positional: string[] = [];
+  const named = new Map<string, string>();
+  for (const argument of list.matchAll(new RegExp(String.raw`(?:(?::?(\w+)|(${LITERAL}))[ \t]*(?:=>|[:=])[ \t]*)?(${VALUE})`, 'g'))) {
+    const name = argument[1] ?? (argument[2] === undefined ? undefined : valueOf(argument[2]));
+    if (name === undefined) positional.push(valueOf(argument[3]!));
+    else named.set(name, valueOf(argument[3]!));
+  }
+  return { positional, named };
+}
+
+/** A value as Python's `repr` shows it: a string in quotes (which the shell reading then drops), a number as it is. */
+function repr(value: string): string {
+  return /^-?\d+$/.test(value) ? value : `'${value}'`;
+}
+
+/** A printf-style format applied: `%s`, `%r`, `%c`, `%d` and named fields; other conversions are left as written. */
+function printfFormatted(format: string, { positional, named }: ReturnType<typeof argumentsOf>): string {
+  let next = 0;
+  return format.replace(/%%|%\{(\w+)\}|%(?:\((\w+)\)|<(\w+)>)?[-#0 +]*\d*(?:\.\d+)?([sdiurac])/g, (whole, braced?: string, keyed?: string, angled?: string, conversion?: string) => {
+    if (whole === '%%') return '%';
+    const name = braced ?? keyed ?? angled;
+    const value = name === undefined ? positional[next++] : named.get(name);
+    if (value === undefined) return whole;
+    if (conversion === 'c') return /^\d+$/.test(value) && Number(value) <= 0x10ffff ? String.fromCodePoint(Number(value)) : value;
+    return conversion === 'r' || conversion === 'a' ? repr(value) : value;
+  });
+}
+
+/** Python's `str.format` applied: `{}`, `{0}`, `{name}`, with `!r` and a format spec (not applied). */
+function braceFormatted(format: string, { positional, named }: ReturnType<typeof argumentsOf>): string {
+  let next = 0;
+  return format.replace(/\{\{|\}\}|\{(\w*)(?:!([rsa]))?(?::[^{}]*)?\}/g, (whole, field?: string, conversion?: string) => {
+    if (whole === '{{') return '{';
+    if (whole === '}}') return '}';
+    const value = field === '' ? positional[next++] : /^\d+$/.test(field!) ? positional[Number(field)] : named.get(field!);
+    if (value === undefined) return whole;
+    return conversion === 'r' || conversion === 'a' ? repr(value) : value;
+  });
+}
+
+/**
+ * `text` with the strings it formats from literals alone read as the strings they make (see the module's comment), or
+ * `null` when what they make would be more than `maxGrowth` characters longer than the text (`"{0}{0}…".format(long)`).
+ */
+export function formattedLiterals(text: string, maxGrowth: number): string | null {
+  let grown = 0;
+  /** A formatted string in the format's own quotes, counted against the bound. */
+  const made = (whole: string, quote: string, value: string) => {
+    grown += value.length + 2 - whole.length;
+    return grown > maxGrowth ? whole : `${quote}${value}${quote}`;
+  };
+  const out = text
+    .replace(F_STRING, (whole, double?: string, single?: string) =>
+      made(
+        whole,
+        double === undefined ? "'" : '"',
+        (double ?? single)!.replace(F_STRING_FIELD, (field, value?: string, conversion?: string) => {
+          if (value === undefined) return field[0]!;
+          return conversion === 'r' || conversion === 'a' ? repr(valueOf(value)) : valueOf(value);
+        }),
+      ),
+    )
+    .replace(INTERPOLATED, (_, ruby?: string, javascript?: string) => (ruby ?? javascript) === undefined ? '' : valueOf((ruby ?? javascript)!))
+    .replace(PERCENT, (whole, format: string, list: string) => made(whole, format[0]!, printfFormatted(valueOf(format), argumentsOf(list.replace(/^[([]|[)\]]$/g, '')))))
+    .replace(FORMAT_METHOD, (whole, format: string, list?: string) => made(whole, format[0]!, braceFormatted(valueOf(format), argumentsOf(list ?? ''))))
+    .replace(FORMAT_CALL, (whole, format: string, list: string) => made(whole, format[0]!, printfFormatted(valueOf(format), argumentsOf(list))));
+  return grown > maxGrowth ? null : out;
+}
