@@ -71,6 +71,11 @@ const FEEDING_UNKNOWN = new RegExp(
   'gm',
 );
 
+/** Ruby's `Open3` calls that pipe each command given into the next: `pipeline`, `pipeline_r`, `pipeline_w`, … */
+const PIPELINE = /\b(Open3[ \t]*\.[ \t]*pipeline|pipeline_(?:rw?|w|start))[ \t]*\(([^()\n]*)\)/g;
+/** One command given to {@link PIPELINE}: an array of its words, a string, or what the code computes. */
+const PIPELINE_COMMAND = /(?<=^|,)\s*(?:\[[^\]\n]*\]|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|[^,]+)/g;
+
 /** At most this many rounds of substitution: a chain of copies deeper than this is not followed. */
 const MAX_ROUNDS = 6;
 /** A value is read to this many characters: a command line, not a variable that doubles itself at each assignment. */
@@ -291,9 +296,11 @@ export function shellReading(text: string): string | null {
   const formatted = formattedLiterals(decodeEscapes(text).replace(/\\\n/g, ''), MAX_GROWTH);
   if (formatted === null) return null;
   let reading = formatted
-    // Literals joined in the source language (`'cu' + 'rl'`, Python's `'cu' 'rl'`), and an argument list's
-    // elements (`['bash', '-c', …]`), are the words of one command line.
-    .replace(/(?<=\w)(["'])\s*\+?\s*\1(?=\w)/g, '')
+    // Ruby's `Open3.pipeline(cmd, cmd, …)` runs its commands piped one into the next.
+    .replace(PIPELINE, (_, call: string, list: string) => `${call}(${(list.match(PIPELINE_COMMAND) ?? []).map((command) => command.trim().replace(/^\[|\]$/g, '')).join(' | ')})`)
+    // Literals joined in the source language (`'cu' + 'rl'`, `"… | " + "sh"`, Python's `'cu' 'rl'`), and an
+    // argument list's elements (`['bash', '-c', …]`), are the words of one command line.
+    .replace(/(?<=\w)(["'])\s*\1(?=\w)|(["'])\s*\+\s*\2/g, '')
     .replace(/(["'])\s*,\s*\1/g, ' ');
   operatorWork = 0;
   try {
