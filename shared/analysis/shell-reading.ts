@@ -76,6 +76,12 @@ const PIPELINE = /\b(Open3[ \t]*\.[ \t]*pipeline|pipeline_(?:rw?|w|start))[ \t]*
 /** One command given to {@link PIPELINE}: an array of its words, a string, or what the code computes. */
 const PIPELINE_COMMAND = /(?<=^|,)\s*(?:\[[^\]\n]*\]|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|[^,]+)/g;
 
+/**
+ * A variable read: `${name}`, `${name[i]}`, `${name…}` with an operator, `$name`, `$1`, `$@`. An operator ends at its
+ * brace and never reads past another `${`: from every `${` of a line without a `}`, the rest of the line was read again.
+ */
+const READ_VARIABLE = new RegExp(String.raw`\$\{(${NAME}|\d)(?:\[([^\]\n]*)\])?((?:[^}\n$]|\$(?!\{))*)\}|\$(${NAME}|\d|[@*])`, 'g');
+
 /** At most this many rounds of substitution: a chain of copies deeper than this is not followed. */
 const MAX_ROUNDS = 6;
 /** A value is read to this many characters: a command line, not a variable that doubles itself at each assignment. */
@@ -131,7 +137,16 @@ interface Assigned {
 function heldAt(values: Assigned['values'], name: string, position: number): string[] | undefined {
   const assigned = values.get(name);
   if (assigned === undefined) return undefined;
-  return (assigned.filter((assignment) => assignment.end <= position).pop() ?? assigned[0]!).value;
+  // Assignments are in the text's order: the last one ending by `position` is found by halving, not by reading all
+  // of them at each read (thousands of assignments to one name, each read, were quadratic: attack pass 10, finding 5).
+  let low = 0;
+  let high = assigned.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (assigned[middle]!.end <= position) low = middle + 1;
+    else high = middle;
+  }
+  return assigned[Math.max(0, low - 1)]!.value;
 }
 
 /**
@@ -164,7 +179,10 @@ function assignments(text: string): Assigned {
   for (const { end, name, append, value } of pending.sort((a, b) => a.end - b.end)) {
     const held = value((raw) => bounded(unquote(substituted(raw, { values, commands: new Map() }, end))));
     const before = append ? (heldAt(values, name, end) ?? [''])[0]! : '';
-    values.set(name, [...(values.get(name) ?? []), { end, value: append ? [bounded(before + held.join(' '))] : held }]);
+    const assignment = { end, value: append ? [bounded(before + held.join(' '))] : held };
+    const earlier = values.get(name);
+    if (earlier === undefined) values.set(name, [assignment]);
+    else earlier.push(assignment);
   }
   const commands = new Map<string, string>();
   for (const match of text.matchAll(new RegExp(String.raw`\balias\s+(${NAME})=(${WORD})`, 'g'))) commands.set(match[1]!, unquote(match[2]!));
@@ -250,21 +268,22 @@ function substituted(text: string, { values, commands }: Assigned, at?: number):
   // A value is split into words at the characters IFS holds, when the code sets it (`IFS=,; x=curl,URL; $x`).
   const separators = values.get('IFS')?.at(-1)?.value[0]?.replace(/\s/g, '');
   const split = separators ? (value: string) => value.replace(new RegExp(`[${separators.replace(/[\\\]^-]/g, '\\$&')}]`, 'g'), ' ') : (value: string) => value;
+  // The positional parameters the code sets, listed once when first read: `$@` read thousands of times among
+  // thousands of names was quadratic.
+  let positional: string[] | undefined;
   const valueOf = (name: string, position: number, index?: string): string | undefined => {
     // Space, tab and line break by default; a line break would end the line the patterns read, so a second space.
     if (name === 'IFS') return ' \t ';
     // `$0` is the shell's own name: `curl … | $0` runs the download in another.
     if (name === '0' && !values.has('0')) return 'sh';
-    if (name === '@' || name === '*') return [...values.keys()].filter((key) => /^\d$/.test(key)).map((key) => heldAt(values, key, position)![0]).join(' ');
+    if (name === '@' || name === '*') return (positional ??= [...values.keys()].filter((key) => /^\d$/.test(key))).map((key) => heldAt(values, key, position)![0]).join(' ');
     const held = heldAt(values, name, position);
     if (held === undefined) return /^\d$/.test(name) ? '' : undefined;
     if (index === '@' || index === '*') return split(held.join(' '));
     return split(held[Number(index ?? 0)] ?? '');
   };
   let out = text
-    // An operator ends at its brace and never reads past another `${`: from every `${` of a line without a `}`, the
-    // rest of the line was read again.
-    .replace(new RegExp(String.raw`\$\{(${NAME}|\d)(?:\[([^\]\n]*)\])?((?:[^}\n$]|\$(?!\{))*)\}|\$(${NAME}|\d|[@*])`, 'g'), (whole, name: string | undefined, index: string | undefined, operator: string | undefined, bare: string | undefined, offset: number) => {
+    .replace(READ_VARIABLE, (whole, name: string | undefined, index: string | undefined, operator: string | undefined, bare: string | undefined, offset: number) => {
       const position = at ?? offset;
       if (bare !== undefined) return valueOf(bare, position) ?? whole;
       const value = valueOf(name!, position, index);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkPatch } from '../../shared/analysis/index.js';
+import { dangerousCodeSignals } from '../../shared/analysis/dangerous-code.js';
 
 /**
  * Attack pass 10 on the patch check's reading of a fix PR's added lines (`shared/analysis/shell-reading.ts`,
@@ -154,4 +155,37 @@ describe('attack pass 10: Ruby that runs a command it joins or pipes (finding 4)
     // Assert
     expect(result.ok).toBe(true);
   });
+});
+
+/**
+ * The text each cost test reads: about four times what a patch may add (the quadratic readings took 0.4 to 1 s at
+ * 20 KB, 4 to 40 s here; the linear ones take under 100 ms here, 350 ms cold). `dangerousCodeSignals` reads any text, whole files too
+ * (`scripts/patch-fp.ts` gives it files up to 512 KB), so its cost must be linear whatever the caller's bound.
+ */
+const COST_TEXT_BYTES = 4 * 20 * 1024;
+const COST_BOUND_MS = 1500;
+/** Substitutions that each resolve one more link of a chain, so that the reading takes all its rounds. */
+const CHAIN = 'a=$b; b=$c; c=$d; d=$e; e=$f; f=$g; g=$h; h=1; $a';
+/** `unit` repeated to fill `share` of the cost test's text. */
+const filling = (unit: string, share = 1) => unit.repeat(Math.floor((COST_TEXT_BYTES * share) / unit.length));
+
+describe('attack pass 10: the cost of reading a patch (finding 5)', () => {
+  for (const [name, text] of [
+    ['thousands of assignments to one name, each reading it', `${filling('x=$x;')}${CHAIN}`],
+    ['thousands of assignments to one name, read thousands of times', `${filling('x=$x;', 0.5)}${filling('$x ', 0.45)}${CHAIN}`],
+    ['thousands of names, and $@ read thousands of times', `${Array.from({ length: 9000 }, (_, i) => `v${i.toString(36)}=;`).join('')}${filling('$@ ', 0.6)}${CHAIN}`],
+    ['a word of dots with no brace in it', filling('a.')],
+  ] as const) {
+    it(
+      `reads ${name} in linear time`,
+      () => {
+        // Act
+        const signals = dangerousCodeSignals(text);
+
+        // Assert
+        expect(signals).toEqual([]);
+      },
+      COST_BOUND_MS,
+    );
+  }
 });
