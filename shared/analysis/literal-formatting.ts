@@ -27,12 +27,17 @@ const ARGUMENTS = String.raw`(?:\w+[ \t]*=[ \t]*)?${VALUE}(?:[ \t]*,[ \t]*(?:\w+
 /** A dict or hash of values keyed by literals or names (`{"a": "cu"}`, `{ a: "cu" }`, `{ :a => "cu" }`). */
 const KEYED = String.raw`\{[ \t]*(?::?\w+|${LITERAL})[ \t]*(?::|=>)[ \t]*${VALUE}(?:[ \t]*,[ \t]*(?::?\w+|${LITERAL})[ \t]*(?::|=>)[ \t]*${VALUE})*[ \t]*,?[ \t]*\}`;
 
+/** A printf-style `%` of joined literals: `"%s%s" % ("cu", "rl")`, `"%s" % "sh"`, `"%{a}" % { a: "cu" }`. */
 const PERCENT = new RegExp(
   String.raw`(${JOINED})[ \t]*%[ \t]*(\([ \t]*${ARGUMENTS}[ \t]*\)|\[[ \t]*${ARGUMENTS}[ \t]*\]|${KEYED}|${VALUE})`,
   'g',
 );
+/** Python's `str.format` of joined literals: `"{}{}".format("cu", "rl")`, `"{a}".format(a="cu")`. */
 const FORMAT_METHOD = new RegExp(String.raw`(${JOINED})[ \t]*\.[ \t]*format[ \t]*\([ \t]*(${ARGUMENTS})?[ \t]*\)`, 'g');
-/** A call that formats its first argument, with its receiver (`util.format`, `fmt.Sprintf`): the string replaces both. */
+/**
+ * A call that formats its first argument, with its receiver (`util.format`, `fmt.Sprintf`, whose capital the `i` flag
+ * reads): the string replaces both.
+ */
 const FORMAT_CALL = new RegExp(String.raw`(?<![\w$.])(?:[\w$]+\.)*(?:s?printf|format)[ \t]*\([ \t]*(${JOINED})[ \t]*,[ \t]*(${ARGUMENTS})[ \t]*\)`, 'gi');
 /** An f-string: its fields (`{…}`, which may hold the string's own quote in Python 3.12) and the rest. */
 const F_STRING = /(?<![\w\\])(?:[fF][rR]?|[rR][fF])(?:"((?:[^"\\\n{}]|\\.|\{\{|\}\}|\{[^{}\n]*\})*)"|'((?:[^'\\\n{}]|\\.|\{\{|\}\}|\{[^{}\n]*\})*)')/g;
