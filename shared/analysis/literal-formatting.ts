@@ -7,6 +7,7 @@
  *   literal, a tuple or array of them, or a dict or hash of them; and the calls that take the format first
  *   (`format(…)`, `sprintf(…)`, `util.format(…)`, `String.format(…)`, Go's `fmt.Sprintf(…)`);
  * - Python's `str.format` (`{}`, `{0}`, `{name}`, `!r`) given literals, positional or by keyword;
+ * - an array or tuple of literals joined: Python's `"".join([…])`, Ruby's and JavaScript's `[…].join(…)`, `%w[…].join`;
  * - interpolation of a literal: Python's f-strings (`f"{'cu'}rl"`), Ruby's `#{'cu'}` (in strings, backticks, `%x()`,
  *   `%Q()`), JavaScript's `${'cu'}` in a template literal.
  *
@@ -39,6 +40,19 @@ const FORMAT_METHOD = new RegExp(String.raw`(${JOINED})[ \t]*\.[ \t]*format[ \t]
  * reads): the string replaces both.
  */
 const FORMAT_CALL = new RegExp(String.raw`(?<![\w$.])(?:[\w$]+\.)*(?:s?printf|format)[ \t]*\([ \t]*(${JOINED})[ \t]*,[ \t]*(${ARGUMENTS})[ \t]*\)`, 'gi');
+/** Literals listed: an array's or a tuple's elements. */
+const LISTED = String.raw`${JOINED}(?:[ \t]*,[ \t]*${JOINED})*[ \t]*,?`;
+/** Python's `sep.join([…])` or `sep.join((…))` of literals. */
+const SEPARATOR_JOIN = new RegExp(String.raw`(${JOINED})[ \t]*\.[ \t]*join[ \t]*\([ \t]*[[(][ \t]*(${LISTED})[ \t]*[\])][ \t]*\)`, 'g');
+/**
+ * Ruby's and JavaScript's `[…].join(sep)` of literals, and Ruby's `%w[…].join`. Without a separator, Ruby joins with
+ * nothing (JavaScript with commas; read as Ruby's, the reading that makes more of a word). A word array's body holds no
+ * opening delimiter: with one, a line of `%w[` was read from each to the line's end.
+ */
+const ARRAY_JOIN = new RegExp(
+  String.raw`(?:\[[ \t]*(${LISTED})[ \t]*\]|%[wW](?:\[([^[\]\n]*)\]|\(([^()\n]*)\)|\{([^{}\n]*)\}|<([^<>\n]*)>))[ \t]*\.[ \t]*join\b(?:[ \t]*\([ \t]*(${JOINED})?[ \t]*\))?`,
+  'g',
+);
 /** An f-string: its fields (`{…}`, which may hold the string's own quote in Python 3.12) and the rest. */
 const F_STRING = /(?<![\w\\])(?:[fF][rR]?|[rR][fF])(?:"((?:[^"\\\n{}]|\\.|\{\{|\}\}|\{[^{}\n]*\})*)"|'((?:[^'\\\n{}]|\\.|\{\{|\}\}|\{[^{}\n]*\})*)')/g;
 /**
@@ -53,6 +67,11 @@ const F_STRING_FIELD = new RegExp(String.raw`\{\{|\}\}|\{[ \t]*(${VALUE})[ \t]*(
 function valueOf(source: string): string {
   if (/^-?\d+$/.test(source)) return source;
   return [...source.matchAll(new RegExp(LITERAL, 'g'))].map((literal) => literal[0].slice(1, -1).replace(/\\(.)/g, '$1')).join('');
+}
+
+/** The values of a list of literals, in order. */
+function elementsOf(list: string): string[] {
+  return [...list.matchAll(new RegExp(JOINED, 'g'))].map((element) => valueOf(element[0]));
 }
 
 /** The values of a list of arguments, in order and by name. */
@@ -122,6 +141,11 @@ export function formattedLiterals(text: string, maxGrowth: number): string | nul
     .replace(INTERPOLATED, (_, ruby?: string, javascript?: string) => (ruby ?? javascript) === undefined ? '' : valueOf((ruby ?? javascript)!))
     .replace(PERCENT, (whole, format: string, list: string) => made(whole, format[0]!, printfFormatted(valueOf(format), argumentsOf(list.replace(/^[([]|[)\]]$/g, '')))))
     .replace(FORMAT_METHOD, (whole, format: string, list?: string) => made(whole, format[0]!, braceFormatted(valueOf(format), argumentsOf(list ?? ''))))
+    .replace(SEPARATOR_JOIN, (whole, separator: string, list: string) => made(whole, '"', elementsOf(list).join(valueOf(separator))))
+    .replace(ARRAY_JOIN, (whole, list?: string, ...words: Array<string | undefined>) => {
+      const elements = list === undefined ? words.slice(0, 4).find((inner) => inner !== undefined)!.trim().split(/\s+/) : elementsOf(list);
+      return made(whole, '"', elements.join(words[4] === undefined ? '' : valueOf(words[4])));
+    })
     .replace(FORMAT_CALL, (whole, format: string, list: string) => made(whole, format[0]!, printfFormatted(valueOf(format), argumentsOf(list))));
   return grown > maxGrowth ? null : out;
 }

