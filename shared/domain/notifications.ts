@@ -32,3 +32,13 @@ export function commentShown(
 ): boolean {
   return notifications.some((n) => n.channel === channel && (n.outcome === 'created' || n.outcome === 'updated' || n.outcome === 'unchanged'));
 }
+
+/**
+ * Whether an escalation was recorded at or after `since` (ISO): paged, counted on an open page, or left unpaged by the
+ * policy. The reconciler's give-up of a `/guard` decision marks the decision first and records how it told on-call only
+ * after its page (shared/reconcile/approval-resumes.ts): a mark with no such record after it is a give-up whose page
+ * was refused, or whose run died in between, and nobody has heard of it yet.
+ */
+export function escalationRecordedSince(notifications: ReadonlyArray<Pick<NotificationRecord, 'channel' | 'at'>>, since: string): boolean {
+  return notifications.some((n) => n.channel === 'sns' && n.at >= since);
+}

@@ -12,6 +12,7 @@ import type { NotifyDeps } from './deps.js';
 import { storeIncidentFromTrigger } from '../domain/incident-from-trigger.js';
 import { escalationFor } from '../notify/escalation-policy.js';
 import { commitToCommentOn, rerunUnderWay } from '../domain/handoff.js';
+import { escalationRecordedSince } from '../domain/notifications.js';
 import type { CommentOutcome, EscalationOccurrence, GitHubPort } from '../ports.js';
 import { shortHash } from '../domain/trigger.js';
 import { hasWriteAccess, isUserLogin } from '../github/roles.js';
@@ -352,8 +353,11 @@ export async function notifyStep(input: unknown, deps: NotifyDeps): Promise<Noti
   const policy = policyFor(deps.remediation.policyFile, incident.repository, false).escalation;
   const { reasons, route } = escalationFor(sofar, { ownRerun, startedByWriter, policy });
   let paged = alreadyPaged;
-  // A decision the reconciler gave up while the wait ran: on-call was told then (shared/reconcile/approval-resumes.ts).
-  const toldAtGiveUp = incident.approval?.status === 'timed_out' ? incident.approval.resumeAbandonedAt : undefined;
+  // A decision the reconciler gave up while the wait ran: on-call was told then (shared/reconcile/approval-resumes.ts),
+  // once that telling is recorded. A give-up marked but not told (its page refused, its run dead in between) whose wait
+  // times out before the reconciler's next run is paged here: that run finds the wait over and tells nobody.
+  const abandonedAt = incident.approval?.status === 'timed_out' ? incident.approval.resumeAbandonedAt : undefined;
+  const toldAtGiveUp = abandonedAt && escalationRecordedSince(incident.notifications, abandonedAt) ? abandonedAt : undefined;
   if (alreadyPaged) {
     // Nothing to add: the escalation of this incident was handled before the comment could be posted.
   } else if (route.page && toldAtGiveUp) {

@@ -320,6 +320,36 @@ describe('the reconciler resumes /guard decisions their handler left unresumed',
     ]);
   });
 
+  it('pages at the timeout when the page of its give-up never went out (SNS refused it, or the run died after the mark) and the wait timed out before the next run', async () => {
+    // Prepare: a 24-hour wait; the reconciler's last try gives the decision up, marks it, and its page is refused.
+    const { reconciler, incidents, approvals, approvalResumes } = await approvalWhoseHandlerDied();
+    const policyFile = { defaults: { approvalTimeoutMinutes: 24 * 60 } };
+    const { deps: notify, published } = stepDeps({ github: createFakeGitHub().port, incidents, remediation: remediationDeps({ approvals, policyFile }) });
+    const refused = { async publish(): Promise<{ messageId: string }> { throw Object.assign(new Error('SNS is throttling'), { name: 'ThrottlingException' }); } };
+    const tasks = taskPort(() => Object.assign(new Error('AccessDeniedException'), { name: 'AccessDeniedException' }));
+    const requestedAt = Date.parse('2026-11-20T10:00:00Z');
+    let at = AFTER_GRACE.getTime();
+    for (let run = 0; run < 8; run += 1) {
+      const deps = { ...reconciler(tasks, new Date(at)), escalations: refused, escalationLedger: notify.escalationLedger, policyFile };
+      await resumeRecordedDecisions(deps, OPTIONS);
+      at = Date.parse([...approvalResumes.entries.values()][0]?.entry.dueAt ?? new Date(at).toISOString()) + OPTIONS.afterMinutes * 60_000;
+    }
+    const given = await incidents.get(PENDING_INCIDENT);
+    expect(given?.approval?.resumeAbandonedAt).toBeDefined();
+    expect(published).toEqual([]);
+    const trigger = triggerFromWorkflowRun(structuredClone(loadWebhook('workflow_run-failure')).body as never, 'd');
+
+    // Act: the wait times out before the reconciler's next run; Notify runs.
+    await notifyStep({ trigger, approvalError: { Error: 'States.Timeout', Cause: '' } }, { ...notify, clock: () => new Date(requestedAt + 24 * 3_600_000) });
+    // The reconciler's next run finds the wait over.
+    await resumeRecordedDecisions({ ...reconciler(tasks, new Date(requestedAt + 24 * 3_600_000 + 60_000)), escalations: notify.escalations, escalationLedger: notify.escalationLedger, policyFile }, OPTIONS);
+
+    // Assert: on-call is paged once, by Notify, and nothing says they were told at the give-up.
+    expect(published).toHaveLength(1);
+    const after = await incidents.get(PENDING_INCIDENT);
+    expect(after?.notifications.map((n) => n.detail ?? '').join('\n')).not.toMatch(/on-call was told when the reconciler gave the decision up/);
+  });
+
   it('pages nobody when the decision that never reached the execution was a rejection: nothing was applied, as it asked', async () => {
     // Prepare: a maintainer's rejection recorded on the incident, never resumed; the wait times out
     const { incidents, approvals } = await approvalWhoseHandlerDied();
