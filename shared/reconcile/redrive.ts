@@ -122,11 +122,23 @@ async function startOrGiveUp(
  * What lifts the reconciler's give-up of an incident an execution was just started for (by a redelivery: the
  * reconciler lists a given-up incident no more), or null when it was not given up. Due again, so the reconciler sees
  * what that execution comes to, rather than an incident shown given up and paged to nobody while it runs; its tries
- * are kept, as over its whole life.
+ * are kept until a try of the reconciler's works ({@link streakEnded}).
  */
 function liftedGiveUp(incident: Incident, now: Date): Pick<Incident, 'reconcileRetry'> | null {
   const retry = incident.reconcileRetry;
   return retry && retry.dueAt === null ? { reconcileRetry: { ...retry, dueAt: now.toISOString() } } : null;
+}
+
+/**
+ * What ends an incident's run of failed tries once a try of the reconciler's worked (its execution found running, or
+ * started), or null when there is none to end (or it was given up). The give-up is for tries failing in a row, an
+ * outage outlasting the five hours of ./retry-later.ts's schedule; counted over the incident's life, the throttles
+ * scattered over an execution that runs for days (an approval wait) added up to a give-up, a page saying the guard
+ * could not finish, and the incident recorded notified while its execution ran on.
+ */
+function streakEnded(incident: Incident): Pick<Incident, 'reconcileRetry'> | null {
+  const retry = incident.reconcileRetry;
+  return retry && retry.failures > 0 && retry.dueAt !== null ? { reconcileRetry: { ...retry, failures: 0 } } : null;
 }
 
 /** Re-drives one incident if it is unfinished and its execution is not running. */
@@ -372,8 +384,8 @@ async function pageUnfinished(incident: Incident, gaveUp: GaveUp, deps: RedriveD
  * The list of candidates leaves it out while it waits, so incidents that fail every time cannot spend every run's
  * bound ahead of the newer ones.
  *
- * After 8 failures (`MAX_FAILURES`), over five hours, it is given up loudly: an error log and the
- * `IncidentRedrivesAbandoned` metric, and on-call is paged through the fallback escalation with a cause of its own,
+ * After 8 failures in a row (`MAX_FAILURES`; a try that works ends the run, {@link streakEnded}), over five hours, it
+ * is given up loudly: an error log and the `IncidentRedrivesAbandoned` metric, and on-call is paged through the fallback escalation with a cause of its own,
  * `reconcile_given_up` (one problem in the ledger for all give-ups, {@link RECONCILE_GIVEN_UP_KEY}), and the incident
  * recorded notified by it, with its tries (`reconcileRetry.dueAt` null); should that record fail, the next run gives
  * it up again. When even that page cannot go out, the incident is recorded given up (`reconcileRetry.dueAt` null, a
@@ -461,6 +473,13 @@ export async function reconcile(
     result.examined += 1;
     try {
       const outcome = await redriveIncident(incident, deps, { maxAttempts: options.maxAttempts });
+      const ended = outcome.action === 'running' || outcome.action === 'started' ? streakEnded(incident) : null;
+      if (ended) {
+        await deps.incidents.record(incident.id, ended, {}, { keepUpdatedAt: true }).catch((recordError: unknown) => {
+          // Not a failed try: the next one that works ends the run of failures instead.
+          deps.logger.warn("a try that worked could not end the incident's run of failed tries", { incidentId: incident.id, error: errorMessage(recordError) });
+        });
+      }
       if (outcome.action === 'started') result.redriven.push(outcome.execution);
       else if (outcome.action === 'running') {
         result.running += 1;

@@ -702,6 +702,29 @@ describe('reconciler fairness: an incident whose re-drive or escalation keeps fa
     expect(incidentTimeline(given).map((entry) => entry.title)).toContain('given up by the reconciler, nobody paged');
   });
 
+  it('gives up only after failures in a row: a running execution looked up through a day with a throttle every three hours is never paged as given up', async () => {
+    // Prepare: an execution that waits a day (an approval, a comment waiting for the write budget); its look-up is
+    // throttled in one run every three hours and works in every other.
+    const store = newStore();
+    await seed(store, 'waiting', 60, { repository: 'octo/app', status: 'awaiting_approval' });
+    const { workflow } = fakeWorkflow({ waiting: 'RUNNING' });
+    const sometimes: WorkflowStarter = {
+      ...workflow,
+      describe: async (name) => ((now.getTime() - NOW.getTime()) % (3 * 3_600_000) === 0 ? Promise.reject(throttling()) : workflow.describe(name)),
+    };
+    const { deps: d, published, counts } = deps(store, sometimes);
+
+    // Act: a day of runs, every 5 minutes.
+    const runs = await everyFiveMinutes(d, 24 * 12);
+
+    // Assert: each throttle failed its run alone; the incident is still the running execution's, and nobody was paged.
+    expect(runs.flatMap((r) => r.givenUp)).toEqual([]);
+    expect(published).toEqual([]);
+    expect(counts.IncidentRedrivesAbandoned ?? 0).toBe(0);
+    expect(await store.get('waiting')).toMatchObject({ status: 'awaiting_approval' });
+    expect((await store.get('waiting'))?.notifiedByFallback).not.toBe(true);
+  });
+
   it('does not slow the first retry: an incident whose StartExecution was throttled once is started in the very next run', async () => {
     const store = newStore();
     await seed(store, 'throttled', 60);
