@@ -98,11 +98,17 @@ async function resumeListed(entry: ListedDecision, now: Date, takenBefore: strin
     if (!(error instanceof TaskTokenSpentError)) throw error;
     outcome = 'spent';
   }
+  // A spent token past the wait's recorded end was the timeout's (Notify records it a moment later), not a first try
+  // that reached the execution: the command is told nothing was applied, as the command path tells it (comment-commands.ts).
+  const waitEnded = outcome === 'spent' && now.getTime() >= Date.parse(incident.approval.expiresAt ?? '');
   const detail = outcome === 'resumed'
     ? `the reconciler resumed the execution: ${by}, whose command's handling ended before it was resumed`
-    : `the reconciler found the execution's wait over (resumed already, or timed out): ${by}`;
+    : waitEnded
+      ? `the reconciler found the execution's wait timed out (at ${incident.approval.expiresAt}): ${by}`
+      : `the reconciler found the execution's wait over (resumed already, or timed out): ${by}`;
   await markResumed(incident, decided, deps, history(detail));
-  await tellCommand({ ...incident, approval: decided }, decided.status === 'approved' ? 'approved' : 'rejected', outcome === 'resumed' ? { kind: 'carried_out' } : { kind: 'spent' }, deps);
+  const end = outcome === 'resumed' ? { kind: 'carried_out' as const } : waitEnded ? { kind: 'wait_over' as const } : { kind: 'spent' as const };
+  await tellCommand({ ...incident, approval: decided }, decided.status === 'approved' ? 'approved' : 'rejected', end, deps);
   // Moved after a failure, the entry is no longer where markResumed drops it.
   if (entry.failures > 0) await deps.approvalResumes.done(entry);
   return outcome;

@@ -465,6 +465,33 @@ describe('the reply to a /guard decision whose resume failed', () => {
     expect(reactions(github)).toEqual([]);
   });
 
+  it('tells a decision whose token it finds spent after the wait ended that the wait had ended and nothing was applied', async () => {
+    // Prepare: the request's wait ends at 10:15 (recorded by Notify), and the reconciler's run at 10:16 finds the token
+    // spent: the timeout's, before Notify recorded it, not a first try that reached the execution.
+    const { github, reconciler, incidents } = await approvalWhoseResumeFailed(1);
+    const recorded = (await incidents.get(PENDING_INCIDENT))!.approval!;
+    await incidents.update(PENDING_INCIDENT, { approval: { ...recorded, expiresAt: '2026-11-20T10:15:00.000Z' } });
+    const spent = taskPort(() => new TaskTokenSpentError('TaskTimedOut: the task has already been closed'));
+
+    const run = await resumeRecordedDecisions(reconciler(spent, AFTER_GRACE), OPTIONS);
+
+    expect(run.spent).toEqual([PENDING_INCIDENT]);
+    expect(github.comments.get(REPLY)).toBe(
+      'The `/guard approve` from `maintainer` was not carried out: the approval wait timed out before the guard could resume its pipeline with it, and nothing was applied.',
+    );
+  });
+
+  it('tells a decision whose token it finds spent before the wait ended that nothing more is needed', async () => {
+    const { github, reconciler, incidents } = await approvalWhoseResumeFailed(1);
+    const recorded = (await incidents.get(PENDING_INCIDENT))!.approval!;
+    await incidents.update(PENDING_INCIDENT, { approval: { ...recorded, expiresAt: '2026-11-20T11:05:00.000Z' } });
+    const spent = taskPort(() => new TaskTokenSpentError('TaskTimedOut: the task has already been closed'));
+
+    await resumeRecordedDecisions(reconciler(spent, AFTER_GRACE), OPTIONS);
+
+    expect(github.comments.get(REPLY)).toMatch(/^The `\/guard approve` from `maintainer` needs nothing more from the guard/);
+  });
+
   it('does not promise another try when the command, delivered again after the give-up, fails again: nothing tries it by itself any more', async () => {
     const { github, reconciler, approvalResumes, deps } = await approvalWhoseResumeFailed(1);
     const tasks = throttled();
