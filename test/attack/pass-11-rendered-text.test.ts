@@ -1,0 +1,75 @@
+import { marked } from 'marked';
+import { describe, expect, it } from 'vitest';
+import type { Incident } from '../../shared/domain/incident.js';
+import { triggerFromWorkflowRun } from '../../shared/ingest/github-webhook.js';
+import { renderComment } from '../../shared/notify/comment.js';
+import { classifyStep } from '../../shared/steps/classify.js';
+import { loadWebhook } from '../../infra/local/replay.js';
+import { createFakeGitHub, stepDeps } from '../support/fakes.js';
+
+/**
+ * Attack pass 11: what the guard writes where people read it. Everything below is text a fork's pull request
+ * controls (its workflow file names the jobs, its code prints the log), rendered as GitHub renders the comment
+ * (marked, GFM). HTML comments are dropped: GitHub does not show them.
+ */
+function rendered(markdown: string): string {
+  return marked.parse(markdown, { async: false, gfm: true }).replace(/<!--[\s\S]*?-->/g, '');
+}
+
+/** What a reader's browser would follow, load or notify: links, images, and mentions outside code. */
+function live(html: string): string[] {
+  const outsideCode = html.replace(/<code>[\s\S]*?<\/code>/g, '').replace(/<pre>[\s\S]*?<\/pre>/g, '');
+  return [
+    ...(outsideCode.match(/<a\b[^>]*evil\.example[^>]*>/g) ?? []),
+    ...(outsideCode.match(/<img\b[^>]*>/g) ?? []),
+    ...(outsideCode.match(/@acme-shop\/security/g) ?? []),
+  ];
+}
+
+/** A fork's job whose log and name are the attacker's, classified as the pipeline does it. */
+async function classified(jobName: string, log: string): Promise<Incident> {
+  const github = createFakeGitHub();
+  github.port.listFailedJobs = async () => [{ id: 33012345678, name: jobName, htmlUrl: 'https://github.com/acme-shop/checkout-service/actions/runs/11862439017/job/33012345678', conclusion: 'failure', checkRunId: 33012345678, steps: [] }];
+  github.port.openJobLog = async () => (async function* () {
+    yield Buffer.from(log);
+  })();
+  const { deps } = stepDeps({ github: github.port });
+  const event = structuredClone(loadWebhook('workflow_run-failure'));
+  const trigger = triggerFromWorkflowRun(event.body as never, event.headers['x-github-delivery'] ?? null);
+  await classifyStep({ trigger }, deps);
+  return (await deps.incidents.get(trigger.incidentId)) as Incident;
+}
+
+const PAYLOAD = '[Approve this fix](https://evil.example/approve) @acme-shop/security <img src="https://evil.example/pixel.png">';
+
+describe('attack pass 11, finding 1: an empty code span in the headline opens the job name', () => {
+  // A Python frame's file name is the log's to choose; the diagnosis quotes it between backticks as it is. A file
+  // named "`" made the summary "… was raised in ``:3`", whose empty quote rendered as "``": a backtick string that
+  // is no code span, and that closes at the next "``" of the paragraph, the opening of the job name's code span
+  // (a name holding one backtick gets a two-backtick fence). The rest of the job name was then Markdown: a link
+  // whose label says what the maintainer wants to do, a team mention that pings it, an image that loads.
+  const log = [
+    '2026-11-20T10:00:00.0000000Z ##[group]Run python -m app',
+    '2026-11-20T10:00:01.0000000Z Traceback (most recent call last):',
+    '2026-11-20T10:00:01.0000000Z   File "`", line 3, in <module>',
+    '2026-11-20T10:00:01.0000000Z     main()',
+    '2026-11-20T10:00:01.0000000Z RuntimeError: connection pool exhausted',
+    '2026-11-20T10:00:02.0000000Z ##[error]Process completed with exit code 1.',
+  ].join('\n');
+
+  it('control: the same job name beside an ordinary file name stays one code span', async () => {
+    const incident = await classified(`test ${PAYLOAD} \`py`, log.replace('File "`"', 'File "app/main.py"'));
+    const html = rendered(renderComment(incident));
+    expect(html).toContain('<h3>');
+    expect(live(html)).toEqual([]);
+  });
+
+  it('renders nothing of the job name as Markdown or HTML', async () => {
+    const incident = await classified(`test ${PAYLOAD} \`py`, log);
+    expect(incident.jobs[0]?.diagnosis?.summary).toMatch(/``/);
+
+    const html = rendered(renderComment(incident));
+
+    expect(live(html)).toEqual([]);
+  });
+});
