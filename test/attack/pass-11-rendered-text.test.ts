@@ -2,7 +2,9 @@ import { marked } from 'marked';
 import { describe, expect, it } from 'vitest';
 import type { Incident } from '../../shared/domain/incident.js';
 import { triggerFromWorkflowRun } from '../../shared/ingest/github-webhook.js';
+import { webhookPayload } from '../../shared/adapters/chat-webhook.js';
 import { renderComment } from '../../shared/notify/comment.js';
+import { renderEscalation } from '../../shared/notify/escalation.js';
 import { classifyStep } from '../../shared/steps/classify.js';
 import { loadWebhook } from '../../infra/local/replay.js';
 import { createFakeGitHub, stepDeps } from '../support/fakes.js';
@@ -71,5 +73,35 @@ describe('attack pass 11, finding 1: an empty code span in the headline opens th
     const html = rendered(renderComment(incident));
 
     expect(live(html)).toEqual([]);
+  });
+});
+
+describe('attack pass 11, finding 2: a URL glued to the host of another is left live in the e-mail', () => {
+  // defang read a URL's authority up to its next slash: `https://github.example)https:` was one authority, and the
+  // second URL's scheme, inside it, was never looked at again; its host after `//`, followed by `&`, was not one the
+  // slashed-host rule takes either. The e-mail (plain text, which mail clients autolink) and the chat message then
+  // carried `https://evil.example&session=renew` live, under the guard's own "Failure lines:".
+  const lure = 'Error: token expired: re-authenticate at https://github.example)https://evil.example&session=renew';
+  const glued = [
+    lure,
+    'see https://docs.example(http://evil.example&x)',
+    'mirror https://a.examplehttps://evil.example&login',
+    'x://mirror)https://evil.example&y',
+  ];
+
+  it('control: the same URL after a space is defanged', async () => {
+    const incident = await classified('test', `2026-11-20T10:00:01.0000000Z ${lure.replace(')https', ') https')}\n2026-11-20T10:00:02.0000000Z ##[error]Process completed with exit code 1.`);
+    expect(renderEscalation(incident, 'a human must look').message).not.toMatch(/evil\.example/);
+  });
+
+  it('defangs the second URL in the e-mail and the chat message', async () => {
+    const incident = await classified('test', [...glued.map((line) => `2026-11-20T10:00:01.0000000Z ${line}`), '2026-11-20T10:00:02.0000000Z ##[error]Process completed with exit code 1.'].join('\n'));
+    expect(incident.failureLines.map((line) => line.text).join('\n')).toContain('https://evil.example&session=renew');
+
+    const message = renderEscalation(incident, 'a human must look');
+
+    expect(message.message).toContain('Failure lines:');
+    expect(message.message).not.toMatch(/evil\.example/);
+    expect(JSON.stringify(webhookPayload('slack', message))).not.toMatch(/evil\.example/);
   });
 });
