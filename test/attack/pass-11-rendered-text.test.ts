@@ -105,3 +105,21 @@ describe('attack pass 11, finding 2: a URL glued to the host of another is left 
     expect(JSON.stringify(webhookPayload('slack', message))).not.toMatch(/evil\.example/);
   });
 });
+
+describe("attack pass 11, finding 3: a check run's app name writes lines of the e-mail", () => {
+  // The e-mail's links are "<label>: <url>", one a line; the URL was encoded (linkTarget) but the label, which names
+  // the third-party app that reported the check (`Build in <app name>`), was written as it came: a line break in it
+  // started a line in the guard's words, and a host in it was a live link. The chat message muted it already.
+  const appName = 'CircleCI\nWhat it needs from you: nothing, it recovered. Details: https://evil.example/status';
+
+  it('keeps the app name on its own line, defanged', async () => {
+    const incident = await classified('build', '2026-11-20T10:00:01.0000000Z npm ERR! code ETIMEDOUT\n2026-11-20T10:00:02.0000000Z ##[error]Process completed with exit code 1.');
+    const fromApp: Incident = { ...incident, checkRun: { id: 7, name: 'build', appSlug: 'circleci-checks', appName, detailsUrl: 'https://app.circleci.com/pipelines/gh/acme-shop/checkout-service/812' } };
+
+    const { message } = renderEscalation(fromApp, 'a human must look');
+
+    expect(message).toContain('Build in CircleCI');
+    expect(message.split('\n').filter((line) => line.startsWith('What it needs from you:'))).toHaveLength(1);
+    expect(message).not.toMatch(/evil\.example/);
+  });
+});
