@@ -29,6 +29,14 @@ function defangScheme(scheme: string): string {
 }
 
 /**
+ * One character of a URL's authority (up to its path, query or fragment), unless another URL starts there: read up to
+ * the next slash, `https://a.example)https://evil.example&x` was one authority, and the second URL's scheme, inside
+ * it, was never looked at again, so its host stayed live. A scheme glued to the text before it
+ * (`a.examplehttps://…`) ends the authority too: a linkifier may start a URL there, and the scheme rules read it.
+ */
+const AUTHORITY_CHAR = String.raw`(?:(?!(?:https?|ftp|wss?):|[a-z][a-z0-9+.-]{0,20}:[\\/]{2})[^\s/\\?#])`;
+
+/**
  * A scheme-less host after two or more slashes or backslashes (`//evil.example/x`, `///evil.example`, the UNC path
  * `\\build01.corp.local\share`), followed by what may follow a host in a URL, or by the end of a word: not `(`, so
  * `//console.log(x)` in a code comment is text. After `:` too: a scheme the scheme rules do not take (`x://`, `é://`,
@@ -47,10 +55,10 @@ const SLASHED_HOST = new RegExp(String.raw`(?<![\w/\\])([\\/]{2,})(${LABEL}(?:${
 export function defang(text: string): string {
   return text
     // http, https, ftp, ws and wss are "special" schemes: a URL parser takes any number of slashes or backslashes,
-    // none included, before the host.
-    .replace(/\b(https?|ftp|wss?)(:[\\/]*)([^\s/\\?#]+)/gi, (_, scheme: string, separator: string, authority: string) => `${defangScheme(scheme)}${separator}${defangHost(authority)}`)
+    // none included, before the host. `http://` glued to a word is a URL too (see AUTHORITY_CHAR); `news:` is not.
+    .replace(new RegExp(String.raw`(?:\b|(?=https?:[\\/]{2}))(https?|ftp|wss?)(:[\\/]*)(${AUTHORITY_CHAR}+)`, 'gi'), (_, scheme: string, separator: string, authority: string) => `${defangScheme(scheme)}${separator}${defangHost(authority)}`)
     // Not `\b`: GitHub autolinks a URL right after `_` (`_https://…`), which is a word character.
-    .replace(/(?<![A-Za-z0-9+.-])([a-z][a-z0-9+.-]{1,20}):([\\/]{2})([^\s/\\?#]*)/gi, (_, scheme: string, slashes: string, authority: string) => {
+    .replace(new RegExp(String.raw`(?<![A-Za-z0-9+.-])([a-z][a-z0-9+.-]{1,20}):([\\/]{2})(${AUTHORITY_CHAR}*)`, 'gi'), (_, scheme: string, slashes: string, authority: string) => {
       const safe = defangScheme(scheme);
       return `${safe}${safe.endsWith(']') ? '' : ':'}${slashes}${defangHost(authority)}`;
     })

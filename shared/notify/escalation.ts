@@ -294,7 +294,9 @@ function what(incident: Incident): { tag: string; about: string[]; headline: str
 
 /** The console links of an alarm, or the pull request, run and failing job of a CI failure, as link targets. */
 function incidentLinks(incident: Incident): Array<[string, string]> {
-  return (incident.alarm ? alarmLinks(incident.alarm) : githubLinks(incident)).map(([label, url]) => [label, linkTarget(url)]);
+  // A label can hold a third-party app's name (`Build in <app>`): in the e-mail it starts a line of its own, where a
+  // line break in it would write the next line in the guard's words, and a host in it would arrive as a live link.
+  return (incident.alarm ? alarmLinks(incident.alarm) : githubLinks(incident)).map(([label, url]) => [untrusted(label), linkTarget(url)]);
 }
 
 /**

@@ -68,7 +68,10 @@ export function inlineCode(text: string): string {
   const body = text.replace(/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, ' ');
   const longestRun = Math.max(0, ...(body.match(/`+/g) ?? []).map((run) => run.length));
   const fence = '`'.repeat(longestRun + 1);
-  const pad = body.startsWith('`') || body.endsWith('`') || body.startsWith(' ') ? ' ' : '';
+  // Empty, the span would be "``": no code span but a backtick string, which closes at the next "``" of its paragraph
+  // (the fence of a later span whose text holds one backtick) and leaves that span's text rendered as Markdown.
+  // Padded, it is a span of spaces.
+  const pad = body === '' || body.startsWith('`') || body.endsWith('`') || body.startsWith(' ') ? ' ' : '';
   return `${fence}${pad}${body}${pad}${fence}`;
 }
 
