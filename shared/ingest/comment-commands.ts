@@ -12,6 +12,7 @@ import { type Unresumed, type UnresumedApproval, asRead, isUnresumed, markResume
 import type { ApprovalResumes } from '../stores/approval-resumes.js';
 import { COMMAND_ANSWER_BUDGET_MS } from '../github/comment-timing.js';
 export { commandAnswerMarker } from '../notify/command-reply.js';
+import { inlineCode } from '../notify/markdown.js';
 import { carriedOut, commandAnswerMarker, recordedNotCarriedOut, replyCarriedOut, theCommand, writeCommandReply } from '../notify/command-reply.js';
 import type { CommandAnswerKey, CommandAnswers } from '../stores/command-answers.js';
 import { type ApprovalBinding, PROPOSAL_DIGEST, bindApproval } from '../remediation/proposal-digest.js';
@@ -115,7 +116,8 @@ function refusal(strings: TemplateStringsArray, ...values: Array<string | number
   values.forEach((value, at) => {
     const text = String(value);
     plain += text + (strings[at + 1] ?? '');
-    markdown += `\`${text.replace(/[`\r\n]/g, ' ')}\`${strings[at + 1] ?? ''}`;
+    // inlineCode: a value left empty would write "``", a backtick string that pairs with a later span's fence.
+    markdown += `${inlineCode(text)}${strings[at + 1] ?? ''}`;
   });
   return { plain, markdown };
 }
