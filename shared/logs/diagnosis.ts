@@ -237,15 +237,19 @@ function factsOf(failure: Failure): Facts {
 }
 
 function at(facts: Facts): string {
-  if (!facts.file) return '';
-  return ` in \`${facts.file}${facts.line ? `:${facts.line}` : ''}\``;
+  return facts.file ? location(facts.file, facts.line) : '';
 }
 
 /** {@link at} for a summary: a path longer than a short quote keeps its end, where the file's name is. */
 function shortAt(facts: Facts): string {
   if (!facts.file) return '';
   const file = facts.file.length > SHORT_QUOTE_CHARS ? `…${facts.file.slice(-(SHORT_QUOTE_CHARS - 1))}` : facts.file;
-  return ` in \`${file}${facts.line ? `:${facts.line}` : ''}\``;
+  return location(file, facts.line);
+}
+
+/** ` in \`file:line\``, the file's backticks read as quotes as {@link quote} reads them: the log names the file. */
+function location(file: string, line: number | null): string {
+  return ` in \`${file.replace(/`/g, "'")}${line ? `:${line}` : ''}\``;
 }
 
 function whereRun(step: StepRef | null, job: string | null): string {

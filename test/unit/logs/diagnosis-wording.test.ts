@@ -236,3 +236,25 @@ describe('diagnosis of a task runner\'s output', () => {
     expect(diagnosis.rootCause).not.toContain('cart:');
   });
 });
+
+describe('diagnosis locations', () => {
+  it("quotes a traceback's file name without its backticks, as a quoted line is, so the sentence keeps its spans", async () => {
+    // Prepare: a frame whose file name holds backticks (a fork controls the paths its tests print).
+    const log = [
+      '2026-11-20T10:00:00.0000000Z ##[group]Run python -m app',
+      '2026-11-20T10:00:01.0000000Z Traceback (most recent call last):',
+      '2026-11-20T10:00:01.0000000Z   File "app/`odd`/pool.py", line 3, in <module>',
+      '2026-11-20T10:00:01.0000000Z     main()',
+      '2026-11-20T10:00:01.0000000Z RuntimeError: connection pool exhausted',
+      '2026-11-20T10:00:02.0000000Z ##[error]Process completed with exit code 1.',
+    ].join('\n');
+    // Act
+    const diagnosis = diagnose(await analyzeLog(log));
+    // Assert: the location is one span, and every backtick in the sentences pairs up.
+    expect(diagnosis.summary).not.toBeNull();
+    for (const sentence of [diagnosis.rootCause, diagnosis.summary ?? '']) {
+      expect(sentence).toContain("app/'odd'/pool.py:3");
+      expect((sentence.match(/`/g) ?? []).length % 2).toBe(0);
+    }
+  });
+});

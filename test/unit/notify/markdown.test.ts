@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { newIncident } from '../../../shared/domain/incident.js';
 import { COMMENT_MARKER, MAX_COMMENT_CHARS, renderComment, truncateComment } from '../../../shared/notify/comment.js';
-import { codeBlock, escapeMarkdown, link } from '../../../shared/notify/markdown.js';
+import { marked } from 'marked';
+import { codeBlock, escapeMarkdown, inlineCode, link } from '../../../shared/notify/markdown.js';
 
 describe('escapeMarkdown', () => {
   it.each([
@@ -32,6 +33,16 @@ describe('codeBlock', () => {
 
     expect(block.startsWith('`````text\n')).toBe(true);
     expect(block.endsWith('\n`````')).toBe(true);
+  });
+});
+
+describe('inlineCode', () => {
+  it('writes an empty text as a span of spaces, so a later span with a backtick stays code (attack pass 11, finding 1)', () => {
+    // "``" alone is no code span: it would close at the next "``", the fence of a span whose text holds a backtick.
+    const line = `raised in ${inlineCode('')} (job ${inlineCode('a `b [x](https://evil.example) c')})`;
+    const html = marked.parse(line, { async: false, gfm: true });
+    expect(html).not.toContain('<a ');
+    expect(html).toContain('<code>a `b [x](https://evil.example) c</code>');
   });
 });
 
