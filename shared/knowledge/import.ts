@@ -7,7 +7,7 @@ import { fingerprintOf } from '../logs/fingerprint.js';
 import { redactSecrets } from '../logs/index.js';
 import { CATEGORIES, type Category } from '../logs/types.js';
 import type { Clock } from '../ports.js';
-import type { KnowledgeStore } from './store.js';
+import type { ImportedRow, KnowledgeStore } from './store.js';
 
 /** The CSV header `guard kb import` expects (JSON: an array of objects with these keys). */
 export const IMPORT_COLUMNS = ['timestamp', 'title', 'description', 'service', 'severity', 'resolution_time', 'solution', 'tags', 'success'] as const;
@@ -182,6 +182,10 @@ export async function importRows(
   const summary: ImportSummary = { rows: rows.length, imported: 0, duplicates: 0, held: 0, invalid: [] };
   let next = 0;
   let done = 0;
+  // Rows are identified by their content (importId): a copy of a row this file already holds is a duplicate, whether
+  // or not the copy before it has been counted yet. Sent to the store while the first is in flight, it found the
+  // first's claim and was reported held, which tells the operator to import the file again for nothing.
+  const inThisFile = new Set<string>();
   const worker = async () => {
     while (next < rows.length) {
       const index = next++;
@@ -191,7 +195,11 @@ export async function importRows(
         if (summary.invalid.length < 100) summary.invalid.push({ row: index + 1, reason: `${issue?.path.join('.') || '(row)'}: ${issue?.message ?? 'invalid'}` });
       } else {
         const entry = entryFromRow(parsed.data);
-        const imported = await store.importOutcome(entry.fingerprint, entry.description, entry.importId, entry.outcome, entry.at, clock());
+        let imported: ImportedRow = 'duplicate';
+        if (!inThisFile.has(entry.importId)) {
+          inThisFile.add(entry.importId);
+          imported = await store.importOutcome(entry.fingerprint, entry.description, entry.importId, entry.outcome, entry.at, clock());
+        }
         if (imported === 'imported') summary.imported += 1;
         else if (imported === 'held') summary.held += 1;
         else summary.duplicates += 1;

@@ -265,6 +265,18 @@ describe('a knowledge import meeting rows another import holds or an older versi
     expect(await seenOf(row)).toBe(0);
   });
 
+  it('counts a row the file holds twice once, and calls the second a duplicate, not one another import holds', async () => {
+    // Prepare: an export that repeats a row (two rows with the same content are the same history row)
+    const row = rowFor('Repeated row of the worker pool OOM');
+    const store = createKnowledgeStore({ client: documents, tableName: 'incidents' });
+
+    // Act: both copies in flight at once, as the import's workers take them
+    const summary = await importRows(store, [row, { ...row }], { clock: () => T0, concurrency: 2 });
+
+    // Assert: "held" would tell the operator to import the file again, for nothing
+    expect({ imported: summary.imported, duplicates: summary.duplicates, held: summary.held, seen: await seenOf(row) }).toEqual({ imported: 1, duplicates: 1, held: 0, seen: 1 });
+  });
+
   it('leaves a row another import claimed moments ago to it, and says so, instead of counting it a second time', async () => {
     // Prepare: import A claimed the row and has not counted it yet (or stopped just now)
     const row = rowFor('Concurrent import of the worker pool OOM');
