@@ -85,12 +85,18 @@
           (then (return (i32.sub (local.get $e) (i32.const 1)))))))
     (local.get $e))
 
-  ;; Whether the byte at $k is a letter and a `]` follows before any `[`, LF, CR or $end: a `[m` there starts a
-  ;; bracketed word (`[misc]`), not a remnant.
+  ;; Whether the byte at $k can start a bracketed word (a letter, digit, `_`, `-`, `.` or `/`) and a `]` follows
+  ;; before any `[`, LF, CR or $end: a `[m` there starts a bracketed word (`[misc]`, `[m-z]`), not a remnant.
   (func $startsBracketedWord (param $k i32) (param $end i32) (result i32)
     (local $b i32)
     (if (i32.ge_u (local.get $k) (local.get $end)) (then (return (i32.const 0))))
-    (if (i32.gt_u (i32.sub (i32.or (i32.load8_u (local.get $k)) (i32.const 32)) (i32.const 97)) (i32.const 25))
+    (local.set $b (i32.load8_u (local.get $k)))
+    (if (i32.eqz
+          (i32.or
+            (i32.le_u (i32.sub (i32.or (local.get $b) (i32.const 32)) (i32.const 97)) (i32.const 25))
+            (i32.or
+              (i32.le_u (i32.sub (local.get $b) (i32.const 45)) (i32.const 12))
+              (i32.eq (local.get $b) (i32.const 95)))))
       (then (return (i32.const 0))))
     (block $open
       (loop $scan

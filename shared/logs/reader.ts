@@ -19,17 +19,18 @@ import { pairSafeEnd } from '../utf16.js';
 // leave SGR remnants such as `[0m` behind after a stripped ESC, and tools that escape control bytes print the ESC
 // as a literal `^[` (`^[[31m`), so those go too. A remnant without parameters, `[m` (git's and jansi's reset,
 // tput's `(B[m`), is also how ordinary bracketed words start (`[models/x.sql]`, mypy's `[misc]`, `[main 1a2b3c]`,
-// `[metadata]`): it is text when a letter follows and its bracket closes before another opens or the line ends.
+// `[metadata]`, and a regular expression's `[m-z]`, a unit's `[m/s]`): it is text when a letter, digit, `-`, `_`, `.` or
+// `/` follows and its bracket closes before another opens or the line ends.
 // A reset glued to the next word (`[mfoo`) or to a closing bracket (Maven's `[[1;34mINFO[m]`) is still removed.
 // The bytes are read the same way by `remnantEnd` and the line filter's pass (line-filter.wat).
-const ANSI_RE = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[ -/]+[0-~]|\x1b[@-Z\\-_]|\x1b|\[(?:[0-9;]{1,12}m|m(?![A-Za-z][^[\]\r\n]*\]))/g;
+const ANSI_RE = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[ -/]+[0-~]|\x1b[@-Z\\-_]|\x1b|\[(?:[0-9;]{1,12}m|m(?![\w./-][^[\]\r\n]*\]))/g;
 // The caret form of a CSI sequence: `^[[`, parameters and a letter as its final byte. `^[[` also opens a regular
 // expression's bracket (`grep -E '^[[a-z]+$'`), so a final byte with no parameters before it is taken only for the
 // codes printed that way (`^[[m`, `^[[K`, `^[[H`, `^[[J`: grep --color's `^[[m^[[K`, jansi's reset, a screen
 // clear), and not where a bracket expression follows and closes as a bare `[m` remnant's test reads it (`^[[mK]`).
 // Lines holding a `^[` are read by cleaning alone: the byte readers treat any `^[` as a hazard and the line filter
 // names the line (see `CleaningHazards`, line-filter.ts), so this expression has no byte-level twin to keep in step.
-const CARET_ANSI_RE = /\^\[\[(?:[0-9;?]{1,12}[A-Za-z]|[HJKm](?![A-Za-z][^[\]\r\n]*\]))/g;
+const CARET_ANSI_RE = /\^\[\[(?:[0-9;?]{1,12}[A-Za-z]|[HJKm](?![\w./-][^[\]\r\n]*\]))/g;
 // GitHub Actions prefixes every line with an ISO-8601 timestamp (`2024-05-01T10:11:12.1234567Z `).
 const GHA_TS_RE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z ?/;
 const BUILDKIT_PREFIX_RE = /^#\d+ \d+\.\d+ /;
@@ -168,9 +169,9 @@ export function remnantEnd(bytes: Uint8Array, i: number, end: number): number {
   return j > i + 1 || !startsBracketedWord(bytes, j + 1, end) ? j + 1 : -1;
 }
 
-/** Whether `bytes[k]` is a letter and a `]` follows before any `[`, line break or `end`. */
+/** Whether `bytes[k]` can start a bracketed word (`\w`, `.`, `/`, `-`) and a `]` follows before any `[`, line break or `end`. */
 function startsBracketedWord(bytes: Uint8Array, k: number, end: number): boolean {
-  if (k >= end || !isAsciiLetter(bytes[k] as number)) return false;
+  if (k >= end || !startsWord(bytes[k] as number)) return false;
   for (let j = k + 1; j < end; j++) {
     const b = bytes[j] as number;
     if (b === CLOSE_BRACKET_BYTE) return true;
@@ -179,9 +180,10 @@ function startsBracketedWord(bytes: Uint8Array, k: number, end: number): boolean
   return false;
 }
 
-function isAsciiLetter(b: number): boolean {
+/** `[\w./-]` of a byte. */
+function startsWord(b: number): boolean {
   const lower = b | 0x20;
-  return lower >= 97 && lower <= 122;
+  return (lower >= 97 && lower <= 122) || (b >= 45 && b <= 57) || b === 95;
 }
 
 /**

@@ -79,6 +79,8 @@ const HAZARDS = [
   '[1234567890123m not a remnant: fatal',
   // A bare `[m` is text where it starts a bracketed word, else a remnant the pass steps over.
   '[merror]: kept as text',
+  '[m-error]: kept as text too',
+  '[m/s] error: kept as text',
   '[merror: a remnant, the bracket never closes',
   '[merror: a remnant, [another] bracket opens first',
   '[merror: a remnant, the line ends',

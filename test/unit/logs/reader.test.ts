@@ -100,6 +100,10 @@ describe('line numbering convention', () => {
       '[main 1a2b3c4] Fix the build',
       '[metadata]',
       '[mypy-foo.*]',
+      // Bracketed text after `[m` that is not a letter: a regular expression's class, a unit, a key.
+      "grep -E '^[m-z]+$' words.txt",
+      'velocity [m/s] out of range',
+      'KeyError: [m_2]',
     ];
     for (const line of text) expect(cleanLine(line)).toBe(line);
   });
