@@ -188,6 +188,9 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'changesets.error', category: 'unknown', weight: 60, extend: 'line', refine: true, re: /^🦋 {2}error (?!If this change doesn't need a release)\S/ },
   { id: 'commitlint.problem', category: 'lint', weight: 78, extend: 'line',
     re: /^✖ {3}\S.* \[[a-z]+(?:-[a-z]+)*\]$/, lookback: { re: /^⧗ {3}input: /, lines: 10, inclusive: true } },
+  // Lighthouse CI (`lhci assert`, `autorun`): `  ✘  categories.performance failure for minScore assertion`, then
+  // `expected:`, `found:` and `all values:` indented below it; `⚠️ … warning for …` lines do not fail the run.
+  { id: 'lhci.assertion', category: 'test_failure', weight: 82, extend: 'indent', maxLines: 10, re: /^\s*✘ {2}\S+ failure for \w+ assertion$/ },
   { id: 'test.cross-mark', category: 'test_failure', weight: 62, extend: 'indent',
     // esbuild marks its messages with the same `✘`: `✘ [ERROR] …` is the bundler's (webpack.error).
     re: /^\s*(?:×|✕|✗|✘|✖)\s+(?!\[(?:ERROR|WARNING)\] )\S(?!.*\bproblems?\b)/ },
@@ -219,8 +222,9 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^\s*(?:FAIL|SIGSEGV|SIGABRT|SIGKILL|TIMEOUT|LEAK-FAIL) \[\s*[\d.]+m?s\] (?:\(\s*\d+\/\d+\) )?\S/,
     end: /^\s*(?:(?:PASS|FAIL|SKIP|SIGSEGV|SIGABRT|SIGKILL|TIMEOUT|LEAK|START|SLOW|RETRY|TRY \d+ \w+) \[|Summary \[|Cancelling due to)/,
     pick: [{ re: /^\s*error(?:\[E\d{4}\])?: (?!test failed|aborting)/ }, { re: /^\s*thread '.*' panicked at/ }] },
+  // A doc-test is named by its file, item and line: `---- src/version.rs - version::Version::bump (line 88) stdout ----`.
   { id: 'cargo.test-output', category: 'test_failure', weight: 88, extend: 'until', maxLines: 200, gap: 99,
-    re: /^---- \S+ stdout ----$/, end: /^(?:---- \S+ stdout ----|failures:$|test result:)/ },
+    re: /^---- \S+(?: - (?:\S+ )?\(line \d+\))? stdout ----$/, end: /^(?:---- \S+(?: - (?:\S+ )?\(line \d+\))? stdout ----|failures:$|test result:)/ },
   { id: 'rust.panic', category: 'unknown', weight: 82, extend: 'indent', refine: true, maxLines: 120,
     re: /^\s*thread '.*' panicked at/, cont: /^(?:note: |stack backtrace:|\s+\d+: |expected success|\S.*', \S+\.rs:\d+:\d+$)/ },
   // Deno and Bun print a failed assertion as `error: AssertionError: …` / `error: expect(received).toBe(expected)`,
@@ -246,7 +250,7 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'gtest.failure', category: 'test_failure', weight: 86, extend: 'until', maxLines: 120, gap: 99,
     re: /^\S+?:\d+: Failure$|^\S+?\(\d+\): error: (?:Value of|Expected|Failed)/,
     end: /^\[ {2}(?:FAILED|RUN|  OK) {2}\] |^\S+?:\d+: Failure$|^\S+?\(\d+\): error: / },
-  { id: 'cargo.test-failed', category: 'test_failure', weight: 55, extend: 'line', re: /^test \S+ \.\.\. FAILED$/ },
+  { id: 'cargo.test-failed', category: 'test_failure', weight: 55, extend: 'line', re: /^test \S+(?: - (?:\S+ )?\(line \d+\))? \.\.\. FAILED$/ },
   // Surefire's forked JVM died (System.exit, a crash, the OOM killer): its exit code and the crashed tests follow.
   { id: 'surefire.fork-crash', category: 'test_failure', weight: 84, extend: 'indent', maxLines: 40,
     re: /^(?:\[ERROR\] )?(?:ExecutionException )?(?:The forked VM terminated without (?:properly saying goodbye|saying properly goodbye)|There was an error in the forked process)/,
@@ -657,6 +661,10 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /failed to select a version for|no matching package named|failed to (?:download|fetch|load source for|get) `|failed to get `\S+` as a dependency|error: failed to (?:parse manifest|run custom build command)/ },
   { id: 'apt.error', category: 'dependency', weight: 80, extend: 'line', refine: true,
     re: /^E: (?:Unable to locate package|Package .* has no installation candidate|Failed to fetch|Unable to fetch|Could not get lock|The repository .* (?:does not have a Release file|is not signed)|Unable to correct problems|Version '[^']*' for '[^']*' was not found|Some index files failed)|^W: Failed to fetch/ },
+  // sam build (aws-lambda-builders): `Error: PythonPipBuilder:ResolveDependencies - Could not satisfy the requirement: x`
+  // under `Build Failed`, the workflow and its action naming what it was doing (`NodejsNpmBuilder:NpmInstall`,
+  // `JavaGradleWorkflow:GradleBuild`); the message decides the category.
+  { id: 'sam.build-error', category: 'unknown', weight: 82, extend: 'line', refine: true, re: /^Error: [A-Z]\w+:[A-Z]\w+ - \S/ },
   // actions/cache (or cache/restore) with `fail-on-cache-miss: true` and no entry for the key: the job expected a cache
   // an earlier job or run should have saved. Before NuGet's rule, which reads `Failed to restore ` as its own.
   { id: 'gha-cache.miss', category: 'configuration', weight: 86, extend: 'line', re: /^Failed to restore cache entry\. Exiting as fail-on-cache-miss is set\./ },
