@@ -182,8 +182,15 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^\s*× (?:No solution found when resolving dependencies|Failed to (?:build|download|fetch|resolve|prepare distributions|install)\b)/ },
   // commitlint: `✖   subject may not be empty [subject-empty]` under `⧗   input: <message>`, before the cross-mark rule
   // that would read it as a failed test.
+  // changesets (`changeset status --since=main`): changed packages without a changeset, a policy check on the pull
+  // request as commitlint is; its other `🦋  error` lines say what it could not do.
+  { id: 'changesets.missing', category: 'lint', weight: 80, extend: 'line', re: /^🦋 {2}error Some packages have been changed but no changesets were found\b/ },
+  { id: 'changesets.error', category: 'unknown', weight: 60, extend: 'line', refine: true, re: /^🦋 {2}error (?!If this change doesn't need a release)\S/ },
   { id: 'commitlint.problem', category: 'lint', weight: 78, extend: 'line',
     re: /^✖ {3}\S.* \[[a-z]+(?:-[a-z]+)*\]$/, lookback: { re: /^⧗ {3}input: /, lines: 10, inclusive: true } },
+  // Lighthouse CI (`lhci assert`, `autorun`): `  ✘  categories.performance failure for minScore assertion`, then
+  // `expected:`, `found:` and `all values:` indented below it; `⚠️ … warning for …` lines do not fail the run.
+  { id: 'lhci.assertion', category: 'test_failure', weight: 82, extend: 'indent', maxLines: 10, re: /^\s*✘ {2}\S+ failure for \w+ assertion$/ },
   { id: 'test.cross-mark', category: 'test_failure', weight: 62, extend: 'indent',
     // esbuild marks its messages with the same `✘`: `✘ [ERROR] …` is the bundler's (webpack.error).
     re: /^\s*(?:×|✕|✗|✘|✖)\s+(?!\[(?:ERROR|WARNING)\] )\S(?!.*\bproblems?\b)/ },
@@ -215,8 +222,9 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^\s*(?:FAIL|SIGSEGV|SIGABRT|SIGKILL|TIMEOUT|LEAK-FAIL) \[\s*[\d.]+m?s\] (?:\(\s*\d+\/\d+\) )?\S/,
     end: /^\s*(?:(?:PASS|FAIL|SKIP|SIGSEGV|SIGABRT|SIGKILL|TIMEOUT|LEAK|START|SLOW|RETRY|TRY \d+ \w+) \[|Summary \[|Cancelling due to)/,
     pick: [{ re: /^\s*error(?:\[E\d{4}\])?: (?!test failed|aborting)/ }, { re: /^\s*thread '.*' panicked at/ }] },
+  // A doc-test is named by its file, item and line: `---- src/version.rs - version::Version::bump (line 88) stdout ----`.
   { id: 'cargo.test-output', category: 'test_failure', weight: 88, extend: 'until', maxLines: 200, gap: 99,
-    re: /^---- \S+ stdout ----$/, end: /^(?:---- \S+ stdout ----|failures:$|test result:)/ },
+    re: /^---- \S+(?: - (?:\S+ )?\(line \d+\))? stdout ----$/, end: /^(?:---- \S+(?: - (?:\S+ )?\(line \d+\))? stdout ----|failures:$|test result:)/ },
   { id: 'rust.panic', category: 'unknown', weight: 82, extend: 'indent', refine: true, maxLines: 120,
     re: /^\s*thread '.*' panicked at/, cont: /^(?:note: |stack backtrace:|\s+\d+: |expected success|\S.*', \S+\.rs:\d+:\d+$)/ },
   // Deno and Bun print a failed assertion as `error: AssertionError: …` / `error: expect(received).toBe(expected)`,
@@ -242,7 +250,7 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'gtest.failure', category: 'test_failure', weight: 86, extend: 'until', maxLines: 120, gap: 99,
     re: /^\S+?:\d+: Failure$|^\S+?\(\d+\): error: (?:Value of|Expected|Failed)/,
     end: /^\[ {2}(?:FAILED|RUN|  OK) {2}\] |^\S+?:\d+: Failure$|^\S+?\(\d+\): error: / },
-  { id: 'cargo.test-failed', category: 'test_failure', weight: 55, extend: 'line', re: /^test \S+ \.\.\. FAILED$/ },
+  { id: 'cargo.test-failed', category: 'test_failure', weight: 55, extend: 'line', re: /^test \S+(?: - (?:\S+ )?\(line \d+\))? \.\.\. FAILED$/ },
   // Surefire's forked JVM died (System.exit, a crash, the OOM killer): its exit code and the crashed tests follow.
   { id: 'surefire.fork-crash', category: 'test_failure', weight: 84, extend: 'indent', maxLines: 40,
     re: /^(?:\[ERROR\] )?(?:ExecutionException )?(?:The forked VM terminated without (?:properly saying goodbye|saying properly goodbye)|There was an error in the forked process)/,
@@ -273,8 +281,9 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^\s*(?:Test|Tests?) (?:\S+ )?failed: \S|^\d+\) \w+\(\S+\)$|^\[ERROR\] \S+\.\w+\s+(?:Time elapsed|»)/ },
   { id: 'exunit.failed', category: 'test_failure', weight: 88, extend: 'indent', maxLines: 200, gap: 2,
     re: /^\s*\d+\) (?:test|doctest|property) .+ \(\S+\)$/ },
+  // Serverless Framework v3 prints its error under a bare `Error:` too: a CloudFormation event there is its own.
   { id: 'minitest.failed', category: 'test_failure', weight: 86, extend: 'until', maxLines: 120, gap: 1,
-    re: /^\s*(?:\d+\) )?(?:Failure|Error):\s*$|^\s*\d+\) (?:Failure|Error):\s*\S/, end: /^(?:\d+ (?:runs|tests), |bin\/rails test |Finished in|\s*\d+\) (?:Failure|Error):|(?:Failure|Error):\s*$|rails test )/ },
+    re: /^\s*(?:\d+\) )?(?:Failure|Error):\s*$|^\s*\d+\) (?:Failure|Error):\s*\S/, end: /^(?:\d+ (?:runs|tests), |bin\/rails test |Finished in|\s*\d+\) (?:Failure|Error):|(?:Failure|Error):\s*$|rails test |(?:CREATE|UPDATE|DELETE|IMPORT)_FAILED: )/ },
   { id: 'rspec.rerun', category: 'test_failure', weight: 45, extend: 'line', re: /^rspec \.\/\S+:\d+ # / },
   { id: 'phpunit.failed', category: 'test_failure', weight: 86, extend: 'until', maxLines: 300, gap: 99, inFailureList: true,
     re: /^\d+\) [\w\\]+(?:::|->)\w+/, end: /^(?:\d+\) [\w\\]+(?:::|->)\w+|--$|FAILURES!|ERRORS!|Tests: \d+|There (?:was|were) \d+)/ },
@@ -340,6 +349,10 @@ export const RULES: readonly Rule[] = uniformRules([
   // dotnet format --verify-no-changes: each change it would make, as a build error of its own kind. `\s` after `error`
   // keys the literal index on the kind (`WHITESPACE`), not on the `0): error` of every compiler error line.
   { id: 'dotnet.format', category: 'lint', weight: 80, extend: 'line', re: /\(\d+,\d+\): error\s(?:WHITESPACE|FINALNEWLINE|ENDOFLINE|CHARSET|IMPORTS): / },
+  // The .NET SDK's own errors (`…targets(166,5): error NETSDK1045: The current .NET SDK does not support targeting
+  // .NET 8.0.`, NETSDK1004's missing assets file, NETSDK1100's Windows targeting): the SDK the workflow set up or the
+  // way it invokes it, not the code. Before the build rule, whose code list names NETSDK too.
+  { id: 'dotnet.sdk-error', category: 'configuration', weight: 84, extend: 'line', refine: true, re: /error NETSDK\d{4}: / },
   { id: 'dotnet.build-error', category: 'compilation', weight: 82, extend: 'line', refine: true,
     re: /: (?:fatal )?error (?:CS|MSB|NU|NETSDK|FS|BC|CA|IDE|AD)\d{4}:/ },
   // nvcc and EDG front ends: `kernel.cu(42): error: identifier "x" is undefined`.
@@ -479,6 +492,13 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'nextjs.type-error', category: 'compilation', weight: 84, extend: 'indent', re: /^Type error: \S/,
     lookback: { re: /^\.{0,2}\/?[\w@./-]+\.\w+:\d+:\d+$/, lines: 1, inclusive: true } },
   // A Gradle Kotlin DSL build script that does not compile: `Line 31: …` and `^ Unresolved reference: …` below.
+  // A Gradle build that fails while configuring, before any task ran: `A problem occurred configuring project ':app'.`,
+  // `A problem occurred evaluating root project 'x'.`, `An exception occurred applying plugin request [id: '…']`,
+  // each cause nested below as `> …`, `   > …`; the deepest (the last) says why (`Android Gradle plugin requires Java
+  // 17 to run`). The summary under `* What went wrong:` opens it (cascade.gradle-wrong ends before it).
+  { id: 'gradle.configuration-failed', category: 'configuration', weight: 80, extend: 'until', maxLines: 40, gap: 1, refine: true,
+    re: /^(?:A problem occurred (?:configuring|evaluating) (?:root |settings )?(?:project|script|settings)\b|An exception occurred applying plugin request \[id: ')/,
+    end: /^(?:\* (?:Try|Exception is|Get more help at)\b|BUILD FAILED\b)/, pick: [{ re: /^\s*> \S/, last: true }] },
   { id: 'gradle.script-compilation', category: 'compilation', weight: 84, extend: 'until', maxLines: 80, gap: 99,
     re: /^Script compilation errors?:$/, end: /^(?:\d+ errors?$|\* Try:|BUILD FAILED)/,
     pick: [{ re: /^\s+\^ \S/ }, { re: /^\s+Line \d+: / }] },
@@ -630,6 +650,10 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /Your requirements could not be resolved to an installable set of packages|^\s*Problem \d+$|^\s*- (?:The requested package|Root composer\.json requires) /, end: /^\S(?!.*Problem)/ },
   { id: 'maven.resolve', category: 'dependency', weight: 84, extend: 'line', refine: true,
     re: /Could not resolve dependencies for project|Could not find artifact|Could not transfer artifact|Failed to read artifact descriptor|Non-resolvable (?:parent POM|import POM)|Could not resolve all (?:files|dependencies|artifacts) for configuration|Could not resolve [\w.-]+:[\w.-]+:|Could not find [\w.-]+:[\w.-]+:[\w.-]+\.?$|Plugin .{0,500} or one of its dependencies could not be resolved/ },
+  // cmd/go (1.21+) refusing a go.mod or go.work that asks for a newer Go than the one set up, under GOTOOLCHAIN=local
+  // (`go: go.mod requires go >= 1.23.4 (running go 1.22.12; GOTOOLCHAIN=local)`), or unable to fetch that toolchain.
+  { id: 'go.toolchain', category: 'configuration', weight: 86, extend: 'line',
+    re: /^go: (?:\S+ requires go >= \S+ \(running go \S+; GOTOOLCHAIN=\S+\)|download go\S+ for \S+: toolchain not available)$/ },
   { id: 'go.module', category: 'dependency', weight: 78, extend: 'line', refine: true,
     // `go: downloading x v1` and `go: finding module for package x` are progress; an error names module@version.
     re: /^go: (?:\S[^\s@]*@\S+: (?:reading|verifying|downloading|finding|unknown revision|invalid version)|module \S+ found|cannot find module|missing go\.sum entry|updates to go\.mod needed)|cannot find package "[^"]*" in any of|no required module provides package|missing go\.sum entry/ },
@@ -637,6 +661,13 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /failed to select a version for|no matching package named|failed to (?:download|fetch|load source for|get) `|failed to get `\S+` as a dependency|error: failed to (?:parse manifest|run custom build command)/ },
   { id: 'apt.error', category: 'dependency', weight: 80, extend: 'line', refine: true,
     re: /^E: (?:Unable to locate package|Package .* has no installation candidate|Failed to fetch|Unable to fetch|Could not get lock|The repository .* (?:does not have a Release file|is not signed)|Unable to correct problems|Version '[^']*' for '[^']*' was not found|Some index files failed)|^W: Failed to fetch/ },
+  // sam build (aws-lambda-builders): `Error: PythonPipBuilder:ResolveDependencies - Could not satisfy the requirement: x`
+  // under `Build Failed`, the workflow and its action naming what it was doing (`NodejsNpmBuilder:NpmInstall`,
+  // `JavaGradleWorkflow:GradleBuild`); the message decides the category.
+  { id: 'sam.build-error', category: 'unknown', weight: 82, extend: 'line', refine: true, re: /^Error: [A-Z]\w+:[A-Z]\w+ - \S/ },
+  // actions/cache (or cache/restore) with `fail-on-cache-miss: true` and no entry for the key: the job expected a cache
+  // an earlier job or run should have saved. Before NuGet's rule, which reads `Failed to restore ` as its own.
+  { id: 'gha-cache.miss', category: 'configuration', weight: 86, extend: 'line', re: /^Failed to restore cache entry\. Exiting as fail-on-cache-miss is set\./ },
   { id: 'dotnet.restore', category: 'dependency', weight: 78, extend: 'line', re: /\berror NU\d{4}:|Unable to find package |Failed to restore / },
   { id: 'node.module-missing', category: 'dependency', weight: 72, extend: 'indent', re: /\bCannot find module '|Error: Cannot find package '|ERR_MODULE_NOT_FOUND/ },
   { id: 'docker.pull', category: 'dependency', weight: 82, extend: 'line', refine: true,
@@ -669,6 +700,36 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^Error from server(?: \([A-Za-z]+\))?: |^error: error (?:validating|parsing|when (?:creating|applying|retrieving)) / },
   // AWS CDK's stack activity: `Stack | 0/4 | 10:00:26 AM | UPDATE_FAILED | AWS::Lambda::Function | Fn (FnE749) reason`
   // (again under `Failed resources:`, without the progress column); its `❌  Stack failed: … ROLLBACK_COMPLETE` after.
+  // Pulumi's `Diagnostics:` lists each resource (`  aws:ec2:SecurityGroup (web-sg):`) with its errors four spaces
+  // in (`    error: … resource 'web-sg' has a problem: …`); the stack's own `error: update failed` only says so, and a
+  // program that throws names its exception on the lines below its `Running program … failed` line.
+  { id: 'pulumi.diagnostic', category: 'configuration', weight: 80, extend: 'indent', maxLines: 20,
+    re: /^ {4}error: (?!(?:preview|update|destroy|refresh|import) failed$|an unhandled error occurred|Running program '[^']*' failed with an unhandled exception:$)\S/ },
+  // Serverless Framework v3 ends a failed deploy with `Error:` and CloudFormation's event: `UPDATE_FAILED: Logical
+  // (AWS::Lambda::Function)`, the reason on the next line. Above the Rails reporter's bare `Error:`, which takes it.
+  { id: 'serverless.resource-failed', category: 'configuration', weight: 88, extend: 'paragraph', gap: 0, maxLines: 8,
+    re: /^(?:CREATE|UPDATE|DELETE|IMPORT)_FAILED: \S+ \((?:AWS|Custom)::[\w:]+\)$/ },
+  // GoReleaser's end of run: `  ⨯ release failed after 0s  error=git is in a dirty state` (`build failed`, …); a
+  // compiler error it quotes below outranks it.
+  { id: 'goreleaser.failed', category: 'configuration', weight: 78, extend: 'line', refine: true, re: /^\s*⨯ \w+ failed after [\d.]+m?s\s+error=\S/ },
+  // semantic-release's signale log: `[10:11:14 AM] [semantic-release] › ✘  ENOGHTOKEN No GitHub token specified.` (`»`
+  // and `×` on Windows), the explanation below; `✘  Failed step "…"` before it names only the step.
+  { id: 'semantic-release.error', category: 'configuration', weight: 84, extend: 'paragraph', gap: 0, maxLines: 8, refine: true,
+    re: /^\[[\d:]+(?: [AP]M)?\] \[semantic-release\](?: \[[^\]]+\])? [›»] [✘×] {2}(?:E[A-Z0-9]{3,} \S|An error occurred while running semantic-release: )/ },
+  // actions/checkout asked for a ref the repository does not have (an `##[error]` annotation).
+  { id: 'checkout.ref-missing', category: 'configuration', weight: 86, extend: 'line', re: /^A branch or tag with the name '[^']+' could not be found$/ },
+  // GitHub refusing a push over HTTPS: the token's permissions (GITHUB_TOKEN with `contents: read`), not the network
+  // git's next line (`fatal: unable to access …: 403`) blames.
+  { id: 'git.push-denied', category: 'configuration', weight: 84, extend: 'line', re: /^remote: (?:Permission to \S+ denied to \S+|Repository not found\.)$/ },
+  // ESLint's crash report: `Oops! Something went wrong! :(`, its version, then what stopped it (`ESLint couldn't find
+  // an eslint.config.(js|mjs|cjs) file.`, a plugin it could not find, a rule that threw) and the advice that follows.
+  { id: 'eslint.crash', category: 'configuration', weight: 80, extend: 'until', maxLines: 20, gap: 2,
+    re: /^Oops! Something went wrong! :\($/, end: /^(?:From ESLint v\d|Common causes of this problem include:|If you still have problems|Please see https:)/,
+    pick: [{ re: /^(?!ESLint: v?\d|Oops! )\S/ }] },
+  // PowerShell 7's ConciseView: `Write-Error: D:\a\x\build.ps1:27` (`Exception:`, `ParserError:`, …), `Line |`, the
+  // source and its underline, then `     | message`, which says why.
+  { id: 'powershell.error-view', category: 'unknown', weight: 76, extend: 'until', maxLines: 30, gap: 0, refine: true,
+    re: /^[A-Z][\w.-]*(?:Error|Exception): (?:[A-Za-z]:\\|\/)\S*\.ps[dm]?1:\d+$/, end: /^(?!Line \||\s*\d* \|)/, pick: [{ re: /^ +\| \S/ }] },
   { id: 'cdk.resource-failed', category: 'configuration', weight: 84, extend: 'line',
     re: /^\S+ \| (?:\d+\/\d+ \| )?\d\d?:\d\d:\d\d(?: [AP]M)? \| (?:CREATE|UPDATE|DELETE|IMPORT)_FAILED +\| \S+ +\| \S/ },
   // actions/upload-artifact with `if-no-files-found: error` (an `##[error]` annotation, which the rules read past;
@@ -770,7 +831,7 @@ export const CASCADE_RULES: readonly Rule[] = uniformRules(([
   // rule of its own opens on (`Script compilation error:`): the announcement alone is dropped. The summary names the
   // task that failed, never why: it ranks below generic wording (`generic.failed`), which may say why.
   { id: 'cascade.gradle-wrong', category: 'unknown', weight: 26, extend: 'until', gap: 0, maxLines: 2, headNext: true, refine: true,
-    re: /^\* What went wrong:$/, end: /^(?:Script compilation errors?:$|\* Try:$)/ },
+    re: /^\* What went wrong:$/, end: /^(?:Script compilation errors?:$|\* Try:$|A problem occurred (?:configuring|evaluating) |An exception occurred applying plugin request )/ },
 ] satisfies Rule[]).map((rule) => ({ ...rule, statusOnly: true })));
 
 /**
@@ -924,4 +985,4 @@ export const PREFILTER_RE =
 
 /** Line shapes that start a block without any keyword (pytest headers, numbered failures, lint positions). */
 export const PREFILTER_START_RE =
-  /^(?:_{3,} |E {2}|-- [A-Z][A-Z ]+ -{3}|[\w./\\-]+\.\w+[:(]\d+|\s+\d+:\d+\s|(?:nl)?\s*\d+\) |\s*-{3} FAIL|-{4} |\*(?:\* | What went wrong:$)|In \S+ line \d+|rspec |e: |\s*#\s+Failed|\s*Line\s{2,}|\s*\[-\]|\d+:\d\d \+\d+|[A-Z]{1,4}\d{3,4} |[a-z][\w-]*\[[a-z][\w-]*\]: |┃ \[[A-Z]\] |- (?:Task `|(?:Build|Settings|Init) file '|Plugin '|Gradle runtime: )|# \[|\s*(?:warning|info) [-•] \S|File "[^"]+", lines? \d|Because (?:no versions? of|only|every version of|your app depends on|[\w.-]+ (?:\([^)]*\) )?(?:depends on|requires)) |pyproject\.toml changed |poetry\.lock is not |\[command\]\S*terraform(?:-bin)? fmt |You are trying to install in deployment mode |>> Issue: \[)/;
+  /^(?:_{3,} |E {2}|-- [A-Z][A-Z ]+ -{3}|[\w./\\-]+\.\w+[:(]\d+|\s+\d+:\d+\s|(?:nl)?\s*\d+\) |\s*-{3} FAIL|-{4} |\*(?:\* | What went wrong:$)|In \S+ line \d+|rspec |e: |\s*#\s+Failed|\s*Line\s{2,}|\s*\[-\]|\d+:\d\d \+\d+|[A-Z]{1,4}\d{3,4} |[a-z][\w-]*\[[a-z][\w-]*\]: |┃ \[[A-Z]\] |- (?:Task `|(?:Build|Settings|Init) file '|Plugin '|Gradle runtime: )|# \[|\s*(?:warning|info) [-•] \S|File "[^"]+", lines? \d|Because (?:no versions? of|only|every version of|your app depends on|[\w.-]+ (?:\([^)]*\) )?(?:depends on|requires)) |pyproject\.toml changed |poetry\.lock is not |\[command\]\S*terraform(?:-bin)? fmt |You are trying to install in deployment mode |>> Issue: \[|Oops! Something went wrong! :\(|go: \S+ requires go >= |go: download go)/;
