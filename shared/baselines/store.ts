@@ -14,6 +14,8 @@ import type { GateDecision, GateMetrics } from './gate.js';
  * - `TESTS#<repo>#<sha>` / `<test>`: pass/fail counts of one test on one commit (flaky evidence);
  * - `TESTREPORT#<repo>#<sha>` / `<report>`: the claim of test results a gate request reported on the commit, which
  *   keeps when it was first taken (the time that names the marks of its counts);
+ *   both expire {@link COMMIT_EVIDENCE_TTL_SECONDS} after they were first written (a gate request may report 1,000
+ *   tests, an item each, on every commit); what a commit's evidence showed lives on in the `FLAKY#` roll-up;
  * - `FLAKY#<repo>` / `<test>`: how often a test failed and passed on the same commit, with the latest evidence;
  * - `JOBLOG#<repo>#<workflow>` / `JOB#<job name>`: the line templates of a green run of that job (its normal
  *   noise, see shared/logs/baseline.ts), with the run they came from.
@@ -96,6 +98,13 @@ export interface BaselineStore {
 }
 
 export const MAX_TEST_NAME = 300;
+
+/**
+ * How long a commit's test items and report claims are kept (DynamoDB's TTL, `expiresAt`): long past the re-runs and
+ * late reports of a commit that they count once, which come within days; without it they grew with every commit.
+ */
+export const COMMIT_EVIDENCE_TTL_SECONDS = 30 * 86_400;
+const commitEvidenceExpiry = (firstAt: Date) => Math.floor(firstAt.getTime() / 1000) + COMMIT_EVIDENCE_TTL_SECONDS;
 
 /** Keys of the items the learning loop counts on, by the repositoryKey. */
 export const baselineKeys = {
@@ -251,10 +260,14 @@ export function createBaselineStore(options: { client: DynamoDBDocumentClient; t
             new UpdateCommand({
               TableName: tableName,
               Key: key,
-              UpdateExpression: updateExpression({ add: ['#counter :one', ...(marked ? [marked.add] : [])], ...(marked ? { remove: [marked.remove] } : {}) }),
+              UpdateExpression: updateExpression({
+                set: ['#expiresAt = if_not_exists(#expiresAt, :expiresAt)'],
+                add: ['#counter :one', ...(marked ? [marked.add] : [])],
+                ...(marked ? { remove: [marked.remove] } : {}),
+              }),
               ...(marked ? { ConditionExpression: marked.condition } : {}),
-              ExpressionAttributeNames: { '#counter': passed ? 'passes' : 'fails', ...marked?.names },
-              ExpressionAttributeValues: { ':one': 1, ...marked?.values },
+              ExpressionAttributeNames: { '#counter': passed ? 'passes' : 'fails', '#expiresAt': 'expiresAt', ...marked?.names },
+              ExpressionAttributeValues: { ':one': 1, ':expiresAt': commitEvidenceExpiry(at), ...marked?.values },
               ReturnValues: 'ALL_NEW',
             }),
           ),
@@ -305,8 +318,8 @@ export function createBaselineStore(options: { client: DynamoDBDocumentClient; t
         new UpdateCommand({
           TableName: tableName,
           Key: { pk: `TESTREPORT#${repositoryKey(repository)}#${sha}`, sk: report },
-          UpdateExpression: 'SET claimedAt = if_not_exists(claimedAt, :at)',
-          ExpressionAttributeValues: { ':at': at.toISOString() },
+          UpdateExpression: 'SET claimedAt = if_not_exists(claimedAt, :at), expiresAt = if_not_exists(expiresAt, :expiresAt)',
+          ExpressionAttributeValues: { ':at': at.toISOString(), ':expiresAt': commitEvidenceExpiry(at) },
           ReturnValues: 'UPDATED_OLD',
         }),
       );

@@ -294,3 +294,25 @@ describe('a knowledge import meeting rows another import holds or an older versi
     expect({ imported: c.imported, held: c.held, seen: await seenOf(row) }).toEqual({ imported: 1, held: 0, seen: 1 });
   });
 });
+
+describe("a commit's test evidence in the baselines table", () => {
+  it('expires 30 days after it was first recorded, claims included, while the flaky roll-up stays', async () => {
+    // Prepare: a gate request's report of up to 1,000 tests is an item a test on its commit, and a claim.
+    const store = createBaselineStore({ client: documents, tableName: 'baselines' });
+    const repository = 'acme/evidence-ttl';
+    const sha = 'e'.repeat(40);
+    const expected = Math.floor(T0.getTime() / 1000) + 30 * 86_400;
+
+    // Act: the results, then the same test failing a day later on the same commit
+    await store.claimTestReport(repository, sha, 'report-1', T0);
+    await store.recordTestResults(repository, sha, [{ test: 'test_totals', passed: true }], T0);
+    await store.recordTestResults(repository, sha, [{ test: 'test_totals', passed: false }], new Date(T0.getTime() + 86_400_000));
+
+    // Assert: kept from the first record, not pushed back by later ones; the roll-up, read by later commits, has none
+    expect((await read('baselines', baselineKeys.test(repository, sha, 'test_totals'))).expiresAt).toBe(expected);
+    expect((await read('baselines', { pk: `TESTREPORT#${repository}#${sha}`, sk: 'report-1' })).expiresAt).toBe(expected);
+    const rollUp = await read('baselines', baselineKeys.flaky(repository, 'test_totals'));
+    expect(rollUp.flakes).toBe(1);
+    expect(rollUp.expiresAt).toBeUndefined();
+  });
+});
