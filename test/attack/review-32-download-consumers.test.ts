@@ -146,6 +146,14 @@ describe('review of session 32, controls: downloads piped into programs that onl
     expect(result.ok).toBe(true);
   });
 
+  it.each([
+    ['a TSDoc link', ' * {@link https://pptr.dev/guides/page-interactions#selectors | selector}'],
+    ['a regular expression of URLs', "RUNTIME_RE = r'((gs://[a-z0-9._/]+)|([a-z][a-z0-9.]{0,29}))'"],
+    ['a Perl pipe opened on a command in variables', 'my($pipe) = FileHandle->new("$system $stderr |");'],
+  ])('accepts a URL or a command beside a | that pipes nothing: %s', (_, line) => {
+    expect(checked('src/docs.js', line).ok).toBe(true);
+  });
+
   it('accepts a command run from Python whose JSON filter holds pipes', () => {
     // Act
     const result = checked('src/release.py', `os.system("curl -s https://api.github.com/repos/o/r/releases | jq -r '.[] | .tag_name' | head -1")`);
