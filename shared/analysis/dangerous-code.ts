@@ -1,4 +1,4 @@
-import { shellReading } from './shell-reading.js';
+import { shellReadings } from './shell-reading.js';
 
 /**
  * Code that runs something nobody can review: a download piped into a shell, a decoded blob handed to `eval`, a
@@ -24,7 +24,7 @@ const SHELL = String.raw`(?:${RUNS_ITS_ARGS}(?:(?:\/(?:usr\/)?(?:local\/)?bin\/)
  * A downloader: curl, wget, PowerShell's, and GitHub's CLI where what it prints or saves is a file of someone's
  * choosing (`gh api …/contents/x`, `gh release download -O -`, `gh gist view --raw`, `gh run download`).
  */
-const FETCH = String.raw`(?:curl|wget|iwr|irm|invoke-webrequest|invoke-restmethod|gh\s+(?:api|release\s+download|gist\s+view|run\s+download))`;
+const FETCH = String.raw`(?:curl|wget|aria2c|iwr|irm|invoke-webrequest|invoke-restmethod|gh\s+(?:api|release\s+download|gist\s+view|run\s+download))`;
 const DECODE = String.raw`(?:atob|buffer\.from|base64\.b64decode|b64decode|bytes\.fromhex|codecs\.decode|base64_decode|decode64|frombase64string)`;
 
 export interface DangerousCode {
@@ -53,8 +53,9 @@ export const DANGEROUS_CODE: readonly DangerousCode[] = [
         String.raw`(?<![\w.$-])(?:${SHELL}|source|eval|\.)(?:\s+-\S+)*\s*(?:<<<|<)?\s*[\\"']*\s*(?:\$\(|<\(|\x60)\s*${RUNS_ITS_ARGS}${FETCH}\b`,
         // Package runners given a URL (registry names are ADDED_DEPENDENCY's, in patches).
         String.raw`\b(?:npx|bunx|pnpm\s+dlx|deno\s+run)\s+(?:-\S+\s+)*https?:\/\/`,
-        // PowerShell's download-and-run: `iex (New-Object Net.WebClient).DownloadString(…)` (`iwr … | iex` is above).
-        String.raw`\b(?:iex|invoke-expression)\b[^\n]{0,120}\bdownloadstring\b`,
+        // PowerShell's download-and-run: `iex (New-Object Net.WebClient).DownloadString(…)`, `iex (iwr …).Content`,
+        // `Invoke-Expression (Invoke-RestMethod …)` (`iwr … | iex` is above).
+        String.raw`\b(?:iex|invoke-expression)\b[^\n]{0,120}\bdownloadstring\b|\b(?:iex|invoke-expression)\s*(?:[("'&{$]\s*){1,6}${FETCH}\s`,
         // The same said in words: "fetches https://… and pipes it into sh".
         String.raw`\bpip(?:e|es|ed|ing)\b[^\n]{0,20}\b(?:into|to|through)\s+(?:sudo\s+)?(?:sh|bash|zsh|a shell|the shell)\b`,
       ].join('|'),
@@ -107,6 +108,104 @@ export const DANGEROUS_CODE: readonly DangerousCode[] = [
     re: /\bpull_request_target\b[^\n]{0,300}(?:\bhead[._ ](?:sha|ref)\b|\bhead_ref\b|\bpull_request\.head\b|\bcheck(?:s|ing)? ?out (?:the )?(?:pr|pull request|fork|head)\b)|\b(?:head[._](?:sha|ref)|head_ref|pull_request\.head)\b[^\n]{0,300}\bpull_request_target\b/i,
   },
 ];
+
+/**
+ * `source` matching its letters in either case (escapes and bracketed classes kept as written), for a pattern otherwise
+ * case-sensitive: a program's options are (`awk -F` splits fields, `awk -f` reads a program), PowerShell's names are not.
+ */
+const anyCase = (source: string) => source.replace(/\\.|\[(?:\\.|[^\]\\])*\]|[a-z]/gi, (part) => (part.length > 1 ? part : `[${part.toLowerCase()}${part.toUpperCase()}]`));
+
+/**
+ * What prints what a host sends, beyond {@link FETCH}: netcat and its kin (`nc host 80`, `socat - TCP:host:80`,
+ * `openssl s_client`), HTTPie given a host (`http host/path`, `xh :8080/x`), text browsers' `-source` and `-dump`, and
+ * the cloud CLIs' copy and cat of an object. Any other command given a URL is a downloader only into a shell
+ * (remote-script's second rule): read into any program, a URL in a comment's link (`{@link https://… | text}`) or a
+ * regular expression (`(gs://…)|(…)`) was one in 50 of 9,357 JavaScript files. Read where their output is piped
+ * ({@link DOWNLOAD_FED}) only: remote-script's first rule also reads a path run after `&&`, and `nc -z db 5432 && ./migrate`
+ * waits for a port, it downloads nothing.
+ */
+const RECEIVES = String.raw`(?:${FETCH}|n(?:et)?cat|nc|socat|telnet|openssl\s+s_client|(?:https?|xhs?)(?=\s+(?:-\S+\s+)*(?:[A-Za-z]+\s+)?(?::\d|[\w-]+(?:\.[\w-]+)+))|(?:lynx|links|elinks|w3m)(?=[^\n|;&]{0,100}?\s-(?:source|dump)\b)|aws\s+s3\s+cp|(?:gsutil|gcloud\s+storage)\s+(?:cat|cp)|az\s+storage\s+blob\s+download)`;
+
+/**
+ * One piece of a pipeline's stage as the shell reads it: a character that ends no stage, a redirection (`2>&1`, `&>`), an
+ * escape or a continued line, or a quoted string read whole, so that a `|` inside it (`jq '.[] | .name'`, `grep -E
+ * "a|b"`) is no pipe. Never a command or process substitution (`$(…)`, `` `…` ``, `<(…)`, `>(…)`): one runs a command,
+ * and one inside a stage reads what the stage is fed (`grep "$(sh)"` runs `sh` on the download). `danger`, where given,
+ * is what the piece may not hold, inside its quotes too (`awk '{ system($0) }'`).
+ */
+function stagePiece(danger?: string): string {
+  const safe = danger === undefined ? '' : `(?!${danger})`;
+  return String.raw`(?:${safe}(?:[^\n|;&'"\x60\\$<>)]|\$(?!\()|[<>](?![(&])|[<>]&|&>|\\[\s\S]|'(?:${safe}[^'\n])*'|"(?:${safe}(?:[^"\\\n$\x60]|\\.|\$(?!\()))*"))`;
+}
+/**
+ * Where a stage's reading stops: a pipe, a list operator, a line's end, the `)` that closes the substitution or
+ * subshell it is in (`$(curl … | cut -d/ -f4)/x`), or a quote the line never closes (the source language's own,
+ * around the command: `os.system('curl … | tar xz')`). Nothing {@link stagePiece} reads, so that a stage
+ * is read one way only.
+ */
+const STAGE_STOP = String.raw`(?=[|;&\n)]|$|'(?![^'\n]*')|"(?![^"\n]*")|\x60(?![^\x60\n]*\x60))`;
+/** A stage that reads its input as data and runs nothing, told nothing that would: `name`, then its arguments, none holding `danger`. */
+const readsData = (name: string, danger?: string) => String.raw`(?:${name})(?=[\s'"\x60;&|)]|$)${stagePiece(danger)}{0,200}${STAGE_STOP}`;
+/** Command substitutions are refused in any stage by {@link stagePiece}; these are each program's own ways to run one. */
+const TAR_RUNS = String.raw`--(?:to-command|use-compress-program|checkpoint-action|info-script|new-volume-script|rsh-command|rmt-command)|(?<=\s)-[a-zA-Z]*[IF]`;
+/** awk's `system()`, `getline` from a command, a print piped to one (`print | "sh"`, `|&`), and a program read from a file. */
+const AWK_RUNS = String.raw`\b(?:system|getline)\b|\|\s*(?:["&$(]|[a-zA-Z_]\w*\s*(?:[;})'"]|$))|(?<=\s)(?:-[fEil]|--(?:file|exec|include|load))\b|@(?:load|include)\b`;
+/** GNU sed's `e` command (`sed e`, `'1e'`) and `s///e` flag run the pattern space; `-f -` reads the script from the download. */
+const SED_RUNS = String.raw`(?:^|[\s'";{}\d$\/!])e(?=[\s'";}]|$)|[^\w\s\\'"-][gpIiMmw\d]*e[gpIiMmw\d]*(?=[\s'";}]|$)|(?<=\s)(?:-f|--file)\b`;
+/**
+ * Programs that only read data: what a download may be piped into. Decided from what install scripts, Dockerfiles and
+ * workflows pipe one into (extract it, decompress it, filter or format it, check its sum or signature, import a key,
+ * save it), each with the options by which it would run something refused. Everything else is refused: a list of
+ * shells and interpreters is always one short (`ksh93`, `tclsh`, `osascript`, `deno run -`: review of session 32).
+ */
+const READS_DATA = String.raw`(?:(?:sudo|doas)(?:\s+-\S+)*\s+)?(?:\/(?:usr\/)?(?:local\/)?s?bin\/)?(?:${[
+  readsData('tar|bsdtar|gtar', TAR_RUNS),
+  readsData('sort', '--compress-program'),
+  readsData('g?awk|mawk|nawk', AWK_RUNS),
+  readsData('g?sed', SED_RUNS),
+  readsData('rg', '--pre\\b'),
+  readsData(
+    [
+      'gunzip|gzip|zcat|pigz|unpigz|bzip2|bunzip2|bzcat|xz|unxz|xzcat|lzma|unlzma|zstd|unzstd|zstdcat|lz4|lz4cat|brotli|funzip|cpio',
+      'cat|tac|head|tail|wc|cut|tr|uniq|nl|fold|fmt|column|paste|rev|expand|unexpand|tee|sponge|dd|pv|strings|od|hexdump|xxd',
+      'jq|gojq|jaq|yq|xq|xmllint|grep|egrep|fgrep|iconv|dos2unix|base64|base32|basenc|diff|cmp|comm|json_pp|python[23]?\\s+-m\\s+json\\.tool',
+      'sha(?:1|224|256|384|512)?sum|md5sum|b2sum|cksum|sum|shasum|openssl\\s+(?:dgst|sha\\d*|md5|x509|enc\\s+-d|base64)|gpg2?|gpgv|apt-key\\s+add',
+      'pbcopy|xclip|wl-copy|logger|bc',
+    ].join('|'),
+  ),
+  // A pager runs a command only when told one: `+!cmd` or `+|cmd` as it starts, a lesskey file.
+  readsData('less|more', String.raw`(?<=\s)["']?\+|--lesskey|(?<=\s)-k`),
+  // PowerShell's, without a script block (`{ iex $_ }`).
+  readsData(anyCase('out-file|out-null|out-string|set-content|add-content|convertfrom-json|select-object|select-string'), '\\{'),
+].join('|')})`;
+/** A pipe, and the blanks and continued lines after it (`|&` pipes standard error too). */
+const PIPE = String.raw`(?<!\|)\|(?!\|)&?(?:\s|\\\n)*(?!\s|\\\n)`;
+/**
+ * What a downloader is told to read from, ahead in its stage: a URL, a host or a path (`x.example/i`, `host:80`,
+ * `nc host 80`), a variable, or a file of URLs (`curl -K cfg`, `wget -i list`). Without one, `curl -s | " + "parsed with
+ * jq"` is a message that names curl, not a download.
+ */
+const FROM_SOMEWHERE = String.raw`(?=[^\n|;&]{0,200}?(?:[\/.$~]|:\d|\s\d+(?![^\s'"])|\s-[iK]\b|--(?:config|input-file|url)\b))`;
+/** A download: a downloader as a command, told where from, not in a Markdown table's row. */
+const NOT_IN_TABLE = String.raw`(?<!(?:^|\n)[ \t]*\|[^\n]{0,400})`;
+const DOWNLOAD = String.raw`(?<![\w$@.-])${anyCase(RECEIVES)}\s${NOT_IN_TABLE}${FROM_SOMEWHERE}`;
+/**
+ * What starts no command after a pipe: a URL (`'https://a' | 'https://b'` is a type), a closing bracket or a string's
+ * end (`"$cmd $args |")` opens a pipe in Perl), a lone `/` or `$` (`/(a|$)/`, `/\|/` in a regular expression).
+ */
+const NO_COMMAND = String.raw`[\x22'\x60]?(?:[a-zA-Z][\w+.-]*:\/\/|[)}\],;]|[$\/](?![\w{(.-])|\s*$)`;
+/** A download piped into a stage, after `through` stages, that is not known to only read data. */
+const downloadFed = (through: string) => new RegExp(String.raw`${DOWNLOAD}${stagePiece()}{0,200}${through}${PIPE}(?!${READS_DATA})(?!${NO_COMMAND})(?=[^\s|])`);
+
+/**
+ * A download piped into a program not known to only read data ({@link READS_DATA}): fail-closed where remote-script
+ * names shells. Patches only (in a log, `curl … | kubectl apply -f -` is an install step, not an instruction).
+ * The first stage is read in every form, the one the shell builds ({@link shellReading}) too; every stage, through
+ * the programs that read data (`curl … | tee f | ksh93`), only in the forms that keep the shell's quotes, where a
+ * `|` inside quotes (`jq '.[] | .name'`) is told from a pipe.
+ */
+export const DOWNLOAD_FED: DangerousCode = { id: 'remote-script', re: downloadFed('') };
+export const DOWNLOAD_FED_THROUGH: DangerousCode = { id: 'remote-script', re: downloadFed(String.raw`(?:${PIPE}${READS_DATA}){0,8}`) };
 
 const QUOTE = String.raw`["'\x60]`;
 /**
@@ -683,7 +782,7 @@ export function asShellReadsIt(text: string): string {
 }
 
 /** What a patch is read for: the dangerous code of any text, and names assembled at run time (code added only). */
-const PATCH_SIGNALS: readonly DangerousCode[] = [...DANGEROUS_CODE, ASSEMBLED_NAME];
+const PATCH_SIGNALS: readonly DangerousCode[] = [...DANGEROUS_CODE, ASSEMBLED_NAME, DOWNLOAD_FED];
 
 /** Why code is refused whose shell reading ({@link shellReading}) outgrows its bounds: what it would leave out is unread. */
 const UNREAD_SHELL = 'shell-reading-too-large';
@@ -696,8 +795,10 @@ const UNREAD_SHELL = 'shell-reading-too-large';
  */
 export function dangerousCodeSignals(text: string): string[] {
   const folded = text.normalize('NFKC');
-  const reading = shellReading(folded);
-  const forms = [...new Set([text, folded, asShellReadsIt(folded), reading ?? folded])];
-  const found = PATCH_SIGNALS.filter((pattern) => forms.some((form) => pattern.re.test(form))).map((pattern) => pattern.id);
-  return reading === null ? [...found, UNREAD_SHELL] : found;
+  const reading = shellReadings(folded);
+  const quoted = [text, folded, asShellReadsIt(folded), reading?.quoted ?? folded];
+  const forms = [...new Set([...quoted.slice(0, 3), reading?.words ?? folded])];
+  const found = new Set(PATCH_SIGNALS.filter((pattern) => forms.some((form) => pattern.re.test(form))).map((pattern) => pattern.id));
+  if ([...new Set(quoted)].some((form) => DOWNLOAD_FED_THROUGH.re.test(form))) found.add(DOWNLOAD_FED_THROUGH.id);
+  return reading === null ? [...found, UNREAD_SHELL] : [...found];
 }

@@ -306,20 +306,36 @@ function substituted(text: string, { values, commands }: Assigned, at?: number):
   return out;
 }
 
+/** A text's shell readings ({@link shellReadings}). */
+export interface ShellReadings {
+  /** The words as the shell builds them: quotes, escapes, braces and globs undone. */
+  words: string;
+  /**
+   * The text with what it assigns substituted, its quotes kept: where a `|` is inside quotes (`jq '.[] | .name'`) and
+   * where it is a pipe can still be told apart, as it cannot in {@link words}.
+   */
+  quoted: string;
+}
+
+/** `text` as the shell would run it (see the module's comment); `null` when it cannot be read within the bounds above. */
+export function shellReading(text: string): string | null {
+  return shellReadings(text)?.words ?? null;
+}
+
 /**
- * `text` as the shell would run it (see the module's comment): one more form for the patterns to read; `null` when it
+ * `text` as the shell would run it (see the module's comment), in two forms for the patterns to read; `null` when it
  * cannot be read within the bounds above.
  */
-export function shellReading(text: string): string | null {
+export function shellReadings(text: string): ShellReadings | null {
   // A line continued with a backslash is one line: `s\<newline>h` is `sh`.
   const formatted = formattedLiterals(decodeEscapes(text).replace(/\\\n/g, ''), MAX_GROWTH);
   if (formatted === null) return null;
   let reading = formatted
     // Ruby's `Open3.pipeline(cmd, cmd, …)` runs its commands piped one into the next.
     .replace(PIPELINE, (_, call: string, list: string) => `${call}(${(list.match(PIPELINE_COMMAND) ?? []).map((command) => command.trim().replace(/^\[|\]$/g, '')).join(' | ')})`)
-    // Literals joined in the source language (`'cu' + 'rl'`, `"… | " + "sh"`, Python's `'cu' 'rl'`), and an
-    // argument list's elements (`['bash', '-c', …]`), are the words of one command line.
-    .replace(/(?<=\w)(["'])\s*\1(?=\w)|(["'])\s*\+\s*\2/g, '')
+    // Literals joined in the source language (`'cu' + 'rl'`, `"… | " + "sh"`, `"… " + '| sh'`, Python's `'cu' 'rl'`),
+    // and an argument list's elements (`['bash', '-c', …]`), are the words of one command line.
+    .replace(/(?<=\w)(["'])\s*\1(?=\w)|["']\s*\+\s*["']/g, '')
     .replace(/(["'])\s*,\s*\1/g, ' ');
   operatorWork = 0;
   try {
@@ -351,19 +367,18 @@ export function shellReading(text: string): string | null {
       return braced > text.length + MAX_GROWTH ? whole : split.map((alternative) => before + alternative + after).join(' ');
     });
   if (braced > text.length + MAX_GROWTH) return null;
-  return (
-    words
-      // A glob of a path that names a shell or a downloader: `/???/?h`, `/bin/[s]h`, `/usr/bin/c*rl`. Only a path: a
-      // glob without a `/` matches files in the working directory, not commands (and `*ge*` is a Vim help tag).
-      .replace(/(?<![\w./*?[\]-])(?=[\w./*?[\]-]*[*?[])(?=[\w.*?[\]-]*\/)[\w./*?[\]-]{2,}/g, (glob) => {
-        if (glob.length > MAX_GLOB) return glob;
-        const re = globToRegExp(glob);
-        return GLOB_TARGETS.find((target) => re.test(target)) ?? glob;
-      })
-      // A group around a command is the command: `| (sh)`, `| { sh; }`.
-      .replace(/(\|{1,2}|&&|;)[ \t]*[({][ \t]*/g, '$1 ')
-      // A command nothing here names: fed a pipe it is read as a shell, feeding one as a downloader.
-      .replace(FED_UNKNOWN, '| sh')
-      .replace(FEEDING_UNKNOWN, '$1$2curl')
-  );
+  const built = words
+    // A glob of a path that names a shell or a downloader: `/???/?h`, `/bin/[s]h`, `/usr/bin/c*rl`. Only a path: a
+    // glob without a `/` matches files in the working directory, not commands (and `*ge*` is a Vim help tag).
+    .replace(/(?<![\w./*?[\]-])(?=[\w./*?[\]-]*[*?[])(?=[\w.*?[\]-]*\/)[\w./*?[\]-]{2,}/g, (glob) => {
+      if (glob.length > MAX_GLOB) return glob;
+      const re = globToRegExp(glob);
+      return GLOB_TARGETS.find((target) => re.test(target)) ?? glob;
+    })
+    // A group around a command is the command: `| (sh)`, `| { sh; }`.
+    .replace(/(\|{1,2}|&&|;)[ \t]*[({][ \t]*/g, '$1 ')
+    // A command nothing here names: fed a pipe it is read as a shell, feeding one as a downloader.
+    .replace(FED_UNKNOWN, '| sh')
+    .replace(FEEDING_UNKNOWN, '$1$2curl');
+  return { words: built, quoted: reading.replace(FEEDING_UNKNOWN, '$1$2curl') };
 }

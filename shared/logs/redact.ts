@@ -443,7 +443,9 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
   {
     id: 'key-value-secret',
     kind: 'generic',
-    re: new RegExp(String.raw`\b([A-Za-z0-9_.-]{0,40}${SECRET_KEY}[A-Za-z0-9_.-]{0,40}${KEY_END}${KEY_SEPARATOR})(?!\[REDACTED)${valueChar('&,;<>')}{6,}`, 'gi'),
+    // A value in quotes that an escaped quote cuts short (`"ab\"…"`, `"\"…"`) is found by what comes before it, and read
+    // to its real closing quote by quotedValue (review of session 32).
+    re: new RegExp(String.raw`\b([A-Za-z0-9_.-]{0,40}${SECRET_KEY}[A-Za-z0-9_.-]{0,40}${KEY_END}${KEY_SEPARATOR})(?!\[REDACTED)(?:${valueChar('&,;<>')}{6,}|(?<=["'])${valueChar('&,;<>')}{0,5}(?=\\{1,7}["']))`, 'gi'),
     keep: 1,
     accept: secretValue,
   },
@@ -1324,14 +1326,14 @@ function backslashesBefore(text: string, at: number, from = 0): number {
 function quotedValue(text: string, start: number, end: number, matchStart: number): { start: number; end: number } | null {
   let quoteAt = start;
   while (quoteAt < end && text.charCodeAt(quoteAt) === BACKSLASH) quoteAt += 1;
-  if (quoteAt >= end || !isQuote(text.charCodeAt(quoteAt))) {
-    quoteAt = start - 1;
-    if (quoteAt < matchStart || !isQuote(text.charCodeAt(quoteAt))) return null;
-  }
+  const opened = start - 1 >= matchStart && isQuote(text.charCodeAt(start - 1)) ? start - 1 : -1;
+  const leading = quoteAt < end && isQuote(text.charCodeAt(quoteAt)) ? quoteAt : -1;
+  // A quote the value starts with that is escaped deeper than the one its prefix opened is inside that string, not
+  // a string of its own: `"password":"\"quoted\" rest"` is one value to the outer closing quote (review of session 32).
+  if (leading < 0 || (opened >= 0 && quoteLevel(text, leading) > quoteLevel(text, opened))) quoteAt = opened;
+  if (quoteAt < 0) return null;
   const quote = text.charCodeAt(quoteAt);
-  const run = backslashesBefore(text, quoteAt);
-  // The level of the quote: a run of 2 is an escaped backslash before a plain quote, 5 one before a quote 1 deep.
-  const escapes = (run ^ (run + 1)) >> 1;
+  const escapes = quoteLevel(text, quoteAt);
   const contentStart = quoteAt + 1;
   const limit = Math.min(text.length, contentStart + MAX_QUOTED_VALUE);
   for (let at = contentStart; at < limit; at++) {
@@ -1345,6 +1347,15 @@ function quotedValue(text: string, start: number, end: number, matchStart: numbe
 }
 
 const isQuote = (code: number): boolean => code === 34 /* " */ || code === 39; /* ' */
+
+/**
+ * How many backslashes escape the quote at `at`: 0 in plain text, 1 in JSON inside a JSON string, 3 a level deeper. A
+ * run of 2 is an escaped backslash before a plain quote, 5 one before a quote 1 deep.
+ */
+function quoteLevel(text: string, at: number): number {
+  const run = backslashesBefore(text, at);
+  return (run ^ (run + 1)) >> 1;
+}
 
 /**
  * `start` and `end` moved so that replacing what lies between them leaves every escape sequence whole: a backslash

@@ -21,8 +21,9 @@ describe('attack pass 9b: the cost of reading a patch as a shell would', () => {
     // Act
     const result = checkPatch(patchAdding([line]));
 
-    // Assert
-    expect(result.ok).toBe(true);
+    // Assert: read in time; refused since the review of session 32, as a download piped into a program (`sudo … !`)
+    // not known to only read data.
+    expect(result).toMatchObject({ ok: false, reason: expect.stringContaining('remote-script') });
   });
 });
 

@@ -71,3 +71,52 @@ describe('redactSecrets keeps escaped JSON well-formed', () => {
     expect(parsesAsJson(out)).toEqual({ cmd: 'mysqladmin --password "[REDACTED:cli-password-flag]" status', code: 1 });
   });
 });
+
+describe('redactSecrets reads a quoted value that starts with or holds an escaped quote to its real closing quote (review of session 32)', () => {
+  it.each([
+    ['a password that starts with an escaped quote', 'password', '"quoted" Wq7pLz2xK9mN'],
+    ['a password that is an escaped quote and a word', 'password', '"Wq7pLz2xK9mN'],
+    ['a secret with an escaped quote after two characters', 'api_secret', 'ab"Wq7pLz2xK9mNRt5Yu8'],
+    ['a secret that starts with an escaped quote', 'api_secret', '"Wq7pLz2xK9mNRt5Yu8" tail'],
+    ['a token with an escaped quote after one character', 'token', 'x"Wq7pLz2xK9mNRt5Yu8'],
+  ])('plain JSON: %s', (_label, key, value) => {
+    // Act
+    const out = redactSecrets(JSON.stringify({ [key]: value, user: 'deploy' }));
+
+    // Assert
+    expect(parsesAsJson(out)).toEqual({ [key]: '[REDACTED:key-value-secret]', user: 'deploy' });
+    for (const part of partsOf(value)) expect(out).not.toContain(part);
+  });
+
+  it.each([
+    ['password', '"quoted" Wq7pLz2xK9mN'],
+    ['api_secret', 'ab"Wq7pLz2xK9mNRt5Yu8'],
+  ])('JSON inside a JSON string: %s', (key, value) => {
+    // Prepare
+    const line = logged({ [key]: value, retry: true });
+
+    // Act
+    const out = redactSecrets(line);
+
+    // Assert
+    const outer = parsesAsJson(out) as { body: string };
+    expect(parsesAsJson(outer.body)).toEqual({ [key]: '[REDACTED:key-value-secret]', retry: true });
+    for (const part of partsOf(value)) expect(out).not.toContain(part);
+  });
+
+  it('a shell-quoted value that holds an escaped quote', () => {
+    // Act
+    const out = redactSecrets('export API_SECRET="ab\\"Wq7pLz2xK9mNRt5Yu8"');
+
+    // Assert
+    expect(out).toBe('export API_SECRET="[REDACTED:key-value-secret]"');
+  });
+
+  it('control: a value that is a short word in escaped quotes is kept', () => {
+    // Act
+    const out = redactSecrets(JSON.stringify({ api_secret: '"none"', user: 'deploy' }));
+
+    // Assert
+    expect(out).toBe(JSON.stringify({ api_secret: '"none"', user: 'deploy' }));
+  });
+});
