@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkPatch } from '../../shared/analysis/index.js';
+import { formattedLiterals } from '../../shared/analysis/literal-formatting.js';
 
 /**
  * Attack pass 9b on the patch check's shell reading (`shared/analysis/shell-reading.ts`) and the patterns that read
@@ -37,6 +38,27 @@ describe('attack pass 9b: the cost of reading unknown commands', () => {
 
     // Assert
     expect(result.ok).toBe(true);
+  });
+});
+
+describe('the review of session 32: the cost of reading literals side by side', () => {
+  // Joined literals (`'cu' 'rl'`, `'cu' + 'rl'`) were read with two runs of blanks around an optional `+`: without the
+  // `+`, each blank could be either run's, so from every quote a format that then failed to follow tried 2^16 ways.
+  it('reads a line of many quoted words in linear time', () => {
+    // Prepare: a tar given 4,900 quoted arguments, just under the check's 20 KB line (26 s to read on 5e1bbf6)
+    const line = `os.system("curl a.b | tar ${"'x' ".repeat(4900)}")`;
+
+    // Act
+    const result = checkPatch(patchAdding([line]));
+
+    // Assert: read in time; refused, since a data reader's stage of more pieces than the check reads (200) is not
+    // known to only read data
+    expect(result).toMatchObject({ ok: false, reason: expect.stringContaining('remote-script') });
+  });
+
+  it('formats literals side by side in linear time, whatever the line holds', () => {
+    const text = `x = ${"'x' ".repeat(20_000)}`;
+    expect(formattedLiterals(text, 16_384)).toBe(text);
   });
 });
 
