@@ -18,8 +18,10 @@ import { shellReadings } from './shell-reading.js';
  * them (a 120-byte line) took the patterns hours to try every way (attack pass 9b, finding 1).
  */
 const RUNS_ITS_ARGS = String.raw`(?:(?:\/(?:usr\/)?(?:local\/)?s?bin\/)?(?:sudo|doas|env|busybox|command|builtin|exec|nice|nohup|timeout|stdbuf|time|ionice|chrt|taskset|setsid|xargs|unbuffer)(?:\s+(?=-|\d|\w+=)\S+)*\s+)*`;
-// `/bin/sh`, `$SHELL`; `python3 -m json.tool` formats a download rather than running it.
-const SHELL = String.raw`(?:${RUNS_ITS_ARGS}(?:(?:\/(?:usr\/)?(?:local\/)?bin\/)?(?:sh|bash|zsh|dash|ksh|fish|python[23]?(?!\s+-m\b)|node|perl|ruby|php|iex|invoke-expression|pwsh|powershell)\b(?![.(=-])|\$\{?shell\b\}?))`;
+// `/bin/sh`, `$SHELL`; `python3 -m json.tool` formats a download rather than running it. The other shells and the
+// interpreters that run what they read (`| ksh93`, `| tclsh`, `| Rscript -`) are here for what the injection detector and
+// the answer signals read; patches refuse a download fed to any program not known to only read data (DOWNLOAD_FED).
+const SHELL = String.raw`(?:${RUNS_ITS_ARGS}(?:(?:\/(?:usr\/)?(?:local\/)?bin\/)?(?:sh|bash|zsh|dash|ksh(?:93)?|mksh|ash|yash|t?csh|fish|python[23]?(?!\s+-m\b)|node|perl|ruby|php|lua(?:jit)?|tclsh|osascript|iex|invoke-expression|pwsh|powershell)\b(?![.(=-])|(?:rscript|deno(?:\s+run)?|bun(?:\s+run)?)\s+-(?![\w-])|\$\{?shell\b\}?))`;
 /**
  * A downloader: curl, wget, PowerShell's, and GitHub's CLI where what it prints or saves is a file of someone's
  * choosing (`gh api …/contents/x`, `gh release download -O -`, `gh gist view --raw`, `gh run download`).
