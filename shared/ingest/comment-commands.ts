@@ -8,7 +8,7 @@ import type { PermissionCache } from '../github/permission-cache.js';
 import { type FeedbackCommand, type FeedbackDeps, type FeedbackTarget, type IssueComment, applyFeedback, feedbackTarget, issueCommentPayload, parseFeedbackCommand } from '../knowledge/feedback.js';
 import type { GitHubClients, TaskTokenControl } from '../ports.js';
 import type { ApprovalIndex } from '../remediation/approvals.js';
-import { type Unresumed, type UnresumedApproval, asRead, isUnresumed, markResumed, sendDecision, takeDecision } from '../remediation/approval-resume.js';
+import { type Unresumed, type UnresumedApproval, asRead, isUnresumed, markResumed, sendDecision, takeDecision, waitEndedBy } from '../remediation/approval-resume.js';
 import type { ApprovalResumes } from '../stores/approval-resumes.js';
 import { COMMAND_ANSWER_BUDGET_MS } from '../github/comment-timing.js';
 export { commandAnswerMarker } from '../notify/command-reply.js';
@@ -188,8 +188,7 @@ async function resumeDecided(incident: Unresumed, command: ApprovalCommand, logi
     // nothing is left to resume, and the token is forgotten unless the approval was rewritten meanwhile. Past the
     // wait's end it was the timeout: "already decided" would tell the author the approval stands, and nothing is applied.
     await markResumed(incident, decided, deps);
-    const endsAt = recorded.expiresAt ? Date.parse(recorded.expiresAt) : Number.NaN;
-    if (deps.clock().getTime() >= endsAt) return refused(409, waitEnded(incident.id, recorded.expiresAt ?? null), true);
+    if (waitEndedBy(recorded, deps.clock())) return refused(409, waitEnded(incident.id, recorded.expiresAt ?? null), true);
     return refused(409, refusal`the approval of ${incident.id} was already decided`, true);
   }
   await markResumed(incident, decided, deps);

@@ -32,7 +32,7 @@ import { renderEscalation } from '../notify/escalation.js';
 import { escalationFor } from '../notify/escalation-policy.js';
 import type { Clock, EscalationLedger, EscalationPublisher, GitHubClients, Metrics, StepLogger, TaskTokenControl } from '../ports.js';
 import { type PolicyFile, policyFor } from '../remediation/policy.js';
-import { type ResumedDeps, type Unresumed, asRead, isUnresumed, markResumed, sendDecision, takeDecision } from '../remediation/approval-resume.js';
+import { type ResumedDeps, type Unresumed, asRead, isUnresumed, markResumed, sendDecision, takeDecision, waitEndedBy } from '../remediation/approval-resume.js';
 import type { ApprovalResumes, ListedDecision } from '../stores/approval-resumes.js';
 import type { CommandAnswers } from '../stores/command-answers.js';
 import type { IncidentStore } from '../stores/incident-store.js';
@@ -100,7 +100,7 @@ async function resumeListed(entry: ListedDecision, now: Date, takenBefore: strin
   }
   // A spent token past the wait's recorded end was the timeout's (Notify records it a moment later), not a first try
   // that reached the execution: the command is told nothing was applied, as the command path tells it (comment-commands.ts).
-  const waitEnded = outcome === 'spent' && now.getTime() >= Date.parse(incident.approval.expiresAt ?? '');
+  const waitEnded = outcome === 'spent' && waitEndedBy(incident.approval, now);
   const detail = outcome === 'resumed'
     ? `the reconciler resumed the execution: ${by}, whose command's handling ended before it was resumed`
     : waitEnded

@@ -45,6 +45,14 @@ export async function takeDecision(
   return (await incidents.replaceApproval(incident.id, asRead(incident.approval), taken, history.length > 0 ? { history } : {})) ? taken : null;
 }
 
+/**
+ * Whether the approval's wait had ended by `now` (its recorded `expiresAt`): a token Step Functions calls spent after
+ * it was spent by the timeout, not by an earlier call that reached the execution. False when no end was recorded.
+ */
+export function waitEndedBy(approval: Pick<ApprovalState, 'expiresAt'>, now: Date): boolean {
+  return approval.expiresAt !== undefined && now.getTime() >= Date.parse(approval.expiresAt);
+}
+
 /** SendTaskSuccess, or SendTaskFailure for a rejection, with the decision as it was recorded. */
 export function sendDecision(decided: UnresumedApproval, tasks: TaskTokenControl): Promise<void> {
   const by = decided.decidedBy ?? 'a maintainer';
