@@ -421,7 +421,8 @@ export function renderEscalation(
   lines.push(`What the guard tried: ${triedText}`);
   for (const error of incident.stageErrors) lines.push(`  (its ${error.stage} step failed: ${untrusted(error.error)})`);
   const commands = approval ? approvalCommands(approval.taskToken, approval.endpoint, executionRegion(executionArn)) : [];
-  const needed = needs(handoff, incident.status === 'resolved', commands.length > 0);
+  const resolved = incident.status === 'resolved';
+  const needed = needs(handoff, resolved, commands.length > 0);
   lines.push(`What it needs from you: ${needed}`, ...commands, '');
   const links = incidentLinks(incident);
   const execution = executionLink(executionArn);
@@ -444,7 +445,10 @@ export function renderEscalation(
       description: chatText(
         [untrusted(headline), ...(whatFailed ? [`*What failed:* ${whatFailed}`] : []), `*Why:* ${untrusted(why)}`, ...(seen ? [seen] : []), `*Tried:* ${triedText}`].join('\n'),
       ).slice(0, 3500),
-      nextSteps: [needed, ...commands, ...links.slice(0, 4).map(([label, url]) => chatLink(label, url))],
+      // The task token goes to the e-mail only. Whoever holds it and may call SendTaskSuccess answers the wait: a
+      // chat channel is wider than on-call (AWS Chatbot may even run the command with the channel's own role), and
+      // SNS gives this rendering to every subscriber that is not e-mail (SQS, Lambda, HTTPS, SMS).
+      nextSteps: [needs(handoff, resolved, false), ...links.slice(0, 4).map(([label, url]) => chatLink(label, url))],
       keywords: [incident.source, incident.category ?? 'unknown', severityOf(incident), ...(fallback ? [fallback.kind] : [])],
     },
     metadata: { threadId: chatThreadOf(incident), summary: title },

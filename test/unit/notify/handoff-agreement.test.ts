@@ -56,6 +56,17 @@ describe('the dashboard and the escalation say the same about an incident', () =
     expect(line(message, 'What it needs from you: ')).toMatch(/^Approve or reject/);
   });
 
+  it('a proposal waiting for approval by e-mail: the task token goes to the e-mail only, never to chat or other subscribers', () => {
+    // The token answers the wait for whoever can call SendTaskSuccess: a chat channel (where AWS Chatbot may run
+    // the command with the channel's role) and SNS's other protocols (which get the chat rendering) are not on-call.
+    const { incident } = INCIDENT_STATES['approval waits by e-mail']!;
+    const rendered = renderEscalation(incident, 'x', undefined, undefined, { taskToken: 'token-secret-1' });
+
+    expect(rendered.message).toMatch(/send-task-success .*--task-token 'token-secret-1'/);
+    expect(JSON.stringify(rendered.chat)).not.toMatch(/token-secret-1|send-task-(?:success|failure)/);
+    expect(rendered.chat?.content.nextSteps[0]).toMatch(/^Approve or reject the proposal with the commands of the approval request e-mail/);
+  });
+
   it('a failed knowledge lookup alone: the escalation does not say the guard could not finish its analysis', () => {
     const { incident } = INCIDENT_STATES['only the knowledge lookup failed']!;
 
