@@ -64,7 +64,7 @@ describe('the dashboard and the escalation say the same about an incident', () =
 
     expect(rendered.message).toMatch(/send-task-success .*--task-token 'token-secret-1'/);
     expect(JSON.stringify(rendered.chat)).not.toMatch(/token-secret-1|send-task-(?:success|failure)/);
-    expect(rendered.chat?.content.nextSteps[0]).toMatch(/^Approve or reject the proposal with the commands of the approval request e-mail/);
+    expect(rendered.chat?.content.nextSteps?.[0]).toMatch(/^Approve or reject the proposal with the commands of the approval request e-mail/);
   });
 
   it('a failed knowledge lookup alone: the escalation does not say the guard could not finish its analysis', () => {
