@@ -1,4 +1,5 @@
 import { gateCallersSchema } from './baselines/gate-access.js';
+import { MAX_BASELINE_RUNS } from './baselines/gate.js';
 import { repositoryKey } from './domain/repository-key.js';
 import * as z from './zod.js';
 import { DEFAULT_INPUT_TOKEN_BUDGET, MIN_INPUT_TOKEN_BUDGET } from './analysis/prompt-versions.js';
@@ -282,7 +283,7 @@ const configSchema = z.object({
   /** Quality gate: new critical vulnerabilities that fail the gate. */
   DELTA_VULN_CRITICAL: z._default(z.coerce.number().check(z.positive()), 1),
   /** Accepted default-branch runs averaged into the baseline. */
-  BASELINE_RUNS: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 10),
+  BASELINE_RUNS: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(MAX_BASELINE_RUNS)), 10),
   /**
    * Which caller may use the gate for which repositories, as JSON: `{"arn:aws:sts::123456789012:assumed-role/ci-acme-*":
    * ["acme/app"]}`. Unset: nobody (the local runtime lets its GATE_TOKEN holder use every repository).

@@ -16,6 +16,12 @@ export interface GateThresholds {
   DELTA_VULN_CRITICAL: number;
 }
 
+/**
+ * The most accepted runs a baseline averages (the BASELINE_RUNS setting's upper bound): the store keeps this many of
+ * a branch's newest runs and drops older ones, which no window reads.
+ */
+export const MAX_BASELINE_RUNS = 100;
+
 export const DEFAULT_THRESHOLDS: GateThresholds = { DELTA_COVERAGE: 5.0, DELTA_VULN_HIGH: 3, DELTA_VULN_CRITICAL: 1 };
 
 /**

@@ -1,14 +1,16 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { repositoryKey } from '../domain/repository-key.js';
 import { type CountMark, countOnce, markClauses } from '../stores/count-marks.js';
 import { conditionalWrite, readItems, updateExpression } from '../stores/dynamo.js';
-import type { GateDecision, GateMetrics } from './gate.js';
+import { type GateDecision, type GateMetrics, MAX_BASELINE_RUNS } from './gate.js';
 
 /**
  * Layout in the baselines table (all keys carry the repository as `owner/name` in lower case, its
  * {@link repositoryKey}: the gate's caller and GitHub's webhooks may spell one repository differently):
- * - `BASELINE#<repo>#<branch>` / `RUN#<time>#<sha>`: accepted default-branch runs; the newest N are the baseline;
- *   `SHA#<sha>` in the same partition is the commit's claim, which keeps the time its run is stored under;
+ * - `BASELINE#<repo>#<branch>` / `RUN#<time>#<sha>`: accepted default-branch runs; the newest N are the baseline,
+ *   and only the newest {@link MAX_BASELINE_RUNS} (the largest N) are kept; `SHA#<sha>` in the same partition is the
+ *   commit's claim, which keeps the time its run is stored under, and expires
+ *   {@link ACCEPTED_CLAIM_TTL_SECONDS} after its run was dropped;
  * - `GATE#<repo>#<branch>` / `STATE`: the last decision, for hysteresis;
  * - `METRICS#<repo>` / `TOTAL`: per-repository counters (`ADD` only);
  * - `TESTS#<repo>#<sha>` / `<test>`: pass/fail counts of one test on one commit (flaky evidence);
@@ -106,6 +108,15 @@ export const MAX_TEST_NAME = 300;
 export const COMMIT_EVIDENCE_TTL_SECONDS = 30 * 86_400;
 const commitEvidenceExpiry = (firstAt: Date) => Math.floor(firstAt.getTime() / 1000) + COMMIT_EVIDENCE_TTL_SECONDS;
 
+/**
+ * How long a commit's claim outlives its run once the run has left the newest {@link MAX_BASELINE_RUNS}: the same
+ * commit reported again within it (a re-run of an old default-branch workflow) is still a repeat, not a new run.
+ */
+export const ACCEPTED_CLAIM_TTL_SECONDS = 400 * 86_400;
+
+/** Runs beyond the kept ones dropped by one acceptance: one a call in steady state, a backlog a few at a time. */
+const RUNS_DROPPED_PER_ACCEPT = 10;
+
 /** Keys of the items the learning loop counts on, by the repositoryKey. */
 export const baselineKeys = {
   metrics: (repository: string) => ({ pk: `METRICS#${repositoryKey(repository)}`, sk: 'TOTAL' }),
@@ -154,6 +165,38 @@ export function createBaselineStore(options: { client: DynamoDBDocumentClient; t
     return (response.Items ?? []).map((item) => ({ sha: String(item.sha), at: String(item.at), metrics: (item.metrics ?? {}) as GateMetrics }));
   };
 
+  /**
+   * Drops the runs no window reads (older than the newest {@link MAX_BASELINE_RUNS}), each claim first set to expire:
+   * a call that dies between the two leaves the run to the next acceptance, which does both again.
+   */
+  const dropRunsBeyondKept = async (pk: string): Promise<void> => {
+    const response = await client.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': pk, ':prefix': 'RUN#' },
+        ProjectionExpression: 'sk, sha',
+        ScanIndexForward: false,
+        Limit: MAX_BASELINE_RUNS + RUNS_DROPPED_PER_ACCEPT,
+      }),
+    );
+    const expiresAt = Math.floor(Date.now() / 1000) + ACCEPTED_CLAIM_TTL_SECONDS;
+    for (const item of (response.Items ?? []).slice(MAX_BASELINE_RUNS)) {
+      await conditionalWrite(() =>
+        client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { pk, sk: `SHA#${String(item.sha)}` },
+            UpdateExpression: 'SET expiresAt = if_not_exists(expiresAt, :expiresAt)',
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeValues: { ':expiresAt': expiresAt },
+          }),
+        ),
+      );
+      await client.send(new DeleteCommand({ TableName: tableName, Key: { pk, sk: String(item.sk) } }));
+    }
+  };
+
   return {
     async jobLogBaseline(repository, workflow, job) {
       const response = await client.send(new GetCommand({ TableName: tableName, Key: jobLogKey(repository, workflow, job) }));
@@ -197,10 +240,13 @@ export function createBaselineStore(options: { client: DynamoDBDocumentClient; t
           ReturnValues: 'ALL_NEW',
         }),
       );
+      // A claim set to expire is a commit whose run was accepted and has since left the kept runs: a repeat.
+      if (claim.Attributes?.expiresAt !== undefined) return false;
       const at = String(claim.Attributes?.at ?? run.at);
       const added = await conditionalWrite(() =>
         client.send(new PutCommand({ TableName: tableName, Item: { ...run, pk, sk: `RUN#${at}#${run.sha}`, at }, ConditionExpression: 'attribute_not_exists(pk)' })),
       );
+      if (added !== null) await dropRunsBeyondKept(pk);
       return added !== null;
     },
 
