@@ -45,7 +45,7 @@ const REFINEMENTS: ReadonlyArray<readonly [RegExp, Category]> = [
   [/syntax ?error|undefined reference|cannot find symbol|compil|error TS\d+|error CS\d+|type error|is not assignable|undeclared|not declared in this scope|unresolved (?:reference|import)/i, 'compilation'],
   [/lint|style|format(?:ting|ter)|prettier|rubocop|flake8|pylint|eslint|stylelint|shellcheck/i, 'lint'],
   [/assert|expected .* (?:to|but)|expected:|but (?:was|got)|test(?:s|case)? (?:failed|failure)|\bspec\b|\bFAIL\b/i, 'test_failure'],
-  [/command not found|not recognized as an internal|No such file or directory|Permission denied|Input required|Invalid workflow|missing (?:required )?(?:env|environment|variable|secret|input)|invalid (?:config|configuration|yaml)|Bad credentials|Unauthorized|Forbidden|Authentication failed/i, 'configuration'],
+  [/command not found|not recognized as an internal|No such file or directory|Permission denied|Input required|Invalid workflow|missing (?:required )?(?:env|environment|variable|secret|input)|invalid (?:config|configuration|yaml)|Bad credentials|Unauthorized|Forbidden|Authentication failed|\btoken required\b/i, 'configuration'],
   // A script's own check on its environment: `SIGNING_CERT_BASE64 is empty`, `environment variable DEPLOY_KEY is not
   // set` (an upper-case name with an underscore, case-sensitive: `max_len is empty` is no variable).
   [/\b[A-Z][A-Z0-9]*_[A-Z0-9_]*[A-Z0-9] (?:environment variable )?(?:is (?:empty|not set|undefined|missing)|(?:was )?not (?:set|defined|provided))\b|\b(?:[Ee]nvironment variable|[Ss]ecret) \S+ is (?:empty|not set|missing)\b/, 'configuration'],

@@ -122,8 +122,11 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /has exceeded the maximum execution time|The action '[^']*' has timed out after \d+ minutes|The job running on runner .{0,300} exceeded|No output has been received in the last \d+ ?m|execution took longer than|Job's log exceeded limit|The operation was canceled|The run was canceled|Canceling since a higher priority|job timed out|build timed out|Build timed out|Terminated due to timeout|timeout: the monitored command dumped core|Cancelling the job/i },
   { id: 'infra.rate-limit', category: 'infrastructure', weight: 90, extend: 'line',
     re: /API rate limit exceeded|secondary rate limit|\b429 Too Many Requests|toomanyrequests|You have reached your (?:unauthenticated )?pull rate limit|rate limit(?:ed| exceeded)/i },
+  // The daemon's own errors while the runner starts a job or service container; a pull it refuses (`pull access denied
+  // for x`) or a tag the registry lacks (`manifest for x not found`) is the workflow's image reference, read by the
+  // docker rules below.
   { id: 'infra.service-container', category: 'infrastructure', weight: 85, extend: 'line',
-    re: /Failed to initialize container|service container .{0,300} (?:failed|unhealthy)|container .{0,300} is unhealthy|health ?check (?:failed|timed out)|Error response from daemon:/i },
+    re: /Failed to initialize container|service container .{0,300} (?:failed|unhealthy)|container .{0,300} is unhealthy|health ?check (?:failed|timed out)|Error response from daemon:(?! pull access denied for | manifest for \S+ not found)/i },
 
   // ── security scanners ─────────────────────────────────────────────────────────────────────────────────────
   // npm audit's report: the package and its range, then `Severity: high` and the advisory.
@@ -170,9 +173,13 @@ export const RULES: readonly Rule[] = uniformRules([
     // A chained exception's next traceback belongs to the same failure; two unrelated tracebacks do not.
     contAfter: { prev: /^\s*(?:During handling of the above exception|The above exception was the direct cause)/, re: /^\s*Traceback \(most recent call last\):/ },
     pick: [{ re: PY_EXCEPTION_RE, last: true, outdented: true }] },
+  // A suite ts-jest cannot compile (`● Test suite failed to run`) says why in its TypeScript diagnostic below
+  // (`    src/x.ts:42:30 - error TS2345: …`, or `src/x.ts(42,30): error TS2345: …` without `pretty`): the code does not build.
   { id: 'jest.failed', category: 'test_failure', weight: 88, extend: 'until', maxLines: 300, gap: 99,
     lookback: { re: /^\s*FAIL\s+\S/, lines: 2, inclusive: true },
-    re: /^\s*● (?!Console\b)\S.*$/, end: /^\s*(?:● \S|(?:PASS|FAIL)\s+\S|Test Suites:|Tests:|Summary of all failing tests)/ },
+    re: /^\s*● (?!Console\b)\S.*$/, end: /^\s*(?:● \S|(?:PASS|FAIL)\s+\S|Test Suites:|Tests:|Summary of all failing tests)/,
+    pick: [{ re: /^\s+\S+(?::\d+:\d+ - |\(\d+,\d+\): )error TS\d+: / }],
+    categoryFrom: { re: /^\s+\S+(?::\d+:\d+ - |\(\d+,\d+\): )error TS\d+: /, category: 'compilation' } },
   { id: 'vitest.failed', category: 'test_failure', weight: 88, extend: 'until', maxLines: 300, gap: 99,
     re: /^\s*FAIL {1,2}\S+ > \S.*/, end: /^\s*(?:FAIL {1,2}\S+ > |⎯{3,}|Test Files |Tests )/,
     // A type test (`--typecheck`) says what failed only in its `TypeCheckError:` line.
@@ -465,6 +472,14 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^-- [A-Z][A-Z ]*[A-Z] -+ \S+\.elm$/, end: /^(?:-- [A-Z][A-Z ]*[A-Z] -+ \S|Detected (?:errors|problems) in \d+ modules?\.)/,
     pick: [{ re: /^\S/ }] },
   { id: 'ghc.error', category: 'compilation', weight: 82, extend: 'indent', re: /^\S+\.hs:\d+:\d+(?:-\d+)?: error:/ },
+  // Elixir 1.15+ logs its errors as diagnostics first (`    error: undefined function f/2 (expected …)`, a code frame,
+  // `    └─ lib/x.ex:41:25: M.g/3`), then `== Compilation error in file lib/x.ex ==` and `** (CompileError) lib/x.ex:
+  // cannot compile module M (errors have been logged)`, which only say so: the first diagnostic since `Compiling N
+  // files (.ex)` (or an umbrella's `==> app`) is named. Earlier releases put the reason in the CompileError line.
+  { id: 'elixir.compile-logged', category: 'compilation', weight: 82, extend: 'indent', maxLines: 10,
+    re: /^== Compilation error in file \S+ ==$/, cont: /^\*\* \(CompileError\) \S+: cannot compile (?:module|file)\b/,
+    lookback: { re: /^(?:Compiling \d+ files? \(\.ex\)|==> [\w.-]+)$/, lines: 250, inclusive: false },
+    pick: [{ re: /^ {4}error: \S/ }] },
   { id: 'elixir.compile', category: 'compilation', weight: 82, extend: 'indent', re: /^== Compilation error|^\*\* \((?:CompileError|SyntaxError|TokenMissingError)\)/ },
   // Mix's summary under --warnings-as-errors (compile, test, ExDoc) says only that warnings failed the run: the
   // warnings printed since `Compiling N files (.ex)` (or since an umbrella's `==> app`) say which, the first named.
@@ -618,6 +633,14 @@ export const RULES: readonly Rule[] = uniformRules([
   // ── package managers and dependency resolution ────────────────────────────────────────────────────────────
   // npm run of a script package.json does not define: the workflow names the wrong script.
   { id: 'npm.missing-script', category: 'configuration', weight: 84, extend: 'line', re: /^npm (?:ERR!|error) Missing script: "[^"]+"$/ },
+  // npm's ERESOLVE report (npm 7+; `npm ERR! ` before npm 10, `npm error ` since): `While resolving:`, `Found:`, then
+  // under `Could not resolve dependency:` the dependency that conflicts (`peer react@"^18.0.0" from x@13.1.1`), which
+  // says why; the report's blank `npm error` lines are part of it.
+  { id: 'npm.eresolve', category: 'dependency', weight: 80, extend: 'until', maxLines: 80, gap: 0,
+    re: /^npm (?:ERR!|error) code ERESOLVE$/,
+    end: /^(?!npm (?:ERR!|error)\b)|^npm (?:ERR!|error) (?:A complete log|For a full report see:|See \S+ for a full report)/,
+    pick: [{ re: /^npm (?:ERR!|error) (?:(?:peer|peerOptional|dev|optional) )?(?:@[\w.-]+\/)?[\w.-]+@"[^"]*" from \S/ },
+      { re: /^npm (?:ERR!|error) ERESOLVE (?:unable to resolve dependency tree|could not resolve)$/ }] },
   { id: 'npm.error', category: 'dependency', weight: 80, extend: 'indent', refine: true,
     re: /^npm (?:ERR!|error) (?:code (?:E404|ETARGET|ERESOLVE|EINTEGRITY|ENOTFOUND|EAI_AGAIN|ECONNRESET|ETIMEDOUT|ECONNREFUSED|E401|E403|EBADENGINE|ENOENT|EACCES|ENOVERSIONS)\b|404 |notarget |ERESOLVE )/,
     cont: /^npm (?:ERR!|error) (?!code ELIFECYCLE|errno|A complete log|Exit status|\s*$)/ },
@@ -670,6 +693,11 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'gha-cache.miss', category: 'configuration', weight: 86, extend: 'line', re: /^Failed to restore cache entry\. Exiting as fail-on-cache-miss is set\./ },
   { id: 'dotnet.restore', category: 'dependency', weight: 78, extend: 'line', re: /\berror NU\d{4}:|Unable to find package |Failed to restore / },
   { id: 'node.module-missing', category: 'dependency', weight: 72, extend: 'indent', re: /\bCannot find module '|Error: Cannot find package '|ERR_MODULE_NOT_FOUND/ },
+  // A registry refusing a pull (`pull access denied for x, repository does not exist or may require 'docker login'`):
+  // the workflow names an image that is not there or gives no credentials for it, as `denied: requested access to the
+  // resource is denied` says to auth.error; a tag the registry lacks (`manifest unknown`) is a version not found.
+  { id: 'docker.pull-denied', category: 'configuration', weight: 82, extend: 'line',
+    re: /pull access denied for \S+, repository does not exist or may require 'docker login'/ },
   { id: 'docker.pull', category: 'dependency', weight: 82, extend: 'line', refine: true,
     re: /pull access denied for|manifest (?:for \S+ )?unknown|repository does not exist or may require|failed to resolve source metadata for|not found: manifest unknown|Error: No such image:/ },
   // BuildKit cannot find a COPY/ADD source in the build context or the stage it names: the Dockerfile or the context
@@ -730,6 +758,18 @@ export const RULES: readonly Rule[] = uniformRules([
   // source and its underline, then `     | message`, which says why.
   { id: 'powershell.error-view', category: 'unknown', weight: 76, extend: 'until', maxLines: 30, gap: 0, refine: true,
     re: /^[A-Z][\w.-]*(?:Error|Exception): (?:[A-Za-z]:\\|\/)\S*\.ps[dm]?1:\d+$/, end: /^(?!Line \||\s*\d* \|)/, pick: [{ re: /^ +\| \S/ }] },
+  // An AWS CLI / botocore waiter (`aws cloudformation wait stack-create-complete`, `aws lambda wait function-updated`)
+  // that reached a failure state: `Waiter StackCreateComplete failed: Waiter encountered a terminal failure state: For
+  // expression "Stacks[].StackStatus" we matched expected path: "ROLLBACK_COMPLETE" at least once`; one that gave up
+  // waiting says `Max attempts exceeded`.
+  { id: 'aws.waiter-failed', category: 'configuration', weight: 82, extend: 'line',
+    re: /^Waiter \w+ failed: Waiter encountered (?:a terminal failure state|an unexpected error)\b/ },
+  { id: 'aws.waiter-timeout', category: 'timeout', weight: 82, extend: 'line', re: /^Waiter \w+ failed: Max attempts exceeded\b/ },
+  // The Codecov CLI's log (codecov-action v4+, `error - 2026-03-04 10:14:52,048 -- Upload failed: {"message":"Token
+  // required - not valid tokenless upload"}`): a job fails on it under `fail_ci_if_error: true`; the wrapper's `==>
+  // Failed to run upload-coverage` after it only says so.
+  { id: 'codecov.cli-error', category: 'unknown', weight: 78, extend: 'line', refine: true,
+    re: /^error - \d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} -- \S/ },
   { id: 'cdk.resource-failed', category: 'configuration', weight: 84, extend: 'line',
     re: /^\S+ \| (?:\d+\/\d+ \| )?\d\d?:\d\d:\d\d(?: [AP]M)? \| (?:CREATE|UPDATE|DELETE|IMPORT)_FAILED +\| \S+ +\| \S/ },
   // actions/upload-artifact with `if-no-files-found: error` (an `##[error]` annotation, which the rules read past;
