@@ -635,10 +635,11 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'npm.missing-script', category: 'configuration', weight: 84, extend: 'line', re: /^npm (?:ERR!|error) Missing script: "[^"]+"$/ },
   // npm's ERESOLVE report (npm 7+; `npm ERR! ` before npm 10, `npm error ` since): `While resolving:`, `Found:`, then
   // under `Could not resolve dependency:` the dependency that conflicts (`peer react@"^18.0.0" from x@13.1.1`), which
-  // says why; the report's blank `npm error` lines are part of it.
+  // says why; the report's blank `npm error` lines are part of it (`npm ERR!` ends in no word character: a `\b` after
+  // it would end the report at its second line).
   { id: 'npm.eresolve', category: 'dependency', weight: 80, extend: 'until', maxLines: 80, gap: 0,
     re: /^npm (?:ERR!|error) code ERESOLVE$/,
-    end: /^(?!npm (?:ERR!|error)\b)|^npm (?:ERR!|error) (?:A complete log|For a full report see:|See \S+ for a full report)/,
+    end: /^(?!npm (?:ERR!|error)(?:\s|$))|^npm (?:ERR!|error) (?:A complete log|For a full report see:|See \S+ for a full report)/,
     pick: [{ re: /^npm (?:ERR!|error) (?:(?:peer|peerOptional|dev|optional) )?(?:@[\w.-]+\/)?[\w.-]+@"[^"]*" from \S/ },
       { re: /^npm (?:ERR!|error) ERESOLVE (?:unable to resolve dependency tree|could not resolve)$/ }] },
   { id: 'npm.error', category: 'dependency', weight: 80, extend: 'indent', refine: true,

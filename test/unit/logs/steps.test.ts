@@ -269,7 +269,8 @@ describe('the line that explains, not the header or the wrapper', () => {
         'ERROR: failed to solve: process "/bin/sh -c npm ci" did not complete successfully: exit code: 1',
         '##[error]buildx failed with: ERROR: failed to solve: process "/bin/sh -c npm ci" did not complete successfully: exit code: 1',
       ],
-      head: 'npm ERR! code ERESOLVE',
+      // npm's ERESOLVE report names its reason below its code line (npm.eresolve, batch 9)
+      head: 'npm ERR! ERESOLVE unable to resolve dependency tree',
       category: 'dependency',
     },
     {
