@@ -1,3 +1,4 @@
+import { sedRunsCommand } from './sed-script.js';
 import { shellReadings } from './shell-reading.js';
 
 /**
@@ -152,7 +153,10 @@ const readsData = (name: string, danger?: string) => String.raw`(?:${name})(?=[\
 const TAR_RUNS = String.raw`--(?:to-command|use-compress-program|checkpoint-action|info-script|new-volume-script|rsh-command|rmt-command)|(?<=\s)-[a-zA-Z]*[IF]`;
 /** awk's `system()`, `getline` from a command, a print piped to one (`print | "sh"`, `|&`), and a program read from a file. */
 const AWK_RUNS = String.raw`\b(?:system|getline)\b|\|\s*(?:["&$(]|[a-zA-Z_]\w*\s*(?:[;})'"]|$))|(?<=\s)(?:-[fEil]|--(?:file|exec|include|load))\b|@(?:load|include)\b`;
-/** GNU sed's `e` command (`sed e`, `'1e'`) and `s///e` flag run the pattern space; `-f -` reads the script from the download. */
+/**
+ * GNU sed's `e` command (`sed e`, `'1e'`) and `s///e` flag run the pattern space; `-f -` reads the script from the download.
+ * Here by their usual spellings; with any delimiter (`s-a-b-e`) a patch is refused for them wherever sed is (SED_EXEC).
+ */
 const SED_RUNS = String.raw`(?:^|[\s'";{}\d$\/!])e(?=[\s'";}]|$)|[^\w\s\\'"-][gpIiMmw\d]*e[gpIiMmw\d]*(?=[\s'";}]|$)|(?<=\s)(?:-f|--file)\b`;
 /**
  * Programs that only read data: what a download may be piped into. Decided from what install scripts, Dockerfiles and
@@ -783,6 +787,13 @@ export function asShellReadsIt(text: string): string {
   return text.replace(/\\|""|''/g, '');
 }
 
+/**
+ * GNU sed told to run a command: the `e` command, or `s` with the `e` flag whatever its delimiter (`s-a-b-e`), read by
+ * parsing the script ({@link sedRunsCommand}). Patches only, as {@link DOWNLOAD_FED}: what sed runs is built from the
+ * pattern space, text nobody reads in the diff as a command.
+ */
+const SED_EXEC = 'sed-exec';
+
 /** What a patch is read for: the dangerous code of any text, and names assembled at run time (code added only). */
 const PATCH_SIGNALS: readonly DangerousCode[] = [...DANGEROUS_CODE, ASSEMBLED_NAME, DOWNLOAD_FED];
 
@@ -790,7 +801,7 @@ const PATCH_SIGNALS: readonly DangerousCode[] = [...DANGEROUS_CODE, ASSEMBLED_NA
 const UNREAD_SHELL = 'shell-reading-too-large';
 
 /**
- * The ids of the dangerous-code patterns `text` contains, and {@link ASSEMBLED_NAME}; empty for ordinary code and prose. Python folds
+ * The ids of the dangerous-code patterns `text` contains, {@link ASSEMBLED_NAME} and {@link SED_EXEC}; empty for ordinary code and prose. Python folds
  * identifiers to their compatibility form (`𝐞𝐱𝐞𝐜` is `exec`), so the folded text is read too, and so is the text as a
  * shell would run it ({@link shellReading}: words built, variables the text assigns substituted), or
  * {@link UNREAD_SHELL} when that reading cannot be completed.
@@ -802,5 +813,7 @@ export function dangerousCodeSignals(text: string): string[] {
   const forms = [...new Set([...quoted.slice(0, 3), reading?.words ?? folded])];
   const found = new Set(PATCH_SIGNALS.filter((pattern) => forms.some((form) => pattern.re.test(form))).map((pattern) => pattern.id));
   if ([...new Set(quoted)].some((form) => DOWNLOAD_FED_THROUGH.re.test(form))) found.add(DOWNLOAD_FED_THROUGH.id);
+  // sed's `e` runs a command whatever feeds sed; the shell's reading decodes escapes a script keeps (`s/x/\n/`).
+  if (sedRunsCommand(text) || sedRunsCommand(folded) || (reading !== null && sedRunsCommand(reading.quoted, true))) found.add(SED_EXEC);
   return reading === null ? [...found, UNREAD_SHELL] : [...found];
 }

