@@ -215,16 +215,34 @@ const PIPE = String.raw`(?<!\|)\|(?!\|)&?(?:\s|\\\n)*(?!\s|\\\n)`;
  * jq"` is a message that names curl, not a download.
  */
 const FROM_SOMEWHERE = String.raw`(?=[^\n|;&]{0,200}?(?:[\/.$~]|:\d|\s\d+(?![^\s'"])|\s-[iK]\b|--(?:config|input-file|url)\b))`;
-/** A download: a downloader as a command, told where from, not in a Markdown table's row. */
+/**
+ * Where a command starts, looked back at from a downloader's name: a line's start, a list operator or a pipe, a group or a
+ * substitution, or a quote (the source language's string around a command line); then assignments (`CURL_HOME=/tmp`), the
+ * wrappers that run the command they name (`sudo -E`, `env`, `exec`), and the downloader's directory (`/usr/bin/`).
+ */
+const AT_COMMAND_START = String.raw`(?<=(?:^|[\n;&|({'"\x60]|\$\(|\b(?:do|then|else)\s)[ \t]*(?:\w+=[^\s;&|]*[ \t]+)*${RUNS_ITS_ARGS}(?:\/(?:usr\/)?(?:local\/)?s?bin\/)?)`;
+/**
+ * A download: a downloader as a command, not in a Markdown table's row, told where from or where a command starts. A
+ * planted `.curlrc`, `.wgetrc` or `CURL_HOME` names the URL, so `curl -s | tclsh8.6` downloads with none in sight; in
+ * prose, `… with curl -s | " + "parsed with jq"` names curl and no command. The name is looked ahead at first: the
+ * command's start is looked back for only where a downloader's name is.
+ */
 const NOT_IN_TABLE = String.raw`(?<!(?:^|\n)[ \t]*\|[^\n]{0,400})`;
-const DOWNLOAD = String.raw`(?<![\w$@.-])${anyCase(RECEIVES)}\s${NOT_IN_TABLE}${FROM_SOMEWHERE}`;
+const DOWNLOAD = String.raw`(?<![\w$@.-])(?=${anyCase(RECEIVES)})(?:${anyCase(RECEIVES)}\s${NOT_IN_TABLE}${FROM_SOMEWHERE}|${AT_COMMAND_START}${anyCase(RECEIVES)}(?=\s|\|)${NOT_IN_TABLE})`;
 /**
  * What starts no command after a pipe: a URL (`'https://a' | 'https://b'` is a type), a closing bracket or a string's
  * end (`"$cmd $args |")` opens a pipe in Perl), a lone `/` or `$` (`/(a|$)/`, `/\|/` in a regular expression).
  */
 const NO_COMMAND = String.raw`[\x22'\x60]?(?:[a-zA-Z][\w+.-]*:\/\/|[)}\],;]|[$\/](?![\w{(.-])|\s*$)`;
-/** A download piped into a stage, after `through` stages, that is not known to only read data. */
-const downloadFed = (through: string) => new RegExp(String.raw`${DOWNLOAD}${stagePiece()}{0,200}${through}${PIPE}(?!${READS_DATA})(?!${NO_COMMAND})(?=[^\s|])`);
+/**
+ * The end of a group or a substitution around a stage, and the rest of the command it is in: `{ curl …; } | x`,
+ * `( curl … ) | x`, `echo "$(curl …)" | x`. What the pipe after it carries is what the group printed, the download too.
+ * Each begins at a `)` or `}`, which no stage reads past: the stage is read one way only.
+ */
+const GROUP_END = String.raw`(?:[ \t]*;?[ \t]*[)}][\x22'\x60]?${stagePiece()}{0,100})*`;
+/** A download piped into a stage, after `through` stages (through programs that read data) or none, that is not known to only read data. */
+const downloadFed = (through: boolean) =>
+  new RegExp(String.raw`${DOWNLOAD}${stagePiece()}{0,200}${GROUP_END}${through ? String.raw`(?:${PIPE}${READS_DATA}${GROUP_END}){0,8}` : ''}${PIPE}(?!${READS_DATA})(?!${NO_COMMAND})(?=[^\s|])`);
 
 /**
  * A download piped into a program not known to only read data ({@link READS_DATA}): fail-closed where remote-script
@@ -233,8 +251,8 @@ const downloadFed = (through: string) => new RegExp(String.raw`${DOWNLOAD}${stag
  * the programs that read data (`curl … | tee f | ksh93`), only in the forms that keep the shell's quotes, where a
  * `|` inside quotes (`jq '.[] | .name'`) is told from a pipe.
  */
-export const DOWNLOAD_FED: DangerousCode = { id: 'remote-script', re: downloadFed('') };
-export const DOWNLOAD_FED_THROUGH: DangerousCode = { id: 'remote-script', re: downloadFed(String.raw`(?:${PIPE}${READS_DATA}){0,8}`) };
+export const DOWNLOAD_FED: DangerousCode = { id: 'remote-script', re: downloadFed(false) };
+export const DOWNLOAD_FED_THROUGH: DangerousCode = { id: 'remote-script', re: downloadFed(true) };
 
 const QUOTE = String.raw`["'\x60]`;
 /**
