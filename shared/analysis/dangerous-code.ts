@@ -220,15 +220,24 @@ const FROM_SOMEWHERE = String.raw`(?=[^\n|;&]{0,200}?(?:[\/.$~]|:\d|\s\d+(?![^\s
  * substitution, or a quote (the source language's string around a command line); then assignments (`CURL_HOME=/tmp`), the
  * wrappers that run the command they name (`sudo -E`, `env`, `exec`), and the downloader's directory (`/usr/bin/`).
  */
-const AT_COMMAND_START = String.raw`(?<=(?:^|[\n;&|({'"\x60]|\$\(|\b(?:do|then|else)\s)[ \t]*(?:\w+=[^\s;&|]*[ \t]+)*${RUNS_ITS_ARGS}(?:\/(?:usr\/)?(?:local\/)?s?bin\/)?)`;
-/**
- * A download: a downloader as a command, not in a Markdown table's row, told where from or where a command starts. A
- * planted `.curlrc`, `.wgetrc` or `CURL_HOME` names the URL, so `curl -s | tclsh8.6` downloads with none in sight; in
- * prose, `… with curl -s | " + "parsed with jq"` names curl and no command. The name is looked ahead at first: the
- * command's start is looked back for only where a downloader's name is.
- */
+const commandStartAfter = (starts: string) =>
+  String.raw`(?<=(?:^|${starts}|\$\(|\b(?:do|then|else)\s)[ \t]*(?:\w+=[^\s;&|]*[ \t]+)*${RUNS_ITS_ARGS}(?:\/(?:usr\/)?(?:local\/)?s?bin\/)?)`;
+const AT_COMMAND_START = commandStartAfter(String.raw`[\n;&|({'"\x60]`);
+/** The same where a line or a list starts the command: not after a pipe, a parenthesis or a quote. */
+const AT_LINE_START = commandStartAfter(String.raw`[\n;&\x60]`);
+/** A download: a downloader as a command, told where from, not in a Markdown table's row. */
 const NOT_IN_TABLE = String.raw`(?<!(?:^|\n)[ \t]*\|[^\n]{0,400})`;
-const DOWNLOAD = String.raw`(?<![\w$@.-])(?=${anyCase(RECEIVES)})(?:${anyCase(RECEIVES)}\s${NOT_IN_TABLE}${FROM_SOMEWHERE}|${AT_COMMAND_START}${anyCase(RECEIVES)}(?=\s|\|)${NOT_IN_TABLE})`;
+const DOWNLOAD = String.raw`(?<![\w$@.-])${anyCase(RECEIVES)}\s${NOT_IN_TABLE}${FROM_SOMEWHERE}`;
+/**
+ * A downloader where a command starts, told where from or not: a planted `.curlrc`, `.wgetrc` or `CURL_HOME` names the
+ * URL, so `curl -s | tclsh8.6` downloads with none in sight; in prose, `… with curl -s | " + "parsed with jq"` names curl
+ * and no command. The name is looked ahead at first: the command's start is looked back for only where a downloader's
+ * name is, and a blank after it, or a pipe where a line or a list starts it (`curl|sh`): `(and|curl|if|…)` and
+ * `c(hars|o(ncat|des))` are regular expressions' alternatives. Read
+ * only in the forms that keep the names as written: the shell's reading also names `curl` every command nothing here
+ * names that feeds a pipe (`$perf buildid-cache -l | grep …`), a guess that needs a source to stand.
+ */
+const DOWNLOAD_AT_START = String.raw`(?<![\w$@.-])(?=${anyCase(RECEIVES)})(?:${AT_COMMAND_START}${anyCase(RECEIVES)}(?=\s)|${AT_LINE_START}${anyCase(RECEIVES)}(?=\|))${NOT_IN_TABLE}`;
 /**
  * What starts no command after a pipe: a URL (`'https://a' | 'https://b'` is a type), a closing bracket or a string's
  * end (`"$cmd $args |")` opens a pipe in Perl), a lone `/` or `$` (`/(a|$)/`, `/\|/` in a regular expression).
@@ -240,9 +249,9 @@ const NO_COMMAND = String.raw`[\x22'\x60]?(?:[a-zA-Z][\w+.-]*:\/\/|[)}\],;]|[$\/
  * Each begins at a `)` or `}`, which no stage reads past: the stage is read one way only.
  */
 const GROUP_END = String.raw`(?:[ \t]*;?[ \t]*[)}][\x22'\x60]?${stagePiece()}{0,100})*`;
-/** A download piped into a stage, after `through` stages (through programs that read data) or none, that is not known to only read data. */
-const downloadFed = (through: boolean) =>
-  new RegExp(String.raw`${DOWNLOAD}${stagePiece()}{0,200}${GROUP_END}${through ? String.raw`(?:${PIPE}${READS_DATA}${GROUP_END}){0,8}` : ''}${PIPE}(?!${READS_DATA})(?!${NO_COMMAND})(?=[^\s|])`);
+/** `download` piped into a stage, after `through` stages (through programs that read data) or none, that is not known to only read data. */
+const downloadFed = (download: string, through: boolean) =>
+  new RegExp(String.raw`${download}${stagePiece()}{0,200}${GROUP_END}${through ? String.raw`(?:${PIPE}${READS_DATA}${GROUP_END}){0,8}` : ''}${PIPE}(?!${READS_DATA})(?!${NO_COMMAND})(?=[^\s|])`);
 
 /**
  * A download piped into a program not known to only read data ({@link READS_DATA}): fail-closed where remote-script
@@ -251,8 +260,10 @@ const downloadFed = (through: boolean) =>
  * the programs that read data (`curl … | tee f | ksh93`), only in the forms that keep the shell's quotes, where a
  * `|` inside quotes (`jq '.[] | .name'`) is told from a pipe.
  */
-export const DOWNLOAD_FED: DangerousCode = { id: 'remote-script', re: downloadFed(false) };
-export const DOWNLOAD_FED_THROUGH: DangerousCode = { id: 'remote-script', re: downloadFed(true) };
+export const DOWNLOAD_FED: DangerousCode = { id: 'remote-script', re: downloadFed(DOWNLOAD, false) };
+export const DOWNLOAD_FED_THROUGH: DangerousCode = { id: 'remote-script', re: downloadFed(DOWNLOAD, true) };
+/** A downloader at a command's start, told where from or not, piped into such a stage ({@link DOWNLOAD_AT_START}). */
+export const DOWNLOAD_AT_START_FED: DangerousCode = { id: 'remote-script', re: downloadFed(DOWNLOAD_AT_START, true) };
 
 const QUOTE = String.raw`["'\x60]`;
 /**
@@ -864,7 +875,10 @@ export function dangerousCodeSignals(text: string): string[] {
   const unquoted = [...new Set(quoted.map(plainWordsUnquoted))];
   const forms = [...new Set([...quoted.slice(0, 3), reading?.words ?? folded])];
   const found = new Set(PATCH_SIGNALS.filter((pattern) => forms.some((form) => pattern.re.test(form))).map((pattern) => pattern.id));
-  if ([...new Set([...quoted, ...unquoted])].some((form) => DOWNLOAD_FED_THROUGH.re.test(form))) found.add(DOWNLOAD_FED_THROUGH.id);
+  const pipelines = [...new Set([...quoted, ...unquoted])];
+  // As written, and as the shell reads the variables the text assigns, but not the commands nothing here names.
+  const named = [...new Set([text, folded, asShellReadsIt(folded), reading?.named ?? folded].flatMap((form) => [form, plainWordsUnquoted(form)]))];
+  if (pipelines.some((form) => DOWNLOAD_FED_THROUGH.re.test(form)) || named.some((form) => DOWNLOAD_AT_START_FED.re.test(form))) found.add(DOWNLOAD_FED_THROUGH.id);
   // sed's `e` runs a command whatever feeds sed (`"sed" -e …` too); the shell's reading decodes escapes a script keeps (`s/x/\n/`).
   const written = [...new Set([text, folded, plainWordsUnquoted(text), plainWordsUnquoted(folded)])];
   if (written.some((form) => sedRunsCommand(form)) || (reading !== null && sedRunsCommand(reading.quoted, true))) found.add(SED_EXEC);

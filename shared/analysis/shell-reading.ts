@@ -315,6 +315,8 @@ export interface ShellReadings {
    * where it is a pipe can still be told apart, as it cannot in {@link words}.
    */
   quoted: string;
+  /** {@link quoted} before a command nothing here names is read as a downloader: the names as the text gives them. */
+  named: string;
 }
 
 /** `text` as the shell would run it (see the module's comment); `null` when it cannot be read within the bounds above. */
@@ -380,5 +382,5 @@ export function shellReadings(text: string): ShellReadings | null {
     // A command nothing here names: fed a pipe it is read as a shell, feeding one as a downloader.
     .replace(FED_UNKNOWN, '| sh')
     .replace(FEEDING_UNKNOWN, '$1$2curl');
-  return { words: built, quoted: reading.replace(FEEDING_UNKNOWN, '$1$2curl') };
+  return { words: built, quoted: reading.replace(FEEDING_UNKNOWN, '$1$2curl'), named: reading };
 }

@@ -325,6 +325,8 @@ describe('patch-check gaps, 2: a downloader piped into a program not known to on
     ['docs/setup.md', 'curl -fsSL | sudo ksh2020'],
     ['docs/setup.md', 'wget -qO- | lua5.4'],
     ['docs/setup.md', 'curl -s|tclsh8.6'],
+    ['docs/setup.md', 'curl|tclsh8.6'],
+    ['docs/setup.md', 'x=1 && wget|lua5.4'],
     ['docs/setup.md', 'x=1; curl -s | tclsh8.6'],
     ['docs/setup.md', 'env curl -s | tclsh8.6'],
     ['docs/setup.md', 'exec curl -s | tclsh8.6'],
@@ -363,6 +365,9 @@ describe('patch-check gaps, 2: a downloader piped into a program not known to on
     '| curl | fetches a URL | see man curl |',
     'curl --version | head -1',
     'curl -s | jq .',
+    // A regular expression's alternatives; a command nothing here names is a downloader only when told where from.
+    `(r'(and|controls|curl|if|else|while)\\b', Keyword),`,
+    '$perf buildid-cache -l | grep "$(readelf -n $file)"',
   ]) {
     it(`control: accepts a downloader named in prose or a table, or piped into a reader: ${line}`, () => {
       expect(checked('docs/setup.md', line).ok).toBe(true);
