@@ -7,6 +7,8 @@
  * the caller to refuse (fail closed).
  */
 
+import { shellWord, stageOf } from './shell-reading.js';
+
 /** A script as sed reads it: it runs a command, it could not be read to its end, or neither (`null`). */
 export type SedScriptReading = 'runs' | 'unread' | null;
 
@@ -166,37 +168,6 @@ export function sedScriptRuns(script: string): SedScriptReading {
   return null;
 }
 
-/** A shell word, quotes and escapes removed as the shell removes them (a backslash in double quotes escapes only `$`, `` ` ``, `"`, `\` and a line break). */
-function shellWord(word: string): string {
-  return word.replace(/\$'((?:[^'\\\n]|\\.)*)'|'([^'\n]*)'|"((?:[^"\\\n]|\\[\s\S])*)"|\\([\s\S])/g, (_, ansi?: string, single?: string, double?: string, escaped?: string) => {
-    if (ansi !== undefined) return ansi.replace(/\\(x[0-9a-fA-F]{1,2}|[0-7]{1,3}|.)/g, (__, e: string) => (e[0] === 'x' ? String.fromCharCode(Number.parseInt(e.slice(1), 16)) : /^[0-7]/.test(e) ? String.fromCharCode(Number.parseInt(e, 8)) : e === 'n' ? '\n' : e === 't' ? '\t' : e));
-    if (single !== undefined) return single;
-    if (double !== undefined) return double.replace(/\\([$`"\\\n])/g, (__, e: string) => (e === '\n' ? '' : e));
-    return escaped === '\n' ? '' : escaped!;
-  });
-}
-
-/**
- * One word of a command's stage, or a redirection (`2>&1`, `> f`, `<f`), after blanks and continued lines; the stage ends
- * where neither follows (`|`, `;`, `&`, a parenthesis, a line's end, or a quote the line does not close).
- */
-const STAGE_WORD = /(?:[ \t]|\\\n)*(?:(\d*(?:>>?|<>?|>\|)&?-?\d*|&>>?)(?:[ \t]|\\\n)*|((?:\$'(?:[^'\\\n]|\\.)*'|'[^'\n]*'|"(?:[^"\\\n]|\\[\s\S])*"|\\[\s\S]|[^\s;&|()<>'"\x60\\])+))/y;
-/** At most this many words of a stage are read: a sed command line, not a 20 KB line of words. */
-const MAX_WORDS = 64;
-
-/** The words of the stage that starts at `from`, as written (quotes kept), redirections and their targets left out. */
-export function stageWords(text: string, from: number): string[] {
-  const words: string[] = [];
-  STAGE_WORD.lastIndex = from;
-  let redirected = false;
-  for (let match = STAGE_WORD.exec(text); match !== null && match[0] !== '' && words.length < MAX_WORDS; match = STAGE_WORD.exec(text)) {
-    if (match[1] !== undefined) redirected = !/&\d*$/.test(match[1]);
-    else if (redirected) redirected = false;
-    else words.push(match[2]!);
-  }
-  return words;
-}
-
 /** sed by its name or its path, as a word (`gsed` too). */
 const SED = /(?<![\w$@.\/-])(?:\/(?:usr\/)?(?:local\/)?s?bin\/)?g?sed(?=[ \t]|\\\n)/g;
 /**
@@ -212,11 +183,19 @@ const SCRIPT_FROM_INPUT = /^(?:-$|\/dev\/(?:stdin$|fd\/)|\/proc\/)/;
 /** `prefix` of `name`, at least `least` characters of it: getopt takes any unambiguous start of a long option. */
 const startOf = (prefix: string, name: string, least: number) => prefix.length >= least && name.startsWith(prefix);
 
-/** A script sed is given, and whether it was quoted where it was written (`'s/x/y/e'`, not `e`). */
+/**
+ * A script sed is given, without what the shell would expand in it (`"…;$early_exit}"`: the value is not in the text, and
+ * read as written, `$e` is sed's last line and its `e` command); whether it was quoted where it was written (`'s/x/y/e'`,
+ * not `e`), and whether it held such an expansion.
+ */
 interface GivenScript {
   script: string;
   quoted: boolean;
+  expanded: boolean;
 }
+
+/** `raw`, a word given to sed, as the script it gives. */
+const given = (raw: string): GivenScript => ({ script: shellWord(raw, true), quoted: /['"\\]/.test(raw), expanded: shellWord(raw, true) !== shellWord(raw) });
 
 /**
  * The scripts a sed command line gives sed: its `-e`/`--expression` pieces joined, or else its first operand; `'unread'`
@@ -233,22 +212,22 @@ function sedScripts(words: readonly string[]): GivenScript[] | 'unread' {
     const word = shellWord(raw);
     /** The option's value: what follows `=` or the option's letter in its word, or else the next word. */
     const value = (attached: string | undefined): GivenScript | undefined => {
-      if (attached !== undefined && attached !== '') return { script: attached, quoted: /['"\\]/.test(raw) };
+      if (attached !== undefined && attached !== '') return { ...given(raw), script: shellWord(raw, true).slice(word.length - attached.length) };
       if (k + 1 >= words.length) return undefined;
       k += 1;
-      return { script: shellWord(words[k]!), quoted: /['"\\]/.test(words[k]!) };
+      return given(words[k]!);
     };
     const long = options ? /^--([\w-]+)(?:=([\s\S]*))?$/.exec(word) : null;
     if (word === '--' && options) options = false;
     else if (long) {
       const name = long[1]!;
       if (startOf(name, 'expression', 1)) {
-        const given = value(long[2] ?? undefined);
-        if (given === undefined) return 'unread';
-        expressions.push(given);
+        const found = value(long[2] ?? undefined);
+        if (found === undefined) return 'unread';
+        expressions.push(found);
       } else if (startOf(name, 'file', 2)) {
-        const given = value(long[2] ?? undefined);
-        if (given === undefined || SCRIPT_FROM_INPUT.test(given.script)) return 'unread';
+        const found = value(long[2] ?? undefined);
+        if (found === undefined || SCRIPT_FROM_INPUT.test(found.script)) return 'unread';
         files += 1;
       } else if (startOf(name, 'line-length', 2) && long[2] === undefined) k += 1;
     } else if (options && word.startsWith('-') && word.length > 1) {
@@ -257,19 +236,21 @@ function sedScripts(words: readonly string[]): GivenScript[] | 'unread' {
         const option = word[c]!;
         if (option === 'i') break;
         if (option !== 'e' && option !== 'f' && option !== 'l') continue;
-        const given = value(word.slice(c + 1));
+        const found = value(word.slice(c + 1));
         if (option === 'e') {
-          if (given === undefined) return 'unread';
-          expressions.push(given);
+          if (found === undefined) return 'unread';
+          expressions.push(found);
         } else if (option === 'f') {
-          if (given === undefined || SCRIPT_FROM_INPUT.test(given.script)) return 'unread';
+          if (found === undefined || SCRIPT_FROM_INPUT.test(found.script)) return 'unread';
           files += 1;
         }
         break;
       }
-    } else operand ??= { script: word, quoted: /['"\\]/.test(raw) };
+    } else operand ??= given(raw);
   }
-  if (expressions.length > 0) return [{ script: expressions.map((given) => given.script).join('\n'), quoted: expressions.some((given) => given.quoted) }];
+  if (expressions.length > 0) {
+    return [{ script: expressions.map((one) => one.script).join('\n'), quoted: expressions.some((one) => one.quoted), expanded: expressions.some((one) => one.expanded) }];
+  }
   if (files > 0 || operand === undefined) return [];
   return [operand];
 }
@@ -280,18 +261,26 @@ function sedScripts(words: readonly string[]): GivenScript[] | 'unread' {
  * in prose, "use sed expressions" is no script. `lenient` (for a reading that decoded the source language's escapes,
  * `\n` a line break inside a script) refuses only a script read to run: one it cannot read is the reading's doing.
  * A script that holds a variable nothing here assigns (`sed "$expr"`) and does not parse is read as any other argument
- * nobody can see: not refused.
+ * nobody can see: not refused. A script may be quoted over lines (`sed -ne '/x/{` … `}'`).
  */
 export function sedRunsCommand(text: string, lenient = false): boolean {
+  let end = 0;
   for (const match of text.matchAll(SED)) {
-    const scripts = sedScripts(stageWords(text, match.index! + match[0].length));
+    // `sed` among another sed's words is an argument of it: each word is read once.
+    if (match.index! < end) continue;
+    const stage = stageOf(text, match.index! + match[0].length, true);
+    end = stage.end;
+    const scripts = sedScripts(stage.words.map((word) => word.raw));
     if (scripts === 'unread') {
       if (lenient) continue;
       return true;
     }
-    for (const { script, quoted } of scripts) {
-      const reading = sedScriptRuns(script);
-      if (reading === null || (reading === 'unread' && (lenient || /[$\x60]/.test(script)))) continue;
+    for (const { script, quoted, expanded } of scripts) {
+      // In a Makefile, `$$` is the `$` sed is given, and in a source language's string `\\` is one backslash: refused where
+      // any reading runs, or none can be read (a reading that parses only adds what sed could be given, never hides a run).
+      const readings = [...new Set([script, script.replace(/\$\$/g, '$'), script.replace(/\\\\/g, '\\')])].map(sedScriptRuns);
+      const reading = readings.includes('runs') ? 'runs' : readings.includes(null) ? null : 'unread';
+      if (reading === null || (reading === 'unread' && (lenient || expanded))) continue;
       if (quoted || COMMAND_BEFORE.test(text.slice(Math.max(0, match.index! - 200), match.index!))) return true;
     }
   }

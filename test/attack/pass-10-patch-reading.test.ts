@@ -266,10 +266,17 @@ describe("patch-check gaps, 4: GNU sed's `e` flag and `e` command run the patter
     "sed 's/x/y/' example.txt each.txt",
     'sed -f fix.sed notes.txt',
     'Use sed expressions to rewrite the file.',
+    // A script over lines, a shell variable or command in it, Make's `$$`.
+    "sed -ne '/#####:/{\n\t\ts/    #####://\n\t\tp\n\t}' notes.txt",
+    'sed -ne "/^$oid_pattern \\($oid_pattern\\) Merge .*/ {s//\\1/p;$early_exit}"',
+    "sed -e 's/YEAR/'`date +%Y`'/g' messages.po",
+    "\techo \"$$incs\" | sort | sed '$$s/,$$//'",
+    // A script in a Python string, its backslashes doubled there (node-gyp's make.py).
+    String.raw`cmd_fixup = """sed -e 's/\\\\\\\\/\\//g' -e 'y| |\\n|' $(depfile).raw"""`,
   ]) {
-    it(`control: accepts ${line}`, () => {
-      // Act
-      const result = checked('docs/setup.md', line);
+    it(`control: accepts ${JSON.stringify(line)}`, () => {
+      // Act: a script quoted over lines is added as the lines it is.
+      const result = checkPatch(patchAdding('docs/setup.md', line.split('\n')));
 
       // Assert
       expect(result.ok).toBe(true);
