@@ -1,5 +1,6 @@
 import { sedRunsCommand } from './sed-script.js';
-import { shellReadings } from './shell-reading.js';
+import { SavedFiles, normalizedPaths, savedBy, writtenBy } from './saved-download.js';
+import { shellReadings, shellWord, stageOf } from './shell-reading.js';
 
 /**
  * Code that runs something nobody can review: a download piped into a shell, a decoded blob handed to `eval`, a
@@ -264,6 +265,160 @@ export const DOWNLOAD_FED: DangerousCode = { id: 'remote-script', re: downloadFe
 export const DOWNLOAD_FED_THROUGH: DangerousCode = { id: 'remote-script', re: downloadFed(DOWNLOAD, true) };
 /** A downloader at a command's start, told where from or not, piped into such a stage ({@link DOWNLOAD_AT_START}). */
 export const DOWNLOAD_AT_START_FED: DangerousCode = { id: 'remote-script', re: downloadFed(DOWNLOAD_AT_START, true) };
+
+/** A downloader by name where a command starts (not `[ -x /usr/bin/wget ]`), where it may save a file: {@link RECEIVES}'s. */
+const SAVING = new RegExp(String.raw`(?<![\w$@.-])(?=${RECEIVES})${AT_COMMAND_START}(${RECEIVES})(?=[ \t]|\\\n)`, 'gi');
+/**
+ * A download to a file by a call: .NET's, from PowerShell or C# (`(New-Object Net.WebClient).DownloadFile(url, 'f')`), and
+ * Python's `urlretrieve(url, 'f')`; the file named by a literal or a PowerShell variable, not a parameter (`def
+ * urlretrieve(url, filename=None)`).
+ */
+const DOWNLOAD_FILE = /(?:\.DownloadFile(?:Async|TaskAsync)?|\burlretrieve)\s*\(\s*[^,\n]{1,300},\s*(?:(["'])([^"'\n]+)\1|(\$[\w:{}]+))\s*[,)]/gi;
+/** {@link READS_DATA} at a stage's first word, or as a stage's text, and a pipe (not `||`) at a stage's end. */
+const READER_AT = new RegExp(READS_DATA, 'y');
+const READER_WHOLE = new RegExp(`^${READS_DATA}`);
+const PIPE_AT = /(?:[ \t]|\\\n)*\|(?![|])&?(?:\s|\\\n)*/y;
+/**
+ * Where a command starts, for what may be run from a saved download: a line (not one a backslash continues), a list
+ * operator or a pipe, a group (not a variable's `${`), a substitution, `do`/`then`/`else`, or a string where one is given to a call or a name
+ * (`system("…")`, `["…"]`, `cmd = "…"`) or to a shell (`sh -c '…'`, `eval "…"`), not a string a command prints
+ * (`echo "… f"`). The quote is matched before it is looked behind: looked behind for at every place, a line of blanks
+ * was read again from each.
+ */
+const COMMAND_AT = /(?:^|(?<!\\)\n|[;&|\x60]|(?<!\$)\{|[$<>]?\(|["'](?<=(?:^|[([,=:{+]|\breturn|\beval|\bexec|\s-[a-zA-Z]*c)[ \t]*[fFrRbB]{0,2}["'])|\b(?:do|then|else)\s)[ \t]*/g;
+/** Programs that handle a saved file without reading it out: remove it, list it, test it, name it. */
+const HANDLES_FILE = /^(?:rm|ls|stat|file|test|\[\[?|du|touch|echo|printf|mkdir|basename|dirname|realpath|readlink|remove-item|test-path|get-filehash|get-item|get-childitem)$/i;
+/** A download by a program that runs nothing it is given, by its words (a copy's top-level options too: `gsutil -o x -m cp`). */
+const SAVES_AGAIN = /^((?:\S*\/)?(?:curl|iwr|irm|invoke-webrequest|invoke-restmethod)|gsutil(?:\s+\S+){0,8}?\s+cp|gcloud\s+storage\s+cp|aws\s+s3\s+cp|az\s+storage\s+blob\s+download|gh\s+release\s+download)(?:\s|$)/i;
+/**
+ * The word of a stage that names the program it runs: past the wrappers that run the command they name (`sudo -u bob`,
+ * `env X=1`, `timeout 60`, `nohup`), their options, numbers and assignments, and the shell's words before a command
+ * (`if`, `until`, `!`).
+ */
+function programIndex(words: ReadonlyArray<{ raw: string }>): number {
+  let k = 0;
+  while (k < words.length - 1 && WRAPPER.test(shellWord(words[k]!.raw).replace(/^.*\//, ''))) {
+    const wrapper = shellWord(words[k]!.raw).replace(/^.*\//, '');
+    k += 1;
+    while (k < words.length - 1 && /^(?:-|\d|\w+=)/.test(words[k]!.raw)) k += /^(?:sudo|doas)$/.test(wrapper) && /^-[ugCDhprtUT]$/.test(words[k]!.raw) ? 2 : 1;
+  }
+  return Math.min(k, words.length - 1);
+}
+const WRAPPER = /^(?:sudo|doas|env|busybox|command|builtin|exec|nice|nohup|timeout|stdbuf|time|ionice|chrt|taskset|setsid|xargs|unbuffer|if|elif|while|until|!)$/;
+/** A stage's words as the shell reads them, one space between. */
+const shellWordsOf = (words: ReadonlyArray<{ raw: string }>) => words.map((word) => shellWord(word.raw)).join(' ');
+/** Programs that read a saved file out, beside READS_DATA's: they extract it (as `tar` does) or print it. */
+const READS_FILE = /^(?:unzip|7z|7za|expand-archive|get-content|gc)$/i;
+
+/** The files the downloads in `text` save ({@link savedBy}), each from where its pipeline ends. */
+function savedFiles(text: string): SavedFiles {
+  const files = new SavedFiles();
+  let end = 0;
+  for (const match of text.matchAll(SAVING)) {
+    // A downloader's name among another's words is an argument of it (`curl curl …`): each word is read once.
+    if (match.index! < end) continue;
+    const stage = stageOf(text, match.index! + match[0].length);
+    const saved = savedBy(match[1]!.toLowerCase().replace(/\s+/g, ' '), stage.words.map((word) => word.raw), stage.written);
+    // A command line longer than the words read may name its file past them.
+    saved.any ||= stage.cut;
+    end = stage.end;
+    // Through the programs that read data it is piped into (`| tee f`, `| gunzip > f`): what they write is the download.
+    for (let stages = 0; stages < 8; stages += 1) {
+      PIPE_AT.lastIndex = end;
+      if (!PIPE_AT.test(text)) break;
+      READER_AT.lastIndex = PIPE_AT.lastIndex;
+      if (!READER_AT.test(text)) break;
+      const reader = stageOf(text, PIPE_AT.lastIndex);
+      const words = reader.words.map((word) => word.raw);
+      const program = words.findIndex((word, k) => !/^(?:sudo|doas)$/.test(word) && !(k > 0 && word.startsWith('-')));
+      saved.names.push(...reader.written.flatMap(normalizedPaths), ...writtenBy(shellWord(words[program] ?? '').toLowerCase(), words.slice(program + 1)));
+      end = READER_AT.lastIndex;
+    }
+    files.add(saved, end);
+  }
+  for (const match of text.matchAll(DOWNLOAD_FILE)) files.add({ names: normalizedPaths((match[2] ?? match[3])!), globs: [], any: false }, match.index! + match[0].length);
+  return files;
+}
+
+/**
+ * Whether `text` runs a file a download saved: a download written to a file and then run, sourced or given to a program
+ * not known to only read data (`curl -o f …` then `bash f`, `. ./f`, `chmod +x f`, `./f`, `ksh93 f`, `sh < f`, on the
+ * same line or any later one). A list of the ways to run a file is always one short, as one of shells was for a pipe:
+ * only programs known to read data (READS_DATA's, the extractors beside them) or to handle a file without reading it
+ * (`rm`, `ls`, `test`, `echo`) may be given it. What they read out of it is the download again, so each is read as
+ * one (`cat f | ksh93`, `sh -c "$(cat f)"`, `tar xzf f && ./f/install`: the patterns above then refuse it as they refuse
+ * `curl … | ksh93`). Moved or installed (`mv`, `install -m 755`), the file would run by another name, which is not
+ * followed: that too is refused. A string given to a call or a name is read as a command line, but a path alone in it
+ * is a file named, not run (`open("f.json")`); a string a command prints (`echo "…  f" | sha256sum -c`) is no command.
+ * Linear: each command's start is read once, at most a command line's words.
+ */
+function savedDownloadRun(text: string): boolean {
+  const files = savedFiles(text);
+  if (files.first === Infinity) return false;
+  const rewrites: Array<{ at: number; length: number }> = [];
+  for (const start of text.matchAll(COMMAND_AT)) {
+    const at = start.index! + start[0].length;
+    if (at < files.first) continue;
+    const stage = stageOf(text, at);
+    const opener = start[0].trim();
+    // A path alone where code names a file (`open("f")`, `exists(f)`) is not a command run; in a shell, it is.
+    const shell = !/["']$/.test(opener) && (opener !== '(' || /(?:^|[\n;&|(])[ \t]*$/.test(text.slice(Math.max(0, start.index! - 40), start.index!)));
+    const command = stage.words.findIndex((word) => !/^\w+=/.test(word.raw));
+    if (command < 0) {
+      // Only assignments and redirections: `$(< f)` is the file's text, wherever it goes.
+      if (stage.read.some((word) => files.holds(word, at))) return true;
+      continue;
+    }
+    const words = stage.words.slice(command);
+    // Code, not a command: a first word no command is named by, as the shell reads it (`fp.name,`, a key `archive:`, an
+    // option where a form lost the backslash that continued its line), or an assignment (`x = f`).
+    if (!/^[\w./~+@{}[\]:$][\w./~+@{}[\]:$-]*(?<!:)$/.test(shellWord(words[0]!.raw)) || /^[-+*/%&|^:]?=$/.test(words[1]?.raw ?? '')) continue;
+    const programAt = programIndex(words);
+    const program = shellWord(words[programAt]!.raw).replace(/^.*\//, '');
+    const firstOperand = words.findIndex((word, k) => k > programAt && !word.raw.startsWith('-'));
+    // Where the stage gives a file: any word, or where a path or a name with a dot (`./f`, `/tmp/a`, `f.sh`); a plain word
+    // (`f`, `dir`) only as the program, its first operand, an option's value or a redirection's (`bash f`, `make -f f`,
+    // `sh < f`): in prose, a word a file is named by is no argument ("Note that dir could be a local directory").
+    const held = [
+      ...words.flatMap((word, k) => {
+        if (k === 0 && !shell) return [];
+        const value = /^--?[\w-]+[=:]([\s\S]+)$/.exec(word.raw)?.[1];
+        const given = k === programAt || k === firstOperand || (k > 0 && /^-[^=]*$/.test(words[k - 1]!.raw));
+        return [word.raw, ...(value === undefined ? [] : [value])].filter((raw) => given || raw === value || /[./]/.test(shellWord(raw)));
+      }),
+      ...stage.read,
+    ].filter((word) => files.holds(word, at));
+    if (held.length === 0) continue;
+    // A cloud copy of the file runs nothing; a download again into it (`curl -o f … || curl -o f …`) writes it, where each
+    // word that names it is where the download is saved. Not wget's (`--use-askpass=./f`) or aria2c's
+    // (`--on-download-complete=./f`), which can run a command; nor one that also names the file elsewhere (`curl -o f
+    // --engine f`, which loads it).
+    const again = SAVES_AGAIN.exec(shellWordsOf(words.slice(programAt)));
+    if (again !== null) {
+      const tool = again[1]!.replace(/^\S*\//, '').replace(/^gsutil\s.*/s, 'gsutil cp').replace(/\s+/g, ' ').toLowerCase();
+      if (/^(?:gsutil cp|gcloud storage cp|aws s3 cp|az storage blob download)$/.test(tool)) continue;
+      const outputs = savedBy(tool, words.slice(programAt + again[1]!.split(/\s+/).length).map((word) => word.raw), []).outputs ?? [];
+      if (held.length === outputs.filter((word) => files.holds(word, at)).length && held.every((word) => outputs.includes(shellWord(word)))) continue;
+    }
+    if (HANDLES_FILE.test(program)) continue;
+    // A reader is read with the command substitutions in its words blanked out: each is a command of its own, read from its
+    // own start, and none is fed the file (`tar -xzf $(mktemp -d)/f.tgz`); in a pipe, READS_DATA refuses one, which would be.
+    const first = words[0]!;
+    const own = text.slice(first.at, stage.end).replace(/\$\([^()\n]*\)|\x60[^\x60\n]*\x60/g, (substitution) => `$${'_'.repeat(substitution.length - 1)}`);
+    if (!READER_WHOLE.test(own) && !READS_FILE.test(program)) return true;
+    rewrites.push({ at: first.at, length: first.raw.length });
+  }
+  if (rewrites.length === 0) return false;
+  // Built once, piece by piece: a slice per rewrite of the whole text was quadratic in a line of them.
+  const pieces: string[] = [];
+  let from = 0;
+  for (const { at, length } of rewrites) {
+    pieces.push(text.slice(from, at), 'curl');
+    from = at + length;
+  }
+  const read = pieces.join('') + text.slice(from);
+  return [...DANGEROUS_CODE.filter((pattern) => pattern.id === 'remote-script'), DOWNLOAD_FED, DOWNLOAD_FED_THROUGH, DOWNLOAD_AT_START_FED].some((pattern) => pattern.re.test(read));
+}
 
 const QUOTE = String.raw`["'\x60]`;
 /**
@@ -878,7 +1033,9 @@ export function dangerousCodeSignals(text: string): string[] {
   const pipelines = [...new Set([...quoted, ...unquoted])];
   // As written, and as the shell reads the variables the text assigns, but not the commands nothing here names.
   const named = [...new Set([text, folded, asShellReadsIt(folded), reading?.named ?? folded].flatMap((form) => [form, plainWordsUnquoted(form)]))];
-  if (pipelines.some((form) => DOWNLOAD_FED_THROUGH.re.test(form)) || named.some((form) => DOWNLOAD_AT_START_FED.re.test(form))) found.add(DOWNLOAD_FED_THROUGH.id);
+  if (pipelines.some((form) => DOWNLOAD_FED_THROUGH.re.test(form)) || named.some((form) => DOWNLOAD_AT_START_FED.re.test(form) || savedDownloadRun(form))) {
+    found.add(DOWNLOAD_FED_THROUGH.id);
+  }
   // sed's `e` runs a command whatever feeds sed (`"sed" -e …` too); the shell's reading decodes escapes a script keeps (`s/x/\n/`).
   const written = [...new Set([text, folded, plainWordsUnquoted(text), plainWordsUnquoted(folded)])];
   if (written.some((form) => sedRunsCommand(form)) || (reading !== null && sedRunsCommand(reading.quoted, true))) found.add(SED_EXEC);
