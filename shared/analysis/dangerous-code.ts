@@ -1,4 +1,6 @@
-import { shellReadings } from './shell-reading.js';
+import { sedRunsCommand } from './sed-script.js';
+import { SavedFiles, normalizedPaths, savedBy, writtenBy } from './saved-download.js';
+import { shellReadings, shellWord, stageOf } from './shell-reading.js';
 
 /**
  * Code that runs something nobody can review: a download piped into a shell, a decoded blob handed to `eval`, a
@@ -135,9 +137,9 @@ const RECEIVES = String.raw`(?:${FETCH}|n(?:et)?cat|nc|socat|telnet|openssl\s+s_
  * and one inside a stage reads what the stage is fed (`grep "$(sh)"` runs `sh` on the download). `danger`, where given,
  * is what the piece may not hold, inside its quotes too (`awk '{ system($0) }'`).
  */
-function stagePiece(danger?: string): string {
+function stagePiece(danger?: string, singleQuoted?: string): string {
   const safe = danger === undefined ? '' : `(?!${danger})`;
-  return String.raw`(?:${safe}(?:[^\n|;&'"\x60\\$<>)]|\$(?!\()|[<>](?![(&])|[<>]&|&>|\\[\s\S]|'(?:${safe}[^'\n])*'|"(?:${safe}(?:[^"\\\n$\x60]|\\.|\$(?!\()))*"))`;
+  return String.raw`(?:${safe}(?:[^\n|;&'"\x60\\$<>)]|\$(?!\()|[<>](?![(&])|[<>]&|&>|\\[\s\S]|'${singleQuoted ?? `(?:${safe}[^'\n])*`}'|"(?:${safe}(?:[^"\\\n$\x60]|\\.|\$(?!\()))*"))`;
 }
 /**
  * Where a stage's reading stops: a pipe, a list operator, a line's end, the `)` that closes the substitution or
@@ -146,13 +148,39 @@ function stagePiece(danger?: string): string {
  * is read one way only.
  */
 const STAGE_STOP = String.raw`(?=[|;&\n)]|$|'(?![^'\n]*')|"(?![^"\n]*")|\x60(?![^\x60\n]*\x60))`;
-/** A stage that reads its input as data and runs nothing, told nothing that would: `name`, then its arguments, none holding `danger`. */
-const readsData = (name: string, danger?: string) => String.raw`(?:${name})(?=[\s'"\x60;&|)]|$)${stagePiece(danger)}{0,200}${STAGE_STOP}`;
+/**
+ * A stage that reads its input as data and runs nothing, told nothing that would: `name`, then its arguments, none holding
+ * `danger`. `options`, where given, are the program's options that hold data only, read first and whole; `singleQuoted`
+ * how the program reads the inside of a single-quoted argument (see {@link stagePiece}).
+ */
+const readsData = (name: string, danger?: string, options = '', singleQuoted?: string) =>
+  String.raw`(?:${name})(?=[\s'"\x60;&|)]|$)${options}${stagePiece(danger, singleQuoted)}{0,200}${STAGE_STOP}`;
 /** Command substitutions are refused in any stage by {@link stagePiece}; these are each program's own ways to run one. */
 const TAR_RUNS = String.raw`--(?:to-command|use-compress-program|checkpoint-action|info-script|new-volume-script|rsh-command|rmt-command)|(?<=\s)-[a-zA-Z]*[IF]`;
-/** awk's `system()`, `getline` from a command, a print piped to one (`print | "sh"`, `|&`), and a program read from a file. */
-const AWK_RUNS = String.raw`\b(?:system|getline)\b|\|\s*(?:["&$(]|[a-zA-Z_]\w*\s*(?:[;})'"]|$))|(?<=\s)(?:-[fEil]|--(?:file|exec|include|load))\b|@(?:load|include)\b`;
-/** GNU sed's `e` command (`sed e`, `'1e'`) and `s///e` flag run the pattern space; `-f -` reads the script from the download. */
+/**
+ * awk's `system()`, `getline` from a command, a print piped to one (`print | "sh"`, `|&`; not `||`, a logical or), a
+ * program read from a file, and gawk's `@` words (`@load`, `@include`, and `@f()`, which calls the function whose name
+ * `f` holds, `"system"` too).
+ */
+const AWK_RUNS = String.raw`\b(?:system|getline)\b|(?<!\|)\|(?!\|)\s*(?:["&$(]|[a-zA-Z_]\w*\s*(?:[;})'"]|$))|(?<=\s)(?:-[fEil]|--(?:file|exec|include|load))\b|@[a-zA-Z_]`;
+/**
+ * A single-quoted awk program read as awk reads it: a string (`"|"`, `" | "`) whole, so that a `|` inside one is no
+ * print piped to a command (`print $1 "|" $2`), and the names of the calls that run one (`"system"`) still refused in it.
+ * A string the program does not close before the shell's quote is not read: the stage is then no reader (fail closed).
+ */
+const AWK_PROGRAM = String.raw`(?:(?!${AWK_RUNS})(?:"(?:(?!\b(?:system|getline)\b)(?:[^"\\\n']|\\[^'\n]))*"|[^'\n"]))*`;
+/**
+ * awk's options that hold data only, a field separator and a variable's value (`-F"|"`, `-F '|'`, `-v OFS="|"`), read
+ * first and whole: a `|` in them is the character, not a pipe. All of them or none: read in either of two ways, each of
+ * a line of stages, the pipeline's alternatives would multiply. A value holding a substitution (`-v x="$(sh)"`) is none.
+ */
+const AWK_VALUE = String.raw`(?:'[^'\n]*'|"(?:[^"\\\n$\x60]|\\[^\n])*"|[^\s'"|;&<>()$\x60\\])+`;
+const AWK_DATA_OPTION = String.raw`(?:\s|\\\n)+(?:-[Fv]|--field-separator|--assign)(?:=|[ \t]+)?`;
+const AWK_DATA_OPTIONS = String.raw`(?:${AWK_DATA_OPTION}${AWK_VALUE}){0,8}(?!${AWK_DATA_OPTION}${AWK_VALUE})`;
+/**
+ * GNU sed's `e` command (`sed e`, `'1e'`) and `s///e` flag run the pattern space; `-f -` reads the script from the download.
+ * Here by their usual spellings; with any delimiter (`s-a-b-e`) a patch is refused for them wherever sed is (SED_EXEC).
+ */
 const SED_RUNS = String.raw`(?:^|[\s'";{}\d$\/!])e(?=[\s'";}]|$)|[^\w\s\\'"-][gpIiMmw\d]*e[gpIiMmw\d]*(?=[\s'";}]|$)|(?<=\s)(?:-f|--file)\b`;
 /**
  * Programs that only read data: what a download may be piped into. Decided from what install scripts, Dockerfiles and
@@ -163,7 +191,7 @@ const SED_RUNS = String.raw`(?:^|[\s'";{}\d$\/!])e(?=[\s'";}]|$)|[^\w\s\\'"-][gp
 const READS_DATA = String.raw`(?:(?:sudo|doas)(?:\s+-\S+)*\s+)?(?:\/(?:usr\/)?(?:local\/)?s?bin\/)?(?:${[
   readsData('tar|bsdtar|gtar', TAR_RUNS),
   readsData('sort', '--compress-program'),
-  readsData('g?awk|mawk|nawk', AWK_RUNS),
+  readsData('g?awk|mawk|nawk', AWK_RUNS, AWK_DATA_OPTIONS, AWK_PROGRAM),
   readsData('g?sed', SED_RUNS),
   readsData('rg', '--pre\\b'),
   readsData(
@@ -188,16 +216,43 @@ const PIPE = String.raw`(?<!\|)\|(?!\|)&?(?:\s|\\\n)*(?!\s|\\\n)`;
  * jq"` is a message that names curl, not a download.
  */
 const FROM_SOMEWHERE = String.raw`(?=[^\n|;&]{0,200}?(?:[\/.$~]|:\d|\s\d+(?![^\s'"])|\s-[iK]\b|--(?:config|input-file|url)\b))`;
+/**
+ * Where a command starts, looked back at from a downloader's name: a line's start, a list operator or a pipe, a group or a
+ * substitution, or a quote (the source language's string around a command line); then assignments (`CURL_HOME=/tmp`), the
+ * wrappers that run the command they name (`sudo -E`, `env`, `exec`), and the downloader's directory (`/usr/bin/`).
+ */
+const commandStartAfter = (starts: string) =>
+  String.raw`(?<=(?:^|${starts}|\$\(|\b(?:do|then|else)\s)[ \t]*(?:\w+=[^\s;&|]*[ \t]+)*${RUNS_ITS_ARGS}(?:\/(?:usr\/)?(?:local\/)?s?bin\/)?)`;
+const AT_COMMAND_START = commandStartAfter(String.raw`[\n;&|({'"\x60]`);
+/** The same where a line or a list starts the command: not after a pipe, a parenthesis or a quote. */
+const AT_LINE_START = commandStartAfter(String.raw`[\n;&\x60]`);
 /** A download: a downloader as a command, told where from, not in a Markdown table's row. */
 const NOT_IN_TABLE = String.raw`(?<!(?:^|\n)[ \t]*\|[^\n]{0,400})`;
 const DOWNLOAD = String.raw`(?<![\w$@.-])${anyCase(RECEIVES)}\s${NOT_IN_TABLE}${FROM_SOMEWHERE}`;
+/**
+ * A downloader where a command starts, told where from or not: a planted `.curlrc`, `.wgetrc` or `CURL_HOME` names the
+ * URL, so `curl -s | tclsh8.6` downloads with none in sight; in prose, `… with curl -s | " + "parsed with jq"` names curl
+ * and no command. The name is looked ahead at first: the command's start is looked back for only where a downloader's
+ * name is, and a blank after it, or a pipe where a line or a list starts it (`curl|sh`): `(and|curl|if|…)` and
+ * `c(hars|o(ncat|des))` are regular expressions' alternatives. Read
+ * only in the forms that keep the names as written: the shell's reading also names `curl` every command nothing here
+ * names that feeds a pipe (`$perf buildid-cache -l | grep …`), a guess that needs a source to stand.
+ */
+const DOWNLOAD_AT_START = String.raw`(?<![\w$@.-])(?=${anyCase(RECEIVES)})(?:${AT_COMMAND_START}${anyCase(RECEIVES)}(?=\s)|${AT_LINE_START}${anyCase(RECEIVES)}(?=\|))${NOT_IN_TABLE}`;
 /**
  * What starts no command after a pipe: a URL (`'https://a' | 'https://b'` is a type), a closing bracket or a string's
  * end (`"$cmd $args |")` opens a pipe in Perl), a lone `/` or `$` (`/(a|$)/`, `/\|/` in a regular expression).
  */
 const NO_COMMAND = String.raw`[\x22'\x60]?(?:[a-zA-Z][\w+.-]*:\/\/|[)}\],;]|[$\/](?![\w{(.-])|\s*$)`;
-/** A download piped into a stage, after `through` stages, that is not known to only read data. */
-const downloadFed = (through: string) => new RegExp(String.raw`${DOWNLOAD}${stagePiece()}{0,200}${through}${PIPE}(?!${READS_DATA})(?!${NO_COMMAND})(?=[^\s|])`);
+/**
+ * The end of a group or a substitution around a stage, and the rest of the command it is in: `{ curl …; } | x`,
+ * `( curl … ) | x`, `echo "$(curl …)" | x`. What the pipe after it carries is what the group printed, the download too.
+ * Each begins at a `)` or `}`, which no stage reads past: the stage is read one way only.
+ */
+const GROUP_END = String.raw`(?:[ \t]*;?[ \t]*[)}][\x22'\x60]?${stagePiece()}{0,100})*`;
+/** `download` piped into a stage, after `through` stages (through programs that read data) or none, that is not known to only read data. */
+const downloadFed = (download: string, through: boolean) =>
+  new RegExp(String.raw`${download}${stagePiece()}{0,200}${GROUP_END}${through ? String.raw`(?:${PIPE}${READS_DATA}${GROUP_END}){0,8}` : ''}${PIPE}(?!${READS_DATA})(?!${NO_COMMAND})(?=[^\s|])`);
 
 /**
  * A download piped into a program not known to only read data ({@link READS_DATA}): fail-closed where remote-script
@@ -206,8 +261,164 @@ const downloadFed = (through: string) => new RegExp(String.raw`${DOWNLOAD}${stag
  * the programs that read data (`curl … | tee f | ksh93`), only in the forms that keep the shell's quotes, where a
  * `|` inside quotes (`jq '.[] | .name'`) is told from a pipe.
  */
-export const DOWNLOAD_FED: DangerousCode = { id: 'remote-script', re: downloadFed('') };
-export const DOWNLOAD_FED_THROUGH: DangerousCode = { id: 'remote-script', re: downloadFed(String.raw`(?:${PIPE}${READS_DATA}){0,8}`) };
+export const DOWNLOAD_FED: DangerousCode = { id: 'remote-script', re: downloadFed(DOWNLOAD, false) };
+export const DOWNLOAD_FED_THROUGH: DangerousCode = { id: 'remote-script', re: downloadFed(DOWNLOAD, true) };
+/** A downloader at a command's start, told where from or not, piped into such a stage ({@link DOWNLOAD_AT_START}). */
+export const DOWNLOAD_AT_START_FED: DangerousCode = { id: 'remote-script', re: downloadFed(DOWNLOAD_AT_START, true) };
+
+/** A downloader by name where a command starts (not `[ -x /usr/bin/wget ]`), where it may save a file: {@link RECEIVES}'s. */
+const SAVING = new RegExp(String.raw`(?<![\w$@.-])(?=${RECEIVES})${AT_COMMAND_START}(${RECEIVES})(?=[ \t]|\\\n)`, 'gi');
+/**
+ * A download to a file by a call: .NET's, from PowerShell or C# (`(New-Object Net.WebClient).DownloadFile(url, 'f')`), and
+ * Python's `urlretrieve(url, 'f')`; the file named by a literal or a PowerShell variable, not a parameter (`def
+ * urlretrieve(url, filename=None)`).
+ */
+const DOWNLOAD_FILE = /(?:\.DownloadFile(?:Async|TaskAsync)?|\burlretrieve)\s*\(\s*[^,\n]{1,300},\s*(?:(["'])([^"'\n]+)\1|(\$[\w:{}]+))\s*[,)]/gi;
+/** {@link READS_DATA} at a stage's first word, or as a stage's text, and a pipe (not `||`) at a stage's end. */
+const READER_AT = new RegExp(READS_DATA, 'y');
+const READER_WHOLE = new RegExp(`^${READS_DATA}`);
+const PIPE_AT = /(?:[ \t]|\\\n)*\|(?![|])&?(?:\s|\\\n)*/y;
+/**
+ * Where a command starts, for what may be run from a saved download: a line (not one a backslash continues), a list
+ * operator or a pipe, a group (not a variable's `${`), a substitution, `do`/`then`/`else`, or a string where one is given to a call or a name
+ * (`system("…")`, `["…"]`, `cmd = "…"`) or to a shell (`sh -c '…'`, `eval "…"`), not a string a command prints
+ * (`echo "… f"`). The quote is matched before it is looked behind: looked behind for at every place, a line of blanks
+ * was read again from each.
+ */
+const COMMAND_AT = /(?:^|(?<!\\)\n|[;&|\x60]|(?<!\$)\{|[$<>]?\(|["'](?<=(?:^|[([,=:{+]|\breturn|\beval|\bexec|\s-[a-zA-Z]*c)[ \t]*[fFrRbB]{0,2}["'])|\b(?:do|then|else)\s)[ \t]*/g;
+/** Programs that handle a saved file without reading it out: remove it, list it, test it, name it. */
+const HANDLES_FILE = /^(?:rm|ls|stat|file|test|\[\[?|du|touch|echo|printf|mkdir|basename|dirname|realpath|readlink|remove-item|test-path|get-filehash|get-item|get-childitem)$/i;
+/** A download by a program that runs nothing it is given, by its words (a copy's top-level options too: `gsutil -o x -m cp`). */
+const SAVES_AGAIN = /^((?:\S*\/)?(?:curl|iwr|irm|invoke-webrequest|invoke-restmethod)|gsutil(?:\s+\S+){0,8}?\s+cp|gcloud\s+storage\s+cp|aws\s+s3\s+cp|az\s+storage\s+blob\s+download|gh\s+release\s+download)(?:\s|$)/i;
+/**
+ * The word of a stage that names the program it runs: past the wrappers that run the command they name (`sudo -u bob`,
+ * `env X=1`, `timeout 60`, `nohup`), their options, numbers and assignments, and the shell's words before a command
+ * (`if`, `until`, `!`).
+ */
+function programIndex(words: ReadonlyArray<{ raw: string }>): number {
+  let k = 0;
+  while (k < words.length - 1 && WRAPPER.test(shellWord(words[k]!.raw).replace(/^.*\//, ''))) {
+    const wrapper = shellWord(words[k]!.raw).replace(/^.*\//, '');
+    k += 1;
+    while (k < words.length - 1 && /^(?:-|\d|\w+=)/.test(words[k]!.raw)) k += /^(?:sudo|doas)$/.test(wrapper) && /^-[ugCDhprtUT]$/.test(words[k]!.raw) ? 2 : 1;
+  }
+  return Math.min(k, words.length - 1);
+}
+const WRAPPER = /^(?:sudo|doas|env|busybox|command|builtin|exec|nice|nohup|timeout|stdbuf|time|ionice|chrt|taskset|setsid|xargs|unbuffer|if|elif|while|until|!)$/;
+/** A stage's words as the shell reads them, one space between. */
+const shellWordsOf = (words: ReadonlyArray<{ raw: string }>) => words.map((word) => shellWord(word.raw)).join(' ');
+/** Programs that read a saved file out, beside READS_DATA's: they extract it (as `tar` does) or print it. */
+const READS_FILE = /^(?:unzip|7z|7za|expand-archive|get-content|gc)$/i;
+
+/** The files the downloads in `text` save ({@link savedBy}), each from where its pipeline ends. */
+function savedFiles(text: string): SavedFiles {
+  const files = new SavedFiles();
+  let end = 0;
+  for (const match of text.matchAll(SAVING)) {
+    // A downloader's name among another's words is an argument of it (`curl curl …`): each word is read once.
+    if (match.index! < end) continue;
+    const stage = stageOf(text, match.index! + match[0].length);
+    const saved = savedBy(match[1]!.toLowerCase().replace(/\s+/g, ' '), stage.words.map((word) => word.raw), stage.written);
+    // A command line longer than the words read may name its file past them.
+    saved.any ||= stage.cut;
+    end = stage.end;
+    // Through the programs that read data it is piped into (`| tee f`, `| gunzip > f`): what they write is the download.
+    for (let stages = 0; stages < 8; stages += 1) {
+      PIPE_AT.lastIndex = end;
+      if (!PIPE_AT.test(text)) break;
+      READER_AT.lastIndex = PIPE_AT.lastIndex;
+      if (!READER_AT.test(text)) break;
+      const reader = stageOf(text, PIPE_AT.lastIndex);
+      const words = reader.words.map((word) => word.raw);
+      const program = words.findIndex((word, k) => !/^(?:sudo|doas)$/.test(word) && !(k > 0 && word.startsWith('-')));
+      saved.names.push(...reader.written.flatMap(normalizedPaths), ...writtenBy(shellWord(words[program] ?? '').toLowerCase(), words.slice(program + 1)));
+      end = READER_AT.lastIndex;
+    }
+    files.add(saved, end);
+  }
+  for (const match of text.matchAll(DOWNLOAD_FILE)) files.add({ names: normalizedPaths((match[2] ?? match[3])!), globs: [], any: false }, match.index! + match[0].length);
+  return files;
+}
+
+/**
+ * Whether `text` runs a file a download saved: a download written to a file and then run, sourced or given to a program
+ * not known to only read data (`curl -o f …` then `bash f`, `. ./f`, `chmod +x f`, `./f`, `ksh93 f`, `sh < f`, on the
+ * same line or any later one). A list of the ways to run a file is always one short, as one of shells was for a pipe:
+ * only programs known to read data (READS_DATA's, the extractors beside them) or to handle a file without reading it
+ * (`rm`, `ls`, `test`, `echo`) may be given it. What they read out of it is the download again, so each is read as
+ * one (`cat f | ksh93`, `sh -c "$(cat f)"`, `tar xzf f && ./f/install`: the patterns above then refuse it as they refuse
+ * `curl … | ksh93`). Moved or installed (`mv`, `install -m 755`), the file would run by another name, which is not
+ * followed: that too is refused. A string given to a call or a name is read as a command line, but a path alone in it
+ * is a file named, not run (`open("f.json")`); a string a command prints (`echo "…  f" | sha256sum -c`) is no command.
+ * Linear: each command's start is read once, at most a command line's words.
+ */
+function savedDownloadRun(text: string): boolean {
+  const files = savedFiles(text);
+  if (files.first === Infinity) return false;
+  const rewrites: Array<{ at: number; length: number }> = [];
+  for (const start of text.matchAll(COMMAND_AT)) {
+    const at = start.index! + start[0].length;
+    if (at < files.first) continue;
+    const stage = stageOf(text, at);
+    const opener = start[0].trim();
+    // A path alone where code names a file (`open("f")`, `exists(f)`) is not a command run; in a shell, it is.
+    const shell = !/["']$/.test(opener) && (opener !== '(' || /(?:^|[\n;&|(])[ \t]*$/.test(text.slice(Math.max(0, start.index! - 40), start.index!)));
+    const command = stage.words.findIndex((word) => !/^\w+=/.test(word.raw));
+    if (command < 0) {
+      // Only assignments and redirections: `$(< f)` is the file's text, wherever it goes.
+      if (stage.read.some((word) => files.holds(word, at))) return true;
+      continue;
+    }
+    const words = stage.words.slice(command);
+    // Code, not a command: a first word no command is named by, as the shell reads it (`fp.name,`, a key `archive:`, an
+    // option where a form lost the backslash that continued its line), or an assignment (`x = f`).
+    if (!/^[\w./~+@{}[\]:$][\w./~+@{}[\]:$-]*(?<!:)$/.test(shellWord(words[0]!.raw)) || /^[-+*/%&|^:]?=$/.test(words[1]?.raw ?? '')) continue;
+    const programAt = programIndex(words);
+    const program = shellWord(words[programAt]!.raw).replace(/^.*\//, '');
+    const firstOperand = words.findIndex((word, k) => k > programAt && !word.raw.startsWith('-'));
+    // Where the stage gives a file: any word, or where a path or a name with a dot (`./f`, `/tmp/a`, `f.sh`); a plain word
+    // (`f`, `dir`) only as the program, its first operand, an option's value or a redirection's (`bash f`, `make -f f`,
+    // `sh < f`): in prose, a word a file is named by is no argument ("Note that dir could be a local directory").
+    const held = [
+      ...words.flatMap((word, k) => {
+        if (k === 0 && !shell) return [];
+        const value = /^--?[\w-]+[=:]([\s\S]+)$/.exec(word.raw)?.[1];
+        const given = k === programAt || k === firstOperand || (k > 0 && /^-[^=]*$/.test(words[k - 1]!.raw));
+        return [word.raw, ...(value === undefined ? [] : [value])].filter((raw) => given || raw === value || /[./]/.test(shellWord(raw)));
+      }),
+      ...stage.read,
+    ].filter((word) => files.holds(word, at));
+    if (held.length === 0) continue;
+    // A cloud copy of the file runs nothing; a download again into it (`curl -o f … || curl -o f …`) writes it, where each
+    // word that names it is where the download is saved. Not wget's (`--use-askpass=./f`) or aria2c's
+    // (`--on-download-complete=./f`), which can run a command; nor one that also names the file elsewhere (`curl -o f
+    // --engine f`, which loads it).
+    const again = SAVES_AGAIN.exec(shellWordsOf(words.slice(programAt)));
+    if (again !== null) {
+      const tool = again[1]!.replace(/^\S*\//, '').replace(/^gsutil\s.*/s, 'gsutil cp').replace(/\s+/g, ' ').toLowerCase();
+      if (/^(?:gsutil cp|gcloud storage cp|aws s3 cp|az storage blob download)$/.test(tool)) continue;
+      const outputs = savedBy(tool, words.slice(programAt + again[1]!.split(/\s+/).length).map((word) => word.raw), []).outputs ?? [];
+      if (held.length === outputs.filter((word) => files.holds(word, at)).length && held.every((word) => outputs.includes(shellWord(word)))) continue;
+    }
+    if (HANDLES_FILE.test(program)) continue;
+    // A reader is read with the command substitutions in its words blanked out: each is a command of its own, read from its
+    // own start, and none is fed the file (`tar -xzf $(mktemp -d)/f.tgz`); in a pipe, READS_DATA refuses one, which would be.
+    const first = words[0]!;
+    const own = text.slice(first.at, stage.end).replace(/\$\([^()\n]*\)|\x60[^\x60\n]*\x60/g, (substitution) => `$${'_'.repeat(substitution.length - 1)}`);
+    if (!READER_WHOLE.test(own) && !READS_FILE.test(program)) return true;
+    rewrites.push({ at: first.at, length: first.raw.length });
+  }
+  if (rewrites.length === 0) return false;
+  // Built once, piece by piece: a slice per rewrite of the whole text was quadratic in a line of them.
+  const pieces: string[] = [];
+  let from = 0;
+  for (const { at, length } of rewrites) {
+    pieces.push(text.slice(from, at), 'curl');
+    from = at + length;
+  }
+  const read = pieces.join('') + text.slice(from);
+  return [...DANGEROUS_CODE.filter((pattern) => pattern.id === 'remote-script'), DOWNLOAD_FED, DOWNLOAD_FED_THROUGH, DOWNLOAD_AT_START_FED].some((pattern) => pattern.re.test(read));
+}
 
 const QUOTE = String.raw`["'\x60]`;
 /**
@@ -783,14 +994,31 @@ export function asShellReadsIt(text: string): string {
   return text.replace(/\\|""|''/g, '');
 }
 
+/**
+ * GNU sed told to run a command: the `e` command, or `s` with the `e` flag whatever its delimiter (`s-a-b-e`), read by
+ * parsing the script ({@link sedRunsCommand}). Patches only, as {@link DOWNLOAD_FED}: what sed runs is built from the
+ * pattern space, text nobody reads in the diff as a command.
+ */
+const SED_EXEC = 'sed-exec';
+
 /** What a patch is read for: the dangerous code of any text, and names assembled at run time (code added only). */
 const PATCH_SIGNALS: readonly DangerousCode[] = [...DANGEROUS_CODE, ASSEMBLED_NAME, DOWNLOAD_FED];
+
+/**
+ * `text` with each quoted word that holds only a name's or a path's characters unquoted: `"curl"`, `'wget'`, `c"url"`,
+ * `"/usr/bin/curl"`. The shell drops those quotes and the word is the same; a quoted string holding a blank, a pipe or
+ * anything else a stage is read by (`jq '.[] | .name'`, `-F"|"`) keeps them, so that this form, unlike the one whose
+ * quotes are all dropped, still tells a pipe from a `|` in quotes and can be read through every stage of a pipeline.
+ */
+function plainWordsUnquoted(text: string): string {
+  return text.replace(/(["'])([\w.\/+:@%=,~-]*)\1/g, '$2');
+}
 
 /** Why code is refused whose shell reading ({@link shellReading}) outgrows its bounds: what it would leave out is unread. */
 const UNREAD_SHELL = 'shell-reading-too-large';
 
 /**
- * The ids of the dangerous-code patterns `text` contains, and {@link ASSEMBLED_NAME}; empty for ordinary code and prose. Python folds
+ * The ids of the dangerous-code patterns `text` contains, {@link ASSEMBLED_NAME} and {@link SED_EXEC}; empty for ordinary code and prose. Python folds
  * identifiers to their compatibility form (`𝐞𝐱𝐞𝐜` is `exec`), so the folded text is read too, and so is the text as a
  * shell would run it ({@link shellReading}: words built, variables the text assigns substituted), or
  * {@link UNREAD_SHELL} when that reading cannot be completed.
@@ -799,8 +1027,17 @@ export function dangerousCodeSignals(text: string): string[] {
   const folded = text.normalize('NFKC');
   const reading = shellReadings(folded);
   const quoted = [text, folded, asShellReadsIt(folded), reading?.quoted ?? folded];
+  const unquoted = [...new Set(quoted.map(plainWordsUnquoted))];
   const forms = [...new Set([...quoted.slice(0, 3), reading?.words ?? folded])];
   const found = new Set(PATCH_SIGNALS.filter((pattern) => forms.some((form) => pattern.re.test(form))).map((pattern) => pattern.id));
-  if ([...new Set(quoted)].some((form) => DOWNLOAD_FED_THROUGH.re.test(form))) found.add(DOWNLOAD_FED_THROUGH.id);
+  const pipelines = [...new Set([...quoted, ...unquoted])];
+  // As written, and as the shell reads the variables the text assigns, but not the commands nothing here names.
+  const named = [...new Set([text, folded, asShellReadsIt(folded), reading?.named ?? folded].flatMap((form) => [form, plainWordsUnquoted(form)]))];
+  if (pipelines.some((form) => DOWNLOAD_FED_THROUGH.re.test(form)) || named.some((form) => DOWNLOAD_AT_START_FED.re.test(form) || savedDownloadRun(form))) {
+    found.add(DOWNLOAD_FED_THROUGH.id);
+  }
+  // sed's `e` runs a command whatever feeds sed (`"sed" -e …` too); the shell's reading decodes escapes a script keeps (`s/x/\n/`).
+  const written = [...new Set([text, folded, plainWordsUnquoted(text), plainWordsUnquoted(folded)])];
+  if (written.some((form) => sedRunsCommand(form)) || (reading !== null && sedRunsCommand(reading.quoted, true))) found.add(SED_EXEC);
   return reading === null ? [...found, UNREAD_SHELL] : [...found];
 }

@@ -55,8 +55,12 @@ const ARRAY_JOIN = new RegExp(
   String.raw`(?:\[[ \t]*(${LISTED})[ \t]*\]|%[wW](?:\[([^[\]\n]*)\]|\(([^()\n]*)\)|\{([^{}\n]*)\}|<([^<>\n]*)>))[ \t]*\.[ \t]*join\b(?:[ \t]*\([ \t]*(${JOINED})?[ \t]*\))?`,
   'g',
 );
-/** An f-string: its fields (`{…}`, which may hold the string's own quote in Python 3.12) and the rest. */
-const F_STRING = /(?<![\w\\])(?:[fF][rR]?|[rR][fF])(?:"((?:[^"\\\n{}]|\\.|\{\{|\}\}|\{[^{}\n]*\})*)"|'((?:[^'\\\n{}]|\\.|\{\{|\}\}|\{[^{}\n]*\})*)')/g;
+/**
+ * An f-string: its fields (`{…}`, which may hold the string's own quote in Python 3.12) and the rest. Not after a `-`:
+ * `-F"|"` is a shell option with its value glued on (awk's field separator), which read as `-"|"` lost its option;
+ * Python has no use for a negated string.
+ */
+const F_STRING = /(?<![\w\\-])(?:[fF][rR]?|[rR][fF])(?:"((?:[^"\\\n{}]|\\.|\{\{|\}\}|\{[^{}\n]*\})*)"|'((?:[^'\\\n{}]|\\.|\{\{|\}\}|\{[^{}\n]*\})*)')/g;
 /**
  * Ruby's `#{…}` holding a literal or an integer, and JavaScript's `${…}` holding a literal (not an integer: the shell's
  * `${1}` is a positional parameter, read as such).

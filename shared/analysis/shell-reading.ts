@@ -71,6 +71,74 @@ const FEEDING_UNKNOWN = new RegExp(
   'gm',
 );
 
+/**
+ * A shell word, quotes and escapes removed as the shell removes them (a backslash in double quotes escapes only `$`, `` ` ``,
+ * `"`, `\` and a line break). With `dropExpansions`, what the shell would expand outside single quotes (`$name`, `${…}`,
+ * `$(…)`) is left out: its value is not in the text.
+ */
+export function shellWord(word: string, dropExpansions = false): string {
+  const expansion = /\$\{[^}\n]*\}|\$\([^()\n]*\)|\x60[^\x60\n]*\x60|\$(?:\w+|[@*#?$!-])/g;
+  const expanded = (part: string) => (dropExpansions ? part.replace(expansion, '') : part);
+  return word.replace(/\$'((?:[^'\\\n]|\\.)*)'|'([^']*)'|"((?:[^"\\]|\\[\s\S])*)"|\\([\s\S])|(\x60[^\x60\n]*\x60|[^'"\\\x60]+|\x60)/g, (_, ansi?: string, single?: string, double?: string, escaped?: string, plain?: string) => {
+    if (ansi !== undefined) return decodeEscapes(ansi).replace(/\\(.)/g, '$1');
+    if (single !== undefined) return single;
+    if (double !== undefined) return expanded(double).replace(/\\([$`"\\\n])/g, (__, e: string) => (e === '\n' ? '' : e));
+    if (plain !== undefined) return expanded(plain);
+    return escaped === '\n' ? '' : escaped!;
+  });
+}
+
+/**
+ * One word of a command's stage, or a redirection (`2>&1`, `> f`, `<f`), after blanks and continued lines; the stage ends
+ * where neither follows (`|`, `;`, `&`, a parenthesis, a line's end, or a quote the line does not close). A word may hold
+ * one level of command substitution (`$(pwd)/f`, `` s/x/'`date`'/ ``). {@link STAGE_WORD_LINES} reads a quoted string
+ * over lines too, up to 4 KB (a sed script, `sed -ne '/x/{` … `}'`).
+ */
+const stageWord = (single: string, double: string) =>
+  new RegExp(String.raw`(?:[ \t]|\\\n)*(?:(\d*(?:>>?|<>?|>\|)&?-?\d*|&>>?)(?:[ \t]|\\\n)*|((?:\$'(?:[^'\\\n]|\\.)*'|'${single}'|"${double}"|\$\([^()\n]*\)|\x60[^\x60\n]*\x60|\\[\s\S]|[^\s;&|()<>'"\x60\\])+))`, 'y');
+const STAGE_WORD = stageWord(String.raw`[^'\n]*`, String.raw`(?:[^"\\\n]|\\[\s\S])*`);
+const STAGE_WORD_LINES = stageWord(String.raw`[^']{0,4096}`, String.raw`(?:[^"\\]|\\[\s\S]){0,4096}`);
+/** At most this many words of a stage are read: a command line, not a 20 KB line of words. */
+const MAX_STAGE_WORDS = 64;
+
+/** A command's stage as {@link stageOf} reads it. */
+export interface Stage {
+  /** Its words as written (quotes kept), with where each starts; redirections and their targets left out. */
+  words: Array<{ raw: string; at: number }>;
+  /** The targets of its output redirections (`> f`, `>> f`, `&> f`) and of its input ones (`< f`). */
+  written: string[];
+  read: string[];
+  /** Where its reading stopped, and whether it stopped at {@link MAX_STAGE_WORDS} with more to read. */
+  end: number;
+  cut: boolean;
+}
+
+/**
+ * The stage that starts at `from`: its words, redirection targets and end, at most {@link MAX_STAGE_WORDS} words; with
+ * `lines`, a quoted string may go on over lines.
+ */
+export function stageOf(text: string, from: number, lines = false): Stage {
+  const stage: Stage = { words: [], written: [], read: [], end: from, cut: false };
+  const word = lines ? STAGE_WORD_LINES : STAGE_WORD;
+  word.lastIndex = from;
+  let redirection: string | undefined;
+  for (let match = word.exec(text); match !== null && match[0] !== ''; match = word.exec(text)) {
+    if (stage.words.length >= MAX_STAGE_WORDS) {
+      stage.cut = true;
+      break;
+    }
+    stage.end = word.lastIndex;
+    if (match[1] !== undefined) {
+      // `2>&1` names a descriptor, not a file.
+      redirection = /&\d*-?$/.test(match[1]) ? undefined : match[1];
+    } else if (redirection !== undefined) {
+      (redirection.includes('<') ? stage.read : stage.written).push(match[2]!);
+      redirection = undefined;
+    } else stage.words.push({ raw: match[2]!, at: match.index + match[0].length - match[2]!.length });
+  }
+  return stage;
+}
+
 /** Ruby's `Open3` calls that pipe each command given into the next: `pipeline`, `pipeline_r`, `pipeline_w`, … */
 const PIPELINE = /\b(Open3[ \t]*\.[ \t]*pipeline|pipeline_(?:rw?|w|start))[ \t]*\(([^()\n]*)\)/g;
 /** One command given to {@link PIPELINE}: an array of its words, a string, or what the code computes. */
@@ -315,6 +383,8 @@ export interface ShellReadings {
    * where it is a pipe can still be told apart, as it cannot in {@link words}.
    */
   quoted: string;
+  /** {@link quoted} before a command nothing here names is read as a downloader: the names as the text gives them. */
+  named: string;
 }
 
 /** `text` as the shell would run it (see the module's comment); `null` when it cannot be read within the bounds above. */
@@ -380,5 +450,5 @@ export function shellReadings(text: string): ShellReadings | null {
     // A command nothing here names: fed a pipe it is read as a shell, feeding one as a downloader.
     .replace(FED_UNKNOWN, '| sh')
     .replace(FEEDING_UNKNOWN, '$1$2curl');
-  return { words: built, quoted: reading.replace(FEEDING_UNKNOWN, '$1$2curl') };
+  return { words: built, quoted: reading.replace(FEEDING_UNKNOWN, '$1$2curl'), named: reading };
 }

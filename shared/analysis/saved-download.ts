@@ -1,0 +1,342 @@
+/**
+ * Which files a download command line saves, for the patch check to follow them to where they are run: `curl -o f`,
+ * `curl -O …/i.sh` (the URL's own name), `wget -O f` or the URL's name under `-P dir`, `aria2c -o f -d dir`,
+ * `gh release download -O f` or `-p 'glob'`, PowerShell's `-OutFile f`, the cloud CLIs' copy to a local path, a
+ * redirection (`curl … > f`), and what a program the download is piped through writes (`| tee f`, `| gunzip > f`).
+ * Where the name is the server's to choose (`curl -OJ`, `wget --content-disposition`, `wget -i list`, `gh run download`,
+ * every asset of a release), or the URL's is not in the text (`curl -O "$u"`), any file may be the download (fail closed).
+ */
+
+import { shellWord } from './shell-reading.js';
+
+/** The files one download saves. */
+export interface Saved {
+  /** Paths as written, normalized ({@link normalizedPaths}). */
+  names: string[];
+  /** Globs the saved files' names match (`gh release download -p 'tool-*.tar.gz'`). */
+  globs: string[];
+  /** Whether the names are the server's to choose, or otherwise unknown: any file may be one. */
+  any: boolean;
+  /** The words that named where to save, one per time a word named it (`-o f`, `-OutFile f`, a copy's destination). */
+  outputs?: string[];
+}
+
+/** A word that names where to download from: a URL, or a host and a path (`x.example/i`). */
+const URL_LIKE = /^(?:[a-z][\w+.-]*:\/\/|[\w-]+(?:\.[\w-]+)+(?::\d+)?(?:\/|$))/i;
+
+/** The name a URL's file is saved by when none is given: its path's last segment, with its query and without. */
+export function remoteNames(url: string): string[] {
+  const path = url
+    .replace(/^[a-z][\w+.-]*:\/\/[^/?#]*/i, '')
+    .replace(/^[\w-]+(?:\.[\w-]+)+(?::\d+)?/, '')
+    .replace(/#.*/, '');
+  const last = path.slice(path.lastIndexOf('/') + 1);
+  const bare = last.replace(/\?.*/, '');
+  return [...new Set([last, bare === '' ? 'index.html' : bare])].filter((name) => name !== '');
+}
+
+/**
+ * A path as the check compares it: quotes and escapes removed as the shell removes them, and (for PowerShell's `.\i.ps1`)
+ * with backslashes read as slashes instead; a leading `./` or `$PWD/` dropped. Both readings, when they differ.
+ */
+export function normalizedPaths(raw: string): string[] {
+  const tidy = (path: string) =>
+    path
+      .replace(/^(?:\$\{?PWD\}?|\$\(pwd\))\//, '')
+      .replace(/^(?:\.\/)+/, '')
+      .replace(/\/{2,}/g, '/');
+  return [...new Set([tidy(shellWord(raw)), tidy(raw.replace(/["']/g, '').replace(/\\/g, '/'))])].filter((path) => path !== '');
+}
+
+/** A command line's options (with their values) and operands, as getopt reads them. */
+interface Parsed {
+  options: Array<{ name: string; value?: string }>;
+  operands: string[];
+}
+
+/**
+ * `words` (unquoted) read as options and operands: `--name=value`, `--name value` where `long` says the option takes a
+ * value, and bundles of short ones (`-fsSLo f`, `-qO-`), where a letter in `short` takes the rest of its word or the next
+ * word; `pairs`, letters that take the next letter with them (wget's `-nc`, `-nv`). An option nobody listed is a flag:
+ * read as one, a value it takes is an operand, never a name taken for a saved file's.
+ */
+function parsed(words: readonly string[], short: string, long: ReadonlySet<string>, pairs = ''): Parsed {
+  const result: Parsed = { options: [], operands: [] };
+  for (let k = 0; k < words.length; k += 1) {
+    const word = words[k]!;
+    const next = () => (k + 1 < words.length ? words[++k] : undefined);
+    const longOption = /^--([\w-]+)(?:=([\s\S]*))?$/.exec(word);
+    if (word === '--') {
+      result.operands.push(...words.slice(k + 1));
+      break;
+    } else if (longOption) {
+      const name = longOption[1]!.toLowerCase();
+      result.options.push({ name, value: longOption[2] ?? (long.has(name) ? next() : undefined) });
+    } else if (/^-[^-]/.test(word)) {
+      for (let c = 1; c < word.length; c += 1) {
+        const letter = word[c]!;
+        if (pairs.includes(letter)) {
+          result.options.push({ name: word.slice(c, c + 2) });
+          c += 1;
+        } else if (short.includes(letter)) {
+          result.options.push({ name: letter, value: c + 1 < word.length ? word.slice(c + 1) : next() });
+          break;
+        } else result.options.push({ name: letter });
+      }
+    } else result.operands.push(word);
+  }
+  return result;
+}
+
+/** The values given to the options named `names`. */
+const valuesOf = (options: Parsed['options'], ...names: string[]) =>
+  options.filter((option) => names.includes(option.name) && option.value !== undefined).map((option) => option.value!);
+const has = (options: Parsed['options'], ...names: string[]) => options.some((option) => names.includes(option.name));
+
+/** `name` under `directory`, and the name alone (the directory is the one it runs in, or matches by the file's name). */
+const under = (directory: string | undefined, name: string) => (directory === undefined ? [name] : [name, `${directory.replace(/\/+$/, '')}/${name}`]);
+
+/**
+ * The remote names of `urls`, as the text writes them (`openssl-$v.tar.gz` is compared as written), or `undefined` when
+ * one is not in the text at all (`"$u"`, `$(cat url)`): the name is then unknown.
+ */
+function remoteNamesOf(urls: readonly string[]): string[] | undefined {
+  const names = urls.flatMap(remoteNames);
+  return names.some((name) => /^(?:\$\{?\w+\}?|\$\(.*\)|\x60.*\x60)$/.test(name) || /\$\(|\x60/.test(name)) ? undefined : names;
+}
+
+/**
+ * Long options read as taking a value: those whose value names where to save, or from where. Any other is read as a
+ * flag, which at worst reads its value as an operand (a URL-like one adds a name), never an option after it as a value.
+ */
+const CURL_VALUES = new Set(['output', 'output-dir', 'config', 'url']);
+const WGET_VALUES = new Set(['output-document', 'directory-prefix', 'input-file', 'output-file', 'execute']);
+const ARIA2_VALUES = new Set(['out', 'dir', 'input-file']);
+const GH_VALUES = new Set(['output', 'pattern', 'dir', 'archive', 'repo', 'name']);
+
+/**
+ * What the download command `tool` (its name, lowercased, words separated by one space) saves, given its `raw` words as
+ * written after the name; `written`, the targets of its output redirections, are saved whatever the tool.
+ */
+export function savedBy(tool: string, raw: readonly string[], written: readonly string[]): Saved {
+  const words = raw.map((word) => shellWord(word));
+  const saved: Saved = { names: written.flatMap(normalizedPaths), globs: [], any: false, outputs: [] };
+  const output = (...names: string[]) => {
+    saved.outputs!.push(...names);
+    return names;
+  };
+  // A glob the shell or the tool expands (`gs://b/*.txt` copied to `.`) is kept as one; `-` is standard output.
+  const add = (...names: string[]) => {
+    for (const name of names.filter((one) => one !== '-').flatMap(normalizedPaths)) (/[*?[]/.test(name) ? saved.globs : saved.names).push(name);
+  };
+  if (tool === 'curl') {
+    const { options, operands } = parsed(words, 'AbcCdDeEFHKmoPQrtTuUwxXyYz', CURL_VALUES);
+    const directory = valuesOf(options, 'output-dir').at(-1);
+    for (const name of output(...valuesOf(options, 'o', 'output'))) add(...under(directory, name));
+    if (has(options, 'J', 'remote-header-name', 'K', 'config')) saved.any = true;
+    else if (has(options, 'O', 'remote-name', 'remote-name-all')) {
+      const names = remoteNamesOf([...operands.filter((word) => URL_LIKE.test(word) || /[$\x60]/.test(word)), ...valuesOf(options, 'url')]);
+      if (names === undefined) saved.any = true;
+      else add(...names.flatMap((name) => under(directory, name)));
+    }
+  } else if (tool === 'wget') {
+    const { options, operands } = parsed(words, 'OoaiBtTwQPUelARDXI', WGET_VALUES, 'n');
+    const documents = valuesOf(options, 'O', 'output-document');
+    const directory = valuesOf(options, 'P', 'directory-prefix').at(-1);
+    if (has(options, 'i', 'input-file', 'content-disposition', 'trust-server-names', 'r', 'recursive', 'm', 'mirror', 'p', 'page-requisites', 'e', 'execute')) saved.any = true;
+    else if (documents.length > 0) add(...documents);
+    else {
+      const names = remoteNamesOf(operands.filter((word) => URL_LIKE.test(word) || /[$\x60]/.test(word)));
+      if (names === undefined) saved.any = true;
+      else add(...names.flatMap((name) => under(directory, name)));
+    }
+  } else if (tool === 'aria2c') {
+    const { options } = parsed(words, 'odisxjkltmU', ARIA2_VALUES);
+    const directory = valuesOf(options, 'd', 'dir').at(-1);
+    const outs = valuesOf(options, 'o', 'out');
+    // Without `-o`, aria2c takes the server's Content-Disposition name where one is sent.
+    if (outs.length === 0 || has(options, 'i', 'input-file')) saved.any = true;
+    for (const name of outs) add(...under(directory, name));
+  } else if (tool === 'gh release download') {
+    const { options } = parsed(words, 'ORpDA', GH_VALUES);
+    const directory = valuesOf(options, 'D', 'dir').at(-1);
+    const outputs = valuesOf(options, 'O', 'output');
+    const patterns = valuesOf(options, 'p', 'pattern');
+    for (const name of output(...outputs)) add(...under(directory, name));
+    saved.globs.push(...patterns);
+    if ((outputs.length === 0 && patterns.length === 0) || has(options, 'A', 'archive')) saved.any = true;
+  } else if (tool === 'gh run download') {
+    saved.any = true;
+  } else if (/^(?:iwr|irm|invoke-webrequest|invoke-restmethod)$/.test(tool)) {
+    // PowerShell takes any unambiguous start of a parameter's name, `-OutFile:f` too.
+    for (let k = 0; k < raw.length; k += 1) {
+      const parameter = /^-outf(?:i(?:le?)?)?(?::([\s\S]+))?$/i.exec(words[k]!);
+      if (parameter) add(...output(parameter[1] ?? words[k + 1] ?? '-'));
+    }
+  } else if (/^(?:aws s3 cp|gsutil cp|gcloud storage cp)$/.test(tool)) {
+    // The copy's destination follows its source: a local path, or a directory (`.`, `dir/`) that keeps the source's name.
+    const source = words.findIndex((word) => /^(?:s3|gs):\/\//i.test(word));
+    const destination = source < 0 ? undefined : words[source + 1];
+    if (destination !== undefined && destination !== '-' && !/^[a-z][\w+.-]*:\/\//i.test(destination)) {
+      output(destination);
+      if (destination === '.' || destination.endsWith('/')) add(...remoteNames(words[source]!).flatMap((name) => under(destination === '.' ? undefined : destination, name)));
+      else add(destination);
+    }
+  } else if (tool === 'az storage blob download') {
+    add(...output(...valuesOf(parsed(words, 'f', new Set(['file'])).options, 'f', 'file')));
+  }
+  return saved;
+}
+
+/**
+ * What a program a download is piped through writes, given its name (lowercased) and its words as written: `tee f`,
+ * `sponge f`, `dd of=f`, `gpg -o f`, `openssl … -out f`, `sort -o f`, PowerShell's `Out-File f`, `Set-Content f`.
+ */
+export function writtenBy(program: string, raw: readonly string[]): string[] {
+  const words = raw.map((word) => shellWord(word));
+  const name = program.replace(/^.*\//, '');
+  if (name === 'tee' || name === 'sponge') return words.filter((word) => !word.startsWith('-')).flatMap(normalizedPaths);
+  if (name === 'dd') return words.filter((word) => word.startsWith('of=')).flatMap((word) => normalizedPaths(word.slice(3)));
+  if (/^(?:out-file|set-content|add-content)$/.test(name)) {
+    const named = words.findIndex((word) => /^-(?:filepath|path|literalpath)$/i.test(word));
+    const target = named >= 0 ? words[named + 1] : words.find((word) => !word.startsWith('-'));
+    return target === undefined ? [] : normalizedPaths(target);
+  }
+  if (/^(?:gpg2?|openssl|sort|base64)$/.test(name)) {
+    const out: string[] = [];
+    for (let k = 0; k < words.length; k += 1) {
+      const word = words[k]!;
+      const glued = /^--output=([\s\S]+)$/.exec(word);
+      if (glued) out.push(glued[1]!);
+      else if (/^(?:-o|--output|-out)$/.test(word) && k + 1 < words.length) out.push(words[k + 1]!);
+    }
+    return out.flatMap(normalizedPaths);
+  }
+  return [];
+}
+
+/** At most this many globs are followed; past them, any file may be a download. */
+const MAX_GLOBS = 16;
+/** A word longer than this is no glob of a path; past this many saved paths tried, a glob is taken to name one. */
+const MAX_GLOB_WORD = 128;
+const MAX_GLOBBED = 64;
+/** The glob matches' steps in one text's reading, name length times glob length summed: a few milliseconds. */
+const MAX_GLOB_WORK = 1 << 22;
+
+/**
+ * The files saved by the downloads read so far, each with where in the text its download ends: a file named after that
+ * is one of them where its name or path is one saved (`/tmp/a`, or `a` for `/tmp/a`, or `/tmp/a` for `a` saved where the
+ * command ran), or its name matches a glob saved.
+ */
+export class SavedFiles {
+  private readonly paths = new Map<string, number>();
+  private readonly names = new Map<string, number>();
+  private readonly bare = new Map<string, number>();
+  private readonly globs: Array<{ glob: GlobToken[]; end: number }> = [];
+  private anyFrom = Infinity;
+  /** Where the first download ends: nothing before it is a saved file. */
+  first = Infinity;
+  /** The steps the glob matches have taken ({@link MAX_GLOB_WORK}). */
+  private globWork = 0;
+
+  /**
+   * Whether `name` matches the glob `tokens`, charged at the most the walk can take; past the budget every glob matches:
+   * a text that makes the check this costly is refused, not read in part.
+   */
+  private globbed(tokens: readonly GlobToken[], name: string): boolean {
+    this.globWork += (tokens.length + 1) * (name.length + 1);
+    return this.globWork > MAX_GLOB_WORK || globMatches(tokens, name);
+  }
+
+  add(saved: Saved, end: number): void {
+    const earliest = (map: Map<string, number>, key: string) => map.set(key, Math.min(map.get(key) ?? Infinity, end));
+    for (const path of saved.names) {
+      earliest(this.paths, path);
+      const name = path.slice(path.lastIndexOf('/') + 1);
+      earliest(this.names, name);
+      if (!path.includes('/')) earliest(this.bare, path);
+    }
+    for (const glob of saved.globs) {
+      if (this.globs.length >= MAX_GLOBS) saved.any = true;
+      else this.globs.push({ glob: globTokens(glob), end });
+    }
+    if (saved.any) this.anyFrom = Math.min(this.anyFrom, end);
+    if (saved.names.length > 0 || saved.globs.length > 0 || saved.any) this.first = Math.min(this.first, end);
+  }
+
+  /** Whether the word `raw` (as written), read at `at` in the text, names a file a download before it saved. */
+  holds(raw: string, at: number): boolean {
+    // A URL names a remote file, not one saved here (`gsutil cp gs://b/*.txt .`).
+    if (/^["']?[a-z][\w+.-]*:\/\//i.test(raw)) return false;
+    return normalizedPaths(raw).some((path) => {
+      const name = path.slice(path.lastIndexOf('/') + 1);
+      const before = (map: Map<string, number>, key: string) => (map.get(key) ?? Infinity) <= at;
+      if (before(this.paths, path)) return true;
+      if (path.includes('/') ? before(this.bare, name) : before(this.names, path)) return true;
+      if (this.globs.some((glob) => glob.end <= at && this.globbed(glob.glob, name))) return true;
+      // A glob the shell expands to a saved file's path (`sh /tmp/*.sh`, `./i?`), not a lone `*` (a product, in code): the
+      // first saved paths are tried.
+      if (/[*?[]/.test(path) && /[^*?[\]/]/.test(path) && path.length <= MAX_GLOB_WORD) {
+        const glob = globTokens(path);
+        let tried = 0;
+        for (const [saved, end] of this.paths) {
+          if (tried++ >= MAX_GLOBBED) return true;
+          if (end <= at && this.globbed(glob, saved)) return true;
+        }
+      }
+      // Any file: a word with a `.` or a `/` in it, not an option or a URL.
+      return this.anyFrom <= at && /[./]/.test(path) && !path.startsWith('-') && !/:\/\//.test(path);
+    });
+  }
+}
+
+/** One piece of a glob: `*`, or a test of one character (`?`, a class `[…]`, a literal). */
+type GlobToken = '*' | ((char: string) => boolean);
+
+/** A glob (`*`, `?`, `[…]`, `[!…]`) as its pieces. */
+function globTokens(glob: string): GlobToken[] {
+  const tokens: GlobToken[] = [];
+  for (let i = 0; i < glob.length; i += 1) {
+    const char = glob[i]!;
+    const close = char === '[' ? glob.indexOf(']', i + 2) : -1;
+    if (char === '*') tokens.push('*');
+    else if (char === '?') tokens.push(() => true);
+    else if (close > 0) {
+      const negated = glob[i + 1] === '!' || glob[i + 1] === '^';
+      const set = glob.slice(negated ? i + 2 : i + 1, close);
+      const ranges = [...set.matchAll(/(.)-(.)|(.)/gs)].map((m) => (m[3] !== undefined ? [m[3], m[3]] : [m[1]!, m[2]!]));
+      tokens.push((c) => ranges.some(([low, high]) => c >= low! && c <= high!) !== negated);
+      i = close;
+    } else tokens.push((c) => c === char);
+  }
+  return tokens;
+}
+
+/**
+ * Whether `name` matches the glob `tokens` whole: the usual wildcard walk that, at a mismatch, retries from the last `*`
+ * one character further. At most the name's length times the glob's, whatever its stars: a regular expression of
+ * `*a*a*a*b` tried every split of a long name (review of attack pass 9b).
+ */
+function globMatches(tokens: readonly GlobToken[], name: string): boolean {
+  let t = 0;
+  let n = 0;
+  let star = -1;
+  let resume = 0;
+  while (n < name.length) {
+    const token = tokens[t];
+    if (token !== undefined && token !== '*' && token(name[n]!)) {
+      t += 1;
+      n += 1;
+    } else if (token === '*') {
+      star = t;
+      resume = n;
+      t += 1;
+    } else if (star >= 0) {
+      t = star + 1;
+      resume += 1;
+      n = resume;
+    } else return false;
+  }
+  while (tokens[t] === '*') t += 1;
+  return t === tokens.length;
+}
