@@ -19,7 +19,8 @@ import { shellReadings, shellWord, stageOf } from './shell-reading.js';
  * looked ahead at and the argument read once: as alternatives, `1=1` was both an assignment and a number, and 30 of
  * them (a 120-byte line) took the patterns hours to try every way (attack pass 9b, finding 1).
  */
-const RUNS_ITS_ARGS = String.raw`(?:(?:\/(?:usr\/)?(?:local\/)?s?bin\/)?(?:sudo|doas|env|busybox|command|builtin|exec|nice|nohup|timeout|stdbuf|time|ionice|chrt|taskset|setsid|xargs|unbuffer)(?:\s+(?=-|\d|\w+=)\S+)*\s+)*`;
+const ARG_RUNNERS = 'sudo|doas|env|busybox|command|builtin|exec|nice|nohup|timeout|stdbuf|time|ionice|chrt|taskset|setsid|xargs|unbuffer';
+const RUNS_ITS_ARGS = String.raw`(?:(?:\/(?:usr\/)?(?:local\/)?s?bin\/)?(?:${ARG_RUNNERS})(?:\s+(?=-|\d|\w+=)\S+)*\s+)*`;
 // `/bin/sh`, `$SHELL`; `python3 -m json.tool` formats a download rather than running it. The other shells and the
 // interpreters that run what they read (`| ksh93`, `| tclsh`, `| Rscript -`) are here for what the injection detector and
 // the answer signals read; patches refuse a download fed to any program not known to only read data (DOWNLOAD_FED).
@@ -304,7 +305,7 @@ function programIndex(words: ReadonlyArray<{ raw: string }>): number {
   }
   return Math.min(k, words.length - 1);
 }
-const WRAPPER = /^(?:sudo|doas|env|busybox|command|builtin|exec|nice|nohup|timeout|stdbuf|time|ionice|chrt|taskset|setsid|xargs|unbuffer|if|elif|while|until|!)$/;
+const WRAPPER = new RegExp(`^(?:${ARG_RUNNERS}|if|elif|while|until|!)$`);
 /** A stage's words as the shell reads them, one space between. */
 const shellWordsOf = (words: ReadonlyArray<{ raw: string }>) => words.map((word) => shellWord(word.raw)).join(' ');
 /** Programs that read a saved file out, beside READS_DATA's: they extract it (as `tar` does) or print it. */

@@ -152,7 +152,8 @@ export function createBaselineStore(options: { client: DynamoDBDocumentClient; t
     sk: `JOB#${job.slice(0, 300)}`,
   });
 
-  const runsIn = async (pk: string, limit: number): Promise<AcceptedRun[]> => {
+  /** A branch's newest `limit` run items, newest first. */
+  const newestRunItems = async (pk: string, limit: number): Promise<Array<Record<string, unknown>>> => {
     const response = await client.send(
       new QueryCommand({
         TableName: tableName,
@@ -162,26 +163,20 @@ export function createBaselineStore(options: { client: DynamoDBDocumentClient; t
         Limit: limit,
       }),
     );
-    return (response.Items ?? []).map((item) => ({ sha: String(item.sha), at: String(item.at), metrics: (item.metrics ?? {}) as GateMetrics }));
+    return response.Items ?? [];
   };
+
+  const runsIn = async (pk: string, limit: number): Promise<AcceptedRun[]> =>
+    (await newestRunItems(pk, limit)).map((item) => ({ sha: String(item.sha), at: String(item.at), metrics: (item.metrics ?? {}) as GateMetrics }));
 
   /**
    * Drops the runs no window reads (older than the newest {@link MAX_BASELINE_RUNS}), each claim first set to expire:
    * a call that dies between the two leaves the run to the next acceptance, which does both again.
    */
   const dropRunsBeyondKept = async (pk: string): Promise<void> => {
-    const response = await client.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': pk, ':prefix': 'RUN#' },
-        ProjectionExpression: 'sk, sha',
-        ScanIndexForward: false,
-        Limit: MAX_BASELINE_RUNS + RUNS_DROPPED_PER_ACCEPT,
-      }),
-    );
+    const items = await newestRunItems(pk, MAX_BASELINE_RUNS + RUNS_DROPPED_PER_ACCEPT);
     const expiresAt = Math.floor(Date.now() / 1000) + ACCEPTED_CLAIM_TTL_SECONDS;
-    for (const item of (response.Items ?? []).slice(MAX_BASELINE_RUNS)) {
+    for (const item of items.slice(MAX_BASELINE_RUNS)) {
       await conditionalWrite(() =>
         client.send(
           new UpdateCommand({
