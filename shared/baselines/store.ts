@@ -170,12 +170,13 @@ export function createBaselineStore(options: { client: DynamoDBDocumentClient; t
     (await newestRunItems(pk, limit)).map((item) => ({ sha: String(item.sha), at: String(item.at), metrics: (item.metrics ?? {}) as GateMetrics }));
 
   /**
-   * Drops the runs no window reads (older than the newest {@link MAX_BASELINE_RUNS}), each claim first set to expire:
-   * a call that dies between the two leaves the run to the next acceptance, which does both again.
+   * Drops the runs no window reads (older than the newest {@link MAX_BASELINE_RUNS}), each claim first set to expire
+   * {@link ACCEPTED_CLAIM_TTL_SECONDS} after `droppedAt` (the acceptance that dropped it, on the gate's clock): a call
+   * that dies between the two leaves the run to the next acceptance, which does both again.
    */
-  const dropRunsBeyondKept = async (pk: string): Promise<void> => {
+  const dropRunsBeyondKept = async (pk: string, droppedAt: string): Promise<void> => {
     const items = await newestRunItems(pk, MAX_BASELINE_RUNS + RUNS_DROPPED_PER_ACCEPT);
-    const expiresAt = Math.floor(Date.now() / 1000) + ACCEPTED_CLAIM_TTL_SECONDS;
+    const expiresAt = Math.floor(Date.parse(droppedAt) / 1000) + ACCEPTED_CLAIM_TTL_SECONDS;
     for (const item of items.slice(MAX_BASELINE_RUNS)) {
       await conditionalWrite(() =>
         client.send(
@@ -241,7 +242,7 @@ export function createBaselineStore(options: { client: DynamoDBDocumentClient; t
       const added = await conditionalWrite(() =>
         client.send(new PutCommand({ TableName: tableName, Item: { ...run, pk, sk: `RUN#${at}#${run.sha}`, at }, ConditionExpression: 'attribute_not_exists(pk)' })),
       );
-      if (added !== null) await dropRunsBeyondKept(pk);
+      if (added !== null) await dropRunsBeyondKept(pk, run.at);
       return added !== null;
     },
 

@@ -55,10 +55,11 @@ describe('baseline runs: retention', () => {
     expect(claims).toHaveLength(total);
     const expiring = claims.filter((claim) => claim.expiresAt !== undefined);
     expect(expiring.map((claim) => claim.sk).sort()).toEqual(Array.from({ length: total - MAX_BASELINE_RUNS }, (_, i) => `SHA#${sha(i + 1)}`));
+    // Each expires a fixed time after the acceptance that dropped it, on the gate's clock (the runs' `at`), not the
+    // process's: commit n left the window when commit n + MAX_BASELINE_RUNS was accepted.
     for (const claim of expiring) {
-      const expiresAt = Number(claim.expiresAt);
-      expect(expiresAt).toBeGreaterThanOrEqual(Math.floor(Date.now() / 1000) + ACCEPTED_CLAIM_TTL_SECONDS - 60);
-      expect(expiresAt).toBeLessThanOrEqual(Math.floor(Date.now() / 1000) + ACCEPTED_CLAIM_TTL_SECONDS + 60);
+      const dropper = Number(String(claim.sk).slice('SHA#c'.length)) + MAX_BASELINE_RUNS;
+      expect(claim.expiresAt).toBe(Date.parse(at(dropper)) / 1000 + ACCEPTED_CLAIM_TTL_SECONDS);
     }
   });
 
