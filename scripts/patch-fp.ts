@@ -99,6 +99,7 @@ function patches(lines: string[], as: string): string[] {
     bytes = 0;
   };
   for (const raw of lines) {
+    // Past the check's line bound a patch is refused for its length, not its code, as past its size bound: not counted.
     const line = raw.slice(0, 2000);
     if (chunk.length >= CHUNK_LINES || bytes + line.length > CHUNK_BYTES) flush();
     chunk.push(line);
@@ -124,9 +125,9 @@ function countRefusals(paths: readonly string[]): void {
       read += 1;
       for (const patch of patches(text.replace(/\r\n?/g, '\n').split('\n'), kind.as)) {
         const check = checkPatch(patch);
-        if (check.ok || !/runs something nobody can review|dependency no manifest declares/.test(check.reason)) continue;
+        if (check.ok || !/runs something nobody can review|dependency no manifest declares|out of view/.test(check.reason)) continue;
         flagged += 1;
-        const reason = /\(([\w, -]+)\)$/.exec(check.reason)?.[1] ?? 'added-dependency';
+        const reason = /\(([\w, -]+)\)$/.exec(check.reason)?.[1] ?? (/out of view/.test(check.reason) ? 'out-of-view' : 'added-dependency');
         const line = show > 0 ? patch.split('\n').slice(3).find((added) => !checkPatch(patches([added.slice(1)], kind.as)[0] ?? '').ok) : undefined;
         refused.set(reason, [...(refused.get(reason) ?? []), `${path}: ${(line ?? check.reason).slice(0, 200)}`]);
         break;

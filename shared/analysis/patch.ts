@@ -1,6 +1,7 @@
 import { parsePatch } from 'diff';
 import { dangerousCodeSignals, languageSignals } from './dangerous-code.js';
 import { looksLikePipRequirements } from './pip-requirements.js';
+import { declaredEncodingSignal, jobChangingSignals, newSignals, OUT_OF_VIEW, pushedOutOfView } from './smuggled-code.js';
 import { hidesCode } from './text.js';
 
 /**
@@ -17,6 +18,12 @@ export const PATCH_LIMITS = {
   maxFiles: 10,
   /** Added plus removed lines: a reviewer reads every one before approving. */
   maxChangedLines: 200,
+  /**
+   * Characters of one added line. The approval shows the diff in a code block GitHub does not wrap: past the view, a
+   * line's end is read only by an approver who scrolls (attack pass 12). Four times a usual style limit; minified code,
+   * the usual longer line, is nothing a fix adds.
+   */
+  maxLineChars: 500,
 } as const;
 
 export interface AcceptedPatch {
@@ -197,12 +204,77 @@ export function addedLines(diff: string): string[] {
   }
 }
 
-/** The lines a patch adds to each file it writes, as the applier reads them (Ruby's and PHP's checks go by the file). */
-function addedByFile(diff: string): Array<{ path: string; lines: string[] }> {
+/** What a diff shows of one file it writes, as the applier reads it. */
+interface ShownFile {
+  path: string;
+  /** The lines it adds (Ruby's and PHP's checks go by the file). */
+  added: string[];
+  /** Its context and removed lines, and its context and added lines: the parts of the file before and after it shows. */
+  before: string[];
+  after: string[];
+  /** Lines 1 and 2 of the file after it, where a hunk shows them (a declared source encoding is read there). */
+  firstLines: Array<string | undefined>;
+}
+
+/** What the diff shows of each file it writes (see {@link ShownFile}). */
+function shownByFile(diff: string): ShownFile[] {
   return parsePatch(diff).flatMap((file) => {
     const path = appliedPath(file.newFileName, 'b/');
-    return path === null ? [] : [{ path, lines: file.hunks.flatMap((hunk) => hunk.lines.filter((line) => line.startsWith('+')).map((line) => line.slice(1))) }];
+    if (path === null) return [];
+    const shown: ShownFile = { path, added: [], before: [], after: [], firstLines: [] };
+    for (const hunk of file.hunks) {
+      let number = hunk.newStart;
+      for (const line of hunk.lines) {
+        const text = line.slice(1);
+        // An empty line in a hunk is context whose leading space was trimmed, as the applier reads it.
+        const context = line.startsWith(' ') || line === '';
+        if (line.startsWith('-')) shown.before.push(text);
+        if (!context && !line.startsWith('+')) continue;
+        if (context) shown.before.push(text);
+        else shown.added.push(text);
+        shown.after.push(text);
+        if (number <= 2) shown.firstLines[number - 1] = text;
+        number += 1;
+      }
+    }
+    return [shown];
   });
+}
+
+/** The lines a diff shows of the files it writes, before the change (context, removed) and after it (context, added). */
+export function shownLines(diff: string): { before: string[]; after: string[] } {
+  try {
+    const files = shownByFile(diff);
+    return { before: files.flatMap((file) => file.before), after: files.flatMap((file) => file.after) };
+  } catch {
+    return { before: [], after: [] };
+  }
+}
+
+/**
+ * The signals of what the diff shows of one file: its added lines', its language's, a declared source encoding on
+ * line 1 or 2, and what its lines after the change hold that its lines before did not (context and added lines read
+ * together: `$f = "sys";` shown as context makes `$g = $f . "tem"; $g($x);` a call by an assembled name).
+ */
+function shownFileSignals({ path, added, before, after, firstLines }: ShownFile): string[] {
+  const encoding = declaredEncodingSignal(path, firstLines);
+  return [...languageSignals(path, added), ...jobChangingSignals(path, added), ...newSignals(path, before, after), ...(encoding ? [encoding] : [])];
+}
+
+/**
+ * Why a line a patch adds is refused for what the approval would show of it, or null: longer than
+ * {@link PATCH_LIMITS}.maxLineChars, or with text a run of blanks pushes out of view ({@link pushedOutOfView}).
+ */
+function unseenLineReason(added: readonly string[]): string | null {
+  const long = added.find((line) => line.length > PATCH_LIMITS.maxLineChars);
+  if (long !== undefined) {
+    return `the patch adds a line of ${long.length} characters, over the limit of ${PATCH_LIMITS.maxLineChars}: the approval shows lines unwrapped, so its end would not be seen`;
+  }
+  const pushed = added.find(pushedOutOfView);
+  if (pushed !== undefined) {
+    return `the patch adds a line whose text ${OUT_OF_VIEW.blankRun} or more blanks push out of view (to column ${OUT_OF_VIEW.column} or further): ${JSON.stringify(pushed.trim().slice(0, 60))}`;
+  }
+  return null;
 }
 
 /** A file name as jsdiff's `parsePatch` gives it, as a repository path: prefix removed, null for none or `/dev/null`. */
@@ -229,6 +301,21 @@ function applierDisagreement(diff: string, checkedFiles: readonly string[], chec
     for (const hunk of filePatch.hunks) for (const hunkLine of hunk.lines) if (hunkLine.startsWith('+') || hunkLine.startsWith('-')) changed += 1;
   }
   if (changed > checkedChanges) return `the patch changes ${changed} lines where its hunk headers account for ${checkedChanges}`;
+  return null;
+}
+
+/**
+ * The file a diff moves or copies, as `old → new`, or null: by git's `rename`/`copy` headers, or by file headers that
+ * name two paths (`--- a/examples/x.py`, `+++ b/tests/test_x.py`), which the applier reads as a move. The diff shows
+ * only what changes: a whole file, never read by this check, would arrive where CI runs it (attack pass 12).
+ */
+function movedFile(diff: string): string | null {
+  const from = /^(?:rename|copy) from (.*)$/m.exec(diff)?.[1];
+  if (from !== undefined) return `${unquote(from)} → ${unquote(/^(?:rename|copy) to (.*)$/m.exec(diff)?.[1] ?? '?')}`;
+  for (const file of parsePatch(diff)) {
+    const [oldPath, newPath] = [appliedPath(file.oldFileName, 'a/'), appliedPath(file.newFileName, 'b/')];
+    if (oldPath !== null && newPath !== null && oldPath !== newPath) return `${oldPath} → ${newPath}`;
+  }
   return null;
 }
 
@@ -262,9 +349,11 @@ function pipRequirementsShown(diff: string): string | null {
  * reason it was discarded. Paths come from every header that names one: `diff --git`, `---`/`+++`,
  * `rename from/to` and `copy from/to`. Discarded: empty or hunk-less diffs, binary patches, symlinks and
  * submodules (they point outside the tree), more than {@link PATCH_LIMITS} allow, hidden characters anywhere
- * in the diff, any path that {@link forbiddenPathReason} rejects, headers the applier would read differently,
- * added lines that download or decode code and run it ({@link dangerousCodeSignals}), and added lines that bring
- * in a dependency no manifest declares ({@link ADDED_DEPENDENCY}).
+ * in the diff, any path that {@link forbiddenPathReason} rejects, headers the applier would read differently, a file
+ * moved or copied ({@link movedFile}), added lines that download or decode code and run it ({@link dangerousCodeSignals}),
+ * alone or read with the context lines around them, a declared source encoding, writes to GitHub Actions' environment
+ * files and downloads onto paths tools load ({@link jobChangingSignals}), added lines that bring in a dependency no
+ * manifest declares ({@link ADDED_DEPENDENCY}), and added lines the approval would not show whole ({@link unseenLineReason}).
  */
 export function checkPatch(raw: string): PatchCheck {
   const diff = raw.replace(/\r\n?/g, '\n');
@@ -345,7 +434,9 @@ export function checkPatch(raw: string): PatchCheck {
   }
   const requirements = pipRequirementsShown(diff);
   if (requirements !== null) return { ok: false, reason: `the patch touches a file outside the fix-PR allow-list: ${requirements} (${PIP_REQUIREMENTS_WHY})` };
-  const dangerous = [...new Set([...dangerousCodeSignals(added.join('\n')), ...addedByFile(diff).flatMap(({ path, lines }) => languageSignals(path, lines))])];
+  const moved = movedFile(diff);
+  if (moved) return { ok: false, reason: `the patch moves or copies a file (${moved}): a fix for a failing run needs neither, and what is moved is never shown` };
+  const dangerous = [...new Set([...dangerousCodeSignals(added.join('\n')), ...shownByFile(diff).flatMap(shownFileSignals)])];
   if (dangerous.length > 0) {
     return { ok: false, reason: `the patch adds code that runs something nobody can review (${dangerous.join(', ')})` };
   }
@@ -353,6 +444,9 @@ export function checkPatch(raw: string): PatchCheck {
   if (dependency !== undefined) {
     return { ok: false, reason: `the patch adds a dependency no manifest declares: ${JSON.stringify(dependency.trim().slice(0, 120))}` };
   }
+  // After the code's reading, whose reasons say more, and whose cost on long lines the attack tests measure.
+  const unseen = unseenLineReason(added);
+  if (unseen) return { ok: false, reason: unseen };
   if (changed > PATCH_LIMITS.maxChangedLines) {
     return { ok: false, reason: `the patch changes ${changed} lines, over the limit of ${PATCH_LIMITS.maxChangedLines}: fix PRs are small` };
   }

@@ -36,8 +36,8 @@ describe('attack pass 9b: the cost of reading unknown commands', () => {
     // Act
     const result = checkPatch(patchAdding([line]));
 
-    // Assert
-    expect(result.ok).toBe(true);
+    // Assert: read whole in time, then refused for its length alone (a line past the approval's view, attack pass 12)
+    expect(result).toMatchObject({ ok: false, reason: expect.stringContaining('over the limit of 500') });
   });
 });
 

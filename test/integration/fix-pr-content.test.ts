@@ -131,7 +131,8 @@ describe('a fix commit is the diff the approver saw', () => {
 
     expect(pulls).toEqual([]);
     expect(trees).toEqual([]);
-    expect(done.decision?.reason).toMatch(/src\/invoices\/rate\.ts already exists/);
+    // Refused before the files are read: a fix moves no file (attack pass 12).
+    expect(done.decision?.reason).toMatch(/moves or copies a file \(src\/invoices\/tax\.ts → src\/invoices\/rate\.ts\)/);
   });
 
   it('a whole deletion shown whole is still committed as a deletion', async () => {

@@ -1,0 +1,185 @@
+import { dangerousCodeSignals, languageSignals } from './dangerous-code.js';
+import { shellReadings } from './shell-reading.js';
+
+/**
+ * Code a fix PR could carry past its approver although every line of it is in the diff: text the interpreter decodes
+ * into other statements (a declared source encoding), text pushed out of the approval's view, and writes that change
+ * what later steps of the job run (GitHub Actions' environment files, files tools load by convention). Each is read
+ * here as a signal id, as {@link dangerousCodeSignals} reads a download run, so that the patch check and the fix
+ * commit's whole-file reading refuse them the same way (attack pass 12).
+ */
+
+/**
+ * Python's coding declaration (PEP 263), as its tokenizer matches it on line 1 or 2; Ruby's magic comment
+ * (`# encoding: x`, `# -*- coding: x -*-`, `# vim: set fileencoding=x :`) is the same pattern, also on line 1 or 2.
+ */
+const CODING_DECLARATION = /^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)/;
+
+/**
+ * The encodings whose reading of a file is the text the check reads: UTF-8 (the diff's own), ASCII, and Latin-1, in
+ * every spelling Python's codec registry and tokenizer accept for them (normalised as {@link normalEncodingName}).
+ * Everything else is refused: UTF-7 and `unicode_escape` turn a comment's `+AAoA…-` or `\u000a…` into statements, and
+ * a multi-byte encoding whose second byte may be ASCII (Shift_JIS, GBK, Big5) swallows the `\` or quote after a lead
+ * byte, so that a string the diff shows closed is still open (or the other way round).
+ */
+const READABLE_ENCODINGS = new Set([
+  'utf_8', 'utf8', 'u8', 'utf', 'utf8_ucs2', 'utf8_ucs4', 'cp65001', 'utf_8_sig',
+  'ascii', 'us_ascii', '646', 'ansi_x3.4_1968', 'ansi_x3_4_1968', 'ansi_x3.4_1986', 'cp367', 'csascii', 'ibm367', 'iso646_us', 'iso_646.irv_1991', 'iso_ir_6', 'us',
+  'latin_1', 'latin1', 'latin', 'l1', 'iso_8859_1', 'iso8859_1', 'iso8859', '8859', 'cp819', 'csisolatin1', 'ibm819', 'iso_8859_1_1987', 'iso_ir_100', 'iso_latin_1',
+  // Ruby's names for the same: its default, and raw bytes (ASCII-compatible, one byte a character).
+  'ascii_8bit', 'binary',
+]);
+
+/**
+ * An encoding's name as Python looks it up: lower case, runs of anything but letters, digits and `.` one `_`
+ * (`encodings.normalize_encoding`), and Emacs's line-ending suffix dropped (`utf-8-unix`, which the tokenizer
+ * reads as `utf-8`).
+ */
+function normalEncodingName(name: string): string {
+  return name
+    .toLowerCase()
+    .replace(/[^a-z0-9.]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .replace(/_(?:unix|dos|mac)$/, '');
+}
+
+/** The files a declared encoding changes the reading of: Python's (`.pyi` stubs are parsed too) and Ruby's. */
+const DECLARES_ENCODING = /\.(?:py|pyi|pyw|rb|rake|ru|gemspec)$/i;
+
+/** Why a declaration is refused, as a signal id. */
+export const SOURCE_ENCODING = 'source-encoding';
+
+/**
+ * {@link SOURCE_ENCODING} when `firstLines` (a file's lines 1 and 2) declare an encoding other than UTF-8, ASCII or
+ * Latin-1 for a Python or Ruby file `path`; null otherwise. Both lines are read whatever the first holds (Python reads
+ * the second only after a comment or a blank line, Ruby only after a shebang): reading more only refuses more.
+ */
+export function declaredEncodingSignal(path: string, firstLines: ReadonlyArray<string | undefined>): string | null {
+  if (!DECLARES_ENCODING.test(path)) return null;
+  for (const line of firstLines.slice(0, 2)) {
+    const name = line === undefined ? undefined : CODING_DECLARATION.exec(line)?.[1];
+    if (name !== undefined && !READABLE_ENCODINGS.has(normalEncodingName(name))) return SOURCE_ENCODING;
+  }
+  return null;
+}
+
+/**
+ * Java reads its `\uXXXX` escapes before anything else, anywhere in the file: `// note \u000a exec(…)` is a comment
+ * and, on the next line javac sees, a statement. An escaped line break is a compile error inside a literal, so it
+ * is only ever that trick. A `\` counts only after an even number of backslashes (`"\\u000a"` is text), as in javac.
+ */
+const JAVA_ESCAPED_LINE_BREAK = /(?<!\\)(?:\\\\)*\\u+000[adAD]/;
+export const ESCAPED_LINE_BREAK = 'escaped-line-break';
+
+/** Blank characters the approval's code block shows as blank: space, tab, and the Unicode space separators. */
+const BLANK = /[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]/;
+
+/** Where text after a long run of blanks starts out of view, and how long a run must be to count (see {@link pushedOutOfView}). */
+export const OUT_OF_VIEW = {
+  /** Columns of blanks in a row, leading indentation included (a tab is 8 columns or fewer, to its stop). */
+  blankRun: 32,
+  /**
+   * The column (tabs to stops of 8, as GitHub shows them) from which text is past the right edge of a comment's
+   * unwrapped code block on a laptop screen (about 100 columns) or nearly: the approval shows the diff there.
+   */
+  column: 80,
+} as const;
+
+/**
+ * Whether `line` has text that a run of at least {@link OUT_OF_VIEW}.blankRun blanks pushes to column
+ * {@link OUT_OF_VIEW}.column or further: `TIMEOUT = 30` and 400 spaces before `; exec(…)` shows the approver
+ * `TIMEOUT = 30`. Aligned comments and tables have such runs but end well inside the view: of 6,341 files of
+ * installed packages, 43 have a run of 32 blanks before more text, 3 put that text at column 80 or further.
+ */
+export function pushedOutOfView(line: string): boolean {
+  let column = 0;
+  let run = 0;
+  for (const char of line) {
+    if (BLANK.test(char)) {
+      const width = char === '\t' ? 8 - (column % 8) : char === '\u3000' ? 2 : 1;
+      column += width;
+      run += width;
+      continue;
+    }
+    if (run >= OUT_OF_VIEW.blankRun && column >= OUT_OF_VIEW.column) return true;
+    run = 0;
+    column += 1;
+  }
+  return false;
+}
+
+/**
+ * GitHub Actions' files that change later steps: `$GITHUB_ENV` sets their environment (`BASH_ENV`, `NODE_OPTIONS`,
+ * `LD_PRELOAD` run code in every one), `$GITHUB_PATH` which programs their commands find, and `$GITHUB_OUTPUT` the
+ * step outputs that workflows put into `run:` scripts and `if:` conditions through `${{ }}`. Also the runner's
+ * directory holding them, the workflow commands that did the same (`::set-env`, `::add-path`, `::set-output`,
+ * `::save-state`: a test prints them and the runner obeys), the switch that turns the first two back on, and the
+ * toolkit's calls that write the files (`core.exportVariable`, `core.addPath`). `$GITHUB_STEP_SUMMARY` is only shown.
+ */
+const ACTIONS_FILE = /\bGITHUB_(?:ENV|PATH|OUTPUT)\b|_runner_file_commands|::(?:set-env|add-path|set-output|save-state)\b|\bACTIONS_ALLOW_UNSECURE_COMMANDS\b|\bexportVariable\s*\(|\bcore\s*\.\s*addPath\s*\(/i;
+/**
+ * In documentation only a write to those files counts (`>> $GITHUB_ENV`, `| tee -a "$GITHUB_PATH"`, PowerShell's
+ * `$env:GITHUB_ENV`, cmd's `%GITHUB_ENV%`) and the workflow commands: prose may name the variables, and a reader
+ * copies a command, not a sentence.
+ */
+const ACTIONS_FILE_WRITE = /(?:>>?|\btee\b[^\n|;&]*?)\s*["']?\$\{?GITHUB_(?:ENV|PATH|OUTPUT)\b|\$env:GITHUB_(?:ENV|PATH|OUTPUT)\b|%GITHUB_(?:ENV|PATH|OUTPUT)%|_runner_file_commands|::(?:set-env|add-path|set-output|save-state)\b|\bACTIONS_ALLOW_UNSECURE_COMMANDS\b/i;
+export const ACTIONS_ENVIRONMENT_FILE = 'actions-environment-file';
+const DOCUMENTATION = /\.(?:md|mdx|rst|txt|adoc)$/i;
+
+/** A download on a line: a downloader run as a command, or a library call that fetches a URL. */
+const DOWNLOAD =
+  /(?<![\w$@.-])(?:curl|wget|aria2c|iwr|irm|invoke-webrequest|invoke-restmethod|start-bitstransfer|certutil|bitsadmin)(?:\.exe)?\b|\bgh\s+(?:api|release\s+download|gist\s+view|run\s+download)\b|\b(?:urlretrieve|urlopen|download_?file|downloadstring)\s*\(|\b(?:requests|httpx|session|client|http|https|axios|got)\s*\.\s*get\s*\(|(?<![.\w$])(?:fetch|got|axios)\s*\(/i;
+/**
+ * Files a tool loads by their name or place, without anything naming them: pytest's `conftest.py` and test files,
+ * Python's start-up customisation and `.pth` files (a line starting `import` runs), a package's `__init__.py`,
+ * anything under `node_modules/` or `site-packages/` (what `require` and `import` resolve), git hooks, shell and tool
+ * start-up files (`~/.bashrc`, `/etc/profile.d/`, `.curlrc`), and the test files of Go, RSpec and the JavaScript runners.
+ */
+const LOADED_BY_CONVENTION = new RegExp(
+  String.raw`(?:^|[\s"'\x60=(/\\:,{])(?:(?:` +
+    [
+      String.raw`(?:conftest|sitecustomize|usercustomize|__init__)\.py`,
+      String.raw`[\w.-]*\.pth`,
+      String.raw`test_[\w.-]*\.py|[\w.-]+_test\.(?:py|go)|[\w.-]+_spec\.rb|[\w.-]+\.(?:test|spec)\.[cm]?[jt]sx?`,
+      String.raw`\.(?:bashrc|bash_profile|bash_login|profile|zshrc|zshenv|zprofile|zlogin|kshrc|cshrc|tcshrc|pythonrc(?:\.py)?|irbrc|pryrc|npmrc|yarnrc(?:\.yml)?|pypirc|netrc|gitconfig|curlrc|wgetrc)`,
+      String.raw`pip\.conf`,
+    ].join('|') +
+    String.raw`)(?![\w.-])|(?:node_modules|site-packages|dist-packages|profile\.d|\.ssh)\/|\.git\/hooks\/)`,
+  'i',
+);
+export const DOWNLOAD_TO_LOADED_PATH = 'download-to-loaded-path';
+
+/**
+ * The ids of what `lines` (of `path`) do to the job around them: write GitHub Actions' environment files
+ * ({@link ACTIONS_ENVIRONMENT_FILE}), download onto a path a tool loads by convention ({@link DOWNLOAD_TO_LOADED_PATH}:
+ * `curl -o tests/conftest.py`, `urlretrieve(u, site + "/x.pth")`, on one line), or, in Java, hide a line break in an
+ * escape ({@link ESCAPED_LINE_BREAK}). A variable's name is read as written and as a shell reading builds it
+ * (`"GITHUB_" + "ENV"`).
+ */
+export function jobChangingSignals(path: string, lines: readonly string[]): string[] {
+  const text = lines.join('\n');
+  const found = new Set<string>();
+  const reading = shellReadings(text.normalize('NFKC'));
+  const forms = [text, text.normalize('NFKC'), reading?.words ?? '', reading?.quoted ?? ''];
+  const actions = DOCUMENTATION.test(path) ? ACTIONS_FILE_WRITE : ACTIONS_FILE;
+  if (forms.some((form) => actions.test(form))) found.add(ACTIONS_ENVIRONMENT_FILE);
+  if (forms.some((form) => form.split('\n').some((line) => DOWNLOAD.test(line) && LOADED_BY_CONVENTION.test(line)))) found.add(DOWNLOAD_TO_LOADED_PATH);
+  if (/\.java$/i.test(path) && lines.some((line) => JAVA_ESCAPED_LINE_BREAK.test(line))) found.add(ESCAPED_LINE_BREAK);
+  return [...found];
+}
+
+/** Every signal the patch check reads in `lines` of `path`: dangerous code, the language's own checks, and {@link jobChangingSignals}. */
+export function codeSignals(path: string, lines: readonly string[]): string[] {
+  return [...new Set([...dangerousCodeSignals(lines.join('\n')), ...languageSignals(path, lines), ...jobChangingSignals(path, lines)])];
+}
+
+/**
+ * The signals `after` has that `before` has not, for two readings of one path: the lines a diff shows of a file before
+ * and after it, or the whole file. An added line is read with the code around it (`$f = "sys";` there already, `$g = $f
+ * . "tem"; $g($x);` added), and what was there already does not refuse a fix next to it. Signals are compared by id: a
+ * second download run composed beside one the file already has is left to the added lines' own reading.
+ */
+export function newSignals(path: string, before: readonly string[], after: readonly string[]): string[] {
+  const old = new Set(before.length === 0 ? [] : codeSignals(path, before));
+  return codeSignals(path, after).filter((signal) => !old.has(signal));
+}
