@@ -9,6 +9,7 @@ import {
   pipReadsInImage,
   referencedRequirementFiles,
 } from '../analysis/pip-requirements.js';
+import { declaredEncodingSignal, newSignals } from '../analysis/smuggled-code.js';
 import type { Incident } from '../domain/incident.js';
 import type { GitHubPort, RepoRef } from '../ports.js';
 import { codeBlock, escapeMarkdown, link } from '../notify/markdown.js';
@@ -86,6 +87,8 @@ export async function buildFixFiles(patch: string, repository: RepositoryFiles):
       files.push({ path: oldPath as string, content: null });
       continue;
     }
+    const unread = wholeFileSignals(newPath, oldPath === newPath ? source : '', result);
+    if (unread) throw new PatchRefusedError(`patch refused: ${unread}`);
     if (oldPath !== null && oldPath !== newPath) files.push({ path: oldPath, content: null });
     files.push({ path: newPath, content: result });
   }
@@ -101,6 +104,27 @@ export async function buildFixFiles(patch: string, repository: RepositoryFiles):
     if (configured) throw new PatchRefusedError(`patch refused: ${configured.path} is a pip requirements file: ${configured.by} names it, and pip installs what it lists`);
   }
   return files;
+}
+
+/**
+ * Bytes of a file read whole by {@link wholeFileSignals}: the reading costs about 2 ms a kilobyte, and a source file
+ * larger than this is generated or minified, nothing a fix changes.
+ */
+const MAX_WHOLE_FILE_BYTES = 512 * 1024;
+
+/**
+ * Why the file `path` would be refused read whole, before (`before`, empty for a new file) and after the change
+ * (`after`), or null. The patch check reads what the diff shows; here the code the diff does not show is read with it:
+ * a signal the file has after the change and not before (a name assembled from a line far above the hunk), and a
+ * declared source encoding anywhere on lines 1 and 2 (the check cannot read a file Python decodes as UTF-7 at all).
+ */
+function wholeFileSignals(path: string, before: string, after: string): string | null {
+  const bytes = Math.max(Buffer.byteLength(before), Buffer.byteLength(after));
+  if (bytes > MAX_WHOLE_FILE_BYTES) return `${path} is ${bytes} bytes, over the ${MAX_WHOLE_FILE_BYTES} the check reads whole`;
+  const lines = after.split('\n');
+  const encoding = declaredEncodingSignal(path, lines);
+  const signals = [...(encoding ? [encoding] : []), ...newSignals(path, before === '' ? [] : before.split('\n'), lines)];
+  return signals.length > 0 ? `${path}, read whole, has code that runs something nobody can review (${signals.join(', ')})` : null;
 }
 
 /**

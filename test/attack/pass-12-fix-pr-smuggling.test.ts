@@ -69,6 +69,16 @@ describe('attack pass 12 (A): a declared source encoding decodes a comment into 
     });
   });
 
+  it('refuses, at commit, a change to a file that already declares UTF-7 above the hunk', async () => {
+    // Prepare: the declaration is on line 1, the hunk on line 5: the diff never shows it.
+    const repository = repositoryOf({ 'tests/test_budget.py': '# coding: utf-7\nimport os\n\n\nBUDGET = 10\n' });
+    const patch = ['--- a/tests/test_budget.py', '+++ b/tests/test_budget.py', '@@ -5,1 +5,1 @@', '-BUDGET = 10', `+BUDGET = 20  # ${utf7(PYTHON_PAYLOAD)}`, ''].join('\n');
+
+    // Act and assert
+    expect(checkPatch(patch).ok).toBe(true);
+    await expect(buildFixFiles(patch, repository)).rejects.toThrow(/source-encoding/);
+  });
+
   it('refuses a Java comment whose escaped line break starts a statement', () => {
     expect(checkPatch(patchAdding('src/test/java/AppTest.java', ['    // retry budget \\u000a Runtime.getRuntime().exec(command);'], 'class AppTest {'))).toMatchObject({
       ok: false,
@@ -136,6 +146,16 @@ describe('attack pass 12 (B): content moved into place or composed with lines th
 
     // Assert
     expect(result).toMatchObject({ ok: false, reason: expect.stringContaining('assembled-name') });
+  });
+
+  it('refuses, at commit, the same with the first piece far above the hunk', async () => {
+    // Prepare
+    const repository = repositoryOf({ 'src/Util.php': `<?php\n$f = "sys";\n${'// filler\n'.repeat(20)}return 1;\n` });
+    const patch = ['--- a/src/Util.php', '+++ b/src/Util.php', '@@ -23,1 +23,3 @@', ' return 1;', '+$g = $f . "tem";', '+$g($cmd);', ''].join('\n');
+
+    // Act and assert
+    expect(checkPatch(patch).ok).toBe(true);
+    await expect(buildFixFiles(patch, repository)).rejects.toThrow(/assembled-name/);
   });
 
   it('refuses running a download that a context line saves', () => {
