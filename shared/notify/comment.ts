@@ -267,6 +267,16 @@ function title(incident: Incident, stillFailing: number): string {
   return resolvedBySameCommitRerun(incident) ? '### ✅ Pipeline Guard: passed after re-run (marked flaky)' : '### ✅ Pipeline Guard: fixed';
 }
 
+/**
+ * What approving a fix PR does. The approver may take it for the first review of a change that runs only once merged;
+ * but the commit is pushed to a branch of the repository itself, so its push and pull-request workflows run it with
+ * the repository's secrets as soon as it is approved.
+ */
+const FIX_PR_APPROVAL_NOTE =
+  'A fix pull request always waits for approval from someone with write access, who sees the change first. Approving ' +
+  "pushes it to a branch of this repository, where workflows that run on push or pull requests run it with the repository's " +
+  'secrets: approve only a change you would run yourself.';
+
 /** The full entry of one failing run: what, why, verdict, action, then the detail folded. */
 function renderOpen(incident: Incident, attempts: Incident[]): string[] {
   const parts: string[] = [];
@@ -278,7 +288,7 @@ function renderOpen(incident: Incident, attempts: Incident[]): string[] {
   if (incident.approval?.status === 'pending' && incident.plan) {
     parts.push(
       `**Proposed:** ${PROPOSAL_TEXT[incident.plan.action] ?? escapeMarkdown(incident.plan.action)} — waiting for approval. ` +
-        `${incident.plan.action === 'open_fix_pr' ? 'A fix pull request always waits for approval from someone with write access, who sees the change first.' : 'This repository\'s policy asks for a person\'s approval first.'}` +
+        `${incident.plan.action === 'open_fix_pr' ? FIX_PR_APPROVAL_NOTE : 'This repository\'s policy asks for a person\'s approval first.'}` +
         `${renderProposedDiff(incident)}\n\n${howToDecide(incident)}`,
     );
   } else {
