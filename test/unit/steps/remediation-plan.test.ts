@@ -282,6 +282,19 @@ describe('approval: a proposal is approved and applied as it was shown', () => {
     return { deps, published, trigger };
   }
 
+  it('shows the change in the e-mailed request, as the comment on a pull request does: the commands approve exactly it (session 35)', async () => {
+    // Act: a push has no pull request to show the proposal on
+    const { published } = await mailedFixPr();
+
+    // Assert
+    const message = published[0]?.message ?? '';
+    expect(message).toContain("send-task-success --task-token 'token-1'");
+    expect(message).toContain('The change that would be committed (1 file: src/tax.ts):');
+    expect(message).toContain('    -export const rate = 0.2;\n    +export const rate = 0.19;');
+    expect(message).toContain("run it with the repository's secrets: approve only a change you would run yourself");
+    expect(published[0]?.chat?.content.description ?? '').not.toContain('rate = 0.19');
+  });
+
   it('e-mails a request once: the same token asking again for the same proposal (a retry, a resumed execution) sends nothing', async () => {
     const { deps, published, trigger } = await mailedFixPr();
 
