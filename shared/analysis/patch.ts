@@ -81,13 +81,18 @@ const BUILD_AND_MANIFEST_FILES: Array<{ re: RegExp; why: string }> = [
   { re: /^(?:setup\.py|setup\.cfg|pyproject\.toml|pipfile|[\w.-]*requirements[\w.-]*\.(?:txt|in)|[\w.-]*constraints[\w.-]*\.txt|sitecustomize\.py|usercustomize\.py|manifest\.in|noxfile\.py|tox\.ini|conanfile\.(?:py|txt))$/i, why: 'a Python build or dependency file: build hooks run on install' },
   { re: /^(?:gemfile|gems\.rb|[\w.-]+\.gemspec|rakefile(?:\.rb)?|go\.mod|go\.work|cargo\.toml|build\.rs|composer\.json|podfile|[\w.-]+\.podspec|package\.swift|pubspec\.yaml|mix\.exs|rebar\.config|stack\.yaml|[\w.-]+\.cabal|dune-project|[\w.-]+\.opam|cpanfile|makefile\.pl|build\.pl|project\.clj|deps\.edn|build\.sbt|setup\.l?hs|[\w.-]+\.csproj|[\w.-]+\.fsproj|[\w.-]+\.vbproj|[\w.-]+\.props|[\w.-]+\.targets|nuget\.config|directory\.build\.\w+)$/i, why: 'a build manifest: it declares dependencies or build steps' },
   { re: /^(?:pom\.xml|build\.gradle(?:\.kts)?|settings\.gradle(?:\.kts)?|gradle\.properties|gradlew(?:\.bat)?|gradle-wrapper\.(?:properties|jar)|mvnw(?:\.cmd)?|maven-wrapper\.properties|build\.xml|ivy\.xml)$/i, why: 'a Gradle or Maven build file: build steps run in CI' },
-  { re: /^(?:(?:gnu)?makefile|[\w.-]+\.mk|cmakelists\.txt|[\w.-]+\.cmake|meson\.build|build\.ninja|justfile|taskfile\.ya?ml|sconstruct|wscript|build\.zig|build\.sc|build\.mill|build(?:\.bazel)?|workspace(?:\.bazel)?|module\.bazel|[\w.-]+\.bzl)$/i, why: 'a build script: Makefiles, CMake, Bazel and the like run arbitrary commands' },
+  { re: /^(?:(?:gnu)?makefile|[\w.-]+\.mk|cmakelists\.txt|[\w.-]+\.cmake|meson\.build|build\.ninja|justfile|taskfile\.ya?ml|sconstruct|wscript|build\.zig|build\.sc|build\.mill|build(?:\.bazel)?|workspace(?:\.bazel)?|module\.bazel|[\w.-]+\.bzl|xmake\.lua|premake[45]?\.lua|jakefile(?:\.[\w-]+)?\.(?:js|cjs|mjs|ts|cts|mts|coffee))$/i, why: 'a build script: Makefiles, CMake, Bazel and the like run arbitrary commands' },
+  { re: /^(?:fabfile\.py|dodo\.py)$/i, why: "a task runner's file (Fabric, doit): CI runs its tasks" },
+  { re: /^action\.ya?ml$/i, why: "a GitHub Action's definition: every workflow that uses the action runs its steps" },
+  { re: /^project\.json$/i, why: "an Nx project file (or .NET's old project.json): its targets are the commands CI runs" },
+  // pytest's default --doctest-glob: a test*.txt file anywhere it collects is Python run with the tests.
+  { re: /^test[^/]*\.txt$/i, why: 'a pytest doctest file (pytest collects test*.txt): Python that runs with the tests' },
   { re: /^(?:dockerfile|containerfile)(?:\.[\w.-]+)?$|\.dockerfile$|^(?:docker-)?compose(?:\.[\w.-]+)?\.ya?ml$|^\.dockerignore$/i, why: 'a container build file' },
   { re: /\.(?:sh|bash|zsh|ksh|fish|ps1|psm1|bat|cmd|command)$/i, why: 'a shell script' },
   { re: /^(?:\.gitlab-ci\.ya?ml|\.travis\.ya?ml|jenkinsfile|azure-pipelines\.ya?ml|bitbucket-pipelines\.ya?ml|appveyor\.ya?ml|\.drone\.ya?ml|cloudbuild\.ya?ml|buildspec\.ya?ml|codemagic\.ya?ml|\.woodpecker\.ya?ml|vercel\.json|netlify\.toml|renovate\.json5?|\.renovaterc(?:\.json)?|dependabot\.ya?ml)$/i, why: 'CI configuration' },
   { re: /^(?:\.pre-commit-config\.ya?ml|\.pre-commit-hooks\.ya?ml|lefthook(?:-local)?\.ya?ml|\.huskyrc(?:\.\w+)?|\.lintstagedrc(?:\.\w+)?|lint-staged\.config\.\w+)$/i, why: 'a git hook configuration' },
-  { re: /^(?:\.npmrc|\.yarnrc(?:\.yml)?|\.pnpmfile\.cjs|pnpm-workspace\.yaml|\.pypirc|pip\.conf|pip\.ini|\.condarc|\.gemrc|\.bazelrc|\.netrc|\.gitattributes|\.gitmodules|\.gitconfig|\.envrc|\.tool-versions|\.nvmrc|\.node-version|\.python-version|\.ruby-version)$/i, why: 'a package manager, toolchain or git configuration file' },
-  { re: /^(?:[\w.-]+\.(?:config|conf)(?:\.[\w-]+)?\.(?:js|cjs|mjs|ts|cts|mts)|(?:gulpfile|gruntfile|dangerfile)(?:\.[\w-]+)?\.(?:js|cjs|mjs|ts|cts|mts|coffee)|\.[\w-]+rc\.(?:js|cjs|mjs|ts|cts|mts)|conf\.py|\.babelrc(?:\.\w+)?|babel\.config\.json|\.eslintrc(?:\.\w+)?|conftest\.py|(?:spec|rails|test)_helper\.rb|\.php-cs-fixer(?:\.dist)?\.php|jest\.setup\.\w+|vitest\.setup\.\w+|global-setup\.\w+|\.mocharc(?:\.\w+)?|tsconfig(?:\.[\w-]+)?\.json|jsconfig\.json)$/i, why: 'a tool configuration that runs code at build or test start-up' },
+  { re: /^(?:\.npmrc|\.yarnrc(?:\.yml)?|\.pnpmfile\.cjs|pnpm-workspace\.yaml|\.pypirc|pip\.conf|pip\.ini|\.condarc|\.gemrc|\.bazelrc|\.netrc|\.gitattributes|\.gitmodules|\.gitconfig|\.envrc|\.tool-versions|\.?mise(?:\.local)?\.toml|\.nvmrc|\.node-version|\.python-version|\.ruby-version)$/i, why: 'a package manager, toolchain or git configuration file' },
+  { re: /^(?:[\w.-]+\.(?:config|conf)(?:\.[\w-]+)?\.(?:js|cjs|mjs|ts|cts|mts)|(?:gulpfile|gruntfile|dangerfile)(?:\.[\w-]+)?\.(?:js|cjs|mjs|ts|cts|mts|coffee)|\.[\w-]+rc\.(?:js|cjs|mjs|ts|cts|mts)|conf\.py|\.babelrc(?:\.\w+)?|babel\.config\.json|\.eslintrc(?:\.\w+)?|conftest\.py|(?:spec|rails|test)_helper\.rb|\.php-cs-fixer(?:\.dist)?\.php|jest\.setup\.\w+|vitest\.setup\.\w+|global-setup\.\w+|\.mocharc(?:\.\w+)?|tsconfig(?:\.[\w-]+)?\.json|jsconfig\.json|vitest\.workspace\.\w+|phpunit\.xml(?:\.dist)?)$/i, why: 'a tool configuration that runs code at build or test start-up' },
 ];
 
 /** Directories whose files run in CI, as git hooks or as tooling (compared case-insensitively, at any depth). */
@@ -96,6 +101,10 @@ const BUILD_DIRECTORIES: Array<{ re: RegExp; why: string }> = [
   { re: /(?:^|\/)(?:ci|\.ci|scripts|script|bin|tools|hooks|githooks|buildsrc|gradle)\//i, why: 'a scripts, tools or build directory' },
   // pip reads `--index-url`, `-e git+https://…` and direct URLs from a requirements file of any name.
   { re: /(?:^|\/)(?:requirements|constraints)\//i, why: 'a requirements directory: pip reads its files for where to fetch packages from' },
+  // Invoke runs the tasks.py at the project's root (`inv test`); a tasks.py deeper down is ordinary code (Celery's).
+  { re: /^tasks\.py$/i, why: "a task runner's file at the root (Invoke): CI runs its tasks" },
+  // Julia's Pkg runs a package's deps/build.jl when the package is built or added.
+  { re: /(?:^|\/)deps\/build\.jl$/i, why: "Julia's package build hook (deps/build.jl)" },
   // sbt compiles and runs a build's project/*.scala at every build; a project/ folder inside src/ is ordinary code.
   { re: /^(?:(?!src\/)[^/]+\/)*project\/[^/]+\.(?:scala|sbt)$/i, why: "sbt's build definition (project/*.scala): it runs at every build" },
 ];
