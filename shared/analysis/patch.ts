@@ -176,26 +176,61 @@ function unreadableHeader(line: string, isHunkHeader: boolean): string | null {
 
 /**
  * Code that brings in a dependency no manifest declares: a module imported from a URL or a registry specifier
- * (Deno, browsers, bundlers fetch it), or a package manager's install run from the code. Manifests and lockfiles are
- * off the allow-list because they decide which dependency code is fetched; these lines decide the same from a
- * source file, so a steered model could add a package of its author's choosing. A fix for a CI failure adds none.
+ * (Deno, browsers, bundlers fetch it), or a package manager's install or package runner started from the code.
+ * Manifests and lockfiles are off the allow-list because they decide which dependency code is fetched; these lines
+ * decide the same from a source file, so a steered model could add a package of its author's choosing. A fix for a
+ * CI failure adds none.
  */
-/** Between a command's words, in a string or an argument list: `npm install`, `"npm", "install"`. */
-const ARG = String.raw`["'\x60]?[,\s]+["'\x60]?`;
-const ADDED_DEPENDENCY = new RegExp(
-  [
-    // `import … from "https://…"`, `export … from "npm:…"`, `import "jsr:…"`, `import("https://…")`, `require("http://…")`.
-    String.raw`(?:\bfrom|\bimport|\b(?:import|require)\s*\()\s*["'\x60](?:https?|npm|jsr):`,
-    // `execSync('npm install x')`, `subprocess.run(["pip", "install", …])`, `[sys.executable, "-m", "pip", "install", …]`:
-    // an argument of a call that runs a process. Not of any call: a message or an assertion names the command as
-    // text (`new Error('npm install failed')`, `expect(stderr).toContain('npm install')`, `it('go get …')`), and a
-    // fix for a missing dependency often adds one.
-    // Package runners too, which fetch a package and run it at once (`npx x`, `pnpm dlx x`, `uvx x`, `pipx run x`, `go run
-    // mod@version`, `deno run <url>`): `curl | sh` with a registry in the middle.
-    String.raw`\b(?:exec\w*|spawn\w*|system|popen|sh|capture\w*|run|call|check_call|check_output|getoutput|getstatusoutput|command(?:context)?|shell_exec|passthru|proc_open|processbuilder|start)\s*\(\s*\[?[^\n)]{0,80}?["'\x60]\s*(?:sudo\s+)?(?:(?:python[23]?\s+-m\s+)?(?:pip[23]?|pipx|uv|poetry|npm|pnpm|yarn|bun|deno|gem|bundle|cargo|go|composer|dotnet|nuget)\b(?:${ARG}(?:-m|pip)\b)?${ARG}(?:install|add|i|get)\b|(?:npx|bunx|pnpx|uvx)\b|(?:npm|pnpm|yarn|bun)${ARG}(?:exec|dlx|x)\b|pipx${ARG}run\b|go${ARG}run\b[^\n)]*@|deno${ARG}run\b[^\n)]*(?:https?|npm|jsr):)`,
-  ].join('|'),
+const URL_IMPORT = new RegExp(
+  // `import … from "https://…"`, `export … from "npm:…"`, `import "jsr:…"`, `import("https://…")`, `require("http://…")`.
+  String.raw`(?:\bfrom|\bimport|\b(?:import|require)\s*\()\s*["'\x60](?:https?|npm|jsr):`,
   'i',
 );
+
+/** Between a command's words, in a string or an argument list: `npm install`, `"npm", "install"`, `'npm', ['install'`. */
+const ARG = String.raw`["'\x60]?[,\s\[]+["'\x60]?`;
+/** Up to three options between a program and its verb, each with its value if it has one: `npm --prefix /tmp install`. */
+const OPTIONS = String.raw`(?:${ARG}-{1,2}[\w-]+(?:=[^\s"'\x60,\]]*)?(?:${ARG}(?!-)[^\s"'\x60,\]]+)?){0,3}`;
+/**
+ * A call that runs a process, as it opens: `execSync(`, `subprocess.run(`, `asyncio.create_subprocess_exec(`, Rust's
+ * `Command::new(`, Elixir's `System.cmd(`, zx's `` $` ``. Only a process call's arguments count, not any text: a
+ * message or an assertion names the command as text (`new Error('npm install failed')`, `toContain('npx tsc')`),
+ * and a fix for a missing dependency often adds one.
+ */
+const PROCESS_CALL = String.raw`(?:(?<![A-Za-z0-9])(?:exec\w*|spawn\w*|system|popen|sh|capture\w*|run|call|check_call|check_output|getoutput|getstatusoutput|command(?:context)?|shell_exec|passthru|proc_open|processbuilder|start|cmd|create_subprocess_\w+)\s*\(|\bcommand::new\s*\(|\$\x60)`;
+/**
+ * A package manager fetching and installing a package, or a package runner fetching one and running it at once
+ * (`npx x`, `pnpm dlx x`, `uvx x`, `pipx run x`, `go run mod@version`, `deno run <url>`: `curl | sh` with a registry in
+ * the middle), as a word of the call's command wherever it stands: after a `cd … &&`, an assignment, `timeout 60`,
+ * `xargs` or a path (`/usr/bin/npx`), with options before its verb.
+ */
+const PACKAGE_COMMAND = String.raw`(?<=[\s"'\x60;&|(/,\[])(?:sudo\s+)?(?:` + [
+  String.raw`(?:python[\d.]*\s+-m\s+)?(?:pip[\d.]*|pipx|uv|poetry|npm|pnpm|yarn|bun|deno|gem|bundle|cargo|go|composer|dotnet|nuget|conda|mamba|micromamba|brew|luarocks)${OPTIONS}${ARG}(?:install|add|i|get|create|binstall|require)\b`,
+  String.raw`(?:npx|bunx|pnpx|uvx|pip-run|easy_install|cpanm)\b`,
+  String.raw`(?:npm|pnpm|yarn|bun)${OPTIONS}${ARG}(?:exec|dlx|x)\b`,
+  String.raw`(?:npm|pnpm|yarn|bun)${ARG}init${ARG}(?!-)\w`,
+  String.raw`composer${ARG}global${ARG}require\b`,
+  String.raw`pipx${ARG}run\b`,
+  String.raw`go${ARG}run\b[^\n)]*@`,
+  String.raw`deno${ARG}run\b[^\n)]*(?:https?|npm|jsr):`,
+  String.raw`uv${ARG}(?:tool${ARG}(?:run|install)\b|run\b[^\n)]*--with\b)`,
+  String.raw`gh${ARG}extension${ARG}install\b`,
+  String.raw`nix${OPTIONS}${ARG}(?:run|shell)\b`,
+  String.raw`dotnet${ARG}tool${ARG}install\b`,
+].join('|') + ')';
+const PROCESS_PACKAGE = new RegExp(String.raw`${PROCESS_CALL}[^\n]{0,200}?${PACKAGE_COMMAND}`, 'i');
+/** Lines read together, so a call whose arguments start on the next lines (`subprocess.run(\n  ["npx", …]`) is read whole. */
+const CALL_LINES = 3;
+
+/** The first added line (with the lines after it that a call may go on over) that adds a dependency, or null. */
+function addedDependency(added: readonly string[]): string | null {
+  const lines = added.map((line) => line.normalize('NFKC'));
+  for (let index = 0; index < lines.length; index++) {
+    const line = lines[index] as string;
+    if (URL_IMPORT.test(line) || PROCESS_PACKAGE.test(lines.slice(index, index + CALL_LINES).join(' '))) return line;
+  }
+  return null;
+}
 
 /** The lines a patch adds, as the applier (jsdiff) reads its hunks: an added line may itself start with `++`. */
 export function addedLines(diff: string): string[] {
@@ -273,7 +308,7 @@ function pipRequirementsShown(diff: string): string | null {
  * submodules (they point outside the tree), more than {@link PATCH_LIMITS} allow, hidden characters anywhere
  * in the diff, any path that {@link forbiddenPathReason} rejects, headers the applier would read differently,
  * added lines that download or decode code and run it ({@link dangerousCodeSignals}), and added lines that bring
- * in a dependency no manifest declares ({@link ADDED_DEPENDENCY}).
+ * in a dependency no manifest declares ({@link addedDependency}).
  */
 export function checkPatch(raw: string): PatchCheck {
   const diff = raw.replace(/\r\n?/g, '\n');
@@ -358,8 +393,8 @@ export function checkPatch(raw: string): PatchCheck {
   if (dangerous.length > 0) {
     return { ok: false, reason: `the patch adds code that runs something nobody can review (${dangerous.join(', ')})` };
   }
-  const dependency = added.map((line) => line.normalize('NFKC')).find((line) => ADDED_DEPENDENCY.test(line));
-  if (dependency !== undefined) {
+  const dependency = addedDependency(added);
+  if (dependency !== null) {
     return { ok: false, reason: `the patch adds a dependency no manifest declares: ${JSON.stringify(dependency.trim().slice(0, 120))}` };
   }
   if (changed > PATCH_LIMITS.maxChangedLines) {
