@@ -88,13 +88,18 @@ const BUILD_AND_MANIFEST_FILES: Array<{ re: RegExp; why: string }> = [
   { re: /^(?:setup\.py|setup\.cfg|pyproject\.toml|pipfile|[\w.-]*requirements[\w.-]*\.(?:txt|in)|[\w.-]*constraints[\w.-]*\.txt|sitecustomize\.py|usercustomize\.py|manifest\.in|noxfile\.py|tox\.ini|conanfile\.(?:py|txt))$/i, why: 'a Python build or dependency file: build hooks run on install' },
   { re: /^(?:gemfile|gems\.rb|[\w.-]+\.gemspec|rakefile(?:\.rb)?|go\.mod|go\.work|cargo\.toml|build\.rs|composer\.json|podfile|[\w.-]+\.podspec|package\.swift|pubspec\.yaml|mix\.exs|rebar\.config|stack\.yaml|[\w.-]+\.cabal|dune-project|[\w.-]+\.opam|cpanfile|makefile\.pl|build\.pl|project\.clj|deps\.edn|build\.sbt|setup\.l?hs|[\w.-]+\.csproj|[\w.-]+\.fsproj|[\w.-]+\.vbproj|[\w.-]+\.props|[\w.-]+\.targets|nuget\.config|directory\.build\.\w+)$/i, why: 'a build manifest: it declares dependencies or build steps' },
   { re: /^(?:pom\.xml|build\.gradle(?:\.kts)?|settings\.gradle(?:\.kts)?|gradle\.properties|gradlew(?:\.bat)?|gradle-wrapper\.(?:properties|jar)|mvnw(?:\.cmd)?|maven-wrapper\.properties|build\.xml|ivy\.xml)$/i, why: 'a Gradle or Maven build file: build steps run in CI' },
-  { re: /^(?:(?:gnu)?makefile|[\w.-]+\.mk|cmakelists\.txt|[\w.-]+\.cmake|meson\.build|build\.ninja|justfile|taskfile\.ya?ml|sconstruct|wscript|build\.zig|build\.sc|build\.mill|build(?:\.bazel)?|workspace(?:\.bazel)?|module\.bazel|[\w.-]+\.bzl)$/i, why: 'a build script: Makefiles, CMake, Bazel and the like run arbitrary commands' },
+  { re: /^(?:(?:gnu)?makefile|[\w.-]+\.mk|cmakelists\.txt|[\w.-]+\.cmake|meson\.build|build\.ninja|justfile|taskfile\.ya?ml|sconstruct|wscript|build\.zig|build\.sc|build\.mill|build(?:\.bazel)?|workspace(?:\.bazel)?|module\.bazel|[\w.-]+\.bzl|xmake\.lua|premake[45]?\.lua|jakefile(?:\.[\w-]+)?\.(?:js|cjs|mjs|ts|cts|mts|coffee))$/i, why: 'a build script: Makefiles, CMake, Bazel and the like run arbitrary commands' },
+  { re: /^(?:fabfile\.py|dodo\.py)$/i, why: "a task runner's file (Fabric, doit): CI runs its tasks" },
+  { re: /^action\.ya?ml$/i, why: "a GitHub Action's definition: every workflow that uses the action runs its steps" },
+  { re: /^project\.json$/i, why: "an Nx project file (or .NET's old project.json): its targets are the commands CI runs" },
+  // pytest's default --doctest-glob: a test*.txt file anywhere it collects is Python run with the tests.
+  { re: /^test[^/]*\.txt$/i, why: 'a pytest doctest file (pytest collects test*.txt): Python that runs with the tests' },
   { re: /^(?:dockerfile|containerfile)(?:\.[\w.-]+)?$|\.dockerfile$|^(?:docker-)?compose(?:\.[\w.-]+)?\.ya?ml$|^\.dockerignore$/i, why: 'a container build file' },
   { re: /\.(?:sh|bash|zsh|ksh|fish|ps1|psm1|bat|cmd|command)$/i, why: 'a shell script' },
   { re: /^(?:\.gitlab-ci\.ya?ml|\.travis\.ya?ml|jenkinsfile|azure-pipelines\.ya?ml|bitbucket-pipelines\.ya?ml|appveyor\.ya?ml|\.drone\.ya?ml|cloudbuild\.ya?ml|buildspec\.ya?ml|codemagic\.ya?ml|\.woodpecker\.ya?ml|vercel\.json|netlify\.toml|renovate\.json5?|\.renovaterc(?:\.json)?|dependabot\.ya?ml)$/i, why: 'CI configuration' },
   { re: /^(?:\.pre-commit-config\.ya?ml|\.pre-commit-hooks\.ya?ml|lefthook(?:-local)?\.ya?ml|\.huskyrc(?:\.\w+)?|\.lintstagedrc(?:\.\w+)?|lint-staged\.config\.\w+)$/i, why: 'a git hook configuration' },
-  { re: /^(?:\.npmrc|\.yarnrc(?:\.yml)?|\.pnpmfile\.cjs|pnpm-workspace\.yaml|\.pypirc|pip\.conf|pip\.ini|\.condarc|\.gemrc|\.bazelrc|\.netrc|\.gitattributes|\.gitmodules|\.gitconfig|\.envrc|\.tool-versions|\.nvmrc|\.node-version|\.python-version|\.ruby-version)$/i, why: 'a package manager, toolchain or git configuration file' },
-  { re: /^(?:[\w.-]+\.(?:config|conf)(?:\.[\w-]+)?\.(?:js|cjs|mjs|ts|cts|mts)|(?:gulpfile|gruntfile|dangerfile)(?:\.[\w-]+)?\.(?:js|cjs|mjs|ts|cts|mts|coffee)|\.[\w-]+rc\.(?:js|cjs|mjs|ts|cts|mts)|conf\.py|\.babelrc(?:\.\w+)?|babel\.config\.json|\.eslintrc(?:\.\w+)?|conftest\.py|(?:spec|rails|test)_helper\.rb|\.php-cs-fixer(?:\.dist)?\.php|jest\.setup\.\w+|vitest\.setup\.\w+|global-setup\.\w+|\.mocharc(?:\.\w+)?|tsconfig(?:\.[\w-]+)?\.json|jsconfig\.json)$/i, why: 'a tool configuration that runs code at build or test start-up' },
+  { re: /^(?:\.npmrc|\.yarnrc(?:\.yml)?|\.pnpmfile\.cjs|pnpm-workspace\.yaml|\.pypirc|pip\.conf|pip\.ini|\.condarc|\.gemrc|\.bazelrc|\.netrc|\.gitattributes|\.gitmodules|\.gitconfig|\.envrc|\.tool-versions|\.?mise(?:\.local)?\.toml|\.nvmrc|\.node-version|\.python-version|\.ruby-version)$/i, why: 'a package manager, toolchain or git configuration file' },
+  { re: /^(?:[\w.-]+\.(?:config|conf)(?:\.[\w-]+)?\.(?:js|cjs|mjs|ts|cts|mts)|(?:gulpfile|gruntfile|dangerfile)(?:\.[\w-]+)?\.(?:js|cjs|mjs|ts|cts|mts|coffee)|\.[\w-]+rc\.(?:js|cjs|mjs|ts|cts|mts)|conf\.py|\.babelrc(?:\.\w+)?|babel\.config\.json|\.eslintrc(?:\.\w+)?|conftest\.py|(?:spec|rails|test)_helper\.rb|\.php-cs-fixer(?:\.dist)?\.php|jest\.setup\.\w+|vitest\.setup\.\w+|global-setup\.\w+|\.mocharc(?:\.\w+)?|tsconfig(?:\.[\w-]+)?\.json|jsconfig\.json|vitest\.workspace\.\w+|phpunit\.xml(?:\.dist)?)$/i, why: 'a tool configuration that runs code at build or test start-up' },
 ];
 
 /** Directories whose files run in CI, as git hooks or as tooling (compared case-insensitively, at any depth). */
@@ -103,6 +108,10 @@ const BUILD_DIRECTORIES: Array<{ re: RegExp; why: string }> = [
   { re: /(?:^|\/)(?:ci|\.ci|scripts|script|bin|tools|hooks|githooks|buildsrc|gradle)\//i, why: 'a scripts, tools or build directory' },
   // pip reads `--index-url`, `-e git+https://…` and direct URLs from a requirements file of any name.
   { re: /(?:^|\/)(?:requirements|constraints)\//i, why: 'a requirements directory: pip reads its files for where to fetch packages from' },
+  // Invoke runs the tasks.py at the project's root (`inv test`); a tasks.py deeper down is ordinary code (Celery's).
+  { re: /^tasks\.py$/i, why: "a task runner's file at the root (Invoke): CI runs its tasks" },
+  // Julia's Pkg runs a package's deps/build.jl when the package is built or added.
+  { re: /(?:^|\/)deps\/build\.jl$/i, why: "Julia's package build hook (deps/build.jl)" },
   // sbt compiles and runs a build's project/*.scala at every build; a project/ folder inside src/ is ordinary code.
   { re: /^(?:(?!src\/)[^/]+\/)*project\/[^/]+\.(?:scala|sbt)$/i, why: "sbt's build definition (project/*.scala): it runs at every build" },
 ];
@@ -174,26 +183,61 @@ function unreadableHeader(line: string, isHunkHeader: boolean): string | null {
 
 /**
  * Code that brings in a dependency no manifest declares: a module imported from a URL or a registry specifier
- * (Deno, browsers, bundlers fetch it), or a package manager's install run from the code. Manifests and lockfiles are
- * off the allow-list because they decide which dependency code is fetched; these lines decide the same from a
- * source file, so a steered model could add a package of its author's choosing. A fix for a CI failure adds none.
+ * (Deno, browsers, bundlers fetch it), or a package manager's install or package runner started from the code.
+ * Manifests and lockfiles are off the allow-list because they decide which dependency code is fetched; these lines
+ * decide the same from a source file, so a steered model could add a package of its author's choosing. A fix for a
+ * CI failure adds none.
  */
-/** Between a command's words, in a string or an argument list: `npm install`, `"npm", "install"`. */
-const ARG = String.raw`["'\x60]?[,\s]+["'\x60]?`;
-const ADDED_DEPENDENCY = new RegExp(
-  [
-    // `import … from "https://…"`, `export … from "npm:…"`, `import "jsr:…"`, `import("https://…")`, `require("http://…")`.
-    String.raw`(?:\bfrom|\bimport|\b(?:import|require)\s*\()\s*["'\x60](?:https?|npm|jsr):`,
-    // `execSync('npm install x')`, `subprocess.run(["pip", "install", …])`, `[sys.executable, "-m", "pip", "install", …]`:
-    // an argument of a call that runs a process. Not of any call: a message or an assertion names the command as
-    // text (`new Error('npm install failed')`, `expect(stderr).toContain('npm install')`, `it('go get …')`), and a
-    // fix for a missing dependency often adds one.
-    // Package runners too, which fetch a package and run it at once (`npx x`, `pnpm dlx x`, `uvx x`, `pipx run x`, `go run
-    // mod@version`, `deno run <url>`): `curl | sh` with a registry in the middle.
-    String.raw`\b(?:exec\w*|spawn\w*|system|popen|sh|capture\w*|run|call|check_call|check_output|getoutput|getstatusoutput|command(?:context)?|shell_exec|passthru|proc_open|processbuilder|start)\s*\(\s*\[?[^\n)]{0,80}?["'\x60]\s*(?:sudo\s+)?(?:(?:python[23]?\s+-m\s+)?(?:pip[23]?|pipx|uv|poetry|npm|pnpm|yarn|bun|deno|gem|bundle|cargo|go|composer|dotnet|nuget)\b(?:${ARG}(?:-m|pip)\b)?${ARG}(?:install|add|i|get)\b|(?:npx|bunx|pnpx|uvx)\b|(?:npm|pnpm|yarn|bun)${ARG}(?:exec|dlx|x)\b|pipx${ARG}run\b|go${ARG}run\b[^\n)]*@|deno${ARG}run\b[^\n)]*(?:https?|npm|jsr):)`,
-  ].join('|'),
+const URL_IMPORT = new RegExp(
+  // `import … from "https://…"`, `export … from "npm:…"`, `import "jsr:…"`, `import("https://…")`, `require("http://…")`.
+  String.raw`(?:\bfrom|\bimport|\b(?:import|require)\s*\()\s*["'\x60](?:https?|npm|jsr):`,
   'i',
 );
+
+/** Between a command's words, in a string or an argument list: `npm install`, `"npm", "install"`, `'npm', ['install'`. */
+const ARG = String.raw`["'\x60]?[,\s\[]+["'\x60]?`;
+/** Up to three options between a program and its verb, each with its value if it has one: `npm --prefix /tmp install`. */
+const OPTIONS = String.raw`(?:${ARG}-{1,2}[\w-]+(?:=[^\s"'\x60,\]]*)?(?:${ARG}(?!-)[^\s"'\x60,\]]+)?){0,3}`;
+/**
+ * A call that runs a process, as it opens: `execSync(`, `subprocess.run(`, `asyncio.create_subprocess_exec(`, Rust's
+ * `Command::new(`, Elixir's `System.cmd(`, zx's `` $` ``. Only a process call's arguments count, not any text: a
+ * message or an assertion names the command as text (`new Error('npm install failed')`, `toContain('npx tsc')`),
+ * and a fix for a missing dependency often adds one.
+ */
+const PROCESS_CALL = String.raw`(?:(?<![A-Za-z0-9])(?:exec\w*|spawn\w*|system|popen|sh|capture\w*|run|call|check_call|check_output|getoutput|getstatusoutput|command(?:context)?|shell_exec|passthru|proc_open|processbuilder|start|cmd|create_subprocess_\w+)\s*\(|\bcommand::new\s*\(|\$\x60)`;
+/**
+ * A package manager fetching and installing a package, or a package runner fetching one and running it at once
+ * (`npx x`, `pnpm dlx x`, `uvx x`, `pipx run x`, `go run mod@version`, `deno run <url>`: `curl | sh` with a registry in
+ * the middle), as a word of the call's command wherever it stands: after a `cd … &&`, an assignment, `timeout 60`,
+ * `xargs` or a path (`/usr/bin/npx`), with options before its verb.
+ */
+const PACKAGE_COMMAND = String.raw`(?<=[\s"'\x60;&|(/,\[])(?:sudo\s+)?(?:` + [
+  String.raw`(?:python[\d.]*\s+-m\s+)?(?:pip[\d.]*|pipx|uv|poetry|npm|pnpm|yarn|bun|deno|gem|bundle|cargo|go|composer|dotnet|nuget|conda|mamba|micromamba|brew|luarocks)${OPTIONS}${ARG}(?:install|add|i|get|create|binstall|require)\b`,
+  String.raw`(?:npx|bunx|pnpx|uvx|pip-run|easy_install|cpanm)\b`,
+  String.raw`(?:npm|pnpm|yarn|bun)${OPTIONS}${ARG}(?:exec|dlx|x)\b`,
+  String.raw`(?:npm|pnpm|yarn|bun)${ARG}init${ARG}(?!-)\w`,
+  String.raw`composer${ARG}global${ARG}require\b`,
+  String.raw`pipx${ARG}run\b`,
+  String.raw`go${ARG}run\b[^\n)]*@`,
+  String.raw`deno${ARG}run\b[^\n)]*(?:https?|npm|jsr):`,
+  String.raw`uv${ARG}(?:tool${ARG}(?:run|install)\b|run\b[^\n)]*--with\b)`,
+  String.raw`gh${ARG}extension${ARG}install\b`,
+  String.raw`nix${OPTIONS}${ARG}(?:run|shell)\b`,
+  String.raw`dotnet${ARG}tool${ARG}install\b`,
+].join('|') + ')';
+const PROCESS_PACKAGE = new RegExp(String.raw`${PROCESS_CALL}[^\n]{0,200}?${PACKAGE_COMMAND}`, 'i');
+/** Lines read together, so a call whose arguments start on the next lines (`subprocess.run(\n  ["npx", …]`) is read whole. */
+const CALL_LINES = 3;
+
+/** The first added line (with the lines after it that a call may go on over) that adds a dependency, or null. */
+function addedDependency(added: readonly string[]): string | null {
+  const lines = added.map((line) => line.normalize('NFKC'));
+  for (let index = 0; index < lines.length; index++) {
+    const line = lines[index] as string;
+    if (URL_IMPORT.test(line) || PROCESS_PACKAGE.test(lines.slice(index, index + CALL_LINES).join(' '))) return line;
+  }
+  return null;
+}
 
 /** The lines a patch adds, as the applier (jsdiff) reads its hunks: an added line may itself start with `++`. */
 export function addedLines(diff: string): string[] {
@@ -353,7 +397,7 @@ function pipRequirementsShown(diff: string): string | null {
  * moved or copied ({@link movedFile}), added lines that download or decode code and run it ({@link dangerousCodeSignals}),
  * alone or read with the context lines around them, a declared source encoding, writes to GitHub Actions' environment
  * files and downloads onto paths tools load ({@link jobChangingSignals}), added lines that bring in a dependency no
- * manifest declares ({@link ADDED_DEPENDENCY}), and added lines the approval would not show whole ({@link unseenLineReason}).
+ * manifest declares ({@link addedDependency}), and added lines the approval would not show whole ({@link unseenLineReason}).
  */
 export function checkPatch(raw: string): PatchCheck {
   const diff = raw.replace(/\r\n?/g, '\n');
@@ -440,8 +484,8 @@ export function checkPatch(raw: string): PatchCheck {
   if (dangerous.length > 0) {
     return { ok: false, reason: `the patch adds code that runs something nobody can review (${dangerous.join(', ')})` };
   }
-  const dependency = added.map((line) => line.normalize('NFKC')).find((line) => ADDED_DEPENDENCY.test(line));
-  if (dependency !== undefined) {
+  const dependency = addedDependency(added);
+  if (dependency !== null) {
     return { ok: false, reason: `the patch adds a dependency no manifest declares: ${JSON.stringify(dependency.trim().slice(0, 120))}` };
   }
   // After the code's reading, whose reasons say more, and whose cost on long lines the attack tests measure.

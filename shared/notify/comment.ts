@@ -1,5 +1,3 @@
-import { downloadsAndRuns } from '../analysis/dangerous-code.js';
-import { addedLines, shownLines } from '../analysis/patch.js';
 import { OUR_MARKER_PREFIX } from '../domain/comment-text.js';
 import { rerunUnderWay } from '../domain/handoff.js';
 import type { Incident } from '../domain/incident.js';
@@ -11,6 +9,7 @@ import { FAILURE_IN_WORDS } from '../logs/categories.js';
 import type { Category } from '../logs/types.js';
 import { plannedProposalDigest } from '../remediation/proposal-digest.js';
 import { codeBlock, defuseReferences, escapeMarkdown, inlineCode, link, sentenceWithCode } from './markdown.js';
+import { DOWNLOADS_AND_RUNS_WARNING, FIX_PR_APPROVAL_NOTE, proposedChange } from './proposed-change.js';
 
 /** Hidden marker that identifies the bot's comment (together with the bot's login). */
 export const COMMENT_MARKER = `${OUR_MARKER_PREFIX}incident-comment -->`;
@@ -278,7 +277,7 @@ function renderOpen(incident: Incident, attempts: Incident[]): string[] {
   if (incident.approval?.status === 'pending' && incident.plan) {
     parts.push(
       `**Proposed:** ${PROPOSAL_TEXT[incident.plan.action] ?? escapeMarkdown(incident.plan.action)} — waiting for approval. ` +
-        `${incident.plan.action === 'open_fix_pr' ? 'A fix pull request always waits for approval from someone with write access, who sees the change first.' : 'This repository\'s policy asks for a person\'s approval first.'}` +
+        `${incident.plan.action === 'open_fix_pr' ? FIX_PR_APPROVAL_NOTE : 'This repository\'s policy asks for a person\'s approval first.'}` +
         `${renderProposedDiff(incident)}\n\n${howToDecide(incident)}`,
     );
   } else {
@@ -371,21 +370,12 @@ export function renderComment(incident: Incident, others: Incident[] = [], onCom
   return truncateComment(parts.join('\n\n'));
 }
 
-/**
- * A fix PR waits for approval: the approver sees exactly the change that would be committed, and is told when it
- * downloads something and runs code elsewhere (the patch check refuses the two on one line; across lines only a
- * reader can tell whether what runs is what was downloaded).
- */
+/** A fix PR's change in the comment that asks for its approval, with its warning (see `proposedChange`). */
 function renderProposedDiff(incident: Incident): string {
-  const patch = incident.plan?.action === 'open_fix_pr' ? incident.analysis?.patch : undefined;
-  if (!patch) return '';
-  const lines = patch.diff.split('\n');
-  // The context lines too: a download already there and a run added next to it are the same two lines (attack pass 12).
-  const shown = shownLines(patch.diff);
-  const warning = downloadsAndRuns(addedLines(patch.diff).join('\n')) || (downloadsAndRuns(shown.after.join('\n')) && !downloadsAndRuns(shown.before.join('\n')))
-    ? '\n\n> [!WARNING]\n> This change downloads something and, on another line, runs code: check that what runs is not what was downloaded before approving.'
-    : '';
-  return `${warning}\n\nThe change that would be committed (${patch.files.length} file${patch.files.length === 1 ? '' : 's'}: ${patch.files.map(inlineCode).join(', ')}):\n\n${codeBlock(lines, 'diff')}`;
+  const change = proposedChange(incident);
+  if (!change) return '';
+  const warning = change.downloadsAndRuns ? `\n\n> [!WARNING]\n> ${DOWNLOADS_AND_RUNS_WARNING}` : '';
+  return `${warning}\n\nThe change that would be committed (${change.files.length} file${change.files.length === 1 ? '' : 's'}: ${change.files.map(inlineCode).join(', ')}):\n\n${codeBlock(change.lines, 'diff')}`;
 }
 
 /**

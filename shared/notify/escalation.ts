@@ -4,6 +4,7 @@ import { FAILURE_IN_WORDS } from '../logs/categories.js';
 import { redactOrWithhold } from '../logs/redact.js';
 import type { ChatNotification, EscalationDigest, EscalationMessage, EscalationTally } from '../ports.js';
 import { chatText, defang } from './defang.js';
+import { DOWNLOADS_AND_RUNS_WARNING, FIX_PR_APPROVAL_NOTE, type ProposedChange, proposedChange } from './proposed-change.js';
 
 /**
  * Every line break a mail client or a chat renderer may honour. Each line of the e-mail starts with the guard's own
@@ -378,6 +379,21 @@ function approvalCommands(taskToken: string, endpoint: string | undefined, regio
   ];
 }
 
+/**
+ * A fix PR's change in its e-mailed approval request (a run without a pull request to show it on): every line, so the
+ * approver sees what the commands approve, with secrets redacted and links defanged like any text from a model.
+ */
+function proposedChangeLines(change: ProposedChange): string[] {
+  return [
+    FIX_PR_APPROVAL_NOTE,
+    ...(change.downloadsAndRuns ? [`WARNING: ${DOWNLOADS_AND_RUNS_WARNING}`] : []),
+    `The change that would be committed (${change.files.length} file${change.files.length === 1 ? '' : 's'}: ${change.files.map(untrusted).join(', ')}):`,
+    // Redacted whole, so a secret over several lines (a private key) is found; then each line is one line again.
+    ...defang(redactOrWithhold(change.lines.join('\n'))).split('\n').map((line) => `    ${line.replace(LINE_BREAKS, ' ')}`),
+    '',
+  ];
+}
+
 /** `approval`: the request for a human's decision, with the task token the execution waits on. */
 export function renderEscalation(
   incident: Incident,
@@ -421,6 +437,8 @@ export function renderEscalation(
   lines.push(`What the guard tried: ${triedText}`);
   for (const error of incident.stageErrors) lines.push(`  (its ${error.stage} step failed: ${untrusted(error.error)})`);
   const commands = approval ? approvalCommands(approval.taskToken, approval.endpoint, executionRegion(executionArn)) : [];
+  const change = approval ? proposedChange(incident) : null;
+  if (change) lines.push('', ...proposedChangeLines(change));
   const resolved = incident.status === 'resolved';
   const needed = needs(handoff, resolved, commands.length > 0);
   lines.push(`What it needs from you: ${needed}`, ...commands, '');

@@ -53,7 +53,7 @@ export function escapeMarkdown(text: string): string {
  * A fenced code block whose fence is longer than any backtick run inside, so the content cannot close it.
  * Inside a fence nothing is rendered as Markdown or HTML.
  */
-export function codeBlock(lines: string[], language = 'text'): string {
+export function codeBlock(lines: readonly string[], language = 'text'): string {
   const body = lines.join('\n').replace(/[\u202a-\u202e\u2066-\u2069]/g, '');
   const longestRun = Math.max(2, ...(body.match(/`+/g) ?? []).map((run) => run.length));
   const fence = '`'.repeat(longestRun + 1);

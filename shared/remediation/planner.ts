@@ -69,6 +69,13 @@ export interface PlanInput {
    * fails again, so a re-run would spend the repository's CI on it and its failures would trip the breaker.
    */
   untrustedHead: boolean;
+  /**
+   * Any GitHub user can start the failing run when they like (`anyoneCanCause`: a workflow on issues, discussions,
+   * stars or reviews), and its log may quote what they wrote. The run is the repository's own code, but a patch
+   * proposed from its log would be steered by an outsider's text, and its approver would read it as the guard's
+   * proposal: no fix PR is planned from it.
+   */
+  outsiderCanCause: boolean;
 }
 
 /** The planner's output; the incident stores it with the time it was planned. */
@@ -143,6 +150,9 @@ function blockedBy(action: AutomaticAction, input: PlanInput, fromAnalysis: bool
   if (action !== 'run_runbook' && !input.capabilities.github) return { reason: `${action} needs GitHub credentials, none configured`, to: fallbackFor(input) };
   if (action === 'open_fix_pr' && input.untrustedHead) {
     return { reason: "the failing run comes from a fork or may run a fork's code: no fix is committed on top of untrusted code", to: fallbackFor(input) };
+  }
+  if (action === 'open_fix_pr' && input.outsiderCanCause) {
+    return { reason: "any GitHub user can start this run and write what its log says: no fix is proposed from an outsider's text", to: fallbackFor(input) };
   }
   if (action === 'rerun_failed_jobs' && input.untrustedHead) {
     return { reason: "the failing run comes from a fork or may run a fork's code: a maintainer re-runs it, never the guard", to: fallbackFor(input) };

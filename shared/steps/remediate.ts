@@ -1,5 +1,5 @@
 import { METRIC } from '../adapters/metric-names.js';
-import { type AnalysisSummary, type Incident, type StoredPlan, fromUntrustedHead } from '../domain/incident.js';
+import { type AnalysisSummary, anyoneCanCause, type Incident, type StoredPlan, fromUntrustedHead } from '../domain/incident.js';
 import { rerunKeyOf } from '../remediation/rerun-key.js';
 import { githubIncidentId } from '../domain/trigger.js';
 import { commitToCommentOn, rerunFoundStarted } from '../domain/handoff.js';
@@ -277,6 +277,7 @@ export async function remediateStep(input: unknown, deps: RemediateDeps): Promis
     capabilities: { github: github !== null, pullRequest: incident.pullRequest !== null, commit: commitToCommentOn(incident) !== null, rerun: rerunKey !== null, runbook },
     // Deny by default: only a commit known to live in this repository is acted on automatically.
     untrustedHead: fromUntrustedHead(incident),
+    outsiderCanCause: incident.source === 'github' && anyoneCanCause(incident.runEvent),
     // After /guard approve the approved action is re-planned: guards may have changed while it waited.
     approved: approval && incident.plan ? { action: incident.plan.action, by: approver } : null,
   });

@@ -62,6 +62,27 @@ describe('fix-PR file allow-list (deny by default)', () => {
     ['build.sc', /build script/, 'os.proc("./setup").call()'],
     ['build.mill', /build script/, 'os.proc("./setup").call()'],
     ['Setup.hs', /build manifest/, 'main = callCommand "./setup" >> defaultMain'],
+    // Attacker pass, session 35: files their tools run, under names the list missed.
+    ['tests/e2e/setup/action.yml', /GitHub Action/, '    - uses: evil/act@main'],
+    ['test/action.yaml', /GitHub Action/, '      run: ./setup'],
+    ['vitest.workspace.ts', /tool configuration/, 'execSync("./setup");'],
+    ['packages/web/vitest.workspace.js', /tool configuration/, 'execSync("./setup");'],
+    ['xmake.lua', /build script/, 'os.exec("./setup")'],
+    ['premake5.lua', /build script/, 'os.execute("./setup")'],
+    ['Jakefile.js', /build script/, 'task("default", () => execSync("./setup"));'],
+    ['jakefile.ts', /build script/, 'task("default", () => execSync("./setup"));'],
+    ['fabfile.py', /task runner/, 'local("./setup")'],
+    ['tasks.py', /task runner/, 'c.run("./setup")'],
+    ['dodo.py', /task runner/, "def task_x(): return {'actions': ['./setup']}"],
+    ['deps/build.jl', /build hook/, 'run(`./setup`)'],
+    ['tests/phpunit.xml', /tool configuration/, '<phpunit bootstrap="evil.php">'],
+    ['phpunit.xml.dist', /tool configuration/, '<phpunit bootstrap="evil.php">'],
+    ['tests/mise.toml', /package manager, toolchain/, '[tasks.test]'],
+    ['.mise.toml', /package manager, toolchain/, '[env]'],
+    ['test/e2e/project.json', /Nx project/, '{ "targets": { "e2e": { "command": "./setup" } } }'],
+    // pytest collects test*.txt files as doctests by default (--doctest-glob): Python that runs with the tests.
+    ['tests/test_usage.txt', /doctest/, '>>> import os; os.system("./setup")'],
+    ['test_readme.txt', /doctest/, '>>> import os; os.system("./setup")'],
   ])('refuses %s, which its tool runs or installs from, though its extension is a source one', (path, why, added) => {
     // Act
     const result = checkPatch(gitDiff(path, [' a', '-b', `+${added}`]));
@@ -70,7 +91,7 @@ describe('fix-PR file allow-list (deny by default)', () => {
     expect(!result.ok && result.reason).toMatch(why);
   });
 
-  it.each(['src/cart.ts', 'lib/tax.py', 'lib/gems.rb.erb.md', 'lib/build_zig.rb', 'src/rakefile_helpers.rb', 'spec/cart_spec.rb', 'test/tax_test.rb', 'src/project/Cart.scala', 'app/Main.hs', 'tests/test_tax.py', 'src/__tests__/cart.test.tsx', 'test/fixtures/order.json', 'docs/guide.md'])('allows %s', (path) => {
+  it.each(['app/tasks.py', 'src/orders/tasks.py', 'docs/latest.txt', 'tests/data/notes.txt', 'src/actions.ts', 'src/project.ts', 'src/cart.ts', 'lib/tax.py', 'lib/gems.rb.erb.md', 'lib/build_zig.rb', 'src/rakefile_helpers.rb', 'spec/cart_spec.rb', 'test/tax_test.rb', 'src/project/Cart.scala', 'app/Main.hs', 'tests/test_tax.py', 'src/__tests__/cart.test.tsx', 'test/fixtures/order.json', 'docs/guide.md'])('allows %s', (path) => {
     expect(notAllowListedReason(path)).toBeNull();
     expect(checkPatch(gitDiff(path)).ok).toBe(true);
   });

@@ -43,4 +43,16 @@ describe('comment detail per experiment arm', () => {
 
     expect(comment).toContain('waiting for approval');
   });
+
+  it("tells the approver of a fix PR that approving runs it with the repository's secrets (attacker pass, session 35)", async () => {
+    // Prepare: the commit goes to a branch of the repository itself, where its push and pull-request workflows run
+    const pending = incident('full', true);
+    const fixPr = { ...pending, plan: { ...pending.plan, action: 'open_fix_pr', proposed: 'open_fix_pr' } } as Incident;
+
+    // Act
+    const comment = await pullRequestComment(fixPr, store, silentLogger);
+
+    // Assert
+    expect(comment).toContain("run it with the repository's secrets: approve only a change you would run yourself");
+  });
 });

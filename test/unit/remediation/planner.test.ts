@@ -17,6 +17,7 @@ function input(overrides: Partial<PlanInput> = {}, policy: Partial<RepositoryPol
     guards: { killSwitchLabelSet: false, automaticActionsLastHour: 0, automaticActionsLastDay: 0, recentOutcomes: { attempts: 0, failures: 0 }, rerunsForCommit: 0, ownRerun: false },
     capabilities: { github: true, pullRequest: true, rerun: true, runbook: null },
     untrustedHead: false,
+    outsiderCanCause: false,
     ...overrides,
   };
 }
@@ -51,6 +52,7 @@ describe('planRemediation', () => {
     ['no GitHub credentials', input({ capabilities: { github: false, pullRequest: true, rerun: true, runbook: null } }), 'comment_only', /needs GitHub credentials/],
     ['a fix PR with a validated patch at high confidence', input({ category: 'lint', analysis: { proposedAction: 'open_fix_pr', confidence: 0.93, rationale: '', hasPatch: true } }, fixPrsOn), 'open_fix_pr', /open a fix PR/],
     ['no fix PR on a fork\'s code', input({ category: 'lint', analysis: { proposedAction: 'open_fix_pr', confidence: 0.95, rationale: '', hasPatch: true }, untrustedHead: true }, fixPrsOn), 'comment_only', /comes from a fork or may run a fork's code: no fix/],
+    ['no fix PR from a run any GitHub user can start', input({ category: 'test_failure', analysis: { proposedAction: 'open_fix_pr', confidence: 0.95, rationale: '', hasPatch: true }, outsiderCanCause: true }, fixPrsOn), 'comment_only', /any GitHub user can start this run .*: no fix is proposed/],
     ["no automatic re-run of a fork's code", input({ untrustedHead: true }), 'comment_only', /comes from a fork or may run a fork's code: a maintainer re-runs it/],
     ["a fork's re-run without a pull request to explain it on goes to a human", input({ untrustedHead: true, capabilities: { github: true, pullRequest: false, rerun: true, runbook: null } }), 'escalate', /comes from a fork/],
     ['a fix PR below 0.9', input({ category: 'lint', analysis: { proposedAction: 'open_fix_pr', confidence: 0.85, rationale: '', hasPatch: true } }, fixPrsOn), 'comment_only', /0\.85 is below the 0\.90/],

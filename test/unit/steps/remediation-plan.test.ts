@@ -30,8 +30,11 @@ async function githubIncident(
   deps: ReturnType<typeof stepDeps>['deps'],
   fields: Partial<AnalysisSummary>,
   category: 'test_failure' | 'network' = fields.proposedAction === 'rerun_failed_jobs' ? 'network' : 'test_failure',
+  runEvent?: string,
 ) {
-  const trigger = triggerFromWorkflowRun(structuredClone(loadWebhook('workflow_run-failure')).body as never, 'd-1');
+  const body = structuredClone(loadWebhook('workflow_run-failure')).body as { workflow_run: { event: string } };
+  if (runEvent) body.workflow_run.event = runEvent;
+  const trigger = triggerFromWorkflowRun(body as never, 'd-1');
   await deps.incidents.create(
     newIncident({ ...githubIncidentFields(trigger), category, fingerprint: 'fp', failureLines: [{ line: 77, text: '● Invoice totals' }], analysis: analysis(fields) }, deps.clock()),
     githubIncidentScope(trigger),
@@ -63,6 +66,26 @@ describe('remediate: plan, then apply', () => {
     expect(incident?.decision?.result).toMatch(/fix PR #4242 opened for review/);
     expect(incident?.audit?.map((a) => [a.status, a.action])).toEqual([['awaiting_approval', 'open_fix_pr'], ['applied', 'open_fix_pr']]);
   });
+
+  it.each(['issues', 'discussion', 'watch', 'pull_request_review'])(
+    'proposes no fix PR from a %s run, which any GitHub user can start and write the log of (attacker pass, session 35)',
+    async (event) => {
+      // Prepare: the repository's own workflow on an event outsiders cause; its log may quote the issue they wrote.
+      const github = createFakeGitHub();
+      github.files.set('src/tax.ts', 'export const rate = 0.2;\n');
+      const { deps } = stepDeps({ github: github.port, remediation: remediationDeps({ policyFile: FIX_PRS_ON }) });
+      const trigger = await githubIncident(deps, { patch: { diff: PATCH, files: ['src/tax.ts'] } }, 'test_failure', event);
+
+      // Act
+      const result = await remediateStep({ trigger }, deps);
+
+      // Assert: nothing waits for an approver, and the decision says why
+      expect(trigger.workflowRun.headRepositoryId).toBe(trigger.repository.id);
+      expect(result.action).toBe('comment_only');
+      expect(result.awaitingApproval).toBeFalsy();
+      expect((await deps.incidents.get(trigger.incidentId))?.decision?.reason).toMatch(/any GitHub user can start this run/);
+    },
+  );
 
   it("names the workflow in the fix PR's title and commit without a reference GitHub would act on", async () => {
     // Prepare: the failing branch names its workflow; in a commit message `fixes #12` closes issue 12 on merge.
@@ -258,6 +281,19 @@ describe('approval: a proposal is approved and applied as it was shown', () => {
     await notifyStep({ trigger, approvalRequest: { taskToken: 'token-1' } }, deps);
     return { deps, published, trigger };
   }
+
+  it('shows the change in the e-mailed request, as the comment on a pull request does: the commands approve exactly it (session 35)', async () => {
+    // Act: a push has no pull request to show the proposal on
+    const { published } = await mailedFixPr();
+
+    // Assert
+    const message = published[0]?.message ?? '';
+    expect(message).toContain("send-task-success --task-token 'token-1'");
+    expect(message).toContain('The change that would be committed (1 file: src/tax.ts):');
+    expect(message).toContain('    -export const rate = 0.2;\n    +export const rate = 0.19;');
+    expect(message).toContain("run it with the repository's secrets: approve only a change you would run yourself");
+    expect(published[0]?.chat?.content.description ?? '').not.toContain('rate = 0.19');
+  });
 
   it('e-mails a request once: the same token asking again for the same proposal (a retry, a resumed execution) sends nothing', async () => {
     const { deps, published, trigger } = await mailedFixPr();
