@@ -675,7 +675,9 @@ export class LogScanner {
 
     const annotated = prefix === 0 && text.startsWith('##[error]');
     const body = annotated ? text.slice(9) : task;
-    const rule = this.match(body, annotated ? text : null, prefix) ?? (itemPending ? FAILURE_LIST_ITEM_RULE : null);
+    let rule = this.match(body, annotated ? text : null);
+    if (rule !== null && rule.under !== undefined) rule = this.underOrNext(rule, body, annotated ? text : null, prefix);
+    rule ??= itemPending ? FAILURE_LIST_ITEM_RULE : null;
     if (rule) this.openBlock(rule, line, text, annotated, prefix);
   }
 
@@ -766,29 +768,31 @@ export class LogScanner {
     return best;
   }
 
-  /**
-   * The first rule, in table order, that matches (and stands under its header, for a rule with `under`); only rules
-   * whose literals occur in the line are tested. `prefix`: the length of the task runner's prefix on the line.
-   */
-  private match(body: string, annotatedText: string | null, prefix: number): Rule | null {
+  /** The first rule, in table order, that matches; only rules whose literals occur in the line are tested. */
+  private match(body: string, annotatedText: string | null): Rule | null {
     const candidates = candidatePositions();
-    let rule: Rule | null;
-    if (candidates === null) rule = this.matchAll(body, annotatedText, 0);
-    else {
-      const known = knownWalk(this.inFailureList);
-      if (known !== undefined) rule = known;
-      else {
-        rule = this.matchAmong(candidates, body, annotatedText, 0);
-        rememberWalk(this.inFailureList, rule);
-      }
-    }
-    // The walk's memo keeps what the expressions answer, the same for every line of a digit shape; whether the line
-    // stands under its header depends on the lines above it, so that is asked after, and a no walks on from there.
-    while (rule !== null && rule.under !== undefined && !this.standsUnder(rule, rule.under, prefix)) {
-      const next = positionOf(rule) + 1;
-      rule = candidates === null ? this.matchAll(body, annotatedText, next) : this.matchAmong(candidates, body, annotatedText, next);
-    }
+    if (candidates === null) return this.matchAll(body, annotatedText, 0);
+    const known = knownWalk(this.inFailureList);
+    if (known !== undefined) return known;
+    const rule = this.matchAmong(candidates, body, annotatedText, 0);
+    rememberWalk(this.inFailureList, rule);
     return rule;
+  }
+
+  /**
+   * After {@link match} found `rule`, which has `under`: that rule if the line stands under its header, else the next
+   * rule that matches (and stands under its header, if it has one). The walk's memo keeps what the expressions answer,
+   * the same for every line of a digit shape; whether a line stands under a header depends on the lines above it, so
+   * it is asked here, apart from the walk. `prefix`: the length of the task runner's prefix on the line.
+   */
+  private underOrNext(rule: Rule, body: string, annotatedText: string | null, prefix: number): Rule | null {
+    const candidates = candidatePositions();
+    let found: Rule | null = rule;
+    while (found !== null && found.under !== undefined && !this.standsUnder(found, found.under, prefix)) {
+      const next: number = positionOf(found) + 1;
+      found = candidates === null ? this.matchAll(body, annotatedText, next) : this.matchAmong(candidates, body, annotatedText, next);
+    }
+    return found;
   }
 
   /**
