@@ -422,6 +422,8 @@ export class LogScanner {
   private lastLine = 0;
   /** The line {@link scan} is reading: the one `lineShape` is the shape class of. */
   private scannedLine = 0;
+  /** Per rule with `under`: the last line asked about, with its task prefix, and whether it stood under the header. */
+  private readonly underAnswers = new Map<Rule, { line: number; under: boolean; taskPrefix: string }>();
   private readonly contextLines: number;
   /** GitHub Actions job log: steps start at `##[group]Run`, not at `$ `. */
   private gha = false;
@@ -673,7 +675,9 @@ export class LogScanner {
 
     const annotated = prefix === 0 && text.startsWith('##[error]');
     const body = annotated ? text.slice(9) : task;
-    const rule = this.match(body, annotated ? text : null) ?? (itemPending ? FAILURE_LIST_ITEM_RULE : null);
+    let rule = this.match(body, annotated ? text : null);
+    if (rule !== null && rule.under !== undefined) rule = this.underOrNext(rule, body, annotated ? text : null, prefix);
+    rule ??= itemPending ? FAILURE_LIST_ITEM_RULE : null;
     if (rule) this.openBlock(rule, line, text, annotated, prefix);
   }
 
@@ -767,18 +771,69 @@ export class LogScanner {
   /** The first rule, in table order, that matches; only rules whose literals occur in the line are tested. */
   private match(body: string, annotatedText: string | null): Rule | null {
     const candidates = candidatePositions();
-    if (candidates === null) return this.matchAll(body, annotatedText);
+    if (candidates === null) return this.matchAll(body, annotatedText, 0);
     const known = knownWalk(this.inFailureList);
     if (known !== undefined) return known;
-    const rule = this.matchAmong(candidates, body, annotatedText);
+    const rule = this.matchAmong(candidates, body, annotatedText, 0);
     rememberWalk(this.inFailureList, rule);
     return rule;
   }
 
-  /** {@link match} walking only the positions the literal index left in (the same order, the same answer). */
-  private matchAmong(candidates: Int32Array, body: string, annotatedText: string | null): Rule | null {
+  /**
+   * After {@link match} found `rule`, which has `under`: that rule if the line stands under its header, else the next
+   * rule that matches (and stands under its header, if it has one). The walk's memo keeps what the expressions answer,
+   * the same for every line of a digit shape; whether a line stands under a header depends on the lines above it, so
+   * it is asked here, apart from the walk. `prefix`: the length of the task runner's prefix on the line.
+   */
+  private underOrNext(rule: Rule, body: string, annotatedText: string | null, prefix: number): Rule | null {
+    const candidates = candidatePositions();
+    let found: Rule | null = rule;
+    while (found !== null && found.under !== undefined && !this.standsUnder(found, found.under, prefix)) {
+      const next: number = positionOf(found) + 1;
+      found = candidates === null ? this.matchAll(body, annotatedText, next) : this.matchAmong(candidates, body, annotatedText, next);
+    }
+    return found;
+  }
+
+  /**
+   * Whether the line being scanned stands under `under.header` (see `Rule.under`): read upwards within its section and
+   * its task, past blank lines and lines `under.through` matches, the first other line matches the header. The answer
+   * is kept for the line (per rule), and a later walk that reaches it ends there: in a log of such lines each line is
+   * read once, not once per line below it.
+   */
+  private standsUnder(rule: Rule, under: NonNullable<Rule['under']>, prefix: number): boolean {
+    const line = this.scannedLine;
+    const taskPrefix = prefix === 0 ? '' : (this.ringAt(line) ?? '').slice(0, prefix);
+    let known = this.underAnswers.get(rule);
+    if (known === undefined || known.taskPrefix !== taskPrefix) known = { line: 0, under: false, taskPrefix };
+    let answer = false;
+    const stop = Math.max(this.section.outputFrom, line - RING_SIZE);
+    for (let l = line - 1; l > stop; l--) {
+      const raw = this.ringAt(l);
+      if (raw === null) break;
+      const t = taskPrefix === '' ? raw : (taskBody(taskPrefix, raw) ?? (isTaskBlankLine(taskPrefix, raw) ? '' : null));
+      if (t === null) break;
+      if (!isNonBlank(t)) continue;
+      if (under.header.test(t)) {
+        answer = true;
+        break;
+      }
+      if (!under.through.test(t)) break;
+      if (l === known.line) {
+        answer = known.under;
+        break;
+      }
+    }
+    known.line = line;
+    known.under = answer;
+    this.underAnswers.set(rule, known);
+    return answer;
+  }
+
+  /** {@link match} walking only the positions from `from` on that the literal index left in (the same order, the same answer). */
+  private matchAmong(candidates: Int32Array, body: string, annotatedText: string | null, from: number): Rule | null {
     let noiseChecked = false;
-    for (let at = nextCandidate(candidates, 0); at !== -1; at = nextCandidate(candidates, at + 1)) {
+    for (let at = nextCandidate(candidates, from); at !== -1; at = nextCandidate(candidates, at + 1)) {
       if (at < CASCADE_AT) {
         const rule = RULES[at] as Rule;
         if (rule.inFailureList && !this.inFailureList) continue;
@@ -805,17 +860,17 @@ export class LogScanner {
     return null;
   }
 
-  /** {@link match} before the literal index is built: every rule, in table order. */
-  private matchAll(body: string, annotatedText: string | null): Rule | null {
-    for (let i = 0; i < RULES.length; i++) {
+  /** {@link match} before the literal index is built: every rule from dispatch position `from` on, in table order. */
+  private matchAll(body: string, annotatedText: string | null, from: number): Rule | null {
+    for (let i = from; i < RULES.length; i++) {
       const rule = RULES[i] as Rule;
       if (rule.inFailureList && !this.inFailureList) continue;
       if (ruleAtMatches(i, body)) return rule;
     }
     // Noise only vetoes the loose wording rules; a toolchain headline such as `not ok 6 no errors` stands.
     if (isNoise(body)) return null;
-    for (let i = 0; i < CASCADE_RULES.length; i++) if (ruleAtMatches(CASCADE_AT + i, body)) return CASCADE_RULES[i] as Rule;
-    for (let i = 0; i < GENERIC_RULES.length; i++) {
+    for (let i = Math.max(0, from - CASCADE_AT); i < CASCADE_RULES.length; i++) if (ruleAtMatches(CASCADE_AT + i, body)) return CASCADE_RULES[i] as Rule;
+    for (let i = Math.max(0, from - GENERIC_AT); i < GENERIC_RULES.length; i++) {
       const rule = GENERIC_RULES[i] as Rule;
       if (rule.id === 'gha.error-annotation') {
         if (annotatedText !== null && ruleAtMatches(GENERIC_AT + i, annotatedText)) return rule;

@@ -64,6 +64,13 @@ export interface Rule {
    * apart only by the `-D warnings` note or the clippy link below them.
    */
   readonly categoryFrom?: { readonly re: RegExp; readonly category: Category };
+  /**
+   * The headline counts only inside its tool's report, for a shape other tools print too: going up from it within
+   * its section, past blank lines and lines `through` matches, the first other line must match `header` (Pulumi's
+   * `    error:` under `Diagnostics:`; Elixir 1.15+ prints its compile errors four spaces in as well). Asked only of
+   * a line the rule's own expression matched; when it fails, the rules after this one are tried.
+   */
+  readonly under?: { readonly header: RegExp; readonly through: RegExp };
 }
 
 /**
@@ -92,6 +99,7 @@ export function uniformRule(rule: Rule): Rule {
     pick: rule.pick?.map((p) => ({ re: p.re, last: p.last, outdented: p.outdented }) satisfies Record<keyof typeof p, unknown>),
     statusOnly: rule.statusOnly,
     categoryFrom: rule.categoryFrom && { re: rule.categoryFrom.re, category: rule.categoryFrom.category },
+    under: rule.under && { header: rule.under.header, through: rule.under.through },
   } satisfies Record<keyof Rule, unknown>;
   return uniform;
 }
@@ -731,9 +739,12 @@ export const RULES: readonly Rule[] = uniformRules([
   // (again under `Failed resources:`, without the progress column); its `❌  Stack failed: … ROLLBACK_COMPLETE` after.
   // Pulumi's `Diagnostics:` lists each resource (`  aws:ec2:SecurityGroup (web-sg):`) with its errors four spaces
   // in (`    error: … resource 'web-sg' has a problem: …`); the stack's own `error: update failed` only says so, and a
-  // program that throws names its exception on the lines below its `Running program … failed` line.
+  // program that throws names its exception on the lines below its `Running program … failed` line. Every line of a
+  // message is printed four spaces in and each resource's messages end with a blank line (printDiagnostics in
+  // pulumi/pulumi's pkg/backend/display/progress.go), so only such lines stand between an error and the header.
   { id: 'pulumi.diagnostic', category: 'configuration', weight: 80, extend: 'indent', maxLines: 20,
-    re: /^ {4}error: (?!(?:preview|update|destroy|refresh|import) failed$|an unhandled error occurred|Running program '[^']*' failed with an unhandled exception:$)\S/ },
+    re: /^ {4}error: (?!(?:preview|update|destroy|refresh|import) failed$|an unhandled error occurred|Running program '[^']*' failed with an unhandled exception:$)\S/,
+    under: { header: /^Diagnostics:$/, through: /^ {4}|^ {2}\S+ \(.*\):$/ } },
   // Serverless Framework v3 ends a failed deploy with `Error:` and CloudFormation's event: `UPDATE_FAILED: Logical
   // (AWS::Lambda::Function)`, the reason on the next line. Above the Rails reporter's bare `Error:`, which takes it.
   { id: 'serverless.resource-failed', category: 'configuration', weight: 88, extend: 'paragraph', gap: 0, maxLines: 8,

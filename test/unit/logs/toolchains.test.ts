@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { setIndexUse, setLineFilterUse, setShapeMemoUse } from '../../../shared/logs/dispatch.js';
-import { analyzeLog, type Category } from '../../../shared/logs/index.js';
+import { analyzeLog, type Category, type Failure } from '../../../shared/logs/index.js';
 
 const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '../../fixtures/toolchains');
 
@@ -104,4 +104,57 @@ describe("the Zig build runner's lines that only repeat a failure", () => {
     expect(analysis.failures[0]?.lines[0]?.text).toBe("src/main.zig:3:5: error: expected type 'u8', found 'i32'");
     expect(analysis.failures.map((f) => f.lines[0]?.text).filter((text) => RUNNER_LINE.test(text ?? ''))).toEqual([]);
   });
+});
+
+describe("Pulumi's diagnostics, told from other tools' four-space `error:` lines by the `Diagnostics:` header above them", () => {
+  afterEach(() => {
+    setIndexUse(null);
+    setShapeMemoUse(true);
+  });
+
+  /** The lines a `pulumi.diagnostic` block opened on, repeats included. */
+  const pulumiHeads = (failures: readonly Failure[]): number[] =>
+    failures.filter((f) => f.rule === 'pulumi.diagnostic').flatMap((f) => [f.startLine, ...(f.repeats ?? []).map((r) => r.startLine)]);
+
+  it('leave an Elixir 1.15+ logged compile error one compilation failure, with no configuration failure after it', async () => {
+    // Act
+    const analysis = await analyzeLog(readFileSync(resolve(FIXTURES, 'elixir-compile-error.log')));
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('elixir.compile-logged');
+    expect(analysis.failures.filter((f) => f.rule === 'pulumi.diagnostic' || f.category === 'configuration')).toEqual([]);
+  });
+
+  for (const fast of [false, true]) {
+    it(`count under the header, past resource lines, messages and blank lines, and not past another line or step${fast ? ' (literal index and shape memo forced on)' : ''}`, async () => {
+      // Prepare: the `error:` lines differ only in digits, so the shape memo answers for all of them alike.
+      const log = [
+        '$ pulumi up --yes --non-interactive',
+        '    error: creating S3 Bucket (assets-1): BucketAlreadyExists',
+        'Diagnostics:',
+        '  pulumi:pulumi:Stack (site-dev):',
+        '    error: update failed',
+        '',
+        '  aws:s3:BucketV2 (assets-2):',
+        '    error: creating S3 Bucket (assets-2): BucketAlreadyExists',
+        '    \t* creating S3 Bucket (assets-2): BucketAlreadyExists',
+        '',
+        '  aws:s3:BucketV2 (assets-3):',
+        '    error: creating S3 Bucket (assets-3): BucketAlreadyExists',
+        'Compiling 2 files (.ex)',
+        '    error: creating S3 Bucket (assets-4): BucketAlreadyExists',
+        'The command "pulumi up --yes --non-interactive" exited with 255.',
+        '$ pulumi preview',
+        '    error: creating S3 Bucket (assets-5): BucketAlreadyExists',
+        'The command "pulumi preview" exited with 255.',
+      ].join('\n');
+      if (fast) {
+        setIndexUse(true);
+        setShapeMemoUse('always');
+      }
+      // Act
+      const analysis = await analyzeLog(log);
+      // Assert
+      expect(pulumiHeads(analysis.failures)).toEqual([8, 12]);
+    });
+  }
 });
