@@ -743,7 +743,7 @@ export const RULES: readonly Rule[] = uniformRules([
   // message is printed four spaces in and each resource's messages end with a blank line (printDiagnostics in
   // pulumi/pulumi's pkg/backend/display/progress.go), so only such lines stand between an error and the header.
   { id: 'pulumi.diagnostic', category: 'configuration', weight: 80, extend: 'indent', maxLines: 20,
-    re: /^ {4}error: (?!(?:preview|update|destroy|refresh|import) failed$|an unhandled error occurred|Running program '[^']*' failed with an unhandled exception:$)\S/,
+    re: /^ {4}error: +(?!(?:preview|update|destroy|refresh|import) failed$|an unhandled error occurred|Running program '[^']*' failed with an unhandled exception:$)\S/,
     under: { header: /^Diagnostics:$/, through: /^ {4}|^ {2}\S+ \(.*\):$/ } },
   // Serverless Framework v3 ends a failed deploy with `Error:` and CloudFormation's event: `UPDATE_FAILED: Logical
   // (AWS::Lambda::Function)`, the reason on the next line. Above the Rails reporter's bare `Error:`, which takes it.
