@@ -26,10 +26,11 @@ const RUNS_ITS_ARGS = String.raw`(?:(?:\/(?:usr\/)?(?:local\/)?s?bin\/)?(?:${ARG
 // the answer signals read; patches refuse a download fed to any program not known to only read data (DOWNLOAD_FED).
 const SHELL = String.raw`(?:${RUNS_ITS_ARGS}(?:(?:\/(?:usr\/)?(?:local\/)?bin\/)?(?:sh|bash|zsh|dash|ksh(?:93)?|mksh|ash|yash|t?csh|fish|python[23]?(?!\s+-m\b)|node|perl|ruby|php|lua(?:jit)?|tclsh|osascript|iex|invoke-expression|pwsh|powershell)\b(?![.(=-])|(?:rscript|deno(?:\s+run)?|bun(?:\s+run)?)\s+-(?![\w-])|\$\{?shell\b\}?))`;
 /**
- * A downloader: curl, wget, PowerShell's, and GitHub's CLI where what it prints or saves is a file of someone's
- * choosing (`gh api …/contents/x`, `gh release download -O -`, `gh gist view --raw`, `gh run download`).
+ * A downloader: curl, wget, PowerShell's, Windows' own (`certutil -urlcache`, `bitsadmin /transfer`, `Start-BitsTransfer`:
+ * certutil and bitsadmin only when told to download, they do much else), and GitHub's CLI where what it prints or saves
+ * is a file of someone's choosing (`gh api …/contents/x`, `gh release download -O -`, `gh gist view --raw`, `gh run download`).
  */
-const FETCH = String.raw`(?:curl|wget|aria2c|iwr|irm|invoke-webrequest|invoke-restmethod|gh\s+(?:api|release\s+download|gist\s+view|run\s+download))`;
+const FETCH = String.raw`(?:(?:curl|wget|aria2c)(?:\.exe)?|iwr|irm|invoke-webrequest|invoke-restmethod|start-bitstransfer|certutil(?:\.exe)?(?=\s[^\n|;&]{0,80}?[-/]urlcache\b)|bitsadmin(?:\.exe)?(?=\s[^\n|;&]{0,80}?[-/](?:transfer|addfile)\b)|gh\s+(?:api|release\s+download|gist\s+view|run\s+download))`;
 const DECODE = String.raw`(?:atob|buffer\.from|base64\.b64decode|b64decode|bytes\.fromhex|codecs\.decode|base64_decode|decode64|frombase64string)`;
 
 export interface DangerousCode {
@@ -289,8 +290,10 @@ const PIPE_AT = /(?:[ \t]|\\\n)*\|(?![|])&?(?:\s|\\\n)*/y;
 const COMMAND_AT = /(?:^|(?<!\\)\n|[;&|\x60]|(?<!\$)\{|[$<>]?\(|["'](?<=(?:^|[([,=:{+]|\breturn|\beval|\bexec|\s-[a-zA-Z]*c)[ \t]*[fFrRbB]{0,2}["'])|\b(?:do|then|else)\s)[ \t]*/g;
 /** Programs that handle a saved file without reading it out: remove it, list it, test it, name it. */
 const HANDLES_FILE = /^(?:rm|ls|stat|file|test|\[\[?|du|touch|echo|printf|mkdir|basename|dirname|realpath|readlink|remove-item|test-path|get-filehash|get-item|get-childitem)$/i;
+/** A downloader's name as {@link savedBy} takes it: lowercased, one space between its words, without Windows' `.exe`. */
+const toolName = (name: string) => name.toLowerCase().replace(/\s+/g, ' ').replace(/\.exe$/, '');
 /** A download by a program that runs nothing it is given, by its words (a copy's top-level options too: `gsutil -o x -m cp`). */
-const SAVES_AGAIN = /^((?:\S*\/)?(?:curl|iwr|irm|invoke-webrequest|invoke-restmethod)|gsutil(?:\s+\S+){0,8}?\s+cp|gcloud\s+storage\s+cp|aws\s+s3\s+cp|az\s+storage\s+blob\s+download|gh\s+release\s+download)(?:\s|$)/i;
+const SAVES_AGAIN = /^((?:\S*\/)?(?:curl(?:\.exe)?|iwr|irm|invoke-webrequest|invoke-restmethod|start-bitstransfer)|gsutil(?:\s+\S+){0,8}?\s+cp|gcloud\s+storage\s+cp|aws\s+s3\s+cp|az\s+storage\s+blob\s+download|gh\s+release\s+download)(?:\s|$)/i;
 /**
  * The word of a stage that names the program it runs: past the wrappers that run the command they name (`sudo -u bob`,
  * `env X=1`, `timeout 60`, `nohup`), their options, numbers and assignments, and the shell's words before a command
@@ -319,7 +322,7 @@ function savedFiles(text: string): SavedFiles {
     // A downloader's name among another's words is an argument of it (`curl curl …`): each word is read once.
     if (match.index! < end) continue;
     const stage = stageOf(text, match.index! + match[0].length);
-    const saved = savedBy(match[1]!.toLowerCase().replace(/\s+/g, ' '), stage.words.map((word) => word.raw), stage.written);
+    const saved = savedBy(toolName(match[1]!), stage.words.map((word) => word.raw), stage.written);
     // A command line longer than the words read may name its file past them.
     saved.any ||= stage.cut;
     end = stage.end;
@@ -396,7 +399,7 @@ function savedDownloadRun(text: string): boolean {
     // --engine f`, which loads it).
     const again = SAVES_AGAIN.exec(shellWordsOf(words.slice(programAt)));
     if (again !== null) {
-      const tool = again[1]!.replace(/^\S*\//, '').replace(/^gsutil\s.*/s, 'gsutil cp').replace(/\s+/g, ' ').toLowerCase();
+      const tool = toolName(again[1]!.replace(/^\S*\//, '').replace(/^gsutil\s.*/s, 'gsutil cp'));
       if (/^(?:gsutil cp|gcloud storage cp|aws s3 cp|az storage blob download)$/.test(tool)) continue;
       const outputs = savedBy(tool, words.slice(programAt + again[1]!.split(/\s+/).length).map((word) => word.raw), []).outputs ?? [];
       if (held.length === outputs.filter((word) => files.holds(word, at)).length && held.every((word) => outputs.includes(shellWord(word)))) continue;

@@ -122,12 +122,26 @@ export function savedBy(tool: string, raw: readonly string[], written: readonly 
   const words = raw.map((word) => shellWord(word));
   const saved: Saved = { names: written.flatMap(normalizedPaths), globs: [], any: false, outputs: [] };
   const output = (...names: string[]) => {
-    saved.outputs!.push(...names);
+    saved.outputs!.push(...names.map((name) => shellWord(name)));
     return names;
   };
   // A glob the shell or the tool expands (`gs://b/*.txt` copied to `.`) is kept as one; `-` is standard output.
   const add = (...names: string[]) => {
     for (const name of names.filter((one) => one !== '-').flatMap(normalizedPaths)) (/[*?[]/.test(name) ? saved.globs : saved.names).push(name);
+  };
+  // PowerShell's `-OutFile`, where curl and wget are Windows PowerShell's names for Invoke-WebRequest too; PowerShell takes
+  // any unambiguous start of a parameter's name, `-OutFile:f` too. Windows' paths are read as written (`C:\t\a.exe`).
+  if (/^(?:curl|wget|iwr|irm|invoke-webrequest|invoke-restmethod)$/.test(tool)) {
+    for (let k = 0; k < raw.length; k += 1) {
+      const parameter = /^-outf(?:i(?:le?)?)?(?::([\s\S]+))?$/i.exec(words[k]!);
+      if (parameter) add(...output(parameter[1] === undefined ? (raw[k + 1] ?? '-') : raw[k]!.replace(/^[^:]*:/, '')));
+    }
+  }
+  /** The remote names of `urls`, under `directory`; any file where a URL's name is not in the text. */
+  const remote = (urls: readonly string[], directory?: string) => {
+    const names = remoteNamesOf(urls);
+    if (names === undefined) saved.any = true;
+    else add(...names.flatMap((name) => under(directory, name)));
   };
   if (tool === 'curl') {
     const { options, operands } = parsed(words, 'AbcCdDeEFHKmoPQrtTuUwxXyYz', CURL_VALUES);
@@ -135,9 +149,7 @@ export function savedBy(tool: string, raw: readonly string[], written: readonly 
     for (const name of output(...valuesOf(options, 'o', 'output'))) add(...under(directory, name));
     if (has(options, 'J', 'remote-header-name', 'K', 'config')) saved.any = true;
     else if (has(options, 'O', 'remote-name', 'remote-name-all')) {
-      const names = remoteNamesOf([...operands.filter((word) => URL_LIKE.test(word) || /[$\x60]/.test(word)), ...valuesOf(options, 'url')]);
-      if (names === undefined) saved.any = true;
-      else add(...names.flatMap((name) => under(directory, name)));
+      remote([...operands.filter((word) => URL_LIKE.test(word) || /[$\x60]/.test(word)), ...valuesOf(options, 'url')], directory);
     }
   } else if (tool === 'wget') {
     const { options, operands } = parsed(words, 'OoaiBtTwQPUelARDXI', WGET_VALUES, 'n');
@@ -145,11 +157,7 @@ export function savedBy(tool: string, raw: readonly string[], written: readonly 
     const directory = valuesOf(options, 'P', 'directory-prefix').at(-1);
     if (has(options, 'i', 'input-file', 'content-disposition', 'trust-server-names', 'r', 'recursive', 'm', 'mirror', 'p', 'page-requisites', 'e', 'execute')) saved.any = true;
     else if (documents.length > 0) add(...documents);
-    else {
-      const names = remoteNamesOf(operands.filter((word) => URL_LIKE.test(word) || /[$\x60]/.test(word)));
-      if (names === undefined) saved.any = true;
-      else add(...names.flatMap((name) => under(directory, name)));
-    }
+    else remote(operands.filter((word) => URL_LIKE.test(word) || /[$\x60]/.test(word)), directory);
   } else if (tool === 'aria2c') {
     const { options } = parsed(words, 'odisxjkltmU', ARIA2_VALUES);
     const directory = valuesOf(options, 'd', 'dir').at(-1);
@@ -167,12 +175,23 @@ export function savedBy(tool: string, raw: readonly string[], written: readonly 
     if ((outputs.length === 0 && patterns.length === 0) || has(options, 'A', 'archive')) saved.any = true;
   } else if (tool === 'gh run download') {
     saved.any = true;
-  } else if (/^(?:iwr|irm|invoke-webrequest|invoke-restmethod)$/.test(tool)) {
-    // PowerShell takes any unambiguous start of a parameter's name, `-OutFile:f` too.
-    for (let k = 0; k < raw.length; k += 1) {
-      const parameter = /^-outf(?:i(?:le?)?)?(?::([\s\S]+))?$/i.exec(words[k]!);
-      if (parameter) add(...output(parameter[1] ?? words[k + 1] ?? '-'));
-    }
+  } else if (tool === 'certutil') {
+    // `certutil -urlcache -split -f URL [file]`: options start with `-` or `/`, as a Windows path may not.
+    const operands = raw.filter((_, k) => !/^[-/][a-z]+$/i.test(words[k]!));
+    const source = operands.findIndex((word) => URL_LIKE.test(shellWord(word)));
+    if (source < 0) saved.any = true;
+    else if (source + 1 < operands.length) add(...output(operands[source + 1]!));
+    else remote([shellWord(operands[source]!)]);
+  } else if (tool === 'bitsadmin') {
+    // `bitsadmin /transfer job [/download] [/priority p] URL file [URL file …]`, `/addfile job URL file`: each URL's file after it.
+    const files = raw.filter((_, k) => k > 0 && URL_LIKE.test(words[k - 1]!));
+    if (files.length === 0) saved.any = true;
+    add(...output(...files));
+  } else if (tool === 'start-bitstransfer') {
+    const { sources, destinations } = bitsTransferParameters(raw, words);
+    // A destination may be a directory, where the file keeps its remote name.
+    for (const destination of output(...destinations)) remote(sources, destination.replace(/[\\/]+$/, ''));
+    if (destinations.length === 0) remote(sources);
   } else if (/^(?:aws s3 cp|gsutil cp|gcloud storage cp)$/.test(tool)) {
     // The copy's destination follows its source: a local path, or a directory (`.`, `dir/`) that keeps the source's name.
     const source = words.findIndex((word) => /^(?:s3|gs):\/\//i.test(word));
@@ -186,6 +205,36 @@ export function savedBy(tool: string, raw: readonly string[], written: readonly 
     add(...output(...valuesOf(parsed(words, 'f', new Set(['file'])).options, 'f', 'file')));
   }
   return saved;
+}
+
+/** Start-BitsTransfer's parameters that take no value; any other takes the word after it. */
+const BITS_SWITCHES = /^-(?:asynchronous|suspended|dynamic|usestoredcredential|whatif|confirm|verbose|debug)$/i;
+
+/**
+ * Start-BitsTransfer's sources and destinations, as written: by name (any start of it PowerShell can tell apart: `-Sou`,
+ * `-Dest`, `-Destination:f`), or by position (source, then destination); a list of them is split at its commas.
+ */
+function bitsTransferParameters(raw: readonly string[], words: readonly string[]): { sources: string[]; destinations: string[] } {
+  const named = { sources: [] as string[], destinations: [] as string[] };
+  const positional: string[] = [];
+  for (let k = 0; k < raw.length; k += 1) {
+    const parameter = /^-([a-z]+)(?::([\s\S]*))?$/i.exec(words[k]!);
+    if (parameter === null) {
+      positional.push(raw[k]!);
+      continue;
+    }
+    const name = parameter[1]!.toLowerCase();
+    if (BITS_SWITCHES.test(words[k]!)) continue;
+    const value = parameter[2] === undefined ? raw[++k] : raw[k]!.replace(/^[^:]*:/, '');
+    if (value === undefined) break;
+    if (name.length >= 2 && 'source'.startsWith(name)) named.sources.push(value);
+    else if (name.length >= 4 && 'destination'.startsWith(name)) named.destinations.push(value);
+  }
+  const list = (values: string[]) => values.flatMap((value) => value.split(',')).filter((value) => value !== '');
+  return {
+    sources: list([...named.sources, ...positional.slice(0, named.sources.length > 0 ? 0 : 1)]).map((source) => shellWord(source)),
+    destinations: list([...named.destinations, ...positional.slice(named.sources.length > 0 ? 0 : 1, named.sources.length > 0 ? 1 : 2)]),
+  };
 }
 
 /**
