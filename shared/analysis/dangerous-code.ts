@@ -1,3 +1,4 @@
+import { callKind, fileRunByCode } from './language-calls.js';
 import { sedRunsCommand } from './sed-script.js';
 import { SavedFiles, normalizedPaths, savedBy, writtenBy } from './saved-download.js';
 import { shellReadings, shellWord, stageOf } from './shell-reading.js';
@@ -272,10 +273,16 @@ export const DOWNLOAD_AT_START_FED: DangerousCode = { id: 'remote-script', re: d
 const SAVING = new RegExp(String.raw`(?<![\w$@.-])(?=${RECEIVES})${AT_COMMAND_START}(${RECEIVES})(?=[ \t]|\\\n)`, 'gi');
 /**
  * A download to a file by a call: .NET's, from PowerShell or C# (`(New-Object Net.WebClient).DownloadFile(url, 'f')`), and
- * Python's `urlretrieve(url, 'f')`; the file named by a literal or a PowerShell variable, not a parameter (`def
- * urlretrieve(url, filename=None)`).
+ * Python's `urlretrieve(url, 'f')`; the file named by a literal, a PowerShell variable or a name (`urlretrieve(url,
+ * dest)`, which the code's own use of `dest` names), not a parameter (`def urlretrieve(url, filename=None)`).
  */
-const DOWNLOAD_FILE = /(?:\.DownloadFile(?:Async|TaskAsync)?|\burlretrieve)\s*\(\s*[^,\n]{1,300},\s*(?:(["'])([^"'\n]+)\1|(\$[\w:{}]+))\s*[,)]/gi;
+const DOWNLOAD_FILE = /(?:\.DownloadFile(?:Async|TaskAsync)?|\burlretrieve)\s*\(\s*[^,\n]{1,300},\s*(?:(["'])([^"'\n]+)\1|(\$[\w:{}]+)|([A-Za-z_]\w*))\s*[,)]/gi;
+/**
+ * A file written with what a fetch returns, on one line: PHP's `file_put_contents(f, file_get_contents('https://…'))` and
+ * `copy('https://…', f)`, Node's `fs.writeFileSync(f, await (await fetch(u)).text())`, Ruby's `File.write(f,
+ * URI.open(u).read)`, Python's `Path(f).write_bytes(urlopen(u).read())`.
+ */
+const DOWNLOAD_WRITE = /(?:\b(?:file_put_contents|writeFileSync|writeFile|File\s*\.\s*(?:bin)?write|IO\s*\.\s*(?:bin)?write)\s*\(\s*(?:(["'])([^"'\n]+)\1|(\$?[A-Za-z_]\w*))\s*,|\b(?:Path|open)\s*\(\s*(?:(["'])([^"'\n]+)\4|([A-Za-z_]\w*))[^\n)]{0,40}\)\s*\.\s*write(?:_text|_bytes)?\s*\()[^\n]{0,300}?\b(?:file_get_contents\s*\(\s*["']?(?:https?|ftp):|fetch\s*\(|urlopen\s*\(|(?:requests|httpx|axios)\s*\.\s*get\s*\(|URI\s*\.\s*open\s*\(|Net::HTTP\s*\.\s*get\b)|\bcopy\s*\(\s*["'](?:https?|ftp):\/\/[^"'\n]*["']\s*,\s*(?:(["'])([^"'\n]+)\7|(\$[A-Za-z_]\w*))\s*\)/g;
 /** {@link READS_DATA} at a stage's first word, or as a stage's text, and a pipe (not `||`) at a stage's end. */
 const READER_AT = new RegExp(READS_DATA, 'y');
 const READER_WHOLE = new RegExp(`^${READS_DATA}`);
@@ -311,6 +318,33 @@ function programIndex(words: ReadonlyArray<{ raw: string }>): number {
 const WRAPPER = new RegExp(`^(?:${ARG_RUNNERS}|if|elif|while|until|!)$`);
 /** A stage's words as the shell reads them, one space between. */
 const shellWordsOf = (words: ReadonlyArray<{ raw: string }>) => words.map((word) => shellWord(word.raw)).join(' ');
+/**
+ * Interpreters whose first operand is the script they run: shells, Python, Node, Perl, Ruby, PHP, Lua, Tcl, R, PowerShell
+ * (`-File f`), and the TypeScript runners.
+ */
+const SCRIPT_RUNNER = /^(?:(?:ba|da|z|k|mk|y|tc|c)?sh|ksh93|ash|fish|python[\d.]*|pypy[\d.]*|node(?:js)?|perl|ruby|php[\d.]*|lua(?:jit|[\d.]+)?|tclsh[\d.]*|rscript|pwsh|powershell(?:\.exe)?|tsx|ts-node)$/i;
+/** An interpreter's options that run code given on the command line: its arguments are that code's to run (`sh -c '. "$1"' x f`). */
+const CODE_OPTION = /^(?:-[ceEp]|--(?:eval|print)|-(?:command|encodedcommand|ec|enc)(?::.*)?)$/;
+/** Options whose value is what runs: PowerShell's `-File` (`-f`), Python's `-m`. */
+const SCRIPT_OPTION = /^(?:-m|-[fF](?:ile|ILE)?)$/;
+/** Options that take the next word as their value: Python's `-W`/`-X`, Node's `-r`/`--import`, Ruby's `-r`/`-I`, the shells' `-o`, PowerShell's. */
+const VALUE_OPTION = /^(?:-[WXrICoOM]|\+o|--(?:require|import|loader|experimental-loader|conditions|input-type|env-file)|-(?:[Ee]xecution[Pp]olicy|ex|ep|[Ww]orking[Dd]irectory|wd|[Cc]onfiguration[Nn]ame|[Oo]utput[Ff]ormat|[Ii]nput[Ff]ormat|[Ww]indow[Ss]tyle|[Vv]ersion|[Ss]ettings[Ff]ile))$/;
+
+/**
+ * Where the script an interpreter's `words` run stands (its first operand, past its options and their values), or where
+ * `-m` or `-File` names it; undefined where the command line runs code of its own (`-c`, `-e`) or names no script.
+ */
+function scriptIndex(words: ReadonlyArray<{ raw: string }>, programAt: number): number | undefined {
+  for (let k = programAt + 1; k < words.length; k += 1) {
+    const word = shellWord(words[k]!.raw);
+    if (CODE_OPTION.test(word)) return undefined;
+    if (SCRIPT_OPTION.test(word)) return k + 1 < words.length ? k + 1 : undefined;
+    if (VALUE_OPTION.test(word)) k += 1;
+    else if (!/^[-+]/.test(word)) return k;
+  }
+  return undefined;
+}
+
 /** Programs that read a saved file out, beside READS_DATA's: they extract it (as `tar` does) or print it. */
 const READS_FILE = /^(?:unzip|7z|7za|expand-archive|get-content|gc)$/i;
 
@@ -340,7 +374,11 @@ function savedFiles(text: string): SavedFiles {
     }
     files.add(saved, end);
   }
-  for (const match of text.matchAll(DOWNLOAD_FILE)) files.add({ names: normalizedPaths((match[2] ?? match[3])!), globs: [], any: false }, match.index! + match[0].length);
+  for (const match of text.matchAll(DOWNLOAD_FILE)) files.add({ names: normalizedPaths((match[2] ?? match[3] ?? match[4])!), globs: [], any: false }, match.index! + match[0].length);
+  for (const match of text.matchAll(DOWNLOAD_WRITE)) {
+    const name = [2, 3, 5, 6, 8, 9].map((group) => match[group]).find((value) => value !== undefined)!;
+    files.add({ names: normalizedPaths(name), globs: [], any: false }, match.index! + match[0].length);
+  }
   return files;
 }
 
@@ -359,14 +397,21 @@ function savedFiles(text: string): SavedFiles {
 function savedDownloadRun(text: string): boolean {
   const files = savedFiles(text);
   if (files.first === Infinity) return false;
+  if (fileRunByCode(text, files)) return true;
   const rewrites: Array<{ at: number; length: number }> = [];
+  const bound = new Map<string, boolean>();
   for (const start of text.matchAll(COMMAND_AT)) {
     const at = start.index! + start[0].length;
     if (at < files.first) continue;
-    const stage = stageOf(text, at);
     const opener = start[0].trim();
+    const quoted = /["']$/.test(opener);
+    // A string given to a call: a message printed names a file and runs nothing (`print('saved f.json')`); a command line
+    // or argument list given to a call that starts a process runs its first word (`os.system('./f')`, `run(['./f'])`).
+    const call = quoted ? callKind(text, start.index!, bound) : null;
+    if (call === 'message') continue;
+    const stage = stageOf(text, at);
     // A path alone where code names a file (`open("f")`, `exists(f)`) is not a command run; in a shell, it is.
-    const shell = !/["']$/.test(opener) && (opener !== '(' || /(?:^|[\n;&|(])[ \t]*$/.test(text.slice(Math.max(0, start.index! - 40), start.index!)));
+    const shell = call === 'process' || (!quoted && (opener !== '(' || /(?:^|[\n;&|(])[ \t]*$/.test(text.slice(Math.max(0, start.index! - 40), start.index!))));
     const command = stage.words.findIndex((word) => !/^\w+=/.test(word.raw));
     if (command < 0) {
       // Only assignments and redirections: `$(< f)` is the file's text, wherever it goes.
@@ -380,13 +425,16 @@ function savedDownloadRun(text: string): boolean {
     const programAt = programIndex(words);
     const program = shellWord(words[programAt]!.raw).replace(/^.*\//, '');
     const firstOperand = words.findIndex((word, k) => k > programAt && !word.raw.startsWith('-'));
+    // An interpreter runs its script: the words after it are the script's arguments, data to it (`python3 check.py
+    // data.json`); its options' values before it may run code (`node -r ./f`, `ruby -r./f`).
+    const last = (SCRIPT_RUNNER.test(program) ? scriptIndex(words, programAt) : undefined) ?? words.length - 1;
     // Where the stage gives a file: any word, or where a path or a name with a dot (`./f`, `/tmp/a`, `f.sh`); a plain word
     // (`f`, `dir`) only as the program, its first operand, an option's value or a redirection's (`bash f`, `make -f f`,
     // `sh < f`): in prose, a word a file is named by is no argument ("Note that dir could be a local directory").
     const held = [
-      ...words.flatMap((word, k) => {
+      ...words.slice(0, last + 1).flatMap((word, k) => {
         if (k === 0 && !shell) return [];
-        const value = /^--?[\w-]+[=:]([\s\S]+)$/.exec(word.raw)?.[1];
+        const value = /^--?[\w-]+[=:]([\s\S]+)$|^-[A-Za-z]([./~][\s\S]*)$/.exec(word.raw)?.slice(1).find((group) => group !== undefined);
         const given = k === programAt || k === firstOperand || (k > 0 && /^-[^=]*$/.test(words[k - 1]!.raw));
         return [word.raw, ...(value === undefined ? [] : [value])].filter((raw) => given || raw === value || /[./]/.test(shellWord(raw)));
       }),

@@ -92,6 +92,8 @@ function parsed(words: readonly string[], short: string, long: ReadonlySet<strin
 const valuesOf = (options: Parsed['options'], ...names: string[]) =>
   options.filter((option) => names.includes(option.name) && option.value !== undefined).map((option) => option.value!);
 const has = (options: Parsed['options'], ...names: string[]) => options.some((option) => names.includes(option.name));
+/** Whether an option named `names`, one that takes a value, is given none: the command line ends before it. */
+const unnamed = (options: Parsed['options'], ...names: string[]) => options.some((option) => names.includes(option.name) && option.value === undefined);
 
 /** `name` under `directory`, and the name alone (the directory is the one it runs in, or matches by the file's name). */
 const under = (directory: string | undefined, name: string) => (directory === undefined ? [name] : [name, `${directory.replace(/\/+$/, '')}/${name}`]);
@@ -147,7 +149,8 @@ export function savedBy(tool: string, raw: readonly string[], written: readonly 
     const { options, operands } = parsed(words, 'AbcCdDeEFHKmoPQrtTuUwxXyYz', CURL_VALUES);
     const directory = valuesOf(options, 'output-dir').at(-1);
     for (const name of output(...valuesOf(options, 'o', 'output'))) add(...under(directory, name));
-    if (has(options, 'J', 'remote-header-name', 'K', 'config')) saved.any = true;
+    // An output whose name the command line leaves out (`'curl … -o ' + f`) is any file.
+    if (has(options, 'J', 'remote-header-name', 'K', 'config') || unnamed(options, 'o', 'output')) saved.any = true;
     else if (has(options, 'O', 'remote-name', 'remote-name-all')) {
       remote([...operands.filter((word) => URL_LIKE.test(word) || /[$\x60]/.test(word)), ...valuesOf(options, 'url')], directory);
     }
@@ -155,7 +158,7 @@ export function savedBy(tool: string, raw: readonly string[], written: readonly 
     const { options, operands } = parsed(words, 'OoaiBtTwQPUelARDXI', WGET_VALUES, 'n');
     const documents = valuesOf(options, 'O', 'output-document');
     const directory = valuesOf(options, 'P', 'directory-prefix').at(-1);
-    if (has(options, 'i', 'input-file', 'content-disposition', 'trust-server-names', 'r', 'recursive', 'm', 'mirror', 'p', 'page-requisites', 'e', 'execute')) saved.any = true;
+    if (has(options, 'i', 'input-file', 'content-disposition', 'trust-server-names', 'r', 'recursive', 'm', 'mirror', 'p', 'page-requisites', 'e', 'execute') || unnamed(options, 'O', 'output-document')) saved.any = true;
     else if (documents.length > 0) add(...documents);
     else remote(operands.filter((word) => URL_LIKE.test(word) || /[$\x60]/.test(word)), directory);
   } else if (tool === 'aria2c') {
@@ -299,7 +302,10 @@ export class SavedFiles {
 
   add(saved: Saved, end: number): void {
     const earliest = (map: Map<string, number>, key: string) => map.set(key, Math.min(map.get(key) ?? Infinity, end));
-    for (const path of saved.names) {
+    // A name that is one variable of the source language (`-o ${f}`, `-o {f}`, `-o #{f}`) is where the code that holds
+    // it names the file too: `import(f)`.
+    const variables = saved.names.flatMap((path) => /^(?:\$\{|#\{|\{)([A-Za-z_]\w*)\}$/.exec(path)?.slice(1) ?? []);
+    for (const path of [...saved.names, ...variables]) {
       earliest(this.paths, path);
       const name = path.slice(path.lastIndexOf('/') + 1);
       earliest(this.names, name);
@@ -311,6 +317,11 @@ export class SavedFiles {
     }
     if (saved.any) this.anyFrom = Math.min(this.anyFrom, end);
     if (saved.names.length > 0 || saved.globs.length > 0 || saved.any) this.first = Math.min(this.first, end);
+  }
+
+  /** Whether a download before `at` saved a file nobody can name. */
+  anyBefore(at: number): boolean {
+    return this.anyFrom <= at;
   }
 
   /** Whether the word `raw` (as written), read at `at` in the text, names a file a download before it saved. */
