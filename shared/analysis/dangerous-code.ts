@@ -1,6 +1,6 @@
 import { callKind, fileRunByCode } from './language-calls.js';
 import { sedRunsCommand } from './sed-script.js';
-import { SavedFiles, normalizedPaths, savedBy, writtenBy } from './saved-download.js';
+import { SavedFiles, decompressed, extraction, normalizedPaths, savedBy, writtenBy } from './saved-download.js';
 import { shellReadings, shellWord, stageOf } from './shell-reading.js';
 
 /**
@@ -345,12 +345,40 @@ function scriptIndex(words: ReadonlyArray<{ raw: string }>, programAt: number): 
   return undefined;
 }
 
+/** How many of a `for` loop's words are read; a longer list is read as its first ones. */
+const MAX_LOOP_WORDS = 16;
+/** How many loops binding one variable are read: each download looks its variable up among them. */
+const MAX_LOOPS = 64;
+const FOR_LOOP = /\bfor[ \t]+([A-Za-z_]\w*)[ \t]+in[ \t]+([^;\n]*)/g;
+
+/** The `for` loops of `text`, by the variable each binds: where each starts, and its words. */
+function forLoops(text: string): Map<string, Array<{ at: number; words: string[] }>> {
+  const loops = new Map<string, Array<{ at: number; words: string[] }>>();
+  for (const loop of text.matchAll(FOR_LOOP)) {
+    const list = loops.get(loop[1]!) ?? [];
+    if (list.length < MAX_LOOPS) list.push({ at: loop.index!, words: loop[2]!.trim().split(/[ \t]+/).slice(0, MAX_LOOP_WORDS) });
+    loops.set(loop[1]!, list);
+  }
+  return loops;
+}
+
+/**
+ * `path` with a variable that a `for` loop before `at` binds read as each of the loop's words too: `for f in /tmp/a; do curl
+ * … -o $f` saves `/tmp/a`. Other variables are left as written, for the same spelling to name the file later.
+ */
+function loopWords(loops: Map<string, Array<{ at: number; words: string[] }>>, path: string, at: number): string[] {
+  const variable = /\$\{?([A-Za-z_]\w*)\}?/.exec(path);
+  const loop = variable === null ? undefined : loops.get(variable[1]!)?.filter((one) => one.at < at).at(-1);
+  return loop === undefined ? [path] : [path, ...loop.words.flatMap((word) => normalizedPaths(path.replace(variable![0], word)))];
+}
+
 /** Programs that read a saved file out, beside READS_DATA's: they extract it (as `tar` does) or print it. */
 const READS_FILE = /^(?:unzip|7z|7za|expand-archive|get-content|gc)$/i;
 
 /** The files the downloads in `text` save ({@link savedBy}), each from where its pipeline ends. */
 function savedFiles(text: string): SavedFiles {
   const files = new SavedFiles();
+  const loops = forLoops(text);
   let end = 0;
   for (const match of text.matchAll(SAVING)) {
     // A downloader's name among another's words is an argument of it (`curl curl …`): each word is read once.
@@ -369,9 +397,14 @@ function savedFiles(text: string): SavedFiles {
       const reader = stageOf(text, PIPE_AT.lastIndex);
       const words = reader.words.map((word) => word.raw);
       const program = words.findIndex((word, k) => !/^(?:sudo|doas)$/.test(word) && !(k > 0 && word.startsWith('-')));
-      saved.names.push(...reader.written.flatMap(normalizedPaths), ...writtenBy(shellWord(words[program] ?? '').toLowerCase(), words.slice(program + 1)));
+      const name = shellWord(words[program] ?? '').toLowerCase().replace(/^.*\//, '');
+      saved.names.push(...reader.written.flatMap(normalizedPaths), ...writtenBy(name, words.slice(program + 1)));
       end = READER_AT.lastIndex;
+      // An archive piped into its extractor (`curl … | tar xz -C d`): the files it writes are the download's.
+      const extracted = extraction(name, words.slice(program + 1));
+      if (extracted !== null) files.addExtracted(extracted.directory, end);
     }
+    saved.names = saved.names.flatMap((path) => loopWords(loops, path, match.index!));
     files.add(saved, end);
   }
   for (const match of text.matchAll(DOWNLOAD_FILE)) files.add({ names: normalizedPaths((match[2] ?? match[3] ?? match[4])!), globs: [], any: false }, match.index! + match[0].length);
@@ -424,6 +457,7 @@ function savedDownloadRun(text: string): boolean {
     if (!/^[\w./~+@{}[\]:$][\w./~+@{}[\]:$-]*(?<!:)$/.test(shellWord(words[0]!.raw)) || /^[-+*/%&|^:]?=$/.test(words[1]?.raw ?? '')) continue;
     const programAt = programIndex(words);
     const program = shellWord(words[programAt]!.raw).replace(/^.*\//, '');
+    if (/^(?:cd|pushd|chdir|set-location|sl)$/i.test(program)) files.changedDirectory(at);
     const firstOperand = words.findIndex((word, k) => k > programAt && !word.raw.startsWith('-'));
     // An interpreter runs its script: the words after it are the script's arguments, data to it (`python3 check.py
     // data.json`); its options' values before it may run code (`node -r ./f`, `ruby -r./f`).
@@ -459,6 +493,11 @@ function savedDownloadRun(text: string): boolean {
     const own = text.slice(first.at, stage.end).replace(/\$\([^()\n]*\)|\x60[^\x60\n]*\x60/g, (substitution) => `$${'_'.repeat(substitution.length - 1)}`);
     if (!READER_WHOLE.test(own) && !READS_FILE.test(program)) return true;
     rewrites.push({ at: first.at, length: first.raw.length });
+    // An archive extracted or a file decompressed: what it writes is the download too (`tar xzf f`, then `./x/install`).
+    const operands = words.slice(programAt + 1).map((word) => word.raw);
+    const extracted = extraction(program.toLowerCase(), operands);
+    if (extracted !== null) files.addExtracted(extracted.directory, stage.end);
+    files.add({ names: decompressed(program.toLowerCase(), operands).flatMap(normalizedPaths), globs: [], any: false }, stage.end);
   }
   if (rewrites.length === 0) return false;
   // Built once, piece by piece: a slice per rewrite of the whole text was quadratic in a line of them.
@@ -1052,6 +1091,7 @@ export function asShellReadsIt(text: string): string {
  * pattern space, text nobody reads in the diff as a command.
  */
 const SED_EXEC = 'sed-exec';
+
 
 /** What a patch is read for: the dangerous code of any text, and names assembled at run time (code added only). */
 const PATCH_SIGNALS: readonly DangerousCode[] = [...DANGEROUS_CODE, ASSEMBLED_NAME, DOWNLOAD_FED];

@@ -127,9 +127,15 @@ export function savedBy(tool: string, raw: readonly string[], written: readonly 
     saved.outputs!.push(...names.map((name) => shellWord(name)));
     return names;
   };
-  // A glob the shell or the tool expands (`gs://b/*.txt` copied to `.`) is kept as one; `-` is standard output.
+  // A glob the shell or the tool expands (`gs://b/*.txt` copied to `.`) is kept as one; `-` is standard output. A brace
+  // names each of its words (`-o /tmp/{a,b}`), and curl's `#1` the part of the URL its glob matched (`-o '/tmp/#1.sh'`).
   const add = (...names: string[]) => {
-    for (const name of names.filter((one) => one !== '-').flatMap(normalizedPaths)) (/[*?[]/.test(name) ? saved.globs : saved.names).push(name);
+    for (const name of names.filter((one) => one !== '-').flatMap(braceWords).flatMap(normalizedPaths)) {
+      const glob = name.replace(/#\d+/g, '*');
+      // A glob is matched by a file's name, its directory aside.
+      if (/[*?[]/.test(glob)) saved.globs.push(glob.slice(glob.lastIndexOf('/') + 1));
+      else saved.names.push(glob);
+    }
   };
   // PowerShell's `-OutFile`, where curl and wget are Windows PowerShell's names for Invoke-WebRequest too; PowerShell takes
   // any unambiguous start of a parameter's name, `-OutFile:f` too. Windows' paths are read as written (`C:\t\a.exe`).
@@ -139,9 +145,9 @@ export function savedBy(tool: string, raw: readonly string[], written: readonly 
       if (parameter) add(...output(parameter[1] === undefined ? (raw[k + 1] ?? '-') : raw[k]!.replace(/^[^:]*:/, '')));
     }
   }
-  /** The remote names of `urls`, under `directory`; any file where a URL's name is not in the text. */
+  /** The remote names of `urls` (curl's `{a,b}` each), under `directory`; any file where a URL's name is not in the text. */
   const remote = (urls: readonly string[], directory?: string) => {
-    const names = remoteNamesOf(urls);
+    const names = remoteNamesOf(urls.flatMap(braceWords));
     if (names === undefined) saved.any = true;
     else add(...names.flatMap((name) => under(directory, name)));
   };
@@ -267,6 +273,57 @@ export function writtenBy(program: string, raw: readonly string[]): string[] {
   return [];
 }
 
+/** At most this many words a brace makes of one name; a larger one is kept as written. */
+const MAX_BRACE_WORDS = 16;
+
+/** The words the shell's brace expansion makes of `name` (`/tmp/{a,b}` is `/tmp/a` and `/tmp/b`), braces not nested. */
+export function braceWords(name: string): string[] {
+  let words = [name];
+  for (const brace of name.matchAll(/\{([^{},]*(?:,[^{},]*)+)\}/g)) {
+    const alternatives = brace[1]!.split(',');
+    if (words.length * alternatives.length > MAX_BRACE_WORDS) return [name];
+    words = words.flatMap((word) => alternatives.map((alternative) => word.replace(brace[0], alternative)));
+  }
+  return words;
+}
+
+/**
+ * Where `program` (lowercased, its path dropped), given its `words` as written, extracts an archive's files: `{}` for the
+ * directory it runs in, `{ directory }` for the one it is told, or null where it extracts nothing to files (`tar t`,
+ * `unzip -l`, `tar xO`). tar, bsdtar, unzip, 7-Zip, cpio and PowerShell's Expand-Archive.
+ */
+export function extraction(program: string, words: readonly string[]): { directory?: string } | null {
+  const valueAfter = (re: RegExp) => {
+    const at = words.findIndex((word) => re.test(word));
+    return at < 0 ? undefined : words[at + 1];
+  };
+  const glued = (re: RegExp) => words.map((word) => re.exec(word)?.[1]).find((value) => value !== undefined);
+  if (/^(?:tar|bsdtar|gtar)$/.test(program)) {
+    const mode = words.find((word) => !word.startsWith('-')) ?? '';
+    const extracts = words.some((word) => /^-[a-zA-Z]*x|^--(?:extract|get)$/.test(word)) || (/^[a-zA-Z]+$/.test(mode) && mode === words[0] && mode.includes('x'));
+    if (!extracts || words.some((word) => /^-[a-zA-Z]*O|^--to-stdout$/.test(word))) return null;
+    return { directory: glued(/^--directory=([\s\S]+)$/) ?? valueAfter(/^(?:-[a-zA-Z]*C|--directory)$/) };
+  }
+  if (program === 'unzip') {
+    if (words.some((word) => /^-[a-zA-Z]*[lptcvzZ]/.test(word))) return null;
+    return { directory: valueAfter(/^-d$/) };
+  }
+  if (/^7za?$/.test(program)) return words[0] === 'x' || words[0] === 'e' ? { directory: glued(/^-o([\s\S]+)$/) } : null;
+  if (program === 'cpio') return words.some((word) => /^-[a-zA-Z]*i|^--extract$/.test(word)) ? { directory: valueAfter(/^-D$/) } : null;
+  if (program === 'expand-archive') {
+    const named = words.findIndex((word) => /^-d(?:e(?:s(?:t(?:i(?:n(?:a(?:t(?:i(?:o(?:n(?:p(?:a(?:th?)?)?)?)?)?)?)?)?)?)?)?)?)?$/i.test(word));
+    return { directory: named >= 0 ? words[named + 1] : words.filter((word) => !word.startsWith('-'))[1] };
+  }
+  return null;
+}
+
+/** The files a decompressor given `words` (as written) writes (`gunzip tool.gz` writes `tool`); none where it writes to standard output. */
+export function decompressed(program: string, words: readonly string[]): string[] {
+  const decompresses = /^(?:gunzip|unxz|bunzip2|unzstd|unlzma|unlz4)$/.test(program) || (/^(?:gzip|xz|bzip2|zstd|lzma|lz4)$/.test(program) && words.some((word) => /^-[a-zA-Z]*d|^--decompress$/.test(word)));
+  if (!decompresses || words.some((word) => /^-[a-zA-Z]*c|^--(?:stdout|to-stdout)$/.test(word))) return [];
+  return words.filter((word) => !word.startsWith('-')).map((word) => word.replace(/\.tgz$/i, '.tar').replace(/\.(?:gz|z|xz|bz2|zst|lzma|lz4)$/i, ''));
+}
+
 /** At most this many globs are followed; past them, any file may be a download. */
 const MAX_GLOBS = 16;
 /** A word longer than this is no glob of a path; past this many saved paths tried, a glob is taken to name one. */
@@ -286,6 +343,10 @@ export class SavedFiles {
   private readonly bare = new Map<string, number>();
   private readonly globs: Array<{ glob: GlobToken[]; end: number }> = [];
   private anyFrom = Infinity;
+  /** Archives extracted: where to (`undefined`: the directory it ran in), and from where in the text. */
+  private readonly extracted: Array<{ directories: string[] | undefined; end: number }> = [];
+  /** Where the text changes directory (`cd`), after which a relative path may name any directory's file. */
+  private readonly moves: number[] = [];
   /** Where the first download ends: nothing before it is a saved file. */
   first = Infinity;
   /** The steps the glob matches have taken ({@link MAX_GLOB_WORK}). */
@@ -319,6 +380,32 @@ export class SavedFiles {
     if (saved.names.length > 0 || saved.globs.length > 0 || saved.any) this.first = Math.min(this.first, end);
   }
 
+  /**
+   * An archive a download saved, extracted at `end`: into `directory`, or the directory it ran in. Its files' names are
+   * the archive's, not in the text: any path under the directory may be one, and any relative one after a `cd`.
+   */
+  addExtracted(directory: string | undefined, end: number): void {
+    this.first = Math.min(this.first, end);
+    if (this.extracted.length >= MAX_GLOBS) this.anyFrom = Math.min(this.anyFrom, end);
+    else this.extracted.push({ directories: directory === undefined ? undefined : normalizedPaths(directory).map((path) => path.replace(/\/+$/, '')), end });
+  }
+
+  /** The text changes directory at `at`. */
+  changedDirectory(at: number): void {
+    if (this.moves.length === 0 || this.moves.at(-1)! < at) this.moves.push(at);
+  }
+
+  /**
+   * Whether `path` (the word `raw`, read at `at`) may be a file `archive` extracted: a path under its directory, or a
+   * relative path written as one (`./configure`, `x/install.sh`, `setup.py`) where it extracted into the directory it ran
+   * in or a `cd` came after it.
+   */
+  private extractedHolds(archive: { directories: string[] | undefined; end: number }, raw: string, path: string, at: number): boolean {
+    if (archive.directories?.some((directory) => path === directory || path.startsWith(`${directory}/`))) return true;
+    const relative = !/^(?:[/~$%\\]|[A-Za-z]:)/.test(path) && /[./]/.test(raw) && !raw.startsWith('-');
+    return relative && (archive.directories === undefined || this.moves.some((move) => move > archive.end && move <= at));
+  }
+
   /** Whether a download before `at` saved a file nobody can name. */
   anyBefore(at: number): boolean {
     return this.anyFrom <= at;
@@ -344,6 +431,7 @@ export class SavedFiles {
           if (end <= at && this.globbed(glob, saved)) return true;
         }
       }
+      if (this.extracted.some((archive) => archive.end <= at && this.extractedHolds(archive, raw, path, at))) return true;
       // Any file: a word with a `.` or a `/` in it, not an option or a URL.
       return this.anyFrom <= at && /[./]/.test(path) && !path.startsWith('-') && !/:\/\//.test(path);
     });
