@@ -269,8 +269,18 @@ export const DOWNLOAD_FED_THROUGH: DangerousCode = { id: 'remote-script', re: do
 /** A downloader at a command's start, told where from or not, piped into such a stage ({@link DOWNLOAD_AT_START}). */
 export const DOWNLOAD_AT_START_FED: DangerousCode = { id: 'remote-script', re: downloadFed(DOWNLOAD_AT_START, true) };
 
-/** A downloader by name where a command starts (not `[ -x /usr/bin/wget ]`), where it may save a file: {@link RECEIVES}'s. */
-const SAVING = new RegExp(String.raw`(?<![\w$@.-])(?=${RECEIVES})${AT_COMMAND_START}(${RECEIVES})(?=[ \t]|\\\n)`, 'gi');
+/**
+ * A downloader by name where a command starts (not `[ -x /usr/bin/wget ]`), where it may save a file: {@link RECEIVES}'s;
+ * alone too (`curl` on its own line), which saves a file where a planted configuration says ({@link DOWNLOADER_CONFIG_NAMED}).
+ */
+const SAVING = new RegExp(String.raw`(?<![\w$@.-])(?=${RECEIVES})${AT_COMMAND_START}(${RECEIVES})(?=[ \t;&|)\n]|\\\n|$)`, 'gi');
+/**
+ * Where curl and wget read options the command line does not show: their configuration files (`~/.curlrc`, Windows'
+ * `_curlrc`, `~/.wgetrc`, `/etc/wgetrc`), or a home or configuration directory moved to where the code may have written
+ * one (`CURL_HOME=/tmp/c`, `WGETRC=…`, `HOME=…`, `XDG_CONFIG_HOME=…`, `$env:APPDATA = …`). A text that names one may
+ * have set where every download it makes is saved (`output = /tmp/a`), so each may save any file.
+ */
+const DOWNLOADER_CONFIG_NAMED = /[._]?(?:curl|wget)rc\b|\b(?:CURL_HOME|WGETRC|XDG_CONFIG_HOME|HOME|APPDATA|USERPROFILE)\b["']?\]?[ \t]*(?:=(?!=)|:(?!:))/i;
 /**
  * A download to a file by a call: .NET's, from PowerShell or C# (`(New-Object Net.WebClient).DownloadFile(url, 'f')`), and
  * Python's `urlretrieve(url, 'f')`; the file named by a literal, a PowerShell variable or a name (`urlretrieve(url,
@@ -379,14 +389,16 @@ const READS_FILE = /^(?:unzip|7z|7za|expand-archive|get-content|gc)$/i;
 function savedFiles(text: string): SavedFiles {
   const files = new SavedFiles();
   const loops = forLoops(text);
+  const configured = DOWNLOADER_CONFIG_NAMED.test(text);
   let end = 0;
   for (const match of text.matchAll(SAVING)) {
     // A downloader's name among another's words is an argument of it (`curl curl …`): each word is read once.
     if (match.index! < end) continue;
     const stage = stageOf(text, match.index! + match[0].length);
-    const saved = savedBy(toolName(match[1]!), stage.words.map((word) => word.raw), stage.written);
-    // A command line longer than the words read may name its file past them.
-    saved.any ||= stage.cut;
+    const tool = toolName(match[1]!);
+    const saved = savedBy(tool, stage.words.map((word) => word.raw), stage.written);
+    // A command line longer than the words read may name its file past them; a configuration file, anywhere.
+    saved.any ||= stage.cut || ((tool === 'curl' || tool === 'wget') && configured);
     end = stage.end;
     // Through the programs that read data it is piped into (`| tee f`, `| gunzip > f`): what they write is the download.
     for (let stages = 0; stages < 8; stages += 1) {
@@ -1092,6 +1104,15 @@ export function asShellReadsIt(text: string): string {
  */
 const SED_EXEC = 'sed-exec';
 
+/**
+ * A curl or wget configuration file written with a setting that says what to fetch or where to save it (`echo 'output =
+ * /tmp/a' > ~/.curlrc`, `url = …`, `-o /tmp/a`, wgetrc's `output_document =`): every later plain `curl` or `wget`, the
+ * pipeline's own steps too (`curl -fsSL https://good/i | sh` then also fetches the planted `url`), does what it says. An
+ * honest fix for a CI failure plants none. A setting is one given a value (`=`, `:`), or one that starts a line or a string.
+ */
+const DOWNLOADER_CONFIG = 'downloader-config';
+const CONFIG_FILE = /[._]?(?:curl|wget)rc\b/i;
+const CONFIG_SETTING = /(?:^|[\s'"(\[{,;])-{0,2}(?:output|url|remote-name(?:-all)?|remote-header-name|output-dir|create-dirs|config|proxy|output_document|dir_prefix|input|execute|content_disposition|trust_server_names|use_askpass)[ \t]*[=:]|(?:^|['"\x60])[ \t]*(?:-[oOKJ]|--?(?:output|url|config|remote-name)|output|url|output_document)[ \t]+\S/im;
 
 /** What a patch is read for: the dangerous code of any text, and names assembled at run time (code added only). */
 const PATCH_SIGNALS: readonly DangerousCode[] = [...DANGEROUS_CODE, ASSEMBLED_NAME, DOWNLOAD_FED];
@@ -1110,7 +1131,7 @@ function plainWordsUnquoted(text: string): string {
 const UNREAD_SHELL = 'shell-reading-too-large';
 
 /**
- * The ids of the dangerous-code patterns `text` contains, {@link ASSEMBLED_NAME} and {@link SED_EXEC}; empty for ordinary code and prose. Python folds
+ * The ids of the dangerous-code patterns `text` contains, {@link ASSEMBLED_NAME}, {@link SED_EXEC} and {@link DOWNLOADER_CONFIG}; empty for ordinary code and prose. Python folds
  * identifiers to their compatibility form (`𝐞𝐱𝐞𝐜` is `exec`), so the folded text is read too, and so is the text as a
  * shell would run it ({@link shellReading}: words built, variables the text assigns substituted), or
  * {@link UNREAD_SHELL} when that reading cannot be completed.
@@ -1131,5 +1152,6 @@ export function dangerousCodeSignals(text: string): string[] {
   // sed's `e` runs a command whatever feeds sed (`"sed" -e …` too); the shell's reading decodes escapes a script keeps (`s/x/\n/`).
   const written = [...new Set([text, folded, plainWordsUnquoted(text), plainWordsUnquoted(folded)])];
   if (written.some((form) => sedRunsCommand(form)) || (reading !== null && sedRunsCommand(reading.quoted, true))) found.add(SED_EXEC);
+  if (forms.some((form) => CONFIG_FILE.test(form) && CONFIG_SETTING.test(form))) found.add(DOWNLOADER_CONFIG);
   return reading === null ? [...found, UNREAD_SHELL] : [...found];
 }
