@@ -20,10 +20,10 @@ export type CallKind = 'process' | 'message' | null;
 const PROCESS_CALL = /(?:^|[^\w$])(?:system|popen[23]?|exec(?:[lv]p?e?|Sync|File|FileSync|ute)?|spawn\w*|fork|run|call|check_call|check_output|Popen|getoutput|getstatusoutput|Command(?:Context)?|shell_exec|passthru|proc_open|pcntl_exec|capture[23]e?|popen3|pipeline\w*|Start)\s*\(\s*\[?\s*$/;
 /**
  * Calls that only print or log what they are given, or make an error of it: `print`, `puts`, `console.log`, `logger.info`,
- * `fmt.Println`, `t.Errorf`, `new Error(…)`, a test's name (`it('reads data.json', …)`). Not `write` (a process's input
+ * `fmt.Println`, `t.Errorf`, `new Error(…)`, Ruby's `raise ArgumentError, "…"`, a test's name (`it('reads data.json', …)`). Not `write` (a process's input
  * is written to), and not on any receiver (`io.puts` writes to whatever `io` is, a shell's input too).
  */
-const MESSAGE_CALL = /(?:^|[^\w$.])(?:(console|logger|log|logging|LOG|LOGGER|fmt|t|b|self\.log(?:ger)?|this\.log(?:ger)?|Rails\.logger)\s*\.\s*(log|info|warn|warning|error|debug|trace|fatal|critical|exception|notice|Print(?:ln|f)?|Log(?:f)?|Error(?:f)?|Fatal(?:f)?|Skip(?:f)?)|(print|println|puts|warn|die|croak|carp|confess|it|test|describe)|(?:new\s+)?((?:[A-Z]\w{0,40})?(?:Error|Exception)))\s*\(\s*[fFrRbBuU]{0,2}$/;
+const MESSAGE_CALL = /(?:^|[^\w$.])(?:(console|logger|log|logging|LOG|LOGGER|fmt|t|b|self\.log(?:ger)?|this\.log(?:ger)?|Rails\.logger)\s*\.\s*(log|info|warn|warning|error|debug|trace|fatal|critical|exception|notice|Print(?:ln|f)?|Log(?:f)?|Error(?:f)?|Fatal(?:f)?|Skip(?:f)?)|(print|println|puts|warn|die|croak|carp|confess|it|test|describe)|(?:new\s+)?((?:[A-Z]\w{0,40})?(?:Error|Exception)))\s*\(\s*[fFrRbBuU]{0,2}$|(?:^|[^\w$.])(raise|fail|abort|die)[ \t]+(?:[A-Z][\w:]{0,60}[ \t]*,[ \t]*)?$/;
 /** How far before a string its call is looked for. */
 const CALL_LOOKBACK = 80;
 /** At most this many names are checked for being bound by the code; past them, a call is no message (fail closed). */
@@ -40,7 +40,7 @@ export function callKind(text: string, quote: number, bound: Map<string, boolean
   if (PROCESS_CALL.test(before)) return 'process';
   const message = MESSAGE_CALL.exec(before);
   if (message === null) return null;
-  const names = [message[1], message[2], message[3], message[4]].filter((name): name is string => name !== undefined).flatMap((name) => name.split('.'));
+  const names = [message[1], message[2], message[3], message[4], message[5]].filter((name): name is string => name !== undefined).flatMap((name) => name.split('.'));
   const lineEnd = text.indexOf('\n', quote);
   if (/\bfile\s*=|>>/.test(text.slice(quote, lineEnd < 0 ? undefined : lineEnd))) return null;
   return names.some((name) => isBound(text, name, bound)) ? null : 'message';

@@ -185,6 +185,7 @@ describe('pass 12, gap 6: honest lines that name a downloaded file', () => {
     ['src/fixtures.js', "execSync('curl -o data.json x.example/data.json')\nconsole.log('saved data.json')"],
     ['src/fixtures.js', "execSync('curl -o data.json x.example/data.json')\nthrow new Error('could not read data.json')"],
     ['src/fixtures.go', 'exec.Command("curl", "-o", "data.json", url).Run()\nfmt.Println("saved data.json")'],
+    ['lib/fixtures.rb', "system('curl -o data.json x.example/d.json')\nraise ArgumentError, \"bad data.json\" unless File.exist?('data.json')"],
   ])('accepts, in %s: %s', (path, text) => {
     expect(checked(path, text).ok).toBe(true);
   });
