@@ -46,14 +46,17 @@ export function callKind(text: string, quote: number, bound: Map<string, boolean
   return names.some((name) => isBound(text, name, bound)) ? null : 'message';
 }
 
-/** Whether `text` binds `name` to anything: an assignment, a parameter, an import's alias, a definition, a key. */
+/**
+ * Whether `text` binds `name` to anything: an assignment (but Python's `logger = logging.getLogger(…)`), a parameter, an
+ * import's alias, a definition, a key or a destructured name (`{ execSync: print }`).
+ */
 function isBound(text: string, name: string, bound: Map<string, boolean>): boolean {
   const known = bound.get(name);
   if (known !== undefined) return known;
   if (bound.size >= MAX_NAMES_CHECKED) return true;
   const escaped = name.replace(/\$/g, '\\$');
   const binds = new RegExp(
-    String.raw`(?<![\w$])${escaped}\s*(?:[:,)]|=(?![=~])|=>)|\b(?:as|def|function|func|sub|alias|alias_method|let|const|var|for|import|lambda)\s+[(*:&]?\s*${escaped}\b|["':]${escaped}["']?\s*[\],)=:]`,
+    String.raw`(?<![\w$])${escaped}\s*(?:[:,)}\]]|=(?![=~]|\s*(?:logging\s*\.\s*)?getLogger\s*\()|=>)|\b(?:as|def|function|func|sub|alias|alias_method|let|const|var|for|import|lambda)\s+[(*:&]?\s*${escaped}\b|["':]${escaped}["']?\s*[\],)=:]`,
   );
   const result = binds.test(text);
   bound.set(name, result);
