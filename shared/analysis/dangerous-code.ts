@@ -1,5 +1,6 @@
+import { callKind, fileRunByCode } from './language-calls.js';
 import { sedRunsCommand } from './sed-script.js';
-import { SavedFiles, normalizedPaths, savedBy, writtenBy } from './saved-download.js';
+import { SavedFiles, decompressed, extraction, normalizedPaths, savedBy, writtenBy } from './saved-download.js';
 import { shellReadings, shellWord, stageOf } from './shell-reading.js';
 
 /**
@@ -26,10 +27,11 @@ const RUNS_ITS_ARGS = String.raw`(?:(?:\/(?:usr\/)?(?:local\/)?s?bin\/)?(?:${ARG
 // the answer signals read; patches refuse a download fed to any program not known to only read data (DOWNLOAD_FED).
 const SHELL = String.raw`(?:${RUNS_ITS_ARGS}(?:(?:\/(?:usr\/)?(?:local\/)?bin\/)?(?:sh|bash|zsh|dash|ksh(?:93)?|mksh|ash|yash|t?csh|fish|python[23]?(?!\s+-m\b)|node|perl|ruby|php|lua(?:jit)?|tclsh|osascript|iex|invoke-expression|pwsh|powershell)\b(?![.(=-])|(?:rscript|deno(?:\s+run)?|bun(?:\s+run)?)\s+-(?![\w-])|\$\{?shell\b\}?))`;
 /**
- * A downloader: curl, wget, PowerShell's, and GitHub's CLI where what it prints or saves is a file of someone's
- * choosing (`gh api …/contents/x`, `gh release download -O -`, `gh gist view --raw`, `gh run download`).
+ * A downloader: curl, wget, PowerShell's, Windows' own (`certutil -urlcache`, `bitsadmin /transfer`, `Start-BitsTransfer`:
+ * certutil and bitsadmin only when told to download, they do much else), and GitHub's CLI where what it prints or saves
+ * is a file of someone's choosing (`gh api …/contents/x`, `gh release download -O -`, `gh gist view --raw`, `gh run download`).
  */
-const FETCH = String.raw`(?:curl|wget|aria2c|iwr|irm|invoke-webrequest|invoke-restmethod|gh\s+(?:api|release\s+download|gist\s+view|run\s+download))`;
+const FETCH = String.raw`(?:(?:curl|wget|aria2c)(?:\.exe)?|iwr|irm|invoke-webrequest|invoke-restmethod|start-bitstransfer|certutil(?:\.exe)?(?=\s[^\n|;&]{0,80}?[-/]urlcache\b)|bitsadmin(?:\.exe)?(?=\s[^\n|;&]{0,80}?[-/](?:transfer|addfile)\b)|gh\s+(?:api|release\s+download|gist\s+view|run\s+download))`;
 const DECODE = String.raw`(?:atob|buffer\.from|base64\.b64decode|b64decode|bytes\.fromhex|codecs\.decode|base64_decode|decode64|frombase64string)`;
 
 export interface DangerousCode {
@@ -267,14 +269,30 @@ export const DOWNLOAD_FED_THROUGH: DangerousCode = { id: 'remote-script', re: do
 /** A downloader at a command's start, told where from or not, piped into such a stage ({@link DOWNLOAD_AT_START}). */
 export const DOWNLOAD_AT_START_FED: DangerousCode = { id: 'remote-script', re: downloadFed(DOWNLOAD_AT_START, true) };
 
-/** A downloader by name where a command starts (not `[ -x /usr/bin/wget ]`), where it may save a file: {@link RECEIVES}'s. */
-const SAVING = new RegExp(String.raw`(?<![\w$@.-])(?=${RECEIVES})${AT_COMMAND_START}(${RECEIVES})(?=[ \t]|\\\n)`, 'gi');
+/**
+ * A downloader by name where a command starts (not `[ -x /usr/bin/wget ]`), where it may save a file: {@link RECEIVES}'s;
+ * alone too (`curl` on its own line), which saves a file where a planted configuration says ({@link DOWNLOADER_CONFIG_NAMED}).
+ */
+const SAVING = new RegExp(String.raw`(?<![\w$@.-])(?=${RECEIVES})${AT_COMMAND_START}(${RECEIVES})(?=[ \t;&|)\n]|\\\n|$)`, 'gi');
+/**
+ * Where curl and wget read options the command line does not show: their configuration files (`~/.curlrc`, Windows'
+ * `_curlrc`, `~/.wgetrc`, `/etc/wgetrc`), or a home or configuration directory moved to where the code may have written
+ * one (`CURL_HOME=/tmp/c`, `WGETRC=…`, `HOME=…`, `XDG_CONFIG_HOME=…`, `$env:APPDATA = …`). A text that names one may
+ * have set where every download it makes is saved (`output = /tmp/a`), so each may save any file.
+ */
+const DOWNLOADER_CONFIG_NAMED = /[._]?(?:curl|wget)rc\b|\b(?:CURL_HOME|WGETRC|XDG_CONFIG_HOME|HOME|APPDATA|USERPROFILE)\b["']?\]?[ \t]*(?:=(?!=)|:(?!:))/i;
 /**
  * A download to a file by a call: .NET's, from PowerShell or C# (`(New-Object Net.WebClient).DownloadFile(url, 'f')`), and
- * Python's `urlretrieve(url, 'f')`; the file named by a literal or a PowerShell variable, not a parameter (`def
- * urlretrieve(url, filename=None)`).
+ * Python's `urlretrieve(url, 'f')`; the file named by a literal, a PowerShell variable or a name (`urlretrieve(url,
+ * dest)`, which the code's own use of `dest` names), not a parameter (`def urlretrieve(url, filename=None)`).
  */
-const DOWNLOAD_FILE = /(?:\.DownloadFile(?:Async|TaskAsync)?|\burlretrieve)\s*\(\s*[^,\n]{1,300},\s*(?:(["'])([^"'\n]+)\1|(\$[\w:{}]+))\s*[,)]/gi;
+const DOWNLOAD_FILE = /(?:\.DownloadFile(?:Async|TaskAsync)?|\burlretrieve)\s*\(\s*[^,\n]{1,300},\s*(?:(["'])([^"'\n]+)\1|(\$[\w:{}]+)|([A-Za-z_]\w*))\s*[,)]/gi;
+/**
+ * A file written with what a fetch returns, on one line: PHP's `file_put_contents(f, file_get_contents('https://…'))` and
+ * `copy('https://…', f)`, Node's `fs.writeFileSync(f, await (await fetch(u)).text())`, Ruby's `File.write(f,
+ * URI.open(u).read)`, Python's `Path(f).write_bytes(urlopen(u).read())`.
+ */
+const DOWNLOAD_WRITE = /(?:\b(?:file_put_contents|writeFileSync|writeFile|File\s*\.\s*(?:bin)?write|IO\s*\.\s*(?:bin)?write)\s*\(\s*(?:(["'])([^"'\n]+)\1|(\$?[A-Za-z_]\w*))\s*,|\b(?:Path|open)\s*\(\s*(?:(["'])([^"'\n]+)\4|([A-Za-z_]\w*))[^\n)]{0,40}\)\s*\.\s*write(?:_text|_bytes)?\s*\()[^\n]{0,300}?\b(?:file_get_contents\s*\(\s*["']?(?:https?|ftp):|fetch\s*\(|urlopen\s*\(|(?:requests|httpx|axios)\s*\.\s*get\s*\(|URI\s*\.\s*open\s*\(|Net::HTTP\s*\.\s*get\b)|\bcopy\s*\(\s*["'](?:https?|ftp):\/\/[^"'\n]*["']\s*,\s*(?:(["'])([^"'\n]+)\7|(\$[A-Za-z_]\w*))\s*\)/g;
 /** {@link READS_DATA} at a stage's first word, or as a stage's text, and a pipe (not `||`) at a stage's end. */
 const READER_AT = new RegExp(READS_DATA, 'y');
 const READER_WHOLE = new RegExp(`^${READS_DATA}`);
@@ -289,8 +307,10 @@ const PIPE_AT = /(?:[ \t]|\\\n)*\|(?![|])&?(?:\s|\\\n)*/y;
 const COMMAND_AT = /(?:^|(?<!\\)\n|[;&|\x60]|(?<!\$)\{|[$<>]?\(|["'](?<=(?:^|[([,=:{+]|\breturn|\beval|\bexec|\s-[a-zA-Z]*c)[ \t]*[fFrRbB]{0,2}["'])|\b(?:do|then|else)\s)[ \t]*/g;
 /** Programs that handle a saved file without reading it out: remove it, list it, test it, name it. */
 const HANDLES_FILE = /^(?:rm|ls|stat|file|test|\[\[?|du|touch|echo|printf|mkdir|basename|dirname|realpath|readlink|remove-item|test-path|get-filehash|get-item|get-childitem)$/i;
+/** A downloader's name as {@link savedBy} takes it: lowercased, one space between its words, without Windows' `.exe`. */
+const toolName = (name: string) => name.toLowerCase().replace(/\s+/g, ' ').replace(/\.exe$/, '');
 /** A download by a program that runs nothing it is given, by its words (a copy's top-level options too: `gsutil -o x -m cp`). */
-const SAVES_AGAIN = /^((?:\S*\/)?(?:curl|iwr|irm|invoke-webrequest|invoke-restmethod)|gsutil(?:\s+\S+){0,8}?\s+cp|gcloud\s+storage\s+cp|aws\s+s3\s+cp|az\s+storage\s+blob\s+download|gh\s+release\s+download)(?:\s|$)/i;
+const SAVES_AGAIN = /^((?:\S*\/)?(?:curl(?:\.exe)?|iwr|irm|invoke-webrequest|invoke-restmethod|start-bitstransfer)|gsutil(?:\s+\S+){0,8}?\s+cp|gcloud\s+storage\s+cp|aws\s+s3\s+cp|az\s+storage\s+blob\s+download|gh\s+release\s+download)(?:\s|$)/i;
 /**
  * The word of a stage that names the program it runs: past the wrappers that run the command they name (`sudo -u bob`,
  * `env X=1`, `timeout 60`, `nohup`), their options, numbers and assignments, and the shell's words before a command
@@ -308,20 +328,77 @@ function programIndex(words: ReadonlyArray<{ raw: string }>): number {
 const WRAPPER = new RegExp(`^(?:${ARG_RUNNERS}|if|elif|while|until|!)$`);
 /** A stage's words as the shell reads them, one space between. */
 const shellWordsOf = (words: ReadonlyArray<{ raw: string }>) => words.map((word) => shellWord(word.raw)).join(' ');
+/**
+ * Interpreters whose first operand is the script they run: shells, Python, Node, Perl, Ruby, PHP, Lua, Tcl, R, PowerShell
+ * (`-File f`), and the TypeScript runners.
+ */
+const SCRIPT_RUNNER = /^(?:(?:ba|da|z|k|mk|y|tc|c)?sh|ksh93|ash|fish|python[\d.]*|pypy[\d.]*|node(?:js)?|perl|ruby|php[\d.]*|lua(?:jit|[\d.]+)?|tclsh[\d.]*|rscript|pwsh|powershell(?:\.exe)?|tsx|ts-node)$/i;
+/** An interpreter's options that run code given on the command line: its arguments are that code's to run (`sh -c '. "$1"' x f`). */
+const CODE_OPTION = /^(?:-[ceEp]|--(?:eval|print)|-(?:command|encodedcommand|ec|enc)(?::.*)?)$/;
+/** Options whose value is what runs: PowerShell's `-File` (`-f`), Python's `-m`. */
+const SCRIPT_OPTION = /^(?:-m|-[fF](?:ile|ILE)?)$/;
+/** Options that take the next word as their value: Python's `-W`/`-X`, Node's `-r`/`--import`, Ruby's `-r`/`-I`, the shells' `-o`, PowerShell's. */
+const VALUE_OPTION = /^(?:-[WXrICoOM]|\+o|--(?:require|import|loader|experimental-loader|conditions|input-type|env-file)|-(?:[Ee]xecution[Pp]olicy|ex|ep|[Ww]orking[Dd]irectory|wd|[Cc]onfiguration[Nn]ame|[Oo]utput[Ff]ormat|[Ii]nput[Ff]ormat|[Ww]indow[Ss]tyle|[Vv]ersion|[Ss]ettings[Ff]ile))$/;
+
+/**
+ * Where the script an interpreter's `words` run stands (its first operand, past its options and their values), or where
+ * `-m` or `-File` names it; undefined where the command line runs code of its own (`-c`, `-e`) or names no script.
+ */
+function scriptIndex(words: ReadonlyArray<{ raw: string }>, programAt: number): number | undefined {
+  for (let k = programAt + 1; k < words.length; k += 1) {
+    const word = shellWord(words[k]!.raw);
+    if (CODE_OPTION.test(word)) return undefined;
+    if (SCRIPT_OPTION.test(word)) return k + 1 < words.length ? k + 1 : undefined;
+    if (VALUE_OPTION.test(word)) k += 1;
+    else if (!/^[-+]/.test(word)) return k;
+  }
+  return undefined;
+}
+
+/** How many of a `for` loop's words are read; a longer list is read as its first ones. */
+const MAX_LOOP_WORDS = 16;
+/** How many loops binding one variable are read: each download looks its variable up among them. */
+const MAX_LOOPS = 64;
+const FOR_LOOP = /\bfor[ \t]+([A-Za-z_]\w*)[ \t]+in[ \t]+([^;\n]*)/g;
+
+/** The `for` loops of `text`, by the variable each binds: where each starts, and its words. */
+function forLoops(text: string): Map<string, Array<{ at: number; words: string[] }>> {
+  const loops = new Map<string, Array<{ at: number; words: string[] }>>();
+  for (const loop of text.matchAll(FOR_LOOP)) {
+    const list = loops.get(loop[1]!) ?? [];
+    if (list.length < MAX_LOOPS) list.push({ at: loop.index!, words: loop[2]!.trim().split(/[ \t]+/).slice(0, MAX_LOOP_WORDS) });
+    loops.set(loop[1]!, list);
+  }
+  return loops;
+}
+
+/**
+ * `path` with a variable that a `for` loop before `at` binds read as each of the loop's words too: `for f in /tmp/a; do curl
+ * … -o $f` saves `/tmp/a`. Other variables are left as written, for the same spelling to name the file later.
+ */
+function loopWords(loops: Map<string, Array<{ at: number; words: string[] }>>, path: string, at: number): string[] {
+  const variable = /\$\{?([A-Za-z_]\w*)\}?/.exec(path);
+  const loop = variable === null ? undefined : loops.get(variable[1]!)?.filter((one) => one.at < at).at(-1);
+  return loop === undefined ? [path] : [path, ...loop.words.flatMap((word) => normalizedPaths(path.replace(variable![0], word)))];
+}
+
 /** Programs that read a saved file out, beside READS_DATA's: they extract it (as `tar` does) or print it. */
 const READS_FILE = /^(?:unzip|7z|7za|expand-archive|get-content|gc)$/i;
 
 /** The files the downloads in `text` save ({@link savedBy}), each from where its pipeline ends. */
 function savedFiles(text: string): SavedFiles {
   const files = new SavedFiles();
+  const loops = forLoops(text);
+  const configured = DOWNLOADER_CONFIG_NAMED.test(text);
   let end = 0;
   for (const match of text.matchAll(SAVING)) {
     // A downloader's name among another's words is an argument of it (`curl curl …`): each word is read once.
     if (match.index! < end) continue;
     const stage = stageOf(text, match.index! + match[0].length);
-    const saved = savedBy(match[1]!.toLowerCase().replace(/\s+/g, ' '), stage.words.map((word) => word.raw), stage.written);
-    // A command line longer than the words read may name its file past them.
-    saved.any ||= stage.cut;
+    const tool = toolName(match[1]!);
+    const saved = savedBy(tool, stage.words.map((word) => word.raw), stage.written);
+    // A command line longer than the words read may name its file past them; a configuration file, anywhere.
+    saved.any ||= stage.cut || ((tool === 'curl' || tool === 'wget') && configured);
     end = stage.end;
     // Through the programs that read data it is piped into (`| tee f`, `| gunzip > f`): what they write is the download.
     for (let stages = 0; stages < 8; stages += 1) {
@@ -332,12 +409,21 @@ function savedFiles(text: string): SavedFiles {
       const reader = stageOf(text, PIPE_AT.lastIndex);
       const words = reader.words.map((word) => word.raw);
       const program = words.findIndex((word, k) => !/^(?:sudo|doas)$/.test(word) && !(k > 0 && word.startsWith('-')));
-      saved.names.push(...reader.written.flatMap(normalizedPaths), ...writtenBy(shellWord(words[program] ?? '').toLowerCase(), words.slice(program + 1)));
+      const name = shellWord(words[program] ?? '').toLowerCase().replace(/^.*\//, '');
+      saved.names.push(...reader.written.flatMap(normalizedPaths), ...writtenBy(name, words.slice(program + 1)));
       end = READER_AT.lastIndex;
+      // An archive piped into its extractor (`curl … | tar xz -C d`): the files it writes are the download's.
+      const extracted = extraction(name, words.slice(program + 1));
+      if (extracted !== null) files.addExtracted(extracted.directory, end);
     }
+    saved.names = saved.names.flatMap((path) => loopWords(loops, path, match.index!));
     files.add(saved, end);
   }
-  for (const match of text.matchAll(DOWNLOAD_FILE)) files.add({ names: normalizedPaths((match[2] ?? match[3])!), globs: [], any: false }, match.index! + match[0].length);
+  for (const match of text.matchAll(DOWNLOAD_FILE)) files.add({ names: normalizedPaths((match[2] ?? match[3] ?? match[4])!), globs: [], any: false }, match.index! + match[0].length);
+  for (const match of text.matchAll(DOWNLOAD_WRITE)) {
+    const name = [2, 3, 5, 6, 8, 9].map((group) => match[group]).find((value) => value !== undefined)!;
+    files.add({ names: normalizedPaths(name), globs: [], any: false }, match.index! + match[0].length);
+  }
   return files;
 }
 
@@ -356,14 +442,21 @@ function savedFiles(text: string): SavedFiles {
 function savedDownloadRun(text: string): boolean {
   const files = savedFiles(text);
   if (files.first === Infinity) return false;
+  if (fileRunByCode(text, files)) return true;
   const rewrites: Array<{ at: number; length: number }> = [];
+  const bound = new Map<string, boolean>();
   for (const start of text.matchAll(COMMAND_AT)) {
     const at = start.index! + start[0].length;
     if (at < files.first) continue;
-    const stage = stageOf(text, at);
     const opener = start[0].trim();
+    const quoted = /["']$/.test(opener);
+    // A string given to a call: a message printed names a file and runs nothing (`print('saved f.json')`); a command line
+    // or argument list given to a call that starts a process runs its first word (`os.system('./f')`, `run(['./f'])`).
+    const call = quoted ? callKind(text, start.index!, bound) : null;
+    if (call === 'message') continue;
+    const stage = stageOf(text, at);
     // A path alone where code names a file (`open("f")`, `exists(f)`) is not a command run; in a shell, it is.
-    const shell = !/["']$/.test(opener) && (opener !== '(' || /(?:^|[\n;&|(])[ \t]*$/.test(text.slice(Math.max(0, start.index! - 40), start.index!)));
+    const shell = call === 'process' || (!quoted && (opener !== '(' || /(?:^|[\n;&|(])[ \t]*$/.test(text.slice(Math.max(0, start.index! - 40), start.index!))));
     const command = stage.words.findIndex((word) => !/^\w+=/.test(word.raw));
     if (command < 0) {
       // Only assignments and redirections: `$(< f)` is the file's text, wherever it goes.
@@ -376,14 +469,18 @@ function savedDownloadRun(text: string): boolean {
     if (!/^[\w./~+@{}[\]:$][\w./~+@{}[\]:$-]*(?<!:)$/.test(shellWord(words[0]!.raw)) || /^[-+*/%&|^:]?=$/.test(words[1]?.raw ?? '')) continue;
     const programAt = programIndex(words);
     const program = shellWord(words[programAt]!.raw).replace(/^.*\//, '');
+    if (/^(?:cd|pushd|chdir|set-location|sl)$/i.test(program)) files.changedDirectory(at);
     const firstOperand = words.findIndex((word, k) => k > programAt && !word.raw.startsWith('-'));
+    // An interpreter runs its script: the words after it are the script's arguments, data to it (`python3 check.py
+    // data.json`); its options' values before it may run code (`node -r ./f`, `ruby -r./f`).
+    const last = (SCRIPT_RUNNER.test(program) ? scriptIndex(words, programAt) : undefined) ?? words.length - 1;
     // Where the stage gives a file: any word, or where a path or a name with a dot (`./f`, `/tmp/a`, `f.sh`); a plain word
     // (`f`, `dir`) only as the program, its first operand, an option's value or a redirection's (`bash f`, `make -f f`,
     // `sh < f`): in prose, a word a file is named by is no argument ("Note that dir could be a local directory").
     const held = [
-      ...words.flatMap((word, k) => {
+      ...words.slice(0, last + 1).flatMap((word, k) => {
         if (k === 0 && !shell) return [];
-        const value = /^--?[\w-]+[=:]([\s\S]+)$/.exec(word.raw)?.[1];
+        const value = /^--?[\w-]+[=:]([\s\S]+)$|^-[A-Za-z]([./~][\s\S]*)$/.exec(word.raw)?.slice(1).find((group) => group !== undefined);
         const given = k === programAt || k === firstOperand || (k > 0 && /^-[^=]*$/.test(words[k - 1]!.raw));
         return [word.raw, ...(value === undefined ? [] : [value])].filter((raw) => given || raw === value || /[./]/.test(shellWord(raw)));
       }),
@@ -396,7 +493,7 @@ function savedDownloadRun(text: string): boolean {
     // --engine f`, which loads it).
     const again = SAVES_AGAIN.exec(shellWordsOf(words.slice(programAt)));
     if (again !== null) {
-      const tool = again[1]!.replace(/^\S*\//, '').replace(/^gsutil\s.*/s, 'gsutil cp').replace(/\s+/g, ' ').toLowerCase();
+      const tool = toolName(again[1]!.replace(/^\S*\//, '').replace(/^gsutil\s.*/s, 'gsutil cp'));
       if (/^(?:gsutil cp|gcloud storage cp|aws s3 cp|az storage blob download)$/.test(tool)) continue;
       const outputs = savedBy(tool, words.slice(programAt + again[1]!.split(/\s+/).length).map((word) => word.raw), []).outputs ?? [];
       if (held.length === outputs.filter((word) => files.holds(word, at)).length && held.every((word) => outputs.includes(shellWord(word)))) continue;
@@ -408,6 +505,11 @@ function savedDownloadRun(text: string): boolean {
     const own = text.slice(first.at, stage.end).replace(/\$\([^()\n]*\)|\x60[^\x60\n]*\x60/g, (substitution) => `$${'_'.repeat(substitution.length - 1)}`);
     if (!READER_WHOLE.test(own) && !READS_FILE.test(program)) return true;
     rewrites.push({ at: first.at, length: first.raw.length });
+    // An archive extracted or a file decompressed: what it writes is the download too (`tar xzf f`, then `./x/install`).
+    const operands = words.slice(programAt + 1).map((word) => word.raw);
+    const extracted = extraction(program.toLowerCase(), operands);
+    if (extracted !== null) files.addExtracted(extracted.directory, stage.end);
+    files.add({ names: decompressed(program.toLowerCase(), operands).flatMap(normalizedPaths), globs: [], any: false }, stage.end);
   }
   if (rewrites.length === 0) return false;
   // Built once, piece by piece: a slice per rewrite of the whole text was quadratic in a line of them.
@@ -1002,6 +1104,16 @@ export function asShellReadsIt(text: string): string {
  */
 const SED_EXEC = 'sed-exec';
 
+/**
+ * A curl or wget configuration file written with a setting that says what to fetch or where to save it (`echo 'output =
+ * /tmp/a' > ~/.curlrc`, `url = …`, `-o /tmp/a`, wgetrc's `output_document =`): every later plain `curl` or `wget`, the
+ * pipeline's own steps too (`curl -fsSL https://good/i | sh` then also fetches the planted `url`), does what it says. An
+ * honest fix for a CI failure plants none. A setting is one given a value (`=`, `:`), or one that starts a line or a string.
+ */
+const DOWNLOADER_CONFIG = 'downloader-config';
+const CONFIG_FILE = /[._]?(?:curl|wget)rc\b/i;
+const CONFIG_SETTING = /(?:^|[\s'"(\[{,;])-{0,2}(?:output|url|remote-name(?:-all)?|remote-header-name|output-dir|create-dirs|config|proxy|output_document|dir_prefix|input|execute|content_disposition|trust_server_names|use_askpass)[ \t]*[=:]|(?:^|['"\x60])[ \t]*(?:-[oOKJ]|--?(?:output|url|config|remote-name)|output|url|output_document)[ \t]+\S/im;
+
 /** What a patch is read for: the dangerous code of any text, and names assembled at run time (code added only). */
 const PATCH_SIGNALS: readonly DangerousCode[] = [...DANGEROUS_CODE, ASSEMBLED_NAME, DOWNLOAD_FED];
 
@@ -1019,7 +1131,7 @@ function plainWordsUnquoted(text: string): string {
 const UNREAD_SHELL = 'shell-reading-too-large';
 
 /**
- * The ids of the dangerous-code patterns `text` contains, {@link ASSEMBLED_NAME} and {@link SED_EXEC}; empty for ordinary code and prose. Python folds
+ * The ids of the dangerous-code patterns `text` contains, {@link ASSEMBLED_NAME}, {@link SED_EXEC} and {@link DOWNLOADER_CONFIG}; empty for ordinary code and prose. Python folds
  * identifiers to their compatibility form (`𝐞𝐱𝐞𝐜` is `exec`), so the folded text is read too, and so is the text as a
  * shell would run it ({@link shellReading}: words built, variables the text assigns substituted), or
  * {@link UNREAD_SHELL} when that reading cannot be completed.
@@ -1040,5 +1152,6 @@ export function dangerousCodeSignals(text: string): string[] {
   // sed's `e` runs a command whatever feeds sed (`"sed" -e …` too); the shell's reading decodes escapes a script keeps (`s/x/\n/`).
   const written = [...new Set([text, folded, plainWordsUnquoted(text), plainWordsUnquoted(folded)])];
   if (written.some((form) => sedRunsCommand(form)) || (reading !== null && sedRunsCommand(reading.quoted, true))) found.add(SED_EXEC);
+  if (forms.some((form) => CONFIG_FILE.test(form) && CONFIG_SETTING.test(form))) found.add(DOWNLOADER_CONFIG);
   return reading === null ? [...found, UNREAD_SHELL] : [...found];
 }

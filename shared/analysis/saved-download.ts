@@ -92,6 +92,8 @@ function parsed(words: readonly string[], short: string, long: ReadonlySet<strin
 const valuesOf = (options: Parsed['options'], ...names: string[]) =>
   options.filter((option) => names.includes(option.name) && option.value !== undefined).map((option) => option.value!);
 const has = (options: Parsed['options'], ...names: string[]) => options.some((option) => names.includes(option.name));
+/** Whether an option named `names`, one that takes a value, is given none: the command line ends before it. */
+const unnamed = (options: Parsed['options'], ...names: string[]) => options.some((option) => names.includes(option.name) && option.value === undefined);
 
 /** `name` under `directory`, and the name alone (the directory is the one it runs in, or matches by the file's name). */
 const under = (directory: string | undefined, name: string) => (directory === undefined ? [name] : [name, `${directory.replace(/\/+$/, '')}/${name}`]);
@@ -122,34 +124,49 @@ export function savedBy(tool: string, raw: readonly string[], written: readonly 
   const words = raw.map((word) => shellWord(word));
   const saved: Saved = { names: written.flatMap(normalizedPaths), globs: [], any: false, outputs: [] };
   const output = (...names: string[]) => {
-    saved.outputs!.push(...names);
+    saved.outputs!.push(...names.map((name) => shellWord(name)));
     return names;
   };
-  // A glob the shell or the tool expands (`gs://b/*.txt` copied to `.`) is kept as one; `-` is standard output.
+  // A glob the shell or the tool expands (`gs://b/*.txt` copied to `.`) is kept as one; `-` is standard output. A brace
+  // names each of its words (`-o /tmp/{a,b}`), and curl's `#1` the part of the URL its glob matched (`-o '/tmp/#1.sh'`).
   const add = (...names: string[]) => {
-    for (const name of names.filter((one) => one !== '-').flatMap(normalizedPaths)) (/[*?[]/.test(name) ? saved.globs : saved.names).push(name);
+    for (const name of names.filter((one) => one !== '-').flatMap(braceWords).flatMap(normalizedPaths)) {
+      const glob = name.replace(/#\d+/g, '*');
+      // A glob is matched by a file's name, its directory aside.
+      if (/[*?[]/.test(glob)) saved.globs.push(glob.slice(glob.lastIndexOf('/') + 1));
+      else saved.names.push(glob);
+    }
+  };
+  // PowerShell's `-OutFile`, where curl and wget are Windows PowerShell's names for Invoke-WebRequest too; PowerShell takes
+  // any unambiguous start of a parameter's name, `-OutFile:f` too. Windows' paths are read as written (`C:\t\a.exe`).
+  if (/^(?:curl|wget|iwr|irm|invoke-webrequest|invoke-restmethod)$/.test(tool)) {
+    for (let k = 0; k < raw.length; k += 1) {
+      const parameter = /^-outf(?:i(?:le?)?)?(?::([\s\S]+))?$/i.exec(words[k]!);
+      if (parameter) add(...output(parameter[1] === undefined ? (raw[k + 1] ?? '-') : raw[k]!.replace(/^[^:]*:/, '')));
+    }
+  }
+  /** The remote names of `urls` (curl's `{a,b}` each), under `directory`; any file where a URL's name is not in the text. */
+  const remote = (urls: readonly string[], directory?: string) => {
+    const names = remoteNamesOf(urls.flatMap(braceWords));
+    if (names === undefined) saved.any = true;
+    else add(...names.flatMap((name) => under(directory, name)));
   };
   if (tool === 'curl') {
     const { options, operands } = parsed(words, 'AbcCdDeEFHKmoPQrtTuUwxXyYz', CURL_VALUES);
     const directory = valuesOf(options, 'output-dir').at(-1);
     for (const name of output(...valuesOf(options, 'o', 'output'))) add(...under(directory, name));
-    if (has(options, 'J', 'remote-header-name', 'K', 'config')) saved.any = true;
+    // An output whose name the command line leaves out (`'curl … -o ' + f`) is any file.
+    if (has(options, 'J', 'remote-header-name', 'K', 'config') || unnamed(options, 'o', 'output')) saved.any = true;
     else if (has(options, 'O', 'remote-name', 'remote-name-all')) {
-      const names = remoteNamesOf([...operands.filter((word) => URL_LIKE.test(word) || /[$\x60]/.test(word)), ...valuesOf(options, 'url')]);
-      if (names === undefined) saved.any = true;
-      else add(...names.flatMap((name) => under(directory, name)));
+      remote([...operands.filter((word) => URL_LIKE.test(word) || /[$\x60]/.test(word)), ...valuesOf(options, 'url')], directory);
     }
   } else if (tool === 'wget') {
     const { options, operands } = parsed(words, 'OoaiBtTwQPUelARDXI', WGET_VALUES, 'n');
     const documents = valuesOf(options, 'O', 'output-document');
     const directory = valuesOf(options, 'P', 'directory-prefix').at(-1);
-    if (has(options, 'i', 'input-file', 'content-disposition', 'trust-server-names', 'r', 'recursive', 'm', 'mirror', 'p', 'page-requisites', 'e', 'execute')) saved.any = true;
+    if (has(options, 'i', 'input-file', 'content-disposition', 'trust-server-names', 'r', 'recursive', 'm', 'mirror', 'p', 'page-requisites', 'e', 'execute') || unnamed(options, 'O', 'output-document')) saved.any = true;
     else if (documents.length > 0) add(...documents);
-    else {
-      const names = remoteNamesOf(operands.filter((word) => URL_LIKE.test(word) || /[$\x60]/.test(word)));
-      if (names === undefined) saved.any = true;
-      else add(...names.flatMap((name) => under(directory, name)));
-    }
+    else remote(operands.filter((word) => URL_LIKE.test(word) || /[$\x60]/.test(word)), directory);
   } else if (tool === 'aria2c') {
     const { options } = parsed(words, 'odisxjkltmU', ARIA2_VALUES);
     const directory = valuesOf(options, 'd', 'dir').at(-1);
@@ -167,12 +184,23 @@ export function savedBy(tool: string, raw: readonly string[], written: readonly 
     if ((outputs.length === 0 && patterns.length === 0) || has(options, 'A', 'archive')) saved.any = true;
   } else if (tool === 'gh run download') {
     saved.any = true;
-  } else if (/^(?:iwr|irm|invoke-webrequest|invoke-restmethod)$/.test(tool)) {
-    // PowerShell takes any unambiguous start of a parameter's name, `-OutFile:f` too.
-    for (let k = 0; k < raw.length; k += 1) {
-      const parameter = /^-outf(?:i(?:le?)?)?(?::([\s\S]+))?$/i.exec(words[k]!);
-      if (parameter) add(...output(parameter[1] ?? words[k + 1] ?? '-'));
-    }
+  } else if (tool === 'certutil') {
+    // `certutil -urlcache -split -f URL [file]`: options start with `-` or `/`, as a Windows path may not.
+    const operands = raw.filter((_, k) => !/^[-/][a-z]+$/i.test(words[k]!));
+    const source = operands.findIndex((word) => URL_LIKE.test(shellWord(word)));
+    if (source < 0) saved.any = true;
+    else if (source + 1 < operands.length) add(...output(operands[source + 1]!));
+    else remote([shellWord(operands[source]!)]);
+  } else if (tool === 'bitsadmin') {
+    // `bitsadmin /transfer job [/download] [/priority p] URL file [URL file …]`, `/addfile job URL file`: each URL's file after it.
+    const files = raw.filter((_, k) => k > 0 && URL_LIKE.test(words[k - 1]!));
+    if (files.length === 0) saved.any = true;
+    add(...output(...files));
+  } else if (tool === 'start-bitstransfer') {
+    const { sources, destinations } = bitsTransferParameters(raw, words);
+    // A destination may be a directory, where the file keeps its remote name.
+    for (const destination of output(...destinations)) remote(sources, destination.replace(/[\\/]+$/, ''));
+    if (destinations.length === 0) remote(sources);
   } else if (/^(?:aws s3 cp|gsutil cp|gcloud storage cp)$/.test(tool)) {
     // The copy's destination follows its source: a local path, or a directory (`.`, `dir/`) that keeps the source's name.
     const source = words.findIndex((word) => /^(?:s3|gs):\/\//i.test(word));
@@ -186,6 +214,36 @@ export function savedBy(tool: string, raw: readonly string[], written: readonly 
     add(...output(...valuesOf(parsed(words, 'f', new Set(['file'])).options, 'f', 'file')));
   }
   return saved;
+}
+
+/** Start-BitsTransfer's parameters that take no value; any other takes the word after it. */
+const BITS_SWITCHES = /^-(?:asynchronous|suspended|dynamic|usestoredcredential|whatif|confirm|verbose|debug)$/i;
+
+/**
+ * Start-BitsTransfer's sources and destinations, as written: by name (any start of it PowerShell can tell apart: `-Sou`,
+ * `-Dest`, `-Destination:f`), or by position (source, then destination); a list of them is split at its commas.
+ */
+function bitsTransferParameters(raw: readonly string[], words: readonly string[]): { sources: string[]; destinations: string[] } {
+  const named = { sources: [] as string[], destinations: [] as string[] };
+  const positional: string[] = [];
+  for (let k = 0; k < raw.length; k += 1) {
+    const parameter = /^-([a-z]+)(?::([\s\S]*))?$/i.exec(words[k]!);
+    if (parameter === null) {
+      positional.push(raw[k]!);
+      continue;
+    }
+    const name = parameter[1]!.toLowerCase();
+    if (BITS_SWITCHES.test(words[k]!)) continue;
+    const value = parameter[2] === undefined ? raw[++k] : raw[k]!.replace(/^[^:]*:/, '');
+    if (value === undefined) break;
+    if (name.length >= 2 && 'source'.startsWith(name)) named.sources.push(value);
+    else if (name.length >= 4 && 'destination'.startsWith(name)) named.destinations.push(value);
+  }
+  const list = (values: string[]) => values.flatMap((value) => value.split(',')).filter((value) => value !== '');
+  return {
+    sources: list([...named.sources, ...positional.slice(0, named.sources.length > 0 ? 0 : 1)]).map((source) => shellWord(source)),
+    destinations: list([...named.destinations, ...positional.slice(named.sources.length > 0 ? 0 : 1, named.sources.length > 0 ? 1 : 2)]),
+  };
 }
 
 /**
@@ -215,6 +273,57 @@ export function writtenBy(program: string, raw: readonly string[]): string[] {
   return [];
 }
 
+/** At most this many words a brace makes of one name; a larger one is kept as written. */
+const MAX_BRACE_WORDS = 16;
+
+/** The words the shell's brace expansion makes of `name` (`/tmp/{a,b}` is `/tmp/a` and `/tmp/b`), braces not nested. */
+export function braceWords(name: string): string[] {
+  let words = [name];
+  for (const brace of name.matchAll(/\{([^{},]*(?:,[^{},]*)+)\}/g)) {
+    const alternatives = brace[1]!.split(',');
+    if (words.length * alternatives.length > MAX_BRACE_WORDS) return [name];
+    words = words.flatMap((word) => alternatives.map((alternative) => word.replace(brace[0], alternative)));
+  }
+  return words;
+}
+
+/**
+ * Where `program` (lowercased, its path dropped), given its `words` as written, extracts an archive's files: `{}` for the
+ * directory it runs in, `{ directory }` for the one it is told, or null where it extracts nothing to files (`tar t`,
+ * `unzip -l`, `tar xO`). tar, bsdtar, unzip, 7-Zip, cpio and PowerShell's Expand-Archive.
+ */
+export function extraction(program: string, words: readonly string[]): { directory?: string } | null {
+  const valueAfter = (re: RegExp) => {
+    const at = words.findIndex((word) => re.test(word));
+    return at < 0 ? undefined : words[at + 1];
+  };
+  const glued = (re: RegExp) => words.map((word) => re.exec(word)?.[1]).find((value) => value !== undefined);
+  if (/^(?:tar|bsdtar|gtar)$/.test(program)) {
+    const mode = words.find((word) => !word.startsWith('-')) ?? '';
+    const extracts = words.some((word) => /^-[a-zA-Z]*x|^--(?:extract|get)$/.test(word)) || (/^[a-zA-Z]+$/.test(mode) && mode === words[0] && mode.includes('x'));
+    if (!extracts || words.some((word) => /^-[a-zA-Z]*O|^--to-stdout$/.test(word))) return null;
+    return { directory: glued(/^--directory=([\s\S]+)$/) ?? valueAfter(/^(?:-[a-zA-Z]*C|--directory)$/) };
+  }
+  if (program === 'unzip') {
+    if (words.some((word) => /^-[a-zA-Z]*[lptcvzZ]/.test(word))) return null;
+    return { directory: valueAfter(/^-d$/) };
+  }
+  if (/^7za?$/.test(program)) return words[0] === 'x' || words[0] === 'e' ? { directory: glued(/^-o([\s\S]+)$/) } : null;
+  if (program === 'cpio') return words.some((word) => /^-[a-zA-Z]*i|^--extract$/.test(word)) ? { directory: valueAfter(/^-D$/) } : null;
+  if (program === 'expand-archive') {
+    const named = words.findIndex((word) => /^-d(?:e(?:s(?:t(?:i(?:n(?:a(?:t(?:i(?:o(?:n(?:p(?:a(?:th?)?)?)?)?)?)?)?)?)?)?)?)?)?$/i.test(word));
+    return { directory: named >= 0 ? words[named + 1] : words.filter((word) => !word.startsWith('-'))[1] };
+  }
+  return null;
+}
+
+/** The files a decompressor given `words` (as written) writes (`gunzip tool.gz` writes `tool`); none where it writes to standard output. */
+export function decompressed(program: string, words: readonly string[]): string[] {
+  const decompresses = /^(?:gunzip|unxz|bunzip2|unzstd|unlzma|unlz4)$/.test(program) || (/^(?:gzip|xz|bzip2|zstd|lzma|lz4)$/.test(program) && words.some((word) => /^-[a-zA-Z]*d|^--decompress$/.test(word)));
+  if (!decompresses || words.some((word) => /^-[a-zA-Z]*c|^--(?:stdout|to-stdout)$/.test(word))) return [];
+  return words.filter((word) => !word.startsWith('-')).map((word) => word.replace(/\.tgz$/i, '.tar').replace(/\.(?:gz|z|xz|bz2|zst|lzma|lz4)$/i, ''));
+}
+
 /** At most this many globs are followed; past them, any file may be a download. */
 const MAX_GLOBS = 16;
 /** A word longer than this is no glob of a path; past this many saved paths tried, a glob is taken to name one. */
@@ -234,6 +343,10 @@ export class SavedFiles {
   private readonly bare = new Map<string, number>();
   private readonly globs: Array<{ glob: GlobToken[]; end: number }> = [];
   private anyFrom = Infinity;
+  /** Archives extracted: where to (`undefined`: the directory it ran in), and from where in the text. */
+  private readonly extracted: Array<{ directories: string[] | undefined; end: number }> = [];
+  /** Where the text changes directory (`cd`), after which a relative path may name any directory's file. */
+  private readonly moves: number[] = [];
   /** Where the first download ends: nothing before it is a saved file. */
   first = Infinity;
   /** The steps the glob matches have taken ({@link MAX_GLOB_WORK}). */
@@ -250,7 +363,10 @@ export class SavedFiles {
 
   add(saved: Saved, end: number): void {
     const earliest = (map: Map<string, number>, key: string) => map.set(key, Math.min(map.get(key) ?? Infinity, end));
-    for (const path of saved.names) {
+    // A name that is one variable of the source language (`-o ${f}`, `-o {f}`, `-o #{f}`) is where the code that holds
+    // it names the file too: `import(f)`.
+    const variables = saved.names.flatMap((path) => /^(?:\$\{|#\{|\{)([A-Za-z_]\w*)\}$/.exec(path)?.slice(1) ?? []);
+    for (const path of [...saved.names, ...variables]) {
       earliest(this.paths, path);
       const name = path.slice(path.lastIndexOf('/') + 1);
       earliest(this.names, name);
@@ -262,6 +378,37 @@ export class SavedFiles {
     }
     if (saved.any) this.anyFrom = Math.min(this.anyFrom, end);
     if (saved.names.length > 0 || saved.globs.length > 0 || saved.any) this.first = Math.min(this.first, end);
+  }
+
+  /**
+   * An archive a download saved, extracted at `end`: into `directory`, or the directory it ran in. Its files' names are
+   * the archive's, not in the text: any path under the directory may be one, and any relative one after a `cd`.
+   */
+  addExtracted(directory: string | undefined, end: number): void {
+    this.first = Math.min(this.first, end);
+    if (this.extracted.length >= MAX_GLOBS) this.anyFrom = Math.min(this.anyFrom, end);
+    else this.extracted.push({ directories: directory === undefined ? undefined : normalizedPaths(directory).map((path) => path.replace(/\/+$/, '')), end });
+  }
+
+  /** The text changes directory at `at`. */
+  changedDirectory(at: number): void {
+    if (this.moves.length === 0 || this.moves.at(-1)! < at) this.moves.push(at);
+  }
+
+  /**
+   * Whether `path` (the word `raw`, read at `at`) may be a file `archive` extracted: a path under its directory, or a
+   * relative path written as one (`./configure`, `x/install.sh`, `setup.py`) where it extracted into the directory it ran
+   * in or a `cd` came after it.
+   */
+  private extractedHolds(archive: { directories: string[] | undefined; end: number }, raw: string, path: string, at: number): boolean {
+    if (archive.directories?.some((directory) => path === directory || path.startsWith(`${directory}/`))) return true;
+    const relative = !/^(?:[/~$%\\]|[A-Za-z]:)/.test(path) && /[./]/.test(raw) && !raw.startsWith('-');
+    return relative && (archive.directories === undefined || this.moves.some((move) => move > archive.end && move <= at));
+  }
+
+  /** Whether a download before `at` saved a file nobody can name. */
+  anyBefore(at: number): boolean {
+    return this.anyFrom <= at;
   }
 
   /** Whether the word `raw` (as written), read at `at` in the text, names a file a download before it saved. */
@@ -284,6 +431,7 @@ export class SavedFiles {
           if (end <= at && this.globbed(glob, saved)) return true;
         }
       }
+      if (this.extracted.some((archive) => archive.end <= at && this.extractedHolds(archive, raw, path, at))) return true;
       // Any file: a word with a `.` or a `/` in it, not an option or a URL.
       return this.anyFrom <= at && /[./]/.test(path) && !path.startsWith('-') && !/:\/\//.test(path);
     });
