@@ -135,9 +135,16 @@ const ACTIONS_FILE_WRITE = /\$\{?GITHUB_(?:ENV|PATH|OUTPUT)\b|\$env:GITHUB_(?:EN
 export const ACTIONS_ENVIRONMENT_FILE = 'actions-environment-file';
 const DOCUMENTATION = /\.(?:md|mdx|rst|txt|adoc)$/i;
 
+/** The downloaders run as commands. */
+const DOWNLOADERS = String.raw`(?:curl|wget|aria2c|iwr|irm|invoke-webrequest|invoke-restmethod|start-bitstransfer|certutil|bitsadmin)(?:\.exe)?\b`;
+/**
+ * A downloader where documentation runs it: at the start of a line (after a prompt), after a shell operator or in
+ * inline code. Prose names curl and its configuration file in one sentence ("defaults for curl can be kept in
+ * ~/.curlrc") without downloading anything.
+ */
+const DOCUMENTED_DOWNLOAD = new RegExp(String.raw`(?:^\s*(?:[$#>]\s+)?|[;&|\x60(]\s*)(?:sudo\s+)?${DOWNLOADERS}`, 'i');
 /** A download on a line: a downloader run as a command, or a library call that fetches a URL. */
-const DOWNLOAD =
-  /(?<![\w$@.-])(?:curl|wget|aria2c|iwr|irm|invoke-webrequest|invoke-restmethod|start-bitstransfer|certutil|bitsadmin)(?:\.exe)?\b|\bgh\s+(?:api|release\s+download|gist\s+view|run\s+download)\b|\b(?:urlretrieve|urlopen|download_?file|downloadstring)\s*\(|\b(?:requests|httpx|session|client|http|https|axios|got)\s*\.\s*get\s*\(|(?<![.\w$])(?:fetch|got|axios)\s*\(/i;
+const DOWNLOAD = new RegExp(String.raw`(?<![\w$@.-])${DOWNLOADERS}|\bgh\s+(?:api|release\s+download|gist\s+view|run\s+download)\b|\b(?:urlretrieve|urlopen|download_?file|downloadstring)\s*\(|\b(?:requests|httpx|session|client|http|https|axios|got)\s*\.\s*get\s*\(|(?<![.\w$])(?:fetch|got|axios)\s*\(`, 'i');
 /**
  * Files a tool loads by their name or place, without anything naming them: pytest's `conftest.py` and test files,
  * Python's start-up customisation and `.pth` files (a line starting `import` runs), a package's `__init__.py`,
@@ -177,7 +184,8 @@ export function jobChangingSignals(path: string, lines: readonly string[]): stri
   const forms = [text, text.normalize('NFKC'), reading?.words ?? '', reading?.quoted ?? ''];
   const actions = DOCUMENTATION.test(path) ? ACTIONS_FILE_WRITE : ACTIONS_FILE;
   if (forms.some((form) => actions.test(form))) found.add(ACTIONS_ENVIRONMENT_FILE);
-  if (forms.some((form) => form.split('\n').some((line) => DOWNLOAD.test(line) && LOADED_BY_CONVENTION.test(line)))) found.add(DOWNLOAD_TO_LOADED_PATH);
+  const download = DOCUMENTATION.test(path) ? DOCUMENTED_DOWNLOAD : DOWNLOAD;
+  if (forms.some((form) => form.split('\n').some((line) => download.test(line) && LOADED_BY_CONVENTION.test(line)))) found.add(DOWNLOAD_TO_LOADED_PATH);
   if (/\.java$/i.test(path) && lines.some((line) => JAVA_ESCAPED_LINE_BREAK.test(line))) found.add(ESCAPED_LINE_BREAK);
   if (PERL_FILE.test(path) && PERL_SOURCE_FILTER.test(text)) found.add(SOURCE_ENCODING);
   return [...found];

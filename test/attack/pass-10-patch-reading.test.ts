@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkPatch } from '../../shared/analysis/index.js';
 import { dangerousCodeSignals } from '../../shared/analysis/dangerous-code.js';
+import { cpuGrowthExponent, LINEAR_EXPONENT_BOUND } from '../support/growth.js';
 
 /**
  * Attack pass 10 on the patch check's reading of a fix PR's added lines (`shared/analysis/shell-reading.ts`,
@@ -188,46 +189,15 @@ describe('attack pass 10: a command joined from an array of literals (findings 3
 
 /**
  * Each cost test reads one text at {@link COST_SIZES} (the largest about four times what a patch may add) and fits
- * how its time grows with the size: time ∝ size^k, k from a least-squares line through log(time) against log(size).
- * `dangerousCodeSignals` reads any text, whole files too (`scripts/patch-fp.ts` gives it files up to 512 KB), so its
- * cost must be near linear (k ≈ 1; 1.1 to 1.3 measured, the collector's share growing with the text) whatever the
- * caller's bound; the quadratic readings this pass found (k = 2) took 0.4 to 1 s at 20 KB and 4 to 40 s at 80 KB.
- * An exponent, not a time limit, of CPU time, not wall time: each time is the fastest of {@link COST_TRIES}, and one
- * late pause moves a fit over four sizes less than it would a ratio of two.
+ * how its CPU time grows with the size (`test/support/growth.ts`). `dangerousCodeSignals` reads any text, whole files
+ * too (`scripts/patch-fp.ts` gives it files up to 512 KB), so its cost must be near linear whatever the caller's
+ * bound; the quadratic readings this pass found (k = 2) took 0.4 to 1 s at 20 KB and 4 to 40 s at 80 KB.
  */
 const COST_SIZES = [10, 20, 40, 80].map((kb) => kb * 1024);
-const COST_TRIES = 3;
-/** Halfway between what was measured and a square. */
-const COST_EXPONENT_BOUND = 1.6;
 /** Substitutions that each resolve one more link of a chain, so that the reading takes all its rounds. */
 const CHAIN = 'a=$b; b=$c; c=$d; d=$e; e=$f; f=$g; g=$h; h=1; $a';
 /** `unit` repeated to fill `share` of a cost text of `bytes`. */
 const filling = (bytes: number) => (unit: string, share = 1) => unit.repeat(Math.floor((bytes * share) / unit.length));
-
-/**
- * The shortest of {@link COST_TRIES} readings of `text`, in ms of this process's CPU time (never under 0.5, so its
- * logarithm stays finite): the time it waited for a core on a busy machine does not count.
- */
-function fastestReading(text: string): number {
-  let fastest = Infinity;
-  for (let attempt = 0; attempt < COST_TRIES; attempt += 1) {
-    const started = process.cpuUsage();
-    expect(dangerousCodeSignals(text)).toEqual([]);
-    const spent = process.cpuUsage(started);
-    fastest = Math.min(fastest, (spent.user + spent.system) / 1000);
-  }
-  return Math.max(fastest, 0.5);
-}
-
-/** The slope of the least-squares line through the points (log x, log y). */
-function growthExponent(points: ReadonlyArray<readonly [number, number]>): number {
-  const logs = points.map(([x, y]) => [Math.log(x), Math.log(y)] as const);
-  const meanX = logs.reduce((sum, [x]) => sum + x, 0) / logs.length;
-  const meanY = logs.reduce((sum, [, y]) => sum + y, 0) / logs.length;
-  const covariance = logs.reduce((sum, [x, y]) => sum + (x - meanX) * (y - meanY), 0);
-  const variance = logs.reduce((sum, [x]) => sum + (x - meanX) ** 2, 0);
-  return covariance / variance;
-}
 
 describe('attack pass 10: the cost of reading a patch (finding 5)', () => {
   for (const [name, textOf] of [
@@ -243,15 +213,11 @@ describe('attack pass 10: the cost of reading a patch (finding 5)', () => {
     ['a word of dots with no brace in it', (bytes: number) => filling(bytes)('a.')],
   ] as const) {
     it(`reads ${name} in linear time`, { timeout: 120_000 }, () => {
-      // Arrange
-      const texts = COST_SIZES.map((bytes) => [bytes, textOf(bytes)] as const);
-      fastestReading(texts[0]![1]);
-
       // Act
-      const exponent = growthExponent(texts.map(([bytes, text]) => [bytes, fastestReading(text)] as const));
+      const exponent = cpuGrowthExponent(COST_SIZES, textOf, (text) => expect(dangerousCodeSignals(text)).toEqual([]));
 
       // Assert
-      expect(exponent).toBeLessThan(COST_EXPONENT_BOUND);
+      expect(exponent).toBeLessThan(LINEAR_EXPONENT_BOUND);
     });
   }
 });

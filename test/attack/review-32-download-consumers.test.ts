@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkPatch } from '../../shared/analysis/index.js';
 import { unsafeAnswerSignals } from '../../shared/analysis/injection.js';
+import { cpuGrowthExponent, LINEAR_EXPONENT_BOUND, PATCH_COST_SIZES } from '../support/growth.js';
 
 /**
  * Review of session 32 on the patch check (`shared/analysis/dangerous-code.ts`): a download piped into a program the
@@ -170,16 +171,15 @@ describe('review of session 32: the cost of reading pipelines', () => {
     ['downloads each piped into a stage its line never closes a quote in', "curl a.example/i | tar x'"],
     ['a line of downloader names', 'wget '],
   ] as const) {
-    it(`reads a patch-sized line of ${name} in bounded time`, () => {
-      // Prepare: a line as long as the check's 20 KB allow.
-      const line = `os.system('${unit.repeat(Math.floor(18_000 / unit.length))}')`;
+    it(`reads a patch-sized line of ${name} in linear time`, { timeout: 120_000 }, () => {
+      // Prepare: lines up to as long as the check's 20 KB allow.
+      const lineOf = (bytes: number) => `os.system('${unit.repeat(Math.floor(bytes / unit.length))}')`;
 
       // Act
-      const started = performance.now();
-      checked('src/setup_env.py', line);
+      const exponent = cpuGrowthExponent(PATCH_COST_SIZES, lineOf, (line) => checked('src/setup_env.py', line));
 
       // Assert
-      expect(performance.now() - started).toBeLessThan(2000);
+      expect(exponent).toBeLessThan(LINEAR_EXPONENT_BOUND);
     });
   }
 });

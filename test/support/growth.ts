@@ -1,0 +1,41 @@
+/**
+ * How a reading's cost grows with the size of what it reads, for the cost tests of the patch check: an exponent k
+ * of time ∝ size^k, fitted by least squares through log(time) against log(size), where a linear reading reads
+ * k ≈ 1 and a quadratic one k ≈ 2. Not a time limit, which a busy machine breaks: the time is this process's CPU
+ * time (not the time it waited for a core), each the fastest of {@link TRIES}, and one late pause moves a fit over
+ * several sizes less than it would a ratio of two.
+ */
+const TRIES = 3;
+
+/** Patch-sized texts, the largest near the patch check's 20 KB. */
+export const PATCH_COST_SIZES = [2_250, 4_500, 9_000, 18_000];
+
+/** Halfway between what linear readings measure (1.0 to 1.3, the collector's share growing with the text) and a square. */
+export const LINEAR_EXPONENT_BOUND = 1.6;
+
+/** The exponent of `read`'s CPU time over `textOf(size)` for each of `sizes` (the first is read once before, to warm it). */
+export function cpuGrowthExponent<T>(sizes: readonly number[], textOf: (size: number) => T, read: (text: T) => unknown): number {
+  const texts = sizes.map((size) => [size, textOf(size)] as const);
+  read(texts[0]![1]);
+  return leastSquaresSlope(texts.map(([size, text]) => [Math.log(size), Math.log(fastestCpuMs(() => read(text)))] as const));
+}
+
+/** The shortest of {@link TRIES} runs of `run`, in ms of CPU time, never under 0.5 ms (so its logarithm stays finite). */
+function fastestCpuMs(run: () => unknown): number {
+  let fastest = Infinity;
+  for (let attempt = 0; attempt < TRIES; attempt += 1) {
+    const started = process.cpuUsage();
+    run();
+    const spent = process.cpuUsage(started);
+    fastest = Math.min(fastest, (spent.user + spent.system) / 1000);
+  }
+  return Math.max(fastest, 0.5);
+}
+
+function leastSquaresSlope(points: ReadonlyArray<readonly [number, number]>): number {
+  const meanX = points.reduce((sum, [x]) => sum + x, 0) / points.length;
+  const meanY = points.reduce((sum, [, y]) => sum + y, 0) / points.length;
+  const covariance = points.reduce((sum, [x, y]) => sum + (x - meanX) * (y - meanY), 0);
+  const variance = points.reduce((sum, [x]) => sum + (x - meanX) ** 2, 0);
+  return covariance / variance;
+}
