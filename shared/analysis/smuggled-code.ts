@@ -171,9 +171,18 @@ const LOADED_BY_CONVENTION = new RegExp(
 export const DOWNLOAD_TO_LOADED_PATH = 'download-to-loaded-path';
 
 /**
+ * Pages GitHub Pages (or a docs site) serves, and the HTML a Markdown page or a component holds: a script tag whose
+ * source is another host (`https://…`, `//…`) or a `data:` URL runs in every visitor's browser what nobody reviewed.
+ */
+const PAGE_FILE = /\.(?:html?|md|mdx|vue|svelte|astro)$/i;
+const REMOTE_SCRIPT_TAG = /<script\b[^>]*?\bsrc\s*=\s*["']?\s*(?:(?:[a-z][\w+.-]*:)?\/\/|data:)/i;
+export const REMOTE_SCRIPT_TAG_SIGNAL = 'remote-script-tag';
+
+/**
  * The ids of what `lines` (of `path`) do to the job around them: write GitHub Actions' environment files
  * ({@link ACTIONS_ENVIRONMENT_FILE}), download onto a path a tool loads by convention ({@link DOWNLOAD_TO_LOADED_PATH}:
- * `curl -o tests/conftest.py`, `urlretrieve(u, site + "/x.pth")`, on one line), in Java hide a line break in an
+ * `curl -o tests/conftest.py`, `urlretrieve(u, site + "/x.pth")`, on one line), in a page load a script from elsewhere
+ * ({@link REMOTE_SCRIPT_TAG_SIGNAL}), in Java hide a line break in an
  * escape ({@link ESCAPED_LINE_BREAK}), or in Perl read the rest of the file through a source filter ({@link SOURCE_ENCODING}). A variable's name is read as written and as a shell reading builds it
  * (`"GITHUB_" + "ENV"`).
  */
@@ -186,6 +195,7 @@ export function jobChangingSignals(path: string, lines: readonly string[]): stri
   if (forms.some((form) => actions.test(form))) found.add(ACTIONS_ENVIRONMENT_FILE);
   const download = DOCUMENTATION.test(path) ? DOCUMENTED_DOWNLOAD : DOWNLOAD;
   if (forms.some((form) => form.split('\n').some((line) => download.test(line) && LOADED_BY_CONVENTION.test(line)))) found.add(DOWNLOAD_TO_LOADED_PATH);
+  if (PAGE_FILE.test(path) && lines.some((line) => REMOTE_SCRIPT_TAG.test(line))) found.add(REMOTE_SCRIPT_TAG_SIGNAL);
   if (/\.java$/i.test(path) && lines.some((line) => JAVA_ESCAPED_LINE_BREAK.test(line))) found.add(ESCAPED_LINE_BREAK);
   if (PERL_FILE.test(path) && PERL_SOURCE_FILTER.test(text)) found.add(SOURCE_ENCODING);
   return [...found];

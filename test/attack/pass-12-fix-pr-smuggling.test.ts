@@ -298,3 +298,29 @@ describe('attack pass 12 (D): writes that change what later steps of the job run
     });
   }
 });
+
+describe('attack pass 12 (finding 8): a page that loads a script from elsewhere', () => {
+  // GitHub Pages serves a repository's HTML (and the HTML a Markdown page holds) to every visitor: a script tag
+  // pointing elsewhere runs whatever that host serves, reviewed by nobody.
+  for (const [path, line] of [
+    ['docs/index.html', `<script src="${U}.js"></script>`],
+    ['docs/index.htm', '<script defer src=//cdn.evil.example/x.js></script>'],
+    ['docs/guide.md', `<script type="module" src='${U}.mjs'></script>`],
+    ['src/App.vue', '<script src="data:text/javascript,fetch(location)"></script>'],
+  ] as const) {
+    it(`refuses ${line} in ${path}`, () => {
+      expect(checkPatch(patchAdding(path, [line], '<p>docs</p>'))).toMatchObject({ ok: false, reason: expect.stringMatching(/remote-script-tag/) });
+    });
+  }
+
+  for (const [path, line] of [
+    ['docs/index.html', '<script src="js/app.js"></script>'],
+    ['docs/index.html', '<script>document.title = "Docs";</script>'],
+    ['docs/guide.md', 'Load it with a `<script>` tag from your own server.'],
+    ['src/page.ts', `const src = '${U}.js'; // the CDN the page links to`],
+  ] as const) {
+    it(`control: accepts ${line} in ${path}`, () => {
+      expect(checkPatch(patchAdding(path, [line], '<p>docs</p>'))).toMatchObject({ ok: true });
+    });
+  }
+});
