@@ -5,13 +5,17 @@
  * time (not the time it waited for a core), each the fastest of {@link TRIES}, and one late pause moves a fit over
  * several sizes less than it would a ratio of two.
  */
-const TRIES = 3;
+const TRIES = 5;
 
 /** Patch-sized texts, the largest near the patch check's 20 KB. */
 export const PATCH_COST_SIZES = [2_250, 4_500, 9_000, 18_000];
 
-/** Halfway between what linear readings measure (1.0 to 1.3, the collector's share growing with the text) and a square. */
-export const LINEAR_EXPONENT_BOUND = 1.6;
+/**
+ * Between what linear readings measure and a square. Alone they read 0.93 to 1.34; inside a test worker whose heap
+ * holds what earlier tests left, the collector's share grows with the text, and a fresh-clone CI run read 1.63 for a
+ * linear one (bound 1.6 then, fastest of three). A reading whose quadratic part dominates reads 1.9 to 2.
+ */
+export const LINEAR_EXPONENT_BOUND = 1.8;
 
 /** The exponent of `read`'s CPU time over `textOf(size)` for each of `sizes` (the first is read once before, to warm it). */
 export function cpuGrowthExponent<T>(sizes: readonly number[], textOf: (size: number) => T, read: (text: T) => unknown): number {
