@@ -367,10 +367,9 @@ function movedFile(diff: string): string | null {
 export const PIP_REQUIREMENTS_WHY = 'a pip requirements file by its content: pip reads from it which packages to install and from where';
 
 /**
- * Files pip could be told to read as requirements (`-r deps.txt`), by extension: plain text, not a source language.
- * Only a `.txt` file is read for its content: documentation about pip shows its lines (`git+https://…`, `-e .`).
+ * Of the files pip could be told to read as requirements (`TEXT_EXTENSIONS`), only a `.txt` file is read for its
+ * content: documentation about pip shows its lines (`git+https://…`, `-e .`).
  */
-export const TEXT_EXTENSIONS = /\.(?:txt|md|mdx|rst|adoc)$/i;
 export const REQUIREMENTS_BY_CONTENT = /\.txt$/i;
 
 /**

@@ -1,5 +1,6 @@
 import { dangerousCodeSignals, languageSignals } from './dangerous-code.js';
 import { shellReadings } from './shell-reading.js';
+import { TEXT_EXTENSIONS } from './text.js';
 
 /**
  * Code a fix PR could carry past its approver although every line of it is in the diff: text the interpreter decodes
@@ -133,7 +134,6 @@ const ACTIONS_FILE = /\bGITHUB_(?:ENV|PATH|OUTPUT)\b|_runner_file_commands|::(?:
  */
 const ACTIONS_FILE_WRITE = /\$\{?GITHUB_(?:ENV|PATH|OUTPUT)\b|\$env:GITHUB_(?:ENV|PATH|OUTPUT)\b|%GITHUB_(?:ENV|PATH|OUTPUT)%|_runner_file_commands|::(?:set-env|add-path|set-output|save-state)\b|\bACTIONS_ALLOW_UNSECURE_COMMANDS\b/i;
 export const ACTIONS_ENVIRONMENT_FILE = 'actions-environment-file';
-const DOCUMENTATION = /\.(?:md|mdx|rst|txt|adoc)$/i;
 
 /** The downloaders run as commands. */
 const DOWNLOADERS = String.raw`(?:curl|wget|aria2c|iwr|irm|invoke-webrequest|invoke-restmethod|start-bitstransfer|certutil|bitsadmin)(?:\.exe)?\b`;
@@ -191,9 +191,9 @@ export function jobChangingSignals(path: string, lines: readonly string[]): stri
   const found = new Set<string>();
   const reading = shellReadings(text.normalize('NFKC'));
   const forms = [text, text.normalize('NFKC'), reading?.words ?? '', reading?.quoted ?? ''];
-  const actions = DOCUMENTATION.test(path) ? ACTIONS_FILE_WRITE : ACTIONS_FILE;
+  const actions = TEXT_EXTENSIONS.test(path) ? ACTIONS_FILE_WRITE : ACTIONS_FILE;
   if (forms.some((form) => actions.test(form))) found.add(ACTIONS_ENVIRONMENT_FILE);
-  const download = DOCUMENTATION.test(path) ? DOCUMENTED_DOWNLOAD : DOWNLOAD;
+  const download = TEXT_EXTENSIONS.test(path) ? DOCUMENTED_DOWNLOAD : DOWNLOAD;
   if (forms.some((form) => form.split('\n').some((line) => download.test(line) && LOADED_BY_CONVENTION.test(line)))) found.add(DOWNLOAD_TO_LOADED_PATH);
   if (PAGE_FILE.test(path) && lines.some((line) => REMOTE_SCRIPT_TAG.test(line))) found.add(REMOTE_SCRIPT_TAG_SIGNAL);
   if (/\.java$/i.test(path) && lines.some((line) => JAVA_ESCAPED_LINE_BREAK.test(line))) found.add(ESCAPED_LINE_BREAK);

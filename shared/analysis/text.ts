@@ -5,6 +5,12 @@
 import { HIDDEN_SOURCE, stripHidden } from '../invisible.js';
 
 /**
+ * Documentation and plain-text files, by extension: prose, not a source language. Files pip could be told to read as
+ * requirements (`-r deps.txt`), and where the patch check reads only the forms a command runs, not words prose names.
+ */
+export const TEXT_EXTENSIONS = /\.(?:txt|md|mdx|rst|adoc)$/i;
+
+/**
  * What may not appear in code a fix commits: the hidden characters (see `HIDDEN_SOURCE`; blank letters and
  * variation selectors are valid in JavaScript and Python identifiers, so `{ timeout, ㅤ }` reads as a trailing comma
  * and `allowed︀` is another variable than `allowed`), controls other than tab, LF and CR, and the line and
