@@ -1,4 +1,5 @@
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { filterAttributes } from '../notify/message-attributes.js';
 import type { EscalationPublisher } from '../ports.js';
 
 /**
@@ -17,8 +18,9 @@ export function createSnsPublisher(client: SNSClient, topicArn: string): Escalat
           TopicArn: topicArn,
           Subject: message.subject,
           ...body,
+          // Made safe here too, whoever built them: one value SNS refuses fails the whole Publish, and the page with it.
           MessageAttributes: Object.fromEntries(
-            Object.entries(message.attributes).map(([key, value]) => [key, { DataType: 'String', StringValue: value.slice(0, 256) }]),
+            Object.entries(filterAttributes(message.attributes)).map(([key, value]) => [key, { DataType: 'String', StringValue: value }]),
           ),
         }),
       );

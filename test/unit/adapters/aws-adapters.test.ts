@@ -79,6 +79,21 @@ describe('createSnsPublisher', () => {
       MessageAttributes: { severity: { DataType: 'String', StringValue: 'high' }, repository: { DataType: 'String', StringValue: 'o/r' } },
     });
   });
+  it('never sends an attribute value SNS refuses: no character outside the Basic Multilingual Plane, none empty', async () => {
+    sns.on(PublishCommand).resolves({ MessageId: 'm-2' });
+
+    // 255 letters then an emoji: cut at 256 UTF-16 units, the emoji's pair was split into a lone surrogate.
+    await createSnsPublisher(new SNSClient({}), 'arn:aws:sns:us-east-1:1:t').publish({
+      subject: 'CI failed', message: 'body', attributes: { severity: 'high', branch: `${'b'.repeat(255)}\u{1F525}`, alarm: '\u{1F6A8}', account: '' },
+    });
+
+    const sent = sns.commandCalls(PublishCommand)[0]?.args[0].input.MessageAttributes;
+    expect(sent).toEqual({
+      severity: { DataType: 'String', StringValue: 'high' },
+      branch: { DataType: 'String', StringValue: `${'b'.repeat(255)}?` },
+      alarm: { DataType: 'String', StringValue: '?' },
+    });
+  });
 });
 
 describe('createDocumentClient', () => {

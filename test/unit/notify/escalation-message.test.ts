@@ -189,6 +189,30 @@ describe('the escalation e-mail', () => {
     expect(attributes).toEqual({ severity: 'low', source: 'github', category: 'network', repository: 'acme-shop/checkout-service', branch: 'main' });
   });
 
+  it('sets filter attributes SNS accepts whatever the branch and alarm are named, and ordinary names as they are', () => {
+    // Prepare: git allows emoji and quotes in a branch name (a fork's pull request names its own), CloudWatch emoji in
+    // an alarm's name; SNS refuses a String attribute with a character outside the Basic Multilingual Plane ("Invalid
+    // attribute value was passed in for message attribute") and an empty one, so the whole page would not go out.
+    const ci = (branch: string) => newIncident({ id: 'gh-1-4-1', source: 'github', repository: 'octo/app', branch, workflowName: 'CI', runId: 4, runAttempt: 1, category: 'test_failure' }, at);
+    const odd = `fix/\u{1F525}-"quoted"\u0007-caf\u00e9-${'x'.repeat(300)}`;
+    const alarm = alarmIncident('alarm-state-alarm');
+    const oddAlarm: Incident = { ...alarm, alarm: { ...alarm.alarm!, name: 'checkout \u{1F6A8} 5xx', account: '' } };
+
+    // Act
+    const branch = renderEscalation(ci(odd), 'a run failed').attributes.branch;
+    const ordinary = ['main', 'release/1.2', 'feature/x'].map((name) => renderEscalation(ci(name), 'a run failed').attributes.branch);
+    const alarmAttributes = renderEscalation(oddAlarm, 'an alarm needs a human').attributes;
+
+    // Assert
+    const acceptable = (value: string | undefined) => typeof value === 'string' && value !== '' && value.length <= 256 && !/[\uD800-\uDFFF\u0000-\u001F\u007F-\u009F"\\]/.test(value);
+    expect(acceptable(branch)).toBe(true);
+    expect(branch).toBe(`fix/?-?quoted??-caf\u00e9-${'x'.repeat(256 - 'fix/?-?quoted??-caf\u00e9-'.length)}`);
+    expect(ordinary).toEqual(['main', 'release/1.2', 'feature/x']);
+    expect(alarmAttributes.alarm).toBe('checkout ? 5xx');
+    expect(alarmAttributes).not.toHaveProperty('account');
+    expect(Object.values(alarmAttributes).every(acceptable)).toBe(true);
+  });
+
   it('reads as urgent when a stage that decides what to do failed, not when only the knowledge lookup did', () => {
     const failed = (stage: string): Incident => ({
       ...newIncident({ id: `gh-1-3-${stage}`, source: 'github', repository: 'octo/app', branch: 'main', workflowName: 'CI', runId: 3, runAttempt: 1, category: 'test_failure' }, at),
