@@ -125,12 +125,22 @@ function waitSecondsOf(input: unknown): number | null {
 }
 
 /**
+ * When AwaitApproval's wait began (its Payload's `waitStartedAt`, which the local runtime gives from the wait it
+ * keeps), or null when the input has none or names a time after `now`.
+ */
+function waitStartOf(input: unknown, now: Date): Date | null {
+  const given = (input as { waitStartedAt?: unknown }).waitStartedAt;
+  const start = typeof given === 'string' ? Date.parse(given) : Number.NaN;
+  return Number.isFinite(start) && start <= now.getTime() ? new Date(start) : null;
+}
+
+/**
  * Approval request (the AwaitApproval task): stores the task token and tells humans what is proposed — on the
  * pull request, or by e-mail for alarms and runs without one. The execution then waits for the token, at most
  * `waitSeconds` (recorded as the approval's `expiresAt`: a command's handler told the token is spent after it knows
- * the wait timed out).
+ * the wait timed out). `waitStartedAt`: when that wait began, which the request may run well after.
  */
-async function requestApproval(state: PipelineState, taskToken: string, waitSeconds: number | null, deps: NotifyDeps): Promise<NotifyResult> {
+async function requestApproval(state: PipelineState, taskToken: string, waitSeconds: number | null, waitStartedAt: Date | null, deps: NotifyDeps): Promise<NotifyResult> {
   const at = deps.clock().toISOString();
   let incident = await loadOrCreate(state, deps);
   // The digest of what this request shows, and whether an earlier request of the incident showed something else
@@ -148,7 +158,14 @@ async function requestApproval(state: PipelineState, taskToken: string, waitSeco
   if (mailed && (previous.digest ?? null) !== digest) {
     throw new ProposalChangedError(`the proposal changed (${previous.digest ?? 'none'} to ${digest ?? 'none'}) after its approval request was e-mailed with this execution's task token`);
   }
-  const expiresAt = mailed ? previous.expiresAt : waitSeconds === null ? undefined : new Date(Date.parse(at) + waitSeconds * 1000).toISOString();
+  // The end of the wait counts from when the wait began, which this step may run well after (queued, retried, in an
+  // execution resumed after a crash): from the start the runtime gives, else the end recorded by the first request
+  // with this token, else (that first request, run as the wait begins) this step's clock. Counted from a late run's
+  // clock, the recorded end came after the real one, and a `/guard approve` between the two was told "already
+  // decided" although the wait had timed out and nothing was applied.
+  const recorded = previous?.taskToken === taskToken ? previous.expiresAt : undefined;
+  const endOf = (start: number) => (waitSeconds === null ? undefined : new Date(start + waitSeconds * 1000).toISOString());
+  const expiresAt = waitStartedAt ? endOf(waitStartedAt.getTime()) : (recorded ?? endOf(Date.parse(at)));
   incident = await deps.incidents.update(incident.id, {
     status: 'awaiting_approval',
     approval: {
@@ -287,7 +304,7 @@ function commentToWrite(incident: Incident, actor: string | null, deps: NotifyDe
 export async function notifyStep(input: unknown, deps: NotifyDeps): Promise<NotifyResult> {
   const state = parseState(input);
   const taskToken = (input as { approvalRequest?: { taskToken?: unknown } }).approvalRequest?.taskToken;
-  if (typeof taskToken === 'string' && taskToken.length > 0 && taskToken.length <= 4096) return requestApproval(state, taskToken, waitSecondsOf(input), deps);
+  if (typeof taskToken === 'string' && taskToken.length > 0 && taskToken.length <= 4096) return requestApproval(state, taskToken, waitSecondsOf(input), waitStartOf(input, deps.clock()), deps);
   const at = () => deps.clock().toISOString();
   let incident = await loadOrCreate(state, deps);
   incident = await recordApprovalOutcome(state, incident, deps);

@@ -237,6 +237,28 @@ describe('approval: a proposal is approved and applied as it was shown', () => {
     expect(requested?.approval).toMatchObject({ status: 'pending', requestedAt: '2026-11-20T10:00:00.000Z', expiresAt: '2026-11-20T16:00:00.000Z' });
   });
 
+  it('records the end of the wait from when the wait began, not from when a late request ran', async () => {
+    // Prepare: AwaitApproval's wait began at 09:50 (its Payload's waitStartedAt); the request runs at 10:00, ten
+    // minutes late (a task queued behind others, a resumed execution). Step Functions ends the wait at 15:50.
+    const { requested } = await waitingFixPr({ timeoutSeconds: 21_600, waitStartedAt: '2026-11-20T09:50:00.000Z' });
+
+    // Assert: the end a `/guard` command is judged by is the one the wait keeps.
+    expect(requested?.approval).toMatchObject({ status: 'pending', expiresAt: '2026-11-20T15:50:00.000Z' });
+  });
+
+  it('keeps the recorded end of the wait when the request with the same task token runs again later', async () => {
+    // Prepare: the request was made at 10:00 for a 6-hour wait; its step runs again 10 minutes later with the same
+    // token (a retried invocation, an execution resumed after a crash), whose wait still ends at 16:00.
+    const { deps, trigger } = await waitingFixPr({ timeoutSeconds: 21_600 });
+    deps.clock = () => new Date('2026-11-20T10:10:00Z');
+
+    // Act
+    await notifyStep({ trigger, timeoutSeconds: 21_600, approvalRequest: { taskToken: 'token-1' } }, deps);
+
+    // Assert
+    expect((await deps.incidents.get(trigger.incidentId))?.approval).toMatchObject({ status: 'pending', taskToken: 'token-1', expiresAt: '2026-11-20T16:00:00.000Z' });
+  });
+
   it('shows the digest of the proposal in the request, and counts a revision when a later request shows another', async () => {
     // Prepare: the proposal was asked for; a re-drive analysed the failure again, and the model wrote another patch.
     const { github, deps, trigger, requested } = await waitingFixPr();
