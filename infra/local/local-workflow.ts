@@ -7,6 +7,9 @@ import { fromWebPage } from './loopback-requests.js';
 /** Task implementation for the local run: the same handler export a Lambda would run, or a service stand-in. */
 export type LocalTask = (input: unknown) => Promise<unknown>;
 
+/** A `.waitForTaskToken` task: also told when the wait it asks for began (`startedAt`, ISO 8601). */
+export type LocalTokenTask = (input: unknown, wait: { startedAt: string }) => Promise<unknown>;
+
 export interface ExecutionRecord {
   name: string;
   executionArn: string;
@@ -21,6 +24,11 @@ export interface ExecutionRecord {
    * (in Step Functions a waiting execution keeps its token); absent in records written before it was kept.
    */
   taskToken?: string;
+  /**
+   * When the execution's current token wait began, kept until the wait ends so a resumed execution's wait ends when
+   * it would have without the restart (in Step Functions a waiting execution keeps its wait, timer and all).
+   */
+  waitStartedAt?: string;
 }
 
 export interface ExecutionRegistry {
@@ -30,6 +38,10 @@ export interface ExecutionRegistry {
   get(name: string): Promise<ExecutionRecord | null>;
   /** Executions recorded as running: after a crash, the ones that were cut off. */
   running(): Promise<ExecutionRecord[]>;
+  /** Records `at` as the start of the execution's token wait unless one is recorded; answers the recorded start. */
+  startWait(name: string, at: string): Promise<string>;
+  /** Forgets the execution's token wait: it ended (decided, timed out, or its request failed and is asked again). */
+  endWait(name: string): Promise<void>;
 }
 
 /**
@@ -102,9 +114,10 @@ export async function startLocalWorkflow(options: {
   registry: ExecutionRegistry;
   /**
    * `.waitForTaskToken` states: the task runs, then the state waits until SendTaskSuccess/SendTaskFailure with the
-   * token the task received (`$$.Task.Token`, passed in its input as `taskToken`), or until its timeout.
+   * token the task received (`$$.Task.Token`, passed in its input as `taskToken`), or until its timeout, counted from
+   * when the wait began (kept across a restart) and told to the task.
    */
-  tokenTasks?: Record<string, LocalTask>;
+  tokenTasks?: Record<string, LocalTokenTask>;
   /** Delay per retry in ms (the ASL's backoff is seconds to minutes; locally that only slows things down). */
   retryDelayMs: number;
   /** Task invocations at a time across all executions (see {@link createTaskSlots}); default 8. */
@@ -148,16 +161,44 @@ export async function startLocalWorkflow(options: {
       if (!token) throw new Error(`state ${state} received no taskToken`);
       const execution = token.split('#')[0] ?? token;
       const seconds = timeoutOf(definition.States[state], input);
-      const endsAt = seconds === null ? null : Date.now() + seconds * 1000;
-      const waiting = new Promise<unknown>((resolve, reject) => waiters.set(token, { execution, endsAt, resolve, reject }));
-      // Only the call takes a slot: the wait for a human that follows holds none.
-      await slots.run(order, () => task(input));
+      // The wait's one start: the task's request records its end from it, and the timeout below counts from it. An
+      // execution resumed after a restart finds the start recorded before: the interpreter's own timer starts again
+      // with the state, and its request (run late) would have been judged by that, a whole timeout after the restart.
+      const startedAt = await options.registry.startWait(execution, new Date().toISOString());
+      const endsAt = seconds === null ? null : Date.parse(startedAt) + seconds * 1000;
+      const timedOut = () => Object.assign(new Error('the approval wait timed out'), { name: 'States.Timeout' });
+      if (endsAt !== null && Date.now() >= endsAt) {
+        // It ended while the runtime was down: as in Step Functions, nobody is asked again and the Catch path runs.
+        await options.registry.endWait(execution);
+        throw timedOut();
+      }
+      let timer: NodeJS.Timeout | undefined;
+      let expired = false;
+      const waiting = new Promise<unknown>((resolve, reject) => {
+        waiters.set(token, { execution, endsAt, resolve, reject });
+        if (endsAt !== null) timer = setTimeout(() => { expired = true; reject(timedOut()); }, endsAt - Date.now());
+      });
+      // Settled while the task still runs (its timeout came first): awaited below, or dropped with a failed request.
+      waiting.catch(() => undefined);
+      try {
+        // Only the call takes a slot: the wait for a human that follows holds none.
+        await slots.run(order, () => task(input, { startedAt }));
+      } catch (error) {
+        // A failed request is asked again by the state's retry: in Step Functions with a new token and a new wait.
+        clearTimeout(timer);
+        waiters.delete(token);
+        await options.registry.endWait(execution);
+        throw error;
+      }
       parked.add(execution);
       try {
         return await waiting;
       } finally {
+        clearTimeout(timer);
         parked.delete(execution);
-        waiters.delete(token);
+        // A timed-out token keeps its waiter until the execution ends, so it is answered TaskTimedOut (settleTask).
+        if (!expired) waiters.delete(token);
+        await options.registry.endWait(execution);
       }
     };
   }

@@ -21,7 +21,7 @@ import { MAX_JSON_DEPTH, isLoopbackHost, jsonNestsDeeperThan } from '../../share
 import { type Learning, createLearning } from '../../shared/knowledge/learning.js';
 import { inProcessTransport, startEmbeddedDynamo } from './embedded-dynamo.js';
 import { bearerMatches, createLearningApi } from './learning-api.js';
-import { type ExecutionRecord, type ExecutionRegistry, type LocalTask, startLocalWorkflow } from './local-workflow.js';
+import { type ExecutionRecord, type ExecutionRegistry, type LocalTask, type LocalTokenTask, startLocalWorkflow } from './local-workflow.js';
 import { namedByLoopback } from './loopback-requests.js';
 import { bodyTooLargeMessage } from '../../shared/ingest/verify.js';
 import { dashboardContentSecurityPolicy } from '../constructs/dashboard-headers.js';
@@ -297,6 +297,25 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       );
       return read.items as unknown as ExecutionRecord[];
     },
+    async startWait(name, at) {
+      const response = await documents.send(new UpdateCommand({
+        TableName: tableNames.incidents,
+        Key: { pk: `EXECUTION#${name}`, sk: 'EXECUTION' },
+        UpdateExpression: 'SET waitStartedAt = if_not_exists(waitStartedAt, :at)',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':at': at },
+        ReturnValues: 'ALL_NEW',
+      }));
+      return String(response.Attributes?.waitStartedAt ?? at);
+    },
+    async endWait(name) {
+      await documents.send(new UpdateCommand({
+        TableName: tableNames.incidents,
+        Key: { pk: `EXECUTION#${name}`, sk: 'EXECUTION' },
+        UpdateExpression: 'REMOVE waitStartedAt',
+        ConditionExpression: 'attribute_exists(pk)',
+      }));
+    },
     async finish(name, status, error) {
       await documents.send(new UpdateCommand({
         TableName: tableNames.incidents,
@@ -335,9 +354,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   tasks.RecordNotifyFailed = dynamoUpdate;
 
   // AwaitApproval is `lambda:invoke.waitForTaskToken` on notify: the function gets the `Payload`, the state then waits.
+  // Notify is told when the wait began (`waitStartedAt`), so the end it records is the one this runtime enforces, also
+  // when it runs late: queued for a task slot, or again in an execution resumed after a restart.
   let notify: LambdaHandler | null = null;
-  const tokenTasks: Record<string, LocalTask> = {
-    AwaitApproval: (input) => (notify as LambdaHandler)((input as { Payload?: unknown }).Payload, lambdaContext('notify')),
+  const tokenTasks: Record<string, LocalTokenTask> = {
+    AwaitApproval: (input, wait) => {
+      const payload = (input as { Payload?: Record<string, unknown> }).Payload;
+      return (notify as LambdaHandler)({ ...payload, waitStartedAt: wait.startedAt }, lambdaContext('notify'));
+    },
   };
   const workflow = await startLocalWorkflow({
     aslPath: join(root, 'statemachines', 'incident-pipeline.asl.json'),

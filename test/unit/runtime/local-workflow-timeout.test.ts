@@ -43,6 +43,8 @@ function memoryRegistry() {
     async finish(name: string, status: ExecutionRecord['status'], error: string | null) { const r = records.get(name); if (r) records.set(name, { ...r, status, error }); },
     async get(name: string) { return records.get(name) ?? null; },
     async running() { return [...records.values()].filter((r) => r.status === 'RUNNING'); },
+    async startWait(name: string, at: string) { const r = records.get(name); if (r && !r.waitStartedAt) records.set(name, { ...r, waitStartedAt: at }); return records.get(name)?.waitStartedAt ?? at; },
+    async endWait(name: string) { const r = records.get(name); if (r) records.set(name, { ...r, waitStartedAt: undefined }); },
   };
 }
 
@@ -77,4 +79,36 @@ describe('local Step Functions: a task token whose wait timed out', () => {
     await expect(answer).rejects.toBeInstanceOf(TaskTokenSpentError);
     expect(notified).toMatchObject({ approvalError: { Error: 'States.Timeout' } });
   }, 15_000);
+
+  it('ends a wait resumed after a restart when it began, not a whole timeout after the restart', async () => {
+    // Prepare: a wait of 5 seconds, cut off by a restart 2 seconds in (the runtime stops; its record stays running).
+    const registry = memoryRegistry();
+    const starts: string[] = [];
+    let notified: { approvalError?: unknown } | null = null;
+    const options = {
+      aslPath: aslFile(), substitutions: {}, stateMachineArn: STATE_MACHINE, registry, retryDelayMs: 1,
+      tokenTasks: { AwaitApproval: async (_input: unknown, wait?: { startedAt: string }) => { starts.push(String(wait?.startedAt)); return {}; } },
+      tasks: { Notify: async (input: unknown) => { notified = input as { approvalError?: unknown }; return {}; } },
+    };
+    const first = await startLocalWorkflow(options);
+    const client = new SFNClient({ endpoint: first.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    await client.send(new StartExecutionCommand({ stateMachineArn: STATE_MACHINE, name: 'resumed-wait', input: JSON.stringify({ Payload: { timeoutSeconds: 5 } }) }));
+    await vi.waitFor(() => expect(starts).toHaveLength(1), { timeout: 5_000 });
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    await first.close();
+
+    // Act
+    const second = await startLocalWorkflow(options);
+    close = () => second.close();
+    const resumedAt = Date.now();
+    await second.resumeRunning();
+
+    // Assert: the request made again is told when the wait began, and the wait ends then plus 5 s (about 3 s after
+    // the restart), not 5 s after it.
+    await vi.waitFor(() => expect(starts).toHaveLength(2), { timeout: 2_000 });
+    expect(starts[1]).toBe(starts[0]);
+    expect(Number.isFinite(Date.parse(starts[0]!))).toBe(true);
+    await vi.waitFor(() => expect(notified).toMatchObject({ approvalError: { Error: 'States.Timeout' } }), { timeout: 4_500, interval: 50 });
+    expect(Date.now() - resumedAt).toBeLessThan(4_500);
+  }, 20_000);
 });
