@@ -20,9 +20,10 @@
  *   then analyses the file a second time ("warm"), which shows how much of the first run was V8 compiling, and
  *   the first run's CPU on threads other than the main one is printed beside its total (on Linux: V8's compiler
  *   threads, where most of that compiling runs);
- * - the entry point users run, `node bin/guard.js analyze --json FILE`, with a preloaded module that reports the
- *   process's peak RSS and CPU at exit (start-up included): the RSS target is checked on this one, since that is
- *   the process a user (or the classify Lambda's equivalent) pays for. For a log over 64 MB the launcher reads it
+ * - the entry point users run, `node bin/guard.js analyze --json FILE`, three times ({@link CLI_RUNS}), with a preloaded
+ *   module that reports the process's peak RSS and CPU at exit (start-up included): the RSS target is checked on the
+ *   largest of the three peaks, since that is the
+ *   process a user (or the classify Lambda's equivalent) pays for. For a log over 64 MB the launcher reads it
  *   in a second process with leaner heap settings; the preloaded module reports from both, and the row shows the
  *   larger peak and the CPU of both.
  * - the reading alone (`readOnlyChild`), to print the ceiling a faster scanner could reach in this design.
@@ -330,6 +331,24 @@ function analyzeInChild<T = ChildResult>(bundle: string, file: string, mode: '--
 }
 
 /** The CLI run: peak RSS and CPU of the whole process (start-up included), as its exit hook reported them. */
+/**
+ * How many times the entry point runs per case. Its peak RSS moves by ~5 MB between identical runs (when the
+ * collector happens to run), and the 500 MB mix sits a few MB under its bound: one run could read either side of it.
+ * The row shows the largest and the smallest, and the target is checked on the largest.
+ */
+const CLI_RUNS = 3;
+
+/** {@link cliInChild} {@link CLI_RUNS} times: the largest peak and the smallest, and the median CPU. */
+function cliRuns(checkout: string, reporter: string, file: string): { maxRssKb: number; minRssKb: number; cpu: number } {
+  const runs = Array.from({ length: CLI_RUNS }, () => cliInChild(checkout, reporter, file));
+  const cpus = runs.map((run) => run.cpu).sort((a, b) => a - b);
+  return {
+    maxRssKb: Math.max(...runs.map((run) => run.maxRssKb)),
+    minRssKb: Math.min(...runs.map((run) => run.maxRssKb)),
+    cpu: cpus[Math.floor(cpus.length / 2)] as number,
+  };
+}
+
 function cliInChild(checkout: string, reporter: string, file: string): ExitReport {
   const child = spawnSync(process.execPath, ['--import', pathToFileURL(reporter).href, join(checkout, 'bin', 'guard.js'), 'analyze', '--json', file], {
     cwd: checkout,
@@ -374,7 +393,7 @@ async function main(): Promise<void> {
   checkChosenNames(wanted, CASES.map((c) => c.name), 'case');
   const dir = mkdtempSync(join(tmpdir(), 'guard-bench-'));
   const rows: string[][] = [
-    ['case', 'MB', 'lines', 'wall s', 'cpu s', 'of it off main s', 'MB/s wall', 'MB/s cpu', 'warm MB/s cpu', 'reading only MB/s cpu', 'peak RSS MB', 'CLI peak RSS MB', 'CLI cpu s', 'grep wall s', 'grep cpu s', '× grep wall', '× grep cpu', ...(withInstructions ? ['G instructions'] : []), 'target', 'met'],
+    ['case', 'MB', 'lines', 'wall s', 'cpu s', 'of it off main s', 'MB/s wall', 'MB/s cpu', 'warm MB/s cpu', 'reading only MB/s cpu', 'peak RSS MB', `CLI peak RSS MB (max-min of ${CLI_RUNS})`, 'CLI cpu s', 'grep wall s', 'grep cpu s', '× grep wall', '× grep cpu', ...(withInstructions ? ['G instructions'] : []), 'target', 'met'],
   ];
   const tops: string[] = [];
   try {
@@ -392,7 +411,7 @@ async function main(): Promise<void> {
       for (const checkout of checkouts) {
         const result = analyzeInChild(checkout.bundle, file);
         const readOnly = readOnlyInChild(checkout.bundle, file);
-        const cli = cliInChild(checkout.root, reporter, file);
+        const cli = cliRuns(checkout.root, reporter, file);
         const instructions = withInstructions ? countInstructions([process.execPath, checkout.bundle, '--child', file], ROOT) : null;
         const rss = result.maxRssKb / 1024;
         const cliRss = cli.maxRssKb / 1024;
@@ -410,7 +429,7 @@ async function main(): Promise<void> {
           result.warmCpu === undefined ? 'n/a' : (mb / result.warmCpu).toFixed(1),
           readOnly ? (mb / readOnly.cpu).toFixed(1) : 'n/a',
           rss.toFixed(0),
-          cliRss.toFixed(0),
+          `${cliRss.toFixed(0)}-${(cli.minRssKb / 1024).toFixed(0)}`,
           cli.cpu.toFixed(2),
           grep.wall.toFixed(2),
           grep.cpu.toFixed(2),
@@ -432,7 +451,9 @@ async function main(): Promise<void> {
   process.stdout.write('"of it off main" is the part of the cold run\'s CPU on threads other than the main one (from /proc): V8 compiling the scanner (TurboFan), the collector\'s helpers, file reads.\n');
   process.stdout.write('"warm" is a second analysis of the same file in the same process (code V8 has compiled already, as in a warm Lambda); the targets use the first.\n');
   process.stdout.write('"reading only" is the analysis without its scanner (reading, the line filter, decoding the lines it names): the ceiling of this design.\n');
-  process.stdout.write('"peak RSS" is the analyzer alone in plain node; "CLI peak RSS" is `node bin/guard.js analyze --json` (what a user runs), which the RSS targets are checked on.\n');
+  process.stdout.write(
+    `"peak RSS" is the analyzer alone in plain node; "CLI peak RSS" is \`node bin/guard.js analyze --json\` (what a user runs), which the RSS targets are checked on: run ${CLI_RUNS} times, the largest and the smallest peak printed, the largest checked (CLI cpu: the median).\n`,
+  );
   if (withInstructions) process.stdout.write('"G instructions" is the analyzer alone under valgrind (all threads; n/a without valgrind): it compares checkouts whatever the load.\n');
 }
 
