@@ -7,7 +7,11 @@
  * every asset of a release), or the URL's is not in the text (`curl -O "$u"`), any file may be the download (fail closed).
  */
 
+import { WEB_CMDLETS } from './downloaders.js';
 import { shellWord } from './shell-reading.js';
+
+/** The downloaders that take PowerShell's `-OutFile`: its web cmdlets, and `curl` and `wget`, Windows PowerShell's aliases of them. */
+const OUT_FILE_TOOLS = new RegExp(`^(?:curl|wget|${WEB_CMDLETS})$`);
 
 /** The files one download saves. */
 export interface Saved {
@@ -139,7 +143,7 @@ export function savedBy(tool: string, raw: readonly string[], written: readonly 
   };
   // PowerShell's `-OutFile`, where curl and wget are Windows PowerShell's names for Invoke-WebRequest too; PowerShell takes
   // any unambiguous start of a parameter's name, `-OutFile:f` too. Windows' paths are read as written (`C:\t\a.exe`).
-  if (/^(?:curl|wget|iwr|irm|invoke-webrequest|invoke-restmethod)$/.test(tool)) {
+  if (OUT_FILE_TOOLS.test(tool)) {
     for (let k = 0; k < raw.length; k += 1) {
       const parameter = /^-outf(?:i(?:le?)?)?(?::([\s\S]+))?$/i.exec(words[k]!);
       if (parameter) add(...output(parameter[1] === undefined ? (raw[k + 1] ?? '-') : raw[k]!.replace(/^[^:]*:/, '')));
