@@ -1,4 +1,4 @@
-import { BITS_CMDLET, DOWNLOAD_PROGRAMS, GH_DOWNLOADS, WEB_CMDLETS } from './downloaders.js';
+import { BITS_CMDLET, COPIES_FROM_HOSTS, DOWNLOAD_PROGRAMS, GH_DOWNLOADS, WEB_CMDLETS } from './downloaders.js';
 import { callKind, fileRunByCode } from './language-calls.js';
 import { sedRunsCommand } from './sed-script.js';
 import { SavedFiles, decompressed, extraction, normalizedPaths, savedBy, writtenBy } from './saved-download.js';
@@ -272,9 +272,10 @@ export const DOWNLOAD_AT_START_FED: DangerousCode = { id: 'remote-script', re: d
 
 /**
  * A downloader by name where a command starts (not `[ -x /usr/bin/wget ]`), where it may save a file: {@link RECEIVES}'s;
- * alone too (`curl` on its own line), which saves a file where a planted configuration says ({@link DOWNLOADER_CONFIG_NAMED}).
+ * alone too (`curl` on its own line), which saves a file where a planted configuration says ({@link DOWNLOADER_CONFIG_NAMED});
+ * and a copy from another host ({@link COPIES_FROM_HOSTS}: `git clone`, `scp`, `rsync`), which saves a tree.
  */
-const SAVING = new RegExp(String.raw`(?<![\w$@.-])(?=${RECEIVES})${AT_COMMAND_START}(${RECEIVES})(?=[ \t;&|)\n]|\\\n|$)`, 'gi');
+const SAVING = new RegExp(String.raw`(?<![\w$@.-])(?=${RECEIVES}|${COPIES_FROM_HOSTS})${AT_COMMAND_START}(${RECEIVES}|${COPIES_FROM_HOSTS})(?=[ \t;&|)\n]|\\\n|$)`, 'gi');
 /**
  * Where curl and wget read options the command line does not show: their configuration files (`~/.curlrc`, Windows'
  * `_curlrc`, `~/.wgetrc`, `/etc/wgetrc`), or a home or configuration directory moved to where the code may have written
@@ -419,6 +420,7 @@ function savedFiles(text: string): SavedFiles {
     }
     saved.names = saved.names.flatMap((path) => loopWords(loops, path, match.index!));
     files.add(saved, end);
+    for (const directory of saved.directories ?? []) files.addExtracted(directory === '.' || directory === './' ? undefined : directory, end);
   }
   for (const match of text.matchAll(DOWNLOAD_FILE)) files.add({ names: normalizedPaths((match[2] ?? match[3] ?? match[4])!), globs: [], any: false }, match.index! + match[0].length);
   for (const match of text.matchAll(DOWNLOAD_WRITE)) {
@@ -1115,8 +1117,22 @@ const DOWNLOADER_CONFIG = 'downloader-config';
 const CONFIG_FILE = /[._]?(?:curl|wget)rc\b/i;
 const CONFIG_SETTING = /(?:^|[\s'"(\[{,;])-{0,2}(?:output|url|remote-name(?:-all)?|remote-header-name|output-dir|create-dirs|config|proxy|output_document|dir_prefix|input|execute|content_disposition|trust_server_names|use_askpass)[ \t]*[=:]|(?:^|['"\x60])[ \t]*(?:-[oOKJ]|--?(?:output|url|config|remote-name)|output|url|output_document)[ \t]+\S/im;
 
+/**
+ * Commands that run what a URL serves with no file between to follow, where a command starts or as an argument list's
+ * program: a Kubernetes manifest or kustomization given by one (`kubectl apply -f https://…`: its containers run with the
+ * cluster's credentials), and Helm, asdf and Corepack given one at all: a chart or a chart repository, a plugin (its
+ * scripts run at every `asdf install`), a package manager to fetch (`yarn@https://…`). Patches only: in a log they are
+ * deployment steps.
+ */
+const RUNS_FROM_URL = String.raw`(?<![\w$@.-])(?=kubectl|helm|asdf|corepack)${AT_COMMAND_START}(?:kubectl\b[^\n|;&]{0,300}?[\s"'\x60,]-(?:f|k|-filename|-kustomize)|(?:helm|asdf|corepack)\b[^\n|;&]{0,300}?)[\s"'\x60,=@]+[a-z][\w+.-]*:\/\/`;
+
 /** What a patch is read for: the dangerous code of any text, and names assembled at run time (code added only). */
-const PATCH_SIGNALS: readonly DangerousCode[] = [...DANGEROUS_CODE, ASSEMBLED_NAME, DOWNLOAD_FED];
+const PATCH_SIGNALS: readonly DangerousCode[] = [
+  ...DANGEROUS_CODE,
+  ASSEMBLED_NAME,
+  DOWNLOAD_FED,
+  { id: 'remote-script', re: new RegExp(RUNS_FROM_URL, 'i') },
+];
 
 /**
  * `text` with each quoted word that holds only a name's or a path's characters unquoted: `"curl"`, `'wget'`, `c"url"`,

@@ -25,3 +25,10 @@ export const GH_DOWNLOADS = String.raw`gh\s+(?:api|release\s+download|gist\s+vie
 
 /** Every downloader by name alone, wherever its context is not read: {@link DOWNLOAD_PROGRAMS} to {@link WINDOWS_DOWNLOADERS}. */
 export const DOWNLOADER_NAMES = `${DOWNLOAD_PROGRAMS}|${WEB_CMDLETS}|${BITS_CMDLET}|${WINDOWS_DOWNLOADERS}`;
+
+/**
+ * Programs that copy files from another host into the tree without a downloader's name: a clone or checkout (git,
+ * Mercurial, Subversion), scp, rsync and rclone. Each saves files whose names the text need not show
+ * (`saved-download.ts`'s `savedBy` reads where), so a script run from what they wrote is a download run.
+ */
+export const COPIES_FROM_HOSTS = String.raw`git\s+clone|hg\s+clone|svn\s+(?:checkout|co|export)|scp|rsync|rclone\s+(?:copy(?:to|url)?|sync|move(?:to)?)`;

