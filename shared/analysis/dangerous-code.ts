@@ -254,9 +254,17 @@ const NO_COMMAND = String.raw`[\x22'\x60]?(?:[a-zA-Z][\w+.-]*:\/\/|[)}\],;]|[$\/
  * Each begins at a `)` or `}`, which no stage reads past: the stage is read one way only.
  */
 const GROUP_END = String.raw`(?:[ \t]*;?[ \t]*[)}][\x22'\x60]?${stagePiece()}{0,100})*`;
-/** `download` piped into a stage, after `through` stages (through programs that read data) or none, that is not known to only read data. */
+/**
+ * A process substitution written to (`> >(sh)`, `-o >(sh)`): the command in it reads what the stage writes there, as a
+ * stage after a pipe does. {@link stagePiece} reads none, so a stage's reading stops before one.
+ */
+const INTO_SUBSTITUTION = String.raw`>\((?:\s|\\\n)*`;
+/**
+ * `download` piped into a stage, or written into a process substitution, after `through` stages (through programs that
+ * read data) or none, that is not known to only read data.
+ */
 const downloadFed = (download: string, through: boolean) =>
-  new RegExp(String.raw`${download}${stagePiece()}{0,200}${GROUP_END}${through ? String.raw`(?:${PIPE}${READS_DATA}${GROUP_END}){0,8}` : ''}${PIPE}(?!${READS_DATA})(?!${NO_COMMAND})(?=[^\s|])`);
+  new RegExp(String.raw`${download}${stagePiece()}{0,200}${GROUP_END}${through ? String.raw`(?:${PIPE}${READS_DATA}${GROUP_END}){0,8}` : ''}(?:${PIPE}|${INTO_SUBSTITUTION})(?!${READS_DATA})(?!${NO_COMMAND})(?=[^\s|])`);
 
 /**
  * A download piped into a program not known to only read data ({@link READS_DATA}): fail-closed where remote-script
@@ -524,6 +532,36 @@ function savedDownloadRun(text: string): boolean {
   }
   const read = pieces.join('') + text.slice(from);
   return [...DANGEROUS_CODE.filter((pattern) => pattern.id === 'remote-script'), DOWNLOAD_FED, DOWNLOAD_FED_THROUGH, DOWNLOAD_AT_START_FED].some((pattern) => pattern.re.test(read));
+}
+
+/** A here-document's operator and the word that ends it (not a here-string's `<<<`). */
+const HERE_DOCUMENT = /(?<!<)<<-?[ \t]*(["']?)([\w.-]+)\1/g;
+/** A download in a command substitution: the shell puts what it prints where the substitution stands. */
+const SUBSTITUTED_DOWNLOAD = new RegExp(String.raw`(?:\$\(|\x60)\s*${RUNS_ITS_ARGS}${anyCase(RECEIVES)}\s`);
+/** How much of a here-document is read for a substitution, in lines and characters; a longer one is read as its start. */
+const HERE_DOCUMENT_LINES = 64;
+const HERE_DOCUMENT_CHARS = 8000;
+
+/**
+ * Whether `text` gives a command a here-document that holds a download in a command substitution (`sh <<EOF` and
+ * `$(curl …)` on the next line): the command reads what the download printed, as if it were piped in, so it is read as
+ * `curl … |` before the command's own line, and refused as that pipe is ({@link DOWNLOAD_FED_THROUGH}): `cat <<EOF >
+ * f.json` only writes it. The word that ends it may be quoted: the shell the document is given to then runs the
+ * substitution itself.
+ */
+function hereDocumentFedDownload(text: string): boolean {
+  // Most text has no download in a substitution at all; `<<` is also C++'s and Ruby's operator, read only then.
+  if (!SUBSTITUTED_DOWNLOAD.test(text)) return false;
+  for (const operator of text.matchAll(HERE_DOCUMENT)) {
+    const at = operator.index!;
+    const lineEnd = text.indexOf('\n', at);
+    const lines = text.slice(lineEnd + 1, lineEnd + HERE_DOCUMENT_CHARS).split('\n', HERE_DOCUMENT_LINES);
+    const last = lines.findIndex((line) => line.replace(/^\t+/, '') === operator[2]);
+    // The command the document is given to starts its line or follows a list operator on it.
+    const command = text.slice(text.lastIndexOf('\n', at) + 1, at).replace(/^.*[;&]/, '') + text.slice(at + operator[0].length, lineEnd);
+    if (lineEnd > 0 && SUBSTITUTED_DOWNLOAD.test(lines.slice(0, last < 0 ? undefined : last).join('\n')) && DOWNLOAD_FED_THROUGH.re.test(`curl x.example |${command}`)) return true;
+  }
+  return false;
 }
 
 const QUOTE = String.raw`["'\x60]`;
@@ -1126,12 +1164,21 @@ const CONFIG_SETTING = /(?:^|[\s'"(\[{,;])-{0,2}(?:output|url|remote-name(?:-all
  */
 const RUNS_FROM_URL = String.raw`(?<![\w$@.-])(?=kubectl|helm|asdf|corepack)${AT_COMMAND_START}(?:kubectl\b[^\n|;&]{0,300}?[\s"'\x60,]-(?:f|k|-filename|-kustomize)|(?:helm|asdf|corepack)\b[^\n|;&]{0,300}?)[\s"'\x60,=@]+[a-z][\w+.-]*:\/\/`;
 
+/**
+ * A download command line that starts a string, its URL written out, and after a blank the string closed and joined to
+ * a value or an interpolation opened: `'curl -s https://x/i ' + pipe`, `f'curl … {pipe}'`, `` `curl … ${pipe}` ``,
+ * `"curl … #{pipe}"`, `'curl … ' . $pipe`, `'curl … %s' % pipe`. What follows a whole download is more of its command
+ * line, a pipe too (`| sh` held in `pipe`), which the text never shows. Joined to the URL itself (`?page=' + n`) or
+ * after an option (`-o ' + f`), it is the URL's or the option's value, and passes. Patches only.
+ */
+const DOWNLOAD_JOINED = String.raw`["'\x60]\s*${FETCH}\s[^\n'"\x60]{0,200}?:\/\/[^\s'"\x60]*[ \t]+(?:["'\x60]\s*[+.]\s*(?![\s"'\x60])|[$#]?\{[\w}]|%s)`;
+
 /** What a patch is read for: the dangerous code of any text, and names assembled at run time (code added only). */
 const PATCH_SIGNALS: readonly DangerousCode[] = [
   ...DANGEROUS_CODE,
   ASSEMBLED_NAME,
   DOWNLOAD_FED,
-  { id: 'remote-script', re: new RegExp(RUNS_FROM_URL, 'i') },
+  { id: 'remote-script', re: new RegExp(`${RUNS_FROM_URL}|${DOWNLOAD_JOINED}`, 'i') },
 ];
 
 /**
@@ -1163,7 +1210,11 @@ export function dangerousCodeSignals(text: string): string[] {
   const pipelines = [...new Set([...quoted, ...unquoted])];
   // As written, and as the shell reads the variables the text assigns, but not the commands nothing here names.
   const named = [...new Set([text, folded, asShellReadsIt(folded), reading?.named ?? folded].flatMap((form) => [form, plainWordsUnquoted(form)]))];
-  if (pipelines.some((form) => DOWNLOAD_FED_THROUGH.re.test(form)) || named.some((form) => DOWNLOAD_AT_START_FED.re.test(form) || savedDownloadRun(form))) {
+  if (
+    pipelines.some((form) => DOWNLOAD_FED_THROUGH.re.test(form)) ||
+    named.some((form) => DOWNLOAD_AT_START_FED.re.test(form) || savedDownloadRun(form)) ||
+    hereDocumentFedDownload(text)
+  ) {
     found.add(DOWNLOAD_FED_THROUGH.id);
   }
   // sed's `e` runs a command whatever feeds sed (`"sed" -e …` too); the shell's reading decodes escapes a script keeps (`s/x/\n/`).

