@@ -40,6 +40,12 @@ export interface DangerousCode {
   readonly re: RegExp;
 }
 
+/**
+ * A fetch in a sink's argument (fetch-exec): a call that fetches, an HTTP client library named (httpx, urllib3,
+ * Faraday, HTTParty, Guzzle, LWP, WebClient), a client's or a session's request, Java's and Groovy's `new URL(…)`, LWP's
+ * `get('https://…')`, Clojure's `slurp` of a URL.
+ */
+const FETCHED = String.raw`(?:\b(?:urlopen|fetch|file_get_contents)\s*\(|\b(?:requests|httpx|urllib3|aiohttp|faraday|httparty|restclient|guzzlehttp|lwp|webclient|httpclient)\b|\b(?:session|client|https?|axios|got|uri)\s*(?:\(\s*\))?\s*[.:]+\s*(?:get|post|request|open)\s*\(|\bnew\s+url\s*\(|\bget\s*\(\s*["']\w+:\/\/|\bslurp\s+(?:"\w+:\/\/|\(\s*(?:io\/)?(?:as-)?url\b))`;
 export const DANGEROUS_CODE: readonly DangerousCode[] = [
   {
     id: 'remote-script',
@@ -93,10 +99,15 @@ export const DANGEROUS_CODE: readonly DangerousCode[] = [
   },
   {
     id: 'fetch-exec',
-    // The fetch inside the call's parentheses: `exec(urlopen(…).read())`, `eval(await fetch(…))`, and the same through
-    // JavaScript's `Function` and `vm`, PHP's `file_get_contents`, httpx and Ruby's `URI.open`. (Running curl, as
-    // `cy.exec('curl …/health')` does, only downloads.) Unpickling runs code too: pickle calls any callable on load.
-    re: /\b(?:(?:instance_|class_|module_)?eval|exec|execsync|system|popen|function|runin(?:this|new)?context|(?:c?pickle|marshal|dill|cloudpickle)\s*\.\s*loads?|yaml\s*\.\s*unsafe_load)\s*\(\s*[^\n)]{0,160}?\b(?:urlopen|urllib\.request\.urlopen|requests\.get|httpx\.get|https?\.get|fetch|file_get_contents|uri\.open)\s*\(/i,
+    // The fetch inside the call's parentheses ({@link FETCHED}): `exec(urlopen(…).read())`, `eval(await fetch(…))`, and the
+    // same through JavaScript's `Function`, `vm` (`new vm.Script(…)`, `compileFunction`) and `Module._compile`, a sink
+    // called through `.call`, Lua's `load`, Groovy's `evaluate`, .NET's `Assembly.Load`, and PyYAML's `load` with a loader
+    // that constructs objects. (Running curl, as `cy.exec('curl …/health')` does, only downloads.) Unpickling runs code
+    // too: pickle calls any callable on load. Not a method named for one (`page.evaluate(…)`, `page.$eval(…)`).
+    re: new RegExp(
+      String.raw`(?<![\w$])(?:(?:instance_|class_|module_)?eval|exec|execsync|system|popen|function|runin(?:this|new)?context|compilefunction|_compile|loadstring|(?<!\.)(?:load|evaluate)|(?:new\s+|vm\s*\.\s*)script|assembly\s*\.\s*load\w*|(?:c?pickle|marshal|dill|cloudpickle)\s*\.\s*loads?|yaml\s*\.\s*(?:unsafe_|full_)?load(?![^\n]*\b(?:c?safe|base)loader\b))(?:\s*\.\s*(?:call|apply))?\s*\(\s*[^\n)]{0,160}?${FETCHED}`,
+      'i',
+    ),
   },
   {
     id: 'remote-preload',
@@ -1173,12 +1184,37 @@ const RUNS_FROM_URL = String.raw`(?<![\w$@.-])(?=kubectl|helm|asdf|corepack)${AT
  */
 const DOWNLOAD_JOINED = String.raw`["'\x60]\s*${FETCH}\s[^\n'"\x60]{0,200}?:\/\/[^\s'"\x60]*[ \t]+(?:["'\x60]\s*[+.]\s*(?![\s"'\x60])|[$#]?\{[\w}]|%s)`;
 
+/** JavaScript's sinks that can be handed a promise's value by name (`.then(eval)`) or run it in an arrow (`.then((t) => eval(t))`). */
+const JS_SINK = String.raw`(?:eval|function|(?:vm\s*\.\s*)?runin(?:this|new)?context)`;
+
+/**
+ * A fetch run where fetch-exec's reading of a call's argument does not reach: a fetch whose promise is handed to a sink
+ * (`.then(eval)`, `.then((t) => eval(t))`), Perl's `eval get(…)` (not its `eval { … }`, a block whose errors are
+ * caught), Clojure's `(load-string (slurp "https://…"))`, R's `source(url)`, and the model loaders that run code from
+ * where they fetch: `torch.hub.load` (a repository's `hubconf.py`) and `trust_remote_code=True` (a model repository's
+ * Python). Across lines, a download and a run stay the approval's warning ({@link downloadsAndRuns}); in one expression
+ * the data flow is not in doubt. Patches only: in a log, a library's warning names `trust_remote_code=True`.
+ */
+const REMOTE_CODE_SINK: DangerousCode = {
+  id: 'fetch-exec',
+  re: new RegExp(
+    [
+      String.raw`${FETCHED}[^\n]{0,200}?\.then\s*\(\s*(?:${JS_SINK}\s*\)|[\w$\s()]{0,40}=>[\s{]*(?:(?:return|new)\s+)*${JS_SINK}\s*\()`,
+      String.raw`\beval\s+(?![({\s])[^\n]{0,160}?${FETCHED}|\(\s*(?:load-string|load-reader|eval)\s[^\n]{0,160}?${FETCHED}`,
+      String.raw`\bsource\s*\(\s*(?:["']\w+:\/\/|url\s*\()|\bsource_(?:url|gist)\s*\(`,
+      String.raw`\btorch\s*\.\s*hub\s*\.\s*load\s*\((?![^\n]*\bsource\s*=\s*["']?local\b)|\btrust_remote_code\s*[=:]\s*["']?true\b`,
+    ].join('|'),
+    'i',
+  ),
+};
+
 /** What a patch is read for: the dangerous code of any text, and names assembled at run time (code added only). */
 const PATCH_SIGNALS: readonly DangerousCode[] = [
   ...DANGEROUS_CODE,
   ASSEMBLED_NAME,
   DOWNLOAD_FED,
   { id: 'remote-script', re: new RegExp(`${RUNS_FROM_URL}|${DOWNLOAD_JOINED}`, 'i') },
+  REMOTE_CODE_SINK,
 ];
 
 /**

