@@ -150,6 +150,8 @@ describe('pass 12, remaining group 1: a fetch run by a sink the patterns did not
     ['src/load.groovy', "def two = evaluate('1 + 1')"],
     ['src/load.py', 'body = session.get(url).json()'],
     ['lib/load.pl', 'eval { $ua = LWP::UserAgent->new; };'],
+    ['src/storage.py', '    def source_url(self):'],
+    ['src/storage.py', '      source_url (StorageUrl): Represents source of data used by operation.'],
   ])('accepts, in %s: %s', (path, text) => {
     expect(checked(path, text).ok).toBe(true);
   });
