@@ -2,9 +2,10 @@
  * Which files a download command line saves, for the patch check to follow them to where they are run: `curl -o f`,
  * `curl -O …/i.sh` (the URL's own name), `wget -O f` or the URL's name under `-P dir`, `aria2c -o f -d dir`,
  * `gh release download -O f` or `-p 'glob'`, PowerShell's `-OutFile f`, the cloud CLIs' copy to a local path, a
- * redirection (`curl … > f`), and what a program the download is piped through writes (`| tee f`, `| gunzip > f`).
- * Where the name is the server's to choose (`curl -OJ`, `wget --content-disposition`, `wget -i list`, `gh run download`,
- * every asset of a release), or the URL's is not in the text (`curl -O "$u"`), any file may be the download (fail closed).
+ * redirection (`curl … > f`), what a program the download is piped through writes (`| tee f`, `| gunzip > f`), and the
+ * directory a clone or a copy from another host writes a tree into (`git clone URL d`, `scp host:i.sh /tmp/`). Where
+ * the name is the server's to choose (`curl -OJ`, `wget --content-disposition`, `wget -i list`, `gh run download`, every
+ * asset of a release), or the URL's is not in the text (`curl -O "$u"`), any file may be the download (fail closed).
  */
 
 import { COPIES_FROM_HOSTS, WEB_CMDLETS } from './downloaders.js';
