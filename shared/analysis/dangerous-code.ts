@@ -1,3 +1,4 @@
+import { BITS_CMDLET, COPIES_FROM_HOSTS, DOWNLOAD_PROGRAMS, GH_DOWNLOADS, WEB_CMDLETS } from './downloaders.js';
 import { callKind, fileRunByCode } from './language-calls.js';
 import { sedRunsCommand } from './sed-script.js';
 import { SavedFiles, decompressed, extraction, normalizedPaths, savedBy, writtenBy } from './saved-download.js';
@@ -31,7 +32,7 @@ const SHELL = String.raw`(?:${RUNS_ITS_ARGS}(?:(?:\/(?:usr\/)?(?:local\/)?bin\/)
  * certutil and bitsadmin only when told to download, they do much else), and GitHub's CLI where what it prints or saves
  * is a file of someone's choosing (`gh api …/contents/x`, `gh release download -O -`, `gh gist view --raw`, `gh run download`).
  */
-const FETCH = String.raw`(?:(?:curl|wget|aria2c)(?:\.exe)?|iwr|irm|invoke-webrequest|invoke-restmethod|start-bitstransfer|certutil(?:\.exe)?(?=\s[^\n|;&]{0,80}?[-/]urlcache\b)|bitsadmin(?:\.exe)?(?=\s[^\n|;&]{0,80}?[-/](?:transfer|addfile)\b)|gh\s+(?:api|release\s+download|gist\s+view|run\s+download))`;
+const FETCH = String.raw`(?:(?:${DOWNLOAD_PROGRAMS})(?:\.exe)?|${WEB_CMDLETS}|${BITS_CMDLET}|certutil(?:\.exe)?(?=\s[^\n|;&]{0,80}?[-/]urlcache\b)|bitsadmin(?:\.exe)?(?=\s[^\n|;&]{0,80}?[-/](?:transfer|addfile)\b)|${GH_DOWNLOADS})`;
 const DECODE = String.raw`(?:atob|buffer\.from|base64\.b64decode|b64decode|bytes\.fromhex|codecs\.decode|base64_decode|decode64|frombase64string)`;
 
 export interface DangerousCode {
@@ -39,36 +40,52 @@ export interface DangerousCode {
   readonly re: RegExp;
 }
 
+/**
+ * A download and, after it on the line, a command that runs code: a shell or interpreter (fed by a pipe through any
+ * stages, `| tee f | sh`, or not), and after `&&` or `;` `chmod +x` or a path run (`&& ./install`, `; /tmp/i`). Not which
+ * file: any program run after a download on one command line has what it fetched within reach. The downloader is a
+ * command, not a variable or a method named for one (PHP's `$curl = curl_init(…)`). `named` is what may follow the
+ * downloader's name, looked ahead at.
+ */
+const runAfterDownload = (named = '') =>
+  String.raw`(?<![\w$@.-])${FETCH}${named}\s[^\n]{0,200}?(?:[|;&]\s*(?:${SHELL}|(?:source|eval|\.)\s)|[;&]\s*${RUNS_ITS_ARGS}(?:chmod\s+(?:[ugoa]*\+x|0?[0-7]{2}[1357])\b|(?:\.{1,2}|~)?\/[\w.-]+(?:\/[\w.-]+)*(?=[\s"'\x60)]|$)))`;
+const RUN_AFTER_DOWNLOAD = runAfterDownload();
+/**
+ * A download that saves to a file its command line names as written (`-o data.json`, `-O f`, `--output f`, `-OutFile f`,
+ * unquoted; not standard output, a device or a value the shell builds): it prints nothing for a pipe, and in a patch the file is
+ * followed to where it is run ({@link savedDownloadRun}), so `curl -o data.json … && python3 script.py data.json` gives
+ * a script its data and passes.
+ */
+const NAMED_OUTPUT = String.raw`(?=[^\n|;&]{0,200}?\s(?:-[a-zA-Z]*[oO]|--output(?:-document)?|-outfile)[=: \t]*(?!-|\/dev\/|\/proc\/)[\w.\/~-]+(?=[\s;&|]|$))`;
+
+/**
+ * A fetch in a sink's argument (fetch-exec): a call that fetches, an HTTP client library named (httpx, urllib3,
+ * Faraday, HTTParty, Guzzle, LWP, WebClient), a client's or a session's request, Java's and Groovy's `new URL(…)`, LWP's
+ * `get('https://…')`, Clojure's `slurp` of a URL.
+ */
+const FETCHED = String.raw`(?:\b(?:urlopen|fetch|file_get_contents)\s*\(|\b(?:requests|httpx|urllib3|aiohttp|faraday|httparty|restclient|guzzlehttp|lwp|webclient|httpclient)\b|\b(?:session|client|https?|axios|got|uri)\s*(?:\(\s*\))?\s*[.:]+\s*(?:get|post|request|open)\s*\(|\bnew\s+url\s*\(|\bget\s*\(\s*["']\w+:\/\/|\bslurp\s+(?:"\w+:\/\/|\(\s*(?:io\/)?(?:as-)?url\b))`;
+/** remote-script's other ways to run a download, after {@link RUN_AFTER_DOWNLOAD}. */
+const REMOTE_SCRIPT_OTHERS = [
+  // Any command given a URL, its output piped into a shell (`aws s3 cp s3://… -`, `gsutil cat gs://…`, `aria2c -o -
+  // https://…`, `http`, `lynx -source`): a downloader by what it is given, not by a list of names. Not in a
+  // Markdown table's row (a line that starts with `|`, or goes on with another `|` after the shell). Read from the
+  // URL back, so that a long line costs what its URLs do. The command before the URL may end in a brace, a
+  // parenthesis or a quote (`${DL}`, `$(cat f)`, `"$d"`), however far the blanks push the URL (review of pass 9b).
+  String.raw`(?=(?:https?|ftps?|sftp|s3|gs):\/\/)(?<![\w.+-])(?<!(?:^|\n)[ \t]*\|[^\n]{0,400})(?<=[\w.\/})\x22'\x60-][ \t]+[^\n|;&]{0,200})[a-z0-9]+:\/\/[^\n|;&]{0,200}\|(?!\|)\s*${SHELL}(?![^\n]*\|)`,
+  // A download read by a command that runs what it reads: `. <(curl …)`, `python3 <(curl …)`,
+  // `sh <<< "$(curl …)"`, `sh -c \"$(curl …)\"`, `eval \`curl …\``.
+  String.raw`(?<![\w.$-])(?:${SHELL}|source|eval|\.)(?:\s+-\S+)*\s*(?:<<<|<)?\s*[\\"']*\s*(?:\$\(|<\(|\x60)\s*${RUNS_ITS_ARGS}${FETCH}\b`,
+  // Package runners given a URL (registry names are ADDED_DEPENDENCY's, in patches).
+  String.raw`\b(?:npx|bunx|pnpm\s+dlx|deno\s+run)\s+(?:-\S+\s+)*https?:\/\/`,
+  // PowerShell's download-and-run: `iex (New-Object Net.WebClient).DownloadString(…)`, `iex (iwr …).Content`,
+  // `Invoke-Expression (Invoke-RestMethod …)` (`iwr … | iex` is above).
+  String.raw`\b(?:iex|invoke-expression)\b[^\n]{0,120}\bdownloadstring\b|\b(?:iex|invoke-expression)\s*(?:[("'&{$]\s*){1,6}${FETCH}\s`,
+  // The same said in words: "fetches https://… and pipes it into sh".
+  String.raw`\bpip(?:e|es|ed|ing)\b[^\n]{0,20}\b(?:into|to|through)\s+(?:sudo\s+)?(?:sh|bash|zsh|a shell|the shell)\b`,
+].join('|');
+
 export const DANGEROUS_CODE: readonly DangerousCode[] = [
-  {
-    id: 'remote-script',
-    re: new RegExp(
-      [
-        // A download and, after it on the line, a command that runs code: a shell or interpreter (fed by a pipe through
-        // any stages, `| tee f | sh`, or not), and after `&&` or `;` `chmod +x` or a path run (`&& ./install`, `; /tmp/i`).
-        // Not which file: any program run after a download on one command line has what it fetched within reach. The
-        // downloader is a command, not a variable or a method named for one (PHP's `$curl = curl_init(…)`).
-        String.raw`(?<![\w$@.-])${FETCH}\s[^\n]{0,200}?(?:[|;&]\s*(?:${SHELL}|(?:source|eval|\.)\s)|[;&]\s*${RUNS_ITS_ARGS}(?:chmod\s+(?:[ugoa]*\+x|0?[0-7]{2}[1357])\b|(?:\.{1,2}|~)?\/[\w.-]+(?:\/[\w.-]+)*(?=[\s"'\x60)]|$)))`,
-        // Any command given a URL, its output piped into a shell (`aws s3 cp s3://… -`, `gsutil cat gs://…`, `aria2c -o -
-        // https://…`, `http`, `lynx -source`): a downloader by what it is given, not by a list of names. Not in a
-        // Markdown table's row (a line that starts with `|`, or goes on with another `|` after the shell). Read from the
-        // URL back, so that a long line costs what its URLs do. The command before the URL may end in a brace, a
-        // parenthesis or a quote (`${DL}`, `$(cat f)`, `"$d"`), however far the blanks push the URL (review of pass 9b).
-        String.raw`(?=(?:https?|ftps?|sftp|s3|gs):\/\/)(?<![\w.+-])(?<!(?:^|\n)[ \t]*\|[^\n]{0,400})(?<=[\w.\/})\x22'\x60-][ \t]+[^\n|;&]{0,200})[a-z0-9]+:\/\/[^\n|;&]{0,200}\|(?!\|)\s*${SHELL}(?![^\n]*\|)`,
-        // A download read by a command that runs what it reads: `. <(curl …)`, `python3 <(curl …)`,
-        // `sh <<< "$(curl …)"`, `sh -c \"$(curl …)\"`, `eval \`curl …\``.
-        String.raw`(?<![\w.$-])(?:${SHELL}|source|eval|\.)(?:\s+-\S+)*\s*(?:<<<|<)?\s*[\\"']*\s*(?:\$\(|<\(|\x60)\s*${RUNS_ITS_ARGS}${FETCH}\b`,
-        // Package runners given a URL (registry names are ADDED_DEPENDENCY's, in patches).
-        String.raw`\b(?:npx|bunx|pnpm\s+dlx|deno\s+run)\s+(?:-\S+\s+)*https?:\/\/`,
-        // PowerShell's download-and-run: `iex (New-Object Net.WebClient).DownloadString(…)`, `iex (iwr …).Content`,
-        // `Invoke-Expression (Invoke-RestMethod …)` (`iwr … | iex` is above).
-        String.raw`\b(?:iex|invoke-expression)\b[^\n]{0,120}\bdownloadstring\b|\b(?:iex|invoke-expression)\s*(?:[("'&{$]\s*){1,6}${FETCH}\s`,
-        // The same said in words: "fetches https://… and pipes it into sh".
-        String.raw`\bpip(?:e|es|ed|ing)\b[^\n]{0,20}\b(?:into|to|through)\s+(?:sudo\s+)?(?:sh|bash|zsh|a shell|the shell)\b`,
-      ].join('|'),
-      'i',
-    ),
-  },
+  { id: 'remote-script', re: new RegExp(`${RUN_AFTER_DOWNLOAD}|${REMOTE_SCRIPT_OTHERS}`, 'i') },
   {
     id: 'decode-exec',
     re: new RegExp(
@@ -92,10 +109,15 @@ export const DANGEROUS_CODE: readonly DangerousCode[] = [
   },
   {
     id: 'fetch-exec',
-    // The fetch inside the call's parentheses: `exec(urlopen(…).read())`, `eval(await fetch(…))`, and the same through
-    // JavaScript's `Function` and `vm`, PHP's `file_get_contents`, httpx and Ruby's `URI.open`. (Running curl, as
-    // `cy.exec('curl …/health')` does, only downloads.) Unpickling runs code too: pickle calls any callable on load.
-    re: /\b(?:(?:instance_|class_|module_)?eval|exec|execsync|system|popen|function|runin(?:this|new)?context|(?:c?pickle|marshal|dill|cloudpickle)\s*\.\s*loads?|yaml\s*\.\s*unsafe_load)\s*\(\s*[^\n)]{0,160}?\b(?:urlopen|urllib\.request\.urlopen|requests\.get|httpx\.get|https?\.get|fetch|file_get_contents|uri\.open)\s*\(/i,
+    // The fetch inside the call's parentheses ({@link FETCHED}): `exec(urlopen(…).read())`, `eval(await fetch(…))`, and the
+    // same through JavaScript's `Function`, `vm` (`new vm.Script(…)`, `compileFunction`) and `Module._compile`, a sink
+    // called through `.call`, Lua's `load`, Groovy's `evaluate`, .NET's `Assembly.Load`, and PyYAML's `load` with a loader
+    // that constructs objects. (Running curl, as `cy.exec('curl …/health')` does, only downloads.) Unpickling runs code
+    // too: pickle calls any callable on load. Not a method named for one (`page.evaluate(…)`, `page.$eval(…)`).
+    re: new RegExp(
+      String.raw`(?<![\w$])(?:(?:instance_|class_|module_)?eval|exec|execsync|system|popen|function|runin(?:this|new)?context|compilefunction|_compile|loadstring|(?<!\.)(?:load|evaluate)|(?:new\s+|vm\s*\.\s*)script|assembly\s*\.\s*load\w*|(?:c?pickle|marshal|dill|cloudpickle)\s*\.\s*loads?|yaml\s*\.\s*(?:unsafe_|full_)?load(?![^\n]*\b(?:c?safe|base)loader\b))(?:\s*\.\s*(?:call|apply))?\s*\(\s*[^\n)]{0,160}?${FETCHED}`,
+      'i',
+    ),
   },
   {
     id: 'remote-preload',
@@ -253,9 +275,17 @@ const NO_COMMAND = String.raw`[\x22'\x60]?(?:[a-zA-Z][\w+.-]*:\/\/|[)}\],;]|[$\/
  * Each begins at a `)` or `}`, which no stage reads past: the stage is read one way only.
  */
 const GROUP_END = String.raw`(?:[ \t]*;?[ \t]*[)}][\x22'\x60]?${stagePiece()}{0,100})*`;
-/** `download` piped into a stage, after `through` stages (through programs that read data) or none, that is not known to only read data. */
+/**
+ * A process substitution written to (`> >(sh)`, `-o >(sh)`): the command in it reads what the stage writes there, as a
+ * stage after a pipe does. {@link stagePiece} reads none, so a stage's reading stops before one.
+ */
+const INTO_SUBSTITUTION = String.raw`>\((?:\s|\\\n)*`;
+/**
+ * `download` piped into a stage, or written into a process substitution, after `through` stages (through programs that
+ * read data) or none, that is not known to only read data.
+ */
 const downloadFed = (download: string, through: boolean) =>
-  new RegExp(String.raw`${download}${stagePiece()}{0,200}${GROUP_END}${through ? String.raw`(?:${PIPE}${READS_DATA}${GROUP_END}){0,8}` : ''}${PIPE}(?!${READS_DATA})(?!${NO_COMMAND})(?=[^\s|])`);
+  new RegExp(String.raw`${download}${stagePiece()}{0,200}${GROUP_END}${through ? String.raw`(?:${PIPE}${READS_DATA}${GROUP_END}){0,8}` : ''}(?:${PIPE}|${INTO_SUBSTITUTION})(?!${READS_DATA})(?!${NO_COMMAND})(?=[^\s|])`);
 
 /**
  * A download piped into a program not known to only read data ({@link READS_DATA}): fail-closed where remote-script
@@ -271,9 +301,10 @@ export const DOWNLOAD_AT_START_FED: DangerousCode = { id: 'remote-script', re: d
 
 /**
  * A downloader by name where a command starts (not `[ -x /usr/bin/wget ]`), where it may save a file: {@link RECEIVES}'s;
- * alone too (`curl` on its own line), which saves a file where a planted configuration says ({@link DOWNLOADER_CONFIG_NAMED}).
+ * alone too (`curl` on its own line), which saves a file where a planted configuration says ({@link DOWNLOADER_CONFIG_NAMED});
+ * and a copy from another host ({@link COPIES_FROM_HOSTS}: `git clone`, `scp`, `rsync`), which saves a tree.
  */
-const SAVING = new RegExp(String.raw`(?<![\w$@.-])(?=${RECEIVES})${AT_COMMAND_START}(${RECEIVES})(?=[ \t;&|)\n]|\\\n|$)`, 'gi');
+const SAVING = new RegExp(String.raw`(?<![\w$@.-])(?=${RECEIVES}|${COPIES_FROM_HOSTS})${AT_COMMAND_START}(${RECEIVES}|${COPIES_FROM_HOSTS})(?=[ \t;&|)\n]|\\\n|$)`, 'gi');
 /**
  * Where curl and wget read options the command line does not show: their configuration files (`~/.curlrc`, Windows'
  * `_curlrc`, `~/.wgetrc`, `/etc/wgetrc`), or a home or configuration directory moved to where the code may have written
@@ -310,7 +341,7 @@ const HANDLES_FILE = /^(?:rm|ls|stat|file|test|\[\[?|du|touch|echo|printf|mkdir|
 /** A downloader's name as {@link savedBy} takes it: lowercased, one space between its words, without Windows' `.exe`. */
 const toolName = (name: string) => name.toLowerCase().replace(/\s+/g, ' ').replace(/\.exe$/, '');
 /** A download by a program that runs nothing it is given, by its words (a copy's top-level options too: `gsutil -o x -m cp`). */
-const SAVES_AGAIN = /^((?:\S*\/)?(?:curl(?:\.exe)?|iwr|irm|invoke-webrequest|invoke-restmethod|start-bitstransfer)|gsutil(?:\s+\S+){0,8}?\s+cp|gcloud\s+storage\s+cp|aws\s+s3\s+cp|az\s+storage\s+blob\s+download|gh\s+release\s+download)(?:\s|$)/i;
+const SAVES_AGAIN = new RegExp(String.raw`^((?:\S*\/)?(?:curl(?:\.exe)?|${WEB_CMDLETS}|${BITS_CMDLET})|gsutil(?:\s+\S+){0,8}?\s+cp|gcloud\s+storage\s+cp|aws\s+s3\s+cp|az\s+storage\s+blob\s+download|gh\s+release\s+download)(?:\s|$)`, 'i');
 /**
  * The word of a stage that names the program it runs: past the wrappers that run the command they name (`sudo -u bob`,
  * `env X=1`, `timeout 60`, `nohup`), their options, numbers and assignments, and the shell's words before a command
@@ -418,6 +449,7 @@ function savedFiles(text: string): SavedFiles {
     }
     saved.names = saved.names.flatMap((path) => loopWords(loops, path, match.index!));
     files.add(saved, end);
+    for (const directory of saved.directories ?? []) files.addExtracted(directory === '.' || directory === './' ? undefined : directory, end);
   }
   for (const match of text.matchAll(DOWNLOAD_FILE)) files.add({ names: normalizedPaths((match[2] ?? match[3] ?? match[4])!), globs: [], any: false }, match.index! + match[0].length);
   for (const match of text.matchAll(DOWNLOAD_WRITE)) {
@@ -521,6 +553,36 @@ function savedDownloadRun(text: string): boolean {
   }
   const read = pieces.join('') + text.slice(from);
   return [...DANGEROUS_CODE.filter((pattern) => pattern.id === 'remote-script'), DOWNLOAD_FED, DOWNLOAD_FED_THROUGH, DOWNLOAD_AT_START_FED].some((pattern) => pattern.re.test(read));
+}
+
+/** A here-document's operator and the word that ends it (not a here-string's `<<<`). */
+const HERE_DOCUMENT = /(?<!<)<<-?[ \t]*(["']?)([\w.-]+)\1/g;
+/** A download in a command substitution: the shell puts what it prints where the substitution stands. */
+const SUBSTITUTED_DOWNLOAD = new RegExp(String.raw`(?:\$\(|\x60)\s*${RUNS_ITS_ARGS}${anyCase(RECEIVES)}\s`);
+/** How much of a here-document is read for a substitution, in lines and characters; a longer one is read as its start. */
+const HERE_DOCUMENT_LINES = 64;
+const HERE_DOCUMENT_CHARS = 8000;
+
+/**
+ * Whether `text` gives a command a here-document that holds a download in a command substitution (`sh <<EOF` and
+ * `$(curl …)` on the next line): the command reads what the download printed, as if it were piped in, so it is read as
+ * `curl … |` before the command's own line, and refused as that pipe is ({@link DOWNLOAD_FED_THROUGH}): `cat <<EOF >
+ * f.json` only writes it. The word that ends it may be quoted: the shell the document is given to then runs the
+ * substitution itself.
+ */
+function hereDocumentFedDownload(text: string): boolean {
+  // Most text has no download in a substitution at all; `<<` is also C++'s and Ruby's operator, read only then.
+  if (!SUBSTITUTED_DOWNLOAD.test(text)) return false;
+  for (const operator of text.matchAll(HERE_DOCUMENT)) {
+    const at = operator.index!;
+    const lineEnd = text.indexOf('\n', at);
+    const lines = text.slice(lineEnd + 1, lineEnd + HERE_DOCUMENT_CHARS).split('\n', HERE_DOCUMENT_LINES);
+    const last = lines.findIndex((line) => line.replace(/^\t+/, '') === operator[2]);
+    // The command the document is given to starts its line or follows a list operator on it.
+    const command = text.slice(text.lastIndexOf('\n', at) + 1, at).replace(/^.*[;&]/, '') + text.slice(at + operator[0].length, lineEnd);
+    if (lineEnd > 0 && SUBSTITUTED_DOWNLOAD.test(lines.slice(0, last < 0 ? undefined : last).join('\n')) && DOWNLOAD_FED_THROUGH.re.test(`curl x.example |${command}`)) return true;
+  }
+  return false;
 }
 
 const QUOTE = String.raw`["'\x60]`;
@@ -1114,8 +1176,58 @@ const DOWNLOADER_CONFIG = 'downloader-config';
 const CONFIG_FILE = /[._]?(?:curl|wget)rc\b/i;
 const CONFIG_SETTING = /(?:^|[\s'"(\[{,;])-{0,2}(?:output|url|remote-name(?:-all)?|remote-header-name|output-dir|create-dirs|config|proxy|output_document|dir_prefix|input|execute|content_disposition|trust_server_names|use_askpass)[ \t]*[=:]|(?:^|['"\x60])[ \t]*(?:-[oOKJ]|--?(?:output|url|config|remote-name)|output|url|output_document)[ \t]+\S/im;
 
+/**
+ * Commands that run what a URL serves with no file between to follow, where a command starts or as an argument list's
+ * program: a Kubernetes manifest or kustomization given by one (`kubectl apply -f https://…`: its containers run with the
+ * cluster's credentials), and Helm, asdf and Corepack given one at all: a chart or a chart repository, a plugin (its
+ * scripts run at every `asdf install`), a package manager to fetch (`yarn@https://…`). Patches only: in a log they are
+ * deployment steps.
+ */
+const RUNS_FROM_URL = String.raw`(?<![\w$@.-])(?=kubectl|helm|asdf|corepack)${AT_COMMAND_START}(?:kubectl\b[^\n|;&]{0,300}?[\s"'\x60,]-(?:f|k|-filename|-kustomize)|(?:helm|asdf|corepack)\b[^\n|;&]{0,300}?)[\s"'\x60,=@]+[a-z][\w+.-]*:\/\/`;
+
+/**
+ * A download command line that starts a string, its URL written out, and after a blank the string closed and joined to
+ * a value or an interpolation opened: `'curl -s https://x/i ' + pipe`, `f'curl … {pipe}'`, `` `curl … ${pipe}` ``,
+ * `"curl … #{pipe}"`, `'curl … ' . $pipe`, `'curl … %s' % pipe`. What follows a whole download is more of its command
+ * line, a pipe too (`| sh` held in `pipe`), which the text never shows. Joined to the URL itself (`?page=' + n`) or
+ * after an option (`-o ' + f`), it is the URL's or the option's value, and passes. Patches only.
+ */
+const DOWNLOAD_JOINED = String.raw`["'\x60]\s*${FETCH}\s[^\n'"\x60]{0,200}?:\/\/[^\s'"\x60]*[ \t]+(?:["'\x60]\s*[+.]\s*(?![\s"'\x60])|[$#]?\{[\w}]|%s)`;
+
+/** JavaScript's sinks that can be handed a promise's value by name (`.then(eval)`) or run it in an arrow (`.then((t) => eval(t))`). */
+const JS_SINK = String.raw`(?:eval|function|(?:vm\s*\.\s*)?runin(?:this|new)?context)`;
+
+/**
+ * A fetch run where fetch-exec's reading of a call's argument does not reach: a fetch whose promise is handed to a sink
+ * (`.then(eval)`, `.then((t) => eval(t))`), Perl's `eval get(…)` (not its `eval { … }`, a block whose errors are
+ * caught), Clojure's `(load-string (slurp "https://…"))`, R's `source(url)` and devtools' `source_url('…')` given a
+ * literal (`def source_url(self)` is a name, not a download), and the model loaders that run code from where they fetch:
+ * `torch.hub.load` (a repository's `hubconf.py`) and `trust_remote_code=True` (a model repository's Python). Across lines, a download and a run stay the approval's warning ({@link downloadsAndRuns}); in one expression
+ * the data flow is not in doubt. Patches only: in a log, a library's warning names `trust_remote_code=True`.
+ */
+const REMOTE_CODE_SINK: DangerousCode = {
+  id: 'fetch-exec',
+  re: new RegExp(
+    [
+      String.raw`${FETCHED}[^\n]{0,200}?\.then\s*\(\s*(?:${JS_SINK}\s*\)|[\w$\s()]{0,40}=>[\s{]*(?:(?:return|new)\s+)*${JS_SINK}\s*\()`,
+      String.raw`\beval\s+(?![({\s])[^\n]{0,160}?${FETCHED}|\(\s*(?:load-string|load-reader|eval)\s[^\n]{0,160}?${FETCHED}`,
+      String.raw`\bsource\s*\(\s*(?:["']\w+:\/\/|url\s*\()|\bsource_(?:url|gist)\s*\(\s*["']`,
+      String.raw`\btorch\s*\.\s*hub\s*\.\s*load\s*\((?![^\n]*\bsource\s*=\s*["']?local\b)|\btrust_remote_code\s*[=:]\s*["']?true\b`,
+    ].join('|'),
+    'i',
+  ),
+};
+
 /** What a patch is read for: the dangerous code of any text, and names assembled at run time (code added only). */
-const PATCH_SIGNALS: readonly DangerousCode[] = [...DANGEROUS_CODE, ASSEMBLED_NAME, DOWNLOAD_FED];
+const PATCH_SIGNALS: readonly DangerousCode[] = [
+  // A download that names its file is read for where that file runs ({@link NAMED_OUTPUT}), not refused for any run after it.
+  { id: 'remote-script', re: new RegExp(`${runAfterDownload(`(?!${NAMED_OUTPUT})`)}|${REMOTE_SCRIPT_OTHERS}`, 'i') },
+  ...DANGEROUS_CODE.filter((pattern) => pattern.id !== 'remote-script'),
+  ASSEMBLED_NAME,
+  DOWNLOAD_FED,
+  { id: 'remote-script', re: new RegExp(`${RUNS_FROM_URL}|${DOWNLOAD_JOINED}`, 'i') },
+  REMOTE_CODE_SINK,
+];
 
 /**
  * `text` with each quoted word that holds only a name's or a path's characters unquoted: `"curl"`, `'wget'`, `c"url"`,
@@ -1146,7 +1258,11 @@ export function dangerousCodeSignals(text: string): string[] {
   const pipelines = [...new Set([...quoted, ...unquoted])];
   // As written, and as the shell reads the variables the text assigns, but not the commands nothing here names.
   const named = [...new Set([text, folded, asShellReadsIt(folded), reading?.named ?? folded].flatMap((form) => [form, plainWordsUnquoted(form)]))];
-  if (pipelines.some((form) => DOWNLOAD_FED_THROUGH.re.test(form)) || named.some((form) => DOWNLOAD_AT_START_FED.re.test(form) || savedDownloadRun(form))) {
+  if (
+    pipelines.some((form) => DOWNLOAD_FED_THROUGH.re.test(form)) ||
+    named.some((form) => DOWNLOAD_AT_START_FED.re.test(form) || savedDownloadRun(form)) ||
+    hereDocumentFedDownload(text)
+  ) {
     found.add(DOWNLOAD_FED_THROUGH.id);
   }
   // sed's `e` runs a command whatever feeds sed (`"sed" -e …` too); the shell's reading decodes escapes a script keeps (`s/x/\n/`).

@@ -13,11 +13,18 @@ import type { SavedFiles } from './saved-download.js';
 export type CallKind = 'process' | 'message' | null;
 
 /**
+ * The names of the calls that start a process in every language's spelling, as regular-expression alternatives: the part
+ * of this module's list and the patch check's (`patch.ts`, where an added dependency is looked for in their arguments) that
+ * the two share, each adding the spellings its own reading needs.
+ */
+export const PROCESS_CALL_NAMES = 'system|spawn\\w*|run|call|check_call|check_output|getoutput|getstatusoutput|shell_exec|passthru|proc_open';
+
+/**
  * Calls that start a process from a command line or an argument list: Python's `os.system`, `subprocess.*`, `os.exec*`,
  * Node's `child_process.*`, Ruby's, PHP's, Perl's and Lua's `system`/`exec`/`popen`/`execute`, Go's `exec.Command`,
  * .NET's `Process.Start`. Any receiver: `runner.run('f')` is read as one too, which at worst refuses.
  */
-const PROCESS_CALL = /(?:^|[^\w$])(?:system|popen[23]?|exec(?:[lv]p?e?|Sync|File|FileSync|ute)?|spawn\w*|fork|run|call|check_call|check_output|Popen|getoutput|getstatusoutput|Command(?:Context)?|shell_exec|passthru|proc_open|pcntl_exec|capture[23]e?|popen3|pipeline\w*|Start)\s*\(\s*\[?\s*$/;
+const PROCESS_CALL = new RegExp(String.raw`(?:^|[^\w$])(?:${PROCESS_CALL_NAMES}|popen[23]?|exec(?:[lv]p?e?|Sync|File|FileSync|ute)?|fork|Popen|Command(?:Context)?|pcntl_exec|capture[23]e?|popen3|pipeline\w*|Start)\s*\(\s*\[?\s*$`);
 /**
  * Calls that only print or log what they are given, or make an error of it: `print`, `puts`, `console.log`, `logger.info`,
  * `fmt.Println`, `t.Errorf`, `new Error(…)`, Ruby's `raise ArgumentError, "…"`, a test's name (`it('reads data.json', …)`). Not `write` (a process's input

@@ -1,5 +1,6 @@
 import { parsePatch } from 'diff';
 import { dangerousCodeSignals, languageSignals } from './dangerous-code.js';
+import { PROCESS_CALL_NAMES } from './language-calls.js';
 import { looksLikePipRequirements } from './pip-requirements.js';
 import { declaredEncodingSignal, jobChangingSignals, newSignals, OUT_OF_VIEW, pushedOutOfView } from './smuggled-code.js';
 import { hidesCode } from './text.js';
@@ -204,7 +205,7 @@ const OPTIONS = String.raw`(?:${ARG}-{1,2}[\w-]+(?:=[^\s"'\x60,\]]*)?(?:${ARG}(?
  * message or an assertion names the command as text (`new Error('npm install failed')`, `toContain('npx tsc')`),
  * and a fix for a missing dependency often adds one.
  */
-const PROCESS_CALL = String.raw`(?:(?<![A-Za-z0-9])(?:exec\w*|spawn\w*|system|popen|sh|capture\w*|run|call|check_call|check_output|getoutput|getstatusoutput|command(?:context)?|shell_exec|passthru|proc_open|processbuilder|start|cmd|create_subprocess_\w+)\s*\(|\bcommand::new\s*\(|\$\x60)`;
+const PROCESS_CALL = String.raw`(?:(?<![A-Za-z0-9])(?:${PROCESS_CALL_NAMES}|exec\w*|popen|sh|capture\w*|command(?:context)?|processbuilder|start|cmd|create_subprocess_\w+)\s*\(|\bcommand::new\s*\(|\$\x60)`;
 /**
  * A package manager fetching and installing a package, or a package runner fetching one and running it at once
  * (`npx x`, `pnpm dlx x`, `uvx x`, `pipx run x`, `go run mod@version`, `deno run <url>`: `curl | sh` with a registry in

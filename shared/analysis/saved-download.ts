@@ -2,12 +2,19 @@
  * Which files a download command line saves, for the patch check to follow them to where they are run: `curl -o f`,
  * `curl -O …/i.sh` (the URL's own name), `wget -O f` or the URL's name under `-P dir`, `aria2c -o f -d dir`,
  * `gh release download -O f` or `-p 'glob'`, PowerShell's `-OutFile f`, the cloud CLIs' copy to a local path, a
- * redirection (`curl … > f`), and what a program the download is piped through writes (`| tee f`, `| gunzip > f`).
- * Where the name is the server's to choose (`curl -OJ`, `wget --content-disposition`, `wget -i list`, `gh run download`,
- * every asset of a release), or the URL's is not in the text (`curl -O "$u"`), any file may be the download (fail closed).
+ * redirection (`curl … > f`), what a program the download is piped through writes (`| tee f`, `| gunzip > f`), and the
+ * directory a clone or a copy from another host writes a tree into (`git clone URL d`, `scp host:i.sh /tmp/`). Where
+ * the name is the server's to choose (`curl -OJ`, `wget --content-disposition`, `wget -i list`, `gh run download`, every
+ * asset of a release), or the URL's is not in the text (`curl -O "$u"`), any file may be the download (fail closed).
  */
 
+import { COPIES_FROM_HOSTS, WEB_CMDLETS } from './downloaders.js';
 import { shellWord } from './shell-reading.js';
+
+/** The downloaders that take PowerShell's `-OutFile`: its web cmdlets, and `curl` and `wget`, Windows PowerShell's aliases of them. */
+const OUT_FILE_TOOLS = new RegExp(`^(?:curl|wget|${WEB_CMDLETS})$`);
+/** {@link COPIES_FROM_HOSTS}, as {@link savedBy} is given their names: lowercased, one space between words. */
+const COPY_TOOL = new RegExp(`^(?:${COPIES_FROM_HOSTS.replace(/\\s\+/g, ' ')})$`);
 
 /** The files one download saves. */
 export interface Saved {
@@ -19,6 +26,11 @@ export interface Saved {
   any: boolean;
   /** The words that named where to save, one per time a word named it (`-o f`, `-OutFile f`, a copy's destination). */
   outputs?: string[];
+  /**
+   * Directories the copy writes a tree into whose files the text need not name (a clone, `rsync -a`): any path under one
+   * may be a file it saved; `.` is the directory it ran in.
+   */
+  directories?: string[];
 }
 
 /** A word that names where to download from: a URL, or a host and a path (`x.example/i`). */
@@ -116,6 +128,12 @@ const WGET_VALUES = new Set(['output-document', 'directory-prefix', 'input-file'
 const ARIA2_VALUES = new Set(['out', 'dir', 'input-file']);
 const GH_VALUES = new Set(['output', 'pattern', 'dir', 'archive', 'repo', 'name']);
 
+/** A copy's source on another host: a URL, scp's and rsync's `[user@]host:path`, rsync's `host::module`, rclone's `remote:path`. */
+const REMOTE_SOURCE = /^(?:[a-z][\w+.-]*:\/\/|[\w.@-]{2,}::?(?!\/\/))/i;
+
+/** The last segment of a remote source's path, without a repository's `.git` or `.hg`: `x.example:o/tools.git` is `tools`. */
+const remoteLeaf = (source: string) => source.replace(/[?#].*$/, '').replace(/\/+$/, '').replace(/^.*[/:]/, '').replace(/\.(?:git|hg)$/i, '');
+
 /**
  * What the download command `tool` (its name, lowercased, words separated by one space) saves, given its `raw` words as
  * written after the name; `written`, the targets of its output redirections, are saved whatever the tool.
@@ -139,7 +157,7 @@ export function savedBy(tool: string, raw: readonly string[], written: readonly 
   };
   // PowerShell's `-OutFile`, where curl and wget are Windows PowerShell's names for Invoke-WebRequest too; PowerShell takes
   // any unambiguous start of a parameter's name, `-OutFile:f` too. Windows' paths are read as written (`C:\t\a.exe`).
-  if (/^(?:curl|wget|iwr|irm|invoke-webrequest|invoke-restmethod)$/.test(tool)) {
+  if (OUT_FILE_TOOLS.test(tool)) {
     for (let k = 0; k < raw.length; k += 1) {
       const parameter = /^-outf(?:i(?:le?)?)?(?::([\s\S]+))?$/i.exec(words[k]!);
       if (parameter) add(...output(parameter[1] === undefined ? (raw[k + 1] ?? '-') : raw[k]!.replace(/^[^:]*:/, '')));
@@ -209,6 +227,19 @@ export function savedBy(tool: string, raw: readonly string[], written: readonly 
       output(destination);
       if (destination === '.' || destination.endsWith('/')) add(...remoteNames(words[source]!).flatMap((name) => under(destination === '.' ? undefined : destination, name)));
       else add(destination);
+    }
+  } else if (COPY_TOOL.test(tool)) {
+    // A copy from another host ({@link COPIES_FROM_HOSTS}), its options left out (their values are never a remote source,
+    // nor a copy's last word): a clone or checkout writes a tree into the word after its source and into the source's own
+    // name, both taken (an option's value may stand between); scp, rsync and rclone into their last word, a file or a
+    // directory, with each remote source's name under it. Nothing when no source is on another host (`rsync -a build/
+    // dist/`, an upload).
+    const operands = words.filter((word) => !word.startsWith('-'));
+    const clone = /^(?:git|hg|svn) /.test(tool);
+    const remote = operands.slice(0, clone ? undefined : -1).filter((word) => REMOTE_SOURCE.test(word));
+    if (remote.length > 0) {
+      saved.directories = clone ? [remoteLeaf(remote[0]!), ...operands.slice(operands.indexOf(remote[0]!) + 1).slice(0, 1)] : [operands.at(-1)!];
+      for (const target of saved.directories) add(target, ...remote.map((source) => `${target}/${remoteLeaf(source)}`));
     }
   } else if (tool === 'az storage blob download') {
     add(...output(...valuesOf(parsed(words, 'f', new Set(['file'])).options, 'f', 'file')));

@@ -1,4 +1,5 @@
 import { dangerousCodeSignals, languageSignals } from './dangerous-code.js';
+import { DOWNLOAD_PROGRAMS, DOWNLOADER_NAMES, GH_DOWNLOADS } from './downloaders.js';
 import { shellReadings } from './shell-reading.js';
 import { TEXT_EXTENSIONS } from './text.js';
 
@@ -136,7 +137,7 @@ const ACTIONS_FILE_WRITE = /\$\{?GITHUB_(?:ENV|PATH|OUTPUT)\b|\$env:GITHUB_(?:EN
 export const ACTIONS_ENVIRONMENT_FILE = 'actions-environment-file';
 
 /** The downloaders run as commands. */
-const DOWNLOADERS = String.raw`(?:curl|wget|aria2c|iwr|irm|invoke-webrequest|invoke-restmethod|start-bitstransfer|certutil|bitsadmin)(?:\.exe)?\b`;
+const DOWNLOADERS = String.raw`(?:${DOWNLOADER_NAMES})(?:\.exe)?\b`;
 /**
  * A downloader where documentation runs it: at the start of a line (after a prompt), after a shell operator or in
  * inline code. Prose names curl and its configuration file in one sentence ("defaults for curl can be kept in
@@ -144,7 +145,7 @@ const DOWNLOADERS = String.raw`(?:curl|wget|aria2c|iwr|irm|invoke-webrequest|inv
  */
 const DOCUMENTED_DOWNLOAD = new RegExp(String.raw`(?:^\s*(?:[$#>]\s+)?|[;&|\x60(]\s*)(?:sudo\s+)?${DOWNLOADERS}`, 'i');
 /** A download on a line: a downloader run as a command, or a library call that fetches a URL. */
-const DOWNLOAD = new RegExp(String.raw`(?<![\w$@.-])${DOWNLOADERS}|\bgh\s+(?:api|release\s+download|gist\s+view|run\s+download)\b|\b(?:urlretrieve|urlopen|download_?file|downloadstring)\s*\(|\b(?:requests|httpx|session|client|http|https|axios|got)\s*\.\s*get\s*\(|(?<![.\w$])(?:fetch|got|axios)\s*\(`, 'i');
+const DOWNLOAD = new RegExp(String.raw`(?<![\w$@.-])${DOWNLOADERS}|\b${GH_DOWNLOADS}\b|\b(?:urlretrieve|urlopen|download_?file|downloadstring)\s*\(|\b(?:requests|httpx|session|client|http|https|axios|got)\s*\.\s*get\s*\(|(?<![.\w$])(?:fetch|got|axios)\s*\(`, 'i');
 /**
  * Files a tool loads by their name or place, without anything naming them: pytest's `conftest.py` and test files,
  * Python's start-up customisation and `.pth` files (a line starting `import` runs), a package's `__init__.py`,
@@ -165,7 +166,7 @@ const LOADED_BY_CONVENTION = new RegExp(
       String.raw`(?:gnu)?makefile|[\w.-]+\.mk|package\.json|setup\.py|setup\.cfg|pyproject\.toml|gemfile|rakefile|build\.gradle(?:\.kts)?|pom\.xml|cmakelists\.txt|dockerfile|[\w.-]+\.(?:sh|bash)`,
     ].join('|') +
     // A directory on PATH holding the downloader itself (`/usr/bin/curl`) is where it runs from, not where it saves.
-    String.raw`)(?![\w.-])|(?:node_modules|site-packages|dist-packages|profile\.d|\.ssh|\.github)\/|(?:(?:usr\/)?(?:local\/)?s?bin|\.local\/bin)\/(?!(?:curl|wget|aria2c)(?![\w.-]))|\.git\/hooks\/)`,
+    String.raw`)(?![\w.-])|(?:node_modules|site-packages|dist-packages|profile\.d|\.ssh|\.github)\/|(?:(?:usr\/)?(?:local\/)?s?bin|\.local\/bin)\/(?!(?:${DOWNLOAD_PROGRAMS})(?![\w.-]))|\.git\/hooks\/)`,
   'i',
 );
 export const DOWNLOAD_TO_LOADED_PATH = 'download-to-loaded-path';
