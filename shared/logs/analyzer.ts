@@ -928,7 +928,9 @@ export class LogScanner {
           startLine = inclusive ? line - k : line - k + 1;
           break;
         }
-        if (lines === 1 || (t !== '' && matchExitMarker(t)) || (through !== undefined && !through.test(t))) break;
+        // Another headline of the rule is another report, with its own announcing line or none: a `.phpt` FAIL
+        // without a diff of its own does not take the previous test's diff and FAIL (see absorbReported).
+        if (lines === 1 || (t !== '' && (matchExitMarker(t) || rule.re.test(t))) || (through !== undefined && !through.test(t))) break;
       }
       if (startLine < line && this.reportedUpTo >= startLine) this.absorbReported(startLine, line);
     }

@@ -60,6 +60,27 @@ describe("a block that takes an earlier failure's line into itself by its look-b
     ]);
   });
 
+  it("does not reach past another report of its own rule: a .phpt FAIL without a diff of its own stays apart", async () => {
+    // Prepare: the second test fails without a diff; the nearest `====DIFF====` above it is the first test's.
+    const log = [
+      '$ make test',
+      '========DIFF========',
+      '001+ ** ERROR: process timed out **',
+      '========DONE========',
+      'FAIL Bug #1 (proc_open hangs) [tests/a.phpt]',
+      'TEST 2/3 [tests/b.phpt]',
+      'FAIL Bug #2 (stream leaks) [tests/b.phpt]',
+      'The command "make test" exited with 1.',
+    ].join('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert: two failed tests, the second's block its own line only.
+    expect(analysis.failures.map((f) => [f.rule, f.startLine, f.endLine])).toEqual([
+      ['php.test-failed', 3, 5],
+      ['php.test-failed', 7, 7],
+    ]);
+  });
+
   it('takes back, from an earlier failure of the same text, the repeat the look-back took in', async () => {
     // Prepare: the passing test's logged error (2) is a failure of its own; the failing test's (5) is its test's.
     const log = [
