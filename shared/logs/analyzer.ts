@@ -132,7 +132,8 @@ interface Block {
   key: string;
   /** The head's normalised text. */
   template: string;
-  repeats: Array<{ startLine: number; endLine: number }>;
+  /** The repeats' ranges, and the line each reports (its head, as {@link headLine} is once the block closes). */
+  repeats: Array<{ startLine: number; endLine: number; headLine: number }>;
   occurrences: number;
   /** Rank (index in `rule.pick`) of the best line picked so far; Infinity while none. */
   pickRank: number;
@@ -422,6 +423,8 @@ export class LogScanner {
   private lastLine = 0;
   /** The line {@link scan} is reading: the one `lineShape` is the shape class of. */
   private scannedLine = 0;
+  /** The last line a kept block or a repeat reports (see {@link absorbReported}): none at or after it, nothing to absorb. */
+  private reportedUpTo = 0;
   /** Per rule with `under`: the last line asked about, with its task prefix, and whether it stood under the header. */
   private readonly underAnswers = new Map<Rule, { line: number; under: boolean; taskPrefix: string }>();
   private readonly contextLines: number;
@@ -925,8 +928,11 @@ export class LogScanner {
           startLine = inclusive ? line - k : line - k + 1;
           break;
         }
-        if (lines === 1 || (t !== '' && matchExitMarker(t)) || (through !== undefined && !through.test(t))) break;
+        // Another headline of the rule is another report, with its own announcing line or none: a `.phpt` FAIL
+        // without a diff of its own does not take the previous test's diff and FAIL (see absorbReported).
+        if (lines === 1 || (t !== '' && (matchExitMarker(t) || rule.re.test(t))) || (through !== undefined && !through.test(t))) break;
       }
+      if (startLine < line && this.reportedUpTo >= startLine) this.absorbReported(startLine, line);
     }
     const block = newBlock(rule, line, cut(text), taskPrefix, line === this.scannedLine ? lineShape() : 0, startLine, indentOf(text, prefix), this.section, this.jobEnded, annotated);
     block.readBy = startLine - this.contextLines + RING_SIZE;
@@ -941,6 +947,62 @@ export class LogScanner {
     }
     this.store(block, line, text);
     this.open = block;
+  }
+
+  /**
+   * A block opening on line `line` took lines `from`… above it by its rule's look-back: a failure reported on one of
+   * them was the same report read a line at a time (Elixir's `    error:` diagnostic above its `== Compilation
+   * error`, a `.phpt` diff's `001+ ERROR: …` above its `FAIL`, R CMD check's ` ERROR` above `Running the tests in …
+   * failed.`), and a line is one failure, not two. A kept block whose reported line (its head, or the line it
+   * picked) is among them is dropped, as if it had never been kept; a repeat among them no longer counts for the
+   * block it repeats. A failure whose line is above `from` stays, even where a line it went on over was taken too.
+   * Occurrences past the twenty repeats a block lists are not placed, and stay counted.
+   */
+  private absorbReported(from: number, line: number): void {
+    const taken = (head: number): boolean => head >= from && head < line;
+    const dropped: Block[] = [];
+    for (const block of this.blocks) {
+      if (taken(block.headLine)) {
+        this.unkeep(block);
+        dropped.push(block);
+        continue;
+      }
+      // Repeats are listed in line order: only the last ones can be among the lines taken.
+      const repeats = block.repeats;
+      const last = repeats[repeats.length - 1];
+      if (last === undefined || !taken(last.headLine)) continue;
+      let left = 0;
+      for (const r of repeats) if (!taken(r.headLine)) repeats[left++] = r;
+      block.occurrences -= repeats.length - left;
+      repeats.length = left;
+    }
+    if (dropped.length === 0) return;
+    keepOnly(this.blocks, new Set(this.blocks.filter((block) => !taken(block.headLine))));
+    keepOnly(this.awaiting, new Set(this.blocks));
+    for (const { section } of dropped) if (section.lastFinding !== null && dropped.includes(section.lastFinding)) section.lastFinding = this.lastFindingOf(section);
+  }
+
+  /**
+   * Undoes what keeping `block` recorded ({@link closeOpen}), before it leaves the candidates: a later failure of its
+   * text is a new one. Its section's `findings` stays: only ever compared with zero, and the lines are still found
+   * there, by the block that took them (its `lastFinding` is mended by {@link absorbReported}).
+   */
+  private unkeep(block: Block): void {
+    const section = block.section;
+    const rankClass = this.rankClass(block);
+    section.keptByRankClass.set(rankClass, (section.keptByRankClass.get(rankClass) ?? 1) - 1);
+    const sameTemplate = this.byKey.get(block.template);
+    if (sameTemplate?.get(block.key) === block) sameTemplate.delete(block.key);
+    if (sameTemplate?.size === 0) this.byKey.delete(block.template);
+  }
+
+  /** The last kept block of `section` that is more than boilerplate, or null. */
+  private lastFindingOf(section: Section): Block | null {
+    for (let i = this.blocks.length - 1; i >= 0; i--) {
+      const block = this.blocks[i] as Block;
+      if (block.section === section && block.rule.weight >= 20 && !block.wrapper) return block;
+    }
+    return null;
   }
 
   /** Reads the block's context lines above it from the ring (see {@link Block.before}). */
@@ -1044,7 +1106,8 @@ export class LogScanner {
     const existing = sameTemplate?.get(block.key);
     if (existing) {
       existing.occurrences++;
-      if (existing.repeats.length < 20) existing.repeats.push({ startLine: block.startLine, endLine: block.endLine });
+      if (existing.repeats.length < 20) existing.repeats.push({ startLine: block.startLine, endLine: block.endLine, headLine: block.headLine });
+      if (block.headLine > this.reportedUpTo) this.reportedUpTo = block.headLine;
       return;
     }
     // Once the scanner prunes (a log with more than 2 × MAX_BLOCKS candidates), a block behind MAX_BLOCKS earlier
@@ -1061,6 +1124,7 @@ export class LogScanner {
     }
     sameTemplate.set(block.key, block);
     this.blocks.push(block);
+    if (block.headLine > this.reportedUpTo) this.reportedUpTo = block.headLine;
     // Only a kept block's texts outlive the chunk they were read from (repeats are counted, never stored).
     this.readStored(block);
     block.headText = own(block.headText);
@@ -1409,7 +1473,7 @@ export function toFailure(rankedBlock: RankedBlock, redact: Redact = redactSecre
   if (block.inBaseline) failure.inBaseline = true;
   if (block.occurrences > 1) {
     failure.occurrences = block.occurrences;
-    failure.repeats = block.repeats.map((r) => ({ ...r }));
+    failure.repeats = block.repeats.map((r) => ({ startLine: r.startLine, endLine: r.endLine }));
   }
   if (block.taskPrefix !== '' && lines[0]?.text.startsWith(block.taskPrefix)) failure.taskPrefix = block.taskPrefix;
   return failure;

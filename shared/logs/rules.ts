@@ -38,7 +38,9 @@ export interface Rule {
   readonly maxLines?: number;
   /**
    * Pull earlier lines into the block: search back up to `lines` lines for `re` and start after it (or at it). With
-   * `through`, only over lines it matches: any other line first, and nothing is pulled.
+   * `through`, only over lines it matches: any other line first, and nothing is pulled; nor past another headline
+   * of the rule (another report). A failure already reported on a pulled line (another rule's block, or a repeat)
+   * was part of this one: it is absorbed, not reported twice.
    */
   readonly lookback?: { readonly re: RegExp; readonly lines: number; readonly inclusive: boolean; readonly through?: RegExp };
   /** Only active inside a failure list opened by a heading such as `3 failing` or `There were 2 failures:`. */
