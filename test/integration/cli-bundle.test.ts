@@ -129,7 +129,7 @@ describe('guard on a big log', () => {
       };
       const bigRuns = await reports(big);
       expect(bigRuns).toHaveLength(2);
-      expect(bigRuns.some((argv) => ['--max-semi-space-size=4', '--heap-growing-percent=50', '--max-inlined-bytecode-size-cumulative=300'].every((flag) => argv.includes(flag)))).toBe(true);
+      expect(bigRuns.some((argv) => ['--max-semi-space-size=4', '--heap-growing-percent=50', '--max-inlined-bytecode-size-cumulative=300', '--single-threaded'].every((flag) => argv.includes(flag)))).toBe(true);
       const smallRuns = await reports(SAMPLE);
       expect(smallRuns).toHaveLength(1);
       expect(smallRuns[0]).not.toContain('--heap-growing-percent=50');
