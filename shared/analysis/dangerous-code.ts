@@ -41,51 +41,41 @@ export interface DangerousCode {
 }
 
 /**
- * A download and, after it on the line, a command that runs code: a shell or interpreter (fed by a pipe through any
- * stages, `| tee f | sh`, or not), and after `&&` or `;` `chmod +x` or a path run (`&& ./install`, `; /tmp/i`). Not which
- * file: any program run after a download on one command line has what it fetched within reach. The downloader is a
- * command, not a variable or a method named for one (PHP's `$curl = curl_init(…)`). `named` is what may follow the
- * downloader's name, looked ahead at.
- */
-const runAfterDownload = (named = '') =>
-  String.raw`(?<![\w$@.-])${FETCH}${named}\s[^\n]{0,200}?(?:[|;&]\s*(?:${SHELL}|(?:source|eval|\.)\s)|[;&]\s*${RUNS_ITS_ARGS}(?:chmod\s+(?:[ugoa]*\+x|0?[0-7]{2}[1357])\b|(?:\.{1,2}|~)?\/[\w.-]+(?:\/[\w.-]+)*(?=[\s"'\x60)]|$)))`;
-const RUN_AFTER_DOWNLOAD = runAfterDownload();
-/**
- * A download that saves to a file its command line names as written (`-o data.json`, `-O f`, `--output f`, `-OutFile f`,
- * unquoted; not standard output, a device or a value the shell builds): it prints nothing for a pipe, and in a patch the file is
- * followed to where it is run ({@link savedDownloadRun}), so `curl -o data.json … && python3 script.py data.json` gives
- * a script its data and passes.
- */
-const NAMED_OUTPUT = String.raw`(?=[^\n|;&]{0,200}?\s(?:-[a-zA-Z]*[oO]|--output(?:-document)?|-outfile)[=: \t]*(?!-|\/dev\/|\/proc\/)[\w.\/~-]+(?=[\s;&|]|$))`;
-
-/**
  * A fetch in a sink's argument (fetch-exec): a call that fetches, an HTTP client library named (httpx, urllib3,
  * Faraday, HTTParty, Guzzle, LWP, WebClient), a client's or a session's request, Java's and Groovy's `new URL(…)`, LWP's
  * `get('https://…')`, Clojure's `slurp` of a URL.
  */
 const FETCHED = String.raw`(?:\b(?:urlopen|fetch|file_get_contents)\s*\(|\b(?:requests|httpx|urllib3|aiohttp|faraday|httparty|restclient|guzzlehttp|lwp|webclient|httpclient)\b|\b(?:session|client|https?|axios|got|uri)\s*(?:\(\s*\))?\s*[.:]+\s*(?:get|post|request|open)\s*\(|\bnew\s+url\s*\(|\bget\s*\(\s*["']\w+:\/\/|\bslurp\s+(?:"\w+:\/\/|\(\s*(?:io\/)?(?:as-)?url\b))`;
-/** remote-script's other ways to run a download, after {@link RUN_AFTER_DOWNLOAD}. */
-const REMOTE_SCRIPT_OTHERS = [
-  // Any command given a URL, its output piped into a shell (`aws s3 cp s3://… -`, `gsutil cat gs://…`, `aria2c -o -
-  // https://…`, `http`, `lynx -source`): a downloader by what it is given, not by a list of names. Not in a
-  // Markdown table's row (a line that starts with `|`, or goes on with another `|` after the shell). Read from the
-  // URL back, so that a long line costs what its URLs do. The command before the URL may end in a brace, a
-  // parenthesis or a quote (`${DL}`, `$(cat f)`, `"$d"`), however far the blanks push the URL (review of pass 9b).
-  String.raw`(?=(?:https?|ftps?|sftp|s3|gs):\/\/)(?<![\w.+-])(?<!(?:^|\n)[ \t]*\|[^\n]{0,400})(?<=[\w.\/})\x22'\x60-][ \t]+[^\n|;&]{0,200})[a-z0-9]+:\/\/[^\n|;&]{0,200}\|(?!\|)\s*${SHELL}(?![^\n]*\|)`,
-  // A download read by a command that runs what it reads: `. <(curl …)`, `python3 <(curl …)`,
-  // `sh <<< "$(curl …)"`, `sh -c \"$(curl …)\"`, `eval \`curl …\``.
-  String.raw`(?<![\w.$-])(?:${SHELL}|source|eval|\.)(?:\s+-\S+)*\s*(?:<<<|<)?\s*[\\"']*\s*(?:\$\(|<\(|\x60)\s*${RUNS_ITS_ARGS}${FETCH}\b`,
-  // Package runners given a URL (registry names are ADDED_DEPENDENCY's, in patches).
-  String.raw`\b(?:npx|bunx|pnpm\s+dlx|deno\s+run)\s+(?:-\S+\s+)*https?:\/\/`,
-  // PowerShell's download-and-run: `iex (New-Object Net.WebClient).DownloadString(…)`, `iex (iwr …).Content`,
-  // `Invoke-Expression (Invoke-RestMethod …)` (`iwr … | iex` is above).
-  String.raw`\b(?:iex|invoke-expression)\b[^\n]{0,120}\bdownloadstring\b|\b(?:iex|invoke-expression)\s*(?:[("'&{$]\s*){1,6}${FETCH}\s`,
-  // The same said in words: "fetches https://… and pipes it into sh".
-  String.raw`\bpip(?:e|es|ed|ing)\b[^\n]{0,20}\b(?:into|to|through)\s+(?:sudo\s+)?(?:sh|bash|zsh|a shell|the shell)\b`,
-].join('|');
-
 export const DANGEROUS_CODE: readonly DangerousCode[] = [
-  { id: 'remote-script', re: new RegExp(`${RUN_AFTER_DOWNLOAD}|${REMOTE_SCRIPT_OTHERS}`, 'i') },
+  {
+    id: 'remote-script',
+    re: new RegExp(
+      [
+        // A download and, after it on the line, a command that runs code: a shell or interpreter (fed by a pipe through
+        // any stages, `| tee f | sh`, or not), and after `&&` or `;` `chmod +x` or a path run (`&& ./install`, `; /tmp/i`).
+        // Not which file: any program run after a download on one command line has what it fetched within reach. The
+        // downloader is a command, not a variable or a method named for one (PHP's `$curl = curl_init(…)`).
+        String.raw`(?<![\w$@.-])${FETCH}\s[^\n]{0,200}?(?:[|;&]\s*(?:${SHELL}|(?:source|eval|\.)\s)|[;&]\s*${RUNS_ITS_ARGS}(?:chmod\s+(?:[ugoa]*\+x|0?[0-7]{2}[1357])\b|(?:\.{1,2}|~)?\/[\w.-]+(?:\/[\w.-]+)*(?=[\s"'\x60)]|$)))`,
+        // Any command given a URL, its output piped into a shell (`aws s3 cp s3://… -`, `gsutil cat gs://…`, `aria2c -o -
+        // https://…`, `http`, `lynx -source`): a downloader by what it is given, not by a list of names. Not in a
+        // Markdown table's row (a line that starts with `|`, or goes on with another `|` after the shell). Read from the
+        // URL back, so that a long line costs what its URLs do. The command before the URL may end in a brace, a
+        // parenthesis or a quote (`${DL}`, `$(cat f)`, `"$d"`), however far the blanks push the URL (review of pass 9b).
+        String.raw`(?=(?:https?|ftps?|sftp|s3|gs):\/\/)(?<![\w.+-])(?<!(?:^|\n)[ \t]*\|[^\n]{0,400})(?<=[\w.\/})\x22'\x60-][ \t]+[^\n|;&]{0,200})[a-z0-9]+:\/\/[^\n|;&]{0,200}\|(?!\|)\s*${SHELL}(?![^\n]*\|)`,
+        // A download read by a command that runs what it reads: `. <(curl …)`, `python3 <(curl …)`,
+        // `sh <<< "$(curl …)"`, `sh -c \"$(curl …)\"`, `eval \`curl …\``.
+        String.raw`(?<![\w.$-])(?:${SHELL}|source|eval|\.)(?:\s+-\S+)*\s*(?:<<<|<)?\s*[\\"']*\s*(?:\$\(|<\(|\x60)\s*${RUNS_ITS_ARGS}${FETCH}\b`,
+        // Package runners given a URL (registry names are ADDED_DEPENDENCY's, in patches).
+        String.raw`\b(?:npx|bunx|pnpm\s+dlx|deno\s+run)\s+(?:-\S+\s+)*https?:\/\/`,
+        // PowerShell's download-and-run: `iex (New-Object Net.WebClient).DownloadString(…)`, `iex (iwr …).Content`,
+        // `Invoke-Expression (Invoke-RestMethod …)` (`iwr … | iex` is above).
+        String.raw`\b(?:iex|invoke-expression)\b[^\n]{0,120}\bdownloadstring\b|\b(?:iex|invoke-expression)\s*(?:[("'&{$]\s*){1,6}${FETCH}\s`,
+        // The same said in words: "fetches https://… and pipes it into sh".
+        String.raw`\bpip(?:e|es|ed|ing)\b[^\n]{0,20}\b(?:into|to|through)\s+(?:sudo\s+)?(?:sh|bash|zsh|a shell|the shell)\b`,
+      ].join('|'),
+      'i',
+    ),
+  },
   {
     id: 'decode-exec',
     re: new RegExp(
@@ -1220,9 +1210,7 @@ const REMOTE_CODE_SINK: DangerousCode = {
 
 /** What a patch is read for: the dangerous code of any text, and names assembled at run time (code added only). */
 const PATCH_SIGNALS: readonly DangerousCode[] = [
-  // A download that names its file is read for where that file runs ({@link NAMED_OUTPUT}), not refused for any run after it.
-  { id: 'remote-script', re: new RegExp(`${runAfterDownload(`(?!${NAMED_OUTPUT})`)}|${REMOTE_SCRIPT_OTHERS}`, 'i') },
-  ...DANGEROUS_CODE.filter((pattern) => pattern.id !== 'remote-script'),
+  ...DANGEROUS_CODE,
   ASSEMBLED_NAME,
   DOWNLOAD_FED,
   { id: 'remote-script', re: new RegExp(`${RUNS_FROM_URL}|${DOWNLOAD_JOINED}`, 'i') },
