@@ -1,4 +1,4 @@
-import { GetAutomationExecutionCommand, type SSMClient, StartAutomationExecutionCommand } from '@aws-sdk/client-ssm';
+import type { SsmAutomationApi } from '../adapters/ssm-automation.js';
 import type { Outbox } from '../adapters/outbox.js';
 import { RetryableError } from '../errors.js';
 
@@ -33,23 +33,21 @@ export function succeeded(status: string): boolean {
   return status === 'Success' || status === 'CompletedWithSuccess';
 }
 
-/** AWS Systems Manager Automation. */
-export function createSsmRunbookRunner(client: SSMClient): RunbookRunner {
+/** AWS Systems Manager Automation (shared/adapters/ssm-automation.ts in AWS). */
+export function createSsmRunbookRunner(ssm: SsmAutomationApi): RunbookRunner {
   return {
     async start(request) {
-      const response = await client.send(
-        new StartAutomationExecutionCommand({
-          DocumentName: request.document,
-          ...(request.documentVersion ? { DocumentVersion: request.documentVersion } : {}),
-          Parameters: request.parameters,
-          ClientToken: request.clientToken,
-        }),
-      );
+      const response = await ssm.startAutomationExecution({
+        DocumentName: request.document,
+        ...(request.documentVersion ? { DocumentVersion: request.documentVersion } : {}),
+        Parameters: request.parameters,
+        ClientToken: request.clientToken,
+      });
       if (!response.AutomationExecutionId) throw new RetryableError('StartAutomationExecution returned no execution id');
       return { executionId: response.AutomationExecutionId };
     },
     async status(executionId) {
-      const response = await client.send(new GetAutomationExecutionCommand({ AutomationExecutionId: executionId }));
+      const response = await ssm.getAutomationExecution({ AutomationExecutionId: executionId });
       const execution = response.AutomationExecution;
       return {
         executionId,

@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { SSMClient } from '@aws-sdk/client-ssm';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -10,6 +9,7 @@ import { alarmScopeFromConfig } from '../ingest/alarm-scope.js';
 import { createLambdaRecoveryQueue } from '../adapters/lambda-async.js';
 import { createSfnStarter, createSfnTaskControl } from '../adapters/sfn.js';
 import { createSnsPublisher } from '../adapters/sns.js';
+import { createSsmAutomationClient } from '../adapters/ssm-automation.js';
 import { createChatWebhook, withChatWebhook } from '../adapters/chat-webhook.js';
 import { createOfflineAnalyzer } from '../analysis/offline.js';
 import { createConfiguredAnalyzers } from '../analysis/providers.js';
@@ -558,7 +558,7 @@ function named<T>(name: string, read: () => T): T {
 export function createRemediationDeps(config: Config, clock: () => Date = () => new Date()): RemediateRemediationDeps {
   const runner = config.OUTBOX_PATH
     ? local('OUTBOX_PATH').runbookRunner(outboxAt(config.OUTBOX_PATH))
-    : createSsmRunbookRunner(new SSMClient({ region: config.AWS_REGION }));
+    : createSsmRunbookRunner(createSsmAutomationClient({ region: config.AWS_REGION }));
   return {
     policyFile: policyFileOf(config),
     runbooks: named('RUNBOOKS_JSON', () => parseRunbookMappings(config.RUNBOOKS_JSON)),

@@ -100,6 +100,14 @@ describe.skipIf(!handlersExist)('real bundling', () => {
     expect(inputs).toContain('shared/github/clients.ts');
   });
 
+  it('remediate reaches SSM Automation without @aws-sdk/client-ssm: its 141 error classes were ≈75 KB of the bundle', () => {
+    const inputs = inputsOf('remediate');
+    expect(inputs.filter((input) => input.startsWith('node_modules/@aws-sdk/client-ssm/'))).toEqual([]);
+    // Sanity: the two Automation calls are in the bundle, signed by the SDK's own signer.
+    expect(inputs).toContain('shared/adapters/ssm-automation.ts');
+    expect(inputs.some((input) => input.startsWith('node_modules/@smithy/signature-v4/'))).toBe(true);
+  });
+
   it.each(['remediate', 'classify'] as const)('%s carries none of the incident store’s index queries: it reads and updates its incident by id', (name) => {
     // The month index's key conditions of listUnfinished and search (shared/stores/incident-store.ts), nowhere else.
     expect(readFileSync(bundleOf(name).path, 'utf8').includes('#month = :month')).toBe(false);

@@ -1,13 +1,26 @@
-import { GetAutomationExecutionCommand, SSMClient, StartAutomationExecutionCommand } from '@aws-sdk/client-ssm';
-import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import type { SsmAutomationApi } from '../../../shared/adapters/ssm-automation.js';
 import type { AlarmDetails } from '../../../shared/domain/incident.js';
 import { DEFAULT_POLICY, parsePolicyFile, policyFor } from '../../../shared/remediation/policy.js';
 import { createSsmRunbookRunner, followRunbook } from '../../../shared/remediation/runbook-runner.js';
 import { automationClientToken, parseRunbookMappings, runbookFor, runbookParameters } from '../../../shared/remediation/runbooks.js';
 
-const ssm = mockClient(SSMClient);
-afterEach(() => ssm.reset());
+/** SSM's two Automation calls, answered from `statuses` in order (the last repeats), with what they were sent. */
+function fakeSsm(statuses: Array<{ AutomationExecutionStatus?: string; FailureMessage?: string }>) {
+  const starts: unknown[] = [];
+  const gets: unknown[] = [];
+  const api: SsmAutomationApi = {
+    async startAutomationExecution(input) {
+      starts.push(input);
+      return { AutomationExecutionId: 'exec-1' };
+    },
+    async getAutomationExecution(input) {
+      gets.push(input);
+      return { AutomationExecution: statuses[Math.min(gets.length - 1, statuses.length - 1)] };
+    },
+  };
+  return { api, starts, gets };
+}
 
 const alarm: AlarmDetails = {
   name: 'checkout-api-5xx-rate', arn: 'arn:aws:cloudwatch:us-east-1:1:alarm:checkout-api-5xx-rate', account: '123456789012', region: 'us-east-1',
@@ -66,39 +79,42 @@ describe('runbook mappings', () => {
 
 describe('SSM runbook runner', () => {
   it('starts the allow-listed document with the idempotency token and follows it to the end', async () => {
-    ssm.on(StartAutomationExecutionCommand).resolves({ AutomationExecutionId: 'exec-1' });
-    ssm.on(GetAutomationExecutionCommand)
-      .resolvesOnce({ AutomationExecution: { AutomationExecutionStatus: 'InProgress' } })
-      .resolves({ AutomationExecution: { AutomationExecutionStatus: 'Success' } });
-    const runner = createSsmRunbookRunner(new SSMClient({}));
+    const ssm = fakeSsm([{ AutomationExecutionStatus: 'InProgress' }, { AutomationExecutionStatus: 'Success' }]);
+    const runner = createSsmRunbookRunner(ssm.api);
 
     const { executionId } = await runner.start({ document: 'AWS-RestartECSService', parameters: { Service: ['checkout'] }, clientToken: automationClientToken('cw-1') });
     const final = await followRunbook(runner, executionId, { pollMs: 5000, timeoutMs: 60_000, sleep: async () => {} });
 
     expect(final).toEqual({ executionId: 'exec-1', status: 'Success', failureMessage: null });
-    expect(ssm.commandCalls(StartAutomationExecutionCommand)[0]?.args[0].input).toEqual({
-      DocumentName: 'AWS-RestartECSService', Parameters: { Service: ['checkout'] }, ClientToken: automationClientToken('cw-1'),
-    });
-    expect(ssm.commandCalls(GetAutomationExecutionCommand)).toHaveLength(2);
+    expect(ssm.starts).toEqual([{ DocumentName: 'AWS-RestartECSService', Parameters: { Service: ['checkout'] }, ClientToken: automationClientToken('cw-1') }]);
+    expect(ssm.gets).toEqual([{ AutomationExecutionId: 'exec-1' }, { AutomationExecutionId: 'exec-1' }]);
+  });
+
+  it('names the document version when the mapping pins one', async () => {
+    const ssm = fakeSsm([{ AutomationExecutionStatus: 'Success' }]);
+
+    await createSsmRunbookRunner(ssm.api).start({ document: 'Restart', documentVersion: '3', parameters: {}, clientToken: 't' });
+
+    expect(ssm.starts).toEqual([{ DocumentName: 'Restart', DocumentVersion: '3', Parameters: {}, ClientToken: 't' }]);
   });
 
   it('reports a runbook still running at the deadline instead of waiting past it', async () => {
-    ssm.on(GetAutomationExecutionCommand).resolves({ AutomationExecution: { AutomationExecutionStatus: 'InProgress' } });
+    const ssm = fakeSsm([{ AutomationExecutionStatus: 'InProgress' }]);
     let clock = 0;
 
-    const final = await followRunbook(createSsmRunbookRunner(new SSMClient({})), 'exec-2', {
+    const final = await followRunbook(createSsmRunbookRunner(ssm.api), 'exec-2', {
       pollMs: 10_000, timeoutMs: 30_000, now: () => clock, sleep: async (ms) => { clock += ms; },
     });
 
     expect(final.status).toBe('InProgress (still running when Pipeline Guard stopped waiting)');
     // Polled at 0, 10, 20 and 30 s; the next poll would fall after the 30 s deadline.
-    expect(ssm.commandCalls(GetAutomationExecutionCommand)).toHaveLength(4);
+    expect(ssm.gets).toHaveLength(4);
   });
 
   it('reports failure with SSM\'s message', async () => {
-    ssm.on(GetAutomationExecutionCommand).resolves({ AutomationExecution: { AutomationExecutionStatus: 'Failed', FailureMessage: 'Step restart failed' } });
+    const ssm = fakeSsm([{ AutomationExecutionStatus: 'Failed', FailureMessage: 'Step restart failed' }]);
 
-    const final = await followRunbook(createSsmRunbookRunner(new SSMClient({})), 'exec-3', { pollMs: 1, timeoutMs: 10 });
+    const final = await followRunbook(createSsmRunbookRunner(ssm.api), 'exec-3', { pollMs: 1, timeoutMs: 10 });
 
     expect(final).toEqual({ executionId: 'exec-3', status: 'Failed', failureMessage: 'Step restart failed' });
   });

@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { type SsmFetch, createSsmAutomationClient } from '../../../shared/adapters/ssm-automation.js';
+
+const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret', sessionToken: 'session-token' };
+
+interface Sent {
+  url: string;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+/** A fetch that records what it was sent and answers from `answers`, in order (the last one repeats). */
+function fakeFetch(...answers: Array<{ status: number; body?: unknown; headers?: Record<string, string> } | Error>) {
+  const sent: Sent[] = [];
+  const fetch: SsmFetch = async (url, init) => {
+    sent.push({ url: String(url), headers: Object.fromEntries(Object.entries(init.headers).map(([k, v]) => [k.toLowerCase(), v])), body: JSON.parse(init.body) });
+    const answer = answers[Math.min(sent.length - 1, answers.length - 1)] as (typeof answers)[number];
+    if (answer instanceof Error) throw answer;
+    return new Response(answer.body === undefined ? '' : JSON.stringify(answer.body), { status: answer.status, headers: answer.headers ?? {} });
+  };
+  return { fetch, sent };
+}
+
+const noSleep = async () => {};
+
+describe('SSM Automation over its JSON API', () => {
+  it('sends the operation as AWS JSON 1.1 to the regional endpoint, signed with SigV4 for ssm', async () => {
+    const { fetch, sent } = fakeFetch({ status: 200, body: { AutomationExecutionId: 'exec-1' } });
+    const ssm = createSsmAutomationClient({ region: 'eu-west-1', credentials: async () => credentials, fetch, sleep: noSleep });
+
+    const output = await ssm.startAutomationExecution({ DocumentName: 'AWS-RestartECSService', Parameters: { Service: ['checkout'] }, ClientToken: 'token-1' });
+
+    expect(output).toEqual({ AutomationExecutionId: 'exec-1' });
+    expect(sent).toHaveLength(1);
+    const [request] = sent as [Sent];
+    expect(request.url).toBe('https://ssm.eu-west-1.amazonaws.com/');
+    expect(request.headers['content-type']).toBe('application/x-amz-json-1.1');
+    expect(request.headers['x-amz-target']).toBe('AmazonSSM.StartAutomationExecution');
+    expect(request.headers['x-amz-security-token']).toBe('session-token');
+    expect(request.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/eu-west-1\/ssm\/aws4_request, SignedHeaders=[a-z0-9;-]*x-amz-target[a-z0-9;-]*, Signature=[0-9a-f]{64}$/);
+    expect(request.body).toEqual({ DocumentName: 'AWS-RestartECSService', Parameters: { Service: ['checkout'] }, ClientToken: 'token-1' });
+  });
+
+  it('uses the partition’s domain for the region (China)', async () => {
+    const { fetch, sent } = fakeFetch({ status: 200, body: { AutomationExecution: { AutomationExecutionStatus: 'Success' } } });
+    const ssm = createSsmAutomationClient({ region: 'cn-north-1', credentials: async () => credentials, fetch, sleep: noSleep });
+
+    await ssm.getAutomationExecution({ AutomationExecutionId: 'exec-1' });
+
+    expect(sent[0]?.url).toBe('https://ssm.cn-north-1.amazonaws.com.cn/');
+    expect(sent[0]?.headers['x-amz-target']).toBe('AmazonSSM.GetAutomationExecution');
+  });
+
+  it('fails with the service’s error code as the name and its message, without retrying a refusal', async () => {
+    const { fetch, sent } = fakeFetch({ status: 400, body: { __type: 'com.amazonaws.ssm#AutomationDefinitionNotFoundException', message: 'no such document' } });
+    const ssm = createSsmAutomationClient({ region: 'us-east-1', credentials: async () => credentials, fetch, sleep: noSleep });
+
+    const failure = await ssm.startAutomationExecution({ DocumentName: 'missing', Parameters: {}, ClientToken: 't' }).catch((error: unknown) => error);
+
+    expect(failure).toBeInstanceOf(Error);
+    expect((failure as Error).name).toBe('AutomationDefinitionNotFoundException');
+    expect((failure as Error).message).toBe('no such document');
+    expect((failure as { statusCode?: number }).statusCode).toBe(400);
+    expect(sent).toHaveLength(1);
+  });
+
+  it('reads the code from x-amzn-errortype when the body has none', async () => {
+    const { fetch } = fakeFetch({ status: 403, body: { Message: 'not allowed' }, headers: { 'x-amzn-errortype': 'AccessDeniedException:http://internal.amazon.com/' } });
+    const ssm = createSsmAutomationClient({ region: 'us-east-1', credentials: async () => credentials, fetch, sleep: noSleep });
+
+    const failure = (await ssm.getAutomationExecution({ AutomationExecutionId: 'e' }).catch((error: unknown) => error)) as Error;
+
+    expect(failure.name).toBe('AccessDeniedException');
+    expect(failure.message).toBe('not allowed');
+  });
+
+  it('retries throttling, 5xx answers and network failures with backoff, as the SDK’s standard mode does', async () => {
+    const { fetch, sent } = fakeFetch(
+      { status: 400, body: { __type: 'ThrottlingException', message: 'Rate exceeded' } },
+      new TypeError('fetch failed'),
+      { status: 200, body: { AutomationExecutionId: 'exec-9' } },
+    );
+    const waits: number[] = [];
+    const ssm = createSsmAutomationClient({ region: 'us-east-1', credentials: async () => credentials, fetch, sleep: async (ms) => void waits.push(ms), random: () => 1 });
+
+    expect(await ssm.startAutomationExecution({ DocumentName: 'd', Parameters: {}, ClientToken: 't' })).toEqual({ AutomationExecutionId: 'exec-9' });
+    expect(sent).toHaveLength(3);
+    // Each attempt is signed again (a fresh date), and waits are full-jitter exponential.
+    expect(waits).toEqual([100, 200]);
+  });
+
+  it('gives up after three attempts with the last failure', async () => {
+    const { fetch, sent } = fakeFetch({ status: 503, body: { __type: 'InternalServerError', message: 'try later' } });
+    const ssm = createSsmAutomationClient({ region: 'us-east-1', credentials: async () => credentials, fetch, sleep: noSleep });
+
+    const failure = (await ssm.getAutomationExecution({ AutomationExecutionId: 'e' }).catch((error: unknown) => error)) as Error;
+
+    expect(sent).toHaveLength(3);
+    expect(failure.name).toBe('InternalServerError');
+  });
+});
