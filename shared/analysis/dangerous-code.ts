@@ -326,8 +326,20 @@ const PIPE_AT = /(?:[ \t]|\\\n)*\|(?![|])&?(?:\s|\\\n)*/y;
  * was read again from each.
  */
 const COMMAND_AT = /(?:^|(?<!\\)\n|[;&|\x60]|(?<!\$)\{|[$<>]?\(|["'](?<=(?:^|[([,=:{+]|\breturn|\beval|\bexec|\s-[a-zA-Z]*c)[ \t]*[fFrRbB]{0,2}["'])|\b(?:do|then|else)\s)[ \t]*/g;
-/** Programs that handle a saved file without reading it out: remove it, list it, test it, name it. */
-const HANDLES_FILE = /^(?:rm|ls|stat|file|test|\[\[?|du|touch|echo|printf|mkdir|basename|dirname|realpath|readlink|remove-item|test-path|get-filehash|get-item|get-childitem)$/i;
+/**
+ * Programs that handle a saved file without reading it out: remove it, list it, test it, name it, enter it (`cd r` after
+ * `git clone …/r`: what runs in it is {@link RUNS_PROJECT}'s).
+ */
+const HANDLES_FILE = /^(?:cd|pushd|chdir|set-location|sl|rm|ls|stat|file|test|\[\[?|du|touch|echo|printf|mkdir|basename|dirname|realpath|readlink|remove-item|test-path|get-filehash|get-item|get-childitem)$/i;
+/**
+ * Commands that run the code of the directory they run in by convention, its files unnamed: build tools, package managers
+ * installing or running the project (`npm install` runs its scripts, `pip install .` its setup), `docker build .`. Run in
+ * a tree a clone, copy or archive wrote (after a `cd`, or where it wrote into the directory it ran in), they run code from
+ * another host: a quickstart that clones a project and installs or runs it is left to a human reviewer. Any npm, Yarn or
+ * pnpm command (they read the tree's `.npmrc`, which may name another registry); not `pip install requests`, whose
+ * package is the registry's and which reads no configuration from the tree.
+ */
+const RUNS_PROJECT = /^(?:(?:g?make|cmake|ninja|meson|mvn|gradle|ant|sbt|rake|bundle|composer|poetry|pipenv|tox|nox|npx|npm|yarn|pnpm|bun|deno|docker-compose|dotnet|swift|mix)(?![\w.-])|pip[\d.]*\s+install\b.*(?:\s-[a-z]*[er]|--editable|--requirement|\s\.{1,2}(?:[/[]\S*)?(?:\s|$))|cargo\s+(?:run|build|b|r|test|t|bench|install)\b|go\s+(?:run|test|build|install|generate|vet)\b|docker\s+(?:build|buildx|compose)\b)/i;
 /** A downloader's name as {@link savedBy} takes it: lowercased, one space between its words, without Windows' `.exe`. */
 const toolName = (name: string) => name.toLowerCase().replace(/\s+/g, ' ').replace(/\.exe$/, '');
 /** A download by a program that runs nothing it is given, by its words (a copy's top-level options too: `gsutil -o x -m cp`). */
@@ -492,6 +504,11 @@ function savedDownloadRun(text: string): boolean {
     const programAt = programIndex(words);
     const program = shellWord(words[programAt]!.raw).replace(/^.*\//, '');
     if (/^(?:cd|pushd|chdir|set-location|sl)$/i.test(program)) files.changedDirectory(at);
+    // In a tree copied from another host, a build or an install runs its code, and an interpreter its script, whatever it is named.
+    if (shell && files.entered(at)) {
+      const command = shellWordsOf(words.slice(programAt));
+      if (RUNS_PROJECT.test(command.replace(/^\S*\//, '')) || (SCRIPT_RUNNER.test(program) && scriptIndex(words, programAt) !== undefined)) return true;
+    }
     const firstOperand = words.findIndex((word, k) => k > programAt && !word.raw.startsWith('-'));
     // An interpreter runs its script: the words after it are the script's arguments, data to it (`python3 check.py
     // data.json`); its options' values before it may run code (`node -r ./f`, `ruby -r./f`).

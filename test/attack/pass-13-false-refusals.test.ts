@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { checkPatch } from '../../shared/analysis/index.js';
+
+/**
+ * False refusals attack pass 13 found in the rules of pass 12 (clones and copies from other hosts, helm/asdf/corepack
+ * given a URL, joined download strings, more fetch-exec sinks): ordinary patches each rule refused. Each acceptance below
+ * was refused before its fix; each refusal is a control that looks like one of them and must stay refused.
+ */
+
+/** A patch adding `lines` to `path` after one context line. */
+function patchAdding(path: string, lines: readonly string[]): string {
+  return [`--- a/${path}`, `+++ b/${path}`, `@@ -1,1 +1,${lines.length + 1} @@`, ' import os', ...lines.map((line) => `+${line}`), ''].join('\n');
+}
+
+/** `text` added to `path`, one added line per line of it. */
+const checked = (path: string, text: string) => checkPatch(patchAdding(path, text.split('\n')));
+
+const refusedAs = (kind: string) => (path: string, text: string) => {
+  expect(checked(path, text)).toMatchObject({ ok: false, reason: expect.stringContaining(kind) });
+};
+const accepted = (path: string, text: string) => {
+  expect(checked(path, text).ok).toBe(true);
+};
+
+describe('pass 13, item 1: a clone entered or listed runs nothing from it', () => {
+  it.each([
+    ['README.md', 'git clone https://github.com/acme/app.git\ncd app\nls'],
+    ['README.md', 'git clone https://github.com/acme/app.git && cd app && ls && cat README.md'],
+    ['docs/deploy.md', 'rsync -av user@backup.example.com:/backups/db/ ./backup/\nls backup'],
+    ['README.md', 'git clone https://github.com/acme/app.git\ncd app\npip install requests'],
+    ['README.md', 'git clone https://github.com/acme/app.git\ncd app\ngit log --oneline'],
+  ])('accepts, in %s: %s', accepted);
+
+  // After `cd` into the clone, a command that runs the project's code by convention runs the clone: a quickstart that
+  // installs or runs the cloned project is left to a human.
+  it.each([
+    ['docs/setup.md', 'git clone https://x.example/r.git && cd r && sh i.sh'],
+    ['docs/setup.md', 'git clone https://x.example/r.git && cd r && ./install.sh'],
+    ['docs/setup.md', 'git clone https://x.example/r.git && sh r/i.sh'],
+    ['docs/setup.md', 'git clone https://x.example/r.git && cd r && make'],
+    ['docs/setup.md', 'git clone https://x.example/r.git\ncd r\nmake install'],
+    ['docs/setup.md', 'git clone https://x.example/r.git && cd r && npm install'],
+    ['docs/setup.md', 'git clone https://x.example/r.git && cd r && npm ci'],
+    ['docs/setup.md', 'git clone https://x.example/r.git && cd r && npm install left-pad'],
+    ['docs/setup.md', 'git clone https://x.example/r.git && cd r && npm test'],
+    ['docs/setup.md', 'git clone https://x.example/r.git && cd r && npm run build'],
+    ['docs/setup.md', 'git clone https://x.example/r.git && cd r && yarn'],
+    ['docs/setup.md', 'git clone https://x.example/r.git && cd r && pnpm i'],
+    ['docs/setup.md', 'git clone https://x.example/r.git && cd r && pip install .'],
+    ['docs/setup.md', 'git clone https://x.example/r.git && cd r && pip install -e .'],
+    ['docs/setup.md', 'git clone https://x.example/r.git && cd r && pip install -r requirements.txt'],
+    ['docs/setup.md', 'git clone https://x.example/r.git && cd r && bundle install'],
+    ['docs/setup.md', 'git clone https://x.example/r.git && cd r && cargo run'],
+    ['docs/setup.md', 'git clone https://x.example/r.git && cd r && cargo build --release'],
+    ['docs/setup.md', 'git clone https://x.example/r.git && cd r && go run .'],
+    ['docs/setup.md', 'git clone https://x.example/r.git && cd r && go test ./...'],
+    ['docs/setup.md', 'git clone https://x.example/r.git && cd r && python3 x.py'],
+    ['docs/setup.md', 'git clone https://x.example/r.git && cd r && node x'],
+    ['docs/setup.md', 'git clone https://x.example/r.git && cd r && docker build .'],
+    ['docs/setup.md', 'git clone https://x.example/r.git\ncd r\n./anything'],
+  ])('refuses, in %s: %s', refusedAs('remote-script'));
+});
