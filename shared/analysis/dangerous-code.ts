@@ -1187,10 +1187,11 @@ const CONFIG_SETTING = /(?:^|[\s'"(\[{,;])-{0,2}(?:output|url|remote-name(?:-all
  * Commands that run what a URL serves with no file between to follow, where a command starts or as an argument list's
  * program: a Kubernetes manifest or kustomization given by one (`kubectl apply -f https://…`: its containers run with the
  * cluster's credentials), and Helm, asdf and Corepack given one at all: a chart or a chart repository, a plugin (its
- * scripts run at every `asdf install`), a package manager to fetch (`yarn@https://…`). Patches only: in a log they are
- * deployment steps.
+ * scripts run at every `asdf install`), a package manager to fetch (`yarn@https://…`): a URL as one of their words,
+ * `--repo`'s or after `@`. Not a URL inside an option's value (`--set api=https://…`, which the chart reads as data) or
+ * in a comment after the command (`# see https://…`). Patches only: in a log they are deployment steps.
  */
-const RUNS_FROM_URL = String.raw`(?<![\w$@.-])(?=kubectl|helm|asdf|corepack)${AT_COMMAND_START}(?:kubectl\b[^\n|;&]{0,300}?[\s"'\x60,]-(?:f|k|-filename|-kustomize)|(?:helm|asdf|corepack)\b[^\n|;&]{0,300}?)[\s"'\x60,=@]+[a-z][\w+.-]*:\/\/`;
+const RUNS_FROM_URL = String.raw`(?<![\w$@.-])(?=kubectl|helm|asdf|corepack)${AT_COMMAND_START}(?:kubectl\b[^\n|;&]{0,300}?[\s"'\x60,]-(?:f|k|-filename|-kustomize)[\s"'\x60,=@]+|(?:helm|asdf|corepack)\b(?:[^\n|;&#]|(?<=\S)#){0,300}?(?:[\s,]["'\x60]*|--repo=["'\x60]*|@))[a-z][\w+.-]*:\/\/`;
 
 /**
  * A download command line that starts a string, its URL written out, and after a blank the string closed and joined to

@@ -60,3 +60,23 @@ describe('pass 13, item 1: a clone entered or listed runs nothing from it', () =
     ['docs/setup.md', 'git clone https://x.example/r.git\ncd r\n./anything'],
   ])('refuses, in %s: %s', refusedAs('remote-script'));
 });
+
+describe('pass 13, item 2: helm, asdf and corepack given a URL only where they fetch from it', () => {
+  it.each([
+    ['docs/deploy.md', 'helm upgrade app ./charts/app --set env.API_URL=https://api.example.com'],
+    ['docs/deploy.md', 'helm install web ./charts/web --set ingress.host=https://app.example.com'],
+    ['docs/deploy.md', 'asdf install nodejs 20.11.0 # see https://github.com/asdf-vm/asdf-nodejs'],
+    ['docs/deploy.md', 'corepack enable  # https://nodejs.org/api/corepack.html'],
+  ])('accepts, in %s: %s', accepted);
+
+  it.each([
+    ['docs/setup.md', 'helm install x https://x.example/c.tgz'],
+    ['docs/setup.md', 'helm repo add e https://x.example && helm install e/c'],
+    ['docs/setup.md', 'asdf plugin add t https://x.example/p.git'],
+    ['docs/setup.md', 'corepack yarn@https://x.example/y.tgz'],
+    ['docs/setup.md', 'helm upgrade --install x c --repo=https://x.example/charts'],
+    ['docs/setup.md', 'helm plugin install https://x.example/p  # the diff plugin'],
+    ['docs/setup.md', 'helm install x "https://x.example/c.tgz" --set a=b'],
+    ['src/deploy.py', "subprocess.run(['helm','install','x','https://x.example/c.tgz'])"],
+  ])('refuses, in %s: %s', refusedAs('remote-script'));
+});
