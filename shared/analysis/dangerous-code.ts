@@ -1232,7 +1232,8 @@ const JS_SINK = String.raw`(?:eval|function|(?:vm\s*\.\s*)?runin(?:this|new)?con
  * caught), Clojure's `(load-string (slurp "https://…"))`, R's `source(url)` and devtools' `source_url('…')` given a
  * literal (`def source_url(self)` is a name, not a download), and the model loaders that run code from where they fetch:
  * `torch.hub.load` (a repository's `hubconf.py`) and `trust_remote_code=True` (a model repository's Python). Across lines, a download and a run stay the approval's warning ({@link downloadsAndRuns}); in one expression
- * the data flow is not in doubt. Patches only: in a log, a library's warning names `trust_remote_code=True`.
+ * the data flow is not in doubt. Patches only: in a log, a library's warning names `trust_remote_code=True`; and only as an
+ * argument, a key or a setting (after `(`, `,`, `{` or where a line starts), not named in prose or a comment.
  */
 const REMOTE_CODE_SINK: DangerousCode = {
   id: 'fetch-exec',
@@ -1241,7 +1242,7 @@ const REMOTE_CODE_SINK: DangerousCode = {
       String.raw`${FETCHED}[^\n]{0,200}?\.then\s*\(\s*(?:${JS_SINK}\s*\)|[\w$\s()]{0,40}=>[\s{]*(?:(?:return|new)\s+)*${JS_SINK}\s*\()`,
       String.raw`\beval\s+(?![({\s])[^\n]{0,160}?${FETCHED}|\(\s*(?:load-string|load-reader|eval)\s[^\n]{0,160}?${FETCHED}`,
       String.raw`\bsource\s*\(\s*(?:["']\w+:\/\/|url\s*\()|\bsource_(?:url|gist)\s*\(\s*["']`,
-      String.raw`\btorch\s*\.\s*hub\s*\.\s*load\s*\((?![^\n]*\bsource\s*=\s*["']?local\b)|\btrust_remote_code\s*[=:]\s*["']?true\b`,
+      String.raw`\btorch\s*\.\s*hub\s*\.\s*load\s*\((?![^\n]*\bsource\s*=\s*["']?local\b)|(?<=(?:^|\n|[(,{])[ \t]*)trust_remote_code\s*[=:]\s*["']?true\b`,
     ].join('|'),
     'i',
   ),

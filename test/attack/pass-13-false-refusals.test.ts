@@ -114,3 +114,18 @@ describe('pass 13, item 4: a bare load( given a safe loader', () => {
     ['src/client.js', "await load(fetch('//x.example/p'));"],
   ])('refuses, in %s: %s', refusedAs('fetch-exec'));
 });
+
+describe('pass 13, item 5: trust_remote_code=True named in prose or a comment', () => {
+  it.each([
+    ['docs/ml.md', 'Some models need `trust_remote_code=True`; we never set it.'],
+    ['src/x.py', '# trust_remote_code=True is refused by our loader\nmodel = AutoModel.from_pretrained(name)'],
+  ])('accepts, in %s: %s', accepted);
+
+  it.each([
+    ['src/x.py', 'AutoModel.from_pretrained(name, trust_remote_code=True)'],
+    ['src/x.py', 'm = AutoModel.from_pretrained(\n    name,\n    trust_remote_code=True,\n)'],
+    ['src/x.py', 'm = AutoModel.from_pretrained(name,trust_remote_code = True)'],
+    ['src/x.js', 'const m = await load(name, { trust_remote_code: true });'],
+    ['src/x.py', 'opts = dict(\n  revision="main",\n  trust_remote_code=True)'],
+  ])('refuses, in %s: %s', refusedAs('fetch-exec'));
+});
