@@ -63,8 +63,12 @@ export const DANGEROUS_CODE: readonly DangerousCode[] = [
         // parenthesis or a quote (`${DL}`, `$(cat f)`, `"$d"`), however far the blanks push the URL (review of pass 9b).
         String.raw`(?=(?:https?|ftps?|sftp|s3|gs):\/\/)(?<![\w.+-])(?<!(?:^|\n)[ \t]*\|[^\n]{0,400})(?<=[\w.\/})\x22'\x60-][ \t]+[^\n|;&]{0,200})[a-z0-9]+:\/\/[^\n|;&]{0,200}\|(?!\|)\s*${SHELL}(?![^\n]*\|)`,
         // A download read by a command that runs what it reads: `. <(curl …)`, `python3 <(curl …)`,
-        // `sh <<< "$(curl …)"`, `sh -c \"$(curl …)\"`, `eval \`curl …\``.
-        String.raw`(?<![\w.$-])(?:${SHELL}|source|eval|\.)(?:\s+-\S+)*\s*(?:<<<|<)?\s*[\\"']*\s*(?:\$\(|<\(|\x60)\s*${RUNS_ITS_ARGS}${FETCH}\b`,
+        // `sh <<< "$(curl …)"`, `sh -c \"$(curl …)\"`, `eval \`curl …\``; standard input named as the script or as the
+        // descriptor redirected (`bash /dev/stdin <<< …`, `bash 0< <(curl …)`).
+        String.raw`(?<![\w.$-])(?:${SHELL}|source|eval|\.)(?:\s+-\S+)*(?:\s+(?:\/dev\/(?:stdin|fd\/0)|\/proc\/self\/fd\/0))?\s*(?:0?<<<|0?<)?\s*[\\"']*\s*(?:\$\(|<\(|\x60)\s*${RUNS_ITS_ARGS}${FETCH}\b`,
+        // The shell's own output sent into a shell (`exec > >(bash)`, `exec 1> >(sh)`): everything the script prints after
+        // it runs, whatever wrote it.
+        String.raw`\bexec(?:[ \t]+\d*[<>]&?[\d-]*)*[ \t]+[\d&]?>[ \t]*>\((?:\s|\\\n)*${SHELL}`,
         // Package runners given a URL (registry names are ADDED_DEPENDENCY's, in patches).
         String.raw`\b(?:npx|bunx|pnpm\s+dlx|deno\s+run)\s+(?:-\S+\s+)*https?:\/\/`,
         // PowerShell's download-and-run: `iex (New-Object Net.WebClient).DownloadString(…)`, `iex (iwr …).Content`,
@@ -103,9 +107,12 @@ export const DANGEROUS_CODE: readonly DangerousCode[] = [
     // same through JavaScript's `Function`, `vm` (`new vm.Script(…)`, `compileFunction`) and `Module._compile`, a sink
     // called through `.call`, Lua's `load`, Groovy's `evaluate`, .NET's `Assembly.Load`, and PyYAML's `load` with a loader
     // that constructs objects. (Running curl, as `cy.exec('curl …/health')` does, only downloads.) Unpickling runs code
-    // too: pickle calls any callable on load. Not a method named for one (`page.evaluate(…)`, `page.$eval(…)`).
+    // too: pickle calls any callable on load. Not a method named for one (`page.evaluate(…)`, `page.$eval(…)`). A bare
+    // `load` is Lua's, pickle's or PyYAML's only where nothing says otherwise: not one the text imported from a data
+    // parser (`from json import load`), given a safe loader (`Loader=SafeLoader`), or given a fetch of the page's own
+    // host (`load(fetch('/api/config'))`).
     re: new RegExp(
-      String.raw`(?<![\w$])(?:(?:instance_|class_|module_)?eval|exec|execsync|system|popen|function|runin(?:this|new)?context|compilefunction|_compile|loadstring|(?<!\.)(?:load|evaluate)|(?:new\s+|vm\s*\.\s*)script|assembly\s*\.\s*load\w*|(?:c?pickle|marshal|dill|cloudpickle)\s*\.\s*loads?|yaml\s*\.\s*(?:unsafe_|full_)?load(?![^\n]*\b(?:c?safe|base)loader\b))(?:\s*\.\s*(?:call|apply))?\s*\(\s*[^\n)]{0,160}?${FETCHED}`,
+      String.raw`(?<![\w$])(?:(?:instance_|class_|module_)?eval|exec|execsync|system|popen|function|runin(?:this|new)?context|compilefunction|_compile|loadstring|(?<!\.)evaluate|(?<!\.)load(?<!\bfrom[ \t]+(?:json|simplejson|ujson|orjson|tomllib|tomli|toml)[ \t]+import\b[^\n]{0,80}?\bload\b[\s\S]{0,4000}load)(?![^\n]*\b(?:c?safe|base)loader\b)(?!\s*\(\s*(?:await\s+)?fetch\s*\(\s*["'\x60]?\/(?![/\\]))|(?:new\s+|vm\s*\.\s*)script|assembly\s*\.\s*load\w*|(?:c?pickle|marshal|dill|cloudpickle)\s*\.\s*loads?|yaml\s*\.\s*(?:unsafe_|full_)?load(?![^\n]*\b(?:c?safe|base)loader\b))(?:\s*\.\s*(?:call|apply))?\s*\(\s*[^\n)]{0,160}?${FETCHED}`,
       'i',
     ),
   },
@@ -326,8 +333,20 @@ const PIPE_AT = /(?:[ \t]|\\\n)*\|(?![|])&?(?:\s|\\\n)*/y;
  * was read again from each.
  */
 const COMMAND_AT = /(?:^|(?<!\\)\n|[;&|\x60]|(?<!\$)\{|[$<>]?\(|["'](?<=(?:^|[([,=:{+]|\breturn|\beval|\bexec|\s-[a-zA-Z]*c)[ \t]*[fFrRbB]{0,2}["'])|\b(?:do|then|else)\s)[ \t]*/g;
-/** Programs that handle a saved file without reading it out: remove it, list it, test it, name it. */
-const HANDLES_FILE = /^(?:rm|ls|stat|file|test|\[\[?|du|touch|echo|printf|mkdir|basename|dirname|realpath|readlink|remove-item|test-path|get-filehash|get-item|get-childitem)$/i;
+/**
+ * Programs that handle a saved file without reading it out: remove it, list it, test it, name it, enter it (`cd r` after
+ * `git clone …/r`: what runs in it is {@link RUNS_PROJECT}'s).
+ */
+const HANDLES_FILE = /^(?:cd|pushd|chdir|set-location|sl|rm|ls|stat|file|test|\[\[?|du|touch|echo|printf|mkdir|basename|dirname|realpath|readlink|remove-item|test-path|get-filehash|get-item|get-childitem)$/i;
+/**
+ * Commands that run the code of the directory they run in by convention, its files unnamed: build tools, package managers
+ * installing or running the project (`npm install` runs its scripts, `pip install .` its setup), `docker build .`. Run in
+ * a tree a clone, copy or archive wrote (after a `cd`, or where it wrote into the directory it ran in), they run code from
+ * another host: a quickstart that clones a project and installs or runs it is left to a human reviewer. Any npm, Yarn or
+ * pnpm command (they read the tree's `.npmrc`, which may name another registry); not `pip install requests`, whose
+ * package is the registry's and which reads no configuration from the tree.
+ */
+const RUNS_PROJECT = /^(?:(?:g?make|cmake|ninja|meson|mvn|gradle|ant|sbt|rake|bundle|composer|poetry|pipenv|tox|nox|npx|npm|yarn|pnpm|bun|deno|docker-compose|dotnet|swift|mix)(?![\w.-])|pip[\d.]*\s+install\b.*(?:\s-[a-z]*[er]|--editable|--requirement|\s\.{1,2}(?:[/[]\S*)?(?:\s|$))|cargo\s+(?:run|build|b|r|test|t|bench|install)\b|go\s+(?:run|test|build|install|generate|vet)\b|docker\s+(?:build|buildx|compose)\b)/i;
 /** A downloader's name as {@link savedBy} takes it: lowercased, one space between its words, without Windows' `.exe`. */
 const toolName = (name: string) => name.toLowerCase().replace(/\s+/g, ' ').replace(/\.exe$/, '');
 /** A download by a program that runs nothing it is given, by its words (a copy's top-level options too: `gsutil -o x -m cp`). */
@@ -492,6 +511,11 @@ function savedDownloadRun(text: string): boolean {
     const programAt = programIndex(words);
     const program = shellWord(words[programAt]!.raw).replace(/^.*\//, '');
     if (/^(?:cd|pushd|chdir|set-location|sl)$/i.test(program)) files.changedDirectory(at);
+    // In a tree copied from another host, a build or an install runs its code, and an interpreter its script, whatever it is named.
+    if (shell && files.entered(at)) {
+      const command = shellWordsOf(words.slice(programAt));
+      if (RUNS_PROJECT.test(command.replace(/^\S*\//, '')) || (SCRIPT_RUNNER.test(program) && scriptIndex(words, programAt) !== undefined)) return true;
+    }
     const firstOperand = words.findIndex((word, k) => k > programAt && !word.raw.startsWith('-'));
     // An interpreter runs its script: the words after it are the script's arguments, data to it (`python3 check.py
     // data.json`); its options' values before it may run code (`node -r ./f`, `ruby -r./f`).
@@ -1170,19 +1194,38 @@ const CONFIG_SETTING = /(?:^|[\s'"(\[{,;])-{0,2}(?:output|url|remote-name(?:-all
  * Commands that run what a URL serves with no file between to follow, where a command starts or as an argument list's
  * program: a Kubernetes manifest or kustomization given by one (`kubectl apply -f https://…`: its containers run with the
  * cluster's credentials), and Helm, asdf and Corepack given one at all: a chart or a chart repository, a plugin (its
- * scripts run at every `asdf install`), a package manager to fetch (`yarn@https://…`). Patches only: in a log they are
- * deployment steps.
+ * scripts run at every `asdf install`), a package manager to fetch (`yarn@https://…`): a URL as one of their words,
+ * `--repo`'s or after `@`. Not a URL inside an option's value (`--set api=https://…`, which the chart reads as data) or
+ * in a comment after the command (`# see https://…`). Patches only: in a log they are deployment steps.
  */
-const RUNS_FROM_URL = String.raw`(?<![\w$@.-])(?=kubectl|helm|asdf|corepack)${AT_COMMAND_START}(?:kubectl\b[^\n|;&]{0,300}?[\s"'\x60,]-(?:f|k|-filename|-kustomize)|(?:helm|asdf|corepack)\b[^\n|;&]{0,300}?)[\s"'\x60,=@]+[a-z][\w+.-]*:\/\/`;
+const RUNS_FROM_URL = String.raw`(?<![\w$@.-])(?=kubectl|helm|asdf|corepack)${AT_COMMAND_START}(?:kubectl\b[^\n|;&]{0,300}?[\s"'\x60,]-(?:f|k|-filename|-kustomize)[\s"'\x60,=@]+|(?:helm|asdf|corepack)\b(?:[^\n|;&#]|(?<=\S)#){0,300}?(?:[\s,]["'\x60]*|--repo=["'\x60]*|@))[a-z][\w+.-]*:\/\/`;
 
 /**
  * A download command line that starts a string, its URL written out, and after a blank the string closed and joined to
  * a value or an interpolation opened: `'curl -s https://x/i ' + pipe`, `f'curl … {pipe}'`, `` `curl … ${pipe}` ``,
  * `"curl … #{pipe}"`, `'curl … ' . $pipe`, `'curl … %s' % pipe`. What follows a whole download is more of its command
  * line, a pipe too (`| sh` held in `pipe`), which the text never shows. Joined to the URL itself (`?page=' + n`) or
- * after an option (`-o ' + f`), it is the URL's or the option's value, and passes. Patches only.
+ * after an option (`-o ' + f`), it is the URL's or the option's value, and passes. Patches only: {@link joinedDownloadRun}.
  */
-const DOWNLOAD_JOINED = String.raw`["'\x60]\s*${FETCH}\s[^\n'"\x60]{0,200}?:\/\/[^\s'"\x60]*[ \t]+(?:["'\x60]\s*[+.]\s*(?![\s"'\x60])|[$#]?\{[\w}]|%s)`;
+const DOWNLOAD_JOINED = new RegExp(String.raw`["'\x60]\s*${FETCH}\s[^\n'"\x60]{0,200}?:\/\/[^\s'"\x60]*[ \t]+(?:["'\x60]\s*[+.]\s*(?![\s"'\x60])|[$#]?\{[\w}]|%s)`, 'gi');
+
+/**
+ * Whether `text` holds a {@link DOWNLOAD_JOINED} that may run: not one given to a call that only prints it
+ * (`logger.info('curl … %s', status)`, `` console.log(`curl … ${flags}`) ``), nor a code span in prose (``Call `curl …
+ * ${TOKEN_FLAGS}` to list them``, a backtick after a word and closed before one), where a shell expands the variable to
+ * words, never to a pipe.
+ */
+function joinedDownloadRun(text: string): boolean {
+  const bound = new Map<string, boolean>();
+  for (const match of text.matchAll(DOWNLOAD_JOINED)) {
+    const quote = match.index!;
+    if (callKind(text, quote, bound) === 'message') continue;
+    const close = text[quote] === '\x60' ? text.indexOf('\x60', quote + match[0].length) : -1;
+    if (close > 0 && /[A-Za-z][ \t]+$/.test(text.slice(Math.max(0, quote - 40), quote)) && /^\x60(?:[ \t]+\w|[.,:](?:\s|$))/.test(text.slice(close, close + 3))) continue;
+    return true;
+  }
+  return false;
+}
 
 /** JavaScript's sinks that can be handed a promise's value by name (`.then(eval)`) or run it in an arrow (`.then((t) => eval(t))`). */
 const JS_SINK = String.raw`(?:eval|function|(?:vm\s*\.\s*)?runin(?:this|new)?context)`;
@@ -1193,7 +1236,8 @@ const JS_SINK = String.raw`(?:eval|function|(?:vm\s*\.\s*)?runin(?:this|new)?con
  * caught), Clojure's `(load-string (slurp "https://…"))`, R's `source(url)` and devtools' `source_url('…')` given a
  * literal (`def source_url(self)` is a name, not a download), and the model loaders that run code from where they fetch:
  * `torch.hub.load` (a repository's `hubconf.py`) and `trust_remote_code=True` (a model repository's Python). Across lines, a download and a run stay the approval's warning ({@link downloadsAndRuns}); in one expression
- * the data flow is not in doubt. Patches only: in a log, a library's warning names `trust_remote_code=True`.
+ * the data flow is not in doubt. Patches only: in a log, a library's warning names `trust_remote_code=True`; and only as an
+ * argument, a key or a setting (after `(`, `,`, `{` or where a line starts), not named in prose or a comment.
  */
 const REMOTE_CODE_SINK: DangerousCode = {
   id: 'fetch-exec',
@@ -1202,7 +1246,7 @@ const REMOTE_CODE_SINK: DangerousCode = {
       String.raw`${FETCHED}[^\n]{0,200}?\.then\s*\(\s*(?:${JS_SINK}\s*\)|[\w$\s()]{0,40}=>[\s{]*(?:(?:return|new)\s+)*${JS_SINK}\s*\()`,
       String.raw`\beval\s+(?![({\s])[^\n]{0,160}?${FETCHED}|\(\s*(?:load-string|load-reader|eval)\s[^\n]{0,160}?${FETCHED}`,
       String.raw`\bsource\s*\(\s*(?:["']\w+:\/\/|url\s*\()|\bsource_(?:url|gist)\s*\(\s*["']`,
-      String.raw`\btorch\s*\.\s*hub\s*\.\s*load\s*\((?![^\n]*\bsource\s*=\s*["']?local\b)|\btrust_remote_code\s*[=:]\s*["']?true\b`,
+      String.raw`\btorch\s*\.\s*hub\s*\.\s*load\s*\((?![^\n]*\bsource\s*=\s*["']?local\b)|(?<=(?:^|\n|[(,{])[ \t]*)trust_remote_code\s*[=:]\s*["']?true\b`,
     ].join('|'),
     'i',
   ),
@@ -1213,7 +1257,7 @@ const PATCH_SIGNALS: readonly DangerousCode[] = [
   ...DANGEROUS_CODE,
   ASSEMBLED_NAME,
   DOWNLOAD_FED,
-  { id: 'remote-script', re: new RegExp(`${RUNS_FROM_URL}|${DOWNLOAD_JOINED}`, 'i') },
+  { id: 'remote-script', re: new RegExp(RUNS_FROM_URL, 'i') },
   REMOTE_CODE_SINK,
 ];
 
@@ -1249,6 +1293,7 @@ export function dangerousCodeSignals(text: string): string[] {
   if (
     pipelines.some((form) => DOWNLOAD_FED_THROUGH.re.test(form)) ||
     named.some((form) => DOWNLOAD_AT_START_FED.re.test(form) || savedDownloadRun(form)) ||
+    forms.some(joinedDownloadRun) ||
     hereDocumentFedDownload(text)
   ) {
     found.add(DOWNLOAD_FED_THROUGH.id);

@@ -437,6 +437,11 @@ export class SavedFiles {
     return relative && (archive.directories === undefined || this.moves.some((move) => move > archive.end && move <= at));
   }
 
+  /** Whether the command at `at` runs inside a tree extracted or copied before it: one written where it ran, or a `cd` since. */
+  entered(at: number): boolean {
+    return this.extracted.some((archive) => archive.end <= at && (archive.directories === undefined || this.moves.some((move) => move > archive.end && move <= at)));
+  }
+
   /** Whether a download before `at` saved a file nobody can name. */
   anyBefore(at: number): boolean {
     return this.anyFrom <= at;
