@@ -107,12 +107,9 @@ export const DANGEROUS_CODE: readonly DangerousCode[] = [
     // same through JavaScript's `Function`, `vm` (`new vm.Script(…)`, `compileFunction`) and `Module._compile`, a sink
     // called through `.call`, Lua's `load`, Groovy's `evaluate`, .NET's `Assembly.Load`, and PyYAML's `load` with a loader
     // that constructs objects. (Running curl, as `cy.exec('curl …/health')` does, only downloads.) Unpickling runs code
-    // too: pickle calls any callable on load. Not a method named for one (`page.evaluate(…)`, `page.$eval(…)`). A bare
-    // `load` is Lua's, pickle's or PyYAML's only where nothing says otherwise: not one the text imported from a data
-    // parser (`from json import load`), given a safe loader (`Loader=SafeLoader`), or given a fetch of the page's own
-    // host (`load(fetch('/api/config'))`).
+    // too: pickle calls any callable on load. Not a method named for one (`page.evaluate(…)`, `page.$eval(…)`).
     re: new RegExp(
-      String.raw`(?<![\w$])(?:(?:instance_|class_|module_)?eval|exec|execsync|system|popen|function|runin(?:this|new)?context|compilefunction|_compile|loadstring|(?<!\.)evaluate|(?<!\.)load(?<!\bfrom[ \t]+(?:json|simplejson|ujson|orjson|tomllib|tomli|toml)[ \t]+import\b[^\n]{0,80}?\bload\b[\s\S]{0,4000}load)(?![^\n]*\b(?:c?safe|base)loader\b)(?!\s*\(\s*(?:await\s+)?fetch\s*\(\s*["'\x60]?\/(?![/\\]))|(?:new\s+|vm\s*\.\s*)script|assembly\s*\.\s*load\w*|(?:c?pickle|marshal|dill|cloudpickle)\s*\.\s*loads?|yaml\s*\.\s*(?:unsafe_|full_)?load(?![^\n]*\b(?:c?safe|base)loader\b))(?:\s*\.\s*(?:call|apply))?\s*\(\s*[^\n)]{0,160}?${FETCHED}`,
+      String.raw`(?<![\w$])(?:(?:instance_|class_|module_)?eval|exec|execsync|system|popen|function|runin(?:this|new)?context|compilefunction|_compile|loadstring|(?<!\.)(?:load|evaluate)|(?:new\s+|vm\s*\.\s*)script|assembly\s*\.\s*load\w*|(?:c?pickle|marshal|dill|cloudpickle)\s*\.\s*loads?|yaml\s*\.\s*(?:unsafe_|full_)?load(?![^\n]*\b(?:c?safe|base)loader\b))(?:\s*\.\s*(?:call|apply))?\s*\(\s*[^\n)]{0,160}?${FETCHED}`,
       'i',
     ),
   },

@@ -98,13 +98,11 @@ describe('pass 13, item 3: a download command line printed, not run', () => {
   ])('refuses, in %s: %s', refusedAs('remote-script'));
 });
 
-describe('pass 13, item 4: a bare load( given a safe loader', () => {
-  it.each([
-    ['src/client.py', 'from json import load\ndata = load(urlopen(url))'],
-    ['src/client.py', 'from yaml import load, SafeLoader\ncfg = load(requests.get(u).text, Loader=SafeLoader)'],
-    ['src/client.js', "await load(fetch('/api/config'));"],
-  ])('accepts, in %s: %s', accepted);
-
+// Item 4's exception (a bare load( imported from a data parser, given a safe loader or a fetch of the page's own host)
+// was withdrawn: its look-behind read back up to 4,000 characters from every `load`, across files, so a 20 KB patch of
+// `load` words cost ~1.1 s instead of ~8 ms, and a json import in one file let another file's Lua load(…)() pass.
+// Those three forms stay refused (docs/attack-pass-13.md); what must stay refused whatever the next fix is, is below.
+describe('pass 13, item 4: a bare load( that may run what it loads', () => {
   it.each([
     ['src/config.py', 'cfg = yaml.load(requests.get(u).text, Loader=yaml.Loader)'],
     ['src/load.lua', 'load(http.request(u))()'],
