@@ -1268,6 +1268,16 @@ function plainWordsUnquoted(text: string): string {
   return text.replace(/(["'])([\w.\/+:@%=,~-]*)\1/g, '$2');
 }
 
+/**
+ * `text` with each line that goes on with a method call (`.then(…)`, `?.then(…)`; not a path such as `.venv/bin/pip`)
+ * joined to the line above: the patterns read a call chain on one line, and Prettier breaks any chain longer than its
+ * print width before each call, so `fetch(u)\n  .then((r) => r.text())\n  .then(eval)` is read as the one line it is
+ * to JavaScript (attack pass 13).
+ */
+function chainsJoined(text: string): string {
+  return text.replace(/\n[ \t]*(?=\??\.[A-Za-z_$][\w$]*[ \t]*\()/g, '');
+}
+
 /** Why code is refused whose shell reading ({@link shellReading}) outgrows its bounds: what it would leave out is unread. */
 const UNREAD_SHELL = 'shell-reading-too-large';
 
@@ -1282,7 +1292,7 @@ export function dangerousCodeSignals(text: string): string[] {
   const reading = shellReadings(folded);
   const quoted = [text, folded, asShellReadsIt(folded), reading?.quoted ?? folded];
   const unquoted = [...new Set(quoted.map(plainWordsUnquoted))];
-  const forms = [...new Set([...quoted.slice(0, 3), reading?.words ?? folded])];
+  const forms = [...new Set([...quoted.slice(0, 3), reading?.words ?? folded, chainsJoined(folded)])];
   const found = new Set(PATCH_SIGNALS.filter((pattern) => forms.some((form) => pattern.re.test(form))).map((pattern) => pattern.id));
   const pipelines = [...new Set([...quoted, ...unquoted])];
   // As written, and as the shell reads the variables the text assigns, but not the commands nothing here names.
