@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { checkPatch } from '../../shared/analysis/index.js';
 
 /**
- * Attack pass 13, group F's first row (docs/attack-pass-13.md): a fetch handed to `eval` through a promise chain is
+ * Bypasses attack pass 13 found (docs/attack-pass-13.md) that are refused since: each refusal below failed first.
+ *
+ * Group F's first row: a fetch handed to `eval` through a promise chain is
  * refused on one line, but the same chain broken before each `.then`, as Prettier formats any chain longer than its
  * print width, was accepted. A fix PR's code is formatted before it is committed, so the broken form is the one a
  * steered patch would carry.
