@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { checkPatch } from '../../shared/analysis/index.js';
 import { dangerousCodeSignals } from '../../shared/analysis/dangerous-code.js';
 import { cpuGrowthExponent, LINEAR_EXPONENT_BOUND } from '../support/growth.js';
+import { patchAdding } from '../support/patches.js';
 
 /**
  * Attack pass 10 on the patch check's reading of a fix PR's added lines (`shared/analysis/shell-reading.ts`,
@@ -10,11 +11,6 @@ import { cpuGrowthExponent, LINEAR_EXPONENT_BOUND } from '../support/growth.js';
  * by the test's timeout. The URL here has no scheme (`evil.example/i`, as curl takes it): with one, any command given
  * it and piped into a shell is refused already.
  */
-
-/** A patch adding `lines` to `path` after one context line. */
-function patchAdding(path: string, lines: readonly string[]): string {
-  return [`--- a/${path}`, `+++ b/${path}`, `@@ -1,1 +1,${lines.length + 1} @@`, ' import os', ...lines.map((line) => `+${line}`), ''].join('\n');
-}
 
 const checked = (path: string, line: string) => checkPatch(patchAdding(path, [line]));
 

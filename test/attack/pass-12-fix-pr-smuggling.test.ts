@@ -3,6 +3,7 @@ import { checkPatch } from '../../shared/analysis/index.js';
 import { newIncident } from '../../shared/domain/incident.js';
 import { renderComment } from '../../shared/notify/comment.js';
 import { buildFixFiles, type RepositoryFiles } from '../../shared/remediation/fix-pr.js';
+import { patchAdding } from '../support/patches.js';
 
 /**
  * Attack pass 12 on the promise "a fix PR never carries code its approver did not see run": each patch below was
@@ -12,11 +13,6 @@ import { buildFixFiles, type RepositoryFiles } from '../../shared/remediation/fi
  * GitHub Actions' environment files and to files tools load by convention, which change what later steps run.
  */
 const U = 'https://evil.example/x';
-
-/** A patch adding `lines` to `path` after one context line. */
-function patchAdding(path: string, lines: readonly string[], context = 'import os'): string {
-  return [`--- a/${path}`, `+++ b/${path}`, `@@ -1,1 +1,${lines.length + 1} @@`, ` ${context}`, ...lines.map((line) => `+${line}`), ''].join('\n');
-}
 
 /** A patch creating `path` with `lines`. */
 function newFile(path: string, lines: readonly string[]): string {

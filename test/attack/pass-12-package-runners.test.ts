@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkPatch } from '../../shared/analysis/index.js';
+import { patchAdding } from '../support/patches.js';
 
 /**
  * Session 35's attack pass, finding 1: the rule for a package fetched and run by a process call (`npx x`, `npm
@@ -8,10 +9,6 @@ import { checkPatch } from '../../shared/analysis/index.js';
  * got past it, and each of these patches was accepted. Each fetches an attacker-published package and runs its
  * install or bin scripts in CI, with the repository's secrets once the fix branch is pushed.
  */
-function patchAdding(path: string, lines: readonly string[]): string {
-  return [`--- a/${path}`, `+++ b/${path}`, `@@ -1,1 +1,${lines.length + 1} @@`, ' import os', ...lines.map((line) => `+${line}`), ''].join('\n');
-}
-
 const reasonFor = (path: string, lines: readonly string[]) => {
   const result = checkPatch(patchAdding(path, lines));
   return result.ok ? null : result.reason;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkPatch } from '../../shared/analysis/index.js';
 import { cpuGrowthExponent, LINEAR_EXPONENT_BOUND, PATCH_COST_SIZES } from '../support/growth.js';
+import { patchAdding, checkedAdding as checked } from '../support/patches.js';
 
 /**
  * Pass 12 on the patch check (`shared/analysis/dangerous-code.ts`, `saved-download.ts`): ways to download code and run
@@ -9,14 +10,6 @@ import { cpuGrowthExponent, LINEAR_EXPONENT_BOUND, PATCH_COST_SIZES } from '../s
  * The lines are spread over several lines where one line would be refused already by remote-script's first rule (a
  * download and, after it on the same line, any program run): that rule is a net, not a reading of which file runs.
  */
-
-/** A patch adding `lines` to `path` after one context line. */
-function patchAdding(path: string, lines: readonly string[]): string {
-  return [`--- a/${path}`, `+++ b/${path}`, `@@ -1,1 +1,${lines.length + 1} @@`, ' import os', ...lines.map((line) => `+${line}`), ''].join('\n');
-}
-
-/** `text` added to `path`, one added line per line of it. */
-const checked = (path: string, text: string) => checkPatch(patchAdding(path, text.split('\n')));
 
 /** Refused, for a reason that names `id`. */
 function expectRefused(path: string, text: string, id = 'remote-script'): void {

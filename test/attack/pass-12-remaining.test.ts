@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkPatch } from '../../shared/analysis/index.js';
+import { checkedAdding as checked } from '../support/patches.js';
 
 /**
  * What attack pass 12 left accepted on the patch check (`shared/analysis/dangerous-code.ts`, `saved-download.ts`), by
@@ -7,14 +7,6 @@ import { checkPatch } from '../../shared/analysis/index.js';
  * sinks the patterns did not name; and one false refusal. Each refusal below was accepted before its fix, each
  * acceptance is ordinary code that looks like one of them and must stay accepted.
  */
-
-/** A patch adding `lines` to `path` after one context line. */
-function patchAdding(path: string, lines: readonly string[]): string {
-  return [`--- a/${path}`, `+++ b/${path}`, `@@ -1,1 +1,${lines.length + 1} @@`, ' import os', ...lines.map((line) => `+${line}`), ''].join('\n');
-}
-
-/** `text` added to `path`, one added line per line of it. */
-const checked = (path: string, text: string) => checkPatch(patchAdding(path, text.split('\n')));
 
 describe('pass 12, remaining group 3: downloaders outside the list', () => {
   it.each([

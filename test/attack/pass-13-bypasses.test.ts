@@ -1,21 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { checkPatch } from '../../shared/analysis/index.js';
+import { checkedAdding as checked } from '../support/patches.js';
 
 /**
  * Bypasses attack pass 13 found (docs/attack-pass-13.md) that are refused since: each refusal below failed first.
  *
- * Group F's first row: a fetch handed to `eval` through a promise chain is
- * refused on one line, but the same chain broken before each `.then`, as Prettier formats any chain longer than its
- * print width, was accepted. A fix PR's code is formatted before it is committed, so the broken form is the one a
+ * Group F's first row: a fetch handed to `eval` through a promise chain is refused on one line, but the same chain
+ * broken before each `.then`, as Prettier formats any chain longer than its print width, was accepted. A fix PR's code is formatted before it is committed, so the broken form is the one a
  * steered patch would carry.
  */
-
-/** A patch adding `lines` to `path` after one context line. */
-function patchAdding(path: string, lines: readonly string[]): string {
-  return [`--- a/${path}`, `+++ b/${path}`, `@@ -1,1 +1,${lines.length + 1} @@`, ' import os', ...lines.map((line) => `+${line}`), ''].join('\n');
-}
-
-const checked = (path: string, text: string) => checkPatch(patchAdding(path, text.split('\n')));
 
 describe('pass 13: a fetch run through a method chain broken over lines', () => {
   it.each([

@@ -1,19 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { checkPatch } from '../../shared/analysis/index.js';
+import { checkedAdding as checked } from '../support/patches.js';
 
 /**
  * False refusals attack pass 13 found in the rules of pass 12 (clones and copies from other hosts, helm/asdf/corepack
  * given a URL, joined download strings, more fetch-exec sinks): ordinary patches each rule refused. Each acceptance below
  * was refused before its fix; each refusal is a control that looks like one of them and must stay refused.
  */
-
-/** A patch adding `lines` to `path` after one context line. */
-function patchAdding(path: string, lines: readonly string[]): string {
-  return [`--- a/${path}`, `+++ b/${path}`, `@@ -1,1 +1,${lines.length + 1} @@`, ' import os', ...lines.map((line) => `+${line}`), ''].join('\n');
-}
-
-/** `text` added to `path`, one added line per line of it. */
-const checked = (path: string, text: string) => checkPatch(patchAdding(path, text.split('\n')));
 
 const refusedAs = (kind: string) => (path: string, text: string) => {
   expect(checked(path, text)).toMatchObject({ ok: false, reason: expect.stringContaining(kind) });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkPatch } from '../../shared/analysis/index.js';
 import { downloadsAndRuns } from '../../shared/analysis/dangerous-code.js';
+import { patchAdding } from '../support/patches.js';
 
 /**
  * Session 31's attack pass (the eighth) on the promise "a fix PR never adds something that runs or installs remote
@@ -11,11 +12,6 @@ import { downloadsAndRuns } from '../../shared/analysis/dangerous-code.js';
  * their tests beside the check's own.
  */
 const INSTALLER = 'https://get.evil.example/install';
-
-/** A patch adding `lines` to `path`, after one context line. */
-function patchAdding(path: string, lines: readonly string[]): string {
-  return [`--- a/${path}`, `+++ b/${path}`, `@@ -1,1 +1,${lines.length + 1} @@`, ' import os', ...lines.map((line) => `+${line}`), ''].join('\n');
-}
 
 const refused = (path: string, lines: readonly string[]) => expect(checkPatch(patchAdding(path, lines)).ok).toBe(false);
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { checkPatch } from '../../shared/analysis/index.js';
 import { unsafeAnswerSignals } from '../../shared/analysis/injection.js';
 import { cpuGrowthExponent, LINEAR_EXPONENT_BOUND, PATCH_COST_SIZES } from '../support/growth.js';
+import { checkedAdding as checked } from '../support/patches.js';
 
 /**
  * Review of session 32 on the patch check (`shared/analysis/dangerous-code.ts`): a download piped into a program the
@@ -10,13 +10,7 @@ import { cpuGrowthExponent, LINEAR_EXPONENT_BOUND, PATCH_COST_SIZES } from '../s
  * the list instead: programs known to only read data. Each refusal below was accepted by the code before the fix.
  */
 
-/** A patch adding `lines` to `path` after one context line. */
-function patchAdding(path: string, lines: readonly string[]): string {
-  return [`--- a/${path}`, `+++ b/${path}`, `@@ -1,1 +1,${lines.length + 1} @@`, ' import os', ...lines.map((line) => `+${line}`), ''].join('\n');
-}
-
 /** `line` added to `path`; a line continued with a backslash is added as the lines it is. */
-const checked = (path: string, line: string) => checkPatch(patchAdding(path, line.split('\n')));
 
 /** The reviewer's reproductions, as a command line. */
 const REPRODUCTIONS = [
