@@ -48,7 +48,8 @@ function measure(text: string, announcements: boolean): number {
   // No prefix starts with `>`: Nx's `> nx run web:test` announces a task, others are echoed commands.
   if (c0 === GREATER) return announcements && text.startsWith(NX_RUN) ? ANNOUNCES_TASK : 0;
   const colon = text.indexOf(':');
-  if (colon > 0) {
+  // Bounded by the length: a `charCodeAt` past the end answers NaN, which V8's optimised code treats as a deopt.
+  if (colon > 0 && colon + 1 < text.length) {
     const next = text.charCodeAt(colon + 1);
     if (next >= 0x61 && next <= 0x7a) return matchedLength(text);
     if (next === SPACE && (c0 === AT || (isNameChar(text.charCodeAt(colon - 1)) && directoryBeforeSpace(text, colon)))) return matchedLength(text);
@@ -80,7 +81,7 @@ function firstWordEndsInGreater(text: string): boolean {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (isNameChar(c)) continue;
-    return i > 0 && c === GREATER && text.charCodeAt(i + 1) === SPACE;
+    return i > 0 && c === GREATER && i + 1 < text.length && text.charCodeAt(i + 1) === SPACE;
   }
   return false;
 }
