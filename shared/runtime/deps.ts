@@ -55,6 +55,7 @@ import { type Votes, createVotes } from '../knowledge/votes.js';
 import { createFixVerdicts } from '../knowledge/fix-verdict.js';
 import { createEntryFeedback } from '../knowledge/store.js';
 import { createExperimentStore } from '../experiments/store.js';
+import { createAnalysisCosts } from '../experiments/analysis-cost.js';
 import { ENTRY_LOOKUP, type EntryLookup } from '../knowledge/lookup.js';
 import { createDynamoEscalationDigests, createDynamoEscalationLedger } from '../stores/escalation-ledger.js';
 import { createDynamoModelBudget } from '../stores/model-budget.js';
@@ -611,7 +612,8 @@ export function createAnalyzeDeps(config: Config, logger: StepLogger): AnalyzeDe
     outsiderModelBudget: createOutsiderModelBudget(config),
     // On the incident's item, in the incidents table (the embedded server locally).
     modelRequests: createDynamoModelRequestLedger({ client: documentClientFor(config), tableName: config.INCIDENTS_TABLE }),
-    learning: createLearningDeps(config, logger, basics.clock),
+    // Of the learning loop, only the analysis's cost: its Lambda carries no knowledge base, votes or experiment store.
+    learning: createAnalysisCosts({ client: documentClientFor(config), tables: { incidents: config.INCIDENTS_TABLE, experiments: config.EXPERIMENTS_TABLE }, clock: basics.clock }),
     metrics: createMetrics(config),
   };
 }
