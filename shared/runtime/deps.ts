@@ -455,7 +455,7 @@ export function createIncidents(config: Config, clock: () => Date = () => new Da
   return createIncidentStore({ client, tableName: config.INCIDENTS_TABLE, ttlDays: config.INCIDENT_TTL_DAYS, clock });
 }
 
-/** The incidents by key only, for a stage that never lists or searches them (remediate). */
+/** The incidents by key only, for a stage that never lists or searches them (classify, analyze, remediate). */
 function createIncidentRecordsOf(config: Config, clock: () => Date): IncidentRecords {
   const client = documentClientFor(config);
   return createIncidentRecords({ client, tableName: config.INCIDENTS_TABLE, ttlDays: config.INCIDENT_TTL_DAYS, clock });
@@ -605,7 +605,8 @@ export function createKnowledgeLookupDeps(config: Config, logger: StepLogger): K
 }
 
 export function createAnalyzeDeps(config: Config, logger: StepLogger): AnalyzeDeps {
-  const basics = stageBasics(config, logger);
+  const clock = () => new Date();
+  const basics = { config, clock, logger, incidents: createIncidentRecordsOf(config, clock) };
   return {
     ...basics,
     ...createAnalyzers(config),

@@ -96,8 +96,12 @@ export type KnowledgeLookupDeps = Pick<StepDeps, 'incidents' | 'clock' | 'logger
 /** Analyze charges an analysis's cost to its experiment arm and uses nothing else of the learning loop. */
 export type AnalyzeDeps = Pick<
   StepDeps,
-  'config' | 'incidents' | 'analyzer' | 'fallbackAnalyzer' | 'analyzerFor' | 'outsiderModelBudget' | 'modelRequests' | 'clock' | 'logger' | 'metrics' | 'signal'
-> & { learning?: AnalysisCosts };
+  'config' | 'analyzer' | 'fallbackAnalyzer' | 'analyzerFor' | 'outsiderModelBudget' | 'modelRequests' | 'clock' | 'logger' | 'metrics' | 'signal'
+> & {
+  /** Its own incident, by id: analyze lists and searches none, so its Lambda carries no index queries. */
+  incidents: IncidentRecords;
+  learning?: AnalysisCosts;
+};
 /**
  * Remediate runs the offline analysis itself when the analyze stage failed. It re-runs and opens fix PRs but never
  * comments, never reads the pending approvals (notify and ingest do) and never queries the incidents' indexes:

@@ -117,7 +117,7 @@ describe.skipIf(!handlersExist)('real bundling', () => {
     expect(inputs).toContain('shared/experiments/analysis-cost.ts');
   });
 
-  it.each(['remediate', 'classify'] as const)('%s carries none of the incident store’s index queries: it reads and updates its incident by id', (name) => {
+  it.each(['remediate', 'classify', 'analyze'] as const)('%s carries none of the incident store’s index queries: it reads and updates its incident by id', (name) => {
     // The month index's key conditions of listUnfinished and search (shared/stores/incident-store.ts), nowhere else.
     expect(readFileSync(bundleOf(name).path, 'utf8').includes('#month = :month')).toBe(false);
     // Sanity: its store is in the bundle.
