@@ -504,7 +504,8 @@ export function createVoteDeps(config: Config, logger: StepLogger, clock: () => 
  * than failing every request from cold start: the gate still answers, and only leaves runs unaccepted meanwhile.
  */
 export function createGateDeps(config: Config, logger: StepLogger): GateDeps {
-  const { baselines } = createLearningDeps(config, logger);
+  // The baseline store alone: the learning loop around it (knowledge base, votes, experiments) is never used here.
+  const baselines = createBaselineStore({ client: documentClientFor(config), tableName: config.BASELINES_TABLE });
   return { baselines, config, clock: () => new Date(), github: openedWhenNeeded(() => createGitHubReader(config)), logger, metrics: createMetrics(config) };
 }
 
