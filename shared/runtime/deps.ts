@@ -53,7 +53,7 @@ import { createBaselineStore } from '../baselines/store.js';
 import { type Learning, createLearning } from '../knowledge/learning.js';
 import { type Votes, createVotes } from '../knowledge/votes.js';
 import { createFixVerdicts } from '../knowledge/fix-verdict.js';
-import { createEntryFeedback } from '../knowledge/store.js';
+import { createEntryFeedback, createKnowledgeStore } from '../knowledge/store.js';
 import { createExperimentStore } from '../experiments/store.js';
 import { createAnalysisCosts } from '../experiments/analysis-cost.js';
 import { ENTRY_LOOKUP, type EntryLookup } from '../knowledge/lookup.js';
@@ -475,6 +475,19 @@ export function createLearningDeps(config: Config, logger: StepLogger, clock: ()
     ...(entryLookup ? { entryLookup } : {}),
     ttlDays: config.INCIDENT_TTL_DAYS,
   });
+}
+
+/**
+ * The learning loop's three stores without the loop: what the read API reports (knowledge entries, experiments,
+ * repository metrics). Its Lambda then carries none of the outcome, vote and lookup code.
+ */
+export function createLearningStores(config: Config): Pick<Learning, 'knowledge' | 'experiments' | 'baselines'> {
+  const client = documentClientFor(config);
+  return {
+    knowledge: createKnowledgeStore({ client, tableName: config.INCIDENTS_TABLE }),
+    experiments: createExperimentStore({ client, tableName: config.EXPERIMENTS_TABLE }),
+    baselines: createBaselineStore({ client, tableName: config.BASELINES_TABLE }),
+  };
 }
 
 /**
