@@ -4,11 +4,11 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { createReadApi } from '../../shared/api/read-api.js';
 import { loadConfig } from '../../shared/config.js';
 import { errorMessage } from '../../shared/errors.js';
-import { createIncidents, createLearningDeps } from '../../shared/runtime/deps.js';
+import { createIncidents, createLearningStores } from '../../shared/runtime/deps.js';
 import { logger, safeLogger } from '../../shared/runtime/lambda.js';
 
 const config = loadConfig(process.env);
-const read = createReadApi({ incidents: createIncidents(config), learning: createLearningDeps(config, safeLogger), clock: () => new Date() });
+const read = createReadApi({ incidents: createIncidents(config), learning: createLearningStores(config), clock: () => new Date() });
 const cors: Record<string, string> = config.DASHBOARD_ORIGIN ? { 'access-control-allow-origin': config.DASHBOARD_ORIGIN, vary: 'Origin' } : {};
 
 /**

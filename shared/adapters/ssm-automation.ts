@@ -1,5 +1,6 @@
 import { partition } from '@aws-sdk/core/client';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
+import { StandardRetryStrategy, isServerError, isThrottlingError, isTransientError } from '@smithy/core/retry';
 import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
 
@@ -10,10 +11,11 @@ import { SignatureV4 } from '@smithy/signature-v4';
  * every operation's schema at import, a side effect esbuild must keep: ≈75 KB of the remediate bundle, which the
  * bound of 700 KB could no longer afford (docs/performance.md, "remediate's SSM client"). Only public packages do the
  * AWS parts: the SDK's SigV4 signer, its default credential chain (the Lambda role's keys from the environment) and
- * its partition table (the endpoint's domain, e.g. amazonaws.com.cn in China). Retries follow the SDK's standard
- * mode: three attempts, full-jitter exponential backoff, on throttling, 5xx and network failures; a retried start is
- * safe because StartAutomationExecution is idempotent by its ClientToken. A refusal fails with the service's error
- * code as the error's `name`, as the SDK's exceptions are named.
+ * its partition table (the endpoint's domain, e.g. amazonaws.com.cn in China). Retries are the SDK's standard mode,
+ * run by the SDK's own `StandardRetryStrategy` on the SDK's classification of the error (three attempts, full-jitter
+ * backoff, a longer base for throttling, the retry quota), as an SDK client's retry middleware runs them; a retried
+ * start is safe because StartAutomationExecution is idempotent by its ClientToken. A refusal fails with the service's
+ * error code as the error's `name`, as the SDK's exceptions are named.
  */
 
 /** StartAutomationExecution's input, as far as remediate sets it (SSM API reference). */
@@ -50,51 +52,37 @@ export interface SsmAutomationClientOptions {
   credentials?: () => Promise<Credentials>;
   /** @default globalThis.fetch */
   fetch?: SsmFetch;
-  sleep?: (ms: number) => Promise<void>;
-  /** In [0, 1]: the backoff's jitter. @default Math.random */
-  random?: () => number;
+  /** @default the SDK's standard mode, three attempts (tests pass one whose backoff does not wait) */
+  retryStrategy?: StandardRetryStrategy;
 }
 
-/** A failure SSM answered: `name` is its error code (e.g. AutomationDefinitionNotFoundException). */
+/**
+ * A failure SSM answered: `name` is its error code (e.g. AutomationDefinitionNotFoundException), and `$metadata`
+ * carries the status where the SDK's exceptions do, which is where its error classification reads it.
+ */
 export class SsmServiceError extends Error {
   readonly statusCode: number;
+  readonly $metadata: { httpStatusCode: number };
   constructor(code: string, message: string, statusCode: number) {
     super(message);
     this.name = code;
     this.statusCode = statusCode;
+    this.$metadata = { httpStatusCode: statusCode };
   }
 }
 
+/** The SDK's default (standard mode). */
 const MAX_ATTEMPTS = 3;
-const BACKOFF_BASE_MS = 100;
-const BACKOFF_MAX_MS = 20_000;
 /** One attempt's bound: an answer that hangs is retried instead of holding the function to its timeout. */
 const ATTEMPT_TIMEOUT_MS = 15_000;
-
-/** The SDK's throttling and transient error codes (standard retry mode). */
-const RETRYABLE_CODES = new Set([
-  'ThrottlingException',
-  'Throttling',
-  'ThrottledException',
-  'RequestThrottledException',
-  'TooManyRequestsException',
-  'RequestLimitExceeded',
-  'RequestThrottled',
-  'ProvisionedThroughputExceededException',
-  'BandwidthLimitExceeded',
-  'PriorRequestNotComplete',
-  'RequestTimeout',
-  'RequestTimeoutException',
-  'TimeoutError',
-]);
 
 export function createSsmAutomationClient(options: SsmAutomationClientOptions): SsmAutomationApi {
   const { region } = options;
   const hostname = `ssm.${region}.${partition(region).dnsSuffix}`;
   const signer = new SignatureV4({ service: 'ssm', region, credentials: options.credentials ?? defaultProvider(), sha256: Hash.bind(null, 'sha256') });
   const send = options.fetch ?? ((url, init) => fetch(url, init));
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const random = options.random ?? Math.random;
+  // One per client, as an SDK client has: its retry quota is shared by the client's calls.
+  const retries = options.retryStrategy ?? new StandardRetryStrategy(MAX_ATTEMPTS);
 
   async function attempt(operation: string, body: string): Promise<unknown> {
     const signed = await signer.sign({
@@ -122,14 +110,22 @@ export function createSsmAutomationClient(options: SsmAutomationClientOptions): 
     throw new SsmServiceError(code, message, response.status);
   }
 
+  /** The SDK's retry middleware's loop: a token per call, renewed (after the backoff) for each retry the strategy allows. */
   async function call(operation: string, input: object): Promise<unknown> {
     const body = JSON.stringify(input);
-    for (let tried = 1; ; tried++) {
+    let token = await retries.acquireInitialRetryToken('ssm');
+    for (;;) {
       try {
-        return await attempt(operation, body);
+        const output = await attempt(operation, body);
+        retries.recordSuccess(token);
+        return output;
       } catch (error) {
-        if (tried >= MAX_ATTEMPTS || !retryable(error)) throw error;
-        await sleep(random() * Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** (tried - 1)));
+        try {
+          token = await retries.refreshRetryTokenForRetry(token, { errorType: retryErrorType(error) });
+        } catch {
+          // No retry left (attempts, quota) or not a retryable failure: the failure itself is the answer.
+          throw error;
+        }
       }
     }
   }
@@ -140,9 +136,17 @@ export function createSsmAutomationClient(options: SsmAutomationClientOptions): 
   };
 }
 
-/** Throttling, a 5xx answer, or no answer at all (a network failure, an attempt's timeout). */
-function retryable(error: unknown): boolean {
-  if (error instanceof SsmServiceError) return error.statusCode >= 500 || error.statusCode === 429 || RETRYABLE_CODES.has(error.name);
-  // fetch fails with a TypeError when the network does, and AbortSignal.timeout's abort is a TimeoutError.
-  return error instanceof TypeError || (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError'));
+/**
+ * The SDK's classification (its retry middleware's): throttling codes and 429, transient codes, 500/502/503/504 and
+ * timeouts (AbortSignal.timeout's abort is a TimeoutError), other 5xx. fetch fails with a TypeError when the network
+ * does, where the SDK's Node handler fails with the socket's code (ECONNRESET, …): both are transient.
+ */
+function retryErrorType(error: unknown): 'THROTTLING' | 'TRANSIENT' | 'SERVER_ERROR' | 'CLIENT_ERROR' {
+  if (!(error instanceof Error)) return 'CLIENT_ERROR';
+  // The SDK's type for what it classifies: an Error whose `cause` is an Error, if any (isTransientError follows it).
+  const sdkError = error as Parameters<typeof isTransientError>[0];
+  if (isThrottlingError(sdkError)) return 'THROTTLING';
+  if (isTransientError(sdkError) || error instanceof TypeError) return 'TRANSIENT';
+  if (isServerError(sdkError)) return 'SERVER_ERROR';
+  return 'CLIENT_ERROR';
 }

@@ -2,6 +2,7 @@ import * as z from '../zod.js';
 import { REMEDIATION_ACTIONS } from '../domain/incident.js';
 import type { AnalysisInput, AnalysisResult, Analyzer } from '../ports.js';
 import { type AcceptedPatch, PATCH_LIMITS } from './patch.js';
+import { ANALYSIS_TOOL_INPUT_SCHEMA_JSON } from './tool-schema.generated.js';
 
 /** Bounds on what an analyzer may return. They keep incidents, PR comments and Step Functions state small. */
 export const ANALYSIS_LIMITS = {
@@ -71,12 +72,14 @@ export const analysisResultSchema = z.object({
 export type ModelAnalysis = z.infer<typeof analysisResultSchema>;
 
 /**
- * JSON Schema for the Bedrock tool's `inputSchema.json`. `$schema` is dropped: the Converse API passes the
- * object to the model provider, and not every provider accepts the meta-schema keyword.
+ * JSON Schema for the Bedrock tool's `inputSchema.json` (and the OpenAI-compatible tool's parameters), without
+ * `$schema`: the Converse API passes the object to the model provider, and not every provider accepts the
+ * meta-schema keyword. Generated from {@link analysisResultSchema} by `npm run build:tool-schema`
+ * (scripts/build-tool-schema.ts), so the functions carry its text rather than zod's JSON Schema generator; a unit
+ * test fails while it is stale. A fresh object each call.
  */
 export function analysisToolInputSchema(): { [key: string]: JsonValue } {
-  const { $schema: _ignored, ...schema } = z.toJSONSchema(analysisResultSchema) as { [key: string]: JsonValue };
-  return schema;
+  return JSON.parse(ANALYSIS_TOOL_INPUT_SCHEMA_JSON) as { [key: string]: JsonValue };
 }
 
 /** Plain JSON, which is what the SDK's document type accepts. */

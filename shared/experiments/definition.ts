@@ -104,22 +104,4 @@ export interface Experiment extends Omit<z.infer<typeof experimentInputSchema>, 
   promotedAt: string | null;
 }
 
-/**
- * Per-variant counters, each changed only with `ADD`: assignments and successes (the metric), analyses with
- * their tokens and cost in micro-dollars (plus analyses by a model without a price), recoveries with their total
- * time to recovery.
- */
-export const VARIANT_COUNTERS = [
-  'attempts',
-  'successes',
-  'analyses',
-  'inputTokens',
-  'outputTokens',
-  'costMicroUsd',
-  'unpricedAnalyses',
-  'recoveries',
-  'ttrSecondsTotal',
-] as const;
-export type VariantCounterName = (typeof VARIANT_COUNTERS)[number];
-
-export type VariantCounters = { name: string } & Partial<Record<VariantCounterName, number>> & { attempts: number; successes: number };
+export { VARIANT_COUNTERS, type VariantCounterName, type VariantCounters } from './counters.js';

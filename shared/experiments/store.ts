@@ -7,7 +7,8 @@ import { conditionalWrite, readItems, updateExpression } from '../stores/dynamo.
 import type { RemediationAction } from '../domain/incident.js';
 import { ExperimentExistsError, ExperimentNotFoundError, ExperimentStateError, ValidationError } from '../errors.js';
 import type { Category } from '../logs/types.js';
-import { type Experiment, VARIANT_COUNTERS, type VariantCounterName, type VariantCounters, experimentInputSchema } from './definition.js';
+import { type Experiment, experimentInputSchema } from './definition.js';
+import { VARIANT_COUNTERS, type VariantCounterName, type VariantCounters, addVariantCounters, variantKey } from './counters.js';
 import { type VariantParams, storedParams } from './params.js';
 
 /**
@@ -136,7 +137,6 @@ function toExperiment(item: Record<string, unknown>): Experiment {
 export function createExperimentStore(options: { client: DynamoDBDocumentClient; tableName: string }): ExperimentStore {
   const { client, tableName } = options;
   const definitionKey = (id: string) => ({ pk: DEFINITIONS_PK, sk: `EXP#${id}` });
-  const variantKey = (id: string, variant: string) => ({ pk: `EXPERIMENT#${id}`, sk: `VARIANT#${variant}` });
 
   const unitKey = (id: string, key: string) => ({ pk: `EXPERIMENT#${id}`, sk: `UNIT#${createHash('sha256').update(key).digest('hex').slice(0, 40)}` });
   const outcomesKey = (id: string, deadline: string, variant: string) => ({ pk: `EXPERIMENT#${id}`, sk: `${OUTCOMES_PREFIX}${bucketEnd(deadline)}#${variant}` });
@@ -423,23 +423,7 @@ export function createExperimentStore(options: { client: DynamoDBDocumentClient;
     // Every bucket: its deadline hour (an ISO time: digits, '-', ':', '.', 'T', 'Z') sorts before '~'.
     unitCounters: (id) => bucketTotals(id, '~'),
 
-    async addCounters(id, variant, values, mark) {
-      const entries = Object.entries(values).filter(([name, value]) => (VARIANT_COUNTERS as readonly string[]).includes(name) && Number.isFinite(value));
-      if (entries.length === 0) return;
-      const marked = mark ? markClauses(mark) : null;
-      await countOnce(() =>
-        client.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: variantKey(id, variant),
-            UpdateExpression: updateExpression({ add: [...entries.map((_, i) => `#c${i} :v${i}`), ...(marked ? [marked.add] : [])], set: ['experimentId = :id', 'variant = :variant'], ...(marked ? { remove: [marked.remove] } : {}) }),
-            ExpressionAttributeNames: { ...Object.fromEntries(entries.map(([name], i) => [`#c${i}`, name])), ...marked?.names },
-            ExpressionAttributeValues: { ...Object.fromEntries(entries.map(([, value], i) => [`:v${i}`, value])), ':id': id, ':variant': variant, ...marked?.values },
-            ...(marked ? { ConditionExpression: marked.condition } : {}),
-          }),
-        ),
-      );
-    },
+    addCounters: (id, variant, values, mark) => addVariantCounters(client, tableName, { id, variant }, values, mark),
 
     async promote(id, variantName, at) {
       const experiment = await get(id);

@@ -8,6 +8,7 @@ import { assignVariant, experimentApplies, incidentAssignmentKey } from '../expe
 import { outcomeWindowMinutes } from '../experiments/definition.js';
 import { failureTimeOf } from '../domain/recovery.js';
 import { type ExperimentStore, createExperimentStore } from '../experiments/store.js';
+import { type AnalysisCosts, createAnalysisCosts } from '../experiments/analysis-cost.js';
 import { storedParams } from '../experiments/params.js';
 import type { Clock } from '../ports.js';
 import type { StepLogger } from '../ports.js';
@@ -30,7 +31,7 @@ import { createReactionReads } from '../stores/reaction-reads.js';
  * — no transactions, no read-modify-write. A delivery that finds the claim taken applies the outcome again: the
  * counts an earlier delivery made before it died are refused by their marks, the rest made, so each counts once.
  */
-export interface Learning extends Votes {
+export interface Learning extends Votes, AnalysisCosts {
   knowledge: KnowledgeStore;
   experiments: ExperimentStore;
   baselines: BaselineStore;
@@ -47,8 +48,6 @@ export interface Learning extends Votes {
   countSeen(incident: Incident, claimedAt: Date): Promise<void>;
   /** The incident recovered (next green run, re-run passed, alarm OK). Once, however often it is called. */
   onResolved(incident: Incident): Promise<void>;
-  /** The incident was analysed: its experiment arm is charged the analysis's tokens and cost, once. */
-  onAnalyzed(incident: Incident): Promise<void>;
   /**
    * The incident's automatic re-run failed again (the next attempt of the same run failed): counted once, however
    * often it is called; true when this call claimed it.
@@ -163,6 +162,7 @@ export function createLearning(options: LearningOptions): Learning {
 
   return {
     ...createVotes({ client, tables, clock, logger, knowledge, verdicts, experiments, baselines, ttlDays: options.ttlDays }),
+    ...createAnalysisCosts({ client, tables, clock }),
     knowledge,
     experiments,
     baselines,
@@ -246,26 +246,6 @@ export function createLearning(options: LearningOptions): Learning {
           if (counted === 'no_unit' && ttr <= experiment.metric.minutes * 60) await experiments.addCounters(assignment.experimentId, assignment.variant, { successes: 1 }, mark('success'));
         }
       }
-    },
-
-    async onAnalyzed(incident) {
-      const assignment = incident.experiment;
-      const cost = incident.analysis?.cost;
-      if (!assignment || !cost) return;
-      const claim = await claimMarks(incident.id, 'experimentCostAt');
-      if (!claim) return;
-      await experiments.addCounters(
-        assignment.experimentId,
-        assignment.variant,
-        {
-          analyses: 1,
-          inputTokens: cost.inputTokens,
-          outputTokens: cost.outputTokens,
-          // Whole micro-dollars keep the ADDs exact; a model without a price is counted apart, never as free.
-          ...(cost.estimatedUsd === null ? { unpricedAnalyses: 1 } : { costMicroUsd: Math.round(cost.estimatedUsd * 1_000_000) }),
-        },
-        claim.mark('cost'),
-      );
     },
 
     async onRemediationFailed(incident) {

@@ -53,8 +53,9 @@ import { createBaselineStore } from '../baselines/store.js';
 import { type Learning, createLearning } from '../knowledge/learning.js';
 import { type Votes, createVotes } from '../knowledge/votes.js';
 import { createFixVerdicts } from '../knowledge/fix-verdict.js';
-import { createEntryFeedback } from '../knowledge/store.js';
+import { createEntryFeedback, createKnowledgeStore } from '../knowledge/store.js';
 import { createExperimentStore } from '../experiments/store.js';
+import { createAnalysisCosts } from '../experiments/analysis-cost.js';
 import { ENTRY_LOOKUP, type EntryLookup } from '../knowledge/lookup.js';
 import { createDynamoEscalationDigests, createDynamoEscalationLedger } from '../stores/escalation-ledger.js';
 import { createDynamoModelBudget } from '../stores/model-budget.js';
@@ -454,7 +455,7 @@ export function createIncidents(config: Config, clock: () => Date = () => new Da
   return createIncidentStore({ client, tableName: config.INCIDENTS_TABLE, ttlDays: config.INCIDENT_TTL_DAYS, clock });
 }
 
-/** The incidents by key only, for a stage that never lists or searches them (remediate). */
+/** The incidents by key only, for a stage that never lists or searches them (classify, analyze, remediate). */
 function createIncidentRecordsOf(config: Config, clock: () => Date): IncidentRecords {
   const client = documentClientFor(config);
   return createIncidentRecords({ client, tableName: config.INCIDENTS_TABLE, ttlDays: config.INCIDENT_TTL_DAYS, clock });
@@ -474,6 +475,19 @@ export function createLearningDeps(config: Config, logger: StepLogger, clock: ()
     ...(entryLookup ? { entryLookup } : {}),
     ttlDays: config.INCIDENT_TTL_DAYS,
   });
+}
+
+/**
+ * The learning loop's three stores without the loop: what the read API reports (knowledge entries, experiments,
+ * repository metrics). Its Lambda then carries none of the outcome, vote and lookup code.
+ */
+export function createLearningStores(config: Config): Pick<Learning, 'knowledge' | 'experiments' | 'baselines'> {
+  const client = documentClientFor(config);
+  return {
+    knowledge: createKnowledgeStore({ client, tableName: config.INCIDENTS_TABLE }),
+    experiments: createExperimentStore({ client, tableName: config.EXPERIMENTS_TABLE }),
+    baselines: createBaselineStore({ client, tableName: config.BASELINES_TABLE }),
+  };
 }
 
 /**
@@ -503,7 +517,8 @@ export function createVoteDeps(config: Config, logger: StepLogger, clock: () => 
  * than failing every request from cold start: the gate still answers, and only leaves runs unaccepted meanwhile.
  */
 export function createGateDeps(config: Config, logger: StepLogger): GateDeps {
-  const { baselines } = createLearningDeps(config, logger);
+  // The baseline store alone: the learning loop around it (knowledge base, votes, experiments) is never used here.
+  const baselines = createBaselineStore({ client: documentClientFor(config), tableName: config.BASELINES_TABLE });
   return { baselines, config, clock: () => new Date(), github: openedWhenNeeded(() => createGitHubReader(config)), logger, metrics: createMetrics(config) };
 }
 
@@ -604,14 +619,16 @@ export function createKnowledgeLookupDeps(config: Config, logger: StepLogger): K
 }
 
 export function createAnalyzeDeps(config: Config, logger: StepLogger): AnalyzeDeps {
-  const basics = stageBasics(config, logger);
+  const clock = () => new Date();
+  const basics = { config, clock, logger, incidents: createIncidentRecordsOf(config, clock) };
   return {
     ...basics,
     ...createAnalyzers(config),
     outsiderModelBudget: createOutsiderModelBudget(config),
     // On the incident's item, in the incidents table (the embedded server locally).
     modelRequests: createDynamoModelRequestLedger({ client: documentClientFor(config), tableName: config.INCIDENTS_TABLE }),
-    learning: createLearningDeps(config, logger, basics.clock),
+    // Of the learning loop, only the analysis's cost: its Lambda carries no knowledge base, votes or experiment store.
+    learning: createAnalysisCosts({ client: documentClientFor(config), tables: { incidents: config.INCIDENTS_TABLE, experiments: config.EXPERIMENTS_TABLE }, clock: basics.clock }),
     metrics: createMetrics(config),
   };
 }

@@ -5,6 +5,7 @@ import type { IncidentRecords, IncidentStore } from '../stores/incident-store.js
 import type { GreenRunNotes } from '../stores/green-run-notes.js';
 import type { PermissionCache } from '../github/permission-cache.js';
 import type { Learning } from '../knowledge/learning.js';
+import type { AnalysisCosts } from '../experiments/analysis-cost.js';
 import type { ApprovalIndex } from '../remediation/approvals.js';
 import type { GuardStore } from '../remediation/guard-store.js';
 import type { PolicyFile } from '../remediation/policy.js';
@@ -92,10 +93,15 @@ export type ClassifyDeps = Pick<StepDeps, 'config' | 'greenRuns' | 'github' | 'c
   learning?: Pick<Learning, 'baselines'>;
 };
 export type KnowledgeLookupDeps = Pick<StepDeps, 'incidents' | 'clock' | 'logger' | 'learning'>;
+/** Analyze charges an analysis's cost to its experiment arm and uses nothing else of the learning loop. */
 export type AnalyzeDeps = Pick<
   StepDeps,
-  'config' | 'incidents' | 'analyzer' | 'fallbackAnalyzer' | 'analyzerFor' | 'outsiderModelBudget' | 'modelRequests' | 'clock' | 'logger' | 'learning' | 'metrics' | 'signal'
->;
+  'config' | 'analyzer' | 'fallbackAnalyzer' | 'analyzerFor' | 'outsiderModelBudget' | 'modelRequests' | 'clock' | 'logger' | 'metrics' | 'signal'
+> & {
+  /** Its own incident, by id: analyze lists and searches none, so its Lambda carries no index queries. */
+  incidents: IncidentRecords;
+  learning?: AnalysisCosts;
+};
 /**
  * Remediate runs the offline analysis itself when the analyze stage failed. It re-runs and opens fix PRs but never
  * comments, never reads the pending approvals (notify and ingest do) and never queries the incidents' indexes:

@@ -255,7 +255,7 @@ export function createIncidentStore(options: IncidentTableOptions): IncidentStor
 
 /**
  * The incidents table by key alone (an incident's id, an alarm's OK mark), without the index queries: for a stage
- * that reads and updates its own incident and lists none (remediate), whose bundle then carries no query code.
+ * that reads and updates its own incident and lists none (classify, analyze, remediate), whose bundle then carries no query code.
  */
 export function createIncidentRecords(options: IncidentTableOptions): IncidentRecords {
   const { client, tableName } = options;

@@ -108,7 +108,16 @@ describe.skipIf(!handlersExist)('real bundling', () => {
     expect(inputs.some((input) => input.startsWith('node_modules/@smithy/signature-v4/'))).toBe(true);
   });
 
-  it.each(['remediate', 'classify'] as const)('%s carries none of the incident store’s index queries: it reads and updates its incident by id', (name) => {
+  it('analyze carries of the learning loop only the analysis cost it charges: no knowledge base, votes, baselines or experiment store', () => {
+    const inputs = inputsOf('analyze');
+    // createLearning built all of these (≈50 KB) for the one onAnalyzed call analyze makes.
+    const learningOnly = ['shared/knowledge/learning.ts', 'shared/knowledge/votes.ts', 'shared/knowledge/store.ts', 'shared/baselines/store.ts', 'shared/experiments/store.ts'];
+    expect(inputs.filter((input) => learningOnly.includes(input))).toEqual([]);
+    // Sanity: the map names what charges the cost.
+    expect(inputs).toContain('shared/experiments/analysis-cost.ts');
+  });
+
+  it.each(['remediate', 'classify', 'analyze'] as const)('%s carries none of the incident store’s index queries: it reads and updates its incident by id', (name) => {
     // The month index's key conditions of listUnfinished and search (shared/stores/incident-store.ts), nowhere else.
     expect(readFileSync(bundleOf(name).path, 'utf8').includes('#month = :month')).toBe(false);
     // Sanity: its store is in the bundle.

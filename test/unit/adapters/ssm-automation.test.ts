@@ -1,3 +1,4 @@
+import { StandardRetryStrategy } from '@smithy/core/retry';
 import { describe, expect, it } from 'vitest';
 import { type SsmFetch, createSsmAutomationClient } from '../../../shared/adapters/ssm-automation.js';
 
@@ -21,12 +22,27 @@ function fakeFetch(...answers: Array<{ status: number; body?: unknown; headers?:
   return { fetch, sent };
 }
 
-const noSleep = async () => {};
+/**
+ * The SDK's standard strategy with a backoff that does not wait: it records the delay base the strategy gave each
+ * retry (the SDK's throttling base is the longer one).
+ */
+function noWait() {
+  const bases: number[] = [];
+  let base = 0;
+  const backoff = {
+    setDelayBase: (delay: number) => void (base = delay),
+    computeNextBackoffDelay: () => {
+      bases.push(base);
+      return 0;
+    },
+  };
+  return { retryStrategy: new StandardRetryStrategy({ maxAttempts: 3, backoff }), bases };
+}
 
 describe('SSM Automation over its JSON API', () => {
   it('sends the operation as AWS JSON 1.1 to the regional endpoint, signed with SigV4 for ssm', async () => {
     const { fetch, sent } = fakeFetch({ status: 200, body: { AutomationExecutionId: 'exec-1' } });
-    const ssm = createSsmAutomationClient({ region: 'eu-west-1', credentials: async () => credentials, fetch, sleep: noSleep });
+    const ssm = createSsmAutomationClient({ region: 'eu-west-1', credentials: async () => credentials, fetch, retryStrategy: noWait().retryStrategy });
 
     const output = await ssm.startAutomationExecution({ DocumentName: 'AWS-RestartECSService', Parameters: { Service: ['checkout'] }, ClientToken: 'token-1' });
 
@@ -43,7 +59,7 @@ describe('SSM Automation over its JSON API', () => {
 
   it('uses the partition’s domain for the region (China)', async () => {
     const { fetch, sent } = fakeFetch({ status: 200, body: { AutomationExecution: { AutomationExecutionStatus: 'Success' } } });
-    const ssm = createSsmAutomationClient({ region: 'cn-north-1', credentials: async () => credentials, fetch, sleep: noSleep });
+    const ssm = createSsmAutomationClient({ region: 'cn-north-1', credentials: async () => credentials, fetch, retryStrategy: noWait().retryStrategy });
 
     await ssm.getAutomationExecution({ AutomationExecutionId: 'exec-1' });
 
@@ -53,7 +69,7 @@ describe('SSM Automation over its JSON API', () => {
 
   it('fails with the service’s error code as the name and its message, without retrying a refusal', async () => {
     const { fetch, sent } = fakeFetch({ status: 400, body: { __type: 'com.amazonaws.ssm#AutomationDefinitionNotFoundException', message: 'no such document' } });
-    const ssm = createSsmAutomationClient({ region: 'us-east-1', credentials: async () => credentials, fetch, sleep: noSleep });
+    const ssm = createSsmAutomationClient({ region: 'us-east-1', credentials: async () => credentials, fetch, retryStrategy: noWait().retryStrategy });
 
     const failure = await ssm.startAutomationExecution({ DocumentName: 'missing', Parameters: {}, ClientToken: 't' }).catch((error: unknown) => error);
 
@@ -66,7 +82,7 @@ describe('SSM Automation over its JSON API', () => {
 
   it('reads the code from x-amzn-errortype when the body has none', async () => {
     const { fetch } = fakeFetch({ status: 403, body: { Message: 'not allowed' }, headers: { 'x-amzn-errortype': 'AccessDeniedException:http://internal.amazon.com/' } });
-    const ssm = createSsmAutomationClient({ region: 'us-east-1', credentials: async () => credentials, fetch, sleep: noSleep });
+    const ssm = createSsmAutomationClient({ region: 'us-east-1', credentials: async () => credentials, fetch, retryStrategy: noWait().retryStrategy });
 
     const failure = (await ssm.getAutomationExecution({ AutomationExecutionId: 'e' }).catch((error: unknown) => error)) as Error;
 
@@ -80,18 +96,29 @@ describe('SSM Automation over its JSON API', () => {
       new TypeError('fetch failed'),
       { status: 200, body: { AutomationExecutionId: 'exec-9' } },
     );
-    const waits: number[] = [];
-    const ssm = createSsmAutomationClient({ region: 'us-east-1', credentials: async () => credentials, fetch, sleep: async (ms) => void waits.push(ms), random: () => 1 });
+    const { retryStrategy, bases } = noWait();
+    const ssm = createSsmAutomationClient({ region: 'us-east-1', credentials: async () => credentials, fetch, retryStrategy });
 
     expect(await ssm.startAutomationExecution({ DocumentName: 'd', Parameters: {}, ClientToken: 't' })).toEqual({ AutomationExecutionId: 'exec-9' });
     expect(sent).toHaveLength(3);
-    // Each attempt is signed again (a fresh date), and waits are full-jitter exponential.
-    expect(waits).toEqual([100, 200]);
+    // The strategy classed the first failure as throttling (its longer base) and the network failure as transient.
+    expect(bases).toHaveLength(2);
+    expect(bases[0]).toBeGreaterThan(bases[1] as number);
+  });
+
+  it('does not retry a 5xx the SDK does not retry (501), as its standard mode', async () => {
+    const { fetch, sent } = fakeFetch({ status: 501, body: { __type: 'NotImplemented', message: 'no' } });
+    const ssm = createSsmAutomationClient({ region: 'us-east-1', credentials: async () => credentials, fetch, retryStrategy: noWait().retryStrategy });
+
+    const failure = (await ssm.getAutomationExecution({ AutomationExecutionId: 'e' }).catch((error: unknown) => error)) as Error;
+
+    expect(sent).toHaveLength(1);
+    expect(failure.name).toBe('NotImplemented');
   });
 
   it('gives up after three attempts with the last failure', async () => {
     const { fetch, sent } = fakeFetch({ status: 503, body: { __type: 'InternalServerError', message: 'try later' } });
-    const ssm = createSsmAutomationClient({ region: 'us-east-1', credentials: async () => credentials, fetch, sleep: noSleep });
+    const ssm = createSsmAutomationClient({ region: 'us-east-1', credentials: async () => credentials, fetch, retryStrategy: noWait().retryStrategy });
 
     const failure = (await ssm.getAutomationExecution({ AutomationExecutionId: 'e' }).catch((error: unknown) => error)) as Error;
 

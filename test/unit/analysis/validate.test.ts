@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { TOOL_SCHEMA_PATH, generatedToolSchemaModule, toolInputSchema } from '../../../scripts/build-tool-schema.js';
 import {
   ANALYSIS_LIMITS,
   AnalyzerOutputError,
@@ -39,6 +41,11 @@ describe('analysisResultSchema', () => {
     expect(schema.properties.rootCause?.maxLength).toBe(ANALYSIS_LIMITS.rootCauseChars);
     expect(schema.required).toEqual(expect.arrayContaining(['rootCause', 'fix', 'confidence', 'proposedAction', 'evidence']));
     expect(analysisResultSchema.safeParse(answer()).success).toBe(true);
+  });
+
+  it('is zod\'s JSON Schema of analysisResultSchema, as committed (npm run build:tool-schema regenerates it)', () => {
+    expect(analysisToolInputSchema()).toEqual(toolInputSchema());
+    expect(readFileSync(TOOL_SCHEMA_PATH, 'utf8')).toBe(generatedToolSchemaModule());
   });
 });
 
