@@ -1,3 +1,4 @@
+import { FETCHED, fetchedCodeRuns } from './code-sinks.js';
 import { BITS_CMDLET, COPIES_FROM_HOSTS, DOWNLOAD_PROGRAMS, GH_DOWNLOADS, WEB_CMDLETS } from './downloaders.js';
 import { callKind, fileRunByCode } from './language-calls.js';
 import { sedRunsCommand } from './sed-script.js';
@@ -40,12 +41,6 @@ export interface DangerousCode {
   readonly re: RegExp;
 }
 
-/**
- * A fetch in a sink's argument (fetch-exec): a call that fetches, an HTTP client library named (httpx, urllib3,
- * Faraday, HTTParty, Guzzle, LWP, WebClient), a client's or a session's request, Java's and Groovy's `new URL(…)`, LWP's
- * `get('https://…')`, Clojure's `slurp` of a URL.
- */
-const FETCHED = String.raw`(?:\b(?:urlopen|fetch|file_get_contents)\s*\(|\b(?:requests|httpx|urllib3|aiohttp|faraday|httparty|restclient|guzzlehttp|lwp|webclient|httpclient)\b|\b(?:session|client|https?|axios|got|uri)\s*(?:\(\s*\))?\s*[.:]+\s*(?:get|post|request|open)\s*\(|\bnew\s+url\s*\(|\bget\s*\(\s*["']\w+:\/\/|\bslurp\s+(?:"\w+:\/\/|\(\s*(?:io\/)?(?:as-)?url\b))`;
 export const DANGEROUS_CODE: readonly DangerousCode[] = [
   {
     id: 'remote-script',
@@ -1121,6 +1116,7 @@ export function languageSignals(path: string, added: readonly string[]): string[
     if (read.includes('built')) found.push(signal.id);
     else if (read.includes('unread')) found.push(UNREAD_STATEMENT);
   }
+  if (fetchedCodeRuns(path, added.join('\n').normalize('NFKC'))) found.push('fetch-exec');
   return found;
 }
 
@@ -1254,8 +1250,10 @@ const REMOTE_CODE_SINK: DangerousCode = {
     [
       String.raw`${FETCHED}[^\n]{0,200}?\.then\s*\(\s*(?:${JS_SINK}\s*\)|[\w$\s()]{0,40}=>[\s{]*(?:(?:return|new)\s+)*${JS_SINK}\s*\()`,
       String.raw`\beval\s+(?![({\s])[^\n]{0,160}?${FETCHED}|\(\s*(?:load-string|load-reader|eval)\s[^\n]{0,160}?${FETCHED}`,
-      String.raw`\bsource\s*\(\s*(?:["']\w+:\/\/|url\s*\()|\bsource_(?:url|gist)\s*\(\s*["']`,
-      String.raw`\btorch\s*\.\s*hub\s*\.\s*load\s*\((?![^\n]*\bsource\s*=\s*["']?local\b)|(?<=(?:^|\n|[(,{])[ \t]*)trust_remote_code\s*[=:]\s*["']?true\b`,
+      String.raw`\bsource\s*\(\s*(?:file\s*=\s*)?(?:["']\w+:\/\/|url\s*\()|\bsource_(?:url|gist)\s*\(\s*["']|::\s*source_\w+\s*\(`,
+      String.raw`\bhub\s*\.\s*load\s*\((?![^\n]*\bsource\s*=\s*["']?local\b)|(?<=(?:^|\n|[(,{])[ \t]*)trust_remote_code\s*[=:]\s*["']?(?:true|1)\b`,
+      String.raw`\bload_state_dict_from_url\s*\([^;]{0,300}?weights_only\s*=\s*(?:false|0)\b|\bread_pickle\s*\(\s*(?:filepath_or_buffer\s*=\s*)?[rbuf]?["'][a-z][\w+.-]*:\/\/`,
+      String.raw`\b(?:(?:include(?:_once)?|require_once)\s*\(?|require\s+)\s*["'][a-z][\w+.-]*:`,
     ].join('|'),
     'i',
   ),
