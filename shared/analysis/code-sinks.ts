@@ -50,10 +50,13 @@ const SINK = /* @__PURE__ */ (() => new RegExp(
 ))();
 /** Sinks a promise's value or a callback's argument reaches in JavaScript (`.then((t) => eval(t))`), not a `load(` of the app's own. */
 const CALLBACK_SINK = /eval|exec|script|timeout|interval|write|context|compile/i;
-/** A sink handed over by name, to be called with what was fetched: `.then(eval)`, `.then(globalThis.eval)`, `$.get(u, eval)`. */
-const SINK_VALUE = /(?<![\w$])(?:eval|execscript|exec(?:sync)?)\s*[),]/gi;
-/** One more call of a chain: `.then(`, `?.done(`, across lines as Prettier breaks it. */
-const LINK = /\s*\??\.\s*[\w$]+\s*\(/y;
+/**
+ * A sink handed over by name, to be called with what was fetched: `.then(eval)`, `.then(globalThis.eval)`,
+ * `.then(Function)`, `$.get(u, eval)`. JavaScript's names, in their case (`'function'` is a type's name).
+ */
+const SINK_VALUE = /(?<![\w$])(?:eval|execScript|exec(?:Sync)?|Function)\s*[),]/g;
+/** One more call of a chain: `.then(`, `?.done(`, across lines as Prettier breaks it, and out of `(await fetch(u))`. */
+const LINK = /[\s)]{0,100}\??\.\s*[\w$]+\s*\(/y;
 /** A name given what a fetch returns (`const { data } = await axios.get(u)`, `r = requests.get(u)`, `code <- readLines(url)`). */
 const ASSIGNED = /(?<![\w$@.])(\{[^{}=\n]{1,120}\}|\[[^\][=\n]{1,120}\]|[$@]{0,2}[A-Za-z_][\w$]*)\s*(?::=|=(?![=>~])|<-)/g;
 /** How far after an assignment's `=` the fetch it is given is looked for. */

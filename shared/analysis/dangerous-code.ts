@@ -1232,24 +1232,19 @@ function joinedDownloadRun(text: string): boolean {
   return false;
 }
 
-/** JavaScript's sinks that can be handed a promise's value by name (`.then(eval)`) or run it in an arrow (`.then((t) => eval(t))`). */
-const JS_SINK = String.raw`(?:eval|function|(?:vm\s*\.\s*)?runin(?:this|new)?context)`;
-
 /**
- * A fetch run where fetch-exec's reading of a call's argument does not reach: a fetch whose promise is handed to a sink
- * (`.then(eval)`, `.then((t) => eval(t))`), Perl's `eval get(…)` (not its `eval { … }`, a block whose errors are
- * caught), Clojure's `(load-string (slurp "https://…"))`, R's `source(url)` and devtools' `source_url('…')` given a
- * literal (`def source_url(self)` is a name, not a download), and the model loaders that run code from where they fetch:
- * `torch.hub.load` (a repository's `hubconf.py`) and `trust_remote_code=True` (a model repository's Python). Across lines, a download and a run stay the approval's warning ({@link downloadsAndRuns}); in one expression
- * the data flow is not in doubt. Patches only: in a log, a library's warning names `trust_remote_code=True`; and only as an
- * argument, a key or a setting (after `(`, `,`, `{` or where a line starts), not named in prose or a comment.
+ * Code that runs what it fetches by itself, with no sink for {@link fetchedCodeRuns} to read: R's `source(url)` and
+ * devtools' `source_url('…')` given a literal (`def source_url(self)` is a name, not a download), PHP's `include` of a
+ * URL (`http://`, `data://`), pandas' `read_pickle` of one, and the model loaders that run code from where they fetch:
+ * `hub.load` (a repository's `hubconf.py`), `load_state_dict_from_url` told to unpickle (`weights_only=False`), and
+ * `trust_remote_code` (a model repository's Python). Patches only: in a log, a library's warning names
+ * `trust_remote_code=True`; and only as an argument, a key or a setting (after `(`, `,`, `{` or where a line starts),
+ * not named in prose or a comment.
  */
 const REMOTE_CODE_SINK: DangerousCode = {
   id: 'fetch-exec',
   re: new RegExp(
     [
-      String.raw`${FETCHED}[^\n]{0,200}?\.then\s*\(\s*(?:${JS_SINK}\s*\)|[\w$\s()]{0,40}=>[\s{]*(?:(?:return|new)\s+)*${JS_SINK}\s*\()`,
-      String.raw`\beval\s+(?![({\s])[^\n]{0,160}?${FETCHED}|\(\s*(?:load-string|load-reader|eval)\s[^\n]{0,160}?${FETCHED}`,
       String.raw`\bsource\s*\(\s*(?:file\s*=\s*)?(?:["']\w+:\/\/|url\s*\()|\bsource_(?:url|gist)\s*\(\s*["']|::\s*source_\w+\s*\(`,
       String.raw`\bhub\s*\.\s*load\s*\((?![^\n]*\bsource\s*=\s*["']?local\b)|(?<=(?:^|\n|[(,{])[ \t]*)trust_remote_code\s*[=:]\s*["']?(?:true|1)\b`,
       String.raw`\bload_state_dict_from_url\s*\([^;]{0,300}?weights_only\s*=\s*(?:false|0)\b|\bread_pickle\s*\(\s*(?:filepath_or_buffer\s*=\s*)?[rbuf]?["'][a-z][\w+.-]*:\/\/`,
@@ -1278,16 +1273,6 @@ function plainWordsUnquoted(text: string): string {
   return text.replace(/(["'])([\w.\/+:@%=,~-]*)\1/g, '$2');
 }
 
-/**
- * `text` with each line that goes on with a method call (`.then(…)`, `?.then(…)`; not a path such as `.venv/bin/pip`)
- * joined to the line above: the patterns read a call chain on one line, and Prettier breaks any chain longer than its
- * print width before each call, so `fetch(u)\n  .then((r) => r.text())\n  .then(eval)` is read as the one line it is
- * to JavaScript (attack pass 13).
- */
-function chainsJoined(text: string): string {
-  return text.replace(/\n[ \t]*(?=\??\.[A-Za-z_$][\w$]*[ \t]*\()/g, '');
-}
-
 /** Why code is refused whose shell reading ({@link shellReading}) outgrows its bounds: what it would leave out is unread. */
 const UNREAD_SHELL = 'shell-reading-too-large';
 
@@ -1302,7 +1287,7 @@ export function dangerousCodeSignals(text: string): string[] {
   const reading = shellReadings(folded);
   const quoted = [text, folded, asShellReadsIt(folded), reading?.quoted ?? folded];
   const unquoted = [...new Set(quoted.map(plainWordsUnquoted))];
-  const forms = [...new Set([...quoted.slice(0, 3), reading?.words ?? folded, chainsJoined(folded)])];
+  const forms = [...new Set([...quoted.slice(0, 3), reading?.words ?? folded])];
   const found = new Set(PATCH_SIGNALS.filter((pattern) => forms.some((form) => pattern.re.test(form))).map((pattern) => pattern.id));
   const pipelines = [...new Set([...quoted, ...unquoted])];
   // As written, and as the shell reads the variables the text assigns, but not the commands nothing here names.
