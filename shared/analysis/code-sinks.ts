@@ -11,12 +11,12 @@ const DOWNLOADER_OUTPUT = String.raw`(?:\$\(|\bqx\s*[^\w\s]|%x\s*[^\w\s]|\(\s*\[
 /**
  * What a sink's argument holds when it was fetched from another host: a call that fetches (`urlopen`, `fetch`, the
  * bare clients `got(`/`axios(`/`request(`/`needle(`/`ofetch(`, .NET's `Get*Async`, Java's `openStream`, boto3's
- * `get_object`, Roblox's `HttpGet`, Julia's `download`), an HTTP client library named (httpx, urllib3, undici,
- * HTTPoison, `urllib.request`, `http.client`, …), a client's or a session's request, `new URL(…)` and Clojure's
+ * `get_object`, Roblox's `HttpGet`, Julia's `download`), an HTTP client library's call (`requests.get(`, httpx,
+ * urllib3, undici, HTTPoison, `urllib.request`, `http.client`, …; not the name alone, as `import urllib3`), a client's or a session's request, `new URL(…)` and Clojure's
  * `(URL. …)`, an opener given a URL (`open`/`file`/`fopen`/`readLines`/LWP's `get` of `'https://…'`), Clojure's
  * `slurp` of a URL, and {@link DOWNLOADER_OUTPUT}.
  */
-export const FETCHED = String.raw`(?:\b(?:urlopen|urlretrieve|fetch|ofetch|got|axios|needle|request|superagent|file_get_contents|download|httpget\w*|get(?:string|bytearray|stream)async|download(?:string|data)|openstream|getresponse|get_object)\s*\(|\$fetch\s*\(|(?<![\w$])(?:\$|jquery)\s*\.\s*(?:get|post|ajax)\s*\(|\b(?:requests|httpx|urllib3|aiohttp|faraday|httparty|restclient|guzzlehttp|lwp|webclient|httpclient|undici|httpoison|urllib\W+request|http\s*\.\s*client)\b|\b(?:session|client|https?|axios|got|uri|wget)\s*(?:\(\s*\))?\s*[.:]+\s*(?:get|post|request|open|download)\s*\(|\bnew\s+url\s*\(|\(\s*(?:java\.net\.)?url\.\s|\b(?:get|open|file|fopen|readfile|readlines)\s*\(\s*(?:["']\w+:\/\/|url\s*\()|\bslurp\s+(?:"\w+:\/\/|\(\s*(?:io\/)?(?:as-)?url\b)|${DOWNLOADER_OUTPUT})`;
+export const FETCHED = String.raw`(?:\b(?:urlopen|urlretrieve|fetch|ofetch|got|axios|needle|request|superagent|file_get_contents|download|httpget\w*|get(?:string|bytearray|stream)async|download(?:string|data)|openstream|getresponse|get_object)\s*\(|\$fetch\s*\(|(?<![\w$])(?:\$|jquery)\s*\.\s*(?:get|post|ajax)\s*\(|\b(?:requests|httpx|urllib3|aiohttp|faraday|httparty|restclient|guzzlehttp|lwp|webclient|httpclient|undici|httpoison|urllib\W+request|http\s*\.\s*client)\b[\w.:\\!]{0,40}\(|\b(?:session|client|https?|axios|got|uri|wget)\s*(?:\(\s*\))?\s*[.:]+\s*(?:get|post|request|open|download)\s*\(|\bnew\s+url\s*\(|\(\s*(?:java\.net\.)?url\.\s|\b(?:get|open|file|fopen|readfile|readlines)\s*\(\s*(?:["']\w+:\/\/|url\s*\()|\bslurp\s+(?:"\w+:\/\/|\(\s*(?:io\/)?(?:as-)?url\b)|${DOWNLOADER_OUTPUT})`;
 
 /** Calls that run code they are given, on any receiver (`window.eval`, `engine.eval`, `Code.eval_string`, `YAML.unsafe_load`). */
 const NAMED = String.raw`(?:instance_|class_|module_)?eval|exec|execsync|system|popen|getoutput|getstatusoutput|shell_exec|passthru|runin(?:this|new)?context|compilefunction|_compile|loadstring|dofile|runsource|runcode|run_path|include_string|eval_string|eval_quoted|compile_string|unsafe_load\w*|createcontextualfragment`;
@@ -33,14 +33,14 @@ const QUALIFIED = String.raw`(?:new\s+|vm\s*\.\s*)(?:script|sourcetextmodule)|do
 /**
  * Where a sink's argument opens: its call, also through `.call`/`.apply`/`.bind(…)(`, `?.(`, or its name closed first
  * (`(0, eval)(`, `__dict__['exec'](`, `getattr(builtins, 'exec')(`); `Reflect.apply` of one; a timer given no function
- * (`setTimeout(code)`); `eval`/`instance_eval`/`exec` without parentheses (Ruby, Perl, a shell), whose argument is the
+ * (`setTimeout(code)`, not a socket's `req.setTimeout(ms, …)`); `eval`/`instance_eval`/`exec` without parentheses (Ruby, Perl, a shell), whose argument is the
  * rest of the line; a Clojure form; an argument list that runs a shell's or an interpreter's `-c`; Python's `shell=True`.
  */
 const SINK = /* @__PURE__ */ (() => new RegExp(
   [
     String.raw`(?<![\w$])(?:${NAMED}|${BARE}|${QUALIFIED})(?:(?:\s*\.\s*(?:call|apply|bind\s*\([^()\n]{0,80}\)\s*))?(?:\s*\?\.)?\s*\(|["']?\s*[)\]]\s*(?:\?\.)?\s*\()`,
     String.raw`\breflect\s*\.\s*apply\s*\((?=\s*(?:[\w$]+\s*\.\s*)?(?:eval|exec\w*|function)\b)`,
-    String.raw`\bset(?:timeout|interval)\s*\((?!\s*(?:async\b|function\b|\(?[\w$,\s]{0,80}\)?\s*=>))`,
+    String.raw`(?:(?<![.\w$])|\b(?:window|globalthis|self|global)\s*\.\s*)set(?:timeout|interval)\s*\((?!\s*(?:async\b|function\b|\(?[\w$,\s]{0,80}\)?\s*=>))`,
     String.raw`(?<![\w$.])(?:(?:instance_|class_|module_)?eval|exec)[ \t]+(?=[%$@"'\x60]|q[qwx]?\s*[^\w\s]|[\w:]+\s*(?:\.|::|\())`,
     String.raw`\(\s*(?:load-string|load-reader|eval|read-string)\s`,
     String.raw`[(\[](?=\s*["'](?:(?:ba|z|da|k)?sh|python[\d.]*|node|perl|ruby|php|pwsh|powershell|cmd)(?:\.exe)?["']\s*,\s*\[?\s*["'](?:-c|-e|--eval|-command|\/c)["'])`,
@@ -76,10 +76,12 @@ const FETCHES = /* @__PURE__ */ (() => [new RegExp(FETCHED, 'gi'), new RegExp(`$
  * Where each bracket of `text` closes, the later of two readings: one that counts every bracket, and one that passes
  * over strings, comments and regular-expression literals as most languages write them. Each is fooled by some text
  * (`eval(")" + …)` the first, a heredoc the second), and a span cut short is what an attacker wants: the later close
- * is cut short only where both are. An opener never closed closes at the end.
+ * is cut short only where both are. An opener never closed closes at the end; `seen` marks the openers the second
+ * reading met outside strings and comments.
  */
-function closers(text: string): Int32Array {
+function closers(text: string): { close: Int32Array; seen: Uint8Array } {
   const close = new Int32Array(text.length).fill(-1);
+  const seen = new Uint8Array(text.length);
   for (const skipping of [false, true]) {
     const stack: number[] = [];
     // Where a quote of each kind was last found to have no end: not searched for again before it (linear).
@@ -98,7 +100,10 @@ function closers(text: string): Int32Array {
         }
       }
       const open = '([{'.indexOf(c);
-      if (open >= 0) stack.push(i);
+      if (open >= 0) {
+        stack.push(i);
+        if (skipping) seen[i] = 1;
+      }
       else if (stack.length > 0 && '([{'[')]}'.indexOf(c)] === text[stack[stack.length - 1]!]) {
         const at = stack.pop()!;
         close[at] = Math.max(close[at]!, i);
@@ -106,7 +111,7 @@ function closers(text: string): Int32Array {
     }
     for (const at of stack) close[at] = text.length;
   }
-  return close;
+  return { close, seen };
 }
 
 /** The characters that may start what {@link skipped} passes over. */
@@ -136,11 +141,13 @@ function skipped(text: string, i: number, noEnd: Map<string, number>): number {
   return i;
 }
 
-/** Where the line holding a position ends, for positions asked in increasing order: each newline is looked for once. */
+/** Where the line holding a position ends; asked in increasing order, each newline is looked for once. */
 function lineEnds(text: string): (at: number) => number {
+  let last = Infinity;
   let newline = -1;
   return (at) => {
-    if (newline < at) newline = (text.indexOf('\n', at) + 1 || text.length + 1) - 1;
+    if (newline < at || at < last) newline = (text.indexOf('\n', at) + 1 || text.length + 1) - 1;
+    last = at;
     return newline;
   };
 }
@@ -171,8 +178,10 @@ export function fetchedCodeRuns(path: string, text: string): boolean {
   const fetches = [...text.matchAll(FETCHES[JAVASCRIPT.test(path) ? 0 : 1]!)];
   if (fetches.length === 0) return false;
   const fetchedAt = fetches.map((match) => match.index!);
-  const close = closers(text);
-  const spanEnd = (opener: number) => Math.min(close[opener]!, opener + SPAN_MAX);
+  const { close, seen } = closers(text);
+  const openerLineEnd = lineEnds(text);
+  // An opener in a string or a comment that no bracket closes is prose (`system (e.g. …`), read to its line's end.
+  const spanEnd = (opener: number) => (close[opener]! < text.length || seen[opener] ? Math.min(close[opener]!, opener + SPAN_MAX) : openerLineEnd(opener));
   // Where a name given a fetch's result is read after it on its line; across lines, the approval's warning says it
   // (`downloadsAndRuns`). Each line's names are looked for once, from the first of them.
   const assignedLineEnd = lineEnds(text);

@@ -1248,7 +1248,7 @@ const REMOTE_CODE_SINK: DangerousCode = {
       String.raw`\bsource\s*\(\s*(?:file\s*=\s*)?(?:["']\w+:\/\/|url\s*\()|\bsource_(?:url|gist)\s*\(\s*["']|::\s*source_\w+\s*\(`,
       String.raw`\bhub\s*\.\s*load\s*\((?![^\n]*\bsource\s*=\s*["']?local\b)|(?<=(?:^|\n|[(,{])[ \t]*)trust_remote_code\s*[=:]\s*["']?(?:true|1)\b`,
       String.raw`\bload_state_dict_from_url\s*\([^;]{0,300}?weights_only\s*=\s*(?:false|0)\b|\bread_pickle\s*\(\s*(?:filepath_or_buffer\s*=\s*)?[rbuf]?["'][a-z][\w+.-]*:\/\/`,
-      String.raw`\b(?:(?:include(?:_once)?|require_once)\s*\(?|require\s+)\s*["'][a-z][\w+.-]*:`,
+      String.raw`\b(?:(?:include(?:_once)?|require_once)\s*\(?|require\s+)\s*["'](?:[a-z][\w+.-]*:\/\/|data:)`,
     ].join('|'),
     'i',
   ),

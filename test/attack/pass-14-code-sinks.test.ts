@@ -204,6 +204,26 @@ describe('pass 14: a bracket in a string or a comment does not end the argument'
   ])('refuses, in %s: %s', refused);
 });
 
+/**
+ * Installed packages' code the first version of this reading refused (`npm run patch:fp`): a sink's name in a
+ * docstring or a regular expression with a bracket nothing closes, a `-c` program that only imports a client library,
+ * a socket's `setTimeout(ms, callback)`, and help text that says "Include" before a quoted `name:value`.
+ */
+describe('pass 14: what installed packages hold that only looks like a sink given a fetch', () => {
+  it.each([
+    ['src/a.py', 'def identity(self):\n    """From the system (e.g. the gecos field, $USER@$(hostname -f).\n    """\n\ndef fetch(self, target):\n    return self.fetch_objects(target)'],
+    ['src/a.py', 'session.run("python", "-c", "import urllib3; print(urllib3.__version__)")'],
+    ['src/a.js', "const at = stack.replace(/\\(eval code/g, '(');\nconst url = new URL(resolved.url, base);"],
+    ['src/a.js', 'const m = request(options); m.setTimeout(ms, () => { m.close(); });'],
+    ['src/a.js', "desc: 'Include \"aws:cdk:path\" CloudFormation metadata for each resource',"],
+  ])('accepts, in %s: %s', accepted);
+
+  it.each([
+    ['src/a.php', "include 'gs://bucket/object.php';"],
+    ['src/a.js', 'window.setTimeout(await (await fetch(u)).text(), 0);'],
+  ])('refuses, in %s: %s', refused);
+});
+
 /** The reading is linear whatever the text: whole files too (`npm run patch:fp` gives it up to 512 KB). */
 describe('pass 14: the cost of reading sinks and fetches', () => {
   const sizes = [10, 20, 40, 80].map((kb) => kb * 1024);
