@@ -30,6 +30,9 @@ const BARE = String.raw`(?<![.\w$])(?:load|evaluate|include|source|(?:async|gene
  */
 const QUALIFIED = String.raw`(?:new\s+|vm\s*\.\s*)(?:script|sourcetextmodule)|document\s*\.\s*write(?:ln)?|assembly\s*\.\s*load\w*|csharpscript\s*\.\s*\w+|urlclassloader|(?:c?pickle|_pickle|marshal|dill|cloudpickle|joblib|shelve|torch|np|numpy)\s*\.\s*loads?|read_pickle|yaml\s*\.\s*(?:full_)?load(?:_all)?(?![^\n]{0,300}\b(?:c?safe|base)loader\b)|eval\s*\.\s*(?:me|xy?z?)|(?:groovy)?shell\s*(?:\(\s*\))?\s*\.\s*(?:evaluate|parse|run)|scriptblock\]?\s*::\s*create|instructionsequence\s*\.\s*(?:compile|new|load\w*)`;
 
+/** The sinks by name, for a log's reading too (`dangerous-code.ts`'s fetch-exec). */
+export const SINK_NAMES = `${NAMED}|${BARE}|${QUALIFIED}`;
+
 /**
  * Where a sink's argument opens: its call, also through `.call`/`.apply`/`.bind(…)(`, `?.(`, or its name closed first
  * (`(0, eval)(`, `__dict__['exec'](`, `getattr(builtins, 'exec')(`); `Reflect.apply` of one; a timer given no function
@@ -38,7 +41,7 @@ const QUALIFIED = String.raw`(?:new\s+|vm\s*\.\s*)(?:script|sourcetextmodule)|do
  */
 const SINK = /* @__PURE__ */ (() => new RegExp(
   [
-    String.raw`(?<![\w$])(?:${NAMED}|${BARE}|${QUALIFIED})(?:(?:\s*\.\s*(?:call|apply|bind\s*\([^()\n]{0,80}\)\s*))?(?:\s*\?\.)?\s*\(|["']?\s*[)\]]\s*(?:\?\.)?\s*\()`,
+    String.raw`(?<![\w$])(?:${SINK_NAMES})(?:(?:\s*\.\s*(?:call|apply|bind\s*\([^()\n]{0,80}\)\s*))?(?:\s*\?\.)?\s*\(|["']?\s*[)\]]\s*(?:\?\.)?\s*\()`,
     String.raw`\breflect\s*\.\s*apply\s*\((?=\s*(?:[\w$]+\s*\.\s*)?(?:eval|exec\w*|function)\b)`,
     String.raw`(?:(?<![.\w$])|\b(?:window|globalthis|self|global)\s*\.\s*)set(?:timeout|interval)\s*\((?!\s*(?:async\b|function\b|\(?[\w$,\s]{0,80}\)?\s*=>))`,
     String.raw`(?<![\w$.])(?:(?:instance_|class_|module_)?eval|exec)[ \t]+(?=[%$@"'\x60]|q[qwx]?\s*[^\w\s]|[\w:]+\s*(?:\.|::|\())`,

@@ -1,4 +1,4 @@
-import { FETCHED, fetchedCodeRuns } from './code-sinks.js';
+import { FETCHED, SINK_NAMES, fetchedCodeRuns } from './code-sinks.js';
 import { BITS_CMDLET, COPIES_FROM_HOSTS, DOWNLOAD_PROGRAMS, GH_DOWNLOADS, WEB_CMDLETS } from './downloaders.js';
 import { callKind, fileRunByCode } from './language-calls.js';
 import { sedRunsCommand } from './sed-script.js';
@@ -98,13 +98,12 @@ export const DANGEROUS_CODE: readonly DangerousCode[] = [
   },
   {
     id: 'fetch-exec',
-    // The fetch inside the call's parentheses ({@link FETCHED}): `exec(urlopen(…).read())`, `eval(await fetch(…))`, and the
-    // same through JavaScript's `Function`, `vm` (`new vm.Script(…)`, `compileFunction`) and `Module._compile`, a sink
-    // called through `.call`, Lua's `load`, Groovy's `evaluate`, .NET's `Assembly.Load`, and PyYAML's `load` with a loader
-    // that constructs objects. (Running curl, as `cy.exec('curl …/health')` does, only downloads.) Unpickling runs code
-    // too: pickle calls any callable on load. Not a method named for one (`page.evaluate(…)`, `page.$eval(…)`).
+    // A sink ({@link SINK_NAMES}) with a fetch ({@link FETCHED}) in its parentheses on its line: `exec(urlopen(…).read())`,
+    // `eval(await fetch(…))`, the unpicklers, PyYAML's `load` with a loader that constructs objects. (Running curl, as
+    // `cy.exec('curl …/health')` does, only downloads.) Not a method named for one (`page.evaluate(…)`, `page.$eval(…)`).
+    // What a log says; a patch's code is read further, over each sink's balanced brackets ({@link fetchedCodeRuns}).
     re: new RegExp(
-      String.raw`(?<![\w$])(?:(?:instance_|class_|module_)?eval|exec|execsync|system|popen|function|runin(?:this|new)?context|compilefunction|_compile|loadstring|(?<!\.)(?:load|evaluate)|(?:new\s+|vm\s*\.\s*)script|assembly\s*\.\s*load\w*|(?:c?pickle|marshal|dill|cloudpickle)\s*\.\s*loads?|yaml\s*\.\s*(?:unsafe_|full_)?load(?![^\n]{0,300}\b(?:c?safe|base)loader\b))(?:\s*\.\s*(?:call|apply))?\s*\(\s*[^\n)]{0,160}?${FETCHED}`,
+      String.raw`(?<![\w$])(?:${SINK_NAMES})(?:\s*\.\s*(?:call|apply))?\s*\(\s*[^\n)]{0,160}?${FETCHED}`,
       'i',
     ),
   },
