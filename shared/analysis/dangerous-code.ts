@@ -1,3 +1,4 @@
+import { FETCHED, SINK_NAMES, fetchedCodeRuns } from './code-sinks.js';
 import { BITS_CMDLET, COPIES_FROM_HOSTS, DOWNLOAD_PROGRAMS, GH_DOWNLOADS, WEB_CMDLETS } from './downloaders.js';
 import { callKind, fileRunByCode } from './language-calls.js';
 import { sedRunsCommand } from './sed-script.js';
@@ -40,12 +41,6 @@ export interface DangerousCode {
   readonly re: RegExp;
 }
 
-/**
- * A fetch in a sink's argument (fetch-exec): a call that fetches, an HTTP client library named (httpx, urllib3,
- * Faraday, HTTParty, Guzzle, LWP, WebClient), a client's or a session's request, Java's and Groovy's `new URL(…)`, LWP's
- * `get('https://…')`, Clojure's `slurp` of a URL.
- */
-const FETCHED = String.raw`(?:\b(?:urlopen|fetch|file_get_contents)\s*\(|\b(?:requests|httpx|urllib3|aiohttp|faraday|httparty|restclient|guzzlehttp|lwp|webclient|httpclient)\b|\b(?:session|client|https?|axios|got|uri)\s*(?:\(\s*\))?\s*[.:]+\s*(?:get|post|request|open)\s*\(|\bnew\s+url\s*\(|\bget\s*\(\s*["']\w+:\/\/|\bslurp\s+(?:"\w+:\/\/|\(\s*(?:io\/)?(?:as-)?url\b))`;
 export const DANGEROUS_CODE: readonly DangerousCode[] = [
   {
     id: 'remote-script',
@@ -103,13 +98,12 @@ export const DANGEROUS_CODE: readonly DangerousCode[] = [
   },
   {
     id: 'fetch-exec',
-    // The fetch inside the call's parentheses ({@link FETCHED}): `exec(urlopen(…).read())`, `eval(await fetch(…))`, and the
-    // same through JavaScript's `Function`, `vm` (`new vm.Script(…)`, `compileFunction`) and `Module._compile`, a sink
-    // called through `.call`, Lua's `load`, Groovy's `evaluate`, .NET's `Assembly.Load`, and PyYAML's `load` with a loader
-    // that constructs objects. (Running curl, as `cy.exec('curl …/health')` does, only downloads.) Unpickling runs code
-    // too: pickle calls any callable on load. Not a method named for one (`page.evaluate(…)`, `page.$eval(…)`).
+    // A sink ({@link SINK_NAMES}) with a fetch ({@link FETCHED}) in its parentheses on its line: `exec(urlopen(…).read())`,
+    // `eval(await fetch(…))`, the unpicklers, PyYAML's `load` with a loader that constructs objects. (Running curl, as
+    // `cy.exec('curl …/health')` does, only downloads.) Not a method named for one (`page.evaluate(…)`, `page.$eval(…)`).
+    // What a log says; a patch's code is read further, over each sink's balanced brackets ({@link fetchedCodeRuns}).
     re: new RegExp(
-      String.raw`(?<![\w$])(?:(?:instance_|class_|module_)?eval|exec|execsync|system|popen|function|runin(?:this|new)?context|compilefunction|_compile|loadstring|(?<!\.)(?:load|evaluate)|(?:new\s+|vm\s*\.\s*)script|assembly\s*\.\s*load\w*|(?:c?pickle|marshal|dill|cloudpickle)\s*\.\s*loads?|yaml\s*\.\s*(?:unsafe_|full_)?load(?![^\n]*\b(?:c?safe|base)loader\b))(?:\s*\.\s*(?:call|apply))?\s*\(\s*[^\n)]{0,160}?${FETCHED}`,
+      String.raw`(?<![\w$])(?:${SINK_NAMES})(?:\s*\.\s*(?:call|apply))?\s*\(\s*[^\n)]{0,160}?${FETCHED}`,
       'i',
     ),
   },
@@ -1121,6 +1115,7 @@ export function languageSignals(path: string, added: readonly string[]): string[
     if (read.includes('built')) found.push(signal.id);
     else if (read.includes('unread')) found.push(UNREAD_STATEMENT);
   }
+  if (fetchedCodeRuns(path, added.join('\n').normalize('NFKC'))) found.push('fetch-exec');
   return found;
 }
 
@@ -1236,26 +1231,23 @@ function joinedDownloadRun(text: string): boolean {
   return false;
 }
 
-/** JavaScript's sinks that can be handed a promise's value by name (`.then(eval)`) or run it in an arrow (`.then((t) => eval(t))`). */
-const JS_SINK = String.raw`(?:eval|function|(?:vm\s*\.\s*)?runin(?:this|new)?context)`;
-
 /**
- * A fetch run where fetch-exec's reading of a call's argument does not reach: a fetch whose promise is handed to a sink
- * (`.then(eval)`, `.then((t) => eval(t))`), Perl's `eval get(…)` (not its `eval { … }`, a block whose errors are
- * caught), Clojure's `(load-string (slurp "https://…"))`, R's `source(url)` and devtools' `source_url('…')` given a
- * literal (`def source_url(self)` is a name, not a download), and the model loaders that run code from where they fetch:
- * `torch.hub.load` (a repository's `hubconf.py`) and `trust_remote_code=True` (a model repository's Python). Across lines, a download and a run stay the approval's warning ({@link downloadsAndRuns}); in one expression
- * the data flow is not in doubt. Patches only: in a log, a library's warning names `trust_remote_code=True`; and only as an
- * argument, a key or a setting (after `(`, `,`, `{` or where a line starts), not named in prose or a comment.
+ * Code that runs what it fetches by itself, with no sink for {@link fetchedCodeRuns} to read: R's `source(url)` and
+ * devtools' `source_url('…')` given a literal (`def source_url(self)` is a name, not a download), PHP's `include` of a
+ * URL (`http://`, `data://`), pandas' `read_pickle` of one, and the model loaders that run code from where they fetch:
+ * `hub.load` (a repository's `hubconf.py`), `load_state_dict_from_url` told to unpickle (`weights_only=False`), and
+ * `trust_remote_code` (a model repository's Python). Patches only: in a log, a library's warning names
+ * `trust_remote_code=True`; and only as an argument, a key or a setting (after `(`, `,`, `{` or where a line starts),
+ * not named in prose or a comment.
  */
 const REMOTE_CODE_SINK: DangerousCode = {
   id: 'fetch-exec',
   re: new RegExp(
     [
-      String.raw`${FETCHED}[^\n]{0,200}?\.then\s*\(\s*(?:${JS_SINK}\s*\)|[\w$\s()]{0,40}=>[\s{]*(?:(?:return|new)\s+)*${JS_SINK}\s*\()`,
-      String.raw`\beval\s+(?![({\s])[^\n]{0,160}?${FETCHED}|\(\s*(?:load-string|load-reader|eval)\s[^\n]{0,160}?${FETCHED}`,
-      String.raw`\bsource\s*\(\s*(?:["']\w+:\/\/|url\s*\()|\bsource_(?:url|gist)\s*\(\s*["']`,
-      String.raw`\btorch\s*\.\s*hub\s*\.\s*load\s*\((?![^\n]*\bsource\s*=\s*["']?local\b)|(?<=(?:^|\n|[(,{])[ \t]*)trust_remote_code\s*[=:]\s*["']?true\b`,
+      String.raw`\bsource\s*\(\s*(?:file\s*=\s*)?(?:["']\w+:\/\/|url\s*\()|\bsource_(?:url|gist)\s*\(\s*["']|::\s*source_\w+\s*\(`,
+      String.raw`\bhub\s*\.\s*load\s*\((?![^\n]*\bsource\s*=\s*["']?local\b)|(?<=(?:^|\n|[(,{])[ \t]*)trust_remote_code\s*[=:]\s*["']?(?:true|1)\b`,
+      String.raw`\bload_state_dict_from_url\s*\([^;]{0,300}?weights_only\s*=\s*(?:false|0)\b|\bread_pickle\s*\(\s*(?:filepath_or_buffer\s*=\s*)?[rbuf]?["'][a-z][\w+.-]*:\/\/`,
+      String.raw`\b(?:(?:include(?:_once)?|require_once)\s*\(?|require\s+)\s*["'](?:[a-z][\w+.-]*:\/\/|data:)`,
     ].join('|'),
     'i',
   ),
@@ -1280,16 +1272,6 @@ function plainWordsUnquoted(text: string): string {
   return text.replace(/(["'])([\w.\/+:@%=,~-]*)\1/g, '$2');
 }
 
-/**
- * `text` with each line that goes on with a method call (`.then(…)`, `?.then(…)`; not a path such as `.venv/bin/pip`)
- * joined to the line above: the patterns read a call chain on one line, and Prettier breaks any chain longer than its
- * print width before each call, so `fetch(u)\n  .then((r) => r.text())\n  .then(eval)` is read as the one line it is
- * to JavaScript (attack pass 13).
- */
-function chainsJoined(text: string): string {
-  return text.replace(/\n[ \t]*(?=\??\.[A-Za-z_$][\w$]*[ \t]*\()/g, '');
-}
-
 /** Why code is refused whose shell reading ({@link shellReading}) outgrows its bounds: what it would leave out is unread. */
 const UNREAD_SHELL = 'shell-reading-too-large';
 
@@ -1304,7 +1286,7 @@ export function dangerousCodeSignals(text: string): string[] {
   const reading = shellReadings(folded);
   const quoted = [text, folded, asShellReadsIt(folded), reading?.quoted ?? folded];
   const unquoted = [...new Set(quoted.map(plainWordsUnquoted))];
-  const forms = [...new Set([...quoted.slice(0, 3), reading?.words ?? folded, chainsJoined(folded)])];
+  const forms = [...new Set([...quoted.slice(0, 3), reading?.words ?? folded])];
   const found = new Set(PATCH_SIGNALS.filter((pattern) => forms.some((form) => pattern.re.test(form))).map((pattern) => pattern.id));
   const pipelines = [...new Set([...quoted, ...unquoted])];
   // As written, and as the shell reads the variables the text assigns, but not the commands nothing here names.

@@ -172,11 +172,18 @@ const LOADED_BY_CONVENTION = new RegExp(
 export const DOWNLOAD_TO_LOADED_PATH = 'download-to-loaded-path';
 
 /**
- * Pages GitHub Pages (or a docs site) serves, and the HTML a Markdown page or a component holds: a script tag whose
- * source is another host (`https://…`, `//…`) or a `data:` URL runs in every visitor's browser what nobody reviewed.
+ * Pages GitHub Pages (or a docs site) serves, the HTML a Markdown page or a component holds, and the scripts that write
+ * or load one: a script element whose source is another host (`https://…`, `//…`, written with an HTML entity or an
+ * escape), a `data:` URL, or any address once a `<base href>` names another host; one made by `createElement('script')`;
+ * a worker's `importScripts` and jQuery's `getScript` of one. Each runs in every visitor's browser what nobody reviewed.
+ * A tag's attributes are read across lines, as HTML and JSX allow.
  */
-const PAGE_FILE = /\.(?:html?|md|mdx|vue|svelte|astro)$/i;
-const REMOTE_SCRIPT_TAG = /<script\b[^>]*?\bsrc\s*=\s*["']?\s*(?:(?:[a-z][\w+.-]*:)?\/\/|data:)/i;
+const PAGE_FILE = /\.(?:html?|md|mdx|vue|svelte|astro|[cm]?[jt]sx?)$/i;
+const ELSEWHERE = String.raw`\s*["'\x60]?\s*(?:[a-z][\w+.-]*(?::|&)|\/\/|&|\\)`;
+const REMOTE_SCRIPT_TAG = new RegExp(
+  String.raw`<script\b[^>]{0,300}?\ssrc\s*=\s*\{?${ELSEWHERE}|<base\b[^>]{0,300}?\shref\s*=${ELSEWHERE}|createelement\s*\(\s*["']script["']\s*\)[^]{0,300}?(?:\.\s*src\s*=|setattribute\s*\(\s*["']src["']\s*,)${ELSEWHERE}|\b(?:importscripts|getscript)\s*\(\s*["'\x60]${ELSEWHERE}`,
+  'i',
+);
 export const REMOTE_SCRIPT_TAG_SIGNAL = 'remote-script-tag';
 
 /**
@@ -196,7 +203,7 @@ export function jobChangingSignals(path: string, lines: readonly string[]): stri
   if (forms.some((form) => actions.test(form))) found.add(ACTIONS_ENVIRONMENT_FILE);
   const download = TEXT_EXTENSIONS.test(path) ? DOCUMENTED_DOWNLOAD : DOWNLOAD;
   if (forms.some((form) => form.split('\n').some((line) => download.test(line) && LOADED_BY_CONVENTION.test(line)))) found.add(DOWNLOAD_TO_LOADED_PATH);
-  if (PAGE_FILE.test(path) && lines.some((line) => REMOTE_SCRIPT_TAG.test(line))) found.add(REMOTE_SCRIPT_TAG_SIGNAL);
+  if (PAGE_FILE.test(path) && REMOTE_SCRIPT_TAG.test(text)) found.add(REMOTE_SCRIPT_TAG_SIGNAL);
   if (/\.java$/i.test(path) && lines.some((line) => JAVA_ESCAPED_LINE_BREAK.test(line))) found.add(ESCAPED_LINE_BREAK);
   if (PERL_FILE.test(path) && PERL_SOURCE_FILTER.test(text)) found.add(SOURCE_ENCODING);
   return [...found];

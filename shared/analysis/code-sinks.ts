@@ -1,0 +1,238 @@
+import { DOWNLOAD_PROGRAMS, WEB_CMDLETS } from './downloaders.js';
+
+/**
+ * A downloader's output used as a value: a substitution (`$(curl …)`, Perl's `qx{curl …}`, Ruby's `%x(curl …)`) or a
+ * call given the command (`execSync('curl …')`, `check_output(['curl', …])`, `shell_exec('curl …')`, PowerShell's
+ * `(irm …)`). Reached from a call's parenthesis, so `system('curl -o f …')`, whose own argument it is, only downloads.
+ * A backtick is a command's output too except in JavaScript, whose backtick opens a string ({@link fetchedCodeRuns}).
+ */
+const DOWNLOADER_OUTPUT = String.raw`(?:\$\(|\bqx\s*[^\w\s]|%x\s*[^\w\s]|\(\s*\[?)\s*["']?\s*(?:${DOWNLOAD_PROGRAMS}|${WEB_CMDLETS})\b`;
+
+/**
+ * What a sink's argument holds when it was fetched from another host: a call that fetches (`urlopen`, `fetch`, the
+ * bare clients `got(`/`axios(`/`request(`/`needle(`/`ofetch(`, .NET's `Get*Async`, Java's `openStream`, boto3's
+ * `get_object`, Roblox's `HttpGet`, Julia's `download`), an HTTP client library's call (`requests.get(`, httpx,
+ * urllib3, undici, HTTPoison, `urllib.request`, `http.client`, …; not the name alone, as `import urllib3`), a client's or a session's request, `new URL(…)` and Clojure's
+ * `(URL. …)`, an opener given a URL (`open`/`file`/`fopen`/`readLines`/LWP's `get` of `'https://…'`), Clojure's
+ * `slurp` of a URL, and {@link DOWNLOADER_OUTPUT}.
+ */
+export const FETCHED = String.raw`(?:\b(?:urlopen|urlretrieve|fetch|ofetch|got|axios|needle|request|superagent|file_get_contents|download|httpget\w*|get(?:string|bytearray|stream)async|download(?:string|data)|openstream|getresponse|get_object)\s*\(|\$fetch\s*\(|(?<![\w$])(?:\$|jquery)\s*\.\s*(?:get|post|ajax)\s*\(|\b(?:requests|httpx|urllib3|aiohttp|faraday|httparty|restclient|guzzlehttp|lwp|webclient|httpclient|undici|httpoison|urllib\W+request|http\s*\.\s*client)\b[\w.:\\!]{0,40}\(|\b(?:session|client|https?|axios|got|ky|superagent|uri|wget)\s*(?:\(\s*\))?\s*[.:]+\s*(?:get|post|request|open|download)\s*\(|\bnew\s+url\s*\(|\(\s*(?:java\.net\.)?url\.\s|\b(?:get|open|file|fopen|readfile|readlines)\s*\(\s*(?:["']\w+:\/\/|url\s*\()|\bslurp\s+(?:"\w+:\/\/|\(\s*(?:io\/)?(?:as-)?url\b)|${DOWNLOADER_OUTPUT})`;
+
+/** Calls that run code they are given, on any receiver (`window.eval`, `engine.eval`, `Code.eval_string`, `YAML.unsafe_load`). */
+const NAMED = String.raw`(?:instance_|class_|module_)?eval|exec|execsync|system|popen|getoutput|getstatusoutput|shell_exec|passthru|runin(?:this|new)?context|compilefunction|_compile|loadstring|dofile|runsource|runcode|run_path|include_string|eval_string|eval_quoted|compile_string|unsafe_load\w*|createcontextualfragment`;
+/** Calls that run code only as functions: as methods they are something else (`page.evaluate`, `json.load`, `$.load`). */
+const BARE = String.raw`(?<![.\w$])(?:load|evaluate|include|source|(?:async|generator)?function|execscript)`;
+/**
+ * Sinks named with their receiver: `vm`'s and `new Script`/`SourceTextModule`, `document.write`, .NET's
+ * `Assembly.Load` and `CSharpScript`, Java's `URLClassLoader`, the unpicklers (pickle, joblib, torch, numpy, pandas'
+ * `read_pickle`) and PyYAML's loaders unless given a safe one, Groovy's `Eval.me` and a shell's `evaluate`, PowerShell's
+ * `[scriptblock]::Create`, and Ruby's `InstructionSequence`.
+ */
+const QUALIFIED = String.raw`(?:new\s+|vm\s*\.\s*)(?:script|sourcetextmodule)|document\s*\.\s*write(?:ln)?|assembly\s*\.\s*load\w*|csharpscript\s*\.\s*\w+|urlclassloader|(?:c?pickle|_pickle|marshal|dill|cloudpickle|joblib|shelve|torch|np|numpy)\s*\.\s*loads?|read_pickle|yaml\s*\.\s*(?:full_)?load(?:_all)?(?![^\n]{0,300}\b(?:c?safe|base)loader\b)|eval\s*\.\s*(?:me|xy?z?)|(?:groovy)?shell\s*(?:\(\s*\))?\s*\.\s*(?:evaluate|parse|run)|scriptblock\]?\s*::\s*create|instructionsequence\s*\.\s*(?:compile|new|load\w*)`;
+
+/** The sinks by name, for a log's reading too (`dangerous-code.ts`'s fetch-exec). */
+export const SINK_NAMES = `${NAMED}|${BARE}|${QUALIFIED}`;
+
+/**
+ * Where a sink's argument opens: its call, also through `.call`/`.apply`/`.bind(…)(`, `?.(`, or its name closed first
+ * (`(0, eval)(`, `__dict__['exec'](`, `getattr(builtins, 'exec')(`); `Reflect.apply` of one; a timer given no function
+ * (`setTimeout(code)`, not a socket's `req.setTimeout(ms, …)`); `eval`/`instance_eval`/`exec` without parentheses (Ruby, Perl, a shell), whose argument is the
+ * rest of the line; a Clojure form; an argument list that runs a shell's or an interpreter's `-c`; Python's `shell=True`.
+ */
+const SINK = /* @__PURE__ */ (() => new RegExp(
+  [
+    String.raw`(?<![\w$])(?:${SINK_NAMES})(?:(?:\s*\.\s*(?:call|apply|bind\s*\([^()\n]{0,80}\)\s*))?(?:\s*\?\.)?\s*\(|["']?\s*[)\]]\s*(?:\?\.)?\s*\()`,
+    String.raw`\breflect\s*\.\s*apply\s*\((?=\s*(?:[\w$]+\s*\.\s*)?(?:eval|exec\w*|function)\b)`,
+    String.raw`(?:(?<![.\w$])|\b(?:window|globalthis|self|global)\s*\.\s*)set(?:timeout|interval)\s*\((?!\s*(?:async\b|function\b|\(?[\w$,\s]{0,80}\)?\s*=>))`,
+    String.raw`(?<![\w$.])(?:(?:instance_|class_|module_)?eval|exec)[ \t]+(?=[%$@"'\x60]|q[qwx]?\s*[^\w\s]|[\w:]+\s*(?:\.|::|\())`,
+    String.raw`\(\s*(?:load-string|load-reader|eval|read-string)\s`,
+    String.raw`[(\[](?=\s*["'](?:(?:ba|z|da|k)?sh|python[\d.]*|node|perl|ruby|php|pwsh|powershell|cmd)(?:\.exe)?["']\s*,\s*\[?\s*["'](?:-c|-e|--eval|-command|\/c)["'])`,
+    String.raw`\b(?:run|call|check_call|check_output|popen)\s*\((?=[^;]{0,400}?shell\s*=\s*true)`,
+  ].join('|'),
+  'gi',
+))();
+/** Sinks a promise's value or a callback's argument reaches in JavaScript (`.then((t) => eval(t))`), not a `load(` of the app's own. */
+const CALLBACK_SINK = /eval|exec|script|timeout|interval|write|context|compile/i;
+/**
+ * A sink handed over by name, to be called with what was fetched: `.then(eval)`, `.then(globalThis.eval)`,
+ * `.then(Function)`, `$.get(u, eval)`. JavaScript's names, in their case (`'function'` is a type's name).
+ */
+const SINK_VALUE = /(?<![\w$])(?:eval|execScript|exec(?:Sync)?|Function)\s*[),]/g;
+/** One more call of a chain: `.then(`, `?.done(`, across lines as Prettier breaks it, and out of `(await fetch(u))`. */
+const LINK = /[\s)]{0,100}\??\.\s*[\w$]+\s*\(/y;
+/** A name given what a fetch returns (`const { data } = await axios.get(u)`, `r = requests.get(u)`, `code <- readLines(url)`). */
+const ASSIGNED = /(?<![\w$@.])(\{[^{}=\n]{1,120}\}|\[[^\][=\n]{1,120}\]|[$@]{0,2}[A-Za-z_][\w$]*)\s*(?::=|=(?![=>~])|<-)/g;
+/** How far after an assignment's `=` the fetch it is given is looked for. */
+const ASSIGNED_REACH = 160;
+/** A name as the languages read write one (`data`, `$code`, `@body`), read where it is not a property (`r.data`). */
+const WORD = /(?<![\w$@.])[$@]*[A-Za-z_][\w$]*/g;
+/** The most of a line read as the argument of a sink called without parentheses: more than a line a patch may add. */
+const LINE_MAX = 1000;
+/** The most of a sink's argument read: more than a whole patch; an argument not closed is read to here. */
+const SPAN_MAX = 24 * 1024;
+
+const JAVASCRIPT = /\.(?:[cm]?[jt]sx?|vue|svelte|astro)$/i;
+/** {@link FETCHED} as JavaScript reads it, and as the languages read it whose backtick runs a command (`` eval(`curl …`) ``). */
+const FETCHES = /* @__PURE__ */ (() => [new RegExp(FETCHED, 'gi'), new RegExp(`${FETCHED}|\x60\\s*["']?\\s*(?:${DOWNLOAD_PROGRAMS})\\b`, 'gi')])();
+
+/**
+ * Where each bracket of `text` closes, the later of two readings: one that counts every bracket, and one that passes
+ * over strings, comments and regular-expression literals as most languages write them. Each is fooled by some text
+ * (`eval(")" + …)` the first, a heredoc the second), and a span cut short is what an attacker wants: the later close
+ * is cut short only where both are. An opener never closed closes at the end; `seen` marks the openers the second
+ * reading met outside strings and comments.
+ */
+function closers(text: string): { close: Int32Array; seen: Uint8Array } {
+  const close = new Int32Array(text.length).fill(-1);
+  const seen = new Uint8Array(text.length);
+  for (const skipping of [false, true]) {
+    const stack: number[] = [];
+    // Where a quote of each kind was last found to have no end: not searched for again before it (linear).
+    const noEnd = new Map<string, number>();
+    for (let i = 0; i < text.length; i++) {
+      const c = text[i]!;
+      if (skipping && c === '\\') {
+        i++;
+        continue;
+      }
+      if (skipping && STARTS_SKIPPED.includes(c)) {
+        const end = skipped(text, i, noEnd);
+        if (end > i) {
+          i = end - 1;
+          continue;
+        }
+      }
+      const open = '([{'.indexOf(c);
+      if (open >= 0) {
+        stack.push(i);
+        if (skipping) seen[i] = 1;
+      }
+      else if (stack.length > 0 && '([{'[')]}'.indexOf(c)] === text[stack[stack.length - 1]!]) {
+        const at = stack.pop()!;
+        close[at] = Math.max(close[at]!, i);
+      }
+    }
+    for (const at of stack) close[at] = text.length;
+  }
+  return { close, seen };
+}
+
+/** The characters that may start what {@link skipped} passes over. */
+const STARTS_SKIPPED = '#/"\'\x60';
+
+/** The end of the string, comment or regular-expression literal that starts at `i` in `text`, or `i` for none. */
+function skipped(text: string, i: number, noEnd: Map<string, number>): number {
+  const c = text[i]!;
+  const lineEnd = () => (text.indexOf('\n', i) + 1 || text.length + 1) - 1;
+  const before = text.slice(Math.max(0, i - 1), i);
+  let kind = '';
+  if (c === '#' && /^\s?$/.test(before)) return lineEnd();
+  if (c === '/' && text[i + 1] === '/' && before !== ':') return lineEnd();
+  if (c === '/' && text[i + 1] === '*') kind = '*/';
+  else if ((c === '"' || c === "'") && text.startsWith(c.repeat(3), i)) kind = c.repeat(3);
+  else if (c === '"' || c === "'" || c === '\x60') kind = c;
+  else if (c === '/' && /(?:^|[(,=:[!&|?{};]\s*)$/.test(text.slice(Math.max(0, i - 8), i))) kind = '/';
+  else return i;
+  if ((noEnd.get(kind) ?? -1) > i) return i;
+  const multiline = kind.length > 1 || kind === '\x60';
+  for (let j = i + kind.length; j < text.length; j++) {
+    if (text[j] === '\\') j++;
+    else if (text[j] === '\n' && !multiline) break;
+    else if (text.startsWith(kind, j)) return j + kind.length;
+  }
+  noEnd.set(kind, multiline ? text.length : lineEnd());
+  return i;
+}
+
+/** Where the line holding a position ends; asked in increasing order, each newline is looked for once. */
+function lineEnds(text: string): (at: number) => number {
+  let last = Infinity;
+  let newline = -1;
+  return (at) => {
+    if (newline < at || at < last) newline = (text.indexOf('\n', at) + 1 || text.length + 1) - 1;
+    last = at;
+    return newline;
+  };
+}
+
+/** The first of the sorted `positions` at or after `from`, or -1. */
+function firstFrom(positions: readonly number[], from: number): number {
+  let low = 0;
+  let high = positions.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (positions[middle]! < from) low = middle + 1;
+    else high = middle;
+  }
+  return positions[low] ?? -1;
+}
+const within = (positions: readonly number[], from: number, to: number) => {
+  const at = firstFrom(positions, from);
+  return at >= 0 && at < to;
+};
+
+/**
+ * Whether `text` (what a patch adds to `path`) runs code fetched from another host in one expression: a sink
+ * ({@link SINK}) whose argument, read over its balanced brackets across lines, holds a fetch ({@link FETCHED}) or a name
+ * given one; or a fetch whose own arguments or chain of calls (`.then(…)`, a callback) hand what it got to a sink.
+ * Linear in the text: each bracket's close is found in one pass, and a span is asked only whether a fetch starts in it.
+ */
+export function fetchedCodeRuns(path: string, text: string): boolean {
+  const fetches = [...text.matchAll(FETCHES[JAVASCRIPT.test(path) ? 0 : 1]!)];
+  if (fetches.length === 0) return false;
+  const fetchedAt = fetches.map((match) => match.index!);
+  const { close, seen } = closers(text);
+  const openerLineEnd = lineEnds(text);
+  // An opener in a string or a comment that no bracket closes is prose (`system (e.g. …`), read to its line's end.
+  const spanEnd = (opener: number) => (close[opener]! < text.length || seen[opener] ? Math.min(close[opener]!, opener + SPAN_MAX) : openerLineEnd(opener));
+  // Where a name given a fetch's result is read after it on its line; across lines, the approval's warning says it
+  // (`downloadsAndRuns`). Each line's names are looked for once, from the first of them.
+  const assignedLineEnd = lineEnds(text);
+  const read: number[] = [];
+  const given = new Map<string, number>();
+  let line = { from: 0, end: -1 };
+  const readOnLine = () => {
+    if (given.size === 0) return;
+    for (const word of text.slice(line.from, line.end).matchAll(WORD)) {
+      const at = line.from + word.index!;
+      if (at > (given.get(word[0]) ?? Infinity)) read.push(at);
+    }
+    given.clear();
+  };
+  for (const match of text.matchAll(ASSIGNED)) {
+    const from = match.index! + match[0].length;
+    if (from >= line.end) readOnLine();
+    if (!within(fetchedAt, from, from + ASSIGNED_REACH)) continue;
+    const lineEnd = Math.min(assignedLineEnd(from), from + LINE_MAX);
+    if (!within(fetchedAt, from, Math.min(from + ASSIGNED_REACH, lineEnd))) continue;
+    if (given.size === 0) line = { from, end: lineEnd };
+    for (const name of match[1]!.match(WORD) ?? []) if (!given.has(name)) given.set(name, from);
+  }
+  readOnLine();
+  read.sort((a, b) => a - b);
+  const fetchedOrRead = [...fetchedAt, ...read].sort((a, b) => a - b);
+  const callbackSinks: number[] = [];
+  const sinkLineEnd = lineEnds(text);
+  for (const sink of text.matchAll(SINK)) {
+    const found = sink[0];
+    if (/^function\b/.test(found)) continue; // JavaScript's declaration, not the `Function` constructor
+    const start = sink.index!;
+    const end = start + found.length;
+    const opener = /[([]$/.test(found) ? end - 1 : found[0] === '(' ? start : -1;
+    if (within(fetchedOrRead, opener < 0 ? end : opener + 1, opener < 0 ? Math.min(sinkLineEnd(end), end + LINE_MAX) : spanEnd(opener))) return true;
+    if (CALLBACK_SINK.test(found) || /Function/.test(found)) callbackSinks.push(start);
+  }
+  for (const value of text.matchAll(SINK_VALUE)) callbackSinks.push(value.index!);
+  callbackSinks.sort((a, b) => a - b);
+  for (const fetch of fetches) {
+    let at = fetch.index! + fetch[0].length;
+    if (text[at - 1] === '(') at = spanEnd(at - 1) + 1;
+    for (let links = 0; links < 32; links++) {
+      LINK.lastIndex = at;
+      if (!LINK.test(text)) break;
+      at = spanEnd(LINK.lastIndex - 1) + 1;
+    }
+    if (within(callbackSinks, fetch.index! + 1, at)) return true;
+  }
+  return false;
+}
