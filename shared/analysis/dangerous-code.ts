@@ -1,4 +1,4 @@
-import { BITS_CMDLET, COPIES_FROM_HOSTS, DOWNLOAD_PROGRAMS, GH_DOWNLOADS, WEB_CMDLETS } from './downloaders.js';
+import { BITS_CMDLET, COPIES_FROM_HOSTS, DOWNLOAD_PROGRAMS, GH_DOWNLOADS, OPTIONS_BEFORE_VERB, PRINTS_FROM_HOSTS, WEB_CMDLETS } from './downloaders.js';
 import { callKind, fileRunByCode } from './language-calls.js';
 import { sedRunsCommand } from './sed-script.js';
 import { SavedFiles, decompressed, extraction, normalizedPaths, savedBy, writtenBy } from './saved-download.js';
@@ -141,13 +141,13 @@ const anyCase = (source: string) => source.replace(/\\.|\[(?:\\.|[^\]\\])*\]|[a-
 /**
  * What prints what a host sends, beyond {@link FETCH}: netcat and its kin (`nc host 80`, `socat - TCP:host:80`,
  * `openssl s_client`), HTTPie given a host (`http host/path`, `xh :8080/x`), text browsers' `-source` and `-dump`, and
- * the cloud CLIs' copy and cat of an object. Any other command given a URL is a downloader only into a shell
- * (remote-script's second rule): read into any program, a URL in a comment's link (`{@link https://… | text}`) or a
- * regular expression (`(gs://…)|(…)`) was one in 50 of 9,357 JavaScript files. Read where their output is piped
- * ({@link DOWNLOAD_FED}) only: remote-script's first rule also reads a path run after `&&`, and `nc -z db 5432 && ./migrate`
- * waits for a port, it downloads nothing.
+ * the cloud CLIs' copy and cat of an object, and {@link PRINTS_FROM_HOSTS} (`ssh h cat f`, `dig TXT`). Any other command
+ * given a URL is a downloader only into a shell (remote-script's second rule): read into any program, a URL in a
+ * comment's link (`{@link https://… | text}`) or a regular expression (`(gs://…)|(…)`) was one in 50 of 9,357 JavaScript
+ * files. Read where their output is piped ({@link DOWNLOAD_FED}) only: remote-script's first rule also reads a path run
+ * after `&&`, and `nc -z db 5432 && ./migrate` waits for a port, it downloads nothing.
  */
-const RECEIVES = String.raw`(?:${FETCH}|n(?:et)?cat|nc|socat|telnet|openssl\s+s_client|(?:https?|xhs?)(?=\s+(?:-\S+\s+)*(?:[A-Za-z]+\s+)?(?::\d|[\w-]+(?:\.[\w-]+)+))|(?:lynx|links|elinks|w3m)(?=[^\n|;&]{0,100}?\s-(?:source|dump)\b)|aws\s+s3\s+cp|(?:gsutil|gcloud\s+storage)\s+(?:cat|cp)|az\s+storage\s+blob\s+download)`;
+const RECEIVES = String.raw`(?:${FETCH}|n(?:et)?cat|nc|socat|telnet|openssl\s+s_client|(?:https?|xhs?)(?=\s+(?:-\S+\s+)*(?:[A-Za-z]+\s+)?(?::\d|[\w-]+(?:\.[\w-]+)+))|(?:lynx|links|elinks|w3m)(?=[^\n|;&]{0,100}?\s-(?:source|dump)\b)|aws\s+s3\s+cp|(?:gsutil|gcloud\s+storage)\s+(?:cat|cp)|az\s+storage\s+blob\s+download|${PRINTS_FROM_HOSTS})`;
 
 /**
  * One piece of a pipeline's stage as the shell reads it: a character that ends no stage, a redirection (`2>&1`, `&>`), an
@@ -344,6 +344,8 @@ const HANDLES_FILE = /^(?:cd|pushd|chdir|set-location|sl|rm|ls|stat|file|test|\[
  * package is the registry's and which reads no configuration from the tree.
  */
 const RUNS_PROJECT = /^(?:(?:g?make|cmake|ninja|meson|mvn|gradle|ant|sbt|rake|bundle|composer|poetry|pipenv|tox|nox|npx|npm|yarn|pnpm|bun|deno|docker-compose|dotnet|swift|mix)(?![\w.-])|pip[\d.]*\s+install\b.*(?:\s-[a-z]*[er]|--editable|--requirement|\s\.{1,2}(?:[/[]\S*)?(?:\s|$))|cargo\s+(?:run|build|b|r|test|t|bench|install)\b|go\s+(?:run|test|build|install|generate|vet)\b|docker\s+(?:build|buildx|compose)\b)/i;
+/** An image build, whose last word is the directory whose Dockerfile's steps it runs. */
+const BUILDS_CONTEXT = /^(?:(?:docker|podman)\s+(?:buildx\s+)?build|buildah\s+(?:bud|build))\s/i;
 /** A downloader's name as {@link savedBy} takes it: lowercased, one space between its words, without Windows' `.exe`. */
 const toolName = (name: string) => name.toLowerCase().replace(/\s+/g, ' ').replace(/\.exe$/, '');
 /** A download by a program that runs nothing it is given, by its words (a copy's top-level options too: `gsutil -o x -m cp`). */
@@ -422,6 +424,9 @@ function loopWords(loops: Map<string, Array<{ at: number; words: string[] }>>, p
 /** Programs that read a saved file out, beside READS_DATA's: they extract it (as `tar` does) or print it. */
 const READS_FILE = /^(?:unzip|7z|7za|expand-archive|get-content|gc)$/i;
 
+/** A copy's name past the options before its verb (`git -C d clone` is `git clone`), as {@link savedBy} takes it. */
+const VERB_AFTER_OPTIONS = new RegExp(String.raw`^(git|gsutil)${OPTIONS_BEFORE_VERB}\s+(?=\S+(?:\s+add)?$)`, 'i');
+
 /** The files the downloads in `text` save ({@link savedBy}), each from where its pipeline ends. */
 function savedFiles(text: string): SavedFiles {
   const files = new SavedFiles();
@@ -432,8 +437,10 @@ function savedFiles(text: string): SavedFiles {
     // A downloader's name among another's words is an argument of it (`curl curl …`): each word is read once.
     if (match.index! < end) continue;
     const stage = stageOf(text, match.index! + match[0].length);
-    const tool = toolName(match[1]!);
+    const tool = toolName(match[1]!.replace(VERB_AFTER_OPTIONS, '$1 '));
     const saved = savedBy(tool, stage.words.map((word) => word.raw), stage.written);
+    // `git -C d clone …` writes under `d`: the directory is taken as written into too.
+    if (saved.directories !== undefined) saved.directories.push(...[...match[1]!.matchAll(/\s(?:-C|--work-tree)[= \t]+(\S+)/g)].map((option) => option[1]!));
     // A command line longer than the words read may name its file past them; a configuration file, anywhere.
     saved.any ||= stage.cut || ((tool === 'curl' || tool === 'wget') && configured);
     end = stage.end;
@@ -513,18 +520,20 @@ function savedDownloadRun(text: string): boolean {
       const command = shellWordsOf(words.slice(programAt));
       if (RUNS_PROJECT.test(command.replace(/^\S*\//, '')) || (SCRIPT_RUNNER.test(program) && scriptIndex(words, programAt) !== undefined)) return true;
     }
+    const context = /^(?:docker|podman|buildah)$/i.test(program) && BUILDS_CONTEXT.test(shellWordsOf(words.slice(programAt)));
     const firstOperand = words.findIndex((word, k) => k > programAt && !word.raw.startsWith('-'));
     // An interpreter runs its script: the words after it are the script's arguments, data to it (`python3 check.py
     // data.json`); its options' values before it may run code (`node -r ./f`, `ruby -r./f`).
     const last = (SCRIPT_RUNNER.test(program) ? scriptIndex(words, programAt) : undefined) ?? words.length - 1;
     // Where the stage gives a file: any word, or where a path or a name with a dot (`./f`, `/tmp/a`, `f.sh`); a plain word
     // (`f`, `dir`) only as the program, its first operand, an option's value or a redirection's (`bash f`, `make -f f`,
-    // `sh < f`): in prose, a word a file is named by is no argument ("Note that dir could be a local directory").
+    // `sh < f`), or an image build's context (`docker build -t x d`): in prose, a word a file is named by is no argument
+    // ("Note that dir could be a local directory").
     const held = [
       ...words.slice(0, last + 1).flatMap((word, k) => {
         if (k === 0 && !shell) return [];
         const value = /^--?[\w-]+[=:]([\s\S]+)$|^-[A-Za-z]([./~][\s\S]*)$/.exec(word.raw)?.slice(1).find((group) => group !== undefined);
-        const given = k === programAt || k === firstOperand || (k > 0 && /^-[^=]*$/.test(words[k - 1]!.raw));
+        const given = k === programAt || k === firstOperand || (k > 0 && /^-[^=]*$/.test(words[k - 1]!.raw)) || (k === words.length - 1 && context);
         return [word.raw, ...(value === undefined ? [] : [value])].filter((raw) => given || raw === value || /[./]/.test(shellWord(raw)));
       }),
       ...stage.read,

