@@ -271,9 +271,11 @@ const NO_COMMAND = String.raw`[\x22'\x60]?(?:[a-zA-Z][\w+.-]*:\/\/|[)}\],;]|[$\/
 const GROUP_END = String.raw`(?:[ \t]*;?[ \t]*[)}][\x22'\x60]?${stagePiece()}{0,100})*`;
 /**
  * A process substitution written to (`> >(sh)`, `-o >(sh)`): the command in it reads what the stage writes there, as a
- * stage after a pipe does. {@link stagePiece} reads none, so a stage's reading stops before one.
+ * stage after a pipe does. {@link stagePiece} reads none, so a stage's reading stops before one. Also a descriptor a
+ * variable holds (`>&${COPROC[1]}`, a coprocess's input, or one `exec {fd}> >(sh)` opened) or ksh's coprocess (`>&p`):
+ * nobody can tell what reads it.
  */
-const INTO_SUBSTITUTION = String.raw`>\((?:\s|\\\n)*`;
+const INTO_SUBSTITUTION = String.raw`>\((?:\s|\\\n)*|[1-9]?>&[ \t]*["']?(?=\$|p(?![\w.-]))`;
 /**
  * `download` piped into a stage, or written into a process substitution, after `through` stages (through programs that
  * read data) or none, that is not known to only read data.
@@ -426,12 +428,19 @@ const READS_FILE = /^(?:unzip|7z|7za|expand-archive|get-content|gc)$/i;
 
 /** A copy's name past the options before its verb (`git -C d clone` is `git clone`), as {@link savedBy} takes it. */
 const VERB_AFTER_OPTIONS = new RegExp(String.raw`^(git|gsutil)${OPTIONS_BEFORE_VERB}\s+(?=\S+(?:\s+add)?$)`, 'i');
+/** Where a named pipe is made: the words after it are FIFOs (`mknod p p` names one `p` too, which only widens). */
+const FIFO_MADE = /(?<![\w$@.-])(?:mkfifo|mknod)(?=[ \t])/g;
 
 /** The files the downloads in `text` save ({@link savedBy}), each from where its pipeline ends. */
 function savedFiles(text: string): SavedFiles {
   const files = new SavedFiles();
   const loops = forLoops(text);
   const configured = DOWNLOADER_CONFIG_NAMED.test(text);
+  const fifos = new Map<string, number>();
+  for (const made of text.matchAll(FIFO_MADE)) {
+    const stage = stageOf(text, made.index! + made[0].length);
+    for (const word of stage.words) if (!word.raw.startsWith('-')) for (const path of normalizedPaths(word.raw)) fifos.set(path, stage.end);
+  }
   let end = 0;
   for (const match of text.matchAll(SAVING)) {
     // A downloader's name among another's words is an argument of it (`curl curl …`): each word is read once.
@@ -441,6 +450,9 @@ function savedFiles(text: string): SavedFiles {
     const saved = savedBy(tool, stage.words.map((word) => word.raw), stage.written);
     // `git -C d clone …` writes under `d`: the directory is taken as written into too.
     if (saved.directories !== undefined) saved.directories.push(...[...match[1]!.matchAll(/\s(?:-C|--work-tree)[= \t]+(\S+)/g)].map((option) => option[1]!));
+    // A FIFO written to is read by whatever opens it, started before the download too (`sh < p & curl … > p`).
+    const fifo = saved.names.filter((name) => fifos.has(name));
+    if (fifo.length > 0) files.add({ names: fifo, globs: [], any: false }, Math.min(...fifo.map((name) => fifos.get(name)!)));
     // A command line longer than the words read may name its file past them; a configuration file, anywhere.
     saved.any ||= stage.cut || ((tool === 'curl' || tool === 'wget') && configured);
     end = stage.end;
