@@ -309,11 +309,12 @@ const SAVING = new RegExp(String.raw`(?<![\w$@.-])(?=${RECEIVES}|${COPIES_FROM_H
  */
 const DOWNLOADER_CONFIG_NAMED = /[._]?(?:curl|wget)rc\b|\b(?:CURL_HOME|WGETRC|XDG_CONFIG_HOME|HOME|APPDATA|USERPROFILE)\b["']?\]?[ \t]*(?:=(?!=)|:(?!:))/i;
 /**
- * A download to a file by a call: .NET's, from PowerShell or C# (`(New-Object Net.WebClient).DownloadFile(url, 'f')`), and
- * Python's `urlretrieve(url, 'f')`; the file named by a literal, a PowerShell variable or a name (`urlretrieve(url,
- * dest)`, which the code's own use of `dest` names), not a parameter (`def urlretrieve(url, filename=None)`).
+ * A download to a file by a call: any named for one (.NET's `(New-Object Net.WebClient).DownloadFile(url, 'f')`, Python's
+ * `urlretrieve(url, 'f')`, a project's own `download(url, 'f')`), or any given a URL's literal and then a file (a helper
+ * named anything); the file named by a literal, a PowerShell variable or a name (`urlretrieve(url, dest)`, which the
+ * code's own use of `dest` names), not a parameter (`def urlretrieve(url, filename=None)`).
  */
-const DOWNLOAD_FILE = /(?:\.DownloadFile(?:Async|TaskAsync)?|\burlretrieve)\s*\(\s*[^,\n]{1,300},\s*(?:(["'])([^"'\n]+)\1|(\$[\w:{}]+)|([A-Za-z_]\w*))\s*[,)]/gi;
+const DOWNLOAD_FILE = /(?:\b\w*(?:download|retrieve)\w*\s*\(\s*[^,\n]{1,300}|[\w$]\s*\(\s*["'\x60](?:https?|ftps?):\/\/[^"'\x60\n]{1,500}["'\x60])\s*,\s*(?:(["'])([^"'\n]+)\1|(\$[\w:{}]+)|([A-Za-z_]\w*))\s*[,)]/gi;
 /**
  * A file written with what a fetch returns, on one line: PHP's `file_put_contents(f, file_get_contents('https://…'))` and
  * `copy('https://…', f)`, Node's `fs.writeFileSync(f, await (await fetch(u)).text())`, Ruby's `File.write(f,
@@ -355,17 +356,22 @@ const SAVES_AGAIN = new RegExp(String.raw`^((?:\S*\/)?(?:curl(?:\.exe)?|${WEB_CM
 /**
  * The word of a stage that names the program it runs: past the wrappers that run the command they name (`sudo -u bob`,
  * `env X=1`, `timeout 60`, `nohup`), their options, numbers and assignments, and the shell's words before a command
- * (`if`, `until`, `!`).
+ * (`if`, `until`, `!`); with `launchers`, the package runners' too ({@link LAUNCHER}: `npx tsx f` runs `tsx`).
  */
-function programIndex(words: ReadonlyArray<{ raw: string }>): number {
+function programIndex(words: ReadonlyArray<{ raw: string }>, launchers = true): number {
+  const name = (k: number) => shellWord(words[k]?.raw ?? '').replace(/^.*\//, '');
   let k = 0;
-  while (k < words.length - 1 && WRAPPER.test(shellWord(words[k]!.raw).replace(/^.*\//, ''))) {
-    const wrapper = shellWord(words[k]!.raw).replace(/^.*\//, '');
-    k += 1;
+  while (k < words.length - 1) {
+    const wrapper = name(k);
+    const skip = WRAPPER.test(wrapper) || (launchers && LAUNCHER.test(wrapper)) ? 1 : launchers && LAUNCHER.test(`${wrapper} ${name(k + 1)}`) ? 2 : 0;
+    if (skip === 0) break;
+    k += skip;
     while (k < words.length - 1 && /^(?:-|\d|\w+=)/.test(words[k]!.raw)) k += /^(?:sudo|doas)$/.test(wrapper) && /^-[ugCDhprtUT]$/.test(words[k]!.raw) ? 2 : 1;
   }
   return Math.min(k, words.length - 1);
 }
+/** Package runners that run the program they name (`npx tsx f`, `uv run python f`, `bundle exec ruby f`). */
+const LAUNCHER = /^(?:npx|bunx|uvx|(?:pnpm|yarn) (?:dlx|exec)|npm exec|(?:uv|poetry|pipenv|pipx|pdm|hatch) run|bundle exec)$/;
 const WRAPPER = new RegExp(`^(?:${ARG_RUNNERS}|if|elif|while|until|!)$`);
 /** A stage's words as the shell reads them, one space between. */
 const shellWordsOf = (words: ReadonlyArray<{ raw: string }>) => words.map((word) => shellWord(word.raw)).join(' ');
@@ -421,6 +427,21 @@ function loopWords(loops: Map<string, Array<{ at: number; words: string[] }>>, p
   const variable = /\$\{?([A-Za-z_]\w*)\}?/.exec(path);
   const loop = variable === null ? undefined : loops.get(variable[1]!)?.filter((one) => one.at < at).at(-1);
   return loop === undefined ? [path] : [path, ...loop.words.flatMap((word) => normalizedPaths(path.replace(variable![0], word)))];
+}
+
+/**
+ * Whether the value of `NAME=value` (as written), read at `at`, names a file a download saved or a directory one may be
+ * in: each of its words and list items (`PATH=d:$PATH`, `--require ./f`, `core.hooksPath=.`).
+ */
+function settingHolds(files: SavedFiles, assignment: string, at: number): boolean {
+  const items = shellWord(assignment).replace(/^[^=]*=/, '').split(/[\s:;,=]+/).filter((item) => item !== '' && !item.startsWith('-'));
+  return items.some((item) => files.holds(item, at) || files.holdsIn(item, at));
+}
+
+/** The files a module name may resolve to: `-m a.b` is `a/b.py` or `a/b/__main__.py`, `-MA::B` is `A/B.pm`. */
+function moduleFiles(name: string): string[] {
+  const path = name.replace(/::|\./g, '/');
+  return /^[\w./:-]+$/.test(name) ? [...new Set(['.py', '/__main__.py', '/__init__.py', '.pm', '.rb', '.js'].flatMap((extension) => [name + extension, path + extension]))] : [];
 }
 
 /** Programs that read a saved file out, beside READS_DATA's: they extract it (as `tar` does) or print it. */
@@ -500,6 +521,7 @@ function savedDownloadRun(text: string): boolean {
   const files = savedFiles(text);
   if (files.first === Infinity) return false;
   if (fileRunByCode(text, files)) return true;
+  const loops = forLoops(text);
   const rewrites: Array<{ at: number; length: number }> = [];
   const bound = new Map<string, boolean>();
   for (const start of text.matchAll(COMMAND_AT)) {
@@ -527,12 +549,15 @@ function savedDownloadRun(text: string): boolean {
     const programAt = programIndex(words);
     const program = shellWord(words[programAt]!.raw).replace(/^.*\//, '');
     if (/^(?:cd|pushd|chdir|set-location|sl)$/i.test(program)) files.changedDirectory(at);
+    // A variable given a saved file, or a directory one may be in, for the command's environment (`LD_PRELOAD=./f ls`,
+    // `BASH_ENV=f bash -c …`, `NODE_OPTIONS="--require ./f"`, `export PATH=d/bin:$PATH`): a program loads what one names,
+    // whichever program it is (a reader too), and a list of the variables that load is always one short.
+    const environment = [...stage.words.slice(0, command), ...words.slice(0, programAt), ...(/^(?:export|declare|typeset|readonly|local|setenv)$/.test(program) ? words.slice(programAt + 1) : [])];
+    if (environment.some((word) => /^\w+=/.test(word.raw) && settingHolds(files, word.raw, at))) return true;
     // In a tree copied from another host, a build or an install runs its code, and an interpreter its script, whatever it is named.
-    if (shell && files.entered(at)) {
-      const command = shellWordsOf(words.slice(programAt));
-      if (RUNS_PROJECT.test(command.replace(/^\S*\//, '')) || (SCRIPT_RUNNER.test(program) && scriptIndex(words, programAt) !== undefined)) return true;
-    }
-    const context = /^(?:docker|podman|buildah)$/i.test(program) && BUILDS_CONTEXT.test(shellWordsOf(words.slice(programAt)));
+    const commandLine = () => shellWordsOf(words.slice(programIndex(words, false))).replace(/^\S*\//, '');
+    if (shell && files.entered(at) && (RUNS_PROJECT.test(commandLine()) || (SCRIPT_RUNNER.test(program) && scriptIndex(words, programAt) !== undefined))) return true;
+    const context = /^(?:docker|podman|buildah)$/i.test(program) && BUILDS_CONTEXT.test(commandLine());
     const firstOperand = words.findIndex((word, k) => k > programAt && !word.raw.startsWith('-'));
     // An interpreter runs its script: the words after it are the script's arguments, data to it (`python3 check.py
     // data.json`); its options' values before it may run code (`node -r ./f`, `ruby -r./f`).
@@ -540,16 +565,22 @@ function savedDownloadRun(text: string): boolean {
     // Where the stage gives a file: any word, or where a path or a name with a dot (`./f`, `/tmp/a`, `f.sh`); a plain word
     // (`f`, `dir`) only as the program, its first operand, an option's value or a redirection's (`bash f`, `make -f f`,
     // `sh < f`), or an image build's context (`docker build -t x d`): in prose, a word a file is named by is no argument
-    // ("Note that dir could be a local directory").
+    // ("Note that dir could be a local directory"). A variable a `for` loop binds is each of its words; an option's value
+    // or `module:name` may be a module, the file it resolves to (`python3 -m f`, `pytest -p f`, `perl -Mf`,
+    // `uvicorn f:app`); a `key=value` word (`git -c core.hooksPath=d`, `make CC=./f`) a file or a directory.
     const held = [
       ...words.slice(0, last + 1).flatMap((word, k) => {
         if (k === 0 && !shell) return [];
         const value = /^--?[\w-]+[=:]([\s\S]+)$|^-[A-Za-z]([./~][\s\S]*)$/.exec(word.raw)?.slice(1).find((group) => group !== undefined);
-        const given = k === programAt || k === firstOperand || (k > 0 && /^-[^=]*$/.test(words[k - 1]!.raw)) || (k === words.length - 1 && context);
-        return [word.raw, ...(value === undefined ? [] : [value])].filter((raw) => given || raw === value || /[./]/.test(shellWord(raw)));
+        const option = k > 0 && /^-[^=]*$/.test(words[k - 1]!.raw);
+        const given = k === programAt || k === firstOperand || option || (k === words.length - 1 && context);
+        const named = [word.raw, ...(value === undefined ? [] : [value])].filter((raw) => given || raw === value || /[./]/.test(shellWord(raw)));
+        const module = /^-[MmrpI]([A-Za-z_][\w:.]*)$/.exec(word.raw)?.[1] ?? (option && !word.raw.startsWith('-') ? word.raw : /^([A-Za-z_][\w.]*):[A-Za-z_]\w*$/.exec(word.raw)?.[1]);
+        return [...named.flatMap((raw) => loopWords(loops, raw, at)), ...(module === undefined ? [] : loopWords(loops, shellWord(module), at).flatMap(moduleFiles))];
       }),
       ...stage.read,
     ].filter((word) => files.holds(word, at));
+    held.push(...words.slice(programAt + 1, last + 1).filter((word) => /^[A-Za-z_][\w.-]+=/.test(word.raw) && settingHolds(files, word.raw, at)).map((word) => word.raw));
     if (held.length === 0) continue;
     // A cloud copy of the file runs nothing; a download again into it (`curl -o f … || curl -o f …`) writes it, where each
     // word that names it is where the download is saved. Not wget's (`--use-askpass=./f`) or aria2c's

@@ -379,6 +379,8 @@ const MAX_GLOB_WORK = 1 << 22;
  */
 export class SavedFiles {
   private readonly paths = new Map<string, number>();
+  /** The directories the saved paths are in, each of their parents too (`.` for a path without one, `/` for the root). */
+  private readonly parents = new Map<string, number>();
   private readonly names = new Map<string, number>();
   private readonly bare = new Map<string, number>();
   private readonly globs: Array<{ glob: GlobToken[]; end: number }> = [];
@@ -408,6 +410,8 @@ export class SavedFiles {
     const variables = saved.names.flatMap((path) => /^(?:\$\{|#\{|\{)([A-Za-z_]\w*)\}$/.exec(path)?.slice(1) ?? []);
     for (const path of [...saved.names, ...variables]) {
       earliest(this.paths, path);
+      earliest(this.parents, path.startsWith('/') ? '/' : '.');
+      for (let slash = path.indexOf('/', 1); slash > 0; slash = path.indexOf('/', slash + 1)) earliest(this.parents, path.slice(0, slash));
       const name = path.slice(path.lastIndexOf('/') + 1);
       earliest(this.names, name);
       if (!path.includes('/')) earliest(this.bare, path);
@@ -456,11 +460,26 @@ export class SavedFiles {
     return this.anyFrom <= at;
   }
 
+  /**
+   * Whether the directory the word `raw` names, read at `at`, may hold a file a download before it saved: what a program
+   * loads from it (`PATH=d`, `core.hooksPath=d`) may be one. A saved path under it, a tree copied into or under it, or
+   * any file where a download's names are unknown; `.` and `$PWD` are the directory the text runs in.
+   */
+  holdsIn(raw: string, at: number): boolean {
+    if (this.anyFrom <= at || this.globs.some((glob) => glob.end <= at)) return true;
+    return normalizedPaths(raw).some((path) => {
+      const directory = path.replace(/^(?:\$\{?PWD\}?|\$\(pwd\))$/, '.').replace(/(?<=.)\/+$/, '');
+      const inside = (tree: string) => directory === '/' || tree === directory || tree.startsWith(`${directory}/`);
+      return (this.parents.get(directory) ?? Infinity) <= at || this.extracted.some((archive) => archive.end <= at && (archive.directories === undefined ? directory === '.' : archive.directories.some(inside)));
+    });
+  }
+
   /** Whether the word `raw` (as written), read at `at` in the text, names a file a download before it saved. */
   holds(raw: string, at: number): boolean {
     // A URL names a remote file, not one saved here (`gsutil cp gs://b/*.txt .`).
     if (/^["']?[a-z][\w+.-]*:\/\//i.test(raw)) return false;
-    return normalizedPaths(raw).some((path) => {
+    // A plain path is its own normalized form: the shell's reading of its word is not needed.
+    return (PLAIN_PATH.test(raw) ? [raw] : normalizedPaths(raw)).some((path) => {
       const name = path.slice(path.lastIndexOf('/') + 1);
       const before = (map: Map<string, number>, key: string) => (map.get(key) ?? Infinity) <= at;
       if (before(this.paths, path)) return true;
@@ -482,6 +501,9 @@ export class SavedFiles {
     });
   }
 }
+
+/** A path {@link normalizedPaths} leaves as it is: no quote, escape, variable, `./` or `//`. */
+const PLAIN_PATH = /^(?!\.\/)[\w.-]+(?:\/[\w.-]+)*$/;
 
 /** One piece of a glob: `*`, or a test of one character (`?`, a class `[…]`, a literal). */
 type GlobToken = '*' | ((char: string) => boolean);
