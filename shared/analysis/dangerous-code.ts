@@ -311,10 +311,13 @@ const DOWNLOADER_CONFIG_NAMED = /[._]?(?:curl|wget)rc\b|\b(?:CURL_HOME|WGETRC|XD
 /**
  * A download to a file by a call: any named for one (.NET's `(New-Object Net.WebClient).DownloadFile(url, 'f')`, Python's
  * `urlretrieve(url, 'f')`, a project's own `download(url, 'f')`), or any given a URL's literal and then a file (a helper
- * named anything); the file named by a literal, a PowerShell variable or a name (`urlretrieve(url, dest)`, which the
- * code's own use of `dest` names), not a parameter (`def urlretrieve(url, filename=None)`).
+ * named anything); the file named by a literal, and for .NET's and `urlretrieve` by a PowerShell variable or a name too
+ * (`urlretrieve(url, dest)`, which the code's own use of `dest` names), not a parameter (`def urlretrieve(url,
+ * filename=None)`). Given to any other call, only a literal path (a `.` or `/` in it, not a URL) is a file's: a name
+ * (`_download(session, link)`), a key (`download_file('bucket', 'key', f)`) or a URL (`equal('https://a', 'https://b')`)
+ * read as one was a word of prose in 66 of 29,914 Python and JavaScript files.
  */
-const DOWNLOAD_FILE = /(?:\b\w*(?:download|retrieve)\w*\s*\(\s*[^,\n]{1,300}|[\w$]\s*\(\s*["'\x60](?:https?|ftps?):\/\/[^"'\x60\n]{1,500}["'\x60])\s*,\s*(?:(["'])([^"'\n]+)\1|(\$[\w:{}]+)|([A-Za-z_]\w*))\s*[,)]/gi;
+const DOWNLOAD_FILE = /(?:\.DownloadFile(?:Async|TaskAsync)?\s*\(\s*[^,\n]{1,300}|\burlretrieve\s*\(\s*[^,\n]{1,300}|(?:\b\w*download\w*\s*\(\s*[^,\n]{1,300}|[\w$]\s*\(\s*["'\x60](?:https?|ftps?):\/\/[^"'\x60\n]{1,500}["'\x60])(?=\s*,\s*["'](?![a-z][\w+.-]*:\/\/)[^"'\n]*[./]))\s*,\s*(?:(["'])([^"'\n]+)\1|(\$[\w:{}]+)|([A-Za-z_]\w*))\s*[,)]/gi;
 /**
  * A file written with what a fetch returns, on one line: PHP's `file_put_contents(f, file_get_contents('https://…'))` and
  * `copy('https://…', f)`, Node's `fs.writeFileSync(f, await (await fetch(u)).text())`, Ruby's `File.write(f,
@@ -352,7 +355,7 @@ const BUILDS_CONTEXT = /^(?:(?:docker|podman)\s+(?:buildx\s+)?build|buildah\s+(?
 /** A downloader's name as {@link savedBy} takes it: lowercased, one space between its words, without Windows' `.exe`. */
 const toolName = (name: string) => name.toLowerCase().replace(/\s+/g, ' ').replace(/\.exe$/, '');
 /** A download by a program that runs nothing it is given, by its words (a copy's top-level options too: `gsutil -o x -m cp`). */
-const SAVES_AGAIN = new RegExp(String.raw`^((?:\S*\/)?(?:curl(?:\.exe)?|${WEB_CMDLETS}|${BITS_CMDLET})|gsutil(?:\s+\S+){0,8}?\s+cp|gcloud\s+storage\s+cp|aws\s+s3\s+cp|az\s+storage\s+blob\s+download|gh\s+release\s+download)(?:\s|$)`, 'i');
+const SAVES_AGAIN = new RegExp(String.raw`^((?:\S*\/)?(?:curl(?:\.exe)?|${WEB_CMDLETS}|${BITS_CMDLET})|gsutil(?:\s+\S+){0,8}?\s+(?:cp|mv|rsync)|gcloud\s+storage\s+(?:cp|mv|rsync)|aws\s+s3\s+(?:cp|mv|sync)|az\s+storage\s+blob\s+download|gh\s+release\s+download)(?:\s|$)`, 'i');
 /**
  * The word of a stage that names the program it runs: past the wrappers that run the command they name (`sudo -u bob`,
  * `env X=1`, `timeout 60`, `nohup`), their options, numbers and assignments, and the shell's words before a command
@@ -589,7 +592,7 @@ function savedDownloadRun(text: string): boolean {
     const again = SAVES_AGAIN.exec(shellWordsOf(words.slice(programAt)));
     if (again !== null) {
       const tool = toolName(again[1]!.replace(/^\S*\//, '').replace(/^gsutil\s.*/s, 'gsutil cp'));
-      if (/^(?:gsutil cp|gcloud storage cp|aws s3 cp|az storage blob download)$/.test(tool)) continue;
+      if (/^(?:gsutil cp|gcloud storage \w+|aws s3 \w+|az storage blob download)$/.test(tool)) continue;
       const outputs = savedBy(tool, words.slice(programAt + again[1]!.split(/\s+/).length).map((word) => word.raw), []).outputs ?? [];
       if (held.length === outputs.filter((word) => files.holds(word, at)).length && held.every((word) => outputs.includes(shellWord(word)))) continue;
     }

@@ -249,7 +249,10 @@ export function savedBy(tool: string, raw: readonly string[], written: readonly 
     if (/^(?:git (?:pull|fetch)|hg pull|bzr (?:pull|merge)|fossil pull)$/.test(tool)) saved.directories = ['.'];
     else if (/^(?:git (?:clone|submodule add)|gh repo|hg clone|svn|bzr|fossil)/.test(tool)) saved.directories = [remoteLeaf(operands[first]!), ...operands.slice(first + 1, first + 2)];
     else if (!isRemote(operands.at(-1)!, operands.length - 1)) saved.directories = operands.slice(first + 1).filter((word) => !remote.includes(word));
-    for (const target of saved.directories ?? []) if (target !== '.') add(target, ...remote.map((source) => `${target}/${remoteLeaf(source)}`));
+    // A sync writes the source's contents, not the source, into its target (`gsutil rsync gs://b/data d`); a source whose
+    // name is all wildcards (`gs://b/*`) names its files, which the target holds, not one more glob that every word matches.
+    const leaves = / r?sync$/.test(tool) ? [] : remote.map(remoteLeaf).filter((leaf) => /[^*?]/.test(leaf));
+    for (const target of saved.directories ?? []) if (target !== '.') add(target, ...leaves.map((leaf) => `${target}/${leaf}`));
   } else if (tool === 'az storage blob download') {
     add(...output(...valuesOf(parsed(words, 'f', new Set(['file'])).options, 'f', 'file')));
   }
@@ -463,10 +466,11 @@ export class SavedFiles {
   /**
    * Whether the directory the word `raw` names, read at `at`, may hold a file a download before it saved: what a program
    * loads from it (`PATH=d`, `core.hooksPath=d`) may be one. A saved path under it, a tree copied into or under it, or
-   * any file where a download's names are unknown; `.` and `$PWD` are the directory the text runs in.
+   * any file where a download's names are unknown; `.` and `$PWD` are the directory the text runs in. Not a glob's match,
+   * which is a file's name in no known directory (`gsutil cp gs://b/*.txt .` then `TMPDIR=/x gsutil …` in its manual).
    */
   holdsIn(raw: string, at: number): boolean {
-    if (this.anyFrom <= at || this.globs.some((glob) => glob.end <= at)) return true;
+    if (this.anyFrom <= at) return true;
     return normalizedPaths(raw).some((path) => {
       const directory = path.replace(/^(?:\$\{?PWD\}?|\$\(pwd\))$/, '.').replace(/(?<=.)\/+$/, '');
       const inside = (tree: string) => directory === '/' || tree === directory || tree.startsWith(`${directory}/`);

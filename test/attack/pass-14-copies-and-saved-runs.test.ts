@@ -74,6 +74,10 @@ describe('pass 13, A: copies from other hosts, then run', () => {
     [M, 'gsutil rsync -r build gs://b/site'],
     [M, 'docker cp ./config.json app:/etc/app/config.json && ./restart.sh'],
     [M, 'FTP servers are not supported: use x.example over HTTPS.\nRun ./configure first.'],
+    // gsutil's own manual: a glob copied, a directory synced, then prose and more cloud commands.
+    [M, 'gsutil cp -n gs://my-bucket/*.txt .\nTMPDIR=/some/directory gsutil cp gs://b/o .'],
+    [M, 'gsutil mv gs://my_bucket/* dir\ngsutil mv ./dir gs://my_bucket\n<B>RENAMING GROUPS OF OBJECTS</B>'],
+    [M, 'gsutil rsync -d -r gs://mybucket/data my-data\n"data" under gs://your-bucket/data).'],
     ['src/load.js', "execFileSync('git', ['status', '--short']);"],
   ])('accepts, in %s: %s', (path, text) => {
     expect(checked(path, text).ok).toBe(true);
@@ -146,6 +150,9 @@ describe('pass 13, H: a saved download run by a module name, a variable, a loop 
     ['src/load.py', "r = requests.get('https://api.example/x', headers)\nprint(r.json())"],
     ['src/load.py', "urlretrieve('https://x.example/d.json', 'd.json')\nwith open('d.json') as f: data = json.load(f)"],
     ['src/load.js', 'await downloadFile(url, outPath);\nconst data = JSON.parse(fs.readFileSync(outPath));'],
+    // s3transfer's docstring and fast-uri's tests: an object's key and a URL are no file saved.
+    ['src/s3.py', "transfer.download_file('bucket', 'key', '/tmp/myfile')\nfor key in args:\n    if key in allowed:\n        pass"],
+    ['src/uri.test.js', "const cases = [\n  fastURI.equal('http://example.com/a%2Fb', 'http://example.com/a/b', {}),\n  'http://example.com/a=b',\n  b',\n]"],
   ])('accepts, in %s: %s', (path, text) => {
     expect(checked(path, text).ok).toBe(true);
   });
