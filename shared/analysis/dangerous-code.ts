@@ -1,5 +1,5 @@
 import { FETCHED, SINK_NAMES, fetchedCodeRuns } from './code-sinks.js';
-import { BITS_CMDLET, COPIES_FROM_HOSTS, DOWNLOAD_PROGRAMS, GH_DOWNLOADS, WEB_CMDLETS } from './downloaders.js';
+import { BITS_CMDLET, COPIES_FROM_HOSTS, DOWNLOAD_PROGRAMS, GH_DOWNLOADS, OPTIONS_BEFORE_VERB, PRINTS_FROM_HOSTS, WEB_CMDLETS } from './downloaders.js';
 import { callKind, fileRunByCode } from './language-calls.js';
 import { sedRunsCommand } from './sed-script.js';
 import { SavedFiles, decompressed, extraction, normalizedPaths, savedBy, writtenBy } from './saved-download.js';
@@ -135,13 +135,13 @@ const anyCase = (source: string) => source.replace(/\\.|\[(?:\\.|[^\]\\])*\]|[a-
 /**
  * What prints what a host sends, beyond {@link FETCH}: netcat and its kin (`nc host 80`, `socat - TCP:host:80`,
  * `openssl s_client`), HTTPie given a host (`http host/path`, `xh :8080/x`), text browsers' `-source` and `-dump`, and
- * the cloud CLIs' copy and cat of an object. Any other command given a URL is a downloader only into a shell
- * (remote-script's second rule): read into any program, a URL in a comment's link (`{@link https://… | text}`) or a
- * regular expression (`(gs://…)|(…)`) was one in 50 of 9,357 JavaScript files. Read where their output is piped
- * ({@link DOWNLOAD_FED}) only: remote-script's first rule also reads a path run after `&&`, and `nc -z db 5432 && ./migrate`
- * waits for a port, it downloads nothing.
+ * the cloud CLIs' copy and cat of an object, and {@link PRINTS_FROM_HOSTS} (`ssh h cat f`, `dig TXT`). Any other command
+ * given a URL is a downloader only into a shell (remote-script's second rule): read into any program, a URL in a
+ * comment's link (`{@link https://… | text}`) or a regular expression (`(gs://…)|(…)`) was one in 50 of 9,357 JavaScript
+ * files. Read where their output is piped ({@link DOWNLOAD_FED}) only: remote-script's first rule also reads a path run
+ * after `&&`, and `nc -z db 5432 && ./migrate` waits for a port, it downloads nothing.
  */
-const RECEIVES = String.raw`(?:${FETCH}|n(?:et)?cat|nc|socat|telnet|openssl\s+s_client|(?:https?|xhs?)(?=\s+(?:-\S+\s+)*(?:[A-Za-z]+\s+)?(?::\d|[\w-]+(?:\.[\w-]+)+))|(?:lynx|links|elinks|w3m)(?=[^\n|;&]{0,100}?\s-(?:source|dump)\b)|aws\s+s3\s+cp|(?:gsutil|gcloud\s+storage)\s+(?:cat|cp)|az\s+storage\s+blob\s+download)`;
+const RECEIVES = String.raw`(?:${FETCH}|n(?:et)?cat|nc|socat|telnet|openssl\s+s_client|(?:https?|xhs?)(?=\s+(?:-\S+\s+)*(?:[A-Za-z]+\s+)?(?::\d|[\w-]+(?:\.[\w-]+)+))|(?:lynx|links|elinks|w3m)(?=[^\n|;&]{0,100}?\s-(?:source|dump)\b)|aws\s+s3\s+cp|(?:gsutil|gcloud\s+storage)\s+(?:cat|cp)|az\s+storage\s+blob\s+download|${PRINTS_FROM_HOSTS})`;
 
 /**
  * One piece of a pipeline's stage as the shell reads it: a character that ends no stage, a redirection (`2>&1`, `&>`), an
@@ -265,9 +265,11 @@ const NO_COMMAND = String.raw`[\x22'\x60]?(?:[a-zA-Z][\w+.-]*:\/\/|[)}\],;]|[$\/
 const GROUP_END = String.raw`(?:[ \t]*;?[ \t]*[)}][\x22'\x60]?${stagePiece()}{0,100})*`;
 /**
  * A process substitution written to (`> >(sh)`, `-o >(sh)`): the command in it reads what the stage writes there, as a
- * stage after a pipe does. {@link stagePiece} reads none, so a stage's reading stops before one.
+ * stage after a pipe does. {@link stagePiece} reads none, so a stage's reading stops before one. Also a descriptor a
+ * variable holds (`>&${COPROC[1]}`, a coprocess's input, or one `exec {fd}> >(sh)` opened) or ksh's coprocess (`>&p`):
+ * nobody can tell what reads it.
  */
-const INTO_SUBSTITUTION = String.raw`>\((?:\s|\\\n)*`;
+const INTO_SUBSTITUTION = String.raw`>\((?:\s|\\\n)*|[1-9]?>&[ \t]*["']?(?=\$|p(?![\w.-]))`;
 /**
  * `download` piped into a stage, or written into a process substitution, after `through` stages (through programs that
  * read data) or none, that is not known to only read data.
@@ -301,11 +303,15 @@ const SAVING = new RegExp(String.raw`(?<![\w$@.-])(?=${RECEIVES}|${COPIES_FROM_H
  */
 const DOWNLOADER_CONFIG_NAMED = /[._]?(?:curl|wget)rc\b|\b(?:CURL_HOME|WGETRC|XDG_CONFIG_HOME|HOME|APPDATA|USERPROFILE)\b["']?\]?[ \t]*(?:=(?!=)|:(?!:))/i;
 /**
- * A download to a file by a call: .NET's, from PowerShell or C# (`(New-Object Net.WebClient).DownloadFile(url, 'f')`), and
- * Python's `urlretrieve(url, 'f')`; the file named by a literal, a PowerShell variable or a name (`urlretrieve(url,
- * dest)`, which the code's own use of `dest` names), not a parameter (`def urlretrieve(url, filename=None)`).
+ * A download to a file by a call: any named for one (.NET's `(New-Object Net.WebClient).DownloadFile(url, 'f')`, Python's
+ * `urlretrieve(url, 'f')`, a project's own `download(url, 'f')`), or any given a URL's literal and then a file (a helper
+ * named anything); the file named by a literal, and for .NET's and `urlretrieve` by a PowerShell variable or a name too
+ * (`urlretrieve(url, dest)`, which the code's own use of `dest` names), not a parameter (`def urlretrieve(url,
+ * filename=None)`). Given to any other call, only a literal path (a `.` or `/` in it, not a URL) is a file's: a name
+ * (`_download(session, link)`), a key (`download_file('bucket', 'key', f)`) or a URL (`equal('https://a', 'https://b')`)
+ * read as one was a word of prose in 66 of 29,914 Python and JavaScript files.
  */
-const DOWNLOAD_FILE = /(?:\.DownloadFile(?:Async|TaskAsync)?|\burlretrieve)\s*\(\s*[^,\n]{1,300},\s*(?:(["'])([^"'\n]+)\1|(\$[\w:{}]+)|([A-Za-z_]\w*))\s*[,)]/gi;
+const DOWNLOAD_FILE = /(?:\.DownloadFile(?:Async|TaskAsync)?\s*\(\s*[^,\n]{1,300}|\burlretrieve\s*\(\s*[^,\n]{1,300}|(?:\b\w*download\w*\s*\(\s*[^,\n]{1,300}|[\w$]\s*\(\s*["'\x60](?:https?|ftps?):\/\/[^"'\x60\n]{1,500}["'\x60])(?=\s*,\s*["'](?![a-z][\w+.-]*:\/\/)[^"'\n]*[./]))\s*,\s*(?:(["'])([^"'\n]+)\1|(\$[\w:{}]+)|([A-Za-z_]\w*))\s*[,)]/gi;
 /**
  * A file written with what a fetch returns, on one line: PHP's `file_put_contents(f, file_get_contents('https://…'))` and
  * `copy('https://…', f)`, Node's `fs.writeFileSync(f, await (await fetch(u)).text())`, Ruby's `File.write(f,
@@ -338,24 +344,31 @@ const HANDLES_FILE = /^(?:cd|pushd|chdir|set-location|sl|rm|ls|stat|file|test|\[
  * package is the registry's and which reads no configuration from the tree.
  */
 const RUNS_PROJECT = /^(?:(?:g?make|cmake|ninja|meson|mvn|gradle|ant|sbt|rake|bundle|composer|poetry|pipenv|tox|nox|npx|npm|yarn|pnpm|bun|deno|docker-compose|dotnet|swift|mix)(?![\w.-])|pip[\d.]*\s+install\b.*(?:\s-[a-z]*[er]|--editable|--requirement|\s\.{1,2}(?:[/[]\S*)?(?:\s|$))|cargo\s+(?:run|build|b|r|test|t|bench|install)\b|go\s+(?:run|test|build|install|generate|vet)\b|docker\s+(?:build|buildx|compose)\b)/i;
+/** An image build, whose last word is the directory whose Dockerfile's steps it runs. */
+const BUILDS_CONTEXT = /^(?:(?:docker|podman)\s+(?:buildx\s+)?build|buildah\s+(?:bud|build))\s/i;
 /** A downloader's name as {@link savedBy} takes it: lowercased, one space between its words, without Windows' `.exe`. */
 const toolName = (name: string) => name.toLowerCase().replace(/\s+/g, ' ').replace(/\.exe$/, '');
 /** A download by a program that runs nothing it is given, by its words (a copy's top-level options too: `gsutil -o x -m cp`). */
-const SAVES_AGAIN = new RegExp(String.raw`^((?:\S*\/)?(?:curl(?:\.exe)?|${WEB_CMDLETS}|${BITS_CMDLET})|gsutil(?:\s+\S+){0,8}?\s+cp|gcloud\s+storage\s+cp|aws\s+s3\s+cp|az\s+storage\s+blob\s+download|gh\s+release\s+download)(?:\s|$)`, 'i');
+const SAVES_AGAIN = new RegExp(String.raw`^((?:\S*\/)?(?:curl(?:\.exe)?|${WEB_CMDLETS}|${BITS_CMDLET})|gsutil(?:\s+\S+){0,8}?\s+(?:cp|mv|rsync)|gcloud\s+storage\s+(?:cp|mv|rsync)|aws\s+s3\s+(?:cp|mv|sync)|az\s+storage\s+blob\s+download|gh\s+release\s+download)(?:\s|$)`, 'i');
 /**
  * The word of a stage that names the program it runs: past the wrappers that run the command they name (`sudo -u bob`,
  * `env X=1`, `timeout 60`, `nohup`), their options, numbers and assignments, and the shell's words before a command
- * (`if`, `until`, `!`).
+ * (`if`, `until`, `!`); with `launchers`, the package runners' too ({@link LAUNCHER}: `npx tsx f` runs `tsx`).
  */
-function programIndex(words: ReadonlyArray<{ raw: string }>): number {
+function programIndex(words: ReadonlyArray<{ raw: string }>, launchers = true): number {
+  const name = (k: number) => shellWord(words[k]?.raw ?? '').replace(/^.*\//, '');
   let k = 0;
-  while (k < words.length - 1 && WRAPPER.test(shellWord(words[k]!.raw).replace(/^.*\//, ''))) {
-    const wrapper = shellWord(words[k]!.raw).replace(/^.*\//, '');
-    k += 1;
+  while (k < words.length - 1) {
+    const wrapper = name(k);
+    const skip = WRAPPER.test(wrapper) || (launchers && LAUNCHER.test(wrapper)) ? 1 : launchers && LAUNCHER.test(`${wrapper} ${name(k + 1)}`) ? 2 : 0;
+    if (skip === 0) break;
+    k += skip;
     while (k < words.length - 1 && /^(?:-|\d|\w+=)/.test(words[k]!.raw)) k += /^(?:sudo|doas)$/.test(wrapper) && /^-[ugCDhprtUT]$/.test(words[k]!.raw) ? 2 : 1;
   }
   return Math.min(k, words.length - 1);
 }
+/** Package runners that run the program they name (`npx tsx f`, `uv run python f`, `bundle exec ruby f`). */
+const LAUNCHER = /^(?:npx|bunx|uvx|(?:pnpm|yarn) (?:dlx|exec)|npm exec|(?:uv|poetry|pipenv|pipx|pdm|hatch) run|bundle exec)$/;
 const WRAPPER = new RegExp(`^(?:${ARG_RUNNERS}|if|elif|while|until|!)$`);
 /** A stage's words as the shell reads them, one space between. */
 const shellWordsOf = (words: ReadonlyArray<{ raw: string }>) => words.map((word) => shellWord(word.raw)).join(' ');
@@ -413,21 +426,51 @@ function loopWords(loops: Map<string, Array<{ at: number; words: string[] }>>, p
   return loop === undefined ? [path] : [path, ...loop.words.flatMap((word) => normalizedPaths(path.replace(variable![0], word)))];
 }
 
+/**
+ * Whether the value of `NAME=value` (as written), read at `at`, names a file a download saved or a directory one may be
+ * in: each of its words and list items (`PATH=d:$PATH`, `--require ./f`, `core.hooksPath=.`).
+ */
+function settingHolds(files: SavedFiles, assignment: string, at: number): boolean {
+  const items = shellWord(assignment).replace(/^[^=]*=/, '').split(/[\s:;,=]+/).filter((item) => item !== '' && !item.startsWith('-'));
+  return items.some((item) => files.holds(item, at) || files.holdsIn(item, at));
+}
+
+/** The files a module name may resolve to: `-m a.b` is `a/b.py` or `a/b/__main__.py`, `-MA::B` is `A/B.pm`. */
+function moduleFiles(name: string): string[] {
+  const path = name.replace(/::|\./g, '/');
+  return /^[\w./:-]+$/.test(name) ? [...new Set(['.py', '/__main__.py', '/__init__.py', '.pm', '.rb', '.js'].flatMap((extension) => [name + extension, path + extension]))] : [];
+}
+
 /** Programs that read a saved file out, beside READS_DATA's: they extract it (as `tar` does) or print it. */
 const READS_FILE = /^(?:unzip|7z|7za|expand-archive|get-content|gc)$/i;
+
+/** A copy's name past the options before its verb (`git -C d clone` is `git clone`), as {@link savedBy} takes it. */
+const VERB_AFTER_OPTIONS = new RegExp(String.raw`^(git|gsutil)${OPTIONS_BEFORE_VERB}\s+(?=\S+(?:\s+add)?$)`, 'i');
+/** Where a named pipe is made: the words after it are FIFOs (`mknod p p` names one `p` too, which only widens). */
+const FIFO_MADE = /(?<![\w$@.-])(?:mkfifo|mknod)(?=[ \t])/g;
 
 /** The files the downloads in `text` save ({@link savedBy}), each from where its pipeline ends. */
 function savedFiles(text: string): SavedFiles {
   const files = new SavedFiles();
   const loops = forLoops(text);
   const configured = DOWNLOADER_CONFIG_NAMED.test(text);
+  const fifos = new Map<string, number>();
+  for (const made of text.matchAll(FIFO_MADE)) {
+    const stage = stageOf(text, made.index! + made[0].length);
+    for (const word of stage.words) if (!word.raw.startsWith('-')) for (const path of normalizedPaths(word.raw)) fifos.set(path, stage.end);
+  }
   let end = 0;
   for (const match of text.matchAll(SAVING)) {
     // A downloader's name among another's words is an argument of it (`curl curl …`): each word is read once.
     if (match.index! < end) continue;
     const stage = stageOf(text, match.index! + match[0].length);
-    const tool = toolName(match[1]!);
+    const tool = toolName(match[1]!.replace(VERB_AFTER_OPTIONS, '$1 '));
     const saved = savedBy(tool, stage.words.map((word) => word.raw), stage.written);
+    // `git -C d clone …` writes under `d`: the directory is taken as written into too.
+    if (saved.directories !== undefined) saved.directories.push(...[...match[1]!.matchAll(/\s(?:-C|--work-tree)[= \t]+(\S+)/g)].map((option) => option[1]!));
+    // A FIFO written to is read by whatever opens it, started before the download too (`sh < p & curl … > p`).
+    const fifo = saved.names.filter((name) => fifos.has(name));
+    if (fifo.length > 0) files.add({ names: fifo, globs: [], any: false }, Math.min(...fifo.map((name) => fifos.get(name)!)));
     // A command line longer than the words read may name its file past them; a configuration file, anywhere.
     saved.any ||= stage.cut || ((tool === 'curl' || tool === 'wget') && configured);
     end = stage.end;
@@ -475,6 +518,7 @@ function savedDownloadRun(text: string): boolean {
   const files = savedFiles(text);
   if (files.first === Infinity) return false;
   if (fileRunByCode(text, files)) return true;
+  const loops = forLoops(text);
   const rewrites: Array<{ at: number; length: number }> = [];
   const bound = new Map<string, boolean>();
   for (const start of text.matchAll(COMMAND_AT)) {
@@ -502,27 +546,38 @@ function savedDownloadRun(text: string): boolean {
     const programAt = programIndex(words);
     const program = shellWord(words[programAt]!.raw).replace(/^.*\//, '');
     if (/^(?:cd|pushd|chdir|set-location|sl)$/i.test(program)) files.changedDirectory(at);
+    // A variable given a saved file, or a directory one may be in, for the command's environment (`LD_PRELOAD=./f ls`,
+    // `BASH_ENV=f bash -c …`, `NODE_OPTIONS="--require ./f"`, `export PATH=d/bin:$PATH`): a program loads what one names,
+    // whichever program it is (a reader too), and a list of the variables that load is always one short.
+    const environment = [...stage.words.slice(0, command), ...words.slice(0, programAt), ...(/^(?:export|declare|typeset|readonly|local|setenv)$/.test(program) ? words.slice(programAt + 1) : [])];
+    if (environment.some((word) => /^\w+=/.test(word.raw) && settingHolds(files, word.raw, at))) return true;
     // In a tree copied from another host, a build or an install runs its code, and an interpreter its script, whatever it is named.
-    if (shell && files.entered(at)) {
-      const command = shellWordsOf(words.slice(programAt));
-      if (RUNS_PROJECT.test(command.replace(/^\S*\//, '')) || (SCRIPT_RUNNER.test(program) && scriptIndex(words, programAt) !== undefined)) return true;
-    }
+    const commandLine = () => shellWordsOf(words.slice(programIndex(words, false))).replace(/^\S*\//, '');
+    if (shell && files.entered(at) && (RUNS_PROJECT.test(commandLine()) || (SCRIPT_RUNNER.test(program) && scriptIndex(words, programAt) !== undefined))) return true;
+    const context = /^(?:docker|podman|buildah)$/i.test(program) && BUILDS_CONTEXT.test(commandLine());
     const firstOperand = words.findIndex((word, k) => k > programAt && !word.raw.startsWith('-'));
     // An interpreter runs its script: the words after it are the script's arguments, data to it (`python3 check.py
     // data.json`); its options' values before it may run code (`node -r ./f`, `ruby -r./f`).
     const last = (SCRIPT_RUNNER.test(program) ? scriptIndex(words, programAt) : undefined) ?? words.length - 1;
     // Where the stage gives a file: any word, or where a path or a name with a dot (`./f`, `/tmp/a`, `f.sh`); a plain word
     // (`f`, `dir`) only as the program, its first operand, an option's value or a redirection's (`bash f`, `make -f f`,
-    // `sh < f`): in prose, a word a file is named by is no argument ("Note that dir could be a local directory").
+    // `sh < f`), or an image build's context (`docker build -t x d`): in prose, a word a file is named by is no argument
+    // ("Note that dir could be a local directory"). A variable a `for` loop binds is each of its words; an option's value
+    // or `module:name` may be a module, the file it resolves to (`python3 -m f`, `pytest -p f`, `perl -Mf`,
+    // `uvicorn f:app`); a `key=value` word (`git -c core.hooksPath=d`, `make CC=./f`) a file or a directory.
     const held = [
       ...words.slice(0, last + 1).flatMap((word, k) => {
         if (k === 0 && !shell) return [];
         const value = /^--?[\w-]+[=:]([\s\S]+)$|^-[A-Za-z]([./~][\s\S]*)$/.exec(word.raw)?.slice(1).find((group) => group !== undefined);
-        const given = k === programAt || k === firstOperand || (k > 0 && /^-[^=]*$/.test(words[k - 1]!.raw));
-        return [word.raw, ...(value === undefined ? [] : [value])].filter((raw) => given || raw === value || /[./]/.test(shellWord(raw)));
+        const option = k > 0 && /^-[^=]*$/.test(words[k - 1]!.raw);
+        const given = k === programAt || k === firstOperand || option || (k === words.length - 1 && context);
+        const named = [word.raw, ...(value === undefined ? [] : [value])].filter((raw) => given || raw === value || /[./]/.test(shellWord(raw)));
+        const module = /^-[MmrpI]([A-Za-z_][\w:.]*)$/.exec(word.raw)?.[1] ?? (option && !word.raw.startsWith('-') ? word.raw : /^([A-Za-z_][\w.]*):[A-Za-z_]\w*$/.exec(word.raw)?.[1]);
+        return [...named.flatMap((raw) => loopWords(loops, raw, at)), ...(module === undefined ? [] : loopWords(loops, shellWord(module), at).flatMap(moduleFiles))];
       }),
       ...stage.read,
     ].filter((word) => files.holds(word, at));
+    held.push(...words.slice(programAt + 1, last + 1).filter((word) => /^[A-Za-z_][\w.-]+=/.test(word.raw) && settingHolds(files, word.raw, at)).map((word) => word.raw));
     if (held.length === 0) continue;
     // A cloud copy of the file runs nothing; a download again into it (`curl -o f … || curl -o f …`) writes it, where each
     // word that names it is where the download is saved. Not wget's (`--use-askpass=./f`) or aria2c's
@@ -531,7 +586,7 @@ function savedDownloadRun(text: string): boolean {
     const again = SAVES_AGAIN.exec(shellWordsOf(words.slice(programAt)));
     if (again !== null) {
       const tool = toolName(again[1]!.replace(/^\S*\//, '').replace(/^gsutil\s.*/s, 'gsutil cp'));
-      if (/^(?:gsutil cp|gcloud storage cp|aws s3 cp|az storage blob download)$/.test(tool)) continue;
+      if (/^(?:gsutil cp|gcloud storage \w+|aws s3 \w+|az storage blob download)$/.test(tool)) continue;
       const outputs = savedBy(tool, words.slice(programAt + again[1]!.split(/\s+/).length).map((word) => word.raw), []).outputs ?? [];
       if (held.length === outputs.filter((word) => files.holds(word, at)).length && held.every((word) => outputs.includes(shellWord(word)))) continue;
     }

@@ -8,13 +8,13 @@
  * asset of a release), or the URL's is not in the text (`curl -O "$u"`), any file may be the download (fail closed).
  */
 
-import { COPIES_FROM_HOSTS, WEB_CMDLETS } from './downloaders.js';
+import { COPIES_FROM_HOSTS, OPTIONS_BEFORE_VERB, WEB_CMDLETS } from './downloaders.js';
 import { shellWord } from './shell-reading.js';
 
 /** The downloaders that take PowerShell's `-OutFile`: its web cmdlets, and `curl` and `wget`, Windows PowerShell's aliases of them. */
 const OUT_FILE_TOOLS = new RegExp(`^(?:curl|wget|${WEB_CMDLETS})$`);
 /** {@link COPIES_FROM_HOSTS}, as {@link savedBy} is given their names: lowercased, one space between words. */
-const COPY_TOOL = new RegExp(`^(?:${COPIES_FROM_HOSTS.replace(/\\s\+/g, ' ')})$`);
+const COPY_TOOL = new RegExp(`^(?:${COPIES_FROM_HOSTS.split(OPTIONS_BEFORE_VERB).join('').replace(/\\s\+/g, ' ')})$`);
 
 /** The files one download saves. */
 export interface Saved {
@@ -229,18 +229,30 @@ export function savedBy(tool: string, raw: readonly string[], written: readonly 
       else add(destination);
     }
   } else if (COPY_TOOL.test(tool)) {
-    // A copy from another host ({@link COPIES_FROM_HOSTS}), its options left out (their values are never a remote source,
-    // nor a copy's last word): a clone or checkout writes a tree into the word after its source and into the source's own
-    // name, both taken (an option's value may stand between); scp, rsync and rclone into their last word, a file or a
-    // directory, with each remote source's name under it. Nothing when no source is on another host (`rsync -a build/
-    // dist/`, an upload).
+    // A copy from another host ({@link COPIES_FROM_HOSTS}), its options left out (their values are never a remote source):
+    // a clone or checkout writes a tree into the word after its source and into the source's own name, both taken (an
+    // option's value may stand between); a pull or a fetch into the directory it runs in; a copy into each local word
+    // after its first remote source (its destination, an option's value too), each remote source's name under it.
+    // Nothing when no source is on another host or the last word is (`rsync -a build/ dist/`, an upload).
     const operands = words.filter((word) => !word.startsWith('-'));
-    const clone = /^(?:git|hg|svn) /.test(tool);
-    const remote = operands.slice(0, clone ? undefined : -1).filter((word) => REMOTE_SOURCE.test(word));
-    if (remote.length > 0) {
-      saved.directories = clone ? [remoteLeaf(remote[0]!), ...operands.slice(operands.indexOf(remote[0]!) + 1).slice(0, 1)] : [operands.at(-1)!];
-      for (const target of saved.directories) add(target, ...remote.map((source) => `${target}/${remoteLeaf(source)}`));
+    // The file-transfer programs save what a script or a session names, oras what the artifact does: any file, here.
+    if (/^(?:s?ftp|lftp|tftp|oras pull)$/.test(tool)) {
+      if (tool === 'oras pull' || words.some((word) => /:\/\/|@|^[\w.-]{2,}:[\w/~.]/.test(word))) Object.assign(saved, { any: true, directories: ['.'] });
+      return saved;
     }
+    // GitHub's CLI names a repository by `owner/name`; a container's files are `container:path`.
+    const container = /^(?:docker|podman|kubectl) cp$/.test(tool);
+    const isRemote = (word: string, k: number) => (tool.startsWith('gh repo') && k === 0) || REMOTE_SOURCE.test(word) || (container && word.includes(':') && !/^[a-z]:[\\/]/i.test(word));
+    const first = operands.findIndex(isRemote);
+    const remote = operands.filter(isRemote);
+    if (first < 0) return saved;
+    if (/^(?:git (?:pull|fetch)|hg pull|bzr (?:pull|merge)|fossil pull)$/.test(tool)) saved.directories = ['.'];
+    else if (/^(?:git (?:clone|submodule add)|gh repo|hg clone|svn|bzr|fossil)/.test(tool)) saved.directories = [remoteLeaf(operands[first]!), ...operands.slice(first + 1, first + 2)];
+    else if (!isRemote(operands.at(-1)!, operands.length - 1)) saved.directories = operands.slice(first + 1).filter((word) => !remote.includes(word));
+    // A sync writes the source's contents, not the source, into its target (`gsutil rsync gs://b/data d`); a source whose
+    // name is all wildcards (`gs://b/*`) names its files, which the target holds, not one more glob that every word matches.
+    const leaves = / r?sync$/.test(tool) ? [] : remote.map(remoteLeaf).filter((leaf) => /[^*?]/.test(leaf));
+    for (const target of saved.directories ?? []) if (target !== '.') add(target, ...leaves.map((leaf) => `${target}/${leaf}`));
   } else if (tool === 'az storage blob download') {
     add(...output(...valuesOf(parsed(words, 'f', new Set(['file'])).options, 'f', 'file')));
   }
@@ -370,6 +382,8 @@ const MAX_GLOB_WORK = 1 << 22;
  */
 export class SavedFiles {
   private readonly paths = new Map<string, number>();
+  /** The directories the saved paths are in, each of their parents too (`.` for a path without one, `/` for the root). */
+  private readonly parents = new Map<string, number>();
   private readonly names = new Map<string, number>();
   private readonly bare = new Map<string, number>();
   private readonly globs: Array<{ glob: GlobToken[]; end: number }> = [];
@@ -399,6 +413,8 @@ export class SavedFiles {
     const variables = saved.names.flatMap((path) => /^(?:\$\{|#\{|\{)([A-Za-z_]\w*)\}$/.exec(path)?.slice(1) ?? []);
     for (const path of [...saved.names, ...variables]) {
       earliest(this.paths, path);
+      earliest(this.parents, path.startsWith('/') ? '/' : '.');
+      for (let slash = path.indexOf('/', 1); slash > 0; slash = path.indexOf('/', slash + 1)) earliest(this.parents, path.slice(0, slash));
       const name = path.slice(path.lastIndexOf('/') + 1);
       earliest(this.names, name);
       if (!path.includes('/')) earliest(this.bare, path);
@@ -447,11 +463,27 @@ export class SavedFiles {
     return this.anyFrom <= at;
   }
 
+  /**
+   * Whether the directory the word `raw` names, read at `at`, may hold a file a download before it saved: what a program
+   * loads from it (`PATH=d`, `core.hooksPath=d`) may be one. A saved path under it, a tree copied into or under it, or
+   * any file where a download's names are unknown; `.` and `$PWD` are the directory the text runs in. Not a glob's match,
+   * which is a file's name in no known directory (`gsutil cp gs://b/*.txt .` then `TMPDIR=/x gsutil …` in its manual).
+   */
+  holdsIn(raw: string, at: number): boolean {
+    if (this.anyFrom <= at) return true;
+    return normalizedPaths(raw).some((path) => {
+      const directory = path.replace(/^(?:\$\{?PWD\}?|\$\(pwd\))$/, '.').replace(/(?<=.)\/+$/, '');
+      const inside = (tree: string) => directory === '/' || tree === directory || tree.startsWith(`${directory}/`);
+      return (this.parents.get(directory) ?? Infinity) <= at || this.extracted.some((archive) => archive.end <= at && (archive.directories === undefined ? directory === '.' : archive.directories.some(inside)));
+    });
+  }
+
   /** Whether the word `raw` (as written), read at `at` in the text, names a file a download before it saved. */
   holds(raw: string, at: number): boolean {
     // A URL names a remote file, not one saved here (`gsutil cp gs://b/*.txt .`).
     if (/^["']?[a-z][\w+.-]*:\/\//i.test(raw)) return false;
-    return normalizedPaths(raw).some((path) => {
+    // A plain path is its own normalized form: the shell's reading of its word is not needed.
+    return (PLAIN_PATH.test(raw) ? [raw] : normalizedPaths(raw)).some((path) => {
       const name = path.slice(path.lastIndexOf('/') + 1);
       const before = (map: Map<string, number>, key: string) => (map.get(key) ?? Infinity) <= at;
       if (before(this.paths, path)) return true;
@@ -473,6 +505,9 @@ export class SavedFiles {
     });
   }
 }
+
+/** A path {@link normalizedPaths} leaves as it is: no quote, escape, variable, `./` or `//`. */
+const PLAIN_PATH = /^(?!\.\/)[\w.-]+(?:\/[\w.-]+)*$/;
 
 /** One piece of a glob: `*`, or a test of one character (`?`, a class `[…]`, a literal). */
 type GlobToken = '*' | ((char: string) => boolean);

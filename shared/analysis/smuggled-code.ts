@@ -152,7 +152,8 @@ const DOWNLOAD = new RegExp(String.raw`(?<![\w$@.-])${DOWNLOADERS}|\b${GH_DOWNLO
  * anything under `node_modules/` or `site-packages/` (what `require` and `import` resolve), git hooks, shell and tool
  * start-up files (`~/.bashrc`, `/etc/profile.d/`, `.curlrc`), the test files of Go, RSpec and the JavaScript runners,
  * `/etc/ld.so.preload` (loaded into every program), the directories on `PATH` (a download over `npm` keeps its mode),
- * `.github/`, and the build files CI runs (`Makefile`, `package.json`, `setup.py`, scripts): what the fix-PR
+ * `.github/`, the build files CI runs (`Makefile`, `package.json`, `setup.py`, scripts) and the configuration that is
+ * code a tool loads by name (`vitest.config.ts`, `.envrc`, `noxfile.py`): what the fix-PR
  * allow-list keeps a patch from writing, a download must not write either.
  */
 const LOADED_BY_CONVENTION = new RegExp(
@@ -164,6 +165,8 @@ const LOADED_BY_CONVENTION = new RegExp(
       String.raw`\.(?:bashrc|bash_profile|bash_login|profile|zshrc|zshenv|zprofile|zlogin|kshrc|cshrc|tcshrc|pythonrc(?:\.py)?|irbrc|pryrc|npmrc|yarnrc(?:\.yml)?|pypirc|netrc|gitconfig|curlrc|wgetrc)`,
       String.raw`pip\.conf|ld\.so\.preload`,
       String.raw`(?:gnu)?makefile|[\w.-]+\.mk|package\.json|setup\.py|setup\.cfg|pyproject\.toml|gemfile|rakefile|build\.gradle(?:\.kts)?|pom\.xml|cmakelists\.txt|dockerfile|[\w.-]+\.(?:sh|bash)`,
+      // Code a tool loads by its name from the directory it runs in: `vitest.config.ts`, `.eslintrc.cjs`, direnv's `.envrc`.
+      String.raw`[\w-]+\.config\.[cm]?[jt]s|\.\w+rc\.[cm]?js|\.envrc|(?:gulp|grunt|jake)file\.[cm]?[jt]s|(?:nox|fab|dodo)file\.py|vagrantfile|jenkinsfile`,
     ].join('|') +
     // A directory on PATH holding the downloader itself (`/usr/bin/curl`) is where it runs from, not where it saves.
     String.raw`)(?![\w.-])|(?:node_modules|site-packages|dist-packages|profile\.d|\.ssh|\.github)\/|(?:(?:usr\/)?(?:local\/)?s?bin|\.local\/bin)\/(?!(?:${DOWNLOAD_PROGRAMS})(?![\w.-]))|\.git\/hooks\/)`,
