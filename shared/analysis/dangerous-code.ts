@@ -60,7 +60,7 @@ export const DANGEROUS_CODE: readonly DangerousCode[] = [
         // A download read by a command that runs what it reads: `. <(curl …)`, `python3 <(curl …)`,
         // `sh <<< "$(curl …)"`, `sh -c \"$(curl …)\"`, `eval \`curl …\``; standard input named as the script or as the
         // descriptor redirected (`bash /dev/stdin <<< …`, `bash 0< <(curl …)`).
-        String.raw`(?<![\w.$-])(?:${SHELL}|source|eval|\.)(?:\s+-\S+)*(?:\s+(?:\/dev\/(?:stdin|fd\/0)|\/proc\/self\/fd\/0))?\s*(?:0?<<<|0?<)?\s*[\\"']*\s*(?:\$\(|<\(|\x60)\s*${RUNS_ITS_ARGS}${FETCH}\b`,
+        String.raw`(?<![\w.$-])(?:${SHELL}|source|eval|\.)(?:\s+-\S+)*(?:\s+(?:\/dev\/(?:stdin|fd\/0)|\/proc\/self\/fd\/0))?\s*(?:(?:0?<<<|0?<)\s*)?(?:[\\"']+\s*)?(?:\$\(|<\(|\x60)\s*${RUNS_ITS_ARGS}${FETCH}\b`,
         // The shell's own output sent into a shell (`exec > >(bash)`, `exec 1> >(sh)`): everything the script prints after
         // it runs, whatever wrote it.
         String.raw`\bexec(?:[ \t]+\d*[<>]&?[\d-]*)*[ \t]+[\d&]?>[ \t]*>\((?:\s|\\\n)*${SHELL}`,
@@ -262,7 +262,7 @@ const NO_COMMAND = String.raw`[\x22'\x60]?(?:[a-zA-Z][\w+.-]*:\/\/|[)}\],;]|[$\/
  * `( curl … ) | x`, `echo "$(curl …)" | x`. What the pipe after it carries is what the group printed, the download too.
  * Each begins at a `)` or `}`, which no stage reads past: the stage is read one way only.
  */
-const GROUP_END = String.raw`(?:[ \t]*;?[ \t]*[)}][\x22'\x60]?${stagePiece()}{0,100})*`;
+const GROUP_END = String.raw`(?:[ \t]*(?:;[ \t]*)?[)}][\x22'\x60]?${stagePiece()}{0,100})*`;
 /**
  * A process substitution written to (`> >(sh)`, `-o >(sh)`): the command in it reads what the stage writes there, as a
  * stage after a pipe does. {@link stagePiece} reads none, so a stage's reading stops before one. Also a descriptor a
@@ -724,7 +724,7 @@ export const RUBY_DYNAMIC_CALL: DangerousCode = {
   id: 'assembled-name',
   re: new RegExp(
     [
-      String.raw`(?:\.|(?<![\w.]))${RB_NAMED_CALL}(?![\w?!])\s*\(?\s*[^)\n]{0,120}?${RB_ASSEMBLED}`,
+      String.raw`(?:\.|(?<![\w.]))${RB_NAMED_CALL}(?![\w?!])\s*(?!\s)(?:\(\s*(?!\s))?[^)\n]{0,120}?${RB_ASSEMBLED}`,
       String.raw`(?<![\w.])([a-z_]\w*)\s*=\s*[^=\n][^\n]{0,120}?${RB_ASSEMBLED}[\s\S]{0,2000}?(?:\.|(?<![\w.]))${RB_NAMED_CALL}(?![\w?!])\s*\(?\s*:?\1\b`,
       String.raw`\b(?:Kernel\s*\.\s*(?:send|__send__|public_send|method|const_get)|Object\s*\.\s*(?:send|__send__))${RB_NOT_LITERAL}`,
     ].join('|'),
@@ -1300,7 +1300,7 @@ const REMOTE_CODE_SINK: DangerousCode = {
   re: new RegExp(
     [
       String.raw`\bsource\s*\(\s*(?:file\s*=\s*)?(?:["']\w+:\/\/|url\s*\()|\bsource_(?:url|gist)\s*\(\s*["']|::\s*source_\w+\s*\(`,
-      String.raw`\bhub\s*\.\s*load\s*\((?![^\n]*\bsource\s*=\s*["']?local\b)|(?<=(?:^|\n|[(,{])[ \t]*)trust_remote_code\s*[=:]\s*["']?(?:true|1)\b`,
+      String.raw`\bhub\s*\.\s*load\s*\((?![^\n]{0,300}?\bsource\s*=\s*["']?local\b)|\btrust_remote_code(?<=(?:^|\n|[(,{])[ \t]*trust_remote_code)\s*[=:]\s*["']?(?:true|1)\b`,
       String.raw`\bload_state_dict_from_url\s*\([^;]{0,300}?weights_only\s*=\s*(?:false|0)\b|\bread_pickle\s*\(\s*(?:filepath_or_buffer\s*=\s*)?[rbuf]?["'][a-z][\w+.-]*:\/\/`,
       String.raw`\b(?:(?:include(?:_once)?|require_once)\s*\(?|require\s+)\s*["'](?:[a-z][\w+.-]*:\/\/|data:)`,
     ].join('|'),
