@@ -1200,14 +1200,38 @@ const CONFIG_FILE = /[._]?(?:curl|wget)rc\b/i;
 const CONFIG_SETTING = /(?:^|[\s'"(\[{,;])-{0,2}(?:output|url|remote-name(?:-all)?|remote-header-name|output-dir|create-dirs|config|proxy|output_document|dir_prefix|input|execute|content_disposition|trust_server_names|use_askpass)[ \t]*[=:]|(?:^|['"\x60])[ \t]*(?:-[oOKJ]|--?(?:output|url|config|remote-name)|output|url|output_document)[ \t]+\S/im;
 
 /**
- * Commands that run what a URL serves with no file between to follow, where a command starts or as an argument list's
- * program: a Kubernetes manifest or kustomization given by one (`kubectl apply -f https://…`: its containers run with the
- * cluster's credentials), and Helm, asdf and Corepack given one at all: a chart or a chart repository, a plugin (its
- * scripts run at every `asdf install`), a package manager to fetch (`yarn@https://…`): a URL as one of their words,
- * `--repo`'s or after `@`. Not a URL inside an option's value (`--set api=https://…`, which the chart reads as data) or
- * in a comment after the command (`# see https://…`). Patches only: in a log they are deployment steps.
+ * Where code comes from another host, as an installer's or a runner's word: a URL (`https://…`, `git+https://…`), a
+ * go-getter source (`git::…`), an scp-style remote (`git@host:o/r`) or a hosting shorthand (`gh:o/r`, `github:o/r`).
  */
-const RUNS_FROM_URL = String.raw`(?<![\w$@.-])(?=kubectl|helm|asdf|corepack)${AT_COMMAND_START}(?:kubectl\b[^\n|;&]{0,300}?[\s"'\x60,]-(?:f|k|-filename|-kustomize)[\s"'\x60,=@]+|(?:helm|asdf|corepack)\b(?:[^\n|;&#]|(?<=\S)#){0,300}?(?:[\s,]["'\x60]*|--repo=["'\x60]*|@))[a-z][\w+.-]*:\/\/`;
+const REMOTE_SOURCE = String.raw`(?:[a-z][\w+.-]*:\/\/|[a-z]\w*::\w|git@[\w.-]+:|(?:gh|gl|bb|github|gitlab|bitbucket|sourcehut):\w)`;
+/**
+ * Installers and runners that run what they fetch, or its hooks (a package's build, a plugin's scripts, a template's
+ * tasks, an image's `RUN`s, a flake's or a module's code), by their command's shape: the program, and the commands of it
+ * that install or run where it has others.
+ */
+const INSTALLERS = [
+  'helm|asdf|corepack|mise|rtx|vfox|jbang|cookiecutter|copier|ansible-pull|ansible-galaxy|npx|bunx|pnpx|pipx|uvx|brew|luarocks|nix(?:-shell|-build|-env)?',
+  String.raw`(?:npm|pnpm|yarn|bun)\s+(?:-\S+\s+)*(?:install|i|add|exec|x|dlx|global|create|init|update|up)`,
+  String.raw`(?:python[\d.]*\s+-m\s+)?pip[\d.]*\s+(?:install|download|wheel)|uv\s+(?:pip|tool|add|run)|cargo\s+(?:install|binstall)|gem\s+install|deno\s+(?:install|run)`,
+  String.raw`(?:docker|podman)\s+(?:buildx\s+)?build|buildah\s+(?:build|bud)|(?:terraform|tofu)\s+(?:init|get)|vagrant\s+(?:box\s+add|init)|pre-commit\s+try-repo`,
+].join('|');
+/** Kubernetes' CLI, alone or behind the distributions' wrappers (`microk8s kubectl`, `minikube kubectl --`, `k3s kubectl`). */
+const KUBECTL = String.raw`(?:(?:microk8s[.\s]|minikube\s+|k[03]s\s+)?kubectl)`;
+/**
+ * Commands that run what another host serves with no file between to follow, where a command starts or as an argument
+ * list's program: an installer or runner ({@link INSTALLERS}) given a {@link REMOTE_SOURCE} as one of its words, as the
+ * value of an option that names where from (`--repo=`, `-from-module=`, `--spec`), or after `@` (`yarn@https://…`);
+ * kubectl given a manifest or a kustomization by one (`-f`, `-k` or a bundle ending in either, `-Rf`; for `-k` a
+ * `host/path` is remote too: its containers run with the cluster's credentials); Homebrew told to use a third-party tap
+ * (`brew tap o/t`, `brew install o/t/tool`), a GitHub repository's formulae; and Julia's and R's package calls given a
+ * repository (`Pkg.add(url="…")`, `remotes::install_github("o/r")`). Not a URL inside another option's value (`--set
+ * api=https://…`, which a chart reads as data) or in a comment after the command (`# see https://…`). Patches only: in
+ * a log they are deployment steps.
+ */
+const RUNS_FROM_URL = [
+  String.raw`(?<![\w$@.-])(?=${KUBECTL}|${INSTALLERS})${AT_COMMAND_START}(?:${KUBECTL}\b[^\n|;&]{0,300}?[\s"'\x60,]-(?:[a-z]*[fk]|-filename|-kustomize)[\s"'\x60,=@]+(?:${REMOTE_SOURCE}|[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}(?::\d+)?\/)|brew\s+(?:tap|install|reinstall|upgrade|fetch)\s[^\n|;&#]{0,300}?(?<=\s)["']?(?!homebrew\/)[\w-]+\/[\w-]+(?:\/\w|["']?(?:\s|$))|(?:${INSTALLERS})(?![\w.-])(?:[^\n|;&#]|(?<=\S)#){0,300}?(?:[\s,]["'\x60]*|(?<=\s)--?(?:repo|from-module|source|spec|git|url|index-url|extra-index-url|find-links|registry|from)=["'\x60]*|@)${REMOTE_SOURCE})`,
+  String.raw`\binstall_(?:github|gitlab|bitbucket|git|url|svn)\s*\(|\bPkg\s*\.\s*(?:add|develop|dev)\s*\([^\n)]{0,120}?["']${REMOTE_SOURCE}`,
+].join('|');
 
 /**
  * A download command line that starts a string, its URL written out, and after a blank the string closed and joined to
