@@ -1279,27 +1279,48 @@ const RUNS_FROM_URL = [
 ].join('|');
 
 /**
- * A download command line that starts a string, its URL written out, and after a blank the string closed and joined to
- * a value or an interpolation opened: `'curl -s https://x/i ' + pipe`, `f'curl … {pipe}'`, `` `curl … ${pipe}` ``,
- * `"curl … #{pipe}"`, `'curl … ' . $pipe`, `'curl … %s' % pipe`. What follows a whole download is more of its command
- * line, a pipe too (`| sh` held in `pipe`), which the text never shows. Joined to the URL itself (`?page=' + n`) or
- * after an option (`-o ' + f`), it is the URL's or the option's value, and passes. Patches only: {@link joinedDownloadRun}.
+ * A download command line that starts a string, its URL written out (with a scheme, or a host and a path: `x.example/i`),
+ * and after the URL's word, anything not literal: an interpolation after a blank (`${ pipe }`, `{ pipe }`, `#{pipe}`,
+ * `#@pipe`, `$pipe`, Swift's `\(pipe)`, a format's `%s`, `%v`, `%(p)s`), or the string closed after a blank and joined
+ * to a value (`' + pipe`, `' . $pipe`, `' % x`, `' .. x`), or, as an array's first element, followed by one
+ * (`['curl … URL', pipe].join(' ')`). What follows a whole download is more of its command line, a pipe too (`| sh` held
+ * in `pipe`), which the text never shows, whatever the join. Joined to the URL itself (`?page=' + n`) it is the URL's.
+ * Groups: the array's opening, the quote, the text between the URL and what follows it, the interpolation, the comma
+ * after an array's element. Patches only: {@link joinedDownloadRun}.
  */
-const DOWNLOAD_JOINED = new RegExp(String.raw`["'\x60]\s*${FETCH}\s[^\n'"\x60]{0,200}?:\/\/[^\s'"\x60]*[ \t]+(?:["'\x60]\s*[+.]\s*(?![\s"'\x60])|[$#]?\{[\w}]|%s)`, 'gi');
+const DOWNLOAD_JOINED = new RegExp(
+  String.raw`([[{]\s*)?(["'\x60])\s*${FETCH}\s[^\n'"\x60]{0,200}?(?<=[\s=])(?:[a-z][\w+.-]*:\/\/|[\w-]+(?:\.[\w-]+)*(?:\.[a-z]{2,}|:\d+)\/)[^\s'"\x60]*([^\n'"\x60]{0,200}?)(?:(?<=\s)(\$\{|#\{|#[@$]\w|\$\w|\\\(|\{\s*[\w}]|%(?:\(\w+\))?[-#+ 0]*\d*(?:\.\d+)?[sdvqrxif])|(?<=\s)\2\s*(?:[+%&]|\.\.|<<|\.(?=\s*\$)|(?<=\s)\.(?=\s))\s*(?![\s"'\x60])|\2\s*(,)\s*(?![\s"'\x60\]]))`,
+  'gi',
+);
+/** How far the rest of a line is read: PATCH_LIMITS.maxLineChars (`patch.ts`), past which a line is refused. */
+const LINE_CHARS = 500;
+/** An option or a redirection whose value is where a download is saved: a value after it is a file's name, no command line. */
+const OUTPUT_OPTION = /(?:^|\s)(?:-[a-zA-Z]*o|--output(?:-document|-dir)?|-P|--directory-prefix|-OutFile|\d?>>?)[ \t]*=?$/;
 
 /**
  * Whether `text` holds a {@link DOWNLOAD_JOINED} that may run: not one given to a call that only prints it
  * (`logger.info('curl … %s', status)`, `` console.log(`curl … ${flags}`) ``), nor a code span in prose (``Call `curl …
  * ${TOKEN_FLAGS}` to list them``, a backtick after a word and closed before one), where a shell expands the variable to
- * words, never to a pipe.
+ * words, never to a pipe; nor a `$name` in a string a shell expands (single quotes, Python's, JavaScript's: only double
+ * quotes interpolate it, in PHP, Perl, Kotlin); nor the value of an output option or a redirection (`-o ' + out`,
+ * `-O $f` for wget, `> $log`) where nothing else follows it on the line.
  */
 function joinedDownloadRun(text: string): boolean {
   const bound = new Map<string, boolean>();
   for (const match of text.matchAll(DOWNLOAD_JOINED)) {
-    const quote = match.index!;
-    if (callKind(text, quote, bound) === 'message') continue;
-    const close = text[quote] === '\x60' ? text.indexOf('\x60', quote + match[0].length) : -1;
-    if (close > 0 && /[A-Za-z][ \t]+$/.test(text.slice(Math.max(0, quote - 40), quote)) && /^\x60(?:[ \t]+\w|[.,:](?:\s|$))/.test(text.slice(close, close + 3))) continue;
+    const [, list, quote, tail, interpolation, listed] = match;
+    const at = match.index! + (list?.length ?? 0);
+    if (listed !== undefined && list === undefined) continue;
+    if (callKind(text, at, bound) === 'message') continue;
+    if (interpolation?.startsWith('$') && interpolation !== '${' && quote !== '"') continue;
+    const close = quote === '\x60' ? text.indexOf('\x60', at + 1) : -1;
+    if (close > 0 && /[A-Za-z][ \t]+$/.test(text.slice(Math.max(0, at - 40), at)) && /^\x60(?:[ \t]+\w|[.,:](?:\s|$))/.test(text.slice(close, close + 3))) continue;
+    const end = match.index! + match[0].length;
+    const rest = text.slice(end, end + LINE_CHARS).split('\n', 1)[0]!;
+    const value = OUTPUT_OPTION.test(tail!) || (/^wget/i.test(match[0].slice(match[0].indexOf(quote!) + 1).trim()) && /\s-O[ \t]*$/.test(tail!));
+    // In an array the value is its last element (`['curl … -o', out]`, an argument list the shell's reading joined).
+    const only = listed !== undefined ? /^[\w.$@]+\s*\]/.test(rest) : interpolation === undefined ? !/["'\x60]/.test(rest) : /^[^\s"'\x60]*["'\x60][^"'\x60]*$/.test(rest);
+    if (value && only) continue;
     return true;
   }
   return false;
@@ -1386,7 +1407,7 @@ function signalsOf(text: string, asPipes: boolean): string[] {
   if (
     pipelines.some((form) => DOWNLOAD_FED_THROUGH.re.test(form)) ||
     named.some((form) => DOWNLOAD_AT_START_FED.re.test(form) || savedDownloadRun(form)) ||
-    forms.some(joinedDownloadRun)
+    [...forms, reading?.quoted ?? folded].some(joinedDownloadRun)
   ) {
     found.add(DOWNLOAD_FED_THROUGH.id);
   }

