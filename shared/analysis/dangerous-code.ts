@@ -583,7 +583,7 @@ function savedDownloadRun(text: string): boolean {
  * A here-document's operator and the word that ends it, quoted or escaped as the shell allows (`<<EOF`, `<<-'EOF'`,
  * `<<\EOF`, `<< "END OF"`; Ruby's `<<~EOS` too); not a here-string's `<<<`.
  */
-const HERE_DOCUMENT = /(?<!<)<<(?!<)([-~]?)[ \t]*((?:\\.|"[^"\n]*"|'[^'\n]*'|[^\s;&|<>()'"\\])+)/g;
+const HERE_DOCUMENT = /(?<!<)<<(?!<)([-~]?)[ \t]*(?!=)((?:\\.|"[^"\n]*"|'[^'\n]*'|[^\s;&|<>()'"\\\x60])+)/g;
 /** Where a command substitution opens: `$(`, a backtick, and a function substitution's `${ ` or `${|` (bash 5.3, ksh). */
 const SUBSTITUTION_OPEN = /\$\(|\x60|\$\{[\s|]/g;
 /** A substitution that fetches without a downloader's name: a language's fetch ({@link FETCHED}), a remote shell (`ssh host cat i`). */
@@ -634,8 +634,14 @@ function hereDocumentsAsPipes(text: string): string | null {
     if (operators.length > 0) {
       const before = line.slice(0, operators[0]!.index);
       // The command given the document: a group it closes (`{ sh; } <<EOF`), or the one after the line's last list operator.
-      const command = (/[{(][^{}()]*[)}][ \t]*$/.exec(before)?.[0] ?? before.replace(/^.*[;&|]/, '')) + line.slice(operators[0]!.index).replace(HERE_DOCUMENT, ' ');
-      for (const [, strip, word] of operators) {
+      const group = /(?:^|[;&|])[ \t]*([{(][^{}()]*[A-Za-z][^{}()]*[)}])[ \t]*$/.exec(before)?.[1];
+      const given = group ?? before.replace(/^.*[;&|]/, '');
+      const words = given.trim().split(/[ \t]+/);
+      // Not a shift in code: a first word no command is named by (`std::cout <<`), brackets or arithmetic (`f(a <<`,
+      // `x[i] <<`, `n * 2 <<`), or an assignment (`x = 1 << 3`).
+      const code = group === undefined && ((words[0] !== '' && !/^[A-Za-z_./][\w./-]*$/.test(words[0]!)) || /(?<!\$)\(|[[\]*+?]|\s[-+*/%&|^:!<>]?=\s/.test(given));
+      const command = given + line.slice(operators[0]!.index).replace(HERE_DOCUMENT, ' ');
+      for (const [, strip, word] of code ? [] : operators) {
         const end = shellWord(word!);
         const body: string[] = [];
         const stripped = (next: string) => (strip === '-' ? next.replace(/^\t+/, '') : strip === '~' ? next.trimStart() : next);
@@ -1274,7 +1280,7 @@ const KUBECTL = String.raw`(?:(?:microk8s[.\s]|minikube\s+|k[03]s\s+)?kubectl)`;
  * a log they are deployment steps.
  */
 const RUNS_FROM_URL = [
-  String.raw`(?<![\w$@.-])(?=${KUBECTL}|${INSTALLERS})${AT_COMMAND_START}(?:${KUBECTL}\b[^\n|;&]{0,300}?[\s"'\x60,]-(?:[a-z]*[fk]|-filename|-kustomize)[\s"'\x60,=@]+(?:${REMOTE_SOURCE}|[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}(?::\d+)?\/)|brew\s+(?:tap|install|reinstall|upgrade|fetch)\s[^\n|;&#]{0,300}?(?<=\s)["']?(?!homebrew\/)[\w-]+\/[\w-]+(?:\/\w|["']?(?:\s|$))|(?:${INSTALLERS})(?![\w.-])(?:[^\n|;&#]|(?<=\S)#){0,300}?(?:[\s,]["'\x60]*|(?<=\s)--?(?:repo|from-module|source|spec|git|url|index-url|extra-index-url|find-links|registry|from)=["'\x60]*|@)${REMOTE_SOURCE})`,
+  String.raw`(?<![\w$@.-])(?=${KUBECTL}|${INSTALLERS})${AT_COMMAND_START}(?:${KUBECTL}\b[^\n|;&]{0,300}?[ \t"'\x60,]-(?:[a-z]*[fk]|-filename|-kustomize)[ \t"'\x60,=@]+(?:${REMOTE_SOURCE}|[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}(?::\d+)?\/)|brew\s+(?:tap|install|reinstall|upgrade|fetch)[ \t][^\n|;&#]{0,300}?(?<=[ \t])["']?(?!homebrew\/)[\w-]+\/[\w-]+(?:\/\w|["']?(?:\s|$))|(?:${INSTALLERS})(?![\w.-])(?:[^\n|;&#]|(?<=\S)#){0,300}?(?:[ \t,]["'\x60]*|(?<=[ \t])--?(?:repo|from-module|source|spec|git|url|index-url|extra-index-url|find-links|registry|from)=["'\x60]*|@)${REMOTE_SOURCE})`,
   String.raw`\binstall_(?:github|gitlab|bitbucket|git|url|svn)\s*\(|\bPkg\s*\.\s*(?:add|develop|dev)\s*\([^\n)]{0,120}?["']${REMOTE_SOURCE}`,
 ].join('|');
 

@@ -69,6 +69,7 @@ describe('pass 13, group B: an installer or runner given a URL or a remote repos
     [M, `julia -e 'using Pkg; Pkg.add("JSON")'`],
     [M, 'pre-commit run --all-files'],
     [M, 'Install the CLI with pip; its docs are at https://example.com/cli.'],
+    ['src/init.js', "const help = 'For more, check out `npx`:' +\n  '\\nhttps://docs.npmjs.com/cli/commands/npx'"],
   ])('accepts, in %s: %s', accepted);
 });
 
@@ -101,6 +102,12 @@ describe('pass 13, group D: here-documents', () => {
     ['lib/report.rb', 'sql = <<~SQL\n  SELECT 1\nSQL\nout = `git log -1 --format=%H`'],
     ['src/bits.cpp', 'std::cout << "mask " << (1 << 4) << std::endl;'],
     ['src/bits.js', 'const mask = 1 << 4;\nconst label = `${name}: ${mask}`;'],
+    // A shift in code is no here-document, though a backtick or a substitution follows it (package code, patch:fp).
+    ['src/bits.py', 'FLAG_COMPRESSED = 1 << 3\n\n"""Fetch with `curl -s https://x.example/a.json`."""'],
+    ['src/bits.js', 'const v = (this[offset + 2] << 16) | first;\nconst help = `curl -s https://x.example/a.json`;'],
+    ['src/bits.js', 'if (x > (BigInt(1) << BigInt(bits))) throw new Error(`curl -s https://x.example/a.json failed`);'],
+    ['src/bits.js', 'const slot = (code - 48 & 1 << index % 6) === 0;\nconst help = `curl -s https://x.example/a.json`;'],
+    ['docs/cpp.md', 'std::cout << value;\n\nRun `curl -s https://x.example/a.json` to fetch the data.'],
   ])('accepts, in %s: %s', accepted);
 });
 
