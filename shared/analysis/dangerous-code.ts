@@ -581,9 +581,9 @@ function savedDownloadRun(text: string): boolean {
 
 /**
  * A here-document's operator and the word that ends it, quoted or escaped as the shell allows (`<<EOF`, `<<-'EOF'`,
- * `<<\EOF`, `<< "END OF"`; Ruby's `<<~EOS` too); not a here-string's `<<<`.
+ * `<<\EOF`, `<< "END OF"`; Ruby's `<<~EOS` too); not a here-string's `<<<`, nor Perl's POD code (`C<< x >>`).
  */
-const HERE_DOCUMENT = /(?<!<)<<(?!<)([-~]?)[ \t]*(?!=)((?:\\.|"[^"\n]*"|'[^'\n]*'|[^\s;&|<>()'"\\\x60])+)/g;
+const HERE_DOCUMENT = /(?<!<|(?:^|\W)[A-Z])<<(?!<)([-~]?)[ \t]*(?!=)((?:\\.|"[^"\n]*"|'[^'\n]*'|[^\s;&|<>()'"\\\x60])+)/g;
 /** Where a command substitution opens: `$(`, a backtick, and a function substitution's `${ ` or `${|` (bash 5.3, ksh). */
 const SUBSTITUTION_OPEN = /\$\(|\x60|\$\{[\s|]/g;
 /** A substitution that fetches without a downloader's name: a language's fetch ({@link FETCHED}), a remote shell (`ssh host cat i`). */

@@ -108,6 +108,7 @@ describe('pass 13, group D: here-documents', () => {
     ['src/bits.js', 'if (x > (BigInt(1) << BigInt(bits))) throw new Error(`curl -s https://x.example/a.json failed`);'],
     ['src/bits.js', 'const slot = (code - 48 & 1 << index % 6) === 0;\nconst help = `curl -s https://x.example/a.json`;'],
     ['docs/cpp.md', 'std::cout << value;\n\nRun `curl -s https://x.example/a.json` to fetch the data.'],
+    ['lib/Policy.pm', "This will invoke C<< Policy->FETCH(key) >>.\nDo NOT return `undef' here, nor `curl -s https://x.example/a'."],
   ])('accepts, in %s: %s', accepted);
 });
 
