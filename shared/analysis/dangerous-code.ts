@@ -152,15 +152,15 @@ const RECEIVES = String.raw`(?:${FETCH}|n(?:et)?cat|nc|socat|telnet|openssl\s+s_
  */
 function stagePiece(danger?: string, singleQuoted?: string): string {
   const safe = danger === undefined ? '' : `(?!${danger})`;
-  return String.raw`(?:${safe}(?:[^\n|;&'"\x60\\$<>)]|\$(?!\()|[<>](?![(&])|[<>]&|&>|\\[\s\S]|'${singleQuoted ?? `(?:${safe}[^'\n])*`}'|"(?:${safe}(?:[^"\\\n$\x60]|\\.|\$(?!\()))*"))`;
+  return String.raw`(?:${safe}(?:[^\n|;&'"\x60\\$<>)}]|\$(?!\()|[<>](?![(&])|[<>]&|&>|\\[\s\S]|'${singleQuoted ?? `(?:${safe}[^'\n])*`}'|"(?:${safe}(?:[^"\\\n$\x60]|\\.|\$(?!\()))*"))`;
 }
 /**
- * Where a stage's reading stops: a pipe, a list operator, a line's end, the `)` that closes the substitution or
- * subshell it is in (`$(curl … | cut -d/ -f4)/x`), or a quote the line never closes (the source language's own,
+ * Where a stage's reading stops: a pipe, a list operator, a line's end, the `)` or `}` that closes the substitution,
+ * subshell or group it is in (`$(curl … | cut -d/ -f4)/x`, `{ curl …; }`), or a quote the line never closes (the source language's own,
  * around the command: `os.system('curl … | tar xz')`). Nothing {@link stagePiece} reads, so that a stage
  * is read one way only.
  */
-const STAGE_STOP = String.raw`(?=[|;&\n)]|$|'(?![^'\n]*')|"(?![^"\n]*")|\x60(?![^\x60\n]*\x60))`;
+const STAGE_STOP = String.raw`(?=[|;&\n)}]|$|'(?![^'\n]*')|"(?![^"\n]*")|\x60(?![^\x60\n]*\x60))`;
 /**
  * A stage that reads its input as data and runs nothing, told nothing that would: `name`, then its arguments, none holding
  * `danger`. `options`, where given, are the program's options that hold data only, read first and whole; `singleQuoted`
@@ -260,9 +260,18 @@ const NO_COMMAND = String.raw`[\x22'\x60]?(?:[a-zA-Z][\w+.-]*:\/\/|[)}\],;]|[$\/
 /**
  * The end of a group or a substitution around a stage, and the rest of the command it is in: `{ curl …; } | x`,
  * `( curl … ) | x`, `echo "$(curl …)" | x`. What the pipe after it carries is what the group printed, the download too.
- * Each begins at a `)` or `}`, which no stage reads past: the stage is read one way only.
+ * Each begins at a `)` or `}`, which no stage reads past: the stage is read one way only. Eight groups closed deep at
+ * most: more, read from every downloader of a line, read the line again from each.
  */
-const GROUP_END = String.raw`(?:[ \t]*(?:;[ \t]*)?[)}][\x22'\x60]?${stagePiece()}{0,100})*`;
+const GROUP_END = String.raw`(?:;?[ \t]*[)}][\x22'\x60]?${stagePiece()}{0,100}){0,8}`;
+/** The number of capturing groups in a pattern's source. */
+const groupsIn = (source: string) => new RegExp(`${source}|`).exec('')!.length - 1;
+/**
+ * {@link GROUP_END} read once, at its longest, where it follows the patterns `before` (a lookahead's match taken whole and never
+ * backtracked into): a quote after its `)` closes a string or opens one, and tried both ways at every `)` of a line,
+ * `x("curl host/i $a")"` repeated was exponential (1 KB of it, 3 s).
+ */
+const groupEndAfter = (before: readonly string[]) => `(?=(${GROUP_END}))\\${before.reduce((groups, part) => groups + groupsIn(part), 1)}`;
 /**
  * A process substitution written to (`> >(sh)`, `-o >(sh)`): the command in it reads what the stage writes there, as a
  * stage after a pipe does. {@link stagePiece} reads none, so a stage's reading stops before one. Also a descriptor a
@@ -274,8 +283,12 @@ const INTO_SUBSTITUTION = String.raw`>\((?:\s|\\\n)*|[1-9]?>&[ \t]*["']?(?=\$|p(
  * `download` piped into a stage, or written into a process substitution, after `through` stages (through programs that
  * read data) or none, that is not known to only read data.
  */
-const downloadFed = (download: string, through: boolean) =>
-  new RegExp(String.raw`${download}${stagePiece()}{0,200}${GROUP_END}${through ? String.raw`(?:${PIPE}${READS_DATA}${GROUP_END}){0,8}` : ''}(?:${PIPE}|${INTO_SUBSTITUTION})(?!${READS_DATA})(?!${NO_COMMAND})(?=[^\s|])`);
+function downloadFed(download: string, through: boolean): RegExp {
+  const stage = `${download}${stagePiece()}{0,200}`;
+  const first = stage + groupEndAfter([stage]);
+  const stages = through ? String.raw`${first}(?:${PIPE}${READS_DATA}${groupEndAfter([first, PIPE, READS_DATA])}){0,8}` : first;
+  return new RegExp(String.raw`${stages}(?:${PIPE}|${INTO_SUBSTITUTION})(?!${READS_DATA})(?!${NO_COMMAND})(?=[^\s|])`);
+}
 
 /**
  * A download piped into a program not known to only read data ({@link READS_DATA}): fail-closed where remote-script
@@ -615,46 +628,84 @@ function savedDownloadRun(text: string): boolean {
   return [...DANGEROUS_CODE.filter((pattern) => pattern.id === 'remote-script'), DOWNLOAD_FED, DOWNLOAD_FED_THROUGH, DOWNLOAD_AT_START_FED].some((pattern) => pattern.re.test(read));
 }
 
-/** A here-document's operator and the word that ends it (not a here-string's `<<<`). */
-const HERE_DOCUMENT = /(?<!<)<<-?[ \t]*(["']?)([\w.-]+)\1/g;
-/** A download in a command substitution: the shell puts what it prints where the substitution stands. */
-const SUBSTITUTED_DOWNLOAD = new RegExp(String.raw`(?:\$\(|\x60)\s*${RUNS_ITS_ARGS}${anyCase(RECEIVES)}\s`);
-const SUBSTITUTED_DOWNLOADS = new RegExp(SUBSTITUTED_DOWNLOAD.source, 'g');
 /**
- * How much of a here-document is read for a substitution, in lines and characters; a longer one given to a shell is
- * refused when a download substitution follows its start (see {@link hereDocumentFedDownload}).
+ * A here-document's operator and the word that ends it, quoted or escaped as the shell allows (`<<EOF`, `<<-'EOF'`,
+ * `<<\EOF`, `<< "END OF"`; Ruby's `<<~EOS` too); not a here-string's `<<<`, nor Perl's POD code (`C<< x >>`).
  */
-const HERE_DOCUMENT_LINES = 64;
-const HERE_DOCUMENT_CHARS = 8000;
+const HERE_DOCUMENT = /(?<!<|(?:^|\W)[A-Z])<<(?!<)([-~]?)[ \t]*(?!=)((?:\\.|"[^"\n]*"|'[^'\n]*'|[^\s;&|<>()'"\\\x60])+)/g;
+/** Where a command substitution opens: `$(`, a backtick, and a function substitution's `${ ` or `${|` (bash 5.3, ksh). */
+const SUBSTITUTION_OPEN = /\$\(|\x60|\$\{[\s|]/g;
+/** A substitution that fetches without a downloader's name: a language's fetch ({@link FETCHED}), a remote shell (`ssh host cat i`). */
+const FETCHES_OTHERWISE = new RegExp(String.raw`${FETCHED}|(?:^|[\s;&|(])ssh\s`, 'i');
+
+/** What the outermost command substitutions in `body` enclose, each to its matching close or the body's end. */
+function substitutions(body: string): string[] {
+  const found: string[] = [];
+  SUBSTITUTION_OPEN.lastIndex = 0;
+  for (let open = SUBSTITUTION_OPEN.exec(body); open !== null; open = SUBSTITUTION_OPEN.exec(body)) {
+    const from = open.index + open[0].length;
+    let end = from;
+    if (open[0] === '\x60') end = body.indexOf('\x60', from) >>> 0;
+    else {
+      const [up, down] = open[0] === '$(' ? ['(', ')'] : ['{', '}'];
+      for (let depth = 1; end < body.length; end += 1) {
+        if (body[end] === up) depth += 1;
+        else if (body[end] === down && --depth === 0) break;
+      }
+    }
+    end = Math.min(end, body.length);
+    found.push(body.slice(from, end));
+    SUBSTITUTION_OPEN.lastIndex = end + 1;
+  }
+  return found;
+}
 
 /**
- * Whether `text` gives a command a here-document that holds a download in a command substitution (`sh <<EOF` and
- * `$(curl …)` on the next line): the command reads what the download printed, as if it were piped in, so it is read as
- * `curl … |` before the command's own line, and refused as that pipe is ({@link DOWNLOAD_FED_THROUGH}): `cat <<EOF >
- * f.json` only writes it. The word that ends it may be quoted: the shell the document is given to then runs the
- * substitution itself.
+ * `text` with each here-document whose body holds a command substitution read as the pipes it makes: the substitution's
+ * command piped into the command the document is given to. The shell puts what a substitution prints into the document
+ * (or, the end word quoted, a shell given the document runs the substitution itself), so `sh <<EOF` over `$(curl …)` is
+ * `curl … | sh`, `{ sh; } <<EOF` feeds the group, and `cat <<EOF > f` or `tee f <<EOF` is `curl … | cat > f`: the
+ * download saved in `f`, for a later `sh f` to be followed to it. A substitution that fetches without a downloader's
+ * name ({@link FETCHES_OTHERWISE}) is read as a download. The pipes are then read as any text is, in every form the
+ * other checks read (quotes and escapes removed, paths, variables). A document runs to its end line or, as the shell
+ * reads it, to the text's end; each line is read once. Null when no document holds a substitution.
  */
-function hereDocumentFedDownload(text: string): boolean {
-  // Most text has no download in a substitution at all; `<<` is also C++'s and Ruby's operator, read only then.
-  if (!SUBSTITUTED_DOWNLOAD.test(text)) return false;
-  let lastDownloadAt = -1;
-  for (const download of text.matchAll(SUBSTITUTED_DOWNLOADS)) lastDownloadAt = download.index;
-  for (const operator of text.matchAll(HERE_DOCUMENT)) {
-    const at = operator.index!;
-    const lineEnd = text.indexOf('\n', at);
-    const window = text.slice(lineEnd + 1, lineEnd + HERE_DOCUMENT_CHARS);
-    const lines = window.split('\n', HERE_DOCUMENT_LINES);
-    const last = lines.findIndex((line) => line.replace(/^\t+/, '') === operator[2]);
-    // The command the document is given to starts its line or follows a list operator on it.
-    const command = text.slice(text.lastIndexOf('\n', at) + 1, at).replace(/^.*[;&]/, '') + text.slice(at + operator[0].length, lineEnd);
-    if (lineEnd <= 0 || !DOWNLOAD_FED_THROUGH.re.test(`curl x.example |${command}`)) continue;
-    if (SUBSTITUTED_DOWNLOAD.test(lines.slice(0, last < 0 ? undefined : last).join('\n'))) return true;
-    // Its end is past what is read, and a download substitution comes after its start: the document may hold it, and
-    // the shell would run it (fail closed; an attacker pads the document past the window otherwise).
-    const cut = lines.length === HERE_DOCUMENT_LINES || lineEnd + 1 + window.length < text.length;
-    if (last < 0 && cut && lastDownloadAt > lineEnd) return true;
+function hereDocumentsAsPipes(text: string): string | null {
+  if (!text.includes('<<')) return null;
+  const lines = text.split('\n');
+  const out: string[] = [];
+  let changed = false;
+  for (let i = 0; i < lines.length; ) {
+    const line = lines[i++]!;
+    const operators = [...line.matchAll(HERE_DOCUMENT)];
+    const document = [line];
+    const piped: string[] = [];
+    if (operators.length > 0) {
+      const before = line.slice(0, operators[0]!.index);
+      // The command given the document: a group it closes (`{ sh; } <<EOF`), or the one after the line's last list operator.
+      const group = /(?:^|[;&|])[ \t]*([{(][^{}()]*[A-Za-z][^{}()]*[)}])[ \t]*$/.exec(before)?.[1];
+      const given = group ?? before.replace(/^.*[;&|]/, '');
+      const words = given.trim().split(/[ \t]+/);
+      // Not a shift in code: a first word no command is named by (`std::cout <<`), brackets or arithmetic (`f(a <<`,
+      // `x[i] <<`, `n * 2 <<`), or an assignment (`x = 1 << 3`).
+      const code = group === undefined && ((words[0] !== '' && !/^[A-Za-z_./][\w./-]*$/.test(words[0]!)) || /(?<!\$)\(|[[\]*+?]|\s[-+*/%&|^:!<>]?=\s/.test(given));
+      const command = given + line.slice(operators[0]!.index).replace(HERE_DOCUMENT, ' ');
+      for (const [, strip, word] of code ? [] : operators) {
+        const end = shellWord(word!);
+        const body: string[] = [];
+        const stripped = (next: string) => (strip === '-' ? next.replace(/^\t+/, '') : strip === '~' ? next.trimStart() : next);
+        while (i < lines.length && stripped(lines[i]!) !== end) body.push(lines[i++]!);
+        document.push(...body, ...lines.slice(i, ++i));
+        for (const substitution of substitutions(body.join('\n'))) {
+          const inner = substitution.trim().replace(/[\s;]+$/, '');
+          piped.push(`${FETCHES_OTHERWISE.test(inner) ? 'curl -s x.example/i' : inner.includes('\n') ? `{ ${inner}; }` : inner} |${command}`);
+        }
+      }
+    }
+    changed ||= piped.length > 0;
+    out.push(...(piped.length > 0 ? piped : document));
   }
-  return false;
+  return changed ? out.join('\n') : null;
 }
 
 const QUOTE = String.raw`["'\x60]`;
@@ -1250,37 +1301,82 @@ const CONFIG_FILE = /[._]?(?:curl|wget)rc\b/i;
 const CONFIG_SETTING = /(?:^|[\s'"(\[{,;])-{0,2}(?:output|url|remote-name(?:-all)?|remote-header-name|output-dir|create-dirs|config|proxy|output_document|dir_prefix|input|execute|content_disposition|trust_server_names|use_askpass)[ \t]*[=:]|(?:^|['"\x60])[ \t]*(?:-[oOKJ]|--?(?:output|url|config|remote-name)|output|url|output_document)[ \t]+\S/im;
 
 /**
- * Commands that run what a URL serves with no file between to follow, where a command starts or as an argument list's
- * program: a Kubernetes manifest or kustomization given by one (`kubectl apply -f https://…`: its containers run with the
- * cluster's credentials), and Helm, asdf and Corepack given one at all: a chart or a chart repository, a plugin (its
- * scripts run at every `asdf install`), a package manager to fetch (`yarn@https://…`): a URL as one of their words,
- * `--repo`'s or after `@`. Not a URL inside an option's value (`--set api=https://…`, which the chart reads as data) or
- * in a comment after the command (`# see https://…`). Patches only: in a log they are deployment steps.
+ * Where code comes from another host, as an installer's or a runner's word: a URL (`https://…`, `git+https://…`), a
+ * go-getter source (`git::…`), an scp-style remote (`git@host:o/r`) or a hosting shorthand (`gh:o/r`, `github:o/r`).
  */
-const RUNS_FROM_URL = String.raw`(?<![\w$@.-])(?=kubectl|helm|asdf|corepack)${AT_COMMAND_START}(?:kubectl\b[^\n|;&]{0,300}?[\s"'\x60,]-(?:f|k|-filename|-kustomize)[\s"'\x60,=@]+|(?:helm|asdf|corepack)\b(?:[^\n|;&#]|(?<=\S)#){0,300}?(?:[\s,]["'\x60]*|--repo=["'\x60]*|@))[a-z][\w+.-]*:\/\/`;
+const REMOTE_SOURCE = String.raw`(?:[a-z][\w+.-]*:\/\/|[a-z]\w*::\w|git@[\w.-]+:|(?:gh|gl|bb|github|gitlab|bitbucket|sourcehut):\w)`;
+/**
+ * Installers and runners that run what they fetch, or its hooks (a package's build, a plugin's scripts, a template's
+ * tasks, an image's `RUN`s, a flake's or a module's code), by their command's shape: the program, and the commands of it
+ * that install or run where it has others.
+ */
+const INSTALLERS = [
+  'helm|asdf|corepack|mise|rtx|vfox|jbang|cookiecutter|copier|ansible-pull|ansible-galaxy|npx|bunx|pnpx|pipx|uvx|brew|luarocks|nix(?:-shell|-build|-env)?',
+  String.raw`(?:npm|pnpm|yarn|bun)\s+(?:-\S+\s+)*(?:install|i|add|exec|x|dlx|global|create|init|update|up)`,
+  String.raw`(?:python[\d.]*\s+-m\s+)?pip[\d.]*\s+(?:install|download|wheel)|uv\s+(?:pip|tool|add|run)|cargo\s+(?:install|binstall)|gem\s+install|deno\s+(?:install|run)`,
+  String.raw`(?:docker|podman)\s+(?:buildx\s+)?build|buildah\s+(?:build|bud)|(?:terraform|tofu)\s+(?:init|get)|vagrant\s+(?:box\s+add|init)|pre-commit\s+try-repo`,
+].join('|');
+/** Kubernetes' CLI, alone or behind the distributions' wrappers (`microk8s kubectl`, `minikube kubectl --`, `k3s kubectl`). */
+const KUBECTL = String.raw`(?:(?:microk8s[.\s]|minikube\s+|k[03]s\s+)?kubectl)`;
+/**
+ * Commands that run what another host serves with no file between to follow, where a command starts or as an argument
+ * list's program: an installer or runner ({@link INSTALLERS}) given a {@link REMOTE_SOURCE} as one of its words, as the
+ * value of an option that names where from (`--repo=`, `-from-module=`, `--spec`), or after `@` (`yarn@https://…`);
+ * kubectl given a manifest or a kustomization by one (`-f`, `-k` or a bundle ending in either, `-Rf`; for `-k` a
+ * `host/path` is remote too: its containers run with the cluster's credentials); Homebrew told to use a third-party tap
+ * (`brew tap o/t`, `brew install o/t/tool`), a GitHub repository's formulae; and Julia's and R's package calls given a
+ * repository (`Pkg.add(url="…")`, `remotes::install_github("o/r")`). Not a URL inside another option's value (`--set
+ * api=https://…`, which a chart reads as data) or in a comment after the command (`# see https://…`). Patches only: in
+ * a log they are deployment steps.
+ */
+const RUNS_FROM_URL = [
+  String.raw`(?<![\w$@.-])(?=${KUBECTL}|${INSTALLERS})${AT_COMMAND_START}(?:${KUBECTL}\b[^\n|;&]{0,300}?[ \t"'\x60,]-(?:[a-z]*[fk]|-filename|-kustomize)[ \t"'\x60,=@]+(?:${REMOTE_SOURCE}|[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}(?::\d+)?\/)|brew\s+(?:tap|install|reinstall|upgrade|fetch)[ \t][^\n|;&#]{0,300}?(?<=[ \t])["']?(?!homebrew\/)[\w-]+\/[\w-]+(?:\/\w|["']?(?:\s|$))|(?:${INSTALLERS})(?![\w.-])(?:[^\n|;&#]|(?<=\S)#){0,300}?(?:[ \t,]["'\x60]*|(?<=[ \t])--?(?:repo|from-module|source|spec|git|url|index-url|extra-index-url|find-links|registry|from)=["'\x60]*|@)${REMOTE_SOURCE})`,
+  String.raw`\binstall_(?:github|gitlab|bitbucket|git|url|svn)\s*\(|\bPkg\s*\.\s*(?:add|develop|dev)\s*\([^\n)]{0,120}?["']${REMOTE_SOURCE}`,
+].join('|');
 
 /**
- * A download command line that starts a string, its URL written out, and after a blank the string closed and joined to
- * a value or an interpolation opened: `'curl -s https://x/i ' + pipe`, `f'curl … {pipe}'`, `` `curl … ${pipe}` ``,
- * `"curl … #{pipe}"`, `'curl … ' . $pipe`, `'curl … %s' % pipe`. What follows a whole download is more of its command
- * line, a pipe too (`| sh` held in `pipe`), which the text never shows. Joined to the URL itself (`?page=' + n`) or
- * after an option (`-o ' + f`), it is the URL's or the option's value, and passes. Patches only: {@link joinedDownloadRun}.
+ * A download command line that starts a string, its URL written out (with a scheme, or a host and a path: `x.example/i`),
+ * and after the URL's word, anything not literal: an interpolation after a blank (`${ pipe }`, `{ pipe }`, `#{pipe}`,
+ * `#@pipe`, `$pipe`, Swift's `\(pipe)`, a format's `%s`, `%v`, `%(p)s`), or the string closed after a blank and joined
+ * to a value (`' + pipe`, `' . $pipe`, `' % x`, `' .. x`), or, as an array's first element, followed by one
+ * (`['curl … URL', pipe].join(' ')`). What follows a whole download is more of its command line, a pipe too (`| sh` held
+ * in `pipe`), which the text never shows, whatever the join. Joined to the URL itself (`?page=' + n`) it is the URL's.
+ * Groups: the array's opening, the quote, the text between the URL and what follows it, the interpolation, the comma
+ * after an array's element. Patches only: {@link joinedDownloadRun}.
  */
-const DOWNLOAD_JOINED = new RegExp(String.raw`["'\x60]\s*${FETCH}\s[^\n'"\x60]{0,200}?:\/\/[^\s'"\x60]*[ \t]+(?:["'\x60]\s*[+.]\s*(?![\s"'\x60])|[$#]?\{[\w}]|%s)`, 'gi');
+const DOWNLOAD_JOINED = new RegExp(
+  String.raw`([[{]\s*)?(["'\x60])\s*${FETCH}\s[^\n'"\x60]{0,200}?(?<=[\s=])(?:[a-z][\w+.-]*:\/\/|[\w-]+(?:\.[\w-]+)*(?:\.[a-z]{2,}|:\d+)\/)[^\s'"\x60]*([^\n'"\x60]{0,200}?)(?:(?<=\s)(\$\{|#\{|#[@$]\w|\$\w|\\\(|\{\s*[\w}]|%(?:\(\w+\))?[-#+ 0]*\d*(?:\.\d+)?[sdvqrxif])|(?<=\s)\2\s*(?:[+%&]|\.\.|<<|\.(?=\s*\$)|(?<=\s)\.(?=\s))\s*(?![\s"'\x60])|\2\s*(,)\s*(?![\s"'\x60\]]))`,
+  'gi',
+);
+/** How far the rest of a line is read: PATCH_LIMITS.maxLineChars (`patch.ts`), past which a line is refused. */
+const LINE_CHARS = 500;
+/** An option or a redirection whose value is where a download is saved: a value after it is a file's name, no command line. */
+const OUTPUT_OPTION = /(?:^|\s)(?:-[a-zA-Z]*o|--output(?:-document|-dir)?|-P|--directory-prefix|-OutFile|\d?>>?)[ \t]*=?$/;
 
 /**
  * Whether `text` holds a {@link DOWNLOAD_JOINED} that may run: not one given to a call that only prints it
  * (`logger.info('curl … %s', status)`, `` console.log(`curl … ${flags}`) ``), nor a code span in prose (``Call `curl …
  * ${TOKEN_FLAGS}` to list them``, a backtick after a word and closed before one), where a shell expands the variable to
- * words, never to a pipe.
+ * words, never to a pipe; nor a `$name` in a string a shell expands (single quotes, Python's, JavaScript's: only double
+ * quotes interpolate it, in PHP, Perl, Kotlin); nor the value of an output option or a redirection (`-o ' + out`,
+ * `-O $f` for wget, `> $log`) where nothing else follows it on the line.
  */
 function joinedDownloadRun(text: string): boolean {
   const bound = new Map<string, boolean>();
   for (const match of text.matchAll(DOWNLOAD_JOINED)) {
-    const quote = match.index!;
-    if (callKind(text, quote, bound) === 'message') continue;
-    const close = text[quote] === '\x60' ? text.indexOf('\x60', quote + match[0].length) : -1;
-    if (close > 0 && /[A-Za-z][ \t]+$/.test(text.slice(Math.max(0, quote - 40), quote)) && /^\x60(?:[ \t]+\w|[.,:](?:\s|$))/.test(text.slice(close, close + 3))) continue;
+    const [, list, quote, tail, interpolation, listed] = match;
+    const at = match.index! + (list?.length ?? 0);
+    if (listed !== undefined && list === undefined) continue;
+    if (callKind(text, at, bound) === 'message') continue;
+    if (interpolation?.startsWith('$') && interpolation !== '${' && quote !== '"') continue;
+    const close = quote === '\x60' ? text.indexOf('\x60', at + 1) : -1;
+    if (close > 0 && /[A-Za-z][ \t]+$/.test(text.slice(Math.max(0, at - 40), at)) && /^\x60(?:[ \t]+\w|[.,:](?:\s|$))/.test(text.slice(close, close + 3))) continue;
+    const end = match.index! + match[0].length;
+    const rest = text.slice(end, end + LINE_CHARS).split('\n', 1)[0]!;
+    const value = OUTPUT_OPTION.test(tail!) || (/^wget/i.test(match[0].slice(match[0].indexOf(quote!) + 1).trim()) && /\s-O[ \t]*$/.test(tail!));
+    // In an array the value is its last element (`['curl … -o', out]`, an argument list the shell's reading joined).
+    const only = listed !== undefined ? /^[\w.$@]+\s*\]/.test(rest) : interpolation === undefined ? !/["'\x60]/.test(rest) : /^[^\s"'\x60]*["'\x60][^"'\x60]*$/.test(rest);
+    if (value && only) continue;
     return true;
   }
   return false;
@@ -1337,6 +1433,11 @@ const UNREAD_SHELL = 'shell-reading-too-large';
  * {@link UNREAD_SHELL} when that reading cannot be completed.
  */
 export function dangerousCodeSignals(text: string): string[] {
+  return signalsOf(text, true);
+}
+
+/** {@link dangerousCodeSignals}, with here-documents read as pipes ({@link hereDocumentsAsPipes}) where `asPipes` says. */
+function signalsOf(text: string, asPipes: boolean): string[] {
   const folded = text.normalize('NFKC');
   const reading = shellReadings(folded);
   const quoted = [text, folded, asShellReadsIt(folded), reading?.quoted ?? folded];
@@ -1349,9 +1450,12 @@ export function dangerousCodeSignals(text: string): string[] {
   if (
     pipelines.some((form) => DOWNLOAD_FED_THROUGH.re.test(form)) ||
     named.some((form) => DOWNLOAD_AT_START_FED.re.test(form) || savedDownloadRun(form)) ||
-    forms.some(joinedDownloadRun) ||
-    hereDocumentFedDownload(text)
+    [...forms, reading?.quoted ?? folded].some(joinedDownloadRun)
   ) {
+    found.add(DOWNLOAD_FED_THROUGH.id);
+  }
+  const piped = asPipes ? hereDocumentsAsPipes(folded) : null;
+  if (piped !== null && signalsOf(piped, false).includes(DOWNLOAD_FED_THROUGH.id)) {
     found.add(DOWNLOAD_FED_THROUGH.id);
   }
   // sed's `e` runs a command whatever feeds sed (`"sed" -e …` too); the shell's reading decodes escapes a script keeps (`s/x/\n/`).

@@ -403,11 +403,11 @@ export function shellReadings(text: string): ShellReadings | null {
   let reading = formatted
     // Ruby's `Open3.pipeline(cmd, cmd, …)` runs its commands piped one into the next.
     .replace(PIPELINE, (_, call: string, list: string) => `${call}(${(list.match(PIPELINE_COMMAND) ?? []).map((command) => command.trim().replace(/^\[|\]$/g, '')).join(' | ')})`)
-    // Literals joined in the source language (`'cu' + 'rl'`, `"… | " + "sh"`, `"… " + '| sh'`, Python's `'cu' 'rl'`),
-    // and an argument list's elements (`['bash', '-c', …]`, a program and its list: `spawn('git', ['clone', …])`), are
-    // the words of one command line.
-    .replace(/(?<=\w)(["'])\s*\1(?=\w)|["']\s*\+\s*["']/g, '')
-    .replace(/(["'])\s*,\s*\[?\s*\1/g, ' ');
+    // Literals joined in the source language (`'cu' + 'rl'`, `"… | " + "sh"`, `"… " + '| sh'`, Python's `'cu' 'rl'`, and
+    // its literals that end one line and start the next, `'curl … '` then `'| sh'`), and an argument list's elements
+    // (`['bash', '-c', …]`, a program and its list: `spawn('git', ['clone', …])`), are the words of one command line.
+    .replace(/(?<=\w)(["'])\s*\1(?=\w)|["']\s*\+\s*["']|(["'])[ \t]*\n[ \t]*\2/g, '')
+    .replace(/(["'])\s*,\s*(?:\[\s*)?\1/g, ' ');
   operatorWork = 0;
   try {
     for (let round = 0; round < MAX_ROUNDS; round += 1) {
