@@ -25,10 +25,10 @@ const BARE = String.raw`(?<![.\w$])(?:load|evaluate|include|source|(?:async|gene
 /**
  * Sinks named with their receiver: `vm`'s and `new Script`/`SourceTextModule`, `document.write`, .NET's
  * `Assembly.Load` and `CSharpScript`, Java's `URLClassLoader`, the unpicklers (pickle, joblib, torch, numpy, pandas'
- * `read_pickle`) and PyYAML's loaders unless given a safe one, Groovy's `Eval.me` and a shell's `evaluate`, PowerShell's
+ * `read_pickle`) and PyYAML's loaders, unless called safely ({@link calledSafely}), Groovy's `Eval.me` and a shell's `evaluate`, PowerShell's
  * `[scriptblock]::Create`, and Ruby's `InstructionSequence`.
  */
-const QUALIFIED = String.raw`(?:new\s+|vm\s*\.\s*)(?:script|sourcetextmodule)|document\s*\.\s*write(?:ln)?|assembly\s*\.\s*load\w*|csharpscript\s*\.\s*\w+|urlclassloader|(?:c?pickle|_pickle|marshal|dill|cloudpickle|joblib|shelve|torch|np|numpy)\s*\.\s*loads?|read_pickle|yaml\s*\.\s*(?:full_)?load(?:_all)?(?![^\n]{0,300}\b(?:c?safe|base)loader\b)|eval\s*\.\s*(?:me|xy?z?)|(?:groovy)?shell\s*(?:\(\s*\))?\s*\.\s*(?:evaluate|parse|run)|scriptblock\]?\s*::\s*create|instructionsequence\s*\.\s*(?:compile|new|load\w*)`;
+const QUALIFIED = String.raw`(?:new\s+|vm\s*\.\s*)(?:script|sourcetextmodule)|document\s*\.\s*write(?:ln)?|assembly\s*\.\s*load\w*|csharpscript\s*\.\s*\w+|urlclassloader|(?:c?pickle|_pickle|marshal|dill|cloudpickle|joblib|shelve|torch|np|numpy)\s*\.\s*loads?|read_pickle|yaml\s*\.\s*(?:full_)?load(?:_all)?|eval\s*\.\s*(?:me|xy?z?)|(?:groovy)?shell\s*(?:\(\s*\))?\s*\.\s*(?:evaluate|parse|run)|scriptblock\]?\s*::\s*create|instructionsequence\s*\.\s*(?:compile|new|load\w*)`;
 
 /** The sinks by name, for a log's reading too (`dangerous-code.ts`'s fetch-exec). */
 export const SINK_NAMES = `${NAMED}|${BARE}|${QUALIFIED}`;
@@ -36,14 +36,14 @@ export const SINK_NAMES = `${NAMED}|${BARE}|${QUALIFIED}`;
 /**
  * Where a sink's argument opens: its call, also through `.call`/`.apply`/`.bind(…)(`, `?.(`, or its name closed first
  * (`(0, eval)(`, `__dict__['exec'](`, `getattr(builtins, 'exec')(`); `Reflect.apply` of one; a timer given no function
- * (`setTimeout(code)`, not a socket's `req.setTimeout(ms, …)`); `eval`/`instance_eval`/`exec` without parentheses (Ruby, Perl, a shell), whose argument is the
+ * (`setTimeout(code)`, not a socket's `req.setTimeout(ms, …)`, nor an arrow function typed or after a comment); `eval`/`instance_eval`/`exec` without parentheses (Ruby, Perl, a shell), whose argument is the
  * rest of the line; a Clojure form; an argument list that runs a shell's or an interpreter's `-c`; Python's `shell=True`.
  */
 const SINK = /* @__PURE__ */ (() => new RegExp(
   [
     String.raw`(?<![\w$])(?:${SINK_NAMES})(?:(?:\s*\.\s*(?:call|apply|bind\s*\([^()\n]{0,80}\)\s*))?(?:\s*\?\.)?\s*\(|["']?\s*[)\]]\s*(?:\?\.)?\s*\()`,
     String.raw`\breflect\s*\.\s*apply\s*\((?=\s*(?:[\w$]+\s*\.\s*)?(?:eval|exec\w*|function)\b)`,
-    String.raw`(?:(?<![.\w$])|\b(?:window|globalthis|self|global)\s*\.\s*)set(?:timeout|interval)\s*\((?!\s*(?:async\b|function\b|\(?[\w$,\s]{0,80}\)?\s*=>))`,
+    String.raw`(?:(?<![.\w$])|\b(?:window|globalthis|self|global)\s*\.\s*)set(?:timeout|interval)\s*\((?!(?:\s*(?:\/\/[^\n]{0,200}\n|\/\*[^*]{0,200}\*\/)){0,8}\s*(?:async\b|function\b|(?:[\w$]+|\([^()]{0,200}\)(?:\s*:[^=;()]{1,80})?)\s*=>))`,
     String.raw`(?<![\w$.])(?:(?:instance_|class_|module_)?eval|exec)[ \t]+(?=[%$@"'\x60]|q[qwx]?\s*[^\w\s]|[\w:]+\s*(?:\.|::|\())`,
     String.raw`\(\s*(?:load-string|load-reader|eval|read-string)\s`,
     String.raw`[(\[](?=\s*["'](?:(?:ba|z|da|k)?sh|python[\d.]*|node|perl|ruby|php|pwsh|powershell|cmd)(?:\.exe)?["']\s*,\s*\[?\s*["'](?:-c|-e|--eval|-command|\/c)["'])`,
@@ -172,12 +172,73 @@ const within = (positions: readonly number[], from: number, to: number) => {
 };
 
 /**
+ * Loaders that are safe as called, by their whole argument (comments left out): PyYAML's given a safe loader (not in
+ * a conditional), numpy's not allowed to unpickle (its default), torch's told to load weights only.
+ */
+function calledSafely(found: string, args: string): boolean {
+  const call = /^(yaml|np|numpy|torch)\s*\.\s*load(?:_all)?\s*\(/i.exec(found)?.[1]?.toLowerCase();
+  if (!call || args.length > 2000) return false;
+  const code = args.replace(/#[^\n]*/g, '');
+  if (call === 'yaml') return /\bloader\s*=\s*(?:yaml\s*\.\s*)?(?:c?safe|base)loader\s*(?:,|$)/i.test(code);
+  if (call === 'torch') return /\bweights_only\s*=\s*true\s*(?:,|$)/i.test(code);
+  return !/\*\*|\ballow_pickle\s*=\s*(?!false\b)/i.test(code);
+}
+
+/** Imports of a bare `load`/`evaluate`: Python's `from m import …`, an ES module's `import { … } from 'm'`, `{ … } = require('m')`. */
+const IMPORTS = /\bfrom\s+([\w.]+)\s+import\s+(?:\(([^()]{1,300})|([^\n]{1,300}))|\bimport\s*\{([^{}]{1,300})\}\s*from\s*["']([^"'\n]{1,100})|\{([^{}]{1,300})\}\s*=\s*require\s*\(\s*["']([^"'\n]{1,100})/g;
+/** Libraries whose `load`/`evaluate` parse data, not code (js-yaml 4's `load` is its safe one; mathjs evaluates arithmetic). */
+const DATA_LIBRARY = /^(?:json|simplejson|ujson|orjson|tomli|tomllib|toml|cheerio|js-yaml|mathjs)$/;
+
+/** The bare sink names (`load`, `evaluate`) the file's own imports give to a data library: read once, linearly. */
+function dataLibraryNames(text: string): Set<string> {
+  const names = new Set<string>();
+  for (const m of text.matchAll(IMPORTS)) {
+    const [from, list] = m[1] ? [m[1], m[2] ?? m[3]!] : m[4] ? [m[5]!, m[4]] : [m[7]!, m[6]!];
+    if (!DATA_LIBRARY.test(from)) continue;
+    for (const entry of list.split(',')) {
+      const [, name, local] = /^\s*([\w$]+)(?:\s*(?:\bas\b|:)\s*([\w$]+))?\s*$/.exec(entry) ?? [];
+      if (name) names.add(local ?? name);
+    }
+  }
+  return names;
+}
+
+/**
  * Whether `text` (what a patch adds to `path`) runs code fetched from another host in one expression: a sink
  * ({@link SINK}) whose argument, read over its balanced brackets across lines, holds a fetch ({@link FETCHED}) or a name
  * given one; or a fetch whose own arguments or chain of calls (`.then(…)`, a callback) hand what it got to a sink.
  * Linear in the text: each bracket's close is found in one pass, and a span is asked only whether a fetch starts in it.
  */
 export function fetchedCodeRuns(path: string, text: string): boolean {
+  if (fetchedRuns(path, text)) return true;
+  const plain = unhidden(text);
+  return plain !== text && fetchedRuns(path, plain);
+}
+
+/**
+ * `text` with what may stand between a sink's letters or before its parenthesis taken out: `\`-newlines joined (Python,
+ * C, a shell), `\u0065` in names decoded (JavaScript, Java, C#), block and line comments left out (one between `eval`
+ * and its parenthesis).
+ * Read besides `text`, never instead: a comment's opener in a string (`'src/*'`) would hide what follows it.
+ */
+function unhidden(text: string): string {
+  const joined = text.replace(/\\\r?\n/g, '').replace(/\\u+(?:\{([\da-f]{1,6})\}|([\da-f]{4}))/gi, (all, braced?: string, four?: string) => {
+    const code = parseInt(braced ?? four!, 16);
+    const char = code <= 0x10ffff ? String.fromCodePoint(code) : '';
+    return /^[\w$]$/.test(char) ? char : all;
+  });
+  let plain = '';
+  let from = 0;
+  for (let open = joined.indexOf('/*'); open >= 0; open = joined.indexOf('/*', from)) {
+    const close = joined.indexOf('*/', open + 2);
+    if (close < 0) break;
+    plain += `${joined.slice(from, open)} `;
+    from = close + 2;
+  }
+  return (plain + joined.slice(from)).replace(/(?<![:\\])\/\/[^\n]*/g, '');
+}
+
+function fetchedRuns(path: string, text: string): boolean {
   const fetches = [...text.matchAll(FETCHES[JAVASCRIPT.test(path) ? 0 : 1]!)];
   if (fetches.length === 0) return false;
   const fetchedAt = fetches.map((match) => match.index!);
@@ -213,13 +274,26 @@ export function fetchedCodeRuns(path: string, text: string): boolean {
   const fetchedOrRead = [...fetchedAt, ...read].sort((a, b) => a - b);
   const callbackSinks: number[] = [];
   const sinkLineEnd = lineEnds(text);
+  const javascript = JAVASCRIPT.test(path);
+  let dataNames: Set<string> | undefined;
   for (const sink of text.matchAll(SINK)) {
     const found = sink[0];
     if (/^function\b/.test(found)) continue; // JavaScript's declaration, not the `Function` constructor
     const start = sink.index!;
+    // In JavaScript, `.exec(` is a regular expression's or a query's (`/x/.exec(s)`, `Model.find().exec()`) unless child_process's.
+    if (javascript && /^exec\b/i.test(found) && /\.\s*$/.test(text.slice(Math.max(0, start - 40), start)) && !/(?:child_?process\W{0,3}|\bcp\s*)\.\s*$/i.test(text.slice(Math.max(0, start - 40), start))) continue;
+    const bare = /^(?:load|evaluate)\b/i.exec(found)?.[0];
+    if (bare && (dataNames ??= dataLibraryNames(text)).has(bare)) continue;
     const end = start + found.length;
     const opener = /[([]$/.test(found) ? end - 1 : found[0] === '(' ? start : -1;
-    if (within(fetchedOrRead, opener < 0 ? end : opener + 1, opener < 0 ? Math.min(sinkLineEnd(end), end + LINE_MAX) : spanEnd(opener))) return true;
+    let to = opener < 0 ? Math.min(sinkLineEnd(end), end + LINE_MAX) : spanEnd(opener);
+    // A bare `evaluate(model, …)` given a name first is a function of the program's: Groovy's takes the code first.
+    if (bare === 'evaluate' && opener >= 0) {
+      const first = /\s*[A-Za-z_][\w$.]*\s*,/y;
+      first.lastIndex = opener + 1;
+      if (first.test(text)) to = Math.min(to, first.lastIndex);
+    }
+    if (within(fetchedOrRead, opener < 0 ? end : opener + 1, to) && !calledSafely(found, text.slice(opener + 1, to))) return true;
     if (CALLBACK_SINK.test(found) || /Function/.test(found)) callbackSinks.push(start);
   }
   for (const value of text.matchAll(SINK_VALUE)) callbackSinks.push(value.index!);

@@ -1406,7 +1406,9 @@ const REMOTE_CODE_SINK: DangerousCode = {
 
 /** What a patch is read for: the dangerous code of any text, and names assembled at run time (code added only). */
 const PATCH_SIGNALS: readonly DangerousCode[] = [
-  ...DANGEROUS_CODE,
+  // A patch's sinks are read per file ({@link languageSignals}'s `fetchedCodeRuns`), over their brackets and in the file's
+  // language: this one line's reading, a log's, would refuse what that one tells apart (`/re/.exec(await res.text())`).
+  ...DANGEROUS_CODE.filter((pattern) => pattern.id !== 'fetch-exec'),
   ASSEMBLED_NAME,
   DOWNLOAD_FED,
   { id: 'remote-script', re: new RegExp(RUNS_FROM_URL, 'i') },
