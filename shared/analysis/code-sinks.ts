@@ -53,6 +53,7 @@ const SINK = /* @__PURE__ */ (() => new RegExp(
     String.raw`[(\[](?=(?:\s*[\w.]+\s*,)?\s*${INTERPRETER}\s*,\s*(?:\{\s*args\s*:\s*)?(?:\[?\s*["'][^"'\n]{0,40}["']\s*,\s*){0,4}\[?\s*["'](?:-[a-z]*c|-e|-p|--eval|-command|\/c)["'\s])`,
     String.raw`\(\s*\[?\s*${INTERPRETER}\s*\]?\s*,(?=[^;]{0,400}?\b(?:input|stdin_data)\s*[:=])`,
     String.raw`\b(?:run|call|check_call|check_output|popen|spawn(?:sync)?|execfile(?:sync)?|execa(?:sync)?|fork)\s*\((?=[^;]{0,400}?\bshell["']?\s*[:=]\s*(?:true|1\b|["'][\w/]))`,
+    String.raw`<script\b[^>]{0,300}?dangerouslysetinnerhtml\s*=\s*\{|\bnew\s+worker\s*\((?=[^;]{0,400}?\beval\s*:\s*true)`,
     String.raw`\b(?:i|star)?map\s*\((?=\s*(?:builtins\s*\.\s*)?(?:eval|exec)\s*,)|\bload_model\s*\((?=[^;]{0,400}?\bsafe_mode\s*=\s*(?:false|0)\b)`,
   ].join('|'),
   'gi',
@@ -297,7 +298,7 @@ function fetchedRuns(path: string, text: string): boolean {
     const bare = /^(?:load|evaluate)\b/i.exec(found)?.[0];
     if (bare && (dataNames ??= dataLibraryNames(text)).has(bare)) continue;
     const end = start + found.length;
-    const opener = /[([]$/.test(found) ? end - 1 : found[0] === '(' ? start : -1;
+    const opener = /[([{]$/.test(found) ? end - 1 : found[0] === '(' ? start : -1;
     let to = opener < 0 ? Math.min(sinkLineEnd(end), end + LINE_MAX) : spanEnd(opener);
     // A bare `evaluate(model, …)` given a name first is a function of the program's: Groovy's takes the code first.
     if (bare === 'evaluate' && opener >= 0) {
@@ -309,6 +310,13 @@ function fetchedRuns(path: string, text: string): boolean {
     if (CALLBACK_SINK.test(found) || /Function/.test(found)) callbackSinks.push(start);
   }
   for (const value of text.matchAll(SINK_VALUE)) callbackSinks.push(value.index!);
+  // A script element made here is run with the text it is given (`s.textContent = await (await fetch(u)).text()`).
+  if (/createelement\s*\(\s*["'\x60]script/i.test(text)) {
+    for (const given of text.matchAll(/\.\s*(?:text|textcontent|innertext|innerhtml)\s*=(?![=>])/gi)) {
+      const from = given.index! + given[0].length;
+      if (within(fetchedOrRead, from, Math.min(sinkLineEnd(from), from + LINE_MAX))) return true;
+    }
+  }
   // A sink given another name (`const run = eval`, `run = exec`), then called by it.
   const aliases = new Set([...text.matchAll(ALIAS)].map((alias) => alias[1]!));
   if (aliases.size > 0) {

@@ -242,6 +242,30 @@ describe('pass 14 bypasses, fetch: fetches in other languages', () => {
   ])('accepts, in %s: %s', accepted);
 });
 
+describe('pass 14 bypasses, html: script elements given another host or fetched text', () => {
+  it.each([
+    ['public/index.html', '<svg><script href="https://x.example/p.js"></script></svg>'],
+    ['public/index.html', '<svg><script xlink:href="https://x.example/p.js"></script></svg>'],
+    ['public/index.html', '<iframe srcdoc="&lt;script src=&quot;https://x.example/p.js&quot;&gt;&lt;/script&gt;"></iframe>'],
+    ['src/a.js', "document.head.append(Object.assign(document.createElement('script'), { src: 'https://x.example/p.js' }));"],
+    ['src/a.js', "const s = document.createElement('script'); s.textContent = await (await fetch(u)).text(); document.head.append(s);"],
+    ['src/a.js', "const s = document.createElement('script');\ns.text = await (await fetch(u)).text();\ndocument.head.append(s);"],
+    ['src/a.js', 'new Worker(await (await fetch(u)).text(), { eval: true });'],
+    ['src/App.tsx', '<script dangerouslySetInnerHTML={{ __html: await (await fetch(u)).text() }} />'],
+    ['src/a.js', "useScript('https://x.example/p.js');"],
+    ['src/a.js', "await loadScript('https://x.example/p.js');"],
+  ])('refuses, in %s: %s', refused);
+  it.each([
+    ['public/index.html', '<svg><a href="https://example.com/docs"><text>docs</text></a></svg>'],
+    ['public/index.html', '<link rel="stylesheet" href="https://fonts.googleapis.com/css2?family=Inter">'],
+    ['src/a.js', 'el.textContent = await (await fetch(url)).text();'],
+    ['src/a.js', "const img = Object.assign(document.createElement('img'), { src: 'https://example.com/logo.png' });"],
+    ['src/App.tsx', '<script type="application/ld+json" dangerouslySetInnerHTML={{ __html: JSON.stringify(schema) }} />'],
+    ['src/a.js', "const w = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });\nconst r = await fetch(url);"],
+    ['src/a.js', "await loadScript('./vendor/local.js');"],
+  ])('accepts, in %s: %s', accepted);
+});
+
 /** Sizes of the cost texts, as in pass-14-code-sinks.test.ts. */
 const sizes = [10, 20, 40, 80].map((kb) => kb * 1024);
 
@@ -256,6 +280,7 @@ describe('pass 14 findings: the cost of the readings added', () => {
     ['aliases and calls', 'run = eval; run(x = '],
     ['interpreters with flags', "spawn('sh', '-c', 'a', ['-e', "],
     ['shells given input', "run(['bash'], x, input="],
+    ['script text given', "createElement('script') s.text = <script dangerouslySetInnerHTML={ new Worker(x, "],
     ['fetch forms', "URI.parse(u).read $client->get( (client/get x .toURL().text "],
   ] as const) {
     it(`reads ${name} in linear time`, { timeout: 120_000 }, () => {
