@@ -16,7 +16,7 @@ const DOWNLOADER_OUTPUT = String.raw`(?:\$\(|\bqx\s*[^\w\s]|%x\s*[^\w\s]|\(\s*\[
  * `(URL. …)`, an opener given a URL (`open`/`file`/`fopen`/`readLines`/LWP's `get` of `'https://…'`), Clojure's
  * `slurp` of a URL, and {@link DOWNLOADER_OUTPUT}.
  */
-export const FETCHED = String.raw`(?:\b(?:urlopen|urlretrieve|(?:node|cross)?fetch|ofetch|got|axios|needle|request|superagent|file_get_contents|download|httpget\w*|(?:get|post|send)\w{0,20}async|download(?:string|data)|openstream|openconnection|getresponse|get_object|get_file|curl_exec|geturl|recv|newcall|getfor(?:object|entity)|wp_(?:safe_)?remote_(?:get|post|request))\s*\(|\$fetch\s*(?:\.\s*raw\s*)?\(|\[\s*["']fetch["']\s*\]\s*\(|\$(?:\w*(?:client|http)\w*|ua|guzzle)\s*->\s*(?:get|post|request)\s*\(|\b(?:req|tesla)\s*\.\s*\w+!\s*\(|\btesla\s*\.\s*(?:get|post|request)\s*\(|\b(?:httr|rcurl|curl)\s*::\s*\w+\s*\(|\bjsoup\s*\.\s*connect\s*\(|\b(?:uri|url)\s*(?:\.\s*parse\s*)?\([^()\n]{0,200}\)\s*\.\s*(?:read|open)\w*|\.\s*tourl\s*\(\s*\)\s*\.\s*(?:text|openstream|readlines)\b|\((?:[\w.-]+\.)?(?:client|http)\/(?:get|post|request)\s|\(\s*(?:io\/)?(?:reader|input-stream)\s+"\w+:\/\/|(?<![\w$])(?:\$|jquery)\s*\.\s*(?:get|post|ajax)\s*\(|\b(?:requests|niquests|httpx|urllib3|aiohttp|faraday|httparty|restclient|guzzlehttp|lwp|http::tiny|mojo::useragent|excon|typhoeus|webclient|httpclient|undici|httpoison|urllib\W+request|http\s*\.\s*client)\b[\w.:\\!>-]{0,40}\(|\b(?:session|client|https?|axios|got|ky|superagent|uri|wget)\s*(?:\(\s*\))?\s*[.:]+\s*(?:get(?:_response)?|post|request|open|download|send)\s*\(|\bnew\s+url\s*\(|\(\s*(?:java\.net\.)?url\.\s|\b(?:get|open|file|fopen|readfile|readlines|url)\s*\(\s*(?:["']\w+:\/\/|url\s*\()|\bslurp\s+(?:"\w+:\/\/|\(\s*(?:io\/)?(?:as-)?url\b)|${DOWNLOADER_OUTPUT})`;
+export const FETCHED = String.raw`(?:\b(?:urlopen|urlretrieve|(?:node|cross)?fetch|ofetch|got|axios|needle|request|superagent|file_get_contents|download|httpget\w*|(?:get|post|send)\w{0,20}async|download(?:string|data)|openstream|openconnection|getresponse|get_object|get_file|curl_exec|geturl|recv|newcall|getfor(?:object|entity)|wp_(?:safe_)?remote_(?:get|post|request))\s*\(|\$fetch\s*(?:\.\s*raw\s*)?\(|\[\s*["']fetch["']\s*\]\s*\(|\$(?:\w*(?:client|http)\w*|ua|guzzle)\s*->\s*(?:get|post|request)\s*\(|\b(?:req|tesla)\s*\.\s*\w+!\s*\(|\btesla\s*\.\s*(?:get|post|request)\s*\(|\b(?:httr|rcurl|curl)\s*::\s*\w+\s*\(|\bjsoup\s*\.\s*connect\s*\(|\b(?:uri|url)\s*(?:\.\s*parse\s*)?\([^()\n]{0,200}\)\s*\.\s*(?:read|open)\w*|\.\s*tourl\s*\(\s*\)\s*\.\s*(?:text|openstream|readlines)\b|\((?:[\w.-]+\.)?(?:client|http)\/(?:get|post|request)\s|\(\s*(?:io\/)?(?:reader|input-stream)\s+"\w+:\/\/|(?<![\w$])(?:\$|jquery)\s*\.\s*(?:get|post|ajax)\s*\(|\b(?:requests|niquests|httpx|urllib3|aiohttp|faraday|httparty|restclient|guzzlehttp|lwp|http::tiny|mojo::useragent|excon|typhoeus|webclient|httpclient|undici|httpoison|urllib\W+request|http\s*\.\s*client)\b[\w.:\\!>-]{0,40}\(|\b(?:session|client|https?|axios|got|ky|superagent|uri|wget)\s*(?:\(\s*\))?\s*[.:]+\s*(?:get(?:_response)?|post|request|open|download|send)\s*\(|\bnew\s+(?:url|websocket|eventsource|xmlhttprequest)\s*\(|\(\s*(?:java\.net\.)?url\.\s|\b(?:get|open|file|fopen|readfile|readlines|url)\s*\(\s*(?:["']\w+:\/\/|url\s*\()|\bslurp\s+(?:"\w+:\/\/|\(\s*(?:io\/)?(?:as-)?url\b)|${DOWNLOADER_OUTPUT})`;
 
 /** Calls that run code they are given, on any receiver (`window.eval`, `engine.eval`, `Code.eval_string`, `YAML.unsafe_load`). */
 const NAMED = String.raw`(?:instance_|class_|module_)?eval|exec|execsync|system|popen|getoutput|getstatusoutput|shell_exec|passthru|runin(?:this|new)?context|compilefunction|_compile|loadstring|dofile|runsource|runcode|run_path|include_string|eval_string|eval_quoted|compile_string|unsafe_load\w*|createcontextualfragment|execa?command(?:sync)?|create_subprocess_shell|addscript|run_cell|unpickler|loadfromstream|spawnuri`;
@@ -53,13 +53,14 @@ const SINK = /* @__PURE__ */ (() => new RegExp(
     String.raw`[(\[](?=(?:\s*[\w.]+\s*,)?\s*${INTERPRETER}\s*,\s*(?:\{\s*args\s*:\s*)?(?:\[?\s*["'][^"'\n]{0,40}["']\s*,\s*){0,4}\[?\s*["'](?:-[a-z]*c|-e|-p|--eval|-command|\/c)["'\s])`,
     String.raw`\(\s*\[?\s*${INTERPRETER}\s*\]?\s*,(?=[^;]{0,400}?\b(?:input|stdin_data)\s*[:=])`,
     String.raw`\b(?:run|call|check_call|check_output|popen|spawn(?:sync)?|execfile(?:sync)?|execa(?:sync)?|fork)\s*\((?=[^;]{0,400}?\bshell["']?\s*[:=]\s*(?:true|1\b|["'][\w/]))`,
+    String.raw`\.\s*pipe\s*\((?=\s*(?:[\w$]+\s*\.\s*)?spawn\w*\s*\(\s*\[?\s*${INTERPRETER}[^;\n]{0,200}?\)\s*\.\s*stdin)`,
     String.raw`<script\b[^>]{0,300}?dangerouslysetinnerhtml\s*=\s*\{|\bnew\s+worker\s*\((?=[^;]{0,400}?\beval\s*:\s*true)`,
     String.raw`\b(?:i|star)?map\s*\((?=\s*(?:builtins\s*\.\s*)?(?:eval|exec)\s*,)|\bload_model\s*\((?=[^;]{0,400}?\bsafe_mode\s*=\s*(?:false|0)\b)`,
   ].join('|'),
   'gi',
 ))();
 /** Sinks a promise's value or a callback's argument reaches in JavaScript (`.then((t) => eval(t))`), not a `load(` of the app's own. */
-const CALLBACK_SINK = /eval|exec|script|timeout|interval|write|context|compile/i;
+const CALLBACK_SINK = /eval|exec|script|timeout|interval|write|context|compile|pipe/i;
 /**
  * A sink handed over by name, to be called with what was fetched: `.then(eval)`, `.then(globalThis.eval)`,
  * `.then(Function)`, `$.get(u, eval)`. JavaScript's names, in their case (`'function'` is a type's name).
@@ -71,8 +72,12 @@ const ALIAS = /(?<![\w$.])([A-Za-z_$][\w$]*)\s*=\s*(?:[\w$]+\s*(?:\.\s*|\[\s*["'
 const CALL = /(?<![\w$.])([A-Za-z_$][\w$]*)\s*\(/g;
 /** One more call of a chain: `.then(`, `?.done(`, across lines as Prettier breaks it, and out of `(await fetch(u))`. */
 const LINK = /[\s)]{0,100}\??\.\s*[\w$]+\s*\(/y;
-/** A name given what a fetch returns (`const { data } = await axios.get(u)`, `r = requests.get(u)`, `code <- readLines(url)`). */
-const ASSIGNED = /(?<![\w$@.])(\{[^{}=\n]{1,120}\}|\[[^\][=\n]{1,120}\]|[$@]{0,2}[A-Za-z_][\w$]*)\s*(?::=|=(?![=>~])|<-)/g;
+/**
+ * A name given what a fetch returns (`const { data } = await axios.get(u)`, `r = requests.get(u)`, `code <- readLines(url)`,
+ * `for line in urlopen(u)`), in groups 1 and 2, the fetch after it; or bound to it after the fetch, in groups 3 to 7: by
+ * Python's `with … as r`, a Ruby block's `{ |f|`, a callback's parameters (`new WebSocket(u).onmessage = (e) =>`).
+ */
+const ASSIGNED = /(?<![\w$@.])(\{[^{}=\n]{1,120}\}|\[[^\][=\n]{1,120}\]|[$@]{0,2}[A-Za-z_][\w$]*)\s*(?::=|=(?![=>~])|<-)|\bfor\s+([\w, ]{1,80}?)\s+in\b|\bas\s+([A-Za-z_]\w*)|(?:\{|\bdo)\s*\|([^|\n]{1,80})\||\bfunction\s*\(([^()\n]{0,80})\)|\(([^()\n]{0,80})\)\s*=>|(?<![\w$.])([A-Za-z_$][\w$]*)\s*=>/g;
 /** How far after an assignment's `=` the fetch it is given is looked for. */
 const ASSIGNED_REACH = 160;
 /** A name as the languages read write one (`data`, `$code`, `@body`), read where it is not a property (`r.data`). */
@@ -276,11 +281,14 @@ function fetchedRuns(path: string, text: string): boolean {
   for (const match of text.matchAll(ASSIGNED)) {
     const from = match.index! + match[0].length;
     if (from >= line.end) readOnLine();
-    if (!within(fetchedAt, from, from + ASSIGNED_REACH)) continue;
+    const after = match[1] ?? match[2];
+    const bound = after ?? match[3] ?? match[4] ?? match[5] ?? match[6] ?? match[7];
+    if (!bound) continue;
+    if (!within(fetchedAt, after ? from : match.index! - ASSIGNED_REACH, after ? from + ASSIGNED_REACH : match.index!)) continue;
     const lineEnd = Math.min(assignedLineEnd(from), from + LINE_MAX);
-    if (!within(fetchedAt, from, Math.min(from + ASSIGNED_REACH, lineEnd))) continue;
+    if (after && !within(fetchedAt, from, Math.min(from + ASSIGNED_REACH, lineEnd))) continue;
     if (given.size === 0) line = { from, end: lineEnd };
-    for (const name of match[1]!.match(WORD) ?? []) if (!given.has(name)) given.set(name, from);
+    for (const name of bound.match(WORD) ?? []) if (!given.has(name)) given.set(name, from);
   }
   readOnLine();
   read.sort((a, b) => a - b);

