@@ -179,13 +179,14 @@ export const DOWNLOAD_TO_LOADED_PATH = 'download-to-loaded-path';
  * or load one: a script element whose source (`src`, SVG's `href`/`xlink:href`) is another host (`https://…`, `//…`,
  * written with an HTML entity or an escape), a `data:` URL, or any address once a `<base href>` names another host; one
  * made by `createElement('script')` (also given `{ src }` by `Object.assign`) or written into an iframe's `srcdoc`;
- * a worker's `importScripts`, jQuery's `getScript` and the `useScript`/`loadScript` helpers of one. Each runs in every visitor's browser what nobody reviewed.
+ * a worker's `importScripts`, jQuery's `getScript` and the `useScript`/`loadScript` helpers of one, and jQuery's `ajax`
+ * told its `dataType` is a script (run whatever its URL). Each runs in every visitor's browser what nobody reviewed.
  * A tag's attributes are read across lines, as HTML and JSX allow.
  */
 const PAGE_FILE = /\.(?:html?|md|mdx|vue|svelte|astro|[cm]?[jt]sx?)$/i;
 const ELSEWHERE = String.raw`\s*["'\x60]?\s*(?:[a-z][\w+.-]*(?::|&)|\/\/|&|\\)`;
 const REMOTE_SCRIPT_TAG = new RegExp(
-  String.raw`<script\b[^>]{0,300}?\s(?:src|(?:xlink:)?href)\s*=\s*\{?${ELSEWHERE}|<base\b[^>]{0,300}?\shref\s*=${ELSEWHERE}|createelement\s*\(\s*["']script["']\s*\)[^]{0,300}?(?:\.\s*src\s*=|setattribute\s*\(\s*["']src["']\s*,|\bsrc["']?\s*:)${ELSEWHERE}|\b(?:importscripts|getscript|usescript|loadscript)\s*\(\s*["'\x60]${ELSEWHERE}|\ssrcdoc\s*=[^>]{0,600}?script\b[^>]{0,300}?\ssrc\s*=\s*(?:&quot;|&#\w+;)?${ELSEWHERE}`,
+  String.raw`<script\b[^>]{0,300}?\s(?:src|(?:xlink:)?href)\s*=\s*\{?${ELSEWHERE}|<base\b[^>]{0,300}?\shref\s*=${ELSEWHERE}|createelement\s*\(\s*["']script["']\s*\)[^]{0,300}?(?:\.\s*src\s*=|setattribute\s*\(\s*["']src["']\s*,|\bsrc["']?\s*:)${ELSEWHERE}|\b(?:importscripts|getscript|usescript|loadscript)\s*\(\s*["'\x60]${ELSEWHERE}|\.\s*ajax\s*\([^;]{0,400}?\bdatatype\s*:\s*["']script|\ssrcdoc\s*=[^>]{0,600}?script\b[^>]{0,300}?\ssrc\s*=\s*(?:&quot;|&#\w+;)?${ELSEWHERE}`,
   'i',
 );
 export const REMOTE_SCRIPT_TAG_SIGNAL = 'remote-script-tag';

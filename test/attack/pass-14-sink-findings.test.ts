@@ -289,6 +289,19 @@ describe('pass 14 bypasses, bound: a fetch bound by a block, with, for or a call
   ])('accepts, in %s: %s', accepted);
 });
 
+describe('pass 14 bypasses, fetch: loaders that fetch by themselves', () => {
+  it.each([
+    ['src/a.js', "$.ajax({ url: u, dataType: 'script' });"],
+    ['src/A.cs', 'Assembly.LoadFrom("https://x.example/p.dll");'],
+    ['src/a.dart', "await Isolate.spawnUri(Uri.parse('https://x.example/p.dart'), [], null);"],
+  ])('refuses, in %s: %s', refused);
+  it.each([
+    ['src/a.js', "$.ajax({ url: '/api/items', dataType: 'json' });"],
+    ['src/A.cs', 'Assembly.LoadFrom(Path.Combine(baseDir, "Plugin.dll"));'],
+    ['src/a.dart', "await Isolate.spawnUri(Uri.file('worker.dart'), [], null);"],
+  ])('accepts, in %s: %s', accepted);
+});
+
 /** Sizes of the cost texts, as in pass-14-code-sinks.test.ts. */
 const sizes = [10, 20, 40, 80].map((kb) => kb * 1024);
 
