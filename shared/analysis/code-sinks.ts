@@ -6,7 +6,7 @@ import { DOWNLOAD_PROGRAMS, WEB_CMDLETS } from './downloaders.js';
  * `(irm …)`). Reached from a call's parenthesis, so `system('curl -o f …')`, whose own argument it is, only downloads.
  * A backtick is a command's output too except in JavaScript, whose backtick opens a string ({@link fetchedCodeRuns}).
  */
-const DOWNLOADER_OUTPUT = String.raw`(?:\$\(|\bqx\s*[^\w\s]|%x\s*[^\w\s]|\(\s*\[?)\s*["']?\s*(?:${DOWNLOAD_PROGRAMS}|${WEB_CMDLETS})\b`;
+const DOWNLOADER_OUTPUT = String.raw`(?:\$\(|\bqx\s*[^\w\s]|%x\s*[^\w\s]|\(\s*\[?)\s*["']?\s*(?:command\s+|env\s+|[\w.-]*\/)*(?:${DOWNLOAD_PROGRAMS}|${WEB_CMDLETS})\b`;
 
 /**
  * What a sink's argument holds when it was fetched from another host: a call that fetches (`urlopen`, `fetch`, the
@@ -16,52 +16,68 @@ const DOWNLOADER_OUTPUT = String.raw`(?:\$\(|\bqx\s*[^\w\s]|%x\s*[^\w\s]|\(\s*\[
  * `(URL. …)`, an opener given a URL (`open`/`file`/`fopen`/`readLines`/LWP's `get` of `'https://…'`), Clojure's
  * `slurp` of a URL, and {@link DOWNLOADER_OUTPUT}.
  */
-export const FETCHED = String.raw`(?:\b(?:urlopen|urlretrieve|fetch|ofetch|got|axios|needle|request|superagent|file_get_contents|download|httpget\w*|get(?:string|bytearray|stream)async|download(?:string|data)|openstream|getresponse|get_object)\s*\(|\$fetch\s*\(|(?<![\w$])(?:\$|jquery)\s*\.\s*(?:get|post|ajax)\s*\(|\b(?:requests|httpx|urllib3|aiohttp|faraday|httparty|restclient|guzzlehttp|lwp|webclient|httpclient|undici|httpoison|urllib\W+request|http\s*\.\s*client)\b[\w.:\\!]{0,40}\(|\b(?:session|client|https?|axios|got|ky|superagent|uri|wget)\s*(?:\(\s*\))?\s*[.:]+\s*(?:get|post|request|open|download)\s*\(|\bnew\s+url\s*\(|\(\s*(?:java\.net\.)?url\.\s|\b(?:get|open|file|fopen|readfile|readlines)\s*\(\s*(?:["']\w+:\/\/|url\s*\()|\bslurp\s+(?:"\w+:\/\/|\(\s*(?:io\/)?(?:as-)?url\b)|${DOWNLOADER_OUTPUT})`;
+export const FETCHED = String.raw`(?:\b(?:urlopen|urlretrieve|(?:node|cross)?fetch|ofetch|got|axios|needle|request|superagent|file_get_contents|download|httpget\w*|(?:get|post|send)\w{0,20}async|download(?:string|data)|openstream|openconnection|getresponse|get_object|get_file|curl_exec|geturl|recv|newcall|getfor(?:object|entity)|wp_(?:safe_)?remote_(?:get|post|request))\s*\(|\$fetch\s*(?:\.\s*raw\s*)?\(|\[\s*["']fetch["']\s*\]\s*\(|\$(?:\w*(?:client|http)\w*|ua|guzzle)\s*->\s*(?:get|post|request)\s*\(|\b(?:req|tesla)\s*\.\s*\w+!\s*\(|\btesla\s*\.\s*(?:get|post|request)\s*\(|\b(?:httr|rcurl|curl)\s*::\s*\w+\s*\(|\bjsoup\s*\.\s*connect\s*\(|\b(?:uri|url)\s*(?:\.\s*parse\s*)?\([^()\n]{0,200}\)\s*\.\s*(?:read|open)\w*|\.\s*tourl\s*\(\s*\)\s*\.\s*(?:text|openstream|readlines)\b|\((?:[\w.-]+\.)?(?:client|http)\/(?:get|post|request)\s|\(\s*(?:io\/)?(?:reader|input-stream)\s+"\w+:\/\/|(?<![\w$])(?:\$|jquery)\s*\.\s*(?:get|post|ajax)\s*\(|\b(?:requests|niquests|httpx|urllib3|aiohttp|faraday|httparty|restclient|guzzlehttp|lwp|http::tiny|mojo::useragent|excon|typhoeus|webclient|httpclient|undici|httpoison|urllib\W+request|http\s*\.\s*client)\b[\w.:\\!>-]{0,40}\(|\b(?:session|client|https?|axios|got|ky|superagent|uri|wget)\s*(?:\(\s*\))?\s*[.:]+\s*(?:get(?:_response)?|post|request|open|download|send)\s*\(|\bnew\s+(?:url|websocket|eventsource|xmlhttprequest)\s*\(|\(\s*(?:java\.net\.)?url\.\s|\b(?:get|open|file|fopen|readfile|readlines|url)\s*\(\s*(?:["']\w+:\/\/|url\s*\()|\bslurp\s+(?:"\w+:\/\/|\(\s*(?:io\/)?(?:as-)?url\b)|${DOWNLOADER_OUTPUT})`;
 
 /** Calls that run code they are given, on any receiver (`window.eval`, `engine.eval`, `Code.eval_string`, `YAML.unsafe_load`). */
-const NAMED = String.raw`(?:instance_|class_|module_)?eval|exec|execsync|system|popen|getoutput|getstatusoutput|shell_exec|passthru|runin(?:this|new)?context|compilefunction|_compile|loadstring|dofile|runsource|runcode|run_path|include_string|eval_string|eval_quoted|compile_string|unsafe_load\w*|createcontextualfragment`;
+const NAMED = String.raw`(?:instance_|class_|module_)?eval|exec|execsync|system|popen|getoutput|getstatusoutput|shell_exec|passthru|runin(?:this|new)?context|compilefunction|_compile|loadstring|dofile|runsource|runcode|run_path|include_string|eval_string|eval_quoted|compile_string|unsafe_load\w*|createcontextualfragment|execa?command(?:sync)?|create_subprocess_shell|addscript|run_cell|unpickler|loadfromstream|spawnuri`;
 /** Calls that run code only as functions: as methods they are something else (`page.evaluate`, `json.load`, `$.load`). */
 const BARE = String.raw`(?<![.\w$])(?:load|evaluate|include|source|(?:async|generator)?function|execscript)`;
 /**
  * Sinks named with their receiver: `vm`'s and `new Script`/`SourceTextModule`, `document.write`, .NET's
  * `Assembly.Load` and `CSharpScript`, Java's `URLClassLoader`, the unpicklers (pickle, joblib, torch, numpy, pandas'
- * `read_pickle`) and PyYAML's loaders unless given a safe one, Groovy's `Eval.me` and a shell's `evaluate`, PowerShell's
+ * `read_pickle`) and PyYAML's loaders, unless called safely ({@link calledSafely}), Groovy's `Eval.me` and a shell's `evaluate`, PowerShell's
  * `[scriptblock]::Create`, and Ruby's `InstructionSequence`.
  */
-const QUALIFIED = String.raw`(?:new\s+|vm\s*\.\s*)(?:script|sourcetextmodule)|document\s*\.\s*write(?:ln)?|assembly\s*\.\s*load\w*|csharpscript\s*\.\s*\w+|urlclassloader|(?:c?pickle|_pickle|marshal|dill|cloudpickle|joblib|shelve|torch|np|numpy)\s*\.\s*loads?|read_pickle|yaml\s*\.\s*(?:full_)?load(?:_all)?(?![^\n]{0,300}\b(?:c?safe|base)loader\b)|eval\s*\.\s*(?:me|xy?z?)|(?:groovy)?shell\s*(?:\(\s*\))?\s*\.\s*(?:evaluate|parse|run)|scriptblock\]?\s*::\s*create|instructionsequence\s*\.\s*(?:compile|new|load\w*)`;
+const QUALIFIED = String.raw`(?:new\s+|vm\s*\.\s*)(?:script|sourcetextmodule)|document\s*\.\s*write(?:ln)?|assembly\s*\.\s*load\w*|csharpscript\s*\.\s*\w+|urlclassloader|(?:c?pickle|_pickle|marshal|dill|cloudpickle|joblib|shelve|torch|np|numpy)\s*\.\s*loads?|read_pickle|yaml\s*\.\s*(?:full_)?load(?:_all)?|eval\s*\.\s*(?:me|xy?z?)|(?:groovy)?shell\s*(?:\(\s*\))?\s*\.\s*(?:evaluate|parse|run)|scriptblock\]?\s*::\s*create|instructionsequence\s*\.\s*(?:compile|new|load\w*)|erb\s*\.\s*new|timeit\s*\.\s*(?:timeit|repeat)|jsonpickle\s*\.\s*(?:decode|loads)|interactiveconsole\s*\(\s*\)\s*\.\s*push|base\s*\.\s*include|appdomain\s*\.\s*currentdomain\s*\.\s*load`;
 
 /** The sinks by name, for a log's reading too (`dangerous-code.ts`'s fetch-exec). */
 export const SINK_NAMES = `${NAMED}|${BARE}|${QUALIFIED}`;
 
+/** A shell or an interpreter named as a program: `'sh'`, `"/bin/bash"`, `process.execPath`, `sys.executable`. */
+const INTERPRETER = String.raw`(?:["'](?:[\w.\\/-]*[\\/])?(?:(?:ba|z|da|k)?sh|python[\d.]*|node|deno|bun|perl|ruby|php|pwsh|powershell|cmd)(?:\.exe)?["']|process\s*\.\s*execpath|sys\s*\.\s*executable)`;
 /**
  * Where a sink's argument opens: its call, also through `.call`/`.apply`/`.bind(…)(`, `?.(`, or its name closed first
  * (`(0, eval)(`, `__dict__['exec'](`, `getattr(builtins, 'exec')(`); `Reflect.apply` of one; a timer given no function
- * (`setTimeout(code)`, not a socket's `req.setTimeout(ms, …)`); `eval`/`instance_eval`/`exec` without parentheses (Ruby, Perl, a shell), whose argument is the
+ * (`setTimeout(code)`, not a socket's `req.setTimeout(ms, …)`, nor an arrow function typed or after a comment); `eval`/`instance_eval`/`exec` without parentheses (Ruby, Perl, a shell), whose argument is the
  * rest of the line; a Clojure form; an argument list that runs a shell's or an interpreter's `-c`; Python's `shell=True`.
  */
 const SINK = /* @__PURE__ */ (() => new RegExp(
   [
+    // Before the names, as `popen(` is one: a shell started and given what it runs on its standard input.
+    String.raw`\b(?:popen|spawn)\w*\s*\(\s*\[?\s*${INTERPRETER}[^;\n]{0,200}?\)\s*\.\s*communicate\s*\(`,
     String.raw`(?<![\w$])(?:${SINK_NAMES})(?:(?:\s*\.\s*(?:call|apply|bind\s*\([^()\n]{0,80}\)\s*))?(?:\s*\?\.)?\s*\(|["']?\s*[)\]]\s*(?:\?\.)?\s*\()`,
     String.raw`\breflect\s*\.\s*apply\s*\((?=\s*(?:[\w$]+\s*\.\s*)?(?:eval|exec\w*|function)\b)`,
-    String.raw`(?:(?<![.\w$])|\b(?:window|globalthis|self|global)\s*\.\s*)set(?:timeout|interval)\s*\((?!\s*(?:async\b|function\b|\(?[\w$,\s]{0,80}\)?\s*=>))`,
-    String.raw`(?<![\w$.])(?:(?:instance_|class_|module_)?eval|exec)[ \t]+(?=[%$@"'\x60]|q[qwx]?\s*[^\w\s]|[\w:]+\s*(?:\.|::|\())`,
+    String.raw`(?:(?<![.\w$])|\b(?:window|globalthis|self|global)\s*\.\s*)set(?:timeout|interval)\s*\((?!(?:\s*(?:\/\/[^\n]{0,200}\n|\/\*[^*]{0,200}\*\/)){0,8}\s*(?:async\b|function\b|(?:[\w$]+|\([^()]{0,200}\)(?:\s*:[^=;()]{1,80})?)\s*=>))`,
+    String.raw`(?<![\w$.])(?:(?:instance_|class_|module_)?eval|exec)[ \t]+(?=[%$@"'\x60]|q[qwx]?\s*[^\w\s]|[\w:]+\s*(?:\.|::|\(|->))`,
     String.raw`\(\s*(?:load-string|load-reader|eval|read-string)\s`,
-    String.raw`[(\[](?=\s*["'](?:(?:ba|z|da|k)?sh|python[\d.]*|node|perl|ruby|php|pwsh|powershell|cmd)(?:\.exe)?["']\s*,\s*\[?\s*["'](?:-c|-e|--eval|-command|\/c)["'])`,
-    String.raw`\b(?:run|call|check_call|check_output|popen)\s*\((?=[^;]{0,400}?shell\s*=\s*true)`,
+    String.raw`[(\[](?=(?:\s*[\w.]+\s*,)?\s*${INTERPRETER}\s*,\s*(?:\{\s*args\s*:\s*)?(?:\[?\s*["'][^"'\n]{0,40}["']\s*,\s*){0,4}\[?\s*["'](?:-[a-z]*c|-e|-p|--eval|-command|\/c)["'\s])`,
+    String.raw`\(\s*\[?\s*${INTERPRETER}\s*\]?\s*,(?=[^;]{0,400}?\b(?:input|stdin_data)\s*[:=])`,
+    String.raw`\b(?:run|call|check_call|check_output|popen|spawn(?:sync)?|execfile(?:sync)?|execa(?:sync)?|fork)\s*\((?=[^;]{0,400}?\bshell["']?\s*[:=]\s*(?:true|1\b|["'][\w/]))`,
+    String.raw`\.\s*pipe\s*\((?=\s*(?:[\w$]+\s*\.\s*)?spawn\w*\s*\(\s*\[?\s*${INTERPRETER}[^;\n]{0,200}?\)\s*\.\s*stdin)`,
+    String.raw`<script\b[^>]{0,300}?dangerouslysetinnerhtml\s*=\s*\{|\bnew\s+worker\s*\((?=[^;]{0,400}?\beval\s*:\s*true)`,
+    String.raw`\b(?:i|star)?map\s*\((?=\s*(?:builtins\s*\.\s*)?(?:eval|exec)\s*,)|\bload_model\s*\((?=[^;]{0,400}?\bsafe_mode\s*=\s*(?:false|0)\b)`,
   ].join('|'),
   'gi',
 ))();
 /** Sinks a promise's value or a callback's argument reaches in JavaScript (`.then((t) => eval(t))`), not a `load(` of the app's own. */
-const CALLBACK_SINK = /eval|exec|script|timeout|interval|write|context|compile/i;
+const CALLBACK_SINK = /eval|exec|script|timeout|interval|write|context|compile|pipe/i;
 /**
  * A sink handed over by name, to be called with what was fetched: `.then(eval)`, `.then(globalThis.eval)`,
  * `.then(Function)`, `$.get(u, eval)`. JavaScript's names, in their case (`'function'` is a type's name).
  */
-const SINK_VALUE = /(?<![\w$])(?:eval|execScript|exec(?:Sync)?|Function)\s*[),]/g;
+const SINK_VALUE = /(?<![\w$])(?:eval|execScript|exec(?:Sync)?|Function|runIn(?:This|New)?Context|set(?:Timeout|Interval))["'\x60]?\s*\]?\s*(?:\.\s*bind\s*\([^()]{0,80}\)\s*)?[),]/g;
+/** A name given a sink as a value: `const run = eval;`, `run = globalThis['eval']`, `x = vm.runInThisContext`. */
+const ALIAS = /(?<![\w$.])([A-Za-z_$][\w$]*)\s*=\s*(?:[\w$]+\s*(?:\.\s*|\[\s*["'\x60]))?(?:eval|exec|execSync|Function|runIn(?:This|New)?Context|set(?:Timeout|Interval)|execScript)\b["'\x60]?\s*\]?\s*(?:\.\s*bind\s*\([^()\n]{0,80}\)\s*)?(?=[;,)\n]|$)/g;
+/** A call of a function by its name, not a method's. */
+const CALL = /(?<![\w$.])([A-Za-z_$][\w$]*)\s*\(/g;
 /** One more call of a chain: `.then(`, `?.done(`, across lines as Prettier breaks it, and out of `(await fetch(u))`. */
 const LINK = /[\s)]{0,100}\??\.\s*[\w$]+\s*\(/y;
-/** A name given what a fetch returns (`const { data } = await axios.get(u)`, `r = requests.get(u)`, `code <- readLines(url)`). */
-const ASSIGNED = /(?<![\w$@.])(\{[^{}=\n]{1,120}\}|\[[^\][=\n]{1,120}\]|[$@]{0,2}[A-Za-z_][\w$]*)\s*(?::=|=(?![=>~])|<-)/g;
+/**
+ * A name given what a fetch returns (`const { data } = await axios.get(u)`, `r = requests.get(u)`, `code <- readLines(url)`,
+ * `for line in urlopen(u)`), in groups 1 and 2, the fetch after it; or bound to it after the fetch, in groups 3 to 7: by
+ * Python's `with … as r`, a Ruby block's `{ |f|`, a callback's parameters (`new WebSocket(u).onmessage = (e) =>`).
+ */
+const ASSIGNED = /(?<![\w$@.])(\{[^{}=\n]{1,120}\}|\[[^\][=\n]{1,120}\]|[$@]{0,2}[A-Za-z_][\w$]*)\s*(?::=|=(?![=>~])|<-)|\bfor\s+([\w, ]{1,80}?)\s+in\b|\bas\s+([A-Za-z_]\w*)|(?:\{|\bdo)\s*\|([^|\n]{1,80})\||\bfunction\s*\(([^()\n]{0,80})\)|\(([^()\n]{0,80})\)\s*=>|(?<![\w$.])([A-Za-z_$][\w$]*)\s*=>/g;
 /** How far after an assignment's `=` the fetch it is given is looked for. */
 const ASSIGNED_REACH = 160;
 /** A name as the languages read write one (`data`, `$code`, `@body`), read where it is not a property (`r.data`). */
@@ -73,7 +89,7 @@ const SPAN_MAX = 24 * 1024;
 
 const JAVASCRIPT = /\.(?:[cm]?[jt]sx?|vue|svelte|astro)$/i;
 /** {@link FETCHED} as JavaScript reads it, and as the languages read it whose backtick runs a command (`` eval(`curl …`) ``). */
-const FETCHES = /* @__PURE__ */ (() => [new RegExp(FETCHED, 'gi'), new RegExp(`${FETCHED}|\x60\\s*["']?\\s*(?:${DOWNLOAD_PROGRAMS})\\b`, 'gi')])();
+const FETCHES = /* @__PURE__ */ (() => [new RegExp(FETCHED, 'gi'), new RegExp(`${FETCHED}|\x60\\s*["']?\\s*(?:command\\s+|env\\s+|[\\w.-]*\\/)*(?:${DOWNLOAD_PROGRAMS})\\b`, 'gi')])();
 
 /**
  * Where each bracket of `text` closes, the later of two readings: one that counts every bracket, and one that passes
@@ -172,12 +188,75 @@ const within = (positions: readonly number[], from: number, to: number) => {
 };
 
 /**
+ * Loaders that are safe as called, by their whole argument (comments left out): PyYAML's given a safe loader (not in
+ * a conditional), numpy's not allowed to unpickle (its default), torch's told to load weights only; and `timeit` given
+ * a function (`timeit.timeit(lambda: requests.get(u))` times a request).
+ */
+function calledSafely(found: string, args: string): boolean {
+  if (/^timeit\b/i.test(found)) return /^\s*lambda\b/.test(args); // a function is timed, a string run
+  const call = /^(yaml|np|numpy|torch)\s*\.\s*load(?:_all)?\s*\(/i.exec(found)?.[1]?.toLowerCase();
+  if (!call || args.length > 2000) return false;
+  const code = args.replace(/#[^\n]*/g, '');
+  if (call === 'yaml') return /\bloader\s*=\s*(?:yaml\s*\.\s*)?(?:c?safe|base)loader\s*(?:,|$)/i.test(code);
+  if (call === 'torch') return /\bweights_only\s*=\s*true\s*(?:,|$)/i.test(code);
+  return !/\*\*|\ballow_pickle\s*=\s*(?!false\b)/i.test(code);
+}
+
+/** Imports of a bare `load`/`evaluate`: Python's `from m import …`, an ES module's `import { … } from 'm'`, `{ … } = require('m')`. */
+const IMPORTS = /\bfrom\s+([\w.]+)\s+import\s+(?:\(([^()]{1,300})|([^\n]{1,300}))|\bimport\s*\{([^{}]{1,300})\}\s*from\s*["']([^"'\n]{1,100})|\{([^{}]{1,300})\}\s*=\s*require\s*\(\s*["']([^"'\n]{1,100})/g;
+/** Libraries whose `load`/`evaluate` parse data, not code (js-yaml 4's `load` is its safe one; mathjs evaluates arithmetic). */
+const DATA_LIBRARY = /^(?:json|simplejson|ujson|orjson|tomli|tomllib|toml|cheerio|js-yaml|mathjs)$/;
+
+/** The bare sink names (`load`, `evaluate`) the file's own imports give to a data library: read once, linearly. */
+function dataLibraryNames(text: string): Set<string> {
+  const names = new Set<string>();
+  for (const m of text.matchAll(IMPORTS)) {
+    const [from, list] = m[1] ? [m[1], m[2] ?? m[3]!] : m[4] ? [m[5]!, m[4]] : [m[7]!, m[6]!];
+    if (!DATA_LIBRARY.test(from)) continue;
+    for (const entry of list.split(',')) {
+      const [, name, local] = /^\s*([\w$]+)(?:\s*(?:\bas\b|:)\s*([\w$]+))?\s*$/.exec(entry) ?? [];
+      if (name) names.add(local ?? name);
+    }
+  }
+  return names;
+}
+
+/**
  * Whether `text` (what a patch adds to `path`) runs code fetched from another host in one expression: a sink
  * ({@link SINK}) whose argument, read over its balanced brackets across lines, holds a fetch ({@link FETCHED}) or a name
  * given one; or a fetch whose own arguments or chain of calls (`.then(…)`, a callback) hand what it got to a sink.
  * Linear in the text: each bracket's close is found in one pass, and a span is asked only whether a fetch starts in it.
  */
 export function fetchedCodeRuns(path: string, text: string): boolean {
+  if (fetchedRuns(path, text)) return true;
+  const plain = unhidden(text);
+  return plain !== text && fetchedRuns(path, plain);
+}
+
+/**
+ * `text` with what may stand between a sink's letters or before its parenthesis taken out: `\`-newlines joined (Python,
+ * C, a shell), `\u0065` in names decoded (JavaScript, Java, C#), block and line comments left out (one between `eval`
+ * and its parenthesis).
+ * Read besides `text`, never instead: a comment's opener in a string (`'src/*'`) would hide what follows it.
+ */
+function unhidden(text: string): string {
+  const joined = text.replace(/\\\r?\n/g, '').replace(/\\u+(?:\{([\da-f]{1,6})\}|([\da-f]{4}))/gi, (all, braced?: string, four?: string) => {
+    const code = parseInt(braced ?? four!, 16);
+    const char = code <= 0x10ffff ? String.fromCodePoint(code) : '';
+    return /^[\w$]$/.test(char) ? char : all;
+  });
+  let plain = '';
+  let from = 0;
+  for (let open = joined.indexOf('/*'); open >= 0; open = joined.indexOf('/*', from)) {
+    const close = joined.indexOf('*/', open + 2);
+    if (close < 0) break;
+    plain += `${joined.slice(from, open)} `;
+    from = close + 2;
+  }
+  return (plain + joined.slice(from)).replace(/(?<![:\\])\/\/[^\n]*/g, '');
+}
+
+function fetchedRuns(path: string, text: string): boolean {
   const fetches = [...text.matchAll(FETCHES[JAVASCRIPT.test(path) ? 0 : 1]!)];
   if (fetches.length === 0) return false;
   const fetchedAt = fetches.map((match) => match.index!);
@@ -202,27 +281,58 @@ export function fetchedCodeRuns(path: string, text: string): boolean {
   for (const match of text.matchAll(ASSIGNED)) {
     const from = match.index! + match[0].length;
     if (from >= line.end) readOnLine();
-    if (!within(fetchedAt, from, from + ASSIGNED_REACH)) continue;
+    const after = match[1] ?? match[2];
+    const bound = after ?? match[3] ?? match[4] ?? match[5] ?? match[6] ?? match[7];
+    if (!bound) continue;
+    if (!within(fetchedAt, after ? from : match.index! - ASSIGNED_REACH, after ? from + ASSIGNED_REACH : match.index!)) continue;
     const lineEnd = Math.min(assignedLineEnd(from), from + LINE_MAX);
-    if (!within(fetchedAt, from, Math.min(from + ASSIGNED_REACH, lineEnd))) continue;
+    if (after && !within(fetchedAt, from, Math.min(from + ASSIGNED_REACH, lineEnd))) continue;
     if (given.size === 0) line = { from, end: lineEnd };
-    for (const name of match[1]!.match(WORD) ?? []) if (!given.has(name)) given.set(name, from);
+    for (const name of bound.match(WORD) ?? []) if (!given.has(name)) given.set(name, from);
   }
   readOnLine();
   read.sort((a, b) => a - b);
   const fetchedOrRead = [...fetchedAt, ...read].sort((a, b) => a - b);
   const callbackSinks: number[] = [];
   const sinkLineEnd = lineEnds(text);
+  const javascript = JAVASCRIPT.test(path);
+  let dataNames: Set<string> | undefined;
   for (const sink of text.matchAll(SINK)) {
     const found = sink[0];
     if (/^function\b/.test(found)) continue; // JavaScript's declaration, not the `Function` constructor
     const start = sink.index!;
+    // In JavaScript, `.exec(` is a regular expression's or a query's (`/x/.exec(s)`, `Model.find().exec()`) unless child_process's.
+    if (javascript && /^exec\b/i.test(found) && /\.\s*$/.test(text.slice(Math.max(0, start - 40), start)) && !/(?:child_?process\W{0,3}|\bcp\s*)\.\s*$/i.test(text.slice(Math.max(0, start - 40), start))) continue;
+    const bare = /^(?:load|evaluate)\b/i.exec(found)?.[0];
+    if (bare && (dataNames ??= dataLibraryNames(text)).has(bare)) continue;
     const end = start + found.length;
-    const opener = /[([]$/.test(found) ? end - 1 : found[0] === '(' ? start : -1;
-    if (within(fetchedOrRead, opener < 0 ? end : opener + 1, opener < 0 ? Math.min(sinkLineEnd(end), end + LINE_MAX) : spanEnd(opener))) return true;
+    const opener = /[([{]$/.test(found) ? end - 1 : found[0] === '(' ? start : -1;
+    let to = opener < 0 ? Math.min(sinkLineEnd(end), end + LINE_MAX) : spanEnd(opener);
+    // A bare `evaluate(model, …)` given a name first is a function of the program's: Groovy's takes the code first.
+    if (bare === 'evaluate' && opener >= 0) {
+      const first = /\s*[A-Za-z_][\w$.]*\s*,/y;
+      first.lastIndex = opener + 1;
+      if (first.test(text)) to = Math.min(to, first.lastIndex);
+    }
+    if (within(fetchedOrRead, opener < 0 ? end : opener + 1, to) && !calledSafely(found, text.slice(opener + 1, to))) return true;
     if (CALLBACK_SINK.test(found) || /Function/.test(found)) callbackSinks.push(start);
   }
   for (const value of text.matchAll(SINK_VALUE)) callbackSinks.push(value.index!);
+  // A script element made here is run with the text it is given (`s.textContent = await (await fetch(u)).text()`).
+  if (/createelement\s*\(\s*["'\x60]script/i.test(text)) {
+    for (const given of text.matchAll(/\.\s*(?:text|textcontent|innertext|innerhtml)\s*=(?![=>])/gi)) {
+      const from = given.index! + given[0].length;
+      if (within(fetchedOrRead, from, Math.min(sinkLineEnd(from), from + LINE_MAX))) return true;
+    }
+  }
+  // A sink given another name (`const run = eval`, `run = exec`), then called by it.
+  const aliases = new Set([...text.matchAll(ALIAS)].map((alias) => alias[1]!));
+  if (aliases.size > 0) {
+    for (const call of text.matchAll(CALL)) {
+      const opener = call.index! + call[0].length - 1;
+      if (aliases.has(call[1]!) && within(fetchedOrRead, opener + 1, spanEnd(opener))) return true;
+    }
+  }
   callbackSinks.sort((a, b) => a - b);
   for (const fetch of fetches) {
     let at = fetch.index! + fetch[0].length;

@@ -1385,7 +1385,8 @@ function joinedDownloadRun(text: string): boolean {
 /**
  * Code that runs what it fetches by itself, with no sink for {@link fetchedCodeRuns} to read: R's `source(url)` and
  * devtools' `source_url('…')` given a literal (`def source_url(self)` is a name, not a download), PHP's `include` of a
- * URL (`http://`, `data://`), pandas' `read_pickle` of one, and the model loaders that run code from where they fetch:
+ * URL (`http://`, `data://`), pandas' `read_pickle` of one, .NET's `Assembly.LoadFrom` and Dart's `Isolate.spawnUri` of
+ * one, and the model loaders that run code from where they fetch:
  * `hub.load` (a repository's `hubconf.py`), `load_state_dict_from_url` told to unpickle (`weights_only=False`), and
  * `trust_remote_code` (a model repository's Python). Patches only: in a log, a library's warning names
  * `trust_remote_code=True`; and only as an argument, a key or a setting (after `(`, `,`, `{` or where a line starts),
@@ -1399,6 +1400,7 @@ const REMOTE_CODE_SINK: DangerousCode = {
       String.raw`\bhub\s*\.\s*load\s*\((?![^\n]{0,300}?\bsource\s*=\s*["']?local\b)|\btrust_remote_code(?<=(?:^|\n|[(,{])[ \t]*trust_remote_code)\s*[=:]\s*["']?(?:true|1)\b`,
       String.raw`\bload_state_dict_from_url\s*\([^;]{0,300}?weights_only\s*=\s*(?:false|0)\b|\bread_pickle\s*\(\s*(?:filepath_or_buffer\s*=\s*)?[rbuf]?["'][a-z][\w+.-]*:\/\/`,
       String.raw`\b(?:(?:include(?:_once)?|require_once)\s*\(?|require\s+)\s*["'](?:[a-z][\w+.-]*:\/\/|data:)`,
+      String.raw`\b(?:assembly\s*\.\s*load\w*|spawnuri)\s*\(\s*(?:uri\s*\.\s*parse\s*\(\s*)?["'](?:https?|ftp):`,
     ].join('|'),
     'i',
   ),
@@ -1406,7 +1408,9 @@ const REMOTE_CODE_SINK: DangerousCode = {
 
 /** What a patch is read for: the dangerous code of any text, and names assembled at run time (code added only). */
 const PATCH_SIGNALS: readonly DangerousCode[] = [
-  ...DANGEROUS_CODE,
+  // A patch's sinks are read per file ({@link languageSignals}'s `fetchedCodeRuns`), over their brackets and in the file's
+  // language: this one line's reading, a log's, would refuse what that one tells apart (`/re/.exec(await res.text())`).
+  ...DANGEROUS_CODE.filter((pattern) => pattern.id !== 'fetch-exec'),
   ASSEMBLED_NAME,
   DOWNLOAD_FED,
   { id: 'remote-script', re: new RegExp(RUNS_FROM_URL, 'i') },

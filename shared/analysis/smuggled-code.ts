@@ -176,15 +176,17 @@ export const DOWNLOAD_TO_LOADED_PATH = 'download-to-loaded-path';
 
 /**
  * Pages GitHub Pages (or a docs site) serves, the HTML a Markdown page or a component holds, and the scripts that write
- * or load one: a script element whose source is another host (`https://…`, `//…`, written with an HTML entity or an
- * escape), a `data:` URL, or any address once a `<base href>` names another host; one made by `createElement('script')`;
- * a worker's `importScripts` and jQuery's `getScript` of one. Each runs in every visitor's browser what nobody reviewed.
+ * or load one: a script element whose source (`src`, SVG's `href`/`xlink:href`) is another host (`https://…`, `//…`,
+ * written with an HTML entity or an escape), a `data:` URL, or any address once a `<base href>` names another host; one
+ * made by `createElement('script')` (also given `{ src }` by `Object.assign`) or written into an iframe's `srcdoc`;
+ * a worker's `importScripts`, jQuery's `getScript` and the `useScript`/`loadScript` helpers of one, and jQuery's `ajax`
+ * told its `dataType` is a script (run whatever its URL). Each runs in every visitor's browser what nobody reviewed.
  * A tag's attributes are read across lines, as HTML and JSX allow.
  */
 const PAGE_FILE = /\.(?:html?|md|mdx|vue|svelte|astro|[cm]?[jt]sx?)$/i;
 const ELSEWHERE = String.raw`\s*["'\x60]?\s*(?:[a-z][\w+.-]*(?::|&)|\/\/|&|\\)`;
 const REMOTE_SCRIPT_TAG = new RegExp(
-  String.raw`<script\b[^>]{0,300}?\ssrc\s*=\s*\{?${ELSEWHERE}|<base\b[^>]{0,300}?\shref\s*=${ELSEWHERE}|createelement\s*\(\s*["']script["']\s*\)[^]{0,300}?(?:\.\s*src\s*=|setattribute\s*\(\s*["']src["']\s*,)${ELSEWHERE}|\b(?:importscripts|getscript)\s*\(\s*["'\x60]${ELSEWHERE}`,
+  String.raw`<script\b[^>]{0,300}?\s(?:src|(?:xlink:)?href)\s*=\s*\{?${ELSEWHERE}|<base\b[^>]{0,300}?\shref\s*=${ELSEWHERE}|createelement\s*\(\s*["']script["']\s*\)[^]{0,300}?(?:\.\s*src\s*=|setattribute\s*\(\s*["']src["']\s*,|\bsrc["']?\s*:)${ELSEWHERE}|\b(?:importscripts|getscript|usescript|loadscript)\s*\(\s*["'\x60]${ELSEWHERE}|\.\s*ajax\s*\([^;]{0,400}?\bdatatype\s*:\s*["']script|\ssrcdoc\s*=[^>]{0,600}?script\b[^>]{0,300}?\ssrc\s*=\s*(?:&quot;|&#\w+;)?${ELSEWHERE}`,
   'i',
 );
 export const REMOTE_SCRIPT_TAG_SIGNAL = 'remote-script-tag';
