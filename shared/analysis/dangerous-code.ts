@@ -57,6 +57,10 @@ export const DANGEROUS_CODE: readonly DangerousCode[] = [
         // URL back, so that a long line costs what its URLs do. The command before the URL may end in a brace, a
         // parenthesis or a quote (`${DL}`, `$(cat f)`, `"$d"`), however far the blanks push the URL (review of pass 9b).
         String.raw`(?=(?:https?|ftps?|sftp|s3|gs):\/\/)(?<![\w.+-])(?<!(?:^|\n)[ \t]*\|[^\n]{0,400})(?<=[\w.\/})\x22'\x60-][ \t]+[^\n|;&]{0,200})[a-z0-9]+:\/\/[^\n|;&]{0,200}\|(?!\|)\s*${SHELL}(?![^\n]*\|)`,
+        // An interpreter's inline program (`python3 -c "…"`, `node -e`, `ruby -e`, `perl -e`, `php -r`) that names a URL,
+        // its output piped into a shell: the program is a downloader whatever client it uses, and the `;` inside its quotes
+        // is no list operator (the URL-to-shell reading above stops at one).
+        String.raw`\b(?:python[\d.]*|pypy[\d.]*|node(?:js)?|deno|bun|ruby|perl|php[\d.]*|lua(?:jit)?|rscript)(?:\s+-\S+){0,16}?\s+-[a-zA-Z]*[ceEr]\s+(?:"[^"\n]{0,2000}?[a-z][\w+.-]*:\/\/[^"\n]{0,2000}"|'[^'\n]{0,2000}?[a-z][\w+.-]*:\/\/[^'\n]{0,2000}')[^\n|;&]{0,200}\|(?!\|)\s*${SHELL}`,
         // A download read by a command that runs what it reads: `. <(curl …)`, `python3 <(curl …)`,
         // `sh <<< "$(curl …)"`, `sh -c \"$(curl …)\"`, `eval \`curl …\``; standard input named as the script or as the
         // descriptor redirected (`bash /dev/stdin <<< …`, `bash 0< <(curl …)`).
