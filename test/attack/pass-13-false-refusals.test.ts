@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { checkedAdding as checked } from '../support/patches.js';
+import { describe, it } from 'vitest';
+import { expectAccepted, refusedFor } from '../support/patches.js';
 
 /**
  * False refusals attack pass 13 found in the rules of pass 12 (clones and copies from other hosts, helm/asdf/corepack
@@ -7,12 +7,8 @@ import { checkedAdding as checked } from '../support/patches.js';
  * was refused before its fix; each refusal is a control that looks like one of them and must stay refused.
  */
 
-const refusedAs = (kind: string) => (path: string, text: string) => {
-  expect(checked(path, text)).toMatchObject({ ok: false, reason: expect.stringContaining(kind) });
-};
-const accepted = (path: string, text: string) => {
-  expect(checked(path, text).ok).toBe(true);
-};
+const refusedAs = refusedFor;
+const accepted = expectAccepted;
 
 describe('pass 13, item 1: a clone entered or listed runs nothing from it', () => {
   it.each([

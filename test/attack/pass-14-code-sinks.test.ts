@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fetchedCodeRuns } from '../../shared/analysis/code-sinks.js';
 import { dangerousCodeSignals, languageSignals } from '../../shared/analysis/dangerous-code.js';
 import { cpuGrowthExponent, LINEAR_EXPONENT_BOUND } from '../support/growth.js';
-import { checkedAdding as checked } from '../support/patches.js';
+import { expectAccepted, refusedFor } from '../support/patches.js';
 
 /**
  * Attack pass 13, groups F and G (docs/attack-pass-13.md): code that runs what it fetched from another host in one
@@ -16,12 +16,8 @@ import { checkedAdding as checked } from '../support/patches.js';
 
 const M = 'docs/setup.md';
 
-const refused = (path: string, text: string) => {
-  expect(checked(path, text)).toMatchObject({ ok: false, reason: expect.stringMatching(/fetch-exec|remote-script/) });
-};
-const accepted = (path: string, text: string) => {
-  expect(checked(path, text)).toMatchObject({ ok: true });
-};
+const refused = refusedFor(/fetch-exec|remote-script/);
+const accepted = expectAccepted;
 
 describe('pass 13, F: JavaScript sinks, called indirectly or reached through a callback', () => {
   it.each([

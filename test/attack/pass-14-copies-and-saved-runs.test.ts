@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkPatch } from '../../shared/analysis/index.js';
 import { cpuGrowthExponent, LINEAR_EXPONENT_BOUND, PATCH_COST_SIZES } from '../support/growth.js';
-import { patchAdding, checkedAdding as checked } from '../support/patches.js';
+import { patchAdding, checkedAdding as checked, expectRefused } from '../support/patches.js';
 
 /**
  * Attack pass 13's groups A, C and H (docs/attack-pass-13.md), each row refused since: every one failed first. The check
@@ -15,10 +15,6 @@ import { patchAdding, checkedAdding as checked } from '../support/patches.js';
 
 const M = 'docs/setup.md';
 
-function expectRefused(path: string, text: string): void {
-  const result = checked(path, text);
-  expect(result.ok, JSON.stringify(result)).toBe(false);
-}
 
 describe('pass 13, A: copies from other hosts, then run', () => {
   it.each([

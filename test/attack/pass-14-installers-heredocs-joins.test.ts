@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkPatch } from '../../shared/analysis/index.js';
 import { LINEAR_EXPONENT_BOUND, PATCH_COST_SIZES, cpuGrowthExponent } from '../support/growth.js';
-import { checkedAdding as checked, patchAdding } from '../support/patches.js';
+import { patchAdding, expectAccepted, refusedFor } from '../support/patches.js';
 
 /**
  * Attack pass 13's groups B, D and E (docs/attack-pass-13.md): installers and runners given a URL or a remote
@@ -11,12 +11,8 @@ import { checkedAdding as checked, patchAdding } from '../support/patches.js';
  */
 
 const M = 'docs/setup.md';
-const refusedAs = (kind: string) => (path: string, text: string) => {
-  expect(checked(path, text)).toMatchObject({ ok: false, reason: expect.stringContaining(kind) });
-};
-const accepted = (path: string, text: string) => {
-  expect(checked(path, text).ok).toBe(true);
-};
+const refusedAs = refusedFor;
+const accepted = expectAccepted;
 
 describe('pass 13, group B: an installer or runner given a URL or a remote repository', () => {
   it.each([

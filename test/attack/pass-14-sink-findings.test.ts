@@ -1,19 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { fetchedCodeRuns } from '../../shared/analysis/code-sinks.js';
 import { cpuGrowthExponent, LINEAR_EXPONENT_BOUND } from '../support/growth.js';
-import { checkedAdding as checked } from '../support/patches.js';
+import { expectAccepted, refusedFor } from '../support/patches.js';
 
 /**
  * Attack pass 14 on the code-sink reading (`shared/analysis/code-sinks.ts`): ordinary code it refused, and code that
  * runs what it fetched that it accepted. Each row below failed first.
  */
 
-const refused = (path: string, text: string) => {
-  expect(checked(path, text)).toMatchObject({ ok: false });
-};
-const accepted = (path: string, text: string) => {
-  expect(checked(path, text)).toMatchObject({ ok: true });
-};
+const refused = refusedFor();
+const accepted = expectAccepted;
 
 describe('pass 14 false refusals: JavaScript `.exec(` on a receiver is a regular expression\'s or a query\'s', () => {
   it.each([

@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import { checkPatch } from '../../shared/analysis/index.js';
 
 /**
@@ -13,4 +14,23 @@ export function patchAdding(path: string, lines: readonly string[], context = 'i
 /** `text` added to `path`, one added line per line of it, as the patch check answers it. */
 export function checkedAdding(path: string, text: string): ReturnType<typeof checkPatch> {
   return checkPatch(patchAdding(path, text.split('\n')));
+}
+
+/**
+ * Asserts that the check refuses `text` added to `path`; with `reason`, that its reason names it (a substring, or a
+ * pattern for a choice of reasons). The result is the assertion's message, so a failure shows what was answered.
+ */
+export function expectRefused(path: string, text: string, reason?: string | RegExp): void {
+  const result = checkedAdding(path, text);
+  const named = reason === undefined ? {} : { reason: typeof reason === 'string' ? expect.stringContaining(reason) : expect.stringMatching(reason) };
+  expect(result, JSON.stringify(result)).toMatchObject({ ok: false, ...named });
+}
+
+/** {@link expectRefused} for `it.each` tables: refused, for `reason` when given. */
+export const refusedFor = (reason?: string | RegExp) => (path: string, text: string) => expectRefused(path, text, reason);
+
+/** Asserts that the check accepts `text` added to `path`. */
+export function expectAccepted(path: string, text: string): void {
+  const result = checkedAdding(path, text);
+  expect(result.ok, JSON.stringify(result)).toBe(true);
 }
