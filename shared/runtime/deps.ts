@@ -3,6 +3,7 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createEmfMetrics } from '../adapters/metrics.js';
 import { createCloudWatchAlarmTags } from '../adapters/alarm-tags.js';
 import { alarmScopeFromConfig } from '../ingest/alarm-scope.js';
@@ -81,12 +82,26 @@ export function serveDynamoInProcess(endpoint: string, transport: InProcessTrans
   };
 }
 
-/** A DynamoDB document client for the configured tables (the embedded server locally, via DYNAMODB_ENDPOINT). */
-export function documentClientFor(config: Config) {
+/**
+ * Clients built so far, by configuration and in-process transport. A Lambda handler builds all its stores from one
+ * configuration at cold start: they share one client, so one connection pool and one TLS handshake to DynamoDB
+ * instead of one per store. Keyed weakly by the configuration, so a test's configuration takes its clients with it.
+ */
+const documentClients = new WeakMap<Config, Map<InProcessTransport | undefined, DynamoDBDocumentClient>>();
+
+/** The DynamoDB document client for the configured tables (the embedded server locally, via DYNAMODB_ENDPOINT). */
+export function documentClientFor(config: Config): DynamoDBDocumentClient {
   const endpoint = config.DYNAMODB_ENDPOINT;
-  if (!endpoint) return createDocumentClient({ region: config.AWS_REGION });
-  const transport = inProcessStores.get(endpoint);
-  return createDocumentClient({ region: config.AWS_REGION, endpoint, ...(transport ? { transport } : {}) });
+  // Looked up on every call: a store served in-process from now on, or no longer, gets a client of its own.
+  const transport = endpoint ? inProcessStores.get(endpoint) : undefined;
+  let byTransport = documentClients.get(config);
+  if (!byTransport) documentClients.set(config, (byTransport = new Map()));
+  let client = byTransport.get(transport);
+  if (!client) {
+    client = createDocumentClient({ region: config.AWS_REGION, ...(endpoint ? { endpoint } : {}), ...(transport ? { transport } : {}) });
+    byTransport.set(transport, client);
+  }
+  return client;
 }
 
 /**

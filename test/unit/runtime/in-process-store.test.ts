@@ -58,4 +58,28 @@ describe('documentClientFor with a store served in-process', () => {
     stop();
     other.destroy();
   });
+
+  it('hands every store of one configuration the same client, and another configuration or transport its own', () => {
+    // Arrange
+    const env = { DYNAMODB_ENDPOINT: endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' };
+    const config = loadConfig(env);
+    const overHttp = documentClientFor(config);
+
+    // Act
+    const again = documentClientFor(config);
+    const otherConfig = documentClientFor(loadConfig(env));
+    const stop = serveDynamoInProcess(endpoint, { requestHandler: fakeStore() as never, signer: { sign: async (unsigned) => unsigned } });
+    const inProcess = documentClientFor(config);
+    const inProcessAgain = documentClientFor(config);
+    stop();
+    const afterWithdrawal = documentClientFor(config);
+
+    // Assert: one connection pool per configuration and transport, not one per store.
+    expect(again).toBe(overHttp);
+    expect(otherConfig).not.toBe(overHttp);
+    expect(inProcess).not.toBe(overHttp);
+    expect(inProcessAgain).toBe(inProcess);
+    expect(afterWithdrawal).toBe(overHttp);
+    for (const client of [overHttp, otherConfig, inProcess]) client.destroy();
+  });
 });
