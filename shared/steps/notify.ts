@@ -266,7 +266,7 @@ interface CommentWrite {
  * Neither for a failure delivered after what superseded it (`supersededBy`): the pull request's comment shows the
  * later attempt or the green run, and must not be rewritten from an older attempt delivered late.
  */
-function commentToWrite(incident: Incident, actor: string | null, deps: NotifyDeps): CommentWrite | null {
+function commentToWrite(incident: Incident, actor: string | null, startedByWriter: () => Promise<boolean>, deps: NotifyDeps): CommentWrite | null {
   if (incident.source !== 'github' || !incident.repository || incident.supersededBy) return null;
   const [owner, repo] = incident.repository.split('/') as [string, string];
   const { pullRequest } = incident;
@@ -279,8 +279,9 @@ function commentToWrite(incident: Incident, actor: string | null, deps: NotifyDe
         const body = await pullRequestComment(incident, deps.incidents, deps.logger);
         // A run an outsider can repeat (a fork's pull request's, one a review started) draws on the outsiders' share of
         // the budget first: when that is spent its comment waits like any other (and a fork's failure never pages),
-        // while the rest of the budget stays for the repository's own runs.
-        if (outsiderCanRepeat(incident)) await deps.outsiderWrites?.(incident.installationId)?.acquire('comment');
+        // while the rest of the budget stays for the repository's own runs. One a writer started is the repository's
+        // own: strangers who keep the share spent must not hold its comment back.
+        if (outsiderCanRepeat(incident) && !(await startedByWriter())) await deps.outsiderWrites?.(incident.installationId)?.acquire('comment');
         return github.upsertComment({ owner, repo }, pullRequest, COMMENT_MARKER, body);
       },
     };
@@ -319,7 +320,10 @@ export async function notifyStep(input: unknown, deps: NotifyDeps): Promise<Noti
   let budgetReason = '';
   const previous = state.notify;
   const github = deps.github.forInstallation(incident.installationId, deps.signal);
-  const comment = commentToWrite(incident, triggeringActorOf(state), deps);
+  // Asked of GitHub at most once a round, by whichever needs it first: the comment's budget share or the ledger key.
+  let writerLookup: Promise<boolean> | undefined;
+  const startedByWriter = () => (writerLookup ??= isStartedByWriter(state, incident, github, deps));
+  const comment = commentToWrite(incident, triggeringActorOf(state), startedByWriter, deps);
   if (comment && !github) {
     notifications.push({ channel: comment.channel, target: comment.target, outcome: 'skipped', detail: 'no GitHub credentials configured', at: at() });
   } else if (comment && github) {
@@ -365,10 +369,10 @@ export async function notifyStep(input: unknown, deps: NotifyDeps): Promise<Noti
   // a second round must neither page twice nor count the same incident twice.
   const alreadyPaged = previous?.paged === true;
   const ownRerun = await isOwnRerun(incident, deps);
-  // Only the ledger key depends on it, and a round that paged already records nothing there: GitHub is not asked again.
-  const startedByWriter = !alreadyPaged && (await isStartedByWriter(state, incident, github, deps));
+  // Of the escalation, only the ledger key depends on it, and a round that paged already records nothing there.
+  const byWriter = !alreadyPaged && (await startedByWriter());
   const policy = policyFor(deps.remediation.policyFile, incident.repository, false).escalation;
-  const { reasons, route } = escalationFor(sofar, { ownRerun, startedByWriter, policy });
+  const { reasons, route } = escalationFor(sofar, { ownRerun, startedByWriter: byWriter, policy });
   let paged = alreadyPaged;
   // A decision the reconciler gave up while the wait ran: on-call was told then (shared/reconcile/approval-resumes.ts),
   // once that telling is recorded. A give-up marked but not told (its page refused, its run dead in between) whose wait

@@ -22,12 +22,13 @@ function reviewRun(runId: number, pr: number, actor: string) {
  * (`startedByWriter`); the comment share does not. So a stranger reviewing pull requests (or pushing to fork pull
  * requests) anywhere in the installation keeps the share spent, and a maintainer's own review-started run (e2e on
  * approval) waits with the strangers' until GITHUB_WRITE_WAIT_MINUTES is up: its pull request is told nothing, and the
- * comment given up pages on-call, although the installation's budget had room for it all along.
+ * comment given up pages on-call, although the installation's budget had room for it all along. A run a writer
+ * started now draws on the installation's budget only, as its escalation key already did.
  */
 describe("a maintainer's review-started run after a stranger spent the outsiders' share", () => {
   const runtimes = useLocalRuntimePerTest();
 
-  it.fails("gets its pull request comment from the installation's budget, without waiting or paging", async () => {
+  it("gets its pull request comment from the installation's budget, without waiting or paging", async () => {
     const harness = await runtimes.start({
       secret: SECRET,
       name: 'guard-p15-share',
@@ -58,10 +59,8 @@ describe("a maintainer's review-started run after a stranger spent the outsiders
     await deliverWebhook(harness.runtime.url, reviewRun(82_005, 8_203, 'maya-maintainer'), SECRET);
     await harness.runtime.idle();
 
-    // Today: "github_comment:failed: not posted after waiting 0 min for the GitHub write budget", and an sns page. (The
-    // minute's bound gives up at once because the outsiders' share refills only with the hour; with the default 120
-    // minutes the comment waits behind the strangers' runs instead, and pages when they keep the share spent.)
-
+    // Before the fix: "github_comment:failed: not posted after waiting 0 min for the GitHub write budget", and a page:
+    // the outsiders' share refills only with the hour, so the minute's bound gave up at once.
     const pages = (await harness.outbox()).filter((e) => e.kind === 'escalation');
     expect(harness.github.comments.get(8_203) ?? []).toHaveLength(1);
     expect(pages).toEqual([]);
