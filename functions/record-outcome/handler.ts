@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { loadConfig } from '../../shared/config.js';
-import { createDeferredComments, createGitHub, createGreenRuns, createGuards, createIncidents, createLateReactionReads, createLearningDeps, createMetrics } from '../../shared/runtime/deps.js';
+import { createDeferredComments, createGitHub, createGreenRuns, createGuards, createIncidents, createLateReactionReads, createLearningDeps, createMetrics, createRerunLedger } from '../../shared/runtime/deps.js';
 import { logger, safeLogger } from '../../shared/runtime/lambda.js';
 import { isWorkflowRecoveryMessage } from '../../shared/domain/recovery.js';
 import { recordAlarmRecovery, recordQueuedRecovery } from '../../shared/steps/record-outcome.js';
@@ -19,6 +19,8 @@ const deps = {
   metrics: createMetrics(config),
   // A recovery after an automatic action counts as its success for the circuit breaker.
   guards: createGuards(config),
+  // A re-run of ours that ended green gives back its slot of the commit's re-run cap.
+  reruns: createRerunLedger(config),
   // A PR comment the write budget refused, left for the reconciler to post.
   deferredComments: createDeferredComments(config),
   // Reactions GitHub could not list for now, left for the reconciler to read.

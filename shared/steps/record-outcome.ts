@@ -7,7 +7,8 @@ import { RetryableError, ValidationError, errorMessage, isRetryable } from '../e
 import { firstIssue } from '../validation.js';
 import { readReactionFeedback } from '../knowledge/reactions.js';
 import { writeRecoveryComment } from '../notify/recovery-comment.js';
-import type { GitHubPort } from '../ports.js';
+import type { GitHubPort, RerunLedger } from '../ports.js';
+import { rerunKeyOf } from '../remediation/rerun-key.js';
 import { type GuardStore, recordActionOutcome } from '../remediation/guard-store.js';
 import type { DeferredRecoveryComments } from '../stores/deferred-comments.js';
 import type { ReactionReads } from '../stores/reaction-reads.js';
@@ -35,6 +36,8 @@ type OutcomeDeps = Pick<StepDeps, 'incidents' | 'clock' | 'github' | 'logger'> &
     greenRuns?: Pick<StepDeps['greenRuns'], 'noteGreenRun'>;
     /** The reconciler's late reads of reactions: a read GitHub failed for now is left to it. */
     reactionReads?: Pick<ReactionReads, 'schedule'>;
+    /** The cap on automatic re-runs per commit: a re-run of ours that ended green gives its slot back. */
+    reruns?: Pick<RerunLedger, 'release'>;
   };
 
 /**
@@ -196,6 +199,26 @@ function sameForkCheck(incident: Incident, pullRequest: number, scope: string): 
 }
 
 /**
+ * A re-run of ours that ended green gives its slot back. The cap on automatic re-runs of one commit
+ * (`autoRerunMax`) is there for re-runs that do not fix the failure; one that did is what the guard should do again.
+ * Without this, a nightly run on an unchanged commit, or a push's and a pull request's run of it, that flaked again
+ * found the commit's one re-run spent by a re-run that had worked, and paged on-call instead. Only the attempt our
+ * re-run created counts (a person's later re-run that passed says nothing of ours), and a re-run of ours that
+ * failed keeps its slot: its failure needs a human. Releasing twice changes nothing (a redelivery).
+ */
+async function freeRerunSlotOfGreenRerun(incident: Incident, recovery: WorkflowRecovery, deps: OutcomeDeps): Promise<void> {
+  const decision = incident.decision;
+  if (!deps.reruns || decision?.action !== 'rerun_failed_jobs' || !decision.applied || incident.runId === null) return;
+  const nextAttempt = (incident.runAttempt ?? 1) + 1;
+  if (recovery.runId !== incident.runId || (recovery.runAttempt ?? 1) !== nextAttempt) return;
+  const key = rerunKeyOf(incident);
+  if (!key) return;
+  await deps.reruns
+    .release(key, { incidentId: incident.id, runId: incident.runId, nextAttempt })
+    .catch(unlessTransient('the re-run slot of a re-run that passed', incident.id, deps));
+}
+
+/**
  * A successful run of the same workflow (or check) on the same branch resolves that scope's open incidents that
  * failed before it (see `greenRunLeavesOpen`: not a failure after it completed, nor one of a later run number), and
  * records the time to recovery. A successful re-run attempt resolves the failed earlier attempts of its own run.
@@ -231,6 +254,7 @@ export async function recordWorkflowRecovery(recovery: WorkflowRecovery, deps: O
       deps.logger.info('green run does not resolve a newer failure', { incidentId: incident.id, resolvedBy: recovery.resolvedBy, reason: leftOpen });
       continue;
     }
+    await freeRerunSlotOfGreenRerun(incident, recovery, deps);
     await resolveIncident(incident, recovery.resolvedBy, recovery.completedAt, deps, {}, { updateComment });
     resolved.push(incident.id);
   }

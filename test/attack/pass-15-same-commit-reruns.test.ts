@@ -33,7 +33,7 @@ const escalations = async (harness: { outbox(): Promise<Array<Record<string, any
 describe('a new run of the same commit after the guard re-ran an earlier one that then passed', () => {
   const runtimes = useLocalRuntimePerTest();
 
-  it.fails("re-runs tonight's scheduled network flake on an unchanged main instead of paging on-call", async () => {
+  it("re-runs tonight's scheduled network flake on an unchanged main instead of paging on-call", async () => {
     // Run ids are even: startAgainstFakeGitHub serves them the npm network-failure log (a transient failure).
     const harness = await startAgainstFakeGitHub(runtimes, [52_000, 52_002]);
     harness.github.runs.set(52_000, { status: 'completed', run_attempt: 1 });
