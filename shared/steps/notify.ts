@@ -10,7 +10,7 @@ import { renderEscalation } from '../notify/escalation.js';
 import { publishClaimedPage } from '../notify/claimed-page.js';
 import type { NotifyDeps } from './deps.js';
 import { storeIncidentFromTrigger } from '../domain/incident-from-trigger.js';
-import { escalationFor } from '../notify/escalation-policy.js';
+import { escalationFor, pageOccurrence } from '../notify/escalation-policy.js';
 import { commitToCommentOn, rerunUnderWay } from '../domain/handoff.js';
 import { escalationRecordedSince } from '../domain/notifications.js';
 import type { CommentOutcome, EscalationOccurrence, GitHubPort } from '../ports.js';
@@ -382,15 +382,7 @@ export async function notifyStep(input: unknown, deps: NotifyDeps): Promise<Noti
     notifications.push({ channel: 'sns', target: 'escalation-topic', outcome: 'skipped', detail: `on-call was told when the reconciler gave the decision up, at ${toldAtGiveUp}`, at: at() });
   } else if (route.page) {
     paged = true;
-    const occurrence = {
-      key: route.key,
-      incidentId: incident.id,
-      at: deps.clock(),
-      windowMinutes: policy.windowMinutes,
-      mayOpen: route.mayOpen,
-      label: route.label,
-      digest: policy.digest,
-    };
+    const occurrence = pageOccurrence(route, incident, deps.clock(), deps.remediation.policyFile);
     const tally = await deps.escalationLedger.record(occurrence);
     if (tally.send) {
       // A publish that fails gives its send back and fails the step: the PR comment above is idempotent, and a retry
