@@ -51,6 +51,18 @@ async function prepared(github: ReturnType<typeof createFakeGitHub>, clock?: () 
   return { deps, published, trigger: t };
 }
 
+/** Notify's rounds on `t` as the state machine runs them, each wait passed on the clock (`wait`), until the comment is posted or given up. */
+async function roundsUntilSettled(t: ReturnType<typeof trigger>, deps: NotifyDeps, wait: (seconds: number) => void) {
+  let last: NotifyResult | undefined;
+  let rounds = 0;
+  do {
+    last = await notifyStep({ trigger: t, ...(last ? { notify: last } : {}) }, deps);
+    rounds += 1;
+    wait(last.waitSeconds ?? 0);
+  } while (last.commentPending && rounds < 50);
+  return { last, rounds };
+}
+
 describe('notifyStep with a spent write budget', () => {
   it('records the comment as pending and asks to wait, without any e-mail', async () => {
     const github = budgetedGitHub(1);
@@ -95,15 +107,9 @@ describe('notifyStep with a spent write budget', () => {
     let now = Date.parse('2026-11-20T10:00:00Z');
     const { deps, published, trigger: t } = await prepared(github, () => new Date(now), { GITHUB_WRITE_WAIT_MINUTES: '5' });
 
-    let previous: NotifyResult | undefined;
-    let rounds = 0;
-    do {
-      previous = await notifyStep({ trigger: t, ...(previous ? { notify: previous } : {}) }, deps);
-      rounds += 1;
-      now += (previous.waitSeconds ?? 0) * 1000;
-    } while (previous.commentPending && rounds < 50);
+    const { last, rounds } = await roundsUntilSettled(t, deps, (seconds) => (now += seconds * 1000));
 
-    expect(previous.commentPending).toBe(false);
+    expect(last.commentPending).toBe(false);
     expect(rounds).toBeGreaterThan(2);
     expect(rounds).toBeLessThanOrEqual(6);
     expect(published).toHaveLength(1);
@@ -150,16 +156,10 @@ describe('notifyStep with a spent write budget', () => {
     expect(published).toHaveLength(1);
 
     // Act: the other pull request's rounds, until its comment is given up
-    let previous: NotifyResult | undefined;
-    let rounds = 0;
-    do {
-      previous = await notifyStep({ trigger: untold, ...(previous ? { notify: previous } : {}) }, deps);
-      rounds += 1;
-      now += (previous.waitSeconds ?? 0) * 1000;
-    } while (previous.commentPending && rounds < 50);
+    const { last } = await roundsUntilSettled(untold, deps, (seconds) => (now += seconds * 1000));
 
     // Assert: counted on the guard's page while its comment was coming, then paged once nobody could be told
-    expect(previous.commentPending).toBe(false);
+    expect(last.commentPending).toBe(false);
     expect(published).toHaveLength(2);
     expect(published[1]?.message).toMatch(/could not comment on the pull request within [\d.]+ minutes/);
     const incident = await deps.incidents.get(untold.incidentId);
