@@ -149,6 +149,16 @@ export function degradingStageErrors(incident: Pick<Incident, 'stageErrors'>): I
 const ERROR_NAME = /^[A-Za-z][\w.-]{0,99}$/;
 
 /**
+ * The name of the error a stage failed with, as its stage error records it (`GitHubUnavailableError: GitHub
+ * answered 502` → `GitHubUnavailableError`); null when what precedes the message is not a name. The message is
+ * left out: it varies from one incident to the next, and may quote what an outsider wrote.
+ */
+export function stageErrorName(error: Incident['stageErrors'][number]): string | null {
+  const name = error.error.split(':', 1)[0] ?? '';
+  return ERROR_NAME.test(name) ? name : null;
+}
+
+/**
  * The name of the error Notify failed with, as the state machine recorded it (a `notify_failed` history entry); null
  * when none or not a name. Only the name is kept: the exception's message may hold unredacted text of any length.
  */

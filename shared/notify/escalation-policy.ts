@@ -1,6 +1,7 @@
-import { type CommentPlace, type HandoffReason, commentPlaceName, guardHandoff } from '../domain/handoff.js';
+import { type CommentPlace, type HandoffReason, commentPlaceName, degradingStageErrors, guardHandoff, stageErrorName } from '../domain/handoff.js';
 import { type FallbackCause, type Incident, type RemediationAction, outsiderCanRepeat, unresumedDecision } from '../domain/incident.js';
-import type { EscalationPolicy } from '../remediation/policy.js';
+import type { EscalationOccurrence } from '../ports.js';
+import { type EscalationPolicy, type PolicyFile, policyFor } from '../remediation/policy.js';
 import { repositoryKey } from '../domain/repository-key.js';
 import { waitedMinutesBetween } from '../domain/write-wait.js';
 import { PLANNED } from './escalation.js';
@@ -39,6 +40,11 @@ export type Route =
       mayOpen: boolean;
       label: string;
       why: string;
+      /**
+       * `deployment`: the problem is the guard's, whatever repository it was handling (see {@link
+       * degradedGuardProblem}): its window and digest are the deployment's defaults, not one repository's.
+       */
+      scope?: 'deployment';
     };
 
 /** `main` matches `main`; `release/*` matches every branch starting `release/`; `*` matches every branch. */
@@ -71,6 +77,33 @@ export function githubProblemKey(incident: Incident, startedByWriter = false): s
   }
   const what = incident.fingerprint ?? `workflow:${incident.workflowId ?? incident.workflowName ?? 'unknown'}:${incident.branch ?? '-'}`;
   return `gh:${repo}:${what}`;
+}
+
+/** The pipeline's stages in the order they run: a degraded guard's problem is the first of them that failed. */
+const STAGE_ORDER = ['classify', 'knowledge', 'analyze', 'remediate'];
+function stageRank(stage: string): number {
+  const rank = STAGE_ORDER.indexOf(stage);
+  return rank < 0 ? STAGE_ORDER.length : rank;
+}
+
+/**
+ * The problem of a degraded guard whose failure its author was told of: the guard's own, one for the whole
+ * deployment, by the first stage that failed and its error's name (`guard-degraded:classify:GitHubUnavailableError`),
+ * as the notify function's failure is one problem (`guard-notify-failed`). With no log read there is no fingerprint,
+ * and the failure's own key named its branch: one outside cause (GitHub's outage, its rate limit spent) paged once
+ * per pull request and repository. The error's message is left out: it varies by incident. Runs an outsider can
+ * repeat (see {@link githubProblemKey}) are a problem apart, so a stranger who breaks a stage cannot take the page
+ * the repository's own failures would send.
+ */
+export function degradedGuardProblem(incident: Incident, startedByWriter = false): { key: string; label: string } {
+  const [first] = [...degradingStageErrors(incident)].sort((a, b) => stageRank(a.stage) - stageRank(b.stage));
+  const stage = first?.stage ?? 'unknown';
+  const error = (first && stageErrorName(first)) ?? 'unknown';
+  const outside = outsiderCanRepeat(incident) && !startedByWriter;
+  return {
+    key: `guard-degraded:${stage}:${error}${outside ? ':outside' : ''}`,
+    label: `the guard's ${stage} step failing (${error})${outside ? ' on runs outsiders can repeat' : ''}`,
+  };
 }
 
 /**
@@ -114,6 +147,10 @@ function unresumedInWords(
  * - A pull request failure goes to the pull request, unless the policy asks for on-call too, the guard itself
  *   is degraded (a failed stage: the comment may be wrong or missing) or the PR was asked for an approval and
  *   nobody answered in time.
+ * - A degraded guard pages. When the failure's author was told (its comment went out) on-call acts on the guard
+ *   only: the problem is the failed stage across the deployment ({@link degradedGuardProblem}), one page a window for
+ *   an outage however many pull requests, branches and repositories fail meanwhile. When nobody was told, the
+ *   failure itself is on-call's too: it is its own problem, as before.
  * - A fork's failure never pages (unless the guard is degraded): the fork's author acts on it, and the fork's
  *   `main` is not this repository's `main`, though a fork PR's run without a pull request found names it so.
  * - A failure without a pull request pages when its branch is watched or it is a scheduled run.
@@ -131,6 +168,11 @@ export function routeEscalation(input: RouteInput): Route {
   }
   const key = githubProblemKey(incident, input.startedByWriter === true);
   const label = `${incident.workflowName || 'workflow'} in ${incident.repository ?? 'unknown'}`;
+  if (input.guardDegraded && input.commented && !input.unanswered) {
+    const problem = degradedGuardProblem(incident, input.startedByWriter === true);
+    const counted = `${why}; this is the one page for ${problem.label}: the incidents it fails on alike, in any repository, are counted on it`;
+    return { page: true, ...problem, mayOpen: true, why: counted, scope: 'deployment' };
+  }
   if (input.guardDegraded) return { page: true, key: `${key}:degraded`, mayOpen: true, label, why };
   // Known forks only: an incident stored before `fromFork` existed still pages. Not paging is the unsafe way to be
   // wrong here, while an automatic action (remediation's `fromUntrustedHead`) is the unsafe way to be wrong there.
@@ -202,6 +244,15 @@ function commentWaitMinutes(incident: Incident, on: CommentPlace): number | null
   const waitStarted = comments.find((n) => n.outcome === 'pending');
   if (!gaveUp || !waitStarted) return null;
   return waitedMinutesBetween(Date.parse(waitStarted.at), Date.parse(gaveUp.at));
+}
+
+/**
+ * What the escalation ledger records of a page `route` decided on `incident`: its problem's window and digest are
+ * the repository's escalation policy, or the deployment's defaults for a problem of the whole deployment.
+ */
+export function pageOccurrence(route: Extract<Route, { page: true }>, incident: Pick<Incident, 'id' | 'repository'>, at: Date, policyFile: PolicyFile): EscalationOccurrence {
+  const { windowMinutes, digest } = policyFor(policyFile, route.scope === 'deployment' ? null : incident.repository, false).escalation;
+  return { key: route.key, incidentId: incident.id, at, windowMinutes, mayOpen: route.mayOpen, label: route.label, digest };
 }
 
 /** Whether and why on-call is paged about `incident`, and what the page says on-call is asked for. */

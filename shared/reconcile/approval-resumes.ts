@@ -29,7 +29,7 @@ import { TaskTokenSpentError, errorMessage } from '../errors.js';
 import { publishClaimedPage } from '../notify/claimed-page.js';
 import { type DecisionEnd, carriedOut, decisionEnded, replyCarriedOut, writeCommandReply } from '../notify/command-reply.js';
 import { renderEscalation } from '../notify/escalation.js';
-import { escalationFor } from '../notify/escalation-policy.js';
+import { escalationFor, pageOccurrence } from '../notify/escalation-policy.js';
 import type { Clock, EscalationLedger, EscalationPublisher, GitHubClients, Metrics, StepLogger, TaskTokenControl } from '../ports.js';
 import { type PolicyFile, policyFor } from '../remediation/policy.js';
 import { type ResumedDeps, type Unresumed, asRead, isUnresumed, markResumed, sendDecision, takeDecision, waitEndedBy } from '../remediation/approval-resume.js';
@@ -178,7 +178,7 @@ async function tellGivenUp(incident: Unresumed, deps: ApprovalResumeDeps): Promi
   if (!route.page) {
     notification = told('skipped', `decision given up, not paged: ${route.why}`);
   } else {
-    const occurrence = { key: route.key, incidentId: incident.id, at, windowMinutes: policy.windowMinutes, mayOpen: route.mayOpen, label: route.label, digest: policy.digest };
+    const occurrence = pageOccurrence(route, incident, at, deps.policyFile);
     const tally = await deps.escalationLedger.record(occurrence);
     notification = tally.send
       ? told('published', (await publishClaimedPage(renderEscalation(incident, `${route.why}.`, tally), occurrence, deps)).messageId)

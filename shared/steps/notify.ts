@@ -10,7 +10,7 @@ import { renderEscalation } from '../notify/escalation.js';
 import { publishClaimedPage } from '../notify/claimed-page.js';
 import type { NotifyDeps } from './deps.js';
 import { storeIncidentFromTrigger } from '../domain/incident-from-trigger.js';
-import { escalationFor } from '../notify/escalation-policy.js';
+import { escalationFor, pageOccurrence } from '../notify/escalation-policy.js';
 import { commitToCommentOn, rerunUnderWay } from '../domain/handoff.js';
 import { escalationRecordedSince } from '../domain/notifications.js';
 import type { CommentOutcome, EscalationOccurrence, GitHubPort } from '../ports.js';
@@ -373,28 +373,25 @@ export async function notifyStep(input: unknown, deps: NotifyDeps): Promise<Noti
   const byWriter = !alreadyPaged && (await startedByWriter());
   const policy = policyFor(deps.remediation.policyFile, incident.repository, false).escalation;
   const { reasons, route } = escalationFor(sofar, { ownRerun, startedByWriter: byWriter, policy });
+  // An earlier round was counted on (or sent) the guard's page of the whole deployment while the comment was coming:
+  // this failure pages again only once it is a problem of its own, its comment given up and nobody told.
+  const guardToldAlready = previous?.guardPaged === true && route.page && route.scope === 'deployment';
   let paged = alreadyPaged;
+  let guardPaged = previous?.guardPaged === true;
   // A decision the reconciler gave up while the wait ran: on-call was told then (shared/reconcile/approval-resumes.ts),
   // once that telling is recorded. A give-up marked but not told (its page refused, its run dead in between) whose wait
   // times out before the reconciler's next run is paged here: that run finds the wait over and tells nobody.
   const abandonedAt = incident.approval?.status === 'timed_out' ? incident.approval.resumeAbandonedAt : undefined;
   const toldAtGiveUp = abandonedAt && escalationRecordedSince(incident.notifications, abandonedAt) ? abandonedAt : undefined;
-  if (alreadyPaged) {
+  if (alreadyPaged || guardToldAlready) {
     // Nothing to add: the escalation of this incident was handled before the comment could be posted.
   } else if (route.page && toldAtGiveUp) {
     paged = true;
     notifications.push({ channel: 'sns', target: 'escalation-topic', outcome: 'skipped', detail: `on-call was told when the reconciler gave the decision up, at ${toldAtGiveUp}`, at: at() });
   } else if (route.page) {
-    paged = true;
-    const occurrence = {
-      key: route.key,
-      incidentId: incident.id,
-      at: deps.clock(),
-      windowMinutes: policy.windowMinutes,
-      mayOpen: route.mayOpen,
-      label: route.label,
-      digest: policy.digest,
-    };
+    if (route.scope === 'deployment') guardPaged = true;
+    else paged = true;
+    const occurrence = pageOccurrence(route, incident, deps.clock(), deps.remediation.policyFile);
     const tally = await deps.escalationLedger.record(occurrence);
     if (tally.send) {
       // A publish that fails gives its send back and fails the step: the PR comment above is idempotent, and a retry
@@ -413,14 +410,15 @@ export async function notifyStep(input: unknown, deps: NotifyDeps): Promise<Noti
     notifications.push({ channel: 'sns', target: 'escalation-topic', outcome: 'skipped', detail: `not paged: ${route.why}`, at: at() });
   }
 
-  if (pendingPlan && pendingComment && comment) return deferComment(incident, comment, pendingPlan, pendingComment, paged, notifications, deps);
+  const told = { ...(paged ? { paged } : {}), ...(guardPaged ? { guardPaged } : {}) };
+  if (pendingPlan && pendingComment && comment) return deferComment(incident, comment, pendingPlan, pendingComment, told, notifications, deps);
 
   const updated = await deps.incidents.update(incident.id, roundEnd(incident, null), {
     notifications,
     history: [{ at: at(), event: 'notified', detail: notifications.map((n) => `${n.channel}:${n.outcome}`).join(', ') || 'nothing to send' }],
   });
   recordNotifyMetrics(incident, updated, notifications, deps.metrics);
-  return { incidentId: updated.id, status: updated.status, notifications: updated.notifications.length, commentPending: false, ...(paged ? { paged } : {}) };
+  return { incidentId: updated.id, status: updated.status, notifications: updated.notifications.length, commentPending: false, ...told };
 }
 
 /**
@@ -453,7 +451,7 @@ async function deferComment(
   comment: Pick<CommentWrite, 'channel' | 'target'>,
   plan: WriteWaitPlan & { kind: 'wait' },
   pending: NonNullable<Incident['commentPending']>,
-  paged: boolean,
+  told: Pick<NotifyResult, 'paged' | 'guardPaged'>,
   escalations: NotificationRecord[],
   deps: NotifyDeps,
 ): Promise<NotifyResult> {
@@ -482,6 +480,6 @@ async function deferComment(
     waitSeconds: plan.waitSeconds,
     pendingSince: plan.pendingSince,
     pendingRounds: plan.pendingRounds,
-    ...(paged ? { paged } : {}),
+    ...told,
   };
 }

@@ -92,6 +92,11 @@ export interface NotifyResult {
   pendingRounds?: number;
   /** An escalation went out in this execution already: later rounds do not page again. */
   paged?: boolean;
+  /**
+   * The incident was paged or counted on the guard's page of the whole deployment (a degraded guard, its comment
+   * coming): later rounds page again only for the failure itself, once its comment is given up.
+   */
+  guardPaged?: boolean;
 }
 
 const stateEnvelope = z.looseObject({ trigger: triggerSchema, incidentStored: z.optional(z.boolean()) });

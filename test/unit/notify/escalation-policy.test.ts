@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { newIncident, type Incident } from '../../../shared/domain/incident.js';
-import { branchWatched, routeEscalation, type RouteInput } from '../../../shared/notify/escalation-policy.js';
-import { DEFAULT_POLICY } from '../../../shared/remediation/policy.js';
+import { branchWatched, pageOccurrence, routeEscalation, type RouteInput } from '../../../shared/notify/escalation-policy.js';
+import { DEFAULT_POLICY, type PolicyFile } from '../../../shared/remediation/policy.js';
 import { triggerFromWorkflowRun } from '../../../shared/ingest/github-webhook.js';
 import { analyzeStep } from '../../../shared/steps/analyze.js';
 import { notifyStep } from '../../../shared/steps/notify.js';
@@ -72,6 +72,65 @@ describe('routeEscalation (who hears about a failure)', () => {
     expect(routeEscalation({ incident: alarm, reasons: ['x'], guardDegraded: false, commented: false, ownRerun: false, policy: DEFAULT_POLICY.escalation })).toMatchObject({
       page: true,
       key: 'alarm:arn:aws:cloudwatch:us-east-1:1:alarm:db-cpu',
+    });
+  });
+
+  describe('a degraded guard whose failure was told on its pull request or pushed commit', () => {
+    const failed = (stage: string, error: string): Partial<Incident> => ({ fingerprint: null, stageErrors: [{ stage, error, at: at.toISOString() }] });
+    const told = { commented: true, guardDegraded: true };
+    const keyOf = (fields: Partial<Incident>, extra: Partial<RouteInput> = told) => {
+      const routed = route(fields, extra);
+      return routed.page ? routed.key : null;
+    };
+
+    it('is one problem for the whole deployment per failing stage and error class, whatever the repository or branch', () => {
+      const outage = (fields: Partial<Incident>, error: string) => route({ ...fields, ...failed('classify', error) }, told);
+      const routes = [
+        outage({ pullRequest: 7, branch: 'feature-0' }, 'GitHubUnavailableError: GitHub answered 502'),
+        outage({ pullRequest: 8, branch: 'feature-1' }, 'GitHubUnavailableError: GitHub answered 503'),
+        outage({ repository: 'acme-shop/web', pullRequest: 3, branch: 'fix/x' }, 'GitHubUnavailableError: timed out'),
+        outage({ repository: 'acme-shop/web', branch: 'release/2', runEvent: 'push' }, 'GitHubUnavailableError: GitHub answered 502'),
+      ];
+      for (const routed of routes) expect(routed).toMatchObject({ page: true, mayOpen: true, key: 'guard-degraded:classify:GitHubUnavailableError' });
+    });
+
+    it('is another problem when another stage failed, or the same stage with another error class', () => {
+      const classify = keyOf({ pullRequest: 7, ...failed('classify', 'GitHubUnavailableError: 502') });
+      const analyze = keyOf({ pullRequest: 7, ...failed('analyze', 'GitHubUnavailableError: 502') });
+      const timeout = keyOf({ pullRequest: 7, ...failed('classify', 'States.Timeout: the task timed out') });
+      expect(new Set([classify, analyze, timeout]).size).toBe(3);
+    });
+
+    it('is keyed by the first stage of the pipeline that failed, whatever order the errors were recorded in', () => {
+      const both = (stageErrors: Array<[string, string]>) => keyOf({ pullRequest: 7, fingerprint: null, stageErrors: stageErrors.map(([stage, error]) => ({ stage, error, at: at.toISOString() })) });
+      const classifyFirst = both([['analyze', 'LlmUnavailableError: 529'], ['classify', 'GitHubUnavailableError: 502']]);
+      expect(classifyFirst).toBe(both([['classify', 'GitHubUnavailableError: 502'], ['analyze', 'LlmUnavailableError: 529']]));
+      expect(classifyFirst).toBe('guard-degraded:classify:GitHubUnavailableError');
+    });
+
+    it("keeps runs an outsider can repeat apart from the repository's own, so a stranger cannot take the team's page", () => {
+      const own = keyOf({ pullRequest: 7, ...failed('classify', 'GitHubUnavailableError: 502') });
+      const fork = keyOf({ pullRequest: 9, fromFork: true, ...failed('classify', 'GitHubUnavailableError: 502') });
+      expect(fork).not.toBe(own);
+    });
+
+    it("counts its window and digest by the deployment's defaults, not the repository's that happened to open it", () => {
+      const policyFile: PolicyFile = { defaults: { escalation: { windowMinutes: 180 } }, repositories: { 'acme-shop/checkout-service': { escalation: { windowMinutes: 30, digest: false } } } };
+      const incidentFields = { pullRequest: 7, ...failed('classify', 'GitHubUnavailableError: 502') };
+      const routed = route(incidentFields, told);
+      if (!routed.page) throw new Error('a degraded guard pages');
+      expect(pageOccurrence(routed, incident(incidentFields), at, policyFile)).toMatchObject({ key: 'guard-degraded:classify:GitHubUnavailableError', windowMinutes: 180, digest: true });
+      const own = route({ pullRequest: 7 }, { commented: false });
+      if (!own.page) throw new Error('a pull request nobody was told of pages');
+      expect(pageOccurrence(own, incident({ pullRequest: 7 }), at, policyFile)).toMatchObject({ windowMinutes: 30, digest: false });
+    });
+
+    it('stays a problem per failure when nobody was told of it (no comment went out)', () => {
+      const untold = { commented: false, guardDegraded: true };
+      const first = keyOf({ pullRequest: 7, branch: 'feature-0', ...failed('classify', 'GitHubUnavailableError: 502') }, untold);
+      const second = keyOf({ pullRequest: 8, branch: 'feature-1', ...failed('classify', 'GitHubUnavailableError: 502') }, untold);
+      expect(first).not.toBeNull();
+      expect(first).not.toBe(second);
     });
   });
 

@@ -51,6 +51,18 @@ async function prepared(github: ReturnType<typeof createFakeGitHub>, clock?: () 
   return { deps, published, trigger: t };
 }
 
+/** Notify's rounds on `t` as the state machine runs them, each wait passed on the clock (`wait`), until the comment is posted or given up. */
+async function roundsUntilSettled(t: ReturnType<typeof trigger>, deps: NotifyDeps, wait: (seconds: number) => void) {
+  let last: NotifyResult | undefined;
+  let rounds = 0;
+  do {
+    last = await notifyStep({ trigger: t, ...(last ? { notify: last } : {}) }, deps);
+    rounds += 1;
+    wait(last.waitSeconds ?? 0);
+  } while (last.commentPending && rounds < 50);
+  return { last, rounds };
+}
+
 describe('notifyStep with a spent write budget', () => {
   it('records the comment as pending and asks to wait, without any e-mail', async () => {
     const github = budgetedGitHub(1);
@@ -95,15 +107,9 @@ describe('notifyStep with a spent write budget', () => {
     let now = Date.parse('2026-11-20T10:00:00Z');
     const { deps, published, trigger: t } = await prepared(github, () => new Date(now), { GITHUB_WRITE_WAIT_MINUTES: '5' });
 
-    let previous: NotifyResult | undefined;
-    let rounds = 0;
-    do {
-      previous = await notifyStep({ trigger: t, ...(previous ? { notify: previous } : {}) }, deps);
-      rounds += 1;
-      now += (previous.waitSeconds ?? 0) * 1000;
-    } while (previous.commentPending && rounds < 50);
+    const { last, rounds } = await roundsUntilSettled(t, deps, (seconds) => (now += seconds * 1000));
 
-    expect(previous.commentPending).toBe(false);
+    expect(last.commentPending).toBe(false);
     expect(rounds).toBeGreaterThan(2);
     expect(rounds).toBeLessThanOrEqual(6);
     expect(published).toHaveLength(1);
@@ -120,6 +126,44 @@ describe('notifyStep with a spent write budget', () => {
     expect(incident?.status).toBe('notified');
     expect(incident?.commentPending).toBeNull();
     expect(incident?.notifications.map((n) => `${n.channel}:${n.outcome}`)).toEqual(['github_comment:pending', 'github_comment:failed', 'sns:published']);
+  });
+
+  it("pages on its own for a degraded guard's failure whose comment was given up, though the guard's page only counted it while it waited", async () => {
+    // Prepare: the guard's classify step fails on every run (no log read); another pull request's failure, whose
+    // comment went out, opened the guard's one page for it. This one's comment waits for the write budget for good.
+    const github = createFakeGitHub();
+    const upsert = github.port.upsertComment;
+    github.port.upsertComment = async (repo, issue, ...rest) => {
+      if (issue === 82) throw new WriteBudgetExhaustedError('GitHub write budget spent for token', { retryAfterSeconds: 60 });
+      return upsert(repo, issue, ...rest);
+    };
+    let now = Date.parse('2026-11-20T10:00:00Z');
+    const { deps, published } = stepDeps({ github: github.port, clock: () => new Date(now), env: { GITHUB_WRITE_WAIT_MINUTES: '5' } });
+    const classifyFailed = [{ stage: 'classify', error: 'GitHubUnavailableError: GitHub failed (502): list jobs', at: '2026-11-20T10:00:00.000Z' }];
+    const failing = (runId: number, pr: number) => {
+      const body = structuredClone(loadWebhook('workflow_run-failure').body) as Record<string, any>;
+      Object.assign(body.workflow_run, { id: runId, head_branch: `feature-${pr}` });
+      body.workflow_run.pull_requests[0].number = pr;
+      return triggerFromWorkflowRun(body as never, `delivery-${runId}`);
+    };
+    const told = failing(801, 81);
+    const untold = failing(802, 82);
+    for (const t of [told, untold]) {
+      await deps.incidents.create(newIncident({ ...githubIncidentFields(t), category: 'unknown', stageErrors: classifyFailed }, deps.clock()), githubIncidentScope(t));
+      await remediateStep({ trigger: t }, deps);
+    }
+    await notifyStep({ trigger: told }, deps);
+    expect(published).toHaveLength(1);
+
+    // Act: the other pull request's rounds, until its comment is given up
+    const { last } = await roundsUntilSettled(untold, deps, (seconds) => (now += seconds * 1000));
+
+    // Assert: counted on the guard's page while its comment was coming, then paged once nobody could be told
+    expect(last.commentPending).toBe(false);
+    expect(published).toHaveLength(2);
+    expect(published[1]?.message).toMatch(/could not comment on the pull request within [\d.]+ minutes/);
+    const incident = await deps.incidents.get(untold.incidentId);
+    expect(incident?.notifications.map((n) => `${n.channel}:${n.outcome}`)).toEqual(['github_comment:pending', 'sns:skipped', 'github_comment:failed', 'sns:published']);
   });
 
   it("keeps a fork's comments to the forks' share: spent, they wait and never page, while the repository's own still post", async () => {
