@@ -147,10 +147,11 @@ function unresumedInWords(
  * - A pull request failure goes to the pull request, unless the policy asks for on-call too, the guard itself
  *   is degraded (a failed stage: the comment may be wrong or missing) or the PR was asked for an approval and
  *   nobody answered in time.
- * - A degraded guard pages. When the failure's author was told (its comment went out) on-call acts on the guard
- *   only: the problem is the failed stage across the deployment ({@link degradedGuardProblem}), one page a window for
- *   an outage however many pull requests, branches and repositories fail meanwhile. When nobody was told, the
- *   failure itself is on-call's too: it is its own problem, as before.
+ * - A degraded guard pages. When the failure's author was told (its comment went out) and the failure would not page
+ *   by itself (a pull request's, a push to a branch the policy does not watch), on-call acts on the guard only: the
+ *   problem is the failed stage across the deployment ({@link degradedGuardProblem}), one page a window for an outage
+ *   however many pull requests, branches and repositories fail meanwhile. When nobody was told, or the failure pages
+ *   by itself (a watched branch, a schedule, the policy's pull requests), it is on-call's too: its own problem.
  * - A fork's failure never pages (unless the guard is degraded): the fork's author acts on it, and the fork's
  *   `main` is not this repository's `main`, though a fork PR's run without a pull request found names it so.
  * - A failure without a pull request pages when its branch is watched or it is a scheduled run.
@@ -158,7 +159,7 @@ function unresumedInWords(
  *   automatic re-run failing again may open one — the guard has run out of things to try.
  */
 export function routeEscalation(input: RouteInput): Route {
-  const { incident, policy } = input;
+  const { incident } = input;
   if (incident.status === 'resolved') return { page: false, why: 'it has already recovered' };
   if (input.reasons.length === 0) return { page: false, why: 'nobody needs to act' };
   const why = input.reasons.join('; ');
@@ -168,12 +169,20 @@ export function routeEscalation(input: RouteInput): Route {
   }
   const key = githubProblemKey(incident, input.startedByWriter === true);
   const label = `${incident.workflowName || 'workflow'} in ${incident.repository ?? 'unknown'}`;
-  if (input.guardDegraded && input.commented && !input.unanswered) {
+  if (!input.guardDegraded) return routeByPolicy(input, key, label, why);
+  // A failure on-call hears of by itself (a watched branch's, a schedule's) stays its own page, or the outage's one
+  // page would hide, in a count, a failure the policy says a person must act on.
+  if (input.commented && !input.unanswered && !routeByPolicy(input, key, label, why).page) {
     const problem = degradedGuardProblem(incident, input.startedByWriter === true);
     const counted = `${why}; this is the one page for ${problem.label}: the incidents it fails on alike, in any repository, are counted on it`;
     return { page: true, ...problem, mayOpen: true, why: counted, scope: 'deployment' };
   }
-  if (input.guardDegraded) return { page: true, key: `${key}:degraded`, mayOpen: true, label, why };
+  return { page: true, key: `${key}:degraded`, mayOpen: true, label, why };
+}
+
+/** {@link routeEscalation} for a GitHub failure while the guard is whole: the repository's escalation policy decides. */
+function routeByPolicy(input: RouteInput, key: string, label: string, why: string): Route {
+  const { incident, policy } = input;
   // Known forks only: an incident stored before `fromFork` existed still pages. Not paging is the unsafe way to be
   // wrong here, while an automatic action (remediation's `fromUntrustedHead`) is the unsafe way to be wrong there.
   if (incident.fromFork === true) {

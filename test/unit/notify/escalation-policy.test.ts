@@ -89,9 +89,19 @@ describe('routeEscalation (who hears about a failure)', () => {
         outage({ pullRequest: 7, branch: 'feature-0' }, 'GitHubUnavailableError: GitHub answered 502'),
         outage({ pullRequest: 8, branch: 'feature-1' }, 'GitHubUnavailableError: GitHub answered 503'),
         outage({ repository: 'acme-shop/web', pullRequest: 3, branch: 'fix/x' }, 'GitHubUnavailableError: timed out'),
-        outage({ repository: 'acme-shop/web', branch: 'release/2', runEvent: 'push' }, 'GitHubUnavailableError: GitHub answered 502'),
       ];
+      // A push to a branch the policy does not watch: its commit comment told its author, and it would not page by itself.
+      const mainOnly = { ...told, policy: { ...DEFAULT_POLICY.escalation, branches: ['main'] } };
+      routes.push(route({ repository: 'acme-shop/web', branch: 'release/2', runEvent: 'push', ...failed('classify', 'GitHubUnavailableError: GitHub answered 502') }, mainOnly));
       for (const routed of routes) expect(routed).toMatchObject({ page: true, mayOpen: true, key: 'guard-degraded:classify:GitHubUnavailableError' });
+    });
+
+    it('leaves a failure that pages by itself its own page (a watched branch, a schedule), so the count cannot hide it', () => {
+      const outage = failed('classify', 'GitHubUnavailableError: GitHub answered 502');
+      const push = keyOf({ branch: 'main', runEvent: 'push', ...outage });
+      const nightly = keyOf({ branch: 'main', runEvent: 'schedule', ...outage });
+      const pullRequestsPage = keyOf({ pullRequest: 7, ...outage }, { ...told, policy: { ...DEFAULT_POLICY.escalation, pullRequests: true } });
+      for (const key of [push, nightly, pullRequestsPage]) expect(key).toMatch(/^gh:acme-shop\/checkout-service:.*:degraded$/);
     });
 
     it('is another problem when another stage failed, or the same stage with another error class', () => {
