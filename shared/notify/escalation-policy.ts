@@ -74,6 +74,18 @@ export function githubProblemKey(incident: Incident, startedByWriter = false): s
 }
 
 /**
+ * The problem an incident belongs to, as the escalation ledger keys it (one escalation per key and window): an
+ * alarm's ARN, or a GitHub failure's {@link githubProblemKey}; and what it is in a few words.
+ */
+export function problemOf(incident: Incident, startedByWriter = false): { key: string; label: string } {
+  if (incident.source === 'cloudwatch') {
+    const arn = incident.alarm?.arn ?? incident.alarm?.name ?? incident.id;
+    return { key: `alarm:${arn}`, label: `alarm ${incident.alarm?.name ?? arn}` };
+  }
+  return { key: githubProblemKey(incident, startedByWriter), label: `${incident.workflowName || 'workflow'} in ${incident.repository ?? 'unknown'}` };
+}
+
+/**
  * Why on-call is asked about an incident the guard decided to escalate, in plain words: what the guard could not do.
  * The decision's own reason is the planner's record (experiments, confidences, the model's rationale): it says how
  * the decision was reached, which the incident's timeline keeps, not why this person gets the message.
@@ -125,12 +137,8 @@ export function routeEscalation(input: RouteInput): Route {
   if (incident.status === 'resolved') return { page: false, why: 'it has already recovered' };
   if (input.reasons.length === 0) return { page: false, why: 'nobody needs to act' };
   const why = input.reasons.join('; ');
-  if (incident.source === 'cloudwatch') {
-    const arn = incident.alarm?.arn ?? incident.alarm?.name ?? incident.id;
-    return { page: true, key: `alarm:${arn}`, mayOpen: true, label: `alarm ${incident.alarm?.name ?? arn}`, why };
-  }
-  const key = githubProblemKey(incident, input.startedByWriter === true);
-  const label = `${incident.workflowName || 'workflow'} in ${incident.repository ?? 'unknown'}`;
+  const { key, label } = problemOf(incident, input.startedByWriter === true);
+  if (incident.source === 'cloudwatch') return { page: true, key, mayOpen: true, label, why };
   if (input.guardDegraded) return { page: true, key: `${key}:degraded`, mayOpen: true, label, why };
   // Known forks only: an incident stored before `fromFork` existed still pages. Not paging is the unsafe way to be
   // wrong here, while an automatic action (remediation's `fromUntrustedHead`) is the unsafe way to be wrong there.

@@ -10,7 +10,7 @@ import { renderEscalation } from '../notify/escalation.js';
 import { publishClaimedPage } from '../notify/claimed-page.js';
 import type { NotifyDeps } from './deps.js';
 import { storeIncidentFromTrigger } from '../domain/incident-from-trigger.js';
-import { escalationFor } from '../notify/escalation-policy.js';
+import { escalationFor, problemOf } from '../notify/escalation-policy.js';
 import { commitToCommentOn, rerunUnderWay } from '../domain/handoff.js';
 import { escalationRecordedSince } from '../domain/notifications.js';
 import type { CommentOutcome, EscalationOccurrence, GitHubPort } from '../ports.js';
@@ -188,17 +188,32 @@ async function requestApproval(state: PipelineState, taskToken: string, waitSeco
 }
 
 /**
- * The approval request by e-mail, claimed in the escalation ledger like a page (one item per incident and task token,
- * for as long as the token may be answered): it is published after the claim and recorded after that, so a crash in
- * between lets the next try send it once more, and no further try sends a third (shared/notify/claimed-page.ts).
+ * The approval request by e-mail: one per problem while one can be answered. Two claims in the escalation ledger,
+ * each for the approval timeout (as long as an e-mailed token may be answered):
+ * - the problem's (`approval:<problem key>`, the key its pages have): the first incident of the problem to ask opens
+ *   it; a later one asking meanwhile (a flapping alarm's next ALARM, the same failure on another push) is counted on
+ *   it and e-mails nothing. Its wait runs out unanswered, and pages then only if its incident is still open, once per
+ *   problem and window like any page. Only the incident that opened it goes on to
+ * - its request's (one item per incident and task token): it is published after the claim and recorded after that,
+ *   so a crash in between lets the next try send it once more, and no further try sends a third
+ *   (shared/notify/claimed-page.ts); a re-driven execution's new token is a request of its own.
  */
 async function mailApprovalRequest(state: PipelineState, incident: Incident, taskToken: string, deps: NotifyDeps): Promise<NotificationRecord> {
   const at = deps.clock();
+  const windowMinutes = policyFor(deps.remediation.policyFile, incident.repository, false).approvalTimeoutMinutes;
+  const problem = problemOf(incident);
+  const asked = await deps.escalationLedger.record({
+    key: `approval:${problem.key}`, incidentId: incident.id, at, windowMinutes, mayOpen: true, label: `approval requests of ${problem.label}`, digest: false,
+  });
+  if (!asked.send && !asked.alreadySent) {
+    const detail = `counted on the open approval request of this problem: asked ${asked.windowCount} time${asked.windowCount === 1 ? '' : 's'} since ${asked.windowStart ?? 'the request'}`;
+    return { channel: 'sns', target: 'escalation-topic', outcome: 'skipped', detail, at: at.toISOString() };
+  }
   const occurrence: EscalationOccurrence = {
     key: `approval:${incident.id}:${shortHash(taskToken)}`,
     incidentId: incident.id,
     at,
-    windowMinutes: policyFor(deps.remediation.policyFile, incident.repository, false).approvalTimeoutMinutes,
+    windowMinutes,
     mayOpen: true,
     label: `approval request of ${incident.id}`,
     digest: false,

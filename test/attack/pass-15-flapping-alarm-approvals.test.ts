@@ -23,7 +23,7 @@ describe('an alarm mapped to a high-severity runbook that flaps ALARM / OK / ALA
   const runbooks = [{ alarmNamePrefix: 'checkout-api-', document: 'Restart-Checkout-Api', parameters: {}, severity: 'high' }];
   const harness = useLocalRuntime({ secret: 'p15-flap', name: 'guard-p15-flap', env: { GITHUB_TOKEN: undefined, RUNBOOKS_JSON: JSON.stringify(runbooks) } });
 
-  it.fails('asks on-call once for the problem, not once per flap', async () => {
+  it('asks on-call once for the problem, not once per flap', async () => {
     const flaps = [
       stateChange('ALARM', '2026-11-20T10:03:12.000+0000', '2026-11-20T08:00:00.000+0000'),
       stateChange('OK', '2026-11-20T10:08:00.000+0000', '2026-11-20T10:03:12.000+0000'),
