@@ -1,6 +1,7 @@
 import { recordNotifyMetrics } from './notify-metrics.js';
+import { isNewerPushFailure, supersededByPushFields } from '../domain/superseded-push.js';
 import { type Incident, type NotificationRecord, type StageError, outsiderCanRepeat } from '../domain/incident.js';
-import { ProposalChangedError, WriteBudgetExhaustedError, errorMessage } from '../errors.js';
+import { ProposalChangedError, WriteBudgetExhaustedError, errorMessage, isRetryable } from '../errors.js';
 import { CommentsRefusedError, GitHubRequestError } from '../github/errors.js';
 import { type WriteWaitPlan, planWriteWait } from '../domain/write-wait.js';
 import { collectReactionFeedback } from '../knowledge/reactions.js';
@@ -132,6 +133,42 @@ function waitStartOf(input: unknown, now: Date): Date | null {
   const given = (input as { waitStartedAt?: unknown }).waitStartedAt;
   const start = typeof given === 'string' ? Date.parse(given) : Number.NaN;
   return Number.isFinite(start) && start <= now.getTime() ? new Date(start) : null;
+}
+
+/** A pull request's incidents read to find the failures one push supersedes; as many as its comment reads. */
+const PULL_REQUEST_INCIDENTS_READ = 10;
+
+/**
+ * A pull request moves on when its author pushes: a failure of the same workflow on a later push
+ * (`isNewerPushFailure`) supersedes the earlier push's open failures, whose proposals (re-run the old commit's jobs, a
+ * fix on top of it) no longer apply. Either way round, as the two are notified: the newer failure records the older
+ * ones superseded, and an older failure notified after one on record (its approval wait ran out, it was delivered
+ * late) records itself so. A superseded failure writes no comment (the newer one's is the pull request's) and pages
+ * nobody, also when its approval wait times out; its proposal leaves the pull request's waiting ones, so `/guard`
+ * commands decide nothing for it. If the pull request's incidents cannot be read, the failure is handled as current.
+ */
+async function supersedeEarlierPushes(incident: Incident, deps: NotifyDeps): Promise<Incident> {
+  const { repository, pullRequest } = incident;
+  if (incident.source !== 'github' || !repository || !pullRequest || incident.status === 'resolved') return incident;
+  let others: Incident[];
+  try {
+    others = await deps.incidents.listByPullRequest(repository, pullRequest, PULL_REQUEST_INCIDENTS_READ, { except: incident.id });
+  } catch (error) {
+    if (isRetryable(error)) throw error;
+    deps.logger.warn('could not read the pull request incidents: the failure is handled as current', { incidentId: incident.id, error: errorMessage(error) });
+    return incident;
+  }
+  const supersede = async (older: Incident, newer: Incident) => {
+    const { fields, history } = supersededByPushFields(newer, deps.clock());
+    const updated = await deps.incidents.update(older.id, fields, { history: [history] });
+    if (older.approval?.status === 'pending') await deps.remediation.approvals.take({ name: repository, id: older.repositoryId }, pullRequest, older.id);
+    deps.logger.info('failure superseded by a later push to its pull request', { incidentId: older.id, supersededBy: fields.supersededBy });
+    return updated;
+  };
+  const newer = others.filter((other) => isNewerPushFailure(incident, other)).sort((a, b) => (b.runNumber ?? 0) - (a.runNumber ?? 0))[0];
+  if (newer) return supersede(incident, newer);
+  for (const older of others) if (older.status !== 'resolved' && isNewerPushFailure(older, incident)) await supersede(older, incident);
+  return incident;
 }
 
 /**
@@ -323,6 +360,7 @@ export async function notifyStep(input: unknown, deps: NotifyDeps): Promise<Noti
   const at = () => deps.clock().toISOString();
   let incident = await loadOrCreate(state, deps);
   incident = await recordApprovalOutcome(state, incident, deps);
+  incident = await supersedeEarlierPushes(incident, deps);
   const newErrors = stageErrorsOf(state, at()).filter(
     (error) => !incident.stageErrors.some((known) => known.stage === error.stage && known.error === error.error),
   );
