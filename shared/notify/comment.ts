@@ -364,10 +364,16 @@ export function renderComment(incident: Incident, others: Incident[] = [], onCom
     if (stillFailing.length > 0) parts.push('---', '#### Also failing on this pull request', ...stillFailing.map(renderOther));
   }
   if (resolvedOthers.length > 0) {
-    parts.push(details(`Resolved on this pull request (${resolvedOthers.length})`, resolvedOthers.map((other) => `- ✅ ${headline(other)} — ${runLink(other)}, fixed in ${escapeMarkdown(other.resolvedBy ?? 'a later run')}`)));
+    parts.push(details(`Resolved on this pull request (${resolvedOthers.length})`, resolvedOthers.map((other) => `- ✅ ${headline(other)} — ${runLink(other)}, ${resolvedOtherBy(other)}`)));
   }
   parts.push(...footer);
   return truncateComment(parts.join('\n\n'));
+}
+
+/** How a resolved failure listed below the open ones ended: fixed in a later run, or superseded by one. */
+function resolvedOtherBy(other: Incident): string {
+  const by = escapeMarkdown(other.resolvedBy ?? 'a later run');
+  return other.resolvedBy?.startsWith('superseded by ') ? by : `fixed in ${by}`;
 }
 
 /** A fix PR's change in the comment that asks for its approval, with its warning (see `proposedChange`). */

@@ -107,6 +107,18 @@ export function degradedGuardProblem(incident: Incident, startedByWriter = false
 }
 
 /**
+ * The problem an incident belongs to, as the escalation ledger keys it (one escalation per key and window): an
+ * alarm's ARN, or a GitHub failure's {@link githubProblemKey}; and what it is in a few words.
+ */
+export function problemOf(incident: Incident, startedByWriter = false): { key: string; label: string } {
+  if (incident.source === 'cloudwatch') {
+    const arn = incident.alarm?.arn ?? incident.alarm?.name ?? incident.id;
+    return { key: `alarm:${arn}`, label: `alarm ${incident.alarm?.name ?? arn}` };
+  }
+  return { key: githubProblemKey(incident, startedByWriter), label: `${incident.workflowName || 'workflow'} in ${incident.repository ?? 'unknown'}` };
+}
+
+/**
  * Why on-call is asked about an incident the guard decided to escalate, in plain words: what the guard could not do.
  * The decision's own reason is the planner's record (experiments, confidences, the model's rationale): it says how
  * the decision was reached, which the incident's timeline keeps, not why this person gets the message.
@@ -163,12 +175,8 @@ export function routeEscalation(input: RouteInput): Route {
   if (incident.status === 'resolved') return { page: false, why: 'it has already recovered' };
   if (input.reasons.length === 0) return { page: false, why: 'nobody needs to act' };
   const why = input.reasons.join('; ');
-  if (incident.source === 'cloudwatch') {
-    const arn = incident.alarm?.arn ?? incident.alarm?.name ?? incident.id;
-    return { page: true, key: `alarm:${arn}`, mayOpen: true, label: `alarm ${incident.alarm?.name ?? arn}`, why };
-  }
-  const key = githubProblemKey(incident, input.startedByWriter === true);
-  const label = `${incident.workflowName || 'workflow'} in ${incident.repository ?? 'unknown'}`;
+  const { key, label } = problemOf(incident, input.startedByWriter === true);
+  if (incident.source === 'cloudwatch') return { page: true, key, mayOpen: true, label, why };
   if (!input.guardDegraded) return routeByPolicy(input, key, label, why);
   // A failure on-call hears of by itself (a watched branch's, a schedule's) stays its own page, or the outage's one
   // page would hide, in a count, a failure the policy says a person must act on.

@@ -1,6 +1,7 @@
 import { recordNotifyMetrics } from './notify-metrics.js';
+import { isNewerPushFailure, supersededByPushFields } from '../domain/superseded-push.js';
 import { type Incident, type NotificationRecord, type StageError, outsiderCanRepeat } from '../domain/incident.js';
-import { ProposalChangedError, WriteBudgetExhaustedError, errorMessage } from '../errors.js';
+import { ProposalChangedError, WriteBudgetExhaustedError, errorMessage, isRetryable } from '../errors.js';
 import { CommentsRefusedError, GitHubRequestError } from '../github/errors.js';
 import { type WriteWaitPlan, planWriteWait } from '../domain/write-wait.js';
 import { collectReactionFeedback } from '../knowledge/reactions.js';
@@ -10,7 +11,7 @@ import { renderEscalation } from '../notify/escalation.js';
 import { publishClaimedPage } from '../notify/claimed-page.js';
 import type { NotifyDeps } from './deps.js';
 import { storeIncidentFromTrigger } from '../domain/incident-from-trigger.js';
-import { escalationFor, pageOccurrence } from '../notify/escalation-policy.js';
+import { escalationFor, pageOccurrence, problemOf } from '../notify/escalation-policy.js';
 import { commitToCommentOn, rerunUnderWay } from '../domain/handoff.js';
 import { escalationRecordedSince } from '../domain/notifications.js';
 import type { CommentOutcome, EscalationOccurrence, GitHubPort } from '../ports.js';
@@ -134,6 +135,42 @@ function waitStartOf(input: unknown, now: Date): Date | null {
   return Number.isFinite(start) && start <= now.getTime() ? new Date(start) : null;
 }
 
+/** A pull request's incidents read to find the failures one push supersedes; as many as its comment reads. */
+const PULL_REQUEST_INCIDENTS_READ = 10;
+
+/**
+ * A pull request moves on when its author pushes: a failure of the same workflow on a later push
+ * (`isNewerPushFailure`) supersedes the earlier push's open failures, whose proposals (re-run the old commit's jobs, a
+ * fix on top of it) no longer apply. Either way round, as the two are notified: the newer failure records the older
+ * ones superseded, and an older failure notified after one on record (its approval wait ran out, it was delivered
+ * late) records itself so. A superseded failure writes no comment (the newer one's is the pull request's) and pages
+ * nobody, also when its approval wait times out; its proposal leaves the pull request's waiting ones, so `/guard`
+ * commands decide nothing for it. If the pull request's incidents cannot be read, the failure is handled as current.
+ */
+async function supersedeEarlierPushes(incident: Incident, deps: NotifyDeps): Promise<Incident> {
+  const { repository, pullRequest } = incident;
+  if (incident.source !== 'github' || !repository || !pullRequest || incident.status === 'resolved') return incident;
+  let others: Incident[];
+  try {
+    others = await deps.incidents.listByPullRequest(repository, pullRequest, PULL_REQUEST_INCIDENTS_READ, { except: incident.id });
+  } catch (error) {
+    if (isRetryable(error)) throw error;
+    deps.logger.warn('could not read the pull request incidents: the failure is handled as current', { incidentId: incident.id, error: errorMessage(error) });
+    return incident;
+  }
+  const supersede = async (older: Incident, newer: Incident) => {
+    const { fields, history } = supersededByPushFields(newer, deps.clock());
+    const updated = await deps.incidents.update(older.id, fields, { history: [history] });
+    if (older.approval?.status === 'pending') await deps.remediation.approvals.take({ name: repository, id: older.repositoryId }, pullRequest, older.id);
+    deps.logger.info('failure superseded by a later push to its pull request', { incidentId: older.id, supersededBy: fields.supersededBy });
+    return updated;
+  };
+  const newer = others.filter((other) => isNewerPushFailure(incident, other)).sort((a, b) => (b.runNumber ?? 0) - (a.runNumber ?? 0))[0];
+  if (newer) return supersede(incident, newer);
+  for (const older of others) if (older.status !== 'resolved' && isNewerPushFailure(older, incident)) await supersede(older, incident);
+  return incident;
+}
+
 /**
  * Approval request (the AwaitApproval task): stores the task token and tells humans what is proposed — on the
  * pull request, or by e-mail for alarms and runs without one. The execution then waits for the token, at most
@@ -188,17 +225,32 @@ async function requestApproval(state: PipelineState, taskToken: string, waitSeco
 }
 
 /**
- * The approval request by e-mail, claimed in the escalation ledger like a page (one item per incident and task token,
- * for as long as the token may be answered): it is published after the claim and recorded after that, so a crash in
- * between lets the next try send it once more, and no further try sends a third (shared/notify/claimed-page.ts).
+ * The approval request by e-mail: one per problem while one can be answered. Two claims in the escalation ledger,
+ * each for the approval timeout (as long as an e-mailed token may be answered):
+ * - the problem's (`approval:<problem key>`, the key its pages have): the first incident of the problem to ask opens
+ *   it; a later one asking meanwhile (a flapping alarm's next ALARM, the same failure on another push) is counted on
+ *   it and e-mails nothing. Its wait runs out unanswered, and pages then only if its incident is still open, once per
+ *   problem and window like any page. Only the incident that opened it goes on to
+ * - its request's (one item per incident and task token): it is published after the claim and recorded after that,
+ *   so a crash in between lets the next try send it once more, and no further try sends a third
+ *   (shared/notify/claimed-page.ts); a re-driven execution's new token is a request of its own.
  */
 async function mailApprovalRequest(state: PipelineState, incident: Incident, taskToken: string, deps: NotifyDeps): Promise<NotificationRecord> {
   const at = deps.clock();
+  const windowMinutes = policyFor(deps.remediation.policyFile, incident.repository, false).approvalTimeoutMinutes;
+  const problem = problemOf(incident);
+  const asked = await deps.escalationLedger.record({
+    key: `approval:${problem.key}`, incidentId: incident.id, at, windowMinutes, mayOpen: true, label: `approval requests of ${problem.label}`, digest: false,
+  });
+  if (!asked.send && !asked.alreadySent) {
+    const detail = `counted on the open approval request of this problem: asked ${asked.windowCount} time${asked.windowCount === 1 ? '' : 's'} since ${asked.windowStart ?? 'the request'}`;
+    return { channel: 'sns', target: 'escalation-topic', outcome: 'skipped', detail, at: at.toISOString() };
+  }
   const occurrence: EscalationOccurrence = {
     key: `approval:${incident.id}:${shortHash(taskToken)}`,
     incidentId: incident.id,
     at,
-    windowMinutes: policyFor(deps.remediation.policyFile, incident.repository, false).approvalTimeoutMinutes,
+    windowMinutes,
     mayOpen: true,
     label: `approval request of ${incident.id}`,
     digest: false,
@@ -309,6 +361,7 @@ export async function notifyStep(input: unknown, deps: NotifyDeps): Promise<Noti
   const at = () => deps.clock().toISOString();
   let incident = await loadOrCreate(state, deps);
   incident = await recordApprovalOutcome(state, incident, deps);
+  incident = await supersedeEarlierPushes(incident, deps);
   const newErrors = stageErrorsOf(state, at()).filter(
     (error) => !incident.stageErrors.some((known) => known.stage === error.stage && known.error === error.error),
   );

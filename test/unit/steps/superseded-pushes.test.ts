@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import type { AnalysisSummary, Incident } from '../../../shared/domain/incident.js';
+import { newIncident } from '../../../shared/domain/incident.js';
+import { githubIncidentFields, githubIncidentScope } from '../../../shared/domain/github-incident.js';
+import { isNewerPushFailure } from '../../../shared/domain/superseded-push.js';
+import { triggerFromWorkflowRun } from '../../../shared/ingest/github-webhook.js';
+import { notifyStep } from '../../../shared/steps/notify.js';
+import { remediateStep } from '../../../shared/steps/remediate.js';
+import { loadWebhook } from '../../../infra/local/replay.js';
+import { createFakeGitHub, remediationDeps, stepDeps } from '../../support/fakes.js';
+
+const PATCH = ['--- a/src/tax.ts', '+++ b/src/tax.ts', '@@ -1 +1 @@', '-export const rate = 0.2;', '+export const rate = 0.19;', ''].join('\n');
+const FIX_PRS_ON = { defaults: { actions: { open_fix_pr: { allowed: true } } } };
+const TIMEOUT = { Error: 'States.Timeout', Cause: 'the approval wait timed out' };
+
+function analysis(): AnalysisSummary {
+  return {
+    provider: 'scripted', model: null, rootCause: 'the tax rate constant is wrong', fix: ['use 0.19'], confidence: 0.95,
+    proposedAction: 'open_fix_pr', rationale: 'one-line fix', evidence: ['Expected: 107.1'], latencyMs: 1, patch: { diff: PATCH, files: ['src/tax.ts'] },
+  };
+}
+
+/** The fixture's pull request run (commit A, run 482), or a later push's run of the same workflow (commit B, run 483). */
+function runOf(push: 'A' | 'B') {
+  const body = structuredClone(loadWebhook('workflow_run-failure')).body as Record<string, any>;
+  if (push === 'B') {
+    Object.assign(body.workflow_run, { id: 11862439999, run_number: 483, head_sha: 'b'.repeat(40) });
+    body.workflow_run.pull_requests[0].head.sha = 'b'.repeat(40);
+  }
+  return triggerFromWorkflowRun(body as never, `d-${push}`);
+}
+
+/** Commit A's failure with a fix PR proposed and waiting for `/guard approve` on the pull request. */
+async function waitingOnA() {
+  const github = createFakeGitHub();
+  github.files.set('src/tax.ts', 'export const rate = 0.2;\n');
+  const { deps, published } = stepDeps({ github: github.port, remediation: remediationDeps({ policyFile: FIX_PRS_ON }) });
+  const a = runOf('A');
+  await deps.incidents.create(newIncident({ ...githubIncidentFields(a), category: 'test_failure', fingerprint: 'fp-a', analysis: analysis() }, deps.clock()), githubIncidentScope(a));
+  await remediateStep({ trigger: a }, deps);
+  await notifyStep({ trigger: a, approvalRequest: { taskToken: 'token-a' } }, deps);
+  expect((await deps.incidents.get(a.incidentId))?.approval?.status).toBe('pending');
+  return { github, deps, published, a };
+}
+
+/** Commit B's failure (another test), classified and on record; `notify`: its own notify step ran too. */
+async function failedOnB(deps: ReturnType<typeof stepDeps>['deps'], notify: boolean) {
+  const b = runOf('B');
+  await deps.incidents.create(
+    newIncident({ ...githubIncidentFields(b), status: 'classified', category: 'test_failure', fingerprint: 'fp-b', failureLines: [{ line: 9, text: '● Cart total' }] }, deps.clock()),
+    githubIncidentScope(b),
+  );
+  if (notify) await notifyStep({ trigger: b }, deps);
+  return b;
+}
+
+describe('isNewerPushFailure: a later push to the pull request supersedes its earlier failures', () => {
+  const base = { id: 'a', source: 'github', repository: 'acme/app', pullRequest: 12, workflowId: 7, headSha: 'a'.repeat(40), runNumber: 482, runId: 1 } as Incident;
+  const newer = { ...base, id: 'b', headSha: 'b'.repeat(40), runNumber: 483, runId: 2 } as Incident;
+
+  it.each([
+    ['a later run of the workflow on another commit of the pull request', newer, true],
+    ['the same commit (a re-run, another run of it)', { ...newer, headSha: base.headSha }, false],
+    ['an earlier run (a slow older push finishing late)', { ...newer, runNumber: 481 }, false],
+    ['another workflow', { ...newer, workflowId: 8 }, false],
+    ['another pull request', { ...newer, pullRequest: 13 }, false],
+    ['another repository', { ...newer, repository: 'acme/other' }, false],
+    ['run numbers unknown (another CI system)', { ...newer, runNumber: null }, false],
+    ['itself', base, false],
+  ])('%s: %s', (_, other, expected) => {
+    expect(isNewerPushFailure(base, other as Incident)).toBe(expected);
+  });
+
+  it('never supersedes a failure without a pull request', () => {
+    expect(isNewerPushFailure({ ...base, pullRequest: null }, { ...newer, pullRequest: null } as Incident)).toBe(false);
+  });
+});
+
+describe("notify: a pull request's proposal left behind by a later push", () => {
+  it("records the earlier push's waiting proposal superseded when the later push's failure is notified", async () => {
+    const { github, deps, a } = await waitingOnA();
+
+    const b = await failedOnB(deps, true);
+
+    const old = await deps.incidents.get(a.incidentId);
+    expect(old).toMatchObject({ status: 'resolved', supersededBy: `run ${b.workflowRun.id} (attempt 1) of commit bbbbbbb`, timeToRecoverySeconds: null });
+    // Its proposal is no longer among the pull request's waiting ones: `/guard approve` decides nothing for it.
+    expect(await deps.remediation.approvals.pending({ name: 'acme-shop/checkout-service', id: a.repository.id }, 1287)).toEqual([]);
+    expect((await deps.incidents.get(b.incidentId))?.status).toBe('notified');
+    // The pull request's comment is B's, and lists A as superseded, with no approve command for it.
+    const comment = github.calls.filter((c) => c.method === 'upsertComment').at(-1)?.args[3] as string;
+    expect(comment).toContain(`<!-- incident: ${b.incidentId} -->`);
+    expect(comment).toContain(', superseded by run 11862439999 \\(attempt 1\\) of commit bbbbbbb');
+    expect(comment).not.toContain(`/guard approve ${a.incidentId}`);
+  });
+
+  it('pages nobody and leaves the comment to the newer failure when the earlier proposal times out', async () => {
+    // Prepare: B's failure is on record (its notify has not superseded A: A's timeout comes first).
+    const { github, deps, published, a } = await waitingOnA();
+    await failedOnB(deps, false);
+    const comments = github.calls.filter((c) => c.method === 'upsertComment').length;
+
+    // Act
+    await notifyStep({ trigger: a, approvalError: TIMEOUT }, deps);
+
+    // Assert
+    expect(published).toEqual([]);
+    expect(github.calls.filter((c) => c.method === 'upsertComment')).toHaveLength(comments);
+    expect(await deps.incidents.get(a.incidentId)).toMatchObject({ status: 'resolved', approval: { status: 'timed_out' }, supersededBy: expect.stringMatching(/^run 11862439999 /) });
+  });
+
+  it('still pages once when the approval of the current push times out', async () => {
+    const { deps, published, a } = await waitingOnA();
+
+    await notifyStep({ trigger: a, approvalError: TIMEOUT }, deps);
+
+    expect(published).toHaveLength(1);
+    expect(published[0]?.message).toMatch(/nobody answered in time/);
+    expect((await deps.incidents.get(a.incidentId))?.status).toBe('notified');
+  });
+});
