@@ -3,7 +3,7 @@ import { BITS_CMDLET, COPIES_FROM_HOSTS, DOWNLOAD_PROGRAMS, GH_DOWNLOADS, OPTION
 import { callKind, fileRunByCode } from './language-calls.js';
 import { sedRunsCommand } from './sed-script.js';
 import { SavedFiles, decompressed, extraction, normalizedPaths, savedBy, writtenBy } from './saved-download.js';
-import { shellReadings, shellWord, stageOf } from './shell-reading.js';
+import { quotedOperatorsHidden, shellCommands, shellReadings, shellWord, stageOf } from './shell-reading.js';
 
 /**
  * Code that runs something nobody can review: a download piped into a shell, a decoded blob handed to `eval`, a
@@ -56,11 +56,9 @@ export const DANGEROUS_CODE: readonly DangerousCode[] = [
         // Markdown table's row (a line that starts with `|`, or goes on with another `|` after the shell). Read from the
         // URL back, so that a long line costs what its URLs do. The command before the URL may end in a brace, a
         // parenthesis or a quote (`${DL}`, `$(cat f)`, `"$d"`), however far the blanks push the URL (review of pass 9b).
+        // A `;`, `|` or `&` inside quotes is none: patches are read with those hidden too ({@link quotedOperatorsHidden}),
+        // so an inline program that names a URL (`python3 -c "…; …urlopen(u)…" | sh`) is a command given one.
         String.raw`(?=(?:https?|ftps?|sftp|s3|gs):\/\/)(?<![\w.+-])(?<!(?:^|\n)[ \t]*\|[^\n]{0,400})(?<=[\w.\/})\x22'\x60-][ \t]+[^\n|;&]{0,200})[a-z0-9]+:\/\/[^\n|;&]{0,200}\|(?!\|)\s*${SHELL}(?![^\n]*\|)`,
-        // An interpreter's inline program (`python3 -c "…"`, `node -e`, `ruby -e`, `perl -e`, `php -r`) that names a URL,
-        // its output piped into a shell: the program is a downloader whatever client it uses, and the `;` inside its quotes
-        // is no list operator (the URL-to-shell reading above stops at one).
-        String.raw`\b(?:python[\d.]*|pypy[\d.]*|node(?:js)?|deno|bun|ruby|perl|php[\d.]*|lua(?:jit)?|rscript)(?:\s+-\S+){0,16}?\s+-[a-zA-Z]*[ceEr]\s+(?:"[^"\n]{0,2000}?[a-z][\w+.-]*:\/\/[^"\n]{0,2000}"|'[^'\n]{0,2000}?[a-z][\w+.-]*:\/\/[^'\n]{0,2000}')[^\n|;&]{0,200}\|(?!\|)\s*${SHELL}`,
         // A download read by a command that runs what it reads: `. <(curl …)`, `python3 <(curl …)`,
         // `sh <<< "$(curl …)"`, `sh -c \"$(curl …)\"`, `eval \`curl …\``; standard input named as the script or as the
         // descriptor redirected (`bash /dev/stdin <<< …`, `bash 0< <(curl …)`).
@@ -686,9 +684,10 @@ function hereDocumentsAsPipes(text: string): string | null {
     const piped: string[] = [];
     if (operators.length > 0) {
       const before = line.slice(0, operators[0]!.index);
-      // The command given the document: a group it closes (`{ sh; } <<EOF`), or the one after the line's last list operator.
+      // The command given the document: a group it closes (`{ sh; } <<EOF`), or the one after the line's last list operator
+      // outside quotes (`sh -c 'cd d; sh' <<EOF` gives it to `sh`).
       const group = /(?:^|[;&|])[ \t]*([{(][^{}()]*[A-Za-z][^{}()]*[)}])[ \t]*$/.exec(before)?.[1];
-      const given = group ?? before.replace(/^.*[;&|]/, '');
+      const given = group ?? shellCommands(before).at(-1)!.text;
       const words = given.trim().split(/[ \t]+/);
       // Not a shift in code: a first word no command is named by (`std::cout <<`), brackets or arithmetic (`f(a <<`,
       // `x[i] <<`, `n * 2 <<`), or an assignment (`x = 1 << 3`).
@@ -1410,6 +1409,9 @@ const REMOTE_CODE_SINK: DangerousCode = {
   ),
 };
 
+/** {@link DANGEROUS_CODE}'s downloads run: what a form with quoted operators hidden is read for. */
+const REMOTE_SCRIPT = DANGEROUS_CODE.find((pattern) => pattern.id === 'remote-script')!;
+
 /** What a patch is read for: the dangerous code of any text, and names assembled at run time (code added only). */
 const PATCH_SIGNALS: readonly DangerousCode[] = [
   // A patch's sinks are read per file ({@link languageSignals}'s `fetchedCodeRuns`), over their brackets and in the file's
@@ -1452,6 +1454,11 @@ function signalsOf(text: string, asPipes: boolean): string[] {
   const unquoted = [...new Set(quoted.map(plainWordsUnquoted))];
   const forms = [...new Set([...quoted.slice(0, 3), reading?.words ?? folded])];
   const found = new Set(PATCH_SIGNALS.filter((pattern) => forms.some((form) => pattern.re.test(form))).map((pattern) => pattern.id));
+  // The URL-to-shell reading over the forms whose `;`, `|` and `&` inside quotes are hidden: each reads a command to the
+  // operator the shell splits it at ({@link quotedOperatorsHidden}).
+  if (!found.has(REMOTE_SCRIPT.id) && [...new Set([folded, reading?.quoted ?? folded])].some((form) => quotedOperatorsHidden(form).some((hidden) => REMOTE_SCRIPT.re.test(hidden)))) {
+    found.add(REMOTE_SCRIPT.id);
+  }
   const pipelines = [...new Set([...quoted, ...unquoted])];
   // As written, and as the shell reads the variables the text assigns, but not the commands nothing here names.
   const named = [...new Set([text, folded, asShellReadsIt(folded), reading?.named ?? folded].flatMap((form) => [form, plainWordsUnquoted(form)]))];
