@@ -464,6 +464,35 @@ const VERB_AFTER_OPTIONS = new RegExp(String.raw`^(git|gsutil)${OPTIONS_BEFORE_V
 /** Where a named pipe is made: the words after it are FIFOs (`mknod p p` names one `p` too, which only widens). */
 const FIFO_MADE = /(?<![\w$@.-])(?:mkfifo|mknod)(?=[ \t])/g;
 
+/**
+ * A git alias the text defines (`git -c alias.c=clone`, `git config [--global] alias.c clone`, `'clone --depth 1'`): its
+ * name, and the verb and options it stands for. Not a shell alias (`alias.x='!curl … | sh'`), whose command line the
+ * patterns read where it is written.
+ */
+const GIT_ALIAS = /\balias\.([\w-]{1,64})(?:[ \t]*=[ \t]*|[ \t]+)(?:"(?!!)([^"\n]{1,200})"|'(?!!)([^'\n]{1,200})'|([\w-]{1,64}))/g;
+/** At most this many rounds of aliases: git follows an alias to another. */
+const MAX_ALIAS_ROUNDS = 4;
+
+/**
+ * `text` with each git alias it defines ({@link GIT_ALIAS}) read as what it stands for where git runs it: `git -c
+ * alias.c=clone c URL` is `git … clone URL`, a copy from another host whose tree a later `sh r/i.sh` runs. Any verb, not a
+ * list of the ones that copy: the readings after it know those.
+ */
+function gitAliasesExpanded(text: string): string {
+  if (!/\balias\./.test(text)) return text;
+  const aliases = new Map([...text.matchAll(GIT_ALIAS)].map((alias) => [alias[1]!, (alias[2] ?? alias[3] ?? alias[4])!]));
+  if (aliases.size === 0) return text;
+  const used = new RegExp(String.raw`(\bgit${OPTIONS_BEFORE_VERB}\s+)(${[...aliases.keys()].join('|')})(?![\w.-])`, 'g');
+  let read = text;
+  for (let round = 0; round < MAX_ALIAS_ROUNDS; round += 1) {
+    const next = read.replace(used, (_, git: string, name: string) => git + aliases.get(name)!);
+    // An alias that names git again (`alias.a='x git a'`) grows the text each round: read as far as a patch's reading may grow.
+    if (next === read || next.length > text.length + 16 * 1024) break;
+    read = next;
+  }
+  return read;
+}
+
 /** The files the downloads in `text` save ({@link savedBy}), each from where its pipeline ends. */
 function savedFiles(text: string): SavedFiles {
   const files = new SavedFiles();
@@ -1460,8 +1489,9 @@ function signalsOf(text: string, asPipes: boolean): string[] {
     found.add(REMOTE_SCRIPT.id);
   }
   const pipelines = [...new Set([...quoted, ...unquoted])];
-  // As written, and as the shell reads the variables the text assigns, but not the commands nothing here names.
-  const named = [...new Set([text, folded, asShellReadsIt(folded), reading?.named ?? folded].flatMap((form) => [form, plainWordsUnquoted(form)]))];
+  // As written, and as the shell reads the variables the text assigns, but not the commands nothing here names; git's
+  // aliases read as what they stand for.
+  const named = [...new Set([text, folded, asShellReadsIt(folded), reading?.named ?? folded].flatMap((form) => [form, plainWordsUnquoted(form)]).map(gitAliasesExpanded))];
   if (
     pipelines.some((form) => DOWNLOAD_FED_THROUGH.re.test(form)) ||
     named.some((form) => DOWNLOAD_AT_START_FED.re.test(form) || savedDownloadRun(form)) ||
