@@ -546,6 +546,27 @@ function savedFiles(text: string): SavedFiles {
   return files;
 }
 
+/** Where a command exports names without values: `export A B`, `declare -x A` (not `export -n A`, which un-exports). */
+const EXPORTED = /(?<![\w$@.-])(?:export(?![ \t]+-\w*n)|(?:declare|typeset)(?=(?:[ \t]+-\w+)*?[ \t]+-\w*x))((?:[ \t]+(?:-\w+|[A-Za-z_]\w*(?![\w=])))+)/g;
+/** `set -a` and `set -o allexport` (with other letters too: `set -ea`), and their `+` that ends it. */
+const ALL_EXPORT = /(?<![\w$@.-])set[ \t]+(?:([-+])[b-zA-Z]*a[a-zA-Z]*(?![\w-])|([-+])o[ \t]+allexport\b)/g;
+
+/**
+ * Whether a variable assigned at `at` is in the environment of the programs started after: a name `text` exports anywhere
+ * (`export BASH_ENV` before its `BASH_ENV=f` or after it: the shell exports the name, whatever value it takes), or
+ * assigned where `set -a` is in force. Asked at increasing positions.
+ */
+function exportedNames(text: string): (name: string, at: number) => boolean {
+  const names = new Set([...text.matchAll(EXPORTED)].flatMap((match) => match[1]!.trim().split(/[ \t]+/).filter((word) => !word.startsWith('-'))));
+  const toggles = [...text.matchAll(ALL_EXPORT)].map((match) => ({ at: match.index!, on: (match[1] ?? match[2]) === '-' }));
+  let next = 0;
+  let on = false;
+  return (name, at) => {
+    for (; next < toggles.length && toggles[next]!.at < at; next += 1) on = toggles[next]!.on;
+    return on || names.has(name);
+  };
+}
+
 /**
  * Whether `text` runs a file a download saved: a download written to a file and then run, sourced or given to a program
  * not known to only read data (`curl -o f …` then `bash f`, `. ./f`, `chmod +x f`, `./f`, `ksh93 f`, `sh < f`, on the
@@ -565,6 +586,7 @@ function savedDownloadRun(text: string): boolean {
   const loops = forLoops(text);
   const rewrites: Array<{ at: number; length: number }> = [];
   const bound = new Map<string, boolean>();
+  const exported = exportedNames(text);
   for (const start of text.matchAll(COMMAND_AT)) {
     const at = start.index! + start[0].length;
     if (at < files.first) continue;
@@ -579,8 +601,10 @@ function savedDownloadRun(text: string): boolean {
     const shell = call === 'process' || (!quoted && (opener !== '(' || /(?:^|[\n;&|(])[ \t]*$/.test(text.slice(Math.max(0, start.index! - 40), start.index!))));
     const command = stage.words.findIndex((word) => !/^\w+=/.test(word.raw));
     if (command < 0) {
-      // Only assignments and redirections: `$(< f)` is the file's text, wherever it goes.
+      // Only assignments and redirections: `$(< f)` is the file's text, wherever it goes; a variable given a saved file
+      // and exported (`BASH_ENV=f` on its own line, `export BASH_ENV` or `set -a` elsewhere) is `export BASH_ENV=f`'s.
       if (stage.read.some((word) => files.holds(word, at))) return true;
+      if (stage.words.some((word) => exported(/^\w+/.exec(word.raw)![0], at) && settingHolds(files, word.raw, at))) return true;
       continue;
     }
     const words = stage.words.slice(command);
