@@ -466,12 +466,13 @@ export class SavedFiles {
   /**
    * Whether the directory the word `raw` names, read at `at`, may hold a file a download before it saved: what a program
    * loads from it (`PATH=d`, `core.hooksPath=d`) may be one. A saved path under it, a tree copied into or under it, or
-   * any file where a download's names are unknown; `.` and `$PWD` are the directory the text runs in. Not a glob's match,
+   * any file where a download's names are unknown; `.`, `./`, `$PWD` and `$PWD/` are the directory the text runs in. Not a glob's match,
    * which is a file's name in no known directory (`gsutil cp gs://b/*.txt .` then `TMPDIR=/x gsutil …` in its manual).
    */
   holdsIn(raw: string, at: number): boolean {
     if (this.anyFrom <= at) return true;
-    return normalizedPaths(raw).some((path) => {
+    // A directory's trailing slash first: `$PWD/` and `./` are the directory they name, not a path normalized to nothing.
+    return normalizedPaths(raw.replace(/(?<=[^/])\/+(?=["']?$)/, '')).some((path) => {
       const directory = path.replace(/^(?:\$\{?PWD\}?|\$\(pwd\))$/, '.').replace(/(?<=.)\/+$/, '');
       const inside = (tree: string) => directory === '/' || tree === directory || tree.startsWith(`${directory}/`);
       return (this.parents.get(directory) ?? Infinity) <= at || this.extracted.some((archive) => archive.end <= at && (archive.directories === undefined ? directory === '.' : archive.directories.some(inside)));
