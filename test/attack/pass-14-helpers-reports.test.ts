@@ -84,3 +84,19 @@ describe("pass 14 helpers' reports: the saved paths' ends cost linear time", () 
     expect(cpuGrowthExponent(PATCH_COST_SIZES, textOf, (text) => dangerousCodeSignals(text))).toBeLessThan(LINEAR_EXPONENT_BOUND);
   });
 });
+
+describe("pass 14 helpers' reports: two steps from a fetch to a sink on one line", () => {
+  it.each([
+    ['src/a.js', 'f = await fetch(u); c = await f.text(); eval(c)'],
+    ['src/a.js', 'const r = await fetch(u); const body = await r.text(); new Function(body)()'],
+    ['src/a.py', 'r = requests.get(u); code = r.text; exec(code)'],
+    ['src/a.js', 'const r = await fetch(u); const t = await r.text(); const c = t.trim(); eval(c)'],
+  ])('refuses, in %s: %s', refusedFor('fetch-exec'));
+
+  it.each([
+    ['src/a.js', 'const r = await fetch(u); const body = await r.text(); JSON.parse(body)'],
+    ['src/a.js', 'const r = await fetch(u); const n = r.status; console.log(n)'],
+    ['src/a.py', 'r = requests.get(u); data = r.json(); print(data)'],
+    ['src/a.js', 'const r = await fetch(u); const code = 1; eval(code)'],
+  ])('accepts, in %s: %s', expectAccepted);
+});
