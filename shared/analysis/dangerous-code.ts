@@ -801,6 +801,30 @@ export const ASSEMBLED_NAME: DangerousCode = {
   ),
 };
 
+/** A function expression's start: `async …`, `function …`, `function* …`, an arrow's parameters. */
+const FUNCTION_EXPRESSION = String.raw`(?:async\b|function\b|(?:\([^()\n]{0,80}\)|[\w$]+)\s*=>)`;
+/**
+ * A Function constructor no name gives, reached through a function: its prototype's (`Object.getPrototypeOf(async
+ * function () {}).constructor`, `Reflect.getPrototypeOf(function* () {})…`: AsyncFunction's, GeneratorFunction's) or
+ * a parenthesized function expression's own (`(async () => {}).constructor`, `….__proto__.constructor`).
+ */
+const FUNCTIONS_CONSTRUCTOR = String.raw`(?:\b(?:Object|Reflect)\s*\.\s*getPrototypeOf\s*\(\s*${FUNCTION_EXPRESSION}[^;\n]{0,200}?\)|\(\s*${FUNCTION_EXPRESSION}[^;\n]{0,200}?\}\s*\)(?:\s*\.\s*__proto__)?)\s*\.\s*constructor\b`;
+/** {@link FUNCTIONS_CONSTRUCTOR} given a name (`const AF = …`): the name, in group 1. */
+const FUNCTIONS_CONSTRUCTOR_NAMED = new RegExp(String.raw`(?<![\w$.])([A-Za-z_$][\w$]*)\s*=\s*${FUNCTIONS_CONSTRUCTOR}`, 'g');
+
+/**
+ * Whether `text` calls a {@link FUNCTIONS_CONSTRUCTOR}, which runs a string as `eval` does: called or constructed
+ * (`new`, `Reflect.construct`, `Reflect.apply`) as it is written or by a name it was given. Only named, it is an
+ * ordinary check (`fn instanceof AsyncFunction`). Linear: the names are collected first, then their calls read once.
+ */
+function functionsConstructorCalled(text: string): boolean {
+  if (!/\.\s*constructor\b/.test(text)) return false;
+  const call = (callee: string) => new RegExp(String.raw`\bReflect\s*\.\s*(?:construct|apply)\s*\(\s*(?:${callee})|\bnew\s*\(?\s*(?:${callee})|(?<![\w$.])(?:${callee})\s*\)?\s*\(`);
+  if (call(FUNCTIONS_CONSTRUCTOR).test(text)) return true;
+  const names = [...new Set([...text.matchAll(FUNCTIONS_CONSTRUCTOR_NAMED)].map((match) => match[1]!.replace(/\$/g, '\\$')))];
+  return names.length > 0 && call(String.raw`(?:${names.join('|')})(?![\w$])`).test(text);
+}
+
 /**
  * A name assembled or decoded at run time, in Ruby: two literals joined (`"sys" + "tem"`, `%w[sys tem].join`), a
  * literal reversed, decoded (`Base64.decode64`, `unpack1`, `pack`, `[..].map(&:chr)`), interpolated from literals
@@ -1507,6 +1531,7 @@ function signalsOf(text: string, asPipes: boolean): string[] {
   const unquoted = [...new Set(quoted.map(plainWordsUnquoted))];
   const forms = [...new Set([...quoted.slice(0, 3), reading?.words ?? folded])];
   const found = new Set(PATCH_SIGNALS.filter((pattern) => forms.some((form) => pattern.re.test(form))).map((pattern) => pattern.id));
+  if (!found.has(ASSEMBLED_NAME.id) && functionsConstructorCalled(folded)) found.add(ASSEMBLED_NAME.id);
   // The URL-to-shell reading over the forms whose `;`, `|` and `&` inside quotes are hidden: each reads a command to the
   // operator the shell splits it at ({@link quotedOperatorsHidden}).
   if (!found.has(REMOTE_SCRIPT.id) && [...new Set([folded, reading?.quoted ?? folded])].some((form) => quotedOperatorsHidden(form).some((hidden) => REMOTE_SCRIPT.re.test(hidden)))) {

@@ -100,3 +100,24 @@ describe("pass 14 helpers' reports: two steps from a fetch to a sink on one line
     ['src/a.js', 'const r = await fetch(u); const code = 1; eval(code)'],
   ])('accepts, in %s: %s', expectAccepted);
 });
+
+describe("pass 14 helpers' reports: AsyncFunction and GeneratorFunction reached by a function's prototype", () => {
+  it.each([
+    ['src/a.js', 'const AF = Object.getPrototypeOf(async function(){}).constructor; const run = new AF(await (await fetch(u)).text()); await run()'],
+    ['src/a.js', 'const AF = Object.getPrototypeOf(async () => {}).constructor;\nconst code = await (await fetch(u)).text();\nawait AF(code)()'],
+    ['src/a.js', 'await Reflect.construct(Object.getPrototypeOf(async () => {}).constructor, [await (await fetch(u)).text()])()'],
+    ['src/a.js', 'const G = Reflect.getPrototypeOf(function* () {}).constructor;\nnew G(src)'],
+    ['src/a.js', 'const AF = (async () => {}).constructor;\nawait new AF(body)()'],
+  ])('refuses, in %s: %s', refusedFor(/assembled-name|fetch-exec/));
+
+  it.each([
+    ['src/a.js', 'const AsyncFunction = Object.getPrototypeOf(async function () {}).constructor;\nexport const isAsync = (fn) => fn instanceof AsyncFunction;'],
+    ['src/a.js', 'const Model = Object.getPrototypeOf(record).constructor;\nconst copy = new Model(record.fields);'],
+  ])('accepts, in %s: %s', expectAccepted);
+
+  it('reads many constructors named and never called in linear time', { timeout: 120_000 }, () => {
+    const unit = 'A = Object.getPrototypeOf(async () => {}).constructor; A.name; ';
+    const textOf = (size: number) => unit.repeat(Math.floor(size / unit.length));
+    expect(cpuGrowthExponent(PATCH_COST_SIZES, textOf, (text) => dangerousCodeSignals(text))).toBeLessThan(LINEAR_EXPONENT_BOUND);
+  });
+});
