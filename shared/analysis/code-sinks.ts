@@ -284,9 +284,11 @@ function fetchedRuns(path: string, text: string): boolean {
     const after = match[1] ?? match[2];
     const bound = after ?? match[3] ?? match[4] ?? match[5] ?? match[6] ?? match[7];
     if (!bound) continue;
-    if (!within(fetchedAt, after ? from : match.index! - ASSIGNED_REACH, after ? from + ASSIGNED_REACH : match.index!)) continue;
     const lineEnd = Math.min(assignedLineEnd(from), from + LINE_MAX);
-    if (after && !within(fetchedAt, from, Math.min(from + ASSIGNED_REACH, lineEnd))) continue;
+    // A second step on the line: a name given what a name given a fetch holds (`c = await f.text()` after `f = await fetch(u)`).
+    const stepped = after !== undefined && given.size > 0 && [...text.slice(from, Math.min(from + ASSIGNED_REACH, lineEnd)).matchAll(WORD)].some((word) => given.has(word[0]));
+    if (!stepped && !within(fetchedAt, after ? from : match.index! - ASSIGNED_REACH, after ? from + ASSIGNED_REACH : match.index!)) continue;
+    if (!stepped && after && !within(fetchedAt, from, Math.min(from + ASSIGNED_REACH, lineEnd))) continue;
     if (given.size === 0) line = { from, end: lineEnd };
     for (const name of bound.match(WORD) ?? []) if (!given.has(name)) given.set(name, from);
   }

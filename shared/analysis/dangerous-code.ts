@@ -3,7 +3,7 @@ import { BITS_CMDLET, COPIES_FROM_HOSTS, DOWNLOAD_PROGRAMS, GH_DOWNLOADS, OPTION
 import { callKind, fileRunByCode } from './language-calls.js';
 import { sedRunsCommand } from './sed-script.js';
 import { SavedFiles, decompressed, extraction, normalizedPaths, savedBy, writtenBy } from './saved-download.js';
-import { shellReadings, shellWord, stageOf } from './shell-reading.js';
+import { quotedOperatorsHidden, shellCommands, shellReadings, shellWord, stageOf } from './shell-reading.js';
 
 /**
  * Code that runs something nobody can review: a download piped into a shell, a decoded blob handed to `eval`, a
@@ -56,11 +56,9 @@ export const DANGEROUS_CODE: readonly DangerousCode[] = [
         // Markdown table's row (a line that starts with `|`, or goes on with another `|` after the shell). Read from the
         // URL back, so that a long line costs what its URLs do. The command before the URL may end in a brace, a
         // parenthesis or a quote (`${DL}`, `$(cat f)`, `"$d"`), however far the blanks push the URL (review of pass 9b).
+        // A `;`, `|` or `&` inside quotes is none: patches are read with those hidden too ({@link quotedOperatorsHidden}),
+        // so an inline program that names a URL (`python3 -c "…; …urlopen(u)…" | sh`) is a command given one.
         String.raw`(?=(?:https?|ftps?|sftp|s3|gs):\/\/)(?<![\w.+-])(?<!(?:^|\n)[ \t]*\|[^\n]{0,400})(?<=[\w.\/})\x22'\x60-][ \t]+[^\n|;&]{0,200})[a-z0-9]+:\/\/[^\n|;&]{0,200}\|(?!\|)\s*${SHELL}(?![^\n]*\|)`,
-        // An interpreter's inline program (`python3 -c "…"`, `node -e`, `ruby -e`, `perl -e`, `php -r`) that names a URL,
-        // its output piped into a shell: the program is a downloader whatever client it uses, and the `;` inside its quotes
-        // is no list operator (the URL-to-shell reading above stops at one).
-        String.raw`\b(?:python[\d.]*|pypy[\d.]*|node(?:js)?|deno|bun|ruby|perl|php[\d.]*|lua(?:jit)?|rscript)(?:\s+-\S+){0,16}?\s+-[a-zA-Z]*[ceEr]\s+(?:"[^"\n]{0,2000}?[a-z][\w+.-]*:\/\/[^"\n]{0,2000}"|'[^'\n]{0,2000}?[a-z][\w+.-]*:\/\/[^'\n]{0,2000}')[^\n|;&]{0,200}\|(?!\|)\s*${SHELL}`,
         // A download read by a command that runs what it reads: `. <(curl …)`, `python3 <(curl …)`,
         // `sh <<< "$(curl …)"`, `sh -c \"$(curl …)\"`, `eval \`curl …\``; standard input named as the script or as the
         // descriptor redirected (`bash /dev/stdin <<< …`, `bash 0< <(curl …)`).
@@ -466,6 +464,35 @@ const VERB_AFTER_OPTIONS = new RegExp(String.raw`^(git|gsutil)${OPTIONS_BEFORE_V
 /** Where a named pipe is made: the words after it are FIFOs (`mknod p p` names one `p` too, which only widens). */
 const FIFO_MADE = /(?<![\w$@.-])(?:mkfifo|mknod)(?=[ \t])/g;
 
+/**
+ * A git alias the text defines (`git -c alias.c=clone`, `git config [--global] alias.c clone`, `'clone --depth 1'`): its
+ * name, and the verb and options it stands for. Not a shell alias (`alias.x='!curl … | sh'`), whose command line the
+ * patterns read where it is written.
+ */
+const GIT_ALIAS = /\balias\.([\w-]{1,64})(?:[ \t]*=[ \t]*|[ \t]+)(?:"(?!!)([^"\n]{1,200})"|'(?!!)([^'\n]{1,200})'|([\w-]{1,64}))/g;
+/** At most this many rounds of aliases: git follows an alias to another. */
+const MAX_ALIAS_ROUNDS = 4;
+
+/**
+ * `text` with each git alias it defines ({@link GIT_ALIAS}) read as what it stands for where git runs it: `git -c
+ * alias.c=clone c URL` is `git … clone URL`, a copy from another host whose tree a later `sh r/i.sh` runs. Any verb, not a
+ * list of the ones that copy: the readings after it know those.
+ */
+function gitAliasesExpanded(text: string): string {
+  if (!/\balias\./.test(text)) return text;
+  const aliases = new Map([...text.matchAll(GIT_ALIAS)].map((alias) => [alias[1]!, (alias[2] ?? alias[3] ?? alias[4])!]));
+  if (aliases.size === 0) return text;
+  const used = new RegExp(String.raw`(\bgit${OPTIONS_BEFORE_VERB}\s+)(${[...aliases.keys()].join('|')})(?![\w.-])`, 'g');
+  let read = text;
+  for (let round = 0; round < MAX_ALIAS_ROUNDS; round += 1) {
+    const next = read.replace(used, (_, git: string, name: string) => git + aliases.get(name)!);
+    // An alias that names git again (`alias.a='x git a'`) grows the text each round: read as far as a patch's reading may grow.
+    if (next === read || next.length > text.length + 16 * 1024) break;
+    read = next;
+  }
+  return read;
+}
+
 /** The files the downloads in `text` save ({@link savedBy}), each from where its pipeline ends. */
 function savedFiles(text: string): SavedFiles {
   const files = new SavedFiles();
@@ -519,6 +546,27 @@ function savedFiles(text: string): SavedFiles {
   return files;
 }
 
+/** Where a command exports names without values: `export A B`, `declare -x A` (not `export -n A`, which un-exports). */
+const EXPORTED = /(?<![\w$@.-])(?:export(?![ \t]+-\w*n)|(?:declare|typeset)(?=(?:[ \t]+-\w+)*?[ \t]+-\w*x))((?:[ \t]+(?:-\w+|[A-Za-z_]\w*(?![\w=])))+)/g;
+/** `set -a` and `set -o allexport` (with other letters too: `set -ea`), and their `+` that ends it. */
+const ALL_EXPORT = /(?<![\w$@.-])set[ \t]+(?:([-+])[b-zA-Z]*a[a-zA-Z]*(?![\w-])|([-+])o[ \t]+allexport\b)/g;
+
+/**
+ * Whether a variable assigned at `at` is in the environment of the programs started after: a name `text` exports anywhere
+ * (`export BASH_ENV` before its `BASH_ENV=f` or after it: the shell exports the name, whatever value it takes), or
+ * assigned where `set -a` is in force. Asked at increasing positions.
+ */
+function exportedNames(text: string): (name: string, at: number) => boolean {
+  const names = new Set([...text.matchAll(EXPORTED)].flatMap((match) => match[1]!.trim().split(/[ \t]+/).filter((word) => !word.startsWith('-'))));
+  const toggles = [...text.matchAll(ALL_EXPORT)].map((match) => ({ at: match.index!, on: (match[1] ?? match[2]) === '-' }));
+  let next = 0;
+  let on = false;
+  return (name, at) => {
+    for (; next < toggles.length && toggles[next]!.at < at; next += 1) on = toggles[next]!.on;
+    return on || names.has(name);
+  };
+}
+
 /**
  * Whether `text` runs a file a download saved: a download written to a file and then run, sourced or given to a program
  * not known to only read data (`curl -o f …` then `bash f`, `. ./f`, `chmod +x f`, `./f`, `ksh93 f`, `sh < f`, on the
@@ -538,6 +586,7 @@ function savedDownloadRun(text: string): boolean {
   const loops = forLoops(text);
   const rewrites: Array<{ at: number; length: number }> = [];
   const bound = new Map<string, boolean>();
+  const exported = exportedNames(text);
   for (const start of text.matchAll(COMMAND_AT)) {
     const at = start.index! + start[0].length;
     if (at < files.first) continue;
@@ -552,8 +601,10 @@ function savedDownloadRun(text: string): boolean {
     const shell = call === 'process' || (!quoted && (opener !== '(' || /(?:^|[\n;&|(])[ \t]*$/.test(text.slice(Math.max(0, start.index! - 40), start.index!))));
     const command = stage.words.findIndex((word) => !/^\w+=/.test(word.raw));
     if (command < 0) {
-      // Only assignments and redirections: `$(< f)` is the file's text, wherever it goes.
+      // Only assignments and redirections: `$(< f)` is the file's text, wherever it goes; a variable given a saved file
+      // and exported (`BASH_ENV=f` on its own line, `export BASH_ENV` or `set -a` elsewhere) is `export BASH_ENV=f`'s.
       if (stage.read.some((word) => files.holds(word, at))) return true;
+      if (stage.words.some((word) => exported(/^\w+/.exec(word.raw)![0], at) && settingHolds(files, word.raw, at))) return true;
       continue;
     }
     const words = stage.words.slice(command);
@@ -686,9 +737,10 @@ function hereDocumentsAsPipes(text: string): string | null {
     const piped: string[] = [];
     if (operators.length > 0) {
       const before = line.slice(0, operators[0]!.index);
-      // The command given the document: a group it closes (`{ sh; } <<EOF`), or the one after the line's last list operator.
+      // The command given the document: a group it closes (`{ sh; } <<EOF`), or the one after the line's last list operator
+      // outside quotes (`sh -c 'cd d; sh' <<EOF` gives it to `sh`).
       const group = /(?:^|[;&|])[ \t]*([{(][^{}()]*[A-Za-z][^{}()]*[)}])[ \t]*$/.exec(before)?.[1];
-      const given = group ?? before.replace(/^.*[;&|]/, '');
+      const given = group ?? shellCommands(before).at(-1)!.text;
       const words = given.trim().split(/[ \t]+/);
       // Not a shift in code: a first word no command is named by (`std::cout <<`), brackets or arithmetic (`f(a <<`,
       // `x[i] <<`, `n * 2 <<`), or an assignment (`x = 1 << 3`).
@@ -748,6 +800,30 @@ export const ASSEMBLED_NAME: DangerousCode = {
     ].join('|'),
   ),
 };
+
+/** A function expression's start: `async …`, `function …`, `function* …`, an arrow's parameters. */
+const FUNCTION_EXPRESSION = String.raw`(?:async\b|function\b|(?:\([^()\n]{0,80}\)|[\w$]+)\s*=>)`;
+/**
+ * A Function constructor no name gives, reached through a function: its prototype's (`Object.getPrototypeOf(async
+ * function () {}).constructor`, `Reflect.getPrototypeOf(function* () {})…`: AsyncFunction's, GeneratorFunction's) or
+ * a parenthesized function expression's own (`(async () => {}).constructor`, `….__proto__.constructor`).
+ */
+const FUNCTIONS_CONSTRUCTOR = String.raw`(?:\b(?:Object|Reflect)\s*\.\s*getPrototypeOf\s*\(\s*${FUNCTION_EXPRESSION}[^;\n]{0,200}?\)|\(\s*${FUNCTION_EXPRESSION}[^;\n]{0,200}?\}\s*\)(?:\s*\.\s*__proto__)?)\s*\.\s*constructor\b`;
+/** {@link FUNCTIONS_CONSTRUCTOR} given a name (`const AF = …`): the name, in group 1. */
+const FUNCTIONS_CONSTRUCTOR_NAMED = new RegExp(String.raw`(?<![\w$.])([A-Za-z_$][\w$]*)\s*=\s*${FUNCTIONS_CONSTRUCTOR}`, 'g');
+
+/**
+ * Whether `text` calls a {@link FUNCTIONS_CONSTRUCTOR}, which runs a string as `eval` does: called or constructed
+ * (`new`, `Reflect.construct`, `Reflect.apply`) as it is written or by a name it was given. Only named, it is an
+ * ordinary check (`fn instanceof AsyncFunction`). Linear: the names are collected first, then their calls read once.
+ */
+function functionsConstructorCalled(text: string): boolean {
+  if (!/\.\s*constructor\b/.test(text)) return false;
+  const call = (callee: string) => new RegExp(String.raw`\bReflect\s*\.\s*(?:construct|apply)\s*\(\s*(?:${callee})|\bnew\s*\(?\s*(?:${callee})|(?<![\w$.])(?:${callee})\s*\)?\s*\(`);
+  if (call(FUNCTIONS_CONSTRUCTOR).test(text)) return true;
+  const names = [...new Set([...text.matchAll(FUNCTIONS_CONSTRUCTOR_NAMED)].map((match) => match[1]!.replace(/\$/g, '\\$')))];
+  return names.length > 0 && call(String.raw`(?:${names.join('|')})(?![\w$])`).test(text);
+}
 
 /**
  * A name assembled or decoded at run time, in Ruby: two literals joined (`"sys" + "tem"`, `%w[sys tem].join`), a
@@ -1410,6 +1486,9 @@ const REMOTE_CODE_SINK: DangerousCode = {
   ),
 };
 
+/** {@link DANGEROUS_CODE}'s downloads run: what a form with quoted operators hidden is read for. */
+const REMOTE_SCRIPT = DANGEROUS_CODE.find((pattern) => pattern.id === 'remote-script')!;
+
 /** What a patch is read for: the dangerous code of any text, and names assembled at run time (code added only). */
 const PATCH_SIGNALS: readonly DangerousCode[] = [
   // A patch's sinks are read per file ({@link languageSignals}'s `fetchedCodeRuns`), over their brackets and in the file's
@@ -1452,9 +1531,16 @@ function signalsOf(text: string, asPipes: boolean): string[] {
   const unquoted = [...new Set(quoted.map(plainWordsUnquoted))];
   const forms = [...new Set([...quoted.slice(0, 3), reading?.words ?? folded])];
   const found = new Set(PATCH_SIGNALS.filter((pattern) => forms.some((form) => pattern.re.test(form))).map((pattern) => pattern.id));
+  if (!found.has(ASSEMBLED_NAME.id) && functionsConstructorCalled(folded)) found.add(ASSEMBLED_NAME.id);
+  // The URL-to-shell reading over the forms whose `;`, `|` and `&` inside quotes are hidden: each reads a command to the
+  // operator the shell splits it at ({@link quotedOperatorsHidden}).
+  if (!found.has(REMOTE_SCRIPT.id) && [...new Set([folded, reading?.quoted ?? folded])].some((form) => quotedOperatorsHidden(form).some((hidden) => REMOTE_SCRIPT.re.test(hidden)))) {
+    found.add(REMOTE_SCRIPT.id);
+  }
   const pipelines = [...new Set([...quoted, ...unquoted])];
-  // As written, and as the shell reads the variables the text assigns, but not the commands nothing here names.
-  const named = [...new Set([text, folded, asShellReadsIt(folded), reading?.named ?? folded].flatMap((form) => [form, plainWordsUnquoted(form)]))];
+  // As written, and as the shell reads the variables the text assigns, but not the commands nothing here names; git's
+  // aliases read as what they stand for.
+  const named = [...new Set([text, folded, asShellReadsIt(folded), reading?.named ?? folded].flatMap((form) => [form, plainWordsUnquoted(form)]).map(gitAliasesExpanded))];
   if (
     pipelines.some((form) => DOWNLOAD_FED_THROUGH.re.test(form)) ||
     named.some((form) => DOWNLOAD_AT_START_FED.re.test(form) || savedDownloadRun(form)) ||

@@ -1,5 +1,6 @@
 import type { AnalysisInput } from '../ports.js';
 import { DANGEROUS_CODE, asShellReadsIt } from './dangerous-code.js';
+import { quotedOperatorsHidden } from './shell-reading.js';
 import { stripHidden } from '../invisible.js';
 import { TRANSLATED_APPROVAL_REQUEST, TRANSLATED_MERGE_ADVICE } from './translated-advice.js';
 
@@ -729,10 +730,11 @@ const LEET_ANSWER_SIGNALS: ReadonlyArray<Pick<Signal, 'id' | 're'>> = [...LEET_S
 export function unsafeAnswerSignals(texts: readonly string[]): string[] {
   const found = new Set<string>();
   // Normalized once, and read by both lists: look-alike letters or tag characters hide an answer-only signal no better
-  // than any other; and read as a shell reads its words, as the patch check reads code (`s""h`, `\sh`).
+  // than any other; and read as a shell reads its words, as the patch check reads code (`s""h`, `\sh`), and as it splits
+  // them (a `;` inside quotes ends no command: `python3 -c "…; …urlopen(u)…" | sh`).
   for (const text of texts) {
     const forms = normalize(text);
-    for (const id of matchedIds([...forms, ...forms.map(asShellReadsIt)], ANSWER_SIGNALS, LEET_ANSWER_SIGNALS)) found.add(id);
+    for (const id of matchedIds([...forms, ...forms.map(asShellReadsIt), ...forms.map((form) => quotedOperatorsHidden(form)[0])], ANSWER_SIGNALS, LEET_ANSWER_SIGNALS)) found.add(id);
   }
   return [...found];
 }

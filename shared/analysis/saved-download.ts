@@ -386,6 +386,8 @@ export class SavedFiles {
   private readonly parents = new Map<string, number>();
   private readonly names = new Map<string, number>();
   private readonly bare = new Map<string, number>();
+  /** The saved paths' ends of two or more of their last components (`x/i` of `/tmp/x/i`): what a `cd` may reach them by. */
+  private readonly tails = new Map<string, number>();
   private readonly globs: Array<{ glob: GlobToken[]; end: number }> = [];
   private anyFrom = Infinity;
   /** Archives extracted: where to (`undefined`: the directory it ran in), and from where in the text. */
@@ -418,6 +420,11 @@ export class SavedFiles {
       const name = path.slice(path.lastIndexOf('/') + 1);
       earliest(this.names, name);
       if (!path.includes('/')) earliest(this.bare, path);
+      // From the second-last slash back, at most MAX_TAIL components: a path of thousands of them is no command's.
+      for (let slash = path.lastIndexOf('/', path.lastIndexOf('/') - 1), parts = 2; slash >= 0 && parts <= MAX_TAIL; slash = path.lastIndexOf('/', slash - 1), parts += 1) {
+        earliest(this.tails, path.slice(slash + 1));
+        if (slash === 0) break;
+      }
     }
     for (const glob of saved.globs) {
       if (this.globs.length >= MAX_GLOBS) saved.any = true;
@@ -466,12 +473,13 @@ export class SavedFiles {
   /**
    * Whether the directory the word `raw` names, read at `at`, may hold a file a download before it saved: what a program
    * loads from it (`PATH=d`, `core.hooksPath=d`) may be one. A saved path under it, a tree copied into or under it, or
-   * any file where a download's names are unknown; `.` and `$PWD` are the directory the text runs in. Not a glob's match,
+   * any file where a download's names are unknown; `.`, `./`, `$PWD` and `$PWD/` are the directory the text runs in. Not a glob's match,
    * which is a file's name in no known directory (`gsutil cp gs://b/*.txt .` then `TMPDIR=/x gsutil …` in its manual).
    */
   holdsIn(raw: string, at: number): boolean {
     if (this.anyFrom <= at) return true;
-    return normalizedPaths(raw).some((path) => {
+    // A directory's trailing slash first: `$PWD/` and `./` are the directory they name, not a path normalized to nothing.
+    return normalizedPaths(raw.replace(/(?<=[^/])\/+(?=["']?$)/, '')).some((path) => {
       const directory = path.replace(/^(?:\$\{?PWD\}?|\$\(pwd\))$/, '.').replace(/(?<=.)\/+$/, '');
       const inside = (tree: string) => directory === '/' || tree === directory || tree.startsWith(`${directory}/`);
       return (this.parents.get(directory) ?? Infinity) <= at || this.extracted.some((archive) => archive.end <= at && (archive.directories === undefined ? directory === '.' : archive.directories.some(inside)));
@@ -488,6 +496,8 @@ export class SavedFiles {
       const before = (map: Map<string, number>, key: string) => (map.get(key) ?? Infinity) <= at;
       if (before(this.paths, path)) return true;
       if (path.includes('/') ? before(this.bare, name) : before(this.names, path)) return true;
+      // A relative path after a `cd` may be the end of a saved one (`curl -o /tmp/x/i …`, `cd /tmp`, `sh x/i`).
+      if (this.moves.length > 0 && this.moves[0]! <= at && /^[\w.-]+\//.test(path) && before(this.tails, path)) return true;
       if (this.globs.some((glob) => glob.end <= at && this.globbed(glob.glob, name))) return true;
       // A glob the shell expands to a saved file's path (`sh /tmp/*.sh`, `./i?`), not a lone `*` (a product, in code): the
       // first saved paths are tried.
@@ -505,6 +515,9 @@ export class SavedFiles {
     });
   }
 }
+
+/** The most components of a saved path's end that a relative path after a `cd` is compared with ({@link SavedFiles}). */
+const MAX_TAIL = 8;
 
 /** A path {@link normalizedPaths} leaves as it is: no quote, escape, variable, `./` or `//`. */
 const PLAIN_PATH = /^(?!\.\/)[\w.-]+(?:\/[\w.-]+)*$/;

@@ -453,3 +453,129 @@ export function shellReadings(text: string): ShellReadings | null {
     .replace(FEEDING_UNKNOWN, '$1$2curl');
   return { words: built, quoted: reading.replace(FEEDING_UNKNOWN, '$1$2curl'), named: reading };
 }
+
+/** A command of shell text ({@link shellCommands}): its text as written, where it starts, and the operator after it. */
+export interface ShellCommand {
+  text: string;
+  at: number;
+  /** What ends it: `;`, `&&`, `||`, `|`, `|&`, `&`, a line break, or nothing at the text's end. */
+  then: string;
+}
+
+/** Where {@link scanShell} found the operators of a text and the insides of its quoted strings. */
+interface ShellScan {
+  operators: Array<{ at: number; operator: string }>;
+  quoted: Array<{ from: number; to: number }>;
+}
+
+/**
+ * One pass over shell text: its operators outside quotes (`;`, `&&`, `||`, `|`, `|&`, `&`, line breaks) and where each
+ * quoted string's inside runs. A quoted string is `'…'`, `"…"` with its backslash escapes, or `$'…'` with its; an escaped
+ * character (`\;`) is none of them, nor a redirection's `&` (`2>&1`, `&>f`, `>&2`). A quote the line never closes quotes
+ * nothing (the source language's own around a command line, an apostrophe in prose): it is read as a character. Linear:
+ * where each line's last closing quote of each kind stands is known before its quotes are read, so no string is read
+ * twice to learn that it never closes.
+ */
+function scanShell(text: string): ShellScan {
+  const scan: ShellScan = { operators: [], quoted: [] };
+  for (let lineStart = 0; lineStart <= text.length; ) {
+    const newline = text.indexOf('\n', lineStart);
+    const end = newline < 0 ? text.length : newline;
+    // The last `'`, and the last `'` and `"` no backslash escapes (an odd run of backslashes before one escapes it).
+    let lastSingle = -1;
+    let lastFreeSingle = -1;
+    let lastFreeDouble = -1;
+    for (let i = lineStart, run = 0; i < end; i += 1) {
+      const char = text[i];
+      if (char === "'") {
+        lastSingle = i;
+        if (run % 2 === 0) lastFreeSingle = i;
+      } else if (char === '"' && run % 2 === 0) lastFreeDouble = i;
+      run = char === '\\' ? run + 1 : 0;
+    }
+    /** From inside a string opened before `from`, where its closing `quote` is, backslashes escaping: -1 if none. */
+    const closing = (from: number, quote: string) => {
+      for (let j = from; j < end; j += 1) {
+        if (text[j] === '\\') j += 1;
+        else if (text[j] === quote) return j;
+      }
+      return -1;
+    };
+    let i = lineStart;
+    while (i < end) {
+      const char = text[i]!;
+      let close = -1;
+      if (char === '\\') {
+        i += 2;
+        continue;
+      }
+      if (char === "'" && i < lastSingle) close = text.indexOf("'", i + 1);
+      else if (char === '$' && text[i + 1] === "'" && i + 1 < lastFreeSingle) close = closing(i + 2, "'");
+      else if (char === '"' && i < lastFreeDouble) close = closing(i + 1, '"');
+      if (close >= 0) {
+        scan.quoted.push({ from: i + (char === '$' ? 2 : 1), to: close });
+        i = close + 1;
+        continue;
+      }
+      if (char === ';' || char === '|' || (char === '&' && !/[<>]/.test(text[i - 1] ?? '') && text[i + 1] !== '>')) {
+        const operator = /^(?:&&|\|\||\|&|[;|&])/.exec(text.slice(i, i + 2))![0];
+        scan.operators.push({ at: i, operator });
+        i += operator.length;
+        continue;
+      }
+      i += 1;
+    }
+    if (newline < 0) break;
+    scan.operators.push({ at: newline, operator: '\n' });
+    lineStart = newline + 1;
+  }
+  return scan;
+}
+
+/**
+ * The commands of shell text, split where the shell splits them: at `;`, `&&`, `||`, `|`, `|&`, `&` and line breaks
+ * outside quotes ({@link scanShell}). `a "x;y" | b` is two commands, not three.
+ */
+export function shellCommands(text: string): ShellCommand[] {
+  const commands: ShellCommand[] = [];
+  let at = 0;
+  for (const { at: end, operator } of scanShell(text).operators) {
+    commands.push({ text: text.slice(at, end), at, then: operator });
+    at = end + operator.length;
+  }
+  commands.push({ text: text.slice(at), at, then: '' });
+  return commands;
+}
+
+/** What stands for a `;`, `|` or `&` inside quotes in {@link quotedOperatorsHidden}'s forms: a character no pattern reads. */
+const HIDDEN_OPERATOR = '\x1f';
+
+/** `text` with each `;`, `|` and `&` inside the strings `quoted` names hidden. */
+function hidden(text: string, quoted: ShellScan['quoted']): string {
+  const pieces: string[] = [];
+  let from = 0;
+  for (const span of quoted) {
+    pieces.push(text.slice(from, span.from), text.slice(span.from, span.to).replace(/[;|&]/g, HIDDEN_OPERATOR));
+    from = span.to;
+  }
+  return pieces.join('') + text.slice(from);
+}
+
+/**
+ * `text` as the shell splits it, in two forms for the patterns that read a command up to a `;`, `|` or `&` (`[^|;&]`):
+ * each operator inside quotes hidden ({@link HIDDEN_OPERATOR}), so that `python3 -c "…; …urlopen(u)…" | sh` is one
+ * command piped into a shell; and, for a command line inside a source language's string (`os.system("python3 -c '…;
+ * …' | sh")`), each string's inside read as a line of its own, the operators inside its quotes hidden. Linear: each
+ * character is read at most twice.
+ */
+export function quotedOperatorsHidden(text: string): [string, string] {
+  const { quoted } = scanShell(text);
+  const pieces: string[] = [];
+  let from = 0;
+  for (const span of quoted) {
+    const inside = text.slice(span.from, span.to);
+    pieces.push(text.slice(from, span.from), hidden(inside, scanShell(inside).quoted));
+    from = span.to;
+  }
+  return [hidden(text, quoted), pieces.join('') + text.slice(from)];
+}
