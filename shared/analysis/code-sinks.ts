@@ -1,3 +1,4 @@
+import { closers, firstFrom, JAVASCRIPT } from './bracket-readings.js';
 import { DOWNLOAD_PROGRAMS, WEB_CMDLETS } from './downloaders.js';
 
 /**
@@ -87,78 +88,8 @@ const LINE_MAX = 1000;
 /** The most of a sink's argument read: more than a whole patch; an argument not closed is read to here. */
 const SPAN_MAX = 24 * 1024;
 
-const JAVASCRIPT = /\.(?:[cm]?[jt]sx?|vue|svelte|astro)$/i;
 /** {@link FETCHED} as JavaScript reads it, and as the languages read it whose backtick runs a command (`` eval(`curl …`) ``). */
 const FETCHES = /* @__PURE__ */ (() => [new RegExp(FETCHED, 'gi'), new RegExp(`${FETCHED}|\x60\\s*["']?\\s*(?:command\\s+|env\\s+|[\\w.-]*\\/)*(?:${DOWNLOAD_PROGRAMS})\\b`, 'gi')])();
-
-/**
- * Where each bracket of `text` closes, the later of two readings: one that counts every bracket, and one that passes
- * over strings, comments and regular-expression literals as most languages write them. Each is fooled by some text
- * (`eval(")" + …)` the first, a heredoc the second), and a span cut short is what an attacker wants: the later close
- * is cut short only where both are. An opener never closed closes at the end; `seen` marks the openers the second
- * reading met outside strings and comments.
- */
-function closers(text: string): { close: Int32Array; seen: Uint8Array } {
-  const close = new Int32Array(text.length).fill(-1);
-  const seen = new Uint8Array(text.length);
-  for (const skipping of [false, true]) {
-    const stack: number[] = [];
-    // Where a quote of each kind was last found to have no end: not searched for again before it (linear).
-    const noEnd = new Map<string, number>();
-    for (let i = 0; i < text.length; i++) {
-      const c = text[i]!;
-      if (skipping && c === '\\') {
-        i++;
-        continue;
-      }
-      if (skipping && STARTS_SKIPPED.includes(c)) {
-        const end = skipped(text, i, noEnd);
-        if (end > i) {
-          i = end - 1;
-          continue;
-        }
-      }
-      const open = '([{'.indexOf(c);
-      if (open >= 0) {
-        stack.push(i);
-        if (skipping) seen[i] = 1;
-      }
-      else if (stack.length > 0 && '([{'[')]}'.indexOf(c)] === text[stack[stack.length - 1]!]) {
-        const at = stack.pop()!;
-        close[at] = Math.max(close[at]!, i);
-      }
-    }
-    for (const at of stack) close[at] = text.length;
-  }
-  return { close, seen };
-}
-
-/** The characters that may start what {@link skipped} passes over. */
-const STARTS_SKIPPED = '#/"\'\x60';
-
-/** The end of the string, comment or regular-expression literal that starts at `i` in `text`, or `i` for none. */
-function skipped(text: string, i: number, noEnd: Map<string, number>): number {
-  const c = text[i]!;
-  const lineEnd = () => (text.indexOf('\n', i) + 1 || text.length + 1) - 1;
-  const before = text.slice(Math.max(0, i - 1), i);
-  let kind = '';
-  if (c === '#' && /^\s?$/.test(before)) return lineEnd();
-  if (c === '/' && text[i + 1] === '/' && before !== ':') return lineEnd();
-  if (c === '/' && text[i + 1] === '*') kind = '*/';
-  else if ((c === '"' || c === "'") && text.startsWith(c.repeat(3), i)) kind = c.repeat(3);
-  else if (c === '"' || c === "'" || c === '\x60') kind = c;
-  else if (c === '/' && /(?:^|[(,=:[!&|?{};]\s*)$/.test(text.slice(Math.max(0, i - 8), i))) kind = '/';
-  else return i;
-  if ((noEnd.get(kind) ?? -1) > i) return i;
-  const multiline = kind.length > 1 || kind === '\x60';
-  for (let j = i + kind.length; j < text.length; j++) {
-    if (text[j] === '\\') j++;
-    else if (text[j] === '\n' && !multiline) break;
-    else if (text.startsWith(kind, j)) return j + kind.length;
-  }
-  noEnd.set(kind, multiline ? text.length : lineEnd());
-  return i;
-}
 
 /** Where the line holding a position ends; asked in increasing order, each newline is looked for once. */
 function lineEnds(text: string): (at: number) => number {
@@ -171,17 +102,6 @@ function lineEnds(text: string): (at: number) => number {
   };
 }
 
-/** The first of the sorted `positions` at or after `from`, or -1. */
-function firstFrom(positions: readonly number[], from: number): number {
-  let low = 0;
-  let high = positions.length;
-  while (low < high) {
-    const middle = (low + high) >> 1;
-    if (positions[middle]! < from) low = middle + 1;
-    else high = middle;
-  }
-  return positions[low] ?? -1;
-}
 const within = (positions: readonly number[], from: number, to: number) => {
   const at = firstFrom(positions, from);
   return at >= 0 && at < to;
@@ -260,7 +180,7 @@ function fetchedRuns(path: string, text: string): boolean {
   const fetches = [...text.matchAll(FETCHES[JAVASCRIPT.test(path) ? 0 : 1]!)];
   if (fetches.length === 0) return false;
   const fetchedAt = fetches.map((match) => match.index!);
-  const { close, seen } = closers(text);
+  const { close, seen } = closers(path, text);
   const openerLineEnd = lineEnds(text);
   // An opener in a string or a comment that no bracket closes is prose (`system (e.g. …`), read to its line's end.
   const spanEnd = (opener: number) => (close[opener]! < text.length || seen[opener] ? Math.min(close[opener]!, opener + SPAN_MAX) : openerLineEnd(opener));
