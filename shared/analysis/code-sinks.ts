@@ -44,8 +44,9 @@ const INTERPRETER = String.raw`(?:["'](?:[\w.\\/-]*[\\/])?(?:(?:ba|z|da|k)?sh|py
  */
 const SINK = /* @__PURE__ */ (() => new RegExp(
   [
-    // Before the names, as `popen(` is one: a shell started and given what it runs on its standard input.
-    String.raw`\b(?:popen|spawn)\w*\s*\(\s*\[?\s*${INTERPRETER}[^;\n]{0,200}?\)\s*\.\s*communicate\s*\(`,
+    // Before the names, as `popen(` is one: a shell started and given what it runs on its standard input, by
+    // `.communicate(` or by the block Ruby gives the pipe to (`IO.popen('sh', 'w') { |io| io.write(…) }`, `do |io|`).
+    String.raw`\b(?:popen|spawn)\w*\s*\(\s*\[?\s*${INTERPRETER}[^;\n]{0,200}?\)\s*(?:\.\s*communicate\s*\(|\{|do\b)`,
     String.raw`(?<![\w$])(?:${SINK_NAMES})(?:(?:\s*\.\s*(?:call|apply|bind\s*\([^()\n]{0,80}\)\s*))?(?:\s*\?\.)?\s*\(|["']?\s*[)\]]\s*(?:\?\.)?\s*\()`,
     String.raw`\breflect\s*\.\s*apply\s*\((?=\s*(?:[\w$]+\s*\.\s*)?(?:eval|exec\w*|function)\b)`,
     String.raw`(?:(?<![.\w$])|\b(?:window|globalthis|self|global)\s*\.\s*)set(?:timeout|interval)\s*\((?!(?:\s*(?:\/\/[^\n]{0,200}\n|\/\*[^*]{0,200}\*\/)){0,8}\s*(?:async\b|function\b|(?:[\w$]+|\([^()]{0,200}\)(?:\s*:[^=;()]{1,80})?)\s*=>))`,
@@ -60,6 +61,8 @@ const SINK = /* @__PURE__ */ (() => new RegExp(
   ].join('|'),
   'gi',
 ))();
+/** Scala's `#>`/`#>>`/`#|` into a shell or an interpreter (`Seq("sh", "-s")`, `Process("bash")`), and its `#<` from something. */
+const FED_TO_SHELL = /* @__PURE__ */ (() => new RegExp(String.raw`#(?:>>?|\|)\s*(?:(?:process|seq)\s*\(\s*)?${INTERPRETER}|${INTERPRETER}\s*\)?\s*#<`, 'gi'))();
 /** Sinks a promise's value or a callback's argument reaches in JavaScript (`.then((t) => eval(t))`), not a `load(` of the app's own. */
 const CALLBACK_SINK = /eval|exec|script|timeout|interval|write|context|compile|pipe/i;
 /**
@@ -228,6 +231,8 @@ function fetchedRuns(path: string, text: string): boolean {
     const end = start + found.length;
     const opener = /[([{]$/.test(found) ? end - 1 : found[0] === '(' ? start : -1;
     let to = opener < 0 ? Math.min(sinkLineEnd(end), end + LINE_MAX) : spanEnd(opener);
+    // A shell's pipe given a `do` block: its `end` is not counted (a word in a string or an inner block's would do), so read on.
+    if (/\bdo$/i.test(found)) to = Math.min(text.length, end + SPAN_MAX);
     // A bare `evaluate(model, …)` given a name first is a function of the program's: Groovy's takes the code first.
     if (bare === 'evaluate' && opener >= 0) {
       const first = /\s*[A-Za-z_][\w$.]*\s*,/y;
@@ -252,6 +257,13 @@ function fetchedRuns(path: string, text: string): boolean {
       const opener = call.index! + call[0].length - 1;
       if (aliases.has(call[1]!) && within(fetchedOrRead, opener + 1, spanEnd(opener))) return true;
     }
+  }
+  // Scala's process pipes: a fetch's content fed to a shell (`new URL(u) #> "sh"`, `"sh" #< new URL(u)`), on its statement.
+  for (const fed of text.matchAll(FED_TO_SHELL)) {
+    const at = fed.index!;
+    const before = text.slice(Math.max(0, at - LINE_MAX), at);
+    const [from, to] = fed[0][0] === '#' ? [at - before.length + Math.max(before.lastIndexOf('\n'), before.lastIndexOf(';')) + 1, at] : [at + fed[0].length, Math.min(sinkLineEnd(at), at + LINE_MAX)];
+    if (within(fetchedOrRead, from, to)) return true;
   }
   callbackSinks.sort((a, b) => a - b);
   for (const fetch of fetches) {

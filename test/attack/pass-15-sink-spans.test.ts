@@ -72,6 +72,30 @@ describe('pass 15, span: a string form of the file\'s language holding the `)` b
   });
 });
 
+describe('pass 15, proc: a shell fed through a block or an operator', () => {
+  it.each([
+    ['lib/a.rb', "IO.popen('sh', 'w') { |io| io.write(URI.open(u).read) }"],
+    ['src/a.scala', '(new URL(u) #> "sh").!'],
+  ])('refuses, in %s: %s', refused);
+
+  it.each([
+    ['lib/a.rb', "IO.popen(['bash'], 'r+') do |io|\n  io.write(Net::HTTP.get(URI(u)))\nend"],
+    ['lib/a.rb', "Open3.popen3('sh') { |i, o, e, t| i.puts(URI.open(u).read) }"],
+    ['src/a.scala', '("bash" #< new URL(u)).!'],
+    ['src/a.scala', 'val p = new URL(u) #> Seq("sh", "-s"); p.!'],
+  ])('reads the block or the operator, in %s: %s', (path, text) => {
+    expect(fetchedCodeRuns(path, text)).toBe(true);
+  });
+
+  it.each([
+    ['lib/a.rb', "IO.popen('sh', 'w') { |io| io.write(File.read('setup.sh')) }\nbody = URI.open(u).read"],
+    ['lib/a.rb', "IO.popen(['git', 'log']) { |io| puts io.read }\nbody = URI.open(u).read"],
+    ['src/a.scala', '("ls -la" #> new File("out.txt")).!'],
+    ['src/a.scala', '(new URL(u) #> new File("page.html")).!'],
+    ['src/a.scala', '("git log" #| "grep fix").!'],
+  ])('accepts, in %s: %s', accepted);
+});
+
 /**
  * The new string forms and rules, repeated over a patch's size: each reading passes over a form once, whatever it
  * holds, so the cost grows linearly (the exponent, not a time: `test/support/growth.ts`). The sink reading and the
@@ -92,6 +116,8 @@ describe('pass 15: the cost of the language string forms', () => {
     ['lib/a.pl', '=pod\n<<E'],
     ['src/a.php', "<<<'E'\n\"{$"],
     ['src/a.php', '<<<E\n#['],
+    ['lib/a.rb', "IO.popen('sh') { "],
+    ['src/a.scala', 'new URL(u) #> "sh" '],
   ] as const) {
     it(`reads ${JSON.stringify(unit)} repeated, in ${path}, in linear time`, { timeout: 120_000 }, () => {
       const textOf = (size: number) => `requests.get(u)\n${unit.repeat(Math.floor(size / unit.length))}`;
