@@ -96,6 +96,24 @@ describe('pass 15, proc: a shell fed through a block or an operator', () => {
   ])('accepts, in %s: %s', accepted);
 });
 
+describe('pass 15, pysink: a metric\'s script from the Hub, and pip\'s own API given a URL', () => {
+  it.each([
+    ['src/a.py', "metric = evaluate.load('someone/metric')"],
+    ['src/a.py', "pip.main(['install', 'https://x.example/p.tar.gz'])"],
+    ['src/a.py', 'metric = evaluate.load(path="https://x.example/metric.py")'],
+    ['src/a.py', "pip._internal.main(['install', '-e', 'git+https://github.com/o/r'])"],
+    ['src/a.py', "sys.exit(pip.main(['install', '--index-url=https://x.example/simple', 'requests']))"],
+  ])('refuses, in %s: %s', refused);
+
+  it.each([
+    ['src/a.py', "metric = evaluate.load('accuracy')"],
+    ['src/a.py', 'metric = evaluate.load("glue", "mrpc")'],
+    ['src/a.py', "metric = evaluate.load('./metrics/my_metric.py')"],
+    ['src/a.py', "pip.main(['install', 'requests'])"],
+    ['src/a.py', "pip.main(['install', '-r', 'requirements.txt'])"],
+  ])('accepts, in %s: %s', accepted);
+});
+
 /**
  * The new string forms and rules, repeated over a patch's size: each reading passes over a form once, whatever it
  * holds, so the cost grows linearly (the exponent, not a time: `test/support/growth.ts`). The sink reading and the
@@ -118,6 +136,8 @@ describe('pass 15: the cost of the language string forms', () => {
     ['src/a.php', '<<<E\n#['],
     ['lib/a.rb', "IO.popen('sh') { "],
     ['src/a.scala', 'new URL(u) #> "sh" '],
+    ['src/a.py', "pip.main(['install', "],
+    ['src/a.py', "evaluate.load('a/"],
   ] as const) {
     it(`reads ${JSON.stringify(unit)} repeated, in ${path}, in linear time`, { timeout: 120_000 }, () => {
       const textOf = (size: number) => `requests.get(u)\n${unit.repeat(Math.floor(size / unit.length))}`;
