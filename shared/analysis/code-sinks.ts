@@ -2,12 +2,19 @@ import { closers, firstFrom, JAVASCRIPT } from './bracket-readings.js';
 import { DOWNLOAD_PROGRAMS, WEB_CMDLETS } from './downloaders.js';
 
 /**
+ * httpie's `http`/`https` and xh's `xh`/`xhs` as a process's program, a word too common to be one alone: an argument
+ * list's first element followed by another that is no scheme (`['http', '--body', u]`, not `['http', 'https']`), or a
+ * substitution's command given a host (`$(http GET x.example/p)`, `%x(xh -b host:80/p)`).
+ */
+const HTTPIE = String.raw`\(\s*\[\s*["'](?:https?|xhs?)["']\s*,(?!\s*["'](?:https?|ftps?|wss?|file)["'])|(?:\$\(|\bqx\s*[^\w\s]|%x\s*[^\w\s])\s*(?:https?|xhs?)\s+(?:-\S+\s+)*(?:[A-Za-z]+\s+)?(?::\d|[\w-]+(?:\.[\w-]+)+)`;
+
+/**
  * A downloader's output used as a value: a substitution (`$(curl …)`, Perl's `qx{curl …}`, Ruby's `%x(curl …)`) or a
  * call given the command (`execSync('curl …')`, `check_output(['curl', …])`, `shell_exec('curl …')`, PowerShell's
- * `(irm …)`). Reached from a call's parenthesis, so `system('curl -o f …')`, whose own argument it is, only downloads.
+ * `(irm …)`, httpie's {@link HTTPIE}). Reached from a call's parenthesis, so `system('curl -o f …')`, whose own argument it is, only downloads.
  * A backtick is a command's output too except in JavaScript, whose backtick opens a string ({@link fetchedCodeRuns}).
  */
-const DOWNLOADER_OUTPUT = String.raw`(?:\$\(|\bqx\s*[^\w\s]|%x\s*[^\w\s]|\(\s*\[?)\s*["']?\s*(?:command\s+|env\s+|[\w.-]*\/)*(?:${DOWNLOAD_PROGRAMS}|${WEB_CMDLETS})\b`;
+const DOWNLOADER_OUTPUT = String.raw`(?:\$\(|\bqx\s*[^\w\s]|%x\s*[^\w\s]|\(\s*\[?)\s*["']?\s*(?:command\s+|env\s+|[\w.-]*\/)*(?:${DOWNLOAD_PROGRAMS}|${WEB_CMDLETS})\b|${HTTPIE}`;
 
 /**
  * What a sink's argument holds when it was fetched from another host: a call that fetches (`urlopen`, `fetch`, the

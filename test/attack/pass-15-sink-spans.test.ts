@@ -114,6 +114,21 @@ describe('pass 15, pysink: a metric\'s script from the Hub, and pip\'s own API g
   ])('accepts, in %s: %s', accepted);
 });
 
+describe('pass 15, fetch: httpie run as a process', () => {
+  it.each([
+    ['src/a.py', "exec(subprocess.check_output(['http', '--body', u]))"],
+    ['src/a.py', "exec(subprocess.check_output(['https', 'x.example/p']))"],
+    ['src/a.py', "exec(subprocess.check_output(['xh', '-b', u]))"],
+  ])('refuses, in %s: %s', refused);
+
+  it.each([
+    ['src/a.py', "exec(subprocess.check_output(['git', 'show', 'HEAD:tools/gen.py']))"],
+    ['src/a.py', "exec(render(['http', 'https'], template))"],
+    ['src/a.py', "exec(compile(src, 'x', 'exec')) if urlparse(u).scheme in ('http', 'https') else None"],
+    ['src/a.py', "port = socket.getservbyname('http', 'tcp'); exec(code)"],
+  ])('accepts, in %s: %s', accepted);
+});
+
 /**
  * The new string forms and rules, repeated over a patch's size: each reading passes over a form once, whatever it
  * holds, so the cost grows linearly (the exponent, not a time: `test/support/growth.ts`). The sink reading and the
@@ -138,6 +153,7 @@ describe('pass 15: the cost of the language string forms', () => {
     ['src/a.scala', 'new URL(u) #> "sh" '],
     ['src/a.py', "pip.main(['install', "],
     ['src/a.py', "evaluate.load('a/"],
+    ['src/a.py', "exec(check_output(['http', "],
   ] as const) {
     it(`reads ${JSON.stringify(unit)} repeated, in ${path}, in linear time`, { timeout: 120_000 }, () => {
       const textOf = (size: number) => `requests.get(u)\n${unit.repeat(Math.floor(size / unit.length))}`;
