@@ -1,12 +1,20 @@
+import { closers, firstFrom, JAVASCRIPT } from './bracket-readings.js';
 import { DOWNLOAD_PROGRAMS, WEB_CMDLETS } from './downloaders.js';
+
+/**
+ * httpie's `http`/`https` and xh's `xh`/`xhs` as a process's program, a word too common to be one alone: an argument
+ * list's first element followed by another that is no scheme (`['http', '--body', u]`, not `['http', 'https']`), or a
+ * substitution's command given a host (`$(http GET x.example/p)`, `%x(xh -b host:80/p)`).
+ */
+const HTTPIE = String.raw`\(\s*\[\s*["'](?:https?|xhs?)["']\s*,(?!\s*["'](?:https?|ftps?|wss?|file)["'])|(?:\$\(|\bqx\s*[^\w\s]|%x\s*[^\w\s])\s*(?:https?|xhs?)\s+(?:-\S+\s+)*(?:[A-Za-z]+\s+)?(?::\d|[\w-]+(?:\.[\w-]+)+)`;
 
 /**
  * A downloader's output used as a value: a substitution (`$(curl …)`, Perl's `qx{curl …}`, Ruby's `%x(curl …)`) or a
  * call given the command (`execSync('curl …')`, `check_output(['curl', …])`, `shell_exec('curl …')`, PowerShell's
- * `(irm …)`). Reached from a call's parenthesis, so `system('curl -o f …')`, whose own argument it is, only downloads.
+ * `(irm …)`, httpie's {@link HTTPIE}). Reached from a call's parenthesis, so `system('curl -o f …')`, whose own argument it is, only downloads.
  * A backtick is a command's output too except in JavaScript, whose backtick opens a string ({@link fetchedCodeRuns}).
  */
-const DOWNLOADER_OUTPUT = String.raw`(?:\$\(|\bqx\s*[^\w\s]|%x\s*[^\w\s]|\(\s*\[?)\s*["']?\s*(?:command\s+|env\s+|[\w.-]*\/)*(?:${DOWNLOAD_PROGRAMS}|${WEB_CMDLETS})\b`;
+const DOWNLOADER_OUTPUT = String.raw`(?:\$\(|\bqx\s*[^\w\s]|%x\s*[^\w\s]|\(\s*\[?)\s*["']?\s*(?:command\s+|env\s+|[\w.-]*\/)*(?:${DOWNLOAD_PROGRAMS}|${WEB_CMDLETS})\b|${HTTPIE}`;
 
 /**
  * What a sink's argument holds when it was fetched from another host: a call that fetches (`urlopen`, `fetch`, the
@@ -43,8 +51,9 @@ const INTERPRETER = String.raw`(?:["'](?:[\w.\\/-]*[\\/])?(?:(?:ba|z|da|k)?sh|py
  */
 const SINK = /* @__PURE__ */ (() => new RegExp(
   [
-    // Before the names, as `popen(` is one: a shell started and given what it runs on its standard input.
-    String.raw`\b(?:popen|spawn)\w*\s*\(\s*\[?\s*${INTERPRETER}[^;\n]{0,200}?\)\s*\.\s*communicate\s*\(`,
+    // Before the names, as `popen(` is one: a shell started and given what it runs on its standard input, by
+    // `.communicate(` or by the block Ruby gives the pipe to (`IO.popen('sh', 'w') { |io| io.write(…) }`, `do |io|`).
+    String.raw`\b(?:popen|spawn)\w*\s*\(\s*\[?\s*${INTERPRETER}[^;\n]{0,200}?\)\s*(?:\.\s*communicate\s*\(|\{|do\b)`,
     String.raw`(?<![\w$])(?:${SINK_NAMES})(?:(?:\s*\.\s*(?:call|apply|bind\s*\([^()\n]{0,80}\)\s*))?(?:\s*\?\.)?\s*\(|["']?\s*[)\]]\s*(?:\?\.)?\s*\()`,
     String.raw`\breflect\s*\.\s*apply\s*\((?=\s*(?:[\w$]+\s*\.\s*)?(?:eval|exec\w*|function)\b)`,
     String.raw`(?:(?<![.\w$])|\b(?:window|globalthis|self|global)\s*\.\s*)set(?:timeout|interval)\s*\((?!(?:\s*(?:\/\/[^\n]{0,200}\n|\/\*[^*]{0,200}\*\/)){0,8}\s*(?:async\b|function\b|(?:[\w$]+|\([^()]{0,200}\)(?:\s*:[^=;()]{1,80})?)\s*=>))`,
@@ -59,6 +68,8 @@ const SINK = /* @__PURE__ */ (() => new RegExp(
   ].join('|'),
   'gi',
 ))();
+/** Scala's `#>`/`#>>`/`#|` into a shell or an interpreter (`Seq("sh", "-s")`, `Process("bash")`), and its `#<` from something. */
+const FED_TO_SHELL = /* @__PURE__ */ (() => new RegExp(String.raw`#(?:>>?|\|)\s*(?:(?:process|seq)\s*\(\s*)?${INTERPRETER}|${INTERPRETER}\s*\)?\s*#<`, 'gi'))();
 /** Sinks a promise's value or a callback's argument reaches in JavaScript (`.then((t) => eval(t))`), not a `load(` of the app's own. */
 const CALLBACK_SINK = /eval|exec|script|timeout|interval|write|context|compile|pipe/i;
 /**
@@ -87,78 +98,8 @@ const LINE_MAX = 1000;
 /** The most of a sink's argument read: more than a whole patch; an argument not closed is read to here. */
 const SPAN_MAX = 24 * 1024;
 
-const JAVASCRIPT = /\.(?:[cm]?[jt]sx?|vue|svelte|astro)$/i;
 /** {@link FETCHED} as JavaScript reads it, and as the languages read it whose backtick runs a command (`` eval(`curl …`) ``). */
 const FETCHES = /* @__PURE__ */ (() => [new RegExp(FETCHED, 'gi'), new RegExp(`${FETCHED}|\x60\\s*["']?\\s*(?:command\\s+|env\\s+|[\\w.-]*\\/)*(?:${DOWNLOAD_PROGRAMS})\\b`, 'gi')])();
-
-/**
- * Where each bracket of `text` closes, the later of two readings: one that counts every bracket, and one that passes
- * over strings, comments and regular-expression literals as most languages write them. Each is fooled by some text
- * (`eval(")" + …)` the first, a heredoc the second), and a span cut short is what an attacker wants: the later close
- * is cut short only where both are. An opener never closed closes at the end; `seen` marks the openers the second
- * reading met outside strings and comments.
- */
-function closers(text: string): { close: Int32Array; seen: Uint8Array } {
-  const close = new Int32Array(text.length).fill(-1);
-  const seen = new Uint8Array(text.length);
-  for (const skipping of [false, true]) {
-    const stack: number[] = [];
-    // Where a quote of each kind was last found to have no end: not searched for again before it (linear).
-    const noEnd = new Map<string, number>();
-    for (let i = 0; i < text.length; i++) {
-      const c = text[i]!;
-      if (skipping && c === '\\') {
-        i++;
-        continue;
-      }
-      if (skipping && STARTS_SKIPPED.includes(c)) {
-        const end = skipped(text, i, noEnd);
-        if (end > i) {
-          i = end - 1;
-          continue;
-        }
-      }
-      const open = '([{'.indexOf(c);
-      if (open >= 0) {
-        stack.push(i);
-        if (skipping) seen[i] = 1;
-      }
-      else if (stack.length > 0 && '([{'[')]}'.indexOf(c)] === text[stack[stack.length - 1]!]) {
-        const at = stack.pop()!;
-        close[at] = Math.max(close[at]!, i);
-      }
-    }
-    for (const at of stack) close[at] = text.length;
-  }
-  return { close, seen };
-}
-
-/** The characters that may start what {@link skipped} passes over. */
-const STARTS_SKIPPED = '#/"\'\x60';
-
-/** The end of the string, comment or regular-expression literal that starts at `i` in `text`, or `i` for none. */
-function skipped(text: string, i: number, noEnd: Map<string, number>): number {
-  const c = text[i]!;
-  const lineEnd = () => (text.indexOf('\n', i) + 1 || text.length + 1) - 1;
-  const before = text.slice(Math.max(0, i - 1), i);
-  let kind = '';
-  if (c === '#' && /^\s?$/.test(before)) return lineEnd();
-  if (c === '/' && text[i + 1] === '/' && before !== ':') return lineEnd();
-  if (c === '/' && text[i + 1] === '*') kind = '*/';
-  else if ((c === '"' || c === "'") && text.startsWith(c.repeat(3), i)) kind = c.repeat(3);
-  else if (c === '"' || c === "'" || c === '\x60') kind = c;
-  else if (c === '/' && /(?:^|[(,=:[!&|?{};]\s*)$/.test(text.slice(Math.max(0, i - 8), i))) kind = '/';
-  else return i;
-  if ((noEnd.get(kind) ?? -1) > i) return i;
-  const multiline = kind.length > 1 || kind === '\x60';
-  for (let j = i + kind.length; j < text.length; j++) {
-    if (text[j] === '\\') j++;
-    else if (text[j] === '\n' && !multiline) break;
-    else if (text.startsWith(kind, j)) return j + kind.length;
-  }
-  noEnd.set(kind, multiline ? text.length : lineEnd());
-  return i;
-}
 
 /** Where the line holding a position ends; asked in increasing order, each newline is looked for once. */
 function lineEnds(text: string): (at: number) => number {
@@ -171,17 +112,6 @@ function lineEnds(text: string): (at: number) => number {
   };
 }
 
-/** The first of the sorted `positions` at or after `from`, or -1. */
-function firstFrom(positions: readonly number[], from: number): number {
-  let low = 0;
-  let high = positions.length;
-  while (low < high) {
-    const middle = (low + high) >> 1;
-    if (positions[middle]! < from) low = middle + 1;
-    else high = middle;
-  }
-  return positions[low] ?? -1;
-}
 const within = (positions: readonly number[], from: number, to: number) => {
   const at = firstFrom(positions, from);
   return at >= 0 && at < to;
@@ -260,7 +190,7 @@ function fetchedRuns(path: string, text: string): boolean {
   const fetches = [...text.matchAll(FETCHES[JAVASCRIPT.test(path) ? 0 : 1]!)];
   if (fetches.length === 0) return false;
   const fetchedAt = fetches.map((match) => match.index!);
-  const { close, seen } = closers(text);
+  const { close, seen } = closers(path, text);
   const openerLineEnd = lineEnds(text);
   // An opener in a string or a comment that no bracket closes is prose (`system (e.g. …`), read to its line's end.
   const spanEnd = (opener: number) => (close[opener]! < text.length || seen[opener] ? Math.min(close[opener]!, opener + SPAN_MAX) : openerLineEnd(opener));
@@ -310,6 +240,8 @@ function fetchedRuns(path: string, text: string): boolean {
     const end = start + found.length;
     const opener = /[([{]$/.test(found) ? end - 1 : found[0] === '(' ? start : -1;
     let to = opener < 0 ? Math.min(sinkLineEnd(end), end + LINE_MAX) : spanEnd(opener);
+    // A shell's pipe given a `do` block: its `end` is not counted (a word in a string or an inner block's would do), so read on.
+    if (/\bdo$/i.test(found)) to = Math.min(text.length, end + SPAN_MAX);
     // A bare `evaluate(model, …)` given a name first is a function of the program's: Groovy's takes the code first.
     if (bare === 'evaluate' && opener >= 0) {
       const first = /\s*[A-Za-z_][\w$.]*\s*,/y;
@@ -334,6 +266,13 @@ function fetchedRuns(path: string, text: string): boolean {
       const opener = call.index! + call[0].length - 1;
       if (aliases.has(call[1]!) && within(fetchedOrRead, opener + 1, spanEnd(opener))) return true;
     }
+  }
+  // Scala's process pipes: a fetch's content fed to a shell (`new URL(u) #> "sh"`, `"sh" #< new URL(u)`), on its statement.
+  for (const fed of text.matchAll(FED_TO_SHELL)) {
+    const at = fed.index!;
+    const before = text.slice(Math.max(0, at - LINE_MAX), at);
+    const [from, to] = fed[0][0] === '#' ? [at - before.length + Math.max(before.lastIndexOf('\n'), before.lastIndexOf(';')) + 1, at] : [at + fed[0].length, Math.min(sinkLineEnd(at), at + LINE_MAX)];
+    if (within(fetchedOrRead, from, to)) return true;
   }
   callbackSinks.sort((a, b) => a - b);
   for (const fetch of fetches) {

@@ -1411,6 +1411,8 @@ const KUBECTL = String.raw`(?:(?:microk8s[.\s]|minikube\s+|k[03]s\s+)?kubectl)`;
  */
 const RUNS_FROM_URL = [
   String.raw`(?<![\w$@.-])(?=${KUBECTL}|${INSTALLERS})${AT_COMMAND_START}(?:${KUBECTL}\b[^\n|;&]{0,300}?[ \t"'\x60,]-(?:[a-z]*[fk]|-filename|-kustomize)[ \t"'\x60,=@]+(?:${REMOTE_SOURCE}|[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}(?::\d+)?\/)|brew\s+(?:tap|install|reinstall|upgrade|fetch)[ \t][^\n|;&#]{0,300}?(?<=[ \t])["']?(?!homebrew\/)[\w-]+\/[\w-]+(?:\/\w|["']?(?:\s|$))|(?:${INSTALLERS})(?![\w.-])(?:[^\n|;&#]|(?<=\S)#){0,300}?(?:[ \t,]["'\x60]*|(?<=[ \t])--?(?:repo|from-module|source|spec|git|url|index-url|extra-index-url|find-links|registry|from)=["'\x60]*|@)${REMOTE_SOURCE})`,
+  // pip's own API given a command's words (`pip.main(['install', 'https://…'])`, `pip._internal.main`), as `pip install` is.
+  String.raw`\bpip(?:\s*\.\s*_internal(?:\s*\.\s*cli\s*\.\s*main)?)?\s*\.\s*main\s*\(\s*\[\s*["'](?:install|download|wheel)["'](?:[^\n\]#]|(?<=\S)#){0,300}?[,\s]["'](?:--?[\w-]+=)?${REMOTE_SOURCE}`,
   String.raw`\binstall_(?:github|gitlab|bitbucket|git|url|svn)\s*\(|\bPkg\s*\.\s*(?:add|develop|dev)\s*\([^\n)]{0,120}?["']${REMOTE_SOURCE}`,
 ].join('|');
 
@@ -1467,7 +1469,8 @@ function joinedDownloadRun(text: string): boolean {
  * devtools' `source_url('…')` given a literal (`def source_url(self)` is a name, not a download), PHP's `include` of a
  * URL (`http://`, `data://`), pandas' `read_pickle` of one, .NET's `Assembly.LoadFrom` and Dart's `Isolate.spawnUri` of
  * one, and the model loaders that run code from where they fetch:
- * `hub.load` (a repository's `hubconf.py`), `load_state_dict_from_url` told to unpickle (`weights_only=False`), and
+ * `hub.load` (a repository's `hubconf.py`), Hugging Face's `evaluate.load` and `load_metric` given a Hub repository or a
+ * URL (`'someone/metric'` runs that repository's script; `'accuracy'`, a canonical metric, and `'./m.py'` are not), `load_state_dict_from_url` told to unpickle (`weights_only=False`), and
  * `trust_remote_code` (a model repository's Python). Patches only: in a log, a library's warning names
  * `trust_remote_code=True`; and only as an argument, a key or a setting (after `(`, `,`, `{` or where a line starts),
  * not named in prose or a comment.
@@ -1477,6 +1480,7 @@ const REMOTE_CODE_SINK: DangerousCode = {
   re: new RegExp(
     [
       String.raw`\bsource\s*\(\s*(?:file\s*=\s*)?(?:["']\w+:\/\/|url\s*\()|\bsource_(?:url|gist)\s*\(\s*["']|::\s*source_\w+\s*\(`,
+      String.raw`\b(?:evaluate\s*\.\s*load|load_metric)\s*\(\s*(?:path\s*=\s*)?[rbuf]{0,2}["'](?:[a-z][\w+.-]*:\/\/|[\w-]+\/[\w.-])`,
       String.raw`\bhub\s*\.\s*load\s*\((?![^\n]{0,300}?\bsource\s*=\s*["']?local\b)|\btrust_remote_code(?<=(?:^|\n|[(,{])[ \t]*trust_remote_code)\s*[=:]\s*["']?(?:true|1)\b`,
       String.raw`\bload_state_dict_from_url\s*\([^;]{0,300}?weights_only\s*=\s*(?:false|0)\b|\bread_pickle\s*\(\s*(?:filepath_or_buffer\s*=\s*)?[rbuf]?["'][a-z][\w+.-]*:\/\/`,
       String.raw`\b(?:(?:include(?:_once)?|require_once)\s*\(?|require\s+)\s*["'](?:[a-z][\w+.-]*:\/\/|data:)`,
