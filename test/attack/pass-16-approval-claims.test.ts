@@ -69,6 +69,7 @@ describe("a maintainer's approval request after a stranger's of the same outside
   it.fails("is e-mailed: the stranger's request does not hold the maintainer's claim", async () => {
     const { createHash } = await import('node:crypto');
     const { newIncident } = await import('../../shared/domain/incident.js');
+    type Summary = import('../../shared/domain/incident.js').AnalysisSummary;
     const { githubIncidentFields, githubIncidentScope } = await import('../../shared/domain/github-incident.js');
     const { triggerFromWorkflowRun } = await import('../../shared/ingest/github-webhook.js');
     const { loadWebhook } = await import('../../infra/local/replay.js');
@@ -84,7 +85,7 @@ describe("a maintainer's approval request after a stranger's of the same outside
         triggering_actor: { login: actor, id: runId, type: 'User' },
       });
       const trigger = triggerFromWorkflowRun(body as never, `delivery-${runId}`);
-      const analysis = { provider: 'scripted', model: null, rootCause: 'the API timed out', fix: ['re-run'], confidence: 0.9, proposedAction: 'rerun_failed_jobs', rationale: 'transient', evidence: [], latencyMs: 1 } as const;
+      const analysis = { provider: 'scripted', model: null, rootCause: 'the API timed out', fix: ['re-run'], confidence: 0.9, proposedAction: 'rerun_failed_jobs', rationale: 'transient', evidence: [], latencyMs: 1 } satisfies Summary;
       await deps.incidents.create(
         newIncident({ ...githubIncidentFields(trigger), status: 'analyzed', category: 'network', fingerprint: `fp-${runId}`, analysis, failureLines: [{ line: 3, text: 'ETIMEDOUT' }] }, deps.clock()),
         githubIncidentScope(trigger),
