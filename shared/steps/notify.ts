@@ -146,10 +146,17 @@ const PULL_REQUEST_INCIDENTS_READ = 10;
  * late) records itself so. A superseded failure writes no comment (the newer one's is the pull request's) and pages
  * nobody, also when its approval wait times out; its proposal leaves the pull request's waiting ones, so `/guard`
  * commands decide nothing for it. If the pull request's incidents cannot be read, the failure is handled as current.
+ *
+ * The two writes (the failure resolved, then its proposal taken) are not one: a round killed between them is retried,
+ * and finds the failure resolved already. So a superseded failure whose proposal still waits has it taken whenever a
+ * round sees it so, whichever round (or what else) resolved it: taking is idempotent.
  */
 async function supersedeEarlierPushes(incident: Incident, deps: NotifyDeps): Promise<Incident> {
   const { repository, pullRequest } = incident;
-  if (incident.source !== 'github' || !repository || !pullRequest || incident.status === 'resolved') return incident;
+  if (incident.source !== 'github' || !repository || !pullRequest) return incident;
+  const resolved = incident.status === 'resolved';
+  // Of a resolved failure, only a proposal left waiting after it was superseded is this step's business.
+  if (resolved && !(incident.supersededBy && incident.approval?.status === 'pending')) return incident;
   let others: Incident[];
   try {
     others = await deps.incidents.listByPullRequest(repository, pullRequest, PULL_REQUEST_INCIDENTS_READ, { except: incident.id });
@@ -158,16 +165,27 @@ async function supersedeEarlierPushes(incident: Incident, deps: NotifyDeps): Pro
     deps.logger.warn('could not read the pull request incidents: the failure is handled as current', { incidentId: incident.id, error: errorMessage(error) });
     return incident;
   }
+  const withdraw = async (failure: Incident) => {
+    if (failure.approval?.status === 'pending') await deps.remediation.approvals.take({ name: repository, id: failure.repositoryId }, pullRequest, failure.id);
+  };
   const supersede = async (older: Incident, newer: Incident) => {
     const { fields, history } = supersededByPushFields(newer, deps.clock());
     const updated = await deps.incidents.update(older.id, fields, { history: [history] });
-    if (older.approval?.status === 'pending') await deps.remediation.approvals.take({ name: repository, id: older.repositoryId }, pullRequest, older.id);
+    await withdraw(older);
     deps.logger.info('failure superseded by a later push to its pull request', { incidentId: older.id, supersededBy: fields.supersededBy });
     return updated;
   };
   const newer = others.filter((other) => isNewerPushFailure(incident, other)).sort((a, b) => (b.runNumber ?? 0) - (a.runNumber ?? 0))[0];
+  if (resolved) {
+    if (newer) await withdraw(incident);
+    return incident;
+  }
   if (newer) return supersede(incident, newer);
-  for (const older of others) if (older.status !== 'resolved' && isNewerPushFailure(older, incident)) await supersede(older, incident);
+  for (const older of others) {
+    if (!isNewerPushFailure(older, incident)) continue;
+    if (older.status !== 'resolved') await supersede(older, incident);
+    else await withdraw(older);
+  }
   return incident;
 }
 

@@ -32,7 +32,7 @@ function failed(runId: number, sha: string, runNumber: number): GithubTrigger {
  * superseded execution. Required: the retry finishes what the killed round began.
  */
 describe("a later push's failure whose Notify dies between superseding the earlier one and taking its proposal", () => {
-  it.fails("leaves the earlier proposal off the pull request's pending approvals after the retry", async () => {
+  it("leaves the earlier proposal off the pull request's pending approvals after the retry", async () => {
     const github = createFakeGitHub();
     const policyFile = { defaults: { requireApproval: [{ actions: ['rerun_failed_jobs'] }] } };
     const remediation = remediationDeps({ policyFile } as never);
