@@ -18,6 +18,7 @@ import type { CommentOutcome, EscalationOccurrence, GitHubPort } from '../ports.
 import { shortHash } from '../domain/trigger.js';
 import { hasWriteAccess, isUserLogin } from '../github/roles.js';
 import { policyFor } from '../remediation/policy.js';
+import { waitEndedBy } from '../remediation/approval-resume.js';
 import { rerunKeyOf } from '../remediation/rerun-key.js';
 import { plannedProposalDigest, revisionAfter } from '../remediation/proposal-digest.js';
 import { type NotifyResult, type PipelineState, approverOf, describeCaught, parseState, triggeringActorOf } from './state.js';
@@ -246,9 +247,11 @@ async function requestApproval(state: PipelineState, taskToken: string, waitSeco
  * The approval request by e-mail: one per problem while one can be answered. Two claims in the escalation ledger,
  * each for the approval timeout (as long as an e-mailed token may be answered):
  * - the problem's (`approval:<problem key>`, the key its pages have): the first incident of the problem to ask opens
- *   it; a later one asking meanwhile (a flapping alarm's next ALARM, the same failure on another push) is counted on
- *   it and e-mails nothing. Its wait runs out unanswered, and pages then only if its incident is still open, once per
- *   problem and window like any page. Only the incident that opened it goes on to
+ *   it; a later one asking while that request can be answered (the same failure on another push, another ALARM of an alarm still firing) is counted on it and
+ *   e-mails nothing. Its wait runs out unanswered, and pages then only if its incident is still open, once per
+ *   problem and window like any page. Once the holder's incident recovered or was superseded, or its wait ended,
+ *   its token applies nothing: the next request takes the claim over (a conditional write, checked when asked, so no
+ *   release that a crash could skip). Only the incident holding the claim goes on to
  * - its request's (one item per incident and task token): it is published after the claim and recorded after that,
  *   so a crash in between lets the next try send it once more, and no further try sends a third
  *   (shared/notify/claimed-page.ts); a re-driven execution's new token is a request of its own.
@@ -257,9 +260,17 @@ async function mailApprovalRequest(state: PipelineState, incident: Incident, tas
   const at = deps.clock();
   const windowMinutes = policyFor(deps.remediation.policyFile, incident.repository, false).approvalTimeoutMinutes;
   const problem = problemOf(incident);
-  const asked = await deps.escalationLedger.record({
+  const claim: EscalationOccurrence = {
     key: `approval:${problem.key}`, incidentId: incident.id, at, windowMinutes, mayOpen: true, label: `approval requests of ${problem.label}`, digest: false,
-  });
+  };
+  let asked = await deps.escalationLedger.record(claim);
+  // The claim counts only while its holder's request can be answered: once that incident recovered, was superseded
+  // or its wait ended, its token approves nothing, and this request (the one that can) takes the claim over. A few
+  // rounds at most: a failed take-over means another request took it (and is answerable) or the window ended.
+  for (let round = 0; round < 3 && !asked.send && !asked.alreadySent && asked.owner && asked.owner !== incident.id && asked.windowStart; round += 1) {
+    if (awaitsApproval(await deps.incidents.get(asked.owner), at)) break;
+    asked = (await deps.escalationLedger.takeOver(claim, { owner: asked.owner, windowStart: asked.windowStart })) ?? (await deps.escalationLedger.record(claim));
+  }
   if (!asked.send && !asked.alreadySent) {
     const detail = `counted on the open approval request of this problem: asked ${asked.windowCount} time${asked.windowCount === 1 ? '' : 's'} since ${asked.windowStart ?? 'the request'}`;
     return { channel: 'sns', target: 'escalation-topic', outcome: 'skipped', detail, at: at.toISOString() };
@@ -284,6 +295,15 @@ async function mailApprovalRequest(state: PipelineState, incident: Incident, tas
   });
   const published = await publishClaimedPage(message, occurrence, deps);
   return { channel: 'sns', target: 'escalation-topic', outcome: 'published', detail: published.messageId, at: at.toISOString() };
+}
+
+/**
+ * Whether `holder`'s approval request can still be answered at `now`: it waits (pending, its wait not over) and its
+ * incident is open. A recovered or superseded incident's token applies nothing.
+ */
+function awaitsApproval(holder: Incident | null | undefined, now: Date): boolean {
+  const approval = holder?.approval;
+  return Boolean(holder && approval?.status === 'pending' && !waitEndedBy(approval, now) && holder.status !== 'resolved' && !holder.supersededBy);
 }
 
 /**

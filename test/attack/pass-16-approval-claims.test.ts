@@ -31,7 +31,7 @@ function change(state: 'ALARM' | 'OK', at: string) {
  * request is e-mailed anyway).
  */
 describe('an alarm that fires, recovers and fires again within the approval timeout', () => {
-  it.fails("e-mails the approval request of the firing incident, not only the recovered one's", async () => {
+  it("e-mails the approval request of the firing incident, not only the recovered one's", async () => {
     const { deps, published } = stepDeps({ analyzer: scriptedAnalyzer({ proposedAction: 'run_runbook', confidence: 0.85 }), remediation: remediationDeps({ runbooks }) });
     const ask = async (at: string, token: string) => {
       const trigger = alarmTriggerFromEvent(alarmEventSchema.parse(change('ALARM', at)));

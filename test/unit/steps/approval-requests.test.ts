@@ -4,6 +4,7 @@ import { parseRunbookMappings } from '../../../shared/remediation/runbooks.js';
 import { analyzeStep } from '../../../shared/steps/analyze.js';
 import { classifyStep } from '../../../shared/steps/classify.js';
 import { notifyStep } from '../../../shared/steps/notify.js';
+import { recordAlarmRecovery } from '../../../shared/steps/record-outcome.js';
 import { remediateStep } from '../../../shared/steps/remediate.js';
 import { loadAlarmEvent } from '../../../infra/local/replay.js';
 import { remediationDeps, scriptedAnalyzer, stepDeps } from '../../support/fakes.js';
@@ -35,6 +36,18 @@ async function askedAt(deps: ReturnType<typeof stepDeps>['deps'], at: string, to
   expect(await remediateStep({ trigger }, deps)).toMatchObject({ action: 'run_runbook', awaitingApproval: true });
   await notifyStep({ trigger, approvalRequest: { taskToken: token } }, deps);
   return trigger;
+}
+
+/** The e-mailed task tokens, in order. */
+const mailedTokens = (published: ReturnType<typeof stepDeps>['published']) => published.flatMap((p) => p.message.match(/--task-token '([^']+)'/)?.[1] ?? []);
+
+/** The fixture's alarm returning to OK at `at`. */
+async function recoveredAt(deps: ReturnType<typeof stepDeps>['deps'], at: string) {
+  const event = structuredClone(loadAlarmEvent('alarm-state-ok')) as Record<string, any>;
+  event.time = at;
+  event.detail.state.timestamp = at;
+  deps.clock = () => new Date(at);
+  await recordAlarmRecovery(event, deps as never);
 }
 
 describe('approval requests by e-mail: one per problem while one can be answered', () => {
@@ -84,5 +97,46 @@ describe('approval requests by e-mail: one per problem while one can be answered
     expect(published).toHaveLength(2);
     expect(published[1]?.message).not.toContain('--task-token');
     expect((await deps.incidents.get(second.incidentId))?.approval?.status).toBe('timed_out');
+  });
+
+  it("e-mails the next request once the open one's incident recovered (its token approves nothing), and counts the one after on it", async () => {
+    const { deps, published } = flapDeps();
+    const first = await askedAt(deps, '2026-11-20T10:03:12.000Z', 'token-1');
+    await recoveredAt(deps, '2026-11-20T10:08:00.000Z');
+    expect((await deps.incidents.get(first.incidentId))?.status).toBe('resolved');
+
+    await askedAt(deps, '2026-11-20T10:40:00.000Z', 'token-2');
+    const third = await askedAt(deps, '2026-11-20T10:45:00.000Z', 'token-3');
+
+    expect(mailedTokens(published)).toEqual(['token-1', 'token-2']);
+    expect((await deps.incidents.get(third.incidentId))?.notifications.at(-1)).toMatchObject({ outcome: 'skipped', detail: expect.stringMatching(/^counted on the open approval request of this problem: asked 2 times since 2026-11-20T10:40:00/) });
+  });
+
+  it('e-mails the next request once the open one was answered: its wait is over', async () => {
+    const { deps, published } = flapDeps();
+    const first = await askedAt(deps, '2026-11-20T10:03:12.000Z', 'token-1');
+    await notifyStep({ trigger: first, approvalError: { Error: 'ApprovalRejected', Cause: 'not now' } }, deps);
+    expect((await deps.incidents.get(first.incidentId))?.approval?.status).toBe('rejected');
+
+    await askedAt(deps, '2026-11-20T10:20:00.000Z', 'token-2');
+
+    expect(mailedTokens(published)).toEqual(['token-1', 'token-2']);
+  });
+
+  it('e-mails it once on the retry of a Notify killed between counting the request and taking the claim over', async () => {
+    const { deps, published } = flapDeps();
+    await askedAt(deps, '2026-11-20T10:03:12.000Z', 'token-1');
+    await recoveredAt(deps, '2026-11-20T10:08:00.000Z');
+    const takeOver = deps.escalationLedger.takeOver.bind(deps.escalationLedger);
+    deps.escalationLedger.takeOver = async () => {
+      throw new Error('killed');
+    };
+    await expect(askedAt(deps, '2026-11-20T10:40:00.000Z', 'token-2')).rejects.toThrow('killed');
+    deps.escalationLedger.takeOver = takeOver;
+
+    const second = await askedAt(deps, '2026-11-20T10:40:30.000Z', 'token-2');
+    await notifyStep({ trigger: second, approvalRequest: { taskToken: 'token-2' } }, deps);
+
+    expect(mailedTokens(published)).toEqual(['token-1', 'token-2']);
   });
 });
